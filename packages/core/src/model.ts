@@ -1,0 +1,80 @@
+/**
+ * The one result model every input (JUnit XML, Jest JSON, Playwright JSON, the reporters) is turned into.
+ * Plain data only: later stages (map → plan → upload) never see a host object or a parser node.
+ */
+
+/** The outcome of one attempt, as the test runner saw it. `error` = JUnit <error> (crashed, not asserted). */
+export type TestStatus = 'passed' | 'failed' | 'error' | 'skipped';
+
+export interface Attempt {
+  status: TestStatus;
+  durationMs?: number;
+  message?: string;
+  stack?: string;
+}
+
+export interface Attachment {
+  /** What the producer called it (`screenshot`, a file name, ...). */
+  name: string;
+  /** Path on disk as written by the producer (relative paths are relative to the result file). */
+  path?: string;
+  contentType?: string;
+}
+
+export interface Property {
+  name: string;
+  value: string;
+}
+
+export interface TestResult {
+  /** The file the result was read from, or the reporter that produced it (`jest`, `playwright`). */
+  source: string;
+  /** The test's source file when the producer says (`file` attribute, Jest testFilePath, Playwright location). */
+  file?: string;
+  /** Enclosing suite / describe titles, outermost first. Never includes the test's own name. */
+  suitePath: string[];
+  /** The test's own title. */
+  name: string;
+  /** JUnit classname when present. */
+  classname?: string;
+  /** Playwright project (browser) name when known. */
+  project?: string;
+  /** The final outcome: the last attempt's status. */
+  status: TestStatus;
+  /** Duration of the final attempt, or the producer's total, in milliseconds. */
+  durationMs?: number;
+  /** Failure / error / skip message of the final attempt. */
+  message?: string;
+  stack?: string;
+  /** system-out / system-err, or captured console output. */
+  output?: string;
+  /** JUnit properties, Playwright annotations ({type → name, description → value}). */
+  properties: Property[];
+  /** Tags such as Playwright's `@smoke`, with the leading `@`. */
+  tags: string[];
+  attachments: Attachment[];
+  /**
+   * Every attempt in order, the final one last (so `attempts.length >= 1`). Several attempts mean the runner
+   * retried (surefire flakyFailure/rerunFailure, Playwright retries, jest.retryTimes).
+   */
+  attempts: Attempt[];
+}
+
+/** Passed on its last attempt after failing an earlier one. */
+export function isFlaky(result: Pick<TestResult, 'status' | 'attempts'>): boolean {
+  return result.status === 'passed' && result.attempts.some((a) => a.status === 'failed' || a.status === 'error');
+}
+
+/** The title a person would recognise: suites and name joined the way Playwright prints them. */
+export function fullTitle(result: Pick<TestResult, 'suitePath' | 'name'>): string {
+  return [...result.suitePath, result.name].filter((part) => part !== '').join(' › ');
+}
+
+/** What reading one result file produced: its results, or the reason it could not be read. */
+export interface FileOutcome {
+  path: string;
+  format?: 'junit' | 'jest-json' | 'playwright-json';
+  results: TestResult[];
+  /** Set when the file could not be read or parsed; `results` is then empty. */
+  error?: import('./errors.js').InputError;
+}

@@ -1,0 +1,168 @@
+/**
+ * The one settings resolver shared by the CLI, the Action and the reporters.
+ * Precedence: an explicit value (CLI flag, Action input, reporter option) > environment variable > default.
+ * Every setting is documented once, here, with its default; the READMEs are written from this table.
+ */
+import { ConfigError } from './errors.js';
+
+export type UnmappedPolicy = 'ignore' | 'warn' | 'fail';
+
+export const DEFAULT_BASE_URL = 'https://test-management.testsigma.com/api/v1';
+
+export interface Settings {
+  /** API token. Environment only (`TESTSIGMA_API_TOKEN`) for the CLI; never printed, logged or written. */
+  token: string | undefined;
+  /** Project UUID or exact project name. Env `TESTSIGMA_PROJECT_ID`. Required. */
+  projectId: string | undefined;
+  /** API base URL. Env `TESTSIGMA_BASE_URL`. Default `https://test-management.testsigma.com/api/v1`. */
+  baseUrl: string;
+  /** Record into this existing run (UUID or human id like `DEMO-R-3`) instead of creating one. Env `TESTSIGMA_RUN_ID`. */
+  runId: string | undefined;
+  /** Title of the run to create. Env `TESTSIGMA_RUN_TITLE`. Default: built from the CI context. */
+  runTitle: string | undefined;
+  /** Close the run at the end when this upload created it. Env `TESTSIGMA_CLOSE_RUN`. Default `true`. */
+  closeRun: boolean;
+  /** What to do with tests that map to no test case: `ignore`, `warn` or `fail`. Env `TESTSIGMA_UNMAPPED`. Default `warn`. */
+  unmapped: UnmappedPolicy;
+  /** Entries per result request, 1–100. Env `TESTSIGMA_BATCH_SIZE`. Default `100`. */
+  batchSize: number;
+  /** Parse and map, report what would be sent, write nothing. Env `TESTSIGMA_DRY_RUN`. Default `false`. */
+  dryRun: boolean;
+  /** E-mail of the user results are recorded as. Env `TESTSIGMA_USER_EMAIL`. Default: the first active user. */
+  userEmail: string | undefined;
+  /** Per-request timeout in milliseconds. Env `TESTSIGMA_TIMEOUT_MS`. Default `30000`. */
+  timeoutMs: number;
+}
+
+/** Values as a host hands them over: strings from flags/inputs/env, or typed values from reporter options. */
+export type SettingsInput = { [K in keyof Settings]?: unknown };
+
+/** Environment variable of each setting. */
+export const SETTING_ENV: Record<keyof Settings, string> = {
+  token: 'TESTSIGMA_API_TOKEN',
+  projectId: 'TESTSIGMA_PROJECT_ID',
+  baseUrl: 'TESTSIGMA_BASE_URL',
+  runId: 'TESTSIGMA_RUN_ID',
+  runTitle: 'TESTSIGMA_RUN_TITLE',
+  closeRun: 'TESTSIGMA_CLOSE_RUN',
+  unmapped: 'TESTSIGMA_UNMAPPED',
+  batchSize: 'TESTSIGMA_BATCH_SIZE',
+  dryRun: 'TESTSIGMA_DRY_RUN',
+  userEmail: 'TESTSIGMA_USER_EMAIL',
+  timeoutMs: 'TESTSIGMA_TIMEOUT_MS',
+};
+
+export const SETTING_DEFAULTS = {
+  baseUrl: DEFAULT_BASE_URL,
+  closeRun: true,
+  unmapped: 'warn',
+  batchSize: 100,
+  dryRun: false,
+  timeoutMs: 30_000,
+} as const satisfies Partial<Settings>;
+
+export type Env = Record<string, string | undefined>;
+
+/**
+ * Resolve every setting from explicit values, then the environment, then the default.
+ * Throws one ConfigError listing every invalid value (so a user fixes them all in one go).
+ * `names` lets a host say how it calls a setting in messages (`--project`, `project-id`, `projectId`).
+ */
+export function resolveSettings(explicit: SettingsInput, env: Env, names: Partial<Record<keyof Settings, string>> = {}): Settings {
+  const problems: string[] = [];
+  const pick = (key: keyof Settings): { value: unknown; from: string } | undefined => {
+    const given = explicit[key];
+    if (given !== undefined && given !== null && given !== '') return { value: given, from: names[key] ?? key };
+    const fromEnv = env[SETTING_ENV[key]];
+    if (fromEnv !== undefined && fromEnv.trim() !== '') return { value: fromEnv, from: SETTING_ENV[key] };
+    return undefined;
+  };
+
+  const text = (key: keyof Settings): string | undefined => {
+    const got = pick(key);
+    if (!got) return undefined;
+    if (typeof got.value !== 'string') {
+      problems.push(`${got.from}: expected a string, received ${describe(got.value)}`);
+      return undefined;
+    }
+    return got.value.trim();
+  };
+
+  const bool = (key: keyof Settings, fallback: boolean): boolean => {
+    const got = pick(key);
+    if (!got) return fallback;
+    const parsed = parseBoolean(got.value);
+    if (parsed === undefined) {
+      problems.push(`${got.from}: expected true or false, received ${describe(got.value)}`);
+      return fallback;
+    }
+    return parsed;
+  };
+
+  const int = (key: keyof Settings, fallback: number, min: number, max: number): number => {
+    const got = pick(key);
+    if (!got) return fallback;
+    const n = typeof got.value === 'number' ? got.value : typeof got.value === 'string' && /^\s*\d+\s*$/.test(got.value) ? Number(got.value) : NaN;
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${got.from}: expected a whole number from ${min} to ${max}, received ${describe(got.value)}`);
+      return fallback;
+    }
+    return n;
+  };
+
+  const unmappedRaw = text('unmapped')?.toLowerCase();
+  let unmapped: UnmappedPolicy = SETTING_DEFAULTS.unmapped;
+  if (unmappedRaw !== undefined) {
+    if (unmappedRaw === 'ignore' || unmappedRaw === 'warn' || unmappedRaw === 'fail') unmapped = unmappedRaw;
+    else problems.push(`${pick('unmapped')?.from}: expected one of ignore, warn, fail, received ${describe(unmappedRaw)}`);
+  }
+
+  const baseUrl = (text('baseUrl') ?? SETTING_DEFAULTS.baseUrl).replace(/\/+$/, '');
+  if (!isHttpUrl(baseUrl)) {
+    problems.push(`${pick('baseUrl')?.from ?? 'baseUrl'}: expected an http(s) URL such as ${DEFAULT_BASE_URL}, received ${describe(baseUrl)}`);
+  }
+
+  const settings: Settings = {
+    token: text('token'),
+    projectId: text('projectId'),
+    baseUrl,
+    runId: text('runId'),
+    runTitle: text('runTitle'),
+    closeRun: bool('closeRun', SETTING_DEFAULTS.closeRun),
+    unmapped,
+    batchSize: int('batchSize', SETTING_DEFAULTS.batchSize, 1, 100),
+    dryRun: bool('dryRun', SETTING_DEFAULTS.dryRun),
+    userEmail: text('userEmail'),
+    timeoutMs: int('timeoutMs', SETTING_DEFAULTS.timeoutMs, 100, 600_000),
+  };
+
+  if (problems.length > 0) {
+    throw new ConfigError('CONFIG_INVALID', `Invalid settings:\n  - ${problems.join('\n  - ')}`);
+  }
+  return settings;
+}
+
+/** Strict: `false`, `0`, `no`, `off` are false — never "any non-empty string is true". */
+export function parseBoolean(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (typeof value !== 'string') return undefined;
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  return undefined;
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  if (value === null) return 'null';
+  return `${typeof value} ${JSON.stringify(value) ?? String(value)}`;
+}
