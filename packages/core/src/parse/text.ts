@@ -1,0 +1,123 @@
+/**
+ * Small, pure text helpers shared by the parsers. Result files carry terminal colours, huge logs and
+ * durations in every notation; these helpers make such values safe to put into the result model.
+ */
+
+/** Longest `output` kept per result: enough for the end of a log, small enough for thousands of tests. */
+export const MAX_OUTPUT_CHARS = 64 * 1024;
+/** Longest `stack` kept per attempt. */
+export const MAX_STACK_CHARS = 64 * 1024;
+/** Longest `message` kept per attempt (Jest diffs can be very long; the stack still has the rest). */
+export const MAX_MESSAGE_CHARS = 16 * 1024;
+
+export function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+// CSI sequences (colours, cursor moves) and OSC sequences (hyperlinks), as written by chalk/kleur/picocolors.
+// eslint-disable-next-line no-control-regex
+const ANSI_PATTERN = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u009b[0-?]*[ -/]*[@-~]/g;
+
+export function stripAnsi(text: string): string {
+  return text.includes('\u001b') || text.includes('\u009b') ? text.replace(ANSI_PATTERN, '') : text;
+}
+
+/**
+ * Cut `text` to at most about `max` characters, keeping the head and (mostly) the tail: the end of a log
+ * or a stack usually says what went wrong. The marker says how much was left out.
+ */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const head = Math.floor(max / 4);
+  const tail = max - head;
+  const omitted = text.length - head - tail;
+  return `${text.slice(0, head)}\n… [${omitted} characters omitted] …\n${text.slice(text.length - tail)}`;
+}
+
+/** Trimmed text, or undefined when nothing but whitespace is left. */
+export function nonEmpty(text: string | undefined | null): string | undefined {
+  if (text === undefined || text === null) return undefined;
+  const trimmed = text.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+/** The first line that is not blank, trimmed. */
+export function firstLine(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  for (const line of text.split(/\r?\n/)) {
+    const trimmed = line.trim();
+    if (trimmed !== '') return trimmed;
+  }
+  return undefined;
+}
+
+/** 1-based line and column of a character offset, for error messages. */
+export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line += 1;
+    lineStart = i + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/** A short, printable excerpt of what a file starts with, for "received …" in error messages. */
+export function describeStart(text: string, max = 40): string {
+  const start = text.trimStart().slice(0, max).replace(/\s+/g, ' ');
+  const excerpt = JSON.stringify(start);
+  return text.trimStart().length > max ? `${excerpt.slice(0, -1)}…"` : excerpt;
+}
+
+/**
+ * A JUnit `time` attribute (seconds) as whole milliseconds. Producers write "1.5", "1.5e-3", "1,234.5"
+ * (thousands separators), "0,5" (decimal comma), "" or placeholders; anything unreadable or negative
+ * gives undefined rather than NaN.
+ */
+export function secondsToMs(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  let text = value.trim();
+  if (text === '') return undefined;
+  if (text.includes(',')) {
+    // Both separators: the comma groups thousands. A lone comma followed by exactly three digits after a
+    // non-zero integer part is read as thousands too ("1,234"); any other lone comma is a decimal comma.
+    const thousands = text.includes('.') || /^[1-9]\d{0,2}(,\d{3})+$/.test(text);
+    text = thousands ? text.replace(/,/g, '') : text.replace(',', '.');
+  }
+  if (!/^[+]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text)) return undefined;
+  const seconds = Number(text);
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.round(seconds * 1000) : undefined;
+}
+
+/** A duration already in milliseconds (Jest, Playwright), or undefined when it is not a usable number. */
+export function msOrUndefined(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.round(value) : undefined;
+}
+
+/** Tags with exactly one leading `@`, without duplicates, in first-seen order. */
+export function normaliseTags(tags: readonly unknown[]): string[] {
+  const out: string[] = [];
+  for (const tag of tags) {
+    if (typeof tag !== 'string') continue;
+    const bare = tag.trim().replace(/^@+/, '');
+    if (bare === '') continue;
+    const normalised = `@${bare}`;
+    if (!out.includes(normalised)) out.push(normalised);
+  }
+  return out;
+}
+
+/**
+ * Split a runner's failure text ("Error: expected 1\n\nExpected: …\n    at fn (file:1:2)") into the
+ * message (everything before the first stack frame) and the stack (the whole text).
+ */
+export function splitMessageAndStack(text: string): { message?: string; stack?: string } {
+  const clean = stripAnsi(text);
+  const frame = clean.search(/\n\s+at /);
+  const message = nonEmpty(frame === -1 ? clean : clean.slice(0, frame));
+  const stack = nonEmpty(clean);
+  return {
+    ...(message !== undefined && { message: clip(message, MAX_MESSAGE_CHARS) }),
+    ...(stack !== undefined && { stack: clip(stack, MAX_STACK_CHARS) }),
+  };
+}
