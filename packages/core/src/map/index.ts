@@ -1,0 +1,3 @@
+export * from './references.js';
+export * from './mapping.js';
+export * from './status.js';

@@ -1,0 +1,3 @@
+export * from './description.js';
+export * from './batches.js';
+export * from './text.js';

@@ -1,0 +1,93 @@
+import { describe, it, expect } from 'vitest';
+import { mapResults, type CaseInfo } from '../../src/map/mapping.js';
+import { makeResult } from './make-result.js';
+
+const case1: CaseInfo = { id: '00000000-0000-4000-8000-000000000001', human_id: 'DEMO-1', title: 'Login' };
+const case2: CaseInfo = { id: '00000000-0000-4000-8000-000000000002', human_id: 'DEMO-2', title: 'Logout' };
+const case3: CaseInfo = { id: '00000000-0000-4000-8000-00000000000a', human_id: 'demo-003', title: 'Profile' };
+const cases = [case1, case2, case3];
+
+describe('mapResults', () => {
+  it('sorts results into mapped, unmapped and unknown', () => {
+    const a = makeResult('[DEMO-1] logs in');
+    const b = makeResult('no id at all');
+    const c = makeResult('[DEMO-99] names no case');
+    const report = mapResults([a, b, c], cases, 'DEMO');
+    expect(report).toEqual({
+      mapped: [{ testCase: case1, results: [a] }],
+      unmapped: [b],
+      unknown: [{ reference: 'DEMO-99', results: [c] }],
+    });
+  });
+
+  it('counts a result with several ids for each known case and reports its unknown ids', () => {
+    const a = makeResult('DEMO-2 DEMO-1 DEMO-77');
+    const report = mapResults([a], cases, 'DEMO');
+    expect(report.mapped).toEqual([
+      { testCase: case2, results: [a] },
+      { testCase: case1, results: [a] },
+    ]);
+    expect(report.unknown).toEqual([{ reference: 'DEMO-77', results: [a] }]);
+    expect(report.unmapped).toEqual([]);
+  });
+
+  it('gathers several results of one case in input order, cases in first-seen order', () => {
+    const a = makeResult('DEMO-2 chromium', { project: 'chromium' });
+    const b = makeResult('DEMO-1');
+    const c = makeResult('DEMO-2 firefox', { project: 'firefox', status: 'failed' });
+    const report = mapResults([a, b, c], cases, 'DEMO');
+    expect(report.mapped.map((m) => [m.testCase.human_id, m.results])).toEqual([
+      ['DEMO-2', [a, c]],
+      ['DEMO-1', [b]],
+    ]);
+  });
+
+  it('finds a case by UUID in any case, and counts a result naming it twice once', () => {
+    const a = makeResult('DEMO-2 logs out', { properties: [{ name: 'testsigma', value: case2.id.toUpperCase() }] });
+    const report = mapResults([a], cases, 'DEMO');
+    expect(report.mapped).toEqual([{ testCase: case2, results: [a] }]);
+  });
+
+  it('finds a case by human id case-insensitively and without leading zeros on either side', () => {
+    const a = makeResult('demo-3 opens the profile');
+    const b = makeResult('DEMO-0003 again');
+    const report = mapResults([a, b], cases, 'DEMO');
+    expect(report.mapped).toEqual([{ testCase: case3, results: [a, b] }]);
+  });
+
+  it('lists a result whose references are all unknown only under unknown, once per reference', () => {
+    const a = makeResult('x', { properties: [{ name: 'testsigma', value: 'DEMO-R-3, 11111111-2222-4333-8444-555555555555' }] });
+    const b = makeResult('DEMO-404');
+    const c = makeResult('DEMO-404 again');
+    const report = mapResults([a, b, c], cases, 'DEMO');
+    expect(report.mapped).toEqual([]);
+    expect(report.unmapped).toEqual([]);
+    expect(report.unknown).toEqual([
+      { reference: 'DEMO-R-3', results: [a] },
+      { reference: '11111111-2222-4333-8444-555555555555', results: [a] },
+      { reference: 'DEMO-404', results: [b, c] },
+    ]);
+  });
+
+  it('uses the first of duplicate cases (a page read twice)', () => {
+    const duplicate: CaseInfo = { ...case1, title: 'Login (again)' };
+    const a = makeResult('DEMO-1');
+    expect(mapResults([a], [case1, duplicate], 'DEMO').mapped).toEqual([{ testCase: case1, results: [a] }]);
+  });
+
+  it('handles no results and no cases', () => {
+    expect(mapResults([], cases, 'DEMO')).toEqual({ mapped: [], unmapped: [], unknown: [] });
+    const a = makeResult('DEMO-1');
+    expect(mapResults([a], [], 'DEMO')).toEqual({ mapped: [], unmapped: [], unknown: [{ reference: 'DEMO-1', results: [a] }] });
+  });
+
+  it('maps 100k results quickly', () => {
+    const many: CaseInfo[] = Array.from({ length: 5000 }, (_, i) => ({ id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, human_id: `DEMO-${i}`, title: `t${i}` }));
+    const results = Array.from({ length: 100_000 }, (_, i) => makeResult(`suite › test ${i} [DEMO-${i % 6000}]`));
+    const started = performance.now();
+    const report = mapResults(results, many, 'DEMO');
+    expect(performance.now() - started).toBeLessThan(3000);
+    expect(report.mapped).toHaveLength(5000);
+    expect(report.unknown).toHaveLength(1000);
+  });
+});

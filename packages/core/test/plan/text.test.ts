@@ -1,0 +1,44 @@
+import { describe, it, expect } from 'vitest';
+import { firstLine, oneLine, safeSlice, stripAnsi } from '../../src/plan/text.js';
+
+describe('stripAnsi', () => {
+  it('removes colours, cursor moves, hyperlinks and the 8-bit CSI form', () => {
+    expect(stripAnsi('\u001b[31mred\u001b[39m \u001b[1;4mbold\u001b[0m')).toBe('red bold');
+    expect(stripAnsi('a\u001b[2Kb\u001b[1Ac')).toBe('abc');
+    expect(stripAnsi('\u001b]8;;https://x\u0007link\u001b]8;;\u0007')).toBe('link');
+    expect(stripAnsi('\u001b]0;title\u001b\\text')).toBe('text');
+    expect(stripAnsi('\u009b32mgreen')).toBe('green');
+    expect(stripAnsi('\u001bMup')).toBe('up');
+  });
+
+  it('makes line ends \\n and drops other control characters, keeping tabs', () => {
+    expect(stripAnsi('a\r\nb\rc\n\td\u0000e\u0007f\u007f')).toBe('a\nb\nc\n\tdef');
+  });
+
+  it('leaves plain text alone', () => {
+    expect(stripAnsi('Expected: "ü 😀" [x] > y')).toBe('Expected: "ü 😀" [x] > y');
+  });
+});
+
+describe('safeSlice', () => {
+  it('never splits a surrogate pair', () => {
+    expect(safeSlice('a😀b', 2)).toBe('a');
+    expect(safeSlice('a😀b', 3)).toBe('a😀');
+    expect(safeSlice('a😀b', 10)).toBe('a😀b');
+    expect(safeSlice('abc', 0)).toBe('');
+    expect(safeSlice('abc', -1)).toBe('');
+  });
+});
+
+describe('oneLine and firstLine', () => {
+  it('joins lines with one space', () => {
+    expect(oneLine('  a \n  b\n\nc ')).toBe('a b c');
+  });
+
+  it('takes the first non-blank line, trimmed and capped', () => {
+    expect(firstLine('\n   \n  first  \nsecond')).toBe('first');
+    expect(firstLine('')).toBe('');
+    expect(firstLine('abcdef', 4)).toBe('abc…');
+    expect(firstLine('ab😀', 3)).toBe('ab…');
+  });
+});
