@@ -38,6 +38,11 @@ export class InputError extends TestsigmaTmError {
   }
 }
 
+/** Tests that map to no test case while the unmapped policy is `fail`, and similar mapping problems. */
+export class MappingError extends TestsigmaTmError {
+  readonly category = 'input';
+}
+
 export interface ApiErrorDetails {
   method: string;
   /** Path relative to the base URL, with the query; never the token. */

@@ -1,3 +1,15 @@
+/**
+ * testsigma-tm-core: everything the CLI, the GitHub Action and the reporters share.
+ * Hosts use: resolveSettings → (readResultFiles | their own TestResult[]) → uploadResults → render*.
+ */
 export * from './model.js';
 export * from './errors.js';
 export * from './settings.js';
+export * from './log.js';
+export * from './ci.js';
+export * from './summary.js';
+export * from './pipeline.js';
+export { readResultFiles, parseResultText } from './parse/index.js';
+export * from './map/index.js';
+export * from './plan/index.js';
+export { VERSION } from './version.js';

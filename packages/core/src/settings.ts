@@ -4,6 +4,7 @@
  * Every setting is documented once, here, with its default; the READMEs are written from this table.
  */
 import { ConfigError } from './errors.js';
+import { parseStatusMapping, type StatusMapping } from './map/status.js';
 
 export type UnmappedPolicy = 'ignore' | 'warn' | 'fail';
 
@@ -32,6 +33,13 @@ export interface Settings {
   userEmail: string | undefined;
   /** Per-request timeout in milliseconds. Env `TESTSIGMA_TIMEOUT_MS`. Default `30000`. */
   timeoutMs: number;
+  /**
+   * Outcome → status name overrides, e.g. `skipped=Blocked,error=Blocked` (keys: passed, failed, error, skipped,
+   * flaky). Env `TESTSIGMA_STATUS_MAP`. Default: passed→Passed, failed/error→Failed, skipped→Skipped, flaky→Passed.
+   */
+  statusMap: Partial<StatusMapping>;
+  /** Reporters only: fail the test run when the upload fails. Env `TESTSIGMA_FAIL_ON_UPLOAD_ERROR`. Default `true`. */
+  failOnUploadError: boolean;
 }
 
 /** Values as a host hands them over: strings from flags/inputs/env, or typed values from reporter options. */
@@ -50,6 +58,8 @@ export const SETTING_ENV: Record<keyof Settings, string> = {
   dryRun: 'TESTSIGMA_DRY_RUN',
   userEmail: 'TESTSIGMA_USER_EMAIL',
   timeoutMs: 'TESTSIGMA_TIMEOUT_MS',
+  statusMap: 'TESTSIGMA_STATUS_MAP',
+  failOnUploadError: 'TESTSIGMA_FAIL_ON_UPLOAD_ERROR',
 };
 
 export const SETTING_DEFAULTS = {
@@ -59,6 +69,7 @@ export const SETTING_DEFAULTS = {
   batchSize: 100,
   dryRun: false,
   timeoutMs: 30_000,
+  failOnUploadError: true,
 } as const satisfies Partial<Settings>;
 
 export type Env = Record<string, string | undefined>;
@@ -110,6 +121,23 @@ export function resolveSettings(explicit: SettingsInput, env: Env, names: Partia
     return n;
   };
 
+  // A status map comes as text (flag, env) or as an object (reporter option); both go through one parser.
+  const statusMap = (): Partial<StatusMapping> => {
+    const got = pick('statusMap');
+    if (!got) return {};
+    const text = typeof got.value === 'string' ? got.value : isPlainObject(got.value) ? Object.entries(got.value).map(([k, v]) => `${k}=${String(v)}`).join(',') : undefined;
+    if (text === undefined) {
+      problems.push(`${got.from}: expected "outcome=Status,..." or an object, received ${describe(got.value)}`);
+      return {};
+    }
+    try {
+      return parseStatusMapping(text);
+    } catch (error) {
+      problems.push(`${got.from}: ${(error as Error).message}`);
+      return {};
+    }
+  };
+
   const unmappedRaw = text('unmapped')?.toLowerCase();
   let unmapped: UnmappedPolicy = SETTING_DEFAULTS.unmapped;
   if (unmappedRaw !== undefined) {
@@ -134,6 +162,8 @@ export function resolveSettings(explicit: SettingsInput, env: Env, names: Partia
     dryRun: bool('dryRun', SETTING_DEFAULTS.dryRun),
     userEmail: text('userEmail'),
     timeoutMs: int('timeoutMs', SETTING_DEFAULTS.timeoutMs, 100, 600_000),
+    statusMap: statusMap(),
+    failOnUploadError: bool('failOnUploadError', SETTING_DEFAULTS.failOnUploadError),
   };
 
   if (problems.length > 0) {
@@ -150,6 +180,29 @@ export function parseBoolean(value: unknown): boolean | undefined {
   if (['true', '1', 'yes', 'on'].includes(v)) return true;
   if (['false', '0', 'no', 'off'].includes(v)) return false;
   return undefined;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Reporter option names: the settings' own names, with the token as `apiToken`. */
+export const REPORTER_OPTIONS = ['apiToken', 'projectId', 'baseUrl', 'runId', 'runTitle', 'closeRun', 'unmapped', 'batchSize', 'dryRun', 'userEmail', 'timeoutMs', 'statusMap', 'failOnUploadError'] as const;
+
+/**
+ * Settings from a reporter's options object (Jest, Playwright). Unknown option names are refused with the
+ * list of known ones, so a typo such as `projectID` stops the run at start instead of being ignored.
+ */
+export function resolveReporterSettings(options: unknown, env: Env): Settings {
+  if (options === undefined || options === null) options = {};
+  if (!isPlainObject(options)) throw new ConfigError('CONFIG_INVALID', `Reporter options: expected an object such as { projectId: 'Demo' }, received ${describe(options)}`);
+  const known = new Set<string>(REPORTER_OPTIONS);
+  const unknown = Object.keys(options).filter((k) => !known.has(k));
+  if (unknown.length > 0) {
+    throw new ConfigError('CONFIG_UNKNOWN_OPTION', `Unknown reporter option(s) ${unknown.map((k) => `"${k}"`).join(', ')}: expected any of ${REPORTER_OPTIONS.join(', ')}.`);
+  }
+  const { apiToken, ...rest } = options as Record<string, unknown>;
+  return resolveSettings({ ...rest, token: apiToken }, env, { token: 'apiToken' });
 }
 
 function isHttpUrl(value: string): boolean {

@@ -1,0 +1,87 @@
+/**
+ * What the CI says about the current job: a link back to it for every result's description, a title for the
+ * run, and a key that is the same for every retry of the same job (so a re-run never makes a second run).
+ */
+import type { Env } from './settings.js';
+
+export interface CiContext {
+  provider: string;
+  /** Link to the job or pipeline, for descriptions. */
+  jobUrl?: string;
+  /** Stable for one pipeline run and attempt: the run title includes it so a lost create can be found again. */
+  runKey?: string;
+  /** Human words for the default run title, e.g. `CI #42 on main`. */
+  label: string;
+}
+
+export function detectCi(env: Env): CiContext | undefined {
+  if (env.GITHUB_ACTIONS === 'true') {
+    const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+    const repo = env.GITHUB_REPOSITORY;
+    const runId = env.GITHUB_RUN_ID;
+    const attempt = env.GITHUB_RUN_ATTEMPT ?? '1';
+    const jobUrl = repo && runId ? `${server}/${repo}/actions/runs/${runId}${attempt !== '1' ? `/attempts/${attempt}` : ''}` : undefined;
+    const workflow = env.GITHUB_WORKFLOW ?? 'workflow';
+    return {
+      provider: 'GitHub Actions',
+      jobUrl,
+      runKey: runId ? `gh-${runId}-${attempt}` : undefined,
+      label: `${repo ? `${repo} ` : ''}${workflow} #${env.GITHUB_RUN_NUMBER ?? runId ?? '?'}${attempt !== '1' ? ` (attempt ${attempt})` : ''}${ref(env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME, env.GITHUB_SHA)}`,
+    };
+  }
+  if (env.GITLAB_CI === 'true') {
+    return {
+      provider: 'GitLab CI',
+      jobUrl: env.CI_PIPELINE_URL ?? env.CI_JOB_URL,
+      runKey: env.CI_PIPELINE_ID ? `gl-${env.CI_PIPELINE_ID}` : undefined,
+      label: `${env.CI_PROJECT_PATH ?? 'GitLab'} pipeline #${env.CI_PIPELINE_IID ?? env.CI_PIPELINE_ID ?? '?'}${ref(env.CI_COMMIT_REF_NAME, env.CI_COMMIT_SHA)}`,
+    };
+  }
+  if (env.CIRCLECI === 'true') {
+    return {
+      provider: 'CircleCI',
+      jobUrl: env.CIRCLE_BUILD_URL,
+      runKey: env.CIRCLE_WORKFLOW_ID ? `cc-${env.CIRCLE_WORKFLOW_ID}` : undefined,
+      label: `${env.CIRCLE_PROJECT_REPONAME ?? 'CircleCI'} build #${env.CIRCLE_BUILD_NUM ?? '?'}${ref(env.CIRCLE_BRANCH, env.CIRCLE_SHA1)}`,
+    };
+  }
+  if (env.BUILDKITE === 'true') {
+    return {
+      provider: 'Buildkite',
+      jobUrl: env.BUILDKITE_BUILD_URL,
+      runKey: env.BUILDKITE_BUILD_ID ? `bk-${env.BUILDKITE_BUILD_ID}-${env.BUILDKITE_RETRY_COUNT ?? '0'}` : undefined,
+      label: `${env.BUILDKITE_PIPELINE_SLUG ?? 'Buildkite'} build #${env.BUILDKITE_BUILD_NUMBER ?? '?'}${ref(env.BUILDKITE_BRANCH, env.BUILDKITE_COMMIT)}`,
+    };
+  }
+  if (env.TF_BUILD === 'True' || env.TF_BUILD === 'true') {
+    const url = env.SYSTEM_COLLECTIONURI && env.SYSTEM_TEAMPROJECT && env.BUILD_BUILDID ? `${env.SYSTEM_COLLECTIONURI}${env.SYSTEM_TEAMPROJECT}/_build/results?buildId=${env.BUILD_BUILDID}` : undefined;
+    return {
+      provider: 'Azure Pipelines',
+      jobUrl: url,
+      runKey: env.BUILD_BUILDID ? `az-${env.BUILD_BUILDID}-${env.SYSTEM_JOBATTEMPT ?? '1'}` : undefined,
+      label: `${env.BUILD_DEFINITIONNAME ?? 'Azure'} #${env.BUILD_BUILDNUMBER ?? '?'}${ref(env.BUILD_SOURCEBRANCHNAME, env.BUILD_SOURCEVERSION)}`,
+    };
+  }
+  if (env.JENKINS_URL || env.BUILD_URL) {
+    return {
+      provider: 'Jenkins',
+      jobUrl: env.BUILD_URL,
+      runKey: env.BUILD_TAG ? `jk-${env.BUILD_TAG}` : undefined,
+      label: `${env.JOB_NAME ?? 'Jenkins'} #${env.BUILD_NUMBER ?? '?'}${ref(env.GIT_BRANCH, env.GIT_COMMIT)}`,
+    };
+  }
+  if (env.CI === 'true' || env.CI === '1') return { provider: 'CI', label: 'CI' };
+  return undefined;
+}
+
+function ref(branch: string | undefined, sha: string | undefined): string {
+  const parts = [branch, sha ? sha.slice(0, 7) : undefined].filter(Boolean);
+  return parts.length > 0 ? ` on ${parts.join(' @ ')}` : '';
+}
+
+/** The default run title: the CI's words and its run key, or a timestamp for a local upload. */
+export function defaultRunTitle(ci: CiContext | undefined, now: Date): string {
+  const stamp = now.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  if (!ci) return `testsigma-tm upload ${stamp}`;
+  return ci.runKey ? `${ci.label} [${ci.runKey}]` : `${ci.label} ${stamp}`;
+}

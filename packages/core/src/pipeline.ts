@@ -1,0 +1,220 @@
+/**
+ * The upload, as one sequence of small stages with plain data between them:
+ * settings → project, statuses, user, cases → map → plan entries → open run → batches → close → summary.
+ * Never throws for anything a user can cause: the outcome carries the error and the exit code, decided once
+ * by `exitCodeFor`. Hosts (CLI, Action, reporters) only translate inputs in and the outcome out.
+ */
+import { HttpClient, type HttpClientOptions } from './api/http.js';
+import { TestManagementApi, type ResultEntry, type TestCase, type TestRun } from './api/client.js';
+import { detectCi, defaultRunTitle, type CiContext } from './ci.js';
+import { ConfigError, InputError, MappingError, TestsigmaTmError, UnsentResultsError, exitCodeFor } from './errors.js';
+import { redact, redactingLogger, silentLogger, type Logger } from './log.js';
+import { fullTitle, type FileOutcome, type TestResult } from './model.js';
+import { mapResults, type MappingReport } from './map/mapping.js';
+import { DEFAULT_STATUS_MAPPING, aggregateStatus, outcomeOf, resolveStatusIds, type StatusMapping } from './map/status.js';
+import { describeCase } from './plan/description.js';
+import { createRun, openExistingRun, pickUser, resolveProject, uploadBatches } from './lifecycle.js';
+import type { Env, Settings } from './settings.js';
+import { countOutcomes, emptySummary, summariseFiles, type UploadSummary } from './summary.js';
+import { VERSION } from './version.js';
+
+export interface UploadInput {
+  settings: Settings;
+  /** Every result to record (already parsed). */
+  results: TestResult[];
+  /** The files they came from, for the summary; files with an `error` make the exit code 2. */
+  files?: FileOutcome[];
+  /** Environment, for the CI context (job link, run title). */
+  env?: Env;
+  log?: Logger;
+  /** How the host calls the token setting, for messages (`TESTSIGMA_API_TOKEN`, `the api-token input`). */
+  tokenSettingName?: string;
+  /** Test hooks for the HTTP layer (retry policy, sleep); never needed in production. */
+  http?: Partial<HttpClientOptions>;
+  now?: () => Date;
+}
+
+export interface UploadOutcome {
+  summary: UploadSummary;
+  /** The error that decided a non-zero exit, if any. Its message is safe to print (token redacted). */
+  error?: TestsigmaTmError;
+  exitCode: number;
+}
+
+export async function uploadResults(input: UploadInput): Promise<UploadOutcome> {
+  const { settings } = input;
+  const log = redactingLogger(input.log ?? silentLogger, [settings.token]);
+  const summary = emptySummary(settings.dryRun);
+  summary.files = summariseFiles(input.files ?? []);
+  summary.total = input.results.length;
+  summary.tests = countOutcomes(input.results);
+  let http: HttpClient | undefined;
+  try {
+    const token = settings.token;
+    if (!token) {
+      throw new ConfigError('CONFIG_MISSING_TOKEN', `No API token: set ${input.tokenSettingName ?? 'TESTSIGMA_API_TOKEN'} to a Test Management API key (Settings > API Keys).`);
+    }
+    if (!settings.projectId) {
+      throw new ConfigError('CONFIG_MISSING_PROJECT', 'No project: set --project / TESTSIGMA_PROJECT_ID (project-id input, projectId option) to the project UUID or its exact name.');
+    }
+    http = new HttpClient({ baseUrl: settings.baseUrl, token, timeoutMs: settings.timeoutMs, log, ...(input.tokenSettingName ? { tokenSettingName: input.tokenSettingName } : {}), ...input.http });
+    const api = new TestManagementApi(http);
+    const ci = detectCi(input.env ?? {});
+
+    const project = await resolveProject(api, settings.projectId);
+    const statuses = await api.listRunStatuses();
+    const users = await api.listUsers();
+    const cases = await api.listTestCases(project.id);
+
+    const report = mapResults(input.results, cases, project.human_id_prefix);
+    recordMapping(summary, report);
+    applyUnmappedPolicy(report, settings, log);
+
+    const mapping: StatusMapping = { ...DEFAULT_STATUS_MAPPING, ...settings.statusMap };
+    const statusIds = resolveStatusIds(statuses, mapping);
+    const user = pickUser(users, settings.userEmail, log);
+    const planned = planEntries(report, mapping, statusIds, user.id, ci);
+    summary.mapped = planned.length;
+
+    if (settings.dryRun || planned.length === 0) {
+      summary.byStatus = countByStatus(planned);
+      if (planned.length === 0 && !settings.dryRun) log.warn('No result maps to a test case of the project, so no test run was written to.');
+      return finish(summary, fileError(input.files));
+    }
+
+    const caseIds = planned.map((p) => p.entry.test_case_id);
+    let run: TestRun;
+    let entries = planned;
+    if (settings.runId) {
+      const opened = await openExistingRun(api, project.id, settings.runId, caseIds, log);
+      run = opened.run;
+      entries = planned.filter((p) => !opened.refused.includes(p.entry.test_case_id));
+      summary.unsent += planned.length - entries.length;
+    } else {
+      const now = (input.now ?? (() => new Date()))();
+      run = await createRun(
+        api,
+        {
+          projectId: project.id,
+          title: settings.runTitle ?? defaultRunTitle(ci, now),
+          description: runDescription(ci, input.results.length, input.files?.length),
+          caseIds,
+          assigneeId: user.id,
+          now: now.getTime(),
+        },
+        log,
+      );
+      summary.created = true;
+    }
+    summary.runId = run.id;
+    summary.runHumanId = run.human_id;
+    summary.runUrl = runUrl(settings.baseUrl, project.id, run.id);
+
+    const batches = await uploadBatches(api, project.id, run.id, entries.map((p) => p.entry), settings.batchSize, log);
+    summary.requests = batches.requests;
+    summary.uploaded = batches.uploaded.length;
+    summary.unsent += batches.unsent.length;
+    const landed = new Set(batches.uploaded.map((e) => e.test_case_id));
+    summary.byStatus = countByStatus(entries.filter((p) => landed.has(p.entry.test_case_id)));
+
+    if (summary.created && settings.closeRun) {
+      try {
+        await api.updateRun(project.id, run.id, { status: 'CLOSED' });
+        summary.closed = true;
+      } catch (error) {
+        // The results matter more than the close: report the first failure, mention this one.
+        if (!batches.error) throw error;
+        log.warn(`Could not close test run ${run.human_id}: ${(error as Error).message}`);
+      }
+    }
+    if (batches.error) throw batches.error;
+    if (summary.unsent > 0) {
+      throw new UnsentResultsError('UNSENT_RESULTS', `${summary.unsent} test case result(s) could not be recorded in test run ${run.human_id}.`);
+    }
+    return finish(summary, fileError(input.files));
+  } catch (error) {
+    return finish(summary, asToolError(error, settings.token));
+  } finally {
+    await http?.close();
+  }
+}
+
+interface PlannedEntry {
+  entry: ResultEntry;
+  statusName: string;
+}
+
+function planEntries(report: MappingReport, mapping: StatusMapping, statusIds: ReturnType<typeof resolveStatusIds>, userId: string, ci: CiContext | undefined): PlannedEntry[] {
+  return report.mapped.map((mapped) => {
+    const statusName = aggregateStatus(mapped.results.map((r) => mapping[outcomeOf(r)]));
+    const status = statusIds.get(statusName);
+    if (!status) throw new ConfigError('CONFIG_STATUS_MISSING', `The status "${statusName}" is not offered by the service.`);
+    return {
+      statusName: status.name,
+      entry: {
+        test_case_id: mapped.testCase.id,
+        test_run_status_id: status.id,
+        user_id: userId,
+        description: describeCase(mapped, { mapping, ...(ci?.jobUrl ? { jobUrl: ci.jobUrl } : {}) }),
+      },
+    };
+  });
+}
+
+function recordMapping(summary: UploadSummary, report: MappingReport): void {
+  summary.unmapped = report.unmapped.map((r) => fullTitle(r));
+  summary.unknown = report.unknown.map((u) => ({ reference: u.reference, tests: u.results.map((r) => fullTitle(r)) }));
+}
+
+function applyUnmappedPolicy(report: MappingReport, settings: Settings, log: Logger): void {
+  const count = report.unmapped.length + report.unknown.length;
+  if (count === 0 || settings.unmapped === 'ignore') return;
+  const names = [...report.unmapped.map((r) => fullTitle(r)), ...report.unknown.map((u) => `${u.reference} (no such test case)`)];
+  const shown = names.slice(0, 10).join('; ') + (names.length > 10 ? `; … and ${names.length - 10} more` : '');
+  if (settings.unmapped === 'fail') {
+    throw new MappingError(
+      'UNMAPPED_TESTS',
+      `${count} test(s) or reference(s) map to no test case: ${shown}. Add a testsigma property/annotation or the case id (e.g. [PREFIX-12]) to each test name, or set --unmapped warn.`,
+    );
+  }
+  log.warn(`${count} test(s) or reference(s) map to no test case and will not be recorded: ${shown}`);
+}
+
+function countByStatus(entries: PlannedEntry[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const e of entries) counts[e.statusName] = (counts[e.statusName] ?? 0) + 1;
+  return counts;
+}
+
+function fileError(files: FileOutcome[] | undefined): InputError | undefined {
+  const failed = (files ?? []).filter((f) => f.error);
+  if (failed.length === 0) return undefined;
+  if (failed.length === 1 && failed[0]?.error) return failed[0].error;
+  return new InputError('INPUT_FILES_FAILED', failed[0]?.path ?? '', `${failed.length} result files could not be used:\n  - ${failed.map((f) => f.error?.message).join('\n  - ')}`);
+}
+
+function finish(summary: UploadSummary, error: TestsigmaTmError | undefined): UploadOutcome {
+  return error ? { summary, error, exitCode: exitCodeFor(error) } : { summary, exitCode: 0 };
+}
+
+/** Anything unexpected becomes a tool error too, with the token scrubbed from its message. */
+function asToolError(error: unknown, token: string | undefined): TestsigmaTmError {
+  if (error instanceof TestsigmaTmError) {
+    error.message = redact(error.message, [token]);
+    return error;
+  }
+  const message = redact(error instanceof Error ? error.message : String(error), [token]);
+  return new UnsentResultsError('INTERNAL', `Unexpected failure: ${message}. Please report this as a bug of testsigma-tm.`, { cause: error });
+}
+
+function runDescription(ci: CiContext | undefined, results: number, files: number | undefined): string {
+  const from = ci ? `${ci.provider}${ci.jobUrl ? ` (${ci.jobUrl})` : ''}` : 'a local upload';
+  return `Recorded by testsigma-tm ${VERSION} from ${from}: ${results} test result(s)${files !== undefined ? ` in ${files} file(s)` : ''}.`;
+}
+
+/** Best effort: the web app lives on the same origin as the API. */
+export function runUrl(baseUrl: string, projectId: string, runId: string): string {
+  return `${new URL(baseUrl).origin}/ui/projects/${projectId}/test-runs/${runId}`;
+}
+
+export type { TestCase };

@@ -1,0 +1,118 @@
+/**
+ * What an upload did, as plain data (the `--summary-json` file, the Action's outputs) and as words for people:
+ * a few lines for a terminal, a short Markdown table for a job summary. Never holds the token.
+ */
+import type { FileOutcome, TestResult } from './model.js';
+
+export interface FileSummary {
+  path: string;
+  format?: string;
+  tests: number;
+  error: string | null;
+}
+
+export interface UploadSummary {
+  runId: string | null;
+  runHumanId: string | null;
+  runUrl: string | null;
+  created: boolean;
+  closed: boolean;
+  dryRun: boolean;
+  /** Test results read from every input. */
+  total: number;
+  /** Those results by final outcome (flaky counts as passed, error as failed). */
+  tests: { passed: number; failed: number; skipped: number };
+  /** Test cases that results map to. */
+  mapped: number;
+  /** Test cases whose result the service accepted. */
+  uploaded: number;
+  /** Test cases whose result did not land. */
+  unsent: number;
+  /** Status name → number of test cases recorded (or, in a dry run, that would be). */
+  byStatus: Record<string, number>;
+  /** Full titles of tests that map to no test case. */
+  unmapped: string[];
+  /** References (`DEMO-999`) that name no test case of the project, with the tests that carry them. */
+  unknown: { reference: string; tests: string[] }[];
+  files: FileSummary[];
+  /** Number of result requests sent (batches). */
+  requests: number;
+}
+
+export function emptySummary(dryRun: boolean): UploadSummary {
+  return { runId: null, runHumanId: null, runUrl: null, created: false, closed: false, dryRun, total: 0, tests: { passed: 0, failed: 0, skipped: 0 }, mapped: 0, uploaded: 0, unsent: 0, byStatus: {}, unmapped: [], unknown: [], files: [], requests: 0 };
+}
+
+export function countOutcomes(results: readonly TestResult[]): UploadSummary['tests'] {
+  const tests = { passed: 0, failed: 0, skipped: 0 };
+  for (const r of results) {
+    if (r.status === 'passed') tests.passed++;
+    else if (r.status === 'skipped') tests.skipped++;
+    else tests.failed++;
+  }
+  return tests;
+}
+
+export function summariseFiles(files: FileOutcome[]): FileSummary[] {
+  return files.map((f) => ({ path: f.path, ...(f.format ? { format: f.format } : {}), tests: f.results.length, error: f.error ? f.error.message : null }));
+}
+
+const LIST_LIMIT = 20;
+
+function listSome(items: string[], limit = LIST_LIMIT): string[] {
+  const shown = items.slice(0, limit).map((t) => `    ${t}`);
+  if (items.length > limit) shown.push(`    … and ${items.length - limit} more`);
+  return shown;
+}
+
+function statusLine(byStatus: Record<string, number>): string {
+  const parts = Object.entries(byStatus).map(([name, n]) => `${n} ${name}`);
+  return parts.length > 0 ? parts.join(', ') : 'none';
+}
+
+/** A few lines for a terminal. */
+export function renderText(s: UploadSummary): string {
+  const lines: string[] = [];
+  const fileErrors = s.files.filter((f) => f.error);
+  lines.push(`Read ${s.total} test result(s) from ${s.files.length - fileErrors.length} file(s)${fileErrors.length ? `; ${fileErrors.length} file(s) could not be read` : ''}.`);
+  if (s.dryRun) {
+    lines.push(`Dry run: would record ${s.mapped} test case(s): ${statusLine(s.byStatus)}. Nothing was written.`);
+  } else if (s.runHumanId) {
+    lines.push(`Test run ${s.runHumanId}${s.created ? ' (created)' : ''}${s.closed ? ', closed' : ''}: recorded ${s.uploaded} of ${s.mapped} test case(s): ${statusLine(s.byStatus)}.`);
+    if (s.runUrl) lines.push(`  ${s.runUrl}`);
+  } else {
+    lines.push('No test run was written to.');
+  }
+  if (s.unsent > 0) lines.push(`${s.unsent} test case result(s) were NOT recorded.`);
+  if (s.unmapped.length > 0) lines.push(`${s.unmapped.length} test(s) map to no test case:`, ...listSome(s.unmapped));
+  if (s.unknown.length > 0) lines.push(`${s.unknown.length} reference(s) name no test case of the project:`, ...listSome(s.unknown.map((u) => `${u.reference} (in ${u.tests[0]}${u.tests.length > 1 ? ` and ${u.tests.length - 1} more` : ''})`)));
+  for (const f of fileErrors) lines.push(`File not used: ${f.error}`);
+  return lines.join('\n');
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+/** A short Markdown summary, far below GitHub's 1 MiB per step (lists are capped). */
+export function renderMarkdown(s: UploadSummary): string {
+  const out: string[] = [];
+  const title = s.dryRun ? 'Testsigma Test Management — dry run' : s.runHumanId ? `Testsigma Test Management — ${s.runUrl ? `[${s.runHumanId}](${s.runUrl})` : s.runHumanId}` : 'Testsigma Test Management';
+  out.push(`### ${title}`, '');
+  out.push('| Tests read | Test cases | Recorded | ' + Object.keys(s.byStatus).map(cell).join(' | ') + (Object.keys(s.byStatus).length ? ' |' : ''));
+  out.push('|---|---|---|' + Object.keys(s.byStatus).map(() => '---|').join(''));
+  out.push(`| ${s.total} | ${s.mapped} | ${s.dryRun ? '— (dry run)' : s.uploaded} | ` + Object.values(s.byStatus).join(' | ') + (Object.keys(s.byStatus).length ? ' |' : ''));
+  out.push('');
+  if (!s.dryRun && s.runHumanId) out.push(`Run ${s.created ? 'created' : 'reused'}${s.closed ? ' and closed' : ', left open'}.`, '');
+  if (s.unsent > 0) out.push(`**${s.unsent} test case result(s) were not recorded.**`, '');
+  if (s.unmapped.length > 0) {
+    out.push(`<details><summary>${s.unmapped.length} test(s) map to no test case</summary>`, '');
+    out.push(...s.unmapped.slice(0, 50).map((t) => `- ${cell(t)}`));
+    if (s.unmapped.length > 50) out.push(`- … and ${s.unmapped.length - 50} more`);
+    out.push('', '</details>', '');
+  }
+  if (s.unknown.length > 0) out.push(`References to no test case: ${s.unknown.slice(0, 50).map((u) => `\`${cell(u.reference)}\``).join(', ')}`, '');
+  const bad = s.files.filter((f) => f.error);
+  if (bad.length > 0) out.push('Files not used:', ...bad.slice(0, 20).map((f) => `- ${cell(f.error ?? '')}`), '');
+  return out.join('\n');
+}
