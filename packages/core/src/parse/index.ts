@@ -1,0 +1,14 @@
+/** The parsing stage: result files (JUnit XML, Jest --json, Playwright JSON) → the one result model. */
+export { detectFormat, type Detected, type ResultFormat } from './detect.js';
+export { parseJestJson } from './jest-json.js';
+export { parseJUnit } from './junit.js';
+export { parsePlaywrightJson, playwrightGlobalErrors } from './playwright-json.js';
+export {
+  DEFAULT_MAX_FILE_BYTES,
+  decodeResultBytes,
+  parseResultText,
+  readResultFiles,
+  type ParsedText,
+  type ReadFileOutcome,
+  type ReadOptions,
+} from './read-files.js';
