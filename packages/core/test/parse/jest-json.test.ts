@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.js';
+import { parseJestJson } from '../../src/parse/jest-json.js';
+import { fixtureText } from './fixture-files.js';
+
+const FIXTURE_DIR = 'jest-community__jest-editor-support/fixtures__failing-jsons__';
+const fixture = (name: string): unknown => JSON.parse(fixtureText('native', `${FIXTURE_DIR}${name}`));
+
+const run = (suites: unknown[]): unknown => ({ numTotalTests: 0, testResults: suites });
+const suite = (assertionResults: unknown[], extra: Record<string, unknown> = {}) => ({
+  testFilePath: '/repo/src/a.test.ts',
+  status: 'passed',
+  message: '',
+  assertionResults,
+  ...extra,
+});
+
+describe('parseJestJson', () => {
+  it('uses ancestorTitles as suitePath and keeps test.each titles as Jest interpolated them', () => {
+    const results = parseJestJson(fixture('with-ancestors-and-each.json'), 'j.json');
+    expect(results.map((r) => [r.suitePath, r.name])).toEqual([
+      [['block-1', 'block-1-1'], 'testing'],
+      [['block-1'], 'test should fail'],
+      [[], 'test without describe'],
+      [['block-2'], 'testing'],
+      [['block-2'], 'each test "a"'],
+      [['block-2'], 'each test "b"'],
+      [['block-2'], 'each test "c"'],
+    ]);
+    expect(results[1]).toMatchObject({ status: 'failed', message: 'Error: whatever', file: '/test/tricky-test.ts' });
+  });
+
+  it('turns a test file that failed to run into one error result named after the file', () => {
+    const results = parseJestJson(fixture('monorepo_root_1.json'), 'm.json');
+    const errors = results.filter((r) => r.status === 'error');
+    expect(errors.map((r) => r.name)).toEqual([
+      '/X/packages/Y-app-vault/native/__tests__/index.ios.js',
+      '/X/packages/Y-app-vault/native/__tests__/index.android.js',
+    ]);
+    expect(errors[0]).toMatchObject({
+      file: '/X/packages/Y-app-vault/native/__tests__/index.ios.js',
+      suitePath: [],
+      message: "Cannot find module 'StyleSheet' from 'react-native-implementation.js'",
+    });
+    expect(errors[0]?.stack).toContain('● Test suite failed to run');
+    expect(errors[0]?.attempts).toHaveLength(1);
+  });
+
+  it('reports a file that failed although every test passed (a hook threw)', () => {
+    const results = parseJestJson(
+      run([suite([{ title: 't', status: 'passed', failureMessages: [] }], { status: 'failed', message: 'afterAll hook: boom' })]),
+      'h.json',
+    );
+    expect(results.map((r) => [r.name, r.status, r.message])).toEqual([
+      ['t', 'passed', undefined],
+      ['/repo/src/a.test.ts', 'error', 'afterAll hook: boom'],
+    ]);
+  });
+
+  it.each([
+    ['passed', 'passed'],
+    ['failed', 'failed'],
+    ['pending', 'skipped'],
+    ['skipped', 'skipped'],
+    ['todo', 'skipped'],
+    ['disabled', 'skipped'],
+    ['focused', 'passed'],
+    ['weird', 'error'],
+  ])('maps status %s to %s', (raw, status) => {
+    const [result] = parseJestJson(run([suite([{ title: 't', status: raw, failureMessages: [] }])]), 's.json');
+    expect(result?.status).toBe(status);
+    if (raw === 'weird') expect(result?.message).toContain('"weird"');
+  });
+
+  it('strips ANSI colours and splits the message from the stack', () => {
+    const failure = '\u001b[31mError: expect(received).toBe(expected)\u001b[39m\n\nExpected: \u001b[32m2\u001b[39m\n    at Object.<anonymous> (a.test.ts:3:5)';
+    const [result] = parseJestJson(run([suite([{ title: 't', status: 'failed', failureMessages: [failure], duration: 12.6 }])]), 'a.json');
+    expect(result?.message).toBe('Error: expect(received).toBe(expected)\n\nExpected: 2');
+    expect(result?.stack).toBe('Error: expect(received).toBe(expected)\n\nExpected: 2\n    at Object.<anonymous> (a.test.ts:3:5)');
+    expect(result?.durationMs).toBe(13);
+    expect(result?.file).toBe('/repo/src/a.test.ts');
+  });
+
+  it('turns retryReasons into failed attempts before the final one', () => {
+    const [result] = parseJestJson(
+      run([suite([{ title: 't', status: 'passed', failureMessages: [], retryReasons: ['Error: first', 'Error: second'], duration: 5 }])]),
+      'r.json',
+    );
+    expect(result?.attempts).toEqual([
+      { status: 'failed', message: 'Error: first', stack: 'Error: first' },
+      { status: 'failed', message: 'Error: second', stack: 'Error: second' },
+      { status: 'passed', durationMs: 5 },
+    ]);
+    expect(result?.status).toBe('passed');
+  });
+
+  it('never reports a null or NaN duration', () => {
+    const [result] = parseJestJson(run([suite([{ title: 't', status: 'passed', duration: null }])]), 'd.json');
+    expect(result?.durationMs).toBeUndefined();
+  });
+
+  it('refuses JSON of another shape, naming the file', () => {
+    expect(() => parseJestJson({ suites: [] }, 'x.json')).toThrow(InputError);
+    expect(() => parseJestJson({ testResults: [42] }, 'x.json')).toThrow(/x\.json: testResults\[0\] is not an object/);
+  });
+});

@@ -1,0 +1,140 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.js';
+import { detectFormat } from '../../src/parse/detect.js';
+import { decodeResultBytes, parseResultText, readResultFiles } from '../../src/parse/read-files.js';
+import { FIXTURES_DIR } from './fixture-files.js';
+
+const JUNIT = '<testsuite name="s"><testcase name="ok"/><testcase name="bad"><failure message="m"/></testcase></testsuite>';
+const JEST = JSON.stringify({ numTotalTests: 1, testResults: [{ name: 'a.test.js', status: 'passed', assertionResults: [{ title: 't', status: 'passed' }] }] });
+const PLAYWRIGHT = JSON.stringify({ suites: [], errors: [{ message: 'Error: global setup failed\n  at setup.ts:1' }] });
+
+describe('detectFormat', () => {
+  it.each([
+    ['  \n<testsuites/>', 'junit'],
+    ['\uFEFF<?xml version="1.0"?><testsuite/>', 'junit'],
+    [JEST, 'jest-json'],
+    [JSON.stringify({ testResults: [{ assertionResults: [] }] }), 'jest-json'],
+    [JSON.stringify({ config: {}, suites: [], stats: {} }), 'playwright-json'],
+  ])('detects %j as %s', (text, format) => {
+    expect(detectFormat(text, 'f').format).toBe(format);
+  });
+
+  it.each([
+    ['', 'INPUT_EMPTY', /f is empty \(0 bytes\)/],
+    [' \n ', 'INPUT_EMPTY', /f is only whitespace/],
+    ['this is not an xml file', 'INPUT_NOT_RESULTS', /starts with "this is not an xml file"/],
+    ['{"suites": [', 'INPUT_MALFORMED', /f is not valid JSON/],
+    ['{"stats": {}, "passes": [], "tests": []}', 'INPUT_NOT_RESULTS', /keys "stats", "passes", "tests" \(this looks like Mocha JSON\)/],
+    ['[1, 2]', 'INPUT_NOT_RESULTS', /a JSON array of 2 item/],
+  ])('refuses %j with %s', (text, code, message) => {
+    let caught: unknown;
+    try {
+      detectFormat(text, 'f');
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(InputError);
+    expect((caught as InputError).code).toBe(code);
+    expect((caught as InputError).message).toMatch(message);
+  });
+});
+
+describe('parseResultText', () => {
+  it('returns Playwright global errors and empty files as warnings', () => {
+    const parsed = parseResultText(PLAYWRIGHT, 'pw.json');
+    expect(parsed.format).toBe('playwright-json');
+    expect(parsed.results).toEqual([]);
+    expect(parsed.warnings).toEqual([
+      'pw.json: Playwright reported an error outside any test: Error: global setup failed',
+      'pw.json contains no test results.',
+    ]);
+  });
+});
+
+describe('decodeResultBytes', () => {
+  it('reads UTF-16 with a BOM, and the encoding an XML declaration names', () => {
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('<testsuite name="ü"/>', 'utf16le')]);
+    expect(decodeResultBytes(utf16)).toBe('<testsuite name="ü"/>');
+    const latin1 = Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><testsuite name="ü"/>', 'latin1');
+    expect(decodeResultBytes(latin1)).toContain('name="ü"');
+    expect(decodeResultBytes(Buffer.from('<a>ü</a>', 'utf8'))).toBe('<a>ü</a>');
+  });
+});
+
+describe('readResultFiles', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'tm-read-files-'));
+    await mkdir(path.join(dir, 'reports', 'nested'), { recursive: true });
+    await mkdir(path.join(dir, 'node_modules', 'x'), { recursive: true });
+    await writeFile(path.join(dir, 'reports', 'TEST-a.xml'), JUNIT);
+    await writeFile(path.join(dir, 'reports', 'nested', 'TEST-b.xml'), `\uFEFF${JUNIT}`);
+    await writeFile(path.join(dir, 'reports', 'TEST-truncated.xml'), '<testsuite><testcase name="t">');
+    await writeFile(path.join(dir, 'reports', 'empty.xml'), '');
+    await writeFile(path.join(dir, 'node_modules', 'x', 'TEST-dep.xml'), JUNIT);
+    await writeFile(path.join(dir, 'jest.json'), JEST);
+    await writeFile(path.join(dir, 'shard[1].xml'), JUNIT);
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reads a mix of good and bad files; one bad file does not stop the others', async () => {
+    const outcomes = await readResultFiles(['reports/**/*.xml', 'jest.json', 'missing/*.xml'], { cwd: dir });
+    expect(outcomes.map((o) => [o.path, o.format, o.results.length, o.error?.code])).toEqual([
+      ['missing/*.xml', undefined, 0, 'INPUT_NOT_FOUND'],
+      ['jest.json', 'jest-json', 1, undefined],
+      ['reports/TEST-a.xml', 'junit', 2, undefined],
+      ['reports/TEST-truncated.xml', undefined, 0, 'INPUT_MALFORMED'],
+      ['reports/empty.xml', undefined, 0, 'INPUT_EMPTY'],
+      ['reports/nested/TEST-b.xml', 'junit', 2, undefined],
+    ]);
+    expect(outcomes[0]?.error?.message).toContain('"missing/*.xml"');
+    expect(outcomes[3]?.error?.message).toContain('reports/TEST-truncated.xml');
+    expect(outcomes[2]?.results.map((r) => [r.source, r.name, r.status])).toEqual([
+      ['reports/TEST-a.xml', 'ok', 'passed'],
+      ['reports/TEST-a.xml', 'bad', 'failed'],
+    ]);
+  });
+
+  it('dedupes files matched by several patterns, and takes existing paths literally', async () => {
+    const outcomes = await readResultFiles(['reports/TEST-a.xml', 'reports/*-a.xml', `${dir}/reports/TEST-a.xml`, 'shard[1].xml'], { cwd: dir });
+    expect(outcomes.map((o) => o.path)).toEqual(['reports/TEST-a.xml', 'shard[1].xml']);
+    expect(outcomes.every((o) => o.error === undefined)).toBe(true);
+  });
+
+  it('expands a directory to the XML files below it, never searching node_modules unless asked', async () => {
+    expect((await readResultFiles(['reports'], { cwd: dir })).map((o) => o.path)).toEqual([
+      'reports/TEST-a.xml',
+      'reports/TEST-truncated.xml',
+      'reports/empty.xml',
+      'reports/nested/TEST-b.xml',
+    ]);
+    expect((await readResultFiles(['**/TEST-dep.xml'], { cwd: dir }))[0]?.error?.code).toBe('INPUT_NOT_FOUND');
+    expect((await readResultFiles(['node_modules/**/TEST-dep.xml'], { cwd: dir }))[0]?.results).toHaveLength(2);
+  });
+
+  it('refuses files above maxFileBytes without reading them', async () => {
+    const [outcome] = await readResultFiles(['reports/TEST-a.xml'], { cwd: dir, maxFileBytes: 10 });
+    expect(outcome?.error?.code).toBe('INPUT_TOO_LARGE');
+    expect(outcome?.error?.message).toMatch(/^reports\/TEST-a\.xml is \d+ bytes, more than the 10 bytes limit/);
+  });
+
+  it('reads the real fixtures by glob: every file has an outcome, bad files an error naming them', async () => {
+    const outcomes = await readResultFiles(['junit/**/*.xml', 'native/**/*.json', 'hostile/*.xml'], { cwd: FIXTURES_DIR });
+    expect(outcomes).toHaveLength(120 + 15 + 3);
+    const failed = outcomes.filter((o) => o.error !== undefined);
+    expect(failed).toHaveLength(15 + 3);
+    for (const outcome of failed) expect(outcome.error?.message).toContain(outcome.path);
+    expect(outcomes.filter((o) => o.error?.code === 'INPUT_HOSTILE').map((o) => o.path)).toEqual([
+      'hostile/billion-laughs.xml',
+      'hostile/external-dtd.xml',
+      'hostile/external-entity.xml',
+    ]);
+  });
+});
