@@ -40,6 +40,13 @@ export function scanMarkup(xml: string, source: string): void {
       i = skipPast(xml, i, ']]>', 'CDATA section', source);
     } else if (xml.startsWith('<?', i)) {
       i = skipPast(xml, i, '?>', 'processing instruction', source);
+    } else if (/^<!DOCTYPE\s+html\b/i.test(xml.slice(i, i + 15))) {
+      throw new InputError(
+        'INPUT_NOT_RESULTS',
+        source,
+        `${source} is an HTML page, not JUnit XML. Pass the machine-readable results (JUnit XML, Jest --json or ` +
+          'Playwright JSON), not an HTML report.',
+      );
     } else if (xml.startsWith('<!', i) && DTD_DECLARATION.test(xml.slice(i, i + 12))) {
       const { line, column } = lineAndColumn(xml, i);
       throw new InputError(
@@ -171,7 +178,10 @@ const ATTR_PREFIX = '@';
 const TAG_PREFIX = '<';
 
 /** Parse and validate; returns the document's single root element. */
-export function parseXmlTree(xml: string, source: string): XmlElement {
+export function parseXmlTree(input: string, source: string): XmlElement {
+  // Some producers write blank lines before the XML declaration, which XML forbids. The declaration tells
+  // nothing we use (bytes were decoded already), so blank it out, keeping line and column numbers.
+  const xml = /^\s+<\?xml\s/.test(input) ? input.replace(/^\s+<\?xml\s[^>]*\?>/, (d) => d.replace(/[^\r\n]/g, ' ')) : input;
   scanMarkup(xml, source);
   const validation = XMLValidator.validate(xml);
   if (validation !== true) {

@@ -264,6 +264,17 @@ describe('parseJUnit: refusals', () => {
     expect(error.message).toContain('<test-run> (an NUnit 3 result file)');
   });
 
+  it('says an HTML report is not results, rather than calling it hostile', () => {
+    const error = refusal(() => parseJUnit('<!DOCTYPE html>\n<html><body>report</body></html>', 'index.html'));
+    expect(error.code).toBe('INPUT_NOT_RESULTS');
+    expect(error.message).toContain('index.html is an HTML page');
+  });
+
+  it('accepts blank lines before the XML declaration and keeps line numbers in errors', () => {
+    expect(one('\n\n<?xml version="1.0"?>\n<testsuite><testcase name="t"/></testsuite>').name).toBe('t');
+    expect(refusal(() => parseJUnit('\n<?xml version="1.0"?>\n<testsuite>\n<testcase name="t">\n</testsuite>', 'l.xml')).message).toContain('line 5');
+  });
+
   it('survives attribute names that are JavaScript object keys', () => {
     const r = one('<testsuite><testcase name="t" constructor="c" hasOwnProperty="h"/></testsuite>');
     expect(r.name).toBe('t');
