@@ -16,13 +16,14 @@
  * - Properties: those of every enclosing suite (including the `<testsuites>` root) apply to the testcase;
  *   a name defined at an inner level (testcase innermost) replaces the outer values of that name.
  * - Output: the testcase's own system-out/system-err; the suite's own system-out/system-err is added to the
- *   output of its failed/errored testcases only (that is where a person needs the log). Clipped.
+ *   output of its failed/errored testcases only (that is where a person needs the log). Clipped; terminal
+ *   colour codes (Playwright and Vitest leave them in) are stripped from output, messages and stacks.
  * - Attachments: `[[ATTACHMENT|path]]` markers (Jenkins attachments plugin convention) in the testcase's
  *   own system-out/system-err and failure texts; name = the path's last segment; paths stay as written.
  */
 import { InputError } from '../errors.js';
 import type { Attachment, Attempt, Property, TestResult, TestStatus } from '../model.js';
-import { MAX_MESSAGE_CHARS, MAX_OUTPUT_CHARS, MAX_STACK_CHARS, clip, firstLine, nonEmpty, secondsToMs, stripBom } from './text.js';
+import { MAX_MESSAGE_CHARS, MAX_OUTPUT_CHARS, MAX_STACK_CHARS, clip, firstLine, nonEmpty, secondsToMs, stripAnsi, stripBom } from './text.js';
 import { childElements, parseXmlTree, type XmlElement } from './xml-tree.js';
 
 /** What the enclosing suites hand down to a testcase. */
@@ -178,8 +179,8 @@ function attemptFrom(status: TestStatus, elements: XmlElement[]): Attempt {
   const stacks: string[] = [];
   for (const element of elements) {
     const nested = childElements(element, 'stackTrace')[0];
-    const stack = nonEmpty(nested?.text ?? element.text);
-    const message = nonEmpty(element.attrs.message) ?? firstLine(stack) ?? nonEmpty(element.attrs.type);
+    const stack = nonEmpty(stripAnsi(nested?.text ?? element.text));
+    const message = nonEmpty(stripAnsi(element.attrs.message ?? '')) ?? firstLine(stack) ?? nonEmpty(element.attrs.type);
     if (message !== undefined) messages.push(message);
     if (stack !== undefined) stacks.push(stack);
   }
@@ -214,7 +215,8 @@ export function mergeProperties(levels: Property[][]): Property[] {
 
 /** An element's own system-out then system-err, trimmed; undefined when both are empty. */
 function joinOutput(element: XmlElement): string | undefined {
-  return joinParts([...childElements(element, 'system-out'), ...childElements(element, 'system-err')].map((e) => nonEmpty(e.text)));
+  const streams = [...childElements(element, 'system-out'), ...childElements(element, 'system-err')];
+  return joinParts(streams.map((e) => nonEmpty(stripAnsi(e.text))));
 }
 
 function joinParts(parts: Array<string | undefined>): string | undefined {

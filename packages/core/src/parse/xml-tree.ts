@@ -40,28 +40,34 @@ export function scanMarkup(xml: string, source: string): void {
       i = skipPast(xml, i, ']]>', 'CDATA section', source);
     } else if (xml.startsWith('<?', i)) {
       i = skipPast(xml, i, '?>', 'processing instruction', source);
-    } else if (/^<!DOCTYPE\s+html\b/i.test(xml.slice(i, i + 15))) {
-      throw new InputError(
-        'INPUT_NOT_RESULTS',
-        source,
-        `${source} is an HTML page, not JUnit XML. Pass the machine-readable results (JUnit XML, Jest --json or ` +
-          'Playwright JSON), not an HTML report.',
-      );
     } else if (xml.startsWith('<!', i) && DTD_DECLARATION.test(xml.slice(i, i + 12))) {
-      const { line, column } = lineAndColumn(xml, i);
-      throw new InputError(
-        'INPUT_HOSTILE',
-        source,
-        `${source}: refused a DTD declaration (${xml.slice(i, i + 9)}…) at line ${line}, column ${column}. ` +
-          'Expected a JUnit XML file without <!DOCTYPE> or <!ENTITY>: a DTD can define entities that expand ' +
-          'without bound or read other files, so it is never processed. Remove the declaration, or check where this file came from.',
-      );
+      throw refuseDeclaration(xml, i, source);
     } else {
       i = scanTag(xml, i, source);
     }
     if (i === -1) return; // an unclosed tag: the validator reports it
     i = xml.indexOf('<', i);
   }
+}
+
+function refuseDeclaration(xml: string, offset: number, source: string): InputError {
+  if (/^<!DOCTYPE\s+html\b/i.test(xml.slice(offset, offset + 15))) {
+    // Someone passed an HTML report: say so, rather than calling it hostile.
+    return new InputError(
+      'INPUT_NOT_RESULTS',
+      source,
+      `${source} is an HTML page, not JUnit XML. Pass the machine-readable results (JUnit XML, Jest --json or ` +
+        'Playwright JSON), not an HTML report.',
+    );
+  }
+  const { line, column } = lineAndColumn(xml, offset);
+  return new InputError(
+    'INPUT_HOSTILE',
+    source,
+    `${source}: refused a DTD declaration (${xml.slice(offset, offset + 9)}…) at line ${line}, column ${column}. ` +
+      'Expected a JUnit XML file without <!DOCTYPE> or <!ENTITY>: a DTD can define entities that expand ' +
+      'without bound or read other files, so it is never processed. Remove the declaration, or check where this file came from.',
+  );
 }
 
 function skipPast(xml: string, from: number, terminator: string, what: string, source: string): number {
@@ -168,7 +174,7 @@ function validationMessage(xml: string, source: string, err: { msg: string; line
   }
   const where = err.col === undefined ? `line ${err.line}` : `line ${err.line}, column ${err.col}`;
   return (
-    `${source} is not well-formed XML: ${where}: ${err.msg} Expected a complete JUnit XML file; ` +
+    `${source} is not well-formed XML: ${where}: ${err.msg.replace(/\.?$/, '.')} Expected a complete JUnit XML file; ` +
     'the file may be truncated or hand-edited. Regenerate it.'
   );
 }

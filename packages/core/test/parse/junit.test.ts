@@ -131,6 +131,11 @@ describe('parseJUnit: structure', () => {
     expect(results[1]?.output).toBe('[suite output]\nsuite log');
   });
 
+  it('strips terminal colour codes from messages, stacks and output', () => {
+    const r = one('<testsuite><testcase name="t"><failure message="\u001b[31mred\u001b[39m">\u001b[2mtrace</failure><system-out>\u001b[1mlog</system-out></testcase></testsuite>');
+    expect([r.message, r.stack, r.output]).toEqual(['red', 'trace', 'log']);
+  });
+
   it('clips very long output, keeping the end', () => {
     const r = one(`<testsuite><testcase name="t"><system-out>${'x'.repeat(200_000)}END</system-out></testcase></testsuite>`);
     expect(r.output!.length).toBeLessThan(70_000);
