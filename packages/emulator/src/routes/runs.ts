@@ -49,7 +49,7 @@ function evaluateSelection(ctx: RequestContext, project: ProjectRecord, filters:
     if (!SELECTION_OPERATORS.has(op)) throw badRequest(`Unsupported operator ${operator} in ${key}[${i}]`, 'Supported: IN, NOT_IN, EQ, NEQ.');
     const wanted = new Set((values as string[]).map((v) => (field === 'id' ? v.toLowerCase() : v)));
     if (field === 'id' && (op === 'IN' || op === 'EQ')) {
-      const unknown = [...wanted].filter((id) => !known.has(id));
+      const unknown = (values as string[]).filter((id) => !known.has(id.toLowerCase()));
       if (unknown.length > 0) {
         throw unprocessable(`Test case ${unknown[0] ?? ''} not found in project ${project.id}`, `Unknown test case ids (bodies take UUIDs, not human ids): ${unknown.join(', ')}`);
       }
