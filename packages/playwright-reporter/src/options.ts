@@ -37,9 +37,15 @@ export interface TestsigmaReporterOptions {
   apiToken?: string;
 }
 
-/** Keys Playwright itself adds to every reporter's options (`configDir`, `_mode`, `_commandHash`, ...). */
+/**
+ * Keys Playwright itself adds to a reporter's options: `configDir`, `_mode` and `_commandHash` always,
+ * `onlyFailures: false` under `--list`. Private ones start with `_`. They are not the user's, so core's
+ * unknown-option check must not see them.
+ */
+const PLAYWRIGHT_KEYS = new Set(['configDir', 'onlyFailures']);
+
 export function isPlaywrightKey(key: string): boolean {
-  return key === 'configDir' || key.startsWith('_');
+  return PLAYWRIGHT_KEYS.has(key) || key.startsWith('_');
 }
 
 export interface SplitOptions {

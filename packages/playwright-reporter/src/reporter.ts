@@ -8,6 +8,8 @@ import { ConfigError, redactingLogger, renderText, resolveReporterSettings, uplo
 import { toTestResult, type PwTest } from './convert.js';
 import { splitOptions, type TestsigmaReporterOptions } from './options.js';
 
+export const PACKAGE_NAME = 'playwright-testsigma-tm-reporter';
+
 /** Prefix of every line this reporter prints. */
 export const PREFIX = '[testsigma-tm]';
 
@@ -24,13 +26,13 @@ export class TestsigmaReporter implements Reporter {
 
   constructor(options?: TestsigmaReporterOptions) {
     const { own, listMode } = splitOptions(options);
-    this.#settings = resolveReporterSettings(own, process.env);
+    this.#settings = withReporterName(() => resolveReporterSettings(own, process.env));
     this.#listMode = listMode;
     this.#write = (text) => void process.stderr.write(`${text}\n`);
     if (this.#settings.token && !this.#settings.projectId) {
       throw new ConfigError(
         'CONFIG_MISSING_PROJECT',
-        'No project: set the projectId reporter option (or TESTSIGMA_PROJECT_ID) to the project UUID or its exact name.',
+        `${PACKAGE_NAME}: No project: set the projectId reporter option (or TESTSIGMA_PROJECT_ID) to the project UUID or its exact name.`,
       );
     }
   }
@@ -74,6 +76,16 @@ export class TestsigmaReporter implements Reporter {
     if (!this.#suite) return [];
     const rootDir = this.#config?.rootDir;
     return this.#suite.allTests().map((test) => toTestResult(test as PwTest, rootDir ? { rootDir } : {}));
+  }
+}
+
+/** Playwright prints a constructor's error as is: say which reporter refused its options, keep core's words. */
+function withReporterName<T>(resolve: () => T): T {
+  try {
+    return resolve();
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ConfigError(error.code, `${PACKAGE_NAME}: ${error.message}`, { cause: error });
+    throw error;
   }
 }
 
