@@ -16,15 +16,16 @@ import type { Attempt, TestResult, TestStatus } from '../model.js';
 import { isObject, objects, str, strings, type JsonObject as Json } from './json-values.js';
 import { MAX_STACK_CHARS, clip, msOrUndefined, nonEmpty, splitMessageAndStack, stripAnsi } from './text.js';
 
-const STATUS: Record<string, TestStatus> = {
-  passed: 'passed',
-  focused: 'passed',
-  failed: 'failed',
-  pending: 'skipped',
-  skipped: 'skipped',
-  todo: 'skipped',
-  disabled: 'skipped',
-};
+// A Map, not an object literal: a status such as "constructor" must not find Object.prototype's.
+const STATUS = new Map<string, TestStatus>([
+  ['passed', 'passed'],
+  ['focused', 'passed'],
+  ['failed', 'failed'],
+  ['pending', 'skipped'],
+  ['skipped', 'skipped'],
+  ['todo', 'skipped'],
+  ['disabled', 'skipped'],
+]);
 
 export function parseJestJson(json: unknown, source: string): TestResult[] {
   const suites = isObject(json) ? json.testResults : undefined;
@@ -56,10 +57,10 @@ function readSuite(suite: Json, source: string): TestResult[] {
 
 function readAssertion(assertion: Json, file: string | undefined, source: string): TestResult {
   const rawStatus = str(assertion.status) ?? '';
-  const status = STATUS[rawStatus] ?? 'error';
+  const status = STATUS.get(rawStatus) ?? 'error';
   const failures = strings(assertion.failureMessages);
   const final: Attempt = { status, ...failureParts(failures) };
-  if (STATUS[rawStatus] === undefined) final.message = `Jest reported the unknown status ${JSON.stringify(rawStatus)}.`;
+  if (!STATUS.has(rawStatus)) final.message = `Jest reported the unknown status ${JSON.stringify(rawStatus)}.`;
   const durationMs = msOrUndefined(assertion.duration);
   if (durationMs !== undefined) final.durationMs = durationMs;
   const retries: Attempt[] = strings(assertion.retryReasons).map((reason) => ({ status: 'failed', ...failureParts([reason]) }));

@@ -34,15 +34,17 @@ interface SuiteContext {
   file?: string;
 }
 
-const NOT_JUNIT_HINTS: Record<string, string> = {
-  'test-run': 'an NUnit 3 result file',
-  TestRun: 'a Visual Studio TRX file',
-  assemblies: 'an xUnit.net v2 result file',
-  assembly: 'an xUnit.net result file',
-  robot: 'a Robot Framework output.xml',
-  'ns2:test-suite': 'an Allure 1 result file',
-  'test-results': 'an NUnit 2 result file',
-};
+// Maps, not object literals, wherever an element name from the file is the key: `<constructor>` must
+// not find Object.prototype's.
+const NOT_JUNIT_HINTS = new Map([
+  ['test-run', 'an NUnit 3 result file'],
+  ['TestRun', 'a Visual Studio TRX file'],
+  ['assemblies', 'an xUnit.net v2 result file'],
+  ['assembly', 'an xUnit.net result file'],
+  ['robot', 'a Robot Framework output.xml'],
+  ['ns2:test-suite', 'an Allure 1 result file'],
+  ['test-results', 'an NUnit 2 result file'],
+]);
 
 /** Parse a JUnit XML document. Throws InputError (naming `source`) when it is not one. */
 export function parseJUnit(xml: string, source: string): TestResult[] {
@@ -57,7 +59,7 @@ export function parseJUnit(xml: string, source: string): TestResult[] {
   }
   const root = parseXmlTree(text, source);
   if (root.name !== 'testsuites' && root.name !== 'testsuite') {
-    const hint = NOT_JUNIT_HINTS[root.name];
+    const hint = NOT_JUNIT_HINTS.get(root.name);
     throw new InputError(
       'INPUT_NOT_RESULTS',
       source,
@@ -129,16 +131,22 @@ const RESULT_KINDS: ReadonlyArray<{ element: string; status: TestStatus }> = [
   { element: 'disabled', status: 'skipped' },
 ];
 
-const EARLIER_RUNS: Record<string, TestStatus> = { flakyFailure: 'failed', flakyError: 'error' };
-const LATER_RUNS: Record<string, TestStatus> = { rerunFailure: 'failed', rerunError: 'error' };
+const EARLIER_RUNS = new Map<string, TestStatus>([
+  ['flakyFailure', 'failed'],
+  ['flakyError', 'error'],
+]);
+const LATER_RUNS = new Map<string, TestStatus>([
+  ['rerunFailure', 'failed'],
+  ['rerunError', 'error'],
+]);
 
 /** Every run of the testcase in order: flaky runs, the main outcome, then reruns. */
 function readAttempts(testcase: XmlElement): Attempt[] {
   const earlier: Attempt[] = [];
   const later: Attempt[] = [];
   for (const child of testcase.children) {
-    const before = EARLIER_RUNS[child.name];
-    const after = LATER_RUNS[child.name];
+    const before = EARLIER_RUNS.get(child.name);
+    const after = LATER_RUNS.get(child.name);
     if (before !== undefined) earlier.push(attemptFrom(before, [child]));
     if (after !== undefined) later.push(attemptFrom(after, [child]));
   }

@@ -22,13 +22,14 @@ import type { Attachment, Attempt, Property, TestResult, TestStatus } from '../m
 import { isObject, objects, str, strings, type JsonObject } from './json-values.js';
 import { MAX_MESSAGE_CHARS, MAX_OUTPUT_CHARS, MAX_STACK_CHARS, clip, msOrUndefined, nonEmpty, normaliseTags, stripAnsi } from './text.js';
 
-const ATTEMPT_STATUS: Record<string, TestStatus> = {
-  passed: 'passed',
-  failed: 'failed',
-  timedOut: 'failed',
-  interrupted: 'error',
-  skipped: 'skipped',
-};
+// A Map, not an object literal: a status such as "constructor" must not find Object.prototype's.
+const ATTEMPT_STATUS = new Map<string, TestStatus>([
+  ['passed', 'passed'],
+  ['failed', 'failed'],
+  ['timedOut', 'failed'],
+  ['interrupted', 'error'],
+  ['skipped', 'skipped'],
+]);
 
 interface Scope {
   suitePath: string[];
@@ -103,7 +104,7 @@ function readTest(spec: JsonObject, test: JsonObject, scope: Scope, source: stri
 
 function readAttempt(run: JsonObject): Attempt {
   const raw = str(run.status) ?? '';
-  const attempt: Attempt = { status: ATTEMPT_STATUS[raw] ?? 'error' };
+  const attempt: Attempt = { status: ATTEMPT_STATUS.get(raw) ?? 'error' };
   const durationMs = msOrUndefined(run.duration);
   if (durationMs !== undefined) attempt.durationMs = durationMs;
   const errors = objects(run.errors);
@@ -111,7 +112,7 @@ function readAttempt(run: JsonObject): Attempt {
   const messages = errors.map((e) => nonEmpty(stripAnsi(str(e.message) ?? str(e.value) ?? ''))).filter((m) => m !== undefined);
   const stacks = errors.map((e) => nonEmpty(stripAnsi(str(e.stack) ?? ''))).filter((s) => s !== undefined);
   if (messages.length > 0) attempt.message = clip(messages.join('\n\n'), MAX_MESSAGE_CHARS);
-  else if (ATTEMPT_STATUS[raw] === undefined) attempt.message = `Playwright reported the unknown status ${JSON.stringify(raw)}.`;
+  else if (!ATTEMPT_STATUS.has(raw)) attempt.message = `Playwright reported the unknown status ${JSON.stringify(raw)}.`;
   if (stacks.length > 0) attempt.stack = clip(stacks.join('\n\n'), MAX_STACK_CHARS);
   return attempt;
 }

@@ -66,10 +66,11 @@ describe('parseJestJson', () => {
     ['disabled', 'skipped'],
     ['focused', 'passed'],
     ['weird', 'error'],
+    ['constructor', 'error'],
   ])('maps status %s to %s', (raw, status) => {
     const [result] = parseJestJson(run([suite([{ title: 't', status: raw, failureMessages: [] }])]), 's.json');
     expect(result?.status).toBe(status);
-    if (raw === 'weird') expect(result?.message).toContain('"weird"');
+    if (status === 'error') expect(result?.message).toContain(`"${raw}"`);
   });
 
   it('strips ANSI colours and splits the message from the stack', () => {

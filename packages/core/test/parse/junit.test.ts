@@ -281,7 +281,8 @@ describe('parseJUnit: refusals', () => {
   });
 
   it('survives attribute names that are JavaScript object keys', () => {
-    const r = one('<testsuite><testcase name="t" constructor="c" hasOwnProperty="h"/></testsuite>');
-    expect(r.name).toBe('t');
+    const r = one('<testsuite><testcase name="t" constructor="c" hasOwnProperty="h"><constructor/><toString/></testcase></testsuite>');
+    expect(r).toMatchObject({ name: 't', status: 'passed', attempts: [{ status: 'passed' }] });
+    expect(refusal(() => parseJUnit('<constructor/>', 'c.xml')).message).toContain('its root element is <constructor>, expected');
   });
 });
