@@ -1,0 +1,63 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Api } from './helpers.js';
+import { read, start } from './helpers.js';
+
+let api: Api | undefined;
+afterEach(async () => {
+  await api?.emu.close();
+  api = undefined;
+});
+
+describe('rate limit', () => {
+  it('allows 10 requests per second per token, then answers 500 "rate limit exceeded" with the headers', async () => {
+    api = await start({ rateLimit: { perSecond: 10 } });
+    const answers = [];
+    for (let i = 0; i < 11; i++) answers.push(await api.get('/projects'));
+    expect(answers.slice(0, 10).map((a) => a.status)).toEqual(Array(10).fill(200));
+    expect(answers.map((a) => a.headers.get('x-tms-api-remaining'))).toEqual(['9', '8', '7', '6', '5', '4', '3', '2', '1', '0', '0']);
+    const refused = answers[10];
+    expect(refused?.status).toBe(500);
+    expect(refused?.json).toEqual({ message: 'rate limit exceeded' });
+    expect(refused?.headers.get('x-tms-api-limit')).toBe('10');
+    expect(Number(refused?.headers.get('x-tms-api-reset'))).toBeGreaterThan(0);
+    expect(Number(refused?.headers.get('x-tms-api-reset'))).toBeLessThanOrEqual(1000);
+    expect(refused?.headers.get('x-request-id')).toBeTruthy();
+    expect(api.emu.state().requests.at(-1)?.status).toBe(500);
+  });
+
+  it('uses a sliding window: a request goes through again once the oldest one leaves it', async () => {
+    api = await start({ rateLimit: { perSecond: 3 } });
+    for (let i = 0; i < 3; i++) expect((await api.get('/projects')).status).toBe(200);
+    const refused = await api.get('/projects');
+    expect(refused.status).toBe(500);
+    await sleep(Number(refused.headers.get('x-tms-api-reset')) + 30);
+    expect((await api.get('/projects')).status).toBe(200);
+  });
+
+  it('counts per token: requests with another token do not use up this one', async () => {
+    api = await start({ rateLimit: { perSecond: 2 } });
+    const other = async (): Promise<number> => (await read(await fetch(`${api?.emu.url}/projects`, { headers: { authorization: 'Bearer someone-else' } }))).status;
+    expect([await other(), await other(), await other()]).toEqual([401, 401, 500]);
+    expect([(await api.get('/projects')).status, (await api.get('/projects')).status]).toEqual([200, 200]);
+  });
+
+  it('can be switched off, or changed while running (programmatically and via the admin endpoint)', async () => {
+    api = await start({ rateLimit: false });
+    for (let i = 0; i < 25; i++) expect((await api.get('/users')).status).toBe(200);
+    expect((await api.get('/users')).headers.get('x-tms-api-limit')).toBeNull();
+    api.emu.setRateLimit({ perSecond: 1 });
+    expect((await api.get('/users')).status).toBe(200);
+    expect((await api.get('/users')).status).toBe(500);
+    const admin = await fetch(`${api.emu.origin}/__emulator/rate-limit`, { method: 'PUT', body: 'false' });
+    expect(admin.status).toBe(200);
+    expect((await api.get('/users')).status).toBe(200);
+    const set = await fetch(`${api.emu.origin}/__emulator/rate-limit`, { method: 'PUT', body: JSON.stringify({ perSecond: 0 }) });
+    expect(set.status).toBe(400);
+  });
+
+  it('defaults to 10 per second', async () => {
+    api = await start({ rateLimit: undefined });
+    expect((await api.get('/projects')).headers.get('x-tms-api-limit')).toBe('10');
+  });
+});
