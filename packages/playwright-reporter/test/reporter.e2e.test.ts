@@ -1,0 +1,216 @@
+/**
+ * The reporter as users run it: a real `playwright test` on small inline projects (no browser), reporting to a
+ * local emulator; assertions read what the emulator recorded and what the run printed.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type EmulatorHandle, type EmulatorState, type ResultRecord } from 'testsigma-tm-emulator';
+import { assertBuilt, makeTempRoot, runPlaywright, writeProject } from './helpers.js';
+
+let emulator: EmulatorHandle;
+let root: string;
+let cleanup: () => Promise<void>;
+
+beforeAll(async () => {
+  assertBuilt();
+  emulator = await startEmulator({ port: 0, seed: 'demo', rateLimit: false });
+  ({ root, cleanup } = await makeTempRoot('e2e'));
+});
+
+afterAll(async () => {
+  await emulator?.close();
+  await cleanup?.();
+});
+
+/** The run with this title and its results by case human id. */
+function runNamed(state: EmulatorState, title: string): { status: string; results: Map<string, ResultRecord> } {
+  const runs = state.test_runs.filter((r) => r.title === title);
+  expect(runs, `runs titled ${title}`).toHaveLength(1);
+  const run = runs[0]!;
+  const humanId = new Map(state.test_cases.map((c) => [c.id, c.human_id]));
+  return { status: run.status, results: new Map(Object.entries(run.results).map(([id, r]) => [humanId.get(id) ?? id, r])) };
+}
+
+const PASSING = `import { test } from '@playwright/test';\ntest('signs in DEMO-1', async () => {});\n`;
+
+describe('playwright-testsigma-tm-reporter against the emulator', () => {
+  it('maps annotations, tags and titles; one result per test per project; flaky, skipped, expected failures; warns on unmapped', async () => {
+    const dir = await writeProject(root, 'main', {
+      options: { projectId: 'Demo', baseUrl: emulator.url, runTitle: 'e2e main' },
+      config: { retries: 1 },
+      // The `firefox` project runs only browsers.spec.mjs, so every other test has exactly one project.
+      projectsSource: `[{ name: 'chromium' }, { name: 'firefox', testMatch: /browsers\\.spec\\.mjs/ }]`,
+      files: {
+        'login.spec.mjs': `
+import { test, expect } from '@playwright/test';
+test.describe('Login', () => {
+  test('by annotation', { annotation: { type: 'testsigma', description: 'DEMO-7' } }, async () => {});
+  test('by tag', { tag: '@DEMO-8' }, async () => {});
+  test('DEMO-9 by title', async () => {});
+  test('flaky DEMO-10', async ({}, testInfo) => {
+    expect(testInfo.retry, 'first attempt fails').toBe(1);
+  });
+  test('skipped DEMO-11', async () => {
+    test.skip(true, 'feature flag off');
+  });
+  test('expected failure DEMO-13', async () => {
+    test.fail();
+    expect(1).toBe(2);
+  });
+  test('nobody knows me', async () => {});
+});
+test.describe('DEMO-14 checkout', () => {
+  test('pays', async () => {});
+});
+`,
+        'browsers.spec.mjs': `
+import { test, expect } from '@playwright/test';
+test('works everywhere DEMO-12', async ({}, testInfo) => {
+  expect(testInfo.project.name, 'broken in firefox').toBe('chromium');
+});
+`,
+      },
+    });
+    const run = await runPlaywright(dir, { env: { TESTSIGMA_API_TOKEN: emulator.token } });
+    const output = run.stdout + run.stderr;
+    // DEMO-12 fails in firefox, so Playwright itself exits 1; the upload adds no error of its own.
+    expect(run.code, output).toBe(1);
+    expect(run.reporterLines.join('\n')).not.toMatch(/error:/);
+
+    const recorded = runNamed(emulator.state(), 'e2e main');
+    expect(recorded.status).toBe('CLOSED');
+    const statuses = Object.fromEntries([...recorded.results].map(([id, r]) => [id, r.status]));
+    expect(statuses).toEqual({
+      'DEMO-7': 'Passed',
+      'DEMO-8': 'Passed',
+      'DEMO-9': 'Passed',
+      'DEMO-10': 'Passed',
+      'DEMO-11': 'Skipped',
+      'DEMO-12': 'Failed',
+      'DEMO-13': 'Passed',
+      'DEMO-14': 'Passed',
+    });
+
+    // Flaky: ONE result (not one per attempt), Passed, the failed first attempt described.
+    const flaky = recorded.results.get('DEMO-10')!.description;
+    expect(flaky).toContain('Test: Login › flaky DEMO-10');
+    expect(flaky).not.toContain('map to this case');
+    expect(flaky).toContain('Outcome: flaky (status Passed)');
+    expect(flaky).toMatch(/Attempts: flaky: passed on attempt 2 of 2; attempt 1 failed: .*first attempt fails/);
+    expect(flaky).toContain('Project: chromium');
+    expect(flaky).toContain('File: login.spec.mjs');
+    expect(flaky).toMatch(/Attachments: .*error-context/);
+
+    // Skipped with its reason.
+    expect(recorded.results.get('DEMO-11')!.description).toContain('Skipped: feature flag off');
+
+    // Two projects, one case: the worst outcome decides, both projects are named, the failure is described.
+    const browsers = recorded.results.get('DEMO-12')!.description;
+    expect(browsers).toContain('2 automated tests map to this case; the worst outcome decides its status: Failed.');
+    expect(browsers).toContain('Project: chromium');
+    expect(browsers).toContain('Project: firefox');
+    expect(browsers).toContain('broken in firefox');
+    expect(browsers).toContain('Stack:');
+    expect(browsers).toMatch(/browsers\.spec\.mjs:4/);
+
+    // Unmapped: warned and listed, never sent.
+    expect(output).toMatch(/\[testsigma-tm\] warning: .*map to no test case.*Login › nobody knows me/);
+    expect(output).toContain('[testsigma-tm]     Login › nobody knows me');
+    expect(output).toMatch(/\[testsigma-tm\] Collected 10 Playwright test result\(s\)\./);
+    expect(output).toMatch(/\[testsigma-tm\] Test run DEMO-R-\d+ \(created\), closed: recorded 8 of 8 test case\(s\)/);
+  });
+
+  it('fails the Playwright run when the service refuses the upload (401), and keeps it green with failOnUploadError: false', async () => {
+    const badToken = 'tms_wrong_0123456789abcdef';
+    const strict = await writeProject(root, 'refused-strict', {
+      options: { projectId: 'Demo', baseUrl: emulator.url, runTitle: 'e2e refused' },
+      files: { 'a.spec.mjs': PASSING },
+    });
+    const failed = await runPlaywright(strict, { env: { TESTSIGMA_API_TOKEN: badToken } });
+    const failedOutput = failed.stdout + failed.stderr;
+    expect(failed.code, failedOutput).not.toBe(0);
+    expect(failedOutput).toContain('1 passed');
+    expect(failedOutput).toMatch(/\[testsigma-tm\] error: GET \/projects.* failed with HTTP 401/);
+    expect(failedOutput).toContain('failOnUploadError is true');
+    expect(failedOutput).not.toContain(badToken);
+
+    const lenient = await writeProject(root, 'refused-lenient', {
+      options: { projectId: 'Demo', baseUrl: emulator.url, runTitle: 'e2e refused', failOnUploadError: false },
+      files: { 'a.spec.mjs': PASSING },
+    });
+    const kept = await runPlaywright(lenient, { env: { TESTSIGMA_API_TOKEN: badToken } });
+    const keptOutput = kept.stdout + kept.stderr;
+    expect(kept.code, keptOutput).toBe(0);
+    expect(keptOutput).toMatch(/\[testsigma-tm\] warning: .*HTTP 401/);
+    expect(keptOutput).not.toContain(badToken);
+    expect(emulator.state().test_runs.filter((r) => r.title === 'e2e refused')).toHaveLength(0);
+  });
+
+  it('without a token says so in one line, sends nothing and leaves the exit code alone', async () => {
+    const dir = await writeProject(root, 'no-token', {
+      options: { projectId: 'Demo', baseUrl: emulator.url },
+      files: { 'a.spec.mjs': PASSING },
+    });
+    const before = emulator.state().requests.length;
+    const run = await runPlaywright(dir);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.reporterLines).toEqual(['[testsigma-tm] No API token (set TESTSIGMA_API_TOKEN): test results were not recorded in Testsigma Test Management.']);
+    expect(emulator.state().requests.length).toBe(before);
+  });
+
+  it('stops the run at start on an invalid option, with core\'s message', async () => {
+    const dir = await writeProject(root, 'invalid', {
+      options: { projectID: 'Demo', closeRun: 'sometimes' },
+      files: { 'a.spec.mjs': `import { test } from '@playwright/test';\nimport { writeFileSync } from 'node:fs';\ntest('ran DEMO-1', async () => { writeFileSync('ran.txt', 'yes'); });\n` },
+    });
+    const run = await runPlaywright(dir, { env: { TESTSIGMA_API_TOKEN: emulator.token } });
+    const output = run.stdout + run.stderr;
+    expect(run.code, output).not.toBe(0);
+    expect(output).toContain('playwright-testsigma-tm-reporter: Unknown reporter option(s) "projectID": expected any of apiToken, projectId,');
+    expect(existsSync(join(dir, 'ran.txt')), 'no test ran').toBe(false);
+
+    const badValue = await writeProject(root, 'invalid-value', {
+      options: { projectId: 'Demo', closeRun: 'sometimes' },
+      files: { 'a.spec.mjs': PASSING },
+    });
+    const run2 = await runPlaywright(badValue, { env: { TESTSIGMA_API_TOKEN: emulator.token } });
+    expect(run2.code).not.toBe(0);
+    expect(run2.stdout + run2.stderr).toContain('closeRun: expected true or false, received "sometimes"');
+  });
+
+  it('takes settings from TESTSIGMA_* variables, an explicit option beating the environment', async () => {
+    const dir = await writeProject(root, 'env', {
+      options: { runTitle: 'e2e from the option' },
+      files: { 'a.spec.mjs': PASSING },
+    });
+    const run = await runPlaywright(dir, {
+      env: { TESTSIGMA_API_TOKEN: emulator.token, TESTSIGMA_PROJECT_ID: 'Demo', TESTSIGMA_BASE_URL: emulator.url, TESTSIGMA_RUN_TITLE: 'e2e from the environment', TESTSIGMA_CLOSE_RUN: 'false' },
+    });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const state = emulator.state();
+    expect(state.test_runs.filter((r) => r.title === 'e2e from the environment')).toHaveLength(0);
+    const recorded = runNamed(state, 'e2e from the option');
+    expect(recorded.status).toBe('ACTIVE'); // TESTSIGMA_CLOSE_RUN=false
+    expect(recorded.results.get('DEMO-1')?.status).toBe('Passed');
+    expect(run.stdout + run.stderr).not.toContain(emulator.token);
+  });
+
+  it('writes nothing in a dry run or under --list', async () => {
+    const dir = await writeProject(root, 'dry', {
+      options: { projectId: 'Demo', baseUrl: emulator.url, runTitle: 'e2e dry', dryRun: true },
+      files: { 'a.spec.mjs': PASSING },
+    });
+    const dry = await runPlaywright(dir, { env: { TESTSIGMA_API_TOKEN: emulator.token } });
+    expect(dry.code, dry.stdout + dry.stderr).toBe(0);
+    expect(dry.reporterLines.join('\n')).toContain('Dry run: would record 1 test case(s): 1 Passed. Nothing was written.');
+
+    const before = emulator.state().requests.length;
+    const list = await runPlaywright(dir, { args: ['--list'], env: { TESTSIGMA_API_TOKEN: emulator.token } });
+    expect(list.code, list.stdout + list.stderr).toBe(0);
+    expect(list.reporterLines).toEqual([]);
+    const state = emulator.state();
+    expect(state.requests.length).toBe(before);
+    expect(state.test_runs.filter((r) => r.title === 'e2e dry')).toHaveLength(0);
+  });
+});
