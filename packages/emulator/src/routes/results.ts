@@ -87,15 +87,16 @@ export const recordResults: Handler = async (ctx) => {
     );
   }
   const selected = new Set(run.selection);
-  const problems: string[] = [];
-  entries.forEach((e, i) => {
-    if (!selected.has(e.test_case_id.toLowerCase())) problems.push(`test_run_cases[${i}]: test case ${e.test_case_id} is not part of test run ${run.human_id}`);
-    if (!ctx.store.lookup('test_run_statuses', e.test_run_status_id)) problems.push(`test_run_cases[${i}]: unknown test_run_status_id ${e.test_run_status_id}`);
-    if (!ctx.store.user(e.user_id)) problems.push(`test_run_cases[${i}]: unknown user_id ${e.user_id}`);
+  const problems: { at: number; message: string }[] = [];
+  entries.forEach((e, at) => {
+    if (!selected.has(e.test_case_id.toLowerCase())) problems.push({ at, message: `test case ${e.test_case_id} is not part of test run ${run.human_id}` });
+    if (!ctx.store.lookup('test_run_statuses', e.test_run_status_id)) problems.push({ at, message: `unknown test_run_status_id ${e.test_run_status_id}` });
+    if (!ctx.store.user(e.user_id)) problems.push({ at, message: `unknown user_id ${e.user_id}` });
   });
-  if (problems.length > 0) {
-    const first = problems[0] ?? '';
-    throw unprocessable(first.slice(first.indexOf(': ') + 2), `${problems.join('; ')}. Nothing from this request was applied.`);
+  const [first] = problems;
+  if (first !== undefined) {
+    const all = problems.map((p) => `test_run_cases[${p.at}]: ${p.message}`).join('; ');
+    throw unprocessable(first.message, `${all}. Nothing from this request was applied.`);
   }
 
   // Last write wins: a repeated entry (in this call or a later one) replaces the earlier result.
