@@ -13,7 +13,17 @@ import { planBatches, splitBatch } from './plan/batches.js';
 
 /** `--project` takes the UUID or the exact project name. */
 export async function resolveProject(api: TestManagementApi, idOrName: string): Promise<Project> {
-  if (isUuid(idOrName)) return api.getProject(idOrName);
+  if (isUuid(idOrName)) {
+    try {
+      return await api.getProject(idOrName);
+    } catch (error) {
+      // A wrong project is a setting to fix (exit 2), but keep the service's words and request id.
+      if (error instanceof ApiError && error.status === 404) {
+        throw new ConfigError('CONFIG_UNKNOWN_PROJECT', `${error.message} Set the project (--project / TESTSIGMA_PROJECT_ID) to a project UUID or exact name.`, { cause: error });
+      }
+      throw error;
+    }
+  }
   const projects = await api.listProjects();
   const exact = projects.filter((p) => p.name === idOrName);
   if (exact.length === 1 && exact[0]) return exact[0];

@@ -1,0 +1,79 @@
+/**
+ * uploadResults in-process against the emulator over loopback, for the paths where a child process would
+ * only add time: retry exhaustion with a short policy, the deadline, and the outcome's shape.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startEmulator, type EmulatorHandle } from 'testsigma-tm-emulator';
+import { ApiError } from '../../src/errors.js';
+import type { TestResult } from '../../src/model.js';
+import { uploadResults } from '../../src/pipeline.js';
+import { resolveSettings } from '../../src/settings.js';
+
+let emulator: EmulatorHandle;
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0, seed: 'demo', rateLimit: false });
+});
+afterAll(() => emulator.close());
+beforeEach(() => {
+  emulator.reset();
+  emulator.setFaults([]);
+});
+
+function result(name: string, status: TestResult['status'] = 'passed'): TestResult {
+  return { source: 'unit', suitePath: ['suite'], name, status, properties: [], tags: [], attachments: [], attempts: [{ status }] };
+}
+
+const fastRetries = { retry: { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 20 } };
+
+function settings(extra: Record<string, unknown> = {}) {
+  return resolveSettings({ token: emulator.token, baseUrl: emulator.url, projectId: 'Demo', ...extra }, {});
+}
+
+describe('uploadResults', () => {
+  it('gives up after the retry policy is spent and reports the last answer', async () => {
+    emulator.setFaults([{ kind: 'status', route: 'GET /users', status: 502 }]);
+    const outcome = await uploadResults({ settings: settings(), results: [result('DEMO-1 a')], http: fastRetries });
+    expect(outcome.exitCode).toBe(1);
+    expect(outcome.error).toBeInstanceOf(ApiError);
+    expect(outcome.error?.code).toBe('API_SERVER_ERROR');
+    expect(outcome.error?.message).toMatch(/^GET \/users failed with HTTP 502: .*\(request id [\w-]+\)\. The service failed\. Gave up after 3 attempts\. Try again later\.$/);
+    expect(emulator.state().requests.filter((r) => r.path.endsWith('/users'))).toHaveLength(3);
+  });
+
+  it('stops retrying at the overall deadline even when retries remain', async () => {
+    emulator.setFaults([{ kind: 'status', route: 'GET /users', status: 503, retryAfter: 1 }]);
+    const outcome = await uploadResults({ settings: settings(), results: [result('DEMO-1 a')], http: { ...fastRetries, deadlineMs: 200 } });
+    expect(outcome.exitCode).toBe(1);
+    expect(emulator.state().requests.filter((r) => r.path.endsWith('/users'))).toHaveLength(1);
+  });
+
+  it('does not retry a refused write (400/422) and never retries a 401', async () => {
+    const outcome = await uploadResults({ settings: resolveSettings({ token: 'nope-nope', baseUrl: emulator.url, projectId: 'Demo' }, {}), results: [result('DEMO-1 a')], http: fastRetries });
+    expect(outcome.error?.code).toBe('API_UNAUTHORIZED');
+    expect(emulator.state().requests).toHaveLength(1);
+  });
+
+  it('retries a connection reset on a PUT (idempotent) but never repeats a create blindly', async () => {
+    emulator.setFaults([
+      { kind: 'reset', route: 'POST /projects/*/test_runs', times: 1 },
+      { kind: 'reset', route: 'PUT /projects/*/test_runs/*/test_cases', times: 1 },
+    ]);
+    const outcome = await uploadResults({ settings: settings(), results: [result('DEMO-1 a'), result('DEMO-2 b', 'failed')], http: fastRetries });
+    expect(outcome.exitCode).toBe(0);
+    expect(outcome.summary.uploaded).toBe(2);
+    const state = emulator.state();
+    // The reset create was not applied; the client looked the title up, found nothing, and created once.
+    expect(state.test_runs.filter((r) => r.status === 'CLOSED' && r.human_id !== 'DEMO-R-1')).toHaveLength(1);
+    expect(state.requests.filter((r) => r.method === 'GET' && r.route === 'GET /projects/{pid}/test_runs')).toHaveLength(1);
+  });
+
+  it('creates no run when nothing maps, and says so', async () => {
+    const warnings: string[] = [];
+    const log = { debug() {}, info() {}, warn: (m: string) => warnings.push(m), error() {} };
+    const outcome = await uploadResults({ settings: settings(), results: [result('no id here')], log });
+    expect(outcome.exitCode).toBe(0);
+    expect(outcome.summary.runId).toBeNull();
+    expect(warnings).toContain('No result maps to a test case of the project, so no test run was written to.');
+    expect(emulator.state().requests.filter((r) => r.method === 'POST')).toHaveLength(0);
+  });
+});

@@ -1,0 +1,217 @@
+/**
+ * The CLI end to end, as a user runs it: `testsigma-tm upload` as a child process against the emulator over
+ * loopback; assertions on exit codes, exact messages and what the emulator recorded.
+ */
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_FACTS, EXPECTED_SAMPLE_STATUSES, descriptionOf, newRuns, requestCount, start, statusesByHumanId, type EmulatorHandle } from './helpers/emulator.js';
+import { CLI, EXAMPLES, baseEnv, runNode } from './helpers/run.js';
+
+const samples = ['jest-junit.xml', 'playwright-junit.xml', 'pytest-junit.xml'].map((f) => join(EXAMPLES, f));
+
+let emulator: EmulatorHandle;
+let dir: string;
+
+beforeAll(async () => {
+  emulator = await start();
+  dir = await mkdtemp(join(tmpdir(), 'tm-cli-'));
+});
+afterAll(() => emulator.close());
+beforeEach(() => {
+  emulator.reset();
+  emulator.setFaults([]);
+  emulator.setPagination('cursor');
+});
+
+function upload(args: string[], env: Record<string, string | undefined> = {}) {
+  return runNode(CLI, ['upload', ...args], {
+    env: baseEnv({ TESTSIGMA_API_TOKEN: emulator.token, TESTSIGMA_BASE_URL: emulator.url, TESTSIGMA_PROJECT_ID: 'Demo', ...env }),
+  });
+}
+
+describe('testsigma-tm upload', () => {
+  it('records JUnit from Jest, Playwright and pytest in one new closed run with the expected statuses', async () => {
+    const summaryFile = join(dir, 'summary.json');
+    const res = await upload([...samples, '--summary-json', summaryFile]);
+    expect(res.stderr).not.toContain(emulator.token);
+    expect(res.stdout).not.toContain(emulator.token);
+    expect(res.code).toBe(0);
+
+    const runs = newRuns(emulator);
+    expect(runs).toHaveLength(1);
+    const run = runs[0]!;
+    expect(run.status).toBe('CLOSED');
+    expect(run.selection_type).toBe('STATIC');
+    expect(statusesByHumanId(emulator, run)).toEqual(EXPECTED_SAMPLE_STATUSES);
+    expect(run.selection).toHaveLength(12);
+    expect(requestCount(emulator, 'PUT', /\/test_cases$/)).toBe(1);
+
+    expect(descriptionOf(emulator, run, 'DEMO-2')).toContain('Expected: "Wrong password"');
+    const demo8 = descriptionOf(emulator, run, 'DEMO-8');
+    expect(demo8).toContain('2 automated tests map to this case');
+    expect(demo8).toContain('test_search[DEMO-8]');
+    expect(demo8).toContain('finds a product [DEMO-8]');
+
+    const summary = JSON.parse(await readFile(summaryFile, 'utf8'));
+    expect(summary).toMatchObject({
+      runId: run.id,
+      runHumanId: 'DEMO-R-2',
+      created: true,
+      closed: true,
+      total: 14,
+      uploaded: 12,
+      byStatus: { Passed: 6, Failed: 4, Skipped: 2 },
+      unmapped: ['Cart › Cart shows the running total'],
+      files: [
+        { path: samples[0], tests: 5, error: null },
+        { path: samples[1], tests: 4, error: null },
+        { path: samples[2], tests: 5, error: null },
+      ],
+    });
+    expect(res.stdout).toContain('Test run DEMO-R-2 (created), closed: recorded 12 of 12 test case(s): 6 Passed, 4 Failed, 2 Skipped.');
+    expect(res.stdout).toContain('DEMO-999 (in pytest › test_old_report)');
+  });
+
+  it('exits 1 on a wrong token, naming TESTSIGMA_API_TOKEN, the request and its id, without printing the token', async () => {
+    const wrong = 'tms_wrong_0123456789abcdef';
+    const res = await upload(samples, { TESTSIGMA_API_TOKEN: wrong });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/testsigma-tm: GET \/projects\?page_size=100 failed with HTTP 401: .+ \(request id [\w-]+\)\. The API token was refused: check TESTSIGMA_API_TOKEN/);
+    expect(res.stderr + res.stdout).not.toContain(wrong);
+    expect(newRuns(emulator)).toHaveLength(0);
+  });
+
+  it('exits 2 without a token, before any request', async () => {
+    const res = await upload(samples, { TESTSIGMA_API_TOKEN: undefined });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('No API token: set TESTSIGMA_API_TOKEN to a Test Management API key');
+    expect(emulator.state().requests).toHaveLength(0);
+  });
+
+  it('exits 2 for a project that does not exist, by name or by UUID, listing what the token can see', async () => {
+    const byName = await upload(samples, { TESTSIGMA_PROJECT_ID: 'Nope' });
+    expect(byName.code).toBe(2);
+    expect(byName.stderr).toContain('No project has the id or exact name "Nope". Projects this token can see: "Demo", "Sandbox".');
+    const byId = await upload(['--project', '00000000-0000-4000-8000-000000000000', ...samples]);
+    expect(byId.code).toBe(2);
+    expect(byId.stderr).toMatch(/GET \/projects\/00000000-0000-4000-8000-000000000000 failed with HTTP 404/);
+    expect(newRuns(emulator)).toHaveLength(0);
+  });
+
+  it('exits 2 on a bad flag or value, with what was expected', async () => {
+    const unknownFlag = await upload(['--colour', ...samples]);
+    expect(unknownFlag.code).toBe(2);
+    expect(unknownFlag.stderr).toContain("Unknown option '--colour'");
+    const badPolicy = await upload(['--unmapped', 'explode', ...samples]);
+    expect(badPolicy.code).toBe(2);
+    expect(badPolicy.stderr).toContain('--unmapped: expected one of ignore, warn, fail, received "explode"');
+    const noFiles = await upload([]);
+    expect(noFiles.code).toBe(2);
+  });
+
+  it('still uploads the good files when one is malformed, names the bad one and exits 2', async () => {
+    const bad = join(dir, 'broken.xml');
+    await writeFile(bad, '<testsuite><testcase name="DEMO-20 x">');
+    const res = await upload([samples[0]!, bad]);
+    expect(res.code).toBe(2);
+    expect(res.stdout + res.stderr).toContain('broken.xml');
+    const run = newRuns(emulator)[0]!;
+    expect(Object.keys(statusesByHumanId(emulator, run))).toEqual(['DEMO-1', 'DEMO-2', 'DEMO-3', 'DEMO-4']);
+  });
+
+  it('refuses a hostile file (external entity) without reading what it points to', async () => {
+    const hostile = join(dir, 'xxe.xml');
+    await writeFile(hostile, '<?xml version="1.0"?><!DOCTYPE t [<!ENTITY x SYSTEM "file:///etc/passwd">]><testsuite><testcase name="DEMO-1 &x;"/></testsuite>');
+    const res = await upload([hostile]);
+    expect(res.code).toBe(2);
+    expect(res.stdout + res.stderr).toContain('xxe.xml');
+    expect(res.stdout + res.stderr).not.toContain('root:');
+    expect(emulator.state().requests).toHaveLength(0);
+  });
+
+  it('--dry-run reads and maps but writes nothing', async () => {
+    const res = await upload(['--dry-run', ...samples]);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('Dry run: would record 12 test case(s): 6 Passed, 4 Failed, 2 Skipped. Nothing was written.');
+    expect(emulator.state().requests.filter((r) => r.method !== 'GET')).toHaveLength(0);
+  });
+
+  it('--unmapped fail stops before writing anything, naming the unmapped tests', async () => {
+    const res = await upload(['--unmapped', 'fail', ...samples]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('2 test(s) or reference(s) map to no test case: Cart › Cart shows the running total; DEMO-999 (no such test case).');
+    expect(newRuns(emulator)).toHaveLength(0);
+  });
+
+  it('--run-id records into an existing open run by human id, adds missing cases and leaves it open', async () => {
+    const first = await upload(['--no-close', samples[0]!]);
+    expect(first.code).toBe(0);
+    const run = newRuns(emulator)[0]!;
+    expect(run.status).toBe('ACTIVE');
+    const second = await upload(['--run-id', run.human_id, samples[2]!]);
+    expect(second.code).toBe(0);
+    const after = newRuns(emulator);
+    expect(after).toHaveLength(1);
+    expect(after[0]!.status).toBe('ACTIVE');
+    expect(statusesByHumanId(emulator, after[0]!)).toMatchObject({ 'DEMO-1': 'Passed', 'DEMO-8': 'Passed', 'DEMO-11': 'Failed' });
+  });
+
+  it('--run-id of a CLOSED run exits 2 and says how to proceed', async () => {
+    const res = await upload(['--run-id', DEMO_FACTS.closedRun.humanId, samples[0]!]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('Test run DEMO-R-1 is CLOSED and takes no results.');
+  });
+
+  it('exits 1 when the service refuses a batch (422), with the server message, and closes the run', async () => {
+    emulator.setFaults([{ kind: 'status', route: 'PUT /projects/*/test_runs/*/test_cases', status: 422, body: { message: 'Invalid data', errors: { code: 422, message: 'bad entry', details: 'test_case_id x' } } }]);
+    const res = await upload(samples);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/PUT \/projects\/[\w-]+\/test_runs\/[\w-]+\/test_cases failed with HTTP 422: Invalid data — bad entry — test_case_id x \(request id [\w-]+\)/);
+    expect(res.stdout).toContain('12 test case result(s) were NOT recorded.');
+    expect(newRuns(emulator)[0]!.status).toBe('CLOSED');
+  });
+
+  it('rides out transient failures: 503 with Retry-After, resets, and a lost answer to the create (no second run)', async () => {
+    emulator.setFaults([
+      { kind: 'status', route: 'PUT /projects/*/test_runs/*/test_cases', status: 503, retryAfter: 0, times: 2 },
+      { kind: 'reset', route: 'GET /test_runs/statuses', times: 1 },
+      { kind: 'lost-answer', route: 'POST /projects/*/test_runs', times: 1 },
+    ]);
+    const res = await upload(samples);
+    expect(res.stderr).toBe(res.stderr.replace(emulator.token, ''));
+    expect(res.code).toBe(0);
+    const runs = newRuns(emulator);
+    expect(runs).toHaveLength(1);
+    expect(statusesByHumanId(emulator, runs[0]!)).toEqual(EXPECTED_SAMPLE_STATUSES);
+  });
+
+  it('splits a batch the service refuses as too large (413) and still records everything', async () => {
+    const small = await start({ maxBodyBytes: 3000 });
+    try {
+      const res = await runNode(CLI, ['upload', ...samples], { env: baseEnv({ TESTSIGMA_API_TOKEN: small.token, TESTSIGMA_BASE_URL: small.url, TESTSIGMA_PROJECT_ID: 'Demo' }) });
+      expect(res.code).toBe(0);
+      const run = newRuns(small)[0]!;
+      expect(statusesByHumanId(small, run)).toEqual(EXPECTED_SAMPLE_STATUSES);
+      expect(small.state().requests.filter((r) => r.method === 'PUT' && r.status === 413).length).toBeGreaterThan(0);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('paces itself under the default rate limit (10/s) and follows URL pagination', async () => {
+    const limited = await start({ rateLimit: { perSecond: 10 }, pagination: 'url' });
+    try {
+      const res = await runNode(CLI, ['upload', '--batch-size', '1', ...samples], {
+        env: baseEnv({ TESTSIGMA_API_TOKEN: limited.token, TESTSIGMA_BASE_URL: limited.url, TESTSIGMA_PROJECT_ID: DEMO_FACTS.project.id }),
+      });
+      expect(res.code).toBe(0);
+      const requests = limited.state().requests;
+      expect(requests.filter((r) => r.status === 500)).toHaveLength(0);
+      expect(requests.filter((r) => r.method === 'PUT' && r.route?.endsWith('/test_cases'))).toHaveLength(12);
+    } finally {
+      await limited.close();
+    }
+  });
+});

@@ -1,0 +1,49 @@
+/** Small readers over the emulator's recorded state, so tests assert on what the service holds. */
+import { DEMO_FACTS, startEmulator, type EmulatorHandle, type EmulatorOptions } from 'testsigma-tm-emulator';
+
+export { DEMO_FACTS, startEmulator, type EmulatorHandle };
+
+export function start(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
+  return startEmulator({ port: 0, seed: 'demo', rateLimit: false, ...options });
+}
+
+type State = ReturnType<EmulatorHandle['state']>;
+type Run = State['test_runs'][number];
+
+/** Runs created after the seed's own (DEMO-R-1). */
+export function newRuns(emulator: EmulatorHandle): Run[] {
+  return emulator.state().test_runs.filter((r) => r.id !== DEMO_FACTS.closedRun.id && r.project_id === DEMO_FACTS.project.id);
+}
+
+/** `{ 'DEMO-1': 'Passed', ... }` for a run, by the cases' human ids. */
+export function statusesByHumanId(emulator: EmulatorHandle, run: Run): Record<string, string> {
+  const byId = new Map(emulator.state().test_cases.map((c) => [c.id, c.human_id]));
+  const out: Record<string, string> = {};
+  for (const [caseId, result] of Object.entries(run.results)) out[byId.get(caseId) ?? caseId] = result.status;
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })));
+}
+
+export function descriptionOf(emulator: EmulatorHandle, run: Run, humanId: string): string {
+  const testCase = emulator.state().test_cases.find((c) => c.human_id === humanId);
+  return (testCase && run.results[testCase.id]?.description) ?? '';
+}
+
+export function requestCount(emulator: EmulatorHandle, method: string, pathPart: RegExp): number {
+  return emulator.state().requests.filter((r) => r.method === method && pathPart.test(r.path)).length;
+}
+
+/** The statuses the sample files in examples/results must produce (see its README). */
+export const EXPECTED_SAMPLE_STATUSES = {
+  'DEMO-1': 'Passed',
+  'DEMO-2': 'Failed',
+  'DEMO-3': 'Passed',
+  'DEMO-4': 'Skipped',
+  'DEMO-5': 'Passed',
+  'DEMO-6': 'Failed',
+  'DEMO-7': 'Passed',
+  'DEMO-8': 'Failed',
+  'DEMO-9': 'Passed',
+  'DEMO-10': 'Passed',
+  'DEMO-11': 'Failed',
+  'DEMO-12': 'Skipped',
+};
