@@ -16,7 +16,7 @@ export const getProject: Handler = (ctx) => single('project', projectView(ctx.st
 /** Lookups are paginated lists like any other (`data.<key>[]` + page_info). */
 export function listLookup(kind: keyof Lookups, key: string): Handler {
   return (ctx) => {
-    const items = ctx.store.data.lookups[kind].map((l) => ({ ...l, seq: l.order }));
+    const items = ctx.store.data.lookups[kind].map((l, i) => ({ ...l, seq: i + 1 }));
     return listReply(ctx, key, kind, applyFilters(items, ctx.query, lookupView), lookupView);
   };
 }
