@@ -3,7 +3,7 @@
  * outcome into outputs, a job summary and — on any non-2xx answer, unsent result or bad input — a failed step.
  */
 import * as core from '@actions/core';
-import { readResultFiles, renderMarkdown, renderText, resolveSettings, uploadResults, type Env, type TestsigmaTmError, exitCodeFor } from 'testsigma-tm-core';
+import { readResultFiles, renderMarkdown, renderText, resolveSettings, uploadResults, type Env, type TestsigmaTmError } from 'testsigma-tm-core';
 
 export async function run(env: Env = process.env): Promise<void> {
   const token = core.getInput('api-token');
@@ -59,6 +59,5 @@ export async function run(env: Env = process.env): Promise<void> {
   } catch (error) {
     // Only invalid settings reach here; everything else comes back in the outcome.
     core.setFailed((error as TestsigmaTmError).message);
-    process.exitCode = exitCodeFor(error);
   }
 }
