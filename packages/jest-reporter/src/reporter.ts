@@ -1,0 +1,186 @@
+/**
+ * The Jest reporter: a thin adapter over testsigma-tm-core.
+ *
+ * - constructor: options → settings through core's one resolver (option > TESTSIGMA_* env > default); invalid
+ *   options throw, and Jest stops before any test runs, printing the message.
+ * - onTestFileResult: each file's test cases → core TestResults (convert.ts), kept in memory.
+ * - onRunComplete: the single upload; Jest awaits the returned promise, so nothing races the process exit.
+ * - getLastError: the upload's error when it failed and `failOnUploadError` is on, so Jest exits non-zero.
+ *
+ * Everything is printed to stderr, as Jest's own reporters do, and never the token.
+ */
+import {
+  ConfigError,
+  SETTING_ENV,
+  redact,
+  renderText,
+  resolveReporterSettings,
+  uploadResults,
+  type Env,
+  type FileOutcome,
+  type Logger,
+  type Settings,
+  type UploadInput,
+  type UploadOutcome,
+} from 'testsigma-tm-core';
+import { fileResults } from './convert.js';
+import type { JestAggregatedResultLike, JestGlobalConfigLike, JestTestFileResult } from './jest-types.js';
+
+/** Prefix of every line this reporter prints. */
+export const PREFIX = 'testsigma-tm:';
+
+/**
+ * Options of `['jest-testsigma-tm-reporter', { ... }]`. Each falls back to its `TESTSIGMA_*` environment
+ * variable, then to its default; see the README for the full table.
+ */
+export interface TestsigmaReporterOptions {
+  /** Project UUID or exact project name. Env `TESTSIGMA_PROJECT_ID`. Required when a token is set. */
+  projectId?: string;
+  /** API base URL. Env `TESTSIGMA_BASE_URL`. Default `https://test-management.testsigma.com/api/v1`. */
+  baseUrl?: string;
+  /** Record into this existing run (UUID or `DEMO-R-3`) instead of creating one. Env `TESTSIGMA_RUN_ID`. */
+  runId?: string;
+  /** Title of the run to create. Env `TESTSIGMA_RUN_TITLE`. Default: built from the CI context. */
+  runTitle?: string;
+  /** Close the run at the end when this upload created it. Env `TESTSIGMA_CLOSE_RUN`. Default `true`. */
+  closeRun?: boolean;
+  /** Tests that map to no test case: `ignore`, `warn` or `fail`. Env `TESTSIGMA_UNMAPPED`. Default `warn`. */
+  unmapped?: 'ignore' | 'warn' | 'fail';
+  /** Map and report what would be sent, write nothing. Env `TESTSIGMA_DRY_RUN`. Default `false`. */
+  dryRun?: boolean;
+  /** Fail the Jest run when the upload fails. Env `TESTSIGMA_FAIL_ON_UPLOAD_ERROR`. Default `true`. */
+  failOnUploadError?: boolean;
+  /** Entries per result request, 1–100. Env `TESTSIGMA_BATCH_SIZE`. Default `100`. */
+  batchSize?: number;
+  /** E-mail of the user results are recorded as. Env `TESTSIGMA_USER_EMAIL`. Default: the first active user. */
+  userEmail?: string;
+  /** Per-request timeout in milliseconds. Env `TESTSIGMA_TIMEOUT_MS`. Default `30000`. */
+  timeoutMs?: number;
+  /** Outcome → status name overrides, e.g. `{ skipped: 'Blocked' }`. Env `TESTSIGMA_STATUS_MAP`. */
+  statusMap?: Partial<Record<'passed' | 'failed' | 'error' | 'skipped' | 'flaky', string>> | string;
+  /** Prefer the `TESTSIGMA_API_TOKEN` environment variable: a token in a config file ends up in git. */
+  apiToken?: string;
+}
+
+/** What a host can swap out; Jest never passes this (it is for tests and embedding). */
+export interface ReporterDependencies {
+  env: Env;
+  /** Receives whole lines, without the trailing new line. */
+  write: (line: string) => void;
+  upload: (input: UploadInput) => Promise<UploadOutcome>;
+}
+
+/** Why the reporter sits this run out, said once in one line; undefined when it uploads. */
+type Idle = { reason: string } | undefined;
+
+export class TestsigmaReporter {
+  private readonly settings: Settings;
+  private readonly env: Env;
+  private readonly write: (line: string) => void;
+  private readonly upload: (input: UploadInput) => Promise<UploadOutcome>;
+  private readonly rootDir: string | undefined;
+  private readonly tokenSettingName: string;
+  private readonly idle: Idle;
+  private idleSaid = false;
+  private files = new Map<string, JestTestFileResult>();
+  private lastError: Error | undefined;
+
+  /** Jest calls `new Reporter(globalConfig, options, context)`. Throws core's ConfigError on invalid options. */
+  constructor(globalConfig?: JestGlobalConfigLike, options?: TestsigmaReporterOptions | Record<string, unknown>, _context?: unknown, dependencies: Partial<ReporterDependencies> = {}) {
+    this.env = dependencies.env ?? process.env;
+    this.write = dependencies.write ?? ((line) => void process.stderr.write(`${line}\n`));
+    this.upload = dependencies.upload ?? uploadResults;
+    this.rootDir = globalConfig?.rootDir;
+    this.settings = resolveReporterSettings(options, this.env);
+    const explicitToken = typeof options?.apiToken === 'string' && options.apiToken.trim() !== '';
+    this.tokenSettingName = explicitToken ? 'the apiToken reporter option' : SETTING_ENV.token;
+    this.idle = idleReason(this.settings, globalConfig);
+    // A token without a project can only fail after the whole suite ran: stop now, like any invalid option.
+    if (!this.idle && !this.settings.projectId) {
+      throw new ConfigError(
+        'CONFIG_MISSING_PROJECT',
+        `No project: set the projectId reporter option or ${SETTING_ENV.projectId} to the project UUID or its exact name (received neither, while an API token is set).`,
+      );
+    }
+  }
+
+  onRunStart(): void {
+    this.files = new Map();
+    this.lastError = undefined;
+  }
+
+  /** Jest 30 calls this for every test file, including files that failed to run. */
+  onTestFileResult(_test: unknown, testResult: JestTestFileResult): void {
+    if (this.idle) return;
+    this.files.set(testResult.testFilePath, testResult);
+  }
+
+  /** The hook's older name, used by Jest when onTestFileResult is absent; kept for Jest 27–29 style callers. */
+  onTestResult(test: unknown, testResult: JestTestFileResult): void {
+    this.onTestFileResult(test, testResult);
+  }
+
+  /** Jest awaits the returned promise. Never rejects: failures go to getLastError(). */
+  async onRunComplete(_testContexts?: unknown, aggregatedResults?: JestAggregatedResultLike): Promise<void> {
+    if (this.idle) {
+      if (!this.idleSaid) this.write(`${PREFIX} ${this.idle.reason}`);
+      this.idleSaid = true;
+      return;
+    }
+    // Files Jest aggregated but never announced (it should not happen) are not lost either.
+    for (const file of aggregatedResults?.testResults ?? []) {
+      if (!this.files.has(file.testFilePath)) this.files.set(file.testFilePath, file);
+    }
+    const files: FileOutcome[] = [...this.files.values()].map((file) => ({ path: file.testFilePath, results: fileResults(file, this.rootDir) }));
+    const results = files.flatMap((f) => f.results);
+
+    let outcome: UploadOutcome;
+    try {
+      outcome = await this.upload({ settings: this.settings, results, files, env: this.env, log: this.logger(), tokenSettingName: this.tokenSettingName });
+    } catch (error) {
+      // uploadResults never throws for what a user can cause; this is a bug, reported like a failed upload.
+      const message = error instanceof Error ? error.message : String(error);
+      this.fail(new Error(`Unexpected failure while uploading results: ${this.safe(message)}. Please report this as a bug of jest-testsigma-tm-reporter.`, { cause: error }));
+      return;
+    }
+    for (const line of renderText(outcome.summary).split('\n')) this.write(`${PREFIX} ${this.safe(line)}`);
+    if (outcome.error) this.fail(outcome.error);
+  }
+
+  /** The upload's error when it failed and failOnUploadError is on; Jest then exits with code 1. */
+  getLastError(): Error | undefined {
+    return this.lastError;
+  }
+
+  private fail(error: Error): void {
+    error.message = this.safe(error.message);
+    for (const line of error.message.split('\n')) this.write(`${PREFIX} ${line}`);
+    if (this.settings.failOnUploadError) {
+      this.lastError = error;
+    } else {
+      this.write(`${PREFIX} failOnUploadError is false, so this does not fail the test run.`);
+    }
+  }
+
+  private logger(): Logger {
+    const debug = this.env.TESTSIGMA_DEBUG !== undefined && this.env.TESTSIGMA_DEBUG !== '' && this.env.TESTSIGMA_DEBUG !== '0' && this.env.TESTSIGMA_DEBUG !== 'false';
+    const line = (message: string): void => {
+      for (const l of message.split('\n')) this.write(`${PREFIX} ${l}`);
+    };
+    return { debug: (m) => (debug ? line(m) : undefined), info: line, warn: line, error: line };
+  }
+
+  private safe(text: string): string {
+    return redact(text, [this.settings.token]);
+  }
+}
+
+/** Runs in which the reporter records nothing, and the one line that says so. */
+function idleReason(settings: Settings, globalConfig: JestGlobalConfigLike | undefined): Idle {
+  if (!settings.token) {
+    return { reason: `no API token (${SETTING_ENV.token} is not set), so results are not recorded in Testsigma Test Management.` };
+  }
+  if (globalConfig?.collectTests) return { reason: 'jest --collectTests runs no test, so nothing is recorded.' };
+  if (globalConfig?.watch || globalConfig?.watchAll) return { reason: 'watch mode: results are not recorded in Testsigma Test Management.' };
+  return undefined;
+}
