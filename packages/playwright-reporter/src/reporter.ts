@@ -5,7 +5,7 @@
  */
 import type { FullConfig, FullResult, Reporter, Suite } from '@playwright/test/reporter';
 import { ConfigError, redactingLogger, renderText, resolveReporterSettings, uploadResults, type Logger, type Settings, type TestResult } from 'testsigma-tm-core';
-import { toTestResult, type PwTest } from './convert.js';
+import { toTestResult } from './convert.js';
 import { splitOptions, type TestsigmaReporterOptions } from './options.js';
 
 export const PACKAGE_NAME = 'playwright-testsigma-tm-reporter';
@@ -54,7 +54,7 @@ export class TestsigmaReporter implements Reporter {
       this.#write(NO_TOKEN_MESSAGE);
       return undefined;
     }
-    const results = this.results();
+    const results = this.#results();
     if (results.length === 0) {
       this.#write(`${PREFIX} No test ran, so nothing was recorded.`);
       return undefined;
@@ -72,10 +72,10 @@ export class TestsigmaReporter implements Reporter {
   }
 
   /** One TestResult per test per project (repeat-each copies are separate tests), every attempt inside. */
-  results(): TestResult[] {
+  #results(): TestResult[] {
     if (!this.#suite) return [];
     const rootDir = this.#config?.rootDir;
-    return this.#suite.allTests().map((test) => toTestResult(test as PwTest, rootDir ? { rootDir } : {}));
+    return this.#suite.allTests().map((test) => toTestResult(test, rootDir ? { rootDir } : {}));
   }
 }
 

@@ -121,6 +121,27 @@ test('works everywhere DEMO-12', async ({}, testInfo) => {
     expect(output).toMatch(/\[testsigma-tm\] Test run DEMO-R-\d+ \(created\), closed: recorded 8 of 8 test case\(s\)/);
   });
 
+  it('records a test that never started (serial group after a failure) as Skipped, saying it did not run', async () => {
+    const dir = await writeProject(root, 'serial', {
+      options: { projectId: 'Demo', baseUrl: emulator.url, runTitle: 'e2e serial' },
+      files: {
+        'serial.spec.mjs': `
+import { test, expect } from '@playwright/test';
+test.describe.serial('wizard', () => {
+  test('step one DEMO-22', async () => { expect(1, 'step one breaks').toBe(2); });
+  test('step two DEMO-23', async () => {});
+});
+`,
+      },
+    });
+    const run = await runPlaywright(dir, { env: { TESTSIGMA_API_TOKEN: emulator.token } });
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    const recorded = runNamed(emulator.state(), 'e2e serial');
+    expect(recorded.results.get('DEMO-22')?.status).toBe('Failed');
+    expect(recorded.results.get('DEMO-23')?.status).toBe('Skipped');
+    expect(recorded.results.get('DEMO-23')?.description).toContain('Did not run: Playwright never started this test');
+  });
+
   it('fails the Playwright run when the service refuses the upload (401), and keeps it green with failOnUploadError: false', async () => {
     const badToken = 'tms_wrong_0123456789abcdef';
     const strict = await writeProject(root, 'refused-strict', {
