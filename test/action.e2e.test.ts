@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EXPECTED_SAMPLE_STATUSES, newRuns, start, statusesByHumanId, type EmulatorHandle } from './helpers/emulator.js';
-import { ACTION, EXAMPLES, ROOT, baseEnv, runNode } from './helpers/run.js';
+import { ACTION, ROOT, baseEnv, runNode } from './helpers/run.js';
 
 let emulator: EmulatorHandle;
 let dir: string;

@@ -2,6 +2,7 @@
  * The one result model every input (JUnit XML, Jest JSON, Playwright JSON, the reporters) is turned into.
  * Plain data only: later stages (map → plan → upload) never see a host object or a parser node.
  */
+import type { InputError } from './errors.js';
 
 /** The outcome of one attempt, as the test runner saw it. `error` = JUnit <error> (crashed, not asserted). */
 export type TestStatus = 'passed' | 'failed' | 'error' | 'skipped';
@@ -76,5 +77,5 @@ export interface FileOutcome {
   format?: 'junit' | 'jest-json' | 'playwright-json';
   results: TestResult[];
   /** Set when the file could not be read or parsed; `results` is then empty. */
-  error?: import('./errors.js').InputError;
+  error?: InputError;
 }
