@@ -60,14 +60,21 @@ export class TestsigmaReporter implements Reporter {
       return undefined;
     }
     const log = redactingLogger(stderrLogger(this.#write), [settings.token]);
-    const outcome = await uploadResults({ settings, results, env: process.env, log, tokenSettingName: TOKEN_SETTING });
-    this.#write(prefixLines(reporterSummary(renderText(outcome.summary), results.length)));
-    if (!outcome.error) return undefined;
+    let message: string;
+    try {
+      const outcome = await uploadResults({ settings, results, env: process.env, log, tokenSettingName: TOKEN_SETTING });
+      this.#write(prefixLines(reporterSummary(renderText(outcome.summary), results.length)));
+      if (!outcome.error) return undefined;
+      message = outcome.error.message;
+    } catch (error) {
+      // Core reports every failure in its outcome; this is only a guard against a bug of ours.
+      message = `Unexpected failure: ${error instanceof Error ? error.message : String(error)}`;
+    }
     if (settings.failOnUploadError) {
-      log.error(`${outcome.error.message} (failOnUploadError is true, so the test run is marked failed)`);
+      log.error(`${message} (failOnUploadError is true, so the test run is marked failed)`);
       return { status: 'failed' };
     }
-    log.warn(`${outcome.error.message} (failOnUploadError is false, so the test run's status is kept)`);
+    log.warn(`${message} (failOnUploadError is false, so the test run's status is kept)`);
     return undefined;
   }
 
@@ -84,7 +91,7 @@ function withReporterName<T>(resolve: () => T): T {
   try {
     return resolve();
   } catch (error) {
-    if (error instanceof ConfigError) throw new ConfigError(error.code, `${PACKAGE_NAME}: ${error.message}`, { cause: error });
+    if (error instanceof ConfigError) throw new ConfigError(error.code, `${PACKAGE_NAME}: ${error.message}`);
     throw error;
   }
 }
