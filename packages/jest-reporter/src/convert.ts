@@ -35,7 +35,7 @@ const STATUS: Readonly<Record<string, TestStatus>> = {
 export const SUITE_FAILED = 'Test suite failed to run';
 
 /** Said about attempts whose error Jest did not keep. */
-export const REASON_NOT_KEPT = 'failed; Jest keeps the error only with jest.retryTimes(n, { logErrorsBeforeRetry: true })';
+export const REASON_NOT_KEPT = 'error unknown: Jest keeps it only with jest.retryTimes(n, { logErrorsBeforeRetry: true })';
 
 export interface ConvertOptions {
   /** Test file paths are shown relative to this directory (Jest's rootDir), with `/` separators. */

@@ -165,7 +165,7 @@ export class TestsigmaReporter {
   private logger(): Logger {
     const debug = this.env.TESTSIGMA_DEBUG !== undefined && this.env.TESTSIGMA_DEBUG !== '' && this.env.TESTSIGMA_DEBUG !== '0' && this.env.TESTSIGMA_DEBUG !== 'false';
     const line = (message: string): void => {
-      for (const l of message.split('\n')) this.write(`${PREFIX} ${l}`);
+      for (const l of this.safe(message).split('\n')) this.write(`${PREFIX} ${l}`);
     };
     return { debug: (m) => (debug ? line(m) : undefined), info: line, warn: line, error: line };
   }

@@ -1,0 +1,208 @@
+// The real Jest, on small inline projects, reporting into the emulator: what a user would see and what
+// the service would hold. One emulator for the file, reset before each test.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { startEmulator, type EmulatorHandle } from 'testsigma-tm-emulator';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { REPORTER_ENTRY, assertBuilt, caseHumanIds, newRuns, removeDir, resultsByCase, runJest, writeProject } from './helpers.js';
+
+let emulator: EmulatorHandle;
+let dir: string | undefined;
+
+beforeAll(async () => {
+  assertBuilt();
+  emulator = await startEmulator({ port: 0, seed: 'demo', rateLimit: false });
+});
+afterAll(async () => {
+  await emulator?.close();
+});
+beforeEach(() => {
+  emulator.reset();
+});
+afterEach(async () => {
+  await removeDir(dir);
+  dir = undefined;
+});
+
+const PASSING = { 'ok.test.js': "test('[DEMO-1] works', () => { expect(1).toBe(1); });\n" };
+
+function env(extra: Record<string, string> = {}): Record<string, string> {
+  return { TESTSIGMA_API_TOKEN: emulator.token, TESTSIGMA_BASE_URL: emulator.url, ...extra };
+}
+
+describe('jest-testsigma-tm-reporter with the real Jest', () => {
+  it('records each test case once: passing, failing, skipped, todo, describe ids, test.each rows, a flaky retry and a file that failed to run', async () => {
+    dir = await writeProject(
+      {
+        'login.test.js': [
+          "test('[DEMO-3] logs in', () => { expect(1 + 1).toBe(2); });",
+          "test('DEMO-10 rejects a wrong password', () => { expect('denied').toBe('granted'); });",
+          "test.skip('DEMO-11 remembers me', () => {});",
+          "test.todo('DEMO-12 single sign-on');",
+          "test('no reference here', () => {});",
+        ].join('\n'),
+        'cart.test.js': [
+          "describe('DEMO-4 cart', () => {",
+          "  describe('checkout', () => { test('pays by card', () => {}); });",
+          '});',
+          "describe('orders', () => {",
+          "  describe('[DEMO-13] history', () => { test('lists orders', () => {}); });",
+          '});',
+        ].join('\n'),
+        'each.test.js': "test.each([[14, 1], [15, 2]])('DEMO-%i row', (_id, x) => { expect(x).toBe(1); });\n",
+        'retry.test.js': [
+          'jest.retryTimes(2);',
+          'let runs = 0;',
+          "test('[DEMO-16] flaky', () => { runs += 1; if (runs < 2) throw new Error('first attempt broke'); });",
+        ].join('\n'),
+        'retry-logged.test.js': [
+          'jest.retryTimes(3, { logErrorsBeforeRetry: true });',
+          'let runs = 0;',
+          "test('[DEMO-18] flaky twice', () => { runs += 1; if (runs < 3) throw new Error(`attempt ${runs} broke`); });",
+          "test('[DEMO-19] always fails', () => { throw new Error('never works'); });",
+        ].join('\n'),
+        'DEMO-17.test.js': "require('./does-not-exist');\ntest('[DEMO-20] never collected', () => {});\n",
+        'broken.test.js': "describe('DEMO-21 broken', () => { throw new Error('describe body threw'); });\n",
+      },
+      [REPORTER_ENTRY, { projectId: 'Demo' }],
+    );
+    // Workers, as in most real runs: results cross a process boundary before the reporter sees them.
+    const run = await runJest(dir, env(), ['--maxWorkers=2']);
+
+    expect(run.code, run.output).toBe(1); // failing tests fail Jest, as always
+    const state = emulator.state();
+    const runs = newRuns(state);
+    expect(runs).toHaveLength(1);
+    const [testRun] = runs;
+    if (!testRun) throw new Error('no run');
+    expect(testRun.status).toBe('CLOSED');
+    const results = resultsByCase(state, testRun);
+    expect(Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.status]))).toEqual({
+      'DEMO-3': 'Passed',
+      'DEMO-10': 'Failed',
+      'DEMO-11': 'Skipped',
+      'DEMO-12': 'Skipped',
+      'DEMO-4': 'Passed',
+      'DEMO-13': 'Passed',
+      'DEMO-14': 'Passed',
+      'DEMO-15': 'Failed',
+      'DEMO-16': 'Passed',
+      'DEMO-18': 'Passed',
+      'DEMO-19': 'Failed',
+      'DEMO-17': 'Failed',
+    });
+    expect(caseHumanIds(state, testRun).sort()).toEqual(Object.keys(results).sort());
+
+    // What a person reads on the case.
+    expect(results['DEMO-10']?.description).toContain('Expected: "granted"');
+    expect(results['DEMO-10']?.description).toContain('File: login.test.js');
+    expect(results['DEMO-4']?.description).toContain('DEMO-4 cart › checkout › pays by card');
+    expect(results['DEMO-12']?.description).toContain('test.todo');
+    // One result per test, however many attempts; the failed attempts are described.
+    expect(results['DEMO-16']?.description).not.toContain('map to this case');
+    expect(results['DEMO-16']?.description).toMatch(/flaky: passed on attempt 2 of 2; attempt 1 failed: error unknown: Jest keeps it only with jest\.retryTimes/);
+    expect(results['DEMO-18']?.description).toContain('flaky: passed on attempt 3 of 3; attempt 1 failed: Error: attempt 1 broke; attempt 2 failed: Error: attempt 2 broke');
+    expect(results['DEMO-19']?.description).toContain('failed on attempt 4 of 4');
+    // A file that could not run is one error result, mapped by the id in its file name.
+    expect(results['DEMO-17']?.description).toContain("Test suite failed to run: Cannot find module './does-not-exist'");
+    expect(results['DEMO-20']).toBeUndefined();
+
+    // Unmapped tests are warned about and not sent; the summary says what happened.
+    expect(run.reporterLines).toContain('testsigma-tm: Read 14 test result(s) from 7 file(s).');
+    const runLine = run.reporterLines.find((l) => l.startsWith(`testsigma-tm: Test run ${testRun.human_id} (created), closed: recorded 12 of 12 test case(s): `));
+    expect(runLine, run.output).toBeDefined();
+    for (const count of ['6 Passed', '4 Failed', '2 Skipped']) expect(runLine).toContain(count);
+    expect(run.output).toMatch(/2 test\(s\) map to no test case:\ntestsigma-tm:\s+no reference here\ntestsigma-tm:\s+broken\.test\.js › Test suite failed to run/);
+    expect(run.output).not.toContain(emulator.token);
+  });
+
+  it('lets options beat TESTSIGMA_* variables, and shards record into one run with runId', async () => {
+    dir = await writeProject(PASSING, [REPORTER_ENTRY, { projectId: 'Demo', runTitle: 'Nightly from option', closeRun: false }]);
+    const first = await runJest(dir, env({ TESTSIGMA_PROJECT_ID: 'No such project', TESTSIGMA_RUN_TITLE: 'from env', TESTSIGMA_CLOSE_RUN: 'true' }));
+    expect(first.code, first.output).toBe(0);
+    const [created] = newRuns(emulator.state());
+    expect(created).toMatchObject({ title: 'Nightly from option', status: 'ACTIVE' });
+
+    // A second shard: the run id from the environment, into the same (open) run; no second run.
+    await removeDir(dir);
+    dir = await writeProject({ 'other.test.js': "test('DEMO-2 other shard', () => { throw new Error('shard 2 broke'); });\n" }, [REPORTER_ENTRY, { projectId: 'Demo' }]);
+    const second = await runJest(dir, env({ TESTSIGMA_RUN_ID: created?.human_id ?? '' }));
+    expect(second.code, second.output).toBe(1);
+    const state = emulator.state();
+    const runs = newRuns(state);
+    expect(runs).toHaveLength(1);
+    const results = resultsByCase(state, runs[0] as (typeof runs)[number]);
+    expect({ 'DEMO-1': results['DEMO-1']?.status, 'DEMO-2': results['DEMO-2']?.status }).toEqual({ 'DEMO-1': 'Passed', 'DEMO-2': 'Failed' });
+    expect(runs[0]?.status).toBe('ACTIVE'); // a run this upload did not create is never closed by it
+  });
+
+  it('dry run: reports what would be recorded and writes nothing', async () => {
+    dir = await writeProject(PASSING, [REPORTER_ENTRY, { projectId: 'Demo', dryRun: true }]);
+    const run = await runJest(dir, env());
+    expect(run.code, run.output).toBe(0);
+    expect(run.reporterLines).toContain('testsigma-tm: Dry run: would record 1 test case(s): 1 Passed. Nothing was written.');
+    const state = emulator.state();
+    expect(newRuns(state)).toHaveLength(0);
+    expect(state.requests.every((r) => r.method === 'GET')).toBe(true);
+  });
+
+  describe('an upload refused with 401 (wrong token)', () => {
+    it('fails Jest although every test passed (failOnUploadError defaults to true)', async () => {
+      dir = await writeProject(PASSING, [REPORTER_ENTRY, { projectId: 'Demo' }]);
+      const run = await runJest(dir, env({ TESTSIGMA_API_TOKEN: 'tms_wrong_token_abcdef' }));
+      expect(run.code, run.output).toBe(1);
+      expect(run.output).toMatch(/Tests:\s+1 passed, 1 total/);
+      expect(run.output).toMatch(/testsigma-tm: GET \/projects\S* failed with HTTP 401.*The API token was refused: check TESTSIGMA_API_TOKEN/);
+      expect(run.output).not.toContain('tms_wrong_token_abcdef');
+      expect(newRuns(emulator.state())).toHaveLength(0);
+    });
+
+    it('is printed and passes with TESTSIGMA_FAIL_ON_UPLOAD_ERROR=false', async () => {
+      dir = await writeProject(PASSING, [REPORTER_ENTRY, { projectId: 'Demo' }]);
+      const run = await runJest(dir, env({ TESTSIGMA_API_TOKEN: 'tms_wrong_token_abcdef', TESTSIGMA_FAIL_ON_UPLOAD_ERROR: 'false' }));
+      expect(run.code, run.output).toBe(0);
+      expect(run.output).toMatch(/failed with HTTP 401/);
+      expect(run.reporterLines).toContain('testsigma-tm: failOnUploadError is false, so this does not fail the test run.');
+    });
+
+    it('passes with the failOnUploadError: false option', async () => {
+      dir = await writeProject(PASSING, [REPORTER_ENTRY, { projectId: 'Demo', failOnUploadError: false }]);
+      const run = await runJest(dir, env({ TESTSIGMA_API_TOKEN: 'tms_wrong_token_abcdef' }));
+      expect(run.code, run.output).toBe(0);
+      expect(run.output).toMatch(/failed with HTTP 401/);
+    });
+  });
+
+  it('fails Jest when unmapped tests are refused (unmapped: fail)', async () => {
+    dir = await writeProject({ 'a.test.js': "test('has no id', () => {});\n" }, [REPORTER_ENTRY, { projectId: 'Demo', unmapped: 'fail' }]);
+    const run = await runJest(dir, env());
+    expect(run.code, run.output).toBe(1);
+    expect(run.output).toContain('testsigma-tm: 1 test(s) or reference(s) map to no test case: has no id.');
+  });
+
+  it('without a token: one line, no request, Jest passes', async () => {
+    dir = await writeProject(PASSING, [REPORTER_ENTRY, { projectId: 'Demo', baseUrl: emulator.url }]);
+    const run = await runJest(dir, {});
+    expect(run.code, run.output).toBe(0);
+    expect(run.reporterLines).toEqual(['testsigma-tm: no API token (TESTSIGMA_API_TOKEN is not set), so results are not recorded in Testsigma Test Management.']);
+    expect(emulator.state().requests).toHaveLength(0);
+  });
+
+  describe('invalid options stop Jest at start', () => {
+    it.each([
+      [{ projectId: 'Demo', closeRun: 'maybe' }, {}, 'closeRun: expected true or false, received "maybe"'],
+      [{ projectID: 'Demo' }, {}, 'Unknown reporter option(s) "projectID": expected any of apiToken, projectId,'],
+      [{ projectId: 'Demo' }, { TESTSIGMA_TIMEOUT_MS: 'soon' }, 'TESTSIGMA_TIMEOUT_MS: expected a whole number from 100 to 600000, received "soon"'],
+      [{}, {}, 'No project: set the projectId reporter option or TESTSIGMA_PROJECT_ID'],
+    ])('%j %j', async (options, extraEnv, message) => {
+      dir = await writeProject({ 'a.test.js': "test('DEMO-1 never runs', () => { require('fs').writeFileSync(__dirname + '/ran', ''); });\n" }, [REPORTER_ENTRY, options]);
+      const run = await runJest(dir, env(extraEnv));
+      expect(run.code, run.output).toBe(1);
+      expect(run.output).toContain('An error occurred while adding the reporter');
+      expect(run.output).toContain(message);
+      expect(run.output).not.toMatch(/Tests:/);
+      expect(existsSync(path.join(dir, 'ran'))).toBe(false);
+      expect(emulator.state().requests).toHaveLength(0);
+    });
+  });
+});
