@@ -9,6 +9,6 @@
 import { TestsigmaReporter } from './reporter.js';
 
 export default TestsigmaReporter;
-export { TestsigmaReporter, PREFIX, type TestsigmaReporterOptions, type ReporterDependencies } from './reporter.js';
+export { TestsigmaReporter, PACKAGE_NAME, PREFIX, NO_TOKEN_MESSAGE, reporterSummary, type TestsigmaReporterOptions, type ReporterDependencies } from './reporter.js';
 export { toTestResult, earlierAttempts, suiteErrorResult, fileResults, displayPath, withoutJestFrames, SOURCE, SUITE_FAILED, REASON_NOT_KEPT, type ConvertOptions } from './convert.js';
 export type { JestAssertionResult, JestTestFileResult, JestSerializableError, JestGlobalConfigLike, JestAggregatedResultLike } from './jest-types.js';

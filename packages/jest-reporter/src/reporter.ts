@@ -26,8 +26,12 @@ import {
 import { fileResults } from './convert.js';
 import type { JestAggregatedResultLike, JestGlobalConfigLike, JestTestFileResult } from './jest-types.js';
 
-/** Prefix of every line this reporter prints. */
-export const PREFIX = 'testsigma-tm:';
+export const PACKAGE_NAME = 'jest-testsigma-tm-reporter';
+
+/** Prefix of every line this reporter prints (the same as the Playwright reporter's). */
+export const PREFIX = '[testsigma-tm]';
+
+export const NO_TOKEN_MESSAGE = `${PREFIX} No API token (set ${SETTING_ENV.token}): test results were not recorded in Testsigma Test Management.`;
 
 /**
  * Options of `['jest-testsigma-tm-reporter', { ... }]`. Each falls back to its `TESTSIGMA_*` environment
@@ -71,7 +75,7 @@ export interface ReporterDependencies {
 }
 
 /** Why the reporter sits this run out, said once in one line; undefined when it uploads. */
-type Idle = { reason: string } | undefined;
+type Idle = { line: string } | undefined;
 
 export class TestsigmaReporter {
   private readonly settings: Settings;
@@ -91,7 +95,7 @@ export class TestsigmaReporter {
     this.write = dependencies.write ?? ((line) => void process.stderr.write(`${line}\n`));
     this.upload = dependencies.upload ?? uploadResults;
     this.rootDir = globalConfig?.rootDir;
-    this.settings = resolveReporterSettings(options, this.env);
+    this.settings = withReporterName(() => resolveReporterSettings(options, this.env));
     const explicitToken = typeof options?.apiToken === 'string' && options.apiToken.trim() !== '';
     this.tokenSettingName = explicitToken ? 'the apiToken reporter option' : SETTING_ENV.token;
     this.idle = idleReason(this.settings, globalConfig);
@@ -99,7 +103,7 @@ export class TestsigmaReporter {
     if (!this.idle && !this.settings.projectId) {
       throw new ConfigError(
         'CONFIG_MISSING_PROJECT',
-        `No project: set the projectId reporter option or ${SETTING_ENV.projectId} to the project UUID or its exact name (received neither, while an API token is set).`,
+        `${PACKAGE_NAME}: No project: set the projectId reporter option (or ${SETTING_ENV.projectId}) to the project UUID or its exact name.`,
       );
     }
   }
@@ -123,7 +127,7 @@ export class TestsigmaReporter {
   /** Jest awaits the returned promise. Never rejects: failures go to getLastError(). */
   async onRunComplete(_testContexts?: unknown, aggregatedResults?: JestAggregatedResultLike): Promise<void> {
     if (this.idle) {
-      if (!this.idleSaid) this.write(`${PREFIX} ${this.idle.reason}`);
+      if (!this.idleSaid) this.write(this.idle.line);
       this.idleSaid = true;
       return;
     }
@@ -133,6 +137,10 @@ export class TestsigmaReporter {
     }
     const files: FileOutcome[] = [...this.files.values()].map((file) => ({ path: file.testFilePath, results: fileResults(file, this.rootDir) }));
     const results = files.flatMap((f) => f.results);
+    if (results.length === 0) {
+      this.write(`${PREFIX} No test ran, so nothing was recorded.`);
+      return;
+    }
 
     let outcome: UploadOutcome;
     try {
@@ -140,10 +148,10 @@ export class TestsigmaReporter {
     } catch (error) {
       // uploadResults never throws for what a user can cause; this is a bug, reported like a failed upload.
       const message = error instanceof Error ? error.message : String(error);
-      this.fail(new Error(`Unexpected failure while uploading results: ${this.safe(message)}. Please report this as a bug of jest-testsigma-tm-reporter.`, { cause: error }));
+      this.fail(new Error(`Unexpected failure while uploading results: ${message}. Please report this as a bug of ${PACKAGE_NAME}.`, { cause: error }));
       return;
     }
-    for (const line of renderText(outcome.summary).split('\n')) this.write(`${PREFIX} ${this.safe(line)}`);
+    this.print(reporterSummary(renderText(outcome.summary)));
     if (outcome.error) this.fail(outcome.error);
   }
 
@@ -152,22 +160,31 @@ export class TestsigmaReporter {
     return this.lastError;
   }
 
+  /** Printed in full; kept for getLastError only when failOnUploadError is on (then Jest exits with 1). */
   private fail(error: Error): void {
     error.message = this.safe(error.message);
-    for (const line of error.message.split('\n')) this.write(`${PREFIX} ${line}`);
     if (this.settings.failOnUploadError) {
+      this.print(`error: ${error.message} (failOnUploadError is true, so the test run is marked failed)`);
       this.lastError = error;
     } else {
-      this.write(`${PREFIX} failOnUploadError is false, so this does not fail the test run.`);
+      this.print(`warning: ${error.message} (failOnUploadError is false, so the test run's status is kept)`);
     }
   }
 
+  /** Every line prefixed, the token scrubbed. */
+  private print(text: string): void {
+    for (const line of this.safe(text).split('\n')) this.write(`${PREFIX} ${line}`);
+  }
+
   private logger(): Logger {
-    const debug = this.env.TESTSIGMA_DEBUG !== undefined && this.env.TESTSIGMA_DEBUG !== '' && this.env.TESTSIGMA_DEBUG !== '0' && this.env.TESTSIGMA_DEBUG !== 'false';
-    const line = (message: string): void => {
-      for (const l of this.safe(message).split('\n')) this.write(`${PREFIX} ${l}`);
+    const flag = this.env.TESTSIGMA_DEBUG?.trim().toLowerCase();
+    const debug = flag !== undefined && !['', '0', 'false', 'no', 'off'].includes(flag);
+    return {
+      debug: (m) => (debug ? this.print(`debug: ${m}`) : undefined),
+      info: (m) => this.print(m),
+      warn: (m) => this.print(`warning: ${m}`),
+      error: (m) => this.print(`error: ${m}`),
     };
-    return { debug: (m) => (debug ? line(m) : undefined), info: line, warn: line, error: line };
   }
 
   private safe(text: string): string {
@@ -177,10 +194,23 @@ export class TestsigmaReporter {
 
 /** Runs in which the reporter records nothing, and the one line that says so. */
 function idleReason(settings: Settings, globalConfig: JestGlobalConfigLike | undefined): Idle {
-  if (!settings.token) {
-    return { reason: `no API token (${SETTING_ENV.token} is not set), so results are not recorded in Testsigma Test Management.` };
-  }
-  if (globalConfig?.collectTests) return { reason: 'jest --collectTests runs no test, so nothing is recorded.' };
-  if (globalConfig?.watch || globalConfig?.watchAll) return { reason: 'watch mode: results are not recorded in Testsigma Test Management.' };
+  if (!settings.token) return { line: NO_TOKEN_MESSAGE };
+  if (globalConfig?.collectTests) return { line: `${PREFIX} jest --collectTests runs no test, so nothing is recorded.` };
+  if (globalConfig?.watch || globalConfig?.watchAll) return { line: `${PREFIX} Watch mode: test results are not recorded in Testsigma Test Management.` };
   return undefined;
+}
+
+/** Jest's test files are no result files: the summary's first line is said the reporter's way. */
+export function reporterSummary(text: string): string {
+  return text.replace(/^Read (\d+) test result\(s\) from (\d+) file\(s\)\./, 'Collected $1 Jest test result(s) from $2 test file(s).');
+}
+
+/** Jest prints a constructor's error under the reporter's path: say which reporter refused, keep core's words. */
+function withReporterName<T>(resolve: () => T): T {
+  try {
+    return resolve();
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ConfigError(error.code, `${PACKAGE_NAME}: ${error.message}`, { cause: error });
+    throw error;
+  }
 }

@@ -108,11 +108,11 @@ describe('jest-testsigma-tm-reporter with the real Jest', () => {
     expect(results['DEMO-20']).toBeUndefined();
 
     // Unmapped tests are warned about and not sent; the summary says what happened.
-    expect(run.reporterLines).toContain('testsigma-tm: Read 14 test result(s) from 7 file(s).');
-    const runLine = run.reporterLines.find((l) => l.startsWith(`testsigma-tm: Test run ${testRun.human_id} (created), closed: recorded 12 of 12 test case(s): `));
+    expect(run.reporterLines).toContain('[testsigma-tm] Collected 14 Jest test result(s) from 7 test file(s).');
+    const runLine = run.reporterLines.find((l) => l.startsWith(`[testsigma-tm] Test run ${testRun.human_id} (created), closed: recorded 12 of 12 test case(s): `));
     expect(runLine, run.output).toBeDefined();
     for (const count of ['6 Passed', '4 Failed', '2 Skipped']) expect(runLine).toContain(count);
-    expect(run.output).toMatch(/2 test\(s\) map to no test case:\ntestsigma-tm:\s+no reference here\ntestsigma-tm:\s+broken\.test\.js › Test suite failed to run/);
+    expect(run.output).toMatch(/2 test\(s\) map to no test case:\n\[testsigma-tm\]\s+no reference here\n\[testsigma-tm\]\s+broken\.test\.js › Test suite failed to run/);
     expect(run.output).not.toContain(emulator.token);
   });
 
@@ -140,7 +140,7 @@ describe('jest-testsigma-tm-reporter with the real Jest', () => {
     dir = await writeProject(PASSING, [REPORTER_ENTRY, { projectId: 'Demo', dryRun: true }]);
     const run = await runJest(dir, env());
     expect(run.code, run.output).toBe(0);
-    expect(run.reporterLines).toContain('testsigma-tm: Dry run: would record 1 test case(s): 1 Passed. Nothing was written.');
+    expect(run.reporterLines).toContain('[testsigma-tm] Dry run: would record 1 test case(s): 1 Passed. Nothing was written.');
     const state = emulator.state();
     expect(newRuns(state)).toHaveLength(0);
     expect(state.requests.every((r) => r.method === 'GET')).toBe(true);
@@ -152,7 +152,7 @@ describe('jest-testsigma-tm-reporter with the real Jest', () => {
       const run = await runJest(dir, env({ TESTSIGMA_API_TOKEN: 'tms_wrong_token_abcdef' }));
       expect(run.code, run.output).toBe(1);
       expect(run.output).toMatch(/Tests:\s+1 passed, 1 total/);
-      expect(run.output).toMatch(/testsigma-tm: GET \/projects\S* failed with HTTP 401.*The API token was refused: check TESTSIGMA_API_TOKEN/);
+      expect(run.output).toMatch(/\[testsigma-tm\] error: GET \/projects\S* failed with HTTP 401.*The API token was refused: check TESTSIGMA_API_TOKEN.*\(failOnUploadError is true, so the test run is marked failed\)/);
       expect(run.output).not.toContain('tms_wrong_token_abcdef');
       expect(newRuns(emulator.state())).toHaveLength(0);
     });
@@ -162,7 +162,7 @@ describe('jest-testsigma-tm-reporter with the real Jest', () => {
       const run = await runJest(dir, env({ TESTSIGMA_API_TOKEN: 'tms_wrong_token_abcdef', TESTSIGMA_FAIL_ON_UPLOAD_ERROR: 'false' }));
       expect(run.code, run.output).toBe(0);
       expect(run.output).toMatch(/failed with HTTP 401/);
-      expect(run.reporterLines).toContain('testsigma-tm: failOnUploadError is false, so this does not fail the test run.');
+      expect(run.output).toMatch(/\[testsigma-tm\] warning: GET \/projects\S* failed with HTTP 401.*\(failOnUploadError is false, so the test run's status is kept\)/);
     });
 
     it('passes with the failOnUploadError: false option', async () => {
@@ -177,14 +177,14 @@ describe('jest-testsigma-tm-reporter with the real Jest', () => {
     dir = await writeProject({ 'a.test.js': "test('has no id', () => {});\n" }, [REPORTER_ENTRY, { projectId: 'Demo', unmapped: 'fail' }]);
     const run = await runJest(dir, env());
     expect(run.code, run.output).toBe(1);
-    expect(run.output).toContain('testsigma-tm: 1 test(s) or reference(s) map to no test case: has no id.');
+    expect(run.output).toContain('[testsigma-tm] error: 1 test(s) or reference(s) map to no test case: has no id.');
   });
 
   it('without a token: one line, no request, Jest passes', async () => {
     dir = await writeProject(PASSING, [REPORTER_ENTRY, { projectId: 'Demo', baseUrl: emulator.url }]);
     const run = await runJest(dir, {});
     expect(run.code, run.output).toBe(0);
-    expect(run.reporterLines).toEqual(['testsigma-tm: no API token (TESTSIGMA_API_TOKEN is not set), so results are not recorded in Testsigma Test Management.']);
+    expect(run.reporterLines).toEqual(['[testsigma-tm] No API token (set TESTSIGMA_API_TOKEN): test results were not recorded in Testsigma Test Management.']);
     expect(emulator.state().requests).toHaveLength(0);
   });
 
@@ -193,7 +193,7 @@ describe('jest-testsigma-tm-reporter with the real Jest', () => {
       [{ projectId: 'Demo', closeRun: 'maybe' }, {}, 'closeRun: expected true or false, received "maybe"'],
       [{ projectID: 'Demo' }, {}, 'Unknown reporter option(s) "projectID": expected any of apiToken, projectId,'],
       [{ projectId: 'Demo' }, { TESTSIGMA_TIMEOUT_MS: 'soon' }, 'TESTSIGMA_TIMEOUT_MS: expected a whole number from 100 to 600000, received "soon"'],
-      [{}, {}, 'No project: set the projectId reporter option or TESTSIGMA_PROJECT_ID'],
+      [{}, {}, 'jest-testsigma-tm-reporter: No project: set the projectId reporter option (or TESTSIGMA_PROJECT_ID)'],
     ])('%j %j', async (options, extraEnv, message) => {
       dir = await writeProject({ 'a.test.js': "test('DEMO-1 never runs', () => { require('fs').writeFileSync(__dirname + '/ran', ''); });\n" }, [REPORTER_ENTRY, options]);
       const run = await runJest(dir, env(extraEnv));

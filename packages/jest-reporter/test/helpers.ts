@@ -75,7 +75,7 @@ export function runJest(dir: string, env: Record<string, string | undefined> = {
           return;
         }
         const output = `${stdout}\n${stderr}`;
-        resolve({ code: error ? Number(error.code) : 0, stdout, stderr, output, reporterLines: output.split('\n').filter((l) => l.startsWith('testsigma-tm:')) });
+        resolve({ code: error ? Number(error.code) : 0, stdout, stderr, output, reporterLines: output.split('\n').filter((l) => l.startsWith('[testsigma-tm]')) });
       },
     );
   });

@@ -56,7 +56,7 @@ it('works when installed from the packed tarballs and named in a user jest.confi
   // under the system temp directory, cannot see the monorepo's node_modules).
   const run = await runJest(project, { TESTSIGMA_API_TOKEN: emulator.token, TESTSIGMA_BASE_URL: emulator.url }, ['--runInBand', '--config', path.join(project, 'jest.config.js')]);
   expect(run.code, run.output).toBe(0);
-  expect(run.reporterLines).toContain('testsigma-tm: Test run DEMO-R-2 (created), closed: recorded 1 of 1 test case(s): 1 Passed.');
+  expect(run.reporterLines).toContain('[testsigma-tm] Test run DEMO-R-2 (created), closed: recorded 1 of 1 test case(s): 1 Passed.');
 
   const state = emulator.state();
   const [created] = newRuns(state);

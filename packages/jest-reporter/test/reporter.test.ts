@@ -43,7 +43,8 @@ describe('jest-testsigma-tm-reporter', () => {
     expect(input?.files).toEqual([{ path: '/p/test/a.test.js', results: input?.results }]);
     expect(input?.settings).toMatchObject({ projectId: 'Demo', token: TOKEN, failOnUploadError: true });
     expect(input?.tokenSettingName).toBe('TESTSIGMA_API_TOKEN');
-    expect(lines).toContain('testsigma-tm: Read 1 test result(s) from 0 file(s).');
+    expect(lines[0]).toBe('[testsigma-tm] warning: a warning that mentions ***');
+    expect(lines).toContain('[testsigma-tm] Collected 1 Jest test result(s) from 0 test file(s).');
     expect(reporter.getLastError()).toBeUndefined();
   });
 
@@ -51,7 +52,7 @@ describe('jest-testsigma-tm-reporter', () => {
     const { reporter, lines } = setup();
     await run(reporter);
     expect(lines.join('\n')).not.toContain(TOKEN);
-    expect(lines).toContain('testsigma-tm: a warning that mentions ***');
+    expect(lines).toContain('[testsigma-tm] warning: a warning that mentions ***');
   });
 
   it('lets an explicit option beat the environment', () => {
@@ -74,6 +75,7 @@ describe('jest-testsigma-tm-reporter', () => {
       ['Demo', 'Reporter options: expected an object'],
     ])('%j', (options, message) => {
       expect(() => new TestsigmaReporter({}, options as Record<string, unknown>, undefined, { env: {} })).toThrow(ConfigError);
+      expect(() => new TestsigmaReporter({}, options as Record<string, unknown>, undefined, { env: {} })).toThrow(`jest-testsigma-tm-reporter: `);
       expect(() => new TestsigmaReporter({}, options as Record<string, unknown>, undefined, { env: {} })).toThrow(message);
     });
 
@@ -82,7 +84,7 @@ describe('jest-testsigma-tm-reporter', () => {
     });
 
     it('refuses a token without a project, before any test runs', () => {
-      expect(() => new TestsigmaReporter({}, {}, undefined, { env: { TESTSIGMA_API_TOKEN: TOKEN } })).toThrow(/No project: set the projectId reporter option or TESTSIGMA_PROJECT_ID/);
+      expect(() => new TestsigmaReporter({}, {}, undefined, { env: { TESTSIGMA_API_TOKEN: TOKEN } })).toThrow('jest-testsigma-tm-reporter: No project: set the projectId reporter option (or TESTSIGMA_PROJECT_ID)');
     });
   });
 
@@ -91,7 +93,7 @@ describe('jest-testsigma-tm-reporter', () => {
       const { reporter, lines, upload } = setup({ projectId: 'Demo' }, {});
       await run(reporter);
       await run(reporter);
-      expect(lines).toEqual(['testsigma-tm: no API token (TESTSIGMA_API_TOKEN is not set), so results are not recorded in Testsigma Test Management.']);
+      expect(lines).toEqual(['[testsigma-tm] No API token (set TESTSIGMA_API_TOKEN): test results were not recorded in Testsigma Test Management.']);
       expect(upload).not.toHaveBeenCalled();
       expect(reporter.getLastError()).toBeUndefined();
     });
@@ -118,14 +120,14 @@ describe('jest-testsigma-tm-reporter', () => {
       const { reporter, lines } = setup({ projectId: 'Demo' }, { TESTSIGMA_API_TOKEN: TOKEN }, { error, exitCode: 1 });
       await run(reporter);
       expect(reporter.getLastError()).toBe(error);
-      expect(lines).toContain(`testsigma-tm: ${error.message}`);
+      expect(lines).toContain(`[testsigma-tm] error: ${error.message} (failOnUploadError is true, so the test run is marked failed)`);
     });
 
     it('is printed but passes when failOnUploadError is false', async () => {
       const { reporter, lines } = setup({ projectId: 'Demo', failOnUploadError: false }, { TESTSIGMA_API_TOKEN: TOKEN }, { error: refused(), exitCode: 1 });
       await run(reporter);
       expect(reporter.getLastError()).toBeUndefined();
-      expect(lines.join('\n')).toMatch(/GET \/projects failed with HTTP 401: Invalid token[\s\S]*failOnUploadError is false/);
+      expect(lines).toContain("[testsigma-tm] warning: GET /projects failed with HTTP 401: Invalid token. The API token was refused. (failOnUploadError is false, so the test run's status is kept)");
     });
 
     it('clears a previous error when a new run starts', async () => {
@@ -146,6 +148,13 @@ describe('jest-testsigma-tm-reporter', () => {
       expect(reporter.getLastError()?.message).toMatch(/^Unexpected failure while uploading results: socket broke for \*\*\*/);
       expect(lines.join('\n')).not.toContain(TOKEN);
     });
+  });
+
+  it('says so when no test ran, and sends nothing', async () => {
+    const { reporter, lines, upload } = setup();
+    await run(reporter, []);
+    expect(upload).not.toHaveBeenCalled();
+    expect(lines).toEqual(['[testsigma-tm] No test ran, so nothing was recorded.']);
   });
 
   it('takes files Jest aggregated but never announced, and each file once', async () => {
