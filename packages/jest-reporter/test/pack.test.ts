@@ -62,4 +62,13 @@ it('works when installed from the packed tarballs and named in a user jest.confi
   const [created] = newRuns(state);
   expect(created?.title).toBe('From the packed reporter');
   expect(created && resultsByCase(state, created)['DEMO-3']?.status).toBe('Passed');
+
+  // An ES module config (jest.config.mjs) loads it the same way.
+  await writeFile(
+    path.join(project, 'jest.config.mjs'),
+    "export default {\n  transform: {},\n  reporters: ['default', ['jest-testsigma-tm-reporter', { projectId: 'Demo', runTitle: 'From an ESM config' }]],\n};\n",
+  );
+  const esm = await runJest(project, { TESTSIGMA_API_TOKEN: emulator.token, TESTSIGMA_BASE_URL: emulator.url }, ['--runInBand', '--config', path.join(project, 'jest.config.mjs')]);
+  expect(esm.code, esm.output).toBe(0);
+  expect(newRuns(emulator.state()).map((r) => r.title)).toEqual(['From the packed reporter', 'From an ESM config']);
 });
