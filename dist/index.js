@@ -79550,10 +79550,6 @@ function exitCodeFor(error) {
 }
 //# sourceMappingURL=errors.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/model.js
-/**
- * The one result model every input (JUnit XML, Jest JSON, Playwright JSON, the reporters) is turned into.
- * Plain data only: later stages (map → plan → upload) never see a host object or a parser node.
- */
 /** Passed on its last attempt after failing an earlier one. */
 function isFlaky(result) {
     return result.status === 'passed' && result.attempts.some((a) => a.status === 'failed' || a.status === 'error');

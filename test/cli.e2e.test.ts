@@ -51,8 +51,8 @@ describe('testsigma-tm upload', () => {
     expect(descriptionOf(emulator, run, 'DEMO-2')).toContain('Expected: "Wrong password"');
     const demo8 = descriptionOf(emulator, run, 'DEMO-8');
     expect(demo8).toContain('2 automated tests map to this case');
-    expect(demo8).toContain('test_search[DEMO-8]');
-    expect(demo8).toContain('finds a product [DEMO-8]');
+    expect(demo8).toContain('test_logout[DEMO-8]');
+    expect(demo8).toContain('logs out and clears the session [DEMO-8]');
 
     const summary = JSON.parse(await readFile(summaryFile, 'utf8'));
     expect(summary).toMatchObject({
@@ -63,7 +63,7 @@ describe('testsigma-tm upload', () => {
       total: 14,
       uploaded: 12,
       byStatus: { Passed: 6, Failed: 4, Skipped: 2 },
-      unmapped: ['Cart › Cart shows the running total'],
+      unmapped: ['Account › Account remembers the last email used'],
       files: [
         { path: samples[0], tests: 5, error: null },
         { path: samples[1], tests: 4, error: null },
@@ -141,7 +141,7 @@ describe('testsigma-tm upload', () => {
   it('--unmapped fail stops before writing anything, naming the unmapped tests', async () => {
     const res = await upload(['--unmapped', 'fail', ...samples]);
     expect(res.code).toBe(2);
-    expect(res.stderr).toContain('2 test(s) or reference(s) map to no test case: Cart › Cart shows the running total; DEMO-999 (no such test case).');
+    expect(res.stderr).toContain('2 test(s) or reference(s) map to no test case: Account › Account remembers the last email used; DEMO-999 (no such test case).');
     expect(newRuns(emulator)).toHaveLength(0);
   });
 

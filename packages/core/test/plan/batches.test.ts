@@ -94,13 +94,10 @@ describe('planBatches', () => {
     }
   });
 
-  it('plans 100k entries quickly', () => {
+  // Speed is measured by `npm run bench`; this checks the large case is planned correctly.
+  it('plans 100k entries', () => {
     const input = Array.from({ length: 100_000 }, (_, i) => entry(i, `Test ${i}\nOutcome: passed (status Passed) in 1.2 s\n${'s'.repeat(i % 500)}`));
-    const started = performance.now();
     const batches = planBatches(input);
-    const elapsed = performance.now() - started;
-    // Re-serialising the growing batch per entry would take minutes here; measuring each entry once takes a fraction of a second.
-    expect(elapsed).toBeLessThan(2000);
     expect(batches.flat()).toHaveLength(100_000);
     expect(batches).toHaveLength(1000);
     for (const batch of [batches[0], batches[500], batches.at(-1)]) {
