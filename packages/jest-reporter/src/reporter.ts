@@ -86,7 +86,8 @@ export class TestsigmaReporter {
   private readonly tokenSettingName: string;
   private readonly idle: Idle;
   private idleSaid = false;
-  private files = new Map<string, JestTestFileResult>();
+  /** Converted as each file finishes (Jest's own objects are not kept), by test file path. */
+  private files = new Map<string, FileOutcome>();
   private lastError: Error | undefined;
 
   /** Jest calls `new Reporter(globalConfig, options, context)`. Throws core's ConfigError on invalid options. */
@@ -116,7 +117,7 @@ export class TestsigmaReporter {
   /** Jest 30 calls this for every test file, including files that failed to run. */
   onTestFileResult(_test: unknown, testResult: JestTestFileResult): void {
     if (this.idle) return;
-    this.files.set(testResult.testFilePath, testResult);
+    this.files.set(testResult.testFilePath, { path: testResult.testFilePath, results: fileResults(testResult, this.rootDir) });
   }
 
   /** The hook's older name, used by Jest when onTestFileResult is absent; kept for Jest 27–29 style callers. */
@@ -133,9 +134,9 @@ export class TestsigmaReporter {
     }
     // Files Jest aggregated but never announced (it should not happen) are not lost either.
     for (const file of aggregatedResults?.testResults ?? []) {
-      if (!this.files.has(file.testFilePath)) this.files.set(file.testFilePath, file);
+      if (!this.files.has(file.testFilePath)) this.onTestFileResult(undefined, file);
     }
-    const files: FileOutcome[] = [...this.files.values()].map((file) => ({ path: file.testFilePath, results: fileResults(file, this.rootDir) }));
+    const files = [...this.files.values()];
     const results = files.flatMap((f) => f.results);
     if (results.length === 0) {
       this.write(`${PREFIX} No test ran, so nothing was recorded.`);
