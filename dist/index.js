@@ -81307,7 +81307,8 @@ function describeJson(json) {
  *   anything else → error, with a message naming the unknown status (never silently passed).
  * - A test file that failed without a failing test (it did not compile, a hook threw, a module was missing)
  *   becomes one `error` result named after the file, so the failure is not lost.
- * - `retryReasons` (jest.retryTimes) → failed attempts before the final one.
+ * - `retryReasons` (jest.retryTimes) → failed attempts before the final one; `invocations` counts them when
+ *   Jest leaves the reasons out.
  * - ANSI colours are stripped; message = the failure text before its first stack frame, stack = all of it.
  * - file = `testFilePath` (or the older `name`), as Jest wrote it (usually absolute).
  */
@@ -81358,6 +81359,10 @@ function readAssertion(assertion, file, source) {
     if (durationMs !== undefined)
         final.durationMs = durationMs;
     const retries = strings(assertion.retryReasons).map((reason) => ({ status: 'failed', ...failureParts([reason]) }));
+    // Jest writes `invocations` even where it leaves `retryReasons` empty: earlier invocations all failed.
+    const invocations = typeof assertion.invocations === 'number' && Number.isInteger(assertion.invocations) ? assertion.invocations : 1;
+    while (retries.length < invocations - 1)
+        retries.push({ status: 'failed', message: 'failed (Jest gave no reason for this attempt)' });
     return {
         source,
         ...(file !== undefined && { file }),

@@ -6,7 +6,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_FACTS, EXPECTED_SAMPLE_STATUSES, descriptionOf, newRuns, requestCount, start, statusesByHumanId, type EmulatorHandle } from './helpers/emulator.js';
+import { DEMO_FACTS, EXPECTED_NATIVE_STATUSES, EXPECTED_SAMPLE_STATUSES, descriptionOf, newRuns, requestCount, start, statusesByHumanId, type EmulatorHandle } from './helpers/emulator.js';
 import { CLI, EXAMPLES, baseEnv, runNode } from './helpers/run.js';
 
 const samples = ['jest-junit.xml', 'playwright-junit.xml', 'pytest-junit.xml'].map((f) => join(EXAMPLES, f));
@@ -72,6 +72,20 @@ describe('testsigma-tm upload', () => {
     });
     expect(res.stdout).toContain('Test run DEMO-R-2 (created), closed: recorded 12 of 12 test case(s): 6 Passed, 4 Failed, 2 Skipped.');
     expect(res.stdout).toContain('DEMO-999 (in pytest › test_old_report)');
+  });
+
+  it('detects Jest --json and Playwright JSON by content and keeps retries, annotations, tags and projects', async () => {
+    const res = await upload([join(EXAMPLES, '../native/*.json')]);
+    expect(res.code).toBe(0);
+    const run = newRuns(emulator)[0]!;
+    expect(statusesByHumanId(emulator, run)).toEqual(EXPECTED_NATIVE_STATUSES);
+    const flaky = descriptionOf(emulator, run, 'DEMO-14');
+    expect(flaky).toContain('flaky');
+    expect(flaky).toMatch(/attempt 1[^\n]*failed/i);
+    const twoProjects = descriptionOf(emulator, run, 'DEMO-29');
+    expect(twoProjects).toContain('Project: chromium');
+    expect(twoProjects).toContain('Project: firefox');
+    expect(descriptionOf(emulator, run, 'DEMO-28')).toContain('search › is case-insensitive');
   });
 
   it('exits 1 on a wrong token, naming TESTSIGMA_API_TOKEN, the request and its id, without printing the token', async () => {

@@ -47,3 +47,17 @@ export const EXPECTED_SAMPLE_STATUSES = {
   'DEMO-11': 'Failed',
   'DEMO-12': 'Skipped',
 };
+
+/** The statuses the native samples in examples/native must produce (see its README). */
+export const EXPECTED_NATIVE_STATUSES = {
+  'DEMO-13': 'Passed',
+  'DEMO-14': 'Passed',
+  'DEMO-15': 'Passed',
+  'DEMO-16': 'Failed',
+  'DEMO-17': 'Skipped',
+  'DEMO-18': 'Skipped',
+  'DEMO-27': 'Passed',
+  'DEMO-28': 'Passed',
+  'DEMO-29': 'Failed',
+  'DEMO-30': 'Skipped',
+};

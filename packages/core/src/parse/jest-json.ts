@@ -7,7 +7,8 @@
  *   anything else → error, with a message naming the unknown status (never silently passed).
  * - A test file that failed without a failing test (it did not compile, a hook threw, a module was missing)
  *   becomes one `error` result named after the file, so the failure is not lost.
- * - `retryReasons` (jest.retryTimes) → failed attempts before the final one.
+ * - `retryReasons` (jest.retryTimes) → failed attempts before the final one; `invocations` counts them when
+ *   Jest leaves the reasons out.
  * - ANSI colours are stripped; message = the failure text before its first stack frame, stack = all of it.
  * - file = `testFilePath` (or the older `name`), as Jest wrote it (usually absolute).
  */
@@ -64,6 +65,9 @@ function readAssertion(assertion: Json, file: string | undefined, source: string
   const durationMs = msOrUndefined(assertion.duration);
   if (durationMs !== undefined) final.durationMs = durationMs;
   const retries: Attempt[] = strings(assertion.retryReasons).map((reason) => ({ status: 'failed', ...failureParts([reason]) }));
+  // Jest writes `invocations` even where it leaves `retryReasons` empty: earlier invocations all failed.
+  const invocations = typeof assertion.invocations === 'number' && Number.isInteger(assertion.invocations) ? assertion.invocations : 1;
+  while (retries.length < invocations - 1) retries.push({ status: 'failed', message: 'failed (Jest gave no reason for this attempt)' });
   return {
     source,
     ...(file !== undefined && { file }),
