@@ -77,3 +77,49 @@ describe('uploadResults', () => {
     expect(emulator.state().requests.filter((r) => r.method === 'POST')).toHaveLength(0);
   });
 });
+
+describe('listing across pages', () => {
+  const seed = {
+    projects: [
+      {
+        name: 'Big',
+        human_id_prefix: 'BIG',
+        test_cases: Array.from({ length: 230 }, (_, i) => ({ title: `Case ${i + 1}` })),
+      },
+    ],
+  };
+
+  for (const pagination of ['cursor', 'url'] as const) {
+    it(`reads all 230 cases over 3 pages of 100 following ${pagination} links`, async () => {
+      const big = await startEmulator({ port: 0, seed, rateLimit: false, pagination });
+      try {
+        const outcome = await uploadResults({
+          settings: resolveSettings({ token: big.token, baseUrl: big.url, projectId: 'Big' }, {}),
+          results: [result('BIG-1 first'), result('BIG-150 middle', 'failed'), result('BIG-230 last')],
+        });
+        expect(outcome.error).toBeUndefined();
+        expect(outcome.summary.byStatus).toEqual({ Passed: 2, Failed: 1 });
+        const pages = big.state().requests.filter((r) => r.route === 'GET /projects/{pid}/test_cases');
+        expect(pages).toHaveLength(3);
+        expect(pages.map((p) => p.query.page_size)).toEqual(['100', '100', '100']);
+        if (pagination === 'cursor') expect(pages.slice(1).every((p) => typeof p.query.cursor === 'string')).toBe(true);
+      } finally {
+        await big.close();
+      }
+    });
+  }
+
+  it('refuses a next link to another origin, so the token never leaves the service', async () => {
+    const { HttpClient } = await import('../../src/api/http.js');
+    const { listAll } = await import('../../src/api/paginate.js');
+    const http = new HttpClient({ baseUrl: emulator.url, token: emulator.token, timeoutMs: 2000, log: { debug() {}, info() {}, warn() {}, error() {} } });
+    try {
+      await expect(http.send({ method: 'GET', path: 'http://evil.example/api/v1/projects', idempotent: true })).rejects.toThrow(
+        "The service pointed to http://evil.example, which is not the configured base URL's origin",
+      );
+      expect(await listAll(http, '/projects', 'projects')).toHaveLength(2);
+    } finally {
+      await http.close();
+    }
+  });
+});
