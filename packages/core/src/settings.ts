@@ -186,8 +186,20 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * Options of the Jest and Playwright reporters: each setting under its own name, so its documentation and
+ * default above are the reporters' too (editors show them on hover). The token may come as `apiToken`, but a
+ * config file is easily committed: prefer TESTSIGMA_API_TOKEN.
+ */
+export type ReporterOptions = Partial<Omit<Settings, 'token' | 'statusMap'>> & {
+  /** Prefer the `TESTSIGMA_API_TOKEN` environment variable: a token in a config file ends up in git. */
+  apiToken?: string;
+  /** Outcome → status name, as an object (`{ skipped: 'Blocked' }`) or text (`'skipped=Blocked'`). Env `TESTSIGMA_STATUS_MAP`. */
+  statusMap?: string | Partial<StatusMapping>;
+};
+
 /** Reporter option names: the settings' own names, with the token as `apiToken`. */
-export const REPORTER_OPTIONS = ['apiToken', 'projectId', 'baseUrl', 'runId', 'runTitle', 'closeRun', 'unmapped', 'batchSize', 'dryRun', 'userEmail', 'timeoutMs', 'statusMap', 'failOnUploadError'] as const;
+export const REPORTER_OPTIONS: readonly (keyof ReporterOptions)[] = ['apiToken', 'projectId', 'baseUrl', 'runId', 'runTitle', 'closeRun', 'unmapped', 'batchSize', 'dryRun', 'userEmail', 'timeoutMs', 'statusMap', 'failOnUploadError'];
 
 /**
  * Settings from a reporter's options object (Jest, Playwright). Unknown option names are refused with the
