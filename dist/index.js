@@ -79558,6 +79558,10 @@ function isFlaky(result) {
 function fullTitle(result) {
     return [...result.suitePath, result.name].filter((part) => part !== '').join(' › ');
 }
+/** The title plus the project it ran in, so one test run in several browsers is told apart in lists. */
+function displayTitle(result) {
+    return result.project ? `${fullTitle(result)} [${result.project}]` : fullTitle(result);
+}
 //# sourceMappingURL=model.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/map/status.js
 /**
@@ -80656,6 +80660,9 @@ function describeResult(result, label, mapping) {
         lines.push(`Project: ${clean(result.project)}`);
     if (result.file)
         lines.push(`File: ${clean(result.file)}`);
+    // JUnit's classname often names what the title does not (pytest's module, a Java class).
+    if (result.classname && !result.file && !fullTitle(result).includes(result.classname))
+        lines.push(`Class: ${clean(result.classname)}`);
     lines.push(`Outcome: ${outcome} (status ${mapping[outcome]})${duration ? ` in ${duration}` : ''}`);
     if (result.attempts.length > 1)
         lines.push(`Attempts: ${attemptHistory(result)}`);
@@ -81055,14 +81062,14 @@ function planEntries(report, mapping, statusIds, userId, ci) {
     });
 }
 function recordMapping(summary, report) {
-    summary.unmapped = report.unmapped.map((r) => fullTitle(r));
-    summary.unknown = report.unknown.map((u) => ({ reference: u.reference, tests: u.results.map((r) => fullTitle(r)) }));
+    summary.unmapped = report.unmapped.map(displayTitle);
+    summary.unknown = report.unknown.map((u) => ({ reference: u.reference, tests: u.results.map(displayTitle) }));
 }
 function applyUnmappedPolicy(report, settings, log) {
     const count = report.unmapped.length + report.unknown.length;
     if (count === 0 || settings.unmapped === 'ignore')
         return;
-    const names = [...report.unmapped.map((r) => fullTitle(r)), ...report.unknown.map((u) => `${u.reference} (no such test case)`)];
+    const names = [...report.unmapped.map(displayTitle), ...report.unknown.map((u) => `${u.reference} (no such test case)`)];
     const shown = names.slice(0, 10).join('; ') + (names.length > 10 ? `; … and ${names.length - 10} more` : '');
     if (settings.unmapped === 'fail') {
         throw new MappingError('UNMAPPED_TESTS', `${count} test(s) or reference(s) map to no test case: ${shown}. Add a testsigma property/annotation or the case id (e.g. [PREFIX-12]) to each test name, or set --unmapped warn.`);

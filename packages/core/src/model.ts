@@ -71,6 +71,11 @@ export function fullTitle(result: Pick<TestResult, 'suitePath' | 'name'>): strin
   return [...result.suitePath, result.name].filter((part) => part !== '').join(' › ');
 }
 
+/** The title plus the project it ran in, so one test run in several browsers is told apart in lists. */
+export function displayTitle(result: Pick<TestResult, 'suitePath' | 'name' | 'project'>): string {
+  return result.project ? `${fullTitle(result)} [${result.project}]` : fullTitle(result);
+}
+
 /** What reading one result file produced: its results, or the reason it could not be read. */
 export interface FileOutcome {
   path: string;

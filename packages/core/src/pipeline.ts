@@ -9,7 +9,7 @@ import { TestManagementApi, type ResultEntry, type TestCase, type TestRun } from
 import { detectCi, defaultRunTitle, type CiContext } from './ci.js';
 import { ConfigError, InputError, MappingError, TestsigmaTmError, UnsentResultsError, exitCodeFor } from './errors.js';
 import { redact, redactingLogger, silentLogger, type Logger } from './log.js';
-import { fullTitle, type FileOutcome, type TestResult } from './model.js';
+import { displayTitle, type FileOutcome, type TestResult } from './model.js';
 import { mapResults, type MappingReport } from './map/mapping.js';
 import { DEFAULT_STATUS_MAPPING, aggregateStatus, outcomeOf, resolveStatusIds, type StatusMapping } from './map/status.js';
 import { describeCase } from './plan/description.js';
@@ -162,14 +162,14 @@ function planEntries(report: MappingReport, mapping: StatusMapping, statusIds: R
 }
 
 function recordMapping(summary: UploadSummary, report: MappingReport): void {
-  summary.unmapped = report.unmapped.map((r) => fullTitle(r));
-  summary.unknown = report.unknown.map((u) => ({ reference: u.reference, tests: u.results.map((r) => fullTitle(r)) }));
+  summary.unmapped = report.unmapped.map(displayTitle);
+  summary.unknown = report.unknown.map((u) => ({ reference: u.reference, tests: u.results.map(displayTitle) }));
 }
 
 function applyUnmappedPolicy(report: MappingReport, settings: Settings, log: Logger): void {
   const count = report.unmapped.length + report.unknown.length;
   if (count === 0 || settings.unmapped === 'ignore') return;
-  const names = [...report.unmapped.map((r) => fullTitle(r)), ...report.unknown.map((u) => `${u.reference} (no such test case)`)];
+  const names = [...report.unmapped.map(displayTitle), ...report.unknown.map((u) => `${u.reference} (no such test case)`)];
   const shown = names.slice(0, 10).join('; ') + (names.length > 10 ? `; … and ${names.length - 10} more` : '');
   if (settings.unmapped === 'fail') {
     throw new MappingError(

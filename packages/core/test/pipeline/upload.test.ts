@@ -67,6 +67,12 @@ describe('uploadResults', () => {
     expect(state.requests.filter((r) => r.method === 'GET' && r.route === 'GET /projects/{pid}/test_runs')).toHaveLength(1);
   });
 
+  it('lists unmapped tests with their project, so one test in two browsers reads as two', async () => {
+    const inBrowsers = ['chromium', 'firefox'].map((project) => ({ ...result('opens the menu'), project }));
+    const outcome = await uploadResults({ settings: settings({ dryRun: true }), results: [...inBrowsers, result('DEMO-1 a')] });
+    expect(outcome.summary.unmapped).toEqual(['suite › opens the menu [chromium]', 'suite › opens the menu [firefox]']);
+  });
+
   it('creates no run when nothing maps, and says so', async () => {
     const warnings: string[] = [];
     const log = { debug() {}, info() {}, warn: (m: string) => warnings.push(m), error() {} };

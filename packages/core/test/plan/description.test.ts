@@ -32,6 +32,13 @@ describe('describeCase', () => {
     );
   });
 
+  it('names the JUnit class when neither a file nor the title says where the test lives', () => {
+    const pytest = makeResult('test_logout[DEMO-1]', { suitePath: ['pytest'], classname: 'tests.test_session', durationMs: 514 });
+    expect(describeResults([pytest])).toBe(['Test: pytest › test_logout[DEMO-1]', 'Class: tests.test_session', 'Outcome: passed (status Passed) in 514 ms'].join('\n'));
+    const jestJunit = makeResult('Login [DEMO-1] works', { suitePath: ['Login'], classname: 'Login [DEMO-1] works' });
+    expect(describeResults([jestJunit])).not.toContain('Class:');
+  });
+
   it('describes a failure: message, stack without the repeated message, attachments, CI job; no ANSI codes', () => {
     const result = makeResult('DEMO-1 rejects a wrong password', {
       status: 'failed',
