@@ -27,9 +27,10 @@ export async function run(env: Env = process.env): Promise<void> {
         closeRun: core.getInput('close-run'),
         unmapped: core.getInput('unmapped'),
         dryRun: core.getInput('dry-run'),
+        statusMap: core.getInput('status-map'),
       },
       env,
-      { projectId: 'project-id', baseUrl: 'base-url', runId: 'run-id', runTitle: 'run-title', closeRun: 'close-run', unmapped: 'unmapped', dryRun: 'dry-run' },
+      { projectId: 'project-id', baseUrl: 'base-url', runId: 'run-id', runTitle: 'run-title', closeRun: 'close-run', unmapped: 'unmapped', dryRun: 'dry-run', statusMap: 'status-map' },
     );
     const patterns = core
       .getInput('results')

@@ -130,7 +130,7 @@ describe('the GitHub Action (dist/index.js)', () => {
 
   it('uses the input names of action.yml', async () => {
     const yml = await readFile(join(ROOT, 'action.yml'), 'utf8');
-    for (const input of ['api-token', 'project-id', 'results', 'base-url', 'run-id', 'run-title', 'close-run', 'unmapped', 'dry-run']) expect(yml).toContain(`\n  ${input}:\n`);
+    for (const input of ['api-token', 'project-id', 'results', 'base-url', 'run-id', 'run-title', 'close-run', 'unmapped', 'dry-run', 'status-map']) expect(yml).toContain(`\n  ${input}:\n`);
     for (const output of ['run-id', 'run-url', 'total', 'passed', 'failed', 'skipped', 'unmapped']) expect(yml).toContain(`\n  ${output}:\n`);
     expect(yml).toContain("using: 'node24'");
   });

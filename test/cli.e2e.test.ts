@@ -152,6 +152,16 @@ describe('testsigma-tm upload', () => {
     expect(emulator.state().requests.filter((r) => r.method !== 'GET')).toHaveLength(0);
   });
 
+  it('--status-map records outcomes under other status names, and refuses a name the service does not offer', async () => {
+    const res = await upload(['--status-map', 'skipped=Blocked,error=Blocked', ...samples]);
+    expect(res.code).toBe(0);
+    const statuses = statusesByHumanId(emulator, newRuns(emulator)[0]!);
+    expect(statuses).toMatchObject({ 'DEMO-4': 'Blocked', 'DEMO-11': 'Blocked', 'DEMO-12': 'Blocked', 'DEMO-2': 'Failed' });
+    const missing = await upload(['--status-map', 'skipped=Parked', ...samples]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('The service has no test run status named "Parked" (for skipped).');
+  });
+
   it('--unmapped fail stops before writing anything, naming the unmapped tests', async () => {
     const res = await upload(['--unmapped', 'fail', ...samples]);
     expect(res.code).toBe(2);

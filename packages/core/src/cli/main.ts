@@ -35,6 +35,7 @@ const UPLOAD_OPTIONS = {
   'batch-size': { type: 'string' },
   'summary-json': { type: 'string' },
   'dry-run': { type: 'boolean' },
+  'status-map': { type: 'string' },
   verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
@@ -60,6 +61,9 @@ Options:
   --batch-size <n>        results per request, 1-100            (default 100)
   --summary-json <file>   write the outcome as JSON
   --dry-run               read and map, show what would be sent, write nothing
+  --status-map <map>      outcome=Status pairs, e.g. skipped=Blocked,error=Blocked
+                          (env TESTSIGMA_STATUS_MAP; default passed=Passed, failed=Failed,
+                          error=Failed, skipped=Skipped, flaky=Passed)
   -v, --verbose           log every request
   -h, --help              show this help
 
@@ -123,9 +127,10 @@ export async function main(argv: string[], env: Env, io: CliIo = defaultIo): Pro
         unmapped: values.unmapped,
         batchSize: values['batch-size'],
         dryRun: values['dry-run'],
+        statusMap: values['status-map'],
       },
       env,
-      { projectId: '--project', baseUrl: '--base-url', runId: '--run-id', runTitle: '--run-title', unmapped: '--unmapped', batchSize: '--batch-size' },
+      { projectId: '--project', baseUrl: '--base-url', runId: '--run-id', runTitle: '--run-title', unmapped: '--unmapped', batchSize: '--batch-size', statusMap: '--status-map' },
     );
   } catch (error) {
     return fail(error as TestsigmaTmError);
