@@ -1,32 +1,17 @@
 /**
  * Jest `--json` output → TestResult[].
  *
- * - One TestResult per `testResults[].assertionResults[]` entry; suitePath = `ancestorTitles` (describe
- *   blocks, outermost first), name = `title` (test.each titles are already interpolated by Jest).
- * - Status: passed → passed; failed → failed; pending, skipped, todo, disabled → skipped; focused → passed;
- *   anything else → error, with a message naming the unknown status (never silently passed).
- * - A test file that failed without a failing test (it did not compile, a hook threw, a module was missing)
- *   becomes one `error` result named after the file, so the failure is not lost.
- * - `retryReasons` (jest.retryTimes) → failed attempts before the final one; `invocations` counts them when
- *   Jest leaves the reasons out.
- * - ANSI colours are stripped; message = the failure text before its first stack frame, stack = all of it.
- * - file = `testFilePath` (or the older `name`), as Jest wrote it (usually absolute).
+ * The file is Jest's serialised AggregatedResult: `testResults[]` with `assertionResults` instead of
+ * `testResults`, `name` instead of `testFilePath`, `message` for the file's failure text and a file `status`.
+ * This module only checks that shape and normalises each file into the structural types of `./jest.js`; the
+ * conversion rules (statuses, retries, failures, files that failed to run) are that converter's, the same as
+ * the Jest reporter's. Values of the wrong type read as absent. `source` is the result file's path; file paths
+ * stay as Jest wrote them (usually absolute), since the file does not say Jest's rootDir.
  */
 import { InputError } from '../errors.js';
-import type { Attempt, TestResult, TestStatus } from '../model.js';
+import type { TestResult } from '../model.js';
+import { jestFileResults, type JestAssertionResult, type JestTestFileResult } from './jest.js';
 import { isObject, objects, str, strings, type JsonObject as Json } from './json-values.js';
-import { MAX_STACK_CHARS, clip, msOrUndefined, nonEmpty, splitMessageAndStack, stripAnsi } from './text.js';
-
-// A Map, not an object literal: a status such as "constructor" must not find Object.prototype's.
-const STATUS = new Map<string, TestStatus>([
-  ['passed', 'passed'],
-  ['focused', 'passed'],
-  ['failed', 'failed'],
-  ['pending', 'skipped'],
-  ['skipped', 'skipped'],
-  ['todo', 'skipped'],
-  ['disabled', 'skipped'],
-]);
 
 export function parseJestJson(json: unknown, source: string): TestResult[] {
   const suites = isObject(json) ? json.testResults : undefined;
@@ -41,87 +26,36 @@ export function parseJestJson(json: unknown, source: string): TestResult[] {
   const results: TestResult[] = [];
   suites.forEach((suite, index) => {
     if (!isObject(suite)) throw notAnObject(source, `testResults[${index}]`);
-    results.push(...readSuite(suite, source));
+    results.push(...jestFileResults(toFileResult(suite), { source }));
   });
   return results;
 }
 
-function readSuite(suite: Json, source: string): TestResult[] {
-  const file = str(suite.testFilePath) ?? str(suite.name);
-  const results = objects(suite.assertionResults).map((assertion) => readAssertion(assertion, file, source));
-  const suiteFailure = suiteFailureText(suite);
-  if (suiteFailure !== undefined && !results.some((r) => r.status === 'failed' || r.status === 'error')) {
-    results.push(suiteError(suiteFailure, file, source));
-  }
-  return results;
-}
-
-function readAssertion(assertion: Json, file: string | undefined, source: string): TestResult {
-  const rawStatus = str(assertion.status) ?? '';
-  const status = STATUS.get(rawStatus) ?? 'error';
-  const failures = strings(assertion.failureMessages);
-  const final: Attempt = { status, ...failureParts(failures) };
-  if (!STATUS.has(rawStatus)) final.message = `Jest reported the unknown status ${JSON.stringify(rawStatus)}.`;
-  const durationMs = msOrUndefined(assertion.duration);
-  if (durationMs !== undefined) final.durationMs = durationMs;
-  const retries: Attempt[] = strings(assertion.retryReasons).map((reason) => ({ status: 'failed', ...failureParts([reason]) }));
-  // Jest writes `invocations` even where it leaves `retryReasons` empty: earlier invocations all failed.
-  const invocations = typeof assertion.invocations === 'number' && Number.isInteger(assertion.invocations) ? assertion.invocations : 1;
-  while (retries.length < invocations - 1) retries.push({ status: 'failed', message: 'failed (Jest gave no reason for this attempt)' });
-  return {
-    source,
-    ...(file !== undefined && { file }),
-    suitePath: strings(assertion.ancestorTitles),
-    name: str(assertion.title) ?? str(assertion.fullName) ?? '',
-    status: final.status,
-    ...(durationMs !== undefined && { durationMs }),
-    ...(final.message !== undefined && { message: final.message }),
-    ...(final.stack !== undefined && { stack: final.stack }),
-    properties: [],
-    tags: [],
-    attachments: [],
-    attempts: [...retries, final],
-  };
-}
-
-/** message from the first failure, stack from all of them (a test can fail in the body and in a hook). */
-function failureParts(failures: string[]): Pick<Attempt, 'message' | 'stack'> {
-  if (failures.length === 0) return {};
-  const { message } = splitMessageAndStack(failures[0] ?? '');
-  const stack = nonEmpty(failures.map(stripAnsi).join('\n\n'));
-  return {
-    ...(message !== undefined && { message }),
-    ...(stack !== undefined && { stack: clip(stack, MAX_STACK_CHARS) }),
-  };
-}
-
-/** The suite-level failure text, when the test file itself failed. */
-function suiteFailureText(suite: Json): string | undefined {
-  if (suite.status !== 'failed') return undefined;
+/** One `testResults[]` entry in the shape of Jest's live TestResult. */
+function toFileResult(suite: Json): JestTestFileResult {
   const execError = isObject(suite.testExecError) ? suite.testExecError : undefined;
-  return nonEmpty(stripAnsi(str(suite.message) ?? str(suite.failureMessage) ?? str(execError?.message) ?? ''));
+  // Only a failed file has a failure of its own; `message` of a passed one is empty or not the file's.
+  const failed = suite.status === 'failed';
+  const failureMessage = str(suite.message) ?? str(suite.failureMessage);
+  const displayName = isObject(suite.displayName) ? str(suite.displayName.name) : str(suite.displayName);
+  return {
+    testFilePath: str(suite.testFilePath) ?? str(suite.name) ?? '',
+    testResults: objects(suite.assertionResults).map(toAssertion),
+    ...(failed && failureMessage !== undefined && { failureMessage }),
+    ...(failed && execError !== undefined && { testExecError: { message: str(execError.message) ?? '', stack: str(execError.stack) ?? null } }),
+    ...(displayName !== undefined && { displayName }),
+  };
 }
 
-function suiteError(text: string, file: string | undefined, source: string): TestResult {
-  // Jest's text starts with "● Test suite failed to run"; the line after it says why.
-  const reason = text
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .find((line) => line !== '' && !line.startsWith('●'));
-  const message = reason ?? 'Test suite failed to run';
-  const stack = clip(text, MAX_STACK_CHARS);
+function toAssertion(assertion: Json): JestAssertionResult {
   return {
-    source,
-    ...(file !== undefined && { file }),
-    suitePath: [],
-    name: file ?? 'Test suite failed to run',
-    status: 'error',
-    message,
-    stack,
-    properties: [],
-    tags: [],
-    attachments: [],
-    attempts: [{ status: 'error', message, stack }],
+    ancestorTitles: strings(assertion.ancestorTitles),
+    title: str(assertion.title) ?? str(assertion.fullName) ?? '',
+    status: str(assertion.status) ?? '',
+    duration: typeof assertion.duration === 'number' ? assertion.duration : null,
+    failureMessages: strings(assertion.failureMessages),
+    ...(typeof assertion.invocations === 'number' && { invocations: assertion.invocations }),
+    retryReasons: strings(assertion.retryReasons),
   };
 }
 

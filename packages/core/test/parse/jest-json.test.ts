@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
+import { fullTitle } from '../../src/model.js';
+import { JEST_REASON_NOT_KEPT, JEST_SUITE_FAILED } from '../../src/parse/jest.js';
 import { parseJestJson } from '../../src/parse/jest-json.js';
 import { fixtureText } from './fixture-files.js';
 
@@ -30,17 +32,19 @@ describe('parseJestJson', () => {
     expect(results[1]).toMatchObject({ status: 'failed', message: 'Error: whatever', file: '/test/tricky-test.ts' });
   });
 
-  it('turns a test file that failed to run into one error result named after the file', () => {
+  it('turns a test file that failed to run into one error result titled `<file> › Test suite failed to run`', () => {
     const results = parseJestJson(fixture('monorepo_root_1.json'), 'm.json');
     const errors = results.filter((r) => r.status === 'error');
-    expect(errors.map((r) => r.name)).toEqual([
-      '/X/packages/Y-app-vault/native/__tests__/index.ios.js',
-      '/X/packages/Y-app-vault/native/__tests__/index.android.js',
+    expect(errors.map((r) => fullTitle(r))).toEqual([
+      `/X/packages/Y-app-vault/native/__tests__/index.ios.js › ${JEST_SUITE_FAILED}`,
+      `/X/packages/Y-app-vault/native/__tests__/index.android.js › ${JEST_SUITE_FAILED}`,
     ]);
     expect(errors[0]).toMatchObject({
+      source: 'm.json',
       file: '/X/packages/Y-app-vault/native/__tests__/index.ios.js',
-      suitePath: [],
-      message: "Cannot find module 'StyleSheet' from 'react-native-implementation.js'",
+      suitePath: ['/X/packages/Y-app-vault/native/__tests__/index.ios.js'],
+      name: JEST_SUITE_FAILED,
+      message: "Test suite failed to run: Cannot find module 'StyleSheet' from 'react-native-implementation.js'",
     });
     expect(errors[0]?.stack).toContain('● Test suite failed to run');
     expect(errors[0]?.attempts).toHaveLength(1);
@@ -53,7 +57,7 @@ describe('parseJestJson', () => {
     );
     expect(results.map((r) => [r.name, r.status, r.message])).toEqual([
       ['t', 'passed', undefined],
-      ['/repo/src/a.test.ts', 'error', 'afterAll hook: boom'],
+      [JEST_SUITE_FAILED, 'error', 'Test suite failed to run: afterAll hook: boom'],
     ]);
   });
 
@@ -93,6 +97,26 @@ describe('parseJestJson', () => {
       { status: 'passed', durationMs: 5 },
     ]);
     expect(result?.status).toBe('passed');
+  });
+
+  it('counts attempts from invocations when Jest did not keep the errors, as the reporter does', () => {
+    const [result] = parseJestJson(run([suite([{ title: 't', status: 'failed', failureMessages: ['Error: again'], invocations: 2, retryReasons: [] }])]), 'i.json');
+    expect(result?.attempts.map((a) => [a.status, a.message])).toEqual([
+      ['failed', JEST_REASON_NOT_KEPT],
+      ['failed', 'Error: again'],
+    ]);
+  });
+
+  it("leaves Jest's own stack frames out and names the Jest project, as the reporter does", () => {
+    const failure = 'Error: x\n    at Object.<anonymous> (/repo/src/a.test.ts:3:5)\n    at callAsyncCircusFn (/repo/node_modules/jest-circus/build/utils.js:1:1)';
+    const [result] = parseJestJson(run([suite([{ title: 't', status: 'failed', failureMessages: [failure] }], { displayName: { name: 'unit' } })]), 'p.json');
+    expect(result?.stack).toBe('Error: x\n    at Object.<anonymous> (/repo/src/a.test.ts:3:5)');
+    expect(result?.project).toBe('unit');
+  });
+
+  it('adds no file error for a file Jest did not mark failed', () => {
+    const results = parseJestJson(run([suite([{ title: 't', status: 'passed', failureMessages: [] }], { status: 'passed', message: 'stray text' })]), 'n.json');
+    expect(results.map((r) => r.name)).toEqual(['t']);
   });
 
   it('never reports a null or NaN duration', () => {
