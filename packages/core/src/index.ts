@@ -13,6 +13,7 @@ export { readResultFiles, parseResultText } from './parse/index.js';
 export * from './parse/jest.js';
 export { displayPath } from './parse/paths.js';
 export { MAX_MESSAGE_CHARS, MAX_OUTPUT_CHARS, MAX_STACK_CHARS, clip, msOrUndefined, nonEmpty, normaliseTags } from './parse/text.js';
+export * from './reporting.js';
 export * from './map/index.js';
 export * from './plan/index.js';
 export { VERSION } from './version.js';

@@ -70,11 +70,23 @@ function statusLine(byStatus: Record<string, number>): string {
   return parts.length > 0 ? parts.join(', ') : 'none';
 }
 
-/** A few lines for a terminal. */
-export function renderText(s: UploadSummary): string {
+/**
+ * A few lines for a terminal. A reporter names its runner (`collectedBy: 'Jest'`) so that the first line says
+ * what it collected (`Collected 14 Jest test result(s)`, with `from 7 test file(s)` when `countTestFiles`)
+ * instead of reading result files; results handed over without files are "collected" too.
+ */
+export function renderText(s: UploadSummary, options: { collectedBy?: string; countTestFiles?: boolean } = {}): string {
   const lines: string[] = [];
   const fileErrors = s.files.filter((f) => f.error);
-  lines.push(`Read ${s.total} test result(s) from ${s.files.length - fileErrors.length} file(s)${fileErrors.length ? `; ${fileErrors.length} file(s) could not be read` : ''}.`);
+  const filesRead = s.files.length - fileErrors.length;
+  const unreadable = fileErrors.length ? `; ${fileErrors.length} file(s) could not be read` : '';
+  if (options.collectedBy !== undefined) {
+    lines.push(`Collected ${s.total} ${options.collectedBy} test result(s)${options.countTestFiles ? ` from ${filesRead} test file(s)` : ''}${unreadable}.`);
+  } else if (s.files.length === 0) {
+    lines.push(`Collected ${s.total} test result(s).`);
+  } else {
+    lines.push(`Read ${s.total} test result(s) from ${filesRead} file(s)${unreadable}.`);
+  }
   if (s.dryRun) {
     lines.push(`Dry run: would record ${s.mapped} test case(s): ${statusLine(s.byStatus)}. Nothing was written.`);
   } else if (s.runHumanId) {

@@ -1,0 +1,134 @@
+/**
+ * What every test-runner reporter (Jest, Playwright) does around the upload, written once: resolve its options
+ * at start, print prefixed and redacted lines, upload once at the end, and turn the outcome into printed lines
+ * and the "should the test run fail" decision (`failOnUploadError`). A reporter only adds what its host needs:
+ * how to read the host's results, when to sit a run out, and how to tell the host that the run failed.
+ */
+import { ConfigError } from './errors.js';
+import { redact, type Logger } from './log.js';
+import type { FileOutcome, TestResult } from './model.js';
+import { uploadResults, type UploadInput, type UploadOutcome } from './pipeline.js';
+import { SETTING_ENV, resolveReporterSettings, type Env, type Settings } from './settings.js';
+import { renderText } from './summary.js';
+
+/** Prefix of every line a reporter prints. */
+export const REPORTER_PREFIX = '[testsigma-tm]';
+
+/** The one line a reporter prints when no token is set (local runs, pull requests from forks): nothing is recorded. */
+export function noTokenMessage(): string {
+  return `${REPORTER_PREFIX} No API token (set ${SETTING_ENV.token}): test results were not recorded in Testsigma Test Management.`;
+}
+
+/** The line a reporter prints when the run produced no result. */
+export function noTestRanMessage(): string {
+  return `${REPORTER_PREFIX} No test ran, so nothing was recorded.`;
+}
+
+export interface ReporterStart {
+  settings: Settings;
+  /** How messages name the token setting: the apiToken option when the token came from there. */
+  tokenSettingName: string;
+}
+
+/**
+ * Settings from a reporter's options (option > TESTSIGMA_* variable > default), resolved when the host constructs
+ * the reporter so that a bad option stops the run before any test. Errors name the package (hosts print a
+ * constructor's error without saying which reporter threw). A token without a project could only fail after
+ * the whole suite ran, so it is refused here too, unless the run records nothing anyway (`requireProject: false`).
+ */
+export function resolveReporterStart(options: unknown, env: Env, packageName: string, { requireProject = true }: { requireProject?: boolean } = {}): ReporterStart {
+  let settings: Settings;
+  try {
+    settings = resolveReporterSettings(options, env);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ConfigError(error.code, `${packageName}: ${error.message}`, { cause: error });
+    throw error;
+  }
+  if (requireProject && settings.token && !settings.projectId) {
+    throw new ConfigError(
+      'CONFIG_MISSING_PROJECT',
+      `${packageName}: No project: set the projectId reporter option (or ${SETTING_ENV.projectId}) to the project UUID or its exact name.`,
+    );
+  }
+  const apiToken = (options as { apiToken?: unknown } | undefined)?.apiToken;
+  const explicitToken = typeof apiToken === 'string' && apiToken.trim() !== '';
+  return { settings, tokenSettingName: explicitToken ? 'the apiToken reporter option' : SETTING_ENV.token };
+}
+
+/** Text as a reporter prints it: the secrets (the token) replaced by `***`, every line prefixed. */
+export function reporterLines(text: string, secrets: readonly (string | undefined)[]): string[] {
+  return redact(text, secrets)
+    .split('\n')
+    .map((line) => `${REPORTER_PREFIX} ${line}`);
+}
+
+/** Core's messages as reporter lines (`warning: `, `error: `); debug messages only when TESTSIGMA_DEBUG is on. */
+export function reporterLogger(write: (line: string) => void, secrets: readonly (string | undefined)[], env: Env): Logger {
+  const flag = env.TESTSIGMA_DEBUG?.trim().toLowerCase();
+  const debug = flag !== undefined && !['', '0', 'false', 'no', 'off'].includes(flag);
+  const print = (text: string): void => reporterLines(text, secrets).forEach((line) => write(line));
+  return {
+    debug: (m) => (debug ? print(`debug: ${m}`) : undefined),
+    info: (m) => print(m),
+    warn: (m) => print(`warning: ${m}`),
+    error: (m) => print(`error: ${m}`),
+  };
+}
+
+/** A failed upload in one line (unprefixed): an error when it fails the test run, a warning when it does not. */
+export function uploadFailureLine(message: string, failOnUploadError: boolean): string {
+  return failOnUploadError
+    ? `error: ${message} (failOnUploadError is true, so the test run is marked failed)`
+    : `warning: ${message} (failOnUploadError is false, so the test run's status is kept)`;
+}
+
+/** An exception from the upload itself: uploadResults never throws for what a user can cause, so it is a bug. */
+export function unexpectedUploadError(error: unknown, packageName: string): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  return new Error(`Unexpected failure while uploading results: ${message}. Please report this as a bug of ${packageName}.`, { cause: error });
+}
+
+export interface ReporterUpload {
+  start: ReporterStart;
+  /** Named in the message of an unexpected failure. */
+  packageName: string;
+  /** How the summary names what was collected: `Jest`, `Playwright`. */
+  runner: string;
+  /** Say in the summary from how many test files the results came (`files` are passed). */
+  countTestFiles?: boolean;
+  results: TestResult[];
+  files?: FileOutcome[];
+  env: Env;
+  /** Receives whole lines, without the trailing new line. */
+  write: (line: string) => void;
+  /** Default: core's uploadResults. */
+  upload?: (input: UploadInput) => Promise<UploadOutcome>;
+}
+
+/**
+ * The end of a reporter's run: upload once, print the summary and any failure, and return the error that must
+ * mark the test run failed (only when failOnUploadError is on; its message is redacted). Never rejects.
+ */
+export async function reportResults(input: ReporterUpload): Promise<Error | undefined> {
+  const { settings, tokenSettingName } = input.start;
+  const secrets = [settings.token];
+  const print = (text: string): void => reporterLines(text, secrets).forEach((line) => input.write(line));
+  if (input.results.length === 0) {
+    input.write(noTestRanMessage());
+    return undefined;
+  }
+  const upload = input.upload ?? uploadResults;
+  let error: Error | undefined;
+  try {
+    const log = reporterLogger(input.write, secrets, input.env);
+    const outcome = await upload({ settings, results: input.results, ...(input.files && { files: input.files }), env: input.env, log, tokenSettingName });
+    print(renderText(outcome.summary, { collectedBy: input.runner, countTestFiles: input.countTestFiles ?? false }));
+    error = outcome.error;
+  } catch (thrown) {
+    error = unexpectedUploadError(thrown, input.packageName);
+  }
+  if (!error) return undefined;
+  error.message = redact(error.message, secrets);
+  print(uploadFailureLine(error.message, settings.failOnUploadError));
+  return settings.failOnUploadError ? error : undefined;
+}
