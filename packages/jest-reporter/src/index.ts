@@ -9,6 +9,14 @@
 import { TestsigmaReporter } from './reporter.js';
 
 export default TestsigmaReporter;
-export { TestsigmaReporter, PACKAGE_NAME, PREFIX, NO_TOKEN_MESSAGE, reporterSummary, type TestsigmaReporterOptions, type ReporterDependencies } from './reporter.js';
-export { toTestResult, earlierAttempts, suiteErrorResult, fileResults, displayPath, withoutJestFrames, SOURCE, SUITE_FAILED, REASON_NOT_KEPT, type ConvertOptions } from './convert.js';
+export { TestsigmaReporter, PACKAGE_NAME, PREFIX, NO_TOKEN_MESSAGE, type TestsigmaReporterOptions, type ReporterDependencies } from './reporter.js';
+export { toTestResult, fileResults, suiteErrorResult, SOURCE, type ConvertOptions } from './convert.js';
+// The Jest converter's parts live in core (shared with its --json reader); re-exported under this package's names.
+export {
+  jestEarlierAttempts as earlierAttempts,
+  displayPath,
+  withoutJestFrames,
+  JEST_SUITE_FAILED as SUITE_FAILED,
+  JEST_REASON_NOT_KEPT as REASON_NOT_KEPT,
+} from 'testsigma-tm-core';
 export type { JestAssertionResult, JestTestFileResult, JestSerializableError, JestGlobalConfigLike, JestAggregatedResultLike } from './jest-types.js';
