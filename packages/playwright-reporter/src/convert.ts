@@ -16,16 +16,25 @@
  * - attachments with a `path`, from every attempt (the trace of a failed first attempt is what a person wants for
  *   a flaky test); inline attachments (`body` only) have no place in the model and are left out.
  */
-import { relative, sep } from 'node:path';
-import type { Attachment, Attempt, Property, TestResult, TestStatus } from 'testsigma-tm-core';
+import {
+  MAX_MESSAGE_CHARS,
+  MAX_OUTPUT_CHARS,
+  MAX_STACK_CHARS,
+  clip,
+  displayPath,
+  msOrUndefined,
+  nonEmpty,
+  normaliseTags,
+  stripAnsi,
+  type Attachment,
+  type Attempt,
+  type Property,
+  type TestResult,
+  type TestStatus,
+} from 'testsigma-tm-core';
 
 /** `TestResult.source` of everything this reporter produces. */
 export const SOURCE = 'playwright';
-
-/** Longest `output` kept per test (the end of it: where things went wrong). */
-export const MAX_OUTPUT_CHARS = 64 * 1024;
-/** Longest message / stack kept per attempt; core trims further when it writes the description. */
-export const MAX_ERROR_CHARS = 16 * 1024;
 
 // The parts of Playwright's reporter objects read here (structural, so tests pass plain objects and any
 // Playwright from 1.40 on fits).
@@ -83,7 +92,7 @@ export function toTestResult(test: PwTest, context: ConvertContext = {}): TestRe
   const output = last ? outputOf(last) : undefined;
   return {
     source: SOURCE,
-    file: fileOf(test.location.file, context.rootDir),
+    file: displayPath(test.location.file, context.rootDir),
     suitePath: suitePathOf(test),
     name: test.title,
     ...(project ? { project } : {}),
@@ -107,7 +116,8 @@ export function suitePathOf(test: Pick<PwTest, 'titlePath'>): string[] {
 /** One attempt as Playwright ran it, judged against what the test expected (`test.fail()`). */
 export function toAttempt(result: PwAttempt, expectedStatus: PwStatus): Attempt {
   const attempt: Attempt = { status: attemptStatus(result.status, expectedStatus) };
-  if (Number.isFinite(result.duration) && result.duration >= 0) attempt.durationMs = Math.round(result.duration);
+  const durationMs = msOrUndefined(result.duration);
+  if (durationMs !== undefined) attempt.durationMs = durationMs;
   if (attempt.status === 'passed') return attempt; // a test.fail() test that failed as expected: its error is no news
   const { message, stack } = errorText(result.errors && result.errors.length > 0 ? result.errors : result.error ? [result.error] : []);
   if (stack !== undefined) attempt.stack = stack;
@@ -165,13 +175,13 @@ function didNotRun(): Attempt {
   return { status: 'skipped', message: DID_NOT_RUN_MESSAGE };
 }
 
-/** Every error of the attempt (soft assertions give several), colours stripped, each capped. */
+/** Every error of the attempt (soft assertions give several), colours stripped, capped as core's parsers cap them. */
 export function errorText(errors: readonly PwError[]): { message?: string; stack?: string } {
   const messages = errors.map((e) => nonEmpty(stripAnsi(e.message ?? e.value ?? ''))).filter((m): m is string => m !== undefined);
   const stacks = errors.map((e) => nonEmpty(stripAnsi(e.stack ?? ''))).filter((s): s is string => s !== undefined);
   return {
-    ...(messages.length > 0 ? { message: clipHead(messages.join('\n\n'), MAX_ERROR_CHARS) } : {}),
-    ...(stacks.length > 0 ? { stack: clipHead(stacks.join('\n\n'), MAX_ERROR_CHARS) } : {}),
+    ...(messages.length > 0 ? { message: clip(messages.join('\n\n'), MAX_MESSAGE_CHARS) } : {}),
+    ...(stacks.length > 0 ? { stack: clip(stacks.join('\n\n'), MAX_STACK_CHARS) } : {}),
   };
 }
 
@@ -193,16 +203,6 @@ export function propertiesOf(test: Pick<PwTest, 'annotations' | 'results'>): Pro
   return properties;
 }
 
-/** Tags with exactly one leading `@`, without duplicates, in first-seen order. */
-export function normaliseTags(tags: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const tag of tags) {
-    const bare = tag.trim().replace(/^@+/, '');
-    if (bare !== '' && !out.includes(`@${bare}`)) out.push(`@${bare}`);
-  }
-  return out;
-}
-
 export function attachmentsOf(results: readonly PwAttempt[]): Attachment[] {
   const attachments: Attachment[] = [];
   for (const result of results) {
@@ -214,33 +214,9 @@ export function attachmentsOf(results: readonly PwAttempt[]): Attachment[] {
   return attachments;
 }
 
-/** The test file relative to the config's root, with `/` on every platform. */
-export function fileOf(file: string, rootDir: string | undefined): string {
-  const rel = rootDir ? relative(rootDir, file) : file;
-  const shown = rel === '' || rel.startsWith('..') ? file : rel;
-  return shown.split(sep).join('/');
-}
-
+/** The final attempt's stdout and stderr, colours stripped, capped (head and tail kept) as core's parsers cap it. */
 function outputOf(result: PwAttempt): string | undefined {
   const chunks = [...(result.stdout ?? []), ...(result.stderr ?? [])].map((c) => (typeof c === 'string' ? c : c.toString('utf8')));
   const text = nonEmpty(stripAnsi(chunks.join('')));
-  if (text === undefined) return undefined;
-  return text.length <= MAX_OUTPUT_CHARS ? text : `… (output trimmed to its last ${MAX_OUTPUT_CHARS} characters)\n${text.slice(-MAX_OUTPUT_CHARS)}`;
-}
-
-function clipHead(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max)}\n… (trimmed)`;
-}
-
-function nonEmpty(text: string | undefined): string | undefined {
-  const trimmed = text?.trim();
-  return trimmed ? trimmed : undefined;
-}
-
-// CSI (colours, cursor moves) and OSC (hyperlinks) sequences, as Playwright writes them into error messages.
-// eslint-disable-next-line no-control-regex
-const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u009b[0-?]*[ -/]*[@-~]/g;
-
-export function stripAnsi(text: string): string {
-  return text.replace(ANSI, '');
+  return text === undefined ? undefined : clip(text, MAX_OUTPUT_CHARS);
 }

@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { isFlaky } from 'testsigma-tm-core';
+import { displayPath, emptySummary, isFlaky, normaliseTags, renderText } from 'testsigma-tm-core';
 import {
   DID_NOT_RUN_MESSAGE,
   INTERRUPTED_MESSAGE,
   UNEXPECTED_PASS_MESSAGE,
   attachmentsOf,
   attemptStatus,
-  fileOf,
-  normaliseTags,
   propertiesOf,
   suitePathOf,
   toTestResult,
@@ -15,7 +13,6 @@ import {
   type PwTest,
 } from '../src/convert.js';
 import { splitOptions } from '../src/options.js';
-import { reporterSummary } from '../src/reporter.js';
 
 type Outcome = ReturnType<PwTest['outcome']>;
 
@@ -199,10 +196,10 @@ describe('small parts', () => {
     ).toEqual([{ name: 'screenshot', path: '/o/s.png', contentType: 'image/png' }]);
   });
 
-  it('fileOf is relative to the root dir, or absolute when outside it', () => {
-    expect(fileOf('/repo/tests/a.spec.ts', '/repo')).toBe('tests/a.spec.ts');
-    expect(fileOf('/elsewhere/a.spec.ts', '/repo')).toBe('/elsewhere/a.spec.ts');
-    expect(fileOf('/repo/a.spec.ts', undefined)).toBe('/repo/a.spec.ts');
+  it('the file (core displayPath) is relative to the root dir, or absolute when outside it', () => {
+    expect(displayPath('/repo/tests/a.spec.ts', '/repo')).toBe('tests/a.spec.ts');
+    expect(displayPath('/elsewhere/a.spec.ts', '/repo')).toBe('/elsewhere/a.spec.ts');
+    expect(displayPath('/repo/a.spec.ts', undefined)).toBe('/repo/a.spec.ts');
   });
 
   it('splitOptions drops what Playwright adds and notices --list', () => {
@@ -212,8 +209,9 @@ describe('small parts', () => {
     expect(splitOptions('Demo')).toEqual({ own: 'Demo', listMode: false });
   });
 
-  it('reporterSummary says "collected" instead of "read from 0 files"', () => {
-    expect(reporterSummary('Read 3 test result(s) from 0 file(s).\nNo test run was written to.', 3)).toBe('Collected 3 Playwright test result(s).\nNo test run was written to.');
-    expect(reporterSummary('Something else.', 3)).toBe('Something else.');
+  it('the summary (core renderText with the runner named) says "collected" instead of "read from 0 files"', () => {
+    expect(renderText({ ...emptySummary(false), total: 3 }, { collectedBy: 'Playwright' })).toBe('Collected 3 Playwright test result(s).\nNo test run was written to.');
+    const fromFiles = { ...emptySummary(false), total: 3, files: [{ path: 'a.xml', tests: 3, error: null }] };
+    expect(renderText(fromFiles)).toBe('Read 3 test result(s) from 1 file(s).\nNo test run was written to.');
   });
 });
