@@ -117,6 +117,7 @@ test('works everywhere DEMO-12', async ({}, testInfo) => {
     // Unmapped: warned and listed, never sent.
     expect(output).toMatch(/\[testsigma-tm\] warning: .*map to no test case.*Login › nobody knows me/);
     expect(output).toContain('[testsigma-tm]     Login › nobody knows me');
+    expect(output, 'listed with its project').toContain('[testsigma-tm]     Login › nobody knows me [chromium]');
     expect(output).toMatch(/\[testsigma-tm\] Collected 10 Playwright test result\(s\)\./);
     expect(output).toMatch(/\[testsigma-tm\] Test run DEMO-R-\d+ \(created\), closed: recorded 8 of 8 test case\(s\)/);
   });
