@@ -76507,7 +76507,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4466);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4989);
 // The Action's entry point: nothing but the call, so main.ts can be tested without side effects on import.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -76517,7 +76517,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4466:
+/***/ 4989:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -79695,7 +79695,7 @@ function caseStatusName(results, mapping) {
 
 const DEFAULT_BASE_URL = 'https://test-management.testsigma.com/api/v1';
 /** Environment variable of each setting. */
-const SETTING_ENV = {
+const settings_SETTING_ENV = {
     token: 'TESTSIGMA_API_TOKEN',
     projectId: 'TESTSIGMA_PROJECT_ID',
     baseUrl: 'TESTSIGMA_BASE_URL',
@@ -79730,9 +79730,9 @@ function resolveSettings(explicit, env, names = {}) {
         const given = explicit[key];
         if (given !== undefined && given !== null && given !== '')
             return { value: given, from: names[key] ?? key };
-        const fromEnv = env[SETTING_ENV[key]];
+        const fromEnv = env[settings_SETTING_ENV[key]];
         if (fromEnv !== undefined && fromEnv.trim() !== '')
-            return { value: fromEnv, from: SETTING_ENV[key] };
+            return { value: fromEnv, from: settings_SETTING_ENV[key] };
         return undefined;
     };
     const text = (key) => {
@@ -79839,7 +79839,7 @@ const REPORTER_OPTIONS = (/* unused pure expression or super */ null && (['apiTo
  * Settings from a reporter's options object (Jest, Playwright). Unknown option names are refused with the
  * list of known ones, so a typo such as `projectID` stops the run at start instead of being ignored.
  */
-function resolveReporterSettings(options, env) {
+function settings_resolveReporterSettings(options, env) {
     if (options === undefined || options === null)
         options = {};
     if (!isPlainObject(options))
@@ -79872,7 +79872,7 @@ function describe(value) {
 ;// CONCATENATED MODULE: ./packages/core/dist/log.js
 const silentLogger = { debug() { }, info() { }, warn() { }, error() { } };
 /** Replace every occurrence of each secret (and `Bearer <anything>`) with `***`. */
-function redact(text, secrets) {
+function log_redact(text, secrets) {
     let out = text.replace(/(Bearer\s+)[^\s"',;]+/gi, '$1***');
     for (const secret of secrets) {
         if (secret && secret.length >= 4)
@@ -79883,10 +79883,10 @@ function redact(text, secrets) {
 /** A logger that redacts the given secrets before handing messages on. */
 function redactingLogger(inner, secrets) {
     return {
-        debug: (m) => inner.debug(redact(m, secrets)),
-        info: (m) => inner.info(redact(m, secrets)),
-        warn: (m) => inner.warn(redact(m, secrets)),
-        error: (m) => inner.error(redact(m, secrets)),
+        debug: (m) => inner.debug(log_redact(m, secrets)),
+        info: (m) => inner.info(log_redact(m, secrets)),
+        warn: (m) => inner.warn(log_redact(m, secrets)),
+        error: (m) => inner.error(log_redact(m, secrets)),
     };
 }
 //# sourceMappingURL=log.js.map
@@ -79920,11 +79920,25 @@ function statusLine(byStatus) {
     const parts = Object.entries(byStatus).map(([name, n]) => `${n} ${name}`);
     return parts.length > 0 ? parts.join(', ') : 'none';
 }
-/** A few lines for a terminal. */
-function renderText(s) {
+/**
+ * A few lines for a terminal. A reporter names its runner (`collectedBy: 'Jest'`) so that the first line says
+ * what it collected (`Collected 14 Jest test result(s)`, with `from 7 test file(s)` when `countTestFiles`)
+ * instead of reading result files; results handed over without files are "collected" too.
+ */
+function summary_renderText(s, options = {}) {
     const lines = [];
     const fileErrors = s.files.filter((f) => f.error);
-    lines.push(`Read ${s.total} test result(s) from ${s.files.length - fileErrors.length} file(s)${fileErrors.length ? `; ${fileErrors.length} file(s) could not be read` : ''}.`);
+    const filesRead = s.files.length - fileErrors.length;
+    const unreadable = fileErrors.length ? `; ${fileErrors.length} file(s) could not be read` : '';
+    if (options.collectedBy !== undefined) {
+        lines.push(`Collected ${s.total} ${options.collectedBy} test result(s)${options.countTestFiles ? ` from ${filesRead} test file(s)` : ''}${unreadable}.`);
+    }
+    else if (s.files.length === 0) {
+        lines.push(`Collected ${s.total} test result(s).`);
+    }
+    else {
+        lines.push(`Read ${s.total} test result(s) from ${filesRead} file(s)${unreadable}.`);
+    }
     if (s.dryRun) {
         lines.push(`Dry run: would record ${s.mapped} test case(s): ${statusLine(s.byStatus)}. Nothing was written.`);
     }
@@ -80951,7 +80965,7 @@ async function uploadBatches(api, projectId, runId, entries, maxEntries, log) {
 
 
 
-async function uploadResults(input) {
+async function pipeline_uploadResults(input) {
     const { settings } = input;
     const log = redactingLogger(input.log ?? silentLogger, [settings.token]);
     const summary = emptySummary(settings.dryRun);
@@ -81096,10 +81110,10 @@ function finish(summary, error) {
 /** Anything unexpected becomes a tool error too, with the token scrubbed from its message. */
 function asToolError(error, token) {
     if (error instanceof TestsigmaTmError) {
-        error.message = redact(error.message, [token]);
+        error.message = log_redact(error.message, [token]);
         return error;
     }
-    const message = redact(error instanceof Error ? error.message : String(error), [token]);
+    const message = log_redact(error instanceof Error ? error.message : String(error), [token]);
     return new UnsentResultsError('INTERNAL', `Unexpected failure: ${message}. Please report this as a bug of testsigma-tm.`, { cause: error });
 }
 function runDescription(ci, results, files) {
@@ -81304,34 +81318,185 @@ function describeJson(json) {
     return keys.length === 0 ? 'an empty object' : `an object with keys ${shown}${keys.length > 8 ? ', …' : ''}${hint}`;
 }
 //# sourceMappingURL=detect.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/parse/jest-json.js
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./packages/core/dist/parse/paths.js
+
 /**
- * Jest `--json` output → TestResult[].
- *
- * - One TestResult per `testResults[].assertionResults[]` entry; suitePath = `ancestorTitles` (describe
- *   blocks, outermost first), name = `title` (test.each titles are already interpolated by Jest).
- * - Status: passed → passed; failed → failed; pending, skipped, todo, disabled → skipped; focused → passed;
- *   anything else → error, with a message naming the unknown status (never silently passed).
- * - A test file that failed without a failing test (it did not compile, a hook threw, a module was missing)
- *   becomes one `error` result named after the file, so the failure is not lost.
- * - `retryReasons` (jest.retryTimes) → failed attempts before the final one; `invocations` counts them when
- *   Jest leaves the reasons out.
- * - ANSI colours are stripped; message = the failure text before its first stack frame, stack = all of it.
- * - file = `testFilePath` (or the older `name`), as Jest wrote it (usually absolute).
+ * A test file as results show it: relative to `rootDir` (the runner's root) with `/` separators, so titles and
+ * descriptions do not depend on where the checkout lies; the path as given when there is no root or the file
+ * lies outside it.
  */
+function displayPath(filePath, rootDir) {
+    if (!rootDir || !external_node_path_.isAbsolute(filePath))
+        return filePath;
+    const relative = external_node_path_.relative(rootDir, filePath);
+    if (relative === '' || relative.startsWith('..') || external_node_path_.isAbsolute(relative))
+        return filePath;
+    return relative.split(external_node_path_.sep).join('/');
+}
+//# sourceMappingURL=paths.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/parse/jest.js
 
 
-
+/** Name of the result that stands for a test file that failed to run. */
+const JEST_SUITE_FAILED = 'Test suite failed to run';
+/** Said about attempts whose error Jest did not keep. */
+const JEST_REASON_NOT_KEPT = 'error unknown: Jest keeps it only with jest.retryTimes(n, { logErrorsBeforeRetry: true })';
 // A Map, not an object literal: a status such as "constructor" must not find Object.prototype's.
 const STATUS = new Map([
     ['passed', 'passed'],
     ['focused', 'passed'],
     ['failed', 'failed'],
-    ['pending', 'skipped'],
     ['skipped', 'skipped'],
+    ['pending', 'skipped'],
     ['todo', 'skipped'],
     ['disabled', 'skipped'],
 ]);
+/** Every result of one test file: its test cases, plus one error result when the file itself failed. */
+function jestFileResults(file, options) {
+    const project = projectName(file.displayName);
+    const fileOptions = { ...options, ...(project !== undefined && { project }) };
+    const results = file.testResults.map((assertion) => jestTestResult(file.testFilePath, assertion, fileOptions));
+    const suiteError = jestSuiteErrorResult(file, fileOptions);
+    if (suiteError)
+        results.push(suiteError);
+    return results;
+}
+/** One Jest test case → one TestResult. */
+function jestTestResult(testFilePath, assertion, options) {
+    const known = STATUS.get(assertion.status);
+    const status = known ?? 'error';
+    const final = { status, ...failureParts(assertion.failureMessages) };
+    if (known === undefined)
+        final.message = `Jest reported the unknown status ${JSON.stringify(assertion.status)}.`;
+    else if (assertion.status === 'todo' && final.message === undefined)
+        final.message = 'test.todo: not written yet.';
+    const durationMs = msOrUndefined(assertion.duration);
+    if (durationMs !== undefined)
+        final.durationMs = durationMs;
+    const file = displayPath(testFilePath, options.rootDir);
+    return {
+        source: options.source,
+        ...(file !== '' && { file }),
+        suitePath: [...assertion.ancestorTitles],
+        name: assertion.title,
+        ...(options.project !== undefined && { project: options.project }),
+        status: final.status,
+        ...(durationMs !== undefined && { durationMs }),
+        ...(final.message !== undefined && { message: final.message }),
+        ...(final.stack !== undefined && { stack: final.stack }),
+        properties: [],
+        tags: [],
+        attachments: [],
+        attempts: [...jestEarlierAttempts(assertion), final],
+    };
+}
+/**
+ * The failed attempts before the last one. `invocations` says how many there were; `retryReasons` holds
+ * their errors only when Jest was asked to keep them, and may hold several errors for one attempt.
+ */
+function jestEarlierAttempts(assertion) {
+    const reasons = assertion.retryReasons ?? [];
+    const invocations = typeof assertion.invocations === 'number' && Number.isInteger(assertion.invocations) ? assertion.invocations : 0;
+    const count = invocations > 1 ? invocations - 1 : reasons.length;
+    const attempts = [];
+    for (let i = 0; i < count; i++) {
+        // Extra reasons (several errors in one attempt) all belong to the last failed attempt.
+        const own = i < count - 1 ? reasons.slice(i, i + 1) : reasons.slice(i);
+        const parts = failureParts(own);
+        attempts.push({ status: 'failed', ...(parts.message !== undefined ? parts : { message: JEST_REASON_NOT_KEPT }) });
+    }
+    return attempts;
+}
+/**
+ * The result of a file that failed without a failing test, or undefined when the file's tests carry its
+ * failure (or it did not fail).
+ */
+function jestSuiteErrorResult(file, options) {
+    if (file.testResults.some((t) => t.status === 'failed'))
+        return undefined;
+    // Jest's formatted text (with the code frame) is the most reliable; testExecError is sometimes `{}` or has
+    // an empty message, depending on where the file failed.
+    const formatted = jest_clean(file.failureMessage ?? '');
+    const execMessage = jest_clean(file.testExecError?.message ?? '');
+    const execStack = jest_clean(file.testExecError?.stack ?? '');
+    const text = formatted || execStack || execMessage;
+    if (text === '')
+        return undefined;
+    const reason = formatted ? reasonLine(formatted) : execMessage || reasonLine(execStack);
+    const message = clip(reason === undefined ? `${JEST_SUITE_FAILED}.` : `${JEST_SUITE_FAILED}: ${reason}`, MAX_MESSAGE_CHARS);
+    const stack = clip(text, MAX_STACK_CHARS);
+    const shown = displayPath(file.testFilePath, options.rootDir);
+    return {
+        source: options.source,
+        ...(shown !== '' && { file: shown }),
+        // The file path stays in the title path: a case id in the file name (`DEMO-3.test.ts`) still maps it.
+        suitePath: shown === '' ? [] : [shown],
+        name: JEST_SUITE_FAILED,
+        ...(options.project !== undefined && { project: options.project }),
+        status: 'error',
+        message,
+        stack,
+        properties: [],
+        tags: [],
+        attachments: [],
+        attempts: [{ status: 'error', message, stack }],
+    };
+}
+// Frames of Jest's own machinery (the runner, expect, test.each), which say nothing about the test.
+const JEST_FRAME = /^\s+at (?:.*[\\/]node_modules[\\/](?:jest-[^\\/]+|@jest[\\/][^\\/]+|expect|expect-utils|babel-jest)[\\/].*|.*\(?node:internal[\\/].*|new Promise \(<anonymous>\))$/;
+/** The text without Jest's internal stack frames, as Jest's own reporters print it; unchanged if nothing else is left. */
+function withoutJestFrames(text) {
+    const lines = text.split('\n');
+    const frames = lines.filter((l) => /^\s+at /.test(l));
+    if (frames.length > 0 && frames.every((l) => JEST_FRAME.test(l)))
+        return text;
+    return lines.filter((l) => !JEST_FRAME.test(l)).join('\n');
+}
+function projectName(displayName) {
+    const name = typeof displayName === 'string' ? displayName : displayName?.name;
+    return name !== undefined && name.trim() !== '' ? name : undefined;
+}
+/** message = the first failure up to its first stack frame; stack = every failure (body and hooks). */
+function failureParts(failures) {
+    const texts = failures.map((f) => withoutJestFrames(jest_clean(f))).filter((t) => t !== '');
+    const first = texts[0];
+    if (first === undefined)
+        return {};
+    const frame = first.search(/\n\s+at /);
+    const message = (frame === -1 ? first : first.slice(0, frame)).trim();
+    return {
+        ...(message !== '' && { message: clip(message, MAX_MESSAGE_CHARS) }),
+        stack: clip(texts.join('\n\n'), MAX_STACK_CHARS),
+    };
+}
+/** Jest's "● Test suite failed to run" text: the first line after the heading says why. */
+function reasonLine(text) {
+    return text
+        .split('\n')
+        .map((l) => l.trim())
+        .find((l) => l !== '' && !l.startsWith('●'));
+}
+/** Colours removed, line ends made `\n` (so frames are found in Windows text too), trimmed. */
+function jest_clean(text) {
+    return text_stripAnsi(text).replace(/\r\n?/g, '\n').trim();
+}
+//# sourceMappingURL=jest.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/parse/jest-json.js
+/**
+ * Jest `--json` output → TestResult[].
+ *
+ * The file is Jest's serialised AggregatedResult: `testResults[]` with `assertionResults` instead of
+ * `testResults`, `name` instead of `testFilePath`, `message` for the file's failure text and a file `status`.
+ * This module only checks that shape and normalises each file into the structural types of `./jest.js`; the
+ * conversion rules (statuses, retries, failures, files that failed to run) are that converter's, the same as
+ * the Jest reporter's. Values of the wrong type read as absent. `source` is the result file's path; file paths
+ * stay as Jest wrote them (usually absolute), since the file does not say Jest's rootDir.
+ */
+
+
+
 function parseJestJson(json, source) {
     const suites = isObject(json) ? json.testResults : undefined;
     if (!Array.isArray(suites)) {
@@ -81342,87 +81507,34 @@ function parseJestJson(json, source) {
     suites.forEach((suite, index) => {
         if (!isObject(suite))
             throw notAnObject(source, `testResults[${index}]`);
-        results.push(...readSuite(suite, source));
+        results.push(...jestFileResults(toFileResult(suite), { source }));
     });
     return results;
 }
-function readSuite(suite, source) {
-    const file = str(suite.testFilePath) ?? str(suite.name);
-    const results = objects(suite.assertionResults).map((assertion) => readAssertion(assertion, file, source));
-    const suiteFailure = suiteFailureText(suite);
-    if (suiteFailure !== undefined && !results.some((r) => r.status === 'failed' || r.status === 'error')) {
-        results.push(suiteError(suiteFailure, file, source));
-    }
-    return results;
-}
-function readAssertion(assertion, file, source) {
-    const rawStatus = str(assertion.status) ?? '';
-    const status = STATUS.get(rawStatus) ?? 'error';
-    const failures = strings(assertion.failureMessages);
-    const final = { status, ...failureParts(failures) };
-    if (!STATUS.has(rawStatus))
-        final.message = `Jest reported the unknown status ${JSON.stringify(rawStatus)}.`;
-    const durationMs = msOrUndefined(assertion.duration);
-    if (durationMs !== undefined)
-        final.durationMs = durationMs;
-    const retries = strings(assertion.retryReasons).map((reason) => ({ status: 'failed', ...failureParts([reason]) }));
-    // Jest writes `invocations` even where it leaves `retryReasons` empty: earlier invocations all failed.
-    const invocations = typeof assertion.invocations === 'number' && Number.isInteger(assertion.invocations) ? assertion.invocations : 1;
-    while (retries.length < invocations - 1)
-        retries.push({ status: 'failed', message: 'failed (Jest gave no reason for this attempt)' });
-    return {
-        source,
-        ...(file !== undefined && { file }),
-        suitePath: strings(assertion.ancestorTitles),
-        name: str(assertion.title) ?? str(assertion.fullName) ?? '',
-        status: final.status,
-        ...(durationMs !== undefined && { durationMs }),
-        ...(final.message !== undefined && { message: final.message }),
-        ...(final.stack !== undefined && { stack: final.stack }),
-        properties: [],
-        tags: [],
-        attachments: [],
-        attempts: [...retries, final],
-    };
-}
-/** message from the first failure, stack from all of them (a test can fail in the body and in a hook). */
-function failureParts(failures) {
-    if (failures.length === 0)
-        return {};
-    const { message } = splitMessageAndStack(failures[0] ?? '');
-    const stack = nonEmpty(failures.map(text_stripAnsi).join('\n\n'));
-    return {
-        ...(message !== undefined && { message }),
-        ...(stack !== undefined && { stack: clip(stack, MAX_STACK_CHARS) }),
-    };
-}
-/** The suite-level failure text, when the test file itself failed. */
-function suiteFailureText(suite) {
-    if (suite.status !== 'failed')
-        return undefined;
+/** One `testResults[]` entry in the shape of Jest's live TestResult. */
+function toFileResult(suite) {
     const execError = isObject(suite.testExecError) ? suite.testExecError : undefined;
-    return nonEmpty(text_stripAnsi(str(suite.message) ?? str(suite.failureMessage) ?? str(execError?.message) ?? ''));
-}
-function suiteError(text, file, source) {
-    // Jest's text starts with "● Test suite failed to run"; the line after it says why.
-    const reason = text
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .find((line) => line !== '' && !line.startsWith('●'));
-    const message = reason ?? 'Test suite failed to run';
-    const stack = clip(text, MAX_STACK_CHARS);
+    // Only a failed file has a failure of its own; `message` of a passed one is empty or not the file's.
+    const failed = suite.status === 'failed';
+    const failureMessage = str(suite.message) ?? str(suite.failureMessage);
+    const displayName = isObject(suite.displayName) ? str(suite.displayName.name) : str(suite.displayName);
     return {
-        source,
-        ...(file !== undefined && { file }),
-        suitePath: [],
-        name: file ?? 'Test suite failed to run',
-        status: 'error',
-        message,
-        stack,
-        properties: [],
-        tags: [],
-        attachments: [],
-        attempts: [{ status: 'error', message, stack }],
+        testFilePath: str(suite.testFilePath) ?? str(suite.name) ?? '',
+        testResults: objects(suite.assertionResults).map(toAssertion),
+        ...(failed && failureMessage !== undefined && { failureMessage }),
+        ...(failed && execError !== undefined && { testExecError: { message: str(execError.message) ?? '', stack: str(execError.stack) ?? null } }),
+        ...(displayName !== undefined && { displayName }),
+    };
+}
+function toAssertion(assertion) {
+    return {
+        ancestorTitles: strings(assertion.ancestorTitles),
+        title: str(assertion.title) ?? str(assertion.fullName) ?? '',
+        status: str(assertion.status) ?? '',
+        duration: typeof assertion.duration === 'number' ? assertion.duration : null,
+        failureMessages: strings(assertion.failureMessages),
+        ...(typeof assertion.invocations === 'number' && { invocations: assertion.invocations }),
+        retryReasons: strings(assertion.retryReasons),
     };
 }
 function notAnObject(source, where) {
@@ -89355,8 +89467,6 @@ function playwright_json_readAttachments(runs) {
 //# sourceMappingURL=playwright-json.js.map
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: external "url"
 const external_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
 ;// CONCATENATED MODULE: external "module"
@@ -90398,6 +90508,110 @@ function formatBytes(bytes) {
 
 
 //# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/reporting.js
+/**
+ * What every test-runner reporter (Jest, Playwright) does around the upload, written once: resolve its options
+ * at start, print prefixed and redacted lines, upload once at the end, and turn the outcome into printed lines
+ * and the "should the test run fail" decision (`failOnUploadError`). A reporter only adds what its host needs:
+ * how to read the host's results, when to sit a run out, and how to tell the host that the run failed.
+ */
+
+
+
+
+
+/** Prefix of every line a reporter prints. */
+const REPORTER_PREFIX = '[testsigma-tm]';
+/** The one line a reporter prints when no token is set (local runs, pull requests from forks): nothing is recorded. */
+function noTokenMessage() {
+    return `${REPORTER_PREFIX} No API token (set ${SETTING_ENV.token}): test results were not recorded in Testsigma Test Management.`;
+}
+/** The line a reporter prints when the run produced no result. */
+function noTestRanMessage() {
+    return `${REPORTER_PREFIX} No test ran, so nothing was recorded.`;
+}
+/**
+ * Settings from a reporter's options (option > TESTSIGMA_* variable > default), resolved when the host constructs
+ * the reporter so that a bad option stops the run before any test. Errors name the package (hosts print a
+ * constructor's error without saying which reporter threw). A token without a project could only fail after
+ * the whole suite ran, so it is refused here too, unless the run records nothing anyway (`requireProject: false`).
+ */
+function resolveReporterStart(options, env, packageName, { requireProject = true } = {}) {
+    let settings;
+    try {
+        settings = resolveReporterSettings(options, env);
+    }
+    catch (error) {
+        if (error instanceof ConfigError)
+            throw new ConfigError(error.code, `${packageName}: ${error.message}`, { cause: error });
+        throw error;
+    }
+    if (requireProject && settings.token && !settings.projectId) {
+        throw new ConfigError('CONFIG_MISSING_PROJECT', `${packageName}: No project: set the projectId reporter option (or ${SETTING_ENV.projectId}) to the project UUID or its exact name.`);
+    }
+    const apiToken = options?.apiToken;
+    const explicitToken = typeof apiToken === 'string' && apiToken.trim() !== '';
+    return { settings, tokenSettingName: explicitToken ? 'the apiToken reporter option' : SETTING_ENV.token };
+}
+/** Text as a reporter prints it: the secrets (the token) replaced by `***`, every line prefixed. */
+function reporterLines(text, secrets) {
+    return redact(text, secrets)
+        .split('\n')
+        .map((line) => `${REPORTER_PREFIX} ${line}`);
+}
+/** Core's messages as reporter lines (`warning: `, `error: `); debug messages only when TESTSIGMA_DEBUG is on. */
+function reporterLogger(write, secrets, env) {
+    const flag = env.TESTSIGMA_DEBUG?.trim().toLowerCase();
+    const debug = flag !== undefined && !['', '0', 'false', 'no', 'off'].includes(flag);
+    const print = (text) => reporterLines(text, secrets).forEach((line) => write(line));
+    return {
+        debug: (m) => (debug ? print(`debug: ${m}`) : undefined),
+        info: (m) => print(m),
+        warn: (m) => print(`warning: ${m}`),
+        error: (m) => print(`error: ${m}`),
+    };
+}
+/** A failed upload in one line (unprefixed): an error when it fails the test run, a warning when it does not. */
+function uploadFailureLine(message, failOnUploadError) {
+    return failOnUploadError
+        ? `error: ${message} (failOnUploadError is true, so the test run is marked failed)`
+        : `warning: ${message} (failOnUploadError is false, so the test run's status is kept)`;
+}
+/** An exception from the upload itself: uploadResults never throws for what a user can cause, so it is a bug. */
+function unexpectedUploadError(error, packageName) {
+    const message = error instanceof Error ? error.message : String(error);
+    return new Error(`Unexpected failure while uploading results: ${message}. Please report this as a bug of ${packageName}.`, { cause: error });
+}
+/**
+ * The end of a reporter's run: upload once, print the summary and any failure, and return the error that must
+ * mark the test run failed (only when failOnUploadError is on; its message is redacted). Never rejects.
+ */
+async function reportResults(input) {
+    const { settings, tokenSettingName } = input.start;
+    const secrets = [settings.token];
+    const print = (text) => reporterLines(text, secrets).forEach((line) => input.write(line));
+    if (input.results.length === 0) {
+        input.write(noTestRanMessage());
+        return undefined;
+    }
+    const upload = input.upload ?? uploadResults;
+    let error;
+    try {
+        const log = reporterLogger(input.write, secrets, input.env);
+        const outcome = await upload({ settings, results: input.results, ...(input.files && { files: input.files }), env: input.env, log, tokenSettingName });
+        print(renderText(outcome.summary, { collectedBy: input.runner, countTestFiles: input.countTestFiles ?? false }));
+        error = outcome.error;
+    }
+    catch (thrown) {
+        error = unexpectedUploadError(thrown, input.packageName);
+    }
+    if (!error)
+        return undefined;
+    error.message = redact(error.message, secrets);
+    print(uploadFailureLine(error.message, settings.failOnUploadError));
+    return settings.failOnUploadError ? error : undefined;
+}
+//# sourceMappingURL=reporting.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/map/index.js
 
 
@@ -90413,6 +90627,10 @@ function formatBytes(bytes) {
  * testsigma-tm-core: everything the CLI, the GitHub Action and the reporters share.
  * Hosts use: resolveSettings → (readResultFiles | their own TestResult[]) → uploadResults → render*.
  */
+
+
+
+
 
 
 
@@ -90454,13 +90672,14 @@ async function run(env = process.env) {
             closeRun: getInput('close-run'),
             unmapped: getInput('unmapped'),
             dryRun: getInput('dry-run'),
-        }, env, { projectId: 'project-id', baseUrl: 'base-url', runId: 'run-id', runTitle: 'run-title', closeRun: 'close-run', unmapped: 'unmapped', dryRun: 'dry-run' });
+            statusMap: getInput('status-map'),
+        }, env, { projectId: 'project-id', baseUrl: 'base-url', runId: 'run-id', runTitle: 'run-title', closeRun: 'close-run', unmapped: 'unmapped', dryRun: 'dry-run', statusMap: 'status-map' });
         const patterns = getInput('results')
             .split(/\r?\n/)
             .map((line) => line.trim())
             .filter((line) => line !== '' && !line.startsWith('#'));
         const files = await readResultFiles(patterns.length > 0 ? patterns : ['**/TEST-*.xml', '**/junit*.xml'], { cwd: env.GITHUB_WORKSPACE ?? process.cwd() });
-        const outcome = await uploadResults({
+        const outcome = await pipeline_uploadResults({
             settings,
             results: files.flatMap((f) => f.results),
             files,
@@ -90469,7 +90688,7 @@ async function run(env = process.env) {
             log: { debug: core_debug, info: info, warn: warning, error: error },
         });
         const s = outcome.summary;
-        info(renderText(s));
+        info(summary_renderText(s));
         setOutput('run-id', s.runId ?? '');
         setOutput('run-url', s.runUrl ?? '');
         setOutput('total', s.total);
