@@ -90594,11 +90594,10 @@ async function reportResults(input) {
         input.write(noTestRanMessage());
         return undefined;
     }
-    const upload = input.upload ?? uploadResults;
     let error;
     try {
         const log = reporterLogger(input.write, secrets, input.env);
-        const outcome = await upload({ settings, results: input.results, ...(input.files && { files: input.files }), env: input.env, log, tokenSettingName });
+        const outcome = await uploadResults({ settings, results: input.results, ...(input.files && { files: input.files }), env: input.env, log, tokenSettingName });
         print(renderText(outcome.summary, { collectedBy: input.runner, countTestFiles: input.countTestFiles ?? false }));
         error = outcome.error;
     }

@@ -7,7 +7,7 @@
 import { ConfigError } from './errors.js';
 import { redact, type Logger } from './log.js';
 import type { FileOutcome, TestResult } from './model.js';
-import { uploadResults, type UploadInput, type UploadOutcome } from './pipeline.js';
+import { uploadResults } from './pipeline.js';
 import { SETTING_ENV, resolveReporterSettings, type Env, type Settings } from './settings.js';
 import { renderText } from './summary.js';
 
@@ -101,8 +101,6 @@ export interface ReporterUpload {
   env: Env;
   /** Receives whole lines, without the trailing new line. */
   write: (line: string) => void;
-  /** Default: core's uploadResults. */
-  upload?: (input: UploadInput) => Promise<UploadOutcome>;
 }
 
 /**
@@ -117,11 +115,10 @@ export async function reportResults(input: ReporterUpload): Promise<Error | unde
     input.write(noTestRanMessage());
     return undefined;
   }
-  const upload = input.upload ?? uploadResults;
   let error: Error | undefined;
   try {
     const log = reporterLogger(input.write, secrets, input.env);
-    const outcome = await upload({ settings, results: input.results, ...(input.files && { files: input.files }), env: input.env, log, tokenSettingName });
+    const outcome = await uploadResults({ settings, results: input.results, ...(input.files && { files: input.files }), env: input.env, log, tokenSettingName });
     print(renderText(outcome.summary, { collectedBy: input.runner, countTestFiles: input.countTestFiles ?? false }));
     error = outcome.error;
   } catch (thrown) {

@@ -15,13 +15,10 @@ import {
   noTokenMessage,
   reportResults,
   resolveReporterStart,
-  uploadResults,
   type Env,
   type FileOutcome,
   type ReporterOptions,
   type ReporterStart,
-  type UploadInput,
-  type UploadOutcome,
 } from 'testsigma-tm-core';
 import { fileResults } from './convert.js';
 import type { JestAggregatedResultLike, JestGlobalConfigLike, JestTestFileResult } from './jest-types.js';
@@ -39,19 +36,17 @@ export const NO_TOKEN_MESSAGE = noTokenMessage();
  */
 export type TestsigmaReporterOptions = ReporterOptions;
 
-/** What a host can swap out; Jest never passes this (it is for tests and embedding). */
+/** Where the reporter reads settings and writes lines; Jest never passes this (it is for tests and embedding). */
 export interface ReporterDependencies {
   env: Env;
   /** Receives whole lines, without the trailing new line. */
   write: (line: string) => void;
-  upload: (input: UploadInput) => Promise<UploadOutcome>;
 }
 
 export class TestsigmaReporter {
   private readonly start: ReporterStart;
   private readonly env: Env;
   private readonly write: (line: string) => void;
-  private readonly upload: (input: UploadInput) => Promise<UploadOutcome>;
   private readonly rootDir: string | undefined;
   /** Why the reporter sits this run out, said once in one line; undefined when it uploads. */
   private readonly idle: string | undefined;
@@ -64,7 +59,6 @@ export class TestsigmaReporter {
   constructor(globalConfig?: JestGlobalConfigLike, options?: TestsigmaReporterOptions | Record<string, unknown>, _context?: unknown, dependencies: Partial<ReporterDependencies> = {}) {
     this.env = dependencies.env ?? process.env;
     this.write = dependencies.write ?? ((line) => void process.stderr.write(`${line}\n`));
-    this.upload = dependencies.upload ?? uploadResults;
     this.rootDir = globalConfig?.rootDir;
     const notRecording = notRecordingLine(globalConfig);
     // A token without a project can only fail after the whole suite ran: core refuses it now, like any invalid option.
@@ -109,7 +103,6 @@ export class TestsigmaReporter {
       files,
       env: this.env,
       write: this.write,
-      upload: this.upload,
     });
   }
 

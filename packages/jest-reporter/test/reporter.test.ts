@@ -1,7 +1,8 @@
-// The reporter class on plain data, with the upload replaced: option handling, the idle cases, and how an
-// upload's outcome becomes Jest's exit code. The real Jest and the emulator are in e2e.test.ts.
-import { ApiError, ConfigError, emptySummary, type UploadInput, type UploadOutcome } from 'testsigma-tm-core';
-import { describe, expect, it, vi } from 'vitest';
+// The reporter class driven by hand, the way Jest drives it, against the emulator over loopback: option
+// handling, the idle cases, and how an upload's outcome becomes Jest's exit code. The real Jest is in e2e.test.ts.
+import { ConfigError } from 'testsigma-tm-core';
+import { startEmulator, type EmulatorHandle } from 'testsigma-tm-emulator';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import Reporter, { TestsigmaReporter } from '../src/index.js';
 import type { JestTestFileResult } from '../src/jest-types.js';
 
@@ -11,14 +12,17 @@ const FILE: JestTestFileResult = {
   testResults: [{ ancestorTitles: ['DEMO-4 cart'], title: '[DEMO-3] pays', status: 'passed', failureMessages: [] }],
 };
 
-function setup(options: Record<string, unknown> = { projectId: 'Demo' }, env: Record<string, string> = { TESTSIGMA_API_TOKEN: TOKEN }, outcome?: Partial<UploadOutcome>) {
+let emulator: EmulatorHandle;
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0, seed: 'demo', rateLimit: false, token: TOKEN });
+});
+afterAll(() => emulator.close());
+beforeEach(() => emulator.reset());
+
+function setup(options: Record<string, unknown> = { projectId: 'Demo' }, env: Record<string, string> = { TESTSIGMA_API_TOKEN: TOKEN }) {
   const lines: string[] = [];
-  const upload = vi.fn(async (input: UploadInput): Promise<UploadOutcome> => {
-    input.log?.warn(`a warning that mentions ${TOKEN}`);
-    return { summary: { ...emptySummary(input.settings.dryRun), total: input.results.length }, exitCode: 0, ...outcome };
-  });
-  const reporter = new TestsigmaReporter({ rootDir: '/p' }, options, undefined, { env, write: (line) => lines.push(line), upload });
-  return { reporter, lines, upload };
+  const reporter = new TestsigmaReporter({ rootDir: '/p' }, options, undefined, { env: { TESTSIGMA_BASE_URL: emulator.url, ...env }, write: (line) => lines.push(line) });
+  return { reporter, lines };
 }
 
 async function run(reporter: TestsigmaReporter, files: JestTestFileResult[] = [FILE]): Promise<void> {
@@ -27,7 +31,15 @@ async function run(reporter: TestsigmaReporter, files: JestTestFileResult[] = [F
   await reporter.onRunComplete(new Set(), { testResults: files });
 }
 
-const refused = (): ApiError => new ApiError('API_UNAUTHORIZED', { method: 'GET', path: '/projects', status: 401, serverMessage: 'Invalid token' }, 'The API token was refused.');
+/** `{ 'DEMO-3': 'Passed' }` for the newest run. */
+function recorded(): Record<string, string> {
+  const state = emulator.state();
+  const run = state.test_runs.at(-1)!;
+  const humanId = new Map(state.test_cases.map((c) => [c.id, c.human_id]));
+  return Object.fromEntries(Object.entries(run.results).map(([id, r]) => [humanId.get(id), r.status]));
+}
+
+const writes = (): number => emulator.state().requests.filter((r) => r.method !== 'GET').length;
 
 describe('jest-testsigma-tm-reporter', () => {
   it('is the default export, as Jest loads it', () => {
@@ -35,35 +47,34 @@ describe('jest-testsigma-tm-reporter', () => {
   });
 
   it('uploads every converted test once, at the end, and prints the summary', async () => {
-    const { reporter, lines, upload } = setup();
+    const { reporter, lines } = setup();
     await run(reporter);
-    expect(upload).toHaveBeenCalledTimes(1);
-    const input = upload.mock.calls[0]?.[0];
-    expect(input?.results).toEqual([expect.objectContaining({ suitePath: ['DEMO-4 cart'], name: '[DEMO-3] pays', file: 'test/a.test.js' })]);
-    expect(input?.files).toEqual([{ path: '/p/test/a.test.js', results: input?.results }]);
-    expect(input?.settings).toMatchObject({ projectId: 'Demo', token: TOKEN, failOnUploadError: true });
-    expect(input?.tokenSettingName).toBe('TESTSIGMA_API_TOKEN');
-    expect(lines[0]).toBe('[testsigma-tm] warning: a warning that mentions ***');
-    expect(lines).toContain('[testsigma-tm] Collected 1 Jest test result(s) from 0 test file(s).');
+    expect(recorded()).toEqual({ 'DEMO-3': 'Passed', 'DEMO-4': 'Passed' });
+    expect(emulator.state().requests.filter((r) => r.route === 'PUT /projects/{pid}/test_runs/{rid}/test_cases')).toHaveLength(1);
+    expect(lines).toContain('[testsigma-tm] Collected 1 Jest test result(s) from 1 test file(s).');
+    expect(lines).toContain('[testsigma-tm] Test run DEMO-R-2 (created), closed: recorded 2 of 2 test case(s): 2 Passed.');
     expect(reporter.getLastError()).toBeUndefined();
   });
 
-  it('never prints the token, even when core hands it a message with it', async () => {
+  it('never prints the token', async () => {
     const { reporter, lines } = setup();
     await run(reporter);
+    expect(lines.length).toBeGreaterThan(2);
     expect(lines.join('\n')).not.toContain(TOKEN);
-    expect(lines).toContain('[testsigma-tm] warning: a warning that mentions ***');
   });
 
-  it('lets an explicit option beat the environment', () => {
-    const { reporter, upload } = setup({ projectId: 'Demo', closeRun: false }, { TESTSIGMA_API_TOKEN: TOKEN, TESTSIGMA_PROJECT_ID: 'Other', TESTSIGMA_CLOSE_RUN: 'true', TESTSIGMA_RUN_TITLE: 'from env' });
-    return run(reporter).then(() => expect(upload.mock.calls[0]?.[0].settings).toMatchObject({ projectId: 'Demo', closeRun: false, runTitle: 'from env' }));
+  it('lets an explicit option beat the environment', async () => {
+    const { reporter } = setup({ projectId: 'Demo', closeRun: false }, { TESTSIGMA_API_TOKEN: TOKEN, TESTSIGMA_PROJECT_ID: 'Sandbox', TESTSIGMA_CLOSE_RUN: 'true', TESTSIGMA_RUN_TITLE: 'from env' });
+    await run(reporter);
+    const created = emulator.state().test_runs.at(-1)!;
+    expect(created).toMatchObject({ human_id: 'DEMO-R-2', status: 'ACTIVE', title: 'from env' });
   });
 
   it('names the apiToken option in messages when the token came from there', async () => {
-    const { reporter, upload } = setup({ projectId: 'Demo', apiToken: TOKEN }, {});
+    const { reporter, lines } = setup({ projectId: 'Demo', apiToken: 'tms_wrong_option_token' }, {});
     await run(reporter);
-    expect(upload.mock.calls[0]?.[0].tokenSettingName).toBe('the apiToken reporter option');
+    expect(lines.join('\n')).toContain('The API token was refused: check the apiToken reporter option');
+    expect(lines.join('\n')).not.toContain('tms_wrong_option_token');
   });
 
   describe('invalid options stop Jest at start with core message', () => {
@@ -90,11 +101,11 @@ describe('jest-testsigma-tm-reporter', () => {
 
   describe('without a token', () => {
     it('says so in one line, once, and does nothing else', async () => {
-      const { reporter, lines, upload } = setup({ projectId: 'Demo' }, {});
+      const { reporter, lines } = setup({ projectId: 'Demo' }, {});
       await run(reporter);
       await run(reporter);
       expect(lines).toEqual(['[testsigma-tm] No API token (set TESTSIGMA_API_TOKEN): test results were not recorded in Testsigma Test Management.']);
-      expect(upload).not.toHaveBeenCalled();
+      expect(emulator.state().requests).toHaveLength(0);
       expect(reporter.getLastError()).toBeUndefined();
     });
 
@@ -106,64 +117,54 @@ describe('jest-testsigma-tm-reporter', () => {
   it('records nothing in watch mode or with --collectTests', async () => {
     for (const config of [{ watch: true }, { watchAll: true }, { collectTests: true }]) {
       const lines: string[] = [];
-      const upload = vi.fn();
-      const reporter = new TestsigmaReporter(config, { projectId: 'Demo' }, undefined, { env: { TESTSIGMA_API_TOKEN: TOKEN }, write: (l) => lines.push(l), upload });
+      const reporter = new TestsigmaReporter(config, { projectId: 'Demo' }, undefined, { env: { TESTSIGMA_API_TOKEN: TOKEN, TESTSIGMA_BASE_URL: emulator.url }, write: (l) => lines.push(l) });
       await run(reporter);
-      expect(upload).not.toHaveBeenCalled();
       expect(lines).toHaveLength(1);
     }
+    expect(emulator.state().requests).toHaveLength(0);
   });
 
   describe('a failed upload', () => {
     it('fails the Jest run through getLastError with core message (failOnUploadError defaults to true)', async () => {
-      const error = refused();
-      const { reporter, lines } = setup({ projectId: 'Demo' }, { TESTSIGMA_API_TOKEN: TOKEN }, { error, exitCode: 1 });
+      const { reporter, lines } = setup({ projectId: 'Demo' }, { TESTSIGMA_API_TOKEN: 'tms_wrong_token_9' });
       await run(reporter);
-      expect(reporter.getLastError()).toBe(error);
-      expect(lines).toContain(`[testsigma-tm] error: ${error.message} (failOnUploadError is true, so the test run is marked failed)`);
+      const error = reporter.getLastError();
+      expect(error?.message).toMatch(/^GET \/projects\?page_size=100 failed with HTTP 401: .+ check TESTSIGMA_API_TOKEN/);
+      expect(lines).toContain(`[testsigma-tm] error: ${error?.message} (failOnUploadError is true, so the test run is marked failed)`);
+      expect(writes()).toBe(0);
     });
 
     it('is printed but passes when failOnUploadError is false', async () => {
-      const { reporter, lines } = setup({ projectId: 'Demo', failOnUploadError: false }, { TESTSIGMA_API_TOKEN: TOKEN }, { error: refused(), exitCode: 1 });
+      const { reporter, lines } = setup({ projectId: 'Demo', failOnUploadError: false }, { TESTSIGMA_API_TOKEN: 'tms_wrong_token_9' });
       await run(reporter);
       expect(reporter.getLastError()).toBeUndefined();
-      expect(lines).toContain("[testsigma-tm] warning: GET /projects failed with HTTP 401: Invalid token. The API token was refused. (failOnUploadError is false, so the test run's status is kept)");
+      expect(lines.at(-1)).toMatch(/^\[testsigma-tm\] warning: GET \/projects\?page_size=100 failed with HTTP 401: .+\(failOnUploadError is false, so the test run's status is kept\)$/);
     });
 
     it('clears a previous error when a new run starts', async () => {
-      const { reporter } = setup({ projectId: 'Demo' }, { TESTSIGMA_API_TOKEN: TOKEN }, { error: refused(), exitCode: 1 });
+      const { reporter } = setup({ projectId: 'Demo' }, { TESTSIGMA_API_TOKEN: 'tms_wrong_token_9' });
       await run(reporter);
+      expect(reporter.getLastError()).toBeDefined();
       reporter.onRunStart();
       expect(reporter.getLastError()).toBeUndefined();
-    });
-
-    it('turns an unexpected exception into a failed upload instead of crashing Jest', async () => {
-      const lines: string[] = [];
-      const reporter = new TestsigmaReporter({}, { projectId: 'Demo' }, undefined, {
-        env: { TESTSIGMA_API_TOKEN: TOKEN },
-        write: (l) => lines.push(l),
-        upload: () => Promise.reject(new Error(`socket broke for ${TOKEN}`)),
-      });
-      await expect(run(reporter)).resolves.toBeUndefined();
-      expect(reporter.getLastError()?.message).toMatch(/^Unexpected failure while uploading results: socket broke for \*\*\*/);
-      expect(lines.join('\n')).not.toContain(TOKEN);
     });
   });
 
   it('says so when no test ran, and sends nothing', async () => {
-    const { reporter, lines, upload } = setup();
+    const { reporter, lines } = setup();
     await run(reporter, []);
-    expect(upload).not.toHaveBeenCalled();
+    expect(emulator.state().requests).toHaveLength(0);
     expect(lines).toEqual(['[testsigma-tm] No test ran, so nothing was recorded.']);
   });
 
   it('takes files Jest aggregated but never announced, and each file once', async () => {
-    const { reporter, upload } = setup();
+    const { reporter, lines } = setup();
     reporter.onRunStart();
     reporter.onTestFileResult(undefined, FILE);
     reporter.onTestResult(undefined, FILE);
     const other: JestTestFileResult = { testFilePath: '/p/b.test.js', testResults: [{ ancestorTitles: [], title: 'DEMO-9', status: 'failed', failureMessages: ['Error: x'] }] };
     await reporter.onRunComplete(new Set(), { testResults: [FILE, other] });
-    expect(upload.mock.calls[0]?.[0].results.map((r) => r.name)).toEqual(['[DEMO-3] pays', 'DEMO-9']);
+    expect(recorded()).toEqual({ 'DEMO-3': 'Passed', 'DEMO-4': 'Passed', 'DEMO-9': 'Failed' });
+    expect(lines).toContain('[testsigma-tm] Collected 2 Jest test result(s) from 2 test file(s).');
   });
 });

@@ -1,9 +1,9 @@
-// The reporters' shared plumbing on plain data: start, printed lines, and how an upload's outcome becomes lines
-// and the "fail the test run" decision. The reporters' own tests run it inside Jest and Playwright.
-import { describe, expect, it } from 'vitest';
-import { ApiError, ConfigError } from '../../src/errors.js';
+// The reporters' shared plumbing: start and printed lines on plain data; the upload's outcome becoming lines
+// and the "fail the test run" decision against the emulator. The reporters' own tests run it inside Jest and Playwright.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startEmulator, type EmulatorHandle } from 'testsigma-tm-emulator';
+import { ConfigError } from '../../src/errors.js';
 import type { TestResult } from '../../src/model.js';
-import type { UploadInput, UploadOutcome } from '../../src/pipeline.js';
 import {
   REPORTER_PREFIX,
   noTestRanMessage,
@@ -20,7 +20,6 @@ import { emptySummary, renderText } from '../../src/summary.js';
 
 const TOKEN = 'tms_secret_token_1234';
 const RESULT: TestResult = { source: 'jest', suitePath: [], name: 'DEMO-1 works', status: 'passed', properties: [], tags: [], attachments: [], attempts: [{ status: 'passed' }] };
-const refused = (): ApiError => new ApiError('API_UNAUTHORIZED', { method: 'GET', path: '/projects', status: 401, serverMessage: `Invalid token ${TOKEN}` }, 'The API token was refused.');
 
 describe('resolveReporterStart', () => {
   it('resolves the options, an option beating the environment', () => {
@@ -82,53 +81,46 @@ describe('renderText for reporters', () => {
   });
 });
 
-describe('reportResults', () => {
-  function setup(options: Record<string, unknown>, outcome: Partial<UploadOutcome> | (() => never), results: TestResult[] = [RESULT]) {
+describe('reportResults (against the emulator)', () => {
+  let emulator: EmulatorHandle;
+  beforeAll(async () => {
+    emulator = await startEmulator({ port: 0, seed: 'demo', rateLimit: false, token: TOKEN });
+  });
+  afterAll(() => emulator.close());
+  beforeEach(() => emulator.reset());
+
+  function setup(options: Record<string, unknown>, results: TestResult[] = [RESULT], token = TOKEN) {
     const lines: string[] = [];
-    const inputs: UploadInput[] = [];
-    const upload = async (input: UploadInput): Promise<UploadOutcome> => {
-      inputs.push(input);
-      if (typeof outcome === 'function') outcome();
-      return { summary: { ...emptySummary(false), total: input.results.length }, exitCode: 0, ...outcome };
-    };
-    const env = { TESTSIGMA_API_TOKEN: TOKEN };
-    const run: ReporterUpload = { start: resolveReporterStart({ projectId: 'Demo', ...options }, env, 'some-reporter'), packageName: 'some-reporter', runner: 'Jest', results, env, write: (l) => lines.push(l), upload };
-    return { run, lines, inputs };
+    const env = { TESTSIGMA_API_TOKEN: token, TESTSIGMA_BASE_URL: emulator.url };
+    const run: ReporterUpload = { start: resolveReporterStart({ projectId: 'Demo', ...options }, env, 'some-reporter'), packageName: 'some-reporter', runner: 'Jest', results, env, write: (l) => lines.push(l) };
+    return { run, lines };
   }
 
   it('uploads once and prints the summary in the runner’s words', async () => {
-    const { run, lines, inputs } = setup({}, {});
+    const { run, lines } = setup({});
     await expect(reportResults(run)).resolves.toBeUndefined();
-    expect(inputs).toHaveLength(1);
-    expect(inputs[0]).toMatchObject({ results: [RESULT], tokenSettingName: 'TESTSIGMA_API_TOKEN' });
-    expect(lines).toEqual(['[testsigma-tm] Collected 1 Jest test result(s).', '[testsigma-tm] No test run was written to.']);
+    expect(emulator.state().requests.filter((r) => r.route === 'PUT /projects/{pid}/test_runs/{rid}/test_cases')).toHaveLength(1);
+    expect(lines).toContain('[testsigma-tm] Collected 1 Jest test result(s).');
+    expect(lines).toContain('[testsigma-tm] Test run DEMO-R-2 (created), closed: recorded 1 of 1 test case(s): 1 Passed.');
   });
 
   it('sends nothing when no test ran', async () => {
-    const { run, lines, inputs } = setup({}, {}, []);
+    const { run, lines } = setup({}, []);
     await reportResults(run);
-    expect(inputs).toHaveLength(0);
+    expect(emulator.state().requests).toHaveLength(0);
     expect(lines).toEqual(['[testsigma-tm] No test ran, so nothing was recorded.']);
   });
 
   it('returns the error that fails the run only when failOnUploadError is on, printing it either way, redacted', async () => {
-    const strict = setup({}, { error: refused(), exitCode: 1 });
+    const wrong = 'tms_wrong_token_5678';
+    const strict = setup({}, [RESULT], wrong);
     const error = await reportResults(strict.run);
-    expect(error?.message).toBe('GET /projects failed with HTTP 401: Invalid token ***. The API token was refused.');
+    expect(error?.message).toMatch(/^GET \/projects\?page_size=100 failed with HTTP 401: .+ The API token was refused: check TESTSIGMA_API_TOKEN/);
     expect(strict.lines.at(-1)).toBe(`[testsigma-tm] error: ${error?.message} (failOnUploadError is true, so the test run is marked failed)`);
 
-    const lenient = setup({ failOnUploadError: false }, { error: refused(), exitCode: 1 });
+    const lenient = setup({ failOnUploadError: false }, [RESULT], wrong);
     await expect(reportResults(lenient.run)).resolves.toBeUndefined();
-    expect(lenient.lines.at(-1)).toMatch(/^\[testsigma-tm\] warning: GET \/projects failed with HTTP 401.*\(failOnUploadError is false, so the test run's status is kept\)$/);
-    expect([...strict.lines, ...lenient.lines].join('\n')).not.toContain(TOKEN);
-  });
-
-  it('turns an exception of the upload into a failed upload instead of rejecting', async () => {
-    const { run, lines } = setup({}, () => {
-      throw new Error(`socket broke for ${TOKEN}`);
-    });
-    const error = await reportResults(run);
-    expect(error?.message).toBe('Unexpected failure while uploading results: socket broke for ***. Please report this as a bug of some-reporter.');
-    expect(lines.join('\n')).not.toContain(TOKEN);
+    expect(lenient.lines.at(-1)).toMatch(/^\[testsigma-tm\] warning: GET \/projects\?page_size=100 failed with HTTP 401.*\(failOnUploadError is false, so the test run's status is kept\)$/);
+    expect([...strict.lines, ...lenient.lines].join('\n')).not.toContain(wrong);
   });
 });
