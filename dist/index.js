@@ -80972,6 +80972,8 @@ async function pipeline_uploadResults(input) {
     summary.files = summariseFiles(input.files ?? []);
     summary.total = input.results.length;
     summary.tests = countOutcomes(input.results);
+    for (const warning of (input.files ?? []).flatMap((f) => f.warnings ?? []))
+        log.warn(warning);
     let http;
     try {
         const token = settings.token;

@@ -54,7 +54,9 @@ describe('testsigma-tm upload', () => {
     expect(demo8).toContain('test_logout[DEMO-8]');
     expect(demo8).toContain('logs out and clears the session [DEMO-8]');
 
-    const summary = JSON.parse(await readFile(summaryFile, 'utf8'));
+    const summaryText = await readFile(summaryFile, 'utf8');
+    expect(summaryText).not.toContain(emulator.token);
+    const summary = JSON.parse(summaryText);
     expect(summary).toMatchObject({
       runId: run.id,
       runHumanId: 'DEMO-R-2',
@@ -133,6 +135,14 @@ describe('testsigma-tm upload', () => {
     expect(res.stdout + res.stderr).toContain('broken.xml');
     const run = newRuns(emulator)[0]!;
     expect(Object.keys(statusesByHumanId(emulator, run))).toEqual(['DEMO-1', 'DEMO-2', 'DEMO-3', 'DEMO-4']);
+  });
+
+  it('warns about a file with no results but still uploads the others', async () => {
+    const empty = join(dir, 'empty-suite.xml');
+    await writeFile(empty, '<testsuites name="nothing ran"/>');
+    const res = await upload([samples[0]!, empty]);
+    expect(res.code).toBe(0);
+    expect(res.stderr).toContain(`warning: ${empty} contains no test results.`);
   });
 
   it('refuses a hostile file (external entity) without reading what it points to', async () => {

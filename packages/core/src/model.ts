@@ -83,4 +83,6 @@ export interface FileOutcome {
   results: TestResult[];
   /** Set when the file could not be read or parsed; `results` is then empty. */
   error?: InputError;
+  /** Worth telling the user but not an error: an empty file, a runner's error outside any test. */
+  warnings?: string[];
 }

@@ -48,6 +48,7 @@ export async function uploadResults(input: UploadInput): Promise<UploadOutcome> 
   summary.files = summariseFiles(input.files ?? []);
   summary.total = input.results.length;
   summary.tests = countOutcomes(input.results);
+  for (const warning of (input.files ?? []).flatMap((f) => f.warnings ?? [])) log.warn(warning);
   let http: HttpClient | undefined;
   try {
     const token = settings.token;
