@@ -80968,89 +80968,26 @@ async function uploadBatches(api, projectId, runId, entries, maxEntries, log) {
 async function pipeline_uploadResults(input) {
     const { settings } = input;
     const log = redactingLogger(input.log ?? silentLogger, [settings.token]);
-    const summary = emptySummary(settings.dryRun);
-    summary.files = summariseFiles(input.files ?? []);
-    summary.total = input.results.length;
-    summary.tests = countOutcomes(input.results);
+    const summary = startSummary(input);
     for (const warning of (input.files ?? []).flatMap((f) => f.warnings ?? []))
         log.warn(warning);
     let http;
     try {
-        const token = settings.token;
-        if (!token) {
-            throw new errors_ConfigError('CONFIG_MISSING_TOKEN', `No API token: set ${input.tokenSettingName ?? 'TESTSIGMA_API_TOKEN'} to a Test Management API key (Settings > API Keys).`);
-        }
-        if (!settings.projectId) {
-            throw new errors_ConfigError('CONFIG_MISSING_PROJECT', 'No project: set --project / TESTSIGMA_PROJECT_ID (project-id input, projectId option) to the project UUID or its exact name.');
-        }
+        const { token, projectId } = requireSettings(settings, input.tokenSettingName);
         http = new http_HttpClient({ baseUrl: settings.baseUrl, token, timeoutMs: settings.timeoutMs, log, ...(input.tokenSettingName ? { tokenSettingName: input.tokenSettingName } : {}), ...input.http });
         const api = new TestManagementApi(http);
         const ci = detectCi(input.env ?? {});
-        const project = await resolveProject(api, settings.projectId);
-        const statuses = await api.listRunStatuses();
-        const users = await api.listUsers();
-        const cases = await api.listTestCases(project.id);
-        const report = mapResults(input.results, cases, project.human_id_prefix);
-        recordMapping(summary, report);
-        applyUnmappedPolicy(report, settings, log);
-        const mapping = { ...DEFAULT_STATUS_MAPPING, ...settings.statusMap };
-        const statusIds = resolveStatusIds(statuses, mapping);
-        const user = pickUser(users, settings.userEmail, log);
-        const planned = planEntries(report, mapping, statusIds, user.id, ci);
-        summary.mapped = planned.length;
-        if (settings.dryRun || planned.length === 0) {
-            summary.byStatus = countByStatus(planned);
-            if (planned.length === 0 && !settings.dryRun)
+        const plan = await planUpload(api, projectId, input.results, settings, ci, log);
+        recordMapping(summary, plan.report);
+        summary.mapped = plan.entries.length;
+        if (settings.dryRun || plan.entries.length === 0) {
+            summary.byStatus = countByStatus(plan.entries);
+            if (plan.entries.length === 0 && !settings.dryRun)
                 log.warn('No result maps to a test case of the project, so no test run was written to.');
             return finish(summary, fileError(input.files));
         }
-        const caseIds = planned.map((p) => p.entry.test_case_id);
-        let run;
-        let entries = planned;
-        if (settings.runId) {
-            const opened = await openExistingRun(api, project.id, settings.runId, caseIds, log);
-            run = opened.run;
-            entries = planned.filter((p) => !opened.refused.includes(p.entry.test_case_id));
-            summary.unsent += planned.length - entries.length;
-        }
-        else {
-            const now = (input.now ?? (() => new Date()))();
-            run = await createRun(api, {
-                projectId: project.id,
-                title: settings.runTitle ?? defaultRunTitle(ci, now),
-                description: runDescription(ci, input.results.length, input.files?.length),
-                caseIds,
-                assigneeId: user.id,
-                now: now.getTime(),
-            }, log);
-            summary.created = true;
-        }
-        summary.runId = run.id;
-        summary.runHumanId = run.human_id;
-        summary.runUrl = runUrl(settings.baseUrl, project.id, run.id);
-        const batches = await uploadBatches(api, project.id, run.id, entries.map((p) => p.entry), settings.batchSize, log);
-        summary.requests = batches.requests;
-        summary.uploaded = batches.uploaded.length;
-        summary.unsent += batches.unsent.length;
-        const landed = new Set(batches.uploaded.map((e) => e.test_case_id));
-        summary.byStatus = countByStatus(entries.filter((p) => landed.has(p.entry.test_case_id)));
-        if (summary.created && settings.closeRun) {
-            try {
-                await api.updateRun(project.id, run.id, { status: 'CLOSED' });
-                summary.closed = true;
-            }
-            catch (error) {
-                // The results matter more than the close: report the first failure, mention this one.
-                if (!batches.error)
-                    throw error;
-                log.warn(`Could not close test run ${run.human_id}: ${error.message}`);
-            }
-        }
-        if (batches.error)
-            throw batches.error;
-        if (summary.unsent > 0) {
-            throw new UnsentResultsError('UNSENT_RESULTS', `${summary.unsent} test case result(s) could not be recorded in test run ${run.human_id}.`);
-        }
+        const { run, entries } = await openRun(api, plan, input, ci, summary, log);
+        await recordResults(api, plan.projectId, run, entries, settings, summary, log);
         return finish(summary, fileError(input.files));
     }
     catch (error) {
@@ -81058,6 +80995,87 @@ async function pipeline_uploadResults(input) {
     }
     finally {
         await http?.close();
+    }
+}
+function startSummary(input) {
+    return {
+        ...emptySummary(input.settings.dryRun),
+        files: summariseFiles(input.files ?? []),
+        total: input.results.length,
+        tests: countOutcomes(input.results),
+    };
+}
+/** The two settings without which nothing can be asked of the service. */
+function requireSettings(settings, tokenSettingName) {
+    if (!settings.token) {
+        throw new errors_ConfigError('CONFIG_MISSING_TOKEN', `No API token: set ${tokenSettingName ?? 'TESTSIGMA_API_TOKEN'} to a Test Management API key (Settings > API Keys).`);
+    }
+    if (!settings.projectId) {
+        throw new errors_ConfigError('CONFIG_MISSING_PROJECT', 'No project: set --project / TESTSIGMA_PROJECT_ID (project-id input, projectId option) to the project UUID or its exact name.');
+    }
+    return { token: settings.token, projectId: settings.projectId };
+}
+/** Read what the service knows (project, statuses, users, cases: reads only), map and plan every entry. */
+async function planUpload(api, projectIdOrName, results, settings, ci, log) {
+    const project = await resolveProject(api, projectIdOrName);
+    const statuses = await api.listRunStatuses();
+    const users = await api.listUsers();
+    const cases = await api.listTestCases(project.id);
+    const report = mapResults(results, cases, project.human_id_prefix);
+    applyUnmappedPolicy(report, settings, log);
+    const mapping = { ...DEFAULT_STATUS_MAPPING, ...settings.statusMap };
+    const statusIds = resolveStatusIds(statuses, mapping);
+    const user = pickUser(users, settings.userEmail, log);
+    return { projectId: project.id, report, userId: user.id, entries: planEntries(report, mapping, statusIds, user.id, ci) };
+}
+/** The run to write to: the one named by --run-id (made to hold the mapped cases), or a new one. */
+async function openRun(api, plan, input, ci, summary, log) {
+    const { settings } = input;
+    const caseIds = plan.entries.map((p) => p.entry.test_case_id);
+    let run;
+    let entries = plan.entries;
+    if (settings.runId) {
+        const opened = await openExistingRun(api, plan.projectId, settings.runId, caseIds, log);
+        run = opened.run;
+        entries = plan.entries.filter((p) => !opened.refused.includes(p.entry.test_case_id));
+        summary.unsent += plan.entries.length - entries.length;
+    }
+    else {
+        const now = (input.now ?? (() => new Date()))();
+        const title = settings.runTitle ?? defaultRunTitle(ci, now);
+        const description = runDescription(ci, input.results.length, input.files?.length);
+        run = await createRun(api, { projectId: plan.projectId, title, description, caseIds, assigneeId: plan.userId, now: now.getTime() }, log);
+        summary.created = true;
+    }
+    summary.runId = run.id;
+    summary.runHumanId = run.human_id;
+    summary.runUrl = runUrl(settings.baseUrl, plan.projectId, run.id);
+    return { run, entries };
+}
+/** Push the entries in batches, close the run when this upload created it, and say what did not land. */
+async function recordResults(api, projectId, run, entries, settings, summary, log) {
+    const batches = await uploadBatches(api, projectId, run.id, entries.map((p) => p.entry), settings.batchSize, log);
+    summary.requests = batches.requests;
+    summary.uploaded = batches.uploaded.length;
+    summary.unsent += batches.unsent.length;
+    const landed = new Set(batches.uploaded.map((e) => e.test_case_id));
+    summary.byStatus = countByStatus(entries.filter((p) => landed.has(p.entry.test_case_id)));
+    if (summary.created && settings.closeRun) {
+        try {
+            await api.updateRun(projectId, run.id, { status: 'CLOSED' });
+            summary.closed = true;
+        }
+        catch (error) {
+            // The results matter more than the close: report the first failure, mention this one.
+            if (!batches.error)
+                throw error;
+            log.warn(`Could not close test run ${run.human_id}: ${error.message}`);
+        }
+    }
+    if (batches.error)
+        throw batches.error;
+    if (summary.unsent > 0) {
+        throw new UnsentResultsError('UNSENT_RESULTS', `${summary.unsent} test case result(s) could not be recorded in test run ${run.human_id}.`);
     }
 }
 function planEntries(report, mapping, statusIds, userId, ci) {
