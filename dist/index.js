@@ -80090,7 +80090,6 @@ class http_HttpClient {
     sleep;
     now;
     options;
-    nextRequestNumber = 1;
     constructor(options) {
         this.options = options;
         this.baseUrl = new URL(options.baseUrl.replace(/\/+$/, ''));
@@ -80150,7 +80149,6 @@ class http_HttpClient {
             authorization: `Bearer ${this.options.token}`,
             accept: 'application/json',
             'user-agent': `testsigma-tm/${VERSION}`,
-            'x-testsigma-tm-request': String(this.nextRequestNumber++),
         };
         if (body)
             headers['content-type'] = body.contentType;
@@ -80324,8 +80322,6 @@ function listOf(data, key) {
 
 
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const isUuid = (value) => UUID.test(value);
 class TestManagementApi {
     http;
     constructor(http) {
@@ -80483,13 +80479,13 @@ function defaultRunTitle(ci, now) {
 ;// CONCATENATED MODULE: ./packages/core/dist/map/references.js
 /** The property (or Playwright annotation type) that names test cases explicitly, compared case-insensitively. */
 const REFERENCE_PROPERTY = 'testsigma';
-const references_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Any `<something>-<digits>`: a human id of this project or of another one; normalised the same way.
 const HUMAN_ID_SHAPE = /^(.+-)0*(\d+)$/u;
 // Punctuation people wrap ids in (`[DEMO-3]`, `@DEMO-3`, `DEMO-3:`), stripped from property values.
 const WRAPPING = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu;
-function references_isUuid(text) {
-    return references_UUID.test(text);
+function isUuid(text) {
+    return UUID.test(text);
 }
 /** `demo-012` → `DEMO-12`. Text without a trailing number is only upper-cased. */
 function normaliseHumanId(text) {
@@ -80500,7 +80496,7 @@ function normaliseHumanId(text) {
 /** The normal form of one reference; see the file comment. */
 function normaliseReference(text) {
     const trimmed = text.trim();
-    if (references_isUuid(trimmed))
+    if (isUuid(trimmed))
         return trimmed.toLowerCase();
     if (HUMAN_ID_SHAPE.test(trimmed))
         return normaliseHumanId(trimmed);
@@ -80592,7 +80588,7 @@ function indexCases(cases) {
     return lookup;
 }
 function caseKey(reference) {
-    return references_isUuid(reference) ? reference.toLowerCase() : normaliseHumanId(reference);
+    return isUuid(reference) ? reference.toLowerCase() : normaliseHumanId(reference);
 }
 function mapping_getOrAdd(map, key, create) {
     let value = map.get(key);

@@ -4,7 +4,7 @@
  * Each function is one step with plain data in and out; the pipeline strings them together.
  */
 import type { Project, ResultEntry, TestManagementApi, TestRun, User } from './api/client.js';
-import { isUuid } from './api/client.js';
+import { isUuid } from './map/references.js';
 import { backoffDelay, DEFAULT_RETRY_POLICY } from './api/retry-timing.js';
 import { defaultSleep } from './api/pacer.js';
 import { ApiError, ConfigError } from './errors.js';

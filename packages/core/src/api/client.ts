@@ -58,8 +58,6 @@ export interface NewRun {
   now: number;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (value: string): boolean => UUID.test(value);
 
 export class TestManagementApi {
   constructor(readonly http: HttpClient) {}

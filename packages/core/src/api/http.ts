@@ -62,7 +62,6 @@ export class HttpClient {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
   private readonly options: HttpClientOptions;
-  private nextRequestNumber = 1;
 
   constructor(options: HttpClientOptions) {
     this.options = options;
@@ -130,7 +129,6 @@ export class HttpClient {
       authorization: `Bearer ${this.options.token}`,
       accept: 'application/json',
       'user-agent': `testsigma-tm/${VERSION}`,
-      'x-testsigma-tm-request': String(this.nextRequestNumber++),
     };
     if (body) headers['content-type'] = body.contentType;
     try {
