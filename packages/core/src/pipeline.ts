@@ -5,7 +5,7 @@
  * by `exitCodeFor`. Hosts (CLI, Action, reporters) only translate inputs in and the outcome out.
  */
 import { HttpClient, type HttpClientOptions } from './api/http.js';
-import { TestManagementApi, type ResultEntry, type TestCase, type TestRun } from './api/client.js';
+import { TestManagementApi, type ResultEntry, type TestRun } from './api/client.js';
 import { detectCi, defaultRunTitle, type CiContext } from './ci.js';
 import { ConfigError, InputError, MappingError, TestsigmaTmError, UnsentResultsError, exitCodeFor } from './errors.js';
 import { redact, redactingLogger, silentLogger, type Logger } from './log.js';
@@ -241,4 +241,3 @@ export function runUrl(baseUrl: string, projectId: string, runId: string): strin
   return `${new URL(baseUrl).origin}/ui/projects/${projectId}/test-runs/${runId}`;
 }
 
-export type { TestCase };
