@@ -8,7 +8,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InputError, UsageError, exitCodeFor, type TestsigmaTmError } from '../errors.js';
 import type { FileOutcome } from '../model.js';
 import { redactingLogger, type Logger } from '../log.js';
-import { readResultFiles } from '../parse/read-files.js';
+import { readResultFiles } from '../formats/read-files.js';
 import { uploadResults, type UploadOutcome } from '../pipeline.js';
 import { resolveSettings, type Env } from '../settings.js';
 import { emptySummary, renderText, summariseFiles } from '../summary.js';

@@ -17,10 +17,10 @@
  * - Top-level `errors[]` (global setup/teardown, worker crashes) belong to no test: they are returned as
  *   warnings by `playwrightGlobalErrors`, not as results.
  */
-import { InputError } from '../errors.js';
-import type { Attachment, Attempt, Property, TestResult, TestStatus } from '../model.js';
-import { isObject, objects, str, strings, type JsonObject } from './json-values.js';
-import { MAX_MESSAGE_CHARS, MAX_OUTPUT_CHARS, MAX_STACK_CHARS, clip, msOrUndefined, nonEmpty, normaliseTags, stripAnsi } from './text.js';
+import { InputError } from '../../errors.js';
+import type { Attachment, Attempt, Property, TestResult, TestStatus } from '../../model.js';
+import { isObject, objects, str, strings, type JsonObject } from '../json-values.js';
+import { MAX_MESSAGE_CHARS, MAX_OUTPUT_CHARS, MAX_STACK_CHARS, clip, msOrUndefined, nonEmpty, normaliseTags, stripAnsi } from '../text.js';
 
 // A Map, not an object literal: a status such as "constructor" must not find Object.prototype's.
 const ATTEMPT_STATUS = new Map<string, TestStatus>([

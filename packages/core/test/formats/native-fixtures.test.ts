@@ -1,7 +1,7 @@
 // Every real-world Jest --json and Playwright JSON fixture (test/fixtures/native, sources in MANIFEST.tsv):
 // each parses, and its counts agree with the runner's own verdicts written in the file.
 import { describe, expect, it } from 'vitest';
-import { parseResultText } from '../../src/parse/read-files.js';
+import { parseResultText } from '../../src/formats/read-files.js';
 import { countStatuses, fixtureText, readManifest, type Counts } from './fixture-files.js';
 
 type Json = Record<string, unknown>;

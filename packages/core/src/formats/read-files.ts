@@ -12,9 +12,9 @@ import { escapePath, glob } from 'tinyglobby';
 import { InputError } from '../errors.js';
 import type { FileOutcome, TestResult } from '../model.js';
 import { detectFormat, type ResultFormat } from './detect.js';
-import { parseJestJson } from './jest-json.js';
-import { parseJUnit } from './junit.js';
-import { parsePlaywrightJson, playwrightGlobalErrors } from './playwright-json.js';
+import { parseJestJson } from './jest/jest-json.js';
+import { parseJUnit } from './junit/junit.js';
+import { parsePlaywrightJson, playwrightGlobalErrors } from './playwright/playwright-json.js';
 
 /** Default size limit: larger files are refused rather than risking the runner's memory. */
 export const DEFAULT_MAX_FILE_BYTES = 512 * 1024 * 1024;

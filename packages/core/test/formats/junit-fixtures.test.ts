@@ -2,7 +2,7 @@
 // refused with an InputError that names the file. Fixtures: test/fixtures/junit (sources in MANIFEST.tsv).
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { parseResultText } from '../../src/parse/read-files.js';
+import { parseResultText } from '../../src/formats/read-files.js';
 import { countJUnitTestcases, countStatuses, fixtureText, manifestTestcaseCount, readManifest } from './fixture-files.js';
 
 /** The files that must be refused, and how. Checked against the manifest below so neither drifts. */

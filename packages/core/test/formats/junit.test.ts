@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { isFlaky } from '../../src/model.js';
-import { parseJUnit } from '../../src/parse/junit.js';
+import { parseJUnit } from '../../src/formats/junit/junit.js';
 import { fixtureText } from './fixture-files.js';
 
 function refusal(fn: () => unknown): InputError {

@@ -1,8 +1,8 @@
 /** The parsing stage: result files (JUnit XML, Jest --json, Playwright JSON) → the one result model. */
 export { detectFormat, type Detected, type ResultFormat } from './detect.js';
-export { parseJestJson } from './jest-json.js';
-export { parseJUnit } from './junit.js';
-export { parsePlaywrightJson, playwrightGlobalErrors } from './playwright-json.js';
+export { parseJestJson } from './jest/jest-json.js';
+export { parseJUnit } from './junit/junit.js';
+export { parsePlaywrightJson, playwrightGlobalErrors } from './playwright/playwright-json.js';
 export {
   DEFAULT_MAX_FILE_BYTES,
   decodeResultBytes,

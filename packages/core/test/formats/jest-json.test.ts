@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { fullTitle } from '../../src/model.js';
-import { JEST_REASON_NOT_KEPT, JEST_SUITE_FAILED } from '../../src/parse/jest.js';
-import { parseJestJson } from '../../src/parse/jest-json.js';
+import { JEST_REASON_NOT_KEPT, JEST_SUITE_FAILED } from '../../src/formats/jest/jest.js';
+import { parseJestJson } from '../../src/formats/jest/jest-json.js';
 import { fixtureText } from './fixture-files.js';
 
 const FIXTURE_DIR = 'jest-community__jest-editor-support/fixtures__failing-jsons__';

@@ -21,9 +21,9 @@
  * - Attachments: `[[ATTACHMENT|path]]` markers (Jenkins attachments plugin convention) in the testcase's
  *   own system-out/system-err and failure texts; name = the path's last segment; paths stay as written.
  */
-import { InputError } from '../errors.js';
-import type { Attachment, Attempt, Property, TestResult, TestStatus } from '../model.js';
-import { MAX_MESSAGE_CHARS, MAX_OUTPUT_CHARS, MAX_STACK_CHARS, clip, firstLine, nonEmpty, secondsToMs, stripAnsi, stripBom } from './text.js';
+import { InputError } from '../../errors.js';
+import type { Attachment, Attempt, Property, TestResult, TestStatus } from '../../model.js';
+import { MAX_MESSAGE_CHARS, MAX_OUTPUT_CHARS, MAX_STACK_CHARS, clip, firstLine, nonEmpty, secondsToMs, stripAnsi, stripBom } from '../text.js';
 import { childElements, parseXmlTree, type XmlElement } from './xml-tree.js';
 
 /** What the enclosing suites hand down to a testcase. */

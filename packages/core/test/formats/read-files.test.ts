@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { detectFormat } from '../../src/parse/detect.js';
-import { decodeResultBytes, parseResultText, readResultFiles } from '../../src/parse/read-files.js';
+import { detectFormat } from '../../src/formats/detect.js';
+import { decodeResultBytes, parseResultText, readResultFiles } from '../../src/formats/read-files.js';
 import { FIXTURES_DIR } from './fixture-files.js';
 
 const JUNIT = '<testsuite name="s"><testcase name="ok"/><testcase name="bad"><failure message="m"/></testcase></testsuite>';

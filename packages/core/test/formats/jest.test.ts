@@ -15,8 +15,8 @@ import {
   type JestAssertionResult,
   type JestConvertOptions,
   type JestTestFileResult,
-} from '../../src/parse/jest.js';
-import { displayPath } from '../../src/parse/paths.js';
+} from '../../src/formats/jest/jest.js';
+import { displayPath } from '../../src/formats/paths.js';
 
 const ROOT = path.resolve('/work/project');
 const FILE = path.join(ROOT, 'test', 'login.test.js');

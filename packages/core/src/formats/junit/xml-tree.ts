@@ -10,8 +10,8 @@
  * `<testcase>` at a time without changing it.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { InputError } from '../errors.js';
-import { lineAndColumn } from './text.js';
+import { InputError } from '../../errors.js';
+import { lineAndColumn } from '../text.js';
 
 export interface XmlElement {
   name: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { isFlaky } from '../../src/model.js';
-import { parsePlaywrightJson, playwrightGlobalErrors } from '../../src/parse/playwright-json.js';
+import { parsePlaywrightJson, playwrightGlobalErrors } from '../../src/formats/playwright/playwright-json.js';
 import { fixtureText } from './fixture-files.js';
 
 const fixture = (name: string): unknown => JSON.parse(fixtureText('native', `Hypersequent__qas-cli/src__tests__fixtures__playwright-json__${name}`));

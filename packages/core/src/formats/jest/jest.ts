@@ -17,9 +17,9 @@
  * - file = the test file relative to `rootDir` when given (`/` separators); project = the Jest project's
  *   `displayName`.
  */
-import type { Attempt, TestResult, TestStatus } from '../model.js';
-import { displayPath } from './paths.js';
-import { MAX_MESSAGE_CHARS, MAX_STACK_CHARS, clip, msOrUndefined, stripAnsi } from './text.js';
+import type { Attempt, TestResult, TestStatus } from '../../model.js';
+import { displayPath } from '../paths.js';
+import { MAX_MESSAGE_CHARS, MAX_STACK_CHARS, clip, msOrUndefined, stripAnsi } from '../text.js';
 
 // The parts of Jest's result objects read here, written out structurally so that neither core nor the
 // reporter's published types depend on `@jest/*` packages (a user's Jest brings its own copies). The reporter's

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clip, normaliseTags, secondsToMs, splitMessageAndStack, stripAnsi } from '../../src/parse/text.js';
+import { clip, normaliseTags, secondsToMs, splitMessageAndStack, stripAnsi } from '../../src/formats/text.js';
 
 describe('text helpers', () => {
   it('strips colour codes and OSC 8 hyperlinks', () => {

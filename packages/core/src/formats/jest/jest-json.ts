@@ -8,10 +8,10 @@
  * the Jest reporter's. Values of the wrong type read as absent. `source` is the result file's path; file paths
  * stay as Jest wrote them (usually absolute), since the file does not say Jest's rootDir.
  */
-import { InputError } from '../errors.js';
-import type { TestResult } from '../model.js';
+import { InputError } from '../../errors.js';
+import type { TestResult } from '../../model.js';
 import { jestFileResults, type JestAssertionResult, type JestTestFileResult } from './jest.js';
-import { isObject, objects, str, strings, type JsonObject as Json } from './json-values.js';
+import { isObject, objects, str, strings, type JsonObject as Json } from '../json-values.js';
 
 export function parseJestJson(json: unknown, source: string): TestResult[] {
   const suites = isObject(json) ? json.testResults : undefined;

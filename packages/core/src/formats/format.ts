@@ -1,0 +1,35 @@
+/**
+ * What every producer's folder under formats/ exports: one `Format`. The registry (formats/registry.ts) lists
+ * them; detection, dispatch and every "expected JUnit XML, Jest --json or ..." message are read from that list,
+ * so a new input format is one folder plus one registry line.
+ */
+import type { TestResult } from '../model.js';
+
+export type FormatId = 'junit' | 'jest-json' | 'vitest-json' | 'playwright-json' | 'cucumber-json';
+
+/** What a format's reader is handed besides the text. */
+export interface ReadContext {
+  /** The file as the user named it: the `source` of every result and the subject of every message. */
+  source: string;
+  /** Something a person should know that is not a test result (an element skipped, an error outside any test). */
+  warn(message: string): void;
+}
+
+export interface Format {
+  id: FormatId;
+  /** How messages name it, e.g. `JUnit XML`, `Jest --json`. */
+  label: string;
+  /**
+   * Does a file that starts like this belong to the format? `head` is at most the first 64 KiB of the decoded
+   * text, byte-order mark removed and leading whitespace kept. Cheap, and never a full parse: the registry asks
+   * the formats in order and takes the first that says yes, so a more specific format is listed before a
+   * more general one.
+   */
+  sniff(head: string): boolean;
+  /**
+   * Read the whole file, given as decoded text in pieces, and yield each result as soon as it is complete, so
+   * memory need not grow with the file. Throws InputError (naming `ctx.source`) when the text is not this format
+   * or is malformed.
+   */
+  parse(chunks: AsyncIterable<string>, ctx: ReadContext): AsyncIterable<TestResult>;
+}
