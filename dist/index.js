@@ -76507,7 +76507,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4989);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7063);
 // The Action's entry point: nothing but the call, so main.ts can be tested without side effects on import.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -76517,7 +76517,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4989:
+/***/ 7063:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -81141,7 +81141,7 @@ function runUrl(baseUrl, projectId, runId) {
     return `${new URL(baseUrl).origin}/ui/projects/${projectId}/test-runs/${runId}`;
 }
 //# sourceMappingURL=pipeline.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/parse/json-values.js
+;// CONCATENATED MODULE: ./packages/core/dist/formats/json-values.js
 /** Defensive readers for JSON of unknown shape: a wrong type reads as absent, never as a crash. */
 function isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -81156,7 +81156,7 @@ function objects(value) {
     return Array.isArray(value) ? value.filter(isObject) : [];
 }
 //# sourceMappingURL=json-values.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/parse/text.js
+;// CONCATENATED MODULE: ./packages/core/dist/formats/text.js
 /**
  * Small, pure text helpers shared by the parsers. Result files carry terminal colours, huge logs and
  * durations in every notation; these helpers make such values safe to put into the result model.
@@ -81278,7 +81278,7 @@ function splitMessageAndStack(text) {
     };
 }
 //# sourceMappingURL=text.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/parse/detect.js
+;// CONCATENATED MODULE: ./packages/core/dist/formats/detect.js
 /**
  * Which kind of result file is this? Decided by content, never by file name: CI setups name files freely
  * (`results.txt`, `report`, `TEST-x.trx.xml`), and a wrong guess from the extension gives worse messages.
@@ -81336,7 +81336,7 @@ function describeJson(json) {
 //# sourceMappingURL=detect.js.map
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./packages/core/dist/parse/paths.js
+;// CONCATENATED MODULE: ./packages/core/dist/formats/paths.js
 
 /**
  * A test file as results show it: relative to `rootDir` (the runner's root) with `/` separators, so titles and
@@ -81352,7 +81352,7 @@ function displayPath(filePath, rootDir) {
     return relative.split(external_node_path_.sep).join('/');
 }
 //# sourceMappingURL=paths.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/parse/jest.js
+;// CONCATENATED MODULE: ./packages/core/dist/formats/jest/jest.js
 
 
 /** Name of the result that stands for a test file that failed to run. */
@@ -81499,7 +81499,7 @@ function jest_clean(text) {
     return text_stripAnsi(text).replace(/\r\n?/g, '\n').trim();
 }
 //# sourceMappingURL=jest.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/parse/jest-json.js
+;// CONCATENATED MODULE: ./packages/core/dist/formats/jest/jest-json.js
 /**
  * Jest `--json` output → TestResult[].
  *
@@ -88853,7 +88853,7 @@ const XMLValidator = {
   validate: validator_validate
 }
 
-;// CONCATENATED MODULE: ./packages/core/dist/parse/xml-tree.js
+;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/xml-tree.js
 /**
  * Turns XML text into a small, plain element tree, refusing what is hostile or not well-formed.
  *
@@ -89070,7 +89070,7 @@ function childElements(element, name) {
     return element.children.filter((child) => child.name === name);
 }
 //# sourceMappingURL=xml-tree.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/parse/junit.js
+;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/junit.js
 /**
  * JUnit XML (every dialect seen in the wild) → TestResult[].
  *
@@ -89308,7 +89308,7 @@ function readAttachments(texts) {
     return attachments;
 }
 //# sourceMappingURL=junit.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/parse/playwright-json.js
+;// CONCATENATED MODULE: ./packages/core/dist/formats/playwright/playwright-json.js
 /**
  * Playwright JSON reporter output → TestResult[].
  *
@@ -90369,7 +90369,7 @@ function globSync(globInput, options) {
 //#endregion
 
 
-;// CONCATENATED MODULE: ./packages/core/dist/parse/read-files.js
+;// CONCATENATED MODULE: ./packages/core/dist/formats/read-files.js
 /**
  * The parsing stage's entry: patterns in, one FileOutcome per result file out.
  *
@@ -90516,7 +90516,7 @@ function formatBytes(bytes) {
     return `${bytes} bytes`;
 }
 //# sourceMappingURL=read-files.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/parse/index.js
+;// CONCATENATED MODULE: ./packages/core/dist/formats/index.js
 /** The parsing stage: result files (JUnit XML, Jest --json, Playwright JSON) → the one result model. */
 
 
