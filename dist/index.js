@@ -76507,7 +76507,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7063);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1002);
 // The Action's entry point: nothing but the call, so main.ts can be tested without side effects on import.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -76517,7 +76517,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7063:
+/***/ 1002:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -79472,12 +79472,59 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var node_modules_undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./packages/core/dist/errors.js
 /**
- * The one error model. Every failure the tool reports is one of these classes, with a stable `code`
- * (for scripts and tests) and a message that says what was expected, what was received and what to do.
- * Exit codes are decided in exactly one place: `exitCodeFor` below.
+ * The one error model. Every failure the tool reports has a stable `code` from ERROR_CODES (for scripts and
+ * tests) and a message that says what was expected, what was received and what to do. The exit status of every
+ * code is decided here, in the table, and nowhere else; the core README's error table is this table.
+ *
+ * The exit rule: 2 for everything the user must fix in the settings, the command line or the input files —
+ * whether it is found locally or by the service (a refused token, an unknown project or run, a closed run);
+ * 1 when the service failed or results were left unsent; 1 for an internal error (a bug of ours).
  */
+const ERROR_CODES = {
+    USAGE_UNKNOWN_COMMAND: { exit: 2, meaning: 'The command is not one of the CLI\'s commands.', todo: 'Run `testsigma-tm --help`.' },
+    USAGE_BAD_OPTION: { exit: 2, meaning: 'An unknown flag, or a flag without its value.', todo: 'Check the spelling (a suggestion is printed), or run the command with `--help`.' },
+    USAGE_NO_FILES: { exit: 2, meaning: 'No result file was given.', todo: 'Pass paths or globs of result files.' },
+    CONFIG_INVALID: { exit: 2, meaning: 'One or more settings have invalid values (all are listed).', todo: 'Fix each value named in the message.' },
+    CONFIG_UNKNOWN_OPTION: { exit: 2, meaning: 'A reporter option or config file key is not a setting.', todo: 'Check the spelling (a suggestion is printed).' },
+    CONFIG_MISSING_TOKEN: { exit: 2, meaning: 'No API token.', todo: 'Set TESTSIGMA_API_TOKEN (Action: the api-token input) to a key from Settings > API Keys.' },
+    CONFIG_MISSING_PROJECT: { exit: 2, meaning: 'No project.', todo: 'Set the project to its UUID or exact name.' },
+    CONFIG_UNKNOWN_PROJECT: { exit: 2, meaning: 'No project has that id or name (the message lists those the token can see).', todo: 'Set the project to one of them.' },
+    CONFIG_AMBIGUOUS_PROJECT: { exit: 2, meaning: 'Several projects have that name.', todo: 'Set the project by its UUID.' },
+    CONFIG_UNKNOWN_USER: { exit: 2, meaning: 'No user has the configured e-mail.', todo: 'Set the user e-mail to a user of the account, or unset it.' },
+    CONFIG_NO_USER: { exit: 2, meaning: 'The account has no user to record results as.', todo: 'Set the user e-mail.' },
+    CONFIG_RUN_CLOSED: { exit: 2, meaning: 'The run to record into is closed and takes no results.', todo: 'Reopen it, or record into a new run.' },
+    CONFIG_STATUS_MAPPING: { exit: 2, meaning: 'The status map is malformed.', todo: 'Write it as outcome=Status pairs, e.g. skipped=Blocked.' },
+    CONFIG_STATUS_MISSING: { exit: 2, meaning: 'A status the mapping needs is not offered by the service.', todo: 'Map the outcome to a status the account has (the message lists them).' },
+    INPUT_NOT_FOUND: { exit: 2, meaning: 'A path or glob matched no file.', todo: 'Check the path, and that the test step wrote its results first.' },
+    INPUT_EMPTY: { exit: 2, meaning: 'A result file is empty.', todo: 'The test run probably crashed before writing results.' },
+    INPUT_NOT_RESULTS: { exit: 2, meaning: 'A file is not in a format this tool reads.', todo: 'Point at JUnit XML, Jest/Vitest JSON, Playwright JSON or Cucumber JSON results.' },
+    INPUT_MALFORMED: { exit: 2, meaning: 'A result file is truncated or malformed.', todo: 'Regenerate it.' },
+    INPUT_HOSTILE: { exit: 2, meaning: 'A result file uses XML features that are refused (DOCTYPE, external entities).', todo: 'Write results without a DOCTYPE.' },
+    INPUT_TOO_LARGE: { exit: 2, meaning: 'A result file is over the size limit.', todo: 'Split the results into several files.' },
+    INPUT_UNREADABLE: { exit: 2, meaning: 'A result file could not be read.', todo: 'Check that it exists and is readable.' },
+    INPUT_NOT_REGULAR_FILE: { exit: 2, meaning: 'A result path is a device, FIFO or socket (or a link to one).', todo: 'Point at a regular file.' },
+    INPUT_FILES_FAILED: { exit: 2, meaning: 'Several result files could not be used (each is listed).', todo: 'Fix each file named.' },
+    INPUT_NOTHING_READABLE: { exit: 2, meaning: 'No result file could be used, so nothing was sent.', todo: 'Fix the files named above it.' },
+    UNMAPPED_TESTS: { exit: 2, meaning: 'Tests map to no test case while the unmapped policy is fail.', todo: 'Add case ids to the tests, or set the unmapped policy to warn.' },
+    API_UNAUTHORIZED: { exit: 2, meaning: 'HTTP 401: the token was refused.', todo: 'Check the token setting.' },
+    API_FORBIDDEN: { exit: 2, meaning: 'HTTP 403: the token may not do this.', todo: 'Use a key of a user with access to the project.' },
+    API_NOT_FOUND: { exit: 2, meaning: 'HTTP 404: a resource does not exist.', todo: 'Check the id or name, and the base URL.' },
+    API_REJECTED: { exit: 1, meaning: 'HTTP 400/422: the service refused a request as invalid.', todo: 'Read the service\'s message; report it if the request came from this tool.' },
+    API_PAYLOAD_TOO_LARGE: { exit: 1, meaning: 'HTTP 413 for a single result that cannot be split further.', todo: 'Shorten the result\'s text or attachments.' },
+    API_RATE_LIMITED: { exit: 1, meaning: 'The service kept answering "rate limit exceeded" until the deadline.', todo: 'Run fewer uploads with one token at once, or raise the deadline.' },
+    API_SERVER_ERROR: { exit: 1, meaning: 'HTTP 5xx after every retry.', todo: 'Try again later; resume from the spool file if one was written.' },
+    API_UNREACHABLE: { exit: 1, meaning: 'No answer (connection refused, reset, timeout, DNS) after every retry.', todo: 'Check the network, proxy and base URL.' },
+    API_UNEXPECTED_STATUS: { exit: 1, meaning: 'An HTTP status the client does not expect.', todo: 'Report it with the request id.' },
+    API_UNEXPECTED_BODY: { exit: 1, meaning: 'A 2xx answer without the JSON expected (a proxy or login page, or a changed API).', todo: 'Check the base URL; report it with the request id.' },
+    API_PAGINATION_LOOP: { exit: 1, meaning: 'A list kept repeating pages.', todo: 'Report it with the request id.' },
+    API_FOREIGN_LINK: { exit: 1, meaning: 'A next-page link points at another host; the token is not sent there.', todo: 'Report it with the request id.' },
+    UNSENT_RESULTS: { exit: 1, meaning: 'Some results could not be recorded although the service answered.', todo: 'Read the per-case reasons; resume from the spool file if one was written.' },
+    INTERNAL: { exit: 1, meaning: 'A bug of testsigma-tm.', todo: 'Report it with the message.' },
+};
 class TestsigmaTmError extends Error {
     code;
     constructor(code, message, options) {
@@ -79531,6 +79578,10 @@ class ApiError extends TestsigmaTmError {
 class UnsentResultsError extends TestsigmaTmError {
     category = 'service';
 }
+/** A bug of ours: anything thrown that is not one of the errors above ends up as this, with the cause kept. */
+class InternalError extends TestsigmaTmError {
+    category = 'internal';
+}
 function formatApiMessage(d, hint) {
     const status = d.status === undefined ? 'no answer' : `HTTP ${d.status}`;
     const server = d.serverMessage ? `: ${d.serverMessage}` : '';
@@ -79538,461 +79589,21 @@ function formatApiMessage(d, hint) {
     return `${d.method} ${d.path} failed with ${status}${server}${requestId}. ${hint}`.trim();
 }
 const EXIT_OK = 0;
-const EXIT_SERVICE = 1;
-const EXIT_USAGE = 2;
-/** The one place that turns an error into a process exit code. */
+/** The one place that turns an error into a process exit code: the code's row in ERROR_CODES. */
 function exitCodeFor(error) {
-    if (error instanceof TestsigmaTmError) {
-        return error.category === 'service' ? EXIT_SERVICE : EXIT_USAGE;
-    }
-    // An unexpected exception is a bug of ours, but the results did not land: report it like a service failure.
-    return EXIT_SERVICE;
+    if (error instanceof TestsigmaTmError)
+        return ERROR_CODES[error.code].exit;
+    // An unexpected exception is a bug of ours, and the results did not land.
+    return ERROR_CODES.INTERNAL.exit;
+}
+/** Anything thrown becomes a tool error: ours as they are, anything else an InternalError keeping the cause. */
+function asToolError(error, product = 'testsigma-tm') {
+    if (error instanceof TestsigmaTmError)
+        return error;
+    const message = error instanceof Error ? error.message : String(error);
+    return new InternalError('INTERNAL', `Unexpected failure: ${message}. Please report this as a bug of ${product}.`, { cause: error });
 }
 //# sourceMappingURL=errors.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/model.js
-/** Passed on its last attempt after failing an earlier one. */
-function isFlaky(result) {
-    return result.status === 'passed' && result.attempts.some((a) => a.status === 'failed' || a.status === 'error');
-}
-/** The title a person would recognise: suites and name joined the way Playwright prints them. */
-function fullTitle(result) {
-    return [...result.suitePath, result.name].filter((part) => part !== '').join(' › ');
-}
-/** The title plus the project it ran in, so one test run in several browsers is told apart in lists. */
-function displayTitle(result) {
-    return result.project ? `${fullTitle(result)} [${result.project}]` : fullTitle(result);
-}
-//# sourceMappingURL=model.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/map/status.js
-/**
- * Outcome of a result → the name of a test-run status → that status's id on the service.
- * Names, not ids, are configured: accounts can rename statuses and the ids differ per account.
- */
-
-
-const OUTCOMES = ['passed', 'failed', 'error', 'skipped', 'flaky'];
-/** A flaky test passed in the end, so it is recorded as Passed; its failed attempts go into the description. */
-const DEFAULT_STATUS_MAPPING = {
-    passed: 'Passed',
-    failed: 'Failed',
-    error: 'Failed',
-    skipped: 'Skipped',
-    flaky: 'Passed',
-};
-function outcomeOf(result) {
-    return isFlaky(result) ? 'flaky' : result.status;
-}
-const MAPPING_HELP = 'Expected outcome=status pairs separated by commas or new lines, such as "skipped=Blocked,error=Blocked", ' +
-    `with outcomes ${OUTCOMES.join(', ')}.`;
-/**
- * `skipped=Blocked, error=Blocked` → `{skipped: 'Blocked', error: 'Blocked'}`. Outcomes are case-insensitive;
- * status names are kept as written (resolved later, case-insensitively). Empty text is an empty mapping.
- * Every problem is reported in one ConfigError, so a user fixes them all at once.
- */
-function parseStatusMapping(text) {
-    const mapping = {};
-    const problems = [];
-    for (const raw of text.split(/[,\n]/)) {
-        const pair = raw.trim();
-        if (pair === '')
-            continue;
-        const eq = pair.indexOf('=');
-        if (eq < 0) {
-            problems.push(`"${pair}" is not an outcome=status pair`);
-            continue;
-        }
-        const key = pair.slice(0, eq).trim().toLowerCase();
-        const name = pair.slice(eq + 1).trim();
-        if (!isOutcome(key))
-            problems.push(`"${pair.slice(0, eq).trim()}" is not an outcome`);
-        else if (name === '')
-            problems.push(`"${key}" has no status name`);
-        else if (mapping[key] !== undefined)
-            problems.push(`"${key}" is given more than once`);
-        else
-            mapping[key] = name;
-    }
-    if (problems.length > 0) {
-        throw new errors_ConfigError('CONFIG_STATUS_MAPPING', `Invalid status mapping: ${problems.join('; ')}. ${MAPPING_HELP}`);
-    }
-    return mapping;
-}
-function isOutcome(text) {
-    return OUTCOMES.includes(text);
-}
-/** `In Progress`, `in progress`, `InProgress`, `in_progress` and `UnTested`/`Untested` are the same status. */
-function statusKey(name) {
-    return name.toLowerCase().replace(/[\s_-]+/g, '');
-}
-/**
- * The service status for every name the mapping uses, keyed by the name as written in the mapping.
- * An exact match beats a loose one (in case an account has both `Retest` and `Re-test`).
- * Throws one ConfigError naming every missing status, the outcomes that need it and what the service offers.
- */
-function resolveStatusIds(available, mapping) {
-    const resolved = new Map();
-    const missing = new Map();
-    for (const outcome of OUTCOMES) {
-        const name = mapping[outcome];
-        if (resolved.has(name))
-            continue;
-        const found = available.find((s) => s.name === name) ?? available.find((s) => statusKey(s.name) === statusKey(name));
-        if (found)
-            resolved.set(name, found);
-        else
-            getOrAdd(missing, name).push(outcome);
-    }
-    if (missing.size > 0) {
-        const names = [...missing].map(([name, outcomes]) => `"${name}" (for ${outcomes.join(', ')})`).join(', ');
-        const offered = available.length > 0 ? available.map((s) => s.name).join(', ') : 'none';
-        throw new errors_ConfigError('CONFIG_STATUS_MISSING', `The service has no test run status named ${names}. Statuses it offers: ${offered}. ` +
-            'Change the status mapping to use one of these names (e.g. "skipped=Skipped").');
-    }
-    return resolved;
-}
-function getOrAdd(map, key) {
-    let list = map.get(key);
-    if (!list) {
-        list = [];
-        map.set(key, list);
-    }
-    return list;
-}
-// Higher wins. A name outside the four (Retest, a renamed status) sits between Blocked and Passed:
-// it is something a person should look at, but not as bad as a failure.
-const RANK = new Map([['failed', 4], ['blocked', 3], ['passed', 1], ['skipped', 0]]);
-const OTHER_RANK = 2;
-/**
- * The status of a case several results name: Failed > Blocked > any other name > Passed > Skipped,
- * compared case/space-insensitively; the first of equal rank wins, returned as given.
- */
-function aggregateStatus(statusNames) {
-    let best;
-    let bestRank = -1;
-    for (const name of statusNames) {
-        const rank = RANK.get(statusKey(name)) ?? OTHER_RANK;
-        if (rank > bestRank) {
-            best = name;
-            bestRank = rank;
-        }
-    }
-    if (best === undefined)
-        throw new RangeError('aggregateStatus needs at least one status name');
-    return best;
-}
-/** The status name a case gets from its results under a mapping. */
-function caseStatusName(results, mapping) {
-    return aggregateStatus(results.map((r) => mapping[outcomeOf(r)]));
-}
-//# sourceMappingURL=status.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/settings.js
-/**
- * The one settings resolver shared by the CLI, the Action and the reporters.
- * Precedence: an explicit value (CLI flag, Action input, reporter option) > environment variable > default.
- * Every setting is documented once, here, with its default; the READMEs are written from this table.
- */
-
-
-const DEFAULT_BASE_URL = 'https://test-management.testsigma.com/api/v1';
-/** Environment variable of each setting. */
-const settings_SETTING_ENV = {
-    token: 'TESTSIGMA_API_TOKEN',
-    projectId: 'TESTSIGMA_PROJECT_ID',
-    baseUrl: 'TESTSIGMA_BASE_URL',
-    runId: 'TESTSIGMA_RUN_ID',
-    runTitle: 'TESTSIGMA_RUN_TITLE',
-    closeRun: 'TESTSIGMA_CLOSE_RUN',
-    unmapped: 'TESTSIGMA_UNMAPPED',
-    batchSize: 'TESTSIGMA_BATCH_SIZE',
-    dryRun: 'TESTSIGMA_DRY_RUN',
-    userEmail: 'TESTSIGMA_USER_EMAIL',
-    timeoutMs: 'TESTSIGMA_TIMEOUT_MS',
-    statusMap: 'TESTSIGMA_STATUS_MAP',
-    failOnUploadError: 'TESTSIGMA_FAIL_ON_UPLOAD_ERROR',
-};
-const SETTING_DEFAULTS = {
-    baseUrl: DEFAULT_BASE_URL,
-    closeRun: true,
-    unmapped: 'warn',
-    batchSize: 100,
-    dryRun: false,
-    timeoutMs: 30_000,
-    failOnUploadError: true,
-};
-/**
- * Resolve every setting from explicit values, then the environment, then the default.
- * Throws one ConfigError listing every invalid value (so a user fixes them all in one go).
- * `names` lets a host say how it calls a setting in messages (`--project`, `project-id`, `projectId`).
- */
-function resolveSettings(explicit, env, names = {}) {
-    const problems = [];
-    const pick = (key) => {
-        const given = explicit[key];
-        if (given !== undefined && given !== null && given !== '')
-            return { value: given, from: names[key] ?? key };
-        const fromEnv = env[settings_SETTING_ENV[key]];
-        if (fromEnv !== undefined && fromEnv.trim() !== '')
-            return { value: fromEnv, from: settings_SETTING_ENV[key] };
-        return undefined;
-    };
-    const text = (key) => {
-        const got = pick(key);
-        if (!got)
-            return undefined;
-        if (typeof got.value !== 'string') {
-            problems.push(`${got.from}: expected a string, received ${describe(got.value)}`);
-            return undefined;
-        }
-        return got.value.trim();
-    };
-    const bool = (key, fallback) => {
-        const got = pick(key);
-        if (!got)
-            return fallback;
-        const parsed = parseBoolean(got.value);
-        if (parsed === undefined) {
-            problems.push(`${got.from}: expected true or false, received ${describe(got.value)}`);
-            return fallback;
-        }
-        return parsed;
-    };
-    const int = (key, fallback, min, max) => {
-        const got = pick(key);
-        if (!got)
-            return fallback;
-        const n = typeof got.value === 'number' ? got.value : typeof got.value === 'string' && /^\s*\d+\s*$/.test(got.value) ? Number(got.value) : NaN;
-        if (!Number.isInteger(n) || n < min || n > max) {
-            problems.push(`${got.from}: expected a whole number from ${min} to ${max}, received ${describe(got.value)}`);
-            return fallback;
-        }
-        return n;
-    };
-    // A status map comes as text (flag, env) or as an object (reporter option); both go through one parser.
-    const statusMap = () => {
-        const got = pick('statusMap');
-        if (!got)
-            return {};
-        const text = typeof got.value === 'string' ? got.value : isPlainObject(got.value) ? Object.entries(got.value).map(([k, v]) => `${k}=${String(v)}`).join(',') : undefined;
-        if (text === undefined) {
-            problems.push(`${got.from}: expected "outcome=Status,..." or an object, received ${describe(got.value)}`);
-            return {};
-        }
-        try {
-            return parseStatusMapping(text);
-        }
-        catch (error) {
-            problems.push(`${got.from}: ${error.message}`);
-            return {};
-        }
-    };
-    const unmappedRaw = text('unmapped')?.toLowerCase();
-    let unmapped = SETTING_DEFAULTS.unmapped;
-    if (unmappedRaw !== undefined) {
-        if (unmappedRaw === 'ignore' || unmappedRaw === 'warn' || unmappedRaw === 'fail')
-            unmapped = unmappedRaw;
-        else
-            problems.push(`${pick('unmapped')?.from}: expected one of ignore, warn, fail, received ${describe(unmappedRaw)}`);
-    }
-    const baseUrl = (text('baseUrl') ?? SETTING_DEFAULTS.baseUrl).replace(/\/+$/, '');
-    if (!isHttpUrl(baseUrl)) {
-        problems.push(`${pick('baseUrl')?.from ?? 'baseUrl'}: expected an http(s) URL such as ${DEFAULT_BASE_URL}, received ${describe(baseUrl)}`);
-    }
-    const settings = {
-        token: text('token'),
-        projectId: text('projectId'),
-        baseUrl,
-        runId: text('runId'),
-        runTitle: text('runTitle'),
-        closeRun: bool('closeRun', SETTING_DEFAULTS.closeRun),
-        unmapped,
-        batchSize: int('batchSize', SETTING_DEFAULTS.batchSize, 1, 100),
-        dryRun: bool('dryRun', SETTING_DEFAULTS.dryRun),
-        userEmail: text('userEmail'),
-        timeoutMs: int('timeoutMs', SETTING_DEFAULTS.timeoutMs, 100, 600_000),
-        statusMap: statusMap(),
-        failOnUploadError: bool('failOnUploadError', SETTING_DEFAULTS.failOnUploadError),
-    };
-    if (problems.length > 0) {
-        throw new errors_ConfigError('CONFIG_INVALID', `Invalid settings:\n  - ${problems.join('\n  - ')}`);
-    }
-    return settings;
-}
-/** Strict: `false`, `0`, `no`, `off` are false — never "any non-empty string is true". */
-function parseBoolean(value) {
-    if (typeof value === 'boolean')
-        return value;
-    if (typeof value !== 'string')
-        return undefined;
-    const v = value.trim().toLowerCase();
-    if (['true', '1', 'yes', 'on'].includes(v))
-        return true;
-    if (['false', '0', 'no', 'off'].includes(v))
-        return false;
-    return undefined;
-}
-function isPlainObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-/** Reporter option names: the settings' own names, with the token as `apiToken`. */
-const REPORTER_OPTIONS = (/* unused pure expression or super */ null && (['apiToken', 'projectId', 'baseUrl', 'runId', 'runTitle', 'closeRun', 'unmapped', 'batchSize', 'dryRun', 'userEmail', 'timeoutMs', 'statusMap', 'failOnUploadError']));
-/**
- * Settings from a reporter's options object (Jest, Playwright). Unknown option names are refused with the
- * list of known ones, so a typo such as `projectID` stops the run at start instead of being ignored.
- */
-function settings_resolveReporterSettings(options, env) {
-    if (options === undefined || options === null)
-        options = {};
-    if (!isPlainObject(options))
-        throw new ConfigError('CONFIG_INVALID', `Reporter options: expected an object such as { projectId: 'Demo' }, received ${describe(options)}`);
-    const known = new Set(REPORTER_OPTIONS);
-    const unknown = Object.keys(options).filter((k) => !known.has(k));
-    if (unknown.length > 0) {
-        throw new ConfigError('CONFIG_UNKNOWN_OPTION', `Unknown reporter option(s) ${unknown.map((k) => `"${k}"`).join(', ')}: expected any of ${REPORTER_OPTIONS.join(', ')}.`);
-    }
-    const { apiToken, ...rest } = options;
-    return resolveSettings({ ...rest, token: apiToken }, env, { token: 'apiToken' });
-}
-function isHttpUrl(value) {
-    try {
-        const url = new URL(value);
-        return url.protocol === 'http:' || url.protocol === 'https:';
-    }
-    catch {
-        return false;
-    }
-}
-function describe(value) {
-    if (typeof value === 'string')
-        return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
-    if (value === null)
-        return 'null';
-    return `${typeof value} ${JSON.stringify(value) ?? String(value)}`;
-}
-//# sourceMappingURL=settings.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/log.js
-const silentLogger = { debug() { }, info() { }, warn() { }, error() { } };
-/** Replace every occurrence of each secret (and `Bearer <anything>`) with `***`. */
-function log_redact(text, secrets) {
-    let out = text.replace(/(Bearer\s+)[^\s"',;]+/gi, '$1***');
-    for (const secret of secrets) {
-        if (secret && secret.length >= 4)
-            out = out.split(secret).join('***');
-    }
-    return out;
-}
-/** A logger that redacts the given secrets before handing messages on. */
-function redactingLogger(inner, secrets) {
-    return {
-        debug: (m) => inner.debug(log_redact(m, secrets)),
-        info: (m) => inner.info(log_redact(m, secrets)),
-        warn: (m) => inner.warn(log_redact(m, secrets)),
-        error: (m) => inner.error(log_redact(m, secrets)),
-    };
-}
-//# sourceMappingURL=log.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/summary.js
-function emptySummary(dryRun) {
-    return { runId: null, runHumanId: null, runUrl: null, created: false, closed: false, dryRun, total: 0, tests: { passed: 0, failed: 0, skipped: 0 }, mapped: 0, uploaded: 0, unsent: 0, byStatus: {}, unmapped: [], unknown: [], files: [], requests: 0 };
-}
-function countOutcomes(results) {
-    const tests = { passed: 0, failed: 0, skipped: 0 };
-    for (const r of results) {
-        if (r.status === 'passed')
-            tests.passed++;
-        else if (r.status === 'skipped')
-            tests.skipped++;
-        else
-            tests.failed++;
-    }
-    return tests;
-}
-function summariseFiles(files) {
-    return files.map((f) => ({ path: f.path, ...(f.format ? { format: f.format } : {}), tests: f.results.length, error: f.error ? f.error.message : null }));
-}
-const LIST_LIMIT = 20;
-function listSome(items, limit = LIST_LIMIT) {
-    const shown = items.slice(0, limit).map((t) => `    ${t}`);
-    if (items.length > limit)
-        shown.push(`    … and ${items.length - limit} more`);
-    return shown;
-}
-function statusLine(byStatus) {
-    const parts = Object.entries(byStatus).map(([name, n]) => `${n} ${name}`);
-    return parts.length > 0 ? parts.join(', ') : 'none';
-}
-/**
- * A few lines for a terminal. A reporter names its runner (`collectedBy: 'Jest'`) so that the first line says
- * what it collected (`Collected 14 Jest test result(s)`, with `from 7 test file(s)` when `countTestFiles`)
- * instead of reading result files; results handed over without files are "collected" too.
- */
-function summary_renderText(s, options = {}) {
-    const lines = [];
-    const fileErrors = s.files.filter((f) => f.error);
-    const filesRead = s.files.length - fileErrors.length;
-    const unreadable = fileErrors.length ? `; ${fileErrors.length} file(s) could not be read` : '';
-    if (options.collectedBy !== undefined) {
-        lines.push(`Collected ${s.total} ${options.collectedBy} test result(s)${options.countTestFiles ? ` from ${filesRead} test file(s)` : ''}${unreadable}.`);
-    }
-    else if (s.files.length === 0) {
-        lines.push(`Collected ${s.total} test result(s).`);
-    }
-    else {
-        lines.push(`Read ${s.total} test result(s) from ${filesRead} file(s)${unreadable}.`);
-    }
-    if (s.dryRun) {
-        lines.push(`Dry run: would record ${s.mapped} test case(s): ${statusLine(s.byStatus)}. Nothing was written.`);
-    }
-    else if (s.runHumanId) {
-        lines.push(`Test run ${s.runHumanId}${s.created ? ' (created)' : ''}${s.closed ? ', closed' : ''}: recorded ${s.uploaded} of ${s.mapped} test case(s): ${statusLine(s.byStatus)}.`);
-        if (s.runUrl)
-            lines.push(`  ${s.runUrl}`);
-    }
-    else {
-        lines.push('No test run was written to.');
-    }
-    if (s.unsent > 0)
-        lines.push(`${s.unsent} test case result(s) were NOT recorded.`);
-    if (s.unmapped.length > 0)
-        lines.push(`${s.unmapped.length} test(s) map to no test case:`, ...listSome(s.unmapped));
-    if (s.unknown.length > 0)
-        lines.push(`${s.unknown.length} reference(s) name no test case of the project:`, ...listSome(s.unknown.map((u) => `${u.reference} (in ${u.tests[0]}${u.tests.length > 1 ? ` and ${u.tests.length - 1} more` : ''})`)));
-    for (const f of fileErrors)
-        lines.push(`File not used: ${f.error}`);
-    return lines.join('\n');
-}
-function cell(text) {
-    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-/** A short Markdown summary, far below GitHub's 1 MiB per step (lists are capped). */
-function renderMarkdown(s) {
-    const out = [];
-    const title = s.dryRun ? 'Testsigma Test Management — dry run' : s.runHumanId ? `Testsigma Test Management — ${s.runUrl ? `[${s.runHumanId}](${s.runUrl})` : s.runHumanId}` : 'Testsigma Test Management';
-    out.push(`### ${title}`, '');
-    out.push('| Tests read | Test cases | Recorded | ' + Object.keys(s.byStatus).map(cell).join(' | ') + (Object.keys(s.byStatus).length ? ' |' : ''));
-    out.push('|---|---|---|' + Object.keys(s.byStatus).map(() => '---|').join(''));
-    out.push(`| ${s.total} | ${s.mapped} | ${s.dryRun ? '— (dry run)' : s.uploaded} | ` + Object.values(s.byStatus).join(' | ') + (Object.keys(s.byStatus).length ? ' |' : ''));
-    out.push('');
-    if (!s.dryRun && s.runHumanId)
-        out.push(`Run ${s.created ? 'created' : 'reused'}${s.closed ? ' and closed' : ', left open'}.`, '');
-    if (s.unsent > 0)
-        out.push(`**${s.unsent} test case result(s) were not recorded.**`, '');
-    if (s.unmapped.length > 0) {
-        out.push(`<details><summary>${s.unmapped.length} test(s) map to no test case</summary>`, '');
-        out.push(...s.unmapped.slice(0, 50).map((t) => `- ${cell(t)}`));
-        if (s.unmapped.length > 50)
-            out.push(`- … and ${s.unmapped.length - 50} more`);
-        out.push('', '</details>', '');
-    }
-    if (s.unknown.length > 0)
-        out.push(`References to no test case: ${s.unknown.slice(0, 50).map((u) => `\`${cell(u.reference)}\``).join(', ')}`, '');
-    const bad = s.files.filter((f) => f.error);
-    if (bad.length > 0)
-        out.push('Files not used:', ...bad.slice(0, 20).map((f) => `- ${cell(f.error ?? '')}`), '');
-    return out.join('\n');
-}
-//# sourceMappingURL=summary.js.map
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var node_modules_undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./packages/core/dist/api/pacer.js
 /**
  * Keeps the client below the service's rate limit (about 10 requests per second per token, answered with a
@@ -80476,6 +80087,45 @@ function defaultRunTitle(ci, now) {
     return ci.runKey ? `${ci.label} [${ci.runKey}]` : `${ci.label} ${stamp}`;
 }
 //# sourceMappingURL=ci.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/log.js
+const silentLogger = { debug() { }, info() { }, warn() { }, error() { } };
+/** Replace every occurrence of each secret (and `Bearer <anything>`) with `***`. */
+function redact(text, secrets) {
+    let out = redactUrlCredentials(text).replace(/(Bearer\s+)[^\s"',;]+/gi, '$1***');
+    for (const secret of secrets) {
+        if (secret && secret.length >= 4)
+            out = out.split(secret).join('***');
+    }
+    return out;
+}
+/** A logger that redacts the given secrets before handing messages on. */
+function redactingLogger(inner, secrets) {
+    return {
+        debug: (m) => inner.debug(redact(m, secrets)),
+        info: (m) => inner.info(redact(m, secrets)),
+        warn: (m) => inner.warn(redact(m, secrets)),
+        error: (m) => inner.error(redact(m, secrets)),
+    };
+}
+/** `https://user:pass@host/…` → `https://***@host/…`: credentials in a URL never reach a message. */
+function redactUrlCredentials(text) {
+    return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@]*@/gi, '$1***@');
+}
+//# sourceMappingURL=log.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/model.js
+/** Passed on its last attempt after failing an earlier one. */
+function isFlaky(result) {
+    return result.status === 'passed' && result.attempts.some((a) => a.status === 'failed' || a.status === 'error');
+}
+/** The title a person would recognise: suites and name joined the way Playwright prints them. */
+function fullTitle(result) {
+    return [...result.suitePath, result.name].filter((part) => part !== '').join(' › ');
+}
+/** The title plus the project it ran in, so one test run in several browsers is told apart in lists. */
+function displayTitle(result) {
+    return result.project ? `${fullTitle(result)} [${result.project}]` : fullTitle(result);
+}
+//# sourceMappingURL=model.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/map/references.js
 /** The property (or Playwright annotation type) that names test cases explicitly, compared case-insensitively. */
 const REFERENCE_PROPERTY = 'testsigma';
@@ -80564,13 +80214,13 @@ function mapResults(results, cases, prefix) {
         for (const reference of references) {
             const testCase = lookup.get(caseKey(reference));
             if (testCase) {
-                const entry = mapping_getOrAdd(mapped, testCase, () => ({ testCase, results: [] }));
+                const entry = getOrAdd(mapped, testCase, () => ({ testCase, results: [] }));
                 // A UUID and a human id in one result may name the same case: count the result once.
                 if (entry.results.at(-1) !== result)
                     entry.results.push(result);
             }
             else {
-                mapping_getOrAdd(unknown, reference, () => ({ reference, results: [] })).results.push(result);
+                getOrAdd(unknown, reference, () => ({ reference, results: [] })).results.push(result);
             }
         }
     }
@@ -80590,7 +80240,7 @@ function indexCases(cases) {
 function caseKey(reference) {
     return isUuid(reference) ? reference.toLowerCase() : normaliseHumanId(reference);
 }
-function mapping_getOrAdd(map, key, create) {
+function getOrAdd(map, key, create) {
     let value = map.get(key);
     if (value === undefined) {
         value = create();
@@ -80599,6 +80249,128 @@ function mapping_getOrAdd(map, key, create) {
     return value;
 }
 //# sourceMappingURL=mapping.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/map/status.js
+/**
+ * Outcome of a result → the name of a test-run status → that status's id on the service.
+ * Names, not ids, are configured: accounts can rename statuses and the ids differ per account.
+ */
+
+
+const OUTCOMES = ['passed', 'failed', 'error', 'skipped', 'flaky'];
+/** A flaky test passed in the end, so it is recorded as Passed; its failed attempts go into the description. */
+const DEFAULT_STATUS_MAPPING = {
+    passed: 'Passed',
+    failed: 'Failed',
+    error: 'Failed',
+    skipped: 'Skipped',
+    flaky: 'Passed',
+};
+function outcomeOf(result) {
+    return isFlaky(result) ? 'flaky' : result.status;
+}
+const MAPPING_HELP = 'Expected outcome=status pairs separated by commas or new lines, such as "skipped=Blocked,error=Blocked", ' +
+    `with outcomes ${OUTCOMES.join(', ')}.`;
+/**
+ * `skipped=Blocked, error=Blocked` → `{skipped: 'Blocked', error: 'Blocked'}`. Outcomes are case-insensitive;
+ * status names are kept as written (resolved later, case-insensitively). Empty text is an empty mapping.
+ * Every problem is reported in one ConfigError, so a user fixes them all at once.
+ */
+function parseStatusMapping(text) {
+    const mapping = {};
+    const problems = [];
+    for (const raw of text.split(/[,\n]/)) {
+        const pair = raw.trim();
+        if (pair === '')
+            continue;
+        const eq = pair.indexOf('=');
+        if (eq < 0) {
+            problems.push(`"${pair}" is not an outcome=status pair`);
+            continue;
+        }
+        const key = pair.slice(0, eq).trim().toLowerCase();
+        const name = pair.slice(eq + 1).trim();
+        if (!isOutcome(key))
+            problems.push(`"${pair.slice(0, eq).trim()}" is not an outcome`);
+        else if (name === '')
+            problems.push(`"${key}" has no status name`);
+        else if (mapping[key] !== undefined)
+            problems.push(`"${key}" is given more than once`);
+        else
+            mapping[key] = name;
+    }
+    if (problems.length > 0) {
+        throw new errors_ConfigError('CONFIG_STATUS_MAPPING', `Invalid status mapping: ${problems.join('; ')}. ${MAPPING_HELP}`);
+    }
+    return mapping;
+}
+function isOutcome(text) {
+    return OUTCOMES.includes(text);
+}
+/** `In Progress`, `in progress`, `InProgress`, `in_progress` and `UnTested`/`Untested` are the same status. */
+function statusKey(name) {
+    return name.toLowerCase().replace(/[\s_-]+/g, '');
+}
+/**
+ * The service status for every name the mapping uses, keyed by the name as written in the mapping.
+ * An exact match beats a loose one (in case an account has both `Retest` and `Re-test`).
+ * Throws one ConfigError naming every missing status, the outcomes that need it and what the service offers.
+ */
+function resolveStatusIds(available, mapping) {
+    const resolved = new Map();
+    const missing = new Map();
+    for (const outcome of OUTCOMES) {
+        const name = mapping[outcome];
+        if (resolved.has(name))
+            continue;
+        const found = available.find((s) => s.name === name) ?? available.find((s) => statusKey(s.name) === statusKey(name));
+        if (found)
+            resolved.set(name, found);
+        else
+            status_getOrAdd(missing, name).push(outcome);
+    }
+    if (missing.size > 0) {
+        const names = [...missing].map(([name, outcomes]) => `"${name}" (for ${outcomes.join(', ')})`).join(', ');
+        const offered = available.length > 0 ? available.map((s) => s.name).join(', ') : 'none';
+        throw new errors_ConfigError('CONFIG_STATUS_MISSING', `The service has no test run status named ${names}. Statuses it offers: ${offered}. ` +
+            'Change the status mapping to use one of these names (e.g. "skipped=Skipped").');
+    }
+    return resolved;
+}
+function status_getOrAdd(map, key) {
+    let list = map.get(key);
+    if (!list) {
+        list = [];
+        map.set(key, list);
+    }
+    return list;
+}
+// Higher wins. A name outside the four (Retest, a renamed status) sits between Blocked and Passed:
+// it is something a person should look at, but not as bad as a failure.
+const RANK = new Map([['failed', 4], ['blocked', 3], ['passed', 1], ['skipped', 0]]);
+const OTHER_RANK = 2;
+/**
+ * The status of a case several results name: Failed > Blocked > any other name > Passed > Skipped,
+ * compared case/space-insensitively; the first of equal rank wins, returned as given.
+ */
+function aggregateStatus(statusNames) {
+    let best;
+    let bestRank = -1;
+    for (const name of statusNames) {
+        const rank = RANK.get(statusKey(name)) ?? OTHER_RANK;
+        if (rank > bestRank) {
+            best = name;
+            bestRank = rank;
+        }
+    }
+    if (best === undefined)
+        throw new RangeError('aggregateStatus needs at least one status name');
+    return best;
+}
+/** The status name a case gets from its results under a mapping. */
+function caseStatusName(results, mapping) {
+    return aggregateStatus(results.map((r) => mapping[outcomeOf(r)]));
+}
+//# sourceMappingURL=status.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/plan/text.js
 /** Small text helpers for what ends up in a description: plain, bounded, and safe to cut. */
 /* eslint-disable no-control-regex -- matching terminal control characters is the point of these patterns */
@@ -80764,6 +80536,417 @@ function formatDuration(ms) {
     return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
 }
 //# sourceMappingURL=description.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/settings/parsers.js
+/**
+ * How a setting's raw value becomes a typed one. Values arrive as strings (flags, Action inputs, environment
+ * variables) or typed (reporter options, the config file); every parser takes both and says, when it refuses a
+ * value, what it expected — the resolver adds where the value came from and what it received.
+ */
+
+const parsers_text = {
+    kind: 'text',
+    parse: (raw) => (typeof raw === 'string' ? { value: raw.trim() } : { problem: 'expected a string' }),
+};
+/** Strict: `false`, `0`, `no`, `off` are false — never "any non-empty string is true". */
+function parseBoolean(value) {
+    if (typeof value === 'boolean')
+        return value;
+    if (typeof value !== 'string')
+        return undefined;
+    const v = value.trim().toLowerCase();
+    if (['true', '1', 'yes', 'on'].includes(v))
+        return true;
+    if (['false', '0', 'no', 'off'].includes(v))
+        return false;
+    return undefined;
+}
+const bool = {
+    kind: 'true|false',
+    parse: (raw) => {
+        const value = parseBoolean(raw);
+        return value === undefined ? { problem: 'expected true or false' } : { value };
+    },
+};
+function wholeNumber(min, max) {
+    return {
+        kind: `${min}-${max}`,
+        parse: (raw) => {
+            const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
+            return Number.isInteger(n) && n >= min && n <= max ? { value: n } : { problem: `expected a whole number from ${min} to ${max}` };
+        },
+    };
+}
+function oneOf(...values) {
+    return {
+        kind: values.join('|'),
+        parse: (raw) => {
+            const v = typeof raw === 'string' ? raw.trim().toLowerCase() : undefined;
+            return v !== undefined && values.includes(v) ? { value: v } : { problem: `expected one of ${values.join(', ')}` };
+        },
+    };
+}
+/** An http(s) URL without trailing slashes. Credentials in it are refused: they would end up in logs. */
+const httpUrl = {
+    kind: 'url',
+    parse: (raw) => {
+        if (typeof raw !== 'string')
+            return { problem: 'expected an http(s) URL' };
+        const value = raw.trim().replace(/\/+$/, '');
+        let url;
+        try {
+            url = new URL(value);
+        }
+        catch {
+            return { problem: 'expected an http(s) URL such as https://test-management.testsigma.com/api/v1' };
+        }
+        if (url.protocol !== 'http:' && url.protocol !== 'https:')
+            return { problem: 'expected an http(s) URL such as https://test-management.testsigma.com/api/v1' };
+        if (url.username || url.password)
+            return { problem: 'expected a URL without user name or password in it (the token is the only credential)' };
+        return { value };
+    },
+};
+/** Outcome → status name, as text (`skipped=Blocked,error=Blocked`) or as an object (`{ skipped: 'Blocked' }`). */
+const statusMap = {
+    kind: 'outcome=Status,...',
+    parse: (raw) => {
+        const isObject = typeof raw === 'object' && raw !== null && !Array.isArray(raw);
+        const source = typeof raw === 'string' ? raw : isObject ? Object.entries(raw).map(([k, v]) => `${k}=${String(v)}`).join(',') : undefined;
+        if (source === undefined)
+            return { problem: 'expected "outcome=Status,..." or an object' };
+        try {
+            return { value: parseStatusMapping(source) };
+        }
+        catch (error) {
+            return { problem: error.message };
+        }
+    },
+};
+/** How a refused value is quoted in messages: short, and with its type when it is not a string. */
+function parsers_describeValue(value) {
+    if (typeof value === 'string')
+        return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+    if (value === null)
+        return 'null';
+    return `${typeof value} ${JSON.stringify(value) ?? String(value)}`;
+}
+//# sourceMappingURL=parsers.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/settings/table.js
+
+const DEFAULT_BASE_URL = 'https://test-management.testsigma.com/api/v1';
+/** Keeps the option name's literal type, so the reporters' option type can be derived from the table. */
+function row(r) {
+    return r;
+}
+const optionalText = parsers_text;
+const SETTINGS = {
+    token: row({
+        env: 'TESTSIGMA_API_TOKEN',
+        input: 'api-token',
+        option: 'apiToken',
+        parse: optionalText,
+        default: undefined,
+        secret: true,
+        doc: 'Test Management API key (Settings > API Keys). Pass it from a secret; it is masked and never printed.',
+    }),
+    projectId: row({
+        env: 'TESTSIGMA_PROJECT_ID',
+        flag: 'project',
+        input: 'project-id',
+        option: 'projectId',
+        valueName: 'id|name',
+        parse: optionalText,
+        default: undefined,
+        doc: 'Project UUID or exact project name. Required.',
+    }),
+    baseUrl: row({
+        env: 'TESTSIGMA_BASE_URL',
+        flag: 'base-url',
+        input: 'base-url',
+        option: 'baseUrl',
+        parse: httpUrl,
+        default: DEFAULT_BASE_URL,
+        doc: 'API base URL (it ends in /api/v1).',
+    }),
+    runId: row({
+        env: 'TESTSIGMA_RUN_ID',
+        flag: 'run-id',
+        input: 'run-id',
+        option: 'runId',
+        valueName: 'id',
+        parse: optionalText,
+        default: undefined,
+        doc: 'Record into this existing run (UUID or human id such as DEMO-R-3) instead of creating one.',
+    }),
+    runTitle: row({
+        env: 'TESTSIGMA_RUN_TITLE',
+        flag: 'run-title',
+        input: 'run-title',
+        option: 'runTitle',
+        valueName: 'title',
+        parse: optionalText,
+        default: undefined,
+        doc: 'Title of the run to create. Default: the CI context (workflow, run number, attempt, branch, commit).',
+    }),
+    closeRun: row({
+        env: 'TESTSIGMA_CLOSE_RUN',
+        flag: 'close',
+        input: 'close-run',
+        option: 'closeRun',
+        parse: bool,
+        default: true,
+        doc: 'Close the run at the end when this upload created it (`--no-close` leaves it open).',
+    }),
+    unmapped: row({
+        env: 'TESTSIGMA_UNMAPPED',
+        flag: 'unmapped',
+        input: 'unmapped',
+        option: 'unmapped',
+        parse: oneOf('ignore', 'warn', 'fail'),
+        default: 'warn',
+        doc: 'What to do with tests that map to no test case.',
+    }),
+    batchSize: row({
+        env: 'TESTSIGMA_BATCH_SIZE',
+        flag: 'batch-size',
+        input: 'batch-size',
+        option: 'batchSize',
+        parse: wholeNumber(1, 100),
+        default: 100,
+        doc: 'Results per request.',
+    }),
+    dryRun: row({
+        env: 'TESTSIGMA_DRY_RUN',
+        flag: 'dry-run',
+        input: 'dry-run',
+        option: 'dryRun',
+        parse: bool,
+        default: false,
+        doc: 'Read and map the results and report what would be sent, without writing anything.',
+    }),
+    userEmail: row({
+        env: 'TESTSIGMA_USER_EMAIL',
+        flag: 'user-email',
+        input: 'user-email',
+        option: 'userEmail',
+        valueName: 'email',
+        parse: optionalText,
+        default: undefined,
+        doc: 'E-mail of the user results are recorded as. Default: the first active user.',
+    }),
+    timeoutMs: row({
+        env: 'TESTSIGMA_TIMEOUT_MS',
+        flag: 'timeout-ms',
+        input: 'timeout-ms',
+        option: 'timeoutMs',
+        valueName: 'ms',
+        parse: wholeNumber(100, 600_000),
+        default: 30_000,
+        doc: 'Timeout of one request, in milliseconds.',
+    }),
+    statusMap: row({
+        env: 'TESTSIGMA_STATUS_MAP',
+        flag: 'status-map',
+        input: 'status-map',
+        option: 'statusMap',
+        valueName: 'map',
+        parse: statusMap,
+        default: {},
+        doc: 'Outcome to status name, e.g. skipped=Blocked,error=Blocked (outcomes passed, failed, error, skipped, flaky; default passed=Passed, failed=Failed, error=Failed, skipped=Skipped, flaky=Passed).',
+    }),
+    failOnEmpty: row({
+        env: 'TESTSIGMA_FAIL_ON_EMPTY',
+        flag: 'fail-on-empty',
+        input: 'fail-on-empty',
+        parse: bool,
+        default: true,
+        doc: 'Fail when a path or glob matches no file (`--no-fail-on-empty` only warns, and the other files are still uploaded).',
+    }),
+    failOnUploadError: row({
+        env: 'TESTSIGMA_FAIL_ON_UPLOAD_ERROR',
+        option: 'failOnUploadError',
+        parse: bool,
+        default: true,
+        doc: 'Reporters: mark the test run failed when the upload fails (after saying why).',
+    }),
+    verbose: row({
+        env: 'TESTSIGMA_VERBOSE',
+        flag: 'verbose',
+        short: 'v',
+        option: 'verbose',
+        parse: bool,
+        default: false,
+        doc: 'Log every request, and progress in reporters.',
+    }),
+};
+const table_SETTING_KEYS = Object.keys(SETTINGS);
+/** The row of a key, typed loosely for code that walks the table. */
+function table_settingRow(key) {
+    return SETTINGS[key];
+}
+//# sourceMappingURL=table.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/settings/suggest.js
+/** "Did you mean": the closest known name within a small edit distance, for flags, options and config keys. */
+function suggest_closest(name, known) {
+    const wanted = name.toLowerCase();
+    let best;
+    let bestDistance = Math.max(2, Math.floor(wanted.length / 3)) + 1;
+    for (const candidate of known) {
+        const d = distance(wanted, candidate.toLowerCase());
+        if (d < bestDistance) {
+            best = candidate;
+            bestDistance = d;
+        }
+    }
+    return best;
+}
+/** Levenshtein distance, two rows at a time. */
+function distance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+        }
+        previous = current;
+    }
+    return previous[b.length] ?? 0;
+}
+//# sourceMappingURL=suggest.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/settings/resolve.js
+/**
+ * Settings from the layers a host has — its explicit values (flags, inputs, options), the environment, a config
+ * file — in one pure function that returns the settings, where each came from, warnings and errors (every error
+ * at once, so a user fixes them all in one go). Hosts do the I/O (argv, INPUT_*, reading the config file).
+ */
+
+
+
+
+
+const EXPLICIT_KIND = { cli: 'flag', action: 'input', reporter: 'option' };
+/** How `host` spells a setting in its own place: `--project`, `project-id` (input), `projectId` (option); else the environment variable. */
+function spelling(key, host) {
+    const r = table_settingRow(key);
+    if (host === 'cli' && r.flag)
+        return `--${r.flag}`;
+    if (host === 'action' && r.input)
+        return r.input;
+    if (host === 'reporter' && r.option)
+        return r.option;
+    return r.env;
+}
+/**
+ * A setting named for a message: the host's own spelling and the environment variable (`--project (or
+ * TESTSIGMA_PROJECT_ID)`, `the project-id input (or …)`, `the projectId reporter option (or …)`), or, without a
+ * host, every spelling. The token is named by its environment variable first outside the Action: that is where
+ * it belongs (a reporter option ends up in a committed config file).
+ */
+function settingLabel(key, host) {
+    const r = table_settingRow(key);
+    if (!host) {
+        const others = [r.input && `input ${r.input}`, r.option && `option ${r.option}`].filter(Boolean).join(', ');
+        return `${[r.flag && `--${r.flag}`, r.env].filter(Boolean).join(' / ')}${others ? ` (${others})` : ''}`;
+    }
+    const own = host === 'cli' && r.flag ? `--${r.flag}` : host === 'action' && r.input ? `the ${r.input} input` : host === 'reporter' && r.option ? `the ${r.option} reporter option` : undefined;
+    if (!own)
+        return r.env;
+    return r.secret && host !== 'action' ? `${r.env} (or ${own})` : `${own} (or ${r.env})`;
+}
+function readSettings(layers, host) {
+    const errors = [];
+    const warnings = [];
+    const fileValues = layers.file ? checkFileKeys(layers.file, errors, warnings) : {};
+    const settings = {};
+    const sources = {};
+    for (const key of table_SETTING_KEYS) {
+        const r = table_settingRow(key);
+        const candidates = [
+            [{ kind: host ? EXPLICIT_KIND[host] : 'option', name: host ? spelling(key, host) : key }, layers.explicit?.[key]],
+            [{ kind: 'environment', name: r.env }, layers.env[r.env]],
+            [{ kind: 'config file', name: `${layers.file?.path}: ${r.option}` }, r.option && !r.secret ? fileValues[r.option] : undefined],
+        ];
+        const given = candidates.find(([, value]) => isGiven(value));
+        if (!given) {
+            settings[key] = r.default;
+            sources[key] = { kind: 'default', name: 'default' };
+            continue;
+        }
+        const [source, raw] = given;
+        const parsed = r.parse.parse(raw);
+        if ('problem' in parsed) {
+            errors.push(`${source.name}: ${parsed.problem}, received ${r.secret ? 'a value' : parsers_describeValue(typeof raw === 'string' ? redactUrlCredentials(raw) : raw)}`);
+            settings[key] = r.default;
+        }
+        else {
+            settings[key] = parsed.value;
+        }
+        sources[key] = source;
+    }
+    return { settings: settings, sources, warnings, errors };
+}
+/** An empty value is not given: an empty Action input or `VAR=` falls through to the next layer. */
+function isGiven(value) {
+    return value !== undefined && value !== null && !(typeof value === 'string' && value.trim() === '');
+}
+/** Config file keys: option names only, and never the token (a committed file would leak it). */
+function checkFileKeys(file, errors, warnings) {
+    const known = optionNames().filter((name) => name !== SETTINGS.token.option);
+    for (const key of Object.keys(file.values)) {
+        if (key === SETTINGS.token.option || key === 'token') {
+            errors.push(`${file.path}: ${key}: the token is never read from a file (it would end up in git); set ${SETTINGS.token.env} instead`);
+        }
+        else if (!known.includes(key)) {
+            const hint = suggest_closest(key, known);
+            warnings.push(`${file.path}: unknown key "${key}" ignored${hint ? ` (did you mean "${hint}"?)` : ''}; known keys: ${known.join(', ')}`);
+        }
+    }
+    return file.values;
+}
+/** Reporter option names, in table order. */
+function optionNames() {
+    return table_SETTING_KEYS.map((key) => table_settingRow(key).option).filter((name) => name !== undefined);
+}
+/** Resolve or throw one ConfigError listing every invalid value. Warnings are the caller's to print. */
+function resolveSettings(explicit, env, host, file) {
+    const reading = readSettings({ explicit, env, ...(file && { file }) }, host);
+    if (reading.errors.length > 0)
+        throw invalidSettings(reading.errors);
+    return reading.settings;
+}
+function invalidSettings(errors) {
+    return new errors_ConfigError('CONFIG_INVALID', `Invalid settings:\n  - ${errors.join('\n  - ')}`);
+}
+/**
+ * A reporter's options object → explicit values by setting key. Unknown names are refused with a suggestion and
+ * the list of known ones, so a typo such as `projectID` stops the run at start instead of being ignored.
+ */
+function reporterExplicit(options) {
+    if (options === undefined || options === null)
+        return {};
+    if (typeof options !== 'object' || Array.isArray(options)) {
+        throw new ConfigError('CONFIG_INVALID', `Reporter options: expected an object such as { projectId: 'Demo' }, received ${describeValue(options)}`);
+    }
+    const byOption = new Map(SETTING_KEYS.flatMap((key) => (settingRow(key).option ? [[settingRow(key).option, key]] : [])));
+    const unknown = Object.keys(options).filter((name) => !byOption.has(name));
+    if (unknown.length > 0) {
+        const known = [...byOption.keys()];
+        const hints = unknown.map((name) => closest(name, known)).filter(Boolean);
+        throw new ConfigError('CONFIG_UNKNOWN_OPTION', `Unknown reporter option(s) ${unknown.map((k) => `"${k}"`).join(', ')}${hints.length ? ` (did you mean ${hints.map((h) => `"${h}"`).join(', ')}?)` : ''}: expected any of ${known.join(', ')}.`);
+    }
+    const explicit = {};
+    for (const [name, value] of Object.entries(options))
+        explicit[byOption.get(name)] = value;
+    return explicit;
+}
+//# sourceMappingURL=resolve.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/settings/index.js
+
+
+
+
+//# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/plan/batches.js
 /**
  * Result entries → request bodies bounded by count and by size (CONTRACT §6: at most 100 entries and
@@ -80821,14 +81004,16 @@ function splitBatch(batch) {
     return [batch.slice(0, middle), batch.slice(middle)];
 }
 //# sourceMappingURL=batches.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/lifecycle.js
+;// CONCATENATED MODULE: ./packages/core/dist/upload/lifecycle.js
+
 
 
 
 
 
 /** `--project` takes the UUID or the exact project name. */
-async function resolveProject(api, idOrName) {
+async function resolveProject(api, idOrName, host) {
+    const setting = settingLabel('projectId', host);
     if (isUuid(idOrName)) {
         try {
             return await api.getProject(idOrName);
@@ -80836,7 +81021,7 @@ async function resolveProject(api, idOrName) {
         catch (error) {
             // A wrong project is a setting to fix (exit 2), but keep the service's words and request id.
             if (error instanceof ApiError && error.status === 404) {
-                throw new errors_ConfigError('CONFIG_UNKNOWN_PROJECT', `${error.message} Set the project (--project / TESTSIGMA_PROJECT_ID) to a project UUID or exact name.`, { cause: error });
+                throw new errors_ConfigError('CONFIG_UNKNOWN_PROJECT', `${error.message} Set ${setting} to a project UUID or exact name.`, { cause: error });
             }
             throw error;
         }
@@ -80849,21 +81034,22 @@ async function resolveProject(api, idOrName) {
         throw new errors_ConfigError('CONFIG_AMBIGUOUS_PROJECT', `Several projects are named "${idOrName}"; set the project by its UUID instead (${exact.map((p) => p.id).join(', ')}).`);
     }
     const names = projects.map((p) => `"${p.name}"`).slice(0, 20).join(', ');
-    throw new errors_ConfigError('CONFIG_UNKNOWN_PROJECT', `No project has the id or exact name "${idOrName}". Projects this token can see: ${names || 'none'}. Set the project (--project / TESTSIGMA_PROJECT_ID) to one of them or to its UUID.`);
+    throw new errors_ConfigError('CONFIG_UNKNOWN_PROJECT', `No project has the id or exact name "${idOrName}". Projects this token can see: ${names || 'none'}. Set ${setting} to one of them or to its UUID.`);
 }
 /** The user results are recorded as: the configured e-mail, else the first active user (with a warning). */
-function pickUser(users, email, log) {
+function pickUser(users, email, log, host) {
+    const setting = settingLabel('userEmail', host);
     if (email) {
         const found = users.find((u) => u.email?.toLowerCase() === email.toLowerCase());
         if (!found) {
-            throw new errors_ConfigError('CONFIG_UNKNOWN_USER', `No user has the e-mail "${email}" (TESTSIGMA_USER_EMAIL). Set it to the e-mail of a user of this account, or unset it to use the first active user.`);
+            throw new errors_ConfigError('CONFIG_UNKNOWN_USER', `No user has the e-mail "${email}" (${setting}). Set it to the e-mail of a user of this account, or unset it to use the first active user.`);
         }
         return found;
     }
     const active = users.find((u) => (u.status ?? 'ACTIVE').toUpperCase() === 'ACTIVE') ?? users[0];
     if (!active)
-        throw new errors_ConfigError('CONFIG_NO_USER', 'The account has no users to record results as; set TESTSIGMA_USER_EMAIL to a user of this account.');
-    log.warn(`Recording results as ${active.email}, the first active user; set TESTSIGMA_USER_EMAIL to choose.`);
+        throw new errors_ConfigError('CONFIG_NO_USER', `The account has no users to record results as; set ${setting} to a user of this account.`);
+    log.warn(`Recording results as ${active.email}, the first active user; set ${setting} to choose.`);
     return active;
 }
 /**
@@ -80893,10 +81079,10 @@ async function createRun(api, input, log, sleep = defaultSleep) {
  * Use an existing run (UUID or human id). It must be open; cases it does not yet hold are added to its static
  * selection so their results are accepted. Returns the run and the case ids it could not take.
  */
-async function openExistingRun(api, projectId, runId, caseIds, log) {
+async function openExistingRun(api, projectId, runId, caseIds, log, host) {
     const run = await api.getRun(projectId, runId);
     if (run.status?.toUpperCase() === 'CLOSED') {
-        throw new errors_ConfigError('CONFIG_RUN_CLOSED', `Test run ${run.human_id ?? runId} is CLOSED and takes no results. Reopen it, or leave --run-id / TESTSIGMA_RUN_ID unset to create a new run.`);
+        throw new errors_ConfigError('CONFIG_RUN_CLOSED', `Test run ${run.human_id ?? runId} is CLOSED and takes no results. Reopen it, or leave ${settingLabel('runId', host)} unset to create a new run.`);
     }
     const held = new Set((await api.listRunCases(projectId, run.id)).map((c) => c.test_case?.id));
     const missing = caseIds.filter((id) => !held.has(id));
@@ -80942,12 +81128,114 @@ async function uploadBatches(api, projectId, runId, entries, maxEntries, log) {
     return outcome;
 }
 //# sourceMappingURL=lifecycle.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/pipeline.js
+;// CONCATENATED MODULE: ./packages/core/dist/upload/summary.js
+function emptySummary(dryRun) {
+    return { runId: null, runHumanId: null, runUrl: null, created: false, closed: false, dryRun, total: 0, tests: { passed: 0, failed: 0, skipped: 0 }, mapped: 0, uploaded: 0, unsent: 0, byStatus: {}, unmapped: [], unknown: [], files: [], requests: 0 };
+}
+function countOutcomes(results) {
+    const tests = { passed: 0, failed: 0, skipped: 0 };
+    for (const r of results) {
+        if (r.status === 'passed')
+            tests.passed++;
+        else if (r.status === 'skipped')
+            tests.skipped++;
+        else
+            tests.failed++;
+    }
+    return tests;
+}
+function summariseFiles(files) {
+    return files.map((f) => ({ path: f.path, ...(f.format ? { format: f.format } : {}), tests: f.results.length, error: f.error ? f.error.message : null }));
+}
+const LIST_LIMIT = 20;
+function listSome(items, limit = LIST_LIMIT) {
+    const shown = items.slice(0, limit).map((t) => `    ${t}`);
+    if (items.length > limit)
+        shown.push(`    … and ${items.length - limit} more`);
+    return shown;
+}
+function statusLine(byStatus) {
+    const parts = Object.entries(byStatus).map(([name, n]) => `${n} ${name}`);
+    return parts.length > 0 ? parts.join(', ') : 'none';
+}
 /**
- * The upload, as one sequence of small stages with plain data between them:
- * settings → project, statuses, user, cases → map → plan entries → open run → batches → close → summary.
- * Never throws for anything a user can cause: the outcome carries the error and the exit code, decided once
- * by `exitCodeFor`. Hosts (CLI, Action, reporters) only translate inputs in and the outcome out.
+ * A few lines for a terminal. A reporter names its runner (`collectedBy: 'Jest'`) so that the first line says
+ * what it collected (`Collected 14 Jest test result(s)`, with `from 7 test file(s)` when `countTestFiles`)
+ * instead of reading result files; results handed over without files are "collected" too.
+ */
+function renderText(s, options = {}) {
+    const lines = [];
+    const fileErrors = s.files.filter((f) => f.error);
+    const filesRead = s.files.length - fileErrors.length;
+    const unreadable = fileErrors.length ? `; ${fileErrors.length} file(s) could not be read` : '';
+    if (options.collectedBy !== undefined) {
+        lines.push(`Collected ${s.total} ${options.collectedBy} test result(s)${options.countTestFiles ? ` from ${filesRead} test file(s)` : ''}${unreadable}.`);
+    }
+    else if (s.files.length === 0) {
+        lines.push(`Collected ${s.total} test result(s).`);
+    }
+    else {
+        lines.push(`Read ${s.total} test result(s) from ${filesRead} file(s)${unreadable}.`);
+    }
+    if (s.dryRun) {
+        lines.push(`Dry run: would record ${s.mapped} test case(s): ${statusLine(s.byStatus)}. Nothing was written.`);
+    }
+    else if (s.runHumanId) {
+        lines.push(`Test run ${s.runHumanId}${s.created ? ' (created)' : ''}${s.closed ? ', closed' : ''}: recorded ${s.uploaded} of ${s.mapped} test case(s): ${statusLine(s.byStatus)}.`);
+        if (s.runUrl)
+            lines.push(`  ${s.runUrl}`);
+    }
+    else {
+        lines.push('No test run was written to.');
+    }
+    if (s.unsent > 0)
+        lines.push(`${s.unsent} test case result(s) were NOT recorded.`);
+    if (s.unmapped.length > 0)
+        lines.push(`${s.unmapped.length} test(s) map to no test case:`, ...listSome(s.unmapped));
+    if (s.unknown.length > 0)
+        lines.push(`${s.unknown.length} reference(s) name no test case of the project:`, ...listSome(s.unknown.map((u) => `${u.reference} (in ${u.tests[0]}${u.tests.length > 1 ? ` and ${u.tests.length - 1} more` : ''})`)));
+    for (const f of fileErrors)
+        lines.push(`File not used: ${f.error}`);
+    return lines.join('\n');
+}
+function cell(text) {
+    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+/** A short Markdown summary, far below GitHub's 1 MiB per step (lists are capped). */
+function renderMarkdown(s) {
+    const out = [];
+    const title = s.dryRun ? 'Testsigma Test Management — dry run' : s.runHumanId ? `Testsigma Test Management — ${s.runUrl ? `[${s.runHumanId}](${s.runUrl})` : s.runHumanId}` : 'Testsigma Test Management';
+    out.push(`### ${title}`, '');
+    out.push('| Tests read | Test cases | Recorded | ' + Object.keys(s.byStatus).map(cell).join(' | ') + (Object.keys(s.byStatus).length ? ' |' : ''));
+    out.push('|---|---|---|' + Object.keys(s.byStatus).map(() => '---|').join(''));
+    out.push(`| ${s.total} | ${s.mapped} | ${s.dryRun ? '— (dry run)' : s.uploaded} | ` + Object.values(s.byStatus).join(' | ') + (Object.keys(s.byStatus).length ? ' |' : ''));
+    out.push('');
+    if (!s.dryRun && s.runHumanId)
+        out.push(`Run ${s.created ? 'created' : 'reused'}${s.closed ? ' and closed' : ', left open'}.`, '');
+    if (s.unsent > 0)
+        out.push(`**${s.unsent} test case result(s) were not recorded.**`, '');
+    if (s.unmapped.length > 0) {
+        out.push(`<details><summary>${s.unmapped.length} test(s) map to no test case</summary>`, '');
+        out.push(...s.unmapped.slice(0, 50).map((t) => `- ${cell(t)}`));
+        if (s.unmapped.length > 50)
+            out.push(`- … and ${s.unmapped.length - 50} more`);
+        out.push('', '</details>', '');
+    }
+    if (s.unknown.length > 0)
+        out.push(`References to no test case: ${s.unknown.slice(0, 50).map((u) => `\`${cell(u.reference)}\``).join(', ')}`, '');
+    const bad = s.files.filter((f) => f.error);
+    if (bad.length > 0)
+        out.push('Files not used:', ...bad.slice(0, 20).map((f) => `- ${cell(f.error ?? '')}`), '');
+    return out.join('\n');
+}
+//# sourceMappingURL=summary.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/upload/upload.js
+/**
+ * The upload, as a short sequence of stages that take one context and return values:
+ * plan (project, statuses, user, cases → mapped entries) → open run → record batches (and close).
+ * The summary is assembled once, at the end, from what the stages returned. Never throws for anything a user can
+ * cause: the outcome carries the error and the exit code (decided by the error's code). Hosts (CLI, Action,
+ * reporters) only translate inputs in and the outcome out.
  */
 
 
@@ -80961,105 +81249,91 @@ async function uploadBatches(api, projectId, runId, entries, maxEntries, log) {
 
 
 
-async function pipeline_uploadResults(input) {
+
+async function uploadResults(input) {
     const { settings } = input;
     const log = redactingLogger(input.log ?? silentLogger, [settings.token]);
-    const summary = startSummary(input);
     for (const warning of (input.files ?? []).flatMap((f) => f.warnings ?? []))
         log.warn(warning);
+    const progress = {};
     let http;
+    let error;
     try {
-        const { token, projectId } = requireSettings(settings, input.tokenSettingName);
-        http = new http_HttpClient({ baseUrl: settings.baseUrl, token, timeoutMs: settings.timeoutMs, log, ...(input.tokenSettingName ? { tokenSettingName: input.tokenSettingName } : {}), ...input.http });
-        const api = new TestManagementApi(http);
-        const ci = detectCi(input.env ?? {});
-        const plan = await planUpload(api, projectId, input.results, settings, ci, log);
-        recordMapping(summary, plan.report);
-        summary.mapped = plan.entries.length;
-        if (settings.dryRun || plan.entries.length === 0) {
-            summary.byStatus = countByStatus(plan.entries);
-            if (plan.entries.length === 0 && !settings.dryRun)
+        const { token, projectId } = requireSettings(settings, input.host);
+        http = new http_HttpClient({ baseUrl: settings.baseUrl, token, timeoutMs: settings.timeoutMs, log, tokenSettingName: settingLabel('token', input.host), ...input.http });
+        const ctx = { input, settings, host: input.host, api: new TestManagementApi(http), ci: detectCi(input.env ?? {}), log };
+        progress.plan = await planUpload(ctx, projectId);
+        if (settings.dryRun || progress.plan.entries.length === 0) {
+            if (progress.plan.entries.length === 0 && !settings.dryRun)
                 log.warn('No result maps to a test case of the project, so no test run was written to.');
-            return finish(summary, fileError(input.files));
         }
-        const { run, entries } = await openRun(api, plan, input, ci, summary, log);
-        await recordResults(api, plan.projectId, run, entries, settings, summary, log);
-        return finish(summary, fileError(input.files));
+        else {
+            progress.opened = await openRun(ctx, progress.plan);
+            progress.recorded = await recordResults(ctx, progress.plan.projectId, progress.opened);
+            if (progress.recorded.error)
+                throw progress.recorded.error;
+        }
+        error = fileError(input.files);
     }
-    catch (error) {
-        return finish(summary, asToolError(error, settings.token));
+    catch (thrown) {
+        error = asToolError(thrown);
+        error.message = redact(error.message, [settings.token]);
     }
     finally {
         await http?.close();
     }
-}
-function startSummary(input) {
-    return {
-        ...emptySummary(input.settings.dryRun),
-        files: summariseFiles(input.files ?? []),
-        total: input.results.length,
-        tests: countOutcomes(input.results),
-    };
+    const summary = buildSummary(input, progress);
+    return error ? { summary, error, exitCode: exitCodeFor(error) } : { summary, exitCode: 0 };
 }
 /** The two settings without which nothing can be asked of the service. */
-function requireSettings(settings, tokenSettingName) {
+function requireSettings(settings, host) {
     if (!settings.token) {
-        throw new errors_ConfigError('CONFIG_MISSING_TOKEN', `No API token: set ${tokenSettingName ?? 'TESTSIGMA_API_TOKEN'} to a Test Management API key (Settings > API Keys).`);
+        throw new errors_ConfigError('CONFIG_MISSING_TOKEN', `No API token: set ${settingLabel('token', host)} to a Test Management API key (Settings > API Keys).`);
     }
     if (!settings.projectId) {
-        throw new errors_ConfigError('CONFIG_MISSING_PROJECT', 'No project: set --project / TESTSIGMA_PROJECT_ID (project-id input, projectId option) to the project UUID or its exact name.');
+        throw new errors_ConfigError('CONFIG_MISSING_PROJECT', `No project: set ${settingLabel('projectId', host)} to the project UUID or its exact name.`);
     }
     return { token: settings.token, projectId: settings.projectId };
 }
 /** Read what the service knows (project, statuses, users, cases: reads only), map and plan every entry. */
-async function planUpload(api, projectIdOrName, results, settings, ci, log) {
-    const project = await resolveProject(api, projectIdOrName);
+async function planUpload(ctx, projectIdOrName) {
+    const { api, settings, log, host } = ctx;
+    const project = await resolveProject(api, projectIdOrName, host);
     const statuses = await api.listRunStatuses();
     const users = await api.listUsers();
     const cases = await api.listTestCases(project.id);
-    const report = mapResults(results, cases, project.human_id_prefix);
-    applyUnmappedPolicy(report, settings, log);
+    const report = mapResults(ctx.input.results, cases, project.human_id_prefix);
+    applyUnmappedPolicy(report, settings, log, host);
     const mapping = { ...DEFAULT_STATUS_MAPPING, ...settings.statusMap };
     const statusIds = resolveStatusIds(statuses, mapping);
-    const user = pickUser(users, settings.userEmail, log);
-    return { projectId: project.id, report, userId: user.id, entries: planEntries(report, mapping, statusIds, user.id, ci) };
+    const user = pickUser(users, settings.userEmail, log, host);
+    return { projectId: project.id, report, userId: user.id, entries: planEntries(report, mapping, statusIds, user.id, ctx.ci) };
 }
-/** The run to write to: the one named by --run-id (made to hold the mapped cases), or a new one. */
-async function openRun(api, plan, input, ci, summary, log) {
-    const { settings } = input;
+/** The run to write to: the one named by the run id setting (made to hold the mapped cases), or a new one. */
+async function openRun(ctx, plan) {
+    const { settings, input, api, log, host } = ctx;
     const caseIds = plan.entries.map((p) => p.entry.test_case_id);
-    let run;
-    let entries = plan.entries;
     if (settings.runId) {
-        const opened = await openExistingRun(api, plan.projectId, settings.runId, caseIds, log);
-        run = opened.run;
-        entries = plan.entries.filter((p) => !opened.refused.includes(p.entry.test_case_id));
-        summary.unsent += plan.entries.length - entries.length;
+        const opened = await openExistingRun(api, plan.projectId, settings.runId, caseIds, log, host);
+        const refused = new Set(opened.refused);
+        return { run: opened.run, created: false, entries: plan.entries.filter((p) => !refused.has(p.entry.test_case_id)) };
     }
-    else {
-        const now = (input.now ?? (() => new Date()))();
-        const title = settings.runTitle ?? defaultRunTitle(ci, now);
-        const description = runDescription(ci, input.results.length, input.files?.length);
-        run = await createRun(api, { projectId: plan.projectId, title, description, caseIds, assigneeId: plan.userId, now: now.getTime() }, log);
-        summary.created = true;
-    }
-    summary.runId = run.id;
-    summary.runHumanId = run.human_id;
-    summary.runUrl = runUrl(settings.baseUrl, plan.projectId, run.id);
-    return { run, entries };
+    const now = (input.now ?? (() => new Date()))();
+    const title = settings.runTitle ?? defaultRunTitle(ctx.ci, now);
+    const description = runDescription(ctx.ci, input.results.length, input.files?.length);
+    const run = await createRun(api, { projectId: plan.projectId, title, description, caseIds, assigneeId: plan.userId, now: now.getTime() }, log);
+    return { run, created: true, entries: plan.entries };
 }
 /** Push the entries in batches, close the run when this upload created it, and say what did not land. */
-async function recordResults(api, projectId, run, entries, settings, summary, log) {
-    const batches = await uploadBatches(api, projectId, run.id, entries.map((p) => p.entry), settings.batchSize, log);
-    summary.requests = batches.requests;
-    summary.uploaded = batches.uploaded.length;
-    summary.unsent += batches.unsent.length;
-    const landed = new Set(batches.uploaded.map((e) => e.test_case_id));
-    summary.byStatus = countByStatus(entries.filter((p) => landed.has(p.entry.test_case_id)));
-    if (summary.created && settings.closeRun) {
+async function recordResults(ctx, projectId, opened) {
+    const { api, settings, log } = ctx;
+    const { run } = opened;
+    const batches = await uploadBatches(api, projectId, run.id, opened.entries.map((p) => p.entry), settings.batchSize, log);
+    let closed = false;
+    if (opened.created && settings.closeRun) {
         try {
             await api.updateRun(projectId, run.id, { status: 'CLOSED' });
-            summary.closed = true;
+            closed = true;
         }
         catch (error) {
             // The results matter more than the close: report the first failure, mention this one.
@@ -81069,10 +81343,46 @@ async function recordResults(api, projectId, run, entries, settings, summary, lo
         }
     }
     if (batches.error)
-        throw batches.error;
-    if (summary.unsent > 0) {
-        throw new UnsentResultsError('UNSENT_RESULTS', `${summary.unsent} test case result(s) could not be recorded in test run ${run.human_id}.`);
+        return { batches, closed, error: batches.error };
+    if (batches.unsent.length > 0) {
+        return { batches, closed, error: new UnsentResultsError('UNSENT_RESULTS', `${batches.unsent.length} test case result(s) could not be recorded in test run ${run.human_id}.`) };
     }
+    return { batches, closed };
+}
+/** The summary, once, from the stages' values: what is missing is what did not happen. */
+function buildSummary(input, { plan, opened, recorded }) {
+    const summary = {
+        ...emptySummary(input.settings.dryRun),
+        files: summariseFiles(input.files ?? []),
+        total: input.results.length,
+        tests: countOutcomes(input.results),
+    };
+    if (!plan)
+        return summary;
+    summary.unmapped = plan.report.unmapped.map(displayTitle);
+    summary.unknown = plan.report.unknown.map((u) => ({ reference: u.reference, tests: u.results.map(displayTitle) }));
+    summary.mapped = plan.entries.length;
+    if (!opened) {
+        summary.byStatus = countByStatus(plan.entries);
+        return summary;
+    }
+    summary.runId = opened.run.id;
+    summary.runHumanId = opened.run.human_id;
+    summary.runUrl = runUrl(input.settings.baseUrl, plan.projectId, opened.run.id);
+    summary.created = opened.created;
+    const notTaken = plan.entries.length - opened.entries.length;
+    if (!recorded) {
+        // The upload stopped while recording: nothing is known to have landed.
+        summary.unsent = plan.entries.length;
+        return summary;
+    }
+    const landed = new Set(recorded.batches.uploaded.map((e) => e.test_case_id));
+    summary.requests = recorded.batches.requests;
+    summary.uploaded = landed.size;
+    summary.unsent = notTaken + recorded.batches.unsent.length;
+    summary.closed = recorded.closed;
+    summary.byStatus = countByStatus(opened.entries.filter((p) => landed.has(p.entry.test_case_id)));
+    return summary;
 }
 function planEntries(report, mapping, statusIds, userId, ci) {
     return report.mapped.map((mapped) => {
@@ -81091,18 +81401,14 @@ function planEntries(report, mapping, statusIds, userId, ci) {
         };
     });
 }
-function recordMapping(summary, report) {
-    summary.unmapped = report.unmapped.map(displayTitle);
-    summary.unknown = report.unknown.map((u) => ({ reference: u.reference, tests: u.results.map(displayTitle) }));
-}
-function applyUnmappedPolicy(report, settings, log) {
+function applyUnmappedPolicy(report, settings, log, host) {
     const count = report.unmapped.length + report.unknown.length;
     if (count === 0 || settings.unmapped === 'ignore')
         return;
     const names = [...report.unmapped.map(displayTitle), ...report.unknown.map((u) => `${u.reference} (no such test case)`)];
     const shown = names.slice(0, 10).join('; ') + (names.length > 10 ? `; … and ${names.length - 10} more` : '');
     if (settings.unmapped === 'fail') {
-        throw new MappingError('UNMAPPED_TESTS', `${count} test(s) or reference(s) map to no test case: ${shown}. Add a testsigma property/annotation or the case id (e.g. [PREFIX-12]) to each test name, or set --unmapped warn.`);
+        throw new MappingError('UNMAPPED_TESTS', `${count} test(s) or reference(s) map to no test case: ${shown}. Add a testsigma property/annotation or the case id (e.g. [PREFIX-12]) to each test name, or set ${settingLabel('unmapped', host)} to warn.`);
     }
     log.warn(`${count} test(s) or reference(s) map to no test case and will not be recorded: ${shown}`);
 }
@@ -81120,18 +81426,6 @@ function fileError(files) {
         return failed[0].error;
     return new InputError('INPUT_FILES_FAILED', failed[0]?.path ?? '', `${failed.length} result files could not be used:\n  - ${failed.map((f) => f.error?.message).join('\n  - ')}`);
 }
-function finish(summary, error) {
-    return error ? { summary, error, exitCode: exitCodeFor(error) } : { summary, exitCode: 0 };
-}
-/** Anything unexpected becomes a tool error too, with the token scrubbed from its message. */
-function asToolError(error, token) {
-    if (error instanceof TestsigmaTmError) {
-        error.message = log_redact(error.message, [token]);
-        return error;
-    }
-    const message = log_redact(error instanceof Error ? error.message : String(error), [token]);
-    return new UnsentResultsError('INTERNAL', `Unexpected failure: ${message}. Please report this as a bug of testsigma-tm.`, { cause: error });
-}
 function runDescription(ci, results, files) {
     const from = ci ? `${ci.provider}${ci.jobUrl ? ` (${ci.jobUrl})` : ''}` : 'a local upload';
     return `Recorded by testsigma-tm ${VERSION} from ${from}: ${results} test result(s)${files !== undefined ? ` in ${files} file(s)` : ''}.`;
@@ -81140,7 +81434,904 @@ function runDescription(ci, results, files) {
 function runUrl(baseUrl, projectId, runId) {
     return `${new URL(baseUrl).origin}/ui/projects/${projectId}/test-runs/${runId}`;
 }
-//# sourceMappingURL=pipeline.js.map
+//# sourceMappingURL=upload.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/upload/inputs.js
+function applyEmptyPolicy(files, failOnEmpty) {
+    if (failOnEmpty)
+        return files;
+    return files.map((file) => file.error?.code === 'INPUT_NOT_FOUND' ? { ...file, error: undefined, warnings: [...(file.warnings ?? []), `${file.error.message} (ignored: fail-on-empty is off)`] } : file);
+}
+//# sourceMappingURL=inputs.js.map
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: external "url"
+const external_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
+;// CONCATENATED MODULE: external "module"
+const external_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("module");
+;// CONCATENATED MODULE: ./node_modules/fdir/dist/index.mjs
+
+
+
+
+//#region rolldown:runtime
+var __require = /* @__PURE__ */ (0,external_module_namespaceObject.createRequire)(import.meta.url);
+
+//#endregion
+//#region src/utils.ts
+function cleanPath(path) {
+	let normalized = (0,external_path_namespaceObject.normalize)(path);
+	if (normalized.length > 1 && normalized[normalized.length - 1] === external_path_namespaceObject.sep) normalized = normalized.substring(0, normalized.length - 1);
+	return normalized;
+}
+const SLASHES_REGEX = /[\\/]/g;
+function convertSlashes(path, separator) {
+	return path.replace(SLASHES_REGEX, separator);
+}
+const WINDOWS_ROOT_DIR_REGEX = /^[a-z]:[\\/]$/i;
+function isRootDirectory(path) {
+	return path === "/" || WINDOWS_ROOT_DIR_REGEX.test(path);
+}
+function normalizePath(path, options) {
+	const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
+	const pathNeedsCleaning = process.platform === "win32" && path.includes("/") || path.startsWith(".");
+	if (resolvePaths) path = (0,external_path_namespaceObject.resolve)(path);
+	if (normalizePath$1 || pathNeedsCleaning) path = cleanPath(path);
+	if (path === ".") return "";
+	const needsSeperator = path[path.length - 1] !== pathSeparator;
+	return convertSlashes(needsSeperator ? path + pathSeparator : path, pathSeparator);
+}
+
+//#endregion
+//#region src/api/functions/join-path.ts
+function joinPathWithBasePath(filename, directoryPath) {
+	return directoryPath + filename;
+}
+function joinPathWithRelativePath(root, options) {
+	return function(filename, directoryPath) {
+		const sameRoot = directoryPath.startsWith(root);
+		if (sameRoot) return directoryPath.slice(root.length) + filename;
+		else return convertSlashes((0,external_path_namespaceObject.relative)(root, directoryPath), options.pathSeparator) + options.pathSeparator + filename;
+	};
+}
+function joinPath(filename) {
+	return filename;
+}
+function joinDirectoryPath(filename, directoryPath, separator) {
+	return directoryPath + filename + separator;
+}
+function build$7(root, options) {
+	const { relativePaths, includeBasePath } = options;
+	return relativePaths && root ? joinPathWithRelativePath(root, options) : includeBasePath ? joinPathWithBasePath : joinPath;
+}
+
+//#endregion
+//#region src/api/functions/push-directory.ts
+function pushDirectoryWithRelativePath(root) {
+	return function(directoryPath, paths) {
+		paths.push(directoryPath.substring(root.length) || ".");
+	};
+}
+function pushDirectoryFilterWithRelativePath(root) {
+	return function(directoryPath, paths, filters) {
+		const relativePath = directoryPath.substring(root.length) || ".";
+		if (filters.every((filter) => filter(relativePath, true))) paths.push(relativePath);
+	};
+}
+const pushDirectory = (directoryPath, paths) => {
+	paths.push(directoryPath || ".");
+};
+const pushDirectoryFilter = (directoryPath, paths, filters) => {
+	const path = directoryPath || ".";
+	if (filters.every((filter) => filter(path, true))) paths.push(path);
+};
+const empty$2 = () => {};
+function build$6(root, options) {
+	const { includeDirs, filters, relativePaths } = options;
+	if (!includeDirs) return empty$2;
+	if (relativePaths) return filters && filters.length ? pushDirectoryFilterWithRelativePath(root) : pushDirectoryWithRelativePath(root);
+	return filters && filters.length ? pushDirectoryFilter : pushDirectory;
+}
+
+//#endregion
+//#region src/api/functions/push-file.ts
+const pushFileFilterAndCount = (filename, _paths, counts, filters) => {
+	if (filters.every((filter) => filter(filename, false))) counts.files++;
+};
+const pushFileFilter = (filename, paths, _counts, filters) => {
+	if (filters.every((filter) => filter(filename, false))) paths.push(filename);
+};
+const pushFileCount = (_filename, _paths, counts, _filters) => {
+	counts.files++;
+};
+const pushFile = (filename, paths) => {
+	paths.push(filename);
+};
+const empty$1 = () => {};
+function build$5(options) {
+	const { excludeFiles, filters, onlyCounts } = options;
+	if (excludeFiles) return empty$1;
+	if (filters && filters.length) return onlyCounts ? pushFileFilterAndCount : pushFileFilter;
+	else if (onlyCounts) return pushFileCount;
+	else return pushFile;
+}
+
+//#endregion
+//#region src/api/functions/get-array.ts
+const getArray = (paths) => {
+	return paths;
+};
+const getArrayGroup = () => {
+	return [""].slice(0, 0);
+};
+function build$4(options) {
+	return options.group ? getArrayGroup : getArray;
+}
+
+//#endregion
+//#region src/api/functions/group-files.ts
+const groupFiles = (groups, directory, files) => {
+	groups.push({
+		directory,
+		files,
+		dir: directory
+	});
+};
+const empty = () => {};
+function build$3(options) {
+	return options.group ? groupFiles : empty;
+}
+
+//#endregion
+//#region src/api/functions/resolve-symlink.ts
+const resolveSymlinksAsync = function(path, state, callback$1) {
+	const { queue, fs, options: { suppressErrors } } = state;
+	queue.enqueue();
+	fs.realpath(path, (error, resolvedPath) => {
+		if (error) return queue.dequeue(suppressErrors ? null : error, state);
+		fs.stat(resolvedPath, (error$1, stat) => {
+			if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
+			if (stat.isDirectory() && isRecursive(path, resolvedPath, state)) return queue.dequeue(null, state);
+			callback$1(stat, resolvedPath);
+			queue.dequeue(null, state);
+		});
+	});
+};
+const resolveSymlinks = function(path, state, callback$1) {
+	const { queue, fs, options: { suppressErrors } } = state;
+	queue.enqueue();
+	try {
+		const resolvedPath = fs.realpathSync(path);
+		const stat = fs.statSync(resolvedPath);
+		if (stat.isDirectory() && isRecursive(path, resolvedPath, state)) return;
+		callback$1(stat, resolvedPath);
+	} catch (e) {
+		if (!suppressErrors) throw e;
+	}
+};
+function build$2(options, isSynchronous) {
+	if (!options.resolveSymlinks || options.excludeSymlinks) return null;
+	return isSynchronous ? resolveSymlinks : resolveSymlinksAsync;
+}
+function isRecursive(path, resolved, state) {
+	if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved, state);
+	let parent = (0,external_path_namespaceObject.dirname)(path);
+	let depth = 1;
+	while (parent !== state.root && depth < 2) {
+		const resolvedPath = state.symlinks.get(parent);
+		const isSameRoot = !!resolvedPath && (resolvedPath === resolved || resolvedPath.startsWith(resolved) || resolved.startsWith(resolvedPath));
+		if (isSameRoot) depth++;
+		else parent = (0,external_path_namespaceObject.dirname)(parent);
+	}
+	state.symlinks.set(path, resolved);
+	return depth > 1;
+}
+function isRecursiveUsingRealPaths(resolved, state) {
+	return state.visited.includes(resolved + state.options.pathSeparator);
+}
+
+//#endregion
+//#region src/api/functions/invoke-callback.ts
+const onlyCountsSync = (state) => {
+	return state.counts;
+};
+const groupsSync = (state) => {
+	return state.groups;
+};
+const defaultSync = (state) => {
+	return state.paths;
+};
+const limitFilesSync = (state) => {
+	return state.paths.slice(0, state.options.maxFiles);
+};
+const onlyCountsAsync = (state, error, callback$1) => {
+	report(error, callback$1, state.counts, state.options.suppressErrors);
+	return null;
+};
+const defaultAsync = (state, error, callback$1) => {
+	report(error, callback$1, state.paths, state.options.suppressErrors);
+	return null;
+};
+const limitFilesAsync = (state, error, callback$1) => {
+	report(error, callback$1, state.paths.slice(0, state.options.maxFiles), state.options.suppressErrors);
+	return null;
+};
+const groupsAsync = (state, error, callback$1) => {
+	report(error, callback$1, state.groups, state.options.suppressErrors);
+	return null;
+};
+function report(error, callback$1, output, suppressErrors) {
+	if (error && !suppressErrors) callback$1(error, output);
+	else callback$1(null, output);
+}
+function build$1(options, isSynchronous) {
+	const { onlyCounts, group, maxFiles } = options;
+	if (onlyCounts) return isSynchronous ? onlyCountsSync : onlyCountsAsync;
+	else if (group) return isSynchronous ? groupsSync : groupsAsync;
+	else if (maxFiles) return isSynchronous ? limitFilesSync : limitFilesAsync;
+	else return isSynchronous ? defaultSync : defaultAsync;
+}
+
+//#endregion
+//#region src/api/functions/walk-directory.ts
+const readdirOpts = { withFileTypes: true };
+const walkAsync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
+	state.queue.enqueue();
+	if (currentDepth < 0) return state.queue.dequeue(null, state);
+	const { fs } = state;
+	state.visited.push(crawlPath);
+	state.counts.directories++;
+	fs.readdir(crawlPath || ".", readdirOpts, (error, entries = []) => {
+		callback$1(entries, directoryPath, currentDepth);
+		state.queue.dequeue(state.options.suppressErrors ? null : error, state);
+	});
+};
+const walkSync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
+	const { fs } = state;
+	if (currentDepth < 0) return;
+	state.visited.push(crawlPath);
+	state.counts.directories++;
+	let entries = [];
+	try {
+		entries = fs.readdirSync(crawlPath || ".", readdirOpts);
+	} catch (e) {
+		if (!state.options.suppressErrors) throw e;
+	}
+	callback$1(entries, directoryPath, currentDepth);
+};
+function build(isSynchronous) {
+	return isSynchronous ? walkSync : walkAsync;
+}
+
+//#endregion
+//#region src/api/queue.ts
+/**
+* This is a custom stateless queue to track concurrent async fs calls.
+* It increments a counter whenever a call is queued and decrements it
+* as soon as it completes. When the counter hits 0, it calls onQueueEmpty.
+*/
+var Queue = class {
+	count = 0;
+	constructor(onQueueEmpty) {
+		this.onQueueEmpty = onQueueEmpty;
+	}
+	enqueue() {
+		this.count++;
+		return this.count;
+	}
+	dequeue(error, output) {
+		if (this.onQueueEmpty && (--this.count <= 0 || error)) {
+			this.onQueueEmpty(error, output);
+			if (error) {
+				output.controller.abort();
+				this.onQueueEmpty = void 0;
+			}
+		}
+	}
+};
+
+//#endregion
+//#region src/api/counter.ts
+var Counter = class {
+	_files = 0;
+	_directories = 0;
+	set files(num) {
+		this._files = num;
+	}
+	get files() {
+		return this._files;
+	}
+	set directories(num) {
+		this._directories = num;
+	}
+	get directories() {
+		return this._directories;
+	}
+	/**
+	* @deprecated use `directories` instead
+	*/
+	/* c8 ignore next 3 */
+	get dirs() {
+		return this._directories;
+	}
+};
+
+//#endregion
+//#region src/api/aborter.ts
+/**
+* AbortController is not supported on Node 14 so we use this until we can drop
+* support for Node 14.
+*/
+var Aborter = class {
+	aborted = false;
+	abort() {
+		this.aborted = true;
+	}
+};
+
+//#endregion
+//#region src/api/walker.ts
+var Walker = class {
+	root;
+	isSynchronous;
+	state;
+	joinPath;
+	pushDirectory;
+	pushFile;
+	getArray;
+	groupFiles;
+	resolveSymlink;
+	walkDirectory;
+	callbackInvoker;
+	constructor(root, options, callback$1) {
+		this.isSynchronous = !callback$1;
+		this.callbackInvoker = build$1(options, this.isSynchronous);
+		this.root = normalizePath(root, options);
+		this.state = {
+			root: isRootDirectory(this.root) ? this.root : this.root.slice(0, -1),
+			paths: [""].slice(0, 0),
+			groups: [],
+			counts: new Counter(),
+			options,
+			queue: new Queue((error, state) => this.callbackInvoker(state, error, callback$1)),
+			symlinks: /* @__PURE__ */ new Map(),
+			visited: [""].slice(0, 0),
+			controller: new Aborter(),
+			fs: options.fs || external_fs_namespaceObject_0
+		};
+		this.joinPath = build$7(this.root, options);
+		this.pushDirectory = build$6(this.root, options);
+		this.pushFile = build$5(options);
+		this.getArray = build$4(options);
+		this.groupFiles = build$3(options);
+		this.resolveSymlink = build$2(options, this.isSynchronous);
+		this.walkDirectory = build(this.isSynchronous);
+	}
+	start() {
+		this.pushDirectory(this.root, this.state.paths, this.state.options.filters);
+		this.walkDirectory(this.state, this.root, this.root, this.state.options.maxDepth, this.walk);
+		return this.isSynchronous ? this.callbackInvoker(this.state, null) : null;
+	}
+	walk = (entries, directoryPath, depth) => {
+		const { paths, options: { filters, resolveSymlinks: resolveSymlinks$1, excludeSymlinks, exclude, maxFiles, signal, useRealPaths, pathSeparator }, controller } = this.state;
+		if (controller.aborted || signal && signal.aborted || maxFiles && paths.length > maxFiles) return;
+		const files = this.getArray(this.state.paths);
+		for (let i = 0; i < entries.length; ++i) {
+			const entry = entries[i];
+			if (entry.isFile() || entry.isSymbolicLink() && !resolveSymlinks$1 && !excludeSymlinks) {
+				const filename = this.joinPath(entry.name, directoryPath);
+				this.pushFile(filename, files, this.state.counts, filters);
+			} else if (entry.isDirectory()) {
+				let path = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
+				if (exclude && exclude(entry.name, path)) continue;
+				this.pushDirectory(path, paths, filters);
+				this.walkDirectory(this.state, path, path, depth - 1, this.walk);
+			} else if (this.resolveSymlink && entry.isSymbolicLink()) {
+				let path = joinPathWithBasePath(entry.name, directoryPath);
+				this.resolveSymlink(path, this.state, (stat, resolvedPath) => {
+					if (stat.isDirectory()) {
+						resolvedPath = normalizePath(resolvedPath, this.state.options);
+						if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path + pathSeparator)) return;
+						this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path + pathSeparator, depth - 1, this.walk);
+					} else {
+						resolvedPath = useRealPaths ? resolvedPath : path;
+						const filename = (0,external_path_namespaceObject.basename)(resolvedPath);
+						const directoryPath$1 = normalizePath((0,external_path_namespaceObject.dirname)(resolvedPath), this.state.options);
+						resolvedPath = this.joinPath(filename, directoryPath$1);
+						this.pushFile(resolvedPath, files, this.state.counts, filters);
+					}
+				});
+			}
+		}
+		this.groupFiles(this.state.groups, directoryPath, files);
+	};
+};
+
+//#endregion
+//#region src/api/async.ts
+function promise(root, options) {
+	return new Promise((resolve$1, reject) => {
+		callback(root, options, (err, output) => {
+			if (err) return reject(err);
+			resolve$1(output);
+		});
+	});
+}
+function callback(root, options, callback$1) {
+	let walker = new Walker(root, options, callback$1);
+	walker.start();
+}
+
+//#endregion
+//#region src/api/sync.ts
+function sync(root, options) {
+	const walker = new Walker(root, options);
+	return walker.start();
+}
+
+//#endregion
+//#region src/builder/api-builder.ts
+var APIBuilder = class {
+	constructor(root, options) {
+		this.root = root;
+		this.options = options;
+	}
+	withPromise() {
+		return promise(this.root, this.options);
+	}
+	withCallback(cb) {
+		callback(this.root, this.options, cb);
+	}
+	sync() {
+		return sync(this.root, this.options);
+	}
+};
+
+//#endregion
+//#region src/builder/index.ts
+let dist_pm = null;
+/* c8 ignore next 6 */
+try {
+	__require.resolve("picomatch");
+	dist_pm = __require("picomatch");
+} catch {}
+var Builder = class {
+	globCache = {};
+	options = {
+		maxDepth: Infinity,
+		suppressErrors: true,
+		pathSeparator: external_path_namespaceObject.sep,
+		filters: []
+	};
+	globFunction;
+	constructor(options) {
+		this.options = {
+			...this.options,
+			...options
+		};
+		this.globFunction = this.options.globFunction;
+	}
+	group() {
+		this.options.group = true;
+		return this;
+	}
+	withPathSeparator(separator) {
+		this.options.pathSeparator = separator;
+		return this;
+	}
+	withBasePath() {
+		this.options.includeBasePath = true;
+		return this;
+	}
+	withRelativePaths() {
+		this.options.relativePaths = true;
+		return this;
+	}
+	withDirs() {
+		this.options.includeDirs = true;
+		return this;
+	}
+	withMaxDepth(depth) {
+		this.options.maxDepth = depth;
+		return this;
+	}
+	withMaxFiles(limit) {
+		this.options.maxFiles = limit;
+		return this;
+	}
+	withFullPaths() {
+		this.options.resolvePaths = true;
+		this.options.includeBasePath = true;
+		return this;
+	}
+	withErrors() {
+		this.options.suppressErrors = false;
+		return this;
+	}
+	withSymlinks({ resolvePaths = true } = {}) {
+		this.options.resolveSymlinks = true;
+		this.options.useRealPaths = resolvePaths;
+		return this.withFullPaths();
+	}
+	withAbortSignal(signal) {
+		this.options.signal = signal;
+		return this;
+	}
+	normalize() {
+		this.options.normalizePath = true;
+		return this;
+	}
+	filter(predicate) {
+		this.options.filters.push(predicate);
+		return this;
+	}
+	onlyDirs() {
+		this.options.excludeFiles = true;
+		this.options.includeDirs = true;
+		return this;
+	}
+	exclude(predicate) {
+		this.options.exclude = predicate;
+		return this;
+	}
+	onlyCounts() {
+		this.options.onlyCounts = true;
+		return this;
+	}
+	crawl(root) {
+		return new APIBuilder(root || ".", this.options);
+	}
+	withGlobFunction(fn) {
+		this.globFunction = fn;
+		return this;
+	}
+	/**
+	* @deprecated Pass options using the constructor instead:
+	* ```ts
+	* new fdir(options).crawl("/path/to/root");
+	* ```
+	* This method will be removed in v7.0
+	*/
+	/* c8 ignore next 4 */
+	crawlWithOptions(root, options) {
+		this.options = {
+			...this.options,
+			...options
+		};
+		return new APIBuilder(root || ".", this.options);
+	}
+	glob(...patterns) {
+		if (this.globFunction) return this.globWithOptions(patterns);
+		return this.globWithOptions(patterns, ...[{ dot: true }]);
+	}
+	globWithOptions(patterns, ...options) {
+		const globFn = this.globFunction || dist_pm;
+		/* c8 ignore next 5 */
+		if (!globFn) throw new Error("Please specify a glob function to use glob matching.");
+		var isMatch = this.globCache[patterns.join("\0")];
+		if (!isMatch) {
+			isMatch = globFn(patterns, ...options);
+			this.globCache[patterns.join("\0")] = isMatch;
+		}
+		this.options.filters.push((path) => isMatch(path));
+		return this;
+	}
+};
+
+//#endregion
+
+// EXTERNAL MODULE: ./node_modules/picomatch/index.js
+var picomatch = __nccwpck_require__(4006);
+;// CONCATENATED MODULE: ./node_modules/tinyglobby/dist/index.mjs
+
+
+
+
+
+//#region src/utils.ts
+const isReadonlyArray = Array.isArray;
+const BACKSLASHES = /\\/g;
+const DRIVE_RELATIVE_PATH = /^[A-Za-z]:$/;
+const isWin = process.platform === "win32";
+const ONLY_PARENT_DIRECTORIES = /^(\/?\.\.)+$/;
+function getPartialMatcher(patterns, options = {}) {
+	const patternsCount = patterns.length;
+	const patternsParts = Array(patternsCount);
+	const matchers = Array(patternsCount);
+	let i, j;
+	for (i = 0; i < patternsCount; i++) {
+		const parts = splitPattern(patterns[i]);
+		patternsParts[i] = parts;
+		const partsCount = parts.length;
+		const partMatchers = Array(partsCount);
+		for (j = 0; j < partsCount; j++) partMatchers[j] = picomatch(parts[j], options);
+		matchers[i] = partMatchers;
+	}
+	return (input) => {
+		const inputParts = input.split("/");
+		if (inputParts[0] === ".." && ONLY_PARENT_DIRECTORIES.test(input)) return true;
+		for (i = 0; i < patternsCount; i++) {
+			const patternParts = patternsParts[i];
+			const matcher = matchers[i];
+			const inputPatternCount = inputParts.length;
+			const minParts = Math.min(inputPatternCount, patternParts.length);
+			j = 0;
+			while (j < minParts) {
+				const part = patternParts[j];
+				if (part.includes("/")) return true;
+				if (!matcher[j](inputParts[j])) break;
+				if (!options.noglobstar && part === "**") return true;
+				j++;
+			}
+			if (j === inputPatternCount) return true;
+		}
+		return false;
+	};
+}
+/* node:coverage ignore next 2 */
+const WIN32_ROOT_DIR = /^[A-Z]:\/$/i;
+const isRoot = isWin ? (p) => WIN32_ROOT_DIR.test(p) : (p) => p === "/";
+function buildFormat(cwd, root, absolute) {
+	if (cwd === root || root.startsWith(`${cwd}/`)) {
+		if (absolute) {
+			const start = cwd.length + +!isRoot(cwd);
+			return (p, isDir) => p.slice(start, isDir ? -1 : void 0) || ".";
+		}
+		const prefix = root.slice(cwd.length + 1);
+		if (prefix) return (p, isDir) => {
+			if (p === ".") return prefix;
+			const result = `${prefix}/${p}`;
+			return isDir ? result.slice(0, -1) : result;
+		};
+		return (p, isDir) => isDir && p !== "." ? p.slice(0, -1) : p;
+	}
+	if (absolute) return (p) => external_path_namespaceObject.posix.relative(cwd, p) || ".";
+	return (p) => external_path_namespaceObject.posix.relative(cwd, `${root}/${p}`) || ".";
+}
+function buildRelative(cwd, root) {
+	if (root.startsWith(`${cwd}/`)) {
+		const prefix = root.slice(cwd.length + 1);
+		return (p) => `${prefix}/${p}`;
+	}
+	return (p) => {
+		const result = external_path_namespaceObject.posix.relative(cwd, `${root}/${p}`);
+		return p[p.length - 1] === "/" && result !== "" ? `${result}/` : result || ".";
+	};
+}
+function ensureNonDriveRelativePath(path) {
+	return path.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
+}
+const splitPatternOptions = { parts: true };
+function splitPattern(path) {
+	var _result$parts;
+	const result = picomatch.scan(path, splitPatternOptions);
+	return ((_result$parts = result.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result.parts : [path];
+}
+const ESCAPED_WIN32_BACKSLASHES = /\\(?![()[\]{}!+@])/g;
+function convertPosixPathToPattern(path) {
+	return escapePosixPath(path);
+}
+function convertWin32PathToPattern(path) {
+	return escapeWin32Path(path).replace(ESCAPED_WIN32_BACKSLASHES, "/");
+}
+/**
+* Converts a path to a pattern depending on the platform.
+* Identical to {@link escapePath} on POSIX systems.
+* @see {@link https://superchupu.dev/tinyglobby/documentation#convertPathToPattern}
+*/
+/* node:coverage ignore next 3 */
+const convertPathToPattern = (/* unused pure expression or super */ null && (isWin ? convertWin32PathToPattern : convertPosixPathToPattern));
+const POSIX_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}*?|]|^!|[!+@](?=\()|\\(?![()[\]{}!*+?@|]))/g;
+const WIN32_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}]|^!|[!+@](?=\())/g;
+const escapePosixPath = (path) => path.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+const escapeWin32Path = (path) => path.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+/**
+* Escapes a path's special characters depending on the platform.
+* @see {@link https://superchupu.dev/tinyglobby/documentation#escapePath}
+*/
+/* node:coverage ignore next */
+const escapePath = isWin ? escapeWin32Path : escapePosixPath;
+/**
+* Checks if a pattern has dynamic parts.
+*
+* Has a few minor differences with [`fast-glob`](https://github.com/mrmlnc/fast-glob) for better accuracy:
+*
+* - Doesn't necessarily return `false` on patterns that include `\`.
+* - Returns `true` if the pattern includes parentheses, regardless of them representing one single pattern or not.
+* - Returns `true` for unfinished glob extensions i.e. `(h`, `+(h`.
+* - Returns `true` for unfinished brace expansions as long as they include `,` or `..`.
+*
+* @see {@link https://superchupu.dev/tinyglobby/documentation#isDynamicPattern}
+*/
+function isDynamicPattern(pattern, options) {
+	if ((options === null || options === void 0 ? void 0 : options.caseSensitiveMatch) === false) return true;
+	const scan = picomatch.scan(pattern);
+	return scan.isGlob || scan.negated;
+}
+function log(...tasks) {
+	console.log(`[tinyglobby ${(/* @__PURE__ */ new Date()).toLocaleTimeString("es")}]`, ...tasks);
+}
+function ensureStringArray(value) {
+	return typeof value === "string" ? [value] : value !== null && value !== void 0 ? value : [];
+}
+//#endregion
+//#region src/patterns.ts
+const PARENT_DIRECTORY = /^(\/?\.\.)+/;
+const ESCAPING_BACKSLASHES = /\\(?=[()[\]{}!*+?@|])/g;
+function normalizePattern(pattern, opts, props, isIgnore) {
+	var _PARENT_DIRECTORY$exe;
+	const cwd = opts.cwd;
+	let result = pattern;
+	if (pattern[pattern.length - 1] === "/") result = pattern.slice(0, -1);
+	if (result[result.length - 1] !== "*" && opts.expandDirectories) result += "/**";
+	const escapedCwd = escapePath(cwd);
+	result = (0,external_path_namespaceObject.isAbsolute)(result.replace(ESCAPING_BACKSLASHES, "")) ? external_path_namespaceObject.posix.relative(escapedCwd, result) : external_path_namespaceObject.posix.normalize(result);
+	const parentDir = (_PARENT_DIRECTORY$exe = PARENT_DIRECTORY.exec(result)) === null || _PARENT_DIRECTORY$exe === void 0 ? void 0 : _PARENT_DIRECTORY$exe[0];
+	const parts = splitPattern(result);
+	if (parentDir) {
+		const n = (parentDir.length + 1) / 3;
+		let i = 0;
+		const cwdParts = escapedCwd.split("/");
+		while (i < n && parts[i + n] === cwdParts[cwdParts.length + i - n]) {
+			result = result.slice(0, (n - i - 1) * 3) + result.slice((n - i) * 3 + parts[i + n].length + 1) || ".";
+			i++;
+		}
+		const potentialRoot = external_path_namespaceObject.posix.join(cwd, parentDir.slice(i * 3));
+		if (potentialRoot[0] !== "." && props.root.length > potentialRoot.length) {
+			props.root = ensureNonDriveRelativePath(potentialRoot);
+			props.depthOffset = -n + i;
+		}
+	}
+	if (!isIgnore && props.depthOffset >= 0) {
+		var _props$commonPath;
+		(_props$commonPath = props.commonPath) !== null && _props$commonPath !== void 0 || (props.commonPath = parts);
+		const newCommonPath = [];
+		const length = Math.min(props.commonPath.length, parts.length);
+		for (let i = 0; i < length; i++) {
+			const part = parts[i];
+			if (part === "**" && !parts[i + 1]) {
+				newCommonPath.pop();
+				break;
+			}
+			if (i === parts.length - 1 || part !== props.commonPath[i] || isDynamicPattern(part)) break;
+			newCommonPath.push(part);
+		}
+		props.depthOffset = newCommonPath.length;
+		props.commonPath = newCommonPath;
+		props.root = ensureNonDriveRelativePath(newCommonPath.length > 0 ? external_path_namespaceObject.posix.join(cwd, ...newCommonPath) : cwd);
+	}
+	return result;
+}
+function processPatterns(options, patterns, props) {
+	const matchPatterns = [];
+	const ignorePatterns = [];
+	for (const pattern of options.ignore) {
+		if (!pattern) continue;
+		if (pattern[0] !== "!" || pattern[1] === "(") ignorePatterns.push(normalizePattern(pattern, options, props, true));
+	}
+	for (const pattern of patterns) {
+		if (!pattern) continue;
+		if (pattern[0] !== "!" || pattern[1] === "(") matchPatterns.push(normalizePattern(pattern, options, props, false));
+		else if (pattern[1] !== "!" || pattern[2] === "(") ignorePatterns.push(normalizePattern(pattern.slice(1), options, props, true));
+	}
+	return {
+		match: matchPatterns,
+		ignore: ignorePatterns
+	};
+}
+//#endregion
+//#region src/crawler.ts
+function buildCrawler(options, patterns) {
+	const cwd = options.cwd;
+	const props = {
+		root: cwd,
+		depthOffset: 0
+	};
+	const processed = processPatterns(options, patterns, props);
+	if (options.debug) log("internal processing patterns:", processed);
+	const { absolute, caseSensitiveMatch, debug, dot, followSymbolicLinks, onlyDirectories } = options;
+	const root = props.root.replace(BACKSLASHES, "");
+	const matchOptions = {
+		dot,
+		nobrace: options.braceExpansion === false,
+		nocase: !caseSensitiveMatch,
+		noextglob: options.extglob === false,
+		noglobstar: options.globstar === false,
+		posix: true
+	};
+	const matcher = picomatch(processed.match, matchOptions);
+	const ignore = picomatch(processed.ignore, matchOptions);
+	const partialMatcher = getPartialMatcher(processed.match, matchOptions);
+	const format = buildFormat(cwd, root, absolute);
+	const excludeFormatter = absolute ? format : buildFormat(cwd, root, true);
+	const excludePredicate = (_, p) => {
+		const relativePath = excludeFormatter(p, true);
+		return relativePath !== "." && !partialMatcher(relativePath) || ignore(relativePath);
+	};
+	let maxDepth;
+	if (options.deep !== void 0) maxDepth = Math.round(options.deep - props.depthOffset);
+	const crawler = new Builder({
+		filters: [debug ? (p, isDirectory) => {
+			const path = format(p, isDirectory);
+			const matches = matcher(path) && !ignore(path);
+			if (matches) log(`matched ${path}`);
+			return matches;
+		} : (p, isDirectory) => {
+			const path = format(p, isDirectory);
+			return matcher(path) && !ignore(path);
+		}],
+		exclude: debug ? (_, p) => {
+			const skipped = excludePredicate(_, p);
+			log(`${skipped ? "skipped" : "crawling"} ${p}`);
+			return skipped;
+		} : excludePredicate,
+		fs: options.fs,
+		pathSeparator: "/",
+		relativePaths: !absolute,
+		resolvePaths: absolute,
+		includeBasePath: absolute,
+		resolveSymlinks: followSymbolicLinks,
+		excludeSymlinks: !followSymbolicLinks,
+		excludeFiles: onlyDirectories,
+		includeDirs: onlyDirectories || !options.onlyFiles,
+		maxDepth,
+		signal: options.signal
+	}).crawl(root);
+	if (options.debug) log("internal properties:", {
+		...props,
+		root
+	});
+	return [crawler, cwd !== root && !absolute && buildRelative(cwd, root)];
+}
+//#endregion
+//#region src/index.ts
+function formatPaths(paths, mapper) {
+	if (mapper) for (let i = paths.length - 1; i >= 0; i--) paths[i] = mapper(paths[i]);
+	return paths;
+}
+const defaultOptions = {
+	caseSensitiveMatch: true,
+	debug: !!process.env.TINYGLOBBY_DEBUG,
+	expandDirectories: true,
+	followSymbolicLinks: true,
+	onlyFiles: true
+};
+function getOptions(options) {
+	const opts = Object.assign({}, options);
+	for (const key in defaultOptions) if (opts[key] === void 0) Object.assign(opts, { [key]: defaultOptions[key] });
+	opts.cwd = (opts.cwd instanceof URL ? (0,external_url_namespaceObject.fileURLToPath)(opts.cwd) : (0,external_path_namespaceObject.resolve)(opts.cwd || process.cwd())).replace(BACKSLASHES, "/");
+	opts.ignore = ensureStringArray(opts.ignore);
+	opts.fs && (opts.fs = {
+		readdir: opts.fs.readdir || external_fs_namespaceObject.readdir,
+		readdirSync: opts.fs.readdirSync || external_fs_namespaceObject.readdirSync,
+		realpath: opts.fs.realpath || external_fs_namespaceObject.realpath,
+		realpathSync: opts.fs.realpathSync || external_fs_namespaceObject.realpathSync,
+		stat: opts.fs.stat || external_fs_namespaceObject.stat,
+		statSync: opts.fs.statSync || external_fs_namespaceObject.statSync
+	});
+	if (opts.debug) log("globbing with options:", opts);
+	return opts;
+}
+function getCrawler(globInput, inputOptions = {}) {
+	var _ref;
+	if (globInput && (inputOptions === null || inputOptions === void 0 ? void 0 : inputOptions.patterns)) throw new Error("Cannot pass patterns as both an argument and an option");
+	const isModern = isReadonlyArray(globInput) || typeof globInput === "string";
+	const patterns = ensureStringArray((_ref = isModern ? globInput : globInput.patterns) !== null && _ref !== void 0 ? _ref : "**/*");
+	const options = getOptions(isModern ? inputOptions : globInput);
+	return patterns.length > 0 ? buildCrawler(options, patterns) : [];
+}
+async function glob(globInput, options) {
+	const [crawler, relative] = getCrawler(globInput, options);
+	return crawler ? formatPaths(await crawler.withPromise(), relative) : [];
+}
+function globSync(globInput, options) {
+	const [crawler, relative] = getCrawler(globInput, options);
+	return crawler ? formatPaths(crawler.sync(), relative) : [];
+}
+//#endregion
+
+
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/json-values.js
 /** Defensive readers for JSON of unknown shape: a wrong type reads as absent, never as a crash. */
 function isObject(value) {
@@ -81334,8 +82525,6 @@ function describeJson(json) {
     return keys.length === 0 ? 'an empty object' : `an object with keys ${shown}${keys.length > 8 ? ', …' : ''}${hint}`;
 }
 //# sourceMappingURL=detect.js.map
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/paths.js
 
 /**
@@ -81631,7 +82820,7 @@ const defaultOnDangerousProperty = (name) => {
 };
 
 
-const defaultOptions = {
+const OptionsBuilder_defaultOptions = {
   preserveOrder: false,
   attributeNamePrefix: '@_',
   attributesGroupName: false,
@@ -81746,7 +82935,7 @@ function normalizeProcessEntities(value, htmlEntities) {
 }
 
 const buildOptions = function (options) {
-  const built = Object.assign({}, defaultOptions, options);
+  const built = Object.assign({}, OptionsBuilder_defaultOptions, options);
 
   // Validate property names to prevent prototype pollution
   const propertyNameOptions = [
@@ -86858,7 +88047,7 @@ const LOG_PATTERNS = [
   },
 ];
 
-/* harmony default export */ const log = (LOG_PATTERNS);
+/* harmony default export */ const contexts_log = (LOG_PATTERNS);
 
 ;// CONCATENATED MODULE: ./node_modules/is-unsafe/src/index.js
 /**
@@ -86928,7 +88117,7 @@ sql_strict.label = 'SQL-STRICT';
 shell.label      = 'SHELL';
 redos.label      = 'REDOS';
 nosql.label      = 'NOSQL';
-log.label        = 'LOG';
+contexts_log.label        = 'LOG';
 
 const VALID_CONTEXTS = Object.freeze({
   HTML: html,
@@ -86939,7 +88128,7 @@ const VALID_CONTEXTS = Object.freeze({
   SHELL: shell,
   REDOS: redos,
   NOSQL: nosql,
-  LOG: log,
+  LOG: contexts_log,
 });
 
 // ─── Types ────────────────────────────────────────────────────────────────
@@ -89481,894 +90670,6 @@ function playwright_json_readAttachments(runs) {
     return attachments;
 }
 //# sourceMappingURL=playwright-json.js.map
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: external "url"
-const external_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
-;// CONCATENATED MODULE: external "module"
-const external_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("module");
-;// CONCATENATED MODULE: ./node_modules/fdir/dist/index.mjs
-
-
-
-
-//#region rolldown:runtime
-var __require = /* @__PURE__ */ (0,external_module_namespaceObject.createRequire)(import.meta.url);
-
-//#endregion
-//#region src/utils.ts
-function cleanPath(path) {
-	let normalized = (0,external_path_namespaceObject.normalize)(path);
-	if (normalized.length > 1 && normalized[normalized.length - 1] === external_path_namespaceObject.sep) normalized = normalized.substring(0, normalized.length - 1);
-	return normalized;
-}
-const SLASHES_REGEX = /[\\/]/g;
-function convertSlashes(path, separator) {
-	return path.replace(SLASHES_REGEX, separator);
-}
-const WINDOWS_ROOT_DIR_REGEX = /^[a-z]:[\\/]$/i;
-function isRootDirectory(path) {
-	return path === "/" || WINDOWS_ROOT_DIR_REGEX.test(path);
-}
-function normalizePath(path, options) {
-	const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
-	const pathNeedsCleaning = process.platform === "win32" && path.includes("/") || path.startsWith(".");
-	if (resolvePaths) path = (0,external_path_namespaceObject.resolve)(path);
-	if (normalizePath$1 || pathNeedsCleaning) path = cleanPath(path);
-	if (path === ".") return "";
-	const needsSeperator = path[path.length - 1] !== pathSeparator;
-	return convertSlashes(needsSeperator ? path + pathSeparator : path, pathSeparator);
-}
-
-//#endregion
-//#region src/api/functions/join-path.ts
-function joinPathWithBasePath(filename, directoryPath) {
-	return directoryPath + filename;
-}
-function joinPathWithRelativePath(root, options) {
-	return function(filename, directoryPath) {
-		const sameRoot = directoryPath.startsWith(root);
-		if (sameRoot) return directoryPath.slice(root.length) + filename;
-		else return convertSlashes((0,external_path_namespaceObject.relative)(root, directoryPath), options.pathSeparator) + options.pathSeparator + filename;
-	};
-}
-function joinPath(filename) {
-	return filename;
-}
-function joinDirectoryPath(filename, directoryPath, separator) {
-	return directoryPath + filename + separator;
-}
-function build$7(root, options) {
-	const { relativePaths, includeBasePath } = options;
-	return relativePaths && root ? joinPathWithRelativePath(root, options) : includeBasePath ? joinPathWithBasePath : joinPath;
-}
-
-//#endregion
-//#region src/api/functions/push-directory.ts
-function pushDirectoryWithRelativePath(root) {
-	return function(directoryPath, paths) {
-		paths.push(directoryPath.substring(root.length) || ".");
-	};
-}
-function pushDirectoryFilterWithRelativePath(root) {
-	return function(directoryPath, paths, filters) {
-		const relativePath = directoryPath.substring(root.length) || ".";
-		if (filters.every((filter) => filter(relativePath, true))) paths.push(relativePath);
-	};
-}
-const pushDirectory = (directoryPath, paths) => {
-	paths.push(directoryPath || ".");
-};
-const pushDirectoryFilter = (directoryPath, paths, filters) => {
-	const path = directoryPath || ".";
-	if (filters.every((filter) => filter(path, true))) paths.push(path);
-};
-const empty$2 = () => {};
-function build$6(root, options) {
-	const { includeDirs, filters, relativePaths } = options;
-	if (!includeDirs) return empty$2;
-	if (relativePaths) return filters && filters.length ? pushDirectoryFilterWithRelativePath(root) : pushDirectoryWithRelativePath(root);
-	return filters && filters.length ? pushDirectoryFilter : pushDirectory;
-}
-
-//#endregion
-//#region src/api/functions/push-file.ts
-const pushFileFilterAndCount = (filename, _paths, counts, filters) => {
-	if (filters.every((filter) => filter(filename, false))) counts.files++;
-};
-const pushFileFilter = (filename, paths, _counts, filters) => {
-	if (filters.every((filter) => filter(filename, false))) paths.push(filename);
-};
-const pushFileCount = (_filename, _paths, counts, _filters) => {
-	counts.files++;
-};
-const pushFile = (filename, paths) => {
-	paths.push(filename);
-};
-const empty$1 = () => {};
-function build$5(options) {
-	const { excludeFiles, filters, onlyCounts } = options;
-	if (excludeFiles) return empty$1;
-	if (filters && filters.length) return onlyCounts ? pushFileFilterAndCount : pushFileFilter;
-	else if (onlyCounts) return pushFileCount;
-	else return pushFile;
-}
-
-//#endregion
-//#region src/api/functions/get-array.ts
-const getArray = (paths) => {
-	return paths;
-};
-const getArrayGroup = () => {
-	return [""].slice(0, 0);
-};
-function build$4(options) {
-	return options.group ? getArrayGroup : getArray;
-}
-
-//#endregion
-//#region src/api/functions/group-files.ts
-const groupFiles = (groups, directory, files) => {
-	groups.push({
-		directory,
-		files,
-		dir: directory
-	});
-};
-const empty = () => {};
-function build$3(options) {
-	return options.group ? groupFiles : empty;
-}
-
-//#endregion
-//#region src/api/functions/resolve-symlink.ts
-const resolveSymlinksAsync = function(path, state, callback$1) {
-	const { queue, fs, options: { suppressErrors } } = state;
-	queue.enqueue();
-	fs.realpath(path, (error, resolvedPath) => {
-		if (error) return queue.dequeue(suppressErrors ? null : error, state);
-		fs.stat(resolvedPath, (error$1, stat) => {
-			if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
-			if (stat.isDirectory() && isRecursive(path, resolvedPath, state)) return queue.dequeue(null, state);
-			callback$1(stat, resolvedPath);
-			queue.dequeue(null, state);
-		});
-	});
-};
-const resolveSymlinks = function(path, state, callback$1) {
-	const { queue, fs, options: { suppressErrors } } = state;
-	queue.enqueue();
-	try {
-		const resolvedPath = fs.realpathSync(path);
-		const stat = fs.statSync(resolvedPath);
-		if (stat.isDirectory() && isRecursive(path, resolvedPath, state)) return;
-		callback$1(stat, resolvedPath);
-	} catch (e) {
-		if (!suppressErrors) throw e;
-	}
-};
-function build$2(options, isSynchronous) {
-	if (!options.resolveSymlinks || options.excludeSymlinks) return null;
-	return isSynchronous ? resolveSymlinks : resolveSymlinksAsync;
-}
-function isRecursive(path, resolved, state) {
-	if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved, state);
-	let parent = (0,external_path_namespaceObject.dirname)(path);
-	let depth = 1;
-	while (parent !== state.root && depth < 2) {
-		const resolvedPath = state.symlinks.get(parent);
-		const isSameRoot = !!resolvedPath && (resolvedPath === resolved || resolvedPath.startsWith(resolved) || resolved.startsWith(resolvedPath));
-		if (isSameRoot) depth++;
-		else parent = (0,external_path_namespaceObject.dirname)(parent);
-	}
-	state.symlinks.set(path, resolved);
-	return depth > 1;
-}
-function isRecursiveUsingRealPaths(resolved, state) {
-	return state.visited.includes(resolved + state.options.pathSeparator);
-}
-
-//#endregion
-//#region src/api/functions/invoke-callback.ts
-const onlyCountsSync = (state) => {
-	return state.counts;
-};
-const groupsSync = (state) => {
-	return state.groups;
-};
-const defaultSync = (state) => {
-	return state.paths;
-};
-const limitFilesSync = (state) => {
-	return state.paths.slice(0, state.options.maxFiles);
-};
-const onlyCountsAsync = (state, error, callback$1) => {
-	report(error, callback$1, state.counts, state.options.suppressErrors);
-	return null;
-};
-const defaultAsync = (state, error, callback$1) => {
-	report(error, callback$1, state.paths, state.options.suppressErrors);
-	return null;
-};
-const limitFilesAsync = (state, error, callback$1) => {
-	report(error, callback$1, state.paths.slice(0, state.options.maxFiles), state.options.suppressErrors);
-	return null;
-};
-const groupsAsync = (state, error, callback$1) => {
-	report(error, callback$1, state.groups, state.options.suppressErrors);
-	return null;
-};
-function report(error, callback$1, output, suppressErrors) {
-	if (error && !suppressErrors) callback$1(error, output);
-	else callback$1(null, output);
-}
-function build$1(options, isSynchronous) {
-	const { onlyCounts, group, maxFiles } = options;
-	if (onlyCounts) return isSynchronous ? onlyCountsSync : onlyCountsAsync;
-	else if (group) return isSynchronous ? groupsSync : groupsAsync;
-	else if (maxFiles) return isSynchronous ? limitFilesSync : limitFilesAsync;
-	else return isSynchronous ? defaultSync : defaultAsync;
-}
-
-//#endregion
-//#region src/api/functions/walk-directory.ts
-const readdirOpts = { withFileTypes: true };
-const walkAsync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
-	state.queue.enqueue();
-	if (currentDepth < 0) return state.queue.dequeue(null, state);
-	const { fs } = state;
-	state.visited.push(crawlPath);
-	state.counts.directories++;
-	fs.readdir(crawlPath || ".", readdirOpts, (error, entries = []) => {
-		callback$1(entries, directoryPath, currentDepth);
-		state.queue.dequeue(state.options.suppressErrors ? null : error, state);
-	});
-};
-const walkSync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
-	const { fs } = state;
-	if (currentDepth < 0) return;
-	state.visited.push(crawlPath);
-	state.counts.directories++;
-	let entries = [];
-	try {
-		entries = fs.readdirSync(crawlPath || ".", readdirOpts);
-	} catch (e) {
-		if (!state.options.suppressErrors) throw e;
-	}
-	callback$1(entries, directoryPath, currentDepth);
-};
-function build(isSynchronous) {
-	return isSynchronous ? walkSync : walkAsync;
-}
-
-//#endregion
-//#region src/api/queue.ts
-/**
-* This is a custom stateless queue to track concurrent async fs calls.
-* It increments a counter whenever a call is queued and decrements it
-* as soon as it completes. When the counter hits 0, it calls onQueueEmpty.
-*/
-var Queue = class {
-	count = 0;
-	constructor(onQueueEmpty) {
-		this.onQueueEmpty = onQueueEmpty;
-	}
-	enqueue() {
-		this.count++;
-		return this.count;
-	}
-	dequeue(error, output) {
-		if (this.onQueueEmpty && (--this.count <= 0 || error)) {
-			this.onQueueEmpty(error, output);
-			if (error) {
-				output.controller.abort();
-				this.onQueueEmpty = void 0;
-			}
-		}
-	}
-};
-
-//#endregion
-//#region src/api/counter.ts
-var Counter = class {
-	_files = 0;
-	_directories = 0;
-	set files(num) {
-		this._files = num;
-	}
-	get files() {
-		return this._files;
-	}
-	set directories(num) {
-		this._directories = num;
-	}
-	get directories() {
-		return this._directories;
-	}
-	/**
-	* @deprecated use `directories` instead
-	*/
-	/* c8 ignore next 3 */
-	get dirs() {
-		return this._directories;
-	}
-};
-
-//#endregion
-//#region src/api/aborter.ts
-/**
-* AbortController is not supported on Node 14 so we use this until we can drop
-* support for Node 14.
-*/
-var Aborter = class {
-	aborted = false;
-	abort() {
-		this.aborted = true;
-	}
-};
-
-//#endregion
-//#region src/api/walker.ts
-var Walker = class {
-	root;
-	isSynchronous;
-	state;
-	joinPath;
-	pushDirectory;
-	pushFile;
-	getArray;
-	groupFiles;
-	resolveSymlink;
-	walkDirectory;
-	callbackInvoker;
-	constructor(root, options, callback$1) {
-		this.isSynchronous = !callback$1;
-		this.callbackInvoker = build$1(options, this.isSynchronous);
-		this.root = normalizePath(root, options);
-		this.state = {
-			root: isRootDirectory(this.root) ? this.root : this.root.slice(0, -1),
-			paths: [""].slice(0, 0),
-			groups: [],
-			counts: new Counter(),
-			options,
-			queue: new Queue((error, state) => this.callbackInvoker(state, error, callback$1)),
-			symlinks: /* @__PURE__ */ new Map(),
-			visited: [""].slice(0, 0),
-			controller: new Aborter(),
-			fs: options.fs || external_fs_namespaceObject_0
-		};
-		this.joinPath = build$7(this.root, options);
-		this.pushDirectory = build$6(this.root, options);
-		this.pushFile = build$5(options);
-		this.getArray = build$4(options);
-		this.groupFiles = build$3(options);
-		this.resolveSymlink = build$2(options, this.isSynchronous);
-		this.walkDirectory = build(this.isSynchronous);
-	}
-	start() {
-		this.pushDirectory(this.root, this.state.paths, this.state.options.filters);
-		this.walkDirectory(this.state, this.root, this.root, this.state.options.maxDepth, this.walk);
-		return this.isSynchronous ? this.callbackInvoker(this.state, null) : null;
-	}
-	walk = (entries, directoryPath, depth) => {
-		const { paths, options: { filters, resolveSymlinks: resolveSymlinks$1, excludeSymlinks, exclude, maxFiles, signal, useRealPaths, pathSeparator }, controller } = this.state;
-		if (controller.aborted || signal && signal.aborted || maxFiles && paths.length > maxFiles) return;
-		const files = this.getArray(this.state.paths);
-		for (let i = 0; i < entries.length; ++i) {
-			const entry = entries[i];
-			if (entry.isFile() || entry.isSymbolicLink() && !resolveSymlinks$1 && !excludeSymlinks) {
-				const filename = this.joinPath(entry.name, directoryPath);
-				this.pushFile(filename, files, this.state.counts, filters);
-			} else if (entry.isDirectory()) {
-				let path = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
-				if (exclude && exclude(entry.name, path)) continue;
-				this.pushDirectory(path, paths, filters);
-				this.walkDirectory(this.state, path, path, depth - 1, this.walk);
-			} else if (this.resolveSymlink && entry.isSymbolicLink()) {
-				let path = joinPathWithBasePath(entry.name, directoryPath);
-				this.resolveSymlink(path, this.state, (stat, resolvedPath) => {
-					if (stat.isDirectory()) {
-						resolvedPath = normalizePath(resolvedPath, this.state.options);
-						if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path + pathSeparator)) return;
-						this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path + pathSeparator, depth - 1, this.walk);
-					} else {
-						resolvedPath = useRealPaths ? resolvedPath : path;
-						const filename = (0,external_path_namespaceObject.basename)(resolvedPath);
-						const directoryPath$1 = normalizePath((0,external_path_namespaceObject.dirname)(resolvedPath), this.state.options);
-						resolvedPath = this.joinPath(filename, directoryPath$1);
-						this.pushFile(resolvedPath, files, this.state.counts, filters);
-					}
-				});
-			}
-		}
-		this.groupFiles(this.state.groups, directoryPath, files);
-	};
-};
-
-//#endregion
-//#region src/api/async.ts
-function promise(root, options) {
-	return new Promise((resolve$1, reject) => {
-		callback(root, options, (err, output) => {
-			if (err) return reject(err);
-			resolve$1(output);
-		});
-	});
-}
-function callback(root, options, callback$1) {
-	let walker = new Walker(root, options, callback$1);
-	walker.start();
-}
-
-//#endregion
-//#region src/api/sync.ts
-function sync(root, options) {
-	const walker = new Walker(root, options);
-	return walker.start();
-}
-
-//#endregion
-//#region src/builder/api-builder.ts
-var APIBuilder = class {
-	constructor(root, options) {
-		this.root = root;
-		this.options = options;
-	}
-	withPromise() {
-		return promise(this.root, this.options);
-	}
-	withCallback(cb) {
-		callback(this.root, this.options, cb);
-	}
-	sync() {
-		return sync(this.root, this.options);
-	}
-};
-
-//#endregion
-//#region src/builder/index.ts
-let dist_pm = null;
-/* c8 ignore next 6 */
-try {
-	__require.resolve("picomatch");
-	dist_pm = __require("picomatch");
-} catch {}
-var Builder = class {
-	globCache = {};
-	options = {
-		maxDepth: Infinity,
-		suppressErrors: true,
-		pathSeparator: external_path_namespaceObject.sep,
-		filters: []
-	};
-	globFunction;
-	constructor(options) {
-		this.options = {
-			...this.options,
-			...options
-		};
-		this.globFunction = this.options.globFunction;
-	}
-	group() {
-		this.options.group = true;
-		return this;
-	}
-	withPathSeparator(separator) {
-		this.options.pathSeparator = separator;
-		return this;
-	}
-	withBasePath() {
-		this.options.includeBasePath = true;
-		return this;
-	}
-	withRelativePaths() {
-		this.options.relativePaths = true;
-		return this;
-	}
-	withDirs() {
-		this.options.includeDirs = true;
-		return this;
-	}
-	withMaxDepth(depth) {
-		this.options.maxDepth = depth;
-		return this;
-	}
-	withMaxFiles(limit) {
-		this.options.maxFiles = limit;
-		return this;
-	}
-	withFullPaths() {
-		this.options.resolvePaths = true;
-		this.options.includeBasePath = true;
-		return this;
-	}
-	withErrors() {
-		this.options.suppressErrors = false;
-		return this;
-	}
-	withSymlinks({ resolvePaths = true } = {}) {
-		this.options.resolveSymlinks = true;
-		this.options.useRealPaths = resolvePaths;
-		return this.withFullPaths();
-	}
-	withAbortSignal(signal) {
-		this.options.signal = signal;
-		return this;
-	}
-	normalize() {
-		this.options.normalizePath = true;
-		return this;
-	}
-	filter(predicate) {
-		this.options.filters.push(predicate);
-		return this;
-	}
-	onlyDirs() {
-		this.options.excludeFiles = true;
-		this.options.includeDirs = true;
-		return this;
-	}
-	exclude(predicate) {
-		this.options.exclude = predicate;
-		return this;
-	}
-	onlyCounts() {
-		this.options.onlyCounts = true;
-		return this;
-	}
-	crawl(root) {
-		return new APIBuilder(root || ".", this.options);
-	}
-	withGlobFunction(fn) {
-		this.globFunction = fn;
-		return this;
-	}
-	/**
-	* @deprecated Pass options using the constructor instead:
-	* ```ts
-	* new fdir(options).crawl("/path/to/root");
-	* ```
-	* This method will be removed in v7.0
-	*/
-	/* c8 ignore next 4 */
-	crawlWithOptions(root, options) {
-		this.options = {
-			...this.options,
-			...options
-		};
-		return new APIBuilder(root || ".", this.options);
-	}
-	glob(...patterns) {
-		if (this.globFunction) return this.globWithOptions(patterns);
-		return this.globWithOptions(patterns, ...[{ dot: true }]);
-	}
-	globWithOptions(patterns, ...options) {
-		const globFn = this.globFunction || dist_pm;
-		/* c8 ignore next 5 */
-		if (!globFn) throw new Error("Please specify a glob function to use glob matching.");
-		var isMatch = this.globCache[patterns.join("\0")];
-		if (!isMatch) {
-			isMatch = globFn(patterns, ...options);
-			this.globCache[patterns.join("\0")] = isMatch;
-		}
-		this.options.filters.push((path) => isMatch(path));
-		return this;
-	}
-};
-
-//#endregion
-
-// EXTERNAL MODULE: ./node_modules/picomatch/index.js
-var picomatch = __nccwpck_require__(4006);
-;// CONCATENATED MODULE: ./node_modules/tinyglobby/dist/index.mjs
-
-
-
-
-
-//#region src/utils.ts
-const isReadonlyArray = Array.isArray;
-const BACKSLASHES = /\\/g;
-const DRIVE_RELATIVE_PATH = /^[A-Za-z]:$/;
-const isWin = process.platform === "win32";
-const ONLY_PARENT_DIRECTORIES = /^(\/?\.\.)+$/;
-function getPartialMatcher(patterns, options = {}) {
-	const patternsCount = patterns.length;
-	const patternsParts = Array(patternsCount);
-	const matchers = Array(patternsCount);
-	let i, j;
-	for (i = 0; i < patternsCount; i++) {
-		const parts = splitPattern(patterns[i]);
-		patternsParts[i] = parts;
-		const partsCount = parts.length;
-		const partMatchers = Array(partsCount);
-		for (j = 0; j < partsCount; j++) partMatchers[j] = picomatch(parts[j], options);
-		matchers[i] = partMatchers;
-	}
-	return (input) => {
-		const inputParts = input.split("/");
-		if (inputParts[0] === ".." && ONLY_PARENT_DIRECTORIES.test(input)) return true;
-		for (i = 0; i < patternsCount; i++) {
-			const patternParts = patternsParts[i];
-			const matcher = matchers[i];
-			const inputPatternCount = inputParts.length;
-			const minParts = Math.min(inputPatternCount, patternParts.length);
-			j = 0;
-			while (j < minParts) {
-				const part = patternParts[j];
-				if (part.includes("/")) return true;
-				if (!matcher[j](inputParts[j])) break;
-				if (!options.noglobstar && part === "**") return true;
-				j++;
-			}
-			if (j === inputPatternCount) return true;
-		}
-		return false;
-	};
-}
-/* node:coverage ignore next 2 */
-const WIN32_ROOT_DIR = /^[A-Z]:\/$/i;
-const isRoot = isWin ? (p) => WIN32_ROOT_DIR.test(p) : (p) => p === "/";
-function buildFormat(cwd, root, absolute) {
-	if (cwd === root || root.startsWith(`${cwd}/`)) {
-		if (absolute) {
-			const start = cwd.length + +!isRoot(cwd);
-			return (p, isDir) => p.slice(start, isDir ? -1 : void 0) || ".";
-		}
-		const prefix = root.slice(cwd.length + 1);
-		if (prefix) return (p, isDir) => {
-			if (p === ".") return prefix;
-			const result = `${prefix}/${p}`;
-			return isDir ? result.slice(0, -1) : result;
-		};
-		return (p, isDir) => isDir && p !== "." ? p.slice(0, -1) : p;
-	}
-	if (absolute) return (p) => external_path_namespaceObject.posix.relative(cwd, p) || ".";
-	return (p) => external_path_namespaceObject.posix.relative(cwd, `${root}/${p}`) || ".";
-}
-function buildRelative(cwd, root) {
-	if (root.startsWith(`${cwd}/`)) {
-		const prefix = root.slice(cwd.length + 1);
-		return (p) => `${prefix}/${p}`;
-	}
-	return (p) => {
-		const result = external_path_namespaceObject.posix.relative(cwd, `${root}/${p}`);
-		return p[p.length - 1] === "/" && result !== "" ? `${result}/` : result || ".";
-	};
-}
-function ensureNonDriveRelativePath(path) {
-	return path.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
-}
-const splitPatternOptions = { parts: true };
-function splitPattern(path) {
-	var _result$parts;
-	const result = picomatch.scan(path, splitPatternOptions);
-	return ((_result$parts = result.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result.parts : [path];
-}
-const ESCAPED_WIN32_BACKSLASHES = /\\(?![()[\]{}!+@])/g;
-function convertPosixPathToPattern(path) {
-	return escapePosixPath(path);
-}
-function convertWin32PathToPattern(path) {
-	return escapeWin32Path(path).replace(ESCAPED_WIN32_BACKSLASHES, "/");
-}
-/**
-* Converts a path to a pattern depending on the platform.
-* Identical to {@link escapePath} on POSIX systems.
-* @see {@link https://superchupu.dev/tinyglobby/documentation#convertPathToPattern}
-*/
-/* node:coverage ignore next 3 */
-const convertPathToPattern = (/* unused pure expression or super */ null && (isWin ? convertWin32PathToPattern : convertPosixPathToPattern));
-const POSIX_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}*?|]|^!|[!+@](?=\()|\\(?![()[\]{}!*+?@|]))/g;
-const WIN32_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}]|^!|[!+@](?=\())/g;
-const escapePosixPath = (path) => path.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-const escapeWin32Path = (path) => path.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-/**
-* Escapes a path's special characters depending on the platform.
-* @see {@link https://superchupu.dev/tinyglobby/documentation#escapePath}
-*/
-/* node:coverage ignore next */
-const escapePath = isWin ? escapeWin32Path : escapePosixPath;
-/**
-* Checks if a pattern has dynamic parts.
-*
-* Has a few minor differences with [`fast-glob`](https://github.com/mrmlnc/fast-glob) for better accuracy:
-*
-* - Doesn't necessarily return `false` on patterns that include `\`.
-* - Returns `true` if the pattern includes parentheses, regardless of them representing one single pattern or not.
-* - Returns `true` for unfinished glob extensions i.e. `(h`, `+(h`.
-* - Returns `true` for unfinished brace expansions as long as they include `,` or `..`.
-*
-* @see {@link https://superchupu.dev/tinyglobby/documentation#isDynamicPattern}
-*/
-function isDynamicPattern(pattern, options) {
-	if ((options === null || options === void 0 ? void 0 : options.caseSensitiveMatch) === false) return true;
-	const scan = picomatch.scan(pattern);
-	return scan.isGlob || scan.negated;
-}
-function dist_log(...tasks) {
-	console.log(`[tinyglobby ${(/* @__PURE__ */ new Date()).toLocaleTimeString("es")}]`, ...tasks);
-}
-function ensureStringArray(value) {
-	return typeof value === "string" ? [value] : value !== null && value !== void 0 ? value : [];
-}
-//#endregion
-//#region src/patterns.ts
-const PARENT_DIRECTORY = /^(\/?\.\.)+/;
-const ESCAPING_BACKSLASHES = /\\(?=[()[\]{}!*+?@|])/g;
-function normalizePattern(pattern, opts, props, isIgnore) {
-	var _PARENT_DIRECTORY$exe;
-	const cwd = opts.cwd;
-	let result = pattern;
-	if (pattern[pattern.length - 1] === "/") result = pattern.slice(0, -1);
-	if (result[result.length - 1] !== "*" && opts.expandDirectories) result += "/**";
-	const escapedCwd = escapePath(cwd);
-	result = (0,external_path_namespaceObject.isAbsolute)(result.replace(ESCAPING_BACKSLASHES, "")) ? external_path_namespaceObject.posix.relative(escapedCwd, result) : external_path_namespaceObject.posix.normalize(result);
-	const parentDir = (_PARENT_DIRECTORY$exe = PARENT_DIRECTORY.exec(result)) === null || _PARENT_DIRECTORY$exe === void 0 ? void 0 : _PARENT_DIRECTORY$exe[0];
-	const parts = splitPattern(result);
-	if (parentDir) {
-		const n = (parentDir.length + 1) / 3;
-		let i = 0;
-		const cwdParts = escapedCwd.split("/");
-		while (i < n && parts[i + n] === cwdParts[cwdParts.length + i - n]) {
-			result = result.slice(0, (n - i - 1) * 3) + result.slice((n - i) * 3 + parts[i + n].length + 1) || ".";
-			i++;
-		}
-		const potentialRoot = external_path_namespaceObject.posix.join(cwd, parentDir.slice(i * 3));
-		if (potentialRoot[0] !== "." && props.root.length > potentialRoot.length) {
-			props.root = ensureNonDriveRelativePath(potentialRoot);
-			props.depthOffset = -n + i;
-		}
-	}
-	if (!isIgnore && props.depthOffset >= 0) {
-		var _props$commonPath;
-		(_props$commonPath = props.commonPath) !== null && _props$commonPath !== void 0 || (props.commonPath = parts);
-		const newCommonPath = [];
-		const length = Math.min(props.commonPath.length, parts.length);
-		for (let i = 0; i < length; i++) {
-			const part = parts[i];
-			if (part === "**" && !parts[i + 1]) {
-				newCommonPath.pop();
-				break;
-			}
-			if (i === parts.length - 1 || part !== props.commonPath[i] || isDynamicPattern(part)) break;
-			newCommonPath.push(part);
-		}
-		props.depthOffset = newCommonPath.length;
-		props.commonPath = newCommonPath;
-		props.root = ensureNonDriveRelativePath(newCommonPath.length > 0 ? external_path_namespaceObject.posix.join(cwd, ...newCommonPath) : cwd);
-	}
-	return result;
-}
-function processPatterns(options, patterns, props) {
-	const matchPatterns = [];
-	const ignorePatterns = [];
-	for (const pattern of options.ignore) {
-		if (!pattern) continue;
-		if (pattern[0] !== "!" || pattern[1] === "(") ignorePatterns.push(normalizePattern(pattern, options, props, true));
-	}
-	for (const pattern of patterns) {
-		if (!pattern) continue;
-		if (pattern[0] !== "!" || pattern[1] === "(") matchPatterns.push(normalizePattern(pattern, options, props, false));
-		else if (pattern[1] !== "!" || pattern[2] === "(") ignorePatterns.push(normalizePattern(pattern.slice(1), options, props, true));
-	}
-	return {
-		match: matchPatterns,
-		ignore: ignorePatterns
-	};
-}
-//#endregion
-//#region src/crawler.ts
-function buildCrawler(options, patterns) {
-	const cwd = options.cwd;
-	const props = {
-		root: cwd,
-		depthOffset: 0
-	};
-	const processed = processPatterns(options, patterns, props);
-	if (options.debug) dist_log("internal processing patterns:", processed);
-	const { absolute, caseSensitiveMatch, debug, dot, followSymbolicLinks, onlyDirectories } = options;
-	const root = props.root.replace(BACKSLASHES, "");
-	const matchOptions = {
-		dot,
-		nobrace: options.braceExpansion === false,
-		nocase: !caseSensitiveMatch,
-		noextglob: options.extglob === false,
-		noglobstar: options.globstar === false,
-		posix: true
-	};
-	const matcher = picomatch(processed.match, matchOptions);
-	const ignore = picomatch(processed.ignore, matchOptions);
-	const partialMatcher = getPartialMatcher(processed.match, matchOptions);
-	const format = buildFormat(cwd, root, absolute);
-	const excludeFormatter = absolute ? format : buildFormat(cwd, root, true);
-	const excludePredicate = (_, p) => {
-		const relativePath = excludeFormatter(p, true);
-		return relativePath !== "." && !partialMatcher(relativePath) || ignore(relativePath);
-	};
-	let maxDepth;
-	if (options.deep !== void 0) maxDepth = Math.round(options.deep - props.depthOffset);
-	const crawler = new Builder({
-		filters: [debug ? (p, isDirectory) => {
-			const path = format(p, isDirectory);
-			const matches = matcher(path) && !ignore(path);
-			if (matches) dist_log(`matched ${path}`);
-			return matches;
-		} : (p, isDirectory) => {
-			const path = format(p, isDirectory);
-			return matcher(path) && !ignore(path);
-		}],
-		exclude: debug ? (_, p) => {
-			const skipped = excludePredicate(_, p);
-			dist_log(`${skipped ? "skipped" : "crawling"} ${p}`);
-			return skipped;
-		} : excludePredicate,
-		fs: options.fs,
-		pathSeparator: "/",
-		relativePaths: !absolute,
-		resolvePaths: absolute,
-		includeBasePath: absolute,
-		resolveSymlinks: followSymbolicLinks,
-		excludeSymlinks: !followSymbolicLinks,
-		excludeFiles: onlyDirectories,
-		includeDirs: onlyDirectories || !options.onlyFiles,
-		maxDepth,
-		signal: options.signal
-	}).crawl(root);
-	if (options.debug) dist_log("internal properties:", {
-		...props,
-		root
-	});
-	return [crawler, cwd !== root && !absolute && buildRelative(cwd, root)];
-}
-//#endregion
-//#region src/index.ts
-function formatPaths(paths, mapper) {
-	if (mapper) for (let i = paths.length - 1; i >= 0; i--) paths[i] = mapper(paths[i]);
-	return paths;
-}
-const dist_defaultOptions = {
-	caseSensitiveMatch: true,
-	debug: !!process.env.TINYGLOBBY_DEBUG,
-	expandDirectories: true,
-	followSymbolicLinks: true,
-	onlyFiles: true
-};
-function getOptions(options) {
-	const opts = Object.assign({}, options);
-	for (const key in dist_defaultOptions) if (opts[key] === void 0) Object.assign(opts, { [key]: dist_defaultOptions[key] });
-	opts.cwd = (opts.cwd instanceof URL ? (0,external_url_namespaceObject.fileURLToPath)(opts.cwd) : (0,external_path_namespaceObject.resolve)(opts.cwd || process.cwd())).replace(BACKSLASHES, "/");
-	opts.ignore = ensureStringArray(opts.ignore);
-	opts.fs && (opts.fs = {
-		readdir: opts.fs.readdir || external_fs_namespaceObject.readdir,
-		readdirSync: opts.fs.readdirSync || external_fs_namespaceObject.readdirSync,
-		realpath: opts.fs.realpath || external_fs_namespaceObject.realpath,
-		realpathSync: opts.fs.realpathSync || external_fs_namespaceObject.realpathSync,
-		stat: opts.fs.stat || external_fs_namespaceObject.stat,
-		statSync: opts.fs.statSync || external_fs_namespaceObject.statSync
-	});
-	if (opts.debug) dist_log("globbing with options:", opts);
-	return opts;
-}
-function getCrawler(globInput, inputOptions = {}) {
-	var _ref;
-	if (globInput && (inputOptions === null || inputOptions === void 0 ? void 0 : inputOptions.patterns)) throw new Error("Cannot pass patterns as both an argument and an option");
-	const isModern = isReadonlyArray(globInput) || typeof globInput === "string";
-	const patterns = ensureStringArray((_ref = isModern ? globInput : globInput.patterns) !== null && _ref !== void 0 ? _ref : "**/*");
-	const options = getOptions(isModern ? inputOptions : globInput);
-	return patterns.length > 0 ? buildCrawler(options, patterns) : [];
-}
-async function glob(globInput, options) {
-	const [crawler, relative] = getCrawler(globInput, options);
-	return crawler ? formatPaths(await crawler.withPromise(), relative) : [];
-}
-function globSync(globInput, options) {
-	const [crawler, relative] = getCrawler(globInput, options);
-	return crawler ? formatPaths(crawler.sync(), relative) : [];
-}
-//#endregion
-
-
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/read-files.js
 /**
  * The parsing stage's entry: patterns in, one FileOutcome per result file out.
@@ -90516,139 +90817,14 @@ function formatBytes(bytes) {
     return `${bytes} bytes`;
 }
 //# sourceMappingURL=read-files.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/index.js
-/** The parsing stage: result files (JUnit XML, Jest --json, Playwright JSON) → the one result model. */
-
-
-
-
-
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/reporting.js
-/**
- * What every test-runner reporter (Jest, Playwright) does around the upload, written once: resolve its options
- * at start, print prefixed and redacted lines, upload once at the end, and turn the outcome into printed lines
- * and the "should the test run fail" decision (`failOnUploadError`). A reporter only adds what its host needs:
- * how to read the host's results, when to sit a run out, and how to tell the host that the run failed.
- */
-
-
-
-
-
-/** Prefix of every line a reporter prints. */
-const REPORTER_PREFIX = '[testsigma-tm]';
-/** The one line a reporter prints when no token is set (local runs, pull requests from forks): nothing is recorded. */
-function noTokenMessage() {
-    return `${REPORTER_PREFIX} No API token (set ${SETTING_ENV.token}): test results were not recorded in Testsigma Test Management.`;
-}
-/** The line a reporter prints when the run produced no result. */
-function noTestRanMessage() {
-    return `${REPORTER_PREFIX} No test ran, so nothing was recorded.`;
-}
-/**
- * Settings from a reporter's options (option > TESTSIGMA_* variable > default), resolved when the host constructs
- * the reporter so that a bad option stops the run before any test. Errors name the package (hosts print a
- * constructor's error without saying which reporter threw). A token without a project could only fail after
- * the whole suite ran, so it is refused here too, unless the run records nothing anyway (`requireProject: false`).
- */
-function resolveReporterStart(options, env, packageName, { requireProject = true } = {}) {
-    let settings;
-    try {
-        settings = resolveReporterSettings(options, env);
-    }
-    catch (error) {
-        if (error instanceof ConfigError)
-            throw new ConfigError(error.code, `${packageName}: ${error.message}`, { cause: error });
-        throw error;
-    }
-    if (requireProject && settings.token && !settings.projectId) {
-        throw new ConfigError('CONFIG_MISSING_PROJECT', `${packageName}: No project: set the projectId reporter option (or ${SETTING_ENV.projectId}) to the project UUID or its exact name.`);
-    }
-    const apiToken = options?.apiToken;
-    const explicitToken = typeof apiToken === 'string' && apiToken.trim() !== '';
-    return { settings, tokenSettingName: explicitToken ? 'the apiToken reporter option' : SETTING_ENV.token };
-}
-/** Text as a reporter prints it: the secrets (the token) replaced by `***`, every line prefixed. */
-function reporterLines(text, secrets) {
-    return redact(text, secrets)
-        .split('\n')
-        .map((line) => `${REPORTER_PREFIX} ${line}`);
-}
-/** Core's messages as reporter lines (`warning: `, `error: `); debug messages only when TESTSIGMA_DEBUG is on. */
-function reporterLogger(write, secrets, env) {
-    const flag = env.TESTSIGMA_DEBUG?.trim().toLowerCase();
-    const debug = flag !== undefined && !['', '0', 'false', 'no', 'off'].includes(flag);
-    const print = (text) => reporterLines(text, secrets).forEach((line) => write(line));
-    return {
-        debug: (m) => (debug ? print(`debug: ${m}`) : undefined),
-        info: (m) => print(m),
-        warn: (m) => print(`warning: ${m}`),
-        error: (m) => print(`error: ${m}`),
-    };
-}
-/** A failed upload in one line (unprefixed): an error when it fails the test run, a warning when it does not. */
-function uploadFailureLine(message, failOnUploadError) {
-    return failOnUploadError
-        ? `error: ${message} (failOnUploadError is true, so the test run is marked failed)`
-        : `warning: ${message} (failOnUploadError is false, so the test run's status is kept)`;
-}
-/** An exception from the upload itself: uploadResults never throws for what a user can cause, so it is a bug. */
-function unexpectedUploadError(error, packageName) {
-    const message = error instanceof Error ? error.message : String(error);
-    return new Error(`Unexpected failure while uploading results: ${message}. Please report this as a bug of ${packageName}.`, { cause: error });
-}
-/**
- * The end of a reporter's run: upload once, print the summary and any failure, and return the error that must
- * mark the test run failed (only when failOnUploadError is on; its message is redacted). Never rejects.
- */
-async function reportResults(input) {
-    const { settings, tokenSettingName } = input.start;
-    const secrets = [settings.token];
-    const print = (text) => reporterLines(text, secrets).forEach((line) => input.write(line));
-    if (input.results.length === 0) {
-        input.write(noTestRanMessage());
-        return undefined;
-    }
-    let error;
-    try {
-        const log = reporterLogger(input.write, secrets, input.env);
-        const outcome = await uploadResults({ settings, results: input.results, ...(input.files && { files: input.files }), env: input.env, log, tokenSettingName });
-        print(renderText(outcome.summary, { collectedBy: input.runner, countTestFiles: input.countTestFiles ?? false }));
-        error = outcome.error;
-    }
-    catch (thrown) {
-        error = unexpectedUploadError(thrown, input.packageName);
-    }
-    if (!error)
-        return undefined;
-    error.message = redact(error.message, secrets);
-    print(uploadFailureLine(error.message, settings.failOnUploadError));
-    return settings.failOnUploadError ? error : undefined;
-}
-//# sourceMappingURL=reporting.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/map/index.js
-
-
-
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/plan/index.js
-
-
-
-//# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/index.js
 /**
- * testsigma-tm-core: everything the CLI, the GitHub Action and the reporters share.
- * Hosts use: resolveSettings → (readResultFiles | their own TestResult[]) → uploadResults → render*.
+ * testsigma-tm-core's public API: what a library user needs to read result files, resolve settings, upload and
+ * report. Listed name by name (no `export *`), so an internal never becomes public by accident; the reporters'
+ * plumbing is a separate entry, `testsigma-tm-core/reporter`.
+ *
+ * Use: resolveSettings → readResultFiles (or your own TestResult[]) → uploadResults → renderText / renderMarkdown.
  */
-
-
-
-
-
-
-
 
 
 
@@ -90678,32 +90854,22 @@ async function run(env = process.env) {
             setFailed('testsigma-tm: the api-token input is empty: pass it from a secret, e.g. api-token: ${{ secrets.TESTSIGMA_API_TOKEN }}.');
             return;
         }
-        const settings = resolveSettings({
-            token,
-            projectId: getInput('project-id'),
-            baseUrl: getInput('base-url'),
-            runId: getInput('run-id'),
-            runTitle: getInput('run-title'),
-            closeRun: getInput('close-run'),
-            unmapped: getInput('unmapped'),
-            dryRun: getInput('dry-run'),
-            statusMap: getInput('status-map'),
-        }, env, { projectId: 'project-id', baseUrl: 'base-url', runId: 'run-id', runTitle: 'run-title', closeRun: 'close-run', unmapped: 'unmapped', dryRun: 'dry-run', statusMap: 'status-map' });
+        const settings = resolveSettings(actionInputs(), env, 'action');
         const patterns = getInput('results')
             .split(/\r?\n/)
             .map((line) => line.trim())
             .filter((line) => line !== '' && !line.startsWith('#'));
-        const files = await readResultFiles(patterns.length > 0 ? patterns : ['**/TEST-*.xml', '**/junit*.xml'], { cwd: env.GITHUB_WORKSPACE ?? process.cwd() });
-        const outcome = await pipeline_uploadResults({
+        const files = applyEmptyPolicy(await readResultFiles(patterns.length > 0 ? patterns : ['**/TEST-*.xml', '**/junit*.xml'], { cwd: env.GITHUB_WORKSPACE ?? process.cwd() }), settings.failOnEmpty);
+        const outcome = await uploadResults({
             settings,
             results: files.flatMap((f) => f.results),
             files,
             env,
-            tokenSettingName: 'the api-token input',
+            host: 'action',
             log: { debug: core_debug, info: info, warn: warning, error: error },
         });
         const s = outcome.summary;
-        info(summary_renderText(s));
+        info(renderText(s));
         setOutput('run-id', s.runId ?? '');
         setOutput('run-url', s.runUrl ?? '');
         setOutput('total', s.total);
@@ -90719,6 +90885,16 @@ async function run(env = process.env) {
         // Only invalid settings reach here; everything else comes back in the outcome.
         setFailed(error.message);
     }
+}
+/** Every setting that is an Action input (action.yml lists the same names: a test checks it). */
+function actionInputs() {
+    const values = {};
+    for (const key of table_SETTING_KEYS) {
+        const input = SETTINGS[key].input;
+        if (input)
+            values[key] = getInput(input);
+    }
+    return values;
 }
 
 

@@ -3,7 +3,7 @@
  * outcome into outputs, a job summary and — on any non-2xx answer, unsent result or bad input — a failed step.
  */
 import * as core from '@actions/core';
-import { readResultFiles, renderMarkdown, renderText, resolveSettings, uploadResults, type Env, type TestsigmaTmError } from 'testsigma-tm-core';
+import { SETTINGS, SETTING_KEYS, applyEmptyPolicy, readResultFiles, renderMarkdown, renderText, resolveSettings, uploadResults, type Env, type SettingsInput, type TestsigmaTmError } from 'testsigma-tm-core';
 
 export async function run(env: Env = process.env): Promise<void> {
   const token = core.getInput('api-token');
@@ -17,33 +17,19 @@ export async function run(env: Env = process.env): Promise<void> {
       core.setFailed('testsigma-tm: the api-token input is empty: pass it from a secret, e.g. api-token: ${{ secrets.TESTSIGMA_API_TOKEN }}.');
       return;
     }
-    const settings = resolveSettings(
-      {
-        token,
-        projectId: core.getInput('project-id'),
-        baseUrl: core.getInput('base-url'),
-        runId: core.getInput('run-id'),
-        runTitle: core.getInput('run-title'),
-        closeRun: core.getInput('close-run'),
-        unmapped: core.getInput('unmapped'),
-        dryRun: core.getInput('dry-run'),
-        statusMap: core.getInput('status-map'),
-      },
-      env,
-      { projectId: 'project-id', baseUrl: 'base-url', runId: 'run-id', runTitle: 'run-title', closeRun: 'close-run', unmapped: 'unmapped', dryRun: 'dry-run', statusMap: 'status-map' },
-    );
+    const settings = resolveSettings(actionInputs(), env, 'action');
     const patterns = core
       .getInput('results')
       .split(/\r?\n/)
       .map((line) => line.trim())
       .filter((line) => line !== '' && !line.startsWith('#'));
-    const files = await readResultFiles(patterns.length > 0 ? patterns : ['**/TEST-*.xml', '**/junit*.xml'], { cwd: env.GITHUB_WORKSPACE ?? process.cwd() });
+    const files = applyEmptyPolicy(await readResultFiles(patterns.length > 0 ? patterns : ['**/TEST-*.xml', '**/junit*.xml'], { cwd: env.GITHUB_WORKSPACE ?? process.cwd() }), settings.failOnEmpty);
     const outcome = await uploadResults({
       settings,
       results: files.flatMap((f) => f.results),
       files,
       env,
-      tokenSettingName: 'the api-token input',
+      host: 'action',
       log: { debug: core.debug, info: core.info, warn: core.warning, error: core.error },
     });
     const s = outcome.summary;
@@ -61,4 +47,14 @@ export async function run(env: Env = process.env): Promise<void> {
     // Only invalid settings reach here; everything else comes back in the outcome.
     core.setFailed((error as TestsigmaTmError).message);
   }
+}
+
+/** Every setting that is an Action input (action.yml lists the same names: a test checks it). */
+function actionInputs(): SettingsInput {
+  const values: SettingsInput = {};
+  for (const key of SETTING_KEYS) {
+    const input = (SETTINGS[key] as { input?: string }).input;
+    if (input) values[key] = core.getInput(input);
+  }
+  return values;
 }

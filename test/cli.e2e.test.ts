@@ -90,10 +90,10 @@ describe('testsigma-tm upload', () => {
     expect(descriptionOf(emulator, run, 'DEMO-28')).toContain('search › is case-insensitive');
   });
 
-  it('exits 1 on a wrong token, naming TESTSIGMA_API_TOKEN, the request and its id, without printing the token', async () => {
+  it('exits 2 on a wrong token (a setting to fix), naming TESTSIGMA_API_TOKEN, the request and its id, without printing the token', async () => {
     const wrong = 'tms_wrong_0123456789abcdef';
     const res = await upload(samples, { TESTSIGMA_API_TOKEN: wrong });
-    expect(res.code).toBe(1);
+    expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/testsigma-tm: GET \/projects\?page_size=100 failed with HTTP 401: .+ \(request id [\w-]+\)\. The API token was refused: check TESTSIGMA_API_TOKEN/);
     expect(res.stderr + res.stdout).not.toContain(wrong);
     expect(newRuns(emulator)).toHaveLength(0);
@@ -119,7 +119,14 @@ describe('testsigma-tm upload', () => {
   it('exits 2 on a bad flag or value, with what was expected', async () => {
     const unknownFlag = await upload(['--colour', ...samples]);
     expect(unknownFlag.code).toBe(2);
-    expect(unknownFlag.stderr).toContain("Unknown option '--colour'");
+    expect(unknownFlag.stderr).toContain("testsigma-tm: Unknown option '--colour'. Run testsigma-tm upload --help.");
+    const typo = await upload(['--projct', 'Demo', ...samples]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain("Unknown option '--projct'\n(Did you mean --project?)");
+    const tokenFlag = await upload(['--token', 'tms_on_the_command_line', ...samples]);
+    expect(tokenFlag.code).toBe(2);
+    expect(tokenFlag.stderr).toContain('There is no --token flag: the API token is read only from the TESTSIGMA_API_TOKEN environment variable');
+    expect(tokenFlag.stderr).not.toContain('tms_on_the_command_line');
     const badPolicy = await upload(['--unmapped', 'explode', ...samples]);
     expect(badPolicy.code).toBe(2);
     expect(badPolicy.stderr).toContain('--unmapped: expected one of ignore, warn, fail, received "explode"');

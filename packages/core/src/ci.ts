@@ -2,7 +2,7 @@
  * What the CI says about the current job: a link back to it for every result's description, a title for the
  * run, and a key that is the same for every retry of the same job (so a re-run never makes a second run).
  */
-import type { Env } from './settings.js';
+import type { Env } from './settings/index.js';
 
 export interface CiContext {
   provider: string;

@@ -1,16 +1,70 @@
 /**
- * The one error model. Every failure the tool reports is one of these classes, with a stable `code`
- * (for scripts and tests) and a message that says what was expected, what was received and what to do.
- * Exit codes are decided in exactly one place: `exitCodeFor` below.
+ * The one error model. Every failure the tool reports has a stable `code` from ERROR_CODES (for scripts and
+ * tests) and a message that says what was expected, what was received and what to do. The exit status of every
+ * code is decided here, in the table, and nowhere else; the core README's error table is this table.
+ *
+ * The exit rule: 2 for everything the user must fix in the settings, the command line or the input files —
+ * whether it is found locally or by the service (a refused token, an unknown project or run, a closed run);
+ * 1 when the service failed or results were left unsent; 1 for an internal error (a bug of ours).
  */
 
-export type ErrorCategory = 'usage' | 'config' | 'input' | 'service';
+interface CodeInfo {
+  exit: 1 | 2;
+  meaning: string;
+  todo: string;
+}
+
+export const ERROR_CODES = {
+  USAGE_UNKNOWN_COMMAND: { exit: 2, meaning: 'The command is not one of the CLI\'s commands.', todo: 'Run `testsigma-tm --help`.' },
+  USAGE_BAD_OPTION: { exit: 2, meaning: 'An unknown flag, or a flag without its value.', todo: 'Check the spelling (a suggestion is printed), or run the command with `--help`.' },
+  USAGE_NO_FILES: { exit: 2, meaning: 'No result file was given.', todo: 'Pass paths or globs of result files.' },
+  CONFIG_INVALID: { exit: 2, meaning: 'One or more settings have invalid values (all are listed).', todo: 'Fix each value named in the message.' },
+  CONFIG_UNKNOWN_OPTION: { exit: 2, meaning: 'A reporter option or config file key is not a setting.', todo: 'Check the spelling (a suggestion is printed).' },
+  CONFIG_MISSING_TOKEN: { exit: 2, meaning: 'No API token.', todo: 'Set TESTSIGMA_API_TOKEN (Action: the api-token input) to a key from Settings > API Keys.' },
+  CONFIG_MISSING_PROJECT: { exit: 2, meaning: 'No project.', todo: 'Set the project to its UUID or exact name.' },
+  CONFIG_UNKNOWN_PROJECT: { exit: 2, meaning: 'No project has that id or name (the message lists those the token can see).', todo: 'Set the project to one of them.' },
+  CONFIG_AMBIGUOUS_PROJECT: { exit: 2, meaning: 'Several projects have that name.', todo: 'Set the project by its UUID.' },
+  CONFIG_UNKNOWN_USER: { exit: 2, meaning: 'No user has the configured e-mail.', todo: 'Set the user e-mail to a user of the account, or unset it.' },
+  CONFIG_NO_USER: { exit: 2, meaning: 'The account has no user to record results as.', todo: 'Set the user e-mail.' },
+  CONFIG_RUN_CLOSED: { exit: 2, meaning: 'The run to record into is closed and takes no results.', todo: 'Reopen it, or record into a new run.' },
+  CONFIG_STATUS_MAPPING: { exit: 2, meaning: 'The status map is malformed.', todo: 'Write it as outcome=Status pairs, e.g. skipped=Blocked.' },
+  CONFIG_STATUS_MISSING: { exit: 2, meaning: 'A status the mapping needs is not offered by the service.', todo: 'Map the outcome to a status the account has (the message lists them).' },
+  INPUT_NOT_FOUND: { exit: 2, meaning: 'A path or glob matched no file.', todo: 'Check the path, and that the test step wrote its results first.' },
+  INPUT_EMPTY: { exit: 2, meaning: 'A result file is empty.', todo: 'The test run probably crashed before writing results.' },
+  INPUT_NOT_RESULTS: { exit: 2, meaning: 'A file is not in a format this tool reads.', todo: 'Point at JUnit XML, Jest/Vitest JSON, Playwright JSON or Cucumber JSON results.' },
+  INPUT_MALFORMED: { exit: 2, meaning: 'A result file is truncated or malformed.', todo: 'Regenerate it.' },
+  INPUT_HOSTILE: { exit: 2, meaning: 'A result file uses XML features that are refused (DOCTYPE, external entities).', todo: 'Write results without a DOCTYPE.' },
+  INPUT_TOO_LARGE: { exit: 2, meaning: 'A result file is over the size limit.', todo: 'Split the results into several files.' },
+  INPUT_UNREADABLE: { exit: 2, meaning: 'A result file could not be read.', todo: 'Check that it exists and is readable.' },
+  INPUT_NOT_REGULAR_FILE: { exit: 2, meaning: 'A result path is a device, FIFO or socket (or a link to one).', todo: 'Point at a regular file.' },
+  INPUT_FILES_FAILED: { exit: 2, meaning: 'Several result files could not be used (each is listed).', todo: 'Fix each file named.' },
+  INPUT_NOTHING_READABLE: { exit: 2, meaning: 'No result file could be used, so nothing was sent.', todo: 'Fix the files named above it.' },
+  UNMAPPED_TESTS: { exit: 2, meaning: 'Tests map to no test case while the unmapped policy is fail.', todo: 'Add case ids to the tests, or set the unmapped policy to warn.' },
+  API_UNAUTHORIZED: { exit: 2, meaning: 'HTTP 401: the token was refused.', todo: 'Check the token setting.' },
+  API_FORBIDDEN: { exit: 2, meaning: 'HTTP 403: the token may not do this.', todo: 'Use a key of a user with access to the project.' },
+  API_NOT_FOUND: { exit: 2, meaning: 'HTTP 404: a resource does not exist.', todo: 'Check the id or name, and the base URL.' },
+  API_REJECTED: { exit: 1, meaning: 'HTTP 400/422: the service refused a request as invalid.', todo: 'Read the service\'s message; report it if the request came from this tool.' },
+  API_PAYLOAD_TOO_LARGE: { exit: 1, meaning: 'HTTP 413 for a single result that cannot be split further.', todo: 'Shorten the result\'s text or attachments.' },
+  API_RATE_LIMITED: { exit: 1, meaning: 'The service kept answering "rate limit exceeded" until the deadline.', todo: 'Run fewer uploads with one token at once, or raise the deadline.' },
+  API_SERVER_ERROR: { exit: 1, meaning: 'HTTP 5xx after every retry.', todo: 'Try again later; resume from the spool file if one was written.' },
+  API_UNREACHABLE: { exit: 1, meaning: 'No answer (connection refused, reset, timeout, DNS) after every retry.', todo: 'Check the network, proxy and base URL.' },
+  API_UNEXPECTED_STATUS: { exit: 1, meaning: 'An HTTP status the client does not expect.', todo: 'Report it with the request id.' },
+  API_UNEXPECTED_BODY: { exit: 1, meaning: 'A 2xx answer without the JSON expected (a proxy or login page, or a changed API).', todo: 'Check the base URL; report it with the request id.' },
+  API_PAGINATION_LOOP: { exit: 1, meaning: 'A list kept repeating pages.', todo: 'Report it with the request id.' },
+  API_FOREIGN_LINK: { exit: 1, meaning: 'A next-page link points at another host; the token is not sent there.', todo: 'Report it with the request id.' },
+  UNSENT_RESULTS: { exit: 1, meaning: 'Some results could not be recorded although the service answered.', todo: 'Read the per-case reasons; resume from the spool file if one was written.' },
+  INTERNAL: { exit: 1, meaning: 'A bug of testsigma-tm.', todo: 'Report it with the message.' },
+} as const satisfies Record<string, CodeInfo>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export type ErrorCategory = 'usage' | 'config' | 'input' | 'service' | 'internal';
 
 export abstract class TestsigmaTmError extends Error {
   abstract readonly category: ErrorCategory;
-  readonly code: string;
+  readonly code: ErrorCode;
 
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
     this.name = new.target.name;
@@ -32,7 +86,7 @@ export class InputError extends TestsigmaTmError {
   readonly category = 'input';
   readonly file: string;
 
-  constructor(code: string, file: string, message: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, file: string, message: string, options?: { cause?: unknown }) {
     super(code, message, options);
     this.file = file;
   }
@@ -65,7 +119,7 @@ export class ApiError extends TestsigmaTmError {
   readonly serverMessage: string | undefined;
   readonly requestId: string | undefined;
 
-  constructor(code: string, details: ApiErrorDetails, hint: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, details: ApiErrorDetails, hint: string, options?: { cause?: unknown }) {
     super(code, formatApiMessage(details, hint), options);
     this.method = details.method;
     this.path = details.path;
@@ -80,6 +134,11 @@ export class UnsentResultsError extends TestsigmaTmError {
   readonly category = 'service';
 }
 
+/** A bug of ours: anything thrown that is not one of the errors above ends up as this, with the cause kept. */
+export class InternalError extends TestsigmaTmError {
+  readonly category = 'internal';
+}
+
 function formatApiMessage(d: ApiErrorDetails, hint: string): string {
   const status = d.status === undefined ? 'no answer' : `HTTP ${d.status}`;
   const server = d.serverMessage ? `: ${d.serverMessage}` : '';
@@ -88,14 +147,17 @@ function formatApiMessage(d: ApiErrorDetails, hint: string): string {
 }
 
 export const EXIT_OK = 0;
-export const EXIT_SERVICE = 1;
-export const EXIT_USAGE = 2;
 
-/** The one place that turns an error into a process exit code. */
+/** The one place that turns an error into a process exit code: the code's row in ERROR_CODES. */
 export function exitCodeFor(error: unknown): number {
-  if (error instanceof TestsigmaTmError) {
-    return error.category === 'service' ? EXIT_SERVICE : EXIT_USAGE;
-  }
-  // An unexpected exception is a bug of ours, but the results did not land: report it like a service failure.
-  return EXIT_SERVICE;
+  if (error instanceof TestsigmaTmError) return ERROR_CODES[error.code].exit;
+  // An unexpected exception is a bug of ours, and the results did not land.
+  return ERROR_CODES.INTERNAL.exit;
+}
+
+/** Anything thrown becomes a tool error: ours as they are, anything else an InternalError keeping the cause. */
+export function asToolError(error: unknown, product = 'testsigma-tm'): TestsigmaTmError {
+  if (error instanceof TestsigmaTmError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new InternalError('INTERNAL', `Unexpected failure: ${message}. Please report this as a bug of ${product}.`, { cause: error });
 }

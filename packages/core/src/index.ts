@@ -1,19 +1,42 @@
 /**
- * testsigma-tm-core: everything the CLI, the GitHub Action and the reporters share.
- * Hosts use: resolveSettings → (readResultFiles | their own TestResult[]) → uploadResults → render*.
+ * testsigma-tm-core's public API: what a library user needs to read result files, resolve settings, upload and
+ * report. Listed name by name (no `export *`), so an internal never becomes public by accident; the reporters'
+ * plumbing is a separate entry, `testsigma-tm-core/reporter`.
+ *
+ * Use: resolveSettings → readResultFiles (or your own TestResult[]) → uploadResults → renderText / renderMarkdown.
  */
-export * from './model.js';
-export * from './errors.js';
-export * from './settings.js';
-export * from './log.js';
-export * from './ci.js';
-export * from './summary.js';
-export * from './pipeline.js';
-export { readResultFiles, parseResultText } from './formats/index.js';
-export * from './formats/jest/jest.js';
-export { displayPath } from './formats/paths.js';
-export { MAX_MESSAGE_CHARS, MAX_OUTPUT_CHARS, MAX_STACK_CHARS, clip, msOrUndefined, nonEmpty, normaliseTags } from './formats/text.js';
-export * from './reporting.js';
-export * from './map/index.js';
-export * from './plan/index.js';
+export { uploadResults, runUrl, type UploadInput, type UploadOutcome } from './upload/upload.js';
+export { applyEmptyPolicy } from './upload/inputs.js';
+export { renderMarkdown, renderText, type FileSummary, type UploadSummary } from './upload/summary.js';
+export { readResultFiles } from './formats/read-files.js';
+export {
+  DEFAULT_BASE_URL,
+  SETTINGS,
+  SETTING_KEYS,
+  readSettings,
+  resolveSettings,
+  settingLabel,
+  type ConfigFile,
+  type Env,
+  type Host,
+  type SettingKey,
+  type Settings,
+  type SettingsInput,
+  type SettingsReading,
+} from './settings/index.js';
+export {
+  ApiError,
+  ConfigError,
+  ERROR_CODES,
+  InputError,
+  InternalError,
+  MappingError,
+  TestsigmaTmError,
+  UnsentResultsError,
+  UsageError,
+  exitCodeFor,
+  type ErrorCode,
+} from './errors.js';
+export { displayTitle, fullTitle, isFlaky, type Attachment, type Attempt, type FileOutcome, type Property, type TestResult, type TestStatus } from './model.js';
+export type { Logger } from './log.js';
 export { VERSION } from './version.js';

@@ -13,7 +13,7 @@ export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() 
 
 /** Replace every occurrence of each secret (and `Bearer <anything>`) with `***`. */
 export function redact(text: string, secrets: readonly (string | undefined)[]): string {
-  let out = text.replace(/(Bearer\s+)[^\s"',;]+/gi, '$1***');
+  let out = redactUrlCredentials(text).replace(/(Bearer\s+)[^\s"',;]+/gi, '$1***');
   for (const secret of secrets) {
     if (secret && secret.length >= 4) out = out.split(secret).join('***');
   }
@@ -28,4 +28,9 @@ export function redactingLogger(inner: Logger, secrets: readonly (string | undef
     warn: (m) => inner.warn(redact(m, secrets)),
     error: (m) => inner.error(redact(m, secrets)),
   };
+}
+
+/** `https://user:pass@host/…` → `https://***@host/…`: credentials in a URL never reach a message. */
+export function redactUrlCredentials(text: string): string {
+  return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@]*@/gi, '$1***@');
 }

@@ -3,7 +3,8 @@
  * (`jestFileResults`, shared with its `--json` reader); these bind `source: 'jest'`. toTestResult and
  * fileResults are the package's documented helpers.
  */
-import { jestFileResults, jestSuiteErrorResult, jestTestResult, type JestAssertionResult, type JestConvertOptions, type JestTestFileResult, type TestResult } from 'testsigma-tm-core';
+import type { TestResult } from 'testsigma-tm-core';
+import { jestFileResults, jestSuiteErrorResult, jestTestResult, type JestAssertionResult, type JestConvertOptions, type JestTestFileResult } from 'testsigma-tm-core/reporter';
 
 /** `TestResult.source` of everything this reporter produces. */
 export const SOURCE = 'jest';

@@ -18,5 +18,5 @@ export {
   withoutJestFrames,
   JEST_SUITE_FAILED as SUITE_FAILED,
   JEST_REASON_NOT_KEPT as REASON_NOT_KEPT,
-} from 'testsigma-tm-core';
+} from 'testsigma-tm-core/reporter';
 export type { JestAssertionResult, JestTestFileResult, JestSerializableError, JestGlobalConfigLike, JestAggregatedResultLike } from './jest-types.js';

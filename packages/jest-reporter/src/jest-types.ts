@@ -3,9 +3,9 @@
  * depend on `@jest/*` packages (a user's Jest brings its own copies). The result types are core's, shared with
  * its `--json` reader; a test checks that Jest's real types are assignable to them.
  */
-import type { JestTestFileResult } from 'testsigma-tm-core';
+import type { JestTestFileResult } from 'testsigma-tm-core/reporter';
 
-export type { JestAssertionResult, JestSerializableError, JestTestFileResult } from 'testsigma-tm-core';
+export type { JestAssertionResult, JestSerializableError, JestTestFileResult } from 'testsigma-tm-core/reporter';
 
 /** What the reporter reads of Jest's global config. */
 export interface JestGlobalConfigLike {

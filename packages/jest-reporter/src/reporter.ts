@@ -10,16 +10,8 @@
  *
  * Everything is printed to stderr, as Jest's own reporters do, and never the token.
  */
-import {
-  REPORTER_PREFIX,
-  noTokenMessage,
-  reportResults,
-  resolveReporterStart,
-  type Env,
-  type FileOutcome,
-  type ReporterOptions,
-  type ReporterStart,
-} from 'testsigma-tm-core';
+import type { Env, FileOutcome } from 'testsigma-tm-core';
+import { REPORTER_PREFIX, noTokenMessage, reportResults, resolveReporterStart, type ReporterOptions, type ReporterStart } from 'testsigma-tm-core/reporter';
 import { fileResults } from './convert.js';
 import type { JestAggregatedResultLike, JestGlobalConfigLike, JestTestFileResult } from './jest-types.js';
 

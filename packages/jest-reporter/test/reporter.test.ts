@@ -70,17 +70,17 @@ describe('jest-testsigma-tm-reporter', () => {
     expect(created).toMatchObject({ human_id: 'DEMO-R-2', status: 'ACTIVE', title: 'from env' });
   });
 
-  it('names the apiToken option in messages when the token came from there', async () => {
+  it('names the token setting, the apiToken option included, in messages', async () => {
     const { reporter, lines } = setup({ projectId: 'Demo', apiToken: 'tms_wrong_option_token' }, {});
     await run(reporter);
-    expect(lines.join('\n')).toContain('The API token was refused: check the apiToken reporter option');
+    expect(lines.join('\n')).toContain('The API token was refused: check TESTSIGMA_API_TOKEN (or the apiToken reporter option)');
     expect(lines.join('\n')).not.toContain('tms_wrong_option_token');
   });
 
   describe('invalid options stop Jest at start with core message', () => {
     it.each([
       [{ projectId: 'Demo', closeRun: 'maybe' }, 'closeRun: expected true or false, received "maybe"'],
-      [{ projectID: 'Demo' }, 'Unknown reporter option(s) "projectID": expected any of apiToken, projectId'],
+      [{ projectID: 'Demo' }, 'Unknown reporter option(s) "projectID" (did you mean "projectId"?): expected any of apiToken, projectId'],
       [{ projectId: 'Demo', unmapped: 'loud' }, 'unmapped: expected one of ignore, warn, fail, received "loud"'],
       [{ projectId: 'Demo', batchSize: 500 }, 'batchSize: expected a whole number from 1 to 100, received number 500'],
       ['Demo', 'Reporter options: expected an object'],

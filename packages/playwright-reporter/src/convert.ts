@@ -26,12 +26,8 @@ import {
   nonEmpty,
   normaliseTags,
   stripAnsi,
-  type Attachment,
-  type Attempt,
-  type Property,
-  type TestResult,
-  type TestStatus,
-} from 'testsigma-tm-core';
+} from 'testsigma-tm-core/reporter';
+import type { Attachment, Attempt, Property, TestResult, TestStatus } from 'testsigma-tm-core';
 
 /** `TestResult.source` of everything this reporter produces. */
 export const SOURCE = 'playwright';

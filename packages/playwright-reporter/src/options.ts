@@ -3,7 +3,7 @@
  * Every option can also come from its `TESTSIGMA_*` environment variable; an option given here beats the
  * environment. Resolution and validation are core's (`resolveReporterSettings`): one resolver for every host.
  */
-import type { ReporterOptions } from 'testsigma-tm-core';
+import type { ReporterOptions } from 'testsigma-tm-core/reporter';
 
 /** The reporter's options: core's reporter options, documented once in core's settings. */
 export type TestsigmaReporterOptions = ReporterOptions;

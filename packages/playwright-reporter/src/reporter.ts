@@ -5,7 +5,8 @@
  * stderr, through core's redaction.
  */
 import type { FullConfig, FullResult, Reporter, Suite } from '@playwright/test/reporter';
-import { REPORTER_PREFIX, noTokenMessage, reportResults, resolveReporterStart, type ReporterStart, type TestResult } from 'testsigma-tm-core';
+import type { TestResult } from 'testsigma-tm-core';
+import { REPORTER_PREFIX, noTokenMessage, reportResults, resolveReporterStart, type ReporterStart } from 'testsigma-tm-core/reporter';
 import { toTestResult } from './convert.js';
 import { splitOptions, type TestsigmaReporterOptions } from './options.js';
 

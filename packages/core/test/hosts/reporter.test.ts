@@ -15,21 +15,20 @@ import {
   unexpectedUploadError,
   uploadFailureLine,
   type ReporterUpload,
-} from '../../src/reporting.js';
-import { emptySummary, renderText } from '../../src/summary.js';
+} from '../../src/hosts/reporter.js';
+import { emptySummary, renderText } from '../../src/upload/summary.js';
 
 const TOKEN = 'tms_secret_token_1234';
 const RESULT: TestResult = { source: 'jest', suitePath: [], name: 'DEMO-1 works', status: 'passed', properties: [], tags: [], attachments: [], attempts: [{ status: 'passed' }] };
 
 describe('resolveReporterStart', () => {
   it('resolves the options, an option beating the environment', () => {
-    const { settings, tokenSettingName } = resolveReporterStart({ projectId: 'Demo', closeRun: false }, { TESTSIGMA_API_TOKEN: TOKEN, TESTSIGMA_PROJECT_ID: 'Other', TESTSIGMA_CLOSE_RUN: 'true' }, 'some-reporter');
+    const { settings } = resolveReporterStart({ projectId: 'Demo', closeRun: false }, { TESTSIGMA_API_TOKEN: TOKEN, TESTSIGMA_PROJECT_ID: 'Other', TESTSIGMA_CLOSE_RUN: 'true' }, 'some-reporter');
     expect(settings).toMatchObject({ token: TOKEN, projectId: 'Demo', closeRun: false });
-    expect(tokenSettingName).toBe('TESTSIGMA_API_TOKEN');
   });
 
-  it('names the apiToken option in messages when the token came from there', () => {
-    expect(resolveReporterStart({ projectId: 'Demo', apiToken: TOKEN }, {}, 'some-reporter').tokenSettingName).toBe('the apiToken reporter option');
+  it('takes the token from the apiToken option too', () => {
+    expect(resolveReporterStart({ projectId: 'Demo', apiToken: TOKEN }, {}, 'some-reporter').settings.token).toBe(TOKEN);
   });
 
   it("names the package in core's configuration errors", () => {

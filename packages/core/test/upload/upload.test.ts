@@ -6,8 +6,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from 'testsigma-tm-emulator';
 import { ApiError } from '../../src/errors.js';
 import type { TestResult } from '../../src/model.js';
-import { uploadResults } from '../../src/pipeline.js';
-import { resolveSettings } from '../../src/settings.js';
+import { uploadResults } from '../../src/upload/upload.js';
+import { resolveSettings } from '../../src/settings/index.js';
 
 let emulator: EmulatorHandle;
 beforeAll(async () => {

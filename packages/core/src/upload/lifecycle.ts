@@ -3,23 +3,25 @@
  * one named by --run-id and make sure it holds the mapped cases), push results in batches, close it.
  * Each function is one step with plain data in and out; the pipeline strings them together.
  */
-import type { Project, ResultEntry, TestManagementApi, TestRun, User } from './api/client.js';
-import { isUuid } from './map/references.js';
-import { backoffDelay, DEFAULT_RETRY_POLICY } from './api/retry-timing.js';
-import { defaultSleep } from './api/pacer.js';
-import { ApiError, ConfigError } from './errors.js';
-import type { Logger } from './log.js';
-import { planBatches, splitBatch } from './plan/batches.js';
+import type { Project, ResultEntry, TestManagementApi, TestRun, User } from '../api/client.js';
+import { isUuid } from '../map/references.js';
+import { backoffDelay, DEFAULT_RETRY_POLICY } from '../api/retry-timing.js';
+import { defaultSleep } from '../api/pacer.js';
+import { ApiError, ConfigError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { planBatches, splitBatch } from '../plan/batches.js';
+import { settingLabel, type Host } from '../settings/index.js';
 
 /** `--project` takes the UUID or the exact project name. */
-export async function resolveProject(api: TestManagementApi, idOrName: string): Promise<Project> {
+export async function resolveProject(api: TestManagementApi, idOrName: string, host?: Host): Promise<Project> {
+  const setting = settingLabel('projectId', host);
   if (isUuid(idOrName)) {
     try {
       return await api.getProject(idOrName);
     } catch (error) {
       // A wrong project is a setting to fix (exit 2), but keep the service's words and request id.
       if (error instanceof ApiError && error.status === 404) {
-        throw new ConfigError('CONFIG_UNKNOWN_PROJECT', `${error.message} Set the project (--project / TESTSIGMA_PROJECT_ID) to a project UUID or exact name.`, { cause: error });
+        throw new ConfigError('CONFIG_UNKNOWN_PROJECT', `${error.message} Set ${setting} to a project UUID or exact name.`, { cause: error });
       }
       throw error;
     }
@@ -33,22 +35,23 @@ export async function resolveProject(api: TestManagementApi, idOrName: string): 
   const names = projects.map((p) => `"${p.name}"`).slice(0, 20).join(', ');
   throw new ConfigError(
     'CONFIG_UNKNOWN_PROJECT',
-    `No project has the id or exact name "${idOrName}". Projects this token can see: ${names || 'none'}. Set the project (--project / TESTSIGMA_PROJECT_ID) to one of them or to its UUID.`,
+    `No project has the id or exact name "${idOrName}". Projects this token can see: ${names || 'none'}. Set ${setting} to one of them or to its UUID.`,
   );
 }
 
 /** The user results are recorded as: the configured e-mail, else the first active user (with a warning). */
-export function pickUser(users: User[], email: string | undefined, log: Logger): User {
+export function pickUser(users: User[], email: string | undefined, log: Logger, host?: Host): User {
+  const setting = settingLabel('userEmail', host);
   if (email) {
     const found = users.find((u) => u.email?.toLowerCase() === email.toLowerCase());
     if (!found) {
-      throw new ConfigError('CONFIG_UNKNOWN_USER', `No user has the e-mail "${email}" (TESTSIGMA_USER_EMAIL). Set it to the e-mail of a user of this account, or unset it to use the first active user.`);
+      throw new ConfigError('CONFIG_UNKNOWN_USER', `No user has the e-mail "${email}" (${setting}). Set it to the e-mail of a user of this account, or unset it to use the first active user.`);
     }
     return found;
   }
   const active = users.find((u) => (u.status ?? 'ACTIVE').toUpperCase() === 'ACTIVE') ?? users[0];
-  if (!active) throw new ConfigError('CONFIG_NO_USER', 'The account has no users to record results as; set TESTSIGMA_USER_EMAIL to a user of this account.');
-  log.warn(`Recording results as ${active.email}, the first active user; set TESTSIGMA_USER_EMAIL to choose.`);
+  if (!active) throw new ConfigError('CONFIG_NO_USER', `The account has no users to record results as; set ${setting} to a user of this account.`);
+  log.warn(`Recording results as ${active.email}, the first active user; set ${setting} to choose.`);
   return active;
 }
 
@@ -87,10 +90,10 @@ export async function createRun(api: TestManagementApi, input: CreateRunInput, l
  * Use an existing run (UUID or human id). It must be open; cases it does not yet hold are added to its static
  * selection so their results are accepted. Returns the run and the case ids it could not take.
  */
-export async function openExistingRun(api: TestManagementApi, projectId: string, runId: string, caseIds: string[], log: Logger): Promise<{ run: TestRun; refused: string[] }> {
+export async function openExistingRun(api: TestManagementApi, projectId: string, runId: string, caseIds: string[], log: Logger, host?: Host): Promise<{ run: TestRun; refused: string[] }> {
   const run = await api.getRun(projectId, runId);
   if (run.status?.toUpperCase() === 'CLOSED') {
-    throw new ConfigError('CONFIG_RUN_CLOSED', `Test run ${run.human_id ?? runId} is CLOSED and takes no results. Reopen it, or leave --run-id / TESTSIGMA_RUN_ID unset to create a new run.`);
+    throw new ConfigError('CONFIG_RUN_CLOSED', `Test run ${run.human_id ?? runId} is CLOSED and takes no results. Reopen it, or leave ${settingLabel('runId', host)} unset to create a new run.`);
   }
   const held = new Set((await api.listRunCases(projectId, run.id)).map((c) => c.test_case?.id));
   const missing = caseIds.filter((id) => !held.has(id));

@@ -4,19 +4,19 @@
  * and the "should the test run fail" decision (`failOnUploadError`). A reporter only adds what its host needs:
  * how to read the host's results, when to sit a run out, and how to tell the host that the run failed.
  */
-import { ConfigError } from './errors.js';
-import { redact, type Logger } from './log.js';
-import type { FileOutcome, TestResult } from './model.js';
-import { uploadResults } from './pipeline.js';
-import { SETTING_ENV, resolveReporterSettings, type Env, type Settings } from './settings.js';
-import { renderText } from './summary.js';
+import { ConfigError } from '../errors.js';
+import { redact, type Logger } from '../log.js';
+import type { FileOutcome, TestResult } from '../model.js';
+import { uploadResults } from '../upload/upload.js';
+import { SETTINGS, invalidSettings, type SettingKey, readSettings, reporterExplicit, settingLabel, type Env, type Settings } from '../settings/index.js';
+import { renderText } from '../upload/summary.js';
 
 /** Prefix of every line a reporter prints. */
 export const REPORTER_PREFIX = '[testsigma-tm]';
 
 /** The one line a reporter prints when no token is set (local runs, pull requests from forks): nothing is recorded. */
 export function noTokenMessage(): string {
-  return `${REPORTER_PREFIX} No API token (set ${SETTING_ENV.token}): test results were not recorded in Testsigma Test Management.`;
+  return `${REPORTER_PREFIX} No API token (set ${SETTINGS.token.env}): test results were not recorded in Testsigma Test Management.`;
 }
 
 /** The line a reporter prints when the run produced no result. */
@@ -24,10 +24,16 @@ export function noTestRanMessage(): string {
   return `${REPORTER_PREFIX} No test ran, so nothing was recorded.`;
 }
 
+type OptionName<K extends SettingKey> = (typeof SETTINGS)[K] extends { option: infer O extends string } ? O : never;
+
+/**
+ * The reporters' options: every setting that has a reporter option in the settings table, under that name, with
+ * the setting's type (a status map may also be written as text). Documented in the table and the READMEs.
+ */
+export type ReporterOptions = { [K in SettingKey as OptionName<K>]?: Settings[K] | (K extends 'statusMap' ? string : never) };
+
 export interface ReporterStart {
   settings: Settings;
-  /** How messages name the token setting: the apiToken option when the token came from there. */
-  tokenSettingName: string;
 }
 
 /**
@@ -39,7 +45,9 @@ export interface ReporterStart {
 export function resolveReporterStart(options: unknown, env: Env, packageName: string, { requireProject = true }: { requireProject?: boolean } = {}): ReporterStart {
   let settings: Settings;
   try {
-    settings = resolveReporterSettings(options, env);
+    const reading = readSettings({ explicit: reporterExplicit(options), env }, 'reporter');
+    if (reading.errors.length > 0) throw invalidSettings(reading.errors);
+    settings = reading.settings;
   } catch (error) {
     if (error instanceof ConfigError) throw new ConfigError(error.code, `${packageName}: ${error.message}`, { cause: error });
     throw error;
@@ -47,12 +55,10 @@ export function resolveReporterStart(options: unknown, env: Env, packageName: st
   if (requireProject && settings.token && !settings.projectId) {
     throw new ConfigError(
       'CONFIG_MISSING_PROJECT',
-      `${packageName}: No project: set the projectId reporter option (or ${SETTING_ENV.projectId}) to the project UUID or its exact name.`,
+      `${packageName}: No project: set ${settingLabel('projectId', 'reporter')} to the project UUID or its exact name.`,
     );
   }
-  const apiToken = (options as { apiToken?: unknown } | undefined)?.apiToken;
-  const explicitToken = typeof apiToken === 'string' && apiToken.trim() !== '';
-  return { settings, tokenSettingName: explicitToken ? 'the apiToken reporter option' : SETTING_ENV.token };
+  return { settings };
 }
 
 /** Text as a reporter prints it: the secrets (the token) replaced by `***`, every line prefixed. */
@@ -108,7 +114,7 @@ export interface ReporterUpload {
  * mark the test run failed (only when failOnUploadError is on; its message is redacted). Never rejects.
  */
 export async function reportResults(input: ReporterUpload): Promise<Error | undefined> {
-  const { settings, tokenSettingName } = input.start;
+  const { settings } = input.start;
   const secrets = [settings.token];
   const print = (text: string): void => reporterLines(text, secrets).forEach((line) => input.write(line));
   if (input.results.length === 0) {
@@ -118,7 +124,7 @@ export async function reportResults(input: ReporterUpload): Promise<Error | unde
   let error: Error | undefined;
   try {
     const log = reporterLogger(input.write, secrets, input.env);
-    const outcome = await uploadResults({ settings, results: input.results, ...(input.files && { files: input.files }), env: input.env, log, tokenSettingName });
+    const outcome = await uploadResults({ settings, results: input.results, ...(input.files && { files: input.files }), env: input.env, log, host: 'reporter' });
     print(renderText(outcome.summary, { collectedBy: input.runner, countTestFiles: input.countTestFiles ?? false }));
     error = outcome.error;
   } catch (thrown) {

@@ -2,7 +2,7 @@
  * What an upload did, as plain data (the `--summary-json` file, the Action's outputs) and as words for people:
  * a few lines for a terminal, a short Markdown table for a job summary. Never holds the token.
  */
-import type { FileOutcome, TestResult } from './model.js';
+import type { FileOutcome, TestResult } from '../model.js';
 
 export interface FileSummary {
   path: string;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
-import { DEFAULT_BASE_URL, parseBoolean, resolveReporterSettings, resolveSettings } from '../../src/settings.js';
+import { DEFAULT_BASE_URL, parseBoolean, readSettings, reporterExplicit, resolveSettings, settingLabel } from '../../src/settings/index.js';
+
+const resolveReporterSettings = (options: unknown, env: Record<string, string | undefined>) => resolveSettings(reporterExplicit(options), env, 'reporter');
 
 describe('resolveSettings', () => {
   it('uses the defaults when nothing is given', () => {
@@ -18,7 +20,9 @@ describe('resolveSettings', () => {
       userEmail: undefined,
       timeoutMs: 30_000,
       statusMap: {},
+      failOnEmpty: true,
       failOnUploadError: true,
+      verbose: false,
     });
   });
 
@@ -50,7 +54,7 @@ describe('resolveSettings', () => {
   it('lists every invalid value in one error that says what was expected and received', () => {
     let error: unknown;
     try {
-      resolveSettings({ unmapped: 'explode', batchSize: '500', dryRun: 'perhaps' }, { TESTSIGMA_BASE_URL: 'ftp://x' }, { unmapped: '--unmapped', batchSize: '--batch-size' });
+      resolveSettings({ unmapped: 'explode', batchSize: '500', dryRun: 'perhaps' }, { TESTSIGMA_BASE_URL: 'ftp://x' }, 'cli');
     } catch (e) {
       error = e;
     }
@@ -59,10 +63,10 @@ describe('resolveSettings', () => {
     expect((error as ConfigError).message).toBe(
       [
         'Invalid settings:',
-        '  - --unmapped: expected one of ignore, warn, fail, received "explode"',
         '  - TESTSIGMA_BASE_URL: expected an http(s) URL such as https://test-management.testsigma.com/api/v1, received "ftp://x"',
+        '  - --unmapped: expected one of ignore, warn, fail, received "explode"',
         '  - --batch-size: expected a whole number from 1 to 100, received "500"',
-        '  - dryRun: expected true or false, received "perhaps"',
+        '  - --dry-run: expected true or false, received "perhaps"',
       ].join('\n'),
     );
   });
@@ -78,7 +82,7 @@ describe('resolveReporterSettings', () => {
   it('maps apiToken to the token and refuses unknown options with the known ones', () => {
     expect(resolveReporterSettings({ apiToken: 't0ken', projectId: 'Demo' }, {}).token).toBe('t0ken');
     expect(() => resolveReporterSettings({ projectID: 'Demo' }, {})).toThrow(
-      'Unknown reporter option(s) "projectID": expected any of apiToken, projectId, baseUrl, runId, runTitle, closeRun, unmapped, batchSize, dryRun, userEmail, timeoutMs, statusMap, failOnUploadError.',
+      'Unknown reporter option(s) "projectID" (did you mean "projectId"?): expected any of apiToken, projectId, baseUrl, runId, runTitle, closeRun, unmapped, batchSize, dryRun, userEmail, timeoutMs, statusMap, failOnUploadError, verbose.',
     );
     expect(() => resolveReporterSettings('Demo', {})).toThrow('Reporter options: expected an object');
   });
@@ -88,5 +92,38 @@ describe('resolveReporterSettings', () => {
     expect(s.token).toBe('env-token');
     expect(s.projectId).toBe('Demo');
     expect(s.failOnUploadError).toBe(false);
+  });
+});
+
+describe('the settings table', () => {
+  it('names a setting in the words of the host that reads it', () => {
+    expect(settingLabel('projectId', 'cli')).toBe('--project (or TESTSIGMA_PROJECT_ID)');
+    expect(settingLabel('projectId', 'action')).toBe('the project-id input (or TESTSIGMA_PROJECT_ID)');
+    expect(settingLabel('projectId', 'reporter')).toBe('the projectId reporter option (or TESTSIGMA_PROJECT_ID)');
+    expect(settingLabel('token', 'reporter')).toBe('TESTSIGMA_API_TOKEN (or the apiToken reporter option)');
+    expect(settingLabel('token', 'action')).toBe('the api-token input (or TESTSIGMA_API_TOKEN)');
+    expect(settingLabel('projectId')).toBe('--project / TESTSIGMA_PROJECT_ID (input project-id, option projectId)');
+    expect(settingLabel('token', 'cli')).toBe('TESTSIGMA_API_TOKEN');
+  });
+
+  it('reads a config file below the environment, says where each value came from, and never takes the token from it', () => {
+    const file = { path: 'testsigma-tm.config.json', values: { projectId: 'From file', batchSize: 10, closeRun: false, projectid: 'typo' } };
+    const reading = readSettings({ explicit: { batchSize: '20' }, env: { TESTSIGMA_CLOSE_RUN: 'true' }, file }, 'cli');
+    expect(reading.errors).toEqual([]);
+    expect(reading.settings).toMatchObject({ projectId: 'From file', batchSize: 20, closeRun: true });
+    expect(reading.sources.projectId).toEqual({ kind: 'config file', name: 'testsigma-tm.config.json: projectId' });
+    expect(reading.sources.batchSize).toEqual({ kind: 'flag', name: '--batch-size' });
+    expect(reading.sources.closeRun).toEqual({ kind: 'environment', name: 'TESTSIGMA_CLOSE_RUN' });
+    expect(reading.sources.dryRun).toEqual({ kind: 'default', name: 'default' });
+    expect(reading.warnings).toEqual([expect.stringContaining('unknown key "projectid" ignored (did you mean "projectId"?)')]);
+    const withToken = readSettings({ env: {}, file: { path: 'testsigma-tm.config.json', values: { apiToken: 'tms_in_a_file_1234' } } }, 'cli');
+    expect(withToken.errors).toEqual([expect.stringContaining('the token is never read from a file')]);
+    expect(withToken.settings.token).toBeUndefined();
+    expect(JSON.stringify(withToken)).not.toContain('tms_in_a_file_1234');
+  });
+
+  it('refuses a base URL with credentials without printing them', () => {
+    const reading = readSettings({ env: { TESTSIGMA_BASE_URL: 'https://user:s3cret-pass@tms.example/api/v1' } }, 'cli');
+    expect(reading.errors).toEqual(['TESTSIGMA_BASE_URL: expected a URL without user name or password in it (the token is the only credential), received "https://***@tms.example/api/v1"']);
   });
 });

@@ -1,0 +1,84 @@
+/**
+ * The `testsigma-tm` command. Translates argv, the environment and the config file into core calls and the
+ * outcome into output and an exit code; nothing else lives here. Commands are built on commander (per-command
+ * help, "did you mean" for commands and flags); the setting flags come from the settings table. Returns the exit
+ * code instead of exiting, so tests and the bin wrapper decide what to do with it.
+ */
+import { Command, CommanderError } from 'commander';
+import { UsageError, exitCodeFor, type TestsigmaTmError } from '../../errors.js';
+import type { Env } from '../../settings/index.js';
+import { VERSION } from '../../version.js';
+import { uploadCommand } from './upload.js';
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  cwd?: string;
+}
+
+const defaultIo: CliIo = {
+  stdout: (t) => process.stdout.write(`${t}\n`),
+  stderr: (t) => process.stderr.write(`${t}\n`),
+};
+
+/** What every command's action gets besides its own arguments. */
+export interface CommandContext {
+  env: Env;
+  io: CliIo;
+  cwd: string;
+  fail: (error: TestsigmaTmError) => number;
+}
+
+const FOOTER = `
+The API token is read from TESTSIGMA_API_TOKEN only (never a flag, never printed).
+Settings come from flags, then TESTSIGMA_* environment variables, then testsigma-tm.config.json
+(or the "testsigma" key of package.json), then defaults.
+
+Exit codes: 0 every mapped result landed; 1 the service failed or results were left unsent;
+2 a setting, flag or input file to fix (including a token or project the service refused).`;
+
+/** Flags people try for the token: they get told where it comes from instead of a bare "unknown option". */
+const TOKEN_FLAGS = ['--token', '--api-token', '--apiToken', '--api-key'];
+
+export async function main(argv: string[], env: Env, io: CliIo = defaultIo): Promise<number> {
+  const fail = (error: TestsigmaTmError): number => {
+    io.stderr(`testsigma-tm: ${error.message}`);
+    return exitCodeFor(error);
+  };
+  const ctx: CommandContext = { env, io, cwd: io.cwd ?? process.cwd(), fail };
+  let exitCode = 0;
+  const program = new Command('testsigma-tm')
+    .description('Record test results in Testsigma Test Management.')
+    .version(VERSION, '-V, --version')
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (text) => io.stdout(text.trimEnd()),
+      writeErr: (text) => io.stderr(text.trimEnd()),
+      outputError: () => undefined, // errors are reported below, in our own words
+    })
+    .addHelpText('after', FOOTER);
+  program.addCommand(uploadCommand(ctx, (code) => (exitCode = code)));
+  for (const command of program.commands) {
+    command.exitOverride().showSuggestionAfterError(true).configureOutput(program.configureOutput());
+  }
+
+  if (argv.length === 0) {
+    io.stdout(program.helpInformation().trimEnd());
+    return 2;
+  }
+  const tokenFlag = argv.find((arg) => TOKEN_FLAGS.includes(arg.split('=')[0] ?? ''));
+  if (tokenFlag) {
+    return fail(new UsageError('USAGE_BAD_OPTION', `There is no ${tokenFlag.split('=')[0]} flag: the API token is read only from the TESTSIGMA_API_TOKEN environment variable, so that it never shows in a command line or a log.`));
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+    const code = error.code === 'commander.unknownCommand' ? 'USAGE_UNKNOWN_COMMAND' : 'USAGE_BAD_OPTION';
+    const message = error.message.replace(/^error: /, '');
+    return fail(new UsageError(code, `${message.charAt(0).toUpperCase()}${message.slice(1)}. Run testsigma-tm ${code === 'USAGE_UNKNOWN_COMMAND' ? '' : `${argv[0]} `}--help.`));
+  }
+  return exitCode;
+}

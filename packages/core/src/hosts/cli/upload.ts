@@ -1,0 +1,98 @@
+/**
+ * `testsigma-tm upload <files...>`: read result files, map, record them in a run, print the summary.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Command } from 'commander';
+import { InputError, UsageError, asToolError, exitCodeFor } from '../../errors.js';
+import { readResultFiles } from '../../formats/read-files.js';
+import { redactingLogger, type Logger } from '../../log.js';
+import type { FileOutcome } from '../../model.js';
+import { invalidSettings, readSettings, type Env, type Settings } from '../../settings/index.js';
+import { applyEmptyPolicy } from '../../upload/inputs.js';
+import { emptySummary, renderText, summariseFiles } from '../../upload/summary.js';
+import { uploadResults, type UploadOutcome } from '../../upload/upload.js';
+import { loadConfigFile } from '../config-file.js';
+import type { CommandContext } from './main.js';
+import { addSettingFlags, settingValues } from './options.js';
+
+export function uploadCommand(ctx: CommandContext, setExitCode: (code: number) => void): Command {
+  const command = new Command('upload')
+    .description(
+      'Read JUnit XML, Jest/Vitest JSON, Playwright JSON and Cucumber JSON reports, map each test to its test case ' +
+        '(a "testsigma" property/annotation, or the case id such as DEMO-12 in its name), record the results in a test run and close it.',
+    )
+    .argument('[files...]', 'result files: paths or globs (a directory means the *.xml files below it)')
+    .option('--summary-json <file>', 'also write the outcome as JSON (its folder is created)');
+  addSettingFlags(command);
+  return command.action(async (files: string[], options: Record<string, unknown>) => {
+    setExitCode(await runUpload(ctx, files, options));
+  });
+}
+
+async function runUpload(ctx: CommandContext, patterns: string[], options: Record<string, unknown>): Promise<number> {
+  const { env, io, cwd, fail } = ctx;
+  if (patterns.length === 0) {
+    return fail(new UsageError('USAGE_NO_FILES', 'No result files given: expected one or more paths or globs, e.g. testsigma-tm upload "reports/**/*.xml".'));
+  }
+  let settings: Settings;
+  try {
+    const file = await loadConfigFile(cwd);
+    const reading = readSettings({ explicit: settingValues(options), env, ...(file && { file }) }, 'cli');
+    for (const warning of reading.warnings) io.stderr(`warning: ${warning}`);
+    if (reading.errors.length > 0) throw invalidSettings(reading.errors);
+    settings = reading.settings;
+  } catch (error) {
+    return fail(asToolError(error));
+  }
+  const log = cliLogger(io, env, settings);
+
+  const files = applyEmptyPolicy(await readResultFiles(patterns, { cwd }), settings.failOnEmpty);
+  const results = files.flatMap((f) => f.results);
+  // Nothing readable: say so without bothering the service.
+  const nothingReadable = files.length > 0 && files.every((f) => f.error);
+  const outcome = nothingReadable ? unreadableOutcome(files, settings.dryRun) : await uploadResults({ settings, results, files, env, log, host: 'cli' });
+
+  io.stdout(renderText(outcome.summary));
+  let exitCode = outcome.exitCode;
+  if (outcome.error) io.stderr(`testsigma-tm: ${outcome.error.message}`);
+  const summaryFile = options.summaryJson;
+  if (typeof summaryFile === 'string') {
+    const written = await writeSummaryJson(path.resolve(cwd, summaryFile), outcome);
+    if (written) {
+      io.stderr(`testsigma-tm: ${written}`);
+      exitCode = Math.max(exitCode, 1);
+    }
+  }
+  return exitCode;
+}
+
+/** Write the summary file, creating its folder. Returns the reason when it could not be written. */
+async function writeSummaryJson(file: string, outcome: UploadOutcome): Promise<string | undefined> {
+  try {
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, `${JSON.stringify({ ...outcome.summary, exitCode: outcome.exitCode, error: outcome.error ? { code: outcome.error.code, message: outcome.error.message } : null }, null, 2)}\n`);
+    return undefined;
+  } catch (error) {
+    return `The summary could not be written to ${file}: ${(error as Error).message}. The upload itself is reported above; choose a writable --summary-json path.`;
+  }
+}
+
+function cliLogger(io: CommandContext['io'], env: Env, settings: Settings): Logger {
+  const debug = settings.verbose || Boolean(env.TESTSIGMA_DEBUG);
+  return redactingLogger(
+    {
+      debug: (m) => (debug ? io.stderr(m) : undefined),
+      info: (m) => io.stderr(m),
+      warn: (m) => io.stderr(`warning: ${m}`),
+      error: (m) => io.stderr(`error: ${m}`),
+    },
+    [settings.token],
+  );
+}
+
+function unreadableOutcome(files: FileOutcome[], dryRun: boolean): UploadOutcome {
+  const summary = { ...emptySummary(dryRun), files: summariseFiles(files) };
+  const error = new InputError('INPUT_NOTHING_READABLE', files[0]?.path ?? '', `None of the ${files.length} result file(s) could be used; nothing was sent.`);
+  return { summary, error, exitCode: exitCodeFor(error) };
+}

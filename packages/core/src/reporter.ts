@@ -1,0 +1,31 @@
+/**
+ * testsigma-tm-core/reporter: what the test-runner reporters (Jest, Playwright) share — start, printing and the
+ * single upload at the end — and the converters of their runners' live objects (the same rules the file readers
+ * use). Not for library users: its names may change with the reporters.
+ */
+export {
+  REPORTER_PREFIX,
+  noTestRanMessage,
+  noTokenMessage,
+  reportResults,
+  resolveReporterStart,
+  type ReporterOptions,
+  type ReporterStart,
+  type ReporterUpload,
+} from './hosts/reporter.js';
+export {
+  JEST_REASON_NOT_KEPT,
+  JEST_SUITE_FAILED,
+  jestEarlierAttempts,
+  jestFileResults,
+  jestSuiteErrorResult,
+  jestTestResult,
+  withoutJestFrames,
+  type JestAssertionResult,
+  type JestConvertOptions,
+  type JestSerializableError,
+  type JestTestFileResult,
+} from './formats/jest/jest.js';
+export { displayPath } from './formats/paths.js';
+// Until the Playwright reporter hands its live objects to core's Playwright converter, it uses these helpers.
+export { MAX_MESSAGE_CHARS, MAX_OUTPUT_CHARS, MAX_STACK_CHARS, clip, msOrUndefined, nonEmpty, normaliseTags, stripAnsi } from './formats/text.js';

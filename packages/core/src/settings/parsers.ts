@@ -1,0 +1,97 @@
+/**
+ * How a setting's raw value becomes a typed one. Values arrive as strings (flags, Action inputs, environment
+ * variables) or typed (reporter options, the config file); every parser takes both and says, when it refuses a
+ * value, what it expected — the resolver adds where the value came from and what it received.
+ */
+import { parseStatusMapping, type StatusMapping } from '../map/status.js';
+
+export type Parsed<T> = { value: T } | { problem: string };
+
+export interface Parser<T> {
+  /** Shown in `--help` and the generated reference, e.g. `true|false`. */
+  kind: string;
+  parse(raw: unknown): Parsed<T>;
+}
+
+export const text: Parser<string> = {
+  kind: 'text',
+  parse: (raw) => (typeof raw === 'string' ? { value: raw.trim() } : { problem: 'expected a string' }),
+};
+
+/** Strict: `false`, `0`, `no`, `off` are false — never "any non-empty string is true". */
+export function parseBoolean(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (typeof value !== 'string') return undefined;
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  return undefined;
+}
+
+export const bool: Parser<boolean> = {
+  kind: 'true|false',
+  parse: (raw) => {
+    const value = parseBoolean(raw);
+    return value === undefined ? { problem: 'expected true or false' } : { value };
+  },
+};
+
+export function wholeNumber(min: number, max: number): Parser<number> {
+  return {
+    kind: `${min}-${max}`,
+    parse: (raw) => {
+      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
+      return Number.isInteger(n) && n >= min && n <= max ? { value: n } : { problem: `expected a whole number from ${min} to ${max}` };
+    },
+  };
+}
+
+export function oneOf<const T extends string>(...values: T[]): Parser<T> {
+  return {
+    kind: values.join('|'),
+    parse: (raw) => {
+      const v = typeof raw === 'string' ? raw.trim().toLowerCase() : undefined;
+      return v !== undefined && (values as string[]).includes(v) ? { value: v as T } : { problem: `expected one of ${values.join(', ')}` };
+    },
+  };
+}
+
+/** An http(s) URL without trailing slashes. Credentials in it are refused: they would end up in logs. */
+export const httpUrl: Parser<string> = {
+  kind: 'url',
+  parse: (raw) => {
+    if (typeof raw !== 'string') return { problem: 'expected an http(s) URL' };
+    const value = raw.trim().replace(/\/+$/, '');
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      return { problem: 'expected an http(s) URL such as https://test-management.testsigma.com/api/v1' };
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return { problem: 'expected an http(s) URL such as https://test-management.testsigma.com/api/v1' };
+    if (url.username || url.password) return { problem: 'expected a URL without user name or password in it (the token is the only credential)' };
+    return { value };
+  },
+};
+
+/** Outcome → status name, as text (`skipped=Blocked,error=Blocked`) or as an object (`{ skipped: 'Blocked' }`). */
+export const statusMap: Parser<Partial<StatusMapping>> = {
+  kind: 'outcome=Status,...',
+  parse: (raw) => {
+    const isObject = typeof raw === 'object' && raw !== null && !Array.isArray(raw);
+    const source = typeof raw === 'string' ? raw : isObject ? Object.entries(raw).map(([k, v]) => `${k}=${String(v)}`).join(',') : undefined;
+    if (source === undefined) return { problem: 'expected "outcome=Status,..." or an object' };
+    try {
+      return { value: parseStatusMapping(source) };
+    } catch (error) {
+      return { problem: (error as Error).message };
+    }
+  },
+};
+
+/** How a refused value is quoted in messages: short, and with its type when it is not a string. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  if (value === null) return 'null';
+  return `${typeof value} ${JSON.stringify(value) ?? String(value)}`;
+}

@@ -1,0 +1,196 @@
+/**
+ * Every setting, once. A row says how each host spells it (CLI flag, Action input, reporter option), its
+ * environment variable, its parser, its default and one line of documentation. The CLI's flags and help, the
+ * reporters' option check, the messages that name a setting, the README reference and the check of action.yml
+ * are all read from this table: a new setting is a new row.
+ *
+ * Precedence, owned by resolve.ts: an explicit value (flag, input, option) > environment > config file > default.
+ */
+import type { StatusMapping } from '../map/status.js';
+import { bool, httpUrl, oneOf, statusMap, text, wholeNumber, type Parser } from './parsers.js';
+
+export const DEFAULT_BASE_URL = 'https://test-management.testsigma.com/api/v1';
+
+export interface SettingRow<T> {
+  env: string;
+  /** CLI long flag without the dashes; absent: not on the command line (the token, reporter-only settings). */
+  flag?: string;
+  /** One-letter CLI alias, e.g. `v` for `--verbose`. */
+  short?: string;
+  /** Action input; absent: not an input. */
+  input?: string;
+  /** Reporter option (Jest, Playwright) and config file key; absent: not for reporters. */
+  option?: string;
+  /** Placeholder in `--help`, e.g. `id|name`; defaults to the parser's kind. */
+  valueName?: string;
+  parse: Parser<T>;
+  default: T;
+  /** One line: what it does. The default is shown from `default`. */
+  doc: string;
+  /** Never taken from a flag or a config file, never printed. */
+  secret?: boolean;
+}
+
+/** Keeps the option name's literal type, so the reporters' option type can be derived from the table. */
+function row<T, const O extends string = never>(r: SettingRow<T> & { option?: O }): SettingRow<T> & { option?: O } {
+  return r;
+}
+
+const optionalText = text as Parser<string | undefined>;
+
+export const SETTINGS = {
+  token: row({
+    env: 'TESTSIGMA_API_TOKEN',
+    input: 'api-token',
+    option: 'apiToken',
+    parse: optionalText,
+    default: undefined,
+    secret: true,
+    doc: 'Test Management API key (Settings > API Keys). Pass it from a secret; it is masked and never printed.',
+  }),
+  projectId: row({
+    env: 'TESTSIGMA_PROJECT_ID',
+    flag: 'project',
+    input: 'project-id',
+    option: 'projectId',
+    valueName: 'id|name',
+    parse: optionalText,
+    default: undefined,
+    doc: 'Project UUID or exact project name. Required.',
+  }),
+  baseUrl: row({
+    env: 'TESTSIGMA_BASE_URL',
+    flag: 'base-url',
+    input: 'base-url',
+    option: 'baseUrl',
+    parse: httpUrl,
+    default: DEFAULT_BASE_URL,
+    doc: 'API base URL (it ends in /api/v1).',
+  }),
+  runId: row({
+    env: 'TESTSIGMA_RUN_ID',
+    flag: 'run-id',
+    input: 'run-id',
+    option: 'runId',
+    valueName: 'id',
+    parse: optionalText,
+    default: undefined,
+    doc: 'Record into this existing run (UUID or human id such as DEMO-R-3) instead of creating one.',
+  }),
+  runTitle: row({
+    env: 'TESTSIGMA_RUN_TITLE',
+    flag: 'run-title',
+    input: 'run-title',
+    option: 'runTitle',
+    valueName: 'title',
+    parse: optionalText,
+    default: undefined,
+    doc: 'Title of the run to create. Default: the CI context (workflow, run number, attempt, branch, commit).',
+  }),
+  closeRun: row({
+    env: 'TESTSIGMA_CLOSE_RUN',
+    flag: 'close',
+    input: 'close-run',
+    option: 'closeRun',
+    parse: bool,
+    default: true,
+    doc: 'Close the run at the end when this upload created it (`--no-close` leaves it open).',
+  }),
+  unmapped: row({
+    env: 'TESTSIGMA_UNMAPPED',
+    flag: 'unmapped',
+    input: 'unmapped',
+    option: 'unmapped',
+    parse: oneOf('ignore', 'warn', 'fail'),
+    default: 'warn' as 'ignore' | 'warn' | 'fail',
+    doc: 'What to do with tests that map to no test case.',
+  }),
+  batchSize: row({
+    env: 'TESTSIGMA_BATCH_SIZE',
+    flag: 'batch-size',
+    input: 'batch-size',
+    option: 'batchSize',
+    parse: wholeNumber(1, 100),
+    default: 100,
+    doc: 'Results per request.',
+  }),
+  dryRun: row({
+    env: 'TESTSIGMA_DRY_RUN',
+    flag: 'dry-run',
+    input: 'dry-run',
+    option: 'dryRun',
+    parse: bool,
+    default: false,
+    doc: 'Read and map the results and report what would be sent, without writing anything.',
+  }),
+  userEmail: row({
+    env: 'TESTSIGMA_USER_EMAIL',
+    flag: 'user-email',
+    input: 'user-email',
+    option: 'userEmail',
+    valueName: 'email',
+    parse: optionalText,
+    default: undefined,
+    doc: 'E-mail of the user results are recorded as. Default: the first active user.',
+  }),
+  timeoutMs: row({
+    env: 'TESTSIGMA_TIMEOUT_MS',
+    flag: 'timeout-ms',
+    input: 'timeout-ms',
+    option: 'timeoutMs',
+    valueName: 'ms',
+    parse: wholeNumber(100, 600_000),
+    default: 30_000,
+    doc: 'Timeout of one request, in milliseconds.',
+  }),
+  statusMap: row({
+    env: 'TESTSIGMA_STATUS_MAP',
+    flag: 'status-map',
+    input: 'status-map',
+    option: 'statusMap',
+    valueName: 'map',
+    parse: statusMap,
+    default: {} as Partial<StatusMapping>,
+    doc: 'Outcome to status name, e.g. skipped=Blocked,error=Blocked (outcomes passed, failed, error, skipped, flaky; default passed=Passed, failed=Failed, error=Failed, skipped=Skipped, flaky=Passed).',
+  }),
+  failOnEmpty: row({
+    env: 'TESTSIGMA_FAIL_ON_EMPTY',
+    flag: 'fail-on-empty',
+    input: 'fail-on-empty',
+    parse: bool,
+    default: true,
+    doc: 'Fail when a path or glob matches no file (`--no-fail-on-empty` only warns, and the other files are still uploaded).',
+  }),
+  failOnUploadError: row({
+    env: 'TESTSIGMA_FAIL_ON_UPLOAD_ERROR',
+    option: 'failOnUploadError',
+    parse: bool,
+    default: true,
+    doc: 'Reporters: mark the test run failed when the upload fails (after saying why).',
+  }),
+  verbose: row({
+    env: 'TESTSIGMA_VERBOSE',
+    flag: 'verbose',
+    short: 'v',
+    option: 'verbose',
+    parse: bool,
+    default: false,
+    doc: 'Log every request, and progress in reporters.',
+  }),
+} as const;
+
+export type SettingKey = keyof typeof SETTINGS;
+
+type ValueOf<R> = R extends SettingRow<infer T> ? T : never;
+
+/** The resolved settings: one field per row, typed by the row's parser and default. */
+export type Settings = { -readonly [K in SettingKey]: ValueOf<(typeof SETTINGS)[K]> };
+
+export type UnmappedPolicy = Settings['unmapped'];
+
+export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
+
+/** The row of a key, typed loosely for code that walks the table. */
+export function settingRow(key: SettingKey): SettingRow<unknown> {
+  return SETTINGS[key] as SettingRow<unknown>;
+}
