@@ -80647,6 +80647,7 @@ const SETTINGS = {
         parse: optionalText,
         default: undefined,
         secret: true,
+        defaultText: '— (required)',
         doc: 'Test Management API key (Settings > API Keys). Pass it from a secret; it is masked and never printed.',
     }),
     projectId: row({
@@ -80657,7 +80658,8 @@ const SETTINGS = {
         valueName: 'id|name',
         parse: optionalText,
         default: undefined,
-        doc: 'Project UUID or exact project name. Required.',
+        defaultText: '— (required)',
+        doc: 'Project UUID or exact project name.',
     }),
     baseUrl: row({
         env: 'TESTSIGMA_BASE_URL',
@@ -80676,6 +80678,7 @@ const SETTINGS = {
         valueName: 'id',
         parse: optionalText,
         default: undefined,
+        defaultText: 'create a new run',
         doc: 'Record into this existing run (UUID or human id such as DEMO-R-3) instead of creating one.',
     }),
     runTitle: row({
@@ -80686,7 +80689,8 @@ const SETTINGS = {
         valueName: 'title',
         parse: optionalText,
         default: undefined,
-        doc: 'Title of the run to create. Default: the CI context (workflow, run number, attempt, branch, commit).',
+        defaultText: 'from the CI context',
+        doc: 'Title of the run to create (by default the workflow, run number, attempt, branch and commit).',
     }),
     closeRun: row({
         env: 'TESTSIGMA_CLOSE_RUN',
@@ -80695,7 +80699,7 @@ const SETTINGS = {
         option: 'closeRun',
         parse: bool,
         default: true,
-        doc: 'Close the run at the end when this upload created it (`--no-close` leaves it open).',
+        doc: 'Close the run at the end when this upload created it.',
     }),
     unmapped: row({
         env: 'TESTSIGMA_UNMAPPED',
@@ -80732,7 +80736,8 @@ const SETTINGS = {
         valueName: 'email',
         parse: optionalText,
         default: undefined,
-        doc: 'E-mail of the user results are recorded as. Default: the first active user.',
+        defaultText: 'the first active user',
+        doc: 'E-mail of the user results are recorded as.',
     }),
     timeoutMs: row({
         env: 'TESTSIGMA_TIMEOUT_MS',
@@ -80752,7 +80757,8 @@ const SETTINGS = {
         valueName: 'map',
         parse: statusMap,
         default: {},
-        doc: 'Outcome to status name, e.g. skipped=Blocked,error=Blocked (outcomes passed, failed, error, skipped, flaky; default passed=Passed, failed=Failed, error=Failed, skipped=Skipped, flaky=Passed).',
+        defaultText: 'passed=Passed, failed=Failed, error=Failed, skipped=Skipped, flaky=Passed',
+        doc: 'Outcome to status name, e.g. `skipped=Blocked,error=Blocked` (outcomes passed, failed, error, skipped, flaky); reporters also take an object.',
     }),
     failOnEmpty: row({
         env: 'TESTSIGMA_FAIL_ON_EMPTY',
@@ -80760,7 +80766,7 @@ const SETTINGS = {
         input: 'fail-on-empty',
         parse: bool,
         default: true,
-        doc: 'Fail when a path or glob matches no file (`--no-fail-on-empty` only warns, and the other files are still uploaded).',
+        doc: 'Fail when a path or glob matches no file; when off, only warn and upload the files that matched.',
     }),
     failOnUploadError: row({
         env: 'TESTSIGMA_FAIL_ON_UPLOAD_ERROR',
@@ -90886,13 +90892,20 @@ async function run(env = process.env) {
         setFailed(error.message);
     }
 }
-/** Every setting that is an Action input (action.yml lists the same names: a test checks it). */
+/**
+ * Every setting that is an Action input (action.yml is generated from the same table). The runner hands an
+ * input its declared default when the workflow leaves it out, so an input equal to its default counts as not
+ * given: the TESTSIGMA_* variable, when set, still decides.
+ */
 function actionInputs() {
     const values = {};
     for (const key of table_SETTING_KEYS) {
-        const input = SETTINGS[key].input;
-        if (input)
-            values[key] = getInput(input);
+        const row = SETTINGS[key];
+        if (!row.input)
+            continue;
+        const value = getInput(row.input);
+        if (value !== String(row.default))
+            values[key] = value;
     }
     return values;
 }

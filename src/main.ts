@@ -49,12 +49,18 @@ export async function run(env: Env = process.env): Promise<void> {
   }
 }
 
-/** Every setting that is an Action input (action.yml lists the same names: a test checks it). */
+/**
+ * Every setting that is an Action input (action.yml is generated from the same table). The runner hands an
+ * input its declared default when the workflow leaves it out, so an input equal to its default counts as not
+ * given: the TESTSIGMA_* variable, when set, still decides.
+ */
 function actionInputs(): SettingsInput {
   const values: SettingsInput = {};
   for (const key of SETTING_KEYS) {
-    const input = (SETTINGS[key] as { input?: string }).input;
-    if (input) values[key] = core.getInput(input);
+    const row = SETTINGS[key] as { input?: string; default?: unknown };
+    if (!row.input) continue;
+    const value = core.getInput(row.input);
+    if (value !== String(row.default)) values[key] = value;
   }
   return values;
 }

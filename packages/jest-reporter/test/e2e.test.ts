@@ -191,7 +191,7 @@ describe('jest-testsigma-tm-reporter with the real Jest', () => {
   describe('invalid options stop Jest at start', () => {
     it.each([
       [{ projectId: 'Demo', closeRun: 'maybe' }, {}, 'closeRun: expected true or false, received "maybe"'],
-      [{ projectID: 'Demo' }, {}, 'Unknown reporter option(s) "projectID": expected any of apiToken, projectId,'],
+      [{ projectID: 'Demo' }, {}, 'Unknown reporter option(s) "projectID" (did you mean "projectId"?): expected any of apiToken, projectId,'],
       [{ projectId: 'Demo' }, { TESTSIGMA_TIMEOUT_MS: 'soon' }, 'TESTSIGMA_TIMEOUT_MS: expected a whole number from 100 to 600000, received "soon"'],
       [{}, {}, 'jest-testsigma-tm-reporter: No project: set the projectId reporter option (or TESTSIGMA_PROJECT_ID)'],
     ])('%j %j', async (options, extraEnv, message) => {

@@ -189,7 +189,7 @@ test.describe.serial('wizard', () => {
     const run = await runPlaywright(dir, { env: { TESTSIGMA_API_TOKEN: emulator.token } });
     const output = run.stdout + run.stderr;
     expect(run.code, output).not.toBe(0);
-    expect(output).toContain('playwright-testsigma-tm-reporter: Unknown reporter option(s) "projectID": expected any of apiToken, projectId,');
+    expect(output).toContain('playwright-testsigma-tm-reporter: Unknown reporter option(s) "projectID" (did you mean "projectId"?): expected any of apiToken, projectId,');
     expect(existsSync(join(dir, 'ran.txt')), 'no test ran').toBe(false);
 
     const badValue = await writeProject(root, 'invalid-value', {

@@ -25,7 +25,9 @@ export interface SettingRow<T> {
   valueName?: string;
   parse: Parser<T>;
   default: T;
-  /** One line: what it does. The default is shown from `default`. */
+  /** How the default reads in the docs when it is not a plain value (`the first active user`). */
+  defaultText?: string;
+  /** One line: what it does. The default is shown from `default` (or `defaultText`). */
   doc: string;
   /** Never taken from a flag or a config file, never printed. */
   secret?: boolean;
@@ -46,6 +48,7 @@ export const SETTINGS = {
     parse: optionalText,
     default: undefined,
     secret: true,
+    defaultText: '— (required)',
     doc: 'Test Management API key (Settings > API Keys). Pass it from a secret; it is masked and never printed.',
   }),
   projectId: row({
@@ -56,7 +59,8 @@ export const SETTINGS = {
     valueName: 'id|name',
     parse: optionalText,
     default: undefined,
-    doc: 'Project UUID or exact project name. Required.',
+    defaultText: '— (required)',
+    doc: 'Project UUID or exact project name.',
   }),
   baseUrl: row({
     env: 'TESTSIGMA_BASE_URL',
@@ -75,6 +79,7 @@ export const SETTINGS = {
     valueName: 'id',
     parse: optionalText,
     default: undefined,
+    defaultText: 'create a new run',
     doc: 'Record into this existing run (UUID or human id such as DEMO-R-3) instead of creating one.',
   }),
   runTitle: row({
@@ -85,7 +90,8 @@ export const SETTINGS = {
     valueName: 'title',
     parse: optionalText,
     default: undefined,
-    doc: 'Title of the run to create. Default: the CI context (workflow, run number, attempt, branch, commit).',
+    defaultText: 'from the CI context',
+    doc: 'Title of the run to create (by default the workflow, run number, attempt, branch and commit).',
   }),
   closeRun: row({
     env: 'TESTSIGMA_CLOSE_RUN',
@@ -94,7 +100,7 @@ export const SETTINGS = {
     option: 'closeRun',
     parse: bool,
     default: true,
-    doc: 'Close the run at the end when this upload created it (`--no-close` leaves it open).',
+    doc: 'Close the run at the end when this upload created it.',
   }),
   unmapped: row({
     env: 'TESTSIGMA_UNMAPPED',
@@ -131,7 +137,8 @@ export const SETTINGS = {
     valueName: 'email',
     parse: optionalText,
     default: undefined,
-    doc: 'E-mail of the user results are recorded as. Default: the first active user.',
+    defaultText: 'the first active user',
+    doc: 'E-mail of the user results are recorded as.',
   }),
   timeoutMs: row({
     env: 'TESTSIGMA_TIMEOUT_MS',
@@ -151,7 +158,8 @@ export const SETTINGS = {
     valueName: 'map',
     parse: statusMap,
     default: {} as Partial<StatusMapping>,
-    doc: 'Outcome to status name, e.g. skipped=Blocked,error=Blocked (outcomes passed, failed, error, skipped, flaky; default passed=Passed, failed=Failed, error=Failed, skipped=Skipped, flaky=Passed).',
+    defaultText: 'passed=Passed, failed=Failed, error=Failed, skipped=Skipped, flaky=Passed',
+    doc: 'Outcome to status name, e.g. `skipped=Blocked,error=Blocked` (outcomes passed, failed, error, skipped, flaky); reporters also take an object.',
   }),
   failOnEmpty: row({
     env: 'TESTSIGMA_FAIL_ON_EMPTY',
@@ -159,7 +167,7 @@ export const SETTINGS = {
     input: 'fail-on-empty',
     parse: bool,
     default: true,
-    doc: 'Fail when a path or glob matches no file (`--no-fail-on-empty` only warns, and the other files are still uploaded).',
+    doc: 'Fail when a path or glob matches no file; when off, only warn and upload the files that matched.',
   }),
   failOnUploadError: row({
     env: 'TESTSIGMA_FAIL_ON_UPLOAD_ERROR',

@@ -37,6 +37,9 @@ Settings come from flags, then TESTSIGMA_* environment variables, then testsigma
 Exit codes: 0 every mapped result landed; 1 the service failed or results were left unsent;
 2 a setting, flag or input file to fix (including a token or project the service refused).`;
 
+/** A fixed width, so help reads the same in a terminal, a CI log and the generated README. */
+const HELP_LAYOUT = { helpWidth: 110, sortOptions: false };
+
 /** Flags people try for the token: they get told where it comes from instead of a bare "unknown option". */
 const TOKEN_FLAGS = ['--token', '--api-token', '--apiToken', '--api-key'];
 
@@ -57,10 +60,11 @@ export async function main(argv: string[], env: Env, io: CliIo = defaultIo): Pro
       writeErr: (text) => io.stderr(text.trimEnd()),
       outputError: () => undefined, // errors are reported below, in our own words
     })
+    .configureHelp(HELP_LAYOUT)
     .addHelpText('after', FOOTER);
   program.addCommand(uploadCommand(ctx, (code) => (exitCode = code)));
   for (const command of program.commands) {
-    command.exitOverride().showSuggestionAfterError(true).configureOutput(program.configureOutput());
+    command.exitOverride().showSuggestionAfterError(true).configureOutput(program.configureOutput()).configureHelp(HELP_LAYOUT);
   }
 
   if (argv.length === 0) {

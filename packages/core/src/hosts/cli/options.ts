@@ -5,6 +5,7 @@
  */
 import { Option, type Command } from 'commander';
 import { SETTING_KEYS, settingRow, type SettingKey, type SettingsInput } from '../../settings/index.js';
+import { defaultText } from '../../settings/reference.js';
 
 /** Commander's camelCase property of a flag: `--base-url` → `baseUrl`, `--no-close` → `close`. */
 function property(flag: string): string {
@@ -13,8 +14,8 @@ function property(flag: string): string {
 
 function helpLine(key: SettingKey): string {
   const r = settingRow(key);
-  const shown = r.default === undefined || (typeof r.default === 'object' && Object.keys(r.default as object).length === 0) ? '' : ` (default ${String(r.default)})`;
-  return `${r.doc}${shown} [env ${r.env}]`;
+  const shown = typeof r.default === 'boolean' || defaultText(key).startsWith('—') ? '' : ` Default: ${defaultText(key).replace(/`/g, '')}.`;
+  return `${r.doc}${shown} [${r.env}]`;
 }
 
 /**

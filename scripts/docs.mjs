@@ -1,0 +1,71 @@
+// The generated parts of the READMEs: every settings table, the CLI's help and the error codes come from core's
+// settings table and ERROR_CODES, written between <!-- generated:NAME --> markers. `npm run docs` rewrites them;
+// test/repo/docs.test.ts fails when a committed README is not what this script would write.
+import { readFile, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const core = (path) => import(new URL(`../packages/core/dist/${path}`, import.meta.url).href);
+
+async function sections() {
+  const { settingsReference } = await core('settings/reference.js');
+  const { errorCodesReference } = await core('errors-reference.js');
+  const { main } = await core('hosts/cli/main.js');
+  const help = async (argv) => {
+    const out = [];
+    await main(argv, {}, { stdout: (t) => out.push(t), stderr: (t) => out.push(t) });
+    return ['```', out.join('\n'), '```'].join('\n');
+  };
+  return {
+    'action.yml': { inputs: actionInputs(await core('settings/table.js')) },
+    'README.md': { settings: settingsReference() },
+    'packages/core/README.md': { 'cli-help': await help(['upload', '--help']), 'cli-settings': settingsReference('cli'), 'error-codes': errorCodesReference() },
+    'packages/jest-reporter/README.md': { options: settingsReference('reporter') },
+    'packages/playwright-reporter/README.md': { options: settingsReference('reporter') },
+  };
+}
+
+/** The Action's setting inputs, in action.yml's own layout; the Action-only inputs are written by hand around them. */
+function actionInputs({ SETTINGS }) {
+  const quote = (text) => `'${String(text).replace(/'/g, "''")}'`;
+  const lines = [];
+  for (const row of Object.values(SETTINGS)) {
+    if (!row.input) continue;
+    const plain = row.doc.replace(/`/g, '');
+    lines.push(`  ${row.input}:`, `    description: ${quote(`${plain} Falls back to ${row.env}.`)}`, `    required: ${row.secret ? 'true' : 'false'}`);
+    const hasDefault = row.default !== undefined && typeof row.default !== 'object';
+    if (hasDefault) lines.push(`    default: ${quote(row.default)}`);
+  }
+  return lines.join('\n');
+}
+
+function replaceSection(text, name, content, file) {
+  const yaml = file.endsWith('.yml');
+  const start = yaml ? `# generated:${name}` : `<!-- generated:${name} -->`;
+  const end = yaml ? `  # /generated:${name}` : `<!-- /generated:${name} -->`;
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`${file}: markers ${start} … ${end} not found`);
+  return `${text.slice(0, from + start.length)}\n${content}\n${text.slice(to)}`;
+}
+
+/** File → [committed text, generated text]. */
+export async function generatedDocs() {
+  const out = {};
+  for (const [file, parts] of Object.entries(await sections())) {
+    const committed = await readFile(`${ROOT}/${file}`, 'utf8');
+    let text = committed;
+    for (const [name, content] of Object.entries(parts)) text = replaceSection(text, name, content, file);
+    out[file] = [committed, text];
+  }
+  return out;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  for (const [file, [committed, generated]] of Object.entries(await generatedDocs())) {
+    if (committed !== generated) {
+      await writeFile(`${ROOT}/${file}`, generated);
+      console.log(`updated ${file}`);
+    }
+  }
+}
