@@ -21,6 +21,8 @@
  *   `background` element before each scenario, whose steps are counted with that scenario. Hooks come from
  *   cucumber-js's hidden `Before`/`After` steps, or the `before`/`after` arrays of scenarios and steps.
  * - duration = the sum of every step's and hook's duration (nanoseconds in the JSON), in milliseconds.
+ * - One attempt: with `--retry`, cucumber-js writes only a scenario's last attempt (checked with 13.3.0), so
+ *   earlier failed attempts are not in the file and a scenario that passed on retry reads as passed.
  * - message = what failed and which step (`Step "Then I see the dashboard" (line 15) failed: …` with the
  *   error up to its first stack frame); stack = the whole error text.
  * - Embeddings → attachments {name, contentType} (the model has no place for their bytes, which are inline);
