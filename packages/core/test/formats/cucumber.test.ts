@@ -194,7 +194,12 @@ const jvmFeature = {
       line: 13,
       tags: [{ name: '@DEMO-40' }],
       steps: [step('When ', 'I add "pear"', 8, 'passed', 0), step('Then ', 'the cart holds 1 item', 9, 'skipped', 0)],
-      after: [{ result: { status: 'failed', duration: 0, error_message: 'java.lang.IllegalStateException: browser gone\n\tat Hooks.close(Hooks.java:20)' } }],
+      after: [
+        {
+          match: { location: 'Hooks.close()' },
+          result: { status: 'failed', duration: 0, error_message: 'java.lang.IllegalStateException: browser gone\n\tat Hooks.close(Hooks.java:20)' },
+        },
+      ],
     },
   ],
 };
@@ -205,7 +210,7 @@ describe('Cucumber JSON of Cucumber-JVM and Cucumber-Ruby', () => {
   it('counts the background element and every hook with the scenario that follows it', () => {
     // 0.1 + 1.5 + 2.6 + 0.3 + 0 + 0.2 ms
     expect(first).toMatchObject({ status: 'passed', durationMs: 5, output: 'cart=[apple]', file: 'classpath:features/cart.feature' });
-    expect(second).toMatchObject({ status: 'failed', durationMs: 1, message: 'After hook failed: java.lang.IllegalStateException: browser gone' });
+    expect(second).toMatchObject({ status: 'failed', durationMs: 1, message: 'After hook (Hooks.close()) failed: java.lang.IllegalStateException: browser gone' });
   });
 
   it('tells outline rows of the same name apart by their line and keeps the embedding\'s own name', () => {
@@ -224,6 +229,12 @@ describe('Cucumber JSON of Cucumber-JVM and Cucumber-Ruby', () => {
     expect(odd).toMatchObject({ status: 'error', message: 'Cucumber reported the unknown status "exploded" for step "Given x" (line 2).' });
     expect(empty).toMatchObject({ status: 'passed', suitePath: ['F'], name: 'empty' });
     expect(empty?.durationMs).toBeUndefined();
+  });
+
+  it("keeps cucumber-js's this.log text as output, not as an attachment", () => {
+    const log = { mime_type: 'text/x.cucumber.log+plain', data: Buffer.from('user=alice').toString('base64') };
+    const [result] = parseCucumberJson([{ name: 'F', elements: [{ name: 's', steps: [{ ...step('Given ', 'x', 2, 'passed', 0), embeddings: [log] }] }] }], 'c.json');
+    expect(result).toMatchObject({ output: 'user=alice', attachments: [] });
   });
 
   it('says so when a failed step carries no error message', () => {

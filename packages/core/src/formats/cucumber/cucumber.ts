@@ -87,11 +87,12 @@ export function cucumberFeatureResults(feature: Json, source: string): TestResul
     scenarios.push({ element, runs });
     background = [];
   }
-  const names = scenarios.map(({ element }) => str(element.name) ?? '');
-  return scenarios.map(({ element, runs }, index) => {
+  const uses = new Map<string, number>();
+  for (const { element } of scenarios) uses.set(str(element.name) ?? '', (uses.get(str(element.name) ?? '') ?? 0) + 1);
+  return scenarios.map(({ element, runs }) => {
     const line = lineOf(element.line);
-    const shared = names.filter((n) => n === names[index]).length > 1;
-    const name = shared && line !== undefined ? `${names[index]} (line ${line})` : (names[index] ?? '');
+    const own = str(element.name) ?? '';
+    const name = (uses.get(own) ?? 0) > 1 && line !== undefined ? `${own} (line ${line})` : own;
     return scenarioResult(runs, {
       source,
       ...(uri !== undefined && { file: uri }),
@@ -188,8 +189,12 @@ function stepRuns(steps: unknown): Run[] {
   });
 }
 
+/** Hooks of Cucumber-JVM/Ruby, named by where they are defined when the JSON says (`Before hook (Hooks.open())`). */
 function hookRuns(hooks: unknown, kind: string): Run[] {
-  return objects(hooks).map((hook) => toRun(hook, `${kind} hook`, true));
+  return objects(hooks).map((hook) => {
+    const location = isObject(hook.match) ? nonEmpty(str(hook.match.location)) : undefined;
+    return toRun(hook, location === undefined ? `${kind} hook` : `${kind} hook (${location})`, true);
+  });
 }
 
 function toRun(item: Json, label: string, isHook: boolean): Run {
