@@ -1,0 +1,48 @@
+/** Vitest JSON as one `Format`: how it is told from Jest's and read. The conversion rules are in ./vitest.ts. */
+import { InputError } from '../../errors.js';
+import type { Format, ReadContext } from '../format.js';
+import { parseVitestJson } from './vitest.js';
+
+const TOP_LEVEL_OBJECT = /^\s*\{/;
+
+export const vitestJson: Format = {
+  id: 'vitest-json',
+  label: 'Vitest JSON',
+  /**
+   * Vitest's JSON reporter copies Jest's `--json` shape, so this must be asked before the Jest format. The
+   * difference relied on: Jest's result always has `numRuntimeErrorTestSuites` (its count of files that
+   * failed to run, part of Jest's AggregatedResult since 2017 and in every real Jest file we hold, old ones
+   * included), written among the counters BEFORE `testResults` whether the keys are in Jest's order or
+   * sorted; Vitest's reporter has never written that key (a file that failed to run is only a failed file
+   * there). Both write `numTotalTests` and the other counters before `testResults`, so the whole decision is
+   * made on the few hundred bytes before the first `"testResults"`, always inside the 64 KiB head.
+   */
+  sniff(head: string): boolean {
+    if (!TOP_LEVEL_OBJECT.test(head)) return false;
+    const end = head.indexOf('"testResults"');
+    if (end === -1) return false;
+    const counters = head.slice(0, end);
+    return /"numTotalTests"\s*:/.test(counters) && !/"numRuntimeErrorTestSuites"\s*:/.test(counters);
+  },
+  async *parse(chunks: AsyncIterable<string>, ctx: ReadContext) {
+    yield* parseVitestJson(await readJson(chunks, ctx.source), ctx.source);
+  },
+};
+
+/** The whole text as JSON: Vitest writes one object whose counters come first, so nothing can be yielded early. */
+async function readJson(chunks: AsyncIterable<string>, source: string): Promise<unknown> {
+  let text = '';
+  for await (const chunk of chunks) text += chunk;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new InputError(
+      'INPUT_MALFORMED',
+      source,
+      `${source} is not valid JSON: ${reason}. Expected Vitest JSON (--reporter=json --outputFile=<file>); the file may be truncated ` +
+        '(the test run was killed while writing it) or have console output mixed in. Regenerate it.',
+      { cause: error },
+    );
+  }
+}
