@@ -66,7 +66,7 @@ describe('the GitHub Action (dist/index.js)', () => {
     const runs = newRuns(emulator);
     expect(runs).toHaveLength(1);
     expect(runs[0]!.status).toBe('CLOSED');
-    expect(runs[0]!.title).toBe('acme/shop CI #12 [gh-777-1]');
+    expect(runs[0]!.title).toBe('acme/shop CI #12 [gh-777]');
     expect(statusesByHumanId(emulator, runs[0]!)).toEqual(EXPECTED_SAMPLE_STATUSES);
     expect(res.outputs).toEqual({
       'run-id': runs[0]!.id,

@@ -37,10 +37,14 @@ export interface UploadSummary {
   files: FileSummary[];
   /** Number of result requests sent (batches). */
   requests: number;
+  /** Results the service refused, case by case, with its reason. */
+  refused: { case: string; reason: string }[];
+  /** Where what could not be sent was written (`testsigma-tm resume FILE`), or null. */
+  spoolFile: string | null;
 }
 
 export function emptySummary(dryRun: boolean): UploadSummary {
-  return { runId: null, runHumanId: null, runUrl: null, created: false, closed: false, dryRun, total: 0, tests: { passed: 0, failed: 0, skipped: 0 }, mapped: 0, uploaded: 0, unsent: 0, byStatus: {}, unmapped: [], unknown: [], files: [], requests: 0 };
+  return { runId: null, runHumanId: null, runUrl: null, created: false, closed: false, dryRun, total: 0, tests: { passed: 0, failed: 0, skipped: 0 }, mapped: 0, uploaded: 0, unsent: 0, byStatus: {}, unmapped: [], unknown: [], files: [], requests: 0, refused: [], spoolFile: null };
 }
 
 export function countOutcomes(results: readonly TestResult[]): UploadSummary['tests'] {
@@ -96,6 +100,7 @@ export function renderText(s: UploadSummary, options: { collectedBy?: string; co
     lines.push('No test run was written to.');
   }
   if (s.unsent > 0) lines.push(`${s.unsent} test case result(s) were NOT recorded.`);
+  if (s.spoolFile) lines.push(`They were written to ${s.spoolFile}: send them with testsigma-tm resume ${s.spoolFile}`);
   if (s.unmapped.length > 0) lines.push(`${s.unmapped.length} test(s) map to no test case:`, ...listSome(s.unmapped));
   if (s.unknown.length > 0) lines.push(`${s.unknown.length} reference(s) name no test case of the project:`, ...listSome(s.unknown.map((u) => `${u.reference} (in ${u.tests[0]}${u.tests.length > 1 ? ` and ${u.tests.length - 1} more` : ''})`)));
   for (const f of fileErrors) lines.push(`File not used: ${f.error}`);
