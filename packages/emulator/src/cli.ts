@@ -32,7 +32,7 @@ function integer(value: string, flag: string): number {
   return Number(value);
 }
 
-export function parseCliOptions(argv: string[]): EmulatorOptions | 'help' {
+function parseCliOptions(argv: string[]): EmulatorOptions | 'help' {
   const { values } = parseArgs({
     args: argv,
     strict: true,

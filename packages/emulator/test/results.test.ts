@@ -1,4 +1,4 @@
-// PUT /projects/{pid}/test_runs/{rid}/test_cases — CONTRACT §6.
+// PUT /projects/{pid}/test_runs/{rid}/test_cases: recording results, as JSON or multipart with attachments.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_FACTS } from '../src/index.js';
 import type { Api, Json } from './helpers.js';

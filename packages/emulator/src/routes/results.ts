@@ -1,6 +1,6 @@
-// PUT /projects/{pid}/test_runs/{rid}/test_cases — CONTRACT §6. Everything is checked before anything
+// PUT /projects/{pid}/test_runs/{rid}/test_cases: record results in a batch. Everything is checked before anything
 // is written, so a refused call leaves the run exactly as it was.
-import type { Handler } from '../context.js';
+import type { ProjectHandler } from '../context.js';
 import { badRequest, unprocessable } from '../errors.js';
 import { isMultipart, parseForm, parseJson } from '../multipart.js';
 import type { AttachmentInfo, TestCaseRecord } from '../types.js';
@@ -65,9 +65,8 @@ function attachmentsOf(form: FormData, entryCount: number): Map<number, Attachme
   return out;
 }
 
-export const recordResults: Handler = async (ctx) => {
-  const project = ctx.store.project(ctx.params.pid ?? '');
-  const run = ctx.store.testRun(project, ctx.params.rid ?? '');
+export const recordResults: ProjectHandler = async (ctx) => {
+  const run = ctx.store.testRun(ctx.project, ctx.params.rid ?? '');
   const body = await ctx.readBody();
 
   let entries: Entry[];
