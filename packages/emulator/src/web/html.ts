@@ -35,7 +35,7 @@ export function badge(status: string): string {
 /** `Passed 3 · Failed 1 · Untested 2`, in the order given. */
 export function counts(byStatus: [string, number][]): string {
   if (byStatus.length === 0) return '<span class="muted">no cases</span>';
-  return `<span class="counts">${byStatus.map(([name, n]) => `${badge(name)}&nbsp;<b>${n}</b>`).join(' ')}</span>`;
+  return `<span class="counts">${byStatus.map(([name, n]) => `<span>${badge(name)} <b>${n}</b></span>`).join(' ')}</span>`;
 }
 
 const CSS = `
@@ -62,7 +62,7 @@ pre{margin:0;white-space:pre-wrap;word-break:break-word;font:12px/1.4 ui-monospa
 .s-blocked{background:#fff1e5;color:#953800}.s-skipped{background:#eaeef2;color:#57606a}
 .s-untested{background:#f6f8fa;color:#6e7781;border:1px solid #d0d7de}.s-inprogress,.s-retest{background:#ddf4ff;color:#0550ae}
 .s-active{background:#ddf4ff;color:#0550ae}.s-closed{background:#eaeef2;color:#57606a}
-.counts{display:inline-flex;flex-wrap:wrap;gap:6px}
+.counts{display:inline-flex;flex-wrap:wrap;gap:4px 14px}
 ul.files{margin:0;padding-left:16px}
 .box{background:#fff;border:1px solid #d0d7de;padding:10px 12px;margin:8px 0}
 `;
