@@ -12,6 +12,8 @@ export * from './pipeline.js';
 export { readResultFiles, parseResultText } from './formats/index.js';
 export * from './formats/jest/jest.js';
 export { displayPath } from './formats/paths.js';
+// Playwright live reporter → the same rules as the Playwright JSON reader (added for playwright-reporter).
+export { playwrightTestToResult, type LivePlaywrightTest } from './formats/playwright/from-live.js';
 export { MAX_MESSAGE_CHARS, MAX_OUTPUT_CHARS, MAX_STACK_CHARS, clip, msOrUndefined, nonEmpty, normaliseTags } from './formats/text.js';
 export * from './reporting.js';
 export * from './map/index.js';

@@ -59,6 +59,8 @@ describe('parsePlaywrightJson', () => {
         [
           testEntry('chromium', [result('skipped')], {
             annotations: [{ type: 'issue', description: 'JIRA-1' }, { type: 'skip', description: 'not on Safari' }, { type: 'slow' }],
+            expectedStatus: 'skipped',
+            status: 'skipped',
           }),
         ],
         { tags: ['smoke', '@regression', 'smoke'] },
@@ -71,7 +73,7 @@ describe('parsePlaywrightJson', () => {
       { name: 'skip', value: 'not on Safari' },
       { name: 'slow', value: '' },
     ]);
-    expect(r).toMatchObject({ status: 'skipped', message: 'not on Safari' });
+    expect(r).toMatchObject({ status: 'skipped', message: 'Skipped: not on Safari' });
   });
 
   it('maps timedOut to failed and interrupted to error', () => {
@@ -95,7 +97,7 @@ describe('parsePlaywrightJson', () => {
     expect(results[1]?.message).toContain('Expected to fail');
   });
 
-  it('keeps attachments with a path from every attempt, and output of the final one', () => {
+  it('keeps each attempt\'s attachments (files and inline bodies); the result shows the failing attempt\'s; output of the final one', () => {
     const trace = { name: 'trace', path: 'test-results/a/trace.zip', contentType: 'application/zip' };
     const shot = { name: 'screenshot', path: 'test-results/a/shot.png', contentType: 'image/png' };
     const inline = { name: 'note', contentType: 'text/plain', body: 'aGk=' };
@@ -104,11 +106,12 @@ describe('parsePlaywrightJson', () => {
         testEntry('chromium', [
           result('failed', { attachments: [trace, shot], stdout: [{ text: 'first run\n' }] }),
           result('passed', { attachments: [shot, inline], stdout: [{ text: 'second ' }, { buffer: Buffer.from('run').toString('base64') }] }),
-        ]),
+        ], { status: 'flaky' }),
       ]),
       'p.json',
     );
     expect(r?.attachments).toEqual([trace, shot]);
+    expect(r?.attempts.map((a) => a.attachments)).toEqual([[trace, shot], [shot, inline]]);
     expect(r?.output).toBe('second run');
   });
 
@@ -137,7 +140,9 @@ describe('parsePlaywrightJson', () => {
   it('a test with no results (never started) is skipped', () => {
     const [r] = parsePlaywrightJson(report([testEntry('chromium', [], { status: 'skipped' })]), 'p.json');
     expect(r?.status).toBe('skipped');
-    expect(r?.attempts).toEqual([{ status: 'skipped' }]);
+    expect(r?.attempts).toEqual([
+      { status: 'skipped', message: 'Did not run: Playwright never started this test (an earlier test of its serial group failed, or --max-failures / an interruption stopped the run).' },
+    ]);
   });
 
   it('refuses JSON without suites, naming the file', () => {
