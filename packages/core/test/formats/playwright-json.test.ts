@@ -131,6 +131,19 @@ describe('parsePlaywrightJson', () => {
     expect(r?.attachments).toEqual([{ name: 'attachment', contentType: 'application/json', path: './multi-annotation-with-attachments.json' }]);
   });
 
+  it('carries each attempt\'s attachments as written, a missing file included (reading it is a later stage\'s concern)', () => {
+    const results = parsePlaywrightJson(fixture('missing-attachments.json'), 'm.json');
+    const attachment = (path: string) => [{ name: 'attachment', contentType: 'application/json', path }];
+    expect(results.map((r) => [r.name, r.status, r.attachments])).toEqual([
+      ['Test cart TEST-002', 'passed', attachment('./matching-tcases.json')],
+      ['Test checkout TEST-003', 'passed', attachment('./matching-tcases.json')],
+      ['TEST-004 About page content', 'passed', attachment('./__missing-file.json')],
+      ['TEST-006 Navigation bar items', 'failed', attachment('./matching-tcases.json')],
+      ['Menu page content TEST-007', 'passed', attachment('./empty-tsuite.json')],
+    ]);
+    for (const r of results) expect(r.attempts.map((a) => a.attachments)).toEqual([r.attachments]);
+  });
+
   it('reports global errors separately, not as tests', () => {
     const json = fixture('global-errors.json');
     expect(parsePlaywrightJson(json, 'g.json')).toHaveLength(2);

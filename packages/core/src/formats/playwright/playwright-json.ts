@@ -115,14 +115,15 @@ function readError(raw: JsonObject): PlaywrightError {
   return { ...(message !== undefined && { message }), ...(stack !== undefined && { stack }), ...(value !== undefined && { value }) };
 }
 
-const STACK_FRAME = /^\s*at \S/;
+// A stack frame line as Playwright's own parser finds it (parseErrorStack: the first line starting "    at ").
+const isStackFrame = (line: string): boolean => line.startsWith('    at ');
 const SNIPPET_LINE = /^\s*(>\s*)?\d*\s*\|/;
 
 /** "message\n\n  12 | code\n     |  ^\n    at frame" → the message, and a stack that repeats it as JavaScript's do. */
 function unformat(error: PlaywrightError): PlaywrightError {
   if (error.stack !== undefined || error.message === undefined) return error;
   const lines = error.message.split('\n');
-  const firstFrame = lines.findIndex((line) => STACK_FRAME.test(line));
+  const firstFrame = lines.findIndex(isStackFrame);
   if (firstFrame === -1) return error;
   const head = lines.slice(0, firstFrame);
   while (head.length > 0 && (SNIPPET_LINE.test(head[head.length - 1] as string) || (head[head.length - 1] as string).trim() === '')) head.pop();
