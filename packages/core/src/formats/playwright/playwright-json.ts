@@ -76,7 +76,7 @@ function readCase(spec: JsonObject, test: JsonObject, scope: Scope): PlaywrightC
     ...(line !== undefined && { line }),
     ...(column !== undefined && { column }),
     annotations: readAnnotations(test.annotations),
-    tags: [...strings(spec.tags), ...strings(test.tags)],
+    tags: strings(spec.tags),
     expectedStatus: str(test.expectedStatus) ?? 'passed',
     ...(outcome !== undefined && { outcome }),
     attempts: objects(test.results).map(readAttempt),
