@@ -9,7 +9,7 @@ import { playwrightCaseToResult } from './rules.js';
 import { asOutcome, type PlaywrightAttempt, type PlaywrightCase } from './shape.js';
 
 /** `TestResult.source` of everything the live reporter produces. */
-export const PLAYWRIGHT_LIVE_SOURCE = 'playwright';
+const PLAYWRIGHT_LIVE_SOURCE = 'playwright';
 
 interface LiveError {
   message?: string;
@@ -62,7 +62,7 @@ export function playwrightTestToResult(test: LivePlaywrightTest, context: LiveCo
   return playwrightCaseToResult(liveCase(test, context), PLAYWRIGHT_LIVE_SOURCE);
 }
 
-export function liveCase(test: LivePlaywrightTest, context: LiveContext = {}): PlaywrightCase {
+function liveCase(test: LivePlaywrightTest, context: LiveContext = {}): PlaywrightCase {
   const project = test.parent.project()?.name;
   const outcome = asOutcome(test.outcome());
   const { line, column } = test.location;

@@ -43,7 +43,7 @@ export function playwrightGlobalErrors(json: unknown): string[] {
 }
 
 /** The JSON suite tree as the shape the rules read, in file order. */
-export function playwrightJsonCases(json: unknown): PlaywrightCase[] {
+function playwrightJsonCases(json: unknown): PlaywrightCase[] {
   const cases: PlaywrightCase[] = [];
   for (const fileSuite of objects(isObject(json) ? json.suites : undefined)) {
     const file = str(fileSuite.file) ?? str(fileSuite.title);

@@ -16,11 +16,11 @@ import type { Attachment, Attempt, Property, TestResult, TestStatus } from '../.
 import { MAX_MESSAGE_CHARS, MAX_OUTPUT_CHARS, MAX_STACK_CHARS, clip, msOrUndefined, nonEmpty, normaliseTags, stripAnsi } from '../text.js';
 import type { PlaywrightAnnotation, PlaywrightAttachment, PlaywrightAttempt, PlaywrightCase, PlaywrightError, PlaywrightOutcome, PlaywrightStatus } from './shape.js';
 
-export const INTERRUPTED_MESSAGE =
+const INTERRUPTED_MESSAGE =
   'Interrupted: the test run was stopped before this test finished (Ctrl-C, --max-failures or the global timeout).';
-export const DID_NOT_RUN_MESSAGE =
+const DID_NOT_RUN_MESSAGE =
   'Did not run: Playwright never started this test (an earlier test of its serial group failed, or --max-failures / an interruption stopped the run).';
-export const UNEXPECTED_PASS_MESSAGE = 'Expected to fail (test.fail()), but passed.';
+const UNEXPECTED_PASS_MESSAGE = 'Expected to fail (test.fail()), but passed.';
 
 export function playwrightCaseToResult(test: PlaywrightCase, source: string): TestResult {
   // A test with no attempt was never started (--max-failures, an interruption, a failed serial group): Playwright
@@ -151,7 +151,7 @@ function skipReason(annotations: readonly PlaywrightAnnotation[]): string | unde
 }
 
 /** Every error of the attempt (soft assertions give several), colours stripped, capped. */
-export function errorText(errors: readonly PlaywrightError[]): { message?: string; stack?: string } {
+function errorText(errors: readonly PlaywrightError[]): { message?: string; stack?: string } {
   const messages = errors.map((e) => nonEmpty(stripAnsi(e.message ?? e.value ?? ''))).filter((m): m is string => m !== undefined);
   const stacks = errors.map((e) => nonEmpty(stripAnsi(e.stack ?? ''))).filter((s): s is string => s !== undefined);
   return {
@@ -164,7 +164,7 @@ export function errorText(errors: readonly PlaywrightError[]): { message?: strin
  * The test's annotations and those every attempt added, once each, in first-seen order. Playwright replaces
  * `TestCase.annotations` by the last attempt's, so an annotation added by an earlier attempt only is kept here.
  */
-export function propertiesOf(test: Pick<PlaywrightCase, 'annotations' | 'attempts'>): Property[] {
+function propertiesOf(test: Pick<PlaywrightCase, 'annotations' | 'attempts'>): Property[] {
   const properties: Property[] = [];
   for (const annotation of [...test.annotations, ...test.attempts.flatMap((a) => a.annotations)]) {
     const name = annotation.type.trim();
