@@ -8,7 +8,10 @@
  * - An attempt is judged against what the test expected, as `outcome()` judges it: a status equal to
  *   `expectedStatus` is a pass (so `test.fail()` that failed passed), any other finished status a failure
  *   (so a `test.fail()` test that passed, or timed out, failed).
- * - The final status is Playwright's verdict, not merely the last attempt's status.
+ * - The final status is Playwright's verdict, not merely the last attempt's status (a failure followed by a
+ *   skipped retry is a failure): the verdict the producer states (`outcome()`, the JSON's `tests[].status`),
+ *   which stays right should Playwright change how it counts, else the same computed here (`outcomeOf`).
+ *   An interrupted last attempt is the one exception (see finalStatus).
  * - TestResult.message, stack and attachments are those of the attempt a person should look at: the last
  *   failing attempt of a failed or flaky test, else the last attempt.
  */
