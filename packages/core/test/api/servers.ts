@@ -3,7 +3,7 @@
  * route's answer (for answers the emulator never gives: HTML pages, fields missing), a host that accepts
  * connections and never answers, and a forward proxy that counts what goes through it.
  */
-import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect, createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
@@ -56,7 +56,8 @@ function readAll(stream: IncomingMessage): Promise<Buffer> {
 /** Forwards every request to `upstreamOrigin`; `tamper` may replace or rewrite an answer. */
 export async function startTamperingProxy(upstreamOrigin: string, tamper: Tamper): Promise<Running> {
   const upstream = new URL(upstreamOrigin);
-  const server = createServer(async (req, res) => {
+  const server = createServer((req, res) => void answer(req, res));
+  async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readAll(req);
     const path = new URL(req.url ?? '/', upstreamOrigin).pathname.replace(/^\/api\/v1/, '');
     const change = tamper(req.method ?? 'GET', path);
@@ -66,18 +67,20 @@ export async function startTamperingProxy(upstreamOrigin: string, tamper: Tamper
       res.end(text);
       return;
     }
-    const forward = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, async (answer) => {
-      let out = await readAll(answer);
-      const headers = { ...answer.headers };
-      if (change) {
-        out = Buffer.from(JSON.stringify(change(JSON.parse(out.toString('utf8')))));
-        headers['content-length'] = String(out.length);
-      }
-      res.writeHead(answer.statusCode ?? 502, headers);
-      res.end(out);
+    const forward = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (reply) => {
+      void readAll(reply).then((received) => {
+        let out = received;
+        const headers = { ...reply.headers };
+        if (change) {
+          out = Buffer.from(JSON.stringify(change(JSON.parse(out.toString('utf8')))));
+          headers['content-length'] = String(out.length);
+        }
+        res.writeHead(reply.statusCode ?? 502, headers);
+        res.end(out);
+      });
     });
     forward.end(body);
-  });
+  }
   const sockets = track(server);
   const port = await listen(server);
   return { origin: `http://127.0.0.1:${port}`, url: `http://127.0.0.1:${port}/api/v1`, close: closing(server, sockets) };
