@@ -13,7 +13,8 @@ export function redactUrl(url: string | URL): string {
     parsed.password = '';
     return parsed.href;
   } catch {
-    return redactUrlsIn(text);
+    // Not a URL: a password may hold anything, spaces included, up to the last @ before the path.
+    return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
   }
 }
 
