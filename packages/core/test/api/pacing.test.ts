@@ -4,7 +4,10 @@
  * it waited for the shared limit. Speed itself is measured by scripts/measure-pacing, never asserted here.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startEmulator, type EmulatorHandle } from 'testsigma-tm-emulator';
+import { DEMO_FACTS, startEmulator, type EmulatorHandle } from 'testsigma-tm-emulator';
+import { TestManagementApi } from '../../src/api/client.js';
+import { HttpClient } from '../../src/api/http.js';
+import { silentLogger } from '../../src/log.js';
 import type { HttpEvent } from '../../src/api/progress.js';
 import type { TestResult } from '../../src/model.js';
 import { uploadResults } from '../../src/pipeline.js';
@@ -56,5 +59,22 @@ describe('pacing under the rate limit', () => {
     const runs = running.state().test_runs.filter((r) => r.title.startsWith('shard '));
     expect(runs).toHaveLength(8);
     expect(runs.every((r) => r.status === 'CLOSED')).toBe(true);
+  });
+
+  it('schedules result batches sent in parallel: at most 4 in flight, none over the limit', { timeout: 60_000 }, async () => {
+    emulator = await startEmulator({ port: 0, seed: 'demo', rateLimit: { perSecond: 10 }, faults: [{ kind: 'latency', ms: 300 }] });
+    const http = new HttpClient({ baseUrl: emulator.url, token: emulator.token, timeoutMs: 5000, log: silentLogger });
+    try {
+      const api = new TestManagementApi(http);
+      const run = await api.createRun({ title: 'parallel', description: '', projectId: DEMO_FACTS.project.id, caseIds: [DEMO_FACTS.caseId(1)], assigneeId: DEMO_FACTS.users.alice.id, labels: [], now: 0 });
+      const entry = { test_case_id: DEMO_FACTS.caseId(1), test_run_status_id: DEMO_FACTS.runStatusId('Passed'), user_id: DEMO_FACTS.users.alice.id, description: '' };
+      await Promise.all(Array.from({ length: 24 }, () => api.putResults(DEMO_FACTS.project.id, run.id, [entry])));
+    } finally {
+      await http.close();
+    }
+    const puts = emulator.state().requests.filter((r) => r.method === 'PUT');
+    expect(puts.map((r) => r.status)).toEqual(Array(24).fill(200));
+    const inFlight = (at: number) => puts.filter((r) => r.time <= at && at < r.time + r.duration_ms).length;
+    expect(Math.max(...puts.map((r) => inFlight(r.time)))).toBe(4);
   });
 });
