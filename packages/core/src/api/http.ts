@@ -160,6 +160,7 @@ export class HttpClient {
           }
           reason = `HTTP ${status}`;
         } else {
+          if (outcome.permanent) throw this.failure(details, outcome, attempt, req.resource);
           delay = backoffDelay(attempt, this.policy, undefined, this.options.random);
           reason = outcome.reason;
         }

@@ -15,7 +15,7 @@ export const DEFAULT_MAX_IN_FLIGHT = 4;
 
 const WINDOW_MS = 1000;
 /** Added to every window boundary: the service's clock and ours disagree by a few milliseconds. */
-const WINDOW_MARGIN_MS = 15;
+const WINDOW_MARGIN_MS = 10;
 
 export interface PacerOptions {
   perSecond?: number;

@@ -28,7 +28,13 @@ export type AttemptOutcome =
       retryAfter: string | undefined;
       rate: RateHeaders;
     }
-  | { kind: 'no-answer'; reason: string; cause: unknown };
+  | {
+      kind: 'no-answer';
+      reason: string;
+      /** A failure that waiting will not cure (an unknown host name, a certificate refused): not retried. */
+      permanent: boolean;
+      cause: unknown;
+    };
 
 export interface EncodedBody {
   bytes: Uint8Array;
@@ -97,7 +103,7 @@ export async function exchange(
       rate,
     };
   } catch (cause) {
-    return { kind: 'no-answer', reason: describeNetworkError(cause, timeoutMs), cause };
+    return { kind: 'no-answer', reason: describeNetworkError(cause, timeoutMs), permanent: isPermanent(cause), cause };
   }
 }
 
@@ -120,6 +126,13 @@ export function serverMessage(body: unknown): string | undefined {
     .map((p) => p.trim());
   const unique = [...new Set(parts)];
   return unique.length > 0 ? unique.join(' — ').slice(0, 1000) : undefined;
+}
+
+/** ENOTFOUND is a name that does not exist (EAI_AGAIN is the transient DNS failure); TLS refusals are settings. */
+function isPermanent(cause: unknown): boolean {
+  const err = cause as { code?: string; cause?: { code?: string } };
+  const code = err?.code ?? err?.cause?.code ?? '';
+  return code === 'ENOTFOUND' || /^(CERT_|ERR_TLS_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_)/.test(code) || (err?.cause?.code ?? '').startsWith('CERT_');
 }
 
 function describeNetworkError(cause: unknown, timeoutMs: number): string {
