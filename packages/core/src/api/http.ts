@@ -96,6 +96,7 @@ export class HttpClient {
   private lastQueuedReport = -Infinity;
   private lastRateLimitReport = -Infinity;
   private consecutiveRateLimits = 0;
+  private closed = false;
   /** Attempts beyond the first, over all requests: the upload's retry count. */
   retries = 0;
 
@@ -112,7 +113,10 @@ export class HttpClient {
     this.emit = options.onEvent ?? ((event) => options.log.info(event.message));
   }
 
+  /** Idempotent: a host may close in a `finally` what a test or a caller closed already. */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     await this.dispatcher.close();
   }
 
@@ -167,6 +171,8 @@ export class HttpClient {
 
         const uncertain = verdict === 'transient' && !req.idempotent;
         if (uncertain && !req.recover) throw this.failure(details, outcome, attempt, req.resource);
+        // A write that timed out may still be in progress: give it as long again before looking for it.
+        if (uncertain && outcome.kind === 'no-answer' && outcome.timedOut) delay = Math.max(delay, this.options.timeoutMs);
         const elapsed = this.now() - started;
         if (this.policy.maxRetries !== undefined && attempt > this.policy.maxRetries) throw this.failure(details, outcome, attempt, req.resource);
         if (this.now() + delay > this.deadline) {

@@ -33,6 +33,8 @@ export type AttemptOutcome =
       reason: string;
       /** A failure that waiting will not cure (an unknown host name, a certificate refused): not retried. */
       permanent: boolean;
+      /** No answer within the timeout: the service may still be working on the request. */
+      timedOut: boolean;
       cause: unknown;
     };
 
@@ -103,7 +105,8 @@ export async function exchange(
       rate,
     };
   } catch (cause) {
-    return { kind: 'no-answer', reason: describeNetworkError(cause, timeoutMs), permanent: isPermanent(cause), cause };
+    const reason = describeNetworkError(cause, timeoutMs);
+    return { kind: 'no-answer', reason, permanent: isPermanent(cause), timedOut: reason.startsWith('timed out'), cause };
   }
 }
 

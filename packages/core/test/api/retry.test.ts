@@ -10,6 +10,7 @@ import { HttpClient, type HttpClientOptions } from '../../src/api/http.js';
 import type { HttpEvent } from '../../src/api/progress.js';
 import type { ApiError } from '../../src/errors.js';
 import { silentLogger } from '../../src/log.js';
+import { startTamperingProxy } from './servers.js';
 
 const PID = DEMO_FACTS.project.id;
 let emulator: EmulatorHandle;
@@ -84,6 +85,23 @@ describe('creating a run when answers go missing', () => {
     expect(lookups).toBe(0);
     expect(requests(CREATE)).toHaveLength(3);
     expect(waits.filter((w) => w >= 500)).toEqual([500, 1000]);
+  });
+
+  it('gives a create that timed out as long again before looking for it, so a late answer makes no second run', async () => {
+    // The service starts on the create only after the client's timeout, and applies it all the same.
+    let held = 1;
+    const front = await startTamperingProxy(emulator.origin, () => undefined, (method) => (method === 'POST' && held-- > 0 ? 1200 : 0));
+    try {
+      const client = api({ timeoutMs: 1000, baseUrl: front.url });
+      const run = await client.createRun(newRun('late answer'), { findExisting: () => findByTitle(client, 'late answer') });
+      expect(run.title).toBe('late answer');
+      await new Promise((resolve) => setTimeout(resolve, 1000)); // until the held create has surely arrived
+      expect(requests(CREATE)).toHaveLength(1);
+      expect(emulator.state().test_runs.filter((r) => r.title === 'late answer')).toHaveLength(1);
+    } finally {
+      await http?.close();
+      await front.close();
+    }
   });
 
   it('never re-sends a create that has no recover step', async () => {

@@ -53,8 +53,8 @@ function readAll(stream: IncomingMessage): Promise<Buffer> {
   });
 }
 
-/** Forwards every request to `upstreamOrigin`; `tamper` may replace or rewrite an answer. */
-export async function startTamperingProxy(upstreamOrigin: string, tamper: Tamper): Promise<Running> {
+/** Forwards every request to `upstreamOrigin`; `tamper` may replace or rewrite an answer; `holdRequest` delays forwarding (a slow service). */
+export async function startTamperingProxy(upstreamOrigin: string, tamper: Tamper, holdRequest: (method: string, path: string) => number = () => 0): Promise<Running> {
   const upstream = new URL(upstreamOrigin);
   const server = createServer((req, res) => void answer(req, res));
   async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -79,7 +79,11 @@ export async function startTamperingProxy(upstreamOrigin: string, tamper: Tamper
         res.end(out);
       });
     });
-    forward.end(body);
+    forward.on('error', () => res.destroy());
+    // Held requests are still forwarded after the client gave up: a slow service finishes what it started.
+    const hold = holdRequest(req.method ?? 'GET', path);
+    if (hold > 0) setTimeout(() => forward.end(body), hold);
+    else forward.end(body);
   }
   const sockets = track(server);
   const port = await listen(server);
