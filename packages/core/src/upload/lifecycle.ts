@@ -5,8 +5,6 @@
  */
 import type { Project, TestManagementApi, TestRun, User } from '../api/client.js';
 import { isUuid } from '../map/references.js';
-import { backoffDelay, DEFAULT_RETRY_POLICY } from '../api/retry-timing.js';
-import { defaultSleep } from '../api/pacer.js';
 import { ApiError, ConfigError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { settingLabel, type Host } from '../settings/index.js';
@@ -66,24 +64,17 @@ export interface CreateRunInput {
 
 /**
  * Create the run. A create is not idempotent, so after a failure that may have been applied (no answer or a
- * 5xx) the title is looked up before trying again (CONTRACT §6): a lost answer never makes a second run.
+ * 5xx) the HTTP layer's retry loop looks the title up before creating again: a lost answer never makes a
+ * second run.
  */
-export async function createRun(api: TestManagementApi, input: CreateRunInput, log: Logger, sleep = defaultSleep): Promise<TestRun> {
-  const attempts = 3;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await api.createRun(input);
-    } catch (error) {
-      const uncertain = error instanceof ApiError && (error.status === undefined || error.status >= 500);
-      if (!uncertain || attempt >= attempts) throw error;
-      const existing = await api.findRunsByTitle(input.projectId, input.title);
-      if (existing[0]) {
-        log.info(`The answer to creating the run was lost, but the run exists: using ${existing[0].human_id}.`);
-        return existing[0];
-      }
-      await sleep(backoffDelay(attempt, DEFAULT_RETRY_POLICY, undefined));
-    }
-  }
+export async function createRun(api: TestManagementApi, input: CreateRunInput, log: Logger): Promise<TestRun> {
+  return api.createRun(input, {
+    findExisting: async () => {
+      const existing = (await api.findRunsByTitle(input.projectId, input.title)).find((run) => run.status.toUpperCase() !== 'CLOSED');
+      if (existing) log.info(`The answer to creating the run was lost, but the run exists: using ${existing.human_id}.`);
+      return existing;
+    },
+  });
 }
 
 /** The run named by the run id setting (UUID or human id). It must be open: a closed run takes no results. */

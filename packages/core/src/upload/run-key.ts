@@ -30,6 +30,11 @@ export function carriesKey(run: TestRun, key: string): boolean {
   return (run.labels ?? []).includes(keyLabel(key)) || run.title.endsWith(`[${key}]`);
 }
 
+/** The key's runs: listed by the title tag (what the service filters on), kept when they carry the key. */
+export async function findKeyRuns(api: TestManagementApi, projectId: string, key: string): Promise<TestRun[]> {
+  return (await api.findRunsByTitleContaining(projectId, `[${key}]`)).filter((run) => carriesKey(run, key));
+}
+
 function isClosed(run: TestRun): boolean {
   return run.status.toUpperCase() === 'CLOSED';
 }
@@ -79,16 +84,16 @@ export interface KeyedRun {
 /** Find the key's open run, or create one and converge with any created at the same moment. */
 export async function findOrCreateKeyedRun(api: TestManagementApi, request: KeyedRunRequest, log: Logger): Promise<KeyedRun> {
   const { projectId, key } = request;
-  const found = currentGeneration(await api.findRunsByKey(projectId, key));
+  const found = currentGeneration(await findKeyRuns(api, projectId, key));
   const existing = found.open[0];
   if (existing) {
     log.info(`Reporting into test run ${existing.human_id}, the open run of run key ${key}.`);
     return { run: existing, created: false, ...(found.previous && { previous: found.previous }) };
   }
   // A lost answer to the create: any open run of this generation is one every job converges on anyway.
-  const findExisting = async (): Promise<TestRun | undefined> => currentGeneration(await api.findRunsByKey(projectId, key)).open[0];
+  const findExisting = async (): Promise<TestRun | undefined> => currentGeneration(await findKeyRuns(api, projectId, key)).open[0];
   const mine = await request.create(found.previous, findExisting);
-  const after = currentGeneration(await api.findRunsByKey(projectId, key));
+  const after = currentGeneration(await findKeyRuns(api, projectId, key));
   const winner = after.open[0] ?? mine;
   if (winner.id === mine.id) {
     log.info(`Created test run ${mine.human_id} for run key ${key}${found.previous ? `, continuing ${found.previous.human_id} (closed)` : ''}.`);

@@ -42,6 +42,8 @@ export interface UploadInput {
   /** Test hooks for the HTTP layer (retry policy, sleep); never needed in production. */
   http?: Partial<HttpClientOptions>;
   now?: () => Date;
+  /** `run create`: find or create the run and make it hold the mapped cases; send no result. */
+  openOnly?: boolean;
 }
 
 export interface UploadOutcome {
@@ -123,14 +125,16 @@ export async function uploadResults(input: UploadInput): Promise<UploadOutcome> 
       if (progress.plan.entries.length === 0 && !settings.dryRun) log.warn('No result maps to a test case of the project, so no test run was written to.');
     } else {
       progress.opened = await openRun(ctx, progress.plan);
-      progress.recorded = await recordResults(ctx, progress.plan, progress.opened);
-      if (progress.recorded.error) throw progress.recorded.error;
+      if (!input.openOnly) {
+        progress.recorded = await recordResults(ctx, progress.plan, progress.opened);
+        if (progress.recorded.error) throw progress.recorded.error;
+      }
     }
     error = fileError(input.files);
   } catch (thrown) {
     error = asToolError(thrown);
     error.message = redact(error.message, [settings.token]);
-    if (!progress.opened && serviceFailed(error) && !settings.dryRun) progress.spoolFile = await spoolResults(input, error, log);
+    if (!progress.opened && serviceFailed(error) && !settings.dryRun && !input.openOnly) progress.spoolFile = await spoolResults(input, error, log);
   } finally {
     await http?.close();
   }
@@ -338,8 +342,8 @@ function buildSummary(input: UploadInput, { plan, opened, recorded, spoolFile }:
   summary.created = opened.created;
   const notTaken = plan.entries.length - opened.entries.length;
   if (!recorded) {
-    // The upload stopped while recording: nothing is known to have landed.
-    summary.unsent = plan.entries.length;
+    // `run create` sends nothing; otherwise the upload stopped while recording: nothing is known to have landed.
+    summary.unsent = input.openOnly ? 0 : plan.entries.length;
     return summary;
   }
   const landed = new Set(recorded.sent.acknowledged.map((e) => e.test_case_id));
