@@ -232,7 +232,7 @@ async function recordResults(ctx: UploadContext, plan: UploadPlan, opened: Opene
     return { sent, closed: false, spoolFile, error: sent.error };
   }
   const mismatch = settings.verify ? await verifyRun(api, projectId, run, sent, plan) : undefined;
-  const refusedError = sent.refused.length > 0 ? refusedResults(run, sent.refused, plan) : undefined;
+  const refusedError = sent.refused.length > 0 ? refusedResults(run, sent, plan) : undefined;
   let closed = false;
   if (settings.closeRun && (opened.created || ctx.runKey) && !settings.runId) {
     const total = settings.shardTotal ?? ctx.ci?.shard?.total;
@@ -266,11 +266,12 @@ async function verifyRun(api: TestManagementApi, projectId: string, run: TestRun
   );
 }
 
-function refusedResults(run: TestRun, refused: RefusedEntry[], plan: UploadPlan): UnsentResultsError {
-  const lines = refused.slice(0, 20).map((r) => `${caseName(plan, r.entry.test_case_id)}: ${r.reason}`);
+function refusedResults(run: TestRun, sent: SendOutcome, plan: UploadPlan): UnsentResultsError {
+  const { refused, acknowledged } = sent;
+  const lines = refused.slice(0, 20).map((r: RefusedEntry) => `${caseName(plan, r.entry.test_case_id)}: ${r.reason}`);
   return new UnsentResultsError(
     'UNSENT_RESULTS',
-    `The service refused ${refused.length} result(s) for test run ${run.human_id}; the others were recorded:\n  - ${lines.join('\n  - ')}${refused.length > 20 ? `\n  - … and ${refused.length - 20} more` : ''}`,
+    `The service refused ${refused.length} of ${refused.length + acknowledged.length} result(s) for test run ${run.human_id} (${acknowledged.length} recorded):\n  - ${lines.join('\n  - ')}${refused.length > 20 ? `\n  - … and ${refused.length - 20} more` : ''}`,
   );
 }
 
