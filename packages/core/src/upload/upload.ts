@@ -20,7 +20,7 @@ import { carryOver, previousCases } from './carry-over.js';
 import { closeRun, markUpload, uploadMarkers } from './close.js';
 import { createRun, openNamedRun, pickUser, resolveProject } from './lifecycle.js';
 import { findOrCreateKeyedRun, keyLabel, titleWithKey } from './run-key.js';
-import { ensureCases } from './selection.js';
+import { ensureCases, keepResults } from './selection.js';
 import { sendEntries, type RefusedEntry, type SendOutcome } from './send.js';
 import { spoolPath, withoutToken, writeSpool, type Spool } from './spool.js';
 import { statusKey } from '../map/status.js';
@@ -230,6 +230,15 @@ async function recordResults(ctx: UploadContext, plan: UploadPlan, opened: Opene
   if (sent.error) {
     const spoolFile = await spoolEntries(ctx, plan, opened, sent.unsent, sent.error);
     return { sent, closed: false, spoolFile, error: sent.error };
+  }
+  // With a run key other jobs write to the same run: make sure what this job sent is still there, and retry what
+  // was refused because another job's update had just removed its case.
+  if (ctx.runKey) {
+    const kept = await keepResults(api, projectId, run, [...sent.acknowledged, ...sent.refused.map((r) => r.entry)], log);
+    const lost = new Set(kept.lost.map((e) => e.test_case_id));
+    sent.acknowledged.push(...sent.refused.filter((r) => !lost.has(r.entry.test_case_id)).map((r) => r.entry));
+    sent.refused = sent.refused.filter((r) => lost.has(r.entry.test_case_id));
+    sent.requests += kept.requests;
   }
   const mismatch = settings.verify ? await verifyRun(api, projectId, run, sent, plan) : undefined;
   const refusedError = sent.refused.length > 0 ? refusedResults(run, sent, plan) : undefined;
