@@ -23,7 +23,6 @@ import { VERSION } from '../version.js';
 
 
 export type { Method } from './transport.js';
-export { serverMessage } from './transport.js';
 
 export interface ApiRequest<R = never> {
   method: Method;
