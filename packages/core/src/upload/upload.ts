@@ -116,7 +116,7 @@ export async function uploadResults(input: UploadInput): Promise<UploadOutcome> 
   let error: TestsigmaTmError | undefined;
   try {
     const { token, projectId } = requireSettings(settings, input.host);
-    http = new HttpClient({ baseUrl: settings.baseUrl, token, timeoutMs: settings.timeoutMs, deadlineMs: settings.deadline * 1000, log, tokenSettingName: settingLabel('token', input.host), ...input.http });
+    http = new HttpClient({ ...httpOptions(settings, token, input.host, log), ...input.http });
     const ci = detectCi(input.env ?? {});
     const ctx: UploadContext = { input, settings, host: input.host, api: new TestManagementApi(http), ci, runKey: settings.runKey ?? ci?.runKey, log, now: input.now ?? (() => new Date()) };
 
@@ -140,6 +140,19 @@ export async function uploadResults(input: UploadInput): Promise<UploadOutcome> 
   }
   const summary = buildSummary(input, progress);
   return error ? { summary, error, exitCode: exitCodeFor(error) } : { summary, exitCode: 0 };
+}
+
+/** The HTTP client's options from the settings; every message names settings in the host's words. */
+export function httpOptions(settings: Settings, token: string, host: Host | undefined, log: Logger): HttpClientOptions {
+  return {
+    baseUrl: settings.baseUrl,
+    token,
+    timeoutMs: settings.timeoutMs,
+    deadlineMs: settings.deadline * 1000,
+    log,
+    tokenSettingName: settingLabel('token', host),
+    deadlineSettingName: settingLabel('deadline', host).split(' (or ')[0] ?? 'the deadline',
+  };
 }
 
 /** The two settings without which nothing can be asked of the service. */
