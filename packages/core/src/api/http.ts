@@ -9,13 +9,13 @@
  * - only the overall deadline (and no fixed count) ends retrying.
  * The token never leaves this file except in the Authorization header.
  */
-import type { Dispatcher, FormData } from 'undici';
+import type { Dispatcher } from 'undici';
 import { ApiError, type ApiErrorDetails } from '../errors.js';
 import type { Logger } from '../log.js';
 import { Pacer, defaultSleep } from './pacer.js';
 import { RequestWatch, seconds, type HttpEvent } from './progress.js';
 import { DEFAULT_RETRY_POLICY, backoffDelay, classifyAnswer, rateLimitDelay, type RetryPolicy } from './retry-timing.js';
-import { encodeBody, exchange, makeDispatcher, serverMessage, type Method, type ProxySettings } from './transport.js';
+import { encodeBody, exchange, makeDispatcher, serverMessage, type FormField, type Method, type ProxySettings } from './transport.js';
 import { redactUrl, withoutCredentials } from './url.js';
 import { errorFor } from './http-errors.js';
 import { unexpectedBody } from './wire.js';
@@ -30,7 +30,8 @@ export interface ApiRequest<R = never> {
   path: string;
   query?: Record<string, string | number | undefined>;
   json?: unknown;
-  form?: FormData;
+  /** A multipart body of text fields. */
+  form?: FormField[];
   /** May a transient failure be retried as is? True for reads and for writes that are safe to repeat. */
   idempotent: boolean;
   /**
@@ -84,7 +85,8 @@ export class HttpClient {
   /** The base URL without credentials. */
   readonly baseUrl: URL;
   private readonly basePath: string;
-  private readonly dispatcher: Dispatcher;
+  /** Made on the first request (undici is loaded then). */
+  private dispatcher: Promise<Dispatcher> | undefined;
   readonly pacer: Pacer;
   private readonly policy: RetryPolicy;
   private readonly deadline: number;
@@ -102,7 +104,6 @@ export class HttpClient {
   constructor(private readonly options: HttpClientOptions) {
     this.baseUrl = withoutCredentials(new URL(options.baseUrl.replace(/\/+$/, '')));
     this.basePath = this.baseUrl.pathname.replace(/\/+$/, '');
-    this.dispatcher = makeDispatcher(options.timeoutMs, options.proxy);
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? defaultSleep;
     this.pacer = new Pacer({ now: this.now, sleep: this.sleep, ...(options.perSecond ? { perSecond: options.perSecond } : {}), ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}) });
@@ -116,7 +117,7 @@ export class HttpClient {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.dispatcher.close();
+    if (this.dispatcher) await (await this.dispatcher).close();
   }
 
   /** Send a request; resolve with a 2xx answer holding JSON or nothing, throw ApiError for everything else. */
@@ -133,7 +134,8 @@ export class HttpClient {
         const release = await this.pacer.acquire();
         watch.enter({ kind: 'sent' }, attempt);
         const sentAt = this.now();
-        const outcome = await exchange(this.dispatcher, req.method, url, headers, body, this.options.timeoutMs, sentAt);
+        this.dispatcher ??= makeDispatcher(this.options.timeoutMs, this.options.proxy);
+        const outcome = await exchange(await this.dispatcher, req.method, url, headers, body, this.options.timeoutMs, sentAt);
         release();
         const details: ApiErrorDetails = { method: req.method, path };
         let verdict: ReturnType<typeof classifyAnswer> = 'transient';
