@@ -3,6 +3,7 @@
  * headers the client cares about, or say in words why no answer came. The proxy is taken from the
  * environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY and their lower-case forms), as corporate CI expects.
  */
+import type * as Undici from 'undici';
 import type { Dispatcher } from 'undici';
 import { parseReset, parseRetryAfter } from './retry-timing.js';
 import type { RateHeaders } from './pacer.js';
@@ -43,8 +44,8 @@ export type AttemptOutcome =
  * undici is loaded on the first request, not when core is imported: a reporter must load (and say in one line
  * that it sits the run out) even on a Node too old for undici, instead of breaking the test run at import.
  */
-let undiciModule: Promise<typeof import('undici')> | undefined;
-function undici(): Promise<typeof import('undici')> {
+let undiciModule: Promise<typeof Undici> | undefined;
+function undici(): Promise<typeof Undici> {
   return (undiciModule ??= import('undici'));
 }
 
