@@ -1,5 +1,6 @@
 /**
- * JUnit XML (every dialect seen in the wild) → TestResult[].
+ * JUnit XML (every dialect seen in the wild) → TestResults, read in pieces: each result is produced as soon
+ * as its `<testcase>` (and, for a failing one, its suite) is complete, so memory does not grow with the file.
  *
  * Rules, decided once here:
  * - Root `<testsuites>` or a bare `<testsuite>`; anything else is INPUT_NOT_RESULTS.
@@ -14,25 +15,26 @@
  *   `rerunError` are failed runs after the first `<failure>`/`<error>`. Attempts are in run order and the
  *   final outcome is the last attempt's (model rule), so a test whose last rerun was a failure is `failed`.
  * - Properties: those of every enclosing suite (including the `<testsuites>` root) apply to the testcase;
- *   a name defined at an inner level (testcase innermost) replaces the outer values of that name.
+ *   a name defined at an inner level (testcase innermost) replaces the outer values of that name. A suite's
+ *   properties are written before its testcases by every producer; they are merged once per suite and the
+ *   one list is shared by its testcases (never copied per test).
  * - Output: the testcase's own system-out/system-err; the suite's own system-out/system-err is added to the
- *   output of its failed/errored testcases only (that is where a person needs the log). Clipped; terminal
- *   colour codes (Playwright and Vitest leave them in) are stripped from output, messages and stacks.
+ *   output of its failed/errored testcases only (that is where a person needs the log) — such a result waits
+ *   for the end of its suite, and the results after it wait too, so results keep document order. Clipped;
+ *   terminal colour codes (Playwright and Vitest leave them in) are stripped from output, messages and stacks.
+ *   Every text is capped while it is read (CappedText), so one huge text node costs no more than a small one.
  * - Attachments: `[[ATTACHMENT|path]]` markers (Jenkins attachments plugin convention) in the testcase's
  *   own system-out/system-err and failure texts; name = the path's last segment; paths stay as written.
+ * - XML: see xml-scanner.ts (entities, DTDs refused, well-formedness).
  */
 import { InputError } from '../../errors.js';
-import type { Attachment, Attempt, Property, TestResult, TestStatus } from '../../model.js';
-import { MAX_MESSAGE_CHARS, MAX_OUTPUT_CHARS, MAX_STACK_CHARS, clip, firstLine, nonEmpty, secondsToMs, stripAnsi, stripBom } from '../text.js';
-import { childElements, parseXmlTree, type XmlElement } from './xml-tree.js';
+import type { Property, TestResult } from '../../model.js';
+import { MAX_MESSAGE_CHARS, nonEmpty, stripBom } from '../text.js';
+import { CappedText } from './capped-text.js';
+import { EARLIER_RUNS, LATER_RUNS, OUTPUT_CAP, RESULT_KINDS, STACK_CAP, TestcaseBuilder, joinOutput, mergeProperties, withSuiteOutput, type ResultElement, type SuiteContext } from './testcase.js';
+import { XmlScanner, type XmlHandler } from './xml-scanner.js';
 
-/** What the enclosing suites hand down to a testcase. */
-interface SuiteContext {
-  suitePath: string[];
-  /** Property lists, outermost first. */
-  propertyLevels: Property[][];
-  file?: string;
-}
+export { mergeProperties } from './testcase.js';
 
 // Maps, not object literals, wherever an element name from the file is the key: `<constructor>` must
 // not find Object.prototype's.
@@ -46,204 +48,228 @@ const NOT_JUNIT_HINTS = new Map([
   ['test-results', 'an NUnit 2 result file'],
 ]);
 
-/** Parse a JUnit XML document. Throws InputError (naming `source`) when it is not one. */
-export function parseJUnit(xml: string, source: string): TestResult[] {
-  const text = stripBom(xml);
-  if (text.trim() === '') {
-    throw new InputError(
-      'INPUT_EMPTY',
-      source,
-      `${source} is ${text === '' ? 'empty (0 bytes)' : 'only whitespace'}. Expected a JUnit XML file with a <testsuites> or <testsuite> root. ` +
-        'The test run probably crashed before writing results; check the step that produced it.',
-    );
-  }
-  const root = parseXmlTree(text, source);
-  if (root.name !== 'testsuites' && root.name !== 'testsuite') {
-    const hint = NOT_JUNIT_HINTS.get(root.name);
-    throw new InputError(
-      'INPUT_NOT_RESULTS',
-      source,
-      `${source} is XML but not JUnit: its root element is <${root.name}>${hint ? ` (${hint})` : ''}, expected <testsuites> or <testsuite>. ` +
-        'Configure the test runner to write JUnit XML, or pass the JUnit file instead.',
-    );
-  }
-  const results: TestResult[] = [];
-  const rootContext: SuiteContext = { suitePath: [], propertyLevels: [] };
-  if (root.name === 'testsuites') walkSuiteBody(root, rootContext, source, results);
-  else walkSuite(root, rootContext, source, results);
-  return results;
+/** A result that waits for its suite's output, and the suite it waits for. */
+interface Waiting {
+  result: TestResult;
+  ownOutput: string | undefined;
+  suite: SuiteFrame | undefined;
 }
 
-function walkSuite(suite: XmlElement, parent: SuiteContext, source: string, out: TestResult[]): void {
-  const name = suite.attrs.name;
+interface SuiteFrame {
+  kind: 'suite';
+  context: SuiteContext;
+  ownProperties: Property[];
+  systemOut: CappedText[];
+  systemErr: CappedText[];
+  waiting: Waiting[];
+}
+
+type Frame =
+  | SuiteFrame
+  | { kind: 'testcase'; builder: TestcaseBuilder }
+  | { kind: 'properties'; owner: Property[] }
+  | { kind: 'property'; owner: Property[]; attrs: Record<string, string>; text: CappedText }
+  | { kind: 'text'; text: CappedText }
+  | { kind: 'result'; element: ResultElement }
+  | { kind: 'ignored' };
+
+const IGNORED: Frame = { kind: 'ignored' };
+
+/** Turns scanner events into TestResults; `take()` hands over those complete so far, in document order. */
+export class JUnitReader implements XmlHandler {
+  private readonly frames: Frame[] = [];
+  private readonly queue: Waiting[] = [];
+  private ready: TestResult[] = [];
+  private readonly scanner: XmlScanner;
+  private started = false;
+  /** Whitespace read before the first markup, to tell an empty file from a blank one. */
+  private pendingBlank = 0;
+
+  constructor(private readonly source: string) {
+    this.scanner = new XmlScanner(source, this);
+  }
+
+  write(text: string): void {
+    if (!this.started) {
+      if (text.trim() === '') {
+        this.pendingBlank += text.length;
+        return;
+      }
+      this.started = true;
+      text = stripBom(text);
+    }
+    this.scanner.write(text);
+  }
+
+  end(): void {
+    if (!this.started) {
+      throw new InputError(
+        'INPUT_EMPTY',
+        this.source,
+        `${this.source} is ${this.pendingBlank === 0 ? 'empty (0 bytes)' : 'only whitespace'}. Expected a JUnit XML file with a <testsuites> or <testsuite> root. ` +
+          'The test run probably crashed before writing results; check the step that produced it.',
+      );
+    }
+    this.scanner.end();
+  }
+
+  take(): TestResult[] {
+    const out = this.ready;
+    this.ready = [];
+    return out;
+  }
+
+  open(name: string, attrs: Record<string, string>): void {
+    const parent = this.frames[this.frames.length - 1];
+    if (parent === undefined) {
+      this.openRoot(name, attrs);
+      return;
+    }
+    this.frames.push(this.child(parent, name, attrs));
+  }
+
+  private openRoot(name: string, attrs: Record<string, string>): void {
+    if (name !== 'testsuites' && name !== 'testsuite') {
+      const hint = NOT_JUNIT_HINTS.get(name);
+      throw new InputError(
+        'INPUT_NOT_RESULTS',
+        this.source,
+        `${this.source} is XML but not JUnit: its root element is <${name}>${hint ? ` (${hint})` : ''}, expected <testsuites> or <testsuite>. ` +
+          'Configure the test runner to write JUnit XML, or pass the JUnit file instead.',
+      );
+    }
+    const root: SuiteContext = { suitePath: [], properties: [], propertyLevels: [] };
+    this.frames.push(name === 'testsuites' ? suiteFrame(root) : suiteFrame(root, attrs));
+  }
+
+  private child(parent: Frame, name: string, attrs: Record<string, string>): Frame {
+    switch (parent.kind) {
+      case 'suite':
+        if (name === 'testsuite') return suiteFrame(parent.context, attrs);
+        if (name === 'testcase') return { kind: 'testcase', builder: new TestcaseBuilder(attrs, parent.context) };
+        if (name === 'properties') return { kind: 'properties', owner: parent.ownProperties };
+        if (name === 'system-out') return textFrame(parent.systemOut);
+        if (name === 'system-err') return textFrame(parent.systemErr);
+        return IGNORED;
+      case 'testcase': {
+        const builder = parent.builder;
+        if (RESULT_KINDS.has(name) || EARLIER_RUNS.has(name) || LATER_RUNS.has(name)) {
+          const element: ResultElement = { name, attrs, text: new CappedText(STACK_CAP), output: [] };
+          builder.results.push(element);
+          return { kind: 'result', element };
+        }
+        if (name === 'properties') return { kind: 'properties', owner: builder.properties };
+        if (name === 'system-out') return textFrame(builder.systemOut);
+        if (name === 'system-err') return textFrame(builder.systemErr);
+        return IGNORED;
+      }
+      case 'properties':
+        return name === 'property' ? { kind: 'property', owner: parent.owner, attrs, text: new CappedText(MAX_MESSAGE_CHARS) } : IGNORED;
+      case 'result':
+        if (name === 'stackTrace' && parent.element.stackTrace === undefined) {
+          parent.element.stackTrace = new CappedText(STACK_CAP);
+          return { kind: 'text', text: parent.element.stackTrace };
+        }
+        return IGNORED;
+      default:
+        return IGNORED;
+    }
+  }
+
+  text(text: string): void {
+    const frame = this.frames[this.frames.length - 1];
+    if (frame === undefined) return;
+    if (frame.kind === 'text' || frame.kind === 'property') frame.text.append(text);
+    else if (frame.kind === 'result') frame.element.text.append(text);
+  }
+
+  close(): void {
+    const frame = this.frames.pop();
+    if (frame === undefined) return;
+    if (frame.kind === 'testcase') this.closeTestcase(frame.builder);
+    else if (frame.kind === 'property') closeProperty(frame.owner, frame.attrs, frame.text);
+    else if (frame.kind === 'properties') this.propertiesRead();
+    else if (frame.kind === 'suite') this.closeSuite(frame);
+  }
+
+  /** A suite's properties apply to its testcases: merge them once, for all of them to share. */
+  private propertiesRead(): void {
+    const owner = this.frames[this.frames.length - 1];
+    if (owner?.kind !== 'suite') return;
+    owner.context.properties = mergeProperties(owner.context.propertyLevels);
+  }
+
+  private closeTestcase(builder: TestcaseBuilder): void {
+    const result = builder.build(this.source);
+    const suite = this.frames[this.frames.length - 1] as SuiteFrame;
+    const failed = result.status === 'failed' || result.status === 'error';
+    const waiting: Waiting = { result, ownOutput: builder.ownOutput, suite: failed ? suite : undefined };
+    if (failed) suite.waiting.push(waiting);
+    this.queue.push(waiting);
+    this.flush();
+  }
+
+  private closeSuite(suite: SuiteFrame): void {
+    const output = joinOutput(suite.systemOut, suite.systemErr);
+    for (const waiting of suite.waiting) {
+      withSuiteOutput(waiting.result, waiting.ownOutput, output);
+      waiting.suite = undefined;
+    }
+    suite.waiting.length = 0;
+    this.flush();
+  }
+
+  private flush(): void {
+    let done = 0;
+    while (done < this.queue.length && (this.queue[done] as Waiting).suite === undefined) {
+      this.ready.push((this.queue[done] as Waiting).result);
+      done += 1;
+    }
+    if (done > 0) this.queue.splice(0, done);
+  }
+}
+
+function suiteFrame(parent: SuiteContext, attrs?: Record<string, string>): SuiteFrame {
+  const name = attrs?.name;
+  const file = nonEmpty(attrs?.file ?? attrs?.filepath) ?? parent.file;
+  const ownProperties: Property[] = [];
   const context: SuiteContext = {
-    ...parent,
     suitePath: name !== undefined && name !== '' ? [...parent.suitePath, name] : parent.suitePath,
-  };
-  const file = nonEmpty(suite.attrs.file ?? suite.attrs.filepath);
-  if (file !== undefined) context.file = file;
-  walkSuiteBody(suite, context, source, out);
-}
-
-/** The children of a `<testsuite>` (or of the `<testsuites>` root, which has no name of its own). */
-function walkSuiteBody(suite: XmlElement, context: SuiteContext, source: string, out: TestResult[]): void {
-  const withProps: SuiteContext = { ...context, propertyLevels: [...context.propertyLevels, readProperties(suite)] };
-  const suiteOutput = joinOutput(suite);
-  for (const child of suite.children) {
-    if (child.name === 'testsuite') walkSuite(child, withProps, source, out);
-    else if (child.name === 'testcase') out.push(readTestcase(child, withProps, suiteOutput, source));
-  }
-}
-
-function readTestcase(testcase: XmlElement, context: SuiteContext, suiteOutput: string | undefined, source: string): TestResult {
-  const attrs = testcase.attrs;
-  const attempts = readAttempts(testcase);
-  const final = attempts[attempts.length - 1] as Attempt;
-  const ownOutput = joinOutput(testcase);
-  const failed = final.status === 'failed' || final.status === 'error';
-  const output = joinParts([ownOutput, failed && suiteOutput !== undefined ? `[suite output]\n${suiteOutput}` : undefined]);
-  const durationMs = secondsToMs(attrs.time);
-  const classname = nonEmpty(attrs.classname ?? attrs.class);
-  const file = nonEmpty(attrs.file ?? attrs.filepath) ?? context.file;
-  if (attempts.length === 1 && durationMs !== undefined) final.durationMs = durationMs;
-  return {
-    source,
     ...(file !== undefined && { file }),
-    suitePath: [...context.suitePath],
-    name: attrs.name ?? '',
-    ...(classname !== undefined && { classname }),
-    status: final.status,
-    ...(durationMs !== undefined && { durationMs }),
-    ...(final.message !== undefined && { message: final.message }),
-    ...(final.stack !== undefined && { stack: final.stack }),
-    ...(output !== undefined && { output: clip(output, MAX_OUTPUT_CHARS) }),
-    properties: mergeProperties([...context.propertyLevels, readProperties(testcase)]),
-    tags: [],
-    attachments: readAttachments([ownOutput, ...attempts.flatMap((a) => [a.message, a.stack])]),
-    attempts,
+    properties: parent.properties,
+    propertyLevels: [...parent.propertyLevels, ownProperties],
   };
+  return { kind: 'suite', context, ownProperties, systemOut: [], systemErr: [], waiting: [] };
 }
 
-const RESULT_KINDS: ReadonlyArray<{ element: string; status: TestStatus }> = [
-  { element: 'error', status: 'error' },
-  { element: 'failure', status: 'failed' },
-  { element: 'skipped', status: 'skipped' },
-  { element: 'disabled', status: 'skipped' },
-];
+function textFrame(into: CappedText[]): Frame {
+  const text = new CappedText(OUTPUT_CAP);
+  into.push(text);
+  return { kind: 'text', text };
+}
 
-const EARLIER_RUNS = new Map<string, TestStatus>([
-  ['flakyFailure', 'failed'],
-  ['flakyError', 'error'],
-]);
-const LATER_RUNS = new Map<string, TestStatus>([
-  ['rerunFailure', 'failed'],
-  ['rerunError', 'error'],
-]);
+/** `<property name value/>`; the value may also be the element's text, as trcli writes it. */
+function closeProperty(owner: Property[], attrs: Record<string, string>, text: CappedText): void {
+  const name = attrs.name;
+  if (name === undefined || name === '') return;
+  owner.push({ name, value: attrs.value ?? text.value().trim() });
+}
 
-/** Every run of the testcase in order: flaky runs, the main outcome, then reruns. */
-function readAttempts(testcase: XmlElement): Attempt[] {
-  const earlier: Attempt[] = [];
-  const later: Attempt[] = [];
-  for (const child of testcase.children) {
-    const before = EARLIER_RUNS.get(child.name);
-    const after = LATER_RUNS.get(child.name);
-    if (before !== undefined) earlier.push(attemptFrom(before, [child]));
-    if (after !== undefined) later.push(attemptFrom(after, [child]));
+/** Parse a whole JUnit XML document held as a string. Throws InputError (naming `source`) when it is not one. */
+export function parseJUnit(xml: string, source: string): TestResult[] {
+  const reader = new JUnitReader(source);
+  reader.write(xml);
+  reader.end();
+  return reader.take();
+}
+
+/** Read JUnit XML given in pieces, yielding each result as soon as it is complete. */
+export async function* readJUnit(chunks: AsyncIterable<string>, source: string): AsyncGenerator<TestResult, void, undefined> {
+  const reader = new JUnitReader(source);
+  for await (const chunk of chunks) {
+    reader.write(chunk);
+    yield* reader.take();
   }
-  return [...earlier, mainAttempt(testcase), ...later];
-}
-
-function mainAttempt(testcase: XmlElement): Attempt {
-  for (const kind of RESULT_KINDS) {
-    const elements = childElements(testcase, kind.element);
-    if (elements.length > 0) return attemptFrom(kind.status, elements);
-  }
-  return { status: statusFromAttributes(testcase.attrs) };
-}
-
-const SKIPPED_WORDS = new Set(['skipped', 'skip', 'disabled', 'notrun', 'not run', 'ignored', 'pending', 'suppressed', 'excluded']);
-const FAILED_WORDS = new Set(['failed', 'failure', 'fail']);
-const ERROR_WORDS = new Set(['error', 'errored', 'broken']);
-
-/** `status="disabled"` (tst), `status="notrun"` (GoogleTest, jasmine), `result="skipped"` (GoogleTest ≥1.11). */
-function statusFromAttributes(attrs: Record<string, string>): TestStatus {
-  for (const value of [attrs.result, attrs.status]) {
-    const word = value?.trim().toLowerCase();
-    if (word === undefined) continue;
-    if (SKIPPED_WORDS.has(word)) return 'skipped';
-    if (FAILED_WORDS.has(word)) return 'failed';
-    if (ERROR_WORDS.has(word)) return 'error';
-  }
-  return 'passed';
-}
-
-/**
- * One attempt from its result elements (several `<failure>`s in one testcase are joined, not dropped).
- * message = the `message` attribute, else the first line of the text, else the `type` attribute;
- * stack = surefire's nested `<stackTrace>`, else the element's text.
- */
-function attemptFrom(status: TestStatus, elements: XmlElement[]): Attempt {
-  const messages: string[] = [];
-  const stacks: string[] = [];
-  for (const element of elements) {
-    const nested = childElements(element, 'stackTrace')[0];
-    const stack = nonEmpty(stripAnsi(nested?.text ?? element.text));
-    const message = nonEmpty(stripAnsi(element.attrs.message ?? '')) ?? firstLine(stack) ?? nonEmpty(element.attrs.type);
-    if (message !== undefined) messages.push(message);
-    if (stack !== undefined) stacks.push(stack);
-  }
-  const attempt: Attempt = { status };
-  if (messages.length > 0) attempt.message = clip(messages.join('\n'), MAX_MESSAGE_CHARS);
-  if (stacks.length > 0) attempt.stack = clip(stacks.join('\n\n'), MAX_STACK_CHARS);
-  return attempt;
-}
-
-/** `<properties><property name value/>` (value may also be the element's text, as trcli writes it). */
-function readProperties(element: XmlElement): Property[] {
-  const properties: Property[] = [];
-  for (const group of childElements(element, 'properties')) {
-    for (const property of childElements(group, 'property')) {
-      const name = property.attrs.name;
-      if (name === undefined || name === '') continue;
-      properties.push({ name, value: property.attrs.value ?? property.text.trim() });
-    }
-  }
-  return properties;
-}
-
-/** Outer levels first; a name present at an inner level drops every outer value of that name. */
-export function mergeProperties(levels: Property[][]): Property[] {
-  const merged: Property[] = [];
-  levels.forEach((level, index) => {
-    const inner = new Set(levels.slice(index + 1).flatMap((l) => l.map((p) => p.name)));
-    for (const property of level) if (!inner.has(property.name)) merged.push({ ...property });
-  });
-  return merged;
-}
-
-/** An element's own system-out then system-err, trimmed; undefined when both are empty. */
-function joinOutput(element: XmlElement): string | undefined {
-  const streams = [...childElements(element, 'system-out'), ...childElements(element, 'system-err')];
-  return joinParts(streams.map((e) => nonEmpty(stripAnsi(e.text))));
-}
-
-function joinParts(parts: Array<string | undefined>): string | undefined {
-  const present = parts.filter((p): p is string => p !== undefined);
-  return present.length === 0 ? undefined : present.join('\n');
-}
-
-const ATTACHMENT_MARKER = /\[\[ATTACHMENT\|([^\]\r\n]+)\]\]/g;
-
-/** Markers in the testcase's own output, and in failure texts (WebdriverIO writes them there). */
-function readAttachments(texts: Array<string | undefined>): Attachment[] {
-  const attachments: Attachment[] = [];
-  for (const text of texts) {
-    if (text === undefined || !text.includes('[[ATTACHMENT|')) continue;
-    for (const match of text.matchAll(ATTACHMENT_MARKER)) {
-      const path = (match[1] ?? '').trim();
-      if (path === '' || attachments.some((a) => a.path === path)) continue;
-      attachments.push({ name: path.split(/[\\/]/).pop() ?? path, path });
-    }
-  }
-  return attachments;
+  reader.end();
+  yield* reader.take();
 }

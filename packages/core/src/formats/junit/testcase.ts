@@ -1,0 +1,190 @@
+/**
+ * One `<testcase>` while it is being read: its result elements, output and properties, gathered with bounded
+ * text, then turned into a TestResult by the rules at the top of junit.ts.
+ */
+import type { Attachment, Attempt, Property, TestResult, TestStatus } from '../../model.js';
+import { MAX_MESSAGE_CHARS, MAX_OUTPUT_CHARS, MAX_STACK_CHARS, clip, firstLine, nonEmpty, secondsToMs, stripAnsi } from '../text.js';
+import type { CappedText } from './capped-text.js';
+
+/** What the enclosing suites hand down to a testcase; shared by reference by every testcase of a suite. */
+export interface SuiteContext {
+  suitePath: string[];
+  file?: string;
+  /** The merged properties of every enclosing level, for testcases without properties of their own. */
+  properties: Property[];
+  /** Property lists, outermost first. */
+  propertyLevels: Property[][];
+}
+
+/** A result element (`<failure>`, `<flakyError>` …) while it is read. */
+export interface ResultElement {
+  name: string;
+  attrs: Record<string, string>;
+  text: CappedText;
+  /** Surefire's nested `<stackTrace>`, when present (the first one). */
+  stackTrace?: CappedText;
+  /** Output nested in a surefire flaky/rerun element: that attempt's own log. */
+  output: CappedText[];
+}
+
+export const RESULT_KINDS = new Map<string, TestStatus>([
+  ['error', 'error'],
+  ['failure', 'failed'],
+  ['skipped', 'skipped'],
+  ['disabled', 'skipped'],
+]);
+export const EARLIER_RUNS = new Map<string, TestStatus>([
+  ['flakyFailure', 'failed'],
+  ['flakyError', 'error'],
+]);
+export const LATER_RUNS = new Map<string, TestStatus>([
+  ['rerunFailure', 'failed'],
+  ['rerunError', 'error'],
+]);
+
+export class TestcaseBuilder {
+  readonly results: ResultElement[] = [];
+  readonly systemOut: CappedText[] = [];
+  readonly systemErr: CappedText[] = [];
+  readonly properties: Property[] = [];
+  /** The testcase's own output, kept until its suite's output is known (failed testcases get both). */
+  ownOutput: string | undefined;
+
+  constructor(
+    readonly attrs: Record<string, string>,
+    readonly context: SuiteContext,
+  ) {}
+
+  build(source: string): TestResult {
+    const attrs = this.attrs;
+    const attempts = this.attempts();
+    const final = attempts[attempts.length - 1] as Attempt;
+    this.ownOutput = joinOutput(this.systemOut, this.systemErr);
+    const durationMs = secondsToMs(attrs.time);
+    const classname = nonEmpty(attrs.classname ?? attrs.class);
+    const file = nonEmpty(attrs.file ?? attrs.filepath) ?? this.context.file;
+    if (attempts.length === 1 && durationMs !== undefined) final.durationMs = durationMs;
+    return {
+      source,
+      ...(file !== undefined && { file }),
+      suitePath: this.context.suitePath,
+      name: attrs.name ?? '',
+      ...(classname !== undefined && { classname }),
+      status: final.status,
+      ...(durationMs !== undefined && { durationMs }),
+      ...(final.message !== undefined && { message: final.message }),
+      ...(final.stack !== undefined && { stack: final.stack }),
+      ...(this.ownOutput !== undefined && { output: clip(this.ownOutput, MAX_OUTPUT_CHARS) }),
+      properties: this.properties.length === 0 ? this.context.properties : mergeProperties([...this.context.propertyLevels, this.properties]),
+      tags: [],
+      attachments: readAttachments([this.ownOutput, ...attempts.flatMap((a) => [a.message, a.stack])]),
+      attempts,
+    };
+  }
+
+  /** Every run of the testcase in order: flaky runs, the main outcome, then reruns. */
+  private attempts(): Attempt[] {
+    const earlier: Attempt[] = [];
+    const later: Attempt[] = [];
+    for (const element of this.results) {
+      const before = EARLIER_RUNS.get(element.name);
+      const after = LATER_RUNS.get(element.name);
+      if (before !== undefined) earlier.push(attemptFrom(before, [element]));
+      if (after !== undefined) later.push(attemptFrom(after, [element]));
+    }
+    return [...earlier, this.mainAttempt(), ...later];
+  }
+
+  private mainAttempt(): Attempt {
+    for (const [name, status] of RESULT_KINDS) {
+      const elements = this.results.filter((e) => e.name === name);
+      if (elements.length > 0) return attemptFrom(status, elements);
+    }
+    return { status: statusFromAttributes(this.attrs) };
+  }
+}
+
+/** A failed testcase's output gets its suite's own output after its own (that is where a person needs the log). */
+export function withSuiteOutput(result: TestResult, ownOutput: string | undefined, suiteOutput: string | undefined): void {
+  if (suiteOutput === undefined) return;
+  const output = joinParts([ownOutput, `[suite output]\n${suiteOutput}`]);
+  if (output !== undefined) result.output = clip(output, MAX_OUTPUT_CHARS);
+}
+
+const SKIPPED_WORDS = new Set(['skipped', 'skip', 'disabled', 'notrun', 'not run', 'ignored', 'pending', 'suppressed', 'excluded']);
+const FAILED_WORDS = new Set(['failed', 'failure', 'fail']);
+const ERROR_WORDS = new Set(['error', 'errored', 'broken']);
+
+/** `status="disabled"` (tst), `status="notrun"` (GoogleTest, jasmine), `result="skipped"` (GoogleTest ≥1.11). */
+function statusFromAttributes(attrs: Record<string, string>): TestStatus {
+  for (const value of [attrs.result, attrs.status]) {
+    const word = value?.trim().toLowerCase();
+    if (word === undefined) continue;
+    if (SKIPPED_WORDS.has(word)) return 'skipped';
+    if (FAILED_WORDS.has(word)) return 'failed';
+    if (ERROR_WORDS.has(word)) return 'error';
+  }
+  return 'passed';
+}
+
+/**
+ * One attempt from its result elements (several `<failure>`s in one testcase are joined, not dropped).
+ * message = the `message` attribute, else the first line of the text, else the `type` attribute;
+ * stack = surefire's nested `<stackTrace>`, else the element's text.
+ */
+export function attemptFrom(status: TestStatus, elements: ResultElement[]): Attempt {
+  const messages: string[] = [];
+  const stacks: string[] = [];
+  const outputs: string[] = [];
+  for (const element of elements) {
+    const stack = nonEmpty(stripAnsi((element.stackTrace ?? element.text).value()));
+    const message = nonEmpty(stripAnsi(element.attrs.message ?? '')) ?? firstLine(stack) ?? nonEmpty(element.attrs.type);
+    if (message !== undefined) messages.push(message);
+    if (stack !== undefined) stacks.push(stack);
+    const output = joinOutput(element.output, []);
+    if (output !== undefined) outputs.push(output);
+  }
+  const attempt: Attempt = { status };
+  if (messages.length > 0) attempt.message = clip(messages.join('\n'), MAX_MESSAGE_CHARS);
+  if (stacks.length > 0) attempt.stack = clip(stacks.join('\n\n'), MAX_STACK_CHARS);
+  return attempt;
+}
+
+/** Outer levels first; a name present at an inner level drops every outer value of that name. */
+export function mergeProperties(levels: Property[][]): Property[] {
+  const merged: Property[] = [];
+  levels.forEach((level, index) => {
+    const inner = new Set(levels.slice(index + 1).flatMap((l) => l.map((p) => p.name)));
+    for (const property of level) if (!inner.has(property.name)) merged.push(property);
+  });
+  return merged;
+}
+
+/** system-out then system-err, each trimmed; undefined when all are empty. */
+export function joinOutput(out: CappedText[], err: CappedText[]): string | undefined {
+  return joinParts([...out, ...err].map((t) => nonEmpty(stripAnsi(t.value()))));
+}
+
+function joinParts(parts: Array<string | undefined>): string | undefined {
+  const present = parts.filter((p): p is string => p !== undefined);
+  return present.length === 0 ? undefined : present.join('\n');
+}
+
+const ATTACHMENT_MARKER = /\[\[ATTACHMENT\|([^\]\r\n]+)\]\]/g;
+
+/** Markers in the testcase's own output, and in failure texts (WebdriverIO writes them there). */
+function readAttachments(texts: Array<string | undefined>): Attachment[] {
+  const attachments: Attachment[] = [];
+  for (const text of texts) {
+    if (text === undefined || !text.includes('[[ATTACHMENT|')) continue;
+    for (const match of text.matchAll(ATTACHMENT_MARKER)) {
+      const path = (match[1] ?? '').trim();
+      if (path === '' || attachments.some((a) => a.path === path)) continue;
+      attachments.push({ name: path.split(/[\\/]/).pop() ?? path, path });
+    }
+  }
+  return attachments;
+}
+
+export const OUTPUT_CAP = MAX_OUTPUT_CHARS;
+export const STACK_CAP = MAX_STACK_CHARS;

@@ -1,0 +1,286 @@
+/**
+ * A small streaming XML scanner: text goes in by pieces (`write`), element events come out as soon as each
+ * piece is read, so memory holds one tag and the unread rest of a piece — never the document, never a whole
+ * text node (a 200 MB `<system-out>` arrives as many `text` calls).
+ *
+ * Only what result files need, and strict where it matters:
+ * - elements, attributes (quoted, no duplicates), text, CDATA; comments and processing instructions skipped;
+ * - entities: the five XML ones and numeric references, decoded once (`&amp;lt;` → `&lt;`); unknown
+ *   references stay as written;
+ * - attribute values: literal tabs and line breaks become spaces, as XML requires (`&#10;` stays a line
+ *   break: a reference is not normalised);
+ * - any DTD declaration (`<!DOCTYPE`, `<!ENTITY` …) → INPUT_HOSTILE: entities that expand without bound or
+ *   read other files are never processed; an HTML page is named as such (INPUT_NOT_RESULTS);
+ * - not well-formed (mismatched or unclosed tags, `<` in an attribute value, several roots, text outside the
+ *   root, a truncated file) → INPUT_MALFORMED with line and column.
+ */
+import { InputError } from '../../errors.js';
+import { decodeXmlEntities } from './xml-entities.js';
+import { XmlPosition } from './xml-position.js';
+
+export interface XmlHandler {
+  /** Attributes are in a null-prototype object: names like `__proto__` are just keys. */
+  open(name: string, attrs: Record<string, string>): void;
+  close(name: string): void;
+  /** Decoded text or CDATA of the innermost open element, in pieces. */
+  text(text: string): void;
+}
+
+const DTD_DECLARATION = /^<!(DOCTYPE|ENTITY|ELEMENT|ATTLIST|NOTATION)\b/i;
+const ATTRIBUTE = /\s*([^\s=/>"'<]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/y;
+const NAME = /^[A-Za-z_:\u00C0-\uFFFF][\w.:\u00B7\u00C0-\uFFFF-]*$/;
+const TAG_END = /["'>]/g;
+/** A partial entity reference at the end of a piece is held back until the next piece; references are short. */
+const LONGEST_REFERENCE = 12;
+
+type Mode = 'markup' | 'comment' | 'cdata' | 'pi';
+
+export class XmlScanner {
+  private buffer = '';
+  private pos = 0;
+  private mode: Mode = 'markup';
+  private readonly open: string[] = [];
+  private roots = 0;
+  private readonly where = new XmlPosition();
+  /** Where a comment, CDATA section or processing instruction began, for "never closed" messages. */
+  private sectionStart = { line: 0, column: 0 };
+
+  constructor(
+    private readonly source: string,
+    private readonly handler: XmlHandler,
+  ) {}
+
+  write(piece: string): void {
+    if (this.pos > 0) {
+      this.where.advance(this.buffer, this.pos);
+      this.buffer = this.buffer.slice(this.pos);
+      this.pos = 0;
+    }
+    this.buffer += piece;
+    this.scan(false);
+  }
+
+  end(): void {
+    this.scan(true);
+    if (this.mode !== 'markup') {
+      const what = this.mode === 'cdata' ? ['CDATA section', ']]>'] : this.mode === 'comment' ? ['comment', '-->'] : ['processing instruction', '?>'];
+      const { line, column } = this.sectionStart;
+      throw this.malformed(
+        `the ${what[0]} opened at line ${line}, column ${column} is never closed (no "${what[1]}"). ` +
+          'The file is probably truncated (the test run was killed while writing it); regenerate it.',
+      );
+    }
+    if (this.pos < this.buffer.length) throw this.error(this.pos, 'a tag is never closed (no ">"). The file is truncated (the test run was probably killed while writing it); regenerate it.');
+    if (this.open.length > 0) {
+      const { line } = this.where.at(this.buffer, this.buffer.length);
+      throw this.malformed(
+        `it ends at line ${line} while ${this.open.map((n) => `<${n}>`).join(', ')} are still open. ` +
+          'The file is truncated (the test run was probably killed while writing it); regenerate it.',
+      );
+    }
+    if (this.roots === 0) throw this.malformed('it has no root element. Expected a JUnit XML file with a <testsuites> or <testsuite> root.');
+  }
+
+  /** Consume as much of the buffer as can be read; at the end of input (`final`), everything. */
+  private scan(final: boolean): void {
+    const buf = this.buffer;
+    while (this.pos < buf.length) {
+      if (this.mode === 'cdata') {
+        const end = buf.indexOf(']]>', this.pos);
+        const stop = end === -1 ? Math.max(this.pos, buf.length - 2) : end;
+        if (stop > this.pos) this.handler.text(newlines(buf.slice(this.pos, stop)));
+        if (end === -1) {
+          this.pos = stop;
+          return;
+        }
+        this.pos = end + 3;
+        this.mode = 'markup';
+        continue;
+      }
+      if (this.mode === 'comment' || this.mode === 'pi') {
+        const terminator = this.mode === 'comment' ? '-->' : '?>';
+        const end = buf.indexOf(terminator, this.pos);
+        if (end === -1) {
+          this.pos = Math.max(this.pos, buf.length - terminator.length + 1);
+          return;
+        }
+        this.pos = end + terminator.length;
+        this.mode = 'markup';
+        continue;
+      }
+      const lt = buf.indexOf('<', this.pos);
+      if (lt !== this.pos) {
+        const stop = lt === -1 ? (final ? buf.length : safeTextEnd(buf, this.pos)) : lt;
+        if (stop > this.pos) this.textBetweenTags(buf, this.pos, stop);
+        this.pos = stop;
+        if (lt === -1) return;
+      }
+      if (!this.markup(buf, final)) return;
+    }
+  }
+
+  private textBetweenTags(buf: string, from: number, to: number): void {
+    const raw = buf.slice(from, to);
+    if (this.open.length === 0) {
+      if (raw.trim() !== '') {
+        throw this.malformed(
+          `expected exactly one root element and nothing else, found text outside the root element. ` +
+            'Several files may have been concatenated, or the file was hand-edited; pass each result file separately.',
+        );
+      }
+      return;
+    }
+    this.handler.text(decodeXmlEntities(newlines(raw)));
+  }
+
+  /** Read the markup at `this.pos` (a `<`). False when more input is needed. */
+  private markup(buf: string, final: boolean): boolean {
+    const at = this.pos;
+    // Too short to tell `<!DOCTYPE` from `<!--` or `<![CDATA[`: wait for more.
+    if (!final && buf.length - at < 12 && (buf.length - at < 2 || buf[at + 1] === '!')) return false;
+    if (buf.startsWith('<!--', at)) return this.enter('comment', at, 4);
+    if (buf.startsWith('<![CDATA[', at)) {
+      if (this.open.length === 0) throw this.error(at, 'CDATA outside the root element.');
+      return this.enter('cdata', at, 9);
+    }
+    if (buf.startsWith('<?', at)) return this.enter('pi', at, 2);
+    if (buf.startsWith('<!', at)) {
+      if (DTD_DECLARATION.test(buf.slice(at, at + 12))) throw this.refuseDeclaration(buf, at);
+      throw this.error(at, `unexpected "${buf.slice(at, at + 12)}".`);
+    }
+    const end = this.tagEnd(buf, at);
+    if (end === -1) {
+      if (final) throw this.error(at, 'a tag is never closed (no ">"). The file is truncated (the test run was probably killed while writing it); regenerate it.');
+      return false;
+    }
+    if (buf[at + 1] === '/') this.closeTag(buf, at, end);
+    else this.openTag(buf, at, end);
+    this.pos = end + 1;
+    return true;
+  }
+
+  private enter(mode: Mode, at: number, length: number): boolean {
+    this.sectionStart = this.where.at(this.buffer, at);
+    this.mode = mode;
+    this.pos = at + length;
+    return true;
+  }
+
+  /** Index of the tag's closing `>`, honouring quotes; -1 when the buffer ends first. */
+  private tagEnd(buf: string, at: number): number {
+    TAG_END.lastIndex = at + 1;
+    for (;;) {
+      const match = TAG_END.exec(buf);
+      if (match === null) return -1;
+      if (match[0] === '>') {
+        const stray = buf.indexOf('<', at + 1);
+        if (stray !== -1 && stray < match.index) throw this.error(stray, 'a "<" inside a tag.');
+        return match.index;
+      }
+      const close = buf.indexOf(match[0], match.index + 1);
+      if (close === -1) return -1;
+      const lt = buf.indexOf('<', match.index + 1);
+      if (lt !== -1 && lt < close) {
+        throw this.error(lt, '"<" is not allowed inside an attribute value (it must be written &lt;). The tool that wrote this file produced invalid XML; fix or regenerate the file.', false);
+      }
+      TAG_END.lastIndex = close + 1;
+    }
+  }
+
+  private openTag(buf: string, at: number, end: number): void {
+    const selfClosing = buf[end - 1] === '/';
+    const inner = buf.slice(at + 1, selfClosing ? end - 1 : end);
+    const nameEnd = inner.search(/[\s]|$/);
+    const name = inner.slice(0, nameEnd);
+    if (!NAME.test(name)) throw this.error(at, `"<${name.slice(0, 40)}" is not a valid tag name.`);
+    if (this.open.length === 0) {
+      if (this.roots > 0) {
+        throw this.malformed(
+          'expected exactly one root element and nothing else, found 2 top-level elements. ' +
+            'Several files may have been concatenated, or the file was hand-edited; pass each result file separately.',
+        );
+      }
+      this.roots += 1;
+    }
+    const attrs = this.attributes(inner, nameEnd, at);
+    this.open.push(name);
+    this.handler.open(name, attrs);
+    if (selfClosing) {
+      this.open.pop();
+      this.handler.close(name);
+    }
+  }
+
+  private attributes(inner: string, from: number, at: number): Record<string, string> {
+    const attrs = Object.create(null) as Record<string, string>;
+    let i = from;
+    while (i < inner.length) {
+      ATTRIBUTE.lastIndex = i;
+      const match = ATTRIBUTE.exec(inner);
+      if (match === null) {
+        if (inner.slice(i).trim() === '') break;
+        throw this.error(at + 1 + i, `attribute "${inner.slice(i).trim().slice(0, 40)}" is not of the form name="value".`);
+      }
+      const name = match[1] as string;
+      if (name in attrs) throw this.error(at + 1 + i, `attribute "${name}" is repeated.`);
+      attrs[name] = attributeValue(match[2] ?? match[3] ?? '');
+      i = ATTRIBUTE.lastIndex;
+    }
+    return attrs;
+  }
+
+  private closeTag(buf: string, at: number, end: number): void {
+    const name = buf.slice(at + 2, end).trim();
+    const expected = this.open.pop();
+    if (expected === undefined) throw this.error(at, `closing tag </${name}> without an open element.`);
+    if (expected !== name) throw this.error(at, `expected closing tag </${expected}>, found </${name}>.`);
+    this.handler.close(name);
+  }
+
+  private refuseDeclaration(buf: string, at: number): InputError {
+    if (/^<!DOCTYPE\s+html\b/i.test(buf.slice(at, at + 15))) {
+      return new InputError(
+        'INPUT_NOT_RESULTS',
+        this.source,
+        `${this.source} is an HTML page, not JUnit XML. Pass the machine-readable results (JUnit XML, Jest --json or ` +
+          'Playwright JSON), not an HTML report.',
+      );
+    }
+    const { line, column } = this.where.at(buf, at);
+    return new InputError(
+      'INPUT_HOSTILE',
+      this.source,
+      `${this.source}: refused a DTD declaration (${buf.slice(at, at + 9)}…) at line ${line}, column ${column}. ` +
+        'Expected a JUnit XML file without <!DOCTYPE> or <!ENTITY>: a DTD can define entities that expand ' +
+        'without bound or read other files, so it is never processed. Remove the declaration, or check where this file came from.',
+    );
+  }
+
+  private error(offset: number, what: string, generic = true): InputError {
+    const { line, column } = this.where.at(this.buffer, offset);
+    const advice = generic ? ' Expected a complete JUnit XML file; the file may be truncated or hand-edited. Regenerate it.' : '';
+    return this.malformed(`line ${line}, column ${column}: ${what}${advice}`);
+  }
+
+  private malformed(what: string): InputError {
+    return new InputError('INPUT_MALFORMED', this.source, `${this.source} is not well-formed XML: ${what}`);
+  }
+}
+
+/** Where text before the end of a piece can safely stop: never inside an entity reference. */
+function safeTextEnd(buf: string, from: number): number {
+  if (buf.endsWith('\r')) return Math.max(from, buf.length - 1);
+  const amp = buf.lastIndexOf('&');
+  if (amp < from || amp < buf.length - LONGEST_REFERENCE || buf.indexOf(';', amp) !== -1) return buf.length;
+  return amp;
+}
+
+/** XML reads every `\r\n` and lone `\r` as `\n`. */
+function newlines(text: string): string {
+  return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+}
+
+function attributeValue(raw: string): string {
+  const normalised = newlines(raw);
+  return decodeXmlEntities(normalised);
+}
