@@ -46,13 +46,13 @@ describe('JUnit fixtures', () => {
   });
 
   describe.each(rows.filter((r) => REFUSED[r.file] === undefined))('$file', (row) => {
-    it('parses with the counts its testcases imply', () => {
+    it('parses with the counts its testcases imply', async () => {
       const xml = fixtureText('junit', row.file);
       const expected = countJUnitTestcases(xml);
       const stated = manifestTestcaseCount(row);
       if (stated !== undefined) expect(expected.total, 'the independent counter agrees with the manifest').toBe(stated);
 
-      const { format, results } = parseResultText(xml, row.file);
+      const { format, results } = await parseResultText(xml, row.file);
       expect(format).toBe('junit');
       expect(countStatuses(results)).toEqual(expected);
       for (const result of results) {
@@ -67,11 +67,11 @@ describe('JUnit fixtures', () => {
   });
 
   describe.each(rows.filter((r) => REFUSED[r.file] !== undefined))('$file', (row) => {
-    it(`is refused with ${REFUSED[row.file]}, naming the file`, () => {
+    it(`is refused with ${REFUSED[row.file]}, naming the file`, async () => {
       const started = performance.now();
       let caught: unknown;
       try {
-        parseResultText(fixtureText('junit', row.file), row.file);
+        await parseResultText(fixtureText('junit', row.file), row.file);
       } catch (error) {
         caught = error;
       }
