@@ -1,3 +1,5 @@
+import { detached } from './xml-entities.js';
+
 /**
  * Text gathered in pieces with bounded memory: the whole text while it is short, otherwise its head and its
  * tail (the end of a log or a stack usually says what went wrong) and how much lies between. A 200 MB
@@ -34,7 +36,7 @@ export class CappedText {
    * saying how much was left out) to at most `max` characters, so a later clip keeps it as it is.
    */
   value(): string {
-    if (this.head === '') return this.full;
+    if (this.head === '') return detached(this.full);
     const headLength = Math.floor(this.max / 4);
     const sample = `\n… [${this.total} characters omitted] …\n`;
     const tailLength = Math.max(0, this.max - headLength - sample.length);

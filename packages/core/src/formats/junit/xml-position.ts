@@ -1,32 +1,45 @@
 /**
- * Line and column of an offset in a document read in pieces: the lines of the pieces already dropped are
- * counted once, when they are dropped, so an error can name its position without keeping the text.
+ * Line and column of an offset in a document read in pieces. Counting moves forward from a mark (the last
+ * position asked for), so asking for every tag's position costs one pass over the text in all, and the
+ * lines of pieces already dropped were counted when they were dropped: an error names its position without
+ * the text being kept.
  */
 export class XmlPosition {
-  /** Line breaks before the current buffer. */
-  private lines = 0;
-  /** Characters between the last line break before the buffer and the buffer's start. */
+  /** Offset in the current buffer of the mark, and the 0-based line and column there. */
+  private markOffset = 0;
+  private line = 0;
   private column = 0;
 
   /** The first `length` characters of `buffer` are about to be dropped. */
   advance(buffer: string, length: number): void {
-    const last = buffer.lastIndexOf('\n', length - 1);
-    if (last === -1) {
-      this.column += length;
-      return;
-    }
-    for (let i = buffer.indexOf('\n'); i !== -1 && i < length; i = buffer.indexOf('\n', i + 1)) this.lines += 1;
-    this.column = length - last - 1;
+    this.moveTo(buffer, length);
+    this.markOffset -= length;
   }
 
   /** 1-based line and column of `offset` in the current buffer. */
   at(buffer: string, offset: number): { line: number; column: number } {
-    let line = this.lines + 1;
-    let lineStart = -1;
-    for (let i = buffer.indexOf('\n'); i !== -1 && i < offset; i = buffer.indexOf('\n', i + 1)) {
-      line += 1;
-      lineStart = i;
+    if (offset < this.markOffset) {
+      // Behind the mark (only when an error names an earlier tag): count back to the mark.
+      let line = this.line;
+      let column = this.column - (this.markOffset - offset);
+      for (let i = buffer.lastIndexOf('\n', this.markOffset - 1); i >= offset; i = buffer.lastIndexOf('\n', i - 1)) {
+        line -= 1;
+        column = offset - (buffer.lastIndexOf('\n', offset - 1) + 1);
+        if (i === 0) break;
+      }
+      return { line: line + 1, column: column + 1 };
     }
-    return { line, column: lineStart === -1 ? this.column + offset + 1 : offset - lineStart };
+    this.moveTo(buffer, offset);
+    return { line: this.line + 1, column: this.column + 1 };
+  }
+
+  private moveTo(buffer: string, offset: number): void {
+    let lastBreak = -1;
+    for (let i = buffer.indexOf('\n', this.markOffset); i !== -1 && i < offset; i = buffer.indexOf('\n', i + 1)) {
+      this.line += 1;
+      lastBreak = i;
+    }
+    this.column = lastBreak === -1 ? this.column + (offset - this.markOffset) : offset - lastBreak - 1;
+    this.markOffset = offset;
   }
 }

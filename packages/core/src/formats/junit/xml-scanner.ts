@@ -15,7 +15,7 @@
  *   root, a truncated file) → INPUT_MALFORMED with line and column.
  */
 import { InputError } from '../../errors.js';
-import { decodeXmlEntities } from './xml-entities.js';
+import { decodeXmlEntities, detached } from './xml-entities.js';
 import { XmlPosition } from './xml-position.js';
 
 export interface XmlHandler {
@@ -223,7 +223,7 @@ export class XmlScanner {
       }
       const name = match[1] as string;
       if (name in attrs) throw this.error(at + 1 + i, `attribute "${name}" is repeated.`);
-      attrs[name] = attributeValue(match[2] ?? match[3] ?? '');
+      attrs[name] = detached(attributeValue(match[2] ?? match[3] ?? ''));
       i = ATTRIBUTE.lastIndex;
     }
     return attrs;
