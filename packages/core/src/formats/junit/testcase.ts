@@ -3,7 +3,8 @@
  * text, then turned into a TestResult by the rules at the top of junit.ts.
  */
 import type { Attachment, Attempt, Property, TestResult, TestStatus } from '../../model.js';
-import { MAX_MESSAGE_CHARS, MAX_OUTPUT_CHARS, MAX_STACK_CHARS, clip, firstLine, nonEmpty, secondsToMs, stripAnsi } from '../text.js';
+import { MAX_MESSAGE_CHARS, MAX_OUTPUT_CHARS, MAX_STACK_CHARS, clip, firstLine, nonEmpty, stripAnsi } from '../text.js';
+import { readDuration } from './duration.js';
 import type { CappedText } from './capped-text.js';
 
 /** What the enclosing suites hand down to a testcase; shared by reference by every testcase of a suite. */
@@ -55,12 +56,15 @@ export class TestcaseBuilder {
     readonly context: SuiteContext,
   ) {}
 
-  build(source: string): TestResult {
+  /** `unreadableTime` is told a `time` that is not a duration (the result then has none). */
+  build(source: string, unreadableTime: (value: string) => void): TestResult {
     const attrs = this.attrs;
     const attempts = this.attempts();
     const final = attempts[attempts.length - 1] as Attempt;
-    this.ownOutput = joinOutput(this.systemOut, this.systemErr);
-    const durationMs = secondsToMs(attrs.time);
+    this.ownOutput = joinParts([joinOutput(this.systemOut, this.systemErr), ...this.attemptOutputs()]);
+    const time = readDuration(attrs.time);
+    if (!time.readable) unreadableTime(attrs.time ?? '');
+    const durationMs = time.ms;
     const classname = nonEmpty(attrs.classname ?? attrs.class);
     const file = nonEmpty(attrs.file ?? attrs.filepath) ?? this.context.file;
     if (attempts.length === 1 && durationMs !== undefined) final.durationMs = durationMs;
@@ -75,6 +79,16 @@ export class TestcaseBuilder {
     if (this.properties.length > 0) result.properties = mergeProperties([...this.context.propertyLevels, this.properties]);
     if (this.ownOutput !== undefined || final.status !== 'passed') result.attachments = readAttachments([this.ownOutput, ...attempts.flatMap((a) => [a.message, a.stack])]);
     return result;
+  }
+
+  /** Output written inside a surefire flaky/rerun element belongs to that run: labelled with it. */
+  private attemptOutputs(): Array<string | undefined> {
+    return this.results
+      .filter((e) => e.output.length > 0)
+      .map((e) => {
+        const output = joinOutput(e.output, []);
+        return output === undefined ? undefined : `[${e.name} output]\n${output}`;
+      });
   }
 
   /** Every run of the testcase in order: flaky runs, the main outcome, then reruns. */
@@ -96,6 +110,25 @@ export class TestcaseBuilder {
       if (elements.length > 0) return attemptFrom(status, elements);
     }
     return { status: statusFromAttributes(this.attrs) };
+  }
+}
+
+/**
+ * A repeat of a testcase already read in the same suite (same classname and name) is another run of it, as
+ * gotestsum --rerun-fails and several retry plugins write them: its attempts follow the earlier ones, and the
+ * last run decides status, message, stack and duration.
+ */
+export function mergeRepeat(earlier: TestResult, later: TestResult): void {
+  earlier.attempts.push(...later.attempts);
+  earlier.status = later.status;
+  for (const key of ['durationMs', 'message', 'stack'] as const) {
+    if (later[key] === undefined) delete earlier[key];
+    else (earlier as unknown as Record<string, unknown>)[key] = later[key];
+  }
+  const output = joinParts([earlier.output, later.output]);
+  if (output !== undefined) earlier.output = clip(output, MAX_OUTPUT_CHARS);
+  for (const attachment of later.attachments) {
+    if (!earlier.attachments.some((a) => a.path === attachment.path)) earlier.attachments.push(attachment);
   }
 }
 
@@ -130,14 +163,11 @@ function statusFromAttributes(attrs: Record<string, string>): TestStatus {
 export function attemptFrom(status: TestStatus, elements: ResultElement[]): Attempt {
   const messages: string[] = [];
   const stacks: string[] = [];
-  const outputs: string[] = [];
   for (const element of elements) {
     const stack = nonEmpty(stripAnsi((element.stackTrace ?? element.text).value()));
     const message = nonEmpty(stripAnsi(element.attrs.message ?? '')) ?? firstLine(stack) ?? nonEmpty(element.attrs.type);
     if (message !== undefined) messages.push(message);
     if (stack !== undefined) stacks.push(stack);
-    const output = joinOutput(element.output, []);
-    if (output !== undefined) outputs.push(output);
   }
   const attempt: Attempt = { status };
   if (messages.length > 0) attempt.message = clip(messages.join('\n'), MAX_MESSAGE_CHARS);
@@ -160,7 +190,7 @@ export function joinOutput(out: CappedText[], err: CappedText[]): string | undef
   return joinParts([...out, ...err].map((t) => nonEmpty(stripAnsi(t.value()))));
 }
 
-function joinParts(parts: Array<string | undefined>): string | undefined {
+export function joinParts(parts: Array<string | undefined>): string | undefined {
   const present = parts.filter((p): p is string => p !== undefined);
   return present.length === 0 ? undefined : present.join('\n');
 }

@@ -281,6 +281,6 @@ function newlines(text: string): string {
 }
 
 function attributeValue(raw: string): string {
-  const normalised = newlines(raw);
+  const normalised = /[\t\n\r]/.test(raw) ? raw.replace(/\r\n|[\t\n\r]/g, ' ') : raw;
   return decodeXmlEntities(normalised);
 }
