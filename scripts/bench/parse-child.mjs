@@ -3,6 +3,7 @@
 //   stream   our reader, results counted as they come (what a streaming consumer pays)
 //   files    readResultFiles: our reader, results kept in the FileOutcome (what the CLI pays today)
 //   xml2js   readFile + xml2js.parseStringPromise, then counting <testcase>s (what the popular JUnit Actions do)
+//   json-parse  readFile + JSON.parse, the floor for any JSON reader that holds the document
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
@@ -21,6 +22,9 @@ if (reader === 'xml2js') {
     }
   };
   walk(tree.testsuites ?? { testsuite: [tree.testsuite] });
+} else if (reader === 'json-parse') {
+  const json = JSON.parse(await readFile(file, 'utf8'));
+  results = Array.isArray(json.suites) ? json.suites.length : 0;
 } else if (reader === 'files') {
   const { readResultFiles } = await import(new URL('formats/read-files.js', core).href);
   const [outcome] = await readResultFiles([file], { maxFileBytes: 2 ** 40 });

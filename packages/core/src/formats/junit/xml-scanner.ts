@@ -242,8 +242,8 @@ export class XmlScanner {
       return new InputError(
         'INPUT_NOT_RESULTS',
         this.source,
-        `${this.source} is an HTML page, not JUnit XML. Pass the machine-readable results (JUnit XML, Jest --json or ` +
-          'Playwright JSON), not an HTML report.',
+        `${this.source} is an HTML page, not JUnit XML. Pass the machine-readable result file the test runner wrote, ` +
+          'not an HTML report made from it.',
       );
     }
     const { line, column } = this.where.at(buf, at);

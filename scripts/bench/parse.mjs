@@ -1,0 +1,94 @@
+// The parse scenarios of `npm run bench`: each reader reads the same generated file in a child process of its
+// own, so that the peak RSS measured is the reader's alone. One table, ratios against xml2js.
+import { execFile } from 'node:child_process';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateJUnit, generatePlaywrightJson } from './generate.mjs';
+
+const CHILD = fileURLToPath(new URL('./parse-child.mjs', import.meta.url));
+const MB = 1024 * 1024;
+
+function runChild(reader, file) {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CHILD, reader, file], { maxBuffer: 1024 * 1024, timeout: 30 * 60 * 1000 }, (error, stdout, stderr) => {
+      if (error) {
+        const reason = /ERR_STRING_TOO_LONG|Cannot create a string longer/.test(stderr) ? 'cannot hold the file as one string' : /heap out of memory/.test(stderr) ? 'out of memory' : (stderr.trim().split('\n').pop() ?? error.message);
+        resolve({ failed: reason });
+        return;
+      }
+      resolve(JSON.parse(stdout.trim().split('\n').pop()));
+    });
+  });
+}
+
+const mbps = (bytes, ms) => bytes / MB / (ms / 1000);
+const fmtRss = (bytes) => `${Math.round(bytes / MB)} MB`;
+
+/**
+ * @param {string} dir   where the inputs are generated
+ * @param {{ quick: boolean }} options  quick: skip the 1 GB file
+ * @returns {Promise<string[][]>} table rows
+ */
+export async function runParseScenarios(dir, { quick }) {
+  const junitSizes = quick ? [30, 100] : [30, 100, 1024];
+  const rows = [];
+  for (const size of junitSizes) {
+    const file = join(dir, `junit-${size}mb.xml`);
+    const { tests } = await generateJUnit(file, size * MB);
+    const { size: bytes } = await stat(file);
+    // Our reader keeping every result (what the CLI does today) is measured up to 100 MB; at 1 GB that would
+    // measure the pipeline's result list, not the reader.
+    const readers = size <= 100 ? ['xml2js', 'files', 'stream'] : ['xml2js', 'stream'];
+    const measured = {};
+    for (const reader of readers) {
+      measured[reader] = await runChild(reader, file);
+      process.stderr.write(`  ${size} MB JUnit, ${reader}: ${JSON.stringify(measured[reader])}\n`);
+    }
+    const base = measured.xml2js;
+    for (const reader of readers) {
+      const m = measured[reader];
+      const label = { xml2js: 'xml2js (readFile + parseStringPromise)', files: 'ours, readResultFiles (results kept)', stream: 'ours, streamResultFile (results counted)' }[reader];
+      if (m.failed) {
+        rows.push([`JUnit ${size} MB (${tests.toLocaleString('en')} tests)`, label, '-', '-', `fails: ${m.failed}`, '-', '-']);
+        continue;
+      }
+      const speed = mbps(bytes, m.ms);
+      const ratio = reader === 'xml2js' || base.failed ? '-' : `${(base.ms / m.ms).toFixed(1)}× faster`;
+      const rssRatio = reader === 'xml2js' || base.failed ? '-' : `${(m.maxRssBytes / base.maxRssBytes).toFixed(2)}× its RSS`;
+      rows.push([`JUnit ${size} MB (${tests.toLocaleString('en')} tests)`, label, `${(m.ms / 1000).toFixed(1)} s`, `${speed.toFixed(1)} MB/s`, fmtRss(m.maxRssBytes), ratio, rssRatio]);
+    }
+  }
+  const pw = join(dir, 'playwright-50mb.json');
+  const { tests } = await generatePlaywrightJson(pw, 50 * MB);
+  const { size: bytes } = await stat(pw);
+  const base = await runChild('json-parse', pw);
+  for (const reader of ['json-parse', 'files']) {
+    const m = reader === 'json-parse' ? base : await runChild(reader, pw);
+    const label = reader === 'json-parse' ? 'JSON.parse alone (readFile + JSON.parse, no conversion)' : 'ours, readResultFiles (results kept)';
+    if (m.failed) {
+      rows.push([`Playwright JSON 50 MB (${tests.toLocaleString('en')} tests)`, label, '-', '-', `fails: ${m.failed}`, '-', '-']);
+      continue;
+    }
+    rows.push([
+      `Playwright JSON 50 MB (${tests.toLocaleString('en')} tests)`,
+      label,
+      `${(m.ms / 1000).toFixed(1)} s`,
+      `${mbps(bytes, m.ms).toFixed(1)} MB/s`,
+      fmtRss(m.maxRssBytes),
+      reader === 'json-parse' ? '-' : `${(base.ms / m.ms).toFixed(2)}× its speed`,
+      reader === 'json-parse' ? '-' : `${(m.maxRssBytes / base.maxRssBytes).toFixed(2)}× its RSS`,
+    ]);
+  }
+  return rows;
+}
+
+/** A Markdown table, so the output can be pasted into BENCHMARKS.md as it is. */
+export function formatTable(header, rows) {
+  const all = [header, ...rows];
+  const widths = header.map((_, i) => Math.max(...all.map((r) => String(r[i]).length)));
+  const line = (r) => `| ${r.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
+  return [line(header), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.map(line)].join('\n');
+}
+
+export const PARSE_HEADER = ['input', 'reader', 'time', 'throughput', 'peak RSS', 'speed vs baseline', 'RSS vs baseline'];
