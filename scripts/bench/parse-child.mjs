@@ -39,4 +39,5 @@ if (reader === 'xml2js') {
 }
 
 const ms = performance.now() - started;
-console.log(JSON.stringify({ ms, results, maxRssBytes: process.resourceUsage().maxRSS * 1024 }));
+const usage = process.resourceUsage();
+console.log(JSON.stringify({ ms, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, results, maxRssBytes: usage.maxRSS * 1024 }));

@@ -47,3 +47,16 @@ describe('JUnit reader in pieces', () => {
     for (let size = 1; size < text.length; size += 1) expect(inPieces(text, size, 'c.xml')).toEqual(expected);
   });
 });
+
+describe('entities', () => {
+  it.each([
+    ['a &amp;lt; b', 'a &lt; b'],
+    ['&#65;&#x42;&#x1F600;', 'AB😀'],
+    ['&foo; &#0; &#xD800; &#99999999; & alone &amp', '&foo; &#0; &#xD800; &#99999999; & alone &amp'],
+    ['&&amp;;', '&&;'],
+    ['no references', 'no references'],
+  ])('decodes %j as %j', (text, expected) => {
+    const [r] = parseJUnit(`<testsuite><testcase name="${text}"/></testsuite>`, 'e.xml');
+    expect(r?.name).toBe(expected);
+  });
+});

@@ -5,6 +5,8 @@
  */
 import { secondsToMs } from '../text.js';
 
+const PLAIN_SECONDS = /^\d{1,9}(?:\.\d{1,9})?$/;
+const READABLE_NONE = { readable: true } as const;
 const WITH_UNIT = /^(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|sec|m|min|h)$/i;
 const CLOCK = /^(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)$/;
 const UNIT_MS = new Map([
@@ -17,8 +19,11 @@ const UNIT_MS = new Map([
 ]);
 
 export function readDuration(value: string | undefined): { ms?: number; readable: boolean } {
-  if (value === undefined || value.trim() === '') return { readable: true };
+  if (value === undefined) return READABLE_NONE;
+  // The common case first: plain seconds ("0.013").
+  if (PLAIN_SECONDS.test(value)) return { ms: Math.round(Number(value) * 1000), readable: true };
   const text = value.trim();
+  if (text === '') return READABLE_NONE;
   const unit = WITH_UNIT.exec(text);
   if (unit !== null) return { ms: Math.round(Number(unit[1]) * (UNIT_MS.get((unit[2] ?? '').toLowerCase()) ?? 1000)), readable: true };
   const clock = CLOCK.exec(text);

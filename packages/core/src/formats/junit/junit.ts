@@ -80,8 +80,8 @@ interface SuiteFrame {
   /** `<error>`/`<failure>` directly in the suite: a setup or teardown that failed outside any testcase. */
   errors: ResultElement[];
   waiting: Waiting[];
-  /** classname + name → the result read first, for repeats. */
-  byKey: Map<string, Waiting>;
+  /** name → the last result of that name (whatever its classname), for repeats. */
+  byName: Map<string, Waiting[]>;
 }
 
 type Frame =
@@ -240,6 +240,11 @@ export class JUnitReader implements XmlHandler {
     }
   }
 
+  wantsText(): boolean {
+    const kind = this.frames[this.frames.length - 1]?.kind;
+    return kind === 'text' || kind === 'property' || kind === 'result';
+  }
+
   text(text: string): void {
     const frame = this.frames[this.frames.length - 1];
     if (frame === undefined) return;
@@ -264,13 +269,13 @@ export class JUnitReader implements XmlHandler {
   }
 
   private closeTestcase(builder: TestcaseBuilder): void {
-    const result = builder.build(this.source, (value) => this.unreadableTime(value));
+    const result = builder.build(this.source, this.onUnreadableTime);
     const suite = this.frames[this.frames.length - 1] as SuiteFrame;
-    const key = `${result.classname ?? ''}\u0000${result.name}`;
-    const earlier = suite.byKey.get(key);
+    const sameName = suite.byName.get(result.name);
+    const earlier = sameName?.find((w) => w.result.classname === result.classname);
     // Only a failed run is retried: a repeat after a pass or a skip is another test of the same name
-    // (parameterised tests, `it.each` with a fixed title) and stays a result of its own.
-    // A testcase without a name has no identity to repeat.
+    // (parameterised tests, `it.each` with a fixed title) and stays a result of its own. A testcase without
+    // a name has no identity to repeat.
     const retried = earlier !== undefined && result.name !== '' && (earlier.result.status === 'failed' || earlier.result.status === 'error');
     if (retried) {
       mergeRepeat(earlier.result, result);
@@ -278,10 +283,14 @@ export class JUnitReader implements XmlHandler {
       return;
     }
     const waiting: Waiting = { result, ownOutput: builder.ownOutput, suite };
-    suite.byKey.set(key, waiting);
+    if (sameName === undefined) suite.byName.set(result.name, [waiting]);
+    else if (earlier === undefined) sameName.push(waiting);
+    else sameName[sameName.indexOf(earlier)] = waiting;
     suite.waiting.push(waiting);
     this.queue.push(waiting);
   }
+
+  private readonly onUnreadableTime = (value: string): void => this.unreadableTime(value);
 
   private unreadableTime(value: string): void {
     this.unreadableTimeCount += 1;
@@ -296,7 +305,7 @@ export class JUnitReader implements XmlHandler {
       waiting.suite = undefined;
     }
     suite.waiting.length = 0;
-    suite.byKey.clear();
+    suite.byName.clear();
     for (const element of suite.errors) this.queue.push({ result: suiteErrorResult(suite, element, output, this.source), ownOutput: undefined, suite: undefined });
     this.flush();
   }
@@ -346,7 +355,7 @@ function suiteFrame(parent: SuiteContext, attrs?: Record<string, string>): Suite
     properties: parent.properties,
     propertyLevels: [...parent.propertyLevels, ownProperties],
   };
-  return { kind: 'suite', name: name === '' ? undefined : name, context, ownProperties, systemOut: [], systemErr: [], errors: [], waiting: [], byKey: new Map() };
+  return { kind: 'suite', name: name === '' ? undefined : name, context, ownProperties, systemOut: [], systemErr: [], errors: [], waiting: [], byName: new Map() };
 }
 
 function resultFrame(into: ResultElement[], name: string, attrs: Record<string, string>): Frame {

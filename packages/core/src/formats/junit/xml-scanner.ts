@@ -19,9 +19,14 @@ import { decodeXmlEntities, detached } from './xml-entities.js';
 import { XmlPosition } from './xml-position.js';
 
 export interface XmlHandler {
-  /** Attributes are in a null-prototype object: names like `__proto__` are just keys. */
+  /**
+   * Attributes are own properties of a plain object (fast to build and read, which matters per testcase):
+   * read them by name, never through `in`; an attribute named `__proto__` is not kept.
+   */
   open(name: string, attrs: Record<string, string>): void;
   close(name: string): void;
+  /** Does the innermost open element collect its text? If not, its text is neither cut out nor decoded. */
+  wantsText(): boolean;
   /** Decoded text or CDATA of the innermost open element, in pieces. */
   text(text: string): void;
 }
@@ -88,7 +93,7 @@ export class XmlScanner {
       if (this.mode === 'cdata') {
         const end = buf.indexOf(']]>', this.pos);
         const stop = end === -1 ? Math.max(this.pos, buf.length - 2) : end;
-        if (stop > this.pos) this.handler.text(newlines(buf.slice(this.pos, stop)));
+        if (stop > this.pos && this.handler.wantsText()) this.handler.text(newlines(buf.slice(this.pos, stop)));
         if (end === -1) {
           this.pos = stop;
           return;
@@ -120,6 +125,7 @@ export class XmlScanner {
   }
 
   private textBetweenTags(buf: string, from: number, to: number): void {
+    if (this.open.length > 0 && !this.handler.wantsText()) return;
     const raw = buf.slice(from, to);
     if (this.open.length === 0) {
       if (raw.trim() !== '') {
@@ -212,7 +218,7 @@ export class XmlScanner {
   }
 
   private attributes(inner: string, from: number, at: number): Record<string, string> {
-    const attrs = Object.create(null) as Record<string, string>;
+    const attrs: Record<string, string> = {};
     let i = from;
     while (i < inner.length) {
       ATTRIBUTE.lastIndex = i;
@@ -222,7 +228,7 @@ export class XmlScanner {
         throw this.error(at + 1 + i, `attribute "${inner.slice(i).trim().slice(0, 40)}" is not of the form name="value".`);
       }
       const name = match[1] as string;
-      if (name in attrs) throw this.error(at + 1 + i, `attribute "${name}" is repeated.`);
+      if (Object.hasOwn(attrs, name)) throw this.error(at + 1 + i, `attribute "${name}" is repeated.`);
       attrs[name] = detached(attributeValue(match[2] ?? match[3] ?? ''));
       i = ATTRIBUTE.lastIndex;
     }
