@@ -1,6 +1,6 @@
 // One parse scenario in its own process, so that its peak RSS is its own: `node parse-child.mjs <reader> <file>`.
 // Prints one JSON line: { ms, results, maxRssBytes }.
-//   stream   our reader, results counted as they come (what a streaming consumer pays)
+//   stream   our reader (readResultFile), results counted as they come (what a streaming consumer pays)
 //   files    readResultFiles: our reader, results kept in the FileOutcome (what the CLI pays today)
 //   xml2js   readFile + xml2js.parseStringPromise, then counting <testcase>s (what the popular JUnit Actions do)
 //   json-parse  readFile + JSON.parse, the floor for any JSON reader that holds the document
@@ -31,9 +31,8 @@ if (reader === 'xml2js') {
   if (outcome.error) throw outcome.error;
   results = outcome.results.length;
 } else if (reader === 'stream') {
-  const { streamResultFile } = await import(new URL('formats/read-files.js', core).href);
-  const stream = streamResultFile(file, { maxFileBytes: 2 ** 40, warn: () => undefined });
-  while (!(await stream.next()).done) results += 1;
+  const { readResultFile } = await import(new URL('formats/read-files.js', core).href);
+  await readResultFile(file, { maxFileBytes: 2 ** 40, warn: () => undefined, onResult: () => (results += 1) });
 } else {
   throw new Error(`unknown reader ${reader} (${fileURLToPath(import.meta.url)})`);
 }

@@ -52,32 +52,31 @@ export interface ReadFileOutcome extends FileOutcome {
 export async function parseResultText(text: string, source: string): Promise<ParsedText> {
   const warnings: string[] = [];
   const results: TestResult[] = [];
-  const stream = streamDecoded(
-    (async function* whole() {
-      yield text;
-    })(),
-    source,
-    (message) => warnings.push(message),
-  );
-  const format = await collect(stream, results);
+  const whole = (async function* whole() {
+    yield text;
+  })();
+  const format = await readDecoded(whole, source, { warn: (message) => warnings.push(message), onResult: (result) => results.push(result) });
   if (results.length === 0) warnings.push(`${source} contains no test results.`);
   return { format, results, warnings };
 }
 
-export interface StreamOptions {
+export interface ReadFileOptions {
   /** Directory a relative `file` is resolved against. Default: process.cwd(). */
   cwd?: string;
   /** Default: DEFAULT_MAX_FILE_BYTES. */
   maxFileBytes?: number;
   /** Called with what a person should know that is not a result. */
   warn(message: string): void;
+  /** Called with each result as soon as it is read; a consumer that need not keep them all, does not. */
+  onResult(result: TestResult): void;
 }
 
 /**
- * One result file's results as they are read, for consumers that need not keep them all; the generator's
- * return value is the format. Throws InputError naming `file`. readResultFiles is this, collected.
+ * Read one result file, handing over each result as it is read; resolves to the format. Throws InputError
+ * naming `file`. readResultFiles is this, collected. (A callback, not an async generator: every result
+ * passed through generators stacked three deep cost more than reading it.)
  */
-export async function* streamResultFile(file: string, options: StreamOptions): AsyncGenerator<TestResult, FormatId, undefined> {
+export async function readResultFile(file: string, options: ReadFileOptions): Promise<FormatId> {
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   // Non-blocking, so that opening a FIFO without a writer returns at once (and is then refused).
   const handle = await open(path.resolve(options.cwd ?? process.cwd(), file), constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
@@ -85,14 +84,14 @@ export async function* streamResultFile(file: string, options: StreamOptions): A
     const info = await handle.stat();
     if (!info.isFile()) throw notRegular(file, info);
     if (info.size > maxFileBytes) throw tooLarge(file, `is ${formatBytes(info.size)}`, maxFileBytes);
-    return yield* streamDecoded(decodedPieces(handle, file, maxFileBytes), file, options.warn);
+    return await readDecoded(decodedPieces(handle, file, maxFileBytes), file, options);
   } finally {
     await handle.close();
   }
 }
 
 /** Sniff the first SNIFF_CHARS of the decoded pieces, then hand every piece to the format that claims them. */
-async function* streamDecoded(pieces: AsyncIterable<string>, source: string, warn: (message: string) => void): AsyncGenerator<TestResult, FormatId, undefined> {
+async function readDecoded(pieces: AsyncIterable<string>, source: string, sink: Pick<ReadFileOptions, 'warn' | 'onResult'>): Promise<FormatId> {
   const iterator = pieces[Symbol.asyncIterator]();
   let head = '';
   let ended = false;
@@ -110,16 +109,8 @@ async function* streamDecoded(pieces: AsyncIterable<string>, source: string, war
   };
   const format = head.trim() === '' ? undefined : detect(head);
   if (format === undefined) throw await refuseUnrecognised(head, all(), source);
-  yield* format.parse(all(), { source, warn });
+  for await (const result of format.parse(all(), { source, warn: sink.warn })) sink.onResult(result);
   return format.id;
-}
-
-async function collect(stream: AsyncGenerator<TestResult, FormatId, undefined>, into: TestResult[]): Promise<FormatId> {
-  for (;;) {
-    const next = await stream.next();
-    if (next.done === true) return next.value;
-    into.push(next.value);
-  }
 }
 
 export async function readResultFiles(patterns: string[], options: ReadOptions = {}): Promise<ReadFileOutcome[]> {
@@ -145,7 +136,7 @@ async function readOne(file: string, cwd: string, maxFileBytes: number): Promise
   const warnings: string[] = [];
   const results: TestResult[] = [];
   try {
-    const format = await collect(streamResultFile(file, { cwd, maxFileBytes, warn: (message) => warnings.push(message) }), results);
+    const format = await readResultFile(file, { cwd, maxFileBytes, warn: (message) => warnings.push(message), onResult: (result) => results.push(result) });
     if (results.length === 0) warnings.push(`${file} contains no test results.`);
     return { path: file, format: format as FileOutcome['format'], results, warnings };
   } catch (error) {
