@@ -8,26 +8,20 @@
  * read without end), and the size limit counts the bytes actually read, not what `stat` promised.
  */
 import { constants } from 'node:fs';
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { TextDecoder } from 'node:util';
 import { escapePath, glob } from 'tinyglobby';
 import { InputError } from '../errors.js';
 import type { FileOutcome, TestResult } from '../model.js';
 import type { FormatId } from './format.js';
 import { SNIFF_CHARS, detect, expectedFormats, refuseUnrecognised } from './registry.js';
 import { stripBom } from './text.js';
+import { decodedPieces } from './decode.js';
+
+export { READ_CHUNK_BYTES, decodeResultBytes } from './decode.js';
 
 /** Default size limit: larger files are refused rather than risking the runner's memory. */
 export const DEFAULT_MAX_FILE_BYTES = 512 * 1024 * 1024;
-/** Bytes read at once: large enough for few system calls, small enough to be nothing beside the results. */
-export const READ_CHUNK_BYTES = 1024 * 1024;
-/**
- * Bytes decoded into one piece of text. Small on purpose: V8 keeps strings above ~128 KiB in a space that
- * only a full garbage collection frees, and 1 MiB pieces measured 230 MB peak RSS on a 30 MB file where
- * 64 KiB pieces measured under 100 MB.
- */
-const DECODE_PIECE_BYTES = 64 * 1024;
 
 export interface ReadOptions {
   /** Directory relative patterns are resolved against. Default: process.cwd(). */
@@ -84,7 +78,8 @@ export async function readResultFile(file: string, options: ReadFileOptions): Pr
     const info = await handle.stat();
     if (!info.isFile()) throw notRegular(file, info);
     if (info.size > maxFileBytes) throw tooLarge(file, `is ${formatBytes(info.size)}`, maxFileBytes);
-    return await readDecoded(decodedPieces(handle, file, maxFileBytes), file, options);
+    const grew = (): Error => tooLarge(file, `grew to more than ${formatBytes(maxFileBytes)} while it was read`, maxFileBytes);
+    return await readDecoded(decodedPieces(handle, maxFileBytes, grew), file, options);
   } finally {
     await handle.close();
   }
@@ -144,26 +139,6 @@ async function readOne(file: string, cwd: string, maxFileBytes: number): Promise
   }
 }
 
-/** The file's text in pieces, decoded as `decoderFor` says; refused as soon as more than the limit was read. */
-async function* decodedPieces(handle: FileHandle, file: string, maxFileBytes: number): AsyncGenerator<string, void, undefined> {
-  const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
-  let decoder: TextDecoder | undefined;
-  let total = 0;
-  for (;;) {
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-    if (bytesRead === 0) break;
-    total += bytesRead;
-    if (total > maxFileBytes) throw tooLarge(file, `grew to more than ${formatBytes(maxFileBytes)} while it was read`, maxFileBytes);
-    decoder ??= decoderFor(buffer.subarray(0, bytesRead));
-    for (let at = 0; at < bytesRead; at += DECODE_PIECE_BYTES) {
-      const text = decoder.decode(buffer.subarray(at, Math.min(bytesRead, at + DECODE_PIECE_BYTES)), { stream: true });
-      if (text !== '') yield text;
-    }
-  }
-  const last = decoder?.decode() ?? '';
-  if (last !== '') yield last;
-}
-
 function notRegular(file: string, info: { isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean; isDirectory(): boolean }): InputError {
   const kind = info.isFIFO() ? 'a FIFO (named pipe)' : info.isCharacterDevice() || info.isBlockDevice() ? 'a device' : info.isSocket() ? 'a socket' : info.isDirectory() ? 'a directory' : 'not a regular file';
   return new InputError(
@@ -195,31 +170,6 @@ function asInputError(error: unknown, file: string): InputError {
   return new InputError('INPUT_UNREADABLE', file, `${file} could not be read: ${reason}. Check that the file exists and is readable.`, {
     cause: error,
   });
-}
-
-/**
- * The decoder for a file, from its first bytes: UTF-8 unless a byte-order mark says UTF-16, or the XML
- * declaration names another encoding (some .NET and Java tools write ISO-8859-1 or UTF-16). Byte-order marks
- * are dropped by the decoder.
- */
-function decoderFor(first: Uint8Array): TextDecoder {
-  if (first[0] === 0xff && first[1] === 0xfe) return new TextDecoder('utf-16le');
-  if (first[0] === 0xfe && first[1] === 0xff) return new TextDecoder('utf-16be');
-  const head = Buffer.from(first.subarray(0, 200)).toString('latin1');
-  const declared = /^\s*<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head)?.[1]?.toLowerCase();
-  if (declared !== undefined && declared !== 'utf-8' && declared !== 'utf8') {
-    try {
-      return new TextDecoder(declared);
-    } catch {
-      // An encoding TextDecoder does not know: read as UTF-8, the most likely truth.
-    }
-  }
-  return new TextDecoder('utf-8');
-}
-
-/** Bytes → text, as files are decoded. */
-export function decodeResultBytes(bytes: Uint8Array): string {
-  return decoderFor(bytes).decode(bytes);
 }
 
 /**
