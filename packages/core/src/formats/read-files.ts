@@ -104,7 +104,12 @@ async function readDecoded(pieces: AsyncIterable<string>, source: string, sink: 
   };
   const format = head.trim() === '' ? undefined : detect(head);
   if (format === undefined) throw await refuseUnrecognised(head, all(), source);
-  for await (const result of format.parse(all(), { source, warn: sink.warn })) sink.onResult(result);
+  const ctx = { source, warn: sink.warn };
+  if (format.parseInBatches !== undefined) {
+    for await (const batch of format.parseInBatches(all(), ctx)) for (const result of batch) sink.onResult(result);
+  } else {
+    for await (const result of format.parse(all(), ctx)) sink.onResult(result);
+  }
   return format.id;
 }
 

@@ -2,6 +2,7 @@
 // `\r\n`), the results are the ones read from the whole text, and so are the refusals.
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
+import { junitXml } from '../../src/formats/junit/index.js';
 import { JUnitReader, parseJUnit } from '../../src/formats/junit/junit.js';
 import type { TestResult } from '../../src/model.js';
 import { fixtureText, readManifest } from './fixture-files.js';
@@ -58,5 +59,30 @@ describe('entities', () => {
   ])('decodes %j as %j', (text, expected) => {
     const [r] = parseJUnit(`<testsuite><testcase name="${text}"/></testsuite>`, 'e.xml');
     expect(r?.name).toBe(expected);
+  });
+});
+
+describe('the JUnit Format', () => {
+  it('gives the same results from parse and parseInBatches on every fixture', async () => {
+    for (const file of files) {
+      const text = fixtureText('junit', file);
+      const chunks = async function* chunks() {
+        for (let i = 0; i < text.length; i += 1000) yield text.slice(i, i + 1000);
+      };
+      const one: unknown[] = [];
+      const batched: unknown[] = [];
+      const ctx = { source: file, warn: () => undefined };
+      try {
+        for await (const result of junitXml.parse(chunks(), ctx)) one.push(result);
+      } catch (error) {
+        one.push(String(error));
+      }
+      try {
+        for await (const batch of junitXml.parseInBatches!(chunks(), ctx)) batched.push(...batch);
+      } catch (error) {
+        batched.push(String(error));
+      }
+      expect(batched, file).toEqual(one);
+    }
   });
 });
