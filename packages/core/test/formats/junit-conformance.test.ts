@@ -1,6 +1,7 @@
 // The cases where JUnit readers lose results silently, each in a fixture written the way its producer writes
 // it (test/fixtures/conformance/README.md): every result is read, and every skipped thing is named.
 import { describe, expect, it } from 'vitest';
+import { mapResults } from '../../src/map/mapping.js';
 import { caseReferences } from '../../src/map/references.js';
 import { isFlaky, type TestResult } from '../../src/model.js';
 import { SUITE_ERROR_PROPERTY, parseJUnit } from '../../src/formats/junit/junit.js';
@@ -60,6 +61,15 @@ describe('JUnit conformance', () => {
     const [unmapped] = parseJUnit('<testsuites><testsuite name="outer"><testsuite name="inner"><error message="boom"/></testsuite></testsuite></testsuites>', 's.xml');
     expect(unmapped).toMatchObject({ suitePath: ['outer'], name: 'inner', status: 'error', message: 'boom' });
     expect(caseReferences(unmapped!, 'DEMO')).toEqual([]);
+  });
+
+  it('the mapping stage records a suite-level error against its case, or reports it unmapped', () => {
+    const results = [...read('ant-suite-level-error.xml').results, ...read('jest-junit-suite-failed.xml').results];
+    const cases = [21, 11, 12, 13].map((n) => ({ id: `00000000-0000-4000-8000-0000000000${n}`, human_id: `DEMO-${n}`, title: `case ${n}` }));
+    const report = mapResults(results, cases, 'DEMO');
+    const suiteCase = report.mapped.find((m) => m.testCase.human_id === 'DEMO-21');
+    expect(suiteCase?.results.map((r) => `${r.name}: ${r.status}`)).toEqual(['totalsLines: passed', 'roundsHalfUp: passed', 'com.example.billing.InvoiceTest: error']);
+    expect(report.unmapped.map((r) => `${r.name}: ${r.status}`)).toEqual(['src/checkout.test.ts: error']);
   });
 
   it('gotestsum --rerun-fails: reruns at the end of the suite become attempts of one result', () => {
