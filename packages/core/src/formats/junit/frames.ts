@@ -5,6 +5,7 @@
 import type { Property, TestResult } from '../../model.js';
 import { clip, nonEmpty } from '../text.js';
 import { CappedText } from './capped-text.js';
+import { detached } from './xml-entities.js';
 import { OUTPUT_CAP, STACK_CAP, attemptFrom, type ResultElement, type SuiteContext, type TestcaseBuilder } from './testcase.js';
 
 /** A result that waits for the end of its suite (repeats to merge, the suite's output), and that suite. */
@@ -67,8 +68,9 @@ export function suiteErrorResult(suite: SuiteFrame, element: ResultElement, outp
 }
 
 export function suiteFrame(parent: SuiteContext, attrs?: Record<string, string>): SuiteFrame {
-  const name = attrs === undefined ? undefined : (attrs.name ?? '');
-  const file = nonEmpty(attrs?.file ?? attrs?.filepath) ?? parent.file;
+  const name = attrs === undefined ? undefined : detached(attrs.name ?? '');
+  const ownFile = nonEmpty(attrs?.file ?? attrs?.filepath);
+  const file = ownFile === undefined ? parent.file : detached(ownFile);
   const ownProperties: Property[] = [];
   const context: SuiteContext = {
     suitePath: name !== undefined && name !== '' ? [...parent.suitePath, name] : parent.suitePath,
@@ -95,6 +97,6 @@ export function textFrame(into: CappedText[]): Frame {
 export function closeProperty(owner: Property[], attrs: Record<string, string>, text: CappedText): void {
   const name = attrs.name;
   if (name === undefined || name === '') return;
-  owner.push({ name, value: attrs.value ?? text.value().trim() });
+  owner.push({ name: detached(name), value: attrs.value === undefined ? text.value().trim() : detached(attrs.value) });
 }
 

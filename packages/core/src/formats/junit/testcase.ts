@@ -5,6 +5,7 @@
 import type { Attachment, Attempt, Property, TestResult, TestStatus } from '../../model.js';
 import { MAX_MESSAGE_CHARS, MAX_OUTPUT_CHARS, MAX_STACK_CHARS, clip, firstLine, nonEmpty, stripAnsi } from '../text.js';
 import { readDuration } from './duration.js';
+import { detached } from './xml-entities.js';
 import type { CappedText } from './capped-text.js';
 
 /** What the enclosing suites hand down to a testcase; shared by reference by every testcase of a suite. */
@@ -15,6 +16,8 @@ export interface SuiteContext {
   properties: Property[];
   /** Property lists, outermost first. */
   propertyLevels: Property[][];
+  /** The last classname read in the suite and its detached copy: testcases of a suite mostly share one. */
+  lastClassname?: { raw: string; kept: string };
 }
 
 /** A result element (`<failure>`, `<flakyError>` …) while it is read. */
@@ -65,11 +68,12 @@ export class TestcaseBuilder {
     const time = readDuration(attrs.time);
     if (!time.readable) unreadableTime(attrs.time ?? '');
     const durationMs = time.ms;
-    const classname = nonEmpty(attrs.classname ?? attrs.class);
-    const file = nonEmpty(attrs.file ?? attrs.filepath) ?? this.context.file;
+    const classname = this.keptClassname(nonEmpty(attrs.classname ?? attrs.class));
+    const ownFile = nonEmpty(attrs.file ?? attrs.filepath);
+    const file = ownFile === undefined ? this.context.file : detached(ownFile);
     if (attempts.length === 1 && durationMs !== undefined) final.durationMs = durationMs;
     // Assigned in one order, not spread: objects built with conditional spreads measured several times larger.
-    const result: TestResult = { source, suitePath: this.context.suitePath, name: attrs.name ?? '', status: final.status, properties: this.context.properties, tags: [], attachments: [], attempts };
+    const result: TestResult = { source, suitePath: this.context.suitePath, name: detached(attrs.name ?? ''), status: final.status, properties: this.context.properties, tags: [], attachments: [], attempts };
     if (file !== undefined) result.file = file;
     if (classname !== undefined) result.classname = classname;
     if (durationMs !== undefined) result.durationMs = durationMs;
@@ -79,6 +83,15 @@ export class TestcaseBuilder {
     if (this.properties.length > 0) result.properties = mergeProperties([...this.context.propertyLevels, this.properties]);
     if (this.ownOutput !== undefined || final.status !== 'passed') result.attachments = readAttachments([this.ownOutput, ...attempts.flatMap((a) => [a.message, a.stack])]);
     return result;
+  }
+
+  private keptClassname(raw: string | undefined): string | undefined {
+    if (raw === undefined) return undefined;
+    const last = this.context.lastClassname;
+    if (last?.raw === raw) return last.kept;
+    const kept = detached(raw);
+    this.context.lastClassname = { raw: kept, kept };
+    return kept;
   }
 
   /** Output written inside a surefire flaky/rerun element belongs to that run: labelled with it. */
@@ -170,7 +183,7 @@ export function attemptFrom(status: TestStatus, elements: ResultElement[]): Atte
     if (stack !== undefined) stacks.push(stack);
   }
   const attempt: Attempt = { status };
-  if (messages.length > 0) attempt.message = clip(messages.join('\n'), MAX_MESSAGE_CHARS);
+  if (messages.length > 0) attempt.message = detached(clip(messages.join('\n'), MAX_MESSAGE_CHARS));
   if (stacks.length > 0) attempt.stack = clip(stacks.join('\n\n'), MAX_STACK_CHARS);
   return attempt;
 }

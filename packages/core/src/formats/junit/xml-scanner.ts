@@ -15,13 +15,14 @@
  *   root, a truncated file) → INPUT_MALFORMED with line and column.
  */
 import { InputError } from '../../errors.js';
-import { decodeXmlEntities, detached } from './xml-entities.js';
+import { decodeXmlEntities } from './xml-entities.js';
 import { XmlPosition } from './xml-position.js';
 
 export interface XmlHandler {
   /**
    * Attributes are own properties of a plain object (fast to build and read, which matters per testcase):
-   * read them by name, never through `in`; an attribute named `__proto__` is not kept.
+   * read them by name, never through `in`; an attribute named `__proto__` is not kept. Values are views of the
+   * piece being read: a value kept beyond the element must be `detached`.
    */
   open(name: string, attrs: Record<string, string>): void;
   close(name: string): void;
@@ -229,7 +230,7 @@ export class XmlScanner {
       }
       const name = match[1] as string;
       if (Object.hasOwn(attrs, name)) throw this.error(at + 1 + i, `attribute "${name}" is repeated.`);
-      attrs[name] = detached(attributeValue(match[2] ?? match[3] ?? ''));
+      attrs[name] = attributeValue(match[2] ?? match[3] ?? '');
       i = ATTRIBUTE.lastIndex;
     }
     return attrs;
