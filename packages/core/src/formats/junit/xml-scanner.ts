@@ -33,9 +33,7 @@ export interface XmlHandler {
 }
 
 const DTD_DECLARATION = /^<!(DOCTYPE|ENTITY|ELEMENT|ATTLIST|NOTATION)\b/i;
-const ATTRIBUTE = /\s*([^\s=/>"'<]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/y;
 const NAME = /^[A-Za-z_:\u00C0-\uFFFF][\w.:\u00B7\u00C0-\uFFFF-]*$/;
-const TAG_END = /["'>]/g;
 /** A partial entity reference at the end of a piece is held back until the next piece; references are short. */
 const LONGEST_REFERENCE = 12;
 
@@ -155,13 +153,11 @@ export class XmlScanner {
       if (DTD_DECLARATION.test(buf.slice(at, at + 12))) throw this.refuseDeclaration(buf, at);
       throw this.error(at, `unexpected "${buf.slice(at, at + 12)}".`);
     }
-    const end = this.tagEnd(buf, at);
+    const end = buf[at + 1] === '/' ? this.closeTag(buf, at) : this.openTag(buf, at);
     if (end === -1) {
       if (final) throw this.error(at, 'a tag is never closed (no ">"). The file is truncated (the test run was probably killed while writing it); regenerate it.');
       return false;
     }
-    if (buf[at + 1] === '/') this.closeTag(buf, at, end);
-    else this.openTag(buf, at, end);
     this.pos = end + 1;
     return true;
   }
@@ -173,33 +169,63 @@ export class XmlScanner {
     return true;
   }
 
-  /** Index of the tag's closing `>`, honouring quotes; -1 when the buffer ends first. */
-  private tagEnd(buf: string, at: number): number {
-    TAG_END.lastIndex = at + 1;
+  /**
+   * An open tag, read in one pass: name, attributes, `>` (the scanner's hottest path: one per testcase).
+   * Returns the index of its `>`, or -1 when the buffer ends first (nothing is reported until it is whole).
+   */
+  private openTag(buf: string, at: number): number {
+    const length = buf.length;
+    let i = at + 1;
+    while (i < length && !endsName(buf.charCodeAt(i))) i += 1;
+    if (i >= length) return -1;
+    const name = buf.slice(at + 1, i);
+    if (!NAME.test(name)) throw this.error(at, `"<${name.slice(0, 40)}" is not a valid tag name.`);
+    const attrs: Record<string, string> = {};
     for (;;) {
-      const match = TAG_END.exec(buf);
-      if (match === null) return -1;
-      if (match[0] === '>') {
-        const stray = buf.indexOf('<', at + 1);
-        if (stray !== -1 && stray < match.index) throw this.error(stray, 'a "<" inside a tag.');
-        return match.index;
+      while (i < length && isSpace(buf.charCodeAt(i))) i += 1;
+      if (i >= length) return -1;
+      const c = buf.charCodeAt(i);
+      if (c === GT) {
+        this.openElement(name, attrs, false);
+        return i;
       }
-      const close = buf.indexOf(match[0], match.index + 1);
+      if (c === SLASH) {
+        if (i + 1 >= length) return -1;
+        if (buf.charCodeAt(i + 1) !== GT) throw this.error(i, 'expected ">" after "/" in a tag.');
+        this.openElement(name, attrs, true);
+        return i + 1;
+      }
+      if (c === LT) throw this.error(i, 'a "<" inside a tag.');
+      const start = i;
+      while (i < length && !endsName(buf.charCodeAt(i)) && buf.charCodeAt(i) !== EQUALS) i += 1;
+      const attribute = buf.slice(start, i);
+      while (i < length && isSpace(buf.charCodeAt(i))) i += 1;
+      if (i >= length) return -1;
+      if (buf.charCodeAt(i) === EQUALS) i += 1;
+      else throw this.notAnAttribute(buf, start);
+      while (i < length && isSpace(buf.charCodeAt(i))) i += 1;
+      if (i >= length) return -1;
+      const quote = buf.charCodeAt(i);
+      if ((quote !== DOUBLE_QUOTE && quote !== SINGLE_QUOTE) || attribute === '') throw this.notAnAttribute(buf, start);
+      const close = buf.indexOf(quote === DOUBLE_QUOTE ? '"' : "'", i + 1);
       if (close === -1) return -1;
-      const lt = buf.indexOf('<', match.index + 1);
-      if (lt !== -1 && lt < close) {
-        throw this.error(lt, '"<" is not allowed inside an attribute value (it must be written &lt;). The tool that wrote this file produced invalid XML; fix or regenerate the file.', false);
+      const raw = buf.slice(i + 1, close);
+      const lt = raw.indexOf('<');
+      if (lt !== -1) {
+        throw this.error(i + 1 + lt, '"<" is not allowed inside an attribute value (it must be written &lt;). The tool that wrote this file produced invalid XML; fix or regenerate the file.', false);
       }
-      TAG_END.lastIndex = close + 1;
+      if (Object.hasOwn(attrs, attribute)) throw this.error(start, `attribute "${attribute}" is repeated.`);
+      attrs[attribute] = attributeValue(raw);
+      i = close + 1;
     }
   }
 
-  private openTag(buf: string, at: number, end: number): void {
-    const selfClosing = buf[end - 1] === '/';
-    const inner = buf.slice(at + 1, selfClosing ? end - 1 : end);
-    const nameEnd = inner.search(/[\s]|$/);
-    const name = inner.slice(0, nameEnd);
-    if (!NAME.test(name)) throw this.error(at, `"<${name.slice(0, 40)}" is not a valid tag name.`);
+  private notAnAttribute(buf: string, start: number): InputError {
+    const excerpt = buf.slice(start, start + 40).split('>')[0]?.trim() ?? '';
+    return this.error(start, `attribute "${excerpt}" is not of the form name="value".`);
+  }
+
+  private openElement(name: string, attrs: Record<string, string>, selfClosing: boolean): void {
     if (this.open.length === 0) {
       if (this.roots > 0) {
         throw this.malformed(
@@ -209,7 +235,6 @@ export class XmlScanner {
       }
       this.roots += 1;
     }
-    const attrs = this.attributes(inner, nameEnd, at);
     this.open.push(name);
     this.handler.open(name, attrs);
     if (selfClosing) {
@@ -218,30 +243,18 @@ export class XmlScanner {
     }
   }
 
-  private attributes(inner: string, from: number, at: number): Record<string, string> {
-    const attrs: Record<string, string> = {};
-    let i = from;
-    while (i < inner.length) {
-      ATTRIBUTE.lastIndex = i;
-      const match = ATTRIBUTE.exec(inner);
-      if (match === null) {
-        if (inner.slice(i).trim() === '') break;
-        throw this.error(at + 1 + i, `attribute "${inner.slice(i).trim().slice(0, 40)}" is not of the form name="value".`);
-      }
-      const name = match[1] as string;
-      if (Object.hasOwn(attrs, name)) throw this.error(at + 1 + i, `attribute "${name}" is repeated.`);
-      attrs[name] = attributeValue(match[2] ?? match[3] ?? '');
-      i = ATTRIBUTE.lastIndex;
-    }
-    return attrs;
-  }
-
-  private closeTag(buf: string, at: number, end: number): void {
+  /** A closing tag; returns the index of its `>`, or -1 when the buffer ends first. */
+  private closeTag(buf: string, at: number): number {
+    const end = buf.indexOf('>', at);
+    if (end === -1) return -1;
+    const stray = buf.indexOf('<', at + 1);
+    if (stray !== -1 && stray < end) throw this.error(stray, 'a "<" inside a tag.');
     const name = buf.slice(at + 2, end).trim();
     const expected = this.open.pop();
     if (expected === undefined) throw this.error(at, `closing tag </${name}> without an open element.`);
     if (expected !== name) throw this.error(at, `expected closing tag </${expected}>, found </${name}>.`);
     this.handler.close(name);
+    return end;
   }
 
   private refuseDeclaration(buf: string, at: number): InputError {
@@ -272,6 +285,22 @@ export class XmlScanner {
   private malformed(what: string): InputError {
     return new InputError('INPUT_MALFORMED', this.source, `${this.source} is not well-formed XML: ${what}`);
   }
+}
+
+const GT = 0x3e;
+const LT = 0x3c;
+const SLASH = 0x2f;
+const EQUALS = 0x3d;
+const DOUBLE_QUOTE = 0x22;
+const SINGLE_QUOTE = 0x27;
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
+}
+
+/** What ends a tag or attribute name: white space, `/`, `>`, `<`, a quote. */
+function endsName(c: number): boolean {
+  return isSpace(c) || c === SLASH || c === GT || c === LT || c === DOUBLE_QUOTE || c === SINGLE_QUOTE;
 }
 
 /** Where text before the end of a piece can safely stop: never inside an entity reference. */
