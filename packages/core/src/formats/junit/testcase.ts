@@ -64,7 +64,9 @@ export class TestcaseBuilder {
     const attrs = this.attrs;
     const attempts = this.attempts();
     const final = attempts[attempts.length - 1] as Attempt;
-    this.ownOutput = joinParts([joinOutput(this.systemOut, this.systemErr), ...this.attemptOutputs()]);
+    // Most testcases have no output and no result element: no lists built for them.
+    const ownStreams = this.systemOut.length + this.systemErr.length === 0 ? undefined : joinOutput(this.systemOut, this.systemErr);
+    this.ownOutput = this.results.length === 0 ? ownStreams : joinParts([ownStreams, ...this.attemptOutputs()]);
     const time = readDuration(attrs.time);
     if (!time.readable) unreadableTime(attrs.time ?? '');
     const durationMs = time.ms;
@@ -106,6 +108,7 @@ export class TestcaseBuilder {
 
   /** Every run of the testcase in order: flaky runs, the main outcome, then reruns. */
   private attempts(): Attempt[] {
+    if (this.results.length === 0) return [{ status: statusFromAttributes(this.attrs) }];
     const earlier: Attempt[] = [];
     const later: Attempt[] = [];
     for (const element of this.results) {
@@ -158,14 +161,17 @@ const ERROR_WORDS = new Set(['error', 'errored', 'broken']);
 
 /** `status="disabled"` (tst), `status="notrun"` (GoogleTest, jasmine), `result="skipped"` (GoogleTest ≥1.11). */
 function statusFromAttributes(attrs: Record<string, string>): TestStatus {
-  for (const value of [attrs.result, attrs.status]) {
-    const word = value?.trim().toLowerCase();
-    if (word === undefined) continue;
-    if (SKIPPED_WORDS.has(word)) return 'skipped';
-    if (FAILED_WORDS.has(word)) return 'failed';
-    if (ERROR_WORDS.has(word)) return 'error';
-  }
-  return 'passed';
+  if (attrs.result === undefined && attrs.status === undefined) return 'passed';
+  return statusFromWord(attrs.result) ?? statusFromWord(attrs.status) ?? 'passed';
+}
+
+function statusFromWord(value: string | undefined): TestStatus | undefined {
+  const word = value?.trim().toLowerCase();
+  if (word === undefined) return undefined;
+  if (SKIPPED_WORDS.has(word)) return 'skipped';
+  if (FAILED_WORDS.has(word)) return 'failed';
+  if (ERROR_WORDS.has(word)) return 'error';
+  return undefined;
 }
 
 /**
