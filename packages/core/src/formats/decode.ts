@@ -6,7 +6,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { TextDecoder } from 'node:util';
 
 /** Bytes read at once: large enough for few system calls, small enough to be nothing beside the results. */
-export const READ_CHUNK_BYTES = 1024 * 1024;
+const READ_CHUNK_BYTES = 1024 * 1024;
 /**
  * Bytes decoded into one piece of text. Small on purpose: V8 keeps strings above ~128 KiB in a space that
  * only a full garbage collection frees, and 1 MiB pieces measured 230 MB peak RSS on a 30 MB file where

@@ -2,9 +2,9 @@
  * The parsing stage's entry: patterns in, one FileOutcome per result file out.
  *
  * A file that cannot be read or parsed gives an outcome with `error` and the others are still read: one
- * truncated shard must not hide the results of the rest. Files are read one at a time and in pieces
- * (READ_CHUNK_BYTES): each piece is decoded and handed to the format's reader, so memory holds the results,
- * never the file. Only regular files are opened (a FIFO or a device, e.g. a symlink to /dev/zero, would be
+ * truncated shard must not hide the results of the rest. Files are read one at a time, in pieces (1 MiB,
+ * decoded 64 KiB at a time: decode.ts) handed to the format's reader, so memory holds the results, never
+ * the file. Only regular files are opened (a FIFO or a device, e.g. a symlink to /dev/zero, would be
  * read without end), and the size limit counts the bytes actually read, not what `stat` promised.
  */
 import { constants } from 'node:fs';
@@ -18,7 +18,7 @@ import { SNIFF_CHARS, detect, expectedFormats, refuseUnrecognised } from './regi
 import { stripBom } from './text.js';
 import { decodedPieces } from './decode.js';
 
-export { READ_CHUNK_BYTES, decodeResultBytes } from './decode.js';
+export { decodeResultBytes } from './decode.js';
 
 /** Default size limit: larger files are refused rather than risking the runner's memory. */
 export const DEFAULT_MAX_FILE_BYTES = 512 * 1024 * 1024;

@@ -45,7 +45,6 @@ import { JUnitReader } from './reader.js';
 
 export { SUITE_ERROR_PROPERTY } from './frames.js';
 export { JUnitReader } from './reader.js';
-export { mergeProperties } from './testcase.js';
 
 /** Parse a whole JUnit XML document held as a string. Throws InputError (naming `source`) when it is not one. */
 export function parseJUnit(xml: string, source: string, warn?: (message: string) => void): TestResult[] {
