@@ -80,3 +80,18 @@ export async function generatePlaywrightJson(file, bytes) {
   await writePieces(file, pieces());
   return { tests };
 }
+
+/** One suite with 200 properties and 80,000 testcases: what copying suite properties into every result costs. */
+export async function generateSuiteProperties(file) {
+  const tests = 80_000;
+  function* pieces() {
+    const properties = Array.from({ length: 200 }, (_, i) => `<property name="ci.variable.${i}" value="value of property number ${i}"/>`).join('\n      ');
+    yield `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n  <testsuite name="integration" tests="${tests}">\n    <properties>\n      ${properties}\n    </properties>\n`;
+    for (let i = 0; i < tests; i += 1000) {
+      yield Array.from({ length: 1000 }, (_, j) => `    <testcase classname="integration.Suite" name="BIG-${((i + j) % 5000) + 1} case ${i + j}" time="0.001"/>\n`).join('');
+    }
+    yield '  </testsuite>\n</testsuites>\n';
+  }
+  await writePieces(file, pieces());
+  return { tests };
+}

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateJUnit, generatePlaywrightJson } from './generate.mjs';
+import { generateJUnit, generatePlaywrightJson, generateSuiteProperties } from './generate.mjs';
 
 const CHILD = fileURLToPath(new URL('./parse-child.mjs', import.meta.url));
 const MB = 1024 * 1024;
@@ -63,6 +63,28 @@ export async function runParseScenarios(dir, { quick }) {
       const rssRatio = reader === 'xml2js' || base.failed ? '-' : `${(m.maxRssBytes / base.maxRssBytes).toFixed(2)}×`;
       rows.push([`JUnit ${size} MB (${tests.toLocaleString('en')} tests)`, label, ...times(bytes, m), fmtRss(m.maxRssBytes), ratio, rssRatio]);
     }
+  }
+  const propertiesFile = join(dir, 'junit-suite-properties.xml');
+  const generated = await generateSuiteProperties(propertiesFile);
+  const propertiesBytes = (await stat(propertiesFile)).size;
+  const propertiesLabel = `JUnit ${(propertiesBytes / MB).toFixed(1)} MB, 200 suite properties × ${generated.tests.toLocaleString('en')} tests`;
+  const propertiesBase = await runChild('xml2js', propertiesFile);
+  for (const reader of ['xml2js', 'files']) {
+    const m = reader === 'xml2js' ? propertiesBase : await runChild(reader, propertiesFile);
+    const label = reader === 'xml2js' ? 'xml2js (readFile + parseStringPromise)' : 'ours, readResultFiles (results kept)';
+    if (m.failed) {
+      rows.push([propertiesLabel, label, '-', '-', '-', `fails: ${m.failed}`, '-', '-']);
+      continue;
+    }
+    const versus = reader === 'xml2js' || propertiesBase.failed;
+    rows.push([
+      propertiesLabel,
+      label,
+      ...times(propertiesBytes, m),
+      fmtRss(m.maxRssBytes),
+      versus ? '-' : `${(propertiesBase.cpuMs / m.cpuMs).toFixed(1)}× (wall ${(propertiesBase.ms / m.ms).toFixed(1)}×)`,
+      versus ? '-' : `${(m.maxRssBytes / propertiesBase.maxRssBytes).toFixed(2)}×`,
+    ]);
   }
   const pw = join(dir, 'playwright-50mb.json');
   const { tests } = await generatePlaywrightJson(pw, 50 * MB);
