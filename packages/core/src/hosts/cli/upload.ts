@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { InputError, UsageError, asToolError, exitCodeFor } from '../../errors.js';
 import { readResultFiles } from '../../formats/read-files.js';
+import { expectedFormats } from '../../formats/registry.js';
 import { redactingLogger, type Logger } from '../../log.js';
 import type { FileOutcome } from '../../model.js';
 import { invalidSettings, readSettings, type Env, type Settings } from '../../settings/index.js';
@@ -19,7 +20,7 @@ import { addSettingFlags, settingValues } from './options.js';
 export function uploadCommand(ctx: CommandContext, setExitCode: (code: number) => void): Command {
   const command = new Command('upload')
     .description(
-      'Read JUnit XML, Jest/Vitest JSON, Playwright JSON and Cucumber JSON reports, map each test to its test case ' +
+      `Read ${expectedFormats()} reports, map each test to its test case ` +
         '(a "testsigma" property/annotation, or the case id such as DEMO-12 in its name), record the results in a test run and close it.',
     )
     .argument('[files...]', 'result files: paths or globs (a directory means the *.xml files below it)')
