@@ -62,6 +62,8 @@ export class HttpClient {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
   private readonly options: HttpClientOptions;
+  /** Requests sent (every attempt) and retries among them, for the upload's figures. */
+  readonly counts = { requests: 0, retries: 0 };
 
   constructor(options: HttpClientOptions) {
     this.options = options;
@@ -86,6 +88,8 @@ export class HttpClient {
     const body = await encodeBody(req);
     for (let attempt = 1; ; attempt++) {
       await this.pacer.take();
+      this.counts.requests++;
+      if (attempt > 1) this.counts.retries++;
       const started = this.now();
       const outcome = await this.attempt(req.method, url, body);
       const details: ApiErrorDetails = { method: req.method, path: shownPath };

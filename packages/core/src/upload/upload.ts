@@ -17,6 +17,8 @@ import { describeCase } from '../plan/description.js';
 import { settingLabel, type Env, type Host, type Settings } from '../settings/index.js';
 import { createRun, openExistingRun, pickUser, resolveProject, uploadBatches, type BatchOutcome } from './lifecycle.js';
 import { countOutcomes, emptySummary, summariseFiles, type UploadSummary } from './summary.js';
+import { addDetails, countCases } from './details.js';
+import { offlineDryRun } from './dry-run.js';
 import { VERSION } from '../version.js';
 
 export interface UploadInput {
@@ -89,6 +91,9 @@ export async function uploadResults(input: UploadInput): Promise<UploadOutcome> 
   const { settings } = input;
   const log = redactingLogger(input.log ?? silentLogger, [settings.token]);
   for (const warning of (input.files ?? []).flatMap((f) => f.warnings ?? [])) log.warn(warning);
+  const started = Date.now();
+  const workspace = input.env?.GITHUB_WORKSPACE ?? process.cwd();
+  if (settings.dryRun && (!settings.token || !settings.projectId)) return offlineDryRun(input, workspace, fileError(input.files));
   const progress: Progress = {};
   let http: HttpClient | undefined;
   let error: TestsigmaTmError | undefined;
@@ -112,7 +117,7 @@ export async function uploadResults(input: UploadInput): Promise<UploadOutcome> 
   } finally {
     await http?.close();
   }
-  const summary = buildSummary(input, progress);
+  const summary = addDetails(buildSummary(input, progress), { results: input.results, ...(progress.plan && { report: progress.plan.report }), workspace, ...(http && { http: http.counts }), elapsedMs: Date.now() - started });
   return error ? { summary, error, exitCode: exitCodeFor(error) } : { summary, exitCode: 0 };
 }
 
@@ -196,6 +201,7 @@ function buildSummary(input: UploadInput, { plan, opened, recorded }: Progress):
   summary.mapped = plan.entries.length;
   if (!opened) {
     summary.byStatus = countByStatus(plan.entries);
+    summary.cases = countCases(plan.report, plan.entries.map((p) => p.entry.test_case_id));
     return summary;
   }
   summary.runId = opened.run.id;
@@ -214,6 +220,7 @@ function buildSummary(input: UploadInput, { plan, opened, recorded }: Progress):
   summary.unsent = notTaken + recorded.batches.unsent.length;
   summary.closed = recorded.closed;
   summary.byStatus = countByStatus(opened.entries.filter((p) => landed.has(p.entry.test_case_id)));
+  summary.cases = countCases(plan.report, landed);
   return summary;
 }
 

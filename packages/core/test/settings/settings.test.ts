@@ -23,6 +23,7 @@ describe('resolveSettings', () => {
       failOnEmpty: true,
       failOnUploadError: true,
       verbose: false,
+      annotations: true,
     });
   });
 

@@ -105,10 +105,12 @@ function readTestcase(testcase: XmlElement, context: SuiteContext, suiteOutput: 
   const durationMs = secondsToMs(attrs.time);
   const classname = nonEmpty(attrs.classname ?? attrs.class);
   const file = nonEmpty(attrs.file ?? attrs.filepath) ?? context.file;
+  const line = positiveLine(attrs.line);
   if (attempts.length === 1 && durationMs !== undefined) final.durationMs = durationMs;
   return {
     source,
     ...(file !== undefined && { file }),
+    ...(line !== undefined && { line }),
     suitePath: [...context.suitePath],
     name: attrs.name ?? '',
     ...(classname !== undefined && { classname }),
@@ -246,4 +248,10 @@ function readAttachments(texts: Array<string | undefined>): Attachment[] {
     }
   }
   return attachments;
+}
+
+/** A `line` attribute (pytest, PHPUnit, Robot write it) when it is a positive whole number. */
+function positiveLine(text: string | undefined): number | undefined {
+  const n = text === undefined ? NaN : Number(text.trim());
+  return Number.isInteger(n) && n > 0 ? n : undefined;
 }

@@ -82,11 +82,13 @@ function readTest(spec: JsonObject, test: JsonObject, scope: Scope, source: stri
   const skipReason = properties.find((p) => (p.name === 'skip' || p.name === 'fixme') && p.value !== '')?.value;
   if (final.status === 'skipped' && final.message === undefined && skipReason !== undefined) final.message = skipReason;
   const file = str(spec.file) ?? scope.file;
+  const line = typeof spec.line === 'number' && Number.isInteger(spec.line) && spec.line > 0 ? spec.line : undefined;
   const project = nonEmpty(str(test.projectName));
   const output = runs.length > 0 ? readOutput(runs[runs.length - 1] as JsonObject) : undefined;
   return {
     source,
     ...(file !== undefined && { file }),
+    ...(line !== undefined && { line }),
     suitePath: [...scope.suitePath],
     name: str(spec.title) ?? '',
     ...(project !== undefined && { project }),
