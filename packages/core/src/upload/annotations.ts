@@ -43,12 +43,15 @@ const FRAME = /(?:^|[\s(])((?:[A-Za-z]:)?[^\s():]*?[^\s():/\\]\.[A-Za-z0-9]+):(\
 
 /**
  * The test's place in the workspace, or undefined when nothing says where it is (or it lies outside the
- * workspace, where no annotation can be placed). `workspace` is an absolute path (GITHUB_WORKSPACE).
+ * workspace, where no annotation can be placed). `workspace` is an absolute path (GITHUB_WORKSPACE); `exists`
+ * (the host's check of the disk) drops paths that are not files of the checkout, such as a Playwright path
+ * relative to its testDir, which GitHub would not place.
  */
-export function locate(result: TestResult, workspace: string): SourceLocation | undefined {
-  const own = result.file !== undefined ? inWorkspace(result.file, workspace) : undefined;
+export function locate(result: TestResult, workspace: string, exists: (file: string) => boolean = () => true): SourceLocation | undefined {
+  const given = result.file !== undefined ? inWorkspace(result.file, workspace) : undefined;
+  const own = given !== undefined && exists(given) ? given : undefined;
   if (own !== undefined && result.line !== undefined) return { file: own, line: result.line };
-  const frames = stackFrames(result, workspace);
+  const frames = stackFrames(result, workspace).filter((f) => exists(f.file));
   if (own !== undefined) {
     const inOwnFile = frames.find((f) => f.file === own);
     return inOwnFile ?? { file: own };
@@ -56,9 +59,9 @@ export function locate(result: TestResult, workspace: string): SourceLocation | 
   return frames[0];
 }
 
-/** Frames of the stack (or, without one, the message) that lie inside the workspace and outside dependencies. */
+/** Frames of the stack, then of the message, that lie inside the workspace and outside dependencies. */
 function stackFrames(result: TestResult, workspace: string): Required<SourceLocation>[] {
-  const text = stripAnsi(result.stack ?? result.message ?? '');
+  const text = stripAnsi(`${result.stack ?? ''}\n${result.message ?? ''}`);
   const frames: Required<SourceLocation>[] = [];
   for (const match of text.matchAll(FRAME)) {
     const file = inWorkspace((match[1] ?? '').replace(/^file:\/\//, ''), workspace);
@@ -88,7 +91,8 @@ export function inWorkspace(file: string, workspace: string): string | undefined
  * Error annotations for the failed tests that have a location, at most `limit`, and one notice for the rest
  * so that nothing is dropped silently.
  */
-export function failureAnnotations(results: Iterable<TestResult>, workspace: string, limit = ANNOTATION_LIMIT): AnnotationSet {
+export function failureAnnotations(results: Iterable<TestResult>, workspace: string, options: { limit?: number; exists?: (file: string) => boolean } = {}): AnnotationSet {
+  const limit = options.limit ?? ANNOTATION_LIMIT;
   const errors: Annotation[] = [];
   let failed = 0;
   let unplaced = 0;
@@ -96,7 +100,7 @@ export function failureAnnotations(results: Iterable<TestResult>, workspace: str
     if (!isFailed(result)) continue;
     failed++;
     if (errors.length >= limit) continue;
-    const location = locate(result, workspace);
+    const location = locate(result, workspace, options.exists);
     if (!location) {
       unplaced++;
       continue;
@@ -107,7 +111,7 @@ export function failureAnnotations(results: Iterable<TestResult>, workspace: str
   if (rest === 0) return { errors };
   const overLimit = rest - unplaced;
   const why = [
-    ...(overLimit > 0 ? [`${overLimit} over GitHub's limit of ${limit} per step`] : []),
+    ...(overLimit > 0 ? [`${overLimit} beyond the ${limit} annotations a step can show`] : []),
     ...(unplaced > 0 ? [`${unplaced} without a file in the workspace`] : []),
   ].join(', ');
   return { errors, notice: `${rest} more failed test(s) are not annotated (${why}); the job summary lists every failed test.` };

@@ -52,10 +52,10 @@ export function todoOf(code: ErrorCode): string {
   return ERROR_CODES[code].todo;
 }
 
-/** `14 requests (2 retries) in 1.2 s`: what the upload itself cost. */
+/** `14 request(s) in 1.2 s, 2 retries`: what the upload itself cost. */
 export function figuresText(s: UploadSummary): string {
   const { httpRequests, retries, elapsedMs } = s.figures;
-  return `${httpRequests} request(s)${retries > 0 ? ` (${retries} retr${retries === 1 ? 'y' : 'ies'})` : ', no retries'} in ${formatDuration(elapsedMs)}`;
+  return `${httpRequests} request(s) in ${formatDuration(elapsedMs)}, ${retries === 0 ? 'no retries' : `${retries} retr${retries === 1 ? 'y' : 'ies'}`}`;
 }
 
 export function renderText(s: UploadSummary, options: RenderOptions = {}): string {

@@ -53,7 +53,7 @@ async function runUpload(ctx: CommandContext, patterns: string[], options: Recor
   const nothingReadable = files.length > 0 && files.every((f) => f.error);
   const outcome = nothingReadable ? unreadableOutcome(files, settings.dryRun) : await uploadResults({ settings, results, files, env, log, host: 'cli' });
 
-  io.stdout(renderText(outcome.summary));
+  io.stdout(renderText(outcome.summary, outcome.error ? { error: outcome.error } : {}));
   let exitCode = outcome.exitCode;
   if (outcome.error) io.stderr(`testsigma-tm: ${outcome.error.message}`);
   const summaryFile = options.summaryJson;
