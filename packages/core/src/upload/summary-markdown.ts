@@ -40,12 +40,13 @@ const RESERVE = 8_000;
 
 /**
  * Adds the list's lines while they fit under both the item cap and the byte budget, then one line saying how many
- * were left out. Returns nothing; the note always fits because of RESERVE.
+ * were left out (the note always fits because of RESERVE). Lines are made only for what is shown: a list of
+ * 50,000 costs no more than one of `limit`.
  */
-function addList(out: Budget, items: readonly string[], limit: number, noun: string): void {
+function addList<T>(out: Budget, items: readonly T[], limit: number, noun: string, line: (item: T) => string): void {
   let shown = 0;
   for (const item of items) {
-    if (shown >= limit || !out.add(item, RESERVE)) break;
+    if (shown >= limit || !out.add(line(item), RESERVE)) break;
     shown++;
   }
   if (shown < items.length) {
@@ -92,25 +93,24 @@ export function renderMarkdown(s: UploadSummary, options: Pick<RenderOptions, 'e
     out.add('');
     out.add('| Test | Test case | Message | Where |');
     out.add('|---|---|---|---|');
-    const rows = s.failures.map((f) => {
+    addList(out, s.failures, MARKDOWN_FAILURE_LIMIT, 'failed test(s)', (f) => {
       const testCase = f.case ? (f.url ? `[${displayCell(f.case)}](${f.url})` : displayCell(f.case)) : '—';
       const where = place(f);
       return `| ${displayCell(f.test)} | ${testCase} | ${displayCell(f.message) || '—'} | ${where ? `\`${displayCell(where).replace(/`/g, "'")}\`` : '—'} |`;
     });
-    addList(out, rows, MARKDOWN_FAILURE_LIMIT, 'failed test(s)');
     out.add('');
   }
   if (s.mapping) {
     out.add(`<details><summary>Mapping: test → test case (${s.mapping.length} tests)</summary>`);
     out.add('');
-    addList(out, s.mapping.map((m) => `- ${displayCell(mappingText(m))}`), MARKDOWN_LIST_LIMIT * 5, 'test(s)');
+    addList(out, s.mapping, MARKDOWN_LIST_LIMIT * 5, 'test(s)', (m) => `- ${displayCell(mappingText(m))}`);
     out.add('');
     out.add('</details>');
     out.add('');
   } else if (s.unmapped.length > 0) {
     out.add(`<details><summary>${s.unmapped.length} test(s) map to no test case</summary>`);
     out.add('');
-    addList(out, s.unmapped.map((t) => `- ${displayCell(t)}`), MARKDOWN_LIST_LIMIT, 'test(s)');
+    addList(out, s.unmapped, MARKDOWN_LIST_LIMIT, 'test(s)', (t) => `- ${displayCell(t)}`);
     out.add('');
     out.add('</details>');
     out.add('');
@@ -118,14 +118,15 @@ export function renderMarkdown(s: UploadSummary, options: Pick<RenderOptions, 'e
   if (!s.mapping && s.unknown.length > 0) {
     out.add(`References to no test case of the project (${s.unknown.length}):`);
     out.add('');
-    addList(out, s.unknown.map((u) => `- \`${displayCell(u.reference).replace(/`/g, "'")}\` in ${displayCell(u.tests[0] ?? '')}${u.tests.length > 1 ? ` and ${u.tests.length - 1} more` : ''}`), MARKDOWN_LIST_LIMIT, 'reference(s)');
+    const reference = (u: UploadSummary['unknown'][number]): string => `- \`${displayCell(u.reference).replace(/`/g, "'")}\` in ${displayCell(u.tests[0] ?? '')}${u.tests.length > 1 ? ` and ${u.tests.length - 1} more` : ''}`;
+    addList(out, s.unknown, MARKDOWN_LIST_LIMIT, 'reference(s)', reference);
     out.add('');
   }
   const bad = s.files.filter((f) => f.error);
   if (bad.length > 0) {
     out.add(`#### Files not used (${bad.length})`);
     out.add('');
-    addList(out, bad.map((f) => `- ${displayCell(f.error ?? '')}`), MARKDOWN_LIST_LIMIT, 'file(s)');
+    addList(out, bad, MARKDOWN_LIST_LIMIT, 'file(s)', (f) => `- ${displayCell(f.error ?? '')}`);
     out.add('');
   }
   if (s.figures.httpRequests > 0) out.add(`Upload: ${figuresText(s)}.`);
