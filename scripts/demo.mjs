@@ -1,5 +1,6 @@
 // `npm run demo`: start the emulator, upload the sample results in examples/results with the real CLI,
-// and show what the emulator recorded. `npm run demo -- --keep` leaves the emulator running to explore.
+// and show what the emulator recorded, ending with the web-view URL of the run. `npm run demo -- --keep` leaves the
+// emulator running (port 4010) to explore, that page included.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readdirSync } from 'node:fs';
@@ -37,9 +38,14 @@ for (const [caseId, result] of Object.entries(run.results)) {
 const requests = Object.entries(state.counts).map(([route, n]) => `${n}× ${route}`);
 console.log(`\n${state.requests.length} requests: ${requests.join(', ')}`);
 
+// The emulator's read-only web view shows the run as the service would: cases, results, descriptions.
+const webView = `${emulator.origin}/ui/projects/${run.project_id}/test-runs/${run.id}`;
 if (keep) {
   console.log(`\nThe emulator keeps running at ${emulator.url} (token ${emulator.token}); state at ${emulator.origin}/__emulator/state. Ctrl+C to stop.`);
+  console.log(`\nWeb view of ${run.human_id}: ${webView}`);
 } else {
   await emulator.close();
+  console.log(`\nWeb view of ${run.human_id}: ${webView}`);
+  console.log('(the emulator has stopped with this script: run `npm run demo -- --keep` to keep it running on port 4010 and open that page)');
   process.exitCode = exitCode ?? 1;
 }

@@ -1,6 +1,7 @@
 /**
  * What the CI says about the current job: a link back to it for every result's description, a title for the
- * run, and a key that is the same for every retry of the same job (so a re-run never makes a second run).
+ * run, and the run key: the same for every job and every attempt of one pipeline run, so that shards and
+ * re-runs report into one run (see upload/run-key.ts).
  */
 import type { Env } from './settings/index.js';
 
@@ -8,8 +9,12 @@ export interface CiContext {
   provider: string;
   /** Link to the job or pipeline, for descriptions. */
   jobUrl?: string;
-  /** Stable for one pipeline run and attempt: the run title includes it so a lost create can be found again. */
+  /** Stable for one pipeline run, across its jobs and attempts (GitHub run id, GitLab pipeline id, ...). */
   runKey?: string;
+  /** Which attempt of the pipeline (or job) this is, when the CI counts them: a re-run of failed jobs is 2. */
+  attempt?: number;
+  /** This job's place among parallel jobs, 1-based, when the CI runs it split (GitLab parallel, CircleCI, Buildkite). */
+  shard?: { index: number; total: number };
   /** Human words for the default run title, e.g. `CI #42 on main`. */
   label: string;
 }
@@ -25,7 +30,8 @@ export function detectCi(env: Env): CiContext | undefined {
     return {
       provider: 'GitHub Actions',
       jobUrl,
-      runKey: runId ? `gh-${runId}-${attempt}` : undefined,
+      runKey: runId ? `gh-${runId}` : undefined,
+      attempt: Number(attempt) || 1,
       label: `${repo ? `${repo} ` : ''}${workflow} #${env.GITHUB_RUN_NUMBER ?? runId ?? '?'}${attempt !== '1' ? ` (attempt ${attempt})` : ''}${ref(env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME, env.GITHUB_SHA)}`,
     };
   }
@@ -34,6 +40,7 @@ export function detectCi(env: Env): CiContext | undefined {
       provider: 'GitLab CI',
       jobUrl: env.CI_PIPELINE_URL ?? env.CI_JOB_URL,
       runKey: env.CI_PIPELINE_ID ? `gl-${env.CI_PIPELINE_ID}` : undefined,
+      ...shard(env.CI_NODE_INDEX, env.CI_NODE_TOTAL, 1),
       label: `${env.CI_PROJECT_PATH ?? 'GitLab'} pipeline #${env.CI_PIPELINE_IID ?? env.CI_PIPELINE_ID ?? '?'}${ref(env.CI_COMMIT_REF_NAME, env.CI_COMMIT_SHA)}`,
     };
   }
@@ -42,6 +49,7 @@ export function detectCi(env: Env): CiContext | undefined {
       provider: 'CircleCI',
       jobUrl: env.CIRCLE_BUILD_URL,
       runKey: env.CIRCLE_WORKFLOW_ID ? `cc-${env.CIRCLE_WORKFLOW_ID}` : undefined,
+      ...shard(env.CIRCLE_NODE_INDEX, env.CIRCLE_NODE_TOTAL, 0),
       label: `${env.CIRCLE_PROJECT_REPONAME ?? 'CircleCI'} build #${env.CIRCLE_BUILD_NUM ?? '?'}${ref(env.CIRCLE_BRANCH, env.CIRCLE_SHA1)}`,
     };
   }
@@ -49,7 +57,9 @@ export function detectCi(env: Env): CiContext | undefined {
     return {
       provider: 'Buildkite',
       jobUrl: env.BUILDKITE_BUILD_URL,
-      runKey: env.BUILDKITE_BUILD_ID ? `bk-${env.BUILDKITE_BUILD_ID}-${env.BUILDKITE_RETRY_COUNT ?? '0'}` : undefined,
+      runKey: env.BUILDKITE_BUILD_ID ? `bk-${env.BUILDKITE_BUILD_ID}` : undefined,
+      attempt: (Number(env.BUILDKITE_RETRY_COUNT) || 0) + 1,
+      ...shard(env.BUILDKITE_PARALLEL_JOB, env.BUILDKITE_PARALLEL_JOB_COUNT, 0),
       label: `${env.BUILDKITE_PIPELINE_SLUG ?? 'Buildkite'} build #${env.BUILDKITE_BUILD_NUMBER ?? '?'}${ref(env.BUILDKITE_BRANCH, env.BUILDKITE_COMMIT)}`,
     };
   }
@@ -58,7 +68,8 @@ export function detectCi(env: Env): CiContext | undefined {
     return {
       provider: 'Azure Pipelines',
       jobUrl: url,
-      runKey: env.BUILD_BUILDID ? `az-${env.BUILD_BUILDID}-${env.SYSTEM_JOBATTEMPT ?? '1'}` : undefined,
+      runKey: env.BUILD_BUILDID ? `az-${env.BUILD_BUILDID}` : undefined,
+      attempt: Number(env.SYSTEM_JOBATTEMPT) || 1,
       label: `${env.BUILD_DEFINITIONNAME ?? 'Azure'} #${env.BUILD_BUILDNUMBER ?? '?'}${ref(env.BUILD_SOURCEBRANCHNAME, env.BUILD_SOURCEVERSION)}`,
     };
   }
@@ -72,6 +83,14 @@ export function detectCi(env: Env): CiContext | undefined {
   }
   if (env.CI === 'true' || env.CI === '1') return { provider: 'CI', label: 'CI' };
   return undefined;
+}
+
+/** A parallel job's index (counted from `base`) and total, when both are there and the job is really split. */
+function shard(index: string | undefined, total: string | undefined, base: 0 | 1): { shard?: { index: number; total: number } } {
+  const i = Number(index);
+  const n = Number(total);
+  if (!Number.isInteger(i) || !Number.isInteger(n) || n < 2 || index === undefined || index === '') return {};
+  return { shard: { index: i - base + 1, total: n } };
 }
 
 function ref(branch: string | undefined, sha: string | undefined): string {

@@ -52,6 +52,7 @@ export const ERROR_CODES = {
   API_UNEXPECTED_BODY: { exit: 1, meaning: 'A 2xx answer without the JSON expected (a proxy or login page, or a changed API).', todo: 'Check the base URL; report it with the request id.' },
   API_PAGINATION_LOOP: { exit: 1, meaning: 'A list kept repeating pages.', todo: 'Report it with the request id.' },
   API_FOREIGN_LINK: { exit: 1, meaning: 'A next-page link points at another host; the token is not sent there.', todo: 'Report it with the request id.' },
+  VERIFY_MISMATCH: { exit: 1, meaning: 'Reading the run back after the upload, some cases do not hold the result sent.', todo: 'Check the cases named; another job may have recorded the same case at the same time.' },
   UNSENT_RESULTS: { exit: 1, meaning: 'Some results could not be recorded although the service answered.', todo: 'Read the per-case reasons; resume from the spool file if one was written.' },
   INTERNAL: { exit: 1, meaning: 'A bug of testsigma-tm.', todo: 'Report it with the message.' },
 } as const satisfies Record<string, CodeInfo>;

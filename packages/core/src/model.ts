@@ -12,6 +12,8 @@ export interface Attempt {
   durationMs?: number;
   message?: string;
   stack?: string;
+  /** Files and inline content this attempt produced (screenshots, traces, videos, `testInfo.attach`). */
+  attachments?: Attachment[];
 }
 
 export interface Attachment {
@@ -20,6 +22,8 @@ export interface Attachment {
   /** Path on disk as written by the producer (relative paths are relative to the result file). */
   path?: string;
   contentType?: string;
+  /** Inline content, base64 (Playwright's `testInfo.attach(name, { body })`), when there is no file. */
+  body?: string;
 }
 
 export interface Property {
@@ -55,6 +59,10 @@ export interface TestResult {
   properties: Property[];
   /** Tags such as Playwright's `@smoke`, with the leading `@`. */
   tags: string[];
+  /**
+   * The attachments a person should see: for Playwright, those of the last failing attempt of a failed or flaky
+   * test, else of the last attempt (each attempt's own are in `attempts[i].attachments`).
+   */
   attachments: Attachment[];
   /**
    * Every attempt in order, the final one last (so `attempts.length >= 1`). Several attempts mean the runner

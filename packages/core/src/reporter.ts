@@ -26,6 +26,5 @@ export {
   type JestSerializableError,
   type JestTestFileResult,
 } from './formats/jest/jest.js';
+export { playwrightTestToResult, type LivePlaywrightTest } from './formats/playwright/from-live.js';
 export { displayPath } from './formats/paths.js';
-// Until the Playwright reporter hands its live objects to core's Playwright converter, it uses these helpers.
-export { MAX_MESSAGE_CHARS, MAX_OUTPUT_CHARS, MAX_STACK_CHARS, clip, msOrUndefined, nonEmpty, normaliseTags, stripAnsi } from './formats/text.js';

@@ -32,7 +32,7 @@ function integer(value: string, flag: string): number {
   return Number(value);
 }
 
-export function parseCliOptions(argv: string[]): EmulatorOptions | 'help' {
+function parseCliOptions(argv: string[]): EmulatorOptions | 'help' {
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -97,6 +97,7 @@ export async function main(argv: string[]): Promise<void> {
       'testsigma-tm-emulator is listening',
       `  URL:    ${url}`,
       `  Token:  ${token}`,
+      `  Web:    ${origin}/  (read-only view of projects, runs and results)`,
       `  Admin:  ${origin}/__emulator/state`,
       `  Try:    curl -H "Authorization: Bearer ${token}" ${url}/projects`,
       options.dataFile === undefined ? '  State:  in memory' : `  State:  ${options.dataFile}`,

@@ -1,5 +1,5 @@
 import type { Store } from './store.js';
-import type { PaginationMode } from './types.js';
+import type { PaginationMode, ProjectRecord } from './types.js';
 
 /** What a route handler gets; handlers are plain functions of it, which keeps them testable and small. */
 export interface RequestContext {
@@ -24,6 +24,13 @@ export interface Reply {
 }
 
 export type Handler = (ctx: RequestContext) => Reply | Promise<Reply>;
+
+/** What a handler of a `/projects/{pid}/…` route gets: the router has already resolved the project (or answered 404). */
+export interface ProjectContext extends RequestContext {
+  project: ProjectRecord;
+}
+
+export type ProjectHandler = (ctx: ProjectContext) => Reply | Promise<Reply>;
 
 export function ok(body: unknown, status = 200): Reply {
   return { status, body };

@@ -1,4 +1,5 @@
-// The two error shapes of CONTRACT §3. Handlers throw ApiError; the server turns it into a body.
+// The two error shapes of the API: `{message, errors: {code, message, details}}`, and the flat `{code, message}` the
+// live service uses for 401 and unknown paths. Handlers throw ApiError; the server turns it into a body.
 
 export class ApiError extends Error {
   constructor(

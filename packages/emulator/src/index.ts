@@ -71,6 +71,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     setRateLimit: (r: Parameters<EmulatorHandle['setRateLimit']>[0]) => limiter.set(r),
     info: () => ({
       url: `${origin}${BASE_PATH}`,
+      web: `${origin}/`,
       pagination: settings.pagination,
       endpoints: ['GET /__emulator/state', 'POST /__emulator/reset', 'GET|PUT|DELETE /__emulator/faults', 'PUT /__emulator/pagination', 'PUT /__emulator/rate-limit'],
     }),

@@ -2,8 +2,6 @@
 // so the emulator and a Node client cannot disagree about the wire format.
 import { badRequest } from './errors.js';
 
-export type ParsedBody = { kind: 'json'; value: unknown } | { kind: 'form'; form: FormData };
-
 export function isMultipart(contentType: string): boolean {
   return contentType.toLowerCase().startsWith('multipart/form-data');
 }
@@ -26,10 +24,4 @@ export function parseJson(body: Buffer, what = 'Request body'): unknown {
   } catch {
     throw badRequest('Invalid JSON', `${what} is not valid JSON.`);
   }
-}
-
-/** JSON for `multipart/form-data` would be a client error on JSON-only endpoints; the parse error says so. */
-export async function parseBody(body: Buffer, contentType: string): Promise<ParsedBody> {
-  if (isMultipart(contentType)) return { kind: 'form', form: await parseForm(body, contentType) };
-  return { kind: 'json', value: parseJson(body) };
 }

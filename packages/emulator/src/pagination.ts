@@ -5,10 +5,10 @@
 import type { Reply, RequestContext } from './context.js';
 import { badRequest } from './errors.js';
 
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
+const DEFAULT_PAGE_SIZE = 20;
+const MAX_PAGE_SIZE = 100;
 
-export interface PageInfo {
+interface PageInfo {
   page_size: number;
   total_count: number;
   next: string | null;
@@ -46,7 +46,7 @@ function decodeCursor(table: string, raw: string): Cursor {
   return { seq: Number(value), direction };
 }
 
-export function pageSizeOf(query: URLSearchParams): number {
+function pageSizeOf(query: URLSearchParams): number {
   const raw = query.get('page_size');
   if (raw === null || raw === '') return DEFAULT_PAGE_SIZE;
   if (!/^\d+$/.test(raw) || Number(raw) < 1) {
@@ -65,7 +65,7 @@ function pointer(ctx: RequestContext, table: string, cursor: Cursor): string {
 }
 
 /** One page of `items` (already filtered) in seq order, and its page_info. */
-export function paginate<T extends { seq: number }>(
+function paginate<T extends { seq: number }>(
   ctx: RequestContext,
   table: string,
   items: T[],

@@ -1,9 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import type { Reply } from './context.js';
 
-export function writeReply(res: ServerResponse, reply: Reply, extraHeaders: Record<string, string> = {}): void {
+export function writeReply(res: ServerResponse, reply: Reply): void {
   if (res.destroyed || res.headersSent) return;
-  const headers: Record<string, string | number> = { ...extraHeaders, ...reply.headers };
+  const headers: Record<string, string | number> = { ...reply.headers };
   if (reply.status === 204 || reply.body === undefined) {
     res.writeHead(reply.status, headers);
     res.end();

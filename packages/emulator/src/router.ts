@@ -1,5 +1,5 @@
-// The route table of CONTRACT §5 (paths relative to /api/v1). `{name}` captures one path segment.
-import type { Handler } from './context.js';
+// The route table of the API (paths relative to /api/v1). `{name}` captures one path segment.
+import type { Handler, ProjectHandler } from './context.js';
 import * as cases from './routes/test-cases.js';
 import * as folders from './routes/folders.js';
 import * as global from './routes/global.js';
@@ -26,9 +26,16 @@ function route(method: string, path: string, handler: Handler): Route {
   return { method, name: `${method} ${path}`, pattern: new RegExp(`^${source}$`), keys, handler };
 }
 
+/**
+ * A route under `/projects/{pid}`: the project is resolved here, once, so an unknown project is the same
+ * 404 on every such path and no handler can forget to check it.
+ */
+function inProject(method: string, subpath: string, handler: ProjectHandler): Route {
+  return route(method, `/projects/{pid}${subpath}`, (ctx) => handler({ ...ctx, project: ctx.store.project(ctx.params.pid ?? '') }));
+}
+
 const ROUTES: Route[] = [
   route('GET', '/projects', global.listProjects),
-  route('GET', '/projects/{pid}', global.getProject),
   route('GET', '/users', global.listUsers),
   route('GET', '/labels', global.listLabels),
   route('GET', '/test_cases/statuses', global.listLookup('test_case_statuses', 'statuses')),
@@ -36,26 +43,27 @@ const ROUTES: Route[] = [
   route('GET', '/test_cases/types', global.listLookup('test_case_types', 'types')),
   route('GET', '/test_cases/automation_types', global.listLookup('test_case_automation_types', 'automation_types')),
   route('GET', '/test_runs/statuses', global.listLookup('test_run_statuses', 'statuses')),
-  route('GET', '/projects/{pid}/test_cases', cases.listTestCases),
-  route('POST', '/projects/{pid}/test_cases', cases.createTestCase),
-  route('GET', '/projects/{pid}/test_cases/{id}', cases.getTestCase),
-  route('DELETE', '/projects/{pid}/test_cases/{id}', cases.deleteTestCase),
-  route('GET', '/projects/{pid}/folders', folders.listFolders),
-  route('POST', '/projects/{pid}/folders', folders.createFolder),
-  route('GET', '/projects/{pid}/folders/{fid}', folders.getFolder),
-  route('POST', '/projects/{pid}/folders/{fid}/move', folders.moveFolder),
-  route('GET', '/projects/{pid}/test_plans', plans.listPlans),
-  route('POST', '/projects/{pid}/test_plans', plans.createPlan),
-  route('GET', '/projects/{pid}/test_plans/{plid}', plans.getPlan),
-  route('GET', '/projects/{pid}/test_runs', runs.listRuns),
-  route('POST', '/projects/{pid}/test_runs', runs.createRun),
-  route('GET', '/projects/{pid}/test_runs/{rid}', runs.getRun),
-  route('PUT', '/projects/{pid}/test_runs/{rid}', runs.updateRun),
-  route('DELETE', '/projects/{pid}/test_runs/{rid}', runs.deleteRun),
-  route('GET', '/projects/{pid}/test_runs/{rid}/test_cases', runs.listRunCases),
-  route('PUT', '/projects/{pid}/test_runs/{rid}/test_cases', results.recordResults),
-  route('POST', '/projects/{pid}/junit-import/test-run/{rid}', junit.importJUnit),
-  route('GET', '/projects/{pid}/junit-imports/{iid}/status', junit.importStatus),
+  inProject('GET', '', global.getProject),
+  inProject('GET', '/test_cases', cases.listTestCases),
+  inProject('POST', '/test_cases', cases.createTestCase),
+  inProject('GET', '/test_cases/{id}', cases.getTestCase),
+  inProject('DELETE', '/test_cases/{id}', cases.deleteTestCase),
+  inProject('GET', '/folders', folders.listFolders),
+  inProject('POST', '/folders', folders.createFolder),
+  inProject('GET', '/folders/{fid}', folders.getFolder),
+  inProject('POST', '/folders/{fid}/move', folders.moveFolder),
+  inProject('GET', '/test_plans', plans.listPlans),
+  inProject('POST', '/test_plans', plans.createPlan),
+  inProject('GET', '/test_plans/{plid}', plans.getPlan),
+  inProject('GET', '/test_runs', runs.listRuns),
+  inProject('POST', '/test_runs', runs.createRun),
+  inProject('GET', '/test_runs/{rid}', runs.getRun),
+  inProject('PUT', '/test_runs/{rid}', runs.updateRun),
+  inProject('DELETE', '/test_runs/{rid}', runs.deleteRun),
+  inProject('GET', '/test_runs/{rid}/test_cases', runs.listRunCases),
+  inProject('PUT', '/test_runs/{rid}/test_cases', results.recordResults),
+  inProject('POST', '/junit-import/test-run/{rid}', junit.importJUnit),
+  inProject('GET', '/junit-imports/{iid}/status', junit.importStatus),
 ];
 
 function safeDecode(segment: string): string {

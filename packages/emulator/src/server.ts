@@ -1,4 +1,4 @@
-// The request pipeline: request id → admin | (rate limit → auth → faults → route → persist) → answer → log.
+// The request pipeline: request id → admin | web view | (rate limit → auth → faults → route → persist) → answer → log.
 // Auth is checked before the route is resolved, as on the live service, so unknown paths answer 401
 // without a token.
 import { randomUUID } from 'node:crypto';
@@ -16,6 +16,7 @@ import { matchRoute } from './router.js';
 import type { Store } from './store.js';
 import type { PaginationMode, RequestLogEntry } from './types.js';
 import { writeReply } from './respond.js';
+import { isWebPath, serveWeb } from './web/serve.js';
 
 export const BASE_PATH = '/api/v1';
 
@@ -106,6 +107,10 @@ export function createRequestListener(deps: ServerDeps): RequestListener {
     const method = (req.method ?? 'GET').toUpperCase();
     if (url.pathname === '/__emulator' || url.pathname.startsWith('/__emulator/')) {
       await handleAdmin(deps.admin, req, res, method, url.pathname);
+      return;
+    }
+    if (isWebPath(url.pathname)) {
+      serveWeb(deps.store, res, method, url.pathname);
       return;
     }
     const entry: RequestLogEntry = {

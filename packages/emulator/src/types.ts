@@ -309,12 +309,16 @@ export interface TestPlanRecord {
   updated_at: number;
 }
 
+/** A file sent with a result: described, hashed, not kept. */
 export interface AttachmentInfo {
-  /** Multipart part name, `attachments_<i>_<j>`. */
-  field: string;
+  /** The part's filename. */
   name: string;
+  /** Bytes. */
   size: number;
-  type: string;
+  /** The part's Content-Type as sent; a part without one reads as `text/plain` (the multipart default). */
+  content_type: string;
+  /** Hex SHA-256 of the bytes. */
+  sha256: string;
 }
 
 export interface ResultRecord {
@@ -323,6 +327,7 @@ export interface ResultRecord {
   status: string;
   user_id: string;
   description: string;
+  /** The files of this result's latest write, in part order (`attachments_<i>_0`, `_1`, …). */
   attachments: AttachmentInfo[];
   updated_at: number;
 }

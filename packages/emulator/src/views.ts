@@ -1,5 +1,6 @@
 // API projections of stored records: only the documented fields leave the emulator, so a client
-// cannot come to depend on something the live service may not send.
+// cannot come to depend on something the live service may not send. One exception, marked where it is:
+// run cases show their attachments, so tests can see what a client uploaded.
 import { seedId } from './ids.js';
 import type { Store } from './store.js';
 import type {
@@ -118,6 +119,8 @@ export function runCaseView(store: Store, run: TestRunRecord, c: TestCaseRecord)
     status: result?.status ?? untested?.name ?? null,
     assignee_id: run.assignee_id,
     test_case: testCaseView(store, c),
+    // Emulator-only: the live service's answer is not known to describe attachments.
+    attachments: (result?.attachments ?? []).map((a) => ({ name: a.name, size: a.size, content_type: a.content_type, sha256: a.sha256 })),
   };
 }
 

@@ -1,4 +1,4 @@
-// Projects, lookups, users, folders and test cases (CONTRACT §5, everything but runs).
+// Projects, lookups, users, folders and test cases (every endpoint but the runs).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_FACTS } from '../src/index.js';
 import type { Api, Json } from './helpers.js';

@@ -81,7 +81,11 @@ describe('testsigma-tm-emulator CLI', () => {
       expect((await fetch(`${emu.url}/users`, { headers })).status).toBe(200);
       const projects = await read(await fetch(`${emu.url}/projects?page_size=1`, { headers }));
       expect(projects.json.page_info.next).toMatch(/^http:\/\/127\.0\.0\.1/);
-      expect(projects.headers.get('x-tms-api-limit')).toBeNull();
+      // --rate-limit off: nothing is refused, and the headers still announce the default limit.
+      const burst = await Promise.all(Array.from({ length: 15 }, () => fetch(`${emu.url}/users`, { headers })));
+      expect(burst.map((r) => r.status)).toEqual(Array(15).fill(200));
+      expect(burst.map((r) => r.headers.get('x-tms-api-limit'))).toEqual(Array(15).fill('10'));
+      expect(Math.min(...burst.map((r) => Number(r.headers.get('x-tms-api-remaining'))))).toBe(1);
     } finally {
       await stop(emu);
     }

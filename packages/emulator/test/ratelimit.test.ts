@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Api } from './helpers.js';
+import { DEMO_FACTS } from '../src/index.js';
 import { read, start } from './helpers.js';
 
 let api: Api | undefined;
@@ -20,8 +21,8 @@ describe('rate limit', () => {
     expect(refused?.status).toBe(500);
     expect(refused?.json).toEqual({ message: 'rate limit exceeded' });
     expect(refused?.headers.get('x-tms-api-limit')).toBe('10');
-    expect(Number(refused?.headers.get('x-tms-api-reset'))).toBeGreaterThan(0);
-    expect(Number(refused?.headers.get('x-tms-api-reset'))).toBeLessThanOrEqual(1000);
+    // Whole seconds until the oldest request leaves the one-second window.
+    expect(refused?.headers.get('x-tms-api-reset')).toBe('1');
     expect(refused?.headers.get('x-request-id')).toBeTruthy();
     expect(api.emu.state().requests.at(-1)?.status).toBe(500);
   });
@@ -31,7 +32,7 @@ describe('rate limit', () => {
     for (let i = 0; i < 3; i++) expect((await api.get('/projects')).status).toBe(200);
     const refused = await api.get('/projects');
     expect(refused.status).toBe(500);
-    await sleep(Number(refused.headers.get('x-tms-api-reset')) + 30);
+    await sleep(Number(refused.headers.get('x-tms-api-reset')) * 1000 + 30);
     expect((await api.get('/projects')).status).toBe(200);
   });
 
@@ -45,7 +46,6 @@ describe('rate limit', () => {
   it('can be switched off, or changed while running (programmatically and via the admin endpoint)', async () => {
     api = await start({ rateLimit: false });
     for (let i = 0; i < 25; i++) expect((await api.get('/users')).status).toBe(200);
-    expect((await api.get('/users')).headers.get('x-tms-api-limit')).toBeNull();
     api.emu.setRateLimit({ perSecond: 1 });
     expect((await api.get('/users')).status).toBe(200);
     expect((await api.get('/users')).status).toBe(500);
@@ -54,6 +54,36 @@ describe('rate limit', () => {
     expect((await api.get('/users')).status).toBe(200);
     const set = await fetch(`${api.emu.origin}/__emulator/rate-limit`, { method: 'PUT', body: JSON.stringify({ perSecond: 0 }) });
     expect(set.status).toBe(400);
+  });
+
+  it('sends the headers when switched off too: the configured limit, remaining never below 1', async () => {
+    api = await start({ rateLimit: false });
+    const answers = [];
+    for (let i = 0; i < 12; i++) answers.push(await api.get('/users'));
+    expect(answers.map((a) => a.status)).toEqual(Array(12).fill(200));
+    expect(answers.map((a) => a.headers.get('x-tms-api-limit'))).toEqual(Array(12).fill('10'));
+    expect(answers.map((a) => a.headers.get('x-tms-api-remaining'))).toEqual(['9', '8', '7', '6', '5', '4', '3', '2', '1', '1', '1', '1']);
+    expect(answers.at(-1)?.headers.get('x-tms-api-reset')).toBe('1');
+    api.emu.setRateLimit({ perSecond: 4 });
+    api.emu.setRateLimit(false);
+    api.emu.reset();
+    const first = await api.get('/users');
+    expect([first.headers.get('x-tms-api-limit'), first.headers.get('x-tms-api-remaining')]).toEqual(['4', '3']);
+  });
+
+  it('sends the headers on every API answer: 401, 404, 405, 422 and injected faults', async () => {
+    api = await start({ rateLimit: { perSecond: 50 } });
+    api.emu.setFaults([{ kind: 'status', status: 503, route: 'GET /labels' }]);
+    const noToken = await read(await fetch(`${api.emu.url}/projects`));
+    const answers = [noToken, await api.get('/nowhere'), await api.call('DELETE', '/projects'), await api.get('/labels')];
+    const pid = DEMO_FACTS.project.id;
+    answers.push(await api.call('PUT', `/projects/${pid}/test_runs/DEMO-R-1`, { assignee_id: '00000000-0000-4000-8000-000000000000' }));
+    expect(answers.map((a) => a.status)).toEqual([401, 404, 405, 503, 422]);
+    for (const a of answers) {
+      expect(a.headers.get('x-tms-api-limit')).toBe('50');
+      expect(Number(a.headers.get('x-tms-api-remaining'))).toBeGreaterThan(40);
+      expect(a.headers.get('x-tms-api-reset')).toMatch(/^[01]$/);
+    }
   });
 
   it('defaults to 10 per second', async () => {

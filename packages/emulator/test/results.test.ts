@@ -1,4 +1,5 @@
-// PUT /projects/{pid}/test_runs/{rid}/test_cases — CONTRACT §6.
+// PUT /projects/{pid}/test_runs/{rid}/test_cases: recording results, as JSON or multipart with attachments.
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_FACTS } from '../src/index.js';
 import type { Api, Json } from './helpers.js';
@@ -17,6 +18,7 @@ const entry = (n: number, s = 'Passed', description = ''): Record<string, string
   user_id: ALICE,
   description,
 });
+const sha256 = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
 const resultsPath = (ref: string): string => `/projects/${PID}/test_runs/${ref}/test_cases`;
 
 beforeAll(async () => {
@@ -44,11 +46,74 @@ describe('recording results', () => {
     ]);
     const results = api.emu.state().test_runs.find((r) => r.id === run.id)?.results ?? {};
     expect(results[cid(1)]).toMatchObject({ status_id: status('Passed'), status: 'Passed', user_id: ALICE, description: 'took 1.2 s', attachments: [] });
-    expect(results[cid(2)]?.attachments).toEqual([
-      { field: 'attachments_1_0', name: 'screenshot.png', size: 7, type: 'image/png' },
-      { field: 'attachments_1_1', name: 'trace.txt', size: 15, type: 'text/plain' },
-    ]);
+    const screenshot = { name: 'screenshot.png', size: 7, content_type: 'image/png', sha256: sha256('PNGDATA') };
+    const trace = { name: 'trace.txt', size: 15, content_type: 'text/plain', sha256: sha256('trace text here') };
+    expect(results[cid(2)]?.attachments).toEqual([screenshot, trace]);
     expect(results[cid(2)]?.updated_at).toBeGreaterThan(0);
+    // The run's case list shows them too (a field only the emulator sends).
+    const listed = await api.get(resultsPath(run.id));
+    expect(listed.json.data.test_run_cases.map((c: Json) => c.attachments)).toEqual([[], [screenshot, trace], []]);
+    expect(res.json.data.test_run_cases[1].attachments).toEqual([screenshot, trace]);
+  });
+
+  it('orders the files of an entry by j and hashes binary bytes', async () => {
+    const bytes = new Uint8Array(300_000).map((_, i) => (i * 7) % 256);
+    const form = new FormData();
+    form.append('data', JSON.stringify({ test_run_cases: [entry(1, 'Failed')] }));
+    form.append('attachments_0_2', new Blob(['third'], { type: 'text/plain' }), 'c.log');
+    form.append('attachments_0_0', new Blob([bytes], { type: 'application/zip' }), 'trace.zip');
+    form.append('attachments_0_1', new Blob(['<video>'], { type: 'video/webm' }), 'video.webm');
+    expect((await api.call('PUT', resultsPath(run.id), form)).status).toBe(200);
+    const stored = api.emu.state().test_runs.find((r) => r.id === run.id)?.results[cid(1)]?.attachments;
+    expect(stored?.map((a) => [a.name, a.size, a.content_type])).toEqual([
+      ['trace.zip', 300_000, 'application/zip'],
+      ['video.webm', 7, 'video/webm'],
+      ['c.log', 5, 'text/plain'],
+    ]);
+    expect(stored?.[0]?.sha256).toBe(sha256(bytes));
+  });
+
+  it('records the content type as sent; a file part without one reads as text/plain (the multipart default)', async () => {
+    const boundary = 'emu-test-boundary';
+    const body = [
+      `--${boundary}\r\nContent-Disposition: form-data; name="data"\r\n\r\n${JSON.stringify({ test_run_cases: [entry(1)] })}\r\n`,
+      `--${boundary}\r\nContent-Disposition: form-data; name="attachments_0_0"; filename="notes.md"\r\n\r\n# notes\r\n`,
+      `--${boundary}--\r\n`,
+    ].join('');
+    const res = await api.call('PUT', resultsPath(run.id), body, { 'content-type': `multipart/form-data; boundary=${boundary}` });
+    expect(res.status).toBe(200);
+    expect(res.json.data.test_run_cases[0].attachments).toEqual([{ name: 'notes.md', size: 7, content_type: 'text/plain', sha256: sha256('# notes') }]);
+  });
+
+  it('replaces the attachments of a case on a later write (last write wins), also with none', async () => {
+    const withFile = (name: string): FormData => {
+      const form = new FormData();
+      form.append('data', JSON.stringify({ test_run_cases: [entry(1, 'Failed')] }));
+      form.append('attachments_0_0', new Blob([name], { type: 'text/plain' }), name);
+      return form;
+    };
+    const attachmentsOf1 = (): string[] | undefined => api.emu.state().test_runs.find((r) => r.id === run.id)?.results[cid(1)]?.attachments.map((a) => a.name);
+    await api.call('PUT', resultsPath(run.id), withFile('first.txt'));
+    await api.call('PUT', resultsPath(run.id), withFile('second.txt'));
+    expect(attachmentsOf1()).toEqual(['second.txt']);
+    await api.call('PUT', resultsPath(run.id), { test_run_cases: [entry(1, 'Passed')] });
+    expect(attachmentsOf1()).toEqual([]);
+  });
+
+  it('400 for an attachment part naming an entry that does not exist, with nothing applied', async () => {
+    const form = new FormData();
+    form.append('data', JSON.stringify({ test_run_cases: [entry(1), entry(2)] }));
+    form.append('attachments_0_0', new Blob(['ok']), 'ok.txt');
+    form.append('attachments_2_0', new Blob(['x']), 'x.txt');
+    const res = await api.call('PUT', resultsPath(run.id), form);
+    expect(res.status).toBe(400);
+    expect(res.json.message).toBe('Part attachments_2_0 names entry 2, but test_run_cases has 2 entries');
+    expect(res.json.errors.details).toContain('the j-th file of the i-th entry of test_run_cases, both counted from 0');
+    const text = new FormData();
+    text.append('data', JSON.stringify({ test_run_cases: [entry(1)] }));
+    text.append('attachments_0_0', 'not a file');
+    expect((await api.call('PUT', resultsPath(run.id), text)).json.message).toBe('Part attachments_0_0 must be a file');
+    expect(api.emu.state().test_runs.find((r) => r.id === run.id)?.results).toEqual({});
   });
 
   it('accepts plain JSON and a human run id in the path', async () => {
@@ -143,7 +208,10 @@ describe('body size limit', () => {
     const form = new FormData();
     form.append('data', JSON.stringify({ test_run_cases: [entry(1)] }));
     form.append('attachments_0_0', new Blob([new Uint8Array(8 * 1024 * 1024)]), 'trace.zip');
-    expect((await api.call('PUT', resultsPath(run.id), form)).status).toBe(413);
+    const res = await api.call('PUT', resultsPath(run.id), form);
+    expect(res.status).toBe(413);
+    expect(res.json.errors.details).toBe('The request body exceeds 8388608 bytes; send fewer results per request.');
+    expect(api.emu.state().test_runs.find((r) => r.id === run.id)?.results).toEqual({});
   });
 
   it('413 from the bytes read when there is no content-length (chunked)', async () => {

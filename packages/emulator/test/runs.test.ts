@@ -120,7 +120,7 @@ describe('test runs', () => {
     expect(res.status).toBe(200);
     const rows = res.json.data.test_run_cases;
     expect(rows).toHaveLength(5);
-    expect(Object.keys(rows[0]).sort()).toEqual(['assignee_id', 'id', 'status', 'status_id', 'test_case']);
+    expect(Object.keys(rows[0]).sort()).toEqual(['assignee_id', 'attachments', 'id', 'status', 'status_id', 'test_case']);
     expect(rows.map((r: Json) => r.status)).toEqual(['Passed', 'Passed', 'Failed', 'Skipped', 'Untested']);
     expect(rows[0]).toMatchObject({ status_id: PASSED, assignee_id: ALICE, test_case: { id: cid(1), human_id: 'DEMO-1', title: expect.any(String) } });
     const failed = await api.get(`${RUNS}/DEMO-R-1/test_cases?status__EQ=Failed`);

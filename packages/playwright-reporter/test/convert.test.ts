@@ -1,24 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { emptySummary, isFlaky, renderText } from 'testsigma-tm-core';
-import { displayPath, normaliseTags } from 'testsigma-tm-core/reporter';
+import { displayPath, type LivePlaywrightTest } from 'testsigma-tm-core/reporter';
 
-import {
-  DID_NOT_RUN_MESSAGE,
-  INTERRUPTED_MESSAGE,
-  UNEXPECTED_PASS_MESSAGE,
-  attachmentsOf,
-  attemptStatus,
-  propertiesOf,
-  suitePathOf,
-  toTestResult,
-  type PwAttempt,
-  type PwTest,
-} from '../src/convert.js';
+import { toTestResult } from '../src/convert.js';
 import { splitOptions } from '../src/options.js';
 
-type Outcome = ReturnType<PwTest['outcome']>;
+type PwAttempt = LivePlaywrightTest['results'][number];
+type Outcome = 'expected' | 'unexpected' | 'flaky' | 'skipped';
+type PwTest = Omit<LivePlaywrightTest, 'results'> & { results: PwAttempt[] };
 
-function attempt(status: PwAttempt['status'], extra: Partial<PwAttempt> = {}): PwAttempt {
+const INTERRUPTED_MESSAGE = 'Interrupted: the test run was stopped before this test finished (Ctrl-C, --max-failures or the global timeout).';
+const DID_NOT_RUN_MESSAGE =
+  'Did not run: Playwright never started this test (an earlier test of its serial group failed, or --max-failures / an interruption stopped the run).';
+const UNEXPECTED_PASS_MESSAGE = 'Expected to fail (test.fail()), but passed.';
+
+function attempt(status: string, extra: Partial<PwAttempt> = {}): PwAttempt {
   return { status, duration: 12.4, attachments: [], ...extra };
 }
 
@@ -39,23 +35,6 @@ function pwTest(over: Partial<Omit<PwTest, 'outcome' | 'titlePath' | 'parent'>> 
 }
 
 const failure = { message: '\u001b[31mError: expect(received).toBe(expected)\u001b[39m\n\nExpected: 2\nReceived: 1', stack: 'Error: expect(received).toBe(expected)\n    at /repo/tests/a.spec.ts:4:13' };
-
-describe('attemptStatus', () => {
-  it.each([
-    ['passed', 'passed', 'passed'],
-    ['failed', 'passed', 'failed'],
-    ['timedOut', 'passed', 'failed'],
-    ['interrupted', 'passed', 'error'],
-    ['skipped', 'passed', 'skipped'],
-    ['skipped', 'skipped', 'skipped'],
-    // test.fail(): the failure is what was expected.
-    ['failed', 'failed', 'passed'],
-    ['passed', 'failed', 'failed'],
-    ['timedOut', 'failed', 'failed'],
-  ] as const)('%s when %s was expected → %s', (status, expected, want) => {
-    expect(attemptStatus(status, expected)).toBe(want);
-  });
-});
 
 describe('toTestResult', () => {
   it('converts a passing test with its titles, project, file, annotations and tags', () => {
@@ -108,7 +87,9 @@ describe('toTestResult', () => {
     expect(result.attempts).toHaveLength(2);
     expect(result.attempts[0]).toMatchObject({ status: 'failed', message: 'Error: expect(received).toBe(expected)\n\nExpected: 2\nReceived: 1' });
     expect(result.attempts[0]?.stack).toContain('a.spec.ts:4:13');
-    expect(result.attachments.map((a) => a.path)).toEqual(['/out/trace-1.zip', '/out/trace-2.zip']);
+    // The result shows the failing attempt's attachments; each attempt keeps its own.
+    expect(result.attachments.map((a) => a.path)).toEqual(['/out/trace-1.zip']);
+    expect(result.attempts.map((a) => a.attachments?.map((b) => b.path))).toEqual([['/out/trace-1.zip'], ['/out/trace-2.zip']]);
   });
 
   it('fails with the last attempt\'s error when every attempt failed', () => {
@@ -169,33 +150,49 @@ describe('toTestResult', () => {
 });
 
 describe('small parts', () => {
-  it('suitePathOf skips root, project and file suites and anonymous describes', () => {
-    expect(suitePathOf({ titlePath: () => ['', 'firefox', 'a.spec.ts', 'A', '', 'B', 't'] })).toEqual(['A', 'B']);
-    expect(suitePathOf({ titlePath: () => ['', '', 'a.spec.ts', 't'] })).toEqual([]);
+  it('the suite path skips root, project and file suites and anonymous describes', () => {
+    expect(toTestResult({ ...pwTest({ outcome: 'expected' }), titlePath: () => ['', 'firefox', 'a.spec.ts', 'A', '', 'B', 't'] }).suitePath).toEqual(['A', 'B']);
+    expect(toTestResult({ ...pwTest({ outcome: 'expected' }), titlePath: () => ['', '', 'a.spec.ts', 't'] }).suitePath).toEqual([]);
   });
 
-  it('propertiesOf merges test and run-time annotations once each', () => {
-    const props = propertiesOf({
-      annotations: [{ type: 'testsigma', description: 'DEMO-1' }],
-      results: [attempt('failed', { annotations: [{ type: 'testsigma', description: 'DEMO-1' }, { type: 'testsigma', description: 'DEMO-2' }] }), attempt('passed', { annotations: [{ type: ' ', description: 'x' }] })],
-    });
-    expect(props).toEqual([
+  it('properties merge test and run-time annotations once each', () => {
+    const result = toTestResult(
+      pwTest({
+        outcome: 'flaky',
+        annotations: [{ type: 'testsigma', description: 'DEMO-1' }],
+        results: [
+          attempt('failed', { annotations: [{ type: 'testsigma', description: 'DEMO-1' }, { type: 'testsigma', description: 'DEMO-2' }] }),
+          attempt('passed', { annotations: [{ type: ' ', description: 'x' }] }),
+        ],
+      }),
+    );
+    expect(result.properties).toEqual([
       { name: 'testsigma', value: 'DEMO-1' },
       { name: 'testsigma', value: 'DEMO-2' },
     ]);
   });
 
-  it('normaliseTags gives one leading @ and no duplicates', () => {
-    expect(normaliseTags(['@a', 'a', '@@b', ' ', '@'])).toEqual(['@a', '@b']);
-  });
-
-  it('attachmentsOf keeps attachments with a path, once, with their content type', () => {
-    expect(
-      attachmentsOf([
-        attempt('failed', { attachments: [{ name: 'screenshot', contentType: 'image/png', path: '/o/s.png' }, { name: 'inline', contentType: 'text/plain' }] }),
-        attempt('failed', { attachments: [{ name: 'screenshot', contentType: 'image/png', path: '/o/s.png' }] }),
-      ]),
-    ).toEqual([{ name: 'screenshot', path: '/o/s.png', contentType: 'image/png' }]);
+  it('attachments: files keep their path and content type, inline bodies become base64', () => {
+    const result = toTestResult(
+      pwTest({
+        outcome: 'unexpected',
+        results: [
+          attempt('failed', {
+            errors: [failure],
+            attachments: [
+              { name: 'screenshot', contentType: 'image/png', path: '/o/s.png' },
+              { name: 'note', contentType: 'text/plain', body: Buffer.from('hello') },
+              { name: 'nothing', contentType: 'text/plain' },
+            ],
+          }),
+        ],
+      }),
+    );
+    expect(result.attachments).toEqual([
+      { name: 'screenshot', path: '/o/s.png', contentType: 'image/png' },
+      { name: 'note', contentType: 'text/plain', body: 'aGVsbG8=' },
+    ]);
+    expect(result.attempts[0]?.attachments).toEqual(result.attachments);
   });
 
   it('the file (core displayPath) is relative to the root dir, or absolute when outside it', () => {

@@ -1,52 +1,31 @@
 /**
- * The endpoints the integration uses (CONTRACT §5), typed, each one request or one paginated listing.
- * Shapes are read defensively: unknown fields are ignored, missing ones are tolerated where the contract
- * says the real service varies.
+ * The endpoints the integration uses, typed, each one request or one paginated listing. Every answer is
+ * checked by the guards in wire.ts before the tool reads it. Calls may run concurrently (e.g. several
+ * `putResults`): the HTTP client's pacer schedules them within the rate limit.
  */
 import { FormData } from 'undici';
-import { ApiError } from '../errors.js';
 import type { HttpClient } from './http.js';
-import { listAll, listOf } from './paginate.js';
+import { listAll } from './paginate.js';
+import {
+  readPage,
+  readProject,
+  readRunCase,
+  readRunStatus,
+  readSingle,
+  readTestCase,
+  readTestRun,
+  readUser,
+  type AnswerContext,
+  type Project,
+  type ResultEntry,
+  type RunCase,
+  type RunStatus,
+  type TestCase,
+  type TestRun,
+  type User,
+} from './wire.js';
 
-export interface Project {
-  id: string;
-  name: string;
-  human_id_prefix: string;
-}
-
-export interface TestCase {
-  id: string;
-  human_id: string;
-  title: string;
-}
-
-export interface RunStatus {
-  id: string;
-  name: string;
-}
-
-export interface User {
-  id: string;
-  email: string;
-  status?: string;
-}
-
-export interface TestRun {
-  id: string;
-  human_id: string;
-  title: string;
-  status: string;
-  selection_type?: string;
-}
-
-export interface RunCase {
-  id: string;
-  status_id?: string;
-  test_case: { id: string; human_id?: string };
-}
-
-export type { ResultEntry } from '../plan/batches.js';
-import type { ResultEntry } from '../plan/batches.js';
+export type { Project, ResultEntry, RunCase, RunStatus, TestCase, TestRun, User } from './wire.js';
 
 export interface NewRun {
   title: string;
@@ -58,51 +37,68 @@ export interface NewRun {
   now: number;
 }
 
+export interface CreateRunOptions {
+  /**
+   * Creating is not idempotent: after a failure that may have been applied (no answer, a timeout, a 5xx),
+   * this is asked before creating again, and a run it finds is taken as the one the lost answer announced.
+   */
+  findExisting?: () => Promise<TestRun | undefined>;
+}
 
 export class TestManagementApi {
   constructor(readonly http: HttpClient) {}
 
   async getProject(projectId: string): Promise<Project> {
     const res = await this.http.send({ method: 'GET', path: `/projects/${enc(projectId)}`, idempotent: true, resource: `Project "${projectId}"` });
-    return single<Project>(res.body, 'project', 'GET', `/projects/${projectId}`);
+    return readSingle(res.body, 'project', readProject, context(res));
   }
 
   listProjects(): Promise<Project[]> {
-    return listAll<Project>(this.http, '/projects', 'projects');
+    return listAll(this.http, '/projects', 'projects', readProject);
   }
 
   listRunStatuses(): Promise<RunStatus[]> {
-    return listAll<RunStatus>(this.http, '/test_runs/statuses', 'statuses');
+    return listAll(this.http, '/test_runs/statuses', 'statuses', readRunStatus);
   }
 
+  /** `/users` answers a bare `data` array without page_info. */
   async listUsers(): Promise<User[]> {
     const res = await this.http.send({ method: 'GET', path: '/users', idempotent: true });
-    return listOf<User>((res.body as { data?: unknown } | undefined)?.data, 'users');
+    return readPage(res.body, 'users', readUser, context(res)).items;
   }
 
   listTestCases(projectId: string): Promise<TestCase[]> {
-    return listAll<TestCase>(this.http, `/projects/${enc(projectId)}/test_cases`, 'test_cases', {}, `Project "${projectId}"`);
+    return listAll(this.http, `/projects/${enc(projectId)}/test_cases`, 'test_cases', readTestCase, {}, `Project "${projectId}"`);
   }
 
   async getRun(projectId: string, runId: string): Promise<TestRun> {
-    const path = `/projects/${enc(projectId)}/test_runs/${enc(runId)}`;
-    const res = await this.http.send({ method: 'GET', path, idempotent: true, resource: `Test run "${runId}"` });
-    return single<TestRun>(res.body, 'test_run', 'GET', path);
+    const res = await this.http.send({ method: 'GET', path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}`, idempotent: true, resource: `Test run "${runId}"` });
+    return readSingle(res.body, 'test_run', readTestRun, context(res));
   }
 
-  /** Runs whose title contains `title`, checked client-side too: the service may ignore the filter (§2). */
+  /** Runs whose title is exactly `title`, checked here too: the service may ignore the filter. */
   async findRunsByTitle(projectId: string, title: string): Promise<TestRun[]> {
-    const runs = await listAll<TestRun>(this.http, `/projects/${enc(projectId)}/test_runs`, 'test_runs', { title__CONTAINS: title });
+    const runs = await listAll(this.http, `/projects/${enc(projectId)}/test_runs`, 'test_runs', readTestRun, { title__CONTAINS: title });
     return runs.filter((run) => run.title === title);
   }
 
-  /** Not idempotent: the caller looks the title up before retrying (CONTRACT §6). */
-  async createRun(run: NewRun): Promise<TestRun> {
-    const path = `/projects/${enc(run.projectId)}/test_runs`;
-    const res = await this.http.send({
+  /** Runs whose title contains `text`, checked here too: the service may ignore the filter. */
+  async findRunsByTitleContaining(projectId: string, text: string): Promise<TestRun[]> {
+    const runs = await listAll(this.http, `/projects/${enc(projectId)}/test_runs`, 'test_runs', readTestRun, { title__CONTAINS: text });
+    return runs.filter((run) => run.title.includes(text));
+  }
+
+  /** Delete a run (a duplicate this upload created and that holds nothing). */
+  async deleteRun(projectId: string, runId: string): Promise<void> {
+    await this.http.send({ method: 'DELETE', path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}`, idempotent: true, resource: `Test run "${runId}"` });
+  }
+
+  async createRun(run: NewRun, options: CreateRunOptions = {}): Promise<TestRun> {
+    const res = await this.http.send<TestRun>({
       method: 'POST',
-      path,
+      path: `/projects/${enc(run.projectId)}/test_runs`,
       idempotent: false,
+      ...(options.findExisting ? { recover: options.findExisting } : {}),
       resource: `Project "${run.projectId}"`,
       json: {
         title: run.title,
@@ -119,18 +115,22 @@ export class TestManagementApi {
         environment_ids: [],
       },
     });
-    return single<TestRun>(res.body, 'test_run', 'POST', path);
+    return res.recovered ?? readSingle(res.body, 'test_run', readTestRun, context(res));
   }
 
+  /** Sparse update (a close is `{status: 'CLOSED'}`); the answer's body is not needed. */
   async updateRun(projectId: string, runId: string, changes: Record<string, unknown>): Promise<void> {
     await this.http.send({ method: 'PUT', path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}`, json: changes, idempotent: true, resource: `Test run "${runId}"` });
   }
 
   listRunCases(projectId: string, runId: string): Promise<RunCase[]> {
-    return listAll<RunCase>(this.http, `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`, 'test_run_cases', {}, `Test run "${runId}"`);
+    return listAll(this.http, `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`, 'test_run_cases', readRunCase, {}, `Test run "${runId}"`);
   }
 
-  /** One batch of results, as multipart with a plain `data` field (CONTRACT §6). Safe to repeat. */
+  /**
+   * One batch of results, as multipart with a plain `data` field (the live service reads form values). Safe
+   * to repeat (last write wins). An empty answer is a success; a non-JSON one is not (see HttpClient.send).
+   */
   async putResults(projectId: string, runId: string, entries: ResultEntry[]): Promise<void> {
     const form = new FormData();
     form.append('data', JSON.stringify({ test_run_cases: entries }));
@@ -142,10 +142,6 @@ function enc(segment: string): string {
   return encodeURIComponent(segment);
 }
 
-function single<T>(body: unknown, key: string, method: string, path: string): T {
-  const value = (body as { data?: Record<string, unknown> } | undefined)?.data?.[key];
-  if (!value || typeof value !== 'object') {
-    throw new ApiError('API_UNEXPECTED_BODY', { method, path }, `Expected the answer to hold data.${key}; it did not. The service may have changed.`);
-  }
-  return value as T;
+function context(res: { method: string; path: string; status: number; requestId: string | undefined }): AnswerContext {
+  return { method: res.method, path: res.path, status: res.status, requestId: res.requestId };
 }

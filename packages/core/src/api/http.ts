@@ -1,38 +1,57 @@
 /**
- * The one place that speaks HTTP. Every request of the tool goes through `HttpClient.send`: bearer token,
- * pacing below the rate limit, a per-request timeout, one retry policy with an overall deadline, and errors
- * that name method, path, status, server message and request id. The token never leaves this file except
- * in the Authorization header.
+ * The one place that speaks HTTP and the one retry loop. Every request of the tool goes through
+ * `HttpClient.send`: bearer token, pacing under the rate limit, a per-request timeout, errors that name
+ * method, path, status, server message and request id. Retrying:
+ * - a rate-limit answer means nothing was applied: waited out (Retry-After, x-tms-api-reset, jitter) and sent
+ *   again, whatever the method;
+ * - a transient failure (5xx, reset, timeout) backs off exponentially; a request that is not idempotent is
+ *   sent again only after its `recover` step found that the first try did not land;
+ * - only the overall deadline (and no fixed count) ends retrying.
+ * The token never leaves this file except in the Authorization header.
  */
-import { Agent, Response, request, type Dispatcher, type FormData } from 'undici';
+import type { Dispatcher, FormData } from 'undici';
 import { ApiError, type ApiErrorDetails } from '../errors.js';
 import type { Logger } from '../log.js';
 import { Pacer, defaultSleep } from './pacer.js';
-import { DEFAULT_RETRY_POLICY, backoffDelay, isRetryableStatus, parseRetryAfter, type RetryPolicy } from './retry-timing.js';
+import { RequestWatch, seconds, type HttpEvent } from './progress.js';
+import { DEFAULT_RETRY_POLICY, backoffDelay, classifyAnswer, rateLimitDelay, type RetryPolicy } from './retry-timing.js';
+import { encodeBody, exchange, makeDispatcher, serverMessage, type Method, type ProxySettings } from './transport.js';
+import { redactUrl, withoutCredentials } from './url.js';
+import { errorFor } from './http-errors.js';
+import { unexpectedBody } from './wire.js';
 import { VERSION } from '../version.js';
 
-export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
-export interface ApiRequest {
+export type { Method } from './transport.js';
+export { serverMessage } from './transport.js';
+
+export interface ApiRequest<R = never> {
   method: Method;
   /** Path under the base URL (`/projects/x`), or an absolute URL of the same origin (a pagination link). */
   path: string;
   query?: Record<string, string | number | undefined>;
   json?: unknown;
   form?: FormData;
-  /**
-   * May a transient failure (5xx, reset, timeout) be retried? True for reads and for writes that are safe to
-   * repeat (PUTs are last-write-wins). A rate-limit answer is always retried: nothing was applied.
-   */
+  /** May a transient failure be retried as is? True for reads and for writes that are safe to repeat. */
   idempotent: boolean;
+  /**
+   * For a request that is not idempotent: after a failure that may have been applied, and before sending
+   * again, find what the first try made. A value found is the answer; undefined means send again.
+   */
+  recover?: () => Promise<R | undefined>;
   /** Names what a 404 means, e.g. `Project "Demo"`. */
   resource?: string;
 }
 
-export interface ApiResponse {
+export interface ApiResponse<R = never> {
   status: number;
   body: unknown;
   requestId: string | undefined;
+  method: Method;
+  /** The path as messages show it: relative to the base URL, with the query. */
+  path: string;
+  /** What `recover` found, when the answer itself was lost. */
+  recovered?: R;
 }
 
 export interface HttpClientOptions {
@@ -42,135 +61,186 @@ export interface HttpClientOptions {
   log: Logger;
   /** How the host calls the token setting, for the 401 message. */
   tokenSettingName?: string;
-  retry?: RetryPolicy;
+  /** How the host calls the deadline setting, for the message when it passes (`--deadline`). */
+  deadlineSettingName?: string;
+  /** Give up retrying once this much time has passed since the client was made. Default 600 s. */
+  deadlineMs?: number;
+  /** Progress lines (waiting, retrying, rate-limited); default: the log's info level. */
+  onEvent?: (event: HttpEvent) => void;
   /** Requests per second before the service announces its own limit. */
   perSecond?: number;
-  /** Give up retrying once this much time has passed since the client was made. */
-  deadlineMs?: number;
+  /** Requests in flight at once, all within the rate limit. */
+  maxInFlight?: number;
+  /** Overrides HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment. */
+  proxy?: ProxySettings;
+  retry?: RetryPolicy;
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
 }
 
+export const DEFAULT_DEADLINE_MS = 600_000;
+
 export class HttpClient {
+  /** The base URL without credentials. */
   readonly baseUrl: URL;
   private readonly basePath: string;
-  private readonly agent: Agent;
-  private readonly pacer: Pacer;
+  private readonly dispatcher: Dispatcher;
+  readonly pacer: Pacer;
   private readonly policy: RetryPolicy;
   private readonly deadline: number;
+  private readonly deadlineMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
-  private readonly options: HttpClientOptions;
-  /** Requests sent (every attempt) and retries among them, for the upload's figures. */
-  readonly counts = { requests: 0, retries: 0 };
+  private readonly emit: (event: HttpEvent) => void;
+  private lastQueuedReport = -Infinity;
+  private lastRateLimitReport = -Infinity;
+  private consecutiveRateLimits = 0;
+  private closed = false;
+  /** Attempts beyond the first, over all requests: the upload's retry count. */
+  retries = 0;
+  /** Attempts sent, over all requests (retries included): the upload's request count. */
+  requests = 0;
 
-  constructor(options: HttpClientOptions) {
-    this.options = options;
-    this.baseUrl = new URL(options.baseUrl.replace(/\/+$/, ''));
+  constructor(private readonly options: HttpClientOptions) {
+    this.baseUrl = withoutCredentials(new URL(options.baseUrl.replace(/\/+$/, '')));
     this.basePath = this.baseUrl.pathname.replace(/\/+$/, '');
-    this.agent = new Agent({ headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs, connect: { timeout: options.timeoutMs } });
+    this.dispatcher = makeDispatcher(options.timeoutMs, options.proxy);
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? defaultSleep;
-    this.pacer = new Pacer(options.perSecond ?? 8, this.now, this.sleep);
+    this.pacer = new Pacer({ now: this.now, sleep: this.sleep, ...(options.perSecond ? { perSecond: options.perSecond } : {}), ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}) });
     this.policy = options.retry ?? DEFAULT_RETRY_POLICY;
-    this.deadline = this.now() + (options.deadlineMs ?? 15 * 60_000);
+    this.deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+    this.deadline = this.now() + this.deadlineMs;
+    this.emit = options.onEvent ?? ((event) => options.log.info(event.message));
   }
 
+  /** Idempotent: a host may close in a `finally` what a test or a caller closed already. */
   async close(): Promise<void> {
-    await this.agent.close();
+    if (this.closed) return;
+    this.closed = true;
+    await this.dispatcher.close();
   }
 
-  /** Send a request; resolve with any 2xx answer, throw ApiError for everything else (after retries). */
-  async send(req: ApiRequest): Promise<ApiResponse> {
+  /** Send a request; resolve with a 2xx answer holding JSON or nothing, throw ApiError for everything else. */
+  async send<R = never>(req: ApiRequest<R>): Promise<ApiResponse<R>> {
     const url = this.resolveUrl(req);
-    const shownPath = this.displayPath(url);
-    const body = await encodeBody(req);
-    for (let attempt = 1; ; attempt++) {
-      await this.pacer.take();
-      this.counts.requests++;
-      if (attempt > 1) this.counts.retries++;
-      const started = this.now();
-      const outcome = await this.attempt(req.method, url, body);
-      const details: ApiErrorDetails = { method: req.method, path: shownPath };
-      if (outcome.kind === 'answer') {
-        const { status, body: answer, requestId, retryAfter, limit } = outcome;
-        if (limit !== undefined) this.pacer.announce(limit);
-        this.options.log.debug(`${req.method} ${shownPath} → ${status} in ${this.now() - started} ms${requestId ? ` (request id ${requestId})` : ''}`);
-        if (status >= 200 && status < 300) return { status, body: answer, requestId };
-        Object.assign(details, { status, serverMessage: serverMessage(answer), requestId });
-        const rateLimited = status === 429 || (status === 500 && /rate limit/i.test(details.serverMessage ?? ''));
-        const retryable = rateLimited || (req.idempotent && isRetryableStatus(status));
-        const delay = backoffDelay(attempt, this.policy, parseRetryAfter(retryAfter, this.now()) ?? (rateLimited ? 1000 : undefined), this.options.random);
-        if (retryable && this.mayRetry(attempt, delay)) {
-          this.options.log.debug(`retrying ${req.method} ${shownPath} in ${delay} ms (HTTP ${status})`);
-          await this.sleep(delay);
-          continue;
-        }
-        throw this.errorFor(details, req, attempt);
-      }
-      const delay = backoffDelay(attempt, this.policy, undefined, this.options.random);
-      if (req.idempotent && this.mayRetry(attempt, delay)) {
-        this.options.log.debug(`retrying ${req.method} ${shownPath} in ${delay} ms (${outcome.reason})`);
-        await this.sleep(delay);
-        continue;
-      }
-      throw new ApiError(
-        'API_UNREACHABLE',
-        details,
-        `No answer from ${this.baseUrl.origin} (${outcome.reason})${attempt > 1 ? ` after ${attempt} attempts` : ''}. Check the base URL and the network; the service may be down.`,
-        { cause: outcome.cause },
-      );
-    }
-  }
-
-  private mayRetry(attempt: number, delay: number): boolean {
-    return attempt <= this.policy.maxRetries && this.now() + delay < this.deadline;
-  }
-
-  private async attempt(method: Method, url: URL, body: EncodedBody | undefined): Promise<AttemptOutcome> {
-    const headers: Record<string, string> = {
-      authorization: `Bearer ${this.options.token}`,
-      accept: 'application/json',
-      'user-agent': `testsigma-tm/${VERSION}`,
-    };
-    if (body) headers['content-type'] = body.contentType;
+    const path = this.displayPath(url);
+    const body = await encodeBody(req.form, req.json);
+    const started = this.now();
+    const watch = new RequestWatch(this.emit, req.method, redactUrl(url), this.pacer, this.now, this.deadline, () => this.mayReportQueued());
+    const headers = { authorization: `Bearer ${this.options.token}`, accept: 'application/json', 'user-agent': `testsigma-tm/${VERSION}` };
     try {
-      const res = await request(url, {
-        method,
-        headers,
-        body: body?.bytes,
-        dispatcher: this.agent as Dispatcher,
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
-      const text = await res.body.text();
-      const header = (name: string): string | undefined => {
-        const v = res.headers[name];
-        return Array.isArray(v) ? v[0] : v;
-      };
-      const limit = Number(header('x-tms-api-limit'));
-      return {
-        kind: 'answer',
-        status: res.statusCode,
-        body: parseBody(text),
-        requestId: header('x-request-id') ?? header('x-tms-api-request-id'),
-        retryAfter: header('retry-after'),
-        limit: Number.isFinite(limit) && limit > 0 ? limit : undefined,
-      };
-    } catch (cause) {
-      return { kind: 'no-answer', reason: describeNetworkError(cause, this.options.timeoutMs), cause };
+      for (let attempt = 1; ; attempt++) {
+        watch.enter({ kind: 'queued' }, attempt);
+        const release = await this.pacer.acquire();
+        watch.enter({ kind: 'sent' }, attempt);
+        const sentAt = this.now();
+        this.requests++;
+        const outcome = await exchange(this.dispatcher, req.method, url, headers, body, this.options.timeoutMs, sentAt);
+        release();
+        const details: ApiErrorDetails = { method: req.method, path };
+        let verdict: ReturnType<typeof classifyAnswer> = 'transient';
+        let delay: number;
+        let reason: string;
+        if (outcome.kind === 'answer') {
+          this.pacer.observe(outcome.rate);
+          const { status, requestId } = outcome;
+          this.options.log.debug(`${req.method} ${path} → ${status} in ${this.now() - sentAt} ms${requestId ? ` (request id ${requestId})` : ''}`);
+          Object.assign(details, { status, serverMessage: serverMessage(outcome.body), ...(requestId ? { requestId } : {}) });
+          verdict = classifyAnswer(status, details.serverMessage, outcome.retryAfter);
+          if (verdict === 'success') {
+            this.consecutiveRateLimits = 0;
+            if (outcome.notJson) {
+              throw unexpectedBody({ method: req.method, path, status, requestId }, `came as ${outcome.notJson.contentType}, not JSON: a proxy or login page? Check the base URL`);
+            }
+            return { status, body: outcome.body, requestId, method: req.method, path };
+          }
+          if (verdict === 'final') throw errorFor(details, req.resource, attempt, this.options.tokenSettingName);
+          if (verdict === 'rate-limited') {
+            this.consecutiveRateLimits++;
+            delay = rateLimitDelay(this.consecutiveRateLimits, outcome.retryAfterMs, outcome.rate.resetMs, this.options.random);
+            this.pacer.pause(delay);
+            this.reportRateLimit(req.method, path, delay, outcome.rate.resetMs);
+          } else {
+            delay = backoffDelay(attempt, this.policy, outcome.retryAfterMs, this.options.random);
+          }
+          reason = `HTTP ${status}`;
+        } else {
+          if (outcome.permanent) throw this.failure(details, outcome, attempt, req.resource);
+          delay = backoffDelay(attempt, this.policy, undefined, this.options.random);
+          reason = outcome.reason;
+        }
+
+        const uncertain = verdict === 'transient' && !req.idempotent;
+        if (uncertain && !req.recover) throw this.failure(details, outcome, attempt, req.resource);
+        // A write that timed out may still be in progress: give it as long again before looking for it.
+        if (uncertain && outcome.kind === 'no-answer' && outcome.timedOut) delay = Math.max(delay, this.options.timeoutMs);
+        const elapsed = this.now() - started;
+        if (this.policy.maxRetries !== undefined && attempt > this.policy.maxRetries) throw this.failure(details, outcome, attempt, req.resource);
+        if (this.now() + delay > this.deadline) {
+          const passed = `Gave up after ${attempt} attempt${attempt === 1 ? '' : 's'} over ${seconds(elapsed)}: the deadline (${this.options.deadlineSettingName ?? '--deadline'} ${seconds(this.deadlineMs)}) passed.`;
+          throw this.failure(details, outcome, attempt, req.resource, passed);
+        }
+        this.retries++;
+        this.options.log.debug(`retrying ${req.method} ${path} in ${delay} ms (${reason})`);
+        watch.enter({ kind: 'backoff', reason, delayMs: delay }, attempt);
+        await this.sleep(delay);
+        if (uncertain && req.recover) {
+          const found = await req.recover();
+          if (found !== undefined) {
+            this.emit({ kind: 'recovered', message: `the answer to ${req.method} ${redactUrl(url)} was lost (${reason}), but the request had been applied: using what it made`, method: req.method, url: redactUrl(url), attempt, elapsedMs: this.now() - started });
+            return { status: 0, body: undefined, requestId: undefined, method: req.method, path, recovered: found };
+          }
+        }
+      }
+    } finally {
+      watch.stop();
     }
   }
 
-  private resolveUrl(req: ApiRequest): URL {
+  private failure(details: ApiErrorDetails, outcome: Awaited<ReturnType<typeof exchange>>, attempts: number, resource: string | undefined, gaveUp?: string): ApiError {
+    if (outcome.kind === 'answer') return errorFor(details, resource, attempts, this.options.tokenSettingName, gaveUp);
+    const after = gaveUp ?? (attempts > 1 ? `Gave up after ${attempts} attempts.` : '');
+    return new ApiError(
+      'API_UNREACHABLE',
+      details,
+      `No answer from ${this.baseUrl.origin} (${outcome.reason}).${after ? ` ${after}` : ''} Check the base URL and the network (and HTTPS_PROXY / NO_PROXY if a proxy is needed); the service may be down.`,
+      { cause: outcome.cause },
+    );
+  }
+
+  private mayReportQueued(): boolean {
+    if (this.now() - this.lastQueuedReport < 5_000) return false;
+    this.lastQueuedReport = this.now();
+    return true;
+  }
+
+  /** Once per 5 s at most: with many jobs on one token, rate-limit answers come in bursts. */
+  private reportRateLimit(method: string, path: string, delay: number, resetMs: number | undefined): void {
+    if (this.now() - this.lastRateLimitReport < 5_000) return;
+    this.lastRateLimitReport = this.now();
+    const url = redactUrl(this.baseUrl.origin + this.basePath + path);
+    const reset = resetMs === undefined ? '' : ` (x-tms-api-reset ${seconds(resetMs)})`;
+    this.emit({
+      kind: 'rate-limited',
+      message: `waiting for the shared rate limit${reset}: the service answered "rate limit exceeded" to ${method} ${url}; other uploads with this token share it; trying again in ${seconds(delay)}`,
+      method,
+      url,
+      attempt: 0,
+      elapsedMs: 0,
+    });
+  }
+
+  private resolveUrl(req: ApiRequest<unknown>): URL {
     let url: URL;
     if (/^https?:\/\//i.test(req.path)) {
-      url = new URL(req.path);
-      // Never send the token to another host, whatever a pagination link says (CONTRACT §2).
+      url = withoutCredentials(new URL(req.path));
+      // Never send the token to another host, whatever a pagination link says.
       if (url.origin !== this.baseUrl.origin) {
         throw new ApiError(
           'API_FOREIGN_LINK',
-          { method: req.method, path: req.path },
+          { method: req.method, path: redactUrl(req.path) },
           `The service pointed to ${url.origin}, which is not the configured base URL's origin ${this.baseUrl.origin}; refusing to send the token there.`,
         );
       }
@@ -183,82 +253,8 @@ export class HttpClient {
     return url;
   }
 
-  /** The path as errors show it: relative to the base URL, with the query. */
   private displayPath(url: URL): string {
     const path = url.pathname.startsWith(this.basePath) ? url.pathname.slice(this.basePath.length) : url.pathname;
     return `${path || '/'}${url.search}`;
   }
-
-  private errorFor(details: ApiErrorDetails, req: ApiRequest, attempts: number): ApiError {
-    const status = details.status ?? 0;
-    const tokenName = this.options.tokenSettingName ?? 'TESTSIGMA_API_TOKEN';
-    const after = attempts > 1 ? ` Gave up after ${attempts} attempts.` : '';
-    if (status === 401) {
-      return new ApiError('API_UNAUTHORIZED', details, `The API token was refused: check ${tokenName} (missing, mistyped, expired or revoked? Create one under Settings > API Keys).`);
-    }
-    if (status === 403) return new ApiError('API_FORBIDDEN', details, `The token in ${tokenName} is not allowed to do this; use a key of a user with access to the project.`);
-    if (status === 404) {
-      return new ApiError('API_NOT_FOUND', details, `${req.resource ?? 'The resource'} was not found: check the id or name, and that the token's account can see it.`);
-    }
-    if (status === 413) return new ApiError('API_PAYLOAD_TOO_LARGE', details, 'The request was too large for the service.');
-    if (status === 400 || status === 422) return new ApiError('API_REJECTED', details, 'The service rejected the request as invalid.');
-    if (status === 429 || (status === 500 && /rate limit/i.test(details.serverMessage ?? ''))) {
-      return new ApiError('API_RATE_LIMITED', details, `The service kept answering "rate limit exceeded".${after} Try again later, or run fewer uploads with the same token at once.`);
-    }
-    if (status >= 500) return new ApiError('API_SERVER_ERROR', details, `The service failed.${after} Try again later.`);
-    return new ApiError('API_UNEXPECTED_STATUS', details, 'The service gave an unexpected answer.');
-  }
-}
-
-type AttemptOutcome =
-  | { kind: 'answer'; status: number; body: unknown; requestId: string | undefined; retryAfter: string | undefined; limit: number | undefined }
-  | { kind: 'no-answer'; reason: string; cause: unknown };
-
-interface EncodedBody {
-  bytes: Uint8Array;
-  contentType: string;
-}
-
-/**
- * Bodies are encoded once, before the first attempt, so every retry sends the same bytes and batch sizes are
- * known exactly. (undici's `request` does not stream a FormData body itself; its `Response` encodes it.)
- */
-async function encodeBody(req: ApiRequest): Promise<EncodedBody | undefined> {
-  if (req.form) {
-    const encoded = new Response(req.form);
-    return { bytes: new Uint8Array(await encoded.arrayBuffer()), contentType: encoded.headers.get('content-type') ?? 'multipart/form-data' };
-  }
-  if (req.json !== undefined) return { bytes: new TextEncoder().encode(JSON.stringify(req.json)), contentType: 'application/json' };
-  return undefined;
-}
-
-function parseBody(text: string): unknown {
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-/** The service's own words: `message`, then `errors.message` / `errors.details` (CONTRACT §3). */
-export function serverMessage(body: unknown): string | undefined {
-  if (typeof body === 'string') return body.trim().slice(0, 500) || undefined;
-  if (!body || typeof body !== 'object') return undefined;
-  const record = body as { message?: unknown; errors?: { message?: unknown; details?: unknown } };
-  const parts = [record.message, record.errors?.message, record.errors?.details]
-    .filter((p): p is string => typeof p === 'string' && p.trim() !== '')
-    .map((p) => p.trim());
-  const unique = [...new Set(parts)];
-  return unique.length > 0 ? unique.join(' — ').slice(0, 1000) : undefined;
-}
-
-function describeNetworkError(cause: unknown, timeoutMs: number): string {
-  const err = cause as { name?: string; code?: string; message?: string; cause?: { code?: string } };
-  if (err?.name === 'TimeoutError' || err?.code === 'UND_ERR_HEADERS_TIMEOUT' || err?.code === 'UND_ERR_BODY_TIMEOUT') {
-    return `timed out after ${timeoutMs} ms`;
-  }
-  const code = err?.code ?? err?.cause?.code;
-  if (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET') return 'connection reset';
-  return code ? `${code}${err?.message ? `: ${err.message}` : ''}` : (err?.message ?? 'network error');
 }

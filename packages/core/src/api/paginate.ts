@@ -1,50 +1,51 @@
 /**
- * Reads every page of a list (CONTRACT §2): asks for 100 per page, follows `next` whether it is an opaque
- * cursor or a same-origin URL, and stops with a clear error instead of looping when the service misbehaves.
+ * Reads every page of a list: asks for 100 per page, follows `next` whether it is an opaque cursor or a
+ * same-origin URL (the live service sends cursors, its reference pages describe URLs), and stops with a clear
+ * error instead of looping when the service misbehaves.
  */
 import { ApiError } from '../errors.js';
 import type { HttpClient } from './http.js';
+import { readPage, unexpectedBody, type AnswerContext } from './wire.js';
 
 export const PAGE_SIZE = 100;
 
-interface PageInfo {
-  page_size?: number;
-  total_count?: number;
-  next?: string | null;
-}
+/** Without a total_count, only a repeated cursor or this many pages (10 million items) stops a list. */
+const MAX_PAGES_WITHOUT_TOTAL = 100_000;
 
-export async function listAll<T>(http: HttpClient, path: string, key: string, query: Record<string, string | number | undefined> = {}, resource?: string): Promise<T[]> {
+type Query = Record<string, string | number | undefined>;
+
+export async function listAll<T>(
+  http: HttpClient,
+  path: string,
+  key: string,
+  read: (value: unknown, where: string, ctx: AnswerContext) => T,
+  query: Query = {},
+  resource?: string,
+): Promise<T[]> {
   const items: T[] = [];
   const seen = new Set<string>();
-  let request: { path: string; query: Record<string, string | number | undefined> } = { path, query: { ...query, page_size: PAGE_SIZE } };
+  let request: { path: string; query: Query } = { path, query: { ...query, page_size: PAGE_SIZE } };
   for (let page = 1; ; page++) {
-    const res = await http.send({ method: 'GET', path: request.path, query: request.query, idempotent: true, resource });
-    const body = res.body as { data?: unknown; page_info?: PageInfo } | undefined;
-    items.push(...listOf<T>(body?.data, key));
+    const res = await http.send({ method: 'GET', path: request.path, query: request.query, idempotent: true, ...(resource ? { resource } : {}) });
+    const ctx: AnswerContext = { method: 'GET', path: res.path, status: res.status, requestId: res.requestId };
+    const { items: pageItems, pageInfo } = readPage(res.body, key, read, ctx);
+    items.push(...pageItems);
 
-    const info = body?.page_info;
-    const next = info?.next;
+    // A full page without page_info may have a next one we cannot reach: reading on would drop items silently.
+    if (!pageInfo) {
+      if (pageItems.length >= PAGE_SIZE) throw unexpectedBody(ctx, `holds a full page of ${pageItems.length} items but lacks page_info, so the next page cannot be found`);
+      return items;
+    }
+    const next = pageInfo.next;
     if (next === null || next === undefined || next === '') return items;
-    const maxPages = Math.ceil((info?.total_count ?? 0) / Math.max(1, info?.page_size ?? PAGE_SIZE)) + 1;
+    const total = pageInfo.total_count;
+    const maxPages = total === undefined ? MAX_PAGES_WITHOUT_TOTAL : Math.ceil(total / Math.max(1, pageInfo.page_size ?? PAGE_SIZE)) + 1;
     if (seen.has(next) || page >= maxPages) {
-      throw new ApiError(
-        'API_PAGINATION_LOOP',
-        { method: 'GET', path, status: res.status, requestId: res.requestId },
-        `The service kept returning more pages than its total_count of ${info?.total_count ?? 'unknown'} allows (page ${page}); stopped to avoid looping.`,
-      );
+      const why = seen.has(next) ? `sent the same next page twice (page ${page})` : `kept returning more pages than its total_count of ${total ?? 'unknown'} allows (page ${page})`;
+      throw new ApiError('API_PAGINATION_LOOP', { method: 'GET', path: res.path, status: res.status, ...(res.requestId ? { requestId: res.requestId } : {}) }, `The service ${why}; stopped to avoid looping.`);
     }
     seen.add(next);
-    // A URL already carries the query; a cursor is sent back together with the original query (CONTRACT §2).
+    // A URL already carries the query; a cursor is sent back together with the original query.
     request = /^https?:\/\//i.test(next) ? { path: next, query: {} } : { path, query: { ...query, page_size: PAGE_SIZE, cursor: next } };
   }
-}
-
-/** `data.<plural>`, or a bare `data` array as `/users` answers (CONTRACT §8). */
-export function listOf<T>(data: unknown, key: string): T[] {
-  if (Array.isArray(data)) return data as T[];
-  if (data && typeof data === 'object') {
-    const value = (data as Record<string, unknown>)[key];
-    if (Array.isArray(value)) return value as T[];
-  }
-  return [];
 }

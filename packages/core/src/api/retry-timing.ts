@@ -1,20 +1,36 @@
 /**
- * When to retry and how long to wait, as pure functions, so the policy is tested without a clock.
- * One policy for every request: jittered exponential backoff, `Retry-After` honoured, an overall deadline.
+ * What an answer means for retrying, and how long to wait, as pure functions, so the policy is tested without
+ * a clock. One policy for every request: rate-limit answers are waited out, transient failures back off
+ * exponentially with jitter, and only the overall deadline ends either.
  */
 
 export interface RetryPolicy {
-  /** Attempts after the first. */
-  maxRetries: number;
+  /** First ceiling of the exponential backoff for transient failures. */
   baseDelayMs: number;
+  /** The backoff never waits longer than this between two attempts. */
   maxDelayMs: number;
+  /** Attempts after the first; unlimited unless set (the deadline bounds retrying). A test hook. */
+  maxRetries?: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 5, baseDelayMs: 500, maxDelayMs: 15_000 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { baseDelayMs: 500, maxDelayMs: 30_000 };
 
-/** Statuses the contract calls transient (§3). 500 is also how the service says "rate limit exceeded". */
-export function isRetryableStatus(status: number): boolean {
-  return status === 429 || status === 500 || status === 502 || status === 503 || status === 504;
+/** Waits between rate-limit answers grow to this, so many jobs on one token spread out. */
+const RATE_LIMIT_MAX_WAIT_MS = 8_000;
+
+/**
+ * - `rate-limited`: the service refused before doing anything (429, 500 "rate limit exceeded", 503 with
+ *   Retry-After): safe to repeat any request, no recovery needed.
+ * - `transient`: a 5xx or no answer; the request may or may not have been applied.
+ * - `final`: any other status; retrying would get the same answer.
+ */
+export type Verdict = 'success' | 'rate-limited' | 'transient' | 'final';
+
+export function classifyAnswer(status: number, serverMessage: string | undefined, retryAfter: string | undefined): Verdict {
+  if (status >= 200 && status < 300) return 'success';
+  if (status === 429 || (status === 500 && /rate limit/i.test(serverMessage ?? '')) || (status === 503 && retryAfter !== undefined)) return 'rate-limited';
+  if (status === 500 || status === 502 || status === 503 || status === 504) return 'transient';
+  return 'final';
 }
 
 /** `Retry-After` as delay-seconds or an HTTP date; undefined when absent or unreadable. */
@@ -28,11 +44,34 @@ export function parseRetryAfter(value: string | undefined, nowMs: number): numbe
 }
 
 /**
- * Delay before retry number `retry` (1-based): full jitter over an exponential ceiling, but never less than
- * what the server asked for. `random` is injected so tests are deterministic.
+ * `x-tms-api-reset`, read as milliseconds until the window frees a slot. Its unit on the live service is
+ * unknown; were it seconds, the values are at most a few, and the rate-limit wait is never below half a
+ * second anyway. Bounded to a minute so a strange value cannot stall an upload.
+ */
+export function parseReset(value: string | undefined): number | undefined {
+  if (value === undefined || !/^\d+(\.\d+)?$/.test(value.trim())) return undefined;
+  return Math.min(60_000, Math.round(Number(value)));
+}
+
+function jitter(ceiling: number, random: () => number): number {
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+/**
+ * Delay before retry number `retry` (1-based) of a transient failure: jitter over an exponential ceiling
+ * capped at `maxDelayMs`, but never less than what the server asked for. `random` is injected for tests.
  */
 export function backoffDelay(retry: number, policy: RetryPolicy, retryAfterMs: number | undefined, random: () => number = Math.random): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
-  const jittered = Math.round(ceiling / 2 + (random() * ceiling) / 2);
-  return Math.max(jittered, retryAfterMs ?? 0);
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(30, retry - 1));
+  return Math.max(jitter(ceiling, random), retryAfterMs ?? 0);
+}
+
+/**
+ * Delay after the `consecutive`-th rate-limit answer in a row: what the service asked for (Retry-After,
+ * x-tms-api-reset), and at least a jittered second that grows to 8 s, so jobs sharing a token do not
+ * return in lockstep.
+ */
+export function rateLimitDelay(consecutive: number, retryAfterMs: number | undefined, resetMs: number | undefined, random: () => number = Math.random): number {
+  const ceiling = Math.min(RATE_LIMIT_MAX_WAIT_MS, 1000 * 2 ** Math.min(30, consecutive - 1));
+  return Math.max(jitter(ceiling, random), retryAfterMs ?? 0, resetMs ?? 0);
 }

@@ -4,12 +4,7 @@
  * re-plans the same batches from the same entries.
  */
 
-export interface ResultEntry {
-  test_case_id: string;
-  test_run_status_id: string;
-  user_id: string;
-  description: string;
-}
+import type { ResultEntry } from '../api/wire.js';
 
 export const DEFAULT_MAX_ENTRIES = 100;
 export const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;

@@ -74,6 +74,16 @@ export const httpUrl: Parser<string> = {
   },
 };
 
+/** A list: an array, or text separated by commas or new lines (a repeated flag arrives as an array). */
+export const list: Parser<string[]> = {
+  kind: 'a,b',
+  parse: (raw) => {
+    const items = Array.isArray(raw) ? raw.flatMap((item) => (typeof item === 'string' ? item.split(/[,\n]/) : [item])) : typeof raw === 'string' ? raw.split(/[,\n]/) : undefined;
+    if (!items || items.some((item) => typeof item !== 'string')) return { problem: 'expected a list of names, separated by commas' };
+    return { value: [...new Set((items as string[]).map((item) => item.trim()).filter((item) => item !== ''))] };
+  },
+};
+
 /** Outcome → status name, as text (`skipped=Blocked,error=Blocked`) or as an object (`{ skipped: 'Blocked' }`). */
 export const statusMap: Parser<Partial<StatusMapping>> = {
   kind: 'outcome=Status,...',

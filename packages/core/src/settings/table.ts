@@ -7,7 +7,7 @@
  * Precedence, owned by resolve.ts: an explicit value (flag, input, option) > environment > config file > default.
  */
 import type { StatusMapping } from '../map/status.js';
-import { bool, httpUrl, oneOf, statusMap, text, wholeNumber, type Parser } from './parsers.js';
+import { bool, httpUrl, list, oneOf, statusMap, text, wholeNumber, type Parser } from './parsers.js';
 
 export const DEFAULT_BASE_URL = 'https://test-management.testsigma.com/api/v1';
 
@@ -160,6 +160,79 @@ export const SETTINGS = {
     default: {} as Partial<StatusMapping>,
     defaultText: 'passed=Passed, failed=Failed, error=Failed, skipped=Skipped, flaky=Passed',
     doc: 'Outcome to status name, e.g. `skipped=Blocked,error=Blocked` (outcomes passed, failed, error, skipped, flaky); reporters also take an object.',
+  }),
+  runKey: row({
+    env: 'TESTSIGMA_RUN_KEY',
+    flag: 'run-key',
+    input: 'run-key',
+    option: 'runKey',
+    valueName: 'key',
+    parse: optionalText,
+    default: undefined,
+    defaultText: 'from the CI context (GitHub run id, GitLab pipeline id, ...)',
+    doc: 'Identifies one run across the jobs, shards and re-runs of a pipeline: every upload with the same key reports into the same run.',
+  }),
+  shardTotal: row({
+    env: 'TESTSIGMA_SHARD_TOTAL',
+    flag: 'shard-total',
+    input: 'shard-total',
+    option: 'shardTotal',
+    valueName: 'n',
+    parse: wholeNumber(1, 1000) as Parser<number | undefined>,
+    default: undefined,
+    defaultText: 'from the CI context (CI_NODE_TOTAL, CIRCLE_NODE_TOTAL, ...)',
+    doc: 'How many uploads report into the run; with a run key and close-run on, the last of them closes the run (when-complete).',
+  }),
+  shardIndex: row({
+    env: 'TESTSIGMA_SHARD_INDEX',
+    flag: 'shard-index',
+    input: 'shard-index',
+    option: 'shardIndex',
+    valueName: 'i',
+    parse: wholeNumber(1, 1000) as Parser<number | undefined>,
+    default: undefined,
+    defaultText: 'from the CI context (CI_NODE_INDEX, CIRCLE_NODE_INDEX, ...)',
+    doc: 'Which of the shard-total uploads this is, so that a repeated shard is counted once.',
+  }),
+  labels: row({
+    env: 'TESTSIGMA_LABELS',
+    flag: 'label',
+    input: 'labels',
+    option: 'labels',
+    valueName: 'name',
+    parse: list,
+    default: [] as string[],
+    doc: 'Labels of the run to create (repeat the flag, or separate with commas).',
+  }),
+  deadline: row({
+    env: 'TESTSIGMA_DEADLINE',
+    flag: 'deadline',
+    input: 'deadline',
+    option: 'deadline',
+    valueName: 'seconds',
+    parse: wholeNumber(1, 86_400),
+    default: 600,
+    doc: 'How long the upload may keep retrying (outages, the shared rate limit) before it spools what is left.',
+  }),
+  spool: row({
+    env: 'TESTSIGMA_SPOOL',
+    flag: 'spool',
+    input: 'spool',
+    option: 'spool',
+    valueName: 'file',
+    parse: optionalText,
+    default: undefined,
+    defaultText: 'a file in the runner\'s temp directory',
+    doc: 'Where results that could not be sent are written, for `testsigma-tm resume` (never holds the token).',
+  }),
+  verify: row({
+    env: 'TESTSIGMA_VERIFY',
+    flag: 'verify',
+    input: 'verify',
+    option: 'verify',
+    parse: bool,
+    default: true,
+    doc: 'Read the run back after the upload and report any case whose result differs from what was sent.',
   }),
   failOnEmpty: row({
     env: 'TESTSIGMA_FAIL_ON_EMPTY',

@@ -1,15 +1,12 @@
 /**
- * The run lifecycle against the service: find the project and the user, open a run (create one, or use the
- * one named by --run-id and make sure it holds the mapped cases), push results in batches, close it.
+ * The run lifecycle against the service: find the project and the user, create a run or open the one named
+ * by the run id setting. Keyed runs (shards, re-runs) are run-key.ts's; sending is send.ts's.
  * Each function is one step with plain data in and out; the pipeline strings them together.
  */
-import type { Project, ResultEntry, TestManagementApi, TestRun, User } from '../api/client.js';
+import type { Project, TestManagementApi, TestRun, User } from '../api/client.js';
 import { isUuid } from '../map/references.js';
-import { backoffDelay, DEFAULT_RETRY_POLICY } from '../api/retry-timing.js';
-import { defaultSleep } from '../api/pacer.js';
 import { ApiError, ConfigError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { planBatches, splitBatch } from '../plan/batches.js';
 import { settingLabel, type Host } from '../settings/index.js';
 
 /** `--project` takes the UUID or the exact project name. */
@@ -61,85 +58,30 @@ export interface CreateRunInput {
   description: string;
   caseIds: string[];
   assigneeId: string;
+  labels: string[];
   now: number;
 }
 
 /**
  * Create the run. A create is not idempotent, so after a failure that may have been applied (no answer or a
- * 5xx) the title is looked up before trying again (CONTRACT §6): a lost answer never makes a second run.
+ * 5xx) the HTTP layer's retry loop looks the title up before creating again: a lost answer never makes a
+ * second run.
  */
-export async function createRun(api: TestManagementApi, input: CreateRunInput, log: Logger, sleep = defaultSleep): Promise<TestRun> {
-  const attempts = 3;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await api.createRun({ ...input, labels: ['testsigma-tm'] });
-    } catch (error) {
-      const uncertain = error instanceof ApiError && (error.status === undefined || error.status >= 500);
-      if (!uncertain || attempt >= attempts) throw error;
-      const existing = await api.findRunsByTitle(input.projectId, input.title);
-      if (existing[0]) {
-        log.info(`The answer to creating the run was lost, but the run exists: using ${existing[0].human_id}.`);
-        return existing[0];
-      }
-      await sleep(backoffDelay(attempt, DEFAULT_RETRY_POLICY, undefined));
-    }
-  }
+export async function createRun(api: TestManagementApi, input: CreateRunInput, log: Logger): Promise<TestRun> {
+  return api.createRun(input, {
+    findExisting: async () => {
+      const existing = (await api.findRunsByTitle(input.projectId, input.title)).find((run) => run.status.toUpperCase() !== 'CLOSED');
+      if (existing) log.info(`The answer to creating the run was lost, but the run exists: using ${existing.human_id}.`);
+      return existing;
+    },
+  });
 }
 
-/**
- * Use an existing run (UUID or human id). It must be open; cases it does not yet hold are added to its static
- * selection so their results are accepted. Returns the run and the case ids it could not take.
- */
-export async function openExistingRun(api: TestManagementApi, projectId: string, runId: string, caseIds: string[], log: Logger, host?: Host): Promise<{ run: TestRun; refused: string[] }> {
+/** The run named by the run id setting (UUID or human id). It must be open: a closed run takes no results. */
+export async function openNamedRun(api: TestManagementApi, projectId: string, runId: string, host?: Host): Promise<TestRun> {
   const run = await api.getRun(projectId, runId);
   if (run.status?.toUpperCase() === 'CLOSED') {
     throw new ConfigError('CONFIG_RUN_CLOSED', `Test run ${run.human_id ?? runId} is CLOSED and takes no results. Reopen it, or leave ${settingLabel('runId', host)} unset to create a new run.`);
   }
-  const held = new Set((await api.listRunCases(projectId, run.id)).map((c) => c.test_case?.id));
-  const missing = caseIds.filter((id) => !held.has(id));
-  if (missing.length === 0) return { run, refused: [] };
-  if (run.selection_type && run.selection_type.toUpperCase() !== 'STATIC') {
-    log.warn(`Test run ${run.human_id} selects its cases dynamically; ${missing.length} mapped case(s) outside it cannot be recorded.`);
-    return { run, refused: missing };
-  }
-  log.info(`Adding ${missing.length} case(s) to test run ${run.human_id}.`);
-  await api.updateRun(projectId, run.id, { static_selection_filters: [{ field: 'id', operator: 'IN', values: [...held, ...missing] }] });
-  return { run, refused: [] };
-}
-
-export interface BatchOutcome {
-  uploaded: ResultEntry[];
-  unsent: ResultEntry[];
-  error?: ApiError;
-  requests: number;
-}
-
-/**
- * Push entries in batches bounded by count and bytes. A 413 halves the batch and tries again; any other
- * failure (after the HTTP layer's retries) stops the upload and leaves the rest unsent, reported.
- */
-export async function uploadBatches(api: TestManagementApi, projectId: string, runId: string, entries: ResultEntry[], maxEntries: number, log: Logger): Promise<BatchOutcome> {
-  const queue = planBatches(entries, { maxEntries });
-  const outcome: BatchOutcome = { uploaded: [], unsent: [], requests: 0 };
-  while (queue.length > 0) {
-    const batch = queue.shift() as ResultEntry[];
-    try {
-      outcome.requests++;
-      await api.putResults(projectId, runId, batch);
-      outcome.uploaded.push(...batch);
-      log.debug(`Recorded ${outcome.uploaded.length} of ${entries.length} results.`);
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 413 && batch.length > 1) {
-        const [first, second] = splitBatch(batch);
-        log.debug(`The service refused ${batch.length} entries as too large; sending them in two halves.`);
-        queue.unshift(first, second);
-        continue;
-      }
-      if (!(error instanceof ApiError)) throw error;
-      outcome.error = error;
-      outcome.unsent.push(...batch, ...queue.flat());
-      return outcome;
-    }
-  }
-  return outcome;
+  return run;
 }

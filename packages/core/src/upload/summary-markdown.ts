@@ -85,7 +85,13 @@ export function renderMarkdown(s: UploadSummary, options: Pick<RenderOptions, 'e
   else out.add('No test run was written to.');
   out.add('');
   if (s.unsent > 0) {
-    out.add(`**${s.unsent} test case result(s) were not recorded.**`);
+    out.add(`**${s.unsent} test case result(s) were not recorded.**${s.spoolFile ? ` They were written to \`${displayCell(s.spoolFile)}\`: send them with \`testsigma-tm resume\`.` : ''}`);
+    out.add('');
+  }
+  if (s.refused.length > 0) {
+    out.add(`Refused by the service (${s.refused.length}):`);
+    out.add('');
+    addList(out, s.refused, MARKDOWN_LIST_LIMIT, 'refused result(s)', (r) => `- ${displayCell(r.case)}: ${displayCell(r.reason)}`);
     out.add('');
   }
   if (s.failures.length > 0) {

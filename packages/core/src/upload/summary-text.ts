@@ -87,6 +87,7 @@ export function renderText(s: UploadSummary, options: RenderOptions = {}): strin
   }
   if (s.failures.length > 0 && options.collectedBy === undefined) lines.push(`${s.failures.length} failed test(s):`, ...listSome(s.failures.map(failureLine)));
   if (s.unsent > 0) lines.push(`${s.unsent} test case result(s) were NOT recorded.`);
+  if (s.spoolFile) lines.push(`They were written to ${s.spoolFile}: send them with testsigma-tm resume ${s.spoolFile}`);
   if (s.mapping) {
     lines.push(`Mapping (test → test case), ${s.mapping.length} test(s):`, ...listSome(s.mapping.map(mappingText), TEXT_MAPPING_LIMIT, ' (the summary JSON lists every test)'));
   } else {

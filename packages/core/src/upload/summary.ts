@@ -52,6 +52,10 @@ export interface UploadSummary {
   checkedAgainstProject: boolean;
   /** The upload's own figures. */
   figures: UploadFigures;
+  /** Results the service refused, case by case, with its reason. */
+  refused: { case: string; reason: string }[];
+  /** Where what could not be sent was written (`testsigma-tm resume FILE`), or null. */
+  spoolFile: string | null;
 }
 
 export interface CaseCounts {
@@ -122,6 +126,8 @@ export function emptySummary(dryRun: boolean): UploadSummary {
     mapping: null,
     checkedAgainstProject: true,
     figures: { httpRequests: 0, retries: 0, elapsedMs: 0 },
+    refused: [],
+    spoolFile: null,
   };
 }
 

@@ -8,14 +8,23 @@
 import { HttpClient, type HttpClientOptions } from '../api/http.js';
 import { TestManagementApi, type ResultEntry, type TestRun } from '../api/client.js';
 import { detectCi, defaultRunTitle, type CiContext } from '../ci.js';
-import { ConfigError, InputError, MappingError, UnsentResultsError, asToolError, exitCodeFor, type TestsigmaTmError } from '../errors.js';
+import { ApiError, ConfigError, InputError, MappingError, UnsentResultsError, asToolError, exitCodeFor, type TestsigmaTmError } from '../errors.js';
+import { randomUUID } from 'node:crypto';
 import { redact, redactingLogger, silentLogger, type Logger } from '../log.js';
 import { displayTitle, type FileOutcome, type TestResult } from '../model.js';
 import { mapResults, type MappingReport } from '../map/mapping.js';
 import { DEFAULT_STATUS_MAPPING, aggregateStatus, outcomeOf, resolveStatusIds, type StatusMapping } from '../map/status.js';
 import { describeCase } from '../plan/description.js';
 import { settingLabel, type Env, type Host, type Settings } from '../settings/index.js';
-import { createRun, openExistingRun, pickUser, resolveProject, uploadBatches, type BatchOutcome } from './lifecycle.js';
+import { carryOver, previousCases } from './carry-over.js';
+import { closeRun, markUpload, uploadMarkers } from './close.js';
+import { createRun, openNamedRun, pickUser, resolveProject } from './lifecycle.js';
+import { findOrCreateKeyedRun, keyLabel, titleWithKey } from './run-key.js';
+import { ensureCases } from './selection.js';
+import { sendEntries, type RefusedEntry, type SendOutcome } from './send.js';
+import { spoolPath, withoutToken, writeSpool, type Spool } from './spool.js';
+import { statusKey } from '../map/status.js';
+import type { RunCase } from '../api/client.js';
 import { countOutcomes, emptySummary, summariseFiles, type UploadSummary } from './summary.js';
 import { addDetails, countCases } from './details.js';
 import { offlineDryRun } from './dry-run.js';
@@ -35,6 +44,8 @@ export interface UploadInput {
   /** Test hooks for the HTTP layer (retry policy, sleep); never needed in production. */
   http?: Partial<HttpClientOptions>;
   now?: () => Date;
+  /** `run create`: find or create the run and make it hold the mapped cases; send no result. */
+  openOnly?: boolean;
 }
 
 export interface UploadOutcome {
@@ -51,7 +62,10 @@ interface UploadContext {
   host: Host | undefined;
   api: TestManagementApi;
   ci: CiContext | undefined;
+  /** The run key in force: the setting, else the CI's. */
+  runKey: string | undefined;
   log: Logger;
+  now: () => Date;
 }
 
 interface PlannedEntry {
@@ -64,18 +78,24 @@ interface UploadPlan {
   report: MappingReport;
   entries: PlannedEntry[];
   userId: string;
+  /** Status ids meaning "no result yet" (Untested): never carried over from an earlier run. */
+  untestedIds: Set<string>;
 }
 
 interface OpenedRun {
   run: TestRun;
   created: boolean;
+  /** The earlier, closed run of the same key whose results this (new) run carried over. */
+  previous?: TestRun;
   /** The planned entries the run can take (cases a dynamic run does not select are left out). */
   entries: PlannedEntry[];
 }
 
 interface Recorded {
-  batches: BatchOutcome;
+  sent: SendOutcome;
   closed: boolean;
+  /** Where what could not be sent was written, for `testsigma-tm resume`. */
+  spoolFile?: string;
   /** Why not every entry landed; the counts above still say what did. */
   error?: TestsigmaTmError;
 }
@@ -85,6 +105,8 @@ interface Progress {
   plan?: UploadPlan;
   opened?: OpenedRun;
   recorded?: Recorded;
+  /** The results spooled because the service failed before a run was open. */
+  spoolFile?: string;
 }
 
 export async function uploadResults(input: UploadInput): Promise<UploadOutcome> {
@@ -99,25 +121,29 @@ export async function uploadResults(input: UploadInput): Promise<UploadOutcome> 
   let error: TestsigmaTmError | undefined;
   try {
     const { token, projectId } = requireSettings(settings, input.host);
-    http = new HttpClient({ baseUrl: settings.baseUrl, token, timeoutMs: settings.timeoutMs, log, tokenSettingName: settingLabel('token', input.host), ...input.http });
-    const ctx: UploadContext = { input, settings, host: input.host, api: new TestManagementApi(http), ci: detectCi(input.env ?? {}), log };
+    http = new HttpClient({ baseUrl: settings.baseUrl, token, timeoutMs: settings.timeoutMs, deadlineMs: settings.deadline * 1000, log, tokenSettingName: settingLabel('token', input.host), ...input.http });
+    const ci = detectCi(input.env ?? {});
+    const ctx: UploadContext = { input, settings, host: input.host, api: new TestManagementApi(http), ci, runKey: settings.runKey ?? ci?.runKey, log, now: input.now ?? (() => new Date()) };
 
     progress.plan = await planUpload(ctx, projectId);
     if (settings.dryRun || progress.plan.entries.length === 0) {
       if (progress.plan.entries.length === 0 && !settings.dryRun) log.warn('No result maps to a test case of the project, so no test run was written to.');
     } else {
       progress.opened = await openRun(ctx, progress.plan);
-      progress.recorded = await recordResults(ctx, progress.plan.projectId, progress.opened);
-      if (progress.recorded.error) throw progress.recorded.error;
+      if (!input.openOnly) {
+        progress.recorded = await recordResults(ctx, progress.plan, progress.opened);
+        if (progress.recorded.error) throw progress.recorded.error;
+      }
     }
     error = fileError(input.files);
   } catch (thrown) {
     error = asToolError(thrown);
     error.message = redact(error.message, [settings.token]);
+    if (!progress.opened && serviceFailed(error) && !settings.dryRun && !input.openOnly) progress.spoolFile = await spoolResults(input, error, log);
   } finally {
     await http?.close();
   }
-  const summary = addDetails(buildSummary(input, progress), { results: input.results, ...(progress.plan && { report: progress.plan.report }), workspace, ...(http && { http: http.counts }), elapsedMs: Date.now() - started });
+  const summary = addDetails(buildSummary(input, progress), { results: input.results, ...(progress.plan && { report: progress.plan.report }), workspace, ...(http && { http: { requests: http.requests, retries: http.retries } }), elapsedMs: Date.now() - started });
   return error ? { summary, error, exitCode: exitCodeFor(error) } : { summary, exitCode: 0 };
 }
 
@@ -145,55 +171,168 @@ async function planUpload(ctx: UploadContext, projectIdOrName: string): Promise<
   const mapping: StatusMapping = { ...DEFAULT_STATUS_MAPPING, ...settings.statusMap };
   const statusIds = resolveStatusIds(statuses, mapping);
   const user = pickUser(users, settings.userEmail, log, host);
-  return { projectId: project.id, report, userId: user.id, entries: planEntries(report, mapping, statusIds, user.id, ctx.ci) };
+  const untestedIds = new Set(statuses.filter((s) => statusKey(s.name) === 'untested').map((s) => s.id));
+  return { projectId: project.id, report, userId: user.id, untestedIds, entries: planEntries(report, mapping, statusIds, user.id, ctx.ci) };
 }
 
-/** The run to write to: the one named by the run id setting (made to hold the mapped cases), or a new one. */
+/**
+ * The run to write to: the one named by the run id setting; else, with a run key (from the CI or the setting),
+ * the key's open run or a new one that every job of the pipeline converges on; else a new run. A run this upload
+ * did not create is made to hold the mapped cases.
+ */
 async function openRun(ctx: UploadContext, plan: UploadPlan): Promise<OpenedRun> {
-  const { settings, input, api, log, host } = ctx;
+  const { settings, input, api, log, host, runKey } = ctx;
+  const { projectId } = plan;
   const caseIds = plan.entries.map((p) => p.entry.test_case_id);
-  if (settings.runId) {
-    const opened = await openExistingRun(api, plan.projectId, settings.runId, caseIds, log, host);
-    const refused = new Set(opened.refused);
-    return { run: opened.run, created: false, entries: plan.entries.filter((p) => !refused.has(p.entry.test_case_id)) };
-  }
-  const now = (input.now ?? (() => new Date()))();
+  const now = ctx.now();
   const title = settings.runTitle ?? defaultRunTitle(ctx.ci, now);
-  const description = runDescription(ctx.ci, input.results.length, input.files?.length);
-  const run = await createRun(api, { projectId: plan.projectId, title, description, caseIds, assigneeId: plan.userId, now: now.getTime() }, log);
-  return { run, created: true, entries: plan.entries };
+  const labels = ['testsigma-tm', ...settings.labels];
+  let opened: Omit<OpenedRun, 'entries'>;
+  if (settings.runId) {
+    opened = { run: await openNamedRun(api, projectId, settings.runId, host), created: false };
+  } else if (runKey) {
+    let carried: RunCase[] = [];
+    const keyed = await findOrCreateKeyedRun(
+      api,
+      {
+        projectId,
+        key: runKey,
+        create: async (previous, findExisting) => {
+          carried = previous ? await previousCases(api, projectId, previous) : [];
+          const description = runDescription(ctx.ci, input.results.length, input.files?.length) + (previous ? `\nContinues test run ${previous.human_id} (closed), whose results were carried over.` : '');
+          const selection = [...new Set([...caseIds, ...carried.map((c) => c.test_case.id)])];
+          return api.createRun(
+            { projectId, title: titleWithKey(title, runKey), description, caseIds: selection, assigneeId: plan.userId, labels: [...labels, keyLabel(runKey)], now: now.getTime() },
+            { findExisting },
+          );
+        },
+      },
+      log,
+    );
+    opened = keyed;
+    if (keyed.created && keyed.previous) {
+      await carryOver(api, projectId, { previous: keyed.previous, run: keyed.run, userId: plan.userId, own: new Set(caseIds), untested: plan.untestedIds, batchSize: settings.batchSize }, carried, log);
+    }
+  } else {
+    const description = runDescription(ctx.ci, input.results.length, input.files?.length);
+    opened = { run: await createRun(api, { projectId, title, description, caseIds, assigneeId: plan.userId, labels, now: now.getTime() }, log), created: true };
+  }
+  // A run this upload created selects its cases already; any other may lack some (and other jobs may be adding theirs).
+  const refused = new Set(opened.created ? [] : (await ensureCases(api, projectId, opened.run, caseIds, log)).refused);
+  return { ...opened, entries: plan.entries.filter((p) => !refused.has(p.entry.test_case_id)) };
 }
 
-/** Push the entries in batches, close the run when this upload created it, and say what did not land. */
-async function recordResults(ctx: UploadContext, projectId: string, opened: OpenedRun): Promise<Recorded> {
+/**
+ * Send every entry (a refused one does not stop the others), read the run back, then close it when this upload
+ * should: a run it created, or — with a run key — when close-run is on and, with a known shard total, every
+ * shard has reported. What could not be sent is spooled and the run is left open (a closed run takes nothing).
+ */
+async function recordResults(ctx: UploadContext, plan: UploadPlan, opened: OpenedRun): Promise<Recorded> {
   const { api, settings, log } = ctx;
   const { run } = opened;
-  const batches = await uploadBatches(api, projectId, run.id, opened.entries.map((p) => p.entry), settings.batchSize, log);
+  const { projectId } = plan;
+  const sent = await sendEntries(api, projectId, run.id, opened.entries.map((p) => p.entry), { maxEntries: settings.batchSize }, log);
+  if (sent.error) {
+    const spoolFile = await spoolEntries(ctx, plan, opened, sent.unsent, sent.error);
+    return { sent, closed: false, spoolFile, error: sent.error };
+  }
+  const mismatch = settings.verify ? await verifyRun(api, projectId, run, sent, plan) : undefined;
+  const refusedError = sent.refused.length > 0 ? refusedResults(run, sent, plan) : undefined;
   let closed = false;
-  if (opened.created && settings.closeRun) {
-    try {
-      await api.updateRun(projectId, run.id, { status: 'CLOSED' });
+  if (settings.closeRun && (opened.created || ctx.runKey) && !settings.runId) {
+    const total = settings.shardTotal ?? ctx.ci?.shard?.total;
+    if (ctx.runKey && total) {
+      const index = settings.shardIndex ?? ctx.ci?.shard?.index;
+      const marked = await markUpload(api, projectId, run, index ? `${index}/${total}` : randomUUID().slice(0, 8), log);
+      const reported = uploadMarkers(marked).length;
+      if (reported >= total) {
+        await closeRun(api, projectId, marked, `${reported} of ${total} uploads reported.`);
+        closed = true;
+      } else {
+        log.info(`${reported} of ${total} uploads have reported into test run ${run.human_id}; the last one closes it.`);
+      }
+    } else {
+      await closeRun(api, projectId, run, undefined);
       closed = true;
-    } catch (error) {
-      // The results matter more than the close: report the first failure, mention this one.
-      if (!batches.error) throw error;
-      log.warn(`Could not close test run ${run.human_id}: ${(error as Error).message}`);
     }
   }
-  if (batches.error) return { batches, closed, error: batches.error };
-  if (batches.unsent.length > 0) {
-    return { batches, closed, error: new UnsentResultsError('UNSENT_RESULTS', `${batches.unsent.length} test case result(s) could not be recorded in test run ${run.human_id}.`) };
+  return { sent, closed, ...((refusedError ?? mismatch) && { error: refusedError ?? mismatch }) };
+}
+
+/** After the last batch, what the run holds must be what was sent: name every case that differs. */
+async function verifyRun(api: TestManagementApi, projectId: string, run: TestRun, sent: SendOutcome, plan: UploadPlan): Promise<TestsigmaTmError | undefined> {
+  const held = new Map((await api.listRunCases(projectId, run.id)).map((c) => [c.test_case.id, c.status_id]));
+  const differ = sent.acknowledged.filter((e) => held.get(e.test_case_id) !== e.test_run_status_id);
+  if (differ.length === 0) return undefined;
+  const names = differ.slice(0, 20).map((e) => caseName(plan, e.test_case_id));
+  return new UnsentResultsError(
+    'VERIFY_MISMATCH',
+    `Test run ${run.human_id} does not hold what was sent for ${differ.length} case(s): ${names.join(', ')}${differ.length > 20 ? ', …' : ''}. Another job may have recorded the same case(s) at the same time; check them in the run.`,
+  );
+}
+
+function refusedResults(run: TestRun, sent: SendOutcome, plan: UploadPlan): UnsentResultsError {
+  const { refused, acknowledged } = sent;
+  const lines = refused.slice(0, 20).map((r: RefusedEntry) => `${caseName(plan, r.entry.test_case_id)}: ${r.reason}`);
+  return new UnsentResultsError(
+    'UNSENT_RESULTS',
+    `The service refused ${refused.length} of ${refused.length + acknowledged.length} result(s) for test run ${run.human_id} (${acknowledged.length} recorded):\n  - ${lines.join('\n  - ')}${refused.length > 20 ? `\n  - … and ${refused.length - 20} more` : ''}`,
+  );
+}
+
+function caseName(plan: UploadPlan, caseId: string): string {
+  return plan.report.mapped.find((m) => m.testCase.id === caseId)?.testCase.human_id ?? caseId;
+}
+
+/** A failure of the service itself (no answer, 5xx, the rate limit until the deadline): worth trying again later. */
+function serviceFailed(error: TestsigmaTmError): boolean {
+  return error instanceof ApiError && (error.status === undefined || error.status >= 500 || error.status === 429);
+}
+
+async function spoolEntries(ctx: UploadContext, plan: UploadPlan, opened: OpenedRun, entries: ResultEntry[], reason: TestsigmaTmError): Promise<string | undefined> {
+  const willClose = ctx.settings.closeRun && opened.created && !ctx.runKey;
+  const spool: Spool = {
+    tool: 'testsigma-tm',
+    version: 1,
+    kind: 'entries',
+    createdAt: ctx.now().toISOString(),
+    reason: reason.message,
+    settings: withoutToken({ ...ctx.settings, runKey: ctx.runKey }),
+    projectId: plan.projectId,
+    run: { id: opened.run.id, human_id: opened.run.human_id },
+    close: willClose,
+    entries,
+  };
+  return writeSpoolReported(spoolPath({ ...ctx.settings, runKey: ctx.runKey }, ctx.input.env ?? {}, ctx.now()), spool, ctx.log, entries.length);
+}
+
+async function spoolResults(input: UploadInput, reason: TestsigmaTmError, log: Logger): Promise<string | undefined> {
+  const now = (input.now ?? (() => new Date()))();
+  const runKey = input.settings.runKey ?? detectCi(input.env ?? {})?.runKey;
+  const settings = { ...input.settings, runKey };
+  const spool: Spool = { tool: 'testsigma-tm', version: 1, kind: 'results', createdAt: now.toISOString(), reason: reason.message, settings: withoutToken(settings), results: input.results };
+  return writeSpoolReported(spoolPath(settings, input.env ?? {}, now), spool, log, input.results.length);
+}
+
+async function writeSpoolReported(file: string, spool: Spool, log: Logger, count: number): Promise<string | undefined> {
+  try {
+    await writeSpool(file, spool);
+    log.error(`${count} result(s) could not be sent and were written to ${file}. Send them later with: testsigma-tm resume ${file}`);
+    return file;
+  } catch (error) {
+    log.error(`${count} result(s) could not be sent, and the spool file ${file} could not be written: ${(error as Error).message}.`);
+    return undefined;
   }
-  return { batches, closed };
 }
 
 /** The summary, once, from the stages' values: what is missing is what did not happen. */
-function buildSummary(input: UploadInput, { plan, opened, recorded }: Progress): UploadSummary {
+function buildSummary(input: UploadInput, { plan, opened, recorded, spoolFile }: Progress): UploadSummary {
   const summary: UploadSummary = {
     ...emptySummary(input.settings.dryRun),
     files: summariseFiles(input.files ?? []),
     total: input.results.length,
     tests: countOutcomes(input.results),
+    spoolFile: spoolFile ?? recorded?.spoolFile ?? null,
   };
   if (!plan) return summary;
   summary.unmapped = plan.report.unmapped.map(displayTitle);
@@ -210,14 +349,15 @@ function buildSummary(input: UploadInput, { plan, opened, recorded }: Progress):
   summary.created = opened.created;
   const notTaken = plan.entries.length - opened.entries.length;
   if (!recorded) {
-    // The upload stopped while recording: nothing is known to have landed.
-    summary.unsent = plan.entries.length;
+    // `run create` sends nothing; otherwise the upload stopped while recording: nothing is known to have landed.
+    summary.unsent = input.openOnly ? 0 : plan.entries.length;
     return summary;
   }
-  const landed = new Set(recorded.batches.uploaded.map((e) => e.test_case_id));
-  summary.requests = recorded.batches.requests;
+  const landed = new Set(recorded.sent.acknowledged.map((e) => e.test_case_id));
+  summary.requests = recorded.sent.requests;
   summary.uploaded = landed.size;
-  summary.unsent = notTaken + recorded.batches.unsent.length;
+  summary.unsent = notTaken + recorded.sent.unsent.length + recorded.sent.refused.length;
+  summary.refused = recorded.sent.refused.map((r) => ({ case: caseName(plan, r.entry.test_case_id), reason: r.reason }));
   summary.closed = recorded.closed;
   summary.byStatus = countByStatus(opened.entries.filter((p) => landed.has(p.entry.test_case_id)));
   summary.cases = countCases(plan.report, landed);

@@ -59,6 +59,8 @@ describe('parsePlaywrightJson', () => {
         [
           testEntry('chromium', [result('skipped')], {
             annotations: [{ type: 'issue', description: 'JIRA-1' }, { type: 'skip', description: 'not on Safari' }, { type: 'slow' }],
+            expectedStatus: 'skipped',
+            status: 'skipped',
           }),
         ],
         { tags: ['smoke', '@regression', 'smoke'] },
@@ -71,7 +73,7 @@ describe('parsePlaywrightJson', () => {
       { name: 'skip', value: 'not on Safari' },
       { name: 'slow', value: '' },
     ]);
-    expect(r).toMatchObject({ status: 'skipped', message: 'not on Safari' });
+    expect(r).toMatchObject({ status: 'skipped', message: 'Skipped: not on Safari' });
   });
 
   it('maps timedOut to failed and interrupted to error', () => {
@@ -95,7 +97,7 @@ describe('parsePlaywrightJson', () => {
     expect(results[1]?.message).toContain('Expected to fail');
   });
 
-  it('keeps attachments with a path from every attempt, and output of the final one', () => {
+  it('keeps each attempt\'s attachments (files and inline bodies); the result shows the failing attempt\'s; output of the final one', () => {
     const trace = { name: 'trace', path: 'test-results/a/trace.zip', contentType: 'application/zip' };
     const shot = { name: 'screenshot', path: 'test-results/a/shot.png', contentType: 'image/png' };
     const inline = { name: 'note', contentType: 'text/plain', body: 'aGk=' };
@@ -104,11 +106,12 @@ describe('parsePlaywrightJson', () => {
         testEntry('chromium', [
           result('failed', { attachments: [trace, shot], stdout: [{ text: 'first run\n' }] }),
           result('passed', { attachments: [shot, inline], stdout: [{ text: 'second ' }, { buffer: Buffer.from('run').toString('base64') }] }),
-        ]),
+        ], { status: 'flaky' }),
       ]),
       'p.json',
     );
     expect(r?.attachments).toEqual([trace, shot]);
+    expect(r?.attempts.map((a) => a.attachments)).toEqual([[trace, shot], [shot, inline]]);
     expect(r?.output).toBe('second run');
   });
 
@@ -128,6 +131,19 @@ describe('parsePlaywrightJson', () => {
     expect(r?.attachments).toEqual([{ name: 'attachment', contentType: 'application/json', path: './multi-annotation-with-attachments.json' }]);
   });
 
+  it('carries each attempt\'s attachments as written, a missing file included (reading it is a later stage\'s concern)', () => {
+    const results = parsePlaywrightJson(fixture('missing-attachments.json'), 'm.json');
+    const attachment = (path: string) => [{ name: 'attachment', contentType: 'application/json', path }];
+    expect(results.map((r) => [r.name, r.status, r.attachments])).toEqual([
+      ['Test cart TEST-002', 'passed', attachment('./matching-tcases.json')],
+      ['Test checkout TEST-003', 'passed', attachment('./matching-tcases.json')],
+      ['TEST-004 About page content', 'passed', attachment('./__missing-file.json')],
+      ['TEST-006 Navigation bar items', 'failed', attachment('./matching-tcases.json')],
+      ['Menu page content TEST-007', 'passed', attachment('./empty-tsuite.json')],
+    ]);
+    for (const r of results) expect(r.attempts.map((a) => a.attachments)).toEqual([r.attachments]);
+  });
+
   it('reports global errors separately, not as tests', () => {
     const json = fixture('global-errors.json');
     expect(parsePlaywrightJson(json, 'g.json')).toHaveLength(2);
@@ -137,7 +153,9 @@ describe('parsePlaywrightJson', () => {
   it('a test with no results (never started) is skipped', () => {
     const [r] = parsePlaywrightJson(report([testEntry('chromium', [], { status: 'skipped' })]), 'p.json');
     expect(r?.status).toBe('skipped');
-    expect(r?.attempts).toEqual([{ status: 'skipped' }]);
+    expect(r?.attempts).toEqual([
+      { status: 'skipped', message: 'Did not run: Playwright never started this test (an earlier test of its serial group failed, or --max-failures / an interruption stopped the run).' },
+    ]);
   });
 
   it('refuses JSON without suites, naming the file', () => {

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, batchBytes, planBatches, splitBatch, type ResultEntry } from '../../src/plan/batches.js';
+import type { ResultEntry } from '../../src/api/wire.js';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, batchBytes, planBatches, splitBatch } from '../../src/plan/batches.js';
 
 function entry(i: number, description = ''): ResultEntry {
   return { test_case_id: `case-${i}`, test_run_status_id: 'status', user_id: 'user', description };

@@ -20,6 +20,13 @@ describe('resolveSettings', () => {
       userEmail: undefined,
       timeoutMs: 30_000,
       statusMap: {},
+      runKey: undefined,
+      shardTotal: undefined,
+      shardIndex: undefined,
+      labels: [],
+      deadline: 600,
+      spool: undefined,
+      verify: true,
       failOnEmpty: true,
       failOnUploadError: true,
       verbose: false,
@@ -83,7 +90,7 @@ describe('resolveReporterSettings', () => {
   it('maps apiToken to the token and refuses unknown options with the known ones', () => {
     expect(resolveReporterSettings({ apiToken: 't0ken', projectId: 'Demo' }, {}).token).toBe('t0ken');
     expect(() => resolveReporterSettings({ projectID: 'Demo' }, {})).toThrow(
-      'Unknown reporter option(s) "projectID" (did you mean "projectId"?): expected any of apiToken, projectId, baseUrl, runId, runTitle, closeRun, unmapped, batchSize, dryRun, userEmail, timeoutMs, statusMap, failOnUploadError, verbose.',
+      'Unknown reporter option(s) "projectID" (did you mean "projectId"?): expected any of apiToken, projectId, baseUrl, runId, runTitle, closeRun, unmapped, batchSize, dryRun, userEmail, timeoutMs, statusMap, runKey, shardTotal, shardIndex, labels, deadline, spool, verify, failOnUploadError, verbose.',
     );
     expect(() => resolveReporterSettings('Demo', {})).toThrow('Reporter options: expected an object');
   });

@@ -18,10 +18,11 @@ describe('detectCi', () => {
     expect(ci).toEqual({
       provider: 'GitHub Actions',
       jobUrl: 'https://github.com/acme/shop/actions/runs/123/attempts/2',
-      runKey: 'gh-123-2',
+      runKey: 'gh-123',
+      attempt: 2,
       label: 'acme/shop CI #45 (attempt 2) on main @ abcdef1',
     });
-    expect(defaultRunTitle(ci, new Date(0))).toBe('acme/shop CI #45 (attempt 2) on main @ abcdef1 [gh-123-2]');
+    expect(defaultRunTitle(ci, new Date(0))).toBe('acme/shop CI #45 (attempt 2) on main @ abcdef1 [gh-123]');
   });
 
   it('recognises GitLab and falls back to a timestamped local title', () => {

@@ -118,12 +118,13 @@ describe('listing across pages', () => {
   it('refuses a next link to another origin, so the token never leaves the service', async () => {
     const { HttpClient } = await import('../../src/api/http.js');
     const { listAll } = await import('../../src/api/paginate.js');
+    const { readProject } = await import('../../src/api/wire.js');
     const http = new HttpClient({ baseUrl: emulator.url, token: emulator.token, timeoutMs: 2000, log: { debug() {}, info() {}, warn() {}, error() {} } });
     try {
       await expect(http.send({ method: 'GET', path: 'http://evil.example/api/v1/projects', idempotent: true })).rejects.toThrow(
         "The service pointed to http://evil.example, which is not the configured base URL's origin",
       );
-      expect(await listAll(http, '/projects', 'projects')).toHaveLength(2);
+      expect(await listAll(http, '/projects', 'projects', readProject)).toHaveLength(2);
     } finally {
       await http.close();
     }

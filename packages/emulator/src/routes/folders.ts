@@ -1,4 +1,4 @@
-import type { Handler } from '../context.js';
+import type { ProjectHandler } from '../context.js';
 import { single } from '../context.js';
 import { badRequest, unprocessable } from '../errors.js';
 import { applyFilters } from '../filters.js';
@@ -8,19 +8,16 @@ import type { FolderRecord } from '../types.js';
 import { has, jsonObject, optionalNumber, optionalString, requiredString } from '../validate.js';
 import { folderView } from '../views.js';
 
-export const listFolders: Handler = (ctx) => {
-  const project = ctx.store.project(ctx.params.pid ?? '');
-  const items = ctx.store.data.folders.filter((f) => f.project_id === project.id);
+export const listFolders: ProjectHandler = (ctx) => {
+  const items = ctx.store.data.folders.filter((f) => f.project_id === ctx.project.id);
   return listReply(ctx, 'folders', 'folders', applyFilters(items, ctx.query, folderView), folderView);
 };
 
-export const getFolder: Handler = (ctx) => {
-  const project = ctx.store.project(ctx.params.pid ?? '');
-  return single('folder', folderView(ctx.store.folder(project, ctx.params.fid ?? '')));
-};
+export const getFolder: ProjectHandler = (ctx) =>
+  single('folder', folderView(ctx.store.folder(ctx.project, ctx.params.fid ?? '')));
 
-export const createFolder: Handler = async (ctx) => {
-  const project = ctx.store.project(ctx.params.pid ?? '');
+export const createFolder: ProjectHandler = async (ctx) => {
+  const { project } = ctx;
   const body = jsonObject(await ctx.readBody());
   const name = requiredString(body, 'name');
   const siblings = ctx.store.data.folders.filter((f) => f.project_id === project.id);
@@ -45,8 +42,8 @@ export const createFolder: Handler = async (ctx) => {
   return single('folder', folderView(folder), 201);
 };
 
-export const moveFolder: Handler = async (ctx) => {
-  const project = ctx.store.project(ctx.params.pid ?? '');
+export const moveFolder: ProjectHandler = async (ctx) => {
+  const { project } = ctx;
   const folder = ctx.store.folder(project, ctx.params.fid ?? '');
   const body = jsonObject(await ctx.readBody());
   if (!has(body, 'parent_folder_id')) throw badRequest('parent_folder_id is required', 'Send {"parent_folder_id": "<uuid>"} or null for the top level.');

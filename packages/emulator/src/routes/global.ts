@@ -1,5 +1,5 @@
 // Projects and the account-wide lists: lookups, users, labels.
-import type { Handler } from '../context.js';
+import type { Handler, ProjectHandler } from '../context.js';
 import { single } from '../context.js';
 import { applyFilters } from '../filters.js';
 import { listReply } from '../pagination.js';
@@ -11,7 +11,7 @@ export const listProjects: Handler = (ctx) => {
   return listReply(ctx, 'projects', 'projects', items, projectView);
 };
 
-export const getProject: Handler = (ctx) => single('project', projectView(ctx.store.project(ctx.params.pid ?? '')));
+export const getProject: ProjectHandler = (ctx) => single('project', projectView(ctx.project));
 
 /** Lookups are paginated lists like any other (`data.<key>[]` + page_info). */
 export function listLookup(kind: keyof Lookups, key: string): Handler {

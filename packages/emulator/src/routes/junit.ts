@@ -1,6 +1,6 @@
 // The service's own JUnit import, simplified: processed at once (status `completed`), cases matched by
 // `<PREFIX>-<n>` tokens in the testcase name or classname. The live matching rules are undocumented.
-import type { Handler } from '../context.js';
+import type { ProjectHandler } from '../context.js';
 import { single } from '../context.js';
 import { badRequest, notFound, unprocessable } from '../errors.js';
 import { newId } from '../ids.js';
@@ -48,8 +48,8 @@ export function parseJUnit(xml: string): ParsedCase[] {
   return cases;
 }
 
-export const importJUnit: Handler = async (ctx) => {
-  const project = ctx.store.project(ctx.params.pid ?? '');
+export const importJUnit: ProjectHandler = async (ctx) => {
+  const { project } = ctx;
   const run = ctx.store.testRun(project, ctx.params.rid ?? '');
   const body = await ctx.readBody();
   if (!isMultipart(ctx.contentType)) throw badRequest('Expected multipart/form-data', 'Send the report as a file part named junit_xml.');
@@ -101,10 +101,9 @@ export const importJUnit: Handler = async (ctx) => {
   return single('import', importView(record));
 };
 
-export const importStatus: Handler = (ctx) => {
-  const project = ctx.store.project(ctx.params.pid ?? '');
+export const importStatus: ProjectHandler = (ctx) => {
   const id = (ctx.params.iid ?? '').toLowerCase();
-  const record = ctx.store.data.imports.find((i) => i.project_id === project.id && i.id === id);
+  const record = ctx.store.data.imports.find((i) => i.project_id === ctx.project.id && i.id === id);
   if (!record) throw notFound('Import', ctx.params.iid ?? '');
   return single('import', importView(record));
 };

@@ -1,4 +1,4 @@
-import type { Handler } from '../context.js';
+import type { ProjectHandler } from '../context.js';
 import { single } from '../context.js';
 import { applyFilters } from '../filters.js';
 import { newId } from '../ids.js';
@@ -7,19 +7,16 @@ import type { TestPlanRecord } from '../types.js';
 import { jsonObject, optionalNumber, optionalString, requiredString } from '../validate.js';
 import { planView } from '../views.js';
 
-export const listPlans: Handler = (ctx) => {
-  const project = ctx.store.project(ctx.params.pid ?? '');
-  const items = ctx.store.data.test_plans.filter((p) => p.project_id === project.id);
+export const listPlans: ProjectHandler = (ctx) => {
+  const items = ctx.store.data.test_plans.filter((p) => p.project_id === ctx.project.id);
   return listReply(ctx, 'test_plans', 'test_plans', applyFilters(items, ctx.query, planView), planView);
 };
 
-export const getPlan: Handler = (ctx) => {
-  const project = ctx.store.project(ctx.params.pid ?? '');
-  return single('test_plan', planView(ctx.store.testPlan(project, ctx.params.plid ?? '')));
-};
+export const getPlan: ProjectHandler = (ctx) =>
+  single('test_plan', planView(ctx.store.testPlan(ctx.project, ctx.params.plid ?? '')));
 
-export const createPlan: Handler = async (ctx) => {
-  const project = ctx.store.project(ctx.params.pid ?? '');
+export const createPlan: ProjectHandler = async (ctx) => {
+  const { project } = ctx;
   const body = jsonObject(await ctx.readBody());
   const title = requiredString(body, 'title');
   const description = optionalString(body, 'description', true) ?? '';

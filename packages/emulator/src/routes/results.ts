@@ -1,6 +1,7 @@
-// PUT /projects/{pid}/test_runs/{rid}/test_cases — CONTRACT §6. Everything is checked before anything
+// PUT /projects/{pid}/test_runs/{rid}/test_cases: record results in a batch. Everything is checked before anything
 // is written, so a refused call leaves the run exactly as it was.
-import type { Handler } from '../context.js';
+import { createHash } from 'node:crypto';
+import type { ProjectHandler } from '../context.js';
 import { badRequest, unprocessable } from '../errors.js';
 import { isMultipart, parseForm, parseJson } from '../multipart.js';
 import type { AttachmentInfo, TestCaseRecord } from '../types.js';
@@ -49,25 +50,39 @@ function dataField(form: FormData): string {
   return data;
 }
 
-function attachmentsOf(form: FormData, entryCount: number): Map<number, AttachmentInfo[]> {
-  const out = new Map<number, AttachmentInfo[]>();
+async function sha256Of(file: File): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of file.stream()) hash.update(chunk);
+  return hash.digest('hex');
+}
+
+/**
+ * The files of each entry, from parts named `attachments_<i>_<j>` (the j-th file of the i-th entry, from 0),
+ * ordered by j. The body has already passed the size limit, so hashing the parts here is bounded.
+ */
+async function attachmentsOf(form: FormData, entryCount: number): Promise<Map<number, AttachmentInfo[]>> {
   const found: { i: number; j: number; info: AttachmentInfo }[] = [];
   for (const [field, value] of form) {
     const match = /^attachments_(\d+)_(\d+)$/.exec(field);
     if (match?.[1] === undefined || match[2] === undefined) continue;
     const i = Number(match[1]);
     if (typeof value === 'string') throw badRequest(`Part ${field} must be a file`, 'Attachments are file parts (with a filename).');
-    if (i >= entryCount) throw badRequest(`Part ${field} names entry ${i}`, `There are only ${entryCount} entries in test_run_cases (counted from 0).`);
-    found.push({ i, j: Number(match[2]), info: { field, name: value.name, size: value.size, type: value.type } });
+    if (i >= entryCount) {
+      throw badRequest(
+        `Part ${field} names entry ${i}, but test_run_cases has ${entryCount} ${entryCount === 1 ? 'entry' : 'entries'}`,
+        `Attachment parts are named attachments_<i>_<j>: the j-th file of the i-th entry of test_run_cases, both counted from 0, so i must be below ${entryCount}. Nothing from this request was applied.`,
+      );
+    }
+    found.push({ i, j: Number(match[2]), info: { name: value.name, size: value.size, content_type: value.type, sha256: await sha256Of(value) } });
   }
   found.sort((a, b) => a.i - b.i || a.j - b.j);
+  const out = new Map<number, AttachmentInfo[]>();
   for (const { i, info } of found) out.set(i, [...(out.get(i) ?? []), info]);
   return out;
 }
 
-export const recordResults: Handler = async (ctx) => {
-  const project = ctx.store.project(ctx.params.pid ?? '');
-  const run = ctx.store.testRun(project, ctx.params.rid ?? '');
+export const recordResults: ProjectHandler = async (ctx) => {
+  const run = ctx.store.testRun(ctx.project, ctx.params.rid ?? '');
   const body = await ctx.readBody();
 
   let entries: Entry[];
@@ -75,7 +90,7 @@ export const recordResults: Handler = async (ctx) => {
   if (isMultipart(ctx.contentType)) {
     const form = await parseForm(body, ctx.contentType);
     entries = readEntries(parseJson(Buffer.from(dataField(form), 'utf8'), 'Form field data'));
-    attachments = attachmentsOf(form, entries.length);
+    attachments = await attachmentsOf(form, entries.length);
   } else {
     entries = readEntries(parseJson(body));
   }
@@ -99,7 +114,8 @@ export const recordResults: Handler = async (ctx) => {
     throw unprocessable(first.message, `${all}. Nothing from this request was applied.`);
   }
 
-  // Last write wins: a repeated entry (in this call or a later one) replaces the earlier result.
+  // Last write wins: a repeated entry (in this call or a later one) replaces the earlier result, its
+  // attachments included (a write without files leaves the case without attachments).
   const now = Date.now();
   const touched = new Map<string, TestCaseRecord>();
   entries.forEach((e, i) => {

@@ -1,16 +1,16 @@
-import type { Handler } from '../context.js';
+import type { ProjectHandler } from '../context.js';
 import { single } from '../context.js';
 import { badRequest, unprocessable } from '../errors.js';
 import { applyFilters } from '../filters.js';
 import { newId } from '../ids.js';
 import { listReply } from '../pagination.js';
 import type { Lookups, TestCaseRecord } from '../types.js';
-import { has, jsonObject, optionalString, optionalStringArray, requiredString } from '../validate.js';
+import { labelIdsFor, readLabelRefs } from '../labels.js';
+import { has, jsonObject, optionalString, requiredString } from '../validate.js';
 import { testCaseView } from '../views.js';
 
-export const listTestCases: Handler = (ctx) => {
-  const project = ctx.store.project(ctx.params.pid ?? '');
-  let items = ctx.store.casesOf(project);
+export const listTestCases: ProjectHandler = (ctx) => {
+  let items = ctx.store.casesOf(ctx.project);
   const folderId = ctx.query.get('folder_id');
   if (folderId) items = items.filter((c) => c.folder_id === folderId.toLowerCase());
   const search = ctx.query.get('search')?.trim().toLowerCase();
@@ -21,10 +21,8 @@ export const listTestCases: Handler = (ctx) => {
   return listReply(ctx, 'test_cases', 'test_cases', applyFilters(items, ctx.query, view), view);
 };
 
-export const getTestCase: Handler = (ctx) => {
-  const project = ctx.store.project(ctx.params.pid ?? '');
-  return single('test_case', testCaseView(ctx.store, ctx.store.testCase(project, ctx.params.id ?? '')));
-};
+export const getTestCase: ProjectHandler = (ctx) =>
+  single('test_case', testCaseView(ctx.store, ctx.store.testCase(ctx.project, ctx.params.id ?? '')));
 
 const REQUIRED_IDS: [field: string, kind: keyof Lookups | 'users'][] = [
   ['status_id', 'test_case_statuses'],
@@ -34,8 +32,8 @@ const REQUIRED_IDS: [field: string, kind: keyof Lookups | 'users'][] = [
   ['owner_id', 'users'],
 ];
 
-export const createTestCase: Handler = async (ctx) => {
-  const project = ctx.store.project(ctx.params.pid ?? '');
+export const createTestCase: ProjectHandler = async (ctx) => {
+  const { project } = ctx;
   const body = jsonObject(await ctx.readBody());
   const title = requiredString(body, 'title');
   const missing = REQUIRED_IDS.map(([field]) => field).filter((f) => typeof body[f] !== 'string' || body[f] === '');
@@ -53,11 +51,8 @@ export const createTestCase: Handler = async (ctx) => {
   if (typeof folderId === 'string') ctx.store.folder(project, folderId);
   const templateType = optionalString(body, 'template_type') ?? 'TCD';
   if (templateType !== 'TCD' && templateType !== 'STEPS') throw badRequest('Invalid template_type', 'template_type must be "TCD" or "STEPS".');
-  const labelIds = (optionalStringArray(body, 'label_ids') ?? []).map((id) => {
-    const label = ctx.store.data.labels.find((l) => l.id === id.toLowerCase());
-    if (!label) throw unprocessable(`Unknown label id ${id}`, 'label_ids takes label UUIDs.');
-    return label.id;
-  });
+  // label_ids is the documented field; labels and label_names are emulator conveniences (see labels.ts).
+  const labels = readLabelRefs(ctx.store, body, ['label_ids', 'labels', 'label_names']) ?? [];
   if (has(body, 'project_id') && String(body.project_id).toLowerCase() !== project.id) {
     throw unprocessable(`project_id ${String(body.project_id)} does not match the project in the path`);
   }
@@ -85,7 +80,7 @@ export const createTestCase: Handler = async (ctx) => {
     type_id: ids.type_id ?? '',
     automation_type_id: ids.automation_type_id ?? '',
     owner_id: ids.owner_id ?? '',
-    label_ids: labelIds,
+    label_ids: labelIdsFor(ctx.store, labels),
     created_at: now,
     updated_at: now,
   };
@@ -93,9 +88,8 @@ export const createTestCase: Handler = async (ctx) => {
   return single('test_case', testCaseView(ctx.store, tc), 201);
 };
 
-export const deleteTestCase: Handler = (ctx) => {
-  const project = ctx.store.project(ctx.params.pid ?? '');
-  const tc = ctx.store.testCase(project, ctx.params.id ?? '');
+export const deleteTestCase: ProjectHandler = (ctx) => {
+  const tc = ctx.store.testCase(ctx.project, ctx.params.id ?? '');
   const data = ctx.store.data;
   data.test_cases = data.test_cases.filter((c) => c !== tc);
   for (const run of data.test_runs) {

@@ -8,6 +8,8 @@ import { Command, CommanderError } from 'commander';
 import { UsageError, exitCodeFor, type TestsigmaTmError } from '../../errors.js';
 import type { Env } from '../../settings/index.js';
 import { VERSION } from '../../version.js';
+import { resumeCommandLine } from './resume.js';
+import { runCommand } from './run.js';
 import { uploadCommand } from './upload.js';
 
 export interface CliIo {
@@ -62,10 +64,15 @@ export async function main(argv: string[], env: Env, io: CliIo = defaultIo): Pro
     })
     .configureHelp(HELP_LAYOUT)
     .addHelpText('after', FOOTER);
-  program.addCommand(uploadCommand(ctx, (code) => (exitCode = code)));
-  for (const command of program.commands) {
+  const setExitCode = (code: number): void => {
+    exitCode = code;
+  };
+  program.addCommand(uploadCommand(ctx, setExitCode)).addCommand(runCommand(ctx, setExitCode)).addCommand(resumeCommandLine(ctx, setExitCode));
+  const configure = (command: Command): void => {
     command.exitOverride().showSuggestionAfterError(true).configureOutput(program.configureOutput()).configureHelp(HELP_LAYOUT);
-  }
+    command.commands.forEach(configure);
+  };
+  program.commands.forEach(configure);
 
   if (argv.length === 0) {
     io.stdout(program.helpInformation().trimEnd());

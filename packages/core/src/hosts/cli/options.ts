@@ -34,6 +34,10 @@ export function addSettingFlags(command: Command, keys: readonly SettingKey[] = 
       } else {
         command.addOption(new Option(`${short}--${r.flag}`, helpLine(key)));
       }
+    } else if (Array.isArray(r.default)) {
+      // A list setting's flag may be repeated: `--label a --label b` (or `--label a,b`).
+      const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+      command.addOption(new Option(`${short}--${r.flag} <${r.valueName ?? r.parse.kind}>`, `${helpLine(key)} Repeatable.`).argParser(collect));
     } else {
       command.addOption(new Option(`${short}--${r.flag} <${r.valueName ?? r.parse.kind}>`, helpLine(key)));
     }

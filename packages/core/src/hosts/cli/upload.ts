@@ -35,16 +35,8 @@ async function runUpload(ctx: CommandContext, patterns: string[], options: Recor
   if (patterns.length === 0) {
     return fail(new UsageError('USAGE_NO_FILES', 'No result files given: expected one or more paths or globs, e.g. testsigma-tm upload "reports/**/*.xml".'));
   }
-  let settings: Settings;
-  try {
-    const file = await loadConfigFile(cwd);
-    const reading = readSettings({ explicit: settingValues(options), env, ...(file && { file }) }, 'cli');
-    for (const warning of reading.warnings) io.stderr(`warning: ${warning}`);
-    if (reading.errors.length > 0) throw invalidSettings(reading.errors);
-    settings = reading.settings;
-  } catch (error) {
-    return fail(asToolError(error));
-  }
+  const settings = await cliSettings(ctx, options);
+  if (typeof settings === 'number') return settings;
   const log = cliLogger(io, env, settings);
 
   const files = applyEmptyPolicy(await readResultFiles(patterns, { cwd }), settings.failOnEmpty);
@@ -78,7 +70,20 @@ async function writeSummaryJson(file: string, outcome: UploadOutcome): Promise<s
   }
 }
 
-function cliLogger(io: CommandContext['io'], env: Env, settings: Settings): Logger {
+/** Settings from the flags, the environment and the config file; warnings printed; an exit code when invalid. */
+export async function cliSettings(ctx: CommandContext, options: Record<string, unknown>): Promise<Settings | number> {
+  try {
+    const file = await loadConfigFile(ctx.cwd);
+    const reading = readSettings({ explicit: settingValues(options), env: ctx.env, ...(file && { file }) }, 'cli');
+    for (const warning of reading.warnings) ctx.io.stderr(`warning: ${warning}`);
+    if (reading.errors.length > 0) throw invalidSettings(reading.errors);
+    return reading.settings;
+  } catch (error) {
+    return ctx.fail(asToolError(error));
+  }
+}
+
+export function cliLogger(io: CommandContext['io'], env: Env, settings: Pick<Settings, 'token' | 'verbose'>): Logger {
   const debug = settings.verbose || Boolean(env.TESTSIGMA_DEBUG);
   return redactingLogger(
     {

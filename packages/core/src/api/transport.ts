@@ -1,0 +1,149 @@
+/**
+ * One HTTP exchange, no retrying: encode the body, send it through undici, read the whole answer and the
+ * headers the client cares about, or say in words why no answer came. The proxy is taken from the
+ * environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY and their lower-case forms), as corporate CI expects.
+ */
+import { EnvHttpProxyAgent, Response, request, type Dispatcher, type FormData } from 'undici';
+import { parseReset, parseRetryAfter } from './retry-timing.js';
+import type { RateHeaders } from './pacer.js';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface ProxySettings {
+  httpProxy?: string;
+  httpsProxy?: string;
+  noProxy?: string;
+}
+
+export type AttemptOutcome =
+  | {
+      kind: 'answer';
+      status: number;
+      /** Parsed JSON; undefined for an empty body. */
+      body: unknown;
+      /** Set when a non-empty body is not JSON. */
+      notJson?: { contentType: string; text: string };
+      requestId: string | undefined;
+      retryAfterMs: number | undefined;
+      retryAfter: string | undefined;
+      rate: RateHeaders;
+    }
+  | {
+      kind: 'no-answer';
+      reason: string;
+      /** A failure that waiting will not cure (an unknown host name, a certificate refused): not retried. */
+      permanent: boolean;
+      /** No answer within the timeout: the service may still be working on the request. */
+      timedOut: boolean;
+      cause: unknown;
+    };
+
+export interface EncodedBody {
+  bytes: Uint8Array;
+  contentType: string;
+}
+
+export function makeDispatcher(timeoutMs: number, proxy: ProxySettings | undefined): Dispatcher {
+  const timeouts = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect: { timeout: timeoutMs } };
+  return new EnvHttpProxyAgent({ ...timeouts, ...(proxy ?? {}) });
+}
+
+/**
+ * Bodies are encoded once, before the first attempt, so every retry sends the same bytes and batch sizes are
+ * known exactly. (undici's `request` does not stream a FormData body itself; its `Response` encodes it.)
+ */
+export async function encodeBody(form: FormData | undefined, json: unknown): Promise<EncodedBody | undefined> {
+  if (form) {
+    const encoded = new Response(form);
+    return { bytes: new Uint8Array(await encoded.arrayBuffer()), contentType: encoded.headers.get('content-type') ?? 'multipart/form-data' };
+  }
+  if (json !== undefined) return { bytes: new TextEncoder().encode(JSON.stringify(json)), contentType: 'application/json' };
+  return undefined;
+}
+
+export async function exchange(
+  dispatcher: Dispatcher,
+  method: Method,
+  url: URL,
+  headers: Record<string, string>,
+  body: EncodedBody | undefined,
+  timeoutMs: number,
+  nowMs: number,
+): Promise<AttemptOutcome> {
+  try {
+    const res = await request(url, {
+      method,
+      headers: body ? { ...headers, 'content-type': body.contentType } : headers,
+      body: body?.bytes,
+      dispatcher,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await res.body.text();
+    const header = (name: string): string | undefined => {
+      const v = res.headers[name];
+      return Array.isArray(v) ? v[0] : v;
+    };
+    const number = (name: string): number | undefined => {
+      const v = Number(header(name));
+      return header(name) !== undefined && Number.isFinite(v) ? v : undefined;
+    };
+    const parsed = parseBody(text, header('content-type'));
+    const rate: RateHeaders = {};
+    const limit = number('x-tms-api-limit');
+    const remaining = number('x-tms-api-remaining');
+    const resetMs = parseReset(header('x-tms-api-reset'));
+    if (limit !== undefined && limit > 0) rate.limit = limit;
+    if (remaining !== undefined) rate.remaining = remaining;
+    if (resetMs !== undefined) rate.resetMs = resetMs;
+    return {
+      kind: 'answer',
+      status: res.statusCode,
+      ...parsed,
+      requestId: header('x-request-id') ?? header('x-tms-api-request-id'),
+      retryAfter: header('retry-after'),
+      retryAfterMs: parseRetryAfter(header('retry-after'), nowMs),
+      rate,
+    };
+  } catch (cause) {
+    const reason = describeNetworkError(cause, timeoutMs);
+    return { kind: 'no-answer', reason, permanent: isPermanent(cause), timedOut: reason.startsWith('timed out'), cause };
+  }
+}
+
+function parseBody(text: string, contentType: string | undefined): { body: unknown; notJson?: { contentType: string; text: string } } {
+  if (text.trim() === '') return { body: undefined };
+  try {
+    return { body: JSON.parse(text) };
+  } catch {
+    return { body: text, notJson: { contentType: (contentType ?? 'no content type').split(';')[0]?.trim() || 'no content type', text } };
+  }
+}
+
+/** The service's own words: `message`, then `errors.message` / `errors.details` (its two error shapes). */
+export function serverMessage(body: unknown): string | undefined {
+  if (typeof body === 'string') return body.trim().slice(0, 500) || undefined;
+  if (!body || typeof body !== 'object') return undefined;
+  const record = body as { message?: unknown; errors?: { message?: unknown; details?: unknown } };
+  const parts = [record.message, record.errors?.message, record.errors?.details]
+    .filter((p): p is string => typeof p === 'string' && p.trim() !== '')
+    .map((p) => p.trim());
+  const unique = [...new Set(parts)];
+  return unique.length > 0 ? unique.join(' — ').slice(0, 1000) : undefined;
+}
+
+/** ENOTFOUND is a name that does not exist (EAI_AGAIN is the transient DNS failure); TLS refusals are settings. */
+function isPermanent(cause: unknown): boolean {
+  const err = cause as { code?: string; cause?: { code?: string } };
+  const code = err?.code ?? err?.cause?.code ?? '';
+  return code === 'ENOTFOUND' || /^(CERT_|ERR_TLS_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_)/.test(code) || (err?.cause?.code ?? '').startsWith('CERT_');
+}
+
+function describeNetworkError(cause: unknown, timeoutMs: number): string {
+  const err = cause as { name?: string; code?: string; message?: string; cause?: { code?: string } };
+  if (err?.name === 'TimeoutError' || err?.code === 'UND_ERR_HEADERS_TIMEOUT' || err?.code === 'UND_ERR_BODY_TIMEOUT') {
+    return `timed out after ${timeoutMs} ms`;
+  }
+  const code = err?.code ?? err?.cause?.code;
+  if (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET') return 'connection reset';
+  return code ? `${code}${err?.message ? `: ${err.message}` : ''}` : (err?.message ?? 'network error');
+}

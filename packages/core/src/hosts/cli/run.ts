@@ -1,0 +1,59 @@
+/**
+ * `testsigma-tm run create` and `testsigma-tm run close`: the explicit lifecycle of one run that several jobs
+ * report into (create job → shards with `upload --no-close` → a close job with `if: always()`).
+ */
+import { Command } from 'commander';
+import { UsageError } from '../../errors.js';
+import { readResultFiles } from '../../formats/read-files.js';
+import type { TestResult } from '../../model.js';
+import { closeRunCommand } from '../../upload/commands.js';
+import { renderText } from '../../upload/summary.js';
+import { uploadResults } from '../../upload/upload.js';
+import type { CommandContext } from './main.js';
+import { addSettingFlags } from './options.js';
+import { cliLogger, cliSettings } from './upload.js';
+
+export function runCommand(ctx: CommandContext, setExitCode: (code: number) => void): Command {
+  const run = new Command('run').description('Create or close the run that several jobs report into (shards, matrix jobs).');
+  const create = new Command('create')
+    .description('Find the open run of the run key, or create it, and print its id. Its cases come from --cases and/or result files (e.g. `playwright test --list --reporter=json`).')
+    .argument('[files...]', 'result files or test listings whose tests name the cases the run selects')
+    .option('--cases <ids>', 'case ids the run selects, e.g. DEMO-1,DEMO-2');
+  addSettingFlags(create);
+  create.action(async (files: string[], options: Record<string, unknown>) => setExitCode(await runCreate(ctx, files, options)));
+  const close = new Command('close').description('Close the run named by --run-id, or the open run of the run key; its description says how many uploads reported.');
+  addSettingFlags(close);
+  close.action(async (options: Record<string, unknown>) => setExitCode(await runClose(ctx, options)));
+  return run.addCommand(create).addCommand(close);
+}
+
+async function runCreate(ctx: CommandContext, patterns: string[], options: Record<string, unknown>): Promise<number> {
+  const settings = await cliSettings(ctx, options);
+  if (typeof settings === 'number') return settings;
+  const cases = typeof options.cases === 'string' ? options.cases.split(/[\s,]+/).filter(Boolean) : [];
+  if (cases.length === 0 && patterns.length === 0) {
+    return ctx.fail(new UsageError('USAGE_NO_FILES', 'Which cases should the run select? Pass --cases DEMO-1,DEMO-2 and/or result files or test listings.'));
+  }
+  const files = patterns.length > 0 ? await readResultFiles(patterns, { cwd: ctx.cwd }) : [];
+  // A case given by id is a "result" that names it, so it maps like any test; nothing is sent for it.
+  const named: TestResult[] = cases.map((id) => ({ source: '--cases', suitePath: [], name: id, status: 'skipped', properties: [], tags: [], attachments: [], attempts: [{ status: 'skipped' }] }));
+  const outcome = await uploadResults({ settings, results: [...named, ...files.flatMap((f) => f.results)], files, env: ctx.env, log: cliLogger(ctx.io, ctx.env, settings), host: 'cli', openOnly: true });
+  if (outcome.error) {
+    ctx.io.stderr(renderText(outcome.summary));
+    return ctx.fail(outcome.error);
+  }
+  const s = outcome.summary;
+  ctx.io.stderr(`Test run ${s.runHumanId} ${s.created ? 'created' : 'found'} with ${s.mapped} case(s) of this job: ${s.runUrl}`);
+  // The id alone on stdout, for `RUN_ID=$(testsigma-tm run create ...)`.
+  ctx.io.stdout(s.runId ?? '');
+  return 0;
+}
+
+async function runClose(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
+  const settings = await cliSettings(ctx, options);
+  if (typeof settings === 'number') return settings;
+  const outcome = await closeRunCommand({ settings, env: ctx.env, log: cliLogger(ctx.io, ctx.env, settings), host: 'cli' });
+  if (outcome.error) return ctx.fail(outcome.error);
+  ctx.io.stdout(outcome.message);
+  return outcome.exitCode;
+}

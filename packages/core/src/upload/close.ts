@@ -1,0 +1,48 @@
+/**
+ * Closing a run that several uploads report into. Each upload leaves a marker label on the run
+ * (`testsigma-tm-upload:<shard or id>`, added the way cases are: write, read back, repeat, since a label update
+ * replaces the whole list); with a known shard total, the upload that finds every shard's marker closes the run.
+ * A repeated shard writes the same marker, so it is counted once. The `run close` command reads the markers to
+ * say in the run's description how many uploads reported.
+ */
+import type { TestManagementApi, TestRun } from '../api/client.js';
+import type { Logger } from '../log.js';
+
+export const UPLOAD_LABEL_PREFIX = 'testsigma-tm-upload:';
+
+const ATTEMPTS = 8;
+
+export function uploadMarkers(run: TestRun): string[] {
+  return (run.labels ?? []).filter((label) => label.startsWith(UPLOAD_LABEL_PREFIX));
+}
+
+/** Add this upload's marker; returns the run as read back, carrying every marker so far. */
+export async function markUpload(api: TestManagementApi, projectId: string, run: TestRun, marker: string, log: Logger, sleep = defaultSleep): Promise<TestRun> {
+  const label = `${UPLOAD_LABEL_PREFIX}${marker}`;
+  let current = run;
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    current = await api.getRun(projectId, run.id);
+    const labels = current.labels ?? [];
+    if (labels.includes(label)) return current;
+    if (attempt > 1) await sleep(100 * attempt + Math.floor(Math.random() * 250));
+    await api.updateRun(projectId, run.id, { label_names: [...labels, label] });
+  }
+  log.warn(`Could not record this upload on test run ${run.human_id} (other jobs kept changing its labels); it will not count towards closing it.`);
+  return current;
+}
+
+/** The run's description with one line appended (replacing an earlier line that starts the same way). */
+export function appendLine(description: string | undefined, prefix: string, line: string): string {
+  const kept = (description ?? '').split('\n').filter((l) => !l.startsWith(prefix));
+  return [...kept.filter((l, i) => l !== '' || i < kept.length - 1), `${prefix}${line}`].join('\n').trim();
+}
+
+export async function closeRun(api: TestManagementApi, projectId: string, run: TestRun, summaryLine: string | undefined): Promise<void> {
+  const changes: Record<string, unknown> = { status: 'CLOSED' };
+  if (summaryLine) changes.description = appendLine(run.description, 'Closed by testsigma-tm: ', summaryLine);
+  await api.updateRun(projectId, run.id, changes);
+}
+
+function defaultSleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,90 @@
+/**
+ * Send result entries in batches bounded by count and bytes, a few at once (the HTTP client paces them within
+ * the rate limit). Every batch is tried, whatever happened to another:
+ * - a 413 halves the batch and sends both halves;
+ * - a 400/422 refusal is all or nothing for the batch, so the batch is halved until the refused entries are
+ *   alone, and each is named with the service's reason (log2(n) extra requests per refused entry);
+ * - a failure of the service itself (5xx after every retry, no answer until the deadline, a refused token)
+ *   stops the sending: what was not acknowledged is returned as unsent, for the spool.
+ */
+import type { ResultEntry, TestManagementApi } from '../api/client.js';
+import { ApiError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { planBatches, splitBatch } from '../plan/batches.js';
+
+export interface RefusedEntry {
+  entry: ResultEntry;
+  /** The service's words, with the request id. */
+  reason: string;
+}
+
+export interface SendOutcome {
+  acknowledged: ResultEntry[];
+  refused: RefusedEntry[];
+  /** Not acknowledged because the service failed: to be sent later (the spool). */
+  unsent: ResultEntry[];
+  requests: number;
+  /** Why the sending stopped early. */
+  error?: ApiError;
+}
+
+export interface SendOptions {
+  maxEntries: number;
+  /** Batches in flight at once; the client's pacer keeps them within the rate limit. */
+  concurrency?: number;
+  now?: () => number;
+}
+
+const DEFAULT_CONCURRENCY = 4;
+/** Past this many halvings (a run closed mid-upload refuses everything), a refused batch is named whole. */
+const MAX_SPLITS = 64;
+
+export async function sendEntries(api: TestManagementApi, projectId: string, runId: string, entries: ResultEntry[], options: SendOptions, log: Logger): Promise<SendOutcome> {
+  const queue = planBatches(entries, { maxEntries: options.maxEntries });
+  const outcome: SendOutcome = { acknowledged: [], refused: [], unsent: [], requests: 0 };
+  const progress = progressReporter(entries.length, log, options.now ?? Date.now);
+  let splits = 0;
+
+  const worker = async (): Promise<void> => {
+    for (let batch = queue.shift(); batch !== undefined; batch = queue.shift()) {
+      if (outcome.error) {
+        outcome.unsent.push(...batch);
+        continue;
+      }
+      try {
+        outcome.requests++;
+        await api.putResults(projectId, runId, batch);
+        outcome.acknowledged.push(...batch);
+        progress(outcome.acknowledged.length + outcome.refused.length);
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        const refusal = error.status === 413 || error.status === 400 || error.status === 422;
+        if (refusal && batch.length > 1 && splits++ < MAX_SPLITS) {
+          const [first, second] = splitBatch(batch);
+          log.debug(`The service refused ${batch.length} entries (HTTP ${error.status}); sending them in two halves to find what it refuses.`);
+          queue.unshift(first, second);
+        } else if (refusal) {
+          const reason = error.serverMessage ? `HTTP ${error.status}: ${error.serverMessage}${error.requestId ? ` (request id ${error.requestId})` : ''}` : error.message;
+          outcome.refused.push(...batch.map((entry) => ({ entry, reason })));
+        } else {
+          outcome.error = error;
+          outcome.unsent.push(...batch);
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, queue.length)) }, worker));
+  return outcome;
+}
+
+/** One line per ~10 % of the entries, so a long upload is never silent. */
+function progressReporter(total: number, log: Logger, now: () => number): (done: number) => void {
+  const started = now();
+  const step = Math.max(1, Math.ceil(total / 10));
+  let next = step;
+  return (done) => {
+    if (done < next || done >= total) return;
+    next = (Math.floor(done / step) + 1) * step;
+    log.info(`Recorded ${done} of ${total} results (${Math.round((100 * done) / total)} %, ${((now() - started) / 1000).toFixed(1)} s).`);
+  };
+}

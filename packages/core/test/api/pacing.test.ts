@@ -1,0 +1,80 @@
+/**
+ * Pacing against the emulator's rate limit (10 requests/s per token, sliding window, HTTP 500 when over):
+ * one upload provokes no rate-limit answer at all; eight uploads sharing one token all finish and each says
+ * it waited for the shared limit. Speed itself is measured by scripts/measure-pacing, never asserted here.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEMO_FACTS, startEmulator, type EmulatorHandle } from 'testsigma-tm-emulator';
+import { TestManagementApi } from '../../src/api/client.js';
+import { HttpClient } from '../../src/api/http.js';
+import { silentLogger } from '../../src/log.js';
+import type { HttpEvent } from '../../src/api/progress.js';
+import type { TestResult } from '../../src/model.js';
+import { uploadResults } from '../../src/upload/upload.js';
+import { resolveSettings } from '../../src/settings/index.js';
+
+let emulator: EmulatorHandle | undefined;
+afterEach(async () => {
+  await emulator?.close();
+  emulator = undefined;
+});
+
+function result(name: string): TestResult {
+  return { source: 'unit', suitePath: ['suite'], name, status: 'passed', properties: [], tags: [], attachments: [], attempts: [{ status: 'passed' }] };
+}
+
+describe('pacing under the rate limit', () => {
+  it('uploads 3,000 results without a single rate-limit answer', { timeout: 60_000 }, async () => {
+    const cases = 3000;
+    emulator = await startEmulator({ port: 0, rateLimit: { perSecond: 10 }, seed: { projects: [{ name: 'Big', human_id_prefix: 'BIG', test_cases: Array.from({ length: cases }, (_, i) => ({ title: `Case ${i + 1}` })) }] } });
+    const outcome = await uploadResults({
+      settings: resolveSettings({ token: emulator.token, baseUrl: emulator.url, projectId: 'Big' }, {}),
+      results: Array.from({ length: cases }, (_, i) => result(`BIG-${i + 1} works`)),
+    });
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.summary.uploaded).toBe(cases);
+    const log = emulator.state().requests;
+    expect(log.length).toBeGreaterThan(60);
+    expect(log.filter((r) => r.status === 500)).toEqual([]);
+  });
+
+  it('lets 8 uploads share one token: all succeed, each says it waits for the shared limit', { timeout: 120_000 }, async () => {
+    emulator = await startEmulator({ port: 0, seed: 'demo', rateLimit: { perSecond: 10 } });
+    const running = emulator;
+    const jobs = Array.from({ length: 8 }, (_, job) => {
+      const events: HttpEvent[] = [];
+      const results = Array.from({ length: 6 }, (_, i) => result(`DEMO-${job * 6 + i + 1} job ${job}`));
+      const done = uploadResults({
+        settings: resolveSettings({ token: running.token, baseUrl: running.url, projectId: 'Demo', runTitle: `shard ${job}` }, {}),
+        results,
+        http: { onEvent: (e) => events.push(e) },
+      });
+      return { events, done };
+    });
+    const outcomes = await Promise.all(jobs.map((j) => j.done));
+    expect(outcomes.map((o) => [o.exitCode, o.summary.uploaded, o.summary.closed])).toEqual(Array(8).fill([0, 6, true]));
+    for (const { events } of jobs) {
+      expect(events.some((e) => /^waiting for the shared rate limit( \(x-tms-api-reset \d+ s\))?: /.test(e.message))).toBe(true);
+    }
+    const runs = running.state().test_runs.filter((r) => r.title.startsWith('shard '));
+    expect(runs).toHaveLength(8);
+    expect(runs.every((r) => r.status === 'CLOSED')).toBe(true);
+  });
+
+  it('schedules result batches sent in parallel: at most 4 in flight, none over the limit', { timeout: 60_000 }, async () => {
+    emulator = await startEmulator({ port: 0, seed: 'demo', rateLimit: { perSecond: 10 }, faults: [{ kind: 'latency', ms: 300 }] });
+    const http = new HttpClient({ baseUrl: emulator.url, token: emulator.token, timeoutMs: 5000, log: silentLogger });
+    try {
+      const api = new TestManagementApi(http);
+      const run = await api.createRun({ title: 'parallel', description: '', projectId: DEMO_FACTS.project.id, caseIds: [DEMO_FACTS.caseId(1)], assigneeId: DEMO_FACTS.users.alice.id, labels: [], now: 0 });
+      const entry = { test_case_id: DEMO_FACTS.caseId(1), test_run_status_id: DEMO_FACTS.runStatusId('Passed'), user_id: DEMO_FACTS.users.alice.id, description: '' };
+      await Promise.all(Array.from({ length: 24 }, () => api.putResults(DEMO_FACTS.project.id, run.id, [entry])));
+    } finally {
+      await http.close();
+    }
+    const puts = emulator.state().requests.filter((r) => r.method === 'PUT');
+    expect(puts.map((r) => r.status)).toEqual(Array(24).fill(200));
+    const inFlight = (at: number) => puts.filter((r) => r.time <= at && at < r.time + r.duration_ms).length;
+    expect(Math.max(...puts.map((r) => inFlight(r.time)))).toBe(4);
+  });
+});

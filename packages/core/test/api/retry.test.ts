@@ -1,0 +1,154 @@
+/**
+ * The one retry loop, against the emulator's fault knobs over real HTTP: rate-limit answers are waited out
+ * without a fixed count and never trigger the recovery step; a create whose answer may have been applied is
+ * looked up before it is sent again; the deadline, not a count, ends retrying, and says so.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_FACTS, startEmulator, type EmulatorHandle } from 'testsigma-tm-emulator';
+import { TestManagementApi, type NewRun, type TestRun } from '../../src/api/client.js';
+import { HttpClient, type HttpClientOptions } from '../../src/api/http.js';
+import type { HttpEvent } from '../../src/api/progress.js';
+import type { ApiError } from '../../src/errors.js';
+import { silentLogger } from '../../src/log.js';
+import { startTamperingProxy } from './servers.js';
+
+const PID = DEMO_FACTS.project.id;
+let emulator: EmulatorHandle;
+let http: HttpClient | undefined;
+
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0, seed: 'demo', rateLimit: false });
+});
+afterAll(() => emulator.close());
+beforeEach(() => {
+  emulator.reset();
+  emulator.setFaults([]);
+});
+afterEach(async () => {
+  await http?.close();
+  http = undefined;
+});
+
+function api(extra: Partial<HttpClientOptions> = {}): TestManagementApi {
+  http = new HttpClient({ baseUrl: emulator.url, token: emulator.token, timeoutMs: 1000, log: silentLogger, retry: { baseDelayMs: 5, maxDelayMs: 20 }, ...extra });
+  return new TestManagementApi(http);
+}
+
+function newRun(title: string): NewRun {
+  return { title, description: '', projectId: PID, caseIds: [DEMO_FACTS.caseId(1)], assigneeId: DEMO_FACTS.users.alice.id, labels: [], now: 0 };
+}
+
+async function findByTitle(client: TestManagementApi, title: string): Promise<TestRun | undefined> {
+  return (await client.findRunsByTitle(PID, title))[0];
+}
+
+/** Virtual time that moves only when the client sleeps: long waits, recorded, in no time. */
+function virtualClock(random: () => number) {
+  let now = Date.now();
+  const waits: number[] = [];
+  return { waits, options: { now: () => now, sleep: async (ms: number) => void (waits.push(ms), (now += ms)), random } };
+}
+
+const requests = (route: string) => emulator.state().requests.filter((r) => r.route === route);
+const CREATE = 'POST /projects/{pid}/test_runs';
+const LIST_RUNS = 'GET /projects/{pid}/test_runs';
+
+describe('creating a run when answers go missing', () => {
+  it('takes the run a lost answer made, found by the recover step, and creates no second one', async () => {
+    emulator.setFaults([{ kind: 'lost-answer', route: 'POST /projects/*/test_runs', times: 1 }]);
+    const client = api();
+    const events: HttpEvent[] = [];
+    http = new HttpClient({ baseUrl: emulator.url, token: emulator.token, timeoutMs: 1000, log: silentLogger, retry: { baseDelayMs: 5, maxDelayMs: 20 }, onEvent: (e) => events.push(e) });
+    const run = await new TestManagementApi(http).createRun(newRun('lost answer'), { findExisting: () => findByTitle(client, 'lost answer') });
+    expect(run.title).toBe('lost answer');
+    expect(emulator.state().test_runs.filter((r) => r.title === 'lost answer')).toHaveLength(1);
+    expect(requests(CREATE)).toHaveLength(1);
+    expect(events.map((e) => e.kind)).toEqual(['recovered']);
+  });
+
+  it('creates again when the recover step finds nothing (the 503 came before anything was applied)', async () => {
+    emulator.setFaults([{ kind: 'status', status: 502, route: 'POST /projects/*/test_runs', times: 2 }]);
+    const client = api();
+    const run = await client.createRun(newRun('after 502s'), { findExisting: () => findByTitle(client, 'after 502s') });
+    expect(run.status).toBe('ACTIVE');
+    expect(requests(CREATE)).toHaveLength(3);
+    expect(requests(LIST_RUNS)).toHaveLength(2);
+    expect(emulator.state().test_runs.filter((r) => r.title === 'after 502s')).toHaveLength(1);
+  });
+
+  it('sends a rate-limited create again without looking anything up: nothing was applied', async () => {
+    emulator.setFaults([{ kind: 'status', status: 500, body: { message: 'rate limit exceeded' }, route: 'POST /projects/*/test_runs', times: 2 }]);
+    const { waits, options } = virtualClock(() => 0);
+    const client = api(options);
+    let lookups = 0;
+    await client.createRun(newRun('rate limited'), { findExisting: async () => (lookups++, undefined) });
+    expect(lookups).toBe(0);
+    expect(requests(CREATE)).toHaveLength(3);
+    expect(waits.filter((w) => w >= 500)).toEqual([500, 1000]);
+  });
+
+  it('gives a create that timed out as long again before looking for it, so a late answer makes no second run', async () => {
+    // The service starts on the create only after the client's timeout, and applies it all the same.
+    let held = 1;
+    const front = await startTamperingProxy(emulator.origin, () => undefined, (method) => (method === 'POST' && held-- > 0 ? 1200 : 0));
+    try {
+      const client = api({ timeoutMs: 1000, baseUrl: front.url });
+      const run = await client.createRun(newRun('late answer'), { findExisting: () => findByTitle(client, 'late answer') });
+      expect(run.title).toBe('late answer');
+      await new Promise((resolve) => setTimeout(resolve, 1000)); // until the held create has surely arrived
+      expect(requests(CREATE)).toHaveLength(1);
+      expect(emulator.state().test_runs.filter((r) => r.title === 'late answer')).toHaveLength(1);
+    } finally {
+      await http?.close();
+      await front.close();
+    }
+  });
+
+  it('never re-sends a create that has no recover step', async () => {
+    emulator.setFaults([{ kind: 'reset', route: 'POST /projects/*/test_runs', times: 1 }]);
+    const error = await api().createRun(newRun('no recover')).catch((e: unknown) => e);
+    expect((error as ApiError).code).toBe('API_UNREACHABLE');
+    expect(requests(CREATE)).toHaveLength(1);
+    expect(requests(LIST_RUNS)).toHaveLength(0);
+  });
+});
+
+describe('how long retrying lasts', () => {
+  it('waits out rate-limit answers far beyond the old fixed count of 6 attempts', async () => {
+    emulator.setFaults([{ kind: 'status', status: 429, retryAfter: 0, route: 'GET /users', times: 12 }]);
+    const { waits, options } = virtualClock(() => 1);
+    const users = await api(options).listUsers();
+    expect(users.length).toBeGreaterThan(0);
+    expect(requests('GET /users')).toHaveLength(13);
+    expect(waits.filter((w) => w >= 1000)).toEqual([1000, 2000, 4000, 8000, 8000, 8000, 8000, 8000, 8000, 8000, 8000, 8000]);
+  });
+
+  it('honours Retry-After given as an HTTP date', async () => {
+    const at = new Date(Date.now() + 3000).toUTCString();
+    emulator.setFaults([{ kind: 'status', status: 503, retryAfter: at, route: 'GET /users', times: 1 }]);
+    const { waits, options } = virtualClock(() => 0);
+    await api(options).listUsers();
+    expect(Math.max(...waits)).toBeGreaterThan(1000);
+    expect(Math.max(...waits)).toBeLessThanOrEqual(3000);
+  });
+
+  it('retries transient failures until the deadline, then says the deadline passed', async () => {
+    emulator.setFaults([{ kind: 'status', status: 502, route: 'GET /users' }]);
+    const error = (await api({ deadlineMs: 1500, retry: { baseDelayMs: 100, maxDelayMs: 200 } })
+      .listUsers()
+      .catch((e: unknown) => e)) as ApiError;
+    expect(error.code).toBe('API_SERVER_ERROR');
+    const attempts = requests('GET /users').length;
+    expect(attempts).toBeGreaterThan(6);
+    expect(error.message).toMatch(new RegExp(`^GET /users failed with HTTP 502: .*\\(request id [\\w-]+\\)\\. The service failed\\. Gave up after ${attempts} attempts over 1 s: the deadline \\(--deadline 2 s\\) passed\\. Try again later\\.$`));
+  });
+
+  it('names the host setting of the deadline when the host gives it', async () => {
+    emulator.setFaults([{ kind: 'reset', route: 'GET /users' }]);
+    const error = (await api({ deadlineMs: 300, deadlineSettingName: 'the deadline input' })
+      .listUsers()
+      .catch((e: unknown) => e)) as ApiError;
+    expect(error.code).toBe('API_UNREACHABLE');
+    expect(error.message).toMatch(/^GET \/users failed with no answer\. No answer from http:\/\/127\.0\.0\.1:\d+ \(connection reset\)\. Gave up after \d+ attempts over 0 s: the deadline \(the deadline input 0 s\) passed\. Check the base URL/);
+  });
+});
