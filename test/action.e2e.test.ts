@@ -117,7 +117,7 @@ describe('the GitHub Action (dist/index.js)', () => {
     emulator.setFaults([{ kind: 'status', route: 'PUT /projects/*/test_runs/*/test_cases', status: 422, body: { message: 'refused' } }]);
     const refused = await runAction({ 'api-token': emulator.token, 'project-id': 'Demo', 'base-url': emulator.url, results });
     expect(refused.code).toBe(1);
-    expect(refused.stdout).toMatch(/::error::The service refused 12 of 12 result\(s\) for test run DEMO-R-\d+ \(0 recorded\):%0A  - DEMO-1: HTTP 422: refused \(request id [\w-]+\)%0A/);
+    expect(refused.stdout).toMatch(/::error::The service refused 12 of 12 result\(s\) for test run DEMO-R-\d+ \(0 recorded\):%0A {2}- DEMO-1: HTTP 422: refused \(request id [\w-]+\)%0A/);
     // The job summary names each refused case.
     expect(refused.summary).toContain('Refused by the service (12):\n\n- DEMO-1: HTTP 422: refused (request id ');
   });
