@@ -209,7 +209,7 @@ describe('testsigma-tm upload', () => {
     emulator.setFaults([{ kind: 'status', route: 'PUT /projects/*/test_runs/*/test_cases', status: 422, body: { message: 'Invalid data', errors: { code: 422, message: 'bad entry', details: 'test_case_id x' } } }]);
     const res = await upload(samples);
     expect(res.code).toBe(1);
-    expect(res.stderr).toMatch(/The service refused 12 of 12 result\(s\) for test run DEMO-R-\d+ \(0 recorded\):\n  - DEMO-1: HTTP 422: Invalid data — bad entry — test_case_id x \(request id [\w-]+\)\n  - DEMO-2: HTTP 422/);
+    expect(res.stderr).toMatch(/The service refused 12 of 12 result\(s\) for test run DEMO-R-\d+ \(0 recorded\):\n {2}- DEMO-1: HTTP 422: Invalid data — bad entry — test_case_id x \(request id [\w-]+\)\n {2}- DEMO-2: HTTP 422/);
     expect(res.stdout).toContain('12 test case result(s) were NOT recorded.');
     expect(newRuns(emulator)[0]!.status).toBe('CLOSED');
   });

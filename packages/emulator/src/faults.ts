@@ -64,6 +64,7 @@ export function normalizeFaults(input: unknown): FaultConfig {
     const r = raw as Record<string, unknown>;
     if (r.route !== undefined && typeof r.route !== 'string') fail(i, 'route must be a string like "PUT /projects/*/test_runs/*/test_cases"');
     if (r.times !== undefined && (typeof r.times !== 'number' || !Number.isInteger(r.times) || r.times < 0)) fail(i, 'times must be a non-negative integer');
+    if (r.after !== undefined && (typeof r.after !== 'number' || !Number.isInteger(r.after) || r.after < 0)) fail(i, 'after must be a non-negative integer');
     if (r.probability !== undefined && (typeof r.probability !== 'number' || r.probability < 0 || r.probability > 1)) fail(i, 'probability must be between 0 and 1');
     switch (r.kind) {
       case 'status':
@@ -94,6 +95,8 @@ interface ActiveRule {
   rule: FaultRule;
   matches: (method: string, path: string) => boolean;
   fired: number;
+  /** Matching requests seen, for `after`. */
+  seen: number;
 }
 
 export class FaultInjector {
@@ -109,7 +112,7 @@ export class FaultInjector {
     const config = normalizeFaults(input);
     this.seed = config.seed ?? 1;
     this.random = generator(this.seed);
-    this.rules = config.rules.map((rule) => ({ rule, matches: compilePattern(rule.route), fired: 0 }));
+    this.rules = config.rules.map((rule) => ({ rule, matches: compilePattern(rule.route), fired: 0, seen: 0 }));
   }
 
   snapshot(): { seed: number; rules: (FaultRule & { fired: number })[] } {
@@ -117,7 +120,8 @@ export class FaultInjector {
   }
 
   private fires(active: ActiveRule): boolean {
-    const { times, probability } = active.rule;
+    const { times, probability, after } = active.rule;
+    if (after !== undefined && active.seen++ < after) return false;
     if (times !== undefined && active.fired >= times) return false;
     if (probability !== undefined && this.random() >= probability) return false;
     active.fired++;

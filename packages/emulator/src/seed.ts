@@ -267,6 +267,7 @@ class Builder {
           description: res.description ?? '',
           attachments: [],
           updated_at: this.time,
+          writes: 1,
         };
       }
       const plan = r.test_plan === undefined ? null : plans.get(r.test_plan.toUpperCase());

@@ -59,6 +59,8 @@ export interface FaultRuleBase {
   route?: string;
   /** Fire on the first N matching requests only. */
   times?: number;
+  /** Let the first N matching requests through untouched (a service that goes down mid-upload). */
+  after?: number;
   /** Fire on this fraction (0..1) of matching requests, drawn from the seeded generator. */
   probability?: number;
 }
@@ -330,6 +332,8 @@ export interface ResultRecord {
   /** The files of this result's latest write, in part order (`attachments_<i>_0`, `_1`, …). */
   attachments: AttachmentInfo[];
   updated_at: number;
+  /** How many writes this result has had in this run (tests check that nothing is written twice). */
+  writes: number;
 }
 
 export interface TestRunRecord {

@@ -23,7 +23,6 @@ import { VERSION } from '../version.js';
 
 
 export type { Method } from './transport.js';
-export { serverMessage } from './transport.js';
 
 export interface ApiRequest<R = never> {
   method: Method;
@@ -188,10 +187,8 @@ export class HttpClient {
         await this.sleep(delay);
         if (uncertain && req.recover) {
           const found = await req.recover();
-          if (found !== undefined) {
-            this.emit({ kind: 'recovered', message: `the answer to ${req.method} ${redactUrl(url)} was lost (${reason}), but the request had been applied: using what it made`, method: req.method, url: redactUrl(url), attempt, elapsedMs: this.now() - started });
-            return { status: 0, body: undefined, requestId: undefined, method: req.method, path, recovered: found };
-          }
+          // The caller says what it found (it can name it); this layer only stops re-sending.
+          if (found !== undefined) return { status: 0, body: undefined, requestId: undefined, method: req.method, path, recovered: found };
         }
       }
     } finally {

@@ -10,8 +10,8 @@
  * - a few requests may be in flight at once, so latency does not slow the pace.
  * Turns are handed out first come, first served.
  */
-export const DEFAULT_PER_SECOND = 8;
-export const DEFAULT_MAX_IN_FLIGHT = 4;
+const DEFAULT_PER_SECOND = 8;
+const DEFAULT_MAX_IN_FLIGHT = 4;
 
 const WINDOW_MS = 1000;
 /** Added to every window boundary: the service's clock and ours disagree by a few milliseconds. */

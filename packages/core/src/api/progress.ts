@@ -5,7 +5,7 @@
  */
 import type { Pacer } from './pacer.js';
 
-export type HttpEventKind = 'waiting' | 'retrying' | 'rate-limited' | 'recovered';
+export type HttpEventKind = 'waiting' | 'retrying' | 'rate-limited';
 
 export interface HttpEvent {
   kind: HttpEventKind;
@@ -18,7 +18,7 @@ export interface HttpEvent {
   elapsedMs: number;
 }
 
-export const PROGRESS_INTERVAL_MS = 5_000;
+const PROGRESS_INTERVAL_MS = 5_000;
 
 type Phase = { kind: 'queued' } | { kind: 'sent' } | { kind: 'backoff'; reason: string; delayMs: number };
 

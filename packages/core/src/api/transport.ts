@@ -6,6 +6,7 @@
 import { EnvHttpProxyAgent, Response, request, type Dispatcher, type FormData } from 'undici';
 import { parseReset, parseRetryAfter } from './retry-timing.js';
 import type { RateHeaders } from './pacer.js';
+import { redactUrlsIn } from './url.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -145,5 +146,6 @@ function describeNetworkError(cause: unknown, timeoutMs: number): string {
   }
   const code = err?.code ?? err?.cause?.code;
   if (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET') return 'connection reset';
-  return code ? `${code}${err?.message ? `: ${err.message}` : ''}` : (err?.message ?? 'network error');
+  // A proxy URL from the environment may carry credentials; undici's messages could quote it.
+  return redactUrlsIn(code ? `${code}${err?.message ? `: ${err.message}` : ''}` : (err?.message ?? 'network error'));
 }

@@ -69,13 +69,14 @@ export function reporterLines(text: string, secrets: readonly (string | undefine
 }
 
 /** Core's messages as reporter lines (`warning: `, `error: `); debug messages only when TESTSIGMA_DEBUG is on. */
-export function reporterLogger(write: (line: string) => void, secrets: readonly (string | undefined)[], env: Env): Logger {
+export function reporterLogger(write: (line: string) => void, secrets: readonly (string | undefined)[], env: Env, verbose = false): Logger {
   const flag = env.TESTSIGMA_DEBUG?.trim().toLowerCase();
   const debug = flag !== undefined && !['', '0', 'false', 'no', 'off'].includes(flag);
   const print = (text: string): void => reporterLines(text, secrets).forEach((line) => write(line));
   return {
     debug: (m) => (debug ? print(`debug: ${m}`) : undefined),
-    info: (m) => print(m),
+    // Progress and waiting lines: a reporter stays quiet in the test runner's output unless asked (verbose).
+    info: (m) => (verbose || debug ? print(m) : undefined),
     warn: (m) => print(`warning: ${m}`),
     error: (m) => print(`error: ${m}`),
   };
@@ -123,7 +124,7 @@ export async function reportResults(input: ReporterUpload): Promise<Error | unde
   }
   let error: Error | undefined;
   try {
-    const log = reporterLogger(input.write, secrets, input.env);
+    const log = reporterLogger(input.write, secrets, input.env, settings.verbose);
     const outcome = await uploadResults({ settings, results: input.results, ...(input.files && { files: input.files }), env: input.env, log, host: 'reporter' });
     print(renderText(outcome.summary, { collectedBy: input.runner, countTestFiles: input.countTestFiles ?? false }));
     error = outcome.error;

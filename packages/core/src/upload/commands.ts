@@ -14,7 +14,7 @@ import { openNamedRun, resolveProject } from './lifecycle.js';
 import { currentGeneration, findKeyRuns } from './run-key.js';
 import { sendEntries } from './send.js';
 import { markResumed, readSpool, writeSpool, type EntriesSpool } from './spool.js';
-import { runUrl, uploadResults } from './upload.js';
+import { httpOptions, runUrl, uploadResults } from './upload.js';
 
 export interface CommandInput {
   settings: Settings;
@@ -40,7 +40,7 @@ async function withApi(input: CommandInput, body: (api: TestManagementApi, log: 
   try {
     if (!settings.token) throw new ConfigError('CONFIG_MISSING_TOKEN', `No API token: set ${settingLabel('token', host)} to a Test Management API key (Settings > API Keys).`);
     if (!settings.projectId) throw new ConfigError('CONFIG_MISSING_PROJECT', `No project: set ${settingLabel('projectId', host)} to the project UUID or its exact name.`);
-    http = new HttpClient({ baseUrl: settings.baseUrl, token: settings.token, timeoutMs: settings.timeoutMs, deadlineMs: settings.deadline * 1000, log, tokenSettingName: settingLabel('token', host), ...input.http });
+    http = new HttpClient({ ...httpOptions(settings, settings.token, host, log), ...input.http });
     const api = new TestManagementApi(http);
     const project = await resolveProject(api, settings.projectId, host);
     return await body(api, log, project.id);

@@ -3,7 +3,8 @@
  * selection at the same moment, and an update replaces the whole selection (last write wins), so a job's cases
  * can be lost to another job's update: write the union, read it back, and repeat until ours are in.
  */
-import type { TestManagementApi, TestRun } from '../api/client.js';
+import type { ResultEntry, TestManagementApi, TestRun } from '../api/client.js';
+import { ApiError } from '../errors.js';
 import type { Logger } from '../log.js';
 
 const ATTEMPTS = 8;
@@ -42,4 +43,34 @@ export async function ensureCases(api: TestManagementApi, projectId: string, run
 
 function defaultSleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * A job whose cases are in the run can still lose them afterwards: another job that read the selection before
+ * ours was added writes its union a moment later, and the service drops the results of cases a selection
+ * update removes (and refuses results for cases it no longer selects). So, when other jobs may be writing (a
+ * run key), look again after a pause, and put back — cases and results — whatever went missing or was refused
+ * that way, until a look finds everything in place.
+ */
+export async function keepResults(api: TestManagementApi, projectId: string, run: TestRun, sent: readonly ResultEntry[], log: Logger, sleep = defaultSleep): Promise<{ lost: ResultEntry[]; requests: number }> {
+  let requests = 0;
+  let lost: ResultEntry[] = [];
+  for (let round = 1; round <= ATTEMPTS; round++) {
+    await sleep(500 * round + Math.floor(Math.random() * 500));
+    const held = new Map((await api.listRunCases(projectId, run.id)).map((c) => [c.test_case.id, c.status_id]));
+    requests++;
+    lost = sent.filter((e) => held.get(e.test_case_id) !== e.test_run_status_id);
+    if (lost.length === 0) return { lost, requests };
+    log.info(`Another job's update of test run ${run.human_id} removed ${lost.length} of this job's results; recording them again.`);
+    const selection = await ensureCases(api, projectId, run, lost.map((e) => e.test_case_id), log, sleep);
+    requests += selection.requests;
+    try {
+      await api.putResults(projectId, run.id, lost.filter((e) => !selection.refused.includes(e.test_case_id)));
+    } catch (error) {
+      // Removed again before the write landed (422 "not part of the run"): the next round looks again.
+      if (!(error instanceof ApiError) || error.status === undefined || error.status >= 500 || ![400, 422].includes(error.status)) throw error;
+    }
+    requests++;
+  }
+  return { lost, requests };
 }

@@ -20,7 +20,7 @@ import { carryOver, previousCases } from './carry-over.js';
 import { closeRun, markUpload, uploadMarkers } from './close.js';
 import { createRun, openNamedRun, pickUser, resolveProject } from './lifecycle.js';
 import { findOrCreateKeyedRun, keyLabel, titleWithKey } from './run-key.js';
-import { ensureCases } from './selection.js';
+import { ensureCases, keepResults } from './selection.js';
 import { sendEntries, type RefusedEntry, type SendOutcome } from './send.js';
 import { spoolPath, withoutToken, writeSpool, type Spool } from './spool.js';
 import { statusKey } from '../map/status.js';
@@ -121,7 +121,7 @@ export async function uploadResults(input: UploadInput): Promise<UploadOutcome> 
   let error: TestsigmaTmError | undefined;
   try {
     const { token, projectId } = requireSettings(settings, input.host);
-    http = new HttpClient({ baseUrl: settings.baseUrl, token, timeoutMs: settings.timeoutMs, deadlineMs: settings.deadline * 1000, log, tokenSettingName: settingLabel('token', input.host), ...input.http });
+    http = new HttpClient({ ...httpOptions(settings, token, input.host, log), ...input.http });
     const ci = detectCi(input.env ?? {});
     const ctx: UploadContext = { input, settings, host: input.host, api: new TestManagementApi(http), ci, runKey: settings.runKey ?? ci?.runKey, log, now: input.now ?? (() => new Date()) };
 
@@ -145,6 +145,19 @@ export async function uploadResults(input: UploadInput): Promise<UploadOutcome> 
   }
   const summary = addDetails(buildSummary(input, progress), { results: input.results, ...(progress.plan && { report: progress.plan.report }), workspace, ...(http && { http: { requests: http.requests, retries: http.retries } }), elapsedMs: Date.now() - started });
   return error ? { summary, error, exitCode: exitCodeFor(error) } : { summary, exitCode: 0 };
+}
+
+/** The HTTP client's options from the settings; every message names settings in the host's words. */
+export function httpOptions(settings: Settings, token: string, host: Host | undefined, log: Logger): HttpClientOptions {
+  return {
+    baseUrl: settings.baseUrl,
+    token,
+    timeoutMs: settings.timeoutMs,
+    deadlineMs: settings.deadline * 1000,
+    log,
+    tokenSettingName: settingLabel('token', host),
+    deadlineSettingName: settingLabel('deadline', host).split(' (or ')[0] ?? 'the deadline',
+  };
 }
 
 /** The two settings without which nothing can be asked of the service. */
@@ -235,6 +248,15 @@ async function recordResults(ctx: UploadContext, plan: UploadPlan, opened: Opene
   if (sent.error) {
     const spoolFile = await spoolEntries(ctx, plan, opened, sent.unsent, sent.error);
     return { sent, closed: false, spoolFile, error: sent.error };
+  }
+  // With a run key other jobs write to the same run: make sure what this job sent is still there, and retry what
+  // was refused because another job's update had just removed its case.
+  if (ctx.runKey) {
+    const kept = await keepResults(api, projectId, run, [...sent.acknowledged, ...sent.refused.map((r) => r.entry)], log);
+    const lost = new Set(kept.lost.map((e) => e.test_case_id));
+    sent.acknowledged.push(...sent.refused.filter((r) => !lost.has(r.entry.test_case_id)).map((r) => r.entry));
+    sent.refused = sent.refused.filter((r) => lost.has(r.entry.test_case_id));
+    sent.requests += kept.requests;
   }
   const mismatch = settings.verify ? await verifyRun(api, projectId, run, sent, plan) : undefined;
   const refusedError = sent.refused.length > 0 ? refusedResults(run, sent, plan) : undefined;

@@ -52,7 +52,7 @@ describe('printed lines', () => {
     expect(noTestRanMessage()).toBe('[testsigma-tm] No test ran, so nothing was recorded.');
   });
 
-  it('of the logger say their level, and debug ones appear only with TESTSIGMA_DEBUG on', () => {
+  it('of the logger say their level; progress only when verbose, debug only with TESTSIGMA_DEBUG on', () => {
     const lines: string[] = [];
     const quiet = reporterLogger((l) => lines.push(l), [TOKEN], { TESTSIGMA_DEBUG: 'off' });
     quiet.debug('hidden');
@@ -60,7 +60,8 @@ describe('printed lines', () => {
     quiet.warn(`careful ${TOKEN}`);
     quiet.error('broke');
     reporterLogger((l) => lines.push(l), [], { TESTSIGMA_DEBUG: '1' }).debug('GET /projects');
-    expect(lines).toEqual(['[testsigma-tm] info', '[testsigma-tm] warning: careful ***', '[testsigma-tm] error: broke', '[testsigma-tm] debug: GET /projects']);
+    reporterLogger((l) => lines.push(l), [], {}, true).info('progress');
+    expect(lines).toEqual(['[testsigma-tm] warning: careful ***', '[testsigma-tm] error: broke', '[testsigma-tm] debug: GET /projects', '[testsigma-tm] progress']);
   });
 
   it('say whether a failed upload fails the test run', () => {

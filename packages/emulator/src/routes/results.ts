@@ -128,6 +128,7 @@ export const recordResults: ProjectHandler = async (ctx) => {
       description: e.description,
       attachments: attachments.get(i) ?? [],
       updated_at: now,
+      writes: (run.results[caseId]?.writes ?? 0) + 1,
     };
     const tc = ctx.store.caseById(caseId);
     if (tc) touched.set(caseId, tc);
