@@ -73234,12 +73234,46 @@ function rateLimitDelay(consecutive, retryAfterMs, resetMs, random = Math.random
 //# sourceMappingURL=retry-timing.js.map
 // EXTERNAL MODULE: ./packages/core/node_modules/undici/index.js
 var node_modules_undici = __nccwpck_require__(5134);
+;// CONCATENATED MODULE: ./packages/core/dist/api/url.js
+/**
+ * URLs as they may be shown: a base URL can carry credentials (`https://user:pass@host/…`), and nothing the
+ * tool prints, logs or throws may reveal them.
+ */
+/** The URL with any user name and password replaced by `***`; also for text that does not parse as a URL. */
+function redactUrl(url) {
+    const text = String(url);
+    try {
+        const parsed = new URL(text);
+        if (parsed.username === '' && parsed.password === '')
+            return parsed.href;
+        parsed.username = '***';
+        parsed.password = '';
+        return parsed.href;
+    }
+    catch {
+        // Not a URL: a password may hold anything, spaces included, up to the last @ before the path.
+        return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
+    }
+}
+/** Every `scheme://userinfo@` in a text (a message, an unparseable URL) with the userinfo replaced by `***`. */
+function redactUrlsIn(text) {
+    return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/?#\s@]*@/gi, '$1***@');
+}
+/** The URL without credentials, for sending: the token goes in a header, never user:pass in the URL. */
+function withoutCredentials(url) {
+    const copy = new URL(url.href);
+    copy.username = '';
+    copy.password = '';
+    return copy;
+}
+//# sourceMappingURL=url.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/api/transport.js
 /**
  * One HTTP exchange, no retrying: encode the body, send it through undici, read the whole answer and the
  * headers the client cares about, or say in words why no answer came. The proxy is taken from the
  * environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY and their lower-case forms), as corporate CI expects.
  */
+
 
 
 function makeDispatcher(timeoutMs, proxy) {
@@ -73340,42 +73374,10 @@ function describeNetworkError(cause, timeoutMs) {
     const code = err?.code ?? err?.cause?.code;
     if (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET')
         return 'connection reset';
-    return code ? `${code}${err?.message ? `: ${err.message}` : ''}` : (err?.message ?? 'network error');
+    // A proxy URL from the environment may carry credentials; undici's messages could quote it.
+    return redactUrlsIn(code ? `${code}${err?.message ? `: ${err.message}` : ''}` : (err?.message ?? 'network error'));
 }
 //# sourceMappingURL=transport.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/api/url.js
-/**
- * URLs as they may be shown: a base URL can carry credentials (`https://user:pass@host/…`), and nothing the
- * tool prints, logs or throws may reveal them.
- */
-/** The URL with any user name and password replaced by `***`; also for text that does not parse as a URL. */
-function redactUrl(url) {
-    const text = String(url);
-    try {
-        const parsed = new URL(text);
-        if (parsed.username === '' && parsed.password === '')
-            return parsed.href;
-        parsed.username = '***';
-        parsed.password = '';
-        return parsed.href;
-    }
-    catch {
-        // Not a URL: a password may hold anything, spaces included, up to the last @ before the path.
-        return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
-    }
-}
-/** Every `scheme://userinfo@` in a text (a message, an unparseable URL) with the userinfo replaced by `***`. */
-function redactUrlsIn(text) {
-    return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/?#\s@]*@/gi, '$1***@');
-}
-/** The URL without credentials, for sending: the token goes in a header, never user:pass in the URL. */
-function withoutCredentials(url) {
-    const copy = new URL(url.href);
-    copy.username = '';
-    copy.password = '';
-    return copy;
-}
-//# sourceMappingURL=url.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/api/http-errors.js
 /**
  * The error for an answer the client will not retry (or has stopped retrying): a stable code per kind of
@@ -73539,7 +73541,6 @@ const VERSION = '0.1.0';
 
 
 
-
 const DEFAULT_DEADLINE_MS = 600_000;
 class http_HttpClient {
     options;
@@ -73654,10 +73655,9 @@ class http_HttpClient {
                 await this.sleep(delay);
                 if (uncertain && req.recover) {
                     const found = await req.recover();
-                    if (found !== undefined) {
-                        this.emit({ kind: 'recovered', message: `the answer to ${req.method} ${redactUrl(url)} was lost (${reason}), but the request had been applied: using what it made`, method: req.method, url: redactUrl(url), attempt, elapsedMs: this.now() - started });
+                    // The caller says what it found (it can name it); this layer only stops re-sending.
+                    if (found !== undefined)
                         return { status: 0, body: undefined, requestId: undefined, method: req.method, path, recovered: found };
-                    }
                 }
             }
         }
@@ -75232,6 +75232,7 @@ async function findOrCreateKeyedRun(api, request, log) {
 }
 //# sourceMappingURL=run-key.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/upload/selection.js
+
 const selection_ATTEMPTS = 8;
 async function ensureCases(api, projectId, run, caseIds, log, sleep = selection_defaultSleep) {
     let requests = 0;
@@ -75262,6 +75263,38 @@ async function ensureCases(api, projectId, run, caseIds, log, sleep = selection_
 }
 function selection_defaultSleep(ms) {
     return new Promise((resolve) => setTimeout(resolve, ms));
+}
+/**
+ * A job whose cases are in the run can still lose them afterwards: another job that read the selection before
+ * ours was added writes its union a moment later, and the service drops the results of cases a selection
+ * update removes (and refuses results for cases it no longer selects). So, when other jobs may be writing (a
+ * run key), look again after a pause, and put back — cases and results — whatever went missing or was refused
+ * that way, until a look finds everything in place.
+ */
+async function keepResults(api, projectId, run, sent, log, sleep = selection_defaultSleep) {
+    let requests = 0;
+    let lost = [];
+    for (let round = 1; round <= selection_ATTEMPTS; round++) {
+        await sleep(500 * round + Math.floor(Math.random() * 500));
+        const held = new Map((await api.listRunCases(projectId, run.id)).map((c) => [c.test_case.id, c.status_id]));
+        requests++;
+        lost = sent.filter((e) => held.get(e.test_case_id) !== e.test_run_status_id);
+        if (lost.length === 0)
+            return { lost, requests };
+        log.info(`Another job's update of test run ${run.human_id} removed ${lost.length} of this job's results; recording them again.`);
+        const selection = await ensureCases(api, projectId, run, lost.map((e) => e.test_case_id), log, sleep);
+        requests += selection.requests;
+        try {
+            await api.putResults(projectId, run.id, lost.filter((e) => !selection.refused.includes(e.test_case_id)));
+        }
+        catch (error) {
+            // Removed again before the write landed (422 "not part of the run"): the next round looks again.
+            if (!(error instanceof ApiError) || error.status === undefined || error.status >= 500 || ![400, 422].includes(error.status))
+                throw error;
+        }
+        requests++;
+    }
+    return { lost, requests };
 }
 //# sourceMappingURL=selection.js.map
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -75892,7 +75925,7 @@ async function uploadResults(input) {
     let error;
     try {
         const { token, projectId } = requireSettings(settings, input.host);
-        http = new http_HttpClient({ baseUrl: settings.baseUrl, token, timeoutMs: settings.timeoutMs, deadlineMs: settings.deadline * 1000, log, tokenSettingName: settingLabel('token', input.host), ...input.http });
+        http = new http_HttpClient({ ...httpOptions(settings, token, input.host, log), ...input.http });
         const ci = detectCi(input.env ?? {});
         const ctx = { input, settings, host: input.host, api: new TestManagementApi(http), ci, runKey: settings.runKey ?? ci?.runKey, log, now: input.now ?? (() => new Date()) };
         progress.plan = await planUpload(ctx, projectId);
@@ -75921,6 +75954,18 @@ async function uploadResults(input) {
     }
     const summary = addDetails(buildSummary(input, progress), { results: input.results, ...(progress.plan && { report: progress.plan.report }), workspace, ...(http && { http: { requests: http.requests, retries: http.retries } }), elapsedMs: Date.now() - started });
     return error ? { summary, error, exitCode: exitCodeFor(error) } : { summary, exitCode: 0 };
+}
+/** The HTTP client's options from the settings; every message names settings in the host's words. */
+function httpOptions(settings, token, host, log) {
+    return {
+        baseUrl: settings.baseUrl,
+        token,
+        timeoutMs: settings.timeoutMs,
+        deadlineMs: settings.deadline * 1000,
+        log,
+        tokenSettingName: settingLabel('token', host),
+        deadlineSettingName: settingLabel('deadline', host).split(' (or ')[0] ?? 'the deadline',
+    };
 }
 /** The two settings without which nothing can be asked of the service. */
 function requireSettings(settings, host) {
@@ -76001,6 +76046,15 @@ async function recordResults(ctx, plan, opened) {
     if (sent.error) {
         const spoolFile = await spoolEntries(ctx, plan, opened, sent.unsent, sent.error);
         return { sent, closed: false, spoolFile, error: sent.error };
+    }
+    // With a run key other jobs write to the same run: make sure what this job sent is still there, and retry what
+    // was refused because another job's update had just removed its case.
+    if (ctx.runKey) {
+        const kept = await keepResults(api, projectId, run, [...sent.acknowledged, ...sent.refused.map((r) => r.entry)], log);
+        const lost = new Set(kept.lost.map((e) => e.test_case_id));
+        sent.acknowledged.push(...sent.refused.filter((r) => !lost.has(r.entry.test_case_id)).map((r) => r.entry));
+        sent.refused = sent.refused.filter((r) => lost.has(r.entry.test_case_id));
+        sent.requests += kept.requests;
     }
     const mismatch = settings.verify ? await verifyRun(api, projectId, run, sent, plan) : undefined;
     const refusedError = sent.refused.length > 0 ? refusedResults(run, sent, plan) : undefined;
