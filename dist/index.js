@@ -75822,9 +75822,13 @@ function countCases(report, recordedCaseIds) {
     }
     return counts;
 }
-/** Best effort, like the run's link: the case inside the run on the web app. */
-function caseUrl(runUrl, caseId) {
-    return `${runUrl}/test-cases/${caseId}`;
+/**
+ * The case within its run. The service documents no web address for a case, so this is the run's page (itself a
+ * best effort) with the case's human id as fragment: it always opens the run, and the case when the page has
+ * such an anchor; a guessed path could only lead to a "not found".
+ */
+function caseUrl(runUrl, humanId) {
+    return `${runUrl}#${encodeURIComponent(humanId)}`;
 }
 /** The summary with its failed tests, mapping report (dry run) and figures filled in. */
 function addDetails(summary, facts) {
@@ -75841,7 +75845,7 @@ function addDetails(summary, facts) {
             message: firstLine(stripAnsi(result.message ?? '')),
             file: location?.file ?? result.file ?? null,
             line: location?.line ?? null,
-            url: testCase && summary.runUrl ? caseUrl(summary.runUrl, testCase.id) : null,
+            url: testCase && summary.runUrl ? caseUrl(summary.runUrl, testCase.human_id) : null,
         });
     }
     const mapping = summary.dryRun && facts.report ? facts.results.map((r) => mappingLine(r, byResult.get(r))) : summary.mapping;

@@ -44,9 +44,13 @@ export function countCases(report: MappingReport, recordedCaseIds: Iterable<stri
   return counts;
 }
 
-/** Best effort, like the run's link: the case inside the run on the web app. */
-export function caseUrl(runUrl: string, caseId: string): string {
-  return `${runUrl}/test-cases/${caseId}`;
+/**
+ * The case within its run. The service documents no web address for a case, so this is the run's page (itself a
+ * best effort) with the case's human id as fragment: it always opens the run, and the case when the page has
+ * such an anchor; a guessed path could only lead to a "not found".
+ */
+export function caseUrl(runUrl: string, humanId: string): string {
+  return `${runUrl}#${encodeURIComponent(humanId)}`;
 }
 
 export interface DetailFacts {
@@ -73,7 +77,7 @@ export function addDetails(summary: UploadSummary, facts: DetailFacts): UploadSu
       message: firstLine(stripAnsi(result.message ?? '')),
       file: location?.file ?? result.file ?? null,
       line: location?.line ?? null,
-      url: testCase && summary.runUrl ? caseUrl(summary.runUrl, testCase.id) : null,
+      url: testCase && summary.runUrl ? caseUrl(summary.runUrl, testCase.human_id) : null,
     });
   }
   const mapping = summary.dryRun && facts.report ? facts.results.map((r) => mappingLine(r, byResult.get(r))) : summary.mapping;

@@ -78,7 +78,7 @@ export interface FailedTest {
   /** Source file, relative to the workspace when it lies inside it. */
   file: string | null;
   line: number | null;
-  /** Link to the test case in the run, when the run's link is known. */
+  /** Link to the test case in the run (the run's page, `#DEMO-2`), when the run's link is known. */
   url: string | null;
 }
 

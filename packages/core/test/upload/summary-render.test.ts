@@ -18,7 +18,7 @@ async function expectGolden(name: string, text: string): Promise<void> {
 const RUN_URL = 'https://tm.example/ui/projects/p1/test-runs/r1';
 
 function failure(i: number, extra: Partial<FailedTest> = {}): FailedTest {
-  return { test: `checkout › pays with card ${i}`, case: `DEMO-${i}`, message: `expected 200, received 500 (${i})`, file: 'tests/checkout.spec.ts', line: 10 + i, url: `${RUN_URL}/test-cases/c${i}`, ...extra };
+  return { test: `checkout › pays with card ${i}`, case: `DEMO-${i}`, message: `expected 200, received 500 (${i})`, file: 'tests/checkout.spec.ts', line: 10 + i, url: `${RUN_URL}#DEMO-${i}`, ...extra };
 }
 
 function sample(): UploadSummary {
@@ -57,7 +57,7 @@ describe('renderMarkdown', () => {
 
   it('keeps hostile titles inside their cell and the details block intact', () => {
     const md = renderMarkdown({ ...sample(), failures: [failure(1, { test: 'a | b\n<details><summary>x', message: '`rm -rf` & <b>bold</b>' })] });
-    expect(md).toContain('| a \\| b &lt;details&gt;&lt;summary&gt;x | [DEMO-1](https://tm.example/ui/projects/p1/test-runs/r1/test-cases/c1) | `rm -rf` &amp; &lt;b&gt;bold&lt;/b&gt; | `tests/checkout.spec.ts:11` |');
+    expect(md).toContain('| a \\| b &lt;details&gt;&lt;summary&gt;x | [DEMO-1](https://tm.example/ui/projects/p1/test-runs/r1#DEMO-1) | `rm -rf` &amp; &lt;b&gt;bold&lt;/b&gt; | `tests/checkout.spec.ts:11` |');
     expect(md).toContain('- cart › a \\| b &lt;details&gt;\n');
   });
 
