@@ -85865,7 +85865,13 @@ async function fail(summary, error) {
 async function writeSummary(summary, error) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
-    await summary_summary.addRaw(renderMarkdown(summary, error ? { error } : {})).write();
+    try {
+        await summary_summary.addRaw(renderMarkdown(summary, error ? { error } : {})).write();
+    }
+    catch (thrown) {
+        // The log already holds the same text; a summary that cannot be written must not hide the outcome.
+        warning(`testsigma-tm: the job summary could not be written (${thrown.message}); the log above holds the same report.`);
+    }
 }
 function setOutputs(s) {
     setOutput('run-id', s.runId ?? '');

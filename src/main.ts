@@ -73,7 +73,12 @@ async function fail(summary: UploadSummary, error: TestsigmaTmError): Promise<vo
 /** The job summary; a runner without one (GITHUB_STEP_SUMMARY unset) gets the text in the log only. */
 async function writeSummary(summary: UploadSummary, error?: TestsigmaTmError): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
-  await core.summary.addRaw(renderMarkdown(summary, error ? { error } : {})).write();
+  try {
+    await core.summary.addRaw(renderMarkdown(summary, error ? { error } : {})).write();
+  } catch (thrown) {
+    // The log already holds the same text; a summary that cannot be written must not hide the outcome.
+    core.warning(`testsigma-tm: the job summary could not be written (${(thrown as Error).message}); the log above holds the same report.`);
+  }
 }
 
 function setOutputs(s: UploadSummary): void {
