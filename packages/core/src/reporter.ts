@@ -28,3 +28,4 @@ export {
 } from './formats/jest/jest.js';
 export { playwrightTestToResult, type LivePlaywrightTest } from './formats/playwright/from-live.js';
 export { displayPath } from './formats/paths.js';
+export { nodeTooOld, nodeTooOldMessage } from './node-check.js';

@@ -11,7 +11,7 @@
  * Everything is printed to stderr, as Jest's own reporters do, and never the token.
  */
 import type { Env, FileOutcome } from 'testsigma-tm-core';
-import { REPORTER_PREFIX, noTokenMessage, reportResults, resolveReporterStart, type ReporterOptions, type ReporterStart } from 'testsigma-tm-core/reporter';
+import { REPORTER_PREFIX, nodeTooOld, nodeTooOldMessage, noTokenMessage, reportResults, resolveReporterStart, type ReporterOptions, type ReporterStart } from 'testsigma-tm-core/reporter';
 import { fileResults } from './convert.js';
 import type { JestAggregatedResultLike, JestGlobalConfigLike, JestTestFileResult } from './jest-types.js';
 
@@ -55,7 +55,7 @@ export class TestsigmaReporter {
     const notRecording = notRecordingLine(globalConfig);
     // A token without a project can only fail after the whole suite ran: core refuses it now, like any invalid option.
     this.start = resolveReporterStart(options, this.env, PACKAGE_NAME, { requireProject: notRecording === undefined });
-    this.idle = this.start.settings.token ? notRecording : noTokenMessage();
+    this.idle = nodeTooOld() ? `${REPORTER_PREFIX} ${nodeTooOldMessage(PACKAGE_NAME)} Test results were not recorded.` : this.start.settings.token ? notRecording : noTokenMessage();
   }
 
   onRunStart(): void {

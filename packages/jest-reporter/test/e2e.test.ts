@@ -4,8 +4,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { startEmulator, type EmulatorHandle } from 'testsigma-tm-emulator';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { machineNode20 } from '../../../test/helpers/node20.js';
 import { REPORTER_ENTRY, assertBuilt, caseHumanIds, newRuns, removeDir, resultsByCase, runJest, writeProject } from './helpers.js';
 
+const NODE20 = machineNode20();
 let emulator: EmulatorHandle;
 let dir: string | undefined;
 
@@ -178,6 +180,16 @@ describe('jest-testsigma-tm-reporter with the real Jest', () => {
     const run = await runJest(dir, env());
     expect(run.code, run.output).toBe(1);
     expect(run.output).toContain('[testsigma-tm] error: 1 test(s) or reference(s) map to no test case: has no id.');
+  });
+
+  it.skipIf(!NODE20)("on the machine's Node 20: records the run, and without a token says one line", async () => {
+    dir = await writeProject(PASSING, [REPORTER_ENTRY, { projectId: 'Demo', baseUrl: emulator.url }]);
+    const run = await runJest(dir, env(), ['--runInBand'], undefined, NODE20);
+    expect(run.code, run.output).toBe(0);
+    expect(newRuns(emulator.state())).toHaveLength(1);
+    const quiet = await runJest(dir, {}, ['--runInBand'], undefined, NODE20);
+    expect(quiet.code, quiet.output).toBe(0);
+    expect(quiet.reporterLines).toEqual(['[testsigma-tm] No API token (set TESTSIGMA_API_TOKEN): test results were not recorded in Testsigma Test Management.']);
   });
 
   it('without a token: one line, no request, Jest passes', async () => {

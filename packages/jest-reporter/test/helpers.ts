@@ -62,11 +62,11 @@ function cleanEnv(): NodeJS.ProcessEnv {
  * Run the real jest (async: the emulator serves from this very process, so the event loop must stay free).
  * `process.execPath` is the Node that runs vitest (Node 24 from the `node` devDependency).
  */
-export function runJest(dir: string, env: Record<string, string | undefined> = {}, args: string[] = ['--runInBand'], jestBin = JEST_BIN): Promise<JestRun> {
+export function runJest(dir: string, env: Record<string, string | undefined> = {}, args: string[] = ['--runInBand'], jestBin = JEST_BIN, node = process.execPath): Promise<JestRun> {
   const childEnv = { ...cleanEnv(), ...env };
   return new Promise((resolve, reject) => {
     execFile(
-      process.execPath,
+      node,
       [jestBin, '--rootDir', dir, ...(args.includes('--config') ? [] : ['--config', path.join(dir, 'jest.config.json')]), '--ci', '--no-watchman', ...args],
       { cwd: dir, env: childEnv, encoding: 'utf8', timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {

@@ -6,7 +6,7 @@
  */
 import type { FullConfig, FullResult, Reporter, Suite } from '@playwright/test/reporter';
 import type { TestResult } from 'testsigma-tm-core';
-import { REPORTER_PREFIX, noTokenMessage, reportResults, resolveReporterStart, type ReporterStart } from 'testsigma-tm-core/reporter';
+import { REPORTER_PREFIX, nodeTooOld, nodeTooOldMessage, noTokenMessage, reportResults, resolveReporterStart, type ReporterStart } from 'testsigma-tm-core/reporter';
 import { toTestResult } from './convert.js';
 import { splitOptions, type TestsigmaReporterOptions } from './options.js';
 
@@ -43,6 +43,10 @@ export class TestsigmaReporter implements Reporter {
 
   async onEnd(_result: FullResult): Promise<{ status?: FullResult['status'] } | undefined> {
     if (this.#listMode) return undefined;
+    if (nodeTooOld()) {
+      this.#write(`${PREFIX} ${nodeTooOldMessage(PACKAGE_NAME)} Test results were not recorded.`);
+      return undefined;
+    }
     if (!this.#start.settings.token) {
       this.#write(NO_TOKEN_MESSAGE);
       return undefined;

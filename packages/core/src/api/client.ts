@@ -3,7 +3,6 @@
  * checked by the guards in wire.ts before the tool reads it. Calls may run concurrently (e.g. several
  * `putResults`): the HTTP client's pacer schedules them within the rate limit.
  */
-import { FormData } from 'undici';
 import type { HttpClient } from './http.js';
 import { listAll } from './paginate.js';
 import {
@@ -132,8 +131,7 @@ export class TestManagementApi {
    * to repeat (last write wins). An empty answer is a success; a non-JSON one is not (see HttpClient.send).
    */
   async putResults(projectId: string, runId: string, entries: ResultEntry[]): Promise<void> {
-    const form = new FormData();
-    form.append('data', JSON.stringify({ test_run_cases: entries }));
+    const form = [{ name: 'data', value: JSON.stringify({ test_run_cases: entries }) }];
     await this.http.send({ method: 'PUT', path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`, form, idempotent: true, resource: `Test run "${runId}"` });
   }
 }

@@ -9,13 +9,14 @@
  * - only the overall deadline (and no fixed count) ends retrying.
  * The token never leaves this file except in the Authorization header.
  */
-import type { Dispatcher, FormData } from 'undici';
+import type { Dispatcher } from 'undici';
 import { ApiError, type ApiErrorDetails } from '../errors.js';
 import type { Logger } from '../log.js';
 import { Pacer, defaultSleep } from './pacer.js';
 import { RequestWatch, seconds, type HttpEvent } from './progress.js';
 import { DEFAULT_RETRY_POLICY, backoffDelay, classifyAnswer, rateLimitDelay, type RetryPolicy } from './retry-timing.js';
-import { encodeBody, exchange, makeDispatcher, serverMessage, type Method, type ProxySettings } from './transport.js';
+import type { RateHeaders } from './pacer.js';
+import { encodeBody, exchange, makeDispatcher, serverMessage, type FormField, type Method, type ProxySettings } from './transport.js';
 import { redactUrl, withoutCredentials } from './url.js';
 import { errorFor } from './http-errors.js';
 import { unexpectedBody } from './wire.js';
@@ -30,7 +31,8 @@ export interface ApiRequest<R = never> {
   path: string;
   query?: Record<string, string | number | undefined>;
   json?: unknown;
-  form?: FormData;
+  /** A multipart body of text fields. */
+  form?: FormField[];
   /** May a transient failure be retried as is? True for reads and for writes that are safe to repeat. */
   idempotent: boolean;
   /**
@@ -51,6 +53,8 @@ export interface ApiResponse<R = never> {
   path: string;
   /** What `recover` found, when the answer itself was lost. */
   recovered?: R;
+  /** The rate limit the answer announced (`x-tms-api-*`), for `doctor`. */
+  rate?: RateHeaders;
 }
 
 export interface HttpClientOptions {
@@ -84,7 +88,8 @@ export class HttpClient {
   /** The base URL without credentials. */
   readonly baseUrl: URL;
   private readonly basePath: string;
-  private readonly dispatcher: Dispatcher;
+  /** Made on the first request (undici is loaded then). */
+  private dispatcher: Promise<Dispatcher> | undefined;
   readonly pacer: Pacer;
   private readonly policy: RetryPolicy;
   private readonly deadline: number;
@@ -104,7 +109,6 @@ export class HttpClient {
   constructor(private readonly options: HttpClientOptions) {
     this.baseUrl = withoutCredentials(new URL(options.baseUrl.replace(/\/+$/, '')));
     this.basePath = this.baseUrl.pathname.replace(/\/+$/, '');
-    this.dispatcher = makeDispatcher(options.timeoutMs, options.proxy);
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? defaultSleep;
     this.pacer = new Pacer({ now: this.now, sleep: this.sleep, ...(options.perSecond ? { perSecond: options.perSecond } : {}), ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}) });
@@ -118,7 +122,7 @@ export class HttpClient {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.dispatcher.close();
+    if (this.dispatcher) await (await this.dispatcher).close();
   }
 
   /** Send a request; resolve with a 2xx answer holding JSON or nothing, throw ApiError for everything else. */
@@ -136,7 +140,8 @@ export class HttpClient {
         watch.enter({ kind: 'sent' }, attempt);
         const sentAt = this.now();
         this.requests++;
-        const outcome = await exchange(this.dispatcher, req.method, url, headers, body, this.options.timeoutMs, sentAt);
+        this.dispatcher ??= makeDispatcher(this.options.timeoutMs, this.options.proxy);
+        const outcome = await exchange(await this.dispatcher, req.method, url, headers, body, this.options.timeoutMs, sentAt);
         release();
         const details: ApiErrorDetails = { method: req.method, path };
         let verdict: ReturnType<typeof classifyAnswer> = 'transient';
@@ -153,7 +158,7 @@ export class HttpClient {
             if (outcome.notJson) {
               throw unexpectedBody({ method: req.method, path, status, requestId }, `came as ${outcome.notJson.contentType}, not JSON: a proxy or login page? Check the base URL`);
             }
-            return { status, body: outcome.body, requestId, method: req.method, path };
+            return { status, body: outcome.body, requestId, method: req.method, path, rate: outcome.rate };
           }
           if (verdict === 'final') throw errorFor(details, req.resource, attempt, this.options.tokenSettingName);
           if (verdict === 'rate-limited') {

@@ -3,7 +3,8 @@
  * headers the client cares about, or say in words why no answer came. The proxy is taken from the
  * environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY and their lower-case forms), as corporate CI expects.
  */
-import { EnvHttpProxyAgent, Response, request, type Dispatcher, type FormData } from 'undici';
+import type * as Undici from 'undici';
+import type { Dispatcher } from 'undici';
 import { parseReset, parseRetryAfter } from './retry-timing.js';
 import type { RateHeaders } from './pacer.js';
 import { redactUrlsIn } from './url.js';
@@ -39,13 +40,29 @@ export type AttemptOutcome =
       cause: unknown;
     };
 
+/**
+ * undici is loaded on the first request, not when core is imported: a reporter must load (and say in one line
+ * that it sits the run out) even on a Node too old for undici, instead of breaking the test run at import.
+ */
+let undiciModule: Promise<typeof Undici> | undefined;
+function undici(): Promise<typeof Undici> {
+  return (undiciModule ??= import('undici'));
+}
+
+/** A text field of a multipart body (`data` holding the JSON of a result batch). */
+export interface FormField {
+  name: string;
+  value: string;
+}
+
 export interface EncodedBody {
   bytes: Uint8Array;
   contentType: string;
 }
 
-export function makeDispatcher(timeoutMs: number, proxy: ProxySettings | undefined): Dispatcher {
+export async function makeDispatcher(timeoutMs: number, proxy: ProxySettings | undefined): Promise<Dispatcher> {
   const timeouts = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect: { timeout: timeoutMs } };
+  const { EnvHttpProxyAgent } = await undici();
   return new EnvHttpProxyAgent({ ...timeouts, ...(proxy ?? {}) });
 }
 
@@ -53,8 +70,11 @@ export function makeDispatcher(timeoutMs: number, proxy: ProxySettings | undefin
  * Bodies are encoded once, before the first attempt, so every retry sends the same bytes and batch sizes are
  * known exactly. (undici's `request` does not stream a FormData body itself; its `Response` encodes it.)
  */
-export async function encodeBody(form: FormData | undefined, json: unknown): Promise<EncodedBody | undefined> {
-  if (form) {
+export async function encodeBody(fields: FormField[] | undefined, json: unknown): Promise<EncodedBody | undefined> {
+  if (fields) {
+    const { FormData, Response } = await undici();
+    const form = new FormData();
+    for (const field of fields) form.append(field.name, field.value);
     const encoded = new Response(form);
     return { bytes: new Uint8Array(await encoded.arrayBuffer()), contentType: encoded.headers.get('content-type') ?? 'multipart/form-data' };
   }
@@ -72,6 +92,7 @@ export async function exchange(
   nowMs: number,
 ): Promise<AttemptOutcome> {
   try {
+    const { request } = await undici();
     const res = await request(url, {
       method,
       headers: body ? { ...headers, 'content-type': body.contentType } : headers,

@@ -2,7 +2,8 @@
  * The HTTP layer on the oldest Node the packages support (20): the built core is loaded by the machine's own
  * Node 20, when it has one, and talks to the emulator. Needs `npm run build:packages` first (as `npm test` does).
  */
-import { execFileSync, execFile } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { machineNode20 } from '../../../../test/helpers/node20.js';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,19 +11,8 @@ import { startEmulator, type EmulatorHandle } from 'testsigma-tm-emulator';
 
 const built = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
 
-function node20(): string | undefined {
-  for (const candidate of ['/usr/local/bin/node', '/usr/bin/node', '/bin/node']) {
-    if (!existsSync(candidate)) continue;
-    try {
-      if (execFileSync(candidate, ['--version'], { encoding: 'utf8' }).startsWith('v20.')) return candidate;
-    } catch {
-      // not runnable: try the next one
-    }
-  }
-  return undefined;
-}
 
-const oldNode = node20();
+const oldNode = machineNode20();
 let emulator: EmulatorHandle;
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0, seed: 'demo', rateLimit: { perSecond: 10 } });
@@ -43,5 +33,16 @@ describe.skipIf(!oldNode || !existsSync(built))('on Node 20', () => {
     const report = JSON.parse(stdout.trim()) as { version: string; exit: number; uploaded: number };
     expect(report).toEqual({ version: expect.stringMatching(/^v20\./), exit: 0, uploaded: 1 });
     expect(emulator.state().requests.filter((r) => r.method === 'PUT').length).toBeGreaterThan(0);
+  });
+
+  it('runs the CLI (the published bin) and exits 0', async () => {
+    const bin = fileURLToPath(new URL('../../bin/testsigma-tm.js', import.meta.url));
+    const file = fileURLToPath(new URL('../../../../examples/results/pytest-junit.xml', import.meta.url));
+    const code = await new Promise<number>((resolve) =>
+      execFile(oldNode!, [bin, 'upload', file], { env: { TESTSIGMA_API_TOKEN: emulator.token, TESTSIGMA_BASE_URL: emulator.url, TESTSIGMA_PROJECT_ID: 'Demo', PATH: process.env.PATH ?? '' } }, (error) =>
+        resolve(error ? Number(error.code) : 0),
+      ),
+    );
+    expect(code).toBe(0);
   });
 });
