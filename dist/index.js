@@ -30878,7 +30878,7 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6644);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1308);
 // The Action's entry point: nothing but the call, so main.ts can be tested without side effects on import.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -30888,7 +30888,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6644:
+/***/ 1308:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30897,6 +30897,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -30921,7 +30925,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -32294,7 +32298,7 @@ const _summary = new Summary();
  * @deprecated use `core.summary`
  */
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = _summary;
+const summary_summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
@@ -33733,7 +33737,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -33741,7 +33745,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -33749,7 +33753,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -34545,6 +34549,8 @@ class http_HttpClient {
     closed = false;
     /** Attempts beyond the first, over all requests: the upload's retry count. */
     retries = 0;
+    /** Attempts sent, over all requests (retries included): the upload's request count. */
+    requests = 0;
     constructor(options) {
         this.options = options;
         this.baseUrl = withoutCredentials(new URL(options.baseUrl.replace(/\/+$/, '')));
@@ -34579,6 +34585,7 @@ class http_HttpClient {
                 const release = await this.pacer.acquire();
                 watch.enter({ kind: 'sent' }, attempt);
                 const sentAt = this.now();
+                this.requests++;
                 this.dispatcher ??= makeDispatcher(this.options.timeoutMs, this.options.proxy);
                 const outcome = await exchange(await this.dispatcher, req.method, url, headers, body, this.options.timeoutMs, sentAt);
                 release();
@@ -35253,11 +35260,13 @@ const STACK_MAX_CHARS = 2_000;
 const MESSAGE_MAX_CHARS = 4_000;
 const TRUNCATED_MARKER = '… (truncated)';
 function describeCase(mapped, context) {
-    const { results } = mapped;
+    const results = failuresFirst(mapped.results);
     const parts = [];
     if (results.length > 1) {
         const status = caseStatusName(results, context.mapping);
-        parts.push(`${results.length} automated tests map to this case; the worst outcome decides its status: ${status}.`);
+        const failed = results.filter(isFailure).length;
+        const order = failed > 0 && failed < results.length ? ` The ${failed === 1 ? 'failed test is' : `${failed} failed tests are`} listed first.` : '';
+        parts.push(`${results.length} automated tests map to this case; the worst outcome decides its status: ${status}.${order}`);
     }
     results.forEach((result, i) => {
         const label = results.length > 1 ? `Test ${i + 1} of ${results.length}` : 'Test';
@@ -35266,6 +35275,16 @@ function describeCase(mapped, context) {
     const jobUrl = context.jobUrl ? oneLine(stripAnsi(context.jobUrl)) : '';
     const tail = jobUrl ? `CI job: ${jobUrl}` : '';
     return fit(parts.join('\n\n'), tail, context.maxChars ?? MAX_DESCRIPTION_CHARS);
+}
+function isFailure(result) {
+    return result.status === 'failed' || result.status === 'error';
+}
+/**
+ * Failed and errored tests before the others, each group in input order: the one failure among 100 passes is
+ * what a person opens the case for, and it must not sit at position 36 or fall to the truncation below.
+ */
+function failuresFirst(results) {
+    return [...results.filter(isFailure), ...results.filter((r) => !isFailure(r))];
 }
 function describeResult(result, label, mapping) {
     const outcome = outcomeOf(result);
@@ -35699,6 +35718,13 @@ const SETTINGS = {
         parse: bool,
         default: false,
         doc: 'Log every request, and progress in reporters.',
+    }),
+    annotations: row({
+        env: 'TESTSIGMA_ANNOTATIONS',
+        input: 'annotations',
+        parse: bool,
+        default: true,
+        doc: 'Action: annotate failed tests at their file and line (at most 10, GitHub\'s limit per step; one notice counts the rest).',
     }),
 };
 const table_SETTING_KEYS = Object.keys(SETTINGS);
@@ -36257,8 +36283,6 @@ async function keepResults(api, projectId, run, sent, log, sleep = selection_def
 var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./packages/core/dist/upload/spool.js
 /**
  * The spool: what an upload could not send, written to a file so that `testsigma-tm resume FILE` sends exactly
@@ -36316,9 +36340,294 @@ async function markResumed(file) {
     return done;
 }
 //# sourceMappingURL=spool.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/upload/summary-text.js
+/**
+ * The summary as plain lines, for a terminal, a reporter and CIs without a job summary: what was read, where it
+ * went, then the failed tests before every other list, then what did not map, what could not be read, what to do
+ * about the error that decides the exit code, and the upload's figures. Lists are capped with a note.
+ */
+
+
+const TEXT_LIST_LIMIT = 20;
+const TEXT_MAPPING_LIMIT = 200;
+function listSome(items, limit = TEXT_LIST_LIMIT, more = '') {
+    const shown = items.slice(0, limit).map((t) => `    ${t}`);
+    if (items.length > limit)
+        shown.push(`    … and ${items.length - limit} more${more}`);
+    return shown;
+}
+function statusLine(byStatus) {
+    const parts = Object.entries(byStatus).map(([name, n]) => `${n} ${name}`);
+    return parts.length > 0 ? parts.join(', ') : 'none';
+}
+/** `file.ts:12`, `file.ts`, or '' — where a failed test points. */
+function place(f) {
+    if (!f.file)
+        return '';
+    return f.line !== null ? `${f.file}:${f.line}` : f.file;
+}
+function failureLine(f) {
+    const where = place(f);
+    return `${f.test}${f.case ? ` (${f.case})` : ''}${f.message ? `: ${f.message}` : ''}${where ? ` — ${where}` : ''}`;
+}
+function mappingText(m) {
+    if (m.case)
+        return `${m.test} → ${m.case}`;
+    if (m.reason === 'unknown id')
+        return `${m.test} → none: unknown id ${m.ids.join(', ')}`;
+    if (m.reason === 'not checked')
+        return `${m.test} → not checked: ids found ${m.ids.join(', ')}`;
+    return `${m.test} → none: no id`;
+}
+function todoOf(code) {
+    return ERROR_CODES[code].todo;
+}
+/** `14 request(s) in 1.2 s, 2 retries`: what the upload itself cost. */
+function figuresText(s) {
+    const { httpRequests, retries, elapsedMs } = s.figures;
+    return `${httpRequests} request(s) in ${formatDuration(elapsedMs)}, ${retries === 0 ? 'no retries' : `${retries} retr${retries === 1 ? 'y' : 'ies'}`}`;
+}
+function renderText(s, options = {}) {
+    const lines = [];
+    const fileErrors = s.files.filter((f) => f.error);
+    const filesRead = s.files.length - fileErrors.length;
+    const unreadable = fileErrors.length ? `; ${fileErrors.length} file(s) could not be read` : '';
+    if (options.collectedBy !== undefined) {
+        lines.push(`Collected ${s.total} ${options.collectedBy} test result(s)${options.countTestFiles ? ` from ${filesRead} test file(s)` : ''}${unreadable}.`);
+    }
+    else if (s.files.length === 0) {
+        lines.push(`Collected ${s.total} test result(s).`);
+    }
+    else {
+        lines.push(`Read ${s.total} test result(s) from ${filesRead} file(s)${unreadable}.`);
+    }
+    if (!s.checkedAgainstProject) {
+        lines.push(`Dry run without a token or project: ids were not checked against the project, so no test case is named below. Nothing was written.`);
+    }
+    else if (s.dryRun) {
+        lines.push(`Dry run: would record ${s.mapped} test case(s): ${statusLine(s.byStatus)}. Nothing was written.`);
+    }
+    else if (s.runHumanId) {
+        lines.push(`Test run ${s.runHumanId}${s.created ? ' (created)' : ''}${s.closed ? ', closed' : ''}: recorded ${s.uploaded} of ${s.mapped} test case(s): ${statusLine(s.byStatus)}.`);
+        if (s.runUrl)
+            lines.push(`  ${s.runUrl}`);
+    }
+    else {
+        lines.push('No test run was written to.');
+    }
+    const { passed, failed, skipped } = s.tests;
+    if (passed + failed + skipped > 0) {
+        const cases = s.cases.recorded > 0 ? ` Test cases: ${s.cases.passed} passed, ${s.cases.failed} failed, ${s.cases.skipped} skipped.` : '';
+        lines.push(`Tests: ${passed} passed, ${failed} failed, ${skipped} skipped.${cases}`);
+    }
+    if (s.failures.length > 0 && options.collectedBy === undefined)
+        lines.push(`${s.failures.length} failed test(s):`, ...listSome(s.failures.map(failureLine)));
+    if (s.unsent > 0)
+        lines.push(`${s.unsent} test case result(s) were NOT recorded.`);
+    if (s.spoolFile)
+        lines.push(`They were written to ${s.spoolFile}: send them with testsigma-tm resume ${s.spoolFile}`);
+    if (s.mapping) {
+        lines.push(`Mapping (test → test case), ${s.mapping.length} test(s):`, ...listSome(s.mapping.map(mappingText), TEXT_MAPPING_LIMIT, ' (the summary JSON lists every test)'));
+    }
+    else {
+        if (s.unmapped.length > 0)
+            lines.push(`${s.unmapped.length} test(s) map to no test case:`, ...listSome(s.unmapped));
+        if (s.unknown.length > 0)
+            lines.push(`${s.unknown.length} reference(s) name no test case of the project:`, ...listSome(s.unknown.map((u) => `${u.reference} (in ${u.tests[0]}${u.tests.length > 1 ? ` and ${u.tests.length - 1} more` : ''})`)));
+    }
+    for (const f of fileErrors)
+        lines.push(`File not used: ${f.error}`);
+    if (options.error)
+        lines.push(`What to do: ${todoOf(options.error.code)} (${options.error.code})`);
+    if (s.figures.httpRequests > 0)
+        lines.push(`Upload: ${figuresText(s)}.`);
+    return lines.join('\n');
+}
+//# sourceMappingURL=summary-text.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/upload/markdown-cell.js
+/**
+ * Text from test results placed in Markdown: one line, no table or HTML breakage, bounded. Test titles and
+ * messages are arbitrary text (`a | b`, `<details>`, a 50 KB diff), and one of them must not break the table
+ * or the `<details>` block around it.
+ */
+
+const CELL_MAX_CHARS = 300;
+function displayCell(text, max = CELL_MAX_CHARS) {
+    const line = oneLine(stripAnsi(text));
+    const short = line.length > max ? `${safeSlice(line, max - 1)}…` : line;
+    return short.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
+}
+//# sourceMappingURL=markdown-cell.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/upload/summary-markdown.js
+/**
+ * The summary as GitHub-flavoured Markdown for a job summary: title and link, the error that failed the step
+ * with what to do, tests and test cases by outcome, the failed tests (name, case, first line of the message,
+ * place, link), the dry run's mapping, unmapped tests, unreadable files, and the upload's figures.
+ *
+ * GitHub refuses a step summary over 1 MiB (and then shows none), so every list is capped and the whole text
+ * is built against a byte budget: whatever does not fit is replaced by a line saying how much was left out.
+ */
+
+
+/** GitHub's limit per step is 1 MiB; this leaves room for a margin and the closing notes. */
+const MARKDOWN_MAX_BYTES = 1_000_000;
+const MARKDOWN_FAILURE_LIMIT = 1_000;
+const MARKDOWN_LIST_LIMIT = 200;
+class Budget {
+    max;
+    lines = [];
+    used = 0;
+    constructor(max) {
+        this.max = max;
+    }
+    /** Adds the line when it fits (keeping `reserve` bytes free); says whether it did. */
+    add(line, reserve = 0) {
+        const cost = Buffer.byteLength(line, 'utf8') + 1;
+        if (this.used + cost + reserve > this.max)
+            return false;
+        this.lines.push(line);
+        this.used += cost;
+        return true;
+    }
+    text() {
+        return this.lines.join('\n');
+    }
+}
+/** Room kept for the notes and sections after a list, so a long list never pushes them out. */
+const RESERVE = 8_000;
+/**
+ * Adds the list's lines while they fit under both the item cap and the byte budget, then one line saying how many
+ * were left out (the note always fits because of RESERVE). Lines are made only for what is shown: a list of
+ * 50,000 costs no more than one of `limit`.
+ */
+function addList(out, items, limit, noun, line) {
+    let shown = 0;
+    for (const item of items) {
+        if (shown >= limit || !out.add(line(item), RESERVE))
+            break;
+        shown++;
+    }
+    if (shown < items.length) {
+        const why = shown >= limit ? `only the first ${limit} are shown` : 'the job summary is limited to 1 MiB per step';
+        out.add('');
+        out.add(`*… and ${items.length - shown} more ${noun} not shown (${why}).*`);
+    }
+}
+function renderMarkdown(s, options = {}) {
+    const out = new Budget(options.maxBytes ?? MARKDOWN_MAX_BYTES);
+    const run = s.runHumanId ? ` — ${s.runUrl ? `[${displayCell(s.runHumanId)}](${s.runUrl})` : displayCell(s.runHumanId)}` : '';
+    out.add(`### Testsigma Test Management${s.dryRun ? ' — dry run' : run}`);
+    out.add('');
+    if (options.error) {
+        out.add(`**The step failed** (\`${options.error.code}\`): ${displayCell(options.error.message)}`);
+        out.add('');
+        out.add(`**What to do:** ${displayCell(todoOf(options.error.code))}`);
+        out.add('');
+    }
+    if (!s.checkedAgainstProject) {
+        out.add('No token or project: ids were found in the tests but not checked against the project. Nothing was written.');
+        out.add('');
+    }
+    const recorded = s.dryRun ? 'would be recorded' : 'recorded';
+    out.add(`| | Tests | Test cases ${recorded} |`);
+    out.add('|---|---:|---:|');
+    out.add(`| Passed | ${s.tests.passed} | ${s.cases.passed} |`);
+    out.add(`| Failed | ${s.tests.failed} | ${s.cases.failed} |`);
+    out.add(`| Skipped | ${s.tests.skipped} | ${s.cases.skipped} |`);
+    out.add(`| **Total** | **${s.total}** | **${s.cases.recorded}** |`);
+    out.add('');
+    const statuses = Object.entries(s.byStatus).map(([name, n]) => `${n} ${displayCell(name)}`);
+    if (s.dryRun)
+        out.add(`Dry run: ${s.mapped} test case(s) would be recorded${statuses.length ? ` (${statuses.join(', ')})` : ''}. Nothing was written.`);
+    else if (s.runHumanId)
+        out.add(`Recorded ${s.uploaded} of ${s.mapped} test case(s)${statuses.length ? ` as ${statuses.join(', ')}` : ''}; run ${s.created ? 'created' : 'reused'}${s.closed ? ' and closed' : ', left open'}.`);
+    else
+        out.add('No test run was written to.');
+    out.add('');
+    if (s.unsent > 0) {
+        out.add(`**${s.unsent} test case result(s) were not recorded.**${s.spoolFile ? ` They were written to \`${displayCell(s.spoolFile)}\`: send them with \`testsigma-tm resume\`.` : ''}`);
+        out.add('');
+    }
+    if (s.refused.length > 0) {
+        out.add(`Refused by the service (${s.refused.length}):`);
+        out.add('');
+        addList(out, s.refused, MARKDOWN_LIST_LIMIT, 'refused result(s)', (r) => `- ${displayCell(r.case)}: ${displayCell(r.reason)}`);
+        out.add('');
+    }
+    if (s.failures.length > 0) {
+        out.add(`#### Failed tests (${s.failures.length})`);
+        out.add('');
+        out.add('| Test | Test case | Message | Where |');
+        out.add('|---|---|---|---|');
+        addList(out, s.failures, MARKDOWN_FAILURE_LIMIT, 'failed test(s)', (f) => {
+            const testCase = f.case ? (f.url ? `[${displayCell(f.case)}](${f.url})` : displayCell(f.case)) : '—';
+            const where = place(f);
+            return `| ${displayCell(f.test)} | ${testCase} | ${displayCell(f.message) || '—'} | ${where ? `\`${displayCell(where).replace(/`/g, "'")}\`` : '—'} |`;
+        });
+        out.add('');
+    }
+    if (s.mapping) {
+        out.add(`<details><summary>Mapping: test → test case (${s.mapping.length} tests)</summary>`);
+        out.add('');
+        addList(out, s.mapping, MARKDOWN_LIST_LIMIT * 5, 'test(s)', (m) => `- ${displayCell(mappingText(m))}`);
+        out.add('');
+        out.add('</details>');
+        out.add('');
+    }
+    else if (s.unmapped.length > 0) {
+        out.add(`<details><summary>${s.unmapped.length} test(s) map to no test case</summary>`);
+        out.add('');
+        addList(out, s.unmapped, MARKDOWN_LIST_LIMIT, 'test(s)', (t) => `- ${displayCell(t)}`);
+        out.add('');
+        out.add('</details>');
+        out.add('');
+    }
+    if (!s.mapping && s.unknown.length > 0) {
+        out.add(`References to no test case of the project (${s.unknown.length}):`);
+        out.add('');
+        const reference = (u) => `- \`${displayCell(u.reference).replace(/`/g, "'")}\` in ${displayCell(u.tests[0] ?? '')}${u.tests.length > 1 ? ` and ${u.tests.length - 1} more` : ''}`;
+        addList(out, s.unknown, MARKDOWN_LIST_LIMIT, 'reference(s)', reference);
+        out.add('');
+    }
+    const bad = s.files.filter((f) => f.error);
+    if (bad.length > 0) {
+        out.add(`#### Files not used (${bad.length})`);
+        out.add('');
+        addList(out, bad, MARKDOWN_LIST_LIMIT, 'file(s)', (f) => `- ${displayCell(f.error ?? '')}`);
+        out.add('');
+    }
+    if (s.figures.httpRequests > 0)
+        out.add(`Upload: ${figuresText(s)}.`);
+    return `${out.text().trimEnd()}\n`;
+}
+//# sourceMappingURL=summary-markdown.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/upload/summary.js
 function emptySummary(dryRun) {
-    return { runId: null, runHumanId: null, runUrl: null, created: false, closed: false, dryRun, total: 0, tests: { passed: 0, failed: 0, skipped: 0 }, mapped: 0, uploaded: 0, unsent: 0, byStatus: {}, unmapped: [], unknown: [], files: [], requests: 0, refused: [], spoolFile: null };
+    return {
+        runId: null,
+        runHumanId: null,
+        runUrl: null,
+        created: false,
+        closed: false,
+        dryRun,
+        total: 0,
+        tests: { passed: 0, failed: 0, skipped: 0 },
+        mapped: 0,
+        uploaded: 0,
+        unsent: 0,
+        byStatus: {},
+        unmapped: [],
+        unknown: [],
+        files: [],
+        requests: 0,
+        cases: { recorded: 0, passed: 0, failed: 0, skipped: 0 },
+        failures: [],
+        mapping: null,
+        checkedAgainstProject: true,
+        figures: { httpRequests: 0, retries: 0, elapsedMs: 0 },
+        refused: [],
+        spoolFile: null,
+    };
 }
 function countOutcomes(results) {
     const tests = { passed: 0, failed: 0, skipped: 0 };
@@ -36335,90 +36644,228 @@ function countOutcomes(results) {
 function summariseFiles(files) {
     return files.map((f) => ({ path: f.path, ...(f.format ? { format: f.format } : {}), tests: f.results.length, error: f.error ? f.error.message : null }));
 }
-const LIST_LIMIT = 20;
-function listSome(items, limit = LIST_LIMIT) {
-    const shown = items.slice(0, limit).map((t) => `    ${t}`);
-    if (items.length > limit)
-        shown.push(`    … and ${items.length - limit} more`);
-    return shown;
+
+
+//# sourceMappingURL=summary.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/upload/annotations.js
+/**
+ * Where a failed test points in the repository, and the annotations a CI shows on those lines. Pure: the
+ * Action emits what `failureAnnotations` returns (through @actions/core), nothing here prints.
+ *
+ * A location comes from, in this order: the producer's own file and line (JUnit `file`/`line`, a Playwright
+ * spec's location), a stack frame in that file, the first stack frame inside the workspace that is not a
+ * dependency, or the file alone (an annotation on the file, without a line). Paths are made relative to the
+ * workspace with `/` separators, because GitHub places an annotation only on a path relative to the checkout.
+ */
+
+
+
+/** GitHub shows at most 10 error annotations per step; more are dropped without a word. */
+const ANNOTATION_LIMIT = 10;
+/** An annotation's message is shown in a small box: the first lines of the message are what matters. */
+const annotations_MESSAGE_MAX_CHARS = 2_000;
+function isFailed(result) {
+    return result.status === 'failed' || result.status === 'error';
 }
-function statusLine(byStatus) {
-    const parts = Object.entries(byStatus).map(([name, n]) => `${n} ${name}`);
-    return parts.length > 0 ? parts.join(', ') : 'none';
+// `(/abs/file.ts:12:5)`, `at /abs/file.js:12:5`, `file.py:42: AssertionError`, `(LoginTest.java:42)`.
+const FRAME = /(?:^|[\s(])((?:[A-Za-z]:)?[^\s():]*?[^\s():/\\]\.[A-Za-z0-9]+):(\d+)(?::\d+)?(?=$|[\s):])/gm;
+/**
+ * The test's place in the workspace, or undefined when nothing says where it is (or it lies outside the
+ * workspace, where no annotation can be placed). `workspace` is an absolute path (GITHUB_WORKSPACE); `exists`
+ * (the host's check of the disk) drops paths that are not files of the checkout, such as a Playwright path
+ * relative to its testDir, which GitHub would not place.
+ */
+function locate(result, workspace, exists = () => true) {
+    const given = result.file !== undefined ? inWorkspace(result.file, workspace) : undefined;
+    const own = given !== undefined && exists(given) ? given : undefined;
+    if (own !== undefined && result.line !== undefined)
+        return { file: own, line: result.line };
+    const frames = stackFrames(result, workspace).filter((f) => exists(f.file));
+    if (own !== undefined) {
+        const inOwnFile = frames.find((f) => f.file === own);
+        return inOwnFile ?? { file: own };
+    }
+    return frames[0];
+}
+/** Frames of the stack, then of the message, that lie inside the workspace and outside dependencies. */
+function stackFrames(result, workspace) {
+    const text = stripAnsi(`${result.stack ?? ''}\n${result.message ?? ''}`);
+    const frames = [];
+    for (const match of text.matchAll(FRAME)) {
+        const file = inWorkspace((match[1] ?? '').replace(/^file:\/\//, ''), workspace);
+        const line = Number(match[2]);
+        if (file === undefined || !(line > 0) || /(^|\/)node_modules\//.test(file) || file.startsWith('node:'))
+            continue;
+        frames.push({ file, line });
+    }
+    return frames;
+}
+/** A path relative to the workspace with `/` separators; undefined when it points outside it. */
+function inWorkspace(file, workspace) {
+    const posix = file.replace(/\\/g, '/');
+    const absolute = external_node_path_.posix.isAbsolute(posix) || /^[A-Za-z]:\//.test(posix);
+    const root = workspace.replace(/\\/g, '/').replace(/\/+$/, '');
+    let relative = posix;
+    if (absolute) {
+        if (!posix.startsWith(`${root}/`))
+            return undefined;
+        relative = posix.slice(root.length + 1);
+    }
+    relative = external_node_path_.posix.normalize(relative).replace(/^\.\//, '');
+    if (relative === '' || relative === '.' || relative.startsWith('../'))
+        return undefined;
+    return relative;
 }
 /**
- * A few lines for a terminal. A reporter names its runner (`collectedBy: 'Jest'`) so that the first line says
- * what it collected (`Collected 14 Jest test result(s)`, with `from 7 test file(s)` when `countTestFiles`)
- * instead of reading result files; results handed over without files are "collected" too.
+ * Error annotations for the failed tests that have a location, at most `limit`, and one notice for the rest
+ * so that nothing is dropped silently.
  */
-function renderText(s, options = {}) {
-    const lines = [];
-    const fileErrors = s.files.filter((f) => f.error);
-    const filesRead = s.files.length - fileErrors.length;
-    const unreadable = fileErrors.length ? `; ${fileErrors.length} file(s) could not be read` : '';
-    if (options.collectedBy !== undefined) {
-        lines.push(`Collected ${s.total} ${options.collectedBy} test result(s)${options.countTestFiles ? ` from ${filesRead} test file(s)` : ''}${unreadable}.`);
+function failureAnnotations(results, workspace, options = {}) {
+    const limit = options.limit ?? ANNOTATION_LIMIT;
+    const errors = [];
+    let failed = 0;
+    let unplaced = 0;
+    for (const result of results) {
+        if (!isFailed(result))
+            continue;
+        failed++;
+        if (errors.length >= limit)
+            continue;
+        const location = locate(result, workspace, options.exists);
+        if (!location) {
+            unplaced++;
+            continue;
+        }
+        errors.push({ ...location, title: annotationTitle(result), message: annotationMessage(result) });
     }
-    else if (s.files.length === 0) {
-        lines.push(`Collected ${s.total} test result(s).`);
-    }
-    else {
-        lines.push(`Read ${s.total} test result(s) from ${filesRead} file(s)${unreadable}.`);
-    }
-    if (s.dryRun) {
-        lines.push(`Dry run: would record ${s.mapped} test case(s): ${statusLine(s.byStatus)}. Nothing was written.`);
-    }
-    else if (s.runHumanId) {
-        lines.push(`Test run ${s.runHumanId}${s.created ? ' (created)' : ''}${s.closed ? ', closed' : ''}: recorded ${s.uploaded} of ${s.mapped} test case(s): ${statusLine(s.byStatus)}.`);
-        if (s.runUrl)
-            lines.push(`  ${s.runUrl}`);
-    }
-    else {
-        lines.push('No test run was written to.');
-    }
-    if (s.unsent > 0)
-        lines.push(`${s.unsent} test case result(s) were NOT recorded.`);
-    if (s.spoolFile)
-        lines.push(`They were written to ${s.spoolFile}: send them with testsigma-tm resume ${s.spoolFile}`);
-    if (s.unmapped.length > 0)
-        lines.push(`${s.unmapped.length} test(s) map to no test case:`, ...listSome(s.unmapped));
-    if (s.unknown.length > 0)
-        lines.push(`${s.unknown.length} reference(s) name no test case of the project:`, ...listSome(s.unknown.map((u) => `${u.reference} (in ${u.tests[0]}${u.tests.length > 1 ? ` and ${u.tests.length - 1} more` : ''})`)));
-    for (const f of fileErrors)
-        lines.push(`File not used: ${f.error}`);
-    return lines.join('\n');
+    const rest = failed - errors.length;
+    if (rest === 0)
+        return { errors };
+    const overLimit = rest - unplaced;
+    const why = [
+        ...(overLimit > 0 ? [`${overLimit} beyond the ${limit} annotations a step can show`] : []),
+        ...(unplaced > 0 ? [`${unplaced} without a file in the workspace`] : []),
+    ].join(', ');
+    return { errors, notice: `${rest} more failed test(s) are not annotated (${why}); the job summary lists every failed test.` };
 }
-function cell(text) {
-    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+function annotationTitle(result) {
+    return `${result.status === 'error' ? 'Errored' : 'Failed'}: ${firstLine(stripAnsi(displayTitle(result)), 200)}`;
 }
-/** A short Markdown summary, far below GitHub's 1 MiB per step (lists are capped). */
-function renderMarkdown(s) {
-    const out = [];
-    const title = s.dryRun ? 'Testsigma Test Management — dry run' : s.runHumanId ? `Testsigma Test Management — ${s.runUrl ? `[${s.runHumanId}](${s.runUrl})` : s.runHumanId}` : 'Testsigma Test Management';
-    out.push(`### ${title}`, '');
-    out.push('| Tests read | Test cases | Recorded | ' + Object.keys(s.byStatus).map(cell).join(' | ') + (Object.keys(s.byStatus).length ? ' |' : ''));
-    out.push('|---|---|---|' + Object.keys(s.byStatus).map(() => '---|').join(''));
-    out.push(`| ${s.total} | ${s.mapped} | ${s.dryRun ? '— (dry run)' : s.uploaded} | ` + Object.values(s.byStatus).join(' | ') + (Object.keys(s.byStatus).length ? ' |' : ''));
-    out.push('');
-    if (!s.dryRun && s.runHumanId)
-        out.push(`Run ${s.created ? 'created' : 'reused'}${s.closed ? ' and closed' : ', left open'}.`, '');
-    if (s.unsent > 0)
-        out.push(`**${s.unsent} test case result(s) were not recorded.**`, '');
-    if (s.unmapped.length > 0) {
-        out.push(`<details><summary>${s.unmapped.length} test(s) map to no test case</summary>`, '');
-        out.push(...s.unmapped.slice(0, 50).map((t) => `- ${cell(t)}`));
-        if (s.unmapped.length > 50)
-            out.push(`- … and ${s.unmapped.length - 50} more`);
-        out.push('', '</details>', '');
+function annotationMessage(result) {
+    const message = stripAnsi(result.message ?? '').trim();
+    if (message === '')
+        return result.status === 'error' ? 'The test errored without a message.' : 'The test failed without a message.';
+    return message.length > annotations_MESSAGE_MAX_CHARS ? `${message.slice(0, annotations_MESSAGE_MAX_CHARS)}…` : message;
+}
+//# sourceMappingURL=annotations.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/upload/details.js
+/**
+ * The parts of the summary that name tests one by one: the failed tests (with their case and place in the
+ * code), the test cases counted by outcome, the dry run's mapping report, and the upload's own figures.
+ * Pure: derived from the results, the mapping report and what the upload counted.
+ */
+
+
+
+/** Every result's cases and unknown references, read back from the mapping report. */
+function casesByResult(report) {
+    const byResult = new Map();
+    const of = (r) => {
+        let entry = byResult.get(r);
+        if (!entry)
+            byResult.set(r, (entry = { cases: [], unknown: [] }));
+        return entry;
+    };
+    for (const m of report?.mapped ?? [])
+        for (const r of m.results)
+            of(r).cases.push(m.testCase);
+    for (const u of report?.unknown ?? [])
+        for (const r of u.results)
+            of(r).unknown.push(u.reference);
+    return byResult;
+}
+/**
+ * A case's outcome among the results naming it: failed when any failed or errored, else passed when any
+ * passed (flaky included), else skipped — the order the default status mapping ranks them in.
+ */
+function countCases(report, recordedCaseIds) {
+    const recorded = new Set(recordedCaseIds);
+    const counts = { recorded: 0, passed: 0, failed: 0, skipped: 0 };
+    for (const m of report.mapped) {
+        if (!recorded.has(m.testCase.id))
+            continue;
+        counts.recorded++;
+        if (m.results.some(isFailed))
+            counts.failed++;
+        else if (m.results.some((r) => r.status === 'passed'))
+            counts.passed++;
+        else
+            counts.skipped++;
     }
-    if (s.unknown.length > 0)
-        out.push(`References to no test case: ${s.unknown.slice(0, 50).map((u) => `\`${cell(u.reference)}\``).join(', ')}`, '');
-    const bad = s.files.filter((f) => f.error);
-    if (bad.length > 0)
-        out.push('Files not used:', ...bad.slice(0, 20).map((f) => `- ${cell(f.error ?? '')}`), '');
-    return out.join('\n');
+    return counts;
 }
-//# sourceMappingURL=summary.js.map
+/**
+ * The case within its run. The service documents no web address for a case, so this is the run's page (itself a
+ * best effort) with the case's human id as fragment: it always opens the run, and the case when the page has
+ * such an anchor; a guessed path could only lead to a "not found".
+ */
+function caseUrl(runUrl, humanId) {
+    return `${runUrl}#${encodeURIComponent(humanId)}`;
+}
+/** The summary with its failed tests, mapping report (dry run) and figures filled in. */
+function addDetails(summary, facts) {
+    const byResult = casesByResult(facts.report);
+    const failures = [];
+    for (const result of facts.results) {
+        if (!isFailed(result))
+            continue;
+        const testCase = byResult.get(result)?.cases[0];
+        const location = locate(result, facts.workspace);
+        failures.push({
+            test: displayTitle(result),
+            case: testCase?.human_id ?? null,
+            message: firstLine(stripAnsi(result.message ?? '')),
+            file: location?.file ?? result.file ?? null,
+            line: location?.line ?? null,
+            url: testCase && summary.runUrl ? caseUrl(summary.runUrl, testCase.human_id) : null,
+        });
+    }
+    const mapping = summary.dryRun && facts.report ? facts.results.map((r) => mappingLine(r, byResult.get(r))) : summary.mapping;
+    return { ...summary, failures, mapping, figures: { httpRequests: facts.http?.requests ?? 0, retries: facts.http?.retries ?? 0, elapsedMs: Math.round(facts.elapsedMs) } };
+}
+function mappingLine(result, found) {
+    const cases = found?.cases.map((c) => c.human_id) ?? [];
+    const unknown = found?.unknown ?? [];
+    const reason = cases.length > 0 ? null : unknown.length > 0 ? 'unknown id' : 'no id';
+    return { test: displayTitle(result), file: result.file ?? null, ids: [...cases, ...unknown], case: cases.length > 0 ? cases.join(', ') : null, reason };
+}
+//# sourceMappingURL=details.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/upload/dry-run.js
+
+
+
+
+
+// Letters, digits and `-` glue a token, as in the project's own pattern, so `DEMO-R-3` (a run id) is not an id.
+const ANY_HUMAN_ID = /(?<![\p{L}\p{N}-])[A-Z][A-Z0-9]*-\d+(?![\p{L}\p{N}-]|\.\p{N})/gu;
+function idsFound(result) {
+    const found = new Set(caseReferences(result, ''));
+    for (const text of [...result.suitePath, result.name, ...result.tags])
+        for (const m of text.matchAll(ANY_HUMAN_ID))
+            found.add(m[0]);
+    return [...found];
+}
+function offlineDryRun(input, workspace, fileError) {
+    const started = Date.now();
+    const mapping = input.results.map((r) => {
+        const ids = idsFound(r);
+        return { test: displayTitle(r), file: r.file ?? null, ids, case: null, reason: ids.length > 0 ? 'not checked' : 'no id' };
+    });
+    const base = { ...emptySummary(true), files: summariseFiles(input.files ?? []), total: input.results.length, tests: countOutcomes(input.results), mapping, checkedAgainstProject: false };
+    const summary = addDetails(base, { results: input.results, workspace, elapsedMs: Date.now() - started });
+    return fileError ? { summary, error: fileError, exitCode: exitCodeFor(fileError) } : { summary, exitCode: 0 };
+}
+//# sourceMappingURL=dry-run.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/upload/upload.js
 /**
  * The upload, as a short sequence of stages that take one context and return values:
@@ -36448,11 +36895,17 @@ function renderMarkdown(s) {
 
 
 
+
+
 async function uploadResults(input) {
     const { settings } = input;
     const log = redactingLogger(input.log ?? silentLogger, [settings.token]);
     for (const warning of (input.files ?? []).flatMap((f) => f.warnings ?? []))
         log.warn(warning);
+    const started = Date.now();
+    const workspace = input.env?.GITHUB_WORKSPACE ?? process.cwd();
+    if (settings.dryRun && (!settings.token || !settings.projectId))
+        return offlineDryRun(input, workspace, fileError(input.files));
     const progress = {};
     let http;
     let error;
@@ -36485,7 +36938,7 @@ async function uploadResults(input) {
     finally {
         await http?.close();
     }
-    const summary = buildSummary(input, progress);
+    const summary = addDetails(buildSummary(input, progress), { results: input.results, ...(progress.plan && { report: progress.plan.report }), workspace, ...(http && { http: { requests: http.requests, retries: http.retries } }), elapsedMs: Date.now() - started });
     return error ? { summary, error, exitCode: exitCodeFor(error) } : { summary, exitCode: 0 };
 }
 /** The HTTP client's options from the settings; every message names settings in the host's words. */
@@ -36684,6 +37137,7 @@ function buildSummary(input, { plan, opened, recorded, spoolFile }) {
     summary.mapped = plan.entries.length;
     if (!opened) {
         summary.byStatus = countByStatus(plan.entries);
+        summary.cases = countCases(plan.report, plan.entries.map((p) => p.entry.test_case_id));
         return summary;
     }
     summary.runId = opened.run.id;
@@ -36703,6 +37157,7 @@ function buildSummary(input, { plan, opened, recorded, spoolFile }) {
     summary.refused = recorded.sent.refused.map((r) => ({ case: caseName(plan, r.entry.test_case_id), reason: r.reason }));
     summary.closed = recorded.closed;
     summary.byStatus = countByStatus(opened.entries.filter((p) => landed.has(p.entry.test_case_id)));
+    summary.cases = countCases(plan.report, landed);
     return summary;
 }
 function planEntries(report, mapping, statusIds, userId, ci) {
@@ -36763,8 +37218,6 @@ function applyEmptyPolicy(files, failOnEmpty) {
     return files.map((file) => file.error?.code === 'INPUT_NOT_FOUND' ? { ...file, error: undefined, warnings: [...(file.warnings ?? []), `${file.error.message} (ignored: fail-on-empty is off)`] } : file);
 }
 //# sourceMappingURL=inputs.js.map
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "url"
 const external_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
 ;// CONCATENATED MODULE: external "module"
@@ -38488,6 +38941,10 @@ class TestcaseBuilder {
         const result = { source, suitePath: this.context.suitePath, name: detached(attrs.name ?? ''), status: final.status, properties: this.context.properties, tags: [], attachments: [], attempts };
         if (file !== undefined)
             result.file = file;
+        // A `line` attribute (pytest, PHPUnit, Robot write it), for annotations: a positive whole number only.
+        const line = Number(attrs.line);
+        if (Number.isInteger(line) && line > 0)
+            result.line = line;
         if (classname !== undefined)
             result.classname = classname;
         if (durationMs !== undefined)
@@ -39390,6 +39847,7 @@ function playwrightCaseToResult(test, source) {
     return {
         source,
         ...(test.file !== undefined && { file: test.file }),
+        ...(test.line !== undefined && test.line > 0 && { line: test.line }),
         suitePath: [...test.suitePath],
         name: test.title,
         ...(test.project !== undefined && test.project !== '' && { project: test.project }),
@@ -40210,58 +40668,94 @@ function formatBytes(bytes) {
 
 
 
+
 //# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./src/main.ts
 /**
  * The GitHub Action: the only file that touches @actions/core. It translates inputs into core calls and the
- * outcome into outputs, a job summary and — on any non-2xx answer, unsent result or bad input — a failed step.
+ * outcome into outputs, annotations, a job summary and — on any non-2xx answer, unsent result or bad input — a
+ * failed step whose summary says what to do.
  */
+
+
 
 
 async function run(env = process.env) {
     const token = getInput('api-token');
     if (token)
         core_setSecret(token);
+    let settings;
     try {
-        if (!token) {
-            if (env.GITHUB_EVENT_NAME === 'pull_request' || env.GITHUB_EVENT_NAME === 'pull_request_target') {
-                warning('testsigma-tm: the api-token input is empty (pull requests from forks get no secrets), so no results were uploaded.');
-                return;
-            }
-            setFailed('testsigma-tm: the api-token input is empty: pass it from a secret, e.g. api-token: ${{ secrets.TESTSIGMA_API_TOKEN }}.');
-            return;
-        }
-        const settings = resolveSettings(actionInputs(), env, 'action');
-        const patterns = getInput('results')
-            .split(/\r?\n/)
-            .map((line) => line.trim())
-            .filter((line) => line !== '' && !line.startsWith('#'));
-        const files = applyEmptyPolicy(await readResultFiles(patterns.length > 0 ? patterns : ['**/TEST-*.xml', '**/junit*.xml'], { cwd: env.GITHUB_WORKSPACE ?? process.cwd() }), settings.failOnEmpty);
-        const outcome = await uploadResults({
-            settings,
-            results: files.flatMap((f) => f.results),
-            files,
-            env,
-            host: 'action',
-            log: { debug: core_debug, info: info, warn: warning, error: error },
-        });
-        const s = outcome.summary;
-        info(renderText(s));
-        setOutput('run-id', s.runId ?? '');
-        setOutput('run-url', s.runUrl ?? '');
-        setOutput('total', s.total);
-        setOutput('passed', s.tests.passed);
-        setOutput('failed', s.tests.failed);
-        setOutput('skipped', s.tests.skipped);
-        setOutput('unmapped', s.unmapped.length);
-        await summary.addRaw(renderMarkdown(s)).write();
-        if (outcome.error)
-            setFailed(outcome.error.message);
+        settings = resolveSettings(actionInputs(), env, 'action');
     }
     catch (error) {
-        // Only invalid settings reach here; everything else comes back in the outcome.
-        setFailed(error.message);
+        // Invalid input values: nothing was read or sent.
+        await fail(emptySummary(false), asToolError(error));
+        return;
     }
+    if (!token && !settings.dryRun) {
+        if (env.GITHUB_EVENT_NAME === 'pull_request' || env.GITHUB_EVENT_NAME === 'pull_request_target') {
+            warning('testsigma-tm: the api-token input is empty (pull requests from forks get no secrets), so no results were uploaded.');
+            return;
+        }
+        await fail(emptySummary(false), new errors_ConfigError('CONFIG_MISSING_TOKEN', 'testsigma-tm: the api-token input is empty: pass it from a secret, e.g. api-token: ${{ secrets.TESTSIGMA_API_TOKEN }}.'));
+        return;
+    }
+    const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
+    const patterns = getInput('results')
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !line.startsWith('#'));
+    const files = applyEmptyPolicy(await readResultFiles(patterns.length > 0 ? patterns : ['**/TEST-*.xml', '**/junit*.xml'], { cwd: workspace }), settings.failOnEmpty);
+    const results = files.flatMap((f) => f.results);
+    const outcome = await uploadResults({ settings, results, files, env, host: 'action', log: { debug: core_debug, info: info, warn: warning, error: error } });
+    const s = outcome.summary;
+    info(renderText(s, outcome.error ? { error: outcome.error } : {}));
+    setOutputs(s);
+    // setFailed writes one error annotation itself: keep within the 10 GitHub shows per step.
+    if (settings.annotations)
+        annotate(results, workspace, outcome.error ? ANNOTATION_LIMIT - 1 : ANNOTATION_LIMIT);
+    if (outcome.error)
+        await fail(s, outcome.error);
+    else
+        await writeSummary(s);
+}
+async function fail(summary, error) {
+    await writeSummary(summary, error);
+    setFailed(error.message);
+}
+/** The job summary; a runner without one (GITHUB_STEP_SUMMARY unset) gets the text in the log only. */
+async function writeSummary(summary, error) {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    try {
+        await summary_summary.addRaw(renderMarkdown(summary, error ? { error } : {})).write();
+    }
+    catch (thrown) {
+        // The log already holds the same text; a summary that cannot be written must not hide the outcome.
+        warning(`testsigma-tm: the job summary could not be written (${thrown.message}); the log above holds the same report.`);
+    }
+}
+function setOutputs(s) {
+    setOutput('run-id', s.runId ?? '');
+    setOutput('run-url', s.runUrl ?? '');
+    setOutput('total', s.total);
+    setOutput('passed', s.tests.passed);
+    setOutput('failed', s.tests.failed);
+    setOutput('skipped', s.tests.skipped);
+    setOutput('unmapped', s.unmapped.length);
+    setOutput('cases-recorded', s.cases.recorded);
+    setOutput('cases-passed', s.cases.passed);
+    setOutput('cases-failed', s.cases.failed);
+    setOutput('cases-skipped', s.cases.skipped);
+}
+function annotate(results, workspace, limit) {
+    const isFile = (file) => (0,external_node_fs_namespaceObject.statSync)((0,external_node_path_.join)(workspace, file), { throwIfNoEntry: false })?.isFile() ?? false;
+    const set = failureAnnotations(results, workspace, { limit, exists: isFile });
+    for (const a of set.errors)
+        error(a.message, { title: a.title, file: a.file, ...(a.line !== undefined && { startLine: a.line }) });
+    if (set.notice)
+        notice(`testsigma-tm: ${set.notice}`);
 }
 /**
  * Every setting that is an Action input (action.yml is generated from the same table). The runner hands an

@@ -37,6 +37,8 @@ export interface TestResult {
   source: string;
   /** The test's source file when the producer says (`file` attribute, Jest testFilePath, Playwright location). */
   file?: string;
+  /** The test's line in `file` when the producer says (JUnit `line` attribute, Playwright location): for annotations. */
+  line?: number;
   /** Enclosing suite / describe titles, outermost first. Never includes the test's own name. */
   suitePath: string[];
   /** The test's own title. */

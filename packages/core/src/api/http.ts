@@ -103,6 +103,8 @@ export class HttpClient {
   private closed = false;
   /** Attempts beyond the first, over all requests: the upload's retry count. */
   retries = 0;
+  /** Attempts sent, over all requests (retries included): the upload's request count. */
+  requests = 0;
 
   constructor(private readonly options: HttpClientOptions) {
     this.baseUrl = withoutCredentials(new URL(options.baseUrl.replace(/\/+$/, '')));
@@ -137,6 +139,7 @@ export class HttpClient {
         const release = await this.pacer.acquire();
         watch.enter({ kind: 'sent' }, attempt);
         const sentAt = this.now();
+        this.requests++;
         this.dispatcher ??= makeDispatcher(this.options.timeoutMs, this.options.proxy);
         const outcome = await exchange(await this.dispatcher, req.method, url, headers, body, this.options.timeoutMs, sentAt);
         release();

@@ -77,6 +77,9 @@ export class TestcaseBuilder {
     // Assigned in one order, not spread: objects built with conditional spreads measured several times larger.
     const result: TestResult = { source, suitePath: this.context.suitePath, name: detached(attrs.name ?? ''), status: final.status, properties: this.context.properties, tags: [], attachments: [], attempts };
     if (file !== undefined) result.file = file;
+    // A `line` attribute (pytest, PHPUnit, Robot write it), for annotations: a positive whole number only.
+    const line = Number(attrs.line);
+    if (Number.isInteger(line) && line > 0) result.line = line;
     if (classname !== undefined) result.classname = classname;
     if (durationMs !== undefined) result.durationMs = durationMs;
     if (final.message !== undefined) result.message = final.message;

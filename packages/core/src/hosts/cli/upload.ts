@@ -4,7 +4,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
-import { InputError, UsageError, asToolError, exitCodeFor } from '../../errors.js';
+import { ERROR_CODES, InputError, UsageError, asToolError, exitCodeFor } from '../../errors.js';
 import { readResultFiles } from '../../formats/read-files.js';
 import { expectedFormats } from '../../formats/registry.js';
 import { redactingLogger, type Logger } from '../../log.js';
@@ -46,7 +46,7 @@ async function runUpload(ctx: CommandContext, patterns: string[], options: Recor
   const nothingReadable = files.length > 0 && files.every((f) => f.error);
   const outcome = nothingReadable ? unreadableOutcome(files, settings.dryRun) : await uploadResults({ settings, results, files, env, log, host: 'cli' });
 
-  io.stdout(renderText(outcome.summary));
+  io.stdout(renderText(outcome.summary, outcome.error ? { error: outcome.error } : {}));
   let exitCode = outcome.exitCode;
   if (outcome.error) io.stderr(`testsigma-tm: ${outcome.error.message}`);
   const summaryFile = options.summaryJson;
@@ -64,7 +64,7 @@ async function runUpload(ctx: CommandContext, patterns: string[], options: Recor
 async function writeSummaryJson(file: string, outcome: UploadOutcome): Promise<string | undefined> {
   try {
     await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, `${JSON.stringify({ ...outcome.summary, exitCode: outcome.exitCode, error: outcome.error ? { code: outcome.error.code, message: outcome.error.message } : null }, null, 2)}\n`);
+    await writeFile(file, `${JSON.stringify({ ...outcome.summary, exitCode: outcome.exitCode, error: outcome.error ? { code: outcome.error.code, message: outcome.error.message, todo: ERROR_CODES[outcome.error.code].todo } : null }, null, 2)}\n`);
     return undefined;
   } catch (error) {
     return `The summary could not be written to ${file}: ${(error as Error).message}. The upload itself is reported above; choose a writable --summary-json path.`;
