@@ -30878,7 +30878,7 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1308);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(459);
 // The Action's entry point: nothing but the call, so main.ts can be tested without side effects on import.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -30888,7 +30888,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1308:
+/***/ 459:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33949,7 +33949,7 @@ class ApiError extends TestsigmaTmError {
     }
 }
 /** Results that could not be delivered although the service answered (e.g. some batches refused). */
-class UnsentResultsError extends TestsigmaTmError {
+class errors_UnsentResultsError extends TestsigmaTmError {
     category = 'service';
 }
 /** A bug of ours: anything thrown that is not one of the errors above ends up as this, with the cause kept. */
@@ -33964,14 +33964,14 @@ function formatApiMessage(d, hint) {
 }
 const EXIT_OK = 0;
 /** The one place that turns an error into a process exit code: the code's row in ERROR_CODES. */
-function exitCodeFor(error) {
+function errors_exitCodeFor(error) {
     if (error instanceof TestsigmaTmError)
         return ERROR_CODES[error.code].exit;
     // An unexpected exception is a bug of ours, and the results did not land.
     return ERROR_CODES.INTERNAL.exit;
 }
 /** Anything thrown becomes a tool error: ours as they are, anything else an InternalError keeping the cause. */
-function asToolError(error, product = 'testsigma-tm') {
+function errors_asToolError(error, product = 'testsigma-tm') {
     if (error instanceof TestsigmaTmError)
         return error;
     const message = error instanceof Error ? error.message : String(error);
@@ -35864,7 +35864,7 @@ function resolveSettings(explicit, env, host, file) {
     return reading.settings;
 }
 function invalidSettings(errors) {
-    return new errors_ConfigError('CONFIG_INVALID', `Invalid settings:\n  - ${errors.join('\n  - ')}`);
+    return new ConfigError('CONFIG_INVALID', `Invalid settings:\n  - ${errors.join('\n  - ')}`);
 }
 /**
  * A reporter's options object → explicit values by setting key. Unknown names are refused with a suggestion and
@@ -35958,7 +35958,7 @@ function splitBatch(batch) {
 const DEFAULT_CONCURRENCY = 4;
 /** Past this many halvings (a run closed mid-upload refuses everything), a refused batch is named whole. */
 const MAX_SPLITS = 64;
-async function sendEntries(api, projectId, runId, entries, options, log) {
+async function send_sendEntries(api, projectId, runId, entries, options, log) {
     const queue = planBatches(entries, { maxEntries: options.maxEntries });
     const outcome = { acknowledged: [], refused: [], unsent: [], requests: 0 };
     const progress = progressReporter(entries.length, log, options.now ?? Date.now);
@@ -36029,7 +36029,7 @@ async function carryOver(api, projectId, input, cases, log) {
     }));
     if (entries.length === 0)
         return 0;
-    const sent = await sendEntries(api, projectId, input.run.id, entries, { maxEntries: input.batchSize }, log);
+    const sent = await send_sendEntries(api, projectId, input.run.id, entries, { maxEntries: input.batchSize }, log);
     if (sent.error || sent.refused.length > 0) {
         log.warn(`${entries.length - sent.acknowledged.length} result(s) of ${input.previous.human_id} could not be carried over into ${input.run.human_id}${sent.error ? `: ${sent.error.message}` : ''}.`);
     }
@@ -36066,7 +36066,7 @@ function appendLine(description, prefix, line) {
     const kept = (description ?? '').split('\n').filter((l) => !l.startsWith(prefix));
     return [...kept.filter((l, i) => l !== '' || i < kept.length - 1), `${prefix}${line}`].join('\n').trim();
 }
-async function closeRun(api, projectId, run, summaryLine) {
+async function close_closeRun(api, projectId, run, summaryLine) {
     const changes = { status: 'CLOSED' };
     if (summaryLine)
         changes.description = appendLine(run.description, 'Closed by testsigma-tm: ', summaryLine);
@@ -36137,7 +36137,7 @@ async function createRun(api, input, log) {
     });
 }
 /** The run named by the run id setting (UUID or human id). It must be open: a closed run takes no results. */
-async function openNamedRun(api, projectId, runId, host) {
+async function lifecycle_openNamedRun(api, projectId, runId, host) {
     const run = await api.getRun(projectId, runId);
     if (run.status?.toUpperCase() === 'CLOSED') {
         throw new errors_ConfigError('CONFIG_RUN_CLOSED', `Test run ${run.human_id ?? runId} is CLOSED and takes no results. Reopen it, or leave ${settingLabel('runId', host)} unset to create a new run.`);
@@ -36310,13 +36310,13 @@ function spoolPath(settings, env, now) {
     return external_node_path_.join(dir, `testsigma-tm-spool-${key}${stamp}.json`);
 }
 /** Written whole or not at all (a temp file renamed), readable by its owner only. */
-async function writeSpool(file, spool) {
+async function spool_writeSpool(file, spool) {
     await (0,promises_.mkdir)(external_node_path_.dirname(file), { recursive: true });
     const temp = `${file}.${process.pid}.tmp`;
     await (0,promises_.writeFile)(temp, `${JSON.stringify(spool)}\n`, { mode: 0o600 });
     await (0,promises_.rename)(temp, file);
 }
-async function readSpool(file) {
+async function spool_readSpool(file) {
     let value;
     try {
         value = JSON.parse(await readFile(file, 'utf8'));
@@ -36334,7 +36334,7 @@ async function readSpool(file) {
     return spool;
 }
 /** After a successful resume the file is kept, renamed, so that a second resume cannot send it again. */
-async function markResumed(file) {
+async function spool_markResumed(file) {
     const done = `${file}.sent`;
     await rename(file, done);
     return done;
@@ -36863,7 +36863,7 @@ function offlineDryRun(input, workspace, fileError) {
     });
     const base = { ...emptySummary(true), files: summariseFiles(input.files ?? []), total: input.results.length, tests: countOutcomes(input.results), mapping, checkedAgainstProject: false };
     const summary = addDetails(base, { results: input.results, workspace, elapsedMs: Date.now() - started });
-    return fileError ? { summary, error: fileError, exitCode: exitCodeFor(fileError) } : { summary, exitCode: 0 };
+    return fileError ? { summary, error: fileError, exitCode: errors_exitCodeFor(fileError) } : { summary, exitCode: 0 };
 }
 //# sourceMappingURL=dry-run.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/upload/upload.js
@@ -36897,7 +36897,7 @@ function offlineDryRun(input, workspace, fileError) {
 
 
 
-async function uploadResults(input) {
+async function upload_uploadResults(input) {
     const { settings } = input;
     const log = redactingLogger(input.log ?? silentLogger, [settings.token]);
     for (const warning of (input.files ?? []).flatMap((f) => f.warnings ?? []))
@@ -36915,7 +36915,8 @@ async function uploadResults(input) {
         const ci = detectCi(input.env ?? {});
         const ctx = { input, settings, host: input.host, api: new TestManagementApi(http), ci, runKey: settings.runKey ?? ci?.runKey, log, now: input.now ?? (() => new Date()) };
         progress.plan = await planUpload(ctx, projectId);
-        if (settings.dryRun || progress.plan.entries.length === 0) {
+        // `run create` opens the run even without cases: the shards add theirs.
+        if (settings.dryRun || (progress.plan.entries.length === 0 && !input.openOnly)) {
             if (progress.plan.entries.length === 0 && !settings.dryRun)
                 log.warn('No result maps to a test case of the project, so no test run was written to.');
         }
@@ -36930,7 +36931,7 @@ async function uploadResults(input) {
         error = fileError(input.files);
     }
     catch (thrown) {
-        error = asToolError(thrown);
+        error = errors_asToolError(thrown);
         error.message = redact(error.message, [settings.token]);
         if (!progress.opened && serviceFailed(error) && !settings.dryRun && !input.openOnly)
             progress.spoolFile = await spoolResults(input, error, log);
@@ -36939,7 +36940,7 @@ async function uploadResults(input) {
         await http?.close();
     }
     const summary = addDetails(buildSummary(input, progress), { results: input.results, ...(progress.plan && { report: progress.plan.report }), workspace, ...(http && { http: { requests: http.requests, retries: http.retries } }), elapsedMs: Date.now() - started });
-    return error ? { summary, error, exitCode: exitCodeFor(error) } : { summary, exitCode: 0 };
+    return error ? { summary, error, exitCode: errors_exitCodeFor(error) } : { summary, exitCode: 0 };
 }
 /** The HTTP client's options from the settings; every message names settings in the host's words. */
 function httpOptions(settings, token, host, log) {
@@ -36992,7 +36993,7 @@ async function openRun(ctx, plan) {
     const labels = ['testsigma-tm', ...settings.labels];
     let opened;
     if (settings.runId) {
-        opened = { run: await openNamedRun(api, projectId, settings.runId, host), created: false };
+        opened = { run: await lifecycle_openNamedRun(api, projectId, settings.runId, host), created: false };
     }
     else if (runKey) {
         let carried = [];
@@ -37028,7 +37029,7 @@ async function recordResults(ctx, plan, opened) {
     const { api, settings, log } = ctx;
     const { run } = opened;
     const { projectId } = plan;
-    const sent = await sendEntries(api, projectId, run.id, opened.entries.map((p) => p.entry), { maxEntries: settings.batchSize }, log);
+    const sent = await send_sendEntries(api, projectId, run.id, opened.entries.map((p) => p.entry), { maxEntries: settings.batchSize }, log);
     if (sent.error) {
         const spoolFile = await spoolEntries(ctx, plan, opened, sent.unsent, sent.error);
         return { sent, closed: false, spoolFile, error: sent.error };
@@ -37052,7 +37053,7 @@ async function recordResults(ctx, plan, opened) {
             const marked = await markUpload(api, projectId, run, index ? `${index}/${total}` : (0,external_node_crypto_.randomUUID)().slice(0, 8), log);
             const reported = uploadMarkers(marked).length;
             if (reported >= total) {
-                await closeRun(api, projectId, marked, `${reported} of ${total} uploads reported.`);
+                await close_closeRun(api, projectId, marked, `${reported} of ${total} uploads reported.`);
                 closed = true;
             }
             else {
@@ -37060,7 +37061,7 @@ async function recordResults(ctx, plan, opened) {
             }
         }
         else {
-            await closeRun(api, projectId, run, undefined);
+            await close_closeRun(api, projectId, run, undefined);
             closed = true;
         }
     }
@@ -37073,12 +37074,12 @@ async function verifyRun(api, projectId, run, sent, plan) {
     if (differ.length === 0)
         return undefined;
     const names = differ.slice(0, 20).map((e) => caseName(plan, e.test_case_id));
-    return new UnsentResultsError('VERIFY_MISMATCH', `Test run ${run.human_id} does not hold what was sent for ${differ.length} case(s): ${names.join(', ')}${differ.length > 20 ? ', …' : ''}. Another job may have recorded the same case(s) at the same time; check them in the run.`);
+    return new errors_UnsentResultsError('VERIFY_MISMATCH', `Test run ${run.human_id} does not hold what was sent for ${differ.length} case(s): ${names.join(', ')}${differ.length > 20 ? ', …' : ''}. Another job may have recorded the same case(s) at the same time; check them in the run.`);
 }
 function refusedResults(run, sent, plan) {
     const { refused, acknowledged } = sent;
     const lines = refused.slice(0, 20).map((r) => `${caseName(plan, r.entry.test_case_id)}: ${r.reason}`);
-    return new UnsentResultsError('UNSENT_RESULTS', `The service refused ${refused.length} of ${refused.length + acknowledged.length} result(s) for test run ${run.human_id} (${acknowledged.length} recorded):\n  - ${lines.join('\n  - ')}${refused.length > 20 ? `\n  - … and ${refused.length - 20} more` : ''}`);
+    return new errors_UnsentResultsError('UNSENT_RESULTS', `The service refused ${refused.length} of ${refused.length + acknowledged.length} result(s) for test run ${run.human_id} (${acknowledged.length} recorded):\n  - ${lines.join('\n  - ')}${refused.length > 20 ? `\n  - … and ${refused.length - 20} more` : ''}`);
 }
 function caseName(plan, caseId) {
     return plan.report.mapped.find((m) => m.testCase.id === caseId)?.testCase.human_id ?? caseId;
@@ -37112,7 +37113,7 @@ async function spoolResults(input, reason, log) {
 }
 async function writeSpoolReported(file, spool, log, count) {
     try {
-        await writeSpool(file, spool);
+        await spool_writeSpool(file, spool);
         log.error(`${count} result(s) could not be sent and were written to ${file}. Send them later with: testsigma-tm resume ${file}`);
         return file;
     }
@@ -37218,6 +37219,209 @@ function applyEmptyPolicy(files, failOnEmpty) {
     return files.map((file) => file.error?.code === 'INPUT_NOT_FOUND' ? { ...file, error: undefined, warnings: [...(file.warnings ?? []), `${file.error.message} (ignored: fail-on-empty is off)`] } : file);
 }
 //# sourceMappingURL=inputs.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/upload/commands.js
+/**
+ * The explicit lifecycle, for pipelines whose jobs report into one run: `run close` (a final job with
+ * `needs:` and `if: always()`) and `resume` (send what an upload spooled). `run create` is uploadResults with
+ * `openOnly`. Like uploadResults, these never throw for anything a user can cause.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+/** An API client for one command, closed afterwards; errors become the outcome. */
+async function withApi(input, body) {
+    const { settings, host } = input;
+    const log = redactingLogger(input.log ?? silentLogger, [settings.token]);
+    let http;
+    try {
+        if (!settings.token)
+            throw new errors_ConfigError('CONFIG_MISSING_TOKEN', `No API token: set ${settingLabel('token', host)} to a Test Management API key (Settings > API Keys).`);
+        if (!settings.projectId)
+            throw new errors_ConfigError('CONFIG_MISSING_PROJECT', `No project: set ${settingLabel('projectId', host)} to the project UUID or its exact name.`);
+        http = new http_HttpClient({ ...httpOptions(settings, settings.token, host, log), ...input.http });
+        const api = new TestManagementApi(http);
+        const project = await resolveProject(api, settings.projectId, host);
+        return await body(api, log, project.id);
+    }
+    catch (thrown) {
+        const error = errors_asToolError(thrown);
+        error.message = redact(error.message, [settings.token]);
+        return { message: error.message, error, exitCode: errors_exitCodeFor(error) };
+    }
+    finally {
+        await http?.close();
+    }
+}
+function described(settings, projectId, run) {
+    return { id: run.id, human_id: run.human_id, url: runUrl(settings.baseUrl, projectId, run.id) };
+}
+/**
+ * Close the run named by the run id, or the open run of the run key (the setting, else the CI's). Its
+ * description says how many uploads reported. Nothing open under the key is not an error: say so.
+ */
+async function closeRunCommand(input) {
+    const { settings } = input;
+    const key = settings.runKey ?? detectCi(input.env ?? {})?.runKey;
+    return withApi(input, async (api, log, projectId) => {
+        let run;
+        if (settings.runId) {
+            run = await api.getRun(projectId, settings.runId);
+            if (run.status.toUpperCase() === 'CLOSED')
+                return { message: `Test run ${run.human_id} is already closed.`, run: described(settings, projectId, run), exitCode: 0 };
+        }
+        else if (key) {
+            run = currentGeneration(await findKeyRuns(api, projectId, key)).open[0];
+            if (!run)
+                return { message: `No open test run has the run key ${key}: nothing to close.`, exitCode: 0 };
+        }
+        else {
+            throw new errors_ConfigError('CONFIG_INVALID', `Which run? Set ${settingLabel('runId', input.host)} or ${settingLabel('runKey', input.host)} (outside CI there is no default run key).`);
+        }
+        const reported = uploadMarkers(run).length;
+        const total = settings.shardTotal;
+        const line = reported > 0 ? `${reported}${total ? ` of ${total}` : ''} upload(s) reported.` : undefined;
+        await close_closeRun(api, projectId, run, line);
+        log.debug(`Closed test run ${run.human_id}.`);
+        const missing = total && reported < total ? ` Only ${reported} of ${total} uploads reported: a job may have failed or been cancelled.` : '';
+        return { message: `Closed test run ${run.human_id}${line ? `: ${line}` : '.'}${missing}`, run: described(settings, projectId, run), exitCode: 0 };
+    });
+}
+/**
+ * Send what an upload spooled: the entries into the same run (nothing that had landed is sent again), or the
+ * results as a new upload (the service failed before a run was open). On success the file is renamed
+ * `.sent` so that it cannot be sent twice; on another failure it is rewritten with what is still missing.
+ */
+async function resumeCommand(input) {
+    let spool;
+    try {
+        spool = await readSpool(input.file);
+    }
+    catch (error) {
+        const e = asToolError(error);
+        return { message: e.message, error: e, exitCode: exitCodeFor(e) };
+    }
+    const settings = { ...spool.settings, token: input.token };
+    if (spool.kind === 'results') {
+        const outcome = await uploadResults({ settings, results: spool.results, ...(input.env && { env: input.env }), ...(input.log && { log: input.log }), ...(input.host && { host: input.host }), ...(input.http && { http: input.http }) });
+        if (!outcome.error)
+            await markResumed(input.file);
+        const s = outcome.summary;
+        return {
+            message: outcome.error ? outcome.error.message : `Resumed ${input.file}: recorded ${s.uploaded} of ${s.mapped} test case(s) in test run ${s.runHumanId}.`,
+            ...(s.runId && s.runHumanId && s.runUrl && { run: { id: s.runId, human_id: s.runHumanId, url: s.runUrl } }),
+            ...(outcome.error && { error: outcome.error }),
+            exitCode: outcome.exitCode,
+        };
+    }
+    return withApi({ ...input, settings }, async (api, log) => resumeEntries(api, log, input.file, spool, settings));
+}
+async function resumeEntries(api, log, file, spool, settings) {
+    const run = await openNamedRun(api, spool.projectId, spool.run.id);
+    const sent = await sendEntries(api, spool.projectId, run.id, spool.entries, { maxEntries: settings.batchSize }, log);
+    const left = [...sent.unsent, ...sent.refused.map((r) => r.entry)];
+    if (left.length > 0) {
+        await writeSpool(file, { ...spool, entries: left, reason: sent.error?.message ?? 'refused', createdAt: new Date().toISOString() });
+        const refused = sent.refused.map((r) => `  - ${r.entry.test_case_id}: ${r.reason}`).join('\n');
+        const error = sent.error ?? new UnsentResultsError('UNSENT_RESULTS', `The service refused ${sent.refused.length} result(s):\n${refused}`);
+        return { message: `${sent.acknowledged.length} result(s) sent; ${left.length} still missing, kept in ${file}. ${error.message}`, error, exitCode: exitCodeFor(error), run: described(settings, spool.projectId, run) };
+    }
+    if (spool.close)
+        await closeRun(api, spool.projectId, run, undefined);
+    const done = await markResumed(file);
+    return { message: `Resumed ${file}: recorded ${sent.acknowledged.length} result(s) in test run ${run.human_id}${spool.close ? ', closed' : ''}. The file is kept as ${done}.`, run: described(settings, spool.projectId, run), exitCode: 0 };
+}
+//# sourceMappingURL=commands.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/upload/doctor.js
+/**
+ * `testsigma-tm doctor`: check, one cheap request at a time, everything an upload needs — the token, the base
+ * URL, the project, the statuses the mapping uses, the user results are recorded as, the announced rate limit —
+ * and show the effective settings with where each came from (the token never shown). Stops at the first check
+ * the others depend on; each line says what to do when it fails.
+ */
+
+
+
+
+
+
+
+
+async function doctor(input) {
+    const { settings, host } = input;
+    const checks = [];
+    const pass = (name, detail) => void checks.push({ name, ok: true, detail });
+    const settingsLines = describeSettings(settings, input.sources, host);
+    if (!settings.token) {
+        checks.push({ name: 'token', ok: false, detail: `not set: set ${settingLabel('token', host)} to a Test Management API key (Settings > API Keys).` });
+        return { checks, settings: settingsLines, exitCode: 2 };
+    }
+    const log = redactingLogger(input.log ?? silentLogger, [settings.token]);
+    const http = new http_HttpClient({ ...httpOptions(settings, settings.token, host, log), ...input.http });
+    const api = new TestManagementApi(http);
+    try {
+        const probe = await probeApi(http, settings.baseUrl);
+        pass('base URL', `${settings.baseUrl} answers as the Test Management API.`);
+        pass('token', 'accepted by the service.');
+        pass('rate limit', probe.limit ? `the service announces ${probe.limit} requests per second per token (uploads pace one under it).` : 'not announced; uploads pace at 8 requests per second.');
+        if (!settings.projectId) {
+            checks.push({ name: 'project', ok: false, detail: `not set: set ${settingLabel('projectId', host)} to the project UUID or its exact name.` });
+            return { checks, settings: settingsLines, exitCode: 2 };
+        }
+        const project = await resolveProject(api, settings.projectId, host);
+        pass('project', `${project.name} (${project.id}), case ids look like ${project.human_id_prefix}-12.`);
+        const mapping = { ...DEFAULT_STATUS_MAPPING, ...settings.statusMap };
+        const statuses = resolveStatusIds(await api.listRunStatuses(), mapping);
+        pass('statuses', Object.entries(mapping).map(([outcome, name]) => `${outcome} → ${statuses.get(name)?.name ?? name}`).join(', ') + '.');
+        const user = pickUser(await api.listUsers(), settings.userEmail, silentLogger, host);
+        pass('user', `results are recorded as ${user.email}${settings.userEmail ? '' : ` (the first active user; set ${settingLabel('userEmail', host)} to choose)`}.`);
+        return { checks, settings: settingsLines, exitCode: 0 };
+    }
+    catch (thrown) {
+        const error = errors_asToolError(thrown);
+        error.message = redact(error.message, [settings.token]);
+        checks.push({ name: failedCheck(error, checks), ok: false, detail: explain(error, settings.baseUrl) });
+        return { checks, settings: settingsLines, error, exitCode: errors_exitCodeFor(error) };
+    }
+    finally {
+        await http.close();
+    }
+}
+/** One cheap authenticated call; also tells whether the base URL is the API at all. */
+async function probeApi(http, baseUrl) {
+    const res = await http.send({ method: 'GET', path: '/projects', query: { page_size: 1 }, idempotent: true, resource: `The API at ${baseUrl}` });
+    return res.rate?.limit ? { limit: res.rate.limit } : {};
+}
+function failedCheck(error, passed) {
+    if (passed.length === 0)
+        return error instanceof ApiError && (error.status === 401 || error.status === 403) ? 'token' : 'base URL';
+    const done = new Set(passed.map((c) => c.name));
+    return ['project', 'statuses', 'user'].find((name) => !done.has(name)) ?? 'service';
+}
+/** The error, plus the usual cause of a 404 on the very first call: a base URL without /api/v1. */
+function explain(error, baseUrl) {
+    if (error instanceof ApiError && error.status === 404 && !/\/api\/v\d+$/.test(baseUrl)) {
+        return `${error.message} This is not the API's base URL: it usually ends in /api/v1 (try ${baseUrl.replace(/\/+$/, '')}/api/v1).`;
+    }
+    return error.message;
+}
+function describeSettings(settings, sources, host) {
+    return table_SETTING_KEYS.filter((key) => host !== 'reporter' || table_settingRow(key).option).map((key) => {
+        const value = settings[key];
+        const shown = table_settingRow(key).secret ? (value ? '***' : 'not set') : value === undefined ? 'not set' : JSON.stringify(value);
+        const source = sources[key];
+        return `${key} = ${shown} (${source.kind === 'default' ? 'default' : `from ${source.kind === 'environment' || source.kind === 'config file' ? '' : `${source.kind} `}${source.name}`})`;
+    });
+}
+//# sourceMappingURL=doctor.js.map
 ;// CONCATENATED MODULE: external "url"
 const external_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
 ;// CONCATENATED MODULE: external "module"
@@ -40669,6 +40873,8 @@ function formatBytes(bytes) {
 
 
 
+
+
 //# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./src/main.ts
 /**
@@ -40680,19 +40886,35 @@ function formatBytes(bytes) {
 
 
 
+/** What the step does: the whole flow, or one part of a pipeline whose jobs report into one run. */
+const MODES = ['report', 'create', 'upload', 'close', 'doctor'];
 async function run(env = process.env) {
     const token = getInput('api-token');
     if (token)
         core_setSecret(token);
+    const mode = (getInput('mode').trim().toLowerCase() || 'report');
     let settings;
+    let sources;
     try {
-        settings = resolveSettings(actionInputs(), env, 'action');
+        if (!MODES.includes(mode))
+            throw new errors_ConfigError('CONFIG_INVALID', `Invalid settings:\n  - mode: expected one of ${MODES.join(', ')}, received ${JSON.stringify(mode)}`);
+        const reading = readSettings({ explicit: actionInputs(), env }, 'action');
+        if (reading.errors.length > 0)
+            throw new errors_ConfigError('CONFIG_INVALID', `Invalid settings:\n  - ${reading.errors.join('\n  - ')}`);
+        ({ settings, sources } = reading);
     }
     catch (error) {
         // Invalid input values: nothing was read or sent.
-        await fail(emptySummary(false), asToolError(error));
+        await fail(emptySummary(false), errors_asToolError(error));
         return;
     }
+    if (mode === 'doctor')
+        return runDoctor(settings, sources);
+    if (mode === 'close')
+        return runClose(settings, env);
+    // A shard leaves the run open for the close job, unless it knows the shard total (then the last one closes it).
+    if (mode === 'upload' && settings.shardTotal === undefined)
+        settings.closeRun = false;
     if (!token && !settings.dryRun) {
         if (env.GITHUB_EVENT_NAME === 'pull_request' || env.GITHUB_EVENT_NAME === 'pull_request_target') {
             warning('testsigma-tm: the api-token input is empty (pull requests from forks get no secrets), so no results were uploaded.');
@@ -40706,9 +40928,11 @@ async function run(env = process.env) {
         .split(/\r?\n/)
         .map((line) => line.trim())
         .filter((line) => line !== '' && !line.startsWith('#'));
-    const files = applyEmptyPolicy(await readResultFiles(patterns.length > 0 ? patterns : ['**/TEST-*.xml', '**/junit*.xml'], { cwd: workspace }), settings.failOnEmpty);
+    // `create` needs no results (the shards bring their cases); the other modes default to the usual JUnit names.
+    const wanted = patterns.length > 0 ? patterns : mode === 'create' ? [] : ['**/TEST-*.xml', '**/junit*.xml'];
+    const files = applyEmptyPolicy(await readResultFiles(wanted, { cwd: workspace }), settings.failOnEmpty);
     const results = files.flatMap((f) => f.results);
-    const outcome = await uploadResults({ settings, results, files, env, host: 'action', log: { debug: core_debug, info: info, warn: warning, error: error } });
+    const outcome = await upload_uploadResults({ settings, results, files, env, host: 'action', log: LOG, openOnly: mode === 'create' });
     const s = outcome.summary;
     info(renderText(s, outcome.error ? { error: outcome.error } : {}));
     setOutputs(s);
@@ -40719,6 +40943,24 @@ async function run(env = process.env) {
         await fail(s, outcome.error);
     else
         await writeSummary(s);
+}
+const LOG = { debug: core_debug, info: info, warn: warning, error: error };
+async function runDoctor(settings, sources) {
+    const outcome = await doctor({ settings, sources, host: 'action', log: LOG });
+    info(['Settings:', ...outcome.settings.map((l) => `  ${l}`), 'Checks:', ...outcome.checks.map((c) => `  ${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`)].join('\n'));
+    const failed = outcome.checks.find((c) => !c.ok);
+    if (failed)
+        setFailed(`testsigma-tm doctor: ${failed.name}: ${failed.detail}`);
+}
+async function runClose(settings, env) {
+    const outcome = await closeRunCommand({ settings, env, host: 'action', log: LOG });
+    setOutput('run-id', outcome.run?.id ?? '');
+    setOutput('run-url', outcome.run?.url ?? '');
+    if (outcome.error) {
+        await fail(emptySummary(false), outcome.error);
+        return;
+    }
+    info(outcome.message);
 }
 async function fail(summary, error) {
     await writeSummary(summary, error);
@@ -40739,6 +40981,7 @@ async function writeSummary(summary, error) {
 function setOutputs(s) {
     setOutput('run-id', s.runId ?? '');
     setOutput('run-url', s.runUrl ?? '');
+    setOutput('spool-file', s.spoolFile ?? '');
     setOutput('total', s.total);
     setOutput('passed', s.tests.passed);
     setOutput('failed', s.tests.failed);

@@ -13,32 +13,48 @@ import {
   SETTING_KEYS,
   applyEmptyPolicy,
   asToolError,
+  closeRunCommand,
+  doctor,
   emptySummary,
   failureAnnotations,
   readResultFiles,
+  readSettings,
   renderMarkdown,
   renderText,
-  resolveSettings,
   uploadResults,
   type Env,
   type Settings,
   type SettingsInput,
+  type SettingsReading,
   type TestResult,
   type TestsigmaTmError,
   type UploadSummary,
 } from 'testsigma-tm-core';
 
+/** What the step does: the whole flow, or one part of a pipeline whose jobs report into one run. */
+const MODES = ['report', 'create', 'upload', 'close', 'doctor'] as const;
+type Mode = (typeof MODES)[number];
+
 export async function run(env: Env = process.env): Promise<void> {
   const token = core.getInput('api-token');
   if (token) core.setSecret(token);
+  const mode = (core.getInput('mode').trim().toLowerCase() || 'report') as Mode;
   let settings: Settings;
+  let sources: SettingsReading['sources'];
   try {
-    settings = resolveSettings(actionInputs(), env, 'action');
+    if (!MODES.includes(mode)) throw new ConfigError('CONFIG_INVALID', `Invalid settings:\n  - mode: expected one of ${MODES.join(', ')}, received ${JSON.stringify(mode)}`);
+    const reading = readSettings({ explicit: actionInputs(), env }, 'action');
+    if (reading.errors.length > 0) throw new ConfigError('CONFIG_INVALID', `Invalid settings:\n  - ${reading.errors.join('\n  - ')}`);
+    ({ settings, sources } = reading);
   } catch (error) {
     // Invalid input values: nothing was read or sent.
     await fail(emptySummary(false), asToolError(error));
     return;
   }
+  if (mode === 'doctor') return runDoctor(settings, sources);
+  if (mode === 'close') return runClose(settings, env);
+  // A shard leaves the run open for the close job, unless it knows the shard total (then the last one closes it).
+  if (mode === 'upload' && settings.shardTotal === undefined) settings.closeRun = false;
   if (!token && !settings.dryRun) {
     if (env.GITHUB_EVENT_NAME === 'pull_request' || env.GITHUB_EVENT_NAME === 'pull_request_target') {
       core.warning('testsigma-tm: the api-token input is empty (pull requests from forks get no secrets), so no results were uploaded.');
@@ -53,9 +69,11 @@ export async function run(env: Env = process.env): Promise<void> {
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('#'));
-  const files = applyEmptyPolicy(await readResultFiles(patterns.length > 0 ? patterns : ['**/TEST-*.xml', '**/junit*.xml'], { cwd: workspace }), settings.failOnEmpty);
+  // `create` needs no results (the shards bring their cases); the other modes default to the usual JUnit names.
+  const wanted = patterns.length > 0 ? patterns : mode === 'create' ? [] : ['**/TEST-*.xml', '**/junit*.xml'];
+  const files = applyEmptyPolicy(await readResultFiles(wanted, { cwd: workspace }), settings.failOnEmpty);
   const results = files.flatMap((f) => f.results);
-  const outcome = await uploadResults({ settings, results, files, env, host: 'action', log: { debug: core.debug, info: core.info, warn: core.warning, error: core.error } });
+  const outcome = await uploadResults({ settings, results, files, env, host: 'action', log: LOG, openOnly: mode === 'create' });
   const s = outcome.summary;
   core.info(renderText(s, outcome.error ? { error: outcome.error } : {}));
   setOutputs(s);
@@ -63,6 +81,26 @@ export async function run(env: Env = process.env): Promise<void> {
   if (settings.annotations) annotate(results, workspace, outcome.error ? ANNOTATION_LIMIT - 1 : ANNOTATION_LIMIT);
   if (outcome.error) await fail(s, outcome.error);
   else await writeSummary(s);
+}
+
+const LOG = { debug: core.debug, info: core.info, warn: core.warning, error: core.error };
+
+async function runDoctor(settings: Settings, sources: SettingsReading['sources']): Promise<void> {
+  const outcome = await doctor({ settings, sources, host: 'action', log: LOG });
+  core.info(['Settings:', ...outcome.settings.map((l) => `  ${l}`), 'Checks:', ...outcome.checks.map((c) => `  ${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`)].join('\n'));
+  const failed = outcome.checks.find((c) => !c.ok);
+  if (failed) core.setFailed(`testsigma-tm doctor: ${failed.name}: ${failed.detail}`);
+}
+
+async function runClose(settings: Settings, env: Env): Promise<void> {
+  const outcome = await closeRunCommand({ settings, env, host: 'action', log: LOG });
+  core.setOutput('run-id', outcome.run?.id ?? '');
+  core.setOutput('run-url', outcome.run?.url ?? '');
+  if (outcome.error) {
+    await fail(emptySummary(false), outcome.error);
+    return;
+  }
+  core.info(outcome.message);
 }
 
 async function fail(summary: UploadSummary, error: TestsigmaTmError): Promise<void> {
@@ -84,6 +122,7 @@ async function writeSummary(summary: UploadSummary, error?: TestsigmaTmError): P
 function setOutputs(s: UploadSummary): void {
   core.setOutput('run-id', s.runId ?? '');
   core.setOutput('run-url', s.runUrl ?? '');
+  core.setOutput('spool-file', s.spoolFile ?? '');
   core.setOutput('total', s.total);
   core.setOutput('passed', s.tests.passed);
   core.setOutput('failed', s.tests.failed);

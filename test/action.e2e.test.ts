@@ -83,6 +83,7 @@ describe('the GitHub Action (dist/index.js)', () => {
     expect(res.outputs).toEqual({
       'run-id': runs[0]!.id,
       'run-url': expect.stringContaining(runs[0]!.id),
+      'spool-file': '',
       total: '14',
       passed: '8',
       failed: '4',
@@ -144,6 +145,31 @@ describe('the GitHub Action (dist/index.js)', () => {
     expect(res.code).toBe(0);
     expect(res.stdout.trim()).toBe('::warning::testsigma-tm: the api-token input is empty (pull requests from forks get no secrets), so no results were uploaded.');
     expect(emulator.state().requests).toHaveLength(0);
+  });
+
+  it('modes create → upload (two shards) → close make one run for the workflow run, closed by the close job; doctor checks the settings', async () => {
+    const base = { 'api-token': emulator.token, 'project-id': 'Demo', 'base-url': emulator.url };
+    const created = await runAction({ ...base, mode: 'create', results: '' });
+    expect(created.code, created.stdout).toBe(0);
+    const runId = created.outputs['run-id'];
+    expect(runId).toMatch(/^[0-9a-f-]{36}$/);
+    for (const file of ['examples/results/jest-junit.xml', 'examples/results/pytest-junit.xml']) {
+      const shard = await runAction({ ...base, mode: 'upload', results: file });
+      expect(shard.code, shard.stdout).toBe(0);
+      expect(shard.outputs['run-id']).toBe(runId);
+    }
+    expect(newRuns(emulator)).toHaveLength(1);
+    expect(newRuns(emulator)[0]!.status).toBe('ACTIVE');
+    const closed = await runAction({ ...base, mode: 'close' });
+    expect(closed.code, closed.stdout).toBe(0);
+    expect(closed.outputs['run-id']).toBe(runId);
+    expect(newRuns(emulator)[0]!.status).toBe('CLOSED');
+    const doctor = await runAction({ ...base, mode: 'doctor' });
+    expect(doctor.code, doctor.stdout).toBe(0);
+    expect(doctor.stdout).toContain('✓ project: Demo');
+    const bad = await runAction({ ...base, mode: 'sometimes' });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('mode: expected one of report, create, upload, close, doctor, received \"sometimes\"'.replace(/\\"/g, '"'));
   });
 
   it('uses the input names of action.yml', async () => {

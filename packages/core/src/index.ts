@@ -7,6 +7,8 @@
  */
 export { uploadResults, runUrl, type UploadInput, type UploadOutcome } from './upload/upload.js';
 export { applyEmptyPolicy } from './upload/inputs.js';
+export { closeRunCommand, resumeCommand, type CommandInput, type CommandOutcome } from './upload/commands.js';
+export { doctor, type DoctorCheck, type DoctorInput, type DoctorOutcome } from './upload/doctor.js';
 export {
   emptySummary,
   renderMarkdown,

@@ -126,7 +126,8 @@ export async function uploadResults(input: UploadInput): Promise<UploadOutcome> 
     const ctx: UploadContext = { input, settings, host: input.host, api: new TestManagementApi(http), ci, runKey: settings.runKey ?? ci?.runKey, log, now: input.now ?? (() => new Date()) };
 
     progress.plan = await planUpload(ctx, projectId);
-    if (settings.dryRun || progress.plan.entries.length === 0) {
+    // `run create` opens the run even without cases: the shards add theirs.
+    if (settings.dryRun || (progress.plan.entries.length === 0 && !input.openOnly)) {
       if (progress.plan.entries.length === 0 && !settings.dryRun) log.warn('No result maps to a test case of the project, so no test run was written to.');
     } else {
       progress.opened = await openRun(ctx, progress.plan);

@@ -3,7 +3,6 @@
  * report into (create job → shards with `upload --no-close` → a close job with `if: always()`).
  */
 import { Command } from 'commander';
-import { UsageError } from '../../errors.js';
 import { readResultFiles } from '../../formats/read-files.js';
 import type { TestResult } from '../../model.js';
 import { closeRunCommand } from '../../upload/commands.js';
@@ -31,9 +30,6 @@ async function runCreate(ctx: CommandContext, patterns: string[], options: Recor
   const settings = await cliSettings(ctx, options);
   if (typeof settings === 'number') return settings;
   const cases = typeof options.cases === 'string' ? options.cases.split(/[\s,]+/).filter(Boolean) : [];
-  if (cases.length === 0 && patterns.length === 0) {
-    return ctx.fail(new UsageError('USAGE_NO_FILES', 'Which cases should the run select? Pass --cases DEMO-1,DEMO-2 and/or result files or test listings.'));
-  }
   const files = patterns.length > 0 ? await readResultFiles(patterns, { cwd: ctx.cwd }) : [];
   // A case given by id is a "result" that names it, so it maps like any test; nothing is sent for it.
   const named: TestResult[] = cases.map((id) => ({ source: '--cases', suitePath: [], name: id, status: 'skipped', properties: [], tags: [], attachments: [], attempts: [{ status: 'skipped' }] }));
