@@ -6,8 +6,11 @@
  *   alone, and each is named with the service's reason (log2(n) extra requests per refused entry);
  * - a failure of the service itself (5xx after every retry, no answer until the deadline, a refused token)
  *   stops the sending: what was not acknowledged is returned as unsent, for the spool.
+ * Attachments travel with their entry and count towards the batch's bytes. A 413 for a single entry with files
+ * sends it once more without them, its description naming the files: the result lands, the files are reported.
  */
-import type { ResultEntry, TestManagementApi } from '../api/client.js';
+import type { ResultEntry, ResultFile, TestManagementApi } from '../api/client.js';
+import { formatBytes, withSkippedNote, type PlannedFile } from './attachments/plan.js';
 import { ApiError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { planBatches, splitBatch } from '../plan/batches.js';
@@ -26,6 +29,8 @@ export interface SendOutcome {
   requests: number;
   /** Why the sending stopped early. */
   error?: ApiError;
+  /** Files the service acknowledged with their entry, and those sent without (per case id). */
+  attachments: { sent: number; sentBytes: number; withdrawn: { caseId: string; name: string; reason: string }[] };
 }
 
 export interface SendOptions {
@@ -33,15 +38,27 @@ export interface SendOptions {
   /** Batches in flight at once; the client's pacer keeps them within the rate limit. */
   concurrency?: number;
   now?: () => number;
+  /** The files of each entry, by test case id. */
+  files?: ReadonlyMap<string, readonly PlannedFile[]>;
+  /** How messages name a test case (its human id); default: its id. */
+  nameOf?: (caseId: string) => string;
+  /** Request size the batches are planned within (attachments counted); the default is the plan's. */
+  maxBytes?: number;
 }
+
+/** A file part's headers (name, file name, content type, boundary) besides its bytes. */
+const PART_OVERHEAD_BYTES = 256;
 
 const DEFAULT_CONCURRENCY = 4;
 /** Past this many halvings (a run closed mid-upload refuses everything), a refused batch is named whole. */
 const MAX_SPLITS = 64;
 
 export async function sendEntries(api: TestManagementApi, projectId: string, runId: string, entries: ResultEntry[], options: SendOptions, log: Logger): Promise<SendOutcome> {
-  const queue = planBatches(entries, { maxEntries: options.maxEntries });
-  const outcome: SendOutcome = { acknowledged: [], refused: [], unsent: [], requests: 0 };
+  const filesOf = (entry: ResultEntry): readonly PlannedFile[] => (withdrawn.has(entry.test_case_id) ? [] : (options.files?.get(entry.test_case_id) ?? []));
+  const withdrawn = new Set<string>();
+  const extraBytes = (entry: ResultEntry): number => filesOf(entry).reduce((sum, f) => sum + f.size + PART_OVERHEAD_BYTES + Buffer.byteLength(f.fileName), 0);
+  const queue = planBatches(entries, { maxEntries: options.maxEntries, ...(options.maxBytes !== undefined && { maxBytes: options.maxBytes }), extraBytes });
+  const outcome: SendOutcome = { acknowledged: [], refused: [], unsent: [], requests: 0, attachments: { sent: 0, sentBytes: 0, withdrawn: [] } };
   const progress = progressReporter(entries.length, log, options.now ?? Date.now);
   let splits = 0;
 
@@ -53,13 +70,26 @@ export async function sendEntries(api: TestManagementApi, projectId: string, run
       }
       try {
         outcome.requests++;
-        await api.putResults(projectId, runId, batch);
+        const files = batch.map(filesOf);
+        await api.putResults(projectId, runId, batch, files.map((ofEntry) => ofEntry.map(asResultFile)));
         outcome.acknowledged.push(...batch);
+        for (const ofEntry of files) {
+          outcome.attachments.sent += ofEntry.length;
+          outcome.attachments.sentBytes += ofEntry.reduce((sum, f) => sum + f.size, 0);
+        }
         progress(outcome.acknowledged.length + outcome.refused.length);
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
         const refusal = error.status === 413 || error.status === 400 || error.status === 422;
-        if (refusal && batch.length > 1 && splits++ < MAX_SPLITS) {
+        const single = batch[0];
+        if (error.status === 413 && batch.length === 1 && single && filesOf(single).length > 0) {
+          const reason = `the service refused the request as too large (HTTP 413, ${formatBytes(extraBytes(single))} of files); the result was recorded without them`;
+          const dropped = filesOf(single).map((f) => ({ caseId: single.test_case_id, name: f.fileName, reason }));
+          log.warn(`Test case ${options.nameOf?.(single.test_case_id) ?? single.test_case_id}: ${reason}.`);
+          withdrawn.add(single.test_case_id);
+          outcome.attachments.withdrawn.push(...dropped);
+          queue.unshift([{ ...single, description: withSkippedNote(single.description, dropped) }]);
+        } else if (refusal && batch.length > 1 && splits++ < MAX_SPLITS) {
           const [first, second] = splitBatch(batch);
           log.debug(`The service refused ${batch.length} entries (HTTP ${error.status}); sending them in two halves to find what it refuses.`);
           queue.unshift(first, second);
@@ -75,6 +105,10 @@ export async function sendEntries(api: TestManagementApi, projectId: string, run
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, queue.length)) }, worker));
   return outcome;
+}
+
+function asResultFile(file: PlannedFile): ResultFile {
+  return { fileName: file.fileName, contentType: file.contentType, ...(file.path !== undefined && { path: file.path }), ...(file.body !== undefined && { base64: file.body }) };
 }
 
 /** One line per ~10 % of the entries, so a long upload is never silent. */

@@ -41,10 +41,21 @@ export interface UploadSummary {
   refused: { case: string; reason: string }[];
   /** Where what could not be sent was written (`testsigma-tm resume FILE`), or null. */
   spoolFile: string | null;
+  attachments: AttachmentSummary;
+}
+
+export interface AttachmentSummary {
+  /** Files the service acknowledged with their results, and their bytes. */
+  sent: number;
+  sentBytes: number;
+  /** Files not sent, each with the case and the reason (over a limit, outside the workspace, missing, HTTP 413). */
+  skipped: { case: string; name: string; reason: string }[];
+  /** In a dry run: the files that would be sent. */
+  planned: { case: string; name: string; size: number }[];
 }
 
 export function emptySummary(dryRun: boolean): UploadSummary {
-  return { runId: null, runHumanId: null, runUrl: null, created: false, closed: false, dryRun, total: 0, tests: { passed: 0, failed: 0, skipped: 0 }, mapped: 0, uploaded: 0, unsent: 0, byStatus: {}, unmapped: [], unknown: [], files: [], requests: 0, refused: [], spoolFile: null };
+  return { runId: null, runHumanId: null, runUrl: null, created: false, closed: false, dryRun, total: 0, tests: { passed: 0, failed: 0, skipped: 0 }, mapped: 0, uploaded: 0, unsent: 0, byStatus: {}, unmapped: [], unknown: [], files: [], requests: 0, refused: [], spoolFile: null, attachments: { sent: 0, sentBytes: 0, skipped: [], planned: [] } };
 }
 
 export function countOutcomes(results: readonly TestResult[]): UploadSummary['tests'] {
@@ -104,7 +115,20 @@ export function renderText(s: UploadSummary, options: { collectedBy?: string; co
   if (s.unmapped.length > 0) lines.push(`${s.unmapped.length} test(s) map to no test case:`, ...listSome(s.unmapped));
   if (s.unknown.length > 0) lines.push(`${s.unknown.length} reference(s) name no test case of the project:`, ...listSome(s.unknown.map((u) => `${u.reference} (in ${u.tests[0]}${u.tests.length > 1 ? ` and ${u.tests.length - 1} more` : ''})`)));
   for (const f of fileErrors) lines.push(`File not used: ${f.error}`);
+  lines.push(...attachmentLines(s.attachments, s.dryRun));
   return lines.join('\n');
+}
+
+function attachmentLines(a: AttachmentSummary, dryRun: boolean): string[] {
+  const lines: string[] = [];
+  if (dryRun && a.planned.length > 0) lines.push(`Would attach ${a.planned.length} file(s) (${mebibytes(a.planned.reduce((n, p) => n + p.size, 0))}):`, ...listSome(a.planned.map((p) => `${p.case}: ${p.name} (${mebibytes(p.size)})`)));
+  if (!dryRun && a.sent > 0) lines.push(`Attached ${a.sent} file(s) (${mebibytes(a.sentBytes)}).`);
+  if (a.skipped.length > 0) lines.push(`${a.skipped.length} file(s) not attached (named in the case's description instead):`, ...listSome(a.skipped.map((k) => `${k.case}: ${k.name}: ${k.reason}`)));
+  return lines;
+}
+
+function mebibytes(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 function cell(text: string): string {
@@ -129,6 +153,10 @@ export function renderMarkdown(s: UploadSummary): string {
     out.push('', '</details>', '');
   }
   if (s.unknown.length > 0) out.push(`References to no test case: ${s.unknown.slice(0, 50).map((u) => `\`${cell(u.reference)}\``).join(', ')}`, '');
+  if (s.attachments.sent > 0 || s.attachments.skipped.length > 0) {
+    out.push(`Attachments: ${s.attachments.sent} sent (${mebibytes(s.attachments.sentBytes)}), ${s.attachments.skipped.length} not attached.`, '');
+    if (s.attachments.skipped.length > 0) out.push(...s.attachments.skipped.slice(0, 20).map((k) => `- ${cell(k.case)}: ${cell(k.name)}: ${cell(k.reason)}`), '');
+  }
   const bad = s.files.filter((f) => f.error);
   if (bad.length > 0) out.push('Files not used:', ...bad.slice(0, 20).map((f) => `- ${cell(f.error ?? '')}`), '');
   return out.join('\n');

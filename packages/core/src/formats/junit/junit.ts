@@ -18,8 +18,9 @@
  * - Output: the testcase's own system-out/system-err; the suite's own system-out/system-err is added to the
  *   output of its failed/errored testcases only (that is where a person needs the log). Clipped; terminal
  *   colour codes (Playwright and Vitest leave them in) are stripped from output, messages and stacks.
- * - Attachments: `[[ATTACHMENT|path]]` markers (Jenkins attachments plugin convention) in the testcase's
- *   own system-out/system-err and failure texts; name = the path's last segment; paths stay as written.
+ * - Attachments: the testcase's own `<property name="attachment" value="path"/>` entries, then
+ *   `[[ATTACHMENT|path]]` markers (Jenkins attachments plugin convention) in its own system-out/system-err and
+ *   failure texts; name = the path's last segment; paths stay as written (the upload resolves them safely).
  */
 import { InputError } from '../../errors.js';
 import type { Attachment, Attempt, Property, TestResult, TestStatus } from '../../model.js';
@@ -119,7 +120,7 @@ function readTestcase(testcase: XmlElement, context: SuiteContext, suiteOutput: 
     ...(output !== undefined && { output: clip(output, MAX_OUTPUT_CHARS) }),
     properties: mergeProperties([...context.propertyLevels, readProperties(testcase)]),
     tags: [],
-    attachments: readAttachments([ownOutput, ...attempts.flatMap((a) => [a.message, a.stack])]),
+    attachments: readAttachments([ownOutput, ...attempts.flatMap((a) => [a.message, a.stack])], readProperties(testcase)),
     attempts,
   };
 }
@@ -235,8 +236,13 @@ function joinParts(parts: Array<string | undefined>): string | undefined {
 const ATTACHMENT_MARKER = /\[\[ATTACHMENT\|([^\]\r\n]+)\]\]/g;
 
 /** Markers in the testcase's own output, and in failure texts (WebdriverIO writes them there). */
-function readAttachments(texts: Array<string | undefined>): Attachment[] {
+function readAttachments(texts: Array<string | undefined>, ownProperties: Property[]): Attachment[] {
   const attachments: Attachment[] = [];
+  for (const property of ownProperties) {
+    const path = property.value.trim();
+    if (property.name.toLowerCase() !== 'attachment' || path === '' || attachments.some((a) => a.path === path)) continue;
+    attachments.push({ name: path.split(/[\\/]/).pop() ?? path, path });
+  }
   for (const text of texts) {
     if (text === undefined || !text.includes('[[ATTACHMENT|')) continue;
     for (const match of text.matchAll(ATTACHMENT_MARKER)) {
