@@ -62,10 +62,19 @@ export async function sendEntries(api: TestManagementApi, projectId: string, run
   const progress = progressReporter(entries.length, log, options.now ?? Date.now);
   let splits = 0;
 
+  // What is not sent now is spooled as entries only (`resume` sends no files): the files are named instead.
+  const withoutFiles = (entry: ResultEntry): ResultEntry => {
+    const files = filesOf(entry);
+    if (files.length === 0) return entry;
+    const reason = 'not sent: the upload stopped before this result was recorded, and a resumed upload sends results without files';
+    const dropped = files.map((f) => ({ caseId: entry.test_case_id, name: f.fileName, reason }));
+    outcome.attachments.withdrawn.push(...dropped);
+    return { ...entry, description: withSkippedNote(entry.description, dropped) };
+  };
   const worker = async (): Promise<void> => {
     for (let batch = queue.shift(); batch !== undefined; batch = queue.shift()) {
       if (outcome.error) {
-        outcome.unsent.push(...batch);
+        outcome.unsent.push(...batch.map(withoutFiles));
         continue;
       }
       try {
@@ -98,7 +107,7 @@ export async function sendEntries(api: TestManagementApi, projectId: string, run
           outcome.refused.push(...batch.map((entry) => ({ entry, reason })));
         } else {
           outcome.error = error;
-          outcome.unsent.push(...batch);
+          outcome.unsent.push(...batch.map(withoutFiles));
         }
       }
     }

@@ -4,7 +4,7 @@
  * workspace (the upload's cwd), so "outside the workspace" is meaningful.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -214,5 +214,19 @@ describe('how it is sent', () => {
     expect(recorded(small, 11).description).toContain(`Files not attached:\n- shot.png: ${reason}`);
     expect(warnings).toContain(`Test case DEMO-11: ${reason}.`);
     expect(small.state().requests.filter((r) => r.method === 'PUT' && r.route?.endsWith('/test_cases')).map((r) => r.status)).toEqual([413, 413, 200, 200]);
+  });
+
+  it('names the files of results spooled after an outage (resume sends results only)', async () => {
+    await put('shot.png', 'png');
+    emulator.setFaults([{ kind: 'status', route: 'PUT /projects/*/test_runs/*/test_cases', status: 503 }]);
+    const spool = path.join(workspace, 'spool.json');
+    const { log } = collector();
+    const outcome = await upload(emulator, { results: [failing('DEMO-13 outage', [{ name: 'screenshot', path: 'shot.png' }])], log, http: { retry: { maxRetries: 1, baseDelayMs: 5, maxDelayMs: 10 } } }, { spool });
+    emulator.setFaults([]);
+    expect(outcome.exitCode).not.toBe(0);
+    const reason = 'not sent: the upload stopped before this result was recorded, and a resumed upload sends results without files';
+    expect(outcome.summary.attachments.skipped).toEqual([{ case: 'DEMO-13', name: 'shot.png', reason }]);
+    const spooled = JSON.parse(await readFile(spool, 'utf8')) as { entries: { description: string }[] };
+    expect(spooled.entries[0]?.description).toContain(`Files not attached:\n- shot.png: ${reason}`);
   });
 });
