@@ -7,7 +7,8 @@
  * - a failure of the service itself (5xx after every retry, no answer until the deadline, a refused token)
  *   stops the sending: what was not acknowledged is returned as unsent, for the spool.
  * Attachments travel with their entry and count towards the batch's bytes. A 413 for a single entry with files
- * sends it once more without them, its description naming the files: the result lands, the files are reported.
+ * sends it again with half of them (the last in upload order go first) until it fits or has none; its description
+ * names every file left out: the result lands, the files are reported.
  */
 import type { ResultEntry, ResultFile, TestManagementApi } from '../api/client.js';
 import { formatBytes, withSkippedNote, type PlannedFile } from './attachments/plan.js';
@@ -54,8 +55,9 @@ const DEFAULT_CONCURRENCY = 4;
 const MAX_SPLITS = 64;
 
 export async function sendEntries(api: TestManagementApi, projectId: string, runId: string, entries: ResultEntry[], options: SendOptions, log: Logger): Promise<SendOutcome> {
-  const filesOf = (entry: ResultEntry): readonly PlannedFile[] => (withdrawn.has(entry.test_case_id) ? [] : (options.files?.get(entry.test_case_id) ?? []));
-  const withdrawn = new Set<string>();
+  /** After a 413 for one entry: how many of its files (the first, in upload order) it is sent with, what was dropped. */
+  const kept = new Map<string, { count: number; entry: ResultEntry; dropped: { caseId: string; name: string; reason: string }[] }>();
+  const filesOf = (entry: ResultEntry): readonly PlannedFile[] => (options.files?.get(entry.test_case_id) ?? []).slice(0, kept.get(entry.test_case_id)?.count);
   const extraBytes = (entry: ResultEntry): number => filesOf(entry).reduce((sum, f) => sum + f.size + PART_OVERHEAD_BYTES + Buffer.byteLength(f.fileName), 0);
   const queue = planBatches(entries, { maxEntries: options.maxEntries, ...(options.maxBytes !== undefined && { maxBytes: options.maxBytes }), extraBytes });
   const outcome: SendOutcome = { acknowledged: [], refused: [], unsent: [], requests: 0, attachments: { sent: 0, sentBytes: 0, withdrawn: [] } };
@@ -92,12 +94,16 @@ export async function sendEntries(api: TestManagementApi, projectId: string, run
         const refusal = error.status === 413 || error.status === 400 || error.status === 422;
         const single = batch[0];
         if (error.status === 413 && batch.length === 1 && single && filesOf(single).length > 0) {
-          const reason = `the service refused the request as too large (HTTP 413, ${formatBytes(extraBytes(single))} of files); the result was recorded without them`;
-          const dropped = filesOf(single).map((f) => ({ caseId: single.test_case_id, name: f.fileName, reason }));
-          log.warn(`Test case ${options.nameOf?.(single.test_case_id) ?? single.test_case_id}: ${reason}.`);
-          withdrawn.add(single.test_case_id);
+          // Half the files at a time, the last in upload order first: the screenshot is the last to go.
+          const files = filesOf(single);
+          const count = Math.floor(files.length / 2);
+          const reason = `the service refused the result with ${files.length} file(s) (${formatBytes(extraBytes(single))}) as too large (HTTP 413), so it was sent without this file`;
+          const dropped = files.slice(count).map((f) => ({ caseId: single.test_case_id, name: f.fileName, reason }));
+          log.warn(`Test case ${options.nameOf?.(single.test_case_id) ?? single.test_case_id}: ${reason.replace('this file', `${dropped.map((d) => d.name).join(', ')}`)}.`);
+          const before = kept.get(single.test_case_id) ?? { count: files.length, entry: single, dropped: [] };
+          kept.set(single.test_case_id, { count, entry: before.entry, dropped: [...before.dropped, ...dropped] });
           outcome.attachments.withdrawn.push(...dropped);
-          queue.unshift([{ ...single, description: withSkippedNote(single.description, dropped) }]);
+          queue.unshift([{ ...before.entry, description: withSkippedNote(before.entry.description, [...before.dropped, ...dropped]) }]);
         } else if (refusal && batch.length > 1 && splits++ < MAX_SPLITS) {
           const [first, second] = splitBatch(batch);
           log.debug(`The service refused ${batch.length} entries (HTTP ${error.status}); sending them in two halves to find what it refuses.`);

@@ -209,11 +209,21 @@ describe('how it is sent', () => {
     expect(outcome.exitCode).toBe(0);
     expect(outcome.summary.uploaded).toBe(2);
     expect(recorded(small, 11).attachments).toEqual([]);
-    const reason = 'the service refused the request as too large (HTTP 413, 100.3 KiB of files); the result was recorded without them';
+    const reason = 'the service refused the result with 1 file(s) (100.3 KiB) as too large (HTTP 413), so it was sent without this file';
     expect(outcome.summary.attachments.skipped).toEqual([{ case: 'DEMO-11', name: 'shot.png', reason }]);
     expect(recorded(small, 11).description).toContain(`Files not attached:\n- shot.png: ${reason}`);
-    expect(warnings).toContain(`Test case DEMO-11: ${reason}.`);
+    expect(warnings).toContain('Test case DEMO-11: the service refused the result with 1 file(s) (100.3 KiB) as too large (HTTP 413), so it was sent without shot.png.');
     expect(small.state().requests.filter((r) => r.method === 'PUT' && r.route?.endsWith('/test_cases')).map((r) => r.status)).toEqual([413, 413, 200, 200]);
+  });
+
+  it('after a 413 keeps the files that fit, dropping the last in upload order first', async () => {
+    const shot = await put('shot.png', Buffer.alloc(10 * 1024, 2));
+    await put('video.webm', Buffer.alloc(100 * 1024, 3));
+    const outcome = await upload(small, { results: [failing('DEMO-14 video', [{ name: 'video', path: 'video.webm' }, { name: 'screenshot', path: 'shot.png' }])] });
+    expect(outcome.summary.uploaded).toBe(1);
+    expect(recorded(small, 14).attachments).toEqual([{ name: 'shot.png', size: shot.length, content_type: 'image/png', sha256: sha(shot) }]);
+    expect(outcome.summary.attachments).toMatchObject({ sent: 1, skipped: [{ case: 'DEMO-14', name: 'video.webm', reason: 'the service refused the result with 2 file(s) (110.5 KiB) as too large (HTTP 413), so it was sent without this file' }] });
+    expect(small.state().requests.filter((r) => r.method === 'PUT' && r.route?.endsWith('/test_cases')).map((r) => r.status)).toEqual([413, 200]);
   });
 
   it('names the files of results spooled after an outage (resume sends results only)', async () => {
