@@ -30878,7 +30878,7 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(459);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4108);
 // The Action's entry point: nothing but the call, so main.ts can be tested without side effects on import.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -30888,7 +30888,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 459:
+/***/ 4108:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34213,6 +34213,8 @@ function rateLimitDelay(consecutive, retryAfterMs, resetMs, random = Math.random
     return Math.max(jitter(ceiling, random), retryAfterMs ?? 0, resetMs ?? 0);
 }
 //# sourceMappingURL=retry-timing.js.map
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: ./packages/core/dist/api/url.js
 /**
  * URLs as they may be shown: a base URL can carry credentials (`https://user:pass@host/…`), and nothing the
@@ -34247,6 +34249,13 @@ function withoutCredentials(url) {
 }
 //# sourceMappingURL=url.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/api/transport.js
+/**
+ * One HTTP exchange, no retrying: encode the body, send it through undici, read the whole answer and the
+ * headers the client cares about, or say in words why no answer came. The proxy is taken from the
+ * environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY and their lower-case forms), as corporate CI expects.
+ */
+
+
 
 
 /**
@@ -34256,6 +34265,9 @@ function withoutCredentials(url) {
 let undiciModule;
 function transport_undici() {
     return (undiciModule ??= __nccwpck_require__.e(/* import() */ 134).then(__nccwpck_require__.t.bind(__nccwpck_require__, 5134, 19)));
+}
+function isFile(part) {
+    return 'fileName' in part;
 }
 async function makeDispatcher(timeoutMs, proxy) {
     const timeouts = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect: { timeout: timeoutMs } };
@@ -34267,11 +34279,14 @@ async function makeDispatcher(timeoutMs, proxy) {
  * known exactly. (undici's `request` does not stream a FormData body itself; its `Response` encodes it.)
  */
 async function encodeBody(fields, json) {
+    if (fields?.some(isFile))
+        return { open: () => streamForm(fields) };
     if (fields) {
         const { FormData, Response } = await transport_undici();
         const form = new FormData();
         for (const field of fields)
-            form.append(field.name, field.value);
+            if (!isFile(field))
+                form.append(field.name, field.value);
         const encoded = new Response(form);
         return { bytes: new Uint8Array(await encoded.arrayBuffer()), contentType: encoded.headers.get('content-type') ?? 'multipart/form-data' };
     }
@@ -34282,10 +34297,11 @@ async function encodeBody(fields, json) {
 async function exchange(dispatcher, method, url, headers, body, timeoutMs, nowMs) {
     try {
         const { request } = await transport_undici();
+        const sent = body?.open ? await body.open() : body ? { stream: body.bytes, contentType: body.contentType } : undefined;
         const res = await request(url, {
             method,
-            headers: body ? { ...headers, 'content-type': body.contentType } : headers,
-            body: body?.bytes,
+            headers: sent ? { ...headers, 'content-type': sent.contentType } : headers,
+            body: sent?.stream,
             dispatcher,
             signal: AbortSignal.timeout(timeoutMs),
         });
@@ -34323,6 +34339,26 @@ async function exchange(dispatcher, method, url, headers, body, timeoutMs, nowMs
         const reason = describeNetworkError(cause, timeoutMs);
         return { kind: 'no-answer', reason, permanent: isPermanent(cause), timedOut: reason.startsWith('timed out'), cause };
     }
+}
+/**
+ * A multipart body whose files are file-backed Blobs (`fs.openAsBlob`): the encoder reads each from disk as the
+ * request is written, so memory stays flat however large the files. Undici's encoder takes Blob-like parts.
+ */
+async function streamForm(parts) {
+    const { FormData, Response } = await transport_undici();
+    const form = new FormData();
+    for (const part of parts) {
+        if (!isFile(part))
+            form.append(part.name, part.value);
+        else if (part.path !== undefined)
+            form.append(part.name, await (0,external_node_fs_namespaceObject.openAsBlob)(part.path, { type: part.contentType }), part.fileName);
+        else
+            form.append(part.name, new Blob([Buffer.from(part.base64 ?? '', 'base64')], { type: part.contentType }), part.fileName);
+    }
+    const encoded = new Response(form);
+    if (!encoded.body)
+        throw new Error('multipart body could not be encoded');
+    return { stream: external_node_stream_.Readable.fromWeb(encoded.body), contentType: encoded.headers.get('content-type') ?? 'multipart/form-data' };
 }
 function parseBody(text, contentType) {
     if (text.trim() === '')
@@ -34826,8 +34862,13 @@ class TestManagementApi {
      * One batch of results, as multipart with a plain `data` field (the live service reads form values). Safe
      * to repeat (last write wins). An empty answer is a success; a non-JSON one is not (see HttpClient.send).
      */
-    async putResults(projectId, runId, entries) {
+    /**
+     * `files[i]` are the files of `entries[i]`, sent as parts `attachments_<i>_<j>` after the `data` field (which
+     * must stay a plain field: a server reading form values does not see a file part).
+     */
+    async putResults(projectId, runId, entries, files = []) {
         const form = [{ name: 'data', value: JSON.stringify({ test_run_cases: entries }) }];
+        files.forEach((ofEntry, i) => ofEntry?.forEach((file, j) => form.push({ ...file, name: `attachments_${i}_${j}` })));
         await this.http.send({ method: 'PUT', path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`, form, idempotent: true, resource: `Test run "${runId}"` });
     }
 }
@@ -35726,6 +35767,33 @@ const SETTINGS = {
         default: true,
         doc: 'Action: annotate failed tests at their file and line (at most 10, GitHub\'s limit per step; one notice counts the rest).',
     }),
+    attachments: row({
+        env: 'TESTSIGMA_ATTACHMENTS',
+        flag: 'attachments',
+        input: 'attachments',
+        option: 'attachments',
+        parse: oneOf('failed', 'all', 'none'),
+        default: 'failed',
+        doc: 'Which results carry their files (screenshots, traces, videos, logs): failed and flaky ones (from the last failing attempt), all, or none.',
+    }),
+    attachmentMaxBytes: row({
+        env: 'TESTSIGMA_ATTACHMENT_MAX_BYTES',
+        flag: 'attachment-max-bytes',
+        input: 'attachment-max-bytes',
+        option: 'attachmentMaxBytes',
+        parse: wholeNumber(1, 1024 * 1024 * 1024),
+        default: 8 * 1024 * 1024,
+        doc: 'Largest file sent, in bytes; a larger one is named in the description instead.',
+    }),
+    attachmentsPerCase: row({
+        env: 'TESTSIGMA_ATTACHMENTS_PER_CASE',
+        flag: 'attachments-per-case',
+        input: 'attachments-per-case',
+        option: 'attachmentsPerCase',
+        parse: wholeNumber(0, 100),
+        default: 5,
+        doc: 'Most files sent per test case, chosen screenshot, trace, video, then others; the rest are named in the description.',
+    }),
 };
 const table_SETTING_KEYS = Object.keys(SETTINGS);
 /** The row of a key, typed loosely for code that walks the table. */
@@ -35895,10 +35963,248 @@ function reporterExplicit(options) {
 
 
 //# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/upload/attachments/choose.js
+/**
+ * Which of a result's attachments are candidates for upload, in which order, and with which content type.
+ * Pure: no file is touched here (locate.ts does that).
+ *
+ * - Policy `failed` (the default): failed, errored and flaky results carry the attachments of their last failing
+ *   attempt (the screenshot and trace of the failure a person needs); `all`: every result carries those of the
+ *   attempt a person should see; `none`: nothing.
+ * - Order: screenshots, then traces, then videos, then everything else, each group in the producer's order, so
+ *   the per-case count keeps the most useful files.
+ */
+
+const KIND_ORDER = ['screenshot', 'trace', 'video', 'other'];
+const CONTENT_TYPES = {
+    png: 'image/png',
+    jpg: 'image/jpeg',
+    jpeg: 'image/jpeg',
+    gif: 'image/gif',
+    webp: 'image/webp',
+    svg: 'image/svg+xml',
+    bmp: 'image/bmp',
+    webm: 'video/webm',
+    mp4: 'video/mp4',
+    mov: 'video/quicktime',
+    zip: 'application/zip',
+    json: 'application/json',
+    xml: 'application/xml',
+    html: 'text/html',
+    htm: 'text/html',
+    txt: 'text/plain',
+    log: 'text/plain',
+    md: 'text/markdown',
+    csv: 'text/csv',
+    pdf: 'application/pdf',
+    har: 'application/json',
+};
+const EXTENSIONS = { 'image/png': 'png', 'image/jpeg': 'jpg', 'video/webm': 'webm', 'application/zip': 'zip', 'application/json': 'json', 'text/plain': 'txt', 'text/markdown': 'md', 'text/html': 'html' };
+/** The attachments of one result that the policy selects (not yet ordered or limited). */
+function attachmentsFor(result, policy) {
+    if (policy === 'none')
+        return [];
+    const failed = result.status === 'failed' || result.status === 'error' || isFlaky(result);
+    if (policy === 'failed' && !failed)
+        return [];
+    if (!failed)
+        return result.attachments;
+    const lastFailing = [...result.attempts].reverse().find((a) => a.status === 'failed' || a.status === 'error');
+    // A producer that knows attempts (Playwright) fills them; JUnit and Jest carry the result's own only.
+    return lastFailing?.attachments && lastFailing.attachments.length > 0 ? lastFailing.attachments : result.attachments;
+}
+/** The file name sent: the path's last segment, or the name (with an extension from the content type) for inline content. */
+function fileNameOf(attachment) {
+    if (attachment.path)
+        return attachment.path.split(/[\\/]/).pop() || attachment.name;
+    const name = attachment.name.replace(/[\\/]/g, '_') || 'attachment';
+    const ext = attachment.contentType ? EXTENSIONS[attachment.contentType.split(';')[0]?.trim() ?? ''] : undefined;
+    return ext && !/\.[A-Za-z0-9]{1,5}$/.test(name) ? `${name}.${ext}` : name;
+}
+/** From the extension; else what the producer said; else bytes. */
+function contentTypeOf(fileName, declared) {
+    const ext = /\.([A-Za-z0-9]+)$/.exec(fileName)?.[1]?.toLowerCase();
+    return (ext && CONTENT_TYPES[ext]) ?? declared ?? 'application/octet-stream';
+}
+function kindOf(attachment) {
+    const name = attachment.name.toLowerCase();
+    const type = contentTypeOf(fileNameOf(attachment), attachment.contentType);
+    if (name === 'trace' || /(^|[\\/])trace[^\\/]*\.zip$/i.test(attachment.path ?? ''))
+        return 'trace';
+    if (name === 'screenshot' || name.startsWith('screenshot') || type.startsWith('image/'))
+        return 'screenshot';
+    if (name === 'video' || type.startsWith('video/'))
+        return 'video';
+    return 'other';
+}
+/** Stable: screenshots, traces, videos, others. */
+function inUploadOrder(attachments) {
+    return KIND_ORDER.flatMap((kind) => attachments.filter((a) => kindOf(a) === kind));
+}
+//# sourceMappingURL=choose.js.map
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: ./packages/core/dist/upload/attachments/locate.js
+/**
+ * Where an attachment's file is, and whether it may be read at all. A result file can be written by anyone
+ * (a pull request's test, a downloaded artifact), so a path it names is not trusted: only regular files inside
+ * the workspace are read. `..` out of it, an absolute path elsewhere (`/etc/passwd`, `~/.ssh/id_rsa`) and a
+ * symbolic link pointing out are refused, with a warning naming the path.
+ *
+ * A relative path is looked up next to the result file first (where JUnit writers mean it), then in the
+ * working directory (where Playwright and most runners write their output).
+ */
+
+
+/** Paths as symbolic links resolve, so a link inside the workspace pointing out is seen as out. */
+async function realWorkspace(workspace) {
+    try {
+        return await (0,promises_.realpath)(workspace);
+    }
+    catch {
+        return external_node_path_.resolve(workspace);
+    }
+}
+function inside(root, candidate) {
+    const relative = external_node_path_.relative(root, candidate);
+    return relative === '' || (!relative.startsWith('..') && !external_node_path_.isAbsolute(relative));
+}
+/**
+ * `resultSource` is the result file as read (relative to `cwd`), or a reporter's name, which is no file: then
+ * only the working directory is tried. `realRoot` comes from realWorkspace(context.workspace).
+ */
+async function locate(named, resultSource, context, realRoot) {
+    const root = external_node_path_.resolve(context.workspace);
+    const candidates = external_node_path_.isAbsolute(named)
+        ? [external_node_path_.normalize(named)]
+        : [...new Set([external_node_path_.resolve(external_node_path_.dirname(external_node_path_.resolve(context.cwd, resultSource)), named), external_node_path_.resolve(context.cwd, named)])];
+    const reasons = [];
+    for (const candidate of candidates) {
+        if (!inside(root, candidate) && !inside(realRoot, candidate)) {
+            reasons.push(`${candidate} is outside the workspace ${root}`);
+            continue;
+        }
+        let real;
+        try {
+            real = await (0,promises_.realpath)(candidate);
+        }
+        catch {
+            reasons.push(`${candidate} does not exist`);
+            continue;
+        }
+        if (!inside(realRoot, real))
+            return { kind: 'refused', reason: `it leads outside the workspace ${root} (to ${real}); only files inside it are uploaded` };
+        try {
+            const info = await (0,promises_.stat)(real);
+            if (!info.isFile())
+                return { kind: 'missing', reason: `${candidate} is not a regular file` };
+            return { kind: 'file', path: real, size: info.size };
+        }
+        catch (error) {
+            return { kind: 'missing', reason: `${candidate} cannot be read (${error.code ?? 'error'})` };
+        }
+    }
+    if (reasons.length > 0 && reasons.every((r) => r.includes('outside the workspace'))) {
+        return { kind: 'refused', reason: `it is outside the workspace ${root}; only files inside it are uploaded` };
+    }
+    return { kind: 'missing', reason: `not found (${reasons.join('; ')})` };
+}
+//# sourceMappingURL=locate.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/upload/attachments/plan.js
+/**
+ * The files that go with each test case's result: chosen by the policy and order (choose.ts), found on disk
+ * safely (locate.ts), then cut to the per-file size and per-case count. Nothing is read here but file metadata:
+ * the bytes are streamed from disk when the batch is sent. Whatever is not sent is said: a refused or missing
+ * path is a warning, and every file left out is named in the case's description and the summary with its reason.
+ */
+
+
+
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    if (bytes < 1024 * 1024)
+        return `${(bytes / 1024).toFixed(1)} KiB`;
+    return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+/** The planner for one upload: the workspace's real path is looked up once. */
+async function attachmentPlanner(settings, log) {
+    const realRoot = await realWorkspace(settings.workspace);
+    return (results) => planCaseFiles(results, settings, realRoot, log);
+}
+async function planCaseFiles(results, settings, realRoot, log) {
+    const out = { files: [], skipped: [] };
+    if (settings.policy === 'none')
+        return out;
+    const seen = new Set();
+    for (const result of results) {
+        for (const attachment of inUploadOrder(attachmentsFor(result, settings.policy))) {
+            const fileName = fileNameOf(attachment);
+            let file;
+            if (attachment.path !== undefined && attachment.path !== '') {
+                const found = await locate(attachment.path, result.source, settings, realRoot);
+                if (found.kind !== 'file') {
+                    const what = found.kind === 'refused' ? 'refused' : 'missing or unreadable';
+                    log.warn(`Attachment ${attachment.path} of "${displayTitle(result)}" is not uploaded (${what}): ${found.reason}.`);
+                    out.skipped.push({ name: attachment.path, reason: found.kind === 'refused' ? 'outside the workspace' : 'not found or unreadable' });
+                    continue;
+                }
+                if (seen.has(found.path))
+                    continue;
+                seen.add(found.path);
+                file = { fileName, contentType: contentTypeOf(fileName, attachment.contentType), size: found.size, path: found.path };
+            }
+            else if (attachment.body !== undefined) {
+                const key = `body:${attachment.name}:${attachment.body.length}:${attachment.body.slice(0, 64)}`;
+                if (seen.has(key))
+                    continue;
+                seen.add(key);
+                file = { fileName, contentType: contentTypeOf(fileName, attachment.contentType), size: Buffer.byteLength(attachment.body, 'base64'), body: attachment.body };
+            }
+            else {
+                continue;
+            }
+            if (file.size > settings.maxBytes) {
+                out.skipped.push({ name: fileName, reason: `${formatBytes(file.size)}, over the ${formatBytes(settings.maxBytes)} limit per file` });
+            }
+            else if (out.files.length >= settings.perCase) {
+                out.skipped.push({ name: fileName, reason: `over the limit of ${settings.perCase} file(s) per test case` });
+            }
+            else {
+                out.files.push(file);
+            }
+        }
+    }
+    return out;
+}
+const MAX_NOTE_LINES = 20;
+/** The description with the files that were not sent named at its end, so none is dropped silently. */
+function withSkippedNote(description, skipped) {
+    if (skipped.length === 0)
+        return description;
+    const lines = skipped.slice(0, MAX_NOTE_LINES).map((s) => `- ${s.name}: ${s.reason}`);
+    if (skipped.length > MAX_NOTE_LINES)
+        lines.push(`- … and ${skipped.length - MAX_NOTE_LINES} more`);
+    return `${description}\n\nFiles not attached:\n${lines.join('\n')}`;
+}
+/** The files of every case, by test case id (cases with neither files nor skipped ones are left out). */
+async function planAttachments(cases, settings, log) {
+    const byCase = new Map();
+    if (settings.policy === 'none')
+        return byCase;
+    const plan = await attachmentPlanner(settings, log);
+    for (const { caseId, results } of cases) {
+        const planned = await plan(results);
+        if (planned.files.length > 0 || planned.skipped.length > 0)
+            byCase.set(caseId, planned);
+    }
+    return byCase;
+}
+//# sourceMappingURL=plan.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/plan/batches.js
 /**
- * Result entries → request bodies bounded by count and by size (CONTRACT §6: at most 100 entries and
- * 4 MiB per call; a 413 answer splits a batch in half). Greedy and order-keeping, so a resumed upload
+ * Result entries → request bodies bounded by count and by size (at most 100 entries and 4 MiB per call,
+ * attachments included; a 413 answer splits a batch in half). Greedy and order-keeping, so a resumed upload
  * re-plans the same batches from the same entries.
  */
 const DEFAULT_MAX_ENTRIES = 100;
@@ -35913,7 +36219,9 @@ function batchBytes(batch) {
  * Greedy batches in input order. Each entry is serialised once, so 100k entries plan in linear time.
  * An entry that alone exceeds `maxBytes` is sent alone in its batch rather than dropped or refused here:
  * the limit is our estimate, not the server's, and the caller reports what the server answers (a 413 on a
- * batch of one cannot be split; see splitBatch). Descriptions are capped, so this needs a tiny `maxBytes`.
+ * batch of one cannot be split; see splitBatch). Descriptions are capped, so this needs a tiny `maxBytes` —
+ * or large files: `extraBytes` counts what an entry adds to the request besides its JSON (its attachments), so
+ * an entry with large files goes in a smaller batch, or alone.
  */
 function planBatches(entries, limits = {}) {
     const maxEntries = limits.maxEntries ?? DEFAULT_MAX_ENTRIES;
@@ -35926,7 +36234,7 @@ function planBatches(entries, limits = {}) {
     let batch = [];
     let bytes = ENVELOPE_BYTES;
     for (const entry of entries) {
-        const size = Buffer.byteLength(JSON.stringify(entry), 'utf8');
+        const size = Buffer.byteLength(JSON.stringify(entry), 'utf8') + (limits.extraBytes?.(entry) ?? 0);
         const added = batch.length > 0 ? size + 1 : size;
         if (batch.length > 0 && (batch.length >= maxEntries || bytes + added > maxBytes)) {
             batches.push(batch);
@@ -35955,31 +36263,66 @@ function splitBatch(batch) {
 ;// CONCATENATED MODULE: ./packages/core/dist/upload/send.js
 
 
+
+/** A file part's headers (name, file name, content type, boundary) besides its bytes. */
+const PART_OVERHEAD_BYTES = 256;
 const DEFAULT_CONCURRENCY = 4;
 /** Past this many halvings (a run closed mid-upload refuses everything), a refused batch is named whole. */
 const MAX_SPLITS = 64;
 async function send_sendEntries(api, projectId, runId, entries, options, log) {
-    const queue = planBatches(entries, { maxEntries: options.maxEntries });
-    const outcome = { acknowledged: [], refused: [], unsent: [], requests: 0 };
+    /** After a 413 for one entry: how many of its files (the first, in upload order) it is sent with, what was dropped. */
+    const kept = new Map();
+    const filesOf = (entry) => (options.files?.get(entry.test_case_id) ?? []).slice(0, kept.get(entry.test_case_id)?.count);
+    const extraBytes = (entry) => filesOf(entry).reduce((sum, f) => sum + f.size + PART_OVERHEAD_BYTES + Buffer.byteLength(f.fileName), 0);
+    const queue = planBatches(entries, { maxEntries: options.maxEntries, ...(options.maxBytes !== undefined && { maxBytes: options.maxBytes }), extraBytes });
+    const outcome = { acknowledged: [], refused: [], unsent: [], requests: 0, attachments: { sent: 0, sentBytes: 0, withdrawn: [] } };
     const progress = progressReporter(entries.length, log, options.now ?? Date.now);
     let splits = 0;
+    // What is not sent now is spooled as entries only (`resume` sends no files): the files are named instead.
+    const withoutFiles = (entry) => {
+        const files = filesOf(entry);
+        if (files.length === 0)
+            return entry;
+        const reason = 'not sent: the upload stopped before this result was recorded, and a resumed upload sends results without files';
+        const dropped = files.map((f) => ({ caseId: entry.test_case_id, name: f.fileName, reason }));
+        outcome.attachments.withdrawn.push(...dropped);
+        return { ...entry, description: withSkippedNote(entry.description, dropped) };
+    };
     const worker = async () => {
         for (let batch = queue.shift(); batch !== undefined; batch = queue.shift()) {
             if (outcome.error) {
-                outcome.unsent.push(...batch);
+                outcome.unsent.push(...batch.map(withoutFiles));
                 continue;
             }
             try {
                 outcome.requests++;
-                await api.putResults(projectId, runId, batch);
+                const files = batch.map(filesOf);
+                await api.putResults(projectId, runId, batch, files.map((ofEntry) => ofEntry.map(asResultFile)));
                 outcome.acknowledged.push(...batch);
+                for (const ofEntry of files) {
+                    outcome.attachments.sent += ofEntry.length;
+                    outcome.attachments.sentBytes += ofEntry.reduce((sum, f) => sum + f.size, 0);
+                }
                 progress(outcome.acknowledged.length + outcome.refused.length);
             }
             catch (error) {
                 if (!(error instanceof ApiError))
                     throw error;
                 const refusal = error.status === 413 || error.status === 400 || error.status === 422;
-                if (refusal && batch.length > 1 && splits++ < MAX_SPLITS) {
+                const single = batch[0];
+                if (error.status === 413 && batch.length === 1 && single && filesOf(single).length > 0) {
+                    // Half the files at a time, the last in upload order first: the screenshot is the last to go.
+                    const files = filesOf(single);
+                    const count = Math.floor(files.length / 2);
+                    const reason = `the service refused the result with ${files.length} file(s) (${formatBytes(extraBytes(single))}) as too large (HTTP 413), so it was sent without this file`;
+                    const dropped = files.slice(count).map((f) => ({ caseId: single.test_case_id, name: f.fileName, reason }));
+                    log.warn(`Test case ${options.nameOf?.(single.test_case_id) ?? single.test_case_id}: ${reason.replace('this file', `${dropped.map((d) => d.name).join(', ')}`)}.`);
+                    const before = kept.get(single.test_case_id) ?? { count: files.length, entry: single, dropped: [] };
+                    kept.set(single.test_case_id, { count, entry: before.entry, dropped: [...before.dropped, ...dropped] });
+                    outcome.attachments.withdrawn.push(...dropped);
+                    queue.unshift([{ ...before.entry, description: withSkippedNote(before.entry.description, [...before.dropped, ...dropped]) }]);
+                }
+                else if (refusal && batch.length > 1 && splits++ < MAX_SPLITS) {
                     const [first, second] = splitBatch(batch);
                     log.debug(`The service refused ${batch.length} entries (HTTP ${error.status}); sending them in two halves to find what it refuses.`);
                     queue.unshift(first, second);
@@ -35990,13 +36333,16 @@ async function send_sendEntries(api, projectId, runId, entries, options, log) {
                 }
                 else {
                     outcome.error = error;
-                    outcome.unsent.push(...batch);
+                    outcome.unsent.push(...batch.map(withoutFiles));
                 }
             }
         }
     };
     await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, queue.length)) }, worker));
     return outcome;
+}
+function asResultFile(file) {
+    return { fileName: file.fileName, contentType: file.contentType, ...(file.path !== undefined && { path: file.path }), ...(file.body !== undefined && { base64: file.body }) };
 }
 /** One line per ~10 % of the entries, so a long upload is never silent. */
 function progressReporter(total, log, now) {
@@ -36279,8 +36625,11 @@ async function keepResults(api, projectId, run, sent, log, sleep = selection_def
     return { lost, requests };
 }
 //# sourceMappingURL=selection.js.map
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: ./packages/core/dist/upload/attachments/index.js
+
+
+
+//# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./packages/core/dist/upload/spool.js
@@ -36437,11 +36786,25 @@ function renderText(s, options = {}) {
     }
     for (const f of fileErrors)
         lines.push(`File not used: ${f.error}`);
+    lines.push(...attachmentLines(s.attachments, s.dryRun));
     if (options.error)
         lines.push(`What to do: ${todoOf(options.error.code)} (${options.error.code})`);
     if (s.figures.httpRequests > 0)
         lines.push(`Upload: ${figuresText(s)}.`);
     return lines.join('\n');
+}
+function attachmentLines(a, dryRun) {
+    const lines = [];
+    if (dryRun && a.planned.length > 0)
+        lines.push(`Would attach ${a.planned.length} file(s) (${mebibytes(a.planned.reduce((n, p) => n + p.size, 0))}):`, ...listSome(a.planned.map((p) => `${p.case}: ${p.name} (${mebibytes(p.size)})`)));
+    if (!dryRun && a.sent > 0)
+        lines.push(`Attached ${a.sent} file(s) (${mebibytes(a.sentBytes)}).`);
+    if (a.skipped.length > 0)
+        lines.push(`${a.skipped.length} file(s) not attached (named in the case's description instead):`, ...listSome(a.skipped.map((k) => `${k.case}: ${k.name}: ${k.reason}`)));
+    return lines;
+}
+function mebibytes(bytes) {
+    return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 //# sourceMappingURL=summary-text.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/upload/markdown-cell.js
@@ -36548,6 +36911,12 @@ function renderMarkdown(s, options = {}) {
         out.add(`**${s.unsent} test case result(s) were not recorded.**${s.spoolFile ? ` They were written to \`${displayCell(s.spoolFile)}\`: send them with \`testsigma-tm resume\`.` : ''}`);
         out.add('');
     }
+    if (s.attachments.sent > 0 || s.attachments.skipped.length > 0) {
+        out.add(`Attachments: ${s.attachments.sent} sent (${mebibytes(s.attachments.sentBytes)}), ${s.attachments.skipped.length} not attached.`);
+        out.add('');
+        addList(out, s.attachments.skipped, MARKDOWN_LIST_LIMIT, 'file(s) not attached', (k) => `- ${displayCell(k.case)}: ${displayCell(k.name)}: ${displayCell(k.reason)}`);
+        out.add('');
+    }
     if (s.refused.length > 0) {
         out.add(`Refused by the service (${s.refused.length}):`);
         out.add('');
@@ -36627,6 +36996,7 @@ function emptySummary(dryRun) {
         figures: { httpRequests: 0, retries: 0, elapsedMs: 0 },
         refused: [],
         spoolFile: null,
+        attachments: { sent: 0, sentBytes: 0, skipped: [], planned: [] },
     };
 }
 function countOutcomes(results) {
@@ -36675,7 +37045,7 @@ const FRAME = /(?:^|[\s(])((?:[A-Za-z]:)?[^\s():]*?[^\s():/\\]\.[A-Za-z0-9]+):(\
  * (the host's check of the disk) drops paths that are not files of the checkout, such as a Playwright path
  * relative to its testDir, which GitHub would not place.
  */
-function locate(result, workspace, exists = () => true) {
+function annotations_locate(result, workspace, exists = () => true) {
     const given = result.file !== undefined ? inWorkspace(result.file, workspace) : undefined;
     const own = given !== undefined && exists(given) ? given : undefined;
     if (own !== undefined && result.line !== undefined)
@@ -36731,7 +37101,7 @@ function failureAnnotations(results, workspace, options = {}) {
         failed++;
         if (errors.length >= limit)
             continue;
-        const location = locate(result, workspace, options.exists);
+        const location = annotations_locate(result, workspace, options.exists);
         if (!location) {
             unplaced++;
             continue;
@@ -36820,7 +37190,7 @@ function addDetails(summary, facts) {
         if (!isFailed(result))
             continue;
         const testCase = byResult.get(result)?.cases[0];
-        const location = locate(result, facts.workspace);
+        const location = annotations_locate(result, facts.workspace);
         failures.push({
             test: displayTitle(result),
             case: testCase?.human_id ?? null,
@@ -36874,6 +37244,7 @@ function offlineDryRun(input, workspace, fileError) {
  * cause: the outcome carries the error and the exit code (decided by the error's code). Hosts (CLI, Action,
  * reporters) only translate inputs in and the outcome out.
  */
+
 
 
 
@@ -36977,7 +37348,13 @@ async function planUpload(ctx, projectIdOrName) {
     const statusIds = resolveStatusIds(statuses, mapping);
     const user = pickUser(users, settings.userEmail, log, host);
     const untestedIds = new Set(statuses.filter((s) => statusKey(s.name) === 'untested').map((s) => s.id));
-    return { projectId: project.id, report, userId: user.id, untestedIds, entries: planEntries(report, mapping, statusIds, user.id, ctx.ci) };
+    const entries = planEntries(report, mapping, statusIds, user.id, ctx.ci);
+    const cwd = ctx.input.cwd ?? process.cwd();
+    const attachmentSettings = { policy: settings.attachments, maxBytes: settings.attachmentMaxBytes, perCase: settings.attachmentsPerCase, workspace: cwd, cwd };
+    const files = await planAttachments(report.mapped.map((m) => ({ caseId: m.testCase.id, results: m.results })), attachmentSettings, log);
+    for (const { entry } of entries)
+        entry.description = withSkippedNote(entry.description, files.get(entry.test_case_id)?.skipped ?? []);
+    return { projectId: project.id, report, userId: user.id, untestedIds, entries, files };
 }
 /**
  * The run to write to: the one named by the run id setting; else, with a run key (from the CI or the setting),
@@ -37029,7 +37406,8 @@ async function recordResults(ctx, plan, opened) {
     const { api, settings, log } = ctx;
     const { run } = opened;
     const { projectId } = plan;
-    const sent = await send_sendEntries(api, projectId, run.id, opened.entries.map((p) => p.entry), { maxEntries: settings.batchSize }, log);
+    const files = new Map([...plan.files].map(([caseId, planned]) => [caseId, planned.files]));
+    const sent = await send_sendEntries(api, projectId, run.id, opened.entries.map((p) => p.entry), { maxEntries: settings.batchSize, files, nameOf: (id) => caseName(plan, id) }, log);
     if (sent.error) {
         const spoolFile = await spoolEntries(ctx, plan, opened, sent.unsent, sent.error);
         return { sent, closed: false, spoolFile, error: sent.error };
@@ -37136,6 +37514,7 @@ function buildSummary(input, { plan, opened, recorded, spoolFile }) {
     summary.unmapped = plan.report.unmapped.map(displayTitle);
     summary.unknown = plan.report.unknown.map((u) => ({ reference: u.reference, tests: u.results.map(displayTitle) }));
     summary.mapped = plan.entries.length;
+    summary.attachments = attachmentSummary(plan, recorded?.sent, input.settings.dryRun);
     if (!opened) {
         summary.byStatus = countByStatus(plan.entries);
         summary.cases = countCases(plan.report, plan.entries.map((p) => p.entry.test_case_id));
@@ -37160,6 +37539,13 @@ function buildSummary(input, { plan, opened, recorded, spoolFile }) {
     summary.byStatus = countByStatus(opened.entries.filter((p) => landed.has(p.entry.test_case_id)));
     summary.cases = countCases(plan.report, landed);
     return summary;
+}
+/** Files skipped while planning, those the service made us withdraw (413), and in a dry run what would go. */
+function attachmentSummary(plan, sent, dryRun) {
+    const skipped = [...plan.files].flatMap(([caseId, f]) => f.skipped.map((s) => ({ case: caseName(plan, caseId), ...s })));
+    skipped.push(...(sent?.attachments.withdrawn ?? []).map((w) => ({ case: caseName(plan, w.caseId), name: w.name, reason: w.reason })));
+    const planned = dryRun ? [...plan.files].flatMap(([caseId, f]) => f.files.map((file) => ({ case: caseName(plan, caseId), name: file.fileName, size: file.size }))) : [];
+    return { sent: sent?.attachments.sent ?? 0, sentBytes: sent?.attachments.sentBytes ?? 0, skipped, planned };
 }
 function planEntries(report, mapping, statusIds, userId, ci) {
     return report.mapped.map((mapped) => {
@@ -39161,8 +39547,9 @@ class TestcaseBuilder {
             result.output = clip(this.ownOutput, MAX_OUTPUT_CHARS);
         if (this.properties.length > 0)
             result.properties = mergeProperties([...this.context.propertyLevels, this.properties]);
-        if (this.ownOutput !== undefined || final.status !== 'passed')
-            result.attachments = readAttachments([this.ownOutput, ...attempts.flatMap((a) => [a.message, a.stack])]);
+        if (this.ownOutput !== undefined || final.status !== 'passed' || this.properties.length > 0) {
+            result.attachments = readAttachments([this.ownOutput, ...attempts.flatMap((a) => [a.message, a.stack])], this.properties);
+        }
         return result;
     }
     keptClassname(raw) {
@@ -39303,9 +39690,18 @@ function joinParts(parts) {
     return present.length === 0 ? undefined : present.join('\n');
 }
 const ATTACHMENT_MARKER = /\[\[ATTACHMENT\|([^\]\r\n]+)\]\]/g;
-/** Markers in the testcase's own output, and in failure texts (WebdriverIO writes them there). */
-function readAttachments(texts) {
+/**
+ * The testcase's own `<property name="attachment" value="path"/>` entries, then markers in its own output and in
+ * failure texts (WebdriverIO writes them there). Paths stay as written: the upload resolves them safely.
+ */
+function readAttachments(texts, ownProperties) {
     const attachments = [];
+    for (const property of ownProperties) {
+        const path = property.value.trim();
+        if (property.name.toLowerCase() !== 'attachment' || path === '' || attachments.some((a) => a.path === path))
+            continue;
+        attachments.push({ name: path.split(/[\\/]/).pop() ?? path, path });
+    }
     for (const text of texts) {
         if (text === undefined || !text.includes('[[ATTACHMENT|'))
             continue;
@@ -40721,8 +41117,8 @@ async function readResultFile(file, options) {
         if (!info.isFile())
             throw notRegular(file, info);
         if (info.size > maxFileBytes)
-            throw tooLarge(file, `is ${formatBytes(info.size)}`, maxFileBytes);
-        const grew = () => tooLarge(file, `grew to more than ${formatBytes(maxFileBytes)} while it was read`, maxFileBytes);
+            throw tooLarge(file, `is ${read_files_formatBytes(info.size)}`, maxFileBytes);
+        const grew = () => tooLarge(file, `grew to more than ${read_files_formatBytes(maxFileBytes)} while it was read`, maxFileBytes);
         return await readDecoded(decodedPieces(handle, maxFileBytes, grew), file, options);
     }
     finally {
@@ -40796,7 +41192,7 @@ function notRegular(file, info) {
         '(such as a link to /dev/zero) can be read without end. Pass the result file itself.');
 }
 function tooLarge(file, what, maxFileBytes) {
-    return new errors_InputError('INPUT_TOO_LARGE', file, `${file} ${what}, more than the ${formatBytes(maxFileBytes)} limit for one result file. ` +
+    return new errors_InputError('INPUT_TOO_LARGE', file, `${file} ${what}, more than the ${read_files_formatBytes(maxFileBytes)} limit for one result file. ` +
         'Split the results into several files (one per test module or shard), or raise the limit.');
 }
 function asInputError(error, file) {
@@ -40848,7 +41244,7 @@ async function expandOne(pattern, cwd) {
     const ignore = pattern.includes('node_modules') ? [] : ['**/node_modules/**'];
     return glob([search], { cwd, absolute, onlyFiles: true, expandDirectories: false, ignore });
 }
-function formatBytes(bytes) {
+function read_files_formatBytes(bytes) {
     if (bytes >= 1024 * 1024)
         return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
     if (bytes >= 1024)

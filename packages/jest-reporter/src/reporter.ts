@@ -10,6 +10,7 @@
  *
  * Everything is printed to stderr, as Jest's own reporters do, and never the token.
  */
+import { applyRegistry, closeRegistry, openRegistry, readRegistry } from './registry.js';
 import type { Env, FileOutcome } from 'testsigma-tm-core';
 import { REPORTER_PREFIX, nodeTooOld, nodeTooOldMessage, noTokenMessage, reportResults, resolveReporterStart, type ReporterOptions, type ReporterStart } from 'testsigma-tm-core/reporter';
 import { fileResults } from './convert.js';
@@ -46,6 +47,8 @@ export class TestsigmaReporter {
   /** Converted as each file finishes (Jest's own objects are not kept), by test file path. */
   private files = new Map<string, FileOutcome>();
   private lastError: Error | undefined;
+  /** Where `attach()` calls in the test workers register files; undefined when idle. */
+  private readonly registry: string | undefined;
 
   /** Jest calls `new Reporter(globalConfig, options, context)`. Throws core's ConfigError on invalid options. */
   constructor(globalConfig?: JestGlobalConfigLike, options?: TestsigmaReporterOptions | Record<string, unknown>, _context?: unknown, dependencies: Partial<ReporterDependencies> = {}) {
@@ -56,6 +59,7 @@ export class TestsigmaReporter {
     // A token without a project can only fail after the whole suite ran: core refuses it now, like any invalid option.
     this.start = resolveReporterStart(options, this.env, PACKAGE_NAME, { requireProject: notRecording === undefined });
     this.idle = nodeTooOld() ? `${REPORTER_PREFIX} ${nodeTooOldMessage(PACKAGE_NAME)} Test results were not recorded.` : this.start.settings.token ? notRecording : noTokenMessage();
+    this.registry = this.idle || this.start.settings.attachments === 'none' ? undefined : openRegistry();
   }
 
   onRunStart(): void {
@@ -86,6 +90,7 @@ export class TestsigmaReporter {
       if (!this.files.has(file.testFilePath)) this.onTestFileResult(undefined, file);
     }
     const files = [...this.files.values()];
+    if (this.registry) applyRegistry(files, readRegistry(this.registry));
     this.lastError = await reportResults({
       start: this.start,
       packageName: PACKAGE_NAME,
@@ -96,6 +101,7 @@ export class TestsigmaReporter {
       env: this.env,
       write: this.write,
     });
+    if (this.registry) closeRegistry(this.registry);
   }
 
   /** The upload's error when it failed and failOnUploadError is on; Jest then exits with code 1. */

@@ -4,6 +4,7 @@
  * `putResults`): the HTTP client's pacer schedules them within the rate limit.
  */
 import type { HttpClient } from './http.js';
+import type { FormFile, FormPart } from './transport.js';
 import { listAll } from './paginate.js';
 import {
   readPage,
@@ -23,6 +24,9 @@ import {
   type TestRun,
   type User,
 } from './wire.js';
+
+/** A file sent with a result: on disk (streamed) or inline base64. */
+export type ResultFile = Omit<FormFile, 'name'>;
 
 export type { Project, ResultEntry, RunCase, RunStatus, TestCase, TestRun, User } from './wire.js';
 
@@ -130,8 +134,13 @@ export class TestManagementApi {
    * One batch of results, as multipart with a plain `data` field (the live service reads form values). Safe
    * to repeat (last write wins). An empty answer is a success; a non-JSON one is not (see HttpClient.send).
    */
-  async putResults(projectId: string, runId: string, entries: ResultEntry[]): Promise<void> {
-    const form = [{ name: 'data', value: JSON.stringify({ test_run_cases: entries }) }];
+  /**
+   * `files[i]` are the files of `entries[i]`, sent as parts `attachments_<i>_<j>` after the `data` field (which
+   * must stay a plain field: a server reading form values does not see a file part).
+   */
+  async putResults(projectId: string, runId: string, entries: ResultEntry[], files: ReadonlyArray<readonly ResultFile[] | undefined> = []): Promise<void> {
+    const form: FormPart[] = [{ name: 'data', value: JSON.stringify({ test_run_cases: entries }) }];
+    files.forEach((ofEntry, i) => ofEntry?.forEach((file, j) => form.push({ ...file, name: `attachments_${i}_${j}` })));
     await this.http.send({ method: 'PUT', path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`, form, idempotent: true, resource: `Test run "${runId}"` });
   }
 }

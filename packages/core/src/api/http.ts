@@ -16,7 +16,7 @@ import { Pacer, defaultSleep } from './pacer.js';
 import { RequestWatch, seconds, type HttpEvent } from './progress.js';
 import { DEFAULT_RETRY_POLICY, backoffDelay, classifyAnswer, rateLimitDelay, type RetryPolicy } from './retry-timing.js';
 import type { RateHeaders } from './pacer.js';
-import { encodeBody, exchange, makeDispatcher, serverMessage, type FormField, type Method, type ProxySettings } from './transport.js';
+import { encodeBody, exchange, makeDispatcher, serverMessage, type FormPart, type Method, type ProxySettings } from './transport.js';
 import { redactUrl, withoutCredentials } from './url.js';
 import { errorFor } from './http-errors.js';
 import { unexpectedBody } from './wire.js';
@@ -31,8 +31,8 @@ export interface ApiRequest<R = never> {
   path: string;
   query?: Record<string, string | number | undefined>;
   json?: unknown;
-  /** A multipart body of text fields. */
-  form?: FormField[];
+  /** A multipart body: text fields, and files streamed from disk. */
+  form?: FormPart[];
   /** May a transient failure be retried as is? True for reads and for writes that are safe to repeat. */
   idempotent: boolean;
   /**

@@ -3,6 +3,9 @@
  * headers the client cares about, or say in words why no answer came. The proxy is taken from the
  * environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY and their lower-case forms), as corporate CI expects.
  */
+import { openAsBlob } from 'node:fs';
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type * as Undici from 'undici';
 import type { Dispatcher } from 'undici';
 import { parseReset, parseRetryAfter } from './retry-timing.js';
@@ -55,9 +58,24 @@ export interface FormField {
   value: string;
 }
 
-export interface EncodedBody {
-  bytes: Uint8Array;
+/** A file part (`attachments_<i>_<j>`): read from disk while the body is sent, or inline bytes. */
+export interface FormFile {
+  name: string;
+  fileName: string;
   contentType: string;
+  /** A file on disk, streamed (never held whole in memory). */
+  path?: string;
+  /** Inline content, base64. */
+  base64?: string;
+}
+
+export type FormPart = FormField | FormFile;
+
+/** Text-only bodies are encoded once into bytes; bodies with files are opened anew (streamed) for each attempt. */
+export type EncodedBody = { bytes: Uint8Array; contentType: string; open?: undefined } | { open: () => Promise<{ stream: AsyncIterable<Uint8Array>; contentType: string }>; bytes?: undefined; contentType?: undefined };
+
+function isFile(part: FormPart): part is FormFile {
+  return 'fileName' in part;
 }
 
 export async function makeDispatcher(timeoutMs: number, proxy: ProxySettings | undefined): Promise<Dispatcher> {
@@ -70,11 +88,12 @@ export async function makeDispatcher(timeoutMs: number, proxy: ProxySettings | u
  * Bodies are encoded once, before the first attempt, so every retry sends the same bytes and batch sizes are
  * known exactly. (undici's `request` does not stream a FormData body itself; its `Response` encodes it.)
  */
-export async function encodeBody(fields: FormField[] | undefined, json: unknown): Promise<EncodedBody | undefined> {
+export async function encodeBody(fields: FormPart[] | undefined, json: unknown): Promise<EncodedBody | undefined> {
+  if (fields?.some(isFile)) return { open: () => streamForm(fields) };
   if (fields) {
     const { FormData, Response } = await undici();
     const form = new FormData();
-    for (const field of fields) form.append(field.name, field.value);
+    for (const field of fields) if (!isFile(field)) form.append(field.name, field.value);
     const encoded = new Response(form);
     return { bytes: new Uint8Array(await encoded.arrayBuffer()), contentType: encoded.headers.get('content-type') ?? 'multipart/form-data' };
   }
@@ -93,10 +112,11 @@ export async function exchange(
 ): Promise<AttemptOutcome> {
   try {
     const { request } = await undici();
+    const sent = body?.open ? await body.open() : body ? { stream: body.bytes, contentType: body.contentType } : undefined;
     const res = await request(url, {
       method,
-      headers: body ? { ...headers, 'content-type': body.contentType } : headers,
-      body: body?.bytes,
+      headers: sent ? { ...headers, 'content-type': sent.contentType } : headers,
+      body: sent?.stream as Uint8Array | undefined,
       dispatcher,
       signal: AbortSignal.timeout(timeoutMs),
     });
@@ -130,6 +150,23 @@ export async function exchange(
     const reason = describeNetworkError(cause, timeoutMs);
     return { kind: 'no-answer', reason, permanent: isPermanent(cause), timedOut: reason.startsWith('timed out'), cause };
   }
+}
+
+/**
+ * A multipart body whose files are file-backed Blobs (`fs.openAsBlob`): the encoder reads each from disk as the
+ * request is written, so memory stays flat however large the files. Undici's encoder takes Blob-like parts.
+ */
+async function streamForm(parts: FormPart[]): Promise<{ stream: AsyncIterable<Uint8Array>; contentType: string }> {
+  const { FormData, Response } = await undici();
+  const form = new FormData();
+  for (const part of parts) {
+    if (!isFile(part)) form.append(part.name, part.value);
+    else if (part.path !== undefined) form.append(part.name, await openAsBlob(part.path, { type: part.contentType }), part.fileName);
+    else form.append(part.name, new Blob([Buffer.from(part.base64 ?? '', 'base64')], { type: part.contentType }), part.fileName);
+  }
+  const encoded = new Response(form);
+  if (!encoded.body) throw new Error('multipart body could not be encoded');
+  return { stream: Readable.fromWeb(encoded.body as WebReadableStream<Uint8Array>), contentType: encoded.headers.get('content-type') ?? 'multipart/form-data' };
 }
 
 function parseBody(text: string, contentType: string | undefined): { body: unknown; notJson?: { contentType: string; text: string } } {

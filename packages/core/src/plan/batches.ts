@@ -1,6 +1,6 @@
 /**
- * Result entries → request bodies bounded by count and by size (CONTRACT §6: at most 100 entries and
- * 4 MiB per call; a 413 answer splits a batch in half). Greedy and order-keeping, so a resumed upload
+ * Result entries → request bodies bounded by count and by size (at most 100 entries and 4 MiB per call,
+ * attachments included; a 413 answer splits a batch in half). Greedy and order-keeping, so a resumed upload
  * re-plans the same batches from the same entries.
  */
 
@@ -21,9 +21,11 @@ export function batchBytes(batch: ResultEntry[]): number {
  * Greedy batches in input order. Each entry is serialised once, so 100k entries plan in linear time.
  * An entry that alone exceeds `maxBytes` is sent alone in its batch rather than dropped or refused here:
  * the limit is our estimate, not the server's, and the caller reports what the server answers (a 413 on a
- * batch of one cannot be split; see splitBatch). Descriptions are capped, so this needs a tiny `maxBytes`.
+ * batch of one cannot be split; see splitBatch). Descriptions are capped, so this needs a tiny `maxBytes` —
+ * or large files: `extraBytes` counts what an entry adds to the request besides its JSON (its attachments), so
+ * an entry with large files goes in a smaller batch, or alone.
  */
-export function planBatches(entries: ResultEntry[], limits: { maxEntries?: number; maxBytes?: number } = {}): ResultEntry[][] {
+export function planBatches(entries: ResultEntry[], limits: { maxEntries?: number; maxBytes?: number; extraBytes?: (entry: ResultEntry) => number } = {}): ResultEntry[][] {
   const maxEntries = limits.maxEntries ?? DEFAULT_MAX_ENTRIES;
   const maxBytes = limits.maxBytes ?? DEFAULT_MAX_BYTES;
   if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError(`maxEntries must be a whole number ≥ 1, received ${maxEntries}`);
@@ -33,7 +35,7 @@ export function planBatches(entries: ResultEntry[], limits: { maxEntries?: numbe
   let batch: ResultEntry[] = [];
   let bytes = ENVELOPE_BYTES;
   for (const entry of entries) {
-    const size = Buffer.byteLength(JSON.stringify(entry), 'utf8');
+    const size = Buffer.byteLength(JSON.stringify(entry), 'utf8') + (limits.extraBytes?.(entry) ?? 0);
     const added = batch.length > 0 ? size + 1 : size;
     if (batch.length > 0 && (batch.length >= maxEntries || bytes + added > maxBytes)) {
       batches.push(batch);

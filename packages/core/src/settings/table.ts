@@ -265,6 +265,33 @@ export const SETTINGS = {
     default: true,
     doc: 'Action: annotate failed tests at their file and line (at most 10, GitHub\'s limit per step; one notice counts the rest).',
   }),
+  attachments: row({
+    env: 'TESTSIGMA_ATTACHMENTS',
+    flag: 'attachments',
+    input: 'attachments',
+    option: 'attachments',
+    parse: oneOf('failed', 'all', 'none'),
+    default: 'failed' as 'failed' | 'all' | 'none',
+    doc: 'Which results carry their files (screenshots, traces, videos, logs): failed and flaky ones (from the last failing attempt), all, or none.',
+  }),
+  attachmentMaxBytes: row({
+    env: 'TESTSIGMA_ATTACHMENT_MAX_BYTES',
+    flag: 'attachment-max-bytes',
+    input: 'attachment-max-bytes',
+    option: 'attachmentMaxBytes',
+    parse: wholeNumber(1, 1024 * 1024 * 1024),
+    default: 8 * 1024 * 1024,
+    doc: 'Largest file sent, in bytes; a larger one is named in the description instead.',
+  }),
+  attachmentsPerCase: row({
+    env: 'TESTSIGMA_ATTACHMENTS_PER_CASE',
+    flag: 'attachments-per-case',
+    input: 'attachments-per-case',
+    option: 'attachmentsPerCase',
+    parse: wholeNumber(0, 100),
+    default: 5,
+    doc: 'Most files sent per test case, chosen screenshot, trace, video, then others; the rest are named in the description.',
+  }),
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

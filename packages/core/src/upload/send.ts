@@ -6,8 +6,12 @@
  *   alone, and each is named with the service's reason (log2(n) extra requests per refused entry);
  * - a failure of the service itself (5xx after every retry, no answer until the deadline, a refused token)
  *   stops the sending: what was not acknowledged is returned as unsent, for the spool.
+ * Attachments travel with their entry and count towards the batch's bytes. A 413 for a single entry with files
+ * sends it again with half of them (the last in upload order go first) until it fits or has none; its description
+ * names every file left out: the result lands, the files are reported.
  */
-import type { ResultEntry, TestManagementApi } from '../api/client.js';
+import type { ResultEntry, ResultFile, TestManagementApi } from '../api/client.js';
+import { formatBytes, withSkippedNote, type PlannedFile } from './attachments/plan.js';
 import { ApiError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { planBatches, splitBatch } from '../plan/batches.js';
@@ -26,6 +30,8 @@ export interface SendOutcome {
   requests: number;
   /** Why the sending stopped early. */
   error?: ApiError;
+  /** Files the service acknowledged with their entry, and those sent without (per case id). */
+  attachments: { sent: number; sentBytes: number; withdrawn: { caseId: string; name: string; reason: string }[] };
 }
 
 export interface SendOptions {
@@ -33,33 +39,72 @@ export interface SendOptions {
   /** Batches in flight at once; the client's pacer keeps them within the rate limit. */
   concurrency?: number;
   now?: () => number;
+  /** The files of each entry, by test case id. */
+  files?: ReadonlyMap<string, readonly PlannedFile[]>;
+  /** How messages name a test case (its human id); default: its id. */
+  nameOf?: (caseId: string) => string;
+  /** Request size the batches are planned within (attachments counted); the default is the plan's. */
+  maxBytes?: number;
 }
+
+/** A file part's headers (name, file name, content type, boundary) besides its bytes. */
+const PART_OVERHEAD_BYTES = 256;
 
 const DEFAULT_CONCURRENCY = 4;
 /** Past this many halvings (a run closed mid-upload refuses everything), a refused batch is named whole. */
 const MAX_SPLITS = 64;
 
 export async function sendEntries(api: TestManagementApi, projectId: string, runId: string, entries: ResultEntry[], options: SendOptions, log: Logger): Promise<SendOutcome> {
-  const queue = planBatches(entries, { maxEntries: options.maxEntries });
-  const outcome: SendOutcome = { acknowledged: [], refused: [], unsent: [], requests: 0 };
+  /** After a 413 for one entry: how many of its files (the first, in upload order) it is sent with, what was dropped. */
+  const kept = new Map<string, { count: number; entry: ResultEntry; dropped: { caseId: string; name: string; reason: string }[] }>();
+  const filesOf = (entry: ResultEntry): readonly PlannedFile[] => (options.files?.get(entry.test_case_id) ?? []).slice(0, kept.get(entry.test_case_id)?.count);
+  const extraBytes = (entry: ResultEntry): number => filesOf(entry).reduce((sum, f) => sum + f.size + PART_OVERHEAD_BYTES + Buffer.byteLength(f.fileName), 0);
+  const queue = planBatches(entries, { maxEntries: options.maxEntries, ...(options.maxBytes !== undefined && { maxBytes: options.maxBytes }), extraBytes });
+  const outcome: SendOutcome = { acknowledged: [], refused: [], unsent: [], requests: 0, attachments: { sent: 0, sentBytes: 0, withdrawn: [] } };
   const progress = progressReporter(entries.length, log, options.now ?? Date.now);
   let splits = 0;
 
+  // What is not sent now is spooled as entries only (`resume` sends no files): the files are named instead.
+  const withoutFiles = (entry: ResultEntry): ResultEntry => {
+    const files = filesOf(entry);
+    if (files.length === 0) return entry;
+    const reason = 'not sent: the upload stopped before this result was recorded, and a resumed upload sends results without files';
+    const dropped = files.map((f) => ({ caseId: entry.test_case_id, name: f.fileName, reason }));
+    outcome.attachments.withdrawn.push(...dropped);
+    return { ...entry, description: withSkippedNote(entry.description, dropped) };
+  };
   const worker = async (): Promise<void> => {
     for (let batch = queue.shift(); batch !== undefined; batch = queue.shift()) {
       if (outcome.error) {
-        outcome.unsent.push(...batch);
+        outcome.unsent.push(...batch.map(withoutFiles));
         continue;
       }
       try {
         outcome.requests++;
-        await api.putResults(projectId, runId, batch);
+        const files = batch.map(filesOf);
+        await api.putResults(projectId, runId, batch, files.map((ofEntry) => ofEntry.map(asResultFile)));
         outcome.acknowledged.push(...batch);
+        for (const ofEntry of files) {
+          outcome.attachments.sent += ofEntry.length;
+          outcome.attachments.sentBytes += ofEntry.reduce((sum, f) => sum + f.size, 0);
+        }
         progress(outcome.acknowledged.length + outcome.refused.length);
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
         const refusal = error.status === 413 || error.status === 400 || error.status === 422;
-        if (refusal && batch.length > 1 && splits++ < MAX_SPLITS) {
+        const single = batch[0];
+        if (error.status === 413 && batch.length === 1 && single && filesOf(single).length > 0) {
+          // Half the files at a time, the last in upload order first: the screenshot is the last to go.
+          const files = filesOf(single);
+          const count = Math.floor(files.length / 2);
+          const reason = `the service refused the result with ${files.length} file(s) (${formatBytes(extraBytes(single))}) as too large (HTTP 413), so it was sent without this file`;
+          const dropped = files.slice(count).map((f) => ({ caseId: single.test_case_id, name: f.fileName, reason }));
+          log.warn(`Test case ${options.nameOf?.(single.test_case_id) ?? single.test_case_id}: ${reason.replace('this file', `${dropped.map((d) => d.name).join(', ')}`)}.`);
+          const before = kept.get(single.test_case_id) ?? { count: files.length, entry: single, dropped: [] };
+          kept.set(single.test_case_id, { count, entry: before.entry, dropped: [...before.dropped, ...dropped] });
+          outcome.attachments.withdrawn.push(...dropped);
+          queue.unshift([{ ...before.entry, description: withSkippedNote(before.entry.description, [...before.dropped, ...dropped]) }]);
+        } else if (refusal && batch.length > 1 && splits++ < MAX_SPLITS) {
           const [first, second] = splitBatch(batch);
           log.debug(`The service refused ${batch.length} entries (HTTP ${error.status}); sending them in two halves to find what it refuses.`);
           queue.unshift(first, second);
@@ -68,13 +113,17 @@ export async function sendEntries(api: TestManagementApi, projectId: string, run
           outcome.refused.push(...batch.map((entry) => ({ entry, reason })));
         } else {
           outcome.error = error;
-          outcome.unsent.push(...batch);
+          outcome.unsent.push(...batch.map(withoutFiles));
         }
       }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, queue.length)) }, worker));
   return outcome;
+}
+
+function asResultFile(file: PlannedFile): ResultFile {
+  return { fileName: file.fileName, contentType: file.contentType, ...(file.path !== undefined && { path: file.path }), ...(file.body !== undefined && { base64: file.body }) };
 }
 
 /** One line per ~10 % of the entries, so a long upload is never silent. */

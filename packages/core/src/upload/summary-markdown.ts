@@ -7,7 +7,7 @@
  * is built against a byte budget: whatever does not fit is replaced by a line saying how much was left out.
  */
 import { displayCell } from './markdown-cell.js';
-import { figuresText, mappingText, place, todoOf, type RenderOptions } from './summary-text.js';
+import { figuresText, mappingText, mebibytes, place, todoOf, type RenderOptions } from './summary-text.js';
 import type { UploadSummary } from './summary.js';
 
 /** GitHub's limit per step is 1 MiB; this leaves room for a margin and the closing notes. */
@@ -86,6 +86,12 @@ export function renderMarkdown(s: UploadSummary, options: Pick<RenderOptions, 'e
   out.add('');
   if (s.unsent > 0) {
     out.add(`**${s.unsent} test case result(s) were not recorded.**${s.spoolFile ? ` They were written to \`${displayCell(s.spoolFile)}\`: send them with \`testsigma-tm resume\`.` : ''}`);
+    out.add('');
+  }
+  if (s.attachments.sent > 0 || s.attachments.skipped.length > 0) {
+    out.add(`Attachments: ${s.attachments.sent} sent (${mebibytes(s.attachments.sentBytes)}), ${s.attachments.skipped.length} not attached.`);
+    out.add('');
+    addList(out, s.attachments.skipped, MARKDOWN_LIST_LIMIT, 'file(s) not attached', (k) => `- ${displayCell(k.case)}: ${displayCell(k.name)}: ${displayCell(k.reason)}`);
     out.add('');
   }
   if (s.refused.length > 0) {

@@ -5,7 +5,7 @@
  */
 import { ERROR_CODES, type ErrorCode } from '../errors.js';
 import { formatDuration } from '../plan/description.js';
-import type { FailedTest, MappingLine, UploadSummary } from './summary.js';
+import type { AttachmentSummary, FailedTest, MappingLine, UploadSummary } from './summary.js';
 
 export const TEXT_LIST_LIMIT = 20;
 export const TEXT_MAPPING_LIMIT = 200;
@@ -95,7 +95,20 @@ export function renderText(s: UploadSummary, options: RenderOptions = {}): strin
     if (s.unknown.length > 0) lines.push(`${s.unknown.length} reference(s) name no test case of the project:`, ...listSome(s.unknown.map((u) => `${u.reference} (in ${u.tests[0]}${u.tests.length > 1 ? ` and ${u.tests.length - 1} more` : ''})`)));
   }
   for (const f of fileErrors) lines.push(`File not used: ${f.error}`);
+  lines.push(...attachmentLines(s.attachments, s.dryRun));
   if (options.error) lines.push(`What to do: ${todoOf(options.error.code)} (${options.error.code})`);
   if (s.figures.httpRequests > 0) lines.push(`Upload: ${figuresText(s)}.`);
   return lines.join('\n');
+}
+
+function attachmentLines(a: AttachmentSummary, dryRun: boolean): string[] {
+  const lines: string[] = [];
+  if (dryRun && a.planned.length > 0) lines.push(`Would attach ${a.planned.length} file(s) (${mebibytes(a.planned.reduce((n, p) => n + p.size, 0))}):`, ...listSome(a.planned.map((p) => `${p.case}: ${p.name} (${mebibytes(p.size)})`)));
+  if (!dryRun && a.sent > 0) lines.push(`Attached ${a.sent} file(s) (${mebibytes(a.sentBytes)}).`);
+  if (a.skipped.length > 0) lines.push(`${a.skipped.length} file(s) not attached (named in the case's description instead):`, ...listSome(a.skipped.map((k) => `${k.case}: ${k.name}: ${k.reason}`)));
+  return lines;
+}
+
+export function mebibytes(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }

@@ -56,6 +56,7 @@ export interface UploadSummary {
   refused: { case: string; reason: string }[];
   /** Where what could not be sent was written (`testsigma-tm resume FILE`), or null. */
   spoolFile: string | null;
+  attachments: AttachmentSummary;
 }
 
 export interface CaseCounts {
@@ -103,6 +104,16 @@ export interface UploadFigures {
   elapsedMs: number;
 }
 
+export interface AttachmentSummary {
+  /** Files the service acknowledged with their results, and their bytes. */
+  sent: number;
+  sentBytes: number;
+  /** Files not sent, each with the case and the reason (over a limit, outside the workspace, missing, HTTP 413). */
+  skipped: { case: string; name: string; reason: string }[];
+  /** In a dry run: the files that would be sent. */
+  planned: { case: string; name: string; size: number }[];
+}
+
 export function emptySummary(dryRun: boolean): UploadSummary {
   return {
     runId: null,
@@ -128,6 +139,7 @@ export function emptySummary(dryRun: boolean): UploadSummary {
     figures: { httpRequests: 0, retries: 0, elapsedMs: 0 },
     refused: [],
     spoolFile: null,
+    attachments: { sent: 0, sentBytes: 0, skipped: [], planned: [] },
   };
 }
 

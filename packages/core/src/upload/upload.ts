@@ -22,6 +22,7 @@ import { createRun, openNamedRun, pickUser, resolveProject } from './lifecycle.j
 import { findOrCreateKeyedRun, keyLabel, titleWithKey } from './run-key.js';
 import { ensureCases, keepResults } from './selection.js';
 import { sendEntries, type RefusedEntry, type SendOutcome } from './send.js';
+import { planAttachments, withSkippedNote, type CaseFiles } from './attachments/index.js';
 import { spoolPath, withoutToken, writeSpool, type Spool } from './spool.js';
 import { statusKey } from '../map/status.js';
 import type { RunCase } from '../api/client.js';
@@ -46,6 +47,8 @@ export interface UploadInput {
   now?: () => Date;
   /** `run create`: find or create the run and make it hold the mapped cases; send no result. */
   openOnly?: boolean;
+  /** The workspace: attachment paths resolve here (after the result file's directory) and never lead out. Default: process.cwd(). */
+  cwd?: string;
 }
 
 export interface UploadOutcome {
@@ -80,6 +83,8 @@ interface UploadPlan {
   userId: string;
   /** Status ids meaning "no result yet" (Untested): never carried over from an earlier run. */
   untestedIds: Set<string>;
+  /** The files of each case (by test case id), and those left out. */
+  files: Map<string, CaseFiles>;
 }
 
 interface OpenedRun {
@@ -186,7 +191,12 @@ async function planUpload(ctx: UploadContext, projectIdOrName: string): Promise<
   const statusIds = resolveStatusIds(statuses, mapping);
   const user = pickUser(users, settings.userEmail, log, host);
   const untestedIds = new Set(statuses.filter((s) => statusKey(s.name) === 'untested').map((s) => s.id));
-  return { projectId: project.id, report, userId: user.id, untestedIds, entries: planEntries(report, mapping, statusIds, user.id, ctx.ci) };
+  const entries = planEntries(report, mapping, statusIds, user.id, ctx.ci);
+  const cwd = ctx.input.cwd ?? process.cwd();
+  const attachmentSettings = { policy: settings.attachments, maxBytes: settings.attachmentMaxBytes, perCase: settings.attachmentsPerCase, workspace: cwd, cwd };
+  const files = await planAttachments(report.mapped.map((m) => ({ caseId: m.testCase.id, results: m.results })), attachmentSettings, log);
+  for (const { entry } of entries) entry.description = withSkippedNote(entry.description, files.get(entry.test_case_id)?.skipped ?? []);
+  return { projectId: project.id, report, userId: user.id, untestedIds, entries, files };
 }
 
 /**
@@ -245,7 +255,8 @@ async function recordResults(ctx: UploadContext, plan: UploadPlan, opened: Opene
   const { api, settings, log } = ctx;
   const { run } = opened;
   const { projectId } = plan;
-  const sent = await sendEntries(api, projectId, run.id, opened.entries.map((p) => p.entry), { maxEntries: settings.batchSize }, log);
+  const files = new Map([...plan.files].map(([caseId, planned]) => [caseId, planned.files]));
+  const sent = await sendEntries(api, projectId, run.id, opened.entries.map((p) => p.entry), { maxEntries: settings.batchSize, files, nameOf: (id) => caseName(plan, id) }, log);
   if (sent.error) {
     const spoolFile = await spoolEntries(ctx, plan, opened, sent.unsent, sent.error);
     return { sent, closed: false, spoolFile, error: sent.error };
@@ -361,6 +372,7 @@ function buildSummary(input: UploadInput, { plan, opened, recorded, spoolFile }:
   summary.unmapped = plan.report.unmapped.map(displayTitle);
   summary.unknown = plan.report.unknown.map((u) => ({ reference: u.reference, tests: u.results.map(displayTitle) }));
   summary.mapped = plan.entries.length;
+  summary.attachments = attachmentSummary(plan, recorded?.sent, input.settings.dryRun);
   if (!opened) {
     summary.byStatus = countByStatus(plan.entries);
     summary.cases = countCases(plan.report, plan.entries.map((p) => p.entry.test_case_id));
@@ -385,6 +397,14 @@ function buildSummary(input: UploadInput, { plan, opened, recorded, spoolFile }:
   summary.byStatus = countByStatus(opened.entries.filter((p) => landed.has(p.entry.test_case_id)));
   summary.cases = countCases(plan.report, landed);
   return summary;
+}
+
+/** Files skipped while planning, those the service made us withdraw (413), and in a dry run what would go. */
+function attachmentSummary(plan: UploadPlan, sent: SendOutcome | undefined, dryRun: boolean): UploadSummary['attachments'] {
+  const skipped = [...plan.files].flatMap(([caseId, f]) => f.skipped.map((s) => ({ case: caseName(plan, caseId), ...s })));
+  skipped.push(...(sent?.attachments.withdrawn ?? []).map((w) => ({ case: caseName(plan, w.caseId), name: w.name, reason: w.reason })));
+  const planned = dryRun ? [...plan.files].flatMap(([caseId, f]) => f.files.map((file) => ({ case: caseName(plan, caseId), name: file.fileName, size: file.size }))) : [];
+  return { sent: sent?.attachments.sent ?? 0, sentBytes: sent?.attachments.sentBytes ?? 0, skipped, planned };
 }
 
 function planEntries(report: MappingReport, mapping: StatusMapping, statusIds: ReturnType<typeof resolveStatusIds>, userId: string, ci: CiContext | undefined): PlannedEntry[] {

@@ -31,6 +31,9 @@ describe('resolveSettings', () => {
       failOnUploadError: true,
       verbose: false,
       annotations: true,
+      attachments: 'failed',
+      attachmentMaxBytes: 8 * 1024 * 1024,
+      attachmentsPerCase: 5,
     });
   });
 
@@ -90,7 +93,7 @@ describe('resolveReporterSettings', () => {
   it('maps apiToken to the token and refuses unknown options with the known ones', () => {
     expect(resolveReporterSettings({ apiToken: 't0ken', projectId: 'Demo' }, {}).token).toBe('t0ken');
     expect(() => resolveReporterSettings({ projectID: 'Demo' }, {})).toThrow(
-      'Unknown reporter option(s) "projectID" (did you mean "projectId"?): expected any of apiToken, projectId, baseUrl, runId, runTitle, closeRun, unmapped, batchSize, dryRun, userEmail, timeoutMs, statusMap, runKey, shardTotal, shardIndex, labels, deadline, spool, verify, failOnUploadError, verbose.',
+      'Unknown reporter option(s) "projectID" (did you mean "projectId"?): expected any of apiToken, projectId, baseUrl, runId, runTitle, closeRun, unmapped, batchSize, dryRun, userEmail, timeoutMs, statusMap, runKey, shardTotal, shardIndex, labels, deadline, spool, verify, failOnUploadError, verbose, attachments, attachmentMaxBytes, attachmentsPerCase.',
     );
     expect(() => resolveReporterSettings('Demo', {})).toThrow('Reporter options: expected an object');
   });

@@ -33,8 +33,9 @@
  *   output of its failed/errored testcases only (that is where a person needs the log). Clipped; terminal
  *   colour codes (Playwright and Vitest leave them in) are stripped from output, messages and stacks.
  *   Every text is capped while it is read (CappedText), so one huge text node costs no more than a small one.
- * - Attachments: `[[ATTACHMENT|path]]` markers (Jenkins attachments plugin convention) in the testcase's
- *   own system-out/system-err and failure texts; name = the path's last segment; paths stay as written.
+ * - Attachments: the testcase's own `<property name="attachment" value="path"/>` entries, then
+ *   `[[ATTACHMENT|path]]` markers (Jenkins attachments plugin convention) in its own system-out/system-err and
+ *   failure texts; name = the path's last segment; paths stay as written (the upload resolves them safely).
  * - Anything else is skipped and named in a warning (element and where it was), never dropped silently.
  * - Results are handed over when their suite ends (repeats merged, the suite's output known), in document
  *   order: memory holds the results of the open suites and capped texts, never the file.

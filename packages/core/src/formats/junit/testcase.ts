@@ -86,7 +86,9 @@ export class TestcaseBuilder {
     if (final.stack !== undefined) result.stack = final.stack;
     if (this.ownOutput !== undefined) result.output = clip(this.ownOutput, MAX_OUTPUT_CHARS);
     if (this.properties.length > 0) result.properties = mergeProperties([...this.context.propertyLevels, this.properties]);
-    if (this.ownOutput !== undefined || final.status !== 'passed') result.attachments = readAttachments([this.ownOutput, ...attempts.flatMap((a) => [a.message, a.stack])]);
+    if (this.ownOutput !== undefined || final.status !== 'passed' || this.properties.length > 0) {
+      result.attachments = readAttachments([this.ownOutput, ...attempts.flatMap((a) => [a.message, a.stack])], this.properties);
+    }
     return result;
   }
 
@@ -219,9 +221,17 @@ export function joinParts(parts: Array<string | undefined>): string | undefined 
 
 const ATTACHMENT_MARKER = /\[\[ATTACHMENT\|([^\]\r\n]+)\]\]/g;
 
-/** Markers in the testcase's own output, and in failure texts (WebdriverIO writes them there). */
-function readAttachments(texts: Array<string | undefined>): Attachment[] {
+/**
+ * The testcase's own `<property name="attachment" value="path"/>` entries, then markers in its own output and in
+ * failure texts (WebdriverIO writes them there). Paths stay as written: the upload resolves them safely.
+ */
+function readAttachments(texts: Array<string | undefined>, ownProperties: readonly Property[]): Attachment[] {
   const attachments: Attachment[] = [];
+  for (const property of ownProperties) {
+    const path = property.value.trim();
+    if (property.name.toLowerCase() !== 'attachment' || path === '' || attachments.some((a) => a.path === path)) continue;
+    attachments.push({ name: path.split(/[\\/]/).pop() ?? path, path });
+  }
   for (const text of texts) {
     if (text === undefined || !text.includes('[[ATTACHMENT|')) continue;
     for (const match of text.matchAll(ATTACHMENT_MARKER)) {
