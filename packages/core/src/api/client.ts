@@ -6,6 +6,8 @@
 import type { HttpClient } from './http.js';
 import { listAll } from './paginate.js';
 import {
+  readFolder,
+  readLookup,
   readPage,
   readProject,
   readRunCase,
@@ -15,6 +17,8 @@ import {
   readTestRun,
   readUser,
   type AnswerContext,
+  type Folder,
+  type Lookup,
   type Project,
   type ResultEntry,
   type RunCase,
@@ -24,7 +28,7 @@ import {
   type User,
 } from './wire.js';
 
-export type { Project, ResultEntry, RunCase, RunStatus, TestCase, TestRun, User } from './wire.js';
+export type { Folder, Lookup, Project, ResultEntry, RunCase, RunStatus, TestCase, TestRun, User } from './wire.js';
 
 export interface NewRun {
   title: string;
@@ -134,6 +138,69 @@ export class TestManagementApi {
     const form = [{ name: 'data', value: JSON.stringify({ test_run_cases: entries }) }];
     await this.http.send({ method: 'PUT', path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`, form, idempotent: true, resource: `Test run "${runId}"` });
   }
+
+  // Case sync (opt-in): creating test cases and folders for tests that name no case.
+
+  /** One of the lookups a new test case needs an id from. */
+  listCaseLookup(kind: CaseLookupKind): Promise<Lookup[]> {
+    return listAll(this.http, `/test_cases/${kind}`, kind, readLookup);
+  }
+
+  listFolders(projectId: string): Promise<Folder[]> {
+    return listAll(this.http, `/projects/${enc(projectId)}/folders`, 'folders', readFolder, {}, `Project "${projectId}"`);
+  }
+
+  /**
+   * The documented body is `{name, order}`; the parent is sent too, and when the answer shows it was not taken,
+   * the folder is moved under it (the documented way). Not idempotent: the caller re-lists and converges.
+   */
+  async createFolder(projectId: string, name: string, parentId: string | null, order: number): Promise<Folder> {
+    const res = await this.http.send({ method: 'POST', path: `/projects/${enc(projectId)}/folders`, json: { name, order, ...(parentId ? { parent_folder_id: parentId } : {}) }, idempotent: false, resource: `Project "${projectId}"` });
+    const folder = readSingle(res.body, 'folder', readFolder, context(res));
+    if (parentId === null || folder.parent_folder_id === parentId) return folder;
+    const moved = await this.http.send({ method: 'POST', path: `/projects/${enc(projectId)}/folders/${enc(folder.id)}/move`, json: { parent_folder_id: parentId }, idempotent: true, resource: `Folder "${name}"` });
+    return readSingle(moved.body, 'folder', readFolder, context(moved));
+  }
+
+  /** Not idempotent: the caller re-lists the cases afterwards and converges on one case per test. */
+  async createTestCase(projectId: string, testCase: NewTestCase): Promise<TestCase> {
+    const res = await this.http.send({
+      method: 'POST',
+      path: `/projects/${enc(projectId)}/test_cases`,
+      idempotent: false,
+      resource: `Project "${projectId}"`,
+      json: {
+        title: testCase.title,
+        description: testCase.description,
+        folder_id: testCase.folderId,
+        template_type: 'TCD',
+        status_id: testCase.statusId,
+        priority_id: testCase.priorityId,
+        type_id: testCase.typeId,
+        automation_type_id: testCase.automationTypeId,
+        owner_id: testCase.ownerId,
+      },
+    });
+    return readSingle(res.body, 'test_case', readTestCase, context(res));
+  }
+
+  /** Delete a test case (a duplicate another upload created at the same time). */
+  async deleteTestCase(projectId: string, caseId: string): Promise<void> {
+    await this.http.send({ method: 'DELETE', path: `/projects/${enc(projectId)}/test_cases/${enc(caseId)}`, idempotent: true, resource: `Test case "${caseId}"` });
+  }
+}
+
+export type CaseLookupKind = 'statuses' | 'priorities' | 'types' | 'automation_types';
+
+export interface NewTestCase {
+  title: string;
+  description: string;
+  folderId: string | null;
+  statusId: string;
+  priorityId: string;
+  typeId: string;
+  automationTypeId: string;
+  ownerId: string;
 }
 
 function enc(segment: string): string {

@@ -41,10 +41,25 @@ export interface UploadSummary {
   refused: { case: string; reason: string }[];
   /** Where what could not be sent was written (`testsigma-tm resume FILE`), or null. */
   spoolFile: string | null;
+  /** Test cases created for tests that mapped to none (create-missing-cases); in a dry run `case` is null. */
+  casesCreated: { case: string | null; title: string; folder: string | null }[];
+  /** What matching by title and creating cases found, or null when both are off. */
+  caseSync: CaseSyncSummary | null;
+}
+
+export interface CaseSyncSummary {
+  /** Tests recorded into a case found by its title. */
+  matchedByTitle: number;
+  /** Titles that several cases have: those tests were not recorded. */
+  ambiguous: { title: string; cases: string[]; tests: string[] }[];
+  /** Cases found by the identity line of the test they were created for, whose title differs from the test's now. */
+  renamed: { case: string; title: string; now: string }[];
+  /** Folders created (or, in a dry run, that would be) for the new cases. */
+  folders: string[];
 }
 
 export function emptySummary(dryRun: boolean): UploadSummary {
-  return { runId: null, runHumanId: null, runUrl: null, created: false, closed: false, dryRun, total: 0, tests: { passed: 0, failed: 0, skipped: 0 }, mapped: 0, uploaded: 0, unsent: 0, byStatus: {}, unmapped: [], unknown: [], files: [], requests: 0, refused: [], spoolFile: null };
+  return { runId: null, runHumanId: null, runUrl: null, created: false, closed: false, dryRun, total: 0, tests: { passed: 0, failed: 0, skipped: 0 }, mapped: 0, uploaded: 0, unsent: 0, byStatus: {}, unmapped: [], unknown: [], files: [], requests: 0, refused: [], spoolFile: null, casesCreated: [], caseSync: null };
 }
 
 export function countOutcomes(results: readonly TestResult[]): UploadSummary['tests'] {
@@ -103,8 +118,24 @@ export function renderText(s: UploadSummary, options: { collectedBy?: string; co
   if (s.spoolFile) lines.push(`They were written to ${s.spoolFile}: send them with testsigma-tm resume ${s.spoolFile}`);
   if (s.unmapped.length > 0) lines.push(`${s.unmapped.length} test(s) map to no test case:`, ...listSome(s.unmapped));
   if (s.unknown.length > 0) lines.push(`${s.unknown.length} reference(s) name no test case of the project:`, ...listSome(s.unknown.map((u) => `${u.reference} (in ${u.tests[0]}${u.tests.length > 1 ? ` and ${u.tests.length - 1} more` : ''})`)));
+  lines.push(...caseSyncLines(s));
   for (const f of fileErrors) lines.push(`File not used: ${f.error}`);
   return lines.join('\n');
+}
+
+function caseSyncLines(s: UploadSummary): string[] {
+  const lines: string[] = [];
+  const created = s.casesCreated;
+  if (created.length > 0) {
+    const where = created[0]?.folder ? `folder ${created[0].folder}` : 'the top level';
+    lines.push(`${s.dryRun ? 'Would create' : 'Created'} ${created.length} test case(s) in ${where}:`, ...listSome(created.map((c) => (c.case ? `${c.case} ${c.title}` : c.title))));
+  }
+  const sync = s.caseSync;
+  if (!sync) return lines;
+  if (sync.matchedByTitle > 0) lines.push(`${sync.matchedByTitle} test case(s) found by title.`);
+  if (sync.ambiguous.length > 0) lines.push(`${sync.ambiguous.length} title(s) belong to several test cases, so those tests were not recorded:`, ...listSome(sync.ambiguous.map((a) => `${a.title} (${a.cases.join(', ')})`)));
+  if (sync.renamed.length > 0) lines.push(`${sync.renamed.length} test case(s) were found by the test they were created for, which now has another title:`, ...listSome(sync.renamed.map((r) => `${r.case} "${r.title}" is now "${r.now}"`)));
+  return lines;
 }
 
 function cell(text: string): string {
@@ -128,6 +159,8 @@ export function renderMarkdown(s: UploadSummary): string {
     if (s.unmapped.length > 50) out.push(`- … and ${s.unmapped.length - 50} more`);
     out.push('', '</details>', '');
   }
+  if (s.casesCreated.length > 0) out.push(`${s.dryRun ? 'Would create' : 'Created'} ${s.casesCreated.length} test case(s): ${s.casesCreated.slice(0, 50).map((c) => cell(c.case ?? c.title)).join(', ')}${s.casesCreated.length > 50 ? ', …' : ''}`, '');
+  if (s.caseSync && s.caseSync.ambiguous.length > 0) out.push(`Titles of several test cases (not recorded): ${s.caseSync.ambiguous.slice(0, 20).map((a) => cell(a.title)).join('; ')}`, '');
   if (s.unknown.length > 0) out.push(`References to no test case: ${s.unknown.slice(0, 50).map((u) => `\`${cell(u.reference)}\``).join(', ')}`, '');
   const bad = s.files.filter((f) => f.error);
   if (bad.length > 0) out.push('Files not used:', ...bad.slice(0, 20).map((f) => `- ${cell(f.error ?? '')}`), '');

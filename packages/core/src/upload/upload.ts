@@ -21,6 +21,7 @@ import { closeRun, markUpload, uploadMarkers } from './close.js';
 import { createRun, openNamedRun, pickUser, resolveProject } from './lifecycle.js';
 import { findOrCreateKeyedRun, keyLabel, titleWithKey } from './run-key.js';
 import { ensureCases, keepResults } from './selection.js';
+import { caseSyncSummary, syncCases, type CaseSync } from './case-sync.js';
 import { sendEntries, type RefusedEntry, type SendOutcome } from './send.js';
 import { spoolPath, withoutToken, writeSpool, type Spool } from './spool.js';
 import { statusKey } from '../map/status.js';
@@ -78,6 +79,8 @@ interface UploadPlan {
   userId: string;
   /** Status ids meaning "no result yet" (Untested): never carried over from an earlier run. */
   untestedIds: Set<string>;
+  /** What matching by title and creating missing cases did (when either is on). */
+  sync?: CaseSync;
 }
 
 interface OpenedRun {
@@ -174,13 +177,13 @@ async function planUpload(ctx: UploadContext, projectIdOrName: string): Promise<
   const users = await api.listUsers();
   const cases = await api.listTestCases(project.id);
 
-  const report = mapResults(ctx.input.results, cases, project.human_id_prefix);
-  applyUnmappedPolicy(report, settings, log, host);
   const mapping: StatusMapping = { ...DEFAULT_STATUS_MAPPING, ...settings.statusMap };
   const statusIds = resolveStatusIds(statuses, mapping);
   const user = pickUser(users, settings.userEmail, log, host);
+  const { report, sync } = await syncCases(api, { projectId: project.id, cases, report: mapResults(ctx.input.results, cases, project.human_id_prefix), ownerId: user.id, settings, host }, log);
+  applyUnmappedPolicy(report, settings, log, host);
   const untestedIds = new Set(statuses.filter((s) => statusKey(s.name) === 'untested').map((s) => s.id));
-  return { projectId: project.id, report, userId: user.id, untestedIds, entries: planEntries(report, mapping, statusIds, user.id, ctx.ci) };
+  return { projectId: project.id, report, userId: user.id, untestedIds, entries: planEntries(report, mapping, statusIds, user.id, ctx.ci), ...(sync && { sync }) };
 }
 
 /**
@@ -352,6 +355,7 @@ function buildSummary(input: UploadInput, { plan, opened, recorded, spoolFile }:
     spoolFile: spoolFile ?? recorded?.spoolFile ?? null,
   };
   if (!plan) return summary;
+  if (plan.sync) Object.assign(summary, caseSyncSummary(plan.sync));
   summary.unmapped = plan.report.unmapped.map(displayTitle);
   summary.unknown = plan.report.unknown.map((u) => ({ reference: u.reference, tests: u.results.map(displayTitle) }));
   summary.mapped = plan.entries.length;
