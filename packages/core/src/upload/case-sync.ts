@@ -120,7 +120,6 @@ async function createConverged(api: TestManagementApi, input: CaseSyncInput, mis
     }
     mapped.push({ testCase: winner, results: m.results });
   }
-  if (created.length > 0) log.info(`Created ${created.length} test case(s): ${created.slice(0, 10).map((c) => c.human_id).join(', ')}${created.length > 10 ? ', …' : ''}.`);
   return { mapped, created };
 }
 
