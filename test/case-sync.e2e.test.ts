@@ -111,6 +111,10 @@ describe('create missing cases (CLI)', () => {
     expect(summaries.flatMap((s) => s.casesCreated.map((c) => c.case)).sort()).toEqual(cases.map((c) => c.human_id).sort());
     for (const run of newRuns(emulator)) expect([...run.selection].sort()).toEqual(cases.map((c) => c.id).sort());
     expect(newRuns(emulator)).toHaveLength(2);
+    // Every case created beyond one per test was deleted again (whether the two met depends on timing here;
+    // the in-process test holds them together).
+    const writes = emulator.state().requests.filter((r) => /\/projects\/[^/]+\/test_cases/.test(r.path));
+    expect(writes.filter((r) => r.method === 'POST').length - writes.filter((r) => r.method === 'DELETE').length).toBe(4);
   });
 
   it('--dry-run lists what would be created and writes nothing', async () => {
