@@ -30,6 +30,14 @@ describe('resolveSettings', () => {
       failOnEmpty: true,
       failOnUploadError: true,
       verbose: false,
+      matchByTitle: false,
+      titlePart: 'full',
+      createMissingCases: false,
+      caseFolder: undefined,
+      caseStatus: 'Ready',
+      casePriority: 'Medium',
+      caseType: 'Functional',
+      caseAutomationType: 'Automated',
     });
   });
 
@@ -89,7 +97,7 @@ describe('resolveReporterSettings', () => {
   it('maps apiToken to the token and refuses unknown options with the known ones', () => {
     expect(resolveReporterSettings({ apiToken: 't0ken', projectId: 'Demo' }, {}).token).toBe('t0ken');
     expect(() => resolveReporterSettings({ projectID: 'Demo' }, {})).toThrow(
-      'Unknown reporter option(s) "projectID" (did you mean "projectId"?): expected any of apiToken, projectId, baseUrl, runId, runTitle, closeRun, unmapped, batchSize, dryRun, userEmail, timeoutMs, statusMap, runKey, shardTotal, shardIndex, labels, deadline, spool, verify, failOnUploadError, verbose.',
+      'Unknown reporter option(s) "projectID" (did you mean "projectId"?): expected any of apiToken, projectId, baseUrl, runId, runTitle, closeRun, unmapped, batchSize, dryRun, userEmail, timeoutMs, statusMap, runKey, shardTotal, shardIndex, labels, deadline, spool, verify, failOnUploadError, verbose, matchByTitle, titlePart, createMissingCases, caseFolder, caseStatus, casePriority, caseType, caseAutomationType.',
     );
     expect(() => resolveReporterSettings('Demo', {})).toThrow('Reporter options: expected an object');
   });
