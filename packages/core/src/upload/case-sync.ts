@@ -45,7 +45,7 @@ export interface CaseSyncInput {
 }
 
 /** The summary's view of what sync did (plain data for `--summary-json`). */
-export function caseSyncSummary(sync: CaseSync): Pick<UploadSummary, 'casesCreated' | 'caseSync'> {
+export function caseSyncSummary(sync: CaseSync): Required<Pick<UploadSummary, 'casesCreated' | 'caseSync'>> {
   return {
     casesCreated: sync.created,
     caseSync: {

@@ -41,10 +41,13 @@ export interface UploadSummary {
   refused: { case: string; reason: string }[];
   /** Where what could not be sent was written (`testsigma-tm resume FILE`), or null. */
   spoolFile: string | null;
-  /** Test cases created for tests that mapped to none (create-missing-cases); in a dry run `case` is null. */
-  casesCreated: { case: string | null; title: string; folder: string | null }[];
+  /**
+   * Test cases created for tests that mapped to none (create-missing-cases); in a dry run `case` is null.
+   * Always set by an upload; optional so that summaries built elsewhere need not name it.
+   */
+  casesCreated?: { case: string | null; title: string; folder: string | null }[];
   /** What matching by title and creating cases found, or null when both are off. */
-  caseSync: CaseSyncSummary | null;
+  caseSync?: CaseSyncSummary | null;
 }
 
 export interface CaseSyncSummary {
@@ -125,7 +128,7 @@ export function renderText(s: UploadSummary, options: { collectedBy?: string; co
 
 function caseSyncLines(s: UploadSummary): string[] {
   const lines: string[] = [];
-  const created = s.casesCreated;
+  const created = s.casesCreated ?? [];
   if (created.length > 0) {
     const where = created[0]?.folder ? `folder ${created[0].folder}` : 'the top level';
     lines.push(`${s.dryRun ? 'Would create' : 'Created'} ${created.length} test case(s) in ${where}:`, ...listSome(created.map((c) => (c.case ? `${c.case} ${c.title}` : c.title))));
@@ -159,7 +162,8 @@ export function renderMarkdown(s: UploadSummary): string {
     if (s.unmapped.length > 50) out.push(`- … and ${s.unmapped.length - 50} more`);
     out.push('', '</details>', '');
   }
-  if (s.casesCreated.length > 0) out.push(`${s.dryRun ? 'Would create' : 'Created'} ${s.casesCreated.length} test case(s): ${s.casesCreated.slice(0, 50).map((c) => cell(c.case ?? c.title)).join(', ')}${s.casesCreated.length > 50 ? ', …' : ''}`, '');
+  const created = s.casesCreated ?? [];
+  if (created.length > 0) out.push(`${s.dryRun ? 'Would create' : 'Created'} ${created.length} test case(s): ${created.slice(0, 50).map((c) => cell(c.case ?? c.title)).join(', ')}${created.length > 50 ? ', …' : ''}`, '');
   if (s.caseSync && s.caseSync.ambiguous.length > 0) out.push(`Titles of several test cases (not recorded): ${s.caseSync.ambiguous.slice(0, 20).map((a) => cell(a.title)).join('; ')}`, '');
   if (s.unknown.length > 0) out.push(`References to no test case: ${s.unknown.slice(0, 50).map((u) => `\`${cell(u.reference)}\``).join(', ')}`, '');
   const bad = s.files.filter((f) => f.error);

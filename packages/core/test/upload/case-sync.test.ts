@@ -135,7 +135,7 @@ describe('create missing cases', () => {
     const before = emulator.state();
     const outcome = await uploadResults({ settings: settings({ createMissingCases: true, caseFolder: 'New/Deeper', dryRun: true }), results: playwright });
     expect(outcome.error).toBeUndefined();
-    expect(outcome.summary.casesCreated.map((c) => [c.case, c.title, c.folder])).toEqual([
+    expect(outcome.summary.casesCreated?.map((c) => [c.case, c.title, c.folder])).toEqual([
       [null, 'Checkout › pays by card', 'New/Deeper'],
       [null, 'Checkout › coupons › rejects an expired code', 'New/Deeper'],
       [null, 'home page loads', 'New/Deeper'],
@@ -176,7 +176,7 @@ describe('create missing cases', () => {
     const state = emulator.state();
     const synced = state.test_cases.filter((c) => identityIn(c.description));
     expect(synced.map((c) => c.title).sort()).toEqual(['Checkout › coupons › rejects an expired code', 'Checkout › pays by card', 'home page loads']);
-    expect(a.summary.casesCreated.length + b.summary.casesCreated.length).toBe(3);
+    expect((a.summary.casesCreated ?? []).length + (b.summary.casesCreated ?? []).length).toBe(3);
     const writes = state.requests.filter((r) => r.method !== 'GET' && /\/test_cases(\/[^/]+)?$/.test(r.path) && !r.path.includes('test_runs'));
     expect(writes.filter((r) => r.method === 'POST')).toHaveLength(6);
     expect(writes.filter((r) => r.method === 'DELETE')).toHaveLength(3);
