@@ -162,12 +162,16 @@ export class TestManagementApi {
     return readSingle(moved.body, 'folder', readFolder, context(moved));
   }
 
-  /** Not idempotent: the caller re-lists the cases afterwards and converges on one case per test. */
-  async createTestCase(projectId: string, testCase: NewTestCase): Promise<TestCase> {
-    const res = await this.http.send({
+  /**
+   * Not idempotent: the caller re-lists the cases afterwards and converges on one case per test. After a
+   * failure that may have been applied, `findExisting` is asked before creating again (as for runs).
+   */
+  async createTestCase(projectId: string, testCase: NewTestCase, findExisting?: () => Promise<TestCase | undefined>): Promise<TestCase> {
+    const res = await this.http.send<TestCase>({
       method: 'POST',
       path: `/projects/${enc(projectId)}/test_cases`,
       idempotent: false,
+      ...(findExisting ? { recover: findExisting } : {}),
       resource: `Project "${projectId}"`,
       json: {
         title: testCase.title,
@@ -181,7 +185,7 @@ export class TestManagementApi {
         owner_id: testCase.ownerId,
       },
     });
-    return readSingle(res.body, 'test_case', readTestCase, context(res));
+    return res.recovered ?? readSingle(res.body, 'test_case', readTestCase, context(res));
   }
 
   /** Delete a test case (a duplicate another upload created at the same time). */

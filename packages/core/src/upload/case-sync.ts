@@ -102,7 +102,8 @@ interface CaseFields {
 async function createConverged(api: TestManagementApi, input: CaseSyncInput, missing: MissingCase[], fields: CaseFields, log: Logger): Promise<{ mapped: MappedCase[]; created: TestCase[] }> {
   const mine = new Map<string, TestCase>();
   for (const m of missing) {
-    const testCase = await api.createTestCase(input.projectId, { ...fields, ownerId: input.ownerId, title: m.title, description: caseDescription(m) });
+    const findExisting = async (): Promise<TestCase | undefined> => (await api.listTestCases(input.projectId)).find((c) => identityIn(c.description) === m.identity);
+    const testCase = await api.createTestCase(input.projectId, { ...fields, ownerId: input.ownerId, title: m.title, description: caseDescription(m) }, findExisting);
     mine.set(m.identity, testCase);
   }
   const all = await api.listTestCases(input.projectId);

@@ -155,6 +155,15 @@ describe('create missing cases', () => {
     expect(outcome.summary.uploaded).toBe(1);
   });
 
+  it('a create whose answer was lost is found by its identity line, not made twice', async () => {
+    emulator.setFaults([{ kind: 'lost-answer', route: 'POST /projects/*/test_cases', times: 1 }]);
+    const outcome = await uploadResults({ settings: settings({ createMissingCases: true }), results: [result(['Checkout'], 'pays by card')], http: { retry: { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 20 } } });
+    expect(outcome.error).toBeUndefined();
+    expect(caseByTitle('Checkout › pays by card')).toHaveLength(1);
+    expect(outcome.summary.casesCreated).toEqual([{ case: 'SHOP-6', title: 'Checkout › pays by card', folder: null }]);
+    expect(outcome.summary.uploaded).toBe(1);
+  });
+
   it('names every lookup the service does not offer, and which setting chooses it', async () => {
     const outcome = await uploadResults({ settings: settings({ createMissingCases: true, casePriority: 'Urgent', caseAutomationType: 'Robot' }), results: playwright });
     expect(outcome.exitCode).toBe(2);
