@@ -63,13 +63,23 @@ function upload(summary: string) {
   return cli(['upload', report, '--create-missing-cases', '--case-folder', 'Automated/Checkout', '--summary-json', summary]);
 }
 
-/** The cases in Automated/Checkout, and that folder's id. */
-function casesInFolder() {
+/**
+ * The cases in Automated/Checkout. With `racing`, two uploads may both have created a folder (the API cannot
+ * delete one): the oldest is the one both use, and every other must be empty.
+ */
+function casesInFolder({ racing = false } = {}) {
   const state = emulator.state();
-  const automated = state.folders.filter((f) => f.name === 'Automated' && f.parent_folder_id === null);
-  const checkout = state.folders.filter((f) => f.name === 'Checkout' && f.parent_folder_id === automated[0]?.id);
-  expect(automated).toHaveLength(1);
-  expect(checkout).toHaveLength(1);
+  const oldest = <T extends { created_at: number; id: string }>(list: T[]) => [...list].sort((a, b) => a.created_at - b.created_at || a.id.localeCompare(b.id));
+  const automated = oldest(state.folders.filter((f) => f.name === 'Automated' && f.parent_folder_id === null));
+  const checkout = oldest(state.folders.filter((f) => f.name === 'Checkout' && f.parent_folder_id === automated[0]?.id));
+  if (!racing) {
+    expect(automated).toHaveLength(1);
+    expect(checkout).toHaveLength(1);
+  }
+  const used = new Set(state.test_cases.map((c) => c.folder_id));
+  const automatedIds = new Set(automated.map((f) => f.id));
+  const spare = [...automated.slice(1), ...state.folders.filter((f) => f.name === 'Checkout' && automatedIds.has(f.parent_folder_id ?? '') && f.id !== checkout[0]?.id)];
+  expect(spare.filter((f) => used.has(f.id))).toEqual([]);
   return state.test_cases.filter((c) => c.folder_id === checkout[0]?.id);
 }
 
@@ -105,7 +115,7 @@ describe('create missing cases (CLI)', () => {
     emulator.setFaults([{ kind: 'latency', route: 'GET /projects/*/test_cases', ms: 400 }]);
     const [a, b] = await Promise.all([upload(join(dir, 'a.json')), upload(join(dir, 'b.json'))]);
     expect([a.code, b.code]).toEqual([0, 0]);
-    const cases = casesInFolder();
+    const cases = casesInFolder({ racing: true });
     expect(cases.map((c) => c.title).sort()).toEqual(TITLES);
     const summaries = await Promise.all(['a.json', 'b.json'].map(async (f) => JSON.parse(await readFile(join(dir, f), 'utf8')) as { casesCreated: { case: string }[] }));
     expect(summaries.flatMap((s) => s.casesCreated.map((c) => c.case)).sort()).toEqual(cases.map((c) => c.human_id).sort());

@@ -2,7 +2,8 @@
  * The folder created test cases go into: `Automated/Checkout` is found level by level and what is missing is
  * created. Two uploads creating the same folder at once both re-list after creating and take the oldest folder
  * of that name under that parent, so their cases meet in one folder (the younger, empty one stays: the API
- * has no folder delete).
+ * has no folder delete). Folders have no number to break a tie within one millisecond: then each upload may
+ * keep its own folder, and the cases, which do converge, end up in one of the two.
  */
 import type { Folder, TestManagementApi } from '../api/client.js';
 import type { Logger } from '../log.js';
