@@ -7,7 +7,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { newRuns, start, type EmulatorHandle } from './helpers/emulator.js';
+import { newRuns, start, statusesByHumanId, type EmulatorHandle } from './helpers/emulator.js';
 import { CLI, baseEnv, runNode } from './helpers/run.js';
 
 let emulator: EmulatorHandle;
@@ -132,5 +132,29 @@ describe('create missing cases (CLI)', () => {
     expect(res.code).toBe(0);
     expect(res.stdout).toContain(`Would create 4 test case(s) in folder Automated/Checkout:\n${['shows the empty cart', 'Checkout › pays by card', 'Checkout › pays by invoice', 'Checkout › coupons › rejects an expired code'].map((t) => `    ${t}`).join('\n')}`);
     expect(emulator.state().requests.filter((r) => r.method !== 'GET')).toEqual([]);
+  });
+});
+
+describe('underscore ids (CLI)', () => {
+  it('records pytest and Go names that carry DEMO_<n>, and lists an id naming no case as unknown', async () => {
+    const file = join(dir, 'underscore.xml');
+    await writeFile(
+      file,
+      `<testsuites name="pytest tests"><testsuite name="pytest">
+        <testcase classname="tests.test_cart" name="test_demo_12_update_quantity"><failure message="assert 2 == 3">E assert 2 == 3</failure></testcase>
+        <testcase classname="tests.DEMO_17" name="test_total"/>
+        <testcase classname="tests.test_cart" name="test_demo_999_removed_case"/>
+      </testsuite><testsuite name="example.com/shop/checkout">
+        <testcase classname="example.com/shop/checkout" name="TestCheckout_DEMO_16"/>
+        <testcase classname="example.com/shop/checkout" name="TestCheckout_DEMO_16/declined_card"/>
+      </testsuite></testsuites>`,
+    );
+    const summary = join(dir, 'underscore.json');
+    const res = await cli(['upload', file, '--summary-json', summary]);
+    expect(res.code).toBe(0);
+    const [run] = newRuns(emulator);
+    expect(run && statusesByHumanId(emulator, run)).toEqual({ 'DEMO-12': 'Failed', 'DEMO-16': 'Passed', 'DEMO-17': 'Passed' });
+    const written = JSON.parse(await readFile(summary, 'utf8')) as { unknown: unknown };
+    expect(written.unknown).toEqual([{ reference: 'DEMO-999', tests: ['pytest › test_demo_999_removed_case'] }]);
   });
 });
