@@ -90,6 +90,8 @@ export async function syncCases(api: TestManagementApi, input: CaseSyncInput, lo
   return { report: { ...report, mapped: merge(report.mapped, mapped), unmapped: matched.unmapped }, sync };
 }
 
+const CREATES_IN_FLIGHT = 4;
+
 interface CaseFields {
   statusId: string;
   priorityId: string;
@@ -101,10 +103,14 @@ interface CaseFields {
 /** Create one case per missing test, then re-list and keep, per test, the oldest case any upload made. */
 async function createConverged(api: TestManagementApi, input: CaseSyncInput, missing: MissingCase[], fields: CaseFields, log: Logger): Promise<{ mapped: MappedCase[]; created: TestCase[] }> {
   const mine = new Map<string, TestCase>();
-  for (const m of missing) {
-    const findExisting = async (): Promise<TestCase | undefined> => (await api.listTestCases(input.projectId)).find((c) => identityIn(c.description) === m.identity);
-    const testCase = await api.createTestCase(input.projectId, { ...fields, ownerId: input.ownerId, title: m.title, description: caseDescription(m) }, findExisting);
-    mine.set(m.identity, testCase);
+  // A few creates in flight: the HTTP client's pacer keeps them within the rate limit.
+  for (let i = 0; i < missing.length; i += CREATES_IN_FLIGHT) {
+    await Promise.all(
+      missing.slice(i, i + CREATES_IN_FLIGHT).map(async (m) => {
+        const findExisting = async (): Promise<TestCase | undefined> => (await api.listTestCases(input.projectId)).find((c) => identityIn(c.description) === m.identity);
+        mine.set(m.identity, await api.createTestCase(input.projectId, { ...fields, ownerId: input.ownerId, title: m.title, description: caseDescription(m) }, findExisting));
+      }),
+    );
   }
   const all = await api.listTestCases(input.projectId);
   const mapped: MappedCase[] = [];
