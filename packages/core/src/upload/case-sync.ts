@@ -73,15 +73,13 @@ export async function syncCases(api: TestManagementApi, input: CaseSyncInput, lo
   if (matched.missing.length > 0) {
     const path = folderPath(settings.caseFolder);
     const folder = path.length > 0 ? path.join('/') : null;
+    // Lookups and folders are read in a dry run too, so that it fails where the real upload would.
+    const lookups = await resolveLookups(api, settings, input.host, log);
+    const plan = await resolveFolder(api, input.projectId, path, settings.dryRun, log);
+    sync.folders = plan.created;
     if (settings.dryRun) {
-      await resolveLookups(api, settings, input.host, log);
-      const plan = await resolveFolder(api, input.projectId, path, true, log);
-      sync.folders = plan.created;
       sync.created = matched.missing.map((m) => ({ case: null, title: m.title, folder }));
     } else {
-      const lookups = await resolveLookups(api, settings, input.host, log);
-      const plan = await resolveFolder(api, input.projectId, path, false, log);
-      sync.folders = plan.created;
       const made = await createConverged(api, input, matched.missing, { ...lookups, folderId: plan.id ?? null }, log);
       mapped.push(...made.mapped);
       sync.created = made.created.map((c) => ({ case: c.human_id, title: c.title, folder }));
