@@ -2,7 +2,7 @@
  * dist/index.js run the way the Actions runner runs it: `node dist/index.js` with INPUT_* variables (hyphens
  * kept), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, against the emulator over loopback.
  */
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -28,6 +28,18 @@ function parseOutputs(text: string): Record<string, string> {
   const re = /^(.+?)<<(.+)\n([\s\S]*?)\n\2$/gm;
   for (const m of text.matchAll(re)) out[m[1]!] = m[3]!;
   return out;
+}
+
+/** Compare with a file under test/golden; UPDATE_GOLDEN=1 rewrites it (then review the diff). */
+async function expectGolden(name: string, text: string): Promise<void> {
+  const file = join(ROOT, 'test/golden', name);
+  if (process.env.UPDATE_GOLDEN) await writeFile(file, text);
+  expect(text).toBe(await readFile(file, 'utf8'));
+}
+
+/** The parts of a job summary that change from run to run: the run's UUID, the emulator's port, the time and number of requests (checked apart). */
+function normalise(summary: string, runId: string): string {
+  return summary.replaceAll(runId, '<run-id>').replaceAll(new URL(emulator.url).origin, '<origin>').replace(/^Upload: \d+ request\(s\) in [\d.]+ m?s,/m, 'Upload: <n> request(s) in <time>,');
 }
 
 async function runAction(inputs: Record<string, string>, extraEnv: Record<string, string> = {}) {
@@ -76,9 +88,13 @@ describe('the GitHub Action (dist/index.js)', () => {
       failed: '4',
       skipped: '2',
       unmapped: '1',
+      'cases-recorded': '12',
+      'cases-passed': '6',
+      'cases-failed': '4',
+      'cases-skipped': '2',
     });
-    expect(res.summary).toContain('### Testsigma Test Management — [DEMO-R-2]');
-    expect(res.summary).toContain('| 14 | 12 | 12 | 6 | 4 | 2 |');
+    await expectGolden('action-summary.md', normalise(res.summary, runs[0]!.id));
+    expect(res.summary).toContain(`\nUpload: ${emulator.state().requests.length} request(s) in `);
     expect(res.summary).not.toContain(emulator.token);
     // Every description links back to the job.
     const anyResult = Object.values(runs[0]!.results)[0]!;
@@ -102,7 +118,9 @@ describe('the GitHub Action (dist/index.js)', () => {
     emulator.setFaults([{ kind: 'status', route: 'PUT /projects/*/test_runs/*/test_cases', status: 422, body: { message: 'refused' } }]);
     const refused = await runAction({ 'api-token': emulator.token, 'project-id': 'Demo', 'base-url': emulator.url, results });
     expect(refused.code).toBe(1);
-    expect(refused.stdout).toMatch(/::error::PUT .+ failed with HTTP 422: refused/);
+    expect(refused.stdout).toMatch(/::error::The service refused 12 of 12 result\(s\) for test run DEMO-R-\d+ \(0 recorded\):%0A {2}- DEMO-1: HTTP 422: refused \(request id [\w-]+\)%0A/);
+    // The job summary names each refused case.
+    expect(refused.summary).toContain('Refused by the service (12):\n\n- DEMO-1: HTTP 422: refused (request id ');
   });
 
   it('takes settings from TESTSIGMA_* variables when inputs are empty, and honours dry-run', async () => {
@@ -146,4 +164,101 @@ describe('dist/', () => {
       expect(committed === rebuilt, `dist/${file} is stale: run npm run build:action and commit dist/`).toBe(true);
     }
   }, 120_000);
+});
+
+/** A checkout with two test files and a JUnit report of `failures` failed tests placed in them. */
+async function workspaceWithFailures(failures: number): Promise<string> {
+  const ws = await mkdtemp(join(tmpdir(), 'tm-ws-'));
+  await mkdir(join(ws, 'tests'), { recursive: true });
+  await writeFile(join(ws, 'tests/login.test.ts'), '// login tests\n');
+  await writeFile(join(ws, 'tests/cart.test.ts'), '// cart tests\n');
+  const cases = Array.from({ length: failures }, (_, i) =>
+    i === 1
+      ? // No file attribute: the stack frame inside the workspace places it.
+        `<testcase name="DEMO-2 cart total" classname="cart"><failure message="expected 3 to be 4">Error: expected 3 to be 4\n    at Object.&lt;anonymous&gt; (${ws}/node_modules/expect/build/index.js:1:1)\n    at Object.&lt;anonymous&gt; (${ws}/tests/cart.test.ts:33:5)</failure></testcase>`
+      : `<testcase name="DEMO-${i + 1} login ${i + 1}" classname="login" file="tests/login.test.ts" line="${10 + i}"><failure message="login ${i + 1} failed: 500">stack</failure></testcase>`,
+  );
+  await writeFile(join(ws, 'junit.xml'), `<testsuites><testsuite name="s" tests="${failures + 1}">${cases.join('')}<testcase name="passes" classname="login"/></testsuite></testsuites>`);
+  return ws;
+}
+
+const errorLines = (stdout: string): string[] => stdout.split('\n').filter((l) => l.startsWith('::error'));
+
+describe('annotations', () => {
+  it('marks failed tests at their file and line, at most 10, and counts the rest in one notice', async () => {
+    const ws = await workspaceWithFailures(12);
+    const res = await runAction({ 'api-token': '', results: 'junit.xml', 'dry-run': 'true' }, { GITHUB_WORKSPACE: ws });
+    expect(res.code).toBe(0);
+    const errors = errorLines(res.stdout);
+    expect(errors).toHaveLength(10);
+    expect(errors[0]).toBe('::error title=Failed%3A s › DEMO-1 login 1,file=tests/login.test.ts,line=10::login 1 failed: 500');
+    expect(errors[1]).toBe('::error title=Failed%3A s › DEMO-2 cart total,file=tests/cart.test.ts,line=33::expected 3 to be 4');
+    expect(errors[9]).toBe('::error title=Failed%3A s › DEMO-10 login 10,file=tests/login.test.ts,line=19::login 10 failed: 500');
+    expect(res.stdout).toContain('::notice::testsigma-tm: 2 more failed test(s) are not annotated (2 beyond the 10 annotations a step can show); the job summary lists every failed test.\n');
+  });
+
+  it('keeps one of the 10 for the failed step, and is switched off with annotations: false', async () => {
+    const ws = await workspaceWithFailures(12);
+    const failing = await runAction({ 'api-token': 'tms_wrong_token_value_123', 'project-id': 'Demo', 'base-url': emulator.url, results: 'junit.xml' }, { GITHUB_WORKSPACE: ws });
+    expect(failing.code).toBe(1);
+    const errors = errorLines(failing.stdout);
+    expect(errors).toHaveLength(10);
+    expect(errors.filter((l) => l.includes('file='))).toHaveLength(9);
+    expect(errors.at(-1)).toMatch(/^::error::GET \/projects\?page_size=100 failed with HTTP 401/);
+    expect(failing.stdout).toContain('::notice::testsigma-tm: 3 more failed test(s) are not annotated (3 beyond the 9 annotations a step can show)');
+
+    const off = await runAction({ 'api-token': '', results: 'junit.xml', 'dry-run': 'true', annotations: 'false' }, { GITHUB_WORKSPACE: ws });
+    expect(off.code).toBe(0);
+    expect(errorLines(off.stdout)).toEqual([]);
+    expect(off.stdout).not.toContain('::notice::');
+  });
+});
+
+describe('the job summary of a failed step', () => {
+  it('says what failed and what to do (401)', async () => {
+    const res = await runAction({ 'api-token': 'tms_wrong_token_value_123', 'project-id': 'Demo', 'base-url': emulator.url, results });
+    expect(res.code).toBe(1);
+    const lines = res.summary.split('\n');
+    expect(lines[0]).toBe('### Testsigma Test Management');
+    expect(lines[2]).toMatch(/^\*\*The step failed\*\* \(`API_UNAUTHORIZED`\): GET \/projects\?page_size=100 failed with HTTP 401: .+ The API token was refused: check the api-token input/);
+    expect(lines[4]).toBe('**What to do:** Check the token setting.');
+    // The failed tests are listed although nothing was recorded, without a case (nothing was mapped).
+    expect(res.summary).toContain('#### Failed tests (4)');
+    expect(res.summary).toContain('| pytest › test_add_single_item | — | failed on setup with "ConnectionRefusedError: [Errno 111] Connection refused" | `tests/conftest.py:12` |');
+    expect(res.summary).not.toContain('tms_wrong_token_value_123');
+  });
+
+  it('says what to do about an invalid input, before anything is read', async () => {
+    const res = await runAction({ 'api-token': emulator.token, 'project-id': 'Demo', 'base-url': emulator.url, results, 'batch-size': 'lots' });
+    expect(res.code).toBe(1);
+    expect(res.summary).toContain('**The step failed** (`CONFIG_INVALID`): ');
+    expect(res.summary).toContain('**What to do:** Fix each value named in the message.');
+  });
+
+  it('stays under 1 MiB with 50,000 failed tests, and says how many it left out', async () => {
+    const ws = await mkdtemp(join(tmpdir(), 'tm-big-'));
+    const message = 'x'.repeat(200);
+    const cases = Array.from({ length: 50_000 }, (_, i) => `<testcase name="DEMO-${i + 1} test number ${i + 1} with a fairly long descriptive title" classname="big"><failure message="${message} ${i}"/></testcase>`);
+    await writeFile(join(ws, 'junit.xml'), `<testsuites><testsuite name="big">${cases.join('')}</testsuite></testsuites>`);
+    const res = await runAction({ 'api-token': '', results: 'junit.xml', 'dry-run': 'true', annotations: 'false' }, { GITHUB_WORKSPACE: ws });
+    expect(res.code).toBe(0);
+    expect(Buffer.byteLength(res.summary)).toBeLessThan(1024 * 1024);
+    expect(res.summary).toContain('#### Failed tests (50000)');
+    expect(res.summary).toContain('*… and 49000 more failed test(s) not shown (only the first 1000 are shown).*');
+    expect(res.summary).toMatch(/\*… and 49000 more test\(s\) not shown \(only the first 1000 are shown\)\.\*\n\n<\/details>/);
+  }, 60_000);
+});
+
+describe('a dry run without a token', () => {
+  it('reads and lists every test with the ids found, says what it could not check, and exits 0', async () => {
+    const res = await runAction({ 'api-token': '', results, 'dry-run': 'true' });
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('Dry run without a token or project: ids were not checked against the project, so no test case is named below. Nothing was written.');
+    expect(res.stdout).toContain('    Account › Account remembers the last email used → none: no id\n');
+    expect(res.stdout).toContain('    pytest › test_remember_me_and_two_factor → not checked: ids found DEMO-9, DEMO-10\n');
+    expect(res.summary).toContain('No token or project: ids were found in the tests but not checked against the project. Nothing was written.');
+    expect(res.summary).toContain('<details><summary>Mapping: test → test case (14 tests)</summary>');
+    expect(res.outputs['cases-recorded']).toBe('0');
+    expect(emulator.state().requests).toHaveLength(0);
+  });
 });

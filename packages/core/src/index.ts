@@ -7,7 +7,19 @@
  */
 export { uploadResults, runUrl, type UploadInput, type UploadOutcome } from './upload/upload.js';
 export { applyEmptyPolicy } from './upload/inputs.js';
-export { renderMarkdown, renderText, type FileSummary, type UploadSummary } from './upload/summary.js';
+export {
+  emptySummary,
+  renderMarkdown,
+  renderText,
+  type CaseCounts,
+  type FailedTest,
+  type FileSummary,
+  type MappingLine,
+  type MappingReason,
+  type UploadFigures,
+  type UploadSummary,
+} from './upload/summary.js';
+export { ANNOTATION_LIMIT, failureAnnotations, locate, type Annotation, type AnnotationSet, type SourceLocation } from './upload/annotations.js';
 export { readResultFiles } from './formats/read-files.js';
 export {
   DEFAULT_BASE_URL,
@@ -34,6 +46,7 @@ export {
   TestsigmaTmError,
   UnsentResultsError,
   UsageError,
+  asToolError,
   exitCodeFor,
   type ErrorCode,
 } from './errors.js';

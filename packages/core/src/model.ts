@@ -3,6 +3,7 @@
  * Plain data only: later stages (map → plan → upload) never see a host object or a parser node.
  */
 import type { InputError } from './errors.js';
+import type { FormatId } from './formats/format.js';
 
 /** The outcome of one attempt, as the test runner saw it. `error` = JUnit <error> (crashed, not asserted). */
 export type TestStatus = 'passed' | 'failed' | 'error' | 'skipped';
@@ -36,6 +37,8 @@ export interface TestResult {
   source: string;
   /** The test's source file when the producer says (`file` attribute, Jest testFilePath, Playwright location). */
   file?: string;
+  /** The test's line in `file` when the producer says (JUnit `line` attribute, Playwright location): for annotations. */
+  line?: number;
   /** Enclosing suite / describe titles, outermost first. Never includes the test's own name. */
   suitePath: string[];
   /** The test's own title. */
@@ -87,7 +90,7 @@ export function displayTitle(result: Pick<TestResult, 'suitePath' | 'name' | 'pr
 /** What reading one result file produced: its results, or the reason it could not be read. */
 export interface FileOutcome {
   path: string;
-  format?: 'junit' | 'jest-json' | 'playwright-json';
+  format?: FormatId;
   results: TestResult[];
   /** Set when the file could not be read or parsed; `results` is then empty. */
   error?: InputError;

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isFlaky, renderText, type UploadSummary } from 'testsigma-tm-core';
+import { emptySummary, isFlaky, renderText } from 'testsigma-tm-core';
 import { displayPath, type LivePlaywrightTest } from 'testsigma-tm-core/reporter';
 
-const emptySummary = (dryRun: boolean): UploadSummary => ({ runId: null, runHumanId: null, runUrl: null, created: false, closed: false, dryRun, total: 0, tests: { passed: 0, failed: 0, skipped: 0 }, mapped: 0, uploaded: 0, unsent: 0, byStatus: {}, unmapped: [], unknown: [], files: [], requests: 0, refused: [], spoolFile: null });
 import { toTestResult } from '../src/convert.js';
 import { splitOptions } from '../src/options.js';
 

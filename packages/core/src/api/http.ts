@@ -15,6 +15,7 @@ import type { Logger } from '../log.js';
 import { Pacer, defaultSleep } from './pacer.js';
 import { RequestWatch, seconds, type HttpEvent } from './progress.js';
 import { DEFAULT_RETRY_POLICY, backoffDelay, classifyAnswer, rateLimitDelay, type RetryPolicy } from './retry-timing.js';
+import type { RateHeaders } from './pacer.js';
 import { encodeBody, exchange, makeDispatcher, serverMessage, type FormField, type Method, type ProxySettings } from './transport.js';
 import { redactUrl, withoutCredentials } from './url.js';
 import { errorFor } from './http-errors.js';
@@ -52,6 +53,8 @@ export interface ApiResponse<R = never> {
   path: string;
   /** What `recover` found, when the answer itself was lost. */
   recovered?: R;
+  /** The rate limit the answer announced (`x-tms-api-*`), for `doctor`. */
+  rate?: RateHeaders;
 }
 
 export interface HttpClientOptions {
@@ -100,6 +103,8 @@ export class HttpClient {
   private closed = false;
   /** Attempts beyond the first, over all requests: the upload's retry count. */
   retries = 0;
+  /** Attempts sent, over all requests (retries included): the upload's request count. */
+  requests = 0;
 
   constructor(private readonly options: HttpClientOptions) {
     this.baseUrl = withoutCredentials(new URL(options.baseUrl.replace(/\/+$/, '')));
@@ -134,6 +139,7 @@ export class HttpClient {
         const release = await this.pacer.acquire();
         watch.enter({ kind: 'sent' }, attempt);
         const sentAt = this.now();
+        this.requests++;
         this.dispatcher ??= makeDispatcher(this.options.timeoutMs, this.options.proxy);
         const outcome = await exchange(await this.dispatcher, req.method, url, headers, body, this.options.timeoutMs, sentAt);
         release();
@@ -152,7 +158,7 @@ export class HttpClient {
             if (outcome.notJson) {
               throw unexpectedBody({ method: req.method, path, status, requestId }, `came as ${outcome.notJson.contentType}, not JSON: a proxy or login page? Check the base URL`);
             }
-            return { status, body: outcome.body, requestId, method: req.method, path };
+            return { status, body: outcome.body, requestId, method: req.method, path, rate: outcome.rate };
           }
           if (verdict === 'final') throw errorFor(details, req.resource, attempt, this.options.tokenSettingName);
           if (verdict === 'rate-limited') {

@@ -32,4 +32,10 @@ export interface Format {
    * or is malformed.
    */
   parse(chunks: AsyncIterable<string>, ctx: ReadContext): AsyncIterable<TestResult>;
+  /**
+   * Optional, for formats with many small results: the same results as `parse`, handed over as many as one
+   * piece of text completed at a time. One await per piece instead of one per result: measured at a quarter
+   * of the JUnit reader's time. The file reader uses it when present.
+   */
+  parseInBatches?(chunks: AsyncIterable<string>, ctx: ReadContext): AsyncIterable<readonly TestResult[]>;
 }

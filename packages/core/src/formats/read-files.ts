@@ -2,19 +2,23 @@
  * The parsing stage's entry: patterns in, one FileOutcome per result file out.
  *
  * A file that cannot be read or parsed gives an outcome with `error` and the others are still read: one
- * truncated shard must not hide the results of the rest. Files are read one at a time, so memory holds one
- * file's text at once. The whole text is parsed in one go today; `parseResultText` is the seam where a
- * streaming reader for very large files can come in later.
+ * truncated shard must not hide the results of the rest. Files are read one at a time, in pieces (1 MiB,
+ * decoded 64 KiB at a time: decode.ts) handed to the format's reader, so memory holds the results, never
+ * the file. Only regular files are opened (a FIFO or a device, e.g. a symlink to /dev/zero, would be
+ * read without end), and the size limit counts the bytes actually read, not what `stat` promised.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { escapePath, glob } from 'tinyglobby';
 import { InputError } from '../errors.js';
 import type { FileOutcome, TestResult } from '../model.js';
-import { detectFormat, type ResultFormat } from './detect.js';
-import { parseJestJson } from './jest/jest-json.js';
-import { parseJUnit } from './junit/junit.js';
-import { parsePlaywrightJson, playwrightGlobalErrors } from './playwright/playwright-json.js';
+import type { FormatId } from './format.js';
+import { SNIFF_CHARS, detect, expectedFormats, refuseUnrecognised } from './registry.js';
+import { stripBom } from './text.js';
+import { decodedPieces } from './decode.js';
+
+export { decodeResultBytes } from './decode.js';
 
 /** Default size limit: larger files are refused rather than risking the runner's memory. */
 export const DEFAULT_MAX_FILE_BYTES = 512 * 1024 * 1024;
@@ -27,7 +31,7 @@ export interface ReadOptions {
 }
 
 export interface ParsedText {
-  format: ResultFormat;
+  format: FormatId;
   results: TestResult[];
   /** Things a person should know that are not test results (Playwright's global errors, an empty file). */
   warnings: string[];
@@ -38,23 +42,75 @@ export interface ReadFileOutcome extends FileOutcome {
   warnings: string[];
 }
 
-/** Detect the format of one result file's text and parse it. Throws InputError naming `source`. */
-export function parseResultText(text: string, source: string): ParsedText {
-  const detected = detectFormat(text, source);
+/** Detect the format of one result file's text and read it, as readResultFiles does. Throws InputError naming `source`. */
+export async function parseResultText(text: string, source: string): Promise<ParsedText> {
   const warnings: string[] = [];
-  let results: TestResult[];
-  if (detected.format === 'junit') {
-    results = parseJUnit(detected.xml, source);
-  } else if (detected.format === 'jest-json') {
-    results = parseJestJson(detected.json, source);
-  } else {
-    results = parsePlaywrightJson(detected.json, source);
-    for (const message of playwrightGlobalErrors(detected.json)) {
-      warnings.push(`${source}: Playwright reported an error outside any test: ${message.split('\n')[0] ?? message}`);
-    }
-  }
+  const results: TestResult[] = [];
+  const whole = (async function* whole() {
+    yield text;
+  })();
+  const format = await readDecoded(whole, source, { warn: (message) => warnings.push(message), onResult: (result) => results.push(result) });
   if (results.length === 0) warnings.push(`${source} contains no test results.`);
-  return { format: detected.format, results, warnings };
+  return { format, results, warnings };
+}
+
+export interface ReadFileOptions {
+  /** Directory a relative `file` is resolved against. Default: process.cwd(). */
+  cwd?: string;
+  /** Default: DEFAULT_MAX_FILE_BYTES. */
+  maxFileBytes?: number;
+  /** Called with what a person should know that is not a result. */
+  warn(message: string): void;
+  /** Called with each result as soon as it is read; a consumer that need not keep them all, does not. */
+  onResult(result: TestResult): void;
+}
+
+/**
+ * Read one result file, handing over each result as it is read; resolves to the format. Throws InputError
+ * naming `file`. readResultFiles is this, collected. (A callback, not an async generator: every result
+ * passed through generators stacked three deep cost more than reading it.)
+ */
+export async function readResultFile(file: string, options: ReadFileOptions): Promise<FormatId> {
+  const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  // Non-blocking, so that opening a FIFO without a writer returns at once (and is then refused).
+  const handle = await open(path.resolve(options.cwd ?? process.cwd(), file), constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw notRegular(file, info);
+    if (info.size > maxFileBytes) throw tooLarge(file, `is ${formatBytes(info.size)}`, maxFileBytes);
+    const grew = (): Error => tooLarge(file, `grew to more than ${formatBytes(maxFileBytes)} while it was read`, maxFileBytes);
+    return await readDecoded(decodedPieces(handle, maxFileBytes, grew), file, options);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Sniff the first SNIFF_CHARS of the decoded pieces, then hand every piece to the format that claims them. */
+async function readDecoded(pieces: AsyncIterable<string>, source: string, sink: Pick<ReadFileOptions, 'warn' | 'onResult'>): Promise<FormatId> {
+  const iterator = pieces[Symbol.asyncIterator]();
+  let head = '';
+  let ended = false;
+  while (head.length < SNIFF_CHARS || head.trim() === '') {
+    const next = await iterator.next();
+    if (next.done === true) {
+      ended = true;
+      break;
+    }
+    head = head === '' ? stripBom(next.value) : head + next.value;
+  }
+  const all = async function* all(): AsyncGenerator<string, void, undefined> {
+    yield head;
+    if (!ended) yield* { [Symbol.asyncIterator]: () => iterator };
+  };
+  const format = head.trim() === '' ? undefined : detect(head);
+  if (format === undefined) throw await refuseUnrecognised(head, all(), source);
+  const ctx = { source, warn: sink.warn };
+  if (format.parseInBatches !== undefined) {
+    for await (const batch of format.parseInBatches(all(), ctx)) for (const result of batch) sink.onResult(result);
+  } else {
+    for await (const result of format.parse(all(), ctx)) sink.onResult(result);
+  }
+  return format.id;
 }
 
 export async function readResultFiles(patterns: string[], options: ReadOptions = {}): Promise<ReadFileOutcome[]> {
@@ -68,8 +124,8 @@ export async function readResultFiles(patterns: string[], options: ReadOptions =
     error: new InputError(
       'INPUT_NOT_FOUND',
       pattern,
-      `No result file matches "${pattern}" (looked in ${cwd}). Expected a path or glob of JUnit XML, Jest --json or ` +
-        'Playwright JSON files; check the path, and that the test step wrote its results before this step ran.',
+      `No result file matches "${pattern}" (looked in ${cwd}). Expected a path or glob of ${expectedFormats()} files; ` +
+        'check the path, and that the test step wrote its results before this step ran.',
     ),
   }));
   for (const file of files) outcomes.push(await readOne(file, cwd, maxFileBytes));
@@ -77,22 +133,34 @@ export async function readResultFiles(patterns: string[], options: ReadOptions =
 }
 
 async function readOne(file: string, cwd: string, maxFileBytes: number): Promise<ReadFileOutcome> {
+  const warnings: string[] = [];
+  const results: TestResult[] = [];
   try {
-    const absolute = path.resolve(cwd, file);
-    const { size } = await stat(absolute);
-    if (size > maxFileBytes) {
-      throw new InputError(
-        'INPUT_TOO_LARGE',
-        file,
-        `${file} is ${formatBytes(size)}, more than the ${formatBytes(maxFileBytes)} limit for one result file. ` +
-          'Split the results into several files (one per test module or shard), or raise the limit.',
-      );
-    }
-    const parsed = parseResultText(decodeResultBytes(await readFile(absolute)), file);
-    return { path: file, format: parsed.format, results: parsed.results, warnings: parsed.warnings };
+    const format = await readResultFile(file, { cwd, maxFileBytes, warn: (message) => warnings.push(message), onResult: (result) => results.push(result) });
+    if (results.length === 0) warnings.push(`${file} contains no test results.`);
+    return { path: file, format: format as FileOutcome['format'], results, warnings };
   } catch (error) {
     return { path: file, results: [], warnings: [], error: asInputError(error, file) };
   }
+}
+
+function notRegular(file: string, info: { isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean; isDirectory(): boolean }): InputError {
+  const kind = info.isFIFO() ? 'a FIFO (named pipe)' : info.isCharacterDevice() || info.isBlockDevice() ? 'a device' : info.isSocket() ? 'a socket' : info.isDirectory() ? 'a directory' : 'not a regular file';
+  return new InputError(
+    'INPUT_NOT_REGULAR_FILE',
+    file,
+    `${file} is ${kind}${kind.startsWith('not') ? '' : ', not a regular file'}: only regular files are read, since a pipe or a device ` +
+      '(such as a link to /dev/zero) can be read without end. Pass the result file itself.',
+  );
+}
+
+function tooLarge(file: string, what: string, maxFileBytes: number): InputError {
+  return new InputError(
+    'INPUT_TOO_LARGE',
+    file,
+    `${file} ${what}, more than the ${formatBytes(maxFileBytes)} limit for one result file. ` +
+      'Split the results into several files (one per test module or shard), or raise the limit.',
+  );
 }
 
 function asInputError(error: unknown, file: string): InputError {
@@ -107,25 +175,6 @@ function asInputError(error: unknown, file: string): InputError {
   return new InputError('INPUT_UNREADABLE', file, `${file} could not be read: ${reason}. Check that the file exists and is readable.`, {
     cause: error,
   });
-}
-
-/**
- * Bytes → text. UTF-8 unless a byte-order mark says UTF-16, or the XML declaration names another encoding
- * (some .NET and Java tools write ISO-8859-1 or UTF-16). A UTF-8 BOM is dropped by the parsers.
- */
-export function decodeResultBytes(bytes: Uint8Array): string {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
-  const head = Buffer.from(bytes.subarray(0, 200)).toString('latin1');
-  const declared = /^\s*<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head)?.[1]?.toLowerCase();
-  if (declared !== undefined && declared !== 'utf-8' && declared !== 'utf8') {
-    try {
-      return new TextDecoder(declared).decode(bytes);
-    } catch {
-      // An encoding TextDecoder does not know: read as UTF-8, the most likely truth.
-    }
-  }
-  return new TextDecoder('utf-8').decode(bytes);
 }
 
 /**
@@ -152,7 +201,8 @@ async function expandPatterns(patterns: string[], cwd: string): Promise<{ files:
 
 async function expandOne(pattern: string, cwd: string): Promise<string[]> {
   const literal = await stat(path.resolve(cwd, pattern)).catch(() => undefined);
-  if (literal?.isFile()) return [pattern];
+  // Anything but a directory is taken as named, so that a FIFO or a device is refused by name, not "not found".
+  if (literal !== undefined && !literal.isDirectory()) return [pattern];
   const absolute = path.isAbsolute(pattern);
   const globPattern = process.platform === 'win32' ? pattern.replace(/\\/g, '/') : pattern;
   const search = literal?.isDirectory() ? `${escapePath(globPattern.replace(/\/+$/, ''))}/**/*.xml` : globPattern;

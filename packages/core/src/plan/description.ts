@@ -27,11 +27,13 @@ export interface DescriptionContext {
 }
 
 export function describeCase(mapped: MappedCase, context: DescriptionContext): string {
-  const { results } = mapped;
+  const results = failuresFirst(mapped.results);
   const parts: string[] = [];
   if (results.length > 1) {
     const status = caseStatusName(results, context.mapping);
-    parts.push(`${results.length} automated tests map to this case; the worst outcome decides its status: ${status}.`);
+    const failed = results.filter(isFailure).length;
+    const order = failed > 0 && failed < results.length ? ` The ${failed === 1 ? 'failed test is' : `${failed} failed tests are`} listed first.` : '';
+    parts.push(`${results.length} automated tests map to this case; the worst outcome decides its status: ${status}.${order}`);
   }
   results.forEach((result, i) => {
     const label = results.length > 1 ? `Test ${i + 1} of ${results.length}` : 'Test';
@@ -40,6 +42,18 @@ export function describeCase(mapped: MappedCase, context: DescriptionContext): s
   const jobUrl = context.jobUrl ? oneLine(stripAnsi(context.jobUrl)) : '';
   const tail = jobUrl ? `CI job: ${jobUrl}` : '';
   return fit(parts.join('\n\n'), tail, context.maxChars ?? MAX_DESCRIPTION_CHARS);
+}
+
+function isFailure(result: TestResult): boolean {
+  return result.status === 'failed' || result.status === 'error';
+}
+
+/**
+ * Failed and errored tests before the others, each group in input order: the one failure among 100 passes is
+ * what a person opens the case for, and it must not sit at position 36 or fall to the truncation below.
+ */
+function failuresFirst(results: readonly TestResult[]): TestResult[] {
+  return [...results.filter(isFailure), ...results.filter((r) => !isFailure(r))];
 }
 
 function describeResult(result: TestResult, label: string, mapping: StatusMapping): string {

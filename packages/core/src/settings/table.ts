@@ -261,6 +261,13 @@ export const SETTINGS = {
     default: false,
     doc: 'Log every request, and progress in reporters.',
   }),
+  annotations: row({
+    env: 'TESTSIGMA_ANNOTATIONS',
+    input: 'annotations',
+    parse: bool,
+    default: true,
+    doc: 'Action: annotate failed tests at their file and line (at most 10, GitHub\'s limit per step; one notice counts the rest).',
+  }),
   matchByTitle: row({
     env: 'TESTSIGMA_MATCH_BY_TITLE',
     flag: 'match-by-title',

@@ -1,6 +1,11 @@
 /**
- * What an upload did, as plain data (the `--summary-json` file, the Action's outputs) and as words for people:
- * a few lines for a terminal, a short Markdown table for a job summary. Never holds the token.
+ * What an upload did, as plain data: the `--summary-json` file and the Action's outputs, and what the renderers
+ * (summary-text.ts for terminals and other CIs, summary-markdown.ts for a GitHub job summary) put in words.
+ * Never holds the token.
+ *
+ * Words, used the same way everywhere: "tests" are the results read from the inputs (one per test and
+ * browser/project); "test cases" are the cases of the project those results are recorded in (several tests may
+ * record one case, the worst outcome deciding).
  */
 import type { FileOutcome, TestResult } from '../model.js';
 
@@ -37,6 +42,16 @@ export interface UploadSummary {
   files: FileSummary[];
   /** Number of result requests sent (batches). */
   requests: number;
+  /** Test cases recorded (in a dry run: that would be), by the outcome of their tests. */
+  cases: CaseCounts;
+  /** Every failed or errored test, in input order (the renderers cap the list; this is complete). */
+  failures: FailedTest[];
+  /** A dry run's mapping report: every test with its test case or the reason it has none; null otherwise. */
+  mapping: MappingLine[] | null;
+  /** False when a dry run had no token or project, so ids were found but not looked up in the project. */
+  checkedAgainstProject: boolean;
+  /** The upload's own figures. */
+  figures: UploadFigures;
   /** Results the service refused, case by case, with its reason. */
   refused: { case: string; reason: string }[];
   /** Where what could not be sent was written (`testsigma-tm resume FILE`), or null. */
@@ -61,8 +76,79 @@ export interface CaseSyncSummary {
   folders: string[];
 }
 
+export interface CaseCounts {
+  recorded: number;
+  /** Every test of the case passed (flaky ones included) or was skipped, and at least one passed. */
+  passed: number;
+  /** At least one test of the case failed or errored. */
+  failed: number;
+  /** Every test of the case was skipped. */
+  skipped: number;
+}
+
+export interface FailedTest {
+  /** Display title (suites › name [project]). */
+  test: string;
+  /** Human id of the test case it is recorded in, or null when it maps to none (or the upload stopped before mapping). */
+  case: string | null;
+  /** First line of the failure message ('' when there is none). */
+  message: string;
+  /** Source file, relative to the workspace when it lies inside it. */
+  file: string | null;
+  line: number | null;
+  /** Link to the test case in the run (the run's page, `#DEMO-2`), when the run's link is known. */
+  url: string | null;
+}
+
+export type MappingReason = 'no id' | 'unknown id' | 'not checked';
+
+export interface MappingLine {
+  test: string;
+  file: string | null;
+  /** The case references found in the test (a `testsigma` property, PREFIX-123 in its title or tags). */
+  ids: string[];
+  /** The test case(s) it records, as human ids (`DEMO-1`, or `DEMO-1, DEMO-2` when it names two), or null. */
+  case: string | null;
+  /** Why there is no case: no id in the test, ids the project does not have, or ids not checked (no token). */
+  reason: MappingReason | null;
+}
+
+export interface UploadFigures {
+  /** HTTP requests sent, every attempt counted. */
+  httpRequests: number;
+  /** Of those, repeats of a request that failed transiently (5xx, rate limit, reset, timeout). */
+  retries: number;
+  elapsedMs: number;
+}
+
 export function emptySummary(dryRun: boolean): UploadSummary {
-  return { runId: null, runHumanId: null, runUrl: null, created: false, closed: false, dryRun, total: 0, tests: { passed: 0, failed: 0, skipped: 0 }, mapped: 0, uploaded: 0, unsent: 0, byStatus: {}, unmapped: [], unknown: [], files: [], requests: 0, refused: [], spoolFile: null, casesCreated: [], caseSync: null };
+  return {
+    runId: null,
+    runHumanId: null,
+    runUrl: null,
+    created: false,
+    closed: false,
+    dryRun,
+    total: 0,
+    tests: { passed: 0, failed: 0, skipped: 0 },
+    mapped: 0,
+    uploaded: 0,
+    unsent: 0,
+    byStatus: {},
+    unmapped: [],
+    unknown: [],
+    files: [],
+    requests: 0,
+    cases: { recorded: 0, passed: 0, failed: 0, skipped: 0 },
+    failures: [],
+    mapping: null,
+    checkedAgainstProject: true,
+    figures: { httpRequests: 0, retries: 0, elapsedMs: 0 },
+    refused: [],
+    spoolFile: null,
+    casesCreated: [],
+    caseSync: null,
+  };
 }
 
 export function countOutcomes(results: readonly TestResult[]): UploadSummary['tests'] {
@@ -79,94 +165,5 @@ export function summariseFiles(files: FileOutcome[]): FileSummary[] {
   return files.map((f) => ({ path: f.path, ...(f.format ? { format: f.format } : {}), tests: f.results.length, error: f.error ? f.error.message : null }));
 }
 
-const LIST_LIMIT = 20;
-
-function listSome(items: string[], limit = LIST_LIMIT): string[] {
-  const shown = items.slice(0, limit).map((t) => `    ${t}`);
-  if (items.length > limit) shown.push(`    … and ${items.length - limit} more`);
-  return shown;
-}
-
-function statusLine(byStatus: Record<string, number>): string {
-  const parts = Object.entries(byStatus).map(([name, n]) => `${n} ${name}`);
-  return parts.length > 0 ? parts.join(', ') : 'none';
-}
-
-/**
- * A few lines for a terminal. A reporter names its runner (`collectedBy: 'Jest'`) so that the first line says
- * what it collected (`Collected 14 Jest test result(s)`, with `from 7 test file(s)` when `countTestFiles`)
- * instead of reading result files; results handed over without files are "collected" too.
- */
-export function renderText(s: UploadSummary, options: { collectedBy?: string; countTestFiles?: boolean } = {}): string {
-  const lines: string[] = [];
-  const fileErrors = s.files.filter((f) => f.error);
-  const filesRead = s.files.length - fileErrors.length;
-  const unreadable = fileErrors.length ? `; ${fileErrors.length} file(s) could not be read` : '';
-  if (options.collectedBy !== undefined) {
-    lines.push(`Collected ${s.total} ${options.collectedBy} test result(s)${options.countTestFiles ? ` from ${filesRead} test file(s)` : ''}${unreadable}.`);
-  } else if (s.files.length === 0) {
-    lines.push(`Collected ${s.total} test result(s).`);
-  } else {
-    lines.push(`Read ${s.total} test result(s) from ${filesRead} file(s)${unreadable}.`);
-  }
-  if (s.dryRun) {
-    lines.push(`Dry run: would record ${s.mapped} test case(s): ${statusLine(s.byStatus)}. Nothing was written.`);
-  } else if (s.runHumanId) {
-    lines.push(`Test run ${s.runHumanId}${s.created ? ' (created)' : ''}${s.closed ? ', closed' : ''}: recorded ${s.uploaded} of ${s.mapped} test case(s): ${statusLine(s.byStatus)}.`);
-    if (s.runUrl) lines.push(`  ${s.runUrl}`);
-  } else {
-    lines.push('No test run was written to.');
-  }
-  if (s.unsent > 0) lines.push(`${s.unsent} test case result(s) were NOT recorded.`);
-  if (s.spoolFile) lines.push(`They were written to ${s.spoolFile}: send them with testsigma-tm resume ${s.spoolFile}`);
-  if (s.unmapped.length > 0) lines.push(`${s.unmapped.length} test(s) map to no test case:`, ...listSome(s.unmapped));
-  if (s.unknown.length > 0) lines.push(`${s.unknown.length} reference(s) name no test case of the project:`, ...listSome(s.unknown.map((u) => `${u.reference} (in ${u.tests[0]}${u.tests.length > 1 ? ` and ${u.tests.length - 1} more` : ''})`)));
-  lines.push(...caseSyncLines(s));
-  for (const f of fileErrors) lines.push(`File not used: ${f.error}`);
-  return lines.join('\n');
-}
-
-function caseSyncLines(s: UploadSummary): string[] {
-  const lines: string[] = [];
-  const created = s.casesCreated ?? [];
-  if (created.length > 0) {
-    const where = created[0]?.folder ? `folder ${created[0].folder}` : 'the top level';
-    lines.push(`${s.dryRun ? 'Would create' : 'Created'} ${created.length} test case(s) in ${where}:`, ...listSome(created.map((c) => (c.case ? `${c.case} ${c.title}` : c.title))));
-  }
-  const sync = s.caseSync;
-  if (!sync) return lines;
-  if (sync.matchedByTitle > 0) lines.push(`${sync.matchedByTitle} test case(s) found by title.`);
-  if (sync.ambiguous.length > 0) lines.push(`${sync.ambiguous.length} title(s) belong to several test cases, so those tests were not recorded:`, ...listSome(sync.ambiguous.map((a) => `${a.title} (${a.cases.join(', ')})`)));
-  if (sync.renamed.length > 0) lines.push(`${sync.renamed.length} test case(s) were found by the test they were created for, which now has another title:`, ...listSome(sync.renamed.map((r) => `${r.case} "${r.title}" is now "${r.now}"`)));
-  return lines;
-}
-
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-
-/** A short Markdown summary, far below GitHub's 1 MiB per step (lists are capped). */
-export function renderMarkdown(s: UploadSummary): string {
-  const out: string[] = [];
-  const title = s.dryRun ? 'Testsigma Test Management — dry run' : s.runHumanId ? `Testsigma Test Management — ${s.runUrl ? `[${s.runHumanId}](${s.runUrl})` : s.runHumanId}` : 'Testsigma Test Management';
-  out.push(`### ${title}`, '');
-  out.push('| Tests read | Test cases | Recorded | ' + Object.keys(s.byStatus).map(cell).join(' | ') + (Object.keys(s.byStatus).length ? ' |' : ''));
-  out.push('|---|---|---|' + Object.keys(s.byStatus).map(() => '---|').join(''));
-  out.push(`| ${s.total} | ${s.mapped} | ${s.dryRun ? '— (dry run)' : s.uploaded} | ` + Object.values(s.byStatus).join(' | ') + (Object.keys(s.byStatus).length ? ' |' : ''));
-  out.push('');
-  if (!s.dryRun && s.runHumanId) out.push(`Run ${s.created ? 'created' : 'reused'}${s.closed ? ' and closed' : ', left open'}.`, '');
-  if (s.unsent > 0) out.push(`**${s.unsent} test case result(s) were not recorded.**`, '');
-  if (s.unmapped.length > 0) {
-    out.push(`<details><summary>${s.unmapped.length} test(s) map to no test case</summary>`, '');
-    out.push(...s.unmapped.slice(0, 50).map((t) => `- ${cell(t)}`));
-    if (s.unmapped.length > 50) out.push(`- … and ${s.unmapped.length - 50} more`);
-    out.push('', '</details>', '');
-  }
-  const created = s.casesCreated ?? [];
-  if (created.length > 0) out.push(`${s.dryRun ? 'Would create' : 'Created'} ${created.length} test case(s): ${created.slice(0, 50).map((c) => cell(c.case ?? c.title)).join(', ')}${created.length > 50 ? ', …' : ''}`, '');
-  if (s.caseSync && s.caseSync.ambiguous.length > 0) out.push(`Titles of several test cases (not recorded): ${s.caseSync.ambiguous.slice(0, 20).map((a) => cell(a.title)).join('; ')}`, '');
-  if (s.unknown.length > 0) out.push(`References to no test case: ${s.unknown.slice(0, 50).map((u) => `\`${cell(u.reference)}\``).join(', ')}`, '');
-  const bad = s.files.filter((f) => f.error);
-  if (bad.length > 0) out.push('Files not used:', ...bad.slice(0, 20).map((f) => `- ${cell(f.error ?? '')}`), '');
-  return out.join('\n');
-}
+export { renderText } from './summary-text.js';
+export { renderMarkdown, MARKDOWN_MAX_BYTES } from './summary-markdown.js';

@@ -27,6 +27,8 @@ import { spoolPath, withoutToken, writeSpool, type Spool } from './spool.js';
 import { statusKey } from '../map/status.js';
 import type { RunCase } from '../api/client.js';
 import { countOutcomes, emptySummary, summariseFiles, type UploadSummary } from './summary.js';
+import { addDetails, countCases } from './details.js';
+import { offlineDryRun } from './dry-run.js';
 import { VERSION } from '../version.js';
 
 export interface UploadInput {
@@ -114,6 +116,9 @@ export async function uploadResults(input: UploadInput): Promise<UploadOutcome> 
   const { settings } = input;
   const log = redactingLogger(input.log ?? silentLogger, [settings.token]);
   for (const warning of (input.files ?? []).flatMap((f) => f.warnings ?? [])) log.warn(warning);
+  const started = Date.now();
+  const workspace = input.env?.GITHUB_WORKSPACE ?? process.cwd();
+  if (settings.dryRun && (!settings.token || !settings.projectId)) return offlineDryRun(input, workspace, fileError(input.files));
   const progress: Progress = {};
   let http: HttpClient | undefined;
   let error: TestsigmaTmError | undefined;
@@ -141,7 +146,7 @@ export async function uploadResults(input: UploadInput): Promise<UploadOutcome> 
   } finally {
     await http?.close();
   }
-  const summary = buildSummary(input, progress);
+  const summary = addDetails(buildSummary(input, progress), { results: input.results, ...(progress.plan && { report: progress.plan.report }), workspace, ...(http && { http: { requests: http.requests, retries: http.retries } }), elapsedMs: Date.now() - started });
   return error ? { summary, error, exitCode: exitCodeFor(error) } : { summary, exitCode: 0 };
 }
 
@@ -361,6 +366,7 @@ function buildSummary(input: UploadInput, { plan, opened, recorded, spoolFile }:
   summary.mapped = plan.entries.length;
   if (!opened) {
     summary.byStatus = countByStatus(plan.entries);
+    summary.cases = countCases(plan.report, plan.entries.map((p) => p.entry.test_case_id));
     return summary;
   }
   summary.runId = opened.run.id;
@@ -380,6 +386,7 @@ function buildSummary(input: UploadInput, { plan, opened, recorded, spoolFile }:
   summary.refused = recorded.sent.refused.map((r) => ({ case: caseName(plan, r.entry.test_case_id), reason: r.reason }));
   summary.closed = recorded.closed;
   summary.byStatus = countByStatus(opened.entries.filter((p) => landed.has(p.entry.test_case_id)));
+  summary.cases = countCases(plan.report, landed);
   return summary;
 }
 

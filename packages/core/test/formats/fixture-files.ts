@@ -27,7 +27,7 @@ export function readManifest(kind: 'junit' | 'native'): ManifestRow[] {
     });
 }
 
-export function fixtureText(kind: 'junit' | 'native' | 'hostile', file: string): string {
+export function fixtureText(kind: 'junit' | 'native' | 'hostile' | 'conformance', file: string): string {
   return readFileSync(`${FIXTURES_DIR}${kind}/${file}`, 'utf8');
 }
 

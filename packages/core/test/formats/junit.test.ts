@@ -208,15 +208,26 @@ describe('parseJUnit: status and attempts', () => {
     expect(one('<testsuite><testcase name="t"><skipped message="not on CI"/></testcase></testsuite>').message).toBe('not on CI');
   });
 
-  it('does not merge repeated testcases (retry or parameterised: the mapping stage decides)', () => {
+  it('merges a testcase repeated after a failure into one result with its runs as attempts', () => {
     const results = parseJUnit(fixtureText('junit', 'mikepenz__action-junit-report/test_results__flaky_retries__flaky_with_classname_file.xml'), 'r.xml');
-    expect(results.map((r) => `${r.classname} ${r.name} ${r.status}`)).toEqual([
-      'test_foo.TestFoo test_foo failed',
-      'test_foo.TestFoo test_foo error',
-      'test_foo.TestFoo test_foo passed',
-      'test_bar.TestBar test_foo passed',
-      'test_baz.TestBaz test_baz passed',
+    expect(results.map((r) => `${r.classname} ${r.name} ${r.status} ${r.attempts.map((a) => a.status).join(',')}`)).toEqual([
+      'test_foo.TestFoo test_foo passed failed,error,passed',
+      'test_bar.TestBar test_foo passed passed',
+      'test_baz.TestBaz test_baz passed passed',
     ]);
+    expect(isFlaky(results[0]!)).toBe(true);
+  });
+
+  it('keeps repeats after a pass or a skip (parameterised tests) and nameless testcases apart', () => {
+    const results = parseJUnit(
+      `<testsuite name="s">
+        <testcase classname="c" name="p"/><testcase classname="c" name="p"><failure/></testcase>
+        <testcase classname="c" name="k"><skipped/></testcase><testcase classname="c" name="k"/>
+        <testcase><failure/></testcase><testcase/>
+      </testsuite>`,
+      'r.xml',
+    );
+    expect(results.map((r) => `${r.name}:${r.attempts.map((a) => a.status).join(',')}`)).toEqual(['p:passed', 'p:failed', 'k:skipped', 'k:passed', ':failed', ':passed']);
   });
 });
 

@@ -47,10 +47,10 @@ describe('native fixtures', () => {
   });
 
   describe.each(rows)('$file', (row) => {
-    it('parses with the counts the runner reported', () => {
+    it('parses with the counts the runner reported', async () => {
       const text = fixtureText('native', row.file);
       const json = JSON.parse(text) as Json;
-      const { format, results } = parseResultText(text, row.file);
+      const { format, results } = await parseResultText(text, row.file);
       const isJest = row.producer.startsWith('Jest');
       expect(format).toBe(isJest ? 'jest-json' : 'playwright-json');
       expect(countStatuses(results)).toEqual(isJest ? jestExpectation(json) : playwrightExpectation(json));

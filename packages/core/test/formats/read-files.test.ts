@@ -1,41 +1,54 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { detectFormat } from '../../src/formats/detect.js';
+import { FORMATS, detect } from '../../src/formats/registry.js';
 import { decodeResultBytes, parseResultText, readResultFiles } from '../../src/formats/read-files.js';
 import { FIXTURES_DIR } from './fixture-files.js';
 
 const JUNIT = '<testsuite name="s"><testcase name="ok"/><testcase name="bad"><failure message="m"/></testcase></testsuite>';
-const JEST = JSON.stringify({ numTotalTests: 1, testResults: [{ name: 'a.test.js', status: 'passed', assertionResults: [{ title: 't', status: 'passed' }] }] });
+const JEST = JSON.stringify({ numRuntimeErrorTestSuites: 0, numTotalTests: 1, testResults: [{ name: 'a.test.js', status: 'passed', assertionResults: [{ title: 't', status: 'passed' }] }] });
 const PLAYWRIGHT = JSON.stringify({ suites: [], errors: [{ message: 'Error: global setup failed\n  at setup.ts:1' }] });
 
-describe('detectFormat', () => {
-  it.each([
-    ['  \n<testsuites/>', 'junit'],
-    ['\uFEFF<?xml version="1.0"?><testsuite/>', 'junit'],
-    [JEST, 'jest-json'],
-    [JSON.stringify({ testResults: [{ assertionResults: [] }] }), 'jest-json'],
-    [JSON.stringify({ config: {}, suites: [], stats: {} }), 'playwright-json'],
-  ])('detects %j as %s', (text, format) => {
-    expect(detectFormat(text, 'f').format).toBe(format);
+describe('the registry', () => {
+  it('lists every format, Vitest before Jest (its JSON looks like Jest\'s)', () => {
+    expect(FORMATS.map((f) => [f.id, f.label])).toEqual([
+      ['junit', 'JUnit XML'],
+      ['vitest-json', 'Vitest JSON'],
+      ['jest-json', 'Jest --json'],
+      ['playwright-json', 'Playwright JSON'],
+      ['cucumber-json', 'Cucumber JSON'],
+    ]);
   });
 
   it.each([
-    ['', 'INPUT_EMPTY', /f is empty \(0 bytes\)/],
-    [' \n ', 'INPUT_EMPTY', /f is only whitespace/],
-    ['this is not an xml file', 'INPUT_NOT_RESULTS', /starts with "this is not an xml file"/],
+    ['  \n<testsuites/>', 'junit'],
+    ['<?xml version="1.0"?><testsuite/>', 'junit'],
+    [JEST, 'jest-json'],
+    [JSON.stringify({ testResults: [{ assertionResults: [] }] }), 'jest-json'],
+    [JSON.stringify({ config: {}, suites: [], stats: {} }), 'playwright-json'],
+    ['{"stats": {}, "passes": []}', undefined],
+    ['hello', undefined],
+  ])('detects %j as %s', (text, format) => {
+    expect(detect(text)?.id).toBe(format);
+  });
+
+  it.each([
+    ['', 'INPUT_EMPTY', /^f is empty \(0 bytes\)\. Expected JUnit XML, Vitest JSON, Jest --json, Playwright JSON or Cucumber JSON results\./],
+    [' \n ', 'INPUT_EMPTY', /^f is only whitespace/],
+    ['\uFEFF', 'INPUT_EMPTY', /^f is empty/],
+    ['this is not an xml file', 'INPUT_NOT_RESULTS', /starts with "this is not an xml file"\. Expected JUnit XML, Vitest JSON, Jest --json, Playwright JSON or Cucumber JSON results/],
     ['{"suites": [', 'INPUT_MALFORMED', /f is not valid JSON/],
     ['{"stats": {}, "passes": [], "tests": []}', 'INPUT_NOT_RESULTS', /keys "stats", "passes", "tests" \(this looks like Mocha JSON\)/],
     ['[1, 2]', 'INPUT_NOT_RESULTS', /a JSON array of 2 item/],
-  ])('refuses %j with %s', (text, code, message) => {
-    let caught: unknown;
-    try {
-      detectFormat(text, 'f');
-    } catch (error) {
-      caught = error;
-    }
+    ['{"testResults": 3}', 'INPUT_NOT_RESULTS', /^f is JSON but not Jest --json output/],
+  ])('refuses %j with %s', async (text, code, message) => {
+    const caught = await parseResultText(text, 'f').then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     expect(caught).toBeInstanceOf(InputError);
     expect((caught as InputError).code).toBe(code);
     expect((caught as InputError).message).toMatch(message);
@@ -43,8 +56,8 @@ describe('detectFormat', () => {
 });
 
 describe('parseResultText', () => {
-  it('returns Playwright global errors and empty files as warnings', () => {
-    const parsed = parseResultText(PLAYWRIGHT, 'pw.json');
+  it('returns Playwright global errors and empty files as warnings', async () => {
+    const parsed = await parseResultText(PLAYWRIGHT, 'pw.json');
     expect(parsed.format).toBe('playwright-json');
     expect(parsed.results).toEqual([]);
     expect(parsed.warnings).toEqual([
@@ -125,9 +138,45 @@ describe('readResultFiles', () => {
     expect(outcome?.error?.message).toMatch(/^reports\/TEST-a\.xml is \d+ bytes, more than the 10 bytes limit/);
   });
 
+  it.skipIf(process.platform === 'win32')('refuses a FIFO and a symlink to /dev/zero by name, without reading them', async () => {
+    execFileSync('mkfifo', [path.join(dir, 'pipe.xml')]);
+    await symlink('/dev/zero', path.join(dir, 'zero.xml'));
+    const outcomes = await readResultFiles(['pipe.xml', 'zero.xml'], { cwd: dir });
+    expect(outcomes.map((o) => [o.path, o.error?.code])).toEqual([
+      ['pipe.xml', 'INPUT_NOT_REGULAR_FILE'],
+      ['zero.xml', 'INPUT_NOT_REGULAR_FILE'],
+    ]);
+    expect(outcomes[0]?.error?.message).toMatch(/^pipe\.xml is a FIFO \(named pipe\), not a regular file: only regular files are read/);
+    expect(outcomes[1]?.error?.message).toMatch(/^zero\.xml is a device, not a regular file/);
+  });
+
+  it.runIf(process.platform === 'linux')('counts the bytes actually read against the limit, not the size stat reports', async () => {
+    // /proc files say size 0 and have content.
+    const [outcome] = await readResultFiles(['/proc/self/maps'], { maxFileBytes: 10 });
+    expect(outcome?.error?.code).toBe('INPUT_TOO_LARGE');
+    expect(outcome?.error?.message).toBe(
+      '/proc/self/maps grew to more than 10 bytes while it was read, more than the 10 bytes limit for one result file. ' +
+        'Split the results into several files (one per test module or shard), or raise the limit.',
+    );
+  });
+
+  it('decodes across read pieces: UTF-8 characters and UTF-16 cut at any byte', async () => {
+    const names = Array.from({ length: 40_000 }, (_, i) => `<testcase name="ü€𝄞 ${i}"/>`).join('');
+    const xml = `<testsuite name="s">${names}</testsuite>`;
+    expect(Buffer.byteLength(xml)).toBeGreaterThan(1024 * 1024 + 10);
+    await writeFile(path.join(dir, 'big-utf8.xml'), xml);
+    await writeFile(path.join(dir, 'big-utf16.xml'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(xml, 'utf16le')]));
+    const outcomes = await readResultFiles(['big-utf8.xml', 'big-utf16.xml'], { cwd: dir });
+    for (const outcome of outcomes) {
+      expect(outcome.error).toBeUndefined();
+      expect(outcome.results).toHaveLength(40_000);
+      expect(outcome.results.every((r, i) => r.name === `ü€𝄞 ${i}`)).toBe(true);
+    }
+  });
+
   it('reads the real fixtures by glob: every file has an outcome, bad files an error naming them', async () => {
     const outcomes = await readResultFiles(['junit/**/*.xml', 'native/**/*.json', 'hostile/*.xml'], { cwd: FIXTURES_DIR });
-    expect(outcomes).toHaveLength(120 + 15 + 3);
+    expect(outcomes).toHaveLength(120 + 17 + 3);
     const failed = outcomes.filter((o) => o.error !== undefined);
     expect(failed).toHaveLength(15 + 3);
     for (const outcome of failed) expect(outcome.error?.message).toContain(outcome.path);

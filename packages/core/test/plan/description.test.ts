@@ -102,23 +102,23 @@ describe('describeCase', () => {
     );
   });
 
-  it('lists every test of a case, with the aggregated status first', () => {
+  it('lists every test of a case, with the aggregated status first and the failed test before the others', () => {
     const chromium = makeResult('DEMO-1 logs in', { project: 'chromium', durationMs: 900 });
     const firefox = makeResult('DEMO-1 logs in', { project: 'firefox', status: 'failed', message: 'timeout', durationMs: 30_000 });
     const webkit = makeResult('DEMO-1 logs in', { project: 'webkit', status: 'skipped', message: 'not on webkit' });
     expect(describeResults([chromium, firefox, webkit], { jobUrl: JOB })).toBe(
       [
-        '3 automated tests map to this case; the worst outcome decides its status: Failed.',
+        '3 automated tests map to this case; the worst outcome decides its status: Failed. The failed test is listed first.',
         '',
         'Test 1 of 3: DEMO-1 logs in',
-        'Project: chromium',
-        'Outcome: passed (status Passed) in 900 ms',
-        '',
-        'Test 2 of 3: DEMO-1 logs in',
         'Project: firefox',
         'Outcome: failed (status Failed) in 30.0 s',
         'Message:',
         '  timeout',
+        '',
+        'Test 2 of 3: DEMO-1 logs in',
+        'Project: chromium',
+        'Outcome: passed (status Passed) in 900 ms',
         '',
         'Test 3 of 3: DEMO-1 logs in',
         'Project: webkit',
@@ -129,6 +129,21 @@ describe('describeCase', () => {
         `CI job: ${JOB}`,
       ].join('\n'),
     );
+  });
+
+  it('puts the one failure among 100 passes first, so truncation never hides it', () => {
+    const results = Array.from({ length: 100 }, (_, i) => makeResult(`t${i + 1}`, i === 35 ? { status: 'failed', message: 'boom' } : { stack: 'x'.repeat(1000) }));
+    const text = describeResults(results, { maxChars: 2_000 });
+    expect(text.startsWith('100 automated tests map to this case; the worst outcome decides its status: Failed. The failed test is listed first.\n\nTest 1 of 100: t36\nOutcome: failed (status Failed)\nMessage:\n  boom\n\nTest 2 of 100: t1\n')).toBe(true);
+  });
+
+  it('keeps failed and errored tests in input order, ahead of the rest', () => {
+    const results = [makeResult('p1'), makeResult('e1', { status: 'error' }), makeResult('s1', { status: 'skipped' }), makeResult('f1', { status: 'failed' }), makeResult('p2')];
+    const titles = [...describeResults(results).matchAll(/^Test \d of 5: (\w+)$/gm)].map((m) => m[1]);
+    expect(titles).toEqual(['e1', 'f1', 'p1', 's1', 'p2']);
+    expect(describeResults(results)).toContain('The 2 failed tests are listed first.');
+    // All failed: nothing was moved, nothing to say.
+    expect(describeResults([makeResult('a', { status: 'failed' }), makeResult('b', { status: 'failed' })])).toMatch(/^2 automated tests map to this case; the worst outcome decides its status: Failed\.\n/);
   });
 
   it('names the mapped status of each outcome', () => {

@@ -30,6 +30,7 @@ describe('resolveSettings', () => {
       failOnEmpty: true,
       failOnUploadError: true,
       verbose: false,
+      annotations: true,
       matchByTitle: false,
       titlePart: 'full',
       createMissingCases: false,

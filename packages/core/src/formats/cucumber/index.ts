@@ -1,6 +1,6 @@
 /** Cucumber JSON as one `Format`: how it is recognised and read. The conversion rules are in ./cucumber.ts. */
-import { InputError } from '../../errors.js';
 import type { Format, ReadContext } from '../format.js';
+import { collectText, parseJson } from '../json-input.js';
 import { parseCucumberJson } from './cucumber.js';
 
 // An array whose first item is an object. Of the formats read here only Cucumber writes a top-level array.
@@ -22,24 +22,6 @@ export const cucumberJson: Format = {
     return ARRAY_OF_OBJECTS.test(head) && /"elements"\s*:/.test(head) && /"keyword"\s*:/.test(head);
   },
   async *parse(chunks: AsyncIterable<string>, ctx: ReadContext) {
-    yield* parseCucumberJson(await readJson(chunks, ctx.source), ctx.source);
+    yield* parseCucumberJson(parseJson(await collectText(chunks), ctx.source, 'Cucumber JSON (--format json:<file>)'), ctx.source);
   },
 };
-
-/** The whole text as JSON. Cucumber writes one array, so nothing can be yielded before its end anyway. */
-async function readJson(chunks: AsyncIterable<string>, source: string): Promise<unknown> {
-  let text = '';
-  for await (const chunk of chunks) text += chunk;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new InputError(
-      'INPUT_MALFORMED',
-      source,
-      `${source} is not valid JSON: ${reason}. Expected Cucumber JSON (--format json:<file>); the file may be truncated ` +
-        '(the test run was killed while writing it) or have console output mixed in. Regenerate it.',
-      { cause: error },
-    );
-  }
-}

@@ -45,6 +45,7 @@ export function playwrightCaseToResult(test: PlaywrightCase, source: string): Te
   return {
     source,
     ...(test.file !== undefined && { file: test.file }),
+    ...(test.line !== undefined && test.line > 0 && { line: test.line }),
     suitePath: [...test.suitePath],
     name: test.title,
     ...(test.project !== undefined && test.project !== '' && { project: test.project }),

@@ -1,6 +1,6 @@
 /** Vitest JSON as one `Format`: how it is told from Jest's and read. The conversion rules are in ./vitest.ts. */
-import { InputError } from '../../errors.js';
 import type { Format, ReadContext } from '../format.js';
+import { collectText, parseJson } from '../json-input.js';
 import { parseVitestJson } from './vitest.js';
 
 const TOP_LEVEL_OBJECT = /^\s*\{/;
@@ -25,24 +25,6 @@ export const vitestJson: Format = {
     return /"numTotalTests"\s*:/.test(counters) && !/"numRuntimeErrorTestSuites"\s*:/.test(counters);
   },
   async *parse(chunks: AsyncIterable<string>, ctx: ReadContext) {
-    yield* parseVitestJson(await readJson(chunks, ctx.source), ctx.source);
+    yield* parseVitestJson(parseJson(await collectText(chunks), ctx.source, 'Vitest JSON (--reporter=json --outputFile=<file>)'), ctx.source);
   },
 };
-
-/** The whole text as JSON: Vitest writes one object whose counters come first, so nothing can be yielded early. */
-async function readJson(chunks: AsyncIterable<string>, source: string): Promise<unknown> {
-  let text = '';
-  for await (const chunk of chunks) text += chunk;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new InputError(
-      'INPUT_MALFORMED',
-      source,
-      `${source} is not valid JSON: ${reason}. Expected Vitest JSON (--reporter=json --outputFile=<file>); the file may be truncated ` +
-        '(the test run was killed while writing it) or have console output mixed in. Regenerate it.',
-      { cause: error },
-    );
-  }
-}

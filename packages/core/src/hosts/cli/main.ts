@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { UsageError, exitCodeFor, type TestsigmaTmError } from '../../errors.js';
 import type { Env } from '../../settings/index.js';
 import { VERSION } from '../../version.js';
+import { doctorCommand } from './doctor.js';
 import { resumeCommandLine } from './resume.js';
 import { runCommand } from './run.js';
 import { uploadCommand } from './upload.js';
@@ -67,7 +68,7 @@ export async function main(argv: string[], env: Env, io: CliIo = defaultIo): Pro
   const setExitCode = (code: number): void => {
     exitCode = code;
   };
-  program.addCommand(uploadCommand(ctx, setExitCode)).addCommand(runCommand(ctx, setExitCode)).addCommand(resumeCommandLine(ctx, setExitCode));
+  program.addCommand(uploadCommand(ctx, setExitCode)).addCommand(runCommand(ctx, setExitCode)).addCommand(resumeCommandLine(ctx, setExitCode)).addCommand(doctorCommand(ctx, setExitCode));
   const configure = (command: Command): void => {
     command.exitOverride().showSuggestionAfterError(true).configureOutput(program.configureOutput()).configureHelp(HELP_LAYOUT);
     command.commands.forEach(configure);

@@ -4,8 +4,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
-import { InputError, UsageError, asToolError, exitCodeFor } from '../../errors.js';
+import { ERROR_CODES, InputError, UsageError, asToolError, exitCodeFor } from '../../errors.js';
 import { readResultFiles } from '../../formats/read-files.js';
+import { expectedFormats } from '../../formats/registry.js';
 import { redactingLogger, type Logger } from '../../log.js';
 import type { FileOutcome } from '../../model.js';
 import { invalidSettings, readSettings, type Env, type Settings } from '../../settings/index.js';
@@ -19,7 +20,7 @@ import { addSettingFlags, settingValues } from './options.js';
 export function uploadCommand(ctx: CommandContext, setExitCode: (code: number) => void): Command {
   const command = new Command('upload')
     .description(
-      'Read JUnit XML, Jest/Vitest JSON, Playwright JSON and Cucumber JSON reports, map each test to its test case ' +
+      `Read ${expectedFormats()} reports, map each test to its test case ` +
         '(a "testsigma" property/annotation, or the case id such as DEMO-12 in its name), record the results in a test run and close it.',
     )
     .argument('[files...]', 'result files: paths or globs (a directory means the *.xml files below it)')
@@ -45,7 +46,7 @@ async function runUpload(ctx: CommandContext, patterns: string[], options: Recor
   const nothingReadable = files.length > 0 && files.every((f) => f.error);
   const outcome = nothingReadable ? unreadableOutcome(files, settings.dryRun) : await uploadResults({ settings, results, files, env, log, host: 'cli' });
 
-  io.stdout(renderText(outcome.summary));
+  io.stdout(renderText(outcome.summary, outcome.error ? { error: outcome.error } : {}));
   let exitCode = outcome.exitCode;
   if (outcome.error) io.stderr(`testsigma-tm: ${outcome.error.message}`);
   const summaryFile = options.summaryJson;
@@ -63,7 +64,7 @@ async function runUpload(ctx: CommandContext, patterns: string[], options: Recor
 async function writeSummaryJson(file: string, outcome: UploadOutcome): Promise<string | undefined> {
   try {
     await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, `${JSON.stringify({ ...outcome.summary, exitCode: outcome.exitCode, error: outcome.error ? { code: outcome.error.code, message: outcome.error.message } : null }, null, 2)}\n`);
+    await writeFile(file, `${JSON.stringify({ ...outcome.summary, exitCode: outcome.exitCode, error: outcome.error ? { code: outcome.error.code, message: outcome.error.message, todo: ERROR_CODES[outcome.error.code].todo } : null }, null, 2)}\n`);
     return undefined;
   } catch (error) {
     return `The summary could not be written to ${file}: ${(error as Error).message}. The upload itself is reported above; choose a writable --summary-json path.`;

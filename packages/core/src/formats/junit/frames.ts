@@ -1,0 +1,102 @@
+/**
+ * What the JUnit reader keeps while elements are open: one frame per open element, saying what its content
+ * becomes, and the results that wait for the end of their suite.
+ */
+import type { Property, TestResult } from '../../model.js';
+import { clip, nonEmpty } from '../text.js';
+import { CappedText } from './capped-text.js';
+import { detached } from './xml-entities.js';
+import { OUTPUT_CAP, STACK_CAP, attemptFrom, type ResultElement, type SuiteContext, type TestcaseBuilder } from './testcase.js';
+
+/** A result that waits for the end of its suite (repeats to merge, the suite's output), and that suite. */
+export interface Waiting {
+  result: TestResult;
+  ownOutput: string | undefined;
+  suite: SuiteFrame | undefined;
+}
+
+export interface SuiteFrame {
+  kind: 'suite';
+  /** The suite's name; undefined for a `<testsuites>` level. */
+  name: string | undefined;
+  context: SuiteContext;
+  ownProperties: Property[];
+  systemOut: CappedText[];
+  systemErr: CappedText[];
+  /** `<error>`/`<failure>` directly in the suite: a setup or teardown that failed outside any testcase. */
+  errors: ResultElement[];
+  waiting: Waiting[];
+  /** name → the last result of that name (whatever its classname), for repeats. */
+  byName: Map<string, Waiting[]>;
+}
+
+export type Frame =
+  | SuiteFrame
+  | { kind: 'testcase'; builder: TestcaseBuilder }
+  | { kind: 'properties'; owner: Property[] }
+  | { kind: 'property'; owner: Property[]; attrs: Record<string, string>; text: CappedText }
+  | { kind: 'text'; text: CappedText }
+  | { kind: 'result'; element: ResultElement }
+  | { kind: 'ignored' };
+
+export const IGNORED: Frame = { kind: 'ignored' };
+/** Marks the result made of a suite-level `<error>`/`<failure>`; its value is the element's name. */
+export const SUITE_ERROR_PROPERTY = 'junit.suite-error';
+/**
+ * A suite-level `<error>`/`<failure>` (a failed beforeAll/afterAll, a class that could not start): a result of
+ * its own, named after the suite, so that it is never lost — the mapping stage records it against the suite's
+ * case when the suite's name or properties name one, and reports it as unmapped otherwise.
+ */
+export function suiteErrorResult(suite: SuiteFrame, element: ResultElement, output: string | undefined, source: string): TestResult {
+  const attempt = attemptFrom('error', [element]);
+  const context = suite.context;
+  const result: TestResult = {
+    source,
+    suitePath: suite.name === undefined ? context.suitePath : context.suitePath.slice(0, -1),
+    name: suite.name ?? '',
+    status: 'error',
+    properties: [...context.properties, { name: SUITE_ERROR_PROPERTY, value: element.name }],
+    tags: [],
+    attachments: [],
+    attempts: [attempt],
+  };
+  if (context.file !== undefined) result.file = context.file;
+  if (attempt.message !== undefined) result.message = attempt.message;
+  if (attempt.stack !== undefined) result.stack = attempt.stack;
+  if (output !== undefined) result.output = clip(output, OUTPUT_CAP);
+  return result;
+}
+
+export function suiteFrame(parent: SuiteContext, attrs?: Record<string, string>): SuiteFrame {
+  const name = attrs === undefined ? undefined : detached(attrs.name ?? '');
+  const ownFile = nonEmpty(attrs?.file ?? attrs?.filepath);
+  const file = ownFile === undefined ? parent.file : detached(ownFile);
+  const ownProperties: Property[] = [];
+  const context: SuiteContext = {
+    suitePath: name !== undefined && name !== '' ? [...parent.suitePath, name] : parent.suitePath,
+    ...(file !== undefined && { file }),
+    properties: parent.properties,
+    propertyLevels: [...parent.propertyLevels, ownProperties],
+  };
+  return { kind: 'suite', name: name === '' ? undefined : name, context, ownProperties, systemOut: [], systemErr: [], errors: [], waiting: [], byName: new Map() };
+}
+
+export function resultFrame(into: ResultElement[], name: string, attrs: Record<string, string>): Frame {
+  const element: ResultElement = { name, attrs, text: new CappedText(STACK_CAP), output: [] };
+  into.push(element);
+  return { kind: 'result', element };
+}
+
+export function textFrame(into: CappedText[]): Frame {
+  const text = new CappedText(OUTPUT_CAP);
+  into.push(text);
+  return { kind: 'text', text };
+}
+
+/** `<property name value/>`; the value may also be the element's text, as trcli writes it. */
+export function closeProperty(owner: Property[], attrs: Record<string, string>, text: CappedText): void {
+  const name = attrs.name;
+  if (name === undefined || name === '') return;
+  owner.push({ name: detached(name), value: attrs.value === undefined ? text.value().trim() : detached(attrs.value) });
+}
+

@@ -1,0 +1,244 @@
+/** Scanner events → TestResults, by the rules at the top of junit.ts. */
+import { InputError } from '../../errors.js';
+import type { TestResult } from '../../model.js';
+import { MAX_MESSAGE_CHARS, stripBom } from '../text.js';
+import { CappedText } from './capped-text.js';
+import { IGNORED, closeProperty, resultFrame, suiteErrorResult, suiteFrame, textFrame, type Frame, type SuiteFrame, type Waiting } from './frames.js';
+import { EARLIER_RUNS, LATER_RUNS, RESULT_KINDS, STACK_CAP, TestcaseBuilder, joinOutput, joinParts, mergeProperties, mergeRepeat, withSuiteOutput, type SuiteContext } from './testcase.js';
+import { XmlScanner, type XmlHandler } from './xml-scanner.js';
+
+// Maps, not object literals, wherever an element name from the file is the key: `<constructor>` must
+// not find Object.prototype's.
+const NOT_JUNIT_HINTS = new Map([
+  ['test-run', 'an NUnit 3 result file'],
+  ['TestRun', 'a Visual Studio TRX file'],
+  ['assemblies', 'an xUnit.net v2 result file'],
+  ['assembly', 'an xUnit.net result file'],
+  ['robot', 'a Robot Framework output.xml'],
+  ['ns2:test-suite', 'an Allure 1 result file'],
+  ['test-results', 'an NUnit 2 result file'],
+]);
+
+/** Elements that carry nothing a result needs: skipped without a warning. */
+const KNOWN_NOISE = new Set(['properties', 'system-out', 'system-err']);
+
+/** Turns scanner events into TestResults; `take()` hands over those complete so far, in document order. */
+export class JUnitReader implements XmlHandler {
+  private readonly frames: Frame[] = [];
+  private readonly queue: Waiting[] = [];
+  private ready: TestResult[] = [];
+  private readonly scanner: XmlScanner;
+  private started = false;
+  /** Whitespace read before the first markup, to tell an empty file from a blank one. */
+  private pendingBlank = 0;
+  /** `<parent>/<child>` → how many such elements were skipped. */
+  private readonly skipped = new Map<string, number>();
+  private readonly unreadableTimes: string[] = [];
+  private unreadableTimeCount = 0;
+
+  constructor(
+    private readonly source: string,
+    private readonly warn: (message: string) => void = () => undefined,
+  ) {
+    this.scanner = new XmlScanner(source, this);
+  }
+
+  write(text: string): void {
+    if (!this.started) {
+      if (text.trim() === '') {
+        this.pendingBlank += text.length;
+        return;
+      }
+      this.started = true;
+      text = stripBom(text);
+    }
+    this.scanner.write(text);
+  }
+
+  end(): void {
+    if (!this.started) {
+      throw new InputError(
+        'INPUT_EMPTY',
+        this.source,
+        `${this.source} is ${this.pendingBlank === 0 ? 'empty (0 bytes)' : 'only whitespace'}. Expected a JUnit XML file with a <testsuites> or <testsuite> root. ` +
+          'The test run probably crashed before writing results; check the step that produced it.',
+      );
+    }
+    this.scanner.end();
+    for (const [where, count] of this.skipped) {
+      const [parent, child] = where.split('/');
+      this.warn(
+        `${this.source}: skipped ${count} <${child}> element${count === 1 ? '' : 's'} inside <${parent}>: not part of JUnit XML as this tool reads it, so ${count === 1 ? 'its' : 'their'} content is not recorded.`,
+      );
+    }
+    if (this.unreadableTimeCount > 0) {
+      const shown = this.unreadableTimes.map((t) => JSON.stringify(t)).join(', ');
+      const more = this.unreadableTimeCount - this.unreadableTimes.length;
+      this.warn(
+        `${this.source}: ${this.unreadableTimeCount} testcase time${this.unreadableTimeCount === 1 ? '' : 's'} could not be read as a duration (${shown}${more > 0 ? ` and ${more} more` : ''}); ` +
+          'those results are recorded without a duration. Expected seconds ("1.5"), a unit ("150ms", "1.5s") or a clock ("00:01:02").',
+      );
+    }
+  }
+
+  take(): TestResult[] {
+    const out = this.ready;
+    this.ready = [];
+    return out;
+  }
+
+  open(name: string, attrs: Record<string, string>): void {
+    const parent = this.frames[this.frames.length - 1];
+    if (parent === undefined) {
+      this.openRoot(name, attrs);
+      return;
+    }
+    const frame = this.child(parent, name, attrs);
+    if (frame === IGNORED && parent.kind !== 'ignored' && !(KNOWN_NOISE.has(name) && parent.kind === 'result')) {
+      const where = `${this.elementName(parent)}/${name}`;
+      this.skipped.set(where, (this.skipped.get(where) ?? 0) + 1);
+    }
+    this.frames.push(frame);
+  }
+
+  private elementName(frame: Frame): string {
+    switch (frame.kind) {
+      case 'suite':
+        return frame.name === undefined ? 'testsuites' : 'testsuite';
+      case 'result':
+        return frame.element.name;
+      default:
+        return frame.kind;
+    }
+  }
+
+  private openRoot(name: string, attrs: Record<string, string>): void {
+    if (name !== 'testsuites' && name !== 'testsuite') {
+      const hint = NOT_JUNIT_HINTS.get(name);
+      throw new InputError(
+        'INPUT_NOT_RESULTS',
+        this.source,
+        `${this.source} is XML but not JUnit: its root element is <${name}>${hint ? ` (${hint})` : ''}, expected <testsuites> or <testsuite>. ` +
+          'Configure the test runner to write JUnit XML, or pass the JUnit file instead.',
+      );
+    }
+    const root: SuiteContext = { suitePath: [], properties: [], propertyLevels: [] };
+    this.frames.push(name === 'testsuites' ? suiteFrame(root) : suiteFrame(root, attrs));
+  }
+
+  private child(parent: Frame, name: string, attrs: Record<string, string>): Frame {
+    switch (parent.kind) {
+      case 'suite':
+        if (name === 'testsuite') return suiteFrame(parent.context, attrs);
+        // Merged shard reports nest whole `<testsuites>` documents: read them like the root.
+        if (name === 'testsuites') return suiteFrame(parent.context);
+        if (name === 'testcase') return { kind: 'testcase', builder: new TestcaseBuilder(attrs, parent.context) };
+        if (name === 'properties') return { kind: 'properties', owner: parent.ownProperties };
+        if (name === 'system-out') return textFrame(parent.systemOut);
+        if (name === 'system-err') return textFrame(parent.systemErr);
+        if (name === 'error' || name === 'failure') return resultFrame(parent.errors, name, attrs);
+        return IGNORED;
+      case 'testcase': {
+        const builder = parent.builder;
+        if (RESULT_KINDS.has(name) || EARLIER_RUNS.has(name) || LATER_RUNS.has(name)) return resultFrame(builder.results, name, attrs);
+        if (name === 'properties') return { kind: 'properties', owner: builder.properties };
+        if (name === 'system-out') return textFrame(builder.systemOut);
+        if (name === 'system-err') return textFrame(builder.systemErr);
+        return IGNORED;
+      }
+      case 'properties':
+        return name === 'property' ? { kind: 'property', owner: parent.owner, attrs, text: new CappedText(MAX_MESSAGE_CHARS) } : IGNORED;
+      case 'result':
+        if (name === 'stackTrace' && parent.element.stackTrace === undefined) {
+          parent.element.stackTrace = new CappedText(STACK_CAP);
+          return { kind: 'text', text: parent.element.stackTrace };
+        }
+        // Surefire writes a rerun's own log inside its flakyFailure/rerunFailure.
+        if ((name === 'system-out' || name === 'system-err') && (EARLIER_RUNS.has(parent.element.name) || LATER_RUNS.has(parent.element.name))) {
+          return textFrame(parent.element.output);
+        }
+        return IGNORED;
+      default:
+        return IGNORED;
+    }
+  }
+
+  wantsText(): boolean {
+    const kind = this.frames[this.frames.length - 1]?.kind;
+    return kind === 'text' || kind === 'property' || kind === 'result';
+  }
+
+  text(text: string): void {
+    const frame = this.frames[this.frames.length - 1];
+    if (frame === undefined) return;
+    if (frame.kind === 'text' || frame.kind === 'property') frame.text.append(text);
+    else if (frame.kind === 'result') frame.element.text.append(text);
+  }
+
+  close(): void {
+    const frame = this.frames.pop();
+    if (frame === undefined) return;
+    if (frame.kind === 'testcase') this.closeTestcase(frame.builder);
+    else if (frame.kind === 'property') closeProperty(frame.owner, frame.attrs, frame.text);
+    else if (frame.kind === 'properties') this.propertiesRead();
+    else if (frame.kind === 'suite') this.closeSuite(frame);
+  }
+
+  /** A suite's properties apply to its testcases: merge them once, for all of them to share. */
+  private propertiesRead(): void {
+    const owner = this.frames[this.frames.length - 1];
+    if (owner?.kind !== 'suite') return;
+    owner.context.properties = mergeProperties(owner.context.propertyLevels);
+  }
+
+  private closeTestcase(builder: TestcaseBuilder): void {
+    const result = builder.build(this.source, this.onUnreadableTime);
+    const suite = this.frames[this.frames.length - 1] as SuiteFrame;
+    const sameName = suite.byName.get(result.name);
+    const earlier = sameName?.find((w) => w.result.classname === result.classname);
+    // Only a failed run is retried: a repeat after a pass or a skip is another test of the same name
+    // (parameterised tests, `it.each` with a fixed title) and stays a result of its own. A testcase without
+    // a name has no identity to repeat.
+    const retried = earlier !== undefined && result.name !== '' && (earlier.result.status === 'failed' || earlier.result.status === 'error');
+    if (retried) {
+      mergeRepeat(earlier.result, result);
+      earlier.ownOutput = joinParts([earlier.ownOutput, builder.ownOutput]);
+      return;
+    }
+    const waiting: Waiting = { result, ownOutput: builder.ownOutput, suite };
+    if (sameName === undefined) suite.byName.set(result.name, [waiting]);
+    else if (earlier === undefined) sameName.push(waiting);
+    else sameName[sameName.indexOf(earlier)] = waiting;
+    suite.waiting.push(waiting);
+    this.queue.push(waiting);
+  }
+
+  private readonly onUnreadableTime = (value: string): void => this.unreadableTime(value);
+
+  private unreadableTime(value: string): void {
+    this.unreadableTimeCount += 1;
+    if (this.unreadableTimes.length < 3 && !this.unreadableTimes.includes(value)) this.unreadableTimes.push(value);
+  }
+
+  private closeSuite(suite: SuiteFrame): void {
+    const output = joinOutput(suite.systemOut, suite.systemErr);
+    for (const waiting of suite.waiting) {
+      const status = waiting.result.status;
+      if (status === 'failed' || status === 'error') withSuiteOutput(waiting.result, waiting.ownOutput, output);
+      waiting.suite = undefined;
+    }
+    suite.waiting.length = 0;
+    suite.byName.clear();
+    for (const element of suite.errors) this.queue.push({ result: suiteErrorResult(suite, element, output, this.source), ownOutput: undefined, suite: undefined });
+    this.flush();
+  }
+
+  private flush(): void {
+    let done = 0;
+    while (done < this.queue.length && (this.queue[done] as Waiting).suite === undefined) {
+      this.ready.push((this.queue[done] as Waiting).result);
+      done += 1;
+    }
+    if (done > 0) this.queue.splice(0, done);
+  }
+}

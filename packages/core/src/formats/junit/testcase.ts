@@ -1,0 +1,237 @@
+/**
+ * One `<testcase>` while it is being read: its result elements, output and properties, gathered with bounded
+ * text, then turned into a TestResult by the rules at the top of junit.ts.
+ */
+import type { Attachment, Attempt, Property, TestResult, TestStatus } from '../../model.js';
+import { MAX_MESSAGE_CHARS, MAX_OUTPUT_CHARS, MAX_STACK_CHARS, clip, firstLine, nonEmpty, stripAnsi } from '../text.js';
+import { readDuration } from './duration.js';
+import { detached } from './xml-entities.js';
+import type { CappedText } from './capped-text.js';
+
+/** What the enclosing suites hand down to a testcase; shared by reference by every testcase of a suite. */
+export interface SuiteContext {
+  suitePath: string[];
+  file?: string;
+  /** The merged properties of every enclosing level, for testcases without properties of their own. */
+  properties: Property[];
+  /** Property lists, outermost first. */
+  propertyLevels: Property[][];
+  /** The last classname read in the suite and its detached copy: testcases of a suite mostly share one. */
+  lastClassname?: { raw: string; kept: string };
+}
+
+/** A result element (`<failure>`, `<flakyError>` …) while it is read. */
+export interface ResultElement {
+  name: string;
+  attrs: Record<string, string>;
+  text: CappedText;
+  /** Surefire's nested `<stackTrace>`, when present (the first one). */
+  stackTrace?: CappedText;
+  /** Output nested in a surefire flaky/rerun element: that attempt's own log. */
+  output: CappedText[];
+}
+
+export const RESULT_KINDS = new Map<string, TestStatus>([
+  ['error', 'error'],
+  ['failure', 'failed'],
+  ['skipped', 'skipped'],
+  ['disabled', 'skipped'],
+]);
+export const EARLIER_RUNS = new Map<string, TestStatus>([
+  ['flakyFailure', 'failed'],
+  ['flakyError', 'error'],
+]);
+export const LATER_RUNS = new Map<string, TestStatus>([
+  ['rerunFailure', 'failed'],
+  ['rerunError', 'error'],
+]);
+
+export class TestcaseBuilder {
+  readonly results: ResultElement[] = [];
+  readonly systemOut: CappedText[] = [];
+  readonly systemErr: CappedText[] = [];
+  readonly properties: Property[] = [];
+  /** The testcase's own output, kept until its suite's output is known (failed testcases get both). */
+  ownOutput: string | undefined;
+
+  constructor(
+    readonly attrs: Record<string, string>,
+    readonly context: SuiteContext,
+  ) {}
+
+  /** `unreadableTime` is told a `time` that is not a duration (the result then has none). */
+  build(source: string, unreadableTime: (value: string) => void): TestResult {
+    const attrs = this.attrs;
+    const attempts = this.attempts();
+    const final = attempts[attempts.length - 1] as Attempt;
+    // Most testcases have no output and no result element: no lists built for them.
+    const ownStreams = this.systemOut.length + this.systemErr.length === 0 ? undefined : joinOutput(this.systemOut, this.systemErr);
+    this.ownOutput = this.results.length === 0 ? ownStreams : joinParts([ownStreams, ...this.attemptOutputs()]);
+    const time = readDuration(attrs.time);
+    if (!time.readable) unreadableTime(attrs.time ?? '');
+    const durationMs = time.ms;
+    const classname = this.keptClassname(nonEmpty(attrs.classname ?? attrs.class));
+    const ownFile = nonEmpty(attrs.file ?? attrs.filepath);
+    const file = ownFile === undefined ? this.context.file : detached(ownFile);
+    if (attempts.length === 1 && durationMs !== undefined) final.durationMs = durationMs;
+    // Assigned in one order, not spread: objects built with conditional spreads measured several times larger.
+    const result: TestResult = { source, suitePath: this.context.suitePath, name: detached(attrs.name ?? ''), status: final.status, properties: this.context.properties, tags: [], attachments: [], attempts };
+    if (file !== undefined) result.file = file;
+    // A `line` attribute (pytest, PHPUnit, Robot write it), for annotations: a positive whole number only.
+    const line = Number(attrs.line);
+    if (Number.isInteger(line) && line > 0) result.line = line;
+    if (classname !== undefined) result.classname = classname;
+    if (durationMs !== undefined) result.durationMs = durationMs;
+    if (final.message !== undefined) result.message = final.message;
+    if (final.stack !== undefined) result.stack = final.stack;
+    if (this.ownOutput !== undefined) result.output = clip(this.ownOutput, MAX_OUTPUT_CHARS);
+    if (this.properties.length > 0) result.properties = mergeProperties([...this.context.propertyLevels, this.properties]);
+    if (this.ownOutput !== undefined || final.status !== 'passed') result.attachments = readAttachments([this.ownOutput, ...attempts.flatMap((a) => [a.message, a.stack])]);
+    return result;
+  }
+
+  private keptClassname(raw: string | undefined): string | undefined {
+    if (raw === undefined) return undefined;
+    const last = this.context.lastClassname;
+    if (last?.raw === raw) return last.kept;
+    const kept = detached(raw);
+    this.context.lastClassname = { raw: kept, kept };
+    return kept;
+  }
+
+  /** Output written inside a surefire flaky/rerun element belongs to that run: labelled with it. */
+  private attemptOutputs(): Array<string | undefined> {
+    return this.results
+      .filter((e) => e.output.length > 0)
+      .map((e) => {
+        const output = joinOutput(e.output, []);
+        return output === undefined ? undefined : `[${e.name} output]\n${output}`;
+      });
+  }
+
+  /** Every run of the testcase in order: flaky runs, the main outcome, then reruns. */
+  private attempts(): Attempt[] {
+    if (this.results.length === 0) return [{ status: statusFromAttributes(this.attrs) }];
+    const earlier: Attempt[] = [];
+    const later: Attempt[] = [];
+    for (const element of this.results) {
+      const before = EARLIER_RUNS.get(element.name);
+      const after = LATER_RUNS.get(element.name);
+      if (before !== undefined) earlier.push(attemptFrom(before, [element]));
+      if (after !== undefined) later.push(attemptFrom(after, [element]));
+    }
+    return [...earlier, this.mainAttempt(), ...later];
+  }
+
+  private mainAttempt(): Attempt {
+    for (const [name, status] of RESULT_KINDS) {
+      const elements = this.results.filter((e) => e.name === name);
+      if (elements.length > 0) return attemptFrom(status, elements);
+    }
+    return { status: statusFromAttributes(this.attrs) };
+  }
+}
+
+/**
+ * A repeat of a testcase already read in the same suite (same classname and name) is another run of it, as
+ * gotestsum --rerun-fails and several retry plugins write them: its attempts follow the earlier ones, and the
+ * last run decides status, message, stack and duration.
+ */
+export function mergeRepeat(earlier: TestResult, later: TestResult): void {
+  earlier.attempts.push(...later.attempts);
+  earlier.status = later.status;
+  for (const key of ['durationMs', 'message', 'stack'] as const) {
+    if (later[key] === undefined) delete earlier[key];
+    else (earlier as unknown as Record<string, unknown>)[key] = later[key];
+  }
+  const output = joinParts([earlier.output, later.output]);
+  if (output !== undefined) earlier.output = clip(output, MAX_OUTPUT_CHARS);
+  for (const attachment of later.attachments) {
+    if (!earlier.attachments.some((a) => a.path === attachment.path)) earlier.attachments.push(attachment);
+  }
+}
+
+/** A failed testcase's output gets its suite's own output after its own (that is where a person needs the log). */
+export function withSuiteOutput(result: TestResult, ownOutput: string | undefined, suiteOutput: string | undefined): void {
+  if (suiteOutput === undefined) return;
+  const output = joinParts([ownOutput, `[suite output]\n${suiteOutput}`]);
+  if (output !== undefined) result.output = clip(output, MAX_OUTPUT_CHARS);
+}
+
+const SKIPPED_WORDS = new Set(['skipped', 'skip', 'disabled', 'notrun', 'not run', 'ignored', 'pending', 'suppressed', 'excluded']);
+const FAILED_WORDS = new Set(['failed', 'failure', 'fail']);
+const ERROR_WORDS = new Set(['error', 'errored', 'broken']);
+
+/** `status="disabled"` (tst), `status="notrun"` (GoogleTest, jasmine), `result="skipped"` (GoogleTest ≥1.11). */
+function statusFromAttributes(attrs: Record<string, string>): TestStatus {
+  if (attrs.result === undefined && attrs.status === undefined) return 'passed';
+  return statusFromWord(attrs.result) ?? statusFromWord(attrs.status) ?? 'passed';
+}
+
+function statusFromWord(value: string | undefined): TestStatus | undefined {
+  const word = value?.trim().toLowerCase();
+  if (word === undefined) return undefined;
+  if (SKIPPED_WORDS.has(word)) return 'skipped';
+  if (FAILED_WORDS.has(word)) return 'failed';
+  if (ERROR_WORDS.has(word)) return 'error';
+  return undefined;
+}
+
+/**
+ * One attempt from its result elements (several `<failure>`s in one testcase are joined, not dropped).
+ * message = the `message` attribute, else the first line of the text, else the `type` attribute;
+ * stack = surefire's nested `<stackTrace>`, else the element's text.
+ */
+export function attemptFrom(status: TestStatus, elements: ResultElement[]): Attempt {
+  const messages: string[] = [];
+  const stacks: string[] = [];
+  for (const element of elements) {
+    const stack = nonEmpty(stripAnsi((element.stackTrace ?? element.text).value()));
+    const message = nonEmpty(stripAnsi(element.attrs.message ?? '')) ?? firstLine(stack) ?? nonEmpty(element.attrs.type);
+    if (message !== undefined) messages.push(message);
+    if (stack !== undefined) stacks.push(stack);
+  }
+  const attempt: Attempt = { status };
+  if (messages.length > 0) attempt.message = detached(clip(messages.join('\n'), MAX_MESSAGE_CHARS));
+  if (stacks.length > 0) attempt.stack = clip(stacks.join('\n\n'), MAX_STACK_CHARS);
+  return attempt;
+}
+
+/** Outer levels first; a name present at an inner level drops every outer value of that name. */
+export function mergeProperties(levels: Property[][]): Property[] {
+  const merged: Property[] = [];
+  levels.forEach((level, index) => {
+    const inner = new Set(levels.slice(index + 1).flatMap((l) => l.map((p) => p.name)));
+    for (const property of level) if (!inner.has(property.name)) merged.push(property);
+  });
+  return merged;
+}
+
+/** system-out then system-err, each trimmed; undefined when all are empty. */
+export function joinOutput(out: CappedText[], err: CappedText[]): string | undefined {
+  return joinParts([...out, ...err].map((t) => nonEmpty(stripAnsi(t.value()))));
+}
+
+export function joinParts(parts: Array<string | undefined>): string | undefined {
+  const present = parts.filter((p): p is string => p !== undefined);
+  return present.length === 0 ? undefined : present.join('\n');
+}
+
+const ATTACHMENT_MARKER = /\[\[ATTACHMENT\|([^\]\r\n]+)\]\]/g;
+
+/** Markers in the testcase's own output, and in failure texts (WebdriverIO writes them there). */
+function readAttachments(texts: Array<string | undefined>): Attachment[] {
+  const attachments: Attachment[] = [];
+  for (const text of texts) {
+    if (text === undefined || !text.includes('[[ATTACHMENT|')) continue;
+    for (const match of text.matchAll(ATTACHMENT_MARKER)) {
+      const path = (match[1] ?? '').trim();
+      if (path === '' || attachments.some((a) => a.path === path)) continue;
+      attachments.push({ name: path.split(/[\\/]/).pop() ?? path, path });
+    }
+  }
+  return attachments;
+}
+
+export const OUTPUT_CAP = MAX_OUTPUT_CHARS;
+export const STACK_CAP = MAX_STACK_CHARS;

@@ -1,0 +1,322 @@
+/**
+ * A small streaming XML scanner: text goes in by pieces (`write`), element events come out as soon as each
+ * piece is read, so memory holds one tag and the unread rest of a piece — never the document, never a whole
+ * text node (a 200 MB `<system-out>` arrives as many `text` calls).
+ *
+ * Only what result files need, and strict where it matters:
+ * - elements, attributes (quoted, no duplicates), text, CDATA; comments and processing instructions skipped;
+ * - entities: the five XML ones and numeric references, decoded once (`&amp;lt;` → `&lt;`); unknown
+ *   references stay as written;
+ * - attribute values: literal tabs and line breaks become spaces, as XML requires (`&#10;` stays a line
+ *   break: a reference is not normalised);
+ * - any DTD declaration (`<!DOCTYPE`, `<!ENTITY` …) → INPUT_HOSTILE: entities that expand without bound or
+ *   read other files are never processed; an HTML page is named as such (INPUT_NOT_RESULTS);
+ * - not well-formed (mismatched or unclosed tags, `<` in an attribute value, several roots, text outside the
+ *   root, a truncated file) → INPUT_MALFORMED with line and column.
+ */
+import { InputError } from '../../errors.js';
+import { decodeXmlEntities } from './xml-entities.js';
+import { XmlPosition } from './xml-position.js';
+
+export interface XmlHandler {
+  /**
+   * Attributes are own properties of a plain object (fast to build and read, which matters per testcase):
+   * read them by name, never through `in`; an attribute named `__proto__` is not kept. Values are views of the
+   * piece being read: a value kept beyond the element must be `detached`.
+   */
+  open(name: string, attrs: Record<string, string>): void;
+  close(name: string): void;
+  /** Does the innermost open element collect its text? If not, its text is neither cut out nor decoded. */
+  wantsText(): boolean;
+  /** Decoded text or CDATA of the innermost open element, in pieces. */
+  text(text: string): void;
+}
+
+const DTD_DECLARATION = /^<!(DOCTYPE|ENTITY|ELEMENT|ATTLIST|NOTATION)\b/i;
+const NAME = /^[A-Za-z_:\u00C0-\uFFFF][\w.:\u00B7\u00C0-\uFFFF-]*$/;
+/** A partial entity reference at the end of a piece is held back until the next piece; references are short. */
+const LONGEST_REFERENCE = 12;
+
+type Mode = 'markup' | 'comment' | 'cdata' | 'pi';
+
+export class XmlScanner {
+  private buffer = '';
+  private pos = 0;
+  private mode: Mode = 'markup';
+  private readonly open: string[] = [];
+  private roots = 0;
+  private readonly where = new XmlPosition();
+  /** Where a comment, CDATA section or processing instruction began, for "never closed" messages. */
+  private sectionStart = { line: 0, column: 0 };
+
+  constructor(
+    private readonly source: string,
+    private readonly handler: XmlHandler,
+  ) {}
+
+  write(piece: string): void {
+    if (this.pos > 0) {
+      this.where.advance(this.buffer, this.pos);
+      this.buffer = this.buffer.slice(this.pos);
+      this.pos = 0;
+    }
+    this.buffer += piece;
+    this.scan(false);
+  }
+
+  end(): void {
+    this.scan(true);
+    if (this.mode !== 'markup') {
+      const what = this.mode === 'cdata' ? ['CDATA section', ']]>'] : this.mode === 'comment' ? ['comment', '-->'] : ['processing instruction', '?>'];
+      const { line, column } = this.sectionStart;
+      throw this.malformed(
+        `the ${what[0]} opened at line ${line}, column ${column} is never closed (no "${what[1]}"). ` +
+          'The file is probably truncated (the test run was killed while writing it); regenerate it.',
+      );
+    }
+    if (this.pos < this.buffer.length) throw this.error(this.pos, 'a tag is never closed (no ">"). The file is truncated (the test run was probably killed while writing it); regenerate it.');
+    if (this.open.length > 0) {
+      const { line } = this.where.at(this.buffer, this.buffer.length);
+      throw this.malformed(
+        `it ends at line ${line} while ${this.open.map((n) => `<${n}>`).join(', ')} are still open. ` +
+          'The file is truncated (the test run was probably killed while writing it); regenerate it.',
+      );
+    }
+    if (this.roots === 0) throw this.malformed('it has no root element. Expected a JUnit XML file with a <testsuites> or <testsuite> root.');
+  }
+
+  /** Consume as much of the buffer as can be read; at the end of input (`final`), everything. */
+  private scan(final: boolean): void {
+    const buf = this.buffer;
+    while (this.pos < buf.length) {
+      if (this.mode === 'cdata') {
+        const end = buf.indexOf(']]>', this.pos);
+        const stop = end === -1 ? Math.max(this.pos, buf.length - 2) : end;
+        if (stop > this.pos && this.handler.wantsText()) this.handler.text(newlines(buf.slice(this.pos, stop)));
+        if (end === -1) {
+          this.pos = stop;
+          return;
+        }
+        this.pos = end + 3;
+        this.mode = 'markup';
+        continue;
+      }
+      if (this.mode === 'comment' || this.mode === 'pi') {
+        const terminator = this.mode === 'comment' ? '-->' : '?>';
+        const end = buf.indexOf(terminator, this.pos);
+        if (end === -1) {
+          this.pos = Math.max(this.pos, buf.length - terminator.length + 1);
+          return;
+        }
+        this.pos = end + terminator.length;
+        this.mode = 'markup';
+        continue;
+      }
+      const lt = buf.indexOf('<', this.pos);
+      if (lt !== this.pos) {
+        const stop = lt === -1 ? (final ? buf.length : safeTextEnd(buf, this.pos)) : lt;
+        if (stop > this.pos) this.textBetweenTags(buf, this.pos, stop);
+        this.pos = stop;
+        if (lt === -1) return;
+      }
+      if (!this.markup(buf, final)) return;
+    }
+  }
+
+  private textBetweenTags(buf: string, from: number, to: number): void {
+    if (this.open.length > 0 && !this.handler.wantsText()) return;
+    const raw = buf.slice(from, to);
+    if (this.open.length === 0) {
+      if (raw.trim() !== '') {
+        throw this.malformed(
+          `expected exactly one root element and nothing else, found text outside the root element. ` +
+            'Several files may have been concatenated, or the file was hand-edited; pass each result file separately.',
+        );
+      }
+      return;
+    }
+    this.handler.text(decodeXmlEntities(newlines(raw)));
+  }
+
+  /** Read the markup at `this.pos` (a `<`). False when more input is needed. */
+  private markup(buf: string, final: boolean): boolean {
+    const at = this.pos;
+    // Too short to tell `<!DOCTYPE` from `<!--` or `<![CDATA[`: wait for more.
+    if (!final && buf.length - at < 12 && (buf.length - at < 2 || buf[at + 1] === '!')) return false;
+    if (buf.startsWith('<!--', at)) return this.enter('comment', at, 4);
+    if (buf.startsWith('<![CDATA[', at)) {
+      if (this.open.length === 0) throw this.error(at, 'CDATA outside the root element.');
+      return this.enter('cdata', at, 9);
+    }
+    if (buf.startsWith('<?', at)) return this.enter('pi', at, 2);
+    if (buf.startsWith('<!', at)) {
+      if (DTD_DECLARATION.test(buf.slice(at, at + 12))) throw this.refuseDeclaration(buf, at);
+      throw this.error(at, `unexpected "${buf.slice(at, at + 12)}".`);
+    }
+    const end = buf[at + 1] === '/' ? this.closeTag(buf, at) : this.openTag(buf, at);
+    if (end === -1) {
+      if (final) throw this.error(at, 'a tag is never closed (no ">"). The file is truncated (the test run was probably killed while writing it); regenerate it.');
+      return false;
+    }
+    this.pos = end + 1;
+    return true;
+  }
+
+  private enter(mode: Mode, at: number, length: number): boolean {
+    this.sectionStart = this.where.at(this.buffer, at);
+    this.mode = mode;
+    this.pos = at + length;
+    return true;
+  }
+
+  /**
+   * An open tag, read in one pass: name, attributes, `>` (the scanner's hottest path: one per testcase).
+   * Returns the index of its `>`, or -1 when the buffer ends first (nothing is reported until it is whole).
+   */
+  private openTag(buf: string, at: number): number {
+    const length = buf.length;
+    let i = at + 1;
+    while (i < length && !endsName(buf.charCodeAt(i))) i += 1;
+    if (i >= length) return -1;
+    const name = buf.slice(at + 1, i);
+    if (!NAME.test(name)) throw this.error(at, `"<${name.slice(0, 40)}" is not a valid tag name.`);
+    const attrs: Record<string, string> = {};
+    for (;;) {
+      while (i < length && isSpace(buf.charCodeAt(i))) i += 1;
+      if (i >= length) return -1;
+      const c = buf.charCodeAt(i);
+      if (c === GT) {
+        this.openElement(name, attrs, false);
+        return i;
+      }
+      if (c === SLASH) {
+        if (i + 1 >= length) return -1;
+        if (buf.charCodeAt(i + 1) !== GT) throw this.error(i, 'expected ">" after "/" in a tag.');
+        this.openElement(name, attrs, true);
+        return i + 1;
+      }
+      if (c === LT) throw this.error(i, 'a "<" inside a tag.');
+      const start = i;
+      while (i < length && !endsName(buf.charCodeAt(i)) && buf.charCodeAt(i) !== EQUALS) i += 1;
+      const attribute = buf.slice(start, i);
+      while (i < length && isSpace(buf.charCodeAt(i))) i += 1;
+      if (i >= length) return -1;
+      if (buf.charCodeAt(i) === EQUALS) i += 1;
+      else throw this.notAnAttribute(buf, start);
+      while (i < length && isSpace(buf.charCodeAt(i))) i += 1;
+      if (i >= length) return -1;
+      const quote = buf.charCodeAt(i);
+      if ((quote !== DOUBLE_QUOTE && quote !== SINGLE_QUOTE) || attribute === '') throw this.notAnAttribute(buf, start);
+      const close = buf.indexOf(quote === DOUBLE_QUOTE ? '"' : "'", i + 1);
+      if (close === -1) return -1;
+      const raw = buf.slice(i + 1, close);
+      const lt = raw.indexOf('<');
+      if (lt !== -1) {
+        throw this.error(i + 1 + lt, '"<" is not allowed inside an attribute value (it must be written &lt;). The tool that wrote this file produced invalid XML; fix or regenerate the file.', false);
+      }
+      if (Object.hasOwn(attrs, attribute)) throw this.error(start, `attribute "${attribute}" is repeated.`);
+      attrs[attribute] = attributeValue(raw);
+      i = close + 1;
+    }
+  }
+
+  private notAnAttribute(buf: string, start: number): InputError {
+    const excerpt = buf.slice(start, start + 40).split('>')[0]?.trim() ?? '';
+    return this.error(start, `attribute "${excerpt}" is not of the form name="value".`);
+  }
+
+  private openElement(name: string, attrs: Record<string, string>, selfClosing: boolean): void {
+    if (this.open.length === 0) {
+      if (this.roots > 0) {
+        throw this.malformed(
+          'expected exactly one root element and nothing else, found 2 top-level elements. ' +
+            'Several files may have been concatenated, or the file was hand-edited; pass each result file separately.',
+        );
+      }
+      this.roots += 1;
+    }
+    this.open.push(name);
+    this.handler.open(name, attrs);
+    if (selfClosing) {
+      this.open.pop();
+      this.handler.close(name);
+    }
+  }
+
+  /** A closing tag; returns the index of its `>`, or -1 when the buffer ends first. */
+  private closeTag(buf: string, at: number): number {
+    const end = buf.indexOf('>', at);
+    if (end === -1) return -1;
+    const stray = buf.indexOf('<', at + 1);
+    if (stray !== -1 && stray < end) throw this.error(stray, 'a "<" inside a tag.');
+    const name = buf.slice(at + 2, end).trim();
+    const expected = this.open.pop();
+    if (expected === undefined) throw this.error(at, `closing tag </${name}> without an open element.`);
+    if (expected !== name) throw this.error(at, `expected closing tag </${expected}>, found </${name}>.`);
+    this.handler.close(name);
+    return end;
+  }
+
+  private refuseDeclaration(buf: string, at: number): InputError {
+    if (/^<!DOCTYPE\s+html\b/i.test(buf.slice(at, at + 15))) {
+      return new InputError(
+        'INPUT_NOT_RESULTS',
+        this.source,
+        `${this.source} is an HTML page, not JUnit XML. Pass the machine-readable result file the test runner wrote, ` +
+          'not an HTML report made from it.',
+      );
+    }
+    const { line, column } = this.where.at(buf, at);
+    return new InputError(
+      'INPUT_HOSTILE',
+      this.source,
+      `${this.source}: refused a DTD declaration (${buf.slice(at, at + 9)}…) at line ${line}, column ${column}. ` +
+        'Expected a JUnit XML file without <!DOCTYPE> or <!ENTITY>: a DTD can define entities that expand ' +
+        'without bound or read other files, so it is never processed. Remove the declaration, or check where this file came from.',
+    );
+  }
+
+  private error(offset: number, what: string, generic = true): InputError {
+    const { line, column } = this.where.at(this.buffer, offset);
+    const advice = generic ? ' Expected a complete JUnit XML file; the file may be truncated or hand-edited. Regenerate it.' : '';
+    return this.malformed(`line ${line}, column ${column}: ${what}${advice}`);
+  }
+
+  private malformed(what: string): InputError {
+    return new InputError('INPUT_MALFORMED', this.source, `${this.source} is not well-formed XML: ${what}`);
+  }
+}
+
+const GT = 0x3e;
+const LT = 0x3c;
+const SLASH = 0x2f;
+const EQUALS = 0x3d;
+const DOUBLE_QUOTE = 0x22;
+const SINGLE_QUOTE = 0x27;
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
+}
+
+/** What ends a tag or attribute name: white space, `/`, `>`, `<`, a quote. */
+function endsName(c: number): boolean {
+  return isSpace(c) || c === SLASH || c === GT || c === LT || c === DOUBLE_QUOTE || c === SINGLE_QUOTE;
+}
+
+/** Where text before the end of a piece can safely stop: never inside an entity reference. */
+function safeTextEnd(buf: string, from: number): number {
+  if (buf.endsWith('\r')) return Math.max(from, buf.length - 1);
+  const amp = buf.lastIndexOf('&');
+  if (amp < from || amp < buf.length - LONGEST_REFERENCE || buf.indexOf(';', amp) !== -1) return buf.length;
+  return amp;
+}
+
+/** XML reads every `\r\n` and lone `\r` as `\n`. */
+function newlines(text: string): string {
+  return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+}
+
+function attributeValue(raw: string): string {
+  const normalised = /[\t\n\r]/.test(raw) ? raw.replace(/\r\n|[\t\n\r]/g, ' ') : raw;
+  return decodeXmlEntities(normalised);
+}

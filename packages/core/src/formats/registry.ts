@@ -1,0 +1,61 @@
+/**
+ * Every input format, in the order detection asks them. Detection, dispatch and every "expected JUnit XML,
+ * Jest --json or Playwright JSON" message read from this list, so a new format is one folder plus one line
+ * here. Which format a file is, is decided by its content, never by its name: CI setups name files freely
+ * (`results.txt`, `report`, `TEST-x.trx.xml`), and a wrong guess from the extension gives worse messages.
+ */
+import { InputError } from '../errors.js';
+import type { Format } from './format.js';
+import { cucumberJson } from './cucumber/index.js';
+import { jestJson } from './jest/index.js';
+import { collectText, describeJson, parseJson } from './json-input.js';
+import { junitXml } from './junit/index.js';
+import { playwrightJson } from './playwright/index.js';
+import { vitestJson } from './vitest/index.js';
+import { describeStart } from './text.js';
+
+/** A more specific format comes before a more general one: Vitest's JSON looks like Jest's, so it is asked first. */
+export const FORMATS: readonly Format[] = [junitXml, vitestJson, jestJson, playwrightJson, cucumberJson];
+
+/** How much decoded text `sniff` is shown. */
+export const SNIFF_CHARS = 64 * 1024;
+
+/** `JUnit XML, Jest --json or Playwright JSON`. */
+export function expectedFormats(formats: readonly Format[] = FORMATS): string {
+  const labels = formats.map((f) => f.label);
+  return labels.length <= 1 ? (labels[0] ?? '') : `${labels.slice(0, -1).join(', ')} or ${labels[labels.length - 1]}`;
+}
+
+/** The first format that recognises the start of a file (BOM removed); undefined when none does. */
+export function detect(head: string): Format | undefined {
+  const start = head.slice(0, SNIFF_CHARS);
+  return FORMATS.find((format) => format.sniff(start));
+}
+
+/** The error for a file no format recognises, given its start and (for JSON, to describe it) the rest. */
+export async function refuseUnrecognised(head: string, rest: AsyncIterable<string>, source: string): Promise<InputError> {
+  const first = head.trimStart()[0];
+  if (first === undefined) {
+    return new InputError(
+      'INPUT_EMPTY',
+      source,
+      `${source} is ${head === '' ? 'empty (0 bytes)' : 'only whitespace'}. Expected ${expectedFormats()} results. ` +
+        'The test run probably crashed before writing results; check the step that produced it.',
+    );
+  }
+  if (first === '{' || first === '[') {
+    const json = parseJson(await collectText(rest), source, `${expectedFormats()} results`);
+    return new InputError(
+      'INPUT_NOT_RESULTS',
+      source,
+      `${source} is JSON but not results this tool reads: ${describeJson(json)}. Expected ${expectedFormats()} results. ` +
+        'Write results with one of those reporters.',
+    );
+  }
+  return new InputError(
+    'INPUT_NOT_RESULTS',
+    source,
+    `${source} is not a result file: it starts with ${describeStart(head)}. Expected ${expectedFormats()} results. ` +
+      'Check that the path points at the results, not a log.',
+  );
+}

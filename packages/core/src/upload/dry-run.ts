@@ -1,0 +1,36 @@
+/**
+ * A dry run without a token or project: nothing can be asked of the service, but the files and tests were read
+ * and a person wants to see which ids each test carries. The project's prefix is unknown, so any upper-case
+ * `WORD-123` token in a title or tag counts as an id found (besides `testsigma` properties); none is checked.
+ *
+ * It exits 0 (unless a file could not be read): a dry run is a preview that writes nothing, run where secrets are
+ * often absent (a fork's pull request, a laptop), and it says plainly what it could not check. The upload itself
+ * still fails with exit 2 without a token.
+ */
+import type { TestsigmaTmError } from '../errors.js';
+import { exitCodeFor } from '../errors.js';
+import { displayTitle, type TestResult } from '../model.js';
+import { caseReferences } from '../map/references.js';
+import { addDetails } from './details.js';
+import { countOutcomes, emptySummary, summariseFiles, type MappingLine } from './summary.js';
+import type { UploadInput, UploadOutcome } from './upload.js';
+
+// Letters, digits and `-` glue a token, as in the project's own pattern, so `DEMO-R-3` (a run id) is not an id.
+const ANY_HUMAN_ID = /(?<![\p{L}\p{N}-])[A-Z][A-Z0-9]*-\d+(?![\p{L}\p{N}-]|\.\p{N})/gu;
+
+export function idsFound(result: TestResult): string[] {
+  const found = new Set(caseReferences(result, ''));
+  for (const text of [...result.suitePath, result.name, ...result.tags]) for (const m of text.matchAll(ANY_HUMAN_ID)) found.add(m[0]);
+  return [...found];
+}
+
+export function offlineDryRun(input: UploadInput, workspace: string, fileError: TestsigmaTmError | undefined): UploadOutcome {
+  const started = Date.now();
+  const mapping: MappingLine[] = input.results.map((r) => {
+    const ids = idsFound(r);
+    return { test: displayTitle(r), file: r.file ?? null, ids, case: null, reason: ids.length > 0 ? 'not checked' : 'no id' };
+  });
+  const base = { ...emptySummary(true), files: summariseFiles(input.files ?? []), total: input.results.length, tests: countOutcomes(input.results), mapping, checkedAgainstProject: false };
+  const summary = addDetails(base, { results: input.results, workspace, elapsedMs: Date.now() - started });
+  return fileError ? { summary, error: fileError, exitCode: exitCodeFor(fileError) } : { summary, exitCode: 0 };
+}

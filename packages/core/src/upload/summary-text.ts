@@ -1,0 +1,103 @@
+/**
+ * The summary as plain lines, for a terminal, a reporter and CIs without a job summary: what was read, where it
+ * went, then the failed tests before every other list, then what did not map, what could not be read, what to do
+ * about the error that decides the exit code, and the upload's figures. Lists are capped with a note.
+ */
+import { ERROR_CODES, type ErrorCode } from '../errors.js';
+import { formatDuration } from '../plan/description.js';
+import type { FailedTest, MappingLine, UploadSummary } from './summary.js';
+import { caseSyncText } from './case-sync-summary.js';
+
+export const TEXT_LIST_LIMIT = 20;
+export const TEXT_MAPPING_LIMIT = 200;
+
+export interface RenderOptions {
+  /** A reporter names its runner (`Jest`): the first line then says "collected", and failed tests are not repeated (the runner printed them). */
+  collectedBy?: string;
+  /** With `collectedBy`: say from how many test files the results came. */
+  countTestFiles?: boolean;
+  /** The error that decides the exit code: its "what to do" is printed (the host prints its message). */
+  error?: { code: ErrorCode; message: string };
+}
+
+function listSome(items: string[], limit = TEXT_LIST_LIMIT, more = ''): string[] {
+  const shown = items.slice(0, limit).map((t) => `    ${t}`);
+  if (items.length > limit) shown.push(`    … and ${items.length - limit} more${more}`);
+  return shown;
+}
+
+function statusLine(byStatus: Record<string, number>): string {
+  const parts = Object.entries(byStatus).map(([name, n]) => `${n} ${name}`);
+  return parts.length > 0 ? parts.join(', ') : 'none';
+}
+
+/** `file.ts:12`, `file.ts`, or '' — where a failed test points. */
+export function place(f: Pick<FailedTest, 'file' | 'line'>): string {
+  if (!f.file) return '';
+  return f.line !== null ? `${f.file}:${f.line}` : f.file;
+}
+
+function failureLine(f: FailedTest): string {
+  const where = place(f);
+  return `${f.test}${f.case ? ` (${f.case})` : ''}${f.message ? `: ${f.message}` : ''}${where ? ` — ${where}` : ''}`;
+}
+
+export function mappingText(m: MappingLine): string {
+  if (m.case) return `${m.test} → ${m.case}`;
+  if (m.reason === 'unknown id') return `${m.test} → none: unknown id ${m.ids.join(', ')}`;
+  if (m.reason === 'not checked') return `${m.test} → not checked: ids found ${m.ids.join(', ')}`;
+  return `${m.test} → none: no id`;
+}
+
+export function todoOf(code: ErrorCode): string {
+  return ERROR_CODES[code].todo;
+}
+
+/** `14 request(s) in 1.2 s, 2 retries`: what the upload itself cost. */
+export function figuresText(s: UploadSummary): string {
+  const { httpRequests, retries, elapsedMs } = s.figures;
+  return `${httpRequests} request(s) in ${formatDuration(elapsedMs)}, ${retries === 0 ? 'no retries' : `${retries} retr${retries === 1 ? 'y' : 'ies'}`}`;
+}
+
+export function renderText(s: UploadSummary, options: RenderOptions = {}): string {
+  const lines: string[] = [];
+  const fileErrors = s.files.filter((f) => f.error);
+  const filesRead = s.files.length - fileErrors.length;
+  const unreadable = fileErrors.length ? `; ${fileErrors.length} file(s) could not be read` : '';
+  if (options.collectedBy !== undefined) {
+    lines.push(`Collected ${s.total} ${options.collectedBy} test result(s)${options.countTestFiles ? ` from ${filesRead} test file(s)` : ''}${unreadable}.`);
+  } else if (s.files.length === 0) {
+    lines.push(`Collected ${s.total} test result(s).`);
+  } else {
+    lines.push(`Read ${s.total} test result(s) from ${filesRead} file(s)${unreadable}.`);
+  }
+  if (!s.checkedAgainstProject) {
+    lines.push(`Dry run without a token or project: ids were not checked against the project, so no test case is named below. Nothing was written.`);
+  } else if (s.dryRun) {
+    lines.push(`Dry run: would record ${s.mapped} test case(s): ${statusLine(s.byStatus)}. Nothing was written.`);
+  } else if (s.runHumanId) {
+    lines.push(`Test run ${s.runHumanId}${s.created ? ' (created)' : ''}${s.closed ? ', closed' : ''}: recorded ${s.uploaded} of ${s.mapped} test case(s): ${statusLine(s.byStatus)}.`);
+    if (s.runUrl) lines.push(`  ${s.runUrl}`);
+  } else {
+    lines.push('No test run was written to.');
+  }
+  const { passed, failed, skipped } = s.tests;
+  if (passed + failed + skipped > 0) {
+    const cases = s.cases.recorded > 0 ? ` Test cases: ${s.cases.passed} passed, ${s.cases.failed} failed, ${s.cases.skipped} skipped.` : '';
+    lines.push(`Tests: ${passed} passed, ${failed} failed, ${skipped} skipped.${cases}`);
+  }
+  if (s.failures.length > 0 && options.collectedBy === undefined) lines.push(`${s.failures.length} failed test(s):`, ...listSome(s.failures.map(failureLine)));
+  if (s.unsent > 0) lines.push(`${s.unsent} test case result(s) were NOT recorded.`);
+  if (s.spoolFile) lines.push(`They were written to ${s.spoolFile}: send them with testsigma-tm resume ${s.spoolFile}`);
+  if (s.mapping) {
+    lines.push(`Mapping (test → test case), ${s.mapping.length} test(s):`, ...listSome(s.mapping.map(mappingText), TEXT_MAPPING_LIMIT, ' (the summary JSON lists every test)'));
+  } else {
+    if (s.unmapped.length > 0) lines.push(`${s.unmapped.length} test(s) map to no test case:`, ...listSome(s.unmapped));
+    if (s.unknown.length > 0) lines.push(`${s.unknown.length} reference(s) name no test case of the project:`, ...listSome(s.unknown.map((u) => `${u.reference} (in ${u.tests[0]}${u.tests.length > 1 ? ` and ${u.tests.length - 1} more` : ''})`)));
+  }
+  lines.push(...caseSyncText(s));
+  for (const f of fileErrors) lines.push(`File not used: ${f.error}`);
+  if (options.error) lines.push(`What to do: ${todoOf(options.error.code)} (${options.error.code})`);
+  if (s.figures.httpRequests > 0) lines.push(`Upload: ${figuresText(s)}.`);
+  return lines.join('\n');
+}

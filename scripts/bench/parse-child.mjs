@@ -1,0 +1,42 @@
+// One parse scenario in its own process, so that its peak RSS is its own: `node parse-child.mjs <reader> <file>`.
+// Prints one JSON line: { ms, results, maxRssBytes }.
+//   stream   our reader (readResultFile), results counted as they come (what a streaming consumer pays)
+//   files    readResultFiles: our reader, results kept in the FileOutcome (what the CLI pays today)
+//   xml2js   readFile + xml2js.parseStringPromise, then counting <testcase>s (what the popular JUnit Actions do)
+//   json-parse  readFile + JSON.parse, the floor for any JSON reader that holds the document
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+const [reader, file] = process.argv.slice(2);
+const core = new URL('../../packages/core/dist/', import.meta.url);
+const started = performance.now();
+let results = 0;
+
+if (reader === 'xml2js') {
+  const { parseStringPromise } = await import('xml2js');
+  const tree = await parseStringPromise(await readFile(file, 'utf8'));
+  const walk = (node) => {
+    for (const suite of node.testsuite ?? []) {
+      results += (suite.testcase ?? []).length;
+      walk(suite);
+    }
+  };
+  walk(tree.testsuites ?? { testsuite: [tree.testsuite] });
+} else if (reader === 'json-parse') {
+  const json = JSON.parse(await readFile(file, 'utf8'));
+  results = Array.isArray(json.suites) ? json.suites.length : 0;
+} else if (reader === 'files') {
+  const { readResultFiles } = await import(new URL('formats/read-files.js', core).href);
+  const [outcome] = await readResultFiles([file], { maxFileBytes: 2 ** 40 });
+  if (outcome.error) throw outcome.error;
+  results = outcome.results.length;
+} else if (reader === 'stream') {
+  const { readResultFile } = await import(new URL('formats/read-files.js', core).href);
+  await readResultFile(file, { maxFileBytes: 2 ** 40, warn: () => undefined, onResult: () => (results += 1) });
+} else {
+  throw new Error(`unknown reader ${reader} (${fileURLToPath(import.meta.url)})`);
+}
+
+const ms = performance.now() - started;
+const usage = process.resourceUsage();
+console.log(JSON.stringify({ ms, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, results, maxRssBytes: usage.maxRSS * 1024 }));
