@@ -30878,7 +30878,7 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4108);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8366);
 // The Action's entry point: nothing but the call, so main.ts can be tested without side effects on import.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -30888,7 +30888,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4108:
+/***/ 8366:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33872,6 +33872,7 @@ const ERROR_CODES = {
     CONFIG_RUN_CLOSED: { exit: 2, meaning: 'The run to record into is closed and takes no results.', todo: 'Reopen it, or record into a new run.' },
     CONFIG_STATUS_MAPPING: { exit: 2, meaning: 'The status map is malformed.', todo: 'Write it as outcome=Status pairs, e.g. skipped=Blocked.' },
     CONFIG_STATUS_MISSING: { exit: 2, meaning: 'A status the mapping needs is not offered by the service.', todo: 'Map the outcome to a status the account has (the message lists them).' },
+    CONFIG_CASE_LOOKUP_MISSING: { exit: 2, meaning: 'A status, priority, type or automation type for created test cases is not offered by the service.', todo: 'Set it to a name the account has (the message lists them).' },
     INPUT_NOT_FOUND: { exit: 2, meaning: 'A path or glob matched no file.', todo: 'Check the path, and that the test step wrote its results first.' },
     INPUT_EMPTY: { exit: 2, meaning: 'A result file is empty.', todo: 'The test run probably crashed before writing results.' },
     INPUT_NOT_RESULTS: { exit: 2, meaning: 'A file is not in a format this tool reads.', todo: 'Point at JUnit XML, Jest/Vitest JSON, Playwright JSON or Cucumber JSON results.' },
@@ -34463,7 +34464,28 @@ const readProject = (value, where, ctx) => {
 };
 const readTestCase = (value, where, ctx) => {
     const o = record(value, where, ctx);
-    return { id: wire_text(o, 'id', where, ctx), human_id: wire_text(o, 'human_id', where, ctx), title: optionalText(o, 'title') ?? '' };
+    return {
+        id: wire_text(o, 'id', where, ctx),
+        human_id: wire_text(o, 'human_id', where, ctx),
+        title: optionalText(o, 'title') ?? '',
+        ...(typeof o.description === 'string' ? { description: o.description } : {}),
+        ...(typeof o.folder_id === 'string' || o.folder_id === null ? { folder_id: o.folder_id } : {}),
+        ...(typeof o.created_at === 'number' ? { created_at: epochMs(o.created_at) } : {}),
+    };
+};
+const readFolder = (value, where, ctx) => {
+    const o = record(value, where, ctx);
+    const parent = optionalText(o, 'parent_folder_id');
+    return {
+        id: wire_text(o, 'id', where, ctx),
+        name: wire_text(o, 'name', where, ctx),
+        parent_folder_id: parent === undefined || parent === '' ? null : parent,
+        ...(typeof o.created_at === 'number' ? { created_at: epochMs(o.created_at) } : {}),
+    };
+};
+const readLookup = (value, where, ctx) => {
+    const o = record(value, where, ctx);
+    return { id: wire_text(o, 'id', where, ctx), name: wire_text(o, 'name', where, ctx) };
 };
 const readRunStatus = (value, where, ctx) => {
     const o = record(value, where, ctx);
@@ -34871,6 +34893,55 @@ class TestManagementApi {
         files.forEach((ofEntry, i) => ofEntry?.forEach((file, j) => form.push({ ...file, name: `attachments_${i}_${j}` })));
         await this.http.send({ method: 'PUT', path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`, form, idempotent: true, resource: `Test run "${runId}"` });
     }
+    // Case sync (opt-in): creating test cases and folders for tests that name no case.
+    /** One of the lookups a new test case needs an id from. */
+    listCaseLookup(kind) {
+        return listAll(this.http, `/test_cases/${kind}`, kind, readLookup);
+    }
+    listFolders(projectId) {
+        return listAll(this.http, `/projects/${enc(projectId)}/folders`, 'folders', readFolder, {}, `Project "${projectId}"`);
+    }
+    /**
+     * The documented body is `{name, order}`; the parent is sent too, and when the answer shows it was not taken,
+     * the folder is moved under it (the documented way). Not idempotent: the caller re-lists and converges.
+     */
+    async createFolder(projectId, name, parentId, order) {
+        const res = await this.http.send({ method: 'POST', path: `/projects/${enc(projectId)}/folders`, json: { name, order, ...(parentId ? { parent_folder_id: parentId } : {}) }, idempotent: false, resource: `Project "${projectId}"` });
+        const folder = readSingle(res.body, 'folder', readFolder, context(res));
+        if (parentId === null || folder.parent_folder_id === parentId)
+            return folder;
+        const moved = await this.http.send({ method: 'POST', path: `/projects/${enc(projectId)}/folders/${enc(folder.id)}/move`, json: { parent_folder_id: parentId }, idempotent: true, resource: `Folder "${name}"` });
+        return readSingle(moved.body, 'folder', readFolder, context(moved));
+    }
+    /**
+     * Not idempotent: the caller re-lists the cases afterwards and converges on one case per test. After a
+     * failure that may have been applied, `findExisting` is asked before creating again (as for runs).
+     */
+    async createTestCase(projectId, testCase, findExisting) {
+        const res = await this.http.send({
+            method: 'POST',
+            path: `/projects/${enc(projectId)}/test_cases`,
+            idempotent: false,
+            ...(findExisting ? { recover: findExisting } : {}),
+            resource: `Project "${projectId}"`,
+            json: {
+                title: testCase.title,
+                description: testCase.description,
+                folder_id: testCase.folderId,
+                template_type: 'TCD',
+                status_id: testCase.statusId,
+                priority_id: testCase.priorityId,
+                type_id: testCase.typeId,
+                automation_type_id: testCase.automationTypeId,
+                owner_id: testCase.ownerId,
+            },
+        });
+        return res.recovered ?? readSingle(res.body, 'test_case', readTestCase, context(res));
+    }
+    /** Delete a test case (a duplicate another upload created at the same time). */
+    async deleteTestCase(projectId, caseId) {
+        await this.http.send({ method: 'DELETE', path: `/projects/${enc(projectId)}/test_cases/${enc(caseId)}`, idempotent: true, resource: `Test case "${caseId}"` });
+    }
 }
 function enc(segment) {
     return encodeURIComponent(segment);
@@ -35035,7 +35106,8 @@ function normaliseReference(text) {
 }
 /**
  * Every test case the result names, normalised, de-duplicated, in first-seen order:
- * `testsigma` properties first, then the full title, then the tags.
+ * `testsigma` properties first, then the full title and the tags (`DEMO-3`), then the same texts and the
+ * classname for underscore ids (`DEMO_3`).
  * An empty prefix disables title and tag scanning (only properties count).
  */
 function caseReferences(result, prefix) {
@@ -35049,34 +35121,52 @@ function caseReferences(result, prefix) {
                 found.add(normaliseReference(bare));
         }
     }
-    const pattern = humanIdPattern(prefix);
-    if (pattern) {
-        for (const text of [...result.suitePath, result.name, ...result.tags]) {
-            for (const match of text.matchAll(pattern)) {
+    const patterns = idPatterns(prefix);
+    if (patterns) {
+        const texts = [...result.suitePath, result.name, ...result.tags];
+        for (const text of texts) {
+            for (const match of text.matchAll(patterns.hyphen))
                 found.add(normaliseHumanId(match[0]));
-            }
+        }
+        // A class cannot hold a hyphen, so only an underscore id is read from it (`tests.DEMO_16`).
+        for (const text of result.classname ? [...texts, result.classname] : texts) {
+            for (const match of text.matchAll(patterns.underscore))
+                found.add(normaliseHumanId(match[0].replace(/_(?=\d+$)/, '-')));
         }
     }
     return [...found];
 }
 let cachedPrefix;
-let cachedPattern;
+let cachedPatterns;
 /**
- * `<PREFIX>-<digits>` as a whole token. Letters, digits and `-` glue a token together, so `XDEMO-3`,
+ * `hyphen`: `<PREFIX>-<digits>` as a whole token. Letters, digits and `-` glue a token together, so `XDEMO-3`,
  * `DEMO-3a`, `DEMO-R-3` (a run id) and `ABC-DEMO-3` do not match; `_` does not, because Go's subtest names
  * turn spaces into underscores (`TestLogin/DEMO-3_works`). A following `.<digit>` (`DEMO-3.5`) is a version
- * number, not an id. Cached because one upload scans every result with the same prefix.
+ * number, not an id.
+ *
+ * `underscore`: `<PREFIX>_<digits>` as its own word-parts, for names that cannot hold a hyphen:
+ * `test_demo_12_update_quantity`, `TestCheckout_DEMO_16`, the class `tests.DEMO_16`. Letters and digits glue,
+ * `_` and any other character separate, so `TestCheckoutDEMO_16` (camel case) and `DEMO_16b` do not count;
+ * neither do a `-` before the prefix (`ABC-DEMO_3`) nor a `_<digits>` or `.<digits>` after the number
+ * (`DEMO_3_4`, `DEMO_3.4`: a version or a parameter). The limit: a prefix that is also a word of test
+ * names (`TEST`, `API`) turns `test_1_adds` into `TEST-1`; such a reference names no case and is reported as
+ * unknown, so it is seen, not silently recorded against the wrong case, unless that case exists.
+ *
+ * Cached because one upload scans every result with the same prefix.
  */
-function humanIdPattern(prefix) {
+function idPatterns(prefix) {
     const trimmed = prefix.trim();
     if (trimmed === '')
         return undefined;
-    if (trimmed !== cachedPrefix || !cachedPattern) {
+    if (trimmed !== cachedPrefix || !cachedPatterns) {
         const escaped = trimmed.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-        cachedPattern = new RegExp(`(?<![\\p{L}\\p{N}-])${escaped}-\\d+(?![\\p{L}\\p{N}-]|\\.\\p{N})`, 'giu');
+        cachedPatterns = {
+            hyphen: new RegExp(`(?<![\\p{L}\\p{N}-])${escaped}-\\d+(?![\\p{L}\\p{N}-]|\\.\\p{N})`, 'giu'),
+            underscore: new RegExp(`(?<![\\p{L}\\p{N}-])${escaped}_\\d+(?![\\p{L}\\p{N}]|_\\p{N}|\\.\\p{N})`, 'giu'),
+        };
         cachedPrefix = trimmed;
     }
-    return cachedPattern;
+    return cachedPatterns;
 }
 //# sourceMappingURL=references.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/map/mapping.js
@@ -35429,6 +35519,83 @@ function formatDuration(ms) {
     return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
 }
 //# sourceMappingURL=description.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/map/title.js
+/**
+ * A test's title as a key that producers agree on, for matching results to cases by title and for the identity
+ * a created case remembers.
+ *
+ * Producers join describe blocks differently: Playwright with " › ", Vitest with " > ", jest-junit with a space,
+ * and the JUnit reporters put the joined path into the testcase name while the native formats keep it in
+ * `suitePath`. So a title path is split into parts on " › " and " > " wherever it comes from, and the key joins
+ * the parts that count with one space, lower-cased, with runs of whitespace made one. A suite that names a file
+ * or package (a JUnit `<testsuite>` of Playwright, Vitest, Go, Maven) is not a describe block and does not
+ * count. The limit: jest-junit's space-joined names cannot be split into parts, so only `full` gives the same
+ * key for them as for the other producers.
+ */
+
+const SEPARATOR = /\s+[›>]\s+/u;
+// A suite title that is a path or a source file name, or a dotted package / class name without spaces.
+const FILE_LIKE = /[\\/]|\.(?:[cm]?[jt]sx?|py|go|java|kt|rb|php|cs|feature|swift|rs|scala)$/iu;
+const PACKAGE_LIKE = /^[\p{L}_][\p{L}\p{N}_$]*(?:\.[\p{L}_][\p{L}\p{N}_$]*)+$/u;
+// Suite names producers use for the whole run rather than a describe block.
+const RUN_LABELS = new Set(['pytest', 'jest tests', 'mocha tests', 'vitest tests']);
+/**
+ * The describe blocks and the test's title, outermost first. Left out: suites naming a file, a package or the
+ * whole run, and suites the test's name already starts with (jest-junit names a suite after the outer describe
+ * block and repeats it in the testcase name).
+ */
+function titleParts(result) {
+    const name = normaliseTitle(result.name);
+    const describes = result.suitePath.filter((suite) => !isFileOrPackage(suite, result) && !name.startsWith(`${normaliseTitle(suite)} `));
+    return [...describes, result.name].flatMap((part) => part.split(SEPARATOR)).map((part) => part.trim()).filter((part) => part !== '');
+}
+function isFileOrPackage(suite, result) {
+    const trimmed = suite.trim();
+    if (RUN_LABELS.has(trimmed.toLowerCase()))
+        return true;
+    return trimmed === result.file || (trimmed === result.classname && !/\s/u.test(trimmed)) || FILE_LIKE.test(trimmed) || PACKAGE_LIKE.test(trimmed);
+}
+/** `Checkout › Adds  item` → `checkout adds item`: how titles are compared. */
+function normaliseTitle(title) {
+    return title.split(SEPARATOR).join(' ').normalize('NFKC').toLowerCase().replace(/\s+/gu, ' ').trim();
+}
+/** The key of a result under a title part setting; '' when the result has no title at all. */
+function titleKey(result, part) {
+    const parts = titleParts(result);
+    const counted = part === 'full' ? parts : parts.slice(-(part === 'name' ? 1 : part));
+    return normaliseTitle(counted.join(' '));
+}
+/** The title a created case gets: the counted parts as Playwright prints them. */
+function caseTitle(result, part) {
+    const parts = titleParts(result);
+    return (part === 'full' ? parts : parts.slice(-(part === 'name' ? 1 : part))).join(' › ');
+}
+/** The line a created case carries in its description, so later uploads find it whatever its title became. */
+const IDENTITY_LINE = 'testsigma-tm-test:';
+/** 16 hex digits of SHA-256 over the key: short enough to read, far from colliding within one project. */
+function identityOf(key) {
+    return (0,external_node_crypto_.createHash)('sha256').update(key, 'utf8').digest('hex').slice(0, 16);
+}
+function identityLine(key) {
+    return `${IDENTITY_LINE} ${identityOf(key)}`;
+}
+/** The identity a case's description records, if any. */
+function identityIn(description) {
+    if (!description)
+        return undefined;
+    const match = /^testsigma-tm-test:\s*([0-9a-f]{16})\s*$/mu.exec(description);
+    return match?.[1];
+}
+/** `full`, `name`, or a whole number 1-20 (the last n parts), for the title-part setting. */
+function parseTitlePart(raw) {
+    const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim().toLowerCase() : undefined;
+    if (text === 'full' || text === 'name')
+        return { value: text };
+    if (text !== undefined && /^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= 20)
+        return { value: Number(text) };
+    return { problem: 'expected full, name, or a whole number from 1 to 20 (the last n parts of the title path)' };
+}
+//# sourceMappingURL=title.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/settings/parsers.js
 /**
  * How a setting's raw value becomes a typed one. Values arrive as strings (flags, Action inputs, environment
@@ -35536,12 +35703,14 @@ function parsers_describeValue(value) {
 //# sourceMappingURL=parsers.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/settings/table.js
 
+
 const DEFAULT_BASE_URL = 'https://test-management.testsigma.com/api/v1';
 /** Keeps the option name's literal type, so the reporters' option type can be derived from the table. */
 function row(r) {
     return r;
 }
 const table_optionalText = parsers_text;
+const titlePart = { kind: 'full|name|n', parse: parseTitlePart };
 const SETTINGS = {
     token: row({
         env: 'TESTSIGMA_API_TOKEN',
@@ -35793,6 +35962,84 @@ const SETTINGS = {
         parse: wholeNumber(0, 100),
         default: 5,
         doc: 'Most files sent per test case, chosen screenshot, trace, video, then others; the rest are named in the description.',
+    }),
+    matchByTitle: row({
+        env: 'TESTSIGMA_MATCH_BY_TITLE',
+        flag: 'match-by-title',
+        input: 'match-by-title',
+        option: 'matchByTitle',
+        parse: bool,
+        default: false,
+        doc: 'A test without a case id records into the one case whose title equals its title (case, spaces and the " › ", " > " between describe blocks ignored); two such cases are reported, never guessed.',
+    }),
+    titlePart: row({
+        env: 'TESTSIGMA_TITLE_PART',
+        flag: 'title-part',
+        input: 'title-part',
+        option: 'titlePart',
+        parse: titlePart,
+        default: 'full',
+        doc: 'Which part of a test\'s title path counts for match-by-title and for the identity of created cases: `full` (describe blocks and title; files and packages never count), `name` (the test\'s own title), or n (the last n parts).',
+    }),
+    createMissingCases: row({
+        env: 'TESTSIGMA_CREATE_MISSING_CASES',
+        flag: 'create-missing-cases',
+        input: 'create-missing-cases',
+        option: 'createMissingCases',
+        parse: bool,
+        default: false,
+        doc: 'Create a test case for every test that maps to none (once: a created case records the test in its description, and later uploads find it there).',
+    }),
+    caseFolder: row({
+        env: 'TESTSIGMA_CASE_FOLDER',
+        flag: 'case-folder',
+        input: 'case-folder',
+        option: 'caseFolder',
+        valueName: 'path',
+        parse: table_optionalText,
+        default: undefined,
+        defaultText: 'the top level',
+        doc: 'Folder for created test cases, nested with `/` (e.g. `Automated/Checkout`); missing folders are created.',
+    }),
+    caseStatus: row({
+        env: 'TESTSIGMA_CASE_STATUS',
+        flag: 'case-status',
+        input: 'case-status',
+        option: 'caseStatus',
+        valueName: 'name',
+        parse: parsers_text,
+        default: 'Ready',
+        doc: 'Status of created test cases, by name (when the default is not offered, the first status is taken).',
+    }),
+    casePriority: row({
+        env: 'TESTSIGMA_CASE_PRIORITY',
+        flag: 'case-priority',
+        input: 'case-priority',
+        option: 'casePriority',
+        valueName: 'name',
+        parse: parsers_text,
+        default: 'Medium',
+        doc: 'Priority of created test cases, by name (when the default is not offered, the first priority is taken).',
+    }),
+    caseType: row({
+        env: 'TESTSIGMA_CASE_TYPE',
+        flag: 'case-type',
+        input: 'case-type',
+        option: 'caseType',
+        valueName: 'name',
+        parse: parsers_text,
+        default: 'Functional',
+        doc: 'Type of created test cases, by name (when the default is not offered, the first type is taken).',
+    }),
+    caseAutomationType: row({
+        env: 'TESTSIGMA_CASE_AUTOMATION_TYPE',
+        flag: 'case-automation-type',
+        input: 'case-automation-type',
+        option: 'caseAutomationType',
+        valueName: 'name',
+        parse: parsers_text,
+        default: 'Automated',
+        doc: 'Automation type of created test cases, by name.',
     }),
 };
 const table_SETTING_KEYS = Object.keys(SETTINGS);
@@ -36625,6 +36872,269 @@ async function keepResults(api, projectId, run, sent, log, sleep = selection_def
     return { lost, requests };
 }
 //# sourceMappingURL=selection.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/map/title-match.js
+
+function matchTitles(results, cases, options) {
+    const byIdentity = groupBy(cases, (c) => identityIn(c.description));
+    const byTitle = options.matchByTitle ? groupBy(cases, (c) => normaliseTitle(c.title) || undefined) : new Map();
+    const report = { mapped: [], byTitle: 0, ambiguous: [], renamed: [], missing: [], unmapped: [] };
+    const mapped = new Map();
+    for (const [key, group] of groupBy(results, (r) => titleKey(r, options.part) || undefined)) {
+        const first = group[0];
+        const identified = byIdentity.get(identityOf(key));
+        if (identified) {
+            const testCase = oldestCase(identified);
+            addResults(mapped, testCase, group);
+            const now = caseTitle(first, 'full');
+            if (normaliseTitle(testCase.title) !== normaliseTitle(now))
+                report.renamed.push({ testCase, now });
+            continue;
+        }
+        const titled = byTitle.get(key) ?? [];
+        if (titled.length === 1) {
+            addResults(mapped, titled[0], group);
+            report.byTitle++;
+        }
+        else if (titled.length > 1) {
+            report.ambiguous.push({ title: caseTitle(first, options.part), cases: titled, results: group });
+            report.unmapped.push(...group);
+        }
+        else if (options.createMissing) {
+            report.missing.push({ key, identity: identityOf(key), title: caseTitle(first, 'full'), ...(first.file !== undefined && { file: first.file }), results: group });
+        }
+        else {
+            report.unmapped.push(...group);
+        }
+    }
+    report.unmapped.push(...results.filter((r) => titleKey(r, options.part) === ''));
+    report.mapped = [...mapped.values()];
+    return report;
+}
+/**
+ * The oldest of cases that stand for one test: by creation time, then by the number in the human id (the
+ * service counts up, so it breaks a tie within one millisecond the same way for everyone), then by id.
+ */
+function oldestCase(cases) {
+    const sorted = [...cases].sort((a, b) => (a.created_at ?? 0) - (b.created_at ?? 0) || humanNumber(a) - humanNumber(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const oldest = sorted[0];
+    if (!oldest)
+        throw new RangeError('oldestCase needs at least one case');
+    return oldest;
+}
+function humanNumber(testCase) {
+    const match = /(\d+)$/.exec(testCase.human_id);
+    return match ? Number(match[1]) : Number.MAX_SAFE_INTEGER;
+}
+function addResults(mapped, testCase, results) {
+    const entry = mapped.get(testCase);
+    if (entry)
+        entry.results.push(...results);
+    else
+        mapped.set(testCase, { testCase, results: [...results] });
+}
+function groupBy(items, keyOf) {
+    const groups = new Map();
+    for (const item of items) {
+        const key = keyOf(item);
+        if (key === undefined)
+            continue;
+        const group = groups.get(key);
+        if (group)
+            group.push(item);
+        else
+            groups.set(key, [item]);
+    }
+    return groups;
+}
+//# sourceMappingURL=title-match.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/upload/case-folder.js
+/** `Automated / Checkout/` → `['Automated', 'Checkout']`. */
+function folderPath(text) {
+    return (text ?? '').split('/').map((part) => part.trim()).filter((part) => part !== '');
+}
+async function resolveFolder(api, projectId, path, dryRun, log) {
+    if (path.length === 0)
+        return { id: null, created: [] };
+    let folders = await api.listFolders(projectId);
+    let parent = null;
+    const created = [];
+    for (const [depth, name] of path.entries()) {
+        const found = oldestFolder(folders, name, parent);
+        if (found) {
+            parent = found.id;
+            continue;
+        }
+        if (dryRun)
+            return { id: undefined, created: path.slice(depth).map((_, i) => path.slice(0, depth + i + 1).join('/')) };
+        const order = folders.filter((f) => f.parent_folder_id === parent).length + 1;
+        const mine = await api.createFolder(projectId, name, parent, order);
+        folders = await api.listFolders(projectId);
+        const winner = oldestFolder(folders, name, parent) ?? mine;
+        if (winner.id === mine.id)
+            created.push(path.slice(0, depth + 1).join('/'));
+        else
+            log.info(`Folder "${path.slice(0, depth + 1).join('/')}" was created by another upload at the same time; using it (the empty folder this upload made stays).`);
+        parent = winner.id;
+    }
+    return { id: parent, created };
+}
+/** Folder names compare case-insensitively, as people read them; the oldest wins, then the smallest id. */
+function oldestFolder(folders, name, parent) {
+    const wanted = name.toLowerCase();
+    const same = folders.filter((f) => f.name.trim().toLowerCase() === wanted && (f.parent_folder_id ?? null) === parent);
+    return same.sort((a, b) => (a.created_at ?? 0) - (b.created_at ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))[0];
+}
+//# sourceMappingURL=case-folder.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/upload/case-sync.js
+
+
+
+
+
+
+
+/** The summary's view of what sync did (plain data for `--summary-json`). */
+function caseSyncSummary(sync) {
+    return {
+        casesCreated: sync.created,
+        caseSync: {
+            matchedByTitle: sync.byTitle,
+            ambiguous: sync.ambiguous.map((a) => ({ title: a.title, cases: a.cases.map((c) => c.human_id), tests: a.results.map(displayTitle) })),
+            renamed: sync.renamed.map((r) => ({ case: r.testCase.human_id, title: r.testCase.title, now: r.now })),
+            folders: sync.folders,
+        },
+    };
+}
+/** The mapping report with what sync found and created merged in; unchanged when both settings are off. */
+async function syncCases(api, input, log) {
+    const { settings, report } = input;
+    if (!settings.matchByTitle && !settings.createMissingCases)
+        return { report };
+    const matched = matchTitles(report.unmapped, input.cases, { matchByTitle: settings.matchByTitle, createMissing: settings.createMissingCases, part: settings.titlePart });
+    const sync = { created: [], byTitle: matched.byTitle, ambiguous: matched.ambiguous, renamed: matched.renamed, folders: [] };
+    for (const a of matched.ambiguous) {
+        log.warn(`"${a.title}" is the title of ${a.cases.length} test cases (${a.cases.map((c) => c.human_id).join(', ')}), so ${a.results.length} test(s) with that title are not recorded. Put the case id into the test, or rename one of the cases.`);
+    }
+    for (const r of matched.renamed) {
+        log.info(`Test case ${r.testCase.human_id} "${r.testCase.title}" was created for the test now titled "${r.now}" (its ${IDENTITY_LINE} line says so): results go there. Rename the case if you like.`);
+    }
+    const mapped = [...matched.mapped];
+    if (matched.missing.length > 0) {
+        const path = folderPath(settings.caseFolder);
+        const folder = path.length > 0 ? path.join('/') : null;
+        // Lookups and folders are read in a dry run too, so that it fails where the real upload would.
+        const lookups = await resolveLookups(api, settings, input.host, log);
+        const plan = await resolveFolder(api, input.projectId, path, settings.dryRun, log);
+        sync.folders = plan.created;
+        if (settings.dryRun) {
+            sync.created = matched.missing.map((m) => ({ case: null, title: m.title, folder }));
+        }
+        else {
+            const made = await createConverged(api, input, matched.missing, { ...lookups, folderId: plan.id ?? null }, log);
+            mapped.push(...made.mapped);
+            sync.created = made.created.map((c) => ({ case: c.human_id, title: c.title, folder }));
+        }
+    }
+    return { report: { ...report, mapped: merge(report.mapped, mapped), unmapped: matched.unmapped }, sync };
+}
+const CREATES_IN_FLIGHT = 4;
+/** Create one case per missing test, then re-list and keep, per test, the oldest case any upload made. */
+async function createConverged(api, input, missing, fields, log) {
+    const mine = new Map();
+    // A few creates in flight: the HTTP client's pacer keeps them within the rate limit.
+    for (let i = 0; i < missing.length; i += CREATES_IN_FLIGHT) {
+        await Promise.all(missing.slice(i, i + CREATES_IN_FLIGHT).map(async (m) => {
+            const findExisting = async () => (await api.listTestCases(input.projectId)).find((c) => identityIn(c.description) === m.identity);
+            mine.set(m.identity, await api.createTestCase(input.projectId, { ...fields, ownerId: input.ownerId, title: m.title, description: caseDescription(m) }, findExisting));
+        }));
+    }
+    const all = await api.listTestCases(input.projectId);
+    const mapped = [];
+    const created = [];
+    for (const m of missing) {
+        const own = mine.get(m.identity);
+        const same = all.filter((c) => identityIn(c.description) === m.identity);
+        const winner = same.length > 0 ? oldestCase(same) : own;
+        if (winner.id === own.id) {
+            created.push(own);
+        }
+        else {
+            await deleteDuplicate(api, input.projectId, own);
+            log.info(`Another upload created test case ${winner.human_id} for "${m.title}" at the same time; using it and deleting the duplicate ${own.human_id}.`);
+        }
+        mapped.push({ testCase: winner, results: m.results });
+    }
+    return { mapped, created };
+}
+/** A duplicate another upload deleted already (both saw each other late) is gone: that is the aim. */
+async function deleteDuplicate(api, projectId, testCase) {
+    try {
+        await api.deleteTestCase(projectId, testCase.id);
+    }
+    catch (error) {
+        if (!(error instanceof ApiError && error.status === 404))
+            throw error;
+    }
+}
+/** What a person reads in the case, and the identity line later uploads look for. */
+function caseDescription(missing) {
+    const first = missing.results[0];
+    return [
+        'Created by testsigma-tm for an automated test.',
+        ...(missing.file ? [`File: ${missing.file}`] : []),
+        `Title path: ${first ? displayTitle({ ...first, project: undefined }) : missing.title}`,
+        identityLine(missing.key),
+    ].join('\n');
+}
+const LOOKUPS = [
+    { kind: 'statuses', setting: 'caseStatus', field: 'statusId', what: 'test case status' },
+    { kind: 'priorities', setting: 'casePriority', field: 'priorityId', what: 'priority' },
+    { kind: 'types', setting: 'caseType', field: 'typeId', what: 'test case type' },
+    { kind: 'automation_types', setting: 'caseAutomationType', field: 'automationTypeId', what: 'automation type' },
+];
+/**
+ * The four ids a new case needs, by name, case- and space-insensitively. A default the account does not offer
+ * falls back to its first entry (said in the log); a name the user set must exist. Every missing one is named
+ * in one error, with what the service offers.
+ */
+async function resolveLookups(api, settings, host, log) {
+    const ids = {};
+    const problems = [];
+    for (const lookup of LOOKUPS) {
+        const name = settings[lookup.setting];
+        const entries = await api.listCaseLookup(lookup.kind);
+        const found = findByName(entries, name);
+        const isDefault = name === SETTINGS[lookup.setting].default && lookup.setting !== 'caseAutomationType';
+        if (found)
+            ids[lookup.field] = found.id;
+        else if (isDefault && entries[0]) {
+            ids[lookup.field] = entries[0].id;
+            log.info(`The service offers no ${lookup.what} "${name}"; created test cases get "${entries[0].name}" (set ${settingLabel(lookup.setting, host)} to choose).`);
+        }
+        else {
+            problems.push(`no ${lookup.what} "${name}" (${settingLabel(lookup.setting, host)}; it offers ${entries.length > 0 ? entries.map((e) => `"${e.name}"`).join(', ') : 'none'})`);
+        }
+    }
+    if (problems.length > 0)
+        throw new errors_ConfigError('CONFIG_CASE_LOOKUP_MISSING', `Test cases cannot be created: the service has ${problems.join('; ')}. Set each to one of the names offered.`);
+    return ids;
+}
+function findByName(entries, name) {
+    return entries.find((e) => e.name === name) ?? entries.find((e) => statusKey(e.name) === statusKey(name));
+}
+/** Results that reach a case both by id and by title are one entry: the case's results, in input order. */
+function merge(existing, found) {
+    const byId = new Map(existing.map((m) => [m.testCase.id, { ...m, results: [...m.results] }]));
+    for (const m of found) {
+        const entry = byId.get(m.testCase.id);
+        if (entry)
+            entry.results.push(...m.results.filter((r) => !entry.results.includes(r)));
+        else
+            byId.set(m.testCase.id, { ...m, results: [...m.results] });
+    }
+    return [...byId.values()];
+}
+//# sourceMappingURL=case-sync.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/upload/attachments/index.js
 
 
@@ -36689,6 +37199,64 @@ async function spool_markResumed(file) {
     return done;
 }
 //# sourceMappingURL=spool.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/upload/markdown-cell.js
+/**
+ * Text from test results placed in Markdown: one line, no table or HTML breakage, bounded. Test titles and
+ * messages are arbitrary text (`a | b`, `<details>`, a 50 KB diff), and one of them must not break the table
+ * or the `<details>` block around it.
+ */
+
+const CELL_MAX_CHARS = 300;
+function displayCell(text, max = CELL_MAX_CHARS) {
+    const line = oneLine(stripAnsi(text));
+    const short = line.length > max ? `${safeSlice(line, max - 1)}…` : line;
+    return short.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
+}
+//# sourceMappingURL=markdown-cell.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/upload/case-sync-summary.js
+/** What case sync did, in the summary's words: plain lines for a terminal, Markdown lines for a job summary. */
+
+const LIMIT = 20;
+function listSome(items, indent) {
+    const shown = items.slice(0, LIMIT).map((t) => `${indent}${t}`);
+    if (items.length > LIMIT)
+        shown.push(`${indent}… and ${items.length - LIMIT} more (the summary JSON lists every one)`);
+    return shown;
+}
+function createdHeading(s) {
+    const created = s.casesCreated ?? [];
+    if (created.length === 0)
+        return undefined;
+    const where = created[0]?.folder ? `folder ${created[0].folder}` : 'the top level';
+    return `${s.dryRun ? 'Would create' : 'Created'} ${created.length} test case(s) in ${where}:`;
+}
+function caseSyncText(s) {
+    const lines = [];
+    const heading = createdHeading(s);
+    if (heading)
+        lines.push(heading, ...listSome((s.casesCreated ?? []).map((c) => (c.case ? `${c.case} ${c.title}` : c.title)), '    '));
+    const sync = s.caseSync;
+    if (!sync)
+        return lines;
+    if (sync.matchedByTitle > 0)
+        lines.push(`${sync.matchedByTitle} test case(s) found by title.`);
+    if (sync.ambiguous.length > 0)
+        lines.push(`${sync.ambiguous.length} title(s) belong to several test cases, so those tests were not recorded:`, ...listSome(sync.ambiguous.map((a) => `${a.title} (${a.cases.join(', ')})`), '    '));
+    if (sync.renamed.length > 0)
+        lines.push(`${sync.renamed.length} test case(s) were found by the test they were created for, which now has another title:`, ...listSome(sync.renamed.map((r) => `${r.case} "${r.title}" is now "${r.now}"`), '    '));
+    return lines;
+}
+function caseSyncMarkdown(s) {
+    const lines = [];
+    const heading = createdHeading(s);
+    if (heading)
+        lines.push(displayCell(heading), '', ...listSome((s.casesCreated ?? []).map((c) => `- ${displayCell(c.case ? `${c.case} ${c.title}` : c.title)}`), ''), '');
+    const ambiguous = s.caseSync?.ambiguous ?? [];
+    if (ambiguous.length > 0)
+        lines.push(`Titles of several test cases (not recorded): ${ambiguous.slice(0, LIMIT).map((a) => displayCell(a.title)).join('; ')}`, '');
+    return lines;
+}
+//# sourceMappingURL=case-sync-summary.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/upload/summary-text.js
 /**
  * The summary as plain lines, for a terminal, a reporter and CIs without a job summary: what was read, where it
@@ -36697,9 +37265,10 @@ async function spool_markResumed(file) {
  */
 
 
+
 const TEXT_LIST_LIMIT = 20;
 const TEXT_MAPPING_LIMIT = 200;
-function listSome(items, limit = TEXT_LIST_LIMIT, more = '') {
+function summary_text_listSome(items, limit = TEXT_LIST_LIMIT, more = '') {
     const shown = items.slice(0, limit).map((t) => `    ${t}`);
     if (items.length > limit)
         shown.push(`    … and ${items.length - limit} more${more}`);
@@ -36770,20 +37339,21 @@ function renderText(s, options = {}) {
         lines.push(`Tests: ${passed} passed, ${failed} failed, ${skipped} skipped.${cases}`);
     }
     if (s.failures.length > 0 && options.collectedBy === undefined)
-        lines.push(`${s.failures.length} failed test(s):`, ...listSome(s.failures.map(failureLine)));
+        lines.push(`${s.failures.length} failed test(s):`, ...summary_text_listSome(s.failures.map(failureLine)));
     if (s.unsent > 0)
         lines.push(`${s.unsent} test case result(s) were NOT recorded.`);
     if (s.spoolFile)
         lines.push(`They were written to ${s.spoolFile}: send them with testsigma-tm resume ${s.spoolFile}`);
     if (s.mapping) {
-        lines.push(`Mapping (test → test case), ${s.mapping.length} test(s):`, ...listSome(s.mapping.map(mappingText), TEXT_MAPPING_LIMIT, ' (the summary JSON lists every test)'));
+        lines.push(`Mapping (test → test case), ${s.mapping.length} test(s):`, ...summary_text_listSome(s.mapping.map(mappingText), TEXT_MAPPING_LIMIT, ' (the summary JSON lists every test)'));
     }
     else {
         if (s.unmapped.length > 0)
-            lines.push(`${s.unmapped.length} test(s) map to no test case:`, ...listSome(s.unmapped));
+            lines.push(`${s.unmapped.length} test(s) map to no test case:`, ...summary_text_listSome(s.unmapped));
         if (s.unknown.length > 0)
-            lines.push(`${s.unknown.length} reference(s) name no test case of the project:`, ...listSome(s.unknown.map((u) => `${u.reference} (in ${u.tests[0]}${u.tests.length > 1 ? ` and ${u.tests.length - 1} more` : ''})`)));
+            lines.push(`${s.unknown.length} reference(s) name no test case of the project:`, ...summary_text_listSome(s.unknown.map((u) => `${u.reference} (in ${u.tests[0]}${u.tests.length > 1 ? ` and ${u.tests.length - 1} more` : ''})`)));
     }
+    lines.push(...caseSyncText(s));
     for (const f of fileErrors)
         lines.push(`File not used: ${f.error}`);
     lines.push(...attachmentLines(s.attachments, s.dryRun));
@@ -36796,31 +37366,17 @@ function renderText(s, options = {}) {
 function attachmentLines(a, dryRun) {
     const lines = [];
     if (dryRun && a.planned.length > 0)
-        lines.push(`Would attach ${a.planned.length} file(s) (${mebibytes(a.planned.reduce((n, p) => n + p.size, 0))}):`, ...listSome(a.planned.map((p) => `${p.case}: ${p.name} (${mebibytes(p.size)})`)));
+        lines.push(`Would attach ${a.planned.length} file(s) (${mebibytes(a.planned.reduce((n, p) => n + p.size, 0))}):`, ...summary_text_listSome(a.planned.map((p) => `${p.case}: ${p.name} (${mebibytes(p.size)})`)));
     if (!dryRun && a.sent > 0)
         lines.push(`Attached ${a.sent} file(s) (${mebibytes(a.sentBytes)}).`);
     if (a.skipped.length > 0)
-        lines.push(`${a.skipped.length} file(s) not attached (named in the case's description instead):`, ...listSome(a.skipped.map((k) => `${k.case}: ${k.name}: ${k.reason}`)));
+        lines.push(`${a.skipped.length} file(s) not attached (named in the case's description instead):`, ...summary_text_listSome(a.skipped.map((k) => `${k.case}: ${k.name}: ${k.reason}`)));
     return lines;
 }
 function mebibytes(bytes) {
     return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 //# sourceMappingURL=summary-text.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/markdown-cell.js
-/**
- * Text from test results placed in Markdown: one line, no table or HTML breakage, bounded. Test titles and
- * messages are arbitrary text (`a | b`, `<details>`, a 50 KB diff), and one of them must not break the table
- * or the `<details>` block around it.
- */
-
-const CELL_MAX_CHARS = 300;
-function displayCell(text, max = CELL_MAX_CHARS) {
-    const line = oneLine(stripAnsi(text));
-    const short = line.length > max ? `${safeSlice(line, max - 1)}…` : line;
-    return short.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
-}
-//# sourceMappingURL=markdown-cell.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/upload/summary-markdown.js
 /**
  * The summary as GitHub-flavoured Markdown for a job summary: title and link, the error that failed the step
@@ -36830,6 +37386,7 @@ function displayCell(text, max = CELL_MAX_CHARS) {
  * GitHub refuses a step summary over 1 MiB (and then shows none), so every list is capped and the whole text
  * is built against a byte budget: whatever does not fit is replaced by a line saying how much was left out.
  */
+
 
 
 /** GitHub's limit per step is 1 MiB; this leaves room for a margin and the closing notes. */
@@ -36958,6 +37515,8 @@ function renderMarkdown(s, options = {}) {
         addList(out, s.unknown, MARKDOWN_LIST_LIMIT, 'reference(s)', reference);
         out.add('');
     }
+    for (const line of caseSyncMarkdown(s))
+        out.add(line);
     const bad = s.files.filter((f) => f.error);
     if (bad.length > 0) {
         out.add(`#### Files not used (${bad.length})`);
@@ -36997,6 +37556,8 @@ function emptySummary(dryRun) {
         refused: [],
         spoolFile: null,
         attachments: { sent: 0, sentBytes: 0, skipped: [], planned: [] },
+        casesCreated: [],
+        caseSync: null,
     };
 }
 function countOutcomes(results) {
@@ -37268,6 +37829,7 @@ function offlineDryRun(input, workspace, fileError) {
 
 
 
+
 async function upload_uploadResults(input) {
     const { settings } = input;
     const log = redactingLogger(input.log ?? silentLogger, [settings.token]);
@@ -37342,11 +37904,11 @@ async function planUpload(ctx, projectIdOrName) {
     const statuses = await api.listRunStatuses();
     const users = await api.listUsers();
     const cases = await api.listTestCases(project.id);
-    const report = mapResults(ctx.input.results, cases, project.human_id_prefix);
-    applyUnmappedPolicy(report, settings, log, host);
     const mapping = { ...DEFAULT_STATUS_MAPPING, ...settings.statusMap };
     const statusIds = resolveStatusIds(statuses, mapping);
     const user = pickUser(users, settings.userEmail, log, host);
+    const { report, sync } = await syncCases(api, { projectId: project.id, cases, report: mapResults(ctx.input.results, cases, project.human_id_prefix), ownerId: user.id, settings, host }, log);
+    applyUnmappedPolicy(report, settings, log, host);
     const untestedIds = new Set(statuses.filter((s) => statusKey(s.name) === 'untested').map((s) => s.id));
     const entries = planEntries(report, mapping, statusIds, user.id, ctx.ci);
     const cwd = ctx.input.cwd ?? process.cwd();
@@ -37354,7 +37916,7 @@ async function planUpload(ctx, projectIdOrName) {
     const files = await planAttachments(report.mapped.map((m) => ({ caseId: m.testCase.id, results: m.results })), attachmentSettings, log);
     for (const { entry } of entries)
         entry.description = withSkippedNote(entry.description, files.get(entry.test_case_id)?.skipped ?? []);
-    return { projectId: project.id, report, userId: user.id, untestedIds, entries, files };
+    return { projectId: project.id, report, userId: user.id, untestedIds, entries, files, ...(sync && { sync }) };
 }
 /**
  * The run to write to: the one named by the run id setting; else, with a run key (from the CI or the setting),
@@ -37511,6 +38073,8 @@ function buildSummary(input, { plan, opened, recorded, spoolFile }) {
     };
     if (!plan)
         return summary;
+    if (plan.sync)
+        Object.assign(summary, caseSyncSummary(plan.sync));
     summary.unmapped = plan.report.unmapped.map(displayTitle);
     summary.unknown = plan.report.unknown.map((u) => ({ reference: u.reference, tests: u.results.map(displayTitle) }));
     summary.mapped = plan.entries.length;

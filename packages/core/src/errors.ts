@@ -29,6 +29,7 @@ export const ERROR_CODES = {
   CONFIG_RUN_CLOSED: { exit: 2, meaning: 'The run to record into is closed and takes no results.', todo: 'Reopen it, or record into a new run.' },
   CONFIG_STATUS_MAPPING: { exit: 2, meaning: 'The status map is malformed.', todo: 'Write it as outcome=Status pairs, e.g. skipped=Blocked.' },
   CONFIG_STATUS_MISSING: { exit: 2, meaning: 'A status the mapping needs is not offered by the service.', todo: 'Map the outcome to a status the account has (the message lists them).' },
+  CONFIG_CASE_LOOKUP_MISSING: { exit: 2, meaning: 'A status, priority, type or automation type for created test cases is not offered by the service.', todo: 'Set it to a name the account has (the message lists them).' },
   INPUT_NOT_FOUND: { exit: 2, meaning: 'A path or glob matched no file.', todo: 'Check the path, and that the test step wrote its results first.' },
   INPUT_EMPTY: { exit: 2, meaning: 'A result file is empty.', todo: 'The test run probably crashed before writing results.' },
   INPUT_NOT_RESULTS: { exit: 2, meaning: 'A file is not in a format this tool reads.', todo: 'Point at JUnit XML, Jest/Vitest JSON, Playwright JSON or Cucumber JSON results.' },

@@ -7,6 +7,8 @@ import type { HttpClient } from './http.js';
 import type { FormFile, FormPart } from './transport.js';
 import { listAll } from './paginate.js';
 import {
+  readFolder,
+  readLookup,
   readPage,
   readProject,
   readRunCase,
@@ -16,6 +18,8 @@ import {
   readTestRun,
   readUser,
   type AnswerContext,
+  type Folder,
+  type Lookup,
   type Project,
   type ResultEntry,
   type RunCase,
@@ -28,7 +32,7 @@ import {
 /** A file sent with a result: on disk (streamed) or inline base64. */
 export type ResultFile = Omit<FormFile, 'name'>;
 
-export type { Project, ResultEntry, RunCase, RunStatus, TestCase, TestRun, User } from './wire.js';
+export type { Folder, Lookup, Project, ResultEntry, RunCase, RunStatus, TestCase, TestRun, User } from './wire.js';
 
 export interface NewRun {
   title: string;
@@ -143,6 +147,73 @@ export class TestManagementApi {
     files.forEach((ofEntry, i) => ofEntry?.forEach((file, j) => form.push({ ...file, name: `attachments_${i}_${j}` })));
     await this.http.send({ method: 'PUT', path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`, form, idempotent: true, resource: `Test run "${runId}"` });
   }
+
+  // Case sync (opt-in): creating test cases and folders for tests that name no case.
+
+  /** One of the lookups a new test case needs an id from. */
+  listCaseLookup(kind: CaseLookupKind): Promise<Lookup[]> {
+    return listAll(this.http, `/test_cases/${kind}`, kind, readLookup);
+  }
+
+  listFolders(projectId: string): Promise<Folder[]> {
+    return listAll(this.http, `/projects/${enc(projectId)}/folders`, 'folders', readFolder, {}, `Project "${projectId}"`);
+  }
+
+  /**
+   * The documented body is `{name, order}`; the parent is sent too, and when the answer shows it was not taken,
+   * the folder is moved under it (the documented way). Not idempotent: the caller re-lists and converges.
+   */
+  async createFolder(projectId: string, name: string, parentId: string | null, order: number): Promise<Folder> {
+    const res = await this.http.send({ method: 'POST', path: `/projects/${enc(projectId)}/folders`, json: { name, order, ...(parentId ? { parent_folder_id: parentId } : {}) }, idempotent: false, resource: `Project "${projectId}"` });
+    const folder = readSingle(res.body, 'folder', readFolder, context(res));
+    if (parentId === null || folder.parent_folder_id === parentId) return folder;
+    const moved = await this.http.send({ method: 'POST', path: `/projects/${enc(projectId)}/folders/${enc(folder.id)}/move`, json: { parent_folder_id: parentId }, idempotent: true, resource: `Folder "${name}"` });
+    return readSingle(moved.body, 'folder', readFolder, context(moved));
+  }
+
+  /**
+   * Not idempotent: the caller re-lists the cases afterwards and converges on one case per test. After a
+   * failure that may have been applied, `findExisting` is asked before creating again (as for runs).
+   */
+  async createTestCase(projectId: string, testCase: NewTestCase, findExisting?: () => Promise<TestCase | undefined>): Promise<TestCase> {
+    const res = await this.http.send<TestCase>({
+      method: 'POST',
+      path: `/projects/${enc(projectId)}/test_cases`,
+      idempotent: false,
+      ...(findExisting ? { recover: findExisting } : {}),
+      resource: `Project "${projectId}"`,
+      json: {
+        title: testCase.title,
+        description: testCase.description,
+        folder_id: testCase.folderId,
+        template_type: 'TCD',
+        status_id: testCase.statusId,
+        priority_id: testCase.priorityId,
+        type_id: testCase.typeId,
+        automation_type_id: testCase.automationTypeId,
+        owner_id: testCase.ownerId,
+      },
+    });
+    return res.recovered ?? readSingle(res.body, 'test_case', readTestCase, context(res));
+  }
+
+  /** Delete a test case (a duplicate another upload created at the same time). */
+  async deleteTestCase(projectId: string, caseId: string): Promise<void> {
+    await this.http.send({ method: 'DELETE', path: `/projects/${enc(projectId)}/test_cases/${enc(caseId)}`, idempotent: true, resource: `Test case "${caseId}"` });
+  }
+}
+
+export type CaseLookupKind = 'statuses' | 'priorities' | 'types' | 'automation_types';
+
+export interface NewTestCase {
+  title: string;
+  description: string;
+  folderId: string | null;
+  statusId: string;
+  priorityId: string;
+  typeId: string;
+  automationTypeId: string;
+  ownerId: string;
 }
 
 function enc(segment: string): string {

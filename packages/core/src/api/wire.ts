@@ -16,6 +16,24 @@ export interface TestCase {
   id: string;
   human_id: string;
   title: string;
+  /** Read when present: a case this tool created carries its test's identity line in it. */
+  description?: string;
+  folder_id?: string | null;
+  /** Epoch milliseconds (seconds on read are turned into milliseconds). */
+  created_at?: number;
+}
+
+export interface Folder {
+  id: string;
+  name: string;
+  parent_folder_id: string | null;
+  created_at?: number;
+}
+
+/** An entry of a test case lookup (statuses, priorities, types, automation types). */
+export interface Lookup {
+  id: string;
+  name: string;
 }
 
 export interface RunStatus {
@@ -105,7 +123,30 @@ export const readProject: Reader<Project> = (value, where, ctx) => {
 
 export const readTestCase: Reader<TestCase> = (value, where, ctx) => {
   const o = record(value, where, ctx);
-  return { id: text(o, 'id', where, ctx), human_id: text(o, 'human_id', where, ctx), title: optionalText(o, 'title') ?? '' };
+  return {
+    id: text(o, 'id', where, ctx),
+    human_id: text(o, 'human_id', where, ctx),
+    title: optionalText(o, 'title') ?? '',
+    ...(typeof o.description === 'string' ? { description: o.description } : {}),
+    ...(typeof o.folder_id === 'string' || o.folder_id === null ? { folder_id: o.folder_id } : {}),
+    ...(typeof o.created_at === 'number' ? { created_at: epochMs(o.created_at) } : {}),
+  };
+};
+
+export const readFolder: Reader<Folder> = (value, where, ctx) => {
+  const o = record(value, where, ctx);
+  const parent = optionalText(o, 'parent_folder_id');
+  return {
+    id: text(o, 'id', where, ctx),
+    name: text(o, 'name', where, ctx),
+    parent_folder_id: parent === undefined || parent === '' ? null : parent,
+    ...(typeof o.created_at === 'number' ? { created_at: epochMs(o.created_at) } : {}),
+  };
+};
+
+export const readLookup: Reader<Lookup> = (value, where, ctx) => {
+  const o = record(value, where, ctx);
+  return { id: text(o, 'id', where, ctx), name: text(o, 'name', where, ctx) };
 };
 
 export const readRunStatus: Reader<RunStatus> = (value, where, ctx) => {

@@ -11,6 +11,10 @@ export interface CaseInfo {
   /** `DEMO-12`. */
   human_id: string;
   title: string;
+  /** Read by the opt-in title matching: the identity line of a case this tool created. */
+  description?: string;
+  /** Epoch milliseconds; decides which of two duplicates is the older. */
+  created_at?: number;
 }
 
 export interface MappedCase {

@@ -1,7 +1,9 @@
 /**
  * Which test cases a test result names. Explicit ids first (a `testsigma` property or Playwright annotation),
- * then `<PREFIX>-<n>` tokens in the title and tags — never fuzzy title matching, because producers disagree on
- * how titles are joined (see FIELD-NOTES) and a wrong match is silent while a missing one is reported.
+ * then `<PREFIX>-<n>` tokens in the title and the tags, then `<PREFIX>_<n>` word-parts of names that cannot
+ * hold a hyphen (pytest functions, Go and Java methods, and the JUnit classname: Python and Java classes). Never fuzzy:
+ * matching by title is a separate, opt-in step (title.ts), because a wrong match is silent while a missing one
+ * is reported.
  *
  * Normal form of a reference (so that lookups and de-duplication agree):
  * - a human id is upper case without leading zeros in its number: `demo-012` → `DEMO-12`
@@ -42,7 +44,8 @@ export function normaliseReference(text: string): string {
 
 /**
  * Every test case the result names, normalised, de-duplicated, in first-seen order:
- * `testsigma` properties first, then the full title, then the tags.
+ * `testsigma` properties first, then the full title and the tags (`DEMO-3`), then the same texts and the
+ * classname for underscore ids (`DEMO_3`).
  * An empty prefix disables title and tag scanning (only properties count).
  */
 export function caseReferences(result: TestResult, prefix: string): string[] {
@@ -54,33 +57,54 @@ export function caseReferences(result: TestResult, prefix: string): string[] {
       if (bare !== '') found.add(normaliseReference(bare));
     }
   }
-  const pattern = humanIdPattern(prefix);
-  if (pattern) {
-    for (const text of [...result.suitePath, result.name, ...result.tags]) {
-      for (const match of text.matchAll(pattern)) {
-        found.add(normaliseHumanId(match[0]));
-      }
+  const patterns = idPatterns(prefix);
+  if (patterns) {
+    const texts = [...result.suitePath, result.name, ...result.tags];
+    for (const text of texts) {
+      for (const match of text.matchAll(patterns.hyphen)) found.add(normaliseHumanId(match[0]));
+    }
+    // A class cannot hold a hyphen, so only an underscore id is read from it (`tests.DEMO_16`).
+    for (const text of result.classname ? [...texts, result.classname] : texts) {
+      for (const match of text.matchAll(patterns.underscore)) found.add(normaliseHumanId(match[0].replace(/_(?=\d+$)/, '-')));
     }
   }
   return [...found];
 }
 
+interface IdPatterns {
+  hyphen: RegExp;
+  underscore: RegExp;
+}
+
 let cachedPrefix: string | undefined;
-let cachedPattern: RegExp | undefined;
+let cachedPatterns: IdPatterns | undefined;
 
 /**
- * `<PREFIX>-<digits>` as a whole token. Letters, digits and `-` glue a token together, so `XDEMO-3`,
+ * `hyphen`: `<PREFIX>-<digits>` as a whole token. Letters, digits and `-` glue a token together, so `XDEMO-3`,
  * `DEMO-3a`, `DEMO-R-3` (a run id) and `ABC-DEMO-3` do not match; `_` does not, because Go's subtest names
  * turn spaces into underscores (`TestLogin/DEMO-3_works`). A following `.<digit>` (`DEMO-3.5`) is a version
- * number, not an id. Cached because one upload scans every result with the same prefix.
+ * number, not an id.
+ *
+ * `underscore`: `<PREFIX>_<digits>` as its own word-parts, for names that cannot hold a hyphen:
+ * `test_demo_12_update_quantity`, `TestCheckout_DEMO_16`, the class `tests.DEMO_16`. Letters and digits glue,
+ * `_` and any other character separate, so `TestCheckoutDEMO_16` (camel case) and `DEMO_16b` do not count;
+ * neither do a `-` before the prefix (`ABC-DEMO_3`) nor a `_<digits>` or `.<digits>` after the number
+ * (`DEMO_3_4`, `DEMO_3.4`: a version or a parameter). The limit: a prefix that is also a word of test
+ * names (`TEST`, `API`) turns `test_1_adds` into `TEST-1`; such a reference names no case and is reported as
+ * unknown, so it is seen, not silently recorded against the wrong case, unless that case exists.
+ *
+ * Cached because one upload scans every result with the same prefix.
  */
-function humanIdPattern(prefix: string): RegExp | undefined {
+function idPatterns(prefix: string): IdPatterns | undefined {
   const trimmed = prefix.trim();
   if (trimmed === '') return undefined;
-  if (trimmed !== cachedPrefix || !cachedPattern) {
+  if (trimmed !== cachedPrefix || !cachedPatterns) {
     const escaped = trimmed.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-    cachedPattern = new RegExp(`(?<![\\p{L}\\p{N}-])${escaped}-\\d+(?![\\p{L}\\p{N}-]|\\.\\p{N})`, 'giu');
+    cachedPatterns = {
+      hyphen: new RegExp(`(?<![\\p{L}\\p{N}-])${escaped}-\\d+(?![\\p{L}\\p{N}-]|\\.\\p{N})`, 'giu'),
+      underscore: new RegExp(`(?<![\\p{L}\\p{N}-])${escaped}_\\d+(?![\\p{L}\\p{N}]|_\\p{N}|\\.\\p{N})`, 'giu'),
+    };
     cachedPrefix = trimmed;
   }
-  return cachedPattern;
+  return cachedPatterns;
 }

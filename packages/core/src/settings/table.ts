@@ -7,6 +7,7 @@
  * Precedence, owned by resolve.ts: an explicit value (flag, input, option) > environment > config file > default.
  */
 import type { StatusMapping } from '../map/status.js';
+import { parseTitlePart, type TitlePart } from '../map/title.js';
 import { bool, httpUrl, list, oneOf, statusMap, text, wholeNumber, type Parser } from './parsers.js';
 
 export const DEFAULT_BASE_URL = 'https://test-management.testsigma.com/api/v1';
@@ -39,6 +40,8 @@ function row<T, const O extends string = never>(r: SettingRow<T> & { option?: O 
 }
 
 const optionalText = text as Parser<string | undefined>;
+
+const titlePart: Parser<TitlePart> = { kind: 'full|name|n', parse: parseTitlePart };
 
 export const SETTINGS = {
   token: row({
@@ -291,6 +294,84 @@ export const SETTINGS = {
     parse: wholeNumber(0, 100),
     default: 5,
     doc: 'Most files sent per test case, chosen screenshot, trace, video, then others; the rest are named in the description.',
+  }),
+  matchByTitle: row({
+    env: 'TESTSIGMA_MATCH_BY_TITLE',
+    flag: 'match-by-title',
+    input: 'match-by-title',
+    option: 'matchByTitle',
+    parse: bool,
+    default: false,
+    doc: 'A test without a case id records into the one case whose title equals its title (case, spaces and the " › ", " > " between describe blocks ignored); two such cases are reported, never guessed.',
+  }),
+  titlePart: row({
+    env: 'TESTSIGMA_TITLE_PART',
+    flag: 'title-part',
+    input: 'title-part',
+    option: 'titlePart',
+    parse: titlePart,
+    default: 'full' as TitlePart,
+    doc: 'Which part of a test\'s title path counts for match-by-title and for the identity of created cases: `full` (describe blocks and title; files and packages never count), `name` (the test\'s own title), or n (the last n parts).',
+  }),
+  createMissingCases: row({
+    env: 'TESTSIGMA_CREATE_MISSING_CASES',
+    flag: 'create-missing-cases',
+    input: 'create-missing-cases',
+    option: 'createMissingCases',
+    parse: bool,
+    default: false,
+    doc: 'Create a test case for every test that maps to none (once: a created case records the test in its description, and later uploads find it there).',
+  }),
+  caseFolder: row({
+    env: 'TESTSIGMA_CASE_FOLDER',
+    flag: 'case-folder',
+    input: 'case-folder',
+    option: 'caseFolder',
+    valueName: 'path',
+    parse: optionalText,
+    default: undefined,
+    defaultText: 'the top level',
+    doc: 'Folder for created test cases, nested with `/` (e.g. `Automated/Checkout`); missing folders are created.',
+  }),
+  caseStatus: row({
+    env: 'TESTSIGMA_CASE_STATUS',
+    flag: 'case-status',
+    input: 'case-status',
+    option: 'caseStatus',
+    valueName: 'name',
+    parse: text,
+    default: 'Ready',
+    doc: 'Status of created test cases, by name (when the default is not offered, the first status is taken).',
+  }),
+  casePriority: row({
+    env: 'TESTSIGMA_CASE_PRIORITY',
+    flag: 'case-priority',
+    input: 'case-priority',
+    option: 'casePriority',
+    valueName: 'name',
+    parse: text,
+    default: 'Medium',
+    doc: 'Priority of created test cases, by name (when the default is not offered, the first priority is taken).',
+  }),
+  caseType: row({
+    env: 'TESTSIGMA_CASE_TYPE',
+    flag: 'case-type',
+    input: 'case-type',
+    option: 'caseType',
+    valueName: 'name',
+    parse: text,
+    default: 'Functional',
+    doc: 'Type of created test cases, by name (when the default is not offered, the first type is taken).',
+  }),
+  caseAutomationType: row({
+    env: 'TESTSIGMA_CASE_AUTOMATION_TYPE',
+    flag: 'case-automation-type',
+    input: 'case-automation-type',
+    option: 'caseAutomationType',
+    valueName: 'name',
+    parse: text,
+    default: 'Automated',
+    doc: 'Automation type of created test cases, by name.',
   }),
 } as const;
 

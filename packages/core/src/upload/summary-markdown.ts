@@ -9,6 +9,7 @@
 import { displayCell } from './markdown-cell.js';
 import { figuresText, mappingText, mebibytes, place, todoOf, type RenderOptions } from './summary-text.js';
 import type { UploadSummary } from './summary.js';
+import { caseSyncMarkdown } from './case-sync-summary.js';
 
 /** GitHub's limit per step is 1 MiB; this leaves room for a margin and the closing notes. */
 export const MARKDOWN_MAX_BYTES = 1_000_000;
@@ -134,6 +135,7 @@ export function renderMarkdown(s: UploadSummary, options: Pick<RenderOptions, 'e
     addList(out, s.unknown, MARKDOWN_LIST_LIMIT, 'reference(s)', reference);
     out.add('');
   }
+  for (const line of caseSyncMarkdown(s)) out.add(line);
   const bad = s.files.filter((f) => f.error);
   if (bad.length > 0) {
     out.add(`#### Files not used (${bad.length})`);

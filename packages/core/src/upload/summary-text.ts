@@ -6,6 +6,7 @@
 import { ERROR_CODES, type ErrorCode } from '../errors.js';
 import { formatDuration } from '../plan/description.js';
 import type { AttachmentSummary, FailedTest, MappingLine, UploadSummary } from './summary.js';
+import { caseSyncText } from './case-sync-summary.js';
 
 export const TEXT_LIST_LIMIT = 20;
 export const TEXT_MAPPING_LIMIT = 200;
@@ -94,6 +95,7 @@ export function renderText(s: UploadSummary, options: RenderOptions = {}): strin
     if (s.unmapped.length > 0) lines.push(`${s.unmapped.length} test(s) map to no test case:`, ...listSome(s.unmapped));
     if (s.unknown.length > 0) lines.push(`${s.unknown.length} reference(s) name no test case of the project:`, ...listSome(s.unknown.map((u) => `${u.reference} (in ${u.tests[0]}${u.tests.length > 1 ? ` and ${u.tests.length - 1} more` : ''})`)));
   }
+  lines.push(...caseSyncText(s));
   for (const f of fileErrors) lines.push(`File not used: ${f.error}`);
   lines.push(...attachmentLines(s.attachments, s.dryRun));
   if (options.error) lines.push(`What to do: ${todoOf(options.error.code)} (${options.error.code})`);

@@ -57,6 +57,24 @@ export interface UploadSummary {
   /** Where what could not be sent was written (`testsigma-tm resume FILE`), or null. */
   spoolFile: string | null;
   attachments: AttachmentSummary;
+  /**
+   * Test cases created for tests that mapped to none (create-missing-cases); in a dry run `case` is null.
+   * Always set by an upload; optional so that summaries built elsewhere need not name it.
+   */
+  casesCreated?: { case: string | null; title: string; folder: string | null }[];
+  /** What matching by title and creating cases found, or null when both are off. */
+  caseSync?: CaseSyncSummary | null;
+}
+
+export interface CaseSyncSummary {
+  /** Tests recorded into a case found by its title. */
+  matchedByTitle: number;
+  /** Titles that several cases have: those tests were not recorded. */
+  ambiguous: { title: string; cases: string[]; tests: string[] }[];
+  /** Cases found by the identity line of the test they were created for, whose title differs from the test's now. */
+  renamed: { case: string; title: string; now: string }[];
+  /** Folders created (or, in a dry run, that would be) for the new cases. */
+  folders: string[];
 }
 
 export interface CaseCounts {
@@ -140,6 +158,8 @@ export function emptySummary(dryRun: boolean): UploadSummary {
     refused: [],
     spoolFile: null,
     attachments: { sent: 0, sentBytes: 0, skipped: [], planned: [] },
+    casesCreated: [],
+    caseSync: null,
   };
 }
 

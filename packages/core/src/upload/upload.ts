@@ -21,6 +21,7 @@ import { closeRun, markUpload, uploadMarkers } from './close.js';
 import { createRun, openNamedRun, pickUser, resolveProject } from './lifecycle.js';
 import { findOrCreateKeyedRun, keyLabel, titleWithKey } from './run-key.js';
 import { ensureCases, keepResults } from './selection.js';
+import { caseSyncSummary, syncCases, type CaseSync } from './case-sync.js';
 import { sendEntries, type RefusedEntry, type SendOutcome } from './send.js';
 import { planAttachments, withSkippedNote, type CaseFiles } from './attachments/index.js';
 import { spoolPath, withoutToken, writeSpool, type Spool } from './spool.js';
@@ -85,6 +86,8 @@ interface UploadPlan {
   untestedIds: Set<string>;
   /** The files of each case (by test case id), and those left out. */
   files: Map<string, CaseFiles>;
+  /** What matching by title and creating missing cases did (when either is on). */
+  sync?: CaseSync;
 }
 
 interface OpenedRun {
@@ -185,18 +188,18 @@ async function planUpload(ctx: UploadContext, projectIdOrName: string): Promise<
   const users = await api.listUsers();
   const cases = await api.listTestCases(project.id);
 
-  const report = mapResults(ctx.input.results, cases, project.human_id_prefix);
-  applyUnmappedPolicy(report, settings, log, host);
   const mapping: StatusMapping = { ...DEFAULT_STATUS_MAPPING, ...settings.statusMap };
   const statusIds = resolveStatusIds(statuses, mapping);
   const user = pickUser(users, settings.userEmail, log, host);
+  const { report, sync } = await syncCases(api, { projectId: project.id, cases, report: mapResults(ctx.input.results, cases, project.human_id_prefix), ownerId: user.id, settings, host }, log);
+  applyUnmappedPolicy(report, settings, log, host);
   const untestedIds = new Set(statuses.filter((s) => statusKey(s.name) === 'untested').map((s) => s.id));
   const entries = planEntries(report, mapping, statusIds, user.id, ctx.ci);
   const cwd = ctx.input.cwd ?? process.cwd();
   const attachmentSettings = { policy: settings.attachments, maxBytes: settings.attachmentMaxBytes, perCase: settings.attachmentsPerCase, workspace: cwd, cwd };
   const files = await planAttachments(report.mapped.map((m) => ({ caseId: m.testCase.id, results: m.results })), attachmentSettings, log);
   for (const { entry } of entries) entry.description = withSkippedNote(entry.description, files.get(entry.test_case_id)?.skipped ?? []);
-  return { projectId: project.id, report, userId: user.id, untestedIds, entries, files };
+  return { projectId: project.id, report, userId: user.id, untestedIds, entries, files, ...(sync && { sync }) };
 }
 
 /**
@@ -369,6 +372,7 @@ function buildSummary(input: UploadInput, { plan, opened, recorded, spoolFile }:
     spoolFile: spoolFile ?? recorded?.spoolFile ?? null,
   };
   if (!plan) return summary;
+  if (plan.sync) Object.assign(summary, caseSyncSummary(plan.sync));
   summary.unmapped = plan.report.unmapped.map(displayTitle);
   summary.unknown = plan.report.unknown.map((u) => ({ reference: u.reference, tests: u.results.map(displayTitle) }));
   summary.mapped = plan.entries.length;

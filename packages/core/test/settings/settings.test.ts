@@ -34,6 +34,14 @@ describe('resolveSettings', () => {
       attachments: 'failed',
       attachmentMaxBytes: 8 * 1024 * 1024,
       attachmentsPerCase: 5,
+      matchByTitle: false,
+      titlePart: 'full',
+      createMissingCases: false,
+      caseFolder: undefined,
+      caseStatus: 'Ready',
+      casePriority: 'Medium',
+      caseType: 'Functional',
+      caseAutomationType: 'Automated',
     });
   });
 
@@ -93,7 +101,7 @@ describe('resolveReporterSettings', () => {
   it('maps apiToken to the token and refuses unknown options with the known ones', () => {
     expect(resolveReporterSettings({ apiToken: 't0ken', projectId: 'Demo' }, {}).token).toBe('t0ken');
     expect(() => resolveReporterSettings({ projectID: 'Demo' }, {})).toThrow(
-      'Unknown reporter option(s) "projectID" (did you mean "projectId"?): expected any of apiToken, projectId, baseUrl, runId, runTitle, closeRun, unmapped, batchSize, dryRun, userEmail, timeoutMs, statusMap, runKey, shardTotal, shardIndex, labels, deadline, spool, verify, failOnUploadError, verbose, attachments, attachmentMaxBytes, attachmentsPerCase.',
+      'Unknown reporter option(s) "projectID" (did you mean "projectId"?): expected any of apiToken, projectId, baseUrl, runId, runTitle, closeRun, unmapped, batchSize, dryRun, userEmail, timeoutMs, statusMap, runKey, shardTotal, shardIndex, labels, deadline, spool, verify, failOnUploadError, verbose, attachments, attachmentMaxBytes, attachmentsPerCase, matchByTitle, titlePart, createMissingCases, caseFolder, caseStatus, casePriority, caseType, caseAutomationType.',
     );
     expect(() => resolveReporterSettings('Demo', {})).toThrow('Reporter options: expected an object');
   });
