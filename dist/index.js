@@ -33858,46 +33858,98 @@ function getIDToken(aud) {
  * 1 when the service failed or results were left unsent; 1 for an internal error (a bug of ours).
  */
 const ERROR_CODES = {
-    USAGE_UNKNOWN_COMMAND: { exit: 2, meaning: 'The command is not one of the CLI\'s commands.', todo: 'Run `testsigma-tm --help`.' },
-    USAGE_BAD_OPTION: { exit: 2, meaning: 'An unknown flag, or a flag without its value.', todo: 'Check the spelling (a suggestion is printed), or run the command with `--help`.' },
+    USAGE_UNKNOWN_COMMAND: { exit: 2, meaning: "The command is not one of the CLI's commands.", todo: 'Run `testsigma-tm --help`.' },
+    USAGE_BAD_OPTION: {
+        exit: 2,
+        meaning: 'An unknown flag, or a flag without its value.',
+        todo: 'Check the spelling (a suggestion is printed), or run the command with `--help`.',
+    },
     USAGE_NO_FILES: { exit: 2, meaning: 'No result file was given.', todo: 'Pass paths or globs of result files.' },
     CONFIG_INVALID: { exit: 2, meaning: 'One or more settings have invalid values (all are listed).', todo: 'Fix each value named in the message.' },
     CONFIG_UNKNOWN_OPTION: { exit: 2, meaning: 'A reporter option or config file key is not a setting.', todo: 'Check the spelling (a suggestion is printed).' },
     CONFIG_MISSING_TOKEN: { exit: 2, meaning: 'No API token.', todo: 'Set TESTSIGMA_API_TOKEN (Action: the api-token input) to a key from Settings > API Keys.' },
     CONFIG_MISSING_PROJECT: { exit: 2, meaning: 'No project.', todo: 'Set the project to its UUID or exact name.' },
-    CONFIG_UNKNOWN_PROJECT: { exit: 2, meaning: 'No project has that id or name (the message lists those the token can see).', todo: 'Set the project to one of them.' },
+    CONFIG_UNKNOWN_PROJECT: {
+        exit: 2,
+        meaning: 'No project has that id or name (the message lists those the token can see).',
+        todo: 'Set the project to one of them.',
+    },
     CONFIG_AMBIGUOUS_PROJECT: { exit: 2, meaning: 'Several projects have that name.', todo: 'Set the project by its UUID.' },
     CONFIG_UNKNOWN_USER: { exit: 2, meaning: 'No user has the configured e-mail.', todo: 'Set the user e-mail to a user of the account, or unset it.' },
     CONFIG_NO_USER: { exit: 2, meaning: 'The account has no user to record results as.', todo: 'Set the user e-mail.' },
     CONFIG_RUN_CLOSED: { exit: 2, meaning: 'The run to record into is closed and takes no results.', todo: 'Reopen it, or record into a new run.' },
     CONFIG_STATUS_MAPPING: { exit: 2, meaning: 'The status map is malformed.', todo: 'Write it as outcome=Status pairs, e.g. skipped=Blocked.' },
-    CONFIG_STATUS_MISSING: { exit: 2, meaning: 'A status the mapping needs is not offered by the service.', todo: 'Map the outcome to a status the account has (the message lists them).' },
-    CONFIG_CASE_LOOKUP_MISSING: { exit: 2, meaning: 'A status, priority, type or automation type for created test cases is not offered by the service.', todo: 'Set it to a name the account has (the message lists them).' },
+    CONFIG_STATUS_MISSING: {
+        exit: 2,
+        meaning: 'A status the mapping needs is not offered by the service.',
+        todo: 'Map the outcome to a status the account has (the message lists them).',
+    },
+    CONFIG_CASE_LOOKUP_MISSING: {
+        exit: 2,
+        meaning: 'A status, priority, type or automation type for created test cases is not offered by the service.',
+        todo: 'Set it to a name the account has (the message lists them).',
+    },
     INPUT_NOT_FOUND: { exit: 2, meaning: 'A path or glob matched no file.', todo: 'Check the path, and that the test step wrote its results first.' },
     INPUT_EMPTY: { exit: 2, meaning: 'A result file is empty.', todo: 'The test run probably crashed before writing results.' },
-    INPUT_NOT_RESULTS: { exit: 2, meaning: 'A file is not in a format this tool reads.', todo: 'Point at JUnit XML, Jest/Vitest JSON, Playwright JSON or Cucumber JSON results.' },
+    INPUT_NOT_RESULTS: {
+        exit: 2,
+        meaning: 'A file is not in a format this tool reads.',
+        todo: 'Point at JUnit XML, Jest/Vitest JSON, Playwright JSON or Cucumber JSON results.',
+    },
     INPUT_MALFORMED: { exit: 2, meaning: 'A result file is truncated or malformed.', todo: 'Regenerate it.' },
-    INPUT_HOSTILE: { exit: 2, meaning: 'A result file uses XML features that are refused (DOCTYPE, external entities).', todo: 'Write results without a DOCTYPE.' },
+    INPUT_HOSTILE: {
+        exit: 2,
+        meaning: 'A result file uses XML features that are refused (DOCTYPE, external entities).',
+        todo: 'Write results without a DOCTYPE.',
+    },
     INPUT_TOO_LARGE: { exit: 2, meaning: 'A result file is over the size limit.', todo: 'Split the results into several files.' },
     INPUT_UNREADABLE: { exit: 2, meaning: 'A result file could not be read.', todo: 'Check that it exists and is readable.' },
     INPUT_NOT_REGULAR_FILE: { exit: 2, meaning: 'A result path is a device, FIFO or socket (or a link to one).', todo: 'Point at a regular file.' },
     INPUT_FILES_FAILED: { exit: 2, meaning: 'Several result files could not be used (each is listed).', todo: 'Fix each file named.' },
     INPUT_NOTHING_READABLE: { exit: 2, meaning: 'No result file could be used, so nothing was sent.', todo: 'Fix the files named above it.' },
-    UNMAPPED_TESTS: { exit: 2, meaning: 'Tests map to no test case while the unmapped policy is fail.', todo: 'Add case ids to the tests, or set the unmapped policy to warn.' },
+    UNMAPPED_TESTS: {
+        exit: 2,
+        meaning: 'Tests map to no test case while the unmapped policy is fail.',
+        todo: 'Add case ids to the tests, or set the unmapped policy to warn.',
+    },
     API_UNAUTHORIZED: { exit: 2, meaning: 'HTTP 401: the token was refused.', todo: 'Check the token setting.' },
     API_FORBIDDEN: { exit: 2, meaning: 'HTTP 403: the token may not do this.', todo: 'Use a key of a user with access to the project.' },
     API_NOT_FOUND: { exit: 2, meaning: 'HTTP 404: a resource does not exist.', todo: 'Check the id or name, and the base URL.' },
-    API_REJECTED: { exit: 1, meaning: 'HTTP 400/422: the service refused a request as invalid.', todo: 'Read the service\'s message; report it if the request came from this tool.' },
-    API_PAYLOAD_TOO_LARGE: { exit: 1, meaning: 'HTTP 413 for a single result that cannot be split further.', todo: 'Shorten the result\'s text or attachments.' },
-    API_RATE_LIMITED: { exit: 1, meaning: 'The service kept answering "rate limit exceeded" until the deadline.', todo: 'Run fewer uploads with one token at once, or raise the deadline.' },
+    API_REJECTED: {
+        exit: 1,
+        meaning: 'HTTP 400/422: the service refused a request as invalid.',
+        todo: "Read the service's message; report it if the request came from this tool.",
+    },
+    API_PAYLOAD_TOO_LARGE: { exit: 1, meaning: 'HTTP 413 for a single result that cannot be split further.', todo: "Shorten the result's text or attachments." },
+    API_RATE_LIMITED: {
+        exit: 1,
+        meaning: 'The service kept answering "rate limit exceeded" until the deadline.',
+        todo: 'Run fewer uploads with one token at once, or raise the deadline.',
+    },
     API_SERVER_ERROR: { exit: 1, meaning: 'HTTP 5xx after every retry.', todo: 'Try again later; resume from the spool file if one was written.' },
-    API_UNREACHABLE: { exit: 1, meaning: 'No answer (connection refused, reset, timeout, DNS) after every retry.', todo: 'Check the network, proxy and base URL.' },
+    API_UNREACHABLE: {
+        exit: 1,
+        meaning: 'No answer (connection refused, reset, timeout, DNS) after every retry.',
+        todo: 'Check the network, proxy and base URL.',
+    },
     API_UNEXPECTED_STATUS: { exit: 1, meaning: 'An HTTP status the client does not expect.', todo: 'Report it with the request id.' },
-    API_UNEXPECTED_BODY: { exit: 1, meaning: 'A 2xx answer without the JSON expected (a proxy or login page, or a changed API).', todo: 'Check the base URL; report it with the request id.' },
+    API_UNEXPECTED_BODY: {
+        exit: 1,
+        meaning: 'A 2xx answer without the JSON expected (a proxy or login page, or a changed API).',
+        todo: 'Check the base URL; report it with the request id.',
+    },
     API_PAGINATION_LOOP: { exit: 1, meaning: 'A list kept repeating pages.', todo: 'Report it with the request id.' },
     API_FOREIGN_LINK: { exit: 1, meaning: 'A next-page link points at another host; the token is not sent there.', todo: 'Report it with the request id.' },
-    VERIFY_MISMATCH: { exit: 1, meaning: 'Reading the run back after the upload, some cases do not hold the result sent.', todo: 'Check the cases named; another job may have recorded the same case at the same time.' },
-    UNSENT_RESULTS: { exit: 1, meaning: 'Some results could not be recorded although the service answered.', todo: 'Read the per-case reasons; resume from the spool file if one was written.' },
+    VERIFY_MISMATCH: {
+        exit: 1,
+        meaning: 'Reading the run back after the upload, some cases do not hold the result sent.',
+        todo: 'Check the cases named; another job may have recorded the same case at the same time.',
+    },
+    UNSENT_RESULTS: {
+        exit: 1,
+        meaning: 'Some results could not be recorded although the service answered.',
+        todo: 'Read the per-case reasons; resume from the spool file if one was written.',
+    },
     INTERNAL: { exit: 1, meaning: 'A bug of testsigma-tm.', todo: 'Report it with the message.' },
 };
 class TestsigmaTmError extends Error {
@@ -34512,7 +34564,11 @@ const readTestRun = (value, where, ctx) => {
     };
 };
 function labelNames(labels) {
-    return labels.flatMap((label) => (typeof label === 'string' ? [label] : label && typeof label === 'object' && typeof label.name === 'string' ? [label.name] : []));
+    return labels.flatMap((label) => typeof label === 'string'
+        ? [label]
+        : label && typeof label === 'object' && typeof label.name === 'string'
+            ? [label.name]
+            : []);
 }
 /** Timestamps are milliseconds, but some answers carry seconds: anything before 2001 in ms is read as seconds. */
 function epochMs(value) {
@@ -34615,7 +34671,12 @@ class http_HttpClient {
         this.basePath = this.baseUrl.pathname.replace(/\/+$/, '');
         this.now = options.now ?? Date.now;
         this.sleep = options.sleep ?? defaultSleep;
-        this.pacer = new Pacer({ now: this.now, sleep: this.sleep, ...(options.perSecond ? { perSecond: options.perSecond } : {}), ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}) });
+        this.pacer = new Pacer({
+            now: this.now,
+            sleep: this.sleep,
+            ...(options.perSecond ? { perSecond: options.perSecond } : {}),
+            ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}),
+        });
         this.policy = options.retry ?? DEFAULT_RETRY_POLICY;
         this.deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
         this.deadline = this.now() + this.deadlineMs;
@@ -34796,7 +34857,9 @@ async function listAll(http, path, key, read, query = {}, resource) {
         const total = pageInfo.total_count;
         const maxPages = total === undefined ? MAX_PAGES_WITHOUT_TOTAL : Math.ceil(total / Math.max(1, pageInfo.page_size ?? PAGE_SIZE)) + 1;
         if (seen.has(next) || page >= maxPages) {
-            const why = seen.has(next) ? `sent the same next page twice (page ${page})` : `kept returning more pages than its total_count of ${total ?? 'unknown'} allows (page ${page})`;
+            const why = seen.has(next)
+                ? `sent the same next page twice (page ${page})`
+                : `kept returning more pages than its total_count of ${total ?? 'unknown'} allows (page ${page})`;
             throw new ApiError('API_PAGINATION_LOOP', { method: 'GET', path: res.path, status: res.status, ...(res.requestId ? { requestId: res.requestId } : {}) }, `The service ${why}; stopped to avoid looping.`);
         }
         seen.add(next);
@@ -34832,7 +34895,12 @@ class TestManagementApi {
         return listAll(this.http, `/projects/${enc(projectId)}/test_cases`, 'test_cases', readTestCase, {}, `Project "${projectId}"`);
     }
     async getRun(projectId, runId) {
-        const res = await this.http.send({ method: 'GET', path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}`, idempotent: true, resource: `Test run "${runId}"` });
+        const res = await this.http.send({
+            method: 'GET',
+            path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}`,
+            idempotent: true,
+            resource: `Test run "${runId}"`,
+        });
         return readSingle(res.body, 'test_run', readTestRun, context(res));
     }
     /** Runs whose title is exactly `title`, checked here too: the service may ignore the filter. */
@@ -34875,7 +34943,13 @@ class TestManagementApi {
     }
     /** Sparse update (a close is `{status: 'CLOSED'}`); the answer's body is not needed. */
     async updateRun(projectId, runId, changes) {
-        await this.http.send({ method: 'PUT', path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}`, json: changes, idempotent: true, resource: `Test run "${runId}"` });
+        await this.http.send({
+            method: 'PUT',
+            path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}`,
+            json: changes,
+            idempotent: true,
+            resource: `Test run "${runId}"`,
+        });
     }
     listRunCases(projectId, runId) {
         return listAll(this.http, `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`, 'test_run_cases', readRunCase, {}, `Test run "${runId}"`);
@@ -34891,7 +34965,13 @@ class TestManagementApi {
     async putResults(projectId, runId, entries, files = []) {
         const form = [{ name: 'data', value: JSON.stringify({ test_run_cases: entries }) }];
         files.forEach((ofEntry, i) => ofEntry?.forEach((file, j) => form.push({ ...file, name: `attachments_${i}_${j}` })));
-        await this.http.send({ method: 'PUT', path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`, form, idempotent: true, resource: `Test run "${runId}"` });
+        await this.http.send({
+            method: 'PUT',
+            path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`,
+            form,
+            idempotent: true,
+            resource: `Test run "${runId}"`,
+        });
     }
     // Case sync (opt-in): creating test cases and folders for tests that name no case.
     /** One of the lookups a new test case needs an id from. */
@@ -34906,11 +34986,23 @@ class TestManagementApi {
      * the folder is moved under it (the documented way). Not idempotent: the caller re-lists and converges.
      */
     async createFolder(projectId, name, parentId, order) {
-        const res = await this.http.send({ method: 'POST', path: `/projects/${enc(projectId)}/folders`, json: { name, order, ...(parentId ? { parent_folder_id: parentId } : {}) }, idempotent: false, resource: `Project "${projectId}"` });
+        const res = await this.http.send({
+            method: 'POST',
+            path: `/projects/${enc(projectId)}/folders`,
+            json: { name, order, ...(parentId ? { parent_folder_id: parentId } : {}) },
+            idempotent: false,
+            resource: `Project "${projectId}"`,
+        });
         const folder = readSingle(res.body, 'folder', readFolder, context(res));
         if (parentId === null || folder.parent_folder_id === parentId)
             return folder;
-        const moved = await this.http.send({ method: 'POST', path: `/projects/${enc(projectId)}/folders/${enc(folder.id)}/move`, json: { parent_folder_id: parentId }, idempotent: true, resource: `Folder "${name}"` });
+        const moved = await this.http.send({
+            method: 'POST',
+            path: `/projects/${enc(projectId)}/folders/${enc(folder.id)}/move`,
+            json: { parent_folder_id: parentId },
+            idempotent: true,
+            resource: `Folder "${name}"`,
+        });
         return readSingle(moved.body, 'folder', readFolder, context(moved));
     }
     /**
@@ -34940,7 +35032,12 @@ class TestManagementApi {
     }
     /** Delete a test case (a duplicate another upload created at the same time). */
     async deleteTestCase(projectId, caseId) {
-        await this.http.send({ method: 'DELETE', path: `/projects/${enc(projectId)}/test_cases/${enc(caseId)}`, idempotent: true, resource: `Test case "${caseId}"` });
+        await this.http.send({
+            method: 'DELETE',
+            path: `/projects/${enc(projectId)}/test_cases/${enc(caseId)}`,
+            idempotent: true,
+            resource: `Test case "${caseId}"`,
+        });
     }
 }
 function enc(segment) {
@@ -34996,7 +35093,9 @@ function detectCi(env) {
         };
     }
     if (env.TF_BUILD === 'True' || env.TF_BUILD === 'true') {
-        const url = env.SYSTEM_COLLECTIONURI && env.SYSTEM_TEAMPROJECT && env.BUILD_BUILDID ? `${env.SYSTEM_COLLECTIONURI}${env.SYSTEM_TEAMPROJECT}/_build/results?buildId=${env.BUILD_BUILDID}` : undefined;
+        const url = env.SYSTEM_COLLECTIONURI && env.SYSTEM_TEAMPROJECT && env.BUILD_BUILDID
+            ? `${env.SYSTEM_COLLECTIONURI}${env.SYSTEM_TEAMPROJECT}/_build/results?buildId=${env.BUILD_BUILDID}`
+            : undefined;
         return {
             provider: 'Azure Pipelines',
             jobUrl: url,
@@ -35031,7 +35130,10 @@ function ref(branch, sha) {
 }
 /** The default run title: the CI's words and its run key, or a timestamp for a local upload. */
 function defaultRunTitle(ci, now) {
-    const stamp = now.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+    const stamp = now
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, ' UTC');
     if (!ci)
         return `testsigma-tm upload ${stamp}`;
     return ci.runKey ? `${ci.label} [${ci.runKey}]` : `${ci.label} ${stamp}`;
@@ -35239,8 +35341,7 @@ const DEFAULT_STATUS_MAPPING = {
 function outcomeOf(result) {
     return isFlaky(result) ? 'flaky' : result.status;
 }
-const MAPPING_HELP = 'Expected outcome=status pairs separated by commas or new lines, such as "skipped=Blocked,error=Blocked", ' +
-    `with outcomes ${OUTCOMES.join(', ')}.`;
+const MAPPING_HELP = 'Expected outcome=status pairs separated by commas or new lines, such as "skipped=Blocked,error=Blocked", ' + `with outcomes ${OUTCOMES.join(', ')}.`;
 /**
  * `skipped=Blocked, error=Blocked` → `{skipped: 'Blocked', error: 'Blocked'}`. Outcomes are case-insensitive;
  * status names are kept as written (resolved later, case-insensitively). Empty text is an empty mapping.
@@ -35317,7 +35418,12 @@ function status_getOrAdd(map, key) {
 }
 // Higher wins. A name outside the four (Retest, a renamed status) sits between Blocked and Passed:
 // it is something a person should look at, but not as bad as a failure.
-const RANK = new Map([['failed', 4], ['blocked', 3], ['passed', 1], ['skipped', 0]]);
+const RANK = new Map([
+    ['failed', 4],
+    ['blocked', 3],
+    ['passed', 1],
+    ['skipped', 0],
+]);
 const OTHER_RANK = 2;
 /**
  * The status of a case several results name: Failed > Blocked > any other name > Passed > Skipped,
@@ -35369,14 +35475,17 @@ function oneLine(text) {
 }
 /** The first line that is not blank, trimmed, at most `max` characters (then ending in `…`). */
 function firstLine(text, max = 200) {
-    const line = text.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+    const line = text
+        .split('\n')
+        .find((l) => l.trim() !== '')
+        ?.trim() ?? '';
     return line.length > max ? `${safeSlice(line, max - 1)}…` : line;
 }
 //# sourceMappingURL=text.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/plan/description.js
 /**
  * The text recorded with a test case's result. The service has no duration, step or attempt field
- * (CONTRACT §6), so everything a person needs to act on a result goes here, in plain text:
+ * (a result takes only a status, a user and a description), so everything a person needs to act on a result goes here, in plain text:
  * every contributing test, its outcome, duration, retry history, message, a trimmed stack, attachments
  * and a link back to the CI job. Deterministic — no clock, no locale — so tests compare exact strings.
  */
@@ -35547,7 +35656,10 @@ const RUN_LABELS = new Set(['pytest', 'jest tests', 'mocha tests', 'vitest tests
 function titleParts(result) {
     const name = normaliseTitle(result.name);
     const describes = result.suitePath.filter((suite) => !isFileOrPackage(suite, result) && !name.startsWith(`${normaliseTitle(suite)} `));
-    return [...describes, result.name].flatMap((part) => part.split(SEPARATOR)).map((part) => part.trim()).filter((part) => part !== '');
+    return [...describes, result.name]
+        .flatMap((part) => part.split(SEPARATOR))
+        .map((part) => part.trim())
+        .filter((part) => part !== '');
 }
 function isFileOrPackage(suite, result) {
     const trimmed = suite.trim();
@@ -35670,7 +35782,11 @@ const httpUrl = {
 const list = {
     kind: 'a,b',
     parse: (raw) => {
-        const items = Array.isArray(raw) ? raw.flatMap((item) => (typeof item === 'string' ? item.split(/[,\n]/) : [item])) : typeof raw === 'string' ? raw.split(/[,\n]/) : undefined;
+        const items = Array.isArray(raw)
+            ? raw.flatMap((item) => (typeof item === 'string' ? item.split(/[,\n]/) : [item]))
+            : typeof raw === 'string'
+                ? raw.split(/[,\n]/)
+                : undefined;
         if (!items || items.some((item) => typeof item !== 'string'))
             return { problem: 'expected a list of names, separated by commas' };
         return { value: [...new Set(items.map((item) => item.trim()).filter((item) => item !== ''))] };
@@ -35681,7 +35797,13 @@ const statusMap = {
     kind: 'outcome=Status,...',
     parse: (raw) => {
         const isObject = typeof raw === 'object' && raw !== null && !Array.isArray(raw);
-        const source = typeof raw === 'string' ? raw : isObject ? Object.entries(raw).map(([k, v]) => `${k}=${String(v)}`).join(',') : undefined;
+        const source = typeof raw === 'string'
+            ? raw
+            : isObject
+                ? Object.entries(raw)
+                    .map(([k, v]) => `${k}=${String(v)}`)
+                    .join(',')
+                : undefined;
         if (source === undefined)
             return { problem: 'expected "outcome=Status,..." or an object' };
         try {
@@ -35893,7 +36015,7 @@ const SETTINGS = {
         valueName: 'file',
         parse: table_optionalText,
         default: undefined,
-        defaultText: 'a file in the runner\'s temp directory',
+        defaultText: "a file in the runner's temp directory",
         doc: 'Where results that could not be sent are written, for `testsigma-tm resume` (never holds the token).',
     }),
     verify: row({
@@ -35934,7 +36056,7 @@ const SETTINGS = {
         input: 'annotations',
         parse: bool,
         default: true,
-        doc: 'Action: annotate failed tests at their file and line (at most 10, GitHub\'s limit per step; one notice counts the rest).',
+        doc: "Action: annotate failed tests at their file and line (at most 10, GitHub's limit per step; one notice counts the rest).",
     }),
     attachments: row({
         env: 'TESTSIGMA_ATTACHMENTS',
@@ -35979,7 +36101,7 @@ const SETTINGS = {
         option: 'titlePart',
         parse: titlePart,
         default: 'full',
-        doc: 'Which part of a test\'s title path counts for match-by-title and for the identity of created cases: `full` (describe blocks and title; files and packages never count), `name` (the test\'s own title), or n (the last n parts).',
+        doc: "Which part of a test's title path counts for match-by-title and for the identity of created cases: `full` (describe blocks and title; files and packages never count), `name` (the test's own title), or n (the last n parts).",
     }),
     createMissingCases: row({
         env: 'TESTSIGMA_CREATE_MISSING_CASES',
@@ -36112,7 +36234,13 @@ function settingLabel(key, host) {
         const others = [r.input && `input ${r.input}`, r.option && `option ${r.option}`].filter(Boolean).join(', ');
         return `${[r.flag && `--${r.flag}`, r.env].filter(Boolean).join(' / ')}${others ? ` (${others})` : ''}`;
     }
-    const own = host === 'cli' && r.flag ? `--${r.flag}` : host === 'action' && r.input ? `the ${r.input} input` : host === 'reporter' && r.option ? `the ${r.option} reporter option` : undefined;
+    const own = host === 'cli' && r.flag
+        ? `--${r.flag}`
+        : host === 'action' && r.input
+            ? `the ${r.input} input`
+            : host === 'reporter' && r.option
+                ? `the ${r.option} reporter option`
+                : undefined;
     if (!own)
         return r.env;
     return r.secret && host !== 'action' ? `${r.env} (or ${own})` : `${own} (or ${r.env})`;
@@ -36246,7 +36374,16 @@ const CONTENT_TYPES = {
     pdf: 'application/pdf',
     har: 'application/json',
 };
-const EXTENSIONS = { 'image/png': 'png', 'image/jpeg': 'jpg', 'video/webm': 'webm', 'application/zip': 'zip', 'application/json': 'json', 'text/plain': 'txt', 'text/markdown': 'md', 'text/html': 'html' };
+const EXTENSIONS = {
+    'image/png': 'png',
+    'image/jpeg': 'jpg',
+    'video/webm': 'webm',
+    'application/zip': 'zip',
+    'application/json': 'json',
+    'text/plain': 'txt',
+    'text/markdown': 'md',
+    'text/html': 'html',
+};
 /** The attachments of one result that the policy selects (not yet ordered or limited). */
 function attachmentsFor(result, policy) {
     if (policy === 'none')
@@ -36406,7 +36543,12 @@ async function planCaseFiles(results, settings, realRoot, log) {
                 if (seen.has(key))
                     continue;
                 seen.add(key);
-                file = { fileName, contentType: contentTypeOf(fileName, attachment.contentType), size: Buffer.byteLength(attachment.body, 'base64'), body: attachment.body };
+                file = {
+                    fileName,
+                    contentType: contentTypeOf(fileName, attachment.contentType),
+                    size: Buffer.byteLength(attachment.body, 'base64'),
+                    body: attachment.body,
+                };
             }
             else {
                 continue;
@@ -36575,7 +36717,9 @@ async function send_sendEntries(api, projectId, runId, entries, options, log) {
                     queue.unshift(first, second);
                 }
                 else if (refusal) {
-                    const reason = error.serverMessage ? `HTTP ${error.status}: ${error.serverMessage}${error.requestId ? ` (request id ${error.requestId})` : ''}` : error.message;
+                    const reason = error.serverMessage
+                        ? `HTTP ${error.status}: ${error.serverMessage}${error.requestId ? ` (request id ${error.requestId})` : ''}`
+                        : error.message;
                     outcome.refused.push(...batch.map((entry) => ({ entry, reason })));
                 }
                 else {
@@ -36589,7 +36733,12 @@ async function send_sendEntries(api, projectId, runId, entries, options, log) {
     return outcome;
 }
 function asResultFile(file) {
-    return { fileName: file.fileName, contentType: file.contentType, ...(file.path !== undefined && { path: file.path }), ...(file.body !== undefined && { base64: file.body }) };
+    return {
+        fileName: file.fileName,
+        contentType: file.contentType,
+        ...(file.path !== undefined && { path: file.path }),
+        ...(file.body !== undefined && { base64: file.body }),
+    };
 }
 /** One line per ~10 % of the entries, so a long upload is never silent. */
 function progressReporter(total, log, now) {
@@ -36695,7 +36844,10 @@ async function resolveProject(api, idOrName, host) {
     if (exact.length > 1) {
         throw new errors_ConfigError('CONFIG_AMBIGUOUS_PROJECT', `Several projects are named "${idOrName}"; set the project by its UUID instead (${exact.map((p) => p.id).join(', ')}).`);
     }
-    const names = projects.map((p) => `"${p.name}"`).slice(0, 20).join(', ');
+    const names = projects
+        .map((p) => `"${p.name}"`)
+        .slice(0, 20)
+        .join(', ');
     throw new errors_ConfigError('CONFIG_UNKNOWN_PROJECT', `No project has the id or exact name "${idOrName}". Projects this token can see: ${names || 'none'}. Set ${setting} to one of them or to its UUID.`);
 }
 /** The user results are recorded as: the configured e-mail, else the first active user (with a warning). */
@@ -36900,7 +37052,13 @@ function matchTitles(results, cases, options) {
             report.unmapped.push(...group);
         }
         else if (options.createMissing) {
-            report.missing.push({ key, identity: identityOf(key), title: caseTitle(first, 'full'), ...(first.file !== undefined && { file: first.file }), results: group });
+            report.missing.push({
+                key,
+                identity: identityOf(key),
+                title: caseTitle(first, 'full'),
+                ...(first.file !== undefined && { file: first.file }),
+                results: group,
+            });
         }
         else {
             report.unmapped.push(...group);
@@ -36950,7 +37108,10 @@ function groupBy(items, keyOf) {
 ;// CONCATENATED MODULE: ./packages/core/dist/upload/case-folder.js
 /** `Automated / Checkout/` → `['Automated', 'Checkout']`. */
 function folderPath(text) {
-    return (text ?? '').split('/').map((part) => part.trim()).filter((part) => part !== '');
+    return (text ?? '')
+        .split('/')
+        .map((part) => part.trim())
+        .filter((part) => part !== '');
 }
 async function resolveFolder(api, projectId, path, dryRun, log) {
     if (path.length === 0)
@@ -37010,7 +37171,11 @@ async function syncCases(api, input, log) {
     const { settings, report } = input;
     if (!settings.matchByTitle && !settings.createMissingCases)
         return { report };
-    const matched = matchTitles(report.unmapped, input.cases, { matchByTitle: settings.matchByTitle, createMissing: settings.createMissingCases, part: settings.titlePart });
+    const matched = matchTitles(report.unmapped, input.cases, {
+        matchByTitle: settings.matchByTitle,
+        createMissing: settings.createMissingCases,
+        part: settings.titlePart,
+    });
     const sync = { created: [], byTitle: matched.byTitle, ambiguous: matched.ambiguous, renamed: matched.renamed, folders: [] };
     for (const a of matched.ambiguous) {
         log.warn(`"${a.title}" is the title of ${a.cases.length} test cases (${a.cases.map((c) => c.human_id).join(', ')}), so ${a.results.length} test(s) with that title are not recorded. Put the case id into the test, or rename one of the cases.`);
@@ -37253,7 +37418,10 @@ function caseSyncMarkdown(s) {
         lines.push(displayCell(heading), '', ...listSome((s.casesCreated ?? []).map((c) => `- ${displayCell(c.case ? `${c.case} ${c.title}` : c.title)}`), ''), '');
     const ambiguous = s.caseSync?.ambiguous ?? [];
     if (ambiguous.length > 0)
-        lines.push(`Titles of several test cases (not recorded): ${ambiguous.slice(0, LIMIT).map((a) => displayCell(a.title)).join('; ')}`, '');
+        lines.push(`Titles of several test cases (not recorded): ${ambiguous
+            .slice(0, LIMIT)
+            .map((a) => displayCell(a.title))
+            .join('; ')}`, '');
     return lines;
 }
 //# sourceMappingURL=case-sync-summary.js.map
@@ -37762,7 +37930,12 @@ function addDetails(summary, facts) {
         });
     }
     const mapping = summary.dryRun && facts.report ? facts.results.map((r) => mappingLine(r, byResult.get(r))) : summary.mapping;
-    return { ...summary, failures, mapping, figures: { httpRequests: facts.http?.requests ?? 0, retries: facts.http?.retries ?? 0, elapsedMs: Math.round(facts.elapsedMs) } };
+    return {
+        ...summary,
+        failures,
+        mapping,
+        figures: { httpRequests: facts.http?.requests ?? 0, retries: facts.http?.retries ?? 0, elapsedMs: Math.round(facts.elapsedMs) },
+    };
 }
 function mappingLine(result, found) {
     const cases = found?.cases.map((c) => c.human_id) ?? [];
@@ -37792,7 +37965,14 @@ function offlineDryRun(input, workspace, fileError) {
         const ids = idsFound(r);
         return { test: displayTitle(r), file: r.file ?? null, ids, case: null, reason: ids.length > 0 ? 'not checked' : 'no id' };
     });
-    const base = { ...emptySummary(true), files: summariseFiles(input.files ?? []), total: input.results.length, tests: countOutcomes(input.results), mapping, checkedAgainstProject: false };
+    const base = {
+        ...emptySummary(true),
+        files: summariseFiles(input.files ?? []),
+        total: input.results.length,
+        tests: countOutcomes(input.results),
+        mapping,
+        checkedAgainstProject: false,
+    };
     const summary = addDetails(base, { results: input.results, workspace, elapsedMs: Date.now() - started });
     return fileError ? { summary, error: fileError, exitCode: errors_exitCodeFor(fileError) } : { summary, exitCode: 0 };
 }
@@ -37846,7 +38026,16 @@ async function upload_uploadResults(input) {
         const { token, projectId } = requireSettings(settings, input.host);
         http = new http_HttpClient({ ...httpOptions(settings, token, input.host, log), ...input.http });
         const ci = detectCi(input.env ?? {});
-        const ctx = { input, settings, host: input.host, api: new TestManagementApi(http), ci, runKey: settings.runKey ?? ci?.runKey, log, now: input.now ?? (() => new Date()) };
+        const ctx = {
+            input,
+            settings,
+            host: input.host,
+            api: new TestManagementApi(http),
+            ci,
+            runKey: settings.runKey ?? ci?.runKey,
+            log,
+            now: input.now ?? (() => new Date()),
+        };
         progress.plan = await planUpload(ctx, projectId);
         // `run create` opens the run even without cases: the shards add theirs.
         if (settings.dryRun || (progress.plan.entries.length === 0 && !input.openOnly)) {
@@ -37872,7 +38061,13 @@ async function upload_uploadResults(input) {
     finally {
         await http?.close();
     }
-    const summary = addDetails(buildSummary(input, progress), { results: input.results, ...(progress.plan && { report: progress.plan.report }), workspace, ...(http && { http: { requests: http.requests, retries: http.retries } }), elapsedMs: Date.now() - started });
+    const summary = addDetails(buildSummary(input, progress), {
+        results: input.results,
+        ...(progress.plan && { report: progress.plan.report }),
+        workspace,
+        ...(http && { http: { requests: http.requests, retries: http.retries } }),
+        elapsedMs: Date.now() - started,
+    });
     return error ? { summary, error, exitCode: errors_exitCodeFor(error) } : { summary, exitCode: 0 };
 }
 /** The HTTP client's options from the settings; every message names settings in the host's words. */
@@ -37941,9 +38136,18 @@ async function openRun(ctx, plan) {
             key: runKey,
             create: async (previous, findExisting) => {
                 carried = previous ? await previousCases(api, projectId, previous) : [];
-                const description = runDescription(ctx.ci, input.results.length, input.files?.length) + (previous ? `\nContinues test run ${previous.human_id} (closed), whose results were carried over.` : '');
+                const description = runDescription(ctx.ci, input.results.length, input.files?.length) +
+                    (previous ? `\nContinues test run ${previous.human_id} (closed), whose results were carried over.` : '');
                 const selection = [...new Set([...caseIds, ...carried.map((c) => c.test_case.id)])];
-                return api.createRun({ projectId, title: titleWithKey(title, runKey), description, caseIds: selection, assigneeId: plan.userId, labels: [...labels, keyLabel(runKey)], now: now.getTime() }, { findExisting });
+                return api.createRun({
+                    projectId,
+                    title: titleWithKey(title, runKey),
+                    description,
+                    caseIds: selection,
+                    assigneeId: plan.userId,
+                    labels: [...labels, keyLabel(runKey)],
+                    now: now.getTime(),
+                }, { findExisting });
             },
         }, log);
         opened = keyed;
@@ -38048,7 +38252,15 @@ async function spoolResults(input, reason, log) {
     const now = (input.now ?? (() => new Date()))();
     const runKey = input.settings.runKey ?? detectCi(input.env ?? {})?.runKey;
     const settings = { ...input.settings, runKey };
-    const spool = { tool: 'testsigma-tm', version: 1, kind: 'results', createdAt: now.toISOString(), reason: reason.message, settings: withoutToken(settings), results: input.results };
+    const spool = {
+        tool: 'testsigma-tm',
+        version: 1,
+        kind: 'results',
+        createdAt: now.toISOString(),
+        reason: reason.message,
+        settings: withoutToken(settings),
+        results: input.results,
+    };
     return writeSpoolReported(spoolPath(settings, input.env ?? {}, now), spool, log, input.results.length);
 }
 async function writeSpoolReported(file, spool, log, count) {
@@ -38108,7 +38320,9 @@ function buildSummary(input, { plan, opened, recorded, spoolFile }) {
 function attachmentSummary(plan, sent, dryRun) {
     const skipped = [...plan.files].flatMap(([caseId, f]) => f.skipped.map((s) => ({ case: caseName(plan, caseId), ...s })));
     skipped.push(...(sent?.attachments.withdrawn ?? []).map((w) => ({ case: caseName(plan, w.caseId), name: w.name, reason: w.reason })));
-    const planned = dryRun ? [...plan.files].flatMap(([caseId, f]) => f.files.map((file) => ({ case: caseName(plan, caseId), name: file.fileName, size: file.size }))) : [];
+    const planned = dryRun
+        ? [...plan.files].flatMap(([caseId, f]) => f.files.map((file) => ({ case: caseName(plan, caseId), name: file.fileName, size: file.size })))
+        : [];
     return { sent: sent?.attachments.sent ?? 0, sentBytes: sent?.attachments.sentBytes ?? 0, skipped, planned };
 }
 function planEntries(report, mapping, statusIds, userId, ci) {
@@ -38166,7 +38380,9 @@ function runUrl(baseUrl, projectId, runId) {
 function applyEmptyPolicy(files, failOnEmpty) {
     if (failOnEmpty)
         return files;
-    return files.map((file) => file.error?.code === 'INPUT_NOT_FOUND' ? { ...file, error: undefined, warnings: [...(file.warnings ?? []), `${file.error.message} (ignored: fail-on-empty is off)`] } : file);
+    return files.map((file) => file.error?.code === 'INPUT_NOT_FOUND'
+        ? { ...file, error: undefined, warnings: [...(file.warnings ?? []), `${file.error.message} (ignored: fail-on-empty is off)`] }
+        : file);
 }
 //# sourceMappingURL=inputs.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/upload/commands.js
@@ -38261,7 +38477,14 @@ async function resumeCommand(input) {
     }
     const settings = { ...spool.settings, token: input.token };
     if (spool.kind === 'results') {
-        const outcome = await uploadResults({ settings, results: spool.results, ...(input.env && { env: input.env }), ...(input.log && { log: input.log }), ...(input.host && { host: input.host }), ...(input.http && { http: input.http }) });
+        const outcome = await uploadResults({
+            settings,
+            results: spool.results,
+            ...(input.env && { env: input.env }),
+            ...(input.log && { log: input.log }),
+            ...(input.host && { host: input.host }),
+            ...(input.http && { http: input.http }),
+        });
         if (!outcome.error)
             await markResumed(input.file);
         const s = outcome.summary;
@@ -38282,12 +38505,21 @@ async function resumeEntries(api, log, file, spool, settings) {
         await writeSpool(file, { ...spool, entries: left, reason: sent.error?.message ?? 'refused', createdAt: new Date().toISOString() });
         const refused = sent.refused.map((r) => `  - ${r.entry.test_case_id}: ${r.reason}`).join('\n');
         const error = sent.error ?? new UnsentResultsError('UNSENT_RESULTS', `The service refused ${sent.refused.length} result(s):\n${refused}`);
-        return { message: `${sent.acknowledged.length} result(s) sent; ${left.length} still missing, kept in ${file}. ${error.message}`, error, exitCode: exitCodeFor(error), run: described(settings, spool.projectId, run) };
+        return {
+            message: `${sent.acknowledged.length} result(s) sent; ${left.length} still missing, kept in ${file}. ${error.message}`,
+            error,
+            exitCode: exitCodeFor(error),
+            run: described(settings, spool.projectId, run),
+        };
     }
     if (spool.close)
         await closeRun(api, spool.projectId, run, undefined);
     const done = await markResumed(file);
-    return { message: `Resumed ${file}: recorded ${sent.acknowledged.length} result(s) in test run ${run.human_id}${spool.close ? ', closed' : ''}. The file is kept as ${done}.`, run: described(settings, spool.projectId, run), exitCode: 0 };
+    return {
+        message: `Resumed ${file}: recorded ${sent.acknowledged.length} result(s) in test run ${run.human_id}${spool.close ? ', closed' : ''}. The file is kept as ${done}.`,
+        run: described(settings, spool.projectId, run),
+        exitCode: 0,
+    };
 }
 //# sourceMappingURL=commands.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/upload/doctor.js
@@ -38321,7 +38553,9 @@ async function doctor(input) {
         const probe = await probeApi(http, settings.baseUrl);
         pass('base URL', `${settings.baseUrl} answers as the Test Management API.`);
         pass('token', 'accepted by the service.');
-        pass('rate limit', probe.limit ? `the service announces ${probe.limit} requests per second per token (uploads pace one under it).` : 'not announced; uploads pace at 8 requests per second.');
+        pass('rate limit', probe.limit
+            ? `the service announces ${probe.limit} requests per second per token (uploads pace one under it).`
+            : 'not announced; uploads pace at 8 requests per second.');
         if (!settings.projectId) {
             checks.push({ name: 'project', ok: false, detail: `not set: set ${settingLabel('projectId', host)} to the project UUID or its exact name.` });
             return { checks, settings: settingsLines, exitCode: 2 };
@@ -38330,7 +38564,9 @@ async function doctor(input) {
         pass('project', `${project.name} (${project.id}), case ids look like ${project.human_id_prefix}-12.`);
         const mapping = { ...DEFAULT_STATUS_MAPPING, ...settings.statusMap };
         const statuses = resolveStatusIds(await api.listRunStatuses(), mapping);
-        pass('statuses', Object.entries(mapping).map(([outcome, name]) => `${outcome} → ${statuses.get(name)?.name ?? name}`).join(', ') + '.');
+        pass('statuses', Object.entries(mapping)
+            .map(([outcome, name]) => `${outcome} → ${statuses.get(name)?.name ?? name}`)
+            .join(', ') + '.');
         const user = pickUser(await api.listUsers(), settings.userEmail, silentLogger, host);
         pass('user', `results are recorded as ${user.email}${settings.userEmail ? '' : ` (the first active user; set ${settingLabel('userEmail', host)} to choose)`}.`);
         return { checks, settings: settingsLines, exitCode: 0 };
@@ -39427,8 +39663,15 @@ function describeJson(json) {
     if (!isObject(json))
         return `a JSON ${json === null ? 'null' : typeof json}`;
     const keys = Object.keys(json);
-    const shown = keys.slice(0, 8).map((k) => JSON.stringify(k)).join(', ');
-    const hint = keys.includes('passes') && keys.includes('stats') ? ' (this looks like Mocha JSON)' : isObject(json.results) && 'tool' in json.results ? ' (this looks like CTRF)' : '';
+    const shown = keys
+        .slice(0, 8)
+        .map((k) => JSON.stringify(k))
+        .join(', ');
+    const hint = keys.includes('passes') && keys.includes('stats')
+        ? ' (this looks like Mocha JSON)'
+        : isObject(json.results) && 'tool' in json.results
+            ? ' (this looks like CTRF)'
+            : '';
     return keys.length === 0 ? 'an empty object' : `an object with keys ${shown}${keys.length > 8 ? ', …' : ''}${hint}`;
 }
 //# sourceMappingURL=json-input.js.map
@@ -39834,8 +40077,7 @@ function jest_clean(text) {
 function parseJestJson(json, source) {
     const suites = isObject(json) ? json.testResults : undefined;
     if (!Array.isArray(suites)) {
-        throw new errors_InputError('INPUT_NOT_RESULTS', source, `${source} is not Jest --json output: expected an object with a "testResults" array. ` +
-            'Run Jest with --json --outputFile=<file> and pass that file.');
+        throw new errors_InputError('INPUT_NOT_RESULTS', source, `${source} is not Jest --json output: expected an object with a "testResults" array. ` + 'Run Jest with --json --outputFile=<file> and pass that file.');
     }
     const results = [];
     suites.forEach((suite, index) => {
@@ -40092,7 +40334,16 @@ class TestcaseBuilder {
         if (attempts.length === 1 && durationMs !== undefined)
             final.durationMs = durationMs;
         // Assigned in one order, not spread: objects built with conditional spreads measured several times larger.
-        const result = { source, suitePath: this.context.suitePath, name: detached(attrs.name ?? ''), status: final.status, properties: this.context.properties, tags: [], attachments: [], attempts };
+        const result = {
+            source,
+            suitePath: this.context.suitePath,
+            name: detached(attrs.name ?? ''),
+            status: final.status,
+            properties: this.context.properties,
+            tags: [],
+            attachments: [],
+            attempts,
+        };
         if (file !== undefined)
             result.file = file;
         // A `line` attribute (pytest, PHPUnit, Robot write it), for annotations: a positive whole number only.
@@ -40328,7 +40579,17 @@ function suiteFrame(parent, attrs) {
         properties: parent.properties,
         propertyLevels: [...parent.propertyLevels, ownProperties],
     };
-    return { kind: 'suite', name: name === '' ? undefined : name, context, ownProperties, systemOut: [], systemErr: [], errors: [], waiting: [], byName: new Map() };
+    return {
+        kind: 'suite',
+        name: name === '' ? undefined : name,
+        context,
+        ownProperties,
+        systemOut: [],
+        systemErr: [],
+        errors: [],
+        waiting: [],
+        byName: new Map(),
+    };
 }
 function resultFrame(into, name, attrs) {
     const element = { name, attrs, text: new CappedText(STACK_CAP), output: [] };
@@ -40617,7 +40878,10 @@ class XmlScanner {
         }
     }
     notAnAttribute(buf, start) {
-        const excerpt = buf.slice(start, start + 40).split('>')[0]?.trim() ?? '';
+        const excerpt = buf
+            .slice(start, start + 40)
+            .split('>')[0]
+            ?.trim() ?? '';
         return this.error(start, `attribute "${excerpt}" is not of the form name="value".`);
     }
     openElement(name, attrs, selfClosing) {
@@ -40654,8 +40918,7 @@ class XmlScanner {
     }
     refuseDeclaration(buf, at) {
         if (/^<!DOCTYPE\s+html\b/i.test(buf.slice(at, at + 15))) {
-            return new errors_InputError('INPUT_NOT_RESULTS', this.source, `${this.source} is an HTML page, not JUnit XML. Pass the machine-readable result file the test runner wrote, ` +
-                'not an HTML report made from it.');
+            return new errors_InputError('INPUT_NOT_RESULTS', this.source, `${this.source} is an HTML page, not JUnit XML. Pass the machine-readable result file the test runner wrote, ` + 'not an HTML report made from it.');
         }
         const { line, column } = this.where.at(buf, at);
         return new errors_InputError('INPUT_HOSTILE', this.source, `${this.source}: refused a DTD declaration (${buf.slice(at, at + 9)}…) at line ${line}, column ${column}. ` +
@@ -41416,7 +41679,9 @@ function vitestTestResult(test, path, source) {
     const rawStatus = str(test.status) ?? '';
     const known = vitest_STATUS.get(rawStatus);
     const status = known ?? 'error';
-    const failures = strings(test.failureMessages).map(vitest_clean).filter((f) => f !== '');
+    const failures = strings(test.failureMessages)
+        .map(vitest_clean)
+        .filter((f) => f !== '');
     const durationMs = msOrUndefined(test.duration);
     // A passed test's failures are its failed attempts (see the file comment); a failed test's are its own.
     const earlier = status === 'passed' ? failures.map((f) => ({ status: 'failed', ...vitest_failureParts([f]) })) : [];
@@ -41751,7 +42016,15 @@ async function readOne(file, cwd, maxFileBytes) {
     }
 }
 function notRegular(file, info) {
-    const kind = info.isFIFO() ? 'a FIFO (named pipe)' : info.isCharacterDevice() || info.isBlockDevice() ? 'a device' : info.isSocket() ? 'a socket' : info.isDirectory() ? 'a directory' : 'not a regular file';
+    const kind = info.isFIFO()
+        ? 'a FIFO (named pipe)'
+        : info.isCharacterDevice() || info.isBlockDevice()
+            ? 'a device'
+            : info.isSocket()
+                ? 'a socket'
+                : info.isDirectory()
+                    ? 'a directory'
+                    : 'not a regular file';
     return new errors_InputError('INPUT_NOT_REGULAR_FILE', file, `${file} is ${kind}${kind.startsWith('not') ? '' : ', not a regular file'}: only regular files are read, since a pipe or a device ` +
         '(such as a link to /dev/zero) can be read without end. Pass the result file itself.');
 }

@@ -30,16 +30,22 @@ const cases = Number(values.cases);
 const rateLimit = values['rate-limit'] === 'off' ? false : { perSecond: Number(values['rate-limit']) };
 
 const dir = await mkdtemp(join(tmpdir(), 'tm-bench-'));
-console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 1024 ** 3)} GiB memory, Node ${process.version}, ${process.platform}`);
+console.log(
+  `machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 1024 ** 3)} GiB memory, Node ${process.version}, ${process.platform}`,
+);
 if (!values['skip-parse']) {
-  console.log('\nParse (each reader in its own process; peak RSS = that process\'s maxRSS)\n');
+  console.log("\nParse (each reader in its own process; peak RSS = that process's maxRSS)\n");
   const parseRows = await runParseScenarios(dir, { quick: values.quick });
   console.log(formatTable(PARSE_HEADER, parseRows));
   console.log('\nUpload\n');
 }
 const file = join(dir, 'junit.xml');
 const statuses = ['', '<failure message="expected 1 to be 2">at spec.ts:10:5\nat run (runner.js:1:1)</failure>', '<skipped/>'];
-const body = Array.from({ length: tests }, (_, i) => `<testcase classname="suite${i % 50}" name="BIG-${(i % cases) + 1} test ${i}" time="0.0${i % 10}">${statuses[i % 17 === 0 ? 1 : i % 23 === 0 ? 2 : 0]}</testcase>`);
+const body = Array.from(
+  { length: tests },
+  (_, i) =>
+    `<testcase classname="suite${i % 50}" name="BIG-${(i % cases) + 1} test ${i}" time="0.0${i % 10}">${statuses[i % 17 === 0 ? 1 : i % 23 === 0 ? 2 : 0]}</testcase>`,
+);
 await writeFile(file, `<?xml version="1.0"?><testsuites><testsuite name="bench" tests="${tests}">${body.join('\n')}</testsuite></testsuites>`);
 
 const seed = { projects: [{ name: 'Bench', human_id_prefix: 'BIG', test_cases: Array.from({ length: cases }, (_, i) => ({ title: `Case ${i + 1}` })) }] };
@@ -65,7 +71,12 @@ const rows = [
   ['test cases in project', cases.toLocaleString('en')],
   ['read + parse', `${Math.round(t1 - t0)} ms`],
   ['upload (list, create, batches, close)', `${Math.round(t2 - t1)} ms`],
-  ['requests', `${state.requests.length} (${Object.entries(state.counts).map(([r, n]) => `${n}× ${r}`).join(', ')})`],
+  [
+    'requests',
+    `${state.requests.length} (${Object.entries(state.counts)
+      .map(([r, n]) => `${n}× ${r}`)
+      .join(', ')})`,
+  ],
   ['cases recorded', `${outcome.summary.uploaded} (exit ${outcome.exitCode})`],
   ['peak RSS', `${Math.round(peak / 1024 / 1024)} MiB`],
   ['rate limit', rateLimit ? `${rateLimit.perSecond}/s` : 'off'],

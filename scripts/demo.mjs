@@ -11,7 +11,9 @@ import { startEmulator } from 'testsigma-tm-emulator';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const keep = process.argv.includes('--keep');
 const samples = join(root, 'examples', 'results');
-const files = readdirSync(samples).filter((f) => f.endsWith('.xml')).map((f) => relative(root, join(samples, f)));
+const files = readdirSync(samples)
+  .filter((f) => f.endsWith('.xml'))
+  .map((f) => relative(root, join(samples, f)));
 
 const emulator = await startEmulator({ port: keep ? 4010 : 0, seed: 'demo' });
 console.log(`Emulator of the Test Management API at ${emulator.url} (project "Demo", cases DEMO-1..DEMO-50)\n`);
@@ -33,7 +35,9 @@ console.log(`What the service now holds — test run ${run.human_id} "${run.titl
 for (const [caseId, result] of Object.entries(run.results)) {
   const testCase = caseById.get(caseId);
   const firstLine = result.description.split('\n').find((l) => l.startsWith('Test')) ?? '';
-  console.log(`  ${testCase.human_id.padEnd(8)} ${result.status.padEnd(8)} ${testCase.title.slice(0, 40).padEnd(40)}  ← ${firstLine.replace(/^Test( \d+ of \d+)?: /, '')}`);
+  console.log(
+    `  ${testCase.human_id.padEnd(8)} ${result.status.padEnd(8)} ${testCase.title.slice(0, 40).padEnd(40)}  ← ${firstLine.replace(/^Test( \d+ of \d+)?: /, '')}`,
+  );
 }
 const requests = Object.entries(state.counts).map(([route, n]) => `${n}× ${route}`);
 console.log(`\n${state.requests.length} requests: ${requests.join(', ')}`);

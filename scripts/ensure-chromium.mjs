@@ -32,9 +32,7 @@ function ensure() {
   console.log(`ensure-chromium: ${CHROMIUM} is missing; installing Debian's chromium package with apt-get.`);
   const failure = run(['apt-get', 'update']) ?? run(['apt-get', 'install', '-y', '--no-install-recommends', 'chromium']);
   if (failure !== null) return `ensure-chromium: installing chromium failed (${failure}). ${SKIP}`;
-  return existsSync(CHROMIUM)
-    ? `ensure-chromium: installed ${CHROMIUM}.`
-    : `ensure-chromium: apt-get finished but ${CHROMIUM} is still missing. ${SKIP}`;
+  return existsSync(CHROMIUM) ? `ensure-chromium: installed ${CHROMIUM}.` : `ensure-chromium: apt-get finished but ${CHROMIUM} is still missing. ${SKIP}`;
 }
 
 try {

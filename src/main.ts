@@ -42,7 +42,8 @@ export async function run(env: Env = process.env): Promise<void> {
   let settings: Settings;
   let sources: SettingsReading['sources'];
   try {
-    if (!MODES.includes(mode)) throw new ConfigError('CONFIG_INVALID', `Invalid settings:\n  - mode: expected one of ${MODES.join(', ')}, received ${JSON.stringify(mode)}`);
+    if (!MODES.includes(mode))
+      throw new ConfigError('CONFIG_INVALID', `Invalid settings:\n  - mode: expected one of ${MODES.join(', ')}, received ${JSON.stringify(mode)}`);
     const reading = readSettings({ explicit: actionInputs(), env }, 'action');
     if (reading.errors.length > 0) throw new ConfigError('CONFIG_INVALID', `Invalid settings:\n  - ${reading.errors.join('\n  - ')}`);
     ({ settings, sources } = reading);
@@ -60,7 +61,13 @@ export async function run(env: Env = process.env): Promise<void> {
       core.warning('testsigma-tm: the api-token input is empty (pull requests from forks get no secrets), so no results were uploaded.');
       return;
     }
-    await fail(emptySummary(false), new ConfigError('CONFIG_MISSING_TOKEN', 'testsigma-tm: the api-token input is empty: pass it from a secret, e.g. api-token: ${{ secrets.TESTSIGMA_API_TOKEN }}.'));
+    await fail(
+      emptySummary(false),
+      new ConfigError(
+        'CONFIG_MISSING_TOKEN',
+        'testsigma-tm: the api-token input is empty: pass it from a secret, e.g. api-token: ${{ secrets.TESTSIGMA_API_TOKEN }}.',
+      ),
+    );
     return;
   }
   const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
@@ -87,7 +94,9 @@ const LOG = { debug: core.debug, info: core.info, warn: core.warning, error: cor
 
 async function runDoctor(settings: Settings, sources: SettingsReading['sources']): Promise<void> {
   const outcome = await doctor({ settings, sources, host: 'action', log: LOG });
-  core.info(['Settings:', ...outcome.settings.map((l) => `  ${l}`), 'Checks:', ...outcome.checks.map((c) => `  ${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`)].join('\n'));
+  core.info(
+    ['Settings:', ...outcome.settings.map((l) => `  ${l}`), 'Checks:', ...outcome.checks.map((c) => `  ${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`)].join('\n'),
+  );
   const failed = outcome.checks.find((c) => !c.ok);
   if (failed) core.setFailed(`testsigma-tm doctor: ${failed.name}: ${failed.detail}`);
 }

@@ -39,7 +39,10 @@ async function expectGolden(name: string, text: string): Promise<void> {
 
 /** The parts of a job summary that change from run to run: the run's UUID, the emulator's port, the time and number of requests (checked apart). */
 function normalise(summary: string, runId: string): string {
-  return summary.replaceAll(runId, '<run-id>').replaceAll(new URL(emulator.url).origin, '<origin>').replace(/^Upload: \d+ request\(s\) in [\d.]+ m?s,/m, 'Upload: <n> request(s) in <time>,');
+  return summary
+    .replaceAll(runId, '<run-id>')
+    .replaceAll(new URL(emulator.url).origin, '<origin>')
+    .replace(/^Upload: \d+ request\(s\) in [\d.]+ m?s,/m, 'Upload: <n> request(s) in <time>,');
 }
 
 async function runAction(inputs: Record<string, string>, extraEnv: Record<string, string> = {}) {
@@ -119,13 +122,18 @@ describe('the GitHub Action (dist/index.js)', () => {
     emulator.setFaults([{ kind: 'status', route: 'PUT /projects/*/test_runs/*/test_cases', status: 422, body: { message: 'refused' } }]);
     const refused = await runAction({ 'api-token': emulator.token, 'project-id': 'Demo', 'base-url': emulator.url, results });
     expect(refused.code).toBe(1);
-    expect(refused.stdout).toMatch(/::error::The service refused 12 of 12 result\(s\) for test run DEMO-R-\d+ \(0 recorded\):%0A {2}- DEMO-1: HTTP 422: refused \(request id [\w-]+\)%0A/);
+    expect(refused.stdout).toMatch(
+      /::error::The service refused 12 of 12 result\(s\) for test run DEMO-R-\d+ \(0 recorded\):%0A {2}- DEMO-1: HTTP 422: refused \(request id [\w-]+\)%0A/,
+    );
     // The job summary names each refused case.
     expect(refused.summary).toContain('Refused by the service (12):\n\n- DEMO-1: HTTP 422: refused (request id ');
   });
 
   it('takes settings from TESTSIGMA_* variables when inputs are empty, and honours dry-run', async () => {
-    const res = await runAction({ 'api-token': emulator.token, results, 'dry-run': 'true' }, { TESTSIGMA_PROJECT_ID: 'Demo', TESTSIGMA_BASE_URL: emulator.url });
+    const res = await runAction(
+      { 'api-token': emulator.token, results, 'dry-run': 'true' },
+      { TESTSIGMA_PROJECT_ID: 'Demo', TESTSIGMA_BASE_URL: emulator.url },
+    );
     expect(res.code).toBe(0);
     expect(res.summary).toContain('dry run');
     expect(emulator.state().requests.filter((r) => r.method !== 'GET')).toHaveLength(0);
@@ -143,7 +151,9 @@ describe('the GitHub Action (dist/index.js)', () => {
   it('skips with one warning when a pull request has no token (forks get no secrets)', async () => {
     const res = await runAction({ 'api-token': '', 'project-id': 'Demo', 'base-url': emulator.url, results }, { GITHUB_EVENT_NAME: 'pull_request' });
     expect(res.code).toBe(0);
-    expect(res.stdout.trim()).toBe('::warning::testsigma-tm: the api-token input is empty (pull requests from forks get no secrets), so no results were uploaded.');
+    expect(res.stdout.trim()).toBe(
+      '::warning::testsigma-tm: the api-token input is empty (pull requests from forks get no secrets), so no results were uploaded.',
+    );
     expect(emulator.state().requests).toHaveLength(0);
   });
 
@@ -174,7 +184,8 @@ describe('the GitHub Action (dist/index.js)', () => {
 
   it('uses the input names of action.yml', async () => {
     const yml = await readFile(join(ROOT, 'action.yml'), 'utf8');
-    for (const input of ['api-token', 'project-id', 'results', 'base-url', 'run-id', 'run-title', 'close-run', 'unmapped', 'dry-run', 'status-map']) expect(yml).toContain(`\n  ${input}:\n`);
+    for (const input of ['api-token', 'project-id', 'results', 'base-url', 'run-id', 'run-title', 'close-run', 'unmapped', 'dry-run', 'status-map'])
+      expect(yml).toContain(`\n  ${input}:\n`);
     for (const output of ['run-id', 'run-url', 'total', 'passed', 'failed', 'skipped', 'unmapped']) expect(yml).toContain(`\n  ${output}:\n`);
     expect(yml).toContain("using: 'node24'");
   });
@@ -204,7 +215,10 @@ async function workspaceWithFailures(failures: number): Promise<string> {
         `<testcase name="DEMO-2 cart total" classname="cart"><failure message="expected 3 to be 4">Error: expected 3 to be 4\n    at Object.&lt;anonymous&gt; (${ws}/node_modules/expect/build/index.js:1:1)\n    at Object.&lt;anonymous&gt; (${ws}/tests/cart.test.ts:33:5)</failure></testcase>`
       : `<testcase name="DEMO-${i + 1} login ${i + 1}" classname="login" file="tests/login.test.ts" line="${10 + i}"><failure message="login ${i + 1} failed: 500">stack</failure></testcase>`,
   );
-  await writeFile(join(ws, 'junit.xml'), `<testsuites><testsuite name="s" tests="${failures + 1}">${cases.join('')}<testcase name="passes" classname="login"/></testsuite></testsuites>`);
+  await writeFile(
+    join(ws, 'junit.xml'),
+    `<testsuites><testsuite name="s" tests="${failures + 1}">${cases.join('')}<testcase name="passes" classname="login"/></testsuite></testsuites>`,
+  );
   return ws;
 }
 
@@ -220,12 +234,17 @@ describe('annotations', () => {
     expect(errors[0]).toBe('::error title=Failed%3A s › DEMO-1 login 1,file=tests/login.test.ts,line=10::login 1 failed: 500');
     expect(errors[1]).toBe('::error title=Failed%3A s › DEMO-2 cart total,file=tests/cart.test.ts,line=33::expected 3 to be 4');
     expect(errors[9]).toBe('::error title=Failed%3A s › DEMO-10 login 10,file=tests/login.test.ts,line=19::login 10 failed: 500');
-    expect(res.stdout).toContain('::notice::testsigma-tm: 2 more failed test(s) are not annotated (2 beyond the 10 annotations a step can show); the job summary lists every failed test.\n');
+    expect(res.stdout).toContain(
+      '::notice::testsigma-tm: 2 more failed test(s) are not annotated (2 beyond the 10 annotations a step can show); the job summary lists every failed test.\n',
+    );
   });
 
   it('keeps one of the 10 for the failed step, and is switched off with annotations: false', async () => {
     const ws = await workspaceWithFailures(12);
-    const failing = await runAction({ 'api-token': 'tms_wrong_token_value_123', 'project-id': 'Demo', 'base-url': emulator.url, results: 'junit.xml' }, { GITHUB_WORKSPACE: ws });
+    const failing = await runAction(
+      { 'api-token': 'tms_wrong_token_value_123', 'project-id': 'Demo', 'base-url': emulator.url, results: 'junit.xml' },
+      { GITHUB_WORKSPACE: ws },
+    );
     expect(failing.code).toBe(1);
     const errors = errorLines(failing.stdout);
     expect(errors).toHaveLength(10);
@@ -246,11 +265,15 @@ describe('the job summary of a failed step', () => {
     expect(res.code).toBe(1);
     const lines = res.summary.split('\n');
     expect(lines[0]).toBe('### Testsigma Test Management');
-    expect(lines[2]).toMatch(/^\*\*The step failed\*\* \(`API_UNAUTHORIZED`\): GET \/projects\?page_size=100 failed with HTTP 401: .+ The API token was refused: check the api-token input/);
+    expect(lines[2]).toMatch(
+      /^\*\*The step failed\*\* \(`API_UNAUTHORIZED`\): GET \/projects\?page_size=100 failed with HTTP 401: .+ The API token was refused: check the api-token input/,
+    );
     expect(lines[4]).toBe('**What to do:** Check the token setting.');
     // The failed tests are listed although nothing was recorded, without a case (nothing was mapped).
     expect(res.summary).toContain('#### Failed tests (4)');
-    expect(res.summary).toContain('| pytest › test_add_single_item | — | failed on setup with "ConnectionRefusedError: [Errno 111] Connection refused" | `tests/conftest.py:12` |');
+    expect(res.summary).toContain(
+      '| pytest › test_add_single_item | — | failed on setup with "ConnectionRefusedError: [Errno 111] Connection refused" | `tests/conftest.py:12` |',
+    );
     expect(res.summary).not.toContain('tms_wrong_token_value_123');
   });
 
@@ -264,7 +287,11 @@ describe('the job summary of a failed step', () => {
   it('stays under 1 MiB with 50,000 failed tests, and says how many it left out', async () => {
     const ws = await mkdtemp(join(tmpdir(), 'tm-big-'));
     const message = 'x'.repeat(200);
-    const cases = Array.from({ length: 50_000 }, (_, i) => `<testcase name="DEMO-${i + 1} test number ${i + 1} with a fairly long descriptive title" classname="big"><failure message="${message} ${i}"/></testcase>`);
+    const cases = Array.from(
+      { length: 50_000 },
+      (_, i) =>
+        `<testcase name="DEMO-${i + 1} test number ${i + 1} with a fairly long descriptive title" classname="big"><failure message="${message} ${i}"/></testcase>`,
+    );
     await writeFile(join(ws, 'junit.xml'), `<testsuites><testsuite name="big">${cases.join('')}</testsuite></testsuites>`);
     const res = await runAction({ 'api-token': '', results: 'junit.xml', 'dry-run': 'true', annotations: 'false' }, { GITHUB_WORKSPACE: ws });
     expect(res.code).toBe(0);
@@ -279,7 +306,9 @@ describe('a dry run without a token', () => {
   it('reads and lists every test with the ids found, says what it could not check, and exits 0', async () => {
     const res = await runAction({ 'api-token': '', results, 'dry-run': 'true' });
     expect(res.code).toBe(0);
-    expect(res.stdout).toContain('Dry run without a token or project: ids were not checked against the project, so no test case is named below. Nothing was written.');
+    expect(res.stdout).toContain(
+      'Dry run without a token or project: ids were not checked against the project, so no test case is named below. Nothing was written.',
+    );
     expect(res.stdout).toContain('    Account › Account remembers the last email used → none: no id\n');
     expect(res.stdout).toContain('    pytest › test_remember_me_and_two_factor → not checked: ids found DEMO-9, DEMO-10\n');
     expect(res.summary).toContain('No token or project: ids were found in the tests but not checked against the project. Nothing was written.');

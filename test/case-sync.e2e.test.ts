@@ -31,7 +31,13 @@ function spec(title: string, status: 'passed' | 'failed', projects = ['chromium'
     title,
     file: 'checkout.spec.ts',
     tags: [],
-    tests: projects.map((projectName) => ({ projectName, status: status === 'passed' ? 'expected' : 'unexpected', expectedStatus: 'passed', annotations: [], results: [{ status, duration: 12, retry: 0, attachments: [], errors: [] }] })),
+    tests: projects.map((projectName) => ({
+      projectName,
+      status: status === 'passed' ? 'expected' : 'unexpected',
+      expectedStatus: 'passed',
+      annotations: [],
+      results: [{ status, duration: 12, retry: 0, attachments: [], errors: [] }],
+    })),
   };
 }
 
@@ -45,7 +51,12 @@ function playwrightReport() {
         file: 'checkout.spec.ts',
         specs: [spec('shows the empty cart', 'passed', ['chromium', 'firefox'])],
         suites: [
-          { title: 'Checkout', file: 'checkout.spec.ts', specs: [spec('pays by card', 'passed'), spec('pays by invoice', 'failed')], suites: [{ title: 'coupons', file: 'checkout.spec.ts', specs: [spec('rejects an expired code', 'passed')] }] },
+          {
+            title: 'Checkout',
+            file: 'checkout.spec.ts',
+            specs: [spec('pays by card', 'passed'), spec('pays by invoice', 'failed')],
+            suites: [{ title: 'coupons', file: 'checkout.spec.ts', specs: [spec('rejects an expired code', 'passed')] }],
+          },
         ],
       },
     ],
@@ -56,7 +67,10 @@ function playwrightReport() {
 const TITLES = ['Checkout › coupons › rejects an expired code', 'Checkout › pays by card', 'Checkout › pays by invoice', 'shows the empty cart'];
 
 function cli(args: string[]) {
-  return runNode(CLI, args, { env: baseEnv({ TESTSIGMA_API_TOKEN: emulator.token, TESTSIGMA_BASE_URL: emulator.url, TESTSIGMA_PROJECT_ID: 'Demo' }), timeoutMs: 90_000 });
+  return runNode(CLI, args, {
+    env: baseEnv({ TESTSIGMA_API_TOKEN: emulator.token, TESTSIGMA_BASE_URL: emulator.url, TESTSIGMA_PROJECT_ID: 'Demo' }),
+    timeoutMs: 90_000,
+  });
 }
 
 function upload(summary: string) {
@@ -78,7 +92,10 @@ function casesInFolder({ racing = false } = {}) {
   }
   const used = new Set(state.test_cases.map((c) => c.folder_id));
   const automatedIds = new Set(automated.map((f) => f.id));
-  const spare = [...automated.slice(1), ...state.folders.filter((f) => f.name === 'Checkout' && automatedIds.has(f.parent_folder_id ?? '') && f.id !== checkout[0]?.id)];
+  const spare = [
+    ...automated.slice(1),
+    ...state.folders.filter((f) => f.name === 'Checkout' && automatedIds.has(f.parent_folder_id ?? '') && f.id !== checkout[0]?.id),
+  ];
   expect(spare.filter((f) => used.has(f.id))).toEqual([]);
   return state.test_cases.filter((c) => c.folder_id === checkout[0]?.id);
 }
@@ -86,7 +103,9 @@ function casesInFolder({ racing = false } = {}) {
 describe('create missing cases (CLI)', () => {
   it('a suite with no ids uploaded twice leaves one case per test in the folder and two runs pointing at them', async () => {
     const first = await upload(join(dir, 'first.json'));
-    expect(first.stderr).toBe('warning: Recording results as alice@example.com, the first active user; set --user-email (or TESTSIGMA_USER_EMAIL) to choose.\n');
+    expect(first.stderr).toBe(
+      'warning: Recording results as alice@example.com, the first active user; set --user-email (or TESTSIGMA_USER_EMAIL) to choose.\n',
+    );
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('Created 4 test case(s) in folder Automated/Checkout:');
     const created = casesInFolder();
@@ -95,13 +114,21 @@ describe('create missing cases (CLI)', () => {
     const second = await upload(join(dir, 'second.json'));
     expect(second.code).toBe(0);
     expect(second.stdout).not.toContain('Created');
-    expect(casesInFolder().map((c) => c.id).sort()).toEqual(created.map((c) => c.id).sort());
+    expect(
+      casesInFolder()
+        .map((c) => c.id)
+        .sort(),
+    ).toEqual(created.map((c) => c.id).sort());
 
     const runs = newRuns(emulator);
     expect(runs).toHaveLength(2);
     for (const run of runs) {
       expect([...run.selection].sort()).toEqual(created.map((c) => c.id).sort());
-      expect(Object.values(run.results).map((r) => r.status).sort()).toEqual(['Failed', 'Passed', 'Passed', 'Passed']);
+      expect(
+        Object.values(run.results)
+          .map((r) => r.status)
+          .sort(),
+      ).toEqual(['Failed', 'Passed', 'Passed', 'Passed']);
     }
     const firstSummary = JSON.parse(await readFile(join(dir, 'first.json'), 'utf8')) as { casesCreated: { case: string; title: string; folder: string }[] };
     const secondSummary = JSON.parse(await readFile(join(dir, 'second.json'), 'utf8')) as { casesCreated: unknown[] };
@@ -117,7 +144,9 @@ describe('create missing cases (CLI)', () => {
     expect([a.code, b.code]).toEqual([0, 0]);
     const cases = casesInFolder({ racing: true });
     expect(cases.map((c) => c.title).sort()).toEqual(TITLES);
-    const summaries = await Promise.all(['a.json', 'b.json'].map(async (f) => JSON.parse(await readFile(join(dir, f), 'utf8')) as { casesCreated: { case: string }[] }));
+    const summaries = await Promise.all(
+      ['a.json', 'b.json'].map(async (f) => JSON.parse(await readFile(join(dir, f), 'utf8')) as { casesCreated: { case: string }[] }),
+    );
     expect(summaries.flatMap((s) => s.casesCreated.map((c) => c.case)).sort()).toEqual(cases.map((c) => c.human_id).sort());
     for (const run of newRuns(emulator)) expect([...run.selection].sort()).toEqual(cases.map((c) => c.id).sort());
     expect(newRuns(emulator)).toHaveLength(2);
@@ -130,7 +159,9 @@ describe('create missing cases (CLI)', () => {
   it('--dry-run lists what would be created and writes nothing', async () => {
     const res = await cli(['upload', report, '--create-missing-cases', '--case-folder', 'Automated/Checkout', '--dry-run']);
     expect(res.code).toBe(0);
-    expect(res.stdout).toContain(`Would create 4 test case(s) in folder Automated/Checkout:\n${['shows the empty cart', 'Checkout › pays by card', 'Checkout › pays by invoice', 'Checkout › coupons › rejects an expired code'].map((t) => `    ${t}`).join('\n')}`);
+    expect(res.stdout).toContain(
+      `Would create 4 test case(s) in folder Automated/Checkout:\n${['shows the empty cart', 'Checkout › pays by card', 'Checkout › pays by invoice', 'Checkout › coupons › rejects an expired code'].map((t) => `    ${t}`).join('\n')}`,
+    );
     expect(emulator.state().requests.filter((r) => r.method !== 'GET')).toEqual([]);
   });
 });

@@ -6,7 +6,17 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_FACTS, EXPECTED_NATIVE_STATUSES, EXPECTED_SAMPLE_STATUSES, descriptionOf, newRuns, requestCount, start, statusesByHumanId, type EmulatorHandle } from './helpers/emulator.js';
+import {
+  DEMO_FACTS,
+  EXPECTED_NATIVE_STATUSES,
+  EXPECTED_SAMPLE_STATUSES,
+  descriptionOf,
+  newRuns,
+  requestCount,
+  start,
+  statusesByHumanId,
+  type EmulatorHandle,
+} from './helpers/emulator.js';
 import { CLI, EXAMPLES, baseEnv, runNode } from './helpers/run.js';
 
 const samples = ['jest-junit.xml', 'playwright-junit.xml', 'pytest-junit.xml'].map((f) => join(EXAMPLES, f));
@@ -94,7 +104,9 @@ describe('testsigma-tm upload', () => {
     const wrong = 'tms_wrong_0123456789abcdef';
     const res = await upload(samples, { TESTSIGMA_API_TOKEN: wrong });
     expect(res.code).toBe(2);
-    expect(res.stderr).toMatch(/testsigma-tm: GET \/projects\?page_size=100 failed with HTTP 401: .+ \(request id [\w-]+\)\. The API token was refused: check TESTSIGMA_API_TOKEN/);
+    expect(res.stderr).toMatch(
+      /testsigma-tm: GET \/projects\?page_size=100 failed with HTTP 401: .+ \(request id [\w-]+\)\. The API token was refused: check TESTSIGMA_API_TOKEN/,
+    );
     expect(res.stderr + res.stdout).not.toContain(wrong);
     expect(newRuns(emulator)).toHaveLength(0);
   });
@@ -182,7 +194,9 @@ describe('testsigma-tm upload', () => {
   it('--unmapped fail stops before writing anything, naming the unmapped tests', async () => {
     const res = await upload(['--unmapped', 'fail', ...samples]);
     expect(res.code).toBe(2);
-    expect(res.stderr).toContain('2 test(s) or reference(s) map to no test case: Account › Account remembers the last email used; DEMO-999 (no such test case).');
+    expect(res.stderr).toContain(
+      '2 test(s) or reference(s) map to no test case: Account › Account remembers the last email used; DEMO-999 (no such test case).',
+    );
     expect(newRuns(emulator)).toHaveLength(0);
   });
 
@@ -206,10 +220,19 @@ describe('testsigma-tm upload', () => {
   });
 
   it('exits 1 when the service refuses results (422), naming each case with the server message, and closes the run', async () => {
-    emulator.setFaults([{ kind: 'status', route: 'PUT /projects/*/test_runs/*/test_cases', status: 422, body: { message: 'Invalid data', errors: { code: 422, message: 'bad entry', details: 'test_case_id x' } } }]);
+    emulator.setFaults([
+      {
+        kind: 'status',
+        route: 'PUT /projects/*/test_runs/*/test_cases',
+        status: 422,
+        body: { message: 'Invalid data', errors: { code: 422, message: 'bad entry', details: 'test_case_id x' } },
+      },
+    ]);
     const res = await upload(samples);
     expect(res.code).toBe(1);
-    expect(res.stderr).toMatch(/The service refused 12 of 12 result\(s\) for test run DEMO-R-\d+ \(0 recorded\):\n {2}- DEMO-1: HTTP 422: Invalid data — bad entry — test_case_id x \(request id [\w-]+\)\n {2}- DEMO-2: HTTP 422/);
+    expect(res.stderr).toMatch(
+      /The service refused 12 of 12 result\(s\) for test run DEMO-R-\d+ \(0 recorded\):\n {2}- DEMO-1: HTTP 422: Invalid data — bad entry — test_case_id x \(request id [\w-]+\)\n {2}- DEMO-2: HTTP 422/,
+    );
     expect(res.stdout).toContain('12 test case result(s) were NOT recorded.');
     expect(newRuns(emulator)[0]!.status).toBe('CLOSED');
   });
@@ -231,7 +254,9 @@ describe('testsigma-tm upload', () => {
   it('splits a batch the service refuses as too large (413) and still records everything', async () => {
     const small = await start({ maxBodyBytes: 3000 });
     try {
-      const res = await runNode(CLI, ['upload', ...samples], { env: baseEnv({ TESTSIGMA_API_TOKEN: small.token, TESTSIGMA_BASE_URL: small.url, TESTSIGMA_PROJECT_ID: 'Demo' }) });
+      const res = await runNode(CLI, ['upload', ...samples], {
+        env: baseEnv({ TESTSIGMA_API_TOKEN: small.token, TESTSIGMA_BASE_URL: small.url, TESTSIGMA_PROJECT_ID: 'Demo' }),
+      });
       expect(res.code).toBe(0);
       const run = newRuns(small)[0]!;
       expect(statusesByHumanId(small, run)).toEqual(EXPECTED_SAMPLE_STATUSES);

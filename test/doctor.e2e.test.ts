@@ -10,7 +10,9 @@ beforeAll(async () => {
 afterAll(() => emulator.close());
 
 function doctor(args: string[], env: Record<string, string | undefined> = {}) {
-  return runNode(CLI, ['doctor', ...args], { env: baseEnv({ TESTSIGMA_API_TOKEN: emulator.token, TESTSIGMA_BASE_URL: emulator.url, TESTSIGMA_PROJECT_ID: 'Demo', ...env }) });
+  return runNode(CLI, ['doctor', ...args], {
+    env: baseEnv({ TESTSIGMA_API_TOKEN: emulator.token, TESTSIGMA_BASE_URL: emulator.url, TESTSIGMA_PROJECT_ID: 'Demo', ...env }),
+  });
 }
 
 describe('testsigma-tm doctor', () => {

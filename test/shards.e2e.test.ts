@@ -25,7 +25,10 @@ beforeEach(() => {
 });
 
 function cli(args: string[], env: Record<string, string | undefined> = {}) {
-  return runNode(CLI, args, { env: baseEnv({ TESTSIGMA_API_TOKEN: emulator.token, TESTSIGMA_BASE_URL: emulator.url, TESTSIGMA_PROJECT_ID: 'Demo', ...env }), timeoutMs: 90_000 });
+  return runNode(CLI, args, {
+    env: baseEnv({ TESTSIGMA_API_TOKEN: emulator.token, TESTSIGMA_BASE_URL: emulator.url, TESTSIGMA_PROJECT_ID: 'Demo', ...env }),
+    timeoutMs: 90_000,
+  });
 }
 
 /** Shard i (1-based) of 8 holds DEMO-(2i-1) passing and DEMO-2i failing (or passing, when `fixed`). */
@@ -102,7 +105,7 @@ describe('shards with one run key', () => {
     expect(statusesByHumanId(emulator, newRuns(emulator)[0]!)).toEqual(expectedStatuses(4));
   });
 
-  it('a re-run after the close gives one new run that carries the earlier results over and holds the re-run shard\'s new ones', async () => {
+  it("a re-run after the close gives one new run that carries the earlier results over and holds the re-run shard's new ones", async () => {
     await shards('pipeline-4', 3);
     await cli(['run', 'close', '--run-key', 'pipeline-4']);
     const first = newRuns(emulator)[0]!;

@@ -10,7 +10,9 @@ async function writePieces(file, pieces) {
   await once(out, 'finish');
 }
 
-const FAILURE = 'AssertionError: expected 200 to equal 404\n' + Array.from({ length: 8 }, (_, i) => `    at Object.<anonymous> (src/feature${i}.spec.ts:${10 + i}:5)`).join('\n');
+const FAILURE =
+  'AssertionError: expected 200 to equal 404\n' +
+  Array.from({ length: 8 }, (_, i) => `    at Object.<anonymous> (src/feature${i}.spec.ts:${10 + i}:5)`).join('\n');
 
 /**
  * A JUnit file the way merged CI reports look: suites of 100 testcases with a few properties, 1 in 17 failing
@@ -59,18 +61,45 @@ export async function generatePlaywrightJson(file, bytes) {
       for (let c = 0; c < 50; c += 1, tests += 1) {
         const i = tests;
         const run = (status, retry) => ({
-          workerIndex: 0, status, duration: 100 + (i % 400), retry, startTime: '2026-01-01T00:00:00.000Z',
-          errors: status === 'failed' ? [{ message: 'Error: expect(locator).toBeVisible() failed', stack: 'Error: expect(locator).toBeVisible() failed\n    at tests/app.spec.ts:12:5' }] : [],
-          stdout: i % 5 === 0 ? [{ text: `visited page ${i}\n` }] : [], stderr: [], attachments: [],
+          workerIndex: 0,
+          status,
+          duration: 100 + (i % 400),
+          retry,
+          startTime: '2026-01-01T00:00:00.000Z',
+          errors:
+            status === 'failed'
+              ? [
+                  {
+                    message: 'Error: expect(locator).toBeVisible() failed',
+                    stack: 'Error: expect(locator).toBeVisible() failed\n    at tests/app.spec.ts:12:5',
+                  },
+                ]
+              : [],
+          stdout: i % 5 === 0 ? [{ text: `visited page ${i}\n` }] : [],
+          stderr: [],
+          attachments: [],
         });
         const results = i % 29 === 0 ? [run('failed', 0), run('failed', 1)] : i % 13 === 0 ? [run('failed', 0), run('passed', 1)] : [run('passed', 0)];
         const status = i % 29 === 0 ? 'unexpected' : i % 13 === 0 ? 'flaky' : 'expected';
         specs.push({
-          title: `BIG-${(i % 5000) + 1} shows item ${i}`, ok: status !== 'unexpected', tags: ['smoke'], id: `id${i}`, file: `tests/f${f}.spec.ts`, line: 10, column: 3,
+          title: `BIG-${(i % 5000) + 1} shows item ${i}`,
+          ok: status !== 'unexpected',
+          tags: ['smoke'],
+          id: `id${i}`,
+          file: `tests/f${f}.spec.ts`,
+          line: 10,
+          column: 3,
           tests: [{ timeout: 30000, annotations: [], expectedStatus: 'passed', projectId: 'chromium', projectName: 'chromium', results, status }],
         });
       }
-      const suite = JSON.stringify({ title: `tests/f${f}.spec.ts`, file: `tests/f${f}.spec.ts`, line: 0, column: 0, specs: [], suites: [{ title: `feature ${f}`, file: `tests/f${f}.spec.ts`, line: 3, column: 1, specs }] });
+      const suite = JSON.stringify({
+        title: `tests/f${f}.spec.ts`,
+        file: `tests/f${f}.spec.ts`,
+        line: 0,
+        column: 0,
+        specs: [],
+        suites: [{ title: `feature ${f}`, file: `tests/f${f}.spec.ts`, line: 3, column: 1, specs }],
+      });
       const piece = (f === 0 ? '' : ',') + suite;
       written += piece.length;
       yield piece;
@@ -88,7 +117,10 @@ export async function generateSuiteProperties(file) {
     const properties = Array.from({ length: 200 }, (_, i) => `<property name="ci.variable.${i}" value="value of property number ${i}"/>`).join('\n      ');
     yield `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n  <testsuite name="integration" tests="${tests}">\n    <properties>\n      ${properties}\n    </properties>\n`;
     for (let i = 0; i < tests; i += 1000) {
-      yield Array.from({ length: 1000 }, (_, j) => `    <testcase classname="integration.Suite" name="BIG-${((i + j) % 5000) + 1} case ${i + j}" time="0.001"/>\n`).join('');
+      yield Array.from(
+        { length: 1000 },
+        (_, j) => `    <testcase classname="integration.Suite" name="BIG-${((i + j) % 5000) + 1} case ${i + j}" time="0.001"/>\n`,
+      ).join('');
     }
     yield '  </testsuite>\n</testsuites>\n';
   }

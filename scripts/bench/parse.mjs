@@ -54,7 +54,11 @@ export async function runParseScenarios(dir, { quick }) {
     const base = measured.xml2js;
     for (const reader of readers) {
       const m = measured[reader];
-      const label = { xml2js: 'xml2js (readFile + parseStringPromise)', files: 'ours, readResultFiles (results kept)', stream: 'ours, readResultFile (results counted, not kept)' }[reader];
+      const label = {
+        xml2js: 'xml2js (readFile + parseStringPromise)',
+        files: 'ours, readResultFiles (results kept)',
+        stream: 'ours, readResultFile (results counted, not kept)',
+      }[reader];
       if (m.failed) {
         rows.push([`JUnit ${size} MB (${tests.toLocaleString('en')} tests)`, label, '-', '-', '-', `fails: ${m.failed}`, '-', '-']);
         continue;

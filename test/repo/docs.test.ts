@@ -9,7 +9,13 @@ import { generatedDocs } from '../../scripts/docs.mjs';
 describe('generated documentation', () => {
   it('matches the settings table and the error codes (run npm run docs and commit)', async () => {
     const docs = (await generatedDocs()) as Record<string, [string, string]>;
-    expect(Object.keys(docs)).toEqual(['action.yml', 'README.md', 'packages/core/README.md', 'packages/jest-reporter/README.md', 'packages/playwright-reporter/README.md']);
+    expect(Object.keys(docs)).toEqual([
+      'action.yml',
+      'README.md',
+      'packages/core/README.md',
+      'packages/jest-reporter/README.md',
+      'packages/playwright-reporter/README.md',
+    ]);
     for (const [file, [committed, generated]] of Object.entries(docs)) expect(committed, `${file} is stale: run npm run docs`).toBe(generated);
   });
 });

@@ -64,7 +64,10 @@ export function detectCi(env: Env): CiContext | undefined {
     };
   }
   if (env.TF_BUILD === 'True' || env.TF_BUILD === 'true') {
-    const url = env.SYSTEM_COLLECTIONURI && env.SYSTEM_TEAMPROJECT && env.BUILD_BUILDID ? `${env.SYSTEM_COLLECTIONURI}${env.SYSTEM_TEAMPROJECT}/_build/results?buildId=${env.BUILD_BUILDID}` : undefined;
+    const url =
+      env.SYSTEM_COLLECTIONURI && env.SYSTEM_TEAMPROJECT && env.BUILD_BUILDID
+        ? `${env.SYSTEM_COLLECTIONURI}${env.SYSTEM_TEAMPROJECT}/_build/results?buildId=${env.BUILD_BUILDID}`
+        : undefined;
     return {
       provider: 'Azure Pipelines',
       jobUrl: url,
@@ -100,7 +103,10 @@ function ref(branch: string | undefined, sha: string | undefined): string {
 
 /** The default run title: the CI's words and its run key, or a timestamp for a local upload. */
 export function defaultRunTitle(ci: CiContext | undefined, now: Date): string {
-  const stamp = now.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  const stamp = now
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
   if (!ci) return `testsigma-tm upload ${stamp}`;
   return ci.runKey ? `${ci.label} [${ci.runKey}]` : `${ci.label} ${stamp}`;
 }

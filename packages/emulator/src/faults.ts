@@ -3,10 +3,7 @@
 // from a seeded generator, so a given seed gives the same sequence of faults on every test run.
 import type { FaultConfig, FaultRule } from './types.js';
 
-export type FaultAction =
-  | { kind: 'status'; status: number; headers: Record<string, string>; body: unknown }
-  | { kind: 'reset' }
-  | { kind: 'lost-answer' };
+export type FaultAction = { kind: 'status'; status: number; headers: Record<string, string>; body: unknown } | { kind: 'reset' } | { kind: 'lost-answer' };
 
 export interface FaultDecision {
   delayMs: number;
@@ -65,11 +62,14 @@ export function normalizeFaults(input: unknown): FaultConfig {
     if (r.route !== undefined && typeof r.route !== 'string') fail(i, 'route must be a string like "PUT /projects/*/test_runs/*/test_cases"');
     if (r.times !== undefined && (typeof r.times !== 'number' || !Number.isInteger(r.times) || r.times < 0)) fail(i, 'times must be a non-negative integer');
     if (r.after !== undefined && (typeof r.after !== 'number' || !Number.isInteger(r.after) || r.after < 0)) fail(i, 'after must be a non-negative integer');
-    if (r.probability !== undefined && (typeof r.probability !== 'number' || r.probability < 0 || r.probability > 1)) fail(i, 'probability must be between 0 and 1');
+    if (r.probability !== undefined && (typeof r.probability !== 'number' || r.probability < 0 || r.probability > 1))
+      fail(i, 'probability must be between 0 and 1');
     switch (r.kind) {
       case 'status':
-        if (typeof r.status !== 'number' || !Number.isInteger(r.status) || r.status < 400 || r.status > 599) fail(i, 'status must be an HTTP error status (400-599)');
-        if (r.retryAfter !== undefined && r.retryAfter !== null && typeof r.retryAfter !== 'number' && typeof r.retryAfter !== 'string') fail(i, 'retryAfter must be seconds, an HTTP date or null');
+        if (typeof r.status !== 'number' || !Number.isInteger(r.status) || r.status < 400 || r.status > 599)
+          fail(i, 'status must be an HTTP error status (400-599)');
+        if (r.retryAfter !== undefined && r.retryAfter !== null && typeof r.retryAfter !== 'number' && typeof r.retryAfter !== 'string')
+          fail(i, 'retryAfter must be seconds, an HTTP date or null');
         break;
       case 'latency':
         if (typeof r.ms !== 'number' || r.ms < 0) fail(i, 'latency needs ms >= 0');
@@ -86,7 +86,13 @@ export function normalizeFaults(input: unknown): FaultConfig {
 }
 
 function defaultBody(status: number): unknown {
-  const text: Record<number, string> = { 429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
+  const text: Record<number, string> = {
+    429: 'Too Many Requests',
+    500: 'Internal Server Error',
+    502: 'Bad Gateway',
+    503: 'Service Unavailable',
+    504: 'Gateway Timeout',
+  };
   const message = text[status] ?? `Injected error ${status}`;
   return { message, errors: { code: status, message, details: 'Injected by the emulator (fault injection).' } };
 }

@@ -73,7 +73,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       url: `${origin}${BASE_PATH}`,
       web: `${origin}/`,
       pagination: settings.pagination,
-      endpoints: ['GET /__emulator/state', 'POST /__emulator/reset', 'GET|PUT|DELETE /__emulator/faults', 'PUT /__emulator/pagination', 'PUT /__emulator/rate-limit'],
+      endpoints: [
+        'GET /__emulator/state',
+        'POST /__emulator/reset',
+        'GET|PUT|DELETE /__emulator/faults',
+        'PUT /__emulator/pagination',
+        'PUT /__emulator/rate-limit',
+      ],
     }),
   };
 

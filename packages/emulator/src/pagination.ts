@@ -26,7 +26,10 @@ function encodeCursor(table: string, cursor: Cursor): string {
 }
 
 function decodeCursor(table: string, raw: string): Cursor {
-  const invalid = badRequest('Invalid cursor', `The cursor ${JSON.stringify(raw)} was not issued for this list; send page_info.next back unchanged (URL-encoded).`);
+  const invalid = badRequest(
+    'Invalid cursor',
+    `The cursor ${JSON.stringify(raw)} was not issued for this list; send page_info.next back unchanged (URL-encoded).`,
+  );
   // Buffer's base64 decoder skips characters it does not know; a strict check catches a `+` that
   // arrived as a space because the client did not URL-encode the cursor.
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(raw)) throw invalid;
@@ -65,11 +68,7 @@ function pointer(ctx: RequestContext, table: string, cursor: Cursor): string {
 }
 
 /** One page of `items` (already filtered) in seq order, and its page_info. */
-function paginate<T extends { seq: number }>(
-  ctx: RequestContext,
-  table: string,
-  items: T[],
-): { page: T[]; page_info: PageInfo } {
+function paginate<T extends { seq: number }>(ctx: RequestContext, table: string, items: T[]): { page: T[]; page_info: PageInfo } {
   const sorted = [...items].sort((a, b) => a.seq - b.seq);
   const size = pageSizeOf(ctx.query);
   const rawCursor = ctx.query.get('cursor');
@@ -103,13 +102,7 @@ function paginate<T extends { seq: number }>(
 }
 
 /** `{"message": "", "data": {"<key>": [...]}, "page_info": {...}}` — the list envelope. */
-export function listReply<T extends { seq: number }>(
-  ctx: RequestContext,
-  key: string,
-  table: string,
-  items: T[],
-  view: (item: T) => unknown,
-): Reply {
+export function listReply<T extends { seq: number }>(ctx: RequestContext, key: string, table: string, items: T[], view: (item: T) => unknown): Reply {
   const { page, page_info } = paginate(ctx, table, items);
   return { status: 200, body: { message: '', data: { [key]: page.map(view) }, page_info } };
 }

@@ -12,7 +12,9 @@ export function loadDataFile(file: string): StoreData | null {
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new Error(`Data file ${file} is not valid JSON (${err instanceof Error ? err.message : String(err)}); remove it to start from the seed.`, { cause: err });
+    throw new Error(`Data file ${file} is not valid JSON (${err instanceof Error ? err.message : String(err)}); remove it to start from the seed.`, {
+      cause: err,
+    });
   }
   const doc = parsed as { format?: unknown; data?: StoreData } | null;
   if (doc?.format !== FORMAT || doc.data?.version !== 1) {

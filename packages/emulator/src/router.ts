@@ -75,9 +75,7 @@ function safeDecode(segment: string): string {
 }
 
 export type RouteMatch =
-  | { kind: 'found'; name: string; handler: Handler; params: Record<string, string> }
-  | { kind: 'method'; allowed: string[] }
-  | { kind: 'none' };
+  { kind: 'found'; name: string; handler: Handler; params: Record<string, string> } | { kind: 'method'; allowed: string[] } | { kind: 'none' };
 
 export function matchRoute(method: string, path: string): RouteMatch {
   const allowed: string[] = [];

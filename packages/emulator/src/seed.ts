@@ -52,7 +52,10 @@ export function resolveSeed(option: SeedOption): SeedObject {
 }
 
 function aliasOf(name: string): string {
-  return name.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_|_$/g, '');
+  return name
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
 }
 
 function checkId(id: string | undefined, fallbackKey: string, where: string): string {

@@ -2,17 +2,7 @@
 // request first and mutate only afterwards, so every call is all-or-nothing.
 import { notFound } from './errors.js';
 import { isUuid } from './ids.js';
-import type {
-  FolderRecord,
-  LookupRecord,
-  Lookups,
-  ProjectRecord,
-  StoreData,
-  TestCaseRecord,
-  TestPlanRecord,
-  TestRunRecord,
-  UserRecord,
-} from './types.js';
+import type { FolderRecord, LookupRecord, Lookups, ProjectRecord, StoreData, TestCaseRecord, TestPlanRecord, TestRunRecord, UserRecord } from './types.js';
 
 function escapeRe(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -64,27 +54,21 @@ export class Store {
 
   testCase(project: ProjectRecord, ref: string): TestCaseRecord {
     const n = humanNumber(project.human_id_prefix, '', ref);
-    const found = this.current.test_cases.find(
-      (c) => c.project_id === project.id && (n === null ? c.id === ref.toLowerCase() : c.number === n),
-    );
+    const found = this.current.test_cases.find((c) => c.project_id === project.id && (n === null ? c.id === ref.toLowerCase() : c.number === n));
     if (!found) throw notFound('Test case', ref);
     return found;
   }
 
   testRun(project: ProjectRecord, ref: string): TestRunRecord {
     const n = humanNumber(project.human_id_prefix, 'R-', ref);
-    const found = this.current.test_runs.find(
-      (r) => r.project_id === project.id && (n === null ? r.id === ref.toLowerCase() : r.number === n),
-    );
+    const found = this.current.test_runs.find((r) => r.project_id === project.id && (n === null ? r.id === ref.toLowerCase() : r.number === n));
     if (!found) throw notFound('Test run', ref);
     return found;
   }
 
   testPlan(project: ProjectRecord, ref: string): TestPlanRecord {
     const n = humanNumber(project.human_id_prefix, 'P-', ref);
-    const found = this.current.test_plans.find(
-      (p) => p.project_id === project.id && (n === null ? p.id === ref.toLowerCase() : p.number === n),
-    );
+    const found = this.current.test_plans.find((p) => p.project_id === project.id && (n === null ? p.id === ref.toLowerCase() : p.number === n));
     if (!found) throw notFound('Test plan', ref);
     return found;
   }

@@ -68,7 +68,10 @@ describe('error bodies', () => {
     ] as const) {
       const res = await api.get(path);
       expect(res.status, path).toBe(404);
-      expect(res.json).toEqual({ message: `${entity} not found`, errors: { code: 404, message: `${entity} not found`, details: `${entity} not found with ID: ${ref}` } });
+      expect(res.json).toEqual({
+        message: `${entity} not found`,
+        errors: { code: 404, message: `${entity} not found`, details: `${entity} not found with ID: ${ref}` },
+      });
     }
   });
 

@@ -107,9 +107,13 @@ describe('folders', () => {
 
   it('refuses a folder without a name (400) and cycles or unknown parents (422)', async () => {
     expect((await api.call('POST', `/projects/${PID}/folders`, { order: 1 })).status).toBe(400);
-    const cycle = await api.call('POST', `/projects/${PID}/folders/${DEMO_FACTS.folderId('Checkout')}/move`, { parent_folder_id: DEMO_FACTS.folderId('Payments') });
+    const cycle = await api.call('POST', `/projects/${PID}/folders/${DEMO_FACTS.folderId('Checkout')}/move`, {
+      parent_folder_id: DEMO_FACTS.folderId('Payments'),
+    });
     expect(cycle.status).toBe(422);
-    const unknown = await api.call('POST', `/projects/${PID}/folders/${DEMO_FACTS.folderId('Checkout')}/move`, { parent_folder_id: '22222222-2222-4222-8222-222222222222' });
+    const unknown = await api.call('POST', `/projects/${PID}/folders/${DEMO_FACTS.folderId('Checkout')}/move`, {
+      parent_folder_id: '22222222-2222-4222-8222-222222222222',
+    });
     expect(unknown.status).toBe(422);
     expect(unknown.json.errors.code).toBe(422);
   });
@@ -120,7 +124,22 @@ describe('test cases', () => {
     const res = await api.get(`/projects/${PID}/test_cases?page_size=100`);
     expect(res.json.page_info.total_count).toBe(50);
     const first = res.json.data.test_cases[0];
-    for (const key of ['id', 'human_id', 'title', 'description', 'folder_id', 'project_id', 'status_id', 'priority_id', 'type_id', 'automation_type_id', 'owner_id', 'labels', 'created_at', 'updated_at']) {
+    for (const key of [
+      'id',
+      'human_id',
+      'title',
+      'description',
+      'folder_id',
+      'project_id',
+      'status_id',
+      'priority_id',
+      'type_id',
+      'automation_type_id',
+      'owner_id',
+      'labels',
+      'created_at',
+      'updated_at',
+    ]) {
       expect(first, key).toHaveProperty(key);
     }
     expect(first.labels[0]).toMatchObject({ name: 'smoke' });
@@ -180,7 +199,12 @@ describe('test cases', () => {
     const labels = (await api.get('/labels')).json.data.labels;
     const res = await api.call('POST', `/projects/${PID}/test_cases`, { ...valid(), ...(await lookupIds()), label_ids: [labels[0].id] });
     expect(res.status).toBe(201);
-    expect(res.json.data.test_case).toMatchObject({ human_id: 'DEMO-51', title: 'Created by the client', project_id: PID, folder_id: DEMO_FACTS.folderId('Search') });
+    expect(res.json.data.test_case).toMatchObject({
+      human_id: 'DEMO-51',
+      title: 'Created by the client',
+      project_id: PID,
+      folder_id: DEMO_FACTS.folderId('Search'),
+    });
     expect(res.json.data.test_case.labels).toEqual([expect.objectContaining({ id: labels[0].id })]);
     expect((await api.get(`/projects/${PID}/test_cases/DEMO-51`)).status).toBe(200);
   });

@@ -103,7 +103,9 @@ describe('testsigma-tm-emulator CLI', () => {
 
     const second = await launch(['--port', '0', '--data', data]);
     try {
-      const runs = await read(await fetch(`${second.url}/projects/${pid}/test_runs?title__CONTAINS=CLI`, { headers: { authorization: `Bearer ${second.token}` } }));
+      const runs = await read(
+        await fetch(`${second.url}/projects/${pid}/test_runs?title__CONTAINS=CLI`, { headers: { authorization: `Bearer ${second.token}` } }),
+      );
       expect(runs.json.data.test_runs.map((r: { title: string }) => r.title)).toEqual(['from the CLI']);
     } finally {
       await stop(second);

@@ -23,7 +23,9 @@ describe('dataFile', () => {
     let api: Api = await start({ dataFile });
     const run = await createRun(api, DEMO_FACTS.project.id, [DEMO_FACTS.caseId(1)], 'survives restarts');
     await api.call('PUT', `/projects/${DEMO_FACTS.project.id}/test_runs/${run.id}/test_cases`, {
-      test_run_cases: [{ test_case_id: DEMO_FACTS.caseId(1), test_run_status_id: DEMO_FACTS.runStatusId('Passed'), user_id: DEMO_FACTS.users.alice.id, description: 'kept' }],
+      test_run_cases: [
+        { test_case_id: DEMO_FACTS.caseId(1), test_run_status_id: DEMO_FACTS.runStatusId('Passed'), user_id: DEMO_FACTS.users.alice.id, description: 'kept' },
+      ],
     });
     await api.emu.close();
     expect(readdirSync(join(dir, 'nested'))).toEqual(['state.json']);

@@ -38,7 +38,8 @@ describe('rate limit', () => {
 
   it('counts per token: requests with another token do not use up this one', async () => {
     api = await start({ rateLimit: { perSecond: 2 } });
-    const other = async (): Promise<number> => (await read(await fetch(`${api?.emu.url}/projects`, { headers: { authorization: 'Bearer someone-else' } }))).status;
+    const other = async (): Promise<number> =>
+      (await read(await fetch(`${api?.emu.url}/projects`, { headers: { authorization: 'Bearer someone-else' } }))).status;
     expect([await other(), await other(), await other()]).toEqual([401, 401, 500]);
     expect([(await api.get('/projects')).status, (await api.get('/projects')).status]).toEqual([200, 200]);
   });

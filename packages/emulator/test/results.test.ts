@@ -92,7 +92,11 @@ describe('recording results', () => {
       form.append('attachments_0_0', new Blob([name], { type: 'text/plain' }), name);
       return form;
     };
-    const attachmentsOf1 = (): string[] | undefined => api.emu.state().test_runs.find((r) => r.id === run.id)?.results[cid(1)]?.attachments.map((a) => a.name);
+    const attachmentsOf1 = (): string[] | undefined =>
+      api.emu
+        .state()
+        .test_runs.find((r) => r.id === run.id)
+        ?.results[cid(1)]?.attachments.map((a) => a.name);
     await api.call('PUT', resultsPath(run.id), withFile('first.txt'));
     await api.call('PUT', resultsPath(run.id), withFile('second.txt'));
     expect(attachmentsOf1()).toEqual(['second.txt']);
@@ -174,7 +178,9 @@ describe('recording results', () => {
     const badStatus = await api.call('PUT', resultsPath(run.id), { test_run_cases: [{ ...entry(1), test_run_status_id: DEMO_FACTS.caseId(2) }] });
     expect(badStatus.status).toBe(422);
     expect(badStatus.json.message).toContain('test_run_status_id');
-    const badUser = await api.call('PUT', resultsPath(run.id), { test_run_cases: [entry(2), { ...entry(1), user_id: '55555555-5555-4555-8555-555555555555' }] });
+    const badUser = await api.call('PUT', resultsPath(run.id), {
+      test_run_cases: [entry(2), { ...entry(1), user_id: '55555555-5555-4555-8555-555555555555' }],
+    });
     expect(badUser.status).toBe(422);
     expect(badUser.json.message).toContain('55555555-5555-4555-8555-555555555555');
     expect(api.emu.state().test_runs.find((r) => r.id === run.id)?.results).toEqual({});

@@ -38,7 +38,23 @@ describe('test runs', () => {
     expect(res.status).toBe(201);
     const run = res.json.data.test_run;
     expect(Object.keys(run).sort()).toEqual(
-      ['assignee_id', 'created_at', 'description', 'end_date', 'human_id', 'id', 'labels', 'project_id', 'selection_type', 'start_date', 'status', 'test_cases_count', 'test_plan_id', 'title', 'updated_at'].sort(),
+      [
+        'assignee_id',
+        'created_at',
+        'description',
+        'end_date',
+        'human_id',
+        'id',
+        'labels',
+        'project_id',
+        'selection_type',
+        'start_date',
+        'status',
+        'test_cases_count',
+        'test_plan_id',
+        'title',
+        'updated_at',
+      ].sort(),
     );
     expect(run).toMatchObject({
       human_id: 'DEMO-R-2',

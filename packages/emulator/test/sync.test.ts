@@ -80,7 +80,9 @@ describe('finding and rewriting runs', () => {
     const run = await createRun(api, PID, [cid(1), cid(2)]);
     const results = `${RUNS}/${run.id}/test_cases`;
     const write = (n: number, status: string): Promise<unknown> =>
-      api.call('PUT', results, { test_run_cases: [{ test_case_id: cid(n), test_run_status_id: DEMO_FACTS.runStatusId(status), user_id: ALICE, description: '' }] });
+      api.call('PUT', results, {
+        test_run_cases: [{ test_case_id: cid(n), test_run_status_id: DEMO_FACTS.runStatusId(status), user_id: ALICE, description: '' }],
+      });
     await write(1, 'Passed');
     await write(2, 'Failed');
     const res = await api.call('PUT', `${RUNS}/${run.id}`, {
@@ -103,7 +105,9 @@ describe('finding and rewriting runs', () => {
     const run = await createRun(api, PID, [cid(1)], 'duplicate of a shard');
     expect((await api.call('DELETE', `${RUNS}/${run.id}`)).status).toBe(204);
     expect((await api.get(`${RUNS}?title__CONTAINS=duplicate`)).json.data.test_runs).toEqual([]);
-    const late = await api.call('PUT', `${RUNS}/${run.id}/test_cases`, { test_run_cases: [{ test_case_id: cid(1), test_run_status_id: DEMO_FACTS.runStatusId('Passed'), user_id: ALICE }] });
+    const late = await api.call('PUT', `${RUNS}/${run.id}/test_cases`, {
+      test_run_cases: [{ test_case_id: cid(1), test_run_status_id: DEMO_FACTS.runStatusId('Passed'), user_id: ALICE }],
+    });
     expect(late.status).toBe(404);
     expect(late.json.message).toBe('Test run not found');
     expect((await api.call('DELETE', `${RUNS}/${run.id}`)).status).toBe(404);

@@ -4,7 +4,14 @@
  * fileResults are the package's documented helpers.
  */
 import type { TestResult } from 'testsigma-tm-core';
-import { jestFileResults, jestSuiteErrorResult, jestTestResult, type JestAssertionResult, type JestConvertOptions, type JestTestFileResult } from 'testsigma-tm-core/reporter';
+import {
+  jestFileResults,
+  jestSuiteErrorResult,
+  jestTestResult,
+  type JestAssertionResult,
+  type JestConvertOptions,
+  type JestTestFileResult,
+} from 'testsigma-tm-core/reporter';
 
 /** `TestResult.source` of everything this reporter produces. */
 export const SOURCE = 'jest';

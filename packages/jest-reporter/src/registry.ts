@@ -47,7 +47,12 @@ export function readRegistry(dir: string): RegisteredAttachment[] {
       try {
         const parsed = JSON.parse(line) as Partial<RegisteredAttachment>;
         if (typeof parsed.testPath === 'string' && typeof parsed.testName === 'string' && typeof parsed.path === 'string') {
-          out.push({ testPath: parsed.testPath, testName: parsed.testName, path: parsed.path, name: typeof parsed.name === 'string' ? parsed.name : parsed.path });
+          out.push({
+            testPath: parsed.testPath,
+            testName: parsed.testName,
+            path: parsed.path,
+            name: typeof parsed.name === 'string' ? parsed.name : parsed.path,
+          });
         }
       } catch {
         // an empty or torn line

@@ -12,7 +12,16 @@
  */
 import { applyRegistry, closeRegistry, openRegistry, readRegistry } from './registry.js';
 import type { Env, FileOutcome } from 'testsigma-tm-core';
-import { REPORTER_PREFIX, nodeTooOld, nodeTooOldMessage, noTokenMessage, reportResults, resolveReporterStart, type ReporterOptions, type ReporterStart } from 'testsigma-tm-core/reporter';
+import {
+  REPORTER_PREFIX,
+  nodeTooOld,
+  nodeTooOldMessage,
+  noTokenMessage,
+  reportResults,
+  resolveReporterStart,
+  type ReporterOptions,
+  type ReporterStart,
+} from 'testsigma-tm-core/reporter';
 import { fileResults } from './convert.js';
 import type { JestAggregatedResultLike, JestGlobalConfigLike, JestTestFileResult } from './jest-types.js';
 
@@ -51,14 +60,23 @@ export class TestsigmaReporter {
   private readonly registry: string | undefined;
 
   /** Jest calls `new Reporter(globalConfig, options, context)`. Throws core's ConfigError on invalid options. */
-  constructor(globalConfig?: JestGlobalConfigLike, options?: TestsigmaReporterOptions | Record<string, unknown>, _context?: unknown, dependencies: Partial<ReporterDependencies> = {}) {
+  constructor(
+    globalConfig?: JestGlobalConfigLike,
+    options?: TestsigmaReporterOptions | Record<string, unknown>,
+    _context?: unknown,
+    dependencies: Partial<ReporterDependencies> = {},
+  ) {
     this.env = dependencies.env ?? process.env;
     this.write = dependencies.write ?? ((line) => void process.stderr.write(`${line}\n`));
     this.rootDir = globalConfig?.rootDir;
     const notRecording = notRecordingLine(globalConfig);
     // A token without a project can only fail after the whole suite ran: core refuses it now, like any invalid option.
     this.start = resolveReporterStart(options, this.env, PACKAGE_NAME, { requireProject: notRecording === undefined });
-    this.idle = nodeTooOld() ? `${REPORTER_PREFIX} ${nodeTooOldMessage(PACKAGE_NAME)} Test results were not recorded.` : this.start.settings.token ? notRecording : noTokenMessage();
+    this.idle = nodeTooOld()
+      ? `${REPORTER_PREFIX} ${nodeTooOldMessage(PACKAGE_NAME)} Test results were not recorded.`
+      : this.start.settings.token
+        ? notRecording
+        : noTokenMessage();
     this.registry = this.idle || this.start.settings.attachments === 'none' ? undefined : openRegistry();
   }
 

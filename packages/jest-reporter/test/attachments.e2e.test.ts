@@ -37,7 +37,10 @@ describe('attach() from Jest tests', () => {
           `  test('DEMO-1 opens', () => { ${writeAndAttach('out/open.png', 'ok')} });`,
           '});',
         ].join('\n'),
-        'login.test.js': [`const { attach } = require(${ATTACH});`, `test('DEMO-3 logs in', () => { ${writeAndAttach('out/login.txt', 'trace')} throw new Error('no'); });`].join('\n'),
+        'login.test.js': [
+          `const { attach } = require(${ATTACH});`,
+          `test('DEMO-3 logs in', () => { ${writeAndAttach('out/login.txt', 'trace')} throw new Error('no'); });`,
+        ].join('\n'),
       },
       [REPORTER_ENTRY, { projectId: 'Demo' }],
     );
@@ -57,7 +60,10 @@ describe('attach() from Jest tests', () => {
   });
 
   it('does nothing without the reporter', async () => {
-    dir = await writeProject({ 'a.test.js': `const { attach } = require(${ATTACH});\ntest('x', () => { expect(attach('nothing.png')).toBe(false); });\n` }, undefined);
+    dir = await writeProject(
+      { 'a.test.js': `const { attach } = require(${ATTACH});\ntest('x', () => { expect(attach('nothing.png')).toBe(false); });\n` },
+      undefined,
+    );
     const run = await runJest(dir);
     expect(run.code, run.output).toBe(0);
   });

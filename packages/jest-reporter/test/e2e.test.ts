@@ -102,8 +102,12 @@ describe('jest-testsigma-tm-reporter with the real Jest', () => {
     expect(results['DEMO-12']?.description).toContain('test.todo');
     // One result per test, however many attempts; the failed attempts are described.
     expect(results['DEMO-16']?.description).not.toContain('map to this case');
-    expect(results['DEMO-16']?.description).toMatch(/flaky: passed on attempt 2 of 2; attempt 1 failed: error unknown: Jest keeps it only with jest\.retryTimes/);
-    expect(results['DEMO-18']?.description).toContain('flaky: passed on attempt 3 of 3; attempt 1 failed: Error: attempt 1 broke; attempt 2 failed: Error: attempt 2 broke');
+    expect(results['DEMO-16']?.description).toMatch(
+      /flaky: passed on attempt 2 of 2; attempt 1 failed: error unknown: Jest keeps it only with jest\.retryTimes/,
+    );
+    expect(results['DEMO-18']?.description).toContain(
+      'flaky: passed on attempt 3 of 3; attempt 1 failed: Error: attempt 1 broke; attempt 2 failed: Error: attempt 2 broke',
+    );
     expect(results['DEMO-19']?.description).toContain('failed on attempt 4 of 4');
     // A file that could not run is one error result, mapped by the id in its file name.
     expect(results['DEMO-17']?.description).toContain("Test suite failed to run: Cannot find module './does-not-exist'");
@@ -111,11 +115,15 @@ describe('jest-testsigma-tm-reporter with the real Jest', () => {
 
     // Unmapped tests are warned about and not sent; the summary says what happened.
     expect(run.reporterLines).toContain('[testsigma-tm] Collected 14 Jest test result(s) from 7 test file(s).');
-    const runLine = run.reporterLines.find((l) => l.startsWith(`[testsigma-tm] Test run ${testRun.human_id} (created), closed: recorded 12 of 12 test case(s): `));
+    const runLine = run.reporterLines.find((l) =>
+      l.startsWith(`[testsigma-tm] Test run ${testRun.human_id} (created), closed: recorded 12 of 12 test case(s): `),
+    );
     expect(runLine, run.output).toBeDefined();
     for (const count of ['6 Passed', '4 Failed', '2 Skipped']) expect(runLine).toContain(count);
     // The reporter's own lines, in order: Jest's retry logging may interleave with them in the raw output under load.
-    expect(run.reporterLines.join('\n')).toMatch(/2 test\(s\) map to no test case:\n\[testsigma-tm\]\s+no reference here\n\[testsigma-tm\]\s+broken\.test\.js › Test suite failed to run/);
+    expect(run.reporterLines.join('\n')).toMatch(
+      /2 test\(s\) map to no test case:\n\[testsigma-tm\]\s+no reference here\n\[testsigma-tm\]\s+broken\.test\.js › Test suite failed to run/,
+    );
     expect(run.output).not.toContain(emulator.token);
   });
 
@@ -128,7 +136,10 @@ describe('jest-testsigma-tm-reporter with the real Jest', () => {
 
     // A second shard: the run id from the environment, into the same (open) run; no second run.
     await removeDir(dir);
-    dir = await writeProject({ 'other.test.js': "test('DEMO-2 other shard', () => { throw new Error('shard 2 broke'); });\n" }, [REPORTER_ENTRY, { projectId: 'Demo' }]);
+    dir = await writeProject({ 'other.test.js': "test('DEMO-2 other shard', () => { throw new Error('shard 2 broke'); });\n" }, [
+      REPORTER_ENTRY,
+      { projectId: 'Demo' },
+    ]);
     const second = await runJest(dir, env({ TESTSIGMA_RUN_ID: created?.human_id ?? '' }));
     expect(second.code, second.output).toBe(1);
     const state = emulator.state();
@@ -155,7 +166,9 @@ describe('jest-testsigma-tm-reporter with the real Jest', () => {
       const run = await runJest(dir, env({ TESTSIGMA_API_TOKEN: 'tms_wrong_token_abcdef' }));
       expect(run.code, run.output).toBe(1);
       expect(run.output).toMatch(/Tests:\s+1 passed, 1 total/);
-      expect(run.output).toMatch(/\[testsigma-tm\] error: GET \/projects\S* failed with HTTP 401.*The API token was refused: check TESTSIGMA_API_TOKEN.*\(failOnUploadError is true, so the test run is marked failed\)/);
+      expect(run.output).toMatch(
+        /\[testsigma-tm\] error: GET \/projects\S* failed with HTTP 401.*The API token was refused: check TESTSIGMA_API_TOKEN.*\(failOnUploadError is true, so the test run is marked failed\)/,
+      );
       expect(run.output).not.toContain('tms_wrong_token_abcdef');
       expect(newRuns(emulator.state())).toHaveLength(0);
     });
@@ -165,7 +178,9 @@ describe('jest-testsigma-tm-reporter with the real Jest', () => {
       const run = await runJest(dir, env({ TESTSIGMA_API_TOKEN: 'tms_wrong_token_abcdef', TESTSIGMA_FAIL_ON_UPLOAD_ERROR: 'false' }));
       expect(run.code, run.output).toBe(0);
       expect(run.output).toMatch(/failed with HTTP 401/);
-      expect(run.output).toMatch(/\[testsigma-tm\] warning: GET \/projects\S* failed with HTTP 401.*\(failOnUploadError is false, so the test run's status is kept\)/);
+      expect(run.output).toMatch(
+        /\[testsigma-tm\] warning: GET \/projects\S* failed with HTTP 401.*\(failOnUploadError is false, so the test run's status is kept\)/,
+      );
     });
 
     it('passes with the failOnUploadError: false option', async () => {
@@ -190,7 +205,9 @@ describe('jest-testsigma-tm-reporter with the real Jest', () => {
     expect(newRuns(emulator.state())).toHaveLength(1);
     const quiet = await runJest(dir, {}, ['--runInBand'], undefined, NODE20);
     expect(quiet.code, quiet.output).toBe(0);
-    expect(quiet.reporterLines).toEqual(['[testsigma-tm] No API token (set TESTSIGMA_API_TOKEN): test results were not recorded in Testsigma Test Management.']);
+    expect(quiet.reporterLines).toEqual([
+      '[testsigma-tm] No API token (set TESTSIGMA_API_TOKEN): test results were not recorded in Testsigma Test Management.',
+    ]);
   });
 
   it('without a token: one line, no request, Jest passes', async () => {
@@ -208,7 +225,10 @@ describe('jest-testsigma-tm-reporter with the real Jest', () => {
       [{ projectId: 'Demo' }, { TESTSIGMA_TIMEOUT_MS: 'soon' }, 'TESTSIGMA_TIMEOUT_MS: expected a whole number from 100 to 600000, received "soon"'],
       [{}, {}, 'jest-testsigma-tm-reporter: No project: set the projectId reporter option (or TESTSIGMA_PROJECT_ID)'],
     ])('%j %j', async (options, extraEnv, message) => {
-      dir = await writeProject({ 'a.test.js': "test('DEMO-1 never runs', () => { require('fs').writeFileSync(__dirname + '/ran', ''); });\n" }, [REPORTER_ENTRY, options]);
+      dir = await writeProject({ 'a.test.js': "test('DEMO-1 never runs', () => { require('fs').writeFileSync(__dirname + '/ran', ''); });\n" }, [
+        REPORTER_ENTRY,
+        options,
+      ]);
       const run = await runJest(dir, env(extraEnv));
       expect(run.code, run.output).toBe(1);
       expect(run.output).toContain('An error occurred while adding the reporter');

@@ -14,7 +14,8 @@ export const REPORTER_ENTRY = path.join(PACKAGE_DIR, 'dist/index.js');
 
 /** The built reporter must exist and be newer than its sources, or the tests would check stale code. */
 export function assertBuilt(): void {
-  const hint = 'run `npx tsc -p packages/core/tsconfig.build.json && npx tsc -p packages/emulator/tsconfig.build.json && npx tsc -p packages/jest-reporter/tsconfig.build.json` (or `npm run build:packages`) first';
+  const hint =
+    'run `npx tsc -p packages/core/tsconfig.build.json && npx tsc -p packages/emulator/tsconfig.build.json && npx tsc -p packages/jest-reporter/tsconfig.build.json` (or `npm run build:packages`) first';
   if (!existsSync(REPORTER_ENTRY)) throw new Error(`${REPORTER_ENTRY} is missing: ${hint}`);
   const built = statSync(REPORTER_ENTRY).mtimeMs;
   const srcDir = path.join(PACKAGE_DIR, 'src');
@@ -24,7 +25,11 @@ export function assertBuilt(): void {
 }
 
 /** A temporary Jest project; `reporter` is what goes into `reporters` after 'default'. */
-export async function writeProject(files: Record<string, string>, reporter: string | [string, unknown] | undefined, config: Record<string, unknown> = {}): Promise<string> {
+export async function writeProject(
+  files: Record<string, string>,
+  reporter: string | [string, unknown] | undefined,
+  config: Record<string, unknown> = {},
+): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'jest-tstm-'));
   // `transform: {}`: plain CommonJS tests need no Babel, which keeps each run fast.
   const jestConfig = { transform: {}, reporters: reporter === undefined ? ['default'] : ['default', reporter], ...config };
@@ -62,7 +67,13 @@ function cleanEnv(): NodeJS.ProcessEnv {
  * Run the real jest (async: the emulator serves from this very process, so the event loop must stay free).
  * `process.execPath` is the Node that runs vitest (Node 24 from the `node` devDependency).
  */
-export function runJest(dir: string, env: Record<string, string | undefined> = {}, args: string[] = ['--runInBand'], jestBin = JEST_BIN, node = process.execPath): Promise<JestRun> {
+export function runJest(
+  dir: string,
+  env: Record<string, string | undefined> = {},
+  args: string[] = ['--runInBand'],
+  jestBin = JEST_BIN,
+  node = process.execPath,
+): Promise<JestRun> {
   const childEnv = { ...cleanEnv(), ...env };
   return new Promise((resolve, reject) => {
     execFile(
@@ -75,7 +86,13 @@ export function runJest(dir: string, env: Record<string, string | undefined> = {
           return;
         }
         const output = `${stdout}\n${stderr}`;
-        resolve({ code: error ? Number(error.code) : 0, stdout, stderr, output, reporterLines: output.split('\n').filter((l) => l.startsWith('[testsigma-tm]')) });
+        resolve({
+          code: error ? Number(error.code) : 0,
+          stdout,
+          stderr,
+          output,
+          reporterLines: output.split('\n').filter((l) => l.startsWith('[testsigma-tm]')),
+        });
       },
     );
   });

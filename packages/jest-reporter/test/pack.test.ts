@@ -34,7 +34,9 @@ it('works when installed from the packed tarballs and named in a user jest.confi
   if (!work || !emulator) throw new Error('setup failed');
   const tarballs = path.join(work, 'tarballs');
   await mkdir(tarballs, { recursive: true });
-  const packed = JSON.parse(await npm(['pack', '--json', '--pack-destination', tarballs, '-w', 'testsigma-tm-core', '-w', 'jest-testsigma-tm-reporter'], REPO)) as { filename: string; files: { path: string }[] }[];
+  const packed = JSON.parse(
+    await npm(['pack', '--json', '--pack-destination', tarballs, '-w', 'testsigma-tm-core', '-w', 'jest-testsigma-tm-reporter'], REPO),
+  ) as { filename: string; files: { path: string }[] }[];
   const reporterPack = packed.find((p) => p.filename.startsWith('jest-testsigma-tm-reporter'));
   // What is shipped: the built code, its types and the README; no tests or sources.
   expect(reporterPack?.files.map((f) => f.path).sort()).toEqual(expect.arrayContaining(['README.md', 'dist/index.js', 'dist/index.d.ts', 'package.json']));
@@ -54,7 +56,11 @@ it('works when installed from the packed tarballs and named in a user jest.confi
   await writeFile(path.join(project, 'login.test.js'), "describe('login', () => {\n  test('[DEMO-3] logs in', () => { expect(true).toBe(true); });\n});\n");
   // The monorepo's jest binary, pointed at the user project; the reporter is resolved from the project (which,
   // under the system temp directory, cannot see the monorepo's node_modules).
-  const run = await runJest(project, { TESTSIGMA_API_TOKEN: emulator.token, TESTSIGMA_BASE_URL: emulator.url }, ['--runInBand', '--config', path.join(project, 'jest.config.js')]);
+  const run = await runJest(project, { TESTSIGMA_API_TOKEN: emulator.token, TESTSIGMA_BASE_URL: emulator.url }, [
+    '--runInBand',
+    '--config',
+    path.join(project, 'jest.config.js'),
+  ]);
   expect(run.code, run.output).toBe(0);
   expect(run.reporterLines).toContain('[testsigma-tm] Test run DEMO-R-2 (created), closed: recorded 1 of 1 test case(s): 1 Passed.');
 
@@ -68,7 +74,11 @@ it('works when installed from the packed tarballs and named in a user jest.confi
     path.join(project, 'jest.config.mjs'),
     "export default {\n  transform: {},\n  reporters: ['default', ['jest-testsigma-tm-reporter', { projectId: 'Demo', runTitle: 'From an ESM config' }]],\n};\n",
   );
-  const esm = await runJest(project, { TESTSIGMA_API_TOKEN: emulator.token, TESTSIGMA_BASE_URL: emulator.url }, ['--runInBand', '--config', path.join(project, 'jest.config.mjs')]);
+  const esm = await runJest(project, { TESTSIGMA_API_TOKEN: emulator.token, TESTSIGMA_BASE_URL: emulator.url }, [
+    '--runInBand',
+    '--config',
+    path.join(project, 'jest.config.mjs'),
+  ]);
   expect(esm.code, esm.output).toBe(0);
   expect(newRuns(emulator.state()).map((r) => r.title)).toEqual(['From the packed reporter', 'From an ESM config']);
 });

@@ -21,7 +21,10 @@ beforeEach(() => emulator.reset());
 
 function setup(options: Record<string, unknown> = { projectId: 'Demo' }, env: Record<string, string> = { TESTSIGMA_API_TOKEN: TOKEN }) {
   const lines: string[] = [];
-  const reporter = new TestsigmaReporter({ rootDir: '/p' }, options, undefined, { env: { TESTSIGMA_BASE_URL: emulator.url, ...env }, write: (line) => lines.push(line) });
+  const reporter = new TestsigmaReporter({ rootDir: '/p' }, options, undefined, {
+    env: { TESTSIGMA_BASE_URL: emulator.url, ...env },
+    write: (line) => lines.push(line),
+  });
   return { reporter, lines };
 }
 
@@ -64,7 +67,10 @@ describe('jest-testsigma-tm-reporter', () => {
   });
 
   it('lets an explicit option beat the environment', async () => {
-    const { reporter } = setup({ projectId: 'Demo', closeRun: false }, { TESTSIGMA_API_TOKEN: TOKEN, TESTSIGMA_PROJECT_ID: 'Sandbox', TESTSIGMA_CLOSE_RUN: 'true', TESTSIGMA_RUN_TITLE: 'from env' });
+    const { reporter } = setup(
+      { projectId: 'Demo', closeRun: false },
+      { TESTSIGMA_API_TOKEN: TOKEN, TESTSIGMA_PROJECT_ID: 'Sandbox', TESTSIGMA_CLOSE_RUN: 'true', TESTSIGMA_RUN_TITLE: 'from env' },
+    );
     await run(reporter);
     const created = emulator.state().test_runs.at(-1)!;
     expect(created).toMatchObject({ human_id: 'DEMO-R-2', status: 'ACTIVE', title: 'from env' });
@@ -91,11 +97,15 @@ describe('jest-testsigma-tm-reporter', () => {
     });
 
     it('checks values from the environment too', () => {
-      expect(() => new TestsigmaReporter({}, { projectId: 'Demo' }, undefined, { env: { TESTSIGMA_FAIL_ON_UPLOAD_ERROR: 'nope' } })).toThrow('TESTSIGMA_FAIL_ON_UPLOAD_ERROR: expected true or false');
+      expect(() => new TestsigmaReporter({}, { projectId: 'Demo' }, undefined, { env: { TESTSIGMA_FAIL_ON_UPLOAD_ERROR: 'nope' } })).toThrow(
+        'TESTSIGMA_FAIL_ON_UPLOAD_ERROR: expected true or false',
+      );
     });
 
     it('refuses a token without a project, before any test runs', () => {
-      expect(() => new TestsigmaReporter({}, {}, undefined, { env: { TESTSIGMA_API_TOKEN: TOKEN } })).toThrow('jest-testsigma-tm-reporter: No project: set the projectId reporter option (or TESTSIGMA_PROJECT_ID)');
+      expect(() => new TestsigmaReporter({}, {}, undefined, { env: { TESTSIGMA_API_TOKEN: TOKEN } })).toThrow(
+        'jest-testsigma-tm-reporter: No project: set the projectId reporter option (or TESTSIGMA_PROJECT_ID)',
+      );
     });
   });
 
@@ -117,7 +127,10 @@ describe('jest-testsigma-tm-reporter', () => {
   it('records nothing in watch mode or with --collectTests', async () => {
     for (const config of [{ watch: true }, { watchAll: true }, { collectTests: true }]) {
       const lines: string[] = [];
-      const reporter = new TestsigmaReporter(config, { projectId: 'Demo' }, undefined, { env: { TESTSIGMA_API_TOKEN: TOKEN, TESTSIGMA_BASE_URL: emulator.url }, write: (l) => lines.push(l) });
+      const reporter = new TestsigmaReporter(config, { projectId: 'Demo' }, undefined, {
+        env: { TESTSIGMA_API_TOKEN: TOKEN, TESTSIGMA_BASE_URL: emulator.url },
+        write: (l) => lines.push(l),
+      });
       await run(reporter);
       expect(lines).toHaveLength(1);
     }
@@ -138,7 +151,9 @@ describe('jest-testsigma-tm-reporter', () => {
       const { reporter, lines } = setup({ projectId: 'Demo', failOnUploadError: false }, { TESTSIGMA_API_TOKEN: 'tms_wrong_token_9' });
       await run(reporter);
       expect(reporter.getLastError()).toBeUndefined();
-      expect(lines.at(-1)).toMatch(/^\[testsigma-tm\] warning: GET \/projects\?page_size=100 failed with HTTP 401: .+\(failOnUploadError is false, so the test run's status is kept\)$/);
+      expect(lines.at(-1)).toMatch(
+        /^\[testsigma-tm\] warning: GET \/projects\?page_size=100 failed with HTTP 401: .+\(failOnUploadError is false, so the test run's status is kept\)$/,
+      );
     });
 
     it('clears a previous error when a new run starts', async () => {
@@ -162,7 +177,10 @@ describe('jest-testsigma-tm-reporter', () => {
     reporter.onRunStart();
     reporter.onTestFileResult(undefined, FILE);
     reporter.onTestResult(undefined, FILE);
-    const other: JestTestFileResult = { testFilePath: '/p/b.test.js', testResults: [{ ancestorTitles: [], title: 'DEMO-9', status: 'failed', failureMessages: ['Error: x'] }] };
+    const other: JestTestFileResult = {
+      testFilePath: '/p/b.test.js',
+      testResults: [{ ancestorTitles: [], title: 'DEMO-9', status: 'failed', failureMessages: ['Error: x'] }],
+    };
     await reporter.onRunComplete(new Set(), { testResults: [FILE, other] });
     expect(recorded()).toEqual({ 'DEMO-3': 'Passed', 'DEMO-4': 'Passed', 'DEMO-9': 'Failed' });
     expect(lines).toContain('[testsigma-tm] Collected 2 Jest test result(s) from 2 test file(s).');

@@ -6,7 +6,15 @@
  */
 import type { FullConfig, FullResult, Reporter, Suite } from '@playwright/test/reporter';
 import type { TestResult } from 'testsigma-tm-core';
-import { REPORTER_PREFIX, nodeTooOld, nodeTooOldMessage, noTokenMessage, reportResults, resolveReporterStart, type ReporterStart } from 'testsigma-tm-core/reporter';
+import {
+  REPORTER_PREFIX,
+  nodeTooOld,
+  nodeTooOldMessage,
+  noTokenMessage,
+  reportResults,
+  resolveReporterStart,
+  type ReporterStart,
+} from 'testsigma-tm-core/reporter';
 import { toTestResult } from './convert.js';
 import { splitOptions, type TestsigmaReporterOptions } from './options.js';
 

@@ -48,7 +48,15 @@ const USE = {
   trace: 'on-first-retry',
   launchOptions: {
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   },
 };
 
@@ -86,7 +94,7 @@ describe.skipIf(!existsSync(CHROMIUM))('screenshots and traces of a real browser
     expectEvidence(attachmentsOf(emulator.state(), 'e2e attachments reporter'));
   }, 150_000);
 
-  it('land on the failed case from Playwright\'s JSON file through the CLI', async () => {
+  it("land on the failed case from Playwright's JSON file through the CLI", async () => {
     const dir = await writeProject(root, 'json', { config: { retries: 1, use: USE }, files: { 'shop.spec.mjs': SPEC } });
     const config = await readFile(join(dir, 'playwright.config.mjs'), 'utf8');
     await writeFile(join(dir, 'playwright.config.mjs'), config.replace(/reporter: .*\n/, `reporter: [['json', { outputFile: 'results.json' }]],\n`));
@@ -96,7 +104,10 @@ describe.skipIf(!existsSync(CHROMIUM))('screenshots and traces of a real browser
     const summaryFile = join(dir, 'summary.json');
     const cli = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
       const env = cleanEnv({ TESTSIGMA_API_TOKEN: emulator.token, TESTSIGMA_BASE_URL: emulator.url, TESTSIGMA_PROJECT_ID: 'Demo' });
-      const child = spawn(process.execPath, [CLI, 'upload', 'results.json', '--run-title', 'e2e attachments json', '--summary-json', summaryFile], { cwd: dir, env });
+      const child = spawn(process.execPath, [CLI, 'upload', 'results.json', '--run-title', 'e2e attachments json', '--summary-json', summaryFile], {
+        cwd: dir,
+        env,
+      });
       let output = '';
       child.stdout.on('data', (d: Buffer) => (output += d.toString()));
       child.stderr.on('data', (d: Buffer) => (output += d.toString()));

@@ -34,7 +34,10 @@ function pwTest(over: Partial<Omit<PwTest, 'outcome' | 'titlePath' | 'parent'>> 
   };
 }
 
-const failure = { message: '\u001b[31mError: expect(received).toBe(expected)\u001b[39m\n\nExpected: 2\nReceived: 1', stack: 'Error: expect(received).toBe(expected)\n    at /repo/tests/a.spec.ts:4:13' };
+const failure = {
+  message: '\u001b[31mError: expect(received).toBe(expected)\u001b[39m\n\nExpected: 2\nReceived: 1',
+  stack: 'Error: expect(received).toBe(expected)\n    at /repo/tests/a.spec.ts:4:13',
+};
 
 describe('toTestResult', () => {
   it('converts a passing test with its titles, project, file, annotations and tags', () => {
@@ -92,9 +95,11 @@ describe('toTestResult', () => {
     expect(result.attempts.map((a) => a.attachments?.map((b) => b.path))).toEqual([['/out/trace-1.zip'], ['/out/trace-2.zip']]);
   });
 
-  it('fails with the last attempt\'s error when every attempt failed', () => {
+  it("fails with the last attempt's error when every attempt failed", () => {
     const other = { message: 'Error: second', stack: 'Error: second\n    at x' };
-    const result = toTestResult(pwTest({ outcome: 'unexpected', results: [attempt('failed', { errors: [failure] }), attempt('timedOut', { errors: [other] })] }));
+    const result = toTestResult(
+      pwTest({ outcome: 'unexpected', results: [attempt('failed', { errors: [failure] }), attempt('timedOut', { errors: [other] })] }),
+    );
     expect(result.status).toBe('failed');
     expect(result.message).toBe('Error: second');
     expect(isFlaky(result)).toBe(false);
@@ -106,7 +111,9 @@ describe('toTestResult', () => {
   });
 
   it('falls back to `error` when `errors` is missing (older Playwright)', () => {
-    const result = toTestResult(pwTest({ outcome: 'unexpected', results: [{ status: 'failed', duration: 1, attachments: [], error: { message: 'Error: old' } }] }));
+    const result = toTestResult(
+      pwTest({ outcome: 'unexpected', results: [{ status: 'failed', duration: 1, attachments: [], error: { message: 'Error: old' } }] }),
+    );
     expect(result.message).toBe('Error: old');
   });
 
@@ -120,7 +127,12 @@ describe('toTestResult', () => {
 
   it('records a skip with its reason', () => {
     const result = toTestResult(
-      pwTest({ outcome: 'skipped', expectedStatus: 'skipped', annotations: [{ type: 'skip', description: 'flag off' }], results: [attempt('skipped', { annotations: [{ type: 'skip', description: 'flag off' }] })] }),
+      pwTest({
+        outcome: 'skipped',
+        expectedStatus: 'skipped',
+        annotations: [{ type: 'skip', description: 'flag off' }],
+        results: [attempt('skipped', { annotations: [{ type: 'skip', description: 'flag off' }] })],
+      }),
     );
     expect(result).toMatchObject({ status: 'skipped', message: 'Skipped: flag off' });
     expect(result.properties).toEqual([{ name: 'skip', value: 'flag off' }]);
@@ -143,15 +155,20 @@ describe('toTestResult', () => {
     expect(serial).toMatchObject({ status: 'skipped', message: DID_NOT_RUN_MESSAGE });
   });
 
-  it('keeps the final attempt\'s output, colours stripped', () => {
-    const result = toTestResult(pwTest({ outcome: 'expected', results: [attempt('passed', { stdout: ['\u001b[32mhello\u001b[39m\n', Buffer.from('bytes\n')], stderr: ['warn\n'] })] }));
+  it("keeps the final attempt's output, colours stripped", () => {
+    const result = toTestResult(
+      pwTest({ outcome: 'expected', results: [attempt('passed', { stdout: ['\u001b[32mhello\u001b[39m\n', Buffer.from('bytes\n')], stderr: ['warn\n'] })] }),
+    );
     expect(result.output).toBe('hello\nbytes\nwarn');
   });
 });
 
 describe('small parts', () => {
   it('the suite path skips root, project and file suites and anonymous describes', () => {
-    expect(toTestResult({ ...pwTest({ outcome: 'expected' }), titlePath: () => ['', 'firefox', 'a.spec.ts', 'A', '', 'B', 't'] }).suitePath).toEqual(['A', 'B']);
+    expect(toTestResult({ ...pwTest({ outcome: 'expected' }), titlePath: () => ['', 'firefox', 'a.spec.ts', 'A', '', 'B', 't'] }).suitePath).toEqual([
+      'A',
+      'B',
+    ]);
     expect(toTestResult({ ...pwTest({ outcome: 'expected' }), titlePath: () => ['', '', 'a.spec.ts', 't'] }).suitePath).toEqual([]);
   });
 
@@ -161,7 +178,12 @@ describe('small parts', () => {
         outcome: 'flaky',
         annotations: [{ type: 'testsigma', description: 'DEMO-1' }],
         results: [
-          attempt('failed', { annotations: [{ type: 'testsigma', description: 'DEMO-1' }, { type: 'testsigma', description: 'DEMO-2' }] }),
+          attempt('failed', {
+            annotations: [
+              { type: 'testsigma', description: 'DEMO-1' },
+              { type: 'testsigma', description: 'DEMO-2' },
+            ],
+          }),
           attempt('passed', { annotations: [{ type: ' ', description: 'x' }] }),
         ],
       }),
@@ -202,14 +224,19 @@ describe('small parts', () => {
   });
 
   it('splitOptions drops what Playwright adds and notices --list', () => {
-    expect(splitOptions({ projectId: 'Demo', configDir: '/x', _mode: 'list', _commandHash: '', onlyFailures: false })).toEqual({ own: { projectId: 'Demo' }, listMode: true });
+    expect(splitOptions({ projectId: 'Demo', configDir: '/x', _mode: 'list', _commandHash: '', onlyFailures: false })).toEqual({
+      own: { projectId: 'Demo' },
+      listMode: true,
+    });
     expect(splitOptions({ projectId: 'Demo', configDir: '/x', _mode: 'test' })).toEqual({ own: { projectId: 'Demo' }, listMode: false });
     expect(splitOptions(undefined)).toEqual({ own: undefined, listMode: false });
     expect(splitOptions('Demo')).toEqual({ own: 'Demo', listMode: false });
   });
 
   it('the summary (core renderText with the runner named) says "collected" instead of "read from 0 files"', () => {
-    expect(renderText({ ...emptySummary(false), total: 3 }, { collectedBy: 'Playwright' })).toBe('Collected 3 Playwright test result(s).\nNo test run was written to.');
+    expect(renderText({ ...emptySummary(false), total: 3 }, { collectedBy: 'Playwright' })).toBe(
+      'Collected 3 Playwright test result(s).\nNo test run was written to.',
+    );
     const fromFiles = { ...emptySummary(false), total: 3, files: [{ path: 'a.xml', tests: 3, error: null }] };
     expect(renderText(fromFiles)).toBe('Read 3 test result(s) from 1 file(s).\nNo test run was written to.');
   });

@@ -80,7 +80,10 @@ export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 /** Runs `playwright test` in `dir` with the CLI at `cli` (default: the monorepo's @playwright/test). */
-export function runPlaywright(dir: string, opts: { env?: Record<string, string>; args?: string[]; cli?: string; timeoutMs?: number } = {}): Promise<RunOutcome> {
+export function runPlaywright(
+  dir: string,
+  opts: { env?: Record<string, string>; args?: string[]; cli?: string; timeoutMs?: number } = {},
+): Promise<RunOutcome> {
   const cli = opts.cli ?? join(REPO_NODE_MODULES, '@playwright/test/cli.js');
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [cli, 'test', ...(opts.args ?? [])], { cwd: dir, env: cleanEnv(opts.env ?? {}), stdio: ['ignore', 'pipe', 'pipe'] });

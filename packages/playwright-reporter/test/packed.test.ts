@@ -27,7 +27,11 @@ afterAll(async () => {
 
 function npm(args: string[], cwd: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npm', args, { cwd, env: cleanEnv({ npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' }), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npm', args, {
+      cwd,
+      env: cleanEnv({ npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -39,7 +43,11 @@ function npm(args: string[], cwd: string): Promise<string> {
 it('installs from the packed tarballs and is found by package name in a CommonJS project with a TypeScript config', async () => {
   const tarballs = join(root, 'tarballs');
   await mkdir(tarballs);
-  const packed = JSON.parse(await npm(['pack', '--json', '--pack-destination', tarballs, '-w', 'testsigma-tm-core', '-w', 'playwright-testsigma-tm-reporter'], REPO_ROOT).then((o) => o.slice(o.indexOf('[')))) as {
+  const packed = JSON.parse(
+    await npm(['pack', '--json', '--pack-destination', tarballs, '-w', 'testsigma-tm-core', '-w', 'playwright-testsigma-tm-reporter'], REPO_ROOT).then((o) =>
+      o.slice(o.indexOf('[')),
+    ),
+  ) as {
     filename: string;
     files: { path: string }[];
   }[];
@@ -51,7 +59,10 @@ it('installs from the packed tarballs and is found by package name in a CommonJS
   await mkdir(join(project, 'tests'), { recursive: true });
   await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'user-project', private: true }));
   const playwrightVersion = (JSON.parse(await readFile(join(REPO_NODE_MODULES, '@playwright/test/package.json'), 'utf8')) as { version: string }).version;
-  await npm(['install', '--no-audit', '--no-fund', '--prefer-offline', ...packed.map((p) => join(tarballs, p.filename)), `@playwright/test@${playwrightVersion}`], project);
+  await npm(
+    ['install', '--no-audit', '--no-fund', '--prefer-offline', ...packed.map((p) => join(tarballs, p.filename)), `@playwright/test@${playwrightVersion}`],
+    project,
+  );
 
   await writeFile(
     join(project, 'playwright.config.ts'),
@@ -64,7 +75,10 @@ export default defineConfig({
 });
 `,
   );
-  await writeFile(join(project, 'tests/installed.spec.ts'), `import { test } from '@playwright/test';\ntest('installed reporter DEMO-2', { tag: '@smoke' }, async () => {});\n`);
+  await writeFile(
+    join(project, 'tests/installed.spec.ts'),
+    `import { test } from '@playwright/test';\ntest('installed reporter DEMO-2', { tag: '@smoke' }, async () => {});\n`,
+  );
 
   const run = await runPlaywright(project, { cli: join(project, 'node_modules/@playwright/test/cli.js'), env: { TESTSIGMA_API_TOKEN: emulator.token } });
   expect(run.code, run.stdout + run.stderr).toBe(0);

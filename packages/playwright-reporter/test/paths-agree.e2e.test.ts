@@ -104,7 +104,13 @@ it('a real run read from the JSON file and from the live objects gives the same 
     'step one': 'failed',
     'step two': 'skipped',
   });
-  expect(by.get('passes @smoke')).toMatchObject({ file: 'kinds.spec.mjs', suitePath: ['kinds'], tags: ['@smoke'], output: 'hello', properties: [{ name: 'testsigma', value: 'DEMO-1' }] });
+  expect(by.get('passes @smoke')).toMatchObject({
+    file: 'kinds.spec.mjs',
+    suitePath: ['kinds'],
+    tags: ['@smoke'],
+    output: 'hello',
+    properties: [{ name: 'testsigma', value: 'DEMO-1' }],
+  });
   expect(by.get('fails')?.message).toMatch(/^Error: one is not two\n\nexpect\(received\)\.toBe\(expected\)/);
   expect(by.get('fails')?.stack).toMatch(/kinds\.spec\.mjs:6:/);
   expect(by.get('soft')?.message).toMatch(/^Error: expect\(received\)\.toBe\(expected\)[\s\S]*\n\nError: expect\(received\)\.toBe\(expected\)/);
@@ -124,7 +130,11 @@ it('a real run read from the JSON file and from the live objects gives the same 
   const names = flaky.attachments.map((a) => a.name);
   expect(names).toContain('note');
   expect(names).toContain('log');
-  expect(flaky.attachments.find((a) => a.name === 'note')).toEqual({ name: 'note', contentType: 'text/plain', body: Buffer.from('attempt 0').toString('base64') });
+  expect(flaky.attachments.find((a) => a.name === 'note')).toEqual({
+    name: 'note',
+    contentType: 'text/plain',
+    body: Buffer.from('attempt 0').toString('base64'),
+  });
   expect(flaky.attachments.find((a) => a.name === 'log')?.path).toMatch(new RegExp(`^${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/test-results/.*`));
   expect(flaky.attempts[1]?.attachments?.find((a) => a.name === 'note')?.body).toBe(Buffer.from('attempt 1').toString('base64'));
 }, 120_000);
@@ -142,6 +152,9 @@ test('never reached', async () => {});
   const { live } = await runBoth('stopped', spec, 'maxFailures: 1, workers: 2,');
   const by = new Map(live.map((r) => [r.name, r]));
   expect(by.get('breaks')?.status).toBe('failed');
-  expect(by.get('slow')).toMatchObject({ status: 'error', message: 'Interrupted: the test run was stopped before this test finished (Ctrl-C, --max-failures or the global timeout).' });
+  expect(by.get('slow')).toMatchObject({
+    status: 'error',
+    message: 'Interrupted: the test run was stopped before this test finished (Ctrl-C, --max-failures or the global timeout).',
+  });
   expect(by.get('never reached')).toMatchObject({ status: 'skipped', message: expect.stringMatching(/^Did not run: /) });
 }, 120_000);

@@ -181,15 +181,19 @@ test.describe.serial('wizard', () => {
     expect(emulator.state().requests.length).toBe(before);
   });
 
-  it('stops the run at start on an invalid option, with core\'s message', async () => {
+  it("stops the run at start on an invalid option, with core's message", async () => {
     const dir = await writeProject(root, 'invalid', {
       options: { projectID: 'Demo', closeRun: 'sometimes' },
-      files: { 'a.spec.mjs': `import { test } from '@playwright/test';\nimport { writeFileSync } from 'node:fs';\ntest('ran DEMO-1', async () => { writeFileSync('ran.txt', 'yes'); });\n` },
+      files: {
+        'a.spec.mjs': `import { test } from '@playwright/test';\nimport { writeFileSync } from 'node:fs';\ntest('ran DEMO-1', async () => { writeFileSync('ran.txt', 'yes'); });\n`,
+      },
     });
     const run = await runPlaywright(dir, { env: { TESTSIGMA_API_TOKEN: emulator.token } });
     const output = run.stdout + run.stderr;
     expect(run.code, output).not.toBe(0);
-    expect(output).toContain('playwright-testsigma-tm-reporter: Unknown reporter option(s) "projectID" (did you mean "projectId"?): expected any of apiToken, projectId,');
+    expect(output).toContain(
+      'playwright-testsigma-tm-reporter: Unknown reporter option(s) "projectID" (did you mean "projectId"?): expected any of apiToken, projectId,',
+    );
     expect(existsSync(join(dir, 'ran.txt')), 'no test ran').toBe(false);
 
     const badValue = await writeProject(root, 'invalid-value', {
@@ -207,7 +211,13 @@ test.describe.serial('wizard', () => {
       files: { 'a.spec.mjs': PASSING },
     });
     const run = await runPlaywright(dir, {
-      env: { TESTSIGMA_API_TOKEN: emulator.token, TESTSIGMA_PROJECT_ID: 'Demo', TESTSIGMA_BASE_URL: emulator.url, TESTSIGMA_RUN_TITLE: 'e2e from the environment', TESTSIGMA_CLOSE_RUN: 'false' },
+      env: {
+        TESTSIGMA_API_TOKEN: emulator.token,
+        TESTSIGMA_PROJECT_ID: 'Demo',
+        TESTSIGMA_BASE_URL: emulator.url,
+        TESTSIGMA_RUN_TITLE: 'e2e from the environment',
+        TESTSIGMA_CLOSE_RUN: 'false',
+      },
     });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const state = emulator.state();

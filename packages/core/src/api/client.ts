@@ -79,7 +79,12 @@ export class TestManagementApi {
   }
 
   async getRun(projectId: string, runId: string): Promise<TestRun> {
-    const res = await this.http.send({ method: 'GET', path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}`, idempotent: true, resource: `Test run "${runId}"` });
+    const res = await this.http.send({
+      method: 'GET',
+      path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}`,
+      idempotent: true,
+      resource: `Test run "${runId}"`,
+    });
     return readSingle(res.body, 'test_run', readTestRun, context(res));
   }
 
@@ -127,7 +132,13 @@ export class TestManagementApi {
 
   /** Sparse update (a close is `{status: 'CLOSED'}`); the answer's body is not needed. */
   async updateRun(projectId: string, runId: string, changes: Record<string, unknown>): Promise<void> {
-    await this.http.send({ method: 'PUT', path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}`, json: changes, idempotent: true, resource: `Test run "${runId}"` });
+    await this.http.send({
+      method: 'PUT',
+      path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}`,
+      json: changes,
+      idempotent: true,
+      resource: `Test run "${runId}"`,
+    });
   }
 
   listRunCases(projectId: string, runId: string): Promise<RunCase[]> {
@@ -145,7 +156,13 @@ export class TestManagementApi {
   async putResults(projectId: string, runId: string, entries: ResultEntry[], files: ReadonlyArray<readonly ResultFile[] | undefined> = []): Promise<void> {
     const form: FormPart[] = [{ name: 'data', value: JSON.stringify({ test_run_cases: entries }) }];
     files.forEach((ofEntry, i) => ofEntry?.forEach((file, j) => form.push({ ...file, name: `attachments_${i}_${j}` })));
-    await this.http.send({ method: 'PUT', path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`, form, idempotent: true, resource: `Test run "${runId}"` });
+    await this.http.send({
+      method: 'PUT',
+      path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`,
+      form,
+      idempotent: true,
+      resource: `Test run "${runId}"`,
+    });
   }
 
   // Case sync (opt-in): creating test cases and folders for tests that name no case.
@@ -164,10 +181,22 @@ export class TestManagementApi {
    * the folder is moved under it (the documented way). Not idempotent: the caller re-lists and converges.
    */
   async createFolder(projectId: string, name: string, parentId: string | null, order: number): Promise<Folder> {
-    const res = await this.http.send({ method: 'POST', path: `/projects/${enc(projectId)}/folders`, json: { name, order, ...(parentId ? { parent_folder_id: parentId } : {}) }, idempotent: false, resource: `Project "${projectId}"` });
+    const res = await this.http.send({
+      method: 'POST',
+      path: `/projects/${enc(projectId)}/folders`,
+      json: { name, order, ...(parentId ? { parent_folder_id: parentId } : {}) },
+      idempotent: false,
+      resource: `Project "${projectId}"`,
+    });
     const folder = readSingle(res.body, 'folder', readFolder, context(res));
     if (parentId === null || folder.parent_folder_id === parentId) return folder;
-    const moved = await this.http.send({ method: 'POST', path: `/projects/${enc(projectId)}/folders/${enc(folder.id)}/move`, json: { parent_folder_id: parentId }, idempotent: true, resource: `Folder "${name}"` });
+    const moved = await this.http.send({
+      method: 'POST',
+      path: `/projects/${enc(projectId)}/folders/${enc(folder.id)}/move`,
+      json: { parent_folder_id: parentId },
+      idempotent: true,
+      resource: `Folder "${name}"`,
+    });
     return readSingle(moved.body, 'folder', readFolder, context(moved));
   }
 
@@ -199,7 +228,12 @@ export class TestManagementApi {
 
   /** Delete a test case (a duplicate another upload created at the same time). */
   async deleteTestCase(projectId: string, caseId: string): Promise<void> {
-    await this.http.send({ method: 'DELETE', path: `/projects/${enc(projectId)}/test_cases/${enc(caseId)}`, idempotent: true, resource: `Test case "${caseId}"` });
+    await this.http.send({
+      method: 'DELETE',
+      path: `/projects/${enc(projectId)}/test_cases/${enc(caseId)}`,
+      idempotent: true,
+      resource: `Test case "${caseId}"`,
+    });
   }
 }
 

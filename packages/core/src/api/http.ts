@@ -22,7 +22,6 @@ import { errorFor } from './http-errors.js';
 import { unexpectedBody } from './wire.js';
 import { VERSION } from '../version.js';
 
-
 export type { Method } from './transport.js';
 
 export interface ApiRequest<R = never> {
@@ -111,7 +110,12 @@ export class HttpClient {
     this.basePath = this.baseUrl.pathname.replace(/\/+$/, '');
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? defaultSleep;
-    this.pacer = new Pacer({ now: this.now, sleep: this.sleep, ...(options.perSecond ? { perSecond: options.perSecond } : {}), ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}) });
+    this.pacer = new Pacer({
+      now: this.now,
+      sleep: this.sleep,
+      ...(options.perSecond ? { perSecond: options.perSecond } : {}),
+      ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}),
+    });
     this.policy = options.retry ?? DEFAULT_RETRY_POLICY;
     this.deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
     this.deadline = this.now() + this.deadlineMs;
@@ -156,7 +160,10 @@ export class HttpClient {
           if (verdict === 'success') {
             this.consecutiveRateLimits = 0;
             if (outcome.notJson) {
-              throw unexpectedBody({ method: req.method, path, status, requestId }, `came as ${outcome.notJson.contentType}, not JSON: a proxy or login page? Check the base URL`);
+              throw unexpectedBody(
+                { method: req.method, path, status, requestId },
+                `came as ${outcome.notJson.contentType}, not JSON: a proxy or login page? Check the base URL`,
+              );
             }
             return { status, body: outcome.body, requestId, method: req.method, path, rate: outcome.rate };
           }
@@ -201,7 +208,13 @@ export class HttpClient {
     }
   }
 
-  private failure(details: ApiErrorDetails, outcome: Awaited<ReturnType<typeof exchange>>, attempts: number, resource: string | undefined, gaveUp?: string): ApiError {
+  private failure(
+    details: ApiErrorDetails,
+    outcome: Awaited<ReturnType<typeof exchange>>,
+    attempts: number,
+    resource: string | undefined,
+    gaveUp?: string,
+  ): ApiError {
     if (outcome.kind === 'answer') return errorFor(details, resource, attempts, this.options.tokenSettingName, gaveUp);
     const after = gaveUp ?? (attempts > 1 ? `Gave up after ${attempts} attempts.` : '');
     return new ApiError(

@@ -100,7 +100,8 @@ export class Pacer {
       const now = this.now();
       while (this.starts.length > 0 && now - (this.starts[0] ?? 0) >= WINDOW_MS + WINDOW_MARGIN_MS) this.starts.shift();
       const paused = this.pausedUntil - now;
-      const windowFull = this.starts.length >= this.perWindow ? (this.starts[this.starts.length - this.perWindow] ?? now) + WINDOW_MS + WINDOW_MARGIN_MS - now : 0;
+      const windowFull =
+        this.starts.length >= this.perWindow ? (this.starts[this.starts.length - this.perWindow] ?? now) + WINDOW_MS + WINDOW_MARGIN_MS - now : 0;
       const spacing = this.starts.length > 0 ? (this.starts[this.starts.length - 1] ?? now) + this.gapMs() - now : 0;
       const wait = Math.max(paused, windowFull, spacing);
       if (wait <= 0) {

@@ -33,7 +33,8 @@ export async function listAll<T>(
 
     // A full page without page_info may have a next one we cannot reach: reading on would drop items silently.
     if (!pageInfo) {
-      if (pageItems.length >= PAGE_SIZE) throw unexpectedBody(ctx, `holds a full page of ${pageItems.length} items but lacks page_info, so the next page cannot be found`);
+      if (pageItems.length >= PAGE_SIZE)
+        throw unexpectedBody(ctx, `holds a full page of ${pageItems.length} items but lacks page_info, so the next page cannot be found`);
       return items;
     }
     const next = pageInfo.next;
@@ -41,8 +42,14 @@ export async function listAll<T>(
     const total = pageInfo.total_count;
     const maxPages = total === undefined ? MAX_PAGES_WITHOUT_TOTAL : Math.ceil(total / Math.max(1, pageInfo.page_size ?? PAGE_SIZE)) + 1;
     if (seen.has(next) || page >= maxPages) {
-      const why = seen.has(next) ? `sent the same next page twice (page ${page})` : `kept returning more pages than its total_count of ${total ?? 'unknown'} allows (page ${page})`;
-      throw new ApiError('API_PAGINATION_LOOP', { method: 'GET', path: res.path, status: res.status, ...(res.requestId ? { requestId: res.requestId } : {}) }, `The service ${why}; stopped to avoid looping.`);
+      const why = seen.has(next)
+        ? `sent the same next page twice (page ${page})`
+        : `kept returning more pages than its total_count of ${total ?? 'unknown'} allows (page ${page})`;
+      throw new ApiError(
+        'API_PAGINATION_LOOP',
+        { method: 'GET', path: res.path, status: res.status, ...(res.requestId ? { requestId: res.requestId } : {}) },
+        `The service ${why}; stopped to avoid looping.`,
+      );
     }
     seen.add(next);
     // A URL already carries the query; a cursor is sent back together with the original query.

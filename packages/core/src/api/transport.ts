@@ -72,7 +72,9 @@ export interface FormFile {
 export type FormPart = FormField | FormFile;
 
 /** Text-only bodies are encoded once into bytes; bodies with files are opened anew (streamed) for each attempt. */
-export type EncodedBody = { bytes: Uint8Array; contentType: string; open?: undefined } | { open: () => Promise<{ stream: AsyncIterable<Uint8Array>; contentType: string }>; bytes?: undefined; contentType?: undefined };
+export type EncodedBody =
+  | { bytes: Uint8Array; contentType: string; open?: undefined }
+  | { open: () => Promise<{ stream: AsyncIterable<Uint8Array>; contentType: string }>; bytes?: undefined; contentType?: undefined };
 
 function isFile(part: FormPart): part is FormFile {
   return 'fileName' in part;

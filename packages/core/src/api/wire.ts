@@ -177,7 +177,13 @@ export const readTestRun: Reader<TestRun> = (value, where, ctx) => {
 };
 
 function labelNames(labels: unknown[]): string[] {
-  return labels.flatMap((label) => (typeof label === 'string' ? [label] : label && typeof label === 'object' && typeof (label as { name?: unknown }).name === 'string' ? [(label as { name: string }).name] : []));
+  return labels.flatMap((label) =>
+    typeof label === 'string'
+      ? [label]
+      : label && typeof label === 'object' && typeof (label as { name?: unknown }).name === 'string'
+        ? [(label as { name: string }).name]
+        : [],
+  );
 }
 
 /** Timestamps are milliseconds, but some answers carry seconds: anything before 2001 in ms is read as seconds. */

@@ -58,4 +58,3 @@ function decoderFor(first: Uint8Array): TextDecoder {
 export function decodeResultBytes(bytes: Uint8Array): string {
   return decoderFor(bytes).decode(bytes);
 }
-

@@ -33,7 +33,15 @@ export function describeJson(json: unknown): string {
   if (Array.isArray(json)) return `a JSON array of ${json.length} item(s)`;
   if (!isObject(json)) return `a JSON ${json === null ? 'null' : typeof json}`;
   const keys = Object.keys(json);
-  const shown = keys.slice(0, 8).map((k) => JSON.stringify(k)).join(', ');
-  const hint = keys.includes('passes') && keys.includes('stats') ? ' (this looks like Mocha JSON)' : isObject(json.results) && 'tool' in json.results ? ' (this looks like CTRF)' : '';
+  const shown = keys
+    .slice(0, 8)
+    .map((k) => JSON.stringify(k))
+    .join(', ');
+  const hint =
+    keys.includes('passes') && keys.includes('stats')
+      ? ' (this looks like Mocha JSON)'
+      : isObject(json.results) && 'tool' in json.results
+        ? ' (this looks like CTRF)'
+        : '';
   return keys.length === 0 ? 'an empty object' : `an object with keys ${shown}${keys.length > 8 ? ', …' : ''}${hint}`;
 }

@@ -144,8 +144,19 @@ async function readOne(file: string, cwd: string, maxFileBytes: number): Promise
   }
 }
 
-function notRegular(file: string, info: { isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean; isDirectory(): boolean }): InputError {
-  const kind = info.isFIFO() ? 'a FIFO (named pipe)' : info.isCharacterDevice() || info.isBlockDevice() ? 'a device' : info.isSocket() ? 'a socket' : info.isDirectory() ? 'a directory' : 'not a regular file';
+function notRegular(
+  file: string,
+  info: { isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean; isDirectory(): boolean },
+): InputError {
+  const kind = info.isFIFO()
+    ? 'a FIFO (named pipe)'
+    : info.isCharacterDevice() || info.isBlockDevice()
+      ? 'a device'
+      : info.isSocket()
+        ? 'a socket'
+        : info.isDirectory()
+          ? 'a directory'
+          : 'not a regular file';
   return new InputError(
     'INPUT_NOT_REGULAR_FILE',
     file,

@@ -42,7 +42,12 @@ export interface ReporterStart {
  * constructor's error without saying which reporter threw). A token without a project could only fail after
  * the whole suite ran, so it is refused here too, unless the run records nothing anyway (`requireProject: false`).
  */
-export function resolveReporterStart(options: unknown, env: Env, packageName: string, { requireProject = true }: { requireProject?: boolean } = {}): ReporterStart {
+export function resolveReporterStart(
+  options: unknown,
+  env: Env,
+  packageName: string,
+  { requireProject = true }: { requireProject?: boolean } = {},
+): ReporterStart {
   let settings: Settings;
   try {
     const reading = readSettings({ explicit: reporterExplicit(options), env }, 'reporter');
@@ -125,7 +130,14 @@ export async function reportResults(input: ReporterUpload): Promise<Error | unde
   let error: Error | undefined;
   try {
     const log = reporterLogger(input.write, secrets, input.env, settings.verbose);
-    const outcome = await uploadResults({ settings, results: input.results, ...(input.files && { files: input.files }), env: input.env, log, host: 'reporter' });
+    const outcome = await uploadResults({
+      settings,
+      results: input.results,
+      ...(input.files && { files: input.files }),
+      env: input.env,
+      log,
+      host: 'reporter',
+    });
     print(renderText(outcome.summary, { collectedBy: input.runner, countTestFiles: input.countTestFiles ?? false }));
     error = outcome.error;
   } catch (thrown) {

@@ -26,8 +26,7 @@ export function outcomeOf(result: TestResult): Outcome {
 }
 
 const MAPPING_HELP =
-  'Expected outcome=status pairs separated by commas or new lines, such as "skipped=Blocked,error=Blocked", ' +
-  `with outcomes ${OUTCOMES.join(', ')}.`;
+  'Expected outcome=status pairs separated by commas or new lines, such as "skipped=Blocked,error=Blocked", ' + `with outcomes ${OUTCOMES.join(', ')}.`;
 
 /**
  * `skipped=Blocked, error=Blocked` → `{skipped: 'Blocked', error: 'Blocked'}`. Outcomes are case-insensitive;
@@ -110,7 +109,12 @@ function getOrAdd(map: Map<string, Outcome[]>, key: string): Outcome[] {
 
 // Higher wins. A name outside the four (Retest, a renamed status) sits between Blocked and Passed:
 // it is something a person should look at, but not as bad as a failure.
-const RANK = new Map([['failed', 4], ['blocked', 3], ['passed', 1], ['skipped', 0]]);
+const RANK = new Map([
+  ['failed', 4],
+  ['blocked', 3],
+  ['passed', 1],
+  ['skipped', 0],
+]);
 const OTHER_RANK = 2;
 
 /**

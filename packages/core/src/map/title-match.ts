@@ -75,7 +75,13 @@ export function matchTitles(results: TestResult[], cases: CaseInfo[], options: T
       report.ambiguous.push({ title: caseTitle(first, options.part), cases: titled, results: group });
       report.unmapped.push(...group);
     } else if (options.createMissing) {
-      report.missing.push({ key, identity: identityOf(key), title: caseTitle(first, 'full'), ...(first.file !== undefined && { file: first.file }), results: group });
+      report.missing.push({
+        key,
+        identity: identityOf(key),
+        title: caseTitle(first, 'full'),
+        ...(first.file !== undefined && { file: first.file }),
+        results: group,
+      });
     } else {
       report.unmapped.push(...group);
     }
@@ -90,7 +96,9 @@ export function matchTitles(results: TestResult[], cases: CaseInfo[], options: T
  * service counts up, so it breaks a tie within one millisecond the same way for everyone), then by id.
  */
 export function oldestCase(cases: readonly CaseInfo[]): CaseInfo {
-  const sorted = [...cases].sort((a, b) => (a.created_at ?? 0) - (b.created_at ?? 0) || humanNumber(a) - humanNumber(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const sorted = [...cases].sort(
+    (a, b) => (a.created_at ?? 0) - (b.created_at ?? 0) || humanNumber(a) - humanNumber(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
   const oldest = sorted[0];
   if (!oldest) throw new RangeError('oldestCase needs at least one case');
   return oldest;

@@ -32,7 +32,10 @@ const RUN_LABELS = new Set(['pytest', 'jest tests', 'mocha tests', 'vitest tests
 export function titleParts(result: Pick<TestResult, 'suitePath' | 'name' | 'file' | 'classname'>): string[] {
   const name = normaliseTitle(result.name);
   const describes = result.suitePath.filter((suite) => !isFileOrPackage(suite, result) && !name.startsWith(`${normaliseTitle(suite)} `));
-  return [...describes, result.name].flatMap((part) => part.split(SEPARATOR)).map((part) => part.trim()).filter((part) => part !== '');
+  return [...describes, result.name]
+    .flatMap((part) => part.split(SEPARATOR))
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
 }
 
 function isFileOrPackage(suite: string, result: Pick<TestResult, 'file' | 'classname'>): boolean {

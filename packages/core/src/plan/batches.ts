@@ -25,7 +25,10 @@ export function batchBytes(batch: ResultEntry[]): number {
  * or large files: `extraBytes` counts what an entry adds to the request besides its JSON (its attachments), so
  * an entry with large files goes in a smaller batch, or alone.
  */
-export function planBatches(entries: ResultEntry[], limits: { maxEntries?: number; maxBytes?: number; extraBytes?: (entry: ResultEntry) => number } = {}): ResultEntry[][] {
+export function planBatches(
+  entries: ResultEntry[],
+  limits: { maxEntries?: number; maxBytes?: number; extraBytes?: (entry: ResultEntry) => number } = {},
+): ResultEntry[][] {
   const maxEntries = limits.maxEntries ?? DEFAULT_MAX_ENTRIES;
   const maxBytes = limits.maxBytes ?? DEFAULT_MAX_BYTES;
   if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError(`maxEntries must be a whole number ≥ 1, received ${maxEntries}`);

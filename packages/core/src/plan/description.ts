@@ -1,6 +1,6 @@
 /**
  * The text recorded with a test case's result. The service has no duration, step or attempt field
- * (CONTRACT §6), so everything a person needs to act on a result goes here, in plain text:
+ * (a result takes only a status, a user and a description), so everything a person needs to act on a result goes here, in plain text:
  * every contributing test, its outcome, duration, retry history, message, a trimmed stack, attachments
  * and a link back to the CI job. Deterministic — no clock, no locale — so tests compare exact strings.
  */

@@ -27,6 +27,10 @@ export function oneLine(text: string): string {
 
 /** The first line that is not blank, trimmed, at most `max` characters (then ending in `…`). */
 export function firstLine(text: string, max = 200): string {
-  const line = text.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+  const line =
+    text
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? '';
   return line.length > max ? `${safeSlice(line, max - 1)}…` : line;
 }

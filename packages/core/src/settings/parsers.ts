@@ -68,7 +68,8 @@ export const httpUrl: Parser<string> = {
     } catch {
       return { problem: 'expected an http(s) URL such as https://test-management.testsigma.com/api/v1' };
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return { problem: 'expected an http(s) URL such as https://test-management.testsigma.com/api/v1' };
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      return { problem: 'expected an http(s) URL such as https://test-management.testsigma.com/api/v1' };
     if (url.username || url.password) return { problem: 'expected a URL without user name or password in it (the token is the only credential)' };
     return { value };
   },
@@ -78,7 +79,11 @@ export const httpUrl: Parser<string> = {
 export const list: Parser<string[]> = {
   kind: 'a,b',
   parse: (raw) => {
-    const items = Array.isArray(raw) ? raw.flatMap((item) => (typeof item === 'string' ? item.split(/[,\n]/) : [item])) : typeof raw === 'string' ? raw.split(/[,\n]/) : undefined;
+    const items = Array.isArray(raw)
+      ? raw.flatMap((item) => (typeof item === 'string' ? item.split(/[,\n]/) : [item]))
+      : typeof raw === 'string'
+        ? raw.split(/[,\n]/)
+        : undefined;
     if (!items || items.some((item) => typeof item !== 'string')) return { problem: 'expected a list of names, separated by commas' };
     return { value: [...new Set((items as string[]).map((item) => item.trim()).filter((item) => item !== ''))] };
   },
@@ -89,7 +94,14 @@ export const statusMap: Parser<Partial<StatusMapping>> = {
   kind: 'outcome=Status,...',
   parse: (raw) => {
     const isObject = typeof raw === 'object' && raw !== null && !Array.isArray(raw);
-    const source = typeof raw === 'string' ? raw : isObject ? Object.entries(raw).map(([k, v]) => `${k}=${String(v)}`).join(',') : undefined;
+    const source =
+      typeof raw === 'string'
+        ? raw
+        : isObject
+          ? Object.entries(raw)
+              .map(([k, v]) => `${k}=${String(v)}`)
+              .join(',')
+          : undefined;
     if (source === undefined) return { problem: 'expected "outcome=Status,..." or an object' };
     try {
       return { value: parseStatusMapping(source) };

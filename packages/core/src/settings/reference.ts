@@ -36,7 +36,14 @@ export function settingsReference(host?: Host): string {
   const rows = keys.map((key) => {
     const r = settingRow(key);
     const flag = r.flag ? `--${typeof r.default === 'boolean' && r.default ? 'no-' : ''}${r.flag}` : undefined;
-    const own = host === 'reporter' ? [code(r.option)] : host === 'action' ? [code(r.input)] : host === 'cli' ? [code(flag)] : [code(flag), code(r.input), code(r.option)];
+    const own =
+      host === 'reporter'
+        ? [code(r.option)]
+        : host === 'action'
+          ? [code(r.input)]
+          : host === 'cli'
+            ? [code(flag)]
+            : [code(flag), code(r.input), code(r.option)];
     return [...own, code(r.env), defaultText(key), r.doc];
   });
   return [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.map(cell).join(' | ')} |`).join('\n');

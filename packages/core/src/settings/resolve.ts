@@ -68,7 +68,14 @@ export function settingLabel(key: SettingKey, host?: Host): string {
     const others = [r.input && `input ${r.input}`, r.option && `option ${r.option}`].filter(Boolean).join(', ');
     return `${[r.flag && `--${r.flag}`, r.env].filter(Boolean).join(' / ')}${others ? ` (${others})` : ''}`;
   }
-  const own = host === 'cli' && r.flag ? `--${r.flag}` : host === 'action' && r.input ? `the ${r.input} input` : host === 'reporter' && r.option ? `the ${r.option} reporter option` : undefined;
+  const own =
+    host === 'cli' && r.flag
+      ? `--${r.flag}`
+      : host === 'action' && r.input
+        ? `the ${r.input} input`
+        : host === 'reporter' && r.option
+          ? `the ${r.option} reporter option`
+          : undefined;
   if (!own) return r.env;
   return r.secret && host !== 'action' ? `${r.env} (or ${own})` : `${own} (or ${r.env})`;
 }
@@ -95,7 +102,9 @@ export function readSettings(layers: SettingsLayers, host?: Host): SettingsReadi
     const [source, raw] = given;
     const parsed = r.parse.parse(raw);
     if ('problem' in parsed) {
-      errors.push(`${source.name}: ${parsed.problem}, received ${r.secret ? 'a value' : describeValue(typeof raw === 'string' ? redactUrlCredentials(raw) : raw)}`);
+      errors.push(
+        `${source.name}: ${parsed.problem}, received ${r.secret ? 'a value' : describeValue(typeof raw === 'string' ? redactUrlCredentials(raw) : raw)}`,
+      );
       settings[key] = r.default;
     } else {
       settings[key] = parsed.value;

@@ -225,7 +225,7 @@ export const SETTINGS = {
     valueName: 'file',
     parse: optionalText,
     default: undefined,
-    defaultText: 'a file in the runner\'s temp directory',
+    defaultText: "a file in the runner's temp directory",
     doc: 'Where results that could not be sent are written, for `testsigma-tm resume` (never holds the token).',
   }),
   verify: row({
@@ -266,7 +266,7 @@ export const SETTINGS = {
     input: 'annotations',
     parse: bool,
     default: true,
-    doc: 'Action: annotate failed tests at their file and line (at most 10, GitHub\'s limit per step; one notice counts the rest).',
+    doc: "Action: annotate failed tests at their file and line (at most 10, GitHub's limit per step; one notice counts the rest).",
   }),
   attachments: row({
     env: 'TESTSIGMA_ATTACHMENTS',
@@ -311,7 +311,7 @@ export const SETTINGS = {
     option: 'titlePart',
     parse: titlePart,
     default: 'full' as TitlePart,
-    doc: 'Which part of a test\'s title path counts for match-by-title and for the identity of created cases: `full` (describe blocks and title; files and packages never count), `name` (the test\'s own title), or n (the last n parts).',
+    doc: "Which part of a test's title path counts for match-by-title and for the identity of created cases: `full` (describe blocks and title; files and packages never count), `name` (the test's own title), or n (the last n parts).",
   }),
   createMissingCases: row({
     env: 'TESTSIGMA_CREATE_MISSING_CASES',

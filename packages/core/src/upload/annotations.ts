@@ -91,7 +91,11 @@ export function inWorkspace(file: string, workspace: string): string | undefined
  * Error annotations for the failed tests that have a location, at most `limit`, and one notice for the rest
  * so that nothing is dropped silently.
  */
-export function failureAnnotations(results: Iterable<TestResult>, workspace: string, options: { limit?: number; exists?: (file: string) => boolean } = {}): AnnotationSet {
+export function failureAnnotations(
+  results: Iterable<TestResult>,
+  workspace: string,
+  options: { limit?: number; exists?: (file: string) => boolean } = {},
+): AnnotationSet {
   const limit = options.limit ?? ANNOTATION_LIMIT;
   const errors: Annotation[] = [];
   let failed = 0;

@@ -26,7 +26,9 @@ export async function previousCases(api: TestManagementApi, projectId: string, p
 }
 
 export async function carryOver(api: TestManagementApi, projectId: string, input: CarryOver, cases: RunCase[], log: Logger): Promise<number> {
-  const alreadySet = new Set((await api.listRunCases(projectId, input.run.id)).filter((c) => c.status_id && !input.untested.has(c.status_id)).map((c) => c.test_case.id));
+  const alreadySet = new Set(
+    (await api.listRunCases(projectId, input.run.id)).filter((c) => c.status_id && !input.untested.has(c.status_id)).map((c) => c.test_case.id),
+  );
   const entries: ResultEntry[] = cases
     .filter((c) => c.status_id && !input.untested.has(c.status_id) && !input.own.has(c.test_case.id) && !alreadySet.has(c.test_case.id))
     .map((c) => ({
@@ -38,7 +40,9 @@ export async function carryOver(api: TestManagementApi, projectId: string, input
   if (entries.length === 0) return 0;
   const sent = await sendEntries(api, projectId, input.run.id, entries, { maxEntries: input.batchSize }, log);
   if (sent.error || sent.refused.length > 0) {
-    log.warn(`${entries.length - sent.acknowledged.length} result(s) of ${input.previous.human_id} could not be carried over into ${input.run.human_id}${sent.error ? `: ${sent.error.message}` : ''}.`);
+    log.warn(
+      `${entries.length - sent.acknowledged.length} result(s) of ${input.previous.human_id} could not be carried over into ${input.run.human_id}${sent.error ? `: ${sent.error.message}` : ''}.`,
+    );
   } else {
     log.info(`Carried ${entries.length} result(s) over from test run ${input.previous.human_id}.`);
   }

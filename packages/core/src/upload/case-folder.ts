@@ -10,7 +10,10 @@ import type { Logger } from '../log.js';
 
 /** `Automated / Checkout/` → `['Automated', 'Checkout']`. */
 export function folderPath(text: string | undefined): string[] {
-  return (text ?? '').split('/').map((part) => part.trim()).filter((part) => part !== '');
+  return (text ?? '')
+    .split('/')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
 }
 
 export interface FolderPlan {
@@ -37,7 +40,10 @@ export async function resolveFolder(api: TestManagementApi, projectId: string, p
     folders = await api.listFolders(projectId);
     const winner: Folder = oldestFolder(folders, name, parent) ?? mine;
     if (winner.id === mine.id) created.push(path.slice(0, depth + 1).join('/'));
-    else log.info(`Folder "${path.slice(0, depth + 1).join('/')}" was created by another upload at the same time; using it (the empty folder this upload made stays).`);
+    else
+      log.info(
+        `Folder "${path.slice(0, depth + 1).join('/')}" was created by another upload at the same time; using it (the empty folder this upload made stays).`,
+      );
     parent = winner.id;
   }
   return { id: parent, created };

@@ -20,20 +20,57 @@ function createdHeading(s: UploadSummary): string | undefined {
 export function caseSyncText(s: UploadSummary): string[] {
   const lines: string[] = [];
   const heading = createdHeading(s);
-  if (heading) lines.push(heading, ...listSome((s.casesCreated ?? []).map((c) => (c.case ? `${c.case} ${c.title}` : c.title)), '    '));
+  if (heading)
+    lines.push(
+      heading,
+      ...listSome(
+        (s.casesCreated ?? []).map((c) => (c.case ? `${c.case} ${c.title}` : c.title)),
+        '    ',
+      ),
+    );
   const sync = s.caseSync;
   if (!sync) return lines;
   if (sync.matchedByTitle > 0) lines.push(`${sync.matchedByTitle} test case(s) found by title.`);
-  if (sync.ambiguous.length > 0) lines.push(`${sync.ambiguous.length} title(s) belong to several test cases, so those tests were not recorded:`, ...listSome(sync.ambiguous.map((a) => `${a.title} (${a.cases.join(', ')})`), '    '));
-  if (sync.renamed.length > 0) lines.push(`${sync.renamed.length} test case(s) were found by the test they were created for, which now has another title:`, ...listSome(sync.renamed.map((r) => `${r.case} "${r.title}" is now "${r.now}"`), '    '));
+  if (sync.ambiguous.length > 0)
+    lines.push(
+      `${sync.ambiguous.length} title(s) belong to several test cases, so those tests were not recorded:`,
+      ...listSome(
+        sync.ambiguous.map((a) => `${a.title} (${a.cases.join(', ')})`),
+        '    ',
+      ),
+    );
+  if (sync.renamed.length > 0)
+    lines.push(
+      `${sync.renamed.length} test case(s) were found by the test they were created for, which now has another title:`,
+      ...listSome(
+        sync.renamed.map((r) => `${r.case} "${r.title}" is now "${r.now}"`),
+        '    ',
+      ),
+    );
   return lines;
 }
 
 export function caseSyncMarkdown(s: UploadSummary): string[] {
   const lines: string[] = [];
   const heading = createdHeading(s);
-  if (heading) lines.push(displayCell(heading), '', ...listSome((s.casesCreated ?? []).map((c) => `- ${displayCell(c.case ? `${c.case} ${c.title}` : c.title)}`), ''), '');
+  if (heading)
+    lines.push(
+      displayCell(heading),
+      '',
+      ...listSome(
+        (s.casesCreated ?? []).map((c) => `- ${displayCell(c.case ? `${c.case} ${c.title}` : c.title)}`),
+        '',
+      ),
+      '',
+    );
   const ambiguous = s.caseSync?.ambiguous ?? [];
-  if (ambiguous.length > 0) lines.push(`Titles of several test cases (not recorded): ${ambiguous.slice(0, LIMIT).map((a) => displayCell(a.title)).join('; ')}`, '');
+  if (ambiguous.length > 0)
+    lines.push(
+      `Titles of several test cases (not recorded): ${ambiguous
+        .slice(0, LIMIT)
+        .map((a) => displayCell(a.title))
+        .join('; ')}`,
+      '',
+    );
   return lines;
 }

@@ -61,13 +61,21 @@ export function caseSyncSummary(sync: CaseSync): Required<Pick<UploadSummary, 'c
 export async function syncCases(api: TestManagementApi, input: CaseSyncInput, log: Logger): Promise<{ report: MappingReport; sync?: CaseSync }> {
   const { settings, report } = input;
   if (!settings.matchByTitle && !settings.createMissingCases) return { report };
-  const matched = matchTitles(report.unmapped, input.cases, { matchByTitle: settings.matchByTitle, createMissing: settings.createMissingCases, part: settings.titlePart });
+  const matched = matchTitles(report.unmapped, input.cases, {
+    matchByTitle: settings.matchByTitle,
+    createMissing: settings.createMissingCases,
+    part: settings.titlePart,
+  });
   const sync: CaseSync = { created: [], byTitle: matched.byTitle, ambiguous: matched.ambiguous, renamed: matched.renamed, folders: [] };
   for (const a of matched.ambiguous) {
-    log.warn(`"${a.title}" is the title of ${a.cases.length} test cases (${a.cases.map((c) => c.human_id).join(', ')}), so ${a.results.length} test(s) with that title are not recorded. Put the case id into the test, or rename one of the cases.`);
+    log.warn(
+      `"${a.title}" is the title of ${a.cases.length} test cases (${a.cases.map((c) => c.human_id).join(', ')}), so ${a.results.length} test(s) with that title are not recorded. Put the case id into the test, or rename one of the cases.`,
+    );
   }
   for (const r of matched.renamed) {
-    log.info(`Test case ${r.testCase.human_id} "${r.testCase.title}" was created for the test now titled "${r.now}" (its ${IDENTITY_LINE} line says so): results go there. Rename the case if you like.`);
+    log.info(
+      `Test case ${r.testCase.human_id} "${r.testCase.title}" was created for the test now titled "${r.now}" (its ${IDENTITY_LINE} line says so): results go there. Rename the case if you like.`,
+    );
   }
   const mapped = [...matched.mapped];
   if (matched.missing.length > 0) {
@@ -99,14 +107,24 @@ interface CaseFields {
 }
 
 /** Create one case per missing test, then re-list and keep, per test, the oldest case any upload made. */
-async function createConverged(api: TestManagementApi, input: CaseSyncInput, missing: MissingCase[], fields: CaseFields, log: Logger): Promise<{ mapped: MappedCase[]; created: TestCase[] }> {
+async function createConverged(
+  api: TestManagementApi,
+  input: CaseSyncInput,
+  missing: MissingCase[],
+  fields: CaseFields,
+  log: Logger,
+): Promise<{ mapped: MappedCase[]; created: TestCase[] }> {
   const mine = new Map<string, TestCase>();
   // A few creates in flight: the HTTP client's pacer keeps them within the rate limit.
   for (let i = 0; i < missing.length; i += CREATES_IN_FLIGHT) {
     await Promise.all(
       missing.slice(i, i + CREATES_IN_FLIGHT).map(async (m) => {
-        const findExisting = async (): Promise<TestCase | undefined> => (await api.listTestCases(input.projectId)).find((c) => identityIn(c.description) === m.identity);
-        mine.set(m.identity, await api.createTestCase(input.projectId, { ...fields, ownerId: input.ownerId, title: m.title, description: caseDescription(m) }, findExisting));
+        const findExisting = async (): Promise<TestCase | undefined> =>
+          (await api.listTestCases(input.projectId)).find((c) => identityIn(c.description) === m.identity);
+        mine.set(
+          m.identity,
+          await api.createTestCase(input.projectId, { ...fields, ownerId: input.ownerId, title: m.title, description: caseDescription(m) }, findExisting),
+        );
       }),
     );
   }
@@ -148,7 +166,12 @@ export function caseDescription(missing: Pick<MissingCase, 'key' | 'title' | 'fi
   ].join('\n');
 }
 
-const LOOKUPS: { kind: CaseLookupKind; setting: 'caseStatus' | 'casePriority' | 'caseType' | 'caseAutomationType'; field: Exclude<keyof CaseFields, 'folderId'>; what: string }[] = [
+const LOOKUPS: {
+  kind: CaseLookupKind;
+  setting: 'caseStatus' | 'casePriority' | 'caseType' | 'caseAutomationType';
+  field: Exclude<keyof CaseFields, 'folderId'>;
+  what: string;
+}[] = [
   { kind: 'statuses', setting: 'caseStatus', field: 'statusId', what: 'test case status' },
   { kind: 'priorities', setting: 'casePriority', field: 'priorityId', what: 'priority' },
   { kind: 'types', setting: 'caseType', field: 'typeId', what: 'test case type' },
@@ -171,12 +194,20 @@ async function resolveLookups(api: TestManagementApi, settings: Settings, host: 
     if (found) ids[lookup.field] = found.id;
     else if (isDefault && entries[0]) {
       ids[lookup.field] = entries[0].id;
-      log.info(`The service offers no ${lookup.what} "${name}"; created test cases get "${entries[0].name}" (set ${settingLabel(lookup.setting, host)} to choose).`);
+      log.info(
+        `The service offers no ${lookup.what} "${name}"; created test cases get "${entries[0].name}" (set ${settingLabel(lookup.setting, host)} to choose).`,
+      );
     } else {
-      problems.push(`no ${lookup.what} "${name}" (${settingLabel(lookup.setting, host)}; it offers ${entries.length > 0 ? entries.map((e) => `"${e.name}"`).join(', ') : 'none'})`);
+      problems.push(
+        `no ${lookup.what} "${name}" (${settingLabel(lookup.setting, host)}; it offers ${entries.length > 0 ? entries.map((e) => `"${e.name}"`).join(', ') : 'none'})`,
+      );
     }
   }
-  if (problems.length > 0) throw new ConfigError('CONFIG_CASE_LOOKUP_MISSING', `Test cases cannot be created: the service has ${problems.join('; ')}. Set each to one of the names offered.`);
+  if (problems.length > 0)
+    throw new ConfigError(
+      'CONFIG_CASE_LOOKUP_MISSING',
+      `Test cases cannot be created: the service has ${problems.join('; ')}. Set each to one of the names offered.`,
+    );
   return ids as Omit<CaseFields, 'folderId'>;
 }
 

@@ -33,13 +33,18 @@ export interface CommandOutcome {
 }
 
 /** An API client for one command, closed afterwards; errors become the outcome. */
-async function withApi(input: CommandInput, body: (api: TestManagementApi, log: Logger, projectId: string) => Promise<CommandOutcome>): Promise<CommandOutcome> {
+async function withApi(
+  input: CommandInput,
+  body: (api: TestManagementApi, log: Logger, projectId: string) => Promise<CommandOutcome>,
+): Promise<CommandOutcome> {
   const { settings, host } = input;
   const log = redactingLogger(input.log ?? silentLogger, [settings.token]);
   let http: HttpClient | undefined;
   try {
-    if (!settings.token) throw new ConfigError('CONFIG_MISSING_TOKEN', `No API token: set ${settingLabel('token', host)} to a Test Management API key (Settings > API Keys).`);
-    if (!settings.projectId) throw new ConfigError('CONFIG_MISSING_PROJECT', `No project: set ${settingLabel('projectId', host)} to the project UUID or its exact name.`);
+    if (!settings.token)
+      throw new ConfigError('CONFIG_MISSING_TOKEN', `No API token: set ${settingLabel('token', host)} to a Test Management API key (Settings > API Keys).`);
+    if (!settings.projectId)
+      throw new ConfigError('CONFIG_MISSING_PROJECT', `No project: set ${settingLabel('projectId', host)} to the project UUID or its exact name.`);
     http = new HttpClient({ ...httpOptions(settings, settings.token, host, log), ...input.http });
     const api = new TestManagementApi(http);
     const project = await resolveProject(api, settings.projectId, host);
@@ -68,12 +73,16 @@ export async function closeRunCommand(input: CommandInput): Promise<CommandOutco
     let run: TestRun | undefined;
     if (settings.runId) {
       run = await api.getRun(projectId, settings.runId);
-      if (run.status.toUpperCase() === 'CLOSED') return { message: `Test run ${run.human_id} is already closed.`, run: described(settings, projectId, run), exitCode: 0 };
+      if (run.status.toUpperCase() === 'CLOSED')
+        return { message: `Test run ${run.human_id} is already closed.`, run: described(settings, projectId, run), exitCode: 0 };
     } else if (key) {
       run = currentGeneration(await findKeyRuns(api, projectId, key)).open[0];
       if (!run) return { message: `No open test run has the run key ${key}: nothing to close.`, exitCode: 0 };
     } else {
-      throw new ConfigError('CONFIG_INVALID', `Which run? Set ${settingLabel('runId', input.host)} or ${settingLabel('runKey', input.host)} (outside CI there is no default run key).`);
+      throw new ConfigError(
+        'CONFIG_INVALID',
+        `Which run? Set ${settingLabel('runId', input.host)} or ${settingLabel('runKey', input.host)} (outside CI there is no default run key).`,
+      );
     }
     const reported = uploadMarkers(run).length;
     const total = settings.shardTotal;
@@ -100,7 +109,14 @@ export async function resumeCommand(input: Omit<CommandInput, 'settings'> & { fi
   }
   const settings: Settings = { ...spool.settings, token: input.token };
   if (spool.kind === 'results') {
-    const outcome = await uploadResults({ settings, results: spool.results, ...(input.env && { env: input.env }), ...(input.log && { log: input.log }), ...(input.host && { host: input.host }), ...(input.http && { http: input.http }) });
+    const outcome = await uploadResults({
+      settings,
+      results: spool.results,
+      ...(input.env && { env: input.env }),
+      ...(input.log && { log: input.log }),
+      ...(input.host && { host: input.host }),
+      ...(input.http && { http: input.http }),
+    });
     if (!outcome.error) await markResumed(input.file);
     const s = outcome.summary;
     return {
@@ -121,9 +137,18 @@ async function resumeEntries(api: TestManagementApi, log: Logger, file: string, 
     await writeSpool(file, { ...spool, entries: left, reason: sent.error?.message ?? 'refused', createdAt: new Date().toISOString() });
     const refused = sent.refused.map((r) => `  - ${r.entry.test_case_id}: ${r.reason}`).join('\n');
     const error = sent.error ?? new UnsentResultsError('UNSENT_RESULTS', `The service refused ${sent.refused.length} result(s):\n${refused}`);
-    return { message: `${sent.acknowledged.length} result(s) sent; ${left.length} still missing, kept in ${file}. ${error.message}`, error, exitCode: exitCodeFor(error), run: described(settings, spool.projectId, run) };
+    return {
+      message: `${sent.acknowledged.length} result(s) sent; ${left.length} still missing, kept in ${file}. ${error.message}`,
+      error,
+      exitCode: exitCodeFor(error),
+      run: described(settings, spool.projectId, run),
+    };
   }
   if (spool.close) await closeRun(api, spool.projectId, run, undefined);
   const done = await markResumed(file);
-  return { message: `Resumed ${file}: recorded ${sent.acknowledged.length} result(s) in test run ${run.human_id}${spool.close ? ', closed' : ''}. The file is kept as ${done}.`, run: described(settings, spool.projectId, run), exitCode: 0 };
+  return {
+    message: `Resumed ${file}: recorded ${sent.acknowledged.length} result(s) in test run ${run.human_id}${spool.close ? ', closed' : ''}. The file is kept as ${done}.`,
+    run: described(settings, spool.projectId, run),
+    exitCode: 0,
+  };
 }

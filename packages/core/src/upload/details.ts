@@ -81,7 +81,12 @@ export function addDetails(summary: UploadSummary, facts: DetailFacts): UploadSu
     });
   }
   const mapping = summary.dryRun && facts.report ? facts.results.map((r) => mappingLine(r, byResult.get(r))) : summary.mapping;
-  return { ...summary, failures, mapping, figures: { httpRequests: facts.http?.requests ?? 0, retries: facts.http?.retries ?? 0, elapsedMs: Math.round(facts.elapsedMs) } };
+  return {
+    ...summary,
+    failures,
+    mapping,
+    figures: { httpRequests: facts.http?.requests ?? 0, retries: facts.http?.retries ?? 0, elapsedMs: Math.round(facts.elapsedMs) },
+  };
 }
 
 function mappingLine(result: TestResult, found: ResultCases | undefined): MappingLine {

@@ -51,7 +51,12 @@ export async function doctor(input: DoctorInput): Promise<DoctorOutcome> {
     const probe = await probeApi(http, settings.baseUrl);
     pass('base URL', `${settings.baseUrl} answers as the Test Management API.`);
     pass('token', 'accepted by the service.');
-    pass('rate limit', probe.limit ? `the service announces ${probe.limit} requests per second per token (uploads pace one under it).` : 'not announced; uploads pace at 8 requests per second.');
+    pass(
+      'rate limit',
+      probe.limit
+        ? `the service announces ${probe.limit} requests per second per token (uploads pace one under it).`
+        : 'not announced; uploads pace at 8 requests per second.',
+    );
     if (!settings.projectId) {
       checks.push({ name: 'project', ok: false, detail: `not set: set ${settingLabel('projectId', host)} to the project UUID or its exact name.` });
       return { checks, settings: settingsLines, exitCode: 2 };
@@ -60,9 +65,17 @@ export async function doctor(input: DoctorInput): Promise<DoctorOutcome> {
     pass('project', `${project.name} (${project.id}), case ids look like ${project.human_id_prefix}-12.`);
     const mapping = { ...DEFAULT_STATUS_MAPPING, ...settings.statusMap };
     const statuses = resolveStatusIds(await api.listRunStatuses(), mapping);
-    pass('statuses', Object.entries(mapping).map(([outcome, name]) => `${outcome} → ${statuses.get(name)?.name ?? name}`).join(', ') + '.');
+    pass(
+      'statuses',
+      Object.entries(mapping)
+        .map(([outcome, name]) => `${outcome} → ${statuses.get(name)?.name ?? name}`)
+        .join(', ') + '.',
+    );
     const user = pickUser(await api.listUsers(), settings.userEmail, silentLogger, host);
-    pass('user', `results are recorded as ${user.email}${settings.userEmail ? '' : ` (the first active user; set ${settingLabel('userEmail', host)} to choose)`}.`);
+    pass(
+      'user',
+      `results are recorded as ${user.email}${settings.userEmail ? '' : ` (the first active user; set ${settingLabel('userEmail', host)} to choose)`}.`,
+    );
     return { checks, settings: settingsLines, exitCode: 0 };
   } catch (thrown) {
     const error = asToolError(thrown);

@@ -30,7 +30,14 @@ export function offlineDryRun(input: UploadInput, workspace: string, fileError: 
     const ids = idsFound(r);
     return { test: displayTitle(r), file: r.file ?? null, ids, case: null, reason: ids.length > 0 ? 'not checked' : 'no id' };
   });
-  const base = { ...emptySummary(true), files: summariseFiles(input.files ?? []), total: input.results.length, tests: countOutcomes(input.results), mapping, checkedAgainstProject: false };
+  const base = {
+    ...emptySummary(true),
+    files: summariseFiles(input.files ?? []),
+    total: input.results.length,
+    tests: countOutcomes(input.results),
+    mapping,
+    checkedAgainstProject: false,
+  };
   const summary = addDetails(base, { results: input.results, workspace, elapsedMs: Date.now() - started });
   return fileError ? { summary, error: fileError, exitCode: exitCodeFor(fileError) } : { summary, exitCode: 0 };
 }

@@ -8,6 +8,8 @@ import type { FileOutcome } from '../model.js';
 export function applyEmptyPolicy<F extends FileOutcome>(files: F[], failOnEmpty: boolean): F[] {
   if (failOnEmpty) return files;
   return files.map((file) =>
-    file.error?.code === 'INPUT_NOT_FOUND' ? { ...file, error: undefined, warnings: [...(file.warnings ?? []), `${file.error.message} (ignored: fail-on-empty is off)`] } : file,
+    file.error?.code === 'INPUT_NOT_FOUND'
+      ? { ...file, error: undefined, warnings: [...(file.warnings ?? []), `${file.error.message} (ignored: fail-on-empty is off)`] }
+      : file,
   );
 }

@@ -27,9 +27,15 @@ export async function resolveProject(api: TestManagementApi, idOrName: string, h
   const exact = projects.filter((p) => p.name === idOrName);
   if (exact.length === 1 && exact[0]) return exact[0];
   if (exact.length > 1) {
-    throw new ConfigError('CONFIG_AMBIGUOUS_PROJECT', `Several projects are named "${idOrName}"; set the project by its UUID instead (${exact.map((p) => p.id).join(', ')}).`);
+    throw new ConfigError(
+      'CONFIG_AMBIGUOUS_PROJECT',
+      `Several projects are named "${idOrName}"; set the project by its UUID instead (${exact.map((p) => p.id).join(', ')}).`,
+    );
   }
-  const names = projects.map((p) => `"${p.name}"`).slice(0, 20).join(', ');
+  const names = projects
+    .map((p) => `"${p.name}"`)
+    .slice(0, 20)
+    .join(', ');
   throw new ConfigError(
     'CONFIG_UNKNOWN_PROJECT',
     `No project has the id or exact name "${idOrName}". Projects this token can see: ${names || 'none'}. Set ${setting} to one of them or to its UUID.`,
@@ -42,7 +48,10 @@ export function pickUser(users: User[], email: string | undefined, log: Logger, 
   if (email) {
     const found = users.find((u) => u.email?.toLowerCase() === email.toLowerCase());
     if (!found) {
-      throw new ConfigError('CONFIG_UNKNOWN_USER', `No user has the e-mail "${email}" (${setting}). Set it to the e-mail of a user of this account, or unset it to use the first active user.`);
+      throw new ConfigError(
+        'CONFIG_UNKNOWN_USER',
+        `No user has the e-mail "${email}" (${setting}). Set it to the e-mail of a user of this account, or unset it to use the first active user.`,
+      );
     }
     return found;
   }
@@ -81,7 +90,10 @@ export async function createRun(api: TestManagementApi, input: CreateRunInput, l
 export async function openNamedRun(api: TestManagementApi, projectId: string, runId: string, host?: Host): Promise<TestRun> {
   const run = await api.getRun(projectId, runId);
   if (run.status?.toUpperCase() === 'CLOSED') {
-    throw new ConfigError('CONFIG_RUN_CLOSED', `Test run ${run.human_id ?? runId} is CLOSED and takes no results. Reopen it, or leave ${settingLabel('runId', host)} unset to create a new run.`);
+    throw new ConfigError(
+      'CONFIG_RUN_CLOSED',
+      `Test run ${run.human_id ?? runId} is CLOSED and takes no results. Reopen it, or leave ${settingLabel('runId', host)} unset to create a new run.`,
+    );
   }
   return run;
 }

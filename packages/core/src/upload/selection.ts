@@ -15,7 +15,14 @@ export interface SelectionOutcome {
   requests: number;
 }
 
-export async function ensureCases(api: TestManagementApi, projectId: string, run: TestRun, caseIds: readonly string[], log: Logger, sleep = defaultSleep): Promise<SelectionOutcome> {
+export async function ensureCases(
+  api: TestManagementApi,
+  projectId: string,
+  run: TestRun,
+  caseIds: readonly string[],
+  log: Logger,
+  sleep = defaultSleep,
+): Promise<SelectionOutcome> {
   let requests = 0;
   let missing: string[] = [];
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
@@ -52,7 +59,14 @@ function defaultSleep(ms: number): Promise<void> {
  * run key), look again after a pause, and put back — cases and results — whatever went missing or was refused
  * that way, until a look finds everything in place.
  */
-export async function keepResults(api: TestManagementApi, projectId: string, run: TestRun, sent: readonly ResultEntry[], log: Logger, sleep = defaultSleep): Promise<{ lost: ResultEntry[]; requests: number }> {
+export async function keepResults(
+  api: TestManagementApi,
+  projectId: string,
+  run: TestRun,
+  sent: readonly ResultEntry[],
+  log: Logger,
+  sleep = defaultSleep,
+): Promise<{ lost: ResultEntry[]; requests: number }> {
   let requests = 0;
   let lost: ResultEntry[] = [];
   for (let round = 1; round <= ATTEMPTS; round++) {
@@ -62,10 +76,21 @@ export async function keepResults(api: TestManagementApi, projectId: string, run
     lost = sent.filter((e) => held.get(e.test_case_id) !== e.test_run_status_id);
     if (lost.length === 0) return { lost, requests };
     log.info(`Another job's update of test run ${run.human_id} removed ${lost.length} of this job's results; recording them again.`);
-    const selection = await ensureCases(api, projectId, run, lost.map((e) => e.test_case_id), log, sleep);
+    const selection = await ensureCases(
+      api,
+      projectId,
+      run,
+      lost.map((e) => e.test_case_id),
+      log,
+      sleep,
+    );
     requests += selection.requests;
     try {
-      await api.putResults(projectId, run.id, lost.filter((e) => !selection.refused.includes(e.test_case_id)));
+      await api.putResults(
+        projectId,
+        run.id,
+        lost.filter((e) => !selection.refused.includes(e.test_case_id)),
+      );
     } catch (error) {
       // Removed again before the write landed (422 "not part of the run"): the next round looks again.
       if (!(error instanceof ApiError) || error.status === undefined || error.status >= 500 || ![400, 422].includes(error.status)) throw error;

@@ -54,7 +54,14 @@ const DEFAULT_CONCURRENCY = 4;
 /** Past this many halvings (a run closed mid-upload refuses everything), a refused batch is named whole. */
 const MAX_SPLITS = 64;
 
-export async function sendEntries(api: TestManagementApi, projectId: string, runId: string, entries: ResultEntry[], options: SendOptions, log: Logger): Promise<SendOutcome> {
+export async function sendEntries(
+  api: TestManagementApi,
+  projectId: string,
+  runId: string,
+  entries: ResultEntry[],
+  options: SendOptions,
+  log: Logger,
+): Promise<SendOutcome> {
   /** After a 413 for one entry: how many of its files (the first, in upload order) it is sent with, what was dropped. */
   const kept = new Map<string, { count: number; entry: ResultEntry; dropped: { caseId: string; name: string; reason: string }[] }>();
   const filesOf = (entry: ResultEntry): readonly PlannedFile[] => (options.files?.get(entry.test_case_id) ?? []).slice(0, kept.get(entry.test_case_id)?.count);
@@ -82,7 +89,12 @@ export async function sendEntries(api: TestManagementApi, projectId: string, run
       try {
         outcome.requests++;
         const files = batch.map(filesOf);
-        await api.putResults(projectId, runId, batch, files.map((ofEntry) => ofEntry.map(asResultFile)));
+        await api.putResults(
+          projectId,
+          runId,
+          batch,
+          files.map((ofEntry) => ofEntry.map(asResultFile)),
+        );
         outcome.acknowledged.push(...batch);
         for (const ofEntry of files) {
           outcome.attachments.sent += ofEntry.length;
@@ -99,7 +111,9 @@ export async function sendEntries(api: TestManagementApi, projectId: string, run
           const count = Math.floor(files.length / 2);
           const reason = `the service refused the result with ${files.length} file(s) (${formatBytes(extraBytes(single))}) as too large (HTTP 413), so it was sent without this file`;
           const dropped = files.slice(count).map((f) => ({ caseId: single.test_case_id, name: f.fileName, reason }));
-          log.warn(`Test case ${options.nameOf?.(single.test_case_id) ?? single.test_case_id}: ${reason.replace('this file', `${dropped.map((d) => d.name).join(', ')}`)}.`);
+          log.warn(
+            `Test case ${options.nameOf?.(single.test_case_id) ?? single.test_case_id}: ${reason.replace('this file', `${dropped.map((d) => d.name).join(', ')}`)}.`,
+          );
           const before = kept.get(single.test_case_id) ?? { count: files.length, entry: single, dropped: [] };
           kept.set(single.test_case_id, { count, entry: before.entry, dropped: [...before.dropped, ...dropped] });
           outcome.attachments.withdrawn.push(...dropped);
@@ -109,7 +123,9 @@ export async function sendEntries(api: TestManagementApi, projectId: string, run
           log.debug(`The service refused ${batch.length} entries (HTTP ${error.status}); sending them in two halves to find what it refuses.`);
           queue.unshift(first, second);
         } else if (refusal) {
-          const reason = error.serverMessage ? `HTTP ${error.status}: ${error.serverMessage}${error.requestId ? ` (request id ${error.requestId})` : ''}` : error.message;
+          const reason = error.serverMessage
+            ? `HTTP ${error.status}: ${error.serverMessage}${error.requestId ? ` (request id ${error.requestId})` : ''}`
+            : error.message;
           outcome.refused.push(...batch.map((entry) => ({ entry, reason })));
         } else {
           outcome.error = error;
@@ -123,7 +139,12 @@ export async function sendEntries(api: TestManagementApi, projectId: string, run
 }
 
 function asResultFile(file: PlannedFile): ResultFile {
-  return { fileName: file.fileName, contentType: file.contentType, ...(file.path !== undefined && { path: file.path }), ...(file.body !== undefined && { base64: file.body }) };
+  return {
+    fileName: file.fileName,
+    contentType: file.contentType,
+    ...(file.path !== undefined && { path: file.path }),
+    ...(file.body !== undefined && { base64: file.body }),
+  };
 }
 
 /** One line per ~10 % of the entries, so a long upload is never silent. */

@@ -70,14 +70,23 @@ export async function readSpool(file: string): Promise<Spool> {
   try {
     value = JSON.parse(await readFile(file, 'utf8')) as unknown;
   } catch (error) {
-    throw new InputError('INPUT_UNREADABLE', file, `${file} could not be read as a spool file: ${(error as Error).message}. Pass the file an upload printed ("results were written to …").`, { cause: error });
+    throw new InputError(
+      'INPUT_UNREADABLE',
+      file,
+      `${file} could not be read as a spool file: ${(error as Error).message}. Pass the file an upload printed ("results were written to …").`,
+      { cause: error },
+    );
   }
   const spool = value as Partial<Spool> | null;
   if (!spool || spool.tool !== 'testsigma-tm' || (spool.kind !== 'entries' && spool.kind !== 'results')) {
     throw new InputError('INPUT_NOT_RESULTS', file, `${file} is not a testsigma-tm spool file.`);
   }
   if (spool.version !== SPOOL_VERSION) {
-    throw new InputError('INPUT_NOT_RESULTS', file, `${file} is a spool file of version ${String(spool.version)}; this testsigma-tm reads version ${SPOOL_VERSION}. Resume it with the version that wrote it.`);
+    throw new InputError(
+      'INPUT_NOT_RESULTS',
+      file,
+      `${file} is a spool file of version ${String(spool.version)}; this testsigma-tm reads version ${SPOOL_VERSION}. Resume it with the version that wrote it.`,
+    );
   }
   return spool as Spool;
 }

@@ -82,17 +82,28 @@ export function renderMarkdown(s: UploadSummary, options: Pick<RenderOptions, 'e
   out.add('');
   const statuses = Object.entries(s.byStatus).map(([name, n]) => `${n} ${displayCell(name)}`);
   if (s.dryRun) out.add(`Dry run: ${s.mapped} test case(s) would be recorded${statuses.length ? ` (${statuses.join(', ')})` : ''}. Nothing was written.`);
-  else if (s.runHumanId) out.add(`Recorded ${s.uploaded} of ${s.mapped} test case(s)${statuses.length ? ` as ${statuses.join(', ')}` : ''}; run ${s.created ? 'created' : 'reused'}${s.closed ? ' and closed' : ', left open'}.`);
+  else if (s.runHumanId)
+    out.add(
+      `Recorded ${s.uploaded} of ${s.mapped} test case(s)${statuses.length ? ` as ${statuses.join(', ')}` : ''}; run ${s.created ? 'created' : 'reused'}${s.closed ? ' and closed' : ', left open'}.`,
+    );
   else out.add('No test run was written to.');
   out.add('');
   if (s.unsent > 0) {
-    out.add(`**${s.unsent} test case result(s) were not recorded.**${s.spoolFile ? ` They were written to \`${displayCell(s.spoolFile)}\`: send them with \`testsigma-tm resume\`.` : ''}`);
+    out.add(
+      `**${s.unsent} test case result(s) were not recorded.**${s.spoolFile ? ` They were written to \`${displayCell(s.spoolFile)}\`: send them with \`testsigma-tm resume\`.` : ''}`,
+    );
     out.add('');
   }
   if (s.attachments.sent > 0 || s.attachments.skipped.length > 0) {
     out.add(`Attachments: ${s.attachments.sent} sent (${mebibytes(s.attachments.sentBytes)}), ${s.attachments.skipped.length} not attached.`);
     out.add('');
-    addList(out, s.attachments.skipped, MARKDOWN_LIST_LIMIT, 'file(s) not attached', (k) => `- ${displayCell(k.case)}: ${displayCell(k.name)}: ${displayCell(k.reason)}`);
+    addList(
+      out,
+      s.attachments.skipped,
+      MARKDOWN_LIST_LIMIT,
+      'file(s) not attached',
+      (k) => `- ${displayCell(k.case)}: ${displayCell(k.name)}: ${displayCell(k.reason)}`,
+    );
     out.add('');
   }
   if (s.refused.length > 0) {
@@ -131,7 +142,8 @@ export function renderMarkdown(s: UploadSummary, options: Pick<RenderOptions, 'e
   if (!s.mapping && s.unknown.length > 0) {
     out.add(`References to no test case of the project (${s.unknown.length}):`);
     out.add('');
-    const reference = (u: UploadSummary['unknown'][number]): string => `- \`${displayCell(u.reference).replace(/`/g, "'")}\` in ${displayCell(u.tests[0] ?? '')}${u.tests.length > 1 ? ` and ${u.tests.length - 1} more` : ''}`;
+    const reference = (u: UploadSummary['unknown'][number]): string =>
+      `- \`${displayCell(u.reference).replace(/`/g, "'")}\` in ${displayCell(u.tests[0] ?? '')}${u.tests.length > 1 ? ` and ${u.tests.length - 1} more` : ''}`;
     addList(out, s.unknown, MARKDOWN_LIST_LIMIT, 'reference(s)', reference);
     out.add('');
   }

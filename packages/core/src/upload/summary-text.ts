@@ -76,7 +76,9 @@ export function renderText(s: UploadSummary, options: RenderOptions = {}): strin
   } else if (s.dryRun) {
     lines.push(`Dry run: would record ${s.mapped} test case(s): ${statusLine(s.byStatus)}. Nothing was written.`);
   } else if (s.runHumanId) {
-    lines.push(`Test run ${s.runHumanId}${s.created ? ' (created)' : ''}${s.closed ? ', closed' : ''}: recorded ${s.uploaded} of ${s.mapped} test case(s): ${statusLine(s.byStatus)}.`);
+    lines.push(
+      `Test run ${s.runHumanId}${s.created ? ' (created)' : ''}${s.closed ? ', closed' : ''}: recorded ${s.uploaded} of ${s.mapped} test case(s): ${statusLine(s.byStatus)}.`,
+    );
     if (s.runUrl) lines.push(`  ${s.runUrl}`);
   } else {
     lines.push('No test run was written to.');
@@ -90,10 +92,17 @@ export function renderText(s: UploadSummary, options: RenderOptions = {}): strin
   if (s.unsent > 0) lines.push(`${s.unsent} test case result(s) were NOT recorded.`);
   if (s.spoolFile) lines.push(`They were written to ${s.spoolFile}: send them with testsigma-tm resume ${s.spoolFile}`);
   if (s.mapping) {
-    lines.push(`Mapping (test → test case), ${s.mapping.length} test(s):`, ...listSome(s.mapping.map(mappingText), TEXT_MAPPING_LIMIT, ' (the summary JSON lists every test)'));
+    lines.push(
+      `Mapping (test → test case), ${s.mapping.length} test(s):`,
+      ...listSome(s.mapping.map(mappingText), TEXT_MAPPING_LIMIT, ' (the summary JSON lists every test)'),
+    );
   } else {
     if (s.unmapped.length > 0) lines.push(`${s.unmapped.length} test(s) map to no test case:`, ...listSome(s.unmapped));
-    if (s.unknown.length > 0) lines.push(`${s.unknown.length} reference(s) name no test case of the project:`, ...listSome(s.unknown.map((u) => `${u.reference} (in ${u.tests[0]}${u.tests.length > 1 ? ` and ${u.tests.length - 1} more` : ''})`)));
+    if (s.unknown.length > 0)
+      lines.push(
+        `${s.unknown.length} reference(s) name no test case of the project:`,
+        ...listSome(s.unknown.map((u) => `${u.reference} (in ${u.tests[0]}${u.tests.length > 1 ? ` and ${u.tests.length - 1} more` : ''})`)),
+      );
   }
   lines.push(...caseSyncText(s));
   for (const f of fileErrors) lines.push(`File not used: ${f.error}`);
@@ -105,9 +114,17 @@ export function renderText(s: UploadSummary, options: RenderOptions = {}): strin
 
 function attachmentLines(a: AttachmentSummary, dryRun: boolean): string[] {
   const lines: string[] = [];
-  if (dryRun && a.planned.length > 0) lines.push(`Would attach ${a.planned.length} file(s) (${mebibytes(a.planned.reduce((n, p) => n + p.size, 0))}):`, ...listSome(a.planned.map((p) => `${p.case}: ${p.name} (${mebibytes(p.size)})`)));
+  if (dryRun && a.planned.length > 0)
+    lines.push(
+      `Would attach ${a.planned.length} file(s) (${mebibytes(a.planned.reduce((n, p) => n + p.size, 0))}):`,
+      ...listSome(a.planned.map((p) => `${p.case}: ${p.name} (${mebibytes(p.size)})`)),
+    );
   if (!dryRun && a.sent > 0) lines.push(`Attached ${a.sent} file(s) (${mebibytes(a.sentBytes)}).`);
-  if (a.skipped.length > 0) lines.push(`${a.skipped.length} file(s) not attached (named in the case's description instead):`, ...listSome(a.skipped.map((k) => `${k.case}: ${k.name}: ${k.reason}`)));
+  if (a.skipped.length > 0)
+    lines.push(
+      `${a.skipped.length} file(s) not attached (named in the case's description instead):`,
+      ...listSome(a.skipped.map((k) => `${k.case}: ${k.name}: ${k.reason}`)),
+    );
   return lines;
 }
 

@@ -131,7 +131,16 @@ export async function uploadResults(input: UploadInput): Promise<UploadOutcome> 
     const { token, projectId } = requireSettings(settings, input.host);
     http = new HttpClient({ ...httpOptions(settings, token, input.host, log), ...input.http });
     const ci = detectCi(input.env ?? {});
-    const ctx: UploadContext = { input, settings, host: input.host, api: new TestManagementApi(http), ci, runKey: settings.runKey ?? ci?.runKey, log, now: input.now ?? (() => new Date()) };
+    const ctx: UploadContext = {
+      input,
+      settings,
+      host: input.host,
+      api: new TestManagementApi(http),
+      ci,
+      runKey: settings.runKey ?? ci?.runKey,
+      log,
+      now: input.now ?? (() => new Date()),
+    };
 
     progress.plan = await planUpload(ctx, projectId);
     // `run create` opens the run even without cases: the shards add theirs.
@@ -152,7 +161,13 @@ export async function uploadResults(input: UploadInput): Promise<UploadOutcome> 
   } finally {
     await http?.close();
   }
-  const summary = addDetails(buildSummary(input, progress), { results: input.results, ...(progress.plan && { report: progress.plan.report }), workspace, ...(http && { http: { requests: http.requests, retries: http.retries } }), elapsedMs: Date.now() - started });
+  const summary = addDetails(buildSummary(input, progress), {
+    results: input.results,
+    ...(progress.plan && { report: progress.plan.report }),
+    workspace,
+    ...(http && { http: { requests: http.requests, retries: http.retries } }),
+    elapsedMs: Date.now() - started,
+  });
   return error ? { summary, error, exitCode: exitCodeFor(error) } : { summary, exitCode: 0 };
 }
 
@@ -191,13 +206,21 @@ async function planUpload(ctx: UploadContext, projectIdOrName: string): Promise<
   const mapping: StatusMapping = { ...DEFAULT_STATUS_MAPPING, ...settings.statusMap };
   const statusIds = resolveStatusIds(statuses, mapping);
   const user = pickUser(users, settings.userEmail, log, host);
-  const { report, sync } = await syncCases(api, { projectId: project.id, cases, report: mapResults(ctx.input.results, cases, project.human_id_prefix), ownerId: user.id, settings, host }, log);
+  const { report, sync } = await syncCases(
+    api,
+    { projectId: project.id, cases, report: mapResults(ctx.input.results, cases, project.human_id_prefix), ownerId: user.id, settings, host },
+    log,
+  );
   applyUnmappedPolicy(report, settings, log, host);
   const untestedIds = new Set(statuses.filter((s) => statusKey(s.name) === 'untested').map((s) => s.id));
   const entries = planEntries(report, mapping, statusIds, user.id, ctx.ci);
   const cwd = ctx.input.cwd ?? process.cwd();
   const attachmentSettings = { policy: settings.attachments, maxBytes: settings.attachmentMaxBytes, perCase: settings.attachmentsPerCase, workspace: cwd, cwd };
-  const files = await planAttachments(report.mapped.map((m) => ({ caseId: m.testCase.id, results: m.results })), attachmentSettings, log);
+  const files = await planAttachments(
+    report.mapped.map((m) => ({ caseId: m.testCase.id, results: m.results })),
+    attachmentSettings,
+    log,
+  );
   for (const { entry } of entries) entry.description = withSkippedNote(entry.description, files.get(entry.test_case_id)?.skipped ?? []);
   return { projectId: project.id, report, userId: user.id, untestedIds, entries, files, ...(sync && { sync }) };
 }
@@ -226,10 +249,20 @@ async function openRun(ctx: UploadContext, plan: UploadPlan): Promise<OpenedRun>
         key: runKey,
         create: async (previous, findExisting) => {
           carried = previous ? await previousCases(api, projectId, previous) : [];
-          const description = runDescription(ctx.ci, input.results.length, input.files?.length) + (previous ? `\nContinues test run ${previous.human_id} (closed), whose results were carried over.` : '');
+          const description =
+            runDescription(ctx.ci, input.results.length, input.files?.length) +
+            (previous ? `\nContinues test run ${previous.human_id} (closed), whose results were carried over.` : '');
           const selection = [...new Set([...caseIds, ...carried.map((c) => c.test_case.id)])];
           return api.createRun(
-            { projectId, title: titleWithKey(title, runKey), description, caseIds: selection, assigneeId: plan.userId, labels: [...labels, keyLabel(runKey)], now: now.getTime() },
+            {
+              projectId,
+              title: titleWithKey(title, runKey),
+              description,
+              caseIds: selection,
+              assigneeId: plan.userId,
+              labels: [...labels, keyLabel(runKey)],
+              now: now.getTime(),
+            },
             { findExisting },
           );
         },
@@ -238,7 +271,13 @@ async function openRun(ctx: UploadContext, plan: UploadPlan): Promise<OpenedRun>
     );
     opened = keyed;
     if (keyed.created && keyed.previous) {
-      await carryOver(api, projectId, { previous: keyed.previous, run: keyed.run, userId: plan.userId, own: new Set(caseIds), untested: plan.untestedIds, batchSize: settings.batchSize }, carried, log);
+      await carryOver(
+        api,
+        projectId,
+        { previous: keyed.previous, run: keyed.run, userId: plan.userId, own: new Set(caseIds), untested: plan.untestedIds, batchSize: settings.batchSize },
+        carried,
+        log,
+      );
     }
   } else {
     const description = runDescription(ctx.ci, input.results.length, input.files?.length);
@@ -259,7 +298,14 @@ async function recordResults(ctx: UploadContext, plan: UploadPlan, opened: Opene
   const { run } = opened;
   const { projectId } = plan;
   const files = new Map([...plan.files].map(([caseId, planned]) => [caseId, planned.files]));
-  const sent = await sendEntries(api, projectId, run.id, opened.entries.map((p) => p.entry), { maxEntries: settings.batchSize, files, nameOf: (id) => caseName(plan, id) }, log);
+  const sent = await sendEntries(
+    api,
+    projectId,
+    run.id,
+    opened.entries.map((p) => p.entry),
+    { maxEntries: settings.batchSize, files, nameOf: (id) => caseName(plan, id) },
+    log,
+  );
   if (sent.error) {
     const spoolFile = await spoolEntries(ctx, plan, opened, sent.unsent, sent.error);
     return { sent, closed: false, spoolFile, error: sent.error };
@@ -326,7 +372,13 @@ function serviceFailed(error: TestsigmaTmError): boolean {
   return error instanceof ApiError && (error.status === undefined || error.status >= 500 || error.status === 429);
 }
 
-async function spoolEntries(ctx: UploadContext, plan: UploadPlan, opened: OpenedRun, entries: ResultEntry[], reason: TestsigmaTmError): Promise<string | undefined> {
+async function spoolEntries(
+  ctx: UploadContext,
+  plan: UploadPlan,
+  opened: OpenedRun,
+  entries: ResultEntry[],
+  reason: TestsigmaTmError,
+): Promise<string | undefined> {
   const willClose = ctx.settings.closeRun && opened.created && !ctx.runKey;
   const spool: Spool = {
     tool: 'testsigma-tm',
@@ -347,7 +399,15 @@ async function spoolResults(input: UploadInput, reason: TestsigmaTmError, log: L
   const now = (input.now ?? (() => new Date()))();
   const runKey = input.settings.runKey ?? detectCi(input.env ?? {})?.runKey;
   const settings = { ...input.settings, runKey };
-  const spool: Spool = { tool: 'testsigma-tm', version: 1, kind: 'results', createdAt: now.toISOString(), reason: reason.message, settings: withoutToken(settings), results: input.results };
+  const spool: Spool = {
+    tool: 'testsigma-tm',
+    version: 1,
+    kind: 'results',
+    createdAt: now.toISOString(),
+    reason: reason.message,
+    settings: withoutToken(settings),
+    results: input.results,
+  };
   return writeSpoolReported(spoolPath(settings, input.env ?? {}, now), spool, log, input.results.length);
 }
 
@@ -379,7 +439,10 @@ function buildSummary(input: UploadInput, { plan, opened, recorded, spoolFile }:
   summary.attachments = attachmentSummary(plan, recorded?.sent, input.settings.dryRun);
   if (!opened) {
     summary.byStatus = countByStatus(plan.entries);
-    summary.cases = countCases(plan.report, plan.entries.map((p) => p.entry.test_case_id));
+    summary.cases = countCases(
+      plan.report,
+      plan.entries.map((p) => p.entry.test_case_id),
+    );
     return summary;
   }
   summary.runId = opened.run.id;
@@ -407,11 +470,19 @@ function buildSummary(input: UploadInput, { plan, opened, recorded, spoolFile }:
 function attachmentSummary(plan: UploadPlan, sent: SendOutcome | undefined, dryRun: boolean): UploadSummary['attachments'] {
   const skipped = [...plan.files].flatMap(([caseId, f]) => f.skipped.map((s) => ({ case: caseName(plan, caseId), ...s })));
   skipped.push(...(sent?.attachments.withdrawn ?? []).map((w) => ({ case: caseName(plan, w.caseId), name: w.name, reason: w.reason })));
-  const planned = dryRun ? [...plan.files].flatMap(([caseId, f]) => f.files.map((file) => ({ case: caseName(plan, caseId), name: file.fileName, size: file.size }))) : [];
+  const planned = dryRun
+    ? [...plan.files].flatMap(([caseId, f]) => f.files.map((file) => ({ case: caseName(plan, caseId), name: file.fileName, size: file.size })))
+    : [];
   return { sent: sent?.attachments.sent ?? 0, sentBytes: sent?.attachments.sentBytes ?? 0, skipped, planned };
 }
 
-function planEntries(report: MappingReport, mapping: StatusMapping, statusIds: ReturnType<typeof resolveStatusIds>, userId: string, ci: CiContext | undefined): PlannedEntry[] {
+function planEntries(
+  report: MappingReport,
+  mapping: StatusMapping,
+  statusIds: ReturnType<typeof resolveStatusIds>,
+  userId: string,
+  ci: CiContext | undefined,
+): PlannedEntry[] {
   return report.mapped.map((mapped) => {
     const statusName = aggregateStatus(mapped.results.map((r) => mapping[outcomeOf(r)]));
     const status = statusIds.get(statusName);
@@ -452,7 +523,11 @@ function fileError(files: FileOutcome[] | undefined): InputError | undefined {
   const failed = (files ?? []).filter((f) => f.error);
   if (failed.length === 0) return undefined;
   if (failed.length === 1 && failed[0]?.error) return failed[0].error;
-  return new InputError('INPUT_FILES_FAILED', failed[0]?.path ?? '', `${failed.length} result files could not be used:\n  - ${failed.map((f) => f.error?.message).join('\n  - ')}`);
+  return new InputError(
+    'INPUT_FILES_FAILED',
+    failed[0]?.path ?? '',
+    `${failed.length} result files could not be used:\n  - ${failed.map((f) => f.error?.message).join('\n  - ')}`,
+  );
 }
 
 function runDescription(ci: CiContext | undefined, results: number, files: number | undefined): string {

@@ -38,7 +38,10 @@ async function apiBehind(tamper: Tamper): Promise<TestManagementApi> {
 }
 
 async function failure(promise: Promise<unknown>): Promise<ApiError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ApiError);
   return error as ApiError;
 }
@@ -47,7 +50,9 @@ const HINT = 'The service may have changed, or the base URL points at something 
 
 describe('answers the client cannot use', () => {
   it('refuses a test-case listing answered 200 with an HTML page', async () => {
-    const api = await apiBehind((m, p) => (p === `/projects/${PID}/test_cases` ? { body: '<html><body>Sign in</body></html>', headers: { 'content-type': 'text/html; charset=utf-8' } } : undefined));
+    const api = await apiBehind((m, p) =>
+      p === `/projects/${PID}/test_cases` ? { body: '<html><body>Sign in</body></html>', headers: { 'content-type': 'text/html; charset=utf-8' } } : undefined,
+    );
     const error = await failure(api.listTestCases(PID));
     expect(error.code).toBe('API_UNEXPECTED_BODY');
     expect(error.message).toBe(
@@ -57,11 +62,15 @@ describe('answers the client cannot use', () => {
 
   it('names the missing human_id of a listed test case, with the request id', async () => {
     const api = await apiBehind((m, p) =>
-      p === `/projects/${PID}/test_cases` ? (json) => ((json as { data: { test_cases: Record<string, unknown>[] } }).data.test_cases[1]!.human_id = undefined, json) : undefined,
+      p === `/projects/${PID}/test_cases`
+        ? (json) => (((json as { data: { test_cases: Record<string, unknown>[] } }).data.test_cases[1]!.human_id = undefined), json)
+        : undefined,
     );
     const error = await failure(api.listTestCases(PID));
     expect(error.code).toBe('API_UNEXPECTED_BODY');
-    expect(error.message).toMatch(/^GET \/projects\/[\w-]+\/test_cases\?page_size=100 failed with HTTP 200 \(request id [\w-]{36}\)\. The answer lacks data\.test_cases\[1\]\.human_id\. /);
+    expect(error.message).toMatch(
+      /^GET \/projects\/[\w-]+\/test_cases\?page_size=100 failed with HTTP 200 \(request id [\w-]{36}\)\. The answer lacks data\.test_cases\[1\]\.human_id\. /,
+    );
   });
 
   it('names a run without status, and one without id', async () => {
@@ -76,14 +85,31 @@ describe('answers the client cannot use', () => {
   });
 
   it('refuses a create answered without data.test_run.id, and sends nothing to …/undefined', async () => {
-    const api = await apiBehind((m, p) => (m === 'POST' && p === `/projects/${PID}/test_runs` ? { status: 201, body: { message: '', data: { test_run: { title: 'x' } } } } : undefined));
-    const error = await failure(api.createRun({ title: 't', description: '', projectId: PID, caseIds: [DEMO_FACTS.caseId(1)], assigneeId: DEMO_FACTS.users.alice.id, labels: [], now: 0 }));
+    const api = await apiBehind((m, p) =>
+      m === 'POST' && p === `/projects/${PID}/test_runs` ? { status: 201, body: { message: '', data: { test_run: { title: 'x' } } } } : undefined,
+    );
+    const error = await failure(
+      api.createRun({
+        title: 't',
+        description: '',
+        projectId: PID,
+        caseIds: [DEMO_FACTS.caseId(1)],
+        assigneeId: DEMO_FACTS.users.alice.id,
+        labels: [],
+        now: 0,
+      }),
+    );
     expect(error.message).toMatch(/^POST \/projects\/[\w-]+\/test_runs failed with HTTP 201 \(request id tampered-1\)\. The answer lacks data\.test_run\.id\./);
     expect(emulator.state().requests.some((r) => r.path.includes('undefined'))).toBe(false);
   });
 
   it('counts a result batch answered 200 with a non-JSON body as a failure, an empty 204 as a success', async () => {
-    const entry = { test_case_id: DEMO_FACTS.caseId(1), test_run_status_id: DEMO_FACTS.runStatusId('Passed'), user_id: DEMO_FACTS.users.alice.id, description: '' };
+    const entry = {
+      test_case_id: DEMO_FACTS.caseId(1),
+      test_run_status_id: DEMO_FACTS.runStatusId('Passed'),
+      user_id: DEMO_FACTS.users.alice.id,
+      description: '',
+    };
     let answer: { status: number; body: string; headers: Record<string, string> } = { status: 200, body: 'OK', headers: { 'content-type': 'text/plain' } };
     const api = await apiBehind((m) => (m === 'PUT' ? answer : undefined));
     const error = await failure(api.putResults(PID, 'DEMO-R-9', [entry]));
@@ -99,15 +125,23 @@ describe('answers the client cannot use', () => {
         ? () => ({ message: '', data: { test_cases: Array.from({ length: cut }, (_, i) => ({ id: `id-${i}`, human_id: `DEMO-${i + 1}`, title: 't' })) } })
         : undefined,
     );
-    expect((await failure(api.listTestCases(PID))).message).toContain('The answer holds a full page of 100 items but lacks page_info, so the next page cannot be found.');
+    expect((await failure(api.listTestCases(PID))).message).toContain(
+      'The answer holds a full page of 100 items but lacks page_info, so the next page cannot be found.',
+    );
     cut = 3;
     expect(await api.listTestCases(PID)).toHaveLength(3);
   });
 
   it('reads on through pages that have next but no total_count', async () => {
-    const big = await startEmulator({ port: 0, rateLimit: false, seed: { projects: [{ name: 'Big', human_id_prefix: 'BIG', test_cases: Array.from({ length: 250 }, (_, i) => ({ title: `Case ${i}` })) }] } });
+    const big = await startEmulator({
+      port: 0,
+      rateLimit: false,
+      seed: { projects: [{ name: 'Big', human_id_prefix: 'BIG', test_cases: Array.from({ length: 250 }, (_, i) => ({ title: `Case ${i}` })) }] },
+    });
     try {
-      front = await startTamperingProxy(big.origin, (m, p) => (p.endsWith('/test_cases') ? (json) => (delete (json as { page_info: Record<string, unknown> }).page_info.total_count, json) : undefined));
+      front = await startTamperingProxy(big.origin, (m, p) =>
+        p.endsWith('/test_cases') ? (json) => (delete (json as { page_info: Record<string, unknown> }).page_info.total_count, json) : undefined,
+      );
       http = new HttpClient({ baseUrl: front.url, token: big.token, timeoutMs: 2000, log: silentLogger });
       const api = new TestManagementApi(http);
       const project = (await api.listProjects())[0]!;
@@ -121,8 +155,19 @@ describe('answers the client cannot use', () => {
 
 describe('through the whole upload', () => {
   it('exits 1 with API_UNEXPECTED_BODY, not 0 with nothing recorded, when the case listing is a login page', async () => {
-    front = await startTamperingProxy(emulator.origin, (m, p) => (p.endsWith('/test_cases') && m === 'GET' ? { body: '<!doctype html><title>Login</title>', headers: { 'content-type': 'text/html' } } : undefined));
-    const result: TestResult = { source: 'unit', suitePath: ['s'], name: 'DEMO-1 works', status: 'passed', properties: [], tags: [], attachments: [], attempts: [{ status: 'passed' }] };
+    front = await startTamperingProxy(emulator.origin, (m, p) =>
+      p.endsWith('/test_cases') && m === 'GET' ? { body: '<!doctype html><title>Login</title>', headers: { 'content-type': 'text/html' } } : undefined,
+    );
+    const result: TestResult = {
+      source: 'unit',
+      suitePath: ['s'],
+      name: 'DEMO-1 works',
+      status: 'passed',
+      properties: [],
+      tags: [],
+      attachments: [],
+      attempts: [{ status: 'passed' }],
+    };
     const outcome = await uploadResults({ settings: resolveSettings({ token: emulator.token, baseUrl: front.url, projectId: 'Demo' }, {}), results: [result] });
     expect(outcome.exitCode).toBe(1);
     expect(outcome.error?.code).toBe('API_UNEXPECTED_BODY');

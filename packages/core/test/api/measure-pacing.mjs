@@ -13,7 +13,14 @@ const emulator = await startEmulator({
   seed: { projects: [{ name: 'Big', human_id_prefix: 'BIG', test_cases: Array.from({ length: count }, (_, i) => ({ title: `Case ${i + 1}` })) }] },
 });
 const results = Array.from({ length: count }, (_, i) => ({
-  source: 'measure', suitePath: ['suite'], name: `BIG-${i + 1} works`, status: 'passed', properties: [], tags: [], attachments: [], attempts: [{ status: 'passed' }],
+  source: 'measure',
+  suitePath: ['suite'],
+  name: `BIG-${i + 1} works`,
+  status: 'passed',
+  properties: [],
+  tags: [],
+  attachments: [],
+  attempts: [{ status: 'passed' }],
 }));
 try {
   const started = performance.now();
@@ -27,7 +34,9 @@ try {
   const last = requests[requests.length - 1];
   const span = (last.time + last.duration_ms - first.time) / 1000;
   console.log(`ideal (requests ÷ ${perSecond}/s) ${ideal.toFixed(1)} s → ${(seconds / ideal).toFixed(3)}× the ideal; rate-limit answers: ${limited}`);
-  console.log(`first to last request ${span.toFixed(1)} s → ${(span / ideal).toFixed(3)}×; one under the limit (${perSecond - 1}/s) cannot go below ${((requests.length - 1) / (perSecond - 1) / ideal).toFixed(3)}×`);
+  console.log(
+    `first to last request ${span.toFixed(1)} s → ${(span / ideal).toFixed(3)}×; one under the limit (${perSecond - 1}/s) cannot go below ${((requests.length - 1) / (perSecond - 1) / ideal).toFixed(3)}×`,
+  );
 } finally {
   await emulator.close();
 }

@@ -24,7 +24,11 @@ async function freePort(): Promise<number> {
 function selfSignedCertificate(): { key: string; cert: string } | undefined {
   const dir = mkdtempSync(join(tmpdir(), 'tstm-cert-'));
   try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'],
+      { stdio: 'ignore' },
+    );
   } catch {
     return undefined;
   }
@@ -34,11 +38,22 @@ function selfSignedCertificate(): { key: string; cert: string } | undefined {
 describe('failures without an answer', () => {
   it('retries a refused connection until the deadline, and says so', async () => {
     const port = await freePort();
-    const http = new HttpClient({ baseUrl: `http://127.0.0.1:${port}/api/v1`, token: 't0ken', timeoutMs: 1000, deadlineMs: 1200, log: silentLogger, retry: { baseDelayMs: 50, maxDelayMs: 100 } });
+    const http = new HttpClient({
+      baseUrl: `http://127.0.0.1:${port}/api/v1`,
+      token: 't0ken',
+      timeoutMs: 1000,
+      deadlineMs: 1200,
+      log: silentLogger,
+      retry: { baseDelayMs: 50, maxDelayMs: 100 },
+    });
     try {
       const error = (await http.send({ method: 'GET', path: '/users', idempotent: true }).catch((e: unknown) => e)) as ApiError;
       expect(error.code).toBe('API_UNREACHABLE');
-      expect(error.message).toMatch(new RegExp(`^GET /users failed with no answer\\. No answer from http://127\\.0\\.0\\.1:${port} \\(ECONNREFUSED.*\\)\\. Gave up after \\d+ attempts over 1 s: the deadline \\(--deadline 1 s\\) passed\\.`));
+      expect(error.message).toMatch(
+        new RegExp(
+          `^GET /users failed with no answer\\. No answer from http://127\\.0\\.0\\.1:${port} \\(ECONNREFUSED.*\\)\\. Gave up after \\d+ attempts over 1 s: the deadline \\(--deadline 1 s\\) passed\\.`,
+        ),
+      );
       expect(http.retries).toBeGreaterThan(3);
     } finally {
       await http.close();
@@ -52,11 +67,19 @@ describe('failures without an answer', () => {
     server.on('connection', () => connections++);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    const http = new HttpClient({ baseUrl: `https://127.0.0.1:${port}/api/v1`, token: 't0ken', timeoutMs: 2000, log: silentLogger, retry: { baseDelayMs: 10, maxDelayMs: 20 } });
+    const http = new HttpClient({
+      baseUrl: `https://127.0.0.1:${port}/api/v1`,
+      token: 't0ken',
+      timeoutMs: 2000,
+      log: silentLogger,
+      retry: { baseDelayMs: 10, maxDelayMs: 20 },
+    });
     try {
       const error = (await http.send({ method: 'GET', path: '/users', idempotent: true }).catch((e: unknown) => e)) as ApiError;
       expect(error).toBeInstanceOf(ApiError);
-      expect(error.message).toMatch(/^GET \/users failed with no answer\. No answer from https:\/\/127\.0\.0\.1:\d+ \((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)/);
+      expect(error.message).toMatch(
+        /^GET \/users failed with no answer\. No answer from https:\/\/127\.0\.0\.1:\d+ \((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)/,
+      );
       expect(http.retries).toBe(0);
       expect(connections).toBe(1);
     } finally {

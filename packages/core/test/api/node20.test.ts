@@ -11,7 +11,6 @@ import { startEmulator, type EmulatorHandle } from 'testsigma-tm-emulator';
 
 const built = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
 
-
 const oldNode = machineNode20();
 let emulator: EmulatorHandle;
 beforeAll(async () => {
@@ -28,7 +27,12 @@ describe.skipIf(!oldNode || !existsSync(built))('on Node 20', () => {
       console.log(JSON.stringify({ version: process.version, exit: outcome.exitCode, uploaded: outcome.summary.uploaded, error: outcome.error?.message }));
     `;
     const stdout = await new Promise<string>((resolve, reject) =>
-      execFile(oldNode!, ['--input-type=module', '-e', script], { env: { T: emulator.token, U: emulator.url, PATH: process.env.PATH ?? '' } }, (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out))),
+      execFile(
+        oldNode!,
+        ['--input-type=module', '-e', script],
+        { env: { T: emulator.token, U: emulator.url, PATH: process.env.PATH ?? '' } },
+        (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out)),
+      ),
     );
     const report = JSON.parse(stdout.trim()) as { version: string; exit: number; uploaded: number };
     expect(report).toEqual({ version: expect.stringMatching(/^v20\./), exit: 0, uploaded: 1 });
@@ -39,8 +43,11 @@ describe.skipIf(!oldNode || !existsSync(built))('on Node 20', () => {
     const bin = fileURLToPath(new URL('../../bin/testsigma-tm.js', import.meta.url));
     const file = fileURLToPath(new URL('../../../../examples/results/pytest-junit.xml', import.meta.url));
     const code = await new Promise<number>((resolve) =>
-      execFile(oldNode!, [bin, 'upload', file], { env: { TESTSIGMA_API_TOKEN: emulator.token, TESTSIGMA_BASE_URL: emulator.url, TESTSIGMA_PROJECT_ID: 'Demo', PATH: process.env.PATH ?? '' } }, (error) =>
-        resolve(error ? Number(error.code) : 0),
+      execFile(
+        oldNode!,
+        [bin, 'upload', file],
+        { env: { TESTSIGMA_API_TOKEN: emulator.token, TESTSIGMA_BASE_URL: emulator.url, TESTSIGMA_PROJECT_ID: 'Demo', PATH: process.env.PATH ?? '' } },
+        (error) => resolve(error ? Number(error.code) : 0),
       ),
     );
     expect(code).toBe(0);

@@ -26,7 +26,11 @@ function result(name: string): TestResult {
 describe('pacing under the rate limit', () => {
   it('uploads 3,000 results without a single rate-limit answer', { timeout: 60_000 }, async () => {
     const cases = 3000;
-    emulator = await startEmulator({ port: 0, rateLimit: { perSecond: 10 }, seed: { projects: [{ name: 'Big', human_id_prefix: 'BIG', test_cases: Array.from({ length: cases }, (_, i) => ({ title: `Case ${i + 1}` })) }] } });
+    emulator = await startEmulator({
+      port: 0,
+      rateLimit: { perSecond: 10 },
+      seed: { projects: [{ name: 'Big', human_id_prefix: 'BIG', test_cases: Array.from({ length: cases }, (_, i) => ({ title: `Case ${i + 1}` })) }] },
+    });
     const outcome = await uploadResults({
       settings: resolveSettings({ token: emulator.token, baseUrl: emulator.url, projectId: 'Big' }, {}),
       results: Array.from({ length: cases }, (_, i) => result(`BIG-${i + 1} works`)),
@@ -66,8 +70,21 @@ describe('pacing under the rate limit', () => {
     const http = new HttpClient({ baseUrl: emulator.url, token: emulator.token, timeoutMs: 5000, log: silentLogger });
     try {
       const api = new TestManagementApi(http);
-      const run = await api.createRun({ title: 'parallel', description: '', projectId: DEMO_FACTS.project.id, caseIds: [DEMO_FACTS.caseId(1)], assigneeId: DEMO_FACTS.users.alice.id, labels: [], now: 0 });
-      const entry = { test_case_id: DEMO_FACTS.caseId(1), test_run_status_id: DEMO_FACTS.runStatusId('Passed'), user_id: DEMO_FACTS.users.alice.id, description: '' };
+      const run = await api.createRun({
+        title: 'parallel',
+        description: '',
+        projectId: DEMO_FACTS.project.id,
+        caseIds: [DEMO_FACTS.caseId(1)],
+        assigneeId: DEMO_FACTS.users.alice.id,
+        labels: [],
+        now: 0,
+      });
+      const entry = {
+        test_case_id: DEMO_FACTS.caseId(1),
+        test_run_status_id: DEMO_FACTS.runStatusId('Passed'),
+        user_id: DEMO_FACTS.users.alice.id,
+        description: '',
+      };
       await Promise.all(Array.from({ length: 24 }, () => api.putResults(DEMO_FACTS.project.id, run.id, [entry])));
     } finally {
       await http.close();

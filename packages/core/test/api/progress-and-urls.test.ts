@@ -18,7 +18,9 @@ describe('redactUrl', () => {
 
   it('hides credentials in text that is not a URL, and in every URL inside a message', () => {
     expect(redactUrl('https://user:pa ss@exa mple')).toBe('https://***@exa mple');
-    expect(redactUrlsIn('base URL "https://u:p@h/api" and http://x:y@proxy:3128 are wrong')).toBe('base URL "https://***@h/api" and http://***@proxy:3128 are wrong');
+    expect(redactUrlsIn('base URL "https://u:p@h/api" and http://x:y@proxy:3128 are wrong')).toBe(
+      'base URL "https://***@h/api" and http://***@proxy:3128 are wrong',
+    );
     expect(redactUrlsIn('no credentials in https://h/a@b')).toBe('no credentials in https://h/a@b');
   });
 });

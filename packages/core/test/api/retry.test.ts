@@ -30,7 +30,14 @@ afterEach(async () => {
 });
 
 function api(extra: Partial<HttpClientOptions> = {}): TestManagementApi {
-  http = new HttpClient({ baseUrl: emulator.url, token: emulator.token, timeoutMs: 1000, log: silentLogger, retry: { baseDelayMs: 5, maxDelayMs: 20 }, ...extra });
+  http = new HttpClient({
+    baseUrl: emulator.url,
+    token: emulator.token,
+    timeoutMs: 1000,
+    log: silentLogger,
+    retry: { baseDelayMs: 5, maxDelayMs: 20 },
+    ...extra,
+  });
   return new TestManagementApi(http);
 }
 
@@ -58,7 +65,14 @@ describe('creating a run when answers go missing', () => {
     emulator.setFaults([{ kind: 'lost-answer', route: 'POST /projects/*/test_runs', times: 1 }]);
     const client = api();
     const events: HttpEvent[] = [];
-    http = new HttpClient({ baseUrl: emulator.url, token: emulator.token, timeoutMs: 1000, log: silentLogger, retry: { baseDelayMs: 5, maxDelayMs: 20 }, onEvent: (e) => events.push(e) });
+    http = new HttpClient({
+      baseUrl: emulator.url,
+      token: emulator.token,
+      timeoutMs: 1000,
+      log: silentLogger,
+      retry: { baseDelayMs: 5, maxDelayMs: 20 },
+      onEvent: (e) => events.push(e),
+    });
     const run = await new TestManagementApi(http).createRun(newRun('lost answer'), { findExisting: () => findByTitle(client, 'lost answer') });
     expect(run.title).toBe('lost answer');
     expect(emulator.state().test_runs.filter((r) => r.title === 'lost answer')).toHaveLength(1);
@@ -90,7 +104,11 @@ describe('creating a run when answers go missing', () => {
   it('gives a create that timed out as long again before looking for it, so a late answer makes no second run', async () => {
     // The service starts on the create only after the client's timeout, and applies it all the same.
     let held = 1;
-    const front = await startTamperingProxy(emulator.origin, () => undefined, (method) => (method === 'POST' && held-- > 0 ? 1200 : 0));
+    const front = await startTamperingProxy(
+      emulator.origin,
+      () => undefined,
+      (method) => (method === 'POST' && held-- > 0 ? 1200 : 0),
+    );
     try {
       const client = api({ timeoutMs: 1000, baseUrl: front.url });
       const run = await client.createRun(newRun('late answer'), { findExisting: () => findByTitle(client, 'late answer') });
@@ -106,7 +124,9 @@ describe('creating a run when answers go missing', () => {
 
   it('never re-sends a create that has no recover step', async () => {
     emulator.setFaults([{ kind: 'reset', route: 'POST /projects/*/test_runs', times: 1 }]);
-    const error = await api().createRun(newRun('no recover')).catch((e: unknown) => e);
+    const error = await api()
+      .createRun(newRun('no recover'))
+      .catch((e: unknown) => e);
     expect((error as ApiError).code).toBe('API_UNREACHABLE');
     expect(requests(CREATE)).toHaveLength(1);
     expect(requests(LIST_RUNS)).toHaveLength(0);
@@ -140,7 +160,11 @@ describe('how long retrying lasts', () => {
     expect(error.code).toBe('API_SERVER_ERROR');
     const attempts = requests('GET /users').length;
     expect(attempts).toBeGreaterThan(6);
-    expect(error.message).toMatch(new RegExp(`^GET /users failed with HTTP 502: .*\\(request id [\\w-]+\\)\\. The service failed\\. Gave up after ${attempts} attempts over 1 s: the deadline \\(--deadline 2 s\\) passed\\. Try again later\\.$`));
+    expect(error.message).toMatch(
+      new RegExp(
+        `^GET /users failed with HTTP 502: .*\\(request id [\\w-]+\\)\\. The service failed\\. Gave up after ${attempts} attempts over 1 s: the deadline \\(--deadline 2 s\\) passed\\. Try again later\\.$`,
+      ),
+    );
   });
 
   it('names the host setting of the deadline when the host gives it', async () => {
@@ -149,6 +173,8 @@ describe('how long retrying lasts', () => {
       .listUsers()
       .catch((e: unknown) => e)) as ApiError;
     expect(error.code).toBe('API_UNREACHABLE');
-    expect(error.message).toMatch(/^GET \/users failed with no answer\. No answer from http:\/\/127\.0\.0\.1:\d+ \(connection reset\)\. Gave up after \d+ attempts over 0 s: the deadline \(the deadline input 0 s\) passed\. Check the base URL/);
+    expect(error.message).toMatch(
+      /^GET \/users failed with no answer\. No answer from http:\/\/127\.0\.0\.1:\d+ \(connection reset\)\. Gave up after \d+ attempts over 0 s: the deadline \(the deadline input 0 s\) passed\. Check the base URL/,
+    );
   });
 });

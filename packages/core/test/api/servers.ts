@@ -54,7 +54,11 @@ function readAll(stream: IncomingMessage): Promise<Buffer> {
 }
 
 /** Forwards every request to `upstreamOrigin`; `tamper` may replace or rewrite an answer; `holdRequest` delays forwarding (a slow service). */
-export async function startTamperingProxy(upstreamOrigin: string, tamper: Tamper, holdRequest: (method: string, path: string) => number = () => 0): Promise<Running> {
+export async function startTamperingProxy(
+  upstreamOrigin: string,
+  tamper: Tamper,
+  holdRequest: (method: string, path: string) => number = () => 0,
+): Promise<Running> {
   const upstream = new URL(upstreamOrigin);
   const server = createServer((req, res) => void answer(req, res));
   async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -63,7 +67,11 @@ export async function startTamperingProxy(upstreamOrigin: string, tamper: Tamper
     const change = tamper(req.method ?? 'GET', path);
     if (change && typeof change !== 'function') {
       const text = typeof change.body === 'string' ? change.body : change.body === undefined ? '' : JSON.stringify(change.body);
-      res.writeHead(change.status ?? 200, { 'x-request-id': 'tampered-1', ...(typeof change.body === 'string' ? {} : { 'content-type': 'application/json' }), ...change.headers });
+      res.writeHead(change.status ?? 200, {
+        'x-request-id': 'tampered-1',
+        ...(typeof change.body === 'string' ? {} : { 'content-type': 'application/json' }),
+        ...change.headers,
+      });
       res.end(text);
       return;
     }
@@ -105,10 +113,13 @@ export async function startCountingProxy(): Promise<Running & { tunnels: string[
   const server = createServer((req, res) => {
     forwarded.push(`${req.method} ${req.url}`);
     const target = new URL(req.url ?? '/');
-    const forward = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: target.pathname + target.search, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const forward = httpRequest(
+      { host: target.hostname, port: target.port, method: req.method, path: target.pathname + target.search, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     req.pipe(forward);
   });
   server.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {

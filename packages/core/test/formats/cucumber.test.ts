@@ -77,7 +77,9 @@ describe('Cucumber JSON written by cucumber-js', () => {
     const failed = report()[7];
     expect(failed).toMatchObject({ source: 'cucumber.json', file: 'features/login.feature', properties: [], attachments: [] });
     expect(failed?.message).toContain("+ 'login'\n- 'dashboard'");
-    expect(failed?.stack).toMatch(/^AssertionError \[ERR_ASSERTION\][\s\S]*\n {4}at World\.<anonymous> \(file:\/\/\/home\/runner\/work\/demo\/demo\/features\/support\/steps\.mjs:19:10\)$/);
+    expect(failed?.stack).toMatch(
+      /^AssertionError \[ERR_ASSERTION\][\s\S]*\n {4}at World\.<anonymous> \(file:\/\/\/home\/runner\/work\/demo\/demo\/features\/support\/steps\.mjs:19:10\)$/,
+    );
     for (const result of report()) {
       expect(result.attempts).toEqual([
         {
@@ -97,7 +99,7 @@ describe('Cucumber JSON written by cucumber-js', () => {
     ]);
   });
 
-  it('maps @DEMO-12 tags and DEMO-13 in names; an outline\'s rows name one case, whose worst row decides', () => {
+  it("maps @DEMO-12 tags and DEMO-13 in names; an outline's rows name one case, whose worst row decides", () => {
     const ids = [12, 13, 15, 16, 17, 18, 19, 20, 21];
     const cases: CaseInfo[] = ids.map((n) => ({ id: `00000000-0000-4000-8000-0000000000${n}`, human_id: `DEMO-${n}`, title: `case ${n}` }));
     const mapping = mapResults(report(), cases, 'DEMO');
@@ -210,10 +212,14 @@ describe('Cucumber JSON of Cucumber-JVM and Cucumber-Ruby', () => {
   it('counts the background element and every hook with the scenario that follows it', () => {
     // 0.1 + 1.5 + 2.6 + 0.3 + 0 + 0.2 ms
     expect(first).toMatchObject({ status: 'passed', durationMs: 5, output: 'cart=[apple]', file: 'classpath:features/cart.feature' });
-    expect(second).toMatchObject({ status: 'failed', durationMs: 1, message: 'After hook (Hooks.close()) failed: java.lang.IllegalStateException: browser gone' });
+    expect(second).toMatchObject({
+      status: 'failed',
+      durationMs: 1,
+      message: 'After hook (Hooks.close()) failed: java.lang.IllegalStateException: browser gone',
+    });
   });
 
-  it('tells outline rows of the same name apart by their line and keeps the embedding\'s own name', () => {
+  it("tells outline rows of the same name apart by their line and keeps the embedding's own name", () => {
     expect([first, second].map((r) => [r?.suitePath, r?.name, r?.tags])).toEqual([
       [['Cart'], 'Add an item (line 12)', ['@DEMO-40', '@cart']],
       [['Cart'], 'Add an item (line 13)', ['@DEMO-40', '@cart']],
@@ -223,7 +229,15 @@ describe('Cucumber JSON of Cucumber-JVM and Cucumber-Ruby', () => {
 
   it('reports a status it does not know as an error naming it, and a scenario without steps as passed', () => {
     const [odd, empty] = parseCucumberJson(
-      [{ name: 'F', elements: [{ name: 'odd', steps: [step('Given ', 'x', 2, 'exploded', 0)] }, { name: 'empty', steps: [] }] }],
+      [
+        {
+          name: 'F',
+          elements: [
+            { name: 'odd', steps: [step('Given ', 'x', 2, 'exploded', 0)] },
+            { name: 'empty', steps: [] },
+          ],
+        },
+      ],
       'c.json',
     );
     expect(odd).toMatchObject({ status: 'error', message: 'Cucumber reported the unknown status "exploded" for step "Given x" (line 2).' });
@@ -233,7 +247,10 @@ describe('Cucumber JSON of Cucumber-JVM and Cucumber-Ruby', () => {
 
   it("keeps cucumber-js's this.log text as output, not as an attachment", () => {
     const log = { mime_type: 'text/x.cucumber.log+plain', data: Buffer.from('user=alice').toString('base64') };
-    const [result] = parseCucumberJson([{ name: 'F', elements: [{ name: 's', steps: [{ ...step('Given ', 'x', 2, 'passed', 0), embeddings: [log] }] }] }], 'c.json');
+    const [result] = parseCucumberJson(
+      [{ name: 'F', elements: [{ name: 's', steps: [{ ...step('Given ', 'x', 2, 'passed', 0), embeddings: [log] }] }] }],
+      'c.json',
+    );
     expect(result).toMatchObject({ output: 'user=alice', attachments: [] });
   });
 

@@ -49,8 +49,9 @@ function normaliseOutcome(outcome: ReadFileOutcome): Record<string, unknown> {
 
 /** JSON with one result per block and short lists (statuses, suite paths) on one line: diffs stay readable. */
 function stringify(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(/\[\n\s*((?:"(?:[^"\\\n]|\\.)*"|[\d.-]+|true|false|null)(?:,\n\s*(?:"(?:[^"\\\n]|\\.)*"|[\d.-]+|true|false|null))*)\n\s*\]/g, (_, items: string) =>
-    `[${items.replace(/,\n\s*/g, ', ')}]`,
+  return JSON.stringify(value, null, 2).replace(
+    /\[\n\s*((?:"(?:[^"\\\n]|\\.)*"|[\d.-]+|true|false|null)(?:,\n\s*(?:"(?:[^"\\\n]|\\.)*"|[\d.-]+|true|false|null))*)\n\s*\]/g,
+    (_, items: string) => `[${items.replace(/,\n\s*/g, ', ')}]`,
   );
 }
 
@@ -77,7 +78,10 @@ describe('golden files', () => {
       writeFileSync(golden, actual);
       return;
     }
-    expect(existsSync(golden), `no golden file ${golden}; run UPDATE_GOLDEN=1 npx vitest run ${path.relative(process.cwd(), fileURLToPath(import.meta.url))}`).toBe(true);
+    expect(
+      existsSync(golden),
+      `no golden file ${golden}; run UPDATE_GOLDEN=1 npx vitest run ${path.relative(process.cwd(), fileURLToPath(import.meta.url))}`,
+    ).toBe(true);
     expect(actual).toBe(readFileSync(golden, 'utf8'));
   });
 });

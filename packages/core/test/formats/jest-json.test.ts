@@ -100,7 +100,10 @@ describe('parseJestJson', () => {
   });
 
   it('counts attempts from invocations when Jest did not keep the errors, as the reporter does', () => {
-    const [result] = parseJestJson(run([suite([{ title: 't', status: 'failed', failureMessages: ['Error: again'], invocations: 2, retryReasons: [] }])]), 'i.json');
+    const [result] = parseJestJson(
+      run([suite([{ title: 't', status: 'failed', failureMessages: ['Error: again'], invocations: 2, retryReasons: [] }])]),
+      'i.json',
+    );
     expect(result?.attempts.map((a) => [a.status, a.message])).toEqual([
       ['failed', JEST_REASON_NOT_KEPT],
       ['failed', 'Error: again'],
@@ -108,7 +111,8 @@ describe('parseJestJson', () => {
   });
 
   it("leaves Jest's own stack frames out and names the Jest project, as the reporter does", () => {
-    const failure = 'Error: x\n    at Object.<anonymous> (/repo/src/a.test.ts:3:5)\n    at callAsyncCircusFn (/repo/node_modules/jest-circus/build/utils.js:1:1)';
+    const failure =
+      'Error: x\n    at Object.<anonymous> (/repo/src/a.test.ts:3:5)\n    at callAsyncCircusFn (/repo/node_modules/jest-circus/build/utils.js:1:1)';
     const [result] = parseJestJson(run([suite([{ title: 't', status: 'failed', failureMessages: [failure] }], { displayName: { name: 'unit' } })]), 'p.json');
     expect(result?.stack).toBe('Error: x\n    at Object.<anonymous> (/repo/src/a.test.ts:3:5)');
     expect(result?.project).toBe('unit');

@@ -29,7 +29,8 @@ function file(overrides: Partial<JestTestFileResult> = {}): JestTestFileResult {
   return { testFilePath: FILE, testResults: [], ...overrides };
 }
 
-const toTestResult = (testFilePath: string, a: JestAssertionResult, options: Omit<JestConvertOptions, 'source'> = {}) => jestTestResult(testFilePath, a, { ...options, source: 'jest' });
+const toTestResult = (testFilePath: string, a: JestAssertionResult, options: Omit<JestConvertOptions, 'source'> = {}) =>
+  jestTestResult(testFilePath, a, { ...options, source: 'jest' });
 const suiteErrorResult = (f: JestTestFileResult, options: Omit<JestConvertOptions, 'source'> = {}) => jestSuiteErrorResult(f, { ...options, source: 'jest' });
 const fileResults = (f: JestTestFileResult, rootDir?: string) => jestFileResults(f, { source: 'jest', ...(rootDir !== undefined && { rootDir }) });
 
@@ -48,7 +49,13 @@ const FAILURE = [
 describe('toTestResult', () => {
   it('keeps the describe path and the title, where core finds the case references', () => {
     const result = toTestResult(FILE, assertion({ ancestorTitles: ['DEMO-4 cart', 'checkout'], title: '[DEMO-3] pays' }), { rootDir: ROOT });
-    expect(result).toMatchObject({ source: 'jest', file: 'test/login.test.js', suitePath: ['DEMO-4 cart', 'checkout'], name: '[DEMO-3] pays', status: 'passed' });
+    expect(result).toMatchObject({
+      source: 'jest',
+      file: 'test/login.test.js',
+      suitePath: ['DEMO-4 cart', 'checkout'],
+      name: '[DEMO-3] pays',
+      status: 'passed',
+    });
     expect(caseReferences(result, 'DEMO')).toEqual(['DEMO-4', 'DEMO-3']);
   });
 
@@ -87,7 +94,10 @@ describe('toTestResult', () => {
   });
 
   it('keeps every failure of a test (body and hook) in the stack', () => {
-    const result = toTestResult(FILE, assertion({ status: 'failed', failureMessages: ['Error: body broke\n    at a (x.js:1:1)', 'Error: afterEach broke\n    at b (x.js:2:2)'] }));
+    const result = toTestResult(
+      FILE,
+      assertion({ status: 'failed', failureMessages: ['Error: body broke\n    at a (x.js:1:1)', 'Error: afterEach broke\n    at b (x.js:2:2)'] }),
+    );
     expect(result.message).toBe('Error: body broke');
     expect(result.stack).toContain('afterEach broke');
   });
@@ -110,7 +120,9 @@ describe('toTestResult', () => {
   });
 
   it('gives several errors of one attempt to that attempt', () => {
-    expect(earlierAttempts({ invocations: 2, retryReasons: ['Error: a', 'Error: b'] })).toEqual([{ status: 'failed', message: 'Error: a', stack: 'Error: a\n\nError: b' }]);
+    expect(earlierAttempts({ invocations: 2, retryReasons: ['Error: a', 'Error: b'] })).toEqual([
+      { status: 'failed', message: 'Error: a', stack: 'Error: a\n\nError: b' },
+    ]);
     expect(earlierAttempts({ invocations: 1, retryReasons: [] })).toEqual([]);
     expect(earlierAttempts({})).toEqual([]);
     // Older Jest: reasons without invocations.
@@ -120,7 +132,7 @@ describe('toTestResult', () => {
 
 describe('suiteErrorResult', () => {
   const formatted =
-    '  \u001b[1m● \u001b[22mTest suite failed to run\n\n    Cannot find module \'./missing\' from \'test/login.test.js\'\n\n    > 1 | require(\'./missing\');\n';
+    "  \u001b[1m● \u001b[22mTest suite failed to run\n\n    Cannot find module './missing' from 'test/login.test.js'\n\n    > 1 | require('./missing');\n";
 
   it('turns a file that failed to run into one error result named after the file', () => {
     const result = suiteErrorResult(file({ failureMessage: formatted, testExecError: { message: '', stack: 'Error: x' } }), { rootDir: ROOT });
@@ -136,8 +148,12 @@ describe('suiteErrorResult', () => {
   });
 
   it('uses testExecError when Jest gave no formatted text', () => {
-    expect(suiteErrorResult(file({ testExecError: { message: 'SyntaxError: Unexpected token', stack: null } }))?.message).toBe('Test suite failed to run: SyntaxError: Unexpected token');
-    expect(suiteErrorResult(file({ testExecError: { message: '', stack: 'Error: afterAll threw\n    at x (y.js:1:1)' } }))?.message).toBe('Test suite failed to run: Error: afterAll threw');
+    expect(suiteErrorResult(file({ testExecError: { message: 'SyntaxError: Unexpected token', stack: null } }))?.message).toBe(
+      'Test suite failed to run: SyntaxError: Unexpected token',
+    );
+    expect(suiteErrorResult(file({ testExecError: { message: '', stack: 'Error: afterAll threw\n    at x (y.js:1:1)' } }))?.message).toBe(
+      'Test suite failed to run: Error: afterAll threw',
+    );
   });
 
   it('adds nothing when the file passed or its failing tests already carry the failure', () => {

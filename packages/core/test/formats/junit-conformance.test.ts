@@ -58,7 +58,10 @@ describe('JUnit conformance', () => {
     const [mapped] = parseJUnit('<testsuite name="DEMO-5 checkout"><failure message="afterAll hook failed"/></testsuite>', 's.xml');
     expect(mapped).toMatchObject({ name: 'DEMO-5 checkout', status: 'error', message: 'afterAll hook failed' });
     expect(caseReferences(mapped!, 'DEMO')).toEqual(['DEMO-5']);
-    const [unmapped] = parseJUnit('<testsuites><testsuite name="outer"><testsuite name="inner"><error message="boom"/></testsuite></testsuite></testsuites>', 's.xml');
+    const [unmapped] = parseJUnit(
+      '<testsuites><testsuite name="outer"><testsuite name="inner"><error message="boom"/></testsuite></testsuite></testsuites>',
+      's.xml',
+    );
     expect(unmapped).toMatchObject({ suitePath: ['outer'], name: 'inner', status: 'error', message: 'boom' });
     expect(caseReferences(unmapped!, 'DEMO')).toEqual([]);
   });
@@ -68,7 +71,11 @@ describe('JUnit conformance', () => {
     const cases = [21, 11, 12, 13].map((n) => ({ id: `00000000-0000-4000-8000-0000000000${n}`, human_id: `DEMO-${n}`, title: `case ${n}` }));
     const report = mapResults(results, cases, 'DEMO');
     const suiteCase = report.mapped.find((m) => m.testCase.human_id === 'DEMO-21');
-    expect(suiteCase?.results.map((r) => `${r.name}: ${r.status}`)).toEqual(['totalsLines: passed', 'roundsHalfUp: passed', 'com.example.billing.InvoiceTest: error']);
+    expect(suiteCase?.results.map((r) => `${r.name}: ${r.status}`)).toEqual([
+      'totalsLines: passed',
+      'roundsHalfUp: passed',
+      'com.example.billing.InvoiceTest: error',
+    ]);
     expect(report.unmapped.map((r) => `${r.name}: ${r.status}`)).toEqual(['src/checkout.test.ts: error']);
   });
 
@@ -140,7 +147,10 @@ describe('JUnit conformance', () => {
 
   it('caps a huge text while reading it, keeping its start and end', () => {
     const big = 'x'.repeat(3_000_000);
-    const [r] = parseJUnit(`<testsuite><testcase name="t"><system-out>START${big}END</system-out><failure>${'y'.repeat(1_000_000)}</failure></testcase></testsuite>`, 'b.xml');
+    const [r] = parseJUnit(
+      `<testsuite><testcase name="t"><system-out>START${big}END</system-out><failure>${'y'.repeat(1_000_000)}</failure></testcase></testsuite>`,
+      'b.xml',
+    );
     expect(r?.output?.startsWith('STARTxxx')).toBe(true);
     expect(r?.output?.endsWith('xxxEND')).toBe(true);
     expect(r?.output?.length).toBeLessThanOrEqual(64 * 1024);

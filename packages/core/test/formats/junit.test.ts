@@ -132,7 +132,9 @@ describe('parseJUnit: structure', () => {
   });
 
   it('strips terminal colour codes from messages, stacks and output', () => {
-    const r = one('<testsuite><testcase name="t"><failure message="\u001b[31mred\u001b[39m">\u001b[2mtrace</failure><system-out>\u001b[1mlog</system-out></testcase></testsuite>');
+    const r = one(
+      '<testsuite><testcase name="t"><failure message="\u001b[31mred\u001b[39m">\u001b[2mtrace</failure><system-out>\u001b[1mlog</system-out></testcase></testsuite>',
+    );
     expect([r.message, r.stack, r.output]).toEqual(['red', 'trace', 'log']);
   });
 
@@ -175,10 +177,7 @@ describe('parseJUnit: status and attempts', () => {
   });
 
   it('lets the worst result element win and joins several failures', () => {
-    const results = parseJUnit(
-      fixtureText('junit', 'mikepenz__action-junit-report/test_results__multiple_failures__test_multiple_failures.xml'),
-      'f.xml',
-    );
+    const results = parseJUnit(fixtureText('junit', 'mikepenz__action-junit-report/test_results__multiple_failures__test_multiple_failures.xml'), 'f.xml');
     expect(results[0]?.status).toBe('failed');
     expect(results[0]?.message).toBe('First assertion failed\nSecond assertion failed\nThird assertion failed');
     const multi = parseJUnit(fixtureText('junit', 'EnricoMi__publish-unit-test-result-action/python__test__files__junit-xml__junit.multiresult.xml'), 'm.xml');
@@ -227,7 +226,14 @@ describe('parseJUnit: status and attempts', () => {
       </testsuite>`,
       'r.xml',
     );
-    expect(results.map((r) => `${r.name}:${r.attempts.map((a) => a.status).join(',')}`)).toEqual(['p:passed', 'p:failed', 'k:skipped', 'k:passed', ':failed', ':passed']);
+    expect(results.map((r) => `${r.name}:${r.attempts.map((a) => a.status).join(',')}`)).toEqual([
+      'p:passed',
+      'p:failed',
+      'k:skipped',
+      'k:passed',
+      ':failed',
+      ':passed',
+    ]);
   });
 });
 

@@ -97,21 +97,28 @@ describe('parsePlaywrightJson', () => {
     expect(results[1]?.message).toContain('Expected to fail');
   });
 
-  it('keeps each attempt\'s attachments (files and inline bodies); the result shows the failing attempt\'s; output of the final one', () => {
+  it("keeps each attempt's attachments (files and inline bodies); the result shows the failing attempt's; output of the final one", () => {
     const trace = { name: 'trace', path: 'test-results/a/trace.zip', contentType: 'application/zip' };
     const shot = { name: 'screenshot', path: 'test-results/a/shot.png', contentType: 'image/png' };
     const inline = { name: 'note', contentType: 'text/plain', body: 'aGk=' };
     const [r] = parsePlaywrightJson(
       report([
-        testEntry('chromium', [
-          result('failed', { attachments: [trace, shot], stdout: [{ text: 'first run\n' }] }),
-          result('passed', { attachments: [shot, inline], stdout: [{ text: 'second ' }, { buffer: Buffer.from('run').toString('base64') }] }),
-        ], { status: 'flaky' }),
+        testEntry(
+          'chromium',
+          [
+            result('failed', { attachments: [trace, shot], stdout: [{ text: 'first run\n' }] }),
+            result('passed', { attachments: [shot, inline], stdout: [{ text: 'second ' }, { buffer: Buffer.from('run').toString('base64') }] }),
+          ],
+          { status: 'flaky' },
+        ),
       ]),
       'p.json',
     );
     expect(r?.attachments).toEqual([trace, shot]);
-    expect(r?.attempts.map((a) => a.attachments)).toEqual([[trace, shot], [shot, inline]]);
+    expect(r?.attempts.map((a) => a.attachments)).toEqual([
+      [trace, shot],
+      [shot, inline],
+    ]);
     expect(r?.output).toBe('second run');
   });
 
@@ -131,7 +138,7 @@ describe('parsePlaywrightJson', () => {
     expect(r?.attachments).toEqual([{ name: 'attachment', contentType: 'application/json', path: './multi-annotation-with-attachments.json' }]);
   });
 
-  it('carries each attempt\'s attachments as written, a missing file included (reading it is a later stage\'s concern)', () => {
+  it("carries each attempt's attachments as written, a missing file included (reading it is a later stage's concern)", () => {
     const results = parsePlaywrightJson(fixture('missing-attachments.json'), 'm.json');
     const attachment = (path: string) => [{ name: 'attachment', contentType: 'application/json', path }];
     expect(results.map((r) => [r.name, r.status, r.attachments])).toEqual([
@@ -154,7 +161,11 @@ describe('parsePlaywrightJson', () => {
     const [r] = parsePlaywrightJson(report([testEntry('chromium', [], { status: 'skipped' })]), 'p.json');
     expect(r?.status).toBe('skipped');
     expect(r?.attempts).toEqual([
-      { status: 'skipped', message: 'Did not run: Playwright never started this test (an earlier test of its serial group failed, or --max-failures / an interruption stopped the run).' },
+      {
+        status: 'skipped',
+        message:
+          'Did not run: Playwright never started this test (an earlier test of its serial group failed, or --max-failures / an interruption stopped the run).',
+      },
     ]);
   });
 

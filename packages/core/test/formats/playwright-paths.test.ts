@@ -92,7 +92,12 @@ function jsonReport(test: LivePlaywrightTest): unknown {
           retry: r.retry,
           startTime: '2026-01-01T00:00:00.000Z',
           annotations: r.annotations,
-          attachments: r.attachments.map((a) => ({ name: a.name, contentType: a.contentType, path: a.path, body: a.body && Buffer.from(a.body).toString('base64') })),
+          attachments: r.attachments.map((a) => ({
+            name: a.name,
+            contentType: a.contentType,
+            path: a.path,
+            body: a.body && Buffer.from(a.body).toString('base64'),
+          })),
         })),
         status: test.outcome(),
       },
@@ -106,7 +111,9 @@ function jsonReport(test: LivePlaywrightTest): unknown {
   for (const title of [...describes].reverse()) suite = { title, file: 'tests/login.spec.ts', line: 2, column: 1, specs: [], suites: [suite] };
   const fileSuite = describes.length === 0 ? suite : { specs: [], suites: [suite] };
   // JSON.stringify drops `undefined` as the real file does.
-  return JSON.parse(JSON.stringify({ config: {}, suites: [{ title: 'login.spec.ts', file: 'tests/login.spec.ts', column: 0, line: 0, ...fileSuite }], errors: [] }));
+  return JSON.parse(
+    JSON.stringify({ config: {}, suites: [{ title: 'login.spec.ts', file: 'tests/login.spec.ts', column: 0, line: 0, ...fileSuite }], errors: [] }),
+  );
 }
 
 /** Both paths; fails unless they agree, then returns the result. */
@@ -119,7 +126,8 @@ function bothPaths(c: Case): TestResult {
   return fromLive;
 }
 
-const DID_NOT_RUN = 'Did not run: Playwright never started this test (an earlier test of its serial group failed, or --max-failures / an interruption stopped the run).';
+const DID_NOT_RUN =
+  'Did not run: Playwright never started this test (an earlier test of its serial group failed, or --max-failures / an interruption stopped the run).';
 const INTERRUPTED = 'Interrupted: the test run was stopped before this test finished (Ctrl-C, --max-failures or the global timeout).';
 const boom = (text: string, line = 4): LiveError => ({
   message: `Error: ${text}`,
@@ -129,8 +137,21 @@ const boom = (text: string, line = 4): LiveError => ({
 
 describe('the JSON file and the live reporter agree', () => {
   it('a passing test: titles, project, file relative to the root, tags, annotations', () => {
-    const r = bothPaths({ outcome: 'expected', describes: ['Auth', '', 'Login'], tags: ['@DEMO-8', '@smoke'], annotations: [{ type: 'testsigma', description: 'DEMO-7' }], results: [{ status: 'passed' }] });
-    expect(r).toMatchObject({ file: 'tests/login.spec.ts', suitePath: ['Auth', 'Login'], name: 'signs in', project: 'chromium', status: 'passed', tags: ['@DEMO-8', '@smoke'] });
+    const r = bothPaths({
+      outcome: 'expected',
+      describes: ['Auth', '', 'Login'],
+      tags: ['@DEMO-8', '@smoke'],
+      annotations: [{ type: 'testsigma', description: 'DEMO-7' }],
+      results: [{ status: 'passed' }],
+    });
+    expect(r).toMatchObject({
+      file: 'tests/login.spec.ts',
+      suitePath: ['Auth', 'Login'],
+      name: 'signs in',
+      project: 'chromium',
+      status: 'passed',
+      tags: ['@DEMO-8', '@smoke'],
+    });
     expect(r.properties).toEqual([{ name: 'testsigma', value: 'DEMO-7' }]);
   });
 
@@ -140,8 +161,13 @@ describe('the JSON file and the live reporter agree', () => {
     expect(r).toMatchObject({ status: 'skipped', message: 'Skipped: flag off' });
   });
 
-  it('…and from a declared skip (the test\'s annotations only)', () => {
-    const r = bothPaths({ outcome: 'skipped', expectedStatus: 'skipped', annotations: [{ type: 'fixme', description: 'broken on CI' }], results: [{ status: 'skipped' }] });
+  it("…and from a declared skip (the test's annotations only)", () => {
+    const r = bothPaths({
+      outcome: 'skipped',
+      expectedStatus: 'skipped',
+      annotations: [{ type: 'fixme', description: 'broken on CI' }],
+      results: [{ status: 'skipped' }],
+    });
     expect(r).toMatchObject({ status: 'skipped', message: 'Skipped: broken on CI' });
     expect(bothPaths({ outcome: 'skipped', expectedStatus: 'skipped', results: [{ status: 'skipped' }] }).message).toBeUndefined();
   });
@@ -162,7 +188,10 @@ describe('the JSON file and the live reporter agree', () => {
 
   it('timedOut is a failure with its error, also under test.fail() (which expects `failed`)', () => {
     const timeout = { message: 'Test timeout of 30000ms exceeded.' };
-    expect(bothPaths({ outcome: 'unexpected', results: [{ status: 'timedOut', errors: [timeout] }] })).toMatchObject({ status: 'failed', message: 'Test timeout of 30000ms exceeded.' });
+    expect(bothPaths({ outcome: 'unexpected', results: [{ status: 'timedOut', errors: [timeout] }] })).toMatchObject({
+      status: 'failed',
+      message: 'Test timeout of 30000ms exceeded.',
+    });
     expect(bothPaths({ outcome: 'unexpected', expectedStatus: 'failed', results: [{ status: 'timedOut', errors: [timeout] }] }).status).toBe('failed');
   });
 
@@ -170,16 +199,19 @@ describe('the JSON file and the live reporter agree', () => {
     const asExpected = bothPaths({ outcome: 'expected', expectedStatus: 'failed', results: [{ status: 'failed', errors: [boom('expected')] }] });
     expect(asExpected).toMatchObject({ status: 'passed', attempts: [{ status: 'passed', durationMs: 100 }] });
     expect(asExpected.message).toBeUndefined();
-    expect(bothPaths({ outcome: 'unexpected', expectedStatus: 'failed', results: [{ status: 'passed' }] })).toMatchObject({ status: 'failed', message: 'Expected to fail (test.fail()), but passed.' });
+    expect(bothPaths({ outcome: 'unexpected', expectedStatus: 'failed', results: [{ status: 'passed' }] })).toMatchObject({
+      status: 'failed',
+      message: 'Expected to fail (test.fail()), but passed.',
+    });
   });
 
-  it('final status is Playwright\'s verdict: failed then not run is a failure, with the failure\'s message', () => {
+  it("final status is Playwright's verdict: failed then not run is a failure, with the failure's message", () => {
     const r = bothPaths({ outcome: 'unexpected', results: [{ status: 'failed', errors: [boom('real cause')] }, { status: 'skipped' }] });
     expect(r).toMatchObject({ status: 'failed', message: 'Error: real cause', stack: 'Error: real cause\n    at /repo/tests/login.spec.ts:4:13' });
     expect(r.attempts.map((a) => a.status)).toEqual(['failed', 'failed']);
   });
 
-  it('flaky: passed, the failure kept on its attempt, the failing attempt\'s attachments shown', () => {
+  it("flaky: passed, the failure kept on its attempt, the failing attempt's attachments shown", () => {
     const shot = { name: 'screenshot', contentType: 'image/png', path: '/repo/test-results/a/shot.png' };
     const note = { name: 'note', contentType: 'text/plain', body: Buffer.from('hello') };
     const r = bothPaths({
@@ -202,7 +234,7 @@ describe('the JSON file and the live reporter agree', () => {
     expect(r.stack).toBe('Error: one\n    at /repo/tests/login.spec.ts:4:13\n\nError: two\n    at /repo/tests/login.spec.ts:5:13');
   });
 
-  it('annotations of every attempt, though Playwright keeps only the last attempt\'s on the test', () => {
+  it("annotations of every attempt, though Playwright keeps only the last attempt's on the test", () => {
     const r = bothPaths({
       outcome: 'flaky',
       annotations: [{ type: 'testsigma', description: 'DEMO-2' }],
@@ -218,7 +250,10 @@ describe('the JSON file and the live reporter agree', () => {
   });
 
   it('output of the last attempt, text and bytes, colours stripped', () => {
-    const r = bothPaths({ outcome: 'expected', results: [{ status: 'passed', stdout: ['\u001b[32mhello\u001b[39m\n', Buffer.from('bytes\n')], stderr: ['warn\n'] }] });
+    const r = bothPaths({
+      outcome: 'expected',
+      results: [{ status: 'passed', stdout: ['\u001b[32mhello\u001b[39m\n', Buffer.from('bytes\n')], stderr: ['warn\n'] }],
+    });
     expect(r.output).toBe('hello\nbytes\nwarn');
   });
 });

@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { attemptStatus, outcomeOf, playwrightCaseToResult } from '../../src/formats/playwright/rules.js';
 import type { PlaywrightAttempt, PlaywrightCase } from '../../src/formats/playwright/shape.js';
 
-const run = (status: string, extra: Partial<PlaywrightAttempt> = {}): PlaywrightAttempt => ({ status, duration: 10, errors: [], annotations: [], attachments: [], stdout: [], stderr: [], ...extra });
+const run = (status: string, extra: Partial<PlaywrightAttempt> = {}): PlaywrightAttempt => ({
+  status,
+  duration: 10,
+  errors: [],
+  annotations: [],
+  attachments: [],
+  stdout: [],
+  stderr: [],
+  ...extra,
+});
 const testCase = (expectedStatus: string, statuses: string[], extra: Partial<PlaywrightCase> = {}): PlaywrightCase => ({
   suitePath: [],
   title: 't',
@@ -56,11 +65,27 @@ describe('outcomeOf, as Playwright computes TestCase.outcome()', () => {
   });
 
   it('an unknown attempt status is an error that names it', () => {
-    expect(playwrightCaseToResult(testCase('passed', ['exploded']), 's')).toMatchObject({ status: 'error', message: 'Playwright reported the unknown status "exploded".' });
+    expect(playwrightCaseToResult(testCase('passed', ['exploded']), 's')).toMatchObject({
+      status: 'error',
+      message: 'Playwright reported the unknown status "exploded".',
+    });
   });
 
   it('a duration that is not a usable number is left out; an attachment with neither path nor body is dropped', () => {
-    const r = playwrightCaseToResult(testCase('passed', [], { attempts: [run('passed', { duration: -1, attachments: [{ name: 'x', contentType: 'text/plain' }, { name: '', path: '/o/a.txt' }] })] }), 's');
+    const r = playwrightCaseToResult(
+      testCase('passed', [], {
+        attempts: [
+          run('passed', {
+            duration: -1,
+            attachments: [
+              { name: 'x', contentType: 'text/plain' },
+              { name: '', path: '/o/a.txt' },
+            ],
+          }),
+        ],
+      }),
+      's',
+    );
     expect(r.durationMs).toBeUndefined();
     expect(r.attachments).toEqual([{ name: '/o/a.txt', path: '/o/a.txt' }]);
   });

@@ -9,11 +9,15 @@ import { decodeResultBytes, parseResultText, readResultFiles } from '../../src/f
 import { FIXTURES_DIR } from './fixture-files.js';
 
 const JUNIT = '<testsuite name="s"><testcase name="ok"/><testcase name="bad"><failure message="m"/></testcase></testsuite>';
-const JEST = JSON.stringify({ numRuntimeErrorTestSuites: 0, numTotalTests: 1, testResults: [{ name: 'a.test.js', status: 'passed', assertionResults: [{ title: 't', status: 'passed' }] }] });
+const JEST = JSON.stringify({
+  numRuntimeErrorTestSuites: 0,
+  numTotalTests: 1,
+  testResults: [{ name: 'a.test.js', status: 'passed', assertionResults: [{ title: 't', status: 'passed' }] }],
+});
 const PLAYWRIGHT = JSON.stringify({ suites: [], errors: [{ message: 'Error: global setup failed\n  at setup.ts:1' }] });
 
 describe('the registry', () => {
-  it('lists every format, Vitest before Jest (its JSON looks like Jest\'s)', () => {
+  it("lists every format, Vitest before Jest (its JSON looks like Jest's)", () => {
     expect(FORMATS.map((f) => [f.id, f.label])).toEqual([
       ['junit', 'JUnit XML'],
       ['vitest-json', 'Vitest JSON'],
@@ -39,7 +43,11 @@ describe('the registry', () => {
     ['', 'INPUT_EMPTY', /^f is empty \(0 bytes\)\. Expected JUnit XML, Vitest JSON, Jest --json, Playwright JSON or Cucumber JSON results\./],
     [' \n ', 'INPUT_EMPTY', /^f is only whitespace/],
     ['\uFEFF', 'INPUT_EMPTY', /^f is empty/],
-    ['this is not an xml file', 'INPUT_NOT_RESULTS', /starts with "this is not an xml file"\. Expected JUnit XML, Vitest JSON, Jest --json, Playwright JSON or Cucumber JSON results/],
+    [
+      'this is not an xml file',
+      'INPUT_NOT_RESULTS',
+      /starts with "this is not an xml file"\. Expected JUnit XML, Vitest JSON, Jest --json, Playwright JSON or Cucumber JSON results/,
+    ],
     ['{"suites": [', 'INPUT_MALFORMED', /f is not valid JSON/],
     ['{"stats": {}, "passes": [], "tests": []}', 'INPUT_NOT_RESULTS', /keys "stats", "passes", "tests" \(this looks like Mocha JSON\)/],
     ['[1, 2]', 'INPUT_NOT_RESULTS', /a JSON array of 2 item/],

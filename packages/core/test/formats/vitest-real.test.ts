@@ -43,7 +43,15 @@ afterAll(async () => {
 const comparable = (results: TestResult[], root: string) =>
   results.map((r) => {
     const strip = (text: string | undefined) => text?.split(root).join('<root>');
-    return [strip(r.file), r.suitePath, strip(r.name), r.status, r.tags, strip(firstLine(r.message)), r.attempts.map((a) => [a.status, strip(firstLine(a.message))])];
+    return [
+      strip(r.file),
+      r.suitePath,
+      strip(r.name),
+      r.status,
+      r.tags,
+      strip(firstLine(r.message)),
+      r.attempts.map((a) => [a.status, strip(firstLine(a.message))]),
+    ];
   });
 
 describe('vitest --reporter=json, run now', () => {

@@ -61,10 +61,14 @@ describe('Vitest JSON written by vitest', () => {
     expect(failed?.stack).toBe(`AssertionError: expected { page: 'login' } to deeply equal { page: 'dashboard' }\n    at ${ROOT}/login.test.js:12:33`);
   });
 
-  it('reads a test that passed on its second attempt as flaky, with the first attempt\'s error', () => {
+  it("reads a test that passed on its second attempt as flaky, with the first attempt's error", () => {
     const flaky = report()[8];
     expect(flaky?.attempts).toEqual([
-      { status: 'failed', message: 'Error: server answered 503 (attempt 1)', stack: `Error: server answered 503 (attempt 1)\n    at ${ROOT}/login.test.js:30:29` },
+      {
+        status: 'failed',
+        message: 'Error: server answered 503 (attempt 1)',
+        stack: `Error: server answered 503 (attempt 1)\n    at ${ROOT}/login.test.js:30:29`,
+      },
       { status: 'passed', durationMs: 1 },
     ]);
     expect(flaky && outcomeOf(flaky)).toBe('flaky');

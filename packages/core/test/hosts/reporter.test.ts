@@ -19,11 +19,24 @@ import {
 import { emptySummary, renderText } from '../../src/upload/summary.js';
 
 const TOKEN = 'tms_secret_token_1234';
-const RESULT: TestResult = { source: 'jest', suitePath: [], name: 'DEMO-1 works', status: 'passed', properties: [], tags: [], attachments: [], attempts: [{ status: 'passed' }] };
+const RESULT: TestResult = {
+  source: 'jest',
+  suitePath: [],
+  name: 'DEMO-1 works',
+  status: 'passed',
+  properties: [],
+  tags: [],
+  attachments: [],
+  attempts: [{ status: 'passed' }],
+};
 
 describe('resolveReporterStart', () => {
   it('resolves the options, an option beating the environment', () => {
-    const { settings } = resolveReporterStart({ projectId: 'Demo', closeRun: false }, { TESTSIGMA_API_TOKEN: TOKEN, TESTSIGMA_PROJECT_ID: 'Other', TESTSIGMA_CLOSE_RUN: 'true' }, 'some-reporter');
+    const { settings } = resolveReporterStart(
+      { projectId: 'Demo', closeRun: false },
+      { TESTSIGMA_API_TOKEN: TOKEN, TESTSIGMA_PROJECT_ID: 'Other', TESTSIGMA_CLOSE_RUN: 'true' },
+      'some-reporter',
+    );
     expect(settings).toMatchObject({ token: TOKEN, projectId: 'Demo', closeRun: false });
   });
 
@@ -61,13 +74,20 @@ describe('printed lines', () => {
     quiet.error('broke');
     reporterLogger((l) => lines.push(l), [], { TESTSIGMA_DEBUG: '1' }).debug('GET /projects');
     reporterLogger((l) => lines.push(l), [], {}, true).info('progress');
-    expect(lines).toEqual(['[testsigma-tm] warning: careful ***', '[testsigma-tm] error: broke', '[testsigma-tm] debug: GET /projects', '[testsigma-tm] progress']);
+    expect(lines).toEqual([
+      '[testsigma-tm] warning: careful ***',
+      '[testsigma-tm] error: broke',
+      '[testsigma-tm] debug: GET /projects',
+      '[testsigma-tm] progress',
+    ]);
   });
 
   it('say whether a failed upload fails the test run', () => {
     expect(uploadFailureLine('x', true)).toBe('error: x (failOnUploadError is true, so the test run is marked failed)');
     expect(uploadFailureLine('x', false)).toBe("warning: x (failOnUploadError is false, so the test run's status is kept)");
-    expect(unexpectedUploadError(new Error('boom'), 'some-reporter').message).toBe('Unexpected failure while uploading results: boom. Please report this as a bug of some-reporter.');
+    expect(unexpectedUploadError(new Error('boom'), 'some-reporter').message).toBe(
+      'Unexpected failure while uploading results: boom. Please report this as a bug of some-reporter.',
+    );
   });
 });
 
@@ -92,7 +112,14 @@ describe('reportResults (against the emulator)', () => {
   function setup(options: Record<string, unknown>, results: TestResult[] = [RESULT], token = TOKEN) {
     const lines: string[] = [];
     const env = { TESTSIGMA_API_TOKEN: token, TESTSIGMA_BASE_URL: emulator.url };
-    const run: ReporterUpload = { start: resolveReporterStart({ projectId: 'Demo', ...options }, env, 'some-reporter'), packageName: 'some-reporter', runner: 'Jest', results, env, write: (l) => lines.push(l) };
+    const run: ReporterUpload = {
+      start: resolveReporterStart({ projectId: 'Demo', ...options }, env, 'some-reporter'),
+      packageName: 'some-reporter',
+      runner: 'Jest',
+      results,
+      env,
+      write: (l) => lines.push(l),
+    };
     return { run, lines };
   }
 
@@ -120,7 +147,9 @@ describe('reportResults (against the emulator)', () => {
 
     const lenient = setup({ failOnUploadError: false }, [RESULT], wrong);
     await expect(reportResults(lenient.run)).resolves.toBeUndefined();
-    expect(lenient.lines.at(-1)).toMatch(/^\[testsigma-tm\] warning: GET \/projects\?page_size=100 failed with HTTP 401.*\(failOnUploadError is false, so the test run's status is kept\)$/);
+    expect(lenient.lines.at(-1)).toMatch(
+      /^\[testsigma-tm\] warning: GET \/projects\?page_size=100 failed with HTTP 401.*\(failOnUploadError is false, so the test run's status is kept\)$/,
+    );
     expect([...strict.lines, ...lenient.lines].join('\n')).not.toContain(wrong);
   });
 });

@@ -83,7 +83,11 @@ describe('mapResults', () => {
 
   // Speed is measured by `npm run bench`; this checks the large case is handled correctly.
   it('maps 100k results against 5k cases', () => {
-    const many: CaseInfo[] = Array.from({ length: 5000 }, (_, i) => ({ id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, human_id: `DEMO-${i}`, title: `t${i}` }));
+    const many: CaseInfo[] = Array.from({ length: 5000 }, (_, i) => ({
+      id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      human_id: `DEMO-${i}`,
+      title: `t${i}`,
+    }));
     const results = Array.from({ length: 100_000 }, (_, i) => makeResult(`suite › test ${i} [DEMO-${i % 6000}]`));
     const report = mapResults(results, many, 'DEMO');
     expect(report.mapped).toHaveLength(5000);

@@ -10,7 +10,10 @@ describe('title keys across producers', () => {
     'Playwright JSON': makeResult('rejects an expired code', { suitePath: ['Checkout', 'coupons'], file: 'checkout.spec.ts' }),
     'Playwright JUnit': makeResult('Checkout › coupons › rejects an expired code', { suitePath: ['checkout.spec.ts'], classname: 'checkout.spec.ts' }),
     'Vitest JUnit': makeResult('Checkout > coupons > rejects an expired code', { suitePath: ['tests/checkout.test.ts'], classname: 'tests/checkout.test.ts' }),
-    'jest-junit (defaults)': makeResult('Checkout coupons rejects an expired code', { suitePath: ['Checkout'], classname: 'Checkout coupons rejects an expired code' }),
+    'jest-junit (defaults)': makeResult('Checkout coupons rejects an expired code', {
+      suitePath: ['Checkout'],
+      classname: 'Checkout coupons rejects an expired code',
+    }),
     'Jest JSON': makeResult('rejects an expired code', { suitePath: ['Checkout', 'coupons'], file: '/repo/checkout.test.js' }),
     'oddly spaced': makeResult('Rejects  an EXPIRED code', { suitePath: ['checkout ', 'Coupons'] }),
   };

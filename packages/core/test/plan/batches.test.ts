@@ -90,7 +90,11 @@ describe('planBatches', () => {
     let seed = 7;
     const random = (): number => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     const input = Array.from({ length: 2000 }, (_, i) => entry(i, 'ü'.repeat(Math.floor(random() * 3000))));
-    for (const [maxEntries, maxBytes] of [[100, 50_000], [10, 1_000_000], [50, 8_000]] as const) {
+    for (const [maxEntries, maxBytes] of [
+      [100, 50_000],
+      [10, 1_000_000],
+      [50, 8_000],
+    ] as const) {
       expectGreedy(planBatches(input, { maxEntries, maxBytes }), input, maxEntries, maxBytes);
     }
   });

@@ -34,7 +34,9 @@ describe('describeCase', () => {
 
   it('names the JUnit class when neither a file nor the title says where the test lives', () => {
     const pytest = makeResult('test_logout[DEMO-1]', { suitePath: ['pytest'], classname: 'tests.test_session', durationMs: 514 });
-    expect(describeResults([pytest])).toBe(['Test: pytest › test_logout[DEMO-1]', 'Class: tests.test_session', 'Outcome: passed (status Passed) in 514 ms'].join('\n'));
+    expect(describeResults([pytest])).toBe(
+      ['Test: pytest › test_logout[DEMO-1]', 'Class: tests.test_session', 'Outcome: passed (status Passed) in 514 ms'].join('\n'),
+    );
     const jestJunit = makeResult('Login [DEMO-1] works', { suitePath: ['Login'], classname: 'Login [DEMO-1] works' });
     expect(describeResults([jestJunit])).not.toContain('Class:');
   });
@@ -68,7 +70,17 @@ describe('describeCase', () => {
   it('keeps a stack that does not repeat the message, and keeps blank lines blank', () => {
     const result = makeResult('t', { status: 'error', message: 'boom\n\nmore', stack: 'java.lang.IllegalStateException: boom\n\tat A.b(A.java:1)' });
     expect(describeResults([result])).toBe(
-      ['Test: t', 'Outcome: error (status Failed)', 'Message:', '  boom', '', '  more', 'Stack:', '  java.lang.IllegalStateException: boom', '  \tat A.b(A.java:1)'].join('\n'),
+      [
+        'Test: t',
+        'Outcome: error (status Failed)',
+        'Message:',
+        '  boom',
+        '',
+        '  more',
+        'Stack:',
+        '  java.lang.IllegalStateException: boom',
+        '  \tat A.b(A.java:1)',
+      ].join('\n'),
     );
   });
 
@@ -96,9 +108,13 @@ describe('describeCase', () => {
       attempts: [{ status: 'error', message: '\n  first\nsecond line' }, { status: 'failed' }, { status: 'failed', message: 'third' }],
     });
     expect(describeResults([result])).toBe(
-      ['Test: t', 'Outcome: failed (status Failed)', 'Attempts: failed on attempt 3 of 3; attempt 1 errored: first; attempt 2 failed', 'Message:', '  third'].join(
-        '\n',
-      ),
+      [
+        'Test: t',
+        'Outcome: failed (status Failed)',
+        'Attempts: failed on attempt 3 of 3; attempt 1 errored: first; attempt 2 failed',
+        'Message:',
+        '  third',
+      ].join('\n'),
     );
   });
 
@@ -132,18 +148,32 @@ describe('describeCase', () => {
   });
 
   it('puts the one failure among 100 passes first, so truncation never hides it', () => {
-    const results = Array.from({ length: 100 }, (_, i) => makeResult(`t${i + 1}`, i === 35 ? { status: 'failed', message: 'boom' } : { stack: 'x'.repeat(1000) }));
+    const results = Array.from({ length: 100 }, (_, i) =>
+      makeResult(`t${i + 1}`, i === 35 ? { status: 'failed', message: 'boom' } : { stack: 'x'.repeat(1000) }),
+    );
     const text = describeResults(results, { maxChars: 2_000 });
-    expect(text.startsWith('100 automated tests map to this case; the worst outcome decides its status: Failed. The failed test is listed first.\n\nTest 1 of 100: t36\nOutcome: failed (status Failed)\nMessage:\n  boom\n\nTest 2 of 100: t1\n')).toBe(true);
+    expect(
+      text.startsWith(
+        '100 automated tests map to this case; the worst outcome decides its status: Failed. The failed test is listed first.\n\nTest 1 of 100: t36\nOutcome: failed (status Failed)\nMessage:\n  boom\n\nTest 2 of 100: t1\n',
+      ),
+    ).toBe(true);
   });
 
   it('keeps failed and errored tests in input order, ahead of the rest', () => {
-    const results = [makeResult('p1'), makeResult('e1', { status: 'error' }), makeResult('s1', { status: 'skipped' }), makeResult('f1', { status: 'failed' }), makeResult('p2')];
+    const results = [
+      makeResult('p1'),
+      makeResult('e1', { status: 'error' }),
+      makeResult('s1', { status: 'skipped' }),
+      makeResult('f1', { status: 'failed' }),
+      makeResult('p2'),
+    ];
     const titles = [...describeResults(results).matchAll(/^Test \d of 5: (\w+)$/gm)].map((m) => m[1]);
     expect(titles).toEqual(['e1', 'f1', 'p1', 's1', 'p2']);
     expect(describeResults(results)).toContain('The 2 failed tests are listed first.');
     // All failed: nothing was moved, nothing to say.
-    expect(describeResults([makeResult('a', { status: 'failed' }), makeResult('b', { status: 'failed' })])).toMatch(/^2 automated tests map to this case; the worst outcome decides its status: Failed\.\n/);
+    expect(describeResults([makeResult('a', { status: 'failed' }), makeResult('b', { status: 'failed' })])).toMatch(
+      /^2 automated tests map to this case; the worst outcome decides its status: Failed\.\n/,
+    );
   });
 
   it('names the mapped status of each outcome', () => {
@@ -164,7 +194,12 @@ describe('describeCase', () => {
   });
 
   it('keeps titles, projects, files and attachment names on one line', () => {
-    const result = makeResult('two\nlines', { suitePath: ['', 'suite\r\n'], file: 'a\nb.ts', project: 'chro\nmium', attachments: [{ name: '' }, { name: 'x\ny' }] });
+    const result = makeResult('two\nlines', {
+      suitePath: ['', 'suite\r\n'],
+      file: 'a\nb.ts',
+      project: 'chro\nmium',
+      attachments: [{ name: '' }, { name: 'x\ny' }],
+    });
     expect(describeResults([result], { jobUrl: `${JOB}\n` })).toBe(
       ['Test: suite › two lines', 'Project: chro mium', 'File: a b.ts', 'Outcome: passed (status Passed)', 'Attachments: x y', '', `CI job: ${JOB}`].join('\n'),
     );
@@ -186,7 +221,9 @@ describe('describeCase', () => {
     const stack = [line, line, line, line, line].join('\n');
     const text = describeResults([makeResult('t', { status: 'failed', stack })]);
     // three lines and their two line breaks fit (1,799 characters); a fourth would pass 2,000.
-    expect(text).toBe(['Test: t', 'Outcome: failed (status Failed)', 'Stack:', `  ${line}`, `  ${line}`, `  ${line}`, '  … (stack trimmed; 5 lines in full)'].join('\n'));
+    expect(text).toBe(
+      ['Test: t', 'Outcome: failed (status Failed)', 'Stack:', `  ${line}`, `  ${line}`, `  ${line}`, '  … (stack trimmed; 5 lines in full)'].join('\n'),
+    );
   });
 
   it('cuts a single enormous stack line', () => {

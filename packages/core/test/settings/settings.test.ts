@@ -143,6 +143,8 @@ describe('the settings table', () => {
 
   it('refuses a base URL with credentials without printing them', () => {
     const reading = readSettings({ env: { TESTSIGMA_BASE_URL: 'https://user:s3cret-pass@tms.example/api/v1' } }, 'cli');
-    expect(reading.errors).toEqual(['TESTSIGMA_BASE_URL: expected a URL without user name or password in it (the token is the only credential), received "https://***@tms.example/api/v1"']);
+    expect(reading.errors).toEqual([
+      'TESTSIGMA_BASE_URL: expected a URL without user name or password in it (the token is the only credential), received "https://***@tms.example/api/v1"',
+    ]);
   });
 });

@@ -26,7 +26,9 @@ describe('detectCi', () => {
   });
 
   it('recognises GitLab and falls back to a timestamped local title', () => {
-    expect(detectCi({ GITLAB_CI: 'true', CI_PIPELINE_URL: 'https://gitlab.example/p/-/pipelines/9', CI_PIPELINE_ID: '9' })?.jobUrl).toBe('https://gitlab.example/p/-/pipelines/9');
+    expect(detectCi({ GITLAB_CI: 'true', CI_PIPELINE_URL: 'https://gitlab.example/p/-/pipelines/9', CI_PIPELINE_ID: '9' })?.jobUrl).toBe(
+      'https://gitlab.example/p/-/pipelines/9',
+    );
     expect(detectCi({})).toBeUndefined();
     expect(defaultRunTitle(undefined, new Date('2026-11-28T10:11:12.345Z'))).toBe('testsigma-tm upload 2026-11-28 10:11:12 UTC');
   });

@@ -5,13 +5,13 @@ import { makeResult } from '../map/make-result.js';
 const WS = '/home/runner/work/shop/shop';
 
 describe('locate', () => {
-  it('takes the producer\'s file and line, made relative to the workspace', () => {
+  it("takes the producer's file and line, made relative to the workspace", () => {
     expect(locate(makeResult('a', { file: 'tests/a.test.ts', line: 7 }), WS)).toEqual({ file: 'tests/a.test.ts', line: 7 });
     expect(locate(makeResult('a', { file: `${WS}/tests/a.test.ts`, line: 7 }), WS)).toEqual({ file: 'tests/a.test.ts', line: 7 });
     expect(locate(makeResult('a', { file: './tests/a.test.ts' }), WS)).toEqual({ file: 'tests/a.test.ts' });
   });
 
-  it('finds the line in a stack frame of the test\'s own file, else the first frame in the workspace outside node_modules', () => {
+  it("finds the line in a stack frame of the test's own file, else the first frame in the workspace outside node_modules", () => {
     const stack = [
       'Error: expected 3 to be 4',
       `    at Object.<anonymous> (${WS}/node_modules/expect/build/index.js:10:1)`,
@@ -24,8 +24,14 @@ describe('locate', () => {
   });
 
   it('reads pytest and Playwright places in the message when there is no stack', () => {
-    expect(locate(makeResult('a', { status: 'error', message: 'tests/conftest.py:12: ConnectionRefusedError' }), WS)).toEqual({ file: 'tests/conftest.py', line: 12 });
-    expect(locate(makeResult('a', { status: 'failed', message: '  [chromium] › auth.spec.ts:18:7 › sign up' }), WS)).toEqual({ file: 'auth.spec.ts', line: 18 });
+    expect(locate(makeResult('a', { status: 'error', message: 'tests/conftest.py:12: ConnectionRefusedError' }), WS)).toEqual({
+      file: 'tests/conftest.py',
+      line: 12,
+    });
+    expect(locate(makeResult('a', { status: 'failed', message: '  [chromium] › auth.spec.ts:18:7 › sign up' }), WS)).toEqual({
+      file: 'auth.spec.ts',
+      line: 18,
+    });
   });
 
   it('places nothing outside the workspace, and nothing the host says is not a file of the checkout', () => {
@@ -61,7 +67,9 @@ describe('failureAnnotations', () => {
       ],
       notice: '2 more failed test(s) are not annotated (2 beyond the 2 annotations a step can show); the job summary lists every failed test.',
     });
-    expect(failureAnnotations(results, WS).notice).toBe('1 more failed test(s) are not annotated (1 without a file in the workspace); the job summary lists every failed test.');
+    expect(failureAnnotations(results, WS).notice).toBe(
+      '1 more failed test(s) are not annotated (1 without a file in the workspace); the job summary lists every failed test.',
+    );
     expect(failureAnnotations([results[0]!], WS)).toEqual({ errors: [] });
   });
 });

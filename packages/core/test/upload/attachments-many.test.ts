@@ -41,9 +41,17 @@ it(`lands ${COUNT} files of 5 MiB, each on its case, streamed from disk`, async 
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`child exited ${code}: ${out}`))));
   });
-  const report = JSON.parse(output.trim().split('\n').pop() ?? '{}') as { baselineRss: number; peakRss: number; exitCode: number; error?: string; summary: { uploaded: number; requests: number; attachments: { sent: number; sentBytes: number; skipped: number } } };
+  const report = JSON.parse(output.trim().split('\n').pop() ?? '{}') as {
+    baselineRss: number;
+    peakRss: number;
+    exitCode: number;
+    error?: string;
+    summary: { uploaded: number; requests: number; attachments: { sent: number; sentBytes: number; skipped: number } };
+  };
   const mib = (n: number) => `${Math.round(n / 1024 / 1024)} MiB`;
-  console.log(`[attachments] ${COUNT} × 5 MiB uploaded by a child process: peak RSS ${mib(report.peakRss)} (baseline ${mib(report.baselineRss)}) for ${mib(report.summary.attachments.sentBytes)} sent in ${report.summary.requests} requests`);
+  console.log(
+    `[attachments] ${COUNT} × 5 MiB uploaded by a child process: peak RSS ${mib(report.peakRss)} (baseline ${mib(report.baselineRss)}) for ${mib(report.summary.attachments.sentBytes)} sent in ${report.summary.requests} requests`,
+  );
   expect(report.error).toBeUndefined();
   expect(report.summary).toEqual({ uploaded: COUNT, requests: COUNT, attachments: { sent: COUNT, sentBytes: COUNT * SIZE, skipped: 0 } });
   const run = emulator.state().test_runs.at(-1)!;

@@ -31,7 +31,16 @@ describe('choosing attachments', () => {
   });
 
   it('applies the policy: failed and flaky results only by default, from the last failing attempt', () => {
-    const base: TestResult = { source: 's', suitePath: [], name: 'n', status: 'passed', properties: [], tags: [], attachments: [{ name: 'last', path: 'last.png' }], attempts: [{ status: 'passed' }] };
+    const base: TestResult = {
+      source: 's',
+      suitePath: [],
+      name: 'n',
+      status: 'passed',
+      properties: [],
+      tags: [],
+      attachments: [{ name: 'last', path: 'last.png' }],
+      attempts: [{ status: 'passed' }],
+    };
     expect(attachmentsFor(base, 'failed')).toEqual([]);
     expect(attachmentsFor(base, 'all')).toEqual([{ name: 'last', path: 'last.png' }]);
     expect(attachmentsFor({ ...base, status: 'failed', attempts: [{ status: 'failed' }] }, 'none')).toEqual([]);
@@ -42,9 +51,12 @@ describe('choosing attachments', () => {
 
 describe('planBatches with attachments', () => {
   const entry = (id: string): ResultEntry => ({ test_case_id: id, test_run_status_id: 's', user_id: 'u', description: '' });
-  it('counts each entry\'s files, so an entry with large files goes alone', () => {
+  it("counts each entry's files, so an entry with large files goes alone", () => {
     const entries = ['a', 'b', 'c', 'd'].map(entry);
-    const extra = new Map([['b', 900], ['c', 50]]);
+    const extra = new Map([
+      ['b', 900],
+      ['c', 50],
+    ]);
     const batches = planBatches(entries, { maxBytes: 1000, extraBytes: (e) => extra.get(e.test_case_id) ?? 0 });
     expect(batches.map((b) => b.map((e) => e.test_case_id))).toEqual([['a'], ['b'], ['c', 'd']]);
   });

@@ -112,9 +112,13 @@ describe('attachments from JUnit', () => {
     expect(warnings.filter((w) => w.startsWith('Attachment '))).toEqual([
       `Attachment ../../etc/passwd of "s › DEMO-1 evil" is not uploaded (refused): it is outside the workspace ${workspace}; only files inside it are uploaded.`,
       `Attachment /etc/passwd of "s › DEMO-1 evil" is not uploaded (refused): it is outside the workspace ${workspace}; only files inside it are uploaded.`,
-      expect.stringMatching(/^Attachment link\.txt of "s › DEMO-1 evil" is not uploaded \(refused\): it leads outside the workspace .* \(to \/etc\/hostname\); only files inside it are uploaded\.$/),
+      expect.stringMatching(
+        /^Attachment link\.txt of "s › DEMO-1 evil" is not uploaded \(refused\): it leads outside the workspace .* \(to \/etc\/hostname\); only files inside it are uploaded\.$/,
+      ),
     ]);
-    expect(recorded(emulator, 1).description).toContain('Files not attached:\n- ../../etc/passwd: outside the workspace\n- /etc/passwd: outside the workspace\n- link.txt: outside the workspace');
+    expect(recorded(emulator, 1).description).toContain(
+      'Files not attached:\n- ../../etc/passwd: outside the workspace\n- /etc/passwd: outside the workspace\n- link.txt: outside the workspace',
+    );
   });
 
   it('warns about a missing file and still records the result', async () => {
@@ -151,12 +155,17 @@ describe('what is sent', () => {
       { case: 'DEMO-4', name: 'notes.txt', reason: 'over the limit of 2 file(s) per test case' },
       { case: 'DEMO-4', name: 'huge.log', reason: '2.0 KiB, over the 1.0 KiB limit per file' },
     ]);
-    expect(recorded(emulator, 4).description).toContain('Files not attached:\n- video.webm: over the limit of 2 file(s) per test case\n- notes.txt: over the limit of 2 file(s) per test case\n- huge.log: 2.0 KiB, over the 1.0 KiB limit per file');
+    expect(recorded(emulator, 4).description).toContain(
+      'Files not attached:\n- video.webm: over the limit of 2 file(s) per test case\n- notes.txt: over the limit of 2 file(s) per test case\n- huge.log: 2.0 KiB, over the 1.0 KiB limit per file',
+    );
   });
 
   it('sends inline bodies as files, all results with `all`, none with `none`', async () => {
     const body = Buffer.from('hello from testInfo.attach');
-    const results = [failing('DEMO-5 inline', [{ name: 'note', contentType: 'text/plain', body: body.toString('base64') }]), failing('DEMO-6 passes', [{ name: 'log', contentType: 'text/plain', body: 'eA==' }], 'passed')];
+    const results = [
+      failing('DEMO-5 inline', [{ name: 'note', contentType: 'text/plain', body: body.toString('base64') }]),
+      failing('DEMO-6 passes', [{ name: 'log', contentType: 'text/plain', body: 'eA==' }], 'passed'),
+    ];
     await upload(emulator, { results }, { attachments: 'all' });
     expect(recorded(emulator, 5).attachments).toEqual([{ name: 'note.txt', size: body.length, content_type: 'text/plain', sha256: sha(body) }]);
     expect(recorded(emulator, 6).attachments.map((a) => a.name)).toEqual(['log.txt']);
@@ -165,7 +174,7 @@ describe('what is sent', () => {
     expect(recorded(emulator, 5).attachments).toEqual([]);
   });
 
-  it('takes a flaky test\'s files from its last failing attempt', async () => {
+  it("takes a flaky test's files from its last failing attempt", async () => {
     await put('a1.png', '1');
     await put('a2.png', '22');
     await put('a3.png', '333');
@@ -205,25 +214,56 @@ describe('how it is sent', () => {
   it('sends a case refused as too large (413) again without its files, naming them', async () => {
     await put('shot.png', Buffer.alloc(100 * 1024, 1));
     const { warnings, log } = collector();
-    const outcome = await upload(small, { results: [failing('DEMO-11 too big', [{ name: 'screenshot', path: 'shot.png' }]), failing('DEMO-12 fine', [])], log });
+    const outcome = await upload(small, {
+      results: [failing('DEMO-11 too big', [{ name: 'screenshot', path: 'shot.png' }]), failing('DEMO-12 fine', [])],
+      log,
+    });
     expect(outcome.exitCode).toBe(0);
     expect(outcome.summary.uploaded).toBe(2);
     expect(recorded(small, 11).attachments).toEqual([]);
     const reason = 'the service refused the result with 1 file(s) (100.3 KiB) as too large (HTTP 413), so it was sent without this file';
     expect(outcome.summary.attachments.skipped).toEqual([{ case: 'DEMO-11', name: 'shot.png', reason }]);
     expect(recorded(small, 11).description).toContain(`Files not attached:\n- shot.png: ${reason}`);
-    expect(warnings).toContain('Test case DEMO-11: the service refused the result with 1 file(s) (100.3 KiB) as too large (HTTP 413), so it was sent without shot.png.');
-    expect(small.state().requests.filter((r) => r.method === 'PUT' && r.route?.endsWith('/test_cases')).map((r) => r.status)).toEqual([413, 413, 200, 200]);
+    expect(warnings).toContain(
+      'Test case DEMO-11: the service refused the result with 1 file(s) (100.3 KiB) as too large (HTTP 413), so it was sent without shot.png.',
+    );
+    expect(
+      small
+        .state()
+        .requests.filter((r) => r.method === 'PUT' && r.route?.endsWith('/test_cases'))
+        .map((r) => r.status),
+    ).toEqual([413, 413, 200, 200]);
   });
 
   it('after a 413 keeps the files that fit, dropping the last in upload order first', async () => {
     const shot = await put('shot.png', Buffer.alloc(10 * 1024, 2));
     await put('video.webm', Buffer.alloc(100 * 1024, 3));
-    const outcome = await upload(small, { results: [failing('DEMO-14 video', [{ name: 'video', path: 'video.webm' }, { name: 'screenshot', path: 'shot.png' }])] });
+    const outcome = await upload(small, {
+      results: [
+        failing('DEMO-14 video', [
+          { name: 'video', path: 'video.webm' },
+          { name: 'screenshot', path: 'shot.png' },
+        ]),
+      ],
+    });
     expect(outcome.summary.uploaded).toBe(1);
     expect(recorded(small, 14).attachments).toEqual([{ name: 'shot.png', size: shot.length, content_type: 'image/png', sha256: sha(shot) }]);
-    expect(outcome.summary.attachments).toMatchObject({ sent: 1, skipped: [{ case: 'DEMO-14', name: 'video.webm', reason: 'the service refused the result with 2 file(s) (110.5 KiB) as too large (HTTP 413), so it was sent without this file' }] });
-    expect(small.state().requests.filter((r) => r.method === 'PUT' && r.route?.endsWith('/test_cases')).map((r) => r.status)).toEqual([413, 200]);
+    expect(outcome.summary.attachments).toMatchObject({
+      sent: 1,
+      skipped: [
+        {
+          case: 'DEMO-14',
+          name: 'video.webm',
+          reason: 'the service refused the result with 2 file(s) (110.5 KiB) as too large (HTTP 413), so it was sent without this file',
+        },
+      ],
+    });
+    expect(
+      small
+        .state()
+        .requests.filter((r) => r.method === 'PUT' && r.route?.endsWith('/test_cases'))
+        .map((r) => r.status),
+    ).toEqual([413, 200]);
   });
 
   it('names the files of results spooled after an outage (resume sends results only)', async () => {
@@ -231,7 +271,15 @@ describe('how it is sent', () => {
     emulator.setFaults([{ kind: 'status', route: 'PUT /projects/*/test_runs/*/test_cases', status: 503 }]);
     const spool = path.join(workspace, 'spool.json');
     const { log } = collector();
-    const outcome = await upload(emulator, { results: [failing('DEMO-13 outage', [{ name: 'screenshot', path: 'shot.png' }])], log, http: { retry: { maxRetries: 1, baseDelayMs: 5, maxDelayMs: 10 } } }, { spool });
+    const outcome = await upload(
+      emulator,
+      {
+        results: [failing('DEMO-13 outage', [{ name: 'screenshot', path: 'shot.png' }])],
+        log,
+        http: { retry: { maxRetries: 1, baseDelayMs: 5, maxDelayMs: 10 } },
+      },
+      { spool },
+    );
     emulator.setFaults([]);
     expect(outcome.exitCode).not.toBe(0);
     const reason = 'not sent: the upload stopped before this result was recorded, and a resumed upload sends results without files';

@@ -87,7 +87,7 @@ describe('match by title', () => {
     expect(outcome.summary.casesCreated).toEqual([]);
   });
 
-  it('is off by default, and title-part=name compares only the test\'s own title', async () => {
+  it("is off by default, and title-part=name compares only the test's own title", async () => {
     const off = await uploadResults({ settings: settings(), results: [result(['Cart'], 'shows the total')] });
     expect(off.summary.mapped).toBe(0);
     expect(off.summary.caseSync).toBeNull();
@@ -123,7 +123,9 @@ describe('create missing cases', () => {
     const coupons = created.find((c) => c.title === 'Checkout › coupons › rejects an expired code');
     const automatedType = state.lookups.test_case_automation_types.find((l) => l.name === 'Automated');
     expect(new Set(created.map((c) => c.automation_type_id))).toEqual(new Set([automatedType?.id]));
-    expect(coupons?.description).toMatch(/^Created by testsigma-tm for an automated test\.\nFile: tests\/checkout\.spec\.ts\nTitle path: Checkout › coupons › rejects an expired code\ntestsigma-tm-test: [0-9a-f]{16}$/);
+    expect(coupons?.description).toMatch(
+      /^Created by testsigma-tm for an automated test\.\nFile: tests\/checkout\.spec\.ts\nTitle path: Checkout › coupons › rejects an expired code\ntestsigma-tm-test: [0-9a-f]{16}$/,
+    );
 
     const second = await uploadResults({ settings: settings({ createMissingCases: true, caseFolder: 'Automated/Checkout' }), results: playwright });
     expect(second.error).toBeUndefined();
@@ -133,7 +135,11 @@ describe('create missing cases', () => {
     const runs = emulator.state().test_runs;
     expect(runs).toHaveLength(2);
     for (const run of runs) expect([...run.selection].sort()).toEqual(created.map((c) => c.id).sort());
-    expect(Object.values(runs[1]?.results ?? {}).map((r) => r.status).sort()).toEqual(['Failed', 'Passed', 'Passed']);
+    expect(
+      Object.values(runs[1]?.results ?? {})
+        .map((r) => r.status)
+        .sort(),
+    ).toEqual(['Failed', 'Passed', 'Passed']);
   });
 
   it('a dry run lists what would be created and writes nothing', async () => {
@@ -153,7 +159,10 @@ describe('create missing cases', () => {
 
   it('finds a created case by its identity after the test moves to another describe block (title-part=name), and reports the rename', async () => {
     await uploadResults({ settings: settings({ createMissingCases: true, titlePart: 'name' }), results: [result(['Checkout'], 'applies a coupon')] });
-    const outcome = await uploadResults({ settings: settings({ createMissingCases: true, titlePart: 'name' }), results: [result(['Cart', 'coupons'], 'Applies  a coupon')] });
+    const outcome = await uploadResults({
+      settings: settings({ createMissingCases: true, titlePart: 'name' }),
+      results: [result(['Cart', 'coupons'], 'Applies  a coupon')],
+    });
     expect(outcome.summary.casesCreated).toEqual([]);
     expect(outcome.summary.caseSync?.renamed).toEqual([{ case: 'SHOP-6', title: 'Checkout › applies a coupon', now: 'Cart › coupons › Applies  a coupon' }]);
     expect(caseByTitle('Checkout › applies a coupon')).toHaveLength(1);
@@ -162,7 +171,11 @@ describe('create missing cases', () => {
 
   it('a create whose answer was lost is found by its identity line, not made twice', async () => {
     emulator.setFaults([{ kind: 'lost-answer', route: 'POST /projects/*/test_cases', times: 1 }]);
-    const outcome = await uploadResults({ settings: settings({ createMissingCases: true }), results: [result(['Checkout'], 'pays by card')], http: { retry: { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 20 } } });
+    const outcome = await uploadResults({
+      settings: settings({ createMissingCases: true }),
+      results: [result(['Checkout'], 'pays by card')],
+      http: { retry: { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 20 } },
+    });
     expect(outcome.error).toBeUndefined();
     expect(caseByTitle('Checkout › pays by card')).toHaveLength(1);
     expect(outcome.summary.casesCreated).toEqual([{ case: 'SHOP-6', title: 'Checkout › pays by card', folder: null }]);
@@ -170,7 +183,10 @@ describe('create missing cases', () => {
   });
 
   it('names every lookup the service does not offer, and which setting chooses it', async () => {
-    const outcome = await uploadResults({ settings: settings({ createMissingCases: true, casePriority: 'Urgent', caseAutomationType: 'Robot' }), results: playwright });
+    const outcome = await uploadResults({
+      settings: settings({ createMissingCases: true, casePriority: 'Urgent', caseAutomationType: 'Robot' }),
+      results: playwright,
+    });
     expect(outcome.exitCode).toBe(2);
     expect(outcome.error?.message).toBe(
       'Test cases cannot be created: the service has no priority "Urgent" (--case-priority / TESTSIGMA_CASE_PRIORITY (input case-priority, option casePriority); it offers "Critical", "High", "Medium", "Low"); no automation type "Robot" (--case-automation-type / TESTSIGMA_CASE_AUTOMATION_TYPE (input case-automation-type, option caseAutomationType); it offers "Automated", "Not Automated", "Cannot Be Automated"). Set each to one of the names offered.',

@@ -24,4 +24,6 @@ const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsa
 const outcome = await uploadResults({ settings: resolveSettings({ token, baseUrl: url, projectId: 'Bench', verify: false }, {}), results, cwd: dir });
 clearInterval(sampler);
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
-process.stdout.write(`${JSON.stringify({ baselineRss, peakRss, exitCode: outcome.exitCode, error: outcome.error?.message, summary: { uploaded: outcome.summary.uploaded, requests: outcome.summary.requests, attachments: { sent: outcome.summary.attachments.sent, sentBytes: outcome.summary.attachments.sentBytes, skipped: outcome.summary.attachments.skipped.length } } })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ baselineRss, peakRss, exitCode: outcome.exitCode, error: outcome.error?.message, summary: { uploaded: outcome.summary.uploaded, requests: outcome.summary.requests, attachments: { sent: outcome.summary.attachments.sent, sentBytes: outcome.summary.attachments.sentBytes, skipped: outcome.summary.attachments.skipped.length } } })}\n`,
+);

@@ -53,14 +53,18 @@ describe('the summary of an upload', () => {
 
   it('counts the retries', async () => {
     emulator.setFaults([{ kind: 'status', route: 'GET /users', status: 503, times: 2 }]);
-    const outcome = await uploadResults({ settings: settings(), results: [makeResult('DEMO-1 a')], http: { retry: { maxRetries: 3, baseDelayMs: 1, maxDelayMs: 2 }, sleep: () => Promise.resolve() } });
+    const outcome = await uploadResults({
+      settings: settings(),
+      results: [makeResult('DEMO-1 a')],
+      http: { retry: { maxRetries: 3, baseDelayMs: 1, maxDelayMs: 2 }, sleep: () => Promise.resolve() },
+    });
     expect(outcome.exitCode).toBe(0);
     expect(outcome.summary.figures.retries).toBe(2);
     expect(outcome.summary.figures.httpRequests).toBe(emulator.state().requests.length);
   });
 });
 
-describe('the dry run\'s mapping report', () => {
+describe("the dry run's mapping report", () => {
   it('gives every test its case, or the reason it has none, and writes nothing', async () => {
     const outcome = await uploadResults({ settings: settings({ dryRun: true }), results });
     expect(outcome.exitCode).toBe(0);
@@ -79,7 +83,10 @@ describe('the dry run\'s mapping report', () => {
   });
 
   it('without a token: lists the ids found, checks none, asks nothing of the service and exits 0', async () => {
-    const outcome = await uploadResults({ settings: resolveSettings({ dryRun: true }, {}), results: [makeResult('[ACME-7] a'), makeResult('b', { properties: [{ name: 'testsigma', value: 'DEMO-3' }] }), makeResult('run DEMO-R-3 is not an id')] });
+    const outcome = await uploadResults({
+      settings: resolveSettings({ dryRun: true }, {}),
+      results: [makeResult('[ACME-7] a'), makeResult('b', { properties: [{ name: 'testsigma', value: 'DEMO-3' }] }), makeResult('run DEMO-R-3 is not an id')],
+    });
     expect(outcome.exitCode).toBe(0);
     expect(outcome.summary.checkedAgainstProject).toBe(false);
     expect(outcome.summary.mapping).toEqual([

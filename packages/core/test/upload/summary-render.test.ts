@@ -18,7 +18,15 @@ async function expectGolden(name: string, text: string): Promise<void> {
 const RUN_URL = 'https://tm.example/ui/projects/p1/test-runs/r1';
 
 function failure(i: number, extra: Partial<FailedTest> = {}): FailedTest {
-  return { test: `checkout › pays with card ${i}`, case: `DEMO-${i}`, message: `expected 200, received 500 (${i})`, file: 'tests/checkout.spec.ts', line: 10 + i, url: `${RUN_URL}#DEMO-${i}`, ...extra };
+  return {
+    test: `checkout › pays with card ${i}`,
+    case: `DEMO-${i}`,
+    message: `expected 200, received 500 (${i})`,
+    file: 'tests/checkout.spec.ts',
+    line: 10 + i,
+    url: `${RUN_URL}#DEMO-${i}`,
+    ...extra,
+  };
 }
 
 function sample(): UploadSummary {
@@ -48,7 +56,11 @@ function sample(): UploadSummary {
   };
 }
 
-const refused = new ApiError('API_SERVER_ERROR', { method: 'PUT', path: '/projects/p1/test_runs/r1/test_cases', status: 503, requestId: 'req-1' }, 'The service failed. Gave up after 6 attempts. Try again later.');
+const refused = new ApiError(
+  'API_SERVER_ERROR',
+  { method: 'PUT', path: '/projects/p1/test_runs/r1/test_cases', status: 503, requestId: 'req-1' },
+  'The service failed. Gave up after 6 attempts. Try again later.',
+);
 
 describe('renderMarkdown', () => {
   it('writes title, error and what to do, counts, failed tests, unmapped, unknown ids, unreadable files and figures', async () => {
@@ -57,7 +69,9 @@ describe('renderMarkdown', () => {
 
   it('keeps hostile titles inside their cell and the details block intact', () => {
     const md = renderMarkdown({ ...sample(), failures: [failure(1, { test: 'a | b\n<details><summary>x', message: '`rm -rf` & <b>bold</b>' })] });
-    expect(md).toContain('| a \\| b &lt;details&gt;&lt;summary&gt;x | [DEMO-1](https://tm.example/ui/projects/p1/test-runs/r1#DEMO-1) | `rm -rf` &amp; &lt;b&gt;bold&lt;/b&gt; | `tests/checkout.spec.ts:11` |');
+    expect(md).toContain(
+      '| a \\| b &lt;details&gt;&lt;summary&gt;x | [DEMO-1](https://tm.example/ui/projects/p1/test-runs/r1#DEMO-1) | `rm -rf` &amp; &lt;b&gt;bold&lt;/b&gt; | `tests/checkout.spec.ts:11` |',
+    );
     expect(md).toContain('- cart › a \\| b &lt;details&gt;\n');
   });
 
@@ -95,7 +109,9 @@ describe('renderMarkdown', () => {
     });
     expect(md.split('\n')[0]).toBe('### Testsigma Test Management — dry run');
     expect(md).toContain('| | Tests | Test cases would be recorded |');
-    expect(md).toContain('<details><summary>Mapping: test → test case (3 tests)</summary>\n\n- a [DEMO-1] → DEMO-1\n- b → none: no id\n- c DEMO-999 → none: unknown id DEMO-999\n\n</details>');
+    expect(md).toContain(
+      '<details><summary>Mapping: test → test case (3 tests)</summary>\n\n- a [DEMO-1] → DEMO-1\n- b → none: no id\n- c DEMO-999 → none: unknown id DEMO-999\n\n</details>',
+    );
     expect(md).not.toContain('map to no test case');
   });
 });

@@ -36,7 +36,9 @@ describe('uploadResults', () => {
     expect(outcome.exitCode).toBe(1);
     expect(outcome.error).toBeInstanceOf(ApiError);
     expect(outcome.error?.code).toBe('API_SERVER_ERROR');
-    expect(outcome.error?.message).toMatch(/^GET \/users failed with HTTP 502: .*\(request id [\w-]+\)\. The service failed\. Gave up after 3 attempts\. Try again later\.$/);
+    expect(outcome.error?.message).toMatch(
+      /^GET \/users failed with HTTP 502: .*\(request id [\w-]+\)\. The service failed\. Gave up after 3 attempts\. Try again later\.$/,
+    );
     expect(emulator.state().requests.filter((r) => r.path.endsWith('/users'))).toHaveLength(3);
   });
 
@@ -48,7 +50,11 @@ describe('uploadResults', () => {
   });
 
   it('does not retry a refused write (400/422) and never retries a 401', async () => {
-    const outcome = await uploadResults({ settings: resolveSettings({ token: 'nope-nope', baseUrl: emulator.url, projectId: 'Demo' }, {}), results: [result('DEMO-1 a')], http: fastRetries });
+    const outcome = await uploadResults({
+      settings: resolveSettings({ token: 'nope-nope', baseUrl: emulator.url, projectId: 'Demo' }, {}),
+      results: [result('DEMO-1 a')],
+      http: fastRetries,
+    });
     expect(outcome.error?.code).toBe('API_UNAUTHORIZED');
     expect(emulator.state().requests).toHaveLength(1);
   });

@@ -13,8 +13,7 @@ export const listFolders: ProjectHandler = (ctx) => {
   return listReply(ctx, 'folders', 'folders', applyFilters(items, ctx.query, folderView), folderView);
 };
 
-export const getFolder: ProjectHandler = (ctx) =>
-  single('folder', folderView(ctx.store.folder(ctx.project, ctx.params.fid ?? '')));
+export const getFolder: ProjectHandler = (ctx) => single('folder', folderView(ctx.store.folder(ctx.project, ctx.params.fid ?? '')));
 
 export const createFolder: ProjectHandler = async (ctx) => {
   const { project } = ctx;

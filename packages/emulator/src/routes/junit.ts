@@ -93,7 +93,15 @@ export const importJUnit: ProjectHandler = async (ctx) => {
       record.details.errors.push(error ?? label);
       continue;
     }
-    run.results[target.id] = { status_id: status.id, status: status.name, user_id: user.id, description: tc.message, attachments: [], updated_at: now, writes: (run.results[target.id]?.writes ?? 0) + 1 };
+    run.results[target.id] = {
+      status_id: status.id,
+      status: status.name,
+      user_id: user.id,
+      description: tc.message,
+      attachments: [],
+      updated_at: now,
+      writes: (run.results[target.id]?.writes ?? 0) + 1,
+    };
     record.details.imported_count++;
   }
   run.updated_at = now;

@@ -12,8 +12,7 @@ export const listPlans: ProjectHandler = (ctx) => {
   return listReply(ctx, 'test_plans', 'test_plans', applyFilters(items, ctx.query, planView), planView);
 };
 
-export const getPlan: ProjectHandler = (ctx) =>
-  single('test_plan', planView(ctx.store.testPlan(ctx.project, ctx.params.plid ?? '')));
+export const getPlan: ProjectHandler = (ctx) => single('test_plan', planView(ctx.store.testPlan(ctx.project, ctx.params.plid ?? '')));
 
 export const createPlan: ProjectHandler = async (ctx) => {
   const { project } = ctx;

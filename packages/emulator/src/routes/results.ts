@@ -17,7 +17,10 @@ interface Entry {
 function readEntries(value: unknown): Entry[] {
   const list = typeof value === 'object' && value !== null ? (value as Record<string, unknown>).test_run_cases : undefined;
   if (!Array.isArray(list)) {
-    throw badRequest('test_run_cases is required', 'The body must be {"test_run_cases": [{"test_case_id", "test_run_status_id", "user_id", "description"}, ...]}.');
+    throw badRequest(
+      'test_run_cases is required',
+      'The body must be {"test_run_cases": [{"test_case_id", "test_run_status_id", "user_id", "description"}, ...]}.',
+    );
   }
   if (list.length === 0) throw badRequest('test_run_cases is empty', 'Send at least one entry.');
   return list.map((raw: unknown, i): Entry => {
@@ -96,10 +99,7 @@ export const recordResults: ProjectHandler = async (ctx) => {
   }
 
   if (run.status === 'CLOSED') {
-    throw unprocessable(
-      `Test run ${run.human_id} (${run.id}) is CLOSED`,
-      'Results cannot be recorded in a CLOSED run; nothing from this request was applied.',
-    );
+    throw unprocessable(`Test run ${run.human_id} (${run.id}) is CLOSED`, 'Results cannot be recorded in a CLOSED run; nothing from this request was applied.');
   }
   const selected = new Set(run.selection);
   const problems: { at: number; message: string }[] = [];

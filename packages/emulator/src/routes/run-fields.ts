@@ -32,7 +32,10 @@ function evaluateSelection(ctx: ProjectContext, filters: unknown, key: string): 
     if (field === 'id' && (op === 'IN' || op === 'EQ')) {
       const unknown = (values as string[]).filter((id) => !known.has(id.toLowerCase()));
       if (unknown.length > 0) {
-        throw unprocessable(`Test case ${unknown[0] ?? ''} not found in project ${project.id}`, `Unknown test case ids (bodies take UUIDs, not human ids): ${unknown.join(', ')}`);
+        throw unprocessable(
+          `Test case ${unknown[0] ?? ''} not found in project ${project.id}`,
+          `Unknown test case ids (bodies take UUIDs, not human ids): ${unknown.join(', ')}`,
+        );
       }
     }
     cases = cases.filter((c) => {
@@ -75,7 +78,8 @@ export function readRunFields(ctx: ProjectContext, body: Obj, creating: boolean)
   }
   const assignee = optionalString(body, 'assignee_id', true);
   if (assignee !== undefined) {
-    if (assignee !== null && !ctx.store.user(assignee)) throw unprocessable(`Unknown assignee_id ${assignee}`, 'assignee_id must be a user id from GET /users.');
+    if (assignee !== null && !ctx.store.user(assignee))
+      throw unprocessable(`Unknown assignee_id ${assignee}`, 'assignee_id must be a user id from GET /users.');
     out.assignee_id = assignee?.toLowerCase() ?? null;
   }
   const plan = optionalString(body, 'test_plan_id', true);
@@ -124,4 +128,3 @@ export function applyRunFields(ctx: ProjectContext, run: TestRunRecord, f: RunFi
   }
   run.updated_at = Date.now();
 }
-

@@ -21,8 +21,7 @@ export const listTestCases: ProjectHandler = (ctx) => {
   return listReply(ctx, 'test_cases', 'test_cases', applyFilters(items, ctx.query, view), view);
 };
 
-export const getTestCase: ProjectHandler = (ctx) =>
-  single('test_case', testCaseView(ctx.store, ctx.store.testCase(ctx.project, ctx.params.id ?? '')));
+export const getTestCase: ProjectHandler = (ctx) => single('test_case', testCaseView(ctx.store, ctx.store.testCase(ctx.project, ctx.params.id ?? '')));
 
 const REQUIRED_IDS: [field: string, kind: keyof Lookups | 'users'][] = [
   ['status_id', 'test_case_statuses'],
@@ -38,13 +37,20 @@ export const createTestCase: ProjectHandler = async (ctx) => {
   const title = requiredString(body, 'title');
   const missing = REQUIRED_IDS.map(([field]) => field).filter((f) => typeof body[f] !== 'string' || body[f] === '');
   if (missing.length > 0) {
-    throw badRequest(`Missing required fields: ${missing.join(', ')}`, 'status_id, priority_id, type_id, automation_type_id and owner_id are all required (UUIDs).');
+    throw badRequest(
+      `Missing required fields: ${missing.join(', ')}`,
+      'status_id, priority_id, type_id, automation_type_id and owner_id are all required (UUIDs).',
+    );
   }
   const ids: Record<string, string> = {};
   for (const [field, kind] of REQUIRED_IDS) {
     const id = String(body[field]).toLowerCase();
     const exists = kind === 'users' ? ctx.store.user(id) : ctx.store.lookup(kind, id);
-    if (!exists) throw unprocessable(`Unknown ${field} ${String(body[field])}`, `${field} must be the id of an entry of ${kind === 'users' ? 'GET /users' : `the ${kind} lookup`}.`);
+    if (!exists)
+      throw unprocessable(
+        `Unknown ${field} ${String(body[field])}`,
+        `${field} must be the id of an entry of ${kind === 'users' ? 'GET /users' : `the ${kind} lookup`}.`,
+      );
     ids[field] = id;
   }
   const folderId = optionalString(body, 'folder_id', true);
@@ -98,4 +104,3 @@ export const deleteTestCase: ProjectHandler = (ctx) => {
   }
   return { status: 200, body: { message: '' } };
 };
-

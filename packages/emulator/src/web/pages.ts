@@ -62,7 +62,14 @@ export function projectPage(store: Store, project: ProjectRecord): string {
   const body = `<h1>${esc(project.name)}</h1>
 <p class="meta">Prefix <b>${esc(project.human_id_prefix)}</b> · ${cases} test cases · ${runs.length} test runs, newest first · id <code>${esc(project.id)}</code></p>
 <h2>Test runs</h2>${table}`;
-  return page(project.name, [['/', 'Projects'], [null, project.name]], body);
+  return page(
+    project.name,
+    [
+      ['/', 'Projects'],
+      [null, project.name],
+    ],
+    body,
+  );
 }
 
 export function runPage(store: Store, project: ProjectRecord, run: TestRunRecord): string {
@@ -71,7 +78,8 @@ export function runPage(store: Store, project: ProjectRecord, run: TestRunRecord
     const tc = store.caseById(id);
     const result = run.results[id];
     const files = (result?.attachments ?? []).map(
-      (a) => `<li title="sha256 ${esc(a.sha256)}">${esc(a.name)} <span class="muted">(${esc(formatBytes(a.size))}, ${esc(a.content_type || 'no type')})</span></li>`,
+      (a) =>
+        `<li title="sha256 ${esc(a.sha256)}">${esc(a.name)} <span class="muted">(${esc(formatBytes(a.size))}, ${esc(a.content_type || 'no type')})</span></li>`,
     );
     return `<tr>
 <td class="id">${esc(tc?.human_id ?? id)}</td>
@@ -92,5 +100,13 @@ ${description}
 <h2>Results of ${run.selection.length} test cases</h2>
 <p>${counts(countsOf(store, statuses))}</p>
 ${table}`;
-  return page(`${run.human_id} ${run.title}`, [['/', 'Projects'], [projectPath(project), project.name], [null, run.human_id]], body);
+  return page(
+    `${run.human_id} ${run.title}`,
+    [
+      ['/', 'Projects'],
+      [projectPath(project), project.name],
+      [null, run.human_id],
+    ],
+    body,
+  );
 }

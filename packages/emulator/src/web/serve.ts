@@ -34,14 +34,35 @@ function render(store: Store, pathname: string): { status: number; html: string 
     try {
       const project = store.project(pid);
       if (parts.length === 3) return { status: 200, html: projectPage(store, project) };
-      if (parts.length === 5 && testRuns === 'test-runs' && rid !== undefined) return { status: 200, html: runPage(store, project, store.testRun(project, rid)) };
+      if (parts.length === 5 && testRuns === 'test-runs' && rid !== undefined)
+        return { status: 200, html: runPage(store, project, store.testRun(project, rid)) };
     } catch (err) {
       if (!(err instanceof ApiError) || err.status !== 404) throw err;
-      return { status: 404, html: page('Not found', [['/', 'Projects'], [null, 'Not found']], `<h1>Not found</h1><p>${esc(err.details)}.</p>`) };
+      return {
+        status: 404,
+        html: page(
+          'Not found',
+          [
+            ['/', 'Projects'],
+            [null, 'Not found'],
+          ],
+          `<h1>Not found</h1><p>${esc(err.details)}.</p>`,
+        ),
+      };
     }
   }
   const body = `<h1>Not found</h1><p>No page at <code>${esc(pathname)}</code>. Pages: <code>/</code>, <code>/ui/projects/{project id}</code>, <code>/ui/projects/{project id}/test-runs/{run id or human id}</code>.</p>`;
-  return { status: 404, html: page('Not found', [['/', 'Projects'], [null, 'Not found']], body) };
+  return {
+    status: 404,
+    html: page(
+      'Not found',
+      [
+        ['/', 'Projects'],
+        [null, 'Not found'],
+      ],
+      body,
+    ),
+  };
 }
 
 export function serveWeb(store: Store, res: ServerResponse, method: string, pathname: string): void {

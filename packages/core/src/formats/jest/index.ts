@@ -9,7 +9,8 @@ import { parseJestJson } from './jest-json.js';
 async function* readJestJson(chunks: AsyncIterable<string>, ctx: ReadContext): AsyncGenerator<TestResult, void, undefined> {
   const json = parseJson(await collectText(chunks), ctx.source, 'Jest --json output');
   const suites = isObject(json) ? json.testResults : undefined;
-  const jestLike = isObject(json) && Array.isArray(suites) && (typeof json.numTotalTests === 'number' || suites.some((s) => isObject(s) && Array.isArray(s.assertionResults)));
+  const jestLike =
+    isObject(json) && Array.isArray(suites) && (typeof json.numTotalTests === 'number' || suites.some((s) => isObject(s) && Array.isArray(s.assertionResults)));
   if (!jestLike) {
     throw new InputError(
       'INPUT_NOT_RESULTS',

@@ -19,8 +19,7 @@ export function parseJestJson(json: unknown, source: string): TestResult[] {
     throw new InputError(
       'INPUT_NOT_RESULTS',
       source,
-      `${source} is not Jest --json output: expected an object with a "testResults" array. ` +
-        'Run Jest with --json --outputFile=<file> and pass that file.',
+      `${source} is not Jest --json output: expected an object with a "testResults" array. ` + 'Run Jest with --json --outputFile=<file> and pass that file.',
     );
   }
   const results: TestResult[] = [];

@@ -178,7 +178,8 @@ export function jestSuiteErrorResult(file: JestTestFileResult, options: JestConv
 }
 
 // Frames of Jest's own machinery (the runner, expect, test.each), which say nothing about the test.
-const JEST_FRAME = /^\s+at (?:.*[\\/]node_modules[\\/](?:jest-[^\\/]+|@jest[\\/][^\\/]+|expect|expect-utils|babel-jest)[\\/].*|.*\(?node:internal[\\/].*|new Promise \(<anonymous>\))$/;
+const JEST_FRAME =
+  /^\s+at (?:.*[\\/]node_modules[\\/](?:jest-[^\\/]+|@jest[\\/][^\\/]+|expect|expect-utils|babel-jest)[\\/].*|.*\(?node:internal[\\/].*|new Promise \(<anonymous>\))$/;
 
 /** The text without Jest's internal stack frames, as Jest's own reporters print it; unchanged if nothing else is left. */
 export function withoutJestFrames(text: string): string {

@@ -78,7 +78,17 @@ export function suiteFrame(parent: SuiteContext, attrs?: Record<string, string>)
     properties: parent.properties,
     propertyLevels: [...parent.propertyLevels, ownProperties],
   };
-  return { kind: 'suite', name: name === '' ? undefined : name, context, ownProperties, systemOut: [], systemErr: [], errors: [], waiting: [], byName: new Map() };
+  return {
+    kind: 'suite',
+    name: name === '' ? undefined : name,
+    context,
+    ownProperties,
+    systemOut: [],
+    systemErr: [],
+    errors: [],
+    waiting: [],
+    byName: new Map(),
+  };
 }
 
 export function resultFrame(into: ResultElement[], name: string, attrs: Record<string, string>): Frame {
@@ -99,4 +109,3 @@ export function closeProperty(owner: Property[], attrs: Record<string, string>, 
   if (name === undefined || name === '') return;
   owner.push({ name: detached(name), value: attrs.value === undefined ? text.value().trim() : detached(attrs.value) });
 }
-

@@ -67,7 +67,11 @@ export async function* readJUnit(chunks: AsyncIterable<string>, source: string, 
 }
 
 /** Read JUnit XML given in pieces, yielding the results each piece completed (often none). */
-export async function* readJUnitInBatches(chunks: AsyncIterable<string>, source: string, warn?: (message: string) => void): AsyncGenerator<readonly TestResult[], void, undefined> {
+export async function* readJUnitInBatches(
+  chunks: AsyncIterable<string>,
+  source: string,
+  warn?: (message: string) => void,
+): AsyncGenerator<readonly TestResult[], void, undefined> {
   const reader = new JUnitReader(source, warn);
   for await (const chunk of chunks) {
     reader.write(chunk);

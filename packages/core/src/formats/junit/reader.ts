@@ -4,7 +4,19 @@ import type { TestResult } from '../../model.js';
 import { MAX_MESSAGE_CHARS, stripBom } from '../text.js';
 import { CappedText } from './capped-text.js';
 import { IGNORED, closeProperty, resultFrame, suiteErrorResult, suiteFrame, textFrame, type Frame, type SuiteFrame, type Waiting } from './frames.js';
-import { EARLIER_RUNS, LATER_RUNS, RESULT_KINDS, STACK_CAP, TestcaseBuilder, joinOutput, joinParts, mergeProperties, mergeRepeat, withSuiteOutput, type SuiteContext } from './testcase.js';
+import {
+  EARLIER_RUNS,
+  LATER_RUNS,
+  RESULT_KINDS,
+  STACK_CAP,
+  TestcaseBuilder,
+  joinOutput,
+  joinParts,
+  mergeProperties,
+  mergeRepeat,
+  withSuiteOutput,
+  type SuiteContext,
+} from './testcase.js';
 import { XmlScanner, type XmlHandler } from './xml-scanner.js';
 
 // Maps, not object literals, wherever an element name from the file is the key: `<constructor>` must
@@ -229,7 +241,8 @@ export class JUnitReader implements XmlHandler {
     }
     suite.waiting.length = 0;
     suite.byName.clear();
-    for (const element of suite.errors) this.queue.push({ result: suiteErrorResult(suite, element, output, this.source), ownOutput: undefined, suite: undefined });
+    for (const element of suite.errors)
+      this.queue.push({ result: suiteErrorResult(suite, element, output, this.source), ownOutput: undefined, suite: undefined });
     this.flush();
   }
 

@@ -75,7 +75,16 @@ export class TestcaseBuilder {
     const file = ownFile === undefined ? this.context.file : detached(ownFile);
     if (attempts.length === 1 && durationMs !== undefined) final.durationMs = durationMs;
     // Assigned in one order, not spread: objects built with conditional spreads measured several times larger.
-    const result: TestResult = { source, suitePath: this.context.suitePath, name: detached(attrs.name ?? ''), status: final.status, properties: this.context.properties, tags: [], attachments: [], attempts };
+    const result: TestResult = {
+      source,
+      suitePath: this.context.suitePath,
+      name: detached(attrs.name ?? ''),
+      status: final.status,
+      properties: this.context.properties,
+      tags: [],
+      attachments: [],
+      attempts,
+    };
     if (file !== undefined) result.file = file;
     // A `line` attribute (pytest, PHPUnit, Robot write it), for annotations: a positive whole number only.
     const line = Number(attrs.line);

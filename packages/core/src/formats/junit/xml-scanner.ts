@@ -74,7 +74,8 @@ export class XmlScanner {
           'The file is probably truncated (the test run was killed while writing it); regenerate it.',
       );
     }
-    if (this.pos < this.buffer.length) throw this.error(this.pos, 'a tag is never closed (no ">"). The file is truncated (the test run was probably killed while writing it); regenerate it.');
+    if (this.pos < this.buffer.length)
+      throw this.error(this.pos, 'a tag is never closed (no ">"). The file is truncated (the test run was probably killed while writing it); regenerate it.');
     if (this.open.length > 0) {
       const { line } = this.where.at(this.buffer, this.buffer.length);
       throw this.malformed(
@@ -155,7 +156,8 @@ export class XmlScanner {
     }
     const end = buf[at + 1] === '/' ? this.closeTag(buf, at) : this.openTag(buf, at);
     if (end === -1) {
-      if (final) throw this.error(at, 'a tag is never closed (no ">"). The file is truncated (the test run was probably killed while writing it); regenerate it.');
+      if (final)
+        throw this.error(at, 'a tag is never closed (no ">"). The file is truncated (the test run was probably killed while writing it); regenerate it.');
       return false;
     }
     this.pos = end + 1;
@@ -212,7 +214,11 @@ export class XmlScanner {
       const raw = buf.slice(i + 1, close);
       const lt = raw.indexOf('<');
       if (lt !== -1) {
-        throw this.error(i + 1 + lt, '"<" is not allowed inside an attribute value (it must be written &lt;). The tool that wrote this file produced invalid XML; fix or regenerate the file.', false);
+        throw this.error(
+          i + 1 + lt,
+          '"<" is not allowed inside an attribute value (it must be written &lt;). The tool that wrote this file produced invalid XML; fix or regenerate the file.',
+          false,
+        );
       }
       if (Object.hasOwn(attrs, attribute)) throw this.error(start, `attribute "${attribute}" is repeated.`);
       attrs[attribute] = attributeValue(raw);
@@ -221,7 +227,11 @@ export class XmlScanner {
   }
 
   private notAnAttribute(buf: string, start: number): InputError {
-    const excerpt = buf.slice(start, start + 40).split('>')[0]?.trim() ?? '';
+    const excerpt =
+      buf
+        .slice(start, start + 40)
+        .split('>')[0]
+        ?.trim() ?? '';
     return this.error(start, `attribute "${excerpt}" is not of the form name="value".`);
   }
 
@@ -262,8 +272,7 @@ export class XmlScanner {
       return new InputError(
         'INPUT_NOT_RESULTS',
         this.source,
-        `${this.source} is an HTML page, not JUnit XML. Pass the machine-readable result file the test runner wrote, ` +
-          'not an HTML report made from it.',
+        `${this.source} is an HTML page, not JUnit XML. Pass the machine-readable result file the test runner wrote, ` + 'not an HTML report made from it.',
       );
     }
     const { line, column } = this.where.at(buf, at);

@@ -68,7 +68,10 @@ function liveCase(test: LivePlaywrightTest, context: LiveContext = {}): Playwrig
   const { line, column } = test.location;
   return {
     // titlePath is [root, project, file, ...describes, title]; anonymous describes add nothing.
-    suitePath: test.titlePath().slice(3, -1).filter((title) => title !== ''),
+    suitePath: test
+      .titlePath()
+      .slice(3, -1)
+      .filter((title) => title !== ''),
     title: test.title,
     ...(project !== undefined && { project }),
     file: displayPath(test.location.file, context.rootDir),

@@ -17,10 +17,17 @@
  */
 import type { Attachment, Attempt, Property, TestResult, TestStatus } from '../../model.js';
 import { MAX_MESSAGE_CHARS, MAX_OUTPUT_CHARS, MAX_STACK_CHARS, clip, msOrUndefined, nonEmpty, normaliseTags, stripAnsi } from '../text.js';
-import type { PlaywrightAnnotation, PlaywrightAttachment, PlaywrightAttempt, PlaywrightCase, PlaywrightError, PlaywrightOutcome, PlaywrightStatus } from './shape.js';
+import type {
+  PlaywrightAnnotation,
+  PlaywrightAttachment,
+  PlaywrightAttempt,
+  PlaywrightCase,
+  PlaywrightError,
+  PlaywrightOutcome,
+  PlaywrightStatus,
+} from './shape.js';
 
-const INTERRUPTED_MESSAGE =
-  'Interrupted: the test run was stopped before this test finished (Ctrl-C, --max-failures or the global timeout).';
+const INTERRUPTED_MESSAGE = 'Interrupted: the test run was stopped before this test finished (Ctrl-C, --max-failures or the global timeout).';
 const DID_NOT_RUN_MESSAGE =
   'Did not run: Playwright never started this test (an earlier test of its serial group failed, or --max-failures / an interruption stopped the run).';
 const UNEXPECTED_PASS_MESSAGE = 'Expected to fail (test.fail()), but passed.';

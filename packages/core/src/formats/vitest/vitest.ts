@@ -74,7 +74,9 @@ export function vitestTestResult(test: Json, path: string, source: string): Test
   const rawStatus = str(test.status) ?? '';
   const known = STATUS.get(rawStatus);
   const status: TestStatus = known ?? 'error';
-  const failures = strings(test.failureMessages).map(clean).filter((f) => f !== '');
+  const failures = strings(test.failureMessages)
+    .map(clean)
+    .filter((f) => f !== '');
   const durationMs = msOrUndefined(test.duration);
   // A passed test's failures are its failed attempts (see the file comment); a failed test's are its own.
   const earlier: Attempt[] = status === 'passed' ? failures.map((f) => ({ status: 'failed', ...failureParts([f]) })) : [];
@@ -120,7 +122,8 @@ function fileErrorResult(path: string, rawMessage: string | undefined, source: s
 }
 
 // Frames of Vitest's own machinery (its runner chunks, tinypool, Node's internals), which say nothing about the test.
-const VITEST_FRAME = /^\s+at (?:.*[\\/]node_modules[\\/](?:vitest|@vitest[\\/][^\\/]+|tinypool|tinyspy|chai)[\\/].*|.*\(?node:internal[\\/].*|new Promise \(<anonymous>\))$/;
+const VITEST_FRAME =
+  /^\s+at (?:.*[\\/]node_modules[\\/](?:vitest|@vitest[\\/][^\\/]+|tinypool|tinyspy|chai)[\\/].*|.*\(?node:internal[\\/].*|new Promise \(<anonymous>\))$/;
 
 /** The text without Vitest's internal stack frames; unchanged if nothing else would be left. */
 export function withoutVitestFrames(text: string): string {

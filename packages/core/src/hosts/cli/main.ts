@@ -68,7 +68,11 @@ export async function main(argv: string[], env: Env, io: CliIo = defaultIo): Pro
   const setExitCode = (code: number): void => {
     exitCode = code;
   };
-  program.addCommand(uploadCommand(ctx, setExitCode)).addCommand(runCommand(ctx, setExitCode)).addCommand(resumeCommandLine(ctx, setExitCode)).addCommand(doctorCommand(ctx, setExitCode));
+  program
+    .addCommand(uploadCommand(ctx, setExitCode))
+    .addCommand(runCommand(ctx, setExitCode))
+    .addCommand(resumeCommandLine(ctx, setExitCode))
+    .addCommand(doctorCommand(ctx, setExitCode));
   const configure = (command: Command): void => {
     command.exitOverride().showSuggestionAfterError(true).configureOutput(program.configureOutput()).configureHelp(HELP_LAYOUT);
     command.commands.forEach(configure);
@@ -81,7 +85,12 @@ export async function main(argv: string[], env: Env, io: CliIo = defaultIo): Pro
   }
   const tokenFlag = argv.find((arg) => TOKEN_FLAGS.includes(arg.split('=')[0] ?? ''));
   if (tokenFlag) {
-    return fail(new UsageError('USAGE_BAD_OPTION', `There is no ${tokenFlag.split('=')[0]} flag: the API token is read only from the TESTSIGMA_API_TOKEN environment variable, so that it never shows in a command line or a log.`));
+    return fail(
+      new UsageError(
+        'USAGE_BAD_OPTION',
+        `There is no ${tokenFlag.split('=')[0]} flag: the API token is read only from the TESTSIGMA_API_TOKEN environment variable, so that it never shows in a command line or a log.`,
+      ),
+    );
   }
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -90,7 +99,12 @@ export async function main(argv: string[], env: Env, io: CliIo = defaultIo): Pro
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
     const code = error.code === 'commander.unknownCommand' ? 'USAGE_UNKNOWN_COMMAND' : 'USAGE_BAD_OPTION';
     const message = error.message.replace(/^error: /, '');
-    return fail(new UsageError(code, `${message.charAt(0).toUpperCase()}${message.slice(1)}. Run testsigma-tm ${code === 'USAGE_UNKNOWN_COMMAND' ? '' : `${argv[0]} `}--help.`));
+    return fail(
+      new UsageError(
+        code,
+        `${message.charAt(0).toUpperCase()}${message.slice(1)}. Run testsigma-tm ${code === 'USAGE_UNKNOWN_COMMAND' ? '' : `${argv[0]} `}--help.`,
+      ),
+    );
   }
   return exitCode;
 }

@@ -7,7 +7,9 @@ import path from 'node:path';
 
 export function resumeCommandLine(ctx: CommandContext, setExitCode: (code: number) => void): Command {
   return new Command('resume')
-    .description('Send the results an upload wrote to its spool file (after an outage or the deadline) into the same run, and close it if the upload would have.')
+    .description(
+      'Send the results an upload wrote to its spool file (after an outage or the deadline) into the same run, and close it if the upload would have.',
+    )
     .argument('<file>', 'the spool file the upload printed')
     .action(async (file: string) => {
       const token = ctx.env.TESTSIGMA_API_TOKEN?.trim() || undefined;

@@ -15,12 +15,16 @@ import { cliLogger, cliSettings } from './upload.js';
 export function runCommand(ctx: CommandContext, setExitCode: (code: number) => void): Command {
   const run = new Command('run').description('Create or close the run that several jobs report into (shards, matrix jobs).');
   const create = new Command('create')
-    .description('Find the open run of the run key, or create it, and print its id. Its cases come from --cases and/or result files (e.g. `playwright test --list --reporter=json`).')
+    .description(
+      'Find the open run of the run key, or create it, and print its id. Its cases come from --cases and/or result files (e.g. `playwright test --list --reporter=json`).',
+    )
     .argument('[files...]', 'result files or test listings whose tests name the cases the run selects')
     .option('--cases <ids>', 'case ids the run selects, e.g. DEMO-1,DEMO-2');
   addSettingFlags(create);
   create.action(async (files: string[], options: Record<string, unknown>) => setExitCode(await runCreate(ctx, files, options)));
-  const close = new Command('close').description('Close the run named by --run-id, or the open run of the run key; its description says how many uploads reported.');
+  const close = new Command('close').description(
+    'Close the run named by --run-id, or the open run of the run key; its description says how many uploads reported.',
+  );
   addSettingFlags(close);
   close.action(async (options: Record<string, unknown>) => setExitCode(await runClose(ctx, options)));
   return run.addCommand(create).addCommand(close);
@@ -32,8 +36,25 @@ async function runCreate(ctx: CommandContext, patterns: string[], options: Recor
   const cases = typeof options.cases === 'string' ? options.cases.split(/[\s,]+/).filter(Boolean) : [];
   const files = patterns.length > 0 ? await readResultFiles(patterns, { cwd: ctx.cwd }) : [];
   // A case given by id is a "result" that names it, so it maps like any test; nothing is sent for it.
-  const named: TestResult[] = cases.map((id) => ({ source: '--cases', suitePath: [], name: id, status: 'skipped', properties: [], tags: [], attachments: [], attempts: [{ status: 'skipped' }] }));
-  const outcome = await uploadResults({ settings, results: [...named, ...files.flatMap((f) => f.results)], files, env: ctx.env, log: cliLogger(ctx.io, ctx.env, settings), host: 'cli', openOnly: true });
+  const named: TestResult[] = cases.map((id) => ({
+    source: '--cases',
+    suitePath: [],
+    name: id,
+    status: 'skipped',
+    properties: [],
+    tags: [],
+    attachments: [],
+    attempts: [{ status: 'skipped' }],
+  }));
+  const outcome = await uploadResults({
+    settings,
+    results: [...named, ...files.flatMap((f) => f.results)],
+    files,
+    env: ctx.env,
+    log: cliLogger(ctx.io, ctx.env, settings),
+    host: 'cli',
+    openOnly: true,
+  });
   if (outcome.error) {
     ctx.io.stderr(renderText(outcome.summary));
     return ctx.fail(outcome.error);

@@ -64,7 +64,10 @@ async function runUpload(ctx: CommandContext, patterns: string[], options: Recor
 async function writeSummaryJson(file: string, outcome: UploadOutcome): Promise<string | undefined> {
   try {
     await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, `${JSON.stringify({ ...outcome.summary, exitCode: outcome.exitCode, error: outcome.error ? { code: outcome.error.code, message: outcome.error.message, todo: ERROR_CODES[outcome.error.code].todo } : null }, null, 2)}\n`);
+    await writeFile(
+      file,
+      `${JSON.stringify({ ...outcome.summary, exitCode: outcome.exitCode, error: outcome.error ? { code: outcome.error.code, message: outcome.error.message, todo: ERROR_CODES[outcome.error.code].todo } : null }, null, 2)}\n`,
+    );
     return undefined;
   } catch (error) {
     return `The summary could not be written to ${file}: ${(error as Error).message}. The upload itself is reported above; choose a writable --summary-json path.`;

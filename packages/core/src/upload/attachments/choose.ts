@@ -39,7 +39,16 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   har: 'application/json',
 };
 
-const EXTENSIONS: Readonly<Record<string, string>> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'video/webm': 'webm', 'application/zip': 'zip', 'application/json': 'json', 'text/plain': 'txt', 'text/markdown': 'md', 'text/html': 'html' };
+const EXTENSIONS: Readonly<Record<string, string>> = {
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'video/webm': 'webm',
+  'application/zip': 'zip',
+  'application/json': 'json',
+  'text/plain': 'txt',
+  'text/markdown': 'md',
+  'text/html': 'html',
+};
 
 /** The attachments of one result that the policy selects (not yet ordered or limited). */
 export function attachmentsFor(result: TestResult, policy: AttachmentPolicy): Attachment[] {

@@ -72,7 +72,12 @@ async function planCaseFiles(results: TestResult[], settings: AttachmentSettings
         const key = `body:${attachment.name}:${attachment.body.length}:${attachment.body.slice(0, 64)}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        file = { fileName, contentType: contentTypeOf(fileName, attachment.contentType), size: Buffer.byteLength(attachment.body, 'base64'), body: attachment.body };
+        file = {
+          fileName,
+          contentType: contentTypeOf(fileName, attachment.contentType),
+          size: Buffer.byteLength(attachment.body, 'base64'),
+          body: attachment.body,
+        };
       } else {
         continue;
       }
