@@ -34015,7 +34015,6 @@ function formatApiMessage(d, hint) {
     const requestId = d.requestId ? ` (request id ${d.requestId})` : '';
     return `${d.method} ${d.path} failed with ${status}${server}${requestId}. ${hint}`.trim();
 }
-const EXIT_OK = 0;
 /** The one place that turns an error into a process exit code: the code's row in ERROR_CODES. */
 function errors_exitCodeFor(error) {
     if (error instanceof TestsigmaTmError)
@@ -36336,7 +36335,6 @@ function reporterExplicit(options) {
 
 
 
-
 //# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/upload/attachments/choose.js
 /**
@@ -37301,7 +37299,6 @@ function merge(existing, found) {
 }
 //# sourceMappingURL=case-sync.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/upload/attachments/index.js
-
 
 
 //# sourceMappingURL=index.js.map
@@ -39558,16 +39555,6 @@ function text_firstLine(text) {
             return trimmed;
     }
     return undefined;
-}
-/** 1-based line and column of a character offset, for error messages. */
-function lineAndColumn(text, offset) {
-    let line = 1;
-    let lineStart = 0;
-    for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-        line += 1;
-        lineStart = i + 1;
-    }
-    return { line, column: offset - lineStart + 1 };
 }
 /** A short, printable excerpt of what a file starts with, for "received …" in error messages. */
 function describeStart(text, max = 40) {

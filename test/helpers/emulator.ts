@@ -1,7 +1,7 @@
 /** Small readers over the emulator's recorded state, so tests assert on what the service holds. */
 import { DEMO_FACTS, startEmulator, type EmulatorHandle, type EmulatorOptions } from 'testsigma-tm-emulator';
 
-export { DEMO_FACTS, startEmulator, type EmulatorHandle };
+export { DEMO_FACTS, type EmulatorHandle };
 
 export function start(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
   return startEmulator({ port: 0, seed: 'demo', rateLimit: false, ...options });

@@ -200,8 +200,6 @@ function formatApiMessage(d: ApiErrorDetails, hint: string): string {
   return `${d.method} ${d.path} failed with ${status}${server}${requestId}. ${hint}`.trim();
 }
 
-export const EXIT_OK = 0;
-
 /** The one place that turns an error into a process exit code: the code's row in ERROR_CODES. */
 export function exitCodeFor(error: unknown): number {
   if (error instanceof TestsigmaTmError) return ERROR_CODES[error.code].exit;

@@ -32,10 +32,6 @@ export interface ProjectContext extends RequestContext {
 
 export type ProjectHandler = (ctx: ProjectContext) => Reply | Promise<Reply>;
 
-export function ok(body: unknown, status = 200): Reply {
-  return { status, body };
-}
-
 /** `{"message": "", "data": {"<key>": value}}` — the single-object envelope. */
 export function single(key: string, value: unknown, status = 200): Reply {
   return { status, body: { message: '', data: { [key]: value } } };

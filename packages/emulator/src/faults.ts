@@ -3,7 +3,7 @@
 // from a seeded generator, so a given seed gives the same sequence of faults on every test run.
 import type { FaultConfig, FaultRule } from './types.js';
 
-export type FaultAction = { kind: 'status'; status: number; headers: Record<string, string>; body: unknown } | { kind: 'reset' } | { kind: 'lost-answer' };
+type FaultAction = { kind: 'status'; status: number; headers: Record<string, string>; body: unknown } | { kind: 'reset' } | { kind: 'lost-answer' };
 
 export interface FaultDecision {
   delayMs: number;

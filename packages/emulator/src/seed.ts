@@ -20,9 +20,9 @@ import type {
   UserRecord,
 } from './types.js';
 
-export const DEFAULT_SEED_TIME = Date.UTC(2026, 0, 5, 9, 0, 0);
+const DEFAULT_SEED_TIME = Date.UTC(2026, 0, 5, 9, 0, 0);
 
-export const DEFAULT_LOOKUPS: Record<keyof Lookups, string[]> = {
+const DEFAULT_LOOKUPS: Record<keyof Lookups, string[]> = {
   test_run_statuses: ['Passed', 'Failed', 'Blocked', 'Skipped', 'Untested', 'In Progress', 'Retest'],
   test_case_statuses: ['Draft', 'In Review', 'Ready', 'Deprecated'],
   test_case_priorities: ['Critical', 'High', 'Medium', 'Low'],
@@ -30,7 +30,7 @@ export const DEFAULT_LOOKUPS: Record<keyof Lookups, string[]> = {
   test_case_automation_types: ['Automated', 'Not Automated', 'Cannot Be Automated'],
 };
 
-export const DEFAULT_USERS: SeedUser[] = [
+const DEFAULT_USERS: SeedUser[] = [
   // The inactive user comes first on purpose: clients must pick the first ACTIVE user, not data[0].
   { email: 'bob@example.com', first_name: 'Bob', last_name: 'Baker', status: 'INACTIVE' },
   { email: 'alice@example.com', first_name: 'Alice', last_name: 'Anders', status: 'ACTIVE' },
@@ -42,7 +42,7 @@ export class SeedError extends Error {
   override name = 'SeedError';
 }
 
-export function resolveSeed(option: SeedOption): SeedObject {
+function resolveSeed(option: SeedOption): SeedObject {
   if (option === 'demo') return DEMO_SEED;
   if (option === 'empty') return {};
   if (typeof option !== 'object' || option === null) {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { FileOutcome } from 'testsigma-tm-core';
 
 /** The variable `attach()` (attach.cjs, CommonJS so Jest's module system can load it) reads; the same name there. */
-export const ATTACHMENTS_DIR_ENV = 'TESTSIGMA_TM_JEST_ATTACHMENTS_DIR';
+const ATTACHMENTS_DIR_ENV = 'TESTSIGMA_TM_JEST_ATTACHMENTS_DIR';
 
 /** One line of the registry, as attach.cjs writes it. */
 export interface RegisteredAttachment {

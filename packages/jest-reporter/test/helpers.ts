@@ -9,7 +9,7 @@ import type { EmulatorState } from 'testsigma-tm-emulator';
 
 export const REPO = path.resolve(import.meta.dirname, '../../..');
 export const PACKAGE_DIR = path.join(REPO, 'packages/jest-reporter');
-export const JEST_BIN = path.join(REPO, 'node_modules/jest/bin/jest.js');
+const JEST_BIN = path.join(REPO, 'node_modules/jest/bin/jest.js');
 export const REPORTER_ENTRY = path.join(PACKAGE_DIR, 'dist/index.js');
 
 /** The built reporter must exist and be newer than its sources, or the tests would check stale code. */

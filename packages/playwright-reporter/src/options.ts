@@ -15,7 +15,7 @@ export type TestsigmaReporterOptions = ReporterOptions;
  */
 const PLAYWRIGHT_KEYS = new Set(['configDir', 'onlyFailures']);
 
-export function isPlaywrightKey(key: string): boolean {
+function isPlaywrightKey(key: string): boolean {
   return PLAYWRIGHT_KEYS.has(key) || key.startsWith('_');
 }
 

@@ -18,7 +18,7 @@ import {
 import { toTestResult } from './convert.js';
 import { splitOptions, type TestsigmaReporterOptions } from './options.js';
 
-export const PACKAGE_NAME = 'playwright-testsigma-tm-reporter';
+const PACKAGE_NAME = 'playwright-testsigma-tm-reporter';
 
 /** Prefix of every line this reporter prints. */
 export const PREFIX = REPORTER_PREFIX;

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const REPO_ROOT = resolve(PACKAGE_DIR, '../..');
 export const REPO_NODE_MODULES = join(REPO_ROOT, 'node_modules');
 

@@ -22,8 +22,6 @@ import { errorFor } from './http-errors.js';
 import { unexpectedBody } from './wire.js';
 import { VERSION } from '../version.js';
 
-export type { Method } from './transport.js';
-
 export interface ApiRequest<R = never> {
   method: Method;
   /** Path under the base URL (`/projects/x`), or an absolute URL of the same origin (a pagination link). */
@@ -81,7 +79,7 @@ export interface HttpClientOptions {
   now?: () => number;
 }
 
-export const DEFAULT_DEADLINE_MS = 600_000;
+const DEFAULT_DEADLINE_MS = 600_000;
 
 export class HttpClient {
   /** The base URL without credentials. */

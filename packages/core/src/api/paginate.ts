@@ -7,7 +7,7 @@ import { ApiError } from '../errors.js';
 import type { HttpClient } from './http.js';
 import { readPage, unexpectedBody, type AnswerContext } from './wire.js';
 
-export const PAGE_SIZE = 100;
+const PAGE_SIZE = 100;
 
 /** Without a total_count, only a repeated cursor or this many pages (10 million items) stops a list. */
 const MAX_PAGES_WITHOUT_TOTAL = 100_000;

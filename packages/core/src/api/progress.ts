@@ -5,7 +5,7 @@
  */
 import type { Pacer } from './pacer.js';
 
-export type HttpEventKind = 'waiting' | 'retrying' | 'rate-limited';
+type HttpEventKind = 'waiting' | 'retrying' | 'rate-limited';
 
 export interface HttpEvent {
   kind: HttpEventKind;

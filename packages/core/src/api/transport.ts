@@ -53,7 +53,7 @@ function undici(): Promise<typeof Undici> {
 }
 
 /** A text field of a multipart body (`data` holding the JSON of a result batch). */
-export interface FormField {
+interface FormField {
   name: string;
   value: string;
 }

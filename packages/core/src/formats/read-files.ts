@@ -21,7 +21,7 @@ import { decodedPieces } from './decode.js';
 export { decodeResultBytes } from './decode.js';
 
 /** Default size limit: larger files are refused rather than risking the runner's memory. */
-export const DEFAULT_MAX_FILE_BYTES = 512 * 1024 * 1024;
+const DEFAULT_MAX_FILE_BYTES = 512 * 1024 * 1024;
 
 export interface ReadOptions {
   /** Directory relative patterns are resolved against. Default: process.cwd(). */
@@ -54,7 +54,7 @@ export async function parseResultText(text: string, source: string): Promise<Par
   return { format, results, warnings };
 }
 
-export interface ReadFileOptions {
+interface ReadFileOptions {
   /** Directory a relative `file` is resolved against. Default: process.cwd(). */
   cwd?: string;
   /** Default: DEFAULT_MAX_FILE_BYTES. */
@@ -70,7 +70,7 @@ export interface ReadFileOptions {
  * naming `file`. readResultFiles is this, collected. (A callback, not an async generator: every result
  * passed through generators stacked three deep cost more than reading it.)
  */
-export async function readResultFile(file: string, options: ReadFileOptions): Promise<FormatId> {
+async function readResultFile(file: string, options: ReadFileOptions): Promise<FormatId> {
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   // Non-blocking, so that opening a FIFO without a writer returns at once (and is then refused).
   const handle = await open(path.resolve(options.cwd ?? process.cwd(), file), constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));

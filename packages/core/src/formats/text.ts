@@ -51,17 +51,6 @@ export function firstLine(text: string | undefined): string | undefined {
   return undefined;
 }
 
-/** 1-based line and column of a character offset, for error messages. */
-export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line += 1;
-    lineStart = i + 1;
-  }
-  return { line, column: offset - lineStart + 1 };
-}
-
 /** A short, printable excerpt of what a file starts with, for "received …" in error messages. */
 export function describeStart(text: string, max = 40): string {
   const start = text.trimStart().slice(0, max).replace(/\s+/g, ' ');

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import type { ConfigFile } from '../settings/index.js';
 
-export const CONFIG_FILE_NAME = 'testsigma-tm.config.json';
+const CONFIG_FILE_NAME = 'testsigma-tm.config.json';
 
 export async function loadConfigFile(cwd: string): Promise<ConfigFile | undefined> {
   const own = await readJson(path.join(cwd, CONFIG_FILE_NAME));

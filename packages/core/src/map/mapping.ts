@@ -23,7 +23,7 @@ export interface MappedCase {
   results: TestResult[];
 }
 
-export interface UnknownReference {
+interface UnknownReference {
   /** The reference in its normal form (see references.ts). */
   reference: string;
   results: TestResult[];

@@ -15,7 +15,7 @@
 import type { TestResult } from '../model.js';
 
 /** The property (or Playwright annotation type) that names test cases explicitly, compared case-insensitively. */
-export const REFERENCE_PROPERTY = 'testsigma';
+const REFERENCE_PROPERTY = 'testsigma';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Any `<something>-<digits>`: a human id of this project or of another one; normalised the same way.

@@ -10,7 +10,7 @@ export type Outcome = 'passed' | 'failed' | 'error' | 'skipped' | 'flaky';
 /** Outcome → status NAME. */
 export type StatusMapping = Record<Outcome, string>;
 
-export const OUTCOMES: readonly Outcome[] = ['passed', 'failed', 'error', 'skipped', 'flaky'];
+const OUTCOMES: readonly Outcome[] = ['passed', 'failed', 'error', 'skipped', 'flaky'];
 
 /** A flaky test passed in the end, so it is recorded as Passed; its failed attempts go into the description. */
 export const DEFAULT_STATUS_MAPPING: StatusMapping = {

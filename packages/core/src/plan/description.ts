@@ -11,11 +11,11 @@ import { firstLine, oneLine, safeSlice, stripAnsi } from './text.js';
 
 /** Cap of a whole description, in UTF-16 code units (what `string.length` counts). */
 export const MAX_DESCRIPTION_CHARS = 16_384;
-export const STACK_MAX_LINES = 15;
-export const STACK_MAX_CHARS = 2_000;
+const STACK_MAX_LINES = 15;
+const STACK_MAX_CHARS = 2_000;
 /** One giant assertion diff must not crowd out the other tests of the same case. */
-export const MESSAGE_MAX_CHARS = 4_000;
-export const TRUNCATED_MARKER = '… (truncated)';
+const MESSAGE_MAX_CHARS = 4_000;
+const TRUNCATED_MARKER = '… (truncated)';
 
 export interface DescriptionContext {
   /** Link to the CI job that produced the results, when known. */

@@ -5,7 +5,7 @@
  */
 import { parseStatusMapping, type StatusMapping } from '../map/status.js';
 
-export type Parsed<T> = { value: T } | { problem: string };
+type Parsed<T> = { value: T } | { problem: string };
 
 export interface Parser<T> {
   /** Shown in `--help` and the generated reference, e.g. `true|false`. */

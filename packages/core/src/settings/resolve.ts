@@ -14,7 +14,7 @@ export type Env = Record<string, string | undefined>;
 /** Who hands the values over; decides how messages spell a setting. */
 export type Host = 'cli' | 'action' | 'reporter';
 
-export type SourceKind = 'flag' | 'input' | 'option' | 'environment' | 'config file' | 'default';
+type SourceKind = 'flag' | 'input' | 'option' | 'environment' | 'config file' | 'default';
 
 export interface SettingSource {
   kind: SourceKind;
@@ -48,7 +48,7 @@ export interface SettingsReading {
 const EXPLICIT_KIND: Record<Host, SourceKind> = { cli: 'flag', action: 'input', reporter: 'option' };
 
 /** How `host` spells a setting in its own place: `--project`, `project-id` (input), `projectId` (option); else the environment variable. */
-export function spelling(key: SettingKey, host?: Host): string {
+function spelling(key: SettingKey, host?: Host): string {
   const r = settingRow(key);
   if (host === 'cli' && r.flag) return `--${r.flag}`;
   if (host === 'action' && r.input) return r.input;
@@ -134,7 +134,7 @@ function checkFileKeys(file: ConfigFile, errors: string[], warnings: string[]): 
 }
 
 /** Reporter option names, in table order. */
-export function optionNames(): string[] {
+function optionNames(): string[] {
   return SETTING_KEYS.map((key) => settingRow(key).option).filter((name): name is string => name !== undefined);
 }
 

@@ -382,8 +382,6 @@ type ValueOf<R> = R extends SettingRow<infer T> ? T : never;
 /** The resolved settings: one field per row, typed by the row's parser and default. */
 export type Settings = { -readonly [K in SettingKey]: ValueOf<(typeof SETTINGS)[K]> };
 
-export type UnmappedPolicy = Settings['unmapped'];
-
 export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
 
 /** The row of a key, typed loosely for code that walks the table. */

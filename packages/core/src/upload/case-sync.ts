@@ -17,7 +17,7 @@ import { SETTINGS, settingLabel, type Host, type Settings } from '../settings/in
 import { folderPath, resolveFolder } from './case-folder.js';
 import type { UploadSummary } from './summary.js';
 
-export interface CreatedCase {
+interface CreatedCase {
   /** `DEMO-12`; null in a dry run (it would be created). */
   case: string | null;
   title: string;
@@ -156,7 +156,7 @@ async function deleteDuplicate(api: TestManagementApi, projectId: string, testCa
 }
 
 /** What a person reads in the case, and the identity line later uploads look for. */
-export function caseDescription(missing: Pick<MissingCase, 'key' | 'title' | 'file' | 'results'>): string {
+function caseDescription(missing: Pick<MissingCase, 'key' | 'title' | 'file' | 'results'>): string {
   const first = missing.results[0];
   return [
     'Created by testsigma-tm for an automated test.',

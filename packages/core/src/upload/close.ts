@@ -8,7 +8,7 @@
 import type { TestManagementApi, TestRun } from '../api/client.js';
 import type { Logger } from '../log.js';
 
-export const UPLOAD_LABEL_PREFIX = 'testsigma-tm-upload:';
+const UPLOAD_LABEL_PREFIX = 'testsigma-tm-upload:';
 
 const ATTEMPTS = 8;
 
@@ -32,7 +32,7 @@ export async function markUpload(api: TestManagementApi, projectId: string, run:
 }
 
 /** The run's description with one line appended (replacing an earlier line that starts the same way). */
-export function appendLine(description: string | undefined, prefix: string, line: string): string {
+function appendLine(description: string | undefined, prefix: string, line: string): string {
   const kept = (description ?? '').split('\n').filter((l) => !l.startsWith(prefix));
   return [...kept.filter((l, i) => l !== '' || i < kept.length - 1), `${prefix}${line}`].join('\n').trim();
 }

@@ -49,7 +49,7 @@ export function countCases(report: MappingReport, recordedCaseIds: Iterable<stri
  * best effort) with the case's human id as fragment: it always opens the run, and the case when the page has
  * such an anchor; a guessed path could only lead to a "not found".
  */
-export function caseUrl(runUrl: string, humanId: string): string {
+function caseUrl(runUrl: string, humanId: string): string {
   return `${runUrl}#${encodeURIComponent(humanId)}`;
 }
 

@@ -18,7 +18,7 @@ import type { UploadInput, UploadOutcome } from './upload.js';
 // Letters, digits and `-` glue a token, as in the project's own pattern, so `DEMO-R-3` (a run id) is not an id.
 const ANY_HUMAN_ID = /(?<![\p{L}\p{N}-])[A-Z][A-Z0-9]*-\d+(?![\p{L}\p{N}-]|\.\p{N})/gu;
 
-export function idsFound(result: TestResult): string[] {
+function idsFound(result: TestResult): string[] {
   const found = new Set(caseReferences(result, ''));
   for (const text of [...result.suitePath, result.name, ...result.tags]) for (const m of text.matchAll(ANY_HUMAN_ID)) found.add(m[0]);
   return [...found];

@@ -5,7 +5,7 @@
  */
 import { oneLine, safeSlice, stripAnsi } from '../plan/text.js';
 
-export const CELL_MAX_CHARS = 300;
+const CELL_MAX_CHARS = 300;
 
 export function displayCell(text: string, max = CELL_MAX_CHARS): string {
   const line = oneLine(stripAnsi(text));

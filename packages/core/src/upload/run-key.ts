@@ -14,7 +14,7 @@
 import type { TestManagementApi, TestRun } from '../api/client.js';
 import type { Logger } from '../log.js';
 
-export const KEY_LABEL_PREFIX = 'testsigma-tm-key:';
+const KEY_LABEL_PREFIX = 'testsigma-tm-key:';
 
 export function keyLabel(key: string): string {
   return `${KEY_LABEL_PREFIX}${key}`;
@@ -26,7 +26,7 @@ export function titleWithKey(title: string, key: string): string {
   return title.includes(tag) ? title : `${title} ${tag}`;
 }
 
-export function carriesKey(run: TestRun, key: string): boolean {
+function carriesKey(run: TestRun, key: string): boolean {
   return (run.labels ?? []).includes(keyLabel(key)) || run.title.endsWith(`[${key}]`);
 }
 
@@ -40,7 +40,7 @@ function isClosed(run: TestRun): boolean {
 }
 
 /** Oldest first; the id breaks ties so that every job orders the same runs the same way. */
-export function byAge(a: TestRun, b: TestRun): number {
+function byAge(a: TestRun, b: TestRun): number {
   return (a.created_at ?? 0) - (b.created_at ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 

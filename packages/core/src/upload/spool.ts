@@ -13,7 +13,7 @@ import { InputError } from '../errors.js';
 import type { TestResult } from '../model.js';
 import type { Env, Settings } from '../settings/index.js';
 
-export const SPOOL_VERSION = 1;
+const SPOOL_VERSION = 1;
 
 /** The settings an upload needs again, without the token. */
 export type SpooledSettings = Omit<Settings, 'token'>;
@@ -36,7 +36,7 @@ export interface EntriesSpool extends SpoolBase {
   entries: ResultEntry[];
 }
 
-export interface ResultsSpool extends SpoolBase {
+interface ResultsSpool extends SpoolBase {
   kind: 'results';
   results: TestResult[];
 }

@@ -13,8 +13,8 @@ import { caseSyncMarkdown } from './case-sync-summary.js';
 
 /** GitHub's limit per step is 1 MiB; this leaves room for a margin and the closing notes. */
 export const MARKDOWN_MAX_BYTES = 1_000_000;
-export const MARKDOWN_FAILURE_LIMIT = 1_000;
-export const MARKDOWN_LIST_LIMIT = 200;
+const MARKDOWN_FAILURE_LIMIT = 1_000;
+const MARKDOWN_LIST_LIMIT = 200;
 
 class Budget {
   private readonly lines: string[] = [];

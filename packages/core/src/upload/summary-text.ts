@@ -8,8 +8,8 @@ import { formatDuration } from '../plan/description.js';
 import type { AttachmentSummary, FailedTest, MappingLine, UploadSummary } from './summary.js';
 import { caseSyncText } from './case-sync-summary.js';
 
-export const TEXT_LIST_LIMIT = 20;
-export const TEXT_MAPPING_LIMIT = 200;
+const TEXT_LIST_LIMIT = 20;
+const TEXT_MAPPING_LIMIT = 200;
 
 export interface RenderOptions {
   /** A reporter names its runner (`Jest`): the first line then says "collected", and failed tests are not repeated (the runner printed them). */

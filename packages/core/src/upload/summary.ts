@@ -66,7 +66,7 @@ export interface UploadSummary {
   caseSync?: CaseSyncSummary | null;
 }
 
-export interface CaseSyncSummary {
+interface CaseSyncSummary {
   /** Tests recorded into a case found by its title. */
   matchedByTitle: number;
   /** Titles that several cases have: those tests were not recorded. */

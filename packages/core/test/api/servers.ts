@@ -7,7 +7,7 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import { connect, createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
-export interface Tampered {
+interface Tampered {
   status?: number;
   headers?: Record<string, string>;
   /** A string is sent as is; anything else as JSON. */

@@ -30,7 +30,7 @@ function attribute(attrs: string, name: string): string {
 }
 
 /** A tolerant scan, not a validating parser: enough for the shapes JUnit producers write. */
-export function parseJUnit(xml: string): ParsedCase[] {
+function parseJUnit(xml: string): ParsedCase[] {
   const cases: ParsedCase[] = [];
   const re = /<testcase\b([^>]*?)(\/>|>([\s\S]*?)<\/testcase>)/g;
   for (let m = re.exec(xml); m !== null; m = re.exec(xml)) {

@@ -4,11 +4,11 @@ import type { Store } from '../store.js';
 import type { ProjectRecord, TestRunRecord } from '../types.js';
 import { badge, counts, esc, formatBytes, formatTime, page, seg } from './html.js';
 
-export function projectPath(project: ProjectRecord): string {
+function projectPath(project: ProjectRecord): string {
   return `/ui/projects/${seg(project.id)}`;
 }
 
-export function runPath(run: TestRunRecord): string {
+function runPath(run: TestRunRecord): string {
   return `/ui/projects/${seg(run.project_id)}/test-runs/${seg(run.id)}`;
 }
 

@@ -72,7 +72,7 @@ export function parseCucumberJson(json: unknown, source: string): TestResult[] {
 }
 
 /** Every scenario (and outline example row) of one feature. */
-export function cucumberFeatureResults(feature: Json, source: string): TestResult[] {
+function cucumberFeatureResults(feature: Json, source: string): TestResult[] {
   const featureName = nonEmpty(str(feature.name));
   const uri = nonEmpty(str(feature.uri));
   const featureTags = tagNames(feature.tags);

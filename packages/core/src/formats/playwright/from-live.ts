@@ -23,7 +23,7 @@ interface LiveAnnotation {
 }
 
 /** One attempt: Playwright's `TestResult`. */
-export interface LivePlaywrightResult {
+interface LivePlaywrightResult {
   status: string;
   duration: number;
   retry?: number;

@@ -62,7 +62,7 @@ export function parseVitestJson(json: unknown, source: string): TestResult[] {
 }
 
 /** Every test of one file, plus one error result when the file itself failed. */
-export function vitestFileResults(file: Json, source: string): TestResult[] {
+function vitestFileResults(file: Json, source: string): TestResult[] {
   const path = str(file.name) ?? '';
   const tests = objects(file.assertionResults);
   const results = tests.map((test) => vitestTestResult(test, path, source));
@@ -70,7 +70,7 @@ export function vitestFileResults(file: Json, source: string): TestResult[] {
   return results;
 }
 
-export function vitestTestResult(test: Json, path: string, source: string): TestResult {
+function vitestTestResult(test: Json, path: string, source: string): TestResult {
   const rawStatus = str(test.status) ?? '';
   const known = STATUS.get(rawStatus);
   const status: TestStatus = known ?? 'error';
@@ -126,7 +126,7 @@ const VITEST_FRAME =
   /^\s+at (?:.*[\\/]node_modules[\\/](?:vitest|@vitest[\\/][^\\/]+|tinypool|tinyspy|chai)[\\/].*|.*\(?node:internal[\\/].*|new Promise \(<anonymous>\))$/;
 
 /** The text without Vitest's internal stack frames; unchanged if nothing else would be left. */
-export function withoutVitestFrames(text: string): string {
+function withoutVitestFrames(text: string): string {
   const lines = text.split('\n');
   const frames = lines.filter((l) => /^\s+at /.test(l));
   if (frames.length > 0 && frames.every((l) => VITEST_FRAME.test(l))) return text;

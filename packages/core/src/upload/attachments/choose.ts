@@ -12,7 +12,7 @@ import { isFlaky, type Attachment, type TestResult } from '../../model.js';
 
 export type AttachmentPolicy = 'failed' | 'all' | 'none';
 
-export type AttachmentKind = 'screenshot' | 'trace' | 'video' | 'other';
+type AttachmentKind = 'screenshot' | 'trace' | 'video' | 'other';
 const KIND_ORDER: readonly AttachmentKind[] = ['screenshot', 'trace', 'video', 'other'];
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
@@ -75,7 +75,7 @@ export function contentTypeOf(fileName: string, declared: string | undefined): s
   return (ext && CONTENT_TYPES[ext]) ?? declared ?? 'application/octet-stream';
 }
 
-export function kindOf(attachment: Attachment): AttachmentKind {
+function kindOf(attachment: Attachment): AttachmentKind {
   const name = attachment.name.toLowerCase();
   const type = contentTypeOf(fileNameOf(attachment), attachment.contentType);
   if (name === 'trace' || /(^|[\\/])trace[^\\/]*\.zip$/i.test(attachment.path ?? '')) return 'trace';

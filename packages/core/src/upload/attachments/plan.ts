@@ -44,7 +44,7 @@ export function formatBytes(bytes: number): string {
 }
 
 /** The planner for one upload: the workspace's real path is looked up once. */
-export async function attachmentPlanner(settings: AttachmentSettings, log: Logger): Promise<(results: TestResult[]) => Promise<CaseFiles>> {
+async function attachmentPlanner(settings: AttachmentSettings, log: Logger): Promise<(results: TestResult[]) => Promise<CaseFiles>> {
   const realRoot = await realWorkspace(settings.workspace);
   return (results) => planCaseFiles(results, settings, realRoot, log);
 }
