@@ -39617,6 +39617,22 @@ function splitMessageAndStack(text) {
         ...(stack !== undefined && { stack: clip(stack, MAX_STACK_CHARS) }),
     };
 }
+/**
+ * Failure texts of one attempt (already cleaned of the runner's own frames) → message and stack: the message is
+ * the first failure up to its first stack frame, the stack every failure (test body and hooks).
+ */
+function messageAndStack(texts) {
+    const kept = texts.filter((t) => t !== '');
+    const first = kept[0];
+    if (first === undefined)
+        return {};
+    const frame = first.search(/\n\s+at /);
+    const message = (frame === -1 ? first : first.slice(0, frame)).trim();
+    return {
+        ...(message !== '' && { message: clip(message, MAX_MESSAGE_CHARS) }),
+        stack: clip(kept.join('\n\n'), MAX_STACK_CHARS),
+    };
+}
 //# sourceMappingURL=text.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/json-input.js
 /**
@@ -40024,16 +40040,7 @@ function projectName(displayName) {
 }
 /** message = the first failure up to its first stack frame; stack = every failure (body and hooks). */
 function failureParts(failures) {
-    const texts = failures.map((f) => withoutJestFrames(jest_clean(f))).filter((t) => t !== '');
-    const first = texts[0];
-    if (first === undefined)
-        return {};
-    const frame = first.search(/\n\s+at /);
-    const message = (frame === -1 ? first : first.slice(0, frame)).trim();
-    return {
-        ...(message !== '' && { message: clip(message, MAX_MESSAGE_CHARS) }),
-        stack: clip(texts.join('\n\n'), MAX_STACK_CHARS),
-    };
+    return messageAndStack(failures.map((f) => withoutJestFrames(jest_clean(f))));
 }
 /** Jest's "● Test suite failed to run" text: the first line after the heading says why. */
 function reasonLine(text) {
@@ -41726,16 +41733,7 @@ function withoutVitestFrames(text) {
 }
 /** message = the first failure up to its first stack frame; stack = every failure. */
 function vitest_failureParts(failures) {
-    const texts = failures.map(withoutVitestFrames);
-    const first = texts[0];
-    if (first === undefined)
-        return {};
-    const frame = first.search(/\n\s+at /);
-    const message = (frame === -1 ? first : first.slice(0, frame)).trim();
-    return {
-        ...(message !== '' && { message: clip(message, MAX_MESSAGE_CHARS) }),
-        stack: clip(texts.join('\n\n'), MAX_STACK_CHARS),
-    };
+    return messageAndStack(failures.map(withoutVitestFrames));
 }
 function metaProperties(meta) {
     if (!isObject(meta))

@@ -110,3 +110,19 @@ export function splitMessageAndStack(text: string): { message?: string; stack?: 
     ...(stack !== undefined && { stack: clip(stack, MAX_STACK_CHARS) }),
   };
 }
+
+/**
+ * Failure texts of one attempt (already cleaned of the runner's own frames) → message and stack: the message is
+ * the first failure up to its first stack frame, the stack every failure (test body and hooks).
+ */
+export function messageAndStack(texts: readonly string[]): { message?: string; stack?: string } {
+  const kept = texts.filter((t) => t !== '');
+  const first = kept[0];
+  if (first === undefined) return {};
+  const frame = first.search(/\n\s+at /);
+  const message = (frame === -1 ? first : first.slice(0, frame)).trim();
+  return {
+    ...(message !== '' && { message: clip(message, MAX_MESSAGE_CHARS) }),
+    stack: clip(kept.join('\n\n'), MAX_STACK_CHARS),
+  };
+}

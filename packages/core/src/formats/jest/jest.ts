@@ -19,7 +19,7 @@
  */
 import type { Attempt, TestResult, TestStatus } from '../../model.js';
 import { displayPath } from '../paths.js';
-import { MAX_MESSAGE_CHARS, MAX_STACK_CHARS, clip, msOrUndefined, stripAnsi } from '../text.js';
+import { MAX_MESSAGE_CHARS, MAX_STACK_CHARS, clip, messageAndStack, msOrUndefined, stripAnsi } from '../text.js';
 
 // The parts of Jest's result objects read here, written out structurally so that neither core nor the
 // reporter's published types depend on `@jest/*` packages (a user's Jest brings its own copies). The reporter's
@@ -196,15 +196,7 @@ function projectName(displayName: JestTestFileResult['displayName']): string | u
 
 /** message = the first failure up to its first stack frame; stack = every failure (body and hooks). */
 function failureParts(failures: readonly string[]): Pick<Attempt, 'message' | 'stack'> {
-  const texts = failures.map((f) => withoutJestFrames(clean(f))).filter((t) => t !== '');
-  const first = texts[0];
-  if (first === undefined) return {};
-  const frame = first.search(/\n\s+at /);
-  const message = (frame === -1 ? first : first.slice(0, frame)).trim();
-  return {
-    ...(message !== '' && { message: clip(message, MAX_MESSAGE_CHARS) }),
-    stack: clip(texts.join('\n\n'), MAX_STACK_CHARS),
-  };
+  return messageAndStack(failures.map((f) => withoutJestFrames(clean(f))));
 }
 
 /** Jest's "● Test suite failed to run" text: the first line after the heading says why. */

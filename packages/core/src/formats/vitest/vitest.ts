@@ -23,7 +23,7 @@
 import { InputError } from '../../errors.js';
 import type { Attempt, Property, TestResult, TestStatus } from '../../model.js';
 import { isObject, objects, str, strings, type JsonObject as Json } from '../json-values.js';
-import { MAX_MESSAGE_CHARS, MAX_STACK_CHARS, clip, firstLine, msOrUndefined, normaliseTags, stripAnsi } from '../text.js';
+import { MAX_MESSAGE_CHARS, MAX_STACK_CHARS, clip, firstLine, messageAndStack, msOrUndefined, normaliseTags, stripAnsi } from '../text.js';
 
 // A Map, not an object literal: a status such as "constructor" must not find Object.prototype's.
 const STATUS = new Map<string, TestStatus>([
@@ -135,15 +135,7 @@ function withoutVitestFrames(text: string): string {
 
 /** message = the first failure up to its first stack frame; stack = every failure. */
 function failureParts(failures: readonly string[]): Pick<Attempt, 'message' | 'stack'> {
-  const texts = failures.map(withoutVitestFrames);
-  const first = texts[0];
-  if (first === undefined) return {};
-  const frame = first.search(/\n\s+at /);
-  const message = (frame === -1 ? first : first.slice(0, frame)).trim();
-  return {
-    ...(message !== '' && { message: clip(message, MAX_MESSAGE_CHARS) }),
-    stack: clip(texts.join('\n\n'), MAX_STACK_CHARS),
-  };
+  return messageAndStack(failures.map(withoutVitestFrames));
 }
 
 function metaProperties(meta: unknown): Property[] {
