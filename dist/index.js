@@ -30878,7 +30878,7 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8366);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3895);
 // The Action's entry point: nothing but the call, so main.ts can be tested without side effects on import.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -30888,7 +30888,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8366:
+/***/ 3895:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35178,6 +35178,10 @@ function fullTitle(result) {
 function displayTitle(result) {
     return result.project ? `${fullTitle(result)} [${result.project}]` : fullTitle(result);
 }
+/** How many results a file held, whether they were kept or handed over as they were read. */
+function resultCount(file) {
+    return file.count ?? file.results.length;
+}
 //# sourceMappingURL=model.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/map/references.js
 /** The property (or Playwright annotation type) that names test cases explicitly, compared case-insensitively. */
@@ -35272,31 +35276,68 @@ function idPatterns(prefix) {
 //# sourceMappingURL=references.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/map/mapping.js
 
-function mapResults(results, cases, prefix) {
-    const lookup = indexCases(cases);
-    const mapped = new Map();
-    const unknown = new Map();
-    const unmapped = [];
-    for (const result of results) {
-        const references = caseReferences(result, prefix);
+/**
+ * How many unmapped results (and results per unknown reference) are kept to be named in the summary: enough for
+ * a person to act on, while a file of millions of tests that name no case costs counters, not memory.
+ */
+const LISTED_RESULTS_MAX = 10_000;
+/**
+ * Maps results one at a time as they are read. Every result that names a case is kept (its case's result
+ * needs them all); one that names none is counted, and kept only up to LISTED_RESULTS_MAX unless `keepUnmapped`
+ * (title matching reads every one).
+ */
+class ResultMapper {
+    prefix;
+    options;
+    lookup;
+    mapped = new Map();
+    unknown = new Map();
+    unmapped = [];
+    unmappedTotal = 0;
+    constructor(cases, prefix, options = {}) {
+        this.prefix = prefix;
+        this.options = options;
+        this.lookup = indexCases(cases);
+    }
+    add(result) {
+        const found = { cases: [], unknown: [] };
+        const references = caseReferences(result, this.prefix);
         if (references.length === 0) {
-            unmapped.push(result);
-            continue;
+            this.unmappedTotal++;
+            if (this.options.keepUnmapped || this.unmapped.length < LISTED_RESULTS_MAX)
+                this.unmapped.push(result);
+            return found;
         }
         for (const reference of references) {
-            const testCase = lookup.get(caseKey(reference));
+            const testCase = this.lookup.get(caseKey(reference));
             if (testCase) {
-                const entry = getOrAdd(mapped, testCase, () => ({ testCase, results: [] }));
+                const entry = getOrAdd(this.mapped, testCase, () => ({ testCase, results: [] }));
                 // A UUID and a human id in one result may name the same case: count the result once.
-                if (entry.results.at(-1) !== result)
+                if (entry.results.at(-1) !== result) {
                     entry.results.push(result);
+                    found.cases.push(testCase);
+                }
             }
             else {
-                getOrAdd(unknown, reference, () => ({ reference, results: [] })).results.push(result);
+                const entry = getOrAdd(this.unknown, reference, () => ({ reference, results: [], total: 0 }));
+                entry.total++;
+                if (entry.results.length < LISTED_RESULTS_MAX)
+                    entry.results.push(result);
+                found.unknown.push(reference);
             }
         }
+        return found;
     }
-    return { mapped: [...mapped.values()], unmapped, unknown: [...unknown.values()] };
+    report() {
+        return { mapped: [...this.mapped.values()], unmapped: this.unmapped, unmappedTotal: this.unmappedTotal, unknown: [...this.unknown.values()] };
+    }
+}
+/** Every result at once (for lists already in memory). */
+function mapResults(results, cases, prefix) {
+    const mapper = new ResultMapper(cases, prefix, { keepUnmapped: true });
+    for (const result of results)
+        mapper.add(result);
+    return mapper.report();
 }
 /** By UUID and by human id; the first of duplicate cases (a repeated page) wins. */
 function indexCases(cases) {
@@ -37198,7 +37239,7 @@ async function syncCases(api, input, log) {
             sync.created = made.created.map((c) => ({ case: c.human_id, title: c.title, folder }));
         }
     }
-    return { report: { ...report, mapped: merge(report.mapped, mapped), unmapped: matched.unmapped }, sync };
+    return { report: { ...report, mapped: merge(report.mapped, mapped), unmapped: matched.unmapped, unmappedTotal: matched.unmapped.length }, sync };
 }
 const CREATES_IN_FLIGHT = 4;
 /** Create one case per missing test, then re-list and keep, per test, the oldest case any upload made. */
@@ -37316,6 +37357,7 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 
 
 
+
 const SPOOL_VERSION = 1;
 function withoutToken(settings) {
     const { token: _token, ...rest } = settings;
@@ -37329,6 +37371,39 @@ function spoolPath(settings, env, now) {
     const stamp = now.toISOString().replace(/[:.]/g, '-');
     const key = settings.runKey ? `${settings.runKey.replace(/[^A-Za-z0-9._-]/g, '_')}-` : '';
     return external_node_path_.join(dir, `testsigma-tm-spool-${key}${stamp}.json`);
+}
+/**
+ * A results spool written as the results are handed over (`fill` calls `write` with each), so that spooling a
+ * huge input costs a buffer, not the input. Like writeSpool: whole or not at all, readable by its owner only.
+ */
+async function writeResultsSpool(file, header, fill) {
+    await (0,promises_.mkdir)(external_node_path_.dirname(file), { recursive: true });
+    const temp = `${file}.${process.pid}.tmp`;
+    const fd = (0,external_node_fs_namespaceObject.openSync)(temp, 'w', 0o600);
+    try {
+        let buffer = `${JSON.stringify(header).slice(0, -1)},"results":[`;
+        let first = true;
+        // Synchronous writes in 1 MiB pieces: results are handed over synchronously as they are read.
+        const flush = () => {
+            (0,external_node_fs_namespaceObject.writeSync)(fd, buffer);
+            buffer = '';
+        };
+        await fill((result) => {
+            buffer += (first ? '' : ',') + JSON.stringify(result);
+            first = false;
+            if (buffer.length >= 1024 * 1024)
+                flush();
+        });
+        buffer += ']}\n';
+        flush();
+    }
+    catch (error) {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+        await (0,promises_.unlink)(temp).catch(() => undefined);
+        throw error;
+    }
+    (0,external_node_fs_namespaceObject.closeSync)(fd);
+    await (0,promises_.rename)(temp, file);
 }
 /** Written whole or not at all (a temp file renamed), readable by its owner only. */
 async function spool_writeSpool(file, spool) {
@@ -37431,6 +37506,7 @@ function caseSyncMarkdown(s) {
 
 
 
+
 const TEXT_LIST_LIMIT = 20;
 const TEXT_MAPPING_LIMIT = 200;
 function summary_text_listSome(items, limit = TEXT_LIST_LIMIT, more = '') {
@@ -37504,17 +37580,17 @@ function renderText(s, options = {}) {
         lines.push(`Tests: ${passed} passed, ${failed} failed, ${skipped} skipped.${cases}`);
     }
     if (s.failures.length > 0 && options.collectedBy === undefined)
-        lines.push(`${s.failures.length} failed test(s):`, ...summary_text_listSome(s.failures.map(failureLine)));
+        lines.push(`${howMany(s.failures, s.tests.failed)} failed test(s):`, ...summary_text_listSome(s.failures.map(failureLine)));
     if (s.unsent > 0)
         lines.push(`${s.unsent} test case result(s) were NOT recorded.`);
     if (s.spoolFile)
         lines.push(`They were written to ${s.spoolFile}: send them with testsigma-tm resume ${s.spoolFile}`);
     if (s.mapping) {
-        lines.push(`Mapping (test → test case), ${s.mapping.length} test(s):`, ...summary_text_listSome(s.mapping.map(mappingText), TEXT_MAPPING_LIMIT, ' (the summary JSON lists every test)'));
+        lines.push(`Mapping (test → test case), ${howMany(s.mapping, s.total)} test(s):`, ...summary_text_listSome(s.mapping.map(mappingText), TEXT_MAPPING_LIMIT, ' (the summary JSON lists every test)'));
     }
     else {
         if (s.unmapped.length > 0)
-            lines.push(`${s.unmapped.length} test(s) map to no test case:`, ...summary_text_listSome(s.unmapped));
+            lines.push(`${howMany(s.unmapped, s.unmappedTotal)} test(s) map to no test case:`, ...summary_text_listSome(s.unmapped));
         if (s.unknown.length > 0)
             lines.push(`${s.unknown.length} reference(s) name no test case of the project:`, ...summary_text_listSome(s.unknown.map((u) => `${u.reference} (in ${u.tests[0]}${u.tests.length > 1 ? ` and ${u.tests.length - 1} more` : ''})`)));
     }
@@ -37540,6 +37616,10 @@ function attachmentLines(a, dryRun) {
 }
 function mebibytes(bytes) {
     return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+/** How many a capped list stands for: its length, or the total once the list reached the cap. */
+function howMany(list, total) {
+    return list.length < LISTED_RESULTS_MAX ? list.length : Math.max(list.length, total);
 }
 //# sourceMappingURL=summary-text.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/upload/summary-markdown.js
@@ -37646,7 +37726,7 @@ function renderMarkdown(s, options = {}) {
         out.add('');
     }
     if (s.failures.length > 0) {
-        out.add(`#### Failed tests (${s.failures.length})`);
+        out.add(`#### Failed tests (${howMany(s.failures, s.tests.failed)})`);
         out.add('');
         out.add('| Test | Test case | Message | Where |');
         out.add('|---|---|---|---|');
@@ -37658,7 +37738,7 @@ function renderMarkdown(s, options = {}) {
         out.add('');
     }
     if (s.mapping) {
-        out.add(`<details><summary>Mapping: test → test case (${s.mapping.length} tests)</summary>`);
+        out.add(`<details><summary>Mapping: test → test case (${howMany(s.mapping, s.total)} tests)</summary>`);
         out.add('');
         addList(out, s.mapping, MARKDOWN_LIST_LIMIT * 5, 'test(s)', (m) => `- ${displayCell(mappingText(m))}`);
         out.add('');
@@ -37666,7 +37746,7 @@ function renderMarkdown(s, options = {}) {
         out.add('');
     }
     else if (s.unmapped.length > 0) {
-        out.add(`<details><summary>${s.unmapped.length} test(s) map to no test case</summary>`);
+        out.add(`<details><summary>${howMany(s.unmapped, s.unmappedTotal)} test(s) map to no test case</summary>`);
         out.add('');
         addList(out, s.unmapped, MARKDOWN_LIST_LIMIT, 'test(s)', (t) => `- ${displayCell(t)}`);
         out.add('');
@@ -37695,6 +37775,16 @@ function renderMarkdown(s, options = {}) {
 }
 //# sourceMappingURL=summary-markdown.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/upload/summary.js
+/**
+ * What an upload did, as plain data: the `--summary-json` file and the Action's outputs, and what the renderers
+ * (summary-text.ts for terminals and other CIs, summary-markdown.ts for a GitHub job summary) put in words.
+ * Never holds the token.
+ *
+ * Words, used the same way everywhere: "tests" are the results read from the inputs (one per test and
+ * browser/project); "test cases" are the cases of the project those results are recorded in (several tests may
+ * record one case, the worst outcome deciding).
+ */
+
 function emptySummary(dryRun) {
     return {
         runId: null,
@@ -37710,6 +37800,7 @@ function emptySummary(dryRun) {
         unsent: 0,
         byStatus: {},
         unmapped: [],
+        unmappedTotal: 0,
         unknown: [],
         files: [],
         requests: 0,
@@ -37725,24 +37816,54 @@ function emptySummary(dryRun) {
         caseSync: null,
     };
 }
-function countOutcomes(results) {
-    const tests = { passed: 0, failed: 0, skipped: 0 };
-    for (const r of results) {
-        if (r.status === 'passed')
-            tests.passed++;
-        else if (r.status === 'skipped')
-            tests.skipped++;
-        else
-            tests.failed++;
-    }
-    return tests;
-}
 function summariseFiles(files) {
-    return files.map((f) => ({ path: f.path, ...(f.format ? { format: f.format } : {}), tests: f.results.length, error: f.error ? f.error.message : null }));
+    return files.map((f) => ({ path: f.path, ...(f.format ? { format: f.format } : {}), tests: resultCount(f), error: f.error ? f.error.message : null }));
 }
 
 
 //# sourceMappingURL=summary.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/upload/inputs.js
+/**
+ * Result files as the upload takes them, after the fail-on-empty policy: a pattern that matched nothing is an
+ * error by default (the test step probably wrote nothing), or only a warning when the user said an empty glob
+ * is fine — the files that did match are uploaded either way.
+ */
+
+function applyEmptyPolicy(files, failOnEmpty) {
+    if (failOnEmpty)
+        return files;
+    return files.map((file) => file.error?.code === 'INPUT_NOT_FOUND'
+        ? { ...file, error: undefined, warnings: [...(file.warnings ?? []), `${file.error.message} (ignored: fail-on-empty is off)`] }
+        : file);
+}
+/**
+ * Hand every result of the upload's input to `each`, once: a list in memory, or files read now, piece by piece.
+ * Resolves to the files' outcomes (the empty policy applied); their warnings are logged.
+ */
+async function readAll(input, each, log) {
+    let files;
+    if (Array.isArray(input.results)) {
+        for (const result of input.results)
+            each(result);
+        files = input.files ?? [];
+    }
+    else {
+        files = applyEmptyPolicy(await input.results.read(each), input.settings.failOnEmpty);
+    }
+    for (const warning of files.flatMap((f) => f.warnings ?? []))
+        log?.warn(warning);
+    return files;
+}
+/** The error files that could not be used make (exit code 2), if any. */
+function filesError(files) {
+    const failed = (files ?? []).filter((f) => f.error);
+    if (failed.length === 0)
+        return undefined;
+    if (failed.length === 1 && failed[0]?.error)
+        return failed[0].error;
+    return new errors_InputError('INPUT_FILES_FAILED', failed[0]?.path ?? '', `${failed.length} result files could not be used:\n  - ${failed.map((f) => f.error?.message).join('\n  - ')}`);
+}
+//# sourceMappingURL=inputs.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/upload/annotations.js
 /**
  * Where a failed test points in the repository, and the annotations a CI shows on those lines. Pure: the
@@ -37854,32 +37975,76 @@ function annotationMessage(result) {
     return message.length > annotations_MESSAGE_MAX_CHARS ? `${message.slice(0, annotations_MESSAGE_MAX_CHARS)}…` : message;
 }
 //# sourceMappingURL=annotations.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/details.js
+;// CONCATENATED MODULE: ./packages/core/dist/upload/tally.js
 /**
- * The parts of the summary that name tests one by one: the failed tests (with their case and place in the
- * code), the test cases counted by outcome, the dry run's mapping report, and the upload's own figures.
- * Pure: derived from the results, the mapping report and what the upload counted.
+ * What the summary needs of every result, gathered as each result is read: the counts, the failed tests with
+ * their case, and in a dry run each test's mapping line. The lists stop at LISTED_RESULTS_MAX (the counts go on),
+ * so a file of millions of tests costs counters, not memory.
  */
 
 
 
-/** Every result's cases and unknown references, read back from the mapping report. */
-function casesByResult(report) {
-    const byResult = new Map();
-    const of = (r) => {
-        let entry = byResult.get(r);
-        if (!entry)
-            byResult.set(r, (entry = { cases: [], unknown: [] }));
-        return entry;
-    };
-    for (const m of report?.mapped ?? [])
-        for (const r of m.results)
-            of(r).cases.push(m.testCase);
-    for (const u of report?.unknown ?? [])
-        for (const r of u.results)
-            of(r).unknown.push(u.reference);
-    return byResult;
+class ResultTally {
+    total = 0;
+    tests = { passed: 0, failed: 0, skipped: 0 };
+    /** The first LISTED_RESULTS_MAX failed (or errored) results. */
+    failed = [];
+    /** The dry run's mapping, the first LISTED_RESULTS_MAX tests; undefined when not asked for. */
+    lines;
+    constructor(options) {
+        this.lines = options.lines ? [] : undefined;
+    }
+    /** One result, with what it mapped to when it was mapped against the project's cases. */
+    add(result, found, line = mappingLine) {
+        this.total++;
+        if (result.status === 'passed')
+            this.tests.passed++;
+        else if (result.status === 'skipped')
+            this.tests.skipped++;
+        else
+            this.tests.failed++;
+        if (isFailed(result) && this.failed.length < LISTED_RESULTS_MAX)
+            this.failed.push({ result, ...(found?.cases[0] && { testCase: found.cases[0] }) });
+        if (this.lines && this.lines.length < LISTED_RESULTS_MAX)
+            this.lines.push(line(result, found));
+    }
+    /** Name the case of failed results that title matching placed after they were tallied. */
+    placeMatched(report) {
+        const unplaced = new Set(this.failed.filter((f) => !f.testCase).map((f) => f.result));
+        if (unplaced.size === 0)
+            return;
+        const caseOf = new Map();
+        for (const m of report.mapped)
+            for (const r of m.results)
+                if (unplaced.has(r) && !caseOf.has(r))
+                    caseOf.set(r, m.testCase);
+        for (const f of this.failed)
+            f.testCase ??= caseOf.get(f.result);
+    }
 }
+/** Every result of a list, tallied. */
+function tallyOf(results, options = { lines: false }) {
+    const tally = new ResultTally(options);
+    for (const result of results)
+        tally.add(result);
+    return tally;
+}
+function mappingLine(result, found) {
+    const cases = found?.cases.map((c) => c.human_id) ?? [];
+    const unknown = found?.unknown ?? [];
+    const reason = cases.length > 0 ? null : unknown.length > 0 ? 'unknown id' : 'no id';
+    return { test: displayTitle(result), file: result.file ?? null, ids: [...cases, ...unknown], case: cases.length > 0 ? cases.join(', ') : null, reason };
+}
+//# sourceMappingURL=tally.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/upload/details.js
+/**
+ * The parts of the summary that name tests one by one: the failed tests (with their case and place in the
+ * code), the test cases counted by outcome, the dry run's mapping report, and the upload's own figures.
+ * Pure: derived from the tally of the results, the mapping report and what the upload counted.
+ */
+
+
+
 /**
  * A case's outcome among the results naming it: failed when any failed or errored, else passed when any
  * passed (flaky included), else skipped — the order the default status mapping ranks them in.
@@ -37910,23 +38075,18 @@ function caseUrl(runUrl, humanId) {
 }
 /** The summary with its failed tests, mapping report (dry run) and figures filled in. */
 function addDetails(summary, facts) {
-    const byResult = casesByResult(facts.report);
-    const failures = [];
-    for (const result of facts.results) {
-        if (!isFailed(result))
-            continue;
-        const testCase = byResult.get(result)?.cases[0];
+    const failures = facts.tally.failed.map(({ result, testCase }) => {
         const location = annotations_locate(result, facts.workspace);
-        failures.push({
+        return {
             test: displayTitle(result),
             case: testCase?.human_id ?? null,
             message: firstLine(stripAnsi(result.message ?? '')),
             file: location?.file ?? result.file ?? null,
             line: location?.line ?? null,
             url: testCase && summary.runUrl ? caseUrl(summary.runUrl, testCase.human_id) : null,
-        });
-    }
-    const mapping = summary.dryRun && facts.report ? facts.results.map((r) => mappingLine(r, byResult.get(r))) : summary.mapping;
+        };
+    });
+    const mapping = summary.dryRun && facts.tally.lines ? facts.tally.lines : summary.mapping;
     return {
         ...summary,
         failures,
@@ -37934,14 +38094,19 @@ function addDetails(summary, facts) {
         figures: { httpRequests: facts.http?.requests ?? 0, retries: facts.http?.retries ?? 0, elapsedMs: Math.round(facts.elapsedMs) },
     };
 }
-function mappingLine(result, found) {
-    const cases = found?.cases.map((c) => c.human_id) ?? [];
-    const unknown = found?.unknown ?? [];
-    const reason = cases.length > 0 ? null : unknown.length > 0 ? 'unknown id' : 'no id';
-    return { test: displayTitle(result), file: result.file ?? null, ids: [...cases, ...unknown], case: cases.length > 0 ? cases.join(', ') : null, reason };
-}
 //# sourceMappingURL=details.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/upload/dry-run.js
+/**
+ * A dry run without a token or project: nothing can be asked of the service, but the files and tests were read
+ * and a person wants to see which ids each test carries. The project's prefix is unknown, so any upper-case
+ * `WORD-123` token in a title or tag counts as an id found (besides `testsigma` properties); none is checked.
+ *
+ * It exits 0 (unless a file could not be read): a dry run is a preview that writes nothing, run where secrets are
+ * often absent (a fork's pull request, a laptop), and it says plainly what it could not check. The upload itself
+ * still fails with exit 2 without a token.
+ */
+
+
 
 
 
@@ -37956,22 +38121,25 @@ function idsFound(result) {
             found.add(m[0]);
     return [...found];
 }
-function offlineDryRun(input, workspace, fileError) {
+async function offlineDryRun(input, workspace) {
     const started = Date.now();
-    const mapping = input.results.map((r) => {
-        const ids = idsFound(r);
-        return { test: displayTitle(r), file: r.file ?? null, ids, case: null, reason: ids.length > 0 ? 'not checked' : 'no id' };
-    });
+    const tally = new ResultTally({ lines: true });
+    const files = await readAll(input, (result) => tally.add(result, undefined, offlineLine));
     const base = {
         ...emptySummary(true),
-        files: summariseFiles(input.files ?? []),
-        total: input.results.length,
-        tests: countOutcomes(input.results),
-        mapping,
+        files: summariseFiles(files),
+        total: tally.total,
+        tests: tally.tests,
         checkedAgainstProject: false,
     };
-    const summary = addDetails(base, { results: input.results, workspace, elapsedMs: Date.now() - started });
-    return fileError ? { summary, error: fileError, exitCode: errors_exitCodeFor(fileError) } : { summary, exitCode: 0 };
+    const summary = addDetails(base, { tally, workspace, elapsedMs: Date.now() - started });
+    const fileError = filesError(files);
+    const failed = tally.failed.map((f) => f.result);
+    return fileError ? { summary, failed, error: fileError, exitCode: errors_exitCodeFor(fileError) } : { summary, failed, exitCode: 0 };
+}
+function offlineLine(result) {
+    const ids = idsFound(result);
+    return { test: displayTitle(result), file: result.file ?? null, ids, case: null, reason: ids.length > 0 ? 'not checked' : 'no id' };
 }
 //# sourceMappingURL=dry-run.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/upload/upload.js
@@ -38007,15 +38175,15 @@ function offlineDryRun(input, workspace, fileError) {
 
 
 
+
+
 async function upload_uploadResults(input) {
     const { settings } = input;
     const log = redactingLogger(input.log ?? silentLogger, [settings.token]);
-    for (const warning of (input.files ?? []).flatMap((f) => f.warnings ?? []))
-        log.warn(warning);
     const started = Date.now();
     const workspace = input.env?.GITHUB_WORKSPACE ?? process.cwd();
     if (settings.dryRun && (!settings.token || !settings.projectId))
-        return offlineDryRun(input, workspace, fileError(input.files));
+        return offlineDryRun({ ...input, log }, workspace);
     const progress = {};
     let http;
     let error;
@@ -38033,7 +38201,9 @@ async function upload_uploadResults(input) {
             log,
             now: input.now ?? (() => new Date()),
         };
-        progress.plan = await planUpload(ctx, projectId);
+        const lookups = await lookUp(ctx, projectId);
+        progress.read = await readInput(ctx, lookups);
+        progress.plan = await planUpload(ctx, lookups, progress.read);
         // `run create` opens the run even without cases: the shards add theirs.
         if (settings.dryRun || (progress.plan.entries.length === 0 && !input.openOnly)) {
             if (progress.plan.entries.length === 0 && !settings.dryRun)
@@ -38047,25 +38217,28 @@ async function upload_uploadResults(input) {
                     throw progress.recorded.error;
             }
         }
-        error = fileError(input.files);
+        error = filesError(progress.read.files);
     }
     catch (thrown) {
         error = errors_asToolError(thrown);
         error.message = redact(error.message, [settings.token]);
-        if (!progress.opened && serviceFailed(error) && !settings.dryRun && !input.openOnly)
-            progress.spoolFile = await spoolResults(input, error, log);
+        if (!progress.opened && serviceFailed(error) && !settings.dryRun && !input.openOnly) {
+            const spooled = await spoolResults(input, error, log);
+            progress.spoolFile = spooled.file;
+            progress.read ??= spooled.read;
+        }
     }
     finally {
         await http?.close();
     }
     const summary = addDetails(buildSummary(input, progress), {
-        results: input.results,
-        ...(progress.plan && { report: progress.plan.report }),
+        tally: progress.read?.tally ?? new ResultTally({ lines: false }),
         workspace,
         ...(http && { http: { requests: http.requests, retries: http.retries } }),
         elapsedMs: Date.now() - started,
     });
-    return error ? { summary, error, exitCode: errors_exitCodeFor(error) } : { summary, exitCode: 0 };
+    const failed = (progress.read?.tally.failed ?? []).map((f) => f.result);
+    return error ? { summary, failed, error, exitCode: errors_exitCodeFor(error) } : { summary, failed, exitCode: 0 };
 }
 /** The HTTP client's options from the settings; every message names settings in the host's words. */
 function httpOptions(settings, token, host, log) {
@@ -38089,17 +38262,32 @@ function requireSettings(settings, host) {
     }
     return { token: settings.token, projectId: settings.projectId };
 }
-/** Read what the service knows (project, statuses, users, cases: reads only), map and plan every entry. */
-async function planUpload(ctx, projectIdOrName) {
-    const { api, settings, log, host } = ctx;
+/** Read what the service knows that mapping needs (project, statuses, users, cases): reads only, each once. */
+async function lookUp(ctx, projectIdOrName) {
+    const { api, host } = ctx;
     const project = await resolveProject(api, projectIdOrName, host);
     const statuses = await api.listRunStatuses();
     const users = await api.listUsers();
     const cases = await api.listTestCases(project.id);
+    return { project, statuses, users, cases };
+}
+/** Read the input once, mapping and tallying each result as it comes; only what later stages use is kept. */
+async function readInput(ctx, { project, cases }) {
+    const { settings } = ctx;
+    const mapper = new ResultMapper(cases, project.human_id_prefix, { keepUnmapped: settings.matchByTitle || settings.createMissingCases });
+    const tally = new ResultTally({ lines: settings.dryRun });
+    const files = await readAll(ctx.input, (result) => tally.add(result, mapper.add(result)), ctx.log);
+    return { tally, report: mapper.report(), files };
+}
+/** Match titles and create cases when asked, then plan every entry. */
+async function planUpload(ctx, { project, statuses, users, cases }, read) {
+    const { api, settings, log, host } = ctx;
     const mapping = { ...DEFAULT_STATUS_MAPPING, ...settings.statusMap };
     const statusIds = resolveStatusIds(statuses, mapping);
     const user = pickUser(users, settings.userEmail, log, host);
-    const { report, sync } = await syncCases(api, { projectId: project.id, cases, report: mapResults(ctx.input.results, cases, project.human_id_prefix), ownerId: user.id, settings, host }, log);
+    const { report, sync } = await syncCases(api, { projectId: project.id, cases, report: read.report, ownerId: user.id, settings, host }, log);
+    if (sync)
+        read.tally.placeMatched(report);
     applyUnmappedPolicy(report, settings, log, host);
     const untestedIds = new Set(statuses.filter((s) => statusKey(s.name) === 'untested').map((s) => s.id));
     const entries = planEntries(report, mapping, statusIds, user.id, ctx.ci);
@@ -38108,7 +38296,17 @@ async function planUpload(ctx, projectIdOrName) {
     const files = await planAttachments(report.mapped.map((m) => ({ caseId: m.testCase.id, results: m.results })), attachmentSettings, log);
     for (const { entry } of entries)
         entry.description = withSkippedNote(entry.description, files.get(entry.test_case_id)?.skipped ?? []);
-    return { projectId: project.id, report, userId: user.id, untestedIds, entries, files, ...(sync && { sync }) };
+    return {
+        projectId: project.id,
+        report,
+        userId: user.id,
+        untestedIds,
+        entries,
+        files,
+        total: read.tally.total,
+        fileCount: read.files.length,
+        ...(sync && { sync }),
+    };
 }
 /**
  * The run to write to: the one named by the run id setting; else, with a run key (from the CI or the setting),
@@ -38116,7 +38314,7 @@ async function planUpload(ctx, projectIdOrName) {
  * did not create is made to hold the mapped cases.
  */
 async function openRun(ctx, plan) {
-    const { settings, input, api, log, host, runKey } = ctx;
+    const { settings, api, log, host, runKey } = ctx;
     const { projectId } = plan;
     const caseIds = plan.entries.map((p) => p.entry.test_case_id);
     const now = ctx.now();
@@ -38133,7 +38331,7 @@ async function openRun(ctx, plan) {
             key: runKey,
             create: async (previous, findExisting) => {
                 carried = previous ? await previousCases(api, projectId, previous) : [];
-                const description = runDescription(ctx.ci, input.results.length, input.files?.length) +
+                const description = runDescription(ctx.ci, plan.total, plan.fileCount) +
                     (previous ? `\nContinues test run ${previous.human_id} (closed), whose results were carried over.` : '');
                 const selection = [...new Set([...caseIds, ...carried.map((c) => c.test_case.id)])];
                 return api.createRun({
@@ -38153,7 +38351,7 @@ async function openRun(ctx, plan) {
         }
     }
     else {
-        const description = runDescription(ctx.ci, input.results.length, input.files?.length);
+        const description = runDescription(ctx.ci, plan.total, plan.fileCount);
         opened = { run: await createRun(api, { projectId, title, description, caseIds, assigneeId: plan.userId, labels, now: now.getTime() }, log), created: true };
     }
     // A run this upload created selects its cases already; any other may lack some (and other jobs may be adding theirs).
@@ -38243,41 +38441,52 @@ async function spoolEntries(ctx, plan, opened, entries, reason) {
         close: willClose,
         entries,
     };
-    return writeSpoolReported(spoolPath({ ...ctx.settings, runKey: ctx.runKey }, ctx.input.env ?? {}, ctx.now()), spool, ctx.log, entries.length);
+    const file = spoolPath({ ...ctx.settings, runKey: ctx.runKey }, ctx.input.env ?? {}, ctx.now());
+    return reportSpool(file, ctx.log, () => entries.length, () => spool_writeSpool(file, spool));
 }
+/** The service failed before a run was open: every result goes to the spool, read (again) as it is written. */
 async function spoolResults(input, reason, log) {
     const now = (input.now ?? (() => new Date()))();
     const runKey = input.settings.runKey ?? detectCi(input.env ?? {})?.runKey;
     const settings = { ...input.settings, runKey };
-    const spool = {
+    const header = {
         tool: 'testsigma-tm',
         version: 1,
         kind: 'results',
         createdAt: now.toISOString(),
         reason: reason.message,
         settings: withoutToken(settings),
-        results: input.results,
     };
-    return writeSpoolReported(spoolPath(settings, input.env ?? {}, now), spool, log, input.results.length);
+    const tally = new ResultTally({ lines: false });
+    const file = spoolPath(settings, input.env ?? {}, now);
+    let files = [];
+    const written = await reportSpool(file, log, () => tally.total, () => writeResultsSpool(file, header, async (write) => {
+        files = await readAll(input, (result) => {
+            tally.add(result);
+            write(result);
+        });
+    }));
+    return { file: written, read: { tally, files, report: { mapped: [], unmapped: [], unmappedTotal: 0, unknown: [] } } };
 }
-async function writeSpoolReported(file, spool, log, count) {
+/** Write a spool and say where it is and how to send it; undefined when it could not be written. */
+async function reportSpool(file, log, count, write) {
     try {
-        await spool_writeSpool(file, spool);
-        log.error(`${count} result(s) could not be sent and were written to ${file}. Send them later with: testsigma-tm resume ${file}`);
+        await write();
+        log.error(`${count()} result(s) could not be sent and were written to ${file}. Send them later with: testsigma-tm resume ${file}`);
         return file;
     }
     catch (error) {
-        log.error(`${count} result(s) could not be sent, and the spool file ${file} could not be written: ${error.message}.`);
+        log.error(`${count()} result(s) could not be sent, and the spool file ${file} could not be written: ${error.message}.`);
         return undefined;
     }
 }
 /** The summary, once, from the stages' values: what is missing is what did not happen. */
-function buildSummary(input, { plan, opened, recorded, spoolFile }) {
+function buildSummary(input, { read, plan, opened, recorded, spoolFile }) {
     const summary = {
         ...emptySummary(input.settings.dryRun),
-        files: summariseFiles(input.files ?? []),
-        total: input.results.length,
-        tests: countOutcomes(input.results),
+        files: summariseFiles(read?.files ?? (Array.isArray(input.results) ? (input.files ?? []) : [])),
+        total: read?.tally.total ?? 0,
+        tests: read?.tally.tests ?? { passed: 0, failed: 0, skipped: 0 },
         spoolFile: spoolFile ?? recorded?.spoolFile ?? null,
     };
     if (!plan)
@@ -38285,6 +38494,7 @@ function buildSummary(input, { plan, opened, recorded, spoolFile }) {
     if (plan.sync)
         Object.assign(summary, caseSyncSummary(plan.sync));
     summary.unmapped = plan.report.unmapped.map(displayTitle);
+    summary.unmappedTotal = plan.report.unmappedTotal;
     summary.unknown = plan.report.unknown.map((u) => ({ reference: u.reference, tests: u.results.map(displayTitle) }));
     summary.mapped = plan.entries.length;
     summary.attachments = attachmentSummary(plan, recorded?.sent, input.settings.dryRun);
@@ -38340,7 +38550,7 @@ function planEntries(report, mapping, statusIds, userId, ci) {
     });
 }
 function applyUnmappedPolicy(report, settings, log, host) {
-    const count = report.unmapped.length + report.unknown.length;
+    const count = report.unmappedTotal + report.unknown.length;
     if (count === 0 || settings.unmapped === 'ignore')
         return;
     const names = [...report.unmapped.map(displayTitle), ...report.unknown.map((u) => `${u.reference} (no such test case)`)];
@@ -38356,14 +38566,6 @@ function countByStatus(entries) {
         counts[e.statusName] = (counts[e.statusName] ?? 0) + 1;
     return counts;
 }
-function fileError(files) {
-    const failed = (files ?? []).filter((f) => f.error);
-    if (failed.length === 0)
-        return undefined;
-    if (failed.length === 1 && failed[0]?.error)
-        return failed[0].error;
-    return new errors_InputError('INPUT_FILES_FAILED', failed[0]?.path ?? '', `${failed.length} result files could not be used:\n  - ${failed.map((f) => f.error?.message).join('\n  - ')}`);
-}
 function runDescription(ci, results, files) {
     const from = ci ? `${ci.provider}${ci.jobUrl ? ` (${ci.jobUrl})` : ''}` : 'a local upload';
     return `Recorded by testsigma-tm ${VERSION} from ${from}: ${results} test result(s)${files !== undefined ? ` in ${files} file(s)` : ''}.`;
@@ -38373,15 +38575,6 @@ function runUrl(baseUrl, projectId, runId) {
     return `${new URL(baseUrl).origin}/ui/projects/${projectId}/test-runs/${runId}`;
 }
 //# sourceMappingURL=upload.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/inputs.js
-function applyEmptyPolicy(files, failOnEmpty) {
-    if (failOnEmpty)
-        return files;
-    return files.map((file) => file.error?.code === 'INPUT_NOT_FOUND'
-        ? { ...file, error: undefined, warnings: [...(file.warnings ?? []), `${file.error.message} (ignored: fail-on-empty is off)`] }
-        : file);
-}
-//# sourceMappingURL=inputs.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/upload/commands.js
 /**
  * The explicit lifecycle, for pipelines whose jobs report into one run: `run close` (a final job with
@@ -41939,7 +42132,10 @@ async function readResultFile(file, options) {
         await handle.close();
     }
 }
-/** Sniff the first SNIFF_CHARS of the decoded pieces, then hand every piece to the format that claims them. */
+/**
+ * Sniff the first SNIFF_CHARS of the decoded pieces, then hand every piece to the format that claims them; with
+ * `headOnly`, stop once the format is known (a probe).
+ */
 async function readDecoded(pieces, source, sink) {
     const iterator = pieces[Symbol.asyncIterator]();
     let head = '';
@@ -41960,6 +42156,8 @@ async function readDecoded(pieces, source, sink) {
     const format = head.trim() === '' ? undefined : detect(head);
     if (format === undefined)
         throw await refuseUnrecognised(head, all(), source);
+    if (sink.headOnly)
+        return format.id;
     const ctx = { source, warn: sink.warn };
     if (format.parseInBatches !== undefined) {
         for await (const batch of format.parseInBatches(all(), ctx))
@@ -41976,29 +42174,73 @@ async function readResultFiles(patterns, options = {}) {
     const cwd = options.cwd ?? process.cwd();
     const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     const { files, unmatched } = await expandPatterns(patterns, cwd);
-    const outcomes = unmatched.map((pattern) => ({
-        path: pattern,
-        results: [],
-        warnings: [],
-        error: new errors_InputError('INPUT_NOT_FOUND', pattern, `No result file matches "${pattern}" (looked in ${cwd}). Expected a path or glob of ${expectedFormats()} files; ` +
-            'check the path, and that the test step wrote its results before this step ran.'),
-    }));
+    const outcomes = unmatched.map((pattern) => notFoundOutcome(pattern, cwd));
     for (const file of files)
         outcomes.push(await readOne(file, cwd, maxFileBytes));
     return outcomes;
 }
 async function readOne(file, cwd, maxFileBytes) {
-    const warnings = [];
     const results = [];
+    const { count: _count, ...outcome } = await handOver(file, cwd, maxFileBytes, (result) => results.push(result));
+    return outcome.error ? { ...outcome, warnings: [] } : { ...outcome, results };
+}
+/** Read one file, handing its results over; the outcome counts them. A file that fails midway keeps what it handed over. */
+async function handOver(file, cwd, maxFileBytes, onResult, headOnly = false) {
+    const warnings = [];
+    let count = 0;
     try {
-        const format = await readResultFile(file, { cwd, maxFileBytes, warn: (message) => warnings.push(message), onResult: (result) => results.push(result) });
-        if (results.length === 0)
+        const format = await readResultFile(file, {
+            cwd,
+            maxFileBytes,
+            headOnly,
+            warn: (message) => warnings.push(message),
+            onResult: (result) => {
+                count++;
+                onResult(result);
+            },
+        });
+        if (count === 0 && !headOnly)
             warnings.push(`${file} contains no test results.`);
-        return { path: file, format: format, results, warnings };
+        return { path: file, format: format, results: [], count, warnings };
     }
     catch (error) {
-        return { path: file, results: [], warnings: [], error: asInputError(error, file) };
+        return { path: file, results: [], count, warnings, error: asInputError(error, file) };
     }
+}
+/**
+ * The files the patterns name, read while the upload maps them: each `read` reads every file from the start and
+ * hands each result over as it is read, keeping none, so memory holds what the consumer keeps. A file that fails
+ * midway is reported with its error; the results it handed over before the failure stay handed over (a
+ * truncated report still holds real results, and dropping them would lose them silently).
+ */
+async function resultFileSource(patterns, options = {}) {
+    const cwd = options.cwd ?? process.cwd();
+    const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+    const { files, unmatched } = await expandPatterns(patterns, cwd);
+    const notFound = unmatched.map((pattern) => notFoundOutcome(pattern, cwd));
+    return {
+        async probe() {
+            const outcomes = [...notFound];
+            for (const file of files)
+                outcomes.push(await handOver(file, cwd, maxFileBytes, () => undefined, true));
+            return outcomes;
+        },
+        async read(each) {
+            const outcomes = [...notFound];
+            for (const file of files)
+                outcomes.push(await handOver(file, cwd, maxFileBytes, each));
+            return outcomes;
+        },
+    };
+}
+function notFoundOutcome(pattern, cwd) {
+    return {
+        path: pattern,
+        results: [],
+        warnings: [],
+        error: new errors_InputError('INPUT_NOT_FOUND', pattern, `No result file matches "${pattern}" (looked in ${cwd}). Expected a path or glob of ${expectedFormats()} files; ` +
+            'check the path, and that the test step wrote its results before this step ran.'),
+    };
 }
 function notRegular(file, info) {
     const kind = info.isFIFO()
@@ -42080,7 +42322,7 @@ function read_files_formatBytes(bytes) {
  * report. Listed name by name (no `export *`), so an internal never becomes public by accident; the reporters'
  * plumbing is a separate entry, `testsigma-tm-core/reporter`.
  *
- * Use: resolveSettings → readResultFiles (or your own TestResult[]) → uploadResults → renderText / renderMarkdown.
+ * Use: resolveSettings → resultFileSource (or readResultFiles, or your own TestResult[]) → uploadResults → renderText / renderMarkdown.
  */
 
 
@@ -42148,15 +42390,15 @@ async function run(env = process.env) {
         .filter((line) => line !== '' && !line.startsWith('#'));
     // `create` needs no results (the shards bring their cases); the other modes default to the usual JUnit names.
     const wanted = patterns.length > 0 ? patterns : mode === 'create' ? [] : ['**/TEST-*.xml', '**/junit*.xml'];
-    const files = applyEmptyPolicy(await readResultFiles(wanted, { cwd: workspace }), settings.failOnEmpty);
-    const results = files.flatMap((f) => f.results);
-    const outcome = await upload_uploadResults({ settings, results, files, env, host: 'action', log: LOG, openOnly: mode === 'create' });
+    // Read while uploading, each result mapped as it is read: a result file of any size costs what the upload keeps.
+    const results = await resultFileSource(wanted, { cwd: workspace });
+    const outcome = await upload_uploadResults({ settings, results, env, host: 'action', log: LOG, openOnly: mode === 'create' });
     const s = outcome.summary;
     info(renderText(s, outcome.error ? { error: outcome.error } : {}));
     setOutputs(s);
     // setFailed writes one error annotation itself: keep within the 10 GitHub shows per step.
     if (settings.annotations)
-        annotate(results, workspace, outcome.error ? ANNOTATION_LIMIT - 1 : ANNOTATION_LIMIT);
+        annotate(outcome.failed, workspace, outcome.error ? ANNOTATION_LIMIT - 1 : ANNOTATION_LIMIT);
     if (outcome.error)
         await fail(s, outcome.error);
     else
@@ -42204,7 +42446,7 @@ function setOutputs(s) {
     setOutput('passed', s.tests.passed);
     setOutput('failed', s.tests.failed);
     setOutput('skipped', s.tests.skipped);
-    setOutput('unmapped', s.unmapped.length);
+    setOutput('unmapped', s.unmappedTotal);
     setOutput('cases-recorded', s.cases.recorded);
     setOutput('cases-passed', s.cases.passed);
     setOutput('cases-failed', s.cases.failed);

@@ -11,13 +11,12 @@ import {
   ConfigError,
   SETTINGS,
   SETTING_KEYS,
-  applyEmptyPolicy,
   asToolError,
   closeRunCommand,
   doctor,
   emptySummary,
   failureAnnotations,
-  readResultFiles,
+  resultFileSource,
   readSettings,
   renderMarkdown,
   renderText,
@@ -78,14 +77,14 @@ export async function run(env: Env = process.env): Promise<void> {
     .filter((line) => line !== '' && !line.startsWith('#'));
   // `create` needs no results (the shards bring their cases); the other modes default to the usual JUnit names.
   const wanted = patterns.length > 0 ? patterns : mode === 'create' ? [] : ['**/TEST-*.xml', '**/junit*.xml'];
-  const files = applyEmptyPolicy(await readResultFiles(wanted, { cwd: workspace }), settings.failOnEmpty);
-  const results = files.flatMap((f) => f.results);
-  const outcome = await uploadResults({ settings, results, files, env, host: 'action', log: LOG, openOnly: mode === 'create' });
+  // Read while uploading, each result mapped as it is read: a result file of any size costs what the upload keeps.
+  const results = await resultFileSource(wanted, { cwd: workspace });
+  const outcome = await uploadResults({ settings, results, env, host: 'action', log: LOG, openOnly: mode === 'create' });
   const s = outcome.summary;
   core.info(renderText(s, outcome.error ? { error: outcome.error } : {}));
   setOutputs(s);
   // setFailed writes one error annotation itself: keep within the 10 GitHub shows per step.
-  if (settings.annotations) annotate(results, workspace, outcome.error ? ANNOTATION_LIMIT - 1 : ANNOTATION_LIMIT);
+  if (settings.annotations) annotate(outcome.failed, workspace, outcome.error ? ANNOTATION_LIMIT - 1 : ANNOTATION_LIMIT);
   if (outcome.error) await fail(s, outcome.error);
   else await writeSummary(s);
 }
@@ -136,14 +135,14 @@ function setOutputs(s: UploadSummary): void {
   core.setOutput('passed', s.tests.passed);
   core.setOutput('failed', s.tests.failed);
   core.setOutput('skipped', s.tests.skipped);
-  core.setOutput('unmapped', s.unmapped.length);
+  core.setOutput('unmapped', s.unmappedTotal);
   core.setOutput('cases-recorded', s.cases.recorded);
   core.setOutput('cases-passed', s.cases.passed);
   core.setOutput('cases-failed', s.cases.failed);
   core.setOutput('cases-skipped', s.cases.skipped);
 }
 
-function annotate(results: TestResult[], workspace: string, limit: number): void {
+function annotate(results: readonly TestResult[], workspace: string, limit: number): void {
   const isFile = (file: string): boolean => statSync(join(workspace, file), { throwIfNoEntry: false })?.isFile() ?? false;
   const set = failureAnnotations(results, workspace, { limit, exists: isFile });
   for (const a of set.errors) core.error(a.message, { title: a.title, file: a.file, ...(a.line !== undefined && { startLine: a.line }) });

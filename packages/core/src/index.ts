@@ -3,7 +3,7 @@
  * report. Listed name by name (no `export *`), so an internal never becomes public by accident; the reporters'
  * plumbing is a separate entry, `testsigma-tm-core/reporter`.
  *
- * Use: resolveSettings → readResultFiles (or your own TestResult[]) → uploadResults → renderText / renderMarkdown.
+ * Use: resolveSettings → resultFileSource (or readResultFiles, or your own TestResult[]) → uploadResults → renderText / renderMarkdown.
  */
 export { uploadResults, runUrl, type UploadInput, type UploadOutcome } from './upload/upload.js';
 export { applyEmptyPolicy } from './upload/inputs.js';
@@ -22,7 +22,7 @@ export {
   type UploadSummary,
 } from './upload/summary.js';
 export { ANNOTATION_LIMIT, failureAnnotations, locate, type Annotation, type AnnotationSet, type SourceLocation } from './upload/annotations.js';
-export { readResultFiles } from './formats/read-files.js';
+export { readResultFiles, resultFileSource, type ResultFileSource } from './formats/read-files.js';
 export {
   DEFAULT_BASE_URL,
   SETTINGS,
@@ -52,6 +52,17 @@ export {
   exitCodeFor,
   type ErrorCode,
 } from './errors.js';
-export { displayTitle, fullTitle, isFlaky, type Attachment, type Attempt, type FileOutcome, type Property, type TestResult, type TestStatus } from './model.js';
+export {
+  displayTitle,
+  fullTitle,
+  isFlaky,
+  type Attachment,
+  type Attempt,
+  type FileOutcome,
+  type Property,
+  type ResultSource,
+  type TestResult,
+  type TestStatus,
+} from './model.js';
 export type { Logger } from './log.js';
 export { VERSION } from './version.js';

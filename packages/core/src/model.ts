@@ -91,9 +91,26 @@ export function displayTitle(result: Pick<TestResult, 'suitePath' | 'name' | 'pr
 export interface FileOutcome {
   path: string;
   format?: FormatId;
+  /** The results, when kept; a file read as a ResultSource hands them over instead and keeps only `count`. */
   results: TestResult[];
+  /** How many results the file held, when they were handed over rather than kept in `results`. */
+  count?: number;
   /** Set when the file could not be read or parsed; `results` is then empty. */
   error?: InputError;
   /** Worth telling the user but not an error: an empty file, a runner's error outside any test. */
   warnings?: string[];
+}
+
+/** How many results a file held, whether they were kept or handed over as they were read. */
+export function resultCount(file: Pick<FileOutcome, 'results' | 'count'>): number {
+  return file.count ?? file.results.length;
+}
+
+/**
+ * Results an upload reads once, each as it comes, so that memory need not grow with the input: result files
+ * read while uploading (the CLI, the Action), or a list already in memory (a reporter's). `read` may be called
+ * again (to spool what could not be sent) and resolves to the files' outcomes, counts instead of results.
+ */
+export interface ResultSource {
+  read(each: (result: TestResult) => void): Promise<FileOutcome[]>;
 }

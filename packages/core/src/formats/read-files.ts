@@ -12,13 +12,16 @@ import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { escapePath, glob } from 'tinyglobby';
 import { InputError } from '../errors.js';
-import type { FileOutcome, TestResult } from '../model.js';
+import type { FileOutcome, ResultSource, TestResult } from '../model.js';
 import type { FormatId } from './format.js';
 import { SNIFF_CHARS, detect, expectedFormats, refuseUnrecognised } from './registry.js';
 import { stripBom } from './text.js';
 import { decodedPieces } from './decode.js';
 
 export { decodeResultBytes } from './decode.js';
+
+/** How much of each file a probe reads: all of a typical report, a sliver of a huge one. */
+const PROBE_CHARS = 1024 * 1024;
 
 /** Default size limit: larger files are refused rather than risking the runner's memory. */
 const DEFAULT_MAX_FILE_BYTES = 512 * 1024 * 1024;
@@ -63,6 +66,8 @@ interface ReadFileOptions {
   warn(message: string): void;
   /** Called with each result as soon as it is read; a consumer that need not keep them all, does not. */
   onResult(result: TestResult): void;
+  /** Only look: recognise the format and read the first PROBE_CHARS (see ResultFileSource.probe). */
+  headOnly?: boolean;
 }
 
 /**
@@ -85,8 +90,11 @@ async function readResultFile(file: string, options: ReadFileOptions): Promise<F
   }
 }
 
-/** Sniff the first SNIFF_CHARS of the decoded pieces, then hand every piece to the format that claims them. */
-async function readDecoded(pieces: AsyncIterable<string>, source: string, sink: Pick<ReadFileOptions, 'warn' | 'onResult'>): Promise<FormatId> {
+/**
+ * Sniff the first SNIFF_CHARS of the decoded pieces, then hand every piece to the format that claims them; with
+ * `headOnly`, stop after the first PROBE_CHARS (a probe).
+ */
+async function readDecoded(pieces: AsyncIterable<string>, source: string, sink: Pick<ReadFileOptions, 'warn' | 'onResult' | 'headOnly'>): Promise<FormatId> {
   const iterator = pieces[Symbol.asyncIterator]();
   let head = '';
   let ended = false;
@@ -105,10 +113,25 @@ async function readDecoded(pieces: AsyncIterable<string>, source: string, sink: 
   const format = head.trim() === '' ? undefined : detect(head);
   if (format === undefined) throw await refuseUnrecognised(head, all(), source);
   const ctx = { source, warn: sink.warn };
+  let read = 0;
+  const counted = async function* counted(): AsyncGenerator<string, void, undefined> {
+    for await (const piece of all()) {
+      read += piece.length;
+      yield piece;
+    }
+  };
+  // A probe reads the first PROBE_CHARS (a small file whole), so that what is broken near the start is found early.
+  const enough = (): boolean => sink.headOnly === true && read >= PROBE_CHARS;
   if (format.parseInBatches !== undefined) {
-    for await (const batch of format.parseInBatches(all(), ctx)) for (const result of batch) sink.onResult(result);
+    for await (const batch of format.parseInBatches(counted(), ctx)) {
+      for (const result of batch) sink.onResult(result);
+      if (enough()) break;
+    }
   } else {
-    for await (const result of format.parse(all(), ctx)) sink.onResult(result);
+    for await (const result of format.parse(counted(), ctx)) {
+      sink.onResult(result);
+      if (enough()) break;
+    }
   }
   return format.id;
 }
@@ -117,7 +140,77 @@ export async function readResultFiles(patterns: string[], options: ReadOptions =
   const cwd = options.cwd ?? process.cwd();
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const { files, unmatched } = await expandPatterns(patterns, cwd);
-  const outcomes: ReadFileOutcome[] = unmatched.map((pattern) => ({
+  const outcomes: ReadFileOutcome[] = unmatched.map((pattern) => notFoundOutcome(pattern, cwd));
+  for (const file of files) outcomes.push(await readOne(file, cwd, maxFileBytes));
+  return outcomes;
+}
+
+async function readOne(file: string, cwd: string, maxFileBytes: number): Promise<ReadFileOutcome> {
+  const results: TestResult[] = [];
+  const { count: _count, ...outcome } = await handOver(file, cwd, maxFileBytes, (result) => results.push(result));
+  return outcome.error ? { ...outcome, warnings: [] } : { ...outcome, results };
+}
+
+/** Read one file, handing its results over; the outcome counts them. A file that fails midway keeps what it handed over. */
+async function handOver(file: string, cwd: string, maxFileBytes: number, onResult: (result: TestResult) => void, headOnly = false): Promise<ReadFileOutcome> {
+  const warnings: string[] = [];
+  let count = 0;
+  try {
+    const format = await readResultFile(file, {
+      cwd,
+      maxFileBytes,
+      headOnly,
+      warn: (message) => warnings.push(message),
+      onResult: (result) => {
+        count++;
+        onResult(result);
+      },
+    });
+    if (count === 0 && !headOnly) warnings.push(`${file} contains no test results.`);
+    return { path: file, format: format as FileOutcome['format'], results: [], count, warnings };
+  } catch (error) {
+    return { path: file, results: [], count, warnings, error: asInputError(error, file) };
+  }
+}
+
+/** Result files read as a ResultSource: see resultFileSource. */
+export interface ResultFileSource extends ResultSource {
+  /**
+   * A first look: the patterns that matched nothing, and the files that cannot be opened, are no result format
+   * or are broken within their first MiB (errors); the others with their format. Lets a host stop early
+   * without asking the service. Results are not handed over.
+   */
+  probe(): Promise<ReadFileOutcome[]>;
+  read(each: (result: TestResult) => void): Promise<ReadFileOutcome[]>;
+}
+
+/**
+ * The files the patterns name, read while the upload maps them: each `read` reads every file from the start and
+ * hands each result over as it is read, keeping none, so memory holds what the consumer keeps. A file that fails
+ * midway is reported with its error; the results it handed over before the failure stay handed over (a
+ * truncated report still holds real results, and dropping them would lose them silently).
+ */
+export async function resultFileSource(patterns: string[], options: ReadOptions = {}): Promise<ResultFileSource> {
+  const cwd = options.cwd ?? process.cwd();
+  const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const { files, unmatched } = await expandPatterns(patterns, cwd);
+  const notFound = unmatched.map((pattern) => notFoundOutcome(pattern, cwd));
+  return {
+    async probe() {
+      const outcomes = [...notFound];
+      for (const file of files) outcomes.push(await handOver(file, cwd, maxFileBytes, () => undefined, true));
+      return outcomes;
+    },
+    async read(each) {
+      const outcomes = [...notFound];
+      for (const file of files) outcomes.push(await handOver(file, cwd, maxFileBytes, each));
+      return outcomes;
+    },
+  };
+}
+
+function notFoundOutcome(pattern: string, cwd: string): ReadFileOutcome {
+  return {
     path: pattern,
     results: [],
     warnings: [],
@@ -127,21 +220,7 @@ export async function readResultFiles(patterns: string[], options: ReadOptions =
       `No result file matches "${pattern}" (looked in ${cwd}). Expected a path or glob of ${expectedFormats()} files; ` +
         'check the path, and that the test step wrote its results before this step ran.',
     ),
-  }));
-  for (const file of files) outcomes.push(await readOne(file, cwd, maxFileBytes));
-  return outcomes;
-}
-
-async function readOne(file: string, cwd: string, maxFileBytes: number): Promise<ReadFileOutcome> {
-  const warnings: string[] = [];
-  const results: TestResult[] = [];
-  try {
-    const format = await readResultFile(file, { cwd, maxFileBytes, warn: (message) => warnings.push(message), onResult: (result) => results.push(result) });
-    if (results.length === 0) warnings.push(`${file} contains no test results.`);
-    return { path: file, format: format as FileOutcome['format'], results, warnings };
-  } catch (error) {
-    return { path: file, results: [], warnings: [], error: asInputError(error, file) };
-  }
+  };
 }
 
 function notRegular(

@@ -26,42 +26,92 @@ export interface MappedCase {
 interface UnknownReference {
   /** The reference in its normal form (see references.ts). */
   reference: string;
+  /** The results naming it, the first LISTED_RESULTS_MAX of them. */
   results: TestResult[];
+  /** How many results name it. */
+  total: number;
 }
 
 export interface MappingReport {
   /** One per test case, in first-seen order. */
   mapped: MappedCase[];
-  /** Results with no reference at all. */
+  /** Results with no reference at all: every one when kept for title matching, else the first LISTED_RESULTS_MAX. */
   unmapped: TestResult[];
+  /** How many results have no reference at all. */
+  unmappedTotal: number;
   /** References naming no case of the project (never sent). A result whose references are all unknown is only here. */
   unknown: UnknownReference[];
 }
 
-export function mapResults(results: TestResult[], cases: CaseInfo[], prefix: string): MappingReport {
-  const lookup = indexCases(cases);
-  const mapped = new Map<CaseInfo, MappedCase>();
-  const unknown = new Map<string, UnknownReference>();
-  const unmapped: TestResult[] = [];
+/**
+ * How many unmapped results (and results per unknown reference) are kept to be named in the summary: enough for
+ * a person to act on, while a file of millions of tests that name no case costs counters, not memory.
+ */
+export const LISTED_RESULTS_MAX = 10_000;
 
-  for (const result of results) {
-    const references = caseReferences(result, prefix);
+/** What one result was mapped to. */
+export interface FoundCases {
+  cases: CaseInfo[];
+  unknown: string[];
+}
+
+/**
+ * Maps results one at a time as they are read. Every result that names a case is kept (its case's result
+ * needs them all); one that names none is counted, and kept only up to LISTED_RESULTS_MAX unless `keepUnmapped`
+ * (title matching reads every one).
+ */
+export class ResultMapper {
+  private readonly lookup: Map<string, CaseInfo>;
+  private readonly mapped = new Map<CaseInfo, MappedCase>();
+  private readonly unknown = new Map<string, UnknownReference>();
+  private readonly unmapped: TestResult[] = [];
+  private unmappedTotal = 0;
+
+  constructor(
+    cases: CaseInfo[],
+    private readonly prefix: string,
+    private readonly options: { keepUnmapped?: boolean } = {},
+  ) {
+    this.lookup = indexCases(cases);
+  }
+
+  add(result: TestResult): FoundCases {
+    const found: FoundCases = { cases: [], unknown: [] };
+    const references = caseReferences(result, this.prefix);
     if (references.length === 0) {
-      unmapped.push(result);
-      continue;
+      this.unmappedTotal++;
+      if (this.options.keepUnmapped || this.unmapped.length < LISTED_RESULTS_MAX) this.unmapped.push(result);
+      return found;
     }
     for (const reference of references) {
-      const testCase = lookup.get(caseKey(reference));
+      const testCase = this.lookup.get(caseKey(reference));
       if (testCase) {
-        const entry = getOrAdd(mapped, testCase, () => ({ testCase, results: [] }));
+        const entry = getOrAdd(this.mapped, testCase, () => ({ testCase, results: [] }));
         // A UUID and a human id in one result may name the same case: count the result once.
-        if (entry.results.at(-1) !== result) entry.results.push(result);
+        if (entry.results.at(-1) !== result) {
+          entry.results.push(result);
+          found.cases.push(testCase);
+        }
       } else {
-        getOrAdd(unknown, reference, () => ({ reference, results: [] })).results.push(result);
+        const entry = getOrAdd(this.unknown, reference, () => ({ reference, results: [], total: 0 }));
+        entry.total++;
+        if (entry.results.length < LISTED_RESULTS_MAX) entry.results.push(result);
+        found.unknown.push(reference);
       }
     }
+    return found;
   }
-  return { mapped: [...mapped.values()], unmapped, unknown: [...unknown.values()] };
+
+  report(): MappingReport {
+    return { mapped: [...this.mapped.values()], unmapped: this.unmapped, unmappedTotal: this.unmappedTotal, unknown: [...this.unknown.values()] };
+  }
+}
+
+/** Every result at once (for lists already in memory). */
+export function mapResults(results: Iterable<TestResult>, cases: CaseInfo[], prefix: string): MappingReport {
+  const mapper = new ResultMapper(cases, prefix, { keepUnmapped: true });
+  for (const result of results) mapper.add(result);
+  return mapper.report();
 }
 
 /** By UUID and by human id; the first of duplicate cases (a repeated page) wins. */

@@ -93,7 +93,7 @@ export async function syncCases(api: TestManagementApi, input: CaseSyncInput, lo
       sync.created = made.created.map((c) => ({ case: c.human_id, title: c.title, folder }));
     }
   }
-  return { report: { ...report, mapped: merge(report.mapped, mapped), unmapped: matched.unmapped }, sync };
+  return { report: { ...report, mapped: merge(report.mapped, mapped), unmapped: matched.unmapped, unmappedTotal: matched.unmapped.length }, sync };
 }
 
 const CREATES_IN_FLIGHT = 4;

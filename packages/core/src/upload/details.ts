@@ -1,31 +1,14 @@
 /**
  * The parts of the summary that name tests one by one: the failed tests (with their case and place in the
  * code), the test cases counted by outcome, the dry run's mapping report, and the upload's own figures.
- * Pure: derived from the results, the mapping report and what the upload counted.
+ * Pure: derived from the tally of the results, the mapping report and what the upload counted.
  */
-import { displayTitle, type TestResult } from '../model.js';
-import type { CaseInfo, MappingReport } from '../map/mapping.js';
+import { displayTitle } from '../model.js';
+import type { MappingReport } from '../map/mapping.js';
 import { firstLine, stripAnsi } from '../plan/text.js';
 import { isFailed, locate } from './annotations.js';
-import type { CaseCounts, FailedTest, MappingLine, UploadSummary } from './summary.js';
-
-interface ResultCases {
-  cases: CaseInfo[];
-  unknown: string[];
-}
-
-/** Every result's cases and unknown references, read back from the mapping report. */
-function casesByResult(report: MappingReport | undefined): Map<TestResult, ResultCases> {
-  const byResult = new Map<TestResult, ResultCases>();
-  const of = (r: TestResult): ResultCases => {
-    let entry = byResult.get(r);
-    if (!entry) byResult.set(r, (entry = { cases: [], unknown: [] }));
-    return entry;
-  };
-  for (const m of report?.mapped ?? []) for (const r of m.results) of(r).cases.push(m.testCase);
-  for (const u of report?.unknown ?? []) for (const r of u.results) of(r).unknown.push(u.reference);
-  return byResult;
-}
+import type { CaseCounts, FailedTest, UploadSummary } from './summary.js';
+import type { ResultTally } from './tally.js';
 
 /**
  * A case's outcome among the results naming it: failed when any failed or errored, else passed when any
@@ -54,8 +37,7 @@ function caseUrl(runUrl: string, humanId: string): string {
 }
 
 export interface DetailFacts {
-  results: readonly TestResult[];
-  report?: MappingReport;
+  tally: ResultTally;
   /** Absolute path file locations are made relative to (GITHUB_WORKSPACE, else the working directory). */
   workspace: string;
   /** What the HTTP client counted, when one was made. */
@@ -65,33 +47,22 @@ export interface DetailFacts {
 
 /** The summary with its failed tests, mapping report (dry run) and figures filled in. */
 export function addDetails(summary: UploadSummary, facts: DetailFacts): UploadSummary {
-  const byResult = casesByResult(facts.report);
-  const failures: FailedTest[] = [];
-  for (const result of facts.results) {
-    if (!isFailed(result)) continue;
-    const testCase = byResult.get(result)?.cases[0];
+  const failures: FailedTest[] = facts.tally.failed.map(({ result, testCase }) => {
     const location = locate(result, facts.workspace);
-    failures.push({
+    return {
       test: displayTitle(result),
       case: testCase?.human_id ?? null,
       message: firstLine(stripAnsi(result.message ?? '')),
       file: location?.file ?? result.file ?? null,
       line: location?.line ?? null,
       url: testCase && summary.runUrl ? caseUrl(summary.runUrl, testCase.human_id) : null,
-    });
-  }
-  const mapping = summary.dryRun && facts.report ? facts.results.map((r) => mappingLine(r, byResult.get(r))) : summary.mapping;
+    };
+  });
+  const mapping = summary.dryRun && facts.tally.lines ? facts.tally.lines : summary.mapping;
   return {
     ...summary,
     failures,
     mapping,
     figures: { httpRequests: facts.http?.requests ?? 0, retries: facts.http?.retries ?? 0, elapsedMs: Math.round(facts.elapsedMs) },
   };
-}
-
-function mappingLine(result: TestResult, found: ResultCases | undefined): MappingLine {
-  const cases = found?.cases.map((c) => c.human_id) ?? [];
-  const unknown = found?.unknown ?? [];
-  const reason = cases.length > 0 ? null : unknown.length > 0 ? 'unknown id' : 'no id';
-  return { test: displayTitle(result), file: result.file ?? null, ids: [...cases, ...unknown], case: cases.length > 0 ? cases.join(', ') : null, reason };
 }

@@ -7,12 +7,13 @@
  * often absent (a fork's pull request, a laptop), and it says plainly what it could not check. The upload itself
  * still fails with exit 2 without a token.
  */
-import type { TestsigmaTmError } from '../errors.js';
 import { exitCodeFor } from '../errors.js';
 import { displayTitle, type TestResult } from '../model.js';
 import { caseReferences } from '../map/references.js';
 import { addDetails } from './details.js';
-import { countOutcomes, emptySummary, summariseFiles, type MappingLine } from './summary.js';
+import { emptySummary, summariseFiles, type MappingLine } from './summary.js';
+import { filesError, readAll } from './inputs.js';
+import { ResultTally } from './tally.js';
 import type { UploadInput, UploadOutcome } from './upload.js';
 
 // Letters, digits and `-` glue a token, as in the project's own pattern, so `DEMO-R-3` (a run id) is not an id.
@@ -24,20 +25,24 @@ function idsFound(result: TestResult): string[] {
   return [...found];
 }
 
-export function offlineDryRun(input: UploadInput, workspace: string, fileError: TestsigmaTmError | undefined): UploadOutcome {
+export async function offlineDryRun(input: UploadInput, workspace: string): Promise<UploadOutcome> {
   const started = Date.now();
-  const mapping: MappingLine[] = input.results.map((r) => {
-    const ids = idsFound(r);
-    return { test: displayTitle(r), file: r.file ?? null, ids, case: null, reason: ids.length > 0 ? 'not checked' : 'no id' };
-  });
+  const tally = new ResultTally({ lines: true });
+  const files = await readAll(input, (result) => tally.add(result, undefined, offlineLine));
   const base = {
     ...emptySummary(true),
-    files: summariseFiles(input.files ?? []),
-    total: input.results.length,
-    tests: countOutcomes(input.results),
-    mapping,
+    files: summariseFiles(files),
+    total: tally.total,
+    tests: tally.tests,
     checkedAgainstProject: false,
   };
-  const summary = addDetails(base, { results: input.results, workspace, elapsedMs: Date.now() - started });
-  return fileError ? { summary, error: fileError, exitCode: exitCodeFor(fileError) } : { summary, exitCode: 0 };
+  const summary = addDetails(base, { tally, workspace, elapsedMs: Date.now() - started });
+  const fileError = filesError(files);
+  const failed = tally.failed.map((f) => f.result);
+  return fileError ? { summary, failed, error: fileError, exitCode: exitCodeFor(fileError) } : { summary, failed, exitCode: 0 };
+}
+
+function offlineLine(result: TestResult): MappingLine {
+  const ids = idsFound(result);
+  return { test: displayTitle(result), file: result.file ?? null, ids, case: null, reason: ids.length > 0 ? 'not checked' : 'no id' };
 }

@@ -5,7 +5,8 @@
  * - `entries`: the run was open; these result entries were not acknowledged (the rest landed);
  * - `results`: the service failed before a run was open; these test results are uploaded from scratch.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ResultEntry } from '../api/client.js';
@@ -55,6 +56,41 @@ export function spoolPath(settings: Pick<Settings, 'spool' | 'runKey'>, env: Env
   const stamp = now.toISOString().replace(/[:.]/g, '-');
   const key = settings.runKey ? `${settings.runKey.replace(/[^A-Za-z0-9._-]/g, '_')}-` : '';
   return path.join(dir, `testsigma-tm-spool-${key}${stamp}.json`);
+}
+
+/** What a results spool holds besides its results. */
+export type ResultsSpoolHeader = Omit<ResultsSpool, 'results'>;
+
+/**
+ * A results spool written as the results are handed over (`fill` calls `write` with each), so that spooling a
+ * huge input costs a buffer, not the input. Like writeSpool: whole or not at all, readable by its owner only.
+ */
+export async function writeResultsSpool(file: string, header: ResultsSpoolHeader, fill: (write: (result: TestResult) => void) => Promise<void>): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  const fd = openSync(temp, 'w', 0o600);
+  try {
+    let buffer = `${JSON.stringify(header).slice(0, -1)},"results":[`;
+    let first = true;
+    // Synchronous writes in 1 MiB pieces: results are handed over synchronously as they are read.
+    const flush = (): void => {
+      writeSync(fd, buffer);
+      buffer = '';
+    };
+    await fill((result) => {
+      buffer += (first ? '' : ',') + JSON.stringify(result);
+      first = false;
+      if (buffer.length >= 1024 * 1024) flush();
+    });
+    buffer += ']}\n';
+    flush();
+  } catch (error) {
+    closeSync(fd);
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+  closeSync(fd);
+  await rename(temp, file);
 }
 
 /** Written whole or not at all (a temp file renamed), readable by its owner only. */

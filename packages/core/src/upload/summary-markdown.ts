@@ -7,7 +7,7 @@
  * is built against a byte budget: whatever does not fit is replaced by a line saying how much was left out.
  */
 import { displayCell } from './markdown-cell.js';
-import { figuresText, mappingText, mebibytes, place, todoOf, type RenderOptions } from './summary-text.js';
+import { figuresText, howMany, mappingText, mebibytes, place, todoOf, type RenderOptions } from './summary-text.js';
 import type { UploadSummary } from './summary.js';
 import { caseSyncMarkdown } from './case-sync-summary.js';
 
@@ -113,7 +113,7 @@ export function renderMarkdown(s: UploadSummary, options: Pick<RenderOptions, 'e
     out.add('');
   }
   if (s.failures.length > 0) {
-    out.add(`#### Failed tests (${s.failures.length})`);
+    out.add(`#### Failed tests (${howMany(s.failures, s.tests.failed)})`);
     out.add('');
     out.add('| Test | Test case | Message | Where |');
     out.add('|---|---|---|---|');
@@ -125,14 +125,14 @@ export function renderMarkdown(s: UploadSummary, options: Pick<RenderOptions, 'e
     out.add('');
   }
   if (s.mapping) {
-    out.add(`<details><summary>Mapping: test → test case (${s.mapping.length} tests)</summary>`);
+    out.add(`<details><summary>Mapping: test → test case (${howMany(s.mapping, s.total)} tests)</summary>`);
     out.add('');
     addList(out, s.mapping, MARKDOWN_LIST_LIMIT * 5, 'test(s)', (m) => `- ${displayCell(mappingText(m))}`);
     out.add('');
     out.add('</details>');
     out.add('');
   } else if (s.unmapped.length > 0) {
-    out.add(`<details><summary>${s.unmapped.length} test(s) map to no test case</summary>`);
+    out.add(`<details><summary>${howMany(s.unmapped, s.unmappedTotal)} test(s) map to no test case</summary>`);
     out.add('');
     addList(out, s.unmapped, MARKDOWN_LIST_LIMIT, 'test(s)', (t) => `- ${displayCell(t)}`);
     out.add('');

@@ -7,6 +7,7 @@ import { ERROR_CODES, type ErrorCode } from '../errors.js';
 import { formatDuration } from '../plan/description.js';
 import type { AttachmentSummary, FailedTest, MappingLine, UploadSummary } from './summary.js';
 import { caseSyncText } from './case-sync-summary.js';
+import { LISTED_RESULTS_MAX } from '../map/mapping.js';
 
 const TEXT_LIST_LIMIT = 20;
 const TEXT_MAPPING_LIMIT = 200;
@@ -88,16 +89,17 @@ export function renderText(s: UploadSummary, options: RenderOptions = {}): strin
     const cases = s.cases.recorded > 0 ? ` Test cases: ${s.cases.passed} passed, ${s.cases.failed} failed, ${s.cases.skipped} skipped.` : '';
     lines.push(`Tests: ${passed} passed, ${failed} failed, ${skipped} skipped.${cases}`);
   }
-  if (s.failures.length > 0 && options.collectedBy === undefined) lines.push(`${s.failures.length} failed test(s):`, ...listSome(s.failures.map(failureLine)));
+  if (s.failures.length > 0 && options.collectedBy === undefined)
+    lines.push(`${howMany(s.failures, s.tests.failed)} failed test(s):`, ...listSome(s.failures.map(failureLine)));
   if (s.unsent > 0) lines.push(`${s.unsent} test case result(s) were NOT recorded.`);
   if (s.spoolFile) lines.push(`They were written to ${s.spoolFile}: send them with testsigma-tm resume ${s.spoolFile}`);
   if (s.mapping) {
     lines.push(
-      `Mapping (test → test case), ${s.mapping.length} test(s):`,
+      `Mapping (test → test case), ${howMany(s.mapping, s.total)} test(s):`,
       ...listSome(s.mapping.map(mappingText), TEXT_MAPPING_LIMIT, ' (the summary JSON lists every test)'),
     );
   } else {
-    if (s.unmapped.length > 0) lines.push(`${s.unmapped.length} test(s) map to no test case:`, ...listSome(s.unmapped));
+    if (s.unmapped.length > 0) lines.push(`${howMany(s.unmapped, s.unmappedTotal)} test(s) map to no test case:`, ...listSome(s.unmapped));
     if (s.unknown.length > 0)
       lines.push(
         `${s.unknown.length} reference(s) name no test case of the project:`,
@@ -130,4 +132,9 @@ function attachmentLines(a: AttachmentSummary, dryRun: boolean): string[] {
 
 export function mebibytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** How many a capped list stands for: its length, or the total once the list reached the cap. */
+export function howMany(list: readonly unknown[], total: number): number {
+  return list.length < LISTED_RESULTS_MAX ? list.length : Math.max(list.length, total);
 }

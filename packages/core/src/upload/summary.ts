@@ -7,7 +7,7 @@
  * browser/project); "test cases" are the cases of the project those results are recorded in (several tests may
  * record one case, the worst outcome deciding).
  */
-import type { FileOutcome, TestResult } from '../model.js';
+import { resultCount, type FileOutcome } from '../model.js';
 
 export interface FileSummary {
   path: string;
@@ -35,8 +35,10 @@ export interface UploadSummary {
   unsent: number;
   /** Status name → number of test cases recorded (or, in a dry run, that would be). */
   byStatus: Record<string, number>;
-  /** Full titles of tests that map to no test case. */
+  /** Full titles of tests that map to no test case (the first 10,000). */
   unmapped: string[];
+  /** How many tests map to no case (`unmapped` names the first 10,000). */
+  unmappedTotal: number;
   /** References (`DEMO-999`) that name no test case of the project, with the tests that carry them. */
   unknown: { reference: string; tests: string[] }[];
   files: FileSummary[];
@@ -44,9 +46,9 @@ export interface UploadSummary {
   requests: number;
   /** Test cases recorded (in a dry run: that would be), by the outcome of their tests. */
   cases: CaseCounts;
-  /** Every failed or errored test, in input order (the renderers cap the list; this is complete). */
+  /** The failed or errored tests in input order, the first 10,000 (`tests.failed` counts them all; the renderers show fewer). */
   failures: FailedTest[];
-  /** A dry run's mapping report: every test with its test case or the reason it has none; null otherwise. */
+  /** A dry run's mapping report: each test (the first 10,000) with its test case or the reason it has none; null otherwise. */
   mapping: MappingLine[] | null;
   /** False when a dry run had no token or project, so ids were found but not looked up in the project. */
   checkedAgainstProject: boolean;
@@ -147,6 +149,7 @@ export function emptySummary(dryRun: boolean): UploadSummary {
     unsent: 0,
     byStatus: {},
     unmapped: [],
+    unmappedTotal: 0,
     unknown: [],
     files: [],
     requests: 0,
@@ -163,18 +166,8 @@ export function emptySummary(dryRun: boolean): UploadSummary {
   };
 }
 
-export function countOutcomes(results: readonly TestResult[]): UploadSummary['tests'] {
-  const tests = { passed: 0, failed: 0, skipped: 0 };
-  for (const r of results) {
-    if (r.status === 'passed') tests.passed++;
-    else if (r.status === 'skipped') tests.skipped++;
-    else tests.failed++;
-  }
-  return tests;
-}
-
 export function summariseFiles(files: FileOutcome[]): FileSummary[] {
-  return files.map((f) => ({ path: f.path, ...(f.format ? { format: f.format } : {}), tests: f.results.length, error: f.error ? f.error.message : null }));
+  return files.map((f) => ({ path: f.path, ...(f.format ? { format: f.format } : {}), tests: resultCount(f), error: f.error ? f.error.message : null }));
 }
 
 export { renderText } from './summary-text.js';

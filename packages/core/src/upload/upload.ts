@@ -7,12 +7,13 @@
  */
 import { HttpClient, type HttpClientOptions } from '../api/http.js';
 import { TestManagementApi, type ResultEntry, type TestRun } from '../api/client.js';
+import type { RunStatus, User } from '../api/wire.js';
 import { detectCi, defaultRunTitle, type CiContext } from '../ci.js';
-import { ApiError, ConfigError, InputError, MappingError, UnsentResultsError, asToolError, exitCodeFor, type TestsigmaTmError } from '../errors.js';
+import { ApiError, ConfigError, MappingError, UnsentResultsError, asToolError, exitCodeFor, type TestsigmaTmError } from '../errors.js';
 import { randomUUID } from 'node:crypto';
 import { redact, redactingLogger, silentLogger, type Logger } from '../log.js';
-import { displayTitle, type FileOutcome, type TestResult } from '../model.js';
-import { mapResults, type MappingReport } from '../map/mapping.js';
+import { displayTitle, type FileOutcome, type ResultSource, type TestResult } from '../model.js';
+import { ResultMapper, type CaseInfo, type MappingReport } from '../map/mapping.js';
 import { DEFAULT_STATUS_MAPPING, aggregateStatus, outcomeOf, resolveStatusIds, type StatusMapping } from '../map/status.js';
 import { describeCase } from '../plan/description.js';
 import { settingLabel, type Env, type Host, type Settings } from '../settings/index.js';
@@ -24,19 +25,24 @@ import { ensureCases, keepResults } from './selection.js';
 import { caseSyncSummary, syncCases, type CaseSync } from './case-sync.js';
 import { sendEntries, type RefusedEntry, type SendOutcome } from './send.js';
 import { planAttachments, withSkippedNote, type CaseFiles } from './attachments/index.js';
-import { spoolPath, withoutToken, writeSpool, type Spool } from './spool.js';
+import { spoolPath, withoutToken, writeResultsSpool, writeSpool, type Spool } from './spool.js';
 import { statusKey } from '../map/status.js';
 import type { RunCase } from '../api/client.js';
-import { countOutcomes, emptySummary, summariseFiles, type UploadSummary } from './summary.js';
+import { emptySummary, summariseFiles, type UploadSummary } from './summary.js';
+import { filesError, readAll } from './inputs.js';
+import { ResultTally } from './tally.js';
 import { addDetails, countCases } from './details.js';
 import { offlineDryRun } from './dry-run.js';
 import { VERSION } from '../version.js';
 
 export interface UploadInput {
   settings: Settings;
-  /** Every result to record (already parsed). */
-  results: TestResult[];
-  /** The files they came from, for the summary; files with an `error` make the exit code 2. */
+  /**
+   * Every result to record: a list already in memory, or a source read while uploading (result files read piece
+   * by piece, each result mapped as it is read, so memory holds what the upload needs, not the files).
+   */
+  results: TestResult[] | ResultSource;
+  /** With a list: the files it came from, for the summary; files with an `error` make the exit code 2. */
   files?: FileOutcome[];
   /** Environment, for the CI context (job link, run title). */
   env?: Env;
@@ -54,6 +60,8 @@ export interface UploadInput {
 
 export interface UploadOutcome {
   summary: UploadSummary;
+  /** The failed (or errored) results, the first 10,000: for hosts that annotate them. */
+  failed: readonly TestResult[];
   /** The error that decided a non-zero exit, if any. Its message is safe to print (token redacted). */
   error?: TestsigmaTmError;
   exitCode: number;
@@ -72,6 +80,21 @@ interface UploadContext {
   now: () => Date;
 }
 
+/** What the service knows that mapping needs, read before the results are. */
+interface Lookups {
+  project: { id: string; human_id_prefix: string };
+  statuses: RunStatus[];
+  users: User[];
+  cases: CaseInfo[];
+}
+
+/** The input, read once: the tallies, the mapping and the files' outcomes. */
+interface ReadInput {
+  tally: ResultTally;
+  report: MappingReport;
+  files: FileOutcome[];
+}
+
 interface PlannedEntry {
   entry: ResultEntry;
   statusName: string;
@@ -88,6 +111,9 @@ interface UploadPlan {
   files: Map<string, CaseFiles>;
   /** What matching by title and creating missing cases did (when either is on). */
   sync?: CaseSync;
+  /** Results read, and the files they came from: for the run's description. */
+  total: number;
+  fileCount: number;
 }
 
 interface OpenedRun {
@@ -113,6 +139,8 @@ interface Progress {
   plan?: UploadPlan;
   opened?: OpenedRun;
   recorded?: Recorded;
+  /** The input as read (before planning, so the summary counts it even when planning fails). */
+  read?: ReadInput;
   /** The results spooled because the service failed before a run was open. */
   spoolFile?: string;
 }
@@ -120,10 +148,9 @@ interface Progress {
 export async function uploadResults(input: UploadInput): Promise<UploadOutcome> {
   const { settings } = input;
   const log = redactingLogger(input.log ?? silentLogger, [settings.token]);
-  for (const warning of (input.files ?? []).flatMap((f) => f.warnings ?? [])) log.warn(warning);
   const started = Date.now();
   const workspace = input.env?.GITHUB_WORKSPACE ?? process.cwd();
-  if (settings.dryRun && (!settings.token || !settings.projectId)) return offlineDryRun(input, workspace, fileError(input.files));
+  if (settings.dryRun && (!settings.token || !settings.projectId)) return offlineDryRun({ ...input, log }, workspace);
   const progress: Progress = {};
   let http: HttpClient | undefined;
   let error: TestsigmaTmError | undefined;
@@ -142,7 +169,9 @@ export async function uploadResults(input: UploadInput): Promise<UploadOutcome> 
       now: input.now ?? (() => new Date()),
     };
 
-    progress.plan = await planUpload(ctx, projectId);
+    const lookups = await lookUp(ctx, projectId);
+    progress.read = await readInput(ctx, lookups);
+    progress.plan = await planUpload(ctx, lookups, progress.read);
     // `run create` opens the run even without cases: the shards add theirs.
     if (settings.dryRun || (progress.plan.entries.length === 0 && !input.openOnly)) {
       if (progress.plan.entries.length === 0 && !settings.dryRun) log.warn('No result maps to a test case of the project, so no test run was written to.');
@@ -153,22 +182,26 @@ export async function uploadResults(input: UploadInput): Promise<UploadOutcome> 
         if (progress.recorded.error) throw progress.recorded.error;
       }
     }
-    error = fileError(input.files);
+    error = filesError(progress.read.files);
   } catch (thrown) {
     error = asToolError(thrown);
     error.message = redact(error.message, [settings.token]);
-    if (!progress.opened && serviceFailed(error) && !settings.dryRun && !input.openOnly) progress.spoolFile = await spoolResults(input, error, log);
+    if (!progress.opened && serviceFailed(error) && !settings.dryRun && !input.openOnly) {
+      const spooled = await spoolResults(input, error, log);
+      progress.spoolFile = spooled.file;
+      progress.read ??= spooled.read;
+    }
   } finally {
     await http?.close();
   }
   const summary = addDetails(buildSummary(input, progress), {
-    results: input.results,
-    ...(progress.plan && { report: progress.plan.report }),
+    tally: progress.read?.tally ?? new ResultTally({ lines: false }),
     workspace,
     ...(http && { http: { requests: http.requests, retries: http.retries } }),
     elapsedMs: Date.now() - started,
   });
-  return error ? { summary, error, exitCode: exitCodeFor(error) } : { summary, exitCode: 0 };
+  const failed = (progress.read?.tally.failed ?? []).map((f) => f.result);
+  return error ? { summary, failed, error, exitCode: exitCodeFor(error) } : { summary, failed, exitCode: 0 };
 }
 
 /** The HTTP client's options from the settings; every message names settings in the host's words. */
@@ -195,22 +228,33 @@ function requireSettings(settings: Settings, host: Host | undefined): { token: s
   return { token: settings.token, projectId: settings.projectId };
 }
 
-/** Read what the service knows (project, statuses, users, cases: reads only), map and plan every entry. */
-async function planUpload(ctx: UploadContext, projectIdOrName: string): Promise<UploadPlan> {
-  const { api, settings, log, host } = ctx;
+/** Read what the service knows that mapping needs (project, statuses, users, cases): reads only, each once. */
+async function lookUp(ctx: UploadContext, projectIdOrName: string): Promise<Lookups> {
+  const { api, host } = ctx;
   const project = await resolveProject(api, projectIdOrName, host);
   const statuses = await api.listRunStatuses();
   const users = await api.listUsers();
   const cases = await api.listTestCases(project.id);
+  return { project, statuses, users, cases };
+}
 
+/** Read the input once, mapping and tallying each result as it comes; only what later stages use is kept. */
+async function readInput(ctx: UploadContext, { project, cases }: Lookups): Promise<ReadInput> {
+  const { settings } = ctx;
+  const mapper = new ResultMapper(cases, project.human_id_prefix, { keepUnmapped: settings.matchByTitle || settings.createMissingCases });
+  const tally = new ResultTally({ lines: settings.dryRun });
+  const files = await readAll(ctx.input, (result) => tally.add(result, mapper.add(result)), ctx.log);
+  return { tally, report: mapper.report(), files };
+}
+
+/** Match titles and create cases when asked, then plan every entry. */
+async function planUpload(ctx: UploadContext, { project, statuses, users, cases }: Lookups, read: ReadInput): Promise<UploadPlan> {
+  const { api, settings, log, host } = ctx;
   const mapping: StatusMapping = { ...DEFAULT_STATUS_MAPPING, ...settings.statusMap };
   const statusIds = resolveStatusIds(statuses, mapping);
   const user = pickUser(users, settings.userEmail, log, host);
-  const { report, sync } = await syncCases(
-    api,
-    { projectId: project.id, cases, report: mapResults(ctx.input.results, cases, project.human_id_prefix), ownerId: user.id, settings, host },
-    log,
-  );
+  const { report, sync } = await syncCases(api, { projectId: project.id, cases, report: read.report, ownerId: user.id, settings, host }, log);
+  if (sync) read.tally.placeMatched(report);
   applyUnmappedPolicy(report, settings, log, host);
   const untestedIds = new Set(statuses.filter((s) => statusKey(s.name) === 'untested').map((s) => s.id));
   const entries = planEntries(report, mapping, statusIds, user.id, ctx.ci);
@@ -222,7 +266,17 @@ async function planUpload(ctx: UploadContext, projectIdOrName: string): Promise<
     log,
   );
   for (const { entry } of entries) entry.description = withSkippedNote(entry.description, files.get(entry.test_case_id)?.skipped ?? []);
-  return { projectId: project.id, report, userId: user.id, untestedIds, entries, files, ...(sync && { sync }) };
+  return {
+    projectId: project.id,
+    report,
+    userId: user.id,
+    untestedIds,
+    entries,
+    files,
+    total: read.tally.total,
+    fileCount: read.files.length,
+    ...(sync && { sync }),
+  };
 }
 
 /**
@@ -231,7 +285,7 @@ async function planUpload(ctx: UploadContext, projectIdOrName: string): Promise<
  * did not create is made to hold the mapped cases.
  */
 async function openRun(ctx: UploadContext, plan: UploadPlan): Promise<OpenedRun> {
-  const { settings, input, api, log, host, runKey } = ctx;
+  const { settings, api, log, host, runKey } = ctx;
   const { projectId } = plan;
   const caseIds = plan.entries.map((p) => p.entry.test_case_id);
   const now = ctx.now();
@@ -250,7 +304,7 @@ async function openRun(ctx: UploadContext, plan: UploadPlan): Promise<OpenedRun>
         create: async (previous, findExisting) => {
           carried = previous ? await previousCases(api, projectId, previous) : [];
           const description =
-            runDescription(ctx.ci, input.results.length, input.files?.length) +
+            runDescription(ctx.ci, plan.total, plan.fileCount) +
             (previous ? `\nContinues test run ${previous.human_id} (closed), whose results were carried over.` : '');
           const selection = [...new Set([...caseIds, ...carried.map((c) => c.test_case.id)])];
           return api.createRun(
@@ -280,7 +334,7 @@ async function openRun(ctx: UploadContext, plan: UploadPlan): Promise<OpenedRun>
       );
     }
   } else {
-    const description = runDescription(ctx.ci, input.results.length, input.files?.length);
+    const description = runDescription(ctx.ci, plan.total, plan.fileCount);
     opened = { run: await createRun(api, { projectId, title, description, caseIds, assigneeId: plan.userId, labels, now: now.getTime() }, log), created: true };
   }
   // A run this upload created selects its cases already; any other may lack some (and other jobs may be adding theirs).
@@ -392,48 +446,71 @@ async function spoolEntries(
     close: willClose,
     entries,
   };
-  return writeSpoolReported(spoolPath({ ...ctx.settings, runKey: ctx.runKey }, ctx.input.env ?? {}, ctx.now()), spool, ctx.log, entries.length);
+  const file = spoolPath({ ...ctx.settings, runKey: ctx.runKey }, ctx.input.env ?? {}, ctx.now());
+  return reportSpool(
+    file,
+    ctx.log,
+    () => entries.length,
+    () => writeSpool(file, spool),
+  );
 }
 
-async function spoolResults(input: UploadInput, reason: TestsigmaTmError, log: Logger): Promise<string | undefined> {
+/** The service failed before a run was open: every result goes to the spool, read (again) as it is written. */
+async function spoolResults(input: UploadInput, reason: TestsigmaTmError, log: Logger): Promise<{ file: string | undefined; read: ReadInput }> {
   const now = (input.now ?? (() => new Date()))();
   const runKey = input.settings.runKey ?? detectCi(input.env ?? {})?.runKey;
   const settings = { ...input.settings, runKey };
-  const spool: Spool = {
+  const header = {
     tool: 'testsigma-tm',
     version: 1,
     kind: 'results',
     createdAt: now.toISOString(),
     reason: reason.message,
     settings: withoutToken(settings),
-    results: input.results,
-  };
-  return writeSpoolReported(spoolPath(settings, input.env ?? {}, now), spool, log, input.results.length);
+  } as const;
+  const tally = new ResultTally({ lines: false });
+  const file = spoolPath(settings, input.env ?? {}, now);
+  let files: FileOutcome[] = [];
+  const written = await reportSpool(
+    file,
+    log,
+    () => tally.total,
+    () =>
+      writeResultsSpool(file, header, async (write) => {
+        files = await readAll(input, (result) => {
+          tally.add(result);
+          write(result);
+        });
+      }),
+  );
+  return { file: written, read: { tally, files, report: { mapped: [], unmapped: [], unmappedTotal: 0, unknown: [] } } };
 }
 
-async function writeSpoolReported(file: string, spool: Spool, log: Logger, count: number): Promise<string | undefined> {
+/** Write a spool and say where it is and how to send it; undefined when it could not be written. */
+async function reportSpool(file: string, log: Logger, count: () => number, write: () => Promise<void>): Promise<string | undefined> {
   try {
-    await writeSpool(file, spool);
-    log.error(`${count} result(s) could not be sent and were written to ${file}. Send them later with: testsigma-tm resume ${file}`);
+    await write();
+    log.error(`${count()} result(s) could not be sent and were written to ${file}. Send them later with: testsigma-tm resume ${file}`);
     return file;
   } catch (error) {
-    log.error(`${count} result(s) could not be sent, and the spool file ${file} could not be written: ${(error as Error).message}.`);
+    log.error(`${count()} result(s) could not be sent, and the spool file ${file} could not be written: ${(error as Error).message}.`);
     return undefined;
   }
 }
 
 /** The summary, once, from the stages' values: what is missing is what did not happen. */
-function buildSummary(input: UploadInput, { plan, opened, recorded, spoolFile }: Progress): UploadSummary {
+function buildSummary(input: UploadInput, { read, plan, opened, recorded, spoolFile }: Progress): UploadSummary {
   const summary: UploadSummary = {
     ...emptySummary(input.settings.dryRun),
-    files: summariseFiles(input.files ?? []),
-    total: input.results.length,
-    tests: countOutcomes(input.results),
+    files: summariseFiles(read?.files ?? (Array.isArray(input.results) ? (input.files ?? []) : [])),
+    total: read?.tally.total ?? 0,
+    tests: read?.tally.tests ?? { passed: 0, failed: 0, skipped: 0 },
     spoolFile: spoolFile ?? recorded?.spoolFile ?? null,
   };
   if (!plan) return summary;
   if (plan.sync) Object.assign(summary, caseSyncSummary(plan.sync));
   summary.unmapped = plan.report.unmapped.map(displayTitle);
+  summary.unmappedTotal = plan.report.unmappedTotal;
   summary.unknown = plan.report.unknown.map((u) => ({ reference: u.reference, tests: u.results.map(displayTitle) }));
   summary.mapped = plan.entries.length;
   summary.attachments = attachmentSummary(plan, recorded?.sent, input.settings.dryRun);
@@ -500,7 +577,7 @@ function planEntries(
 }
 
 function applyUnmappedPolicy(report: MappingReport, settings: Settings, log: Logger, host: Host | undefined): void {
-  const count = report.unmapped.length + report.unknown.length;
+  const count = report.unmappedTotal + report.unknown.length;
   if (count === 0 || settings.unmapped === 'ignore') return;
   const names = [...report.unmapped.map(displayTitle), ...report.unknown.map((u) => `${u.reference} (no such test case)`)];
   const shown = names.slice(0, 10).join('; ') + (names.length > 10 ? `; … and ${names.length - 10} more` : '');
@@ -517,17 +594,6 @@ function countByStatus(entries: PlannedEntry[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const e of entries) counts[e.statusName] = (counts[e.statusName] ?? 0) + 1;
   return counts;
-}
-
-function fileError(files: FileOutcome[] | undefined): InputError | undefined {
-  const failed = (files ?? []).filter((f) => f.error);
-  if (failed.length === 0) return undefined;
-  if (failed.length === 1 && failed[0]?.error) return failed[0].error;
-  return new InputError(
-    'INPUT_FILES_FAILED',
-    failed[0]?.path ?? '',
-    `${failed.length} result files could not be used:\n  - ${failed.map((f) => f.error?.message).join('\n  - ')}`,
-  );
 }
 
 function runDescription(ci: CiContext | undefined, results: number, files: number | undefined): string {

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { mapResults, type CaseInfo } from '../../src/map/mapping.js';
+import { LISTED_RESULTS_MAX, ResultMapper, mapResults, type CaseInfo } from '../../src/map/mapping.js';
 import { makeResult } from './make-result.js';
 
 const case1: CaseInfo = { id: '00000000-0000-4000-8000-000000000001', human_id: 'DEMO-1', title: 'Login' };
@@ -16,7 +16,8 @@ describe('mapResults', () => {
     expect(report).toEqual({
       mapped: [{ testCase: case1, results: [a] }],
       unmapped: [b],
-      unknown: [{ reference: 'DEMO-99', results: [c] }],
+      unmappedTotal: 1,
+      unknown: [{ reference: 'DEMO-99', results: [c], total: 1 }],
     });
   });
 
@@ -27,7 +28,7 @@ describe('mapResults', () => {
       { testCase: case2, results: [a] },
       { testCase: case1, results: [a] },
     ]);
-    expect(report.unknown).toEqual([{ reference: 'DEMO-77', results: [a] }]);
+    expect(report.unknown).toEqual([{ reference: 'DEMO-77', results: [a], total: 1 }]);
     expect(report.unmapped).toEqual([]);
   });
 
@@ -63,9 +64,9 @@ describe('mapResults', () => {
     expect(report.mapped).toEqual([]);
     expect(report.unmapped).toEqual([]);
     expect(report.unknown).toEqual([
-      { reference: 'DEMO-R-3', results: [a] },
-      { reference: '11111111-2222-4333-8444-555555555555', results: [a] },
-      { reference: 'DEMO-404', results: [b, c] },
+      { reference: 'DEMO-R-3', results: [a], total: 1 },
+      { reference: '11111111-2222-4333-8444-555555555555', results: [a], total: 1 },
+      { reference: 'DEMO-404', results: [b, c], total: 2 },
     ]);
   });
 
@@ -76,9 +77,9 @@ describe('mapResults', () => {
   });
 
   it('handles no results and no cases', () => {
-    expect(mapResults([], cases, 'DEMO')).toEqual({ mapped: [], unmapped: [], unknown: [] });
+    expect(mapResults([], cases, 'DEMO')).toEqual({ mapped: [], unmapped: [], unmappedTotal: 0, unknown: [] });
     const a = makeResult('DEMO-1');
-    expect(mapResults([a], [], 'DEMO')).toEqual({ mapped: [], unmapped: [], unknown: [{ reference: 'DEMO-1', results: [a] }] });
+    expect(mapResults([a], [], 'DEMO')).toEqual({ mapped: [], unmapped: [], unmappedTotal: 0, unknown: [{ reference: 'DEMO-1', results: [a], total: 1 }] });
   });
 
   // Speed is measured by `npm run bench`; this checks the large case is handled correctly.
@@ -92,5 +93,27 @@ describe('mapResults', () => {
     const report = mapResults(results, many, 'DEMO');
     expect(report.mapped).toHaveLength(5000);
     expect(report.unknown).toHaveLength(1000);
+  });
+});
+
+describe('ResultMapper', () => {
+  it('keeps every result that names a case, and counts but stops keeping those that name none after LISTED_RESULTS_MAX', () => {
+    const mapper = new ResultMapper(cases, 'DEMO');
+    const named = makeResult('DEMO-1 logs in');
+    for (let i = 0; i < LISTED_RESULTS_MAX + 5; i++) mapper.add(makeResult(`plain ${i}`));
+    for (let i = 0; i < LISTED_RESULTS_MAX + 5; i++) mapper.add(makeResult(`DEMO-404 ${i}`));
+    expect(mapper.add(named)).toEqual({ cases: [case1], unknown: [] });
+    const report = mapper.report();
+    expect(report.unmappedTotal).toBe(LISTED_RESULTS_MAX + 5);
+    expect(report.unmapped).toHaveLength(LISTED_RESULTS_MAX);
+    expect(report.unknown[0]?.total).toBe(LISTED_RESULTS_MAX + 5);
+    expect(report.unknown[0]?.results).toHaveLength(LISTED_RESULTS_MAX);
+    expect(report.mapped).toEqual([{ testCase: case1, results: [named] }]);
+  });
+
+  it('keeps every unmapped result when title matching needs them', () => {
+    const mapper = new ResultMapper(cases, 'DEMO', { keepUnmapped: true });
+    for (let i = 0; i < LISTED_RESULTS_MAX + 1; i++) mapper.add(makeResult(`plain ${i}`));
+    expect(mapper.report().unmapped).toHaveLength(LISTED_RESULTS_MAX + 1);
   });
 });

@@ -5,7 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
 import { ERROR_CODES, InputError, UsageError, asToolError, exitCodeFor } from '../../errors.js';
-import { readResultFiles } from '../../formats/read-files.js';
+import { resultFileSource } from '../../formats/read-files.js';
 import { expectedFormats } from '../../formats/registry.js';
 import { redactingLogger, type Logger } from '../../log.js';
 import type { FileOutcome } from '../../model.js';
@@ -40,11 +40,12 @@ async function runUpload(ctx: CommandContext, patterns: string[], options: Recor
   if (typeof settings === 'number') return settings;
   const log = cliLogger(io, env, settings);
 
-  const files = applyEmptyPolicy(await readResultFiles(patterns, { cwd }), settings.failOnEmpty);
-  const results = files.flatMap((f) => f.results);
+  // The files are read while uploading (each result mapped as it is read); a first look finds what cannot be read at all.
+  const source = await resultFileSource(patterns, { cwd });
+  const probed = applyEmptyPolicy(await source.probe(), settings.failOnEmpty);
   // Nothing readable: say so without bothering the service.
-  const nothingReadable = files.length > 0 && files.every((f) => f.error);
-  const outcome = nothingReadable ? unreadableOutcome(files, settings.dryRun) : await uploadResults({ settings, results, files, env, log, host: 'cli' });
+  const nothingReadable = probed.length > 0 && probed.every((f) => f.error);
+  const outcome = nothingReadable ? unreadableOutcome(probed, settings.dryRun) : await uploadResults({ settings, results: source, env, log, host: 'cli' });
 
   io.stdout(renderText(outcome.summary, outcome.error ? { error: outcome.error } : {}));
   let exitCode = outcome.exitCode;
@@ -103,5 +104,5 @@ export function cliLogger(io: CommandContext['io'], env: Env, settings: Pick<Set
 function unreadableOutcome(files: FileOutcome[], dryRun: boolean): UploadOutcome {
   const summary = { ...emptySummary(dryRun), files: summariseFiles(files) };
   const error = new InputError('INPUT_NOTHING_READABLE', files[0]?.path ?? '', `None of the ${files.length} result file(s) could be used; nothing was sent.`);
-  return { summary, error, exitCode: exitCodeFor(error) };
+  return { summary, failed: [], error, exitCode: exitCodeFor(error) };
 }
