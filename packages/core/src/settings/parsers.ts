@@ -98,7 +98,8 @@ export const uuidList: Parser<string[]> = {
     const parsed = list.parse(raw);
     if ('problem' in parsed) return { problem: 'expected a list of UUIDs, separated by commas' };
     const bad = parsed.value.filter((item) => !UUID.test(item));
-    if (bad.length > 0) return { problem: `expected UUIDs such as 0b7e6f8a-1c2d-4e5f-8a9b-0c1d2e3f4a5b, and ${bad.map((b) => JSON.stringify(b)).join(', ')} is not one` };
+    if (bad.length > 0)
+      return { problem: `expected UUIDs such as 0b7e6f8a-1c2d-4e5f-8a9b-0c1d2e3f4a5b, and ${bad.map((b) => JSON.stringify(b)).join(', ')} is not one` };
     return { value: [...new Set(parsed.value.map((item) => item.toLowerCase()))] };
   },
 };

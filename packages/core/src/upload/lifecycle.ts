@@ -84,13 +84,18 @@ export async function resolveTestPlan(api: TestManagementApi, projectId: string,
     if (!(error instanceof ApiError) || error.status !== 404) throw error;
     // Best effort: the list only makes the message more helpful.
     const plans = await api.listTestPlans(projectId).catch(() => undefined);
-    const known = plans === undefined ? '' : plans.length === 0 ? ' The project has no test plans.' : ` Its test plans: ${plans.slice(0, 20).map((p) => `${p.human_id} "${p.title}"`).join(', ')}${plans.length > 20 ? `, … and ${plans.length - 20} more` : ''}.`;
+    const known = plans === undefined ? '' : plans.length === 0 ? ' The project has no test plans.' : ` Its test plans: ${planList(plans)}.`;
     throw new ConfigError(
       'CONFIG_UNKNOWN_TEST_PLAN',
       `No test plan ${ref} in this project (${settingLabel('testPlan', host)}): the service answered 404${error.requestId ? ` (request id ${error.requestId})` : ''}, so no run was created.${known} Set it to the UUID or human id of one of the project's plans, or unset it.`,
       { cause: error },
     );
   }
+}
+
+function planList(plans: readonly TestPlan[]): string {
+  const shown = plans.slice(0, 20).map((p) => `${p.human_id} "${p.title}"`);
+  return `${shown.join(', ')}${plans.length > shown.length ? `, … and ${plans.length - shown.length} more` : ''}`;
 }
 
 /**

@@ -286,7 +286,10 @@ async function openRun(ctx: UploadContext, plan: UploadPlan): Promise<OpenedRun>
     }
   } else {
     const description = runDescription(ctx.ci, input.results.length, input.files?.length);
-    opened = { run: await createRun(api, { projectId, title, description, caseIds, assigneeId: plan.userId, labels, now: now.getTime(), ...runFields }, log), created: true };
+    opened = {
+      run: await createRun(api, { projectId, title, description, caseIds, assigneeId: plan.userId, labels, now: now.getTime(), ...runFields }, log),
+      created: true,
+    };
   }
   // A run this upload created selects its cases already; any other may lack some (and other jobs may be adding theirs).
   const refused = new Set(opened.created ? [] : (await ensureCases(api, projectId, opened.run, caseIds, log)).refused);

@@ -62,7 +62,10 @@ describe('what a created run carries', () => {
   });
 
   it('a plan by UUID and no CI: the title keeps what has a value; without the settings the run has no plan and no environments', async () => {
-    await uploadResults({ settings: settings({ testPlan: DEMO_FACTS.plan.id.toUpperCase(), runTitle: 'Nightly {branch} {date}' }), results: [result('DEMO-1 a')] });
+    await uploadResults({
+      settings: settings({ testPlan: DEMO_FACTS.plan.id.toUpperCase(), runTitle: 'Nightly {branch} {date}' }),
+      results: [result('DEMO-1 a')],
+    });
     await uploadResults({ settings: settings(), results: [result('DEMO-2 a')] });
     const [withPlan, without] = createdRuns();
     expect(withPlan).toMatchObject({ test_plan_id: DEMO_FACTS.plan.id, environment_ids: [] });
@@ -81,7 +84,7 @@ describe('what a created run carries', () => {
     expect(createdRuns()).toMatchObject([{ test_plan_id: DEMO_FACTS.plan.id, environment_ids: [ENV_B], title: 'GitHub Actions feedfac [create-1]' }]);
   });
 
-  it('an unknown plan is a settings error naming the setting and the project\'s plans, and no run is created', async () => {
+  it("an unknown plan is a settings error naming the setting and the project's plans, and no run is created", async () => {
     const outcome = await uploadResults({ settings: settings({ testPlan: 'DEMO-P-9' }), results: [result('DEMO-1 a')], host: 'cli' });
     expect(outcome.exitCode).toBe(2);
     expect(outcome.error?.code).toBe('CONFIG_UNKNOWN_TEST_PLAN');
@@ -117,15 +120,11 @@ describe('carry-over into a new generation', () => {
       emulator.setFaults([{ kind: 'latency', route: `PUT /projects/*/test_runs/${run.id}/test_cases`, ms: 600, times: 1 }]);
       const lines: string[] = [];
       const log: Logger = { ...silentLogger, info: (line: string) => lines.push(line) };
-      const copying = carryOver(
-        api,
-        projectId,
-        { previous, run, userId, own: new Set(), untested: new Set([status('Untested')]), batchSize: 1 },
-        cases,
-        log,
-      );
+      const copying = carryOver(api, projectId, { previous, run, userId, own: new Set(), untested: new Set([status('Untested')]), batchSize: 1 }, cases, log);
       await until(async () => ((await (await fetch(`${emulator.origin}/__emulator/faults`)).json()) as { rules: { fired: number }[] }).rules[0]?.fired === 1);
-      await api.putResults(projectId, run.human_id, [{ test_case_id: caseIds[2]!, test_run_status_id: status('Passed'), user_id: userId, description: 're-run' }]);
+      await api.putResults(projectId, run.human_id, [
+        { test_case_id: caseIds[2]!, test_run_status_id: status('Passed'), user_id: userId, description: 're-run' },
+      ]);
       expect(await copying).toBe(2);
       expect(lines).toContain('Carried 2 result(s) over from test run DEMO-R-2 (1 case(s) already had a newer result and were left alone).');
       const held = emulator.state().test_runs.find((r) => r.id === run.id)!.results;

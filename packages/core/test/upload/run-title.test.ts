@@ -33,8 +33,25 @@ describe('run title template', () => {
     const branchOf = (env: Record<string, string>) => runTitleValues(detectCi(env), NOW);
     expect(branchOf({ ...GITHUB, GITHUB_HEAD_REF: 'feature/x' }).branch).toBe('feature/x');
     expect(
-      branchOf({ GITLAB_CI: 'true', CI_PIPELINE_IID: '7', CI_COMMIT_REF_NAME: 'dev', CI_COMMIT_SHA: '1234567890', CI_PROJECT_PATH: 'g/p', CI_JOB_NAME: 'e2e 1/4' }),
-    ).toEqual({ workflow: '', run_number: '7', run_attempt: '', branch: 'dev', sha: '1234567', repository: 'g/p', job: 'e2e 1/4', provider: 'GitLab CI', date: '2026-11-30' });
+      branchOf({
+        GITLAB_CI: 'true',
+        CI_PIPELINE_IID: '7',
+        CI_COMMIT_REF_NAME: 'dev',
+        CI_COMMIT_SHA: '1234567890',
+        CI_PROJECT_PATH: 'g/p',
+        CI_JOB_NAME: 'e2e 1/4',
+      }),
+    ).toEqual({
+      workflow: '',
+      run_number: '7',
+      run_attempt: '',
+      branch: 'dev',
+      sha: '1234567',
+      repository: 'g/p',
+      job: 'e2e 1/4',
+      provider: 'GitLab CI',
+      date: '2026-11-30',
+    });
     expect(branchOf({ CIRCLECI: 'true', CIRCLE_PROJECT_USERNAME: 'acme', CIRCLE_PROJECT_REPONAME: 'shop', CIRCLE_JOB: 'unit' })).toMatchObject({
       repository: 'acme/shop',
       job: 'unit',
@@ -50,7 +67,9 @@ describe('run title template', () => {
       repository: 'shop',
       run_attempt: '3',
     });
-    expect(branchOf({ JENKINS_URL: 'https://j', JOB_NAME: 'shop-e2e', BUILD_NUMBER: '9', GIT_URL: 'git@github.com:acme/shop.git', BRANCH_NAME: 'main' })).toMatchObject({
+    expect(
+      branchOf({ JENKINS_URL: 'https://j', JOB_NAME: 'shop-e2e', BUILD_NUMBER: '9', GIT_URL: 'git@github.com:acme/shop.git', BRANCH_NAME: 'main' }),
+    ).toMatchObject({
       workflow: 'shop-e2e',
       run_number: '9',
       repository: 'acme/shop',
