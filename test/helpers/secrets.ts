@@ -40,7 +40,7 @@ export class SecretSearch {
 }
 
 /** Every regular file under `dir` (none when it does not exist). */
-export async function filesUnder(dir: string): Promise<string[]> {
+async function filesUnder(dir: string): Promise<string[]> {
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true, recursive: true });
