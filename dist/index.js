@@ -30878,7 +30878,7 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3895);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8220);
 // The Action's entry point: nothing but the call, so main.ts can be tested without side effects on import.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -30888,7 +30888,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3895:
+/***/ 8220:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33877,6 +33877,11 @@ const ERROR_CODES = {
     CONFIG_AMBIGUOUS_PROJECT: { exit: 2, meaning: 'Several projects have that name.', todo: 'Set the project by its UUID.' },
     CONFIG_UNKNOWN_USER: { exit: 2, meaning: 'No user has the configured e-mail.', todo: 'Set the user e-mail to a user of the account, or unset it.' },
     CONFIG_NO_USER: { exit: 2, meaning: 'The account has no user to record results as.', todo: 'Set the user e-mail.' },
+    CONFIG_UNKNOWN_TEST_PLAN: {
+        exit: 2,
+        meaning: 'The project has no test plan with that UUID or human id (the message lists its plans).',
+        todo: 'Set the test plan to one of them, or unset it.',
+    },
     CONFIG_RUN_CLOSED: { exit: 2, meaning: 'The run to record into is closed and takes no results.', todo: 'Reopen it, or record into a new run.' },
     CONFIG_STATUS_MAPPING: { exit: 2, meaning: 'The status map is malformed.', todo: 'Write it as outcome=Status pairs, e.g. skipped=Blocked.' },
     CONFIG_STATUS_MISSING: {
@@ -34562,6 +34567,11 @@ const readTestRun = (value, where, ctx) => {
         ...(typeof o.created_at === 'number' ? { created_at: epochMs(o.created_at) } : {}),
     };
 };
+const readTestPlan = (value, where, ctx) => {
+    const o = record(value, where, ctx);
+    const id = wire_text(o, 'id', where, ctx);
+    return { id, human_id: optionalText(o, 'human_id') || id, title: optionalText(o, 'title') ?? '' };
+};
 function labelNames(labels) {
     return labels.flatMap((label) => typeof label === 'string'
         ? [label]
@@ -34902,6 +34912,19 @@ class TestManagementApi {
         });
         return readSingle(res.body, 'test_run', readTestRun, context(res));
     }
+    /** One test plan, by UUID or human id (`DEMO-P-3`). */
+    async getTestPlan(projectId, planId) {
+        const res = await this.http.send({
+            method: 'GET',
+            path: `/projects/${enc(projectId)}/test_plans/${enc(planId)}`,
+            idempotent: true,
+            resource: `Test plan "${planId}"`,
+        });
+        return readSingle(res.body, 'test_plan', readTestPlan, context(res));
+    }
+    listTestPlans(projectId) {
+        return listAll(this.http, `/projects/${enc(projectId)}/test_plans`, 'test_plans', readTestPlan, {}, `Project "${projectId}"`);
+    }
     /** Runs whose title is exactly `title`, checked here too: the service may ignore the filter. */
     async findRunsByTitle(projectId, title) {
         const runs = await listAll(this.http, `/projects/${enc(projectId)}/test_runs`, 'test_runs', readTestRun, { title__CONTAINS: title });
@@ -34935,7 +34958,8 @@ class TestManagementApi {
                 start_date: run.now,
                 end_date: run.now,
                 label_names: run.labels,
-                environment_ids: [],
+                environment_ids: run.environmentIds ?? [],
+                ...(run.testPlanId ? { test_plan_id: run.testPlanId } : {}),
             },
         });
         return res.recovered ?? readSingle(res.body, 'test_run', readTestRun, context(res));
@@ -35061,6 +35085,15 @@ function detectCi(env) {
             runKey: runId ? `gh-${runId}` : undefined,
             attempt: Number(attempt) || 1,
             label: `${repo ? `${repo} ` : ''}${workflow} #${env.GITHUB_RUN_NUMBER ?? runId ?? '?'}${attempt !== '1' ? ` (attempt ${attempt})` : ''}${ref(env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME, env.GITHUB_SHA)}`,
+            fields: fields({
+                workflow: env.GITHUB_WORKFLOW,
+                runNumber: env.GITHUB_RUN_NUMBER,
+                runAttempt: env.GITHUB_RUN_ATTEMPT,
+                branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME,
+                sha: env.GITHUB_SHA,
+                repository: repo,
+                job: env.GITHUB_JOB,
+            }),
         };
     }
     if (env.GITLAB_CI === 'true') {
@@ -35070,6 +35103,14 @@ function detectCi(env) {
             runKey: env.CI_PIPELINE_ID ? `gl-${env.CI_PIPELINE_ID}` : undefined,
             ...shard(env.CI_NODE_INDEX, env.CI_NODE_TOTAL, 1),
             label: `${env.CI_PROJECT_PATH ?? 'GitLab'} pipeline #${env.CI_PIPELINE_IID ?? env.CI_PIPELINE_ID ?? '?'}${ref(env.CI_COMMIT_REF_NAME, env.CI_COMMIT_SHA)}`,
+            fields: fields({
+                workflow: env.CI_PIPELINE_NAME,
+                runNumber: env.CI_PIPELINE_IID ?? env.CI_PIPELINE_ID,
+                branch: env.CI_COMMIT_REF_NAME,
+                sha: env.CI_COMMIT_SHA,
+                repository: env.CI_PROJECT_PATH,
+                job: env.CI_JOB_NAME,
+            }),
         };
     }
     if (env.CIRCLECI === 'true') {
@@ -35079,6 +35120,13 @@ function detectCi(env) {
             runKey: env.CIRCLE_WORKFLOW_ID ? `cc-${env.CIRCLE_WORKFLOW_ID}` : undefined,
             ...shard(env.CIRCLE_NODE_INDEX, env.CIRCLE_NODE_TOTAL, 0),
             label: `${env.CIRCLE_PROJECT_REPONAME ?? 'CircleCI'} build #${env.CIRCLE_BUILD_NUM ?? '?'}${ref(env.CIRCLE_BRANCH, env.CIRCLE_SHA1)}`,
+            fields: fields({
+                runNumber: env.CIRCLE_BUILD_NUM,
+                branch: env.CIRCLE_BRANCH,
+                sha: env.CIRCLE_SHA1,
+                repository: env.CIRCLE_PROJECT_USERNAME && env.CIRCLE_PROJECT_REPONAME ? `${env.CIRCLE_PROJECT_USERNAME}/${env.CIRCLE_PROJECT_REPONAME}` : undefined,
+                job: env.CIRCLE_JOB,
+            }),
         };
     }
     if (env.BUILDKITE === 'true') {
@@ -35089,6 +35137,15 @@ function detectCi(env) {
             attempt: (Number(env.BUILDKITE_RETRY_COUNT) || 0) + 1,
             ...shard(env.BUILDKITE_PARALLEL_JOB, env.BUILDKITE_PARALLEL_JOB_COUNT, 0),
             label: `${env.BUILDKITE_PIPELINE_SLUG ?? 'Buildkite'} build #${env.BUILDKITE_BUILD_NUMBER ?? '?'}${ref(env.BUILDKITE_BRANCH, env.BUILDKITE_COMMIT)}`,
+            fields: fields({
+                workflow: env.BUILDKITE_PIPELINE_NAME ?? env.BUILDKITE_PIPELINE_SLUG,
+                runNumber: env.BUILDKITE_BUILD_NUMBER,
+                runAttempt: String((Number(env.BUILDKITE_RETRY_COUNT) || 0) + 1),
+                branch: env.BUILDKITE_BRANCH,
+                sha: env.BUILDKITE_COMMIT,
+                repository: repositoryPath(env.BUILDKITE_REPO),
+                job: env.BUILDKITE_LABEL,
+            }),
         };
     }
     if (env.TF_BUILD === 'True' || env.TF_BUILD === 'true') {
@@ -35101,6 +35158,15 @@ function detectCi(env) {
             runKey: env.BUILD_BUILDID ? `az-${env.BUILD_BUILDID}` : undefined,
             attempt: Number(env.SYSTEM_JOBATTEMPT) || 1,
             label: `${env.BUILD_DEFINITIONNAME ?? 'Azure'} #${env.BUILD_BUILDNUMBER ?? '?'}${ref(env.BUILD_SOURCEBRANCHNAME, env.BUILD_SOURCEVERSION)}`,
+            fields: fields({
+                workflow: env.BUILD_DEFINITIONNAME,
+                runNumber: env.BUILD_BUILDNUMBER,
+                runAttempt: env.SYSTEM_JOBATTEMPT,
+                branch: env.BUILD_SOURCEBRANCHNAME,
+                sha: env.BUILD_SOURCEVERSION,
+                repository: env.BUILD_REPOSITORY_NAME,
+                job: env.SYSTEM_JOBDISPLAYNAME,
+            }),
         };
     }
     if (env.JENKINS_URL || env.BUILD_URL) {
@@ -35109,10 +35175,18 @@ function detectCi(env) {
             jobUrl: env.BUILD_URL,
             runKey: env.BUILD_TAG ? `jk-${env.BUILD_TAG}` : undefined,
             label: `${env.JOB_NAME ?? 'Jenkins'} #${env.BUILD_NUMBER ?? '?'}${ref(env.GIT_BRANCH, env.GIT_COMMIT)}`,
+            fields: fields({
+                workflow: env.JOB_NAME,
+                runNumber: env.BUILD_NUMBER,
+                branch: env.BRANCH_NAME ?? env.GIT_BRANCH,
+                sha: env.GIT_COMMIT,
+                repository: repositoryPath(env.GIT_URL),
+                job: env.STAGE_NAME,
+            }),
         };
     }
     if (env.CI === 'true' || env.CI === '1')
-        return { provider: 'CI', label: 'CI' };
+        return { provider: 'CI', label: 'CI', fields: {} };
     return undefined;
 }
 /** A parallel job's index (counted from `base`) and total, when both are there and the job is really split. */
@@ -35122,6 +35196,14 @@ function shard(index, total, base) {
     if (!Number.isInteger(i) || !Number.isInteger(n) || n < 2 || index === undefined || index === '')
         return {};
     return { shard: { index: i - base + 1, total: n } };
+}
+/** Only the fields with a value: an empty variable tells nothing. */
+function fields(all) {
+    return Object.fromEntries(Object.entries(all).filter(([, value]) => typeof value === 'string' && value.trim() !== ''));
+}
+/** `owner/name` from a clone URL (`https://host/owner/name.git`, `git@host:owner/name.git`); whatever precedes the host, credentials included, is dropped. */
+function repositoryPath(url) {
+    return url ? /[/:]([^/:@]+\/[^/:@]+?)(?:\.git)?\/?$/.exec(url)?.[1] : undefined;
 }
 function ref(branch, sha) {
     const parts = [branch, sha ? sha.slice(0, 7) : undefined].filter(Boolean);
@@ -35748,6 +35830,104 @@ function parseTitlePart(raw) {
     return { problem: 'expected full, name, or a whole number from 1 to 20 (the last n parts of the title path)' };
 }
 //# sourceMappingURL=title.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/settings/suggest.js
+/** "Did you mean": the closest known name within a small edit distance, for flags, options and config keys. */
+function suggest_closest(name, known) {
+    const wanted = name.toLowerCase();
+    let best;
+    let bestDistance = Math.max(2, Math.floor(wanted.length / 3)) + 1;
+    for (const candidate of known) {
+        const d = distance(wanted, candidate.toLowerCase());
+        if (d < bestDistance) {
+            best = candidate;
+            bestDistance = d;
+        }
+    }
+    return best;
+}
+/** Levenshtein distance, two rows at a time. */
+function distance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+        }
+        previous = current;
+    }
+    return previous[b.length] ?? 0;
+}
+//# sourceMappingURL=suggest.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/upload/run-title.js
+/**
+ * The run title template: `--run-title "{workflow} #{run_number} {branch}"`, filled from the CI context. Pure:
+ * checking a template (the settings parser refuses an unknown placeholder, listing the known ones) and filling
+ * it are functions of their arguments only.
+ *
+ * A placeholder this CI has no value for becomes empty and the whitespace around it is collapsed, so
+ * `{workflow} {job} on {branch}` without a job reads `CI on main`; punctuation written next to it stays.
+ */
+
+
+/** Every placeholder, with what it stands for (shown in the docs and in the message for an unknown one). */
+const RUN_TITLE_PLACEHOLDERS = {
+    workflow: 'the workflow or pipeline name',
+    run_number: 'the run or pipeline number',
+    run_attempt: 'the attempt (a re-run of failed jobs is 2)',
+    branch: 'the branch (or the pull request branch)',
+    sha: 'the commit, shortened to 7 characters',
+    repository: 'the repository as owner/name',
+    job: 'the job (or stage) name',
+    provider: 'the CI, e.g. GitHub Actions',
+    date: 'the date of the upload, YYYY-MM-DD (UTC)',
+};
+const PLACEHOLDER = /\{([^{}]*)\}/g;
+const FIELD_OF = {
+    workflow: 'workflow',
+    run_number: 'runNumber',
+    run_attempt: 'runAttempt',
+    branch: 'branch',
+    sha: 'sha',
+    repository: 'repository',
+    job: 'job',
+};
+function isPlaceholder(name) {
+    return Object.hasOwn(RUN_TITLE_PLACEHOLDERS, name);
+}
+/** What is wrong with a template (an unknown placeholder, with a suggestion and the known ones), or undefined. */
+function runTitleProblem(template) {
+    const unknown = [...template.matchAll(PLACEHOLDER)].map((m) => m[1] ?? '').filter((name) => !isPlaceholder(name));
+    if (unknown.length === 0)
+        return undefined;
+    const known = Object.keys(RUN_TITLE_PLACEHOLDERS);
+    const hint = suggest_closest(unknown[0] ?? '', known);
+    return `unknown placeholder ${unknown.map((name) => `{${name}}`).join(', ')}${hint ? ` (did you mean {${hint}}?)` : ''}; known placeholders: ${known.map((name) => `{${name}}`).join(', ')}`;
+}
+/** The value of every placeholder in this CI; absent ones are empty. */
+function runTitleValues(ci, now) {
+    const fields = ci?.fields ?? {};
+    const values = { provider: ci?.provider ?? '', date: now.toISOString().slice(0, 10) };
+    for (const [placeholder, field] of Object.entries(FIELD_OF))
+        values[placeholder] = fields[field] ?? '';
+    values.sha = values.sha.slice(0, 7);
+    return values;
+}
+/** The template with its placeholders filled; a template without placeholders is kept as written. */
+function fillRunTitle(template, values) {
+    if (!template.match(PLACEHOLDER))
+        return template;
+    return template
+        .replace(PLACEHOLDER, (_, name) => (isPlaceholder(name) ? values[name] : `{${name}}`))
+        .replace(/\s+/g, ' ')
+        .trim();
+}
+/** The title of a run to create: the template filled, or — without one, or when it fills to nothing — the default. */
+function runTitle(template, ci, now) {
+    const filled = template === undefined ? '' : fillRunTitle(template, runTitleValues(ci, now));
+    return filled !== '' ? filled : defaultRunTitle(ci, now);
+}
+//# sourceMappingURL=run-title.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/settings/parsers.js
 /**
  * How a setting's raw value becomes a typed one. Values arrive as strings (flags, Action inputs, environment
@@ -35832,6 +36012,35 @@ const list = {
         return { value: [...new Set(items.map((item) => item.trim()).filter((item) => item !== ''))] };
     },
 };
+const parsers_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A list of UUIDs (lower-cased), for ids the service offers no list of to look names up in. */
+const uuidList = {
+    kind: 'uuid,uuid',
+    parse: (raw) => {
+        const parsed = list.parse(raw);
+        if ('problem' in parsed)
+            return { problem: 'expected a list of UUIDs, separated by commas' };
+        const bad = parsed.value.filter((item) => !parsers_UUID.test(item));
+        if (bad.length > 0)
+            return { problem: `expected UUIDs such as 0b7e6f8a-1c2d-4e5f-8a9b-0c1d2e3f4a5b, and ${bad.map((b) => JSON.stringify(b)).join(', ')} is not one` };
+        return { value: [...new Set(parsed.value.map((item) => item.toLowerCase()))] };
+    },
+};
+/** A test plan's UUID (lower-cased) or human id such as `DEMO-P-3` (upper-cased, without leading zeros). */
+const testPlanRef = {
+    kind: 'id',
+    parse: (raw) => {
+        if (typeof raw !== 'string')
+            return { problem: "expected a test plan's UUID or human id such as DEMO-P-3" };
+        const value = raw.trim();
+        if (parsers_UUID.test(value))
+            return { value: value.toLowerCase() };
+        const human = /^(\S+)-P-0*(\d+)$/i.exec(value);
+        if (human)
+            return { value: `${(human[1] ?? '').toUpperCase()}-P-${human[2]}` };
+        return { problem: "expected a test plan's UUID or human id such as DEMO-P-3 (plans are not looked up by title)" };
+    },
+};
 /** Outcome → status name, as text (`skipped=Blocked,error=Blocked`) or as an object (`{ skipped: 'Blocked' }`). */
 const statusMap = {
     kind: 'outcome=Status,...',
@@ -35866,6 +36075,7 @@ function parsers_describeValue(value) {
 ;// CONCATENATED MODULE: ./packages/core/dist/settings/table.js
 
 
+
 const DEFAULT_BASE_URL = 'https://test-management.testsigma.com/api/v1';
 /** Keeps the option name's literal type, so the reporters' option type can be derived from the table. */
 function row(r) {
@@ -35873,6 +36083,20 @@ function row(r) {
 }
 const table_optionalText = parsers_text;
 const titlePart = { kind: 'full|name|n', parse: parseTitlePart };
+/** A run title, refused when it names a placeholder that does not exist. */
+const runTitleTemplate = {
+    kind: 'title',
+    parse: (raw) => {
+        const parsed = parsers_text.parse(raw);
+        if ('problem' in parsed)
+            return parsed;
+        const problem = runTitleProblem(parsed.value);
+        return problem ? { problem } : parsed;
+    },
+};
+const placeholders = Object.keys(RUN_TITLE_PLACEHOLDERS)
+    .map((name) => `{${name}}`)
+    .join(', ');
 const SETTINGS = {
     token: row({
         env: 'TESTSIGMA_API_TOKEN',
@@ -35921,10 +36145,31 @@ const SETTINGS = {
         input: 'run-title',
         option: 'runTitle',
         valueName: 'title',
-        parse: table_optionalText,
+        parse: runTitleTemplate,
         default: undefined,
         defaultText: 'from the CI context',
-        doc: 'Title of the run to create (by default the workflow, run number, attempt, branch and commit).',
+        doc: `Title of the run to create (by default the workflow, run number, attempt, branch and commit); a template such as \`{workflow} #{run_number} {branch}\` with the placeholders ${placeholders} filled from the CI context (one this CI has no value for is left out).`,
+    }),
+    testPlan: row({
+        env: 'TESTSIGMA_TEST_PLAN',
+        flag: 'test-plan',
+        input: 'test-plan',
+        option: 'testPlan',
+        valueName: 'id',
+        parse: testPlanRef,
+        default: undefined,
+        defaultText: 'none',
+        doc: 'Test plan of the run to create, by UUID or human id such as DEMO-P-3; checked before the run is created.',
+    }),
+    environmentIds: row({
+        env: 'TESTSIGMA_ENVIRONMENT_IDS',
+        flag: 'environment-id',
+        input: 'environment-ids',
+        option: 'environmentIds',
+        valueName: 'uuid',
+        parse: uuidList,
+        default: [],
+        doc: 'Environments of the run to create, by UUID (the API lists no environments, so names cannot be looked up); repeat the flag, or separate with commas.',
     }),
     closeRun: row({
         env: 'TESTSIGMA_CLOSE_RUN',
@@ -36210,35 +36455,6 @@ function table_settingRow(key) {
     return SETTINGS[key];
 }
 //# sourceMappingURL=table.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/settings/suggest.js
-/** "Did you mean": the closest known name within a small edit distance, for flags, options and config keys. */
-function suggest_closest(name, known) {
-    const wanted = name.toLowerCase();
-    let best;
-    let bestDistance = Math.max(2, Math.floor(wanted.length / 3)) + 1;
-    for (const candidate of known) {
-        const d = distance(wanted, candidate.toLowerCase());
-        if (d < bestDistance) {
-            best = candidate;
-            bestDistance = d;
-        }
-    }
-    return best;
-}
-/** Levenshtein distance, two rows at a time. */
-function distance(a, b) {
-    let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
-        }
-        previous = current;
-    }
-    return previous[b.length] ?? 0;
-}
-//# sourceMappingURL=suggest.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/settings/resolve.js
 /**
  * Settings from the layers a host has — its explicit values (flags, inputs, options), the environment, a config
@@ -36798,26 +37014,51 @@ function progressReporter(total, log, now) {
 async function previousCases(api, projectId, previous) {
     return api.listRunCases(projectId, previous.id);
 }
+/**
+ * Copy the previous run's results into the new run, batch by batch. Right before each batch the new run is read
+ * again and every case that already holds a result there is skipped: a re-run job reporting into the new run at
+ * the same moment has the newer result, and a carried-over one must never overwrite it. (What is left is the
+ * instant between that read and the batch's write; the re-run job's own read-back puts its result back if it
+ * lost it then.)
+ */
 async function carryOver(api, projectId, input, cases, log) {
-    const alreadySet = new Set((await api.listRunCases(projectId, input.run.id)).filter((c) => c.status_id && !input.untested.has(c.status_id)).map((c) => c.test_case.id));
     const entries = cases
-        .filter((c) => c.status_id && !input.untested.has(c.status_id) && !input.own.has(c.test_case.id) && !alreadySet.has(c.test_case.id))
+        .filter((c) => hasResult(c, input.untested) && !input.own.has(c.test_case.id))
         .map((c) => ({
         test_case_id: c.test_case.id,
         test_run_status_id: c.status_id,
         user_id: input.userId,
         description: `Carried over from test run ${input.previous.human_id} (an earlier attempt of this pipeline); not run again in this attempt.`,
     }));
-    if (entries.length === 0)
-        return 0;
-    const sent = await send_sendEntries(api, projectId, input.run.id, entries, { maxEntries: input.batchSize }, log);
-    if (sent.error || sent.refused.length > 0) {
-        log.warn(`${entries.length - sent.acknowledged.length} result(s) of ${input.previous.human_id} could not be carried over into ${input.run.human_id}${sent.error ? `: ${sent.error.message}` : ''}.`);
+    let carried = 0;
+    let skipped = 0;
+    const failures = [];
+    for (let start = 0; start < entries.length; start += input.batchSize) {
+        const set = new Set((await api.listRunCases(projectId, input.run.id)).filter((c) => hasResult(c, input.untested)).map((c) => c.test_case.id));
+        const batch = entries.slice(start, start + input.batchSize).filter((e) => !set.has(e.test_case_id));
+        skipped += Math.min(input.batchSize, entries.length - start) - batch.length;
+        if (batch.length === 0)
+            continue;
+        const sent = await send_sendEntries(api, projectId, input.run.id, batch, { maxEntries: input.batchSize }, log);
+        carried += sent.acknowledged.length;
+        if (sent.error || sent.refused.length > 0) {
+            failures.push(...(sent.error ? [sent.error.message] : []), ...sent.refused.map((r) => `${r.entry.test_case_id}: ${r.reason}`));
+            if (sent.error)
+                break;
+        }
     }
-    else {
-        log.info(`Carried ${entries.length} result(s) over from test run ${input.previous.human_id}.`);
+    const missing = entries.length - skipped - carried;
+    if (missing > 0) {
+        log.warn(`${missing} result(s) of ${input.previous.human_id} could not be carried over into ${input.run.human_id}: ${failures.join('; ')}.`);
     }
-    return sent.acknowledged.length;
+    else if (carried > 0) {
+        log.info(`Carried ${carried} result(s) over from test run ${input.previous.human_id}${skipped > 0 ? ` (${skipped} case(s) already had a newer result and were left alone)` : ''}.`);
+    }
+    return carried;
+}
+/** A case holds a result when its status is set and is not one meaning "no result yet". */
+function hasResult(c, untested) {
+    return c.status_id !== undefined && c.status_id !== '' && !untested.has(c.status_id);
 }
 //# sourceMappingURL=carry-over.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/upload/close.js
@@ -36904,6 +37145,27 @@ function pickUser(users, email, log, host) {
         throw new errors_ConfigError('CONFIG_NO_USER', `The account has no users to record results as; set ${setting} to a user of this account.`);
     log.warn(`Recording results as ${active.email}, the first active user; set ${setting} to choose.`);
     return active;
+}
+/**
+ * The test plan setting → the plan, checked before any run is created: a wrong plan is a setting to fix
+ * (exit 2), named with the project's plans, rather than a run created without it or a create refused late.
+ */
+async function resolveTestPlan(api, projectId, ref, host) {
+    try {
+        return await api.getTestPlan(projectId, ref);
+    }
+    catch (error) {
+        if (!(error instanceof ApiError) || error.status !== 404)
+            throw error;
+        // Best effort: the list only makes the message more helpful.
+        const plans = await api.listTestPlans(projectId).catch(() => undefined);
+        const known = plans === undefined ? '' : plans.length === 0 ? ' The project has no test plans.' : ` Its test plans: ${planList(plans)}.`;
+        throw new errors_ConfigError('CONFIG_UNKNOWN_TEST_PLAN', `No test plan ${ref} in this project (${settingLabel('testPlan', host)}): the service answered 404${error.requestId ? ` (request id ${error.requestId})` : ''}, so no run was created.${known} Set it to the UUID or human id of one of the project's plans, or unset it.`, { cause: error });
+    }
+}
+function planList(plans) {
+    const shown = plans.slice(0, 20).map((p) => `${p.human_id} "${p.title}"`);
+    return `${shown.join(', ')}${plans.length > shown.length ? `, … and ${plans.length - shown.length} more` : ''}`;
 }
 /**
  * Create the run. A create is not idempotent, so after a failure that may have been applied (no answer or a
@@ -38022,13 +38284,6 @@ class ResultTally {
             f.testCase ??= caseOf.get(f.result);
     }
 }
-/** Every result of a list, tallied. */
-function tallyOf(results, options = { lines: false }) {
-    const tally = new ResultTally(options);
-    for (const result of results)
-        tally.add(result);
-    return tally;
-}
 function mappingLine(result, found) {
     const cases = found?.cases.map((c) => c.human_id) ?? [];
     const unknown = found?.unknown ?? [];
@@ -38150,6 +38405,7 @@ function offlineLine(result) {
  * cause: the outcome carries the error and the exit code (decided by the error's code). Hosts (CLI, Action,
  * reporters) only translate inputs in and the outcome out.
  */
+
 
 
 
@@ -38318,8 +38574,11 @@ async function openRun(ctx, plan) {
     const { projectId } = plan;
     const caseIds = plan.entries.map((p) => p.entry.test_case_id);
     const now = ctx.now();
-    const title = settings.runTitle ?? defaultRunTitle(ctx.ci, now);
+    const title = runTitle(settings.runTitle, ctx.ci, now);
     const labels = ['testsigma-tm', ...settings.labels];
+    // Checked before any run is created (also when one exists: a wrong setting fails the same way in every job).
+    const testPlan = settings.testPlan ? await resolveTestPlan(api, projectId, settings.testPlan, host) : undefined;
+    const runFields = { ...(testPlan && { testPlanId: testPlan.id }), environmentIds: settings.environmentIds };
     let opened;
     if (settings.runId) {
         opened = { run: await lifecycle_openNamedRun(api, projectId, settings.runId, host), created: false };
@@ -38342,6 +38601,7 @@ async function openRun(ctx, plan) {
                     assigneeId: plan.userId,
                     labels: [...labels, keyLabel(runKey)],
                     now: now.getTime(),
+                    ...runFields,
                 }, { findExisting });
             },
         }, log);
@@ -38352,7 +38612,10 @@ async function openRun(ctx, plan) {
     }
     else {
         const description = runDescription(ctx.ci, plan.total, plan.fileCount);
-        opened = { run: await createRun(api, { projectId, title, description, caseIds, assigneeId: plan.userId, labels, now: now.getTime() }, log), created: true };
+        opened = {
+            run: await createRun(api, { projectId, title, description, caseIds, assigneeId: plan.userId, labels, now: now.getTime(), ...runFields }, log),
+            created: true,
+        };
     }
     // A run this upload created selects its cases already; any other may lack some (and other jobs may be adding theirs).
     const refused = new Set(opened.created ? [] : (await ensureCases(api, projectId, opened.run, caseIds, log)).refused);
@@ -42096,6 +42359,8 @@ function decodeResultBytes(bytes) {
 
 
 
+/** How much of each file a probe reads: all of a typical report, a sliver of a huge one. */
+const PROBE_CHARS = 1024 * 1024;
 /** Default size limit: larger files are refused rather than risking the runner's memory. */
 const DEFAULT_MAX_FILE_BYTES = 512 * 1024 * 1024;
 /** Detect the format of one result file's text and read it, as readResultFiles does. Throws InputError naming `source`. */
@@ -42134,7 +42399,7 @@ async function readResultFile(file, options) {
 }
 /**
  * Sniff the first SNIFF_CHARS of the decoded pieces, then hand every piece to the format that claims them; with
- * `headOnly`, stop once the format is known (a probe).
+ * `headOnly`, stop after the first PROBE_CHARS (a probe).
  */
 async function readDecoded(pieces, source, sink) {
     const iterator = pieces[Symbol.asyncIterator]();
@@ -42156,17 +42421,30 @@ async function readDecoded(pieces, source, sink) {
     const format = head.trim() === '' ? undefined : detect(head);
     if (format === undefined)
         throw await refuseUnrecognised(head, all(), source);
-    if (sink.headOnly)
-        return format.id;
     const ctx = { source, warn: sink.warn };
+    let read = 0;
+    const counted = async function* counted() {
+        for await (const piece of all()) {
+            read += piece.length;
+            yield piece;
+        }
+    };
+    // A probe reads the first PROBE_CHARS (a small file whole), so that what is broken near the start is found early.
+    const enough = () => sink.headOnly === true && read >= PROBE_CHARS;
     if (format.parseInBatches !== undefined) {
-        for await (const batch of format.parseInBatches(all(), ctx))
+        for await (const batch of format.parseInBatches(counted(), ctx)) {
             for (const result of batch)
                 sink.onResult(result);
+            if (enough())
+                break;
+        }
     }
     else {
-        for await (const result of format.parse(all(), ctx))
+        for await (const result of format.parse(counted(), ctx)) {
             sink.onResult(result);
+            if (enough())
+                break;
+        }
     }
     return format.id;
 }

@@ -4,19 +4,24 @@
  * last of N shards closing the run; an outage that ends in a spool file and `resume`. Assertions on what the
  * emulator holds: one run, every result once with its status, closed only when it should be.
  */
-import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { newRuns, start, statusesByHumanId, type EmulatorHandle } from './helpers/emulator.js';
 import { CLI, baseEnv, runNode } from './helpers/run.js';
+import { SecretSearch } from './helpers/secrets.js';
 
 let emulator: EmulatorHandle;
 let dir: string;
+/** Every output of every process of this file, searched for the token at the end. */
+let search: SecretSearch;
 
 beforeAll(async () => {
   emulator = await start();
   dir = await mkdtemp(join(tmpdir(), 'tm-shards-'));
+  await mkdir(join(dir, 'tmp'));
+  search = new SecretSearch([emulator.token]);
 });
 afterAll(() => emulator.close());
 beforeEach(() => {
@@ -24,11 +29,21 @@ beforeEach(() => {
   emulator.setFaults([]);
 });
 
-function cli(args: string[], env: Record<string, string | undefined> = {}) {
-  return runNode(CLI, args, {
-    env: baseEnv({ TESTSIGMA_API_TOKEN: emulator.token, TESTSIGMA_BASE_URL: emulator.url, TESTSIGMA_PROJECT_ID: 'Demo', ...env }),
+/** The processes' temp files (default spools) land under `dir` too, so the token search sees them. */
+async function cli(args: string[], env: Record<string, string | undefined> = {}) {
+  const temp = join(dir, 'tmp');
+  const result = await runNode(CLI, args, {
+    env: baseEnv({
+      TESTSIGMA_API_TOKEN: emulator.token,
+      TESTSIGMA_BASE_URL: emulator.url,
+      TESTSIGMA_PROJECT_ID: 'Demo',
+      TMPDIR: temp,
+      RUNNER_TEMP: temp,
+      ...env,
+    }),
     timeoutMs: 90_000,
   });
+  return search.record(args.join(' '), result);
 }
 
 /** Shard i (1-based) of 8 holds DEMO-(2i-1) passing and DEMO-2i failing (or passing, when `fixed`). */
@@ -165,5 +180,12 @@ describe('an outage', () => {
     expect(writesPerCase(after[0]!).every((w) => w === 1)).toBe(true);
     // A second resume cannot send it again: the file was renamed.
     expect((await cli(['resume', spool])).code).toBe(2);
+  });
+});
+
+describe('secrets', () => {
+  it('no output and no file of any process above holds the token', async () => {
+    expect(search.recorded).toBeGreaterThanOrEqual(30);
+    expect(await search.leaks([dir])).toEqual([]);
   });
 });

@@ -17,6 +17,20 @@ export interface CiContext {
   shard?: { index: number; total: number };
   /** Human words for the default run title, e.g. `CI #42 on main`. */
   label: string;
+  /** What a run title template can name ({workflow}, {branch}, ...); a field this CI does not tell is absent. */
+  fields: CiFields;
+}
+
+export interface CiFields {
+  workflow?: string;
+  runNumber?: string;
+  runAttempt?: string;
+  branch?: string;
+  /** The full commit hash (titles shorten it). */
+  sha?: string;
+  /** `owner/name`, never a URL (a clone URL may carry credentials). */
+  repository?: string;
+  job?: string;
 }
 
 export function detectCi(env: Env): CiContext | undefined {
@@ -33,6 +47,15 @@ export function detectCi(env: Env): CiContext | undefined {
       runKey: runId ? `gh-${runId}` : undefined,
       attempt: Number(attempt) || 1,
       label: `${repo ? `${repo} ` : ''}${workflow} #${env.GITHUB_RUN_NUMBER ?? runId ?? '?'}${attempt !== '1' ? ` (attempt ${attempt})` : ''}${ref(env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME, env.GITHUB_SHA)}`,
+      fields: fields({
+        workflow: env.GITHUB_WORKFLOW,
+        runNumber: env.GITHUB_RUN_NUMBER,
+        runAttempt: env.GITHUB_RUN_ATTEMPT,
+        branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME,
+        sha: env.GITHUB_SHA,
+        repository: repo,
+        job: env.GITHUB_JOB,
+      }),
     };
   }
   if (env.GITLAB_CI === 'true') {
@@ -42,6 +65,14 @@ export function detectCi(env: Env): CiContext | undefined {
       runKey: env.CI_PIPELINE_ID ? `gl-${env.CI_PIPELINE_ID}` : undefined,
       ...shard(env.CI_NODE_INDEX, env.CI_NODE_TOTAL, 1),
       label: `${env.CI_PROJECT_PATH ?? 'GitLab'} pipeline #${env.CI_PIPELINE_IID ?? env.CI_PIPELINE_ID ?? '?'}${ref(env.CI_COMMIT_REF_NAME, env.CI_COMMIT_SHA)}`,
+      fields: fields({
+        workflow: env.CI_PIPELINE_NAME,
+        runNumber: env.CI_PIPELINE_IID ?? env.CI_PIPELINE_ID,
+        branch: env.CI_COMMIT_REF_NAME,
+        sha: env.CI_COMMIT_SHA,
+        repository: env.CI_PROJECT_PATH,
+        job: env.CI_JOB_NAME,
+      }),
     };
   }
   if (env.CIRCLECI === 'true') {
@@ -51,6 +82,13 @@ export function detectCi(env: Env): CiContext | undefined {
       runKey: env.CIRCLE_WORKFLOW_ID ? `cc-${env.CIRCLE_WORKFLOW_ID}` : undefined,
       ...shard(env.CIRCLE_NODE_INDEX, env.CIRCLE_NODE_TOTAL, 0),
       label: `${env.CIRCLE_PROJECT_REPONAME ?? 'CircleCI'} build #${env.CIRCLE_BUILD_NUM ?? '?'}${ref(env.CIRCLE_BRANCH, env.CIRCLE_SHA1)}`,
+      fields: fields({
+        runNumber: env.CIRCLE_BUILD_NUM,
+        branch: env.CIRCLE_BRANCH,
+        sha: env.CIRCLE_SHA1,
+        repository: env.CIRCLE_PROJECT_USERNAME && env.CIRCLE_PROJECT_REPONAME ? `${env.CIRCLE_PROJECT_USERNAME}/${env.CIRCLE_PROJECT_REPONAME}` : undefined,
+        job: env.CIRCLE_JOB,
+      }),
     };
   }
   if (env.BUILDKITE === 'true') {
@@ -61,6 +99,15 @@ export function detectCi(env: Env): CiContext | undefined {
       attempt: (Number(env.BUILDKITE_RETRY_COUNT) || 0) + 1,
       ...shard(env.BUILDKITE_PARALLEL_JOB, env.BUILDKITE_PARALLEL_JOB_COUNT, 0),
       label: `${env.BUILDKITE_PIPELINE_SLUG ?? 'Buildkite'} build #${env.BUILDKITE_BUILD_NUMBER ?? '?'}${ref(env.BUILDKITE_BRANCH, env.BUILDKITE_COMMIT)}`,
+      fields: fields({
+        workflow: env.BUILDKITE_PIPELINE_NAME ?? env.BUILDKITE_PIPELINE_SLUG,
+        runNumber: env.BUILDKITE_BUILD_NUMBER,
+        runAttempt: String((Number(env.BUILDKITE_RETRY_COUNT) || 0) + 1),
+        branch: env.BUILDKITE_BRANCH,
+        sha: env.BUILDKITE_COMMIT,
+        repository: repositoryPath(env.BUILDKITE_REPO),
+        job: env.BUILDKITE_LABEL,
+      }),
     };
   }
   if (env.TF_BUILD === 'True' || env.TF_BUILD === 'true') {
@@ -74,6 +121,15 @@ export function detectCi(env: Env): CiContext | undefined {
       runKey: env.BUILD_BUILDID ? `az-${env.BUILD_BUILDID}` : undefined,
       attempt: Number(env.SYSTEM_JOBATTEMPT) || 1,
       label: `${env.BUILD_DEFINITIONNAME ?? 'Azure'} #${env.BUILD_BUILDNUMBER ?? '?'}${ref(env.BUILD_SOURCEBRANCHNAME, env.BUILD_SOURCEVERSION)}`,
+      fields: fields({
+        workflow: env.BUILD_DEFINITIONNAME,
+        runNumber: env.BUILD_BUILDNUMBER,
+        runAttempt: env.SYSTEM_JOBATTEMPT,
+        branch: env.BUILD_SOURCEBRANCHNAME,
+        sha: env.BUILD_SOURCEVERSION,
+        repository: env.BUILD_REPOSITORY_NAME,
+        job: env.SYSTEM_JOBDISPLAYNAME,
+      }),
     };
   }
   if (env.JENKINS_URL || env.BUILD_URL) {
@@ -82,9 +138,17 @@ export function detectCi(env: Env): CiContext | undefined {
       jobUrl: env.BUILD_URL,
       runKey: env.BUILD_TAG ? `jk-${env.BUILD_TAG}` : undefined,
       label: `${env.JOB_NAME ?? 'Jenkins'} #${env.BUILD_NUMBER ?? '?'}${ref(env.GIT_BRANCH, env.GIT_COMMIT)}`,
+      fields: fields({
+        workflow: env.JOB_NAME,
+        runNumber: env.BUILD_NUMBER,
+        branch: env.BRANCH_NAME ?? env.GIT_BRANCH,
+        sha: env.GIT_COMMIT,
+        repository: repositoryPath(env.GIT_URL),
+        job: env.STAGE_NAME,
+      }),
     };
   }
-  if (env.CI === 'true' || env.CI === '1') return { provider: 'CI', label: 'CI' };
+  if (env.CI === 'true' || env.CI === '1') return { provider: 'CI', label: 'CI', fields: {} };
   return undefined;
 }
 
@@ -94,6 +158,16 @@ function shard(index: string | undefined, total: string | undefined, base: 0 | 1
   const n = Number(total);
   if (!Number.isInteger(i) || !Number.isInteger(n) || n < 2 || index === undefined || index === '') return {};
   return { shard: { index: i - base + 1, total: n } };
+}
+
+/** Only the fields with a value: an empty variable tells nothing. */
+function fields(all: Record<keyof CiFields, string | undefined> | CiFields): CiFields {
+  return Object.fromEntries(Object.entries(all).filter(([, value]) => typeof value === 'string' && value.trim() !== '')) as CiFields;
+}
+
+/** `owner/name` from a clone URL (`https://host/owner/name.git`, `git@host:owner/name.git`); whatever precedes the host, credentials included, is dropped. */
+function repositoryPath(url: string | undefined): string | undefined {
+  return url ? /[/:]([^/:@]+\/[^/:@]+?)(?:\.git)?\/?$/.exec(url)?.[1] : undefined;
 }
 
 function ref(branch: string | undefined, sha: string | undefined): string {

@@ -34,6 +34,11 @@ export const ERROR_CODES = {
   CONFIG_AMBIGUOUS_PROJECT: { exit: 2, meaning: 'Several projects have that name.', todo: 'Set the project by its UUID.' },
   CONFIG_UNKNOWN_USER: { exit: 2, meaning: 'No user has the configured e-mail.', todo: 'Set the user e-mail to a user of the account, or unset it.' },
   CONFIG_NO_USER: { exit: 2, meaning: 'The account has no user to record results as.', todo: 'Set the user e-mail.' },
+  CONFIG_UNKNOWN_TEST_PLAN: {
+    exit: 2,
+    meaning: 'The project has no test plan with that UUID or human id (the message lists its plans).',
+    todo: 'Set the test plan to one of them, or unset it.',
+  },
   CONFIG_RUN_CLOSED: { exit: 2, meaning: 'The run to record into is closed and takes no results.', todo: 'Reopen it, or record into a new run.' },
   CONFIG_STATUS_MAPPING: { exit: 2, meaning: 'The status map is malformed.', todo: 'Write it as outcome=Status pairs, e.g. skipped=Blocked.' },
   CONFIG_STATUS_MISSING: {

@@ -15,6 +15,7 @@ import {
   readRunStatus,
   readSingle,
   readTestCase,
+  readTestPlan,
   readTestRun,
   readUser,
   type AnswerContext,
@@ -25,6 +26,7 @@ import {
   type RunCase,
   type RunStatus,
   type TestCase,
+  type TestPlan,
   type TestRun,
   type User,
 } from './wire.js';
@@ -32,7 +34,7 @@ import {
 /** A file sent with a result: on disk (streamed) or inline base64. */
 export type ResultFile = Omit<FormFile, 'name'>;
 
-export type { Folder, Lookup, Project, ResultEntry, RunCase, RunStatus, TestCase, TestRun, User } from './wire.js';
+export type { Folder, Lookup, Project, ResultEntry, RunCase, RunStatus, TestCase, TestPlan, TestRun, User } from './wire.js';
 
 export interface NewRun {
   title: string;
@@ -42,6 +44,9 @@ export interface NewRun {
   assigneeId: string;
   labels: string[];
   now: number;
+  /** The plan's UUID (bodies take UUIDs only). */
+  testPlanId?: string;
+  environmentIds?: string[];
 }
 
 export interface CreateRunOptions {
@@ -88,6 +93,21 @@ export class TestManagementApi {
     return readSingle(res.body, 'test_run', readTestRun, context(res));
   }
 
+  /** One test plan, by UUID or human id (`DEMO-P-3`). */
+  async getTestPlan(projectId: string, planId: string): Promise<TestPlan> {
+    const res = await this.http.send({
+      method: 'GET',
+      path: `/projects/${enc(projectId)}/test_plans/${enc(planId)}`,
+      idempotent: true,
+      resource: `Test plan "${planId}"`,
+    });
+    return readSingle(res.body, 'test_plan', readTestPlan, context(res));
+  }
+
+  listTestPlans(projectId: string): Promise<TestPlan[]> {
+    return listAll(this.http, `/projects/${enc(projectId)}/test_plans`, 'test_plans', readTestPlan, {}, `Project "${projectId}"`);
+  }
+
   /** Runs whose title is exactly `title`, checked here too: the service may ignore the filter. */
   async findRunsByTitle(projectId: string, title: string): Promise<TestRun[]> {
     const runs = await listAll(this.http, `/projects/${enc(projectId)}/test_runs`, 'test_runs', readTestRun, { title__CONTAINS: title });
@@ -124,7 +144,8 @@ export class TestManagementApi {
         start_date: run.now,
         end_date: run.now,
         label_names: run.labels,
-        environment_ids: [],
+        environment_ids: run.environmentIds ?? [],
+        ...(run.testPlanId ? { test_plan_id: run.testPlanId } : {}),
       },
     });
     return res.recovered ?? readSingle(res.body, 'test_run', readTestRun, context(res));

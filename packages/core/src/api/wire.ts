@@ -61,6 +61,13 @@ export interface TestRun {
   created_at?: number;
 }
 
+export interface TestPlan {
+  id: string;
+  /** `DEMO-P-3`; the UUID when the answer carries none, for messages only. */
+  human_id: string;
+  title: string;
+}
+
 export interface RunCase {
   id: string;
   status_id?: string;
@@ -174,6 +181,12 @@ export const readTestRun: Reader<TestRun> = (value, where, ctx) => {
     ...(Array.isArray(o.labels) ? { labels: labelNames(o.labels) } : {}),
     ...(typeof o.created_at === 'number' ? { created_at: epochMs(o.created_at) } : {}),
   };
+};
+
+export const readTestPlan: Reader<TestPlan> = (value, where, ctx) => {
+  const o = record(value, where, ctx);
+  const id = text(o, 'id', where, ctx);
+  return { id, human_id: optionalText(o, 'human_id') || id, title: optionalText(o, 'title') ?? '' };
 };
 
 function labelNames(labels: unknown[]): string[] {

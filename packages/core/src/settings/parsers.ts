@@ -89,6 +89,34 @@ export const list: Parser<string[]> = {
   },
 };
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A list of UUIDs (lower-cased), for ids the service offers no list of to look names up in. */
+export const uuidList: Parser<string[]> = {
+  kind: 'uuid,uuid',
+  parse: (raw) => {
+    const parsed = list.parse(raw);
+    if ('problem' in parsed) return { problem: 'expected a list of UUIDs, separated by commas' };
+    const bad = parsed.value.filter((item) => !UUID.test(item));
+    if (bad.length > 0)
+      return { problem: `expected UUIDs such as 0b7e6f8a-1c2d-4e5f-8a9b-0c1d2e3f4a5b, and ${bad.map((b) => JSON.stringify(b)).join(', ')} is not one` };
+    return { value: [...new Set(parsed.value.map((item) => item.toLowerCase()))] };
+  },
+};
+
+/** A test plan's UUID (lower-cased) or human id such as `DEMO-P-3` (upper-cased, without leading zeros). */
+export const testPlanRef: Parser<string | undefined> = {
+  kind: 'id',
+  parse: (raw) => {
+    if (typeof raw !== 'string') return { problem: "expected a test plan's UUID or human id such as DEMO-P-3" };
+    const value = raw.trim();
+    if (UUID.test(value)) return { value: value.toLowerCase() };
+    const human = /^(\S+)-P-0*(\d+)$/i.exec(value);
+    if (human) return { value: `${(human[1] ?? '').toUpperCase()}-P-${human[2]}` };
+    return { problem: "expected a test plan's UUID or human id such as DEMO-P-3 (plans are not looked up by title)" };
+  },
+};
+
 /** Outcome → status name, as text (`skipped=Blocked,error=Blocked`) or as an object (`{ skipped: 'Blocked' }`). */
 export const statusMap: Parser<Partial<StatusMapping>> = {
   kind: 'outcome=Status,...',

@@ -8,7 +8,8 @@
  */
 import type { StatusMapping } from '../map/status.js';
 import { parseTitlePart, type TitlePart } from '../map/title.js';
-import { bool, httpUrl, list, oneOf, statusMap, text, wholeNumber, type Parser } from './parsers.js';
+import { RUN_TITLE_PLACEHOLDERS, runTitleProblem } from '../upload/run-title.js';
+import { bool, httpUrl, list, oneOf, statusMap, testPlanRef, text, uuidList, wholeNumber, type Parser } from './parsers.js';
 
 export const DEFAULT_BASE_URL = 'https://test-management.testsigma.com/api/v1';
 
@@ -42,6 +43,21 @@ function row<T, const O extends string = never>(r: SettingRow<T> & { option?: O 
 const optionalText = text as Parser<string | undefined>;
 
 const titlePart: Parser<TitlePart> = { kind: 'full|name|n', parse: parseTitlePart };
+
+/** A run title, refused when it names a placeholder that does not exist. */
+const runTitleTemplate: Parser<string | undefined> = {
+  kind: 'title',
+  parse: (raw) => {
+    const parsed = text.parse(raw);
+    if ('problem' in parsed) return parsed;
+    const problem = runTitleProblem(parsed.value);
+    return problem ? { problem } : parsed;
+  },
+};
+
+const placeholders = Object.keys(RUN_TITLE_PLACEHOLDERS)
+  .map((name) => `{${name}}`)
+  .join(', ');
 
 export const SETTINGS = {
   token: row({
@@ -91,10 +107,31 @@ export const SETTINGS = {
     input: 'run-title',
     option: 'runTitle',
     valueName: 'title',
-    parse: optionalText,
+    parse: runTitleTemplate,
     default: undefined,
     defaultText: 'from the CI context',
-    doc: 'Title of the run to create (by default the workflow, run number, attempt, branch and commit).',
+    doc: `Title of the run to create (by default the workflow, run number, attempt, branch and commit); a template such as \`{workflow} #{run_number} {branch}\` with the placeholders ${placeholders} filled from the CI context (one this CI has no value for is left out).`,
+  }),
+  testPlan: row({
+    env: 'TESTSIGMA_TEST_PLAN',
+    flag: 'test-plan',
+    input: 'test-plan',
+    option: 'testPlan',
+    valueName: 'id',
+    parse: testPlanRef,
+    default: undefined,
+    defaultText: 'none',
+    doc: 'Test plan of the run to create, by UUID or human id such as DEMO-P-3; checked before the run is created.',
+  }),
+  environmentIds: row({
+    env: 'TESTSIGMA_ENVIRONMENT_IDS',
+    flag: 'environment-id',
+    input: 'environment-ids',
+    option: 'environmentIds',
+    valueName: 'uuid',
+    parse: uuidList,
+    default: [] as string[],
+    doc: 'Environments of the run to create, by UUID (the API lists no environments, so names cannot be looked up); repeat the flag, or separate with commas.',
   }),
   closeRun: row({
     env: 'TESTSIGMA_CLOSE_RUN',

@@ -3,7 +3,7 @@
  * starts from the previous run's results, so that the newest run holds the pipeline's final results: the
  * results of the jobs that were not re-run are copied over by the job that created the new run, and then the
  * re-run jobs' new results replace theirs. Cases that already hold a result in the new run (a re-run job was
- * faster) are left alone.
+ * faster, or is writing at the same moment) are left alone.
  */
 import type { ResultEntry, RunCase, TestManagementApi, TestRun } from '../api/client.js';
 import type { Logger } from '../log.js';
@@ -25,26 +25,49 @@ export async function previousCases(api: TestManagementApi, projectId: string, p
   return api.listRunCases(projectId, previous.id);
 }
 
+/**
+ * Copy the previous run's results into the new run, batch by batch. Right before each batch the new run is read
+ * again and every case that already holds a result there is skipped: a re-run job reporting into the new run at
+ * the same moment has the newer result, and a carried-over one must never overwrite it. (What is left is the
+ * instant between that read and the batch's write; the re-run job's own read-back puts its result back if it
+ * lost it then.)
+ */
 export async function carryOver(api: TestManagementApi, projectId: string, input: CarryOver, cases: RunCase[], log: Logger): Promise<number> {
-  const alreadySet = new Set(
-    (await api.listRunCases(projectId, input.run.id)).filter((c) => c.status_id && !input.untested.has(c.status_id)).map((c) => c.test_case.id),
-  );
   const entries: ResultEntry[] = cases
-    .filter((c) => c.status_id && !input.untested.has(c.status_id) && !input.own.has(c.test_case.id) && !alreadySet.has(c.test_case.id))
+    .filter((c) => hasResult(c, input.untested) && !input.own.has(c.test_case.id))
     .map((c) => ({
       test_case_id: c.test_case.id,
       test_run_status_id: c.status_id as string,
       user_id: input.userId,
       description: `Carried over from test run ${input.previous.human_id} (an earlier attempt of this pipeline); not run again in this attempt.`,
     }));
-  if (entries.length === 0) return 0;
-  const sent = await sendEntries(api, projectId, input.run.id, entries, { maxEntries: input.batchSize }, log);
-  if (sent.error || sent.refused.length > 0) {
-    log.warn(
-      `${entries.length - sent.acknowledged.length} result(s) of ${input.previous.human_id} could not be carried over into ${input.run.human_id}${sent.error ? `: ${sent.error.message}` : ''}.`,
-    );
-  } else {
-    log.info(`Carried ${entries.length} result(s) over from test run ${input.previous.human_id}.`);
+  let carried = 0;
+  let skipped = 0;
+  const failures: string[] = [];
+  for (let start = 0; start < entries.length; start += input.batchSize) {
+    const set = new Set((await api.listRunCases(projectId, input.run.id)).filter((c) => hasResult(c, input.untested)).map((c) => c.test_case.id));
+    const batch = entries.slice(start, start + input.batchSize).filter((e) => !set.has(e.test_case_id));
+    skipped += Math.min(input.batchSize, entries.length - start) - batch.length;
+    if (batch.length === 0) continue;
+    const sent = await sendEntries(api, projectId, input.run.id, batch, { maxEntries: input.batchSize }, log);
+    carried += sent.acknowledged.length;
+    if (sent.error || sent.refused.length > 0) {
+      failures.push(...(sent.error ? [sent.error.message] : []), ...sent.refused.map((r) => `${r.entry.test_case_id}: ${r.reason}`));
+      if (sent.error) break;
+    }
   }
-  return sent.acknowledged.length;
+  const missing = entries.length - skipped - carried;
+  if (missing > 0) {
+    log.warn(`${missing} result(s) of ${input.previous.human_id} could not be carried over into ${input.run.human_id}: ${failures.join('; ')}.`);
+  } else if (carried > 0) {
+    log.info(
+      `Carried ${carried} result(s) over from test run ${input.previous.human_id}${skipped > 0 ? ` (${skipped} case(s) already had a newer result and were left alone)` : ''}.`,
+    );
+  }
+  return carried;
+}
+
+/** A case holds a result when its status is set and is not one meaning "no result yet". */
+function hasResult(c: RunCase, untested: ReadonlySet<string>): boolean {
+  return c.status_id !== undefined && c.status_id !== '' && !untested.has(c.status_id);
 }

@@ -3,7 +3,7 @@
  * by the run id setting. Keyed runs (shards, re-runs) are run-key.ts's; sending is send.ts's.
  * Each function is one step with plain data in and out; the pipeline strings them together.
  */
-import type { Project, TestManagementApi, TestRun, User } from '../api/client.js';
+import type { Project, TestManagementApi, TestPlan, TestRun, User } from '../api/client.js';
 import { isUuid } from '../map/references.js';
 import { ApiError, ConfigError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -69,6 +69,33 @@ export interface CreateRunInput {
   assigneeId: string;
   labels: string[];
   now: number;
+  testPlanId?: string;
+  environmentIds?: string[];
+}
+
+/**
+ * The test plan setting → the plan, checked before any run is created: a wrong plan is a setting to fix
+ * (exit 2), named with the project's plans, rather than a run created without it or a create refused late.
+ */
+export async function resolveTestPlan(api: TestManagementApi, projectId: string, ref: string, host?: Host): Promise<TestPlan> {
+  try {
+    return await api.getTestPlan(projectId, ref);
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status !== 404) throw error;
+    // Best effort: the list only makes the message more helpful.
+    const plans = await api.listTestPlans(projectId).catch(() => undefined);
+    const known = plans === undefined ? '' : plans.length === 0 ? ' The project has no test plans.' : ` Its test plans: ${planList(plans)}.`;
+    throw new ConfigError(
+      'CONFIG_UNKNOWN_TEST_PLAN',
+      `No test plan ${ref} in this project (${settingLabel('testPlan', host)}): the service answered 404${error.requestId ? ` (request id ${error.requestId})` : ''}, so no run was created.${known} Set it to the UUID or human id of one of the project's plans, or unset it.`,
+      { cause: error },
+    );
+  }
+}
+
+function planList(plans: readonly TestPlan[]): string {
+  const shown = plans.slice(0, 20).map((p) => `${p.human_id} "${p.title}"`);
+  return `${shown.join(', ')}${plans.length > shown.length ? `, … and ${plans.length - shown.length} more` : ''}`;
 }
 
 /**

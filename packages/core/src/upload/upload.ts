@@ -8,7 +8,7 @@
 import { HttpClient, type HttpClientOptions } from '../api/http.js';
 import { TestManagementApi, type ResultEntry, type TestRun } from '../api/client.js';
 import type { RunStatus, User } from '../api/wire.js';
-import { detectCi, defaultRunTitle, type CiContext } from '../ci.js';
+import { detectCi, type CiContext } from '../ci.js';
 import { ApiError, ConfigError, MappingError, UnsentResultsError, asToolError, exitCodeFor, type TestsigmaTmError } from '../errors.js';
 import { randomUUID } from 'node:crypto';
 import { redact, redactingLogger, silentLogger, type Logger } from '../log.js';
@@ -19,8 +19,9 @@ import { describeCase } from '../plan/description.js';
 import { settingLabel, type Env, type Host, type Settings } from '../settings/index.js';
 import { carryOver, previousCases } from './carry-over.js';
 import { closeRun, markUpload, uploadMarkers } from './close.js';
-import { createRun, openNamedRun, pickUser, resolveProject } from './lifecycle.js';
+import { createRun, openNamedRun, pickUser, resolveProject, resolveTestPlan } from './lifecycle.js';
 import { findOrCreateKeyedRun, keyLabel, titleWithKey } from './run-key.js';
+import { runTitle } from './run-title.js';
 import { ensureCases, keepResults } from './selection.js';
 import { caseSyncSummary, syncCases, type CaseSync } from './case-sync.js';
 import { sendEntries, type RefusedEntry, type SendOutcome } from './send.js';
@@ -289,8 +290,11 @@ async function openRun(ctx: UploadContext, plan: UploadPlan): Promise<OpenedRun>
   const { projectId } = plan;
   const caseIds = plan.entries.map((p) => p.entry.test_case_id);
   const now = ctx.now();
-  const title = settings.runTitle ?? defaultRunTitle(ctx.ci, now);
+  const title = runTitle(settings.runTitle, ctx.ci, now);
   const labels = ['testsigma-tm', ...settings.labels];
+  // Checked before any run is created (also when one exists: a wrong setting fails the same way in every job).
+  const testPlan = settings.testPlan ? await resolveTestPlan(api, projectId, settings.testPlan, host) : undefined;
+  const runFields = { ...(testPlan && { testPlanId: testPlan.id }), environmentIds: settings.environmentIds };
   let opened: Omit<OpenedRun, 'entries'>;
   if (settings.runId) {
     opened = { run: await openNamedRun(api, projectId, settings.runId, host), created: false };
@@ -316,6 +320,7 @@ async function openRun(ctx: UploadContext, plan: UploadPlan): Promise<OpenedRun>
               assigneeId: plan.userId,
               labels: [...labels, keyLabel(runKey)],
               now: now.getTime(),
+              ...runFields,
             },
             { findExisting },
           );
@@ -335,7 +340,10 @@ async function openRun(ctx: UploadContext, plan: UploadPlan): Promise<OpenedRun>
     }
   } else {
     const description = runDescription(ctx.ci, plan.total, plan.fileCount);
-    opened = { run: await createRun(api, { projectId, title, description, caseIds, assigneeId: plan.userId, labels, now: now.getTime() }, log), created: true };
+    opened = {
+      run: await createRun(api, { projectId, title, description, caseIds, assigneeId: plan.userId, labels, now: now.getTime(), ...runFields }, log),
+      created: true,
+    };
   }
   // A run this upload created selects its cases already; any other may lack some (and other jobs may be adding theirs).
   const refused = new Set(opened.created ? [] : (await ensureCases(api, projectId, opened.run, caseIds, log)).refused);

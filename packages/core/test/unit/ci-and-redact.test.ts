@@ -21,6 +21,7 @@ describe('detectCi', () => {
       runKey: 'gh-123',
       attempt: 2,
       label: 'acme/shop CI #45 (attempt 2) on main @ abcdef1',
+      fields: { workflow: 'CI', runNumber: '45', runAttempt: '2', branch: 'main', sha: 'abcdef1234567', repository: 'acme/shop' },
     });
     expect(defaultRunTitle(ci, new Date(0))).toBe('acme/shop CI #45 (attempt 2) on main @ abcdef1 [gh-123]');
   });
