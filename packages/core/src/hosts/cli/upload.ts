@@ -8,7 +8,7 @@ import { ERROR_CODES, InputError, UsageError, asToolError, exitCodeFor } from '.
 import { resultFileSource } from '../../formats/read-files.js';
 import { expectedFormats } from '../../formats/registry.js';
 import { redactingLogger, type Logger } from '../../log.js';
-import type { FileOutcome } from '../../model.js';
+import { resultCount, type FileOutcome } from '../../model.js';
 import { invalidSettings, readSettings, type Env, type Settings } from '../../settings/index.js';
 import { applyEmptyPolicy } from '../../upload/inputs.js';
 import { emptySummary, renderText, summariseFiles } from '../../upload/summary.js';
@@ -43,8 +43,8 @@ async function runUpload(ctx: CommandContext, patterns: string[], options: Recor
   // The files are read while uploading (each result mapped as it is read); a first look finds what cannot be read at all.
   const source = await resultFileSource(patterns, { cwd });
   const probed = applyEmptyPolicy(await source.probe(), settings.failOnEmpty);
-  // Nothing readable: say so without bothering the service.
-  const nothingReadable = probed.length > 0 && probed.every((f) => f.error);
+  // Nothing readable (no file gives a single result): say so without bothering the service.
+  const nothingReadable = probed.length > 0 && probed.every((f) => f.error && resultCount(f) === 0);
   const outcome = nothingReadable ? unreadableOutcome(probed, settings.dryRun) : await uploadResults({ settings, results: source, env, log, host: 'cli' });
 
   io.stdout(renderText(outcome.summary, outcome.error ? { error: outcome.error } : {}));
