@@ -4,9 +4,9 @@
  */
 
 /**
- * - `text`: longer than `max` characters, the value is exactly what `clip(value, max)` of text.ts makes of the
- *   whole string (a quarter head, the rest tail, a marker saying how much was left out), so a later clip to the
- *   same size keeps it as it is.
+ * - `text`: longer than `max` characters, the value is cut the way `clip` of text.ts cuts (a quarter head, the
+ *   rest tail, a marker saying exactly how many characters were left out), but to at most `max` characters with
+ *   the marker, so that a later clip to the same size keeps it as it is and the count stays true.
  * - `base64`: the same cut, on 4-character boundaries, with the marker itself base64-encoded, so the value still
  *   decodes (to the head's bytes, the marker's text, the tail's bytes).
  * - `whole`: kept whole up to `max`, nothing beyond (a value that is useless cut, such as a file's content).
@@ -74,12 +74,14 @@ export function limited(text: string, limit: StringLimit): string {
   return long.value();
 }
 
-/** Exactly text.ts's clip of the whole string, from its head and tail. */
+/** A quarter head, a marker, the tail: `max` characters at most, marker included. */
 function clipped(head: string, tail: string, total: number, max: number): string {
   const headLength = Math.floor(max / 4);
-  const tailLength = max - headLength;
-  return `${head.slice(0, headLength)}\n… [${total - headLength - tailLength} characters omitted] …\n${tail.slice(tail.length - tailLength)}`;
+  const tailLength = Math.max(0, max - headLength - marker(total).length);
+  return `${head.slice(0, headLength)}${marker(total - headLength - tailLength)}${tail.slice(tail.length - tailLength)}`;
 }
+
+const marker = (omitted: number): string => `\n… [${omitted} characters omitted] …\n`;
 
 function clippedBase64(head: string, tail: string, total: number, max: number): string {
   const headLength = Math.floor(max / 16) * 4;

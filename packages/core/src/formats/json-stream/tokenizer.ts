@@ -23,7 +23,7 @@ export interface JsonHandler {
   limit(): StringLimit;
 }
 
-export const MAX_DEPTH = 512;
+const MAX_DEPTH = 512;
 const MAX_TOKEN_CHARS = 1024;
 /** Strings up to this length are handed over without asking the handler for a limit. */
 const SHORT_STRING = 4096;
@@ -256,7 +256,7 @@ export class JsonTokenizer {
         continue;
       }
       partial.append(s.slice(run, i));
-      const escaped = this.escape(i, final);
+      const escaped = this.escape(i);
       if (escaped === undefined) {
         this.pos = i;
         return false;
@@ -274,7 +274,7 @@ export class JsonTokenizer {
   }
 
   /** The escape at `at` (a backslash) decoded; undefined when the piece ends inside it. */
-  private escape(at: number, final: boolean): string | undefined {
+  private escape(at: number): string | undefined {
     const s = this.buffer;
     if (at + 1 >= s.length) return undefined;
     const kind = s[at + 1] as string;
@@ -284,9 +284,11 @@ export class JsonTokenizer {
       return simple;
     }
     const hex = s.slice(at + 2, at + 6);
-    if (hex.length < 4 && !final && /^[0-9a-fA-F]*$/.test(hex)) return undefined;
-    if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw this.fail(`an invalid escape ${JSON.stringify(`\\u${hex}`)} inside a string, at ${this.where(at)}`);
-    return String.fromCharCode(Number.parseInt(hex, 16));
+    const digits = /^[0-9a-fA-F]*/.exec(hex)?.[0].length ?? 0;
+    if (digits === 4) return String.fromCharCode(Number.parseInt(hex, 16));
+    // The piece (or the file: then end() says so) ends inside the escape.
+    if (digits === hex.length) return undefined;
+    throw this.fail(`an invalid escape ${JSON.stringify(`\\u${hex.slice(0, digits + 1)}`)} inside a string, at ${this.where(at)}`);
   }
 
   private close(isObject: boolean): void {

@@ -5,10 +5,12 @@
  * open suites' titles and files (one Scope per suite, shared by its specs), the spec being read, and the results
  * not yet taken.
  *
- * - Strings are kept as long as the converter can use them: messages to the message cap, stacks and output to
- *   theirs (cut exactly as the converter would cut them), stdout buffers likewise in base64; inline attachment
- *   bodies whole up to INLINE_BODY_MAX_CHARS, or not at all, with a warning naming the test. Anything the
- *   converter does not read (`config`, `stats`, unknown keys) is checked as JSON and counted, never kept.
+ * - Strings are kept as long as the converter can use them, cut while they are read (long-string.ts): messages
+ *   to the message cap, stacks and output to theirs, stdout buffers likewise in base64; inline attachment bodies
+ *   whole up to INLINE_BODY_MAX_CHARS, or not at all, with a warning naming the test. A string within its cap is
+ *   the converter's input unchanged; a longer one becomes its head, a marker with the exact count of what was
+ *   left out, and its tail, within the cap, so the converter keeps it as it is. Anything the converter does not
+ *   read (`config`, `stats`, unknown keys) is checked as JSON and counted, never kept.
  * - Top-level `errors` (global setup, worker crashes) are read whole wherever they are in the document and
  *   warned about at its end, as the whole-document reader does.
  * - Playwright writes a suite's `title` and `file` before its `specs` and `suites`. A file that writes them later
@@ -35,7 +37,8 @@ const LIMITS: ReadonlyMap<string, StringLimit> = new Map([
   ['value', { kind: 'text', max: MAX_MESSAGE_CHARS }],
   ['stack', { kind: 'text', max: MAX_STACK_CHARS }],
   ['text', { kind: 'text', max: MAX_OUTPUT_CHARS }],
-  ['buffer', { kind: 'base64', max: Math.ceil(MAX_OUTPUT_CHARS / 3) * 4 }],
+  // Decoded, the head, the marker and the tail stay within the output cap: no second cut.
+  ['buffer', { kind: 'base64', max: Math.floor((MAX_OUTPUT_CHARS - 64) / 3) * 4 }],
   ['body', { kind: 'whole', max: INLINE_BODY_MAX_CHARS }],
 ]);
 const OTHER_TEXT: StringLimit = { kind: 'text', max: MAX_OUTPUT_CHARS };
