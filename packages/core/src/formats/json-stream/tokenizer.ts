@@ -8,6 +8,7 @@
  */
 import { InputError } from '../../errors.js';
 import { LongString, detached, limited, type StringLimit } from './long-string.js';
+import { isPlain, scanString } from './string-scanner.js';
 import { TextPosition, describePosition } from './position.js';
 
 export interface JsonHandler {
@@ -40,17 +41,7 @@ const enum Expect {
 }
 
 const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const ESCAPES: ReadonlyMap<string, string> = new Map([
-  ['"', '"'],
-  ['\\', '\\'],
-  ['/', '/'],
-  ['b', '\b'],
-  ['f', '\f'],
-  ['n', '\n'],
-  ['r', '\r'],
-  ['t', '\t'],
-]);
+/** JSON's number grammar: `01`, `1.`, `.5`, `1e`, `+1` are not numbers. */
 const NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
 const LITERALS: ReadonlyArray<[string, boolean | null]> = [
   ['true', true],
@@ -177,7 +168,6 @@ export class JsonTokenizer {
     if (end - this.pos > MAX_TOKEN_CHARS) throw this.fail(`a number longer than ${MAX_TOKEN_CHARS} characters at ${this.where(this.pos)}`);
     if (end === s.length && !final) return false;
     const text = s.slice(this.pos, end);
-    // `01`, `1.`, `.5`, `1e`, `+1`, `1-2` are not JSON numbers.
     if (!NUMBER.test(text)) throw this.fail(`an invalid number ${JSON.stringify(text)} at ${this.where(this.pos)}`);
     if (end < s.length && !isDelimiter(s.charCodeAt(end))) {
       this.pos = end;
@@ -201,14 +191,13 @@ export class JsonTokenizer {
   private startString(isKey: boolean, final: boolean): boolean {
     const s = this.buffer;
     const start = this.pos + 1;
-    for (let i = start; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      if (c === QUOTE) {
-        this.pos = i + 1;
-        this.completeString(isKey, s.slice(start, i));
-        return true;
-      }
-      if (c === BACKSLASH || c < 0x20) break;
+    const quote = s.indexOf('"', start);
+    if (quote !== -1 && isPlain(s, start, quote)) {
+      this.pos = quote + 1;
+      const text = s.slice(start, quote);
+      if (isKey) this.keyDone(text.length <= KEY_LIMIT.max ? text : limited(text, KEY_LIMIT));
+      else this.stringDone(text.length <= SHORT_STRING ? text : limited(text, this.handler.limit()), text.length);
+      return true;
     }
     this.partial = new LongString(isKey ? KEY_LIMIT : this.handler.limit());
     this.partialIsKey = isKey;
@@ -216,79 +205,33 @@ export class JsonTokenizer {
     return this.continueString(final);
   }
 
-  private completeString(isKey: boolean, text: string): void {
-    if (isKey) {
-      this.handler.key(text.length <= KEY_LIMIT.max ? text : limited(text, KEY_LIMIT));
-      this.expect = Expect.Colon;
-      return;
-    }
-    this.handler.string(detached(text.length <= SHORT_STRING ? text : limited(text, this.handler.limit())), text.length);
-    this.valueDone();
-  }
-
-  /** Adds the string's text up to its end or the piece's; true when the string ended. */
+  /** Reads on in the string begun in an earlier piece (or just now); true when it ended. */
   private continueString(final: boolean): boolean {
-    const s = this.buffer;
     const partial = this.partial as LongString;
-    let run = this.pos;
-    let i = this.pos;
-    while (i < s.length) {
-      const c = s.charCodeAt(i);
-      if (c === QUOTE) {
-        partial.append(s.slice(run, i));
-        this.pos = i + 1;
-        this.partial = undefined;
-        if (this.partialIsKey) {
-          this.handler.key(partial.value());
-          this.expect = Expect.Colon;
-        } else {
-          this.handler.string(detached(partial.value()), partial.length);
-          this.valueDone();
-        }
-        return true;
-      }
-      if (c < 0x20) {
-        this.pos = i;
-        throw this.fail(`a control character (U+${c.toString(16).toUpperCase().padStart(4, '0')}) inside a string, at ${this.where(i)}; it must be escaped`);
-      }
-      if (c !== BACKSLASH) {
-        i += 1;
-        continue;
-      }
-      partial.append(s.slice(run, i));
-      const escaped = this.escape(i);
-      if (escaped === undefined) {
-        this.pos = i;
-        return false;
-      }
-      partial.append(escaped);
-      i += s.charCodeAt(i + 1) === 0x75 ? 6 : 2;
-      run = i;
+    const end = scanString(this.buffer, this.pos, partial, final, this.stringFault);
+    if (end < 0) {
+      this.pos = -1 - end;
+      return false;
     }
-    // Keep a high surrogate for the next piece: a pair is counted, and decoded, whole.
-    const last = s.charCodeAt(s.length - 1);
-    const end = !final && last >= 0xd800 && last <= 0xdbff ? s.length - 1 : s.length;
-    partial.append(s.slice(run, end));
     this.pos = end;
-    return false;
+    this.partial = undefined;
+    if (this.partialIsKey) this.keyDone(partial.value());
+    else this.stringDone(partial.value(), partial.length);
+    return true;
   }
 
-  /** The escape at `at` (a backslash) decoded; undefined when the piece ends inside it. */
-  private escape(at: number): string | undefined {
-    const s = this.buffer;
-    if (at + 1 >= s.length) return undefined;
-    const kind = s[at + 1] as string;
-    if (kind !== 'u') {
-      const simple = ESCAPES.get(kind);
-      if (simple === undefined) throw this.fail(`an invalid escape ${JSON.stringify(`\\${kind}`)} inside a string, at ${this.where(at)}`);
-      return simple;
-    }
-    const hex = s.slice(at + 2, at + 6);
-    const digits = /^[0-9a-fA-F]*/.exec(hex)?.[0].length ?? 0;
-    if (digits === 4) return String.fromCharCode(Number.parseInt(hex, 16));
-    // The piece (or the file: then end() says so) ends inside the escape.
-    if (digits === hex.length) return undefined;
-    throw this.fail(`an invalid escape ${JSON.stringify(`\\u${hex.slice(0, digits + 1)}`)} inside a string, at ${this.where(at)}`);
+  private readonly stringFault = (reason: string, at: number): never => {
+    throw this.fail(`${reason}, at ${this.where(at)}${reason.startsWith('a control') ? '; it must be escaped' : ''}`);
+  };
+
+  private keyDone(name: string): void {
+    this.handler.key(name);
+    this.expect = Expect.Colon;
+  }
+
+  private stringDone(value: string, length: number): void {
+    this.handler.string(detached(value), length);
+    this.valueDone();
   }
 
   private close(isObject: boolean): void {
