@@ -1,7 +1,7 @@
 // The Playwright JSON reader reads in pieces: wherever the bytes are cut (inside a string, an escape, a
 // multi-byte character, a number), the results and warnings are the ones the whole-document reader
 // (JSON.parse, then the same converter) gives; and what is not JSON is refused with the file and the place.
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TextDecoder } from 'node:util';
@@ -137,7 +137,11 @@ const SYNTHETIC: Record<string, unknown> = {
 };
 const protoKey = JSON.stringify(SYNTHETIC['odd values read as absent']).replace('"suites":', '"__proto__":{"polluted":true},"suites":');
 
+/** A real `playwright test` run's JSON report (the run of the reporter's paths-agree test), temporary directory renamed. */
+const REAL_RUN = readFileSync(new URL('./fixtures/playwright-real-run.json', import.meta.url), 'utf8');
+
 const documents: [string, string][] = [
+  ['a real run (Playwright 1.65: soft errors, retries, attachments, colours, a serial group)', REAL_RUN],
   ...fixtures.map((f): [string, string] => [f, fixtureText('native', `${FIXTURE_DIR}/${f}`)]),
   ...fixtures.map((f): [string, string] => [`${f} (compact)`, JSON.stringify(JSON.parse(fixtureText('native', `${FIXTURE_DIR}/${f}`)))]),
   ...Object.entries(SYNTHETIC).map(([name, doc]): [string, string] => [name, JSON.stringify(doc, null, 2)]),
