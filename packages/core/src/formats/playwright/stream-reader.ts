@@ -17,7 +17,8 @@
  *   still reads right: its specs wait (in document order) until the titles they need are known or their suite
  *   closes. Results come in document order, which is the whole-document reader's order whenever `specs` comes
  *   before `suites`, as Playwright writes it. (A key repeated within one object, which JSON.parse resolves to
- *   its last value, is taken at its first value here.)
+ *   its last value, is not resolved so here: every `suites` and `specs` array is read, and a suite's first
+ *   `title` and `file` are the ones its specs get.)
  */
 import type { TestResult } from '../../model.js';
 import type { JsonObject } from '../json-values.js';
@@ -179,8 +180,10 @@ export class PlaywrightStreamReader implements JsonHandler {
         else this.skip();
         return;
       case 'specs':
-        if (isObject) this.build(true, (value) => this.spec(value as JsonObject, frame.suite));
-        else this.skip();
+        if (isObject) {
+          this.dropped = [];
+          this.build(true, (value) => this.spec(value as JsonObject, frame.suite));
+        } else this.skip();
     }
   }
 
