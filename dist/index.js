@@ -42309,8 +42309,10 @@ class PlaywrightStreamReader {
                     this.skip();
                 return;
             case 'specs':
-                if (isObject)
+                if (isObject) {
+                    this.dropped = [];
                     this.build(true, (value) => this.spec(value, frame.suite));
+                }
                 else
                     this.skip();
         }
