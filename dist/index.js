@@ -30878,7 +30878,7 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8220);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4829);
 // The Action's entry point: nothing but the call, so main.ts can be tested without side effects on import.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -30888,7 +30888,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8220:
+/***/ 4829:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39949,7 +39949,7 @@ function globSync(globInput, options) {
 
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/json-values.js
 /** Defensive readers for JSON of unknown shape: a wrong type reads as absent, never as a crash. */
-function isObject(value) {
+function json_values_isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 function str(value) {
@@ -39958,8 +39958,8 @@ function str(value) {
 function strings(value) {
     return Array.isArray(value) ? value.filter((v) => typeof v === 'string') : [];
 }
-function objects(value) {
-    return Array.isArray(value) ? value.filter(isObject) : [];
+function json_values_objects(value) {
+    return Array.isArray(value) ? value.filter(json_values_isObject) : [];
 }
 //# sourceMappingURL=json-values.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/text.js
@@ -40119,7 +40119,7 @@ function parseJson(text, source, expected) {
 function describeJson(json) {
     if (Array.isArray(json))
         return `a JSON array of ${json.length} item(s)`;
-    if (!isObject(json))
+    if (!json_values_isObject(json))
         return `a JSON ${json === null ? 'null' : typeof json}`;
     const keys = Object.keys(json);
     const shown = keys
@@ -40128,7 +40128,7 @@ function describeJson(json) {
         .join(', ');
     const hint = keys.includes('passes') && keys.includes('stats')
         ? ' (this looks like Mocha JSON)'
-        : isObject(json.results) && 'tool' in json.results
+        : json_values_isObject(json.results) && 'tool' in json.results
             ? ' (this looks like CTRF)'
             : '';
     return keys.length === 0 ? 'an empty object' : `an object with keys ${shown}${keys.length > 8 ? ', …' : ''}${hint}`;
@@ -40176,7 +40176,7 @@ function parseCucumberJson(json, source) {
     }
     const results = [];
     json.forEach((feature, index) => {
-        if (!isObject(feature)) {
+        if (!json_values_isObject(feature)) {
             throw new errors_InputError('INPUT_NOT_RESULTS', source, `${source}: feature [${index}] is not an object. Expected Cucumber JSON; the file may have been edited or produced by another tool.`);
         }
         results.push(...cucumberFeatureResults(feature, source));
@@ -40190,7 +40190,7 @@ function cucumberFeatureResults(feature, source) {
     const featureTags = tagNames(feature.tags);
     const scenarios = [];
     let background = [];
-    for (const element of objects(feature.elements)) {
+    for (const element of json_values_objects(feature.elements)) {
         if (str(element.type) === 'background') {
             background = stepRuns(element.steps);
             continue;
@@ -40272,7 +40272,7 @@ function capital(text) {
 }
 /** A scenario's (or background's) steps, each with the step hooks Cucumber-JVM nests in it. */
 function stepRuns(steps) {
-    return objects(steps).flatMap((step) => {
+    return json_values_objects(steps).flatMap((step) => {
         // cucumber-js writes scenario hooks as hidden steps with the keyword `Before` / `After` and no name.
         const keyword = (str(step.keyword) ?? '').trim();
         const hidden = step.hidden === true && str(step.name) === undefined;
@@ -40282,13 +40282,13 @@ function stepRuns(steps) {
 }
 /** Hooks of Cucumber-JVM/Ruby, named by where they are defined when the JSON says (`Before hook (Hooks.open())`). */
 function hookRuns(hooks, kind) {
-    return objects(hooks).map((hook) => {
-        const location = isObject(hook.match) ? nonEmpty(str(hook.match.location)) : undefined;
+    return json_values_objects(hooks).map((hook) => {
+        const location = json_values_isObject(hook.match) ? nonEmpty(str(hook.match.location)) : undefined;
         return toRun(hook, location === undefined ? `${kind} hook` : `${kind} hook (${location})`, true);
     });
 }
 function toRun(item, label, isHook) {
-    const result = isObject(item.result) ? item.result : {};
+    const result = json_values_isObject(item.result) ? item.result : {};
     const duration = result.duration;
     const line = lineOf(item.line);
     const error = nonEmpty(str(result.error_message));
@@ -40299,7 +40299,7 @@ function toRun(item, label, isHook) {
         status: str(result.status) ?? 'unknown',
         ...(typeof duration === 'number' && Number.isFinite(duration) && duration >= 0 && { durationNs: duration }),
         ...(error !== undefined && { error }),
-        embeddings: objects(item.embeddings),
+        embeddings: json_values_objects(item.embeddings),
         output: Array.isArray(item.output) ? item.output.filter((o) => typeof o === 'string') : [],
     };
 }
@@ -40319,10 +40319,10 @@ function logTexts(embeddings) {
 }
 function mimeOf(embedding) {
     // Cucumber-JVM once wrote `media: { type }` instead of `mime_type`.
-    return nonEmpty(str(embedding.mime_type)) ?? (isObject(embedding.media) ? nonEmpty(str(embedding.media.type)) : undefined);
+    return nonEmpty(str(embedding.mime_type)) ?? (json_values_isObject(embedding.media) ? nonEmpty(str(embedding.media.type)) : undefined);
 }
 function tagNames(tags) {
-    return objects(tags)
+    return json_values_objects(tags)
         .map((tag) => str(tag.name))
         .filter((name) => name !== undefined);
 }
@@ -40525,13 +40525,13 @@ function jest_clean(text) {
 
 
 function parseJestJson(json, source) {
-    const suites = isObject(json) ? json.testResults : undefined;
+    const suites = json_values_isObject(json) ? json.testResults : undefined;
     if (!Array.isArray(suites)) {
         throw new errors_InputError('INPUT_NOT_RESULTS', source, `${source} is not Jest --json output: expected an object with a "testResults" array. ` + 'Run Jest with --json --outputFile=<file> and pass that file.');
     }
     const results = [];
     suites.forEach((suite, index) => {
-        if (!isObject(suite))
+        if (!json_values_isObject(suite))
             throw notAnObject(source, `testResults[${index}]`);
         results.push(...jestFileResults(toFileResult(suite), { source }));
     });
@@ -40539,14 +40539,14 @@ function parseJestJson(json, source) {
 }
 /** One `testResults[]` entry in the shape of Jest's live TestResult. */
 function toFileResult(suite) {
-    const execError = isObject(suite.testExecError) ? suite.testExecError : undefined;
+    const execError = json_values_isObject(suite.testExecError) ? suite.testExecError : undefined;
     // Only a failed file has a failure of its own; `message` of a passed one is empty or not the file's.
     const failed = suite.status === 'failed';
     const failureMessage = str(suite.message) ?? str(suite.failureMessage);
-    const displayName = isObject(suite.displayName) ? str(suite.displayName.name) : str(suite.displayName);
+    const displayName = json_values_isObject(suite.displayName) ? str(suite.displayName.name) : str(suite.displayName);
     return {
         testFilePath: str(suite.testFilePath) ?? str(suite.name) ?? '',
-        testResults: objects(suite.assertionResults).map(toAssertion),
+        testResults: json_values_objects(suite.assertionResults).map(toAssertion),
         ...(failed && failureMessage !== undefined && { failureMessage }),
         ...(failed && execError !== undefined && { testExecError: { message: str(execError.message) ?? '', stack: str(execError.stack) ?? null } }),
         ...(displayName !== undefined && { displayName }),
@@ -40575,8 +40575,8 @@ function notAnObject(source, where) {
 
 async function* readJestJson(chunks, ctx) {
     const json = parseJson(await collectText(chunks), ctx.source, 'Jest --json output');
-    const suites = isObject(json) ? json.testResults : undefined;
-    const jestLike = isObject(json) && Array.isArray(suites) && (typeof json.numTotalTests === 'number' || suites.some((s) => isObject(s) && Array.isArray(s.assertionResults)));
+    const suites = json_values_isObject(json) ? json.testResults : undefined;
+    const jestLike = json_values_isObject(json) && Array.isArray(suites) && (typeof json.numTotalTests === 'number' || suites.some((s) => json_values_isObject(s) && Array.isArray(s.assertionResults)));
     if (!jestLike) {
         throw new errors_InputError('INPUT_NOT_RESULTS', ctx.source, `${ctx.source} is JSON but not Jest --json output: ${describeJson(json)}. Expected "testResults" and "numTotalTests". ` +
             'Run Jest with --json --outputFile=<file> and pass that file.');
@@ -41699,12 +41699,744 @@ const junitXml = {
     parseInBatches: (chunks, ctx) => readJUnitInBatches(chunks, ctx.source, (message) => ctx.warn(message)),
 };
 //# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/json-stream/long-string.js
+/**
+ * How a long JSON string is kept while it is read in pieces, so that a 200 MB string costs what a 200 KB one
+ * does: its head and tail are kept, the rest only counted.
+ */
+class LongString {
+    limit;
+    full = '';
+    head = '';
+    /**
+     * The last pieces, at least `max + 4` characters once cut, each kept as it came: joining them at every piece
+     * would make strings over 128 KiB, which V8 allocates one by one outside its young space (measured ten times
+     * slower on a 200 MB string).
+     */
+    tail = [];
+    tailLength = 0;
+    cut = false;
+    total = 0;
+    constructor(limit) {
+        this.limit = limit;
+    }
+    append(piece) {
+        this.total += piece.length;
+        const { kind, max } = this.limit;
+        if (kind === 'count')
+            return;
+        if (kind === 'whole') {
+            this.full = this.total <= max ? this.full + piece : '';
+            return;
+        }
+        if (!this.cut) {
+            this.full += piece;
+            if (this.full.length <= 2 * max + 4)
+                return;
+            this.cut = true;
+            this.head = long_string_detached(this.full.slice(0, max));
+            piece = this.full.slice(-max - 4);
+            this.full = '';
+        }
+        this.tail.push(piece);
+        this.tailLength += piece.length;
+        while (this.tailLength - this.tail[0].length >= max + 4)
+            this.tailLength -= this.tail.shift().length;
+    }
+    /** `parts` one after the other; joined into one flat string first, unless nothing is kept. */
+    appendAll(parts) {
+        if (this.limit.kind === 'count') {
+            for (const part of parts)
+                this.total += part.length;
+            return;
+        }
+        this.append(parts.length === 1 ? parts[0] : parts.join(''));
+    }
+    /** The decoded string's whole length, kept or not. */
+    get length() {
+        return this.total;
+    }
+    value() {
+        const { kind, max } = this.limit;
+        if (kind === 'count' || (kind === 'whole' && this.total > max))
+            return '';
+        const whole = this.cut ? undefined : this.full;
+        if (whole !== undefined && whole.length <= max)
+            return long_string_detached(whole);
+        const head = this.cut ? this.head : whole.slice(0, max);
+        const tail = this.cut ? this.tail.join('') : whole.slice(-max - 4);
+        return kind === 'text' ? clipped(head, tail, this.total, max) : clippedBase64(head, tail, this.total, max);
+    }
+}
+/** A complete string under `limit`: itself when short enough, otherwise cut as LongString cuts it. */
+function limited(text, limit) {
+    if (limit.kind === 'count')
+        return '';
+    if (text.length <= limit.max)
+        return text;
+    if (limit.kind === 'whole')
+        return '';
+    const long = new LongString(limit);
+    long.append(text);
+    return long.value();
+}
+/** A quarter head, a marker, the tail: `max` characters at most, marker included. */
+function clipped(head, tail, total, max) {
+    const headLength = Math.floor(max / 4);
+    const tailLength = Math.max(0, max - headLength - marker(total).length);
+    return `${head.slice(0, headLength)}${marker(total - headLength - tailLength)}${tail.slice(tail.length - tailLength)}`;
+}
+const marker = (omitted) => `\n… [${omitted} characters omitted] …\n`;
+function clippedBase64(head, tail, total, max) {
+    const headLength = Math.floor(max / 16) * 4;
+    // The tail starts on a 4-character boundary of the whole string, so that it decodes on its own.
+    const tailStart = Math.ceil((total - (max - headLength)) / 4) * 4;
+    const tailPart = tail.slice(tail.length - (total - tailStart));
+    const omittedBytes = Math.floor(((tailStart - headLength) * 3) / 4);
+    let marker = `\n… [${omittedBytes} bytes omitted] …\n`;
+    // Padded to whole 3-byte groups: an `=` in the middle would end the decoding there.
+    while (Buffer.byteLength(marker) % 3 !== 0)
+        marker = ` ${marker}`;
+    return `${head.slice(0, headLength)}${Buffer.from(marker).toString('base64')}${tailPart}`;
+}
+/**
+ * A copy of `text` that does not keep the piece it was cut from alive: V8 makes a substring of 13 or more
+ * characters a view of its parent, so a title kept in a result would otherwise hold a whole piece of the file
+ * in memory. (Concatenation then slicing forces a flat copy.)
+ */
+function long_string_detached(text) {
+    return text.length < 13 ? text : (' ' + text).slice(1);
+}
+//# sourceMappingURL=long-string.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/json-stream/string-scanner.js
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const ESCAPES = new Map([
+    ['"', '"'],
+    ['\\', '\\'],
+    ['/', '/'],
+    ['b', '\b'],
+    ['f', '\f'],
+    ['n', '\n'],
+    ['r', '\r'],
+    ['t', '\t'],
+]);
+/** Does `s` hold plain text (no escape, no control character) from `from` to `to`? The short strings' fast path. */
+function isPlain(s, from, to) {
+    for (let i = from; i < to; i++) {
+        const c = s.charCodeAt(i);
+        if (c === BACKSLASH || c < 0x20)
+            return false;
+    }
+    return true;
+}
+/**
+ * Adds the string's text from `from` to its closing quote, or to the end of `s`. Returns the index after the
+ * closing quote, or `-1 - stop` when `s` ended first: the text before `stop` was added, and reading resumes at
+ * `stop` with the next piece (an escape, or a surrogate pair, cut by the piece's end is read whole then).
+ */
+function scanString(s, from, into, final, fault) {
+    // The piece's text is gathered here and joined once: a log escapes a line break on every line, and adding each
+    // line on its own (or concatenating them) measured several times slower.
+    const parts = [];
+    let run = from;
+    // A loop over the characters: a regular expression search (one match object per escape) measured slower.
+    for (let at = from; at < s.length; at++) {
+        const c = s.charCodeAt(at);
+        if (c !== QUOTE && c !== BACKSLASH && c >= 0x20)
+            continue;
+        if (c === QUOTE) {
+            parts.push(s.slice(run, at));
+            into.appendAll(parts);
+            return at + 1;
+        }
+        if (c !== BACKSLASH)
+            fault(`a control character (U+${c.toString(16).toUpperCase().padStart(4, '0')}) inside a string`, at);
+        const escaped = decodeEscape(s, at, fault);
+        if (escaped === undefined) {
+            parts.push(s.slice(run, at));
+            into.appendAll(parts);
+            return -1 - at;
+        }
+        parts.push(s.slice(run, at), escaped);
+        run = at + (s.charCodeAt(at + 1) === 0x75 ? 6 : 2);
+        at = run - 1;
+    }
+    const last = s.charCodeAt(s.length - 1);
+    const stop = Math.max(run, !final && last >= 0xd800 && last <= 0xdbff ? s.length - 1 : s.length);
+    parts.push(s.slice(run, stop));
+    into.appendAll(parts);
+    return -1 - stop;
+}
+/** The escape at `at` (a backslash) decoded; undefined when the piece ends inside it. */
+function decodeEscape(s, at, fault) {
+    if (at + 1 >= s.length)
+        return undefined;
+    const kind = s[at + 1];
+    if (kind !== 'u')
+        return ESCAPES.get(kind) ?? fault(`an invalid escape ${JSON.stringify(`\\${kind}`)} inside a string`, at);
+    const hex = s.slice(at + 2, at + 6);
+    const digits = /^[0-9a-fA-F]*/.exec(hex)?.[0].length ?? 0;
+    if (digits === 4)
+        return String.fromCharCode(Number.parseInt(hex, 16));
+    // The piece (or the file: then the caller says so) ends inside the escape.
+    if (digits === hex.length)
+        return undefined;
+    return fault(`an invalid escape ${JSON.stringify(`\\u${hex.slice(0, digits + 1)}`)} inside a string`, at);
+}
+//# sourceMappingURL=string-scanner.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/json-stream/position.js
+/**
+ * Where a character of a JSON document read in pieces lies: its byte offset in the UTF-8 file, its line and
+ * column. What was already dropped is counted as it is dropped, so an error names its place without the text
+ * being kept.
+ */
+class TextPosition {
+    /** UTF-8 bytes, newlines, and characters since the last newline, of the text dropped so far. */
+    bytes = 0;
+    lines = 0;
+    column = 0;
+    /** The first `length` characters of `buffer` are about to be dropped. */
+    drop(buffer, length) {
+        if (length === 0)
+            return;
+        const dropped = length === buffer.length ? buffer : buffer.slice(0, length);
+        this.bytes += Buffer.byteLength(dropped);
+        const last = this.countLines(dropped);
+        this.column = last === -1 ? this.column + length : length - last - 1;
+    }
+    /** 0-based byte offset, 1-based line and column of `offset` in `buffer` (whose start is where dropping stopped). */
+    at(buffer, offset) {
+        const before = buffer.slice(0, offset);
+        let line = this.lines;
+        let last = -1;
+        for (let i = before.indexOf('\n'); i !== -1; i = before.indexOf('\n', i + 1)) {
+            line += 1;
+            last = i;
+        }
+        return {
+            byte: this.bytes + Buffer.byteLength(before),
+            line: line + 1,
+            column: (last === -1 ? this.column + offset : offset - last - 1) + 1,
+        };
+    }
+    /** Adds the newlines of `text` to the count; the index of the last one, or -1. */
+    countLines(text) {
+        let last = -1;
+        for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
+            this.lines += 1;
+            last = i;
+        }
+        return last;
+    }
+}
+/** `byte offset 1234 (line 5, column 3)`. */
+function describePosition(where) {
+    return `byte offset ${where.byte} (line ${where.line}, column ${where.column})`;
+}
+//# sourceMappingURL=position.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/json-stream/tokenizer.js
+/**
+ * A JSON tokenizer fed the text in pieces: it calls its handler for each token as soon as the token is complete
+ * and keeps only the token in progress, so memory does not grow with the document. It accepts exactly what
+ * JSON.parse accepts (RFC 8259; a byte-order mark at the very start is skipped) and refuses anything else with an
+ * InputError naming the file and the byte offset, line and column. Nesting deeper than `MAX_DEPTH` is refused
+ * (no result file needs it, and it bounds the stack). Long strings are kept as the handler's `limit()` says
+ * (long-string.ts); numbers and literals are limited to `MAX_TOKEN_CHARS`.
+ */
+
+
+
+
+const MAX_DEPTH = 512;
+const MAX_TOKEN_CHARS = 1024;
+/** Strings up to this length are handed over without asking the handler for a limit. */
+const SHORT_STRING = 4096;
+const KEY_LIMIT = { kind: 'text', max: 1024 };
+var Expect;
+(function (Expect) {
+    Expect[Expect["Value"] = 0] = "Value";
+    Expect[Expect["ValueOrArrayEnd"] = 1] = "ValueOrArrayEnd";
+    Expect[Expect["KeyOrObjectEnd"] = 2] = "KeyOrObjectEnd";
+    Expect[Expect["Key"] = 3] = "Key";
+    Expect[Expect["Colon"] = 4] = "Colon";
+    Expect[Expect["CommaOrEnd"] = 5] = "CommaOrEnd";
+    Expect[Expect["Nothing"] = 6] = "Nothing";
+})(Expect || (Expect = {}));
+const tokenizer_QUOTE = 0x22;
+/** JSON's number grammar: `01`, `1.`, `.5`, `1e`, `+1` are not numbers. */
+const NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
+const LITERALS = [
+    ['true', true],
+    ['false', false],
+    ['null', null],
+];
+class JsonTokenizer {
+    source;
+    expected;
+    handler;
+    buffer = '';
+    pos = 0;
+    expect = Expect.Value;
+    /** true for an object, false for an array, innermost last. */
+    containers = [];
+    position = new TextPosition();
+    /** The string in progress across pieces, and whether it is a key. */
+    partial;
+    partialIsKey = false;
+    started = false;
+    /** `expected` completes "Expected …" in messages, e.g. `Playwright JSON reporter output`. */
+    constructor(source, expected, handler) {
+        this.source = source;
+        this.expected = expected;
+        this.handler = handler;
+    }
+    write(text) {
+        if (!this.started && text !== '') {
+            this.started = true;
+            if (text.charCodeAt(0) === 0xfeff)
+                text = text.slice(1);
+        }
+        this.buffer = this.pos < this.buffer.length ? this.buffer.slice(this.pos) + text : text;
+        this.pos = 0;
+        this.run(false);
+        this.position.drop(this.buffer, this.pos);
+    }
+    end() {
+        this.run(true);
+        if (this.partial !== undefined)
+            throw this.fail(`the file ends inside a string, at ${this.where(this.buffer.length)}`);
+        if (this.expect !== Expect.Nothing) {
+            const open = this.containers.length;
+            const what = open === 0 ? 'before any value' : `with ${open} object${open === 1 ? '' : 's'} or array${open === 1 ? '' : 's'} still open`;
+            throw this.fail(`the file ends at ${this.where(this.buffer.length)} ${what}`);
+        }
+    }
+    run(final) {
+        const s = this.buffer;
+        const length = s.length;
+        if (this.partial !== undefined && !this.continueString(final))
+            return;
+        while (this.pos < length) {
+            let c = s.charCodeAt(this.pos);
+            while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+                if (++this.pos === length)
+                    return;
+                c = s.charCodeAt(this.pos);
+            }
+            switch (this.expect) {
+                case Expect.Value:
+                case Expect.ValueOrArrayEnd:
+                    if (c === 0x5d && this.expect === Expect.ValueOrArrayEnd)
+                        this.close(false);
+                    else if (!this.value(c, final))
+                        return;
+                    break;
+                case Expect.KeyOrObjectEnd:
+                case Expect.Key:
+                    if (c === 0x7d && this.expect === Expect.KeyOrObjectEnd)
+                        this.close(true);
+                    else if (c !== tokenizer_QUOTE)
+                        throw this.unexpected(this.expect === Expect.Key ? 'a key in double quotes' : 'a key in double quotes or "}"');
+                    else if (!this.startString(true, final))
+                        return;
+                    break;
+                case Expect.Colon:
+                    if (c !== 0x3a)
+                        throw this.unexpected('":" after the key');
+                    this.pos += 1;
+                    this.expect = Expect.Value;
+                    break;
+                case Expect.CommaOrEnd: {
+                    const inObject = this.containers[this.containers.length - 1];
+                    if (c === 0x2c) {
+                        this.pos += 1;
+                        this.expect = inObject ? Expect.Key : Expect.Value;
+                    }
+                    else if (c === (inObject ? 0x7d : 0x5d))
+                        this.close(inObject);
+                    else
+                        throw this.unexpected(inObject ? '"," or "}"' : '"," or "]"');
+                    break;
+                }
+                default:
+                    throw this.unexpected('nothing after the end of the JSON value');
+            }
+        }
+    }
+    /** A value starting with character `c`; false when the piece ended before it did. */
+    value(c, final) {
+        if (c === tokenizer_QUOTE)
+            return this.startString(false, final);
+        if (c === 0x7b || c === 0x5b) {
+            if (this.containers.length >= MAX_DEPTH)
+                throw this.fail(`objects and arrays nested more than ${MAX_DEPTH} deep, at ${this.where(this.pos)}`);
+            const isObject = c === 0x7b;
+            this.containers.push(isObject);
+            this.pos += 1;
+            this.expect = isObject ? Expect.KeyOrObjectEnd : Expect.ValueOrArrayEnd;
+            if (isObject)
+                this.handler.openObject();
+            else
+                this.handler.openArray();
+            return true;
+        }
+        if (c === 0x2d || (c >= 0x30 && c <= 0x39))
+            return this.number(final);
+        for (const [word, literal] of LITERALS) {
+            if (c !== word.charCodeAt(0))
+                continue;
+            const have = this.buffer.slice(this.pos, this.pos + word.length);
+            if (have !== word) {
+                if (!final && have.length < word.length && word.startsWith(have))
+                    return false;
+                break;
+            }
+            if (!this.endsToken(this.pos + word.length, final))
+                return false;
+            this.pos += word.length;
+            this.handler.scalar(literal);
+            this.valueDone();
+            return true;
+        }
+        throw this.unexpected(this.expect === Expect.ValueOrArrayEnd ? 'a value or "]"' : 'a value');
+    }
+    number(final) {
+        const s = this.buffer;
+        let end = this.pos;
+        while (end < s.length && isNumberChar(s.charCodeAt(end)))
+            end += 1;
+        if (end - this.pos > MAX_TOKEN_CHARS)
+            throw this.fail(`a number longer than ${MAX_TOKEN_CHARS} characters at ${this.where(this.pos)}`);
+        if (end === s.length && !final)
+            return false;
+        const text = s.slice(this.pos, end);
+        if (!NUMBER.test(text))
+            throw this.fail(`an invalid number ${JSON.stringify(text)} at ${this.where(this.pos)}`);
+        if (end < s.length && !isDelimiter(s.charCodeAt(end))) {
+            this.pos = end;
+            throw this.unexpected('"," or a closing bracket after the number');
+        }
+        this.pos = end;
+        this.handler.scalar(Number(text));
+        this.valueDone();
+        return true;
+    }
+    /** Is `at` the end of a literal: the end of the text, whitespace, "," or a closing bracket? */
+    endsToken(at, final) {
+        if (at >= this.buffer.length)
+            return final;
+        if (isDelimiter(this.buffer.charCodeAt(at)))
+            return true;
+        this.pos = at;
+        throw this.unexpected('"," or a closing bracket');
+    }
+    /** A string at the opening quote. The fast path: the whole string is in this piece and has no escape. */
+    startString(isKey, final) {
+        const s = this.buffer;
+        const start = this.pos + 1;
+        const quote = s.indexOf('"', start);
+        if (quote !== -1 && isPlain(s, start, quote)) {
+            this.pos = quote + 1;
+            const text = s.slice(start, quote);
+            if (isKey)
+                this.keyDone(text.length <= KEY_LIMIT.max ? text : limited(text, KEY_LIMIT));
+            else
+                this.stringDone(text.length <= SHORT_STRING ? text : limited(text, this.handler.limit()), text.length);
+            return true;
+        }
+        this.partial = new LongString(isKey ? KEY_LIMIT : this.handler.limit());
+        this.partialIsKey = isKey;
+        this.pos = start;
+        return this.continueString(final);
+    }
+    /** Reads on in the string begun in an earlier piece (or just now); true when it ended. */
+    continueString(final) {
+        const partial = this.partial;
+        const end = scanString(this.buffer, this.pos, partial, final, this.stringFault);
+        if (end < 0) {
+            this.pos = -1 - end;
+            return false;
+        }
+        this.pos = end;
+        this.partial = undefined;
+        if (this.partialIsKey)
+            this.keyDone(partial.value());
+        else
+            this.stringDone(partial.value(), partial.length);
+        return true;
+    }
+    stringFault = (reason, at) => {
+        throw this.fail(`${reason}, at ${this.where(at)}${reason.startsWith('a control') ? '; it must be escaped' : ''}`);
+    };
+    keyDone(name) {
+        this.handler.key(name);
+        this.expect = Expect.Colon;
+    }
+    stringDone(value, length) {
+        this.handler.string(long_string_detached(value), length);
+        this.valueDone();
+    }
+    close(isObject) {
+        this.containers.pop();
+        this.pos += 1;
+        if (isObject)
+            this.handler.closeObject();
+        else
+            this.handler.closeArray();
+        this.valueDone();
+    }
+    valueDone() {
+        this.expect = this.containers.length === 0 ? Expect.Nothing : Expect.CommaOrEnd;
+    }
+    where(offset) {
+        return describePosition(this.position.at(this.buffer, offset));
+    }
+    unexpected(expected) {
+        const c = this.buffer.codePointAt(this.pos);
+        const shown = c < 0x20 || c === 0xfeff || c === 0x7f ? `U+${c.toString(16).toUpperCase().padStart(4, '0')}` : JSON.stringify(String.fromCodePoint(c));
+        return this.fail(`unexpected ${shown} at ${this.where(this.pos)}, where ${expected} was expected`);
+    }
+    fail(reason) {
+        return new errors_InputError('INPUT_MALFORMED', this.source, `${this.source} is not valid JSON: ${reason}. Expected ${this.expected}; the file may be truncated ` +
+            '(the test run was killed while writing it) or have console output mixed in. Regenerate it.');
+    }
+}
+/** Characters a number is made of, and what follows one in a malformed number (`1.2.3`, `1e+-2`). */
+function isNumberChar(c) {
+    return (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x65 || c === 0x45;
+}
+function isDelimiter(c) {
+    return c === 0x2c || c === 0x5d || c === 0x7d || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+//# sourceMappingURL=tokenizer.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/json-stream/value-builder.js
+class ValueBuilder {
+    open = [];
+    /** The key each open object's value is to be stored under, once it is complete; innermost last. */
+    keys = [];
+    pendingKey = '';
+    complete = false;
+    result;
+    /** The key of the value about to come, when it goes into an object; undefined inside an array. */
+    get currentKey() {
+        return Array.isArray(this.open[this.open.length - 1]) ? undefined : this.pendingKey;
+    }
+    /** The innermost object or array being filled. */
+    get container() {
+        return this.open[this.open.length - 1];
+    }
+    openObject() {
+        this.keys.push(this.pendingKey);
+        this.open.push({});
+    }
+    openArray() {
+        this.keys.push(this.pendingKey);
+        this.open.push([]);
+    }
+    close() {
+        const done = this.open.pop();
+        this.pendingKey = this.keys.pop() ?? '';
+        this.add(done);
+    }
+    key(name) {
+        this.pendingKey = name;
+    }
+    add(value) {
+        const parent = this.open[this.open.length - 1];
+        if (parent === undefined) {
+            this.complete = true;
+            this.result = value;
+        }
+        else if (Array.isArray(parent)) {
+            parent.push(value);
+        }
+        else if (this.pendingKey === '__proto__') {
+            // As JSON.parse does: an own property, not the prototype.
+            Object.defineProperty(parent, '__proto__', { value, writable: true, enumerable: true, configurable: true });
+        }
+        else {
+            parent[this.pendingKey] = value;
+        }
+    }
+}
+//# sourceMappingURL=value-builder.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/playwright/shape.js
+/**
+ * One Playwright test (one test × one project, every attempt inside) as plain data: the fields that both the
+ * JSON reporter's file and the live reporter API (`TestCase` and its `TestResult`s) carry. Two small adapters
+ * fill it (from-json.ts, from-live.ts); one set of rules (rules.ts) turns it into the result model, so a test
+ * is recorded the same way whichever path it took.
+ *
+ * Statuses are kept as Playwright wrote them (strings): the rules decide what an unknown one means.
+ */
+const shape_OUTCOMES = new Set(['expected', 'unexpected', 'flaky', 'skipped']);
+function asOutcome(value) {
+    return typeof value === 'string' && shape_OUTCOMES.has(value) ? value : undefined;
+}
+//# sourceMappingURL=shape.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/playwright/playwright-json.js
+/**
+ * Playwright JSON reporter output → TestResult[]: the suite tree is read into the shape of shape.ts, then the
+ * rules of rules.ts (shared with the live reporter) decide.
+ *
+ * - `spec.tests[]` has one entry per project: each is one test. The top-level suites are the test files: their
+ *   title goes to `file` (unless the spec names its own `file`, relative to the config's rootDir), not into the
+ *   suite path, so titles do not change when a file moves. Nested suites are the `describe`s.
+ * - `tests[].status` is Playwright's outcome() of the test; `results[]` are its attempts.
+ * - Top-level `errors[]` (global setup/teardown, worker crashes) belong to no test: they are returned as
+ *   warnings by `playwrightGlobalErrors`, not as results.
+ */
+
+
+
+
+
+function parsePlaywrightJson(json, source) {
+    const suites = isObject(json) ? json.suites : undefined;
+    if (!Array.isArray(suites))
+        throw notPlaywrightJson(source);
+    return playwrightJsonCases(json).map((test) => playwrightCaseToResult(test, source));
+}
+function notPlaywrightJson(source) {
+    return new errors_InputError('INPUT_NOT_RESULTS', source, `${source} is not Playwright JSON reporter output: expected an object with a "suites" array. ` +
+        'Run Playwright with --reporter=json (PLAYWRIGHT_JSON_OUTPUT_FILE=<file>) and pass that file.');
+}
+/** Messages of the run-level errors (outside any test), for the caller to show as warnings. */
+function playwrightGlobalErrors(json) {
+    if (!json_values_isObject(json))
+        return [];
+    return json_values_objects(json.errors)
+        .map((error) => nonEmpty(text_stripAnsi(str(error.message) ?? str(error.value) ?? '')))
+        .filter((message) => message !== undefined);
+}
+/** The JSON suite tree as the shape the rules read, in file order. */
+function playwrightJsonCases(json) {
+    const cases = [];
+    for (const fileSuite of objects(isObject(json) ? json.suites : undefined))
+        walkSuite(fileSuite, fileScope(fileSuite.title, fileSuite.file), cases);
+    return cases;
+}
+function walkSuite(suite, scope, out) {
+    for (const spec of objects(suite.specs))
+        out.push(...specCases(spec, scope));
+    for (const child of objects(suite.suites))
+        walkSuite(child, describeScope(scope, child.title), out);
+}
+/** A top-level suite is a test file: its file (or title) is the tests' file, not part of their suite path. */
+function fileScope(title, file) {
+    const shown = str(file) ?? str(title);
+    return { suitePath: [], ...(shown !== undefined && { file: shown }) };
+}
+/** A nested suite is a `describe`; an anonymous one adds nothing to the path. */
+function describeScope(parent, title) {
+    const shown = str(title) ?? '';
+    return { ...parent, suitePath: shown === '' ? parent.suitePath : [...parent.suitePath, shown] };
+}
+/** One spec: one case per test (one per project). */
+function specCases(spec, scope) {
+    return json_values_objects(spec.tests).map((test) => readCase(spec, test, scope));
+}
+function readCase(spec, test, scope) {
+    const file = str(spec.file) ?? scope.file;
+    const project = str(test.projectName);
+    const outcome = asOutcome(test.status);
+    const line = typeof spec.line === 'number' ? spec.line : undefined;
+    const column = typeof spec.column === 'number' ? spec.column : undefined;
+    return {
+        suitePath: [...scope.suitePath],
+        title: str(spec.title) ?? '',
+        ...(project !== undefined && { project }),
+        ...(file !== undefined && { file }),
+        ...(line !== undefined && { line }),
+        ...(column !== undefined && { column }),
+        annotations: readAnnotations(test.annotations),
+        tags: strings(spec.tags),
+        expectedStatus: str(test.expectedStatus) ?? 'passed',
+        ...(outcome !== undefined && { outcome }),
+        attempts: json_values_objects(test.results).map(readAttempt),
+    };
+}
+function readAttempt(run) {
+    return {
+        ...(typeof run.retry === 'number' && { retry: run.retry }),
+        status: str(run.status) ?? '',
+        duration: run.duration,
+        errors: readErrors(run),
+        annotations: readAnnotations(run.annotations),
+        attachments: json_values_objects(run.attachments).map(readAttachment),
+        stdout: json_values_objects(run.stdout).map(readChunk),
+        stderr: json_values_objects(run.stderr).map(readChunk),
+    };
+}
+/**
+ * `errors[]` is written pre-formatted (message, code snippet and stack lines in one `message`); `error` is the
+ * first error as thrown, the same object the live reporter sees. So the first error is read from `error`, and
+ * the others (soft assertions) are split back into message and stack.
+ */
+function readErrors(run) {
+    const formatted = json_values_objects(run.errors);
+    const first = json_values_isObject(run.error) ? readError(run.error) : undefined;
+    if (formatted.length === 0)
+        return first ? [first] : [];
+    return formatted.map((error, i) => (i === 0 && first ? first : unformat(readError(error))));
+}
+function readError(raw) {
+    const message = str(raw.message);
+    const stack = str(raw.stack);
+    const value = str(raw.value);
+    return { ...(message !== undefined && { message }), ...(stack !== undefined && { stack }), ...(value !== undefined && { value }) };
+}
+// A stack frame line as Playwright's own parser finds it (parseErrorStack: the first line starting "    at ").
+const isStackFrame = (line) => line.startsWith('    at ');
+const SNIPPET_LINE = /^\s*(>\s*)?\d*\s*\|/;
+/** "message\n\n  12 | code\n     |  ^\n    at frame" → the message, and a stack that repeats it as JavaScript's do. */
+function unformat(error) {
+    if (error.stack !== undefined || error.message === undefined)
+        return error;
+    const lines = error.message.split('\n');
+    const firstFrame = lines.findIndex(isStackFrame);
+    if (firstFrame === -1)
+        return error;
+    const head = lines.slice(0, firstFrame);
+    while (head.length > 0 && (SNIPPET_LINE.test(head[head.length - 1]) || head[head.length - 1].trim() === ''))
+        head.pop();
+    const message = head.join('\n');
+    return { message, stack: [message, ...lines.slice(firstFrame)].join('\n') };
+}
+function readAnnotations(value) {
+    return json_values_objects(value).flatMap((a) => {
+        const type = str(a.type);
+        const description = str(a.description);
+        return type === undefined ? [] : [{ type, ...(description !== undefined && { description }) }];
+    });
+}
+function readAttachment(raw) {
+    const contentType = str(raw.contentType);
+    const path = str(raw.path);
+    const body = str(raw.body);
+    return {
+        name: str(raw.name) ?? '',
+        ...(contentType !== undefined && { contentType }),
+        ...(path !== undefined && { path }),
+        ...(body !== undefined && { body }),
+    };
+}
+/** stdout/stderr entries are `{text}` or `{buffer}` (base64). */
+function readChunk(entry) {
+    const text = str(entry.text);
+    if (text !== undefined)
+        return text;
+    const buffer = str(entry.buffer);
+    return buffer === undefined ? '' : Buffer.from(buffer, 'base64').toString('utf8');
+}
+//# sourceMappingURL=playwright-json.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/playwright/rules.js
 
 const INTERRUPTED_MESSAGE = 'Interrupted: the test run was stopped before this test finished (Ctrl-C, --max-failures or the global timeout).';
 const DID_NOT_RUN_MESSAGE = 'Did not run: Playwright never started this test (an earlier test of its serial group failed, or --max-failures / an interruption stopped the run).';
 const UNEXPECTED_PASS_MESSAGE = 'Expected to fail (test.fail()), but passed.';
-function playwrightCaseToResult(test, source) {
+function rules_playwrightCaseToResult(test, source) {
     // A test with no attempt was never started (--max-failures, an interruption, a failed serial group): Playwright
     // counts it `skipped` and its JUnit reporter writes <skipped/>. Said so, so that it is not mistaken for test.skip().
     const attempts = test.attempts.length > 0 ? test.attempts.map((run) => toAttempt(run, test)) : [{ status: 'skipped', message: DID_NOT_RUN_MESSAGE }];
@@ -41887,182 +42619,282 @@ function outputOf(run) {
     return text === undefined ? undefined : clip(text, MAX_OUTPUT_CHARS);
 }
 //# sourceMappingURL=rules.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/playwright/shape.js
-/**
- * One Playwright test (one test × one project, every attempt inside) as plain data: the fields that both the
- * JSON reporter's file and the live reporter API (`TestCase` and its `TestResult`s) carry. Two small adapters
- * fill it (from-json.ts, from-live.ts); one set of rules (rules.ts) turns it into the result model, so a test
- * is recorded the same way whichever path it took.
- *
- * Statuses are kept as Playwright wrote them (strings): the rules decide what an unknown one means.
- */
-const shape_OUTCOMES = new Set(['expected', 'unexpected', 'flaky', 'skipped']);
-function asOutcome(value) {
-    return typeof value === 'string' && shape_OUTCOMES.has(value) ? value : undefined;
-}
-//# sourceMappingURL=shape.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/playwright/playwright-json.js
-/**
- * Playwright JSON reporter output → TestResult[]: the suite tree is read into the shape of shape.ts, then the
- * rules of rules.ts (shared with the live reporter) decide.
- *
- * - `spec.tests[]` has one entry per project: each is one test. The top-level suites are the test files: their
- *   title goes to `file` (unless the spec names its own `file`, relative to the config's rootDir), not into the
- *   suite path, so titles do not change when a file moves. Nested suites are the `describe`s.
- * - `tests[].status` is Playwright's outcome() of the test; `results[]` are its attempts.
- * - Top-level `errors[]` (global setup/teardown, worker crashes) belong to no test: they are returned as
- *   warnings by `playwrightGlobalErrors`, not as results.
- */
+;// CONCATENATED MODULE: ./packages/core/dist/formats/playwright/stream-reader.js
 
 
 
 
 
-function parsePlaywrightJson(json, source) {
-    const suites = isObject(json) ? json.suites : undefined;
-    if (!Array.isArray(suites)) {
-        throw new errors_InputError('INPUT_NOT_RESULTS', source, `${source} is not Playwright JSON reporter output: expected an object with a "suites" array. ` +
-            'Run Playwright with --reporter=json (PLAYWRIGHT_JSON_OUTPUT_FILE=<file>) and pass that file.');
+
+/** Base64 of 12 MiB: above the default per-file upload limit (8 MiB), so that what could be sent is kept. */
+const INLINE_BODY_MAX_CHARS = 16 * 1024 * 1024;
+const LIMITS = new Map([
+    ['message', { kind: 'text', max: MAX_MESSAGE_CHARS }],
+    ['value', { kind: 'text', max: MAX_MESSAGE_CHARS }],
+    ['stack', { kind: 'text', max: MAX_STACK_CHARS }],
+    ['text', { kind: 'text', max: MAX_OUTPUT_CHARS }],
+    // Decoded, the head, the marker and the tail stay within the output cap: no second cut.
+    ['buffer', { kind: 'base64', max: Math.floor((MAX_OUTPUT_CHARS - 64) / 3) * 4 }],
+    ['body', { kind: 'whole', max: INLINE_BODY_MAX_CHARS }],
+]);
+const OTHER_TEXT = { kind: 'text', max: MAX_OUTPUT_CHARS };
+const UNREAD = { kind: 'count', max: 0 };
+class PlaywrightStreamReader {
+    source;
+    warn;
+    tokenizer;
+    frames = [];
+    /** Specs read whose suites' titles are not all known yet, in document order. */
+    waiting = [];
+    ready = [];
+    sawSuites = false;
+    errors;
+    /** Inline attachment bodies of the spec being built that were too long to keep. */
+    dropped = [];
+    constructor(source, warn = () => undefined) {
+        this.source = source;
+        this.warn = warn;
+        this.tokenizer = new JsonTokenizer(source, 'Playwright JSON reporter output', this);
     }
-    return playwrightJsonCases(json).map((test) => playwrightCaseToResult(test, source));
-}
-/** Messages of the run-level errors (outside any test), for the caller to show as warnings. */
-function playwrightGlobalErrors(json) {
-    if (!isObject(json))
-        return [];
-    return objects(json.errors)
-        .map((error) => nonEmpty(text_stripAnsi(str(error.message) ?? str(error.value) ?? '')))
-        .filter((message) => message !== undefined);
-}
-/** The JSON suite tree as the shape the rules read, in file order. */
-function playwrightJsonCases(json) {
-    const cases = [];
-    for (const fileSuite of objects(isObject(json) ? json.suites : undefined)) {
-        const file = str(fileSuite.file) ?? str(fileSuite.title);
-        walkSuite(fileSuite, { suitePath: [], ...(file !== undefined && { file }) }, cases);
+    write(text) {
+        this.tokenizer.write(text);
     }
-    return cases;
-}
-function walkSuite(suite, scope, out) {
-    for (const spec of objects(suite.specs)) {
-        for (const test of objects(spec.tests))
-            out.push(readCase(spec, test, scope));
+    end() {
+        this.tokenizer.end();
+        if (!this.sawSuites)
+            throw notPlaywrightJson(this.source);
+        for (const message of playwrightGlobalErrors({ errors: this.errors })) {
+            this.warn(`${this.source}: Playwright reported an error outside any test: ${message.split('\n')[0] ?? message}`);
+        }
     }
-    for (const child of objects(suite.suites)) {
-        const title = str(child.title) ?? '';
-        walkSuite(child, { ...scope, suitePath: title === '' ? scope.suitePath : [...scope.suitePath, title] }, out);
+    /** The results completed so far, in document order. */
+    take() {
+        const out = this.ready;
+        this.ready = [];
+        return out;
+    }
+    openObject() {
+        this.open(true);
+    }
+    openArray() {
+        this.open(false);
+    }
+    closeObject() {
+        this.close();
+    }
+    closeArray() {
+        this.close();
+    }
+    key(name) {
+        const frame = this.frames[this.frames.length - 1];
+        if (frame?.kind === 'build')
+            frame.builder.key(name);
+        else if (frame?.kind === 'root' || frame?.kind === 'suite')
+            frame.key = name;
+    }
+    string(value, length) {
+        const frame = this.frames[this.frames.length - 1];
+        if (frame?.kind === 'build' && frame.builder.currentKey === 'body' && length > INLINE_BODY_MAX_CHARS) {
+            const owner = frame.builder.container;
+            this.dropped.push({ name: json_values_isObject(owner) ? str(owner.name) : undefined, length });
+            return;
+        }
+        this.scalar(value);
+    }
+    scalar(value) {
+        const frame = this.frames[this.frames.length - 1];
+        if (frame === undefined)
+            throw notPlaywrightJson(this.source);
+        if (frame.kind === 'build')
+            this.add(frame, value);
+        else if (frame.kind === 'root')
+            this.rootValue(frame.key, value);
+        else if (frame.kind === 'suite')
+            this.suiteValue(frame.suite, frame.key, value);
+    }
+    limit() {
+        const frame = this.frames[this.frames.length - 1];
+        if (frame?.kind === 'build')
+            return LIMITS.get(frame.builder.currentKey ?? '') ?? OTHER_TEXT;
+        return frame?.kind === 'suite' && (frame.key === 'title' || frame.key === 'file') ? OTHER_TEXT : UNREAD;
+    }
+    open(isObject) {
+        const frame = this.frames[this.frames.length - 1];
+        if (frame === undefined) {
+            if (!isObject)
+                throw notPlaywrightJson(this.source);
+            this.frames.push({ kind: 'root', key: '' });
+            return;
+        }
+        switch (frame.kind) {
+            case 'build':
+                if (isObject)
+                    frame.builder.openObject();
+                else
+                    frame.builder.openArray();
+                return;
+            case 'skip':
+                frame.depth += 1;
+                return;
+            case 'root':
+                if (frame.key === 'suites') {
+                    if (isObject)
+                        throw notPlaywrightJson(this.source);
+                    this.sawSuites = true;
+                    this.frames.push({ kind: 'suites', parent: undefined });
+                }
+                else if (frame.key === 'errors')
+                    this.build(isObject, (value) => this.rootValue('errors', value));
+                else
+                    this.skip();
+                return;
+            case 'suite':
+                if (!isObject && frame.key === 'specs')
+                    this.frames.push({ kind: 'specs', suite: frame.suite });
+                else if (!isObject && frame.key === 'suites')
+                    this.frames.push({ kind: 'suites', parent: frame.suite });
+                else if (frame.key === 'title' || frame.key === 'file')
+                    this.build(isObject, (value) => this.suiteValue(frame.suite, frame.key, value));
+                else
+                    this.skip();
+                return;
+            case 'suites':
+                if (isObject)
+                    this.frames.push({ kind: 'suite', suite: { parent: frame.parent, sawTitle: false, sawFile: false, closed: false }, key: '' });
+                else
+                    this.skip();
+                return;
+            case 'specs':
+                if (isObject) {
+                    this.dropped = [];
+                    this.build(true, (value) => this.spec(value, frame.suite));
+                }
+                else
+                    this.skip();
+        }
+    }
+    close() {
+        const frame = this.frames[this.frames.length - 1];
+        if (frame?.kind === 'build') {
+            frame.builder.close();
+            if (frame.builder.complete) {
+                this.frames.pop();
+                frame.done(frame.builder.result);
+            }
+            return;
+        }
+        if (frame?.kind === 'skip' && --frame.depth > 0)
+            return;
+        this.frames.pop();
+        if (frame?.kind === 'suite') {
+            frame.suite.closed = true;
+            this.flush();
+        }
+    }
+    build(isObject, done) {
+        const builder = new ValueBuilder();
+        if (isObject)
+            builder.openObject();
+        else
+            builder.openArray();
+        this.frames.push({ kind: 'build', builder, done });
+    }
+    add(frame, value) {
+        frame.builder.add(value);
+        if (frame.builder.complete) {
+            this.frames.pop();
+            frame.done(frame.builder.result);
+        }
+    }
+    skip() {
+        this.frames.push({ kind: 'skip', depth: 1 });
+    }
+    rootValue(key, value) {
+        if (key === 'suites')
+            throw notPlaywrightJson(this.source);
+        if (key === 'errors')
+            this.errors = value;
+    }
+    suiteValue(suite, key, value) {
+        if (key === 'title') {
+            suite.title = value;
+            suite.sawTitle = true;
+        }
+        else if (key === 'file') {
+            suite.file = value;
+            suite.sawFile = true;
+        }
+        else
+            return;
+        this.flush();
+    }
+    spec(spec, suite) {
+        const dropped = this.dropped;
+        this.dropped = [];
+        for (const { name, length } of dropped) {
+            this.warn(`${this.source}: the inline attachment ${JSON.stringify(name ?? 'attachment')} of "${str(spec.title) ?? ''}" is ${(length / 1024 / 1024).toFixed(1)} MiB of base64, ` +
+                `more than the ${INLINE_BODY_MAX_CHARS / 1024 / 1024} MiB kept while reading, so it is not uploaded. Attach large files by path (testInfo.attach(name, { path })).`);
+        }
+        this.waiting.push({ spec, suite });
+        this.flush();
+    }
+    /** Converts the waiting specs, in order, as far as their suites' titles are known. */
+    flush() {
+        let done = 0;
+        for (const { spec, suite } of this.waiting) {
+            const scope = scopeOf(suite);
+            if (scope === undefined)
+                break;
+            for (const test of specCases(spec, scope))
+                this.ready.push(rules_playwrightCaseToResult(test, this.source));
+            done += 1;
+        }
+        if (done > 0)
+            this.waiting.splice(0, done);
     }
 }
-function readCase(spec, test, scope) {
-    const file = str(spec.file) ?? scope.file;
-    const project = str(test.projectName);
-    const outcome = asOutcome(test.status);
-    const line = typeof spec.line === 'number' ? spec.line : undefined;
-    const column = typeof spec.column === 'number' ? spec.column : undefined;
-    return {
-        suitePath: [...scope.suitePath],
-        title: str(spec.title) ?? '',
-        ...(project !== undefined && { project }),
-        ...(file !== undefined && { file }),
-        ...(line !== undefined && { line }),
-        ...(column !== undefined && { column }),
-        annotations: readAnnotations(test.annotations),
-        tags: strings(spec.tags),
-        expectedStatus: str(test.expectedStatus) ?? 'passed',
-        ...(outcome !== undefined && { outcome }),
-        attempts: objects(test.results).map(readAttempt),
-    };
+/** The suite's scope once it and every enclosing suite are known (closed, or the titles read); computed once. */
+function scopeOf(suite) {
+    if (suite.scope !== undefined)
+        return suite.scope;
+    const parentScope = suite.parent === undefined ? undefined : scopeOf(suite.parent);
+    if (suite.parent !== undefined && parentScope === undefined)
+        return undefined;
+    if (parentScope === undefined) {
+        const known = suite.closed || (suite.sawFile && (typeof suite.file === 'string' || suite.sawTitle));
+        if (!known)
+            return undefined;
+        suite.scope = fileScope(suite.title, suite.file);
+    }
+    else {
+        if (!suite.closed && !suite.sawTitle)
+            return undefined;
+        suite.scope = describeScope(parentScope, suite.title);
+    }
+    return suite.scope;
 }
-function readAttempt(run) {
-    return {
-        ...(typeof run.retry === 'number' && { retry: run.retry }),
-        status: str(run.status) ?? '',
-        duration: run.duration,
-        errors: readErrors(run),
-        annotations: readAnnotations(run.annotations),
-        attachments: objects(run.attachments).map(readAttachment),
-        stdout: objects(run.stdout).map(readChunk),
-        stderr: objects(run.stderr).map(readChunk),
-    };
-}
-/**
- * `errors[]` is written pre-formatted (message, code snippet and stack lines in one `message`); `error` is the
- * first error as thrown, the same object the live reporter sees. So the first error is read from `error`, and
- * the others (soft assertions) are split back into message and stack.
- */
-function readErrors(run) {
-    const formatted = objects(run.errors);
-    const first = isObject(run.error) ? readError(run.error) : undefined;
-    if (formatted.length === 0)
-        return first ? [first] : [];
-    return formatted.map((error, i) => (i === 0 && first ? first : unformat(readError(error))));
-}
-function readError(raw) {
-    const message = str(raw.message);
-    const stack = str(raw.stack);
-    const value = str(raw.value);
-    return { ...(message !== undefined && { message }), ...(stack !== undefined && { stack }), ...(value !== undefined && { value }) };
-}
-// A stack frame line as Playwright's own parser finds it (parseErrorStack: the first line starting "    at ").
-const isStackFrame = (line) => line.startsWith('    at ');
-const SNIPPET_LINE = /^\s*(>\s*)?\d*\s*\|/;
-/** "message\n\n  12 | code\n     |  ^\n    at frame" → the message, and a stack that repeats it as JavaScript's do. */
-function unformat(error) {
-    if (error.stack !== undefined || error.message === undefined)
-        return error;
-    const lines = error.message.split('\n');
-    const firstFrame = lines.findIndex(isStackFrame);
-    if (firstFrame === -1)
-        return error;
-    const head = lines.slice(0, firstFrame);
-    while (head.length > 0 && (SNIPPET_LINE.test(head[head.length - 1]) || head[head.length - 1].trim() === ''))
-        head.pop();
-    const message = head.join('\n');
-    return { message, stack: [message, ...lines.slice(firstFrame)].join('\n') };
-}
-function readAnnotations(value) {
-    return objects(value).flatMap((a) => {
-        const type = str(a.type);
-        const description = str(a.description);
-        return type === undefined ? [] : [{ type, ...(description !== undefined && { description }) }];
-    });
-}
-function readAttachment(raw) {
-    const contentType = str(raw.contentType);
-    const path = str(raw.path);
-    const body = str(raw.body);
-    return {
-        name: str(raw.name) ?? '',
-        ...(contentType !== undefined && { contentType }),
-        ...(path !== undefined && { path }),
-        ...(body !== undefined && { body }),
-    };
-}
-/** stdout/stderr entries are `{text}` or `{buffer}` (base64). */
-function readChunk(entry) {
-    const text = str(entry.text);
-    if (text !== undefined)
-        return text;
-    const buffer = str(entry.buffer);
-    return buffer === undefined ? '' : Buffer.from(buffer, 'base64').toString('utf8');
-}
-//# sourceMappingURL=playwright-json.js.map
+//# sourceMappingURL=stream-reader.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/playwright/index.js
 
-
 async function* readPlaywrightJson(chunks, ctx) {
-    const json = parseJson(await collectText(chunks), ctx.source, 'Playwright JSON reporter output');
-    const results = parsePlaywrightJson(json, ctx.source);
-    for (const message of playwrightGlobalErrors(json)) {
-        ctx.warn(`${ctx.source}: Playwright reported an error outside any test: ${message.split('\n')[0] ?? message}`);
+    for await (const batch of readPlaywrightJsonInBatches(chunks, ctx))
+        yield* batch;
+}
+async function* readPlaywrightJsonInBatches(chunks, ctx) {
+    const reader = new PlaywrightStreamReader(ctx.source, (message) => ctx.warn(message));
+    for await (const chunk of chunks) {
+        reader.write(chunk);
+        yield reader.take();
     }
-    yield* results;
+    reader.end();
+    yield reader.take();
 }
 const playwrightJson = {
     id: 'playwright-json',
     label: 'Playwright JSON',
     sniff: (head) => /^\s*\{/.test(head) && /"suites"\s*:/.test(head),
     parse: readPlaywrightJson,
+    parseInBatches: readPlaywrightJsonInBatches,
 };
 //# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/vitest/vitest.js
@@ -42102,14 +42934,14 @@ const vitest_STATUS = new Map([
 /** Said about a test file that failed to run without saying why. */
 const VITEST_NO_REASON = 'Vitest marked the file as failed without a message';
 function parseVitestJson(json, source) {
-    const files = isObject(json) ? json.testResults : undefined;
+    const files = json_values_isObject(json) ? json.testResults : undefined;
     if (!Array.isArray(files)) {
         throw new errors_InputError('INPUT_NOT_RESULTS', source, `${source} is not Vitest JSON: expected an object with a "testResults" array. ` +
             'Run Vitest with --reporter=json --outputFile=<file> and pass that file.');
     }
     const results = [];
     files.forEach((file, index) => {
-        if (!isObject(file)) {
+        if (!json_values_isObject(file)) {
             throw new errors_InputError('INPUT_NOT_RESULTS', source, `${source}: testResults[${index}] is not an object. Expected Vitest JSON; the file may have been edited or produced by another tool.`);
         }
         results.push(...vitestFileResults(file, source));
@@ -42119,7 +42951,7 @@ function parseVitestJson(json, source) {
 /** Every test of one file, plus one error result when the file itself failed. */
 function vitestFileResults(file, source) {
     const path = str(file.name) ?? '';
-    const tests = objects(file.assertionResults);
+    const tests = json_values_objects(file.assertionResults);
     const results = tests.map((test) => vitestTestResult(test, path, source));
     if (file.status === 'failed' && !results.some((r) => r.status === 'failed'))
         results.push(fileErrorResult(path, str(file.message), source));
@@ -42192,7 +43024,7 @@ function vitest_failureParts(failures) {
     return messageAndStack(failures.map(withoutVitestFrames));
 }
 function metaProperties(meta) {
-    if (!isObject(meta))
+    if (!json_values_isObject(meta))
         return [];
     return Object.entries(meta)
         .filter((entry) => ['string', 'number', 'boolean'].includes(typeof entry[1]))

@@ -1,19 +1,24 @@
 /**
- * Playwright JSON reporter output. Read whole for now and handed to the converter; run-level errors (global
- * setup, worker crashes) belong to no test and become warnings.
+ * Playwright JSON reporter output, read in pieces (stream-reader.ts): each spec's results are produced as soon
+ * as its object closes, so memory does not grow with the file. Run-level errors (global setup, worker crashes)
+ * belong to no test and become warnings.
  */
 import type { TestResult } from '../../model.js';
 import type { Format, ReadContext } from '../format.js';
-import { collectText, parseJson } from '../json-input.js';
-import { parsePlaywrightJson, playwrightGlobalErrors } from './playwright-json.js';
+import { PlaywrightStreamReader } from './stream-reader.js';
 
 async function* readPlaywrightJson(chunks: AsyncIterable<string>, ctx: ReadContext): AsyncGenerator<TestResult, void, undefined> {
-  const json = parseJson(await collectText(chunks), ctx.source, 'Playwright JSON reporter output');
-  const results = parsePlaywrightJson(json, ctx.source);
-  for (const message of playwrightGlobalErrors(json)) {
-    ctx.warn(`${ctx.source}: Playwright reported an error outside any test: ${message.split('\n')[0] ?? message}`);
+  for await (const batch of readPlaywrightJsonInBatches(chunks, ctx)) yield* batch;
+}
+
+async function* readPlaywrightJsonInBatches(chunks: AsyncIterable<string>, ctx: ReadContext): AsyncGenerator<readonly TestResult[], void, undefined> {
+  const reader = new PlaywrightStreamReader(ctx.source, (message) => ctx.warn(message));
+  for await (const chunk of chunks) {
+    reader.write(chunk);
+    yield reader.take();
   }
-  yield* results;
+  reader.end();
+  yield reader.take();
 }
 
 export const playwrightJson: Format = {
@@ -21,4 +26,5 @@ export const playwrightJson: Format = {
   label: 'Playwright JSON',
   sniff: (head) => /^\s*\{/.test(head) && /"suites"\s*:/.test(head),
   parse: readPlaywrightJson,
+  parseInBatches: readPlaywrightJsonInBatches,
 };

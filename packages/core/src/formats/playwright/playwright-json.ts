@@ -16,22 +16,25 @@ import { nonEmpty, stripAnsi } from '../text.js';
 import { playwrightCaseToResult } from './rules.js';
 import { asOutcome, type PlaywrightAnnotation, type PlaywrightAttachment, type PlaywrightAttempt, type PlaywrightCase, type PlaywrightError } from './shape.js';
 
-interface Scope {
+/** What a spec takes from its enclosing suites: one object per suite, shared by all its specs. */
+export interface Scope {
   suitePath: string[];
   file?: string;
 }
 
 export function parsePlaywrightJson(json: unknown, source: string): TestResult[] {
   const suites = isObject(json) ? json.suites : undefined;
-  if (!Array.isArray(suites)) {
-    throw new InputError(
-      'INPUT_NOT_RESULTS',
-      source,
-      `${source} is not Playwright JSON reporter output: expected an object with a "suites" array. ` +
-        'Run Playwright with --reporter=json (PLAYWRIGHT_JSON_OUTPUT_FILE=<file>) and pass that file.',
-    );
-  }
+  if (!Array.isArray(suites)) throw notPlaywrightJson(source);
   return playwrightJsonCases(json).map((test) => playwrightCaseToResult(test, source));
+}
+
+export function notPlaywrightJson(source: string): InputError {
+  return new InputError(
+    'INPUT_NOT_RESULTS',
+    source,
+    `${source} is not Playwright JSON reporter output: expected an object with a "suites" array. ` +
+      'Run Playwright with --reporter=json (PLAYWRIGHT_JSON_OUTPUT_FILE=<file>) and pass that file.',
+  );
 }
 
 /** Messages of the run-level errors (outside any test), for the caller to show as warnings. */
@@ -45,21 +48,30 @@ export function playwrightGlobalErrors(json: unknown): string[] {
 /** The JSON suite tree as the shape the rules read, in file order. */
 function playwrightJsonCases(json: unknown): PlaywrightCase[] {
   const cases: PlaywrightCase[] = [];
-  for (const fileSuite of objects(isObject(json) ? json.suites : undefined)) {
-    const file = str(fileSuite.file) ?? str(fileSuite.title);
-    walkSuite(fileSuite, { suitePath: [], ...(file !== undefined && { file }) }, cases);
-  }
+  for (const fileSuite of objects(isObject(json) ? json.suites : undefined)) walkSuite(fileSuite, fileScope(fileSuite.title, fileSuite.file), cases);
   return cases;
 }
 
 function walkSuite(suite: JsonObject, scope: Scope, out: PlaywrightCase[]): void {
-  for (const spec of objects(suite.specs)) {
-    for (const test of objects(spec.tests)) out.push(readCase(spec, test, scope));
-  }
-  for (const child of objects(suite.suites)) {
-    const title = str(child.title) ?? '';
-    walkSuite(child, { ...scope, suitePath: title === '' ? scope.suitePath : [...scope.suitePath, title] }, out);
-  }
+  for (const spec of objects(suite.specs)) out.push(...specCases(spec, scope));
+  for (const child of objects(suite.suites)) walkSuite(child, describeScope(scope, child.title), out);
+}
+
+/** A top-level suite is a test file: its file (or title) is the tests' file, not part of their suite path. */
+export function fileScope(title: unknown, file: unknown): Scope {
+  const shown = str(file) ?? str(title);
+  return { suitePath: [], ...(shown !== undefined && { file: shown }) };
+}
+
+/** A nested suite is a `describe`; an anonymous one adds nothing to the path. */
+export function describeScope(parent: Scope, title: unknown): Scope {
+  const shown = str(title) ?? '';
+  return { ...parent, suitePath: shown === '' ? parent.suitePath : [...parent.suitePath, shown] };
+}
+
+/** One spec: one case per test (one per project). */
+export function specCases(spec: JsonObject, scope: Scope): PlaywrightCase[] {
+  return objects(spec.tests).map((test) => readCase(spec, test, scope));
 }
 
 function readCase(spec: JsonObject, test: JsonObject, scope: Scope): PlaywrightCase {
