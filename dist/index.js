@@ -35260,6 +35260,27 @@ function fullTitle(result) {
 function displayTitle(result) {
     return result.project ? `${fullTitle(result)} [${result.project}]` : fullTitle(result);
 }
+/**
+ * A copy of a string that holds nothing else: a string cut from the text a reader decoded can keep that whole
+ * piece of the file alive, and a joined one its parts. For strings kept long after reading.
+ */
+function detach(text) {
+    return structuredClone(text);
+}
+/** What names a result in a list (its titles, project and outcome), copied out of what it was read from; the rest left empty. */
+function nameOnly(result) {
+    return {
+        source: detach(result.source),
+        suitePath: result.suitePath.map(detach),
+        name: detach(result.name),
+        ...(result.project !== undefined && { project: detach(result.project) }),
+        status: result.status,
+        properties: [],
+        tags: [],
+        attachments: [],
+        attempts: [{ status: result.status }],
+    };
+}
 /** How many results a file held, whether they were kept or handed over as they were read. */
 function resultCount(file) {
     return file.count ?? file.results.length;
@@ -35357,6 +35378,11 @@ function idPatterns(prefix) {
 }
 //# sourceMappingURL=references.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/map/mapping.js
+/**
+ * Results → test cases of the project. Pure: the caller fetched the cases; this only decides, so the same
+ * report serves `--dry-run`, the unmapped policy and the upload itself.
+ */
+
 
 /**
  * How many unmapped results (and results per unknown reference) are kept to be named in the summary: enough for
@@ -35364,9 +35390,10 @@ function idPatterns(prefix) {
  */
 const LISTED_RESULTS_MAX = 10_000;
 /**
- * Maps results one at a time as they are read. Every result that names a case is kept (its case's result
- * needs them all); one that names none is counted, and kept only up to LISTED_RESULTS_MAX unless `keepUnmapped`
- * (title matching reads every one).
+ * Maps results one at a time as they are read. Every result that names a case is kept (its case's result needs
+ * them all); one that names none, or only unknown ids, is counted and kept by name only (nameOnly), up to
+ * LISTED_RESULTS_MAX, unless `keepResults` (title matching reads every unmapped result whole; a list already in
+ * memory costs nothing more).
  */
 class ResultMapper {
     prefix;
@@ -35386,8 +35413,10 @@ class ResultMapper {
         const references = caseReferences(result, this.prefix);
         if (references.length === 0) {
             this.unmappedTotal++;
-            if (this.options.keepUnmapped || this.unmapped.length < LISTED_RESULTS_MAX)
+            if (this.options.keepResults)
                 this.unmapped.push(result);
+            else if (this.unmapped.length < LISTED_RESULTS_MAX)
+                this.unmapped.push(nameOnly(result));
             return found;
         }
         for (const reference of references) {
@@ -35403,8 +35432,10 @@ class ResultMapper {
             else {
                 const entry = getOrAdd(this.unknown, reference, () => ({ reference, results: [], total: 0 }));
                 entry.total++;
-                if (entry.results.length < LISTED_RESULTS_MAX)
+                if (this.options.keepResults)
                     entry.results.push(result);
+                else if (entry.results.length < LISTED_RESULTS_MAX)
+                    entry.results.push(nameOnly(result));
                 found.unknown.push(reference);
             }
         }
@@ -35416,7 +35447,7 @@ class ResultMapper {
 }
 /** Every result at once (for lists already in memory). */
 function mapResults(results, cases, prefix) {
-    const mapper = new ResultMapper(cases, prefix, { keepUnmapped: true });
+    const mapper = new ResultMapper(cases, prefix, { keepResults: true });
     for (const result of results)
         mapper.add(result);
     return mapper.report();
@@ -37771,10 +37802,11 @@ function caseSyncMarkdown(s) {
 
 const TEXT_LIST_LIMIT = 20;
 const TEXT_MAPPING_LIMIT = 200;
-function summary_text_listSome(items, limit = TEXT_LIST_LIMIT, more = '') {
+/** `total`: how many the list stands for when it was capped before rendering (see howMany). */
+function summary_text_listSome(items, limit = TEXT_LIST_LIMIT, more = '', total = items.length) {
     const shown = items.slice(0, limit).map((t) => `    ${t}`);
-    if (items.length > limit)
-        shown.push(`    … and ${items.length - limit} more${more}`);
+    if (total > shown.length)
+        shown.push(`    … and ${total - shown.length} more${more}`);
     return shown;
 }
 function statusLine(byStatus) {
@@ -37842,17 +37874,17 @@ function renderText(s, options = {}) {
         lines.push(`Tests: ${passed} passed, ${failed} failed, ${skipped} skipped.${cases}`);
     }
     if (s.failures.length > 0 && options.collectedBy === undefined)
-        lines.push(`${howMany(s.failures, s.tests.failed)} failed test(s):`, ...summary_text_listSome(s.failures.map(failureLine)));
+        lines.push(`${howMany(s.failures, s.tests.failed)} failed test(s):`, ...summary_text_listSome(s.failures.map(failureLine), TEXT_LIST_LIMIT, '', howMany(s.failures, s.tests.failed)));
     if (s.unsent > 0)
         lines.push(`${s.unsent} test case result(s) were NOT recorded.`);
     if (s.spoolFile)
         lines.push(`They were written to ${s.spoolFile}: send them with testsigma-tm resume ${s.spoolFile}`);
     if (s.mapping) {
-        lines.push(`Mapping (test → test case), ${howMany(s.mapping, s.total)} test(s):`, ...summary_text_listSome(s.mapping.map(mappingText), TEXT_MAPPING_LIMIT, ' (the summary JSON lists every test)'));
+        lines.push(`Mapping (test → test case), ${howMany(s.mapping, s.total)} test(s):`, ...summary_text_listSome(s.mapping.map(mappingText), TEXT_MAPPING_LIMIT, ' (the summary JSON lists up to 10,000)', howMany(s.mapping, s.total)));
     }
     else {
         if (s.unmapped.length > 0)
-            lines.push(`${howMany(s.unmapped, s.unmappedTotal)} test(s) map to no test case:`, ...summary_text_listSome(s.unmapped));
+            lines.push(`${howMany(s.unmapped, s.unmappedTotal)} test(s) map to no test case:`, ...summary_text_listSome(s.unmapped, TEXT_LIST_LIMIT, '', howMany(s.unmapped, s.unmappedTotal)));
         if (s.unknown.length > 0)
             lines.push(`${s.unknown.length} reference(s) name no test case of the project:`, ...summary_text_listSome(s.unknown.map((u) => `${u.reference} (in ${u.tests[0]}${u.tests.length > 1 ? ` and ${u.tests.length - 1} more` : ''})`)));
     }
@@ -37927,17 +37959,18 @@ const RESERVE = 8_000;
  * were left out (the note always fits because of RESERVE). Lines are made only for what is shown: a list of
  * 50,000 costs no more than one of `limit`.
  */
-function addList(out, items, limit, noun, line) {
+/** `total`: how many the list stands for when it was capped before rendering (see howMany). */
+function addList(out, items, limit, noun, line, total = items.length) {
     let shown = 0;
     for (const item of items) {
         if (shown >= limit || !out.add(line(item), RESERVE))
             break;
         shown++;
     }
-    if (shown < items.length) {
+    if (shown < total) {
         const why = shown >= limit ? `only the first ${limit} are shown` : 'the job summary is limited to 1 MiB per step';
         out.add('');
-        out.add(`*… and ${items.length - shown} more ${noun} not shown (${why}).*`);
+        out.add(`*… and ${total - shown} more ${noun} not shown (${why}).*`);
     }
 }
 function renderMarkdown(s, options = {}) {
@@ -37996,13 +38029,13 @@ function renderMarkdown(s, options = {}) {
             const testCase = f.case ? (f.url ? `[${displayCell(f.case)}](${f.url})` : displayCell(f.case)) : '—';
             const where = place(f);
             return `| ${displayCell(f.test)} | ${testCase} | ${displayCell(f.message) || '—'} | ${where ? `\`${displayCell(where).replace(/`/g, "'")}\`` : '—'} |`;
-        });
+        }, howMany(s.failures, s.tests.failed));
         out.add('');
     }
     if (s.mapping) {
         out.add(`<details><summary>Mapping: test → test case (${howMany(s.mapping, s.total)} tests)</summary>`);
         out.add('');
-        addList(out, s.mapping, MARKDOWN_LIST_LIMIT * 5, 'test(s)', (m) => `- ${displayCell(mappingText(m))}`);
+        addList(out, s.mapping, MARKDOWN_LIST_LIMIT * 5, 'test(s)', (m) => `- ${displayCell(mappingText(m))}`, howMany(s.mapping, s.total));
         out.add('');
         out.add('</details>');
         out.add('');
@@ -38010,7 +38043,7 @@ function renderMarkdown(s, options = {}) {
     else if (s.unmapped.length > 0) {
         out.add(`<details><summary>${howMany(s.unmapped, s.unmappedTotal)} test(s) map to no test case</summary>`);
         out.add('');
-        addList(out, s.unmapped, MARKDOWN_LIST_LIMIT, 'test(s)', (t) => `- ${displayCell(t)}`);
+        addList(out, s.unmapped, MARKDOWN_LIST_LIMIT, 'test(s)', (t) => `- ${displayCell(t)}`, howMany(s.unmapped, s.unmappedTotal));
         out.add('');
         out.add('</details>');
         out.add('');
@@ -38240,20 +38273,28 @@ function annotationMessage(result) {
 ;// CONCATENATED MODULE: ./packages/core/dist/upload/tally.js
 /**
  * What the summary needs of every result, gathered as each result is read: the counts, the failed tests with
- * their case, and in a dry run each test's mapping line. The lists stop at LISTED_RESULTS_MAX (the counts go on),
- * so a file of millions of tests costs counters, not memory.
+ * their case and place, and in a dry run each test's mapping line. The lists stop at LISTED_RESULTS_MAX (the
+ * counts go on) and hold copies of the few strings they show, never the result, so a file of millions of tests
+ * costs counters and short strings, not the file.
  */
 
 
 
+
+/** How many failed results are kept whole, for a host's annotations (GitHub shows 10 per step). */
+const ANNOTATABLE_MAX = 100;
 class ResultTally {
+    options;
     total = 0;
     tests = { passed: 0, failed: 0, skipped: 0 };
     /** The first LISTED_RESULTS_MAX failed (or errored) results. */
     failed = [];
+    /** The first ANNOTATABLE_MAX failed results, whole (copies). */
+    annotatable = [];
     /** The dry run's mapping, the first LISTED_RESULTS_MAX tests; undefined when not asked for. */
     lines;
     constructor(options) {
+        this.options = options;
         this.lines = options.lines ? [] : undefined;
     }
     /** One result, with what it mapped to when it was mapped against the project's cases. */
@@ -38265,14 +38306,18 @@ class ResultTally {
             this.tests.skipped++;
         else
             this.tests.failed++;
-        if (isFailed(result) && this.failed.length < LISTED_RESULTS_MAX)
-            this.failed.push({ result, ...(found?.cases[0] && { testCase: found.cases[0] }) });
+        if (isFailed(result)) {
+            if (this.failed.length < LISTED_RESULTS_MAX)
+                this.failed.push(this.failedResult(result, found?.cases[0]));
+            if (this.annotatable.length < ANNOTATABLE_MAX)
+                this.annotatable.push(structuredClone(result));
+        }
         if (this.lines && this.lines.length < LISTED_RESULTS_MAX)
-            this.lines.push(line(result, found));
+            this.lines.push(detachLine(line(result, found)));
     }
     /** Name the case of failed results that title matching placed after they were tallied. */
     placeMatched(report) {
-        const unplaced = new Set(this.failed.filter((f) => !f.testCase).map((f) => f.result));
+        const unplaced = new Set(this.failed.flatMap((f) => (!f.testCase && f.result ? [f.result] : [])));
         if (unplaced.size === 0)
             return;
         const caseOf = new Map();
@@ -38281,8 +38326,24 @@ class ResultTally {
                 if (unplaced.has(r) && !caseOf.has(r))
                     caseOf.set(r, m.testCase);
         for (const f of this.failed)
-            f.testCase ??= caseOf.get(f.result);
+            if (f.result)
+                f.testCase ??= caseOf.get(f.result);
     }
+    failedResult(result, testCase) {
+        const location = annotations_locate(result, this.options.workspace);
+        const file = location?.file ?? result.file;
+        return {
+            test: detach(displayTitle(result)),
+            message: detach(firstLine(stripAnsi(result.message ?? ''))),
+            file: file === undefined ? null : detach(file),
+            line: location?.line ?? null,
+            ...(testCase && { testCase }),
+            ...(this.options.keepResults && { result }),
+        };
+    }
+}
+function detachLine(line) {
+    return { ...line, test: detach(line.test), file: line.file === null ? null : detach(line.file), ids: line.ids.map(detach) };
 }
 function mappingLine(result, found) {
     const cases = found?.cases.map((c) => c.human_id) ?? [];
@@ -38292,13 +38353,6 @@ function mappingLine(result, found) {
 }
 //# sourceMappingURL=tally.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/upload/details.js
-/**
- * The parts of the summary that name tests one by one: the failed tests (with their case and place in the
- * code), the test cases counted by outcome, the dry run's mapping report, and the upload's own figures.
- * Pure: derived from the tally of the results, the mapping report and what the upload counted.
- */
-
-
 
 /**
  * A case's outcome among the results naming it: failed when any failed or errored, else passed when any
@@ -38330,17 +38384,14 @@ function caseUrl(runUrl, humanId) {
 }
 /** The summary with its failed tests, mapping report (dry run) and figures filled in. */
 function addDetails(summary, facts) {
-    const failures = facts.tally.failed.map(({ result, testCase }) => {
-        const location = annotations_locate(result, facts.workspace);
-        return {
-            test: displayTitle(result),
-            case: testCase?.human_id ?? null,
-            message: firstLine(stripAnsi(result.message ?? '')),
-            file: location?.file ?? result.file ?? null,
-            line: location?.line ?? null,
-            url: testCase && summary.runUrl ? caseUrl(summary.runUrl, testCase.human_id) : null,
-        };
-    });
+    const failures = facts.tally.failed.map(({ test, message, file, line, testCase }) => ({
+        test,
+        case: testCase?.human_id ?? null,
+        message,
+        file,
+        line,
+        url: testCase && summary.runUrl ? caseUrl(summary.runUrl, testCase.human_id) : null,
+    }));
     const mapping = summary.dryRun && facts.tally.lines ? facts.tally.lines : summary.mapping;
     return {
         ...summary,
@@ -38378,7 +38429,7 @@ function idsFound(result) {
 }
 async function offlineDryRun(input, workspace) {
     const started = Date.now();
-    const tally = new ResultTally({ lines: true });
+    const tally = new ResultTally({ lines: true, workspace });
     const files = await readAll(input, (result) => tally.add(result, undefined, offlineLine));
     const base = {
         ...emptySummary(true),
@@ -38387,9 +38438,9 @@ async function offlineDryRun(input, workspace) {
         tests: tally.tests,
         checkedAgainstProject: false,
     };
-    const summary = addDetails(base, { tally, workspace, elapsedMs: Date.now() - started });
+    const summary = addDetails(base, { tally, elapsedMs: Date.now() - started });
     const fileError = filesError(files);
-    const failed = tally.failed.map((f) => f.result);
+    const failed = tally.annotatable;
     return fileError ? { summary, failed, error: fileError, exitCode: errors_exitCodeFor(fileError) } : { summary, failed, exitCode: 0 };
 }
 function offlineLine(result) {
@@ -38456,6 +38507,7 @@ async function upload_uploadResults(input) {
             runKey: settings.runKey ?? ci?.runKey,
             log,
             now: input.now ?? (() => new Date()),
+            workspace,
         };
         const lookups = await lookUp(ctx, projectId);
         progress.read = await readInput(ctx, lookups);
@@ -38479,21 +38531,24 @@ async function upload_uploadResults(input) {
         error = errors_asToolError(thrown);
         error.message = redact(error.message, [settings.token]);
         if (!progress.opened && serviceFailed(error) && !settings.dryRun && !input.openOnly) {
-            const spooled = await spoolResults(input, error, log);
+            const spooled = await spoolResults(input, workspace, error, log);
             progress.spoolFile = spooled.file;
             progress.read ??= spooled.read;
+        }
+        else if (!progress.read) {
+            // Stopped before the input was read (a refused token, an unknown project): the summary still tells the tests.
+            progress.read = await tallyInput(input, workspace, log);
         }
     }
     finally {
         await http?.close();
     }
     const summary = addDetails(buildSummary(input, progress), {
-        tally: progress.read?.tally ?? new ResultTally({ lines: false }),
-        workspace,
+        tally: progress.read?.tally ?? new ResultTally({ lines: false, workspace }),
         ...(http && { http: { requests: http.requests, retries: http.retries } }),
         elapsedMs: Date.now() - started,
     });
-    const failed = (progress.read?.tally.failed ?? []).map((f) => f.result);
+    const failed = progress.read?.tally.annotatable ?? [];
     return error ? { summary, failed, error, exitCode: errors_exitCodeFor(error) } : { summary, failed, exitCode: 0 };
 }
 /** The HTTP client's options from the settings; every message names settings in the host's words. */
@@ -38530,8 +38585,10 @@ async function lookUp(ctx, projectIdOrName) {
 /** Read the input once, mapping and tallying each result as it comes; only what later stages use is kept. */
 async function readInput(ctx, { project, cases }) {
     const { settings } = ctx;
-    const mapper = new ResultMapper(cases, project.human_id_prefix, { keepUnmapped: settings.matchByTitle || settings.createMissingCases });
-    const tally = new ResultTally({ lines: settings.dryRun });
+    // Title matching reads every unmapped result whole, after reading.
+    const keepResults = settings.matchByTitle || settings.createMissingCases;
+    const mapper = new ResultMapper(cases, project.human_id_prefix, { keepResults });
+    const tally = new ResultTally({ lines: settings.dryRun, workspace: ctx.workspace, keepResults });
     const files = await readAll(ctx.input, (result) => tally.add(result, mapper.add(result)), ctx.log);
     return { tally, report: mapper.report(), files };
 }
@@ -38708,7 +38765,7 @@ async function spoolEntries(ctx, plan, opened, entries, reason) {
     return reportSpool(file, ctx.log, () => entries.length, () => spool_writeSpool(file, spool));
 }
 /** The service failed before a run was open: every result goes to the spool, read (again) as it is written. */
-async function spoolResults(input, reason, log) {
+async function spoolResults(input, workspace, reason, log) {
     const now = (input.now ?? (() => new Date()))();
     const runKey = input.settings.runKey ?? detectCi(input.env ?? {})?.runKey;
     const settings = { ...input.settings, runKey };
@@ -38720,7 +38777,7 @@ async function spoolResults(input, reason, log) {
         reason: reason.message,
         settings: withoutToken(settings),
     };
-    const tally = new ResultTally({ lines: false });
+    const tally = new ResultTally({ lines: false, workspace });
     const file = spoolPath(settings, input.env ?? {}, now);
     let files = [];
     const written = await reportSpool(file, log, () => tally.total, () => writeResultsSpool(file, header, async (write) => {
@@ -38729,7 +38786,16 @@ async function spoolResults(input, reason, log) {
             write(result);
         });
     }));
-    return { file: written, read: { tally, files, report: { mapped: [], unmapped: [], unmappedTotal: 0, unknown: [] } } };
+    return { file: written, read: { tally, files, report: emptyReport() } };
+}
+/** The input read for its counts and failures only (nothing mapped). */
+async function tallyInput(input, workspace, log) {
+    const tally = new ResultTally({ lines: false, workspace });
+    const files = await readAll(input, (result) => tally.add(result), log);
+    return { tally, files, report: emptyReport() };
+}
+function emptyReport() {
+    return { mapped: [], unmapped: [], unmappedTotal: 0, unknown: [] };
 }
 /** Write a spool and say where it is and how to send it; undefined when it could not be written. */
 async function reportSpool(file, log, count, write) {

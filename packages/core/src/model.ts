@@ -101,6 +101,29 @@ export interface FileOutcome {
   warnings?: string[];
 }
 
+/**
+ * A copy of a string that holds nothing else: a string cut from the text a reader decoded can keep that whole
+ * piece of the file alive, and a joined one its parts. For strings kept long after reading.
+ */
+export function detach(text: string): string {
+  return structuredClone(text);
+}
+
+/** What names a result in a list (its titles, project and outcome), copied out of what it was read from; the rest left empty. */
+export function nameOnly(result: TestResult): TestResult {
+  return {
+    source: detach(result.source),
+    suitePath: result.suitePath.map(detach),
+    name: detach(result.name),
+    ...(result.project !== undefined && { project: detach(result.project) }),
+    status: result.status,
+    properties: [],
+    tags: [],
+    attachments: [],
+    attempts: [{ status: result.status }],
+  };
+}
+
 /** How many results a file held, whether they were kept or handed over as they were read. */
 export function resultCount(file: Pick<FileOutcome, 'results' | 'count'>): number {
   return file.count ?? file.results.length;

@@ -2,7 +2,7 @@
  * Results → test cases of the project. Pure: the caller fetched the cases; this only decides, so the same
  * report serves `--dry-run`, the unmapped policy and the upload itself.
  */
-import type { TestResult } from '../model.js';
+import { nameOnly, type TestResult } from '../model.js';
 import { caseReferences, isUuid, normaliseHumanId } from './references.js';
 
 export interface CaseInfo {
@@ -26,7 +26,7 @@ export interface MappedCase {
 interface UnknownReference {
   /** The reference in its normal form (see references.ts). */
   reference: string;
-  /** The results naming it, the first LISTED_RESULTS_MAX of them. */
+  /** The results naming it, the first LISTED_RESULTS_MAX of them, by name only (see nameOnly). */
   results: TestResult[];
   /** How many results name it. */
   total: number;
@@ -35,7 +35,7 @@ interface UnknownReference {
 export interface MappingReport {
   /** One per test case, in first-seen order. */
   mapped: MappedCase[];
-  /** Results with no reference at all: every one when kept for title matching, else the first LISTED_RESULTS_MAX. */
+  /** Results with no reference at all: every one when kept for title matching, else the first LISTED_RESULTS_MAX by name only. */
   unmapped: TestResult[];
   /** How many results have no reference at all. */
   unmappedTotal: number;
@@ -56,9 +56,10 @@ export interface FoundCases {
 }
 
 /**
- * Maps results one at a time as they are read. Every result that names a case is kept (its case's result
- * needs them all); one that names none is counted, and kept only up to LISTED_RESULTS_MAX unless `keepUnmapped`
- * (title matching reads every one).
+ * Maps results one at a time as they are read. Every result that names a case is kept (its case's result needs
+ * them all); one that names none, or only unknown ids, is counted and kept by name only (nameOnly), up to
+ * LISTED_RESULTS_MAX, unless `keepResults` (title matching reads every unmapped result whole; a list already in
+ * memory costs nothing more).
  */
 export class ResultMapper {
   private readonly lookup: Map<string, CaseInfo>;
@@ -70,7 +71,7 @@ export class ResultMapper {
   constructor(
     cases: CaseInfo[],
     private readonly prefix: string,
-    private readonly options: { keepUnmapped?: boolean } = {},
+    private readonly options: { keepResults?: boolean } = {},
   ) {
     this.lookup = indexCases(cases);
   }
@@ -80,7 +81,8 @@ export class ResultMapper {
     const references = caseReferences(result, this.prefix);
     if (references.length === 0) {
       this.unmappedTotal++;
-      if (this.options.keepUnmapped || this.unmapped.length < LISTED_RESULTS_MAX) this.unmapped.push(result);
+      if (this.options.keepResults) this.unmapped.push(result);
+      else if (this.unmapped.length < LISTED_RESULTS_MAX) this.unmapped.push(nameOnly(result));
       return found;
     }
     for (const reference of references) {
@@ -95,7 +97,8 @@ export class ResultMapper {
       } else {
         const entry = getOrAdd(this.unknown, reference, () => ({ reference, results: [], total: 0 }));
         entry.total++;
-        if (entry.results.length < LISTED_RESULTS_MAX) entry.results.push(result);
+        if (this.options.keepResults) entry.results.push(result);
+        else if (entry.results.length < LISTED_RESULTS_MAX) entry.results.push(nameOnly(result));
         found.unknown.push(reference);
       }
     }
@@ -109,7 +112,7 @@ export class ResultMapper {
 
 /** Every result at once (for lists already in memory). */
 export function mapResults(results: Iterable<TestResult>, cases: CaseInfo[], prefix: string): MappingReport {
-  const mapper = new ResultMapper(cases, prefix, { keepUnmapped: true });
+  const mapper = new ResultMapper(cases, prefix, { keepResults: true });
   for (const result of results) mapper.add(result);
   return mapper.report();
 }

@@ -3,10 +3,8 @@
  * code), the test cases counted by outcome, the dry run's mapping report, and the upload's own figures.
  * Pure: derived from the tally of the results, the mapping report and what the upload counted.
  */
-import { displayTitle } from '../model.js';
 import type { MappingReport } from '../map/mapping.js';
-import { firstLine, stripAnsi } from '../plan/text.js';
-import { isFailed, locate } from './annotations.js';
+import { isFailed } from './annotations.js';
 import type { CaseCounts, FailedTest, UploadSummary } from './summary.js';
 import type { ResultTally } from './tally.js';
 
@@ -38,8 +36,6 @@ function caseUrl(runUrl: string, humanId: string): string {
 
 export interface DetailFacts {
   tally: ResultTally;
-  /** Absolute path file locations are made relative to (GITHUB_WORKSPACE, else the working directory). */
-  workspace: string;
   /** What the HTTP client counted, when one was made. */
   http?: { requests: number; retries: number };
   elapsedMs: number;
@@ -47,17 +43,14 @@ export interface DetailFacts {
 
 /** The summary with its failed tests, mapping report (dry run) and figures filled in. */
 export function addDetails(summary: UploadSummary, facts: DetailFacts): UploadSummary {
-  const failures: FailedTest[] = facts.tally.failed.map(({ result, testCase }) => {
-    const location = locate(result, facts.workspace);
-    return {
-      test: displayTitle(result),
-      case: testCase?.human_id ?? null,
-      message: firstLine(stripAnsi(result.message ?? '')),
-      file: location?.file ?? result.file ?? null,
-      line: location?.line ?? null,
-      url: testCase && summary.runUrl ? caseUrl(summary.runUrl, testCase.human_id) : null,
-    };
-  });
+  const failures: FailedTest[] = facts.tally.failed.map(({ test, message, file, line, testCase }) => ({
+    test,
+    case: testCase?.human_id ?? null,
+    message,
+    file,
+    line,
+    url: testCase && summary.runUrl ? caseUrl(summary.runUrl, testCase.human_id) : null,
+  }));
   const mapping = summary.dryRun && facts.tally.lines ? facts.tally.lines : summary.mapping;
   return {
     ...summary,

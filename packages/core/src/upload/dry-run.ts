@@ -27,7 +27,7 @@ function idsFound(result: TestResult): string[] {
 
 export async function offlineDryRun(input: UploadInput, workspace: string): Promise<UploadOutcome> {
   const started = Date.now();
-  const tally = new ResultTally({ lines: true });
+  const tally = new ResultTally({ lines: true, workspace });
   const files = await readAll(input, (result) => tally.add(result, undefined, offlineLine));
   const base = {
     ...emptySummary(true),
@@ -36,9 +36,9 @@ export async function offlineDryRun(input: UploadInput, workspace: string): Prom
     tests: tally.tests,
     checkedAgainstProject: false,
   };
-  const summary = addDetails(base, { tally, workspace, elapsedMs: Date.now() - started });
+  const summary = addDetails(base, { tally, elapsedMs: Date.now() - started });
   const fileError = filesError(files);
-  const failed = tally.failed.map((f) => f.result);
+  const failed = tally.annotatable;
   return fileError ? { summary, failed, error: fileError, exitCode: exitCodeFor(fileError) } : { summary, failed, exitCode: 0 };
 }
 

@@ -44,16 +44,17 @@ const RESERVE = 8_000;
  * were left out (the note always fits because of RESERVE). Lines are made only for what is shown: a list of
  * 50,000 costs no more than one of `limit`.
  */
-function addList<T>(out: Budget, items: readonly T[], limit: number, noun: string, line: (item: T) => string): void {
+/** `total`: how many the list stands for when it was capped before rendering (see howMany). */
+function addList<T>(out: Budget, items: readonly T[], limit: number, noun: string, line: (item: T) => string, total = items.length): void {
   let shown = 0;
   for (const item of items) {
     if (shown >= limit || !out.add(line(item), RESERVE)) break;
     shown++;
   }
-  if (shown < items.length) {
+  if (shown < total) {
     const why = shown >= limit ? `only the first ${limit} are shown` : 'the job summary is limited to 1 MiB per step';
     out.add('');
-    out.add(`*… and ${items.length - shown} more ${noun} not shown (${why}).*`);
+    out.add(`*… and ${total - shown} more ${noun} not shown (${why}).*`);
   }
 }
 
@@ -117,24 +118,31 @@ export function renderMarkdown(s: UploadSummary, options: Pick<RenderOptions, 'e
     out.add('');
     out.add('| Test | Test case | Message | Where |');
     out.add('|---|---|---|---|');
-    addList(out, s.failures, MARKDOWN_FAILURE_LIMIT, 'failed test(s)', (f) => {
-      const testCase = f.case ? (f.url ? `[${displayCell(f.case)}](${f.url})` : displayCell(f.case)) : '—';
-      const where = place(f);
-      return `| ${displayCell(f.test)} | ${testCase} | ${displayCell(f.message) || '—'} | ${where ? `\`${displayCell(where).replace(/`/g, "'")}\`` : '—'} |`;
-    });
+    addList(
+      out,
+      s.failures,
+      MARKDOWN_FAILURE_LIMIT,
+      'failed test(s)',
+      (f) => {
+        const testCase = f.case ? (f.url ? `[${displayCell(f.case)}](${f.url})` : displayCell(f.case)) : '—';
+        const where = place(f);
+        return `| ${displayCell(f.test)} | ${testCase} | ${displayCell(f.message) || '—'} | ${where ? `\`${displayCell(where).replace(/`/g, "'")}\`` : '—'} |`;
+      },
+      howMany(s.failures, s.tests.failed),
+    );
     out.add('');
   }
   if (s.mapping) {
     out.add(`<details><summary>Mapping: test → test case (${howMany(s.mapping, s.total)} tests)</summary>`);
     out.add('');
-    addList(out, s.mapping, MARKDOWN_LIST_LIMIT * 5, 'test(s)', (m) => `- ${displayCell(mappingText(m))}`);
+    addList(out, s.mapping, MARKDOWN_LIST_LIMIT * 5, 'test(s)', (m) => `- ${displayCell(mappingText(m))}`, howMany(s.mapping, s.total));
     out.add('');
     out.add('</details>');
     out.add('');
   } else if (s.unmapped.length > 0) {
     out.add(`<details><summary>${howMany(s.unmapped, s.unmappedTotal)} test(s) map to no test case</summary>`);
     out.add('');
-    addList(out, s.unmapped, MARKDOWN_LIST_LIMIT, 'test(s)', (t) => `- ${displayCell(t)}`);
+    addList(out, s.unmapped, MARKDOWN_LIST_LIMIT, 'test(s)', (t) => `- ${displayCell(t)}`, howMany(s.unmapped, s.unmappedTotal));
     out.add('');
     out.add('</details>');
     out.add('');

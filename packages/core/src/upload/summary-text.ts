@@ -21,9 +21,10 @@ export interface RenderOptions {
   error?: { code: ErrorCode; message: string };
 }
 
-function listSome(items: string[], limit = TEXT_LIST_LIMIT, more = ''): string[] {
+/** `total`: how many the list stands for when it was capped before rendering (see howMany). */
+function listSome(items: string[], limit = TEXT_LIST_LIMIT, more = '', total = items.length): string[] {
   const shown = items.slice(0, limit).map((t) => `    ${t}`);
-  if (items.length > limit) shown.push(`    … and ${items.length - limit} more${more}`);
+  if (total > shown.length) shown.push(`    … and ${total - shown.length} more${more}`);
   return shown;
 }
 
@@ -90,16 +91,23 @@ export function renderText(s: UploadSummary, options: RenderOptions = {}): strin
     lines.push(`Tests: ${passed} passed, ${failed} failed, ${skipped} skipped.${cases}`);
   }
   if (s.failures.length > 0 && options.collectedBy === undefined)
-    lines.push(`${howMany(s.failures, s.tests.failed)} failed test(s):`, ...listSome(s.failures.map(failureLine)));
+    lines.push(
+      `${howMany(s.failures, s.tests.failed)} failed test(s):`,
+      ...listSome(s.failures.map(failureLine), TEXT_LIST_LIMIT, '', howMany(s.failures, s.tests.failed)),
+    );
   if (s.unsent > 0) lines.push(`${s.unsent} test case result(s) were NOT recorded.`);
   if (s.spoolFile) lines.push(`They were written to ${s.spoolFile}: send them with testsigma-tm resume ${s.spoolFile}`);
   if (s.mapping) {
     lines.push(
       `Mapping (test → test case), ${howMany(s.mapping, s.total)} test(s):`,
-      ...listSome(s.mapping.map(mappingText), TEXT_MAPPING_LIMIT, ' (the summary JSON lists every test)'),
+      ...listSome(s.mapping.map(mappingText), TEXT_MAPPING_LIMIT, ' (the summary JSON lists up to 10,000)', howMany(s.mapping, s.total)),
     );
   } else {
-    if (s.unmapped.length > 0) lines.push(`${howMany(s.unmapped, s.unmappedTotal)} test(s) map to no test case:`, ...listSome(s.unmapped));
+    if (s.unmapped.length > 0)
+      lines.push(
+        `${howMany(s.unmapped, s.unmappedTotal)} test(s) map to no test case:`,
+        ...listSome(s.unmapped, TEXT_LIST_LIMIT, '', howMany(s.unmapped, s.unmappedTotal)),
+      );
     if (s.unknown.length > 0)
       lines.push(
         `${s.unknown.length} reference(s) name no test case of the project:`,

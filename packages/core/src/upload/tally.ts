@@ -1,17 +1,37 @@
 /**
  * What the summary needs of every result, gathered as each result is read: the counts, the failed tests with
- * their case, and in a dry run each test's mapping line. The lists stop at LISTED_RESULTS_MAX (the counts go on),
- * so a file of millions of tests costs counters, not memory.
+ * their case and place, and in a dry run each test's mapping line. The lists stop at LISTED_RESULTS_MAX (the
+ * counts go on) and hold copies of the few strings they show, never the result, so a file of millions of tests
+ * costs counters and short strings, not the file.
  */
-import { displayTitle, type TestResult } from '../model.js';
+import { detach, displayTitle, type TestResult } from '../model.js';
 import { LISTED_RESULTS_MAX, type CaseInfo, type FoundCases, type MappingReport } from '../map/mapping.js';
-import { isFailed } from './annotations.js';
+import { firstLine, stripAnsi } from '../plan/text.js';
+import { isFailed, locate } from './annotations.js';
 import type { MappingLine, UploadSummary } from './summary.js';
 
+/** How many failed results are kept whole, for a host's annotations (GitHub shows 10 per step). */
+const ANNOTATABLE_MAX = 100;
+
+/** A failed result as the summary lists it. */
 export interface FailedResult {
-  result: TestResult;
+  test: string;
+  message: string;
+  file: string | null;
+  line: number | null;
   /** The first case the result is recorded in, when it maps to one. */
   testCase?: CaseInfo;
+  /** The result itself, only when every result is kept anyway (title matching), to find its case afterwards. */
+  result?: TestResult;
+}
+
+export interface TallyOptions {
+  /** Keep each test's mapping line (a dry run). */
+  lines: boolean;
+  /** Where file locations are made relative to. */
+  workspace: string;
+  /** Every result is kept anyway (title matching): failed results may point to theirs. */
+  keepResults?: boolean;
 }
 
 export class ResultTally {
@@ -19,10 +39,12 @@ export class ResultTally {
   readonly tests: UploadSummary['tests'] = { passed: 0, failed: 0, skipped: 0 };
   /** The first LISTED_RESULTS_MAX failed (or errored) results. */
   readonly failed: FailedResult[] = [];
+  /** The first ANNOTATABLE_MAX failed results, whole (copies). */
+  readonly annotatable: TestResult[] = [];
   /** The dry run's mapping, the first LISTED_RESULTS_MAX tests; undefined when not asked for. */
   readonly lines: MappingLine[] | undefined;
 
-  constructor(options: { lines: boolean }) {
+  constructor(private readonly options: TallyOptions) {
     this.lines = options.lines ? [] : undefined;
   }
 
@@ -32,18 +54,38 @@ export class ResultTally {
     if (result.status === 'passed') this.tests.passed++;
     else if (result.status === 'skipped') this.tests.skipped++;
     else this.tests.failed++;
-    if (isFailed(result) && this.failed.length < LISTED_RESULTS_MAX) this.failed.push({ result, ...(found?.cases[0] && { testCase: found.cases[0] }) });
-    if (this.lines && this.lines.length < LISTED_RESULTS_MAX) this.lines.push(line(result, found));
+    if (isFailed(result)) {
+      if (this.failed.length < LISTED_RESULTS_MAX) this.failed.push(this.failedResult(result, found?.cases[0]));
+      if (this.annotatable.length < ANNOTATABLE_MAX) this.annotatable.push(structuredClone(result));
+    }
+    if (this.lines && this.lines.length < LISTED_RESULTS_MAX) this.lines.push(detachLine(line(result, found)));
   }
 
   /** Name the case of failed results that title matching placed after they were tallied. */
   placeMatched(report: MappingReport): void {
-    const unplaced = new Set(this.failed.filter((f) => !f.testCase).map((f) => f.result));
+    const unplaced = new Set(this.failed.flatMap((f) => (!f.testCase && f.result ? [f.result] : [])));
     if (unplaced.size === 0) return;
     const caseOf = new Map<TestResult, CaseInfo>();
     for (const m of report.mapped) for (const r of m.results) if (unplaced.has(r) && !caseOf.has(r)) caseOf.set(r, m.testCase);
-    for (const f of this.failed) f.testCase ??= caseOf.get(f.result);
+    for (const f of this.failed) if (f.result) f.testCase ??= caseOf.get(f.result);
   }
+
+  private failedResult(result: TestResult, testCase: CaseInfo | undefined): FailedResult {
+    const location = locate(result, this.options.workspace);
+    const file = location?.file ?? result.file;
+    return {
+      test: detach(displayTitle(result)),
+      message: detach(firstLine(stripAnsi(result.message ?? ''))),
+      file: file === undefined ? null : detach(file),
+      line: location?.line ?? null,
+      ...(testCase && { testCase }),
+      ...(this.options.keepResults && { result }),
+    };
+  }
+}
+
+function detachLine(line: MappingLine): MappingLine {
+  return { ...line, test: detach(line.test), file: line.file === null ? null : detach(line.file), ids: line.ids.map(detach) };
 }
 
 function mappingLine(result: TestResult, found: FoundCases | undefined): MappingLine {

@@ -61,7 +61,7 @@ export interface UploadInput {
 
 export interface UploadOutcome {
   summary: UploadSummary;
-  /** The failed (or errored) results, the first 10,000: for hosts that annotate them. */
+  /** The first 100 failed (or errored) results, whole: for hosts that annotate them (`summary.tests.failed` counts all). */
   failed: readonly TestResult[];
   /** The error that decided a non-zero exit, if any. Its message is safe to print (token redacted). */
   error?: TestsigmaTmError;
@@ -79,6 +79,8 @@ interface UploadContext {
   runKey: string | undefined;
   log: Logger;
   now: () => Date;
+  /** Where file locations are made relative to (GITHUB_WORKSPACE, else the working directory). */
+  workspace: string;
 }
 
 /** What the service knows that mapping needs, read before the results are. */
@@ -168,6 +170,7 @@ export async function uploadResults(input: UploadInput): Promise<UploadOutcome> 
       runKey: settings.runKey ?? ci?.runKey,
       log,
       now: input.now ?? (() => new Date()),
+      workspace,
     };
 
     const lookups = await lookUp(ctx, projectId);
@@ -188,20 +191,22 @@ export async function uploadResults(input: UploadInput): Promise<UploadOutcome> 
     error = asToolError(thrown);
     error.message = redact(error.message, [settings.token]);
     if (!progress.opened && serviceFailed(error) && !settings.dryRun && !input.openOnly) {
-      const spooled = await spoolResults(input, error, log);
+      const spooled = await spoolResults(input, workspace, error, log);
       progress.spoolFile = spooled.file;
       progress.read ??= spooled.read;
+    } else if (!progress.read) {
+      // Stopped before the input was read (a refused token, an unknown project): the summary still tells the tests.
+      progress.read = await tallyInput(input, workspace, log);
     }
   } finally {
     await http?.close();
   }
   const summary = addDetails(buildSummary(input, progress), {
-    tally: progress.read?.tally ?? new ResultTally({ lines: false }),
-    workspace,
+    tally: progress.read?.tally ?? new ResultTally({ lines: false, workspace }),
     ...(http && { http: { requests: http.requests, retries: http.retries } }),
     elapsedMs: Date.now() - started,
   });
-  const failed = (progress.read?.tally.failed ?? []).map((f) => f.result);
+  const failed = progress.read?.tally.annotatable ?? [];
   return error ? { summary, failed, error, exitCode: exitCodeFor(error) } : { summary, failed, exitCode: 0 };
 }
 
@@ -242,8 +247,10 @@ async function lookUp(ctx: UploadContext, projectIdOrName: string): Promise<Look
 /** Read the input once, mapping and tallying each result as it comes; only what later stages use is kept. */
 async function readInput(ctx: UploadContext, { project, cases }: Lookups): Promise<ReadInput> {
   const { settings } = ctx;
-  const mapper = new ResultMapper(cases, project.human_id_prefix, { keepUnmapped: settings.matchByTitle || settings.createMissingCases });
-  const tally = new ResultTally({ lines: settings.dryRun });
+  // Title matching reads every unmapped result whole, after reading.
+  const keepResults = settings.matchByTitle || settings.createMissingCases;
+  const mapper = new ResultMapper(cases, project.human_id_prefix, { keepResults });
+  const tally = new ResultTally({ lines: settings.dryRun, workspace: ctx.workspace, keepResults });
   const files = await readAll(ctx.input, (result) => tally.add(result, mapper.add(result)), ctx.log);
   return { tally, report: mapper.report(), files };
 }
@@ -464,7 +471,12 @@ async function spoolEntries(
 }
 
 /** The service failed before a run was open: every result goes to the spool, read (again) as it is written. */
-async function spoolResults(input: UploadInput, reason: TestsigmaTmError, log: Logger): Promise<{ file: string | undefined; read: ReadInput }> {
+async function spoolResults(
+  input: UploadInput,
+  workspace: string,
+  reason: TestsigmaTmError,
+  log: Logger,
+): Promise<{ file: string | undefined; read: ReadInput }> {
   const now = (input.now ?? (() => new Date()))();
   const runKey = input.settings.runKey ?? detectCi(input.env ?? {})?.runKey;
   const settings = { ...input.settings, runKey };
@@ -476,7 +488,7 @@ async function spoolResults(input: UploadInput, reason: TestsigmaTmError, log: L
     reason: reason.message,
     settings: withoutToken(settings),
   } as const;
-  const tally = new ResultTally({ lines: false });
+  const tally = new ResultTally({ lines: false, workspace });
   const file = spoolPath(settings, input.env ?? {}, now);
   let files: FileOutcome[] = [];
   const written = await reportSpool(
@@ -491,7 +503,18 @@ async function spoolResults(input: UploadInput, reason: TestsigmaTmError, log: L
         });
       }),
   );
-  return { file: written, read: { tally, files, report: { mapped: [], unmapped: [], unmappedTotal: 0, unknown: [] } } };
+  return { file: written, read: { tally, files, report: emptyReport() } };
+}
+
+/** The input read for its counts and failures only (nothing mapped). */
+async function tallyInput(input: UploadInput, workspace: string, log: Logger): Promise<ReadInput> {
+  const tally = new ResultTally({ lines: false, workspace });
+  const files = await readAll(input, (result) => tally.add(result), log);
+  return { tally, files, report: emptyReport() };
+}
+
+function emptyReport(): MappingReport {
+  return { mapped: [], unmapped: [], unmappedTotal: 0, unknown: [] };
 }
 
 /** Write a spool and say where it is and how to send it; undefined when it could not be written. */

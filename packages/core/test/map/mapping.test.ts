@@ -112,7 +112,7 @@ describe('ResultMapper', () => {
   });
 
   it('keeps every unmapped result when title matching needs them', () => {
-    const mapper = new ResultMapper(cases, 'DEMO', { keepUnmapped: true });
+    const mapper = new ResultMapper(cases, 'DEMO', { keepResults: true });
     for (let i = 0; i < LISTED_RESULTS_MAX + 1; i++) mapper.add(makeResult(`plain ${i}`));
     expect(mapper.report().unmapped).toHaveLength(LISTED_RESULTS_MAX + 1);
   });

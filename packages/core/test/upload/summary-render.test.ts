@@ -151,6 +151,6 @@ describe('renderText', () => {
     const mapping = Array.from({ length: 250 }, (_, i) => ({ test: `t${i}`, file: null, ids: [], case: null, reason: 'no id' as const }));
     const text = renderText({ ...emptySummary(true), total: 250, mapping });
     expect(text).toContain('Mapping (test → test case), 250 test(s):\n    t0 → none: no id\n');
-    expect(text).toContain('    t199 → none: no id\n    … and 50 more (the summary JSON lists every test)');
+    expect(text).toContain('    t199 → none: no id\n    … and 50 more (the summary JSON lists up to 10,000)');
   });
 });
