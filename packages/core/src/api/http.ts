@@ -144,13 +144,13 @@ export class HttpClient {
         this.requests++;
         this.dispatcher ??= makeDispatcher(this.options.timeoutMs, this.options.proxy);
         const outcome = await exchange(await this.dispatcher, req.method, url, headers, body, this.options.timeoutMs, sentAt);
-        release();
+        // The answer's rate-limit headers go with the turn: the pacer knows when this request started.
+        release(outcome.kind === 'answer' ? outcome.rate : undefined);
         const details: ApiErrorDetails = { method: req.method, path };
         let verdict: ReturnType<typeof classifyAnswer> = 'transient';
         let delay: number;
         let reason: string;
         if (outcome.kind === 'answer') {
-          this.pacer.observe(outcome.rate);
           const { status, requestId } = outcome;
           this.options.log.debug(`${req.method} ${path} → ${status} in ${this.now() - sentAt} ms${requestId ? ` (request id ${requestId})` : ''}`);
           Object.assign(details, { status, serverMessage: serverMessage(outcome.body), ...(requestId ? { requestId } : {}) });
