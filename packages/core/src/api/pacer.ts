@@ -54,6 +54,15 @@ export type WaitReason = 'shared-limit' | 'own-pace' | 'in-flight';
 interface Slot {
   start: number;
   freeAt: number;
+  /** How long this turn waited for another job's requests to leave the window. */
+  waitedForOthersMs: number;
+}
+
+/** A turn: give it back once the answer (with its rate-limit headers) or the failure is in. */
+export interface Turn {
+  (headers?: RateHeaders): void;
+  /** How long the turn waited for another job using the same token, for the waiting line. */
+  readonly waitedForOthersMs: number;
 }
 
 export class Pacer {
@@ -98,7 +107,7 @@ export class Pacer {
    * Wait for a turn; resolve with the function that gives it back once the answer (or failure) is in,
    * with the answer's rate-limit headers when there are any.
    */
-  acquire(): Promise<(headers?: RateHeaders) => void> {
+  acquire(): Promise<Turn> {
     const turn = this.queue.then(() => this.waitForTurn());
     this.queue = turn.then(
       () => undefined,
@@ -106,7 +115,7 @@ export class Pacer {
     );
     return turn.then((slot) => {
       let done = false;
-      return (headers?: RateHeaders) => {
+      const release = (headers?: RateHeaders): void => {
         if (done) return;
         done = true;
         const answered = this.now();
@@ -115,6 +124,7 @@ export class Pacer {
         if (headers) this.observe(headers, slot.start, answered);
         for (const wake of this.released.splice(0)) wake();
       };
+      return Object.assign(release, { waitedForOthersMs: slot.waitedForOthersMs });
     });
   }
 
@@ -162,6 +172,7 @@ export class Pacer {
   }
 
   private async waitForTurn(): Promise<Slot> {
+    let waitedForOthersMs = 0;
     for (;;) {
       const now = this.now();
       this.prune(now);
@@ -169,6 +180,7 @@ export class Pacer {
       if (paused > 0) {
         this.waitingFor = 'shared-limit';
         await this.sleep(paused);
+        waitedForOthersMs += paused;
         continue;
       }
       if (this.inFlight >= this.maxInFlight) {
@@ -179,7 +191,7 @@ export class Pacer {
       const held = this.slots.filter((s) => s.freeAt > now);
       const excess = held.length + this.foreign.length - this.perWindow + 1;
       if (excess <= 0) {
-        const slot = { start: now, freeAt: Infinity };
+        const slot = { start: now, freeAt: Infinity, waitedForOthersMs };
         this.slots.push(slot);
         this.inFlight++;
         this.waitingFor = undefined;
@@ -191,6 +203,7 @@ export class Pacer {
       this.waitingFor = this.foreign.length > 0 && this.foreign.some((t) => t >= at) ? 'shared-limit' : 'own-pace';
       if (at === Infinity) await new Promise<void>((resolve) => this.released.push(resolve));
       else await this.sleep(at - now);
+      if (this.waitingFor === 'shared-limit') waitedForOthersMs += this.now() - now;
     }
   }
 }

@@ -15,11 +15,19 @@ function fakeClock() {
 }
 
 /** Send `count` requests one after another, each answered `latencyMs` after its start with `headers(i)`. */
-async function run(pacer: Pacer, clock: { now: number }, count: number, latencyMs: number, headers?: (i: number) => RateHeaders): Promise<number[]> {
+async function run(
+  pacer: Pacer,
+  clock: { now: number },
+  count: number,
+  latencyMs: number,
+  headers?: (i: number) => RateHeaders,
+  waitedForOthers: number[] = [],
+): Promise<number[]> {
   const starts: number[] = [];
   for (let i = 0; i < count; i++) {
     const release = await pacer.acquire();
     starts.push(clock.now);
+    waitedForOthers.push(release.waitedForOthersMs);
     clock.now += latencyMs;
     release(headers?.(i));
   }
@@ -71,10 +79,13 @@ describe('Pacer', () => {
     const { clock, now, sleep } = fakeClock();
     const pacer = new Pacer({ maxInFlight: 10, now, sleep });
     // Our first request arrives to find 4 of another job's in the window: 5 counted, 5 remaining.
-    const starts = await run(pacer, clock, 6, 20, (i) => ({ limit: 10, remaining: 5 - i }));
+    const waited: number[] = [];
+    const starts = await run(pacer, clock, 6, 20, (i) => ({ limit: 10, remaining: 5 - i }), waited);
     // 4 theirs + 1 spare: our first and 4 more fit until the other job's requests leave the window.
     expect(starts).toEqual([0, 20, 40, 60, 80, 1020]);
     expect(pacer.requestsPerSecond).toBe(9);
+    // The last turn says it waited for the other job (the HTTP client's waiting line names it).
+    expect(waited).toEqual([0, 0, 0, 0, 0, 920]);
   });
 
   it('starts nothing while the service says the shared window is used up', async () => {
