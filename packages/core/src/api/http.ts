@@ -139,18 +139,19 @@ export class HttpClient {
       for (let attempt = 1; ; attempt++) {
         watch.enter({ kind: 'queued' }, attempt);
         const release = await this.pacer.acquire();
+        if (release.waitedForOthersMs > 0) this.reportSharedWait(req.method, path, release.waitedForOthersMs);
         watch.enter({ kind: 'sent' }, attempt);
         const sentAt = this.now();
         this.requests++;
         this.dispatcher ??= makeDispatcher(this.options.timeoutMs, this.options.proxy);
         const outcome = await exchange(await this.dispatcher, req.method, url, headers, body, this.options.timeoutMs, sentAt);
-        release();
+        // The answer's rate-limit headers go with the turn: the pacer knows when this request started.
+        release(outcome.kind === 'answer' ? outcome.rate : undefined);
         const details: ApiErrorDetails = { method: req.method, path };
         let verdict: ReturnType<typeof classifyAnswer> = 'transient';
         let delay: number;
         let reason: string;
         if (outcome.kind === 'answer') {
-          this.pacer.observe(outcome.rate);
           const { status, requestId } = outcome;
           this.options.log.debug(`${req.method} ${path} → ${status} in ${this.now() - sentAt} ms${requestId ? ` (request id ${requestId})` : ''}`);
           Object.assign(details, { status, serverMessage: serverMessage(outcome.body), ...(requestId ? { requestId } : {}) });
@@ -227,6 +228,21 @@ export class HttpClient {
     if (this.now() - this.lastQueuedReport < 5_000) return false;
     this.lastQueuedReport = this.now();
     return true;
+  }
+
+  /** The pacer held a request back for another job's requests (seen in x-tms-api-remaining); once per 5 s at most. */
+  private reportSharedWait(method: string, path: string, waitedMs: number): void {
+    if (this.now() - this.lastRateLimitReport < 5_000) return;
+    this.lastRateLimitReport = this.now();
+    const url = redactUrl(this.baseUrl.origin + this.basePath + path);
+    this.emit({
+      kind: 'waiting',
+      message: `waiting for the shared rate limit: other uploads with this token are using it; ${method} ${url} waited ${waitedMs < 1000 ? `${Math.round(waitedMs)} ms` : seconds(waitedMs)} for a turn`,
+      method,
+      url,
+      attempt: 0,
+      elapsedMs: waitedMs,
+    });
   }
 
   /** Once per 5 s at most: with many jobs on one token, rate-limit answers come in bursts. */

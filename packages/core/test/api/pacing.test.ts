@@ -1,7 +1,8 @@
 /**
  * Pacing against the emulator's rate limit (10 requests/s per token, sliding window, HTTP 500 when over):
- * one upload provokes no rate-limit answer at all; eight uploads sharing one token all finish and each says
- * it waited for the shared limit. Speed itself is measured by scripts/measure-pacing, never asserted here.
+ * one upload provokes no rate-limit answer at all and never has more than the limit in any window of the
+ * emulator's own clock; eight uploads sharing one token all finish and each says it waited for the shared
+ * limit. Speed itself is measured by test/api/measure-pacing.mjs, never asserted here.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_FACTS, startEmulator, type EmulatorHandle } from 'testsigma-tm-emulator';
@@ -19,16 +20,28 @@ afterEach(async () => {
   emulator = undefined;
 });
 
+/** The most requests the emulator's log holds in any sliding one-second window `(t - 1000, t]`. */
+function busiestWindow(times: number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let busiest = 0;
+  for (let last = 0, first = 0; last < sorted.length; last++) {
+    while ((sorted[first] ?? 0) <= (sorted[last] ?? 0) - 1000) first++;
+    busiest = Math.max(busiest, last - first + 1);
+  }
+  return busiest;
+}
+
 function result(name: string): TestResult {
   return { source: 'unit', suitePath: ['suite'], name, status: 'passed', properties: [], tags: [], attachments: [], attempts: [{ status: 'passed' }] };
 }
 
 describe('pacing under the rate limit', () => {
-  it('uploads 3,000 results without a single rate-limit answer', { timeout: 60_000 }, async () => {
+  it('uploads 3,000 results without a single rate-limit answer, never more than the limit in a window', { timeout: 60_000 }, async () => {
     const cases = 3000;
     emulator = await startEmulator({
       port: 0,
       rateLimit: { perSecond: 10 },
+      faults: [{ kind: 'latency', ms: 20 }],
       seed: { projects: [{ name: 'Big', human_id_prefix: 'BIG', test_cases: Array.from({ length: cases }, (_, i) => ({ title: `Case ${i + 1}` })) }] },
     });
     const outcome = await uploadResults({
@@ -40,6 +53,8 @@ describe('pacing under the rate limit', () => {
     const log = emulator.state().requests;
     expect(log.length).toBeGreaterThan(60);
     expect(log.filter((r) => r.status === 500)).toEqual([]);
+    // Counted by the emulator's clock at arrival: whatever the latency, our starts never exceed the limit.
+    expect(busiestWindow(log.map((r) => r.time))).toBeLessThanOrEqual(10);
   });
 
   it('lets 8 uploads share one token: all succeed, each says it waits for the shared limit', { timeout: 120_000 }, async () => {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { Pacer } from '../../src/api/pacer.js';
 import { DEFAULT_RETRY_POLICY, backoffDelay, classifyAnswer, parseReset, parseRetryAfter, rateLimitDelay } from '../../src/api/retry-timing.js';
 
 describe('retry timing', () => {
@@ -45,63 +44,5 @@ describe('retry timing', () => {
     expect(classifyAnswer(503, undefined, '1')).toBe('rate-limited');
     expect([500, 502, 503, 504].map((s) => classifyAnswer(s, 'Internal Server Error', undefined))).toEqual(Array(4).fill('transient'));
     expect([400, 401, 403, 404, 413, 422].map((s) => classifyAnswer(s, undefined, undefined))).toEqual(Array(6).fill('final'));
-  });
-});
-
-function fakeClock() {
-  const clock = { now: 0, waits: [] as number[] };
-  const sleep = async (ms: number) => {
-    clock.waits.push(ms);
-    clock.now += ms;
-  };
-  return { clock, now: () => clock.now, sleep };
-}
-
-describe('Pacer', () => {
-  it('spreads a window of N-1 starts over the first half of each second, then waits for the window', async () => {
-    const { clock, now, sleep } = fakeClock();
-    const pacer = new Pacer({ perSecond: 4, maxInFlight: 10, now, sleep });
-    const starts: number[] = [];
-    for (let i = 0; i < 6; i++) {
-      (await pacer.acquire())();
-      starts.push(clock.now);
-    }
-    expect(starts).toEqual([0, 125, 250, 375, 1010, 1135]);
-  });
-
-  it('follows the limit the service announces, up or down, one under it', async () => {
-    const pacer = new Pacer({ perSecond: 8 });
-    pacer.observe({ limit: 10 });
-    expect(pacer.requestsPerSecond).toBe(9);
-    pacer.observe({ limit: 3 });
-    expect(pacer.requestsPerSecond).toBe(2);
-  });
-
-  it('starts nothing while the service says the shared window is used up', async () => {
-    const { clock, now, sleep } = fakeClock();
-    const pacer = new Pacer({ perSecond: 8, now, sleep });
-    (await pacer.acquire())();
-    pacer.observe({ limit: 10, remaining: 0, resetMs: 700 });
-    (await pacer.acquire())();
-    expect(clock.now).toBe(710);
-    expect(pacer.lastResetMs).toBe(700);
-  });
-
-  it('lets at most maxInFlight requests out at once, first come first served', async () => {
-    const pacer = new Pacer({ perSecond: 1000, maxInFlight: 2 });
-    const order: number[] = [];
-    const first = await pacer.acquire();
-    const second = await pacer.acquire();
-    const third = pacer.acquire().then((release) => {
-      order.push(3);
-      return release;
-    });
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(order).toEqual([]);
-    first();
-    first();
-    (await third)();
-    second();
-    expect(order).toEqual([3]);
   });
 });

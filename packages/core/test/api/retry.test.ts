@@ -174,7 +174,7 @@ describe('how long retrying lasts', () => {
       .catch((e: unknown) => e)) as ApiError;
     expect(error.code).toBe('API_UNREACHABLE');
     expect(error.message).toMatch(
-      /^GET \/users failed with no answer\. No answer from http:\/\/127\.0\.0\.1:\d+ \(connection reset\)\. Gave up after \d+ attempts over 0 s: the deadline \(the deadline input 0 s\) passed\. Check the base URL/,
+      /^GET \/users failed with no answer\. No answer from http:\/\/127\.0\.0\.1:\d+ \(connection reset\)\. Gave up after \d+ attempts over \d+ s: the deadline \(the deadline input 0 s\) passed\. Check the base URL/,
     );
   });
 });

@@ -1,0 +1,118 @@
+/**
+ * The pacer's rules on a fake clock: a request holds a slot from its start until one window after its answer;
+ * a full window goes out at once; the service's `remaining` reveals another job, whose requests then hold
+ * slots too and make one slot stay spare.
+ */
+import { describe, expect, it } from 'vitest';
+import { Pacer, type RateHeaders } from '../../src/api/pacer.js';
+
+function fakeClock() {
+  const clock = { now: 0 };
+  const sleep = async (ms: number) => {
+    clock.now += ms;
+  };
+  return { clock, now: () => clock.now, sleep };
+}
+
+/** Send `count` requests one after another, each answered `latencyMs` after its start with `headers(i)`. */
+async function run(
+  pacer: Pacer,
+  clock: { now: number },
+  count: number,
+  latencyMs: number,
+  headers?: (i: number) => RateHeaders,
+  waitedForOthers: number[] = [],
+): Promise<number[]> {
+  const starts: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const release = await pacer.acquire();
+    starts.push(clock.now);
+    waitedForOthers.push(release.waitedForOthersMs);
+    clock.now += latencyMs;
+    release(headers?.(i));
+  }
+  return starts;
+}
+
+describe('Pacer', () => {
+  it('starts while the window has room, then frees each slot one window after its answer', async () => {
+    const { clock, now, sleep } = fakeClock();
+    const pacer = new Pacer({ perSecond: 4, maxInFlight: 10, now, sleep });
+    expect(await run(pacer, clock, 6, 20)).toEqual([0, 20, 40, 60, 1020, 1040]);
+  });
+
+  it('counts a slot until its answer however long that takes: a slow first answer delays the next window', async () => {
+    const { clock, now, sleep } = fakeClock();
+    const pacer = new Pacer({ perSecond: 2, maxInFlight: 10, now, sleep });
+    const slow = await pacer.acquire();
+    const fast = await pacer.acquire();
+    clock.now = 30;
+    fast();
+    const third = pacer.acquire();
+    clock.now = 400;
+    slow();
+    await third;
+    expect(clock.now).toBe(1030);
+    (await pacer.acquire())();
+    expect(clock.now).toBe(1400);
+  });
+
+  it('follows the limit the service announces, up or down, with no spare while the token is ours alone', () => {
+    const pacer = new Pacer({ perSecond: 8 });
+    expect(pacer.requestsPerSecond).toBe(8);
+    pacer.observe({ limit: 10 });
+    expect(pacer.requestsPerSecond).toBe(10);
+    pacer.observe({ limit: 3 });
+    expect(pacer.requestsPerSecond).toBe(3);
+  });
+
+  it('does not take its own full window (remaining 0 on our 10th request) for another job', async () => {
+    const { clock, now, sleep } = fakeClock();
+    const pacer = new Pacer({ perSecond: 8, maxInFlight: 10, now, sleep });
+    const starts = await run(pacer, clock, 12, 20, (i) => ({ limit: 10, remaining: Math.max(0, 9 - i), resetMs: 1 }));
+    expect(starts).toEqual([0, 20, 40, 60, 80, 100, 120, 140, 160, 180, 1020, 1040]);
+    expect(pacer.requestsPerSecond).toBe(10);
+    expect(pacer.waitingFor).toBeUndefined();
+  });
+
+  it("counts another job's requests the service reports, and keeps one slot spare from then on", async () => {
+    const { clock, now, sleep } = fakeClock();
+    const pacer = new Pacer({ maxInFlight: 10, now, sleep });
+    // Our first request arrives to find 4 of another job's in the window: 5 counted, 5 remaining.
+    const waited: number[] = [];
+    const starts = await run(pacer, clock, 6, 20, (i) => ({ limit: 10, remaining: 5 - i }), waited);
+    // 4 theirs + 1 spare: our first and 4 more fit until the other job's requests leave the window.
+    expect(starts).toEqual([0, 20, 40, 60, 80, 1020]);
+    expect(pacer.requestsPerSecond).toBe(9);
+    // The last turn says it waited for the other job (the HTTP client's waiting line names it).
+    expect(waited).toEqual([0, 0, 0, 0, 0, 920]);
+  });
+
+  it('starts nothing while the service says the shared window is used up', async () => {
+    const { clock, now, sleep } = fakeClock();
+    const pacer = new Pacer({ perSecond: 8, now, sleep });
+    (await pacer.acquire())();
+    pacer.observe({ limit: 10, remaining: 0, resetMs: 700 });
+    (await pacer.acquire())();
+    expect(clock.now).toBe(710);
+    expect(pacer.lastResetMs).toBe(700);
+  });
+
+  it('lets at most maxInFlight requests out at once, first come first served', async () => {
+    const pacer = new Pacer({ perSecond: 1000, maxInFlight: 2 });
+    const order: number[] = [];
+    const first = await pacer.acquire();
+    const second = await pacer.acquire();
+    const third = pacer.acquire().then((release) => {
+      order.push(3);
+      return release;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(order).toEqual([]);
+    first();
+    first();
+    (await third)();
+    second();
+    expect(order).toEqual([3]);
+  });
+});
