@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const RSS_REPORT = fileURLToPath(new URL('./rss-report.mjs', import.meta.url));
+const RSS_REPORT = fileURLToPath(new URL('./rss-report.mjs', import.meta.url));
 
 /**
  * @param {string[]} args  node's arguments (the script first)
