@@ -43371,6 +43371,7 @@ async function parseResultText(text, source) {
  * Read one result file, handing over each result as it is read; resolves to the format. Throws InputError
  * naming `file`. readResultFiles is this, collected. (A callback, not an async generator: every result
  * passed through generators stacked three deep cost more than reading it.)
+ * @public exported for `npm run bench` (scripts/bench/parse-child.mjs), which measures the reader alone.
  */
 async function readResultFile(file, options) {
     const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;

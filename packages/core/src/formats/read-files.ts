@@ -74,8 +74,9 @@ interface ReadFileOptions {
  * Read one result file, handing over each result as it is read; resolves to the format. Throws InputError
  * naming `file`. readResultFiles is this, collected. (A callback, not an async generator: every result
  * passed through generators stacked three deep cost more than reading it.)
+ * @public exported for `npm run bench` (scripts/bench/parse-child.mjs), which measures the reader alone.
  */
-async function readResultFile(file: string, options: ReadFileOptions): Promise<FormatId> {
+export async function readResultFile(file: string, options: ReadFileOptions): Promise<FormatId> {
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   // Non-blocking, so that opening a FIFO without a writer returns at once (and is then refused).
   const handle = await open(path.resolve(options.cwd ?? process.cwd(), file), constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));

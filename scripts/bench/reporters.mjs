@@ -1,0 +1,167 @@
+// The reporter-overhead scenarios of `npm run bench`: a generated 2,000-test Jest suite and a 2,000-test
+// Playwright suite (plain `test()`s, no browser), each run by the real runner with and without our reporter,
+// alternately, several times; the median wall times give the overhead.
+//
+// Upload excluded: with the reporter, the run is a dry run (`dryRun: true`) against the emulator in this process:
+// the reporter converts every test, reads the lookups (project, statuses, users, test case pages), maps and plans
+// every entry, and writes nothing. The lookups' time — the emulator's first request to its last answer, from its
+// request log — is subtracted from that run's wall time. The emulator's rate limit is set far above what the
+// runs need, so the client's pacing adds no wait.
+import { copyFile, mkdir, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startEmulator } from 'testsigma-tm-emulator';
+import { metText } from './parse.mjs';
+import { runMeasured } from './usage.mjs';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const JEST = join(REPO, 'node_modules/jest/bin/jest.js');
+const PLAYWRIGHT = join(REPO, 'node_modules/@playwright/test/cli.js');
+const JEST_REPORTER = join(REPO, 'packages/jest-reporter/dist/index.js');
+const PREFIX = 'BENCH';
+const TESTS = 2000;
+const FILES = 20;
+const TARGET_PERCENT = 2;
+
+/** `count` tests in `files` files, each test named after its own case (BENCH-1 …), as `render(i)` writes one. */
+async function writeTests(dir, extension, header, render) {
+  await mkdir(join(dir, 'tests'), { recursive: true });
+  const perFile = TESTS / FILES;
+  for (let f = 0; f < FILES; f++) {
+    const lines = [header];
+    for (let t = 1; t <= perFile; t++) lines.push(render(f * perFile + t));
+    await writeFile(join(dir, 'tests', `bench-${String(f + 1).padStart(2, '0')}.${extension}`), `${lines.join('\n')}\n`);
+  }
+}
+
+async function writeJestSuite(dir, reporterOptions) {
+  await writeTests(dir, 'test.js', '', (i) => `test('${PREFIX}-${i} adds numbers', () => { expect(${i} + 1).toBe(${i + 1}); });`);
+  // `transform: {}`: plain CommonJS tests need no Babel.
+  const config = (reporters) => JSON.stringify({ transform: {}, reporters }, null, 2);
+  await writeFile(join(dir, 'jest.without.json'), config(['default']));
+  await writeFile(join(dir, 'jest.with.json'), config(['default', [JEST_REPORTER, reporterOptions]]));
+}
+
+async function writePlaywrightSuite(dir, reporterOptions) {
+  await writeTests(
+    dir,
+    'spec.mjs',
+    "import { test, expect } from '@playwright/test';",
+    (i) => `test('${PREFIX}-${i} adds numbers', () => { expect(${i} + 1).toBe(${i + 1}); });`,
+  );
+  const config = (reporters) =>
+    `export default {\n  testDir: './tests',\n  outputDir: './test-results',\n  workers: 1,\n  reporter: ${JSON.stringify(reporters)},\n};\n`;
+  await writeFile(join(dir, 'playwright.without.config.mjs'), config([['dot']]));
+  await writeFile(join(dir, 'playwright.with.config.mjs'), config([['dot'], ['playwright-testsigma-tm-reporter', reporterOptions]]));
+  // `@playwright/test` and the reporter resolve by name from the repository's node_modules.
+  await symlink(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir');
+}
+
+const RUNNERS = {
+  jest: {
+    label: `Jest, ${TESTS.toLocaleString('en')} tests in ${FILES} files (--runInBand)`,
+    write: writeJestSuite,
+    // This Jest finds its configuration by name (jest.config.json) whatever --config says: each run writes it first.
+    prepare: (dir, variant) => copyFile(join(dir, `jest.${variant}.json`), join(dir, 'jest.config.json')),
+    args: (dir) => [JEST, '--rootDir', dir, '--ci', '--no-watchman', '--runInBand'],
+  },
+  playwright: {
+    label: `Playwright, ${TESTS.toLocaleString('en')} tests in ${FILES} files (1 worker, no browser)`,
+    write: writePlaywrightSuite,
+    prepare: async () => undefined,
+    args: (dir, variant) => [PLAYWRIGHT, 'test', '--config', join(dir, `playwright.${variant}.config.mjs`)],
+  },
+};
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+/**
+ * @param {string} dir  where the suites are generated
+ * @param {{ repeats: number }} options  runs of each variant (after one warm-up run of each, not counted)
+ */
+export async function runReporterScenarios(dir, { repeats }) {
+  const seed = { projects: [{ name: 'Bench', human_id_prefix: PREFIX, test_cases: Array.from({ length: TESTS }, (_, i) => ({ title: `Case ${i + 1}` })) }] };
+  const emulator = await startEmulator({ port: 0, seed, rateLimit: { perSecond: 100_000 } });
+  const measured = {};
+  try {
+    const projectId = emulator.state().projects[0].id;
+    const reporterOptions = { projectId, baseUrl: emulator.url, dryRun: true };
+    const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LANG: 'C.UTF-8', NO_COLOR: '1', TESTSIGMA_API_TOKEN: emulator.token };
+    for (const [name, runner] of Object.entries(RUNNERS)) {
+      const suite = join(dir, `${name}-suite`);
+      await runner.write(suite, reporterOptions);
+      const runs = { without: [], with: [] };
+      for (let round = 0; round <= repeats; round++) {
+        for (const variant of ['without', 'with']) {
+          emulator.reset();
+          await runner.prepare(suite, variant);
+          const run = await runMeasured(runner.args(suite, variant), { env, cwd: suite, workers: true });
+          const requests = emulator.state().requests;
+          const lookupsMs = requests.length ? Math.max(...requests.map((r) => r.time + r.duration_ms)) - Math.min(...requests.map((r) => r.time)) : 0;
+          const problem =
+            run.code !== 0
+              ? `exit ${run.code}`
+              : variant === 'with' && !run.output.includes(`${TESTS} test`)
+                ? 'the reporter did not report on every test'
+                : undefined;
+          if (problem) throw new Error(`${runner.label}, ${variant} the reporter: ${problem}\n${run.output.slice(-3000)}`);
+          if (variant === 'with' && round === 0)
+            for (const line of run.output.split('\n').filter((l) => l.includes('[testsigma-tm]'))) process.stderr.write(`    ${line}\n`);
+          process.stderr.write(`  ${name} ${variant} reporter, round ${round}: ${(run.ms / 1000).toFixed(2)} s wall, lookups ${lookupsMs} ms\n`);
+          if (round > 0) runs[variant].push({ ms: run.ms, netMs: run.ms - lookupsMs, lookupsMs, cpuMs: run.cpuMs });
+        }
+      }
+      measured[name] = runs;
+    }
+  } finally {
+    await emulator.close();
+  }
+  return measured;
+}
+
+export const REPORTERS_HEADER = ['suite', 'measure', 'measured', 'target', 'met'];
+
+/** Rows: the medians of both variants, the overhead against its target, and CPU time; the targets. */
+export function reporterTable(measured) {
+  const rows = [];
+  const targets = [];
+  const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
+  const percent = (p) => `${p >= 0 ? '+' : ''}${p.toFixed(1)} %`;
+  for (const [name, runs] of Object.entries(measured)) {
+    const { label } = RUNNERS[name];
+    const n = runs.without.length;
+    const without = median(runs.without.map((r) => r.ms));
+    const withNet = median(runs.with.map((r) => r.netMs));
+    const overhead = ((withNet - without) / without) * 100;
+    const cpuWithout = median(runs.without.map((r) => r.cpuMs));
+    const cpuWith = median(runs.with.map((r) => r.cpuMs));
+    const spread = (list) => `${s(Math.min(...list))}–${s(Math.max(...list))}`;
+    rows.push(
+      [
+        label,
+        `wall time without → with the reporter (lookups subtracted), median of ${n}`,
+        `${s(without)} → ${s(withNet)} (runs: ${spread(runs.without.map((r) => r.ms))} → ${spread(runs.with.map((r) => r.netMs))}; lookups ${s(median(runs.with.map((r) => r.lookupsMs)))})`,
+        '-',
+        '-',
+      ],
+      [label, 'reporter overhead, wall time', percent(overhead), `< ${TARGET_PERCENT} %`, metText(overhead < TARGET_PERCENT)],
+      [
+        label,
+        `CPU time of all its Node processes without → with (lookups included), median of ${n}`,
+        `${s(cpuWithout)} → ${s(cpuWith)} (${percent((cpuWith / cpuWithout - 1) * 100)})`,
+        '-',
+        '-',
+      ],
+    );
+    targets.push({
+      target: `${name === 'jest' ? 'Jest' : 'Playwright'} reporter overhead < ${TARGET_PERCENT} % of the suite's wall time`,
+      measured: percent(overhead),
+      met: overhead < TARGET_PERCENT,
+    });
+  }
+  return { rows, targets };
+}
