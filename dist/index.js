@@ -35497,6 +35497,7 @@ class ResultMapper {
     unknown = new Map();
     unmapped = [];
     unmappedTotal = 0;
+    unknownUnlisted = 0;
     constructor(cases, prefix, options = {}) {
         this.prefix = prefix;
         this.options = options;
@@ -35524,7 +35525,14 @@ class ResultMapper {
                 }
             }
             else {
-                const entry = getOrAdd(this.unknown, reference, () => ({ reference, results: [], total: 0 }));
+                let entry = this.unknown.get(reference);
+                if (!entry && this.unknown.size >= LISTED_RESULTS_MAX) {
+                    // Beyond the cap a reference is counted, not listed: a file may name millions of ids the project lacks.
+                    this.unknownUnlisted++;
+                    found.unknown.push(reference);
+                    continue;
+                }
+                entry ??= getOrAdd(this.unknown, reference, () => ({ reference, results: [], total: 0 }));
                 entry.total++;
                 if (this.options.keepResults)
                     entry.results.push(result);
@@ -35536,7 +35544,13 @@ class ResultMapper {
         return found;
     }
     report() {
-        return { mapped: [...this.mapped.values()], unmapped: this.unmapped, unmappedTotal: this.unmappedTotal, unknown: [...this.unknown.values()] };
+        return {
+            mapped: [...this.mapped.values()],
+            unmapped: this.unmapped,
+            unmappedTotal: this.unmappedTotal,
+            unknown: [...this.unknown.values()],
+            ...(this.unknownUnlisted > 0 && { unknownUnlisted: this.unknownUnlisted }),
+        };
     }
 }
 /** Every result at once (for lists already in memory). */
@@ -38973,7 +38987,7 @@ function planEntries(report, mapping, statusIds, userId, ci) {
     });
 }
 function applyUnmappedPolicy(report, settings, log, host) {
-    const count = report.unmappedTotal + report.unknown.length;
+    const count = report.unmappedTotal + report.unknown.length + (report.unknownUnlisted ?? 0);
     if (count === 0 || settings.unmapped === 'ignore')
         return;
     const names = [...report.unmapped.map(displayTitle), ...report.unknown.map((u) => `${u.reference} (no such test case)`)];

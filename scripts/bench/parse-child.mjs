@@ -1,7 +1,8 @@
 // One parse scenario in its own process, so that its peak RSS is its own: `node parse-child.mjs <reader> <file>`.
 // Prints one JSON line: { ms, results, maxRssBytes }.
 //   stream   our reader (readResultFile), results counted as they come (what a streaming consumer pays)
-//   files    readResultFiles: our reader, results kept in the FileOutcome (what the CLI pays today)
+//   files    readResultFiles: our reader, every result kept in the FileOutcome (the library call for small inputs)
+//   pipeline what the CLI does, minus the network: results read while they are mapped and tallied, lists capped
 //   xml2js   readFile + xml2js.parseStringPromise, then counting <testcase>s (what the popular JUnit Actions do)
 //   json-parse  readFile + JSON.parse, the floor for any JSON reader that holds the document
 import { readFile } from 'node:fs/promises';
@@ -30,6 +31,25 @@ if (reader === 'xml2js') {
   const [outcome] = await readResultFiles([file], { maxFileBytes: 2 ** 40 });
   if (outcome.error) throw outcome.error;
   results = outcome.results.length;
+} else if (reader === 'pipeline') {
+  // What the CLI does with a file, minus the network: read while mapping each result against the project's cases
+  // (5,000 of them, BIG-1 … BIG-5000: those results are kept, the rest name ids the project lacks) and tallying.
+  const { resultFileSource } = await import(new URL('index.js', core).href);
+  const { ResultMapper } = await import(new URL('map/mapping.js', core).href);
+  const { ResultTally } = await import(new URL('upload/tally.js', core).href);
+  const cases = Array.from({ length: 5000 }, (_, i) => ({
+    id: `00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`,
+    human_id: `BIG-${i + 1}`,
+    title: `case ${i + 1}`,
+  }));
+  const mapper = new ResultMapper(cases, 'BIG');
+  const tally = new ResultTally({ lines: false, workspace: process.cwd() });
+  const source = await resultFileSource([file], { maxFileBytes: 2 ** 40 });
+  const [outcome] = await source.read((result) => tally.add(result, mapper.add(result)));
+  if (outcome.error) throw outcome.error;
+  const report = mapper.report();
+  results = tally.total;
+  process.stderr.write(`pipeline: ${report.mapped.length} cases mapped, ${tally.failed.length} failures listed\n`);
 } else if (reader === 'stream') {
   const { readResultFile } = await import(new URL('formats/read-files.js', core).href);
   await readResultFile(file, { maxFileBytes: 2 ** 40, warn: () => undefined, onResult: () => (results += 1) });

@@ -39,8 +39,10 @@ export interface MappingReport {
   unmapped: TestResult[];
   /** How many results have no reference at all. */
   unmappedTotal: number;
-  /** References naming no case of the project (never sent). A result whose references are all unknown is only here. */
+  /** References naming no case of the project (never sent), the first LISTED_RESULTS_MAX. A result whose references are all unknown is only here. */
   unknown: UnknownReference[];
+  /** Results' references to no case beyond the listed ones, counted. */
+  unknownUnlisted?: number;
 }
 
 /**
@@ -67,6 +69,7 @@ export class ResultMapper {
   private readonly unknown = new Map<string, UnknownReference>();
   private readonly unmapped: TestResult[] = [];
   private unmappedTotal = 0;
+  private unknownUnlisted = 0;
 
   constructor(
     cases: CaseInfo[],
@@ -95,7 +98,14 @@ export class ResultMapper {
           found.cases.push(testCase);
         }
       } else {
-        const entry = getOrAdd(this.unknown, reference, () => ({ reference, results: [], total: 0 }));
+        let entry = this.unknown.get(reference);
+        if (!entry && this.unknown.size >= LISTED_RESULTS_MAX) {
+          // Beyond the cap a reference is counted, not listed: a file may name millions of ids the project lacks.
+          this.unknownUnlisted++;
+          found.unknown.push(reference);
+          continue;
+        }
+        entry ??= getOrAdd(this.unknown, reference, () => ({ reference, results: [], total: 0 }));
         entry.total++;
         if (this.options.keepResults) entry.results.push(result);
         else if (entry.results.length < LISTED_RESULTS_MAX) entry.results.push(nameOnly(result));
@@ -106,7 +116,13 @@ export class ResultMapper {
   }
 
   report(): MappingReport {
-    return { mapped: [...this.mapped.values()], unmapped: this.unmapped, unmappedTotal: this.unmappedTotal, unknown: [...this.unknown.values()] };
+    return {
+      mapped: [...this.mapped.values()],
+      unmapped: this.unmapped,
+      unmappedTotal: this.unmappedTotal,
+      unknown: [...this.unknown.values()],
+      ...(this.unknownUnlisted > 0 && { unknownUnlisted: this.unknownUnlisted }),
+    };
   }
 }
 

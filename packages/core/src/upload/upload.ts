@@ -608,7 +608,7 @@ function planEntries(
 }
 
 function applyUnmappedPolicy(report: MappingReport, settings: Settings, log: Logger, host: Host | undefined): void {
-  const count = report.unmappedTotal + report.unknown.length;
+  const count = report.unmappedTotal + report.unknown.length + (report.unknownUnlisted ?? 0);
   if (count === 0 || settings.unmapped === 'ignore') return;
   const names = [...report.unmapped.map(displayTitle), ...report.unknown.map((u) => `${u.reference} (no such test case)`)];
   const shown = names.slice(0, 10).join('; ') + (names.length > 10 ? `; … and ${names.length - 10} more` : '');
