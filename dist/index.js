@@ -30878,7 +30878,7 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4829);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7221);
 // The Action's entry point: nothing but the call, so main.ts can be tested without side effects on import.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -30888,7 +30888,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4829:
+/***/ 7221:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34317,14 +34317,17 @@ function parseRetryAfter(value, nowMs) {
     return Math.max(0, date - nowMs);
 }
 /**
- * `x-tms-api-reset`, read as milliseconds until the window frees a slot. Its unit on the live service is
- * unknown; were it seconds, the values are at most a few, and the rate-limit wait is never below half a
- * second anyway. Bounded to a minute so a strange value cannot stall an upload.
+ * `x-tms-api-reset` as milliseconds until the window frees a slot. Its unit on the live service is unknown, so
+ * the value's size decides: an epoch time (seconds or milliseconds) is counted from now; up to 60, seconds (a
+ * one-second window resets in "1", which read as milliseconds would be no wait at all); above that,
+ * milliseconds. Bounded to a minute so a strange value cannot stall an upload.
  */
-function parseReset(value) {
+function parseReset(value, nowMs = Date.now()) {
     if (value === undefined || !/^\d+(\.\d+)?$/.test(value.trim()))
         return undefined;
-    return Math.min(60_000, Math.round(Number(value)));
+    const n = Number(value);
+    const ms = n >= 1e12 ? n - nowMs : n >= 1e9 ? n * 1000 - nowMs : n <= 60 ? n * 1000 : n;
+    return Math.min(60_000, Math.max(0, Math.round(ms)));
 }
 function jitter(ceiling, random) {
     return Math.round(ceiling / 2 + (random() * ceiling) / 2);
@@ -35314,8 +35317,6 @@ function defaultRunTitle(ci, now) {
     return ci.runKey ? `${ci.label} [${ci.runKey}]` : `${ci.label} ${stamp}`;
 }
 //# sourceMappingURL=ci.js.map
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./packages/core/dist/log.js
 const silentLogger = { debug() { }, info() { }, warn() { }, error() { } };
 /** Replace every occurrence of each secret (and `Bearer <anything>`) with `***`. */
@@ -35889,6 +35890,8 @@ function formatDuration(ms) {
     return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
 }
 //# sourceMappingURL=description.js.map
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./packages/core/dist/map/title.js
 /**
  * A test's title as a key that producers agree on, for matching results to cases by title and for the identity
@@ -36732,511 +36735,6 @@ function reporterExplicit(options) {
 
 
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/attachments/choose.js
-/**
- * Which of a result's attachments are candidates for upload, in which order, and with which content type.
- * Pure: no file is touched here (locate.ts does that).
- *
- * - Policy `failed` (the default): failed, errored and flaky results carry the attachments of their last failing
- *   attempt (the screenshot and trace of the failure a person needs); `all`: every result carries those of the
- *   attempt a person should see; `none`: nothing.
- * - Order: screenshots, then traces, then videos, then everything else, each group in the producer's order, so
- *   the per-case count keeps the most useful files.
- */
-
-const KIND_ORDER = ['screenshot', 'trace', 'video', 'other'];
-const CONTENT_TYPES = {
-    png: 'image/png',
-    jpg: 'image/jpeg',
-    jpeg: 'image/jpeg',
-    gif: 'image/gif',
-    webp: 'image/webp',
-    svg: 'image/svg+xml',
-    bmp: 'image/bmp',
-    webm: 'video/webm',
-    mp4: 'video/mp4',
-    mov: 'video/quicktime',
-    zip: 'application/zip',
-    json: 'application/json',
-    xml: 'application/xml',
-    html: 'text/html',
-    htm: 'text/html',
-    txt: 'text/plain',
-    log: 'text/plain',
-    md: 'text/markdown',
-    csv: 'text/csv',
-    pdf: 'application/pdf',
-    har: 'application/json',
-};
-const EXTENSIONS = {
-    'image/png': 'png',
-    'image/jpeg': 'jpg',
-    'video/webm': 'webm',
-    'application/zip': 'zip',
-    'application/json': 'json',
-    'text/plain': 'txt',
-    'text/markdown': 'md',
-    'text/html': 'html',
-};
-/** The attachments of one result that the policy selects (not yet ordered or limited). */
-function attachmentsFor(result, policy) {
-    if (policy === 'none')
-        return [];
-    const failed = result.status === 'failed' || result.status === 'error' || isFlaky(result);
-    if (policy === 'failed' && !failed)
-        return [];
-    if (!failed)
-        return result.attachments;
-    const lastFailing = [...result.attempts].reverse().find((a) => a.status === 'failed' || a.status === 'error');
-    // A producer that knows attempts (Playwright) fills them; JUnit and Jest carry the result's own only.
-    return lastFailing?.attachments && lastFailing.attachments.length > 0 ? lastFailing.attachments : result.attachments;
-}
-/** The file name sent: the path's last segment, or the name (with an extension from the content type) for inline content. */
-function fileNameOf(attachment) {
-    if (attachment.path)
-        return attachment.path.split(/[\\/]/).pop() || attachment.name;
-    const name = attachment.name.replace(/[\\/]/g, '_') || 'attachment';
-    const ext = attachment.contentType ? EXTENSIONS[attachment.contentType.split(';')[0]?.trim() ?? ''] : undefined;
-    return ext && !/\.[A-Za-z0-9]{1,5}$/.test(name) ? `${name}.${ext}` : name;
-}
-/** From the extension; else what the producer said; else bytes. */
-function contentTypeOf(fileName, declared) {
-    const ext = /\.([A-Za-z0-9]+)$/.exec(fileName)?.[1]?.toLowerCase();
-    return (ext && CONTENT_TYPES[ext]) ?? declared ?? 'application/octet-stream';
-}
-function kindOf(attachment) {
-    const name = attachment.name.toLowerCase();
-    const type = contentTypeOf(fileNameOf(attachment), attachment.contentType);
-    if (name === 'trace' || /(^|[\\/])trace[^\\/]*\.zip$/i.test(attachment.path ?? ''))
-        return 'trace';
-    if (name === 'screenshot' || name.startsWith('screenshot') || type.startsWith('image/'))
-        return 'screenshot';
-    if (name === 'video' || type.startsWith('video/'))
-        return 'video';
-    return 'other';
-}
-/** Stable: screenshots, traces, videos, others. */
-function inUploadOrder(attachments) {
-    return KIND_ORDER.flatMap((kind) => attachments.filter((a) => kindOf(a) === kind));
-}
-//# sourceMappingURL=choose.js.map
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: ./packages/core/dist/upload/attachments/locate.js
-/**
- * Where an attachment's file is, and whether it may be read at all. A result file can be written by anyone
- * (a pull request's test, a downloaded artifact), so a path it names is not trusted: only regular files inside
- * the workspace are read. `..` out of it, an absolute path elsewhere (`/etc/passwd`, `~/.ssh/id_rsa`) and a
- * symbolic link pointing out are refused, with a warning naming the path.
- *
- * A relative path is looked up next to the result file first (where JUnit writers mean it), then in the
- * working directory (where Playwright and most runners write their output).
- */
-
-
-/** Paths as symbolic links resolve, so a link inside the workspace pointing out is seen as out. */
-async function realWorkspace(workspace) {
-    try {
-        return await (0,promises_.realpath)(workspace);
-    }
-    catch {
-        return external_node_path_.resolve(workspace);
-    }
-}
-function inside(root, candidate) {
-    const relative = external_node_path_.relative(root, candidate);
-    return relative === '' || (!relative.startsWith('..') && !external_node_path_.isAbsolute(relative));
-}
-/**
- * `resultSource` is the result file as read (relative to `cwd`), or a reporter's name, which is no file: then
- * only the working directory is tried. `realRoot` comes from realWorkspace(context.workspace).
- */
-async function locate(named, resultSource, context, realRoot) {
-    const root = external_node_path_.resolve(context.workspace);
-    const candidates = external_node_path_.isAbsolute(named)
-        ? [external_node_path_.normalize(named)]
-        : [...new Set([external_node_path_.resolve(external_node_path_.dirname(external_node_path_.resolve(context.cwd, resultSource)), named), external_node_path_.resolve(context.cwd, named)])];
-    const reasons = [];
-    for (const candidate of candidates) {
-        if (!inside(root, candidate) && !inside(realRoot, candidate)) {
-            reasons.push(`${candidate} is outside the workspace ${root}`);
-            continue;
-        }
-        let real;
-        try {
-            real = await (0,promises_.realpath)(candidate);
-        }
-        catch {
-            reasons.push(`${candidate} does not exist`);
-            continue;
-        }
-        if (!inside(realRoot, real))
-            return { kind: 'refused', reason: `it leads outside the workspace ${root} (to ${real}); only files inside it are uploaded` };
-        try {
-            const info = await (0,promises_.stat)(real);
-            if (!info.isFile())
-                return { kind: 'missing', reason: `${candidate} is not a regular file` };
-            return { kind: 'file', path: real, size: info.size };
-        }
-        catch (error) {
-            return { kind: 'missing', reason: `${candidate} cannot be read (${error.code ?? 'error'})` };
-        }
-    }
-    if (reasons.length > 0 && reasons.every((r) => r.includes('outside the workspace'))) {
-        return { kind: 'refused', reason: `it is outside the workspace ${root}; only files inside it are uploaded` };
-    }
-    return { kind: 'missing', reason: `not found (${reasons.join('; ')})` };
-}
-//# sourceMappingURL=locate.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/attachments/plan.js
-/**
- * The files that go with each test case's result: chosen by the policy and order (choose.ts), found on disk
- * safely (locate.ts), then cut to the per-file size and per-case count. Nothing is read here but file metadata:
- * the bytes are streamed from disk when the batch is sent. Whatever is not sent is said: a refused or missing
- * path is a warning, and every file left out is named in the case's description and the summary with its reason.
- */
-
-
-
-function formatBytes(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    if (bytes < 1024 * 1024)
-        return `${(bytes / 1024).toFixed(1)} KiB`;
-    return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-/** The planner for one upload: the workspace's real path is looked up once. */
-async function attachmentPlanner(settings, log) {
-    const realRoot = await realWorkspace(settings.workspace);
-    return (results) => planCaseFiles(results, settings, realRoot, log);
-}
-async function planCaseFiles(results, settings, realRoot, log) {
-    const out = { files: [], skipped: [] };
-    if (settings.policy === 'none')
-        return out;
-    const seen = new Set();
-    for (const result of results) {
-        for (const attachment of inUploadOrder(attachmentsFor(result, settings.policy))) {
-            const fileName = fileNameOf(attachment);
-            let file;
-            if (attachment.path !== undefined && attachment.path !== '') {
-                const found = await locate(attachment.path, result.source, settings, realRoot);
-                if (found.kind !== 'file') {
-                    const what = found.kind === 'refused' ? 'refused' : 'missing or unreadable';
-                    log.warn(`Attachment ${attachment.path} of "${displayTitle(result)}" is not uploaded (${what}): ${found.reason}.`);
-                    out.skipped.push({ name: attachment.path, reason: found.kind === 'refused' ? 'outside the workspace' : 'not found or unreadable' });
-                    continue;
-                }
-                if (seen.has(found.path))
-                    continue;
-                seen.add(found.path);
-                file = { fileName, contentType: contentTypeOf(fileName, attachment.contentType), size: found.size, path: found.path };
-            }
-            else if (attachment.body !== undefined) {
-                const key = `body:${attachment.name}:${attachment.body.length}:${attachment.body.slice(0, 64)}`;
-                if (seen.has(key))
-                    continue;
-                seen.add(key);
-                file = {
-                    fileName,
-                    contentType: contentTypeOf(fileName, attachment.contentType),
-                    size: Buffer.byteLength(attachment.body, 'base64'),
-                    body: attachment.body,
-                };
-            }
-            else {
-                continue;
-            }
-            if (file.size > settings.maxBytes) {
-                out.skipped.push({ name: fileName, reason: `${formatBytes(file.size)}, over the ${formatBytes(settings.maxBytes)} limit per file` });
-            }
-            else if (out.files.length >= settings.perCase) {
-                out.skipped.push({ name: fileName, reason: `over the limit of ${settings.perCase} file(s) per test case` });
-            }
-            else {
-                out.files.push(file);
-            }
-        }
-    }
-    return out;
-}
-const MAX_NOTE_LINES = 20;
-/** The description with the files that were not sent named at its end, so none is dropped silently. */
-function withSkippedNote(description, skipped) {
-    if (skipped.length === 0)
-        return description;
-    const lines = skipped.slice(0, MAX_NOTE_LINES).map((s) => `- ${s.name}: ${s.reason}`);
-    if (skipped.length > MAX_NOTE_LINES)
-        lines.push(`- … and ${skipped.length - MAX_NOTE_LINES} more`);
-    return `${description}\n\nFiles not attached:\n${lines.join('\n')}`;
-}
-/** The files of every case, by test case id (cases with neither files nor skipped ones are left out). */
-async function planAttachments(cases, settings, log) {
-    const byCase = new Map();
-    if (settings.policy === 'none')
-        return byCase;
-    const plan = await attachmentPlanner(settings, log);
-    for (const { caseId, results } of cases) {
-        const planned = await plan(results);
-        if (planned.files.length > 0 || planned.skipped.length > 0)
-            byCase.set(caseId, planned);
-    }
-    return byCase;
-}
-//# sourceMappingURL=plan.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/plan/batches.js
-/**
- * Result entries → request bodies bounded by count and by size (at most 100 entries and 4 MiB per call,
- * attachments included; a 413 answer splits a batch in half). Greedy and order-keeping, so a resumed upload
- * re-plans the same batches from the same entries.
- */
-const DEFAULT_MAX_ENTRIES = 100;
-const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
-// `{"test_run_cases":[` + `]}`: the body around the entries, which are joined by one comma each.
-const ENVELOPE_BYTES = Buffer.byteLength(JSON.stringify({ test_run_cases: [] }), 'utf8');
-/** UTF-8 size of `JSON.stringify({test_run_cases: batch})`, the body the limits are measured on. */
-function batchBytes(batch) {
-    return Buffer.byteLength(JSON.stringify({ test_run_cases: batch }), 'utf8');
-}
-/**
- * Greedy batches in input order. Each entry is serialised once, so 100k entries plan in linear time.
- * An entry that alone exceeds `maxBytes` is sent alone in its batch rather than dropped or refused here:
- * the limit is our estimate, not the server's, and the caller reports what the server answers (a 413 on a
- * batch of one cannot be split; see splitBatch). Descriptions are capped, so this needs a tiny `maxBytes` —
- * or large files: `extraBytes` counts what an entry adds to the request besides its JSON (its attachments), so
- * an entry with large files goes in a smaller batch, or alone.
- */
-function planBatches(entries, limits = {}) {
-    const maxEntries = limits.maxEntries ?? DEFAULT_MAX_ENTRIES;
-    const maxBytes = limits.maxBytes ?? DEFAULT_MAX_BYTES;
-    if (!Number.isInteger(maxEntries) || maxEntries < 1)
-        throw new RangeError(`maxEntries must be a whole number ≥ 1, received ${maxEntries}`);
-    if (!(maxBytes > 0))
-        throw new RangeError(`maxBytes must be > 0, received ${maxBytes}`);
-    const batches = [];
-    let batch = [];
-    let bytes = ENVELOPE_BYTES;
-    for (const entry of entries) {
-        const size = Buffer.byteLength(JSON.stringify(entry), 'utf8') + (limits.extraBytes?.(entry) ?? 0);
-        const added = batch.length > 0 ? size + 1 : size;
-        if (batch.length > 0 && (batch.length >= maxEntries || bytes + added > maxBytes)) {
-            batches.push(batch);
-            batch = [];
-            bytes = ENVELOPE_BYTES;
-        }
-        bytes += batch.length > 0 ? size + 1 : size;
-        batch.push(entry);
-    }
-    if (batch.length > 0)
-        batches.push(batch);
-    return batches;
-}
-/**
- * The two halves of a batch the server refused as too large (the first half gets the odd entry).
- * Throws for fewer than two entries: a single entry cannot be split, and returning it unchanged would let a
- * retry-on-413 loop run forever.
- */
-function splitBatch(batch) {
-    if (batch.length < 2)
-        throw new RangeError(`cannot split a batch of fewer than 2 entries (received ${batch.length}); check batch.length > 1 first`);
-    const middle = Math.ceil(batch.length / 2);
-    return [batch.slice(0, middle), batch.slice(middle)];
-}
-//# sourceMappingURL=batches.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/send.js
-
-
-
-/** A file part's headers (name, file name, content type, boundary) besides its bytes. */
-const PART_OVERHEAD_BYTES = 256;
-const DEFAULT_CONCURRENCY = 4;
-/** Past this many halvings (a run closed mid-upload refuses everything), a refused batch is named whole. */
-const MAX_SPLITS = 64;
-async function send_sendEntries(api, projectId, runId, entries, options, log) {
-    /** After a 413 for one entry: how many of its files (the first, in upload order) it is sent with, what was dropped. */
-    const kept = new Map();
-    const filesOf = (entry) => (options.files?.get(entry.test_case_id) ?? []).slice(0, kept.get(entry.test_case_id)?.count);
-    const extraBytes = (entry) => filesOf(entry).reduce((sum, f) => sum + f.size + PART_OVERHEAD_BYTES + Buffer.byteLength(f.fileName), 0);
-    const queue = planBatches(entries, { maxEntries: options.maxEntries, ...(options.maxBytes !== undefined && { maxBytes: options.maxBytes }), extraBytes });
-    const outcome = { acknowledged: [], refused: [], unsent: [], requests: 0, attachments: { sent: 0, sentBytes: 0, withdrawn: [] } };
-    const progress = progressReporter(entries.length, log, options.now ?? Date.now);
-    let splits = 0;
-    // What is not sent now is spooled as entries only (`resume` sends no files): the files are named instead.
-    const withoutFiles = (entry) => {
-        const files = filesOf(entry);
-        if (files.length === 0)
-            return entry;
-        const reason = 'not sent: the upload stopped before this result was recorded, and a resumed upload sends results without files';
-        const dropped = files.map((f) => ({ caseId: entry.test_case_id, name: f.fileName, reason }));
-        outcome.attachments.withdrawn.push(...dropped);
-        return { ...entry, description: withSkippedNote(entry.description, dropped) };
-    };
-    const worker = async () => {
-        for (let batch = queue.shift(); batch !== undefined; batch = queue.shift()) {
-            if (outcome.error) {
-                outcome.unsent.push(...batch.map(withoutFiles));
-                continue;
-            }
-            try {
-                outcome.requests++;
-                const files = batch.map(filesOf);
-                await api.putResults(projectId, runId, batch, files.map((ofEntry) => ofEntry.map(asResultFile)));
-                outcome.acknowledged.push(...batch);
-                for (const ofEntry of files) {
-                    outcome.attachments.sent += ofEntry.length;
-                    outcome.attachments.sentBytes += ofEntry.reduce((sum, f) => sum + f.size, 0);
-                }
-                progress(outcome.acknowledged.length + outcome.refused.length);
-            }
-            catch (error) {
-                if (!(error instanceof ApiError))
-                    throw error;
-                const refusal = error.status === 413 || error.status === 400 || error.status === 422;
-                const single = batch[0];
-                if (error.status === 413 && batch.length === 1 && single && filesOf(single).length > 0) {
-                    // Half the files at a time, the last in upload order first: the screenshot is the last to go.
-                    const files = filesOf(single);
-                    const count = Math.floor(files.length / 2);
-                    const reason = `the service refused the result with ${files.length} file(s) (${formatBytes(extraBytes(single))}) as too large (HTTP 413), so it was sent without this file`;
-                    const dropped = files.slice(count).map((f) => ({ caseId: single.test_case_id, name: f.fileName, reason }));
-                    log.warn(`Test case ${options.nameOf?.(single.test_case_id) ?? single.test_case_id}: ${reason.replace('this file', `${dropped.map((d) => d.name).join(', ')}`)}.`);
-                    const before = kept.get(single.test_case_id) ?? { count: files.length, entry: single, dropped: [] };
-                    kept.set(single.test_case_id, { count, entry: before.entry, dropped: [...before.dropped, ...dropped] });
-                    outcome.attachments.withdrawn.push(...dropped);
-                    queue.unshift([{ ...before.entry, description: withSkippedNote(before.entry.description, [...before.dropped, ...dropped]) }]);
-                }
-                else if (refusal && batch.length > 1 && splits++ < MAX_SPLITS) {
-                    const [first, second] = splitBatch(batch);
-                    log.debug(`The service refused ${batch.length} entries (HTTP ${error.status}); sending them in two halves to find what it refuses.`);
-                    queue.unshift(first, second);
-                }
-                else if (refusal) {
-                    const reason = error.serverMessage
-                        ? `HTTP ${error.status}: ${error.serverMessage}${error.requestId ? ` (request id ${error.requestId})` : ''}`
-                        : error.message;
-                    outcome.refused.push(...batch.map((entry) => ({ entry, reason })));
-                }
-                else {
-                    outcome.error = error;
-                    outcome.unsent.push(...batch.map(withoutFiles));
-                }
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, queue.length)) }, worker));
-    return outcome;
-}
-function asResultFile(file) {
-    return {
-        fileName: file.fileName,
-        contentType: file.contentType,
-        ...(file.path !== undefined && { path: file.path }),
-        ...(file.body !== undefined && { base64: file.body }),
-    };
-}
-/** One line per ~10 % of the entries, so a long upload is never silent. */
-function progressReporter(total, log, now) {
-    const started = now();
-    const step = Math.max(1, Math.ceil(total / 10));
-    let next = step;
-    return (done) => {
-        if (done < next || done >= total)
-            return;
-        next = (Math.floor(done / step) + 1) * step;
-        log.info(`Recorded ${done} of ${total} results (${Math.round((100 * done) / total)} %, ${((now() - started) / 1000).toFixed(1)} s).`);
-    };
-}
-//# sourceMappingURL=send.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/carry-over.js
-
-/** The previous run's cases, read before the new run is created, so the new run can select them too. */
-async function previousCases(api, projectId, previous) {
-    return api.listRunCases(projectId, previous.id);
-}
-/**
- * Copy the previous run's results into the new run, batch by batch. Right before each batch the new run is read
- * again and every case that already holds a result there is skipped: a re-run job reporting into the new run at
- * the same moment has the newer result, and a carried-over one must never overwrite it. (What is left is the
- * instant between that read and the batch's write; the re-run job's own read-back puts its result back if it
- * lost it then.)
- */
-async function carryOver(api, projectId, input, cases, log) {
-    const entries = cases
-        .filter((c) => hasResult(c, input.untested) && !input.own.has(c.test_case.id))
-        .map((c) => ({
-        test_case_id: c.test_case.id,
-        test_run_status_id: c.status_id,
-        user_id: input.userId,
-        description: `Carried over from test run ${input.previous.human_id} (an earlier attempt of this pipeline); not run again in this attempt.`,
-    }));
-    let carried = 0;
-    let skipped = 0;
-    const failures = [];
-    for (let start = 0; start < entries.length; start += input.batchSize) {
-        const set = new Set((await api.listRunCases(projectId, input.run.id)).filter((c) => hasResult(c, input.untested)).map((c) => c.test_case.id));
-        const batch = entries.slice(start, start + input.batchSize).filter((e) => !set.has(e.test_case_id));
-        skipped += Math.min(input.batchSize, entries.length - start) - batch.length;
-        if (batch.length === 0)
-            continue;
-        const sent = await send_sendEntries(api, projectId, input.run.id, batch, { maxEntries: input.batchSize }, log);
-        carried += sent.acknowledged.length;
-        if (sent.error || sent.refused.length > 0) {
-            failures.push(...(sent.error ? [sent.error.message] : []), ...sent.refused.map((r) => `${r.entry.test_case_id}: ${r.reason}`));
-            if (sent.error)
-                break;
-        }
-    }
-    const missing = entries.length - skipped - carried;
-    if (missing > 0) {
-        log.warn(`${missing} result(s) of ${input.previous.human_id} could not be carried over into ${input.run.human_id}: ${failures.join('; ')}.`);
-    }
-    else if (carried > 0) {
-        log.info(`Carried ${carried} result(s) over from test run ${input.previous.human_id}${skipped > 0 ? ` (${skipped} case(s) already had a newer result and were left alone)` : ''}.`);
-    }
-    return carried;
-}
-/** A case holds a result when its status is set and is not one meaning "no result yet". */
-function hasResult(c, untested) {
-    return c.status_id !== undefined && c.status_id !== '' && !untested.has(c.status_id);
-}
-//# sourceMappingURL=carry-over.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/close.js
-const UPLOAD_LABEL_PREFIX = 'testsigma-tm-upload:';
-const ATTEMPTS = 8;
-function uploadMarkers(run) {
-    return (run.labels ?? []).filter((label) => label.startsWith(UPLOAD_LABEL_PREFIX));
-}
-/** Add this upload's marker; returns the run as read back, carrying every marker so far. */
-async function markUpload(api, projectId, run, marker, log, sleep = close_defaultSleep) {
-    const label = `${UPLOAD_LABEL_PREFIX}${marker}`;
-    let current = run;
-    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-        current = await api.getRun(projectId, run.id);
-        const labels = current.labels ?? [];
-        if (labels.includes(label))
-            return current;
-        if (attempt > 1)
-            await sleep(100 * attempt + Math.floor(Math.random() * 250));
-        await api.updateRun(projectId, run.id, { label_names: [...labels, label] });
-    }
-    log.warn(`Could not record this upload on test run ${run.human_id} (other jobs kept changing its labels); it will not count towards closing it.`);
-    return current;
-}
-/** The run's description with one line appended (replacing an earlier line that starts the same way). */
-function appendLine(description, prefix, line) {
-    const kept = (description ?? '').split('\n').filter((l) => !l.startsWith(prefix));
-    return [...kept.filter((l, i) => l !== '' || i < kept.length - 1), `${prefix}${line}`].join('\n').trim();
-}
-async function close_closeRun(api, projectId, run, summaryLine) {
-    const changes = { status: 'CLOSED' };
-    if (summaryLine)
-        changes.description = appendLine(run.description, 'Closed by testsigma-tm: ', summaryLine);
-    await api.updateRun(projectId, run.id, changes);
-}
-function close_defaultSleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms));
-}
-//# sourceMappingURL=close.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/upload/lifecycle.js
 
 
@@ -37330,140 +36828,6 @@ async function lifecycle_openNamedRun(api, projectId, runId, host) {
     return run;
 }
 //# sourceMappingURL=lifecycle.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/run-key.js
-const KEY_LABEL_PREFIX = 'testsigma-tm-key:';
-function keyLabel(key) {
-    return `${KEY_LABEL_PREFIX}${key}`;
-}
-/** The title carries the key, so a listing filtered by title finds the key's runs. */
-function titleWithKey(title, key) {
-    const tag = `[${key}]`;
-    return title.includes(tag) ? title : `${title} ${tag}`;
-}
-function carriesKey(run, key) {
-    return (run.labels ?? []).includes(keyLabel(key)) || run.title.endsWith(`[${key}]`);
-}
-/** The key's runs: listed by the title tag (what the service filters on), kept when they carry the key. */
-async function findKeyRuns(api, projectId, key) {
-    return (await api.findRunsByTitleContaining(projectId, `[${key}]`)).filter((run) => carriesKey(run, key));
-}
-function isClosed(run) {
-    return run.status.toUpperCase() === 'CLOSED';
-}
-/** Oldest first; the id breaks ties so that every job orders the same runs the same way. */
-function byAge(a, b) {
-    return (a.created_at ?? 0) - (b.created_at ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-}
-/** Pure: the key's runs → the current generation. */
-function currentGeneration(runs) {
-    const sorted = [...runs].sort(byAge);
-    let previous;
-    let open = [];
-    for (const run of sorted) {
-        if (isClosed(run)) {
-            previous = run;
-            open = [];
-        }
-        else {
-            open.push(run);
-        }
-    }
-    return previous ? { open, previous } : { open };
-}
-/** Find the key's open run, or create one and converge with any created at the same moment. */
-async function findOrCreateKeyedRun(api, request, log) {
-    const { projectId, key } = request;
-    const found = currentGeneration(await findKeyRuns(api, projectId, key));
-    const existing = found.open[0];
-    if (existing) {
-        log.info(`Reporting into test run ${existing.human_id}, the open run of run key ${key}.`);
-        return { run: existing, created: false, ...(found.previous && { previous: found.previous }) };
-    }
-    // A lost answer to the create: any open run of this generation is one every job converges on anyway.
-    const findExisting = async () => currentGeneration(await findKeyRuns(api, projectId, key)).open[0];
-    const mine = await request.create(found.previous, findExisting);
-    const after = currentGeneration(await findKeyRuns(api, projectId, key));
-    const winner = after.open[0] ?? mine;
-    if (winner.id === mine.id) {
-        log.info(`Created test run ${mine.human_id} for run key ${key}${found.previous ? `, continuing ${found.previous.human_id} (closed)` : ''}.`);
-        return { run: mine, created: true, ...(found.previous && { previous: found.previous }) };
-    }
-    log.info(`Another job created test run ${winner.human_id} for run key ${key} at the same moment: reporting there and deleting ${mine.human_id}.`);
-    try {
-        await api.deleteRun(projectId, mine.id);
-    }
-    catch (error) {
-        log.warn(`Could not delete the duplicate test run ${mine.human_id} (it holds no results): ${error.message}`);
-    }
-    return { run: winner, created: false, ...(after.previous && { previous: after.previous }) };
-}
-//# sourceMappingURL=run-key.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/selection.js
-
-const selection_ATTEMPTS = 8;
-async function ensureCases(api, projectId, run, caseIds, log, sleep = selection_defaultSleep) {
-    let requests = 0;
-    let missing = [];
-    for (let attempt = 1; attempt <= selection_ATTEMPTS; attempt++) {
-        const held = new Set((await api.listRunCases(projectId, run.id)).map((c) => c.test_case.id));
-        requests++;
-        missing = caseIds.filter((id) => !held.has(id));
-        if (missing.length === 0)
-            return { refused: [], requests };
-        if (run.selection_type && run.selection_type.toUpperCase() !== 'STATIC') {
-            log.warn(`Test run ${run.human_id} selects its cases dynamically; ${missing.length} mapped case(s) outside it cannot be recorded.`);
-            return { refused: missing, requests };
-        }
-        if (attempt > 1) {
-            log.info(`Another job changed the cases of test run ${run.human_id} at the same moment; adding ours again (attempt ${attempt}).`);
-            // Jobs that collided should not collide again in lockstep.
-            await sleep(100 * attempt + Math.floor(Math.random() * 250));
-        }
-        else {
-            log.info(`Adding ${missing.length} case(s) to test run ${run.human_id}.`);
-        }
-        await api.updateRun(projectId, run.id, { static_selection_filters: [{ field: 'id', operator: 'IN', values: [...held, ...missing] }] });
-        requests++;
-    }
-    log.warn(`${missing.length} case(s) are still missing from test run ${run.human_id} after ${selection_ATTEMPTS} attempts (other jobs kept changing its cases).`);
-    return { refused: missing, requests };
-}
-function selection_defaultSleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms));
-}
-/**
- * A job whose cases are in the run can still lose them afterwards: another job that read the selection before
- * ours was added writes its union a moment later, and the service drops the results of cases a selection
- * update removes (and refuses results for cases it no longer selects). So, when other jobs may be writing (a
- * run key), look again after a pause, and put back — cases and results — whatever went missing or was refused
- * that way, until a look finds everything in place.
- */
-async function keepResults(api, projectId, run, sent, log, sleep = selection_defaultSleep) {
-    let requests = 0;
-    let lost = [];
-    for (let round = 1; round <= selection_ATTEMPTS; round++) {
-        await sleep(500 * round + Math.floor(Math.random() * 500));
-        const held = new Map((await api.listRunCases(projectId, run.id)).map((c) => [c.test_case.id, c.status_id]));
-        requests++;
-        lost = sent.filter((e) => held.get(e.test_case_id) !== e.test_run_status_id);
-        if (lost.length === 0)
-            return { lost, requests };
-        log.info(`Another job's update of test run ${run.human_id} removed ${lost.length} of this job's results; recording them again.`);
-        const selection = await ensureCases(api, projectId, run, lost.map((e) => e.test_case_id), log, sleep);
-        requests += selection.requests;
-        try {
-            await api.putResults(projectId, run.id, lost.filter((e) => !selection.refused.includes(e.test_case_id)));
-        }
-        catch (error) {
-            // Removed again before the write landed (422 "not part of the run"): the next round looks again.
-            if (!(error instanceof ApiError) || error.status === undefined || error.status >= 500 || ![400, 422].includes(error.status))
-                throw error;
-        }
-        requests++;
-    }
-    return { lost, requests };
-}
-//# sourceMappingURL=selection.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/map/title-match.js
 
 function matchTitles(results, cases, options) {
@@ -37740,103 +37104,546 @@ function merge(existing, found) {
     return [...byId.values()];
 }
 //# sourceMappingURL=case-sync.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/upload/attachments/choose.js
+/**
+ * Which of a result's attachments are candidates for upload, in which order, and with which content type.
+ * Pure: no file is touched here (locate.ts does that).
+ *
+ * - Policy `failed` (the default): failed, errored and flaky results carry the attachments of their last failing
+ *   attempt (the screenshot and trace of the failure a person needs); `all`: every result carries those of the
+ *   attempt a person should see; `none`: nothing.
+ * - Order: screenshots, then traces, then videos, then everything else, each group in the producer's order, so
+ *   the per-case count keeps the most useful files.
+ */
+
+const KIND_ORDER = ['screenshot', 'trace', 'video', 'other'];
+const CONTENT_TYPES = {
+    png: 'image/png',
+    jpg: 'image/jpeg',
+    jpeg: 'image/jpeg',
+    gif: 'image/gif',
+    webp: 'image/webp',
+    svg: 'image/svg+xml',
+    bmp: 'image/bmp',
+    webm: 'video/webm',
+    mp4: 'video/mp4',
+    mov: 'video/quicktime',
+    zip: 'application/zip',
+    json: 'application/json',
+    xml: 'application/xml',
+    html: 'text/html',
+    htm: 'text/html',
+    txt: 'text/plain',
+    log: 'text/plain',
+    md: 'text/markdown',
+    csv: 'text/csv',
+    pdf: 'application/pdf',
+    har: 'application/json',
+};
+const EXTENSIONS = {
+    'image/png': 'png',
+    'image/jpeg': 'jpg',
+    'video/webm': 'webm',
+    'application/zip': 'zip',
+    'application/json': 'json',
+    'text/plain': 'txt',
+    'text/markdown': 'md',
+    'text/html': 'html',
+};
+/** The attachments of one result that the policy selects (not yet ordered or limited). */
+function attachmentsFor(result, policy) {
+    if (policy === 'none')
+        return [];
+    const failed = result.status === 'failed' || result.status === 'error' || isFlaky(result);
+    if (policy === 'failed' && !failed)
+        return [];
+    if (!failed)
+        return result.attachments;
+    const lastFailing = [...result.attempts].reverse().find((a) => a.status === 'failed' || a.status === 'error');
+    // A producer that knows attempts (Playwright) fills them; JUnit and Jest carry the result's own only.
+    return lastFailing?.attachments && lastFailing.attachments.length > 0 ? lastFailing.attachments : result.attachments;
+}
+/** The file name sent: the path's last segment, or the name (with an extension from the content type) for inline content. */
+function fileNameOf(attachment) {
+    if (attachment.path)
+        return attachment.path.split(/[\\/]/).pop() || attachment.name;
+    const name = attachment.name.replace(/[\\/]/g, '_') || 'attachment';
+    const ext = attachment.contentType ? EXTENSIONS[attachment.contentType.split(';')[0]?.trim() ?? ''] : undefined;
+    return ext && !/\.[A-Za-z0-9]{1,5}$/.test(name) ? `${name}.${ext}` : name;
+}
+/** From the extension; else what the producer said; else bytes. */
+function contentTypeOf(fileName, declared) {
+    const ext = /\.([A-Za-z0-9]+)$/.exec(fileName)?.[1]?.toLowerCase();
+    return (ext && CONTENT_TYPES[ext]) ?? declared ?? 'application/octet-stream';
+}
+function kindOf(attachment) {
+    const name = attachment.name.toLowerCase();
+    const type = contentTypeOf(fileNameOf(attachment), attachment.contentType);
+    if (name === 'trace' || /(^|[\\/])trace[^\\/]*\.zip$/i.test(attachment.path ?? ''))
+        return 'trace';
+    if (name === 'screenshot' || name.startsWith('screenshot') || type.startsWith('image/'))
+        return 'screenshot';
+    if (name === 'video' || type.startsWith('video/'))
+        return 'video';
+    return 'other';
+}
+/** Stable: screenshots, traces, videos, others. */
+function inUploadOrder(attachments) {
+    return KIND_ORDER.flatMap((kind) => attachments.filter((a) => kindOf(a) === kind));
+}
+//# sourceMappingURL=choose.js.map
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: ./packages/core/dist/upload/attachments/locate.js
+/**
+ * Where an attachment's file is, and whether it may be read at all. A result file can be written by anyone
+ * (a pull request's test, a downloaded artifact), so a path it names is not trusted: only regular files inside
+ * the workspace are read. `..` out of it, an absolute path elsewhere (`/etc/passwd`, `~/.ssh/id_rsa`) and a
+ * symbolic link pointing out are refused, with a warning naming the path.
+ *
+ * A relative path is looked up next to the result file first (where JUnit writers mean it), then in the
+ * working directory (where Playwright and most runners write their output).
+ */
+
+
+/** Paths as symbolic links resolve, so a link inside the workspace pointing out is seen as out. */
+async function realWorkspace(workspace) {
+    try {
+        return await (0,promises_.realpath)(workspace);
+    }
+    catch {
+        return external_node_path_.resolve(workspace);
+    }
+}
+function inside(root, candidate) {
+    const relative = external_node_path_.relative(root, candidate);
+    return relative === '' || (!relative.startsWith('..') && !external_node_path_.isAbsolute(relative));
+}
+/**
+ * `resultSource` is the result file as read (relative to `cwd`), or a reporter's name, which is no file: then
+ * only the working directory is tried. `realRoot` comes from realWorkspace(context.workspace).
+ */
+async function locate(named, resultSource, context, realRoot) {
+    const root = external_node_path_.resolve(context.workspace);
+    const candidates = external_node_path_.isAbsolute(named)
+        ? [external_node_path_.normalize(named)]
+        : [...new Set([external_node_path_.resolve(external_node_path_.dirname(external_node_path_.resolve(context.cwd, resultSource)), named), external_node_path_.resolve(context.cwd, named)])];
+    const reasons = [];
+    for (const candidate of candidates) {
+        if (!inside(root, candidate) && !inside(realRoot, candidate)) {
+            reasons.push(`${candidate} is outside the workspace ${root}`);
+            continue;
+        }
+        let real;
+        try {
+            real = await (0,promises_.realpath)(candidate);
+        }
+        catch {
+            reasons.push(`${candidate} does not exist`);
+            continue;
+        }
+        if (!inside(realRoot, real))
+            return { kind: 'refused', reason: `it leads outside the workspace ${root} (to ${real}); only files inside it are uploaded` };
+        try {
+            const info = await (0,promises_.stat)(real);
+            if (!info.isFile())
+                return { kind: 'missing', reason: `${candidate} is not a regular file` };
+            return { kind: 'file', path: real, size: info.size };
+        }
+        catch (error) {
+            return { kind: 'missing', reason: `${candidate} cannot be read (${error.code ?? 'error'})` };
+        }
+    }
+    if (reasons.length > 0 && reasons.every((r) => r.includes('outside the workspace'))) {
+        return { kind: 'refused', reason: `it is outside the workspace ${root}; only files inside it are uploaded` };
+    }
+    return { kind: 'missing', reason: `not found (${reasons.join('; ')})` };
+}
+//# sourceMappingURL=locate.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/upload/attachments/plan.js
+/**
+ * The files that go with each test case's result: chosen by the policy and order (choose.ts), found on disk
+ * safely (locate.ts), then cut to the per-file size and per-case count. Nothing is read here but file metadata:
+ * the bytes are streamed from disk when the batch is sent. Whatever is not sent is said: a refused or missing
+ * path is a warning, and every file left out is named in the case's description and the summary with its reason.
+ */
+
+
+
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    if (bytes < 1024 * 1024)
+        return `${(bytes / 1024).toFixed(1)} KiB`;
+    return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+/** The planner for one upload: the workspace's real path is looked up once. */
+async function attachmentPlanner(settings, log) {
+    const realRoot = await realWorkspace(settings.workspace);
+    return (results) => planCaseFiles(results, settings, realRoot, log);
+}
+async function planCaseFiles(results, settings, realRoot, log) {
+    const out = { files: [], skipped: [] };
+    if (settings.policy === 'none')
+        return out;
+    const seen = new Set();
+    for (const result of results) {
+        for (const attachment of inUploadOrder(attachmentsFor(result, settings.policy))) {
+            const fileName = fileNameOf(attachment);
+            let file;
+            if (attachment.path !== undefined && attachment.path !== '') {
+                const found = await locate(attachment.path, result.source, settings, realRoot);
+                if (found.kind !== 'file') {
+                    const what = found.kind === 'refused' ? 'refused' : 'missing or unreadable';
+                    log.warn(`Attachment ${attachment.path} of "${displayTitle(result)}" is not uploaded (${what}): ${found.reason}.`);
+                    out.skipped.push({ name: attachment.path, reason: found.kind === 'refused' ? 'outside the workspace' : 'not found or unreadable' });
+                    continue;
+                }
+                if (seen.has(found.path))
+                    continue;
+                seen.add(found.path);
+                file = { fileName, contentType: contentTypeOf(fileName, attachment.contentType), size: found.size, path: found.path };
+            }
+            else if (attachment.body !== undefined) {
+                const key = `body:${attachment.name}:${attachment.body.length}:${attachment.body.slice(0, 64)}`;
+                if (seen.has(key))
+                    continue;
+                seen.add(key);
+                file = {
+                    fileName,
+                    contentType: contentTypeOf(fileName, attachment.contentType),
+                    size: Buffer.byteLength(attachment.body, 'base64'),
+                    body: attachment.body,
+                };
+            }
+            else {
+                continue;
+            }
+            if (file.size > settings.maxBytes) {
+                out.skipped.push({ name: fileName, reason: `${formatBytes(file.size)}, over the ${formatBytes(settings.maxBytes)} limit per file` });
+            }
+            else if (out.files.length >= settings.perCase) {
+                out.skipped.push({ name: fileName, reason: `over the limit of ${settings.perCase} file(s) per test case` });
+            }
+            else {
+                out.files.push(file);
+            }
+        }
+    }
+    return out;
+}
+const MAX_NOTE_LINES = 20;
+/** The description with the files that were not sent named at its end, so none is dropped silently. */
+function withSkippedNote(description, skipped) {
+    if (skipped.length === 0)
+        return description;
+    const lines = skipped.slice(0, MAX_NOTE_LINES).map((s) => `- ${s.name}: ${s.reason}`);
+    if (skipped.length > MAX_NOTE_LINES)
+        lines.push(`- … and ${skipped.length - MAX_NOTE_LINES} more`);
+    return `${description}\n\nFiles not attached:\n${lines.join('\n')}`;
+}
+/** The files of every case, by test case id (cases with neither files nor skipped ones are left out). */
+async function planAttachments(cases, settings, log) {
+    const byCase = new Map();
+    if (settings.policy === 'none')
+        return byCase;
+    const plan = await attachmentPlanner(settings, log);
+    for (const { caseId, results } of cases) {
+        const planned = await plan(results);
+        if (planned.files.length > 0 || planned.skipped.length > 0)
+            byCase.set(caseId, planned);
+    }
+    return byCase;
+}
+//# sourceMappingURL=plan.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/upload/attachments/index.js
 
 
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./packages/core/dist/upload/spool.js
+;// CONCATENATED MODULE: ./packages/core/dist/upload/inputs.js
 /**
- * The spool: what an upload could not send, written to a file so that `testsigma-tm resume FILE` sends exactly
- * that later, into the same run, nothing twice. Versioned JSON; never the token (resume reads it from the
- * environment like any upload). Two kinds:
- * - `entries`: the run was open; these result entries were not acknowledged (the rest landed);
- * - `results`: the service failed before a run was open; these test results are uploaded from scratch.
+ * Result files as the upload takes them, after the fail-on-empty policy: a pattern that matched nothing is an
+ * error by default (the test step probably wrote nothing), or only a warning when the user said an empty glob
+ * is fine — the files that did match are uploaded either way.
+ */
+
+function applyEmptyPolicy(files, failOnEmpty) {
+    if (failOnEmpty)
+        return files;
+    return files.map((file) => file.error?.code === 'INPUT_NOT_FOUND'
+        ? { ...file, error: undefined, warnings: [...(file.warnings ?? []), `${file.error.message} (ignored: fail-on-empty is off)`] }
+        : file);
+}
+/**
+ * Hand every result of the upload's input to `each`, once: a list in memory, or files read now, piece by piece.
+ * Resolves to the files' outcomes (the empty policy applied); their warnings are logged.
+ */
+async function readAll(input, each, log) {
+    let files;
+    if (Array.isArray(input.results)) {
+        for (const result of input.results)
+            each(result);
+        files = input.files ?? [];
+    }
+    else {
+        files = applyEmptyPolicy(await input.results.read(each), input.settings.failOnEmpty);
+    }
+    for (const warning of files.flatMap((f) => f.warnings ?? []))
+        log?.warn(warning);
+    return files;
+}
+/** The error files that could not be used make (exit code 2), if any. */
+function filesError(files) {
+    const failed = (files ?? []).filter((f) => f.error);
+    if (failed.length === 0)
+        return undefined;
+    if (failed.length === 1 && failed[0]?.error)
+        return failed[0].error;
+    return new errors_InputError('INPUT_FILES_FAILED', failed[0]?.path ?? '', `${failed.length} result files could not be used:\n  - ${failed.map((f) => f.error?.message).join('\n  - ')}`);
+}
+//# sourceMappingURL=inputs.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/upload/annotations.js
+/**
+ * Where a failed test points in the repository, and the annotations a CI shows on those lines. Pure: the
+ * Action emits what `failureAnnotations` returns (through @actions/core), nothing here prints.
+ *
+ * A location comes from, in this order: the producer's own file and line (JUnit `file`/`line`, a Playwright
+ * spec's location), a stack frame in that file, the first stack frame inside the workspace that is not a
+ * dependency, or the file alone (an annotation on the file, without a line). Paths are made relative to the
+ * workspace with `/` separators, because GitHub places an annotation only on a path relative to the checkout.
+ */
+
+
+
+/** GitHub shows at most 10 error annotations per step; more are dropped without a word. */
+const ANNOTATION_LIMIT = 10;
+/** An annotation's message is shown in a small box: the first lines of the message are what matters. */
+const annotations_MESSAGE_MAX_CHARS = 2_000;
+function isFailed(result) {
+    return result.status === 'failed' || result.status === 'error';
+}
+// `(/abs/file.ts:12:5)`, `at /abs/file.js:12:5`, `file.py:42: AssertionError`, `(LoginTest.java:42)`.
+const FRAME = /(?:^|[\s(])((?:[A-Za-z]:)?[^\s():]*?[^\s():/\\]\.[A-Za-z0-9]+):(\d+)(?::\d+)?(?=$|[\s):])/gm;
+/**
+ * The test's place in the workspace, or undefined when nothing says where it is (or it lies outside the
+ * workspace, where no annotation can be placed). `workspace` is an absolute path (GITHUB_WORKSPACE); `exists`
+ * (the host's check of the disk) drops paths that are not files of the checkout, such as a Playwright path
+ * relative to its testDir, which GitHub would not place.
+ */
+function annotations_locate(result, workspace, exists = () => true) {
+    const given = result.file !== undefined ? inWorkspace(result.file, workspace) : undefined;
+    const own = given !== undefined && exists(given) ? given : undefined;
+    if (own !== undefined && result.line !== undefined)
+        return { file: own, line: result.line };
+    const frames = stackFrames(result, workspace).filter((f) => exists(f.file));
+    if (own !== undefined) {
+        const inOwnFile = frames.find((f) => f.file === own);
+        return inOwnFile ?? { file: own };
+    }
+    return frames[0];
+}
+/** Frames of the stack, then of the message, that lie inside the workspace and outside dependencies. */
+function stackFrames(result, workspace) {
+    const text = stripAnsi(`${result.stack ?? ''}\n${result.message ?? ''}`);
+    const frames = [];
+    for (const match of text.matchAll(FRAME)) {
+        const file = inWorkspace((match[1] ?? '').replace(/^file:\/\//, ''), workspace);
+        const line = Number(match[2]);
+        if (file === undefined || !(line > 0) || /(^|\/)node_modules\//.test(file) || file.startsWith('node:'))
+            continue;
+        frames.push({ file, line });
+    }
+    return frames;
+}
+/** A path relative to the workspace with `/` separators; undefined when it points outside it. */
+function inWorkspace(file, workspace) {
+    const posix = file.replace(/\\/g, '/');
+    const absolute = external_node_path_.posix.isAbsolute(posix) || /^[A-Za-z]:\//.test(posix);
+    const root = workspace.replace(/\\/g, '/').replace(/\/+$/, '');
+    let relative = posix;
+    if (absolute) {
+        if (!posix.startsWith(`${root}/`))
+            return undefined;
+        relative = posix.slice(root.length + 1);
+    }
+    relative = external_node_path_.posix.normalize(relative).replace(/^\.\//, '');
+    if (relative === '' || relative === '.' || relative.startsWith('../'))
+        return undefined;
+    return relative;
+}
+/**
+ * Error annotations for the failed tests that have a location, at most `limit`, and one notice for the rest
+ * so that nothing is dropped silently.
+ */
+function failureAnnotations(results, workspace, options = {}) {
+    const limit = options.limit ?? ANNOTATION_LIMIT;
+    const errors = [];
+    let failed = 0;
+    let unplaced = 0;
+    for (const result of results) {
+        if (!isFailed(result))
+            continue;
+        failed++;
+        if (errors.length >= limit)
+            continue;
+        const location = annotations_locate(result, workspace, options.exists);
+        if (!location) {
+            unplaced++;
+            continue;
+        }
+        errors.push({ ...location, title: annotationTitle(result), message: annotationMessage(result) });
+    }
+    const rest = failed - errors.length;
+    if (rest === 0)
+        return { errors };
+    const overLimit = rest - unplaced;
+    const why = [
+        ...(overLimit > 0 ? [`${overLimit} beyond the ${limit} annotations a step can show`] : []),
+        ...(unplaced > 0 ? [`${unplaced} without a file in the workspace`] : []),
+    ].join(', ');
+    return { errors, notice: `${rest} more failed test(s) are not annotated (${why}); the job summary lists every failed test.` };
+}
+function annotationTitle(result) {
+    return `${result.status === 'error' ? 'Errored' : 'Failed'}: ${firstLine(stripAnsi(displayTitle(result)), 200)}`;
+}
+function annotationMessage(result) {
+    const message = stripAnsi(result.message ?? '').trim();
+    if (message === '')
+        return result.status === 'error' ? 'The test errored without a message.' : 'The test failed without a message.';
+    return message.length > annotations_MESSAGE_MAX_CHARS ? `${message.slice(0, annotations_MESSAGE_MAX_CHARS)}…` : message;
+}
+//# sourceMappingURL=annotations.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/upload/tally.js
+/**
+ * What the summary needs of every result, gathered as each result is read: the counts, the failed tests with
+ * their case and place, and in a dry run each test's mapping line. The lists stop at LISTED_RESULTS_MAX (the
+ * counts go on) and hold copies of the few strings they show, never the result, so a file of millions of tests
+ * costs counters and short strings, not the file.
  */
 
 
 
 
-
-const SPOOL_VERSION = 1;
-function withoutToken(settings) {
-    const { token: _token, ...rest } = settings;
-    return rest;
-}
-/** The spool file: the setting, else the runner's temp directory with the run key (or the time) in its name. */
-function spoolPath(settings, env, now) {
-    if (settings.spool)
-        return settings.spool;
-    const dir = env.RUNNER_TEMP || external_node_os_namespaceObject.tmpdir();
-    const stamp = now.toISOString().replace(/[:.]/g, '-');
-    const key = settings.runKey ? `${settings.runKey.replace(/[^A-Za-z0-9._-]/g, '_')}-` : '';
-    return external_node_path_.join(dir, `testsigma-tm-spool-${key}${stamp}.json`);
-}
-/**
- * A results spool written as the results are handed over (`fill` calls `write` with each), so that spooling a
- * huge input costs a buffer, not the input. Like writeSpool: whole or not at all, readable by its owner only.
- */
-async function writeResultsSpool(file, header, fill) {
-    await (0,promises_.mkdir)(external_node_path_.dirname(file), { recursive: true });
-    const temp = `${file}.${process.pid}.tmp`;
-    const fd = (0,external_node_fs_namespaceObject.openSync)(temp, 'w', 0o600);
-    try {
-        let buffer = `${JSON.stringify(header).slice(0, -1)},"results":[`;
-        let first = true;
-        // Synchronous writes in 1 MiB pieces: results are handed over synchronously as they are read.
-        const flush = () => {
-            (0,external_node_fs_namespaceObject.writeSync)(fd, buffer);
-            buffer = '';
+/** How many failed results are kept whole, for a host's annotations (GitHub shows 10 per step). */
+const ANNOTATABLE_MAX = 100;
+class ResultTally {
+    options;
+    total = 0;
+    tests = { passed: 0, failed: 0, skipped: 0 };
+    /** The first LISTED_RESULTS_MAX failed (or errored) results. */
+    failed = [];
+    /** The first ANNOTATABLE_MAX failed results, whole (copies). */
+    annotatable = [];
+    /** The dry run's mapping, the first LISTED_RESULTS_MAX tests; undefined when not asked for. */
+    lines;
+    constructor(options) {
+        this.options = options;
+        this.lines = options.lines ? [] : undefined;
+    }
+    /** One result, with what it mapped to when it was mapped against the project's cases. */
+    add(result, found, line = mappingLine) {
+        this.total++;
+        if (result.status === 'passed')
+            this.tests.passed++;
+        else if (result.status === 'skipped')
+            this.tests.skipped++;
+        else
+            this.tests.failed++;
+        if (isFailed(result)) {
+            if (this.failed.length < LISTED_RESULTS_MAX)
+                this.failed.push(this.failedResult(result, found?.cases[0]));
+            if (this.annotatable.length < ANNOTATABLE_MAX)
+                this.annotatable.push(structuredClone(result));
+        }
+        if (this.lines && this.lines.length < LISTED_RESULTS_MAX)
+            this.lines.push(detachLine(line(result, found)));
+    }
+    /** Name the case of failed results that title matching placed after they were tallied. */
+    placeMatched(report) {
+        const unplaced = new Set(this.failed.flatMap((f) => (!f.testCase && f.result ? [f.result] : [])));
+        if (unplaced.size === 0)
+            return;
+        const caseOf = new Map();
+        for (const m of report.mapped)
+            for (const r of m.results)
+                if (unplaced.has(r) && !caseOf.has(r))
+                    caseOf.set(r, m.testCase);
+        for (const f of this.failed)
+            if (f.result)
+                f.testCase ??= caseOf.get(f.result);
+    }
+    failedResult(result, testCase) {
+        const location = annotations_locate(result, this.options.workspace);
+        const file = location?.file ?? result.file;
+        return {
+            test: detach(displayTitle(result)),
+            message: detach(firstLine(stripAnsi(result.message ?? ''))),
+            file: file === undefined ? null : detach(file),
+            line: location?.line ?? null,
+            ...(testCase && { testCase }),
+            ...(this.options.keepResults && { result }),
         };
-        await fill((result) => {
-            buffer += (first ? '' : ',') + JSON.stringify(result);
-            first = false;
-            if (buffer.length >= 1024 * 1024)
-                flush();
-        });
-        buffer += ']}\n';
-        flush();
     }
-    catch (error) {
-        (0,external_node_fs_namespaceObject.closeSync)(fd);
-        await (0,promises_.unlink)(temp).catch(() => undefined);
-        throw error;
-    }
-    (0,external_node_fs_namespaceObject.closeSync)(fd);
-    await (0,promises_.rename)(temp, file);
 }
-/** Written whole or not at all (a temp file renamed), readable by its owner only. */
-async function spool_writeSpool(file, spool) {
-    await (0,promises_.mkdir)(external_node_path_.dirname(file), { recursive: true });
-    const temp = `${file}.${process.pid}.tmp`;
-    await (0,promises_.writeFile)(temp, `${JSON.stringify(spool)}\n`, { mode: 0o600 });
-    await (0,promises_.rename)(temp, file);
+function detachLine(line) {
+    return { ...line, test: detach(line.test), file: line.file === null ? null : detach(line.file), ids: line.ids.map(detach) };
 }
-async function spool_readSpool(file) {
-    let value;
-    try {
-        value = JSON.parse(await readFile(file, 'utf8'));
-    }
-    catch (error) {
-        throw new InputError('INPUT_UNREADABLE', file, `${file} could not be read as a spool file: ${error.message}. Pass the file an upload printed ("results were written to …").`, { cause: error });
-    }
-    const spool = value;
-    if (!spool || spool.tool !== 'testsigma-tm' || (spool.kind !== 'entries' && spool.kind !== 'results')) {
-        throw new InputError('INPUT_NOT_RESULTS', file, `${file} is not a testsigma-tm spool file.`);
-    }
-    if (spool.version !== SPOOL_VERSION) {
-        throw new InputError('INPUT_NOT_RESULTS', file, `${file} is a spool file of version ${String(spool.version)}; this testsigma-tm reads version ${SPOOL_VERSION}. Resume it with the version that wrote it.`);
-    }
-    return spool;
+function mappingLine(result, found) {
+    const cases = found?.cases.map((c) => c.human_id) ?? [];
+    const unknown = found?.unknown ?? [];
+    const reason = cases.length > 0 ? null : unknown.length > 0 ? 'unknown id' : 'no id';
+    return { test: displayTitle(result), file: result.file ?? null, ids: [...cases, ...unknown], case: cases.length > 0 ? cases.join(', ') : null, reason };
 }
-/** After a successful resume the file is kept, renamed, so that a second resume cannot send it again. */
-async function spool_markResumed(file) {
-    const done = `${file}.sent`;
-    await rename(file, done);
-    return done;
+//# sourceMappingURL=tally.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/upload/details.js
+
+/**
+ * A case's outcome among the results naming it: failed when any failed or errored, else passed when any
+ * passed (flaky included), else skipped — the order the default status mapping ranks them in.
+ */
+function countCases(report, recordedCaseIds) {
+    const recorded = new Set(recordedCaseIds);
+    const counts = { recorded: 0, passed: 0, failed: 0, skipped: 0 };
+    for (const m of report.mapped) {
+        if (!recorded.has(m.testCase.id))
+            continue;
+        counts.recorded++;
+        if (m.results.some(isFailed))
+            counts.failed++;
+        else if (m.results.some((r) => r.status === 'passed'))
+            counts.passed++;
+        else
+            counts.skipped++;
+    }
+    return counts;
 }
-//# sourceMappingURL=spool.js.map
+/**
+ * The case within its run. The service documents no web address for a case, so this is the run's page (itself a
+ * best effort) with the case's human id as fragment: it always opens the run, and the case when the page has
+ * such an anchor; a guessed path could only lead to a "not found".
+ */
+function caseUrl(runUrl, humanId) {
+    return `${runUrl}#${encodeURIComponent(humanId)}`;
+}
+/** The summary with its failed tests, mapping report (dry run) and figures filled in. */
+function addDetails(summary, facts) {
+    const failures = facts.tally.failed.map(({ test, message, file, line, testCase }) => ({
+        test,
+        case: testCase?.human_id ?? null,
+        message,
+        file,
+        line,
+        url: testCase && summary.runUrl ? caseUrl(summary.runUrl, testCase.human_id) : null,
+    }));
+    const mapping = summary.dryRun && facts.tally.lines ? facts.tally.lines : summary.mapping;
+    return {
+        ...summary,
+        failures,
+        mapping,
+        figures: { httpRequests: facts.http?.requests ?? 0, retries: facts.http?.retries ?? 0, elapsedMs: Math.round(facts.elapsedMs) },
+    };
+}
+//# sourceMappingURL=details.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/upload/markdown-cell.js
 /**
  * Text from test results placed in Markdown: one line, no table or HTML breakage, bounded. Test titles and
@@ -38225,290 +38032,6 @@ function summariseFiles(files) {
 
 
 //# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/inputs.js
-/**
- * Result files as the upload takes them, after the fail-on-empty policy: a pattern that matched nothing is an
- * error by default (the test step probably wrote nothing), or only a warning when the user said an empty glob
- * is fine — the files that did match are uploaded either way.
- */
-
-function applyEmptyPolicy(files, failOnEmpty) {
-    if (failOnEmpty)
-        return files;
-    return files.map((file) => file.error?.code === 'INPUT_NOT_FOUND'
-        ? { ...file, error: undefined, warnings: [...(file.warnings ?? []), `${file.error.message} (ignored: fail-on-empty is off)`] }
-        : file);
-}
-/**
- * Hand every result of the upload's input to `each`, once: a list in memory, or files read now, piece by piece.
- * Resolves to the files' outcomes (the empty policy applied); their warnings are logged.
- */
-async function readAll(input, each, log) {
-    let files;
-    if (Array.isArray(input.results)) {
-        for (const result of input.results)
-            each(result);
-        files = input.files ?? [];
-    }
-    else {
-        files = applyEmptyPolicy(await input.results.read(each), input.settings.failOnEmpty);
-    }
-    for (const warning of files.flatMap((f) => f.warnings ?? []))
-        log?.warn(warning);
-    return files;
-}
-/** The error files that could not be used make (exit code 2), if any. */
-function filesError(files) {
-    const failed = (files ?? []).filter((f) => f.error);
-    if (failed.length === 0)
-        return undefined;
-    if (failed.length === 1 && failed[0]?.error)
-        return failed[0].error;
-    return new errors_InputError('INPUT_FILES_FAILED', failed[0]?.path ?? '', `${failed.length} result files could not be used:\n  - ${failed.map((f) => f.error?.message).join('\n  - ')}`);
-}
-//# sourceMappingURL=inputs.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/annotations.js
-/**
- * Where a failed test points in the repository, and the annotations a CI shows on those lines. Pure: the
- * Action emits what `failureAnnotations` returns (through @actions/core), nothing here prints.
- *
- * A location comes from, in this order: the producer's own file and line (JUnit `file`/`line`, a Playwright
- * spec's location), a stack frame in that file, the first stack frame inside the workspace that is not a
- * dependency, or the file alone (an annotation on the file, without a line). Paths are made relative to the
- * workspace with `/` separators, because GitHub places an annotation only on a path relative to the checkout.
- */
-
-
-
-/** GitHub shows at most 10 error annotations per step; more are dropped without a word. */
-const ANNOTATION_LIMIT = 10;
-/** An annotation's message is shown in a small box: the first lines of the message are what matters. */
-const annotations_MESSAGE_MAX_CHARS = 2_000;
-function isFailed(result) {
-    return result.status === 'failed' || result.status === 'error';
-}
-// `(/abs/file.ts:12:5)`, `at /abs/file.js:12:5`, `file.py:42: AssertionError`, `(LoginTest.java:42)`.
-const FRAME = /(?:^|[\s(])((?:[A-Za-z]:)?[^\s():]*?[^\s():/\\]\.[A-Za-z0-9]+):(\d+)(?::\d+)?(?=$|[\s):])/gm;
-/**
- * The test's place in the workspace, or undefined when nothing says where it is (or it lies outside the
- * workspace, where no annotation can be placed). `workspace` is an absolute path (GITHUB_WORKSPACE); `exists`
- * (the host's check of the disk) drops paths that are not files of the checkout, such as a Playwright path
- * relative to its testDir, which GitHub would not place.
- */
-function annotations_locate(result, workspace, exists = () => true) {
-    const given = result.file !== undefined ? inWorkspace(result.file, workspace) : undefined;
-    const own = given !== undefined && exists(given) ? given : undefined;
-    if (own !== undefined && result.line !== undefined)
-        return { file: own, line: result.line };
-    const frames = stackFrames(result, workspace).filter((f) => exists(f.file));
-    if (own !== undefined) {
-        const inOwnFile = frames.find((f) => f.file === own);
-        return inOwnFile ?? { file: own };
-    }
-    return frames[0];
-}
-/** Frames of the stack, then of the message, that lie inside the workspace and outside dependencies. */
-function stackFrames(result, workspace) {
-    const text = stripAnsi(`${result.stack ?? ''}\n${result.message ?? ''}`);
-    const frames = [];
-    for (const match of text.matchAll(FRAME)) {
-        const file = inWorkspace((match[1] ?? '').replace(/^file:\/\//, ''), workspace);
-        const line = Number(match[2]);
-        if (file === undefined || !(line > 0) || /(^|\/)node_modules\//.test(file) || file.startsWith('node:'))
-            continue;
-        frames.push({ file, line });
-    }
-    return frames;
-}
-/** A path relative to the workspace with `/` separators; undefined when it points outside it. */
-function inWorkspace(file, workspace) {
-    const posix = file.replace(/\\/g, '/');
-    const absolute = external_node_path_.posix.isAbsolute(posix) || /^[A-Za-z]:\//.test(posix);
-    const root = workspace.replace(/\\/g, '/').replace(/\/+$/, '');
-    let relative = posix;
-    if (absolute) {
-        if (!posix.startsWith(`${root}/`))
-            return undefined;
-        relative = posix.slice(root.length + 1);
-    }
-    relative = external_node_path_.posix.normalize(relative).replace(/^\.\//, '');
-    if (relative === '' || relative === '.' || relative.startsWith('../'))
-        return undefined;
-    return relative;
-}
-/**
- * Error annotations for the failed tests that have a location, at most `limit`, and one notice for the rest
- * so that nothing is dropped silently.
- */
-function failureAnnotations(results, workspace, options = {}) {
-    const limit = options.limit ?? ANNOTATION_LIMIT;
-    const errors = [];
-    let failed = 0;
-    let unplaced = 0;
-    for (const result of results) {
-        if (!isFailed(result))
-            continue;
-        failed++;
-        if (errors.length >= limit)
-            continue;
-        const location = annotations_locate(result, workspace, options.exists);
-        if (!location) {
-            unplaced++;
-            continue;
-        }
-        errors.push({ ...location, title: annotationTitle(result), message: annotationMessage(result) });
-    }
-    const rest = failed - errors.length;
-    if (rest === 0)
-        return { errors };
-    const overLimit = rest - unplaced;
-    const why = [
-        ...(overLimit > 0 ? [`${overLimit} beyond the ${limit} annotations a step can show`] : []),
-        ...(unplaced > 0 ? [`${unplaced} without a file in the workspace`] : []),
-    ].join(', ');
-    return { errors, notice: `${rest} more failed test(s) are not annotated (${why}); the job summary lists every failed test.` };
-}
-function annotationTitle(result) {
-    return `${result.status === 'error' ? 'Errored' : 'Failed'}: ${firstLine(stripAnsi(displayTitle(result)), 200)}`;
-}
-function annotationMessage(result) {
-    const message = stripAnsi(result.message ?? '').trim();
-    if (message === '')
-        return result.status === 'error' ? 'The test errored without a message.' : 'The test failed without a message.';
-    return message.length > annotations_MESSAGE_MAX_CHARS ? `${message.slice(0, annotations_MESSAGE_MAX_CHARS)}…` : message;
-}
-//# sourceMappingURL=annotations.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/tally.js
-/**
- * What the summary needs of every result, gathered as each result is read: the counts, the failed tests with
- * their case and place, and in a dry run each test's mapping line. The lists stop at LISTED_RESULTS_MAX (the
- * counts go on) and hold copies of the few strings they show, never the result, so a file of millions of tests
- * costs counters and short strings, not the file.
- */
-
-
-
-
-/** How many failed results are kept whole, for a host's annotations (GitHub shows 10 per step). */
-const ANNOTATABLE_MAX = 100;
-class ResultTally {
-    options;
-    total = 0;
-    tests = { passed: 0, failed: 0, skipped: 0 };
-    /** The first LISTED_RESULTS_MAX failed (or errored) results. */
-    failed = [];
-    /** The first ANNOTATABLE_MAX failed results, whole (copies). */
-    annotatable = [];
-    /** The dry run's mapping, the first LISTED_RESULTS_MAX tests; undefined when not asked for. */
-    lines;
-    constructor(options) {
-        this.options = options;
-        this.lines = options.lines ? [] : undefined;
-    }
-    /** One result, with what it mapped to when it was mapped against the project's cases. */
-    add(result, found, line = mappingLine) {
-        this.total++;
-        if (result.status === 'passed')
-            this.tests.passed++;
-        else if (result.status === 'skipped')
-            this.tests.skipped++;
-        else
-            this.tests.failed++;
-        if (isFailed(result)) {
-            if (this.failed.length < LISTED_RESULTS_MAX)
-                this.failed.push(this.failedResult(result, found?.cases[0]));
-            if (this.annotatable.length < ANNOTATABLE_MAX)
-                this.annotatable.push(structuredClone(result));
-        }
-        if (this.lines && this.lines.length < LISTED_RESULTS_MAX)
-            this.lines.push(detachLine(line(result, found)));
-    }
-    /** Name the case of failed results that title matching placed after they were tallied. */
-    placeMatched(report) {
-        const unplaced = new Set(this.failed.flatMap((f) => (!f.testCase && f.result ? [f.result] : [])));
-        if (unplaced.size === 0)
-            return;
-        const caseOf = new Map();
-        for (const m of report.mapped)
-            for (const r of m.results)
-                if (unplaced.has(r) && !caseOf.has(r))
-                    caseOf.set(r, m.testCase);
-        for (const f of this.failed)
-            if (f.result)
-                f.testCase ??= caseOf.get(f.result);
-    }
-    failedResult(result, testCase) {
-        const location = annotations_locate(result, this.options.workspace);
-        const file = location?.file ?? result.file;
-        return {
-            test: detach(displayTitle(result)),
-            message: detach(firstLine(stripAnsi(result.message ?? ''))),
-            file: file === undefined ? null : detach(file),
-            line: location?.line ?? null,
-            ...(testCase && { testCase }),
-            ...(this.options.keepResults && { result }),
-        };
-    }
-}
-function detachLine(line) {
-    return { ...line, test: detach(line.test), file: line.file === null ? null : detach(line.file), ids: line.ids.map(detach) };
-}
-function mappingLine(result, found) {
-    const cases = found?.cases.map((c) => c.human_id) ?? [];
-    const unknown = found?.unknown ?? [];
-    const reason = cases.length > 0 ? null : unknown.length > 0 ? 'unknown id' : 'no id';
-    return { test: displayTitle(result), file: result.file ?? null, ids: [...cases, ...unknown], case: cases.length > 0 ? cases.join(', ') : null, reason };
-}
-//# sourceMappingURL=tally.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/details.js
-
-/**
- * A case's outcome among the results naming it: failed when any failed or errored, else passed when any
- * passed (flaky included), else skipped — the order the default status mapping ranks them in.
- */
-function countCases(report, recordedCaseIds) {
-    const recorded = new Set(recordedCaseIds);
-    const counts = { recorded: 0, passed: 0, failed: 0, skipped: 0 };
-    for (const m of report.mapped) {
-        if (!recorded.has(m.testCase.id))
-            continue;
-        counts.recorded++;
-        if (m.results.some(isFailed))
-            counts.failed++;
-        else if (m.results.some((r) => r.status === 'passed'))
-            counts.passed++;
-        else
-            counts.skipped++;
-    }
-    return counts;
-}
-/**
- * The case within its run. The service documents no web address for a case, so this is the run's page (itself a
- * best effort) with the case's human id as fragment: it always opens the run, and the case when the page has
- * such an anchor; a guessed path could only lead to a "not found".
- */
-function caseUrl(runUrl, humanId) {
-    return `${runUrl}#${encodeURIComponent(humanId)}`;
-}
-/** The summary with its failed tests, mapping report (dry run) and figures filled in. */
-function addDetails(summary, facts) {
-    const failures = facts.tally.failed.map(({ test, message, file, line, testCase }) => ({
-        test,
-        case: testCase?.human_id ?? null,
-        message,
-        file,
-        line,
-        url: testCase && summary.runUrl ? caseUrl(summary.runUrl, testCase.human_id) : null,
-    }));
-    const mapping = summary.dryRun && facts.tally.lines ? facts.tally.lines : summary.mapping;
-    return {
-        ...summary,
-        failures,
-        mapping,
-        figures: { httpRequests: facts.http?.requests ?? 0, retries: facts.http?.retries ?? 0, elapsedMs: Math.round(facts.elapsedMs) },
-    };
-}
-//# sourceMappingURL=details.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/upload/dry-run.js
 /**
  * A dry run without a token or project: nothing can be asked of the service, but the files and tests were read
@@ -38556,6 +38079,769 @@ function offlineLine(result) {
     return { test: displayTitle(result), file: result.file ?? null, ids, case: null, reason: ids.length > 0 ? 'not checked' : 'no id' };
 }
 //# sourceMappingURL=dry-run.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/plan/batches.js
+/**
+ * Result entries → request bodies bounded by count and by size (at most 100 entries and 4 MiB per call,
+ * attachments included; a 413 answer splits a batch in half). Greedy and order-keeping, so a resumed upload
+ * re-plans the same batches from the same entries.
+ */
+const DEFAULT_MAX_ENTRIES = 100;
+const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
+// `{"test_run_cases":[` + `]}`: the body around the entries, which are joined by one comma each.
+const ENVELOPE_BYTES = Buffer.byteLength(JSON.stringify({ test_run_cases: [] }), 'utf8');
+/** UTF-8 size of `JSON.stringify({test_run_cases: batch})`, the body the limits are measured on. */
+function batchBytes(batch) {
+    return Buffer.byteLength(JSON.stringify({ test_run_cases: batch }), 'utf8');
+}
+/**
+ * Greedy batches in input order. Each entry is serialised once, so 100k entries plan in linear time.
+ * An entry that alone exceeds `maxBytes` is sent alone in its batch rather than dropped or refused here:
+ * the limit is our estimate, not the server's, and the caller reports what the server answers (a 413 on a
+ * batch of one cannot be split; see splitBatch). Descriptions are capped, so this needs a tiny `maxBytes` —
+ * or large files: `extraBytes` counts what an entry adds to the request besides its JSON (its attachments), so
+ * an entry with large files goes in a smaller batch, or alone.
+ */
+function planBatches(entries, limits = {}) {
+    const maxEntries = limits.maxEntries ?? DEFAULT_MAX_ENTRIES;
+    const maxBytes = limits.maxBytes ?? DEFAULT_MAX_BYTES;
+    if (!Number.isInteger(maxEntries) || maxEntries < 1)
+        throw new RangeError(`maxEntries must be a whole number ≥ 1, received ${maxEntries}`);
+    if (!(maxBytes > 0))
+        throw new RangeError(`maxBytes must be > 0, received ${maxBytes}`);
+    const batches = [];
+    let batch = [];
+    let bytes = ENVELOPE_BYTES;
+    for (const entry of entries) {
+        const size = Buffer.byteLength(JSON.stringify(entry), 'utf8') + (limits.extraBytes?.(entry) ?? 0);
+        const added = batch.length > 0 ? size + 1 : size;
+        if (batch.length > 0 && (batch.length >= maxEntries || bytes + added > maxBytes)) {
+            batches.push(batch);
+            batch = [];
+            bytes = ENVELOPE_BYTES;
+        }
+        bytes += batch.length > 0 ? size + 1 : size;
+        batch.push(entry);
+    }
+    if (batch.length > 0)
+        batches.push(batch);
+    return batches;
+}
+/**
+ * The two halves of a batch the server refused as too large (the first half gets the odd entry).
+ * Throws for fewer than two entries: a single entry cannot be split, and returning it unchanged would let a
+ * retry-on-413 loop run forever.
+ */
+function splitBatch(batch) {
+    if (batch.length < 2)
+        throw new RangeError(`cannot split a batch of fewer than 2 entries (received ${batch.length}); check batch.length > 1 first`);
+    const middle = Math.ceil(batch.length / 2);
+    return [batch.slice(0, middle), batch.slice(middle)];
+}
+//# sourceMappingURL=batches.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/upload/send.js
+
+
+
+/** A file part's headers (name, file name, content type, boundary) besides its bytes. */
+const PART_OVERHEAD_BYTES = 256;
+const DEFAULT_CONCURRENCY = 4;
+/** Past this many halvings (a run closed mid-upload refuses everything), a refused batch is named whole. */
+const MAX_SPLITS = 64;
+async function send_sendEntries(api, projectId, runId, entries, options, log) {
+    /** After a 413 for one entry: how many of its files (the first, in upload order) it is sent with, what was dropped. */
+    const kept = new Map();
+    const filesOf = (entry) => (options.files?.get(entry.test_case_id) ?? []).slice(0, kept.get(entry.test_case_id)?.count);
+    const extraBytes = (entry) => filesOf(entry).reduce((sum, f) => sum + f.size + PART_OVERHEAD_BYTES + Buffer.byteLength(f.fileName), 0);
+    const queue = planBatches(entries, { maxEntries: options.maxEntries, ...(options.maxBytes !== undefined && { maxBytes: options.maxBytes }), extraBytes });
+    const outcome = { acknowledged: [], refused: [], unsent: [], requests: 0, attachments: { sent: 0, sentBytes: 0, withdrawn: [] } };
+    const progress = progressReporter(entries.length, log, options.now ?? Date.now);
+    let splits = 0;
+    // What is not sent now is spooled as entries only (`resume` sends no files): the files are named instead.
+    const withoutFiles = (entry) => {
+        const files = filesOf(entry);
+        if (files.length === 0)
+            return entry;
+        const reason = 'not sent: the upload stopped before this result was recorded, and a resumed upload sends results without files';
+        const dropped = files.map((f) => ({ caseId: entry.test_case_id, name: f.fileName, reason }));
+        outcome.attachments.withdrawn.push(...dropped);
+        return { ...entry, description: withSkippedNote(entry.description, dropped) };
+    };
+    const worker = async () => {
+        for (let batch = queue.shift(); batch !== undefined; batch = queue.shift()) {
+            if (outcome.error) {
+                outcome.unsent.push(...batch.map(withoutFiles));
+                continue;
+            }
+            try {
+                outcome.requests++;
+                const files = batch.map(filesOf);
+                await api.putResults(projectId, runId, batch, files.map((ofEntry) => ofEntry.map(asResultFile)));
+                outcome.acknowledged.push(...batch);
+                for (const ofEntry of files) {
+                    outcome.attachments.sent += ofEntry.length;
+                    outcome.attachments.sentBytes += ofEntry.reduce((sum, f) => sum + f.size, 0);
+                }
+                progress(outcome.acknowledged.length + outcome.refused.length);
+            }
+            catch (error) {
+                if (!(error instanceof ApiError))
+                    throw error;
+                const refusal = error.status === 413 || error.status === 400 || error.status === 422;
+                const single = batch[0];
+                if (error.status === 413 && batch.length === 1 && single && filesOf(single).length > 0) {
+                    // Half the files at a time, the last in upload order first: the screenshot is the last to go.
+                    const files = filesOf(single);
+                    const count = Math.floor(files.length / 2);
+                    const reason = `the service refused the result with ${files.length} file(s) (${formatBytes(extraBytes(single))}) as too large (HTTP 413), so it was sent without this file`;
+                    const dropped = files.slice(count).map((f) => ({ caseId: single.test_case_id, name: f.fileName, reason }));
+                    log.warn(`Test case ${options.nameOf?.(single.test_case_id) ?? single.test_case_id}: ${reason.replace('this file', `${dropped.map((d) => d.name).join(', ')}`)}.`);
+                    const before = kept.get(single.test_case_id) ?? { count: files.length, entry: single, dropped: [] };
+                    kept.set(single.test_case_id, { count, entry: before.entry, dropped: [...before.dropped, ...dropped] });
+                    outcome.attachments.withdrawn.push(...dropped);
+                    queue.unshift([{ ...before.entry, description: withSkippedNote(before.entry.description, [...before.dropped, ...dropped]) }]);
+                }
+                else if (refusal && batch.length > 1 && splits++ < MAX_SPLITS) {
+                    const [first, second] = splitBatch(batch);
+                    log.debug(`The service refused ${batch.length} entries (HTTP ${error.status}); sending them in two halves to find what it refuses.`);
+                    queue.unshift(first, second);
+                }
+                else if (refusal) {
+                    const reason = error.serverMessage
+                        ? `HTTP ${error.status}: ${error.serverMessage}${error.requestId ? ` (request id ${error.requestId})` : ''}`
+                        : error.message;
+                    outcome.refused.push(...batch.map((entry) => ({ entry, reason })));
+                }
+                else {
+                    outcome.error = error;
+                    outcome.unsent.push(...batch.map(withoutFiles));
+                }
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, queue.length)) }, worker));
+    return outcome;
+}
+function asResultFile(file) {
+    return {
+        fileName: file.fileName,
+        contentType: file.contentType,
+        ...(file.path !== undefined && { path: file.path }),
+        ...(file.body !== undefined && { base64: file.body }),
+    };
+}
+/** One line per ~10 % of the entries, so a long upload is never silent. */
+function progressReporter(total, log, now) {
+    const started = now();
+    const step = Math.max(1, Math.ceil(total / 10));
+    let next = step;
+    return (done) => {
+        if (done < next || done >= total)
+            return;
+        next = (Math.floor(done / step) + 1) * step;
+        log.info(`Recorded ${done} of ${total} results (${Math.round((100 * done) / total)} %, ${((now() - started) / 1000).toFixed(1)} s).`);
+    };
+}
+//# sourceMappingURL=send.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/upload/carry-over.js
+
+/** The previous run's cases, read before the new run is created, so the new run can select them too. */
+async function previousCases(api, projectId, previous) {
+    return api.listRunCases(projectId, previous.id);
+}
+/**
+ * Copy the previous run's results into the new run, batch by batch. Right before each batch the new run is read
+ * again and every case that already holds a result there is skipped: a re-run job reporting into the new run at
+ * the same moment has the newer result, and a carried-over one must never overwrite it. (What is left is the
+ * instant between that read and the batch's write; the re-run job's own read-back puts its result back if it
+ * lost it then.)
+ */
+async function carryOver(api, projectId, input, cases, log) {
+    const entries = cases
+        .filter((c) => hasResult(c, input.untested) && !input.own.has(c.test_case.id))
+        .map((c) => ({
+        test_case_id: c.test_case.id,
+        test_run_status_id: c.status_id,
+        user_id: input.userId,
+        description: `Carried over from test run ${input.previous.human_id} (an earlier attempt of this pipeline); not run again in this attempt.`,
+    }));
+    let carried = 0;
+    let skipped = 0;
+    const failures = [];
+    for (let start = 0; start < entries.length; start += input.batchSize) {
+        const set = new Set((await api.listRunCases(projectId, input.run.id)).filter((c) => hasResult(c, input.untested)).map((c) => c.test_case.id));
+        const batch = entries.slice(start, start + input.batchSize).filter((e) => !set.has(e.test_case_id));
+        skipped += Math.min(input.batchSize, entries.length - start) - batch.length;
+        if (batch.length === 0)
+            continue;
+        const sent = await send_sendEntries(api, projectId, input.run.id, batch, { maxEntries: input.batchSize }, log);
+        carried += sent.acknowledged.length;
+        if (sent.error || sent.refused.length > 0) {
+            failures.push(...(sent.error ? [sent.error.message] : []), ...sent.refused.map((r) => `${r.entry.test_case_id}: ${r.reason}`));
+            if (sent.error)
+                break;
+        }
+    }
+    const missing = entries.length - skipped - carried;
+    if (missing > 0) {
+        log.warn(`${missing} result(s) of ${input.previous.human_id} could not be carried over into ${input.run.human_id}: ${failures.join('; ')}.`);
+    }
+    else if (carried > 0) {
+        log.info(`Carried ${carried} result(s) over from test run ${input.previous.human_id}${skipped > 0 ? ` (${skipped} case(s) already had a newer result and were left alone)` : ''}.`);
+    }
+    return carried;
+}
+/** A case holds a result when its status is set and is not one meaning "no result yet". */
+function hasResult(c, untested) {
+    return c.status_id !== undefined && c.status_id !== '' && !untested.has(c.status_id);
+}
+//# sourceMappingURL=carry-over.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/upload/run-key.js
+const KEY_LABEL_PREFIX = 'testsigma-tm-key:';
+function keyLabel(key) {
+    return `${KEY_LABEL_PREFIX}${key}`;
+}
+/** The title carries the key, so a listing filtered by title finds the key's runs. */
+function titleWithKey(title, key) {
+    const tag = `[${key}]`;
+    return title.includes(tag) ? title : `${title} ${tag}`;
+}
+function carriesKey(run, key) {
+    return (run.labels ?? []).includes(keyLabel(key)) || run.title.endsWith(`[${key}]`);
+}
+/** The key's runs: listed by the title tag (what the service filters on), kept when they carry the key. */
+async function findKeyRuns(api, projectId, key) {
+    return (await api.findRunsByTitleContaining(projectId, `[${key}]`)).filter((run) => carriesKey(run, key));
+}
+function isClosed(run) {
+    return run.status.toUpperCase() === 'CLOSED';
+}
+/** Oldest first; the id breaks ties so that every job orders the same runs the same way. */
+function byAge(a, b) {
+    return (a.created_at ?? 0) - (b.created_at ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+/** Pure: the key's runs → the current generation. */
+function currentGeneration(runs) {
+    const sorted = [...runs].sort(byAge);
+    let previous;
+    let open = [];
+    for (const run of sorted) {
+        if (isClosed(run)) {
+            previous = run;
+            open = [];
+        }
+        else {
+            open.push(run);
+        }
+    }
+    return previous ? { open, previous } : { open };
+}
+/** Find the key's open run, or create one and converge with any created at the same moment. */
+async function findOrCreateKeyedRun(api, request, log) {
+    const { projectId, key } = request;
+    const found = currentGeneration(await findKeyRuns(api, projectId, key));
+    const existing = found.open[0];
+    if (existing) {
+        log.info(`Reporting into test run ${existing.human_id}, the open run of run key ${key}.`);
+        return { run: existing, created: false, ...(found.previous && { previous: found.previous }) };
+    }
+    // A lost answer to the create: any open run of this generation is one every job converges on anyway.
+    const findExisting = async () => currentGeneration(await findKeyRuns(api, projectId, key)).open[0];
+    const mine = await request.create(found.previous, findExisting);
+    const after = currentGeneration(await findKeyRuns(api, projectId, key));
+    const winner = after.open[0] ?? mine;
+    if (winner.id === mine.id) {
+        log.info(`Created test run ${mine.human_id} for run key ${key}${found.previous ? `, continuing ${found.previous.human_id} (closed)` : ''}.`);
+        return { run: mine, created: true, ...(found.previous && { previous: found.previous }) };
+    }
+    log.info(`Another job created test run ${winner.human_id} for run key ${key} at the same moment: reporting there and deleting ${mine.human_id}.`);
+    try {
+        await api.deleteRun(projectId, mine.id);
+    }
+    catch (error) {
+        log.warn(`Could not delete the duplicate test run ${mine.human_id} (it holds no results): ${error.message}`);
+    }
+    return { run: winner, created: false, ...(after.previous && { previous: after.previous }) };
+}
+//# sourceMappingURL=run-key.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/upload/selection.js
+
+const ATTEMPTS = 8;
+async function ensureCases(api, projectId, run, caseIds, log, sleep = selection_defaultSleep) {
+    let requests = 0;
+    let missing = [];
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+        const held = new Set((await api.listRunCases(projectId, run.id)).map((c) => c.test_case.id));
+        requests++;
+        missing = caseIds.filter((id) => !held.has(id));
+        if (missing.length === 0)
+            return { refused: [], requests };
+        if (run.selection_type && run.selection_type.toUpperCase() !== 'STATIC') {
+            log.warn(`Test run ${run.human_id} selects its cases dynamically; ${missing.length} mapped case(s) outside it cannot be recorded.`);
+            return { refused: missing, requests };
+        }
+        if (attempt > 1) {
+            log.info(`Another job changed the cases of test run ${run.human_id} at the same moment; adding ours again (attempt ${attempt}).`);
+            // Jobs that collided should not collide again in lockstep.
+            await sleep(100 * attempt + Math.floor(Math.random() * 250));
+        }
+        else {
+            log.info(`Adding ${missing.length} case(s) to test run ${run.human_id}.`);
+        }
+        await api.updateRun(projectId, run.id, { static_selection_filters: [{ field: 'id', operator: 'IN', values: [...held, ...missing] }] });
+        requests++;
+    }
+    log.warn(`${missing.length} case(s) are still missing from test run ${run.human_id} after ${ATTEMPTS} attempts (other jobs kept changing its cases).`);
+    return { refused: missing, requests };
+}
+function selection_defaultSleep(ms) {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+}
+/**
+ * A job whose cases are in the run can still lose them afterwards: another job that read the selection before
+ * ours was added writes its union a moment later, and the service drops the results of cases a selection
+ * update removes (and refuses results for cases it no longer selects). So, when other jobs may be writing (a
+ * run key), look again after a pause, and put back — cases and results — whatever went missing or was refused
+ * that way, until a look finds everything in place.
+ */
+async function keepResults(api, projectId, run, sent, log, sleep = selection_defaultSleep) {
+    let requests = 0;
+    let lost = [];
+    for (let round = 1; round <= ATTEMPTS; round++) {
+        await sleep(500 * round + Math.floor(Math.random() * 500));
+        const held = new Map((await api.listRunCases(projectId, run.id)).map((c) => [c.test_case.id, c.status_id]));
+        requests++;
+        lost = sent.filter((e) => held.get(e.test_case_id) !== e.test_run_status_id);
+        if (lost.length === 0)
+            return { lost, requests };
+        log.info(`Another job's update of test run ${run.human_id} removed ${lost.length} of this job's results; recording them again.`);
+        const selection = await ensureCases(api, projectId, run, lost.map((e) => e.test_case_id), log, sleep);
+        requests += selection.requests;
+        try {
+            await api.putResults(projectId, run.id, lost.filter((e) => !selection.refused.includes(e.test_case_id)));
+        }
+        catch (error) {
+            // Removed again before the write landed (422 "not part of the run"): the next round looks again.
+            if (!(error instanceof ApiError) || error.status === undefined || error.status >= 500 || ![400, 422].includes(error.status))
+                throw error;
+        }
+        requests++;
+    }
+    return { lost, requests };
+}
+//# sourceMappingURL=selection.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/upload/open-run.js
+
+
+
+
+
+
+/**
+ * The run to write to: the one named by the run id setting; else, with a run key (from the CI or the setting),
+ * the key's open run or a new one that every job of the pipeline converges on; else a new run. A run this upload
+ * did not create is made to hold the mapped cases.
+ */
+async function openRun(ctx, plan) {
+    const { settings, api, log, host, runKey } = ctx;
+    const { projectId } = plan;
+    const caseIds = plan.entries.map((p) => p.entry.test_case_id);
+    const now = ctx.now();
+    const title = runTitle(settings.runTitle, ctx.ci, now);
+    const labels = ['testsigma-tm', ...settings.labels];
+    // Checked before any run is created (also when one exists: a wrong setting fails the same way in every job).
+    const testPlan = settings.testPlan ? await resolveTestPlan(api, projectId, settings.testPlan, host) : undefined;
+    const runFields = { ...(testPlan && { testPlanId: testPlan.id }), environmentIds: settings.environmentIds };
+    let opened;
+    if (settings.runId) {
+        opened = { run: await lifecycle_openNamedRun(api, projectId, settings.runId, host), created: false };
+    }
+    else if (runKey) {
+        let carried = [];
+        const keyed = await findOrCreateKeyedRun(api, {
+            projectId,
+            key: runKey,
+            create: async (previous, findExisting) => {
+                carried = previous ? await previousCases(api, projectId, previous) : [];
+                const description = runDescription(ctx.ci, plan.total, plan.fileCount) +
+                    (previous ? `\nContinues test run ${previous.human_id} (closed), whose results were carried over.` : '');
+                const selection = [...new Set([...caseIds, ...carried.map((c) => c.test_case.id)])];
+                return api.createRun({
+                    projectId,
+                    title: titleWithKey(title, runKey),
+                    description,
+                    caseIds: selection,
+                    assigneeId: plan.userId,
+                    labels: [...labels, keyLabel(runKey)],
+                    now: now.getTime(),
+                    ...runFields,
+                }, { findExisting });
+            },
+        }, log);
+        opened = keyed;
+        if (keyed.created && keyed.previous) {
+            await carryOver(api, projectId, { previous: keyed.previous, run: keyed.run, userId: plan.userId, own: new Set(caseIds), untested: plan.untestedIds, batchSize: settings.batchSize }, carried, log);
+        }
+    }
+    else {
+        const description = runDescription(ctx.ci, plan.total, plan.fileCount);
+        opened = {
+            run: await createRun(api, { projectId, title, description, caseIds, assigneeId: plan.userId, labels, now: now.getTime(), ...runFields }, log),
+            created: true,
+        };
+    }
+    // A run this upload created selects its cases already; any other may lack some (and other jobs may be adding theirs).
+    const refused = new Set(opened.created ? [] : (await ensureCases(api, projectId, opened.run, caseIds, log)).refused);
+    return { ...opened, entries: plan.entries.filter((p) => !refused.has(p.entry.test_case_id)) };
+}
+function runDescription(ci, results, files) {
+    const from = ci ? `${ci.provider}${ci.jobUrl ? ` (${ci.jobUrl})` : ''}` : 'a local upload';
+    return `Recorded by testsigma-tm ${VERSION} from ${from}: ${results} test result(s)${files !== undefined ? ` in ${files} file(s)` : ''}.`;
+}
+//# sourceMappingURL=open-run.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/upload/close.js
+const UPLOAD_LABEL_PREFIX = 'testsigma-tm-upload:';
+const close_ATTEMPTS = 8;
+function uploadMarkers(run) {
+    return (run.labels ?? []).filter((label) => label.startsWith(UPLOAD_LABEL_PREFIX));
+}
+/** Add this upload's marker; returns the run as read back, carrying every marker so far. */
+async function markUpload(api, projectId, run, marker, log, sleep = close_defaultSleep) {
+    const label = `${UPLOAD_LABEL_PREFIX}${marker}`;
+    let current = run;
+    for (let attempt = 1; attempt <= close_ATTEMPTS; attempt++) {
+        current = await api.getRun(projectId, run.id);
+        const labels = current.labels ?? [];
+        if (labels.includes(label))
+            return current;
+        if (attempt > 1)
+            await sleep(100 * attempt + Math.floor(Math.random() * 250));
+        await api.updateRun(projectId, run.id, { label_names: [...labels, label] });
+    }
+    log.warn(`Could not record this upload on test run ${run.human_id} (other jobs kept changing its labels); it will not count towards closing it.`);
+    return current;
+}
+/** The run's description with one line appended (replacing an earlier line that starts the same way). */
+function appendLine(description, prefix, line) {
+    const kept = (description ?? '').split('\n').filter((l) => !l.startsWith(prefix));
+    return [...kept.filter((l, i) => l !== '' || i < kept.length - 1), `${prefix}${line}`].join('\n').trim();
+}
+async function close_closeRun(api, projectId, run, summaryLine) {
+    const changes = { status: 'CLOSED' };
+    if (summaryLine)
+        changes.description = appendLine(run.description, 'Closed by testsigma-tm: ', summaryLine);
+    await api.updateRun(projectId, run.id, changes);
+}
+function close_defaultSleep(ms) {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+}
+//# sourceMappingURL=close.js.map
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./packages/core/dist/upload/spool.js
+/**
+ * The spool: what an upload could not send, written to a file so that `testsigma-tm resume FILE` sends exactly
+ * that later, into the same run, nothing twice. Versioned JSON; never the token (resume reads it from the
+ * environment like any upload). Two kinds:
+ * - `entries`: the run was open; these result entries were not acknowledged (the rest landed);
+ * - `results`: the service failed before a run was open; these test results are uploaded from scratch.
+ */
+
+
+
+
+
+const SPOOL_VERSION = 1;
+function withoutToken(settings) {
+    const { token: _token, ...rest } = settings;
+    return rest;
+}
+/** The spool file: the setting, else the runner's temp directory with the run key (or the time) in its name. */
+function spoolPath(settings, env, now) {
+    if (settings.spool)
+        return settings.spool;
+    const dir = env.RUNNER_TEMP || external_node_os_namespaceObject.tmpdir();
+    const stamp = now.toISOString().replace(/[:.]/g, '-');
+    const key = settings.runKey ? `${settings.runKey.replace(/[^A-Za-z0-9._-]/g, '_')}-` : '';
+    return external_node_path_.join(dir, `testsigma-tm-spool-${key}${stamp}.json`);
+}
+/**
+ * A results spool written as the results are handed over (`fill` calls `write` with each), so that spooling a
+ * huge input costs a buffer, not the input. Like writeSpool: whole or not at all, readable by its owner only.
+ */
+async function writeResultsSpool(file, header, fill) {
+    await (0,promises_.mkdir)(external_node_path_.dirname(file), { recursive: true });
+    const temp = `${file}.${process.pid}.tmp`;
+    const fd = (0,external_node_fs_namespaceObject.openSync)(temp, 'w', 0o600);
+    try {
+        let buffer = `${JSON.stringify(header).slice(0, -1)},"results":[`;
+        let first = true;
+        // Synchronous writes in 1 MiB pieces: results are handed over synchronously as they are read.
+        const flush = () => {
+            (0,external_node_fs_namespaceObject.writeSync)(fd, buffer);
+            buffer = '';
+        };
+        await fill((result) => {
+            buffer += (first ? '' : ',') + JSON.stringify(result);
+            first = false;
+            if (buffer.length >= 1024 * 1024)
+                flush();
+        });
+        buffer += ']}\n';
+        flush();
+    }
+    catch (error) {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+        await (0,promises_.unlink)(temp).catch(() => undefined);
+        throw error;
+    }
+    (0,external_node_fs_namespaceObject.closeSync)(fd);
+    await (0,promises_.rename)(temp, file);
+}
+/** Written whole or not at all (a temp file renamed), readable by its owner only. */
+async function spool_writeSpool(file, spool) {
+    await (0,promises_.mkdir)(external_node_path_.dirname(file), { recursive: true });
+    const temp = `${file}.${process.pid}.tmp`;
+    await (0,promises_.writeFile)(temp, `${JSON.stringify(spool)}\n`, { mode: 0o600 });
+    await (0,promises_.rename)(temp, file);
+}
+async function spool_readSpool(file) {
+    let value;
+    try {
+        value = JSON.parse(await readFile(file, 'utf8'));
+    }
+    catch (error) {
+        throw new InputError('INPUT_UNREADABLE', file, `${file} could not be read as a spool file: ${error.message}. Pass the file an upload printed ("results were written to …").`, { cause: error });
+    }
+    const spool = value;
+    if (!spool || spool.tool !== 'testsigma-tm' || (spool.kind !== 'entries' && spool.kind !== 'results')) {
+        throw new InputError('INPUT_NOT_RESULTS', file, `${file} is not a testsigma-tm spool file.`);
+    }
+    if (spool.version !== SPOOL_VERSION) {
+        throw new InputError('INPUT_NOT_RESULTS', file, `${file} is a spool file of version ${String(spool.version)}; this testsigma-tm reads version ${SPOOL_VERSION}. Resume it with the version that wrote it.`);
+    }
+    return spool;
+}
+/** After a successful resume the file is kept, renamed, so that a second resume cannot send it again. */
+async function spool_markResumed(file) {
+    const done = `${file}.sent`;
+    await rename(file, done);
+    return done;
+}
+//# sourceMappingURL=spool.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/upload/spooling.js
+
+
+
+
+async function spoolEntries(ctx, plan, opened, entries, reason) {
+    const willClose = ctx.settings.closeRun && opened.created && !ctx.runKey;
+    const spool = {
+        tool: 'testsigma-tm',
+        version: 1,
+        kind: 'entries',
+        createdAt: ctx.now().toISOString(),
+        reason: reason.message,
+        settings: withoutToken({ ...ctx.settings, runKey: ctx.runKey }),
+        projectId: plan.projectId,
+        run: { id: opened.run.id, human_id: opened.run.human_id },
+        close: willClose,
+        entries,
+    };
+    const file = spoolPath({ ...ctx.settings, runKey: ctx.runKey }, ctx.input.env ?? {}, ctx.now());
+    return reportSpool(file, ctx.log, () => entries.length, () => spool_writeSpool(file, spool));
+}
+/** The service failed before a run was open: every result goes to the spool, read (again) as it is written. */
+async function spoolResults(input, workspace, reason, log) {
+    const now = (input.now ?? (() => new Date()))();
+    const runKey = input.settings.runKey ?? detectCi(input.env ?? {})?.runKey;
+    const settings = { ...input.settings, runKey };
+    const header = {
+        tool: 'testsigma-tm',
+        version: 1,
+        kind: 'results',
+        createdAt: now.toISOString(),
+        reason: reason.message,
+        settings: withoutToken(settings),
+    };
+    const tally = new ResultTally({ lines: false, workspace });
+    const file = spoolPath(settings, input.env ?? {}, now);
+    let files = [];
+    const written = await reportSpool(file, log, () => tally.total, () => writeResultsSpool(file, header, async (write) => {
+        files = await readAll(input, (result) => {
+            tally.add(result);
+            write(result);
+        });
+    }));
+    return { file: written, read: { tally, files, report: emptyReport() } };
+}
+/** The input read for its counts and failures only (nothing mapped). */
+async function tallyInput(input, workspace, log) {
+    const tally = new ResultTally({ lines: false, workspace });
+    const files = await readAll(input, (result) => tally.add(result), log);
+    return { tally, files, report: emptyReport() };
+}
+function emptyReport() {
+    return { mapped: [], unmapped: [], unmappedTotal: 0, unknown: [] };
+}
+/** Write a spool and say where it is and how to send it; undefined when it could not be written. */
+async function reportSpool(file, log, count, write) {
+    try {
+        await write();
+        log.error(`${count()} result(s) could not be sent and were written to ${file}. Send them later with: testsigma-tm resume ${file}`);
+        return file;
+    }
+    catch (error) {
+        log.error(`${count()} result(s) could not be sent, and the spool file ${file} could not be written: ${error.message}.`);
+        return undefined;
+    }
+}
+//# sourceMappingURL=spooling.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/upload/record.js
+
+
+
+
+
+
+/**
+ * Send every entry (a refused one does not stop the others), read the run back, then close it when this upload
+ * should: a run it created, or — with a run key — when close-run is on and, with a known shard total, every
+ * shard has reported. What could not be sent is spooled and the run is left open (a closed run takes nothing).
+ */
+async function recordResults(ctx, plan, opened) {
+    const { api, settings, log } = ctx;
+    const { run } = opened;
+    const { projectId } = plan;
+    const files = new Map([...plan.files].map(([caseId, planned]) => [caseId, planned.files]));
+    const sent = await send_sendEntries(api, projectId, run.id, opened.entries.map((p) => p.entry), { maxEntries: settings.batchSize, files, nameOf: (id) => caseName(plan, id) }, log);
+    if (sent.error) {
+        const spoolFile = await spoolEntries(ctx, plan, opened, sent.unsent, sent.error);
+        return { sent, closed: false, spoolFile, error: sent.error };
+    }
+    // With a run key other jobs write to the same run: make sure what this job sent is still there, and retry what
+    // was refused because another job's update had just removed its case.
+    if (ctx.runKey) {
+        const kept = await keepResults(api, projectId, run, [...sent.acknowledged, ...sent.refused.map((r) => r.entry)], log);
+        const lost = new Set(kept.lost.map((e) => e.test_case_id));
+        sent.acknowledged.push(...sent.refused.filter((r) => !lost.has(r.entry.test_case_id)).map((r) => r.entry));
+        sent.refused = sent.refused.filter((r) => lost.has(r.entry.test_case_id));
+        sent.requests += kept.requests;
+    }
+    const mismatch = settings.verify ? await verifyRun(api, projectId, run, sent, plan) : undefined;
+    const refusedError = sent.refused.length > 0 ? refusedResults(run, sent, plan) : undefined;
+    let closed = false;
+    if (settings.closeRun && (opened.created || ctx.runKey) && !settings.runId) {
+        const total = settings.shardTotal ?? ctx.ci?.shard?.total;
+        if (ctx.runKey && total) {
+            const index = settings.shardIndex ?? ctx.ci?.shard?.index;
+            const marked = await markUpload(api, projectId, run, index ? `${index}/${total}` : (0,external_node_crypto_.randomUUID)().slice(0, 8), log);
+            const reported = uploadMarkers(marked).length;
+            if (reported >= total) {
+                await close_closeRun(api, projectId, marked, `${reported} of ${total} uploads reported.`);
+                closed = true;
+            }
+            else {
+                log.info(`${reported} of ${total} uploads have reported into test run ${run.human_id}; the last one closes it.`);
+            }
+        }
+        else {
+            await close_closeRun(api, projectId, run, undefined);
+            closed = true;
+        }
+    }
+    return { sent, closed, ...((refusedError ?? mismatch) && { error: refusedError ?? mismatch }) };
+}
+/** After the last batch, what the run holds must be what was sent: name every case that differs. */
+async function verifyRun(api, projectId, run, sent, plan) {
+    const held = new Map((await api.listRunCases(projectId, run.id)).map((c) => [c.test_case.id, c.status_id]));
+    const differ = sent.acknowledged.filter((e) => held.get(e.test_case_id) !== e.test_run_status_id);
+    if (differ.length === 0)
+        return undefined;
+    const names = differ.slice(0, 20).map((e) => caseName(plan, e.test_case_id));
+    return new errors_UnsentResultsError('VERIFY_MISMATCH', `Test run ${run.human_id} does not hold what was sent for ${differ.length} case(s): ${names.join(', ')}${differ.length > 20 ? ', …' : ''}. Another job may have recorded the same case(s) at the same time; check them in the run.`);
+}
+function refusedResults(run, sent, plan) {
+    const { refused, acknowledged } = sent;
+    const lines = refused.slice(0, 20).map((r) => `${caseName(plan, r.entry.test_case_id)}: ${r.reason}`);
+    return new errors_UnsentResultsError('UNSENT_RESULTS', `The service refused ${refused.length} of ${refused.length + acknowledged.length} result(s) for test run ${run.human_id} (${acknowledged.length} recorded):\n  - ${lines.join('\n  - ')}${refused.length > 20 ? `\n  - … and ${refused.length - 20} more` : ''}`);
+}
+function caseName(plan, caseId) {
+    return plan.report.mapped.find((m) => m.testCase.id === caseId)?.testCase.human_id ?? caseId;
+}
+//# sourceMappingURL=record.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/upload/outcome-summary.js
+/**
+ * The summary of an upload, built once at the end from what its stages returned: what is missing is what did not
+ * happen.
+ */
+
+
+
+
+
+/** The summary, once, from the stages' values: what is missing is what did not happen. */
+function buildSummary(input, { read, plan, opened, recorded, spoolFile }) {
+    const summary = {
+        ...emptySummary(input.settings.dryRun),
+        files: summariseFiles(read?.files ?? (Array.isArray(input.results) ? (input.files ?? []) : [])),
+        total: read?.tally.total ?? 0,
+        tests: read?.tally.tests ?? { passed: 0, failed: 0, skipped: 0 },
+        spoolFile: spoolFile ?? recorded?.spoolFile ?? null,
+    };
+    if (!plan)
+        return summary;
+    if (plan.sync)
+        Object.assign(summary, caseSyncSummary(plan.sync));
+    summary.unmapped = plan.report.unmapped.map(displayTitle);
+    summary.unmappedTotal = plan.report.unmappedTotal;
+    summary.unknown = plan.report.unknown.map((u) => ({ reference: u.reference, tests: u.results.map(displayTitle) }));
+    summary.mapped = plan.entries.length;
+    summary.attachments = attachmentSummary(plan, recorded?.sent, input.settings.dryRun);
+    if (!opened) {
+        summary.byStatus = countByStatus(plan.entries);
+        summary.cases = countCases(plan.report, plan.entries.map((p) => p.entry.test_case_id));
+        return summary;
+    }
+    summary.runId = opened.run.id;
+    summary.runHumanId = opened.run.human_id;
+    summary.runUrl = runUrl(input.settings.baseUrl, plan.projectId, opened.run.id);
+    summary.created = opened.created;
+    const notTaken = plan.entries.length - opened.entries.length;
+    if (!recorded) {
+        // `run create` sends nothing; otherwise the upload stopped while recording: nothing is known to have landed.
+        summary.unsent = input.openOnly ? 0 : plan.entries.length;
+        return summary;
+    }
+    const landed = new Set(recorded.sent.acknowledged.map((e) => e.test_case_id));
+    summary.requests = recorded.sent.requests;
+    summary.uploaded = landed.size;
+    summary.unsent = notTaken + recorded.sent.unsent.length + recorded.sent.refused.length;
+    summary.refused = recorded.sent.refused.map((r) => ({ case: caseName(plan, r.entry.test_case_id), reason: r.reason }));
+    summary.closed = recorded.closed;
+    summary.byStatus = countByStatus(opened.entries.filter((p) => landed.has(p.entry.test_case_id)));
+    summary.cases = countCases(plan.report, landed);
+    return summary;
+}
+/** Files skipped while planning, those the service made us withdraw (413), and in a dry run what would go. */
+function attachmentSummary(plan, sent, dryRun) {
+    const skipped = [...plan.files].flatMap(([caseId, f]) => f.skipped.map((s) => ({ case: caseName(plan, caseId), ...s })));
+    skipped.push(...(sent?.attachments.withdrawn ?? []).map((w) => ({ case: caseName(plan, w.caseId), name: w.name, reason: w.reason })));
+    const planned = dryRun
+        ? [...plan.files].flatMap(([caseId, f]) => f.files.map((file) => ({ case: caseName(plan, caseId), name: file.fileName, size: file.size })))
+        : [];
+    return { sent: sent?.attachments.sent ?? 0, sentBytes: sent?.attachments.sentBytes ?? 0, skipped, planned };
+}
+function countByStatus(entries) {
+    const counts = {};
+    for (const e of entries)
+        counts[e.statusName] = (counts[e.statusName] ?? 0) + 1;
+    return counts;
+}
+/** Best effort: the web app lives on the same origin as the API. */
+function runUrl(baseUrl, projectId, runId) {
+    return `${new URL(baseUrl).origin}/ui/projects/${projectId}/test-runs/${runId}`;
+}
+//# sourceMappingURL=outcome-summary.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/upload/upload.js
 /**
  * The upload, as a short sequence of stages that take one context and return values:
@@ -38564,13 +38850,6 @@ function offlineLine(result) {
  * cause: the outcome carries the error and the exit code (decided by the error's code). Hosts (CLI, Action,
  * reporters) only translate inputs in and the outcome out.
  */
-
-
-
-
-
-
-
 
 
 
@@ -38729,245 +39008,9 @@ async function planUpload(ctx, { project, statuses, users, cases }, read) {
         ...(sync && { sync }),
     };
 }
-/**
- * The run to write to: the one named by the run id setting; else, with a run key (from the CI or the setting),
- * the key's open run or a new one that every job of the pipeline converges on; else a new run. A run this upload
- * did not create is made to hold the mapped cases.
- */
-async function openRun(ctx, plan) {
-    const { settings, api, log, host, runKey } = ctx;
-    const { projectId } = plan;
-    const caseIds = plan.entries.map((p) => p.entry.test_case_id);
-    const now = ctx.now();
-    const title = runTitle(settings.runTitle, ctx.ci, now);
-    const labels = ['testsigma-tm', ...settings.labels];
-    // Checked before any run is created (also when one exists: a wrong setting fails the same way in every job).
-    const testPlan = settings.testPlan ? await resolveTestPlan(api, projectId, settings.testPlan, host) : undefined;
-    const runFields = { ...(testPlan && { testPlanId: testPlan.id }), environmentIds: settings.environmentIds };
-    let opened;
-    if (settings.runId) {
-        opened = { run: await lifecycle_openNamedRun(api, projectId, settings.runId, host), created: false };
-    }
-    else if (runKey) {
-        let carried = [];
-        const keyed = await findOrCreateKeyedRun(api, {
-            projectId,
-            key: runKey,
-            create: async (previous, findExisting) => {
-                carried = previous ? await previousCases(api, projectId, previous) : [];
-                const description = runDescription(ctx.ci, plan.total, plan.fileCount) +
-                    (previous ? `\nContinues test run ${previous.human_id} (closed), whose results were carried over.` : '');
-                const selection = [...new Set([...caseIds, ...carried.map((c) => c.test_case.id)])];
-                return api.createRun({
-                    projectId,
-                    title: titleWithKey(title, runKey),
-                    description,
-                    caseIds: selection,
-                    assigneeId: plan.userId,
-                    labels: [...labels, keyLabel(runKey)],
-                    now: now.getTime(),
-                    ...runFields,
-                }, { findExisting });
-            },
-        }, log);
-        opened = keyed;
-        if (keyed.created && keyed.previous) {
-            await carryOver(api, projectId, { previous: keyed.previous, run: keyed.run, userId: plan.userId, own: new Set(caseIds), untested: plan.untestedIds, batchSize: settings.batchSize }, carried, log);
-        }
-    }
-    else {
-        const description = runDescription(ctx.ci, plan.total, plan.fileCount);
-        opened = {
-            run: await createRun(api, { projectId, title, description, caseIds, assigneeId: plan.userId, labels, now: now.getTime(), ...runFields }, log),
-            created: true,
-        };
-    }
-    // A run this upload created selects its cases already; any other may lack some (and other jobs may be adding theirs).
-    const refused = new Set(opened.created ? [] : (await ensureCases(api, projectId, opened.run, caseIds, log)).refused);
-    return { ...opened, entries: plan.entries.filter((p) => !refused.has(p.entry.test_case_id)) };
-}
-/**
- * Send every entry (a refused one does not stop the others), read the run back, then close it when this upload
- * should: a run it created, or — with a run key — when close-run is on and, with a known shard total, every
- * shard has reported. What could not be sent is spooled and the run is left open (a closed run takes nothing).
- */
-async function recordResults(ctx, plan, opened) {
-    const { api, settings, log } = ctx;
-    const { run } = opened;
-    const { projectId } = plan;
-    const files = new Map([...plan.files].map(([caseId, planned]) => [caseId, planned.files]));
-    const sent = await send_sendEntries(api, projectId, run.id, opened.entries.map((p) => p.entry), { maxEntries: settings.batchSize, files, nameOf: (id) => caseName(plan, id) }, log);
-    if (sent.error) {
-        const spoolFile = await spoolEntries(ctx, plan, opened, sent.unsent, sent.error);
-        return { sent, closed: false, spoolFile, error: sent.error };
-    }
-    // With a run key other jobs write to the same run: make sure what this job sent is still there, and retry what
-    // was refused because another job's update had just removed its case.
-    if (ctx.runKey) {
-        const kept = await keepResults(api, projectId, run, [...sent.acknowledged, ...sent.refused.map((r) => r.entry)], log);
-        const lost = new Set(kept.lost.map((e) => e.test_case_id));
-        sent.acknowledged.push(...sent.refused.filter((r) => !lost.has(r.entry.test_case_id)).map((r) => r.entry));
-        sent.refused = sent.refused.filter((r) => lost.has(r.entry.test_case_id));
-        sent.requests += kept.requests;
-    }
-    const mismatch = settings.verify ? await verifyRun(api, projectId, run, sent, plan) : undefined;
-    const refusedError = sent.refused.length > 0 ? refusedResults(run, sent, plan) : undefined;
-    let closed = false;
-    if (settings.closeRun && (opened.created || ctx.runKey) && !settings.runId) {
-        const total = settings.shardTotal ?? ctx.ci?.shard?.total;
-        if (ctx.runKey && total) {
-            const index = settings.shardIndex ?? ctx.ci?.shard?.index;
-            const marked = await markUpload(api, projectId, run, index ? `${index}/${total}` : (0,external_node_crypto_.randomUUID)().slice(0, 8), log);
-            const reported = uploadMarkers(marked).length;
-            if (reported >= total) {
-                await close_closeRun(api, projectId, marked, `${reported} of ${total} uploads reported.`);
-                closed = true;
-            }
-            else {
-                log.info(`${reported} of ${total} uploads have reported into test run ${run.human_id}; the last one closes it.`);
-            }
-        }
-        else {
-            await close_closeRun(api, projectId, run, undefined);
-            closed = true;
-        }
-    }
-    return { sent, closed, ...((refusedError ?? mismatch) && { error: refusedError ?? mismatch }) };
-}
-/** After the last batch, what the run holds must be what was sent: name every case that differs. */
-async function verifyRun(api, projectId, run, sent, plan) {
-    const held = new Map((await api.listRunCases(projectId, run.id)).map((c) => [c.test_case.id, c.status_id]));
-    const differ = sent.acknowledged.filter((e) => held.get(e.test_case_id) !== e.test_run_status_id);
-    if (differ.length === 0)
-        return undefined;
-    const names = differ.slice(0, 20).map((e) => caseName(plan, e.test_case_id));
-    return new errors_UnsentResultsError('VERIFY_MISMATCH', `Test run ${run.human_id} does not hold what was sent for ${differ.length} case(s): ${names.join(', ')}${differ.length > 20 ? ', …' : ''}. Another job may have recorded the same case(s) at the same time; check them in the run.`);
-}
-function refusedResults(run, sent, plan) {
-    const { refused, acknowledged } = sent;
-    const lines = refused.slice(0, 20).map((r) => `${caseName(plan, r.entry.test_case_id)}: ${r.reason}`);
-    return new errors_UnsentResultsError('UNSENT_RESULTS', `The service refused ${refused.length} of ${refused.length + acknowledged.length} result(s) for test run ${run.human_id} (${acknowledged.length} recorded):\n  - ${lines.join('\n  - ')}${refused.length > 20 ? `\n  - … and ${refused.length - 20} more` : ''}`);
-}
-function caseName(plan, caseId) {
-    return plan.report.mapped.find((m) => m.testCase.id === caseId)?.testCase.human_id ?? caseId;
-}
 /** A failure of the service itself (no answer, 5xx, the rate limit until the deadline): worth trying again later. */
 function serviceFailed(error) {
     return error instanceof ApiError && (error.status === undefined || error.status >= 500 || error.status === 429);
-}
-async function spoolEntries(ctx, plan, opened, entries, reason) {
-    const willClose = ctx.settings.closeRun && opened.created && !ctx.runKey;
-    const spool = {
-        tool: 'testsigma-tm',
-        version: 1,
-        kind: 'entries',
-        createdAt: ctx.now().toISOString(),
-        reason: reason.message,
-        settings: withoutToken({ ...ctx.settings, runKey: ctx.runKey }),
-        projectId: plan.projectId,
-        run: { id: opened.run.id, human_id: opened.run.human_id },
-        close: willClose,
-        entries,
-    };
-    const file = spoolPath({ ...ctx.settings, runKey: ctx.runKey }, ctx.input.env ?? {}, ctx.now());
-    return reportSpool(file, ctx.log, () => entries.length, () => spool_writeSpool(file, spool));
-}
-/** The service failed before a run was open: every result goes to the spool, read (again) as it is written. */
-async function spoolResults(input, workspace, reason, log) {
-    const now = (input.now ?? (() => new Date()))();
-    const runKey = input.settings.runKey ?? detectCi(input.env ?? {})?.runKey;
-    const settings = { ...input.settings, runKey };
-    const header = {
-        tool: 'testsigma-tm',
-        version: 1,
-        kind: 'results',
-        createdAt: now.toISOString(),
-        reason: reason.message,
-        settings: withoutToken(settings),
-    };
-    const tally = new ResultTally({ lines: false, workspace });
-    const file = spoolPath(settings, input.env ?? {}, now);
-    let files = [];
-    const written = await reportSpool(file, log, () => tally.total, () => writeResultsSpool(file, header, async (write) => {
-        files = await readAll(input, (result) => {
-            tally.add(result);
-            write(result);
-        });
-    }));
-    return { file: written, read: { tally, files, report: emptyReport() } };
-}
-/** The input read for its counts and failures only (nothing mapped). */
-async function tallyInput(input, workspace, log) {
-    const tally = new ResultTally({ lines: false, workspace });
-    const files = await readAll(input, (result) => tally.add(result), log);
-    return { tally, files, report: emptyReport() };
-}
-function emptyReport() {
-    return { mapped: [], unmapped: [], unmappedTotal: 0, unknown: [] };
-}
-/** Write a spool and say where it is and how to send it; undefined when it could not be written. */
-async function reportSpool(file, log, count, write) {
-    try {
-        await write();
-        log.error(`${count()} result(s) could not be sent and were written to ${file}. Send them later with: testsigma-tm resume ${file}`);
-        return file;
-    }
-    catch (error) {
-        log.error(`${count()} result(s) could not be sent, and the spool file ${file} could not be written: ${error.message}.`);
-        return undefined;
-    }
-}
-/** The summary, once, from the stages' values: what is missing is what did not happen. */
-function buildSummary(input, { read, plan, opened, recorded, spoolFile }) {
-    const summary = {
-        ...emptySummary(input.settings.dryRun),
-        files: summariseFiles(read?.files ?? (Array.isArray(input.results) ? (input.files ?? []) : [])),
-        total: read?.tally.total ?? 0,
-        tests: read?.tally.tests ?? { passed: 0, failed: 0, skipped: 0 },
-        spoolFile: spoolFile ?? recorded?.spoolFile ?? null,
-    };
-    if (!plan)
-        return summary;
-    if (plan.sync)
-        Object.assign(summary, caseSyncSummary(plan.sync));
-    summary.unmapped = plan.report.unmapped.map(displayTitle);
-    summary.unmappedTotal = plan.report.unmappedTotal;
-    summary.unknown = plan.report.unknown.map((u) => ({ reference: u.reference, tests: u.results.map(displayTitle) }));
-    summary.mapped = plan.entries.length;
-    summary.attachments = attachmentSummary(plan, recorded?.sent, input.settings.dryRun);
-    if (!opened) {
-        summary.byStatus = countByStatus(plan.entries);
-        summary.cases = countCases(plan.report, plan.entries.map((p) => p.entry.test_case_id));
-        return summary;
-    }
-    summary.runId = opened.run.id;
-    summary.runHumanId = opened.run.human_id;
-    summary.runUrl = runUrl(input.settings.baseUrl, plan.projectId, opened.run.id);
-    summary.created = opened.created;
-    const notTaken = plan.entries.length - opened.entries.length;
-    if (!recorded) {
-        // `run create` sends nothing; otherwise the upload stopped while recording: nothing is known to have landed.
-        summary.unsent = input.openOnly ? 0 : plan.entries.length;
-        return summary;
-    }
-    const landed = new Set(recorded.sent.acknowledged.map((e) => e.test_case_id));
-    summary.requests = recorded.sent.requests;
-    summary.uploaded = landed.size;
-    summary.unsent = notTaken + recorded.sent.unsent.length + recorded.sent.refused.length;
-    summary.refused = recorded.sent.refused.map((r) => ({ case: caseName(plan, r.entry.test_case_id), reason: r.reason }));
-    summary.closed = recorded.closed;
-    summary.byStatus = countByStatus(opened.entries.filter((p) => landed.has(p.entry.test_case_id)));
-    summary.cases = countCases(plan.report, landed);
-    return summary;
-}
-/** Files skipped while planning, those the service made us withdraw (413), and in a dry run what would go. */
-function attachmentSummary(plan, sent, dryRun) {
-    const skipped = [...plan.files].flatMap(([caseId, f]) => f.skipped.map((s) => ({ case: caseName(plan, caseId), ...s })));
-    skipped.push(...(sent?.attachments.withdrawn ?? []).map((w) => ({ case: caseName(plan, w.caseId), name: w.name, reason: w.reason })));
-    const planned = dryRun
-        ? [...plan.files].flatMap(([caseId, f]) => f.files.map((file) => ({ case: caseName(plan, caseId), name: file.fileName, size: file.size })))
-        : [];
-    return { sent: sent?.attachments.sent ?? 0, sentBytes: sent?.attachments.sentBytes ?? 0, skipped, planned };
 }
 function planEntries(report, mapping, statusIds, userId, ci) {
     return report.mapped.map((mapped) => {
@@ -38997,20 +39040,6 @@ function applyUnmappedPolicy(report, settings, log, host) {
     }
     log.warn(`${count} test(s) or reference(s) map to no test case and will not be recorded: ${shown}`);
 }
-function countByStatus(entries) {
-    const counts = {};
-    for (const e of entries)
-        counts[e.statusName] = (counts[e.statusName] ?? 0) + 1;
-    return counts;
-}
-function runDescription(ci, results, files) {
-    const from = ci ? `${ci.provider}${ci.jobUrl ? ` (${ci.jobUrl})` : ''}` : 'a local upload';
-    return `Recorded by testsigma-tm ${VERSION} from ${from}: ${results} test result(s)${files !== undefined ? ` in ${files} file(s)` : ''}.`;
-}
-/** Best effort: the web app lives on the same origin as the API. */
-function runUrl(baseUrl, projectId, runId) {
-    return `${new URL(baseUrl).origin}/ui/projects/${projectId}/test-runs/${runId}`;
-}
 //# sourceMappingURL=upload.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/upload/commands.js
 /**
@@ -39018,6 +39047,7 @@ function runUrl(baseUrl, projectId, runId) {
  * `needs:` and `if: always()`) and `resume` (send what an upload spooled). `run create` is uploadResults with
  * `openOnly`. Like uploadResults, these never throw for anything a user can cause.
  */
+
 
 
 
@@ -43609,6 +43639,7 @@ function read_files_formatBytes(bytes) {
  *
  * Use: resolveSettings → resultFileSource (or readResultFiles, or your own TestResult[]) → uploadResults → renderText / renderMarkdown.
  */
+
 
 
 

@@ -5,7 +5,8 @@
  *
  * Use: resolveSettings → resultFileSource (or readResultFiles, or your own TestResult[]) → uploadResults → renderText / renderMarkdown.
  */
-export { uploadResults, runUrl, type UploadInput, type UploadOutcome } from './upload/upload.js';
+export { uploadResults, type UploadInput, type UploadOutcome } from './upload/upload.js';
+export { runUrl } from './upload/outcome-summary.js';
 export { applyEmptyPolicy } from './upload/inputs.js';
 export { closeRunCommand, resumeCommand, type CommandInput, type CommandOutcome } from './upload/commands.js';
 export { doctor, type DoctorCheck, type DoctorInput, type DoctorOutcome } from './upload/doctor.js';

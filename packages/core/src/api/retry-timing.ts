@@ -44,13 +44,16 @@ export function parseRetryAfter(value: string | undefined, nowMs: number): numbe
 }
 
 /**
- * `x-tms-api-reset`, read as milliseconds until the window frees a slot. Its unit on the live service is
- * unknown; were it seconds, the values are at most a few, and the rate-limit wait is never below half a
- * second anyway. Bounded to a minute so a strange value cannot stall an upload.
+ * `x-tms-api-reset` as milliseconds until the window frees a slot. Its unit on the live service is unknown, so
+ * the value's size decides: an epoch time (seconds or milliseconds) is counted from now; up to 60, seconds (a
+ * one-second window resets in "1", which read as milliseconds would be no wait at all); above that,
+ * milliseconds. Bounded to a minute so a strange value cannot stall an upload.
  */
-export function parseReset(value: string | undefined): number | undefined {
+export function parseReset(value: string | undefined, nowMs: number = Date.now()): number | undefined {
   if (value === undefined || !/^\d+(\.\d+)?$/.test(value.trim())) return undefined;
-  return Math.min(60_000, Math.round(Number(value)));
+  const n = Number(value);
+  const ms = n >= 1e12 ? n - nowMs : n >= 1e9 ? n * 1000 - nowMs : n <= 60 ? n * 1000 : n;
+  return Math.min(60_000, Math.max(0, Math.round(ms)));
 }
 
 function jitter(ceiling: number, random: () => number): number {

@@ -14,7 +14,8 @@ import { openNamedRun, resolveProject } from './lifecycle.js';
 import { currentGeneration, findKeyRuns } from './run-key.js';
 import { sendEntries } from './send.js';
 import { markResumed, readSpool, writeSpool, type EntriesSpool } from './spool.js';
-import { httpOptions, runUrl, uploadResults } from './upload.js';
+import { httpOptions, uploadResults } from './upload.js';
+import { runUrl } from './outcome-summary.js';
 
 export interface CommandInput {
   settings: Settings;

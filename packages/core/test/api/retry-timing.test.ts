@@ -11,9 +11,15 @@ describe('retry timing', () => {
     expect(parseRetryAfter(undefined, now)).toBeUndefined();
   });
 
-  it('reads x-tms-api-reset as milliseconds, bounded to a minute', () => {
+  it('reads x-tms-api-reset by its size (seconds, milliseconds or an epoch time), bounded to a minute', () => {
     expect(parseReset('250')).toBe(250);
     expect(parseReset('999999')).toBe(60_000);
+    // Small values are seconds (the emulator's whole seconds), epoch times are counted from now.
+    expect(parseReset('1')).toBe(1000);
+    expect(parseReset('0.5')).toBe(500);
+    expect(parseReset('1764500002', 1_764_500_000_000)).toBe(2000);
+    expect(parseReset('1764500000750', 1_764_500_000_000)).toBe(750);
+    expect(parseReset('1764499999', 1_764_500_000_000)).toBe(0);
     expect(parseReset('later')).toBeUndefined();
     expect(parseReset(undefined)).toBeUndefined();
   });

@@ -1,0 +1,88 @@
+/**
+ * The upload's second stage: the run to write to — named, found or created by run key (converging with other
+ * jobs, carrying an earlier attempt's results over), or new — made to hold the planned cases.
+ */
+import type { CiContext } from '../ci.js';
+import { carryOver, previousCases } from './carry-over.js';
+import { createRun, openNamedRun, resolveTestPlan } from './lifecycle.js';
+import { findOrCreateKeyedRun, keyLabel, titleWithKey } from './run-key.js';
+import { runTitle } from './run-title.js';
+import { ensureCases } from './selection.js';
+import type { RunCase } from '../api/client.js';
+import { VERSION } from '../version.js';
+import type { UploadContext, UploadPlan, OpenedRun } from './stages.js';
+
+/**
+ * The run to write to: the one named by the run id setting; else, with a run key (from the CI or the setting),
+ * the key's open run or a new one that every job of the pipeline converges on; else a new run. A run this upload
+ * did not create is made to hold the mapped cases.
+ */
+export async function openRun(ctx: UploadContext, plan: UploadPlan): Promise<OpenedRun> {
+  const { settings, api, log, host, runKey } = ctx;
+  const { projectId } = plan;
+  const caseIds = plan.entries.map((p) => p.entry.test_case_id);
+  const now = ctx.now();
+  const title = runTitle(settings.runTitle, ctx.ci, now);
+  const labels = ['testsigma-tm', ...settings.labels];
+  // Checked before any run is created (also when one exists: a wrong setting fails the same way in every job).
+  const testPlan = settings.testPlan ? await resolveTestPlan(api, projectId, settings.testPlan, host) : undefined;
+  const runFields = { ...(testPlan && { testPlanId: testPlan.id }), environmentIds: settings.environmentIds };
+  let opened: Omit<OpenedRun, 'entries'>;
+  if (settings.runId) {
+    opened = { run: await openNamedRun(api, projectId, settings.runId, host), created: false };
+  } else if (runKey) {
+    let carried: RunCase[] = [];
+    const keyed = await findOrCreateKeyedRun(
+      api,
+      {
+        projectId,
+        key: runKey,
+        create: async (previous, findExisting) => {
+          carried = previous ? await previousCases(api, projectId, previous) : [];
+          const description =
+            runDescription(ctx.ci, plan.total, plan.fileCount) +
+            (previous ? `\nContinues test run ${previous.human_id} (closed), whose results were carried over.` : '');
+          const selection = [...new Set([...caseIds, ...carried.map((c) => c.test_case.id)])];
+          return api.createRun(
+            {
+              projectId,
+              title: titleWithKey(title, runKey),
+              description,
+              caseIds: selection,
+              assigneeId: plan.userId,
+              labels: [...labels, keyLabel(runKey)],
+              now: now.getTime(),
+              ...runFields,
+            },
+            { findExisting },
+          );
+        },
+      },
+      log,
+    );
+    opened = keyed;
+    if (keyed.created && keyed.previous) {
+      await carryOver(
+        api,
+        projectId,
+        { previous: keyed.previous, run: keyed.run, userId: plan.userId, own: new Set(caseIds), untested: plan.untestedIds, batchSize: settings.batchSize },
+        carried,
+        log,
+      );
+    }
+  } else {
+    const description = runDescription(ctx.ci, plan.total, plan.fileCount);
+    opened = {
+      run: await createRun(api, { projectId, title, description, caseIds, assigneeId: plan.userId, labels, now: now.getTime(), ...runFields }, log),
+      created: true,
+    };
+  }
+  // A run this upload created selects its cases already; any other may lack some (and other jobs may be adding theirs).
+  const refused = new Set(opened.created ? [] : (await ensureCases(api, projectId, opened.run, caseIds, log)).refused);
+  return { ...opened, entries: plan.entries.filter((p) => !refused.has(p.entry.test_case_id)) };
+}
+
+function runDescription(ci: CiContext | undefined, results: number, files: number | undefined): string {
+  const from = ci ? `${ci.provider}${ci.jobUrl ? ` (${ci.jobUrl})` : ''}` : 'a local upload';
+  return `Recorded by testsigma-tm ${VERSION} from ${from}: ${results} test result(s)${files !== undefined ? ` in ${files} file(s)` : ''}.`;
+}

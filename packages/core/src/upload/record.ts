@@ -1,0 +1,91 @@
+/**
+ * The upload's third stage: send every entry, keep what other jobs' updates removed, read the run back, and close
+ * it when this upload should.
+ */
+import type { TestManagementApi, TestRun } from '../api/client.js';
+import { UnsentResultsError, type TestsigmaTmError } from '../errors.js';
+import { randomUUID } from 'node:crypto';
+import { closeRun, markUpload, uploadMarkers } from './close.js';
+import { keepResults } from './selection.js';
+import { sendEntries, type RefusedEntry, type SendOutcome } from './send.js';
+import type { UploadContext, UploadPlan, OpenedRun, Recorded } from './stages.js';
+import { spoolEntries } from './spooling.js';
+
+/**
+ * Send every entry (a refused one does not stop the others), read the run back, then close it when this upload
+ * should: a run it created, or — with a run key — when close-run is on and, with a known shard total, every
+ * shard has reported. What could not be sent is spooled and the run is left open (a closed run takes nothing).
+ */
+export async function recordResults(ctx: UploadContext, plan: UploadPlan, opened: OpenedRun): Promise<Recorded> {
+  const { api, settings, log } = ctx;
+  const { run } = opened;
+  const { projectId } = plan;
+  const files = new Map([...plan.files].map(([caseId, planned]) => [caseId, planned.files]));
+  const sent = await sendEntries(
+    api,
+    projectId,
+    run.id,
+    opened.entries.map((p) => p.entry),
+    { maxEntries: settings.batchSize, files, nameOf: (id) => caseName(plan, id) },
+    log,
+  );
+  if (sent.error) {
+    const spoolFile = await spoolEntries(ctx, plan, opened, sent.unsent, sent.error);
+    return { sent, closed: false, spoolFile, error: sent.error };
+  }
+  // With a run key other jobs write to the same run: make sure what this job sent is still there, and retry what
+  // was refused because another job's update had just removed its case.
+  if (ctx.runKey) {
+    const kept = await keepResults(api, projectId, run, [...sent.acknowledged, ...sent.refused.map((r) => r.entry)], log);
+    const lost = new Set(kept.lost.map((e) => e.test_case_id));
+    sent.acknowledged.push(...sent.refused.filter((r) => !lost.has(r.entry.test_case_id)).map((r) => r.entry));
+    sent.refused = sent.refused.filter((r) => lost.has(r.entry.test_case_id));
+    sent.requests += kept.requests;
+  }
+  const mismatch = settings.verify ? await verifyRun(api, projectId, run, sent, plan) : undefined;
+  const refusedError = sent.refused.length > 0 ? refusedResults(run, sent, plan) : undefined;
+  let closed = false;
+  if (settings.closeRun && (opened.created || ctx.runKey) && !settings.runId) {
+    const total = settings.shardTotal ?? ctx.ci?.shard?.total;
+    if (ctx.runKey && total) {
+      const index = settings.shardIndex ?? ctx.ci?.shard?.index;
+      const marked = await markUpload(api, projectId, run, index ? `${index}/${total}` : randomUUID().slice(0, 8), log);
+      const reported = uploadMarkers(marked).length;
+      if (reported >= total) {
+        await closeRun(api, projectId, marked, `${reported} of ${total} uploads reported.`);
+        closed = true;
+      } else {
+        log.info(`${reported} of ${total} uploads have reported into test run ${run.human_id}; the last one closes it.`);
+      }
+    } else {
+      await closeRun(api, projectId, run, undefined);
+      closed = true;
+    }
+  }
+  return { sent, closed, ...((refusedError ?? mismatch) && { error: refusedError ?? mismatch }) };
+}
+
+/** After the last batch, what the run holds must be what was sent: name every case that differs. */
+async function verifyRun(api: TestManagementApi, projectId: string, run: TestRun, sent: SendOutcome, plan: UploadPlan): Promise<TestsigmaTmError | undefined> {
+  const held = new Map((await api.listRunCases(projectId, run.id)).map((c) => [c.test_case.id, c.status_id]));
+  const differ = sent.acknowledged.filter((e) => held.get(e.test_case_id) !== e.test_run_status_id);
+  if (differ.length === 0) return undefined;
+  const names = differ.slice(0, 20).map((e) => caseName(plan, e.test_case_id));
+  return new UnsentResultsError(
+    'VERIFY_MISMATCH',
+    `Test run ${run.human_id} does not hold what was sent for ${differ.length} case(s): ${names.join(', ')}${differ.length > 20 ? ', …' : ''}. Another job may have recorded the same case(s) at the same time; check them in the run.`,
+  );
+}
+
+function refusedResults(run: TestRun, sent: SendOutcome, plan: UploadPlan): UnsentResultsError {
+  const { refused, acknowledged } = sent;
+  const lines = refused.slice(0, 20).map((r: RefusedEntry) => `${caseName(plan, r.entry.test_case_id)}: ${r.reason}`);
+  return new UnsentResultsError(
+    'UNSENT_RESULTS',
+    `The service refused ${refused.length} of ${refused.length + acknowledged.length} result(s) for test run ${run.human_id} (${acknowledged.length} recorded):\n  - ${lines.join('\n  - ')}${refused.length > 20 ? `\n  - … and ${refused.length - 20} more` : ''}`,
+  );
+}
+
+export function caseName(plan: UploadPlan, caseId: string): string {
+  return plan.report.mapped.find((m) => m.testCase.id === caseId)?.testCase.human_id ?? caseId;
+}

@@ -1,0 +1,96 @@
+/**
+ * What the upload's stages share: the context every stage reads and the values each returns (see upload.ts).
+ */
+import type { TestManagementApi, ResultEntry, TestRun } from '../api/client.js';
+import type { RunStatus, User } from '../api/wire.js';
+import type { CiContext } from '../ci.js';
+import type { TestsigmaTmError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { FileOutcome } from '../model.js';
+import type { CaseInfo, MappingReport } from '../map/mapping.js';
+import type { Host, Settings } from '../settings/index.js';
+import type { CaseSync } from './case-sync.js';
+import type { SendOutcome } from './send.js';
+import type { CaseFiles } from './attachments/index.js';
+import type { ResultTally } from './tally.js';
+import type { UploadInput } from './upload.js';
+
+/** What every stage reads. */
+export interface UploadContext {
+  input: UploadInput;
+  settings: Settings;
+  host: Host | undefined;
+  api: TestManagementApi;
+  ci: CiContext | undefined;
+  /** The run key in force: the setting, else the CI's. */
+  runKey: string | undefined;
+  log: Logger;
+  now: () => Date;
+  /** Where file locations are made relative to (GITHUB_WORKSPACE, else the working directory). */
+  workspace: string;
+}
+
+/** What the service knows that mapping needs, read before the results are. */
+export interface Lookups {
+  project: { id: string; human_id_prefix: string };
+  statuses: RunStatus[];
+  users: User[];
+  cases: CaseInfo[];
+}
+
+/** The input, read once: the tallies, the mapping and the files' outcomes. */
+export interface ReadInput {
+  tally: ResultTally;
+  report: MappingReport;
+  files: FileOutcome[];
+}
+
+export interface PlannedEntry {
+  entry: ResultEntry;
+  statusName: string;
+}
+
+export interface UploadPlan {
+  projectId: string;
+  report: MappingReport;
+  entries: PlannedEntry[];
+  userId: string;
+  /** Status ids meaning "no result yet" (Untested): never carried over from an earlier run. */
+  untestedIds: Set<string>;
+  /** The files of each case (by test case id), and those left out. */
+  files: Map<string, CaseFiles>;
+  /** What matching by title and creating missing cases did (when either is on). */
+  sync?: CaseSync;
+  /** Results read, and the files they came from: for the run's description. */
+  total: number;
+  fileCount: number;
+}
+
+export interface OpenedRun {
+  run: TestRun;
+  created: boolean;
+  /** The earlier, closed run of the same key whose results this (new) run carried over. */
+  previous?: TestRun;
+  /** The planned entries the run can take (cases a dynamic run does not select are left out). */
+  entries: PlannedEntry[];
+}
+
+export interface Recorded {
+  sent: SendOutcome;
+  closed: boolean;
+  /** Where what could not be sent was written, for `testsigma-tm resume`. */
+  spoolFile?: string;
+  /** Why not every entry landed; the counts above still say what did. */
+  error?: TestsigmaTmError;
+}
+
+/** What the stages returned so far: the summary is built from it, however far the upload got. */
+export interface Progress {
+  plan?: UploadPlan;
+  opened?: OpenedRun;
+  recorded?: Recorded;
+  /** The input as read (before planning, so the summary counts it even when planning fails). */
+  read?: ReadInput;
+  /** The results spooled because the service failed before a run was open. */
+  spoolFile?: string;
+}
