@@ -35499,13 +35499,15 @@ class ResultMapper {
     unmapped = [];
     unmappedTotal = 0;
     unknownUnlisted = 0;
+    /** Without the project's cases yet: the results that name any, in input order, mapped by `resolve`. */
+    pending = [];
+    /** `cases` undefined: map later (`resolve`), once it is known whether the project's cases must be listed at all. */
     constructor(cases, prefix, options = {}) {
         this.prefix = prefix;
         this.options = options;
-        this.lookup = indexCases(cases);
+        this.lookup = cases && indexCases(cases);
     }
     add(result) {
-        const found = { cases: [], unknown: [] };
         const references = caseReferences(result, this.prefix);
         if (references.length === 0) {
             this.unmappedTotal++;
@@ -35513,10 +35515,33 @@ class ResultMapper {
                 this.unmapped.push(result);
             else if (this.unmapped.length < LISTED_RESULTS_MAX)
                 this.unmapped.push(nameOnly(result));
-            return found;
+            return { cases: [], unknown: [] };
         }
+        if (!this.lookup) {
+            this.pending.push({ result, references });
+            return { cases: [], unknown: [] };
+        }
+        return this.place(result, references, this.lookup);
+    }
+    /** Whether every reference read so far is a UUID: then the cases need not be listed to map them. */
+    onlyUuids() {
+        return this.pending.every((p) => p.references.every(isUuid));
+    }
+    /** The UUIDs named so far (lower case), each once. */
+    referencedUuids() {
+        return [...new Set(this.pending.flatMap((p) => p.references.filter(isUuid).map((r) => r.toLowerCase())))];
+    }
+    /** Map what was read before the cases were known. */
+    resolve(cases) {
+        const lookup = indexCases(cases);
+        this.lookup = lookup;
+        for (const { result, references } of this.pending.splice(0))
+            this.place(result, references, lookup);
+    }
+    place(result, references, lookup) {
+        const found = { cases: [], unknown: [] };
         for (const reference of references) {
-            const testCase = this.lookup.get(caseKey(reference));
+            const testCase = lookup.get(caseKey(reference));
             if (testCase) {
                 const entry = getOrAdd(this.mapped, testCase, () => ({ testCase, results: [] }));
                 // A UUID and a human id in one result may name the same case: count the result once.
@@ -37558,8 +37583,8 @@ class ResultTally {
         if (this.lines && this.lines.length < LISTED_RESULTS_MAX)
             this.lines.push(detachLine(line(result, found)));
     }
-    /** Name the case of failed results that title matching placed after they were tallied. */
-    placeMatched(report) {
+    /** Name the case of failed results mapped after they were tallied (by title, or once the cases were known). */
+    placeFailures(report) {
         const unplaced = new Set(this.failed.flatMap((f) => (!f.testCase && f.result ? [f.result] : [])));
         if (unplaced.size === 0)
             return;
@@ -38960,24 +38985,51 @@ function requireSettings(settings, host) {
     }
     return { token: settings.token, projectId: settings.projectId };
 }
-/** Read what the service knows that mapping needs (project, statuses, users, cases): reads only, each once. */
+/**
+ * Read what the service knows that mapping needs (project, statuses, users, cases): reads only, each once. With
+ * a run given, the project's cases wait: when every reference turns out to be a UUID they are not listed at all.
+ */
 async function lookUp(ctx, projectIdOrName) {
-    const { api, host } = ctx;
+    const { api, host, settings } = ctx;
     const project = await resolveProject(api, projectIdOrName, host);
     const statuses = await api.listRunStatuses();
     const users = await api.listUsers();
-    const cases = await api.listTestCases(project.id);
+    const casesWait = Boolean(settings.runId) && !settings.dryRun && !settings.matchByTitle && !settings.createMissingCases;
+    const cases = casesWait ? undefined : await api.listTestCases(project.id);
     return { project, statuses, users, cases };
 }
 /** Read the input once, mapping and tallying each result as it comes; only what later stages use is kept. */
-async function readInput(ctx, { project, cases }) {
-    const { settings } = ctx;
+async function readInput(ctx, lookups) {
+    const { settings, log } = ctx;
+    const { project } = lookups;
     // Title matching reads every unmapped result whole, after reading.
     const keepResults = settings.matchByTitle || settings.createMissingCases;
-    const mapper = new ResultMapper(cases, project.human_id_prefix, { keepResults });
-    const tally = new ResultTally({ lines: settings.dryRun, workspace: ctx.workspace, keepResults });
-    const files = await readAll(ctx.input, (result) => tally.add(result, mapper.add(result)), ctx.log);
-    return { tally, report: mapper.report(), files };
+    const mapper = new ResultMapper(lookups.cases, project.human_id_prefix, { keepResults });
+    // Results mapped after reading: a failed one is named with its case afterwards.
+    const tally = new ResultTally({ lines: settings.dryRun, workspace: ctx.workspace, keepResults: keepResults || !lookups.cases });
+    const files = await readAll(ctx.input, (result) => tally.add(result, mapper.add(result)), log);
+    if (!lookups.cases)
+        mapper.resolve(await casesForUuids(ctx, project.id, mapper));
+    const report = mapper.report();
+    tally.placeFailures(report);
+    return { tally, report, files };
+}
+/**
+ * The cases to map what was read with a run given: when every reference is a UUID of a case the run already
+ * selects, the run's own cases (read anyway to add missing ones); otherwise the project's, listed now.
+ */
+async function casesForUuids(ctx, projectId, mapper) {
+    const { api, settings, log } = ctx;
+    if (mapper.onlyUuids() && settings.runId) {
+        const selected = await api.listRunCases(projectId, settings.runId);
+        const inRun = selected.map((c) => ({ id: c.test_case.id.toLowerCase(), human_id: c.test_case.human_id ?? c.test_case.id, title: '' }));
+        const ids = new Set(inRun.map((c) => c.id));
+        if (mapper.referencedUuids().every((id) => ids.has(id))) {
+            log.debug("Every test names a case of the given run by UUID: the project's test cases were not listed.");
+            return inRun;
+        }
+    }
+    return api.listTestCases(projectId);
 }
 /** Match titles and create cases when asked, then plan every entry. */
 async function planUpload(ctx, { project, statuses, users, cases }, read) {
@@ -38985,9 +39037,9 @@ async function planUpload(ctx, { project, statuses, users, cases }, read) {
     const mapping = { ...DEFAULT_STATUS_MAPPING, ...settings.statusMap };
     const statusIds = resolveStatusIds(statuses, mapping);
     const user = pickUser(users, settings.userEmail, log, host);
-    const { report, sync } = await syncCases(api, { projectId: project.id, cases, report: read.report, ownerId: user.id, settings, host }, log);
+    const { report, sync } = await syncCases(api, { projectId: project.id, cases: cases ?? [], report: read.report, ownerId: user.id, settings, host }, log);
     if (sync)
-        read.tally.placeMatched(report);
+        read.tally.placeFailures(report);
     applyUnmappedPolicy(report, settings, log, host);
     const untestedIds = new Set(statuses.filter((s) => statusKey(s.name) === 'untested').map((s) => s.id));
     const entries = planEntries(report, mapping, statusIds, user.id, ctx.ci);

@@ -64,32 +64,60 @@ export interface FoundCases {
  * memory costs nothing more).
  */
 export class ResultMapper {
-  private readonly lookup: Map<string, CaseInfo>;
+  private lookup: Map<string, CaseInfo> | undefined;
   private readonly mapped = new Map<CaseInfo, MappedCase>();
   private readonly unknown = new Map<string, UnknownReference>();
   private readonly unmapped: TestResult[] = [];
   private unmappedTotal = 0;
   private unknownUnlisted = 0;
+  /** Without the project's cases yet: the results that name any, in input order, mapped by `resolve`. */
+  private readonly pending: { result: TestResult; references: string[] }[] = [];
 
+  /** `cases` undefined: map later (`resolve`), once it is known whether the project's cases must be listed at all. */
   constructor(
-    cases: CaseInfo[],
+    cases: CaseInfo[] | undefined,
     private readonly prefix: string,
     private readonly options: { keepResults?: boolean } = {},
   ) {
-    this.lookup = indexCases(cases);
+    this.lookup = cases && indexCases(cases);
   }
 
   add(result: TestResult): FoundCases {
-    const found: FoundCases = { cases: [], unknown: [] };
     const references = caseReferences(result, this.prefix);
     if (references.length === 0) {
       this.unmappedTotal++;
       if (this.options.keepResults) this.unmapped.push(result);
       else if (this.unmapped.length < LISTED_RESULTS_MAX) this.unmapped.push(nameOnly(result));
-      return found;
+      return { cases: [], unknown: [] };
     }
+    if (!this.lookup) {
+      this.pending.push({ result, references });
+      return { cases: [], unknown: [] };
+    }
+    return this.place(result, references, this.lookup);
+  }
+
+  /** Whether every reference read so far is a UUID: then the cases need not be listed to map them. */
+  onlyUuids(): boolean {
+    return this.pending.every((p) => p.references.every(isUuid));
+  }
+
+  /** The UUIDs named so far (lower case), each once. */
+  referencedUuids(): string[] {
+    return [...new Set(this.pending.flatMap((p) => p.references.filter(isUuid).map((r) => r.toLowerCase())))];
+  }
+
+  /** Map what was read before the cases were known. */
+  resolve(cases: CaseInfo[]): void {
+    const lookup = indexCases(cases);
+    this.lookup = lookup;
+    for (const { result, references } of this.pending.splice(0)) this.place(result, references, lookup);
+  }
+
+  private place(result: TestResult, references: string[], lookup: Map<string, CaseInfo>): FoundCases {
+    const found: FoundCases = { cases: [], unknown: [] };
     for (const reference of references) {
-      const testCase = this.lookup.get(caseKey(reference));
+      const testCase = lookup.get(caseKey(reference));
       if (testCase) {
         const entry = getOrAdd(this.mapped, testCase, () => ({ testCase, results: [] }));
         // A UUID and a human id in one result may name the same case: count the result once.

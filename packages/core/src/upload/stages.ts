@@ -35,7 +35,8 @@ export interface Lookups {
   project: { id: string; human_id_prefix: string };
   statuses: RunStatus[];
   users: User[];
-  cases: CaseInfo[];
+  /** Undefined while they wait (see lookUp); set once listed. */
+  cases: CaseInfo[] | undefined;
 }
 
 /** The input, read once: the tallies, the mapping and the files' outcomes. */

@@ -30,7 +30,7 @@ export interface TallyOptions {
   lines: boolean;
   /** Where file locations are made relative to. */
   workspace: string;
-  /** Every result is kept anyway (title matching): failed results may point to theirs. */
+  /** Failed results point to theirs, to be named with a case mapped later (title matching, cases listed after reading). */
   keepResults?: boolean;
 }
 
@@ -61,8 +61,8 @@ export class ResultTally {
     if (this.lines && this.lines.length < LISTED_RESULTS_MAX) this.lines.push(detachLine(line(result, found)));
   }
 
-  /** Name the case of failed results that title matching placed after they were tallied. */
-  placeMatched(report: MappingReport): void {
+  /** Name the case of failed results mapped after they were tallied (by title, or once the cases were known). */
+  placeFailures(report: MappingReport): void {
     const unplaced = new Set(this.failed.flatMap((f) => (!f.testCase && f.result ? [f.result] : [])));
     if (unplaced.size === 0) return;
     const caseOf = new Map<TestResult, CaseInfo>();

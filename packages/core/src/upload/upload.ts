@@ -11,7 +11,7 @@ import { detectCi, type CiContext } from '../ci.js';
 import { ApiError, ConfigError, MappingError, asToolError, exitCodeFor, type TestsigmaTmError } from '../errors.js';
 import { redact, redactingLogger, silentLogger, type Logger } from '../log.js';
 import { displayTitle, type FileOutcome, type ResultSource, type TestResult } from '../model.js';
-import { ResultMapper, type MappingReport } from '../map/mapping.js';
+import { ResultMapper, type CaseInfo, type MappingReport } from '../map/mapping.js';
 import { DEFAULT_STATUS_MAPPING, aggregateStatus, outcomeOf, resolveStatusIds, type StatusMapping, statusKey } from '../map/status.js';
 import { describeCase } from '../plan/description.js';
 import { settingLabel, type Env, type Host, type Settings } from '../settings/index.js';
@@ -147,25 +147,52 @@ function requireSettings(settings: Settings, host: Host | undefined): { token: s
   return { token: settings.token, projectId: settings.projectId };
 }
 
-/** Read what the service knows that mapping needs (project, statuses, users, cases): reads only, each once. */
+/**
+ * Read what the service knows that mapping needs (project, statuses, users, cases): reads only, each once. With
+ * a run given, the project's cases wait: when every reference turns out to be a UUID they are not listed at all.
+ */
 async function lookUp(ctx: UploadContext, projectIdOrName: string): Promise<Lookups> {
-  const { api, host } = ctx;
+  const { api, host, settings } = ctx;
   const project = await resolveProject(api, projectIdOrName, host);
   const statuses = await api.listRunStatuses();
   const users = await api.listUsers();
-  const cases = await api.listTestCases(project.id);
+  const casesWait = Boolean(settings.runId) && !settings.dryRun && !settings.matchByTitle && !settings.createMissingCases;
+  const cases = casesWait ? undefined : await api.listTestCases(project.id);
   return { project, statuses, users, cases };
 }
 
 /** Read the input once, mapping and tallying each result as it comes; only what later stages use is kept. */
-async function readInput(ctx: UploadContext, { project, cases }: Lookups): Promise<ReadInput> {
-  const { settings } = ctx;
+async function readInput(ctx: UploadContext, lookups: Lookups): Promise<ReadInput> {
+  const { settings, log } = ctx;
+  const { project } = lookups;
   // Title matching reads every unmapped result whole, after reading.
   const keepResults = settings.matchByTitle || settings.createMissingCases;
-  const mapper = new ResultMapper(cases, project.human_id_prefix, { keepResults });
-  const tally = new ResultTally({ lines: settings.dryRun, workspace: ctx.workspace, keepResults });
-  const files = await readAll(ctx.input, (result) => tally.add(result, mapper.add(result)), ctx.log);
-  return { tally, report: mapper.report(), files };
+  const mapper = new ResultMapper(lookups.cases, project.human_id_prefix, { keepResults });
+  // Results mapped after reading: a failed one is named with its case afterwards.
+  const tally = new ResultTally({ lines: settings.dryRun, workspace: ctx.workspace, keepResults: keepResults || !lookups.cases });
+  const files = await readAll(ctx.input, (result) => tally.add(result, mapper.add(result)), log);
+  if (!lookups.cases) mapper.resolve(await casesForUuids(ctx, project.id, mapper));
+  const report = mapper.report();
+  tally.placeFailures(report);
+  return { tally, report, files };
+}
+
+/**
+ * The cases to map what was read with a run given: when every reference is a UUID of a case the run already
+ * selects, the run's own cases (read anyway to add missing ones); otherwise the project's, listed now.
+ */
+async function casesForUuids(ctx: UploadContext, projectId: string, mapper: ResultMapper): Promise<CaseInfo[]> {
+  const { api, settings, log } = ctx;
+  if (mapper.onlyUuids() && settings.runId) {
+    const selected = await api.listRunCases(projectId, settings.runId);
+    const inRun = selected.map((c) => ({ id: c.test_case.id.toLowerCase(), human_id: c.test_case.human_id ?? c.test_case.id, title: '' }));
+    const ids = new Set(inRun.map((c) => c.id));
+    if (mapper.referencedUuids().every((id) => ids.has(id))) {
+      log.debug("Every test names a case of the given run by UUID: the project's test cases were not listed.");
+      return inRun;
+    }
+  }
+  return api.listTestCases(projectId);
 }
 
 /** Match titles and create cases when asked, then plan every entry. */
@@ -174,8 +201,8 @@ async function planUpload(ctx: UploadContext, { project, statuses, users, cases 
   const mapping: StatusMapping = { ...DEFAULT_STATUS_MAPPING, ...settings.statusMap };
   const statusIds = resolveStatusIds(statuses, mapping);
   const user = pickUser(users, settings.userEmail, log, host);
-  const { report, sync } = await syncCases(api, { projectId: project.id, cases, report: read.report, ownerId: user.id, settings, host }, log);
-  if (sync) read.tally.placeMatched(report);
+  const { report, sync } = await syncCases(api, { projectId: project.id, cases: cases ?? [], report: read.report, ownerId: user.id, settings, host }, log);
+  if (sync) read.tally.placeFailures(report);
   applyUnmappedPolicy(report, settings, log, host);
   const untestedIds = new Set(statuses.filter((s) => statusKey(s.name) === 'untested').map((s) => s.id));
   const entries = planEntries(report, mapping, statusIds, user.id, ctx.ci);
