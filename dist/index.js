@@ -35362,6 +35362,15 @@ function displayTitle(result) {
 function detach(text) {
     return structuredClone(text);
 }
+/**
+ * A result to keep after reading: what a case's description, status and attachments read of it, in a fresh
+ * object (the output, the tags and the properties are left out: nothing after mapping reads them, and they are
+ * most of its size).
+ */
+function keptCopy(result) {
+    const { output: _output, tags: _tags, properties: _properties, ...rest } = result;
+    return { ...rest, tags: [], properties: [] };
+}
 /** What names a result in a list (its titles, project and outcome), copied out of what it was read from; the rest left empty. */
 function nameOnly(result) {
     return {
@@ -35381,6 +35390,132 @@ function resultCount(file) {
     return file.count ?? file.results.length;
 }
 //# sourceMappingURL=model.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/map/status.js
+/**
+ * Outcome of a result → the name of a test-run status → that status's id on the service.
+ * Names, not ids, are configured: accounts can rename statuses and the ids differ per account.
+ */
+
+
+const OUTCOMES = ['passed', 'failed', 'error', 'skipped', 'flaky'];
+/** A flaky test passed in the end, so it is recorded as Passed; its failed attempts go into the description. */
+const DEFAULT_STATUS_MAPPING = {
+    passed: 'Passed',
+    failed: 'Failed',
+    error: 'Failed',
+    skipped: 'Skipped',
+    flaky: 'Passed',
+};
+function outcomeOf(result) {
+    return isFlaky(result) ? 'flaky' : result.status;
+}
+const MAPPING_HELP = 'Expected outcome=status pairs separated by commas or new lines, such as "skipped=Blocked,error=Blocked", ' + `with outcomes ${OUTCOMES.join(', ')}.`;
+/**
+ * `skipped=Blocked, error=Blocked` → `{skipped: 'Blocked', error: 'Blocked'}`. Outcomes are case-insensitive;
+ * status names are kept as written (resolved later, case-insensitively). Empty text is an empty mapping.
+ * Every problem is reported in one ConfigError, so a user fixes them all at once.
+ */
+function parseStatusMapping(text) {
+    const mapping = {};
+    const problems = [];
+    for (const raw of text.split(/[,\n]/)) {
+        const pair = raw.trim();
+        if (pair === '')
+            continue;
+        const eq = pair.indexOf('=');
+        if (eq < 0) {
+            problems.push(`"${pair}" is not an outcome=status pair`);
+            continue;
+        }
+        const key = pair.slice(0, eq).trim().toLowerCase();
+        const name = pair.slice(eq + 1).trim();
+        if (!isOutcome(key))
+            problems.push(`"${pair.slice(0, eq).trim()}" is not an outcome`);
+        else if (name === '')
+            problems.push(`"${key}" has no status name`);
+        else if (mapping[key] !== undefined)
+            problems.push(`"${key}" is given more than once`);
+        else
+            mapping[key] = name;
+    }
+    if (problems.length > 0) {
+        throw new errors_ConfigError('CONFIG_STATUS_MAPPING', `Invalid status mapping: ${problems.join('; ')}. ${MAPPING_HELP}`);
+    }
+    return mapping;
+}
+function isOutcome(text) {
+    return OUTCOMES.includes(text);
+}
+/** `In Progress`, `in progress`, `InProgress`, `in_progress` and `UnTested`/`Untested` are the same status. */
+function statusKey(name) {
+    return name.toLowerCase().replace(/[\s_-]+/g, '');
+}
+/**
+ * The service status for every name the mapping uses, keyed by the name as written in the mapping.
+ * An exact match beats a loose one (in case an account has both `Retest` and `Re-test`).
+ * Throws one ConfigError naming every missing status, the outcomes that need it and what the service offers.
+ */
+function resolveStatusIds(available, mapping) {
+    const resolved = new Map();
+    const missing = new Map();
+    for (const outcome of OUTCOMES) {
+        const name = mapping[outcome];
+        if (resolved.has(name))
+            continue;
+        const found = available.find((s) => s.name === name) ?? available.find((s) => statusKey(s.name) === statusKey(name));
+        if (found)
+            resolved.set(name, found);
+        else
+            getOrAdd(missing, name).push(outcome);
+    }
+    if (missing.size > 0) {
+        const names = [...missing].map(([name, outcomes]) => `"${name}" (for ${outcomes.join(', ')})`).join(', ');
+        const offered = available.length > 0 ? available.map((s) => s.name).join(', ') : 'none';
+        throw new errors_ConfigError('CONFIG_STATUS_MISSING', `The service has no test run status named ${names}. Statuses it offers: ${offered}. ` +
+            'Change the status mapping to use one of these names (e.g. "skipped=Skipped").');
+    }
+    return resolved;
+}
+function getOrAdd(map, key) {
+    let list = map.get(key);
+    if (!list) {
+        list = [];
+        map.set(key, list);
+    }
+    return list;
+}
+// Higher wins. A name outside the four (Retest, a renamed status) sits between Blocked and Passed:
+// it is something a person should look at, but not as bad as a failure.
+const RANK = new Map([
+    ['failed', 4],
+    ['blocked', 3],
+    ['passed', 1],
+    ['skipped', 0],
+]);
+const OTHER_RANK = 2;
+/**
+ * The status of a case several results name: Failed > Blocked > any other name > Passed > Skipped,
+ * compared case/space-insensitively; the first of equal rank wins, returned as given.
+ */
+function aggregateStatus(statusNames) {
+    let best;
+    let bestRank = -1;
+    for (const name of statusNames) {
+        const rank = RANK.get(statusKey(name)) ?? OTHER_RANK;
+        if (rank > bestRank) {
+            best = name;
+            bestRank = rank;
+        }
+    }
+    if (best === undefined)
+        throw new RangeError('aggregateStatus needs at least one status name');
+    return best;
+}
+/** The status name a case gets from its results under a mapping. */
+function caseStatusName(results, mapping) {
+    return aggregateStatus(results.map((r) => mapping[outcomeOf(r)]));
+}
+//# sourceMappingURL=status.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/map/references.js
 /** The property (or Playwright annotation type) that names test cases explicitly, compared case-insensitively. */
 const REFERENCE_PROPERTY = 'testsigma';
@@ -35479,6 +35614,12 @@ function idPatterns(prefix) {
  */
 
 
+
+/**
+ * How many failed, and how many other, results of one case are kept to be described: a person reads the first
+ * few in the case's description, and a million results naming 5,000 cases must not all stay in memory.
+ */
+const DETAILED_PER_CASE = 10;
 /**
  * How many unmapped results (and results per unknown reference) are kept to be named in the summary: enough for
  * a person to act on, while a file of millions of tests that name no case costs counters, not memory.
@@ -35501,6 +35642,8 @@ class ResultMapper {
     unknownUnlisted = 0;
     /** Without the project's cases yet: the results that name any, in input order, mapped by `resolve`. */
     pending = [];
+    /** The last result placed in each case, so that one naming a case twice counts once. */
+    lastOf = new Map();
     /** `cases` undefined: map later (`resolve`), once it is known whether the project's cases must be listed at all. */
     constructor(cases, prefix, options = {}) {
         this.prefix = prefix;
@@ -35531,22 +35674,30 @@ class ResultMapper {
     referencedUuids() {
         return [...new Set(this.pending.flatMap((p) => p.references.filter(isUuid).map((r) => r.toLowerCase())))];
     }
-    /** Map what was read before the cases were known. */
-    resolve(cases) {
+    /** Map what was read before the cases were known; `placed` hears what each result was mapped to. */
+    resolve(cases, placed) {
         const lookup = indexCases(cases);
         this.lookup = lookup;
-        for (const { result, references } of this.pending.splice(0))
-            this.place(result, references, lookup);
+        for (const { result, references } of this.pending.splice(0)) {
+            const found = this.place(result, references, lookup);
+            placed?.(result, found);
+        }
     }
     place(result, references, lookup) {
         const found = { cases: [], unknown: [] };
         for (const reference of references) {
             const testCase = lookup.get(caseKey(reference));
             if (testCase) {
-                const entry = getOrAdd(this.mapped, testCase, () => ({ testCase, results: [] }));
+                const entry = mapping_getOrAdd(this.mapped, testCase, () => ({ testCase, results: [] }));
                 // A UUID and a human id in one result may name the same case: count the result once.
-                if (entry.results.at(-1) !== result) {
-                    entry.results.push(result);
+                if (this.lastOf.get(entry) !== result) {
+                    this.lastOf.set(entry, result);
+                    if (this.options.keepResults)
+                        entry.results.push(result);
+                    else if (keepsMore(entry, result))
+                        entry.results.push(keptCopy(result));
+                    else
+                        countBeyond(entry, result);
                     found.cases.push(testCase);
                 }
             }
@@ -35558,7 +35709,7 @@ class ResultMapper {
                     found.unknown.push(reference);
                     continue;
                 }
-                entry ??= getOrAdd(this.unknown, reference, () => ({ reference, results: [], total: 0 }));
+                entry ??= mapping_getOrAdd(this.unknown, reference, () => ({ reference, results: [], total: 0 }));
                 entry.total++;
                 if (this.options.keepResults)
                     entry.results.push(result);
@@ -35578,6 +35729,31 @@ class ResultMapper {
             ...(this.unknownUnlisted > 0 && { unknownUnlisted: this.unknownUnlisted }),
         };
     }
+}
+/** Every outcome among the results naming the case, kept or counted beyond. */
+function caseOutcomes(mapped) {
+    return [...mapped.results.map(outcomeOf), ...(mapped.beyond?.outcomes ?? [])];
+}
+function isFailure(result) {
+    return result.status === 'failed' || result.status === 'error';
+}
+/** Whether the case keeps this result: fewer than DETAILED_PER_CASE of its kind (failed, or not) kept so far. */
+function keepsMore(entry, result) {
+    const failed = isFailure(result);
+    let same = 0;
+    for (const kept of entry.results)
+        if (isFailure(kept) === failed)
+            same++;
+    return same < DETAILED_PER_CASE;
+}
+function countBeyond(entry, result) {
+    const beyond = (entry.beyond ??= { count: 0, failed: 0, outcomes: [] });
+    beyond.count++;
+    if (isFailure(result))
+        beyond.failed++;
+    const outcome = outcomeOf(result);
+    if (!beyond.outcomes.includes(outcome))
+        beyond.outcomes.push(outcome);
 }
 /** Every result at once (for lists already in memory). */
 function mapResults(results, cases, prefix) {
@@ -35600,7 +35776,7 @@ function indexCases(cases) {
 function caseKey(reference) {
     return isUuid(reference) ? reference.toLowerCase() : normaliseHumanId(reference);
 }
-function getOrAdd(map, key, create) {
+function mapping_getOrAdd(map, key, create) {
     let value = map.get(key);
     if (value === undefined) {
         value = create();
@@ -35609,132 +35785,6 @@ function getOrAdd(map, key, create) {
     return value;
 }
 //# sourceMappingURL=mapping.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/map/status.js
-/**
- * Outcome of a result → the name of a test-run status → that status's id on the service.
- * Names, not ids, are configured: accounts can rename statuses and the ids differ per account.
- */
-
-
-const OUTCOMES = ['passed', 'failed', 'error', 'skipped', 'flaky'];
-/** A flaky test passed in the end, so it is recorded as Passed; its failed attempts go into the description. */
-const DEFAULT_STATUS_MAPPING = {
-    passed: 'Passed',
-    failed: 'Failed',
-    error: 'Failed',
-    skipped: 'Skipped',
-    flaky: 'Passed',
-};
-function outcomeOf(result) {
-    return isFlaky(result) ? 'flaky' : result.status;
-}
-const MAPPING_HELP = 'Expected outcome=status pairs separated by commas or new lines, such as "skipped=Blocked,error=Blocked", ' + `with outcomes ${OUTCOMES.join(', ')}.`;
-/**
- * `skipped=Blocked, error=Blocked` → `{skipped: 'Blocked', error: 'Blocked'}`. Outcomes are case-insensitive;
- * status names are kept as written (resolved later, case-insensitively). Empty text is an empty mapping.
- * Every problem is reported in one ConfigError, so a user fixes them all at once.
- */
-function parseStatusMapping(text) {
-    const mapping = {};
-    const problems = [];
-    for (const raw of text.split(/[,\n]/)) {
-        const pair = raw.trim();
-        if (pair === '')
-            continue;
-        const eq = pair.indexOf('=');
-        if (eq < 0) {
-            problems.push(`"${pair}" is not an outcome=status pair`);
-            continue;
-        }
-        const key = pair.slice(0, eq).trim().toLowerCase();
-        const name = pair.slice(eq + 1).trim();
-        if (!isOutcome(key))
-            problems.push(`"${pair.slice(0, eq).trim()}" is not an outcome`);
-        else if (name === '')
-            problems.push(`"${key}" has no status name`);
-        else if (mapping[key] !== undefined)
-            problems.push(`"${key}" is given more than once`);
-        else
-            mapping[key] = name;
-    }
-    if (problems.length > 0) {
-        throw new errors_ConfigError('CONFIG_STATUS_MAPPING', `Invalid status mapping: ${problems.join('; ')}. ${MAPPING_HELP}`);
-    }
-    return mapping;
-}
-function isOutcome(text) {
-    return OUTCOMES.includes(text);
-}
-/** `In Progress`, `in progress`, `InProgress`, `in_progress` and `UnTested`/`Untested` are the same status. */
-function statusKey(name) {
-    return name.toLowerCase().replace(/[\s_-]+/g, '');
-}
-/**
- * The service status for every name the mapping uses, keyed by the name as written in the mapping.
- * An exact match beats a loose one (in case an account has both `Retest` and `Re-test`).
- * Throws one ConfigError naming every missing status, the outcomes that need it and what the service offers.
- */
-function resolveStatusIds(available, mapping) {
-    const resolved = new Map();
-    const missing = new Map();
-    for (const outcome of OUTCOMES) {
-        const name = mapping[outcome];
-        if (resolved.has(name))
-            continue;
-        const found = available.find((s) => s.name === name) ?? available.find((s) => statusKey(s.name) === statusKey(name));
-        if (found)
-            resolved.set(name, found);
-        else
-            status_getOrAdd(missing, name).push(outcome);
-    }
-    if (missing.size > 0) {
-        const names = [...missing].map(([name, outcomes]) => `"${name}" (for ${outcomes.join(', ')})`).join(', ');
-        const offered = available.length > 0 ? available.map((s) => s.name).join(', ') : 'none';
-        throw new errors_ConfigError('CONFIG_STATUS_MISSING', `The service has no test run status named ${names}. Statuses it offers: ${offered}. ` +
-            'Change the status mapping to use one of these names (e.g. "skipped=Skipped").');
-    }
-    return resolved;
-}
-function status_getOrAdd(map, key) {
-    let list = map.get(key);
-    if (!list) {
-        list = [];
-        map.set(key, list);
-    }
-    return list;
-}
-// Higher wins. A name outside the four (Retest, a renamed status) sits between Blocked and Passed:
-// it is something a person should look at, but not as bad as a failure.
-const RANK = new Map([
-    ['failed', 4],
-    ['blocked', 3],
-    ['passed', 1],
-    ['skipped', 0],
-]);
-const OTHER_RANK = 2;
-/**
- * The status of a case several results name: Failed > Blocked > any other name > Passed > Skipped,
- * compared case/space-insensitively; the first of equal rank wins, returned as given.
- */
-function aggregateStatus(statusNames) {
-    let best;
-    let bestRank = -1;
-    for (const name of statusNames) {
-        const rank = RANK.get(statusKey(name)) ?? OTHER_RANK;
-        if (rank > bestRank) {
-            best = name;
-            bestRank = rank;
-        }
-    }
-    if (best === undefined)
-        throw new RangeError('aggregateStatus needs at least one status name');
-    return best;
-}
-/** The status name a case gets from its results under a mapping. */
-function caseStatusName(results, mapping) {
-    return aggregateStatus(results.map((r) => mapping[outcomeOf(r)]));
-}
-//# sourceMappingURL=status.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/plan/text.js
 /** Small text helpers for what ends up in a description: plain, bounded, and safe to cut. */
 /* eslint-disable no-control-regex -- matching terminal control characters is the point of these patterns */
@@ -35779,6 +35829,7 @@ function firstLine(text, max = 200) {
 
 
 
+
 /** Cap of a whole description, in UTF-16 code units (what `string.length` counts). */
 const MAX_DESCRIPTION_CHARS = 16_384;
 const STACK_MAX_LINES = 15;
@@ -35788,22 +35839,28 @@ const MESSAGE_MAX_CHARS = 4_000;
 const TRUNCATED_MARKER = '… (truncated)';
 function describeCase(mapped, context) {
     const results = failuresFirst(mapped.results);
+    const beyond = mapped.beyond;
+    const total = results.length + (beyond?.count ?? 0);
     const parts = [];
-    if (results.length > 1) {
-        const status = caseStatusName(results, context.mapping);
-        const failed = results.filter(isFailure).length;
-        const order = failed > 0 && failed < results.length ? ` The ${failed === 1 ? 'failed test is' : `${failed} failed tests are`} listed first.` : '';
-        parts.push(`${results.length} automated tests map to this case; the worst outcome decides its status: ${status}.${order}`);
+    if (total > 1) {
+        const status = aggregateStatus(caseOutcomes(mapped).map((o) => context.mapping[o]));
+        const failed = results.filter(description_isFailure).length + (beyond?.failed ?? 0);
+        const order = failed > 0 && failed < total ? ` The ${failed === 1 ? 'failed test is' : `${failed} failed tests are`} listed first.` : '';
+        parts.push(`${total} automated tests map to this case; the worst outcome decides its status: ${status}.${order}`);
     }
     results.forEach((result, i) => {
-        const label = results.length > 1 ? `Test ${i + 1} of ${results.length}` : 'Test';
+        const label = total > 1 ? `Test ${i + 1} of ${total}` : 'Test';
         parts.push(describeResult(result, label, context.mapping));
     });
+    if (beyond) {
+        const failed = beyond.failed > 0 ? ` (${beyond.failed} of them failed)` : '';
+        parts.push(`… and ${beyond.count} more test(s)${failed}, counted in the status but not listed here: see the CI job.`);
+    }
     const jobUrl = context.jobUrl ? oneLine(stripAnsi(context.jobUrl)) : '';
     const tail = jobUrl ? `CI job: ${jobUrl}` : '';
     return fit(parts.join('\n\n'), tail, context.maxChars ?? MAX_DESCRIPTION_CHARS);
 }
-function isFailure(result) {
+function description_isFailure(result) {
     return result.status === 'failed' || result.status === 'error';
 }
 /**
@@ -35811,7 +35868,7 @@ function isFailure(result) {
  * what a person opens the case for, and it must not sit at position 36 or fall to the truncation below.
  */
 function failuresFirst(results) {
-    return [...results.filter(isFailure), ...results.filter((r) => !isFailure(r))];
+    return [...results.filter(description_isFailure), ...results.filter((r) => !description_isFailure(r))];
 }
 function describeResult(result, label, mapping) {
     const outcome = outcomeOf(result);
@@ -37561,6 +37618,8 @@ class ResultTally {
     annotatable = [];
     /** The dry run's mapping, the first LISTED_RESULTS_MAX tests; undefined when not asked for. */
     lines;
+    /** Failed results by identity, when they are kept (see TallyOptions.keepResults). */
+    failedOf = new Map();
     constructor(options) {
         this.options = options;
         this.lines = options.lines ? [] : undefined;
@@ -37575,15 +37634,25 @@ class ResultTally {
         else
             this.tests.failed++;
         if (isFailed(result)) {
-            if (this.failed.length < LISTED_RESULTS_MAX)
-                this.failed.push(this.failedResult(result, found?.cases[0]));
+            if (this.failed.length < LISTED_RESULTS_MAX) {
+                const failed = this.failedResult(result, found?.cases[0]);
+                this.failed.push(failed);
+                if (this.options.keepResults)
+                    this.failedOf.set(result, failed);
+            }
             if (this.annotatable.length < ANNOTATABLE_MAX)
                 this.annotatable.push(structuredClone(result));
         }
         if (this.lines && this.lines.length < LISTED_RESULTS_MAX)
             this.lines.push(detachLine(line(result, found)));
     }
-    /** Name the case of failed results mapped after they were tallied (by title, or once the cases were known). */
+    /** Name the case of a failed result mapped after it was tallied (once the cases were known). */
+    placeLate(result, found) {
+        const failed = found.cases[0] && this.failedOf.get(result);
+        if (failed)
+            failed.testCase ??= found.cases[0];
+    }
+    /** Name the case of failed results that title matching placed after they were tallied. */
     placeFailures(report) {
         const unplaced = new Set(this.failed.flatMap((f) => (!f.testCase && f.result ? [f.result] : [])));
         if (unplaced.size === 0)
@@ -37621,6 +37690,11 @@ function mappingLine(result, found) {
 }
 //# sourceMappingURL=tally.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/upload/details.js
+/**
+ * The parts of the summary that name tests one by one: the failed tests (with their case and place in the
+ * code), the test cases counted by outcome, the dry run's mapping report, and the upload's own figures.
+ * Pure: derived from the tally of the results, the mapping report and what the upload counted.
+ */
 
 /**
  * A case's outcome among the results naming it: failed when any failed or errored, else passed when any
@@ -37633,9 +37707,10 @@ function countCases(report, recordedCaseIds) {
         if (!recorded.has(m.testCase.id))
             continue;
         counts.recorded++;
-        if (m.results.some(isFailed))
+        const outcomes = caseOutcomes(m);
+        if (outcomes.some((o) => o === 'failed' || o === 'error'))
             counts.failed++;
-        else if (m.results.some((r) => r.status === 'passed'))
+        else if (outcomes.some((o) => o === 'passed' || o === 'flaky'))
             counts.passed++;
         else
             counts.skipped++;
@@ -39009,9 +39084,8 @@ async function readInput(ctx, lookups) {
     const tally = new ResultTally({ lines: settings.dryRun, workspace: ctx.workspace, keepResults: keepResults || !lookups.cases });
     const files = await readAll(ctx.input, (result) => tally.add(result, mapper.add(result)), log);
     if (!lookups.cases)
-        mapper.resolve(await casesForUuids(ctx, project.id, mapper));
+        mapper.resolve(await casesForUuids(ctx, project.id, mapper), (result, found) => tally.placeLate(result, found));
     const report = mapper.report();
-    tally.placeFailures(report);
     return { tally, report, files };
 }
 /**
@@ -39066,7 +39140,7 @@ function serviceFailed(error) {
 }
 function planEntries(report, mapping, statusIds, userId, ci) {
     return report.mapped.map((mapped) => {
-        const statusName = aggregateStatus(mapped.results.map((r) => mapping[outcomeOf(r)]));
+        const statusName = aggregateStatus(caseOutcomes(mapped).map((o) => mapping[o]));
         const status = statusIds.get(statusName);
         if (!status)
             throw new errors_ConfigError('CONFIG_STATUS_MISSING', `The status "${statusName}" is not offered by the service.`);

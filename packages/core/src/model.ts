@@ -109,6 +109,16 @@ export function detach(text: string): string {
   return structuredClone(text);
 }
 
+/**
+ * A result to keep after reading: what a case's description, status and attachments read of it, in a fresh
+ * object (the output, the tags and the properties are left out: nothing after mapping reads them, and they are
+ * most of its size).
+ */
+export function keptCopy(result: TestResult): TestResult {
+  const { output: _output, tags: _tags, properties: _properties, ...rest } = result;
+  return { ...rest, tags: [], properties: [] };
+}
+
 /** What names a result in a list (its titles, project and outcome), copied out of what it was read from; the rest left empty. */
 export function nameOnly(result: TestResult): TestResult {
   return {

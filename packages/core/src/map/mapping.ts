@@ -2,7 +2,8 @@
  * Results → test cases of the project. Pure: the caller fetched the cases; this only decides, so the same
  * report serves `--dry-run`, the unmapped policy and the upload itself.
  */
-import { nameOnly, type TestResult } from '../model.js';
+import { keptCopy, nameOnly, type TestResult } from '../model.js';
+import { outcomeOf, type Outcome } from './status.js';
 import { caseReferences, isUuid, normaliseHumanId } from './references.js';
 
 export interface CaseInfo {
@@ -19,9 +20,27 @@ export interface CaseInfo {
 
 export interface MappedCase {
   testCase: CaseInfo;
-  /** Every result naming this case, in input order; several results mean the worst outcome decides. */
+  /**
+   * The results naming this case, in input order; several results mean the worst outcome decides. Read as a
+   * stream, at most DETAILED_PER_CASE failed and DETAILED_PER_CASE other results are kept; `beyond` counts the rest.
+   */
   results: TestResult[];
+  /** The results naming this case that were counted, not kept. */
+  beyond?: Beyond;
 }
+
+/** Results of a case counted beyond those kept: how many, how many failed, and their outcomes (each once). */
+interface Beyond {
+  count: number;
+  failed: number;
+  outcomes: Outcome[];
+}
+
+/**
+ * How many failed, and how many other, results of one case are kept to be described: a person reads the first
+ * few in the case's description, and a million results naming 5,000 cases must not all stay in memory.
+ */
+export const DETAILED_PER_CASE = 10;
 
 interface UnknownReference {
   /** The reference in its normal form (see references.ts). */
@@ -72,6 +91,8 @@ export class ResultMapper {
   private unknownUnlisted = 0;
   /** Without the project's cases yet: the results that name any, in input order, mapped by `resolve`. */
   private readonly pending: { result: TestResult; references: string[] }[] = [];
+  /** The last result placed in each case, so that one naming a case twice counts once. */
+  private readonly lastOf = new Map<MappedCase, TestResult>();
 
   /** `cases` undefined: map later (`resolve`), once it is known whether the project's cases must be listed at all. */
   constructor(
@@ -107,11 +128,14 @@ export class ResultMapper {
     return [...new Set(this.pending.flatMap((p) => p.references.filter(isUuid).map((r) => r.toLowerCase())))];
   }
 
-  /** Map what was read before the cases were known. */
-  resolve(cases: CaseInfo[]): void {
+  /** Map what was read before the cases were known; `placed` hears what each result was mapped to. */
+  resolve(cases: CaseInfo[], placed?: (result: TestResult, found: FoundCases) => void): void {
     const lookup = indexCases(cases);
     this.lookup = lookup;
-    for (const { result, references } of this.pending.splice(0)) this.place(result, references, lookup);
+    for (const { result, references } of this.pending.splice(0)) {
+      const found = this.place(result, references, lookup);
+      placed?.(result, found);
+    }
   }
 
   private place(result: TestResult, references: string[], lookup: Map<string, CaseInfo>): FoundCases {
@@ -121,8 +145,11 @@ export class ResultMapper {
       if (testCase) {
         const entry = getOrAdd(this.mapped, testCase, () => ({ testCase, results: [] }));
         // A UUID and a human id in one result may name the same case: count the result once.
-        if (entry.results.at(-1) !== result) {
-          entry.results.push(result);
+        if (this.lastOf.get(entry) !== result) {
+          this.lastOf.set(entry, result);
+          if (this.options.keepResults) entry.results.push(result);
+          else if (keepsMore(entry, result)) entry.results.push(keptCopy(result));
+          else countBeyond(entry, result);
           found.cases.push(testCase);
         }
       } else {
@@ -152,6 +179,31 @@ export class ResultMapper {
       ...(this.unknownUnlisted > 0 && { unknownUnlisted: this.unknownUnlisted }),
     };
   }
+}
+
+/** Every outcome among the results naming the case, kept or counted beyond. */
+export function caseOutcomes(mapped: MappedCase): Outcome[] {
+  return [...mapped.results.map(outcomeOf), ...(mapped.beyond?.outcomes ?? [])];
+}
+
+function isFailure(result: TestResult): boolean {
+  return result.status === 'failed' || result.status === 'error';
+}
+
+/** Whether the case keeps this result: fewer than DETAILED_PER_CASE of its kind (failed, or not) kept so far. */
+function keepsMore(entry: MappedCase, result: TestResult): boolean {
+  const failed = isFailure(result);
+  let same = 0;
+  for (const kept of entry.results) if (isFailure(kept) === failed) same++;
+  return same < DETAILED_PER_CASE;
+}
+
+function countBeyond(entry: MappedCase, result: TestResult): void {
+  const beyond = (entry.beyond ??= { count: 0, failed: 0, outcomes: [] });
+  beyond.count++;
+  if (isFailure(result)) beyond.failed++;
+  const outcome = outcomeOf(result);
+  if (!beyond.outcomes.includes(outcome)) beyond.outcomes.push(outcome);
 }
 
 /** Every result at once (for lists already in memory). */

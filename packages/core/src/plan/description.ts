@@ -5,8 +5,8 @@
  * and a link back to the CI job. Deterministic — no clock, no locale — so tests compare exact strings.
  */
 import { fullTitle, isFlaky, type TestResult, type TestStatus } from '../model.js';
-import type { MappedCase } from '../map/mapping.js';
-import { caseStatusName, outcomeOf, type StatusMapping } from '../map/status.js';
+import { caseOutcomes, type MappedCase } from '../map/mapping.js';
+import { aggregateStatus, outcomeOf, type StatusMapping } from '../map/status.js';
 import { firstLine, oneLine, safeSlice, stripAnsi } from './text.js';
 
 /** Cap of a whole description, in UTF-16 code units (what `string.length` counts). */
@@ -28,17 +28,23 @@ export interface DescriptionContext {
 
 export function describeCase(mapped: MappedCase, context: DescriptionContext): string {
   const results = failuresFirst(mapped.results);
+  const beyond = mapped.beyond;
+  const total = results.length + (beyond?.count ?? 0);
   const parts: string[] = [];
-  if (results.length > 1) {
-    const status = caseStatusName(results, context.mapping);
-    const failed = results.filter(isFailure).length;
-    const order = failed > 0 && failed < results.length ? ` The ${failed === 1 ? 'failed test is' : `${failed} failed tests are`} listed first.` : '';
-    parts.push(`${results.length} automated tests map to this case; the worst outcome decides its status: ${status}.${order}`);
+  if (total > 1) {
+    const status = aggregateStatus(caseOutcomes(mapped).map((o) => context.mapping[o]));
+    const failed = results.filter(isFailure).length + (beyond?.failed ?? 0);
+    const order = failed > 0 && failed < total ? ` The ${failed === 1 ? 'failed test is' : `${failed} failed tests are`} listed first.` : '';
+    parts.push(`${total} automated tests map to this case; the worst outcome decides its status: ${status}.${order}`);
   }
   results.forEach((result, i) => {
-    const label = results.length > 1 ? `Test ${i + 1} of ${results.length}` : 'Test';
+    const label = total > 1 ? `Test ${i + 1} of ${total}` : 'Test';
     parts.push(describeResult(result, label, context.mapping));
   });
+  if (beyond) {
+    const failed = beyond.failed > 0 ? ` (${beyond.failed} of them failed)` : '';
+    parts.push(`… and ${beyond.count} more test(s)${failed}, counted in the status but not listed here: see the CI job.`);
+  }
   const jobUrl = context.jobUrl ? oneLine(stripAnsi(context.jobUrl)) : '';
   const tail = jobUrl ? `CI job: ${jobUrl}` : '';
   return fit(parts.join('\n\n'), tail, context.maxChars ?? MAX_DESCRIPTION_CHARS);

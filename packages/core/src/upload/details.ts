@@ -3,8 +3,7 @@
  * code), the test cases counted by outcome, the dry run's mapping report, and the upload's own figures.
  * Pure: derived from the tally of the results, the mapping report and what the upload counted.
  */
-import type { MappingReport } from '../map/mapping.js';
-import { isFailed } from './annotations.js';
+import { caseOutcomes, type MappingReport } from '../map/mapping.js';
 import type { CaseCounts, FailedTest, UploadSummary } from './summary.js';
 import type { ResultTally } from './tally.js';
 
@@ -18,8 +17,9 @@ export function countCases(report: MappingReport, recordedCaseIds: Iterable<stri
   for (const m of report.mapped) {
     if (!recorded.has(m.testCase.id)) continue;
     counts.recorded++;
-    if (m.results.some(isFailed)) counts.failed++;
-    else if (m.results.some((r) => r.status === 'passed')) counts.passed++;
+    const outcomes = caseOutcomes(m);
+    if (outcomes.some((o) => o === 'failed' || o === 'error')) counts.failed++;
+    else if (outcomes.some((o) => o === 'passed' || o === 'flaky')) counts.passed++;
     else counts.skipped++;
   }
   return counts;

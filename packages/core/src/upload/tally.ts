@@ -44,6 +44,9 @@ export class ResultTally {
   /** The dry run's mapping, the first LISTED_RESULTS_MAX tests; undefined when not asked for. */
   readonly lines: MappingLine[] | undefined;
 
+  /** Failed results by identity, when they are kept (see TallyOptions.keepResults). */
+  private readonly failedOf = new Map<TestResult, FailedResult>();
+
   constructor(private readonly options: TallyOptions) {
     this.lines = options.lines ? [] : undefined;
   }
@@ -55,13 +58,23 @@ export class ResultTally {
     else if (result.status === 'skipped') this.tests.skipped++;
     else this.tests.failed++;
     if (isFailed(result)) {
-      if (this.failed.length < LISTED_RESULTS_MAX) this.failed.push(this.failedResult(result, found?.cases[0]));
+      if (this.failed.length < LISTED_RESULTS_MAX) {
+        const failed = this.failedResult(result, found?.cases[0]);
+        this.failed.push(failed);
+        if (this.options.keepResults) this.failedOf.set(result, failed);
+      }
       if (this.annotatable.length < ANNOTATABLE_MAX) this.annotatable.push(structuredClone(result));
     }
     if (this.lines && this.lines.length < LISTED_RESULTS_MAX) this.lines.push(detachLine(line(result, found)));
   }
 
-  /** Name the case of failed results mapped after they were tallied (by title, or once the cases were known). */
+  /** Name the case of a failed result mapped after it was tallied (once the cases were known). */
+  placeLate(result: TestResult, found: FoundCases): void {
+    const failed = found.cases[0] && this.failedOf.get(result);
+    if (failed) failed.testCase ??= found.cases[0];
+  }
+
+  /** Name the case of failed results that title matching placed after they were tallied. */
   placeFailures(report: MappingReport): void {
     const unplaced = new Set(this.failed.flatMap((f) => (!f.testCase && f.result ? [f.result] : [])));
     if (unplaced.size === 0) return;

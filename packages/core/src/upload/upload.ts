@@ -11,8 +11,8 @@ import { detectCi, type CiContext } from '../ci.js';
 import { ApiError, ConfigError, MappingError, asToolError, exitCodeFor, type TestsigmaTmError } from '../errors.js';
 import { redact, redactingLogger, silentLogger, type Logger } from '../log.js';
 import { displayTitle, type FileOutcome, type ResultSource, type TestResult } from '../model.js';
-import { ResultMapper, type CaseInfo, type MappingReport } from '../map/mapping.js';
-import { DEFAULT_STATUS_MAPPING, aggregateStatus, outcomeOf, resolveStatusIds, type StatusMapping, statusKey } from '../map/status.js';
+import { ResultMapper, caseOutcomes, type CaseInfo, type MappingReport } from '../map/mapping.js';
+import { DEFAULT_STATUS_MAPPING, aggregateStatus, resolveStatusIds, type StatusMapping, statusKey } from '../map/status.js';
 import { describeCase } from '../plan/description.js';
 import { settingLabel, type Env, type Host, type Settings } from '../settings/index.js';
 import { pickUser, resolveProject } from './lifecycle.js';
@@ -171,9 +171,8 @@ async function readInput(ctx: UploadContext, lookups: Lookups): Promise<ReadInpu
   // Results mapped after reading: a failed one is named with its case afterwards.
   const tally = new ResultTally({ lines: settings.dryRun, workspace: ctx.workspace, keepResults: keepResults || !lookups.cases });
   const files = await readAll(ctx.input, (result) => tally.add(result, mapper.add(result)), log);
-  if (!lookups.cases) mapper.resolve(await casesForUuids(ctx, project.id, mapper));
+  if (!lookups.cases) mapper.resolve(await casesForUuids(ctx, project.id, mapper), (result, found) => tally.placeLate(result, found));
   const report = mapper.report();
-  tally.placeFailures(report);
   return { tally, report, files };
 }
 
@@ -240,7 +239,7 @@ function planEntries(
   ci: CiContext | undefined,
 ): PlannedEntry[] {
   return report.mapped.map((mapped) => {
-    const statusName = aggregateStatus(mapped.results.map((r) => mapping[outcomeOf(r)]));
+    const statusName = aggregateStatus(caseOutcomes(mapped).map((o) => mapping[o]));
     const status = statusIds.get(statusName);
     if (!status) throw new ConfigError('CONFIG_STATUS_MISSING', `The status "${statusName}" is not offered by the service.`);
     return {

@@ -1,5 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { LISTED_RESULTS_MAX, ResultMapper, mapResults, type CaseInfo } from '../../src/map/mapping.js';
+import { DETAILED_PER_CASE, LISTED_RESULTS_MAX, ResultMapper, mapResults, type CaseInfo } from '../../src/map/mapping.js';
+import { DEFAULT_STATUS_MAPPING } from '../../src/map/status.js';
+import { describeCase } from '../../src/plan/description.js';
 import { makeResult } from './make-result.js';
 
 const case1: CaseInfo = { id: '00000000-0000-4000-8000-000000000001', human_id: 'DEMO-1', title: 'Login' };
@@ -115,5 +117,24 @@ describe('ResultMapper', () => {
     const mapper = new ResultMapper(cases, 'DEMO', { keepResults: true });
     for (let i = 0; i < LISTED_RESULTS_MAX + 1; i++) mapper.add(makeResult(`plain ${i}`));
     expect(mapper.report().unmapped).toHaveLength(LISTED_RESULTS_MAX + 1);
+  });
+});
+
+describe('results of one case, read as a stream', () => {
+  it(`keeps ${DETAILED_PER_CASE} failed and ${DETAILED_PER_CASE} other results, counts the rest with their outcomes, and describes every one in the status`, () => {
+    const mapper = new ResultMapper(cases, 'DEMO');
+    for (let i = 0; i < 25; i++) mapper.add(makeResult(`DEMO-1 pass ${i}`));
+    for (let i = 0; i < 25; i++) mapper.add(makeResult(`DEMO-1 fail ${i}`, { status: 'failed', message: `boom ${i}` }));
+    const [mapped] = mapper.report().mapped;
+    expect(mapped!.results.map((r) => r.name)).toEqual([
+      ...Array.from({ length: DETAILED_PER_CASE }, (_, i) => `DEMO-1 pass ${i}`),
+      ...Array.from({ length: DETAILED_PER_CASE }, (_, i) => `DEMO-1 fail ${i}`),
+    ]);
+    expect(mapped!.beyond).toEqual({ count: 30, failed: 15, outcomes: ['passed', 'failed'] });
+    const text = describeCase(mapped!, { mapping: DEFAULT_STATUS_MAPPING });
+    expect(text).toMatch(/^50 automated tests map to this case; the worst outcome decides its status: Failed\. The 25 failed tests are listed first\.\n/);
+    expect(text).toContain('\n\nTest 1 of 50: DEMO-1 fail 0\n');
+    expect(text).toContain('\n\nTest 20 of 50: DEMO-1 pass 9\n');
+    expect(text).toContain('\n\n… and 30 more test(s) (15 of them failed), counted in the status but not listed here: see the CI job.');
   });
 });
