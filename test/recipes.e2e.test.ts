@@ -24,7 +24,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tm-recipes-'));
   await mkdir(join(dir, 'tmp'));
   search = new SecretSearch([emulator.token]);
-  readme = (await readFile(join(ROOT, 'README.md'), 'utf8')) + (await readFile(join(ROOT, 'examples/ci/gitlab-ci.yml'), 'utf8'));
+  readme = await readFile(join(ROOT, 'README.md'), 'utf8');
 });
 afterAll(() => emulator.close());
 beforeEach(() => emulator.reset());
@@ -46,9 +46,15 @@ async function checkout(name: string, job: string, files: Record<string, string>
   return jobDir;
 }
 
+/** The full example a recipe links to holds the same lines as the README. */
+async function exampleHolds(file: string, lines: string[]): Promise<void> {
+  const text = await readFile(join(ROOT, 'examples/ci', file), 'utf8');
+  for (const line of lines) expect(text, `examples/ci/${file} shows: ${line}`).toContain(line);
+}
+
 /** A `run:` / `script:` line, which must be the README's own words, run in a job. */
 async function step(what: string, command: string, job: Job): Promise<RunResult> {
-  expect(readme, `the README (or examples/ci) shows: ${command}`).toContain(command);
+  expect(readme, `the README shows: ${command}`).toContain(command);
   return search.record(what, await runShell(command, job));
 }
 
@@ -90,7 +96,8 @@ const JEST_STATUSES = { 'DEMO-7': 'Passed', 'DEMO-8': 'Failed', 'DEMO-9': 'Passe
 
 const PLAYWRIGHT_SHARD = 'npx playwright test --shard=${{ matrix.shard }}/3 --reporter=json > results.json';
 
-let playwrightRun: Promise<Job[]> | undefined;
+type ShardJob = Job & { testsFailed: boolean };
+let playwrightRun: Promise<ShardJob[]> | undefined;
 
 /** What the close jobs of recipes 1 and 2 said, and the description they left on the run. */
 const closeJobs = new Map<string, { message: string; description: string }>();
@@ -100,7 +107,7 @@ const closeJobs = new Map<string, { message: string; description: string }>();
  * share this step word for word, so it runs once (Playwright is the slow part on a loaded machine) and each
  * recipe runs its own upload steps in those checkouts, with its own workflow run's variables.
  */
-async function playwrightShards(runId: string): Promise<Job[]> {
+async function playwrightShards(runId: string, attempt = 1): Promise<ShardJob[]> {
   playwrightRun ??= (async () => {
     const jobs = await Promise.all(
       [1, 2, 3].map(async (shard) => ({ cwd: await checkout('playwright', `test-${shard}`, PLAYWRIGHT_TESTS), env: githubEnv(runId), shard })),
@@ -108,14 +115,15 @@ async function playwrightShards(runId: string): Promise<Job[]> {
     const ran = await Promise.all(jobs.map((job) => step(`playwright shard ${job.shard}`, PLAYWRIGHT_SHARD, job)));
     // Two shards hold a failing test: the step fails, and the upload step runs anyway (`if: !cancelled()`).
     expect(ran.map((r) => r.code).sort(), ran.map((r) => r.stderr).join('\n')).toEqual([0, 1, 1]);
-    return jobs;
+    return jobs.map((job, i) => ({ ...job, testsFailed: ran[i]!.code !== 0 }));
   })();
-  return (await playwrightRun).map((job) => ({ ...job, env: githubEnv(runId) }));
+  return (await playwrightRun).map((job) => ({ ...job, env: githubEnv(runId, attempt) }));
 }
 
 // Real runners in parallel jobs: on a 2-core machine shared with other work, a recipe can take tens of seconds.
 describe('the README recipes, with local processes standing in for the jobs', { timeout: 120_000 }, () => {
-  it('GitHub matrix with Playwright --shard: create job → 3 shards (mode: upload) → close job (shard-total: 3)', async () => {
+  it('GitHub matrix with Playwright --shard: create job → 3 shards (mode: upload) → close job; then re-run failed jobs', async () => {
+    await exampleHolds('github-playwright-shards.yml', [PLAYWRIGHT_SHARD, 'mode: create', 'mode: upload', 'mode: close', 'shard-total: 3']);
     const create = await action('create', { mode: 'create', 'project-id': 'Demo' }, { cwd: await checkout('gh1', 'create', {}), env: githubEnv('5001') });
     expect(create.code, create.stdout).toBe(0);
     const runId = create.outputs['run-id'];
@@ -144,15 +152,40 @@ describe('the README recipes, with local processes standing in for the jobs', { 
     expect(statusesByHumanId(emulator, run)).toEqual(PLAYWRIGHT_STATUSES);
     writtenOnce(run);
     closeJobs.set('with create', { message: close.stdout, description: run.description ?? '' });
+
+    // "Re-run failed jobs" (attempt 2): the failed shards and the close job that needs them run again. The run is
+    // closed, so they make the key's next run, which carries the first run's results over and is closed again.
+    const failed = (await playwrightShards('5001', 2)).filter((job) => job.testsFailed);
+    expect(failed).toHaveLength(2);
+    for (const re of await Promise.all(
+      failed.map((job) => action(`re-run upload ${job.shard}`, { mode: 'upload', 'project-id': 'Demo', results: 'results.json' }, job)),
+    ))
+      expect(re.code, re.stdout).toBe(0);
+    const reClose = await action(
+      're-run close',
+      { mode: 'close', 'project-id': 'Demo', 'shard-total': '3' },
+      { cwd: join(dir, 'gh1', 'close'), env: githubEnv('5001', 2) },
+    );
+    expect(reClose.code, reClose.stdout).toBe(0);
+    const [first, newest] = newRuns(emulator);
+    expect(newRuns(emulator)).toHaveLength(2);
+    expect(first).toMatchObject({ id: runId, status: 'CLOSED' });
+    expect(newest!.status).toBe('CLOSED');
+    expect(newest!.description).toContain(`Continues test run ${run.human_id}`);
+    expect(statusesByHumanId(emulator, newest!)).toEqual(PLAYWRIGHT_STATUSES);
   });
 
-  it('the same without the create job: the run key alone brings the 3 shards into one run', async () => {
+  it('the same without the create job: the run key alone brings the 3 shards (and one repeated) into one run', async () => {
     const shards = await playwrightShards('5002');
     const uploads = await Promise.all(
       shards.map((job) => action(`keyed upload ${job.shard}`, { mode: 'upload', 'project-id': 'Demo', results: 'results.json' }, job)),
     );
     for (const u of uploads) expect(u.code, u.stdout).toBe(0);
     expect(new Set(uploads.map((u) => u.outputs['run-id'])).size, uploads.map((u) => u.stdout).join('\n----\n')).toBe(1);
+    // A shard run again before the close (a manual re-run of one job) reports into the same run.
+    const again = await action('keyed upload 2 again', { mode: 'upload', 'project-id': 'Demo', results: 'results.json' }, shards[1]!);
+    expect(again.code, again.stdout).toBe(0);
+    expect(again.outputs['run-id']).toBe(uploads[0]!.outputs['run-id']);
     expect(onlyRun().status).toBe('ACTIVE');
 
     const close = await action(
@@ -166,7 +199,8 @@ describe('the README recipes, with local processes standing in for the jobs', { 
     expect(run.status).toBe('CLOSED');
     expect(run.title).toMatch(/\[gh-5002\]$/);
     expect(statusesByHumanId(emulator, run)).toEqual(PLAYWRIGHT_STATUSES);
-    writtenOnce(run);
+    // Every result written once, but the repeated shard's two, written again.
+    expect(Object.values(run.results).reduce((sum, r) => sum + r.writes, 0)).toBe(8);
     closeJobs.set('key only', { message: close.stdout, description: run.description ?? '' });
   });
 
@@ -208,6 +242,11 @@ describe('the README recipes, with local processes standing in for the jobs', { 
   });
 
   it('GitLab parallel: 3 — Jest JSON and testsigma-tm upload in each job, no close job: the last upload closes the run', async () => {
+    const [tests, upload] = [
+      'npx jest --ci --shard=$CI_NODE_INDEX/$CI_NODE_TOTAL --json --outputFile=results.json || true',
+      'npx testsigma-tm upload --project Demo results.json',
+    ];
+    await exampleHolds('gitlab-ci.yml', ['parallel: 3', tests, upload]);
     const jobs = await Promise.all(
       [1, 2, 3].map(async (index) => ({
         cwd: await checkout('gitlab', `test-${index}`, jestProject(false)),
@@ -216,9 +255,9 @@ describe('the README recipes, with local processes standing in for the jobs', { 
     );
     const ran = await Promise.all(
       jobs.map(async (job, i) => {
-        const tests = await step(`gitlab jest ${i + 1}`, 'npx jest --ci --shard=$CI_NODE_INDEX/$CI_NODE_TOTAL --json --outputFile=results.json || true', job);
-        expect(tests.code, tests.stderr).toBe(0);
-        return step(`gitlab upload ${i + 1}`, 'npx testsigma-tm upload --project Demo results.json', job);
+        const jest = await step(`gitlab jest ${i + 1}`, tests, job);
+        expect(jest.code, jest.stderr).toBe(0);
+        return step(`gitlab upload ${i + 1}`, upload, job);
       }),
     );
     for (const r of ran) expect(r.code, r.stderr).toBe(0);

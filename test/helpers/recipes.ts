@@ -43,15 +43,15 @@ export function jestProject(reporter: boolean): Record<string, string> {
   };
 }
 
-/** What GitHub Actions sets in every job of one workflow run (attempt 1). */
-export function githubEnv(runId: string): Record<string, string> {
+/** What GitHub Actions sets in every job of one workflow run; a re-run of failed jobs is attempt 2. */
+export function githubEnv(runId: string, attempt = 1): Record<string, string> {
   return {
     CI: 'true',
     GITHUB_ACTIONS: 'true',
     GITHUB_SERVER_URL: 'https://github.com',
     GITHUB_REPOSITORY: 'acme/shop',
     GITHUB_RUN_ID: runId,
-    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_RUN_ATTEMPT: String(attempt),
     GITHUB_RUN_NUMBER: '7',
     GITHUB_WORKFLOW: 'e2e',
     GITHUB_EVENT_NAME: 'push',
