@@ -29,7 +29,7 @@ beforeAll(async () => {
 afterAll(() => emulator.close());
 beforeEach(() => emulator.reset());
 
-/** The service's address and the token, as a CI's secret settings would give them. */
+/** The service's address and the token, as a CI's secret settings would give them; temp files (spools) under `dir`, for the token search. */
 function service(): Record<string, string> {
   return { TESTSIGMA_API_TOKEN: emulator.token, TESTSIGMA_BASE_URL: emulator.url, TMPDIR: join(dir, 'tmp'), RUNNER_TEMP: join(dir, 'tmp') };
 }
@@ -64,6 +64,7 @@ async function action(what: string, inputs: Record<string, string>, job: Job): P
   await writeFile(outputFile, '');
   const env = baseEnv({
     ...job.env,
+    RUNNER_TEMP: join(dir, 'tmp'),
     GITHUB_WORKSPACE: job.cwd,
     GITHUB_OUTPUT: outputFile,
     'INPUT_API-TOKEN': emulator.token,
