@@ -380,15 +380,17 @@ async function recordResults(ctx: UploadContext, plan: UploadPlan, opened: Opene
     return { sent, closed: false, spoolFile, error: sent.error };
   }
   // With a run key other jobs write to the same run: make sure what this job sent is still there, and retry what
-  // was refused because another job's update had just removed its case.
-  if (ctx.runKey) {
-    const kept = await keepResults(api, projectId, run, [...sent.acknowledged, ...sent.refused.map((r) => r.entry)], log);
+  // was refused because another job's update had just removed its case. (No job's update removes the cases of
+  // the run's creator: every read of the run holds them.)
+  let kept: Awaited<ReturnType<typeof keepResults>> | undefined;
+  if (ctx.runKey && !opened.created) {
+    kept = await keepResults(api, projectId, run, [...sent.acknowledged, ...sent.refused.map((r) => r.entry)], log, { untested: plan.untestedIds });
     const lost = new Set(kept.lost.map((e) => e.test_case_id));
     sent.acknowledged.push(...sent.refused.filter((r) => !lost.has(r.entry.test_case_id)).map((r) => r.entry));
     sent.refused = sent.refused.filter((r) => lost.has(r.entry.test_case_id));
     sent.requests += kept.requests;
   }
-  const mismatch = settings.verify ? await verifyRun(api, projectId, run, sent, plan) : undefined;
+  const mismatch = settings.verify ? await verifyRun(api, projectId, run, sent, plan, kept?.held) : undefined;
   const refusedError = sent.refused.length > 0 ? refusedResults(run, sent, plan) : undefined;
   let closed = false;
   if (settings.closeRun && (opened.created || ctx.runKey) && !settings.runId) {
@@ -412,8 +414,8 @@ async function recordResults(ctx: UploadContext, plan: UploadPlan, opened: Opene
 }
 
 /** After the last batch, what the run holds must be what was sent: name every case that differs. */
-async function verifyRun(api: TestManagementApi, projectId: string, run: TestRun, sent: SendOutcome, plan: UploadPlan): Promise<TestsigmaTmError | undefined> {
-  const held = new Map((await api.listRunCases(projectId, run.id)).map((c) => [c.test_case.id, c.status_id]));
+async function verifyRun(api: TestManagementApi, projectId: string, run: TestRun, sent: SendOutcome, plan: UploadPlan, read?: readonly RunCase[]): Promise<TestsigmaTmError | undefined> {
+  const held = new Map((read ?? (await api.listRunCases(projectId, run.id))).map((c) => [c.test_case.id, c.status_id]));
   const differ = sent.acknowledged.filter((e) => held.get(e.test_case_id) !== e.test_run_status_id);
   if (differ.length === 0) return undefined;
   const names = differ.slice(0, 20).map((e) => caseName(plan, e.test_case_id));
