@@ -52,6 +52,9 @@ export async function ensureCases(
   let requests = 0;
   let held = options.held;
   if (!held) {
+    // Jobs of one pipeline reach this point together (they found or created the run at the same moment):
+    // starting at random moments, their read-then-write pairs overlap less.
+    await sleep(Math.floor(random() * 1500));
     held = await api.listRunCases(projectId, run.id);
     requests++;
   }
