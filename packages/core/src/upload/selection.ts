@@ -11,6 +11,9 @@
  *   ends them, never a small count (with sixteen jobs on one token a count runs out while the others write).
  * A run a job created with its own cases needs none of this: every read of the run holds those cases, so no
  * write removes them.
+ *
+ * What this process last read of a run's selection, and how stale its own writes were (read answered → write
+ * answered), is kept per run object: `keepResults` compares its looks with the one, and waits by the other.
  */
 import type { ResultEntry, RunCase, TestManagementApi, TestRun } from '../api/client.js';
 import { ApiError } from '../errors.js';
@@ -28,6 +31,27 @@ export interface SelectionOutcome {
   requests: number;
   /** The run's cases as the last read found them, with ours in. */
   held: readonly RunCase[];
+}
+
+interface LastSeen {
+  /** The selection as last read: a look compares with it. */
+  selection: ReadonlySet<string>;
+  /** The longest time from a read's answer to the answer of the write built from it. */
+  windowMs: number;
+}
+
+const lastSeen = new WeakMap<TestRun, LastSeen>();
+
+/** Keep what a read found of the run's selection; returns it. */
+function remember(run: TestRun, held: readonly RunCase[]): ReadonlySet<string> {
+  const selection = new Set(held.map((c) => c.test_case.id));
+  lastSeen.set(run, { selection, windowMs: lastSeen.get(run)?.windowMs ?? 0 });
+  return selection;
+}
+
+function rememberWindow(run: TestRun, windowMs: number): void {
+  const last = lastSeen.get(run) ?? { selection: new Set<string>(), windowMs: 0 };
+  lastSeen.set(run, { ...last, windowMs: Math.max(last.windowMs, windowMs) });
 }
 
 /** Cases of the run by id, from one paginated read. */
@@ -58,9 +82,11 @@ export async function ensureCases(
     held = await api.listRunCases(projectId, run.id);
     requests++;
   }
+  let readAt = Date.now();
   // Every case ever seen in the run: some job needs each, so a write of ours puts back any it finds gone.
   const seen = new Set<string>();
   for (let attempt = 1; ; attempt++) {
+    remember(run, held);
     for (const c of held) seen.add(c.test_case.id);
     const current = byCase(held);
     const missing = caseIds.filter((id) => !current.has(id));
@@ -76,8 +102,10 @@ export async function ensureCases(
     );
     await api.updateRun(projectId, run.id, { static_selection_filters: [{ field: 'id', operator: 'IN', values: [...new Set([...seen, ...missing])] }] });
     requests++;
+    rememberWindow(run, Date.now() - readAt);
     await sleep(readBackPause(attempt, random));
     held = await api.listRunCases(projectId, run.id);
+    readAt = Date.now();
     requests++;
   }
 }
@@ -92,17 +120,21 @@ export function readBackPause(attempt: number, random: () => number): number {
 }
 
 /**
- * Before looking whether what this job sent is still in place: a write of another job can land seconds after
- * the read it was built from (its turn under the shared rate limit, a rate-limit answer waited out), and a look
- * taken before such a write lands would let this job finish with its results about to be dropped.
+ * Before looking whether what this job sent is still in place: another job's write can land seconds after the
+ * read it was built from (its turn under the shared rate limit, a rate-limit answer waited out), and a look taken
+ * before such a write lands would let this job finish with its results about to be dropped. This job's own
+ * writes show how long that takes now: wait twice the longest, and at least 3 s.
  */
-export function settlePause(random: () => number): number {
-  return Math.floor(3000 + random() * 2000);
+export function settlePause(windowMs: number, random: () => number): number {
+  return Math.floor(Math.max(3000, 2 * windowMs) + random() * 2000);
 }
 
 function defaultSleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** Looks while late writes keep removing cases, beyond which this job stops waiting for them. */
+const QUIET_LOOKS = 3;
 
 export interface KeptResults {
   /** Results whose case another job's update removed and that could not be put back (a dynamic selection). */
@@ -117,9 +149,11 @@ export interface KeptResults {
  * ours was added writes a moment later, and the service drops the results of cases a selection update removes
  * (and refuses results for cases it no longer selects). So, when other jobs may be writing (a run key), look
  * again after a pause, and put back — cases and results — whatever went missing or was refused that way, until
- * a look finds everything in place; the look that finds a case gone is the first read of putting it back. A
- * case that holds another result than ours was recorded by another job: not ours to undo (the read-back
- * names it).
+ * a look finds everything in place; the look that finds a case gone is the first read of putting it back.
+ * A look that finds a case gone that the last read saw, ours or not, saw another job's late write land, and
+ * more may be under way in the same crowd: look again, up to QUIET_LOOKS times, until a look finds nothing
+ * gone. A case that holds another result than ours was recorded by another job: not ours to undo (the
+ * read-back names it).
  */
 export async function keepResults(
   api: TestManagementApi,
@@ -135,17 +169,23 @@ export async function keepResults(
   let requests = 0;
   // Cases a dynamic selection will not take: reported as lost, no longer waited for.
   const refused = new Set<string>();
-  for (let round = 1; ; round++) {
-    await sleep(settlePause(random));
+  let changing = 0;
+  for (;;) {
+    const before = lastSeen.get(run);
+    await sleep(settlePause(before?.windowMs ?? 0, random));
     const held = await api.listRunCases(projectId, run.id);
     requests++;
     const current = byCase(held);
+    const previous = before?.selection ?? new Set<string>();
+    const quiet = [...previous].every((id) => current.has(id));
+    remember(run, held);
     const lost = sent.filter((e) => {
       if (refused.has(e.test_case_id)) return false;
       const status = current.get(e.test_case_id)?.status_id;
       return status === undefined || status === '' || (status !== e.test_run_status_id && untested.has(status));
     });
-    if (lost.length === 0) return { lost: sent.filter((e) => refused.has(e.test_case_id)), requests, held };
+    if (lost.length === 0 && (quiet || ++changing > QUIET_LOOKS)) return { lost: sent.filter((e) => refused.has(e.test_case_id)), requests, held };
+    if (lost.length === 0) continue;
     log.info(`Another job's update of test run ${run.human_id} removed ${lost.length} of this job's results; recording them again.`);
     const selection = await ensureCases(
       api,

@@ -8,7 +8,7 @@ import { DEMO_FACTS, startEmulator, type EmulatorHandle } from 'testsigma-tm-emu
 import { HttpClient } from '../../src/api/http.js';
 import { TestManagementApi, type ResultEntry } from '../../src/api/client.js';
 import { silentLogger, type Logger } from '../../src/log.js';
-import { ensureCases, keepResults, readBackPause } from '../../src/upload/selection.js';
+import { ensureCases, keepResults, readBackPause, settlePause } from '../../src/upload/selection.js';
 
 let emulator: EmulatorHandle;
 let api: TestManagementApi;
@@ -47,7 +47,7 @@ function recording(): { log: Logger; lines: string[] } {
 }
 
 describe('ensureCases', () => {
-  it('eight jobs adding their cases to one run at the same moment: every case ends in it, the creator\'s included', async () => {
+  it("eight jobs adding their cases to one run at the same moment: every case ends in it, the creator's included", async () => {
     const run = await newRun([1]);
     const jobs = Array.from({ length: 8 }, (_, i) => [2 * i + 2, 2 * i + 3]);
     const outcomes = await Promise.all(jobs.map((cases) => ensureCases(api, projectId, run, cases.map(caseId), silentLogger, { sleep: shortSleep })));
@@ -74,6 +74,10 @@ describe('ensureCases', () => {
     const outcome = await ensureCases(api, projectId, run, [caseId(3)], silentLogger, { sleep: noSleep, held: seen });
     expect(outcome.refused).toEqual([]);
     expect(selectionOf(run.id)).toEqual([1, 2, 3].map(caseId).sort());
+  });
+
+  it('the pause before a look is twice the longest read-to-write time of this job, at least 3 s, plus up to 2 s at random', () => {
+    expect([settlePause(0, () => 0), settlePause(2500, () => 0), settlePause(2500, () => 0.5)]).toEqual([3000, 5000, 6000]);
   });
 
   it('the pause before a read-back is random and grows with the attempts, up to 6 s', () => {
@@ -112,11 +116,34 @@ describe('keepResults', () => {
     expect(kept.held.map((c) => c.test_case.id).sort()).toEqual([1, 2].map(caseId).sort());
   });
 
-  it('leaves alone a case another job recorded with another result (the read-back names it), after one look', async () => {
+  it('leaves alone a case another job recorded with another result (the read-back names it)', async () => {
     const run = await newRun([1]);
+    await ensureCases(api, projectId, run, [caseId(1)], silentLogger, { sleep: noSleep });
     await api.putResults(projectId, run.id, [entry(1, 'Passed')]);
-    const kept = await keepResults(api, projectId, run, [entry(1, 'Failed')], silentLogger, { sleep: noSleep, untested: new Set([DEMO_FACTS.runStatusId('Untested')]) });
+    const kept = await keepResults(api, projectId, run, [entry(1, 'Failed')], silentLogger, {
+      sleep: noSleep,
+      untested: new Set([DEMO_FACTS.runStatusId('Untested')]),
+    });
+    // One look, finding the selection as this job last read it.
     expect(kept).toMatchObject({ lost: [], requests: 1 });
     expect(emulator.state().test_runs.find((r) => r.id === run.id)!.results[caseId(1)]).toMatchObject({ status: 'Passed', writes: 1 });
+  });
+
+  it("looks again when a look finds gone a case the last read saw (another job's late write landed), until one finds nothing gone", async () => {
+    const run = await newRun([1, 2, 3]);
+    await ensureCases(api, projectId, run, [caseId(1)], silentLogger, { sleep: noSleep });
+    await api.putResults(projectId, run.id, [entry(1, 'Passed')]);
+    let looks = 0;
+    // Before each of this job's first two looks, a late write of another job removes a case (not this job's).
+    const sleep = async () => {
+      looks++;
+      if (looks <= 2)
+        await api.updateRun(projectId, run.id, {
+          static_selection_filters: [{ field: 'id', operator: 'IN', values: [1, 2, 3].slice(0, 3 - looks).map(caseId) }],
+        });
+    };
+    const kept = await keepResults(api, projectId, run, [entry(1, 'Passed')], silentLogger, { sleep });
+    expect(kept).toMatchObject({ lost: [], requests: 3 });
+    expect(looks).toBe(3);
   });
 });
