@@ -38,19 +38,22 @@ interface LastSeen {
   selection: ReadonlySet<string>;
   /** The longest time from a read's answer to the answer of the write built from it. */
   windowMs: number;
+  /** Another job was seen changing the run's cases (a read-back held more than was written, or a look differed). */
+  crowded: boolean;
 }
 
 const lastSeen = new WeakMap<TestRun, LastSeen>();
 
-/** Keep what a read found of the run's selection; returns it. */
-function remember(run: TestRun, held: readonly RunCase[]): ReadonlySet<string> {
+/** Keep what a read found of the run's selection; `expected` is what it should hold if no other job wrote. */
+function remember(run: TestRun, held: readonly RunCase[], expected?: ReadonlySet<string>): void {
+  const last = lastSeen.get(run);
   const selection = new Set(held.map((c) => c.test_case.id));
-  lastSeen.set(run, { selection, windowMs: lastSeen.get(run)?.windowMs ?? 0 });
-  return selection;
+  const differs = expected !== undefined && (expected.size !== selection.size || [...expected].some((id) => !selection.has(id)));
+  lastSeen.set(run, { selection, windowMs: last?.windowMs ?? 0, crowded: (last?.crowded ?? false) || differs });
 }
 
 function rememberWindow(run: TestRun, windowMs: number): void {
-  const last = lastSeen.get(run) ?? { selection: new Set<string>(), windowMs: 0 };
+  const last = lastSeen.get(run) ?? { selection: new Set<string>(), windowMs: 0, crowded: false };
   lastSeen.set(run, { ...last, windowMs: Math.max(last.windowMs, windowMs) });
 }
 
@@ -78,15 +81,16 @@ export async function ensureCases(
   if (!held) {
     // Jobs of one pipeline reach this point together (they found or created the run at the same moment):
     // starting at random moments, their read-then-write pairs overlap less.
-    await sleep(Math.floor(random() * 1500));
+    await sleep(Math.floor(random() * 1000));
     held = await api.listRunCases(projectId, run.id);
     requests++;
   }
   let readAt = Date.now();
+  let written: ReadonlySet<string> | undefined;
   // Every case ever seen in the run: some job needs each, so a write of ours puts back any it finds gone.
   const seen = new Set<string>();
   for (let attempt = 1; ; attempt++) {
-    remember(run, held);
+    remember(run, held, written);
     for (const c of held) seen.add(c.test_case.id);
     const current = byCase(held);
     const missing = caseIds.filter((id) => !current.has(id));
@@ -100,7 +104,8 @@ export async function ensureCases(
         ? `Adding ${missing.length} case(s) to test run ${run.human_id}.`
         : `Another job changed the cases of test run ${run.human_id} at the same moment; adding ours again (attempt ${attempt}).`,
     );
-    await api.updateRun(projectId, run.id, { static_selection_filters: [{ field: 'id', operator: 'IN', values: [...new Set([...seen, ...missing])] }] });
+    written = new Set([...seen, ...missing]);
+    await api.updateRun(projectId, run.id, { static_selection_filters: [{ field: 'id', operator: 'IN', values: [...written] }] });
     requests++;
     rememberWindow(run, Date.now() - readAt);
     await sleep(readBackPause(attempt, random));
@@ -123,10 +128,12 @@ export function readBackPause(attempt: number, random: () => number): number {
  * Before looking whether what this job sent is still in place: another job's write can land seconds after the
  * read it was built from (its turn under the shared rate limit, a rate-limit answer waited out), and a look taken
  * before such a write lands would let this job finish with its results about to be dropped. This job's own
- * writes show how long that takes now: wait twice the longest, and at least 3 s.
+ * writes show how long that takes now: wait twice the longest, and at least 3 s once other jobs were seen
+ * writing (1 s when none was: a job alone need not wait for a crowd).
  */
-export function settlePause(windowMs: number, random: () => number): number {
-  return Math.floor(Math.max(3000, 2 * windowMs) + random() * 2000);
+export function settlePause(windowMs: number, crowded: boolean, random: () => number): number {
+  const floor = crowded ? 3000 : 1000;
+  return Math.floor(Math.max(floor, 2 * windowMs) + (random() * floor * 2) / 3);
 }
 
 function defaultSleep(ms: number): Promise<void> {
@@ -172,13 +179,13 @@ export async function keepResults(
   let changing = 0;
   for (;;) {
     const before = lastSeen.get(run);
-    await sleep(settlePause(before?.windowMs ?? 0, random));
+    await sleep(settlePause(before?.windowMs ?? 0, before?.crowded ?? true, random));
     const held = await api.listRunCases(projectId, run.id);
     requests++;
     const current = byCase(held);
     const previous = before?.selection ?? new Set<string>();
     const quiet = [...previous].every((id) => current.has(id));
-    remember(run, held);
+    remember(run, held, previous);
     const lost = sent.filter((e) => {
       if (refused.has(e.test_case_id)) return false;
       const status = current.get(e.test_case_id)?.status_id;

@@ -414,7 +414,14 @@ async function recordResults(ctx: UploadContext, plan: UploadPlan, opened: Opene
 }
 
 /** After the last batch, what the run holds must be what was sent: name every case that differs. */
-async function verifyRun(api: TestManagementApi, projectId: string, run: TestRun, sent: SendOutcome, plan: UploadPlan, read?: readonly RunCase[]): Promise<TestsigmaTmError | undefined> {
+async function verifyRun(
+  api: TestManagementApi,
+  projectId: string,
+  run: TestRun,
+  sent: SendOutcome,
+  plan: UploadPlan,
+  read?: readonly RunCase[],
+): Promise<TestsigmaTmError | undefined> {
   const held = new Map((read ?? (await api.listRunCases(projectId, run.id))).map((c) => [c.test_case.id, c.status_id]));
   const differ = sent.acknowledged.filter((e) => held.get(e.test_case_id) !== e.test_run_status_id);
   if (differ.length === 0) return undefined;
