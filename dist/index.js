@@ -37400,59 +37400,139 @@ async function findOrCreateKeyedRun(api, request, log) {
 //# sourceMappingURL=run-key.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/upload/selection.js
 
-const selection_ATTEMPTS = 8;
-async function ensureCases(api, projectId, run, caseIds, log, sleep = selection_defaultSleep) {
+const lastSeen = new WeakMap();
+/** Keep what a read found of the run's selection; `expected` is what it should hold if no other job wrote. */
+function remember(run, held, expected) {
+    const last = lastSeen.get(run);
+    const selection = new Set(held.map((c) => c.test_case.id));
+    const differs = expected !== undefined && (expected.size !== selection.size || [...expected].some((id) => !selection.has(id)));
+    lastSeen.set(run, { selection, windowMs: last?.windowMs ?? 0, crowded: (last?.crowded ?? false) || differs });
+}
+function rememberWindow(run, windowMs) {
+    const last = lastSeen.get(run) ?? { selection: new Set(), windowMs: 0, crowded: false };
+    lastSeen.set(run, { ...last, windowMs: Math.max(last.windowMs, windowMs) });
+}
+/** Cases of the run by id, from one paginated read. */
+function byCase(cases) {
+    return new Map(cases.map((c) => [c.test_case.id, c]));
+}
+/**
+ * Add `caseIds` to the run's selection until a read finds them all in. `held` is a read the caller has just
+ * made (it saves this one).
+ */
+async function ensureCases(api, projectId, run, caseIds, log, options = {}) {
+    const sleep = options.sleep ?? selection_defaultSleep;
+    const random = options.random ?? Math.random;
     let requests = 0;
-    let missing = [];
-    for (let attempt = 1; attempt <= selection_ATTEMPTS; attempt++) {
-        const held = new Set((await api.listRunCases(projectId, run.id)).map((c) => c.test_case.id));
-        requests++;
-        missing = caseIds.filter((id) => !held.has(id));
-        if (missing.length === 0)
-            return { refused: [], requests };
-        if (run.selection_type && run.selection_type.toUpperCase() !== 'STATIC') {
-            log.warn(`Test run ${run.human_id} selects its cases dynamically; ${missing.length} mapped case(s) outside it cannot be recorded.`);
-            return { refused: missing, requests };
-        }
-        if (attempt > 1) {
-            log.info(`Another job changed the cases of test run ${run.human_id} at the same moment; adding ours again (attempt ${attempt}).`);
-            // Jobs that collided should not collide again in lockstep.
-            await sleep(100 * attempt + Math.floor(Math.random() * 250));
-        }
-        else {
-            log.info(`Adding ${missing.length} case(s) to test run ${run.human_id}.`);
-        }
-        await api.updateRun(projectId, run.id, { static_selection_filters: [{ field: 'id', operator: 'IN', values: [...held, ...missing] }] });
+    let held = options.held;
+    if (!held) {
+        // Jobs of one pipeline reach this point together (they found or created the run at the same moment):
+        // starting at random moments, their read-then-write pairs overlap less.
+        await sleep(Math.floor(random() * 1000));
+        held = await api.listRunCases(projectId, run.id);
         requests++;
     }
-    log.warn(`${missing.length} case(s) are still missing from test run ${run.human_id} after ${selection_ATTEMPTS} attempts (other jobs kept changing its cases).`);
-    return { refused: missing, requests };
+    let readAt = Date.now();
+    let written;
+    // Every case ever seen in the run: some job needs each, so a write of ours puts back any it finds gone.
+    const seen = new Set();
+    for (let attempt = 1;; attempt++) {
+        remember(run, held, written);
+        for (const c of held)
+            seen.add(c.test_case.id);
+        const current = byCase(held);
+        const missing = caseIds.filter((id) => !current.has(id));
+        if (missing.length === 0)
+            return { refused: [], requests, held };
+        if (run.selection_type && run.selection_type.toUpperCase() !== 'STATIC') {
+            log.warn(`Test run ${run.human_id} selects its cases dynamically; ${missing.length} mapped case(s) outside it cannot be recorded.`);
+            return { refused: missing, requests, held };
+        }
+        log.info(attempt === 1
+            ? `Adding ${missing.length} case(s) to test run ${run.human_id}.`
+            : `Another job changed the cases of test run ${run.human_id} at the same moment; adding ours again (attempt ${attempt}).`);
+        written = new Set([...seen, ...missing]);
+        await api.updateRun(projectId, run.id, { static_selection_filters: [{ field: 'id', operator: 'IN', values: [...written] }] });
+        requests++;
+        rememberWindow(run, Date.now() - readAt);
+        await sleep(readBackPause(attempt, random));
+        held = await api.listRunCases(projectId, run.id);
+        readAt = Date.now();
+        requests++;
+    }
+}
+/**
+ * Before reading back: long enough for the writes of jobs that read before ours to land (so the read-back
+ * sees whether ours survived them), and growing, at random, while writers keep colliding.
+ */
+function readBackPause(attempt, random) {
+    const ceiling = Math.min(4000, 500 * 2 ** (attempt - 1));
+    return Math.floor(ceiling / 2 + random() * ceiling);
+}
+/**
+ * Before looking whether what this job sent is still in place: another job's write can land seconds after the
+ * read it was built from (its turn under the shared rate limit, a rate-limit answer waited out), and a look taken
+ * before such a write lands would let this job finish with its results about to be dropped. This job's own
+ * writes show how long that takes now: wait twice the longest, and at least 3 s once other jobs were seen
+ * writing (1 s when none was: a job alone need not wait for a crowd).
+ */
+function settlePause(windowMs, crowded, random) {
+    const floor = crowded ? 3000 : 1000;
+    return Math.floor(Math.max(floor, 2 * windowMs) + (random() * floor * 2) / 3);
 }
 function selection_defaultSleep(ms) {
     return new Promise((resolve) => setTimeout(resolve, ms));
 }
+/** Looks while late writes keep removing cases, beyond which this job stops waiting for them. */
+const QUIET_LOOKS = 3;
 /**
  * A job whose cases are in the run can still lose them afterwards: another job that read the selection before
- * ours was added writes its union a moment later, and the service drops the results of cases a selection
- * update removes (and refuses results for cases it no longer selects). So, when other jobs may be writing (a
- * run key), look again after a pause, and put back — cases and results — whatever went missing or was refused
- * that way, until a look finds everything in place.
+ * ours was added writes a moment later, and the service drops the results of cases a selection update removes
+ * (and refuses results for cases it no longer selects). So, when other jobs may be writing (a run key), look
+ * again after a pause, and put back — cases and results — whatever went missing or was refused that way, until
+ * a look finds everything in place; the look that finds a case gone is the first read of putting it back.
+ * A look that finds a case gone that the last read saw, ours or not, saw another job's late write land, and
+ * more may be under way in the same crowd: look again, up to QUIET_LOOKS times, until a look finds nothing
+ * gone. A case that holds another result than ours was recorded by another job: not ours to undo (the
+ * read-back names it).
  */
-async function keepResults(api, projectId, run, sent, log, sleep = selection_defaultSleep) {
+async function keepResults(api, projectId, run, sent, log, options = {}) {
+    const sleep = options.sleep ?? selection_defaultSleep;
+    const random = options.random ?? Math.random;
+    const untested = options.untested ?? new Set();
     let requests = 0;
-    let lost = [];
-    for (let round = 1; round <= selection_ATTEMPTS; round++) {
-        await sleep(500 * round + Math.floor(Math.random() * 500));
-        const held = new Map((await api.listRunCases(projectId, run.id)).map((c) => [c.test_case.id, c.status_id]));
+    // Cases a dynamic selection will not take: reported as lost, no longer waited for.
+    const refused = new Set();
+    let changing = 0;
+    for (;;) {
+        const before = lastSeen.get(run);
+        await sleep(settlePause(before?.windowMs ?? 0, before?.crowded ?? true, random));
+        const held = await api.listRunCases(projectId, run.id);
         requests++;
-        lost = sent.filter((e) => held.get(e.test_case_id) !== e.test_run_status_id);
+        const current = byCase(held);
+        const previous = before?.selection ?? new Set();
+        const quiet = [...previous].every((id) => current.has(id));
+        remember(run, held, previous);
+        const lost = sent.filter((e) => {
+            if (refused.has(e.test_case_id))
+                return false;
+            const status = current.get(e.test_case_id)?.status_id;
+            return status === undefined || status === '' || (status !== e.test_run_status_id && untested.has(status));
+        });
+        if (lost.length === 0 && (quiet || ++changing > QUIET_LOOKS))
+            return { lost: sent.filter((e) => refused.has(e.test_case_id)), requests, held };
         if (lost.length === 0)
-            return { lost, requests };
+            continue;
         log.info(`Another job's update of test run ${run.human_id} removed ${lost.length} of this job's results; recording them again.`);
-        const selection = await ensureCases(api, projectId, run, lost.map((e) => e.test_case_id), log, sleep);
+        const selection = await ensureCases(api, projectId, run, lost.map((e) => e.test_case_id), log, { sleep, random, held });
         requests += selection.requests;
+        for (const id of selection.refused)
+            refused.add(id);
+        const putBack = lost.filter((e) => !refused.has(e.test_case_id));
+        if (putBack.length === 0)
+            continue;
         try {
-            await api.putResults(projectId, run.id, lost.filter((e) => !selection.refused.includes(e.test_case_id)));
+            await api.putResults(projectId, run.id, putBack);
         }
         catch (error) {
             // Removed again before the write landed (422 "not part of the run"): the next round looks again.
@@ -37461,7 +37541,6 @@ async function keepResults(api, projectId, run, sent, log, sleep = selection_def
         }
         requests++;
     }
-    return { lost, requests };
 }
 //# sourceMappingURL=selection.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/map/title-match.js
@@ -38802,15 +38881,17 @@ async function recordResults(ctx, plan, opened) {
         return { sent, closed: false, spoolFile, error: sent.error };
     }
     // With a run key other jobs write to the same run: make sure what this job sent is still there, and retry what
-    // was refused because another job's update had just removed its case.
-    if (ctx.runKey) {
-        const kept = await keepResults(api, projectId, run, [...sent.acknowledged, ...sent.refused.map((r) => r.entry)], log);
+    // was refused because another job's update had just removed its case. (No job's update removes the cases of
+    // the run's creator: every read of the run holds them.)
+    let kept;
+    if (ctx.runKey && !opened.created) {
+        kept = await keepResults(api, projectId, run, [...sent.acknowledged, ...sent.refused.map((r) => r.entry)], log, { untested: plan.untestedIds });
         const lost = new Set(kept.lost.map((e) => e.test_case_id));
         sent.acknowledged.push(...sent.refused.filter((r) => !lost.has(r.entry.test_case_id)).map((r) => r.entry));
         sent.refused = sent.refused.filter((r) => lost.has(r.entry.test_case_id));
         sent.requests += kept.requests;
     }
-    const mismatch = settings.verify ? await verifyRun(api, projectId, run, sent, plan) : undefined;
+    const mismatch = settings.verify ? await verifyRun(api, projectId, run, sent, plan, kept?.held) : undefined;
     const refusedError = sent.refused.length > 0 ? refusedResults(run, sent, plan) : undefined;
     let closed = false;
     if (settings.closeRun && (opened.created || ctx.runKey) && !settings.runId) {
@@ -38835,8 +38916,8 @@ async function recordResults(ctx, plan, opened) {
     return { sent, closed, ...((refusedError ?? mismatch) && { error: refusedError ?? mismatch }) };
 }
 /** After the last batch, what the run holds must be what was sent: name every case that differs. */
-async function verifyRun(api, projectId, run, sent, plan) {
-    const held = new Map((await api.listRunCases(projectId, run.id)).map((c) => [c.test_case.id, c.status_id]));
+async function verifyRun(api, projectId, run, sent, plan, read) {
+    const held = new Map((read ?? (await api.listRunCases(projectId, run.id))).map((c) => [c.test_case.id, c.status_id]));
     const differ = sent.acknowledged.filter((e) => held.get(e.test_case_id) !== e.test_run_status_id);
     if (differ.length === 0)
         return undefined;
