@@ -35561,13 +35561,15 @@ function caseReferences(result, prefix) {
     }
     const patterns = idPatterns(prefix);
     if (patterns) {
-        const texts = [...result.suitePath, result.name, ...result.tags];
+        // Most texts do not hold the prefix at all: one cheap test skips both patterns for them.
+        const texts = [...result.suitePath, result.name, ...result.tags].filter((text) => patterns.prefix.test(text));
         for (const text of texts) {
             for (const match of text.matchAll(patterns.hyphen))
                 found.add(normaliseHumanId(match[0]));
         }
         // A class cannot hold a hyphen, so only an underscore id is read from it (`tests.DEMO_16`).
-        for (const text of result.classname ? [...texts, result.classname] : texts) {
+        const classname = result.classname !== undefined && patterns.prefix.test(result.classname) ? result.classname : undefined;
+        for (const text of classname !== undefined ? [...texts, classname] : texts) {
             for (const match of text.matchAll(patterns.underscore))
                 found.add(normaliseHumanId(match[0].replace(/_(?=\d+$)/, '-')));
         }
@@ -35599,6 +35601,7 @@ function idPatterns(prefix) {
     if (trimmed !== cachedPrefix || !cachedPatterns) {
         const escaped = trimmed.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
         cachedPatterns = {
+            prefix: new RegExp(escaped, 'iu'),
             hyphen: new RegExp(`(?<![\\p{L}\\p{N}-])${escaped}-\\d+(?![\\p{L}\\p{N}-]|\\.\\p{N})`, 'giu'),
             underscore: new RegExp(`(?<![\\p{L}\\p{N}-])${escaped}_\\d+(?![\\p{L}\\p{N}]|_\\p{N}|\\.\\p{N})`, 'giu'),
         };
@@ -38465,59 +38468,139 @@ async function findOrCreateKeyedRun(api, request, log) {
 //# sourceMappingURL=run-key.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/upload/selection.js
 
-const ATTEMPTS = 8;
-async function ensureCases(api, projectId, run, caseIds, log, sleep = selection_defaultSleep) {
+const lastSeen = new WeakMap();
+/** Keep what a read found of the run's selection; `expected` is what it should hold if no other job wrote. */
+function remember(run, held, expected) {
+    const last = lastSeen.get(run);
+    const selection = new Set(held.map((c) => c.test_case.id));
+    const differs = expected !== undefined && (expected.size !== selection.size || [...expected].some((id) => !selection.has(id)));
+    lastSeen.set(run, { selection, windowMs: last?.windowMs ?? 0, crowded: (last?.crowded ?? false) || differs });
+}
+function rememberWindow(run, windowMs) {
+    const last = lastSeen.get(run) ?? { selection: new Set(), windowMs: 0, crowded: false };
+    lastSeen.set(run, { ...last, windowMs: Math.max(last.windowMs, windowMs) });
+}
+/** Cases of the run by id, from one paginated read. */
+function byCase(cases) {
+    return new Map(cases.map((c) => [c.test_case.id, c]));
+}
+/**
+ * Add `caseIds` to the run's selection until a read finds them all in. `held` is a read the caller has just
+ * made (it saves this one).
+ */
+async function ensureCases(api, projectId, run, caseIds, log, options = {}) {
+    const sleep = options.sleep ?? selection_defaultSleep;
+    const random = options.random ?? Math.random;
     let requests = 0;
-    let missing = [];
-    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-        const held = new Set((await api.listRunCases(projectId, run.id)).map((c) => c.test_case.id));
-        requests++;
-        missing = caseIds.filter((id) => !held.has(id));
-        if (missing.length === 0)
-            return { refused: [], requests };
-        if (run.selection_type && run.selection_type.toUpperCase() !== 'STATIC') {
-            log.warn(`Test run ${run.human_id} selects its cases dynamically; ${missing.length} mapped case(s) outside it cannot be recorded.`);
-            return { refused: missing, requests };
-        }
-        if (attempt > 1) {
-            log.info(`Another job changed the cases of test run ${run.human_id} at the same moment; adding ours again (attempt ${attempt}).`);
-            // Jobs that collided should not collide again in lockstep.
-            await sleep(100 * attempt + Math.floor(Math.random() * 250));
-        }
-        else {
-            log.info(`Adding ${missing.length} case(s) to test run ${run.human_id}.`);
-        }
-        await api.updateRun(projectId, run.id, { static_selection_filters: [{ field: 'id', operator: 'IN', values: [...held, ...missing] }] });
+    let held = options.held;
+    if (!held) {
+        // Jobs of one pipeline reach this point together (they found or created the run at the same moment):
+        // starting at random moments, their read-then-write pairs overlap less.
+        await sleep(Math.floor(random() * 1000));
+        held = await api.listRunCases(projectId, run.id);
         requests++;
     }
-    log.warn(`${missing.length} case(s) are still missing from test run ${run.human_id} after ${ATTEMPTS} attempts (other jobs kept changing its cases).`);
-    return { refused: missing, requests };
+    let readAt = Date.now();
+    let written;
+    // Every case ever seen in the run: some job needs each, so a write of ours puts back any it finds gone.
+    const seen = new Set();
+    for (let attempt = 1;; attempt++) {
+        remember(run, held, written);
+        for (const c of held)
+            seen.add(c.test_case.id);
+        const current = byCase(held);
+        const missing = caseIds.filter((id) => !current.has(id));
+        if (missing.length === 0)
+            return { refused: [], requests, held };
+        if (run.selection_type && run.selection_type.toUpperCase() !== 'STATIC') {
+            log.warn(`Test run ${run.human_id} selects its cases dynamically; ${missing.length} mapped case(s) outside it cannot be recorded.`);
+            return { refused: missing, requests, held };
+        }
+        log.info(attempt === 1
+            ? `Adding ${missing.length} case(s) to test run ${run.human_id}.`
+            : `Another job changed the cases of test run ${run.human_id} at the same moment; adding ours again (attempt ${attempt}).`);
+        written = new Set([...seen, ...missing]);
+        await api.updateRun(projectId, run.id, { static_selection_filters: [{ field: 'id', operator: 'IN', values: [...written] }] });
+        requests++;
+        rememberWindow(run, Date.now() - readAt);
+        await sleep(readBackPause(attempt, random));
+        held = await api.listRunCases(projectId, run.id);
+        readAt = Date.now();
+        requests++;
+    }
+}
+/**
+ * Before reading back: long enough for the writes of jobs that read before ours to land (so the read-back
+ * sees whether ours survived them), and growing, at random, while writers keep colliding.
+ */
+function readBackPause(attempt, random) {
+    const ceiling = Math.min(4000, 500 * 2 ** (attempt - 1));
+    return Math.floor(ceiling / 2 + random() * ceiling);
+}
+/**
+ * Before looking whether what this job sent is still in place: another job's write can land seconds after the
+ * read it was built from (its turn under the shared rate limit, a rate-limit answer waited out), and a look taken
+ * before such a write lands would let this job finish with its results about to be dropped. This job's own
+ * writes show how long that takes now: wait twice the longest, and at least 3 s once other jobs were seen
+ * writing (1 s when none was: a job alone need not wait for a crowd).
+ */
+function settlePause(windowMs, crowded, random) {
+    const floor = crowded ? 3000 : 1000;
+    return Math.floor(Math.max(floor, 2 * windowMs) + (random() * floor * 2) / 3);
 }
 function selection_defaultSleep(ms) {
     return new Promise((resolve) => setTimeout(resolve, ms));
 }
+/** Looks while late writes keep removing cases, beyond which this job stops waiting for them. */
+const QUIET_LOOKS = 3;
 /**
  * A job whose cases are in the run can still lose them afterwards: another job that read the selection before
- * ours was added writes its union a moment later, and the service drops the results of cases a selection
- * update removes (and refuses results for cases it no longer selects). So, when other jobs may be writing (a
- * run key), look again after a pause, and put back — cases and results — whatever went missing or was refused
- * that way, until a look finds everything in place.
+ * ours was added writes a moment later, and the service drops the results of cases a selection update removes
+ * (and refuses results for cases it no longer selects). So, when other jobs may be writing (a run key), look
+ * again after a pause, and put back — cases and results — whatever went missing or was refused that way, until
+ * a look finds everything in place; the look that finds a case gone is the first read of putting it back.
+ * A look that finds a case gone that the last read saw, ours or not, saw another job's late write land, and
+ * more may be under way in the same crowd: look again, up to QUIET_LOOKS times, until a look finds nothing
+ * gone. A case that holds another result than ours was recorded by another job: not ours to undo (the
+ * read-back names it).
  */
-async function keepResults(api, projectId, run, sent, log, sleep = selection_defaultSleep) {
+async function keepResults(api, projectId, run, sent, log, options = {}) {
+    const sleep = options.sleep ?? selection_defaultSleep;
+    const random = options.random ?? Math.random;
+    const untested = options.untested ?? new Set();
     let requests = 0;
-    let lost = [];
-    for (let round = 1; round <= ATTEMPTS; round++) {
-        await sleep(500 * round + Math.floor(Math.random() * 500));
-        const held = new Map((await api.listRunCases(projectId, run.id)).map((c) => [c.test_case.id, c.status_id]));
+    // Cases a dynamic selection will not take: reported as lost, no longer waited for.
+    const refused = new Set();
+    let changing = 0;
+    for (;;) {
+        const before = lastSeen.get(run);
+        await sleep(settlePause(before?.windowMs ?? 0, before?.crowded ?? true, random));
+        const held = await api.listRunCases(projectId, run.id);
         requests++;
-        lost = sent.filter((e) => held.get(e.test_case_id) !== e.test_run_status_id);
+        const current = byCase(held);
+        const previous = before?.selection ?? new Set();
+        const quiet = [...previous].every((id) => current.has(id));
+        remember(run, held, previous);
+        const lost = sent.filter((e) => {
+            if (refused.has(e.test_case_id))
+                return false;
+            const status = current.get(e.test_case_id)?.status_id;
+            return status === undefined || status === '' || (status !== e.test_run_status_id && untested.has(status));
+        });
+        if (lost.length === 0 && (quiet || ++changing > QUIET_LOOKS))
+            return { lost: sent.filter((e) => refused.has(e.test_case_id)), requests, held };
         if (lost.length === 0)
-            return { lost, requests };
+            continue;
         log.info(`Another job's update of test run ${run.human_id} removed ${lost.length} of this job's results; recording them again.`);
-        const selection = await ensureCases(api, projectId, run, lost.map((e) => e.test_case_id), log, sleep);
+        const selection = await ensureCases(api, projectId, run, lost.map((e) => e.test_case_id), log, { sleep, random, held });
         requests += selection.requests;
+        for (const id of selection.refused)
+            refused.add(id);
+        const putBack = lost.filter((e) => !refused.has(e.test_case_id));
+        if (putBack.length === 0)
+            continue;
         try {
-            await api.putResults(projectId, run.id, lost.filter((e) => !selection.refused.includes(e.test_case_id)));
+            await api.putResults(projectId, run.id, putBack);
         }
         catch (error) {
             // Removed again before the write landed (422 "not part of the run"): the next round looks again.
@@ -38526,7 +38609,6 @@ async function keepResults(api, projectId, run, sent, log, sleep = selection_def
         }
         requests++;
     }
-    return { lost, requests };
 }
 //# sourceMappingURL=selection.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/upload/open-run.js
@@ -38600,7 +38682,8 @@ function runDescription(ci, results, files) {
 //# sourceMappingURL=open-run.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/upload/close.js
 const UPLOAD_LABEL_PREFIX = 'testsigma-tm-upload:';
-const close_ATTEMPTS = 8;
+/** Many jobs may mark the run at once, and each update replaces the whole label list: enough rounds to get through. */
+const ATTEMPTS = 20;
 function uploadMarkers(run) {
     return (run.labels ?? []).filter((label) => label.startsWith(UPLOAD_LABEL_PREFIX));
 }
@@ -38608,13 +38691,13 @@ function uploadMarkers(run) {
 async function markUpload(api, projectId, run, marker, log, sleep = close_defaultSleep) {
     const label = `${UPLOAD_LABEL_PREFIX}${marker}`;
     let current = run;
-    for (let attempt = 1; attempt <= close_ATTEMPTS; attempt++) {
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
         current = await api.getRun(projectId, run.id);
         const labels = current.labels ?? [];
         if (labels.includes(label))
             return current;
         if (attempt > 1)
-            await sleep(100 * attempt + Math.floor(Math.random() * 250));
+            await sleep(100 * attempt + Math.floor(Math.random() * 250 * attempt));
         await api.updateRun(projectId, run.id, { label_names: [...labels, label] });
     }
     log.warn(`Could not record this upload on test run ${run.human_id} (other jobs kept changing its labels); it will not count towards closing it.`);
@@ -38819,22 +38902,26 @@ async function recordResults(ctx, plan, opened) {
         return { sent, closed: false, spoolFile, error: sent.error };
     }
     // With a run key other jobs write to the same run: make sure what this job sent is still there, and retry what
-    // was refused because another job's update had just removed its case.
-    if (ctx.runKey) {
-        const kept = await keepResults(api, projectId, run, [...sent.acknowledged, ...sent.refused.map((r) => r.entry)], log);
+    // was refused because another job's update had just removed its case. (No job's update removes the cases of
+    // the run's creator: every read of the run holds them.)
+    let kept;
+    if (ctx.runKey && !opened.created) {
+        kept = await keepResults(api, projectId, run, [...sent.acknowledged, ...sent.refused.map((r) => r.entry)], log, { untested: plan.untestedIds });
         const lost = new Set(kept.lost.map((e) => e.test_case_id));
         sent.acknowledged.push(...sent.refused.filter((r) => !lost.has(r.entry.test_case_id)).map((r) => r.entry));
         sent.refused = sent.refused.filter((r) => lost.has(r.entry.test_case_id));
         sent.requests += kept.requests;
     }
-    const mismatch = settings.verify ? await verifyRun(api, projectId, run, sent, plan) : undefined;
+    const mismatch = settings.verify ? await verifyRun(api, projectId, run, sent, plan, kept?.held) : undefined;
     const refusedError = sent.refused.length > 0 ? refusedResults(run, sent, plan) : undefined;
+    const total = settings.shardTotal ?? ctx.ci?.shard?.total;
+    const index = settings.shardIndex ?? ctx.ci?.shard?.index;
+    // Every upload into a keyed run leaves its marker, closing or not: the close (by the last of N uploads, or by
+    // `run close`) says how many reported. A shard's index makes a repeated shard count once.
+    const marked = ctx.runKey && !settings.runId ? await markUpload(api, projectId, run, uploadMarker(index, total), log) : undefined;
     let closed = false;
     if (settings.closeRun && (opened.created || ctx.runKey) && !settings.runId) {
-        const total = settings.shardTotal ?? ctx.ci?.shard?.total;
-        if (ctx.runKey && total) {
-            const index = settings.shardIndex ?? ctx.ci?.shard?.index;
-            const marked = await markUpload(api, projectId, run, index ? `${index}/${total}` : (0,external_node_crypto_.randomUUID)().slice(0, 8), log);
+        if (marked && total) {
             const reported = uploadMarkers(marked).length;
             if (reported >= total) {
                 await close_closeRun(api, projectId, marked, `${reported} of ${total} uploads reported.`);
@@ -38851,9 +38938,15 @@ async function recordResults(ctx, plan, opened) {
     }
     return { sent, closed, ...((refusedError ?? mismatch) && { error: refusedError ?? mismatch }) };
 }
+/** `2/4` for shard 2 of 4, `2` without a total, else an id of this upload alone. */
+function uploadMarker(index, total) {
+    if (index === undefined)
+        return (0,external_node_crypto_.randomUUID)().slice(0, 8);
+    return total ? `${index}/${total}` : String(index);
+}
 /** After the last batch, what the run holds must be what was sent: name every case that differs. */
-async function verifyRun(api, projectId, run, sent, plan) {
-    const held = new Map((await api.listRunCases(projectId, run.id)).map((c) => [c.test_case.id, c.status_id]));
+async function verifyRun(api, projectId, run, sent, plan, read) {
+    const held = new Map((read ?? (await api.listRunCases(projectId, run.id))).map((c) => [c.test_case.id, c.status_id]));
     const differ = sent.acknowledged.filter((e) => held.get(e.test_case_id) !== e.test_run_status_id);
     if (differ.length === 0)
         return undefined;

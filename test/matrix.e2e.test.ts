@@ -98,6 +98,31 @@ describe('a 16-job matrix on one token', () => {
     // A generous budget: on two busy cores sixteen Node processes take a while just to start; speed is not what is tested here.
   }, 90_000);
 
+  it('16 matrix jobs with no create step (key only) converge on one run holding every result once; every job exits 0', async () => {
+    const started = Date.now();
+    const files = await Promise.all(Array.from({ length: JOBS }, (_, i) => resultFile(i + 1)));
+    const results = await Promise.all(files.map((file, i) => job(`key-${i + 1}`, ['upload', '--run-key', 'matrix-key-only', '--no-close', file])));
+    for (const r of results) expect(r.code, `exit ${r.code}: ${r.stderr}`).toBe(0);
+
+    const { counts, requests } = emulator.state();
+    const limited = requests.filter((r) => r.status === 500).length;
+    const resultWrites = requests.filter((r) => r.route === 'PUT /projects/{pid}/test_runs/{rid}/test_cases' && r.status === 200).length;
+    // Measured, not asserted: how many requests sixteen jobs need to agree on one run's cases.
+    console.info(
+      `key-only matrix: ${JOBS} jobs, ${requests.length} requests (${limited} answered "rate limit exceeded") in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
+        `run cases read ${counts['GET /projects/{pid}/test_runs/{rid}/test_cases'] ?? 0} times, run updated ${counts['PUT /projects/{pid}/test_runs/{rid}'] ?? 0} times, ` +
+        `${resultWrites} result batches accepted (${resultWrites - JOBS} put back after another job's update dropped them)`,
+    );
+    const runs = newRuns(emulator);
+    expect(runs).toHaveLength(1);
+    const [run] = runs;
+    expect(run).toMatchObject({ status: 'ACTIVE', title: expect.stringMatching(/\[matrix-key-only\]$/) as unknown });
+    const expected: Record<string, string> = {};
+    for (let i = 1; i <= 2 * JOBS; i++) expected[`DEMO-${i}`] = i % 2 === 1 ? 'Passed' : 'Failed';
+    expect(statusesByHumanId(emulator, run!)).toEqual(expected);
+    expect(Object.values(run!.results).map((r) => r.writes)).toEqual(Array<number>(2 * JOBS).fill(1));
+  }, 90_000);
+
   it('run create takes the plan, environments and title; a wrong plan or a base URL with credentials stops before any run', async () => {
     const created = await job('create', [
       'run',

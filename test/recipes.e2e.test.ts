@@ -132,7 +132,9 @@ describe('the README recipes, with local processes standing in for the jobs', { 
 
     const shards = await playwrightShards('5001');
     const uploads = await Promise.all(
-      shards.map((job) => action(`upload ${job.shard}`, { mode: 'upload', 'project-id': 'Demo', results: 'results.json' }, job)),
+      shards.map((job) =>
+        action(`upload ${job.shard}`, { mode: 'upload', 'project-id': 'Demo', results: 'results.json', 'shard-index': String(job.shard) }, job),
+      ),
     );
     for (const u of uploads) {
       expect(u.code, u.stdout).toBe(0);
@@ -159,7 +161,9 @@ describe('the README recipes, with local processes standing in for the jobs', { 
     const failed = (await playwrightShards('5001', 2)).filter((job) => job.testsFailed);
     expect(failed).toHaveLength(2);
     for (const re of await Promise.all(
-      failed.map((job) => action(`re-run upload ${job.shard}`, { mode: 'upload', 'project-id': 'Demo', results: 'results.json' }, job)),
+      failed.map((job) =>
+        action(`re-run upload ${job.shard}`, { mode: 'upload', 'project-id': 'Demo', results: 'results.json', 'shard-index': String(job.shard) }, job),
+      ),
     ))
       expect(re.code, re.stdout).toBe(0);
     const reClose = await action(
@@ -179,12 +183,14 @@ describe('the README recipes, with local processes standing in for the jobs', { 
   it('the same without the create job: the run key alone brings the 3 shards (and one repeated) into one run', async () => {
     const shards = await playwrightShards('5002');
     const uploads = await Promise.all(
-      shards.map((job) => action(`keyed upload ${job.shard}`, { mode: 'upload', 'project-id': 'Demo', results: 'results.json' }, job)),
+      shards.map((job) =>
+        action(`keyed upload ${job.shard}`, { mode: 'upload', 'project-id': 'Demo', results: 'results.json', 'shard-index': String(job.shard) }, job),
+      ),
     );
     for (const u of uploads) expect(u.code, u.stdout).toBe(0);
     expect(new Set(uploads.map((u) => u.outputs['run-id'])).size, uploads.map((u) => u.stdout).join('\n----\n')).toBe(1);
     // A shard run again before the close (a manual re-run of one job) reports into the same run.
-    const again = await action('keyed upload 2 again', { mode: 'upload', 'project-id': 'Demo', results: 'results.json' }, shards[1]!);
+    const again = await action('keyed upload 2 again', { mode: 'upload', 'project-id': 'Demo', results: 'results.json', 'shard-index': '2' }, shards[1]!);
     expect(again.code, again.stdout).toBe(0);
     expect(again.outputs['run-id']).toBe(uploads[0]!.outputs['run-id']);
     expect(onlyRun().status).toBe('ACTIVE');
@@ -205,10 +211,8 @@ describe('the README recipes, with local processes standing in for the jobs', { 
     closeJobs.set('key only', { message: close.stdout, description: run.description ?? '' });
   });
 
-  // Known bug in core: an upload that leaves the run open (`mode: upload`, `--no-close`, no shard total) leaves
-  // no upload marker on it, so the close job finds none and says "Only 0 of 3 uploads reported". Turn this into
-  // `it` once every upload marks the run.
-  it.fails('the close job of recipes 1 and 2 counts the shards\' uploads: "3 of 3 upload(s) reported."', () => {
+  // Every upload into a keyed run leaves its marker (the shard's index), so the close job can count them.
+  it('the close job of recipes 1 and 2 counts the shards\' uploads: "3 of 3 upload(s) reported."', () => {
     for (const recipe of ['with create', 'key only']) {
       const close = closeJobs.get(recipe);
       expect(close?.message).toMatch(/^Closed test run DEMO-R-\d+: 3 of 3 upload\(s\) reported\.$/m);
@@ -236,7 +240,7 @@ describe('the README recipes, with local processes standing in for the jobs', { 
     });
     expect(close.code, close.stderr).toBe(0);
     const run = onlyRun();
-    expect(close.stdout).toBe(`Closed test run ${run.human_id}.\n`);
+    expect(close.stdout).toBe(`Closed test run ${run.human_id}: 2 upload(s) reported.\n`);
     expect(run.status).toBe('CLOSED');
     expect(statusesByHumanId(emulator, run)).toEqual(JEST_STATUSES);
     writtenOnce(run);

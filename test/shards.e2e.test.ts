@@ -75,7 +75,8 @@ async function shards(key: string, count: number, extra: string[] = [], env: Rec
   return Promise.all(files.map((file) => cli(['upload', '--run-key', key, '--no-close', ...extra, file], env)));
 }
 
-describe('shards with one run key', () => {
+// Up to 8 processes at once on a shared 2-core machine: more than the default 30 s per test.
+describe('shards with one run key', { timeout: 90_000 }, () => {
   it('8 concurrent shards and a close step make one run holding every result once, closed only by the close step', async () => {
     const results = await shards('pipeline-1', 8);
     for (const r of results) expect(r.code, r.stdout + r.stderr).toBe(0);
@@ -83,7 +84,7 @@ describe('shards with one run key', () => {
     expect(newRuns(emulator)[0]!.status).toBe('ACTIVE');
     const close = await cli(['run', 'close', '--run-key', 'pipeline-1']);
     expect(close.code, close.stderr).toBe(0);
-    expect(close.stdout).toMatch(/^Closed test run DEMO-R-\d+\./);
+    expect(close.stdout).toMatch(/^Closed test run DEMO-R-\d+: 8 upload\(s\) reported\./);
     const [run] = newRuns(emulator);
     expect(run!.status).toBe('CLOSED');
     expect(run!.title).toMatch(/\[pipeline-1\]$/);

@@ -59,12 +59,14 @@ export function caseReferences(result: TestResult, prefix: string): string[] {
   }
   const patterns = idPatterns(prefix);
   if (patterns) {
-    const texts = [...result.suitePath, result.name, ...result.tags];
+    // Most texts do not hold the prefix at all: one cheap test skips both patterns for them.
+    const texts = [...result.suitePath, result.name, ...result.tags].filter((text) => patterns.prefix.test(text));
     for (const text of texts) {
       for (const match of text.matchAll(patterns.hyphen)) found.add(normaliseHumanId(match[0]));
     }
     // A class cannot hold a hyphen, so only an underscore id is read from it (`tests.DEMO_16`).
-    for (const text of result.classname ? [...texts, result.classname] : texts) {
+    const classname = result.classname !== undefined && patterns.prefix.test(result.classname) ? result.classname : undefined;
+    for (const text of classname !== undefined ? [...texts, classname] : texts) {
       for (const match of text.matchAll(patterns.underscore)) found.add(normaliseHumanId(match[0].replace(/_(?=\d+$)/, '-')));
     }
   }
@@ -72,6 +74,8 @@ export function caseReferences(result: TestResult, prefix: string): string[] {
 }
 
 interface IdPatterns {
+  /** The prefix anywhere, either case: both patterns need it. */
+  prefix: RegExp;
   hyphen: RegExp;
   underscore: RegExp;
 }
@@ -101,6 +105,7 @@ function idPatterns(prefix: string): IdPatterns | undefined {
   if (trimmed !== cachedPrefix || !cachedPatterns) {
     const escaped = trimmed.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
     cachedPatterns = {
+      prefix: new RegExp(escaped, 'iu'),
       hyphen: new RegExp(`(?<![\\p{L}\\p{N}-])${escaped}-\\d+(?![\\p{L}\\p{N}-]|\\.\\p{N})`, 'giu'),
       underscore: new RegExp(`(?<![\\p{L}\\p{N}-])${escaped}_\\d+(?![\\p{L}\\p{N}]|_\\p{N}|\\.\\p{N})`, 'giu'),
     };

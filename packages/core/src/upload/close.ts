@@ -10,7 +10,8 @@ import type { Logger } from '../log.js';
 
 const UPLOAD_LABEL_PREFIX = 'testsigma-tm-upload:';
 
-const ATTEMPTS = 8;
+/** Many jobs may mark the run at once, and each update replaces the whole label list: enough rounds to get through. */
+const ATTEMPTS = 20;
 
 export function uploadMarkers(run: TestRun): string[] {
   return (run.labels ?? []).filter((label) => label.startsWith(UPLOAD_LABEL_PREFIX));
@@ -24,7 +25,7 @@ export async function markUpload(api: TestManagementApi, projectId: string, run:
     current = await api.getRun(projectId, run.id);
     const labels = current.labels ?? [];
     if (labels.includes(label)) return current;
-    if (attempt > 1) await sleep(100 * attempt + Math.floor(Math.random() * 250));
+    if (attempt > 1) await sleep(100 * attempt + Math.floor(Math.random() * 250 * attempt));
     await api.updateRun(projectId, run.id, { label_names: [...labels, label] });
   }
   log.warn(`Could not record this upload on test run ${run.human_id} (other jobs kept changing its labels); it will not count towards closing it.`);

@@ -2,7 +2,7 @@
  * The upload's third stage: send every entry, keep what other jobs' updates removed, read the run back, and close
  * it when this upload should.
  */
-import type { TestManagementApi, TestRun } from '../api/client.js';
+import type { RunCase, TestManagementApi, TestRun } from '../api/client.js';
 import { UnsentResultsError, type TestsigmaTmError } from '../errors.js';
 import { randomUUID } from 'node:crypto';
 import { closeRun, markUpload, uploadMarkers } from './close.js';
@@ -34,22 +34,26 @@ export async function recordResults(ctx: UploadContext, plan: UploadPlan, opened
     return { sent, closed: false, spoolFile, error: sent.error };
   }
   // With a run key other jobs write to the same run: make sure what this job sent is still there, and retry what
-  // was refused because another job's update had just removed its case.
-  if (ctx.runKey) {
-    const kept = await keepResults(api, projectId, run, [...sent.acknowledged, ...sent.refused.map((r) => r.entry)], log);
+  // was refused because another job's update had just removed its case. (No job's update removes the cases of
+  // the run's creator: every read of the run holds them.)
+  let kept: Awaited<ReturnType<typeof keepResults>> | undefined;
+  if (ctx.runKey && !opened.created) {
+    kept = await keepResults(api, projectId, run, [...sent.acknowledged, ...sent.refused.map((r) => r.entry)], log, { untested: plan.untestedIds });
     const lost = new Set(kept.lost.map((e) => e.test_case_id));
     sent.acknowledged.push(...sent.refused.filter((r) => !lost.has(r.entry.test_case_id)).map((r) => r.entry));
     sent.refused = sent.refused.filter((r) => lost.has(r.entry.test_case_id));
     sent.requests += kept.requests;
   }
-  const mismatch = settings.verify ? await verifyRun(api, projectId, run, sent, plan) : undefined;
+  const mismatch = settings.verify ? await verifyRun(api, projectId, run, sent, plan, kept?.held) : undefined;
   const refusedError = sent.refused.length > 0 ? refusedResults(run, sent, plan) : undefined;
+  const total = settings.shardTotal ?? ctx.ci?.shard?.total;
+  const index = settings.shardIndex ?? ctx.ci?.shard?.index;
+  // Every upload into a keyed run leaves its marker, closing or not: the close (by the last of N uploads, or by
+  // `run close`) says how many reported. A shard's index makes a repeated shard count once.
+  const marked = ctx.runKey && !settings.runId ? await markUpload(api, projectId, run, uploadMarker(index, total), log) : undefined;
   let closed = false;
   if (settings.closeRun && (opened.created || ctx.runKey) && !settings.runId) {
-    const total = settings.shardTotal ?? ctx.ci?.shard?.total;
-    if (ctx.runKey && total) {
-      const index = settings.shardIndex ?? ctx.ci?.shard?.index;
-      const marked = await markUpload(api, projectId, run, index ? `${index}/${total}` : randomUUID().slice(0, 8), log);
+    if (marked && total) {
       const reported = uploadMarkers(marked).length;
       if (reported >= total) {
         await closeRun(api, projectId, marked, `${reported} of ${total} uploads reported.`);
@@ -65,9 +69,22 @@ export async function recordResults(ctx: UploadContext, plan: UploadPlan, opened
   return { sent, closed, ...((refusedError ?? mismatch) && { error: refusedError ?? mismatch }) };
 }
 
+/** `2/4` for shard 2 of 4, `2` without a total, else an id of this upload alone. */
+function uploadMarker(index: number | undefined, total: number | undefined): string {
+  if (index === undefined) return randomUUID().slice(0, 8);
+  return total ? `${index}/${total}` : String(index);
+}
+
 /** After the last batch, what the run holds must be what was sent: name every case that differs. */
-async function verifyRun(api: TestManagementApi, projectId: string, run: TestRun, sent: SendOutcome, plan: UploadPlan): Promise<TestsigmaTmError | undefined> {
-  const held = new Map((await api.listRunCases(projectId, run.id)).map((c) => [c.test_case.id, c.status_id]));
+async function verifyRun(
+  api: TestManagementApi,
+  projectId: string,
+  run: TestRun,
+  sent: SendOutcome,
+  plan: UploadPlan,
+  read?: readonly RunCase[],
+): Promise<TestsigmaTmError | undefined> {
+  const held = new Map((read ?? (await api.listRunCases(projectId, run.id))).map((c) => [c.test_case.id, c.status_id]));
   const differ = sent.acknowledged.filter((e) => held.get(e.test_case_id) !== e.test_run_status_id);
   if (differ.length === 0) return undefined;
   const names = differ.slice(0, 20).map((e) => caseName(plan, e.test_case_id));

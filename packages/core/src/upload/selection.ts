@@ -1,63 +1,166 @@
 /**
  * Make a run hold the cases this upload records. Several jobs may add their cases to one run's static
  * selection at the same moment, and an update replaces the whole selection (last write wins), so a job's cases
- * can be lost to another job's update: write the union, read it back, and repeat until ours are in.
+ * can be lost to another job's update. What keeps the writes from undoing each other:
+ * - a write never removes a case its writer has seen in the run: it sends every case it has ever read there,
+ *   plus its own, so only a case added after the writer's latest read can be lost, never an older one;
+ * - the write follows its read at once (the window in which another job's addition can be lost stays short),
+ *   and the pause comes after the write, before the read-back, random in length so that jobs that collided
+ *   do not collide again in lockstep;
+ * - the read-back is the next attempt's read, and attempts go on until ours are in: the HTTP client's deadline
+ *   ends them, never a small count (with sixteen jobs on one token a count runs out while the others write).
+ * A run a job created with its own cases needs none of this: every read of the run holds those cases, so no
+ * write removes them.
+ *
+ * What this process last read of a run's selection, and how stale its own writes were (read answered → write
+ * answered), is kept per run object: `keepResults` compares its looks with the one, and waits by the other.
  */
-import type { ResultEntry, TestManagementApi, TestRun } from '../api/client.js';
+import type { ResultEntry, RunCase, TestManagementApi, TestRun } from '../api/client.js';
 import { ApiError } from '../errors.js';
 import type { Logger } from '../log.js';
 
-const ATTEMPTS = 8;
-
-export interface SelectionOutcome {
-  /** Cases the run cannot take (a dynamic selection, or still missing after every attempt). */
-  refused: string[];
-  requests: number;
+export interface SelectionOptions {
+  sleep?: (ms: number) => Promise<void>;
+  /** 0 ≤ random() < 1, for the pauses. */
+  random?: () => number;
 }
 
+export interface SelectionOutcome {
+  /** Cases the run cannot take (its selection is dynamic). */
+  refused: string[];
+  requests: number;
+  /** The run's cases as the last read found them, with ours in. */
+  held: readonly RunCase[];
+}
+
+interface LastSeen {
+  /** The selection as last read: a look compares with it. */
+  selection: ReadonlySet<string>;
+  /** The longest time from a read's answer to the answer of the write built from it. */
+  windowMs: number;
+  /** Another job was seen changing the run's cases (a read-back held more than was written, or a look differed). */
+  crowded: boolean;
+}
+
+const lastSeen = new WeakMap<TestRun, LastSeen>();
+
+/** Keep what a read found of the run's selection; `expected` is what it should hold if no other job wrote. */
+function remember(run: TestRun, held: readonly RunCase[], expected?: ReadonlySet<string>): void {
+  const last = lastSeen.get(run);
+  const selection = new Set(held.map((c) => c.test_case.id));
+  const differs = expected !== undefined && (expected.size !== selection.size || [...expected].some((id) => !selection.has(id)));
+  lastSeen.set(run, { selection, windowMs: last?.windowMs ?? 0, crowded: (last?.crowded ?? false) || differs });
+}
+
+function rememberWindow(run: TestRun, windowMs: number): void {
+  const last = lastSeen.get(run) ?? { selection: new Set<string>(), windowMs: 0, crowded: false };
+  lastSeen.set(run, { ...last, windowMs: Math.max(last.windowMs, windowMs) });
+}
+
+/** Cases of the run by id, from one paginated read. */
+function byCase(cases: readonly RunCase[]): Map<string, RunCase> {
+  return new Map(cases.map((c) => [c.test_case.id, c]));
+}
+
+/**
+ * Add `caseIds` to the run's selection until a read finds them all in. `held` is a read the caller has just
+ * made (it saves this one).
+ */
 export async function ensureCases(
   api: TestManagementApi,
   projectId: string,
   run: TestRun,
   caseIds: readonly string[],
   log: Logger,
-  sleep = defaultSleep,
+  options: SelectionOptions & { held?: readonly RunCase[] } = {},
 ): Promise<SelectionOutcome> {
+  const sleep = options.sleep ?? defaultSleep;
+  const random = options.random ?? Math.random;
   let requests = 0;
-  let missing: string[] = [];
-  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-    const held = new Set((await api.listRunCases(projectId, run.id)).map((c) => c.test_case.id));
-    requests++;
-    missing = caseIds.filter((id) => !held.has(id));
-    if (missing.length === 0) return { refused: [], requests };
-    if (run.selection_type && run.selection_type.toUpperCase() !== 'STATIC') {
-      log.warn(`Test run ${run.human_id} selects its cases dynamically; ${missing.length} mapped case(s) outside it cannot be recorded.`);
-      return { refused: missing, requests };
-    }
-    if (attempt > 1) {
-      log.info(`Another job changed the cases of test run ${run.human_id} at the same moment; adding ours again (attempt ${attempt}).`);
-      // Jobs that collided should not collide again in lockstep.
-      await sleep(100 * attempt + Math.floor(Math.random() * 250));
-    } else {
-      log.info(`Adding ${missing.length} case(s) to test run ${run.human_id}.`);
-    }
-    await api.updateRun(projectId, run.id, { static_selection_filters: [{ field: 'id', operator: 'IN', values: [...held, ...missing] }] });
+  let held = options.held;
+  if (!held) {
+    // Jobs of one pipeline reach this point together (they found or created the run at the same moment):
+    // starting at random moments, their read-then-write pairs overlap less.
+    await sleep(Math.floor(random() * 1000));
+    held = await api.listRunCases(projectId, run.id);
     requests++;
   }
-  log.warn(`${missing.length} case(s) are still missing from test run ${run.human_id} after ${ATTEMPTS} attempts (other jobs kept changing its cases).`);
-  return { refused: missing, requests };
+  let readAt = Date.now();
+  let written: ReadonlySet<string> | undefined;
+  // Every case ever seen in the run: some job needs each, so a write of ours puts back any it finds gone.
+  const seen = new Set<string>();
+  for (let attempt = 1; ; attempt++) {
+    remember(run, held, written);
+    for (const c of held) seen.add(c.test_case.id);
+    const current = byCase(held);
+    const missing = caseIds.filter((id) => !current.has(id));
+    if (missing.length === 0) return { refused: [], requests, held };
+    if (run.selection_type && run.selection_type.toUpperCase() !== 'STATIC') {
+      log.warn(`Test run ${run.human_id} selects its cases dynamically; ${missing.length} mapped case(s) outside it cannot be recorded.`);
+      return { refused: missing, requests, held };
+    }
+    log.info(
+      attempt === 1
+        ? `Adding ${missing.length} case(s) to test run ${run.human_id}.`
+        : `Another job changed the cases of test run ${run.human_id} at the same moment; adding ours again (attempt ${attempt}).`,
+    );
+    written = new Set([...seen, ...missing]);
+    await api.updateRun(projectId, run.id, { static_selection_filters: [{ field: 'id', operator: 'IN', values: [...written] }] });
+    requests++;
+    rememberWindow(run, Date.now() - readAt);
+    await sleep(readBackPause(attempt, random));
+    held = await api.listRunCases(projectId, run.id);
+    readAt = Date.now();
+    requests++;
+  }
+}
+
+/**
+ * Before reading back: long enough for the writes of jobs that read before ours to land (so the read-back
+ * sees whether ours survived them), and growing, at random, while writers keep colliding.
+ */
+export function readBackPause(attempt: number, random: () => number): number {
+  const ceiling = Math.min(4000, 500 * 2 ** (attempt - 1));
+  return Math.floor(ceiling / 2 + random() * ceiling);
+}
+
+/**
+ * Before looking whether what this job sent is still in place: another job's write can land seconds after the
+ * read it was built from (its turn under the shared rate limit, a rate-limit answer waited out), and a look taken
+ * before such a write lands would let this job finish with its results about to be dropped. This job's own
+ * writes show how long that takes now: wait twice the longest, and at least 3 s once other jobs were seen
+ * writing (1 s when none was: a job alone need not wait for a crowd).
+ */
+export function settlePause(windowMs: number, crowded: boolean, random: () => number): number {
+  const floor = crowded ? 3000 : 1000;
+  return Math.floor(Math.max(floor, 2 * windowMs) + (random() * floor * 2) / 3);
 }
 
 function defaultSleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** Looks while late writes keep removing cases, beyond which this job stops waiting for them. */
+const QUIET_LOOKS = 3;
+
+export interface KeptResults {
+  /** Results whose case another job's update removed and that could not be put back (a dynamic selection). */
+  lost: ResultEntry[];
+  requests: number;
+  /** The run's cases as the last look found them (every sent result in place): a read the caller can reuse. */
+  held: readonly RunCase[];
+}
+
 /**
  * A job whose cases are in the run can still lose them afterwards: another job that read the selection before
- * ours was added writes its union a moment later, and the service drops the results of cases a selection
- * update removes (and refuses results for cases it no longer selects). So, when other jobs may be writing (a
- * run key), look again after a pause, and put back — cases and results — whatever went missing or was refused
- * that way, until a look finds everything in place.
+ * ours was added writes a moment later, and the service drops the results of cases a selection update removes
+ * (and refuses results for cases it no longer selects). So, when other jobs may be writing (a run key), look
+ * again after a pause, and put back — cases and results — whatever went missing or was refused that way, until
+ * a look finds everything in place; the look that finds a case gone is the first read of putting it back.
+ * A look that finds a case gone that the last read saw, ours or not, saw another job's late write land, and
+ * more may be under way in the same crowd: look again, up to QUIET_LOOKS times, until a look finds nothing
+ * gone. A case that holds another result than ours was recorded by another job: not ours to undo (the
+ * read-back names it).
  */
 export async function keepResults(
   api: TestManagementApi,
@@ -65,16 +168,31 @@ export async function keepResults(
   run: TestRun,
   sent: readonly ResultEntry[],
   log: Logger,
-  sleep = defaultSleep,
-): Promise<{ lost: ResultEntry[]; requests: number }> {
+  options: SelectionOptions & { untested?: ReadonlySet<string> } = {},
+): Promise<KeptResults> {
+  const sleep = options.sleep ?? defaultSleep;
+  const random = options.random ?? Math.random;
+  const untested = options.untested ?? new Set<string>();
   let requests = 0;
-  let lost: ResultEntry[] = [];
-  for (let round = 1; round <= ATTEMPTS; round++) {
-    await sleep(500 * round + Math.floor(Math.random() * 500));
-    const held = new Map((await api.listRunCases(projectId, run.id)).map((c) => [c.test_case.id, c.status_id]));
+  // Cases a dynamic selection will not take: reported as lost, no longer waited for.
+  const refused = new Set<string>();
+  let changing = 0;
+  for (;;) {
+    const before = lastSeen.get(run);
+    await sleep(settlePause(before?.windowMs ?? 0, before?.crowded ?? true, random));
+    const held = await api.listRunCases(projectId, run.id);
     requests++;
-    lost = sent.filter((e) => held.get(e.test_case_id) !== e.test_run_status_id);
-    if (lost.length === 0) return { lost, requests };
+    const current = byCase(held);
+    const previous = before?.selection ?? new Set<string>();
+    const quiet = [...previous].every((id) => current.has(id));
+    remember(run, held, previous);
+    const lost = sent.filter((e) => {
+      if (refused.has(e.test_case_id)) return false;
+      const status = current.get(e.test_case_id)?.status_id;
+      return status === undefined || status === '' || (status !== e.test_run_status_id && untested.has(status));
+    });
+    if (lost.length === 0 && (quiet || ++changing > QUIET_LOOKS)) return { lost: sent.filter((e) => refused.has(e.test_case_id)), requests, held };
+    if (lost.length === 0) continue;
     log.info(`Another job's update of test run ${run.human_id} removed ${lost.length} of this job's results; recording them again.`);
     const selection = await ensureCases(
       api,
@@ -82,20 +200,18 @@ export async function keepResults(
       run,
       lost.map((e) => e.test_case_id),
       log,
-      sleep,
+      { sleep, random, held },
     );
     requests += selection.requests;
+    for (const id of selection.refused) refused.add(id);
+    const putBack = lost.filter((e) => !refused.has(e.test_case_id));
+    if (putBack.length === 0) continue;
     try {
-      await api.putResults(
-        projectId,
-        run.id,
-        lost.filter((e) => !selection.refused.includes(e.test_case_id)),
-      );
+      await api.putResults(projectId, run.id, putBack);
     } catch (error) {
       // Removed again before the write landed (422 "not part of the run"): the next round looks again.
       if (!(error instanceof ApiError) || error.status === undefined || error.status >= 500 || ![400, 422].includes(error.status)) throw error;
     }
     requests++;
   }
-  return { lost, requests };
 }

@@ -1,0 +1,155 @@
+/**
+ * Adding cases to a run several jobs write at once, against the emulator over loopback: an update replaces the
+ * whole selection, so what is checked is the emulator's recorded selection and results afterwards, and the
+ * requests each step took.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_FACTS, startEmulator, type EmulatorHandle } from 'testsigma-tm-emulator';
+import { HttpClient } from '../../src/api/http.js';
+import { TestManagementApi, type ResultEntry } from '../../src/api/client.js';
+import { silentLogger, type Logger } from '../../src/log.js';
+import { ensureCases, keepResults, readBackPause, settlePause } from '../../src/upload/selection.js';
+
+let emulator: EmulatorHandle;
+let api: TestManagementApi;
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0, seed: 'demo', rateLimit: false });
+  api = new TestManagementApi(new HttpClient({ baseUrl: emulator.url, token: emulator.token, timeoutMs: 5000, log: silentLogger }));
+});
+afterAll(() => emulator.close());
+beforeEach(() => {
+  emulator.reset();
+  emulator.setFaults([]);
+});
+
+const projectId = DEMO_FACTS.project.id;
+const userId = DEMO_FACTS.users.alice.id;
+const caseId = (n: number) => DEMO_FACTS.caseId(n);
+/** Real pauses, a tenth as long: jobs still interleave, the test stays quick. */
+const shortSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms / 10));
+const noSleep = () => Promise.resolve();
+
+function newRun(cases: number[]) {
+  return api.createRun({ projectId, title: 'selection', description: '', caseIds: cases.map(caseId), assigneeId: userId, labels: [], now: Date.now() });
+}
+
+function selectionOf(runId: string): string[] {
+  return [...emulator.state().test_runs.find((r) => r.id === runId)!.selection].sort();
+}
+
+function entry(n: number, status: string): ResultEntry {
+  return { test_case_id: caseId(n), test_run_status_id: DEMO_FACTS.runStatusId(status), user_id: userId, description: '' };
+}
+
+function recording(): { log: Logger; lines: string[] } {
+  const lines: string[] = [];
+  return { lines, log: { ...silentLogger, info: (line: string) => lines.push(line), warn: (line: string) => lines.push(`warn: ${line}`) } };
+}
+
+describe('ensureCases', () => {
+  it("eight jobs adding their cases to one run at the same moment: every case ends in it, the creator's included", async () => {
+    const run = await newRun([1]);
+    const jobs = Array.from({ length: 8 }, (_, i) => [2 * i + 2, 2 * i + 3]);
+    const outcomes = await Promise.all(jobs.map((cases) => ensureCases(api, projectId, run, cases.map(caseId), silentLogger, { sleep: shortSleep })));
+    for (const outcome of outcomes) expect(outcome.refused).toEqual([]);
+    expect(selectionOf(run.id)).toEqual(Array.from({ length: 17 }, (_, i) => caseId(i + 1)).sort());
+  });
+
+  it('a job whose cases are in already writes nothing; one given a fresh read starts from it', async () => {
+    const run = await newRun([1, 2]);
+    const present = await ensureCases(api, projectId, run, [caseId(2)], silentLogger, { sleep: noSleep });
+    expect(present).toMatchObject({ refused: [], requests: 1 });
+    const { lines, log } = recording();
+    const added = await ensureCases(api, projectId, run, [caseId(3)], log, { sleep: noSleep, held: present.held });
+    // The write and its read-back; the read was the caller's.
+    expect(added.requests).toBe(2);
+    expect(lines).toEqual([`Adding 1 case(s) to test run ${run.human_id}.`]);
+    expect(selectionOf(run.id)).toEqual([1, 2, 3].map(caseId).sort());
+  });
+
+  it('a write puts back every case its writer has seen in the run, even one another job removed since', async () => {
+    const run = await newRun([1, 2]);
+    const seen = await api.listRunCases(projectId, run.id);
+    await api.updateRun(projectId, run.id, { static_selection_filters: [{ field: 'id', operator: 'IN', values: [caseId(1)] }] });
+    const outcome = await ensureCases(api, projectId, run, [caseId(3)], silentLogger, { sleep: noSleep, held: seen });
+    expect(outcome.refused).toEqual([]);
+    expect(selectionOf(run.id)).toEqual([1, 2, 3].map(caseId).sort());
+  });
+
+  it('the pause before a look is twice the longest read-to-write time of this job, at least 3 s (1 s when no other job was seen writing), plus a random part', () => {
+    expect([
+      settlePause(0, true, () => 0),
+      settlePause(2500, true, () => 0),
+      settlePause(2500, true, () => 0.5),
+      settlePause(0, false, () => 0),
+      settlePause(0, false, () => 0.999),
+    ]).toEqual([3000, 5000, 6000, 1000, 1666]);
+  });
+
+  it('the pause before a read-back is random and grows with the attempts, up to 6 s', () => {
+    expect([1, 2, 3, 4, 5].map((a) => [readBackPause(a, () => 0), readBackPause(a, () => 0.999)])).toEqual([
+      [250, 749],
+      [500, 1499],
+      [1000, 2998],
+      [2000, 5996],
+      [2000, 5996],
+    ]);
+  });
+});
+
+describe('keepResults', () => {
+  it("puts back a case and its result that another job's late update removed, and stops once a look finds everything in place", async () => {
+    const run = await newRun([1, 2]);
+    const sent = [entry(1, 'Passed'), entry(2, 'Failed')];
+    await api.putResults(projectId, run.id, sent);
+    // Another job's update built from a read taken before DEMO-2 was added.
+    await api.updateRun(projectId, run.id, { static_selection_filters: [{ field: 'id', operator: 'IN', values: [caseId(1)] }] });
+    const { lines, log } = recording();
+    const kept = await keepResults(api, projectId, run, sent, log, { sleep: noSleep, untested: new Set([DEMO_FACTS.runStatusId('Untested')]) });
+    expect(kept.lost).toEqual([]);
+    // look, write, read-back, results, look
+    expect(kept.requests).toBe(5);
+    expect(lines).toEqual([
+      `Another job's update of test run ${run.human_id} removed 1 of this job's results; recording them again.`,
+      `Adding 1 case(s) to test run ${run.human_id}.`,
+    ]);
+    const results = emulator.state().test_runs.find((r) => r.id === run.id)!.results;
+    expect(Object.fromEntries(Object.entries(results).map(([id, r]) => [id, [r.status, r.writes]]))).toEqual({
+      [caseId(1)]: ['Passed', 1],
+      [caseId(2)]: ['Failed', 1],
+    });
+    // The last look is handed back, for the read-back of the whole upload.
+    expect(kept.held.map((c) => c.test_case.id).sort()).toEqual([1, 2].map(caseId).sort());
+  });
+
+  it('leaves alone a case another job recorded with another result (the read-back names it)', async () => {
+    const run = await newRun([1]);
+    await ensureCases(api, projectId, run, [caseId(1)], silentLogger, { sleep: noSleep });
+    await api.putResults(projectId, run.id, [entry(1, 'Passed')]);
+    const kept = await keepResults(api, projectId, run, [entry(1, 'Failed')], silentLogger, {
+      sleep: noSleep,
+      untested: new Set([DEMO_FACTS.runStatusId('Untested')]),
+    });
+    // One look, finding the selection as this job last read it.
+    expect(kept).toMatchObject({ lost: [], requests: 1 });
+    expect(emulator.state().test_runs.find((r) => r.id === run.id)!.results[caseId(1)]).toMatchObject({ status: 'Passed', writes: 1 });
+  });
+
+  it("looks again when a look finds gone a case the last read saw (another job's late write landed), until one finds nothing gone", async () => {
+    const run = await newRun([1, 2, 3]);
+    await ensureCases(api, projectId, run, [caseId(1)], silentLogger, { sleep: noSleep });
+    await api.putResults(projectId, run.id, [entry(1, 'Passed')]);
+    let looks = 0;
+    // Before each of this job's first two looks, a late write of another job removes a case (not this job's).
+    const sleep = async () => {
+      looks++;
+      if (looks <= 2)
+        await api.updateRun(projectId, run.id, {
+          static_selection_filters: [{ field: 'id', operator: 'IN', values: [1, 2, 3].slice(0, 3 - looks).map(caseId) }],
+        });
+    };
+    const kept = await keepResults(api, projectId, run, [entry(1, 'Passed')], silentLogger, { sleep });
+    expect(kept).toMatchObject({ lost: [], requests: 3 });
+    expect(looks).toBe(3);
+  });
+});
