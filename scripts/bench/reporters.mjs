@@ -194,8 +194,12 @@ export function reporterTable(measured) {
     // A round's two runs follow each other, under about the same load: the overhead is the median of the rounds'
     // own overheads, which the slow swings of a shared machine's load disturb less than a ratio of two medians
     // taken from different rounds.
-    const overhead = median(runs.with.map((r, i) => (r.netMs / runs.without[i].ms - 1) * 100));
-    const cpuOverhead = median(runs.with.map((r, i) => (r.netCpuMs / runs.without[i].cpuMs - 1) * 100));
+    const overheads = runs.with.map((r, i) => (r.netMs / runs.without[i].ms - 1) * 100);
+    const overhead = median(overheads);
+    const cpuOverheads = runs.with.map((r, i) => (r.netCpuMs / runs.without[i].cpuMs - 1) * 100);
+    const cpuOverhead = median(cpuOverheads);
+    // The rounds' spread says how much the machine's load let this run resolve.
+    const rounds = (list) => `rounds: ${percent(Math.min(...list))} to ${percent(Math.max(...list))}`;
     const cpuWithout = median(runs.without.map((r) => r.cpuMs));
     const cpuWith = median(runs.with.map((r) => r.netCpuMs));
     const spread = (list) => `${s(Math.min(...list))}–${s(Math.max(...list))}`;
@@ -211,14 +215,14 @@ export function reporterTable(measured) {
       [
         label,
         "reporter overhead, wall time (median of the rounds' own overheads)",
-        percent(overhead),
+        `${percent(overhead)} (${rounds(overheads)})`,
         `< ${TARGET_PERCENT} %`,
         metText(overhead < TARGET_PERCENT),
       ],
       [
         label,
         `CPU time of all its Node processes without → with (its upload phase subtracted), median of ${n}`,
-        `${s(cpuWithout)} → ${s(cpuWith)} (overhead, median of the rounds' own: ${percent(cpuOverhead)})`,
+        `${s(cpuWithout)} → ${s(cpuWith)} (overhead, median of the rounds' own: ${percent(cpuOverhead)}; ${rounds(cpuOverheads)})`,
         '-',
         '-',
       ],
