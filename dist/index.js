@@ -40789,6 +40789,17 @@ const cucumberJson = {
 function displayPath(filePath, rootDir) {
     if (!rootDir || !external_node_path_.isAbsolute(filePath))
         return filePath;
+    // Converters ask once per test, so the same file comes thousands of times in a row: the last answer is kept.
+    // Both paths are absolute, so the answer does not depend on the working directory.
+    if (last && last.filePath === filePath && last.rootDir === rootDir)
+        return last.shown;
+    const shown = relativeDisplayPath(filePath, rootDir);
+    if (external_node_path_.isAbsolute(rootDir))
+        last = { filePath, rootDir, shown };
+    return shown;
+}
+let last;
+function relativeDisplayPath(filePath, rootDir) {
     const relative = external_node_path_.relative(rootDir, filePath);
     if (relative === '' || relative.startsWith('..') || external_node_path_.isAbsolute(relative))
         return filePath;

@@ -7,9 +7,7 @@
 import { ConfigError } from '../errors.js';
 import { redact, type Logger } from '../log.js';
 import type { FileOutcome, TestResult } from '../model.js';
-import { uploadResults } from '../upload/upload.js';
 import { SETTINGS, invalidSettings, type SettingKey, readSettings, reporterExplicit, settingLabel, type Env, type Settings } from '../settings/index.js';
-import { renderText } from '../upload/summary.js';
 
 /** Prefix of every line a reporter prints. */
 export const REPORTER_PREFIX = '[testsigma-tm]';
@@ -127,9 +125,14 @@ export async function reportResults(input: ReporterUpload): Promise<Error | unde
     input.write(noTestRanMessage());
     return undefined;
   }
+  const uploadTiming = startUploadTiming(input.env);
   let error: Error | undefined;
   try {
     const log = reporterLogger(input.write, secrets, input.env, settings.verbose);
+    // The upload machinery (HTTP client, mapping, planning, summaries) is loaded here, once, at the end: a test
+    // runner that loads the reporter pays at start only for the settings and the converters, and a run that
+    // records nothing (no token, watch mode, --list) never loads it.
+    const [{ uploadResults }, { renderText }] = await Promise.all([import('../upload/upload.js'), import('../upload/summary.js')]);
     const outcome = await uploadResults({
       settings,
       results: input.results,
@@ -143,8 +146,30 @@ export async function reportResults(input: ReporterUpload): Promise<Error | unde
   } catch (thrown) {
     error = unexpectedUploadError(thrown, input.packageName);
   }
-  if (!error) return undefined;
-  error.message = redact(error.message, secrets);
-  print(uploadFailureLine(error.message, settings.failOnUploadError));
-  return settings.failOnUploadError ? error : undefined;
+  if (error) {
+    error.message = redact(error.message, secrets);
+    print(uploadFailureLine(error.message, settings.failOnUploadError));
+  }
+  uploadTiming?.(input.write);
+  return error && settings.failOnUploadError ? error : undefined;
+}
+
+/**
+ * `npm run bench` measures a reporter's overhead with the upload excluded (network time, whichever runner
+ * reports): with this variable set, reportResults says how long its upload phase took, from loading the upload
+ * machinery to the printed summary. What comes before (loading the reporter, converting and collecting every
+ * test) is the reporter's own cost and stays in the measure.
+ */
+const UPLOAD_TIMING_ENV = 'TESTSIGMA_TM_UPLOAD_TIMING';
+
+function startUploadTiming(env: Env): ((write: (line: string) => void) => void) | undefined {
+  if (!env[UPLOAD_TIMING_ENV]) return undefined;
+  const startedMs = performance.now();
+  const startedCpu = process.cpuUsage();
+  return (write) => {
+    const cpu = process.cpuUsage(startedCpu);
+    const wallMs = Math.round(performance.now() - startedMs);
+    const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
+    write(`${REPORTER_PREFIX} timing: the upload phase (loading the upload code, lookups, mapping, summary) took ${wallMs} ms wall, ${cpuMs} ms CPU.`);
+  };
 }

@@ -131,6 +131,19 @@ describe('reportResults (against the emulator)', () => {
     expect(lines).toContain('[testsigma-tm] Test run DEMO-R-2 (created), closed: recorded 1 of 1 test case(s): 1 Passed.');
   });
 
+  it('says how long its upload phase took, as its last line, only when TESTSIGMA_TM_UPLOAD_TIMING is set (npm run bench)', async () => {
+    const timed = setup({ dryRun: true });
+    timed.run.env = { ...timed.run.env, TESTSIGMA_TM_UPLOAD_TIMING: '1' };
+    await expect(reportResults(timed.run)).resolves.toBeUndefined();
+    expect(timed.lines).toContain('[testsigma-tm] Collected 1 Jest test result(s).');
+    expect(timed.lines.at(-1)).toMatch(
+      /^\[testsigma-tm\] timing: the upload phase \(loading the upload code, lookups, mapping, summary\) took \d+ ms wall, \d+ ms CPU\.$/,
+    );
+    const untimed = setup({ dryRun: true });
+    await reportResults(untimed.run);
+    expect(untimed.lines.filter((l) => l.includes('timing:'))).toEqual([]);
+  });
+
   it('sends nothing when no test ran', async () => {
     const { run, lines } = setup({}, []);
     await reportResults(run);
