@@ -38687,18 +38687,34 @@ const ATTEMPTS = 20;
 function uploadMarkers(run) {
     return (run.labels ?? []).filter((label) => label.startsWith(UPLOAD_LABEL_PREFIX));
 }
-/** Add this upload's marker; returns the run as read back, carrying every marker so far. */
+/**
+ * Add this upload's marker; returns the run as read back, carrying every marker so far. A label update replaces
+ * the whole list, so another job's write built on an older read can drop a marker after it was seen: every write
+ * carries every marker this job has seen (putting back what another dropped), and the marker counts as recorded
+ * only once two reads, a short random pause apart, both hold all of them.
+ */
 async function markUpload(api, projectId, run, marker, log, sleep = close_defaultSleep) {
     const label = `${UPLOAD_LABEL_PREFIX}${marker}`;
+    const seen = new Set([label]);
     let current = run;
+    let confirmed = 0;
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
         current = await api.getRun(projectId, run.id);
         const labels = current.labels ?? [];
-        if (labels.includes(label))
-            return current;
+        for (const l of labels)
+            if (l.startsWith(UPLOAD_LABEL_PREFIX))
+                seen.add(l);
+        const missing = [...seen].filter((l) => !labels.includes(l));
+        if (missing.length === 0) {
+            if (++confirmed >= 2)
+                return current;
+            await sleep(300 + Math.floor(Math.random() * 500));
+            continue;
+        }
+        confirmed = 0;
         if (attempt > 1)
             await sleep(100 * attempt + Math.floor(Math.random() * 250 * attempt));
-        await api.updateRun(projectId, run.id, { label_names: [...labels, label] });
+        await api.updateRun(projectId, run.id, { label_names: [...labels, ...missing] });
     }
     log.warn(`Could not record this upload on test run ${run.human_id} (other jobs kept changing its labels); it will not count towards closing it.`);
     return current;
