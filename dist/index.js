@@ -37657,17 +37657,9 @@ class ResultTally {
     }
     /** Name the case of failed results that title matching placed after they were tallied. */
     placeFailures(report) {
-        const unplaced = new Set(this.failed.flatMap((f) => (!f.testCase && f.result ? [f.result] : [])));
-        if (unplaced.size === 0)
-            return;
-        const caseOf = new Map();
         for (const m of report.mapped)
             for (const r of m.results)
-                if (unplaced.has(r) && !caseOf.has(r))
-                    caseOf.set(r, m.testCase);
-        for (const f of this.failed)
-            if (f.result)
-                f.testCase ??= caseOf.get(f.result);
+                this.placeLate(r, { cases: [m.testCase], unknown: [] });
     }
     failedResult(result, testCase) {
         const location = annotations_locate(result, this.options.workspace);
@@ -37678,7 +37670,6 @@ class ResultTally {
             file: file === undefined ? null : detach(file),
             line: location?.line ?? null,
             ...(testCase && { testCase }),
-            ...(this.options.keepResults && { result }),
         };
     }
 }

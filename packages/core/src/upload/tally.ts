@@ -21,8 +21,6 @@ export interface FailedResult {
   line: number | null;
   /** The first case the result is recorded in, when it maps to one. */
   testCase?: CaseInfo;
-  /** The result itself, only when every result is kept anyway (title matching), to find its case afterwards. */
-  result?: TestResult;
 }
 
 export interface TallyOptions {
@@ -76,11 +74,7 @@ export class ResultTally {
 
   /** Name the case of failed results that title matching placed after they were tallied. */
   placeFailures(report: MappingReport): void {
-    const unplaced = new Set(this.failed.flatMap((f) => (!f.testCase && f.result ? [f.result] : [])));
-    if (unplaced.size === 0) return;
-    const caseOf = new Map<TestResult, CaseInfo>();
-    for (const m of report.mapped) for (const r of m.results) if (unplaced.has(r) && !caseOf.has(r)) caseOf.set(r, m.testCase);
-    for (const f of this.failed) if (f.result) f.testCase ??= caseOf.get(f.result);
+    for (const m of report.mapped) for (const r of m.results) this.placeLate(r, { cases: [m.testCase], unknown: [] });
   }
 
   private failedResult(result: TestResult, testCase: CaseInfo | undefined): FailedResult {
@@ -92,7 +86,6 @@ export class ResultTally {
       file: file === undefined ? null : detach(file),
       line: location?.line ?? null,
       ...(testCase && { testCase }),
-      ...(this.options.keepResults && { result }),
     };
   }
 }
