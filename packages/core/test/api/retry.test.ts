@@ -3,27 +3,21 @@
  * without a fixed count and never trigger the recovery step; a create whose answer may have been applied is
  * looked up before it is sent again; the deadline, not a count, ends retrying, and says so.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_FACTS, startEmulator, type EmulatorHandle } from 'testsigma-tm-emulator';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEMO_FACTS, type EmulatorHandle } from 'testsigma-tm-emulator';
 import { TestManagementApi, type NewRun, type TestRun } from '../../src/api/client.js';
 import { HttpClient, type HttpClientOptions } from '../../src/api/http.js';
 import type { HttpEvent } from '../../src/api/progress.js';
 import type { ApiError } from '../../src/errors.js';
 import { silentLogger } from '../../src/log.js';
 import { startTamperingProxy } from './servers.js';
+import { useDemoEmulator } from '../demo-emulator.js';
 
 const PID = DEMO_FACTS.project.id;
 let emulator: EmulatorHandle;
 let http: HttpClient | undefined;
 
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, seed: 'demo', rateLimit: false });
-});
-afterAll(() => emulator.close());
-beforeEach(() => {
-  emulator.reset();
-  emulator.setFaults([]);
-});
+useDemoEmulator((started) => (emulator = started));
 afterEach(async () => {
   await http?.close();
   http = undefined;

@@ -3,8 +3,8 @@
  * after real uploads over loopback; a wrong plan stops the upload before any run is created. And carry-over
  * never overwrites a result another job writes into the new run while it copies.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_FACTS, startEmulator, type EmulatorHandle } from 'testsigma-tm-emulator';
+import { describe, expect, it } from 'vitest';
+import { DEMO_FACTS, type EmulatorHandle } from 'testsigma-tm-emulator';
 import { HttpClient } from '../../src/api/http.js';
 import { TestManagementApi } from '../../src/api/client.js';
 import { silentLogger, type Logger } from '../../src/log.js';
@@ -12,16 +12,10 @@ import type { TestResult } from '../../src/model.js';
 import { resolveSettings } from '../../src/settings/index.js';
 import { carryOver } from '../../src/upload/carry-over.js';
 import { uploadResults } from '../../src/upload/upload.js';
+import { useDemoEmulator } from '../demo-emulator.js';
 
 let emulator: EmulatorHandle;
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, seed: 'demo', rateLimit: false });
-});
-afterAll(() => emulator.close());
-beforeEach(() => {
-  emulator.reset();
-  emulator.setFaults([]);
-});
+useDemoEmulator((started) => (emulator = started));
 
 const ENV_A = '0b7e6f8a-1c2d-4e5f-8a9b-0c1d2e3f4a5b';
 const ENV_B = '11111111-2222-4333-8444-555555555555';

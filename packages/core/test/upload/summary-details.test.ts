@@ -2,22 +2,16 @@
  * The summary's per-test parts, from uploadResults in-process against the emulator: failed tests with their case
  * and link, test cases by outcome, the dry run's mapping report (with and without a token), the figures.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type EmulatorHandle } from 'testsigma-tm-emulator';
+import { describe, expect, it } from 'vitest';
+import { type EmulatorHandle } from 'testsigma-tm-emulator';
 import { InputError } from '../../src/errors.js';
 import { uploadResults } from '../../src/upload/upload.js';
 import { resolveSettings } from '../../src/settings/index.js';
 import { makeResult } from '../map/make-result.js';
+import { useDemoEmulator } from '../demo-emulator.js';
 
 let emulator: EmulatorHandle;
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, seed: 'demo', rateLimit: false });
-});
-afterAll(() => emulator.close());
-beforeEach(() => {
-  emulator.reset();
-  emulator.setFaults([]);
-});
+useDemoEmulator((started) => (emulator = started));
 
 function settings(extra: Record<string, unknown> = {}) {
   return resolveSettings({ token: emulator.token, baseUrl: emulator.url, projectId: 'Demo', ...extra }, {});

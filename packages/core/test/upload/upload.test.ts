@@ -2,22 +2,16 @@
  * uploadResults in-process against the emulator over loopback, for the paths where a child process would
  * only add time: retry exhaustion with a short policy, the deadline, and the outcome's shape.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from 'testsigma-tm-emulator';
 import { ApiError } from '../../src/errors.js';
 import type { TestResult } from '../../src/model.js';
 import { uploadResults } from '../../src/upload/upload.js';
 import { resolveSettings } from '../../src/settings/index.js';
+import { useDemoEmulator } from '../demo-emulator.js';
 
 let emulator: EmulatorHandle;
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, seed: 'demo', rateLimit: false });
-});
-afterAll(() => emulator.close());
-beforeEach(() => {
-  emulator.reset();
-  emulator.setFaults([]);
-});
+useDemoEmulator((started) => (emulator = started));
 
 function result(name: string, status: TestResult['status'] = 'passed'): TestResult {
   return { source: 'unit', suitePath: ['suite'], name, status, properties: [], tags: [], attachments: [], attempts: [{ status }] };
