@@ -37,7 +37,8 @@ export async function recordResults(ctx: UploadContext, plan: UploadPlan, opened
   // was refused because another job's update had just removed its case. (No job's update removes the cases of
   // the run's creator: every read of the run holds them.)
   let kept: Awaited<ReturnType<typeof keepResults>> | undefined;
-  if (ctx.runKey && !opened.created) {
+  // A creator's cases can still be dropped by a job converging on the run: when the service refused some, put them back too.
+  if (ctx.runKey && (!opened.created || sent.refused.length > 0)) {
     kept = await keepResults(api, projectId, run, [...sent.acknowledged, ...sent.refused.map((r) => r.entry)], log, { untested: plan.untestedIds });
     const lost = new Set(kept.lost.map((e) => e.test_case_id));
     sent.acknowledged.push(...sent.refused.filter((r) => !lost.has(r.entry.test_case_id)).map((r) => r.entry));
