@@ -38560,8 +38560,9 @@ async function keepResults(api, projectId, run, sent, log, options = {}) {
     const random = options.random ?? Math.random;
     const untested = options.untested ?? new Set();
     let requests = 0;
-    // Cases a dynamic selection will not take: reported as lost, no longer waited for.
-    const refused = new Set();
+    // Results no longer waited for, with why (see KeptResults.lost).
+    const givenUp = new Map();
+    const recorded = new Set();
     let changing = 0;
     for (;;) {
         const before = lastSeen.get(run);
@@ -38573,32 +38574,41 @@ async function keepResults(api, projectId, run, sent, log, options = {}) {
         const quiet = [...previous].every((id) => current.has(id));
         remember(run, held, previous);
         const lost = sent.filter((e) => {
-            if (refused.has(e.test_case_id))
+            if (givenUp.has(e.test_case_id))
                 return false;
             const status = current.get(e.test_case_id)?.status_id;
             return status === undefined || status === '' || (status !== e.test_run_status_id && untested.has(status));
         });
         if (lost.length === 0 && (quiet || ++changing > QUIET_LOOKS))
-            return { lost: sent.filter((e) => refused.has(e.test_case_id)), requests, held };
+            return { lost: [...givenUp.values()], requests, held, recorded };
         if (lost.length === 0)
             continue;
         log.info(`Another job's update of test run ${run.human_id} removed ${lost.length} of this job's results; recording them again.`);
         const selection = await ensureCases(api, projectId, run, lost.map((e) => e.test_case_id), log, { sleep, random, held });
         requests += selection.requests;
-        for (const id of selection.refused)
-            refused.add(id);
-        const putBack = lost.filter((e) => !refused.has(e.test_case_id));
+        const dynamic = new Set(selection.refused);
+        for (const entry of lost.filter((e) => dynamic.has(e.test_case_id))) {
+            givenUp.set(entry.test_case_id, { entry, reason: `test run ${run.human_id} selects its cases dynamically and no longer holds this case` });
+        }
+        const putBack = lost.filter((e) => !givenUp.has(e.test_case_id));
         if (putBack.length === 0)
             continue;
-        try {
-            await api.putResults(projectId, run.id, putBack);
-        }
-        catch (error) {
-            // Removed again before the write landed (422 "not part of the run"): the next round looks again.
-            if (!(error instanceof ApiError) || error.status === undefined || error.status >= 500 || ![400, 422].includes(error.status))
-                throw error;
-        }
+        const again = await send_sendEntries(api, projectId, run.id, putBack, { maxEntries: options.batchSize ?? putBack.length }, log);
+        requests += again.requests;
+        for (const entry of again.acknowledged)
+            recorded.add(entry.test_case_id);
+        if (again.error)
+            return { lost: [...givenUp.values()], requests, held, recorded, failure: { error: again.error, unsent: again.unsent } };
+        if (again.refused.length === 0)
+            continue;
+        // A refusal means either that the case was removed again before the write landed (the next round puts it
+        // back) or that the service will not take this result at all: a read now tells which, since a case still in
+        // the run was refused for itself. Waiting for that one would never end.
+        const now = byCase(await api.listRunCases(projectId, run.id));
         requests++;
+        for (const refusal of again.refused)
+            if (now.has(refusal.entry.test_case_id))
+                givenUp.set(refusal.entry.test_case_id, refusal);
     }
 }
 //# sourceMappingURL=selection.js.map
@@ -38914,11 +38924,16 @@ async function recordResults(ctx, plan, opened) {
     let kept;
     // A creator's cases can still be dropped by a job converging on the run: when the service refused some, put them back too.
     if (ctx.runKey && (!opened.created || sent.refused.length > 0)) {
-        kept = await keepResults(api, projectId, run, [...sent.acknowledged, ...sent.refused.map((r) => r.entry)], log, { untested: plan.untestedIds });
-        const lost = new Set(kept.lost.map((e) => e.test_case_id));
-        sent.acknowledged.push(...sent.refused.filter((r) => !lost.has(r.entry.test_case_id)).map((r) => r.entry));
-        sent.refused = sent.refused.filter((r) => lost.has(r.entry.test_case_id));
+        kept = await keepResults(api, projectId, run, [...sent.acknowledged, ...sent.refused.map((r) => r.entry)], log, {
+            untested: plan.untestedIds,
+            batchSize: settings.batchSize,
+        });
+        settleKept(sent, kept);
         sent.requests += kept.requests;
+        if (kept.failure) {
+            const spoolFile = await spoolEntries(ctx, plan, opened, kept.failure.unsent, kept.failure.error);
+            return { sent, closed: false, spoolFile, error: kept.failure.error };
+        }
     }
     const mismatch = settings.verify ? await verifyRun(api, projectId, run, sent, plan, kept?.held) : undefined;
     const refusedError = sent.refused.length > 0 ? refusedResults(run, sent, plan) : undefined;
@@ -38945,6 +38960,17 @@ async function recordResults(ctx, plan, opened) {
         }
     }
     return { sent, closed, ...((refusedError ?? mismatch) && { error: refusedError ?? mismatch }) };
+}
+/**
+ * Fold what keeping the results found into what was sent. What is not in the run now is refused, with the last
+ * reason the service gave; a refused result counts as recorded only when a put-back recorded it (its case may
+ * hold another job's result: not ours, and still refused).
+ */
+function settleKept(sent, kept) {
+    const absent = new Set([...kept.lost.map((r) => r.entry), ...(kept.failure?.unsent ?? [])].map((e) => e.test_case_id));
+    const putBack = (r) => kept.recorded.has(r.entry.test_case_id) && !absent.has(r.entry.test_case_id);
+    sent.acknowledged = [...sent.acknowledged.filter((e) => !absent.has(e.test_case_id)), ...sent.refused.filter(putBack).map((r) => r.entry)];
+    sent.refused = [...kept.lost, ...sent.refused.filter((r) => !putBack(r) && !absent.has(r.entry.test_case_id))];
 }
 /** `2/4` for shard 2 of 4, `2` without a total, else an id of this upload alone. */
 function uploadMarker(index, total) {

@@ -6,7 +6,7 @@ import type { RunCase, TestManagementApi, TestRun } from '../api/client.js';
 import { UnsentResultsError, type TestsigmaTmError } from '../errors.js';
 import { randomUUID } from 'node:crypto';
 import { closeRun, markUpload, uploadMarkers } from './close.js';
-import { keepResults } from './selection.js';
+import { keepResults, type KeptResults } from './selection.js';
 import { sendEntries, type RefusedEntry, type SendOutcome } from './send.js';
 import type { UploadContext, UploadPlan, OpenedRun, Recorded } from './stages.js';
 import { spoolEntries } from './spooling.js';
@@ -36,14 +36,19 @@ export async function recordResults(ctx: UploadContext, plan: UploadPlan, opened
   // With a run key other jobs write to the same run: make sure what this job sent is still there, and retry what
   // was refused because another job's update had just removed its case. (No job's update removes the cases of
   // the run's creator: every read of the run holds them.)
-  let kept: Awaited<ReturnType<typeof keepResults>> | undefined;
+  let kept: KeptResults | undefined;
   // A creator's cases can still be dropped by a job converging on the run: when the service refused some, put them back too.
   if (ctx.runKey && (!opened.created || sent.refused.length > 0)) {
-    kept = await keepResults(api, projectId, run, [...sent.acknowledged, ...sent.refused.map((r) => r.entry)], log, { untested: plan.untestedIds });
-    const lost = new Set(kept.lost.map((e) => e.test_case_id));
-    sent.acknowledged.push(...sent.refused.filter((r) => !lost.has(r.entry.test_case_id)).map((r) => r.entry));
-    sent.refused = sent.refused.filter((r) => lost.has(r.entry.test_case_id));
+    kept = await keepResults(api, projectId, run, [...sent.acknowledged, ...sent.refused.map((r) => r.entry)], log, {
+      untested: plan.untestedIds,
+      batchSize: settings.batchSize,
+    });
+    settleKept(sent, kept);
     sent.requests += kept.requests;
+    if (kept.failure) {
+      const spoolFile = await spoolEntries(ctx, plan, opened, kept.failure.unsent, kept.failure.error);
+      return { sent, closed: false, spoolFile, error: kept.failure.error };
+    }
   }
   const mismatch = settings.verify ? await verifyRun(api, projectId, run, sent, plan, kept?.held) : undefined;
   const refusedError = sent.refused.length > 0 ? refusedResults(run, sent, plan) : undefined;
@@ -68,6 +73,18 @@ export async function recordResults(ctx: UploadContext, plan: UploadPlan, opened
     }
   }
   return { sent, closed, ...((refusedError ?? mismatch) && { error: refusedError ?? mismatch }) };
+}
+
+/**
+ * Fold what keeping the results found into what was sent. What is not in the run now is refused, with the last
+ * reason the service gave; a refused result counts as recorded only when a put-back recorded it (its case may
+ * hold another job's result: not ours, and still refused).
+ */
+function settleKept(sent: SendOutcome, kept: KeptResults): void {
+  const absent = new Set([...kept.lost.map((r) => r.entry), ...(kept.failure?.unsent ?? [])].map((e) => e.test_case_id));
+  const putBack = (r: RefusedEntry) => kept.recorded.has(r.entry.test_case_id) && !absent.has(r.entry.test_case_id);
+  sent.acknowledged = [...sent.acknowledged.filter((e) => !absent.has(e.test_case_id)), ...sent.refused.filter(putBack).map((r) => r.entry)];
+  sent.refused = [...kept.lost, ...sent.refused.filter((r) => !putBack(r) && !absent.has(r.entry.test_case_id))];
 }
 
 /** `2/4` for shard 2 of 4, `2` without a total, else an id of this upload alone. */

@@ -16,8 +16,9 @@
  * answered), is kept per run object: `keepResults` compares its looks with the one, and waits by the other.
  */
 import type { ResultEntry, RunCase, TestManagementApi, TestRun } from '../api/client.js';
-import { ApiError } from '../errors.js';
+import type { ApiError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { sendEntries, type RefusedEntry } from './send.js';
 
 export interface SelectionOptions {
   sleep?: (ms: number) => Promise<void>;
@@ -144,9 +145,16 @@ function defaultSleep(ms: number): Promise<void> {
 const QUIET_LOOKS = 3;
 
 export interface KeptResults {
-  /** Results whose case another job's update removed and that could not be put back (a dynamic selection). */
-  lost: ResultEntry[];
+  /**
+   * Results that are not in the run and will not be: their case was removed and a dynamic selection will not
+   * take it back, or the service refused the result while its case was in the run (with the service's words).
+   */
+  lost: RefusedEntry[];
   requests: number;
+  /** Cases whose result a put-back recorded (the service acknowledged it). */
+  recorded: ReadonlySet<string>;
+  /** The service failed while results were put back: those are unsent (for the spool), and the looking stopped. */
+  failure?: { error: ApiError; unsent: ResultEntry[] };
   /** The run's cases as the last look found them (every sent result in place): a read the caller can reuse. */
   held: readonly RunCase[];
 }
@@ -168,14 +176,15 @@ export async function keepResults(
   run: TestRun,
   sent: readonly ResultEntry[],
   log: Logger,
-  options: SelectionOptions & { untested?: ReadonlySet<string> } = {},
+  options: SelectionOptions & { untested?: ReadonlySet<string>; batchSize?: number } = {},
 ): Promise<KeptResults> {
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
   const untested = options.untested ?? new Set<string>();
   let requests = 0;
-  // Cases a dynamic selection will not take: reported as lost, no longer waited for.
-  const refused = new Set<string>();
+  // Results no longer waited for, with why (see KeptResults.lost).
+  const givenUp = new Map<string, RefusedEntry>();
+  const recorded = new Set<string>();
   let changing = 0;
   for (;;) {
     const before = lastSeen.get(run);
@@ -187,11 +196,11 @@ export async function keepResults(
     const quiet = [...previous].every((id) => current.has(id));
     remember(run, held, previous);
     const lost = sent.filter((e) => {
-      if (refused.has(e.test_case_id)) return false;
+      if (givenUp.has(e.test_case_id)) return false;
       const status = current.get(e.test_case_id)?.status_id;
       return status === undefined || status === '' || (status !== e.test_run_status_id && untested.has(status));
     });
-    if (lost.length === 0 && (quiet || ++changing > QUIET_LOOKS)) return { lost: sent.filter((e) => refused.has(e.test_case_id)), requests, held };
+    if (lost.length === 0 && (quiet || ++changing > QUIET_LOOKS)) return { lost: [...givenUp.values()], requests, held, recorded };
     if (lost.length === 0) continue;
     log.info(`Another job's update of test run ${run.human_id} removed ${lost.length} of this job's results; recording them again.`);
     const selection = await ensureCases(
@@ -203,15 +212,22 @@ export async function keepResults(
       { sleep, random, held },
     );
     requests += selection.requests;
-    for (const id of selection.refused) refused.add(id);
-    const putBack = lost.filter((e) => !refused.has(e.test_case_id));
-    if (putBack.length === 0) continue;
-    try {
-      await api.putResults(projectId, run.id, putBack);
-    } catch (error) {
-      // Removed again before the write landed (422 "not part of the run"): the next round looks again.
-      if (!(error instanceof ApiError) || error.status === undefined || error.status >= 500 || ![400, 422].includes(error.status)) throw error;
+    const dynamic = new Set(selection.refused);
+    for (const entry of lost.filter((e) => dynamic.has(e.test_case_id))) {
+      givenUp.set(entry.test_case_id, { entry, reason: `test run ${run.human_id} selects its cases dynamically and no longer holds this case` });
     }
+    const putBack = lost.filter((e) => !givenUp.has(e.test_case_id));
+    if (putBack.length === 0) continue;
+    const again = await sendEntries(api, projectId, run.id, putBack, { maxEntries: options.batchSize ?? putBack.length }, log);
+    requests += again.requests;
+    for (const entry of again.acknowledged) recorded.add(entry.test_case_id);
+    if (again.error) return { lost: [...givenUp.values()], requests, held, recorded, failure: { error: again.error, unsent: again.unsent } };
+    if (again.refused.length === 0) continue;
+    // A refusal means either that the case was removed again before the write landed (the next round puts it
+    // back) or that the service will not take this result at all: a read now tells which, since a case still in
+    // the run was refused for itself. Waiting for that one would never end.
+    const now = byCase(await api.listRunCases(projectId, run.id));
     requests++;
+    for (const refusal of again.refused) if (now.has(refusal.entry.test_case_id)) givenUp.set(refusal.entry.test_case_id, refusal);
   }
 }

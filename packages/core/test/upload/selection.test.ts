@@ -122,6 +122,20 @@ describe('keepResults', () => {
     expect(kept.held.map((c) => c.test_case.id).sort()).toEqual([1, 2].map(caseId).sort());
   });
 
+  it("gives up on a result the service refuses while its case is in the run, with the service's words (waiting would never end)", async () => {
+    const run = await newRun([1]);
+    await ensureCases(api, projectId, run, [caseId(1)], silentLogger, { sleep: noSleep });
+    emulator.setFaults([{ kind: 'status', route: 'PUT /projects/*/test_runs/*/test_cases', status: 422, body: { message: 'refused' } }]);
+    const kept = await keepResults(api, projectId, run, [entry(1, 'Failed')], silentLogger, {
+      sleep: noSleep,
+      untested: new Set([DEMO_FACTS.runStatusId('Untested')]),
+    });
+    // look, the refused put-back, the read that finds the case still in the run, the look that finds nothing else gone
+    expect(kept.requests).toBe(4);
+    expect(kept.recorded.size).toBe(0);
+    expect(kept.lost).toEqual([{ entry: entry(1, 'Failed'), reason: expect.stringMatching(/^HTTP 422: refused \(request id [\w-]+\)$/) }]);
+  });
+
   it('leaves alone a case another job recorded with another result (the read-back names it)', async () => {
     const run = await newRun([1]);
     await ensureCases(api, projectId, run, [caseId(1)], silentLogger, { sleep: noSleep });
