@@ -91,8 +91,6 @@ export class ResultMapper {
   private unknownUnlisted = 0;
   /** Without the project's cases yet: the results that name any, in input order, mapped by `resolve`. */
   private readonly pending: { result: TestResult; references: string[] }[] = [];
-  /** The last result placed in each case, so that one naming a case twice counts once. */
-  private readonly lastOf = new Map<MappedCase, TestResult>();
 
   /** `cases` undefined: map later (`resolve`), once it is known whether the project's cases must be listed at all. */
   constructor(
@@ -140,13 +138,16 @@ export class ResultMapper {
 
   private place(result: TestResult, references: string[], lookup: Map<string, CaseInfo>): FoundCases {
     const found: FoundCases = { cases: [], unknown: [] };
+    // The cases this result was placed in, so that one naming a case twice counts once. (Not kept across results:
+    // holding each case's last result would keep thousands of results alive long enough to reach the old heap.)
+    const placedIn: MappedCase[] = [];
     for (const reference of references) {
       const testCase = lookup.get(caseKey(reference));
       if (testCase) {
         const entry = getOrAdd(this.mapped, testCase, () => ({ testCase, results: [] }));
         // A UUID and a human id in one result may name the same case: count the result once.
-        if (this.lastOf.get(entry) !== result) {
-          this.lastOf.set(entry, result);
+        if (!placedIn.includes(entry)) {
+          placedIn.push(entry);
           if (this.options.keepResults) entry.results.push(result);
           else if (keepsMore(entry, result)) entry.results.push(keptCopy(result));
           else countBeyond(entry, result);
