@@ -35593,32 +35593,50 @@ function normaliseReference(text) {
  * An empty prefix disables title and tag scanning (only properties count).
  */
 function caseReferences(result, prefix) {
-    const found = new Set();
+    const found = [];
     for (const property of result.properties) {
         if (property.name.trim().toLowerCase() !== REFERENCE_PROPERTY)
             continue;
         for (const token of property.value.split(/[\s,;]+/)) {
             const bare = token.replace(WRAPPING, '');
             if (bare !== '')
-                found.add(normaliseReference(bare));
+                addOnce(found, normaliseReference(bare));
         }
     }
     const patterns = idPatterns(prefix);
     if (patterns) {
-        // Most texts do not hold the prefix at all: one cheap test skips both patterns for them.
-        const texts = [...result.suitePath, result.name, ...result.tags].filter((text) => patterns.prefix.test(text));
-        for (const text of texts) {
-            for (const match of text.matchAll(patterns.hyphen))
-                found.add(normaliseHumanId(match[0]));
-        }
+        // Most texts do not hold the prefix at all: one cheap test skips both patterns for them. (Every result is
+        // scanned, so this loops instead of spreading and filtering.)
+        const texts = [];
+        for (const text of result.suitePath)
+            if (patterns.prefix.test(text))
+                texts.push(text);
+        if (patterns.prefix.test(result.name))
+            texts.push(result.name);
+        for (const tag of result.tags)
+            if (patterns.prefix.test(tag))
+                texts.push(tag);
+        for (const text of texts)
+            collect(text, patterns.hyphen, found, false);
         // A class cannot hold a hyphen, so only an underscore id is read from it (`tests.DEMO_16`).
-        const classname = result.classname !== undefined && patterns.prefix.test(result.classname) ? result.classname : undefined;
-        for (const text of classname !== undefined ? [...texts, classname] : texts) {
-            for (const match of text.matchAll(patterns.underscore))
-                found.add(normaliseHumanId(match[0].replace(/_(?=\d+$)/, '-')));
-        }
+        if (result.classname !== undefined && patterns.prefix.test(result.classname))
+            texts.push(result.classname);
+        for (const text of texts)
+            collect(text, patterns.underscore, found, true);
     }
-    return [...found];
+    return found;
+}
+/** Every match of a (global) id pattern in `text`, normalised; `underscore`: `DEMO_3` is read as `DEMO-3`. */
+function collect(text, pattern, found, underscore) {
+    pattern.lastIndex = 0;
+    for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+        addOnce(found, normaliseHumanId(underscore ? match[0].replace(/_(?=\d+$)/, '-') : match[0]));
+    }
+}
+/** A result names a case or two: a list searched beats a set built for each result. */
+function addOnce(found, reference) {
+    if (!found.includes(reference))
+        found.push(reference);
 }
 let cachedPrefix;
 let cachedPatterns;
@@ -35683,6 +35701,8 @@ class ResultMapper {
     options;
     lookup;
     mapped = new Map();
+    /** How many failed, and other, results each case keeps (counted, not searched: every result asks). */
+    keptOf = new Map();
     unknown = new Map();
     unmapped = [];
     unmappedTotal = 0;
@@ -35734,7 +35754,8 @@ class ResultMapper {
         // holding each case's last result would keep thousands of results alive long enough to reach the old heap.)
         const placedIn = [];
         for (const reference of references) {
-            const testCase = lookup.get(caseKey(reference));
+            // References come in their normal form (caseReferences), the form the lookup is keyed by.
+            const testCase = lookup.get(reference);
             if (testCase) {
                 const entry = mapping_getOrAdd(this.mapped, testCase, () => ({ testCase, results: [] }));
                 // A UUID and a human id in one result may name the same case: count the result once.
@@ -35742,7 +35763,7 @@ class ResultMapper {
                     placedIn.push(entry);
                     if (this.options.keepResults)
                         entry.results.push(result);
-                    else if (keepsMore(entry, result))
+                    else if (this.keepsMore(entry, result))
                         entry.results.push(keptCopy(result));
                     else
                         countBeyond(entry, result);
@@ -35768,6 +35789,15 @@ class ResultMapper {
         }
         return found;
     }
+    /** Whether the case keeps this result: fewer than DETAILED_PER_CASE of its kind (failed, or not) kept so far. */
+    keepsMore(entry, result) {
+        const kept = mapping_getOrAdd(this.keptOf, entry, () => ({ failed: 0, other: 0 }));
+        const kind = isFailure(result) ? 'failed' : 'other';
+        if (kept[kind] >= DETAILED_PER_CASE)
+            return false;
+        kept[kind]++;
+        return true;
+    }
     report() {
         return {
             mapped: [...this.mapped.values()],
@@ -35784,15 +35814,6 @@ function caseOutcomes(mapped) {
 }
 function isFailure(result) {
     return result.status === 'failed' || result.status === 'error';
-}
-/** Whether the case keeps this result: fewer than DETAILED_PER_CASE of its kind (failed, or not) kept so far. */
-function keepsMore(entry, result) {
-    const failed = isFailure(result);
-    let same = 0;
-    for (const kept of entry.results)
-        if (isFailure(kept) === failed)
-            same++;
-    return same < DETAILED_PER_CASE;
 }
 function countBeyond(entry, result) {
     const beyond = (entry.beyond ??= { count: 0, failed: 0, outcomes: [] });
@@ -35820,9 +35841,6 @@ function indexCases(cases) {
         }
     }
     return lookup;
-}
-function caseKey(reference) {
-    return isUuid(reference) ? reference.toLowerCase() : normaliseHumanId(reference);
 }
 function mapping_getOrAdd(map, key, create) {
     let value = map.get(key);

@@ -85,6 +85,8 @@ export interface FoundCases {
 export class ResultMapper {
   private lookup: Map<string, CaseInfo> | undefined;
   private readonly mapped = new Map<CaseInfo, MappedCase>();
+  /** How many failed, and other, results each case keeps (counted, not searched: every result asks). */
+  private readonly keptOf = new Map<MappedCase, { failed: number; other: number }>();
   private readonly unknown = new Map<string, UnknownReference>();
   private readonly unmapped: TestResult[] = [];
   private unmappedTotal = 0;
@@ -142,14 +144,15 @@ export class ResultMapper {
     // holding each case's last result would keep thousands of results alive long enough to reach the old heap.)
     const placedIn: MappedCase[] = [];
     for (const reference of references) {
-      const testCase = lookup.get(caseKey(reference));
+      // References come in their normal form (caseReferences), the form the lookup is keyed by.
+      const testCase = lookup.get(reference);
       if (testCase) {
         const entry = getOrAdd(this.mapped, testCase, () => ({ testCase, results: [] }));
         // A UUID and a human id in one result may name the same case: count the result once.
         if (!placedIn.includes(entry)) {
           placedIn.push(entry);
           if (this.options.keepResults) entry.results.push(result);
-          else if (keepsMore(entry, result)) entry.results.push(keptCopy(result));
+          else if (this.keepsMore(entry, result)) entry.results.push(keptCopy(result));
           else countBeyond(entry, result);
           found.cases.push(testCase);
         }
@@ -171,6 +174,15 @@ export class ResultMapper {
     return found;
   }
 
+  /** Whether the case keeps this result: fewer than DETAILED_PER_CASE of its kind (failed, or not) kept so far. */
+  private keepsMore(entry: MappedCase, result: TestResult): boolean {
+    const kept = getOrAdd(this.keptOf, entry, () => ({ failed: 0, other: 0 }));
+    const kind = isFailure(result) ? 'failed' : 'other';
+    if (kept[kind] >= DETAILED_PER_CASE) return false;
+    kept[kind]++;
+    return true;
+  }
+
   report(): MappingReport {
     return {
       mapped: [...this.mapped.values()],
@@ -189,14 +201,6 @@ export function caseOutcomes(mapped: MappedCase): Outcome[] {
 
 function isFailure(result: TestResult): boolean {
   return result.status === 'failed' || result.status === 'error';
-}
-
-/** Whether the case keeps this result: fewer than DETAILED_PER_CASE of its kind (failed, or not) kept so far. */
-function keepsMore(entry: MappedCase, result: TestResult): boolean {
-  const failed = isFailure(result);
-  let same = 0;
-  for (const kept of entry.results) if (isFailure(kept) === failed) same++;
-  return same < DETAILED_PER_CASE;
 }
 
 function countBeyond(entry: MappedCase, result: TestResult): void {
@@ -223,10 +227,6 @@ function indexCases(cases: CaseInfo[]): Map<string, CaseInfo> {
     }
   }
   return lookup;
-}
-
-function caseKey(reference: string): string {
-  return isUuid(reference) ? reference.toLowerCase() : normaliseHumanId(reference);
 }
 
 function getOrAdd<K, V>(map: Map<K, V>, key: K, create: () => V): V {

@@ -49,28 +49,41 @@ export function normaliseReference(text: string): string {
  * An empty prefix disables title and tag scanning (only properties count).
  */
 export function caseReferences(result: TestResult, prefix: string): string[] {
-  const found = new Set<string>();
+  const found: string[] = [];
   for (const property of result.properties) {
     if (property.name.trim().toLowerCase() !== REFERENCE_PROPERTY) continue;
     for (const token of property.value.split(/[\s,;]+/)) {
       const bare = token.replace(WRAPPING, '');
-      if (bare !== '') found.add(normaliseReference(bare));
+      if (bare !== '') addOnce(found, normaliseReference(bare));
     }
   }
   const patterns = idPatterns(prefix);
   if (patterns) {
-    // Most texts do not hold the prefix at all: one cheap test skips both patterns for them.
-    const texts = [...result.suitePath, result.name, ...result.tags].filter((text) => patterns.prefix.test(text));
-    for (const text of texts) {
-      for (const match of text.matchAll(patterns.hyphen)) found.add(normaliseHumanId(match[0]));
-    }
+    // Most texts do not hold the prefix at all: one cheap test skips both patterns for them. (Every result is
+    // scanned, so this loops instead of spreading and filtering.)
+    const texts: string[] = [];
+    for (const text of result.suitePath) if (patterns.prefix.test(text)) texts.push(text);
+    if (patterns.prefix.test(result.name)) texts.push(result.name);
+    for (const tag of result.tags) if (patterns.prefix.test(tag)) texts.push(tag);
+    for (const text of texts) collect(text, patterns.hyphen, found, false);
     // A class cannot hold a hyphen, so only an underscore id is read from it (`tests.DEMO_16`).
-    const classname = result.classname !== undefined && patterns.prefix.test(result.classname) ? result.classname : undefined;
-    for (const text of classname !== undefined ? [...texts, classname] : texts) {
-      for (const match of text.matchAll(patterns.underscore)) found.add(normaliseHumanId(match[0].replace(/_(?=\d+$)/, '-')));
-    }
+    if (result.classname !== undefined && patterns.prefix.test(result.classname)) texts.push(result.classname);
+    for (const text of texts) collect(text, patterns.underscore, found, true);
   }
-  return [...found];
+  return found;
+}
+
+/** Every match of a (global) id pattern in `text`, normalised; `underscore`: `DEMO_3` is read as `DEMO-3`. */
+function collect(text: string, pattern: RegExp, found: string[], underscore: boolean): void {
+  pattern.lastIndex = 0;
+  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+    addOnce(found, normaliseHumanId(underscore ? match[0].replace(/_(?=\d+$)/, '-') : match[0]));
+  }
+}
+
+/** A result names a case or two: a list searched beats a set built for each result. */
+function addOnce(found: string[], reference: string): void {
+  if (!found.includes(reference)) found.push(reference);
 }
 
 interface IdPatterns {
