@@ -38605,6 +38605,8 @@ function settlePause(windowMs, crowded, random) {
 function selection_defaultSleep(ms) {
     return new Promise((resolve) => setTimeout(resolve, ms));
 }
+/** Put-backs refused while the case is in the run, after which the result is given up (named as refused). */
+const REFUSALS_IN_RUN = 2;
 /** Looks while late writes keep removing cases, beyond which this job stops waiting for them. */
 const QUIET_LOOKS = 3;
 /**
@@ -38616,7 +38618,8 @@ const QUIET_LOOKS = 3;
  * A look that finds a case gone that the last read saw, ours or not, saw another job's late write land, and
  * more may be under way in the same crowd: look again, up to QUIET_LOOKS times, until a look finds nothing
  * gone. A case that holds another result than ours was recorded by another job: not ours to undo (the
- * read-back names it).
+ * read-back names it). A result the service refuses while its case is in the run (REFUSALS_IN_RUN times) is
+ * given up and named with the service's words.
  */
 async function keepResults(api, projectId, run, sent, log, options = {}) {
     const sleep = options.sleep ?? selection_defaultSleep;
@@ -38626,6 +38629,8 @@ async function keepResults(api, projectId, run, sent, log, options = {}) {
     // Results no longer waited for, with why (see KeptResults.lost).
     const givenUp = new Map();
     const recorded = new Set();
+    // Put-backs the service refused while the case was in the run, by case.
+    const refusedInRun = new Map();
     let changing = 0;
     for (;;) {
         const before = lastSeen.get(run);
@@ -38666,12 +38671,19 @@ async function keepResults(api, projectId, run, sent, log, options = {}) {
             continue;
         // A refusal means either that the case was removed again before the write landed (the next round puts it
         // back) or that the service will not take this result at all: a read now tells which, since a case still in
-        // the run was refused for itself. Waiting for that one would never end.
+        // the run was refused for itself. Twice, because another job may have removed the case and put it back
+        // between the write and the read. Waiting for such a result would never end.
         const now = byCase(await api.listRunCases(projectId, run.id));
         requests++;
-        for (const refusal of again.refused)
-            if (now.has(refusal.entry.test_case_id))
-                givenUp.set(refusal.entry.test_case_id, refusal);
+        for (const refusal of again.refused) {
+            const id = refusal.entry.test_case_id;
+            if (!now.has(id))
+                continue;
+            const times = (refusedInRun.get(id) ?? 0) + 1;
+            refusedInRun.set(id, times);
+            if (times >= REFUSALS_IN_RUN)
+                givenUp.set(id, refusal);
+        }
     }
 }
 //# sourceMappingURL=selection.js.map

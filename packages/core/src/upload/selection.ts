@@ -141,6 +141,9 @@ function defaultSleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** Put-backs refused while the case is in the run, after which the result is given up (named as refused). */
+const REFUSALS_IN_RUN = 2;
+
 /** Looks while late writes keep removing cases, beyond which this job stops waiting for them. */
 const QUIET_LOOKS = 3;
 
@@ -168,7 +171,8 @@ export interface KeptResults {
  * A look that finds a case gone that the last read saw, ours or not, saw another job's late write land, and
  * more may be under way in the same crowd: look again, up to QUIET_LOOKS times, until a look finds nothing
  * gone. A case that holds another result than ours was recorded by another job: not ours to undo (the
- * read-back names it).
+ * read-back names it). A result the service refuses while its case is in the run (REFUSALS_IN_RUN times) is
+ * given up and named with the service's words.
  */
 export async function keepResults(
   api: TestManagementApi,
@@ -185,6 +189,8 @@ export async function keepResults(
   // Results no longer waited for, with why (see KeptResults.lost).
   const givenUp = new Map<string, RefusedEntry>();
   const recorded = new Set<string>();
+  // Put-backs the service refused while the case was in the run, by case.
+  const refusedInRun = new Map<string, number>();
   let changing = 0;
   for (;;) {
     const before = lastSeen.get(run);
@@ -225,9 +231,16 @@ export async function keepResults(
     if (again.refused.length === 0) continue;
     // A refusal means either that the case was removed again before the write landed (the next round puts it
     // back) or that the service will not take this result at all: a read now tells which, since a case still in
-    // the run was refused for itself. Waiting for that one would never end.
+    // the run was refused for itself. Twice, because another job may have removed the case and put it back
+    // between the write and the read. Waiting for such a result would never end.
     const now = byCase(await api.listRunCases(projectId, run.id));
     requests++;
-    for (const refusal of again.refused) if (now.has(refusal.entry.test_case_id)) givenUp.set(refusal.entry.test_case_id, refusal);
+    for (const refusal of again.refused) {
+      const id = refusal.entry.test_case_id;
+      if (!now.has(id)) continue;
+      const times = (refusedInRun.get(id) ?? 0) + 1;
+      refusedInRun.set(id, times);
+      if (times >= REFUSALS_IN_RUN) givenUp.set(id, refusal);
+    }
   }
 }
