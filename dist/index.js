@@ -34983,8 +34983,7 @@ class TestManagementApi {
         this.http = http;
     }
     async getProject(projectId) {
-        const res = await this.http.send({ method: 'GET', path: `/projects/${enc(projectId)}`, idempotent: true, resource: `Project "${projectId}"` });
-        return readSingle(res.body, 'project', readProject, context(res));
+        return this.getOne(`/projects/${enc(projectId)}`, 'project', readProject, `Project "${projectId}"`);
     }
     listProjects() {
         return listAll(this.http, '/projects', 'projects', readProject);
@@ -35001,23 +35000,16 @@ class TestManagementApi {
         return listAll(this.http, `/projects/${enc(projectId)}/test_cases`, 'test_cases', readTestCase, {}, `Project "${projectId}"`);
     }
     async getRun(projectId, runId) {
-        const res = await this.http.send({
-            method: 'GET',
-            path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}`,
-            idempotent: true,
-            resource: `Test run "${runId}"`,
-        });
-        return readSingle(res.body, 'test_run', readTestRun, context(res));
+        return this.getOne(`/projects/${enc(projectId)}/test_runs/${enc(runId)}`, 'test_run', readTestRun, `Test run "${runId}"`);
     }
     /** One test plan, by UUID or human id (`DEMO-P-3`). */
     async getTestPlan(projectId, planId) {
-        const res = await this.http.send({
-            method: 'GET',
-            path: `/projects/${enc(projectId)}/test_plans/${enc(planId)}`,
-            idempotent: true,
-            resource: `Test plan "${planId}"`,
-        });
-        return readSingle(res.body, 'test_plan', readTestPlan, context(res));
+        return this.getOne(`/projects/${enc(projectId)}/test_plans/${enc(planId)}`, 'test_plan', readTestPlan, `Test plan "${planId}"`);
+    }
+    /** One resource read by GET: `data.<key>` of the answer; `resource` names it when the service answers 404. */
+    async getOne(path, key, read, resource) {
+        const res = await this.http.send({ method: 'GET', path, idempotent: true, resource });
+        return readSingle(res.body, key, read, context(res));
     }
     listTestPlans(projectId) {
         return listAll(this.http, `/projects/${enc(projectId)}/test_plans`, 'test_plans', readTestPlan, {}, `Project "${projectId}"`);

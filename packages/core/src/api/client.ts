@@ -19,6 +19,7 @@ import {
   readTestRun,
   readUser,
   type AnswerContext,
+  type Reader,
   type Folder,
   type Lookup,
   type Project,
@@ -61,8 +62,7 @@ export class TestManagementApi {
   constructor(readonly http: HttpClient) {}
 
   async getProject(projectId: string): Promise<Project> {
-    const res = await this.http.send({ method: 'GET', path: `/projects/${enc(projectId)}`, idempotent: true, resource: `Project "${projectId}"` });
-    return readSingle(res.body, 'project', readProject, context(res));
+    return this.getOne(`/projects/${enc(projectId)}`, 'project', readProject, `Project "${projectId}"`);
   }
 
   listProjects(): Promise<Project[]> {
@@ -84,24 +84,18 @@ export class TestManagementApi {
   }
 
   async getRun(projectId: string, runId: string): Promise<TestRun> {
-    const res = await this.http.send({
-      method: 'GET',
-      path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}`,
-      idempotent: true,
-      resource: `Test run "${runId}"`,
-    });
-    return readSingle(res.body, 'test_run', readTestRun, context(res));
+    return this.getOne(`/projects/${enc(projectId)}/test_runs/${enc(runId)}`, 'test_run', readTestRun, `Test run "${runId}"`);
   }
 
   /** One test plan, by UUID or human id (`DEMO-P-3`). */
   async getTestPlan(projectId: string, planId: string): Promise<TestPlan> {
-    const res = await this.http.send({
-      method: 'GET',
-      path: `/projects/${enc(projectId)}/test_plans/${enc(planId)}`,
-      idempotent: true,
-      resource: `Test plan "${planId}"`,
-    });
-    return readSingle(res.body, 'test_plan', readTestPlan, context(res));
+    return this.getOne(`/projects/${enc(projectId)}/test_plans/${enc(planId)}`, 'test_plan', readTestPlan, `Test plan "${planId}"`);
+  }
+
+  /** One resource read by GET: `data.<key>` of the answer; `resource` names it when the service answers 404. */
+  private async getOne<T>(path: string, key: string, read: Reader<T>, resource: string): Promise<T> {
+    const res = await this.http.send({ method: 'GET', path, idempotent: true, resource });
+    return readSingle(res.body, key, read, context(res));
   }
 
   listTestPlans(projectId: string): Promise<TestPlan[]> {

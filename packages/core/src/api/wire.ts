@@ -104,7 +104,7 @@ export function unexpectedBody(ctx: AnswerContext, problem: string): ApiError {
   );
 }
 
-type Reader<T> = (value: unknown, where: string, ctx: AnswerContext) => T;
+export type Reader<T> = (value: unknown, where: string, ctx: AnswerContext) => T;
 
 function record(value: unknown, where: string, ctx: AnswerContext): Record<string, unknown> {
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw unexpectedBody(ctx, `has no object at ${where}`);
