@@ -36028,22 +36028,7 @@ function formatDuration(ms) {
     return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
 }
 //# sourceMappingURL=description.js.map
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./packages/core/dist/map/title.js
-/**
- * A test's title as a key that producers agree on, for matching results to cases by title and for the identity
- * a created case remembers.
- *
- * Producers join describe blocks differently: Playwright with " › ", Vitest with " > ", jest-junit with a space,
- * and the JUnit reporters put the joined path into the testcase name while the native formats keep it in
- * `suitePath`. So a title path is split into parts on " › " and " > " wherever it comes from, and the key joins
- * the parts that count with one space, lower-cased, with runs of whitespace made one. A suite that names a file
- * or package (a JUnit `<testsuite>` of Playwright, Vitest, Go, Maven) is not a describe block and does not
- * count. The limit: jest-junit's space-joined names cannot be split into parts, so only `full` gives the same
- * key for them as for the other producers.
- */
-
 const SEPARATOR = /\s+[›>]\s+/u;
 // A suite title that is a path or a source file name, or a dotted package / class name without spaces.
 const FILE_LIKE = /[\\/]|\.(?:[cm]?[jt]sx?|py|go|java|kt|rb|php|cs|feature|swift|rs|scala)$/iu;
@@ -36088,7 +36073,9 @@ function caseTitle(result, part) {
 const IDENTITY_LINE = 'testsigma-tm-test:';
 /** 16 hex digits of SHA-256 over the key: short enough to read, far from colliding within one project. */
 function identityOf(key) {
-    return (0,external_node_crypto_.createHash)('sha256').update(key, 'utf8').digest('hex').slice(0, 16);
+    // Looked up when first used: importing node:crypto by name loads all of Web Crypto (~10 ms), which every
+    // reporter would pay at start although only case sync hashes.
+    return process.getBuiltinModule('node:crypto').createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 16);
 }
 function identityLine(key) {
     return `${IDENTITY_LINE} ${identityOf(key)}`;
@@ -38746,6 +38733,8 @@ function runDescription(ci, results, files) {
     return `Recorded by testsigma-tm ${VERSION} from ${from}: ${results} test result(s)${files !== undefined ? ` in ${files} file(s)` : ''}.`;
 }
 //# sourceMappingURL=open-run.js.map
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./packages/core/dist/upload/close.js
 const UPLOAD_LABEL_PREFIX = 'testsigma-tm-upload:';
 /** Many jobs may mark the run at once, and each update replaces the whole label list: enough rounds to get through. */

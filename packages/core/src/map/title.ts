@@ -10,7 +10,6 @@
  * count. The limit: jest-junit's space-joined names cannot be split into parts, so only `full` gives the same
  * key for them as for the other producers.
  */
-import { createHash } from 'node:crypto';
 import type { TestResult } from '../model.js';
 
 /** Which part of the title path counts: all of it, only the test's own title, or its last n parts. */
@@ -67,7 +66,9 @@ export const IDENTITY_LINE = 'testsigma-tm-test:';
 
 /** 16 hex digits of SHA-256 over the key: short enough to read, far from colliding within one project. */
 export function identityOf(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 16);
+  // Looked up when first used: importing node:crypto by name loads all of Web Crypto (~10 ms), which every
+  // reporter would pay at start although only case sync hashes.
+  return process.getBuiltinModule('node:crypto').createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 16);
 }
 
 export function identityLine(key: string): string {
