@@ -33957,12 +33957,30 @@ const ERROR_CODES = {
     },
     INTERNAL: { exit: 1, meaning: 'A bug of testsigma-tm.', todo: 'Report it with the message.' },
 };
+/**
+ * Marks the errors of every copy of core. There can be two in one process: the reporters load core's
+ * `/reporter` entry, a bundle with classes of its own, while a user's code imports the package (and a project can
+ * install two versions). `instanceof` then holds across the copies, by class name along the prototype chain.
+ */
+const CORE_ERROR = Symbol.for('testsigma-tm-core.error');
 class TestsigmaTmError extends Error {
     code;
     constructor(code, message, options) {
         super(message, options);
         this.code = code;
         this.name = new.target.name;
+        Object.defineProperty(this, CORE_ERROR, { value: true });
+    }
+    static [Symbol.hasInstance](value) {
+        if (Function.prototype[Symbol.hasInstance].call(this, value))
+            return true;
+        if (typeof value !== 'object' || value === null || !(CORE_ERROR in value))
+            return false;
+        for (let proto = Object.getPrototypeOf(value); proto && proto !== Error.prototype; proto = Object.getPrototypeOf(proto)) {
+            if (proto.constructor?.name === this.name)
+                return true;
+        }
+        return false;
     }
 }
 /** Wrong command line: unknown flag, missing argument. */

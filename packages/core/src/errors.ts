@@ -119,6 +119,13 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 
 export type ErrorCategory = 'usage' | 'config' | 'input' | 'service' | 'internal';
 
+/**
+ * Marks the errors of every copy of core. There can be two in one process: the reporters load core's
+ * `/reporter` entry, a bundle with classes of its own, while a user's code imports the package (and a project can
+ * install two versions). `instanceof` then holds across the copies, by class name along the prototype chain.
+ */
+const CORE_ERROR = Symbol.for('testsigma-tm-core.error');
+
 export abstract class TestsigmaTmError extends Error {
   abstract readonly category: ErrorCategory;
   readonly code: ErrorCode;
@@ -127,6 +134,16 @@ export abstract class TestsigmaTmError extends Error {
     super(message, options);
     this.code = code;
     this.name = new.target.name;
+    Object.defineProperty(this, CORE_ERROR, { value: true });
+  }
+
+  static override [Symbol.hasInstance](this: abstract new (...args: never[]) => unknown, value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    if (typeof value !== 'object' || value === null || !(CORE_ERROR in value)) return false;
+    for (let proto: unknown = Object.getPrototypeOf(value); proto && proto !== Error.prototype; proto = Object.getPrototypeOf(proto)) {
+      if ((proto as { constructor?: { name?: string } }).constructor?.name === this.name) return true;
+    }
+    return false;
   }
 }
 
