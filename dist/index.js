@@ -34809,6 +34809,10 @@ class http_HttpClient {
             for (let attempt = 1;; attempt++) {
                 watch.enter({ kind: 'queued' }, attempt);
                 const release = await this.pacer.acquire();
+                if (req.sendWithinMs !== undefined && this.now() - started > req.sendWithinMs) {
+                    release();
+                    return { status: 0, body: undefined, requestId: undefined, method: req.method, path, stale: true };
+                }
                 if (release.waitedForOthersMs > 0)
                     this.reportSharedWait(req.method, path, release.waitedForOthersMs);
                 watch.enter({ kind: 'sent' }, attempt);
@@ -35072,14 +35076,17 @@ class TestManagementApi {
         return res.recovered ?? readSingle(res.body, 'test_run', readTestRun, context(res));
     }
     /** Sparse update (a close is `{status: 'CLOSED'}`); the answer's body is not needed. */
-    async updateRun(projectId, runId, changes) {
-        await this.http.send({
+    /** `stale`: not sent, because `sendWithinMs` passed first (see ApiRequest.sendWithinMs). */
+    async updateRun(projectId, runId, changes, options = {}) {
+        const answer = await this.http.send({
             method: 'PUT',
             path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}`,
             json: changes,
             idempotent: true,
             resource: `Test run "${runId}"`,
+            ...options,
         });
+        return answer.stale ? 'stale' : 'written';
     }
     listRunCases(projectId, runId) {
         return listAll(this.http, `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`, 'test_run_cases', readRunCase, {}, `Test run "${runId}"`);
@@ -38553,7 +38560,9 @@ async function ensureCases(api, projectId, run, caseIds, log, options = {}) {
     let written;
     // Every case ever seen in the run: some job needs each, so a write of ours puts back any it finds gone.
     const seen = new Set();
-    for (let attempt = 1;; attempt++) {
+    // A write not sent because its read got old: the same attempt, from a new read.
+    let stale = false;
+    for (let attempt = 1;;) {
         remember(run, held, written);
         for (const c of held)
             seen.add(c.test_case.id);
@@ -38565,19 +38574,34 @@ async function ensureCases(api, projectId, run, caseIds, log, options = {}) {
             log.warn(`Test run ${run.human_id} selects its cases dynamically; ${missing.length} mapped case(s) outside it cannot be recorded.`);
             return { refused: missing, requests, held };
         }
-        log.info(attempt === 1
-            ? `Adding ${missing.length} case(s) to test run ${run.human_id}.`
-            : `Another job changed the cases of test run ${run.human_id} at the same moment; adding ours again (attempt ${attempt}).`);
+        if (!stale) {
+            log.info(attempt === 1
+                ? `Adding ${missing.length} case(s) to test run ${run.human_id}.`
+                : `Another job changed the cases of test run ${run.human_id} at the same moment; adding ours again (attempt ${attempt}).`);
+        }
         written = new Set([...seen, ...missing]);
-        await api.updateRun(projectId, run.id, { static_selection_filters: [{ field: 'id', operator: 'IN', values: [...written] }] });
-        requests++;
-        rememberWindow(run, Date.now() - readAt);
-        await sleep(readBackPause(attempt, random));
+        const filters = [{ field: 'id', operator: 'IN', values: [...written] }];
+        stale = (await api.updateRun(projectId, run.id, { static_selection_filters: filters }, { sendWithinMs: FRESH_READ_MS })) === 'stale';
+        if (stale) {
+            log.debug(`The update of test run ${run.human_id}'s cases waited past ${FRESH_READ_MS} ms for its turn: reading the cases again before writing.`);
+            written = undefined;
+        }
+        else {
+            requests++;
+            rememberWindow(run, Date.now() - readAt);
+            await sleep(readBackPause(attempt++, random));
+        }
         held = await api.listRunCases(projectId, run.id);
         readAt = Date.now();
         requests++;
     }
 }
+/**
+ * How old a read may be when the update built from it is sent. Well under settlePause's floor for a crowd (3 s),
+ * so that a job's look comes after every write built from a read that missed its cases; long enough for a turn
+ * under a rate limit ten jobs share.
+ */
+const FRESH_READ_MS = 1500;
 /**
  * Before reading back: long enough for the writes of jobs that read before ours to land (so the read-back
  * sees whether ours survived them), and growing, at random, while writers keep colliding.

@@ -146,14 +146,17 @@ export class TestManagementApi {
   }
 
   /** Sparse update (a close is `{status: 'CLOSED'}`); the answer's body is not needed. */
-  async updateRun(projectId: string, runId: string, changes: Record<string, unknown>): Promise<void> {
-    await this.http.send({
+  /** `stale`: not sent, because `sendWithinMs` passed first (see ApiRequest.sendWithinMs). */
+  async updateRun(projectId: string, runId: string, changes: Record<string, unknown>, options: { sendWithinMs?: number } = {}): Promise<'written' | 'stale'> {
+    const answer = await this.http.send({
       method: 'PUT',
       path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}`,
       json: changes,
       idempotent: true,
       resource: `Test run "${runId}"`,
+      ...options,
     });
+    return answer.stale ? 'stale' : 'written';
   }
 
   listRunCases(projectId: string, runId: string): Promise<RunCase[]> {

@@ -39,6 +39,12 @@ export interface ApiRequest<R = never> {
   recover?: () => Promise<R | undefined>;
   /** Names what a 404 means, e.g. `Project "Demo"`. */
   resource?: string;
+  /**
+   * For a write built from a read of what it replaces: not sent once this long has passed since `send` was
+   * called (its turn under the rate limit, a rate-limit answer waited out). Sent later, it would undo what others
+   * wrote after the read; the answer says `stale` instead, and the caller reads again.
+   */
+  sendWithinMs?: number;
 }
 
 export interface ApiResponse<R = never> {
@@ -52,6 +58,8 @@ export interface ApiResponse<R = never> {
   recovered?: R;
   /** The rate limit the answer announced (`x-tms-api-*`), for `doctor`. */
   rate?: RateHeaders;
+  /** Not sent: `sendWithinMs` passed before the request's turn came. */
+  stale?: true;
 }
 
 export interface HttpClientOptions {
@@ -139,6 +147,10 @@ export class HttpClient {
       for (let attempt = 1; ; attempt++) {
         watch.enter({ kind: 'queued' }, attempt);
         const release = await this.pacer.acquire();
+        if (req.sendWithinMs !== undefined && this.now() - started > req.sendWithinMs) {
+          release();
+          return { status: 0, body: undefined, requestId: undefined, method: req.method, path, stale: true };
+        }
         if (release.waitedForOthersMs > 0) this.reportSharedWait(req.method, path, release.waitedForOthersMs);
         watch.enter({ kind: 'sent' }, attempt);
         const sentAt = this.now();

@@ -4,9 +4,11 @@
  * can be lost to another job's update. What keeps the writes from undoing each other:
  * - a write never removes a case its writer has seen in the run: it sends every case it has ever read there,
  *   plus its own, so only a case added after the writer's latest read can be lost, never an older one;
- * - the write follows its read at once (the window in which another job's addition can be lost stays short),
- *   and the pause comes after the write, before the read-back, random in length so that jobs that collided
- *   do not collide again in lockstep;
+ * - the write follows its read at once (the window in which another job's addition can be lost stays short):
+ *   one that could not be sent within FRESH_READ_MS of its read (its turn under a crowded rate limit, a
+ *   rate-limit answer waited out) is not sent but built again from a new read, so that the pause before a look
+ *   (settlePause) outlasts any write still under way. The pause comes after the write, before the read-back,
+ *   random in length so that jobs that collided do not collide again in lockstep;
  * - the read-back is the next attempt's read, and attempts go on until ours are in: the HTTP client's deadline
  *   ends them, never a small count (with sixteen jobs on one token a count runs out while the others write).
  * A run a job created with its own cases needs none of this: every read of the run holds those cases, so no
@@ -90,7 +92,9 @@ export async function ensureCases(
   let written: ReadonlySet<string> | undefined;
   // Every case ever seen in the run: some job needs each, so a write of ours puts back any it finds gone.
   const seen = new Set<string>();
-  for (let attempt = 1; ; attempt++) {
+  // A write not sent because its read got old: the same attempt, from a new read.
+  let stale = false;
+  for (let attempt = 1; ;) {
     remember(run, held, written);
     for (const c of held) seen.add(c.test_case.id);
     const current = byCase(held);
@@ -100,21 +104,36 @@ export async function ensureCases(
       log.warn(`Test run ${run.human_id} selects its cases dynamically; ${missing.length} mapped case(s) outside it cannot be recorded.`);
       return { refused: missing, requests, held };
     }
-    log.info(
-      attempt === 1
-        ? `Adding ${missing.length} case(s) to test run ${run.human_id}.`
-        : `Another job changed the cases of test run ${run.human_id} at the same moment; adding ours again (attempt ${attempt}).`,
-    );
+    if (!stale) {
+      log.info(
+        attempt === 1
+          ? `Adding ${missing.length} case(s) to test run ${run.human_id}.`
+          : `Another job changed the cases of test run ${run.human_id} at the same moment; adding ours again (attempt ${attempt}).`,
+      );
+    }
     written = new Set([...seen, ...missing]);
-    await api.updateRun(projectId, run.id, { static_selection_filters: [{ field: 'id', operator: 'IN', values: [...written] }] });
-    requests++;
-    rememberWindow(run, Date.now() - readAt);
-    await sleep(readBackPause(attempt, random));
+    const filters = [{ field: 'id', operator: 'IN', values: [...written] }];
+    stale = (await api.updateRun(projectId, run.id, { static_selection_filters: filters }, { sendWithinMs: FRESH_READ_MS })) === 'stale';
+    if (stale) {
+      log.debug(`The update of test run ${run.human_id}'s cases waited past ${FRESH_READ_MS} ms for its turn: reading the cases again before writing.`);
+      written = undefined;
+    } else {
+      requests++;
+      rememberWindow(run, Date.now() - readAt);
+      await sleep(readBackPause(attempt++, random));
+    }
     held = await api.listRunCases(projectId, run.id);
     readAt = Date.now();
     requests++;
   }
 }
+
+/**
+ * How old a read may be when the update built from it is sent. Well under settlePause's floor for a crowd (3 s),
+ * so that a job's look comes after every write built from a read that missed its cases; long enough for a turn
+ * under a rate limit ten jobs share.
+ */
+export const FRESH_READ_MS = 1500;
 
 /**
  * Before reading back: long enough for the writes of jobs that read before ours to land (so the read-back

@@ -76,6 +76,30 @@ describe('ensureCases', () => {
     expect(selectionOf(run.id)).toEqual([1, 2, 3].map(caseId).sort());
   });
 
+  it('a write that waited past FRESH_READ_MS for its turn is not sent but built again from a new read: a case another job added meanwhile stays', async () => {
+    const run = await newRun([1]);
+    const other = new TestManagementApi(new HttpClient({ baseUrl: emulator.url, token: emulator.token, timeoutMs: 5000, log: silentLogger }));
+    // This job's update is answered "too many requests, retry after 2 s"; while it waits, another job adds case 2.
+    emulator.setFaults([{ kind: 'status', route: 'PUT /projects/*/test_runs/*', status: 429, retryAfter: 2, times: 1 }]);
+    const held = await api.listRunCases(projectId, run.id);
+    const adding = ensureCases(api, projectId, run, [caseId(3)], silentLogger, { sleep: noSleep, held });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await other.updateRun(projectId, run.id, { static_selection_filters: [{ field: 'id', operator: 'IN', values: [caseId(1), caseId(2)] }] });
+    const outcome = await adding;
+
+    expect(outcome.refused).toEqual([]);
+    // Sent after the 2 s wait, the update built from the first read would have dropped case 2.
+    expect(selectionOf(run.id)).toEqual([1, 2, 3].map(caseId).sort());
+    const runRoutes = emulator
+      .state()
+      .requests.filter((r) => r.route?.startsWith('PUT /projects/{pid}/test_runs/{rid}') || r.route === 'GET /projects/{pid}/test_runs/{rid}/test_cases')
+      .map((r) => `${r.method} ${r.status}`);
+    // Read, refused update, the other job's update, a new read (the old one went stale), the update, its read-back.
+    expect(runRoutes).toEqual(['GET 200', 'PUT 429', 'PUT 200', 'GET 200', 'PUT 200', 'GET 200']);
+    // The update not sent counts no request of this step: the new read, the update and its read-back.
+    expect(outcome.requests).toBe(3);
+  });
+
   it('the pause before a look is twice the longest read-to-write time of this job, at least 3 s (1 s when no other job was seen writing), plus a random part', () => {
     expect([
       settlePause(0, true, () => 0),
