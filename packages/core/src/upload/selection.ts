@@ -133,7 +133,7 @@ export async function ensureCases(
  * so that a job's look comes after every write built from a read that missed its cases; long enough for a turn
  * under a rate limit ten jobs share.
  */
-export const FRESH_READ_MS = 1500;
+const FRESH_READ_MS = 1500;
 
 /**
  * Before reading back: long enough for the writes of jobs that read before ours to land (so the read-back
