@@ -79,16 +79,16 @@ describe('ensureCases', () => {
   it('a write that waited past FRESH_READ_MS for its turn is not sent but built again from a new read: a case another job added meanwhile stays', async () => {
     const run = await newRun([1]);
     const other = new TestManagementApi(new HttpClient({ baseUrl: emulator.url, token: emulator.token, timeoutMs: 5000, log: silentLogger }));
-    // This job's update is answered "too many requests, retry after 2 s"; while it waits, another job adds case 2.
-    emulator.setFaults([{ kind: 'status', route: 'PUT /projects/*/test_runs/*', status: 429, retryAfter: 2, times: 1 }]);
+    // This job's update is answered "too many requests, retry after 3 s"; while it waits, another job adds case 2.
+    emulator.setFaults([{ kind: 'status', route: 'PUT /projects/*/test_runs/*', status: 429, retryAfter: 3, times: 1 }]);
     const held = await api.listRunCases(projectId, run.id);
     const adding = ensureCases(api, projectId, run, [caseId(3)], silentLogger, { sleep: noSleep, held });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    while (!emulator.state().requests.some((r) => r.method === 'PUT' && r.status === 429)) await new Promise((resolve) => setTimeout(resolve, 10));
     await other.updateRun(projectId, run.id, { static_selection_filters: [{ field: 'id', operator: 'IN', values: [caseId(1), caseId(2)] }] });
     const outcome = await adding;
 
     expect(outcome.refused).toEqual([]);
-    // Sent after the 2 s wait, the update built from the first read would have dropped case 2.
+    // Sent after the 3 s wait, the update built from the first read would have dropped case 2.
     expect(selectionOf(run.id)).toEqual([1, 2, 3].map(caseId).sort());
     const runRoutes = emulator
       .state()
