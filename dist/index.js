@@ -38597,9 +38597,9 @@ async function ensureCases(api, projectId, run, caseIds, log, options = {}) {
     }
 }
 /**
- * How old a read may be when the update built from it is sent. Well under settlePause's floor for a crowd (3 s),
- * so that a job's look comes after every write built from a read that missed its cases; long enough for a turn
- * under a rate limit ten jobs share.
+ * How old a read may be when the update built from it is sent (cases here, upload markers in close.ts). Well
+ * under settlePause's floor for a crowd (3 s), so that a job's look comes after every write built from a read that
+ * missed its cases; long enough for a turn under a rate limit ten jobs share.
  */
 const FRESH_READ_MS = 1500;
 /**
@@ -38778,6 +38778,7 @@ function runDescription(ci, results, files) {
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./packages/core/dist/upload/close.js
+
 const UPLOAD_LABEL_PREFIX = 'testsigma-tm-upload:';
 /** Many jobs may mark the run at once, and each update replaces the whole label list: enough rounds to get through. */
 const ATTEMPTS = 20;
@@ -38787,8 +38788,9 @@ function uploadMarkers(run) {
 /**
  * Add this upload's marker; returns the run as read back, carrying every marker so far. A label update replaces
  * the whole list, so another job's write built on an older read can drop a marker after it was seen: every write
- * carries every marker this job has seen (putting back what another dropped), and the marker counts as recorded
- * only once two reads, a short random pause apart, both hold all of them.
+ * carries every marker this job has seen (putting back what another dropped) and is sent within FRESH_READ_MS of
+ * its read or built again, and the marker counts as recorded only once two reads, further apart than that,
+ * both hold all of them: a write built on a read without our marker has landed by the second read.
  */
 async function markUpload(api, projectId, run, marker, log, sleep = close_defaultSleep) {
     const label = `${UPLOAD_LABEL_PREFIX}${marker}`;
@@ -38805,13 +38807,14 @@ async function markUpload(api, projectId, run, marker, log, sleep = close_defaul
         if (missing.length === 0) {
             if (++confirmed >= 2)
                 return current;
-            await sleep(300 + Math.floor(Math.random() * 500));
+            await sleep(FRESH_READ_MS + 300 + Math.floor(Math.random() * 500));
             continue;
         }
         confirmed = 0;
         if (attempt > 1)
             await sleep(100 * attempt + Math.floor(Math.random() * 250 * attempt));
-        await api.updateRun(projectId, run.id, { label_names: [...labels, ...missing] });
+        // Not sent when its turn comes too late (`stale`): the next round reads again.
+        await api.updateRun(projectId, run.id, { label_names: [...labels, ...missing] }, { sendWithinMs: FRESH_READ_MS });
     }
     log.warn(`Could not record this upload on test run ${run.human_id} (other jobs kept changing its labels); it will not count towards closing it.`);
     return current;

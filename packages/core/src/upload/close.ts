@@ -7,6 +7,7 @@
  */
 import type { TestManagementApi, TestRun } from '../api/client.js';
 import type { Logger } from '../log.js';
+import { FRESH_READ_MS } from './selection.js';
 
 const UPLOAD_LABEL_PREFIX = 'testsigma-tm-upload:';
 
@@ -20,8 +21,9 @@ export function uploadMarkers(run: TestRun): string[] {
 /**
  * Add this upload's marker; returns the run as read back, carrying every marker so far. A label update replaces
  * the whole list, so another job's write built on an older read can drop a marker after it was seen: every write
- * carries every marker this job has seen (putting back what another dropped), and the marker counts as recorded
- * only once two reads, a short random pause apart, both hold all of them.
+ * carries every marker this job has seen (putting back what another dropped) and is sent within FRESH_READ_MS of
+ * its read or built again, and the marker counts as recorded only once two reads, further apart than that,
+ * both hold all of them: a write built on a read without our marker has landed by the second read.
  */
 export async function markUpload(api: TestManagementApi, projectId: string, run: TestRun, marker: string, log: Logger, sleep = defaultSleep): Promise<TestRun> {
   const label = `${UPLOAD_LABEL_PREFIX}${marker}`;
@@ -35,12 +37,13 @@ export async function markUpload(api: TestManagementApi, projectId: string, run:
     const missing = [...seen].filter((l) => !labels.includes(l));
     if (missing.length === 0) {
       if (++confirmed >= 2) return current;
-      await sleep(300 + Math.floor(Math.random() * 500));
+      await sleep(FRESH_READ_MS + 300 + Math.floor(Math.random() * 500));
       continue;
     }
     confirmed = 0;
     if (attempt > 1) await sleep(100 * attempt + Math.floor(Math.random() * 250 * attempt));
-    await api.updateRun(projectId, run.id, { label_names: [...labels, ...missing] });
+    // Not sent when its turn comes too late (`stale`): the next round reads again.
+    await api.updateRun(projectId, run.id, { label_names: [...labels, ...missing] }, { sendWithinMs: FRESH_READ_MS });
   }
   log.warn(`Could not record this upload on test run ${run.human_id} (other jobs kept changing its labels); it will not count towards closing it.`);
   return current;

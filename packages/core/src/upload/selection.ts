@@ -129,11 +129,11 @@ export async function ensureCases(
 }
 
 /**
- * How old a read may be when the update built from it is sent. Well under settlePause's floor for a crowd (3 s),
- * so that a job's look comes after every write built from a read that missed its cases; long enough for a turn
- * under a rate limit ten jobs share.
+ * How old a read may be when the update built from it is sent (cases here, upload markers in close.ts). Well
+ * under settlePause's floor for a crowd (3 s), so that a job's look comes after every write built from a read that
+ * missed its cases; long enough for a turn under a rate limit ten jobs share.
  */
-const FRESH_READ_MS = 1500;
+export const FRESH_READ_MS = 1500;
 
 /**
  * Before reading back: long enough for the writes of jobs that read before ours to land (so the read-back
