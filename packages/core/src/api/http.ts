@@ -12,11 +12,22 @@
 import type { Dispatcher } from 'undici';
 import { ApiError, type ApiErrorDetails } from '../errors.js';
 import type { Logger } from '../log.js';
-import { Pacer, defaultSleep } from './pacer.js';
+import { Pacer } from './pacer.js';
+import { systemClock, type Clock } from '../clock.js';
 import { RequestWatch, seconds, type HttpEvent } from './progress.js';
 import { DEFAULT_RETRY_POLICY, backoffDelay, classifyAnswer, rateLimitDelay, type RetryPolicy } from './retry-timing.js';
 import type { RateHeaders } from './pacer.js';
-import { encodeBody, exchange, makeDispatcher, serverMessage, type FormPart, type Method, type ProxySettings } from './transport.js';
+import {
+  encodeBody,
+  exchange,
+  makeDispatcher,
+  serverMessage,
+  type AttemptOutcome,
+  type EncodedBody,
+  type FormPart,
+  type Method,
+  type ProxySettings,
+} from './transport.js';
 import { redactUrl, withoutCredentials } from './url.js';
 import { errorFor } from './http-errors.js';
 import { unexpectedBody } from './wire.js';
@@ -82,10 +93,21 @@ export interface HttpClientOptions {
   /** Overrides HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment. */
   proxy?: ProxySettings;
   retry?: RetryPolicy;
-  random?: () => number;
-  sleep?: (ms: number) => Promise<void>;
-  now?: () => number;
+  /** Every wait, deadline and jitter of the client (tests hand a virtual clock). */
+  clock?: Clock;
+  /** One HTTP exchange; default: undici. The simulation hands an in-memory service. */
+  transport?: Transport;
 }
+
+/** One exchange, no retrying: what `exchange` does over undici, or a simulated service in tests. */
+export type Transport = (request: {
+  method: Method;
+  url: URL;
+  headers: Record<string, string>;
+  body: EncodedBody | undefined;
+  timeoutMs: number;
+  nowMs: number;
+}) => Promise<AttemptOutcome>;
 
 const DEFAULT_DEADLINE_MS = 600_000;
 
@@ -101,6 +123,7 @@ export class HttpClient {
   private readonly deadlineMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
+  private readonly random: () => number;
   private readonly emit: (event: HttpEvent) => void;
   private lastQueuedReport = -Infinity;
   private lastRateLimitReport = -Infinity;
@@ -114,8 +137,10 @@ export class HttpClient {
   constructor(private readonly options: HttpClientOptions) {
     this.baseUrl = withoutCredentials(new URL(options.baseUrl.replace(/\/+$/, '')));
     this.basePath = this.baseUrl.pathname.replace(/\/+$/, '');
-    this.now = options.now ?? Date.now;
-    this.sleep = options.sleep ?? defaultSleep;
+    const clock = options.clock ?? systemClock;
+    this.now = () => clock.now();
+    this.sleep = (ms) => clock.sleep(ms);
+    this.random = () => clock.random();
     this.pacer = new Pacer({
       now: this.now,
       sleep: this.sleep,
@@ -155,8 +180,7 @@ export class HttpClient {
         watch.enter({ kind: 'sent' }, attempt);
         const sentAt = this.now();
         this.requests++;
-        this.dispatcher ??= makeDispatcher(this.options.timeoutMs, this.options.proxy);
-        const outcome = await exchange(await this.dispatcher, req.method, url, headers, body, this.options.timeoutMs, sentAt);
+        const outcome = await this.exchange({ method: req.method, url, headers, body, timeoutMs: this.options.timeoutMs, nowMs: sentAt });
         // The answer's rate-limit headers go with the turn: the pacer knows when this request started.
         release(outcome.kind === 'answer' ? outcome.rate : undefined);
         const details: ApiErrorDetails = { method: req.method, path };
@@ -181,16 +205,16 @@ export class HttpClient {
           if (verdict === 'final') throw errorFor(details, req.resource, attempt, this.options.tokenSettingName);
           if (verdict === 'rate-limited') {
             this.consecutiveRateLimits++;
-            delay = rateLimitDelay(this.consecutiveRateLimits, outcome.retryAfterMs, outcome.rate.resetMs, this.options.random);
+            delay = rateLimitDelay(this.consecutiveRateLimits, outcome.retryAfterMs, outcome.rate.resetMs, this.random);
             this.pacer.pause(delay);
             this.reportRateLimit(req.method, path, delay, outcome.rate.resetMs);
           } else {
-            delay = backoffDelay(attempt, this.policy, outcome.retryAfterMs, this.options.random);
+            delay = backoffDelay(attempt, this.policy, outcome.retryAfterMs, this.random);
           }
           reason = `HTTP ${status}`;
         } else {
           if (outcome.permanent) throw this.failure(details, outcome, attempt, req.resource);
-          delay = backoffDelay(attempt, this.policy, undefined, this.options.random);
+          delay = backoffDelay(attempt, this.policy, undefined, this.random);
           reason = outcome.reason;
         }
 
@@ -217,6 +241,12 @@ export class HttpClient {
     } finally {
       watch.stop();
     }
+  }
+
+  private async exchange(request: Parameters<Transport>[0]): Promise<AttemptOutcome> {
+    if (this.options.transport) return this.options.transport(request);
+    this.dispatcher ??= makeDispatcher(this.options.timeoutMs, this.options.proxy);
+    return exchange(await this.dispatcher, request.method, request.url, request.headers, request.body, request.timeoutMs, request.nowMs);
   }
 
   private failure(

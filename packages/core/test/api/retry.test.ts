@@ -47,7 +47,7 @@ async function findByTitle(client: TestManagementApi, title: string): Promise<Te
 function virtualClock(random: () => number) {
   let now = Date.now();
   const waits: number[] = [];
-  return { waits, options: { now: () => now, sleep: async (ms: number) => void (waits.push(ms), (now += ms)), random } };
+  return { waits, options: { clock: { now: () => now, sleep: async (ms: number) => void (waits.push(ms), (now += ms)), random } } };
 }
 
 const requests = (route: string) => emulator.state().requests.filter((r) => r.route === route);

@@ -50,7 +50,7 @@ describe('the summary of an upload', () => {
     const outcome = await uploadResults({
       settings: settings(),
       results: [makeResult('DEMO-1 a')],
-      http: { retry: { maxRetries: 3, baseDelayMs: 1, maxDelayMs: 2 }, sleep: () => Promise.resolve() },
+      http: { retry: { maxRetries: 3, baseDelayMs: 1, maxDelayMs: 2 }, clock: { now: Date.now, sleep: () => Promise.resolve(), random: Math.random } },
     });
     expect(outcome.exitCode).toBe(0);
     expect(outcome.summary.figures.retries).toBe(2);
