@@ -38009,6 +38009,8 @@ function renderText(s, options = {}) {
         if (s.unknown.length > 0)
             lines.push(`${s.unknown.length} reference(s) name no test case of the project:`, ...summary_text_listSome(s.unknown.map((u) => `${u.reference} (in ${u.tests[0]}${u.tests.length > 1 ? ` and ${u.tests.length - 1} more` : ''})`)));
     }
+    for (const k of summary_text_listSome((s.keptFromOtherJobs ?? []).map((k) => `${k.case}: ${k.status} by another job of this run — kept`)))
+        lines.push(k);
     lines.push(...caseSyncText(s));
     for (const f of fileErrors)
         lines.push(`File not used: ${f.error}`);
@@ -38133,6 +38135,13 @@ function renderMarkdown(s, options = {}) {
         out.add(`Attachments: ${s.attachments.sent} sent (${mebibytes(s.attachments.sentBytes)}), ${s.attachments.skipped.length} not attached.`);
         out.add('');
         addList(out, s.attachments.skipped, MARKDOWN_LIST_LIMIT, 'file(s) not attached', (k) => `- ${displayCell(k.case)}: ${displayCell(k.name)}: ${displayCell(k.reason)}`);
+        out.add('');
+    }
+    const kept = s.keptFromOtherJobs ?? [];
+    if (kept.length > 0) {
+        out.add(`Worse results of other jobs of this run, kept (${kept.length}):`);
+        out.add('');
+        addList(out, kept, MARKDOWN_LIST_LIMIT, 'kept result(s)', (k) => `- ${displayCell(k.case)}: ${displayCell(k.status)} by another job — kept`);
         out.add('');
     }
     if (s.refused.length > 0) {
@@ -39401,7 +39410,7 @@ async function recordResults(ctx, plan, opened) {
             toSend.push(planned);
     }
     for (const k of kept)
-        log.info(`${k.case}: ${k.status} by another job of this run — kept (this job's result is better).`);
+        log.debug(`${k.case}: ${k.status} by another job of this run — kept (this job's result is better).`);
     const sent = await send_sendEntries(session.api, plan.projectId, run.id, toSend.map((p) => p.entry), { maxEntries: settings.batchSize, files, nameOf: (id) => human(id) }, log);
     if (sent.error) {
         const spoolFile = await spoolEntries(ctx, plan, opened, sent.unsent, sent.error);
@@ -39600,6 +39609,8 @@ function buildSummary(input, { read, plan, opened, recorded, spoolFile }) {
     summary.unsent = notTaken + recorded.sent.unsent.length + recorded.sent.refused.length;
     summary.refused = recorded.sent.refused.map((r) => ({ case: caseName(plan, r.entry.test_case_id), reason: r.reason }));
     summary.closed = recorded.closed;
+    if (recorded.kept && recorded.kept.length > 0)
+        summary.keptFromOtherJobs = recorded.kept;
     summary.byStatus = countByStatus(opened.entries.filter((p) => landed.has(p.entry.test_case_id)));
     summary.cases = countCases(plan.report, landed);
     return summary;
