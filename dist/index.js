@@ -36121,7 +36121,11 @@ const ERROR_CODES = {
     },
     USAGE_NO_FILES: { exit: 2, meaning: 'No result file was given.', todo: 'Pass paths or globs of result files.' },
     CONFIG_INVALID: { exit: 2, meaning: 'One or more settings have invalid values (all are listed).', todo: 'Fix each value named in the message.' },
-    CONFIG_UNKNOWN_OPTION: { exit: 2, meaning: 'A reporter option, config file key or Action input is not a setting.', todo: 'Check the spelling (a suggestion is printed).' },
+    CONFIG_UNKNOWN_OPTION: {
+        exit: 2,
+        meaning: 'A reporter option, config file key or Action input is not a setting.',
+        todo: 'Check the spelling (a suggestion is printed).',
+    },
     CONFIG_MISSING_TOKEN: { exit: 2, meaning: 'No API token.', todo: 'Set TESTSIGMA_API_TOKEN (Action: the api-token input) to a key from Settings > API Keys.' },
     CONFIG_MISSING_PROJECT: { exit: 2, meaning: 'No project.', todo: 'Set the project to its UUID or exact name.' },
     CONFIG_UNKNOWN_PROJECT: {
@@ -51916,20 +51920,30 @@ async function run(env = process.env) {
     if (settings.annotations)
         annotate(outcome.failed, workspace, outcome.error ? ANNOTATION_LIMIT - 1 : ANNOTATION_LIMIT);
     if (mode !== 'create' && settings.githubToken && (settings.comment !== 'off' || settings.checkRun)) {
-        const notes = await reportToGithub({
-            gh: githubClient(settings.githubToken, github.apiUrl),
-            ctx: github,
-            summary: s,
-            error: outcome.error && { code: outcome.error.code, message: outcome.error.message },
-            comment: settings.comment,
-            checkRun: settings.checkRun,
-            maxAnnotations: settings.maxAnnotations,
-            testsRunUrl,
-            secrets: [token, settings.githubToken],
-        });
+        // Matrix shards share the job's name: each keeps a comment and a check run of its own.
+        const job = settings.shardIndex === undefined ? github.job : `${github.job} (shard ${settings.shardIndex})`;
         // A refused comment or check run is a warning: the results are recorded and the step's outcome is the upload's.
-        for (const note of notes)
-            (note.level === 'warning' ? warning : info)(note.text);
+        try {
+            const notes = await reportToGithub({
+                gh: githubClient(settings.githubToken, github.apiUrl),
+                ctx: { ...github, job },
+                summary: s,
+                error: outcome.error && { code: outcome.error.code, message: outcome.error.message },
+                comment: settings.comment,
+                checkRun: settings.checkRun,
+                maxAnnotations: settings.maxAnnotations,
+                testsRunUrl,
+                secrets: [token, settings.githubToken],
+            });
+            for (const note of notes)
+                (note.level === 'warning' ? warning : info)(note.text);
+        }
+        catch (error) {
+            warning(scrub(`testsigma-tm: the pull-request comment and check run were skipped (${error.message}); the results are recorded.`, [
+                token,
+                settings.githubToken,
+            ]));
+        }
     }
     if (outcome.error)
         await fail(s, outcome.error);

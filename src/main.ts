@@ -122,19 +122,30 @@ export async function run(env: Env = process.env): Promise<void> {
   // setFailed writes one error annotation itself: keep within the 10 GitHub shows per step.
   if (settings.annotations) annotate(outcome.failed, workspace, outcome.error ? ANNOTATION_LIMIT - 1 : ANNOTATION_LIMIT);
   if (mode !== 'create' && settings.githubToken && (settings.comment !== 'off' || settings.checkRun)) {
-    const notes = await reportToGithub({
-      gh: githubClient(settings.githubToken, github.apiUrl),
-      ctx: github,
-      summary: s,
-      error: outcome.error && { code: outcome.error.code, message: outcome.error.message },
-      comment: settings.comment,
-      checkRun: settings.checkRun,
-      maxAnnotations: settings.maxAnnotations,
-      testsRunUrl,
-      secrets: [token, settings.githubToken],
-    });
+    // Matrix shards share the job's name: each keeps a comment and a check run of its own.
+    const job = settings.shardIndex === undefined ? github.job : `${github.job} (shard ${settings.shardIndex})`;
     // A refused comment or check run is a warning: the results are recorded and the step's outcome is the upload's.
-    for (const note of notes) (note.level === 'warning' ? core.warning : core.info)(note.text);
+    try {
+      const notes = await reportToGithub({
+        gh: githubClient(settings.githubToken, github.apiUrl),
+        ctx: { ...github, job },
+        summary: s,
+        error: outcome.error && { code: outcome.error.code, message: outcome.error.message },
+        comment: settings.comment,
+        checkRun: settings.checkRun,
+        maxAnnotations: settings.maxAnnotations,
+        testsRunUrl,
+        secrets: [token, settings.githubToken],
+      });
+      for (const note of notes) (note.level === 'warning' ? core.warning : core.info)(note.text);
+    } catch (error) {
+      core.warning(
+        scrub(`testsigma-tm: the pull-request comment and check run were skipped (${(error as Error).message}); the results are recorded.`, [
+          token,
+          settings.githubToken,
+        ]),
+      );
+    }
   }
   if (outcome.error) await fail(s, outcome.error);
   else await writeSummary(s);

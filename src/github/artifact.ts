@@ -22,7 +22,7 @@ export interface ArtifactLimits {
   files: number;
 }
 
-export const ARTIFACT_LIMITS: ArtifactLimits = { zipBytes: 2 * 1024 ** 3, unpackedBytes: 4 * 1024 ** 3, files: 50_000 };
+const ARTIFACT_LIMITS: ArtifactLimits = { zipBytes: 2 * 1024 ** 3, unpackedBytes: 4 * 1024 ** 3, files: 50_000 };
 
 /** The artifact could not be used: the message says which and why. */
 export class ArtifactProblem extends Error {}
@@ -75,7 +75,7 @@ export async function fetchArtifact(
 }
 
 /** Unpacks every entry inside `into`; refuses the whole zip before writing when one path leads outside. */
-export async function unpack(zipPath: string, into: string, limits: ArtifactLimits = ARTIFACT_LIMITS): Promise<{ files: number; bytes: number }> {
+async function unpack(zipPath: string, into: string, limits: ArtifactLimits = ARTIFACT_LIMITS): Promise<{ files: number; bytes: number }> {
   const root = resolve(into);
   const planned: { target: string; directory: boolean }[] = [];
   let bytes = 0;

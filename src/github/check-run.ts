@@ -6,7 +6,7 @@
 import type { FailedTest } from 'testsigma-tm-core';
 import type { GitHub } from './client.js';
 
-export const ANNOTATIONS_PER_REQUEST = 50;
+const ANNOTATIONS_PER_REQUEST = 50;
 const MESSAGE_MAX_CHARS = 2_000;
 
 export interface CheckAnnotation {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { Env } from 'testsigma-tm-core';
 
 /** The parts of an event payload the Action reads; every field optional, as payloads differ by event. */
-export interface GithubEvent {
+interface GithubEvent {
   pull_request?: { number?: number; head?: { sha?: string; repo?: { full_name?: string } | null } };
   repository?: { full_name?: string };
   workflow_run?: {

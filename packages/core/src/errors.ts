@@ -23,7 +23,11 @@ export const ERROR_CODES = {
   },
   USAGE_NO_FILES: { exit: 2, meaning: 'No result file was given.', todo: 'Pass paths or globs of result files.' },
   CONFIG_INVALID: { exit: 2, meaning: 'One or more settings have invalid values (all are listed).', todo: 'Fix each value named in the message.' },
-  CONFIG_UNKNOWN_OPTION: { exit: 2, meaning: 'A reporter option, config file key or Action input is not a setting.', todo: 'Check the spelling (a suggestion is printed).' },
+  CONFIG_UNKNOWN_OPTION: {
+    exit: 2,
+    meaning: 'A reporter option, config file key or Action input is not a setting.',
+    todo: 'Check the spelling (a suggestion is printed).',
+  },
   CONFIG_MISSING_TOKEN: { exit: 2, meaning: 'No API token.', todo: 'Set TESTSIGMA_API_TOKEN (Action: the api-token input) to a key from Settings > API Keys.' },
   CONFIG_MISSING_PROJECT: { exit: 2, meaning: 'No project.', todo: 'Set the project to its UUID or exact name.' },
   CONFIG_UNKNOWN_PROJECT: {
