@@ -46390,17 +46390,24 @@ async function unpack(zipPath, into, limits = ARTIFACT_LIMITS) {
     });
     await (0,promises_.mkdir)(root, { recursive: true });
     let files = 0;
-    await eachEntry(zipPath, async (entry, zip) => {
-        const target = (0,external_node_path_.resolve)(root, entry.fileName);
-        if (entry.fileName.endsWith('/')) {
-            await (0,promises_.mkdir)(target, { recursive: true });
-            return;
-        }
-        await (0,promises_.mkdir)((0,external_node_path_.dirname)(target), { recursive: true });
-        // yauzl checks that each entry inflates to its declared size, which the first pass added up.
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(await zip.openReadStreamPromise(entry), (0,external_node_fs_namespaceObject.createWriteStream)(target, { flags: 'wx' }));
-        files++;
-    });
+    try {
+        await eachEntry(zipPath, async (entry, zip) => {
+            const target = (0,external_node_path_.resolve)(root, entry.fileName);
+            if (entry.fileName.endsWith('/')) {
+                await (0,promises_.mkdir)(target, { recursive: true });
+                return;
+            }
+            await (0,promises_.mkdir)((0,external_node_path_.dirname)(target), { recursive: true });
+            // yauzl checks that each entry inflates to its declared size, which the first pass added up.
+            await (0,external_node_stream_promises_namespaceObject.pipeline)(await zip.openReadStreamPromise(entry), (0,external_node_fs_namespaceObject.createWriteStream)(target, { flags: 'wx' }));
+            files++;
+        });
+    }
+    catch (error) {
+        // An entry that lied about its size: none of the artifact is used.
+        await (0,promises_.rm)(root, { recursive: true, force: true });
+        throw error;
+    }
     return { files, bytes };
 }
 async function eachEntry(zipPath, visit) {

@@ -189,6 +189,20 @@ describe('the pull-request comment', () => {
     ]);
     expect(github.comments).toEqual([]);
   });
+  it('a wrong github-token is one warning line naming the input, and the step passes', async () => {
+    const ws = await workspaceWithFailures(1);
+    const res = await runStep({
+      inputs: { 'api-token': '', 'github-token': 'ghs_notTheJobToken_987654321', 'dry-run': 'true', results: 'junit.xml', annotations: 'false' },
+      event: pullRequestEvent(),
+      workspace: ws,
+    });
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain(
+      '::warning::testsigma-tm: GitHub refused to write the comment on pull request #7 (HTTP 401: Bad credentials): check the github-token input (it defaults to the job token, ${{ github.token }}).\n',
+    );
+    expect(res.stdout).toContain('::add-mask::ghs_notTheJobToken_987654321\n');
+    expect(res.stdout.replace(/^::add-mask::.*\n/gm, '')).not.toContain('ghs_notTheJobToken_987654321');
+  });
 });
 
 describe('the check run', () => {

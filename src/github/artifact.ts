@@ -90,17 +90,23 @@ async function unpack(zipPath: string, into: string, limits: ArtifactLimits = AR
   });
   await mkdir(root, { recursive: true });
   let files = 0;
-  await eachEntry(zipPath, async (entry, zip) => {
-    const target = resolve(root, entry.fileName);
-    if (entry.fileName.endsWith('/')) {
-      await mkdir(target, { recursive: true });
-      return;
-    }
-    await mkdir(dirname(target), { recursive: true });
-    // yauzl checks that each entry inflates to its declared size, which the first pass added up.
-    await pipeline(await zip.openReadStreamPromise(entry), createWriteStream(target, { flags: 'wx' }));
-    files++;
-  });
+  try {
+    await eachEntry(zipPath, async (entry, zip) => {
+      const target = resolve(root, entry.fileName);
+      if (entry.fileName.endsWith('/')) {
+        await mkdir(target, { recursive: true });
+        return;
+      }
+      await mkdir(dirname(target), { recursive: true });
+      // yauzl checks that each entry inflates to its declared size, which the first pass added up.
+      await pipeline(await zip.openReadStreamPromise(entry), createWriteStream(target, { flags: 'wx' }));
+      files++;
+    });
+  } catch (error) {
+    // An entry that lied about its size: none of the artifact is used.
+    await rm(root, { recursive: true, force: true });
+    throw error;
+  }
   return { files, bytes };
 }
 
