@@ -43,6 +43,11 @@ function boundaries() {
       regex: '^\\.\\./.*core',
       message: 'reach core through its package name.',
     }),
+    // The Action's GitHub features are plain functions: src/main.ts alone talks to the runner (@actions/core).
+    rule(['src/github/**/*.ts'], CORE_INTERNALS, {
+      regex: '^@actions/core$',
+      message: 'src/main.ts is the only file that touches @actions/core: return what to print instead.',
+    }),
     rule(['packages/emulator/src/**/*.ts'], {
       regex: 'testsigma-tm-core|packages/core',
       message: 'the emulator is an independent reading of the API contract: it shares no code with core.',

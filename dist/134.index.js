@@ -10370,7 +10370,7 @@ module.exports = EnvHttpProxyAgent
 
 /***/ }),
 
-/***/ 7281:
+/***/ 9662:
 /***/ ((module) => {
 
 
@@ -10577,7 +10577,7 @@ module.exports = H2CClient
 
 const { PoolStats } = __webpack_require__(5008)
 const DispatcherBase = __webpack_require__(1539)
-const FixedQueue = __webpack_require__(7281)
+const FixedQueue = __webpack_require__(9662)
 const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __webpack_require__(4705)
 
 const kClients = Symbol('clients')
@@ -37178,7 +37178,7 @@ module.exports = {
 
 const { WebsocketFrameSend } = __webpack_require__(2130)
 const { opcodes, sendHints } = __webpack_require__(6202)
-const FixedQueue = __webpack_require__(7281)
+const FixedQueue = __webpack_require__(9662)
 
 /**
  * @typedef {object} SendQueueNode

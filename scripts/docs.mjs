@@ -32,9 +32,11 @@ function actionInputs({ SETTINGS }) {
   for (const row of Object.values(SETTINGS)) {
     if (!row.input) continue;
     const plain = row.doc.replace(/`/g, '');
-    lines.push(`  ${row.input}:`, `    description: ${quote(`${plain} Falls back to ${row.env}.`)}`, `    required: ${row.secret ? 'true' : 'false'}`);
-    const hasDefault = row.default !== undefined && typeof row.default !== 'object';
-    if (hasDefault) lines.push(`    default: ${quote(row.default)}`);
+    const required = row.secret && row.actionDefault === undefined;
+    lines.push(`  ${row.input}:`, `    description: ${quote(`${plain} Falls back to ${row.env}.`)}`, `    required: ${required ? 'true' : 'false'}`);
+    const declared = row.actionDefault ?? row.default;
+    const hasDefault = declared !== undefined && typeof declared !== 'object';
+    if (hasDefault) lines.push(`    default: ${quote(declared)}`);
   }
   return lines.join('\n');
 }

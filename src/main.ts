@@ -1,14 +1,17 @@
 /**
  * The GitHub Action: the only file that touches @actions/core. It translates inputs into core calls and the
  * outcome into outputs, annotations, a job summary and — on any non-2xx answer, unsent result or bad input — a
- * failed step whose summary says what to do.
+ * failed step whose summary says what to do. The GitHub features (pull-request comment, check run, the fork flow's
+ * artifact, strict inputs) are plain functions under src/github/; this file prints what they return.
  */
 import { statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
 import {
   ANNOTATION_LIMIT,
   ConfigError,
+  InputError,
   SETTINGS,
   SETTING_KEYS,
   asToolError,
@@ -29,14 +32,33 @@ import {
   type TestsigmaTmError,
   type UploadSummary,
 } from 'testsigma-tm-core';
+import { ArtifactProblem, fetchArtifact } from './github/artifact.js';
+import { githubClient, githubFailure } from './github/client.js';
+import { isForkPullRequest, isPullRequestEvent, readGithubContext, type GithubContext } from './github/context.js';
+import { reportToGithub, scrub } from './github/report.js';
+import { undeclaredInputsProblem } from './github/strict-inputs.js';
 
 /** What the step does: the whole flow, or one part of a pipeline whose jobs report into one run. */
 const MODES = ['report', 'create', 'upload', 'close', 'doctor'] as const;
 type Mode = (typeof MODES)[number];
 
+/** Every input action.yml declares: the two written by hand, then the settings' (generated from the same table). */
+const ACTION_INPUTS = ['mode', 'results', ...SETTING_KEYS.flatMap((key) => (SETTINGS[key] as { input?: string }).input ?? [])];
+
+/** Where the fork flow unpacks the triggering run's artifact, inside the workspace. */
+const ARTIFACT_FOLDER = '.testsigma-tm/artifact';
+
 export async function run(env: Env = process.env): Promise<void> {
   const token = core.getInput('api-token');
   if (token) core.setSecret(token);
+  const githubToken = core.getInput('github-token') || env.GITHUB_TOKEN || '';
+  if (githubToken) core.setSecret(githubToken);
+  // A misspelt input (dry_run for dry-run) would be ignored by the runner: stop before any request.
+  const unknownInputs = undeclaredInputsProblem(env, ACTION_INPUTS);
+  if (unknownInputs) {
+    await fail(emptySummary(false), new ConfigError('CONFIG_UNKNOWN_OPTION', unknownInputs));
+    return;
+  }
   const mode = (core.getInput('mode').trim().toLowerCase() || 'report') as Mode;
   let settings: Settings;
   let sources: SettingsReading['sources'];
@@ -55,9 +77,10 @@ export async function run(env: Env = process.env): Promise<void> {
   if (mode === 'close') return runClose(settings, env);
   // A shard leaves the run open for the close job, unless it knows the shard total (then the last one closes it).
   if (mode === 'upload' && settings.shardTotal === undefined) settings.closeRun = false;
+  const github = readGithubContext(env);
   if (!token && !settings.dryRun) {
-    if (env.GITHUB_EVENT_NAME === 'pull_request' || env.GITHUB_EVENT_NAME === 'pull_request_target') {
-      core.warning('testsigma-tm: the api-token input is empty (pull requests from forks get no secrets), so no results were uploaded.');
+    if (isPullRequestEvent(github) && !settings.artifact) {
+      core.warning(forkAdvice(github));
       return;
     }
     await fail(
@@ -69,7 +92,20 @@ export async function run(env: Env = process.env): Promise<void> {
     );
     return;
   }
-  const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
+  let workspace = env.GITHUB_WORKSPACE ?? process.cwd();
+  let uploadEnv = env;
+  let testsRunUrl: string | undefined;
+  if (settings.artifact) {
+    const fetched = await fetchTriggeringArtifact(settings.artifact, settings.githubToken, github, workspace, env);
+    if (typeof fetched !== 'string') {
+      await fail(emptySummary(false), fetched);
+      return;
+    }
+    // The results, their attachments and their annotations are read inside the unpacked artifact.
+    workspace = fetched;
+    uploadEnv = { ...env, GITHUB_WORKSPACE: fetched };
+    testsRunUrl = github.event.workflow_run?.html_url;
+  }
   const patterns = core
     .getInput('results')
     .split(/\r?\n/)
@@ -79,17 +115,90 @@ export async function run(env: Env = process.env): Promise<void> {
   const wanted = patterns.length > 0 ? patterns : mode === 'create' ? [] : ['**/TEST-*.xml', '**/junit*.xml'];
   // Read while uploading, each result mapped as it is read: a result file of any size costs what the upload keeps.
   const results = await resultFileSource(wanted, { cwd: workspace });
-  const outcome = await uploadResults({ settings, results, env, host: 'action', log: LOG, openOnly: mode === 'create' });
+  const outcome = await uploadResults({ settings, results, env: uploadEnv, host: 'action', log: LOG, openOnly: mode === 'create' });
   const s = outcome.summary;
   core.info(renderText(s, outcome.error ? { error: outcome.error } : {}));
   setOutputs(s);
   // setFailed writes one error annotation itself: keep within the 10 GitHub shows per step.
   if (settings.annotations) annotate(outcome.failed, workspace, outcome.error ? ANNOTATION_LIMIT - 1 : ANNOTATION_LIMIT);
+  if (mode !== 'create' && settings.githubToken && (settings.comment !== 'off' || settings.checkRun)) {
+    // Matrix shards share the job's name: each keeps a comment and a check run of its own.
+    const job = settings.shardIndex === undefined ? github.job : `${github.job} (shard ${settings.shardIndex})`;
+    // A refused comment or check run is a warning: the results are recorded and the step's outcome is the upload's.
+    try {
+      const notes = await reportToGithub({
+        gh: githubClient(settings.githubToken, github.apiUrl),
+        ctx: { ...github, job },
+        summary: s,
+        error: outcome.error && { code: outcome.error.code, message: outcome.error.message },
+        comment: settings.comment,
+        checkRun: settings.checkRun,
+        maxAnnotations: settings.maxAnnotations,
+        testsRunUrl,
+        secrets: [token, settings.githubToken],
+      });
+      for (const note of notes) (note.level === 'warning' ? core.warning : core.info)(note.text);
+    } catch (error) {
+      core.warning(
+        scrub(`testsigma-tm: the pull-request comment and check run were skipped (${(error as Error).message}); the results are recorded.`, [
+          token,
+          settings.githubToken,
+        ]),
+      );
+    }
+  }
   if (outcome.error) await fail(s, outcome.error);
   else await writeSummary(s);
 }
 
 const LOG = { debug: core.debug, info: core.info, warn: core.warning, error: core.error };
+
+/** A pull request without the api-token (a fork's gets no secrets): what to add so its results are still recorded. */
+function forkAdvice(github: GithubContext): string {
+  const who = isForkPullRequest(github) ? 'this pull request comes from a fork, which gets no secrets' : 'no secret reached this pull request';
+  return `testsigma-tm: the api-token input is empty (${who}), so no results were uploaded. To record them, keep the result files with actions/upload-artifact (name: testsigma-results, if: always()) and report them from a workflow_run workflow with this action's artifact: testsigma-results input (see "Pull requests from forks" in the README).`;
+}
+
+/**
+ * The fork flow's second workflow: the triggering run's artifact unpacked inside the workspace; returns its
+ * folder, or the error that fails the step (nothing can be recorded without it).
+ */
+async function fetchTriggeringArtifact(
+  name: string,
+  githubToken: string | undefined,
+  github: GithubContext,
+  workspace: string,
+  env: Env,
+): Promise<string | TestsigmaTmError> {
+  const runId = github.event.workflow_run?.id;
+  if (github.eventName !== 'workflow_run' || runId === undefined)
+    return new ConfigError(
+      'CONFIG_INVALID',
+      `testsigma-tm: the artifact input reads the artifact of the run that triggered a workflow_run workflow, but this is a ${github.eventName || 'local'} event: use it in a workflow that runs on: workflow_run, or remove it.`,
+    );
+  if (!githubToken)
+    return new ConfigError(
+      'CONFIG_INVALID',
+      'testsigma-tm: the artifact input needs the github-token input (the job token, with permissions: actions: read) to download the artifact.',
+    );
+  const into = join(workspace, ARTIFACT_FOLDER);
+  try {
+    const unpacked = await fetchArtifact(
+      githubClient(githubToken, github.apiUrl),
+      { owner: github.owner, repo: github.repo, runId, name },
+      into,
+      env.RUNNER_TEMP ?? tmpdir(),
+    );
+    core.info(`testsigma-tm: artifact "${name}" of run ${runId}: ${unpacked.files} file(s) unpacked into ${ARTIFACT_FOLDER}.`);
+    return into;
+  } catch (error) {
+    const why =
+      error instanceof ArtifactProblem
+        ? error.message
+        : `downloading it failed (${githubFailure(error).text})${githubFailure(error).status === 403 ? ': give the job permissions: actions: read' : ''}.`;
+    return new InputError('INPUT_ARTIFACT', name, scrub(`testsigma-tm: the artifact "${name}" of run ${runId} could not be used: ${why}`, [githubToken]));
+  }
+}
 
 async function runDoctor(settings: Settings, sources: SettingsReading['sources']): Promise<void> {
   const outcome = await doctor({ settings, sources, host: 'action', log: LOG });

@@ -152,7 +152,7 @@ describe('the GitHub Action (dist/index.js)', () => {
     const res = await runAction({ 'api-token': '', 'project-id': 'Demo', 'base-url': emulator.url, results }, { GITHUB_EVENT_NAME: 'pull_request' });
     expect(res.code).toBe(0);
     expect(res.stdout.trim()).toBe(
-      '::warning::testsigma-tm: the api-token input is empty (pull requests from forks get no secrets), so no results were uploaded.',
+      '::warning::testsigma-tm: the api-token input is empty (no secret reached this pull request), so no results were uploaded. To record them, keep the result files with actions/upload-artifact (name: testsigma-results, if: always()) and report them from a workflow_run workflow with this action\'s artifact: testsigma-results input (see "Pull requests from forks" in the README).',
     );
     expect(emulator.state().requests).toHaveLength(0);
   });

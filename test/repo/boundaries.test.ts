@@ -29,6 +29,8 @@ describe('import boundaries', () => {
     ['packages/jest-reporter/src/probe.ts', "import { clip } from 'testsigma-tm-core/dist/formats/text.js';", 'use the public entries only'],
     ['packages/playwright-reporter/src/probe.ts', "import { clip } from '../../core/src/formats/text.js';", 'reach core through its package name'],
     ['src/probe.ts', "import { HttpClient } from 'testsigma-tm-core/dist/api/http.js';", 'use the public entries only'],
+    ['src/github/probe.ts', "import * as core from '@actions/core';", 'src/main.ts is the only file that touches @actions/core'],
+    ['src/github/probe.ts', "import { HttpClient } from 'testsigma-tm-core/dist/api/http.js';", 'use the public entries only'],
     ['packages/emulator/src/probe.ts', "import { ERROR_CODES } from 'testsigma-tm-core';", 'the emulator is an independent reading'],
   ])('%s: %s is refused', async (file, code, reason) => {
     expect((await messagesFor(file, code)).join('\n')).toContain(reason);
@@ -38,6 +40,7 @@ describe('import boundaries', () => {
     ['packages/core/src/upload/probe.ts', "import { mapResults } from '../map/mapping.js';"],
     ['packages/jest-reporter/src/probe.ts', "import { reportResults } from 'testsigma-tm-core/reporter';"],
     ['src/probe.ts', "import { uploadResults } from 'testsigma-tm-core';"],
+    ['src/github/probe.ts', "import { getOctokit } from '@actions/github';"],
   ])('%s: %s is allowed', async (file, code) => {
     expect(await messagesFor(file, code)).toEqual([]);
   });

@@ -23,7 +23,11 @@ export const ERROR_CODES = {
   },
   USAGE_NO_FILES: { exit: 2, meaning: 'No result file was given.', todo: 'Pass paths or globs of result files.' },
   CONFIG_INVALID: { exit: 2, meaning: 'One or more settings have invalid values (all are listed).', todo: 'Fix each value named in the message.' },
-  CONFIG_UNKNOWN_OPTION: { exit: 2, meaning: 'A reporter option or config file key is not a setting.', todo: 'Check the spelling (a suggestion is printed).' },
+  CONFIG_UNKNOWN_OPTION: {
+    exit: 2,
+    meaning: 'A reporter option, config file key or Action input is not a setting.',
+    todo: 'Check the spelling (a suggestion is printed).',
+  },
   CONFIG_MISSING_TOKEN: { exit: 2, meaning: 'No API token.', todo: 'Set TESTSIGMA_API_TOKEN (Action: the api-token input) to a key from Settings > API Keys.' },
   CONFIG_MISSING_PROJECT: { exit: 2, meaning: 'No project.', todo: 'Set the project to its UUID or exact name.' },
   CONFIG_UNKNOWN_PROJECT: {
@@ -67,6 +71,11 @@ export const ERROR_CODES = {
   INPUT_TOO_LARGE: { exit: 2, meaning: 'A result file is over the size limit.', todo: 'Split the results into several files.' },
   INPUT_UNREADABLE: { exit: 2, meaning: 'A result file could not be read.', todo: 'Check that it exists and is readable.' },
   INPUT_NOT_REGULAR_FILE: { exit: 2, meaning: 'A result path is a device, FIFO or socket (or a link to one).', todo: 'Point at a regular file.' },
+  INPUT_ARTIFACT: {
+    exit: 2,
+    meaning: "The Action's artifact input: the triggering run's artifact is missing, expired, too large or holds a path outside its folder.",
+    todo: 'Upload the result files in the first workflow with actions/upload-artifact (if: always()) under the name the artifact input gives, and grant actions: read.',
+  },
   INPUT_FILES_FAILED: { exit: 2, meaning: 'Several result files could not be used (each is listed).', todo: 'Fix each file named.' },
   INPUT_NOTHING_READABLE: { exit: 2, meaning: 'No result file could be used, so nothing was sent.', todo: 'Fix the files named above it.' },
   UNMAPPED_TESTS: {

@@ -28,6 +28,7 @@ export {
   DEFAULT_BASE_URL,
   SETTINGS,
   SETTING_KEYS,
+  closest,
   readSettings,
   resolveSettings,
   settingLabel,

@@ -23,7 +23,8 @@ function cell(text: string): string {
 export function settingsReference(host?: Host): string {
   const keys = SETTING_KEYS.filter((key) => {
     const r = settingRow(key);
-    return host === undefined || (host === 'cli' ? r.flag || r.secret : host === 'action' ? r.input : r.option);
+    // The CLI reads the API token from the environment; the Action's GitHub token is no concern of the CLI.
+    return host === undefined || (host === 'cli' ? r.flag || (r.secret && r.option) : host === 'action' ? r.input : r.option);
   });
   const header =
     host === 'reporter'

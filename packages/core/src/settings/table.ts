@@ -33,6 +33,11 @@ export interface SettingRow<T> {
   doc: string;
   /** Never taken from a flag or a config file, never printed. */
   secret?: boolean;
+  /**
+   * The default action.yml declares when the runner fills it from an expression (`${{ github.token }}`); the
+   * row's own `default` stays what the other layers fall back to.
+   */
+  actionDefault?: string;
 }
 
 /** Keeps the option name's literal type, so the reporters' option type can be derived from the table. */
@@ -312,6 +317,45 @@ export const SETTINGS = {
     parse: bool,
     default: true,
     doc: "Action: annotate failed tests at their file and line (at most 10, GitHub's limit per step; one notice counts the rest).",
+  }),
+  comment: row({
+    env: 'TESTSIGMA_COMMENT',
+    input: 'comment',
+    parse: oneOf('off', 'on-failure', 'always'),
+    default: 'always' as 'off' | 'on-failure' | 'always',
+    doc: 'Action: one pull-request comment per workflow and job with the outcome, updated in place by every later run: `always`, `on-failure` (created only when a test or the reporting failed; an existing one is still updated), or `off`. Needs `pull-requests: write`.',
+  }),
+  checkRun: row({
+    env: 'TESTSIGMA_CHECK_RUN',
+    input: 'check-run',
+    parse: bool,
+    default: false,
+    doc: 'Action: create a check run named after the job, with the outcome and an annotation per failed test at its file and line (sent 50 per request, beyond the 10 a step can show). Needs `checks: write`.',
+  }),
+  maxAnnotations: row({
+    env: 'TESTSIGMA_MAX_ANNOTATIONS',
+    input: 'max-annotations',
+    parse: wholeNumber(0, 10_000),
+    default: 3_000,
+    doc: 'Action: most annotations the check run carries; its summary counts the rest.',
+  }),
+  artifact: row({
+    env: 'TESTSIGMA_ARTIFACT',
+    input: 'artifact',
+    parse: optionalText,
+    default: undefined,
+    defaultText: 'none',
+    doc: "Action, in a `workflow_run` workflow: the artifact of the triggering run that holds its result files (a fork pull request's); it is downloaded, unpacked inside the workspace and recorded, and the comment goes to that run's pull request. Needs `actions: read`.",
+  }),
+  githubToken: row({
+    env: 'GITHUB_TOKEN',
+    input: 'github-token',
+    parse: optionalText,
+    default: undefined,
+    actionDefault: '${{ github.token }}',
+    defaultText: "the job's token",
+    secret: true,
+    doc: 'Action: the GitHub token for the comment, the check run and the artifact download; masked and never printed.',
   }),
   attachments: row({
     env: 'TESTSIGMA_ATTACHMENTS',

@@ -1,0 +1,104 @@
+/**
+ * What the Action tells GitHub once the results are recorded: the pull-request comment and the check run. Each
+ * is tried on its own, and a refusal (a missing permission, a fork's read-only token) becomes one warning line:
+ * the results are recorded either way, and the step's outcome is the upload's, never the comment's.
+ */
+import type { UploadSummary } from 'testsigma-tm-core';
+import { featureProblem, type GitHub } from './client.js';
+import type { GithubContext } from './context.js';
+import { commentMarker, upsertComment } from './comment.js';
+import { checkAnnotations, createCheckRun } from './check-run.js';
+import { findPullRequest } from './pull-request.js';
+import { CHECK_SUMMARY_MAX_CHARS, COMMENT_MAX_CHARS, hasFailure, renderReport, type ReportInput } from './report-markdown.js';
+
+export interface GithubReport {
+  gh: GitHub;
+  ctx: GithubContext;
+  summary: UploadSummary;
+  error?: { code: string; message: string } | undefined;
+  comment: 'off' | 'on-failure' | 'always';
+  checkRun: boolean;
+  maxAnnotations: number;
+  /** The run that ran the tests, when it is not this one (a workflow_run workflow reporting a fork's results). */
+  testsRunUrl?: string | undefined;
+  /** Strings that must never reach GitHub or the log (both tokens): replaced by `***`. */
+  secrets: readonly (string | undefined)[];
+}
+
+export interface Note {
+  level: 'info' | 'warning';
+  text: string;
+}
+
+export async function reportToGithub(input: GithubReport): Promise<Note[]> {
+  const notes: Note[] = [];
+  const { ctx } = input;
+  const links = [
+    ...(input.testsRunUrl ? [{ text: 'tests run', url: input.testsRunUrl }] : []),
+    ...(ctx.runUrl ? [{ text: input.testsRunUrl ? 'report run' : 'workflow run', url: ctx.runUrl }] : []),
+  ];
+  const report: ReportInput = { summary: input.summary, error: input.error, links, job: ctx.job };
+  if (input.comment !== 'off') notes.push(...(await comment(input, report)));
+  if (input.checkRun) notes.push(...(await checkRun(input, report)));
+  return notes.map((n) => ({ ...n, text: scrub(n.text, input.secrets) }));
+}
+
+async function comment(input: GithubReport, report: ReportInput): Promise<Note[]> {
+  const { gh, ctx } = input;
+  let pullRequest: number | undefined;
+  try {
+    pullRequest = await findPullRequest(gh, ctx);
+  } catch (error) {
+    return [{ level: 'warning', text: featureProblem('name the pull request of this commit', 'pull-requests: read', error) }];
+  }
+  if (pullRequest === undefined) return [{ level: 'info', text: `testsigma-tm: no pull request for this ${ctx.eventName || 'run'}, so no comment.` }];
+  const marker = commentMarker(ctx.workflow, ctx.job);
+  const body = scrub(renderReport(report, { marker, maxChars: COMMENT_MAX_CHARS }), input.secrets);
+  try {
+    const create = input.comment === 'always' || hasFailure(report);
+    const done = await upsertComment(gh, { owner: ctx.owner, repo: ctx.repo, pullRequest }, marker, body, create);
+    if (done.action === 'not needed')
+      return [{ level: 'info', text: `testsigma-tm: nothing failed, so no comment on pull request #${pullRequest} (comment: on-failure).` }];
+    return [{ level: 'info', text: `testsigma-tm: pull request #${pullRequest}: comment ${done.action}${done.url ? ` (${done.url})` : ''}.` }];
+  } catch (error) {
+    return [{ level: 'warning', text: featureProblem(`write the comment on pull request #${pullRequest}`, 'pull-requests: write', error) }];
+  }
+}
+
+async function checkRun(input: GithubReport, report: ReportInput): Promise<Note[]> {
+  const { gh, ctx, summary: s } = input;
+  if (!ctx.sha) return [{ level: 'warning', text: 'testsigma-tm: no commit to attach the check run to (GITHUB_SHA is unset), so none was created.' }];
+  const { annotations, left } = checkAnnotations(s.failures, s.tests.failed, input.maxAnnotations);
+  const conclusion = hasFailure(report) ? 'failure' : s.total === 0 ? 'neutral' : 'success';
+  const title = input.error
+    ? `The reporting failed (${input.error.code})`
+    : `${s.tests.failed} failed, ${s.tests.passed} passed, ${s.tests.skipped} skipped${left > 0 ? ` (${annotations.length} annotated, ${left} not)` : ''}`;
+  try {
+    const done = await createCheckRun(gh, {
+      owner: ctx.owner,
+      repo: ctx.repo,
+      sha: ctx.sha,
+      name: `Testsigma: ${ctx.job || ctx.workflow || 'results'}`,
+      conclusion,
+      title: scrub(title, input.secrets),
+      summary: scrub(renderReport(report, { maxChars: CHECK_SUMMARY_MAX_CHARS }), input.secrets),
+      annotations: annotations.map((a) => ({ ...a, title: scrub(a.title, input.secrets), message: scrub(a.message, input.secrets) })),
+      detailsUrl: ctx.runUrl,
+    });
+    return [
+      {
+        level: 'info',
+        text: `testsigma-tm: check run created with ${annotations.length} annotation(s) in ${done.requests} request(s)${done.url ? ` (${done.url})` : ''}.`,
+      },
+    ];
+  } catch (error) {
+    return [{ level: 'warning', text: featureProblem('create the check run', 'checks: write', error) }];
+  }
+}
+
+/** Every occurrence of a secret replaced by `***` (a test name or message could quote one). */
+export function scrub(text: string, secrets: readonly (string | undefined)[]): string {
+  let out = text;
+  for (const secret of secrets) if (secret && secret.length >= 4) out = out.split(secret).join('***');
+  return out;
+}

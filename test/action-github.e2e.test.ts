@@ -1,0 +1,413 @@
+/**
+ * The Action's GitHub features, dist/index.js run the way the runner runs it (INPUT_* variables, an event payload
+ * at GITHUB_EVENT_PATH, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files) against the emulator and a local stand-in for
+ * the GitHub REST API (GITHUB_API_URL): the pull-request comment kept up to date, the check run with every
+ * annotation, the fork flow through workflow_run as the README's workflows write it, strict inputs, a refused
+ * permission, and a search of every output for both tokens.
+ */
+import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { EXPECTED_SAMPLE_STATUSES, newRuns, start, statusesByHumanId, type EmulatorHandle } from './helpers/emulator.js';
+import { FakeGitHub } from './helpers/fake-github.js';
+import { ACTION, ROOT, baseEnv, runNode } from './helpers/run.js';
+import { SecretSearch } from './helpers/secrets.js';
+import { zip } from './helpers/zip.js';
+
+const GITHUB_TOKEN = 'ghs_fakeJobToken0123456789abcdefABCDEF';
+const SAMPLES = ['examples/results/jest-junit.xml', 'examples/results/playwright-junit.xml', 'examples/results/pytest-junit.xml'];
+const HEAD_SHA = 'c0ffee00112233445566778899aabbccddeeff00';
+
+let emulator: EmulatorHandle;
+let github: FakeGitHub;
+let dir: string;
+let search: SecretSearch;
+
+beforeAll(async () => {
+  emulator = await start();
+  github = await new FakeGitHub(GITHUB_TOKEN).start();
+  dir = await mkdtemp(join(tmpdir(), 'tm-action-github-'));
+  search = new SecretSearch([emulator.token, GITHUB_TOKEN]);
+});
+afterAll(async () => {
+  await emulator.close();
+  await github.close();
+});
+beforeEach(() => {
+  emulator.reset();
+  github.reset();
+});
+
+interface Step {
+  inputs: Record<string, string>;
+  event: { name: string; payload: unknown };
+  workspace?: string;
+  env?: Record<string, string>;
+}
+
+/** One step of a job: INPUT_* as the runner spells them, the event payload in a file, outputs in files under `dir`. */
+async function runStep(step: Step) {
+  const stamp = Math.random().toString(36).slice(2);
+  const files = { output: join(dir, `output-${stamp}`), summary: join(dir, `summary-${stamp}`), event: join(dir, `event-${stamp}.json`) };
+  await writeFile(files.output, '');
+  await writeFile(files.summary, '');
+  await writeFile(files.event, JSON.stringify(step.event.payload));
+  const env = baseEnv({
+    GITHUB_ACTIONS: 'true',
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_WORKSPACE: step.workspace ?? ROOT,
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_API_URL: github.url,
+    GITHUB_REPOSITORY: 'acme/shop',
+    GITHUB_RUN_ID: '777',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_RUN_NUMBER: '12',
+    GITHUB_WORKFLOW: 'CI',
+    GITHUB_JOB: 'test',
+    GITHUB_SHA: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+    GITHUB_EVENT_NAME: step.event.name,
+    GITHUB_EVENT_PATH: files.event,
+    RUNNER_TEMP: join(dir, 'tmp'),
+    ...Object.fromEntries(Object.entries(step.inputs).map(([k, v]) => [`INPUT_${k.replace(/ /g, '_').toUpperCase()}`, v])),
+    ...step.env,
+  });
+  const res = await runNode(ACTION, [], { env, cwd: ROOT });
+  // `::add-mask::` is how the step hands a secret to the runner, which never shows it: every other line is searched.
+  for (const secret of [emulator.token, GITHUB_TOKEN]) if (Object.values(step.inputs).includes(secret)) expect(res.stdout).toContain(`::add-mask::${secret}\n`);
+  search.record(`step ${stamp}`, { ...res, stdout: res.stdout.replace(/^::add-mask::.*\n/gm, '') });
+  return { ...res, summary: await readFile(files.summary, 'utf8'), outputs: await readFile(files.output, 'utf8') };
+}
+
+const pullRequestEvent = (number = 7, headRepo = 'acme/shop') => ({
+  name: 'pull_request',
+  payload: { pull_request: { number, head: { sha: HEAD_SHA, repo: { full_name: headRepo } } }, repository: { full_name: 'acme/shop' } },
+});
+
+const service = () => ({ 'api-token': emulator.token, 'project-id': 'Demo', 'base-url': emulator.url, 'github-token': GITHUB_TOKEN });
+
+/** A checkout with a JUnit report of `failures` failed tests, each at a line of tests/login.test.ts. */
+async function workspaceWithFailures(failures: number, message = (i: number) => `login ${i} failed: 500`): Promise<string> {
+  const ws = await mkdtemp(join(tmpdir(), 'tm-gh-ws-'));
+  await mkdir(join(ws, 'tests'));
+  await writeFile(join(ws, 'tests/login.test.ts'), '// login tests\n');
+  const cases = Array.from(
+    { length: failures },
+    (_, i) =>
+      `<testcase name="login ${i + 1}" classname="login" file="tests/login.test.ts" line="${i + 1}"><failure message="${message(i + 1)}">stack</failure></testcase>`,
+  );
+  await writeFile(
+    join(ws, 'junit.xml'),
+    `<testsuites><testsuite name="s">${cases.join('')}<testcase name="passes" classname="login"/></testsuite></testsuites>`,
+  );
+  return ws;
+}
+
+describe('the pull-request comment', () => {
+  it('is created on the first run and updated in place on the next: one comment in the end', async () => {
+    const first = await runStep({ inputs: { ...service(), results: SAMPLES.join('\n') }, event: pullRequestEvent() });
+    expect(first.code, first.stdout).toBe(0);
+    expect(github.comments).toHaveLength(1);
+    const [comment] = github.comments;
+    const firstBody = comment!.body;
+    expect(comment!.issue).toBe(7);
+    const run = newRuns(emulator)[0]!;
+    expect(comment!.body.split('\n').slice(0, 3)).toEqual([
+      '<!-- testsigma-tm comment: workflow="CI" job="test" -->',
+      `### ❌ Testsigma Test Management — [${run.human_id}](${first.outputs.match(/run-url<<.*\n(.*)\n/)![1]})`,
+      '',
+    ]);
+    expect(comment!.body).toContain('| Failed | 4 | 4 |');
+    expect(comment!.body).toContain('**Failed tests (4):**');
+    expect(comment!.body).toContain(
+      `- pytest › test\\_add\\_single\\_item — [DEMO-11](${emulator.url.replace(/\/api\/v1$/, '')}/ui/projects/${run.project_id}/test-runs/${run.id}#DEMO-11): failed on setup with "ConnectionRefusedError: \\[Errno 111\\] Connection refused"`,
+    );
+    expect(comment!.body).toContain('[workflow run](https://github.com/acme/shop/actions/runs/777) · job `test`');
+    expect(first.stdout).toContain(`testsigma-tm: pull request #7: comment created (https://github.com/acme/shop/pull/7#issuecomment-${comment!.id}).`);
+
+    const second = await runStep({ inputs: { ...service(), results: SAMPLES[0]! }, event: pullRequestEvent() });
+    expect(second.code, second.stdout).toBe(0);
+    expect(github.comments).toHaveLength(1);
+    expect(github.comments[0]!.id).toBe(comment!.id);
+    expect(github.comments[0]!.body).not.toBe(firstBody);
+    expect(github.comments[0]!.body).toContain('| Failed | 1 | 1 |');
+    expect(second.stdout).toContain('testsigma-tm: pull request #7: comment updated');
+    expect(github.requests.map((r) => `${r.method} ${r.path.replace(/\?.*/, '')} ${r.status}`)).toEqual([
+      'GET /repos/acme/shop/issues/7/comments 200',
+      'POST /repos/acme/shop/issues/7/comments 201',
+      'GET /repos/acme/shop/issues/7/comments 200',
+      `PATCH /repos/acme/shop/issues/comments/${comment!.id} 200`,
+    ]);
+  });
+
+  it('goes to the open pull request of a pushed commit (commits → pulls), and not at all with comment: off', async () => {
+    github.pulls.push({ number: 11, state: 'open', head: { sha: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', ref: 'feature', label: 'acme:feature' } });
+    const pushed = await runStep({ inputs: { ...service(), results: SAMPLES[0]! }, event: { name: 'push', payload: {} } });
+    expect(pushed.code, pushed.stdout).toBe(0);
+    expect(github.comments.map((c) => c.issue)).toEqual([11]);
+    github.reset();
+    const off = await runStep({ inputs: { ...service(), results: SAMPLES[0]!, comment: 'off' }, event: pullRequestEvent() });
+    expect(off.code).toBe(0);
+    expect(github.requests).toEqual([]);
+  });
+
+  it('stays within 65,536 characters with 3,000 failed tests, and says how many it left out', async () => {
+    const ws = await workspaceWithFailures(3_000, (i) => `${'x'.repeat(250)} ${i}`);
+    const res = await runStep({
+      inputs: { 'api-token': '', 'github-token': GITHUB_TOKEN, 'dry-run': 'true', results: 'junit.xml', annotations: 'false' },
+      event: pullRequestEvent(),
+      workspace: ws,
+    });
+    expect(res.code, res.stdout).toBe(0);
+    const body = github.comments[0]!.body;
+    expect(body.length).toBeLessThanOrEqual(65_536);
+    expect(body).toContain('**Failed tests (3000):**');
+    expect(body).toMatch(/\n- … and 2900 more failed test\(s\)\n/);
+  });
+
+  it('on-failure: no comment when nothing failed', async () => {
+    const ws = await workspaceWithFailures(0);
+    const res = await runStep({
+      inputs: { 'api-token': '', 'github-token': GITHUB_TOKEN, 'dry-run': 'true', results: 'junit.xml', comment: 'on-failure' },
+      event: pullRequestEvent(),
+      workspace: ws,
+    });
+    expect(res.code).toBe(0);
+    expect(github.comments).toEqual([]);
+    expect(res.stdout).toContain('testsigma-tm: nothing failed, so no comment on pull request #7 (comment: on-failure).');
+  });
+
+  it('a 403 on comments is one warning line: the results are recorded and the step passes', async () => {
+    github.forbid('comments');
+    const res = await runStep({ inputs: { ...service(), results: SAMPLES.join('\n') }, event: pullRequestEvent() });
+    expect(res.code).toBe(0);
+    expect(statusesByHumanId(emulator, newRuns(emulator)[0]!)).toEqual(EXPECTED_SAMPLE_STATUSES);
+    const warnings = res.stdout.split('\n').filter((l) => l.startsWith('::warning::testsigma-tm: GitHub'));
+    expect(warnings).toEqual([
+      "::warning::testsigma-tm: GitHub refused to write the comment on pull request #7 (HTTP 403: Resource not accessible by integration): give the job `permissions: pull-requests: write` (a fork pull request's token is read-only: report it from a workflow_run workflow, see the README).",
+    ]);
+    expect(github.comments).toEqual([]);
+  });
+  it('a wrong github-token is one warning line naming the input, and the step passes', async () => {
+    const ws = await workspaceWithFailures(1);
+    const res = await runStep({
+      inputs: { 'api-token': '', 'github-token': 'ghs_notTheJobToken_987654321', 'dry-run': 'true', results: 'junit.xml', annotations: 'false' },
+      event: pullRequestEvent(),
+      workspace: ws,
+    });
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain(
+      '::warning::testsigma-tm: GitHub refused to write the comment on pull request #7 (HTTP 401: Bad credentials): check the github-token input (it defaults to the job token, ${{ github.token }}).\n',
+    );
+    expect(res.stdout).toContain('::add-mask::ghs_notTheJobToken_987654321\n');
+    expect(res.stdout.replace(/^::add-mask::.*\n/gm, '')).not.toContain('ghs_notTheJobToken_987654321');
+  });
+});
+
+describe('the check run', () => {
+  it('carries 120 annotations for 120 failed tests, sent in 3 requests of at most 50', async () => {
+    const ws = await workspaceWithFailures(120);
+    const res = await runStep({
+      inputs: { ...service(), results: 'junit.xml', 'check-run': 'true', comment: 'off' },
+      event: pullRequestEvent(),
+      workspace: ws,
+    });
+    expect(res.code, res.stdout).toBe(0);
+    expect(github.checkRuns).toHaveLength(1);
+    const check = github.checkRuns[0]!;
+    expect(check).toMatchObject({ name: 'Testsigma: test', head_sha: HEAD_SHA, status: 'completed', conclusion: 'failure' });
+    expect(check.output.title).toBe('120 failed, 1 passed, 0 skipped');
+    expect(check.annotations).toHaveLength(120);
+    expect(check.annotations[0]).toEqual({
+      path: 'tests/login.test.ts',
+      start_line: 1,
+      end_line: 1,
+      annotation_level: 'failure',
+      title: 'Failed: s › login 1',
+      message: 'login 1 failed: 500',
+    });
+    expect(check.annotations[119]!.start_line).toBe(120);
+    expect(github.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+      'POST /repos/acme/shop/check-runs 201',
+      `PATCH /repos/acme/shop/check-runs/${check.id} 200`,
+      `PATCH /repos/acme/shop/check-runs/${check.id} 200`,
+    ]);
+    expect(res.stdout).toContain('testsigma-tm: check run created with 120 annotation(s) in 3 request(s)');
+  });
+
+  it('stops at max-annotations and says how many were not annotated', async () => {
+    const ws = await workspaceWithFailures(60);
+    const res = await runStep({
+      inputs: {
+        'api-token': '',
+        'github-token': GITHUB_TOKEN,
+        'dry-run': 'true',
+        results: 'junit.xml',
+        'check-run': 'true',
+        comment: 'off',
+        'max-annotations': '55',
+      },
+      event: pullRequestEvent(),
+      workspace: ws,
+    });
+    expect(res.code, res.stdout).toBe(0);
+    expect(github.checkRuns[0]!.annotations).toHaveLength(55);
+    expect(github.checkRuns[0]!.output.title).toBe('60 failed, 1 passed, 0 skipped (55 annotated, 5 not)');
+  });
+});
+
+describe('strict inputs', () => {
+  it('an undeclared input fails the step with a did-you-mean, before any request', async () => {
+    const res = await runStep({ inputs: { ...service(), results: SAMPLES[0]!, dry_run: 'true' }, event: pullRequestEvent() });
+    expect(res.code).toBe(1);
+    expect(res.stdout).toContain('::error::testsigma-tm: unknown input(s) "dry_run" (did you mean "dry-run"?): action.yml declares no such input');
+    expect(res.summary).toContain('**The step failed** (`CONFIG_UNKNOWN_OPTION`)');
+    expect(emulator.state().requests).toEqual([]);
+    expect(github.requests).toEqual([]);
+  });
+
+  it('knows every input action.yml declares', async () => {
+    const yml = await readFile(join(ROOT, 'action.yml'), 'utf8');
+    const declared = [...yml.slice(yml.indexOf('\ninputs:'), yml.indexOf('\noutputs:')).matchAll(/^ {2}([a-z-]+):$/gm)].map((m) => m[1]!);
+    expect(declared).toContain('github-token');
+    const res = await runStep({
+      inputs: Object.fromEntries(declared.map((name) => [name, ''])),
+      event: { name: 'push', payload: {} },
+      env: { 'INPUT_DRY-RUN': 'true', INPUT_RESULTS: SAMPLES[0]!, INPUT_COMMENT: 'off' },
+    });
+    expect(res.stdout).not.toContain('unknown input');
+    expect(res.code, res.stdout).toBe(0);
+  });
+});
+
+/** The `with:` of the step that `uses: <uses>` in a workflow file (flat `key: value` lines, as the examples write them). */
+function stepInputs(workflow: string, uses: string): Record<string, string> {
+  const lines = workflow.split('\n');
+  const at = lines.findIndex((l) => l.trim() === `- uses: ${uses}`);
+  expect(at, `the workflow has a step that uses ${uses}`).toBeGreaterThanOrEqual(0);
+  const indent = lines[at]!.indexOf('-');
+  const inputs: Record<string, string> = {};
+  let inWith = false;
+  for (const line of lines.slice(at + 1)) {
+    if (line.trim() === '' || line.search(/\S/) <= indent) break;
+    if (line.trim() === 'with:') inWith = true;
+    else if (inWith) {
+      const m = /^\s+([\w-]+):\s*(.*?)\s*(?:#.*)?$/.exec(line)!;
+      inputs[m[1]!] = m[2]!.replace(/^'(.*)'$/, '$1');
+    }
+  }
+  return inputs;
+}
+
+describe('pull requests from forks (the README workflows, examples/ci/github-fork-*.yml)', () => {
+  it('first run without a token keeps the files; the workflow_run run downloads the artifact, records the run and comments', async () => {
+    const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+    const testsWorkflow = await readFile(join(ROOT, 'examples/ci/github-fork-tests.yml'), 'utf8');
+    const reportWorkflow = await readFile(join(ROOT, 'examples/ci/github-fork-report.yml'), 'utf8');
+    expect(readme, 'the README shows github-fork-tests.yml').toContain(testsWorkflow.trim());
+    expect(readme, 'the README shows github-fork-report.yml').toContain(reportWorkflow.trim());
+    expect(testsWorkflow).toContain('\nname: Tests\n');
+    expect(reportWorkflow).toContain('    workflows: [Tests]\n');
+    const secrets = (inputs: Record<string, string>, apiToken: string) =>
+      Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v.replace('${{ secrets.TESTSIGMA_API_TOKEN }}', apiToken)]));
+
+    // Workflow 1 on a fork's pull request: the tests wrote reports/, the secret is empty.
+    const checkout = await mkdtemp(join(tmpdir(), 'tm-fork-'));
+    await mkdir(join(checkout, 'reports/unit'), { recursive: true });
+    for (const sample of SAMPLES) await writeFile(join(checkout, 'reports/unit', sample.split('/').at(-1)!), await readFile(join(ROOT, sample)));
+    const first = await runStep({
+      inputs: secrets(stepInputs(testsWorkflow, 'testsigma-tm/testsigma-tm@v0'), ''),
+      event: pullRequestEvent(9, 'fork/shop'),
+      workspace: checkout,
+      env: { TESTSIGMA_BASE_URL: emulator.url },
+    });
+    expect(first.code, first.stdout).toBe(0);
+    expect(first.stdout.trim()).toBe(
+      '::warning::testsigma-tm: the api-token input is empty (this pull request comes from a fork, which gets no secrets), so no results were uploaded. To record them, keep the result files with actions/upload-artifact (name: testsigma-results, if: always()) and report them from a workflow_run workflow with this action\'s artifact: testsigma-results input (see "Pull requests from forks" in the README).',
+    );
+    expect(emulator.state().requests).toEqual([]);
+    expect(github.requests).toEqual([]);
+
+    // actions/upload-artifact: the files under `path`, relative to it.
+    const upload = stepInputs(testsWorkflow, 'actions/upload-artifact@v4');
+    const root = join(checkout, upload.path!);
+    const entries: Record<string, Buffer> = {};
+    for (const file of await readdir(root, { recursive: true, withFileTypes: true }))
+      if (file.isFile()) entries[relative(root, join(file.parentPath, file.name))] = await readFile(join(file.parentPath, file.name));
+    github.addArtifact(4242, 'other-artifact', zip({ 'x.txt': 'x' }));
+    github.addArtifact(4242, upload.name!, zip(entries));
+    github.pulls.push({ number: 9, state: 'open', head: { sha: HEAD_SHA, ref: 'feature', label: 'fork:feature' } });
+
+    // Workflow 2 on workflow_run: an empty workspace (no checkout), the secret, the job token.
+    const reportWorkspace = await mkdtemp(join(tmpdir(), 'tm-fork-report-'));
+    const second = await runStep({
+      inputs: { ...secrets(stepInputs(reportWorkflow, 'testsigma-tm/testsigma-tm@v0'), emulator.token), 'github-token': GITHUB_TOKEN },
+      event: {
+        name: 'workflow_run',
+        payload: {
+          workflow_run: {
+            id: 4242,
+            event: 'pull_request',
+            head_sha: HEAD_SHA,
+            head_branch: 'feature',
+            html_url: 'https://github.com/acme/shop/actions/runs/4242',
+            pull_requests: [],
+            head_repository: { full_name: 'fork/shop', owner: { login: 'fork' } },
+          },
+          repository: { full_name: 'acme/shop' },
+        },
+      },
+      workspace: reportWorkspace,
+      env: { TESTSIGMA_BASE_URL: emulator.url },
+    });
+    expect(second.code, second.stdout).toBe(0);
+    expect(second.stdout).toContain('testsigma-tm: artifact "testsigma-results" of run 4242: 3 file(s) unpacked into .testsigma-tm/artifact.');
+    const runs = newRuns(emulator);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]!.status).toBe('CLOSED');
+    expect(statusesByHumanId(emulator, runs[0]!)).toEqual(EXPECTED_SAMPLE_STATUSES);
+    expect(github.comments.map((c) => c.issue)).toEqual([9]);
+    expect(github.comments[0]!.body).toContain(
+      '[tests run](https://github.com/acme/shop/actions/runs/4242) · [report run](https://github.com/acme/shop/actions/runs/777)',
+    );
+    // On the fork's commit; the 3 failed tests the results place (DEMO-2's Jest result names no file).
+    expect(github.checkRuns.map((c) => [c.head_sha, c.annotations.map((a) => `${a.path}:${a.start_line}`)])).toEqual([
+      [HEAD_SHA, ['auth.spec.ts:18', 'auth.spec.ts:40', 'tests/conftest.py:12']],
+    ]);
+    expect(github.requests.map((r) => `${r.method} ${r.path.replace(/\?.*/, '')} ${r.status}`)).toEqual([
+      'GET /repos/acme/shop/actions/runs/4242/artifacts 200',
+      `GET /repos/acme/shop/actions/artifacts/${github.artifacts.get(4242)![1]!.id}/zip 302`,
+      `GET /blob/${github.artifacts.get(4242)![1]!.id} 200`,
+      'GET /repos/acme/shop/pulls 200',
+      'GET /repos/acme/shop/issues/9/comments 200',
+      'POST /repos/acme/shop/issues/9/comments 201',
+      'POST /repos/acme/shop/check-runs 201',
+    ]);
+  });
+
+  it('refuses an artifact with a path outside its folder, and a missing one, before recording anything', async () => {
+    const ws = await mkdtemp(join(tmpdir(), 'tm-fork-slip-'));
+    const event = { name: 'workflow_run', payload: { workflow_run: { id: 5, event: 'pull_request', head_sha: HEAD_SHA, pull_requests: [{ number: 3 }] } } };
+    github.addArtifact(5, 'testsigma-results', zip({ 'ok.xml': '<testsuites/>', '../../escaped.xml': '<testsuites/>' }));
+    const slip = await runStep({ inputs: { ...service(), artifact: 'testsigma-results' }, event, workspace: join(ws, 'w') });
+    expect(slip.code).toBe(1);
+    expect(slip.stdout).toMatch(
+      /::error::testsigma-tm: the artifact "testsigma-results" of run 5 could not be used: the artifact was refused \(invalid relative path: \.\.\/\.\.\/escaped\.xml\): it was not unpacked\./,
+    );
+    await expect(readdir(ws)).resolves.toEqual([]);
+    const missing = await runStep({ inputs: { ...service(), artifact: 'nope' }, event, workspace: join(ws, 'w') });
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toContain('run 5 has no artifact named "nope" (it has "testsigma-results")');
+    expect(missing.summary).toContain('(`INPUT_ARTIFACT`)');
+    expect(emulator.state().requests).toEqual([]);
+  });
+});
+
+describe('secrets', () => {
+  it('neither token is in any output, file or anything GitHub stored (after every run above)', async () => {
+    expect(search.recorded).toBeGreaterThan(10);
+    expect(await search.leaks([dir])).toEqual([]);
+    for (const secret of [emulator.token, GITHUB_TOKEN]) expect(github.storedText().includes(secret)).toBe(false);
+  });
+});
