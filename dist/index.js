@@ -36207,6 +36207,11 @@ const ERROR_CODES = {
         meaning: 'A 2xx answer without the JSON expected (a proxy or login page, or a changed API).',
         todo: 'Check the base URL; report it with the request id.',
     },
+    API_LIST_INCOMPLETE: {
+        exit: 1,
+        meaning: 'A list ended with fewer items than its total_count announced, twice.',
+        todo: 'Try again later (resume from the spool file if one was written); report it with the request id if it persists.',
+    },
     API_PAGINATION_LOOP: { exit: 1, meaning: 'A list kept repeating pages.', todo: 'Report it with the request id.' },
     API_FOREIGN_LINK: { exit: 1, meaning: 'A next-page link points at another host; the token is not sent there.', todo: 'Report it with the request id.' },
     VERIFY_MISMATCH: {
@@ -37249,7 +37254,21 @@ class http_HttpClient {
 const PAGE_SIZE = 100;
 /** Without a total_count, only a repeated cursor or this many pages (10 million items) stops a list. */
 const MAX_PAGES_WITHOUT_TOTAL = 100_000;
+/**
+ * Every item of the list. A list that ends with fewer items than its total_count (an empty last page without a
+ * `next`, seen on the live service) is read once more from the start, then refused: read as complete, a short
+ * list of test cases would turn every result naming a case it misses into "no such test case".
+ */
 async function listAll(http, path, key, read, query = {}, resource) {
+    const first = await listOnce(http, path, key, read, query, resource);
+    if (first.complete)
+        return first.items;
+    const again = await listOnce(http, path, key, read, query, resource);
+    if (again.complete)
+        return again.items;
+    throw new ApiError('API_LIST_INCOMPLETE', { method: 'GET', path: again.last.path, status: again.last.status, ...(again.last.requestId ? { requestId: again.last.requestId } : {}) }, `The service ended the list at ${again.items.length} of the ${again.total} items its total_count announces, twice; stopped rather than treat the rest as missing. Try again later.`);
+}
+async function listOnce(http, path, key, read, query, resource) {
     const items = [];
     const seen = new Set();
     let request = { path, query: { ...query, page_size: PAGE_SIZE } };
@@ -37262,12 +37281,12 @@ async function listAll(http, path, key, read, query = {}, resource) {
         if (!pageInfo) {
             if (pageItems.length >= PAGE_SIZE)
                 throw unexpectedBody(ctx, `holds a full page of ${pageItems.length} items but lacks page_info, so the next page cannot be found`);
-            return items;
+            return { items, complete: true, total: undefined, last: ctx };
         }
         const next = pageInfo.next;
-        if (next === null || next === undefined || next === '')
-            return items;
         const total = pageInfo.total_count;
+        if (next === null || next === undefined || next === '')
+            return { items, complete: total === undefined || items.length >= total, total, last: ctx };
         const maxPages = total === undefined ? MAX_PAGES_WITHOUT_TOTAL : Math.ceil(total / Math.max(1, pageInfo.page_size ?? PAGE_SIZE)) + 1;
         if (seen.has(next) || page >= maxPages) {
             const why = seen.has(next)
@@ -42162,7 +42181,7 @@ async function planUpload(ctx, { project, statuses, users, cases }, read) {
 }
 /** A failure of the service itself (no answer, 5xx, the rate limit until the deadline): worth trying again later. */
 function serviceFailed(error) {
-    return error instanceof ApiError && (error.status === undefined || error.status >= 500 || error.status === 429);
+    return error instanceof ApiError && (error.status === undefined || error.status >= 500 || error.status === 429 || error.code === 'API_LIST_INCOMPLETE');
 }
 function planEntries(report, mapping, statusIds, userId, ci) {
     return report.mapped.map((mapped) => {

@@ -109,6 +109,11 @@ export const ERROR_CODES = {
     meaning: 'A 2xx answer without the JSON expected (a proxy or login page, or a changed API).',
     todo: 'Check the base URL; report it with the request id.',
   },
+  API_LIST_INCOMPLETE: {
+    exit: 1,
+    meaning: 'A list ended with fewer items than its total_count announced, twice.',
+    todo: 'Try again later (resume from the spool file if one was written); report it with the request id if it persists.',
+  },
   API_PAGINATION_LOOP: { exit: 1, meaning: 'A list kept repeating pages.', todo: 'Report it with the request id.' },
   API_FOREIGN_LINK: { exit: 1, meaning: 'A next-page link points at another host; the token is not sent there.', todo: 'Report it with the request id.' },
   VERIFY_MISMATCH: {

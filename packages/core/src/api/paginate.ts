@@ -14,6 +14,11 @@ const MAX_PAGES_WITHOUT_TOTAL = 100_000;
 
 type Query = Record<string, string | number | undefined>;
 
+/**
+ * Every item of the list. A list that ends with fewer items than its total_count (an empty last page without a
+ * `next`, seen on the live service) is read once more from the start, then refused: read as complete, a short
+ * list of test cases would turn every result naming a case it misses into "no such test case".
+ */
 export async function listAll<T>(
   http: HttpClient,
   path: string,
@@ -22,6 +27,33 @@ export async function listAll<T>(
   query: Query = {},
   resource?: string,
 ): Promise<T[]> {
+  const first = await listOnce(http, path, key, read, query, resource);
+  if (first.complete) return first.items;
+  const again = await listOnce(http, path, key, read, query, resource);
+  if (again.complete) return again.items;
+  throw new ApiError(
+    'API_LIST_INCOMPLETE',
+    { method: 'GET', path: again.last.path, status: again.last.status, ...(again.last.requestId ? { requestId: again.last.requestId } : {}) },
+    `The service ended the list at ${again.items.length} of the ${again.total} items its total_count announces, twice; stopped rather than treat the rest as missing. Try again later.`,
+  );
+}
+
+interface Listing<T> {
+  items: T[];
+  /** Fewer items than total_count means the list was cut short. */
+  complete: boolean;
+  total: number | undefined;
+  last: AnswerContext;
+}
+
+async function listOnce<T>(
+  http: HttpClient,
+  path: string,
+  key: string,
+  read: (value: unknown, where: string, ctx: AnswerContext) => T,
+  query: Query,
+  resource: string | undefined,
+): Promise<Listing<T>> {
   const items: T[] = [];
   const seen = new Set<string>();
   let request: { path: string; query: Query } = { path, query: { ...query, page_size: PAGE_SIZE } };
@@ -35,11 +67,11 @@ export async function listAll<T>(
     if (!pageInfo) {
       if (pageItems.length >= PAGE_SIZE)
         throw unexpectedBody(ctx, `holds a full page of ${pageItems.length} items but lacks page_info, so the next page cannot be found`);
-      return items;
+      return { items, complete: true, total: undefined, last: ctx };
     }
     const next = pageInfo.next;
-    if (next === null || next === undefined || next === '') return items;
     const total = pageInfo.total_count;
+    if (next === null || next === undefined || next === '') return { items, complete: total === undefined || items.length >= total, total, last: ctx };
     const maxPages = total === undefined ? MAX_PAGES_WITHOUT_TOTAL : Math.ceil(total / Math.max(1, pageInfo.page_size ?? PAGE_SIZE)) + 1;
     if (seen.has(next) || page >= maxPages) {
       const why = seen.has(next)

@@ -234,7 +234,7 @@ async function planUpload(ctx: UploadContext, { project, statuses, users, cases 
 
 /** A failure of the service itself (no answer, 5xx, the rate limit until the deadline): worth trying again later. */
 function serviceFailed(error: TestsigmaTmError): boolean {
-  return error instanceof ApiError && (error.status === undefined || error.status >= 500 || error.status === 429);
+  return error instanceof ApiError && (error.status === undefined || error.status >= 500 || error.status === 429 || error.code === 'API_LIST_INCOMPLETE');
 }
 
 function planEntries(

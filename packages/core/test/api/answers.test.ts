@@ -3,6 +3,9 @@
  * field and the request id, never a crash or an empty answer read as "nothing there". The emulator answers;
  * a pass-through in front of it changes the one answer under test.
  */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_FACTS, startEmulator, type EmulatorHandle } from 'testsigma-tm-emulator';
 import { TestManagementApi } from '../../src/api/client.js';
@@ -147,6 +150,44 @@ describe('answers the client cannot use', () => {
       const project = (await api.listProjects())[0]!;
       const cases = await api.listTestCases(project.id);
       expect(cases.map((c) => c.human_id)).toEqual(Array.from({ length: 250 }, (_, i) => `BIG-${i + 1}`));
+    } finally {
+      await big.close();
+    }
+  });
+});
+
+describe('a list cut short', () => {
+  it('a case listing that ends before its total_count is read again, then refused and spooled: no result is called unknown', async () => {
+    const big = await startEmulator({
+      port: 0,
+      rateLimit: false,
+      seed: { projects: [{ name: 'Big', human_id_prefix: 'BIG', test_cases: Array.from({ length: 250 }, (_, i) => ({ title: `Case ${i}` })) }] },
+    });
+    try {
+      // The second page comes back empty and without a next page: the live service was seen doing this.
+      front = await startTamperingProxy(big.origin, (m, p, q) =>
+        p.endsWith('/test_cases') && q.has('cursor')
+          ? (json) => ({ ...(json as object), data: { test_cases: [] }, page_info: { ...(json as { page_info: object }).page_info, next: null } })
+          : undefined,
+      );
+      const results: TestResult[] = [1, 150, 250].map((n) => ({
+        source: 'unit',
+        suitePath: ['s'],
+        name: `BIG-${n} works`,
+        status: 'passed',
+        properties: [],
+        tags: [],
+        attachments: [],
+        attempts: [{ status: 'passed' }],
+      }));
+      const spool = join(await mkdtemp(join(tmpdir(), 'tm-cut-')), 'spool.json');
+      const outcome = await uploadResults({ settings: resolveSettings({ token: big.token, baseUrl: front.url, projectId: 'Big', spool }, {}), results });
+      expect(outcome.error?.code).toBe('API_LIST_INCOMPLETE');
+      expect(outcome.exitCode).toBe(1);
+      expect(outcome.error?.message).toMatch(/The service ended the list at 100 of the 250 items its total_count announces, twice/);
+      expect(outcome.summary.unknown).toEqual([]);
+      expect(outcome.summary.spoolFile).toBe(spool);
+      expect(big.state().requests.filter((r) => r.method !== 'GET')).toHaveLength(0);
     } finally {
       await big.close();
     }

@@ -15,7 +15,7 @@ interface Tampered {
 }
 
 /** Decide per request: undefined passes the emulator's answer through; a function rewrites its JSON. */
-export type Tamper = (method: string, path: string) => Tampered | ((json: unknown) => unknown) | undefined;
+export type Tamper = (method: string, path: string, query: URLSearchParams) => Tampered | ((json: unknown) => unknown) | undefined;
 
 export interface Running {
   url: string;
@@ -63,8 +63,9 @@ export async function startTamperingProxy(
   const server = createServer((req, res) => void answer(req, res));
   async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readAll(req);
-    const path = new URL(req.url ?? '/', upstreamOrigin).pathname.replace(/^\/api\/v1/, '');
-    const change = tamper(req.method ?? 'GET', path);
+    const url = new URL(req.url ?? '/', upstreamOrigin);
+    const path = url.pathname.replace(/^\/api\/v1/, '');
+    const change = tamper(req.method ?? 'GET', path, url.searchParams);
     if (change && typeof change !== 'function') {
       const text = typeof change.body === 'string' ? change.body : change.body === undefined ? '' : JSON.stringify(change.body);
       res.writeHead(change.status ?? 200, {
