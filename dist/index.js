@@ -37094,7 +37094,7 @@ class http_HttpClient {
             for (let attempt = 1;; attempt++) {
                 watch.enter({ kind: 'queued' }, attempt);
                 const release = await this.pacer.acquire();
-                if (req.sendWithinMs !== undefined && this.now() - started > req.sendWithinMs) {
+                if (req.sendBefore !== undefined && this.now() > req.sendBefore) {
                     release();
                     return { status: 0, body: undefined, requestId: undefined, method: req.method, path, stale: true };
                 }
@@ -37120,7 +37120,7 @@ class http_HttpClient {
                         if (outcome.notJson) {
                             throw unexpectedBody({ method: req.method, path, status, requestId }, `came as ${outcome.notJson.contentType}, not JSON: a proxy or login page? Check the base URL`);
                         }
-                        return { status, body: outcome.body, requestId, method: req.method, path, rate: outcome.rate };
+                        return { status, body: outcome.body, requestId, method: req.method, path, rate: outcome.rate, answeredAt: this.now() };
                     }
                     if (verdict === 'final')
                         throw errorFor(details, req.resource, attempt, this.options.tokenSettingName);
@@ -37259,22 +37259,24 @@ const MAX_PAGES_WITHOUT_TOTAL = 100_000;
  * `next`, seen on the live service) is read once more from the start, then refused: read as complete, a short
  * list of test cases would turn every result naming a case it misses into "no such test case".
  */
-async function listAll(http, path, key, read, query = {}, resource) {
-    const first = await listOnce(http, path, key, read, query, resource);
+async function listAll(http, path, key, read, query = {}, resource, observed) {
+    const first = await listOnce(http, path, key, read, query, resource, observed);
     if (first.complete)
         return first.items;
-    const again = await listOnce(http, path, key, read, query, resource);
+    const again = await listOnce(http, path, key, read, query, resource, observed);
     if (again.complete)
         return again.items;
     throw new ApiError('API_LIST_INCOMPLETE', { method: 'GET', path: again.last.path, status: again.last.status, ...(again.last.requestId ? { requestId: again.last.requestId } : {}) }, `The service ended the list at ${again.items.length} of the ${again.total} items its total_count announces, twice; stopped rather than treat the rest as missing. Try again later.`);
 }
-async function listOnce(http, path, key, read, query, resource) {
+async function listOnce(http, path, key, read, query, resource, observed) {
     const items = [];
     const seen = new Set();
     let request = { path, query: { ...query, page_size: PAGE_SIZE } };
     for (let page = 1;; page++) {
         const res = await http.send({ method: 'GET', path: request.path, query: request.query, idempotent: true, ...(resource ? { resource } : {}) });
         const ctx = { method: 'GET', path: res.path, status: res.status, requestId: res.requestId };
+        if (observed && page === 1)
+            observed.firstAnswerAt = res.answeredAt;
         const { items: pageItems, pageInfo } = readPage(res.body, key, read, ctx);
         items.push(...pageItems);
         // A full page without page_info may have a next one we cannot reach: reading on would drop items silently.
@@ -37391,7 +37393,7 @@ class TestManagementApi {
         }
     }
     /** Sparse update (a close is `{status: 'CLOSED'}`); the answer's body is not needed. */
-    /** `stale`: not sent, because `sendWithinMs` passed first (see ApiRequest.sendWithinMs). */
+    /** `stale`: not sent, because `sendBefore` passed first (see ApiRequest.sendBefore). */
     async updateRun(projectId, runId, changes, options = {}) {
         const answer = await this.http.send({
             method: 'PUT',
@@ -37424,6 +37426,13 @@ class TestManagementApi {
     }
     listRunCases(projectId, runId) {
         return listAll(this.http, `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`, 'test_run_cases', readRunCase, {}, `Test run "${runId}"`);
+    }
+    /** The run's cases, and when the first page was answered: a write built from them is as old as that page. */
+    async readRunCases(projectId, runId) {
+        const observed = {};
+        const path = `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`;
+        const cases = await listAll(this.http, path, 'test_run_cases', readRunCase, {}, `Test run "${runId}"`, observed);
+        return { cases, answeredAt: observed.firstAnswerAt };
     }
     /**
      * One batch of results, as multipart with a plain `data` field (the live service reads form values). Safe
@@ -40979,14 +40988,15 @@ async function ensureCases(session, caseIds, options = {}) {
     const { api, projectId, run, clock, log, state } = session;
     let requests = 0;
     let held = options.held;
+    // When what `held` shows was read: a write built from it goes out within FRESH_READ_MS of that, or not at all.
+    let readAt = clock.now();
     if (!held) {
         // Jobs of one pipeline reach this point together (they found or created the run at the same moment):
         // starting at random moments, their read-then-write pairs overlap less.
         await clock.sleep(Math.floor(clock.random() * START_SPREAD_MS));
-        held = await api.listRunCases(projectId, run.id);
+        ({ held, readAt } = await readCases(session));
         requests++;
     }
-    let readAt = clock.now();
     let written;
     // Every case ever seen in the run: some job needs each, so a write of ours puts back any it finds gone.
     const seen = new Set();
@@ -41011,7 +41021,7 @@ async function ensureCases(session, caseIds, options = {}) {
         }
         written = new Set([...seen, ...missing]);
         const filters = [{ field: 'id', operator: 'IN', values: [...written] }];
-        stale = (await api.updateRun(projectId, run.id, { static_selection_filters: filters }, { sendWithinMs: FRESH_READ_MS })) === 'stale';
+        stale = (await api.updateRun(projectId, run.id, { static_selection_filters: filters }, { sendBefore: readAt + FRESH_READ_MS })) === 'stale';
         if (stale) {
             log.debug(`The update of test run ${run.human_id}'s cases waited past ${FRESH_READ_MS} ms for its turn: reading the cases again before writing.`);
             written = undefined;
@@ -41021,10 +41031,14 @@ async function ensureCases(session, caseIds, options = {}) {
             state.rememberWindow(clock.now() - readAt);
             await clock.sleep(readBackPause(attempt++, clock.random));
         }
-        held = await api.listRunCases(projectId, run.id);
-        readAt = clock.now();
+        ({ held, readAt } = await readCases(session));
         requests++;
     }
+}
+/** The run's cases, and when the read's first page was answered (a long listing is as old as its first page). */
+async function readCases(session) {
+    const { cases, answeredAt } = await session.api.readRunCases(session.projectId, session.run.id);
+    return { held: cases, readAt: answeredAt ?? session.clock.now() };
 }
 /**
  * Before reading back: long enough for the writes of jobs that read before ours to land (so the read-back
@@ -41095,7 +41109,7 @@ async function keepResults(session, sent, options = {}) {
         const putBack = lost.filter((e) => !givenUp.has(e.test_case_id));
         if (putBack.length === 0)
             continue;
-        const again = await send_sendEntries(api, projectId, run.id, putBack, { maxEntries: options.batchSize ?? putBack.length }, log);
+        const again = await send_sendEntries(api, projectId, run.id, putBack, { maxEntries: options.batchSize ?? putBack.length, now: () => clock.now() }, log);
         requests += again.requests;
         for (const entry of again.acknowledged)
             recorded.add(entry.test_case_id);
@@ -41358,6 +41372,7 @@ async function writeJobLine(session, own) {
     let confirmed = 0;
     for (let attempt = 1; attempt <= LEDGER_ATTEMPTS; attempt++) {
         current = await api.getRun(projectId, run.id);
+        const readAt = clock.now();
         const found = readJobLines(current.description);
         for (const line of found)
             if (line.job !== own.job)
@@ -41375,7 +41390,7 @@ async function writeJobLine(session, own) {
         if (attempt > 1)
             await clock.sleep(100 * attempt + Math.floor(clock.random() * 250 * attempt));
         // Not sent when its turn comes too late (`stale`): the next round reads again.
-        await api.updateRun(projectId, run.id, { description: withJobLines(current.description, seen.values()) }, { sendWithinMs: FRESH_READ_MS });
+        await api.updateRun(projectId, run.id, { description: withJobLines(current.description, seen.values()) }, { sendBefore: readAt + FRESH_READ_MS });
     }
     log.warn(`Could not record this job's line on test run ${run.human_id} (other jobs kept changing its description); the close step may not count it.`);
     return { run: current, lines: [...seen.values()], confirmed: false };
@@ -41387,6 +41402,7 @@ async function readLedger(session) {
 }
 //# sourceMappingURL=ledger.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/run/converge.js
+
 
 
 
@@ -41406,14 +41422,21 @@ async function convergeDuplicates(session, key, statuses, userId) {
     const target = oldest.id === session.run.id ? session : { ...session, run: oldest, state: session.state };
     const names = new Map(statuses.map((s) => [s.id, s.name]));
     for (const duplicate of younger) {
-        const moved = await moveResults(target, duplicate, names, userId);
-        await mergeLines(target, duplicate);
         try {
+            const moved = await moveResults(target, duplicate, names, userId);
+            await mergeLines(target, duplicate);
             await api.deleteRun(projectId, duplicate.id);
             log.info(`Test run ${duplicate.human_id} duplicated ${oldest.human_id} (run key ${key}): moved its ${moved} result(s) there and deleted it.`);
         }
         catch (error) {
-            log.warn(`Could not delete the duplicate test run ${duplicate.human_id} of run key ${key}: ${error.message}. Delete it in Testsigma.`);
+            // Another job converging at the same moment moved and deleted it first: nothing left to do.
+            if (error instanceof ApiError && error.status === 404)
+                continue;
+            if (error instanceof ApiError && error.status !== undefined && error.status < 500) {
+                log.warn(`Could not merge the duplicate test run ${duplicate.human_id} of run key ${key}: ${error.message}. Delete it in Testsigma.`);
+                continue;
+            }
+            throw error;
         }
     }
     return oldest;
@@ -41436,7 +41459,7 @@ async function moveResults(target, from, names, userId) {
     }));
     if (entries.length === 0)
         return 0;
-    const sent = await send_sendEntries(api, projectId, run.id, entries, { maxEntries: 100 }, log);
+    const sent = await send_sendEntries(api, projectId, run.id, entries, { maxEntries: 100, now: () => target.clock.now() }, log);
     if (sent.error)
         throw sent.error;
     return sent.acknowledged.length;
@@ -41523,7 +41546,7 @@ async function restoreWorst(session, lines, statuses, userId) {
     }
     if (entries.length === 0)
         return [];
-    const sent = await send_sendEntries(api, projectId, run.id, entries, { maxEntries: 100 }, log);
+    const sent = await send_sendEntries(api, projectId, run.id, entries, { maxEntries: 100, now: () => session.clock.now() }, log);
     if (sent.error)
         throw sent.error;
     const human = new Map((await api.listRunCases(projectId, run.id)).map((c) => [c.test_case.id, c.test_case.human_id ?? c.test_case.id]));
@@ -41759,7 +41782,7 @@ async function recordResults(ctx, plan, opened) {
     }
     for (const k of kept)
         log.debug(`${k.case}: ${k.status} by another job of this run — kept (this job's result is better).`);
-    const sent = await send_sendEntries(session.api, plan.projectId, run.id, toSend.map((p) => p.entry), { maxEntries: settings.batchSize, files, nameOf: (id) => human(id) }, log);
+    const sent = await send_sendEntries(session.api, plan.projectId, run.id, toSend.map((p) => p.entry), { maxEntries: settings.batchSize, files, nameOf: (id) => human(id), now: () => session.clock.now() }, log);
     if (sent.error) {
         const spoolFile = await spoolEntries(ctx, plan, opened, sent.unsent, sent.error);
         return { sent, closed: false, spoolFile, error: sent.error, kept };
@@ -41846,7 +41869,7 @@ async function reassertWorse(session, sent, plan, held) {
         if (replaced.length === 0)
             return current;
         log.info(`Another job's better result replaced ${replaced.length} worse result(s) of this job in test run ${run.human_id}; writing them again.`);
-        const again = await send_sendEntries(api, projectId, run.id, replaced, { maxEntries: 100 }, log);
+        const again = await send_sendEntries(api, projectId, run.id, replaced, { maxEntries: 100, now: () => session.clock.now() }, log);
         sent.requests += again.requests + 1;
         current = await api.listRunCases(projectId, run.id);
     }

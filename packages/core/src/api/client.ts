@@ -5,7 +5,7 @@
  */
 import type { HttpClient } from './http.js';
 import type { FormFile, FormPart } from './transport.js';
-import { listAll } from './paginate.js';
+import { listAll, type Observed } from './paginate.js';
 import {
   readFolder,
   readLookup,
@@ -154,8 +154,8 @@ export class TestManagementApi {
   }
 
   /** Sparse update (a close is `{status: 'CLOSED'}`); the answer's body is not needed. */
-  /** `stale`: not sent, because `sendWithinMs` passed first (see ApiRequest.sendWithinMs). */
-  async updateRun(projectId: string, runId: string, changes: Record<string, unknown>, options: { sendWithinMs?: number } = {}): Promise<'written' | 'stale'> {
+  /** `stale`: not sent, because `sendBefore` passed first (see ApiRequest.sendBefore). */
+  async updateRun(projectId: string, runId: string, changes: Record<string, unknown>, options: { sendBefore?: number } = {}): Promise<'written' | 'stale'> {
     const answer = await this.http.send({
       method: 'PUT',
       path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}`,
@@ -188,6 +188,14 @@ export class TestManagementApi {
 
   listRunCases(projectId: string, runId: string): Promise<RunCase[]> {
     return listAll(this.http, `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`, 'test_run_cases', readRunCase, {}, `Test run "${runId}"`);
+  }
+
+  /** The run's cases, and when the first page was answered: a write built from them is as old as that page. */
+  async readRunCases(projectId: string, runId: string): Promise<{ cases: RunCase[]; answeredAt: number | undefined }> {
+    const observed: Observed = {};
+    const path = `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`;
+    const cases = await listAll(this.http, path, 'test_run_cases', readRunCase, {}, `Test run "${runId}"`, observed);
+    return { cases, answeredAt: observed.firstAnswerAt };
   }
 
   /**

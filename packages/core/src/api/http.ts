@@ -51,11 +51,12 @@ export interface ApiRequest<R = never> {
   /** Names what a 404 means, e.g. `Project "Demo"`. */
   resource?: string;
   /**
-   * For a write built from a read of what it replaces: not sent once this long has passed since `send` was
-   * called (its turn under the rate limit, a rate-limit answer waited out). Sent later, it would undo what others
-   * wrote after the read; the answer says `stale` instead, and the caller reads again.
+   * For a write built from a read of what it replaces: not sent after this moment (the client's clock: the read's
+   * first answer plus the window the caller allows), however long its turn under the rate limit or a rate-limit
+   * answer made it wait. Sent later, it would undo what others wrote after the read; the answer says `stale`
+   * instead, and the caller reads again.
    */
-  sendWithinMs?: number;
+  sendBefore?: number;
 }
 
 export interface ApiResponse<R = never> {
@@ -69,8 +70,10 @@ export interface ApiResponse<R = never> {
   recovered?: R;
   /** The rate limit the answer announced (`x-tms-api-*`), for `doctor`. */
   rate?: RateHeaders;
-  /** Not sent: `sendWithinMs` passed before the request's turn came. */
+  /** Not sent: `sendBefore` passed before the request's turn came. */
   stale?: true;
+  /** When the answer came, on the client's clock (what it shows is at most this old). */
+  answeredAt?: number;
 }
 
 export interface HttpClientOptions {
@@ -172,7 +175,7 @@ export class HttpClient {
       for (let attempt = 1; ; attempt++) {
         watch.enter({ kind: 'queued' }, attempt);
         const release = await this.pacer.acquire();
-        if (req.sendWithinMs !== undefined && this.now() - started > req.sendWithinMs) {
+        if (req.sendBefore !== undefined && this.now() > req.sendBefore) {
           release();
           return { status: 0, body: undefined, requestId: undefined, method: req.method, path, stale: true };
         }
@@ -200,7 +203,7 @@ export class HttpClient {
                 `came as ${outcome.notJson.contentType}, not JSON: a proxy or login page? Check the base URL`,
               );
             }
-            return { status, body: outcome.body, requestId, method: req.method, path, rate: outcome.rate };
+            return { status, body: outcome.body, requestId, method: req.method, path, rate: outcome.rate, answeredAt: this.now() };
           }
           if (verdict === 'final') throw errorFor(details, req.resource, attempt, this.options.tokenSettingName);
           if (verdict === 'rate-limited') {

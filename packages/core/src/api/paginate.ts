@@ -26,16 +26,22 @@ export async function listAll<T>(
   read: (value: unknown, where: string, ctx: AnswerContext) => T,
   query: Query = {},
   resource?: string,
+  observed?: Observed,
 ): Promise<T[]> {
-  const first = await listOnce(http, path, key, read, query, resource);
+  const first = await listOnce(http, path, key, read, query, resource, observed);
   if (first.complete) return first.items;
-  const again = await listOnce(http, path, key, read, query, resource);
+  const again = await listOnce(http, path, key, read, query, resource, observed);
   if (again.complete) return again.items;
   throw new ApiError(
     'API_LIST_INCOMPLETE',
     { method: 'GET', path: again.last.path, status: again.last.status, ...(again.last.requestId ? { requestId: again.last.requestId } : {}) },
     `The service ended the list at ${again.items.length} of the ${again.total} items its total_count announces, twice; stopped rather than treat the rest as missing. Try again later.`,
   );
+}
+
+/** Filled by a listing: when its first page was answered (the oldest state the whole list may show). */
+export interface Observed {
+  firstAnswerAt?: number;
 }
 
 interface Listing<T> {
@@ -53,6 +59,7 @@ async function listOnce<T>(
   read: (value: unknown, where: string, ctx: AnswerContext) => T,
   query: Query,
   resource: string | undefined,
+  observed: Observed | undefined,
 ): Promise<Listing<T>> {
   const items: T[] = [];
   const seen = new Set<string>();
@@ -60,6 +67,7 @@ async function listOnce<T>(
   for (let page = 1; ; page++) {
     const res = await http.send({ method: 'GET', path: request.path, query: request.query, idempotent: true, ...(resource ? { resource } : {}) });
     const ctx: AnswerContext = { method: 'GET', path: res.path, status: res.status, requestId: res.requestId };
+    if (observed && page === 1) observed.firstAnswerAt = res.answeredAt;
     const { items: pageItems, pageInfo } = readPage(res.body, key, read, ctx);
     items.push(...pageItems);
 

@@ -90,7 +90,7 @@ async function restoreWorst(session: RunSession, lines: readonly JobLine[], stat
     });
   }
   if (entries.length === 0) return [];
-  const sent = await sendEntries(api, projectId, run.id, entries, { maxEntries: 100 }, log);
+  const sent = await sendEntries(api, projectId, run.id, entries, { maxEntries: 100, now: () => session.clock.now() }, log);
   if (sent.error) throw sent.error;
   const human = new Map((await api.listRunCases(projectId, run.id)).map((c) => [c.test_case.id, c.test_case.human_id ?? c.test_case.id]));
   const restored = sent.acknowledged.map((e) => human.get(e.test_case_id) ?? e.test_case_id);

@@ -7,6 +7,7 @@
  * oldest's description, and the duplicate is deleted. Only runs that carry the key are ever touched.
  */
 import type { ResultEntry, RunStatus, TestRun } from '../api/client.js';
+import { ApiError } from '../errors.js';
 import { statusSeverity } from '../map/status.js';
 import { currentGeneration, findKeyRuns } from './key.js';
 import { readLedger } from './ledger.js';
@@ -27,13 +28,19 @@ export async function convergeDuplicates(session: RunSession, key: string, statu
   const target: RunSession = oldest.id === session.run.id ? session : { ...session, run: oldest, state: session.state };
   const names = new Map(statuses.map((s) => [s.id, s.name]));
   for (const duplicate of younger) {
-    const moved = await moveResults(target, duplicate, names, userId);
-    await mergeLines(target, duplicate);
     try {
+      const moved = await moveResults(target, duplicate, names, userId);
+      await mergeLines(target, duplicate);
       await api.deleteRun(projectId, duplicate.id);
       log.info(`Test run ${duplicate.human_id} duplicated ${oldest.human_id} (run key ${key}): moved its ${moved} result(s) there and deleted it.`);
     } catch (error) {
-      log.warn(`Could not delete the duplicate test run ${duplicate.human_id} of run key ${key}: ${(error as Error).message}. Delete it in Testsigma.`);
+      // Another job converging at the same moment moved and deleted it first: nothing left to do.
+      if (error instanceof ApiError && error.status === 404) continue;
+      if (error instanceof ApiError && error.status !== undefined && error.status < 500) {
+        log.warn(`Could not merge the duplicate test run ${duplicate.human_id} of run key ${key}: ${error.message}. Delete it in Testsigma.`);
+        continue;
+      }
+      throw error;
     }
   }
   return oldest;
@@ -58,7 +65,7 @@ async function moveResults(target: RunSession, from: TestRun, names: ReadonlyMap
       description: `Moved from test run ${from.human_id}, a duplicate of ${run.human_id} for the same pipeline.`,
     }));
   if (entries.length === 0) return 0;
-  const sent = await sendEntries(api, projectId, run.id, entries, { maxEntries: 100 }, log);
+  const sent = await sendEntries(api, projectId, run.id, entries, { maxEntries: 100, now: () => target.clock.now() }, log);
   if (sent.error) throw sent.error;
   return sent.acknowledged.length;
 }

@@ -27,6 +27,7 @@ export async function writeJobLine(session: RunSession, own: JobLine): Promise<L
   let confirmed = 0;
   for (let attempt = 1; attempt <= LEDGER_ATTEMPTS; attempt++) {
     current = await api.getRun(projectId, run.id);
+    const readAt = clock.now();
     const found = readJobLines(current.description);
     for (const line of found) if (line.job !== own.job) seen.set(line.job, newerLine(seen.get(line.job), line));
     seen.set(own.job, own);
@@ -40,7 +41,7 @@ export async function writeJobLine(session: RunSession, own: JobLine): Promise<L
     confirmed = 0;
     if (attempt > 1) await clock.sleep(100 * attempt + Math.floor(clock.random() * 250 * attempt));
     // Not sent when its turn comes too late (`stale`): the next round reads again.
-    await api.updateRun(projectId, run.id, { description: withJobLines(current.description, seen.values()) }, { sendWithinMs: FRESH_READ_MS });
+    await api.updateRun(projectId, run.id, { description: withJobLines(current.description, seen.values()) }, { sendBefore: readAt + FRESH_READ_MS });
   }
   log.warn(`Could not record this job's line on test run ${run.human_id} (other jobs kept changing its description); the close step may not count it.`);
   return { run: current, lines: [...seen.values()], confirmed: false };

@@ -54,14 +54,15 @@ export async function ensureCases(session: RunSession, caseIds: readonly string[
   const { api, projectId, run, clock, log, state } = session;
   let requests = 0;
   let held = options.held;
+  // When what `held` shows was read: a write built from it goes out within FRESH_READ_MS of that, or not at all.
+  let readAt = clock.now();
   if (!held) {
     // Jobs of one pipeline reach this point together (they found or created the run at the same moment):
     // starting at random moments, their read-then-write pairs overlap less.
     await clock.sleep(Math.floor(clock.random() * START_SPREAD_MS));
-    held = await api.listRunCases(projectId, run.id);
+    ({ held, readAt } = await readCases(session));
     requests++;
   }
-  let readAt = clock.now();
   let written: ReadonlySet<string> | undefined;
   // Every case ever seen in the run: some job needs each, so a write of ours puts back any it finds gone.
   const seen = new Set<string>();
@@ -86,7 +87,7 @@ export async function ensureCases(session: RunSession, caseIds: readonly string[
     }
     written = new Set([...seen, ...missing]);
     const filters = [{ field: 'id', operator: 'IN', values: [...written] }];
-    stale = (await api.updateRun(projectId, run.id, { static_selection_filters: filters }, { sendWithinMs: FRESH_READ_MS })) === 'stale';
+    stale = (await api.updateRun(projectId, run.id, { static_selection_filters: filters }, { sendBefore: readAt + FRESH_READ_MS })) === 'stale';
     if (stale) {
       log.debug(`The update of test run ${run.human_id}'s cases waited past ${FRESH_READ_MS} ms for its turn: reading the cases again before writing.`);
       written = undefined;
@@ -95,10 +96,15 @@ export async function ensureCases(session: RunSession, caseIds: readonly string[
       state.rememberWindow(clock.now() - readAt);
       await clock.sleep(readBackPause(attempt++, clock.random));
     }
-    held = await api.listRunCases(projectId, run.id);
-    readAt = clock.now();
+    ({ held, readAt } = await readCases(session));
     requests++;
   }
+}
+
+/** The run's cases, and when the read's first page was answered (a long listing is as old as its first page). */
+async function readCases(session: RunSession): Promise<{ held: RunCase[]; readAt: number }> {
+  const { cases, answeredAt } = await session.api.readRunCases(session.projectId, session.run.id);
+  return { held: cases, readAt: answeredAt ?? session.clock.now() };
 }
 
 /**
@@ -191,7 +197,7 @@ export async function keepResults(
     }
     const putBack = lost.filter((e) => !givenUp.has(e.test_case_id));
     if (putBack.length === 0) continue;
-    const again = await sendEntries(api, projectId, run.id, putBack, { maxEntries: options.batchSize ?? putBack.length }, log);
+    const again = await sendEntries(api, projectId, run.id, putBack, { maxEntries: options.batchSize ?? putBack.length, now: () => clock.now() }, log);
     requests += again.requests;
     for (const entry of again.acknowledged) recorded.add(entry.test_case_id);
     if (again.error) return { lost: [...givenUp.values()], requests, held, recorded, failure: { error: again.error, unsent: again.unsent } };

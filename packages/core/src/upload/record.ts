@@ -56,7 +56,7 @@ export async function recordResults(ctx: UploadContext, plan: UploadPlan, opened
     plan.projectId,
     run.id,
     toSend.map((p) => p.entry),
-    { maxEntries: settings.batchSize, files, nameOf: (id) => human(id) },
+    { maxEntries: settings.batchSize, files, nameOf: (id) => human(id), now: () => session.clock.now() },
     log,
   );
   if (sent.error) {
@@ -149,7 +149,7 @@ async function reassertWorse(session: RunSession, sent: SendOutcome, plan: Uploa
     });
     if (replaced.length === 0) return current;
     log.info(`Another job's better result replaced ${replaced.length} worse result(s) of this job in test run ${run.human_id}; writing them again.`);
-    const again = await sendEntries(api, projectId, run.id, replaced, { maxEntries: 100 }, log);
+    const again = await sendEntries(api, projectId, run.id, replaced, { maxEntries: 100, now: () => session.clock.now() }, log);
     sent.requests += again.requests + 1;
     current = await api.listRunCases(projectId, run.id);
   }
