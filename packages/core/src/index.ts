@@ -5,11 +5,11 @@
  *
  * Use: resolveSettings → resultFileSource (or readResultFiles, or your own TestResult[]) → uploadResults → renderText / renderMarkdown.
  */
-export { uploadResults, type UploadInput, type UploadOutcome } from './upload/upload.js';
-export { runUrl } from './upload/outcome-summary.js';
-export { applyEmptyPolicy } from './upload/inputs.js';
-export { closeRunCommand, resumeCommand, type CommandInput, type CommandOutcome } from './upload/commands.js';
-export { doctor, type DoctorCheck, type DoctorInput, type DoctorOutcome } from './upload/doctor.js';
+export { uploadResults, type UploadInput, type UploadOutcome } from './pipeline/upload.js';
+export { runUrl } from './pipeline/outcome-summary.js';
+export { applyEmptyPolicy } from './pipeline/inputs.js';
+export { closeRunCommand, resumeCommand, type CommandInput, type CommandOutcome } from './operations/commands.js';
+export { doctor, type DoctorCheck, type DoctorInput, type DoctorOutcome } from './operations/doctor.js';
 export {
   emptySummary,
   renderMarkdown,
@@ -21,8 +21,8 @@ export {
   type MappingReason,
   type UploadFigures,
   type UploadSummary,
-} from './upload/summary.js';
-export { ANNOTATION_LIMIT, failureAnnotations, locate, type Annotation, type AnnotationSet, type SourceLocation } from './upload/annotations.js';
+} from './report/summary.js';
+export { ANNOTATION_LIMIT, failureAnnotations, locate, type Annotation, type AnnotationSet, type SourceLocation } from './report/annotations.js';
 export { readResultFiles, resultFileSource, type ResultFileSource } from './formats/read-files.js';
 export {
   DEFAULT_BASE_URL,

@@ -16,7 +16,7 @@ import {
   uploadFailureLine,
   type ReporterUpload,
 } from '../../src/hosts/reporter.js';
-import { emptySummary, renderText } from '../../src/upload/summary.js';
+import { emptySummary, renderText } from '../../src/report/summary.js';
 
 const TOKEN = 'tms_secret_token_1234';
 const RESULT: TestResult = {

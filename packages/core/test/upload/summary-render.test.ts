@@ -5,7 +5,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/errors.js';
-import { MARKDOWN_MAX_BYTES, emptySummary, renderMarkdown, renderText, type FailedTest, type UploadSummary } from '../../src/upload/summary.js';
+import { MARKDOWN_MAX_BYTES, emptySummary, renderMarkdown, renderText, type FailedTest, type UploadSummary } from '../../src/report/summary.js';
 
 const GOLDEN = new URL('./golden/', import.meta.url);
 

@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { asToolError } from '../../errors.js';
 import { invalidSettings, readSettings } from '../../settings/index.js';
-import { doctor } from '../../upload/doctor.js';
+import { doctor } from '../../operations/doctor.js';
 import { loadConfigFile } from '../config-file.js';
 import type { CommandContext } from './main.js';
 import { addSettingFlags, settingValues } from './options.js';

@@ -1,6 +1,6 @@
 /** `testsigma-tm resume FILE`: send what an upload could not, into the same run, nothing twice. */
 import { Command } from 'commander';
-import { resumeCommand } from '../../upload/commands.js';
+import { resumeCommand } from '../../operations/commands.js';
 import type { CommandContext } from './main.js';
 import { cliLogger } from './upload.js';
 import path from 'node:path';

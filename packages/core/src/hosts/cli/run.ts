@@ -5,9 +5,9 @@
 import { Command } from 'commander';
 import { readResultFiles } from '../../formats/read-files.js';
 import type { TestResult } from '../../model.js';
-import { closeRunCommand } from '../../upload/commands.js';
-import { renderText } from '../../upload/summary.js';
-import { uploadResults } from '../../upload/upload.js';
+import { closeRunCommand } from '../../operations/commands.js';
+import { renderText } from '../../report/summary.js';
+import { uploadResults } from '../../pipeline/upload.js';
 import type { CommandContext } from './main.js';
 import { addSettingFlags } from './options.js';
 import { cliLogger, cliSettings } from './upload.js';

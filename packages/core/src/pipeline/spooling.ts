@@ -8,9 +8,9 @@ import type { TestsigmaTmError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { FileOutcome } from '../model.js';
 import type { MappingReport } from '../map/mapping.js';
-import { spoolPath, withoutToken, writeResultsSpool, writeSpool, type Spool } from './spool.js';
+import { spoolPath, withoutToken, writeResultsSpool, writeSpool, type Spool } from '../spool/spool.js';
 import { readAll } from './inputs.js';
-import { ResultTally } from './tally.js';
+import { ResultTally } from '../report/tally.js';
 import type { UploadContext, ReadInput, UploadPlan, OpenedRun } from './stages.js';
 import type { UploadInput } from './upload.js';
 

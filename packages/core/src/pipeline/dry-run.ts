@@ -10,10 +10,10 @@
 import { exitCodeFor } from '../errors.js';
 import { displayTitle, type TestResult } from '../model.js';
 import { caseReferences } from '../map/references.js';
-import { addDetails } from './details.js';
-import { emptySummary, summariseFiles, type MappingLine } from './summary.js';
+import { addDetails } from '../report/details.js';
+import { emptySummary, summariseFiles, type MappingLine } from '../report/summary.js';
 import { filesError, readAll } from './inputs.js';
-import { ResultTally } from './tally.js';
+import { ResultTally } from '../report/tally.js';
 import type { UploadInput, UploadOutcome } from './upload.js';
 
 // Letters, digits and `-` glue a token, as in the project's own pattern, so `DEMO-R-3` (a run id) is not an id.

@@ -16,12 +16,12 @@ import { DEFAULT_STATUS_MAPPING, aggregateStatus, resolveStatusIds, type StatusM
 import { describeCase } from '../plan/description.js';
 import { settingLabel, type Env, type Host, type Settings } from '../settings/index.js';
 import { pickUser, resolveProject } from '../run/lifecycle.js';
-import { syncCases } from './case-sync.js';
-import { planAttachments, withSkippedNote } from './attachments/index.js';
-import type { UploadSummary } from './summary.js';
+import { syncCases } from '../cases/case-sync.js';
+import { planAttachments, withSkippedNote } from '../attachments/index.js';
+import type { UploadSummary } from '../report/summary.js';
 import { filesError, readAll } from './inputs.js';
-import { ResultTally } from './tally.js';
-import { addDetails } from './details.js';
+import { ResultTally } from '../report/tally.js';
+import { addDetails } from '../report/details.js';
 import { offlineDryRun } from './dry-run.js';
 import type { UploadContext, Lookups, ReadInput, PlannedEntry, UploadPlan, Progress } from './stages.js';
 import { openRun } from './open-run.js';

@@ -9,10 +9,10 @@ import type { Logger } from '../log.js';
 import type { FileOutcome } from '../model.js';
 import type { CaseInfo, MappingReport } from '../map/mapping.js';
 import type { Host, Settings } from '../settings/index.js';
-import type { CaseSync } from './case-sync.js';
+import type { CaseSync } from '../cases/case-sync.js';
 import type { SendOutcome } from '../run/send.js';
-import type { CaseFiles } from './attachments/index.js';
-import type { ResultTally } from './tally.js';
+import type { CaseFiles } from '../attachments/index.js';
+import type { ResultTally } from '../report/tally.js';
 import type { UploadInput } from './upload.js';
 
 /** What every stage reads. */

@@ -15,7 +15,7 @@ import { IDENTITY_LINE, identityIn, identityLine } from '../map/title.js';
 import { matchTitles, oldestCase, type AmbiguousTitle, type MissingCase, type RenamedCase } from '../map/title-match.js';
 import { SETTINGS, settingLabel, type Host, type Settings } from '../settings/index.js';
 import { folderPath, resolveFolder } from './case-folder.js';
-import type { UploadSummary } from './summary.js';
+import type { UploadSummary } from '../report/summary.js';
 
 interface CreatedCase {
   /** `DEMO-12`; null in a dry run (it would be created). */

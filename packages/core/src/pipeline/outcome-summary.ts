@@ -3,10 +3,10 @@
  * happen.
  */
 import { displayTitle } from '../model.js';
-import { caseSyncSummary } from './case-sync.js';
+import { caseSyncSummary } from '../cases/case-sync.js';
 import type { SendOutcome } from '../run/send.js';
-import { emptySummary, summariseFiles, type UploadSummary } from './summary.js';
-import { countCases } from './details.js';
+import { emptySummary, summariseFiles, type UploadSummary } from '../report/summary.js';
+import { countCases } from '../report/details.js';
 import type { PlannedEntry, UploadPlan, Progress } from './stages.js';
 import { caseName } from './record.js';
 import type { UploadInput } from './upload.js';

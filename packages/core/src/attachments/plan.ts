@@ -4,8 +4,8 @@
  * the bytes are streamed from disk when the batch is sent. Whatever is not sent is said: a refused or missing
  * path is a warning, and every file left out is named in the case's description and the summary with its reason.
  */
-import { displayTitle, type TestResult } from '../../model.js';
-import type { Logger } from '../../log.js';
+import { displayTitle, type TestResult } from '../model.js';
+import type { Logger } from '../log.js';
 import { attachmentsFor, contentTypeOf, fileNameOf, inUploadOrder, type AttachmentPolicy } from './choose.js';
 import { locate, realWorkspace, type LocateContext } from './locate.js';
 

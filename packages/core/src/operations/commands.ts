@@ -13,9 +13,9 @@ import { closeRun, uploadMarkers } from '../run/close.js';
 import { openNamedRun, resolveProject } from '../run/lifecycle.js';
 import { currentGeneration, findKeyRuns } from '../run/key.js';
 import { sendEntries } from '../run/send.js';
-import { markResumed, readSpool, writeSpool, type EntriesSpool } from './spool.js';
-import { httpOptions, uploadResults } from './upload.js';
-import { runUrl } from './outcome-summary.js';
+import { markResumed, readSpool, writeSpool, type EntriesSpool } from '../spool/spool.js';
+import { httpOptions, uploadResults } from '../pipeline/upload.js';
+import { runUrl } from '../pipeline/outcome-summary.js';
 
 export interface CommandInput {
   settings: Settings;

@@ -8,7 +8,7 @@
  * - Order: screenshots, then traces, then videos, then everything else, each group in the producer's order, so
  *   the per-case count keeps the most useful files.
  */
-import { isFlaky, type Attachment, type TestResult } from '../../model.js';
+import { isFlaky, type Attachment, type TestResult } from '../model.js';
 
 export type AttachmentPolicy = 'failed' | 'all' | 'none';
 
