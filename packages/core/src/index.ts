@@ -5,15 +5,16 @@
  *
  * Use: resolveSettings → resultFileSource (or readResultFiles, or your own TestResult[]) → uploadResults → renderText / renderMarkdown.
  */
-export { uploadResults, type UploadInput, type UploadOutcome } from './pipeline/upload.js';
+export { uploadResults } from './pipeline/upload.js';
+export type { UploadInput, UploadOutcome } from './pipeline/stages.js';
 export { runUrl } from './pipeline/outcome-summary.js';
 export { applyEmptyPolicy } from './pipeline/inputs.js';
 export { closeRunCommand, resumeCommand, type CommandInput, type CommandOutcome } from './operations/commands.js';
 export { doctor, type DoctorCheck, type DoctorInput, type DoctorOutcome } from './operations/doctor.js';
+export { renderText } from './report/summary-text.js';
+export { renderMarkdown } from './report/summary-markdown.js';
 export {
   emptySummary,
-  renderMarkdown,
-  renderText,
   type CaseCounts,
   type FailedTest,
   type FileSummary,

@@ -15,7 +15,6 @@ import { IDENTITY_LINE, identityIn, identityLine } from '../map/title.js';
 import { matchTitles, oldestCase, type AmbiguousTitle, type MissingCase, type RenamedCase } from '../map/title-match.js';
 import { SETTINGS, settingLabel, type Host, type Settings } from '../settings/index.js';
 import { folderPath, resolveFolder } from './case-folder.js';
-import type { UploadSummary } from '../report/summary.js';
 
 interface CreatedCase {
   /** `DEMO-12`; null in a dry run (it would be created). */
@@ -42,19 +41,6 @@ export interface CaseSyncInput {
   ownerId: string;
   settings: Settings;
   host: Host | undefined;
-}
-
-/** The summary's view of what sync did (plain data for `--summary-json`). */
-export function caseSyncSummary(sync: CaseSync): Required<Pick<UploadSummary, 'casesCreated' | 'caseSync'>> {
-  return {
-    casesCreated: sync.created,
-    caseSync: {
-      matchedByTitle: sync.byTitle,
-      ambiguous: sync.ambiguous.map((a) => ({ title: a.title, cases: a.cases.map((c) => c.human_id), tests: a.results.map(displayTitle) })),
-      renamed: sync.renamed.map((r) => ({ case: r.testCase.human_id, title: r.testCase.title, now: r.now })),
-      folders: sync.folders,
-    },
-  };
 }
 
 /** The mapping report with what sync found and created merged in; unchanged when both settings are off. */

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { escapePath, glob } from 'tinyglobby';
 import { InputError } from '../errors.js';
 import type { FileOutcome, ResultSource, TestResult } from '../model.js';
-import type { FormatId } from './format.js';
+import type { FormatId } from '../model.js';
 import { SNIFF_CHARS, detect, expectedFormats, refuseUnrecognised } from './registry.js';
 import { stripBom } from './text.js';
 import { decodedPieces } from './decode.js';

@@ -132,7 +132,7 @@ export async function reportResults(input: ReporterUpload): Promise<Error | unde
     // The upload machinery (HTTP client, mapping, planning, summaries) is loaded here, once, at the end: a test
     // runner that loads the reporter pays at start only for the settings and the converters, and a run that
     // records nothing (no token, watch mode, --list) never loads it.
-    const [{ uploadResults }, { renderText }] = await Promise.all([import('../pipeline/upload.js'), import('../report/summary.js')]);
+    const [{ uploadResults }, { renderText }] = await Promise.all([import('../pipeline/upload.js'), import('../report/summary-text.js')]);
     const outcome = await uploadResults({
       settings,
       results: input.results,

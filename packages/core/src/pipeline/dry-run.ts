@@ -14,7 +14,7 @@ import { addDetails } from '../report/details.js';
 import { emptySummary, summariseFiles, type MappingLine } from '../report/summary.js';
 import { filesError, readAll } from './inputs.js';
 import { ResultTally } from '../report/tally.js';
-import type { UploadInput, UploadOutcome } from './upload.js';
+import type { UploadInput, UploadOutcome } from './stages.js';
 
 // Letters, digits and `-` glue a token, as in the project's own pattern, so `DEMO-R-3` (a run id) is not an id.
 const ANY_HUMAN_ID = /(?<![\p{L}\p{N}-])[A-Z][A-Z0-9]*-\d+(?![\p{L}\p{N}-]|\.\p{N})/gu;

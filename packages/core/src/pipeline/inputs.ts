@@ -6,7 +6,7 @@
 import { InputError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { FileOutcome, TestResult } from '../model.js';
-import type { UploadInput } from './upload.js';
+import type { UploadInput } from './stages.js';
 
 export function applyEmptyPolicy<F extends FileOutcome>(files: F[], failOnEmpty: boolean): F[] {
   if (failOnEmpty) return files;

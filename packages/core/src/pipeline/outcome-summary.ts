@@ -3,13 +3,13 @@
  * happen.
  */
 import { displayTitle } from '../model.js';
-import { caseSyncSummary } from '../cases/case-sync.js';
+import { caseSyncSummary } from '../report/case-sync-summary.js';
 import type { SendOutcome } from '../run/send.js';
 import { emptySummary, summariseFiles, type UploadSummary } from '../report/summary.js';
 import { countCases } from '../report/details.js';
 import type { PlannedEntry, UploadPlan, Progress } from './stages.js';
 import { caseName } from './record.js';
-import type { UploadInput } from './upload.js';
+import type { UploadInput } from './stages.js';
 
 /** The summary, once, from the stages' values: what is missing is what did not happen. */
 export function buildSummary(input: UploadInput, { read, plan, opened, recorded, spoolFile }: Progress): UploadSummary {

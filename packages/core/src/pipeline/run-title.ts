@@ -1,30 +1,12 @@
 /**
  * The run title template: `--run-title "{workflow} #{run_number} {branch}"`, filled from the CI context. Pure:
- * checking a template (the settings parser refuses an unknown placeholder, listing the known ones) and filling
- * it are functions of their arguments only.
+ * filling is a function of its arguments only (the template's syntax and its check live in settings/run-title.ts).
  *
  * A placeholder this CI has no value for becomes empty and the whitespace around it is collapsed, so
  * `{workflow} {job} on {branch}` without a job reads `CI on main`; punctuation written next to it stays.
  */
 import { defaultRunTitle, type CiContext, type CiFields } from '../ci.js';
-import { closest } from '../settings/suggest.js';
-
-/** Every placeholder, with what it stands for (shown in the docs and in the message for an unknown one). */
-export const RUN_TITLE_PLACEHOLDERS = {
-  workflow: 'the workflow or pipeline name',
-  run_number: 'the run or pipeline number',
-  run_attempt: 'the attempt (a re-run of failed jobs is 2)',
-  branch: 'the branch (or the pull request branch)',
-  sha: 'the commit, shortened to 7 characters',
-  repository: 'the repository as owner/name',
-  job: 'the job (or stage) name',
-  provider: 'the CI, e.g. GitHub Actions',
-  date: 'the date of the upload, YYYY-MM-DD (UTC)',
-} as const;
-
-export type RunTitlePlaceholder = keyof typeof RUN_TITLE_PLACEHOLDERS;
-
-const PLACEHOLDER = /\{([^{}]*)\}/g;
+import { PLACEHOLDER, isPlaceholder, type RunTitlePlaceholder } from '../settings/run-title.js';
 
 const FIELD_OF: Record<Exclude<RunTitlePlaceholder, 'provider' | 'date'>, keyof CiFields> = {
   workflow: 'workflow',
@@ -35,19 +17,6 @@ const FIELD_OF: Record<Exclude<RunTitlePlaceholder, 'provider' | 'date'>, keyof 
   repository: 'repository',
   job: 'job',
 };
-
-function isPlaceholder(name: string): name is RunTitlePlaceholder {
-  return Object.hasOwn(RUN_TITLE_PLACEHOLDERS, name);
-}
-
-/** What is wrong with a template (an unknown placeholder, with a suggestion and the known ones), or undefined. */
-export function runTitleProblem(template: string): string | undefined {
-  const unknown = [...template.matchAll(PLACEHOLDER)].map((m) => m[1] ?? '').filter((name) => !isPlaceholder(name));
-  if (unknown.length === 0) return undefined;
-  const known = Object.keys(RUN_TITLE_PLACEHOLDERS);
-  const hint = closest(unknown[0] ?? '', known);
-  return `unknown placeholder ${unknown.map((name) => `{${name}}`).join(', ')}${hint ? ` (did you mean {${hint}}?)` : ''}; known placeholders: ${known.map((name) => `{${name}}`).join(', ')}`;
-}
 
 /** The value of every placeholder in this CI; absent ones are empty. */
 export function runTitleValues(ci: CiContext | undefined, now: Date): Record<RunTitlePlaceholder, string> {

@@ -12,7 +12,7 @@ import { spoolPath, withoutToken, writeResultsSpool, writeSpool, type Spool } fr
 import { readAll } from './inputs.js';
 import { ResultTally } from '../report/tally.js';
 import type { UploadContext, ReadInput, UploadPlan, OpenedRun } from './stages.js';
-import type { UploadInput } from './upload.js';
+import type { UploadInput } from './stages.js';
 
 export async function spoolEntries(
   ctx: UploadContext,

@@ -2,18 +2,51 @@
  * What the upload's stages share: the context every stage reads and the values each returns (see upload.ts).
  */
 import type { TestManagementApi, ResultEntry, TestRun } from '../api/client.js';
+import type { HttpClientOptions } from '../api/http.js';
 import type { RunStatus, User } from '../api/wire.js';
 import type { CiContext } from '../ci.js';
 import type { TestsigmaTmError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { FileOutcome } from '../model.js';
+import type { FileOutcome, ResultSource, TestResult } from '../model.js';
 import type { CaseInfo, MappingReport } from '../map/mapping.js';
-import type { Host, Settings } from '../settings/index.js';
+import type { Env, Host, Settings } from '../settings/index.js';
 import type { CaseSync } from '../cases/case-sync.js';
 import type { SendOutcome } from '../run/send.js';
 import type { CaseFiles } from '../attachments/index.js';
 import type { ResultTally } from '../report/tally.js';
-import type { UploadInput } from './upload.js';
+import type { UploadSummary } from '../report/summary.js';
+
+export interface UploadInput {
+  settings: Settings;
+  /**
+   * Every result to record: a list already in memory, or a source read while uploading (result files read piece
+   * by piece, each result mapped as it is read, so memory holds what the upload needs, not the files).
+   */
+  results: TestResult[] | ResultSource;
+  /** With a list: the files it came from, for the summary; files with an `error` make the exit code 2. */
+  files?: FileOutcome[];
+  /** Environment, for the CI context (job link, run title). */
+  env?: Env;
+  log?: Logger;
+  /** Who is uploading: decides how messages name a setting (`--project`, `input project-id`, `option projectId`). */
+  host?: Host;
+  /** Test hooks for the HTTP layer (retry policy, sleep); never needed in production. */
+  http?: Partial<HttpClientOptions>;
+  now?: () => Date;
+  /** `run create`: find or create the run and make it hold the mapped cases; send no result. */
+  openOnly?: boolean;
+  /** The workspace: attachment paths resolve here (after the result file's directory) and never lead out. Default: process.cwd(). */
+  cwd?: string;
+}
+
+export interface UploadOutcome {
+  summary: UploadSummary;
+  /** The first 100 failed (or errored) results, whole: for hosts that annotate them (`summary.tests.failed` counts all). */
+  failed: readonly TestResult[];
+  /** The error that decided a non-zero exit, if any. Its message is safe to print (token redacted). */
+  error?: TestsigmaTmError;
+  exitCode: number;
+}
 
 /** What every stage reads. */
 export interface UploadContext {

@@ -10,56 +10,23 @@ import { TestManagementApi } from '../api/client.js';
 import { detectCi, type CiContext } from '../ci.js';
 import { ApiError, ConfigError, MappingError, asToolError, exitCodeFor, type TestsigmaTmError } from '../errors.js';
 import { redact, redactingLogger, silentLogger, type Logger } from '../log.js';
-import { displayTitle, type FileOutcome, type ResultSource, type TestResult } from '../model.js';
+import { displayTitle } from '../model.js';
 import { ResultMapper, caseOutcomes, type CaseInfo, type MappingReport } from '../map/mapping.js';
 import { DEFAULT_STATUS_MAPPING, aggregateStatus, resolveStatusIds, type StatusMapping, statusKey } from '../map/status.js';
 import { describeCase } from '../plan/description.js';
-import { settingLabel, type Env, type Host, type Settings } from '../settings/index.js';
+import { settingLabel, type Host, type Settings } from '../settings/index.js';
 import { pickUser, resolveProject } from '../run/lifecycle.js';
 import { syncCases } from '../cases/case-sync.js';
 import { planAttachments, withSkippedNote } from '../attachments/index.js';
-import type { UploadSummary } from '../report/summary.js';
 import { filesError, readAll } from './inputs.js';
 import { ResultTally } from '../report/tally.js';
 import { addDetails } from '../report/details.js';
 import { offlineDryRun } from './dry-run.js';
-import type { UploadContext, Lookups, ReadInput, PlannedEntry, UploadPlan, Progress } from './stages.js';
+import type { UploadContext, UploadInput, UploadOutcome, Lookups, ReadInput, PlannedEntry, UploadPlan, Progress } from './stages.js';
 import { openRun } from './open-run.js';
 import { recordResults } from './record.js';
 import { spoolResults, tallyInput } from './spooling.js';
 import { buildSummary } from './outcome-summary.js';
-
-export interface UploadInput {
-  settings: Settings;
-  /**
-   * Every result to record: a list already in memory, or a source read while uploading (result files read piece
-   * by piece, each result mapped as it is read, so memory holds what the upload needs, not the files).
-   */
-  results: TestResult[] | ResultSource;
-  /** With a list: the files it came from, for the summary; files with an `error` make the exit code 2. */
-  files?: FileOutcome[];
-  /** Environment, for the CI context (job link, run title). */
-  env?: Env;
-  log?: Logger;
-  /** Who is uploading: decides how messages name a setting (`--project`, `input project-id`, `option projectId`). */
-  host?: Host;
-  /** Test hooks for the HTTP layer (retry policy, sleep); never needed in production. */
-  http?: Partial<HttpClientOptions>;
-  now?: () => Date;
-  /** `run create`: find or create the run and make it hold the mapped cases; send no result. */
-  openOnly?: boolean;
-  /** The workspace: attachment paths resolve here (after the result file's directory) and never lead out. Default: process.cwd(). */
-  cwd?: string;
-}
-
-export interface UploadOutcome {
-  summary: UploadSummary;
-  /** The first 100 failed (or errored) results, whole: for hosts that annotate them (`summary.tests.failed` counts all). */
-  failed: readonly TestResult[];
-  /** The error that decided a non-zero exit, if any. Its message is safe to print (token redacted). */
-  error?: TestsigmaTmError;
-  exitCode: number;
-}
 
 export async function uploadResults(input: UploadInput): Promise<UploadOutcome> {
   const { settings } = input;

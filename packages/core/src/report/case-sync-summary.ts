@@ -1,8 +1,23 @@
 /** What case sync did, in the summary's words: plain lines for a terminal, Markdown lines for a job summary. */
+import type { CaseSync } from '../cases/case-sync.js';
+import { displayTitle } from '../model.js';
 import { displayCell } from './markdown-cell.js';
 import type { UploadSummary } from './summary.js';
 
 const LIMIT = 20;
+
+/** The summary's view of what sync did (plain data for `--summary-json`). */
+export function caseSyncSummary(sync: CaseSync): Required<Pick<UploadSummary, 'casesCreated' | 'caseSync'>> {
+  return {
+    casesCreated: sync.created,
+    caseSync: {
+      matchedByTitle: sync.byTitle,
+      ambiguous: sync.ambiguous.map((a) => ({ title: a.title, cases: a.cases.map((c) => c.human_id), tests: a.results.map(displayTitle) })),
+      renamed: sync.renamed.map((r) => ({ case: r.testCase.human_id, title: r.testCase.title, now: r.now })),
+      folders: sync.folders,
+    },
+  };
+}
 
 function listSome(items: string[], indent: string): string[] {
   const shown = items.slice(0, LIMIT).map((t) => `${indent}${t}`);

@@ -169,6 +169,3 @@ export function emptySummary(dryRun: boolean): UploadSummary {
 export function summariseFiles(files: FileOutcome[]): FileSummary[] {
   return files.map((f) => ({ path: f.path, ...(f.format ? { format: f.format } : {}), tests: resultCount(f), error: f.error ? f.error.message : null }));
 }
-
-export { renderText } from './summary-text.js';
-export { renderMarkdown, MARKDOWN_MAX_BYTES } from './summary-markdown.js';

@@ -8,7 +8,7 @@
  */
 import type { StatusMapping } from '../map/status.js';
 import { parseTitlePart, type TitlePart } from '../map/title.js';
-import { RUN_TITLE_PLACEHOLDERS, runTitleProblem } from '../pipeline/run-title.js';
+import { RUN_TITLE_PLACEHOLDERS, runTitleProblem } from './run-title.js';
 import { bool, httpUrl, list, oneOf, statusMap, testPlanRef, text, uuidList, wholeNumber, type Parser } from './parsers.js';
 
 export const DEFAULT_BASE_URL = 'https://test-management.testsigma.com/api/v1';

@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { readResultFiles } from '../../formats/read-files.js';
 import type { TestResult } from '../../model.js';
 import { closeRunCommand } from '../../operations/commands.js';
-import { renderText } from '../../report/summary.js';
+import { renderText } from '../../report/summary-text.js';
 import { uploadResults } from '../../pipeline/upload.js';
 import type { CommandContext } from './main.js';
 import { addSettingFlags } from './options.js';
