@@ -3,22 +3,25 @@
  * `needs:` and `if: always()`) and `resume` (send what an upload spooled). `run create` is uploadResults with
  * `openOnly`. Like uploadResults, these never throw for anything a user can cause.
  */
-import { HttpClient, type HttpClientOptions } from '../api/http.js';
-import { TestManagementApi, type TestRun } from '../api/client.js';
+import type { HttpClient, HttpClientOptions } from '../api/http.js';
+import type { TestManagementApi, TestRun } from '../api/client.js';
 import { detectCi } from '../ci.js';
 import { ConfigError, UnsentResultsError, asToolError, exitCodeFor, type TestsigmaTmError } from '../errors.js';
 import { redact, redactingLogger, silentLogger, type Logger } from '../log.js';
-import { settingLabel, type Env, type Host, type Settings } from '../settings/index.js';
+import { requireSettings, settingLabel, type Env, type Host, type Settings } from '../settings/index.js';
 import { closeRun, uploadMarkers } from '../run/close.js';
 import { openNamedRun, resolveProject } from '../run/lifecycle.js';
 import { currentGeneration, findKeyRuns } from '../run/key.js';
 import { sendEntries } from '../run/send.js';
 import { markResumed, readSpool, writeSpool, type EntriesSpool } from '../spool/spool.js';
-import { httpOptions, uploadResults } from '../pipeline/upload.js';
+import { openService } from '../pipeline/service.js';
+import { uploadResults } from '../pipeline/upload.js';
+import type { OperationSettings } from './table.js';
 import { runUrl } from '../pipeline/outcome-summary.js';
 
-export interface CommandInput {
-  settings: Settings;
+export interface CommandInput<S = Settings> {
+  /** The settings; a command reads only those of its row in table.ts. */
+  settings: S;
   env?: Env;
   log?: Logger;
   host?: Host;
@@ -33,23 +36,22 @@ export interface CommandOutcome {
   exitCode: number;
 }
 
+type ServiceSettings = OperationSettings<'close'>;
+
 /** An API client for one command, closed afterwards; errors become the outcome. */
 async function withApi(
-  input: CommandInput,
+  input: CommandInput<Pick<ServiceSettings, 'token' | 'projectId' | 'baseUrl' | 'timeoutMs' | 'deadline'>>,
   body: (api: TestManagementApi, log: Logger, projectId: string) => Promise<CommandOutcome>,
 ): Promise<CommandOutcome> {
   const { settings, host } = input;
   const log = redactingLogger(input.log ?? silentLogger, [settings.token]);
   let http: HttpClient | undefined;
   try {
-    if (!settings.token)
-      throw new ConfigError('CONFIG_MISSING_TOKEN', `No API token: set ${settingLabel('token', host)} to a Test Management API key (Settings > API Keys).`);
-    if (!settings.projectId)
-      throw new ConfigError('CONFIG_MISSING_PROJECT', `No project: set ${settingLabel('projectId', host)} to the project UUID or its exact name.`);
-    http = new HttpClient({ ...httpOptions(settings, settings.token, host, log), ...input.http });
-    const api = new TestManagementApi(http);
-    const project = await resolveProject(api, settings.projectId, host);
-    return await body(api, log, project.id);
+    const { token, projectId } = requireSettings(settings, ['token', 'projectId'], host);
+    const service = openService(settings, token, host, log, input.http);
+    http = service.http;
+    const project = await resolveProject(service.api, projectId, host);
+    return await body(service.api, log, project.id);
   } catch (thrown) {
     const error = asToolError(thrown);
     error.message = redact(error.message, [settings.token]);
@@ -59,7 +61,7 @@ async function withApi(
   }
 }
 
-function described(settings: Settings, projectId: string, run: TestRun): CommandOutcome['run'] {
+function described(settings: Pick<Settings, 'baseUrl'>, projectId: string, run: TestRun): CommandOutcome['run'] {
   return { id: run.id, human_id: run.human_id, url: runUrl(settings.baseUrl, projectId, run.id) };
 }
 
@@ -67,7 +69,7 @@ function described(settings: Settings, projectId: string, run: TestRun): Command
  * Close the run named by the run id, or the open run of the run key (the setting, else the CI's). Its
  * description says how many uploads reported. Nothing open under the key is not an error: say so.
  */
-export async function closeRunCommand(input: CommandInput): Promise<CommandOutcome> {
+export async function closeRunCommand(input: CommandInput<OperationSettings<'close'>>): Promise<CommandOutcome> {
   const { settings } = input;
   const key = settings.runKey ?? detectCi(input.env ?? {})?.runKey;
   return withApi(input, async (api, log, projectId) => {

@@ -4,14 +4,13 @@
  * and show the effective settings with where each came from (the token never shown). Stops at the first check
  * the others depend on; each line says what to do when it fails.
  */
-import { HttpClient, type HttpClientOptions } from '../api/http.js';
-import { TestManagementApi } from '../api/client.js';
+import type { HttpClient, HttpClientOptions } from '../api/http.js';
 import { ApiError, asToolError, exitCodeFor, type TestsigmaTmError } from '../errors.js';
 import { redact, redactingLogger, silentLogger, type Logger } from '../log.js';
 import { DEFAULT_STATUS_MAPPING, resolveStatusIds } from '../map/status.js';
-import { SETTING_KEYS, settingLabel, settingRow, type Host, type SettingKey, type SettingSource, type Settings } from '../settings/index.js';
+import { SETTING_KEYS, howToSet, settingLabel, settingRow, type Host, type SettingKey, type SettingSource, type Settings } from '../settings/index.js';
 import { pickUser, resolveProject } from '../run/lifecycle.js';
-import { httpOptions } from '../pipeline/upload.js';
+import { openService } from '../pipeline/service.js';
 
 export interface DoctorCheck {
   name: string;
@@ -41,12 +40,11 @@ export async function doctor(input: DoctorInput): Promise<DoctorOutcome> {
   const pass = (name: string, detail: string): void => void checks.push({ name, ok: true, detail });
   const settingsLines = describeSettings(settings, input.sources, host);
   if (!settings.token) {
-    checks.push({ name: 'token', ok: false, detail: `not set: set ${settingLabel('token', host)} to a Test Management API key (Settings > API Keys).` });
+    checks.push({ name: 'token', ok: false, detail: `not set: ${howToSet('token', host)}` });
     return { checks, settings: settingsLines, exitCode: 2 };
   }
   const log = redactingLogger(input.log ?? silentLogger, [settings.token]);
-  const http = new HttpClient({ ...httpOptions(settings, settings.token, host, log), ...input.http });
-  const api = new TestManagementApi(http);
+  const { http, api } = openService(settings, settings.token, host, log, input.http);
   try {
     const probe = await probeApi(http, settings.baseUrl);
     pass('base URL', `${settings.baseUrl} answers as the Test Management API.`);
@@ -58,7 +56,7 @@ export async function doctor(input: DoctorInput): Promise<DoctorOutcome> {
         : 'not announced; uploads pace at 8 requests per second.',
     );
     if (!settings.projectId) {
-      checks.push({ name: 'project', ok: false, detail: `not set: set ${settingLabel('projectId', host)} to the project UUID or its exact name.` });
+      checks.push({ name: 'project', ok: false, detail: `not set: ${howToSet('projectId', host)}` });
       return { checks, settings: settingsLines, exitCode: 2 };
     }
     const project = await resolveProject(api, settings.projectId, host);

@@ -5,8 +5,7 @@
  * cause: the outcome carries the error and the exit code (decided by the error's code). Hosts (CLI, Action,
  * reporters) only translate inputs in and the outcome out.
  */
-import { HttpClient, type HttpClientOptions } from '../api/http.js';
-import { TestManagementApi } from '../api/client.js';
+import type { HttpClient } from '../api/http.js';
 import { detectCi, type CiContext } from '../ci.js';
 import { ApiError, ConfigError, MappingError, asToolError, exitCodeFor, type TestsigmaTmError } from '../errors.js';
 import { redact, redactingLogger, silentLogger, type Logger } from '../log.js';
@@ -14,7 +13,7 @@ import { displayTitle } from '../model.js';
 import { ResultMapper, caseOutcomes, type CaseInfo, type MappingReport } from '../map/mapping.js';
 import { DEFAULT_STATUS_MAPPING, aggregateStatus, resolveStatusIds, type StatusMapping, statusKey } from '../map/status.js';
 import { describeCase } from '../plan/description.js';
-import { settingLabel, type Host, type Settings } from '../settings/index.js';
+import { requireSettings, settingLabel, type Host, type Settings } from '../settings/index.js';
 import { pickUser, resolveProject } from '../run/lifecycle.js';
 import { syncCases } from '../cases/case-sync.js';
 import { planAttachments, withSkippedNote } from '../attachments/index.js';
@@ -24,6 +23,7 @@ import { addDetails } from '../report/details.js';
 import { offlineDryRun } from './dry-run.js';
 import type { UploadContext, UploadInput, UploadOutcome, Lookups, ReadInput, PlannedEntry, UploadPlan, Progress } from './stages.js';
 import { openRun } from './open-run.js';
+import { openService } from './service.js';
 import { recordResults } from './record.js';
 import { spoolResults, tallyInput } from './spooling.js';
 import { buildSummary } from './outcome-summary.js';
@@ -38,14 +38,15 @@ export async function uploadResults(input: UploadInput): Promise<UploadOutcome> 
   let http: HttpClient | undefined;
   let error: TestsigmaTmError | undefined;
   try {
-    const { token, projectId } = requireSettings(settings, input.host);
-    http = new HttpClient({ ...httpOptions(settings, token, input.host, log), ...input.http });
+    const { token, projectId } = requireSettings(settings, ['token', 'projectId'], input.host);
+    const service = openService(settings, token, input.host, log, input.http);
+    http = service.http;
     const ci = detectCi(input.env ?? {});
     const ctx: UploadContext = {
       input,
       settings,
       host: input.host,
-      api: new TestManagementApi(http),
+      api: service.api,
       ci,
       runKey: settings.runKey ?? ci?.runKey,
       log,
@@ -88,30 +89,6 @@ export async function uploadResults(input: UploadInput): Promise<UploadOutcome> 
   });
   const failed = progress.read?.tally.annotatable ?? [];
   return error ? { summary, failed, error, exitCode: exitCodeFor(error) } : { summary, failed, exitCode: 0 };
-}
-
-/** The HTTP client's options from the settings; every message names settings in the host's words. */
-export function httpOptions(settings: Settings, token: string, host: Host | undefined, log: Logger): HttpClientOptions {
-  return {
-    baseUrl: settings.baseUrl,
-    token,
-    timeoutMs: settings.timeoutMs,
-    deadlineMs: settings.deadline * 1000,
-    log,
-    tokenSettingName: settingLabel('token', host),
-    deadlineSettingName: settingLabel('deadline', host).split(' (or ')[0] ?? 'the deadline',
-  };
-}
-
-/** The two settings without which nothing can be asked of the service. */
-function requireSettings(settings: Settings, host: Host | undefined): { token: string; projectId: string } {
-  if (!settings.token) {
-    throw new ConfigError('CONFIG_MISSING_TOKEN', `No API token: set ${settingLabel('token', host)} to a Test Management API key (Settings > API Keys).`);
-  }
-  if (!settings.projectId) {
-    throw new ConfigError('CONFIG_MISSING_PROJECT', `No project: set ${settingLabel('projectId', host)} to the project UUID or its exact name.`);
-  }
-  return { token: settings.token, projectId: settings.projectId };
 }
 
 /**
