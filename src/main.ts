@@ -7,6 +7,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as core from '@actions/core';
 import {
+  ACTION_MODES,
   ANNOTATION_LIMIT,
   ConfigError,
   SETTINGS,
@@ -21,6 +22,7 @@ import {
   renderMarkdown,
   renderText,
   uploadResults,
+  type ActionMode,
   type Env,
   type Settings,
   type SettingsInput,
@@ -30,14 +32,13 @@ import {
   type UploadSummary,
 } from 'testsigma-tm-core';
 
-/** What the step does: the whole flow, or one part of a pipeline whose jobs report into one run. */
-const MODES = ['report', 'create', 'upload', 'close', 'doctor'] as const;
-type Mode = (typeof MODES)[number];
+/** What the step does: the whole flow, or one part of a pipeline whose jobs report into one run (core's table of operations). */
+const MODES = Object.keys(ACTION_MODES) as ActionMode[];
 
 export async function run(env: Env = process.env): Promise<void> {
   const token = core.getInput('api-token');
   if (token) core.setSecret(token);
-  const mode = (core.getInput('mode').trim().toLowerCase() || 'report') as Mode;
+  const mode = (core.getInput('mode').trim().toLowerCase() || 'report') as ActionMode;
   let settings: Settings;
   let sources: SettingsReading['sources'];
   try {
@@ -51,22 +52,15 @@ export async function run(env: Env = process.env): Promise<void> {
     await fail(emptySummary(false), asToolError(error));
     return;
   }
-  if (mode === 'doctor') return runDoctor(settings, sources);
-  if (mode === 'close') return runClose(settings, env);
+  const operation = ACTION_MODES[mode];
+  if (operation === 'doctor') return runDoctor(settings, sources);
+  if (operation === 'close') return runClose(settings, env);
   // A shard leaves the run open for the close job, unless it knows the shard total (then the last one closes it).
   if (mode === 'upload' && settings.shardTotal === undefined) settings.closeRun = false;
-  if (!token && !settings.dryRun) {
-    if (env.GITHUB_EVENT_NAME === 'pull_request' || env.GITHUB_EVENT_NAME === 'pull_request_target') {
-      core.warning('testsigma-tm: the api-token input is empty (pull requests from forks get no secrets), so no results were uploaded.');
-      return;
-    }
-    await fail(
-      emptySummary(false),
-      new ConfigError(
-        'CONFIG_MISSING_TOKEN',
-        'testsigma-tm: the api-token input is empty: pass it from a secret, e.g. api-token: ${{ secrets.TESTSIGMA_API_TOKEN }}.',
-      ),
-    );
+  // Pull requests from forks get no secrets: sit the upload out. Any other missing token is core's pre-check to report.
+  const fromFork = env.GITHUB_EVENT_NAME === 'pull_request' || env.GITHUB_EVENT_NAME === 'pull_request_target';
+  if (!token && !settings.dryRun && fromFork) {
+    core.warning('testsigma-tm: the api-token input is empty (pull requests from forks get no secrets), so no results were uploaded.');
     return;
   }
   const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
@@ -76,10 +70,10 @@ export async function run(env: Env = process.env): Promise<void> {
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('#'));
   // `create` needs no results (the shards bring their cases); the other modes default to the usual JUnit names.
-  const wanted = patterns.length > 0 ? patterns : mode === 'create' ? [] : ['**/TEST-*.xml', '**/junit*.xml'];
+  const wanted = patterns.length > 0 ? patterns : operation === 'create' ? [] : ['**/TEST-*.xml', '**/junit*.xml'];
   // Read while uploading, each result mapped as it is read: a result file of any size costs what the upload keeps.
   const results = await resultFileSource(wanted, { cwd: workspace });
-  const outcome = await uploadResults({ settings, results, env, host: 'action', log: LOG, openOnly: mode === 'create' });
+  const outcome = await uploadResults({ settings, results, env, host: 'action', log: LOG, openOnly: operation === 'create' });
   const s = outcome.summary;
   core.info(renderText(s, outcome.error ? { error: outcome.error } : {}));
   setOutputs(s);

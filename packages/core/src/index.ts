@@ -10,6 +10,7 @@ export type { UploadInput, UploadOutcome } from './pipeline/stages.js';
 export { runUrl } from './pipeline/outcome-summary.js';
 export { applyEmptyPolicy } from './pipeline/inputs.js';
 export { closeRunCommand, resumeCommand, type CommandInput, type CommandOutcome } from './operations/commands.js';
+export { ACTION_MODES, type ActionMode } from './operations/table.js';
 export { doctor, type DoctorCheck, type DoctorInput, type DoctorOutcome } from './operations/doctor.js';
 export { renderText } from './report/summary-text.js';
 export { renderMarkdown } from './report/summary-markdown.js';
