@@ -7,6 +7,7 @@
  */
 import type { Folder, TestManagementApi } from '../api/client.js';
 import type { Logger } from '../log.js';
+import { oldest } from '../oldest.js';
 
 /** `Automated / Checkout/` → `['Automated', 'Checkout']`. */
 export function folderPath(text: string | undefined): string[] {
@@ -53,5 +54,5 @@ export async function resolveFolder(api: TestManagementApi, projectId: string, p
 function oldestFolder(folders: Folder[], name: string, parent: string | null): Folder | undefined {
   const wanted = name.toLowerCase();
   const same = folders.filter((f) => f.name.trim().toLowerCase() === wanted && (f.parent_folder_id ?? null) === parent);
-  return same.sort((a, b) => (a.created_at ?? 0) - (b.created_at ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))[0];
+  return oldest(same);
 }

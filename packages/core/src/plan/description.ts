@@ -7,7 +7,7 @@
 import { fullTitle, isFlaky, type TestResult, type TestStatus } from '../model.js';
 import { caseOutcomes, type MappedCase } from '../map/mapping.js';
 import { aggregateStatus, outcomeOf, type StatusMapping } from '../map/status.js';
-import { firstLine, oneLine, safeSlice, stripAnsi } from './text.js';
+import { firstLine, oneLine, safeSlice, stripAnsi } from '../text.js';
 
 /** Cap of a whole description, in UTF-16 code units (what `string.length` counts). */
 export const MAX_DESCRIPTION_CHARS = 16_384;
@@ -90,7 +90,7 @@ function attemptHistory(result: TestResult): string {
   const n = result.attempts.length;
   const head = `${isFlaky(result) ? 'flaky: ' : ''}${VERB[result.status]} on attempt ${n} of ${n}`;
   const earlier = result.attempts.slice(0, -1).map((attempt, i) => {
-    const why = firstLine(stripAnsi(attempt.message ?? ''));
+    const why = firstLine(stripAnsi(attempt.message ?? ''), 200);
     return `attempt ${i + 1} ${VERB[attempt.status]}${why ? `: ${why}` : ''}`;
   });
   return [head, ...earlier].join('; ');

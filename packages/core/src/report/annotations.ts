@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import { displayTitle, type TestResult } from '../model.js';
-import { firstLine, stripAnsi } from '../plan/text.js';
+import { firstLine, stripAnsi } from '../text.js';
 
 export interface SourceLocation {
   /** Relative to the workspace, `/` separators. */

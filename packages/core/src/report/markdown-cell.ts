@@ -3,7 +3,7 @@
  * messages are arbitrary text (`a | b`, `<details>`, a 50 KB diff), and one of them must not break the table
  * or the `<details>` block around it.
  */
-import { oneLine, safeSlice, stripAnsi } from '../plan/text.js';
+import { oneLine, safeSlice, stripAnsi } from '../text.js';
 
 const CELL_MAX_CHARS = 300;
 

@@ -6,7 +6,7 @@
  */
 import { detach, displayTitle, type TestResult } from '../model.js';
 import { LISTED_RESULTS_MAX, type CaseInfo, type FoundCases, type MappingReport } from '../map/mapping.js';
-import { firstLine, stripAnsi } from '../plan/text.js';
+import { firstLine, stripAnsi } from '../text.js';
 import { isFailed, locate } from './annotations.js';
 import type { MappingLine, UploadSummary } from './summary.js';
 
@@ -82,7 +82,7 @@ export class ResultTally {
     const file = location?.file ?? result.file;
     return {
       test: detach(displayTitle(result)),
-      message: detach(firstLine(stripAnsi(result.message ?? ''))),
+      message: detach(firstLine(stripAnsi(result.message ?? ''), 200)),
       file: file === undefined ? null : detach(file),
       line: location?.line ?? null,
       ...(testCase && { testCase }),
