@@ -1,4 +1,6 @@
 /**
+ * cases/: case sync (match by title, create missing cases and their folders); may import api, map, settings.
+ *
  * Opt-in case sync, between mapping and planning: results that name no case are matched by the identity line
  * of a case this tool created, then (match-by-title) by title, and (create-missing-cases) the rest become new
  * test cases. Creating converges: after its creates an upload re-lists the cases, and where another upload

@@ -1,8 +1,9 @@
 /**
- * operations/: what a host can ask of core — one row per operation below (its name, what it does, the settings
- * it reads, what it returns) and one function each (commands.ts, doctor.ts; the upload is pipeline/). May import
- * every folder of core except hosts. The CLI's subcommands and their --help, and the Action's modes, are built
- * from these rows: a new operation is one row, its function and its test.
+ * operations/: what a host can ask of core, one row and one function per operation; may import all but hosts.
+ *
+ * One row per operation below (its name, what it does, the settings it reads, what it returns) and one function
+ * each (commands.ts, doctor.ts; the upload is pipeline/upload.ts). The CLI's subcommands and their --help, and
+ * the Action's modes, are built from these rows: a new operation is one row, its function and its test.
  */
 import { expectedFormats } from '../formats/registry.js';
 import { SETTING_KEYS, type SettingKey, type Settings } from '../settings/index.js';

@@ -1,4 +1,6 @@
 /**
+ * pipeline/: the upload's stages, read → plan → open run → record → summary; may import all but operations, hosts.
+ *
  * The upload, as a short sequence of stages that take one context and return values:
  * plan (project, statuses, user, cases → mapped entries) → open run → record batches (and close).
  * The summary is assembled once, at the end, from what the stages returned. Never throws for anything a user can

@@ -1,4 +1,6 @@
 /**
+ * plan/: what is sent for each case (its description) and in which batches; may import api, map.
+ *
  * The text recorded with a test case's result. The service has no duration, step or attempt field
  * (a result takes only a status, a user and a description), so everything a person needs to act on a result goes here, in plain text:
  * every contributing test, its outcome, duration, retry history, message, a trimmed stack, attachments

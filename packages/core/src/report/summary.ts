@@ -1,4 +1,7 @@
 /**
+ * report/: the summary of an upload and its renderings (text, Markdown, annotations); may import cases, map,
+ * plan, settings.
+ *
  * What an upload did, as plain data: the `--summary-json` file and the Action's outputs, and what the renderers
  * (summary-text.ts for terminals and other CIs, summary-markdown.ts for a GitHub job summary) put in words.
  * Never holds the token.

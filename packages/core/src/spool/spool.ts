@@ -1,4 +1,6 @@
 /**
+ * spool/: the spool file, what an upload could not send, for `resume`; may import api, settings.
+ *
  * The spool: what an upload could not send, written to a file so that `testsigma-tm resume FILE` sends exactly
  * that later, into the same run, nothing twice. Versioned JSON; never the token (resume reads it from the
  * environment like any upload). Two kinds:

@@ -1,4 +1,7 @@
 /**
+ * hosts/: the CLI and the reporters' shared shell, translating host objects into core calls; may import all
+ * of core.
+ *
  * The `testsigma-tm` command. Translates argv, the environment and the config file into core calls and the
  * outcome into output and an exit code; nothing else lives here. Commands are built on commander (per-command
  * help, "did you mean" for commands and flags), one per row of core's table of operations (operations/table.ts):
