@@ -1,6 +1,6 @@
 /**
- * hosts/: the CLI and the reporters' shared shell, translating host objects into core calls; may import all
- * of core.
+ * hosts/: the CLI and the reporters' shell, translating into core calls; may import formats, operations,
+ * pipeline, report, settings.
  *
  * The `testsigma-tm` command. Translates argv, the environment and the config file into core calls and the
  * outcome into output and an exit code; nothing else lives here. Commands are built on commander (per-command
