@@ -13,4 +13,4 @@ export {
   type SettingsReading,
 } from './resolve.js';
 export { parseBoolean } from './parsers.js';
-export { howToSet, missingSetting, requireSettings, type RequiredSetting } from './required.js';
+export { howToSet, requireSettings } from './required.js';

@@ -20,7 +20,7 @@ export function howToSet(key: RequiredSetting, host: Host | undefined): string {
 }
 
 /** The first of `keys` that has no value, as the error an operation stops with; undefined when all are set. */
-export function missingSetting(
+function missingSetting(
   settings: Partial<Pick<Settings, RequiredSetting>>,
   keys: readonly RequiredSetting[],
   host: Host | undefined,

@@ -3,7 +3,7 @@
  * of settings/required.ts, before anything is read or asked of the service; an operation that requires nothing
  * (doctor) reports the missing token as a failed check instead.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,5 +95,12 @@ describe('the table of operations', () => {
       ['doctor', 'doctor'],
     ]);
     for (const name of NAMES) for (const key of OPERATIONS[name].reads) expect(SETTING_KEYS).toContain(key);
+  });
+
+  it("action.yml's mode input names every mode, report the default", async () => {
+    const actionYml = await readFile(new URL('../../../../action.yml', import.meta.url), 'utf8');
+    const mode = /\n {2}mode:\n {4}description: '([^']*)'\n(?: {4}.*\n)*? {4}default: '([^']*)'/.exec(actionYml);
+    expect(mode?.[2]).toBe('report');
+    for (const name of Object.keys(ACTION_MODES)) expect(mode?.[1]).toMatch(new RegExp(`\\b${name}\\b`));
   });
 });
