@@ -30878,7 +30878,7 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7221);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9510);
 // The Action's entry point: nothing but the call, so main.ts can be tested without side effects on import.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -30888,7 +30888,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7221:
+/***/ 9510:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33847,6 +33847,156 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/ci.js
+function detectCi(env) {
+    if (env.GITHUB_ACTIONS === 'true') {
+        const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+        const repo = env.GITHUB_REPOSITORY;
+        const runId = env.GITHUB_RUN_ID;
+        const attempt = env.GITHUB_RUN_ATTEMPT ?? '1';
+        const jobUrl = repo && runId ? `${server}/${repo}/actions/runs/${runId}${attempt !== '1' ? `/attempts/${attempt}` : ''}` : undefined;
+        const workflow = env.GITHUB_WORKFLOW ?? 'workflow';
+        return {
+            provider: 'GitHub Actions',
+            jobUrl,
+            runKey: runId ? `gh-${runId}` : undefined,
+            attempt: Number(attempt) || 1,
+            label: `${repo ? `${repo} ` : ''}${workflow} #${env.GITHUB_RUN_NUMBER ?? runId ?? '?'}${attempt !== '1' ? ` (attempt ${attempt})` : ''}${ref(env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME, env.GITHUB_SHA)}`,
+            fields: fields({
+                workflow: env.GITHUB_WORKFLOW,
+                runNumber: env.GITHUB_RUN_NUMBER,
+                runAttempt: env.GITHUB_RUN_ATTEMPT,
+                branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME,
+                sha: env.GITHUB_SHA,
+                repository: repo,
+                job: env.GITHUB_JOB,
+            }),
+        };
+    }
+    if (env.GITLAB_CI === 'true') {
+        return {
+            provider: 'GitLab CI',
+            jobUrl: env.CI_PIPELINE_URL ?? env.CI_JOB_URL,
+            runKey: env.CI_PIPELINE_ID ? `gl-${env.CI_PIPELINE_ID}` : undefined,
+            ...shard(env.CI_NODE_INDEX, env.CI_NODE_TOTAL, 1),
+            label: `${env.CI_PROJECT_PATH ?? 'GitLab'} pipeline #${env.CI_PIPELINE_IID ?? env.CI_PIPELINE_ID ?? '?'}${ref(env.CI_COMMIT_REF_NAME, env.CI_COMMIT_SHA)}`,
+            fields: fields({
+                workflow: env.CI_PIPELINE_NAME,
+                runNumber: env.CI_PIPELINE_IID ?? env.CI_PIPELINE_ID,
+                branch: env.CI_COMMIT_REF_NAME,
+                sha: env.CI_COMMIT_SHA,
+                repository: env.CI_PROJECT_PATH,
+                job: env.CI_JOB_NAME,
+            }),
+        };
+    }
+    if (env.CIRCLECI === 'true') {
+        return {
+            provider: 'CircleCI',
+            jobUrl: env.CIRCLE_BUILD_URL,
+            runKey: env.CIRCLE_WORKFLOW_ID ? `cc-${env.CIRCLE_WORKFLOW_ID}` : undefined,
+            ...shard(env.CIRCLE_NODE_INDEX, env.CIRCLE_NODE_TOTAL, 0),
+            label: `${env.CIRCLE_PROJECT_REPONAME ?? 'CircleCI'} build #${env.CIRCLE_BUILD_NUM ?? '?'}${ref(env.CIRCLE_BRANCH, env.CIRCLE_SHA1)}`,
+            fields: fields({
+                runNumber: env.CIRCLE_BUILD_NUM,
+                branch: env.CIRCLE_BRANCH,
+                sha: env.CIRCLE_SHA1,
+                repository: env.CIRCLE_PROJECT_USERNAME && env.CIRCLE_PROJECT_REPONAME ? `${env.CIRCLE_PROJECT_USERNAME}/${env.CIRCLE_PROJECT_REPONAME}` : undefined,
+                job: env.CIRCLE_JOB,
+            }),
+        };
+    }
+    if (env.BUILDKITE === 'true') {
+        return {
+            provider: 'Buildkite',
+            jobUrl: env.BUILDKITE_BUILD_URL,
+            runKey: env.BUILDKITE_BUILD_ID ? `bk-${env.BUILDKITE_BUILD_ID}` : undefined,
+            attempt: (Number(env.BUILDKITE_RETRY_COUNT) || 0) + 1,
+            ...shard(env.BUILDKITE_PARALLEL_JOB, env.BUILDKITE_PARALLEL_JOB_COUNT, 0),
+            label: `${env.BUILDKITE_PIPELINE_SLUG ?? 'Buildkite'} build #${env.BUILDKITE_BUILD_NUMBER ?? '?'}${ref(env.BUILDKITE_BRANCH, env.BUILDKITE_COMMIT)}`,
+            fields: fields({
+                workflow: env.BUILDKITE_PIPELINE_NAME ?? env.BUILDKITE_PIPELINE_SLUG,
+                runNumber: env.BUILDKITE_BUILD_NUMBER,
+                runAttempt: String((Number(env.BUILDKITE_RETRY_COUNT) || 0) + 1),
+                branch: env.BUILDKITE_BRANCH,
+                sha: env.BUILDKITE_COMMIT,
+                repository: repositoryPath(env.BUILDKITE_REPO),
+                job: env.BUILDKITE_LABEL,
+            }),
+        };
+    }
+    if (env.TF_BUILD === 'True' || env.TF_BUILD === 'true') {
+        const url = env.SYSTEM_COLLECTIONURI && env.SYSTEM_TEAMPROJECT && env.BUILD_BUILDID
+            ? `${env.SYSTEM_COLLECTIONURI}${env.SYSTEM_TEAMPROJECT}/_build/results?buildId=${env.BUILD_BUILDID}`
+            : undefined;
+        return {
+            provider: 'Azure Pipelines',
+            jobUrl: url,
+            runKey: env.BUILD_BUILDID ? `az-${env.BUILD_BUILDID}` : undefined,
+            attempt: Number(env.SYSTEM_JOBATTEMPT) || 1,
+            label: `${env.BUILD_DEFINITIONNAME ?? 'Azure'} #${env.BUILD_BUILDNUMBER ?? '?'}${ref(env.BUILD_SOURCEBRANCHNAME, env.BUILD_SOURCEVERSION)}`,
+            fields: fields({
+                workflow: env.BUILD_DEFINITIONNAME,
+                runNumber: env.BUILD_BUILDNUMBER,
+                runAttempt: env.SYSTEM_JOBATTEMPT,
+                branch: env.BUILD_SOURCEBRANCHNAME,
+                sha: env.BUILD_SOURCEVERSION,
+                repository: env.BUILD_REPOSITORY_NAME,
+                job: env.SYSTEM_JOBDISPLAYNAME,
+            }),
+        };
+    }
+    if (env.JENKINS_URL || env.BUILD_URL) {
+        return {
+            provider: 'Jenkins',
+            jobUrl: env.BUILD_URL,
+            runKey: env.BUILD_TAG ? `jk-${env.BUILD_TAG}` : undefined,
+            label: `${env.JOB_NAME ?? 'Jenkins'} #${env.BUILD_NUMBER ?? '?'}${ref(env.GIT_BRANCH, env.GIT_COMMIT)}`,
+            fields: fields({
+                workflow: env.JOB_NAME,
+                runNumber: env.BUILD_NUMBER,
+                branch: env.BRANCH_NAME ?? env.GIT_BRANCH,
+                sha: env.GIT_COMMIT,
+                repository: repositoryPath(env.GIT_URL),
+                job: env.STAGE_NAME,
+            }),
+        };
+    }
+    if (env.CI === 'true' || env.CI === '1')
+        return { provider: 'CI', label: 'CI', fields: {} };
+    return undefined;
+}
+/** A parallel job's index (counted from `base`) and total, when both are there and the job is really split. */
+function shard(index, total, base) {
+    const i = Number(index);
+    const n = Number(total);
+    if (!Number.isInteger(i) || !Number.isInteger(n) || n < 2 || index === undefined || index === '')
+        return {};
+    return { shard: { index: i - base + 1, total: n } };
+}
+/** Only the fields with a value: an empty variable tells nothing. */
+function fields(all) {
+    return Object.fromEntries(Object.entries(all).filter(([, value]) => typeof value === 'string' && value.trim() !== ''));
+}
+/** `owner/name` from a clone URL (`https://host/owner/name.git`, `git@host:owner/name.git`); whatever precedes the host, credentials included, is dropped. */
+function repositoryPath(url) {
+    return url ? /[/:]([^/:@]+\/[^/:@]+?)(?:\.git)?\/?$/.exec(url)?.[1] : undefined;
+}
+function ref(branch, sha) {
+    const parts = [branch, sha ? sha.slice(0, 7) : undefined].filter(Boolean);
+    return parts.length > 0 ? ` on ${parts.join(' @ ')}` : '';
+}
+/** The default run title: the CI's words and its run key, or a timestamp for a local upload. */
+function defaultRunTitle(ci, now) {
+    const stamp = now
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, ' UTC');
+    if (!ci)
+        return `testsigma-tm upload ${stamp}`;
+    return ci.runKey ? `${ci.label} [${ci.runKey}]` : `${ci.label} ${stamp}`;
+}
+//# sourceMappingURL=ci.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/errors.js
 /**
  * The one error model. Every failure the tool reports has a stable `code` from ERROR_CODES (for scripts and
@@ -34053,1287 +34203,6 @@ function errors_asToolError(error, product = 'testsigma-tm') {
     return new InternalError('INTERNAL', `Unexpected failure: ${message}. Please report this as a bug of ${product}.`, { cause: error });
 }
 //# sourceMappingURL=errors.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/api/pacer.js
-/**
- * Keeps the client under the service's rate limit (per token, a sliding one-second window, over-limit
- * answered with HTTP 500) so an upload provokes no rate-limit answers and still runs at the limit's pace.
- *
- * The window is counted from what the client knows for sure, never from a guess at the service's clock: the
- * service counts a request when it arrives, which is after we started it and before its answer reached us.
- * So a request holds one of our slots from its start until one window after its answer (or failure) came
- * back; by then it has certainly left the service's window, whatever the latency, the clock skew or a stall
- * of our event loop. Counted this way the starts need neither spreading nor a safety margin: when a slot is
- * free the request goes at once, bursts included (a full window at the start is the fastest the limit
- * allows). The price is one round trip per window (about 3 % at 20 ms latency); spreading the starts over
- * half the window and a 10 ms margin cost more and still let a slow first request (connection set-up)
- * put one more of ours in the service's window than we counted.
- * - The slots follow the limit the service announces (`x-tms-api-limit`); before any announcement, a safe
- *   default.
- * - `x-tms-api-remaining` says how many requests the service had counted when ours arrived. More than ours
- *   that could have been in its window means another job uses the token: those requests hold slots too,
- *   until one window after that answer (they arrived before it), and from then on one slot stays spare for
- *   the next request of theirs that lands between two of our answers.
- *   No spare before that: with the window counted as above, skew cannot push us over the limit, and one
- *   slot in ten kept empty would cost a tenth of the pace (10,000 results at 10/s: 305 requests, at most 9
- *   a second take at least 33 s against an ideal of 30.5 s, 1.08x before a single millisecond of latency).
- * - When the service says the window is used up (`remaining: 0`, or a rate-limit answer: another job took
- *   it), nothing starts until it frees up.
- * - A few requests may be in flight at once, so latency does not slow the pace.
- * Turns are handed out first come, first served.
- */
-const DEFAULT_PER_SECOND = 8;
-const DEFAULT_MAX_IN_FLIGHT = 4;
-/** Slots kept free below the announced limit once another job shows up on the token. */
-const SHARED_SPARE = 1;
-const WINDOW_MS = 1000;
-/** Added to a pause the service asked for: its clock and ours disagree by a few milliseconds. */
-const WINDOW_MARGIN_MS = 10;
-class Pacer {
-    /** Our requests still (possibly) in the service's window, or needed to read an answer's `remaining`. */
-    slots = [];
-    /** When the requests of other jobs that the service told us about leave its window. */
-    foreign = [];
-    /** Slots before the service announced its limit. */
-    defaultPerWindow;
-    limit;
-    /** Another job uses the token (the service counted requests that are not ours). */
-    shared = false;
-    maxInFlight;
-    inFlight = 0;
-    pausedUntil = 0;
-    released = [];
-    queue = Promise.resolve();
-    now;
-    sleep;
-    /** Why the request at the head of the queue is waiting, for progress lines. */
-    waitingFor;
-    /** The last x-tms-api-reset seen with an exhausted window, for progress lines. */
-    lastResetMs;
-    constructor(options = {}) {
-        this.defaultPerWindow = Math.max(1, Math.floor(options.perSecond ?? DEFAULT_PER_SECOND));
-        this.maxInFlight = Math.max(1, Math.floor(options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT));
-        this.now = options.now ?? Date.now;
-        this.sleep = options.sleep ?? defaultSleep;
-    }
-    get requestsPerSecond() {
-        return this.perWindow;
-    }
-    get perWindow() {
-        if (this.limit === undefined)
-            return this.defaultPerWindow;
-        return Math.max(1, this.limit - (this.shared ? SHARED_SPARE : 0));
-    }
-    /**
-     * Wait for a turn; resolve with the function that gives it back once the answer (or failure) is in,
-     * with the answer's rate-limit headers when there are any.
-     */
-    acquire() {
-        const turn = this.queue.then(() => this.waitForTurn());
-        this.queue = turn.then(() => undefined, () => undefined);
-        return turn.then((slot) => {
-            let done = false;
-            const release = (headers) => {
-                if (done)
-                    return;
-                done = true;
-                const answered = this.now();
-                slot.freeAt = answered + WINDOW_MS;
-                this.inFlight--;
-                if (headers)
-                    this.observe(headers, slot.start, answered);
-                for (const wake of this.released.splice(0))
-                    wake();
-            };
-            return Object.assign(release, { waitedForOthersMs: slot.waitedForOthersMs });
-        });
-    }
-    /**
-     * Learn from an answer's headers. `start` and `answered` bound when the service counted the request;
-     * without them only the limit and an exhausted window are taken in.
-     */
-    observe(headers, start, answered) {
-        if (headers.limit !== undefined && Number.isFinite(headers.limit) && headers.limit > 0)
-            this.limit = Math.floor(headers.limit);
-        const exhausted = headers.remaining !== undefined && headers.remaining <= 0;
-        if (exhausted)
-            this.lastResetMs = headers.resetMs;
-        if (this.limit !== undefined && headers.remaining !== undefined && start !== undefined && answered !== undefined) {
-            // Our own last request of a full window is answered `remaining: 0` too: only theirs make us wait.
-            this.countForeign(this.limit - headers.remaining, start, answered);
-        }
-        else if (exhausted) {
-            this.pause(headers.resetMs ?? WINDOW_MS);
-        }
-    }
-    /** Start nothing for `ms` (a rate-limit answer: the window is full, whoever filled it). */
-    pause(ms) {
-        this.shared = true;
-        this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms + WINDOW_MARGIN_MS);
-    }
-    /**
-     * The service counted `counted` requests in its window when ours arrived (between `start` and `answered`).
-     * Ours that may have been among them: every one not yet certainly gone by `start`. Any beyond that are
-     * another job's; they arrived before `answered`, so they are gone one window after it.
-     */
-    countForeign(counted, start, answered) {
-        const ours = this.slots.filter((s) => s.start <= answered && s.freeAt > start).length;
-        const theirs = Math.min(counted - ours, this.limit ?? 0);
-        if (theirs > 0)
-            this.shared = true;
-        const now = this.now();
-        this.foreign = this.foreign.filter((t) => t > now);
-        while (this.foreign.length < theirs)
-            this.foreign.push(answered + WINDOW_MS);
-    }
-    /** Forget what has left the window, but keep what an answer still in flight may need to count as ours. */
-    prune(now) {
-        const horizon = Math.min(now, ...this.slots.filter((s) => s.freeAt === Infinity).map((s) => s.start));
-        this.slots = this.slots.filter((s) => s.freeAt > horizon);
-        this.foreign = this.foreign.filter((t) => t > now);
-    }
-    async waitForTurn() {
-        let waitedForOthersMs = 0;
-        for (;;) {
-            const now = this.now();
-            this.prune(now);
-            const paused = this.pausedUntil - now;
-            if (paused > 0) {
-                this.waitingFor = 'shared-limit';
-                await this.sleep(paused);
-                waitedForOthersMs += paused;
-                continue;
-            }
-            if (this.inFlight >= this.maxInFlight) {
-                this.waitingFor = 'in-flight';
-                await new Promise((resolve) => this.released.push(resolve));
-                continue;
-            }
-            const held = this.slots.filter((s) => s.freeAt > now);
-            const excess = held.length + this.foreign.length - this.perWindow + 1;
-            if (excess <= 0) {
-                const slot = { start: now, freeAt: Infinity, waitedForOthersMs };
-                this.slots.push(slot);
-                this.inFlight++;
-                this.waitingFor = undefined;
-                return slot;
-            }
-            // The `excess`-th slot to free up, if that many are answered already; else wait for an answer.
-            const frees = [...held.map((s) => s.freeAt), ...this.foreign].sort((a, b) => a - b);
-            const at = frees[excess - 1] ?? Infinity;
-            this.waitingFor = this.foreign.length > 0 && this.foreign.some((t) => t >= at) ? 'shared-limit' : 'own-pace';
-            if (at === Infinity)
-                await new Promise((resolve) => this.released.push(resolve));
-            else
-                await this.sleep(at - now);
-            if (this.waitingFor === 'shared-limit')
-                waitedForOthersMs += this.now() - now;
-        }
-    }
-}
-function defaultSleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms));
-}
-//# sourceMappingURL=pacer.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/api/progress.js
-const PROGRESS_INTERVAL_MS = 5_000;
-function seconds(ms) {
-    return `${Math.round(ms / 1000)} s`;
-}
-/** Follows one request from its first turn to its answer; `stop()` in a `finally`. */
-class RequestWatch {
-    emit;
-    method;
-    url;
-    pacer;
-    now;
-    deadline;
-    mayReportQueued;
-    phase = { kind: 'queued' };
-    phaseSince;
-    attempt = 1;
-    timer;
-    constructor(emit, method, url, pacer, now, deadline, 
-    /** Client-wide: many queued requests make one line, not one each. */
-    mayReportQueued) {
-        this.emit = emit;
-        this.method = method;
-        this.url = url;
-        this.pacer = pacer;
-        this.now = now;
-        this.deadline = deadline;
-        this.mayReportQueued = mayReportQueued;
-        this.phaseSince = now();
-        this.timer = setInterval(() => this.tick(), PROGRESS_INTERVAL_MS);
-        this.timer.unref?.();
-    }
-    enter(phase, attempt) {
-        this.phase = phase;
-        this.attempt = attempt;
-        this.phaseSince = this.now();
-    }
-    stop() {
-        clearInterval(this.timer);
-    }
-    tick() {
-        const now = this.now();
-        const waited = now - this.phaseSince;
-        if (waited < PROGRESS_INTERVAL_MS - 100)
-            return;
-        const target = `${this.method} ${this.url}`;
-        const left = `; retrying until the deadline in ${seconds(Math.max(0, this.deadline - now))}`;
-        let message;
-        let kind = 'waiting';
-        if (this.phase.kind === 'sent') {
-            message = `waiting for ${target}: no answer for ${seconds(waited)}, attempt ${this.attempt}`;
-        }
-        else if (this.phase.kind === 'backoff') {
-            kind = 'retrying';
-            message = `retrying ${target} after ${this.phase.reason}: attempt ${this.attempt + 1} in ${seconds(Math.max(0, this.phaseSince + this.phase.delayMs - now))}${left}`;
-        }
-        else if (!this.mayReportQueued()) {
-            return;
-        }
-        else if (this.pacer.waitingFor === 'shared-limit') {
-            const reset = this.pacer.lastResetMs === undefined ? '' : ` (x-tms-api-reset ${seconds(this.pacer.lastResetMs)})`;
-            message = `waiting for the shared rate limit${reset} before ${target}: other uploads with this token are using it; waited ${seconds(waited)}`;
-        }
-        else {
-            message = `waiting for a turn under the rate limit (${this.pacer.requestsPerSecond} requests/s) before ${target}; waited ${seconds(waited)}`;
-        }
-        this.emit({ kind, message, method: this.method, url: this.url, attempt: this.attempt, elapsedMs: waited });
-    }
-}
-//# sourceMappingURL=progress.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/api/retry-timing.js
-/**
- * What an answer means for retrying, and how long to wait, as pure functions, so the policy is tested without
- * a clock. One policy for every request: rate-limit answers are waited out, transient failures back off
- * exponentially with jitter, and only the overall deadline ends either.
- */
-const DEFAULT_RETRY_POLICY = { baseDelayMs: 500, maxDelayMs: 30_000 };
-/** Waits between rate-limit answers grow to this, so many jobs on one token spread out. */
-const RATE_LIMIT_MAX_WAIT_MS = 8_000;
-function classifyAnswer(status, serverMessage, retryAfter) {
-    if (status >= 200 && status < 300)
-        return 'success';
-    if (status === 429 || (status === 500 && /rate limit/i.test(serverMessage ?? '')) || (status === 503 && retryAfter !== undefined))
-        return 'rate-limited';
-    if (status === 500 || status === 502 || status === 503 || status === 504)
-        return 'transient';
-    return 'final';
-}
-/** `Retry-After` as delay-seconds or an HTTP date; undefined when absent or unreadable. */
-function parseRetryAfter(value, nowMs) {
-    if (value === undefined || value.trim() === '')
-        return undefined;
-    const trimmed = value.trim();
-    if (/^\d+(\.\d+)?$/.test(trimmed))
-        return Math.round(Number(trimmed) * 1000);
-    const date = Date.parse(trimmed);
-    if (Number.isNaN(date))
-        return undefined;
-    return Math.max(0, date - nowMs);
-}
-/**
- * `x-tms-api-reset` as milliseconds until the window frees a slot. Its unit on the live service is unknown, so
- * the value's size decides: an epoch time (seconds or milliseconds) is counted from now; up to 60, seconds (a
- * one-second window resets in "1", which read as milliseconds would be no wait at all); above that,
- * milliseconds. Bounded to a minute so a strange value cannot stall an upload.
- */
-function parseReset(value, nowMs = Date.now()) {
-    if (value === undefined || !/^\d+(\.\d+)?$/.test(value.trim()))
-        return undefined;
-    const n = Number(value);
-    const ms = n >= 1e12 ? n - nowMs : n >= 1e9 ? n * 1000 - nowMs : n <= 60 ? n * 1000 : n;
-    return Math.min(60_000, Math.max(0, Math.round(ms)));
-}
-function jitter(ceiling, random) {
-    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-/**
- * Delay before retry number `retry` (1-based) of a transient failure: jitter over an exponential ceiling
- * capped at `maxDelayMs`, but never less than what the server asked for. `random` is injected for tests.
- */
-function backoffDelay(retry, policy, retryAfterMs, random = Math.random) {
-    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(30, retry - 1));
-    return Math.max(jitter(ceiling, random), retryAfterMs ?? 0);
-}
-/**
- * Delay after the `consecutive`-th rate-limit answer in a row: what the service asked for (Retry-After,
- * x-tms-api-reset), and at least a jittered second that grows to 8 s, so jobs sharing a token do not
- * return in lockstep.
- */
-function rateLimitDelay(consecutive, retryAfterMs, resetMs, random = Math.random) {
-    const ceiling = Math.min(RATE_LIMIT_MAX_WAIT_MS, 1000 * 2 ** Math.min(30, consecutive - 1));
-    return Math.max(jitter(ceiling, random), retryAfterMs ?? 0, resetMs ?? 0);
-}
-//# sourceMappingURL=retry-timing.js.map
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: ./packages/core/dist/api/url.js
-/**
- * URLs as they may be shown: a base URL can carry credentials (`https://user:pass@host/…`), and nothing the
- * tool prints, logs or throws may reveal them.
- */
-/** The URL with any user name and password replaced by `***`; also for text that does not parse as a URL. */
-function redactUrl(url) {
-    const text = String(url);
-    try {
-        const parsed = new URL(text);
-        if (parsed.username === '' && parsed.password === '')
-            return parsed.href;
-        parsed.username = '***';
-        parsed.password = '';
-        return parsed.href;
-    }
-    catch {
-        // Not a URL: a password may hold anything, spaces included, up to the last @ before the path.
-        return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
-    }
-}
-/** Every `scheme://userinfo@` in a text (a message, an unparseable URL) with the userinfo replaced by `***`. */
-function redactUrlsIn(text) {
-    return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/?#\s@]*@/gi, '$1***@');
-}
-/** The URL without credentials, for sending: the token goes in a header, never user:pass in the URL. */
-function withoutCredentials(url) {
-    const copy = new URL(url.href);
-    copy.username = '';
-    copy.password = '';
-    return copy;
-}
-//# sourceMappingURL=url.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/api/transport.js
-/**
- * One HTTP exchange, no retrying: encode the body, send it through undici, read the whole answer and the
- * headers the client cares about, or say in words why no answer came. The proxy is taken from the
- * environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY and their lower-case forms), as corporate CI expects.
- */
-
-
-
-
-/**
- * undici is loaded on the first request, not when core is imported: a reporter must load (and say in one line
- * that it sits the run out) even on a Node too old for undici, instead of breaking the test run at import.
- */
-let undiciModule;
-function transport_undici() {
-    return (undiciModule ??= __nccwpck_require__.e(/* import() */ 134).then(__nccwpck_require__.t.bind(__nccwpck_require__, 5134, 19)));
-}
-function isFile(part) {
-    return 'fileName' in part;
-}
-async function makeDispatcher(timeoutMs, proxy) {
-    const timeouts = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect: { timeout: timeoutMs } };
-    const { EnvHttpProxyAgent } = await transport_undici();
-    return new EnvHttpProxyAgent({ ...timeouts, ...(proxy ?? {}) });
-}
-/**
- * Bodies are encoded once, before the first attempt, so every retry sends the same bytes and batch sizes are
- * known exactly. (undici's `request` does not stream a FormData body itself; its `Response` encodes it.)
- */
-async function encodeBody(fields, json) {
-    if (fields?.some(isFile))
-        return { open: () => streamForm(fields) };
-    if (fields) {
-        const { FormData, Response } = await transport_undici();
-        const form = new FormData();
-        for (const field of fields)
-            if (!isFile(field))
-                form.append(field.name, field.value);
-        const encoded = new Response(form);
-        return { bytes: new Uint8Array(await encoded.arrayBuffer()), contentType: encoded.headers.get('content-type') ?? 'multipart/form-data' };
-    }
-    if (json !== undefined)
-        return { bytes: new TextEncoder().encode(JSON.stringify(json)), contentType: 'application/json' };
-    return undefined;
-}
-async function exchange(dispatcher, method, url, headers, body, timeoutMs, nowMs) {
-    try {
-        const { request } = await transport_undici();
-        const sent = body?.open ? await body.open() : body ? { stream: body.bytes, contentType: body.contentType } : undefined;
-        const res = await request(url, {
-            method,
-            headers: sent ? { ...headers, 'content-type': sent.contentType } : headers,
-            body: sent?.stream,
-            dispatcher,
-            signal: AbortSignal.timeout(timeoutMs),
-        });
-        const text = await res.body.text();
-        const header = (name) => {
-            const v = res.headers[name];
-            return Array.isArray(v) ? v[0] : v;
-        };
-        const number = (name) => {
-            const v = Number(header(name));
-            return header(name) !== undefined && Number.isFinite(v) ? v : undefined;
-        };
-        const parsed = parseBody(text, header('content-type'));
-        const rate = {};
-        const limit = number('x-tms-api-limit');
-        const remaining = number('x-tms-api-remaining');
-        const resetMs = parseReset(header('x-tms-api-reset'));
-        if (limit !== undefined && limit > 0)
-            rate.limit = limit;
-        if (remaining !== undefined)
-            rate.remaining = remaining;
-        if (resetMs !== undefined)
-            rate.resetMs = resetMs;
-        return {
-            kind: 'answer',
-            status: res.statusCode,
-            ...parsed,
-            requestId: header('x-request-id') ?? header('x-tms-api-request-id'),
-            retryAfter: header('retry-after'),
-            retryAfterMs: parseRetryAfter(header('retry-after'), nowMs),
-            rate,
-        };
-    }
-    catch (cause) {
-        const reason = describeNetworkError(cause, timeoutMs);
-        return { kind: 'no-answer', reason, permanent: isPermanent(cause), timedOut: reason.startsWith('timed out'), cause };
-    }
-}
-/**
- * A multipart body whose files are file-backed Blobs (`fs.openAsBlob`): the encoder reads each from disk as the
- * request is written, so memory stays flat however large the files. Undici's encoder takes Blob-like parts.
- */
-async function streamForm(parts) {
-    const { FormData, Response } = await transport_undici();
-    const form = new FormData();
-    for (const part of parts) {
-        if (!isFile(part))
-            form.append(part.name, part.value);
-        else if (part.path !== undefined)
-            form.append(part.name, await (0,external_node_fs_namespaceObject.openAsBlob)(part.path, { type: part.contentType }), part.fileName);
-        else
-            form.append(part.name, new Blob([Buffer.from(part.base64 ?? '', 'base64')], { type: part.contentType }), part.fileName);
-    }
-    const encoded = new Response(form);
-    if (!encoded.body)
-        throw new Error('multipart body could not be encoded');
-    return { stream: external_node_stream_.Readable.fromWeb(encoded.body), contentType: encoded.headers.get('content-type') ?? 'multipart/form-data' };
-}
-function parseBody(text, contentType) {
-    if (text.trim() === '')
-        return { body: undefined };
-    try {
-        return { body: JSON.parse(text) };
-    }
-    catch {
-        return { body: text, notJson: { contentType: (contentType ?? 'no content type').split(';')[0]?.trim() || 'no content type', text } };
-    }
-}
-/** The service's own words: `message`, then `errors.message` / `errors.details` (its two error shapes). */
-function serverMessage(body) {
-    if (typeof body === 'string')
-        return body.trim().slice(0, 500) || undefined;
-    if (!body || typeof body !== 'object')
-        return undefined;
-    const record = body;
-    const parts = [record.message, record.errors?.message, record.errors?.details]
-        .filter((p) => typeof p === 'string' && p.trim() !== '')
-        .map((p) => p.trim());
-    const unique = [...new Set(parts)];
-    return unique.length > 0 ? unique.join(' — ').slice(0, 1000) : undefined;
-}
-/** ENOTFOUND is a name that does not exist (EAI_AGAIN is the transient DNS failure); TLS refusals are settings. */
-function isPermanent(cause) {
-    const err = cause;
-    const code = err?.code ?? err?.cause?.code ?? '';
-    return code === 'ENOTFOUND' || /^(CERT_|ERR_TLS_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_)/.test(code) || (err?.cause?.code ?? '').startsWith('CERT_');
-}
-function describeNetworkError(cause, timeoutMs) {
-    const err = cause;
-    if (err?.name === 'TimeoutError' || err?.code === 'UND_ERR_HEADERS_TIMEOUT' || err?.code === 'UND_ERR_BODY_TIMEOUT') {
-        return `timed out after ${timeoutMs} ms`;
-    }
-    const code = err?.code ?? err?.cause?.code;
-    if (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET')
-        return 'connection reset';
-    // A proxy URL from the environment may carry credentials; undici's messages could quote it.
-    return redactUrlsIn(code ? `${code}${err?.message ? `: ${err.message}` : ''}` : (err?.message ?? 'network error'));
-}
-//# sourceMappingURL=transport.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/api/http-errors.js
-/**
- * The error for an answer the client will not retry (or has stopped retrying): a stable code per kind of
- * refusal and a hint that says what to do.
- */
-
-function errorFor(details, resource, attempts, tokenSettingName = 'TESTSIGMA_API_TOKEN', gaveUp) {
-    const status = details.status ?? 0;
-    const after = ` ${gaveUp ?? (attempts > 1 ? `Gave up after ${attempts} attempts.` : '')}`.trimEnd();
-    if (status === 401) {
-        return new ApiError('API_UNAUTHORIZED', details, `The API token was refused: check ${tokenSettingName} (missing, mistyped, expired or revoked? Create one under Settings > API Keys).`);
-    }
-    if (status === 403)
-        return new ApiError('API_FORBIDDEN', details, `The token in ${tokenSettingName} is not allowed to do this; use a key of a user with access to the project.`);
-    if (status === 404)
-        return new ApiError('API_NOT_FOUND', details, `${resource ?? 'The resource'} was not found: check the id or name, and that the token's account can see it.`);
-    if (status === 413)
-        return new ApiError('API_PAYLOAD_TOO_LARGE', details, 'The request was too large for the service.');
-    if (status === 400 || status === 422)
-        return new ApiError('API_REJECTED', details, 'The service rejected the request as invalid.');
-    if (status === 429 || (status === 500 && /rate limit/i.test(details.serverMessage ?? ''))) {
-        return new ApiError('API_RATE_LIMITED', details, `The service kept answering "rate limit exceeded".${after} Try again later, or run fewer uploads with the same token at once.`);
-    }
-    if (status >= 500)
-        return new ApiError('API_SERVER_ERROR', details, `The service failed.${after} Try again later.`);
-    return new ApiError('API_UNEXPECTED_STATUS', details, 'The service gave an unexpected answer.');
-}
-//# sourceMappingURL=http-errors.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/api/wire.js
-/**
- * The shapes the client reads from the service, and small guards that check them on arrival. A field the
- * tool depends on that is missing or of the wrong type becomes an `API_UNEXPECTED_BODY` error naming the
- * request, the field and the request id — never a `TypeError` later, far from the answer that caused it.
- * Unknown fields are ignored; fields the real service is known to vary on are optional.
- */
-
-function unexpectedBody(ctx, problem) {
-    return new ApiError('API_UNEXPECTED_BODY', { method: ctx.method, path: ctx.path, status: ctx.status, ...(ctx.requestId ? { requestId: ctx.requestId } : {}) }, `The answer ${problem}. The service may have changed, or the base URL points at something other than the Test Management API (it usually ends in /api/v1).`);
-}
-function record(value, where, ctx) {
-    if (!value || typeof value !== 'object' || Array.isArray(value))
-        throw unexpectedBody(ctx, `has no object at ${where}`);
-    return value;
-}
-function wire_text(obj, field, where, ctx) {
-    const value = obj[field];
-    if (typeof value === 'string' && value !== '')
-        return value;
-    if (typeof value === 'number')
-        return String(value);
-    throw unexpectedBody(ctx, value === undefined || value === null ? `lacks ${where}.${field}` : `has ${where}.${field} of type ${typeof value}, not a string`);
-}
-function optionalText(obj, field) {
-    const value = obj[field];
-    return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
-}
-const readProject = (value, where, ctx) => {
-    const o = record(value, where, ctx);
-    return { id: wire_text(o, 'id', where, ctx), name: wire_text(o, 'name', where, ctx), human_id_prefix: wire_text(o, 'human_id_prefix', where, ctx) };
-};
-const readTestCase = (value, where, ctx) => {
-    const o = record(value, where, ctx);
-    return {
-        id: wire_text(o, 'id', where, ctx),
-        human_id: wire_text(o, 'human_id', where, ctx),
-        title: optionalText(o, 'title') ?? '',
-        ...(typeof o.description === 'string' ? { description: o.description } : {}),
-        ...(typeof o.folder_id === 'string' || o.folder_id === null ? { folder_id: o.folder_id } : {}),
-        ...(typeof o.created_at === 'number' ? { created_at: epochMs(o.created_at) } : {}),
-    };
-};
-const readFolder = (value, where, ctx) => {
-    const o = record(value, where, ctx);
-    const parent = optionalText(o, 'parent_folder_id');
-    return {
-        id: wire_text(o, 'id', where, ctx),
-        name: wire_text(o, 'name', where, ctx),
-        parent_folder_id: parent === undefined || parent === '' ? null : parent,
-        ...(typeof o.created_at === 'number' ? { created_at: epochMs(o.created_at) } : {}),
-    };
-};
-const readLookup = (value, where, ctx) => {
-    const o = record(value, where, ctx);
-    return { id: wire_text(o, 'id', where, ctx), name: wire_text(o, 'name', where, ctx) };
-};
-const readRunStatus = (value, where, ctx) => {
-    const o = record(value, where, ctx);
-    return { id: wire_text(o, 'id', where, ctx), name: wire_text(o, 'name', where, ctx) };
-};
-const readUser = (value, where, ctx) => {
-    const o = record(value, where, ctx);
-    const status = optionalText(o, 'status');
-    return { id: wire_text(o, 'id', where, ctx), email: optionalText(o, 'email') ?? '', ...(status !== undefined ? { status } : {}) };
-};
-const readTestRun = (value, where, ctx) => {
-    const o = record(value, where, ctx);
-    const id = wire_text(o, 'id', where, ctx);
-    const selection = optionalText(o, 'selection_type');
-    return {
-        id,
-        human_id: optionalText(o, 'human_id') || id,
-        title: optionalText(o, 'title') ?? '',
-        status: wire_text(o, 'status', where, ctx),
-        ...(selection !== undefined ? { selection_type: selection } : {}),
-        ...(typeof o.description === 'string' ? { description: o.description } : {}),
-        ...(Array.isArray(o.labels) ? { labels: labelNames(o.labels) } : {}),
-        ...(typeof o.created_at === 'number' ? { created_at: epochMs(o.created_at) } : {}),
-    };
-};
-const readTestPlan = (value, where, ctx) => {
-    const o = record(value, where, ctx);
-    const id = wire_text(o, 'id', where, ctx);
-    return { id, human_id: optionalText(o, 'human_id') || id, title: optionalText(o, 'title') ?? '' };
-};
-function labelNames(labels) {
-    return labels.flatMap((label) => typeof label === 'string'
-        ? [label]
-        : label && typeof label === 'object' && typeof label.name === 'string'
-            ? [label.name]
-            : []);
-}
-/** Timestamps are milliseconds, but some answers carry seconds: anything before 2001 in ms is read as seconds. */
-function epochMs(value) {
-    return value < 1e12 ? value * 1000 : value;
-}
-const readRunCase = (value, where, ctx) => {
-    const o = record(value, where, ctx);
-    const testCase = record(o.test_case, `${where}.test_case`, ctx);
-    const statusId = optionalText(o, 'status_id');
-    const humanId = optionalText(testCase, 'human_id');
-    return {
-        id: wire_text(o, 'id', where, ctx),
-        ...(statusId !== undefined ? { status_id: statusId } : {}),
-        test_case: { id: wire_text(testCase, 'id', `${where}.test_case`, ctx), ...(humanId !== undefined ? { human_id: humanId } : {}) },
-    };
-};
-/** `data.<key>` of a single-object answer. */
-function readSingle(body, key, read, ctx) {
-    const data = record(body, 'the top level (the body is empty or not an object)', ctx).data;
-    return read(record(data, 'data', ctx)[key], `data.${key}`, ctx);
-}
-/**
- * One page of a list: `data.<key>[]`, or a bare `data` array (as `/users` answers), with its `page_info`
- * when present. Every item is checked.
- */
-function readPage(body, key, read, ctx) {
-    const top = record(body, 'the top level (the body is empty or not an object)', ctx);
-    let list = top.data;
-    let where = 'data';
-    if (!Array.isArray(list)) {
-        list = record(top.data, 'data', ctx)[key];
-        where = `data.${key}`;
-        if (!Array.isArray(list))
-            throw unexpectedBody(ctx, `lacks the list ${where}[]`);
-    }
-    const items = list.map((item, i) => read(item, `${where}[${i}]`, ctx));
-    return { items, pageInfo: readPageInfo(top.page_info, ctx) };
-}
-function readPageInfo(value, ctx) {
-    if (value === undefined || value === null)
-        return undefined;
-    const o = record(value, 'page_info', ctx);
-    const info = {};
-    const number = (field) => {
-        const v = o[field];
-        if (typeof v === 'number' && Number.isFinite(v))
-            info[field] = v;
-        else if (typeof v === 'string' && /^\d+$/.test(v))
-            info[field] = Number(v);
-    };
-    number('page_size');
-    number('total_count');
-    if (typeof o.next === 'string' || o.next === null)
-        info.next = o.next;
-    else if (o.next !== undefined)
-        throw unexpectedBody(ctx, `has page_info.next of type ${typeof o.next}, not a string`);
-    return info;
-}
-//# sourceMappingURL=wire.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/version.js
-/** Kept in step with packages/core/package.json by a test. */
-const VERSION = '0.1.0';
-//# sourceMappingURL=version.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/api/http.js
-
-
-
-
-
-
-
-
-
-const DEFAULT_DEADLINE_MS = 600_000;
-class http_HttpClient {
-    options;
-    /** The base URL without credentials. */
-    baseUrl;
-    basePath;
-    /** Made on the first request (undici is loaded then). */
-    dispatcher;
-    pacer;
-    policy;
-    deadline;
-    deadlineMs;
-    sleep;
-    now;
-    emit;
-    lastQueuedReport = -Infinity;
-    lastRateLimitReport = -Infinity;
-    consecutiveRateLimits = 0;
-    closed = false;
-    /** Attempts beyond the first, over all requests: the upload's retry count. */
-    retries = 0;
-    /** Attempts sent, over all requests (retries included): the upload's request count. */
-    requests = 0;
-    constructor(options) {
-        this.options = options;
-        this.baseUrl = withoutCredentials(new URL(options.baseUrl.replace(/\/+$/, '')));
-        this.basePath = this.baseUrl.pathname.replace(/\/+$/, '');
-        this.now = options.now ?? Date.now;
-        this.sleep = options.sleep ?? defaultSleep;
-        this.pacer = new Pacer({
-            now: this.now,
-            sleep: this.sleep,
-            ...(options.perSecond ? { perSecond: options.perSecond } : {}),
-            ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}),
-        });
-        this.policy = options.retry ?? DEFAULT_RETRY_POLICY;
-        this.deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
-        this.deadline = this.now() + this.deadlineMs;
-        this.emit = options.onEvent ?? ((event) => options.log.info(event.message));
-    }
-    /** Idempotent: a host may close in a `finally` what a test or a caller closed already. */
-    async close() {
-        if (this.closed)
-            return;
-        this.closed = true;
-        if (this.dispatcher)
-            await (await this.dispatcher).close();
-    }
-    /** Send a request; resolve with a 2xx answer holding JSON or nothing, throw ApiError for everything else. */
-    async send(req) {
-        const url = this.resolveUrl(req);
-        const path = this.displayPath(url);
-        const body = await encodeBody(req.form, req.json);
-        const started = this.now();
-        const watch = new RequestWatch(this.emit, req.method, redactUrl(url), this.pacer, this.now, this.deadline, () => this.mayReportQueued());
-        const headers = { authorization: `Bearer ${this.options.token}`, accept: 'application/json', 'user-agent': `testsigma-tm/${VERSION}` };
-        try {
-            for (let attempt = 1;; attempt++) {
-                watch.enter({ kind: 'queued' }, attempt);
-                const release = await this.pacer.acquire();
-                if (req.sendWithinMs !== undefined && this.now() - started > req.sendWithinMs) {
-                    release();
-                    return { status: 0, body: undefined, requestId: undefined, method: req.method, path, stale: true };
-                }
-                if (release.waitedForOthersMs > 0)
-                    this.reportSharedWait(req.method, path, release.waitedForOthersMs);
-                watch.enter({ kind: 'sent' }, attempt);
-                const sentAt = this.now();
-                this.requests++;
-                this.dispatcher ??= makeDispatcher(this.options.timeoutMs, this.options.proxy);
-                const outcome = await exchange(await this.dispatcher, req.method, url, headers, body, this.options.timeoutMs, sentAt);
-                // The answer's rate-limit headers go with the turn: the pacer knows when this request started.
-                release(outcome.kind === 'answer' ? outcome.rate : undefined);
-                const details = { method: req.method, path };
-                let verdict = 'transient';
-                let delay;
-                let reason;
-                if (outcome.kind === 'answer') {
-                    const { status, requestId } = outcome;
-                    this.options.log.debug(`${req.method} ${path} → ${status} in ${this.now() - sentAt} ms${requestId ? ` (request id ${requestId})` : ''}`);
-                    Object.assign(details, { status, serverMessage: serverMessage(outcome.body), ...(requestId ? { requestId } : {}) });
-                    verdict = classifyAnswer(status, details.serverMessage, outcome.retryAfter);
-                    if (verdict === 'success') {
-                        this.consecutiveRateLimits = 0;
-                        if (outcome.notJson) {
-                            throw unexpectedBody({ method: req.method, path, status, requestId }, `came as ${outcome.notJson.contentType}, not JSON: a proxy or login page? Check the base URL`);
-                        }
-                        return { status, body: outcome.body, requestId, method: req.method, path, rate: outcome.rate };
-                    }
-                    if (verdict === 'final')
-                        throw errorFor(details, req.resource, attempt, this.options.tokenSettingName);
-                    if (verdict === 'rate-limited') {
-                        this.consecutiveRateLimits++;
-                        delay = rateLimitDelay(this.consecutiveRateLimits, outcome.retryAfterMs, outcome.rate.resetMs, this.options.random);
-                        this.pacer.pause(delay);
-                        this.reportRateLimit(req.method, path, delay, outcome.rate.resetMs);
-                    }
-                    else {
-                        delay = backoffDelay(attempt, this.policy, outcome.retryAfterMs, this.options.random);
-                    }
-                    reason = `HTTP ${status}`;
-                }
-                else {
-                    if (outcome.permanent)
-                        throw this.failure(details, outcome, attempt, req.resource);
-                    delay = backoffDelay(attempt, this.policy, undefined, this.options.random);
-                    reason = outcome.reason;
-                }
-                const uncertain = verdict === 'transient' && !req.idempotent;
-                if (uncertain && !req.recover)
-                    throw this.failure(details, outcome, attempt, req.resource);
-                // A write that timed out may still be in progress: give it as long again before looking for it.
-                if (uncertain && outcome.kind === 'no-answer' && outcome.timedOut)
-                    delay = Math.max(delay, this.options.timeoutMs);
-                const elapsed = this.now() - started;
-                if (this.policy.maxRetries !== undefined && attempt > this.policy.maxRetries)
-                    throw this.failure(details, outcome, attempt, req.resource);
-                if (this.now() + delay > this.deadline) {
-                    const passed = `Gave up after ${attempt} attempt${attempt === 1 ? '' : 's'} over ${seconds(elapsed)}: the deadline (${this.options.deadlineSettingName ?? '--deadline'} ${seconds(this.deadlineMs)}) passed.`;
-                    throw this.failure(details, outcome, attempt, req.resource, passed);
-                }
-                this.retries++;
-                this.options.log.debug(`retrying ${req.method} ${path} in ${delay} ms (${reason})`);
-                watch.enter({ kind: 'backoff', reason, delayMs: delay }, attempt);
-                await this.sleep(delay);
-                if (uncertain && req.recover) {
-                    const found = await req.recover();
-                    // The caller says what it found (it can name it); this layer only stops re-sending.
-                    if (found !== undefined)
-                        return { status: 0, body: undefined, requestId: undefined, method: req.method, path, recovered: found };
-                }
-            }
-        }
-        finally {
-            watch.stop();
-        }
-    }
-    failure(details, outcome, attempts, resource, gaveUp) {
-        if (outcome.kind === 'answer')
-            return errorFor(details, resource, attempts, this.options.tokenSettingName, gaveUp);
-        const after = gaveUp ?? (attempts > 1 ? `Gave up after ${attempts} attempts.` : '');
-        return new ApiError('API_UNREACHABLE', details, `No answer from ${this.baseUrl.origin} (${outcome.reason}).${after ? ` ${after}` : ''} Check the base URL and the network (and HTTPS_PROXY / NO_PROXY if a proxy is needed); the service may be down.`, { cause: outcome.cause });
-    }
-    mayReportQueued() {
-        if (this.now() - this.lastQueuedReport < 5_000)
-            return false;
-        this.lastQueuedReport = this.now();
-        return true;
-    }
-    /** The pacer held a request back for another job's requests (seen in x-tms-api-remaining); once per 5 s at most. */
-    reportSharedWait(method, path, waitedMs) {
-        if (this.now() - this.lastRateLimitReport < 5_000)
-            return;
-        this.lastRateLimitReport = this.now();
-        const url = redactUrl(this.baseUrl.origin + this.basePath + path);
-        this.emit({
-            kind: 'waiting',
-            message: `waiting for the shared rate limit: other uploads with this token are using it; ${method} ${url} waited ${waitedMs < 1000 ? `${Math.round(waitedMs)} ms` : seconds(waitedMs)} for a turn`,
-            method,
-            url,
-            attempt: 0,
-            elapsedMs: waitedMs,
-        });
-    }
-    /** Once per 5 s at most: with many jobs on one token, rate-limit answers come in bursts. */
-    reportRateLimit(method, path, delay, resetMs) {
-        if (this.now() - this.lastRateLimitReport < 5_000)
-            return;
-        this.lastRateLimitReport = this.now();
-        const url = redactUrl(this.baseUrl.origin + this.basePath + path);
-        const reset = resetMs === undefined ? '' : ` (x-tms-api-reset ${seconds(resetMs)})`;
-        this.emit({
-            kind: 'rate-limited',
-            message: `waiting for the shared rate limit${reset}: the service answered "rate limit exceeded" to ${method} ${url}; other uploads with this token share it; trying again in ${seconds(delay)}`,
-            method,
-            url,
-            attempt: 0,
-            elapsedMs: 0,
-        });
-    }
-    resolveUrl(req) {
-        let url;
-        if (/^https?:\/\//i.test(req.path)) {
-            url = withoutCredentials(new URL(req.path));
-            // Never send the token to another host, whatever a pagination link says.
-            if (url.origin !== this.baseUrl.origin) {
-                throw new ApiError('API_FOREIGN_LINK', { method: req.method, path: redactUrl(req.path) }, `The service pointed to ${url.origin}, which is not the configured base URL's origin ${this.baseUrl.origin}; refusing to send the token there.`);
-            }
-        }
-        else {
-            url = new URL(this.basePath + (req.path.startsWith('/') ? req.path : `/${req.path}`), this.baseUrl.origin);
-        }
-        for (const [key, value] of Object.entries(req.query ?? {})) {
-            if (value !== undefined)
-                url.searchParams.set(key, String(value));
-        }
-        return url;
-    }
-    displayPath(url) {
-        const path = url.pathname.startsWith(this.basePath) ? url.pathname.slice(this.basePath.length) : url.pathname;
-        return `${path || '/'}${url.search}`;
-    }
-}
-//# sourceMappingURL=http.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/api/paginate.js
-/**
- * Reads every page of a list: asks for 100 per page, follows `next` whether it is an opaque cursor or a
- * same-origin URL (the live service sends cursors, its reference pages describe URLs), and stops with a clear
- * error instead of looping when the service misbehaves.
- */
-
-
-const PAGE_SIZE = 100;
-/** Without a total_count, only a repeated cursor or this many pages (10 million items) stops a list. */
-const MAX_PAGES_WITHOUT_TOTAL = 100_000;
-async function listAll(http, path, key, read, query = {}, resource) {
-    const items = [];
-    const seen = new Set();
-    let request = { path, query: { ...query, page_size: PAGE_SIZE } };
-    for (let page = 1;; page++) {
-        const res = await http.send({ method: 'GET', path: request.path, query: request.query, idempotent: true, ...(resource ? { resource } : {}) });
-        const ctx = { method: 'GET', path: res.path, status: res.status, requestId: res.requestId };
-        const { items: pageItems, pageInfo } = readPage(res.body, key, read, ctx);
-        items.push(...pageItems);
-        // A full page without page_info may have a next one we cannot reach: reading on would drop items silently.
-        if (!pageInfo) {
-            if (pageItems.length >= PAGE_SIZE)
-                throw unexpectedBody(ctx, `holds a full page of ${pageItems.length} items but lacks page_info, so the next page cannot be found`);
-            return items;
-        }
-        const next = pageInfo.next;
-        if (next === null || next === undefined || next === '')
-            return items;
-        const total = pageInfo.total_count;
-        const maxPages = total === undefined ? MAX_PAGES_WITHOUT_TOTAL : Math.ceil(total / Math.max(1, pageInfo.page_size ?? PAGE_SIZE)) + 1;
-        if (seen.has(next) || page >= maxPages) {
-            const why = seen.has(next)
-                ? `sent the same next page twice (page ${page})`
-                : `kept returning more pages than its total_count of ${total ?? 'unknown'} allows (page ${page})`;
-            throw new ApiError('API_PAGINATION_LOOP', { method: 'GET', path: res.path, status: res.status, ...(res.requestId ? { requestId: res.requestId } : {}) }, `The service ${why}; stopped to avoid looping.`);
-        }
-        seen.add(next);
-        // A URL already carries the query; a cursor is sent back together with the original query.
-        request = /^https?:\/\//i.test(next) ? { path: next, query: {} } : { path, query: { ...query, page_size: PAGE_SIZE, cursor: next } };
-    }
-}
-//# sourceMappingURL=paginate.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/api/client.js
-
-
-class TestManagementApi {
-    http;
-    constructor(http) {
-        this.http = http;
-    }
-    async getProject(projectId) {
-        return this.getOne(`/projects/${enc(projectId)}`, 'project', readProject, `Project "${projectId}"`);
-    }
-    listProjects() {
-        return listAll(this.http, '/projects', 'projects', readProject);
-    }
-    listRunStatuses() {
-        return listAll(this.http, '/test_runs/statuses', 'statuses', readRunStatus);
-    }
-    /** `/users` answers a bare `data` array without page_info. */
-    async listUsers() {
-        const res = await this.http.send({ method: 'GET', path: '/users', idempotent: true });
-        return readPage(res.body, 'users', readUser, context(res)).items;
-    }
-    listTestCases(projectId) {
-        return listAll(this.http, `/projects/${enc(projectId)}/test_cases`, 'test_cases', readTestCase, {}, `Project "${projectId}"`);
-    }
-    async getRun(projectId, runId) {
-        return this.getOne(`/projects/${enc(projectId)}/test_runs/${enc(runId)}`, 'test_run', readTestRun, `Test run "${runId}"`);
-    }
-    /** One test plan, by UUID or human id (`DEMO-P-3`). */
-    async getTestPlan(projectId, planId) {
-        return this.getOne(`/projects/${enc(projectId)}/test_plans/${enc(planId)}`, 'test_plan', readTestPlan, `Test plan "${planId}"`);
-    }
-    /** One resource read by GET: `data.<key>` of the answer; `resource` names it when the service answers 404. */
-    async getOne(path, key, read, resource) {
-        const res = await this.http.send({ method: 'GET', path, idempotent: true, resource });
-        return readSingle(res.body, key, read, context(res));
-    }
-    listTestPlans(projectId) {
-        return listAll(this.http, `/projects/${enc(projectId)}/test_plans`, 'test_plans', readTestPlan, {}, `Project "${projectId}"`);
-    }
-    /** Runs whose title is exactly `title`, checked here too: the service may ignore the filter. */
-    async findRunsByTitle(projectId, title) {
-        const runs = await listAll(this.http, `/projects/${enc(projectId)}/test_runs`, 'test_runs', readTestRun, { title__CONTAINS: title });
-        return runs.filter((run) => run.title === title);
-    }
-    /** Runs whose title contains `text`, checked here too: the service may ignore the filter. */
-    async findRunsByTitleContaining(projectId, text) {
-        const runs = await listAll(this.http, `/projects/${enc(projectId)}/test_runs`, 'test_runs', readTestRun, { title__CONTAINS: text });
-        return runs.filter((run) => run.title.includes(text));
-    }
-    /** Delete a run (a duplicate this upload created and that holds nothing). */
-    async deleteRun(projectId, runId) {
-        await this.http.send({ method: 'DELETE', path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}`, idempotent: true, resource: `Test run "${runId}"` });
-    }
-    async createRun(run, options = {}) {
-        const res = await this.http.send({
-            method: 'POST',
-            path: `/projects/${enc(run.projectId)}/test_runs`,
-            idempotent: false,
-            ...(options.findExisting ? { recover: options.findExisting } : {}),
-            resource: `Project "${run.projectId}"`,
-            json: {
-                title: run.title,
-                description: run.description,
-                status: 'ACTIVE',
-                project_id: run.projectId,
-                selection_type: 'STATIC',
-                static_selection_filters: [{ field: 'id', operator: 'IN', values: run.caseIds }],
-                dynamic_selection_filters: [],
-                assignee_id: run.assigneeId,
-                start_date: run.now,
-                end_date: run.now,
-                label_names: run.labels,
-                environment_ids: run.environmentIds ?? [],
-                ...(run.testPlanId ? { test_plan_id: run.testPlanId } : {}),
-            },
-        });
-        return res.recovered ?? readSingle(res.body, 'test_run', readTestRun, context(res));
-    }
-    /** Sparse update (a close is `{status: 'CLOSED'}`); the answer's body is not needed. */
-    /** `stale`: not sent, because `sendWithinMs` passed first (see ApiRequest.sendWithinMs). */
-    async updateRun(projectId, runId, changes, options = {}) {
-        const answer = await this.http.send({
-            method: 'PUT',
-            path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}`,
-            json: changes,
-            idempotent: true,
-            resource: `Test run "${runId}"`,
-            ...options,
-        });
-        return answer.stale ? 'stale' : 'written';
-    }
-    listRunCases(projectId, runId) {
-        return listAll(this.http, `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`, 'test_run_cases', readRunCase, {}, `Test run "${runId}"`);
-    }
-    /**
-     * One batch of results, as multipart with a plain `data` field (the live service reads form values). Safe
-     * to repeat (last write wins). An empty answer is a success; a non-JSON one is not (see HttpClient.send).
-     */
-    /**
-     * `files[i]` are the files of `entries[i]`, sent as parts `attachments_<i>_<j>` after the `data` field (which
-     * must stay a plain field: a server reading form values does not see a file part).
-     */
-    async putResults(projectId, runId, entries, files = []) {
-        const form = [{ name: 'data', value: JSON.stringify({ test_run_cases: entries }) }];
-        files.forEach((ofEntry, i) => ofEntry?.forEach((file, j) => form.push({ ...file, name: `attachments_${i}_${j}` })));
-        await this.http.send({
-            method: 'PUT',
-            path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`,
-            form,
-            idempotent: true,
-            resource: `Test run "${runId}"`,
-        });
-    }
-    // Case sync (opt-in): creating test cases and folders for tests that name no case.
-    /** One of the lookups a new test case needs an id from. */
-    listCaseLookup(kind) {
-        return listAll(this.http, `/test_cases/${kind}`, kind, readLookup);
-    }
-    listFolders(projectId) {
-        return listAll(this.http, `/projects/${enc(projectId)}/folders`, 'folders', readFolder, {}, `Project "${projectId}"`);
-    }
-    /**
-     * The documented body is `{name, order}`; the parent is sent too, and when the answer shows it was not taken,
-     * the folder is moved under it (the documented way). Not idempotent: the caller re-lists and converges.
-     */
-    async createFolder(projectId, name, parentId, order) {
-        const res = await this.http.send({
-            method: 'POST',
-            path: `/projects/${enc(projectId)}/folders`,
-            json: { name, order, ...(parentId ? { parent_folder_id: parentId } : {}) },
-            idempotent: false,
-            resource: `Project "${projectId}"`,
-        });
-        const folder = readSingle(res.body, 'folder', readFolder, context(res));
-        if (parentId === null || folder.parent_folder_id === parentId)
-            return folder;
-        const moved = await this.http.send({
-            method: 'POST',
-            path: `/projects/${enc(projectId)}/folders/${enc(folder.id)}/move`,
-            json: { parent_folder_id: parentId },
-            idempotent: true,
-            resource: `Folder "${name}"`,
-        });
-        return readSingle(moved.body, 'folder', readFolder, context(moved));
-    }
-    /**
-     * Not idempotent: the caller re-lists the cases afterwards and converges on one case per test. After a
-     * failure that may have been applied, `findExisting` is asked before creating again (as for runs).
-     */
-    async createTestCase(projectId, testCase, findExisting) {
-        const res = await this.http.send({
-            method: 'POST',
-            path: `/projects/${enc(projectId)}/test_cases`,
-            idempotent: false,
-            ...(findExisting ? { recover: findExisting } : {}),
-            resource: `Project "${projectId}"`,
-            json: {
-                title: testCase.title,
-                description: testCase.description,
-                folder_id: testCase.folderId,
-                template_type: 'TCD',
-                status_id: testCase.statusId,
-                priority_id: testCase.priorityId,
-                type_id: testCase.typeId,
-                automation_type_id: testCase.automationTypeId,
-                owner_id: testCase.ownerId,
-            },
-        });
-        return res.recovered ?? readSingle(res.body, 'test_case', readTestCase, context(res));
-    }
-    /** Delete a test case (a duplicate another upload created at the same time). */
-    async deleteTestCase(projectId, caseId) {
-        await this.http.send({
-            method: 'DELETE',
-            path: `/projects/${enc(projectId)}/test_cases/${enc(caseId)}`,
-            idempotent: true,
-            resource: `Test case "${caseId}"`,
-        });
-    }
-}
-function enc(segment) {
-    return encodeURIComponent(segment);
-}
-function context(res) {
-    return { method: res.method, path: res.path, status: res.status, requestId: res.requestId };
-}
-//# sourceMappingURL=client.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/ci.js
-function detectCi(env) {
-    if (env.GITHUB_ACTIONS === 'true') {
-        const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
-        const repo = env.GITHUB_REPOSITORY;
-        const runId = env.GITHUB_RUN_ID;
-        const attempt = env.GITHUB_RUN_ATTEMPT ?? '1';
-        const jobUrl = repo && runId ? `${server}/${repo}/actions/runs/${runId}${attempt !== '1' ? `/attempts/${attempt}` : ''}` : undefined;
-        const workflow = env.GITHUB_WORKFLOW ?? 'workflow';
-        return {
-            provider: 'GitHub Actions',
-            jobUrl,
-            runKey: runId ? `gh-${runId}` : undefined,
-            attempt: Number(attempt) || 1,
-            label: `${repo ? `${repo} ` : ''}${workflow} #${env.GITHUB_RUN_NUMBER ?? runId ?? '?'}${attempt !== '1' ? ` (attempt ${attempt})` : ''}${ref(env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME, env.GITHUB_SHA)}`,
-            fields: fields({
-                workflow: env.GITHUB_WORKFLOW,
-                runNumber: env.GITHUB_RUN_NUMBER,
-                runAttempt: env.GITHUB_RUN_ATTEMPT,
-                branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME,
-                sha: env.GITHUB_SHA,
-                repository: repo,
-                job: env.GITHUB_JOB,
-            }),
-        };
-    }
-    if (env.GITLAB_CI === 'true') {
-        return {
-            provider: 'GitLab CI',
-            jobUrl: env.CI_PIPELINE_URL ?? env.CI_JOB_URL,
-            runKey: env.CI_PIPELINE_ID ? `gl-${env.CI_PIPELINE_ID}` : undefined,
-            ...shard(env.CI_NODE_INDEX, env.CI_NODE_TOTAL, 1),
-            label: `${env.CI_PROJECT_PATH ?? 'GitLab'} pipeline #${env.CI_PIPELINE_IID ?? env.CI_PIPELINE_ID ?? '?'}${ref(env.CI_COMMIT_REF_NAME, env.CI_COMMIT_SHA)}`,
-            fields: fields({
-                workflow: env.CI_PIPELINE_NAME,
-                runNumber: env.CI_PIPELINE_IID ?? env.CI_PIPELINE_ID,
-                branch: env.CI_COMMIT_REF_NAME,
-                sha: env.CI_COMMIT_SHA,
-                repository: env.CI_PROJECT_PATH,
-                job: env.CI_JOB_NAME,
-            }),
-        };
-    }
-    if (env.CIRCLECI === 'true') {
-        return {
-            provider: 'CircleCI',
-            jobUrl: env.CIRCLE_BUILD_URL,
-            runKey: env.CIRCLE_WORKFLOW_ID ? `cc-${env.CIRCLE_WORKFLOW_ID}` : undefined,
-            ...shard(env.CIRCLE_NODE_INDEX, env.CIRCLE_NODE_TOTAL, 0),
-            label: `${env.CIRCLE_PROJECT_REPONAME ?? 'CircleCI'} build #${env.CIRCLE_BUILD_NUM ?? '?'}${ref(env.CIRCLE_BRANCH, env.CIRCLE_SHA1)}`,
-            fields: fields({
-                runNumber: env.CIRCLE_BUILD_NUM,
-                branch: env.CIRCLE_BRANCH,
-                sha: env.CIRCLE_SHA1,
-                repository: env.CIRCLE_PROJECT_USERNAME && env.CIRCLE_PROJECT_REPONAME ? `${env.CIRCLE_PROJECT_USERNAME}/${env.CIRCLE_PROJECT_REPONAME}` : undefined,
-                job: env.CIRCLE_JOB,
-            }),
-        };
-    }
-    if (env.BUILDKITE === 'true') {
-        return {
-            provider: 'Buildkite',
-            jobUrl: env.BUILDKITE_BUILD_URL,
-            runKey: env.BUILDKITE_BUILD_ID ? `bk-${env.BUILDKITE_BUILD_ID}` : undefined,
-            attempt: (Number(env.BUILDKITE_RETRY_COUNT) || 0) + 1,
-            ...shard(env.BUILDKITE_PARALLEL_JOB, env.BUILDKITE_PARALLEL_JOB_COUNT, 0),
-            label: `${env.BUILDKITE_PIPELINE_SLUG ?? 'Buildkite'} build #${env.BUILDKITE_BUILD_NUMBER ?? '?'}${ref(env.BUILDKITE_BRANCH, env.BUILDKITE_COMMIT)}`,
-            fields: fields({
-                workflow: env.BUILDKITE_PIPELINE_NAME ?? env.BUILDKITE_PIPELINE_SLUG,
-                runNumber: env.BUILDKITE_BUILD_NUMBER,
-                runAttempt: String((Number(env.BUILDKITE_RETRY_COUNT) || 0) + 1),
-                branch: env.BUILDKITE_BRANCH,
-                sha: env.BUILDKITE_COMMIT,
-                repository: repositoryPath(env.BUILDKITE_REPO),
-                job: env.BUILDKITE_LABEL,
-            }),
-        };
-    }
-    if (env.TF_BUILD === 'True' || env.TF_BUILD === 'true') {
-        const url = env.SYSTEM_COLLECTIONURI && env.SYSTEM_TEAMPROJECT && env.BUILD_BUILDID
-            ? `${env.SYSTEM_COLLECTIONURI}${env.SYSTEM_TEAMPROJECT}/_build/results?buildId=${env.BUILD_BUILDID}`
-            : undefined;
-        return {
-            provider: 'Azure Pipelines',
-            jobUrl: url,
-            runKey: env.BUILD_BUILDID ? `az-${env.BUILD_BUILDID}` : undefined,
-            attempt: Number(env.SYSTEM_JOBATTEMPT) || 1,
-            label: `${env.BUILD_DEFINITIONNAME ?? 'Azure'} #${env.BUILD_BUILDNUMBER ?? '?'}${ref(env.BUILD_SOURCEBRANCHNAME, env.BUILD_SOURCEVERSION)}`,
-            fields: fields({
-                workflow: env.BUILD_DEFINITIONNAME,
-                runNumber: env.BUILD_BUILDNUMBER,
-                runAttempt: env.SYSTEM_JOBATTEMPT,
-                branch: env.BUILD_SOURCEBRANCHNAME,
-                sha: env.BUILD_SOURCEVERSION,
-                repository: env.BUILD_REPOSITORY_NAME,
-                job: env.SYSTEM_JOBDISPLAYNAME,
-            }),
-        };
-    }
-    if (env.JENKINS_URL || env.BUILD_URL) {
-        return {
-            provider: 'Jenkins',
-            jobUrl: env.BUILD_URL,
-            runKey: env.BUILD_TAG ? `jk-${env.BUILD_TAG}` : undefined,
-            label: `${env.JOB_NAME ?? 'Jenkins'} #${env.BUILD_NUMBER ?? '?'}${ref(env.GIT_BRANCH, env.GIT_COMMIT)}`,
-            fields: fields({
-                workflow: env.JOB_NAME,
-                runNumber: env.BUILD_NUMBER,
-                branch: env.BRANCH_NAME ?? env.GIT_BRANCH,
-                sha: env.GIT_COMMIT,
-                repository: repositoryPath(env.GIT_URL),
-                job: env.STAGE_NAME,
-            }),
-        };
-    }
-    if (env.CI === 'true' || env.CI === '1')
-        return { provider: 'CI', label: 'CI', fields: {} };
-    return undefined;
-}
-/** A parallel job's index (counted from `base`) and total, when both are there and the job is really split. */
-function shard(index, total, base) {
-    const i = Number(index);
-    const n = Number(total);
-    if (!Number.isInteger(i) || !Number.isInteger(n) || n < 2 || index === undefined || index === '')
-        return {};
-    return { shard: { index: i - base + 1, total: n } };
-}
-/** Only the fields with a value: an empty variable tells nothing. */
-function fields(all) {
-    return Object.fromEntries(Object.entries(all).filter(([, value]) => typeof value === 'string' && value.trim() !== ''));
-}
-/** `owner/name` from a clone URL (`https://host/owner/name.git`, `git@host:owner/name.git`); whatever precedes the host, credentials included, is dropped. */
-function repositoryPath(url) {
-    return url ? /[/:]([^/:@]+\/[^/:@]+?)(?:\.git)?\/?$/.exec(url)?.[1] : undefined;
-}
-function ref(branch, sha) {
-    const parts = [branch, sha ? sha.slice(0, 7) : undefined].filter(Boolean);
-    return parts.length > 0 ? ` on ${parts.join(' @ ')}` : '';
-}
-/** The default run title: the CI's words and its run key, or a timestamp for a local upload. */
-function defaultRunTitle(ci, now) {
-    const stamp = now
-        .toISOString()
-        .replace('T', ' ')
-        .replace(/\.\d+Z$/, ' UTC');
-    if (!ci)
-        return `testsigma-tm upload ${stamp}`;
-    return ci.runKey ? `${ci.label} [${ci.runKey}]` : `${ci.label} ${stamp}`;
-}
-//# sourceMappingURL=ci.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/log.js
 const silentLogger = { debug() { }, info() { }, warn() { }, error() { } };
 /** Replace every occurrence of each secret (and `Bearer <anything>`) with `***`. */
@@ -35689,6 +34558,8 @@ function idPatterns(prefix) {
 //# sourceMappingURL=references.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/map/mapping.js
 /**
+ * map/: mapping results to test cases, and outcomes to statuses; imports no other folder.
+ *
  * Results → test cases of the project. Pure: the caller fetched the cases; this only decides, so the same
  * report serves `--dry-run`, the unmapped policy and the upload itself.
  */
@@ -35866,17 +34737,24 @@ function mapping_getOrAdd(map, key, create) {
     return value;
 }
 //# sourceMappingURL=mapping.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/plan/text.js
-/** Small text helpers for what ends up in a description: plain, bounded, and safe to cut. */
+;// CONCATENATED MODULE: ./packages/core/dist/text.js
+/**
+ * The text helpers every folder shares (formats, plan, report): text made plain, bounded and safe to cut. One
+ * module, so that a result's message is cleaned the same way when it is read and when it is described. A leaf:
+ * it imports nothing.
+ */
 /* eslint-disable no-control-regex -- matching terminal control characters is the point of these patterns */
 // OSC (hyperlinks, titles), CSI (colours, cursor moves, also the 8-bit form) and two-character escapes.
 const ANSI = /\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]|\u001b[@-Z\\-_]/g;
 // Every other control character except tab and new line; a stray one would garble the service's UI.
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+// Anything that CONTROL or a line end would change: most text has none, and then one scan is all it costs.
+const NOT_PLAIN = /[\r\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 /* eslint-enable no-control-regex */
 /** Terminal escapes and control characters removed, line ends made `\n`. */
 function stripAnsi(text) {
-    return text.replace(ANSI, '').replace(/\r\n?/g, '\n').replace(CONTROL, '');
+    const unescaped = text.includes('\u001b') || text.includes('\u009b') ? text.replace(ANSI, '') : text;
+    return NOT_PLAIN.test(unescaped) ? unescaped.replace(/\r\n?/g, '\n').replace(CONTROL, '') : unescaped;
 }
 /** The first `end` UTF-16 code units, one fewer when that would split a surrogate pair. */
 function safeSlice(text, end) {
@@ -35891,8 +34769,9 @@ function safeSlice(text, end) {
 function oneLine(text) {
     return text.replace(/\s*\n\s*/g, ' ').trim();
 }
-/** The first line that is not blank, trimmed, at most `max` characters (then ending in `…`). */
-function firstLine(text, max = 200) {
+function firstLine(text, max = Infinity) {
+    if (text === undefined)
+        return undefined;
     const line = text
         .split('\n')
         .find((l) => l.trim() !== '')
@@ -35902,6 +34781,8 @@ function firstLine(text, max = 200) {
 //# sourceMappingURL=text.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/plan/description.js
 /**
+ * plan/: what is sent for each case (its description) and in which batches; may import api, map.
+ *
  * The text recorded with a test case's result. The service has no duration, step or attempt field
  * (a result takes only a status, a user and a description), so everything a person needs to act on a result goes here, in plain text:
  * every contributing test, its outcome, duration, retry history, message, a trimmed stack, attachments
@@ -35982,7 +34863,7 @@ function attemptHistory(result) {
     const n = result.attempts.length;
     const head = `${isFlaky(result) ? 'flaky: ' : ''}${VERB[result.status]} on attempt ${n} of ${n}`;
     const earlier = result.attempts.slice(0, -1).map((attempt, i) => {
-        const why = firstLine(stripAnsi(attempt.message ?? ''));
+        const why = firstLine(stripAnsi(attempt.message ?? ''), 200);
         return `attempt ${i + 1} ${VERB[attempt.status]}${why ? `: ${why}` : ''}`;
     });
     return [head, ...earlier].join('; ');
@@ -36151,16 +35032,11 @@ function distance(a, b) {
     return previous[b.length] ?? 0;
 }
 //# sourceMappingURL=suggest.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/run-title.js
+;// CONCATENATED MODULE: ./packages/core/dist/settings/run-title.js
 /**
- * The run title template: `--run-title "{workflow} #{run_number} {branch}"`, filled from the CI context. Pure:
- * checking a template (the settings parser refuses an unknown placeholder, listing the known ones) and filling
- * it are functions of their arguments only.
- *
- * A placeholder this CI has no value for becomes empty and the whitespace around it is collapsed, so
- * `{workflow} {job} on {branch}` without a job reads `CI on main`; punctuation written next to it stays.
+ * The run title template's syntax: its placeholders and the check the settings parser runs on a template (an
+ * unknown placeholder is refused with the known ones). Filling a template from the CI is pipeline/run-title.ts.
  */
-
 
 /** Every placeholder, with what it stands for (shown in the docs and in the message for an unknown one). */
 const RUN_TITLE_PLACEHOLDERS = {
@@ -36175,15 +35051,6 @@ const RUN_TITLE_PLACEHOLDERS = {
     date: 'the date of the upload, YYYY-MM-DD (UTC)',
 };
 const PLACEHOLDER = /\{([^{}]*)\}/g;
-const FIELD_OF = {
-    workflow: 'workflow',
-    run_number: 'runNumber',
-    run_attempt: 'runAttempt',
-    branch: 'branch',
-    sha: 'sha',
-    repository: 'repository',
-    job: 'job',
-};
 function isPlaceholder(name) {
     return Object.hasOwn(RUN_TITLE_PLACEHOLDERS, name);
 }
@@ -36195,29 +35062,6 @@ function runTitleProblem(template) {
     const known = Object.keys(RUN_TITLE_PLACEHOLDERS);
     const hint = suggest_closest(unknown[0] ?? '', known);
     return `unknown placeholder ${unknown.map((name) => `{${name}}`).join(', ')}${hint ? ` (did you mean {${hint}}?)` : ''}; known placeholders: ${known.map((name) => `{${name}}`).join(', ')}`;
-}
-/** The value of every placeholder in this CI; absent ones are empty. */
-function runTitleValues(ci, now) {
-    const fields = ci?.fields ?? {};
-    const values = { provider: ci?.provider ?? '', date: now.toISOString().slice(0, 10) };
-    for (const [placeholder, field] of Object.entries(FIELD_OF))
-        values[placeholder] = fields[field] ?? '';
-    values.sha = values.sha.slice(0, 7);
-    return values;
-}
-/** The template with its placeholders filled; a template without placeholders is kept as written. */
-function fillRunTitle(template, values) {
-    if (!template.match(PLACEHOLDER))
-        return template;
-    return template
-        .replace(PLACEHOLDER, (_, name) => (isPlaceholder(name) ? values[name] : `{${name}}`))
-        .replace(/\s+/g, ' ')
-        .trim();
-}
-/** The title of a run to create: the template filled, or — without one, or when it fills to nothing — the default. */
-function runTitle(template, ci, now) {
-    const filled = template === undefined ? '' : fillRunTitle(template, runTitleValues(ci, now));
-    return filled !== '' ? filled : defaultRunTitle(ci, now);
 }
 //# sourceMappingURL=run-title.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/settings/parsers.js
@@ -36373,7 +35217,7 @@ const DEFAULT_BASE_URL = 'https://test-management.testsigma.com/api/v1';
 function row(r) {
     return r;
 }
-const table_optionalText = parsers_text;
+const optionalText = parsers_text;
 const titlePart = { kind: 'full|name|n', parse: parseTitlePart };
 /** A run title, refused when it names a placeholder that does not exist. */
 const runTitleTemplate = {
@@ -36394,7 +35238,7 @@ const SETTINGS = {
         env: 'TESTSIGMA_API_TOKEN',
         input: 'api-token',
         option: 'apiToken',
-        parse: table_optionalText,
+        parse: optionalText,
         default: undefined,
         secret: true,
         defaultText: '— (required)',
@@ -36406,7 +35250,7 @@ const SETTINGS = {
         input: 'project-id',
         option: 'projectId',
         valueName: 'id|name',
-        parse: table_optionalText,
+        parse: optionalText,
         default: undefined,
         defaultText: '— (required)',
         doc: 'Project UUID or exact project name.',
@@ -36426,7 +35270,7 @@ const SETTINGS = {
         input: 'run-id',
         option: 'runId',
         valueName: 'id',
-        parse: table_optionalText,
+        parse: optionalText,
         default: undefined,
         defaultText: 'create a new run',
         doc: 'Record into this existing run (UUID or human id such as DEMO-R-3) instead of creating one.',
@@ -36505,7 +35349,7 @@ const SETTINGS = {
         input: 'user-email',
         option: 'userEmail',
         valueName: 'email',
-        parse: table_optionalText,
+        parse: optionalText,
         default: undefined,
         defaultText: 'the first active user',
         doc: 'E-mail of the user results are recorded as.',
@@ -36537,7 +35381,7 @@ const SETTINGS = {
         input: 'run-key',
         option: 'runKey',
         valueName: 'key',
-        parse: table_optionalText,
+        parse: optionalText,
         default: undefined,
         defaultText: 'from the CI context (GitHub run id, GitLab pipeline id, ...)',
         doc: 'Identifies one run across the jobs, shards and re-runs of a pipeline: every upload with the same key reports into the same run.',
@@ -36590,7 +35434,7 @@ const SETTINGS = {
         input: 'spool',
         option: 'spool',
         valueName: 'file',
-        parse: table_optionalText,
+        parse: optionalText,
         default: undefined,
         defaultText: "a file in the runner's temp directory",
         doc: 'Where results that could not be sent are written, for `testsigma-tm resume` (never holds the token).',
@@ -36695,7 +35539,7 @@ const SETTINGS = {
         input: 'case-folder',
         option: 'caseFolder',
         valueName: 'path',
-        parse: table_optionalText,
+        parse: optionalText,
         default: undefined,
         defaultText: 'the top level',
         doc: 'Folder for created test cases, nested with `/` (e.g. `Automated/Checkout`); missing folders are created.',
@@ -36880,12 +35724,42 @@ function reporterExplicit(options) {
     return explicit;
 }
 //# sourceMappingURL=resolve.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/settings/required.js
+/**
+ * The settings without which nothing can be asked of the service (the token and the project): every operation
+ * checks them here, once, before it does anything, so the message and the error code are the same for every
+ * command, the Action, the reporters and doctor. (The base URL always has a value: its parser checks it.)
+ */
+
+
+const REQUIRED = {
+    token: { code: 'CONFIG_MISSING_TOKEN', missing: 'No API token', value: 'a Test Management API key (Settings > API Keys)' },
+    projectId: { code: 'CONFIG_MISSING_PROJECT', missing: 'No project', value: 'the project UUID or its exact name' },
+};
+/** What to do about a missing required setting, in the host's words: `set --project to the project UUID …`. */
+function howToSet(key, host) {
+    return `set ${settingLabel(key, host)} to ${REQUIRED[key].value}.`;
+}
+/** The first of `keys` that has no value, as the error an operation stops with; undefined when all are set. */
+function missingSetting(settings, keys, host) {
+    const key = keys.find((k) => !settings[k]);
+    return key && new errors_ConfigError(REQUIRED[key].code, `${REQUIRED[key].missing}: ${howToSet(key, host)}`);
+}
+/** The values of `keys`, or the error of the first missing one, thrown. */
+function requireSettings(settings, keys, host) {
+    const error = missingSetting(settings, keys, host);
+    if (error)
+        throw error;
+    return Object.fromEntries(keys.map((k) => [k, settings[k]]));
+}
+//# sourceMappingURL=required.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/settings/index.js
 
 
 
+
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/lifecycle.js
+;// CONCATENATED MODULE: ./packages/core/dist/run/lifecycle.js
 
 
 
@@ -36978,7 +35852,28 @@ async function lifecycle_openNamedRun(api, projectId, runId, host) {
     return run;
 }
 //# sourceMappingURL=lifecycle.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/oldest.js
+/** A comparator putting the oldest first, by creation time, then each tie-breaker (smaller first), then id. */
+function byAge(...tieBreakers) {
+    return (a, b) => {
+        const byTime = (a.created_at ?? 0) - (b.created_at ?? 0);
+        if (byTime !== 0)
+            return byTime;
+        for (const key of tieBreakers) {
+            const byKey = key(a) - key(b);
+            if (byKey !== 0)
+                return byKey;
+        }
+        return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+    };
+}
+/** The oldest of `items` (see byAge), or undefined when there are none. */
+function oldest(items, ...tieBreakers) {
+    return [...items].sort(byAge(...tieBreakers))[0];
+}
+//# sourceMappingURL=oldest.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/map/title-match.js
+
 
 function matchTitles(results, cases, options) {
     const byIdentity = groupBy(cases, (c) => identityIn(c.description));
@@ -37027,11 +35922,10 @@ function matchTitles(results, cases, options) {
  * service counts up, so it breaks a tie within one millisecond the same way for everyone), then by id.
  */
 function oldestCase(cases) {
-    const sorted = [...cases].sort((a, b) => (a.created_at ?? 0) - (b.created_at ?? 0) || humanNumber(a) - humanNumber(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const oldest = sorted[0];
-    if (!oldest)
+    const first = oldest(cases, humanNumber);
+    if (!first)
         throw new RangeError('oldestCase needs at least one case');
-    return oldest;
+    return first;
 }
 function humanNumber(testCase) {
     const match = /(\d+)$/.exec(testCase.human_id);
@@ -37059,7 +35953,8 @@ function groupBy(items, keyOf) {
     return groups;
 }
 //# sourceMappingURL=title-match.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/case-folder.js
+;// CONCATENATED MODULE: ./packages/core/dist/cases/case-folder.js
+
 /** `Automated / Checkout/` → `['Automated', 'Checkout']`. */
 function folderPath(text) {
     return (text ?? '')
@@ -37097,10 +35992,10 @@ async function resolveFolder(api, projectId, path, dryRun, log) {
 function oldestFolder(folders, name, parent) {
     const wanted = name.toLowerCase();
     const same = folders.filter((f) => f.name.trim().toLowerCase() === wanted && (f.parent_folder_id ?? null) === parent);
-    return same.sort((a, b) => (a.created_at ?? 0) - (b.created_at ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))[0];
+    return oldest(same);
 }
 //# sourceMappingURL=case-folder.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/case-sync.js
+;// CONCATENATED MODULE: ./packages/core/dist/cases/case-sync.js
 
 
 
@@ -37108,18 +36003,6 @@ function oldestFolder(folders, name, parent) {
 
 
 
-/** The summary's view of what sync did (plain data for `--summary-json`). */
-function caseSyncSummary(sync) {
-    return {
-        casesCreated: sync.created,
-        caseSync: {
-            matchedByTitle: sync.byTitle,
-            ambiguous: sync.ambiguous.map((a) => ({ title: a.title, cases: a.cases.map((c) => c.human_id), tests: a.results.map(displayTitle) })),
-            renamed: sync.renamed.map((r) => ({ case: r.testCase.human_id, title: r.testCase.title, now: r.now })),
-            folders: sync.folders,
-        },
-    };
-}
 /** The mapping report with what sync found and created merged in; unchanged when both settings are off. */
 async function syncCases(api, input, log) {
     const { settings, report } = input;
@@ -37254,7 +36137,7 @@ function merge(existing, found) {
     return [...byId.values()];
 }
 //# sourceMappingURL=case-sync.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/attachments/choose.js
+;// CONCATENATED MODULE: ./packages/core/dist/attachments/choose.js
 /**
  * Which of a result's attachments are candidates for upload, in which order, and with which content type.
  * Pure: no file is touched here (locate.ts does that).
@@ -37344,7 +36227,7 @@ function inUploadOrder(attachments) {
 //# sourceMappingURL=choose.js.map
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: ./packages/core/dist/upload/attachments/locate.js
+;// CONCATENATED MODULE: ./packages/core/dist/attachments/locate.js
 /**
  * Where an attachment's file is, and whether it may be read at all. A result file can be written by anyone
  * (a pull request's test, a downloaded artifact), so a path it names is not trusted: only regular files inside
@@ -37410,7 +36293,7 @@ async function locate(named, resultSource, context, realRoot) {
     return { kind: 'missing', reason: `not found (${reasons.join('; ')})` };
 }
 //# sourceMappingURL=locate.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/attachments/plan.js
+;// CONCATENATED MODULE: ./packages/core/dist/attachments/plan.js
 /**
  * The files that go with each test case's result: chosen by the policy and order (choose.ts), found on disk
  * safely (locate.ts), then cut to the per-file size and per-case count. Nothing is read here but file metadata:
@@ -37506,11 +36389,14 @@ async function planAttachments(cases, settings, log) {
     return byCase;
 }
 //# sourceMappingURL=plan.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/attachments/index.js
+;// CONCATENATED MODULE: ./packages/core/dist/attachments/index.js
+/**
+ * attachments/: choosing, locating and sizing the files attached to results; imports no other folder.
+ */
 
 
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/inputs.js
+;// CONCATENATED MODULE: ./packages/core/dist/pipeline/inputs.js
 /**
  * Result files as the upload takes them, after the fail-on-empty policy: a pattern that matched nothing is an
  * error by default (the test step probably wrote nothing), or only a warning when the user said an empty glob
@@ -37552,7 +36438,7 @@ function filesError(files) {
     return new errors_InputError('INPUT_FILES_FAILED', failed[0]?.path ?? '', `${failed.length} result files could not be used:\n  - ${failed.map((f) => f.error?.message).join('\n  - ')}`);
 }
 //# sourceMappingURL=inputs.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/annotations.js
+;// CONCATENATED MODULE: ./packages/core/dist/report/annotations.js
 /**
  * Where a failed test points in the repository, and the annotations a CI shows on those lines. Pure: the
  * Action emits what `failureAnnotations` returns (through @actions/core), nothing here prints.
@@ -37663,7 +36549,7 @@ function annotationMessage(result) {
     return message.length > annotations_MESSAGE_MAX_CHARS ? `${message.slice(0, annotations_MESSAGE_MAX_CHARS)}…` : message;
 }
 //# sourceMappingURL=annotations.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/tally.js
+;// CONCATENATED MODULE: ./packages/core/dist/report/tally.js
 /**
  * What the summary needs of every result, gathered as each result is read: the counts, the failed tests with
  * their case and place, and in a dry run each test's mapping line. The lists stop at LISTED_RESULTS_MAX (the
@@ -37731,7 +36617,7 @@ class ResultTally {
         const file = location?.file ?? result.file;
         return {
             test: detach(displayTitle(result)),
-            message: detach(firstLine(stripAnsi(result.message ?? ''))),
+            message: detach(firstLine(stripAnsi(result.message ?? ''), 200)),
             file: file === undefined ? null : detach(file),
             line: location?.line ?? null,
             ...(testCase && { testCase }),
@@ -37748,7 +36634,7 @@ function mappingLine(result, found) {
     return { test: displayTitle(result), file: result.file ?? null, ids: [...cases, ...unknown], case: cases.length > 0 ? cases.join(', ') : null, reason };
 }
 //# sourceMappingURL=tally.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/details.js
+;// CONCATENATED MODULE: ./packages/core/dist/report/details.js
 /**
  * The parts of the summary that name tests one by one: the failed tests (with their case and place in the
  * code), the test cases counted by outcome, the dry run's mapping report, and the upload's own figures.
@@ -37803,348 +36689,11 @@ function addDetails(summary, facts) {
     };
 }
 //# sourceMappingURL=details.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/markdown-cell.js
+;// CONCATENATED MODULE: ./packages/core/dist/report/summary.js
 /**
- * Text from test results placed in Markdown: one line, no table or HTML breakage, bounded. Test titles and
- * messages are arbitrary text (`a | b`, `<details>`, a 50 KB diff), and one of them must not break the table
- * or the `<details>` block around it.
- */
-
-const CELL_MAX_CHARS = 300;
-function displayCell(text, max = CELL_MAX_CHARS) {
-    const line = oneLine(stripAnsi(text));
-    const short = line.length > max ? `${safeSlice(line, max - 1)}…` : line;
-    return short.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
-}
-//# sourceMappingURL=markdown-cell.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/case-sync-summary.js
-/** What case sync did, in the summary's words: plain lines for a terminal, Markdown lines for a job summary. */
-
-const LIMIT = 20;
-function listSome(items, indent) {
-    const shown = items.slice(0, LIMIT).map((t) => `${indent}${t}`);
-    if (items.length > LIMIT)
-        shown.push(`${indent}… and ${items.length - LIMIT} more (the summary JSON lists every one)`);
-    return shown;
-}
-function createdHeading(s) {
-    const created = s.casesCreated ?? [];
-    if (created.length === 0)
-        return undefined;
-    const where = created[0]?.folder ? `folder ${created[0].folder}` : 'the top level';
-    return `${s.dryRun ? 'Would create' : 'Created'} ${created.length} test case(s) in ${where}:`;
-}
-function caseSyncText(s) {
-    const lines = [];
-    const heading = createdHeading(s);
-    if (heading)
-        lines.push(heading, ...listSome((s.casesCreated ?? []).map((c) => (c.case ? `${c.case} ${c.title}` : c.title)), '    '));
-    const sync = s.caseSync;
-    if (!sync)
-        return lines;
-    if (sync.matchedByTitle > 0)
-        lines.push(`${sync.matchedByTitle} test case(s) found by title.`);
-    if (sync.ambiguous.length > 0)
-        lines.push(`${sync.ambiguous.length} title(s) belong to several test cases, so those tests were not recorded:`, ...listSome(sync.ambiguous.map((a) => `${a.title} (${a.cases.join(', ')})`), '    '));
-    if (sync.renamed.length > 0)
-        lines.push(`${sync.renamed.length} test case(s) were found by the test they were created for, which now has another title:`, ...listSome(sync.renamed.map((r) => `${r.case} "${r.title}" is now "${r.now}"`), '    '));
-    return lines;
-}
-function caseSyncMarkdown(s) {
-    const lines = [];
-    const heading = createdHeading(s);
-    if (heading)
-        lines.push(displayCell(heading), '', ...listSome((s.casesCreated ?? []).map((c) => `- ${displayCell(c.case ? `${c.case} ${c.title}` : c.title)}`), ''), '');
-    const ambiguous = s.caseSync?.ambiguous ?? [];
-    if (ambiguous.length > 0)
-        lines.push(`Titles of several test cases (not recorded): ${ambiguous
-            .slice(0, LIMIT)
-            .map((a) => displayCell(a.title))
-            .join('; ')}`, '');
-    return lines;
-}
-//# sourceMappingURL=case-sync-summary.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/summary-text.js
-/**
- * The summary as plain lines, for a terminal, a reporter and CIs without a job summary: what was read, where it
- * went, then the failed tests before every other list, then what did not map, what could not be read, what to do
- * about the error that decides the exit code, and the upload's figures. Lists are capped with a note.
- */
-
-
-
-
-const TEXT_LIST_LIMIT = 20;
-const TEXT_MAPPING_LIMIT = 200;
-/** `total`: how many the list stands for when it was capped before rendering (see howMany). */
-function summary_text_listSome(items, limit = TEXT_LIST_LIMIT, more = '', total = items.length) {
-    const shown = items.slice(0, limit).map((t) => `    ${t}`);
-    if (total > shown.length)
-        shown.push(`    … and ${total - shown.length} more${more}`);
-    return shown;
-}
-function statusLine(byStatus) {
-    const parts = Object.entries(byStatus).map(([name, n]) => `${n} ${name}`);
-    return parts.length > 0 ? parts.join(', ') : 'none';
-}
-/** `file.ts:12`, `file.ts`, or '' — where a failed test points. */
-function place(f) {
-    if (!f.file)
-        return '';
-    return f.line !== null ? `${f.file}:${f.line}` : f.file;
-}
-function failureLine(f) {
-    const where = place(f);
-    return `${f.test}${f.case ? ` (${f.case})` : ''}${f.message ? `: ${f.message}` : ''}${where ? ` — ${where}` : ''}`;
-}
-function mappingText(m) {
-    if (m.case)
-        return `${m.test} → ${m.case}`;
-    if (m.reason === 'unknown id')
-        return `${m.test} → none: unknown id ${m.ids.join(', ')}`;
-    if (m.reason === 'not checked')
-        return `${m.test} → not checked: ids found ${m.ids.join(', ')}`;
-    return `${m.test} → none: no id`;
-}
-function todoOf(code) {
-    return ERROR_CODES[code].todo;
-}
-/** `14 request(s) in 1.2 s, 2 retries`: what the upload itself cost. */
-function figuresText(s) {
-    const { httpRequests, retries, elapsedMs } = s.figures;
-    return `${httpRequests} request(s) in ${formatDuration(elapsedMs)}, ${retries === 0 ? 'no retries' : `${retries} retr${retries === 1 ? 'y' : 'ies'}`}`;
-}
-function renderText(s, options = {}) {
-    const lines = [];
-    const fileErrors = s.files.filter((f) => f.error);
-    const filesRead = s.files.length - fileErrors.length;
-    const unreadable = fileErrors.length ? `; ${fileErrors.length} file(s) could not be read` : '';
-    if (options.collectedBy !== undefined) {
-        lines.push(`Collected ${s.total} ${options.collectedBy} test result(s)${options.countTestFiles ? ` from ${filesRead} test file(s)` : ''}${unreadable}.`);
-    }
-    else if (s.files.length === 0) {
-        lines.push(`Collected ${s.total} test result(s).`);
-    }
-    else {
-        lines.push(`Read ${s.total} test result(s) from ${filesRead} file(s)${unreadable}.`);
-    }
-    if (!s.checkedAgainstProject) {
-        lines.push(`Dry run without a token or project: ids were not checked against the project, so no test case is named below. Nothing was written.`);
-    }
-    else if (s.dryRun) {
-        lines.push(`Dry run: would record ${s.mapped} test case(s): ${statusLine(s.byStatus)}. Nothing was written.`);
-    }
-    else if (s.runHumanId) {
-        lines.push(`Test run ${s.runHumanId}${s.created ? ' (created)' : ''}${s.closed ? ', closed' : ''}: recorded ${s.uploaded} of ${s.mapped} test case(s): ${statusLine(s.byStatus)}.`);
-        if (s.runUrl)
-            lines.push(`  ${s.runUrl}`);
-    }
-    else {
-        lines.push('No test run was written to.');
-    }
-    const { passed, failed, skipped } = s.tests;
-    if (passed + failed + skipped > 0) {
-        const cases = s.cases.recorded > 0 ? ` Test cases: ${s.cases.passed} passed, ${s.cases.failed} failed, ${s.cases.skipped} skipped.` : '';
-        lines.push(`Tests: ${passed} passed, ${failed} failed, ${skipped} skipped.${cases}`);
-    }
-    if (s.failures.length > 0 && options.collectedBy === undefined)
-        lines.push(`${howMany(s.failures, s.tests.failed)} failed test(s):`, ...summary_text_listSome(s.failures.map(failureLine), TEXT_LIST_LIMIT, '', howMany(s.failures, s.tests.failed)));
-    if (s.unsent > 0)
-        lines.push(`${s.unsent} test case result(s) were NOT recorded.`);
-    if (s.spoolFile)
-        lines.push(`They were written to ${s.spoolFile}: send them with testsigma-tm resume ${s.spoolFile}`);
-    if (s.mapping) {
-        lines.push(`Mapping (test → test case), ${howMany(s.mapping, s.total)} test(s):`, ...summary_text_listSome(s.mapping.map(mappingText), TEXT_MAPPING_LIMIT, ' (the summary JSON lists up to 10,000)', howMany(s.mapping, s.total)));
-    }
-    else {
-        if (s.unmapped.length > 0)
-            lines.push(`${howMany(s.unmapped, s.unmappedTotal)} test(s) map to no test case:`, ...summary_text_listSome(s.unmapped, TEXT_LIST_LIMIT, '', howMany(s.unmapped, s.unmappedTotal)));
-        if (s.unknown.length > 0)
-            lines.push(`${s.unknown.length} reference(s) name no test case of the project:`, ...summary_text_listSome(s.unknown.map((u) => `${u.reference} (in ${u.tests[0]}${u.tests.length > 1 ? ` and ${u.tests.length - 1} more` : ''})`)));
-    }
-    lines.push(...caseSyncText(s));
-    for (const f of fileErrors)
-        lines.push(`File not used: ${f.error}`);
-    lines.push(...attachmentLines(s.attachments, s.dryRun));
-    if (options.error)
-        lines.push(`What to do: ${todoOf(options.error.code)} (${options.error.code})`);
-    if (s.figures.httpRequests > 0)
-        lines.push(`Upload: ${figuresText(s)}.`);
-    return lines.join('\n');
-}
-function attachmentLines(a, dryRun) {
-    const lines = [];
-    if (dryRun && a.planned.length > 0)
-        lines.push(`Would attach ${a.planned.length} file(s) (${mebibytes(a.planned.reduce((n, p) => n + p.size, 0))}):`, ...summary_text_listSome(a.planned.map((p) => `${p.case}: ${p.name} (${mebibytes(p.size)})`)));
-    if (!dryRun && a.sent > 0)
-        lines.push(`Attached ${a.sent} file(s) (${mebibytes(a.sentBytes)}).`);
-    if (a.skipped.length > 0)
-        lines.push(`${a.skipped.length} file(s) not attached (named in the case's description instead):`, ...summary_text_listSome(a.skipped.map((k) => `${k.case}: ${k.name}: ${k.reason}`)));
-    return lines;
-}
-function mebibytes(bytes) {
-    return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-/** How many a capped list stands for: its length, or the total once the list reached the cap. */
-function howMany(list, total) {
-    return list.length < LISTED_RESULTS_MAX ? list.length : Math.max(list.length, total);
-}
-//# sourceMappingURL=summary-text.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/summary-markdown.js
-/**
- * The summary as GitHub-flavoured Markdown for a job summary: title and link, the error that failed the step
- * with what to do, tests and test cases by outcome, the failed tests (name, case, first line of the message,
- * place, link), the dry run's mapping, unmapped tests, unreadable files, and the upload's figures.
+ * report/: the summary of an upload and its renderings (text, Markdown, annotations); may import cases, map,
+ * plan, settings.
  *
- * GitHub refuses a step summary over 1 MiB (and then shows none), so every list is capped and the whole text
- * is built against a byte budget: whatever does not fit is replaced by a line saying how much was left out.
- */
-
-
-
-/** GitHub's limit per step is 1 MiB; this leaves room for a margin and the closing notes. */
-const MARKDOWN_MAX_BYTES = 1_000_000;
-const MARKDOWN_FAILURE_LIMIT = 1_000;
-const MARKDOWN_LIST_LIMIT = 200;
-class Budget {
-    max;
-    lines = [];
-    used = 0;
-    constructor(max) {
-        this.max = max;
-    }
-    /** Adds the line when it fits (keeping `reserve` bytes free); says whether it did. */
-    add(line, reserve = 0) {
-        const cost = Buffer.byteLength(line, 'utf8') + 1;
-        if (this.used + cost + reserve > this.max)
-            return false;
-        this.lines.push(line);
-        this.used += cost;
-        return true;
-    }
-    text() {
-        return this.lines.join('\n');
-    }
-}
-/** Room kept for the notes and sections after a list, so a long list never pushes them out. */
-const RESERVE = 8_000;
-/**
- * Adds the list's lines while they fit under both the item cap and the byte budget, then one line saying how many
- * were left out (the note always fits because of RESERVE). Lines are made only for what is shown: a list of
- * 50,000 costs no more than one of `limit`.
- */
-/** `total`: how many the list stands for when it was capped before rendering (see howMany). */
-function addList(out, items, limit, noun, line, total = items.length) {
-    let shown = 0;
-    for (const item of items) {
-        if (shown >= limit || !out.add(line(item), RESERVE))
-            break;
-        shown++;
-    }
-    if (shown < total) {
-        const why = shown >= limit ? `only the first ${limit} are shown` : 'the job summary is limited to 1 MiB per step';
-        out.add('');
-        out.add(`*… and ${total - shown} more ${noun} not shown (${why}).*`);
-    }
-}
-function renderMarkdown(s, options = {}) {
-    const out = new Budget(options.maxBytes ?? MARKDOWN_MAX_BYTES);
-    const run = s.runHumanId ? ` — ${s.runUrl ? `[${displayCell(s.runHumanId)}](${s.runUrl})` : displayCell(s.runHumanId)}` : '';
-    out.add(`### Testsigma Test Management${s.dryRun ? ' — dry run' : run}`);
-    out.add('');
-    if (options.error) {
-        out.add(`**The step failed** (\`${options.error.code}\`): ${displayCell(options.error.message)}`);
-        out.add('');
-        out.add(`**What to do:** ${displayCell(todoOf(options.error.code))}`);
-        out.add('');
-    }
-    if (!s.checkedAgainstProject) {
-        out.add('No token or project: ids were found in the tests but not checked against the project. Nothing was written.');
-        out.add('');
-    }
-    const recorded = s.dryRun ? 'would be recorded' : 'recorded';
-    out.add(`| | Tests | Test cases ${recorded} |`);
-    out.add('|---|---:|---:|');
-    out.add(`| Passed | ${s.tests.passed} | ${s.cases.passed} |`);
-    out.add(`| Failed | ${s.tests.failed} | ${s.cases.failed} |`);
-    out.add(`| Skipped | ${s.tests.skipped} | ${s.cases.skipped} |`);
-    out.add(`| **Total** | **${s.total}** | **${s.cases.recorded}** |`);
-    out.add('');
-    const statuses = Object.entries(s.byStatus).map(([name, n]) => `${n} ${displayCell(name)}`);
-    if (s.dryRun)
-        out.add(`Dry run: ${s.mapped} test case(s) would be recorded${statuses.length ? ` (${statuses.join(', ')})` : ''}. Nothing was written.`);
-    else if (s.runHumanId)
-        out.add(`Recorded ${s.uploaded} of ${s.mapped} test case(s)${statuses.length ? ` as ${statuses.join(', ')}` : ''}; run ${s.created ? 'created' : 'reused'}${s.closed ? ' and closed' : ', left open'}.`);
-    else
-        out.add('No test run was written to.');
-    out.add('');
-    if (s.unsent > 0) {
-        out.add(`**${s.unsent} test case result(s) were not recorded.**${s.spoolFile ? ` They were written to \`${displayCell(s.spoolFile)}\`: send them with \`testsigma-tm resume\`.` : ''}`);
-        out.add('');
-    }
-    if (s.attachments.sent > 0 || s.attachments.skipped.length > 0) {
-        out.add(`Attachments: ${s.attachments.sent} sent (${mebibytes(s.attachments.sentBytes)}), ${s.attachments.skipped.length} not attached.`);
-        out.add('');
-        addList(out, s.attachments.skipped, MARKDOWN_LIST_LIMIT, 'file(s) not attached', (k) => `- ${displayCell(k.case)}: ${displayCell(k.name)}: ${displayCell(k.reason)}`);
-        out.add('');
-    }
-    if (s.refused.length > 0) {
-        out.add(`Refused by the service (${s.refused.length}):`);
-        out.add('');
-        addList(out, s.refused, MARKDOWN_LIST_LIMIT, 'refused result(s)', (r) => `- ${displayCell(r.case)}: ${displayCell(r.reason)}`);
-        out.add('');
-    }
-    if (s.failures.length > 0) {
-        out.add(`#### Failed tests (${howMany(s.failures, s.tests.failed)})`);
-        out.add('');
-        out.add('| Test | Test case | Message | Where |');
-        out.add('|---|---|---|---|');
-        addList(out, s.failures, MARKDOWN_FAILURE_LIMIT, 'failed test(s)', (f) => {
-            const testCase = f.case ? (f.url ? `[${displayCell(f.case)}](${f.url})` : displayCell(f.case)) : '—';
-            const where = place(f);
-            return `| ${displayCell(f.test)} | ${testCase} | ${displayCell(f.message) || '—'} | ${where ? `\`${displayCell(where).replace(/`/g, "'")}\`` : '—'} |`;
-        }, howMany(s.failures, s.tests.failed));
-        out.add('');
-    }
-    if (s.mapping) {
-        out.add(`<details><summary>Mapping: test → test case (${howMany(s.mapping, s.total)} tests)</summary>`);
-        out.add('');
-        addList(out, s.mapping, MARKDOWN_LIST_LIMIT * 5, 'test(s)', (m) => `- ${displayCell(mappingText(m))}`, howMany(s.mapping, s.total));
-        out.add('');
-        out.add('</details>');
-        out.add('');
-    }
-    else if (s.unmapped.length > 0) {
-        out.add(`<details><summary>${howMany(s.unmapped, s.unmappedTotal)} test(s) map to no test case</summary>`);
-        out.add('');
-        addList(out, s.unmapped, MARKDOWN_LIST_LIMIT, 'test(s)', (t) => `- ${displayCell(t)}`, howMany(s.unmapped, s.unmappedTotal));
-        out.add('');
-        out.add('</details>');
-        out.add('');
-    }
-    if (!s.mapping && s.unknown.length > 0) {
-        out.add(`References to no test case of the project (${s.unknown.length}):`);
-        out.add('');
-        const reference = (u) => `- \`${displayCell(u.reference).replace(/`/g, "'")}\` in ${displayCell(u.tests[0] ?? '')}${u.tests.length > 1 ? ` and ${u.tests.length - 1} more` : ''}`;
-        addList(out, s.unknown, MARKDOWN_LIST_LIMIT, 'reference(s)', reference);
-        out.add('');
-    }
-    for (const line of caseSyncMarkdown(s))
-        out.add(line);
-    const bad = s.files.filter((f) => f.error);
-    if (bad.length > 0) {
-        out.add(`#### Files not used (${bad.length})`);
-        out.add('');
-        addList(out, bad, MARKDOWN_LIST_LIMIT, 'file(s)', (f) => `- ${displayCell(f.error ?? '')}`);
-        out.add('');
-    }
-    if (s.figures.httpRequests > 0)
-        out.add(`Upload: ${figuresText(s)}.`);
-    return `${out.text().trimEnd()}\n`;
-}
-//# sourceMappingURL=summary-markdown.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/summary.js
-/**
  * What an upload did, as plain data: the `--summary-json` file and the Action's outputs, and what the renderers
  * (summary-text.ts for terminals and other CIs, summary-markdown.ts for a GitHub job summary) put in words.
  * Never holds the token.
@@ -38188,10 +36737,8 @@ function emptySummary(dryRun) {
 function summariseFiles(files) {
     return files.map((f) => ({ path: f.path, ...(f.format ? { format: f.format } : {}), tests: resultCount(f), error: f.error ? f.error.message : null }));
 }
-
-
 //# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/dry-run.js
+;// CONCATENATED MODULE: ./packages/core/dist/pipeline/dry-run.js
 /**
  * A dry run without a token or project: nothing can be asked of the service, but the files and tests were read
  * and a person wants to see which ids each test carries. The project's prefix is unknown, so any upper-case
@@ -38297,7 +36844,7 @@ function splitBatch(batch) {
     return [batch.slice(0, middle), batch.slice(middle)];
 }
 //# sourceMappingURL=batches.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/send.js
+;// CONCATENATED MODULE: ./packages/core/dist/run/send.js
 
 
 
@@ -38401,7 +36948,7 @@ function progressReporter(total, log, now) {
     };
 }
 //# sourceMappingURL=send.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/carry-over.js
+;// CONCATENATED MODULE: ./packages/core/dist/run/carry-over.js
 
 /** The previous run's cases, read before the new run is created, so the new run can select them too. */
 async function previousCases(api, projectId, previous) {
@@ -38454,7 +37001,7 @@ function hasResult(c, untested) {
     return c.status_id !== undefined && c.status_id !== '' && !untested.has(c.status_id);
 }
 //# sourceMappingURL=carry-over.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/run-key.js
+;// CONCATENATED MODULE: ./packages/core/dist/run/key.js
 const KEY_LABEL_PREFIX = 'testsigma-tm-key:';
 function keyLabel(key) {
     return `${KEY_LABEL_PREFIX}${key}`;
@@ -38475,12 +37022,12 @@ function isClosed(run) {
     return run.status.toUpperCase() === 'CLOSED';
 }
 /** Oldest first; the id breaks ties so that every job orders the same runs the same way. */
-function byAge(a, b) {
+function key_byAge(a, b) {
     return (a.created_at ?? 0) - (b.created_at ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 /** Pure: the key's runs → the current generation. */
 function currentGeneration(runs) {
-    const sorted = [...runs].sort(byAge);
+    const sorted = [...runs].sort(key_byAge);
     let previous;
     let open = [];
     for (const run of sorted) {
@@ -38521,8 +37068,51 @@ async function findOrCreateKeyedRun(api, request, log) {
     }
     return { run: winner, created: false, ...(after.previous && { previous: after.previous }) };
 }
-//# sourceMappingURL=run-key.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/selection.js
+//# sourceMappingURL=key.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/pipeline/run-title.js
+/**
+ * The run title template: `--run-title "{workflow} #{run_number} {branch}"`, filled from the CI context. Pure:
+ * filling is a function of its arguments only (the template's syntax and its check live in settings/run-title.ts).
+ *
+ * A placeholder this CI has no value for becomes empty and the whitespace around it is collapsed, so
+ * `{workflow} {job} on {branch}` without a job reads `CI on main`; punctuation written next to it stays.
+ */
+
+
+const FIELD_OF = {
+    workflow: 'workflow',
+    run_number: 'runNumber',
+    run_attempt: 'runAttempt',
+    branch: 'branch',
+    sha: 'sha',
+    repository: 'repository',
+    job: 'job',
+};
+/** The value of every placeholder in this CI; absent ones are empty. */
+function runTitleValues(ci, now) {
+    const fields = ci?.fields ?? {};
+    const values = { provider: ci?.provider ?? '', date: now.toISOString().slice(0, 10) };
+    for (const [placeholder, field] of Object.entries(FIELD_OF))
+        values[placeholder] = fields[field] ?? '';
+    values.sha = values.sha.slice(0, 7);
+    return values;
+}
+/** The template with its placeholders filled; a template without placeholders is kept as written. */
+function fillRunTitle(template, values) {
+    if (!template.match(PLACEHOLDER))
+        return template;
+    return template
+        .replace(PLACEHOLDER, (_, name) => (isPlaceholder(name) ? values[name] : `{${name}}`))
+        .replace(/\s+/g, ' ')
+        .trim();
+}
+/** The title of a run to create: the template filled, or — without one, or when it fills to nothing — the default. */
+function runTitle(template, ci, now) {
+    const filled = template === undefined ? '' : fillRunTitle(template, runTitleValues(ci, now));
+    return filled !== '' ? filled : defaultRunTitle(ci, now);
+}
+//# sourceMappingURL=run-title.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/run/membership.js
 
 const lastSeen = new WeakMap();
 /** Keep what a read found of the run's selection; `expected` is what it should hold if no other job wrote. */
@@ -38545,7 +37135,7 @@ function byCase(cases) {
  * made (it saves this one).
  */
 async function ensureCases(api, projectId, run, caseIds, log, options = {}) {
-    const sleep = options.sleep ?? selection_defaultSleep;
+    const sleep = options.sleep ?? defaultSleep;
     const random = options.random ?? Math.random;
     let requests = 0;
     let held = options.held;
@@ -38621,7 +37211,7 @@ function settlePause(windowMs, crowded, random) {
     const floor = crowded ? 3000 : 1000;
     return Math.floor(Math.max(floor, 2 * windowMs) + (random() * floor * 2) / 3);
 }
-function selection_defaultSleep(ms) {
+function defaultSleep(ms) {
     return new Promise((resolve) => setTimeout(resolve, ms));
 }
 /** Put-backs refused while the case is in the run, after which the result is given up (named as refused). */
@@ -38641,7 +37231,7 @@ const QUIET_LOOKS = 3;
  * given up and named with the service's words.
  */
 async function keepResults(api, projectId, run, sent, log, options = {}) {
-    const sleep = options.sleep ?? selection_defaultSleep;
+    const sleep = options.sleep ?? defaultSleep;
     const random = options.random ?? Math.random;
     const untested = options.untested ?? new Set();
     let requests = 0;
@@ -38705,8 +37295,12 @@ async function keepResults(api, projectId, run, sent, log, options = {}) {
         }
     }
 }
-//# sourceMappingURL=selection.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/open-run.js
+//# sourceMappingURL=membership.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/version.js
+/** Kept in step with packages/core/package.json by a test. */
+const VERSION = '0.1.0';
+//# sourceMappingURL=version.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/pipeline/open-run.js
 
 
 
@@ -38775,9 +37369,1178 @@ function runDescription(ci, results, files) {
     return `Recorded by testsigma-tm ${VERSION} from ${from}: ${results} test result(s)${files !== undefined ? ` in ${files} file(s)` : ''}.`;
 }
 //# sourceMappingURL=open-run.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/api/wire.js
+/**
+ * The shapes the client reads from the service, and small guards that check them on arrival. A field the
+ * tool depends on that is missing or of the wrong type becomes an `API_UNEXPECTED_BODY` error naming the
+ * request, the field and the request id — never a `TypeError` later, far from the answer that caused it.
+ * Unknown fields are ignored; fields the real service is known to vary on are optional.
+ */
+
+function unexpectedBody(ctx, problem) {
+    return new ApiError('API_UNEXPECTED_BODY', { method: ctx.method, path: ctx.path, status: ctx.status, ...(ctx.requestId ? { requestId: ctx.requestId } : {}) }, `The answer ${problem}. The service may have changed, or the base URL points at something other than the Test Management API (it usually ends in /api/v1).`);
+}
+function record(value, where, ctx) {
+    if (!value || typeof value !== 'object' || Array.isArray(value))
+        throw unexpectedBody(ctx, `has no object at ${where}`);
+    return value;
+}
+function wire_text(obj, field, where, ctx) {
+    const value = obj[field];
+    if (typeof value === 'string' && value !== '')
+        return value;
+    if (typeof value === 'number')
+        return String(value);
+    throw unexpectedBody(ctx, value === undefined || value === null ? `lacks ${where}.${field}` : `has ${where}.${field} of type ${typeof value}, not a string`);
+}
+function wire_optionalText(obj, field) {
+    const value = obj[field];
+    return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
+}
+const readProject = (value, where, ctx) => {
+    const o = record(value, where, ctx);
+    return { id: wire_text(o, 'id', where, ctx), name: wire_text(o, 'name', where, ctx), human_id_prefix: wire_text(o, 'human_id_prefix', where, ctx) };
+};
+const readTestCase = (value, where, ctx) => {
+    const o = record(value, where, ctx);
+    return {
+        id: wire_text(o, 'id', where, ctx),
+        human_id: wire_text(o, 'human_id', where, ctx),
+        title: wire_optionalText(o, 'title') ?? '',
+        ...(typeof o.description === 'string' ? { description: o.description } : {}),
+        ...(typeof o.folder_id === 'string' || o.folder_id === null ? { folder_id: o.folder_id } : {}),
+        ...(typeof o.created_at === 'number' ? { created_at: epochMs(o.created_at) } : {}),
+    };
+};
+const readFolder = (value, where, ctx) => {
+    const o = record(value, where, ctx);
+    const parent = wire_optionalText(o, 'parent_folder_id');
+    return {
+        id: wire_text(o, 'id', where, ctx),
+        name: wire_text(o, 'name', where, ctx),
+        parent_folder_id: parent === undefined || parent === '' ? null : parent,
+        ...(typeof o.created_at === 'number' ? { created_at: epochMs(o.created_at) } : {}),
+    };
+};
+const readLookup = (value, where, ctx) => {
+    const o = record(value, where, ctx);
+    return { id: wire_text(o, 'id', where, ctx), name: wire_text(o, 'name', where, ctx) };
+};
+const readRunStatus = (value, where, ctx) => {
+    const o = record(value, where, ctx);
+    return { id: wire_text(o, 'id', where, ctx), name: wire_text(o, 'name', where, ctx) };
+};
+const readUser = (value, where, ctx) => {
+    const o = record(value, where, ctx);
+    const status = wire_optionalText(o, 'status');
+    return { id: wire_text(o, 'id', where, ctx), email: wire_optionalText(o, 'email') ?? '', ...(status !== undefined ? { status } : {}) };
+};
+const readTestRun = (value, where, ctx) => {
+    const o = record(value, where, ctx);
+    const id = wire_text(o, 'id', where, ctx);
+    const selection = wire_optionalText(o, 'selection_type');
+    return {
+        id,
+        human_id: wire_optionalText(o, 'human_id') || id,
+        title: wire_optionalText(o, 'title') ?? '',
+        status: wire_text(o, 'status', where, ctx),
+        ...(selection !== undefined ? { selection_type: selection } : {}),
+        ...(typeof o.description === 'string' ? { description: o.description } : {}),
+        ...(Array.isArray(o.labels) ? { labels: labelNames(o.labels) } : {}),
+        ...(typeof o.created_at === 'number' ? { created_at: epochMs(o.created_at) } : {}),
+    };
+};
+const readTestPlan = (value, where, ctx) => {
+    const o = record(value, where, ctx);
+    const id = wire_text(o, 'id', where, ctx);
+    return { id, human_id: wire_optionalText(o, 'human_id') || id, title: wire_optionalText(o, 'title') ?? '' };
+};
+function labelNames(labels) {
+    return labels.flatMap((label) => typeof label === 'string'
+        ? [label]
+        : label && typeof label === 'object' && typeof label.name === 'string'
+            ? [label.name]
+            : []);
+}
+/** Timestamps are milliseconds, but some answers carry seconds: anything before 2001 in ms is read as seconds. */
+function epochMs(value) {
+    return value < 1e12 ? value * 1000 : value;
+}
+const readRunCase = (value, where, ctx) => {
+    const o = record(value, where, ctx);
+    const testCase = record(o.test_case, `${where}.test_case`, ctx);
+    const statusId = wire_optionalText(o, 'status_id');
+    const humanId = wire_optionalText(testCase, 'human_id');
+    return {
+        id: wire_text(o, 'id', where, ctx),
+        ...(statusId !== undefined ? { status_id: statusId } : {}),
+        test_case: { id: wire_text(testCase, 'id', `${where}.test_case`, ctx), ...(humanId !== undefined ? { human_id: humanId } : {}) },
+    };
+};
+/** `data.<key>` of a single-object answer. */
+function readSingle(body, key, read, ctx) {
+    const data = record(body, 'the top level (the body is empty or not an object)', ctx).data;
+    return read(record(data, 'data', ctx)[key], `data.${key}`, ctx);
+}
+/**
+ * One page of a list: `data.<key>[]`, or a bare `data` array (as `/users` answers), with its `page_info`
+ * when present. Every item is checked.
+ */
+function readPage(body, key, read, ctx) {
+    const top = record(body, 'the top level (the body is empty or not an object)', ctx);
+    let list = top.data;
+    let where = 'data';
+    if (!Array.isArray(list)) {
+        list = record(top.data, 'data', ctx)[key];
+        where = `data.${key}`;
+        if (!Array.isArray(list))
+            throw unexpectedBody(ctx, `lacks the list ${where}[]`);
+    }
+    const items = list.map((item, i) => read(item, `${where}[${i}]`, ctx));
+    return { items, pageInfo: readPageInfo(top.page_info, ctx) };
+}
+function readPageInfo(value, ctx) {
+    if (value === undefined || value === null)
+        return undefined;
+    const o = record(value, 'page_info', ctx);
+    const info = {};
+    const number = (field) => {
+        const v = o[field];
+        if (typeof v === 'number' && Number.isFinite(v))
+            info[field] = v;
+        else if (typeof v === 'string' && /^\d+$/.test(v))
+            info[field] = Number(v);
+    };
+    number('page_size');
+    number('total_count');
+    if (typeof o.next === 'string' || o.next === null)
+        info.next = o.next;
+    else if (o.next !== undefined)
+        throw unexpectedBody(ctx, `has page_info.next of type ${typeof o.next}, not a string`);
+    return info;
+}
+//# sourceMappingURL=wire.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/api/paginate.js
+/**
+ * Reads every page of a list: asks for 100 per page, follows `next` whether it is an opaque cursor or a
+ * same-origin URL (the live service sends cursors, its reference pages describe URLs), and stops with a clear
+ * error instead of looping when the service misbehaves.
+ */
+
+
+const PAGE_SIZE = 100;
+/** Without a total_count, only a repeated cursor or this many pages (10 million items) stops a list. */
+const MAX_PAGES_WITHOUT_TOTAL = 100_000;
+async function listAll(http, path, key, read, query = {}, resource) {
+    const items = [];
+    const seen = new Set();
+    let request = { path, query: { ...query, page_size: PAGE_SIZE } };
+    for (let page = 1;; page++) {
+        const res = await http.send({ method: 'GET', path: request.path, query: request.query, idempotent: true, ...(resource ? { resource } : {}) });
+        const ctx = { method: 'GET', path: res.path, status: res.status, requestId: res.requestId };
+        const { items: pageItems, pageInfo } = readPage(res.body, key, read, ctx);
+        items.push(...pageItems);
+        // A full page without page_info may have a next one we cannot reach: reading on would drop items silently.
+        if (!pageInfo) {
+            if (pageItems.length >= PAGE_SIZE)
+                throw unexpectedBody(ctx, `holds a full page of ${pageItems.length} items but lacks page_info, so the next page cannot be found`);
+            return items;
+        }
+        const next = pageInfo.next;
+        if (next === null || next === undefined || next === '')
+            return items;
+        const total = pageInfo.total_count;
+        const maxPages = total === undefined ? MAX_PAGES_WITHOUT_TOTAL : Math.ceil(total / Math.max(1, pageInfo.page_size ?? PAGE_SIZE)) + 1;
+        if (seen.has(next) || page >= maxPages) {
+            const why = seen.has(next)
+                ? `sent the same next page twice (page ${page})`
+                : `kept returning more pages than its total_count of ${total ?? 'unknown'} allows (page ${page})`;
+            throw new ApiError('API_PAGINATION_LOOP', { method: 'GET', path: res.path, status: res.status, ...(res.requestId ? { requestId: res.requestId } : {}) }, `The service ${why}; stopped to avoid looping.`);
+        }
+        seen.add(next);
+        // A URL already carries the query; a cursor is sent back together with the original query.
+        request = /^https?:\/\//i.test(next) ? { path: next, query: {} } : { path, query: { ...query, page_size: PAGE_SIZE, cursor: next } };
+    }
+}
+//# sourceMappingURL=paginate.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/api/client.js
+
+
+class TestManagementApi {
+    http;
+    constructor(http) {
+        this.http = http;
+    }
+    async getProject(projectId) {
+        return this.getOne(`/projects/${enc(projectId)}`, 'project', readProject, `Project "${projectId}"`);
+    }
+    listProjects() {
+        return listAll(this.http, '/projects', 'projects', readProject);
+    }
+    listRunStatuses() {
+        return listAll(this.http, '/test_runs/statuses', 'statuses', readRunStatus);
+    }
+    /** `/users` answers a bare `data` array without page_info. */
+    async listUsers() {
+        const res = await this.http.send({ method: 'GET', path: '/users', idempotent: true });
+        return readPage(res.body, 'users', readUser, context(res)).items;
+    }
+    listTestCases(projectId) {
+        return listAll(this.http, `/projects/${enc(projectId)}/test_cases`, 'test_cases', readTestCase, {}, `Project "${projectId}"`);
+    }
+    async getRun(projectId, runId) {
+        return this.getOne(`/projects/${enc(projectId)}/test_runs/${enc(runId)}`, 'test_run', readTestRun, `Test run "${runId}"`);
+    }
+    /** One test plan, by UUID or human id (`DEMO-P-3`). */
+    async getTestPlan(projectId, planId) {
+        return this.getOne(`/projects/${enc(projectId)}/test_plans/${enc(planId)}`, 'test_plan', readTestPlan, `Test plan "${planId}"`);
+    }
+    /** One resource read by GET: `data.<key>` of the answer; `resource` names it when the service answers 404. */
+    async getOne(path, key, read, resource) {
+        const res = await this.http.send({ method: 'GET', path, idempotent: true, resource });
+        return readSingle(res.body, key, read, context(res));
+    }
+    listTestPlans(projectId) {
+        return listAll(this.http, `/projects/${enc(projectId)}/test_plans`, 'test_plans', readTestPlan, {}, `Project "${projectId}"`);
+    }
+    /** Runs whose title is exactly `title`, checked here too: the service may ignore the filter. */
+    async findRunsByTitle(projectId, title) {
+        const runs = await listAll(this.http, `/projects/${enc(projectId)}/test_runs`, 'test_runs', readTestRun, { title__CONTAINS: title });
+        return runs.filter((run) => run.title === title);
+    }
+    /** Runs whose title contains `text`, checked here too: the service may ignore the filter. */
+    async findRunsByTitleContaining(projectId, text) {
+        const runs = await listAll(this.http, `/projects/${enc(projectId)}/test_runs`, 'test_runs', readTestRun, { title__CONTAINS: text });
+        return runs.filter((run) => run.title.includes(text));
+    }
+    /** Delete a run (a duplicate this upload created and that holds nothing). */
+    async deleteRun(projectId, runId) {
+        await this.http.send({ method: 'DELETE', path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}`, idempotent: true, resource: `Test run "${runId}"` });
+    }
+    async createRun(run, options = {}) {
+        const res = await this.http.send({
+            method: 'POST',
+            path: `/projects/${enc(run.projectId)}/test_runs`,
+            idempotent: false,
+            ...(options.findExisting ? { recover: options.findExisting } : {}),
+            resource: `Project "${run.projectId}"`,
+            json: {
+                title: run.title,
+                description: run.description,
+                status: 'ACTIVE',
+                project_id: run.projectId,
+                selection_type: 'STATIC',
+                static_selection_filters: [{ field: 'id', operator: 'IN', values: run.caseIds }],
+                dynamic_selection_filters: [],
+                assignee_id: run.assigneeId,
+                start_date: run.now,
+                end_date: run.now,
+                label_names: run.labels,
+                environment_ids: run.environmentIds ?? [],
+                ...(run.testPlanId ? { test_plan_id: run.testPlanId } : {}),
+            },
+        });
+        return res.recovered ?? readSingle(res.body, 'test_run', readTestRun, context(res));
+    }
+    /** Sparse update (a close is `{status: 'CLOSED'}`); the answer's body is not needed. */
+    /** `stale`: not sent, because `sendWithinMs` passed first (see ApiRequest.sendWithinMs). */
+    async updateRun(projectId, runId, changes, options = {}) {
+        const answer = await this.http.send({
+            method: 'PUT',
+            path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}`,
+            json: changes,
+            idempotent: true,
+            resource: `Test run "${runId}"`,
+            ...options,
+        });
+        return answer.stale ? 'stale' : 'written';
+    }
+    listRunCases(projectId, runId) {
+        return listAll(this.http, `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`, 'test_run_cases', readRunCase, {}, `Test run "${runId}"`);
+    }
+    /**
+     * One batch of results, as multipart with a plain `data` field (the live service reads form values). Safe
+     * to repeat (last write wins). An empty answer is a success; a non-JSON one is not (see HttpClient.send).
+     */
+    /**
+     * `files[i]` are the files of `entries[i]`, sent as parts `attachments_<i>_<j>` after the `data` field (which
+     * must stay a plain field: a server reading form values does not see a file part).
+     */
+    async putResults(projectId, runId, entries, files = []) {
+        const form = [{ name: 'data', value: JSON.stringify({ test_run_cases: entries }) }];
+        files.forEach((ofEntry, i) => ofEntry?.forEach((file, j) => form.push({ ...file, name: `attachments_${i}_${j}` })));
+        await this.http.send({
+            method: 'PUT',
+            path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`,
+            form,
+            idempotent: true,
+            resource: `Test run "${runId}"`,
+        });
+    }
+    // Case sync (opt-in): creating test cases and folders for tests that name no case.
+    /** One of the lookups a new test case needs an id from. */
+    listCaseLookup(kind) {
+        return listAll(this.http, `/test_cases/${kind}`, kind, readLookup);
+    }
+    listFolders(projectId) {
+        return listAll(this.http, `/projects/${enc(projectId)}/folders`, 'folders', readFolder, {}, `Project "${projectId}"`);
+    }
+    /**
+     * The documented body is `{name, order}`; the parent is sent too, and when the answer shows it was not taken,
+     * the folder is moved under it (the documented way). Not idempotent: the caller re-lists and converges.
+     */
+    async createFolder(projectId, name, parentId, order) {
+        const res = await this.http.send({
+            method: 'POST',
+            path: `/projects/${enc(projectId)}/folders`,
+            json: { name, order, ...(parentId ? { parent_folder_id: parentId } : {}) },
+            idempotent: false,
+            resource: `Project "${projectId}"`,
+        });
+        const folder = readSingle(res.body, 'folder', readFolder, context(res));
+        if (parentId === null || folder.parent_folder_id === parentId)
+            return folder;
+        const moved = await this.http.send({
+            method: 'POST',
+            path: `/projects/${enc(projectId)}/folders/${enc(folder.id)}/move`,
+            json: { parent_folder_id: parentId },
+            idempotent: true,
+            resource: `Folder "${name}"`,
+        });
+        return readSingle(moved.body, 'folder', readFolder, context(moved));
+    }
+    /**
+     * Not idempotent: the caller re-lists the cases afterwards and converges on one case per test. After a
+     * failure that may have been applied, `findExisting` is asked before creating again (as for runs).
+     */
+    async createTestCase(projectId, testCase, findExisting) {
+        const res = await this.http.send({
+            method: 'POST',
+            path: `/projects/${enc(projectId)}/test_cases`,
+            idempotent: false,
+            ...(findExisting ? { recover: findExisting } : {}),
+            resource: `Project "${projectId}"`,
+            json: {
+                title: testCase.title,
+                description: testCase.description,
+                folder_id: testCase.folderId,
+                template_type: 'TCD',
+                status_id: testCase.statusId,
+                priority_id: testCase.priorityId,
+                type_id: testCase.typeId,
+                automation_type_id: testCase.automationTypeId,
+                owner_id: testCase.ownerId,
+            },
+        });
+        return res.recovered ?? readSingle(res.body, 'test_case', readTestCase, context(res));
+    }
+    /** Delete a test case (a duplicate another upload created at the same time). */
+    async deleteTestCase(projectId, caseId) {
+        await this.http.send({
+            method: 'DELETE',
+            path: `/projects/${enc(projectId)}/test_cases/${enc(caseId)}`,
+            idempotent: true,
+            resource: `Test case "${caseId}"`,
+        });
+    }
+}
+function enc(segment) {
+    return encodeURIComponent(segment);
+}
+function context(res) {
+    return { method: res.method, path: res.path, status: res.status, requestId: res.requestId };
+}
+//# sourceMappingURL=client.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/api/pacer.js
+/**
+ * Keeps the client under the service's rate limit (per token, a sliding one-second window, over-limit
+ * answered with HTTP 500) so an upload provokes no rate-limit answers and still runs at the limit's pace.
+ *
+ * The window is counted from what the client knows for sure, never from a guess at the service's clock: the
+ * service counts a request when it arrives, which is after we started it and before its answer reached us.
+ * So a request holds one of our slots from its start until one window after its answer (or failure) came
+ * back; by then it has certainly left the service's window, whatever the latency, the clock skew or a stall
+ * of our event loop. Counted this way the starts need neither spreading nor a safety margin: when a slot is
+ * free the request goes at once, bursts included (a full window at the start is the fastest the limit
+ * allows). The price is one round trip per window (about 3 % at 20 ms latency); spreading the starts over
+ * half the window and a 10 ms margin cost more and still let a slow first request (connection set-up)
+ * put one more of ours in the service's window than we counted.
+ * - The slots follow the limit the service announces (`x-tms-api-limit`); before any announcement, a safe
+ *   default.
+ * - `x-tms-api-remaining` says how many requests the service had counted when ours arrived. More than ours
+ *   that could have been in its window means another job uses the token: those requests hold slots too,
+ *   until one window after that answer (they arrived before it), and from then on one slot stays spare for
+ *   the next request of theirs that lands between two of our answers.
+ *   No spare before that: with the window counted as above, skew cannot push us over the limit, and one
+ *   slot in ten kept empty would cost a tenth of the pace (10,000 results at 10/s: 305 requests, at most 9
+ *   a second take at least 33 s against an ideal of 30.5 s, 1.08x before a single millisecond of latency).
+ * - When the service says the window is used up (`remaining: 0`, or a rate-limit answer: another job took
+ *   it), nothing starts until it frees up.
+ * - A few requests may be in flight at once, so latency does not slow the pace.
+ * Turns are handed out first come, first served.
+ */
+const DEFAULT_PER_SECOND = 8;
+const DEFAULT_MAX_IN_FLIGHT = 4;
+/** Slots kept free below the announced limit once another job shows up on the token. */
+const SHARED_SPARE = 1;
+const WINDOW_MS = 1000;
+/** Added to a pause the service asked for: its clock and ours disagree by a few milliseconds. */
+const WINDOW_MARGIN_MS = 10;
+class Pacer {
+    /** Our requests still (possibly) in the service's window, or needed to read an answer's `remaining`. */
+    slots = [];
+    /** When the requests of other jobs that the service told us about leave its window. */
+    foreign = [];
+    /** Slots before the service announced its limit. */
+    defaultPerWindow;
+    limit;
+    /** Another job uses the token (the service counted requests that are not ours). */
+    shared = false;
+    maxInFlight;
+    inFlight = 0;
+    pausedUntil = 0;
+    released = [];
+    queue = Promise.resolve();
+    now;
+    sleep;
+    /** Why the request at the head of the queue is waiting, for progress lines. */
+    waitingFor;
+    /** The last x-tms-api-reset seen with an exhausted window, for progress lines. */
+    lastResetMs;
+    constructor(options = {}) {
+        this.defaultPerWindow = Math.max(1, Math.floor(options.perSecond ?? DEFAULT_PER_SECOND));
+        this.maxInFlight = Math.max(1, Math.floor(options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT));
+        this.now = options.now ?? Date.now;
+        this.sleep = options.sleep ?? pacer_defaultSleep;
+    }
+    get requestsPerSecond() {
+        return this.perWindow;
+    }
+    get perWindow() {
+        if (this.limit === undefined)
+            return this.defaultPerWindow;
+        return Math.max(1, this.limit - (this.shared ? SHARED_SPARE : 0));
+    }
+    /**
+     * Wait for a turn; resolve with the function that gives it back once the answer (or failure) is in,
+     * with the answer's rate-limit headers when there are any.
+     */
+    acquire() {
+        const turn = this.queue.then(() => this.waitForTurn());
+        this.queue = turn.then(() => undefined, () => undefined);
+        return turn.then((slot) => {
+            let done = false;
+            const release = (headers) => {
+                if (done)
+                    return;
+                done = true;
+                const answered = this.now();
+                slot.freeAt = answered + WINDOW_MS;
+                this.inFlight--;
+                if (headers)
+                    this.observe(headers, slot.start, answered);
+                for (const wake of this.released.splice(0))
+                    wake();
+            };
+            return Object.assign(release, { waitedForOthersMs: slot.waitedForOthersMs });
+        });
+    }
+    /**
+     * Learn from an answer's headers. `start` and `answered` bound when the service counted the request;
+     * without them only the limit and an exhausted window are taken in.
+     */
+    observe(headers, start, answered) {
+        if (headers.limit !== undefined && Number.isFinite(headers.limit) && headers.limit > 0)
+            this.limit = Math.floor(headers.limit);
+        const exhausted = headers.remaining !== undefined && headers.remaining <= 0;
+        if (exhausted)
+            this.lastResetMs = headers.resetMs;
+        if (this.limit !== undefined && headers.remaining !== undefined && start !== undefined && answered !== undefined) {
+            // Our own last request of a full window is answered `remaining: 0` too: only theirs make us wait.
+            this.countForeign(this.limit - headers.remaining, start, answered);
+        }
+        else if (exhausted) {
+            this.pause(headers.resetMs ?? WINDOW_MS);
+        }
+    }
+    /** Start nothing for `ms` (a rate-limit answer: the window is full, whoever filled it). */
+    pause(ms) {
+        this.shared = true;
+        this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms + WINDOW_MARGIN_MS);
+    }
+    /**
+     * The service counted `counted` requests in its window when ours arrived (between `start` and `answered`).
+     * Ours that may have been among them: every one not yet certainly gone by `start`. Any beyond that are
+     * another job's; they arrived before `answered`, so they are gone one window after it.
+     */
+    countForeign(counted, start, answered) {
+        const ours = this.slots.filter((s) => s.start <= answered && s.freeAt > start).length;
+        const theirs = Math.min(counted - ours, this.limit ?? 0);
+        if (theirs > 0)
+            this.shared = true;
+        const now = this.now();
+        this.foreign = this.foreign.filter((t) => t > now);
+        while (this.foreign.length < theirs)
+            this.foreign.push(answered + WINDOW_MS);
+    }
+    /** Forget what has left the window, but keep what an answer still in flight may need to count as ours. */
+    prune(now) {
+        const horizon = Math.min(now, ...this.slots.filter((s) => s.freeAt === Infinity).map((s) => s.start));
+        this.slots = this.slots.filter((s) => s.freeAt > horizon);
+        this.foreign = this.foreign.filter((t) => t > now);
+    }
+    async waitForTurn() {
+        let waitedForOthersMs = 0;
+        for (;;) {
+            const now = this.now();
+            this.prune(now);
+            const paused = this.pausedUntil - now;
+            if (paused > 0) {
+                this.waitingFor = 'shared-limit';
+                await this.sleep(paused);
+                waitedForOthersMs += paused;
+                continue;
+            }
+            if (this.inFlight >= this.maxInFlight) {
+                this.waitingFor = 'in-flight';
+                await new Promise((resolve) => this.released.push(resolve));
+                continue;
+            }
+            const held = this.slots.filter((s) => s.freeAt > now);
+            const excess = held.length + this.foreign.length - this.perWindow + 1;
+            if (excess <= 0) {
+                const slot = { start: now, freeAt: Infinity, waitedForOthersMs };
+                this.slots.push(slot);
+                this.inFlight++;
+                this.waitingFor = undefined;
+                return slot;
+            }
+            // The `excess`-th slot to free up, if that many are answered already; else wait for an answer.
+            const frees = [...held.map((s) => s.freeAt), ...this.foreign].sort((a, b) => a - b);
+            const at = frees[excess - 1] ?? Infinity;
+            this.waitingFor = this.foreign.length > 0 && this.foreign.some((t) => t >= at) ? 'shared-limit' : 'own-pace';
+            if (at === Infinity)
+                await new Promise((resolve) => this.released.push(resolve));
+            else
+                await this.sleep(at - now);
+            if (this.waitingFor === 'shared-limit')
+                waitedForOthersMs += this.now() - now;
+        }
+    }
+}
+function pacer_defaultSleep(ms) {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+}
+//# sourceMappingURL=pacer.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/clock.js
+const systemClock = {
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
+    random: () => Math.random(),
+};
+//# sourceMappingURL=clock.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/api/progress.js
+const PROGRESS_INTERVAL_MS = 5_000;
+function seconds(ms) {
+    return `${Math.round(ms / 1000)} s`;
+}
+/** Follows one request from its first turn to its answer; `stop()` in a `finally`. */
+class RequestWatch {
+    emit;
+    method;
+    url;
+    pacer;
+    now;
+    deadline;
+    mayReportQueued;
+    phase = { kind: 'queued' };
+    phaseSince;
+    attempt = 1;
+    timer;
+    constructor(emit, method, url, pacer, now, deadline, 
+    /** Client-wide: many queued requests make one line, not one each. */
+    mayReportQueued) {
+        this.emit = emit;
+        this.method = method;
+        this.url = url;
+        this.pacer = pacer;
+        this.now = now;
+        this.deadline = deadline;
+        this.mayReportQueued = mayReportQueued;
+        this.phaseSince = now();
+        this.timer = setInterval(() => this.tick(), PROGRESS_INTERVAL_MS);
+        this.timer.unref?.();
+    }
+    enter(phase, attempt) {
+        this.phase = phase;
+        this.attempt = attempt;
+        this.phaseSince = this.now();
+    }
+    stop() {
+        clearInterval(this.timer);
+    }
+    tick() {
+        const now = this.now();
+        const waited = now - this.phaseSince;
+        if (waited < PROGRESS_INTERVAL_MS - 100)
+            return;
+        const target = `${this.method} ${this.url}`;
+        const left = `; retrying until the deadline in ${seconds(Math.max(0, this.deadline - now))}`;
+        let message;
+        let kind = 'waiting';
+        if (this.phase.kind === 'sent') {
+            message = `waiting for ${target}: no answer for ${seconds(waited)}, attempt ${this.attempt}`;
+        }
+        else if (this.phase.kind === 'backoff') {
+            kind = 'retrying';
+            message = `retrying ${target} after ${this.phase.reason}: attempt ${this.attempt + 1} in ${seconds(Math.max(0, this.phaseSince + this.phase.delayMs - now))}${left}`;
+        }
+        else if (!this.mayReportQueued()) {
+            return;
+        }
+        else if (this.pacer.waitingFor === 'shared-limit') {
+            const reset = this.pacer.lastResetMs === undefined ? '' : ` (x-tms-api-reset ${seconds(this.pacer.lastResetMs)})`;
+            message = `waiting for the shared rate limit${reset} before ${target}: other uploads with this token are using it; waited ${seconds(waited)}`;
+        }
+        else {
+            message = `waiting for a turn under the rate limit (${this.pacer.requestsPerSecond} requests/s) before ${target}; waited ${seconds(waited)}`;
+        }
+        this.emit({ kind, message, method: this.method, url: this.url, attempt: this.attempt, elapsedMs: waited });
+    }
+}
+//# sourceMappingURL=progress.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/api/retry-timing.js
+/**
+ * What an answer means for retrying, and how long to wait, as pure functions, so the policy is tested without
+ * a clock. One policy for every request: rate-limit answers are waited out, transient failures back off
+ * exponentially with jitter, and only the overall deadline ends either.
+ */
+const DEFAULT_RETRY_POLICY = { baseDelayMs: 500, maxDelayMs: 30_000 };
+/** Waits between rate-limit answers grow to this, so many jobs on one token spread out. */
+const RATE_LIMIT_MAX_WAIT_MS = 8_000;
+function classifyAnswer(status, serverMessage, retryAfter) {
+    if (status >= 200 && status < 300)
+        return 'success';
+    if (status === 429 || (status === 500 && /rate limit/i.test(serverMessage ?? '')) || (status === 503 && retryAfter !== undefined))
+        return 'rate-limited';
+    if (status === 500 || status === 502 || status === 503 || status === 504)
+        return 'transient';
+    return 'final';
+}
+/** `Retry-After` as delay-seconds or an HTTP date; undefined when absent or unreadable. */
+function parseRetryAfter(value, nowMs) {
+    if (value === undefined || value.trim() === '')
+        return undefined;
+    const trimmed = value.trim();
+    if (/^\d+(\.\d+)?$/.test(trimmed))
+        return Math.round(Number(trimmed) * 1000);
+    const date = Date.parse(trimmed);
+    if (Number.isNaN(date))
+        return undefined;
+    return Math.max(0, date - nowMs);
+}
+/**
+ * `x-tms-api-reset` as milliseconds until the window frees a slot. Its unit on the live service is unknown, so
+ * the value's size decides: an epoch time (seconds or milliseconds) is counted from now; up to 60, seconds (a
+ * one-second window resets in "1", which read as milliseconds would be no wait at all); above that,
+ * milliseconds. Bounded to a minute so a strange value cannot stall an upload.
+ */
+function parseReset(value, nowMs = Date.now()) {
+    if (value === undefined || !/^\d+(\.\d+)?$/.test(value.trim()))
+        return undefined;
+    const n = Number(value);
+    const ms = n >= 1e12 ? n - nowMs : n >= 1e9 ? n * 1000 - nowMs : n <= 60 ? n * 1000 : n;
+    return Math.min(60_000, Math.max(0, Math.round(ms)));
+}
+function jitter(ceiling, random) {
+    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+/**
+ * Delay before retry number `retry` (1-based) of a transient failure: jitter over an exponential ceiling
+ * capped at `maxDelayMs`, but never less than what the server asked for. `random` is injected for tests.
+ */
+function backoffDelay(retry, policy, retryAfterMs, random = Math.random) {
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(30, retry - 1));
+    return Math.max(jitter(ceiling, random), retryAfterMs ?? 0);
+}
+/**
+ * Delay after the `consecutive`-th rate-limit answer in a row: what the service asked for (Retry-After,
+ * x-tms-api-reset), and at least a jittered second that grows to 8 s, so jobs sharing a token do not
+ * return in lockstep.
+ */
+function rateLimitDelay(consecutive, retryAfterMs, resetMs, random = Math.random) {
+    const ceiling = Math.min(RATE_LIMIT_MAX_WAIT_MS, 1000 * 2 ** Math.min(30, consecutive - 1));
+    return Math.max(jitter(ceiling, random), retryAfterMs ?? 0, resetMs ?? 0);
+}
+//# sourceMappingURL=retry-timing.js.map
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: ./packages/core/dist/api/url.js
+/**
+ * URLs as they may be shown: a base URL can carry credentials (`https://user:pass@host/…`), and nothing the
+ * tool prints, logs or throws may reveal them.
+ */
+/** The URL with any user name and password replaced by `***`; also for text that does not parse as a URL. */
+function redactUrl(url) {
+    const text = String(url);
+    try {
+        const parsed = new URL(text);
+        if (parsed.username === '' && parsed.password === '')
+            return parsed.href;
+        parsed.username = '***';
+        parsed.password = '';
+        return parsed.href;
+    }
+    catch {
+        // Not a URL: a password may hold anything, spaces included, up to the last @ before the path.
+        return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
+    }
+}
+/** Every `scheme://userinfo@` in a text (a message, an unparseable URL) with the userinfo replaced by `***`. */
+function redactUrlsIn(text) {
+    return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/?#\s@]*@/gi, '$1***@');
+}
+/** The URL without credentials, for sending: the token goes in a header, never user:pass in the URL. */
+function withoutCredentials(url) {
+    const copy = new URL(url.href);
+    copy.username = '';
+    copy.password = '';
+    return copy;
+}
+//# sourceMappingURL=url.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/api/transport.js
+/**
+ * One HTTP exchange, no retrying: encode the body, send it through undici, read the whole answer and the
+ * headers the client cares about, or say in words why no answer came. The proxy is taken from the
+ * environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY and their lower-case forms), as corporate CI expects.
+ */
+
+
+
+
+/**
+ * undici is loaded on the first request, not when core is imported: a reporter must load (and say in one line
+ * that it sits the run out) even on a Node too old for undici, instead of breaking the test run at import.
+ */
+let undiciModule;
+function transport_undici() {
+    return (undiciModule ??= __nccwpck_require__.e(/* import() */ 134).then(__nccwpck_require__.t.bind(__nccwpck_require__, 5134, 19)));
+}
+function isFile(part) {
+    return 'fileName' in part;
+}
+async function makeDispatcher(timeoutMs, proxy) {
+    const timeouts = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect: { timeout: timeoutMs } };
+    const { EnvHttpProxyAgent } = await transport_undici();
+    return new EnvHttpProxyAgent({ ...timeouts, ...(proxy ?? {}) });
+}
+/**
+ * Bodies are encoded once, before the first attempt, so every retry sends the same bytes and batch sizes are
+ * known exactly. (undici's `request` does not stream a FormData body itself; its `Response` encodes it.)
+ */
+async function encodeBody(fields, json) {
+    if (fields?.some(isFile))
+        return { open: () => streamForm(fields) };
+    if (fields) {
+        const { FormData, Response } = await transport_undici();
+        const form = new FormData();
+        for (const field of fields)
+            if (!isFile(field))
+                form.append(field.name, field.value);
+        const encoded = new Response(form);
+        return { bytes: new Uint8Array(await encoded.arrayBuffer()), contentType: encoded.headers.get('content-type') ?? 'multipart/form-data' };
+    }
+    if (json !== undefined)
+        return { bytes: new TextEncoder().encode(JSON.stringify(json)), contentType: 'application/json' };
+    return undefined;
+}
+async function exchange(dispatcher, method, url, headers, body, timeoutMs, nowMs) {
+    try {
+        const { request } = await transport_undici();
+        const sent = body?.open ? await body.open() : body ? { stream: body.bytes, contentType: body.contentType } : undefined;
+        const res = await request(url, {
+            method,
+            headers: sent ? { ...headers, 'content-type': sent.contentType } : headers,
+            body: sent?.stream,
+            dispatcher,
+            signal: AbortSignal.timeout(timeoutMs),
+        });
+        const text = await res.body.text();
+        const header = (name) => {
+            const v = res.headers[name];
+            return Array.isArray(v) ? v[0] : v;
+        };
+        const number = (name) => {
+            const v = Number(header(name));
+            return header(name) !== undefined && Number.isFinite(v) ? v : undefined;
+        };
+        const parsed = parseBody(text, header('content-type'));
+        const rate = {};
+        const limit = number('x-tms-api-limit');
+        const remaining = number('x-tms-api-remaining');
+        const resetMs = parseReset(header('x-tms-api-reset'));
+        if (limit !== undefined && limit > 0)
+            rate.limit = limit;
+        if (remaining !== undefined)
+            rate.remaining = remaining;
+        if (resetMs !== undefined)
+            rate.resetMs = resetMs;
+        return {
+            kind: 'answer',
+            status: res.statusCode,
+            ...parsed,
+            requestId: header('x-request-id') ?? header('x-tms-api-request-id'),
+            retryAfter: header('retry-after'),
+            retryAfterMs: parseRetryAfter(header('retry-after'), nowMs),
+            rate,
+        };
+    }
+    catch (cause) {
+        const reason = describeNetworkError(cause, timeoutMs);
+        return { kind: 'no-answer', reason, permanent: isPermanent(cause), timedOut: reason.startsWith('timed out'), cause };
+    }
+}
+/**
+ * A multipart body whose files are file-backed Blobs (`fs.openAsBlob`): the encoder reads each from disk as the
+ * request is written, so memory stays flat however large the files. Undici's encoder takes Blob-like parts.
+ */
+async function streamForm(parts) {
+    const { FormData, Response } = await transport_undici();
+    const form = new FormData();
+    for (const part of parts) {
+        if (!isFile(part))
+            form.append(part.name, part.value);
+        else if (part.path !== undefined)
+            form.append(part.name, await (0,external_node_fs_namespaceObject.openAsBlob)(part.path, { type: part.contentType }), part.fileName);
+        else
+            form.append(part.name, new Blob([Buffer.from(part.base64 ?? '', 'base64')], { type: part.contentType }), part.fileName);
+    }
+    const encoded = new Response(form);
+    if (!encoded.body)
+        throw new Error('multipart body could not be encoded');
+    return { stream: external_node_stream_.Readable.fromWeb(encoded.body), contentType: encoded.headers.get('content-type') ?? 'multipart/form-data' };
+}
+function parseBody(text, contentType) {
+    if (text.trim() === '')
+        return { body: undefined };
+    try {
+        return { body: JSON.parse(text) };
+    }
+    catch {
+        return { body: text, notJson: { contentType: (contentType ?? 'no content type').split(';')[0]?.trim() || 'no content type', text } };
+    }
+}
+/** The service's own words: `message`, then `errors.message` / `errors.details` (its two error shapes). */
+function serverMessage(body) {
+    if (typeof body === 'string')
+        return body.trim().slice(0, 500) || undefined;
+    if (!body || typeof body !== 'object')
+        return undefined;
+    const record = body;
+    const parts = [record.message, record.errors?.message, record.errors?.details]
+        .filter((p) => typeof p === 'string' && p.trim() !== '')
+        .map((p) => p.trim());
+    const unique = [...new Set(parts)];
+    return unique.length > 0 ? unique.join(' — ').slice(0, 1000) : undefined;
+}
+/** ENOTFOUND is a name that does not exist (EAI_AGAIN is the transient DNS failure); TLS refusals are settings. */
+function isPermanent(cause) {
+    const err = cause;
+    const code = err?.code ?? err?.cause?.code ?? '';
+    return code === 'ENOTFOUND' || /^(CERT_|ERR_TLS_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_)/.test(code) || (err?.cause?.code ?? '').startsWith('CERT_');
+}
+function describeNetworkError(cause, timeoutMs) {
+    const err = cause;
+    if (err?.name === 'TimeoutError' || err?.code === 'UND_ERR_HEADERS_TIMEOUT' || err?.code === 'UND_ERR_BODY_TIMEOUT') {
+        return `timed out after ${timeoutMs} ms`;
+    }
+    const code = err?.code ?? err?.cause?.code;
+    if (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET')
+        return 'connection reset';
+    // A proxy URL from the environment may carry credentials; undici's messages could quote it.
+    return redactUrlsIn(code ? `${code}${err?.message ? `: ${err.message}` : ''}` : (err?.message ?? 'network error'));
+}
+//# sourceMappingURL=transport.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/api/http-errors.js
+/**
+ * The error for an answer the client will not retry (or has stopped retrying): a stable code per kind of
+ * refusal and a hint that says what to do.
+ */
+
+function errorFor(details, resource, attempts, tokenSettingName = 'TESTSIGMA_API_TOKEN', gaveUp) {
+    const status = details.status ?? 0;
+    const after = ` ${gaveUp ?? (attempts > 1 ? `Gave up after ${attempts} attempts.` : '')}`.trimEnd();
+    if (status === 401) {
+        return new ApiError('API_UNAUTHORIZED', details, `The API token was refused: check ${tokenSettingName} (missing, mistyped, expired or revoked? Create one under Settings > API Keys).`);
+    }
+    if (status === 403)
+        return new ApiError('API_FORBIDDEN', details, `The token in ${tokenSettingName} is not allowed to do this; use a key of a user with access to the project.`);
+    if (status === 404)
+        return new ApiError('API_NOT_FOUND', details, `${resource ?? 'The resource'} was not found: check the id or name, and that the token's account can see it.`);
+    if (status === 413)
+        return new ApiError('API_PAYLOAD_TOO_LARGE', details, 'The request was too large for the service.');
+    if (status === 400 || status === 422)
+        return new ApiError('API_REJECTED', details, 'The service rejected the request as invalid.');
+    if (status === 429 || (status === 500 && /rate limit/i.test(details.serverMessage ?? ''))) {
+        return new ApiError('API_RATE_LIMITED', details, `The service kept answering "rate limit exceeded".${after} Try again later, or run fewer uploads with the same token at once.`);
+    }
+    if (status >= 500)
+        return new ApiError('API_SERVER_ERROR', details, `The service failed.${after} Try again later.`);
+    return new ApiError('API_UNEXPECTED_STATUS', details, 'The service gave an unexpected answer.');
+}
+//# sourceMappingURL=http-errors.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/api/http.js
+
+
+
+
+
+
+
+
+
+
+const DEFAULT_DEADLINE_MS = 600_000;
+class http_HttpClient {
+    options;
+    /** The base URL without credentials. */
+    baseUrl;
+    basePath;
+    /** Made on the first request (undici is loaded then). */
+    dispatcher;
+    pacer;
+    policy;
+    deadline;
+    deadlineMs;
+    sleep;
+    now;
+    random;
+    emit;
+    lastQueuedReport = -Infinity;
+    lastRateLimitReport = -Infinity;
+    consecutiveRateLimits = 0;
+    closed = false;
+    /** Attempts beyond the first, over all requests: the upload's retry count. */
+    retries = 0;
+    /** Attempts sent, over all requests (retries included): the upload's request count. */
+    requests = 0;
+    constructor(options) {
+        this.options = options;
+        this.baseUrl = withoutCredentials(new URL(options.baseUrl.replace(/\/+$/, '')));
+        this.basePath = this.baseUrl.pathname.replace(/\/+$/, '');
+        const clock = options.clock ?? systemClock;
+        this.now = () => clock.now();
+        this.sleep = (ms) => clock.sleep(ms);
+        this.random = () => clock.random();
+        this.pacer = new Pacer({
+            now: this.now,
+            sleep: this.sleep,
+            ...(options.perSecond ? { perSecond: options.perSecond } : {}),
+            ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}),
+        });
+        this.policy = options.retry ?? DEFAULT_RETRY_POLICY;
+        this.deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+        this.deadline = this.now() + this.deadlineMs;
+        this.emit = options.onEvent ?? ((event) => options.log.info(event.message));
+    }
+    /** Idempotent: a host may close in a `finally` what a test or a caller closed already. */
+    async close() {
+        if (this.closed)
+            return;
+        this.closed = true;
+        if (this.dispatcher)
+            await (await this.dispatcher).close();
+    }
+    /** Send a request; resolve with a 2xx answer holding JSON or nothing, throw ApiError for everything else. */
+    async send(req) {
+        const url = this.resolveUrl(req);
+        const path = this.displayPath(url);
+        const body = await encodeBody(req.form, req.json);
+        const started = this.now();
+        const watch = new RequestWatch(this.emit, req.method, redactUrl(url), this.pacer, this.now, this.deadline, () => this.mayReportQueued());
+        const headers = { authorization: `Bearer ${this.options.token}`, accept: 'application/json', 'user-agent': `testsigma-tm/${VERSION}` };
+        try {
+            for (let attempt = 1;; attempt++) {
+                watch.enter({ kind: 'queued' }, attempt);
+                const release = await this.pacer.acquire();
+                if (req.sendWithinMs !== undefined && this.now() - started > req.sendWithinMs) {
+                    release();
+                    return { status: 0, body: undefined, requestId: undefined, method: req.method, path, stale: true };
+                }
+                if (release.waitedForOthersMs > 0)
+                    this.reportSharedWait(req.method, path, release.waitedForOthersMs);
+                watch.enter({ kind: 'sent' }, attempt);
+                const sentAt = this.now();
+                this.requests++;
+                const outcome = await this.exchange({ method: req.method, url, headers, body, timeoutMs: this.options.timeoutMs, nowMs: sentAt });
+                // The answer's rate-limit headers go with the turn: the pacer knows when this request started.
+                release(outcome.kind === 'answer' ? outcome.rate : undefined);
+                const details = { method: req.method, path };
+                let verdict = 'transient';
+                let delay;
+                let reason;
+                if (outcome.kind === 'answer') {
+                    const { status, requestId } = outcome;
+                    this.options.log.debug(`${req.method} ${path} → ${status} in ${this.now() - sentAt} ms${requestId ? ` (request id ${requestId})` : ''}`);
+                    Object.assign(details, { status, serverMessage: serverMessage(outcome.body), ...(requestId ? { requestId } : {}) });
+                    verdict = classifyAnswer(status, details.serverMessage, outcome.retryAfter);
+                    if (verdict === 'success') {
+                        this.consecutiveRateLimits = 0;
+                        if (outcome.notJson) {
+                            throw unexpectedBody({ method: req.method, path, status, requestId }, `came as ${outcome.notJson.contentType}, not JSON: a proxy or login page? Check the base URL`);
+                        }
+                        return { status, body: outcome.body, requestId, method: req.method, path, rate: outcome.rate };
+                    }
+                    if (verdict === 'final')
+                        throw errorFor(details, req.resource, attempt, this.options.tokenSettingName);
+                    if (verdict === 'rate-limited') {
+                        this.consecutiveRateLimits++;
+                        delay = rateLimitDelay(this.consecutiveRateLimits, outcome.retryAfterMs, outcome.rate.resetMs, this.random);
+                        this.pacer.pause(delay);
+                        this.reportRateLimit(req.method, path, delay, outcome.rate.resetMs);
+                    }
+                    else {
+                        delay = backoffDelay(attempt, this.policy, outcome.retryAfterMs, this.random);
+                    }
+                    reason = `HTTP ${status}`;
+                }
+                else {
+                    if (outcome.permanent)
+                        throw this.failure(details, outcome, attempt, req.resource);
+                    delay = backoffDelay(attempt, this.policy, undefined, this.random);
+                    reason = outcome.reason;
+                }
+                const uncertain = verdict === 'transient' && !req.idempotent;
+                if (uncertain && !req.recover)
+                    throw this.failure(details, outcome, attempt, req.resource);
+                // A write that timed out may still be in progress: give it as long again before looking for it.
+                if (uncertain && outcome.kind === 'no-answer' && outcome.timedOut)
+                    delay = Math.max(delay, this.options.timeoutMs);
+                const elapsed = this.now() - started;
+                if (this.policy.maxRetries !== undefined && attempt > this.policy.maxRetries)
+                    throw this.failure(details, outcome, attempt, req.resource);
+                if (this.now() + delay > this.deadline) {
+                    const passed = `Gave up after ${attempt} attempt${attempt === 1 ? '' : 's'} over ${seconds(elapsed)}: the deadline (${this.options.deadlineSettingName ?? '--deadline'} ${seconds(this.deadlineMs)}) passed.`;
+                    throw this.failure(details, outcome, attempt, req.resource, passed);
+                }
+                this.retries++;
+                this.options.log.debug(`retrying ${req.method} ${path} in ${delay} ms (${reason})`);
+                watch.enter({ kind: 'backoff', reason, delayMs: delay }, attempt);
+                await this.sleep(delay);
+                if (uncertain && req.recover) {
+                    const found = await req.recover();
+                    // The caller says what it found (it can name it); this layer only stops re-sending.
+                    if (found !== undefined)
+                        return { status: 0, body: undefined, requestId: undefined, method: req.method, path, recovered: found };
+                }
+            }
+        }
+        finally {
+            watch.stop();
+        }
+    }
+    async exchange(request) {
+        if (this.options.transport)
+            return this.options.transport(request);
+        this.dispatcher ??= makeDispatcher(this.options.timeoutMs, this.options.proxy);
+        return exchange(await this.dispatcher, request.method, request.url, request.headers, request.body, request.timeoutMs, request.nowMs);
+    }
+    failure(details, outcome, attempts, resource, gaveUp) {
+        if (outcome.kind === 'answer')
+            return errorFor(details, resource, attempts, this.options.tokenSettingName, gaveUp);
+        const after = gaveUp ?? (attempts > 1 ? `Gave up after ${attempts} attempts.` : '');
+        return new ApiError('API_UNREACHABLE', details, `No answer from ${this.baseUrl.origin} (${outcome.reason}).${after ? ` ${after}` : ''} Check the base URL and the network (and HTTPS_PROXY / NO_PROXY if a proxy is needed); the service may be down.`, { cause: outcome.cause });
+    }
+    mayReportQueued() {
+        if (this.now() - this.lastQueuedReport < 5_000)
+            return false;
+        this.lastQueuedReport = this.now();
+        return true;
+    }
+    /** The pacer held a request back for another job's requests (seen in x-tms-api-remaining); once per 5 s at most. */
+    reportSharedWait(method, path, waitedMs) {
+        if (this.now() - this.lastRateLimitReport < 5_000)
+            return;
+        this.lastRateLimitReport = this.now();
+        const url = redactUrl(this.baseUrl.origin + this.basePath + path);
+        this.emit({
+            kind: 'waiting',
+            message: `waiting for the shared rate limit: other uploads with this token are using it; ${method} ${url} waited ${waitedMs < 1000 ? `${Math.round(waitedMs)} ms` : seconds(waitedMs)} for a turn`,
+            method,
+            url,
+            attempt: 0,
+            elapsedMs: waitedMs,
+        });
+    }
+    /** Once per 5 s at most: with many jobs on one token, rate-limit answers come in bursts. */
+    reportRateLimit(method, path, delay, resetMs) {
+        if (this.now() - this.lastRateLimitReport < 5_000)
+            return;
+        this.lastRateLimitReport = this.now();
+        const url = redactUrl(this.baseUrl.origin + this.basePath + path);
+        const reset = resetMs === undefined ? '' : ` (x-tms-api-reset ${seconds(resetMs)})`;
+        this.emit({
+            kind: 'rate-limited',
+            message: `waiting for the shared rate limit${reset}: the service answered "rate limit exceeded" to ${method} ${url}; other uploads with this token share it; trying again in ${seconds(delay)}`,
+            method,
+            url,
+            attempt: 0,
+            elapsedMs: 0,
+        });
+    }
+    resolveUrl(req) {
+        let url;
+        if (/^https?:\/\//i.test(req.path)) {
+            url = withoutCredentials(new URL(req.path));
+            // Never send the token to another host, whatever a pagination link says.
+            if (url.origin !== this.baseUrl.origin) {
+                throw new ApiError('API_FOREIGN_LINK', { method: req.method, path: redactUrl(req.path) }, `The service pointed to ${url.origin}, which is not the configured base URL's origin ${this.baseUrl.origin}; refusing to send the token there.`);
+            }
+        }
+        else {
+            url = new URL(this.basePath + (req.path.startsWith('/') ? req.path : `/${req.path}`), this.baseUrl.origin);
+        }
+        for (const [key, value] of Object.entries(req.query ?? {})) {
+            if (value !== undefined)
+                url.searchParams.set(key, String(value));
+        }
+        return url;
+    }
+    displayPath(url) {
+        const path = url.pathname.startsWith(this.basePath) ? url.pathname.slice(this.basePath.length) : url.pathname;
+        return `${path || '/'}${url.search}`;
+    }
+}
+//# sourceMappingURL=http.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/pipeline/service.js
+/**
+ * The service, opened for one operation: the HTTP client from the settings (base URL, token, timeouts), its
+ * messages naming settings in the host's words. Every operation that talks to the service opens it here.
+ */
+
+
+
+/** The HTTP client's options from the settings; every message names settings in the host's words. */
+function httpOptions(settings, token, host, log) {
+    return {
+        baseUrl: settings.baseUrl,
+        token,
+        timeoutMs: settings.timeoutMs,
+        deadlineMs: settings.deadline * 1000,
+        log,
+        tokenSettingName: settingLabel('token', host),
+        deadlineSettingName: settingLabel('deadline', host).split(' (or ')[0] ?? 'the deadline',
+    };
+}
+/** An HTTP client and the API over it; the caller closes `http` when done. `overrides` are test hooks. */
+function openService(settings, token, host, log, overrides) {
+    const http = new http_HttpClient({ ...httpOptions(settings, token, host, log), ...overrides });
+    return { http, api: new TestManagementApi(http) };
+}
+//# sourceMappingURL=service.js.map
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./packages/core/dist/upload/close.js
+;// CONCATENATED MODULE: ./packages/core/dist/run/close.js
 
 const UPLOAD_LABEL_PREFIX = 'testsigma-tm-upload:';
 /** Many jobs may mark the run at once, and each update replaces the whole label list: enough rounds to get through. */
@@ -38836,8 +38599,10 @@ function close_defaultSleep(ms) {
 //# sourceMappingURL=close.js.map
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./packages/core/dist/upload/spool.js
+;// CONCATENATED MODULE: ./packages/core/dist/spool/spool.js
 /**
+ * spool/: the spool file, what an upload could not send, for `resume`; may import api, settings.
+ *
  * The spool: what an upload could not send, written to a file so that `testsigma-tm resume FILE` sends exactly
  * that later, into the same run, nothing twice. Versioned JSON; never the token (resume reads it from the
  * environment like any upload). Two kinds:
@@ -38927,7 +38692,7 @@ async function spool_markResumed(file) {
     return done;
 }
 //# sourceMappingURL=spool.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/spooling.js
+;// CONCATENATED MODULE: ./packages/core/dist/pipeline/spooling.js
 
 
 
@@ -38995,7 +38760,7 @@ async function reportSpool(file, log, count, write) {
     }
 }
 //# sourceMappingURL=spooling.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/record.js
+;// CONCATENATED MODULE: ./packages/core/dist/pipeline/record.js
 
 
 
@@ -39095,7 +38860,80 @@ function caseName(plan, caseId) {
     return plan.report.mapped.find((m) => m.testCase.id === caseId)?.testCase.human_id ?? caseId;
 }
 //# sourceMappingURL=record.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/outcome-summary.js
+;// CONCATENATED MODULE: ./packages/core/dist/report/markdown-cell.js
+/**
+ * Text from test results placed in Markdown: one line, no table or HTML breakage, bounded. Test titles and
+ * messages are arbitrary text (`a | b`, `<details>`, a 50 KB diff), and one of them must not break the table
+ * or the `<details>` block around it.
+ */
+
+const CELL_MAX_CHARS = 300;
+function displayCell(text, max = CELL_MAX_CHARS) {
+    const line = oneLine(stripAnsi(text));
+    const short = line.length > max ? `${safeSlice(line, max - 1)}…` : line;
+    return short.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
+}
+//# sourceMappingURL=markdown-cell.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/report/case-sync-summary.js
+
+
+const LIMIT = 20;
+/** The summary's view of what sync did (plain data for `--summary-json`). */
+function caseSyncSummary(sync) {
+    return {
+        casesCreated: sync.created,
+        caseSync: {
+            matchedByTitle: sync.byTitle,
+            ambiguous: sync.ambiguous.map((a) => ({ title: a.title, cases: a.cases.map((c) => c.human_id), tests: a.results.map(displayTitle) })),
+            renamed: sync.renamed.map((r) => ({ case: r.testCase.human_id, title: r.testCase.title, now: r.now })),
+            folders: sync.folders,
+        },
+    };
+}
+function listSome(items, indent) {
+    const shown = items.slice(0, LIMIT).map((t) => `${indent}${t}`);
+    if (items.length > LIMIT)
+        shown.push(`${indent}… and ${items.length - LIMIT} more (the summary JSON lists every one)`);
+    return shown;
+}
+function createdHeading(s) {
+    const created = s.casesCreated ?? [];
+    if (created.length === 0)
+        return undefined;
+    const where = created[0]?.folder ? `folder ${created[0].folder}` : 'the top level';
+    return `${s.dryRun ? 'Would create' : 'Created'} ${created.length} test case(s) in ${where}:`;
+}
+function caseSyncText(s) {
+    const lines = [];
+    const heading = createdHeading(s);
+    if (heading)
+        lines.push(heading, ...listSome((s.casesCreated ?? []).map((c) => (c.case ? `${c.case} ${c.title}` : c.title)), '    '));
+    const sync = s.caseSync;
+    if (!sync)
+        return lines;
+    if (sync.matchedByTitle > 0)
+        lines.push(`${sync.matchedByTitle} test case(s) found by title.`);
+    if (sync.ambiguous.length > 0)
+        lines.push(`${sync.ambiguous.length} title(s) belong to several test cases, so those tests were not recorded:`, ...listSome(sync.ambiguous.map((a) => `${a.title} (${a.cases.join(', ')})`), '    '));
+    if (sync.renamed.length > 0)
+        lines.push(`${sync.renamed.length} test case(s) were found by the test they were created for, which now has another title:`, ...listSome(sync.renamed.map((r) => `${r.case} "${r.title}" is now "${r.now}"`), '    '));
+    return lines;
+}
+function caseSyncMarkdown(s) {
+    const lines = [];
+    const heading = createdHeading(s);
+    if (heading)
+        lines.push(displayCell(heading), '', ...listSome((s.casesCreated ?? []).map((c) => `- ${displayCell(c.case ? `${c.case} ${c.title}` : c.title)}`), ''), '');
+    const ambiguous = s.caseSync?.ambiguous ?? [];
+    if (ambiguous.length > 0)
+        lines.push(`Titles of several test cases (not recorded): ${ambiguous
+            .slice(0, LIMIT)
+            .map((a) => displayCell(a.title))
+            .join('; ')}`, '');
+    return lines;
+}
+//# sourceMappingURL=case-sync-summary.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/pipeline/outcome-summary.js
 /**
  * The summary of an upload, built once at the end from what its stages returned: what is missing is what did not
  * happen.
@@ -39168,15 +39006,7 @@ function runUrl(baseUrl, projectId, runId) {
     return `${new URL(baseUrl).origin}/ui/projects/${projectId}/test-runs/${runId}`;
 }
 //# sourceMappingURL=outcome-summary.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/upload.js
-/**
- * The upload, as a short sequence of stages that take one context and return values:
- * plan (project, statuses, user, cases → mapped entries) → open run → record batches (and close).
- * The summary is assembled once, at the end, from what the stages returned. Never throws for anything a user can
- * cause: the outcome carries the error and the exit code (decided by the error's code). Hosts (CLI, Action,
- * reporters) only translate inputs in and the outcome out.
- */
-
+;// CONCATENATED MODULE: ./packages/core/dist/pipeline/upload.js
 
 
 
@@ -39208,14 +39038,15 @@ async function upload_uploadResults(input) {
     let http;
     let error;
     try {
-        const { token, projectId } = requireSettings(settings, input.host);
-        http = new http_HttpClient({ ...httpOptions(settings, token, input.host, log), ...input.http });
+        const { token, projectId } = requireSettings(settings, ['token', 'projectId'], input.host);
+        const service = openService(settings, token, input.host, log, input.http);
+        http = service.http;
         const ci = detectCi(input.env ?? {});
         const ctx = {
             input,
             settings,
             host: input.host,
-            api: new TestManagementApi(http),
+            api: service.api,
             ci,
             runKey: settings.runKey ?? ci?.runKey,
             log,
@@ -39263,28 +39094,6 @@ async function upload_uploadResults(input) {
     });
     const failed = progress.read?.tally.annotatable ?? [];
     return error ? { summary, failed, error, exitCode: errors_exitCodeFor(error) } : { summary, failed, exitCode: 0 };
-}
-/** The HTTP client's options from the settings; every message names settings in the host's words. */
-function httpOptions(settings, token, host, log) {
-    return {
-        baseUrl: settings.baseUrl,
-        token,
-        timeoutMs: settings.timeoutMs,
-        deadlineMs: settings.deadline * 1000,
-        log,
-        tokenSettingName: settingLabel('token', host),
-        deadlineSettingName: settingLabel('deadline', host).split(' (or ')[0] ?? 'the deadline',
-    };
-}
-/** The two settings without which nothing can be asked of the service. */
-function requireSettings(settings, host) {
-    if (!settings.token) {
-        throw new errors_ConfigError('CONFIG_MISSING_TOKEN', `No API token: set ${settingLabel('token', host)} to a Test Management API key (Settings > API Keys).`);
-    }
-    if (!settings.projectId) {
-        throw new errors_ConfigError('CONFIG_MISSING_PROJECT', `No project: set ${settingLabel('projectId', host)} to the project UUID or its exact name.`);
-    }
-    return { token: settings.token, projectId: settings.projectId };
 }
 /**
  * Read what the service knows that mapping needs (project, statuses, users, cases): reads only, each once. With
@@ -39393,13 +39202,7 @@ function applyUnmappedPolicy(report, settings, log, host) {
     log.warn(`${count} test(s) or reference(s) map to no test case and will not be recorded: ${shown}`);
 }
 //# sourceMappingURL=upload.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/commands.js
-/**
- * The explicit lifecycle, for pipelines whose jobs report into one run: `run close` (a final job with
- * `needs:` and `if: always()`) and `resume` (send what an upload spooled). `run create` is uploadResults with
- * `openOnly`. Like uploadResults, these never throw for anything a user can cause.
- */
-
+;// CONCATENATED MODULE: ./packages/core/dist/operations/commands.js
 
 
 
@@ -39418,14 +39221,11 @@ async function withApi(input, body) {
     const log = redactingLogger(input.log ?? silentLogger, [settings.token]);
     let http;
     try {
-        if (!settings.token)
-            throw new errors_ConfigError('CONFIG_MISSING_TOKEN', `No API token: set ${settingLabel('token', host)} to a Test Management API key (Settings > API Keys).`);
-        if (!settings.projectId)
-            throw new errors_ConfigError('CONFIG_MISSING_PROJECT', `No project: set ${settingLabel('projectId', host)} to the project UUID or its exact name.`);
-        http = new http_HttpClient({ ...httpOptions(settings, settings.token, host, log), ...input.http });
-        const api = new TestManagementApi(http);
-        const project = await resolveProject(api, settings.projectId, host);
-        return await body(api, log, project.id);
+        const { token, projectId } = requireSettings(settings, ['token', 'projectId'], host);
+        const service = openService(settings, token, host, log, input.http);
+        http = service.http;
+        const project = await resolveProject(service.api, projectId, host);
+        return await body(service.api, log, project.id);
     }
     catch (thrown) {
         const error = errors_asToolError(thrown);
@@ -39531,978 +39331,6 @@ async function resumeEntries(api, log, file, spool, settings) {
     };
 }
 //# sourceMappingURL=commands.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/doctor.js
-/**
- * `testsigma-tm doctor`: check, one cheap request at a time, everything an upload needs — the token, the base
- * URL, the project, the statuses the mapping uses, the user results are recorded as, the announced rate limit —
- * and show the effective settings with where each came from (the token never shown). Stops at the first check
- * the others depend on; each line says what to do when it fails.
- */
-
-
-
-
-
-
-
-
-async function doctor(input) {
-    const { settings, host } = input;
-    const checks = [];
-    const pass = (name, detail) => void checks.push({ name, ok: true, detail });
-    const settingsLines = describeSettings(settings, input.sources, host);
-    if (!settings.token) {
-        checks.push({ name: 'token', ok: false, detail: `not set: set ${settingLabel('token', host)} to a Test Management API key (Settings > API Keys).` });
-        return { checks, settings: settingsLines, exitCode: 2 };
-    }
-    const log = redactingLogger(input.log ?? silentLogger, [settings.token]);
-    const http = new http_HttpClient({ ...httpOptions(settings, settings.token, host, log), ...input.http });
-    const api = new TestManagementApi(http);
-    try {
-        const probe = await probeApi(http, settings.baseUrl);
-        pass('base URL', `${settings.baseUrl} answers as the Test Management API.`);
-        pass('token', 'accepted by the service.');
-        pass('rate limit', probe.limit
-            ? `the service announces ${probe.limit} requests per second per token (uploads pace one under it).`
-            : 'not announced; uploads pace at 8 requests per second.');
-        if (!settings.projectId) {
-            checks.push({ name: 'project', ok: false, detail: `not set: set ${settingLabel('projectId', host)} to the project UUID or its exact name.` });
-            return { checks, settings: settingsLines, exitCode: 2 };
-        }
-        const project = await resolveProject(api, settings.projectId, host);
-        pass('project', `${project.name} (${project.id}), case ids look like ${project.human_id_prefix}-12.`);
-        const mapping = { ...DEFAULT_STATUS_MAPPING, ...settings.statusMap };
-        const statuses = resolveStatusIds(await api.listRunStatuses(), mapping);
-        pass('statuses', Object.entries(mapping)
-            .map(([outcome, name]) => `${outcome} → ${statuses.get(name)?.name ?? name}`)
-            .join(', ') + '.');
-        const user = pickUser(await api.listUsers(), settings.userEmail, silentLogger, host);
-        pass('user', `results are recorded as ${user.email}${settings.userEmail ? '' : ` (the first active user; set ${settingLabel('userEmail', host)} to choose)`}.`);
-        return { checks, settings: settingsLines, exitCode: 0 };
-    }
-    catch (thrown) {
-        const error = errors_asToolError(thrown);
-        error.message = redact(error.message, [settings.token]);
-        checks.push({ name: failedCheck(error, checks), ok: false, detail: explain(error, settings.baseUrl) });
-        return { checks, settings: settingsLines, error, exitCode: errors_exitCodeFor(error) };
-    }
-    finally {
-        await http.close();
-    }
-}
-/** One cheap authenticated call; also tells whether the base URL is the API at all. */
-async function probeApi(http, baseUrl) {
-    const res = await http.send({ method: 'GET', path: '/projects', query: { page_size: 1 }, idempotent: true, resource: `The API at ${baseUrl}` });
-    return res.rate?.limit ? { limit: res.rate.limit } : {};
-}
-function failedCheck(error, passed) {
-    if (passed.length === 0)
-        return error instanceof ApiError && (error.status === 401 || error.status === 403) ? 'token' : 'base URL';
-    const done = new Set(passed.map((c) => c.name));
-    return ['project', 'statuses', 'user'].find((name) => !done.has(name)) ?? 'service';
-}
-/** The error, plus the usual cause of a 404 on the very first call: a base URL without /api/v1. */
-function explain(error, baseUrl) {
-    if (error instanceof ApiError && error.status === 404 && !/\/api\/v\d+$/.test(baseUrl)) {
-        return `${error.message} This is not the API's base URL: it usually ends in /api/v1 (try ${baseUrl.replace(/\/+$/, '')}/api/v1).`;
-    }
-    return error.message;
-}
-function describeSettings(settings, sources, host) {
-    return table_SETTING_KEYS.filter((key) => host !== 'reporter' || table_settingRow(key).option).map((key) => {
-        const value = settings[key];
-        const shown = table_settingRow(key).secret ? (value ? '***' : 'not set') : value === undefined ? 'not set' : JSON.stringify(value);
-        const source = sources[key];
-        return `${key} = ${shown} (${source.kind === 'default' ? 'default' : `from ${source.kind === 'environment' || source.kind === 'config file' ? '' : `${source.kind} `}${source.name}`})`;
-    });
-}
-//# sourceMappingURL=doctor.js.map
-;// CONCATENATED MODULE: external "url"
-const external_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
-;// CONCATENATED MODULE: external "module"
-const external_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("module");
-;// CONCATENATED MODULE: ./node_modules/fdir/dist/index.mjs
-
-
-
-
-//#region rolldown:runtime
-var __require = /* @__PURE__ */ (0,external_module_namespaceObject.createRequire)(import.meta.url);
-
-//#endregion
-//#region src/utils.ts
-function cleanPath(path) {
-	let normalized = (0,external_path_namespaceObject.normalize)(path);
-	if (normalized.length > 1 && normalized[normalized.length - 1] === external_path_namespaceObject.sep) normalized = normalized.substring(0, normalized.length - 1);
-	return normalized;
-}
-const SLASHES_REGEX = /[\\/]/g;
-function convertSlashes(path, separator) {
-	return path.replace(SLASHES_REGEX, separator);
-}
-const WINDOWS_ROOT_DIR_REGEX = /^[a-z]:[\\/]$/i;
-function isRootDirectory(path) {
-	return path === "/" || WINDOWS_ROOT_DIR_REGEX.test(path);
-}
-function normalizePath(path, options) {
-	const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
-	const pathNeedsCleaning = process.platform === "win32" && path.includes("/") || path.startsWith(".");
-	if (resolvePaths) path = (0,external_path_namespaceObject.resolve)(path);
-	if (normalizePath$1 || pathNeedsCleaning) path = cleanPath(path);
-	if (path === ".") return "";
-	const needsSeperator = path[path.length - 1] !== pathSeparator;
-	return convertSlashes(needsSeperator ? path + pathSeparator : path, pathSeparator);
-}
-
-//#endregion
-//#region src/api/functions/join-path.ts
-function joinPathWithBasePath(filename, directoryPath) {
-	return directoryPath + filename;
-}
-function joinPathWithRelativePath(root, options) {
-	return function(filename, directoryPath) {
-		const sameRoot = directoryPath.startsWith(root);
-		if (sameRoot) return directoryPath.slice(root.length) + filename;
-		else return convertSlashes((0,external_path_namespaceObject.relative)(root, directoryPath), options.pathSeparator) + options.pathSeparator + filename;
-	};
-}
-function joinPath(filename) {
-	return filename;
-}
-function joinDirectoryPath(filename, directoryPath, separator) {
-	return directoryPath + filename + separator;
-}
-function build$7(root, options) {
-	const { relativePaths, includeBasePath } = options;
-	return relativePaths && root ? joinPathWithRelativePath(root, options) : includeBasePath ? joinPathWithBasePath : joinPath;
-}
-
-//#endregion
-//#region src/api/functions/push-directory.ts
-function pushDirectoryWithRelativePath(root) {
-	return function(directoryPath, paths) {
-		paths.push(directoryPath.substring(root.length) || ".");
-	};
-}
-function pushDirectoryFilterWithRelativePath(root) {
-	return function(directoryPath, paths, filters) {
-		const relativePath = directoryPath.substring(root.length) || ".";
-		if (filters.every((filter) => filter(relativePath, true))) paths.push(relativePath);
-	};
-}
-const pushDirectory = (directoryPath, paths) => {
-	paths.push(directoryPath || ".");
-};
-const pushDirectoryFilter = (directoryPath, paths, filters) => {
-	const path = directoryPath || ".";
-	if (filters.every((filter) => filter(path, true))) paths.push(path);
-};
-const empty$2 = () => {};
-function build$6(root, options) {
-	const { includeDirs, filters, relativePaths } = options;
-	if (!includeDirs) return empty$2;
-	if (relativePaths) return filters && filters.length ? pushDirectoryFilterWithRelativePath(root) : pushDirectoryWithRelativePath(root);
-	return filters && filters.length ? pushDirectoryFilter : pushDirectory;
-}
-
-//#endregion
-//#region src/api/functions/push-file.ts
-const pushFileFilterAndCount = (filename, _paths, counts, filters) => {
-	if (filters.every((filter) => filter(filename, false))) counts.files++;
-};
-const pushFileFilter = (filename, paths, _counts, filters) => {
-	if (filters.every((filter) => filter(filename, false))) paths.push(filename);
-};
-const pushFileCount = (_filename, _paths, counts, _filters) => {
-	counts.files++;
-};
-const pushFile = (filename, paths) => {
-	paths.push(filename);
-};
-const empty$1 = () => {};
-function build$5(options) {
-	const { excludeFiles, filters, onlyCounts } = options;
-	if (excludeFiles) return empty$1;
-	if (filters && filters.length) return onlyCounts ? pushFileFilterAndCount : pushFileFilter;
-	else if (onlyCounts) return pushFileCount;
-	else return pushFile;
-}
-
-//#endregion
-//#region src/api/functions/get-array.ts
-const getArray = (paths) => {
-	return paths;
-};
-const getArrayGroup = () => {
-	return [""].slice(0, 0);
-};
-function build$4(options) {
-	return options.group ? getArrayGroup : getArray;
-}
-
-//#endregion
-//#region src/api/functions/group-files.ts
-const groupFiles = (groups, directory, files) => {
-	groups.push({
-		directory,
-		files,
-		dir: directory
-	});
-};
-const empty = () => {};
-function build$3(options) {
-	return options.group ? groupFiles : empty;
-}
-
-//#endregion
-//#region src/api/functions/resolve-symlink.ts
-const resolveSymlinksAsync = function(path, state, callback$1) {
-	const { queue, fs, options: { suppressErrors } } = state;
-	queue.enqueue();
-	fs.realpath(path, (error, resolvedPath) => {
-		if (error) return queue.dequeue(suppressErrors ? null : error, state);
-		fs.stat(resolvedPath, (error$1, stat) => {
-			if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
-			if (stat.isDirectory() && isRecursive(path, resolvedPath, state)) return queue.dequeue(null, state);
-			callback$1(stat, resolvedPath);
-			queue.dequeue(null, state);
-		});
-	});
-};
-const resolveSymlinks = function(path, state, callback$1) {
-	const { queue, fs, options: { suppressErrors } } = state;
-	queue.enqueue();
-	try {
-		const resolvedPath = fs.realpathSync(path);
-		const stat = fs.statSync(resolvedPath);
-		if (stat.isDirectory() && isRecursive(path, resolvedPath, state)) return;
-		callback$1(stat, resolvedPath);
-	} catch (e) {
-		if (!suppressErrors) throw e;
-	}
-};
-function build$2(options, isSynchronous) {
-	if (!options.resolveSymlinks || options.excludeSymlinks) return null;
-	return isSynchronous ? resolveSymlinks : resolveSymlinksAsync;
-}
-function isRecursive(path, resolved, state) {
-	if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved, state);
-	let parent = (0,external_path_namespaceObject.dirname)(path);
-	let depth = 1;
-	while (parent !== state.root && depth < 2) {
-		const resolvedPath = state.symlinks.get(parent);
-		const isSameRoot = !!resolvedPath && (resolvedPath === resolved || resolvedPath.startsWith(resolved) || resolved.startsWith(resolvedPath));
-		if (isSameRoot) depth++;
-		else parent = (0,external_path_namespaceObject.dirname)(parent);
-	}
-	state.symlinks.set(path, resolved);
-	return depth > 1;
-}
-function isRecursiveUsingRealPaths(resolved, state) {
-	return state.visited.includes(resolved + state.options.pathSeparator);
-}
-
-//#endregion
-//#region src/api/functions/invoke-callback.ts
-const onlyCountsSync = (state) => {
-	return state.counts;
-};
-const groupsSync = (state) => {
-	return state.groups;
-};
-const defaultSync = (state) => {
-	return state.paths;
-};
-const limitFilesSync = (state) => {
-	return state.paths.slice(0, state.options.maxFiles);
-};
-const onlyCountsAsync = (state, error, callback$1) => {
-	report(error, callback$1, state.counts, state.options.suppressErrors);
-	return null;
-};
-const defaultAsync = (state, error, callback$1) => {
-	report(error, callback$1, state.paths, state.options.suppressErrors);
-	return null;
-};
-const limitFilesAsync = (state, error, callback$1) => {
-	report(error, callback$1, state.paths.slice(0, state.options.maxFiles), state.options.suppressErrors);
-	return null;
-};
-const groupsAsync = (state, error, callback$1) => {
-	report(error, callback$1, state.groups, state.options.suppressErrors);
-	return null;
-};
-function report(error, callback$1, output, suppressErrors) {
-	if (error && !suppressErrors) callback$1(error, output);
-	else callback$1(null, output);
-}
-function build$1(options, isSynchronous) {
-	const { onlyCounts, group, maxFiles } = options;
-	if (onlyCounts) return isSynchronous ? onlyCountsSync : onlyCountsAsync;
-	else if (group) return isSynchronous ? groupsSync : groupsAsync;
-	else if (maxFiles) return isSynchronous ? limitFilesSync : limitFilesAsync;
-	else return isSynchronous ? defaultSync : defaultAsync;
-}
-
-//#endregion
-//#region src/api/functions/walk-directory.ts
-const readdirOpts = { withFileTypes: true };
-const walkAsync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
-	state.queue.enqueue();
-	if (currentDepth < 0) return state.queue.dequeue(null, state);
-	const { fs } = state;
-	state.visited.push(crawlPath);
-	state.counts.directories++;
-	fs.readdir(crawlPath || ".", readdirOpts, (error, entries = []) => {
-		callback$1(entries, directoryPath, currentDepth);
-		state.queue.dequeue(state.options.suppressErrors ? null : error, state);
-	});
-};
-const walkSync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
-	const { fs } = state;
-	if (currentDepth < 0) return;
-	state.visited.push(crawlPath);
-	state.counts.directories++;
-	let entries = [];
-	try {
-		entries = fs.readdirSync(crawlPath || ".", readdirOpts);
-	} catch (e) {
-		if (!state.options.suppressErrors) throw e;
-	}
-	callback$1(entries, directoryPath, currentDepth);
-};
-function build(isSynchronous) {
-	return isSynchronous ? walkSync : walkAsync;
-}
-
-//#endregion
-//#region src/api/queue.ts
-/**
-* This is a custom stateless queue to track concurrent async fs calls.
-* It increments a counter whenever a call is queued and decrements it
-* as soon as it completes. When the counter hits 0, it calls onQueueEmpty.
-*/
-var Queue = class {
-	count = 0;
-	constructor(onQueueEmpty) {
-		this.onQueueEmpty = onQueueEmpty;
-	}
-	enqueue() {
-		this.count++;
-		return this.count;
-	}
-	dequeue(error, output) {
-		if (this.onQueueEmpty && (--this.count <= 0 || error)) {
-			this.onQueueEmpty(error, output);
-			if (error) {
-				output.controller.abort();
-				this.onQueueEmpty = void 0;
-			}
-		}
-	}
-};
-
-//#endregion
-//#region src/api/counter.ts
-var Counter = class {
-	_files = 0;
-	_directories = 0;
-	set files(num) {
-		this._files = num;
-	}
-	get files() {
-		return this._files;
-	}
-	set directories(num) {
-		this._directories = num;
-	}
-	get directories() {
-		return this._directories;
-	}
-	/**
-	* @deprecated use `directories` instead
-	*/
-	/* c8 ignore next 3 */
-	get dirs() {
-		return this._directories;
-	}
-};
-
-//#endregion
-//#region src/api/aborter.ts
-/**
-* AbortController is not supported on Node 14 so we use this until we can drop
-* support for Node 14.
-*/
-var Aborter = class {
-	aborted = false;
-	abort() {
-		this.aborted = true;
-	}
-};
-
-//#endregion
-//#region src/api/walker.ts
-var Walker = class {
-	root;
-	isSynchronous;
-	state;
-	joinPath;
-	pushDirectory;
-	pushFile;
-	getArray;
-	groupFiles;
-	resolveSymlink;
-	walkDirectory;
-	callbackInvoker;
-	constructor(root, options, callback$1) {
-		this.isSynchronous = !callback$1;
-		this.callbackInvoker = build$1(options, this.isSynchronous);
-		this.root = normalizePath(root, options);
-		this.state = {
-			root: isRootDirectory(this.root) ? this.root : this.root.slice(0, -1),
-			paths: [""].slice(0, 0),
-			groups: [],
-			counts: new Counter(),
-			options,
-			queue: new Queue((error, state) => this.callbackInvoker(state, error, callback$1)),
-			symlinks: /* @__PURE__ */ new Map(),
-			visited: [""].slice(0, 0),
-			controller: new Aborter(),
-			fs: options.fs || external_fs_namespaceObject_0
-		};
-		this.joinPath = build$7(this.root, options);
-		this.pushDirectory = build$6(this.root, options);
-		this.pushFile = build$5(options);
-		this.getArray = build$4(options);
-		this.groupFiles = build$3(options);
-		this.resolveSymlink = build$2(options, this.isSynchronous);
-		this.walkDirectory = build(this.isSynchronous);
-	}
-	start() {
-		this.pushDirectory(this.root, this.state.paths, this.state.options.filters);
-		this.walkDirectory(this.state, this.root, this.root, this.state.options.maxDepth, this.walk);
-		return this.isSynchronous ? this.callbackInvoker(this.state, null) : null;
-	}
-	walk = (entries, directoryPath, depth) => {
-		const { paths, options: { filters, resolveSymlinks: resolveSymlinks$1, excludeSymlinks, exclude, maxFiles, signal, useRealPaths, pathSeparator }, controller } = this.state;
-		if (controller.aborted || signal && signal.aborted || maxFiles && paths.length > maxFiles) return;
-		const files = this.getArray(this.state.paths);
-		for (let i = 0; i < entries.length; ++i) {
-			const entry = entries[i];
-			if (entry.isFile() || entry.isSymbolicLink() && !resolveSymlinks$1 && !excludeSymlinks) {
-				const filename = this.joinPath(entry.name, directoryPath);
-				this.pushFile(filename, files, this.state.counts, filters);
-			} else if (entry.isDirectory()) {
-				let path = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
-				if (exclude && exclude(entry.name, path)) continue;
-				this.pushDirectory(path, paths, filters);
-				this.walkDirectory(this.state, path, path, depth - 1, this.walk);
-			} else if (this.resolveSymlink && entry.isSymbolicLink()) {
-				let path = joinPathWithBasePath(entry.name, directoryPath);
-				this.resolveSymlink(path, this.state, (stat, resolvedPath) => {
-					if (stat.isDirectory()) {
-						resolvedPath = normalizePath(resolvedPath, this.state.options);
-						if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path + pathSeparator)) return;
-						this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path + pathSeparator, depth - 1, this.walk);
-					} else {
-						resolvedPath = useRealPaths ? resolvedPath : path;
-						const filename = (0,external_path_namespaceObject.basename)(resolvedPath);
-						const directoryPath$1 = normalizePath((0,external_path_namespaceObject.dirname)(resolvedPath), this.state.options);
-						resolvedPath = this.joinPath(filename, directoryPath$1);
-						this.pushFile(resolvedPath, files, this.state.counts, filters);
-					}
-				});
-			}
-		}
-		this.groupFiles(this.state.groups, directoryPath, files);
-	};
-};
-
-//#endregion
-//#region src/api/async.ts
-function promise(root, options) {
-	return new Promise((resolve$1, reject) => {
-		callback(root, options, (err, output) => {
-			if (err) return reject(err);
-			resolve$1(output);
-		});
-	});
-}
-function callback(root, options, callback$1) {
-	let walker = new Walker(root, options, callback$1);
-	walker.start();
-}
-
-//#endregion
-//#region src/api/sync.ts
-function sync(root, options) {
-	const walker = new Walker(root, options);
-	return walker.start();
-}
-
-//#endregion
-//#region src/builder/api-builder.ts
-var APIBuilder = class {
-	constructor(root, options) {
-		this.root = root;
-		this.options = options;
-	}
-	withPromise() {
-		return promise(this.root, this.options);
-	}
-	withCallback(cb) {
-		callback(this.root, this.options, cb);
-	}
-	sync() {
-		return sync(this.root, this.options);
-	}
-};
-
-//#endregion
-//#region src/builder/index.ts
-let dist_pm = null;
-/* c8 ignore next 6 */
-try {
-	__require.resolve("picomatch");
-	dist_pm = __require("picomatch");
-} catch {}
-var Builder = class {
-	globCache = {};
-	options = {
-		maxDepth: Infinity,
-		suppressErrors: true,
-		pathSeparator: external_path_namespaceObject.sep,
-		filters: []
-	};
-	globFunction;
-	constructor(options) {
-		this.options = {
-			...this.options,
-			...options
-		};
-		this.globFunction = this.options.globFunction;
-	}
-	group() {
-		this.options.group = true;
-		return this;
-	}
-	withPathSeparator(separator) {
-		this.options.pathSeparator = separator;
-		return this;
-	}
-	withBasePath() {
-		this.options.includeBasePath = true;
-		return this;
-	}
-	withRelativePaths() {
-		this.options.relativePaths = true;
-		return this;
-	}
-	withDirs() {
-		this.options.includeDirs = true;
-		return this;
-	}
-	withMaxDepth(depth) {
-		this.options.maxDepth = depth;
-		return this;
-	}
-	withMaxFiles(limit) {
-		this.options.maxFiles = limit;
-		return this;
-	}
-	withFullPaths() {
-		this.options.resolvePaths = true;
-		this.options.includeBasePath = true;
-		return this;
-	}
-	withErrors() {
-		this.options.suppressErrors = false;
-		return this;
-	}
-	withSymlinks({ resolvePaths = true } = {}) {
-		this.options.resolveSymlinks = true;
-		this.options.useRealPaths = resolvePaths;
-		return this.withFullPaths();
-	}
-	withAbortSignal(signal) {
-		this.options.signal = signal;
-		return this;
-	}
-	normalize() {
-		this.options.normalizePath = true;
-		return this;
-	}
-	filter(predicate) {
-		this.options.filters.push(predicate);
-		return this;
-	}
-	onlyDirs() {
-		this.options.excludeFiles = true;
-		this.options.includeDirs = true;
-		return this;
-	}
-	exclude(predicate) {
-		this.options.exclude = predicate;
-		return this;
-	}
-	onlyCounts() {
-		this.options.onlyCounts = true;
-		return this;
-	}
-	crawl(root) {
-		return new APIBuilder(root || ".", this.options);
-	}
-	withGlobFunction(fn) {
-		this.globFunction = fn;
-		return this;
-	}
-	/**
-	* @deprecated Pass options using the constructor instead:
-	* ```ts
-	* new fdir(options).crawl("/path/to/root");
-	* ```
-	* This method will be removed in v7.0
-	*/
-	/* c8 ignore next 4 */
-	crawlWithOptions(root, options) {
-		this.options = {
-			...this.options,
-			...options
-		};
-		return new APIBuilder(root || ".", this.options);
-	}
-	glob(...patterns) {
-		if (this.globFunction) return this.globWithOptions(patterns);
-		return this.globWithOptions(patterns, ...[{ dot: true }]);
-	}
-	globWithOptions(patterns, ...options) {
-		const globFn = this.globFunction || dist_pm;
-		/* c8 ignore next 5 */
-		if (!globFn) throw new Error("Please specify a glob function to use glob matching.");
-		var isMatch = this.globCache[patterns.join("\0")];
-		if (!isMatch) {
-			isMatch = globFn(patterns, ...options);
-			this.globCache[patterns.join("\0")] = isMatch;
-		}
-		this.options.filters.push((path) => isMatch(path));
-		return this;
-	}
-};
-
-//#endregion
-
-// EXTERNAL MODULE: ./node_modules/picomatch/index.js
-var picomatch = __nccwpck_require__(4006);
-;// CONCATENATED MODULE: ./node_modules/tinyglobby/dist/index.mjs
-
-
-
-
-
-//#region src/utils.ts
-const isReadonlyArray = Array.isArray;
-const BACKSLASHES = /\\/g;
-const DRIVE_RELATIVE_PATH = /^[A-Za-z]:$/;
-const isWin = process.platform === "win32";
-const ONLY_PARENT_DIRECTORIES = /^(\/?\.\.)+$/;
-function getPartialMatcher(patterns, options = {}) {
-	const patternsCount = patterns.length;
-	const patternsParts = Array(patternsCount);
-	const matchers = Array(patternsCount);
-	let i, j;
-	for (i = 0; i < patternsCount; i++) {
-		const parts = splitPattern(patterns[i]);
-		patternsParts[i] = parts;
-		const partsCount = parts.length;
-		const partMatchers = Array(partsCount);
-		for (j = 0; j < partsCount; j++) partMatchers[j] = picomatch(parts[j], options);
-		matchers[i] = partMatchers;
-	}
-	return (input) => {
-		const inputParts = input.split("/");
-		if (inputParts[0] === ".." && ONLY_PARENT_DIRECTORIES.test(input)) return true;
-		for (i = 0; i < patternsCount; i++) {
-			const patternParts = patternsParts[i];
-			const matcher = matchers[i];
-			const inputPatternCount = inputParts.length;
-			const minParts = Math.min(inputPatternCount, patternParts.length);
-			j = 0;
-			while (j < minParts) {
-				const part = patternParts[j];
-				if (part.includes("/")) return true;
-				if (!matcher[j](inputParts[j])) break;
-				if (!options.noglobstar && part === "**") return true;
-				j++;
-			}
-			if (j === inputPatternCount) return true;
-		}
-		return false;
-	};
-}
-/* node:coverage ignore next 2 */
-const WIN32_ROOT_DIR = /^[A-Z]:\/$/i;
-const isRoot = isWin ? (p) => WIN32_ROOT_DIR.test(p) : (p) => p === "/";
-function buildFormat(cwd, root, absolute) {
-	if (cwd === root || root.startsWith(`${cwd}/`)) {
-		if (absolute) {
-			const start = cwd.length + +!isRoot(cwd);
-			return (p, isDir) => p.slice(start, isDir ? -1 : void 0) || ".";
-		}
-		const prefix = root.slice(cwd.length + 1);
-		if (prefix) return (p, isDir) => {
-			if (p === ".") return prefix;
-			const result = `${prefix}/${p}`;
-			return isDir ? result.slice(0, -1) : result;
-		};
-		return (p, isDir) => isDir && p !== "." ? p.slice(0, -1) : p;
-	}
-	if (absolute) return (p) => external_path_namespaceObject.posix.relative(cwd, p) || ".";
-	return (p) => external_path_namespaceObject.posix.relative(cwd, `${root}/${p}`) || ".";
-}
-function buildRelative(cwd, root) {
-	if (root.startsWith(`${cwd}/`)) {
-		const prefix = root.slice(cwd.length + 1);
-		return (p) => `${prefix}/${p}`;
-	}
-	return (p) => {
-		const result = external_path_namespaceObject.posix.relative(cwd, `${root}/${p}`);
-		return p[p.length - 1] === "/" && result !== "" ? `${result}/` : result || ".";
-	};
-}
-function ensureNonDriveRelativePath(path) {
-	return path.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
-}
-const splitPatternOptions = { parts: true };
-function splitPattern(path) {
-	var _result$parts;
-	const result = picomatch.scan(path, splitPatternOptions);
-	return ((_result$parts = result.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result.parts : [path];
-}
-const ESCAPED_WIN32_BACKSLASHES = /\\(?![()[\]{}!+@])/g;
-function convertPosixPathToPattern(path) {
-	return escapePosixPath(path);
-}
-function convertWin32PathToPattern(path) {
-	return escapeWin32Path(path).replace(ESCAPED_WIN32_BACKSLASHES, "/");
-}
-/**
-* Converts a path to a pattern depending on the platform.
-* Identical to {@link escapePath} on POSIX systems.
-* @see {@link https://superchupu.dev/tinyglobby/documentation#convertPathToPattern}
-*/
-/* node:coverage ignore next 3 */
-const convertPathToPattern = (/* unused pure expression or super */ null && (isWin ? convertWin32PathToPattern : convertPosixPathToPattern));
-const POSIX_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}*?|]|^!|[!+@](?=\()|\\(?![()[\]{}!*+?@|]))/g;
-const WIN32_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}]|^!|[!+@](?=\())/g;
-const escapePosixPath = (path) => path.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-const escapeWin32Path = (path) => path.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-/**
-* Escapes a path's special characters depending on the platform.
-* @see {@link https://superchupu.dev/tinyglobby/documentation#escapePath}
-*/
-/* node:coverage ignore next */
-const escapePath = isWin ? escapeWin32Path : escapePosixPath;
-/**
-* Checks if a pattern has dynamic parts.
-*
-* Has a few minor differences with [`fast-glob`](https://github.com/mrmlnc/fast-glob) for better accuracy:
-*
-* - Doesn't necessarily return `false` on patterns that include `\`.
-* - Returns `true` if the pattern includes parentheses, regardless of them representing one single pattern or not.
-* - Returns `true` for unfinished glob extensions i.e. `(h`, `+(h`.
-* - Returns `true` for unfinished brace expansions as long as they include `,` or `..`.
-*
-* @see {@link https://superchupu.dev/tinyglobby/documentation#isDynamicPattern}
-*/
-function isDynamicPattern(pattern, options) {
-	if ((options === null || options === void 0 ? void 0 : options.caseSensitiveMatch) === false) return true;
-	const scan = picomatch.scan(pattern);
-	return scan.isGlob || scan.negated;
-}
-function log(...tasks) {
-	console.log(`[tinyglobby ${(/* @__PURE__ */ new Date()).toLocaleTimeString("es")}]`, ...tasks);
-}
-function ensureStringArray(value) {
-	return typeof value === "string" ? [value] : value !== null && value !== void 0 ? value : [];
-}
-//#endregion
-//#region src/patterns.ts
-const PARENT_DIRECTORY = /^(\/?\.\.)+/;
-const ESCAPING_BACKSLASHES = /\\(?=[()[\]{}!*+?@|])/g;
-function normalizePattern(pattern, opts, props, isIgnore) {
-	var _PARENT_DIRECTORY$exe;
-	const cwd = opts.cwd;
-	let result = pattern;
-	if (pattern[pattern.length - 1] === "/") result = pattern.slice(0, -1);
-	if (result[result.length - 1] !== "*" && opts.expandDirectories) result += "/**";
-	const escapedCwd = escapePath(cwd);
-	result = (0,external_path_namespaceObject.isAbsolute)(result.replace(ESCAPING_BACKSLASHES, "")) ? external_path_namespaceObject.posix.relative(escapedCwd, result) : external_path_namespaceObject.posix.normalize(result);
-	const parentDir = (_PARENT_DIRECTORY$exe = PARENT_DIRECTORY.exec(result)) === null || _PARENT_DIRECTORY$exe === void 0 ? void 0 : _PARENT_DIRECTORY$exe[0];
-	const parts = splitPattern(result);
-	if (parentDir) {
-		const n = (parentDir.length + 1) / 3;
-		let i = 0;
-		const cwdParts = escapedCwd.split("/");
-		while (i < n && parts[i + n] === cwdParts[cwdParts.length + i - n]) {
-			result = result.slice(0, (n - i - 1) * 3) + result.slice((n - i) * 3 + parts[i + n].length + 1) || ".";
-			i++;
-		}
-		const potentialRoot = external_path_namespaceObject.posix.join(cwd, parentDir.slice(i * 3));
-		if (potentialRoot[0] !== "." && props.root.length > potentialRoot.length) {
-			props.root = ensureNonDriveRelativePath(potentialRoot);
-			props.depthOffset = -n + i;
-		}
-	}
-	if (!isIgnore && props.depthOffset >= 0) {
-		var _props$commonPath;
-		(_props$commonPath = props.commonPath) !== null && _props$commonPath !== void 0 || (props.commonPath = parts);
-		const newCommonPath = [];
-		const length = Math.min(props.commonPath.length, parts.length);
-		for (let i = 0; i < length; i++) {
-			const part = parts[i];
-			if (part === "**" && !parts[i + 1]) {
-				newCommonPath.pop();
-				break;
-			}
-			if (i === parts.length - 1 || part !== props.commonPath[i] || isDynamicPattern(part)) break;
-			newCommonPath.push(part);
-		}
-		props.depthOffset = newCommonPath.length;
-		props.commonPath = newCommonPath;
-		props.root = ensureNonDriveRelativePath(newCommonPath.length > 0 ? external_path_namespaceObject.posix.join(cwd, ...newCommonPath) : cwd);
-	}
-	return result;
-}
-function processPatterns(options, patterns, props) {
-	const matchPatterns = [];
-	const ignorePatterns = [];
-	for (const pattern of options.ignore) {
-		if (!pattern) continue;
-		if (pattern[0] !== "!" || pattern[1] === "(") ignorePatterns.push(normalizePattern(pattern, options, props, true));
-	}
-	for (const pattern of patterns) {
-		if (!pattern) continue;
-		if (pattern[0] !== "!" || pattern[1] === "(") matchPatterns.push(normalizePattern(pattern, options, props, false));
-		else if (pattern[1] !== "!" || pattern[2] === "(") ignorePatterns.push(normalizePattern(pattern.slice(1), options, props, true));
-	}
-	return {
-		match: matchPatterns,
-		ignore: ignorePatterns
-	};
-}
-//#endregion
-//#region src/crawler.ts
-function buildCrawler(options, patterns) {
-	const cwd = options.cwd;
-	const props = {
-		root: cwd,
-		depthOffset: 0
-	};
-	const processed = processPatterns(options, patterns, props);
-	if (options.debug) log("internal processing patterns:", processed);
-	const { absolute, caseSensitiveMatch, debug, dot, followSymbolicLinks, onlyDirectories } = options;
-	const root = props.root.replace(BACKSLASHES, "");
-	const matchOptions = {
-		dot,
-		nobrace: options.braceExpansion === false,
-		nocase: !caseSensitiveMatch,
-		noextglob: options.extglob === false,
-		noglobstar: options.globstar === false,
-		posix: true
-	};
-	const matcher = picomatch(processed.match, matchOptions);
-	const ignore = picomatch(processed.ignore, matchOptions);
-	const partialMatcher = getPartialMatcher(processed.match, matchOptions);
-	const format = buildFormat(cwd, root, absolute);
-	const excludeFormatter = absolute ? format : buildFormat(cwd, root, true);
-	const excludePredicate = (_, p) => {
-		const relativePath = excludeFormatter(p, true);
-		return relativePath !== "." && !partialMatcher(relativePath) || ignore(relativePath);
-	};
-	let maxDepth;
-	if (options.deep !== void 0) maxDepth = Math.round(options.deep - props.depthOffset);
-	const crawler = new Builder({
-		filters: [debug ? (p, isDirectory) => {
-			const path = format(p, isDirectory);
-			const matches = matcher(path) && !ignore(path);
-			if (matches) log(`matched ${path}`);
-			return matches;
-		} : (p, isDirectory) => {
-			const path = format(p, isDirectory);
-			return matcher(path) && !ignore(path);
-		}],
-		exclude: debug ? (_, p) => {
-			const skipped = excludePredicate(_, p);
-			log(`${skipped ? "skipped" : "crawling"} ${p}`);
-			return skipped;
-		} : excludePredicate,
-		fs: options.fs,
-		pathSeparator: "/",
-		relativePaths: !absolute,
-		resolvePaths: absolute,
-		includeBasePath: absolute,
-		resolveSymlinks: followSymbolicLinks,
-		excludeSymlinks: !followSymbolicLinks,
-		excludeFiles: onlyDirectories,
-		includeDirs: onlyDirectories || !options.onlyFiles,
-		maxDepth,
-		signal: options.signal
-	}).crawl(root);
-	if (options.debug) log("internal properties:", {
-		...props,
-		root
-	});
-	return [crawler, cwd !== root && !absolute && buildRelative(cwd, root)];
-}
-//#endregion
-//#region src/index.ts
-function formatPaths(paths, mapper) {
-	if (mapper) for (let i = paths.length - 1; i >= 0; i--) paths[i] = mapper(paths[i]);
-	return paths;
-}
-const defaultOptions = {
-	caseSensitiveMatch: true,
-	debug: !!process.env.TINYGLOBBY_DEBUG,
-	expandDirectories: true,
-	followSymbolicLinks: true,
-	onlyFiles: true
-};
-function getOptions(options) {
-	const opts = Object.assign({}, options);
-	for (const key in defaultOptions) if (opts[key] === void 0) Object.assign(opts, { [key]: defaultOptions[key] });
-	opts.cwd = (opts.cwd instanceof URL ? (0,external_url_namespaceObject.fileURLToPath)(opts.cwd) : (0,external_path_namespaceObject.resolve)(opts.cwd || process.cwd())).replace(BACKSLASHES, "/");
-	opts.ignore = ensureStringArray(opts.ignore);
-	opts.fs && (opts.fs = {
-		readdir: opts.fs.readdir || external_fs_namespaceObject.readdir,
-		readdirSync: opts.fs.readdirSync || external_fs_namespaceObject.readdirSync,
-		realpath: opts.fs.realpath || external_fs_namespaceObject.realpath,
-		realpathSync: opts.fs.realpathSync || external_fs_namespaceObject.realpathSync,
-		stat: opts.fs.stat || external_fs_namespaceObject.stat,
-		statSync: opts.fs.statSync || external_fs_namespaceObject.statSync
-	});
-	if (opts.debug) log("globbing with options:", opts);
-	return opts;
-}
-function getCrawler(globInput, inputOptions = {}) {
-	var _ref;
-	if (globInput && (inputOptions === null || inputOptions === void 0 ? void 0 : inputOptions.patterns)) throw new Error("Cannot pass patterns as both an argument and an option");
-	const isModern = isReadonlyArray(globInput) || typeof globInput === "string";
-	const patterns = ensureStringArray((_ref = isModern ? globInput : globInput.patterns) !== null && _ref !== void 0 ? _ref : "**/*");
-	const options = getOptions(isModern ? inputOptions : globInput);
-	return patterns.length > 0 ? buildCrawler(options, patterns) : [];
-}
-async function glob(globInput, options) {
-	const [crawler, relative] = getCrawler(globInput, options);
-	return crawler ? formatPaths(await crawler.withPromise(), relative) : [];
-}
-function globSync(globInput, options) {
-	const [crawler, relative] = getCrawler(globInput, options);
-	return crawler ? formatPaths(crawler.sync(), relative) : [];
-}
-//#endregion
-
-
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/json-values.js
 /** Defensive readers for JSON of unknown shape: a wrong type reads as absent, never as a crash. */
 function json_values_isObject(value) {
@@ -40521,8 +39349,10 @@ function json_values_objects(value) {
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/text.js
 /**
  * Small, pure text helpers shared by the parsers. Result files carry terminal colours, huge logs and
- * durations in every notation; these helpers make such values safe to put into the result model.
+ * durations in every notation; these helpers make such values safe to put into the result model. (Terminal
+ * escapes and first lines are core's one text module, ../text.ts.)
  */
+
 /** Longest `output` kept per result: enough for the end of a log, small enough for thousands of tests. */
 const MAX_OUTPUT_CHARS = 64 * 1024;
 /** Longest `stack` kept per attempt. */
@@ -40531,12 +39361,6 @@ const MAX_STACK_CHARS = 64 * 1024;
 const MAX_MESSAGE_CHARS = 16 * 1024;
 function stripBom(text) {
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-// CSI sequences (colours, cursor moves) and OSC sequences (hyperlinks), as written by chalk/kleur/picocolors.
-// eslint-disable-next-line no-control-regex
-const ANSI_PATTERN = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u009b[0-?]*[ -/]*[@-~]/g;
-function text_stripAnsi(text) {
-    return text.includes('\u001b') || text.includes('\u009b') ? text.replace(ANSI_PATTERN, '') : text;
 }
 /**
  * Cut `text` to at most about `max` characters, keeping the head and (mostly) the tail: the end of a log
@@ -40556,17 +39380,6 @@ function nonEmpty(text) {
         return undefined;
     const trimmed = text.trim();
     return trimmed === '' ? undefined : trimmed;
-}
-/** The first line that is not blank, trimmed. */
-function text_firstLine(text) {
-    if (text === undefined)
-        return undefined;
-    for (const line of text.split(/\r?\n/)) {
-        const trimmed = line.trim();
-        if (trimmed !== '')
-            return trimmed;
-    }
-    return undefined;
 }
 /** A short, printable excerpt of what a file starts with, for "received …" in error messages. */
 function describeStart(text, max = 40) {
@@ -40620,7 +39433,7 @@ function normaliseTags(tags) {
  * message (everything before the first stack frame) and the stack (the whole text).
  */
 function splitMessageAndStack(text) {
-    const clean = text_stripAnsi(text);
+    const clean = stripAnsi(text);
     const frame = clean.search(/\n\s+at /);
     const message = nonEmpty(frame === -1 ? clean : clean.slice(0, frame));
     const stack = nonEmpty(clean);
@@ -40942,6 +39755,7 @@ function relativeDisplayPath(filePath, rootDir) {
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/jest/jest.js
 
 
+
 /** Name of the result that stands for a test file that failed to run. */
 const JEST_SUITE_FAILED = 'Test suite failed to run';
 /** Said about attempts whose error Jest did not keep. */
@@ -41074,7 +39888,7 @@ function reasonLine(text) {
 }
 /** Colours removed, line ends made `\n` (so frames are found in Windows text too), trimmed. */
 function jest_clean(text) {
-    return text_stripAnsi(text).replace(/\r\n?/g, '\n').trim();
+    return stripAnsi(text).trim();
 }
 //# sourceMappingURL=jest.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/jest/jest-json.js
@@ -41306,6 +40120,7 @@ function readDuration(value) {
 
 
 
+
 const RESULT_KINDS = new Map([
     ['error', 'error'],
     ['failure', 'failed'],
@@ -41488,8 +40303,8 @@ function attemptFrom(status, elements) {
     const messages = [];
     const stacks = [];
     for (const element of elements) {
-        const stack = nonEmpty(text_stripAnsi((element.stackTrace ?? element.text).value()));
-        const message = nonEmpty(text_stripAnsi(element.attrs.message ?? '')) ?? text_firstLine(stack) ?? nonEmpty(element.attrs.type);
+        const stack = nonEmpty(stripAnsi((element.stackTrace ?? element.text).value()));
+        const message = nonEmpty(stripAnsi(element.attrs.message ?? '')) ?? firstLine(stack) ?? nonEmpty(element.attrs.type);
         if (message !== undefined)
             messages.push(message);
         if (stack !== undefined)
@@ -41515,7 +40330,7 @@ function mergeProperties(levels) {
 }
 /** system-out then system-err, each trimmed; undefined when all are empty. */
 function joinOutput(out, err) {
-    return joinParts([...out, ...err].map((t) => nonEmpty(text_stripAnsi(t.value()))));
+    return joinParts([...out, ...err].map((t) => nonEmpty(stripAnsi(t.value()))));
 }
 function joinParts(parts) {
     const present = parts.filter((p) => p !== undefined);
@@ -42859,6 +41674,7 @@ function asOutcome(value) {
 
 
 
+
 function parsePlaywrightJson(json, source) {
     const suites = isObject(json) ? json.suites : undefined;
     if (!Array.isArray(suites))
@@ -42874,7 +41690,7 @@ function playwrightGlobalErrors(json) {
     if (!json_values_isObject(json))
         return [];
     return json_values_objects(json.errors)
-        .map((error) => nonEmpty(text_stripAnsi(str(error.message) ?? str(error.value) ?? '')))
+        .map((error) => nonEmpty(stripAnsi(str(error.message) ?? str(error.value) ?? '')))
         .filter((message) => message !== undefined);
 }
 /** The JSON suite tree as the shape the rules read, in file order. */
@@ -42999,6 +41815,7 @@ function readChunk(entry) {
 }
 //# sourceMappingURL=playwright-json.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/playwright/rules.js
+
 
 const INTERRUPTED_MESSAGE = 'Interrupted: the test run was stopped before this test finished (Ctrl-C, --max-failures or the global timeout).';
 const DID_NOT_RUN_MESSAGE = 'Did not run: Playwright never started this test (an earlier test of its serial group failed, or --max-failures / an interruption stopped the run).';
@@ -43143,8 +41960,8 @@ function skipReason(annotations) {
 }
 /** Every error of the attempt (soft assertions give several), colours stripped, capped. */
 function errorText(errors) {
-    const messages = errors.map((e) => nonEmpty(text_stripAnsi(e.message ?? e.value ?? ''))).filter((m) => m !== undefined);
-    const stacks = errors.map((e) => nonEmpty(text_stripAnsi(e.stack ?? ''))).filter((s) => s !== undefined);
+    const messages = errors.map((e) => nonEmpty(stripAnsi(e.message ?? e.value ?? ''))).filter((m) => m !== undefined);
+    const stacks = errors.map((e) => nonEmpty(stripAnsi(e.stack ?? ''))).filter((s) => s !== undefined);
     return {
         ...(messages.length > 0 && { message: clip(messages.join('\n\n'), MAX_MESSAGE_CHARS) }),
         ...(stacks.length > 0 && { stack: clip(stacks.join('\n\n'), MAX_STACK_CHARS) }),
@@ -43182,7 +41999,7 @@ function toAttachment(raw) {
 function outputOf(run) {
     if (run === undefined)
         return undefined;
-    const text = nonEmpty(text_stripAnsi([...run.stdout, ...run.stderr].join('')));
+    const text = nonEmpty(stripAnsi([...run.stdout, ...run.stderr].join('')));
     return text === undefined ? undefined : clip(text, MAX_OUTPUT_CHARS);
 }
 //# sourceMappingURL=rules.js.map
@@ -43490,6 +42307,7 @@ const playwrightJson = {
 
 
 
+
 // A Map, not an object literal: a status such as "constructor" must not find Object.prototype's.
 const vitest_STATUS = new Map([
     ['passed', 'passed'],
@@ -43558,7 +42376,7 @@ function vitestTestResult(test, path, source) {
 }
 function fileErrorResult(path, rawMessage, source) {
     const text = vitest_clean(rawMessage ?? '');
-    const reason = text_firstLine(text);
+    const reason = text === '' ? undefined : firstLine(text);
     const message = clip(`The test file failed to run: ${reason ?? `${VITEST_NO_REASON}.`}`, MAX_MESSAGE_CHARS);
     const stack = text === '' ? undefined : clip(text, MAX_STACK_CHARS);
     return {
@@ -43599,7 +42417,7 @@ function metaProperties(meta) {
 }
 /** Colours removed, line ends made `\n` (so frames are found in Windows text too), trimmed. */
 function vitest_clean(text) {
-    return text_stripAnsi(text).replace(/\r\n?/g, '\n').trim();
+    return stripAnsi(text).trim();
 }
 //# sourceMappingURL=vitest.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/vitest/index.js
@@ -43634,6 +42452,8 @@ const vitestJson = {
 //# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/registry.js
 /**
+ * formats/: reading result files into the result model, one folder per format; imports no other folder.
+ *
  * Every input format, in the order detection asks them. Detection, dispatch and every "expected JUnit XML,
  * Jest --json or Playwright JSON" message read from this list, so a new format is one folder plus one line
  * here. Which format a file is, is decided by its content, never by its name: CI setups name files freely
@@ -43677,6 +42497,1323 @@ async function refuseUnrecognised(head, rest, source) {
         'Check that the path points at the results, not a log.');
 }
 //# sourceMappingURL=registry.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/operations/table.js
+/**
+ * operations/: what a host can ask of core, one row and one function per operation; may import all but hosts.
+ *
+ * One row per operation below (its name, what it does, the settings it reads, what it returns) and one function
+ * each (commands.ts, doctor.ts; the upload is pipeline/upload.ts). The CLI's subcommands and their --help, and
+ * the Action's modes, are built from these rows: a new operation is one row, its function and its test.
+ */
+
+
+/** What affects only the hosts or the pipeline's later stages: a run that is only created or closed ignores it. */
+const RECORDING_ONLY = [
+    'closeRun',
+    'shardIndex',
+    'verify',
+    'spool',
+    'annotations',
+    'attachments',
+    'attachmentMaxBytes',
+    'attachmentsPerCase',
+    'failOnUploadError',
+];
+const OPERATIONS = {
+    upload: {
+        command: 'upload',
+        summary: `Read ${expectedFormats()} reports, map each test to its test case ` +
+            '(a "testsigma" property/annotation, or the case id such as DEMO-12 in its name), record the results in a test run and close it.',
+        reads: table_SETTING_KEYS,
+        requires: ['token', 'projectId'],
+        returns: 'UploadOutcome: the summary (run, counts, what was not recorded and why), the failed results, the error and the exit code',
+    },
+    create: {
+        command: 'run create',
+        summary: 'Find the open run of the run key, or create it, and print its id. Its cases come from --cases and/or result files (e.g. `playwright test --list --reporter=json`).',
+        reads: table_SETTING_KEYS.filter((key) => !RECORDING_ONLY.includes(key)),
+        requires: ['token', 'projectId'],
+        returns: 'UploadOutcome: the run found or created (id, link, whether it was created) and the cases it selects',
+    },
+    close: {
+        command: 'run close',
+        summary: 'Close the run named by --run-id, or the open run of the run key; its description says how many uploads reported.',
+        // The service's (token, project, base URL, timeouts, deadline, verbose) and which run to close.
+        reads: ['token', 'projectId', 'baseUrl', 'runId', 'timeoutMs', 'runKey', 'shardTotal', 'deadline', 'verbose'],
+        requires: ['token', 'projectId'],
+        returns: 'CommandOutcome: a message, the run closed (if any), the error and the exit code',
+    },
+    resume: {
+        command: 'resume',
+        summary: 'Send the results an upload wrote to its spool file (after an outage or the deadline) into the same run, and close it if the upload would have.',
+        // Every other setting comes from the spool file, as the upload that wrote it had them.
+        reads: ['token'],
+        requires: ['token'],
+        returns: 'CommandOutcome: a message, the run written to, the error and the exit code',
+    },
+    doctor: {
+        command: 'doctor',
+        summary: 'Check the token, the base URL, the project, the statuses the mapping needs, the user and the rate limit, and show every setting with where it came from.',
+        reads: table_SETTING_KEYS,
+        requires: [],
+        returns: 'DoctorOutcome: one line per check (passed or what to do), every setting with its source, and the exit code',
+    },
+};
+/**
+ * The GitHub Action's `mode` input, each naming the operation it runs (in the order the docs list them). `upload`
+ * is a shard's upload: the run stays open for the close job unless the shard total is known. `resume` has no mode:
+ * a spool file outlives the job that wrote it.
+ */
+const ACTION_MODES = {
+    report: 'upload',
+    create: 'create',
+    upload: 'upload',
+    close: 'close',
+    doctor: 'doctor',
+};
+//# sourceMappingURL=table.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/operations/doctor.js
+
+
+
+
+
+
+async function doctor(input) {
+    const { settings, host } = input;
+    const checks = [];
+    const pass = (name, detail) => void checks.push({ name, ok: true, detail });
+    const settingsLines = describeSettings(settings, input.sources, host);
+    if (!settings.token) {
+        checks.push({ name: 'token', ok: false, detail: `not set: ${howToSet('token', host)}` });
+        return { checks, settings: settingsLines, exitCode: 2 };
+    }
+    const log = redactingLogger(input.log ?? silentLogger, [settings.token]);
+    const { http, api } = openService(settings, settings.token, host, log, input.http);
+    try {
+        const probe = await probeApi(http, settings.baseUrl);
+        pass('base URL', `${settings.baseUrl} answers as the Test Management API.`);
+        pass('token', 'accepted by the service.');
+        pass('rate limit', probe.limit
+            ? `the service announces ${probe.limit} requests per second per token (uploads pace one under it).`
+            : 'not announced; uploads pace at 8 requests per second.');
+        if (!settings.projectId) {
+            checks.push({ name: 'project', ok: false, detail: `not set: ${howToSet('projectId', host)}` });
+            return { checks, settings: settingsLines, exitCode: 2 };
+        }
+        const project = await resolveProject(api, settings.projectId, host);
+        pass('project', `${project.name} (${project.id}), case ids look like ${project.human_id_prefix}-12.`);
+        const mapping = { ...DEFAULT_STATUS_MAPPING, ...settings.statusMap };
+        const statuses = resolveStatusIds(await api.listRunStatuses(), mapping);
+        pass('statuses', Object.entries(mapping)
+            .map(([outcome, name]) => `${outcome} → ${statuses.get(name)?.name ?? name}`)
+            .join(', ') + '.');
+        const user = pickUser(await api.listUsers(), settings.userEmail, silentLogger, host);
+        pass('user', `results are recorded as ${user.email}${settings.userEmail ? '' : ` (the first active user; set ${settingLabel('userEmail', host)} to choose)`}.`);
+        return { checks, settings: settingsLines, exitCode: 0 };
+    }
+    catch (thrown) {
+        const error = errors_asToolError(thrown);
+        error.message = redact(error.message, [settings.token]);
+        checks.push({ name: failedCheck(error, checks), ok: false, detail: explain(error, settings.baseUrl) });
+        return { checks, settings: settingsLines, error, exitCode: errors_exitCodeFor(error) };
+    }
+    finally {
+        await http.close();
+    }
+}
+/** One cheap authenticated call; also tells whether the base URL is the API at all. */
+async function probeApi(http, baseUrl) {
+    const res = await http.send({ method: 'GET', path: '/projects', query: { page_size: 1 }, idempotent: true, resource: `The API at ${baseUrl}` });
+    return res.rate?.limit ? { limit: res.rate.limit } : {};
+}
+function failedCheck(error, passed) {
+    if (passed.length === 0)
+        return error instanceof ApiError && (error.status === 401 || error.status === 403) ? 'token' : 'base URL';
+    const done = new Set(passed.map((c) => c.name));
+    return ['project', 'statuses', 'user'].find((name) => !done.has(name)) ?? 'service';
+}
+/** The error, plus the usual cause of a 404 on the very first call: a base URL without /api/v1. */
+function explain(error, baseUrl) {
+    if (error instanceof ApiError && error.status === 404 && !/\/api\/v\d+$/.test(baseUrl)) {
+        return `${error.message} This is not the API's base URL: it usually ends in /api/v1 (try ${baseUrl.replace(/\/+$/, '')}/api/v1).`;
+    }
+    return error.message;
+}
+function describeSettings(settings, sources, host) {
+    return table_SETTING_KEYS.filter((key) => host !== 'reporter' || table_settingRow(key).option).map((key) => {
+        const value = settings[key];
+        const shown = table_settingRow(key).secret ? (value ? '***' : 'not set') : value === undefined ? 'not set' : JSON.stringify(value);
+        const source = sources[key];
+        return `${key} = ${shown} (${source.kind === 'default' ? 'default' : `from ${source.kind === 'environment' || source.kind === 'config file' ? '' : `${source.kind} `}${source.name}`})`;
+    });
+}
+//# sourceMappingURL=doctor.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/report/summary-text.js
+/**
+ * The summary as plain lines, for a terminal, a reporter and CIs without a job summary: what was read, where it
+ * went, then the failed tests before every other list, then what did not map, what could not be read, what to do
+ * about the error that decides the exit code, and the upload's figures. Lists are capped with a note.
+ */
+
+
+
+
+const TEXT_LIST_LIMIT = 20;
+const TEXT_MAPPING_LIMIT = 200;
+/** `total`: how many the list stands for when it was capped before rendering (see howMany). */
+function summary_text_listSome(items, limit = TEXT_LIST_LIMIT, more = '', total = items.length) {
+    const shown = items.slice(0, limit).map((t) => `    ${t}`);
+    if (total > shown.length)
+        shown.push(`    … and ${total - shown.length} more${more}`);
+    return shown;
+}
+function statusLine(byStatus) {
+    const parts = Object.entries(byStatus).map(([name, n]) => `${n} ${name}`);
+    return parts.length > 0 ? parts.join(', ') : 'none';
+}
+/** `file.ts:12`, `file.ts`, or '' — where a failed test points. */
+function place(f) {
+    if (!f.file)
+        return '';
+    return f.line !== null ? `${f.file}:${f.line}` : f.file;
+}
+function failureLine(f) {
+    const where = place(f);
+    return `${f.test}${f.case ? ` (${f.case})` : ''}${f.message ? `: ${f.message}` : ''}${where ? ` — ${where}` : ''}`;
+}
+function mappingText(m) {
+    if (m.case)
+        return `${m.test} → ${m.case}`;
+    if (m.reason === 'unknown id')
+        return `${m.test} → none: unknown id ${m.ids.join(', ')}`;
+    if (m.reason === 'not checked')
+        return `${m.test} → not checked: ids found ${m.ids.join(', ')}`;
+    return `${m.test} → none: no id`;
+}
+function todoOf(code) {
+    return ERROR_CODES[code].todo;
+}
+/** `14 request(s) in 1.2 s, 2 retries`: what the upload itself cost. */
+function figuresText(s) {
+    const { httpRequests, retries, elapsedMs } = s.figures;
+    return `${httpRequests} request(s) in ${formatDuration(elapsedMs)}, ${retries === 0 ? 'no retries' : `${retries} retr${retries === 1 ? 'y' : 'ies'}`}`;
+}
+function renderText(s, options = {}) {
+    const lines = [];
+    const fileErrors = s.files.filter((f) => f.error);
+    const filesRead = s.files.length - fileErrors.length;
+    const unreadable = fileErrors.length ? `; ${fileErrors.length} file(s) could not be read` : '';
+    if (options.collectedBy !== undefined) {
+        lines.push(`Collected ${s.total} ${options.collectedBy} test result(s)${options.countTestFiles ? ` from ${filesRead} test file(s)` : ''}${unreadable}.`);
+    }
+    else if (s.files.length === 0) {
+        lines.push(`Collected ${s.total} test result(s).`);
+    }
+    else {
+        lines.push(`Read ${s.total} test result(s) from ${filesRead} file(s)${unreadable}.`);
+    }
+    if (!s.checkedAgainstProject) {
+        lines.push(`Dry run without a token or project: ids were not checked against the project, so no test case is named below. Nothing was written.`);
+    }
+    else if (s.dryRun) {
+        lines.push(`Dry run: would record ${s.mapped} test case(s): ${statusLine(s.byStatus)}. Nothing was written.`);
+    }
+    else if (s.runHumanId) {
+        lines.push(`Test run ${s.runHumanId}${s.created ? ' (created)' : ''}${s.closed ? ', closed' : ''}: recorded ${s.uploaded} of ${s.mapped} test case(s): ${statusLine(s.byStatus)}.`);
+        if (s.runUrl)
+            lines.push(`  ${s.runUrl}`);
+    }
+    else {
+        lines.push('No test run was written to.');
+    }
+    const { passed, failed, skipped } = s.tests;
+    if (passed + failed + skipped > 0) {
+        const cases = s.cases.recorded > 0 ? ` Test cases: ${s.cases.passed} passed, ${s.cases.failed} failed, ${s.cases.skipped} skipped.` : '';
+        lines.push(`Tests: ${passed} passed, ${failed} failed, ${skipped} skipped.${cases}`);
+    }
+    if (s.failures.length > 0 && options.collectedBy === undefined)
+        lines.push(`${howMany(s.failures, s.tests.failed)} failed test(s):`, ...summary_text_listSome(s.failures.map(failureLine), TEXT_LIST_LIMIT, '', howMany(s.failures, s.tests.failed)));
+    if (s.unsent > 0)
+        lines.push(`${s.unsent} test case result(s) were NOT recorded.`);
+    if (s.spoolFile)
+        lines.push(`They were written to ${s.spoolFile}: send them with testsigma-tm resume ${s.spoolFile}`);
+    if (s.mapping) {
+        lines.push(`Mapping (test → test case), ${howMany(s.mapping, s.total)} test(s):`, ...summary_text_listSome(s.mapping.map(mappingText), TEXT_MAPPING_LIMIT, ' (the summary JSON lists up to 10,000)', howMany(s.mapping, s.total)));
+    }
+    else {
+        if (s.unmapped.length > 0)
+            lines.push(`${howMany(s.unmapped, s.unmappedTotal)} test(s) map to no test case:`, ...summary_text_listSome(s.unmapped, TEXT_LIST_LIMIT, '', howMany(s.unmapped, s.unmappedTotal)));
+        if (s.unknown.length > 0)
+            lines.push(`${s.unknown.length} reference(s) name no test case of the project:`, ...summary_text_listSome(s.unknown.map((u) => `${u.reference} (in ${u.tests[0]}${u.tests.length > 1 ? ` and ${u.tests.length - 1} more` : ''})`)));
+    }
+    lines.push(...caseSyncText(s));
+    for (const f of fileErrors)
+        lines.push(`File not used: ${f.error}`);
+    lines.push(...attachmentLines(s.attachments, s.dryRun));
+    if (options.error)
+        lines.push(`What to do: ${todoOf(options.error.code)} (${options.error.code})`);
+    if (s.figures.httpRequests > 0)
+        lines.push(`Upload: ${figuresText(s)}.`);
+    return lines.join('\n');
+}
+function attachmentLines(a, dryRun) {
+    const lines = [];
+    if (dryRun && a.planned.length > 0)
+        lines.push(`Would attach ${a.planned.length} file(s) (${mebibytes(a.planned.reduce((n, p) => n + p.size, 0))}):`, ...summary_text_listSome(a.planned.map((p) => `${p.case}: ${p.name} (${mebibytes(p.size)})`)));
+    if (!dryRun && a.sent > 0)
+        lines.push(`Attached ${a.sent} file(s) (${mebibytes(a.sentBytes)}).`);
+    if (a.skipped.length > 0)
+        lines.push(`${a.skipped.length} file(s) not attached (named in the case's description instead):`, ...summary_text_listSome(a.skipped.map((k) => `${k.case}: ${k.name}: ${k.reason}`)));
+    return lines;
+}
+function mebibytes(bytes) {
+    return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+/** How many a capped list stands for: its length, or the total once the list reached the cap. */
+function howMany(list, total) {
+    return list.length < LISTED_RESULTS_MAX ? list.length : Math.max(list.length, total);
+}
+//# sourceMappingURL=summary-text.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/report/summary-markdown.js
+/**
+ * The summary as GitHub-flavoured Markdown for a job summary: title and link, the error that failed the step
+ * with what to do, tests and test cases by outcome, the failed tests (name, case, first line of the message,
+ * place, link), the dry run's mapping, unmapped tests, unreadable files, and the upload's figures.
+ *
+ * GitHub refuses a step summary over 1 MiB (and then shows none), so every list is capped and the whole text
+ * is built against a byte budget: whatever does not fit is replaced by a line saying how much was left out.
+ */
+
+
+
+/** GitHub's limit per step is 1 MiB; this leaves room for a margin and the closing notes. */
+const MARKDOWN_MAX_BYTES = 1_000_000;
+const MARKDOWN_FAILURE_LIMIT = 1_000;
+const MARKDOWN_LIST_LIMIT = 200;
+class Budget {
+    max;
+    lines = [];
+    used = 0;
+    constructor(max) {
+        this.max = max;
+    }
+    /** Adds the line when it fits (keeping `reserve` bytes free); says whether it did. */
+    add(line, reserve = 0) {
+        const cost = Buffer.byteLength(line, 'utf8') + 1;
+        if (this.used + cost + reserve > this.max)
+            return false;
+        this.lines.push(line);
+        this.used += cost;
+        return true;
+    }
+    text() {
+        return this.lines.join('\n');
+    }
+}
+/** Room kept for the notes and sections after a list, so a long list never pushes them out. */
+const RESERVE = 8_000;
+/**
+ * Adds the list's lines while they fit under both the item cap and the byte budget, then one line saying how many
+ * were left out (the note always fits because of RESERVE). Lines are made only for what is shown: a list of
+ * 50,000 costs no more than one of `limit`.
+ */
+/** `total`: how many the list stands for when it was capped before rendering (see howMany). */
+function addList(out, items, limit, noun, line, total = items.length) {
+    let shown = 0;
+    for (const item of items) {
+        if (shown >= limit || !out.add(line(item), RESERVE))
+            break;
+        shown++;
+    }
+    if (shown < total) {
+        const why = shown >= limit ? `only the first ${limit} are shown` : 'the job summary is limited to 1 MiB per step';
+        out.add('');
+        out.add(`*… and ${total - shown} more ${noun} not shown (${why}).*`);
+    }
+}
+function renderMarkdown(s, options = {}) {
+    const out = new Budget(options.maxBytes ?? MARKDOWN_MAX_BYTES);
+    const run = s.runHumanId ? ` — ${s.runUrl ? `[${displayCell(s.runHumanId)}](${s.runUrl})` : displayCell(s.runHumanId)}` : '';
+    out.add(`### Testsigma Test Management${s.dryRun ? ' — dry run' : run}`);
+    out.add('');
+    if (options.error) {
+        out.add(`**The step failed** (\`${options.error.code}\`): ${displayCell(options.error.message)}`);
+        out.add('');
+        out.add(`**What to do:** ${displayCell(todoOf(options.error.code))}`);
+        out.add('');
+    }
+    if (!s.checkedAgainstProject) {
+        out.add('No token or project: ids were found in the tests but not checked against the project. Nothing was written.');
+        out.add('');
+    }
+    const recorded = s.dryRun ? 'would be recorded' : 'recorded';
+    out.add(`| | Tests | Test cases ${recorded} |`);
+    out.add('|---|---:|---:|');
+    out.add(`| Passed | ${s.tests.passed} | ${s.cases.passed} |`);
+    out.add(`| Failed | ${s.tests.failed} | ${s.cases.failed} |`);
+    out.add(`| Skipped | ${s.tests.skipped} | ${s.cases.skipped} |`);
+    out.add(`| **Total** | **${s.total}** | **${s.cases.recorded}** |`);
+    out.add('');
+    const statuses = Object.entries(s.byStatus).map(([name, n]) => `${n} ${displayCell(name)}`);
+    if (s.dryRun)
+        out.add(`Dry run: ${s.mapped} test case(s) would be recorded${statuses.length ? ` (${statuses.join(', ')})` : ''}. Nothing was written.`);
+    else if (s.runHumanId)
+        out.add(`Recorded ${s.uploaded} of ${s.mapped} test case(s)${statuses.length ? ` as ${statuses.join(', ')}` : ''}; run ${s.created ? 'created' : 'reused'}${s.closed ? ' and closed' : ', left open'}.`);
+    else
+        out.add('No test run was written to.');
+    out.add('');
+    if (s.unsent > 0) {
+        out.add(`**${s.unsent} test case result(s) were not recorded.**${s.spoolFile ? ` They were written to \`${displayCell(s.spoolFile)}\`: send them with \`testsigma-tm resume\`.` : ''}`);
+        out.add('');
+    }
+    if (s.attachments.sent > 0 || s.attachments.skipped.length > 0) {
+        out.add(`Attachments: ${s.attachments.sent} sent (${mebibytes(s.attachments.sentBytes)}), ${s.attachments.skipped.length} not attached.`);
+        out.add('');
+        addList(out, s.attachments.skipped, MARKDOWN_LIST_LIMIT, 'file(s) not attached', (k) => `- ${displayCell(k.case)}: ${displayCell(k.name)}: ${displayCell(k.reason)}`);
+        out.add('');
+    }
+    if (s.refused.length > 0) {
+        out.add(`Refused by the service (${s.refused.length}):`);
+        out.add('');
+        addList(out, s.refused, MARKDOWN_LIST_LIMIT, 'refused result(s)', (r) => `- ${displayCell(r.case)}: ${displayCell(r.reason)}`);
+        out.add('');
+    }
+    if (s.failures.length > 0) {
+        out.add(`#### Failed tests (${howMany(s.failures, s.tests.failed)})`);
+        out.add('');
+        out.add('| Test | Test case | Message | Where |');
+        out.add('|---|---|---|---|');
+        addList(out, s.failures, MARKDOWN_FAILURE_LIMIT, 'failed test(s)', (f) => {
+            const testCase = f.case ? (f.url ? `[${displayCell(f.case)}](${f.url})` : displayCell(f.case)) : '—';
+            const where = place(f);
+            return `| ${displayCell(f.test)} | ${testCase} | ${displayCell(f.message) || '—'} | ${where ? `\`${displayCell(where).replace(/`/g, "'")}\`` : '—'} |`;
+        }, howMany(s.failures, s.tests.failed));
+        out.add('');
+    }
+    if (s.mapping) {
+        out.add(`<details><summary>Mapping: test → test case (${howMany(s.mapping, s.total)} tests)</summary>`);
+        out.add('');
+        addList(out, s.mapping, MARKDOWN_LIST_LIMIT * 5, 'test(s)', (m) => `- ${displayCell(mappingText(m))}`, howMany(s.mapping, s.total));
+        out.add('');
+        out.add('</details>');
+        out.add('');
+    }
+    else if (s.unmapped.length > 0) {
+        out.add(`<details><summary>${howMany(s.unmapped, s.unmappedTotal)} test(s) map to no test case</summary>`);
+        out.add('');
+        addList(out, s.unmapped, MARKDOWN_LIST_LIMIT, 'test(s)', (t) => `- ${displayCell(t)}`, howMany(s.unmapped, s.unmappedTotal));
+        out.add('');
+        out.add('</details>');
+        out.add('');
+    }
+    if (!s.mapping && s.unknown.length > 0) {
+        out.add(`References to no test case of the project (${s.unknown.length}):`);
+        out.add('');
+        const reference = (u) => `- \`${displayCell(u.reference).replace(/`/g, "'")}\` in ${displayCell(u.tests[0] ?? '')}${u.tests.length > 1 ? ` and ${u.tests.length - 1} more` : ''}`;
+        addList(out, s.unknown, MARKDOWN_LIST_LIMIT, 'reference(s)', reference);
+        out.add('');
+    }
+    for (const line of caseSyncMarkdown(s))
+        out.add(line);
+    const bad = s.files.filter((f) => f.error);
+    if (bad.length > 0) {
+        out.add(`#### Files not used (${bad.length})`);
+        out.add('');
+        addList(out, bad, MARKDOWN_LIST_LIMIT, 'file(s)', (f) => `- ${displayCell(f.error ?? '')}`);
+        out.add('');
+    }
+    if (s.figures.httpRequests > 0)
+        out.add(`Upload: ${figuresText(s)}.`);
+    return `${out.text().trimEnd()}\n`;
+}
+//# sourceMappingURL=summary-markdown.js.map
+;// CONCATENATED MODULE: external "url"
+const external_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
+;// CONCATENATED MODULE: external "module"
+const external_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("module");
+;// CONCATENATED MODULE: ./node_modules/fdir/dist/index.mjs
+
+
+
+
+//#region rolldown:runtime
+var __require = /* @__PURE__ */ (0,external_module_namespaceObject.createRequire)(import.meta.url);
+
+//#endregion
+//#region src/utils.ts
+function cleanPath(path) {
+	let normalized = (0,external_path_namespaceObject.normalize)(path);
+	if (normalized.length > 1 && normalized[normalized.length - 1] === external_path_namespaceObject.sep) normalized = normalized.substring(0, normalized.length - 1);
+	return normalized;
+}
+const SLASHES_REGEX = /[\\/]/g;
+function convertSlashes(path, separator) {
+	return path.replace(SLASHES_REGEX, separator);
+}
+const WINDOWS_ROOT_DIR_REGEX = /^[a-z]:[\\/]$/i;
+function isRootDirectory(path) {
+	return path === "/" || WINDOWS_ROOT_DIR_REGEX.test(path);
+}
+function normalizePath(path, options) {
+	const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
+	const pathNeedsCleaning = process.platform === "win32" && path.includes("/") || path.startsWith(".");
+	if (resolvePaths) path = (0,external_path_namespaceObject.resolve)(path);
+	if (normalizePath$1 || pathNeedsCleaning) path = cleanPath(path);
+	if (path === ".") return "";
+	const needsSeperator = path[path.length - 1] !== pathSeparator;
+	return convertSlashes(needsSeperator ? path + pathSeparator : path, pathSeparator);
+}
+
+//#endregion
+//#region src/api/functions/join-path.ts
+function joinPathWithBasePath(filename, directoryPath) {
+	return directoryPath + filename;
+}
+function joinPathWithRelativePath(root, options) {
+	return function(filename, directoryPath) {
+		const sameRoot = directoryPath.startsWith(root);
+		if (sameRoot) return directoryPath.slice(root.length) + filename;
+		else return convertSlashes((0,external_path_namespaceObject.relative)(root, directoryPath), options.pathSeparator) + options.pathSeparator + filename;
+	};
+}
+function joinPath(filename) {
+	return filename;
+}
+function joinDirectoryPath(filename, directoryPath, separator) {
+	return directoryPath + filename + separator;
+}
+function build$7(root, options) {
+	const { relativePaths, includeBasePath } = options;
+	return relativePaths && root ? joinPathWithRelativePath(root, options) : includeBasePath ? joinPathWithBasePath : joinPath;
+}
+
+//#endregion
+//#region src/api/functions/push-directory.ts
+function pushDirectoryWithRelativePath(root) {
+	return function(directoryPath, paths) {
+		paths.push(directoryPath.substring(root.length) || ".");
+	};
+}
+function pushDirectoryFilterWithRelativePath(root) {
+	return function(directoryPath, paths, filters) {
+		const relativePath = directoryPath.substring(root.length) || ".";
+		if (filters.every((filter) => filter(relativePath, true))) paths.push(relativePath);
+	};
+}
+const pushDirectory = (directoryPath, paths) => {
+	paths.push(directoryPath || ".");
+};
+const pushDirectoryFilter = (directoryPath, paths, filters) => {
+	const path = directoryPath || ".";
+	if (filters.every((filter) => filter(path, true))) paths.push(path);
+};
+const empty$2 = () => {};
+function build$6(root, options) {
+	const { includeDirs, filters, relativePaths } = options;
+	if (!includeDirs) return empty$2;
+	if (relativePaths) return filters && filters.length ? pushDirectoryFilterWithRelativePath(root) : pushDirectoryWithRelativePath(root);
+	return filters && filters.length ? pushDirectoryFilter : pushDirectory;
+}
+
+//#endregion
+//#region src/api/functions/push-file.ts
+const pushFileFilterAndCount = (filename, _paths, counts, filters) => {
+	if (filters.every((filter) => filter(filename, false))) counts.files++;
+};
+const pushFileFilter = (filename, paths, _counts, filters) => {
+	if (filters.every((filter) => filter(filename, false))) paths.push(filename);
+};
+const pushFileCount = (_filename, _paths, counts, _filters) => {
+	counts.files++;
+};
+const pushFile = (filename, paths) => {
+	paths.push(filename);
+};
+const empty$1 = () => {};
+function build$5(options) {
+	const { excludeFiles, filters, onlyCounts } = options;
+	if (excludeFiles) return empty$1;
+	if (filters && filters.length) return onlyCounts ? pushFileFilterAndCount : pushFileFilter;
+	else if (onlyCounts) return pushFileCount;
+	else return pushFile;
+}
+
+//#endregion
+//#region src/api/functions/get-array.ts
+const getArray = (paths) => {
+	return paths;
+};
+const getArrayGroup = () => {
+	return [""].slice(0, 0);
+};
+function build$4(options) {
+	return options.group ? getArrayGroup : getArray;
+}
+
+//#endregion
+//#region src/api/functions/group-files.ts
+const groupFiles = (groups, directory, files) => {
+	groups.push({
+		directory,
+		files,
+		dir: directory
+	});
+};
+const empty = () => {};
+function build$3(options) {
+	return options.group ? groupFiles : empty;
+}
+
+//#endregion
+//#region src/api/functions/resolve-symlink.ts
+const resolveSymlinksAsync = function(path, state, callback$1) {
+	const { queue, fs, options: { suppressErrors } } = state;
+	queue.enqueue();
+	fs.realpath(path, (error, resolvedPath) => {
+		if (error) return queue.dequeue(suppressErrors ? null : error, state);
+		fs.stat(resolvedPath, (error$1, stat) => {
+			if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
+			if (stat.isDirectory() && isRecursive(path, resolvedPath, state)) return queue.dequeue(null, state);
+			callback$1(stat, resolvedPath);
+			queue.dequeue(null, state);
+		});
+	});
+};
+const resolveSymlinks = function(path, state, callback$1) {
+	const { queue, fs, options: { suppressErrors } } = state;
+	queue.enqueue();
+	try {
+		const resolvedPath = fs.realpathSync(path);
+		const stat = fs.statSync(resolvedPath);
+		if (stat.isDirectory() && isRecursive(path, resolvedPath, state)) return;
+		callback$1(stat, resolvedPath);
+	} catch (e) {
+		if (!suppressErrors) throw e;
+	}
+};
+function build$2(options, isSynchronous) {
+	if (!options.resolveSymlinks || options.excludeSymlinks) return null;
+	return isSynchronous ? resolveSymlinks : resolveSymlinksAsync;
+}
+function isRecursive(path, resolved, state) {
+	if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved, state);
+	let parent = (0,external_path_namespaceObject.dirname)(path);
+	let depth = 1;
+	while (parent !== state.root && depth < 2) {
+		const resolvedPath = state.symlinks.get(parent);
+		const isSameRoot = !!resolvedPath && (resolvedPath === resolved || resolvedPath.startsWith(resolved) || resolved.startsWith(resolvedPath));
+		if (isSameRoot) depth++;
+		else parent = (0,external_path_namespaceObject.dirname)(parent);
+	}
+	state.symlinks.set(path, resolved);
+	return depth > 1;
+}
+function isRecursiveUsingRealPaths(resolved, state) {
+	return state.visited.includes(resolved + state.options.pathSeparator);
+}
+
+//#endregion
+//#region src/api/functions/invoke-callback.ts
+const onlyCountsSync = (state) => {
+	return state.counts;
+};
+const groupsSync = (state) => {
+	return state.groups;
+};
+const defaultSync = (state) => {
+	return state.paths;
+};
+const limitFilesSync = (state) => {
+	return state.paths.slice(0, state.options.maxFiles);
+};
+const onlyCountsAsync = (state, error, callback$1) => {
+	report(error, callback$1, state.counts, state.options.suppressErrors);
+	return null;
+};
+const defaultAsync = (state, error, callback$1) => {
+	report(error, callback$1, state.paths, state.options.suppressErrors);
+	return null;
+};
+const limitFilesAsync = (state, error, callback$1) => {
+	report(error, callback$1, state.paths.slice(0, state.options.maxFiles), state.options.suppressErrors);
+	return null;
+};
+const groupsAsync = (state, error, callback$1) => {
+	report(error, callback$1, state.groups, state.options.suppressErrors);
+	return null;
+};
+function report(error, callback$1, output, suppressErrors) {
+	if (error && !suppressErrors) callback$1(error, output);
+	else callback$1(null, output);
+}
+function build$1(options, isSynchronous) {
+	const { onlyCounts, group, maxFiles } = options;
+	if (onlyCounts) return isSynchronous ? onlyCountsSync : onlyCountsAsync;
+	else if (group) return isSynchronous ? groupsSync : groupsAsync;
+	else if (maxFiles) return isSynchronous ? limitFilesSync : limitFilesAsync;
+	else return isSynchronous ? defaultSync : defaultAsync;
+}
+
+//#endregion
+//#region src/api/functions/walk-directory.ts
+const readdirOpts = { withFileTypes: true };
+const walkAsync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
+	state.queue.enqueue();
+	if (currentDepth < 0) return state.queue.dequeue(null, state);
+	const { fs } = state;
+	state.visited.push(crawlPath);
+	state.counts.directories++;
+	fs.readdir(crawlPath || ".", readdirOpts, (error, entries = []) => {
+		callback$1(entries, directoryPath, currentDepth);
+		state.queue.dequeue(state.options.suppressErrors ? null : error, state);
+	});
+};
+const walkSync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
+	const { fs } = state;
+	if (currentDepth < 0) return;
+	state.visited.push(crawlPath);
+	state.counts.directories++;
+	let entries = [];
+	try {
+		entries = fs.readdirSync(crawlPath || ".", readdirOpts);
+	} catch (e) {
+		if (!state.options.suppressErrors) throw e;
+	}
+	callback$1(entries, directoryPath, currentDepth);
+};
+function build(isSynchronous) {
+	return isSynchronous ? walkSync : walkAsync;
+}
+
+//#endregion
+//#region src/api/queue.ts
+/**
+* This is a custom stateless queue to track concurrent async fs calls.
+* It increments a counter whenever a call is queued and decrements it
+* as soon as it completes. When the counter hits 0, it calls onQueueEmpty.
+*/
+var Queue = class {
+	count = 0;
+	constructor(onQueueEmpty) {
+		this.onQueueEmpty = onQueueEmpty;
+	}
+	enqueue() {
+		this.count++;
+		return this.count;
+	}
+	dequeue(error, output) {
+		if (this.onQueueEmpty && (--this.count <= 0 || error)) {
+			this.onQueueEmpty(error, output);
+			if (error) {
+				output.controller.abort();
+				this.onQueueEmpty = void 0;
+			}
+		}
+	}
+};
+
+//#endregion
+//#region src/api/counter.ts
+var Counter = class {
+	_files = 0;
+	_directories = 0;
+	set files(num) {
+		this._files = num;
+	}
+	get files() {
+		return this._files;
+	}
+	set directories(num) {
+		this._directories = num;
+	}
+	get directories() {
+		return this._directories;
+	}
+	/**
+	* @deprecated use `directories` instead
+	*/
+	/* c8 ignore next 3 */
+	get dirs() {
+		return this._directories;
+	}
+};
+
+//#endregion
+//#region src/api/aborter.ts
+/**
+* AbortController is not supported on Node 14 so we use this until we can drop
+* support for Node 14.
+*/
+var Aborter = class {
+	aborted = false;
+	abort() {
+		this.aborted = true;
+	}
+};
+
+//#endregion
+//#region src/api/walker.ts
+var Walker = class {
+	root;
+	isSynchronous;
+	state;
+	joinPath;
+	pushDirectory;
+	pushFile;
+	getArray;
+	groupFiles;
+	resolveSymlink;
+	walkDirectory;
+	callbackInvoker;
+	constructor(root, options, callback$1) {
+		this.isSynchronous = !callback$1;
+		this.callbackInvoker = build$1(options, this.isSynchronous);
+		this.root = normalizePath(root, options);
+		this.state = {
+			root: isRootDirectory(this.root) ? this.root : this.root.slice(0, -1),
+			paths: [""].slice(0, 0),
+			groups: [],
+			counts: new Counter(),
+			options,
+			queue: new Queue((error, state) => this.callbackInvoker(state, error, callback$1)),
+			symlinks: /* @__PURE__ */ new Map(),
+			visited: [""].slice(0, 0),
+			controller: new Aborter(),
+			fs: options.fs || external_fs_namespaceObject_0
+		};
+		this.joinPath = build$7(this.root, options);
+		this.pushDirectory = build$6(this.root, options);
+		this.pushFile = build$5(options);
+		this.getArray = build$4(options);
+		this.groupFiles = build$3(options);
+		this.resolveSymlink = build$2(options, this.isSynchronous);
+		this.walkDirectory = build(this.isSynchronous);
+	}
+	start() {
+		this.pushDirectory(this.root, this.state.paths, this.state.options.filters);
+		this.walkDirectory(this.state, this.root, this.root, this.state.options.maxDepth, this.walk);
+		return this.isSynchronous ? this.callbackInvoker(this.state, null) : null;
+	}
+	walk = (entries, directoryPath, depth) => {
+		const { paths, options: { filters, resolveSymlinks: resolveSymlinks$1, excludeSymlinks, exclude, maxFiles, signal, useRealPaths, pathSeparator }, controller } = this.state;
+		if (controller.aborted || signal && signal.aborted || maxFiles && paths.length > maxFiles) return;
+		const files = this.getArray(this.state.paths);
+		for (let i = 0; i < entries.length; ++i) {
+			const entry = entries[i];
+			if (entry.isFile() || entry.isSymbolicLink() && !resolveSymlinks$1 && !excludeSymlinks) {
+				const filename = this.joinPath(entry.name, directoryPath);
+				this.pushFile(filename, files, this.state.counts, filters);
+			} else if (entry.isDirectory()) {
+				let path = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
+				if (exclude && exclude(entry.name, path)) continue;
+				this.pushDirectory(path, paths, filters);
+				this.walkDirectory(this.state, path, path, depth - 1, this.walk);
+			} else if (this.resolveSymlink && entry.isSymbolicLink()) {
+				let path = joinPathWithBasePath(entry.name, directoryPath);
+				this.resolveSymlink(path, this.state, (stat, resolvedPath) => {
+					if (stat.isDirectory()) {
+						resolvedPath = normalizePath(resolvedPath, this.state.options);
+						if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path + pathSeparator)) return;
+						this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path + pathSeparator, depth - 1, this.walk);
+					} else {
+						resolvedPath = useRealPaths ? resolvedPath : path;
+						const filename = (0,external_path_namespaceObject.basename)(resolvedPath);
+						const directoryPath$1 = normalizePath((0,external_path_namespaceObject.dirname)(resolvedPath), this.state.options);
+						resolvedPath = this.joinPath(filename, directoryPath$1);
+						this.pushFile(resolvedPath, files, this.state.counts, filters);
+					}
+				});
+			}
+		}
+		this.groupFiles(this.state.groups, directoryPath, files);
+	};
+};
+
+//#endregion
+//#region src/api/async.ts
+function promise(root, options) {
+	return new Promise((resolve$1, reject) => {
+		callback(root, options, (err, output) => {
+			if (err) return reject(err);
+			resolve$1(output);
+		});
+	});
+}
+function callback(root, options, callback$1) {
+	let walker = new Walker(root, options, callback$1);
+	walker.start();
+}
+
+//#endregion
+//#region src/api/sync.ts
+function sync(root, options) {
+	const walker = new Walker(root, options);
+	return walker.start();
+}
+
+//#endregion
+//#region src/builder/api-builder.ts
+var APIBuilder = class {
+	constructor(root, options) {
+		this.root = root;
+		this.options = options;
+	}
+	withPromise() {
+		return promise(this.root, this.options);
+	}
+	withCallback(cb) {
+		callback(this.root, this.options, cb);
+	}
+	sync() {
+		return sync(this.root, this.options);
+	}
+};
+
+//#endregion
+//#region src/builder/index.ts
+let dist_pm = null;
+/* c8 ignore next 6 */
+try {
+	__require.resolve("picomatch");
+	dist_pm = __require("picomatch");
+} catch {}
+var Builder = class {
+	globCache = {};
+	options = {
+		maxDepth: Infinity,
+		suppressErrors: true,
+		pathSeparator: external_path_namespaceObject.sep,
+		filters: []
+	};
+	globFunction;
+	constructor(options) {
+		this.options = {
+			...this.options,
+			...options
+		};
+		this.globFunction = this.options.globFunction;
+	}
+	group() {
+		this.options.group = true;
+		return this;
+	}
+	withPathSeparator(separator) {
+		this.options.pathSeparator = separator;
+		return this;
+	}
+	withBasePath() {
+		this.options.includeBasePath = true;
+		return this;
+	}
+	withRelativePaths() {
+		this.options.relativePaths = true;
+		return this;
+	}
+	withDirs() {
+		this.options.includeDirs = true;
+		return this;
+	}
+	withMaxDepth(depth) {
+		this.options.maxDepth = depth;
+		return this;
+	}
+	withMaxFiles(limit) {
+		this.options.maxFiles = limit;
+		return this;
+	}
+	withFullPaths() {
+		this.options.resolvePaths = true;
+		this.options.includeBasePath = true;
+		return this;
+	}
+	withErrors() {
+		this.options.suppressErrors = false;
+		return this;
+	}
+	withSymlinks({ resolvePaths = true } = {}) {
+		this.options.resolveSymlinks = true;
+		this.options.useRealPaths = resolvePaths;
+		return this.withFullPaths();
+	}
+	withAbortSignal(signal) {
+		this.options.signal = signal;
+		return this;
+	}
+	normalize() {
+		this.options.normalizePath = true;
+		return this;
+	}
+	filter(predicate) {
+		this.options.filters.push(predicate);
+		return this;
+	}
+	onlyDirs() {
+		this.options.excludeFiles = true;
+		this.options.includeDirs = true;
+		return this;
+	}
+	exclude(predicate) {
+		this.options.exclude = predicate;
+		return this;
+	}
+	onlyCounts() {
+		this.options.onlyCounts = true;
+		return this;
+	}
+	crawl(root) {
+		return new APIBuilder(root || ".", this.options);
+	}
+	withGlobFunction(fn) {
+		this.globFunction = fn;
+		return this;
+	}
+	/**
+	* @deprecated Pass options using the constructor instead:
+	* ```ts
+	* new fdir(options).crawl("/path/to/root");
+	* ```
+	* This method will be removed in v7.0
+	*/
+	/* c8 ignore next 4 */
+	crawlWithOptions(root, options) {
+		this.options = {
+			...this.options,
+			...options
+		};
+		return new APIBuilder(root || ".", this.options);
+	}
+	glob(...patterns) {
+		if (this.globFunction) return this.globWithOptions(patterns);
+		return this.globWithOptions(patterns, ...[{ dot: true }]);
+	}
+	globWithOptions(patterns, ...options) {
+		const globFn = this.globFunction || dist_pm;
+		/* c8 ignore next 5 */
+		if (!globFn) throw new Error("Please specify a glob function to use glob matching.");
+		var isMatch = this.globCache[patterns.join("\0")];
+		if (!isMatch) {
+			isMatch = globFn(patterns, ...options);
+			this.globCache[patterns.join("\0")] = isMatch;
+		}
+		this.options.filters.push((path) => isMatch(path));
+		return this;
+	}
+};
+
+//#endregion
+
+// EXTERNAL MODULE: ./node_modules/picomatch/index.js
+var picomatch = __nccwpck_require__(4006);
+;// CONCATENATED MODULE: ./node_modules/tinyglobby/dist/index.mjs
+
+
+
+
+
+//#region src/utils.ts
+const isReadonlyArray = Array.isArray;
+const BACKSLASHES = /\\/g;
+const DRIVE_RELATIVE_PATH = /^[A-Za-z]:$/;
+const isWin = process.platform === "win32";
+const ONLY_PARENT_DIRECTORIES = /^(\/?\.\.)+$/;
+function getPartialMatcher(patterns, options = {}) {
+	const patternsCount = patterns.length;
+	const patternsParts = Array(patternsCount);
+	const matchers = Array(patternsCount);
+	let i, j;
+	for (i = 0; i < patternsCount; i++) {
+		const parts = splitPattern(patterns[i]);
+		patternsParts[i] = parts;
+		const partsCount = parts.length;
+		const partMatchers = Array(partsCount);
+		for (j = 0; j < partsCount; j++) partMatchers[j] = picomatch(parts[j], options);
+		matchers[i] = partMatchers;
+	}
+	return (input) => {
+		const inputParts = input.split("/");
+		if (inputParts[0] === ".." && ONLY_PARENT_DIRECTORIES.test(input)) return true;
+		for (i = 0; i < patternsCount; i++) {
+			const patternParts = patternsParts[i];
+			const matcher = matchers[i];
+			const inputPatternCount = inputParts.length;
+			const minParts = Math.min(inputPatternCount, patternParts.length);
+			j = 0;
+			while (j < minParts) {
+				const part = patternParts[j];
+				if (part.includes("/")) return true;
+				if (!matcher[j](inputParts[j])) break;
+				if (!options.noglobstar && part === "**") return true;
+				j++;
+			}
+			if (j === inputPatternCount) return true;
+		}
+		return false;
+	};
+}
+/* node:coverage ignore next 2 */
+const WIN32_ROOT_DIR = /^[A-Z]:\/$/i;
+const isRoot = isWin ? (p) => WIN32_ROOT_DIR.test(p) : (p) => p === "/";
+function buildFormat(cwd, root, absolute) {
+	if (cwd === root || root.startsWith(`${cwd}/`)) {
+		if (absolute) {
+			const start = cwd.length + +!isRoot(cwd);
+			return (p, isDir) => p.slice(start, isDir ? -1 : void 0) || ".";
+		}
+		const prefix = root.slice(cwd.length + 1);
+		if (prefix) return (p, isDir) => {
+			if (p === ".") return prefix;
+			const result = `${prefix}/${p}`;
+			return isDir ? result.slice(0, -1) : result;
+		};
+		return (p, isDir) => isDir && p !== "." ? p.slice(0, -1) : p;
+	}
+	if (absolute) return (p) => external_path_namespaceObject.posix.relative(cwd, p) || ".";
+	return (p) => external_path_namespaceObject.posix.relative(cwd, `${root}/${p}`) || ".";
+}
+function buildRelative(cwd, root) {
+	if (root.startsWith(`${cwd}/`)) {
+		const prefix = root.slice(cwd.length + 1);
+		return (p) => `${prefix}/${p}`;
+	}
+	return (p) => {
+		const result = external_path_namespaceObject.posix.relative(cwd, `${root}/${p}`);
+		return p[p.length - 1] === "/" && result !== "" ? `${result}/` : result || ".";
+	};
+}
+function ensureNonDriveRelativePath(path) {
+	return path.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
+}
+const splitPatternOptions = { parts: true };
+function splitPattern(path) {
+	var _result$parts;
+	const result = picomatch.scan(path, splitPatternOptions);
+	return ((_result$parts = result.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result.parts : [path];
+}
+const ESCAPED_WIN32_BACKSLASHES = /\\(?![()[\]{}!+@])/g;
+function convertPosixPathToPattern(path) {
+	return escapePosixPath(path);
+}
+function convertWin32PathToPattern(path) {
+	return escapeWin32Path(path).replace(ESCAPED_WIN32_BACKSLASHES, "/");
+}
+/**
+* Converts a path to a pattern depending on the platform.
+* Identical to {@link escapePath} on POSIX systems.
+* @see {@link https://superchupu.dev/tinyglobby/documentation#convertPathToPattern}
+*/
+/* node:coverage ignore next 3 */
+const convertPathToPattern = (/* unused pure expression or super */ null && (isWin ? convertWin32PathToPattern : convertPosixPathToPattern));
+const POSIX_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}*?|]|^!|[!+@](?=\()|\\(?![()[\]{}!*+?@|]))/g;
+const WIN32_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}]|^!|[!+@](?=\())/g;
+const escapePosixPath = (path) => path.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+const escapeWin32Path = (path) => path.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+/**
+* Escapes a path's special characters depending on the platform.
+* @see {@link https://superchupu.dev/tinyglobby/documentation#escapePath}
+*/
+/* node:coverage ignore next */
+const escapePath = isWin ? escapeWin32Path : escapePosixPath;
+/**
+* Checks if a pattern has dynamic parts.
+*
+* Has a few minor differences with [`fast-glob`](https://github.com/mrmlnc/fast-glob) for better accuracy:
+*
+* - Doesn't necessarily return `false` on patterns that include `\`.
+* - Returns `true` if the pattern includes parentheses, regardless of them representing one single pattern or not.
+* - Returns `true` for unfinished glob extensions i.e. `(h`, `+(h`.
+* - Returns `true` for unfinished brace expansions as long as they include `,` or `..`.
+*
+* @see {@link https://superchupu.dev/tinyglobby/documentation#isDynamicPattern}
+*/
+function isDynamicPattern(pattern, options) {
+	if ((options === null || options === void 0 ? void 0 : options.caseSensitiveMatch) === false) return true;
+	const scan = picomatch.scan(pattern);
+	return scan.isGlob || scan.negated;
+}
+function log(...tasks) {
+	console.log(`[tinyglobby ${(/* @__PURE__ */ new Date()).toLocaleTimeString("es")}]`, ...tasks);
+}
+function ensureStringArray(value) {
+	return typeof value === "string" ? [value] : value !== null && value !== void 0 ? value : [];
+}
+//#endregion
+//#region src/patterns.ts
+const PARENT_DIRECTORY = /^(\/?\.\.)+/;
+const ESCAPING_BACKSLASHES = /\\(?=[()[\]{}!*+?@|])/g;
+function normalizePattern(pattern, opts, props, isIgnore) {
+	var _PARENT_DIRECTORY$exe;
+	const cwd = opts.cwd;
+	let result = pattern;
+	if (pattern[pattern.length - 1] === "/") result = pattern.slice(0, -1);
+	if (result[result.length - 1] !== "*" && opts.expandDirectories) result += "/**";
+	const escapedCwd = escapePath(cwd);
+	result = (0,external_path_namespaceObject.isAbsolute)(result.replace(ESCAPING_BACKSLASHES, "")) ? external_path_namespaceObject.posix.relative(escapedCwd, result) : external_path_namespaceObject.posix.normalize(result);
+	const parentDir = (_PARENT_DIRECTORY$exe = PARENT_DIRECTORY.exec(result)) === null || _PARENT_DIRECTORY$exe === void 0 ? void 0 : _PARENT_DIRECTORY$exe[0];
+	const parts = splitPattern(result);
+	if (parentDir) {
+		const n = (parentDir.length + 1) / 3;
+		let i = 0;
+		const cwdParts = escapedCwd.split("/");
+		while (i < n && parts[i + n] === cwdParts[cwdParts.length + i - n]) {
+			result = result.slice(0, (n - i - 1) * 3) + result.slice((n - i) * 3 + parts[i + n].length + 1) || ".";
+			i++;
+		}
+		const potentialRoot = external_path_namespaceObject.posix.join(cwd, parentDir.slice(i * 3));
+		if (potentialRoot[0] !== "." && props.root.length > potentialRoot.length) {
+			props.root = ensureNonDriveRelativePath(potentialRoot);
+			props.depthOffset = -n + i;
+		}
+	}
+	if (!isIgnore && props.depthOffset >= 0) {
+		var _props$commonPath;
+		(_props$commonPath = props.commonPath) !== null && _props$commonPath !== void 0 || (props.commonPath = parts);
+		const newCommonPath = [];
+		const length = Math.min(props.commonPath.length, parts.length);
+		for (let i = 0; i < length; i++) {
+			const part = parts[i];
+			if (part === "**" && !parts[i + 1]) {
+				newCommonPath.pop();
+				break;
+			}
+			if (i === parts.length - 1 || part !== props.commonPath[i] || isDynamicPattern(part)) break;
+			newCommonPath.push(part);
+		}
+		props.depthOffset = newCommonPath.length;
+		props.commonPath = newCommonPath;
+		props.root = ensureNonDriveRelativePath(newCommonPath.length > 0 ? external_path_namespaceObject.posix.join(cwd, ...newCommonPath) : cwd);
+	}
+	return result;
+}
+function processPatterns(options, patterns, props) {
+	const matchPatterns = [];
+	const ignorePatterns = [];
+	for (const pattern of options.ignore) {
+		if (!pattern) continue;
+		if (pattern[0] !== "!" || pattern[1] === "(") ignorePatterns.push(normalizePattern(pattern, options, props, true));
+	}
+	for (const pattern of patterns) {
+		if (!pattern) continue;
+		if (pattern[0] !== "!" || pattern[1] === "(") matchPatterns.push(normalizePattern(pattern, options, props, false));
+		else if (pattern[1] !== "!" || pattern[2] === "(") ignorePatterns.push(normalizePattern(pattern.slice(1), options, props, true));
+	}
+	return {
+		match: matchPatterns,
+		ignore: ignorePatterns
+	};
+}
+//#endregion
+//#region src/crawler.ts
+function buildCrawler(options, patterns) {
+	const cwd = options.cwd;
+	const props = {
+		root: cwd,
+		depthOffset: 0
+	};
+	const processed = processPatterns(options, patterns, props);
+	if (options.debug) log("internal processing patterns:", processed);
+	const { absolute, caseSensitiveMatch, debug, dot, followSymbolicLinks, onlyDirectories } = options;
+	const root = props.root.replace(BACKSLASHES, "");
+	const matchOptions = {
+		dot,
+		nobrace: options.braceExpansion === false,
+		nocase: !caseSensitiveMatch,
+		noextglob: options.extglob === false,
+		noglobstar: options.globstar === false,
+		posix: true
+	};
+	const matcher = picomatch(processed.match, matchOptions);
+	const ignore = picomatch(processed.ignore, matchOptions);
+	const partialMatcher = getPartialMatcher(processed.match, matchOptions);
+	const format = buildFormat(cwd, root, absolute);
+	const excludeFormatter = absolute ? format : buildFormat(cwd, root, true);
+	const excludePredicate = (_, p) => {
+		const relativePath = excludeFormatter(p, true);
+		return relativePath !== "." && !partialMatcher(relativePath) || ignore(relativePath);
+	};
+	let maxDepth;
+	if (options.deep !== void 0) maxDepth = Math.round(options.deep - props.depthOffset);
+	const crawler = new Builder({
+		filters: [debug ? (p, isDirectory) => {
+			const path = format(p, isDirectory);
+			const matches = matcher(path) && !ignore(path);
+			if (matches) log(`matched ${path}`);
+			return matches;
+		} : (p, isDirectory) => {
+			const path = format(p, isDirectory);
+			return matcher(path) && !ignore(path);
+		}],
+		exclude: debug ? (_, p) => {
+			const skipped = excludePredicate(_, p);
+			log(`${skipped ? "skipped" : "crawling"} ${p}`);
+			return skipped;
+		} : excludePredicate,
+		fs: options.fs,
+		pathSeparator: "/",
+		relativePaths: !absolute,
+		resolvePaths: absolute,
+		includeBasePath: absolute,
+		resolveSymlinks: followSymbolicLinks,
+		excludeSymlinks: !followSymbolicLinks,
+		excludeFiles: onlyDirectories,
+		includeDirs: onlyDirectories || !options.onlyFiles,
+		maxDepth,
+		signal: options.signal
+	}).crawl(root);
+	if (options.debug) log("internal properties:", {
+		...props,
+		root
+	});
+	return [crawler, cwd !== root && !absolute && buildRelative(cwd, root)];
+}
+//#endregion
+//#region src/index.ts
+function formatPaths(paths, mapper) {
+	if (mapper) for (let i = paths.length - 1; i >= 0; i--) paths[i] = mapper(paths[i]);
+	return paths;
+}
+const defaultOptions = {
+	caseSensitiveMatch: true,
+	debug: !!process.env.TINYGLOBBY_DEBUG,
+	expandDirectories: true,
+	followSymbolicLinks: true,
+	onlyFiles: true
+};
+function getOptions(options) {
+	const opts = Object.assign({}, options);
+	for (const key in defaultOptions) if (opts[key] === void 0) Object.assign(opts, { [key]: defaultOptions[key] });
+	opts.cwd = (opts.cwd instanceof URL ? (0,external_url_namespaceObject.fileURLToPath)(opts.cwd) : (0,external_path_namespaceObject.resolve)(opts.cwd || process.cwd())).replace(BACKSLASHES, "/");
+	opts.ignore = ensureStringArray(opts.ignore);
+	opts.fs && (opts.fs = {
+		readdir: opts.fs.readdir || external_fs_namespaceObject.readdir,
+		readdirSync: opts.fs.readdirSync || external_fs_namespaceObject.readdirSync,
+		realpath: opts.fs.realpath || external_fs_namespaceObject.realpath,
+		realpathSync: opts.fs.realpathSync || external_fs_namespaceObject.realpathSync,
+		stat: opts.fs.stat || external_fs_namespaceObject.stat,
+		statSync: opts.fs.statSync || external_fs_namespaceObject.statSync
+	});
+	if (opts.debug) log("globbing with options:", opts);
+	return opts;
+}
+function getCrawler(globInput, inputOptions = {}) {
+	var _ref;
+	if (globInput && (inputOptions === null || inputOptions === void 0 ? void 0 : inputOptions.patterns)) throw new Error("Cannot pass patterns as both an argument and an option");
+	const isModern = isReadonlyArray(globInput) || typeof globInput === "string";
+	const patterns = ensureStringArray((_ref = isModern ? globInput : globInput.patterns) !== null && _ref !== void 0 ? _ref : "**/*");
+	const options = getOptions(isModern ? inputOptions : globInput);
+	return patterns.length > 0 ? buildCrawler(options, patterns) : [];
+}
+async function glob(globInput, options) {
+	const [crawler, relative] = getCrawler(globInput, options);
+	return crawler ? formatPaths(await crawler.withPromise(), relative) : [];
+}
+function globSync(globInput, options) {
+	const [crawler, relative] = getCrawler(globInput, options);
+	return crawler ? formatPaths(crawler.sync(), relative) : [];
+}
+//#endregion
+
+
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/decode.js
@@ -44014,6 +44151,9 @@ function read_files_formatBytes(bytes) {
 
 
 
+
+
+
 //# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./src/main.ts
 /**
@@ -44025,8 +44165,8 @@ function read_files_formatBytes(bytes) {
 
 
 
-/** What the step does: the whole flow, or one part of a pipeline whose jobs report into one run. */
-const MODES = ['report', 'create', 'upload', 'close', 'doctor'];
+/** What the step does: the whole flow, or one part of a pipeline whose jobs report into one run (core's table of operations). */
+const MODES = Object.keys(ACTION_MODES);
 async function run(env = process.env) {
     const token = getInput('api-token');
     if (token)
@@ -44047,19 +44187,18 @@ async function run(env = process.env) {
         await fail(emptySummary(false), errors_asToolError(error));
         return;
     }
-    if (mode === 'doctor')
+    const operation = ACTION_MODES[mode];
+    if (operation === 'doctor')
         return runDoctor(settings, sources);
-    if (mode === 'close')
+    if (operation === 'close')
         return runClose(settings, env);
     // A shard leaves the run open for the close job, unless it knows the shard total (then the last one closes it).
     if (mode === 'upload' && settings.shardTotal === undefined)
         settings.closeRun = false;
-    if (!token && !settings.dryRun) {
-        if (env.GITHUB_EVENT_NAME === 'pull_request' || env.GITHUB_EVENT_NAME === 'pull_request_target') {
-            warning('testsigma-tm: the api-token input is empty (pull requests from forks get no secrets), so no results were uploaded.');
-            return;
-        }
-        await fail(emptySummary(false), new errors_ConfigError('CONFIG_MISSING_TOKEN', 'testsigma-tm: the api-token input is empty: pass it from a secret, e.g. api-token: ${{ secrets.TESTSIGMA_API_TOKEN }}.'));
+    // Pull requests from forks get no secrets: sit the upload out. Any other missing token is core's pre-check to report.
+    const fromFork = env.GITHUB_EVENT_NAME === 'pull_request' || env.GITHUB_EVENT_NAME === 'pull_request_target';
+    if (!token && !settings.dryRun && fromFork) {
+        warning('testsigma-tm: the api-token input is empty (pull requests from forks get no secrets), so no results were uploaded.');
         return;
     }
     const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
@@ -44068,10 +44207,10 @@ async function run(env = process.env) {
         .map((line) => line.trim())
         .filter((line) => line !== '' && !line.startsWith('#'));
     // `create` needs no results (the shards bring their cases); the other modes default to the usual JUnit names.
-    const wanted = patterns.length > 0 ? patterns : mode === 'create' ? [] : ['**/TEST-*.xml', '**/junit*.xml'];
+    const wanted = patterns.length > 0 ? patterns : operation === 'create' ? [] : ['**/TEST-*.xml', '**/junit*.xml'];
     // Read while uploading, each result mapped as it is read: a result file of any size costs what the upload keeps.
     const results = await resultFileSource(wanted, { cwd: workspace });
-    const outcome = await upload_uploadResults({ settings, results, env, host: 'action', log: LOG, openOnly: mode === 'create' });
+    const outcome = await upload_uploadResults({ settings, results, env, host: 'action', log: LOG, openOnly: operation === 'create' });
     const s = outcome.summary;
     info(renderText(s, outcome.error ? { error: outcome.error } : {}));
     setOutputs(s);
