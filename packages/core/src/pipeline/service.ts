@@ -8,12 +8,7 @@ import type { Logger } from '../log.js';
 import { settingLabel, type Host, type Settings } from '../settings/index.js';
 
 /** The HTTP client's options from the settings; every message names settings in the host's words. */
-function httpOptions(
-  settings: Pick<Settings, 'baseUrl' | 'timeoutMs' | 'deadline'>,
-  token: string,
-  host: Host | undefined,
-  log: Logger,
-): HttpClientOptions {
+function httpOptions(settings: Pick<Settings, 'baseUrl' | 'timeoutMs' | 'deadline'>, token: string, host: Host | undefined, log: Logger): HttpClientOptions {
   return {
     baseUrl: settings.baseUrl,
     token,

@@ -20,11 +20,7 @@ export function howToSet(key: RequiredSetting, host: Host | undefined): string {
 }
 
 /** The first of `keys` that has no value, as the error an operation stops with; undefined when all are set. */
-function missingSetting(
-  settings: Partial<Pick<Settings, RequiredSetting>>,
-  keys: readonly RequiredSetting[],
-  host: Host | undefined,
-): ConfigError | undefined {
+function missingSetting(settings: Partial<Pick<Settings, RequiredSetting>>, keys: readonly RequiredSetting[], host: Host | undefined): ConfigError | undefined {
   const key = keys.find((k) => !settings[k]);
   return key && new ConfigError(REQUIRED[key].code, `${REQUIRED[key].missing}: ${howToSet(key, host)}`);
 }
