@@ -33131,7 +33131,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(312);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8303);
 // The Action's entry point: nothing but the call, so main.ts can be tested without side effects on import.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -33141,7 +33141,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 312:
+/***/ 8303:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36102,6 +36102,156 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/ci.js
+function detectCi(env) {
+    if (env.GITHUB_ACTIONS === 'true') {
+        const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+        const repo = env.GITHUB_REPOSITORY;
+        const runId = env.GITHUB_RUN_ID;
+        const attempt = env.GITHUB_RUN_ATTEMPT ?? '1';
+        const jobUrl = repo && runId ? `${server}/${repo}/actions/runs/${runId}${attempt !== '1' ? `/attempts/${attempt}` : ''}` : undefined;
+        const workflow = env.GITHUB_WORKFLOW ?? 'workflow';
+        return {
+            provider: 'GitHub Actions',
+            jobUrl,
+            runKey: runId ? `gh-${runId}` : undefined,
+            attempt: Number(attempt) || 1,
+            label: `${repo ? `${repo} ` : ''}${workflow} #${env.GITHUB_RUN_NUMBER ?? runId ?? '?'}${attempt !== '1' ? ` (attempt ${attempt})` : ''}${ref(env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME, env.GITHUB_SHA)}`,
+            fields: fields({
+                workflow: env.GITHUB_WORKFLOW,
+                runNumber: env.GITHUB_RUN_NUMBER,
+                runAttempt: env.GITHUB_RUN_ATTEMPT,
+                branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME,
+                sha: env.GITHUB_SHA,
+                repository: repo,
+                job: env.GITHUB_JOB,
+            }),
+        };
+    }
+    if (env.GITLAB_CI === 'true') {
+        return {
+            provider: 'GitLab CI',
+            jobUrl: env.CI_PIPELINE_URL ?? env.CI_JOB_URL,
+            runKey: env.CI_PIPELINE_ID ? `gl-${env.CI_PIPELINE_ID}` : undefined,
+            ...shard(env.CI_NODE_INDEX, env.CI_NODE_TOTAL, 1),
+            label: `${env.CI_PROJECT_PATH ?? 'GitLab'} pipeline #${env.CI_PIPELINE_IID ?? env.CI_PIPELINE_ID ?? '?'}${ref(env.CI_COMMIT_REF_NAME, env.CI_COMMIT_SHA)}`,
+            fields: fields({
+                workflow: env.CI_PIPELINE_NAME,
+                runNumber: env.CI_PIPELINE_IID ?? env.CI_PIPELINE_ID,
+                branch: env.CI_COMMIT_REF_NAME,
+                sha: env.CI_COMMIT_SHA,
+                repository: env.CI_PROJECT_PATH,
+                job: env.CI_JOB_NAME,
+            }),
+        };
+    }
+    if (env.CIRCLECI === 'true') {
+        return {
+            provider: 'CircleCI',
+            jobUrl: env.CIRCLE_BUILD_URL,
+            runKey: env.CIRCLE_WORKFLOW_ID ? `cc-${env.CIRCLE_WORKFLOW_ID}` : undefined,
+            ...shard(env.CIRCLE_NODE_INDEX, env.CIRCLE_NODE_TOTAL, 0),
+            label: `${env.CIRCLE_PROJECT_REPONAME ?? 'CircleCI'} build #${env.CIRCLE_BUILD_NUM ?? '?'}${ref(env.CIRCLE_BRANCH, env.CIRCLE_SHA1)}`,
+            fields: fields({
+                runNumber: env.CIRCLE_BUILD_NUM,
+                branch: env.CIRCLE_BRANCH,
+                sha: env.CIRCLE_SHA1,
+                repository: env.CIRCLE_PROJECT_USERNAME && env.CIRCLE_PROJECT_REPONAME ? `${env.CIRCLE_PROJECT_USERNAME}/${env.CIRCLE_PROJECT_REPONAME}` : undefined,
+                job: env.CIRCLE_JOB,
+            }),
+        };
+    }
+    if (env.BUILDKITE === 'true') {
+        return {
+            provider: 'Buildkite',
+            jobUrl: env.BUILDKITE_BUILD_URL,
+            runKey: env.BUILDKITE_BUILD_ID ? `bk-${env.BUILDKITE_BUILD_ID}` : undefined,
+            attempt: (Number(env.BUILDKITE_RETRY_COUNT) || 0) + 1,
+            ...shard(env.BUILDKITE_PARALLEL_JOB, env.BUILDKITE_PARALLEL_JOB_COUNT, 0),
+            label: `${env.BUILDKITE_PIPELINE_SLUG ?? 'Buildkite'} build #${env.BUILDKITE_BUILD_NUMBER ?? '?'}${ref(env.BUILDKITE_BRANCH, env.BUILDKITE_COMMIT)}`,
+            fields: fields({
+                workflow: env.BUILDKITE_PIPELINE_NAME ?? env.BUILDKITE_PIPELINE_SLUG,
+                runNumber: env.BUILDKITE_BUILD_NUMBER,
+                runAttempt: String((Number(env.BUILDKITE_RETRY_COUNT) || 0) + 1),
+                branch: env.BUILDKITE_BRANCH,
+                sha: env.BUILDKITE_COMMIT,
+                repository: repositoryPath(env.BUILDKITE_REPO),
+                job: env.BUILDKITE_LABEL,
+            }),
+        };
+    }
+    if (env.TF_BUILD === 'True' || env.TF_BUILD === 'true') {
+        const url = env.SYSTEM_COLLECTIONURI && env.SYSTEM_TEAMPROJECT && env.BUILD_BUILDID
+            ? `${env.SYSTEM_COLLECTIONURI}${env.SYSTEM_TEAMPROJECT}/_build/results?buildId=${env.BUILD_BUILDID}`
+            : undefined;
+        return {
+            provider: 'Azure Pipelines',
+            jobUrl: url,
+            runKey: env.BUILD_BUILDID ? `az-${env.BUILD_BUILDID}` : undefined,
+            attempt: Number(env.SYSTEM_JOBATTEMPT) || 1,
+            label: `${env.BUILD_DEFINITIONNAME ?? 'Azure'} #${env.BUILD_BUILDNUMBER ?? '?'}${ref(env.BUILD_SOURCEBRANCHNAME, env.BUILD_SOURCEVERSION)}`,
+            fields: fields({
+                workflow: env.BUILD_DEFINITIONNAME,
+                runNumber: env.BUILD_BUILDNUMBER,
+                runAttempt: env.SYSTEM_JOBATTEMPT,
+                branch: env.BUILD_SOURCEBRANCHNAME,
+                sha: env.BUILD_SOURCEVERSION,
+                repository: env.BUILD_REPOSITORY_NAME,
+                job: env.SYSTEM_JOBDISPLAYNAME,
+            }),
+        };
+    }
+    if (env.JENKINS_URL || env.BUILD_URL) {
+        return {
+            provider: 'Jenkins',
+            jobUrl: env.BUILD_URL,
+            runKey: env.BUILD_TAG ? `jk-${env.BUILD_TAG}` : undefined,
+            label: `${env.JOB_NAME ?? 'Jenkins'} #${env.BUILD_NUMBER ?? '?'}${ref(env.GIT_BRANCH, env.GIT_COMMIT)}`,
+            fields: fields({
+                workflow: env.JOB_NAME,
+                runNumber: env.BUILD_NUMBER,
+                branch: env.BRANCH_NAME ?? env.GIT_BRANCH,
+                sha: env.GIT_COMMIT,
+                repository: repositoryPath(env.GIT_URL),
+                job: env.STAGE_NAME,
+            }),
+        };
+    }
+    if (env.CI === 'true' || env.CI === '1')
+        return { provider: 'CI', label: 'CI', fields: {} };
+    return undefined;
+}
+/** A parallel job's index (counted from `base`) and total, when both are there and the job is really split. */
+function shard(index, total, base) {
+    const i = Number(index);
+    const n = Number(total);
+    if (!Number.isInteger(i) || !Number.isInteger(n) || n < 2 || index === undefined || index === '')
+        return {};
+    return { shard: { index: i - base + 1, total: n } };
+}
+/** Only the fields with a value: an empty variable tells nothing. */
+function fields(all) {
+    return Object.fromEntries(Object.entries(all).filter(([, value]) => typeof value === 'string' && value.trim() !== ''));
+}
+/** `owner/name` from a clone URL (`https://host/owner/name.git`, `git@host:owner/name.git`); whatever precedes the host, credentials included, is dropped. */
+function repositoryPath(url) {
+    return url ? /[/:]([^/:@]+\/[^/:@]+?)(?:\.git)?\/?$/.exec(url)?.[1] : undefined;
+}
+function ref(branch, sha) {
+    const parts = [branch, sha ? sha.slice(0, 7) : undefined].filter(Boolean);
+    return parts.length > 0 ? ` on ${parts.join(' @ ')}` : '';
+}
+/** The default run title: the CI's words and its run key, or a timestamp for a local upload. */
+function defaultRunTitle(ci, now) {
+    const stamp = now
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, ' UTC');
+    if (!ci)
+        return `testsigma-tm upload ${stamp}`;
+    return ci.runKey ? `${ci.label} [${ci.runKey}]` : `${ci.label} ${stamp}`;
+}
+//# sourceMappingURL=ci.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/errors.js
 /**
  * The one error model. Every failure the tool reports has a stable `code` from ERROR_CODES (for scripts and
@@ -36327,6 +36477,3719 @@ function errors_asToolError(error, product = 'testsigma-tm') {
     return new InternalError('INTERNAL', `Unexpected failure: ${message}. Please report this as a bug of ${product}.`, { cause: error });
 }
 //# sourceMappingURL=errors.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/log.js
+const silentLogger = { debug() { }, info() { }, warn() { }, error() { } };
+/** Replace every occurrence of each secret (and `Bearer <anything>`) with `***`. */
+function redact(text, secrets) {
+    let out = redactUrlCredentials(text).replace(/(Bearer\s+)[^\s"',;]+/gi, '$1***');
+    for (const secret of secrets) {
+        if (secret && secret.length >= 4)
+            out = out.split(secret).join('***');
+    }
+    return out;
+}
+/** A logger that redacts the given secrets before handing messages on. */
+function redactingLogger(inner, secrets) {
+    return {
+        debug: (m) => inner.debug(redact(m, secrets)),
+        info: (m) => inner.info(redact(m, secrets)),
+        warn: (m) => inner.warn(redact(m, secrets)),
+        error: (m) => inner.error(redact(m, secrets)),
+    };
+}
+/** `https://user:pass@host/…` → `https://***@host/…`: credentials in a URL never reach a message. */
+function redactUrlCredentials(text) {
+    return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@]*@/gi, '$1***@');
+}
+//# sourceMappingURL=log.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/clock.js
+const systemClock = {
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
+    random: () => Math.random(),
+};
+//# sourceMappingURL=clock.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/model.js
+/** Passed on its last attempt after failing an earlier one. */
+function isFlaky(result) {
+    return result.status === 'passed' && result.attempts.some((a) => a.status === 'failed' || a.status === 'error');
+}
+/** The title a person would recognise: suites and name joined the way Playwright prints them. */
+function fullTitle(result) {
+    return [...result.suitePath, result.name].filter((part) => part !== '').join(' › ');
+}
+/** The title plus the project it ran in, so one test run in several browsers is told apart in lists. */
+function displayTitle(result) {
+    return result.project ? `${fullTitle(result)} [${result.project}]` : fullTitle(result);
+}
+/**
+ * A copy of a string that holds nothing else: a string cut from the text a reader decoded can keep that whole
+ * piece of the file alive, and a joined one its parts. For strings kept long after reading.
+ */
+function detach(text) {
+    return structuredClone(text);
+}
+/**
+ * A result to keep after reading: what a case's description, status and attachments read of it (the output, the
+ * tags and the properties are left out: nothing after mapping reads them, and they are most of its size). A
+ * stream can keep 100,000 of these (5,000 cases × 20), so each is small: empty lists are one shared frozen list,
+ * the suite path is the reader's own (shared by its suite), and the fields are set one by one.
+ */
+function keptCopy(result) {
+    const copy = {
+        source: result.source,
+        // The reader shares one suite path among the suite's results: so do the copies.
+        suitePath: result.suitePath,
+        name: result.name,
+        status: result.status,
+        properties: NONE,
+        tags: NONE,
+        attachments: result.attachments.length === 0 ? NONE : result.attachments.map(copyAttachment),
+        attempts: result.attempts.map(copyAttempt),
+    };
+    if (result.file !== undefined)
+        copy.file = result.file;
+    if (result.line !== undefined)
+        copy.line = result.line;
+    if (result.classname !== undefined)
+        copy.classname = result.classname;
+    if (result.project !== undefined)
+        copy.project = result.project;
+    if (result.durationMs !== undefined)
+        copy.durationMs = result.durationMs;
+    if (result.message !== undefined)
+        copy.message = result.message;
+    if (result.stack !== undefined)
+        copy.stack = result.stack;
+    return copy;
+}
+/** The empty list every kept copy shares (frozen: adding to one would add to all). */
+const NONE = Object.freeze([]);
+function copyAttempt(attempt) {
+    const copy = { status: attempt.status };
+    if (attempt.durationMs !== undefined)
+        copy.durationMs = attempt.durationMs;
+    if (attempt.message !== undefined)
+        copy.message = attempt.message;
+    if (attempt.stack !== undefined)
+        copy.stack = attempt.stack;
+    if (attempt.attachments)
+        copy.attachments = attempt.attachments.map(copyAttachment);
+    return copy;
+}
+function copyAttachment(attachment) {
+    return { ...attachment };
+}
+/** What names a result in a list (its titles, project and outcome), copied out of what it was read from; the rest left empty. */
+function nameOnly(result) {
+    return {
+        source: detach(result.source),
+        suitePath: result.suitePath.map(detach),
+        name: detach(result.name),
+        ...(result.project !== undefined && { project: detach(result.project) }),
+        status: result.status,
+        properties: [],
+        tags: [],
+        attachments: [],
+        attempts: [{ status: result.status }],
+    };
+}
+/** How many results a file held, whether they were kept or handed over as they were read. */
+function resultCount(file) {
+    return file.count ?? file.results.length;
+}
+//# sourceMappingURL=model.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/map/status.js
+/**
+ * Outcome of a result → the name of a test-run status → that status's id on the service.
+ * Names, not ids, are configured: accounts can rename statuses and the ids differ per account.
+ */
+
+
+const OUTCOMES = ['passed', 'failed', 'error', 'skipped', 'flaky'];
+/** A flaky test passed in the end, so it is recorded as Passed; its failed attempts go into the description. */
+const DEFAULT_STATUS_MAPPING = {
+    passed: 'Passed',
+    failed: 'Failed',
+    error: 'Failed',
+    skipped: 'Skipped',
+    flaky: 'Passed',
+};
+function outcomeOf(result) {
+    return isFlaky(result) ? 'flaky' : result.status;
+}
+const MAPPING_HELP = 'Expected outcome=status pairs separated by commas or new lines, such as "skipped=Blocked,error=Blocked", ' + `with outcomes ${OUTCOMES.join(', ')}.`;
+/**
+ * `skipped=Blocked, error=Blocked` → `{skipped: 'Blocked', error: 'Blocked'}`. Outcomes are case-insensitive;
+ * status names are kept as written (resolved later, case-insensitively). Empty text is an empty mapping.
+ * Every problem is reported in one ConfigError, so a user fixes them all at once.
+ */
+function parseStatusMapping(text) {
+    const mapping = {};
+    const problems = [];
+    for (const raw of text.split(/[,\n]/)) {
+        const pair = raw.trim();
+        if (pair === '')
+            continue;
+        const eq = pair.indexOf('=');
+        if (eq < 0) {
+            problems.push(`"${pair}" is not an outcome=status pair`);
+            continue;
+        }
+        const key = pair.slice(0, eq).trim().toLowerCase();
+        const name = pair.slice(eq + 1).trim();
+        if (!isOutcome(key))
+            problems.push(`"${pair.slice(0, eq).trim()}" is not an outcome`);
+        else if (name === '')
+            problems.push(`"${key}" has no status name`);
+        else if (mapping[key] !== undefined)
+            problems.push(`"${key}" is given more than once`);
+        else
+            mapping[key] = name;
+    }
+    if (problems.length > 0) {
+        throw new errors_ConfigError('CONFIG_STATUS_MAPPING', `Invalid status mapping: ${problems.join('; ')}. ${MAPPING_HELP}`);
+    }
+    return mapping;
+}
+function isOutcome(text) {
+    return OUTCOMES.includes(text);
+}
+/** `In Progress`, `in progress`, `InProgress`, `in_progress` and `UnTested`/`Untested` are the same status. */
+function statusKey(name) {
+    return name.toLowerCase().replace(/[\s_-]+/g, '');
+}
+/**
+ * The service status for every name the mapping uses, keyed by the name as written in the mapping.
+ * An exact match beats a loose one (in case an account has both `Retest` and `Re-test`).
+ * Throws one ConfigError naming every missing status, the outcomes that need it and what the service offers.
+ */
+function resolveStatusIds(available, mapping) {
+    const resolved = new Map();
+    const missing = new Map();
+    for (const outcome of OUTCOMES) {
+        const name = mapping[outcome];
+        if (resolved.has(name))
+            continue;
+        const found = available.find((s) => s.name === name) ?? available.find((s) => statusKey(s.name) === statusKey(name));
+        if (found)
+            resolved.set(name, found);
+        else
+            getOrAdd(missing, name).push(outcome);
+    }
+    if (missing.size > 0) {
+        const names = [...missing].map(([name, outcomes]) => `"${name}" (for ${outcomes.join(', ')})`).join(', ');
+        const offered = available.length > 0 ? available.map((s) => s.name).join(', ') : 'none';
+        throw new errors_ConfigError('CONFIG_STATUS_MISSING', `The service has no test run status named ${names}. Statuses it offers: ${offered}. ` +
+            'Change the status mapping to use one of these names (e.g. "skipped=Skipped").');
+    }
+    return resolved;
+}
+function getOrAdd(map, key) {
+    let list = map.get(key);
+    if (!list) {
+        list = [];
+        map.set(key, list);
+    }
+    return list;
+}
+// Higher wins. A name outside the four (Retest, a renamed status) sits between Blocked and Passed:
+// it is something a person should look at, but not as bad as a failure.
+const RANK = new Map([
+    ['failed', 4],
+    ['blocked', 3],
+    ['passed', 1],
+    ['skipped', 0],
+]);
+const OTHER_RANK = 2;
+/** How bad a status is: higher is worse; a status meaning "no result yet" (Untested) is below every result. */
+function statusSeverity(name) {
+    const key = statusKey(name);
+    if (key === 'untested')
+        return -1;
+    return RANK.get(key) ?? OTHER_RANK;
+}
+/**
+ * The status of a case several results name: Failed > Blocked > any other name > Passed > Skipped,
+ * compared case/space-insensitively; the first of equal rank wins, returned as given.
+ */
+function aggregateStatus(statusNames) {
+    let best;
+    let bestRank = -1;
+    for (const name of statusNames) {
+        const rank = statusSeverity(name);
+        if (rank > bestRank) {
+            best = name;
+            bestRank = rank;
+        }
+    }
+    if (best === undefined)
+        throw new RangeError('aggregateStatus needs at least one status name');
+    return best;
+}
+/** The status name a case gets from its results under a mapping. */
+function caseStatusName(results, mapping) {
+    return aggregateStatus(results.map((r) => mapping[outcomeOf(r)]));
+}
+//# sourceMappingURL=status.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/map/references.js
+/** The property (or Playwright annotation type) that names test cases explicitly, compared case-insensitively. */
+const REFERENCE_PROPERTY = 'testsigma';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Any `<something>-<digits>`: a human id of this project or of another one; normalised the same way.
+const HUMAN_ID_SHAPE = /^(.+-)0*(\d+)$/u;
+// Punctuation people wrap ids in (`[DEMO-3]`, `@DEMO-3`, `DEMO-3:`), stripped from property values.
+const WRAPPING = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu;
+function isUuid(text) {
+    return UUID.test(text);
+}
+/** `demo-012` → `DEMO-12`. Text without a trailing number is only upper-cased. */
+function normaliseHumanId(text) {
+    const upper = text.trim().toUpperCase();
+    const match = HUMAN_ID_SHAPE.exec(upper);
+    return match ? `${match[1]}${match[2]}` : upper;
+}
+/** The normal form of one reference; see the file comment. */
+function normaliseReference(text) {
+    const trimmed = text.trim();
+    if (isUuid(trimmed))
+        return trimmed.toLowerCase();
+    if (HUMAN_ID_SHAPE.test(trimmed))
+        return normaliseHumanId(trimmed);
+    return trimmed;
+}
+/**
+ * Every test case the result names, normalised, de-duplicated, in first-seen order:
+ * `testsigma` properties first, then the full title and the tags (`DEMO-3`), then the same texts and the
+ * classname for underscore ids (`DEMO_3`).
+ * An empty prefix disables title and tag scanning (only properties count).
+ */
+function caseReferences(result, prefix) {
+    const found = [];
+    for (const property of result.properties) {
+        if (property.name.trim().toLowerCase() !== REFERENCE_PROPERTY)
+            continue;
+        for (const token of property.value.split(/[\s,;]+/)) {
+            const bare = token.replace(WRAPPING, '');
+            if (bare !== '')
+                addOnce(found, normaliseReference(bare));
+        }
+    }
+    const patterns = idPatterns(prefix);
+    if (patterns) {
+        // Most texts do not hold the prefix at all: one cheap test skips both patterns for them. (Every result is
+        // scanned, so this loops instead of spreading and filtering.)
+        const texts = [];
+        for (const text of result.suitePath)
+            if (patterns.prefix.test(text))
+                texts.push(text);
+        if (patterns.prefix.test(result.name))
+            texts.push(result.name);
+        for (const tag of result.tags)
+            if (patterns.prefix.test(tag))
+                texts.push(tag);
+        for (const text of texts)
+            collect(text, patterns.hyphen, found, false);
+        // A class cannot hold a hyphen, so only an underscore id is read from it (`tests.DEMO_16`).
+        if (result.classname !== undefined && patterns.prefix.test(result.classname))
+            texts.push(result.classname);
+        for (const text of texts)
+            collect(text, patterns.underscore, found, true);
+    }
+    return found;
+}
+/** Every match of a (global) id pattern in `text`, normalised; `underscore`: `DEMO_3` is read as `DEMO-3`. */
+function collect(text, pattern, found, underscore) {
+    pattern.lastIndex = 0;
+    for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+        addOnce(found, normaliseHumanId(underscore ? match[0].replace(/_(?=\d+$)/, '-') : match[0]));
+    }
+}
+/** A result names a case or two: a list searched beats a set built for each result. */
+function addOnce(found, reference) {
+    if (!found.includes(reference))
+        found.push(reference);
+}
+let cachedPrefix;
+let cachedPatterns;
+/**
+ * `hyphen`: `<PREFIX>-<digits>` as a whole token. Letters, digits and `-` glue a token together, so `XDEMO-3`,
+ * `DEMO-3a`, `DEMO-R-3` (a run id) and `ABC-DEMO-3` do not match; `_` does not, because Go's subtest names
+ * turn spaces into underscores (`TestLogin/DEMO-3_works`). A following `.<digit>` (`DEMO-3.5`) is a version
+ * number, not an id.
+ *
+ * `underscore`: `<PREFIX>_<digits>` as its own word-parts, for names that cannot hold a hyphen:
+ * `test_demo_12_update_quantity`, `TestCheckout_DEMO_16`, the class `tests.DEMO_16`. Letters and digits glue,
+ * `_` and any other character separate, so `TestCheckoutDEMO_16` (camel case) and `DEMO_16b` do not count;
+ * neither do a `-` before the prefix (`ABC-DEMO_3`) nor a `_<digits>` or `.<digits>` after the number
+ * (`DEMO_3_4`, `DEMO_3.4`: a version or a parameter). The limit: a prefix that is also a word of test
+ * names (`TEST`, `API`) turns `test_1_adds` into `TEST-1`; such a reference names no case and is reported as
+ * unknown, so it is seen, not silently recorded against the wrong case, unless that case exists.
+ *
+ * Cached because one upload scans every result with the same prefix.
+ */
+function idPatterns(prefix) {
+    const trimmed = prefix.trim();
+    if (trimmed === '')
+        return undefined;
+    if (trimmed !== cachedPrefix || !cachedPatterns) {
+        const escaped = trimmed.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+        cachedPatterns = {
+            prefix: new RegExp(escaped, 'iu'),
+            hyphen: new RegExp(`(?<![\\p{L}\\p{N}-])${escaped}-\\d+(?![\\p{L}\\p{N}-]|\\.\\p{N})`, 'giu'),
+            underscore: new RegExp(`(?<![\\p{L}\\p{N}-])${escaped}_\\d+(?![\\p{L}\\p{N}]|_\\p{N}|\\.\\p{N})`, 'giu'),
+        };
+        cachedPrefix = trimmed;
+    }
+    return cachedPatterns;
+}
+//# sourceMappingURL=references.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/map/mapping.js
+/**
+ * map/: mapping results to test cases, and outcomes to statuses; imports no other folder.
+ *
+ * Results → test cases of the project. Pure: the caller fetched the cases; this only decides, so the same
+ * report serves `--dry-run`, the unmapped policy and the upload itself.
+ */
+
+
+
+/**
+ * How many failed, and how many other, results of one case are kept to be described: a person reads the first
+ * few in the case's description, and a million results naming 5,000 cases must not all stay in memory.
+ */
+const DETAILED_PER_CASE = 10;
+/**
+ * How many unmapped results (and results per unknown reference) are kept to be named in the summary: enough for
+ * a person to act on, while a file of millions of tests that name no case costs counters, not memory.
+ */
+const LISTED_RESULTS_MAX = 10_000;
+/**
+ * Maps results one at a time as they are read. Every result that names a case is kept (its case's result needs
+ * them all); one that names none, or only unknown ids, is counted and kept by name only (nameOnly), up to
+ * LISTED_RESULTS_MAX, unless `keepResults` (title matching reads every unmapped result whole; a list already in
+ * memory costs nothing more).
+ */
+class ResultMapper {
+    prefix;
+    options;
+    lookup;
+    mapped = new Map();
+    /** How many failed, and other, results each case keeps (counted, not searched: every result asks). */
+    keptOf = new Map();
+    unknown = new Map();
+    unmapped = [];
+    unmappedTotal = 0;
+    unknownUnlisted = 0;
+    /** Without the project's cases yet: the results that name any, in input order, mapped by `resolve`. */
+    pending = [];
+    /** `cases` undefined: map later (`resolve`), once it is known whether the project's cases must be listed at all. */
+    constructor(cases, prefix, options = {}) {
+        this.prefix = prefix;
+        this.options = options;
+        this.lookup = cases && indexCases(cases);
+    }
+    add(result) {
+        const references = caseReferences(result, this.prefix);
+        if (references.length === 0) {
+            this.unmappedTotal++;
+            if (this.options.keepResults)
+                this.unmapped.push(result);
+            else if (this.unmapped.length < LISTED_RESULTS_MAX)
+                this.unmapped.push(nameOnly(result));
+            return { cases: [], unknown: [] };
+        }
+        if (!this.lookup) {
+            this.pending.push({ result, references });
+            return { cases: [], unknown: [] };
+        }
+        return this.place(result, references, this.lookup);
+    }
+    /** Whether every reference read so far is a UUID: then the cases need not be listed to map them. */
+    onlyUuids() {
+        return this.pending.every((p) => p.references.every(isUuid));
+    }
+    /** The UUIDs named so far (lower case), each once. */
+    referencedUuids() {
+        return [...new Set(this.pending.flatMap((p) => p.references.filter(isUuid).map((r) => r.toLowerCase())))];
+    }
+    /** Map what was read before the cases were known; `placed` hears what each result was mapped to. */
+    resolve(cases, placed) {
+        const lookup = indexCases(cases);
+        this.lookup = lookup;
+        for (const { result, references } of this.pending.splice(0)) {
+            const found = this.place(result, references, lookup);
+            placed?.(result, found);
+        }
+    }
+    place(result, references, lookup) {
+        const found = { cases: [], unknown: [] };
+        // The cases this result was placed in, so that one naming a case twice counts once. (Not kept across results:
+        // holding each case's last result would keep thousands of results alive long enough to reach the old heap.)
+        const placedIn = [];
+        for (const reference of references) {
+            // References come in their normal form (caseReferences), the form the lookup is keyed by.
+            const testCase = lookup.get(reference);
+            if (testCase) {
+                const entry = mapping_getOrAdd(this.mapped, testCase, () => ({ testCase, results: [] }));
+                // A UUID and a human id in one result may name the same case: count the result once.
+                if (!placedIn.includes(entry)) {
+                    placedIn.push(entry);
+                    if (this.options.keepResults)
+                        entry.results.push(result);
+                    else if (this.keepsMore(entry, result))
+                        entry.results.push(keptCopy(result));
+                    else
+                        countBeyond(entry, result);
+                    found.cases.push(testCase);
+                }
+            }
+            else {
+                let entry = this.unknown.get(reference);
+                if (!entry && this.unknown.size >= LISTED_RESULTS_MAX) {
+                    // Beyond the cap a reference is counted, not listed: a file may name millions of ids the project lacks.
+                    this.unknownUnlisted++;
+                    found.unknown.push(reference);
+                    continue;
+                }
+                entry ??= mapping_getOrAdd(this.unknown, reference, () => ({ reference, results: [], total: 0 }));
+                entry.total++;
+                if (this.options.keepResults)
+                    entry.results.push(result);
+                else if (entry.results.length < LISTED_RESULTS_MAX)
+                    entry.results.push(nameOnly(result));
+                found.unknown.push(reference);
+            }
+        }
+        return found;
+    }
+    /** Whether the case keeps this result: fewer than DETAILED_PER_CASE of its kind (failed, or not) kept so far. */
+    keepsMore(entry, result) {
+        const kept = mapping_getOrAdd(this.keptOf, entry, () => ({ failed: 0, other: 0 }));
+        const kind = isFailure(result) ? 'failed' : 'other';
+        if (kept[kind] >= DETAILED_PER_CASE)
+            return false;
+        kept[kind]++;
+        return true;
+    }
+    report() {
+        return {
+            mapped: [...this.mapped.values()],
+            unmapped: this.unmapped,
+            unmappedTotal: this.unmappedTotal,
+            unknown: [...this.unknown.values()],
+            ...(this.unknownUnlisted > 0 && { unknownUnlisted: this.unknownUnlisted }),
+        };
+    }
+}
+/** Every outcome among the results naming the case, kept or counted beyond. */
+function caseOutcomes(mapped) {
+    return [...mapped.results.map(outcomeOf), ...(mapped.beyond?.outcomes ?? [])];
+}
+function isFailure(result) {
+    return result.status === 'failed' || result.status === 'error';
+}
+function countBeyond(entry, result) {
+    const beyond = (entry.beyond ??= { count: 0, failed: 0, outcomes: [] });
+    beyond.count++;
+    if (isFailure(result))
+        beyond.failed++;
+    const outcome = outcomeOf(result);
+    if (!beyond.outcomes.includes(outcome))
+        beyond.outcomes.push(outcome);
+}
+/** Every result at once (for lists already in memory). */
+function mapResults(results, cases, prefix) {
+    const mapper = new ResultMapper(cases, prefix, { keepResults: true });
+    for (const result of results)
+        mapper.add(result);
+    return mapper.report();
+}
+/** By UUID and by human id; the first of duplicate cases (a repeated page) wins. */
+function indexCases(cases) {
+    const lookup = new Map();
+    for (const testCase of cases) {
+        for (const key of [testCase.id.trim().toLowerCase(), normaliseHumanId(testCase.human_id)]) {
+            if (key !== '' && !lookup.has(key))
+                lookup.set(key, testCase);
+        }
+    }
+    return lookup;
+}
+function mapping_getOrAdd(map, key, create) {
+    let value = map.get(key);
+    if (value === undefined) {
+        value = create();
+        map.set(key, value);
+    }
+    return value;
+}
+//# sourceMappingURL=mapping.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/text.js
+/**
+ * The text helpers every folder shares (formats, plan, report): text made plain, bounded and safe to cut. One
+ * module, so that a result's message is cleaned the same way when it is read and when it is described. A leaf:
+ * it imports nothing.
+ */
+/* eslint-disable no-control-regex -- matching terminal control characters is the point of these patterns */
+// OSC (hyperlinks, titles), CSI (colours, cursor moves, also the 8-bit form) and two-character escapes.
+const ANSI = /\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]|\u001b[@-Z\\-_]/g;
+// Every other control character except tab and new line; a stray one would garble the service's UI.
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+// Anything that CONTROL or a line end would change: most text has none, and then one scan is all it costs.
+const NOT_PLAIN = /[\r\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+/* eslint-enable no-control-regex */
+/** Terminal escapes and control characters removed, line ends made `\n`. */
+function stripAnsi(text) {
+    const unescaped = text.includes('\u001b') || text.includes('\u009b') ? text.replace(ANSI, '') : text;
+    return NOT_PLAIN.test(unescaped) ? unescaped.replace(/\r\n?/g, '\n').replace(CONTROL, '') : unescaped;
+}
+/** The first `end` UTF-16 code units, one fewer when that would split a surrogate pair. */
+function safeSlice(text, end) {
+    if (end >= text.length)
+        return text;
+    if (end <= 0)
+        return '';
+    const last = text.charCodeAt(end - 1);
+    return last >= 0xd800 && last <= 0xdbff ? text.slice(0, end - 1) : text.slice(0, end);
+}
+/** Text on one line: titles and names must not break the description's layout. */
+function oneLine(text) {
+    return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+function firstLine(text, max = Infinity) {
+    if (text === undefined)
+        return undefined;
+    const line = text
+        .split('\n')
+        .find((l) => l.trim() !== '')
+        ?.trim() ?? '';
+    return line.length > max ? `${safeSlice(line, max - 1)}…` : line;
+}
+//# sourceMappingURL=text.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/plan/description.js
+/**
+ * plan/: what is sent for each case (its description) and in which batches; may import api, map.
+ *
+ * The text recorded with a test case's result. The service has no duration, step or attempt field
+ * (a result takes only a status, a user and a description), so everything a person needs to act on a result goes here, in plain text:
+ * every contributing test, its outcome, duration, retry history, message, a trimmed stack, attachments
+ * and a link back to the CI job. Deterministic — no clock, no locale — so tests compare exact strings.
+ */
+
+
+
+
+/** Cap of a whole description, in UTF-16 code units (what `string.length` counts). */
+const MAX_DESCRIPTION_CHARS = 16_384;
+const STACK_MAX_LINES = 15;
+const STACK_MAX_CHARS = 2_000;
+/** One giant assertion diff must not crowd out the other tests of the same case. */
+const MESSAGE_MAX_CHARS = 4_000;
+const TRUNCATED_MARKER = '… (truncated)';
+function describeCase(mapped, context) {
+    const results = failuresFirst(mapped.results);
+    const beyond = mapped.beyond;
+    const total = results.length + (beyond?.count ?? 0);
+    const parts = [];
+    if (total > 1) {
+        const status = aggregateStatus(caseOutcomes(mapped).map((o) => context.mapping[o]));
+        const failed = results.filter(description_isFailure).length + (beyond?.failed ?? 0);
+        const order = failed > 0 && failed < total ? ` The ${failed === 1 ? 'failed test is' : `${failed} failed tests are`} listed first.` : '';
+        parts.push(`${total} automated tests map to this case; the worst outcome decides its status: ${status}.${order}`);
+    }
+    results.forEach((result, i) => {
+        const label = total > 1 ? `Test ${i + 1} of ${total}` : 'Test';
+        parts.push(describeResult(result, label, context.mapping));
+    });
+    if (beyond) {
+        const failed = beyond.failed > 0 ? ` (${beyond.failed} of them failed)` : '';
+        parts.push(`… and ${beyond.count} more test(s)${failed}, counted in the status but not listed here: see the CI job.`);
+    }
+    const jobUrl = context.jobUrl ? oneLine(stripAnsi(context.jobUrl)) : '';
+    const tail = jobUrl ? `CI job: ${jobUrl}` : '';
+    return fit(parts.join('\n\n'), tail, context.maxChars ?? MAX_DESCRIPTION_CHARS);
+}
+function description_isFailure(result) {
+    return result.status === 'failed' || result.status === 'error';
+}
+/**
+ * Failed and errored tests before the others, each group in input order: the one failure among 100 passes is
+ * what a person opens the case for, and it must not sit at position 36 or fall to the truncation below.
+ */
+function failuresFirst(results) {
+    return [...results.filter(description_isFailure), ...results.filter((r) => !description_isFailure(r))];
+}
+function describeResult(result, label, mapping) {
+    const outcome = outcomeOf(result);
+    const duration = formatDuration(result.durationMs);
+    const lines = [`${label}: ${clean(fullTitle(result)) || '(untitled)'}`];
+    if (result.project)
+        lines.push(`Project: ${clean(result.project)}`);
+    if (result.file)
+        lines.push(`File: ${clean(result.file)}`);
+    // JUnit's classname often names what the title does not (pytest's module, a Java class).
+    if (result.classname && !result.file && !fullTitle(result).includes(result.classname))
+        lines.push(`Class: ${clean(result.classname)}`);
+    lines.push(`Outcome: ${outcome} (status ${mapping[outcome]})${duration ? ` in ${duration}` : ''}`);
+    if (result.attempts.length > 1)
+        lines.push(`Attempts: ${attemptHistory(result)}`);
+    const message = stripAnsi(result.message ?? '').trimEnd();
+    if (message.trim() !== '')
+        lines.push('Message:', ...indent(capMessage(message)));
+    const stack = stackWithoutMessage(stripAnsi(result.stack ?? '').trimEnd(), message);
+    if (stack.trim() !== '')
+        lines.push('Stack:', ...indent(trimStack(stack)));
+    const names = result.attachments.map((a) => clean(a.name)).filter((n) => n !== '');
+    if (names.length > 0)
+        lines.push(`Attachments: ${names.join(', ')}`);
+    return lines.join('\n');
+}
+const VERB = { passed: 'passed', failed: 'failed', error: 'errored', skipped: 'skipped' };
+/** `flaky: passed on attempt 2 of 2; attempt 1 failed: <first line>` — the final attempt is described below it. */
+function attemptHistory(result) {
+    const n = result.attempts.length;
+    const head = `${isFlaky(result) ? 'flaky: ' : ''}${VERB[result.status]} on attempt ${n} of ${n}`;
+    const earlier = result.attempts.slice(0, -1).map((attempt, i) => {
+        const why = firstLine(stripAnsi(attempt.message ?? ''), 200);
+        return `attempt ${i + 1} ${VERB[attempt.status]}${why ? `: ${why}` : ''}`;
+    });
+    return [head, ...earlier].join('; ');
+}
+function capMessage(message) {
+    if (message.length <= MESSAGE_MAX_CHARS)
+        return message;
+    return `${safeSlice(message, MESSAGE_MAX_CHARS).trimEnd()}\n… (message trimmed)`;
+}
+/** JavaScript stacks repeat the message first (`Error: msg\n    at …`); show it once. */
+function stackWithoutMessage(stack, message) {
+    if (message !== '' && stack.startsWith(message))
+        return stack.slice(message.length).replace(/^\n+/, '');
+    return stack;
+}
+/** The first STACK_MAX_LINES lines within STACK_MAX_CHARS, saying so when anything was left out. */
+function trimStack(stack) {
+    const all = stack.split('\n').map((l) => l.trimEnd());
+    const kept = [];
+    let size = 0;
+    for (const line of all) {
+        if (kept.length === STACK_MAX_LINES)
+            break;
+        const cost = line.length + (kept.length > 0 ? 1 : 0);
+        if (size + cost > STACK_MAX_CHARS) {
+            if (kept.length === 0)
+                kept.push(safeSlice(line, STACK_MAX_CHARS));
+            break;
+        }
+        kept.push(line);
+        size += cost;
+    }
+    const text = kept.join('\n');
+    if (text === all.join('\n'))
+        return text;
+    return `${text}\n… (stack trimmed; ${all.length} ${all.length === 1 ? 'line' : 'lines'} in full)`;
+}
+function indent(text) {
+    return text.split('\n').map((l) => (l === '' ? '' : `  ${l}`));
+}
+function clean(text) {
+    return oneLine(stripAnsi(text));
+}
+/** Body and tail joined by a blank line, at most `max` long; the CI link survives truncation of the body. */
+function fit(body, tail, max) {
+    const full = [body, tail].filter((p) => p !== '').join('\n\n');
+    if (full.length <= max)
+        return full;
+    const marker = `\n${TRUNCATED_MARKER}`;
+    const end = tail ? `\n\n${tail}` : '';
+    const room = max - marker.length - end.length;
+    if (room <= 0)
+        return `${safeSlice(full, Math.max(0, max - marker.length)).trimEnd()}${marker}`;
+    return `${safeSlice(body, room).trimEnd()}${marker}${end}`;
+}
+/** `350 ms`, `1.2 s`, `2 min 5 s`, `1 h 3 min`; empty when unknown (undefined, negative, not finite). */
+function formatDuration(ms) {
+    if (ms === undefined || !Number.isFinite(ms) || ms < 0)
+        return '';
+    if (Math.round(ms) < 1000)
+        return `${Math.round(ms)} ms`;
+    const tenths = Math.round(ms / 100);
+    if (tenths < 600)
+        return `${(tenths / 10).toFixed(1)} s`;
+    const seconds = Math.round(ms / 1000);
+    if (seconds < 3600)
+        return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+    return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
+}
+//# sourceMappingURL=description.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/map/title.js
+const SEPARATOR = /\s+[›>]\s+/u;
+// A suite title that is a path or a source file name, or a dotted package / class name without spaces.
+const FILE_LIKE = /[\\/]|\.(?:[cm]?[jt]sx?|py|go|java|kt|rb|php|cs|feature|swift|rs|scala)$/iu;
+const PACKAGE_LIKE = /^[\p{L}_][\p{L}\p{N}_$]*(?:\.[\p{L}_][\p{L}\p{N}_$]*)+$/u;
+// Suite names producers use for the whole run rather than a describe block.
+const RUN_LABELS = new Set(['pytest', 'jest tests', 'mocha tests', 'vitest tests']);
+/**
+ * The describe blocks and the test's title, outermost first. Left out: suites naming a file, a package or the
+ * whole run, and suites the test's name already starts with (jest-junit names a suite after the outer describe
+ * block and repeats it in the testcase name).
+ */
+function titleParts(result) {
+    const name = normaliseTitle(result.name);
+    const describes = result.suitePath.filter((suite) => !isFileOrPackage(suite, result) && !name.startsWith(`${normaliseTitle(suite)} `));
+    return [...describes, result.name]
+        .flatMap((part) => part.split(SEPARATOR))
+        .map((part) => part.trim())
+        .filter((part) => part !== '');
+}
+function isFileOrPackage(suite, result) {
+    const trimmed = suite.trim();
+    if (RUN_LABELS.has(trimmed.toLowerCase()))
+        return true;
+    return trimmed === result.file || (trimmed === result.classname && !/\s/u.test(trimmed)) || FILE_LIKE.test(trimmed) || PACKAGE_LIKE.test(trimmed);
+}
+/** `Checkout › Adds  item` → `checkout adds item`: how titles are compared. */
+function normaliseTitle(title) {
+    return title.split(SEPARATOR).join(' ').normalize('NFKC').toLowerCase().replace(/\s+/gu, ' ').trim();
+}
+/** The key of a result under a title part setting; '' when the result has no title at all. */
+function titleKey(result, part) {
+    const parts = titleParts(result);
+    const counted = part === 'full' ? parts : parts.slice(-(part === 'name' ? 1 : part));
+    return normaliseTitle(counted.join(' '));
+}
+/** The title a created case gets: the counted parts as Playwright prints them. */
+function caseTitle(result, part) {
+    const parts = titleParts(result);
+    return (part === 'full' ? parts : parts.slice(-(part === 'name' ? 1 : part))).join(' › ');
+}
+/** The line a created case carries in its description, so later uploads find it whatever its title became. */
+const IDENTITY_LINE = 'testsigma-tm-test:';
+/** 16 hex digits of SHA-256 over the key: short enough to read, far from colliding within one project. */
+function identityOf(key) {
+    // Looked up when first used: importing node:crypto by name loads all of Web Crypto (~10 ms), which every
+    // reporter would pay at start although only case sync hashes.
+    return process.getBuiltinModule('node:crypto').createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 16);
+}
+function identityLine(key) {
+    return `${IDENTITY_LINE} ${identityOf(key)}`;
+}
+/** The identity a case's description records, if any. */
+function identityIn(description) {
+    if (!description)
+        return undefined;
+    const match = /^testsigma-tm-test:\s*([0-9a-f]{16})\s*$/mu.exec(description);
+    return match?.[1];
+}
+/** `full`, `name`, or a whole number 1-20 (the last n parts), for the title-part setting. */
+function parseTitlePart(raw) {
+    const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim().toLowerCase() : undefined;
+    if (text === 'full' || text === 'name')
+        return { value: text };
+    if (text !== undefined && /^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= 20)
+        return { value: Number(text) };
+    return { problem: 'expected full, name, or a whole number from 1 to 20 (the last n parts of the title path)' };
+}
+//# sourceMappingURL=title.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/settings/suggest.js
+/** "Did you mean": the closest known name within a small edit distance, for flags, options and config keys. */
+function suggest_closest(name, known) {
+    const wanted = name.toLowerCase();
+    let best;
+    let bestDistance = Math.max(2, Math.floor(wanted.length / 3)) + 1;
+    for (const candidate of known) {
+        const d = distance(wanted, candidate.toLowerCase());
+        if (d < bestDistance) {
+            best = candidate;
+            bestDistance = d;
+        }
+    }
+    return best;
+}
+/** Levenshtein distance, two rows at a time. */
+function distance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+        }
+        previous = current;
+    }
+    return previous[b.length] ?? 0;
+}
+//# sourceMappingURL=suggest.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/settings/run-title.js
+/**
+ * The run title template's syntax: its placeholders and the check the settings parser runs on a template (an
+ * unknown placeholder is refused with the known ones). Filling a template from the CI is pipeline/run-title.ts.
+ */
+
+/** Every placeholder, with what it stands for (shown in the docs and in the message for an unknown one). */
+const RUN_TITLE_PLACEHOLDERS = {
+    workflow: 'the workflow or pipeline name',
+    run_number: 'the run or pipeline number',
+    run_attempt: 'the attempt (a re-run of failed jobs is 2)',
+    branch: 'the branch (or the pull request branch)',
+    sha: 'the commit, shortened to 7 characters',
+    repository: 'the repository as owner/name',
+    job: 'the job (or stage) name',
+    provider: 'the CI, e.g. GitHub Actions',
+    date: 'the date of the upload, YYYY-MM-DD (UTC)',
+};
+const PLACEHOLDER = /\{([^{}]*)\}/g;
+function isPlaceholder(name) {
+    return Object.hasOwn(RUN_TITLE_PLACEHOLDERS, name);
+}
+/** What is wrong with a template (an unknown placeholder, with a suggestion and the known ones), or undefined. */
+function runTitleProblem(template) {
+    const unknown = [...template.matchAll(PLACEHOLDER)].map((m) => m[1] ?? '').filter((name) => !isPlaceholder(name));
+    if (unknown.length === 0)
+        return undefined;
+    const known = Object.keys(RUN_TITLE_PLACEHOLDERS);
+    const hint = suggest_closest(unknown[0] ?? '', known);
+    return `unknown placeholder ${unknown.map((name) => `{${name}}`).join(', ')}${hint ? ` (did you mean {${hint}}?)` : ''}; known placeholders: ${known.map((name) => `{${name}}`).join(', ')}`;
+}
+//# sourceMappingURL=run-title.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/settings/parsers.js
+/**
+ * How a setting's raw value becomes a typed one. Values arrive as strings (flags, Action inputs, environment
+ * variables) or typed (reporter options, the config file); every parser takes both and says, when it refuses a
+ * value, what it expected — the resolver adds where the value came from and what it received.
+ */
+
+const parsers_text = {
+    kind: 'text',
+    parse: (raw) => (typeof raw === 'string' ? { value: raw.trim() } : { problem: 'expected a string' }),
+};
+/** Strict: `false`, `0`, `no`, `off` are false — never "any non-empty string is true". */
+function parseBoolean(value) {
+    if (typeof value === 'boolean')
+        return value;
+    if (typeof value !== 'string')
+        return undefined;
+    const v = value.trim().toLowerCase();
+    if (['true', '1', 'yes', 'on'].includes(v))
+        return true;
+    if (['false', '0', 'no', 'off'].includes(v))
+        return false;
+    return undefined;
+}
+const bool = {
+    kind: 'true|false',
+    parse: (raw) => {
+        const value = parseBoolean(raw);
+        return value === undefined ? { problem: 'expected true or false' } : { value };
+    },
+};
+function wholeNumber(min, max) {
+    return {
+        kind: `${min}-${max}`,
+        parse: (raw) => {
+            const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
+            return Number.isInteger(n) && n >= min && n <= max ? { value: n } : { problem: `expected a whole number from ${min} to ${max}` };
+        },
+    };
+}
+function oneOf(...values) {
+    return {
+        kind: values.join('|'),
+        parse: (raw) => {
+            const v = typeof raw === 'string' ? raw.trim().toLowerCase() : undefined;
+            return v !== undefined && values.includes(v) ? { value: v } : { problem: `expected one of ${values.join(', ')}` };
+        },
+    };
+}
+/** An http(s) URL without trailing slashes. Credentials in it are refused: they would end up in logs. */
+const httpUrl = {
+    kind: 'url',
+    parse: (raw) => {
+        if (typeof raw !== 'string')
+            return { problem: 'expected an http(s) URL' };
+        const value = raw.trim().replace(/\/+$/, '');
+        let url;
+        try {
+            url = new URL(value);
+        }
+        catch {
+            return { problem: 'expected an http(s) URL such as https://test-management.testsigma.com/api/v1' };
+        }
+        if (url.protocol !== 'http:' && url.protocol !== 'https:')
+            return { problem: 'expected an http(s) URL such as https://test-management.testsigma.com/api/v1' };
+        if (url.username || url.password)
+            return { problem: 'expected a URL without user name or password in it (the token is the only credential)' };
+        return { value };
+    },
+};
+/** A list: an array, or text separated by commas or new lines (a repeated flag arrives as an array). */
+const list = {
+    kind: 'a,b',
+    parse: (raw) => {
+        const items = Array.isArray(raw)
+            ? raw.flatMap((item) => (typeof item === 'string' ? item.split(/[,\n]/) : [item]))
+            : typeof raw === 'string'
+                ? raw.split(/[,\n]/)
+                : undefined;
+        if (!items || items.some((item) => typeof item !== 'string'))
+            return { problem: 'expected a list of names, separated by commas' };
+        return { value: [...new Set(items.map((item) => item.trim()).filter((item) => item !== ''))] };
+    },
+};
+const parsers_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A list of UUIDs (lower-cased), for ids the service offers no list of to look names up in. */
+const uuidList = {
+    kind: 'uuid,uuid',
+    parse: (raw) => {
+        const parsed = list.parse(raw);
+        if ('problem' in parsed)
+            return { problem: 'expected a list of UUIDs, separated by commas' };
+        const bad = parsed.value.filter((item) => !parsers_UUID.test(item));
+        if (bad.length > 0)
+            return { problem: `expected UUIDs such as 0b7e6f8a-1c2d-4e5f-8a9b-0c1d2e3f4a5b, and ${bad.map((b) => JSON.stringify(b)).join(', ')} is not one` };
+        return { value: [...new Set(parsed.value.map((item) => item.toLowerCase()))] };
+    },
+};
+/** A test plan's UUID (lower-cased) or human id such as `DEMO-P-3` (upper-cased, without leading zeros). */
+const testPlanRef = {
+    kind: 'id',
+    parse: (raw) => {
+        if (typeof raw !== 'string')
+            return { problem: "expected a test plan's UUID or human id such as DEMO-P-3" };
+        const value = raw.trim();
+        if (parsers_UUID.test(value))
+            return { value: value.toLowerCase() };
+        const human = /^(\S+)-P-0*(\d+)$/i.exec(value);
+        if (human)
+            return { value: `${(human[1] ?? '').toUpperCase()}-P-${human[2]}` };
+        return { problem: "expected a test plan's UUID or human id such as DEMO-P-3 (plans are not looked up by title)" };
+    },
+};
+/** Outcome → status name, as text (`skipped=Blocked,error=Blocked`) or as an object (`{ skipped: 'Blocked' }`). */
+const statusMap = {
+    kind: 'outcome=Status,...',
+    parse: (raw) => {
+        const isObject = typeof raw === 'object' && raw !== null && !Array.isArray(raw);
+        const source = typeof raw === 'string'
+            ? raw
+            : isObject
+                ? Object.entries(raw)
+                    .map(([k, v]) => `${k}=${String(v)}`)
+                    .join(',')
+                : undefined;
+        if (source === undefined)
+            return { problem: 'expected "outcome=Status,..." or an object' };
+        try {
+            return { value: parseStatusMapping(source) };
+        }
+        catch (error) {
+            return { problem: error.message };
+        }
+    },
+};
+/** How a refused value is quoted in messages: short, and with its type when it is not a string. */
+function parsers_describeValue(value) {
+    if (typeof value === 'string')
+        return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+    if (value === null)
+        return 'null';
+    return `${typeof value} ${JSON.stringify(value) ?? String(value)}`;
+}
+//# sourceMappingURL=parsers.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/settings/table.js
+
+
+
+const DEFAULT_BASE_URL = 'https://test-management.testsigma.com/api/v1';
+/** Keeps the option name's literal type, so the reporters' option type can be derived from the table. */
+function row(r) {
+    return r;
+}
+const optionalText = parsers_text;
+const titlePart = { kind: 'full|name|n', parse: parseTitlePart };
+/** A run title, refused when it names a placeholder that does not exist. */
+const runTitleTemplate = {
+    kind: 'title',
+    parse: (raw) => {
+        const parsed = parsers_text.parse(raw);
+        if ('problem' in parsed)
+            return parsed;
+        const problem = runTitleProblem(parsed.value);
+        return problem ? { problem } : parsed;
+    },
+};
+const placeholders = Object.keys(RUN_TITLE_PLACEHOLDERS)
+    .map((name) => `{${name}}`)
+    .join(', ');
+const SETTINGS = {
+    token: row({
+        env: 'TESTSIGMA_API_TOKEN',
+        input: 'api-token',
+        option: 'apiToken',
+        parse: optionalText,
+        default: undefined,
+        secret: true,
+        defaultText: '— (required)',
+        doc: 'Test Management API key (Settings > API Keys). Pass it from a secret; it is masked and never printed.',
+    }),
+    projectId: row({
+        env: 'TESTSIGMA_PROJECT_ID',
+        flag: 'project',
+        input: 'project-id',
+        option: 'projectId',
+        valueName: 'id|name',
+        parse: optionalText,
+        default: undefined,
+        defaultText: '— (required)',
+        doc: 'Project UUID or exact project name.',
+    }),
+    baseUrl: row({
+        env: 'TESTSIGMA_BASE_URL',
+        flag: 'base-url',
+        input: 'base-url',
+        option: 'baseUrl',
+        parse: httpUrl,
+        default: DEFAULT_BASE_URL,
+        doc: 'API base URL (it ends in /api/v1).',
+    }),
+    runId: row({
+        env: 'TESTSIGMA_RUN_ID',
+        flag: 'run-id',
+        input: 'run-id',
+        option: 'runId',
+        valueName: 'id',
+        parse: optionalText,
+        default: undefined,
+        defaultText: 'create a new run',
+        doc: 'Record into this existing run (UUID or human id such as DEMO-R-3) instead of creating one.',
+    }),
+    runTitle: row({
+        env: 'TESTSIGMA_RUN_TITLE',
+        flag: 'run-title',
+        input: 'run-title',
+        option: 'runTitle',
+        valueName: 'title',
+        parse: runTitleTemplate,
+        default: undefined,
+        defaultText: 'from the CI context',
+        doc: `Title of the run to create (by default the workflow, run number, attempt, branch and commit); a template such as \`{workflow} #{run_number} {branch}\` with the placeholders ${placeholders} filled from the CI context (one this CI has no value for is left out).`,
+    }),
+    testPlan: row({
+        env: 'TESTSIGMA_TEST_PLAN',
+        flag: 'test-plan',
+        input: 'test-plan',
+        option: 'testPlan',
+        valueName: 'id',
+        parse: testPlanRef,
+        default: undefined,
+        defaultText: 'none',
+        doc: 'Test plan of the run to create, by UUID or human id such as DEMO-P-3; checked before the run is created.',
+    }),
+    environmentIds: row({
+        env: 'TESTSIGMA_ENVIRONMENT_IDS',
+        flag: 'environment-id',
+        input: 'environment-ids',
+        option: 'environmentIds',
+        valueName: 'uuid',
+        parse: uuidList,
+        default: [],
+        doc: 'Environments of the run to create, by UUID (the API lists no environments, so names cannot be looked up); repeat the flag, or separate with commas.',
+    }),
+    closeRun: row({
+        env: 'TESTSIGMA_CLOSE_RUN',
+        flag: 'close',
+        input: 'close-run',
+        option: 'closeRun',
+        parse: bool,
+        default: true,
+        doc: 'Close the run at the end when this upload created it.',
+    }),
+    unmapped: row({
+        env: 'TESTSIGMA_UNMAPPED',
+        flag: 'unmapped',
+        input: 'unmapped',
+        option: 'unmapped',
+        parse: oneOf('ignore', 'warn', 'fail'),
+        default: 'warn',
+        doc: 'What to do with tests that map to no test case.',
+    }),
+    batchSize: row({
+        env: 'TESTSIGMA_BATCH_SIZE',
+        flag: 'batch-size',
+        input: 'batch-size',
+        option: 'batchSize',
+        parse: wholeNumber(1, 100),
+        default: 100,
+        doc: 'Results per request.',
+    }),
+    dryRun: row({
+        env: 'TESTSIGMA_DRY_RUN',
+        flag: 'dry-run',
+        input: 'dry-run',
+        option: 'dryRun',
+        parse: bool,
+        default: false,
+        doc: 'Read and map the results and report what would be sent, without writing anything.',
+    }),
+    userEmail: row({
+        env: 'TESTSIGMA_USER_EMAIL',
+        flag: 'user-email',
+        input: 'user-email',
+        option: 'userEmail',
+        valueName: 'email',
+        parse: optionalText,
+        default: undefined,
+        defaultText: 'the first active user',
+        doc: 'E-mail of the user results are recorded as.',
+    }),
+    timeoutMs: row({
+        env: 'TESTSIGMA_TIMEOUT_MS',
+        flag: 'timeout-ms',
+        input: 'timeout-ms',
+        option: 'timeoutMs',
+        valueName: 'ms',
+        parse: wholeNumber(100, 600_000),
+        default: 30_000,
+        doc: 'Timeout of one request, in milliseconds.',
+    }),
+    statusMap: row({
+        env: 'TESTSIGMA_STATUS_MAP',
+        flag: 'status-map',
+        input: 'status-map',
+        option: 'statusMap',
+        valueName: 'map',
+        parse: statusMap,
+        default: {},
+        defaultText: 'passed=Passed, failed=Failed, error=Failed, skipped=Skipped, flaky=Passed',
+        doc: 'Outcome to status name, e.g. `skipped=Blocked,error=Blocked` (outcomes passed, failed, error, skipped, flaky); reporters also take an object.',
+    }),
+    runKey: row({
+        env: 'TESTSIGMA_RUN_KEY',
+        flag: 'run-key',
+        input: 'run-key',
+        option: 'runKey',
+        valueName: 'key',
+        parse: optionalText,
+        default: undefined,
+        defaultText: 'from the CI context (GitHub run id, GitLab pipeline id, ...)',
+        doc: 'Identifies one run across the jobs, shards and re-runs of a pipeline: every upload with the same key reports into the same run.',
+    }),
+    shardTotal: row({
+        env: 'TESTSIGMA_SHARD_TOTAL',
+        flag: 'shard-total',
+        input: 'shard-total',
+        option: 'shardTotal',
+        valueName: 'n',
+        parse: wholeNumber(1, 1000),
+        default: undefined,
+        defaultText: 'from the CI context (CI_NODE_TOTAL, CIRCLE_NODE_TOTAL, ...)',
+        doc: 'How many uploads report into the run; with a run key and close-run on, the last of them closes the run (when-complete).',
+    }),
+    shardIndex: row({
+        env: 'TESTSIGMA_SHARD_INDEX',
+        flag: 'shard-index',
+        input: 'shard-index',
+        option: 'shardIndex',
+        valueName: 'i',
+        parse: wholeNumber(1, 1000),
+        default: undefined,
+        defaultText: 'from the CI context (CI_NODE_INDEX, CIRCLE_NODE_INDEX, ...)',
+        doc: 'Which of the shard-total uploads this is, so that a repeated shard is counted once.',
+    }),
+    labels: row({
+        env: 'TESTSIGMA_LABELS',
+        flag: 'label',
+        input: 'labels',
+        option: 'labels',
+        valueName: 'name',
+        parse: list,
+        default: [],
+        doc: 'Labels of the run to create (repeat the flag, or separate with commas).',
+    }),
+    deadline: row({
+        env: 'TESTSIGMA_DEADLINE',
+        flag: 'deadline',
+        input: 'deadline',
+        option: 'deadline',
+        valueName: 'seconds',
+        parse: wholeNumber(1, 86_400),
+        default: 600,
+        doc: 'How long the upload may keep retrying (outages, the shared rate limit) before it spools what is left.',
+    }),
+    spool: row({
+        env: 'TESTSIGMA_SPOOL',
+        flag: 'spool',
+        input: 'spool',
+        option: 'spool',
+        valueName: 'file',
+        parse: optionalText,
+        default: undefined,
+        defaultText: "a file in the runner's temp directory",
+        doc: 'Where results that could not be sent are written, for `testsigma-tm resume` (never holds the token).',
+    }),
+    verify: row({
+        env: 'TESTSIGMA_VERIFY',
+        flag: 'verify',
+        input: 'verify',
+        option: 'verify',
+        parse: bool,
+        default: true,
+        doc: 'Read the run back after the upload and report any case whose result differs from what was sent.',
+    }),
+    repeatsAreRetries: row({
+        env: 'TESTSIGMA_REPEATS_ARE_RETRIES',
+        flag: 'repeats-are-retries',
+        input: 'repeats-are-retries',
+        parse: bool,
+        default: false,
+        doc: 'JUnit: a testcase repeated with the same classname and name after a failed run is a rerun (gotestsum --rerun-fails, jest-junit with retries), so a later pass makes it flaky; off, each repeat is a result of its own and the worst decides.',
+    }),
+    failOnEmpty: row({
+        env: 'TESTSIGMA_FAIL_ON_EMPTY',
+        flag: 'fail-on-empty',
+        input: 'fail-on-empty',
+        parse: bool,
+        default: true,
+        doc: 'Fail when a path or glob matches no file; when off, only warn and upload the files that matched.',
+    }),
+    failOnUploadError: row({
+        env: 'TESTSIGMA_FAIL_ON_UPLOAD_ERROR',
+        option: 'failOnUploadError',
+        parse: bool,
+        default: true,
+        doc: 'Reporters: mark the test run failed when the upload fails (after saying why).',
+    }),
+    verbose: row({
+        env: 'TESTSIGMA_VERBOSE',
+        flag: 'verbose',
+        short: 'v',
+        option: 'verbose',
+        parse: bool,
+        default: false,
+        doc: 'Log every request, and progress in reporters.',
+    }),
+    annotations: row({
+        env: 'TESTSIGMA_ANNOTATIONS',
+        input: 'annotations',
+        parse: bool,
+        default: true,
+        doc: "Action: annotate failed tests at their file and line (at most 10, GitHub's limit per step; one notice counts the rest).",
+    }),
+    comment: row({
+        env: 'TESTSIGMA_COMMENT',
+        input: 'comment',
+        parse: oneOf('off', 'on-failure', 'always'),
+        default: 'always',
+        doc: 'Action: one pull-request comment per workflow and job with the outcome, updated in place by every later run: `always`, `on-failure` (created only when a test or the reporting failed; an existing one is still updated), or `off`. Needs `pull-requests: write`.',
+    }),
+    checkRun: row({
+        env: 'TESTSIGMA_CHECK_RUN',
+        input: 'check-run',
+        parse: bool,
+        default: false,
+        doc: 'Action: create a check run named after the job, with the outcome and an annotation per failed test at its file and line (sent 50 per request, beyond the 10 a step can show). Needs `checks: write`.',
+    }),
+    maxAnnotations: row({
+        env: 'TESTSIGMA_MAX_ANNOTATIONS',
+        input: 'max-annotations',
+        parse: wholeNumber(0, 10_000),
+        default: 3_000,
+        doc: 'Action: most annotations the check run carries; its summary counts the rest.',
+    }),
+    artifact: row({
+        env: 'TESTSIGMA_ARTIFACT',
+        input: 'artifact',
+        parse: optionalText,
+        default: undefined,
+        defaultText: 'none',
+        doc: "Action, in a `workflow_run` workflow: the artifact of the triggering run that holds its result files (a fork pull request's); it is downloaded, unpacked inside the workspace and recorded, and the comment goes to that run's pull request. Needs `actions: read`.",
+    }),
+    githubToken: row({
+        env: 'GITHUB_TOKEN',
+        input: 'github-token',
+        parse: optionalText,
+        default: undefined,
+        actionDefault: '${{ github.token }}',
+        defaultText: "the job's token",
+        secret: true,
+        doc: 'Action: the GitHub token for the comment, the check run and the artifact download; masked and never printed.',
+    }),
+    attachments: row({
+        env: 'TESTSIGMA_ATTACHMENTS',
+        flag: 'attachments',
+        input: 'attachments',
+        option: 'attachments',
+        parse: oneOf('failed', 'all', 'none'),
+        default: 'failed',
+        doc: 'Which results carry their files (screenshots, traces, videos, logs): failed and flaky ones (from the last failing attempt), all, or none.',
+    }),
+    attachmentMaxBytes: row({
+        env: 'TESTSIGMA_ATTACHMENT_MAX_BYTES',
+        flag: 'attachment-max-bytes',
+        input: 'attachment-max-bytes',
+        option: 'attachmentMaxBytes',
+        parse: wholeNumber(1, 1024 * 1024 * 1024),
+        default: 8 * 1024 * 1024,
+        doc: 'Largest file sent, in bytes; a larger one is named in the description instead.',
+    }),
+    attachmentsPerCase: row({
+        env: 'TESTSIGMA_ATTACHMENTS_PER_CASE',
+        flag: 'attachments-per-case',
+        input: 'attachments-per-case',
+        option: 'attachmentsPerCase',
+        parse: wholeNumber(0, 100),
+        default: 5,
+        doc: 'Most files sent per test case, chosen screenshot, trace, video, then others; the rest are named in the description.',
+    }),
+    matchByTitle: row({
+        env: 'TESTSIGMA_MATCH_BY_TITLE',
+        flag: 'match-by-title',
+        input: 'match-by-title',
+        option: 'matchByTitle',
+        parse: bool,
+        default: false,
+        doc: 'A test without a case id records into the one case whose title equals its title (case, spaces and the " › ", " > " between describe blocks ignored); two such cases are reported, never guessed.',
+    }),
+    titlePart: row({
+        env: 'TESTSIGMA_TITLE_PART',
+        flag: 'title-part',
+        input: 'title-part',
+        option: 'titlePart',
+        parse: titlePart,
+        default: 'full',
+        doc: "Which part of a test's title path counts for match-by-title and for the identity of created cases: `full` (describe blocks and title; files and packages never count), `name` (the test's own title), or n (the last n parts).",
+    }),
+    createMissingCases: row({
+        env: 'TESTSIGMA_CREATE_MISSING_CASES',
+        flag: 'create-missing-cases',
+        input: 'create-missing-cases',
+        option: 'createMissingCases',
+        parse: bool,
+        default: false,
+        doc: 'Create a test case for every test that maps to none (once: a created case records the test in its description, and later uploads find it there).',
+    }),
+    caseFolder: row({
+        env: 'TESTSIGMA_CASE_FOLDER',
+        flag: 'case-folder',
+        input: 'case-folder',
+        option: 'caseFolder',
+        valueName: 'path',
+        parse: optionalText,
+        default: undefined,
+        defaultText: 'the top level',
+        doc: 'Folder for created test cases, nested with `/` (e.g. `Automated/Checkout`); missing folders are created.',
+    }),
+    caseStatus: row({
+        env: 'TESTSIGMA_CASE_STATUS',
+        flag: 'case-status',
+        input: 'case-status',
+        option: 'caseStatus',
+        valueName: 'name',
+        parse: parsers_text,
+        default: 'Ready',
+        doc: 'Status of created test cases, by name (when the default is not offered, the first status is taken).',
+    }),
+    casePriority: row({
+        env: 'TESTSIGMA_CASE_PRIORITY',
+        flag: 'case-priority',
+        input: 'case-priority',
+        option: 'casePriority',
+        valueName: 'name',
+        parse: parsers_text,
+        default: 'Medium',
+        doc: 'Priority of created test cases, by name (when the default is not offered, the first priority is taken).',
+    }),
+    caseType: row({
+        env: 'TESTSIGMA_CASE_TYPE',
+        flag: 'case-type',
+        input: 'case-type',
+        option: 'caseType',
+        valueName: 'name',
+        parse: parsers_text,
+        default: 'Functional',
+        doc: 'Type of created test cases, by name (when the default is not offered, the first type is taken).',
+    }),
+    caseAutomationType: row({
+        env: 'TESTSIGMA_CASE_AUTOMATION_TYPE',
+        flag: 'case-automation-type',
+        input: 'case-automation-type',
+        option: 'caseAutomationType',
+        valueName: 'name',
+        parse: parsers_text,
+        default: 'Automated',
+        doc: 'Automation type of created test cases, by name.',
+    }),
+};
+const table_SETTING_KEYS = Object.keys(SETTINGS);
+/** The row of a key, typed loosely for code that walks the table. */
+function table_settingRow(key) {
+    return SETTINGS[key];
+}
+//# sourceMappingURL=table.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/settings/resolve.js
+/**
+ * Settings from the layers a host has — its explicit values (flags, inputs, options), the environment, a config
+ * file — in one pure function that returns the settings, where each came from, warnings and errors (every error
+ * at once, so a user fixes them all in one go). Hosts do the I/O (argv, INPUT_*, reading the config file).
+ */
+
+
+
+
+
+const EXPLICIT_KIND = { cli: 'flag', action: 'input', reporter: 'option' };
+/** How `host` spells a setting in its own place: `--project`, `project-id` (input), `projectId` (option); else the environment variable. */
+function spelling(key, host) {
+    const r = table_settingRow(key);
+    if (host === 'cli' && r.flag)
+        return `--${r.flag}`;
+    if (host === 'action' && r.input)
+        return r.input;
+    if (host === 'reporter' && r.option)
+        return r.option;
+    return r.env;
+}
+/**
+ * A setting named for a message: the host's own spelling and the environment variable (`--project (or
+ * TESTSIGMA_PROJECT_ID)`, `the project-id input (or …)`, `the projectId reporter option (or …)`), or, without a
+ * host, every spelling. The token is named by its environment variable first outside the Action: that is where
+ * it belongs (a reporter option ends up in a committed config file).
+ */
+function settingLabel(key, host) {
+    const r = table_settingRow(key);
+    if (!host) {
+        const others = [r.input && `input ${r.input}`, r.option && `option ${r.option}`].filter(Boolean).join(', ');
+        return `${[r.flag && `--${r.flag}`, r.env].filter(Boolean).join(' / ')}${others ? ` (${others})` : ''}`;
+    }
+    const own = host === 'cli' && r.flag
+        ? `--${r.flag}`
+        : host === 'action' && r.input
+            ? `the ${r.input} input`
+            : host === 'reporter' && r.option
+                ? `the ${r.option} reporter option`
+                : undefined;
+    if (!own)
+        return r.env;
+    return r.secret && host !== 'action' ? `${r.env} (or ${own})` : `${own} (or ${r.env})`;
+}
+function readSettings(layers, host) {
+    const errors = [];
+    const warnings = [];
+    const fileValues = layers.file ? checkFileKeys(layers.file, errors, warnings) : {};
+    const settings = {};
+    const sources = {};
+    for (const key of table_SETTING_KEYS) {
+        const r = table_settingRow(key);
+        const candidates = [
+            [{ kind: host ? EXPLICIT_KIND[host] : 'option', name: host ? spelling(key, host) : key }, layers.explicit?.[key]],
+            [{ kind: 'environment', name: r.env }, layers.env[r.env]],
+            [{ kind: 'config file', name: `${layers.file?.path}: ${r.option}` }, r.option && !r.secret ? fileValues[r.option] : undefined],
+        ];
+        const given = candidates.find(([, value]) => isGiven(value));
+        if (!given) {
+            settings[key] = r.default;
+            sources[key] = { kind: 'default', name: 'default' };
+            continue;
+        }
+        const [source, raw] = given;
+        const parsed = r.parse.parse(raw);
+        if ('problem' in parsed) {
+            errors.push(`${source.name}: ${parsed.problem}, received ${r.secret ? 'a value' : parsers_describeValue(typeof raw === 'string' ? redactUrlCredentials(raw) : raw)}`);
+            settings[key] = r.default;
+        }
+        else {
+            settings[key] = parsed.value;
+        }
+        sources[key] = source;
+    }
+    return { settings: settings, sources, warnings, errors };
+}
+/** An empty value is not given: an empty Action input or `VAR=` falls through to the next layer. */
+function isGiven(value) {
+    return value !== undefined && value !== null && !(typeof value === 'string' && value.trim() === '');
+}
+/** Config file keys: option names only, and never the token (a committed file would leak it). */
+function checkFileKeys(file, errors, warnings) {
+    const known = optionNames().filter((name) => name !== SETTINGS.token.option);
+    for (const key of Object.keys(file.values)) {
+        if (key === SETTINGS.token.option || key === 'token') {
+            errors.push(`${file.path}: ${key}: the token is never read from a file (it would end up in git); set ${SETTINGS.token.env} instead`);
+        }
+        else if (!known.includes(key)) {
+            const hint = suggest_closest(key, known);
+            warnings.push(`${file.path}: unknown key "${key}" ignored${hint ? ` (did you mean "${hint}"?)` : ''}; known keys: ${known.join(', ')}`);
+        }
+    }
+    return file.values;
+}
+/** Reporter option names, in table order. */
+function optionNames() {
+    return table_SETTING_KEYS.map((key) => table_settingRow(key).option).filter((name) => name !== undefined);
+}
+/** Resolve or throw one ConfigError listing every invalid value. Warnings are the caller's to print. */
+function resolveSettings(explicit, env, host, file) {
+    const reading = readSettings({ explicit, env, ...(file && { file }) }, host);
+    if (reading.errors.length > 0)
+        throw invalidSettings(reading.errors);
+    return reading.settings;
+}
+function invalidSettings(errors) {
+    return new ConfigError('CONFIG_INVALID', `Invalid settings:\n  - ${errors.join('\n  - ')}`);
+}
+/**
+ * A reporter's options object → explicit values by setting key. Unknown names are refused with a suggestion and
+ * the list of known ones, so a typo such as `projectID` stops the run at start instead of being ignored.
+ */
+function reporterExplicit(options) {
+    if (options === undefined || options === null)
+        return {};
+    if (typeof options !== 'object' || Array.isArray(options)) {
+        throw new ConfigError('CONFIG_INVALID', `Reporter options: expected an object such as { projectId: 'Demo' }, received ${describeValue(options)}`);
+    }
+    const byOption = new Map(SETTING_KEYS.flatMap((key) => (settingRow(key).option ? [[settingRow(key).option, key]] : [])));
+    const unknown = Object.keys(options).filter((name) => !byOption.has(name));
+    if (unknown.length > 0) {
+        const known = [...byOption.keys()];
+        const hints = unknown.map((name) => closest(name, known)).filter(Boolean);
+        throw new ConfigError('CONFIG_UNKNOWN_OPTION', `Unknown reporter option(s) ${unknown.map((k) => `"${k}"`).join(', ')}${hints.length ? ` (did you mean ${hints.map((h) => `"${h}"`).join(', ')}?)` : ''}: expected any of ${known.join(', ')}.`);
+    }
+    const explicit = {};
+    for (const [name, value] of Object.entries(options))
+        explicit[byOption.get(name)] = value;
+    return explicit;
+}
+//# sourceMappingURL=resolve.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/settings/required.js
+/**
+ * The settings without which nothing can be asked of the service (the token and the project): every operation
+ * checks them here, once, before it does anything, so the message and the error code are the same for every
+ * command, the Action, the reporters and doctor. (The base URL always has a value: its parser checks it.)
+ */
+
+
+const REQUIRED = {
+    token: { code: 'CONFIG_MISSING_TOKEN', missing: 'No API token', value: 'a Test Management API key (Settings > API Keys)' },
+    projectId: { code: 'CONFIG_MISSING_PROJECT', missing: 'No project', value: 'the project UUID or its exact name' },
+};
+/** What to do about a missing required setting, in the host's words: `set --project to the project UUID …`. */
+function howToSet(key, host) {
+    return `set ${settingLabel(key, host)} to ${REQUIRED[key].value}.`;
+}
+/** The first of `keys` that has no value, as the error an operation stops with; undefined when all are set. */
+function missingSetting(settings, keys, host) {
+    const key = keys.find((k) => !settings[k]);
+    return key && new errors_ConfigError(REQUIRED[key].code, `${REQUIRED[key].missing}: ${howToSet(key, host)}`);
+}
+/** The values of `keys`, or the error of the first missing one, thrown. */
+function requireSettings(settings, keys, host) {
+    const error = missingSetting(settings, keys, host);
+    if (error)
+        throw error;
+    return Object.fromEntries(keys.map((k) => [k, settings[k]]));
+}
+//# sourceMappingURL=required.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/settings/index.js
+
+
+
+
+
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/run/lifecycle.js
+
+
+
+
+/** `--project` takes the UUID or the exact project name. */
+async function resolveProject(api, idOrName, host) {
+    const setting = settingLabel('projectId', host);
+    if (isUuid(idOrName)) {
+        try {
+            return await api.getProject(idOrName);
+        }
+        catch (error) {
+            // A wrong project is a setting to fix (exit 2), but keep the service's words and request id.
+            if (error instanceof ApiError && error.status === 404) {
+                throw new errors_ConfigError('CONFIG_UNKNOWN_PROJECT', `${error.message} Set ${setting} to a project UUID or exact name.`, { cause: error });
+            }
+            throw error;
+        }
+    }
+    const projects = await api.listProjects();
+    const exact = projects.filter((p) => p.name === idOrName);
+    if (exact.length === 1 && exact[0])
+        return exact[0];
+    if (exact.length > 1) {
+        throw new errors_ConfigError('CONFIG_AMBIGUOUS_PROJECT', `Several projects are named "${idOrName}"; set the project by its UUID instead (${exact.map((p) => p.id).join(', ')}).`);
+    }
+    const names = projects
+        .map((p) => `"${p.name}"`)
+        .slice(0, 20)
+        .join(', ');
+    throw new errors_ConfigError('CONFIG_UNKNOWN_PROJECT', `No project has the id or exact name "${idOrName}". Projects this token can see: ${names || 'none'}. Set ${setting} to one of them or to its UUID.`);
+}
+/** The user results are recorded as: the configured e-mail, else the first active user (with a warning). */
+function pickUser(users, email, log, host) {
+    const setting = settingLabel('userEmail', host);
+    if (email) {
+        const found = users.find((u) => u.email?.toLowerCase() === email.toLowerCase());
+        if (!found) {
+            throw new errors_ConfigError('CONFIG_UNKNOWN_USER', `No user has the e-mail "${email}" (${setting}). Set it to the e-mail of a user of this account, or unset it to use the first active user.`);
+        }
+        return found;
+    }
+    const active = users.find((u) => (u.status ?? 'ACTIVE').toUpperCase() === 'ACTIVE') ?? users[0];
+    if (!active)
+        throw new errors_ConfigError('CONFIG_NO_USER', `The account has no users to record results as; set ${setting} to a user of this account.`);
+    log.warn(`Recording results as ${active.email}, the first active user; set ${setting} to choose.`);
+    return active;
+}
+/**
+ * The test plan setting → the plan, checked before any run is created: a wrong plan is a setting to fix
+ * (exit 2), named with the project's plans, rather than a run created without it or a create refused late.
+ */
+async function resolveTestPlan(api, projectId, ref, host) {
+    try {
+        return await api.getTestPlan(projectId, ref);
+    }
+    catch (error) {
+        if (!(error instanceof ApiError) || error.status !== 404)
+            throw error;
+        // Best effort: the list only makes the message more helpful.
+        const plans = await api.listTestPlans(projectId).catch(() => undefined);
+        const known = plans === undefined ? '' : plans.length === 0 ? ' The project has no test plans.' : ` Its test plans: ${planList(plans)}.`;
+        throw new errors_ConfigError('CONFIG_UNKNOWN_TEST_PLAN', `No test plan ${ref} in this project (${settingLabel('testPlan', host)}): the service answered 404${error.requestId ? ` (request id ${error.requestId})` : ''}, so no run was created.${known} Set it to the UUID or human id of one of the project's plans, or unset it.`, { cause: error });
+    }
+}
+function planList(plans) {
+    const shown = plans.slice(0, 20).map((p) => `${p.human_id} "${p.title}"`);
+    return `${shown.join(', ')}${plans.length > shown.length ? `, … and ${plans.length - shown.length} more` : ''}`;
+}
+/** How far the service's clock may be behind ours when telling a run created by this upload. */
+const CLOCK_SKEW_MS = 10 * 60_000;
+/**
+ * Create the run. A create is not idempotent, so after a failure that may have been applied (no answer or a
+ * 5xx) the HTTP layer's retry loop looks for it before creating again: a lost answer never makes a second run.
+ * Only a run that is this upload's own counts: the same title, the same description (which names this job),
+ * created since the first try — never another open run that merely shares a title (`--run-title Nightly`),
+ * which this upload would otherwise write into and close.
+ */
+async function createRun(api, input, log) {
+    const since = input.now - CLOCK_SKEW_MS;
+    return api.createRun(input, {
+        findExisting: async () => {
+            const existing = (await api.findRunsByTitle(input.projectId, input.title)).find(
+            // A service may reformat what follows; the first line (naming the job and its results) identifies it.
+            (run) => run.status.toUpperCase() !== 'CLOSED' && firstLine(run.description ?? '') === firstLine(input.description) && (run.created_at ?? since) >= since);
+            if (existing)
+                log.info(`The answer to creating the run was lost, but the run exists: using ${existing.human_id}.`);
+            return existing;
+        },
+    });
+}
+/** The run named by the run id setting (UUID or human id). It must be open: a closed run takes no results. */
+async function lifecycle_openNamedRun(api, projectId, runId, host) {
+    const run = await api.getRun(projectId, runId);
+    if (run.status?.toUpperCase() === 'CLOSED') {
+        throw new errors_ConfigError('CONFIG_RUN_CLOSED', `Test run ${run.human_id ?? runId} is CLOSED and takes no results. Reopen it, or leave ${settingLabel('runId', host)} unset to create a new run.`);
+    }
+    return run;
+}
+//# sourceMappingURL=lifecycle.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/oldest.js
+/** A comparator putting the oldest first, by creation time, then each tie-breaker (smaller first), then id. */
+function byAge(...tieBreakers) {
+    return (a, b) => {
+        const byTime = (a.created_at ?? 0) - (b.created_at ?? 0);
+        if (byTime !== 0)
+            return byTime;
+        for (const key of tieBreakers) {
+            const byKey = key(a) - key(b);
+            if (byKey !== 0)
+                return byKey;
+        }
+        return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+    };
+}
+/** The oldest of `items` (see byAge), or undefined when there are none. */
+function oldest(items, ...tieBreakers) {
+    return [...items].sort(byAge(...tieBreakers))[0];
+}
+//# sourceMappingURL=oldest.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/map/title-match.js
+
+
+function matchTitles(results, cases, options) {
+    const byIdentity = groupBy(cases, (c) => identityIn(c.description));
+    const byTitle = options.matchByTitle ? groupBy(cases, (c) => normaliseTitle(c.title) || undefined) : new Map();
+    const report = { mapped: [], byTitle: 0, ambiguous: [], renamed: [], missing: [], unmapped: [] };
+    const mapped = new Map();
+    for (const [key, group] of groupBy(results, (r) => titleKey(r, options.part) || undefined)) {
+        const first = group[0];
+        const identified = byIdentity.get(identityOf(key));
+        if (identified) {
+            const testCase = oldestCase(identified);
+            addResults(mapped, testCase, group);
+            const now = caseTitle(first, 'full');
+            if (normaliseTitle(testCase.title) !== normaliseTitle(now))
+                report.renamed.push({ testCase, now });
+            continue;
+        }
+        const titled = byTitle.get(key) ?? [];
+        if (titled.length === 1) {
+            addResults(mapped, titled[0], group);
+            report.byTitle++;
+        }
+        else if (titled.length > 1) {
+            report.ambiguous.push({ title: caseTitle(first, options.part), cases: titled, results: group });
+            report.unmapped.push(...group);
+        }
+        else if (options.createMissing) {
+            report.missing.push({
+                key,
+                identity: identityOf(key),
+                title: caseTitle(first, 'full'),
+                ...(first.file !== undefined && { file: first.file }),
+                results: group,
+            });
+        }
+        else {
+            report.unmapped.push(...group);
+        }
+    }
+    report.unmapped.push(...results.filter((r) => titleKey(r, options.part) === ''));
+    report.mapped = [...mapped.values()];
+    return report;
+}
+/**
+ * The oldest of cases that stand for one test: by creation time, then by the number in the human id (the
+ * service counts up, so it breaks a tie within one millisecond the same way for everyone), then by id.
+ */
+function oldestCase(cases) {
+    const first = oldest(cases, humanNumber);
+    if (!first)
+        throw new RangeError('oldestCase needs at least one case');
+    return first;
+}
+function humanNumber(testCase) {
+    const match = /(\d+)$/.exec(testCase.human_id);
+    return match ? Number(match[1]) : Number.MAX_SAFE_INTEGER;
+}
+function addResults(mapped, testCase, results) {
+    const entry = mapped.get(testCase);
+    if (entry)
+        entry.results.push(...results);
+    else
+        mapped.set(testCase, { testCase, results: [...results] });
+}
+function groupBy(items, keyOf) {
+    const groups = new Map();
+    for (const item of items) {
+        const key = keyOf(item);
+        if (key === undefined)
+            continue;
+        const group = groups.get(key);
+        if (group)
+            group.push(item);
+        else
+            groups.set(key, [item]);
+    }
+    return groups;
+}
+//# sourceMappingURL=title-match.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/cases/case-folder.js
+
+/** `Automated / Checkout/` → `['Automated', 'Checkout']`. */
+function folderPath(text) {
+    return (text ?? '')
+        .split('/')
+        .map((part) => part.trim())
+        .filter((part) => part !== '');
+}
+async function resolveFolder(api, projectId, path, dryRun, log) {
+    if (path.length === 0)
+        return { id: null, created: [] };
+    let folders = await api.listFolders(projectId);
+    let parent = null;
+    const created = [];
+    for (const [depth, name] of path.entries()) {
+        const found = oldestFolder(folders, name, parent);
+        if (found) {
+            parent = found.id;
+            continue;
+        }
+        if (dryRun)
+            return { id: undefined, created: path.slice(depth).map((_, i) => path.slice(0, depth + i + 1).join('/')) };
+        const order = folders.filter((f) => f.parent_folder_id === parent).length + 1;
+        const mine = await api.createFolder(projectId, name, parent, order);
+        folders = await api.listFolders(projectId);
+        const winner = oldestFolder(folders, name, parent) ?? mine;
+        if (winner.id === mine.id)
+            created.push(path.slice(0, depth + 1).join('/'));
+        else
+            log.info(`Folder "${path.slice(0, depth + 1).join('/')}" was created by another upload at the same time; using it (the empty folder this upload made stays).`);
+        parent = winner.id;
+    }
+    return { id: parent, created };
+}
+/** Folder names compare case-insensitively, as people read them; the oldest wins, then the smallest id. */
+function oldestFolder(folders, name, parent) {
+    const wanted = name.toLowerCase();
+    const same = folders.filter((f) => f.name.trim().toLowerCase() === wanted && (f.parent_folder_id ?? null) === parent);
+    return oldest(same);
+}
+//# sourceMappingURL=case-folder.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/cases/case-sync.js
+
+
+
+
+
+
+
+/** The mapping report with what sync found and created merged in; unchanged when both settings are off. */
+async function syncCases(api, input, log) {
+    const { settings, report } = input;
+    if (!settings.matchByTitle && !settings.createMissingCases)
+        return { report };
+    const matched = matchTitles(report.unmapped, input.cases, {
+        matchByTitle: settings.matchByTitle,
+        createMissing: settings.createMissingCases,
+        part: settings.titlePart,
+    });
+    const sync = { created: [], byTitle: matched.byTitle, ambiguous: matched.ambiguous, renamed: matched.renamed, folders: [] };
+    for (const a of matched.ambiguous) {
+        log.warn(`"${a.title}" is the title of ${a.cases.length} test cases (${a.cases.map((c) => c.human_id).join(', ')}), so ${a.results.length} test(s) with that title are not recorded. Put the case id into the test, or rename one of the cases.`);
+    }
+    for (const r of matched.renamed) {
+        log.info(`Test case ${r.testCase.human_id} "${r.testCase.title}" was created for the test now titled "${r.now}" (its ${IDENTITY_LINE} line says so): results go there. Rename the case if you like.`);
+    }
+    const mapped = [...matched.mapped];
+    if (matched.missing.length > 0) {
+        const path = folderPath(settings.caseFolder);
+        const folder = path.length > 0 ? path.join('/') : null;
+        // Lookups and folders are read in a dry run too, so that it fails where the real upload would.
+        const lookups = await resolveLookups(api, settings, input.host, log);
+        const plan = await resolveFolder(api, input.projectId, path, settings.dryRun, log);
+        sync.folders = plan.created;
+        if (settings.dryRun) {
+            sync.created = matched.missing.map((m) => ({ case: null, title: m.title, folder }));
+        }
+        else {
+            const made = await createConverged(api, input, matched.missing, { ...lookups, folderId: plan.id ?? null }, log);
+            mapped.push(...made.mapped);
+            sync.created = made.created.map((c) => ({ case: c.human_id, title: c.title, folder }));
+        }
+    }
+    return { report: { ...report, mapped: merge(report.mapped, mapped), unmapped: matched.unmapped, unmappedTotal: matched.unmapped.length }, sync };
+}
+const CREATES_IN_FLIGHT = 4;
+/** Create one case per missing test, then re-list and keep, per test, the oldest case any upload made. */
+async function createConverged(api, input, missing, fields, log) {
+    const mine = new Map();
+    // A few creates in flight: the HTTP client's pacer keeps them within the rate limit.
+    for (let i = 0; i < missing.length; i += CREATES_IN_FLIGHT) {
+        await Promise.all(missing.slice(i, i + CREATES_IN_FLIGHT).map(async (m) => {
+            const findExisting = async () => (await api.listTestCases(input.projectId)).find((c) => identityIn(c.description) === m.identity);
+            mine.set(m.identity, await api.createTestCase(input.projectId, { ...fields, ownerId: input.ownerId, title: m.title, description: caseDescription(m) }, findExisting));
+        }));
+    }
+    const all = await api.listTestCases(input.projectId);
+    const mapped = [];
+    const created = [];
+    for (const m of missing) {
+        const own = mine.get(m.identity);
+        const same = all.filter((c) => identityIn(c.description) === m.identity);
+        const winner = same.length > 0 ? oldestCase(same) : own;
+        if (winner.id === own.id) {
+            created.push(own);
+        }
+        else {
+            await deleteDuplicate(api, input.projectId, own);
+            log.info(`Another upload created test case ${winner.human_id} for "${m.title}" at the same time; using it and deleting the duplicate ${own.human_id}.`);
+        }
+        mapped.push({ testCase: winner, results: m.results });
+    }
+    return { mapped, created };
+}
+/** A duplicate another upload deleted already (both saw each other late) is gone: that is the aim. */
+async function deleteDuplicate(api, projectId, testCase) {
+    try {
+        await api.deleteTestCase(projectId, testCase.id);
+    }
+    catch (error) {
+        if (!(error instanceof ApiError && error.status === 404))
+            throw error;
+    }
+}
+/** What a person reads in the case, and the identity line later uploads look for. */
+function caseDescription(missing) {
+    const first = missing.results[0];
+    return [
+        'Created by testsigma-tm for an automated test.',
+        ...(missing.file ? [`File: ${missing.file}`] : []),
+        `Title path: ${first ? displayTitle({ ...first, project: undefined }) : missing.title}`,
+        identityLine(missing.key),
+    ].join('\n');
+}
+const LOOKUPS = [
+    { kind: 'statuses', setting: 'caseStatus', field: 'statusId', what: 'test case status' },
+    { kind: 'priorities', setting: 'casePriority', field: 'priorityId', what: 'priority' },
+    { kind: 'types', setting: 'caseType', field: 'typeId', what: 'test case type' },
+    { kind: 'automation_types', setting: 'caseAutomationType', field: 'automationTypeId', what: 'automation type' },
+];
+/**
+ * The four ids a new case needs, by name, case- and space-insensitively. A default the account does not offer
+ * falls back to its first entry (said in the log); a name the user set must exist. Every missing one is named
+ * in one error, with what the service offers.
+ */
+async function resolveLookups(api, settings, host, log) {
+    const ids = {};
+    const problems = [];
+    for (const lookup of LOOKUPS) {
+        const name = settings[lookup.setting];
+        const entries = await api.listCaseLookup(lookup.kind);
+        const found = findByName(entries, name);
+        const isDefault = name === SETTINGS[lookup.setting].default && lookup.setting !== 'caseAutomationType';
+        if (found)
+            ids[lookup.field] = found.id;
+        else if (isDefault && entries[0]) {
+            ids[lookup.field] = entries[0].id;
+            log.info(`The service offers no ${lookup.what} "${name}"; created test cases get "${entries[0].name}" (set ${settingLabel(lookup.setting, host)} to choose).`);
+        }
+        else {
+            problems.push(`no ${lookup.what} "${name}" (${settingLabel(lookup.setting, host)}; it offers ${entries.length > 0 ? entries.map((e) => `"${e.name}"`).join(', ') : 'none'})`);
+        }
+    }
+    if (problems.length > 0)
+        throw new errors_ConfigError('CONFIG_CASE_LOOKUP_MISSING', `Test cases cannot be created: the service has ${problems.join('; ')}. Set each to one of the names offered.`);
+    return ids;
+}
+function findByName(entries, name) {
+    return entries.find((e) => e.name === name) ?? entries.find((e) => statusKey(e.name) === statusKey(name));
+}
+/** Results that reach a case both by id and by title are one entry: the case's results, in input order. */
+function merge(existing, found) {
+    const byId = new Map(existing.map((m) => [m.testCase.id, { ...m, results: [...m.results] }]));
+    for (const m of found) {
+        const entry = byId.get(m.testCase.id);
+        if (entry)
+            entry.results.push(...m.results.filter((r) => !entry.results.includes(r)));
+        else
+            byId.set(m.testCase.id, { ...m, results: [...m.results] });
+    }
+    return [...byId.values()];
+}
+//# sourceMappingURL=case-sync.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/attachments/choose.js
+/**
+ * Which of a result's attachments are candidates for upload, in which order, and with which content type.
+ * Pure: no file is touched here (locate.ts does that).
+ *
+ * - Policy `failed` (the default): failed, errored and flaky results carry the attachments of their last failing
+ *   attempt (the screenshot and trace of the failure a person needs); `all`: every result carries those of the
+ *   attempt a person should see; `none`: nothing.
+ * - Order: screenshots, then traces, then videos, then everything else, each group in the producer's order, so
+ *   the per-case count keeps the most useful files.
+ */
+
+const KIND_ORDER = ['screenshot', 'trace', 'video', 'other'];
+const CONTENT_TYPES = {
+    png: 'image/png',
+    jpg: 'image/jpeg',
+    jpeg: 'image/jpeg',
+    gif: 'image/gif',
+    webp: 'image/webp',
+    svg: 'image/svg+xml',
+    bmp: 'image/bmp',
+    webm: 'video/webm',
+    mp4: 'video/mp4',
+    mov: 'video/quicktime',
+    zip: 'application/zip',
+    json: 'application/json',
+    xml: 'application/xml',
+    html: 'text/html',
+    htm: 'text/html',
+    txt: 'text/plain',
+    log: 'text/plain',
+    md: 'text/markdown',
+    csv: 'text/csv',
+    pdf: 'application/pdf',
+    har: 'application/json',
+};
+const EXTENSIONS = {
+    'image/png': 'png',
+    'image/jpeg': 'jpg',
+    'video/webm': 'webm',
+    'application/zip': 'zip',
+    'application/json': 'json',
+    'text/plain': 'txt',
+    'text/markdown': 'md',
+    'text/html': 'html',
+};
+/** The attachments of one result that the policy selects (not yet ordered or limited). */
+function attachmentsFor(result, policy) {
+    if (policy === 'none')
+        return [];
+    const failed = result.status === 'failed' || result.status === 'error' || isFlaky(result);
+    if (policy === 'failed' && !failed)
+        return [];
+    if (!failed)
+        return result.attachments;
+    const lastFailing = [...result.attempts].reverse().find((a) => a.status === 'failed' || a.status === 'error');
+    // A producer that knows attempts (Playwright) fills them; JUnit and Jest carry the result's own only.
+    return lastFailing?.attachments && lastFailing.attachments.length > 0 ? lastFailing.attachments : result.attachments;
+}
+/** The file name sent: the path's last segment, or the name (with an extension from the content type) for inline content. */
+function fileNameOf(attachment) {
+    if (attachment.path)
+        return attachment.path.split(/[\\/]/).pop() || attachment.name;
+    const name = attachment.name.replace(/[\\/]/g, '_') || 'attachment';
+    const ext = attachment.contentType ? EXTENSIONS[attachment.contentType.split(';')[0]?.trim() ?? ''] : undefined;
+    return ext && !/\.[A-Za-z0-9]{1,5}$/.test(name) ? `${name}.${ext}` : name;
+}
+/** From the extension; else what the producer said; else bytes. */
+function contentTypeOf(fileName, declared) {
+    const ext = /\.([A-Za-z0-9]+)$/.exec(fileName)?.[1]?.toLowerCase();
+    return (ext && CONTENT_TYPES[ext]) ?? declared ?? 'application/octet-stream';
+}
+function kindOf(attachment) {
+    const name = attachment.name.toLowerCase();
+    const type = contentTypeOf(fileNameOf(attachment), attachment.contentType);
+    if (name === 'trace' || /(^|[\\/])trace[^\\/]*\.zip$/i.test(attachment.path ?? ''))
+        return 'trace';
+    if (name === 'screenshot' || name.startsWith('screenshot') || type.startsWith('image/'))
+        return 'screenshot';
+    if (name === 'video' || type.startsWith('video/'))
+        return 'video';
+    return 'other';
+}
+/** Stable: screenshots, traces, videos, others. */
+function inUploadOrder(attachments) {
+    return KIND_ORDER.flatMap((kind) => attachments.filter((a) => kindOf(a) === kind));
+}
+//# sourceMappingURL=choose.js.map
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: ./packages/core/dist/attachments/locate.js
+/**
+ * Where an attachment's file is, and whether it may be read at all. A result file can be written by anyone
+ * (a pull request's test, a downloaded artifact), so a path it names is not trusted: only regular files inside
+ * the workspace are read. `..` out of it, an absolute path elsewhere (`/etc/passwd`, `~/.ssh/id_rsa`) and a
+ * symbolic link pointing out are refused, with a warning naming the path.
+ *
+ * A relative path is looked up next to the result file first (where JUnit writers mean it), then in the
+ * working directory (where Playwright and most runners write their output).
+ */
+
+
+/** Paths as symbolic links resolve, so a link inside the workspace pointing out is seen as out. */
+async function realWorkspace(workspace) {
+    try {
+        return await (0,promises_.realpath)(workspace);
+    }
+    catch {
+        return external_node_path_.resolve(workspace);
+    }
+}
+function inside(root, candidate) {
+    const relative = external_node_path_.relative(root, candidate);
+    return relative === '' || (!relative.startsWith('..') && !external_node_path_.isAbsolute(relative));
+}
+/**
+ * `resultSource` is the result file as read (relative to `cwd`), or a reporter's name, which is no file: then
+ * only the working directory is tried. `realRoot` comes from realWorkspace(context.workspace).
+ */
+async function locate(named, resultSource, context, realRoot) {
+    const root = external_node_path_.resolve(context.workspace);
+    const candidates = external_node_path_.isAbsolute(named)
+        ? [external_node_path_.normalize(named)]
+        : [...new Set([external_node_path_.resolve(external_node_path_.dirname(external_node_path_.resolve(context.cwd, resultSource)), named), external_node_path_.resolve(context.cwd, named)])];
+    const reasons = [];
+    for (const candidate of candidates) {
+        if (!inside(root, candidate) && !inside(realRoot, candidate)) {
+            reasons.push(`${candidate} is outside the workspace ${root}`);
+            continue;
+        }
+        let real;
+        try {
+            real = await (0,promises_.realpath)(candidate);
+        }
+        catch {
+            reasons.push(`${candidate} does not exist`);
+            continue;
+        }
+        if (!inside(realRoot, real))
+            return { kind: 'refused', reason: `it leads outside the workspace ${root} (to ${real}); only files inside it are uploaded` };
+        try {
+            const info = await (0,promises_.stat)(real);
+            if (!info.isFile())
+                return { kind: 'missing', reason: `${candidate} is not a regular file` };
+            return { kind: 'file', path: real, size: info.size };
+        }
+        catch (error) {
+            return { kind: 'missing', reason: `${candidate} cannot be read (${error.code ?? 'error'})` };
+        }
+    }
+    if (reasons.length > 0 && reasons.every((r) => r.includes('outside the workspace'))) {
+        return { kind: 'refused', reason: `it is outside the workspace ${root}; only files inside it are uploaded` };
+    }
+    return { kind: 'missing', reason: `not found (${reasons.join('; ')})` };
+}
+//# sourceMappingURL=locate.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/attachments/plan.js
+/**
+ * The files that go with each test case's result: chosen by the policy and order (choose.ts), found on disk
+ * safely (locate.ts), then cut to the per-file size and per-case count. Nothing is read here but file metadata:
+ * the bytes are streamed from disk when the batch is sent. Whatever is not sent is said: a refused or missing
+ * path is a warning, and every file left out is named in the case's description and the summary with its reason.
+ */
+
+
+
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    if (bytes < 1024 * 1024)
+        return `${(bytes / 1024).toFixed(1)} KiB`;
+    return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+/** The planner for one upload: the workspace's real path is looked up once. */
+async function attachmentPlanner(settings, log) {
+    const realRoot = await realWorkspace(settings.workspace);
+    return (results) => planCaseFiles(results, settings, realRoot, log);
+}
+async function planCaseFiles(results, settings, realRoot, log) {
+    const out = { files: [], skipped: [] };
+    if (settings.policy === 'none')
+        return out;
+    const seen = new Set();
+    for (const result of results) {
+        for (const attachment of inUploadOrder(attachmentsFor(result, settings.policy))) {
+            const fileName = fileNameOf(attachment);
+            let file;
+            if (attachment.path !== undefined && attachment.path !== '') {
+                const found = await locate(attachment.path, result.source, settings, realRoot);
+                if (found.kind !== 'file') {
+                    const what = found.kind === 'refused' ? 'refused' : 'missing or unreadable';
+                    log.warn(`Attachment ${attachment.path} of "${displayTitle(result)}" is not uploaded (${what}): ${found.reason}.`);
+                    out.skipped.push({ name: attachment.path, reason: found.kind === 'refused' ? 'outside the workspace' : 'not found or unreadable' });
+                    continue;
+                }
+                if (seen.has(found.path))
+                    continue;
+                seen.add(found.path);
+                file = { fileName, contentType: contentTypeOf(fileName, attachment.contentType), size: found.size, path: found.path };
+            }
+            else if (attachment.body !== undefined) {
+                const key = `body:${attachment.name}:${attachment.body.length}:${attachment.body.slice(0, 64)}`;
+                if (seen.has(key))
+                    continue;
+                seen.add(key);
+                file = {
+                    fileName,
+                    contentType: contentTypeOf(fileName, attachment.contentType),
+                    size: Buffer.byteLength(attachment.body, 'base64'),
+                    body: attachment.body,
+                };
+            }
+            else {
+                continue;
+            }
+            if (file.size > settings.maxBytes) {
+                out.skipped.push({ name: fileName, reason: `${formatBytes(file.size)}, over the ${formatBytes(settings.maxBytes)} limit per file` });
+            }
+            else if (out.files.length >= settings.perCase) {
+                out.skipped.push({ name: fileName, reason: `over the limit of ${settings.perCase} file(s) per test case` });
+            }
+            else {
+                out.files.push(file);
+            }
+        }
+    }
+    return out;
+}
+const MAX_NOTE_LINES = 20;
+/** The description with the files that were not sent named at its end, so none is dropped silently. */
+function withSkippedNote(description, skipped) {
+    if (skipped.length === 0)
+        return description;
+    const lines = skipped.slice(0, MAX_NOTE_LINES).map((s) => `- ${s.name}: ${s.reason}`);
+    if (skipped.length > MAX_NOTE_LINES)
+        lines.push(`- … and ${skipped.length - MAX_NOTE_LINES} more`);
+    return `${description}\n\nFiles not attached:\n${lines.join('\n')}`;
+}
+/** The files of every case, by test case id (cases with neither files nor skipped ones are left out). */
+async function planAttachments(cases, settings, log) {
+    const byCase = new Map();
+    if (settings.policy === 'none')
+        return byCase;
+    const plan = await attachmentPlanner(settings, log);
+    for (const { caseId, results } of cases) {
+        const planned = await plan(results);
+        if (planned.files.length > 0 || planned.skipped.length > 0)
+            byCase.set(caseId, planned);
+    }
+    return byCase;
+}
+//# sourceMappingURL=plan.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/attachments/index.js
+/**
+ * attachments/: choosing, locating and sizing the files attached to results; imports no other folder.
+ */
+
+
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/pipeline/inputs.js
+/**
+ * Result files as the upload takes them, after the fail-on-empty policy: a pattern that matched nothing is an
+ * error by default (the test step probably wrote nothing), or only a warning when the user said an empty glob
+ * is fine — the files that did match are uploaded either way.
+ */
+
+function applyEmptyPolicy(files, failOnEmpty) {
+    if (failOnEmpty)
+        return files;
+    return files.map((file) => file.error?.code === 'INPUT_NOT_FOUND'
+        ? { ...file, error: undefined, warnings: [...(file.warnings ?? []), `${file.error.message} (ignored: fail-on-empty is off)`] }
+        : file);
+}
+/**
+ * Hand every result of the upload's input to `each`, once: a list in memory, or files read now, piece by piece.
+ * Resolves to the files' outcomes (the empty policy applied); their warnings are logged.
+ */
+async function readAll(input, each, log) {
+    let files;
+    if (Array.isArray(input.results)) {
+        for (const result of input.results)
+            each(result);
+        files = input.files ?? [];
+    }
+    else {
+        files = applyEmptyPolicy(await input.results.read(each, { repeatsAreRetries: input.settings.repeatsAreRetries }), input.settings.failOnEmpty);
+    }
+    for (const warning of files.flatMap((f) => f.warnings ?? []))
+        log?.warn(warning);
+    return files;
+}
+/** The error files that could not be used make (exit code 2), if any. */
+function filesError(files) {
+    const failed = (files ?? []).filter((f) => f.error);
+    if (failed.length === 0)
+        return undefined;
+    if (failed.length === 1 && failed[0]?.error)
+        return failed[0].error;
+    return new errors_InputError('INPUT_FILES_FAILED', failed[0]?.path ?? '', `${failed.length} result files could not be used:\n  - ${failed.map((f) => f.error?.message).join('\n  - ')}`);
+}
+//# sourceMappingURL=inputs.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/report/annotations.js
+/**
+ * Where a failed test points in the repository, and the annotations a CI shows on those lines. Pure: the
+ * Action emits what `failureAnnotations` returns (through @actions/core), nothing here prints.
+ *
+ * A location comes from, in this order: the producer's own file and line (JUnit `file`/`line`, a Playwright
+ * spec's location), a stack frame in that file, the first stack frame inside the workspace that is not a
+ * dependency, or the file alone (an annotation on the file, without a line). Paths are made relative to the
+ * workspace with `/` separators, because GitHub places an annotation only on a path relative to the checkout.
+ */
+
+
+
+/** GitHub shows at most 10 error annotations per step; more are dropped without a word. */
+const ANNOTATION_LIMIT = 10;
+/** An annotation's message is shown in a small box: the first lines of the message are what matters. */
+const annotations_MESSAGE_MAX_CHARS = 2_000;
+function isFailed(result) {
+    return result.status === 'failed' || result.status === 'error';
+}
+// `(/abs/file.ts:12:5)`, `at /abs/file.js:12:5`, `file.py:42: AssertionError`, `(LoginTest.java:42)`.
+const FRAME = /(?:^|[\s(])((?:[A-Za-z]:)?[^\s():]*?[^\s():/\\]\.[A-Za-z0-9]+):(\d+)(?::\d+)?(?=$|[\s):])/gm;
+/**
+ * The test's place in the workspace, or undefined when nothing says where it is (or it lies outside the
+ * workspace, where no annotation can be placed). `workspace` is an absolute path (GITHUB_WORKSPACE); `exists`
+ * (the host's check of the disk) drops paths that are not files of the checkout, such as a Playwright path
+ * relative to its testDir, which GitHub would not place.
+ */
+function annotations_locate(result, workspace, exists = () => true) {
+    const given = result.file !== undefined ? inWorkspace(result.file, workspace) : undefined;
+    const own = given !== undefined && exists(given) ? given : undefined;
+    if (own !== undefined && result.line !== undefined)
+        return { file: own, line: result.line };
+    const frames = stackFrames(result, workspace).filter((f) => exists(f.file));
+    if (own !== undefined) {
+        const inOwnFile = frames.find((f) => f.file === own);
+        return inOwnFile ?? { file: own };
+    }
+    return frames[0];
+}
+/** Frames of the stack, then of the message, that lie inside the workspace and outside dependencies. */
+function stackFrames(result, workspace) {
+    const text = stripAnsi(`${result.stack ?? ''}\n${result.message ?? ''}`);
+    const frames = [];
+    for (const match of text.matchAll(FRAME)) {
+        const file = inWorkspace((match[1] ?? '').replace(/^file:\/\//, ''), workspace);
+        const line = Number(match[2]);
+        if (file === undefined || !(line > 0) || /(^|\/)node_modules\//.test(file) || file.startsWith('node:'))
+            continue;
+        frames.push({ file, line });
+    }
+    return frames;
+}
+/** A path relative to the workspace with `/` separators; undefined when it points outside it. */
+function inWorkspace(file, workspace) {
+    const posix = file.replace(/\\/g, '/');
+    const absolute = external_node_path_.posix.isAbsolute(posix) || /^[A-Za-z]:\//.test(posix);
+    const root = workspace.replace(/\\/g, '/').replace(/\/+$/, '');
+    let relative = posix;
+    if (absolute) {
+        if (!posix.startsWith(`${root}/`))
+            return undefined;
+        relative = posix.slice(root.length + 1);
+    }
+    relative = external_node_path_.posix.normalize(relative).replace(/^\.\//, '');
+    if (relative === '' || relative === '.' || relative.startsWith('../'))
+        return undefined;
+    return relative;
+}
+/**
+ * Error annotations for the failed tests that have a location, at most `limit`, and one notice for the rest
+ * so that nothing is dropped silently.
+ */
+function failureAnnotations(results, workspace, options = {}) {
+    const limit = options.limit ?? ANNOTATION_LIMIT;
+    const errors = [];
+    let failed = 0;
+    let unplaced = 0;
+    for (const result of results) {
+        if (!isFailed(result))
+            continue;
+        failed++;
+        if (errors.length >= limit)
+            continue;
+        const location = annotations_locate(result, workspace, options.exists);
+        if (!location) {
+            unplaced++;
+            continue;
+        }
+        errors.push({ ...location, title: annotationTitle(result), message: annotationMessage(result) });
+    }
+    const rest = failed - errors.length;
+    if (rest === 0)
+        return { errors };
+    const overLimit = rest - unplaced;
+    const why = [
+        ...(overLimit > 0 ? [`${overLimit} beyond the ${limit} annotations a step can show`] : []),
+        ...(unplaced > 0 ? [`${unplaced} without a file in the workspace`] : []),
+    ].join(', ');
+    return { errors, notice: `${rest} more failed test(s) are not annotated (${why}); the job summary lists every failed test.` };
+}
+function annotationTitle(result) {
+    return `${result.status === 'error' ? 'Errored' : 'Failed'}: ${firstLine(stripAnsi(displayTitle(result)), 200)}`;
+}
+function annotationMessage(result) {
+    const message = stripAnsi(result.message ?? '').trim();
+    if (message === '')
+        return result.status === 'error' ? 'The test errored without a message.' : 'The test failed without a message.';
+    return message.length > annotations_MESSAGE_MAX_CHARS ? `${message.slice(0, annotations_MESSAGE_MAX_CHARS)}…` : message;
+}
+//# sourceMappingURL=annotations.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/report/tally.js
+/**
+ * What the summary needs of every result, gathered as each result is read: the counts, the failed tests with
+ * their case and place, and in a dry run each test's mapping line. The lists stop at LISTED_RESULTS_MAX (the
+ * counts go on) and hold copies of the few strings they show, never the result, so a file of millions of tests
+ * costs counters and short strings, not the file.
+ */
+
+
+
+
+/** How many failed results are kept whole, for a host's annotations (GitHub shows 10 per step). */
+const ANNOTATABLE_MAX = 100;
+class ResultTally {
+    options;
+    total = 0;
+    tests = { passed: 0, failed: 0, skipped: 0 };
+    /** The first LISTED_RESULTS_MAX failed (or errored) results. */
+    failed = [];
+    /** The first ANNOTATABLE_MAX failed results, whole (copies). */
+    annotatable = [];
+    /** The dry run's mapping, the first LISTED_RESULTS_MAX tests; undefined when not asked for. */
+    lines;
+    /** Failed results by identity, when they are kept (see TallyOptions.keepResults). */
+    failedOf = new Map();
+    constructor(options) {
+        this.options = options;
+        this.lines = options.lines ? [] : undefined;
+    }
+    /** One result, with what it mapped to when it was mapped against the project's cases. */
+    add(result, found, line = mappingLine) {
+        this.total++;
+        if (result.status === 'passed')
+            this.tests.passed++;
+        else if (result.status === 'skipped')
+            this.tests.skipped++;
+        else
+            this.tests.failed++;
+        if (isFailed(result)) {
+            if (this.failed.length < LISTED_RESULTS_MAX) {
+                const failed = this.failedResult(result, found?.cases[0]);
+                this.failed.push(failed);
+                if (this.options.keepResults)
+                    this.failedOf.set(result, failed);
+            }
+            if (this.annotatable.length < ANNOTATABLE_MAX)
+                this.annotatable.push(structuredClone(result));
+        }
+        if (this.lines && this.lines.length < LISTED_RESULTS_MAX)
+            this.lines.push(detachLine(line(result, found)));
+    }
+    /** Name the case of a failed result mapped after it was tallied (once the cases were known). */
+    placeLate(result, found) {
+        const failed = found.cases[0] && this.failedOf.get(result);
+        if (failed)
+            failed.testCase ??= found.cases[0];
+    }
+    /** Name the case of failed results that title matching placed after they were tallied. */
+    placeFailures(report) {
+        for (const m of report.mapped)
+            for (const r of m.results)
+                this.placeLate(r, { cases: [m.testCase], unknown: [] });
+    }
+    failedResult(result, testCase) {
+        const location = annotations_locate(result, this.options.workspace);
+        const file = location?.file ?? result.file;
+        return {
+            test: detach(displayTitle(result)),
+            message: detach(firstLine(stripAnsi(result.message ?? ''), 200)),
+            file: file === undefined ? null : detach(file),
+            line: location?.line ?? null,
+            ...(testCase && { testCase }),
+        };
+    }
+}
+function detachLine(line) {
+    return { ...line, test: detach(line.test), file: line.file === null ? null : detach(line.file), ids: line.ids.map(detach) };
+}
+function mappingLine(result, found) {
+    const cases = found?.cases.map((c) => c.human_id) ?? [];
+    const unknown = found?.unknown ?? [];
+    const reason = cases.length > 0 ? null : unknown.length > 0 ? 'unknown id' : 'no id';
+    return { test: displayTitle(result), file: result.file ?? null, ids: [...cases, ...unknown], case: cases.length > 0 ? cases.join(', ') : null, reason };
+}
+//# sourceMappingURL=tally.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/report/details.js
+/**
+ * The parts of the summary that name tests one by one: the failed tests (with their case and place in the
+ * code), the test cases counted by outcome, the dry run's mapping report, and the upload's own figures.
+ * Pure: derived from the tally of the results, the mapping report and what the upload counted.
+ */
+
+/**
+ * A case's outcome among the results naming it: failed when any failed or errored, else passed when any
+ * passed (flaky included), else skipped — the order the default status mapping ranks them in.
+ */
+function countCases(report, recordedCaseIds) {
+    const recorded = new Set(recordedCaseIds);
+    const counts = { recorded: 0, passed: 0, failed: 0, skipped: 0 };
+    for (const m of report.mapped) {
+        if (!recorded.has(m.testCase.id))
+            continue;
+        counts.recorded++;
+        const outcomes = caseOutcomes(m);
+        if (outcomes.some((o) => o === 'failed' || o === 'error'))
+            counts.failed++;
+        else if (outcomes.some((o) => o === 'passed' || o === 'flaky'))
+            counts.passed++;
+        else
+            counts.skipped++;
+    }
+    return counts;
+}
+/**
+ * The case within its run. The service documents no web address for a case, so this is the run's page (itself a
+ * best effort) with the case's human id as fragment: it always opens the run, and the case when the page has
+ * such an anchor; a guessed path could only lead to a "not found".
+ */
+function caseUrl(runUrl, humanId) {
+    return `${runUrl}#${encodeURIComponent(humanId)}`;
+}
+/** The summary with its failed tests, mapping report (dry run) and figures filled in. */
+function addDetails(summary, facts) {
+    const failures = facts.tally.failed.map(({ test, message, file, line, testCase }) => ({
+        test,
+        case: testCase?.human_id ?? null,
+        message,
+        file,
+        line,
+        url: testCase && summary.runUrl ? caseUrl(summary.runUrl, testCase.human_id) : null,
+    }));
+    const mapping = summary.dryRun && facts.tally.lines ? facts.tally.lines : summary.mapping;
+    return {
+        ...summary,
+        failures,
+        mapping,
+        figures: { httpRequests: facts.http?.requests ?? 0, retries: facts.http?.retries ?? 0, elapsedMs: Math.round(facts.elapsedMs) },
+    };
+}
+//# sourceMappingURL=details.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/report/summary.js
+/**
+ * report/: the summary of an upload and its renderings (text, Markdown, annotations); may import cases, map,
+ * plan, settings.
+ *
+ * What an upload did, as plain data: the `--summary-json` file and the Action's outputs, and what the renderers
+ * (summary-text.ts for terminals and other CIs, summary-markdown.ts for a GitHub job summary) put in words.
+ * Never holds the token.
+ *
+ * Words, used the same way everywhere: "tests" are the results read from the inputs (one per test and
+ * browser/project); "test cases" are the cases of the project those results are recorded in (several tests may
+ * record one case, the worst outcome deciding).
+ */
+
+function emptySummary(dryRun) {
+    return {
+        runId: null,
+        runHumanId: null,
+        runUrl: null,
+        created: false,
+        closed: false,
+        dryRun,
+        total: 0,
+        tests: { passed: 0, failed: 0, skipped: 0 },
+        mapped: 0,
+        uploaded: 0,
+        unsent: 0,
+        byStatus: {},
+        unmapped: [],
+        unmappedTotal: 0,
+        unknown: [],
+        files: [],
+        requests: 0,
+        cases: { recorded: 0, passed: 0, failed: 0, skipped: 0 },
+        failures: [],
+        mapping: null,
+        checkedAgainstProject: true,
+        figures: { httpRequests: 0, retries: 0, elapsedMs: 0 },
+        refused: [],
+        spoolFile: null,
+        attachments: { sent: 0, sentBytes: 0, skipped: [], planned: [] },
+        casesCreated: [],
+        caseSync: null,
+    };
+}
+function summariseFiles(files) {
+    return files.map((f) => ({ path: f.path, ...(f.format ? { format: f.format } : {}), tests: resultCount(f), error: f.error ? f.error.message : null }));
+}
+//# sourceMappingURL=summary.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/pipeline/dry-run.js
+/**
+ * A dry run without a token or project: nothing can be asked of the service, but the files and tests were read
+ * and a person wants to see which ids each test carries. The project's prefix is unknown, so any upper-case
+ * `WORD-123` token in a title or tag counts as an id found (besides `testsigma` properties); none is checked.
+ *
+ * It exits 0 (unless a file could not be read): a dry run is a preview that writes nothing, run where secrets are
+ * often absent (a fork's pull request, a laptop), and it says plainly what it could not check. The upload itself
+ * still fails with exit 2 without a token.
+ */
+
+
+
+
+
+
+
+// Letters, digits and `-` glue a token, as in the project's own pattern, so `DEMO-R-3` (a run id) is not an id.
+const ANY_HUMAN_ID = /(?<![\p{L}\p{N}-])[A-Z][A-Z0-9]*-\d+(?![\p{L}\p{N}-]|\.\p{N})/gu;
+function idsFound(result) {
+    const found = new Set(caseReferences(result, ''));
+    for (const text of [...result.suitePath, result.name, ...result.tags])
+        for (const m of text.matchAll(ANY_HUMAN_ID))
+            found.add(m[0]);
+    return [...found];
+}
+async function offlineDryRun(input, workspace) {
+    const started = Date.now();
+    const tally = new ResultTally({ lines: true, workspace });
+    const files = await readAll(input, (result) => tally.add(result, undefined, offlineLine));
+    const base = {
+        ...emptySummary(true),
+        files: summariseFiles(files),
+        total: tally.total,
+        tests: tally.tests,
+        checkedAgainstProject: false,
+    };
+    const summary = addDetails(base, { tally, elapsedMs: Date.now() - started });
+    const fileError = filesError(files);
+    const failed = tally.annotatable;
+    return fileError ? { summary, failed, error: fileError, exitCode: errors_exitCodeFor(fileError) } : { summary, failed, exitCode: 0 };
+}
+function offlineLine(result) {
+    const ids = idsFound(result);
+    return { test: displayTitle(result), file: result.file ?? null, ids, case: null, reason: ids.length > 0 ? 'not checked' : 'no id' };
+}
+//# sourceMappingURL=dry-run.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/plan/batches.js
+/**
+ * Result entries → request bodies bounded by count and by size (at most 100 entries and 4 MiB per call,
+ * attachments included; a 413 answer splits a batch in half). Greedy and order-keeping, so a resumed upload
+ * re-plans the same batches from the same entries.
+ */
+const DEFAULT_MAX_ENTRIES = 100;
+const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
+// `{"test_run_cases":[` + `]}`: the body around the entries, which are joined by one comma each.
+const ENVELOPE_BYTES = Buffer.byteLength(JSON.stringify({ test_run_cases: [] }), 'utf8');
+/** UTF-8 size of `JSON.stringify({test_run_cases: batch})`, the body the limits are measured on. */
+function batchBytes(batch) {
+    return Buffer.byteLength(JSON.stringify({ test_run_cases: batch }), 'utf8');
+}
+/**
+ * Greedy batches in input order. Each entry is serialised once, so 100k entries plan in linear time.
+ * An entry that alone exceeds `maxBytes` is sent alone in its batch rather than dropped or refused here:
+ * the limit is our estimate, not the server's, and the caller reports what the server answers (a 413 on a
+ * batch of one cannot be split; see splitBatch). Descriptions are capped, so this needs a tiny `maxBytes` —
+ * or large files: `extraBytes` counts what an entry adds to the request besides its JSON (its attachments), so
+ * an entry with large files goes in a smaller batch, or alone.
+ */
+function planBatches(entries, limits = {}) {
+    const maxEntries = limits.maxEntries ?? DEFAULT_MAX_ENTRIES;
+    const maxBytes = limits.maxBytes ?? DEFAULT_MAX_BYTES;
+    if (!Number.isInteger(maxEntries) || maxEntries < 1)
+        throw new RangeError(`maxEntries must be a whole number ≥ 1, received ${maxEntries}`);
+    if (!(maxBytes > 0))
+        throw new RangeError(`maxBytes must be > 0, received ${maxBytes}`);
+    const batches = [];
+    let batch = [];
+    let bytes = ENVELOPE_BYTES;
+    for (const entry of entries) {
+        const size = Buffer.byteLength(JSON.stringify(entry), 'utf8') + (limits.extraBytes?.(entry) ?? 0);
+        const added = batch.length > 0 ? size + 1 : size;
+        if (batch.length > 0 && (batch.length >= maxEntries || bytes + added > maxBytes)) {
+            batches.push(batch);
+            batch = [];
+            bytes = ENVELOPE_BYTES;
+        }
+        bytes += batch.length > 0 ? size + 1 : size;
+        batch.push(entry);
+    }
+    if (batch.length > 0)
+        batches.push(batch);
+    return batches;
+}
+/**
+ * The two halves of a batch the server refused as too large (the first half gets the odd entry).
+ * Throws for fewer than two entries: a single entry cannot be split, and returning it unchanged would let a
+ * retry-on-413 loop run forever.
+ */
+function splitBatch(batch) {
+    if (batch.length < 2)
+        throw new RangeError(`cannot split a batch of fewer than 2 entries (received ${batch.length}); check batch.length > 1 first`);
+    const middle = Math.ceil(batch.length / 2);
+    return [batch.slice(0, middle), batch.slice(middle)];
+}
+//# sourceMappingURL=batches.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/run/send.js
+
+
+
+/** A file part's headers (name, file name, content type, boundary) besides its bytes. */
+const PART_OVERHEAD_BYTES = 256;
+const DEFAULT_CONCURRENCY = 4;
+/** Past this many halvings (a run closed mid-upload refuses everything), a refused batch is named whole. */
+const MAX_SPLITS = 64;
+async function send_sendEntries(api, projectId, runId, entries, options, log) {
+    /** After a 413 for one entry: how many of its files (the first, in upload order) it is sent with, what was dropped. */
+    const kept = new Map();
+    const filesOf = (entry) => (options.files?.get(entry.test_case_id) ?? []).slice(0, kept.get(entry.test_case_id)?.count);
+    const extraBytes = (entry) => filesOf(entry).reduce((sum, f) => sum + f.size + PART_OVERHEAD_BYTES + Buffer.byteLength(f.fileName), 0);
+    const queue = planBatches(entries, { maxEntries: options.maxEntries, ...(options.maxBytes !== undefined && { maxBytes: options.maxBytes }), extraBytes });
+    const outcome = { acknowledged: [], refused: [], unsent: [], requests: 0, attachments: { sent: 0, sentBytes: 0, withdrawn: [] } };
+    const progress = progressReporter(entries.length, log, options.now ?? Date.now);
+    let splits = 0;
+    // What is not sent now is spooled as entries only (`resume` sends no files): the files are named instead.
+    const withoutFiles = (entry) => {
+        const files = filesOf(entry);
+        if (files.length === 0)
+            return entry;
+        const reason = 'not sent: the upload stopped before this result was recorded, and a resumed upload sends results without files';
+        const dropped = files.map((f) => ({ caseId: entry.test_case_id, name: f.fileName, reason }));
+        outcome.attachments.withdrawn.push(...dropped);
+        return { ...entry, description: withSkippedNote(entry.description, dropped) };
+    };
+    const worker = async () => {
+        for (let batch = queue.shift(); batch !== undefined; batch = queue.shift()) {
+            if (outcome.error) {
+                outcome.unsent.push(...batch.map(withoutFiles));
+                continue;
+            }
+            try {
+                outcome.requests++;
+                const files = batch.map(filesOf);
+                await api.putResults(projectId, runId, batch, files.map((ofEntry) => ofEntry.map(asResultFile)));
+                outcome.acknowledged.push(...batch);
+                for (const ofEntry of files) {
+                    outcome.attachments.sent += ofEntry.length;
+                    outcome.attachments.sentBytes += ofEntry.reduce((sum, f) => sum + f.size, 0);
+                }
+                progress(outcome.acknowledged.length + outcome.refused.length);
+            }
+            catch (error) {
+                if (!(error instanceof ApiError))
+                    throw error;
+                const refusal = error.status === 413 || error.status === 400 || error.status === 422;
+                const single = batch[0];
+                if (error.status === 413 && batch.length === 1 && single && filesOf(single).length > 0) {
+                    // Half the files at a time, the last in upload order first: the screenshot is the last to go.
+                    const files = filesOf(single);
+                    const count = Math.floor(files.length / 2);
+                    const reason = `the service refused the result with ${files.length} file(s) (${formatBytes(extraBytes(single))}) as too large (HTTP 413), so it was sent without this file`;
+                    const dropped = files.slice(count).map((f) => ({ caseId: single.test_case_id, name: f.fileName, reason }));
+                    log.warn(`Test case ${options.nameOf?.(single.test_case_id) ?? single.test_case_id}: ${reason.replace('this file', `${dropped.map((d) => d.name).join(', ')}`)}.`);
+                    const before = kept.get(single.test_case_id) ?? { count: files.length, entry: single, dropped: [] };
+                    kept.set(single.test_case_id, { count, entry: before.entry, dropped: [...before.dropped, ...dropped] });
+                    outcome.attachments.withdrawn.push(...dropped);
+                    queue.unshift([{ ...before.entry, description: withSkippedNote(before.entry.description, [...before.dropped, ...dropped]) }]);
+                }
+                else if (refusal && batch.length > 1 && splits++ < MAX_SPLITS) {
+                    const [first, second] = splitBatch(batch);
+                    log.debug(`The service refused ${batch.length} entries (HTTP ${error.status}); sending them in two halves to find what it refuses.`);
+                    queue.unshift(first, second);
+                }
+                else if (refusal) {
+                    const reason = error.serverMessage
+                        ? `HTTP ${error.status}: ${error.serverMessage}${error.requestId ? ` (request id ${error.requestId})` : ''}`
+                        : error.message;
+                    outcome.refused.push(...batch.map((entry) => ({ entry, reason })));
+                }
+                else {
+                    outcome.error = error;
+                    outcome.unsent.push(...batch.map(withoutFiles));
+                }
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, queue.length)) }, worker));
+    return outcome;
+}
+function asResultFile(file) {
+    return {
+        fileName: file.fileName,
+        contentType: file.contentType,
+        ...(file.path !== undefined && { path: file.path }),
+        ...(file.body !== undefined && { base64: file.body }),
+    };
+}
+/** One line per ~10 % of the entries, so a long upload is never silent. */
+function progressReporter(total, log, now) {
+    const started = now();
+    const step = Math.max(1, Math.ceil(total / 10));
+    let next = step;
+    return (done) => {
+        if (done < next || done >= total)
+            return;
+        next = (Math.floor(done / step) + 1) * step;
+        log.info(`Recorded ${done} of ${total} results (${Math.round((100 * done) / total)} %, ${((now() - started) / 1000).toFixed(1)} s).`);
+    };
+}
+//# sourceMappingURL=send.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/run/carry-over.js
+
+/** The previous run's cases, read before the new run is created, so the new run can select them too. */
+async function previousCases(api, projectId, previous) {
+    return api.listRunCases(projectId, previous.id);
+}
+/**
+ * Copy the previous run's results into the new run, batch by batch. Right before each batch the new run is read
+ * again and every case that already holds a result there is skipped: a re-run job reporting into the new run at
+ * the same moment has the newer result, and a carried-over one must never overwrite it. (What is left is the
+ * instant between that read and the batch's write; the re-run job's own read-back puts its result back if it
+ * lost it then.)
+ */
+async function carryOver(api, projectId, input, cases, log) {
+    const entries = cases
+        .filter((c) => hasResult(c, input.untested) && !input.own.has(c.test_case.id))
+        .map((c) => ({
+        test_case_id: c.test_case.id,
+        test_run_status_id: c.status_id,
+        user_id: input.userId,
+        description: `Carried over from test run ${input.previous.human_id} (an earlier attempt of this pipeline); not run again in this attempt.`,
+    }));
+    let carried = 0;
+    let skipped = 0;
+    const failures = [];
+    for (let start = 0; start < entries.length; start += input.batchSize) {
+        const set = new Set((await api.listRunCases(projectId, input.run.id)).filter((c) => hasResult(c, input.untested)).map((c) => c.test_case.id));
+        const batch = entries.slice(start, start + input.batchSize).filter((e) => !set.has(e.test_case_id));
+        skipped += Math.min(input.batchSize, entries.length - start) - batch.length;
+        if (batch.length === 0)
+            continue;
+        const sent = await send_sendEntries(api, projectId, input.run.id, batch, { maxEntries: input.batchSize }, log);
+        carried += sent.acknowledged.length;
+        if (sent.error || sent.refused.length > 0) {
+            failures.push(...(sent.error ? [sent.error.message] : []), ...sent.refused.map((r) => `${r.entry.test_case_id}: ${r.reason}`));
+            if (sent.error)
+                break;
+        }
+    }
+    const missing = entries.length - skipped - carried;
+    if (missing > 0) {
+        log.warn(`${missing} result(s) of ${input.previous.human_id} could not be carried over into ${input.run.human_id}: ${failures.join('; ')}.`);
+    }
+    else if (carried > 0) {
+        log.info(`Carried ${carried} result(s) over from test run ${input.previous.human_id}${skipped > 0 ? ` (${skipped} case(s) already had a newer result and were left alone)` : ''}.`);
+    }
+    return carried;
+}
+/** A case holds a result when its status is set and is not one meaning "no result yet". */
+function hasResult(c, untested) {
+    return c.status_id !== undefined && c.status_id !== '' && !untested.has(c.status_id);
+}
+//# sourceMappingURL=carry-over.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/run/key.js
+const KEY_LABEL_PREFIX = 'testsigma-tm-key:';
+function keyLabel(key) {
+    return `${KEY_LABEL_PREFIX}${key}`;
+}
+/** The title carries the key, so a listing filtered by title finds the key's runs. */
+function titleWithKey(title, key) {
+    const tag = `[${key}]`;
+    return title.includes(tag) ? title : `${title} ${tag}`;
+}
+function carriesKey(run, key) {
+    return (run.labels ?? []).includes(keyLabel(key)) || run.title.endsWith(`[${key}]`);
+}
+/** The key's runs: listed by the title tag (what the service filters on), kept when they carry the key. */
+async function findKeyRuns(api, projectId, key) {
+    return (await api.findRunsByTitleContaining(projectId, `[${key}]`)).filter((run) => carriesKey(run, key));
+}
+function isClosed(run) {
+    return run.status.toUpperCase() === 'CLOSED';
+}
+/** Oldest first; the id breaks ties so that every job orders the same runs the same way. */
+function key_byAge(a, b) {
+    return (a.created_at ?? 0) - (b.created_at ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+/** Pure: the key's runs → the current generation. */
+function currentGeneration(runs) {
+    const sorted = [...runs].sort(key_byAge);
+    let previous;
+    let open = [];
+    for (const run of sorted) {
+        if (isClosed(run)) {
+            previous = run;
+            open = [];
+        }
+        else {
+            open.push(run);
+        }
+    }
+    return previous ? { open, previous } : { open };
+}
+/** Find the key's open run, or create one and converge with any created at the same moment. */
+async function findOrCreateKeyedRun(api, request, log) {
+    const { projectId, key } = request;
+    const found = currentGeneration(await findKeyRuns(api, projectId, key));
+    const existing = found.open[0];
+    if (existing) {
+        log.info(`Reporting into test run ${existing.human_id}, the open run of run key ${key}.`);
+        return { run: existing, created: false, ...(found.previous && { previous: found.previous }) };
+    }
+    // A lost answer to the create: any open run of this generation is one every job converges on anyway.
+    const findExisting = async () => currentGeneration(await findKeyRuns(api, projectId, key)).open[0];
+    const mine = await request.create(found.previous, findExisting);
+    const after = currentGeneration(await findKeyRuns(api, projectId, key));
+    const winner = after.open[0] ?? mine;
+    if (winner.id === mine.id) {
+        log.info(`Created test run ${mine.human_id} for run key ${key}${found.previous ? `, continuing ${found.previous.human_id} (closed)` : ''}.`);
+        return { run: mine, created: true, ...(found.previous && { previous: found.previous }) };
+    }
+    log.info(`Another job created test run ${winner.human_id} for run key ${key} at the same moment: reporting there and deleting ${mine.human_id}.`);
+    try {
+        await api.deleteRun(projectId, mine.id);
+    }
+    catch (error) {
+        log.warn(`Could not delete the duplicate test run ${mine.human_id} (it holds no results): ${error.message}`);
+    }
+    return { run: winner, created: false, ...(after.previous && { previous: after.previous }) };
+}
+//# sourceMappingURL=key.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/pipeline/run-title.js
+/**
+ * The run title template: `--run-title "{workflow} #{run_number} {branch}"`, filled from the CI context. Pure:
+ * filling is a function of its arguments only (the template's syntax and its check live in settings/run-title.ts).
+ *
+ * A placeholder this CI has no value for becomes empty and the whitespace around it is collapsed, so
+ * `{workflow} {job} on {branch}` without a job reads `CI on main`; punctuation written next to it stays.
+ */
+
+
+const FIELD_OF = {
+    workflow: 'workflow',
+    run_number: 'runNumber',
+    run_attempt: 'runAttempt',
+    branch: 'branch',
+    sha: 'sha',
+    repository: 'repository',
+    job: 'job',
+};
+/** The value of every placeholder in this CI; absent ones are empty. */
+function runTitleValues(ci, now) {
+    const fields = ci?.fields ?? {};
+    const values = { provider: ci?.provider ?? '', date: now.toISOString().slice(0, 10) };
+    for (const [placeholder, field] of Object.entries(FIELD_OF))
+        values[placeholder] = fields[field] ?? '';
+    values.sha = values.sha.slice(0, 7);
+    return values;
+}
+/** The template with its placeholders filled; a template without placeholders is kept as written. */
+function fillRunTitle(template, values) {
+    if (!template.match(PLACEHOLDER))
+        return template;
+    return template
+        .replace(PLACEHOLDER, (_, name) => (isPlaceholder(name) ? values[name] : `{${name}}`))
+        .replace(/\s+/g, ' ')
+        .trim();
+}
+/** The title of a run to create: the template filled, or — without one, or when it fills to nothing — the default. */
+function runTitle(template, ci, now) {
+    const filled = template === undefined ? '' : fillRunTitle(template, runTitleValues(ci, now));
+    return filled !== '' ? filled : defaultRunTitle(ci, now);
+}
+//# sourceMappingURL=run-title.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/run/timing.js
+/**
+ * Every pause, window and bound of the cross-job protocol (see run/index.ts), in one place. All of them are
+ * spent on the injected clock, so the simulation and the tests run them on virtual time.
+ */
+/**
+ * A write built from a read of what it replaces (the run's cases, its description) is sent within this long of
+ * the read, or not sent and built again from a new read: sent later, it would undo what others wrote meanwhile.
+ * Well under SETTLE_CROWD_MS, so that a job's look comes after every write built from a read that missed its cases.
+ */
+const FRESH_READ_MS = 1500;
+/** Jobs that found or created the run at the same moment start their first read at random within this. */
+const START_SPREAD_MS = 1000;
+/** The pause before reading back a selection write: half of a ceiling that doubles per attempt, plus jitter. */
+const READ_BACK_FIRST_MS = 500;
+const READ_BACK_MAX_MS = 4000;
+/** Before a look at what this job sent: twice its longest read-to-write time, at least this (alone / in a crowd). */
+const SETTLE_ALONE_MS = 1000;
+const SETTLE_CROWD_MS = 3000;
+/** Looks while late writes keep removing cases, beyond which this job stops waiting for them. */
+const QUIET_LOOKS = 3;
+/** Put-backs refused while the case is in the run, after which the result is given up (named as refused). */
+const REFUSALS_IN_RUN = 2;
+/** Rounds of writing this job's line into the run's description before giving up (a crowd keeps replacing it). */
+const LEDGER_ATTEMPTS = 20;
+/** Two reads holding every line seen confirm it, this far apart (plus jitter): later than any write built earlier. */
+const CONFIRM_GAP_MS = FRESH_READ_MS + 300;
+const CONFIRM_JITTER_MS = 500;
+/** Rounds of writing this job's worse results again after another job's better one replaced them. */
+const REASSERT_ROUNDS = 3;
+/** How long the close step waits for shards whose line is missing or not yet done, and how often it looks. */
+const CLOSE_WAIT_MS = 60_000;
+const CLOSE_POLL_MS = 5_000;
+/** A job's line in the run's description holds at most this many characters (lists fall back to counts). */
+const LEDGER_LINE_MAX = 4000;
+//# sourceMappingURL=timing.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/run/membership.js
+
+
+/** Cases of the run by id, from one paginated read. */
+function byCase(cases) {
+    return new Map(cases.map((c) => [c.test_case.id, c]));
+}
+/**
+ * Add `caseIds` to the run's selection until a read finds them all in. `held` is a read the caller has just
+ * made (it saves this one).
+ */
+async function ensureCases(session, caseIds, options = {}) {
+    const { api, projectId, run, clock, log, state } = session;
+    let requests = 0;
+    let held = options.held;
+    // When what `held` shows was read: a write built from it goes out within FRESH_READ_MS of that, or not at all.
+    let readAt = clock.now();
+    if (!held) {
+        // Jobs of one pipeline reach this point together (they found or created the run at the same moment):
+        // starting at random moments, their read-then-write pairs overlap less.
+        await clock.sleep(Math.floor(clock.random() * START_SPREAD_MS));
+        ({ held, readAt } = await readCases(session));
+        requests++;
+    }
+    let written;
+    // Every case ever seen in the run: some job needs each, so a write of ours puts back any it finds gone.
+    const seen = new Set();
+    // A write not sent because its read got old: the same attempt, from a new read.
+    let stale = false;
+    for (let attempt = 1;;) {
+        state.remember(held, written);
+        for (const c of held)
+            seen.add(c.test_case.id);
+        const current = byCase(held);
+        const missing = caseIds.filter((id) => !current.has(id));
+        if (missing.length === 0)
+            return { refused: [], requests, held };
+        if (run.selection_type && run.selection_type.toUpperCase() !== 'STATIC') {
+            log.warn(`Test run ${run.human_id} selects its cases dynamically; ${missing.length} mapped case(s) outside it cannot be recorded.`);
+            return { refused: missing, requests, held };
+        }
+        if (!stale) {
+            log.info(attempt === 1
+                ? `Adding ${missing.length} case(s) to test run ${run.human_id}.`
+                : `Another job changed the cases of test run ${run.human_id} at the same moment; adding ours again (attempt ${attempt}).`);
+        }
+        written = new Set([...seen, ...missing]);
+        const filters = [{ field: 'id', operator: 'IN', values: [...written] }];
+        stale = (await api.updateRun(projectId, run.id, { static_selection_filters: filters }, { sendBefore: readAt + FRESH_READ_MS })) === 'stale';
+        if (stale) {
+            log.debug(`The update of test run ${run.human_id}'s cases waited past ${FRESH_READ_MS} ms for its turn: reading the cases again before writing.`);
+            written = undefined;
+        }
+        else {
+            requests++;
+            state.rememberWindow(clock.now() - readAt);
+            await clock.sleep(readBackPause(attempt++, clock.random));
+        }
+        ({ held, readAt } = await readCases(session));
+        requests++;
+    }
+}
+/** The run's cases, and when the read's first page was answered (a long listing is as old as its first page). */
+async function readCases(session) {
+    const { cases, answeredAt } = await session.api.readRunCases(session.projectId, session.run.id);
+    return { held: cases, readAt: answeredAt ?? session.clock.now() };
+}
+/**
+ * Before reading back: long enough for the writes of jobs that read before ours to land (so the read-back
+ * sees whether ours survived them), and growing, at random, while writers keep colliding.
+ */
+function readBackPause(attempt, random) {
+    const ceiling = Math.min(READ_BACK_MAX_MS, READ_BACK_FIRST_MS * 2 ** (attempt - 1));
+    return Math.floor(ceiling / 2 + random() * ceiling);
+}
+/**
+ * Before looking whether what this job sent is still in place: another job's write can land seconds after the
+ * read it was built from (its turn under the shared rate limit, a rate-limit answer waited out), and a look taken
+ * before such a write lands would let this job finish with its results about to be dropped. This job's own
+ * writes show how long that takes now: wait twice the longest, and at least SETTLE_CROWD_MS once other jobs were
+ * seen writing (SETTLE_ALONE_MS when none was: a job alone need not wait for a crowd).
+ */
+function settlePause(windowMs, crowded, random) {
+    const floor = crowded ? SETTLE_CROWD_MS : SETTLE_ALONE_MS;
+    return Math.floor(Math.max(floor, 2 * windowMs) + (random() * floor * 2) / 3);
+}
+/**
+ * A job whose cases are in the run can still lose them afterwards: another job that read the selection before
+ * ours was added writes a moment later, and the service drops the results of cases a selection update removes
+ * (and refuses results for cases it no longer selects). So, when other jobs may be writing (a run key), look
+ * again after a pause, and put back — cases and results — whatever went missing or was refused that way, until
+ * a look finds everything in place; the look that finds a case gone is the first read of putting it back.
+ * A look that finds a case gone that the last read saw, ours or not, saw another job's late write land, and
+ * more may be under way in the same crowd: look again, up to QUIET_LOOKS times, until a look finds nothing
+ * gone. A case that holds another result than ours was recorded by another job: not ours to undo (the
+ * read-back names it). A result the service refuses while its case is in the run (REFUSALS_IN_RUN times) is
+ * given up and named with the service's words.
+ */
+async function keepResults(session, sent, options = {}) {
+    const { api, projectId, run, clock, log, state } = session;
+    const untested = options.untested ?? new Set();
+    let requests = 0;
+    // Results no longer waited for, with why (see KeptResults.lost).
+    const givenUp = new Map();
+    const recorded = new Set();
+    // Put-backs the service refused while the case was in the run, by case.
+    const refusedInRun = new Map();
+    let changing = 0;
+    for (;;) {
+        await clock.sleep(settlePause(state.windowMs, state.fresh || state.crowded, clock.random));
+        const previous = state.selection;
+        const held = await api.listRunCases(projectId, run.id);
+        requests++;
+        const current = byCase(held);
+        const quiet = [...previous].every((id) => current.has(id));
+        state.remember(held, previous);
+        const lost = sent.filter((e) => {
+            if (givenUp.has(e.test_case_id))
+                return false;
+            const status = current.get(e.test_case_id)?.status_id;
+            return status === undefined || status === '' || (status !== e.test_run_status_id && untested.has(status));
+        });
+        if (lost.length === 0 && (quiet || ++changing > QUIET_LOOKS))
+            return { lost: [...givenUp.values()], requests, held, recorded };
+        if (lost.length === 0)
+            continue;
+        log.info(`Another job's update of test run ${run.human_id} removed ${lost.length} of this job's results; recording them again.`);
+        const selection = await ensureCases(session, lost.map((e) => e.test_case_id), { held });
+        requests += selection.requests;
+        const dynamic = new Set(selection.refused);
+        for (const entry of lost.filter((e) => dynamic.has(e.test_case_id))) {
+            givenUp.set(entry.test_case_id, { entry, reason: `test run ${run.human_id} selects its cases dynamically and no longer holds this case` });
+        }
+        const putBack = lost.filter((e) => !givenUp.has(e.test_case_id));
+        if (putBack.length === 0)
+            continue;
+        const again = await send_sendEntries(api, projectId, run.id, putBack, { maxEntries: options.batchSize ?? putBack.length, now: () => clock.now() }, log);
+        requests += again.requests;
+        for (const entry of again.acknowledged)
+            recorded.add(entry.test_case_id);
+        if (again.error)
+            return { lost: [...givenUp.values()], requests, held, recorded, failure: { error: again.error, unsent: again.unsent } };
+        if (again.refused.length === 0)
+            continue;
+        // A refusal means either that the case was removed again before the write landed (the next round puts it
+        // back) or that the service will not take this result at all: a read now tells which, since a case still in
+        // the run was refused for itself. Twice, because another job may have removed the case and put it back
+        // between the write and the read. Waiting for such a result would never end.
+        const now = byCase(await api.listRunCases(projectId, run.id));
+        requests++;
+        for (const refusal of again.refused) {
+            const id = refusal.entry.test_case_id;
+            if (!now.has(id))
+                continue;
+            const times = (refusedInRun.get(id) ?? 0) + 1;
+            refusedInRun.set(id, times);
+            if (times >= REFUSALS_IN_RUN)
+                givenUp.set(id, refusal);
+        }
+    }
+}
+//# sourceMappingURL=membership.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/run/state.js
+class RunState {
+    /** The selection as last read: a look compares with it. */
+    selection = new Set();
+    /** The longest time from a read's answer to the answer of the write built from it. */
+    windowMs = 0;
+    /** Another job was seen changing the run's cases (a read-back held more than was written, or a look differed). */
+    crowded = false;
+    /** No selection was read yet: the first look assumes a crowd. */
+    fresh = true;
+    /** Keep what a read found; `expected` is what it should hold if no other job wrote. */
+    remember(held, expected) {
+        const selection = new Set(held.map((c) => c.test_case.id));
+        const differs = expected !== undefined && (expected.size !== selection.size || [...expected].some((id) => !selection.has(id)));
+        this.selection = selection;
+        this.crowded ||= differs;
+        this.fresh = false;
+    }
+    rememberWindow(windowMs) {
+        this.windowMs = Math.max(this.windowMs, windowMs);
+    }
+}
+function openSession(api, projectId, run, clock, log) {
+    return { api, projectId, run, clock, log, state: new RunState() };
+}
+//# sourceMappingURL=state.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/version.js
+/** Kept in step with packages/core/package.json by a test. */
+const VERSION = '0.1.0';
+//# sourceMappingURL=version.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/pipeline/open-run.js
+
+
+
+
+
+
+
+/**
+ * The run to write to: the one named by the run id setting; else, with a run key (from the CI or the setting),
+ * the key's open run or a new one that every job of the pipeline converges on; else a new run. A run this upload
+ * did not create is made to hold the mapped cases.
+ */
+async function openRun(ctx, plan) {
+    const { settings, api, log, host, runKey } = ctx;
+    const { projectId } = plan;
+    const caseIds = plan.entries.map((p) => p.entry.test_case_id);
+    const now = ctx.now();
+    const title = runTitle(settings.runTitle, ctx.ci, now);
+    const labels = ['testsigma-tm', ...settings.labels];
+    // Checked before any run is created (also when one exists: a wrong setting fails the same way in every job).
+    const testPlan = settings.testPlan ? await resolveTestPlan(api, projectId, settings.testPlan, host) : undefined;
+    const runFields = { ...(testPlan && { testPlanId: testPlan.id }), environmentIds: settings.environmentIds };
+    let opened;
+    if (settings.runId) {
+        opened = { run: await lifecycle_openNamedRun(api, projectId, settings.runId, host), created: false };
+    }
+    else if (runKey) {
+        let carried = [];
+        const keyed = await findOrCreateKeyedRun(api, {
+            projectId,
+            key: runKey,
+            create: async (previous, findExisting) => {
+                carried = previous ? await previousCases(api, projectId, previous) : [];
+                const description = runDescription(ctx.ci, plan.total, plan.fileCount) +
+                    (previous ? `\nContinues test run ${previous.human_id} (closed), whose results were carried over.` : '');
+                const selection = [...new Set([...caseIds, ...carried.map((c) => c.test_case.id)])];
+                return api.createRun({
+                    projectId,
+                    title: titleWithKey(title, runKey),
+                    description,
+                    caseIds: selection,
+                    assigneeId: plan.userId,
+                    labels,
+                    now: now.getTime(),
+                    ...runFields,
+                }, { findExisting });
+            },
+        }, log);
+        opened = keyed;
+        if (keyed.created && keyed.previous) {
+            await carryOver(api, projectId, { previous: keyed.previous, run: keyed.run, userId: plan.userId, own: new Set(caseIds), untested: plan.untestedIds, batchSize: settings.batchSize }, carried, log);
+        }
+    }
+    else {
+        const description = runDescription(ctx.ci, plan.total, plan.fileCount);
+        opened = {
+            run: await createRun(api, { projectId, title, description, caseIds, assigneeId: plan.userId, labels, now: now.getTime(), ...runFields }, log),
+            created: true,
+        };
+    }
+    const session = openSession(api, projectId, opened.run, ctx.clock, log);
+    // A run this upload created selects its cases already; any other may lack some (and other jobs may be adding theirs).
+    const refused = new Set(opened.created ? [] : (await ensureCases(session, caseIds)).refused);
+    return { ...opened, session, entries: plan.entries.filter((p) => !refused.has(p.entry.test_case_id)) };
+}
+function runDescription(ci, results, files) {
+    const from = ci ? `${ci.provider}${ci.jobUrl ? ` (${ci.jobUrl})` : ''}` : 'a local upload';
+    return `Recorded by testsigma-tm ${VERSION} from ${from}: ${results} test result(s)${files !== undefined ? ` in ${files} file(s)` : ''}.`;
+}
+//# sourceMappingURL=open-run.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/api/wire.js
+/**
+ * The shapes the client reads from the service, and small guards that check them on arrival. A field the
+ * tool depends on that is missing or of the wrong type becomes an `API_UNEXPECTED_BODY` error naming the
+ * request, the field and the request id — never a `TypeError` later, far from the answer that caused it.
+ * Unknown fields are ignored; fields the real service is known to vary on are optional.
+ */
+
+function unexpectedBody(ctx, problem) {
+    return new ApiError('API_UNEXPECTED_BODY', { method: ctx.method, path: ctx.path, status: ctx.status, ...(ctx.requestId ? { requestId: ctx.requestId } : {}) }, `The answer ${problem}. The service may have changed, or the base URL points at something other than the Test Management API (it usually ends in /api/v1).`);
+}
+function record(value, where, ctx) {
+    if (!value || typeof value !== 'object' || Array.isArray(value))
+        throw unexpectedBody(ctx, `has no object at ${where}`);
+    return value;
+}
+function wire_text(obj, field, where, ctx) {
+    const value = obj[field];
+    if (typeof value === 'string' && value !== '')
+        return value;
+    if (typeof value === 'number')
+        return String(value);
+    throw unexpectedBody(ctx, value === undefined || value === null ? `lacks ${where}.${field}` : `has ${where}.${field} of type ${typeof value}, not a string`);
+}
+function wire_optionalText(obj, field) {
+    const value = obj[field];
+    return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
+}
+const readProject = (value, where, ctx) => {
+    const o = record(value, where, ctx);
+    return { id: wire_text(o, 'id', where, ctx), name: wire_text(o, 'name', where, ctx), human_id_prefix: wire_text(o, 'human_id_prefix', where, ctx) };
+};
+const readTestCase = (value, where, ctx) => {
+    const o = record(value, where, ctx);
+    return {
+        id: wire_text(o, 'id', where, ctx),
+        human_id: wire_text(o, 'human_id', where, ctx),
+        title: wire_optionalText(o, 'title') ?? '',
+        ...(typeof o.description === 'string' ? { description: o.description } : {}),
+        ...(typeof o.folder_id === 'string' || o.folder_id === null ? { folder_id: o.folder_id } : {}),
+        ...(typeof o.created_at === 'number' ? { created_at: epochMs(o.created_at) } : {}),
+    };
+};
+const readFolder = (value, where, ctx) => {
+    const o = record(value, where, ctx);
+    const parent = wire_optionalText(o, 'parent_folder_id');
+    return {
+        id: wire_text(o, 'id', where, ctx),
+        name: wire_text(o, 'name', where, ctx),
+        parent_folder_id: parent === undefined || parent === '' ? null : parent,
+        ...(typeof o.created_at === 'number' ? { created_at: epochMs(o.created_at) } : {}),
+    };
+};
+const readLookup = (value, where, ctx) => {
+    const o = record(value, where, ctx);
+    return { id: wire_text(o, 'id', where, ctx), name: wire_text(o, 'name', where, ctx) };
+};
+const readRunStatus = (value, where, ctx) => {
+    const o = record(value, where, ctx);
+    return { id: wire_text(o, 'id', where, ctx), name: wire_text(o, 'name', where, ctx) };
+};
+const readUser = (value, where, ctx) => {
+    const o = record(value, where, ctx);
+    const status = wire_optionalText(o, 'status');
+    return { id: wire_text(o, 'id', where, ctx), email: wire_optionalText(o, 'email') ?? '', ...(status !== undefined ? { status } : {}) };
+};
+const readTestRun = (value, where, ctx) => {
+    const o = record(value, where, ctx);
+    const id = wire_text(o, 'id', where, ctx);
+    const selection = wire_optionalText(o, 'selection_type');
+    return {
+        id,
+        human_id: wire_optionalText(o, 'human_id') || id,
+        title: wire_optionalText(o, 'title') ?? '',
+        status: wire_text(o, 'status', where, ctx),
+        ...(selection !== undefined ? { selection_type: selection } : {}),
+        ...(typeof o.description === 'string' ? { description: o.description } : {}),
+        ...(Array.isArray(o.labels) ? { labels: labelNames(o.labels) } : {}),
+        ...(typeof o.created_at === 'number' ? { created_at: epochMs(o.created_at) } : {}),
+    };
+};
+const readTestPlan = (value, where, ctx) => {
+    const o = record(value, where, ctx);
+    const id = wire_text(o, 'id', where, ctx);
+    return { id, human_id: wire_optionalText(o, 'human_id') || id, title: wire_optionalText(o, 'title') ?? '' };
+};
+function labelNames(labels) {
+    return labels.flatMap((label) => typeof label === 'string'
+        ? [label]
+        : label && typeof label === 'object' && typeof label.name === 'string'
+            ? [label.name]
+            : []);
+}
+/** Timestamps are milliseconds, but some answers carry seconds: anything before 2001 in ms is read as seconds. */
+function epochMs(value) {
+    return value < 1e12 ? value * 1000 : value;
+}
+const readRunCase = (value, where, ctx) => {
+    const o = record(value, where, ctx);
+    const testCase = record(o.test_case, `${where}.test_case`, ctx);
+    const statusId = wire_optionalText(o, 'status_id');
+    const humanId = wire_optionalText(testCase, 'human_id');
+    return {
+        id: wire_text(o, 'id', where, ctx),
+        ...(statusId !== undefined ? { status_id: statusId } : {}),
+        test_case: { id: wire_text(testCase, 'id', `${where}.test_case`, ctx), ...(humanId !== undefined ? { human_id: humanId } : {}) },
+    };
+};
+/** `data.<key>` of a single-object answer. */
+function readSingle(body, key, read, ctx) {
+    const data = record(body, 'the top level (the body is empty or not an object)', ctx).data;
+    return read(record(data, 'data', ctx)[key], `data.${key}`, ctx);
+}
+/**
+ * One page of a list: `data.<key>[]`, or a bare `data` array (as `/users` answers), with its `page_info`
+ * when present. Every item is checked.
+ */
+function readPage(body, key, read, ctx) {
+    const top = record(body, 'the top level (the body is empty or not an object)', ctx);
+    let list = top.data;
+    let where = 'data';
+    if (!Array.isArray(list)) {
+        list = record(top.data, 'data', ctx)[key];
+        where = `data.${key}`;
+        if (!Array.isArray(list))
+            throw unexpectedBody(ctx, `lacks the list ${where}[]`);
+    }
+    const items = list.map((item, i) => read(item, `${where}[${i}]`, ctx));
+    return { items, pageInfo: readPageInfo(top.page_info, ctx) };
+}
+function readPageInfo(value, ctx) {
+    if (value === undefined || value === null)
+        return undefined;
+    const o = record(value, 'page_info', ctx);
+    const info = {};
+    const number = (field) => {
+        const v = o[field];
+        if (typeof v === 'number' && Number.isFinite(v))
+            info[field] = v;
+        else if (typeof v === 'string' && /^\d+$/.test(v))
+            info[field] = Number(v);
+    };
+    number('page_size');
+    number('total_count');
+    if (typeof o.next === 'string' || o.next === null)
+        info.next = o.next;
+    else if (o.next !== undefined)
+        throw unexpectedBody(ctx, `has page_info.next of type ${typeof o.next}, not a string`);
+    return info;
+}
+//# sourceMappingURL=wire.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/api/paginate.js
+/**
+ * Reads every page of a list: asks for 100 per page, follows `next` whether it is an opaque cursor or a
+ * same-origin URL (the live service sends cursors, its reference pages describe URLs), and stops with a clear
+ * error instead of looping when the service misbehaves.
+ */
+
+
+const PAGE_SIZE = 100;
+/** Without a total_count, only a repeated cursor or this many pages (10 million items) stops a list. */
+const MAX_PAGES_WITHOUT_TOTAL = 100_000;
+/**
+ * Every item of the list. A list that ends with fewer items than its total_count (an empty last page without a
+ * `next`, seen on the live service) is read once more from the start, then refused: read as complete, a short
+ * list of test cases would turn every result naming a case it misses into "no such test case".
+ */
+async function listAll(http, path, key, read, query = {}, resource, observed) {
+    const first = await listOnce(http, path, key, read, query, resource, observed);
+    if (first.complete)
+        return first.items;
+    const again = await listOnce(http, path, key, read, query, resource, observed);
+    if (again.complete)
+        return again.items;
+    throw new ApiError('API_LIST_INCOMPLETE', { method: 'GET', path: again.last.path, status: again.last.status, ...(again.last.requestId ? { requestId: again.last.requestId } : {}) }, `The service ended the list at ${again.items.length} of the ${again.total} items its total_count announces, twice; stopped rather than treat the rest as missing. Try again later.`);
+}
+async function listOnce(http, path, key, read, query, resource, observed) {
+    const items = [];
+    const seen = new Set();
+    let request = { path, query: { ...query, page_size: PAGE_SIZE } };
+    for (let page = 1;; page++) {
+        const res = await http.send({ method: 'GET', path: request.path, query: request.query, idempotent: true, ...(resource ? { resource } : {}) });
+        const ctx = { method: 'GET', path: res.path, status: res.status, requestId: res.requestId };
+        if (observed && page === 1)
+            observed.firstAnswerAt = res.answeredAt;
+        const { items: pageItems, pageInfo } = readPage(res.body, key, read, ctx);
+        items.push(...pageItems);
+        // A full page without page_info may have a next one we cannot reach: reading on would drop items silently.
+        if (!pageInfo) {
+            if (pageItems.length >= PAGE_SIZE)
+                throw unexpectedBody(ctx, `holds a full page of ${pageItems.length} items but lacks page_info, so the next page cannot be found`);
+            return { items, complete: true, total: undefined, last: ctx };
+        }
+        const next = pageInfo.next;
+        const total = pageInfo.total_count;
+        if (next === null || next === undefined || next === '')
+            return { items, complete: total === undefined || items.length >= total, total, last: ctx };
+        const maxPages = total === undefined ? MAX_PAGES_WITHOUT_TOTAL : Math.ceil(total / Math.max(1, pageInfo.page_size ?? PAGE_SIZE)) + 1;
+        if (seen.has(next) || page >= maxPages) {
+            const why = seen.has(next)
+                ? `sent the same next page twice (page ${page})`
+                : `kept returning more pages than its total_count of ${total ?? 'unknown'} allows (page ${page})`;
+            throw new ApiError('API_PAGINATION_LOOP', { method: 'GET', path: res.path, status: res.status, ...(res.requestId ? { requestId: res.requestId } : {}) }, `The service ${why}; stopped to avoid looping.`);
+        }
+        seen.add(next);
+        // A URL already carries the query; a cursor is sent back together with the original query.
+        request = /^https?:\/\//i.test(next) ? { path: next, query: {} } : { path, query: { ...query, page_size: PAGE_SIZE, cursor: next } };
+    }
+}
+//# sourceMappingURL=paginate.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/api/client.js
+
+
+class TestManagementApi {
+    http;
+    constructor(http) {
+        this.http = http;
+    }
+    async getProject(projectId) {
+        return this.getOne(`/projects/${enc(projectId)}`, 'project', readProject, `Project "${projectId}"`);
+    }
+    listProjects() {
+        return listAll(this.http, '/projects', 'projects', readProject);
+    }
+    listRunStatuses() {
+        return listAll(this.http, '/test_runs/statuses', 'statuses', readRunStatus);
+    }
+    /** `/users` answers a bare `data` array without page_info. */
+    async listUsers() {
+        const res = await this.http.send({ method: 'GET', path: '/users', idempotent: true });
+        return readPage(res.body, 'users', readUser, context(res)).items;
+    }
+    listTestCases(projectId) {
+        return listAll(this.http, `/projects/${enc(projectId)}/test_cases`, 'test_cases', readTestCase, {}, `Project "${projectId}"`);
+    }
+    async getRun(projectId, runId) {
+        return this.getOne(`/projects/${enc(projectId)}/test_runs/${enc(runId)}`, 'test_run', readTestRun, `Test run "${runId}"`);
+    }
+    /** One test plan, by UUID or human id (`DEMO-P-3`). */
+    async getTestPlan(projectId, planId) {
+        return this.getOne(`/projects/${enc(projectId)}/test_plans/${enc(planId)}`, 'test_plan', readTestPlan, `Test plan "${planId}"`);
+    }
+    /** One resource read by GET: `data.<key>` of the answer; `resource` names it when the service answers 404. */
+    async getOne(path, key, read, resource) {
+        const res = await this.http.send({ method: 'GET', path, idempotent: true, resource });
+        return readSingle(res.body, key, read, context(res));
+    }
+    listTestPlans(projectId) {
+        return listAll(this.http, `/projects/${enc(projectId)}/test_plans`, 'test_plans', readTestPlan, {}, `Project "${projectId}"`);
+    }
+    /** Runs whose title is exactly `title`, checked here too: the service may ignore the filter. */
+    async findRunsByTitle(projectId, title) {
+        const runs = await listAll(this.http, `/projects/${enc(projectId)}/test_runs`, 'test_runs', readTestRun, { title__CONTAINS: title });
+        return runs.filter((run) => run.title === title);
+    }
+    /** Runs whose title contains `text`, checked here too: the service may ignore the filter. */
+    async findRunsByTitleContaining(projectId, text) {
+        const runs = await listAll(this.http, `/projects/${enc(projectId)}/test_runs`, 'test_runs', readTestRun, { title__CONTAINS: text });
+        return runs.filter((run) => run.title.includes(text));
+    }
+    /** Delete a run (a duplicate this upload created and that holds nothing). */
+    async deleteRun(projectId, runId) {
+        await this.http.send({ method: 'DELETE', path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}`, idempotent: true, resource: `Test run "${runId}"` });
+    }
+    async createRun(run, options = {}) {
+        const res = await this.http.send({
+            method: 'POST',
+            path: `/projects/${enc(run.projectId)}/test_runs`,
+            idempotent: false,
+            ...(options.findExisting ? { recover: options.findExisting } : {}),
+            resource: `Project "${run.projectId}"`,
+            json: {
+                title: run.title,
+                description: run.description,
+                status: 'ACTIVE',
+                project_id: run.projectId,
+                selection_type: 'STATIC',
+                static_selection_filters: [{ field: 'id', operator: 'IN', values: run.caseIds }],
+                dynamic_selection_filters: [],
+                assignee_id: run.assigneeId,
+                start_date: run.now,
+                end_date: run.now,
+                label_names: run.labels,
+                environment_ids: run.environmentIds ?? [],
+                ...(run.testPlanId ? { test_plan_id: run.testPlanId } : {}),
+            },
+        });
+        if (res.recovered)
+            return res.recovered;
+        try {
+            return readSingle(res.body, 'test_run', readTestRun, context(res));
+        }
+        catch (error) {
+            // Applied, but answered with a body that names no run: find it rather than leave it behind unknown.
+            const found = await options.findExisting?.();
+            if (found)
+                return found;
+            throw error;
+        }
+    }
+    /** Sparse update (a close is `{status: 'CLOSED'}`); the answer's body is not needed. */
+    /** `stale`: not sent, because `sendBefore` passed first (see ApiRequest.sendBefore). */
+    async updateRun(projectId, runId, changes, options = {}) {
+        const answer = await this.http.send({
+            method: 'PUT',
+            path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}`,
+            json: changes,
+            idempotent: true,
+            resource: `Test run "${runId}"`,
+            ...options,
+        });
+        return answer.stale ? 'stale' : 'written';
+    }
+    /**
+     * Close the run; returns the run as the answer shows it, or undefined when the answer holds none (an empty
+     * or unexpected 2xx body): then only a read can tell whether the close was applied.
+     */
+    async closeRun(projectId, runId, changes) {
+        const res = await this.http.send({
+            method: 'PUT',
+            path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}`,
+            json: { ...changes, status: 'CLOSED' },
+            idempotent: true,
+            resource: `Test run "${runId}"`,
+        });
+        try {
+            return readSingle(res.body, 'test_run', readTestRun, context(res));
+        }
+        catch {
+            return undefined;
+        }
+    }
+    listRunCases(projectId, runId) {
+        return listAll(this.http, `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`, 'test_run_cases', readRunCase, {}, `Test run "${runId}"`);
+    }
+    /** The run's cases, and when the first page was answered: a write built from them is as old as that page. */
+    async readRunCases(projectId, runId) {
+        const observed = {};
+        const path = `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`;
+        const cases = await listAll(this.http, path, 'test_run_cases', readRunCase, {}, `Test run "${runId}"`, observed);
+        return { cases, answeredAt: observed.firstAnswerAt };
+    }
+    /**
+     * One batch of results, as multipart with a plain `data` field (the live service reads form values). Safe
+     * to repeat (last write wins). An empty answer is a success; a non-JSON one is not (see HttpClient.send).
+     */
+    /**
+     * `files[i]` are the files of `entries[i]`, sent as parts `attachments_<i>_<j>` after the `data` field (which
+     * must stay a plain field: a server reading form values does not see a file part).
+     */
+    async putResults(projectId, runId, entries, files = []) {
+        const form = [{ name: 'data', value: JSON.stringify({ test_run_cases: entries }) }];
+        files.forEach((ofEntry, i) => ofEntry?.forEach((file, j) => form.push({ ...file, name: `attachments_${i}_${j}` })));
+        await this.http.send({
+            method: 'PUT',
+            path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`,
+            form,
+            idempotent: true,
+            resource: `Test run "${runId}"`,
+        });
+    }
+    // Case sync (opt-in): creating test cases and folders for tests that name no case.
+    /** One of the lookups a new test case needs an id from. */
+    listCaseLookup(kind) {
+        return listAll(this.http, `/test_cases/${kind}`, kind, readLookup);
+    }
+    listFolders(projectId) {
+        return listAll(this.http, `/projects/${enc(projectId)}/folders`, 'folders', readFolder, {}, `Project "${projectId}"`);
+    }
+    /**
+     * The documented body is `{name, order}`; the parent is sent too, and when the answer shows it was not taken,
+     * the folder is moved under it (the documented way). Not idempotent: the caller re-lists and converges.
+     */
+    async createFolder(projectId, name, parentId, order) {
+        const res = await this.http.send({
+            method: 'POST',
+            path: `/projects/${enc(projectId)}/folders`,
+            json: { name, order, ...(parentId ? { parent_folder_id: parentId } : {}) },
+            idempotent: false,
+            resource: `Project "${projectId}"`,
+        });
+        const folder = readSingle(res.body, 'folder', readFolder, context(res));
+        if (parentId === null || folder.parent_folder_id === parentId)
+            return folder;
+        const moved = await this.http.send({
+            method: 'POST',
+            path: `/projects/${enc(projectId)}/folders/${enc(folder.id)}/move`,
+            json: { parent_folder_id: parentId },
+            idempotent: true,
+            resource: `Folder "${name}"`,
+        });
+        return readSingle(moved.body, 'folder', readFolder, context(moved));
+    }
+    /**
+     * Not idempotent: the caller re-lists the cases afterwards and converges on one case per test. After a
+     * failure that may have been applied, `findExisting` is asked before creating again (as for runs).
+     */
+    async createTestCase(projectId, testCase, findExisting) {
+        const res = await this.http.send({
+            method: 'POST',
+            path: `/projects/${enc(projectId)}/test_cases`,
+            idempotent: false,
+            ...(findExisting ? { recover: findExisting } : {}),
+            resource: `Project "${projectId}"`,
+            json: {
+                title: testCase.title,
+                description: testCase.description,
+                folder_id: testCase.folderId,
+                template_type: 'TCD',
+                status_id: testCase.statusId,
+                priority_id: testCase.priorityId,
+                type_id: testCase.typeId,
+                automation_type_id: testCase.automationTypeId,
+                owner_id: testCase.ownerId,
+            },
+        });
+        return res.recovered ?? readSingle(res.body, 'test_case', readTestCase, context(res));
+    }
+    /** Delete a test case (a duplicate another upload created at the same time). */
+    async deleteTestCase(projectId, caseId) {
+        await this.http.send({
+            method: 'DELETE',
+            path: `/projects/${enc(projectId)}/test_cases/${enc(caseId)}`,
+            idempotent: true,
+            resource: `Test case "${caseId}"`,
+        });
+    }
+}
+function enc(segment) {
+    return encodeURIComponent(segment);
+}
+function context(res) {
+    return { method: res.method, path: res.path, status: res.status, requestId: res.requestId };
+}
+//# sourceMappingURL=client.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/api/pacer.js
 /**
  * Keeps the client under the service's rate limit (per token, a sliding one-second window, over-limit
@@ -36508,13 +40371,6 @@ function defaultSleep(ms) {
     return new Promise((resolve) => setTimeout(resolve, ms));
 }
 //# sourceMappingURL=pacer.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/clock.js
-const systemClock = {
-    now: () => Date.now(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
-    random: () => Math.random(),
-};
-//# sourceMappingURL=clock.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/api/progress.js
 const PROGRESS_INTERVAL_MS = 5_000;
 function seconds(ms) {
@@ -36865,161 +40721,6 @@ function errorFor(details, resource, attempts, tokenSettingName = 'TESTSIGMA_API
     return new ApiError('API_UNEXPECTED_STATUS', details, 'The service gave an unexpected answer.');
 }
 //# sourceMappingURL=http-errors.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/api/wire.js
-/**
- * The shapes the client reads from the service, and small guards that check them on arrival. A field the
- * tool depends on that is missing or of the wrong type becomes an `API_UNEXPECTED_BODY` error naming the
- * request, the field and the request id — never a `TypeError` later, far from the answer that caused it.
- * Unknown fields are ignored; fields the real service is known to vary on are optional.
- */
-
-function unexpectedBody(ctx, problem) {
-    return new ApiError('API_UNEXPECTED_BODY', { method: ctx.method, path: ctx.path, status: ctx.status, ...(ctx.requestId ? { requestId: ctx.requestId } : {}) }, `The answer ${problem}. The service may have changed, or the base URL points at something other than the Test Management API (it usually ends in /api/v1).`);
-}
-function record(value, where, ctx) {
-    if (!value || typeof value !== 'object' || Array.isArray(value))
-        throw unexpectedBody(ctx, `has no object at ${where}`);
-    return value;
-}
-function wire_text(obj, field, where, ctx) {
-    const value = obj[field];
-    if (typeof value === 'string' && value !== '')
-        return value;
-    if (typeof value === 'number')
-        return String(value);
-    throw unexpectedBody(ctx, value === undefined || value === null ? `lacks ${where}.${field}` : `has ${where}.${field} of type ${typeof value}, not a string`);
-}
-function optionalText(obj, field) {
-    const value = obj[field];
-    return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
-}
-const readProject = (value, where, ctx) => {
-    const o = record(value, where, ctx);
-    return { id: wire_text(o, 'id', where, ctx), name: wire_text(o, 'name', where, ctx), human_id_prefix: wire_text(o, 'human_id_prefix', where, ctx) };
-};
-const readTestCase = (value, where, ctx) => {
-    const o = record(value, where, ctx);
-    return {
-        id: wire_text(o, 'id', where, ctx),
-        human_id: wire_text(o, 'human_id', where, ctx),
-        title: optionalText(o, 'title') ?? '',
-        ...(typeof o.description === 'string' ? { description: o.description } : {}),
-        ...(typeof o.folder_id === 'string' || o.folder_id === null ? { folder_id: o.folder_id } : {}),
-        ...(typeof o.created_at === 'number' ? { created_at: epochMs(o.created_at) } : {}),
-    };
-};
-const readFolder = (value, where, ctx) => {
-    const o = record(value, where, ctx);
-    const parent = optionalText(o, 'parent_folder_id');
-    return {
-        id: wire_text(o, 'id', where, ctx),
-        name: wire_text(o, 'name', where, ctx),
-        parent_folder_id: parent === undefined || parent === '' ? null : parent,
-        ...(typeof o.created_at === 'number' ? { created_at: epochMs(o.created_at) } : {}),
-    };
-};
-const readLookup = (value, where, ctx) => {
-    const o = record(value, where, ctx);
-    return { id: wire_text(o, 'id', where, ctx), name: wire_text(o, 'name', where, ctx) };
-};
-const readRunStatus = (value, where, ctx) => {
-    const o = record(value, where, ctx);
-    return { id: wire_text(o, 'id', where, ctx), name: wire_text(o, 'name', where, ctx) };
-};
-const readUser = (value, where, ctx) => {
-    const o = record(value, where, ctx);
-    const status = optionalText(o, 'status');
-    return { id: wire_text(o, 'id', where, ctx), email: optionalText(o, 'email') ?? '', ...(status !== undefined ? { status } : {}) };
-};
-const readTestRun = (value, where, ctx) => {
-    const o = record(value, where, ctx);
-    const id = wire_text(o, 'id', where, ctx);
-    const selection = optionalText(o, 'selection_type');
-    return {
-        id,
-        human_id: optionalText(o, 'human_id') || id,
-        title: optionalText(o, 'title') ?? '',
-        status: wire_text(o, 'status', where, ctx),
-        ...(selection !== undefined ? { selection_type: selection } : {}),
-        ...(typeof o.description === 'string' ? { description: o.description } : {}),
-        ...(Array.isArray(o.labels) ? { labels: labelNames(o.labels) } : {}),
-        ...(typeof o.created_at === 'number' ? { created_at: epochMs(o.created_at) } : {}),
-    };
-};
-const readTestPlan = (value, where, ctx) => {
-    const o = record(value, where, ctx);
-    const id = wire_text(o, 'id', where, ctx);
-    return { id, human_id: optionalText(o, 'human_id') || id, title: optionalText(o, 'title') ?? '' };
-};
-function labelNames(labels) {
-    return labels.flatMap((label) => typeof label === 'string'
-        ? [label]
-        : label && typeof label === 'object' && typeof label.name === 'string'
-            ? [label.name]
-            : []);
-}
-/** Timestamps are milliseconds, but some answers carry seconds: anything before 2001 in ms is read as seconds. */
-function epochMs(value) {
-    return value < 1e12 ? value * 1000 : value;
-}
-const readRunCase = (value, where, ctx) => {
-    const o = record(value, where, ctx);
-    const testCase = record(o.test_case, `${where}.test_case`, ctx);
-    const statusId = optionalText(o, 'status_id');
-    const humanId = optionalText(testCase, 'human_id');
-    return {
-        id: wire_text(o, 'id', where, ctx),
-        ...(statusId !== undefined ? { status_id: statusId } : {}),
-        test_case: { id: wire_text(testCase, 'id', `${where}.test_case`, ctx), ...(humanId !== undefined ? { human_id: humanId } : {}) },
-    };
-};
-/** `data.<key>` of a single-object answer. */
-function readSingle(body, key, read, ctx) {
-    const data = record(body, 'the top level (the body is empty or not an object)', ctx).data;
-    return read(record(data, 'data', ctx)[key], `data.${key}`, ctx);
-}
-/**
- * One page of a list: `data.<key>[]`, or a bare `data` array (as `/users` answers), with its `page_info`
- * when present. Every item is checked.
- */
-function readPage(body, key, read, ctx) {
-    const top = record(body, 'the top level (the body is empty or not an object)', ctx);
-    let list = top.data;
-    let where = 'data';
-    if (!Array.isArray(list)) {
-        list = record(top.data, 'data', ctx)[key];
-        where = `data.${key}`;
-        if (!Array.isArray(list))
-            throw unexpectedBody(ctx, `lacks the list ${where}[]`);
-    }
-    const items = list.map((item, i) => read(item, `${where}[${i}]`, ctx));
-    return { items, pageInfo: readPageInfo(top.page_info, ctx) };
-}
-function readPageInfo(value, ctx) {
-    if (value === undefined || value === null)
-        return undefined;
-    const o = record(value, 'page_info', ctx);
-    const info = {};
-    const number = (field) => {
-        const v = o[field];
-        if (typeof v === 'number' && Number.isFinite(v))
-            info[field] = v;
-        else if (typeof v === 'string' && /^\d+$/.test(v))
-            info[field] = Number(v);
-    };
-    number('page_size');
-    number('total_count');
-    if (typeof o.next === 'string' || o.next === null)
-        info.next = o.next;
-    else if (o.next !== undefined)
-        throw unexpectedBody(ctx, `has page_info.next of type ${typeof o.next}, not a string`);
-    return info;
-}
-//# sourceMappingURL=wire.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/version.js
-/** Kept in step with packages/core/package.json by a test. */
-const VERSION = '0.1.0';
-//# sourceMappingURL=version.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/api/http.js
 
 
@@ -37243,3995 +40944,32 @@ class http_HttpClient {
     }
 }
 //# sourceMappingURL=http.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/api/paginate.js
+;// CONCATENATED MODULE: ./packages/core/dist/pipeline/service.js
 /**
- * Reads every page of a list: asks for 100 per page, follows `next` whether it is an opaque cursor or a
- * same-origin URL (the live service sends cursors, its reference pages describe URLs), and stops with a clear
- * error instead of looping when the service misbehaves.
+ * The service, opened for one operation: the HTTP client from the settings (base URL, token, timeouts), its
+ * messages naming settings in the host's words. Every operation that talks to the service opens it here.
  */
 
 
-const PAGE_SIZE = 100;
-/** Without a total_count, only a repeated cursor or this many pages (10 million items) stops a list. */
-const MAX_PAGES_WITHOUT_TOTAL = 100_000;
-/**
- * Every item of the list. A list that ends with fewer items than its total_count (an empty last page without a
- * `next`, seen on the live service) is read once more from the start, then refused: read as complete, a short
- * list of test cases would turn every result naming a case it misses into "no such test case".
- */
-async function listAll(http, path, key, read, query = {}, resource, observed) {
-    const first = await listOnce(http, path, key, read, query, resource, observed);
-    if (first.complete)
-        return first.items;
-    const again = await listOnce(http, path, key, read, query, resource, observed);
-    if (again.complete)
-        return again.items;
-    throw new ApiError('API_LIST_INCOMPLETE', { method: 'GET', path: again.last.path, status: again.last.status, ...(again.last.requestId ? { requestId: again.last.requestId } : {}) }, `The service ended the list at ${again.items.length} of the ${again.total} items its total_count announces, twice; stopped rather than treat the rest as missing. Try again later.`);
-}
-async function listOnce(http, path, key, read, query, resource, observed) {
-    const items = [];
-    const seen = new Set();
-    let request = { path, query: { ...query, page_size: PAGE_SIZE } };
-    for (let page = 1;; page++) {
-        const res = await http.send({ method: 'GET', path: request.path, query: request.query, idempotent: true, ...(resource ? { resource } : {}) });
-        const ctx = { method: 'GET', path: res.path, status: res.status, requestId: res.requestId };
-        if (observed && page === 1)
-            observed.firstAnswerAt = res.answeredAt;
-        const { items: pageItems, pageInfo } = readPage(res.body, key, read, ctx);
-        items.push(...pageItems);
-        // A full page without page_info may have a next one we cannot reach: reading on would drop items silently.
-        if (!pageInfo) {
-            if (pageItems.length >= PAGE_SIZE)
-                throw unexpectedBody(ctx, `holds a full page of ${pageItems.length} items but lacks page_info, so the next page cannot be found`);
-            return { items, complete: true, total: undefined, last: ctx };
-        }
-        const next = pageInfo.next;
-        const total = pageInfo.total_count;
-        if (next === null || next === undefined || next === '')
-            return { items, complete: total === undefined || items.length >= total, total, last: ctx };
-        const maxPages = total === undefined ? MAX_PAGES_WITHOUT_TOTAL : Math.ceil(total / Math.max(1, pageInfo.page_size ?? PAGE_SIZE)) + 1;
-        if (seen.has(next) || page >= maxPages) {
-            const why = seen.has(next)
-                ? `sent the same next page twice (page ${page})`
-                : `kept returning more pages than its total_count of ${total ?? 'unknown'} allows (page ${page})`;
-            throw new ApiError('API_PAGINATION_LOOP', { method: 'GET', path: res.path, status: res.status, ...(res.requestId ? { requestId: res.requestId } : {}) }, `The service ${why}; stopped to avoid looping.`);
-        }
-        seen.add(next);
-        // A URL already carries the query; a cursor is sent back together with the original query.
-        request = /^https?:\/\//i.test(next) ? { path: next, query: {} } : { path, query: { ...query, page_size: PAGE_SIZE, cursor: next } };
-    }
-}
-//# sourceMappingURL=paginate.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/api/client.js
 
-
-class TestManagementApi {
-    http;
-    constructor(http) {
-        this.http = http;
-    }
-    async getProject(projectId) {
-        return this.getOne(`/projects/${enc(projectId)}`, 'project', readProject, `Project "${projectId}"`);
-    }
-    listProjects() {
-        return listAll(this.http, '/projects', 'projects', readProject);
-    }
-    listRunStatuses() {
-        return listAll(this.http, '/test_runs/statuses', 'statuses', readRunStatus);
-    }
-    /** `/users` answers a bare `data` array without page_info. */
-    async listUsers() {
-        const res = await this.http.send({ method: 'GET', path: '/users', idempotent: true });
-        return readPage(res.body, 'users', readUser, context(res)).items;
-    }
-    listTestCases(projectId) {
-        return listAll(this.http, `/projects/${enc(projectId)}/test_cases`, 'test_cases', readTestCase, {}, `Project "${projectId}"`);
-    }
-    async getRun(projectId, runId) {
-        return this.getOne(`/projects/${enc(projectId)}/test_runs/${enc(runId)}`, 'test_run', readTestRun, `Test run "${runId}"`);
-    }
-    /** One test plan, by UUID or human id (`DEMO-P-3`). */
-    async getTestPlan(projectId, planId) {
-        return this.getOne(`/projects/${enc(projectId)}/test_plans/${enc(planId)}`, 'test_plan', readTestPlan, `Test plan "${planId}"`);
-    }
-    /** One resource read by GET: `data.<key>` of the answer; `resource` names it when the service answers 404. */
-    async getOne(path, key, read, resource) {
-        const res = await this.http.send({ method: 'GET', path, idempotent: true, resource });
-        return readSingle(res.body, key, read, context(res));
-    }
-    listTestPlans(projectId) {
-        return listAll(this.http, `/projects/${enc(projectId)}/test_plans`, 'test_plans', readTestPlan, {}, `Project "${projectId}"`);
-    }
-    /** Runs whose title is exactly `title`, checked here too: the service may ignore the filter. */
-    async findRunsByTitle(projectId, title) {
-        const runs = await listAll(this.http, `/projects/${enc(projectId)}/test_runs`, 'test_runs', readTestRun, { title__CONTAINS: title });
-        return runs.filter((run) => run.title === title);
-    }
-    /** Runs whose title contains `text`, checked here too: the service may ignore the filter. */
-    async findRunsByTitleContaining(projectId, text) {
-        const runs = await listAll(this.http, `/projects/${enc(projectId)}/test_runs`, 'test_runs', readTestRun, { title__CONTAINS: text });
-        return runs.filter((run) => run.title.includes(text));
-    }
-    /** Delete a run (a duplicate this upload created and that holds nothing). */
-    async deleteRun(projectId, runId) {
-        await this.http.send({ method: 'DELETE', path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}`, idempotent: true, resource: `Test run "${runId}"` });
-    }
-    async createRun(run, options = {}) {
-        const res = await this.http.send({
-            method: 'POST',
-            path: `/projects/${enc(run.projectId)}/test_runs`,
-            idempotent: false,
-            ...(options.findExisting ? { recover: options.findExisting } : {}),
-            resource: `Project "${run.projectId}"`,
-            json: {
-                title: run.title,
-                description: run.description,
-                status: 'ACTIVE',
-                project_id: run.projectId,
-                selection_type: 'STATIC',
-                static_selection_filters: [{ field: 'id', operator: 'IN', values: run.caseIds }],
-                dynamic_selection_filters: [],
-                assignee_id: run.assigneeId,
-                start_date: run.now,
-                end_date: run.now,
-                label_names: run.labels,
-                environment_ids: run.environmentIds ?? [],
-                ...(run.testPlanId ? { test_plan_id: run.testPlanId } : {}),
-            },
-        });
-        if (res.recovered)
-            return res.recovered;
-        try {
-            return readSingle(res.body, 'test_run', readTestRun, context(res));
-        }
-        catch (error) {
-            // Applied, but answered with a body that names no run: find it rather than leave it behind unknown.
-            const found = await options.findExisting?.();
-            if (found)
-                return found;
-            throw error;
-        }
-    }
-    /** Sparse update (a close is `{status: 'CLOSED'}`); the answer's body is not needed. */
-    /** `stale`: not sent, because `sendBefore` passed first (see ApiRequest.sendBefore). */
-    async updateRun(projectId, runId, changes, options = {}) {
-        const answer = await this.http.send({
-            method: 'PUT',
-            path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}`,
-            json: changes,
-            idempotent: true,
-            resource: `Test run "${runId}"`,
-            ...options,
-        });
-        return answer.stale ? 'stale' : 'written';
-    }
-    /**
-     * Close the run; returns the run as the answer shows it, or undefined when the answer holds none (an empty
-     * or unexpected 2xx body): then only a read can tell whether the close was applied.
-     */
-    async closeRun(projectId, runId, changes) {
-        const res = await this.http.send({
-            method: 'PUT',
-            path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}`,
-            json: { ...changes, status: 'CLOSED' },
-            idempotent: true,
-            resource: `Test run "${runId}"`,
-        });
-        try {
-            return readSingle(res.body, 'test_run', readTestRun, context(res));
-        }
-        catch {
-            return undefined;
-        }
-    }
-    listRunCases(projectId, runId) {
-        return listAll(this.http, `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`, 'test_run_cases', readRunCase, {}, `Test run "${runId}"`);
-    }
-    /** The run's cases, and when the first page was answered: a write built from them is as old as that page. */
-    async readRunCases(projectId, runId) {
-        const observed = {};
-        const path = `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`;
-        const cases = await listAll(this.http, path, 'test_run_cases', readRunCase, {}, `Test run "${runId}"`, observed);
-        return { cases, answeredAt: observed.firstAnswerAt };
-    }
-    /**
-     * One batch of results, as multipart with a plain `data` field (the live service reads form values). Safe
-     * to repeat (last write wins). An empty answer is a success; a non-JSON one is not (see HttpClient.send).
-     */
-    /**
-     * `files[i]` are the files of `entries[i]`, sent as parts `attachments_<i>_<j>` after the `data` field (which
-     * must stay a plain field: a server reading form values does not see a file part).
-     */
-    async putResults(projectId, runId, entries, files = []) {
-        const form = [{ name: 'data', value: JSON.stringify({ test_run_cases: entries }) }];
-        files.forEach((ofEntry, i) => ofEntry?.forEach((file, j) => form.push({ ...file, name: `attachments_${i}_${j}` })));
-        await this.http.send({
-            method: 'PUT',
-            path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`,
-            form,
-            idempotent: true,
-            resource: `Test run "${runId}"`,
-        });
-    }
-    // Case sync (opt-in): creating test cases and folders for tests that name no case.
-    /** One of the lookups a new test case needs an id from. */
-    listCaseLookup(kind) {
-        return listAll(this.http, `/test_cases/${kind}`, kind, readLookup);
-    }
-    listFolders(projectId) {
-        return listAll(this.http, `/projects/${enc(projectId)}/folders`, 'folders', readFolder, {}, `Project "${projectId}"`);
-    }
-    /**
-     * The documented body is `{name, order}`; the parent is sent too, and when the answer shows it was not taken,
-     * the folder is moved under it (the documented way). Not idempotent: the caller re-lists and converges.
-     */
-    async createFolder(projectId, name, parentId, order) {
-        const res = await this.http.send({
-            method: 'POST',
-            path: `/projects/${enc(projectId)}/folders`,
-            json: { name, order, ...(parentId ? { parent_folder_id: parentId } : {}) },
-            idempotent: false,
-            resource: `Project "${projectId}"`,
-        });
-        const folder = readSingle(res.body, 'folder', readFolder, context(res));
-        if (parentId === null || folder.parent_folder_id === parentId)
-            return folder;
-        const moved = await this.http.send({
-            method: 'POST',
-            path: `/projects/${enc(projectId)}/folders/${enc(folder.id)}/move`,
-            json: { parent_folder_id: parentId },
-            idempotent: true,
-            resource: `Folder "${name}"`,
-        });
-        return readSingle(moved.body, 'folder', readFolder, context(moved));
-    }
-    /**
-     * Not idempotent: the caller re-lists the cases afterwards and converges on one case per test. After a
-     * failure that may have been applied, `findExisting` is asked before creating again (as for runs).
-     */
-    async createTestCase(projectId, testCase, findExisting) {
-        const res = await this.http.send({
-            method: 'POST',
-            path: `/projects/${enc(projectId)}/test_cases`,
-            idempotent: false,
-            ...(findExisting ? { recover: findExisting } : {}),
-            resource: `Project "${projectId}"`,
-            json: {
-                title: testCase.title,
-                description: testCase.description,
-                folder_id: testCase.folderId,
-                template_type: 'TCD',
-                status_id: testCase.statusId,
-                priority_id: testCase.priorityId,
-                type_id: testCase.typeId,
-                automation_type_id: testCase.automationTypeId,
-                owner_id: testCase.ownerId,
-            },
-        });
-        return res.recovered ?? readSingle(res.body, 'test_case', readTestCase, context(res));
-    }
-    /** Delete a test case (a duplicate another upload created at the same time). */
-    async deleteTestCase(projectId, caseId) {
-        await this.http.send({
-            method: 'DELETE',
-            path: `/projects/${enc(projectId)}/test_cases/${enc(caseId)}`,
-            idempotent: true,
-            resource: `Test case "${caseId}"`,
-        });
-    }
-}
-function enc(segment) {
-    return encodeURIComponent(segment);
-}
-function context(res) {
-    return { method: res.method, path: res.path, status: res.status, requestId: res.requestId };
-}
-//# sourceMappingURL=client.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/ci.js
-function detectCi(env) {
-    if (env.GITHUB_ACTIONS === 'true') {
-        const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
-        const repo = env.GITHUB_REPOSITORY;
-        const runId = env.GITHUB_RUN_ID;
-        const attempt = env.GITHUB_RUN_ATTEMPT ?? '1';
-        const jobUrl = repo && runId ? `${server}/${repo}/actions/runs/${runId}${attempt !== '1' ? `/attempts/${attempt}` : ''}` : undefined;
-        const workflow = env.GITHUB_WORKFLOW ?? 'workflow';
-        return {
-            provider: 'GitHub Actions',
-            jobUrl,
-            runKey: runId ? `gh-${runId}` : undefined,
-            attempt: Number(attempt) || 1,
-            label: `${repo ? `${repo} ` : ''}${workflow} #${env.GITHUB_RUN_NUMBER ?? runId ?? '?'}${attempt !== '1' ? ` (attempt ${attempt})` : ''}${ref(env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME, env.GITHUB_SHA)}`,
-            fields: fields({
-                workflow: env.GITHUB_WORKFLOW,
-                runNumber: env.GITHUB_RUN_NUMBER,
-                runAttempt: env.GITHUB_RUN_ATTEMPT,
-                branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME,
-                sha: env.GITHUB_SHA,
-                repository: repo,
-                job: env.GITHUB_JOB,
-            }),
-        };
-    }
-    if (env.GITLAB_CI === 'true') {
-        return {
-            provider: 'GitLab CI',
-            jobUrl: env.CI_PIPELINE_URL ?? env.CI_JOB_URL,
-            runKey: env.CI_PIPELINE_ID ? `gl-${env.CI_PIPELINE_ID}` : undefined,
-            ...shard(env.CI_NODE_INDEX, env.CI_NODE_TOTAL, 1),
-            label: `${env.CI_PROJECT_PATH ?? 'GitLab'} pipeline #${env.CI_PIPELINE_IID ?? env.CI_PIPELINE_ID ?? '?'}${ref(env.CI_COMMIT_REF_NAME, env.CI_COMMIT_SHA)}`,
-            fields: fields({
-                workflow: env.CI_PIPELINE_NAME,
-                runNumber: env.CI_PIPELINE_IID ?? env.CI_PIPELINE_ID,
-                branch: env.CI_COMMIT_REF_NAME,
-                sha: env.CI_COMMIT_SHA,
-                repository: env.CI_PROJECT_PATH,
-                job: env.CI_JOB_NAME,
-            }),
-        };
-    }
-    if (env.CIRCLECI === 'true') {
-        return {
-            provider: 'CircleCI',
-            jobUrl: env.CIRCLE_BUILD_URL,
-            runKey: env.CIRCLE_WORKFLOW_ID ? `cc-${env.CIRCLE_WORKFLOW_ID}` : undefined,
-            ...shard(env.CIRCLE_NODE_INDEX, env.CIRCLE_NODE_TOTAL, 0),
-            label: `${env.CIRCLE_PROJECT_REPONAME ?? 'CircleCI'} build #${env.CIRCLE_BUILD_NUM ?? '?'}${ref(env.CIRCLE_BRANCH, env.CIRCLE_SHA1)}`,
-            fields: fields({
-                runNumber: env.CIRCLE_BUILD_NUM,
-                branch: env.CIRCLE_BRANCH,
-                sha: env.CIRCLE_SHA1,
-                repository: env.CIRCLE_PROJECT_USERNAME && env.CIRCLE_PROJECT_REPONAME ? `${env.CIRCLE_PROJECT_USERNAME}/${env.CIRCLE_PROJECT_REPONAME}` : undefined,
-                job: env.CIRCLE_JOB,
-            }),
-        };
-    }
-    if (env.BUILDKITE === 'true') {
-        return {
-            provider: 'Buildkite',
-            jobUrl: env.BUILDKITE_BUILD_URL,
-            runKey: env.BUILDKITE_BUILD_ID ? `bk-${env.BUILDKITE_BUILD_ID}` : undefined,
-            attempt: (Number(env.BUILDKITE_RETRY_COUNT) || 0) + 1,
-            ...shard(env.BUILDKITE_PARALLEL_JOB, env.BUILDKITE_PARALLEL_JOB_COUNT, 0),
-            label: `${env.BUILDKITE_PIPELINE_SLUG ?? 'Buildkite'} build #${env.BUILDKITE_BUILD_NUMBER ?? '?'}${ref(env.BUILDKITE_BRANCH, env.BUILDKITE_COMMIT)}`,
-            fields: fields({
-                workflow: env.BUILDKITE_PIPELINE_NAME ?? env.BUILDKITE_PIPELINE_SLUG,
-                runNumber: env.BUILDKITE_BUILD_NUMBER,
-                runAttempt: String((Number(env.BUILDKITE_RETRY_COUNT) || 0) + 1),
-                branch: env.BUILDKITE_BRANCH,
-                sha: env.BUILDKITE_COMMIT,
-                repository: repositoryPath(env.BUILDKITE_REPO),
-                job: env.BUILDKITE_LABEL,
-            }),
-        };
-    }
-    if (env.TF_BUILD === 'True' || env.TF_BUILD === 'true') {
-        const url = env.SYSTEM_COLLECTIONURI && env.SYSTEM_TEAMPROJECT && env.BUILD_BUILDID
-            ? `${env.SYSTEM_COLLECTIONURI}${env.SYSTEM_TEAMPROJECT}/_build/results?buildId=${env.BUILD_BUILDID}`
-            : undefined;
-        return {
-            provider: 'Azure Pipelines',
-            jobUrl: url,
-            runKey: env.BUILD_BUILDID ? `az-${env.BUILD_BUILDID}` : undefined,
-            attempt: Number(env.SYSTEM_JOBATTEMPT) || 1,
-            label: `${env.BUILD_DEFINITIONNAME ?? 'Azure'} #${env.BUILD_BUILDNUMBER ?? '?'}${ref(env.BUILD_SOURCEBRANCHNAME, env.BUILD_SOURCEVERSION)}`,
-            fields: fields({
-                workflow: env.BUILD_DEFINITIONNAME,
-                runNumber: env.BUILD_BUILDNUMBER,
-                runAttempt: env.SYSTEM_JOBATTEMPT,
-                branch: env.BUILD_SOURCEBRANCHNAME,
-                sha: env.BUILD_SOURCEVERSION,
-                repository: env.BUILD_REPOSITORY_NAME,
-                job: env.SYSTEM_JOBDISPLAYNAME,
-            }),
-        };
-    }
-    if (env.JENKINS_URL || env.BUILD_URL) {
-        return {
-            provider: 'Jenkins',
-            jobUrl: env.BUILD_URL,
-            runKey: env.BUILD_TAG ? `jk-${env.BUILD_TAG}` : undefined,
-            label: `${env.JOB_NAME ?? 'Jenkins'} #${env.BUILD_NUMBER ?? '?'}${ref(env.GIT_BRANCH, env.GIT_COMMIT)}`,
-            fields: fields({
-                workflow: env.JOB_NAME,
-                runNumber: env.BUILD_NUMBER,
-                branch: env.BRANCH_NAME ?? env.GIT_BRANCH,
-                sha: env.GIT_COMMIT,
-                repository: repositoryPath(env.GIT_URL),
-                job: env.STAGE_NAME,
-            }),
-        };
-    }
-    if (env.CI === 'true' || env.CI === '1')
-        return { provider: 'CI', label: 'CI', fields: {} };
-    return undefined;
-}
-/** A parallel job's index (counted from `base`) and total, when both are there and the job is really split. */
-function shard(index, total, base) {
-    const i = Number(index);
-    const n = Number(total);
-    if (!Number.isInteger(i) || !Number.isInteger(n) || n < 2 || index === undefined || index === '')
-        return {};
-    return { shard: { index: i - base + 1, total: n } };
-}
-/** Only the fields with a value: an empty variable tells nothing. */
-function fields(all) {
-    return Object.fromEntries(Object.entries(all).filter(([, value]) => typeof value === 'string' && value.trim() !== ''));
-}
-/** `owner/name` from a clone URL (`https://host/owner/name.git`, `git@host:owner/name.git`); whatever precedes the host, credentials included, is dropped. */
-function repositoryPath(url) {
-    return url ? /[/:]([^/:@]+\/[^/:@]+?)(?:\.git)?\/?$/.exec(url)?.[1] : undefined;
-}
-function ref(branch, sha) {
-    const parts = [branch, sha ? sha.slice(0, 7) : undefined].filter(Boolean);
-    return parts.length > 0 ? ` on ${parts.join(' @ ')}` : '';
-}
-/** The default run title: the CI's words and its run key, or a timestamp for a local upload. */
-function defaultRunTitle(ci, now) {
-    const stamp = now
-        .toISOString()
-        .replace('T', ' ')
-        .replace(/\.\d+Z$/, ' UTC');
-    if (!ci)
-        return `testsigma-tm upload ${stamp}`;
-    return ci.runKey ? `${ci.label} [${ci.runKey}]` : `${ci.label} ${stamp}`;
-}
-//# sourceMappingURL=ci.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/log.js
-const silentLogger = { debug() { }, info() { }, warn() { }, error() { } };
-/** Replace every occurrence of each secret (and `Bearer <anything>`) with `***`. */
-function redact(text, secrets) {
-    let out = redactUrlCredentials(text).replace(/(Bearer\s+)[^\s"',;]+/gi, '$1***');
-    for (const secret of secrets) {
-        if (secret && secret.length >= 4)
-            out = out.split(secret).join('***');
-    }
-    return out;
-}
-/** A logger that redacts the given secrets before handing messages on. */
-function redactingLogger(inner, secrets) {
+/** The HTTP client's options from the settings; every message names settings in the host's words. */
+function httpOptions(settings, token, host, log) {
     return {
-        debug: (m) => inner.debug(redact(m, secrets)),
-        info: (m) => inner.info(redact(m, secrets)),
-        warn: (m) => inner.warn(redact(m, secrets)),
-        error: (m) => inner.error(redact(m, secrets)),
+        baseUrl: settings.baseUrl,
+        token,
+        timeoutMs: settings.timeoutMs,
+        deadlineMs: settings.deadline * 1000,
+        log,
+        tokenSettingName: settingLabel('token', host),
+        deadlineSettingName: settingLabel('deadline', host).split(' (or ')[0] ?? 'the deadline',
     };
 }
-/** `https://user:pass@host/…` → `https://***@host/…`: credentials in a URL never reach a message. */
-function redactUrlCredentials(text) {
-    return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@]*@/gi, '$1***@');
-}
-//# sourceMappingURL=log.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/model.js
-/** Passed on its last attempt after failing an earlier one. */
-function isFlaky(result) {
-    return result.status === 'passed' && result.attempts.some((a) => a.status === 'failed' || a.status === 'error');
-}
-/** The title a person would recognise: suites and name joined the way Playwright prints them. */
-function fullTitle(result) {
-    return [...result.suitePath, result.name].filter((part) => part !== '').join(' › ');
-}
-/** The title plus the project it ran in, so one test run in several browsers is told apart in lists. */
-function displayTitle(result) {
-    return result.project ? `${fullTitle(result)} [${result.project}]` : fullTitle(result);
-}
-/**
- * A copy of a string that holds nothing else: a string cut from the text a reader decoded can keep that whole
- * piece of the file alive, and a joined one its parts. For strings kept long after reading.
- */
-function detach(text) {
-    return structuredClone(text);
-}
-/**
- * A result to keep after reading: what a case's description, status and attachments read of it (the output, the
- * tags and the properties are left out: nothing after mapping reads them, and they are most of its size). A
- * stream can keep 100,000 of these (5,000 cases × 20), so each is small: empty lists are one shared frozen list,
- * the suite path is the reader's own (shared by its suite), and the fields are set one by one.
- */
-function keptCopy(result) {
-    const copy = {
-        source: result.source,
-        // The reader shares one suite path among the suite's results: so do the copies.
-        suitePath: result.suitePath,
-        name: result.name,
-        status: result.status,
-        properties: NONE,
-        tags: NONE,
-        attachments: result.attachments.length === 0 ? NONE : result.attachments.map(copyAttachment),
-        attempts: result.attempts.map(copyAttempt),
-    };
-    if (result.file !== undefined)
-        copy.file = result.file;
-    if (result.line !== undefined)
-        copy.line = result.line;
-    if (result.classname !== undefined)
-        copy.classname = result.classname;
-    if (result.project !== undefined)
-        copy.project = result.project;
-    if (result.durationMs !== undefined)
-        copy.durationMs = result.durationMs;
-    if (result.message !== undefined)
-        copy.message = result.message;
-    if (result.stack !== undefined)
-        copy.stack = result.stack;
-    return copy;
-}
-/** The empty list every kept copy shares (frozen: adding to one would add to all). */
-const NONE = Object.freeze([]);
-function copyAttempt(attempt) {
-    const copy = { status: attempt.status };
-    if (attempt.durationMs !== undefined)
-        copy.durationMs = attempt.durationMs;
-    if (attempt.message !== undefined)
-        copy.message = attempt.message;
-    if (attempt.stack !== undefined)
-        copy.stack = attempt.stack;
-    if (attempt.attachments)
-        copy.attachments = attempt.attachments.map(copyAttachment);
-    return copy;
-}
-function copyAttachment(attachment) {
-    return { ...attachment };
-}
-/** What names a result in a list (its titles, project and outcome), copied out of what it was read from; the rest left empty. */
-function nameOnly(result) {
-    return {
-        source: detach(result.source),
-        suitePath: result.suitePath.map(detach),
-        name: detach(result.name),
-        ...(result.project !== undefined && { project: detach(result.project) }),
-        status: result.status,
-        properties: [],
-        tags: [],
-        attachments: [],
-        attempts: [{ status: result.status }],
-    };
-}
-/** How many results a file held, whether they were kept or handed over as they were read. */
-function resultCount(file) {
-    return file.count ?? file.results.length;
-}
-//# sourceMappingURL=model.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/map/status.js
-/**
- * Outcome of a result → the name of a test-run status → that status's id on the service.
- * Names, not ids, are configured: accounts can rename statuses and the ids differ per account.
- */
-
-
-const OUTCOMES = ['passed', 'failed', 'error', 'skipped', 'flaky'];
-/** A flaky test passed in the end, so it is recorded as Passed; its failed attempts go into the description. */
-const DEFAULT_STATUS_MAPPING = {
-    passed: 'Passed',
-    failed: 'Failed',
-    error: 'Failed',
-    skipped: 'Skipped',
-    flaky: 'Passed',
-};
-function outcomeOf(result) {
-    return isFlaky(result) ? 'flaky' : result.status;
-}
-const MAPPING_HELP = 'Expected outcome=status pairs separated by commas or new lines, such as "skipped=Blocked,error=Blocked", ' + `with outcomes ${OUTCOMES.join(', ')}.`;
-/**
- * `skipped=Blocked, error=Blocked` → `{skipped: 'Blocked', error: 'Blocked'}`. Outcomes are case-insensitive;
- * status names are kept as written (resolved later, case-insensitively). Empty text is an empty mapping.
- * Every problem is reported in one ConfigError, so a user fixes them all at once.
- */
-function parseStatusMapping(text) {
-    const mapping = {};
-    const problems = [];
-    for (const raw of text.split(/[,\n]/)) {
-        const pair = raw.trim();
-        if (pair === '')
-            continue;
-        const eq = pair.indexOf('=');
-        if (eq < 0) {
-            problems.push(`"${pair}" is not an outcome=status pair`);
-            continue;
-        }
-        const key = pair.slice(0, eq).trim().toLowerCase();
-        const name = pair.slice(eq + 1).trim();
-        if (!isOutcome(key))
-            problems.push(`"${pair.slice(0, eq).trim()}" is not an outcome`);
-        else if (name === '')
-            problems.push(`"${key}" has no status name`);
-        else if (mapping[key] !== undefined)
-            problems.push(`"${key}" is given more than once`);
-        else
-            mapping[key] = name;
-    }
-    if (problems.length > 0) {
-        throw new errors_ConfigError('CONFIG_STATUS_MAPPING', `Invalid status mapping: ${problems.join('; ')}. ${MAPPING_HELP}`);
-    }
-    return mapping;
-}
-function isOutcome(text) {
-    return OUTCOMES.includes(text);
-}
-/** `In Progress`, `in progress`, `InProgress`, `in_progress` and `UnTested`/`Untested` are the same status. */
-function statusKey(name) {
-    return name.toLowerCase().replace(/[\s_-]+/g, '');
-}
-/**
- * The service status for every name the mapping uses, keyed by the name as written in the mapping.
- * An exact match beats a loose one (in case an account has both `Retest` and `Re-test`).
- * Throws one ConfigError naming every missing status, the outcomes that need it and what the service offers.
- */
-function resolveStatusIds(available, mapping) {
-    const resolved = new Map();
-    const missing = new Map();
-    for (const outcome of OUTCOMES) {
-        const name = mapping[outcome];
-        if (resolved.has(name))
-            continue;
-        const found = available.find((s) => s.name === name) ?? available.find((s) => statusKey(s.name) === statusKey(name));
-        if (found)
-            resolved.set(name, found);
-        else
-            getOrAdd(missing, name).push(outcome);
-    }
-    if (missing.size > 0) {
-        const names = [...missing].map(([name, outcomes]) => `"${name}" (for ${outcomes.join(', ')})`).join(', ');
-        const offered = available.length > 0 ? available.map((s) => s.name).join(', ') : 'none';
-        throw new errors_ConfigError('CONFIG_STATUS_MISSING', `The service has no test run status named ${names}. Statuses it offers: ${offered}. ` +
-            'Change the status mapping to use one of these names (e.g. "skipped=Skipped").');
-    }
-    return resolved;
-}
-function getOrAdd(map, key) {
-    let list = map.get(key);
-    if (!list) {
-        list = [];
-        map.set(key, list);
-    }
-    return list;
-}
-// Higher wins. A name outside the four (Retest, a renamed status) sits between Blocked and Passed:
-// it is something a person should look at, but not as bad as a failure.
-const RANK = new Map([
-    ['failed', 4],
-    ['blocked', 3],
-    ['passed', 1],
-    ['skipped', 0],
-]);
-const OTHER_RANK = 2;
-/** How bad a status is: higher is worse; a status meaning "no result yet" (Untested) is below every result. */
-function statusSeverity(name) {
-    const key = statusKey(name);
-    if (key === 'untested')
-        return -1;
-    return RANK.get(key) ?? OTHER_RANK;
-}
-/**
- * The status of a case several results name: Failed > Blocked > any other name > Passed > Skipped,
- * compared case/space-insensitively; the first of equal rank wins, returned as given.
- */
-function aggregateStatus(statusNames) {
-    let best;
-    let bestRank = -1;
-    for (const name of statusNames) {
-        const rank = statusSeverity(name);
-        if (rank > bestRank) {
-            best = name;
-            bestRank = rank;
-        }
-    }
-    if (best === undefined)
-        throw new RangeError('aggregateStatus needs at least one status name');
-    return best;
-}
-/** The status name a case gets from its results under a mapping. */
-function caseStatusName(results, mapping) {
-    return aggregateStatus(results.map((r) => mapping[outcomeOf(r)]));
-}
-//# sourceMappingURL=status.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/map/references.js
-/** The property (or Playwright annotation type) that names test cases explicitly, compared case-insensitively. */
-const REFERENCE_PROPERTY = 'testsigma';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-// Any `<something>-<digits>`: a human id of this project or of another one; normalised the same way.
-const HUMAN_ID_SHAPE = /^(.+-)0*(\d+)$/u;
-// Punctuation people wrap ids in (`[DEMO-3]`, `@DEMO-3`, `DEMO-3:`), stripped from property values.
-const WRAPPING = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu;
-function isUuid(text) {
-    return UUID.test(text);
-}
-/** `demo-012` → `DEMO-12`. Text without a trailing number is only upper-cased. */
-function normaliseHumanId(text) {
-    const upper = text.trim().toUpperCase();
-    const match = HUMAN_ID_SHAPE.exec(upper);
-    return match ? `${match[1]}${match[2]}` : upper;
-}
-/** The normal form of one reference; see the file comment. */
-function normaliseReference(text) {
-    const trimmed = text.trim();
-    if (isUuid(trimmed))
-        return trimmed.toLowerCase();
-    if (HUMAN_ID_SHAPE.test(trimmed))
-        return normaliseHumanId(trimmed);
-    return trimmed;
-}
-/**
- * Every test case the result names, normalised, de-duplicated, in first-seen order:
- * `testsigma` properties first, then the full title and the tags (`DEMO-3`), then the same texts and the
- * classname for underscore ids (`DEMO_3`).
- * An empty prefix disables title and tag scanning (only properties count).
- */
-function caseReferences(result, prefix) {
-    const found = [];
-    for (const property of result.properties) {
-        if (property.name.trim().toLowerCase() !== REFERENCE_PROPERTY)
-            continue;
-        for (const token of property.value.split(/[\s,;]+/)) {
-            const bare = token.replace(WRAPPING, '');
-            if (bare !== '')
-                addOnce(found, normaliseReference(bare));
-        }
-    }
-    const patterns = idPatterns(prefix);
-    if (patterns) {
-        // Most texts do not hold the prefix at all: one cheap test skips both patterns for them. (Every result is
-        // scanned, so this loops instead of spreading and filtering.)
-        const texts = [];
-        for (const text of result.suitePath)
-            if (patterns.prefix.test(text))
-                texts.push(text);
-        if (patterns.prefix.test(result.name))
-            texts.push(result.name);
-        for (const tag of result.tags)
-            if (patterns.prefix.test(tag))
-                texts.push(tag);
-        for (const text of texts)
-            collect(text, patterns.hyphen, found, false);
-        // A class cannot hold a hyphen, so only an underscore id is read from it (`tests.DEMO_16`).
-        if (result.classname !== undefined && patterns.prefix.test(result.classname))
-            texts.push(result.classname);
-        for (const text of texts)
-            collect(text, patterns.underscore, found, true);
-    }
-    return found;
-}
-/** Every match of a (global) id pattern in `text`, normalised; `underscore`: `DEMO_3` is read as `DEMO-3`. */
-function collect(text, pattern, found, underscore) {
-    pattern.lastIndex = 0;
-    for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
-        addOnce(found, normaliseHumanId(underscore ? match[0].replace(/_(?=\d+$)/, '-') : match[0]));
-    }
-}
-/** A result names a case or two: a list searched beats a set built for each result. */
-function addOnce(found, reference) {
-    if (!found.includes(reference))
-        found.push(reference);
-}
-let cachedPrefix;
-let cachedPatterns;
-/**
- * `hyphen`: `<PREFIX>-<digits>` as a whole token. Letters, digits and `-` glue a token together, so `XDEMO-3`,
- * `DEMO-3a`, `DEMO-R-3` (a run id) and `ABC-DEMO-3` do not match; `_` does not, because Go's subtest names
- * turn spaces into underscores (`TestLogin/DEMO-3_works`). A following `.<digit>` (`DEMO-3.5`) is a version
- * number, not an id.
- *
- * `underscore`: `<PREFIX>_<digits>` as its own word-parts, for names that cannot hold a hyphen:
- * `test_demo_12_update_quantity`, `TestCheckout_DEMO_16`, the class `tests.DEMO_16`. Letters and digits glue,
- * `_` and any other character separate, so `TestCheckoutDEMO_16` (camel case) and `DEMO_16b` do not count;
- * neither do a `-` before the prefix (`ABC-DEMO_3`) nor a `_<digits>` or `.<digits>` after the number
- * (`DEMO_3_4`, `DEMO_3.4`: a version or a parameter). The limit: a prefix that is also a word of test
- * names (`TEST`, `API`) turns `test_1_adds` into `TEST-1`; such a reference names no case and is reported as
- * unknown, so it is seen, not silently recorded against the wrong case, unless that case exists.
- *
- * Cached because one upload scans every result with the same prefix.
- */
-function idPatterns(prefix) {
-    const trimmed = prefix.trim();
-    if (trimmed === '')
-        return undefined;
-    if (trimmed !== cachedPrefix || !cachedPatterns) {
-        const escaped = trimmed.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-        cachedPatterns = {
-            prefix: new RegExp(escaped, 'iu'),
-            hyphen: new RegExp(`(?<![\\p{L}\\p{N}-])${escaped}-\\d+(?![\\p{L}\\p{N}-]|\\.\\p{N})`, 'giu'),
-            underscore: new RegExp(`(?<![\\p{L}\\p{N}-])${escaped}_\\d+(?![\\p{L}\\p{N}]|_\\p{N}|\\.\\p{N})`, 'giu'),
-        };
-        cachedPrefix = trimmed;
-    }
-    return cachedPatterns;
-}
-//# sourceMappingURL=references.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/map/mapping.js
-/**
- * Results → test cases of the project. Pure: the caller fetched the cases; this only decides, so the same
- * report serves `--dry-run`, the unmapped policy and the upload itself.
- */
-
-
-
-/**
- * How many failed, and how many other, results of one case are kept to be described: a person reads the first
- * few in the case's description, and a million results naming 5,000 cases must not all stay in memory.
- */
-const DETAILED_PER_CASE = 10;
-/**
- * How many unmapped results (and results per unknown reference) are kept to be named in the summary: enough for
- * a person to act on, while a file of millions of tests that name no case costs counters, not memory.
- */
-const LISTED_RESULTS_MAX = 10_000;
-/**
- * Maps results one at a time as they are read. Every result that names a case is kept (its case's result needs
- * them all); one that names none, or only unknown ids, is counted and kept by name only (nameOnly), up to
- * LISTED_RESULTS_MAX, unless `keepResults` (title matching reads every unmapped result whole; a list already in
- * memory costs nothing more).
- */
-class ResultMapper {
-    prefix;
-    options;
-    lookup;
-    mapped = new Map();
-    /** How many failed, and other, results each case keeps (counted, not searched: every result asks). */
-    keptOf = new Map();
-    unknown = new Map();
-    unmapped = [];
-    unmappedTotal = 0;
-    unknownUnlisted = 0;
-    /** Without the project's cases yet: the results that name any, in input order, mapped by `resolve`. */
-    pending = [];
-    /** `cases` undefined: map later (`resolve`), once it is known whether the project's cases must be listed at all. */
-    constructor(cases, prefix, options = {}) {
-        this.prefix = prefix;
-        this.options = options;
-        this.lookup = cases && indexCases(cases);
-    }
-    add(result) {
-        const references = caseReferences(result, this.prefix);
-        if (references.length === 0) {
-            this.unmappedTotal++;
-            if (this.options.keepResults)
-                this.unmapped.push(result);
-            else if (this.unmapped.length < LISTED_RESULTS_MAX)
-                this.unmapped.push(nameOnly(result));
-            return { cases: [], unknown: [] };
-        }
-        if (!this.lookup) {
-            this.pending.push({ result, references });
-            return { cases: [], unknown: [] };
-        }
-        return this.place(result, references, this.lookup);
-    }
-    /** Whether every reference read so far is a UUID: then the cases need not be listed to map them. */
-    onlyUuids() {
-        return this.pending.every((p) => p.references.every(isUuid));
-    }
-    /** The UUIDs named so far (lower case), each once. */
-    referencedUuids() {
-        return [...new Set(this.pending.flatMap((p) => p.references.filter(isUuid).map((r) => r.toLowerCase())))];
-    }
-    /** Map what was read before the cases were known; `placed` hears what each result was mapped to. */
-    resolve(cases, placed) {
-        const lookup = indexCases(cases);
-        this.lookup = lookup;
-        for (const { result, references } of this.pending.splice(0)) {
-            const found = this.place(result, references, lookup);
-            placed?.(result, found);
-        }
-    }
-    place(result, references, lookup) {
-        const found = { cases: [], unknown: [] };
-        // The cases this result was placed in, so that one naming a case twice counts once. (Not kept across results:
-        // holding each case's last result would keep thousands of results alive long enough to reach the old heap.)
-        const placedIn = [];
-        for (const reference of references) {
-            // References come in their normal form (caseReferences), the form the lookup is keyed by.
-            const testCase = lookup.get(reference);
-            if (testCase) {
-                const entry = mapping_getOrAdd(this.mapped, testCase, () => ({ testCase, results: [] }));
-                // A UUID and a human id in one result may name the same case: count the result once.
-                if (!placedIn.includes(entry)) {
-                    placedIn.push(entry);
-                    if (this.options.keepResults)
-                        entry.results.push(result);
-                    else if (this.keepsMore(entry, result))
-                        entry.results.push(keptCopy(result));
-                    else
-                        countBeyond(entry, result);
-                    found.cases.push(testCase);
-                }
-            }
-            else {
-                let entry = this.unknown.get(reference);
-                if (!entry && this.unknown.size >= LISTED_RESULTS_MAX) {
-                    // Beyond the cap a reference is counted, not listed: a file may name millions of ids the project lacks.
-                    this.unknownUnlisted++;
-                    found.unknown.push(reference);
-                    continue;
-                }
-                entry ??= mapping_getOrAdd(this.unknown, reference, () => ({ reference, results: [], total: 0 }));
-                entry.total++;
-                if (this.options.keepResults)
-                    entry.results.push(result);
-                else if (entry.results.length < LISTED_RESULTS_MAX)
-                    entry.results.push(nameOnly(result));
-                found.unknown.push(reference);
-            }
-        }
-        return found;
-    }
-    /** Whether the case keeps this result: fewer than DETAILED_PER_CASE of its kind (failed, or not) kept so far. */
-    keepsMore(entry, result) {
-        const kept = mapping_getOrAdd(this.keptOf, entry, () => ({ failed: 0, other: 0 }));
-        const kind = isFailure(result) ? 'failed' : 'other';
-        if (kept[kind] >= DETAILED_PER_CASE)
-            return false;
-        kept[kind]++;
-        return true;
-    }
-    report() {
-        return {
-            mapped: [...this.mapped.values()],
-            unmapped: this.unmapped,
-            unmappedTotal: this.unmappedTotal,
-            unknown: [...this.unknown.values()],
-            ...(this.unknownUnlisted > 0 && { unknownUnlisted: this.unknownUnlisted }),
-        };
-    }
-}
-/** Every outcome among the results naming the case, kept or counted beyond. */
-function caseOutcomes(mapped) {
-    return [...mapped.results.map(outcomeOf), ...(mapped.beyond?.outcomes ?? [])];
-}
-function isFailure(result) {
-    return result.status === 'failed' || result.status === 'error';
-}
-function countBeyond(entry, result) {
-    const beyond = (entry.beyond ??= { count: 0, failed: 0, outcomes: [] });
-    beyond.count++;
-    if (isFailure(result))
-        beyond.failed++;
-    const outcome = outcomeOf(result);
-    if (!beyond.outcomes.includes(outcome))
-        beyond.outcomes.push(outcome);
-}
-/** Every result at once (for lists already in memory). */
-function mapResults(results, cases, prefix) {
-    const mapper = new ResultMapper(cases, prefix, { keepResults: true });
-    for (const result of results)
-        mapper.add(result);
-    return mapper.report();
-}
-/** By UUID and by human id; the first of duplicate cases (a repeated page) wins. */
-function indexCases(cases) {
-    const lookup = new Map();
-    for (const testCase of cases) {
-        for (const key of [testCase.id.trim().toLowerCase(), normaliseHumanId(testCase.human_id)]) {
-            if (key !== '' && !lookup.has(key))
-                lookup.set(key, testCase);
-        }
-    }
-    return lookup;
-}
-function mapping_getOrAdd(map, key, create) {
-    let value = map.get(key);
-    if (value === undefined) {
-        value = create();
-        map.set(key, value);
-    }
-    return value;
-}
-//# sourceMappingURL=mapping.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/plan/text.js
-/** Small text helpers for what ends up in a description: plain, bounded, and safe to cut. */
-/* eslint-disable no-control-regex -- matching terminal control characters is the point of these patterns */
-// OSC (hyperlinks, titles), CSI (colours, cursor moves, also the 8-bit form) and two-character escapes.
-const ANSI = /\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]|\u001b[@-Z\\-_]/g;
-// Every other control character except tab and new line; a stray one would garble the service's UI.
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-/* eslint-enable no-control-regex */
-/** Terminal escapes and control characters removed, line ends made `\n`. */
-function stripAnsi(text) {
-    return text.replace(ANSI, '').replace(/\r\n?/g, '\n').replace(CONTROL, '');
-}
-/** The first `end` UTF-16 code units, one fewer when that would split a surrogate pair. */
-function safeSlice(text, end) {
-    if (end >= text.length)
-        return text;
-    if (end <= 0)
-        return '';
-    const last = text.charCodeAt(end - 1);
-    return last >= 0xd800 && last <= 0xdbff ? text.slice(0, end - 1) : text.slice(0, end);
-}
-/** Text on one line: titles and names must not break the description's layout. */
-function oneLine(text) {
-    return text.replace(/\s*\n\s*/g, ' ').trim();
-}
-/** The first line that is not blank, trimmed, at most `max` characters (then ending in `…`). */
-function firstLine(text, max = 200) {
-    const line = text
-        .split('\n')
-        .find((l) => l.trim() !== '')
-        ?.trim() ?? '';
-    return line.length > max ? `${safeSlice(line, max - 1)}…` : line;
-}
-//# sourceMappingURL=text.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/plan/description.js
-/**
- * The text recorded with a test case's result. The service has no duration, step or attempt field
- * (a result takes only a status, a user and a description), so everything a person needs to act on a result goes here, in plain text:
- * every contributing test, its outcome, duration, retry history, message, a trimmed stack, attachments
- * and a link back to the CI job. Deterministic — no clock, no locale — so tests compare exact strings.
- */
-
-
-
-
-/** Cap of a whole description, in UTF-16 code units (what `string.length` counts). */
-const MAX_DESCRIPTION_CHARS = 16_384;
-const STACK_MAX_LINES = 15;
-const STACK_MAX_CHARS = 2_000;
-/** One giant assertion diff must not crowd out the other tests of the same case. */
-const MESSAGE_MAX_CHARS = 4_000;
-const TRUNCATED_MARKER = '… (truncated)';
-function describeCase(mapped, context) {
-    const results = failuresFirst(mapped.results);
-    const beyond = mapped.beyond;
-    const total = results.length + (beyond?.count ?? 0);
-    const parts = [];
-    if (total > 1) {
-        const status = aggregateStatus(caseOutcomes(mapped).map((o) => context.mapping[o]));
-        const failed = results.filter(description_isFailure).length + (beyond?.failed ?? 0);
-        const order = failed > 0 && failed < total ? ` The ${failed === 1 ? 'failed test is' : `${failed} failed tests are`} listed first.` : '';
-        parts.push(`${total} automated tests map to this case; the worst outcome decides its status: ${status}.${order}`);
-    }
-    results.forEach((result, i) => {
-        const label = total > 1 ? `Test ${i + 1} of ${total}` : 'Test';
-        parts.push(describeResult(result, label, context.mapping));
-    });
-    if (beyond) {
-        const failed = beyond.failed > 0 ? ` (${beyond.failed} of them failed)` : '';
-        parts.push(`… and ${beyond.count} more test(s)${failed}, counted in the status but not listed here: see the CI job.`);
-    }
-    const jobUrl = context.jobUrl ? oneLine(stripAnsi(context.jobUrl)) : '';
-    const tail = jobUrl ? `CI job: ${jobUrl}` : '';
-    return fit(parts.join('\n\n'), tail, context.maxChars ?? MAX_DESCRIPTION_CHARS);
-}
-function description_isFailure(result) {
-    return result.status === 'failed' || result.status === 'error';
-}
-/**
- * Failed and errored tests before the others, each group in input order: the one failure among 100 passes is
- * what a person opens the case for, and it must not sit at position 36 or fall to the truncation below.
- */
-function failuresFirst(results) {
-    return [...results.filter(description_isFailure), ...results.filter((r) => !description_isFailure(r))];
-}
-function describeResult(result, label, mapping) {
-    const outcome = outcomeOf(result);
-    const duration = formatDuration(result.durationMs);
-    const lines = [`${label}: ${clean(fullTitle(result)) || '(untitled)'}`];
-    if (result.project)
-        lines.push(`Project: ${clean(result.project)}`);
-    if (result.file)
-        lines.push(`File: ${clean(result.file)}`);
-    // JUnit's classname often names what the title does not (pytest's module, a Java class).
-    if (result.classname && !result.file && !fullTitle(result).includes(result.classname))
-        lines.push(`Class: ${clean(result.classname)}`);
-    lines.push(`Outcome: ${outcome} (status ${mapping[outcome]})${duration ? ` in ${duration}` : ''}`);
-    if (result.attempts.length > 1)
-        lines.push(`Attempts: ${attemptHistory(result)}`);
-    const message = stripAnsi(result.message ?? '').trimEnd();
-    if (message.trim() !== '')
-        lines.push('Message:', ...indent(capMessage(message)));
-    const stack = stackWithoutMessage(stripAnsi(result.stack ?? '').trimEnd(), message);
-    if (stack.trim() !== '')
-        lines.push('Stack:', ...indent(trimStack(stack)));
-    const names = result.attachments.map((a) => clean(a.name)).filter((n) => n !== '');
-    if (names.length > 0)
-        lines.push(`Attachments: ${names.join(', ')}`);
-    return lines.join('\n');
-}
-const VERB = { passed: 'passed', failed: 'failed', error: 'errored', skipped: 'skipped' };
-/** `flaky: passed on attempt 2 of 2; attempt 1 failed: <first line>` — the final attempt is described below it. */
-function attemptHistory(result) {
-    const n = result.attempts.length;
-    const head = `${isFlaky(result) ? 'flaky: ' : ''}${VERB[result.status]} on attempt ${n} of ${n}`;
-    const earlier = result.attempts.slice(0, -1).map((attempt, i) => {
-        const why = firstLine(stripAnsi(attempt.message ?? ''));
-        return `attempt ${i + 1} ${VERB[attempt.status]}${why ? `: ${why}` : ''}`;
-    });
-    return [head, ...earlier].join('; ');
-}
-function capMessage(message) {
-    if (message.length <= MESSAGE_MAX_CHARS)
-        return message;
-    return `${safeSlice(message, MESSAGE_MAX_CHARS).trimEnd()}\n… (message trimmed)`;
-}
-/** JavaScript stacks repeat the message first (`Error: msg\n    at …`); show it once. */
-function stackWithoutMessage(stack, message) {
-    if (message !== '' && stack.startsWith(message))
-        return stack.slice(message.length).replace(/^\n+/, '');
-    return stack;
-}
-/** The first STACK_MAX_LINES lines within STACK_MAX_CHARS, saying so when anything was left out. */
-function trimStack(stack) {
-    const all = stack.split('\n').map((l) => l.trimEnd());
-    const kept = [];
-    let size = 0;
-    for (const line of all) {
-        if (kept.length === STACK_MAX_LINES)
-            break;
-        const cost = line.length + (kept.length > 0 ? 1 : 0);
-        if (size + cost > STACK_MAX_CHARS) {
-            if (kept.length === 0)
-                kept.push(safeSlice(line, STACK_MAX_CHARS));
-            break;
-        }
-        kept.push(line);
-        size += cost;
-    }
-    const text = kept.join('\n');
-    if (text === all.join('\n'))
-        return text;
-    return `${text}\n… (stack trimmed; ${all.length} ${all.length === 1 ? 'line' : 'lines'} in full)`;
-}
-function indent(text) {
-    return text.split('\n').map((l) => (l === '' ? '' : `  ${l}`));
-}
-function clean(text) {
-    return oneLine(stripAnsi(text));
-}
-/** Body and tail joined by a blank line, at most `max` long; the CI link survives truncation of the body. */
-function fit(body, tail, max) {
-    const full = [body, tail].filter((p) => p !== '').join('\n\n');
-    if (full.length <= max)
-        return full;
-    const marker = `\n${TRUNCATED_MARKER}`;
-    const end = tail ? `\n\n${tail}` : '';
-    const room = max - marker.length - end.length;
-    if (room <= 0)
-        return `${safeSlice(full, Math.max(0, max - marker.length)).trimEnd()}${marker}`;
-    return `${safeSlice(body, room).trimEnd()}${marker}${end}`;
-}
-/** `350 ms`, `1.2 s`, `2 min 5 s`, `1 h 3 min`; empty when unknown (undefined, negative, not finite). */
-function formatDuration(ms) {
-    if (ms === undefined || !Number.isFinite(ms) || ms < 0)
-        return '';
-    if (Math.round(ms) < 1000)
-        return `${Math.round(ms)} ms`;
-    const tenths = Math.round(ms / 100);
-    if (tenths < 600)
-        return `${(tenths / 10).toFixed(1)} s`;
-    const seconds = Math.round(ms / 1000);
-    if (seconds < 3600)
-        return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
-    return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
-}
-//# sourceMappingURL=description.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/map/title.js
-const SEPARATOR = /\s+[›>]\s+/u;
-// A suite title that is a path or a source file name, or a dotted package / class name without spaces.
-const FILE_LIKE = /[\\/]|\.(?:[cm]?[jt]sx?|py|go|java|kt|rb|php|cs|feature|swift|rs|scala)$/iu;
-const PACKAGE_LIKE = /^[\p{L}_][\p{L}\p{N}_$]*(?:\.[\p{L}_][\p{L}\p{N}_$]*)+$/u;
-// Suite names producers use for the whole run rather than a describe block.
-const RUN_LABELS = new Set(['pytest', 'jest tests', 'mocha tests', 'vitest tests']);
-/**
- * The describe blocks and the test's title, outermost first. Left out: suites naming a file, a package or the
- * whole run, and suites the test's name already starts with (jest-junit names a suite after the outer describe
- * block and repeats it in the testcase name).
- */
-function titleParts(result) {
-    const name = normaliseTitle(result.name);
-    const describes = result.suitePath.filter((suite) => !isFileOrPackage(suite, result) && !name.startsWith(`${normaliseTitle(suite)} `));
-    return [...describes, result.name]
-        .flatMap((part) => part.split(SEPARATOR))
-        .map((part) => part.trim())
-        .filter((part) => part !== '');
-}
-function isFileOrPackage(suite, result) {
-    const trimmed = suite.trim();
-    if (RUN_LABELS.has(trimmed.toLowerCase()))
-        return true;
-    return trimmed === result.file || (trimmed === result.classname && !/\s/u.test(trimmed)) || FILE_LIKE.test(trimmed) || PACKAGE_LIKE.test(trimmed);
-}
-/** `Checkout › Adds  item` → `checkout adds item`: how titles are compared. */
-function normaliseTitle(title) {
-    return title.split(SEPARATOR).join(' ').normalize('NFKC').toLowerCase().replace(/\s+/gu, ' ').trim();
-}
-/** The key of a result under a title part setting; '' when the result has no title at all. */
-function titleKey(result, part) {
-    const parts = titleParts(result);
-    const counted = part === 'full' ? parts : parts.slice(-(part === 'name' ? 1 : part));
-    return normaliseTitle(counted.join(' '));
-}
-/** The title a created case gets: the counted parts as Playwright prints them. */
-function caseTitle(result, part) {
-    const parts = titleParts(result);
-    return (part === 'full' ? parts : parts.slice(-(part === 'name' ? 1 : part))).join(' › ');
-}
-/** The line a created case carries in its description, so later uploads find it whatever its title became. */
-const IDENTITY_LINE = 'testsigma-tm-test:';
-/** 16 hex digits of SHA-256 over the key: short enough to read, far from colliding within one project. */
-function identityOf(key) {
-    // Looked up when first used: importing node:crypto by name loads all of Web Crypto (~10 ms), which every
-    // reporter would pay at start although only case sync hashes.
-    return process.getBuiltinModule('node:crypto').createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 16);
-}
-function identityLine(key) {
-    return `${IDENTITY_LINE} ${identityOf(key)}`;
-}
-/** The identity a case's description records, if any. */
-function identityIn(description) {
-    if (!description)
-        return undefined;
-    const match = /^testsigma-tm-test:\s*([0-9a-f]{16})\s*$/mu.exec(description);
-    return match?.[1];
-}
-/** `full`, `name`, or a whole number 1-20 (the last n parts), for the title-part setting. */
-function parseTitlePart(raw) {
-    const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim().toLowerCase() : undefined;
-    if (text === 'full' || text === 'name')
-        return { value: text };
-    if (text !== undefined && /^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= 20)
-        return { value: Number(text) };
-    return { problem: 'expected full, name, or a whole number from 1 to 20 (the last n parts of the title path)' };
-}
-//# sourceMappingURL=title.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/settings/suggest.js
-/** "Did you mean": the closest known name within a small edit distance, for flags, options and config keys. */
-function suggest_closest(name, known) {
-    const wanted = name.toLowerCase();
-    let best;
-    let bestDistance = Math.max(2, Math.floor(wanted.length / 3)) + 1;
-    for (const candidate of known) {
-        const d = distance(wanted, candidate.toLowerCase());
-        if (d < bestDistance) {
-            best = candidate;
-            bestDistance = d;
-        }
-    }
-    return best;
-}
-/** Levenshtein distance, two rows at a time. */
-function distance(a, b) {
-    let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
-        }
-        previous = current;
-    }
-    return previous[b.length] ?? 0;
-}
-//# sourceMappingURL=suggest.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/run-title.js
-/**
- * The run title template: `--run-title "{workflow} #{run_number} {branch}"`, filled from the CI context. Pure:
- * checking a template (the settings parser refuses an unknown placeholder, listing the known ones) and filling
- * it are functions of their arguments only.
- *
- * A placeholder this CI has no value for becomes empty and the whitespace around it is collapsed, so
- * `{workflow} {job} on {branch}` without a job reads `CI on main`; punctuation written next to it stays.
- */
-
-
-/** Every placeholder, with what it stands for (shown in the docs and in the message for an unknown one). */
-const RUN_TITLE_PLACEHOLDERS = {
-    workflow: 'the workflow or pipeline name',
-    run_number: 'the run or pipeline number',
-    run_attempt: 'the attempt (a re-run of failed jobs is 2)',
-    branch: 'the branch (or the pull request branch)',
-    sha: 'the commit, shortened to 7 characters',
-    repository: 'the repository as owner/name',
-    job: 'the job (or stage) name',
-    provider: 'the CI, e.g. GitHub Actions',
-    date: 'the date of the upload, YYYY-MM-DD (UTC)',
-};
-const PLACEHOLDER = /\{([^{}]*)\}/g;
-const FIELD_OF = {
-    workflow: 'workflow',
-    run_number: 'runNumber',
-    run_attempt: 'runAttempt',
-    branch: 'branch',
-    sha: 'sha',
-    repository: 'repository',
-    job: 'job',
-};
-function isPlaceholder(name) {
-    return Object.hasOwn(RUN_TITLE_PLACEHOLDERS, name);
-}
-/** What is wrong with a template (an unknown placeholder, with a suggestion and the known ones), or undefined. */
-function runTitleProblem(template) {
-    const unknown = [...template.matchAll(PLACEHOLDER)].map((m) => m[1] ?? '').filter((name) => !isPlaceholder(name));
-    if (unknown.length === 0)
-        return undefined;
-    const known = Object.keys(RUN_TITLE_PLACEHOLDERS);
-    const hint = suggest_closest(unknown[0] ?? '', known);
-    return `unknown placeholder ${unknown.map((name) => `{${name}}`).join(', ')}${hint ? ` (did you mean {${hint}}?)` : ''}; known placeholders: ${known.map((name) => `{${name}}`).join(', ')}`;
-}
-/** The value of every placeholder in this CI; absent ones are empty. */
-function runTitleValues(ci, now) {
-    const fields = ci?.fields ?? {};
-    const values = { provider: ci?.provider ?? '', date: now.toISOString().slice(0, 10) };
-    for (const [placeholder, field] of Object.entries(FIELD_OF))
-        values[placeholder] = fields[field] ?? '';
-    values.sha = values.sha.slice(0, 7);
-    return values;
-}
-/** The template with its placeholders filled; a template without placeholders is kept as written. */
-function fillRunTitle(template, values) {
-    if (!template.match(PLACEHOLDER))
-        return template;
-    return template
-        .replace(PLACEHOLDER, (_, name) => (isPlaceholder(name) ? values[name] : `{${name}}`))
-        .replace(/\s+/g, ' ')
-        .trim();
-}
-/** The title of a run to create: the template filled, or — without one, or when it fills to nothing — the default. */
-function runTitle(template, ci, now) {
-    const filled = template === undefined ? '' : fillRunTitle(template, runTitleValues(ci, now));
-    return filled !== '' ? filled : defaultRunTitle(ci, now);
-}
-//# sourceMappingURL=run-title.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/settings/parsers.js
-/**
- * How a setting's raw value becomes a typed one. Values arrive as strings (flags, Action inputs, environment
- * variables) or typed (reporter options, the config file); every parser takes both and says, when it refuses a
- * value, what it expected — the resolver adds where the value came from and what it received.
- */
-
-const parsers_text = {
-    kind: 'text',
-    parse: (raw) => (typeof raw === 'string' ? { value: raw.trim() } : { problem: 'expected a string' }),
-};
-/** Strict: `false`, `0`, `no`, `off` are false — never "any non-empty string is true". */
-function parseBoolean(value) {
-    if (typeof value === 'boolean')
-        return value;
-    if (typeof value !== 'string')
-        return undefined;
-    const v = value.trim().toLowerCase();
-    if (['true', '1', 'yes', 'on'].includes(v))
-        return true;
-    if (['false', '0', 'no', 'off'].includes(v))
-        return false;
-    return undefined;
-}
-const bool = {
-    kind: 'true|false',
-    parse: (raw) => {
-        const value = parseBoolean(raw);
-        return value === undefined ? { problem: 'expected true or false' } : { value };
-    },
-};
-function wholeNumber(min, max) {
-    return {
-        kind: `${min}-${max}`,
-        parse: (raw) => {
-            const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
-            return Number.isInteger(n) && n >= min && n <= max ? { value: n } : { problem: `expected a whole number from ${min} to ${max}` };
-        },
-    };
-}
-function oneOf(...values) {
-    return {
-        kind: values.join('|'),
-        parse: (raw) => {
-            const v = typeof raw === 'string' ? raw.trim().toLowerCase() : undefined;
-            return v !== undefined && values.includes(v) ? { value: v } : { problem: `expected one of ${values.join(', ')}` };
-        },
-    };
-}
-/** An http(s) URL without trailing slashes. Credentials in it are refused: they would end up in logs. */
-const httpUrl = {
-    kind: 'url',
-    parse: (raw) => {
-        if (typeof raw !== 'string')
-            return { problem: 'expected an http(s) URL' };
-        const value = raw.trim().replace(/\/+$/, '');
-        let url;
-        try {
-            url = new URL(value);
-        }
-        catch {
-            return { problem: 'expected an http(s) URL such as https://test-management.testsigma.com/api/v1' };
-        }
-        if (url.protocol !== 'http:' && url.protocol !== 'https:')
-            return { problem: 'expected an http(s) URL such as https://test-management.testsigma.com/api/v1' };
-        if (url.username || url.password)
-            return { problem: 'expected a URL without user name or password in it (the token is the only credential)' };
-        return { value };
-    },
-};
-/** A list: an array, or text separated by commas or new lines (a repeated flag arrives as an array). */
-const list = {
-    kind: 'a,b',
-    parse: (raw) => {
-        const items = Array.isArray(raw)
-            ? raw.flatMap((item) => (typeof item === 'string' ? item.split(/[,\n]/) : [item]))
-            : typeof raw === 'string'
-                ? raw.split(/[,\n]/)
-                : undefined;
-        if (!items || items.some((item) => typeof item !== 'string'))
-            return { problem: 'expected a list of names, separated by commas' };
-        return { value: [...new Set(items.map((item) => item.trim()).filter((item) => item !== ''))] };
-    },
-};
-const parsers_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** A list of UUIDs (lower-cased), for ids the service offers no list of to look names up in. */
-const uuidList = {
-    kind: 'uuid,uuid',
-    parse: (raw) => {
-        const parsed = list.parse(raw);
-        if ('problem' in parsed)
-            return { problem: 'expected a list of UUIDs, separated by commas' };
-        const bad = parsed.value.filter((item) => !parsers_UUID.test(item));
-        if (bad.length > 0)
-            return { problem: `expected UUIDs such as 0b7e6f8a-1c2d-4e5f-8a9b-0c1d2e3f4a5b, and ${bad.map((b) => JSON.stringify(b)).join(', ')} is not one` };
-        return { value: [...new Set(parsed.value.map((item) => item.toLowerCase()))] };
-    },
-};
-/** A test plan's UUID (lower-cased) or human id such as `DEMO-P-3` (upper-cased, without leading zeros). */
-const testPlanRef = {
-    kind: 'id',
-    parse: (raw) => {
-        if (typeof raw !== 'string')
-            return { problem: "expected a test plan's UUID or human id such as DEMO-P-3" };
-        const value = raw.trim();
-        if (parsers_UUID.test(value))
-            return { value: value.toLowerCase() };
-        const human = /^(\S+)-P-0*(\d+)$/i.exec(value);
-        if (human)
-            return { value: `${(human[1] ?? '').toUpperCase()}-P-${human[2]}` };
-        return { problem: "expected a test plan's UUID or human id such as DEMO-P-3 (plans are not looked up by title)" };
-    },
-};
-/** Outcome → status name, as text (`skipped=Blocked,error=Blocked`) or as an object (`{ skipped: 'Blocked' }`). */
-const statusMap = {
-    kind: 'outcome=Status,...',
-    parse: (raw) => {
-        const isObject = typeof raw === 'object' && raw !== null && !Array.isArray(raw);
-        const source = typeof raw === 'string'
-            ? raw
-            : isObject
-                ? Object.entries(raw)
-                    .map(([k, v]) => `${k}=${String(v)}`)
-                    .join(',')
-                : undefined;
-        if (source === undefined)
-            return { problem: 'expected "outcome=Status,..." or an object' };
-        try {
-            return { value: parseStatusMapping(source) };
-        }
-        catch (error) {
-            return { problem: error.message };
-        }
-    },
-};
-/** How a refused value is quoted in messages: short, and with its type when it is not a string. */
-function parsers_describeValue(value) {
-    if (typeof value === 'string')
-        return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
-    if (value === null)
-        return 'null';
-    return `${typeof value} ${JSON.stringify(value) ?? String(value)}`;
-}
-//# sourceMappingURL=parsers.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/settings/table.js
-
-
-
-const DEFAULT_BASE_URL = 'https://test-management.testsigma.com/api/v1';
-/** Keeps the option name's literal type, so the reporters' option type can be derived from the table. */
-function row(r) {
-    return r;
-}
-const table_optionalText = parsers_text;
-const titlePart = { kind: 'full|name|n', parse: parseTitlePart };
-/** A run title, refused when it names a placeholder that does not exist. */
-const runTitleTemplate = {
-    kind: 'title',
-    parse: (raw) => {
-        const parsed = parsers_text.parse(raw);
-        if ('problem' in parsed)
-            return parsed;
-        const problem = runTitleProblem(parsed.value);
-        return problem ? { problem } : parsed;
-    },
-};
-const placeholders = Object.keys(RUN_TITLE_PLACEHOLDERS)
-    .map((name) => `{${name}}`)
-    .join(', ');
-const SETTINGS = {
-    token: row({
-        env: 'TESTSIGMA_API_TOKEN',
-        input: 'api-token',
-        option: 'apiToken',
-        parse: table_optionalText,
-        default: undefined,
-        secret: true,
-        defaultText: '— (required)',
-        doc: 'Test Management API key (Settings > API Keys). Pass it from a secret; it is masked and never printed.',
-    }),
-    projectId: row({
-        env: 'TESTSIGMA_PROJECT_ID',
-        flag: 'project',
-        input: 'project-id',
-        option: 'projectId',
-        valueName: 'id|name',
-        parse: table_optionalText,
-        default: undefined,
-        defaultText: '— (required)',
-        doc: 'Project UUID or exact project name.',
-    }),
-    baseUrl: row({
-        env: 'TESTSIGMA_BASE_URL',
-        flag: 'base-url',
-        input: 'base-url',
-        option: 'baseUrl',
-        parse: httpUrl,
-        default: DEFAULT_BASE_URL,
-        doc: 'API base URL (it ends in /api/v1).',
-    }),
-    runId: row({
-        env: 'TESTSIGMA_RUN_ID',
-        flag: 'run-id',
-        input: 'run-id',
-        option: 'runId',
-        valueName: 'id',
-        parse: table_optionalText,
-        default: undefined,
-        defaultText: 'create a new run',
-        doc: 'Record into this existing run (UUID or human id such as DEMO-R-3) instead of creating one.',
-    }),
-    runTitle: row({
-        env: 'TESTSIGMA_RUN_TITLE',
-        flag: 'run-title',
-        input: 'run-title',
-        option: 'runTitle',
-        valueName: 'title',
-        parse: runTitleTemplate,
-        default: undefined,
-        defaultText: 'from the CI context',
-        doc: `Title of the run to create (by default the workflow, run number, attempt, branch and commit); a template such as \`{workflow} #{run_number} {branch}\` with the placeholders ${placeholders} filled from the CI context (one this CI has no value for is left out).`,
-    }),
-    testPlan: row({
-        env: 'TESTSIGMA_TEST_PLAN',
-        flag: 'test-plan',
-        input: 'test-plan',
-        option: 'testPlan',
-        valueName: 'id',
-        parse: testPlanRef,
-        default: undefined,
-        defaultText: 'none',
-        doc: 'Test plan of the run to create, by UUID or human id such as DEMO-P-3; checked before the run is created.',
-    }),
-    environmentIds: row({
-        env: 'TESTSIGMA_ENVIRONMENT_IDS',
-        flag: 'environment-id',
-        input: 'environment-ids',
-        option: 'environmentIds',
-        valueName: 'uuid',
-        parse: uuidList,
-        default: [],
-        doc: 'Environments of the run to create, by UUID (the API lists no environments, so names cannot be looked up); repeat the flag, or separate with commas.',
-    }),
-    closeRun: row({
-        env: 'TESTSIGMA_CLOSE_RUN',
-        flag: 'close',
-        input: 'close-run',
-        option: 'closeRun',
-        parse: bool,
-        default: true,
-        doc: 'Close the run at the end when this upload created it.',
-    }),
-    unmapped: row({
-        env: 'TESTSIGMA_UNMAPPED',
-        flag: 'unmapped',
-        input: 'unmapped',
-        option: 'unmapped',
-        parse: oneOf('ignore', 'warn', 'fail'),
-        default: 'warn',
-        doc: 'What to do with tests that map to no test case.',
-    }),
-    batchSize: row({
-        env: 'TESTSIGMA_BATCH_SIZE',
-        flag: 'batch-size',
-        input: 'batch-size',
-        option: 'batchSize',
-        parse: wholeNumber(1, 100),
-        default: 100,
-        doc: 'Results per request.',
-    }),
-    dryRun: row({
-        env: 'TESTSIGMA_DRY_RUN',
-        flag: 'dry-run',
-        input: 'dry-run',
-        option: 'dryRun',
-        parse: bool,
-        default: false,
-        doc: 'Read and map the results and report what would be sent, without writing anything.',
-    }),
-    userEmail: row({
-        env: 'TESTSIGMA_USER_EMAIL',
-        flag: 'user-email',
-        input: 'user-email',
-        option: 'userEmail',
-        valueName: 'email',
-        parse: table_optionalText,
-        default: undefined,
-        defaultText: 'the first active user',
-        doc: 'E-mail of the user results are recorded as.',
-    }),
-    timeoutMs: row({
-        env: 'TESTSIGMA_TIMEOUT_MS',
-        flag: 'timeout-ms',
-        input: 'timeout-ms',
-        option: 'timeoutMs',
-        valueName: 'ms',
-        parse: wholeNumber(100, 600_000),
-        default: 30_000,
-        doc: 'Timeout of one request, in milliseconds.',
-    }),
-    statusMap: row({
-        env: 'TESTSIGMA_STATUS_MAP',
-        flag: 'status-map',
-        input: 'status-map',
-        option: 'statusMap',
-        valueName: 'map',
-        parse: statusMap,
-        default: {},
-        defaultText: 'passed=Passed, failed=Failed, error=Failed, skipped=Skipped, flaky=Passed',
-        doc: 'Outcome to status name, e.g. `skipped=Blocked,error=Blocked` (outcomes passed, failed, error, skipped, flaky); reporters also take an object.',
-    }),
-    runKey: row({
-        env: 'TESTSIGMA_RUN_KEY',
-        flag: 'run-key',
-        input: 'run-key',
-        option: 'runKey',
-        valueName: 'key',
-        parse: table_optionalText,
-        default: undefined,
-        defaultText: 'from the CI context (GitHub run id, GitLab pipeline id, ...)',
-        doc: 'Identifies one run across the jobs, shards and re-runs of a pipeline: every upload with the same key reports into the same run.',
-    }),
-    shardTotal: row({
-        env: 'TESTSIGMA_SHARD_TOTAL',
-        flag: 'shard-total',
-        input: 'shard-total',
-        option: 'shardTotal',
-        valueName: 'n',
-        parse: wholeNumber(1, 1000),
-        default: undefined,
-        defaultText: 'from the CI context (CI_NODE_TOTAL, CIRCLE_NODE_TOTAL, ...)',
-        doc: 'How many uploads report into the run; with a run key and close-run on, the last of them closes the run (when-complete).',
-    }),
-    shardIndex: row({
-        env: 'TESTSIGMA_SHARD_INDEX',
-        flag: 'shard-index',
-        input: 'shard-index',
-        option: 'shardIndex',
-        valueName: 'i',
-        parse: wholeNumber(1, 1000),
-        default: undefined,
-        defaultText: 'from the CI context (CI_NODE_INDEX, CIRCLE_NODE_INDEX, ...)',
-        doc: 'Which of the shard-total uploads this is, so that a repeated shard is counted once.',
-    }),
-    labels: row({
-        env: 'TESTSIGMA_LABELS',
-        flag: 'label',
-        input: 'labels',
-        option: 'labels',
-        valueName: 'name',
-        parse: list,
-        default: [],
-        doc: 'Labels of the run to create (repeat the flag, or separate with commas).',
-    }),
-    deadline: row({
-        env: 'TESTSIGMA_DEADLINE',
-        flag: 'deadline',
-        input: 'deadline',
-        option: 'deadline',
-        valueName: 'seconds',
-        parse: wholeNumber(1, 86_400),
-        default: 600,
-        doc: 'How long the upload may keep retrying (outages, the shared rate limit) before it spools what is left.',
-    }),
-    spool: row({
-        env: 'TESTSIGMA_SPOOL',
-        flag: 'spool',
-        input: 'spool',
-        option: 'spool',
-        valueName: 'file',
-        parse: table_optionalText,
-        default: undefined,
-        defaultText: "a file in the runner's temp directory",
-        doc: 'Where results that could not be sent are written, for `testsigma-tm resume` (never holds the token).',
-    }),
-    verify: row({
-        env: 'TESTSIGMA_VERIFY',
-        flag: 'verify',
-        input: 'verify',
-        option: 'verify',
-        parse: bool,
-        default: true,
-        doc: 'Read the run back after the upload and report any case whose result differs from what was sent.',
-    }),
-    repeatsAreRetries: row({
-        env: 'TESTSIGMA_REPEATS_ARE_RETRIES',
-        flag: 'repeats-are-retries',
-        input: 'repeats-are-retries',
-        parse: bool,
-        default: false,
-        doc: 'JUnit: a testcase repeated with the same classname and name after a failed run is a rerun (gotestsum --rerun-fails, jest-junit with retries), so a later pass makes it flaky; off, each repeat is a result of its own and the worst decides.',
-    }),
-    failOnEmpty: row({
-        env: 'TESTSIGMA_FAIL_ON_EMPTY',
-        flag: 'fail-on-empty',
-        input: 'fail-on-empty',
-        parse: bool,
-        default: true,
-        doc: 'Fail when a path or glob matches no file; when off, only warn and upload the files that matched.',
-    }),
-    failOnUploadError: row({
-        env: 'TESTSIGMA_FAIL_ON_UPLOAD_ERROR',
-        option: 'failOnUploadError',
-        parse: bool,
-        default: true,
-        doc: 'Reporters: mark the test run failed when the upload fails (after saying why).',
-    }),
-    verbose: row({
-        env: 'TESTSIGMA_VERBOSE',
-        flag: 'verbose',
-        short: 'v',
-        option: 'verbose',
-        parse: bool,
-        default: false,
-        doc: 'Log every request, and progress in reporters.',
-    }),
-    annotations: row({
-        env: 'TESTSIGMA_ANNOTATIONS',
-        input: 'annotations',
-        parse: bool,
-        default: true,
-        doc: "Action: annotate failed tests at their file and line (at most 10, GitHub's limit per step; one notice counts the rest).",
-    }),
-    comment: row({
-        env: 'TESTSIGMA_COMMENT',
-        input: 'comment',
-        parse: oneOf('off', 'on-failure', 'always'),
-        default: 'always',
-        doc: 'Action: one pull-request comment per workflow and job with the outcome, updated in place by every later run: `always`, `on-failure` (created only when a test or the reporting failed; an existing one is still updated), or `off`. Needs `pull-requests: write`.',
-    }),
-    checkRun: row({
-        env: 'TESTSIGMA_CHECK_RUN',
-        input: 'check-run',
-        parse: bool,
-        default: false,
-        doc: 'Action: create a check run named after the job, with the outcome and an annotation per failed test at its file and line (sent 50 per request, beyond the 10 a step can show). Needs `checks: write`.',
-    }),
-    maxAnnotations: row({
-        env: 'TESTSIGMA_MAX_ANNOTATIONS',
-        input: 'max-annotations',
-        parse: wholeNumber(0, 10_000),
-        default: 3_000,
-        doc: 'Action: most annotations the check run carries; its summary counts the rest.',
-    }),
-    artifact: row({
-        env: 'TESTSIGMA_ARTIFACT',
-        input: 'artifact',
-        parse: table_optionalText,
-        default: undefined,
-        defaultText: 'none',
-        doc: "Action, in a `workflow_run` workflow: the artifact of the triggering run that holds its result files (a fork pull request's); it is downloaded, unpacked inside the workspace and recorded, and the comment goes to that run's pull request. Needs `actions: read`.",
-    }),
-    githubToken: row({
-        env: 'GITHUB_TOKEN',
-        input: 'github-token',
-        parse: table_optionalText,
-        default: undefined,
-        actionDefault: '${{ github.token }}',
-        defaultText: "the job's token",
-        secret: true,
-        doc: 'Action: the GitHub token for the comment, the check run and the artifact download; masked and never printed.',
-    }),
-    attachments: row({
-        env: 'TESTSIGMA_ATTACHMENTS',
-        flag: 'attachments',
-        input: 'attachments',
-        option: 'attachments',
-        parse: oneOf('failed', 'all', 'none'),
-        default: 'failed',
-        doc: 'Which results carry their files (screenshots, traces, videos, logs): failed and flaky ones (from the last failing attempt), all, or none.',
-    }),
-    attachmentMaxBytes: row({
-        env: 'TESTSIGMA_ATTACHMENT_MAX_BYTES',
-        flag: 'attachment-max-bytes',
-        input: 'attachment-max-bytes',
-        option: 'attachmentMaxBytes',
-        parse: wholeNumber(1, 1024 * 1024 * 1024),
-        default: 8 * 1024 * 1024,
-        doc: 'Largest file sent, in bytes; a larger one is named in the description instead.',
-    }),
-    attachmentsPerCase: row({
-        env: 'TESTSIGMA_ATTACHMENTS_PER_CASE',
-        flag: 'attachments-per-case',
-        input: 'attachments-per-case',
-        option: 'attachmentsPerCase',
-        parse: wholeNumber(0, 100),
-        default: 5,
-        doc: 'Most files sent per test case, chosen screenshot, trace, video, then others; the rest are named in the description.',
-    }),
-    matchByTitle: row({
-        env: 'TESTSIGMA_MATCH_BY_TITLE',
-        flag: 'match-by-title',
-        input: 'match-by-title',
-        option: 'matchByTitle',
-        parse: bool,
-        default: false,
-        doc: 'A test without a case id records into the one case whose title equals its title (case, spaces and the " › ", " > " between describe blocks ignored); two such cases are reported, never guessed.',
-    }),
-    titlePart: row({
-        env: 'TESTSIGMA_TITLE_PART',
-        flag: 'title-part',
-        input: 'title-part',
-        option: 'titlePart',
-        parse: titlePart,
-        default: 'full',
-        doc: "Which part of a test's title path counts for match-by-title and for the identity of created cases: `full` (describe blocks and title; files and packages never count), `name` (the test's own title), or n (the last n parts).",
-    }),
-    createMissingCases: row({
-        env: 'TESTSIGMA_CREATE_MISSING_CASES',
-        flag: 'create-missing-cases',
-        input: 'create-missing-cases',
-        option: 'createMissingCases',
-        parse: bool,
-        default: false,
-        doc: 'Create a test case for every test that maps to none (once: a created case records the test in its description, and later uploads find it there).',
-    }),
-    caseFolder: row({
-        env: 'TESTSIGMA_CASE_FOLDER',
-        flag: 'case-folder',
-        input: 'case-folder',
-        option: 'caseFolder',
-        valueName: 'path',
-        parse: table_optionalText,
-        default: undefined,
-        defaultText: 'the top level',
-        doc: 'Folder for created test cases, nested with `/` (e.g. `Automated/Checkout`); missing folders are created.',
-    }),
-    caseStatus: row({
-        env: 'TESTSIGMA_CASE_STATUS',
-        flag: 'case-status',
-        input: 'case-status',
-        option: 'caseStatus',
-        valueName: 'name',
-        parse: parsers_text,
-        default: 'Ready',
-        doc: 'Status of created test cases, by name (when the default is not offered, the first status is taken).',
-    }),
-    casePriority: row({
-        env: 'TESTSIGMA_CASE_PRIORITY',
-        flag: 'case-priority',
-        input: 'case-priority',
-        option: 'casePriority',
-        valueName: 'name',
-        parse: parsers_text,
-        default: 'Medium',
-        doc: 'Priority of created test cases, by name (when the default is not offered, the first priority is taken).',
-    }),
-    caseType: row({
-        env: 'TESTSIGMA_CASE_TYPE',
-        flag: 'case-type',
-        input: 'case-type',
-        option: 'caseType',
-        valueName: 'name',
-        parse: parsers_text,
-        default: 'Functional',
-        doc: 'Type of created test cases, by name (when the default is not offered, the first type is taken).',
-    }),
-    caseAutomationType: row({
-        env: 'TESTSIGMA_CASE_AUTOMATION_TYPE',
-        flag: 'case-automation-type',
-        input: 'case-automation-type',
-        option: 'caseAutomationType',
-        valueName: 'name',
-        parse: parsers_text,
-        default: 'Automated',
-        doc: 'Automation type of created test cases, by name.',
-    }),
-};
-const table_SETTING_KEYS = Object.keys(SETTINGS);
-/** The row of a key, typed loosely for code that walks the table. */
-function table_settingRow(key) {
-    return SETTINGS[key];
-}
-//# sourceMappingURL=table.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/settings/resolve.js
-/**
- * Settings from the layers a host has — its explicit values (flags, inputs, options), the environment, a config
- * file — in one pure function that returns the settings, where each came from, warnings and errors (every error
- * at once, so a user fixes them all in one go). Hosts do the I/O (argv, INPUT_*, reading the config file).
- */
-
-
-
-
-
-const EXPLICIT_KIND = { cli: 'flag', action: 'input', reporter: 'option' };
-/** How `host` spells a setting in its own place: `--project`, `project-id` (input), `projectId` (option); else the environment variable. */
-function spelling(key, host) {
-    const r = table_settingRow(key);
-    if (host === 'cli' && r.flag)
-        return `--${r.flag}`;
-    if (host === 'action' && r.input)
-        return r.input;
-    if (host === 'reporter' && r.option)
-        return r.option;
-    return r.env;
-}
-/**
- * A setting named for a message: the host's own spelling and the environment variable (`--project (or
- * TESTSIGMA_PROJECT_ID)`, `the project-id input (or …)`, `the projectId reporter option (or …)`), or, without a
- * host, every spelling. The token is named by its environment variable first outside the Action: that is where
- * it belongs (a reporter option ends up in a committed config file).
- */
-function settingLabel(key, host) {
-    const r = table_settingRow(key);
-    if (!host) {
-        const others = [r.input && `input ${r.input}`, r.option && `option ${r.option}`].filter(Boolean).join(', ');
-        return `${[r.flag && `--${r.flag}`, r.env].filter(Boolean).join(' / ')}${others ? ` (${others})` : ''}`;
-    }
-    const own = host === 'cli' && r.flag
-        ? `--${r.flag}`
-        : host === 'action' && r.input
-            ? `the ${r.input} input`
-            : host === 'reporter' && r.option
-                ? `the ${r.option} reporter option`
-                : undefined;
-    if (!own)
-        return r.env;
-    return r.secret && host !== 'action' ? `${r.env} (or ${own})` : `${own} (or ${r.env})`;
-}
-function readSettings(layers, host) {
-    const errors = [];
-    const warnings = [];
-    const fileValues = layers.file ? checkFileKeys(layers.file, errors, warnings) : {};
-    const settings = {};
-    const sources = {};
-    for (const key of table_SETTING_KEYS) {
-        const r = table_settingRow(key);
-        const candidates = [
-            [{ kind: host ? EXPLICIT_KIND[host] : 'option', name: host ? spelling(key, host) : key }, layers.explicit?.[key]],
-            [{ kind: 'environment', name: r.env }, layers.env[r.env]],
-            [{ kind: 'config file', name: `${layers.file?.path}: ${r.option}` }, r.option && !r.secret ? fileValues[r.option] : undefined],
-        ];
-        const given = candidates.find(([, value]) => isGiven(value));
-        if (!given) {
-            settings[key] = r.default;
-            sources[key] = { kind: 'default', name: 'default' };
-            continue;
-        }
-        const [source, raw] = given;
-        const parsed = r.parse.parse(raw);
-        if ('problem' in parsed) {
-            errors.push(`${source.name}: ${parsed.problem}, received ${r.secret ? 'a value' : parsers_describeValue(typeof raw === 'string' ? redactUrlCredentials(raw) : raw)}`);
-            settings[key] = r.default;
-        }
-        else {
-            settings[key] = parsed.value;
-        }
-        sources[key] = source;
-    }
-    return { settings: settings, sources, warnings, errors };
-}
-/** An empty value is not given: an empty Action input or `VAR=` falls through to the next layer. */
-function isGiven(value) {
-    return value !== undefined && value !== null && !(typeof value === 'string' && value.trim() === '');
-}
-/** Config file keys: option names only, and never the token (a committed file would leak it). */
-function checkFileKeys(file, errors, warnings) {
-    const known = optionNames().filter((name) => name !== SETTINGS.token.option);
-    for (const key of Object.keys(file.values)) {
-        if (key === SETTINGS.token.option || key === 'token') {
-            errors.push(`${file.path}: ${key}: the token is never read from a file (it would end up in git); set ${SETTINGS.token.env} instead`);
-        }
-        else if (!known.includes(key)) {
-            const hint = suggest_closest(key, known);
-            warnings.push(`${file.path}: unknown key "${key}" ignored${hint ? ` (did you mean "${hint}"?)` : ''}; known keys: ${known.join(', ')}`);
-        }
-    }
-    return file.values;
-}
-/** Reporter option names, in table order. */
-function optionNames() {
-    return table_SETTING_KEYS.map((key) => table_settingRow(key).option).filter((name) => name !== undefined);
-}
-/** Resolve or throw one ConfigError listing every invalid value. Warnings are the caller's to print. */
-function resolveSettings(explicit, env, host, file) {
-    const reading = readSettings({ explicit, env, ...(file && { file }) }, host);
-    if (reading.errors.length > 0)
-        throw invalidSettings(reading.errors);
-    return reading.settings;
-}
-function invalidSettings(errors) {
-    return new ConfigError('CONFIG_INVALID', `Invalid settings:\n  - ${errors.join('\n  - ')}`);
-}
-/**
- * A reporter's options object → explicit values by setting key. Unknown names are refused with a suggestion and
- * the list of known ones, so a typo such as `projectID` stops the run at start instead of being ignored.
- */
-function reporterExplicit(options) {
-    if (options === undefined || options === null)
-        return {};
-    if (typeof options !== 'object' || Array.isArray(options)) {
-        throw new ConfigError('CONFIG_INVALID', `Reporter options: expected an object such as { projectId: 'Demo' }, received ${describeValue(options)}`);
-    }
-    const byOption = new Map(SETTING_KEYS.flatMap((key) => (settingRow(key).option ? [[settingRow(key).option, key]] : [])));
-    const unknown = Object.keys(options).filter((name) => !byOption.has(name));
-    if (unknown.length > 0) {
-        const known = [...byOption.keys()];
-        const hints = unknown.map((name) => closest(name, known)).filter(Boolean);
-        throw new ConfigError('CONFIG_UNKNOWN_OPTION', `Unknown reporter option(s) ${unknown.map((k) => `"${k}"`).join(', ')}${hints.length ? ` (did you mean ${hints.map((h) => `"${h}"`).join(', ')}?)` : ''}: expected any of ${known.join(', ')}.`);
-    }
-    const explicit = {};
-    for (const [name, value] of Object.entries(options))
-        explicit[byOption.get(name)] = value;
-    return explicit;
-}
-//# sourceMappingURL=resolve.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/settings/index.js
-
-
-
-
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/run/lifecycle.js
-
-
-
-
-/** `--project` takes the UUID or the exact project name. */
-async function resolveProject(api, idOrName, host) {
-    const setting = settingLabel('projectId', host);
-    if (isUuid(idOrName)) {
-        try {
-            return await api.getProject(idOrName);
-        }
-        catch (error) {
-            // A wrong project is a setting to fix (exit 2), but keep the service's words and request id.
-            if (error instanceof ApiError && error.status === 404) {
-                throw new errors_ConfigError('CONFIG_UNKNOWN_PROJECT', `${error.message} Set ${setting} to a project UUID or exact name.`, { cause: error });
-            }
-            throw error;
-        }
-    }
-    const projects = await api.listProjects();
-    const exact = projects.filter((p) => p.name === idOrName);
-    if (exact.length === 1 && exact[0])
-        return exact[0];
-    if (exact.length > 1) {
-        throw new errors_ConfigError('CONFIG_AMBIGUOUS_PROJECT', `Several projects are named "${idOrName}"; set the project by its UUID instead (${exact.map((p) => p.id).join(', ')}).`);
-    }
-    const names = projects
-        .map((p) => `"${p.name}"`)
-        .slice(0, 20)
-        .join(', ');
-    throw new errors_ConfigError('CONFIG_UNKNOWN_PROJECT', `No project has the id or exact name "${idOrName}". Projects this token can see: ${names || 'none'}. Set ${setting} to one of them or to its UUID.`);
-}
-/** The user results are recorded as: the configured e-mail, else the first active user (with a warning). */
-function pickUser(users, email, log, host) {
-    const setting = settingLabel('userEmail', host);
-    if (email) {
-        const found = users.find((u) => u.email?.toLowerCase() === email.toLowerCase());
-        if (!found) {
-            throw new errors_ConfigError('CONFIG_UNKNOWN_USER', `No user has the e-mail "${email}" (${setting}). Set it to the e-mail of a user of this account, or unset it to use the first active user.`);
-        }
-        return found;
-    }
-    const active = users.find((u) => (u.status ?? 'ACTIVE').toUpperCase() === 'ACTIVE') ?? users[0];
-    if (!active)
-        throw new errors_ConfigError('CONFIG_NO_USER', `The account has no users to record results as; set ${setting} to a user of this account.`);
-    log.warn(`Recording results as ${active.email}, the first active user; set ${setting} to choose.`);
-    return active;
-}
-/**
- * The test plan setting → the plan, checked before any run is created: a wrong plan is a setting to fix
- * (exit 2), named with the project's plans, rather than a run created without it or a create refused late.
- */
-async function resolveTestPlan(api, projectId, ref, host) {
-    try {
-        return await api.getTestPlan(projectId, ref);
-    }
-    catch (error) {
-        if (!(error instanceof ApiError) || error.status !== 404)
-            throw error;
-        // Best effort: the list only makes the message more helpful.
-        const plans = await api.listTestPlans(projectId).catch(() => undefined);
-        const known = plans === undefined ? '' : plans.length === 0 ? ' The project has no test plans.' : ` Its test plans: ${planList(plans)}.`;
-        throw new errors_ConfigError('CONFIG_UNKNOWN_TEST_PLAN', `No test plan ${ref} in this project (${settingLabel('testPlan', host)}): the service answered 404${error.requestId ? ` (request id ${error.requestId})` : ''}, so no run was created.${known} Set it to the UUID or human id of one of the project's plans, or unset it.`, { cause: error });
-    }
-}
-function planList(plans) {
-    const shown = plans.slice(0, 20).map((p) => `${p.human_id} "${p.title}"`);
-    return `${shown.join(', ')}${plans.length > shown.length ? `, … and ${plans.length - shown.length} more` : ''}`;
-}
-/** How far the service's clock may be behind ours when telling a run created by this upload. */
-const CLOCK_SKEW_MS = 10 * 60_000;
-/**
- * Create the run. A create is not idempotent, so after a failure that may have been applied (no answer or a
- * 5xx) the HTTP layer's retry loop looks for it before creating again: a lost answer never makes a second run.
- * Only a run that is this upload's own counts: the same title, the same description (which names this job),
- * created since the first try — never another open run that merely shares a title (`--run-title Nightly`),
- * which this upload would otherwise write into and close.
- */
-async function createRun(api, input, log) {
-    const since = input.now - CLOCK_SKEW_MS;
-    return api.createRun(input, {
-        findExisting: async () => {
-            const existing = (await api.findRunsByTitle(input.projectId, input.title)).find(
-            // A service may reformat what follows; the first line (naming the job and its results) identifies it.
-            (run) => run.status.toUpperCase() !== 'CLOSED' && firstLine(run.description ?? '') === firstLine(input.description) && (run.created_at ?? since) >= since);
-            if (existing)
-                log.info(`The answer to creating the run was lost, but the run exists: using ${existing.human_id}.`);
-            return existing;
-        },
-    });
-}
-/** The run named by the run id setting (UUID or human id). It must be open: a closed run takes no results. */
-async function lifecycle_openNamedRun(api, projectId, runId, host) {
-    const run = await api.getRun(projectId, runId);
-    if (run.status?.toUpperCase() === 'CLOSED') {
-        throw new errors_ConfigError('CONFIG_RUN_CLOSED', `Test run ${run.human_id ?? runId} is CLOSED and takes no results. Reopen it, or leave ${settingLabel('runId', host)} unset to create a new run.`);
-    }
-    return run;
-}
-//# sourceMappingURL=lifecycle.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/map/title-match.js
-
-function matchTitles(results, cases, options) {
-    const byIdentity = groupBy(cases, (c) => identityIn(c.description));
-    const byTitle = options.matchByTitle ? groupBy(cases, (c) => normaliseTitle(c.title) || undefined) : new Map();
-    const report = { mapped: [], byTitle: 0, ambiguous: [], renamed: [], missing: [], unmapped: [] };
-    const mapped = new Map();
-    for (const [key, group] of groupBy(results, (r) => titleKey(r, options.part) || undefined)) {
-        const first = group[0];
-        const identified = byIdentity.get(identityOf(key));
-        if (identified) {
-            const testCase = oldestCase(identified);
-            addResults(mapped, testCase, group);
-            const now = caseTitle(first, 'full');
-            if (normaliseTitle(testCase.title) !== normaliseTitle(now))
-                report.renamed.push({ testCase, now });
-            continue;
-        }
-        const titled = byTitle.get(key) ?? [];
-        if (titled.length === 1) {
-            addResults(mapped, titled[0], group);
-            report.byTitle++;
-        }
-        else if (titled.length > 1) {
-            report.ambiguous.push({ title: caseTitle(first, options.part), cases: titled, results: group });
-            report.unmapped.push(...group);
-        }
-        else if (options.createMissing) {
-            report.missing.push({
-                key,
-                identity: identityOf(key),
-                title: caseTitle(first, 'full'),
-                ...(first.file !== undefined && { file: first.file }),
-                results: group,
-            });
-        }
-        else {
-            report.unmapped.push(...group);
-        }
-    }
-    report.unmapped.push(...results.filter((r) => titleKey(r, options.part) === ''));
-    report.mapped = [...mapped.values()];
-    return report;
-}
-/**
- * The oldest of cases that stand for one test: by creation time, then by the number in the human id (the
- * service counts up, so it breaks a tie within one millisecond the same way for everyone), then by id.
- */
-function oldestCase(cases) {
-    const sorted = [...cases].sort((a, b) => (a.created_at ?? 0) - (b.created_at ?? 0) || humanNumber(a) - humanNumber(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const oldest = sorted[0];
-    if (!oldest)
-        throw new RangeError('oldestCase needs at least one case');
-    return oldest;
-}
-function humanNumber(testCase) {
-    const match = /(\d+)$/.exec(testCase.human_id);
-    return match ? Number(match[1]) : Number.MAX_SAFE_INTEGER;
-}
-function addResults(mapped, testCase, results) {
-    const entry = mapped.get(testCase);
-    if (entry)
-        entry.results.push(...results);
-    else
-        mapped.set(testCase, { testCase, results: [...results] });
-}
-function groupBy(items, keyOf) {
-    const groups = new Map();
-    for (const item of items) {
-        const key = keyOf(item);
-        if (key === undefined)
-            continue;
-        const group = groups.get(key);
-        if (group)
-            group.push(item);
-        else
-            groups.set(key, [item]);
-    }
-    return groups;
-}
-//# sourceMappingURL=title-match.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/case-folder.js
-/** `Automated / Checkout/` → `['Automated', 'Checkout']`. */
-function folderPath(text) {
-    return (text ?? '')
-        .split('/')
-        .map((part) => part.trim())
-        .filter((part) => part !== '');
-}
-async function resolveFolder(api, projectId, path, dryRun, log) {
-    if (path.length === 0)
-        return { id: null, created: [] };
-    let folders = await api.listFolders(projectId);
-    let parent = null;
-    const created = [];
-    for (const [depth, name] of path.entries()) {
-        const found = oldestFolder(folders, name, parent);
-        if (found) {
-            parent = found.id;
-            continue;
-        }
-        if (dryRun)
-            return { id: undefined, created: path.slice(depth).map((_, i) => path.slice(0, depth + i + 1).join('/')) };
-        const order = folders.filter((f) => f.parent_folder_id === parent).length + 1;
-        const mine = await api.createFolder(projectId, name, parent, order);
-        folders = await api.listFolders(projectId);
-        const winner = oldestFolder(folders, name, parent) ?? mine;
-        if (winner.id === mine.id)
-            created.push(path.slice(0, depth + 1).join('/'));
-        else
-            log.info(`Folder "${path.slice(0, depth + 1).join('/')}" was created by another upload at the same time; using it (the empty folder this upload made stays).`);
-        parent = winner.id;
-    }
-    return { id: parent, created };
-}
-/** Folder names compare case-insensitively, as people read them; the oldest wins, then the smallest id. */
-function oldestFolder(folders, name, parent) {
-    const wanted = name.toLowerCase();
-    const same = folders.filter((f) => f.name.trim().toLowerCase() === wanted && (f.parent_folder_id ?? null) === parent);
-    return same.sort((a, b) => (a.created_at ?? 0) - (b.created_at ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))[0];
-}
-//# sourceMappingURL=case-folder.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/case-sync.js
-
-
-
-
-
-
-
-/** The summary's view of what sync did (plain data for `--summary-json`). */
-function caseSyncSummary(sync) {
-    return {
-        casesCreated: sync.created,
-        caseSync: {
-            matchedByTitle: sync.byTitle,
-            ambiguous: sync.ambiguous.map((a) => ({ title: a.title, cases: a.cases.map((c) => c.human_id), tests: a.results.map(displayTitle) })),
-            renamed: sync.renamed.map((r) => ({ case: r.testCase.human_id, title: r.testCase.title, now: r.now })),
-            folders: sync.folders,
-        },
-    };
-}
-/** The mapping report with what sync found and created merged in; unchanged when both settings are off. */
-async function syncCases(api, input, log) {
-    const { settings, report } = input;
-    if (!settings.matchByTitle && !settings.createMissingCases)
-        return { report };
-    const matched = matchTitles(report.unmapped, input.cases, {
-        matchByTitle: settings.matchByTitle,
-        createMissing: settings.createMissingCases,
-        part: settings.titlePart,
-    });
-    const sync = { created: [], byTitle: matched.byTitle, ambiguous: matched.ambiguous, renamed: matched.renamed, folders: [] };
-    for (const a of matched.ambiguous) {
-        log.warn(`"${a.title}" is the title of ${a.cases.length} test cases (${a.cases.map((c) => c.human_id).join(', ')}), so ${a.results.length} test(s) with that title are not recorded. Put the case id into the test, or rename one of the cases.`);
-    }
-    for (const r of matched.renamed) {
-        log.info(`Test case ${r.testCase.human_id} "${r.testCase.title}" was created for the test now titled "${r.now}" (its ${IDENTITY_LINE} line says so): results go there. Rename the case if you like.`);
-    }
-    const mapped = [...matched.mapped];
-    if (matched.missing.length > 0) {
-        const path = folderPath(settings.caseFolder);
-        const folder = path.length > 0 ? path.join('/') : null;
-        // Lookups and folders are read in a dry run too, so that it fails where the real upload would.
-        const lookups = await resolveLookups(api, settings, input.host, log);
-        const plan = await resolveFolder(api, input.projectId, path, settings.dryRun, log);
-        sync.folders = plan.created;
-        if (settings.dryRun) {
-            sync.created = matched.missing.map((m) => ({ case: null, title: m.title, folder }));
-        }
-        else {
-            const made = await createConverged(api, input, matched.missing, { ...lookups, folderId: plan.id ?? null }, log);
-            mapped.push(...made.mapped);
-            sync.created = made.created.map((c) => ({ case: c.human_id, title: c.title, folder }));
-        }
-    }
-    return { report: { ...report, mapped: merge(report.mapped, mapped), unmapped: matched.unmapped, unmappedTotal: matched.unmapped.length }, sync };
-}
-const CREATES_IN_FLIGHT = 4;
-/** Create one case per missing test, then re-list and keep, per test, the oldest case any upload made. */
-async function createConverged(api, input, missing, fields, log) {
-    const mine = new Map();
-    // A few creates in flight: the HTTP client's pacer keeps them within the rate limit.
-    for (let i = 0; i < missing.length; i += CREATES_IN_FLIGHT) {
-        await Promise.all(missing.slice(i, i + CREATES_IN_FLIGHT).map(async (m) => {
-            const findExisting = async () => (await api.listTestCases(input.projectId)).find((c) => identityIn(c.description) === m.identity);
-            mine.set(m.identity, await api.createTestCase(input.projectId, { ...fields, ownerId: input.ownerId, title: m.title, description: caseDescription(m) }, findExisting));
-        }));
-    }
-    const all = await api.listTestCases(input.projectId);
-    const mapped = [];
-    const created = [];
-    for (const m of missing) {
-        const own = mine.get(m.identity);
-        const same = all.filter((c) => identityIn(c.description) === m.identity);
-        const winner = same.length > 0 ? oldestCase(same) : own;
-        if (winner.id === own.id) {
-            created.push(own);
-        }
-        else {
-            await deleteDuplicate(api, input.projectId, own);
-            log.info(`Another upload created test case ${winner.human_id} for "${m.title}" at the same time; using it and deleting the duplicate ${own.human_id}.`);
-        }
-        mapped.push({ testCase: winner, results: m.results });
-    }
-    return { mapped, created };
-}
-/** A duplicate another upload deleted already (both saw each other late) is gone: that is the aim. */
-async function deleteDuplicate(api, projectId, testCase) {
-    try {
-        await api.deleteTestCase(projectId, testCase.id);
-    }
-    catch (error) {
-        if (!(error instanceof ApiError && error.status === 404))
-            throw error;
-    }
-}
-/** What a person reads in the case, and the identity line later uploads look for. */
-function caseDescription(missing) {
-    const first = missing.results[0];
-    return [
-        'Created by testsigma-tm for an automated test.',
-        ...(missing.file ? [`File: ${missing.file}`] : []),
-        `Title path: ${first ? displayTitle({ ...first, project: undefined }) : missing.title}`,
-        identityLine(missing.key),
-    ].join('\n');
-}
-const LOOKUPS = [
-    { kind: 'statuses', setting: 'caseStatus', field: 'statusId', what: 'test case status' },
-    { kind: 'priorities', setting: 'casePriority', field: 'priorityId', what: 'priority' },
-    { kind: 'types', setting: 'caseType', field: 'typeId', what: 'test case type' },
-    { kind: 'automation_types', setting: 'caseAutomationType', field: 'automationTypeId', what: 'automation type' },
-];
-/**
- * The four ids a new case needs, by name, case- and space-insensitively. A default the account does not offer
- * falls back to its first entry (said in the log); a name the user set must exist. Every missing one is named
- * in one error, with what the service offers.
- */
-async function resolveLookups(api, settings, host, log) {
-    const ids = {};
-    const problems = [];
-    for (const lookup of LOOKUPS) {
-        const name = settings[lookup.setting];
-        const entries = await api.listCaseLookup(lookup.kind);
-        const found = findByName(entries, name);
-        const isDefault = name === SETTINGS[lookup.setting].default && lookup.setting !== 'caseAutomationType';
-        if (found)
-            ids[lookup.field] = found.id;
-        else if (isDefault && entries[0]) {
-            ids[lookup.field] = entries[0].id;
-            log.info(`The service offers no ${lookup.what} "${name}"; created test cases get "${entries[0].name}" (set ${settingLabel(lookup.setting, host)} to choose).`);
-        }
-        else {
-            problems.push(`no ${lookup.what} "${name}" (${settingLabel(lookup.setting, host)}; it offers ${entries.length > 0 ? entries.map((e) => `"${e.name}"`).join(', ') : 'none'})`);
-        }
-    }
-    if (problems.length > 0)
-        throw new errors_ConfigError('CONFIG_CASE_LOOKUP_MISSING', `Test cases cannot be created: the service has ${problems.join('; ')}. Set each to one of the names offered.`);
-    return ids;
-}
-function findByName(entries, name) {
-    return entries.find((e) => e.name === name) ?? entries.find((e) => statusKey(e.name) === statusKey(name));
-}
-/** Results that reach a case both by id and by title are one entry: the case's results, in input order. */
-function merge(existing, found) {
-    const byId = new Map(existing.map((m) => [m.testCase.id, { ...m, results: [...m.results] }]));
-    for (const m of found) {
-        const entry = byId.get(m.testCase.id);
-        if (entry)
-            entry.results.push(...m.results.filter((r) => !entry.results.includes(r)));
-        else
-            byId.set(m.testCase.id, { ...m, results: [...m.results] });
-    }
-    return [...byId.values()];
-}
-//# sourceMappingURL=case-sync.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/attachments/choose.js
-/**
- * Which of a result's attachments are candidates for upload, in which order, and with which content type.
- * Pure: no file is touched here (locate.ts does that).
- *
- * - Policy `failed` (the default): failed, errored and flaky results carry the attachments of their last failing
- *   attempt (the screenshot and trace of the failure a person needs); `all`: every result carries those of the
- *   attempt a person should see; `none`: nothing.
- * - Order: screenshots, then traces, then videos, then everything else, each group in the producer's order, so
- *   the per-case count keeps the most useful files.
- */
-
-const KIND_ORDER = ['screenshot', 'trace', 'video', 'other'];
-const CONTENT_TYPES = {
-    png: 'image/png',
-    jpg: 'image/jpeg',
-    jpeg: 'image/jpeg',
-    gif: 'image/gif',
-    webp: 'image/webp',
-    svg: 'image/svg+xml',
-    bmp: 'image/bmp',
-    webm: 'video/webm',
-    mp4: 'video/mp4',
-    mov: 'video/quicktime',
-    zip: 'application/zip',
-    json: 'application/json',
-    xml: 'application/xml',
-    html: 'text/html',
-    htm: 'text/html',
-    txt: 'text/plain',
-    log: 'text/plain',
-    md: 'text/markdown',
-    csv: 'text/csv',
-    pdf: 'application/pdf',
-    har: 'application/json',
-};
-const EXTENSIONS = {
-    'image/png': 'png',
-    'image/jpeg': 'jpg',
-    'video/webm': 'webm',
-    'application/zip': 'zip',
-    'application/json': 'json',
-    'text/plain': 'txt',
-    'text/markdown': 'md',
-    'text/html': 'html',
-};
-/** The attachments of one result that the policy selects (not yet ordered or limited). */
-function attachmentsFor(result, policy) {
-    if (policy === 'none')
-        return [];
-    const failed = result.status === 'failed' || result.status === 'error' || isFlaky(result);
-    if (policy === 'failed' && !failed)
-        return [];
-    if (!failed)
-        return result.attachments;
-    const lastFailing = [...result.attempts].reverse().find((a) => a.status === 'failed' || a.status === 'error');
-    // A producer that knows attempts (Playwright) fills them; JUnit and Jest carry the result's own only.
-    return lastFailing?.attachments && lastFailing.attachments.length > 0 ? lastFailing.attachments : result.attachments;
-}
-/** The file name sent: the path's last segment, or the name (with an extension from the content type) for inline content. */
-function fileNameOf(attachment) {
-    if (attachment.path)
-        return attachment.path.split(/[\\/]/).pop() || attachment.name;
-    const name = attachment.name.replace(/[\\/]/g, '_') || 'attachment';
-    const ext = attachment.contentType ? EXTENSIONS[attachment.contentType.split(';')[0]?.trim() ?? ''] : undefined;
-    return ext && !/\.[A-Za-z0-9]{1,5}$/.test(name) ? `${name}.${ext}` : name;
-}
-/** From the extension; else what the producer said; else bytes. */
-function contentTypeOf(fileName, declared) {
-    const ext = /\.([A-Za-z0-9]+)$/.exec(fileName)?.[1]?.toLowerCase();
-    return (ext && CONTENT_TYPES[ext]) ?? declared ?? 'application/octet-stream';
-}
-function kindOf(attachment) {
-    const name = attachment.name.toLowerCase();
-    const type = contentTypeOf(fileNameOf(attachment), attachment.contentType);
-    if (name === 'trace' || /(^|[\\/])trace[^\\/]*\.zip$/i.test(attachment.path ?? ''))
-        return 'trace';
-    if (name === 'screenshot' || name.startsWith('screenshot') || type.startsWith('image/'))
-        return 'screenshot';
-    if (name === 'video' || type.startsWith('video/'))
-        return 'video';
-    return 'other';
-}
-/** Stable: screenshots, traces, videos, others. */
-function inUploadOrder(attachments) {
-    return KIND_ORDER.flatMap((kind) => attachments.filter((a) => kindOf(a) === kind));
-}
-//# sourceMappingURL=choose.js.map
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: ./packages/core/dist/upload/attachments/locate.js
-/**
- * Where an attachment's file is, and whether it may be read at all. A result file can be written by anyone
- * (a pull request's test, a downloaded artifact), so a path it names is not trusted: only regular files inside
- * the workspace are read. `..` out of it, an absolute path elsewhere (`/etc/passwd`, `~/.ssh/id_rsa`) and a
- * symbolic link pointing out are refused, with a warning naming the path.
- *
- * A relative path is looked up next to the result file first (where JUnit writers mean it), then in the
- * working directory (where Playwright and most runners write their output).
- */
-
-
-/** Paths as symbolic links resolve, so a link inside the workspace pointing out is seen as out. */
-async function realWorkspace(workspace) {
-    try {
-        return await (0,promises_.realpath)(workspace);
-    }
-    catch {
-        return external_node_path_.resolve(workspace);
-    }
-}
-function inside(root, candidate) {
-    const relative = external_node_path_.relative(root, candidate);
-    return relative === '' || (!relative.startsWith('..') && !external_node_path_.isAbsolute(relative));
-}
-/**
- * `resultSource` is the result file as read (relative to `cwd`), or a reporter's name, which is no file: then
- * only the working directory is tried. `realRoot` comes from realWorkspace(context.workspace).
- */
-async function locate(named, resultSource, context, realRoot) {
-    const root = external_node_path_.resolve(context.workspace);
-    const candidates = external_node_path_.isAbsolute(named)
-        ? [external_node_path_.normalize(named)]
-        : [...new Set([external_node_path_.resolve(external_node_path_.dirname(external_node_path_.resolve(context.cwd, resultSource)), named), external_node_path_.resolve(context.cwd, named)])];
-    const reasons = [];
-    for (const candidate of candidates) {
-        if (!inside(root, candidate) && !inside(realRoot, candidate)) {
-            reasons.push(`${candidate} is outside the workspace ${root}`);
-            continue;
-        }
-        let real;
-        try {
-            real = await (0,promises_.realpath)(candidate);
-        }
-        catch {
-            reasons.push(`${candidate} does not exist`);
-            continue;
-        }
-        if (!inside(realRoot, real))
-            return { kind: 'refused', reason: `it leads outside the workspace ${root} (to ${real}); only files inside it are uploaded` };
-        try {
-            const info = await (0,promises_.stat)(real);
-            if (!info.isFile())
-                return { kind: 'missing', reason: `${candidate} is not a regular file` };
-            return { kind: 'file', path: real, size: info.size };
-        }
-        catch (error) {
-            return { kind: 'missing', reason: `${candidate} cannot be read (${error.code ?? 'error'})` };
-        }
-    }
-    if (reasons.length > 0 && reasons.every((r) => r.includes('outside the workspace'))) {
-        return { kind: 'refused', reason: `it is outside the workspace ${root}; only files inside it are uploaded` };
-    }
-    return { kind: 'missing', reason: `not found (${reasons.join('; ')})` };
-}
-//# sourceMappingURL=locate.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/attachments/plan.js
-/**
- * The files that go with each test case's result: chosen by the policy and order (choose.ts), found on disk
- * safely (locate.ts), then cut to the per-file size and per-case count. Nothing is read here but file metadata:
- * the bytes are streamed from disk when the batch is sent. Whatever is not sent is said: a refused or missing
- * path is a warning, and every file left out is named in the case's description and the summary with its reason.
- */
-
-
-
-function formatBytes(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    if (bytes < 1024 * 1024)
-        return `${(bytes / 1024).toFixed(1)} KiB`;
-    return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-/** The planner for one upload: the workspace's real path is looked up once. */
-async function attachmentPlanner(settings, log) {
-    const realRoot = await realWorkspace(settings.workspace);
-    return (results) => planCaseFiles(results, settings, realRoot, log);
-}
-async function planCaseFiles(results, settings, realRoot, log) {
-    const out = { files: [], skipped: [] };
-    if (settings.policy === 'none')
-        return out;
-    const seen = new Set();
-    for (const result of results) {
-        for (const attachment of inUploadOrder(attachmentsFor(result, settings.policy))) {
-            const fileName = fileNameOf(attachment);
-            let file;
-            if (attachment.path !== undefined && attachment.path !== '') {
-                const found = await locate(attachment.path, result.source, settings, realRoot);
-                if (found.kind !== 'file') {
-                    const what = found.kind === 'refused' ? 'refused' : 'missing or unreadable';
-                    log.warn(`Attachment ${attachment.path} of "${displayTitle(result)}" is not uploaded (${what}): ${found.reason}.`);
-                    out.skipped.push({ name: attachment.path, reason: found.kind === 'refused' ? 'outside the workspace' : 'not found or unreadable' });
-                    continue;
-                }
-                if (seen.has(found.path))
-                    continue;
-                seen.add(found.path);
-                file = { fileName, contentType: contentTypeOf(fileName, attachment.contentType), size: found.size, path: found.path };
-            }
-            else if (attachment.body !== undefined) {
-                const key = `body:${attachment.name}:${attachment.body.length}:${attachment.body.slice(0, 64)}`;
-                if (seen.has(key))
-                    continue;
-                seen.add(key);
-                file = {
-                    fileName,
-                    contentType: contentTypeOf(fileName, attachment.contentType),
-                    size: Buffer.byteLength(attachment.body, 'base64'),
-                    body: attachment.body,
-                };
-            }
-            else {
-                continue;
-            }
-            if (file.size > settings.maxBytes) {
-                out.skipped.push({ name: fileName, reason: `${formatBytes(file.size)}, over the ${formatBytes(settings.maxBytes)} limit per file` });
-            }
-            else if (out.files.length >= settings.perCase) {
-                out.skipped.push({ name: fileName, reason: `over the limit of ${settings.perCase} file(s) per test case` });
-            }
-            else {
-                out.files.push(file);
-            }
-        }
-    }
-    return out;
-}
-const MAX_NOTE_LINES = 20;
-/** The description with the files that were not sent named at its end, so none is dropped silently. */
-function withSkippedNote(description, skipped) {
-    if (skipped.length === 0)
-        return description;
-    const lines = skipped.slice(0, MAX_NOTE_LINES).map((s) => `- ${s.name}: ${s.reason}`);
-    if (skipped.length > MAX_NOTE_LINES)
-        lines.push(`- … and ${skipped.length - MAX_NOTE_LINES} more`);
-    return `${description}\n\nFiles not attached:\n${lines.join('\n')}`;
-}
-/** The files of every case, by test case id (cases with neither files nor skipped ones are left out). */
-async function planAttachments(cases, settings, log) {
-    const byCase = new Map();
-    if (settings.policy === 'none')
-        return byCase;
-    const plan = await attachmentPlanner(settings, log);
-    for (const { caseId, results } of cases) {
-        const planned = await plan(results);
-        if (planned.files.length > 0 || planned.skipped.length > 0)
-            byCase.set(caseId, planned);
-    }
-    return byCase;
-}
-//# sourceMappingURL=plan.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/attachments/index.js
-
-
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/inputs.js
-/**
- * Result files as the upload takes them, after the fail-on-empty policy: a pattern that matched nothing is an
- * error by default (the test step probably wrote nothing), or only a warning when the user said an empty glob
- * is fine — the files that did match are uploaded either way.
- */
-
-function applyEmptyPolicy(files, failOnEmpty) {
-    if (failOnEmpty)
-        return files;
-    return files.map((file) => file.error?.code === 'INPUT_NOT_FOUND'
-        ? { ...file, error: undefined, warnings: [...(file.warnings ?? []), `${file.error.message} (ignored: fail-on-empty is off)`] }
-        : file);
-}
-/**
- * Hand every result of the upload's input to `each`, once: a list in memory, or files read now, piece by piece.
- * Resolves to the files' outcomes (the empty policy applied); their warnings are logged.
- */
-async function readAll(input, each, log) {
-    let files;
-    if (Array.isArray(input.results)) {
-        for (const result of input.results)
-            each(result);
-        files = input.files ?? [];
-    }
-    else {
-        files = applyEmptyPolicy(await input.results.read(each, { repeatsAreRetries: input.settings.repeatsAreRetries }), input.settings.failOnEmpty);
-    }
-    for (const warning of files.flatMap((f) => f.warnings ?? []))
-        log?.warn(warning);
-    return files;
-}
-/** The error files that could not be used make (exit code 2), if any. */
-function filesError(files) {
-    const failed = (files ?? []).filter((f) => f.error);
-    if (failed.length === 0)
-        return undefined;
-    if (failed.length === 1 && failed[0]?.error)
-        return failed[0].error;
-    return new errors_InputError('INPUT_FILES_FAILED', failed[0]?.path ?? '', `${failed.length} result files could not be used:\n  - ${failed.map((f) => f.error?.message).join('\n  - ')}`);
-}
-//# sourceMappingURL=inputs.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/annotations.js
-/**
- * Where a failed test points in the repository, and the annotations a CI shows on those lines. Pure: the
- * Action emits what `failureAnnotations` returns (through @actions/core), nothing here prints.
- *
- * A location comes from, in this order: the producer's own file and line (JUnit `file`/`line`, a Playwright
- * spec's location), a stack frame in that file, the first stack frame inside the workspace that is not a
- * dependency, or the file alone (an annotation on the file, without a line). Paths are made relative to the
- * workspace with `/` separators, because GitHub places an annotation only on a path relative to the checkout.
- */
-
-
-
-/** GitHub shows at most 10 error annotations per step; more are dropped without a word. */
-const ANNOTATION_LIMIT = 10;
-/** An annotation's message is shown in a small box: the first lines of the message are what matters. */
-const annotations_MESSAGE_MAX_CHARS = 2_000;
-function isFailed(result) {
-    return result.status === 'failed' || result.status === 'error';
-}
-// `(/abs/file.ts:12:5)`, `at /abs/file.js:12:5`, `file.py:42: AssertionError`, `(LoginTest.java:42)`.
-const FRAME = /(?:^|[\s(])((?:[A-Za-z]:)?[^\s():]*?[^\s():/\\]\.[A-Za-z0-9]+):(\d+)(?::\d+)?(?=$|[\s):])/gm;
-/**
- * The test's place in the workspace, or undefined when nothing says where it is (or it lies outside the
- * workspace, where no annotation can be placed). `workspace` is an absolute path (GITHUB_WORKSPACE); `exists`
- * (the host's check of the disk) drops paths that are not files of the checkout, such as a Playwright path
- * relative to its testDir, which GitHub would not place.
- */
-function annotations_locate(result, workspace, exists = () => true) {
-    const given = result.file !== undefined ? inWorkspace(result.file, workspace) : undefined;
-    const own = given !== undefined && exists(given) ? given : undefined;
-    if (own !== undefined && result.line !== undefined)
-        return { file: own, line: result.line };
-    const frames = stackFrames(result, workspace).filter((f) => exists(f.file));
-    if (own !== undefined) {
-        const inOwnFile = frames.find((f) => f.file === own);
-        return inOwnFile ?? { file: own };
-    }
-    return frames[0];
-}
-/** Frames of the stack, then of the message, that lie inside the workspace and outside dependencies. */
-function stackFrames(result, workspace) {
-    const text = stripAnsi(`${result.stack ?? ''}\n${result.message ?? ''}`);
-    const frames = [];
-    for (const match of text.matchAll(FRAME)) {
-        const file = inWorkspace((match[1] ?? '').replace(/^file:\/\//, ''), workspace);
-        const line = Number(match[2]);
-        if (file === undefined || !(line > 0) || /(^|\/)node_modules\//.test(file) || file.startsWith('node:'))
-            continue;
-        frames.push({ file, line });
-    }
-    return frames;
-}
-/** A path relative to the workspace with `/` separators; undefined when it points outside it. */
-function inWorkspace(file, workspace) {
-    const posix = file.replace(/\\/g, '/');
-    const absolute = external_node_path_.posix.isAbsolute(posix) || /^[A-Za-z]:\//.test(posix);
-    const root = workspace.replace(/\\/g, '/').replace(/\/+$/, '');
-    let relative = posix;
-    if (absolute) {
-        if (!posix.startsWith(`${root}/`))
-            return undefined;
-        relative = posix.slice(root.length + 1);
-    }
-    relative = external_node_path_.posix.normalize(relative).replace(/^\.\//, '');
-    if (relative === '' || relative === '.' || relative.startsWith('../'))
-        return undefined;
-    return relative;
-}
-/**
- * Error annotations for the failed tests that have a location, at most `limit`, and one notice for the rest
- * so that nothing is dropped silently.
- */
-function failureAnnotations(results, workspace, options = {}) {
-    const limit = options.limit ?? ANNOTATION_LIMIT;
-    const errors = [];
-    let failed = 0;
-    let unplaced = 0;
-    for (const result of results) {
-        if (!isFailed(result))
-            continue;
-        failed++;
-        if (errors.length >= limit)
-            continue;
-        const location = annotations_locate(result, workspace, options.exists);
-        if (!location) {
-            unplaced++;
-            continue;
-        }
-        errors.push({ ...location, title: annotationTitle(result), message: annotationMessage(result) });
-    }
-    const rest = failed - errors.length;
-    if (rest === 0)
-        return { errors };
-    const overLimit = rest - unplaced;
-    const why = [
-        ...(overLimit > 0 ? [`${overLimit} beyond the ${limit} annotations a step can show`] : []),
-        ...(unplaced > 0 ? [`${unplaced} without a file in the workspace`] : []),
-    ].join(', ');
-    return { errors, notice: `${rest} more failed test(s) are not annotated (${why}); the job summary lists every failed test.` };
-}
-function annotationTitle(result) {
-    return `${result.status === 'error' ? 'Errored' : 'Failed'}: ${firstLine(stripAnsi(displayTitle(result)), 200)}`;
-}
-function annotationMessage(result) {
-    const message = stripAnsi(result.message ?? '').trim();
-    if (message === '')
-        return result.status === 'error' ? 'The test errored without a message.' : 'The test failed without a message.';
-    return message.length > annotations_MESSAGE_MAX_CHARS ? `${message.slice(0, annotations_MESSAGE_MAX_CHARS)}…` : message;
-}
-//# sourceMappingURL=annotations.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/tally.js
-/**
- * What the summary needs of every result, gathered as each result is read: the counts, the failed tests with
- * their case and place, and in a dry run each test's mapping line. The lists stop at LISTED_RESULTS_MAX (the
- * counts go on) and hold copies of the few strings they show, never the result, so a file of millions of tests
- * costs counters and short strings, not the file.
- */
-
-
-
-
-/** How many failed results are kept whole, for a host's annotations (GitHub shows 10 per step). */
-const ANNOTATABLE_MAX = 100;
-class ResultTally {
-    options;
-    total = 0;
-    tests = { passed: 0, failed: 0, skipped: 0 };
-    /** The first LISTED_RESULTS_MAX failed (or errored) results. */
-    failed = [];
-    /** The first ANNOTATABLE_MAX failed results, whole (copies). */
-    annotatable = [];
-    /** The dry run's mapping, the first LISTED_RESULTS_MAX tests; undefined when not asked for. */
-    lines;
-    /** Failed results by identity, when they are kept (see TallyOptions.keepResults). */
-    failedOf = new Map();
-    constructor(options) {
-        this.options = options;
-        this.lines = options.lines ? [] : undefined;
-    }
-    /** One result, with what it mapped to when it was mapped against the project's cases. */
-    add(result, found, line = mappingLine) {
-        this.total++;
-        if (result.status === 'passed')
-            this.tests.passed++;
-        else if (result.status === 'skipped')
-            this.tests.skipped++;
-        else
-            this.tests.failed++;
-        if (isFailed(result)) {
-            if (this.failed.length < LISTED_RESULTS_MAX) {
-                const failed = this.failedResult(result, found?.cases[0]);
-                this.failed.push(failed);
-                if (this.options.keepResults)
-                    this.failedOf.set(result, failed);
-            }
-            if (this.annotatable.length < ANNOTATABLE_MAX)
-                this.annotatable.push(structuredClone(result));
-        }
-        if (this.lines && this.lines.length < LISTED_RESULTS_MAX)
-            this.lines.push(detachLine(line(result, found)));
-    }
-    /** Name the case of a failed result mapped after it was tallied (once the cases were known). */
-    placeLate(result, found) {
-        const failed = found.cases[0] && this.failedOf.get(result);
-        if (failed)
-            failed.testCase ??= found.cases[0];
-    }
-    /** Name the case of failed results that title matching placed after they were tallied. */
-    placeFailures(report) {
-        for (const m of report.mapped)
-            for (const r of m.results)
-                this.placeLate(r, { cases: [m.testCase], unknown: [] });
-    }
-    failedResult(result, testCase) {
-        const location = annotations_locate(result, this.options.workspace);
-        const file = location?.file ?? result.file;
-        return {
-            test: detach(displayTitle(result)),
-            message: detach(firstLine(stripAnsi(result.message ?? ''))),
-            file: file === undefined ? null : detach(file),
-            line: location?.line ?? null,
-            ...(testCase && { testCase }),
-        };
-    }
-}
-function detachLine(line) {
-    return { ...line, test: detach(line.test), file: line.file === null ? null : detach(line.file), ids: line.ids.map(detach) };
-}
-function mappingLine(result, found) {
-    const cases = found?.cases.map((c) => c.human_id) ?? [];
-    const unknown = found?.unknown ?? [];
-    const reason = cases.length > 0 ? null : unknown.length > 0 ? 'unknown id' : 'no id';
-    return { test: displayTitle(result), file: result.file ?? null, ids: [...cases, ...unknown], case: cases.length > 0 ? cases.join(', ') : null, reason };
-}
-//# sourceMappingURL=tally.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/details.js
-/**
- * The parts of the summary that name tests one by one: the failed tests (with their case and place in the
- * code), the test cases counted by outcome, the dry run's mapping report, and the upload's own figures.
- * Pure: derived from the tally of the results, the mapping report and what the upload counted.
- */
-
-/**
- * A case's outcome among the results naming it: failed when any failed or errored, else passed when any
- * passed (flaky included), else skipped — the order the default status mapping ranks them in.
- */
-function countCases(report, recordedCaseIds) {
-    const recorded = new Set(recordedCaseIds);
-    const counts = { recorded: 0, passed: 0, failed: 0, skipped: 0 };
-    for (const m of report.mapped) {
-        if (!recorded.has(m.testCase.id))
-            continue;
-        counts.recorded++;
-        const outcomes = caseOutcomes(m);
-        if (outcomes.some((o) => o === 'failed' || o === 'error'))
-            counts.failed++;
-        else if (outcomes.some((o) => o === 'passed' || o === 'flaky'))
-            counts.passed++;
-        else
-            counts.skipped++;
-    }
-    return counts;
-}
-/**
- * The case within its run. The service documents no web address for a case, so this is the run's page (itself a
- * best effort) with the case's human id as fragment: it always opens the run, and the case when the page has
- * such an anchor; a guessed path could only lead to a "not found".
- */
-function caseUrl(runUrl, humanId) {
-    return `${runUrl}#${encodeURIComponent(humanId)}`;
-}
-/** The summary with its failed tests, mapping report (dry run) and figures filled in. */
-function addDetails(summary, facts) {
-    const failures = facts.tally.failed.map(({ test, message, file, line, testCase }) => ({
-        test,
-        case: testCase?.human_id ?? null,
-        message,
-        file,
-        line,
-        url: testCase && summary.runUrl ? caseUrl(summary.runUrl, testCase.human_id) : null,
-    }));
-    const mapping = summary.dryRun && facts.tally.lines ? facts.tally.lines : summary.mapping;
-    return {
-        ...summary,
-        failures,
-        mapping,
-        figures: { httpRequests: facts.http?.requests ?? 0, retries: facts.http?.retries ?? 0, elapsedMs: Math.round(facts.elapsedMs) },
-    };
-}
-//# sourceMappingURL=details.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/markdown-cell.js
-/**
- * Text from test results placed in Markdown: one line, no table or HTML breakage, bounded. Test titles and
- * messages are arbitrary text (`a | b`, `<details>`, a 50 KB diff), and one of them must not break the table
- * or the `<details>` block around it.
- */
-
-const CELL_MAX_CHARS = 300;
-function displayCell(text, max = CELL_MAX_CHARS) {
-    const line = oneLine(stripAnsi(text));
-    const short = line.length > max ? `${safeSlice(line, max - 1)}…` : line;
-    return short.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
-}
-//# sourceMappingURL=markdown-cell.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/case-sync-summary.js
-/** What case sync did, in the summary's words: plain lines for a terminal, Markdown lines for a job summary. */
-
-const LIMIT = 20;
-function listSome(items, indent) {
-    const shown = items.slice(0, LIMIT).map((t) => `${indent}${t}`);
-    if (items.length > LIMIT)
-        shown.push(`${indent}… and ${items.length - LIMIT} more (the summary JSON lists every one)`);
-    return shown;
-}
-function createdHeading(s) {
-    const created = s.casesCreated ?? [];
-    if (created.length === 0)
-        return undefined;
-    const where = created[0]?.folder ? `folder ${created[0].folder}` : 'the top level';
-    return `${s.dryRun ? 'Would create' : 'Created'} ${created.length} test case(s) in ${where}:`;
-}
-function caseSyncText(s) {
-    const lines = [];
-    const heading = createdHeading(s);
-    if (heading)
-        lines.push(heading, ...listSome((s.casesCreated ?? []).map((c) => (c.case ? `${c.case} ${c.title}` : c.title)), '    '));
-    const sync = s.caseSync;
-    if (!sync)
-        return lines;
-    if (sync.matchedByTitle > 0)
-        lines.push(`${sync.matchedByTitle} test case(s) found by title.`);
-    if (sync.ambiguous.length > 0)
-        lines.push(`${sync.ambiguous.length} title(s) belong to several test cases, so those tests were not recorded:`, ...listSome(sync.ambiguous.map((a) => `${a.title} (${a.cases.join(', ')})`), '    '));
-    if (sync.renamed.length > 0)
-        lines.push(`${sync.renamed.length} test case(s) were found by the test they were created for, which now has another title:`, ...listSome(sync.renamed.map((r) => `${r.case} "${r.title}" is now "${r.now}"`), '    '));
-    return lines;
-}
-function caseSyncMarkdown(s) {
-    const lines = [];
-    const heading = createdHeading(s);
-    if (heading)
-        lines.push(displayCell(heading), '', ...listSome((s.casesCreated ?? []).map((c) => `- ${displayCell(c.case ? `${c.case} ${c.title}` : c.title)}`), ''), '');
-    const ambiguous = s.caseSync?.ambiguous ?? [];
-    if (ambiguous.length > 0)
-        lines.push(`Titles of several test cases (not recorded): ${ambiguous
-            .slice(0, LIMIT)
-            .map((a) => displayCell(a.title))
-            .join('; ')}`, '');
-    return lines;
-}
-//# sourceMappingURL=case-sync-summary.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/summary-text.js
-/**
- * The summary as plain lines, for a terminal, a reporter and CIs without a job summary: what was read, where it
- * went, then the failed tests before every other list, then what did not map, what could not be read, what to do
- * about the error that decides the exit code, and the upload's figures. Lists are capped with a note.
- */
-
-
-
-
-const TEXT_LIST_LIMIT = 20;
-const TEXT_MAPPING_LIMIT = 200;
-/** `total`: how many the list stands for when it was capped before rendering (see howMany). */
-function summary_text_listSome(items, limit = TEXT_LIST_LIMIT, more = '', total = items.length) {
-    const shown = items.slice(0, limit).map((t) => `    ${t}`);
-    if (total > shown.length)
-        shown.push(`    … and ${total - shown.length} more${more}`);
-    return shown;
-}
-function statusLine(byStatus) {
-    const parts = Object.entries(byStatus).map(([name, n]) => `${n} ${name}`);
-    return parts.length > 0 ? parts.join(', ') : 'none';
-}
-/** `file.ts:12`, `file.ts`, or '' — where a failed test points. */
-function place(f) {
-    if (!f.file)
-        return '';
-    return f.line !== null ? `${f.file}:${f.line}` : f.file;
-}
-function failureLine(f) {
-    const where = place(f);
-    return `${f.test}${f.case ? ` (${f.case})` : ''}${f.message ? `: ${f.message}` : ''}${where ? ` — ${where}` : ''}`;
-}
-function mappingText(m) {
-    if (m.case)
-        return `${m.test} → ${m.case}`;
-    if (m.reason === 'unknown id')
-        return `${m.test} → none: unknown id ${m.ids.join(', ')}`;
-    if (m.reason === 'not checked')
-        return `${m.test} → not checked: ids found ${m.ids.join(', ')}`;
-    return `${m.test} → none: no id`;
-}
-function todoOf(code) {
-    return ERROR_CODES[code].todo;
-}
-/** `14 request(s) in 1.2 s, 2 retries`: what the upload itself cost. */
-function figuresText(s) {
-    const { httpRequests, retries, elapsedMs } = s.figures;
-    return `${httpRequests} request(s) in ${formatDuration(elapsedMs)}, ${retries === 0 ? 'no retries' : `${retries} retr${retries === 1 ? 'y' : 'ies'}`}`;
-}
-function renderText(s, options = {}) {
-    const lines = [];
-    const fileErrors = s.files.filter((f) => f.error);
-    const filesRead = s.files.length - fileErrors.length;
-    const unreadable = fileErrors.length ? `; ${fileErrors.length} file(s) could not be read` : '';
-    if (options.collectedBy !== undefined) {
-        lines.push(`Collected ${s.total} ${options.collectedBy} test result(s)${options.countTestFiles ? ` from ${filesRead} test file(s)` : ''}${unreadable}.`);
-    }
-    else if (s.files.length === 0) {
-        lines.push(`Collected ${s.total} test result(s).`);
-    }
-    else {
-        lines.push(`Read ${s.total} test result(s) from ${filesRead} file(s)${unreadable}.`);
-    }
-    if (!s.checkedAgainstProject) {
-        lines.push(`Dry run without a token or project: ids were not checked against the project, so no test case is named below. Nothing was written.`);
-    }
-    else if (s.dryRun) {
-        lines.push(`Dry run: would record ${s.mapped} test case(s): ${statusLine(s.byStatus)}. Nothing was written.`);
-    }
-    else if (s.runHumanId) {
-        lines.push(`Test run ${s.runHumanId}${s.created ? ' (created)' : ''}${s.closed ? ', closed' : ''}: recorded ${s.uploaded} of ${s.mapped} test case(s): ${statusLine(s.byStatus)}.`);
-        if (s.runUrl)
-            lines.push(`  ${s.runUrl}`);
-    }
-    else {
-        lines.push('No test run was written to.');
-    }
-    const { passed, failed, skipped } = s.tests;
-    if (passed + failed + skipped > 0) {
-        const cases = s.cases.recorded > 0 ? ` Test cases: ${s.cases.passed} passed, ${s.cases.failed} failed, ${s.cases.skipped} skipped.` : '';
-        lines.push(`Tests: ${passed} passed, ${failed} failed, ${skipped} skipped.${cases}`);
-    }
-    if (s.failures.length > 0 && options.collectedBy === undefined)
-        lines.push(`${howMany(s.failures, s.tests.failed)} failed test(s):`, ...summary_text_listSome(s.failures.map(failureLine), TEXT_LIST_LIMIT, '', howMany(s.failures, s.tests.failed)));
-    if (s.unsent > 0)
-        lines.push(`${s.unsent} test case result(s) were NOT recorded.`);
-    if (s.spoolFile)
-        lines.push(`They were written to ${s.spoolFile}: send them with testsigma-tm resume ${s.spoolFile}`);
-    if (s.mapping) {
-        lines.push(`Mapping (test → test case), ${howMany(s.mapping, s.total)} test(s):`, ...summary_text_listSome(s.mapping.map(mappingText), TEXT_MAPPING_LIMIT, ' (the summary JSON lists up to 10,000)', howMany(s.mapping, s.total)));
-    }
-    else {
-        if (s.unmapped.length > 0)
-            lines.push(`${howMany(s.unmapped, s.unmappedTotal)} test(s) map to no test case:`, ...summary_text_listSome(s.unmapped, TEXT_LIST_LIMIT, '', howMany(s.unmapped, s.unmappedTotal)));
-        if (s.unknown.length > 0)
-            lines.push(`${s.unknown.length} reference(s) name no test case of the project:`, ...summary_text_listSome(s.unknown.map((u) => `${u.reference} (in ${u.tests[0]}${u.tests.length > 1 ? ` and ${u.tests.length - 1} more` : ''})`)));
-    }
-    for (const k of summary_text_listSome((s.keptFromOtherJobs ?? []).map((k) => `${k.case}: ${k.status} by another job of this run — kept`)))
-        lines.push(k);
-    lines.push(...caseSyncText(s));
-    for (const f of fileErrors)
-        lines.push(`File not used: ${f.error}`);
-    lines.push(...attachmentLines(s.attachments, s.dryRun));
-    if (options.error)
-        lines.push(`What to do: ${todoOf(options.error.code)} (${options.error.code})`);
-    if (s.figures.httpRequests > 0)
-        lines.push(`Upload: ${figuresText(s)}.`);
-    return lines.join('\n');
-}
-function attachmentLines(a, dryRun) {
-    const lines = [];
-    if (dryRun && a.planned.length > 0)
-        lines.push(`Would attach ${a.planned.length} file(s) (${mebibytes(a.planned.reduce((n, p) => n + p.size, 0))}):`, ...summary_text_listSome(a.planned.map((p) => `${p.case}: ${p.name} (${mebibytes(p.size)})`)));
-    if (!dryRun && a.sent > 0)
-        lines.push(`Attached ${a.sent} file(s) (${mebibytes(a.sentBytes)}).`);
-    if (a.skipped.length > 0)
-        lines.push(`${a.skipped.length} file(s) not attached (named in the case's description instead):`, ...summary_text_listSome(a.skipped.map((k) => `${k.case}: ${k.name}: ${k.reason}`)));
-    return lines;
-}
-function mebibytes(bytes) {
-    return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-/** How many a capped list stands for: its length, or the total once the list reached the cap. */
-function howMany(list, total) {
-    return list.length < LISTED_RESULTS_MAX ? list.length : Math.max(list.length, total);
-}
-//# sourceMappingURL=summary-text.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/summary-markdown.js
-/**
- * The summary as GitHub-flavoured Markdown for a job summary: title and link, the error that failed the step
- * with what to do, tests and test cases by outcome, the failed tests (name, case, first line of the message,
- * place, link), the dry run's mapping, unmapped tests, unreadable files, and the upload's figures.
- *
- * GitHub refuses a step summary over 1 MiB (and then shows none), so every list is capped and the whole text
- * is built against a byte budget: whatever does not fit is replaced by a line saying how much was left out.
- */
-
-
-
-/** GitHub's limit per step is 1 MiB; this leaves room for a margin and the closing notes. */
-const MARKDOWN_MAX_BYTES = 1_000_000;
-const MARKDOWN_FAILURE_LIMIT = 1_000;
-const MARKDOWN_LIST_LIMIT = 200;
-class Budget {
-    max;
-    lines = [];
-    used = 0;
-    constructor(max) {
-        this.max = max;
-    }
-    /** Adds the line when it fits (keeping `reserve` bytes free); says whether it did. */
-    add(line, reserve = 0) {
-        const cost = Buffer.byteLength(line, 'utf8') + 1;
-        if (this.used + cost + reserve > this.max)
-            return false;
-        this.lines.push(line);
-        this.used += cost;
-        return true;
-    }
-    text() {
-        return this.lines.join('\n');
-    }
-}
-/** Room kept for the notes and sections after a list, so a long list never pushes them out. */
-const RESERVE = 8_000;
-/**
- * Adds the list's lines while they fit under both the item cap and the byte budget, then one line saying how many
- * were left out (the note always fits because of RESERVE). Lines are made only for what is shown: a list of
- * 50,000 costs no more than one of `limit`.
- */
-/** `total`: how many the list stands for when it was capped before rendering (see howMany). */
-function addList(out, items, limit, noun, line, total = items.length) {
-    let shown = 0;
-    for (const item of items) {
-        if (shown >= limit || !out.add(line(item), RESERVE))
-            break;
-        shown++;
-    }
-    if (shown < total) {
-        const why = shown >= limit ? `only the first ${limit} are shown` : 'the job summary is limited to 1 MiB per step';
-        out.add('');
-        out.add(`*… and ${total - shown} more ${noun} not shown (${why}).*`);
-    }
-}
-function renderMarkdown(s, options = {}) {
-    const out = new Budget(options.maxBytes ?? MARKDOWN_MAX_BYTES);
-    const run = s.runHumanId ? ` — ${s.runUrl ? `[${displayCell(s.runHumanId)}](${s.runUrl})` : displayCell(s.runHumanId)}` : '';
-    out.add(`### Testsigma Test Management${s.dryRun ? ' — dry run' : run}`);
-    out.add('');
-    if (options.error) {
-        out.add(`**The step failed** (\`${options.error.code}\`): ${displayCell(options.error.message)}`);
-        out.add('');
-        out.add(`**What to do:** ${displayCell(todoOf(options.error.code))}`);
-        out.add('');
-    }
-    if (!s.checkedAgainstProject) {
-        out.add('No token or project: ids were found in the tests but not checked against the project. Nothing was written.');
-        out.add('');
-    }
-    const recorded = s.dryRun ? 'would be recorded' : 'recorded';
-    out.add(`| | Tests | Test cases ${recorded} |`);
-    out.add('|---|---:|---:|');
-    out.add(`| Passed | ${s.tests.passed} | ${s.cases.passed} |`);
-    out.add(`| Failed | ${s.tests.failed} | ${s.cases.failed} |`);
-    out.add(`| Skipped | ${s.tests.skipped} | ${s.cases.skipped} |`);
-    out.add(`| **Total** | **${s.total}** | **${s.cases.recorded}** |`);
-    out.add('');
-    const statuses = Object.entries(s.byStatus).map(([name, n]) => `${n} ${displayCell(name)}`);
-    if (s.dryRun)
-        out.add(`Dry run: ${s.mapped} test case(s) would be recorded${statuses.length ? ` (${statuses.join(', ')})` : ''}. Nothing was written.`);
-    else if (s.runHumanId)
-        out.add(`Recorded ${s.uploaded} of ${s.mapped} test case(s)${statuses.length ? ` as ${statuses.join(', ')}` : ''}; run ${s.created ? 'created' : 'reused'}${s.closed ? ' and closed' : ', left open'}.`);
-    else
-        out.add('No test run was written to.');
-    out.add('');
-    if (s.unsent > 0) {
-        out.add(`**${s.unsent} test case result(s) were not recorded.**${s.spoolFile ? ` They were written to \`${displayCell(s.spoolFile)}\`: send them with \`testsigma-tm resume\`.` : ''}`);
-        out.add('');
-    }
-    if (s.attachments.sent > 0 || s.attachments.skipped.length > 0) {
-        out.add(`Attachments: ${s.attachments.sent} sent (${mebibytes(s.attachments.sentBytes)}), ${s.attachments.skipped.length} not attached.`);
-        out.add('');
-        addList(out, s.attachments.skipped, MARKDOWN_LIST_LIMIT, 'file(s) not attached', (k) => `- ${displayCell(k.case)}: ${displayCell(k.name)}: ${displayCell(k.reason)}`);
-        out.add('');
-    }
-    const kept = s.keptFromOtherJobs ?? [];
-    if (kept.length > 0) {
-        out.add(`Worse results of other jobs of this run, kept (${kept.length}):`);
-        out.add('');
-        addList(out, kept, MARKDOWN_LIST_LIMIT, 'kept result(s)', (k) => `- ${displayCell(k.case)}: ${displayCell(k.status)} by another job — kept`);
-        out.add('');
-    }
-    if (s.refused.length > 0) {
-        out.add(`Refused by the service (${s.refused.length}):`);
-        out.add('');
-        addList(out, s.refused, MARKDOWN_LIST_LIMIT, 'refused result(s)', (r) => `- ${displayCell(r.case)}: ${displayCell(r.reason)}`);
-        out.add('');
-    }
-    if (s.failures.length > 0) {
-        out.add(`#### Failed tests (${howMany(s.failures, s.tests.failed)})`);
-        out.add('');
-        out.add('| Test | Test case | Message | Where |');
-        out.add('|---|---|---|---|');
-        addList(out, s.failures, MARKDOWN_FAILURE_LIMIT, 'failed test(s)', (f) => {
-            const testCase = f.case ? (f.url ? `[${displayCell(f.case)}](${f.url})` : displayCell(f.case)) : '—';
-            const where = place(f);
-            return `| ${displayCell(f.test)} | ${testCase} | ${displayCell(f.message) || '—'} | ${where ? `\`${displayCell(where).replace(/`/g, "'")}\`` : '—'} |`;
-        }, howMany(s.failures, s.tests.failed));
-        out.add('');
-    }
-    if (s.mapping) {
-        out.add(`<details><summary>Mapping: test → test case (${howMany(s.mapping, s.total)} tests)</summary>`);
-        out.add('');
-        addList(out, s.mapping, MARKDOWN_LIST_LIMIT * 5, 'test(s)', (m) => `- ${displayCell(mappingText(m))}`, howMany(s.mapping, s.total));
-        out.add('');
-        out.add('</details>');
-        out.add('');
-    }
-    else if (s.unmapped.length > 0) {
-        out.add(`<details><summary>${howMany(s.unmapped, s.unmappedTotal)} test(s) map to no test case</summary>`);
-        out.add('');
-        addList(out, s.unmapped, MARKDOWN_LIST_LIMIT, 'test(s)', (t) => `- ${displayCell(t)}`, howMany(s.unmapped, s.unmappedTotal));
-        out.add('');
-        out.add('</details>');
-        out.add('');
-    }
-    if (!s.mapping && s.unknown.length > 0) {
-        out.add(`References to no test case of the project (${s.unknown.length}):`);
-        out.add('');
-        const reference = (u) => `- \`${displayCell(u.reference).replace(/`/g, "'")}\` in ${displayCell(u.tests[0] ?? '')}${u.tests.length > 1 ? ` and ${u.tests.length - 1} more` : ''}`;
-        addList(out, s.unknown, MARKDOWN_LIST_LIMIT, 'reference(s)', reference);
-        out.add('');
-    }
-    for (const line of caseSyncMarkdown(s))
-        out.add(line);
-    const bad = s.files.filter((f) => f.error);
-    if (bad.length > 0) {
-        out.add(`#### Files not used (${bad.length})`);
-        out.add('');
-        addList(out, bad, MARKDOWN_LIST_LIMIT, 'file(s)', (f) => `- ${displayCell(f.error ?? '')}`);
-        out.add('');
-    }
-    if (s.figures.httpRequests > 0)
-        out.add(`Upload: ${figuresText(s)}.`);
-    return `${out.text().trimEnd()}\n`;
-}
-//# sourceMappingURL=summary-markdown.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/summary.js
-/**
- * What an upload did, as plain data: the `--summary-json` file and the Action's outputs, and what the renderers
- * (summary-text.ts for terminals and other CIs, summary-markdown.ts for a GitHub job summary) put in words.
- * Never holds the token.
- *
- * Words, used the same way everywhere: "tests" are the results read from the inputs (one per test and
- * browser/project); "test cases" are the cases of the project those results are recorded in (several tests may
- * record one case, the worst outcome deciding).
- */
-
-function emptySummary(dryRun) {
-    return {
-        runId: null,
-        runHumanId: null,
-        runUrl: null,
-        created: false,
-        closed: false,
-        dryRun,
-        total: 0,
-        tests: { passed: 0, failed: 0, skipped: 0 },
-        mapped: 0,
-        uploaded: 0,
-        unsent: 0,
-        byStatus: {},
-        unmapped: [],
-        unmappedTotal: 0,
-        unknown: [],
-        files: [],
-        requests: 0,
-        cases: { recorded: 0, passed: 0, failed: 0, skipped: 0 },
-        failures: [],
-        mapping: null,
-        checkedAgainstProject: true,
-        figures: { httpRequests: 0, retries: 0, elapsedMs: 0 },
-        refused: [],
-        spoolFile: null,
-        attachments: { sent: 0, sentBytes: 0, skipped: [], planned: [] },
-        casesCreated: [],
-        caseSync: null,
-    };
-}
-function summariseFiles(files) {
-    return files.map((f) => ({ path: f.path, ...(f.format ? { format: f.format } : {}), tests: resultCount(f), error: f.error ? f.error.message : null }));
-}
-
-
-//# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/dry-run.js
-/**
- * A dry run without a token or project: nothing can be asked of the service, but the files and tests were read
- * and a person wants to see which ids each test carries. The project's prefix is unknown, so any upper-case
- * `WORD-123` token in a title or tag counts as an id found (besides `testsigma` properties); none is checked.
- *
- * It exits 0 (unless a file could not be read): a dry run is a preview that writes nothing, run where secrets are
- * often absent (a fork's pull request, a laptop), and it says plainly what it could not check. The upload itself
- * still fails with exit 2 without a token.
- */
-
-
-
-
-
-
-
-// Letters, digits and `-` glue a token, as in the project's own pattern, so `DEMO-R-3` (a run id) is not an id.
-const ANY_HUMAN_ID = /(?<![\p{L}\p{N}-])[A-Z][A-Z0-9]*-\d+(?![\p{L}\p{N}-]|\.\p{N})/gu;
-function idsFound(result) {
-    const found = new Set(caseReferences(result, ''));
-    for (const text of [...result.suitePath, result.name, ...result.tags])
-        for (const m of text.matchAll(ANY_HUMAN_ID))
-            found.add(m[0]);
-    return [...found];
-}
-async function offlineDryRun(input, workspace) {
-    const started = Date.now();
-    const tally = new ResultTally({ lines: true, workspace });
-    const files = await readAll(input, (result) => tally.add(result, undefined, offlineLine));
-    const base = {
-        ...emptySummary(true),
-        files: summariseFiles(files),
-        total: tally.total,
-        tests: tally.tests,
-        checkedAgainstProject: false,
-    };
-    const summary = addDetails(base, { tally, elapsedMs: Date.now() - started });
-    const fileError = filesError(files);
-    const failed = tally.annotatable;
-    return fileError ? { summary, failed, error: fileError, exitCode: errors_exitCodeFor(fileError) } : { summary, failed, exitCode: 0 };
-}
-function offlineLine(result) {
-    const ids = idsFound(result);
-    return { test: displayTitle(result), file: result.file ?? null, ids, case: null, reason: ids.length > 0 ? 'not checked' : 'no id' };
-}
-//# sourceMappingURL=dry-run.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/plan/batches.js
-/**
- * Result entries → request bodies bounded by count and by size (at most 100 entries and 4 MiB per call,
- * attachments included; a 413 answer splits a batch in half). Greedy and order-keeping, so a resumed upload
- * re-plans the same batches from the same entries.
- */
-const DEFAULT_MAX_ENTRIES = 100;
-const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
-// `{"test_run_cases":[` + `]}`: the body around the entries, which are joined by one comma each.
-const ENVELOPE_BYTES = Buffer.byteLength(JSON.stringify({ test_run_cases: [] }), 'utf8');
-/** UTF-8 size of `JSON.stringify({test_run_cases: batch})`, the body the limits are measured on. */
-function batchBytes(batch) {
-    return Buffer.byteLength(JSON.stringify({ test_run_cases: batch }), 'utf8');
-}
-/**
- * Greedy batches in input order. Each entry is serialised once, so 100k entries plan in linear time.
- * An entry that alone exceeds `maxBytes` is sent alone in its batch rather than dropped or refused here:
- * the limit is our estimate, not the server's, and the caller reports what the server answers (a 413 on a
- * batch of one cannot be split; see splitBatch). Descriptions are capped, so this needs a tiny `maxBytes` —
- * or large files: `extraBytes` counts what an entry adds to the request besides its JSON (its attachments), so
- * an entry with large files goes in a smaller batch, or alone.
- */
-function planBatches(entries, limits = {}) {
-    const maxEntries = limits.maxEntries ?? DEFAULT_MAX_ENTRIES;
-    const maxBytes = limits.maxBytes ?? DEFAULT_MAX_BYTES;
-    if (!Number.isInteger(maxEntries) || maxEntries < 1)
-        throw new RangeError(`maxEntries must be a whole number ≥ 1, received ${maxEntries}`);
-    if (!(maxBytes > 0))
-        throw new RangeError(`maxBytes must be > 0, received ${maxBytes}`);
-    const batches = [];
-    let batch = [];
-    let bytes = ENVELOPE_BYTES;
-    for (const entry of entries) {
-        const size = Buffer.byteLength(JSON.stringify(entry), 'utf8') + (limits.extraBytes?.(entry) ?? 0);
-        const added = batch.length > 0 ? size + 1 : size;
-        if (batch.length > 0 && (batch.length >= maxEntries || bytes + added > maxBytes)) {
-            batches.push(batch);
-            batch = [];
-            bytes = ENVELOPE_BYTES;
-        }
-        bytes += batch.length > 0 ? size + 1 : size;
-        batch.push(entry);
-    }
-    if (batch.length > 0)
-        batches.push(batch);
-    return batches;
-}
-/**
- * The two halves of a batch the server refused as too large (the first half gets the odd entry).
- * Throws for fewer than two entries: a single entry cannot be split, and returning it unchanged would let a
- * retry-on-413 loop run forever.
- */
-function splitBatch(batch) {
-    if (batch.length < 2)
-        throw new RangeError(`cannot split a batch of fewer than 2 entries (received ${batch.length}); check batch.length > 1 first`);
-    const middle = Math.ceil(batch.length / 2);
-    return [batch.slice(0, middle), batch.slice(middle)];
-}
-//# sourceMappingURL=batches.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/run/send.js
-
-
-
-/** A file part's headers (name, file name, content type, boundary) besides its bytes. */
-const PART_OVERHEAD_BYTES = 256;
-const DEFAULT_CONCURRENCY = 4;
-/** Past this many halvings (a run closed mid-upload refuses everything), a refused batch is named whole. */
-const MAX_SPLITS = 64;
-async function send_sendEntries(api, projectId, runId, entries, options, log) {
-    /** After a 413 for one entry: how many of its files (the first, in upload order) it is sent with, what was dropped. */
-    const kept = new Map();
-    const filesOf = (entry) => (options.files?.get(entry.test_case_id) ?? []).slice(0, kept.get(entry.test_case_id)?.count);
-    const extraBytes = (entry) => filesOf(entry).reduce((sum, f) => sum + f.size + PART_OVERHEAD_BYTES + Buffer.byteLength(f.fileName), 0);
-    const queue = planBatches(entries, { maxEntries: options.maxEntries, ...(options.maxBytes !== undefined && { maxBytes: options.maxBytes }), extraBytes });
-    const outcome = { acknowledged: [], refused: [], unsent: [], requests: 0, attachments: { sent: 0, sentBytes: 0, withdrawn: [] } };
-    const progress = progressReporter(entries.length, log, options.now ?? Date.now);
-    let splits = 0;
-    // What is not sent now is spooled as entries only (`resume` sends no files): the files are named instead.
-    const withoutFiles = (entry) => {
-        const files = filesOf(entry);
-        if (files.length === 0)
-            return entry;
-        const reason = 'not sent: the upload stopped before this result was recorded, and a resumed upload sends results without files';
-        const dropped = files.map((f) => ({ caseId: entry.test_case_id, name: f.fileName, reason }));
-        outcome.attachments.withdrawn.push(...dropped);
-        return { ...entry, description: withSkippedNote(entry.description, dropped) };
-    };
-    const worker = async () => {
-        for (let batch = queue.shift(); batch !== undefined; batch = queue.shift()) {
-            if (outcome.error) {
-                outcome.unsent.push(...batch.map(withoutFiles));
-                continue;
-            }
-            try {
-                outcome.requests++;
-                const files = batch.map(filesOf);
-                await api.putResults(projectId, runId, batch, files.map((ofEntry) => ofEntry.map(asResultFile)));
-                outcome.acknowledged.push(...batch);
-                for (const ofEntry of files) {
-                    outcome.attachments.sent += ofEntry.length;
-                    outcome.attachments.sentBytes += ofEntry.reduce((sum, f) => sum + f.size, 0);
-                }
-                progress(outcome.acknowledged.length + outcome.refused.length);
-            }
-            catch (error) {
-                if (!(error instanceof ApiError))
-                    throw error;
-                const refusal = error.status === 413 || error.status === 400 || error.status === 422;
-                const single = batch[0];
-                if (error.status === 413 && batch.length === 1 && single && filesOf(single).length > 0) {
-                    // Half the files at a time, the last in upload order first: the screenshot is the last to go.
-                    const files = filesOf(single);
-                    const count = Math.floor(files.length / 2);
-                    const reason = `the service refused the result with ${files.length} file(s) (${formatBytes(extraBytes(single))}) as too large (HTTP 413), so it was sent without this file`;
-                    const dropped = files.slice(count).map((f) => ({ caseId: single.test_case_id, name: f.fileName, reason }));
-                    log.warn(`Test case ${options.nameOf?.(single.test_case_id) ?? single.test_case_id}: ${reason.replace('this file', `${dropped.map((d) => d.name).join(', ')}`)}.`);
-                    const before = kept.get(single.test_case_id) ?? { count: files.length, entry: single, dropped: [] };
-                    kept.set(single.test_case_id, { count, entry: before.entry, dropped: [...before.dropped, ...dropped] });
-                    outcome.attachments.withdrawn.push(...dropped);
-                    queue.unshift([{ ...before.entry, description: withSkippedNote(before.entry.description, [...before.dropped, ...dropped]) }]);
-                }
-                else if (refusal && batch.length > 1 && splits++ < MAX_SPLITS) {
-                    const [first, second] = splitBatch(batch);
-                    log.debug(`The service refused ${batch.length} entries (HTTP ${error.status}); sending them in two halves to find what it refuses.`);
-                    queue.unshift(first, second);
-                }
-                else if (refusal) {
-                    const reason = error.serverMessage
-                        ? `HTTP ${error.status}: ${error.serverMessage}${error.requestId ? ` (request id ${error.requestId})` : ''}`
-                        : error.message;
-                    outcome.refused.push(...batch.map((entry) => ({ entry, reason })));
-                }
-                else {
-                    outcome.error = error;
-                    outcome.unsent.push(...batch.map(withoutFiles));
-                }
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, queue.length)) }, worker));
-    return outcome;
-}
-function asResultFile(file) {
-    return {
-        fileName: file.fileName,
-        contentType: file.contentType,
-        ...(file.path !== undefined && { path: file.path }),
-        ...(file.body !== undefined && { base64: file.body }),
-    };
-}
-/** One line per ~10 % of the entries, so a long upload is never silent. */
-function progressReporter(total, log, now) {
-    const started = now();
-    const step = Math.max(1, Math.ceil(total / 10));
-    let next = step;
-    return (done) => {
-        if (done < next || done >= total)
-            return;
-        next = (Math.floor(done / step) + 1) * step;
-        log.info(`Recorded ${done} of ${total} results (${Math.round((100 * done) / total)} %, ${((now() - started) / 1000).toFixed(1)} s).`);
-    };
-}
-//# sourceMappingURL=send.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/run/carry-over.js
-
-/** The previous run's cases, read before the new run is created, so the new run can select them too. */
-async function previousCases(api, projectId, previous) {
-    return api.listRunCases(projectId, previous.id);
-}
-/**
- * Copy the previous run's results into the new run, batch by batch. Right before each batch the new run is read
- * again and every case that already holds a result there is skipped: a re-run job reporting into the new run at
- * the same moment has the newer result, and a carried-over one must never overwrite it. (What is left is the
- * instant between that read and the batch's write; the re-run job's own read-back puts its result back if it
- * lost it then.)
- */
-async function carryOver(api, projectId, input, cases, log) {
-    const entries = cases
-        .filter((c) => hasResult(c, input.untested) && !input.own.has(c.test_case.id))
-        .map((c) => ({
-        test_case_id: c.test_case.id,
-        test_run_status_id: c.status_id,
-        user_id: input.userId,
-        description: `Carried over from test run ${input.previous.human_id} (an earlier attempt of this pipeline); not run again in this attempt.`,
-    }));
-    let carried = 0;
-    let skipped = 0;
-    const failures = [];
-    for (let start = 0; start < entries.length; start += input.batchSize) {
-        const set = new Set((await api.listRunCases(projectId, input.run.id)).filter((c) => hasResult(c, input.untested)).map((c) => c.test_case.id));
-        const batch = entries.slice(start, start + input.batchSize).filter((e) => !set.has(e.test_case_id));
-        skipped += Math.min(input.batchSize, entries.length - start) - batch.length;
-        if (batch.length === 0)
-            continue;
-        const sent = await send_sendEntries(api, projectId, input.run.id, batch, { maxEntries: input.batchSize }, log);
-        carried += sent.acknowledged.length;
-        if (sent.error || sent.refused.length > 0) {
-            failures.push(...(sent.error ? [sent.error.message] : []), ...sent.refused.map((r) => `${r.entry.test_case_id}: ${r.reason}`));
-            if (sent.error)
-                break;
-        }
-    }
-    const missing = entries.length - skipped - carried;
-    if (missing > 0) {
-        log.warn(`${missing} result(s) of ${input.previous.human_id} could not be carried over into ${input.run.human_id}: ${failures.join('; ')}.`);
-    }
-    else if (carried > 0) {
-        log.info(`Carried ${carried} result(s) over from test run ${input.previous.human_id}${skipped > 0 ? ` (${skipped} case(s) already had a newer result and were left alone)` : ''}.`);
-    }
-    return carried;
-}
-/** A case holds a result when its status is set and is not one meaning "no result yet". */
-function hasResult(c, untested) {
-    return c.status_id !== undefined && c.status_id !== '' && !untested.has(c.status_id);
-}
-//# sourceMappingURL=carry-over.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/run/key.js
-const KEY_LABEL_PREFIX = 'testsigma-tm-key:';
-function keyLabel(key) {
-    return `${KEY_LABEL_PREFIX}${key}`;
-}
-/** The title carries the key, so a listing filtered by title finds the key's runs. */
-function titleWithKey(title, key) {
-    const tag = `[${key}]`;
-    return title.includes(tag) ? title : `${title} ${tag}`;
-}
-function carriesKey(run, key) {
-    return (run.labels ?? []).includes(keyLabel(key)) || run.title.endsWith(`[${key}]`);
-}
-/** The key's runs: listed by the title tag (what the service filters on), kept when they carry the key. */
-async function findKeyRuns(api, projectId, key) {
-    return (await api.findRunsByTitleContaining(projectId, `[${key}]`)).filter((run) => carriesKey(run, key));
-}
-function isClosed(run) {
-    return run.status.toUpperCase() === 'CLOSED';
-}
-/** Oldest first; the id breaks ties so that every job orders the same runs the same way. */
-function byAge(a, b) {
-    return (a.created_at ?? 0) - (b.created_at ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-}
-/** Pure: the key's runs → the current generation. */
-function currentGeneration(runs) {
-    const sorted = [...runs].sort(byAge);
-    let previous;
-    let open = [];
-    for (const run of sorted) {
-        if (isClosed(run)) {
-            previous = run;
-            open = [];
-        }
-        else {
-            open.push(run);
-        }
-    }
-    return previous ? { open, previous } : { open };
-}
-/** Find the key's open run, or create one and converge with any created at the same moment. */
-async function findOrCreateKeyedRun(api, request, log) {
-    const { projectId, key } = request;
-    const found = currentGeneration(await findKeyRuns(api, projectId, key));
-    const existing = found.open[0];
-    if (existing) {
-        log.info(`Reporting into test run ${existing.human_id}, the open run of run key ${key}.`);
-        return { run: existing, created: false, ...(found.previous && { previous: found.previous }) };
-    }
-    // A lost answer to the create: any open run of this generation is one every job converges on anyway.
-    const findExisting = async () => currentGeneration(await findKeyRuns(api, projectId, key)).open[0];
-    const mine = await request.create(found.previous, findExisting);
-    const after = currentGeneration(await findKeyRuns(api, projectId, key));
-    const winner = after.open[0] ?? mine;
-    if (winner.id === mine.id) {
-        log.info(`Created test run ${mine.human_id} for run key ${key}${found.previous ? `, continuing ${found.previous.human_id} (closed)` : ''}.`);
-        return { run: mine, created: true, ...(found.previous && { previous: found.previous }) };
-    }
-    log.info(`Another job created test run ${winner.human_id} for run key ${key} at the same moment: reporting there and deleting ${mine.human_id}.`);
-    try {
-        await api.deleteRun(projectId, mine.id);
-    }
-    catch (error) {
-        log.warn(`Could not delete the duplicate test run ${mine.human_id} (it holds no results): ${error.message}`);
-    }
-    return { run: winner, created: false, ...(after.previous && { previous: after.previous }) };
-}
-//# sourceMappingURL=key.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/run/timing.js
-/**
- * Every pause, window and bound of the cross-job protocol (see run/index.ts), in one place. All of them are
- * spent on the injected clock, so the simulation and the tests run them on virtual time.
- */
-/**
- * A write built from a read of what it replaces (the run's cases, its description) is sent within this long of
- * the read, or not sent and built again from a new read: sent later, it would undo what others wrote meanwhile.
- * Well under SETTLE_CROWD_MS, so that a job's look comes after every write built from a read that missed its cases.
- */
-const FRESH_READ_MS = 1500;
-/** Jobs that found or created the run at the same moment start their first read at random within this. */
-const START_SPREAD_MS = 1000;
-/** The pause before reading back a selection write: half of a ceiling that doubles per attempt, plus jitter. */
-const READ_BACK_FIRST_MS = 500;
-const READ_BACK_MAX_MS = 4000;
-/** Before a look at what this job sent: twice its longest read-to-write time, at least this (alone / in a crowd). */
-const SETTLE_ALONE_MS = 1000;
-const SETTLE_CROWD_MS = 3000;
-/** Looks while late writes keep removing cases, beyond which this job stops waiting for them. */
-const QUIET_LOOKS = 3;
-/** Put-backs refused while the case is in the run, after which the result is given up (named as refused). */
-const REFUSALS_IN_RUN = 2;
-/** Rounds of writing this job's line into the run's description before giving up (a crowd keeps replacing it). */
-const LEDGER_ATTEMPTS = 20;
-/** Two reads holding every line seen confirm it, this far apart (plus jitter): later than any write built earlier. */
-const CONFIRM_GAP_MS = FRESH_READ_MS + 300;
-const CONFIRM_JITTER_MS = 500;
-/** Rounds of writing this job's worse results again after another job's better one replaced them. */
-const REASSERT_ROUNDS = 3;
-/** How long the close step waits for shards whose line is missing or not yet done, and how often it looks. */
-const CLOSE_WAIT_MS = 60_000;
-const CLOSE_POLL_MS = 5_000;
-/** A job's line in the run's description holds at most this many characters (lists fall back to counts). */
-const LEDGER_LINE_MAX = 4000;
-//# sourceMappingURL=timing.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/run/membership.js
-
-
-/** Cases of the run by id, from one paginated read. */
-function byCase(cases) {
-    return new Map(cases.map((c) => [c.test_case.id, c]));
-}
-/**
- * Add `caseIds` to the run's selection until a read finds them all in. `held` is a read the caller has just
- * made (it saves this one).
- */
-async function ensureCases(session, caseIds, options = {}) {
-    const { api, projectId, run, clock, log, state } = session;
-    let requests = 0;
-    let held = options.held;
-    // When what `held` shows was read: a write built from it goes out within FRESH_READ_MS of that, or not at all.
-    let readAt = clock.now();
-    if (!held) {
-        // Jobs of one pipeline reach this point together (they found or created the run at the same moment):
-        // starting at random moments, their read-then-write pairs overlap less.
-        await clock.sleep(Math.floor(clock.random() * START_SPREAD_MS));
-        ({ held, readAt } = await readCases(session));
-        requests++;
-    }
-    let written;
-    // Every case ever seen in the run: some job needs each, so a write of ours puts back any it finds gone.
-    const seen = new Set();
-    // A write not sent because its read got old: the same attempt, from a new read.
-    let stale = false;
-    for (let attempt = 1;;) {
-        state.remember(held, written);
-        for (const c of held)
-            seen.add(c.test_case.id);
-        const current = byCase(held);
-        const missing = caseIds.filter((id) => !current.has(id));
-        if (missing.length === 0)
-            return { refused: [], requests, held };
-        if (run.selection_type && run.selection_type.toUpperCase() !== 'STATIC') {
-            log.warn(`Test run ${run.human_id} selects its cases dynamically; ${missing.length} mapped case(s) outside it cannot be recorded.`);
-            return { refused: missing, requests, held };
-        }
-        if (!stale) {
-            log.info(attempt === 1
-                ? `Adding ${missing.length} case(s) to test run ${run.human_id}.`
-                : `Another job changed the cases of test run ${run.human_id} at the same moment; adding ours again (attempt ${attempt}).`);
-        }
-        written = new Set([...seen, ...missing]);
-        const filters = [{ field: 'id', operator: 'IN', values: [...written] }];
-        stale = (await api.updateRun(projectId, run.id, { static_selection_filters: filters }, { sendBefore: readAt + FRESH_READ_MS })) === 'stale';
-        if (stale) {
-            log.debug(`The update of test run ${run.human_id}'s cases waited past ${FRESH_READ_MS} ms for its turn: reading the cases again before writing.`);
-            written = undefined;
-        }
-        else {
-            requests++;
-            state.rememberWindow(clock.now() - readAt);
-            await clock.sleep(readBackPause(attempt++, clock.random));
-        }
-        ({ held, readAt } = await readCases(session));
-        requests++;
-    }
-}
-/** The run's cases, and when the read's first page was answered (a long listing is as old as its first page). */
-async function readCases(session) {
-    const { cases, answeredAt } = await session.api.readRunCases(session.projectId, session.run.id);
-    return { held: cases, readAt: answeredAt ?? session.clock.now() };
-}
-/**
- * Before reading back: long enough for the writes of jobs that read before ours to land (so the read-back
- * sees whether ours survived them), and growing, at random, while writers keep colliding.
- */
-function readBackPause(attempt, random) {
-    const ceiling = Math.min(READ_BACK_MAX_MS, READ_BACK_FIRST_MS * 2 ** (attempt - 1));
-    return Math.floor(ceiling / 2 + random() * ceiling);
-}
-/**
- * Before looking whether what this job sent is still in place: another job's write can land seconds after the
- * read it was built from (its turn under the shared rate limit, a rate-limit answer waited out), and a look taken
- * before such a write lands would let this job finish with its results about to be dropped. This job's own
- * writes show how long that takes now: wait twice the longest, and at least SETTLE_CROWD_MS once other jobs were
- * seen writing (SETTLE_ALONE_MS when none was: a job alone need not wait for a crowd).
- */
-function settlePause(windowMs, crowded, random) {
-    const floor = crowded ? SETTLE_CROWD_MS : SETTLE_ALONE_MS;
-    return Math.floor(Math.max(floor, 2 * windowMs) + (random() * floor * 2) / 3);
-}
-/**
- * A job whose cases are in the run can still lose them afterwards: another job that read the selection before
- * ours was added writes a moment later, and the service drops the results of cases a selection update removes
- * (and refuses results for cases it no longer selects). So, when other jobs may be writing (a run key), look
- * again after a pause, and put back — cases and results — whatever went missing or was refused that way, until
- * a look finds everything in place; the look that finds a case gone is the first read of putting it back.
- * A look that finds a case gone that the last read saw, ours or not, saw another job's late write land, and
- * more may be under way in the same crowd: look again, up to QUIET_LOOKS times, until a look finds nothing
- * gone. A case that holds another result than ours was recorded by another job: not ours to undo (the
- * read-back names it). A result the service refuses while its case is in the run (REFUSALS_IN_RUN times) is
- * given up and named with the service's words.
- */
-async function keepResults(session, sent, options = {}) {
-    const { api, projectId, run, clock, log, state } = session;
-    const untested = options.untested ?? new Set();
-    let requests = 0;
-    // Results no longer waited for, with why (see KeptResults.lost).
-    const givenUp = new Map();
-    const recorded = new Set();
-    // Put-backs the service refused while the case was in the run, by case.
-    const refusedInRun = new Map();
-    let changing = 0;
-    for (;;) {
-        await clock.sleep(settlePause(state.windowMs, state.fresh || state.crowded, clock.random));
-        const previous = state.selection;
-        const held = await api.listRunCases(projectId, run.id);
-        requests++;
-        const current = byCase(held);
-        const quiet = [...previous].every((id) => current.has(id));
-        state.remember(held, previous);
-        const lost = sent.filter((e) => {
-            if (givenUp.has(e.test_case_id))
-                return false;
-            const status = current.get(e.test_case_id)?.status_id;
-            return status === undefined || status === '' || (status !== e.test_run_status_id && untested.has(status));
-        });
-        if (lost.length === 0 && (quiet || ++changing > QUIET_LOOKS))
-            return { lost: [...givenUp.values()], requests, held, recorded };
-        if (lost.length === 0)
-            continue;
-        log.info(`Another job's update of test run ${run.human_id} removed ${lost.length} of this job's results; recording them again.`);
-        const selection = await ensureCases(session, lost.map((e) => e.test_case_id), { held });
-        requests += selection.requests;
-        const dynamic = new Set(selection.refused);
-        for (const entry of lost.filter((e) => dynamic.has(e.test_case_id))) {
-            givenUp.set(entry.test_case_id, { entry, reason: `test run ${run.human_id} selects its cases dynamically and no longer holds this case` });
-        }
-        const putBack = lost.filter((e) => !givenUp.has(e.test_case_id));
-        if (putBack.length === 0)
-            continue;
-        const again = await send_sendEntries(api, projectId, run.id, putBack, { maxEntries: options.batchSize ?? putBack.length, now: () => clock.now() }, log);
-        requests += again.requests;
-        for (const entry of again.acknowledged)
-            recorded.add(entry.test_case_id);
-        if (again.error)
-            return { lost: [...givenUp.values()], requests, held, recorded, failure: { error: again.error, unsent: again.unsent } };
-        if (again.refused.length === 0)
-            continue;
-        // A refusal means either that the case was removed again before the write landed (the next round puts it
-        // back) or that the service will not take this result at all: a read now tells which, since a case still in
-        // the run was refused for itself. Twice, because another job may have removed the case and put it back
-        // between the write and the read. Waiting for such a result would never end.
-        const now = byCase(await api.listRunCases(projectId, run.id));
-        requests++;
-        for (const refusal of again.refused) {
-            const id = refusal.entry.test_case_id;
-            if (!now.has(id))
-                continue;
-            const times = (refusedInRun.get(id) ?? 0) + 1;
-            refusedInRun.set(id, times);
-            if (times >= REFUSALS_IN_RUN)
-                givenUp.set(id, refusal);
-        }
-    }
-}
-//# sourceMappingURL=membership.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/run/state.js
-class RunState {
-    /** The selection as last read: a look compares with it. */
-    selection = new Set();
-    /** The longest time from a read's answer to the answer of the write built from it. */
-    windowMs = 0;
-    /** Another job was seen changing the run's cases (a read-back held more than was written, or a look differed). */
-    crowded = false;
-    /** No selection was read yet: the first look assumes a crowd. */
-    fresh = true;
-    /** Keep what a read found; `expected` is what it should hold if no other job wrote. */
-    remember(held, expected) {
-        const selection = new Set(held.map((c) => c.test_case.id));
-        const differs = expected !== undefined && (expected.size !== selection.size || [...expected].some((id) => !selection.has(id)));
-        this.selection = selection;
-        this.crowded ||= differs;
-        this.fresh = false;
-    }
-    rememberWindow(windowMs) {
-        this.windowMs = Math.max(this.windowMs, windowMs);
-    }
-}
-function openSession(api, projectId, run, clock, log) {
-    return { api, projectId, run, clock, log, state: new RunState() };
-}
-//# sourceMappingURL=state.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/open-run.js
-
-
-
-
-
-
-
-/**
- * The run to write to: the one named by the run id setting; else, with a run key (from the CI or the setting),
- * the key's open run or a new one that every job of the pipeline converges on; else a new run. A run this upload
- * did not create is made to hold the mapped cases.
- */
-async function openRun(ctx, plan) {
-    const { settings, api, log, host, runKey } = ctx;
-    const { projectId } = plan;
-    const caseIds = plan.entries.map((p) => p.entry.test_case_id);
-    const now = ctx.now();
-    const title = runTitle(settings.runTitle, ctx.ci, now);
-    const labels = ['testsigma-tm', ...settings.labels];
-    // Checked before any run is created (also when one exists: a wrong setting fails the same way in every job).
-    const testPlan = settings.testPlan ? await resolveTestPlan(api, projectId, settings.testPlan, host) : undefined;
-    const runFields = { ...(testPlan && { testPlanId: testPlan.id }), environmentIds: settings.environmentIds };
-    let opened;
-    if (settings.runId) {
-        opened = { run: await lifecycle_openNamedRun(api, projectId, settings.runId, host), created: false };
-    }
-    else if (runKey) {
-        let carried = [];
-        const keyed = await findOrCreateKeyedRun(api, {
-            projectId,
-            key: runKey,
-            create: async (previous, findExisting) => {
-                carried = previous ? await previousCases(api, projectId, previous) : [];
-                const description = runDescription(ctx.ci, plan.total, plan.fileCount) +
-                    (previous ? `\nContinues test run ${previous.human_id} (closed), whose results were carried over.` : '');
-                const selection = [...new Set([...caseIds, ...carried.map((c) => c.test_case.id)])];
-                return api.createRun({
-                    projectId,
-                    title: titleWithKey(title, runKey),
-                    description,
-                    caseIds: selection,
-                    assigneeId: plan.userId,
-                    labels,
-                    now: now.getTime(),
-                    ...runFields,
-                }, { findExisting });
-            },
-        }, log);
-        opened = keyed;
-        if (keyed.created && keyed.previous) {
-            await carryOver(api, projectId, { previous: keyed.previous, run: keyed.run, userId: plan.userId, own: new Set(caseIds), untested: plan.untestedIds, batchSize: settings.batchSize }, carried, log);
-        }
-    }
-    else {
-        const description = runDescription(ctx.ci, plan.total, plan.fileCount);
-        opened = {
-            run: await createRun(api, { projectId, title, description, caseIds, assigneeId: plan.userId, labels, now: now.getTime(), ...runFields }, log),
-            created: true,
-        };
-    }
-    const session = openSession(api, projectId, opened.run, ctx.clock, log);
-    // A run this upload created selects its cases already; any other may lack some (and other jobs may be adding theirs).
-    const refused = new Set(opened.created ? [] : (await ensureCases(session, caseIds)).refused);
-    return { ...opened, session, entries: plan.entries.filter((p) => !refused.has(p.entry.test_case_id)) };
-}
-function runDescription(ci, results, files) {
-    const from = ci ? `${ci.provider}${ci.jobUrl ? ` (${ci.jobUrl})` : ''}` : 'a local upload';
-    return `Recorded by testsigma-tm ${VERSION} from ${from}: ${results} test result(s)${files !== undefined ? ` in ${files} file(s)` : ''}.`;
-}
-//# sourceMappingURL=open-run.js.map
+/** An HTTP client and the API over it; the caller closes `http` when done. `overrides` are test hooks. */
+function openService(settings, token, host, log, overrides) {
+    const http = new http_HttpClient({ ...httpOptions(settings, token, host, log), ...overrides });
+    return { http, api: new TestManagementApi(http) };
+}
+//# sourceMappingURL=service.js.map
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./packages/core/dist/run/verdict.js
@@ -41575,8 +41313,10 @@ async function close_closeRun(api, projectId, run, summaryLine) {
     throw new errors_UnsentResultsError('RUN_NOT_CLOSED', `Test run ${run.human_id} was answered as closed twice but still reads ACTIVE. Close it in Testsigma, or run the close step again.`);
 }
 //# sourceMappingURL=close.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/spool.js
+;// CONCATENATED MODULE: ./packages/core/dist/spool/spool.js
 /**
+ * spool/: the spool file, what an upload could not send, for `resume`; may import api, settings.
+ *
  * The spool: what an upload could not send, written to a file so that `testsigma-tm resume FILE` sends exactly
  * that later, into the same run, nothing twice. Versioned JSON; never the token (resume reads it from the
  * environment like any upload). Two kinds:
@@ -41666,7 +41406,7 @@ async function spool_markResumed(file) {
     return done;
 }
 //# sourceMappingURL=spool.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/spooling.js
+;// CONCATENATED MODULE: ./packages/core/dist/pipeline/spooling.js
 
 
 
@@ -41734,7 +41474,7 @@ async function reportSpool(file, log, count, write) {
     }
 }
 //# sourceMappingURL=spooling.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/record.js
+;// CONCATENATED MODULE: ./packages/core/dist/pipeline/record.js
 
 
 
@@ -41931,7 +41671,80 @@ function caseName(plan, caseId) {
     return plan.report.mapped.find((m) => m.testCase.id === caseId)?.testCase.human_id ?? caseId;
 }
 //# sourceMappingURL=record.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/outcome-summary.js
+;// CONCATENATED MODULE: ./packages/core/dist/report/markdown-cell.js
+/**
+ * Text from test results placed in Markdown: one line, no table or HTML breakage, bounded. Test titles and
+ * messages are arbitrary text (`a | b`, `<details>`, a 50 KB diff), and one of them must not break the table
+ * or the `<details>` block around it.
+ */
+
+const CELL_MAX_CHARS = 300;
+function displayCell(text, max = CELL_MAX_CHARS) {
+    const line = oneLine(stripAnsi(text));
+    const short = line.length > max ? `${safeSlice(line, max - 1)}…` : line;
+    return short.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
+}
+//# sourceMappingURL=markdown-cell.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/report/case-sync-summary.js
+
+
+const LIMIT = 20;
+/** The summary's view of what sync did (plain data for `--summary-json`). */
+function caseSyncSummary(sync) {
+    return {
+        casesCreated: sync.created,
+        caseSync: {
+            matchedByTitle: sync.byTitle,
+            ambiguous: sync.ambiguous.map((a) => ({ title: a.title, cases: a.cases.map((c) => c.human_id), tests: a.results.map(displayTitle) })),
+            renamed: sync.renamed.map((r) => ({ case: r.testCase.human_id, title: r.testCase.title, now: r.now })),
+            folders: sync.folders,
+        },
+    };
+}
+function listSome(items, indent) {
+    const shown = items.slice(0, LIMIT).map((t) => `${indent}${t}`);
+    if (items.length > LIMIT)
+        shown.push(`${indent}… and ${items.length - LIMIT} more (the summary JSON lists every one)`);
+    return shown;
+}
+function createdHeading(s) {
+    const created = s.casesCreated ?? [];
+    if (created.length === 0)
+        return undefined;
+    const where = created[0]?.folder ? `folder ${created[0].folder}` : 'the top level';
+    return `${s.dryRun ? 'Would create' : 'Created'} ${created.length} test case(s) in ${where}:`;
+}
+function caseSyncText(s) {
+    const lines = [];
+    const heading = createdHeading(s);
+    if (heading)
+        lines.push(heading, ...listSome((s.casesCreated ?? []).map((c) => (c.case ? `${c.case} ${c.title}` : c.title)), '    '));
+    const sync = s.caseSync;
+    if (!sync)
+        return lines;
+    if (sync.matchedByTitle > 0)
+        lines.push(`${sync.matchedByTitle} test case(s) found by title.`);
+    if (sync.ambiguous.length > 0)
+        lines.push(`${sync.ambiguous.length} title(s) belong to several test cases, so those tests were not recorded:`, ...listSome(sync.ambiguous.map((a) => `${a.title} (${a.cases.join(', ')})`), '    '));
+    if (sync.renamed.length > 0)
+        lines.push(`${sync.renamed.length} test case(s) were found by the test they were created for, which now has another title:`, ...listSome(sync.renamed.map((r) => `${r.case} "${r.title}" is now "${r.now}"`), '    '));
+    return lines;
+}
+function caseSyncMarkdown(s) {
+    const lines = [];
+    const heading = createdHeading(s);
+    if (heading)
+        lines.push(displayCell(heading), '', ...listSome((s.casesCreated ?? []).map((c) => `- ${displayCell(c.case ? `${c.case} ${c.title}` : c.title)}`), ''), '');
+    const ambiguous = s.caseSync?.ambiguous ?? [];
+    if (ambiguous.length > 0)
+        lines.push(`Titles of several test cases (not recorded): ${ambiguous
+            .slice(0, LIMIT)
+            .map((a) => displayCell(a.title))
+            .join('; ')}`, '');
+    return lines;
+}
+//# sourceMappingURL=case-sync-summary.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/pipeline/outcome-summary.js
 /**
  * The summary of an upload, built once at the end from what its stages returned: what is missing is what did not
  * happen.
@@ -42006,15 +41819,7 @@ function runUrl(baseUrl, projectId, runId) {
     return `${new URL(baseUrl).origin}/ui/projects/${projectId}/test-runs/${runId}`;
 }
 //# sourceMappingURL=outcome-summary.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/upload.js
-/**
- * The upload, as a short sequence of stages that take one context and return values:
- * plan (project, statuses, user, cases → mapped entries) → open run → record batches (and close).
- * The summary is assembled once, at the end, from what the stages returned. Never throws for anything a user can
- * cause: the outcome carries the error and the exit code (decided by the error's code). Hosts (CLI, Action,
- * reporters) only translate inputs in and the outcome out.
- */
-
+;// CONCATENATED MODULE: ./packages/core/dist/pipeline/upload.js
 
 
 
@@ -42048,14 +41853,15 @@ async function upload_uploadResults(input) {
     let http;
     let error;
     try {
-        const { token, projectId } = requireSettings(settings, input.host);
-        http = new http_HttpClient({ ...httpOptions(settings, token, input.host, log), ...input.http, clock });
+        const { token, projectId } = requireSettings(settings, ['token', 'projectId'], input.host);
+        const service = openService(settings, token, input.host, log, { ...input.http, clock });
+        http = service.http;
         const ci = detectCi(input.env ?? {});
         const ctx = {
             input,
             settings,
             host: input.host,
-            api: new TestManagementApi(http),
+            api: service.api,
             ci,
             runKey: settings.runKey ?? ci?.runKey,
             log,
@@ -42104,28 +41910,6 @@ async function upload_uploadResults(input) {
     });
     const failed = progress.read?.tally.annotatable ?? [];
     return error ? { summary, failed, error, exitCode: errors_exitCodeFor(error) } : { summary, failed, exitCode: 0 };
-}
-/** The HTTP client's options from the settings; every message names settings in the host's words. */
-function httpOptions(settings, token, host, log) {
-    return {
-        baseUrl: settings.baseUrl,
-        token,
-        timeoutMs: settings.timeoutMs,
-        deadlineMs: settings.deadline * 1000,
-        log,
-        tokenSettingName: settingLabel('token', host),
-        deadlineSettingName: settingLabel('deadline', host).split(' (or ')[0] ?? 'the deadline',
-    };
-}
-/** The two settings without which nothing can be asked of the service. */
-function requireSettings(settings, host) {
-    if (!settings.token) {
-        throw new errors_ConfigError('CONFIG_MISSING_TOKEN', `No API token: set ${settingLabel('token', host)} to a Test Management API key (Settings > API Keys).`);
-    }
-    if (!settings.projectId) {
-        throw new errors_ConfigError('CONFIG_MISSING_PROJECT', `No project: set ${settingLabel('projectId', host)} to the project UUID or its exact name.`);
-    }
-    return { token: settings.token, projectId: settings.projectId };
 }
 /**
  * Read what the service knows that mapping needs (project, statuses, users, cases): reads only, each once. With
@@ -42235,13 +42019,7 @@ function applyUnmappedPolicy(report, settings, log, host) {
     log.warn(`${count} test(s) or reference(s) map to no test case and will not be recorded: ${shown}`);
 }
 //# sourceMappingURL=upload.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/commands.js
-/**
- * The explicit lifecycle, for pipelines whose jobs report into one run: `run close` (a final job with
- * `needs:` and `if: always()`) and `resume` (send what an upload spooled). `run create` is uploadResults with
- * `openOnly`. Like uploadResults, these never throw for anything a user can cause.
- */
-
+;// CONCATENATED MODULE: ./packages/core/dist/operations/commands.js
 
 
 
@@ -42262,15 +42040,12 @@ async function withApi(input, body) {
     const log = redactingLogger(input.log ?? silentLogger, [settings.token]);
     let http;
     try {
-        if (!settings.token)
-            throw new errors_ConfigError('CONFIG_MISSING_TOKEN', `No API token: set ${settingLabel('token', host)} to a Test Management API key (Settings > API Keys).`);
-        if (!settings.projectId)
-            throw new errors_ConfigError('CONFIG_MISSING_PROJECT', `No project: set ${settingLabel('projectId', host)} to the project UUID or its exact name.`);
+        const { token, projectId } = requireSettings(settings, ['token', 'projectId'], host);
         const clock = input.clock ?? input.http?.clock ?? systemClock;
-        http = new http_HttpClient({ ...httpOptions(settings, settings.token, host, log), ...input.http, clock });
-        const api = new TestManagementApi(http);
-        const project = await resolveProject(api, settings.projectId, host);
-        return await body(api, log, project.id, clock);
+        const service = openService(settings, token, host, log, { ...input.http, clock });
+        http = service.http;
+        const project = await resolveProject(service.api, projectId, host);
+        return await body(service.api, log, project.id, clock);
     }
     catch (thrown) {
         const error = errors_asToolError(thrown);
@@ -42385,978 +42160,6 @@ async function resumeEntries(api, log, file, spool, settings) {
     };
 }
 //# sourceMappingURL=commands.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/doctor.js
-/**
- * `testsigma-tm doctor`: check, one cheap request at a time, everything an upload needs — the token, the base
- * URL, the project, the statuses the mapping uses, the user results are recorded as, the announced rate limit —
- * and show the effective settings with where each came from (the token never shown). Stops at the first check
- * the others depend on; each line says what to do when it fails.
- */
-
-
-
-
-
-
-
-
-async function doctor(input) {
-    const { settings, host } = input;
-    const checks = [];
-    const pass = (name, detail) => void checks.push({ name, ok: true, detail });
-    const settingsLines = describeSettings(settings, input.sources, host);
-    if (!settings.token) {
-        checks.push({ name: 'token', ok: false, detail: `not set: set ${settingLabel('token', host)} to a Test Management API key (Settings > API Keys).` });
-        return { checks, settings: settingsLines, exitCode: 2 };
-    }
-    const log = redactingLogger(input.log ?? silentLogger, [settings.token]);
-    const http = new http_HttpClient({ ...httpOptions(settings, settings.token, host, log), ...input.http });
-    const api = new TestManagementApi(http);
-    try {
-        const probe = await probeApi(http, settings.baseUrl);
-        pass('base URL', `${settings.baseUrl} answers as the Test Management API.`);
-        pass('token', 'accepted by the service.');
-        pass('rate limit', probe.limit
-            ? `the service announces ${probe.limit} requests per second per token (uploads pace one under it).`
-            : 'not announced; uploads pace at 8 requests per second.');
-        if (!settings.projectId) {
-            checks.push({ name: 'project', ok: false, detail: `not set: set ${settingLabel('projectId', host)} to the project UUID or its exact name.` });
-            return { checks, settings: settingsLines, exitCode: 2 };
-        }
-        const project = await resolveProject(api, settings.projectId, host);
-        pass('project', `${project.name} (${project.id}), case ids look like ${project.human_id_prefix}-12.`);
-        const mapping = { ...DEFAULT_STATUS_MAPPING, ...settings.statusMap };
-        const statuses = resolveStatusIds(await api.listRunStatuses(), mapping);
-        pass('statuses', Object.entries(mapping)
-            .map(([outcome, name]) => `${outcome} → ${statuses.get(name)?.name ?? name}`)
-            .join(', ') + '.');
-        const user = pickUser(await api.listUsers(), settings.userEmail, silentLogger, host);
-        pass('user', `results are recorded as ${user.email}${settings.userEmail ? '' : ` (the first active user; set ${settingLabel('userEmail', host)} to choose)`}.`);
-        return { checks, settings: settingsLines, exitCode: 0 };
-    }
-    catch (thrown) {
-        const error = errors_asToolError(thrown);
-        error.message = redact(error.message, [settings.token]);
-        checks.push({ name: failedCheck(error, checks), ok: false, detail: explain(error, settings.baseUrl) });
-        return { checks, settings: settingsLines, error, exitCode: errors_exitCodeFor(error) };
-    }
-    finally {
-        await http.close();
-    }
-}
-/** One cheap authenticated call; also tells whether the base URL is the API at all. */
-async function probeApi(http, baseUrl) {
-    const res = await http.send({ method: 'GET', path: '/projects', query: { page_size: 1 }, idempotent: true, resource: `The API at ${baseUrl}` });
-    return res.rate?.limit ? { limit: res.rate.limit } : {};
-}
-function failedCheck(error, passed) {
-    if (passed.length === 0)
-        return error instanceof ApiError && (error.status === 401 || error.status === 403) ? 'token' : 'base URL';
-    const done = new Set(passed.map((c) => c.name));
-    return ['project', 'statuses', 'user'].find((name) => !done.has(name)) ?? 'service';
-}
-/** The error, plus the usual cause of a 404 on the very first call: a base URL without /api/v1. */
-function explain(error, baseUrl) {
-    if (error instanceof ApiError && error.status === 404 && !/\/api\/v\d+$/.test(baseUrl)) {
-        return `${error.message} This is not the API's base URL: it usually ends in /api/v1 (try ${baseUrl.replace(/\/+$/, '')}/api/v1).`;
-    }
-    return error.message;
-}
-function describeSettings(settings, sources, host) {
-    return table_SETTING_KEYS.filter((key) => host !== 'reporter' || table_settingRow(key).option).map((key) => {
-        const value = settings[key];
-        const shown = table_settingRow(key).secret ? (value ? '***' : 'not set') : value === undefined ? 'not set' : JSON.stringify(value);
-        const source = sources[key];
-        return `${key} = ${shown} (${source.kind === 'default' ? 'default' : `from ${source.kind === 'environment' || source.kind === 'config file' ? '' : `${source.kind} `}${source.name}`})`;
-    });
-}
-//# sourceMappingURL=doctor.js.map
-;// CONCATENATED MODULE: external "url"
-const external_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
-;// CONCATENATED MODULE: external "module"
-const external_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("module");
-;// CONCATENATED MODULE: ./node_modules/fdir/dist/index.mjs
-
-
-
-
-//#region rolldown:runtime
-var __require = /* @__PURE__ */ (0,external_module_namespaceObject.createRequire)(import.meta.url);
-
-//#endregion
-//#region src/utils.ts
-function cleanPath(path) {
-	let normalized = (0,external_path_namespaceObject.normalize)(path);
-	if (normalized.length > 1 && normalized[normalized.length - 1] === external_path_namespaceObject.sep) normalized = normalized.substring(0, normalized.length - 1);
-	return normalized;
-}
-const SLASHES_REGEX = /[\\/]/g;
-function convertSlashes(path, separator) {
-	return path.replace(SLASHES_REGEX, separator);
-}
-const WINDOWS_ROOT_DIR_REGEX = /^[a-z]:[\\/]$/i;
-function isRootDirectory(path) {
-	return path === "/" || WINDOWS_ROOT_DIR_REGEX.test(path);
-}
-function normalizePath(path, options) {
-	const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
-	const pathNeedsCleaning = process.platform === "win32" && path.includes("/") || path.startsWith(".");
-	if (resolvePaths) path = (0,external_path_namespaceObject.resolve)(path);
-	if (normalizePath$1 || pathNeedsCleaning) path = cleanPath(path);
-	if (path === ".") return "";
-	const needsSeperator = path[path.length - 1] !== pathSeparator;
-	return convertSlashes(needsSeperator ? path + pathSeparator : path, pathSeparator);
-}
-
-//#endregion
-//#region src/api/functions/join-path.ts
-function joinPathWithBasePath(filename, directoryPath) {
-	return directoryPath + filename;
-}
-function joinPathWithRelativePath(root, options) {
-	return function(filename, directoryPath) {
-		const sameRoot = directoryPath.startsWith(root);
-		if (sameRoot) return directoryPath.slice(root.length) + filename;
-		else return convertSlashes((0,external_path_namespaceObject.relative)(root, directoryPath), options.pathSeparator) + options.pathSeparator + filename;
-	};
-}
-function joinPath(filename) {
-	return filename;
-}
-function joinDirectoryPath(filename, directoryPath, separator) {
-	return directoryPath + filename + separator;
-}
-function build$7(root, options) {
-	const { relativePaths, includeBasePath } = options;
-	return relativePaths && root ? joinPathWithRelativePath(root, options) : includeBasePath ? joinPathWithBasePath : joinPath;
-}
-
-//#endregion
-//#region src/api/functions/push-directory.ts
-function pushDirectoryWithRelativePath(root) {
-	return function(directoryPath, paths) {
-		paths.push(directoryPath.substring(root.length) || ".");
-	};
-}
-function pushDirectoryFilterWithRelativePath(root) {
-	return function(directoryPath, paths, filters) {
-		const relativePath = directoryPath.substring(root.length) || ".";
-		if (filters.every((filter) => filter(relativePath, true))) paths.push(relativePath);
-	};
-}
-const pushDirectory = (directoryPath, paths) => {
-	paths.push(directoryPath || ".");
-};
-const pushDirectoryFilter = (directoryPath, paths, filters) => {
-	const path = directoryPath || ".";
-	if (filters.every((filter) => filter(path, true))) paths.push(path);
-};
-const empty$2 = () => {};
-function build$6(root, options) {
-	const { includeDirs, filters, relativePaths } = options;
-	if (!includeDirs) return empty$2;
-	if (relativePaths) return filters && filters.length ? pushDirectoryFilterWithRelativePath(root) : pushDirectoryWithRelativePath(root);
-	return filters && filters.length ? pushDirectoryFilter : pushDirectory;
-}
-
-//#endregion
-//#region src/api/functions/push-file.ts
-const pushFileFilterAndCount = (filename, _paths, counts, filters) => {
-	if (filters.every((filter) => filter(filename, false))) counts.files++;
-};
-const pushFileFilter = (filename, paths, _counts, filters) => {
-	if (filters.every((filter) => filter(filename, false))) paths.push(filename);
-};
-const pushFileCount = (_filename, _paths, counts, _filters) => {
-	counts.files++;
-};
-const pushFile = (filename, paths) => {
-	paths.push(filename);
-};
-const empty$1 = () => {};
-function build$5(options) {
-	const { excludeFiles, filters, onlyCounts } = options;
-	if (excludeFiles) return empty$1;
-	if (filters && filters.length) return onlyCounts ? pushFileFilterAndCount : pushFileFilter;
-	else if (onlyCounts) return pushFileCount;
-	else return pushFile;
-}
-
-//#endregion
-//#region src/api/functions/get-array.ts
-const getArray = (paths) => {
-	return paths;
-};
-const getArrayGroup = () => {
-	return [""].slice(0, 0);
-};
-function build$4(options) {
-	return options.group ? getArrayGroup : getArray;
-}
-
-//#endregion
-//#region src/api/functions/group-files.ts
-const groupFiles = (groups, directory, files) => {
-	groups.push({
-		directory,
-		files,
-		dir: directory
-	});
-};
-const empty = () => {};
-function build$3(options) {
-	return options.group ? groupFiles : empty;
-}
-
-//#endregion
-//#region src/api/functions/resolve-symlink.ts
-const resolveSymlinksAsync = function(path, state, callback$1) {
-	const { queue, fs, options: { suppressErrors } } = state;
-	queue.enqueue();
-	fs.realpath(path, (error, resolvedPath) => {
-		if (error) return queue.dequeue(suppressErrors ? null : error, state);
-		fs.stat(resolvedPath, (error$1, stat) => {
-			if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
-			if (stat.isDirectory() && isRecursive(path, resolvedPath, state)) return queue.dequeue(null, state);
-			callback$1(stat, resolvedPath);
-			queue.dequeue(null, state);
-		});
-	});
-};
-const resolveSymlinks = function(path, state, callback$1) {
-	const { queue, fs, options: { suppressErrors } } = state;
-	queue.enqueue();
-	try {
-		const resolvedPath = fs.realpathSync(path);
-		const stat = fs.statSync(resolvedPath);
-		if (stat.isDirectory() && isRecursive(path, resolvedPath, state)) return;
-		callback$1(stat, resolvedPath);
-	} catch (e) {
-		if (!suppressErrors) throw e;
-	}
-};
-function build$2(options, isSynchronous) {
-	if (!options.resolveSymlinks || options.excludeSymlinks) return null;
-	return isSynchronous ? resolveSymlinks : resolveSymlinksAsync;
-}
-function isRecursive(path, resolved, state) {
-	if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved, state);
-	let parent = (0,external_path_namespaceObject.dirname)(path);
-	let depth = 1;
-	while (parent !== state.root && depth < 2) {
-		const resolvedPath = state.symlinks.get(parent);
-		const isSameRoot = !!resolvedPath && (resolvedPath === resolved || resolvedPath.startsWith(resolved) || resolved.startsWith(resolvedPath));
-		if (isSameRoot) depth++;
-		else parent = (0,external_path_namespaceObject.dirname)(parent);
-	}
-	state.symlinks.set(path, resolved);
-	return depth > 1;
-}
-function isRecursiveUsingRealPaths(resolved, state) {
-	return state.visited.includes(resolved + state.options.pathSeparator);
-}
-
-//#endregion
-//#region src/api/functions/invoke-callback.ts
-const onlyCountsSync = (state) => {
-	return state.counts;
-};
-const groupsSync = (state) => {
-	return state.groups;
-};
-const defaultSync = (state) => {
-	return state.paths;
-};
-const limitFilesSync = (state) => {
-	return state.paths.slice(0, state.options.maxFiles);
-};
-const onlyCountsAsync = (state, error, callback$1) => {
-	report(error, callback$1, state.counts, state.options.suppressErrors);
-	return null;
-};
-const defaultAsync = (state, error, callback$1) => {
-	report(error, callback$1, state.paths, state.options.suppressErrors);
-	return null;
-};
-const limitFilesAsync = (state, error, callback$1) => {
-	report(error, callback$1, state.paths.slice(0, state.options.maxFiles), state.options.suppressErrors);
-	return null;
-};
-const groupsAsync = (state, error, callback$1) => {
-	report(error, callback$1, state.groups, state.options.suppressErrors);
-	return null;
-};
-function report(error, callback$1, output, suppressErrors) {
-	if (error && !suppressErrors) callback$1(error, output);
-	else callback$1(null, output);
-}
-function build$1(options, isSynchronous) {
-	const { onlyCounts, group, maxFiles } = options;
-	if (onlyCounts) return isSynchronous ? onlyCountsSync : onlyCountsAsync;
-	else if (group) return isSynchronous ? groupsSync : groupsAsync;
-	else if (maxFiles) return isSynchronous ? limitFilesSync : limitFilesAsync;
-	else return isSynchronous ? defaultSync : defaultAsync;
-}
-
-//#endregion
-//#region src/api/functions/walk-directory.ts
-const readdirOpts = { withFileTypes: true };
-const walkAsync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
-	state.queue.enqueue();
-	if (currentDepth < 0) return state.queue.dequeue(null, state);
-	const { fs } = state;
-	state.visited.push(crawlPath);
-	state.counts.directories++;
-	fs.readdir(crawlPath || ".", readdirOpts, (error, entries = []) => {
-		callback$1(entries, directoryPath, currentDepth);
-		state.queue.dequeue(state.options.suppressErrors ? null : error, state);
-	});
-};
-const walkSync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
-	const { fs } = state;
-	if (currentDepth < 0) return;
-	state.visited.push(crawlPath);
-	state.counts.directories++;
-	let entries = [];
-	try {
-		entries = fs.readdirSync(crawlPath || ".", readdirOpts);
-	} catch (e) {
-		if (!state.options.suppressErrors) throw e;
-	}
-	callback$1(entries, directoryPath, currentDepth);
-};
-function build(isSynchronous) {
-	return isSynchronous ? walkSync : walkAsync;
-}
-
-//#endregion
-//#region src/api/queue.ts
-/**
-* This is a custom stateless queue to track concurrent async fs calls.
-* It increments a counter whenever a call is queued and decrements it
-* as soon as it completes. When the counter hits 0, it calls onQueueEmpty.
-*/
-var Queue = class {
-	count = 0;
-	constructor(onQueueEmpty) {
-		this.onQueueEmpty = onQueueEmpty;
-	}
-	enqueue() {
-		this.count++;
-		return this.count;
-	}
-	dequeue(error, output) {
-		if (this.onQueueEmpty && (--this.count <= 0 || error)) {
-			this.onQueueEmpty(error, output);
-			if (error) {
-				output.controller.abort();
-				this.onQueueEmpty = void 0;
-			}
-		}
-	}
-};
-
-//#endregion
-//#region src/api/counter.ts
-var Counter = class {
-	_files = 0;
-	_directories = 0;
-	set files(num) {
-		this._files = num;
-	}
-	get files() {
-		return this._files;
-	}
-	set directories(num) {
-		this._directories = num;
-	}
-	get directories() {
-		return this._directories;
-	}
-	/**
-	* @deprecated use `directories` instead
-	*/
-	/* c8 ignore next 3 */
-	get dirs() {
-		return this._directories;
-	}
-};
-
-//#endregion
-//#region src/api/aborter.ts
-/**
-* AbortController is not supported on Node 14 so we use this until we can drop
-* support for Node 14.
-*/
-var Aborter = class {
-	aborted = false;
-	abort() {
-		this.aborted = true;
-	}
-};
-
-//#endregion
-//#region src/api/walker.ts
-var Walker = class {
-	root;
-	isSynchronous;
-	state;
-	joinPath;
-	pushDirectory;
-	pushFile;
-	getArray;
-	groupFiles;
-	resolveSymlink;
-	walkDirectory;
-	callbackInvoker;
-	constructor(root, options, callback$1) {
-		this.isSynchronous = !callback$1;
-		this.callbackInvoker = build$1(options, this.isSynchronous);
-		this.root = normalizePath(root, options);
-		this.state = {
-			root: isRootDirectory(this.root) ? this.root : this.root.slice(0, -1),
-			paths: [""].slice(0, 0),
-			groups: [],
-			counts: new Counter(),
-			options,
-			queue: new Queue((error, state) => this.callbackInvoker(state, error, callback$1)),
-			symlinks: /* @__PURE__ */ new Map(),
-			visited: [""].slice(0, 0),
-			controller: new Aborter(),
-			fs: options.fs || external_fs_namespaceObject
-		};
-		this.joinPath = build$7(this.root, options);
-		this.pushDirectory = build$6(this.root, options);
-		this.pushFile = build$5(options);
-		this.getArray = build$4(options);
-		this.groupFiles = build$3(options);
-		this.resolveSymlink = build$2(options, this.isSynchronous);
-		this.walkDirectory = build(this.isSynchronous);
-	}
-	start() {
-		this.pushDirectory(this.root, this.state.paths, this.state.options.filters);
-		this.walkDirectory(this.state, this.root, this.root, this.state.options.maxDepth, this.walk);
-		return this.isSynchronous ? this.callbackInvoker(this.state, null) : null;
-	}
-	walk = (entries, directoryPath, depth) => {
-		const { paths, options: { filters, resolveSymlinks: resolveSymlinks$1, excludeSymlinks, exclude, maxFiles, signal, useRealPaths, pathSeparator }, controller } = this.state;
-		if (controller.aborted || signal && signal.aborted || maxFiles && paths.length > maxFiles) return;
-		const files = this.getArray(this.state.paths);
-		for (let i = 0; i < entries.length; ++i) {
-			const entry = entries[i];
-			if (entry.isFile() || entry.isSymbolicLink() && !resolveSymlinks$1 && !excludeSymlinks) {
-				const filename = this.joinPath(entry.name, directoryPath);
-				this.pushFile(filename, files, this.state.counts, filters);
-			} else if (entry.isDirectory()) {
-				let path = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
-				if (exclude && exclude(entry.name, path)) continue;
-				this.pushDirectory(path, paths, filters);
-				this.walkDirectory(this.state, path, path, depth - 1, this.walk);
-			} else if (this.resolveSymlink && entry.isSymbolicLink()) {
-				let path = joinPathWithBasePath(entry.name, directoryPath);
-				this.resolveSymlink(path, this.state, (stat, resolvedPath) => {
-					if (stat.isDirectory()) {
-						resolvedPath = normalizePath(resolvedPath, this.state.options);
-						if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path + pathSeparator)) return;
-						this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path + pathSeparator, depth - 1, this.walk);
-					} else {
-						resolvedPath = useRealPaths ? resolvedPath : path;
-						const filename = (0,external_path_namespaceObject.basename)(resolvedPath);
-						const directoryPath$1 = normalizePath((0,external_path_namespaceObject.dirname)(resolvedPath), this.state.options);
-						resolvedPath = this.joinPath(filename, directoryPath$1);
-						this.pushFile(resolvedPath, files, this.state.counts, filters);
-					}
-				});
-			}
-		}
-		this.groupFiles(this.state.groups, directoryPath, files);
-	};
-};
-
-//#endregion
-//#region src/api/async.ts
-function promise(root, options) {
-	return new Promise((resolve$1, reject) => {
-		callback(root, options, (err, output) => {
-			if (err) return reject(err);
-			resolve$1(output);
-		});
-	});
-}
-function callback(root, options, callback$1) {
-	let walker = new Walker(root, options, callback$1);
-	walker.start();
-}
-
-//#endregion
-//#region src/api/sync.ts
-function sync(root, options) {
-	const walker = new Walker(root, options);
-	return walker.start();
-}
-
-//#endregion
-//#region src/builder/api-builder.ts
-var APIBuilder = class {
-	constructor(root, options) {
-		this.root = root;
-		this.options = options;
-	}
-	withPromise() {
-		return promise(this.root, this.options);
-	}
-	withCallback(cb) {
-		callback(this.root, this.options, cb);
-	}
-	sync() {
-		return sync(this.root, this.options);
-	}
-};
-
-//#endregion
-//#region src/builder/index.ts
-let dist_pm = null;
-/* c8 ignore next 6 */
-try {
-	__require.resolve("picomatch");
-	dist_pm = __require("picomatch");
-} catch {}
-var Builder = class {
-	globCache = {};
-	options = {
-		maxDepth: Infinity,
-		suppressErrors: true,
-		pathSeparator: external_path_namespaceObject.sep,
-		filters: []
-	};
-	globFunction;
-	constructor(options) {
-		this.options = {
-			...this.options,
-			...options
-		};
-		this.globFunction = this.options.globFunction;
-	}
-	group() {
-		this.options.group = true;
-		return this;
-	}
-	withPathSeparator(separator) {
-		this.options.pathSeparator = separator;
-		return this;
-	}
-	withBasePath() {
-		this.options.includeBasePath = true;
-		return this;
-	}
-	withRelativePaths() {
-		this.options.relativePaths = true;
-		return this;
-	}
-	withDirs() {
-		this.options.includeDirs = true;
-		return this;
-	}
-	withMaxDepth(depth) {
-		this.options.maxDepth = depth;
-		return this;
-	}
-	withMaxFiles(limit) {
-		this.options.maxFiles = limit;
-		return this;
-	}
-	withFullPaths() {
-		this.options.resolvePaths = true;
-		this.options.includeBasePath = true;
-		return this;
-	}
-	withErrors() {
-		this.options.suppressErrors = false;
-		return this;
-	}
-	withSymlinks({ resolvePaths = true } = {}) {
-		this.options.resolveSymlinks = true;
-		this.options.useRealPaths = resolvePaths;
-		return this.withFullPaths();
-	}
-	withAbortSignal(signal) {
-		this.options.signal = signal;
-		return this;
-	}
-	normalize() {
-		this.options.normalizePath = true;
-		return this;
-	}
-	filter(predicate) {
-		this.options.filters.push(predicate);
-		return this;
-	}
-	onlyDirs() {
-		this.options.excludeFiles = true;
-		this.options.includeDirs = true;
-		return this;
-	}
-	exclude(predicate) {
-		this.options.exclude = predicate;
-		return this;
-	}
-	onlyCounts() {
-		this.options.onlyCounts = true;
-		return this;
-	}
-	crawl(root) {
-		return new APIBuilder(root || ".", this.options);
-	}
-	withGlobFunction(fn) {
-		this.globFunction = fn;
-		return this;
-	}
-	/**
-	* @deprecated Pass options using the constructor instead:
-	* ```ts
-	* new fdir(options).crawl("/path/to/root");
-	* ```
-	* This method will be removed in v7.0
-	*/
-	/* c8 ignore next 4 */
-	crawlWithOptions(root, options) {
-		this.options = {
-			...this.options,
-			...options
-		};
-		return new APIBuilder(root || ".", this.options);
-	}
-	glob(...patterns) {
-		if (this.globFunction) return this.globWithOptions(patterns);
-		return this.globWithOptions(patterns, ...[{ dot: true }]);
-	}
-	globWithOptions(patterns, ...options) {
-		const globFn = this.globFunction || dist_pm;
-		/* c8 ignore next 5 */
-		if (!globFn) throw new Error("Please specify a glob function to use glob matching.");
-		var isMatch = this.globCache[patterns.join("\0")];
-		if (!isMatch) {
-			isMatch = globFn(patterns, ...options);
-			this.globCache[patterns.join("\0")] = isMatch;
-		}
-		this.options.filters.push((path) => isMatch(path));
-		return this;
-	}
-};
-
-//#endregion
-
-// EXTERNAL MODULE: ./node_modules/picomatch/index.js
-var picomatch = __nccwpck_require__(4006);
-;// CONCATENATED MODULE: ./node_modules/tinyglobby/dist/index.mjs
-
-
-
-
-
-//#region src/utils.ts
-const isReadonlyArray = Array.isArray;
-const BACKSLASHES = /\\/g;
-const DRIVE_RELATIVE_PATH = /^[A-Za-z]:$/;
-const isWin = process.platform === "win32";
-const ONLY_PARENT_DIRECTORIES = /^(\/?\.\.)+$/;
-function getPartialMatcher(patterns, options = {}) {
-	const patternsCount = patterns.length;
-	const patternsParts = Array(patternsCount);
-	const matchers = Array(patternsCount);
-	let i, j;
-	for (i = 0; i < patternsCount; i++) {
-		const parts = splitPattern(patterns[i]);
-		patternsParts[i] = parts;
-		const partsCount = parts.length;
-		const partMatchers = Array(partsCount);
-		for (j = 0; j < partsCount; j++) partMatchers[j] = picomatch(parts[j], options);
-		matchers[i] = partMatchers;
-	}
-	return (input) => {
-		const inputParts = input.split("/");
-		if (inputParts[0] === ".." && ONLY_PARENT_DIRECTORIES.test(input)) return true;
-		for (i = 0; i < patternsCount; i++) {
-			const patternParts = patternsParts[i];
-			const matcher = matchers[i];
-			const inputPatternCount = inputParts.length;
-			const minParts = Math.min(inputPatternCount, patternParts.length);
-			j = 0;
-			while (j < minParts) {
-				const part = patternParts[j];
-				if (part.includes("/")) return true;
-				if (!matcher[j](inputParts[j])) break;
-				if (!options.noglobstar && part === "**") return true;
-				j++;
-			}
-			if (j === inputPatternCount) return true;
-		}
-		return false;
-	};
-}
-/* node:coverage ignore next 2 */
-const WIN32_ROOT_DIR = /^[A-Z]:\/$/i;
-const isRoot = isWin ? (p) => WIN32_ROOT_DIR.test(p) : (p) => p === "/";
-function buildFormat(cwd, root, absolute) {
-	if (cwd === root || root.startsWith(`${cwd}/`)) {
-		if (absolute) {
-			const start = cwd.length + +!isRoot(cwd);
-			return (p, isDir) => p.slice(start, isDir ? -1 : void 0) || ".";
-		}
-		const prefix = root.slice(cwd.length + 1);
-		if (prefix) return (p, isDir) => {
-			if (p === ".") return prefix;
-			const result = `${prefix}/${p}`;
-			return isDir ? result.slice(0, -1) : result;
-		};
-		return (p, isDir) => isDir && p !== "." ? p.slice(0, -1) : p;
-	}
-	if (absolute) return (p) => external_path_namespaceObject.posix.relative(cwd, p) || ".";
-	return (p) => external_path_namespaceObject.posix.relative(cwd, `${root}/${p}`) || ".";
-}
-function buildRelative(cwd, root) {
-	if (root.startsWith(`${cwd}/`)) {
-		const prefix = root.slice(cwd.length + 1);
-		return (p) => `${prefix}/${p}`;
-	}
-	return (p) => {
-		const result = external_path_namespaceObject.posix.relative(cwd, `${root}/${p}`);
-		return p[p.length - 1] === "/" && result !== "" ? `${result}/` : result || ".";
-	};
-}
-function ensureNonDriveRelativePath(path) {
-	return path.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
-}
-const splitPatternOptions = { parts: true };
-function splitPattern(path) {
-	var _result$parts;
-	const result = picomatch.scan(path, splitPatternOptions);
-	return ((_result$parts = result.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result.parts : [path];
-}
-const ESCAPED_WIN32_BACKSLASHES = /\\(?![()[\]{}!+@])/g;
-function convertPosixPathToPattern(path) {
-	return escapePosixPath(path);
-}
-function convertWin32PathToPattern(path) {
-	return escapeWin32Path(path).replace(ESCAPED_WIN32_BACKSLASHES, "/");
-}
-/**
-* Converts a path to a pattern depending on the platform.
-* Identical to {@link escapePath} on POSIX systems.
-* @see {@link https://superchupu.dev/tinyglobby/documentation#convertPathToPattern}
-*/
-/* node:coverage ignore next 3 */
-const convertPathToPattern = (/* unused pure expression or super */ null && (isWin ? convertWin32PathToPattern : convertPosixPathToPattern));
-const POSIX_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}*?|]|^!|[!+@](?=\()|\\(?![()[\]{}!*+?@|]))/g;
-const WIN32_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}]|^!|[!+@](?=\())/g;
-const escapePosixPath = (path) => path.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-const escapeWin32Path = (path) => path.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-/**
-* Escapes a path's special characters depending on the platform.
-* @see {@link https://superchupu.dev/tinyglobby/documentation#escapePath}
-*/
-/* node:coverage ignore next */
-const escapePath = isWin ? escapeWin32Path : escapePosixPath;
-/**
-* Checks if a pattern has dynamic parts.
-*
-* Has a few minor differences with [`fast-glob`](https://github.com/mrmlnc/fast-glob) for better accuracy:
-*
-* - Doesn't necessarily return `false` on patterns that include `\`.
-* - Returns `true` if the pattern includes parentheses, regardless of them representing one single pattern or not.
-* - Returns `true` for unfinished glob extensions i.e. `(h`, `+(h`.
-* - Returns `true` for unfinished brace expansions as long as they include `,` or `..`.
-*
-* @see {@link https://superchupu.dev/tinyglobby/documentation#isDynamicPattern}
-*/
-function isDynamicPattern(pattern, options) {
-	if ((options === null || options === void 0 ? void 0 : options.caseSensitiveMatch) === false) return true;
-	const scan = picomatch.scan(pattern);
-	return scan.isGlob || scan.negated;
-}
-function log(...tasks) {
-	console.log(`[tinyglobby ${(/* @__PURE__ */ new Date()).toLocaleTimeString("es")}]`, ...tasks);
-}
-function ensureStringArray(value) {
-	return typeof value === "string" ? [value] : value !== null && value !== void 0 ? value : [];
-}
-//#endregion
-//#region src/patterns.ts
-const PARENT_DIRECTORY = /^(\/?\.\.)+/;
-const ESCAPING_BACKSLASHES = /\\(?=[()[\]{}!*+?@|])/g;
-function normalizePattern(pattern, opts, props, isIgnore) {
-	var _PARENT_DIRECTORY$exe;
-	const cwd = opts.cwd;
-	let result = pattern;
-	if (pattern[pattern.length - 1] === "/") result = pattern.slice(0, -1);
-	if (result[result.length - 1] !== "*" && opts.expandDirectories) result += "/**";
-	const escapedCwd = escapePath(cwd);
-	result = (0,external_path_namespaceObject.isAbsolute)(result.replace(ESCAPING_BACKSLASHES, "")) ? external_path_namespaceObject.posix.relative(escapedCwd, result) : external_path_namespaceObject.posix.normalize(result);
-	const parentDir = (_PARENT_DIRECTORY$exe = PARENT_DIRECTORY.exec(result)) === null || _PARENT_DIRECTORY$exe === void 0 ? void 0 : _PARENT_DIRECTORY$exe[0];
-	const parts = splitPattern(result);
-	if (parentDir) {
-		const n = (parentDir.length + 1) / 3;
-		let i = 0;
-		const cwdParts = escapedCwd.split("/");
-		while (i < n && parts[i + n] === cwdParts[cwdParts.length + i - n]) {
-			result = result.slice(0, (n - i - 1) * 3) + result.slice((n - i) * 3 + parts[i + n].length + 1) || ".";
-			i++;
-		}
-		const potentialRoot = external_path_namespaceObject.posix.join(cwd, parentDir.slice(i * 3));
-		if (potentialRoot[0] !== "." && props.root.length > potentialRoot.length) {
-			props.root = ensureNonDriveRelativePath(potentialRoot);
-			props.depthOffset = -n + i;
-		}
-	}
-	if (!isIgnore && props.depthOffset >= 0) {
-		var _props$commonPath;
-		(_props$commonPath = props.commonPath) !== null && _props$commonPath !== void 0 || (props.commonPath = parts);
-		const newCommonPath = [];
-		const length = Math.min(props.commonPath.length, parts.length);
-		for (let i = 0; i < length; i++) {
-			const part = parts[i];
-			if (part === "**" && !parts[i + 1]) {
-				newCommonPath.pop();
-				break;
-			}
-			if (i === parts.length - 1 || part !== props.commonPath[i] || isDynamicPattern(part)) break;
-			newCommonPath.push(part);
-		}
-		props.depthOffset = newCommonPath.length;
-		props.commonPath = newCommonPath;
-		props.root = ensureNonDriveRelativePath(newCommonPath.length > 0 ? external_path_namespaceObject.posix.join(cwd, ...newCommonPath) : cwd);
-	}
-	return result;
-}
-function processPatterns(options, patterns, props) {
-	const matchPatterns = [];
-	const ignorePatterns = [];
-	for (const pattern of options.ignore) {
-		if (!pattern) continue;
-		if (pattern[0] !== "!" || pattern[1] === "(") ignorePatterns.push(normalizePattern(pattern, options, props, true));
-	}
-	for (const pattern of patterns) {
-		if (!pattern) continue;
-		if (pattern[0] !== "!" || pattern[1] === "(") matchPatterns.push(normalizePattern(pattern, options, props, false));
-		else if (pattern[1] !== "!" || pattern[2] === "(") ignorePatterns.push(normalizePattern(pattern.slice(1), options, props, true));
-	}
-	return {
-		match: matchPatterns,
-		ignore: ignorePatterns
-	};
-}
-//#endregion
-//#region src/crawler.ts
-function buildCrawler(options, patterns) {
-	const cwd = options.cwd;
-	const props = {
-		root: cwd,
-		depthOffset: 0
-	};
-	const processed = processPatterns(options, patterns, props);
-	if (options.debug) log("internal processing patterns:", processed);
-	const { absolute, caseSensitiveMatch, debug, dot, followSymbolicLinks, onlyDirectories } = options;
-	const root = props.root.replace(BACKSLASHES, "");
-	const matchOptions = {
-		dot,
-		nobrace: options.braceExpansion === false,
-		nocase: !caseSensitiveMatch,
-		noextglob: options.extglob === false,
-		noglobstar: options.globstar === false,
-		posix: true
-	};
-	const matcher = picomatch(processed.match, matchOptions);
-	const ignore = picomatch(processed.ignore, matchOptions);
-	const partialMatcher = getPartialMatcher(processed.match, matchOptions);
-	const format = buildFormat(cwd, root, absolute);
-	const excludeFormatter = absolute ? format : buildFormat(cwd, root, true);
-	const excludePredicate = (_, p) => {
-		const relativePath = excludeFormatter(p, true);
-		return relativePath !== "." && !partialMatcher(relativePath) || ignore(relativePath);
-	};
-	let maxDepth;
-	if (options.deep !== void 0) maxDepth = Math.round(options.deep - props.depthOffset);
-	const crawler = new Builder({
-		filters: [debug ? (p, isDirectory) => {
-			const path = format(p, isDirectory);
-			const matches = matcher(path) && !ignore(path);
-			if (matches) log(`matched ${path}`);
-			return matches;
-		} : (p, isDirectory) => {
-			const path = format(p, isDirectory);
-			return matcher(path) && !ignore(path);
-		}],
-		exclude: debug ? (_, p) => {
-			const skipped = excludePredicate(_, p);
-			log(`${skipped ? "skipped" : "crawling"} ${p}`);
-			return skipped;
-		} : excludePredicate,
-		fs: options.fs,
-		pathSeparator: "/",
-		relativePaths: !absolute,
-		resolvePaths: absolute,
-		includeBasePath: absolute,
-		resolveSymlinks: followSymbolicLinks,
-		excludeSymlinks: !followSymbolicLinks,
-		excludeFiles: onlyDirectories,
-		includeDirs: onlyDirectories || !options.onlyFiles,
-		maxDepth,
-		signal: options.signal
-	}).crawl(root);
-	if (options.debug) log("internal properties:", {
-		...props,
-		root
-	});
-	return [crawler, cwd !== root && !absolute && buildRelative(cwd, root)];
-}
-//#endregion
-//#region src/index.ts
-function formatPaths(paths, mapper) {
-	if (mapper) for (let i = paths.length - 1; i >= 0; i--) paths[i] = mapper(paths[i]);
-	return paths;
-}
-const defaultOptions = {
-	caseSensitiveMatch: true,
-	debug: !!process.env.TINYGLOBBY_DEBUG,
-	expandDirectories: true,
-	followSymbolicLinks: true,
-	onlyFiles: true
-};
-function getOptions(options) {
-	const opts = Object.assign({}, options);
-	for (const key in defaultOptions) if (opts[key] === void 0) Object.assign(opts, { [key]: defaultOptions[key] });
-	opts.cwd = (opts.cwd instanceof URL ? (0,external_url_namespaceObject.fileURLToPath)(opts.cwd) : (0,external_path_namespaceObject.resolve)(opts.cwd || process.cwd())).replace(BACKSLASHES, "/");
-	opts.ignore = ensureStringArray(opts.ignore);
-	opts.fs && (opts.fs = {
-		readdir: opts.fs.readdir || external_fs_.readdir,
-		readdirSync: opts.fs.readdirSync || external_fs_.readdirSync,
-		realpath: opts.fs.realpath || external_fs_.realpath,
-		realpathSync: opts.fs.realpathSync || external_fs_.realpathSync,
-		stat: opts.fs.stat || external_fs_.stat,
-		statSync: opts.fs.statSync || external_fs_.statSync
-	});
-	if (opts.debug) log("globbing with options:", opts);
-	return opts;
-}
-function getCrawler(globInput, inputOptions = {}) {
-	var _ref;
-	if (globInput && (inputOptions === null || inputOptions === void 0 ? void 0 : inputOptions.patterns)) throw new Error("Cannot pass patterns as both an argument and an option");
-	const isModern = isReadonlyArray(globInput) || typeof globInput === "string";
-	const patterns = ensureStringArray((_ref = isModern ? globInput : globInput.patterns) !== null && _ref !== void 0 ? _ref : "**/*");
-	const options = getOptions(isModern ? inputOptions : globInput);
-	return patterns.length > 0 ? buildCrawler(options, patterns) : [];
-}
-async function glob(globInput, options) {
-	const [crawler, relative] = getCrawler(globInput, options);
-	return crawler ? formatPaths(await crawler.withPromise(), relative) : [];
-}
-function globSync(globInput, options) {
-	const [crawler, relative] = getCrawler(globInput, options);
-	return crawler ? formatPaths(crawler.sync(), relative) : [];
-}
-//#endregion
-
-
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/json-values.js
 /** Defensive readers for JSON of unknown shape: a wrong type reads as absent, never as a crash. */
 function json_values_isObject(value) {
@@ -43375,8 +42178,10 @@ function json_values_objects(value) {
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/text.js
 /**
  * Small, pure text helpers shared by the parsers. Result files carry terminal colours, huge logs and
- * durations in every notation; these helpers make such values safe to put into the result model.
+ * durations in every notation; these helpers make such values safe to put into the result model. (Terminal
+ * escapes and first lines are core's one text module, ../text.ts.)
  */
+
 /** Longest `output` kept per result: enough for the end of a log, small enough for thousands of tests. */
 const MAX_OUTPUT_CHARS = 64 * 1024;
 /** Longest `stack` kept per attempt. */
@@ -43385,12 +42190,6 @@ const MAX_STACK_CHARS = 64 * 1024;
 const MAX_MESSAGE_CHARS = 16 * 1024;
 function stripBom(text) {
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-// CSI sequences (colours, cursor moves) and OSC sequences (hyperlinks), as written by chalk/kleur/picocolors.
-// eslint-disable-next-line no-control-regex
-const ANSI_PATTERN = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u009b[0-?]*[ -/]*[@-~]/g;
-function text_stripAnsi(text) {
-    return text.includes('\u001b') || text.includes('\u009b') ? text.replace(ANSI_PATTERN, '') : text;
 }
 /**
  * Cut `text` to at most about `max` characters, keeping the head and (mostly) the tail: the end of a log
@@ -43410,17 +42209,6 @@ function nonEmpty(text) {
         return undefined;
     const trimmed = text.trim();
     return trimmed === '' ? undefined : trimmed;
-}
-/** The first line that is not blank, trimmed. */
-function text_firstLine(text) {
-    if (text === undefined)
-        return undefined;
-    for (const line of text.split(/\r?\n/)) {
-        const trimmed = line.trim();
-        if (trimmed !== '')
-            return trimmed;
-    }
-    return undefined;
 }
 /** A short, printable excerpt of what a file starts with, for "received …" in error messages. */
 function describeStart(text, max = 40) {
@@ -43474,7 +42262,7 @@ function normaliseTags(tags) {
  * message (everything before the first stack frame) and the stack (the whole text).
  */
 function splitMessageAndStack(text) {
-    const clean = text_stripAnsi(text);
+    const clean = stripAnsi(text);
     const frame = clean.search(/\n\s+at /);
     const message = nonEmpty(frame === -1 ? clean : clean.slice(0, frame));
     const stack = nonEmpty(clean);
@@ -43796,6 +42584,7 @@ function relativeDisplayPath(filePath, rootDir) {
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/jest/jest.js
 
 
+
 /** Name of the result that stands for a test file that failed to run. */
 const JEST_SUITE_FAILED = 'Test suite failed to run';
 /** Said about attempts whose error Jest did not keep. */
@@ -43928,7 +42717,7 @@ function reasonLine(text) {
 }
 /** Colours removed, line ends made `\n` (so frames are found in Windows text too), trimmed. */
 function jest_clean(text) {
-    return text_stripAnsi(text).replace(/\r\n?/g, '\n').trim();
+    return stripAnsi(text).trim();
 }
 //# sourceMappingURL=jest.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/jest/jest-json.js
@@ -44160,6 +42949,7 @@ function readDuration(value) {
 
 
 
+
 const RESULT_KINDS = new Map([
     ['error', 'error'],
     ['failure', 'failed'],
@@ -44342,8 +43132,8 @@ function attemptFrom(status, elements) {
     const messages = [];
     const stacks = [];
     for (const element of elements) {
-        const stack = nonEmpty(text_stripAnsi((element.stackTrace ?? element.text).value()));
-        const message = nonEmpty(text_stripAnsi(element.attrs.message ?? '')) ?? text_firstLine(stack) ?? nonEmpty(element.attrs.type);
+        const stack = nonEmpty(stripAnsi((element.stackTrace ?? element.text).value()));
+        const message = nonEmpty(stripAnsi(element.attrs.message ?? '')) ?? firstLine(stack) ?? nonEmpty(element.attrs.type);
         if (message !== undefined)
             messages.push(message);
         if (stack !== undefined)
@@ -44369,7 +43159,7 @@ function mergeProperties(levels) {
 }
 /** system-out then system-err, each trimmed; undefined when all are empty. */
 function joinOutput(out, err) {
-    return joinParts([...out, ...err].map((t) => nonEmpty(text_stripAnsi(t.value()))));
+    return joinParts([...out, ...err].map((t) => nonEmpty(stripAnsi(t.value()))));
 }
 function joinParts(parts) {
     const present = parts.filter((p) => p !== undefined);
@@ -45730,6 +44520,7 @@ function asOutcome(value) {
 
 
 
+
 function parsePlaywrightJson(json, source) {
     const suites = isObject(json) ? json.suites : undefined;
     if (!Array.isArray(suites))
@@ -45745,7 +44536,7 @@ function playwrightGlobalErrors(json) {
     if (!json_values_isObject(json))
         return [];
     return json_values_objects(json.errors)
-        .map((error) => nonEmpty(text_stripAnsi(str(error.message) ?? str(error.value) ?? '')))
+        .map((error) => nonEmpty(stripAnsi(str(error.message) ?? str(error.value) ?? '')))
         .filter((message) => message !== undefined);
 }
 /** The JSON suite tree as the shape the rules read, in file order. */
@@ -45870,6 +44661,7 @@ function readChunk(entry) {
 }
 //# sourceMappingURL=playwright-json.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/playwright/rules.js
+
 
 const INTERRUPTED_MESSAGE = 'Interrupted: the test run was stopped before this test finished (Ctrl-C, --max-failures or the global timeout).';
 const DID_NOT_RUN_MESSAGE = 'Did not run: Playwright never started this test (an earlier test of its serial group failed, or --max-failures / an interruption stopped the run).';
@@ -46014,8 +44806,8 @@ function skipReason(annotations) {
 }
 /** Every error of the attempt (soft assertions give several), colours stripped, capped. */
 function errorText(errors) {
-    const messages = errors.map((e) => nonEmpty(text_stripAnsi(e.message ?? e.value ?? ''))).filter((m) => m !== undefined);
-    const stacks = errors.map((e) => nonEmpty(text_stripAnsi(e.stack ?? ''))).filter((s) => s !== undefined);
+    const messages = errors.map((e) => nonEmpty(stripAnsi(e.message ?? e.value ?? ''))).filter((m) => m !== undefined);
+    const stacks = errors.map((e) => nonEmpty(stripAnsi(e.stack ?? ''))).filter((s) => s !== undefined);
     return {
         ...(messages.length > 0 && { message: clip(messages.join('\n\n'), MAX_MESSAGE_CHARS) }),
         ...(stacks.length > 0 && { stack: clip(stacks.join('\n\n'), MAX_STACK_CHARS) }),
@@ -46053,7 +44845,7 @@ function toAttachment(raw) {
 function outputOf(run) {
     if (run === undefined)
         return undefined;
-    const text = nonEmpty(text_stripAnsi([...run.stdout, ...run.stderr].join('')));
+    const text = nonEmpty(stripAnsi([...run.stdout, ...run.stderr].join('')));
     return text === undefined ? undefined : clip(text, MAX_OUTPUT_CHARS);
 }
 //# sourceMappingURL=rules.js.map
@@ -46361,6 +45153,7 @@ const playwrightJson = {
 
 
 
+
 // A Map, not an object literal: a status such as "constructor" must not find Object.prototype's.
 const vitest_STATUS = new Map([
     ['passed', 'passed'],
@@ -46429,7 +45222,7 @@ function vitestTestResult(test, path, source) {
 }
 function fileErrorResult(path, rawMessage, source) {
     const text = vitest_clean(rawMessage ?? '');
-    const reason = text_firstLine(text);
+    const reason = text === '' ? undefined : firstLine(text);
     const message = clip(`The test file failed to run: ${reason ?? `${VITEST_NO_REASON}.`}`, MAX_MESSAGE_CHARS);
     const stack = text === '' ? undefined : clip(text, MAX_STACK_CHARS);
     return {
@@ -46470,7 +45263,7 @@ function metaProperties(meta) {
 }
 /** Colours removed, line ends made `\n` (so frames are found in Windows text too), trimmed. */
 function vitest_clean(text) {
-    return text_stripAnsi(text).replace(/\r\n?/g, '\n').trim();
+    return stripAnsi(text).trim();
 }
 //# sourceMappingURL=vitest.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/vitest/index.js
@@ -46505,6 +45298,8 @@ const vitestJson = {
 //# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/registry.js
 /**
+ * formats/: reading result files into the result model, one folder per format; imports no other folder.
+ *
  * Every input format, in the order detection asks them. Detection, dispatch and every "expected JUnit XML,
  * Jest --json or Playwright JSON" message read from this list, so a new format is one folder plus one line
  * here. Which format a file is, is decided by its content, never by its name: CI setups name files freely
@@ -46548,6 +45343,1333 @@ async function refuseUnrecognised(head, rest, source) {
         'Check that the path points at the results, not a log.');
 }
 //# sourceMappingURL=registry.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/operations/table.js
+/**
+ * operations/: what a host can ask of core, one row and one function per operation; may import all but hosts.
+ *
+ * One row per operation below (its name, what it does, the settings it reads, what it returns) and one function
+ * each (commands.ts, doctor.ts; the upload is pipeline/upload.ts). The CLI's subcommands and their --help, and
+ * the Action's modes, are built from these rows: a new operation is one row, its function and its test.
+ */
+
+
+/** What affects only the hosts or the pipeline's later stages: a run that is only created or closed ignores it. */
+const RECORDING_ONLY = [
+    'closeRun',
+    'shardIndex',
+    'verify',
+    'spool',
+    'annotations',
+    'attachments',
+    'attachmentMaxBytes',
+    'attachmentsPerCase',
+    'failOnUploadError',
+];
+const OPERATIONS = {
+    upload: {
+        command: 'upload',
+        summary: `Read ${expectedFormats()} reports, map each test to its test case ` +
+            '(a "testsigma" property/annotation, or the case id such as DEMO-12 in its name), record the results in a test run and close it.',
+        reads: table_SETTING_KEYS,
+        requires: ['token', 'projectId'],
+        returns: 'UploadOutcome: the summary (run, counts, what was not recorded and why), the failed results, the error and the exit code',
+    },
+    create: {
+        command: 'run create',
+        summary: 'Find the open run of the run key, or create it, and print its id. Its cases come from --cases and/or result files (e.g. `playwright test --list --reporter=json`).',
+        reads: table_SETTING_KEYS.filter((key) => !RECORDING_ONLY.includes(key)),
+        requires: ['token', 'projectId'],
+        returns: 'UploadOutcome: the run found or created (id, link, whether it was created) and the cases it selects',
+    },
+    close: {
+        command: 'run close',
+        summary: 'Close the run named by --run-id, or the open run of the run key, once every shard has reported: each case gets the worst result any shard reported; its description says how many uploads reported.',
+        // The service's (token, project, base URL, timeouts, deadline, verbose), which run to close, and the user
+        // the close step records a restored worst result as.
+        reads: ['token', 'projectId', 'baseUrl', 'runId', 'timeoutMs', 'runKey', 'shardTotal', 'userEmail', 'deadline', 'verbose'],
+        requires: ['token', 'projectId'],
+        returns: 'CommandOutcome: a message, the run closed (if any), the error and the exit code',
+    },
+    resume: {
+        command: 'resume',
+        summary: 'Send the results an upload wrote to its spool file (after an outage or the deadline) into the same run, and close it if the upload would have.',
+        // Every other setting comes from the spool file, as the upload that wrote it had them.
+        reads: ['token'],
+        requires: ['token'],
+        returns: 'CommandOutcome: a message, the run written to, the error and the exit code',
+    },
+    doctor: {
+        command: 'doctor',
+        summary: 'Check the token, the base URL, the project, the statuses the mapping needs, the user and the rate limit, and show every setting with where it came from.',
+        reads: table_SETTING_KEYS,
+        requires: [],
+        returns: 'DoctorOutcome: one line per check (passed or what to do), every setting with its source, and the exit code',
+    },
+};
+/**
+ * The GitHub Action's `mode` input, each naming the operation it runs (in the order the docs list them). `upload`
+ * is a shard's upload: the run stays open for the close job unless the shard total is known. `resume` has no mode:
+ * a spool file outlives the job that wrote it.
+ */
+const ACTION_MODES = {
+    report: 'upload',
+    create: 'create',
+    upload: 'upload',
+    close: 'close',
+    doctor: 'doctor',
+};
+//# sourceMappingURL=table.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/operations/doctor.js
+
+
+
+
+
+
+async function doctor(input) {
+    const { settings, host } = input;
+    const checks = [];
+    const pass = (name, detail) => void checks.push({ name, ok: true, detail });
+    const settingsLines = describeSettings(settings, input.sources, host);
+    if (!settings.token) {
+        checks.push({ name: 'token', ok: false, detail: `not set: ${howToSet('token', host)}` });
+        return { checks, settings: settingsLines, exitCode: 2 };
+    }
+    const log = redactingLogger(input.log ?? silentLogger, [settings.token]);
+    const { http, api } = openService(settings, settings.token, host, log, input.http);
+    try {
+        const probe = await probeApi(http, settings.baseUrl);
+        pass('base URL', `${settings.baseUrl} answers as the Test Management API.`);
+        pass('token', 'accepted by the service.');
+        pass('rate limit', probe.limit
+            ? `the service announces ${probe.limit} requests per second per token (uploads pace one under it).`
+            : 'not announced; uploads pace at 8 requests per second.');
+        if (!settings.projectId) {
+            checks.push({ name: 'project', ok: false, detail: `not set: ${howToSet('projectId', host)}` });
+            return { checks, settings: settingsLines, exitCode: 2 };
+        }
+        const project = await resolveProject(api, settings.projectId, host);
+        pass('project', `${project.name} (${project.id}), case ids look like ${project.human_id_prefix}-12.`);
+        const mapping = { ...DEFAULT_STATUS_MAPPING, ...settings.statusMap };
+        const statuses = resolveStatusIds(await api.listRunStatuses(), mapping);
+        pass('statuses', Object.entries(mapping)
+            .map(([outcome, name]) => `${outcome} → ${statuses.get(name)?.name ?? name}`)
+            .join(', ') + '.');
+        const user = pickUser(await api.listUsers(), settings.userEmail, silentLogger, host);
+        pass('user', `results are recorded as ${user.email}${settings.userEmail ? '' : ` (the first active user; set ${settingLabel('userEmail', host)} to choose)`}.`);
+        return { checks, settings: settingsLines, exitCode: 0 };
+    }
+    catch (thrown) {
+        const error = errors_asToolError(thrown);
+        error.message = redact(error.message, [settings.token]);
+        checks.push({ name: failedCheck(error, checks), ok: false, detail: explain(error, settings.baseUrl) });
+        return { checks, settings: settingsLines, error, exitCode: errors_exitCodeFor(error) };
+    }
+    finally {
+        await http.close();
+    }
+}
+/** One cheap authenticated call; also tells whether the base URL is the API at all. */
+async function probeApi(http, baseUrl) {
+    const res = await http.send({ method: 'GET', path: '/projects', query: { page_size: 1 }, idempotent: true, resource: `The API at ${baseUrl}` });
+    return res.rate?.limit ? { limit: res.rate.limit } : {};
+}
+function failedCheck(error, passed) {
+    if (passed.length === 0)
+        return error instanceof ApiError && (error.status === 401 || error.status === 403) ? 'token' : 'base URL';
+    const done = new Set(passed.map((c) => c.name));
+    return ['project', 'statuses', 'user'].find((name) => !done.has(name)) ?? 'service';
+}
+/** The error, plus the usual cause of a 404 on the very first call: a base URL without /api/v1. */
+function explain(error, baseUrl) {
+    if (error instanceof ApiError && error.status === 404 && !/\/api\/v\d+$/.test(baseUrl)) {
+        return `${error.message} This is not the API's base URL: it usually ends in /api/v1 (try ${baseUrl.replace(/\/+$/, '')}/api/v1).`;
+    }
+    return error.message;
+}
+function describeSettings(settings, sources, host) {
+    return table_SETTING_KEYS.filter((key) => host !== 'reporter' || table_settingRow(key).option).map((key) => {
+        const value = settings[key];
+        const shown = table_settingRow(key).secret ? (value ? '***' : 'not set') : value === undefined ? 'not set' : JSON.stringify(value);
+        const source = sources[key];
+        return `${key} = ${shown} (${source.kind === 'default' ? 'default' : `from ${source.kind === 'environment' || source.kind === 'config file' ? '' : `${source.kind} `}${source.name}`})`;
+    });
+}
+//# sourceMappingURL=doctor.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/report/summary-text.js
+/**
+ * The summary as plain lines, for a terminal, a reporter and CIs without a job summary: what was read, where it
+ * went, then the failed tests before every other list, then what did not map, what could not be read, what to do
+ * about the error that decides the exit code, and the upload's figures. Lists are capped with a note.
+ */
+
+
+
+
+const TEXT_LIST_LIMIT = 20;
+const TEXT_MAPPING_LIMIT = 200;
+/** `total`: how many the list stands for when it was capped before rendering (see howMany). */
+function summary_text_listSome(items, limit = TEXT_LIST_LIMIT, more = '', total = items.length) {
+    const shown = items.slice(0, limit).map((t) => `    ${t}`);
+    if (total > shown.length)
+        shown.push(`    … and ${total - shown.length} more${more}`);
+    return shown;
+}
+function statusLine(byStatus) {
+    const parts = Object.entries(byStatus).map(([name, n]) => `${n} ${name}`);
+    return parts.length > 0 ? parts.join(', ') : 'none';
+}
+/** `file.ts:12`, `file.ts`, or '' — where a failed test points. */
+function place(f) {
+    if (!f.file)
+        return '';
+    return f.line !== null ? `${f.file}:${f.line}` : f.file;
+}
+function failureLine(f) {
+    const where = place(f);
+    return `${f.test}${f.case ? ` (${f.case})` : ''}${f.message ? `: ${f.message}` : ''}${where ? ` — ${where}` : ''}`;
+}
+function mappingText(m) {
+    if (m.case)
+        return `${m.test} → ${m.case}`;
+    if (m.reason === 'unknown id')
+        return `${m.test} → none: unknown id ${m.ids.join(', ')}`;
+    if (m.reason === 'not checked')
+        return `${m.test} → not checked: ids found ${m.ids.join(', ')}`;
+    return `${m.test} → none: no id`;
+}
+function todoOf(code) {
+    return ERROR_CODES[code].todo;
+}
+/** `14 request(s) in 1.2 s, 2 retries`: what the upload itself cost. */
+function figuresText(s) {
+    const { httpRequests, retries, elapsedMs } = s.figures;
+    return `${httpRequests} request(s) in ${formatDuration(elapsedMs)}, ${retries === 0 ? 'no retries' : `${retries} retr${retries === 1 ? 'y' : 'ies'}`}`;
+}
+function renderText(s, options = {}) {
+    const lines = [];
+    const fileErrors = s.files.filter((f) => f.error);
+    const filesRead = s.files.length - fileErrors.length;
+    const unreadable = fileErrors.length ? `; ${fileErrors.length} file(s) could not be read` : '';
+    if (options.collectedBy !== undefined) {
+        lines.push(`Collected ${s.total} ${options.collectedBy} test result(s)${options.countTestFiles ? ` from ${filesRead} test file(s)` : ''}${unreadable}.`);
+    }
+    else if (s.files.length === 0) {
+        lines.push(`Collected ${s.total} test result(s).`);
+    }
+    else {
+        lines.push(`Read ${s.total} test result(s) from ${filesRead} file(s)${unreadable}.`);
+    }
+    if (!s.checkedAgainstProject) {
+        lines.push(`Dry run without a token or project: ids were not checked against the project, so no test case is named below. Nothing was written.`);
+    }
+    else if (s.dryRun) {
+        lines.push(`Dry run: would record ${s.mapped} test case(s): ${statusLine(s.byStatus)}. Nothing was written.`);
+    }
+    else if (s.runHumanId) {
+        lines.push(`Test run ${s.runHumanId}${s.created ? ' (created)' : ''}${s.closed ? ', closed' : ''}: recorded ${s.uploaded} of ${s.mapped} test case(s): ${statusLine(s.byStatus)}.`);
+        if (s.runUrl)
+            lines.push(`  ${s.runUrl}`);
+    }
+    else {
+        lines.push('No test run was written to.');
+    }
+    const { passed, failed, skipped } = s.tests;
+    if (passed + failed + skipped > 0) {
+        const cases = s.cases.recorded > 0 ? ` Test cases: ${s.cases.passed} passed, ${s.cases.failed} failed, ${s.cases.skipped} skipped.` : '';
+        lines.push(`Tests: ${passed} passed, ${failed} failed, ${skipped} skipped.${cases}`);
+    }
+    if (s.failures.length > 0 && options.collectedBy === undefined)
+        lines.push(`${howMany(s.failures, s.tests.failed)} failed test(s):`, ...summary_text_listSome(s.failures.map(failureLine), TEXT_LIST_LIMIT, '', howMany(s.failures, s.tests.failed)));
+    if (s.unsent > 0)
+        lines.push(`${s.unsent} test case result(s) were NOT recorded.`);
+    if (s.spoolFile)
+        lines.push(`They were written to ${s.spoolFile}: send them with testsigma-tm resume ${s.spoolFile}`);
+    if (s.mapping) {
+        lines.push(`Mapping (test → test case), ${howMany(s.mapping, s.total)} test(s):`, ...summary_text_listSome(s.mapping.map(mappingText), TEXT_MAPPING_LIMIT, ' (the summary JSON lists up to 10,000)', howMany(s.mapping, s.total)));
+    }
+    else {
+        if (s.unmapped.length > 0)
+            lines.push(`${howMany(s.unmapped, s.unmappedTotal)} test(s) map to no test case:`, ...summary_text_listSome(s.unmapped, TEXT_LIST_LIMIT, '', howMany(s.unmapped, s.unmappedTotal)));
+        if (s.unknown.length > 0)
+            lines.push(`${s.unknown.length} reference(s) name no test case of the project:`, ...summary_text_listSome(s.unknown.map((u) => `${u.reference} (in ${u.tests[0]}${u.tests.length > 1 ? ` and ${u.tests.length - 1} more` : ''})`)));
+    }
+    for (const k of summary_text_listSome((s.keptFromOtherJobs ?? []).map((k) => `${k.case}: ${k.status} by another job of this run — kept`)))
+        lines.push(k);
+    lines.push(...caseSyncText(s));
+    for (const f of fileErrors)
+        lines.push(`File not used: ${f.error}`);
+    lines.push(...attachmentLines(s.attachments, s.dryRun));
+    if (options.error)
+        lines.push(`What to do: ${todoOf(options.error.code)} (${options.error.code})`);
+    if (s.figures.httpRequests > 0)
+        lines.push(`Upload: ${figuresText(s)}.`);
+    return lines.join('\n');
+}
+function attachmentLines(a, dryRun) {
+    const lines = [];
+    if (dryRun && a.planned.length > 0)
+        lines.push(`Would attach ${a.planned.length} file(s) (${mebibytes(a.planned.reduce((n, p) => n + p.size, 0))}):`, ...summary_text_listSome(a.planned.map((p) => `${p.case}: ${p.name} (${mebibytes(p.size)})`)));
+    if (!dryRun && a.sent > 0)
+        lines.push(`Attached ${a.sent} file(s) (${mebibytes(a.sentBytes)}).`);
+    if (a.skipped.length > 0)
+        lines.push(`${a.skipped.length} file(s) not attached (named in the case's description instead):`, ...summary_text_listSome(a.skipped.map((k) => `${k.case}: ${k.name}: ${k.reason}`)));
+    return lines;
+}
+function mebibytes(bytes) {
+    return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+/** How many a capped list stands for: its length, or the total once the list reached the cap. */
+function howMany(list, total) {
+    return list.length < LISTED_RESULTS_MAX ? list.length : Math.max(list.length, total);
+}
+//# sourceMappingURL=summary-text.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/report/summary-markdown.js
+/**
+ * The summary as GitHub-flavoured Markdown for a job summary: title and link, the error that failed the step
+ * with what to do, tests and test cases by outcome, the failed tests (name, case, first line of the message,
+ * place, link), the dry run's mapping, unmapped tests, unreadable files, and the upload's figures.
+ *
+ * GitHub refuses a step summary over 1 MiB (and then shows none), so every list is capped and the whole text
+ * is built against a byte budget: whatever does not fit is replaced by a line saying how much was left out.
+ */
+
+
+
+/** GitHub's limit per step is 1 MiB; this leaves room for a margin and the closing notes. */
+const MARKDOWN_MAX_BYTES = 1_000_000;
+const MARKDOWN_FAILURE_LIMIT = 1_000;
+const MARKDOWN_LIST_LIMIT = 200;
+class Budget {
+    max;
+    lines = [];
+    used = 0;
+    constructor(max) {
+        this.max = max;
+    }
+    /** Adds the line when it fits (keeping `reserve` bytes free); says whether it did. */
+    add(line, reserve = 0) {
+        const cost = Buffer.byteLength(line, 'utf8') + 1;
+        if (this.used + cost + reserve > this.max)
+            return false;
+        this.lines.push(line);
+        this.used += cost;
+        return true;
+    }
+    text() {
+        return this.lines.join('\n');
+    }
+}
+/** Room kept for the notes and sections after a list, so a long list never pushes them out. */
+const RESERVE = 8_000;
+/**
+ * Adds the list's lines while they fit under both the item cap and the byte budget, then one line saying how many
+ * were left out (the note always fits because of RESERVE). Lines are made only for what is shown: a list of
+ * 50,000 costs no more than one of `limit`.
+ */
+/** `total`: how many the list stands for when it was capped before rendering (see howMany). */
+function addList(out, items, limit, noun, line, total = items.length) {
+    let shown = 0;
+    for (const item of items) {
+        if (shown >= limit || !out.add(line(item), RESERVE))
+            break;
+        shown++;
+    }
+    if (shown < total) {
+        const why = shown >= limit ? `only the first ${limit} are shown` : 'the job summary is limited to 1 MiB per step';
+        out.add('');
+        out.add(`*… and ${total - shown} more ${noun} not shown (${why}).*`);
+    }
+}
+function renderMarkdown(s, options = {}) {
+    const out = new Budget(options.maxBytes ?? MARKDOWN_MAX_BYTES);
+    const run = s.runHumanId ? ` — ${s.runUrl ? `[${displayCell(s.runHumanId)}](${s.runUrl})` : displayCell(s.runHumanId)}` : '';
+    out.add(`### Testsigma Test Management${s.dryRun ? ' — dry run' : run}`);
+    out.add('');
+    if (options.error) {
+        out.add(`**The step failed** (\`${options.error.code}\`): ${displayCell(options.error.message)}`);
+        out.add('');
+        out.add(`**What to do:** ${displayCell(todoOf(options.error.code))}`);
+        out.add('');
+    }
+    if (!s.checkedAgainstProject) {
+        out.add('No token or project: ids were found in the tests but not checked against the project. Nothing was written.');
+        out.add('');
+    }
+    const recorded = s.dryRun ? 'would be recorded' : 'recorded';
+    out.add(`| | Tests | Test cases ${recorded} |`);
+    out.add('|---|---:|---:|');
+    out.add(`| Passed | ${s.tests.passed} | ${s.cases.passed} |`);
+    out.add(`| Failed | ${s.tests.failed} | ${s.cases.failed} |`);
+    out.add(`| Skipped | ${s.tests.skipped} | ${s.cases.skipped} |`);
+    out.add(`| **Total** | **${s.total}** | **${s.cases.recorded}** |`);
+    out.add('');
+    const statuses = Object.entries(s.byStatus).map(([name, n]) => `${n} ${displayCell(name)}`);
+    if (s.dryRun)
+        out.add(`Dry run: ${s.mapped} test case(s) would be recorded${statuses.length ? ` (${statuses.join(', ')})` : ''}. Nothing was written.`);
+    else if (s.runHumanId)
+        out.add(`Recorded ${s.uploaded} of ${s.mapped} test case(s)${statuses.length ? ` as ${statuses.join(', ')}` : ''}; run ${s.created ? 'created' : 'reused'}${s.closed ? ' and closed' : ', left open'}.`);
+    else
+        out.add('No test run was written to.');
+    out.add('');
+    if (s.unsent > 0) {
+        out.add(`**${s.unsent} test case result(s) were not recorded.**${s.spoolFile ? ` They were written to \`${displayCell(s.spoolFile)}\`: send them with \`testsigma-tm resume\`.` : ''}`);
+        out.add('');
+    }
+    if (s.attachments.sent > 0 || s.attachments.skipped.length > 0) {
+        out.add(`Attachments: ${s.attachments.sent} sent (${mebibytes(s.attachments.sentBytes)}), ${s.attachments.skipped.length} not attached.`);
+        out.add('');
+        addList(out, s.attachments.skipped, MARKDOWN_LIST_LIMIT, 'file(s) not attached', (k) => `- ${displayCell(k.case)}: ${displayCell(k.name)}: ${displayCell(k.reason)}`);
+        out.add('');
+    }
+    const kept = s.keptFromOtherJobs ?? [];
+    if (kept.length > 0) {
+        out.add(`Worse results of other jobs of this run, kept (${kept.length}):`);
+        out.add('');
+        addList(out, kept, MARKDOWN_LIST_LIMIT, 'kept result(s)', (k) => `- ${displayCell(k.case)}: ${displayCell(k.status)} by another job — kept`);
+        out.add('');
+    }
+    if (s.refused.length > 0) {
+        out.add(`Refused by the service (${s.refused.length}):`);
+        out.add('');
+        addList(out, s.refused, MARKDOWN_LIST_LIMIT, 'refused result(s)', (r) => `- ${displayCell(r.case)}: ${displayCell(r.reason)}`);
+        out.add('');
+    }
+    if (s.failures.length > 0) {
+        out.add(`#### Failed tests (${howMany(s.failures, s.tests.failed)})`);
+        out.add('');
+        out.add('| Test | Test case | Message | Where |');
+        out.add('|---|---|---|---|');
+        addList(out, s.failures, MARKDOWN_FAILURE_LIMIT, 'failed test(s)', (f) => {
+            const testCase = f.case ? (f.url ? `[${displayCell(f.case)}](${f.url})` : displayCell(f.case)) : '—';
+            const where = place(f);
+            return `| ${displayCell(f.test)} | ${testCase} | ${displayCell(f.message) || '—'} | ${where ? `\`${displayCell(where).replace(/`/g, "'")}\`` : '—'} |`;
+        }, howMany(s.failures, s.tests.failed));
+        out.add('');
+    }
+    if (s.mapping) {
+        out.add(`<details><summary>Mapping: test → test case (${howMany(s.mapping, s.total)} tests)</summary>`);
+        out.add('');
+        addList(out, s.mapping, MARKDOWN_LIST_LIMIT * 5, 'test(s)', (m) => `- ${displayCell(mappingText(m))}`, howMany(s.mapping, s.total));
+        out.add('');
+        out.add('</details>');
+        out.add('');
+    }
+    else if (s.unmapped.length > 0) {
+        out.add(`<details><summary>${howMany(s.unmapped, s.unmappedTotal)} test(s) map to no test case</summary>`);
+        out.add('');
+        addList(out, s.unmapped, MARKDOWN_LIST_LIMIT, 'test(s)', (t) => `- ${displayCell(t)}`, howMany(s.unmapped, s.unmappedTotal));
+        out.add('');
+        out.add('</details>');
+        out.add('');
+    }
+    if (!s.mapping && s.unknown.length > 0) {
+        out.add(`References to no test case of the project (${s.unknown.length}):`);
+        out.add('');
+        const reference = (u) => `- \`${displayCell(u.reference).replace(/`/g, "'")}\` in ${displayCell(u.tests[0] ?? '')}${u.tests.length > 1 ? ` and ${u.tests.length - 1} more` : ''}`;
+        addList(out, s.unknown, MARKDOWN_LIST_LIMIT, 'reference(s)', reference);
+        out.add('');
+    }
+    for (const line of caseSyncMarkdown(s))
+        out.add(line);
+    const bad = s.files.filter((f) => f.error);
+    if (bad.length > 0) {
+        out.add(`#### Files not used (${bad.length})`);
+        out.add('');
+        addList(out, bad, MARKDOWN_LIST_LIMIT, 'file(s)', (f) => `- ${displayCell(f.error ?? '')}`);
+        out.add('');
+    }
+    if (s.figures.httpRequests > 0)
+        out.add(`Upload: ${figuresText(s)}.`);
+    return `${out.text().trimEnd()}\n`;
+}
+//# sourceMappingURL=summary-markdown.js.map
+;// CONCATENATED MODULE: external "url"
+const external_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
+;// CONCATENATED MODULE: external "module"
+const external_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("module");
+;// CONCATENATED MODULE: ./node_modules/fdir/dist/index.mjs
+
+
+
+
+//#region rolldown:runtime
+var __require = /* @__PURE__ */ (0,external_module_namespaceObject.createRequire)(import.meta.url);
+
+//#endregion
+//#region src/utils.ts
+function cleanPath(path) {
+	let normalized = (0,external_path_namespaceObject.normalize)(path);
+	if (normalized.length > 1 && normalized[normalized.length - 1] === external_path_namespaceObject.sep) normalized = normalized.substring(0, normalized.length - 1);
+	return normalized;
+}
+const SLASHES_REGEX = /[\\/]/g;
+function convertSlashes(path, separator) {
+	return path.replace(SLASHES_REGEX, separator);
+}
+const WINDOWS_ROOT_DIR_REGEX = /^[a-z]:[\\/]$/i;
+function isRootDirectory(path) {
+	return path === "/" || WINDOWS_ROOT_DIR_REGEX.test(path);
+}
+function normalizePath(path, options) {
+	const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
+	const pathNeedsCleaning = process.platform === "win32" && path.includes("/") || path.startsWith(".");
+	if (resolvePaths) path = (0,external_path_namespaceObject.resolve)(path);
+	if (normalizePath$1 || pathNeedsCleaning) path = cleanPath(path);
+	if (path === ".") return "";
+	const needsSeperator = path[path.length - 1] !== pathSeparator;
+	return convertSlashes(needsSeperator ? path + pathSeparator : path, pathSeparator);
+}
+
+//#endregion
+//#region src/api/functions/join-path.ts
+function joinPathWithBasePath(filename, directoryPath) {
+	return directoryPath + filename;
+}
+function joinPathWithRelativePath(root, options) {
+	return function(filename, directoryPath) {
+		const sameRoot = directoryPath.startsWith(root);
+		if (sameRoot) return directoryPath.slice(root.length) + filename;
+		else return convertSlashes((0,external_path_namespaceObject.relative)(root, directoryPath), options.pathSeparator) + options.pathSeparator + filename;
+	};
+}
+function joinPath(filename) {
+	return filename;
+}
+function joinDirectoryPath(filename, directoryPath, separator) {
+	return directoryPath + filename + separator;
+}
+function build$7(root, options) {
+	const { relativePaths, includeBasePath } = options;
+	return relativePaths && root ? joinPathWithRelativePath(root, options) : includeBasePath ? joinPathWithBasePath : joinPath;
+}
+
+//#endregion
+//#region src/api/functions/push-directory.ts
+function pushDirectoryWithRelativePath(root) {
+	return function(directoryPath, paths) {
+		paths.push(directoryPath.substring(root.length) || ".");
+	};
+}
+function pushDirectoryFilterWithRelativePath(root) {
+	return function(directoryPath, paths, filters) {
+		const relativePath = directoryPath.substring(root.length) || ".";
+		if (filters.every((filter) => filter(relativePath, true))) paths.push(relativePath);
+	};
+}
+const pushDirectory = (directoryPath, paths) => {
+	paths.push(directoryPath || ".");
+};
+const pushDirectoryFilter = (directoryPath, paths, filters) => {
+	const path = directoryPath || ".";
+	if (filters.every((filter) => filter(path, true))) paths.push(path);
+};
+const empty$2 = () => {};
+function build$6(root, options) {
+	const { includeDirs, filters, relativePaths } = options;
+	if (!includeDirs) return empty$2;
+	if (relativePaths) return filters && filters.length ? pushDirectoryFilterWithRelativePath(root) : pushDirectoryWithRelativePath(root);
+	return filters && filters.length ? pushDirectoryFilter : pushDirectory;
+}
+
+//#endregion
+//#region src/api/functions/push-file.ts
+const pushFileFilterAndCount = (filename, _paths, counts, filters) => {
+	if (filters.every((filter) => filter(filename, false))) counts.files++;
+};
+const pushFileFilter = (filename, paths, _counts, filters) => {
+	if (filters.every((filter) => filter(filename, false))) paths.push(filename);
+};
+const pushFileCount = (_filename, _paths, counts, _filters) => {
+	counts.files++;
+};
+const pushFile = (filename, paths) => {
+	paths.push(filename);
+};
+const empty$1 = () => {};
+function build$5(options) {
+	const { excludeFiles, filters, onlyCounts } = options;
+	if (excludeFiles) return empty$1;
+	if (filters && filters.length) return onlyCounts ? pushFileFilterAndCount : pushFileFilter;
+	else if (onlyCounts) return pushFileCount;
+	else return pushFile;
+}
+
+//#endregion
+//#region src/api/functions/get-array.ts
+const getArray = (paths) => {
+	return paths;
+};
+const getArrayGroup = () => {
+	return [""].slice(0, 0);
+};
+function build$4(options) {
+	return options.group ? getArrayGroup : getArray;
+}
+
+//#endregion
+//#region src/api/functions/group-files.ts
+const groupFiles = (groups, directory, files) => {
+	groups.push({
+		directory,
+		files,
+		dir: directory
+	});
+};
+const empty = () => {};
+function build$3(options) {
+	return options.group ? groupFiles : empty;
+}
+
+//#endregion
+//#region src/api/functions/resolve-symlink.ts
+const resolveSymlinksAsync = function(path, state, callback$1) {
+	const { queue, fs, options: { suppressErrors } } = state;
+	queue.enqueue();
+	fs.realpath(path, (error, resolvedPath) => {
+		if (error) return queue.dequeue(suppressErrors ? null : error, state);
+		fs.stat(resolvedPath, (error$1, stat) => {
+			if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
+			if (stat.isDirectory() && isRecursive(path, resolvedPath, state)) return queue.dequeue(null, state);
+			callback$1(stat, resolvedPath);
+			queue.dequeue(null, state);
+		});
+	});
+};
+const resolveSymlinks = function(path, state, callback$1) {
+	const { queue, fs, options: { suppressErrors } } = state;
+	queue.enqueue();
+	try {
+		const resolvedPath = fs.realpathSync(path);
+		const stat = fs.statSync(resolvedPath);
+		if (stat.isDirectory() && isRecursive(path, resolvedPath, state)) return;
+		callback$1(stat, resolvedPath);
+	} catch (e) {
+		if (!suppressErrors) throw e;
+	}
+};
+function build$2(options, isSynchronous) {
+	if (!options.resolveSymlinks || options.excludeSymlinks) return null;
+	return isSynchronous ? resolveSymlinks : resolveSymlinksAsync;
+}
+function isRecursive(path, resolved, state) {
+	if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved, state);
+	let parent = (0,external_path_namespaceObject.dirname)(path);
+	let depth = 1;
+	while (parent !== state.root && depth < 2) {
+		const resolvedPath = state.symlinks.get(parent);
+		const isSameRoot = !!resolvedPath && (resolvedPath === resolved || resolvedPath.startsWith(resolved) || resolved.startsWith(resolvedPath));
+		if (isSameRoot) depth++;
+		else parent = (0,external_path_namespaceObject.dirname)(parent);
+	}
+	state.symlinks.set(path, resolved);
+	return depth > 1;
+}
+function isRecursiveUsingRealPaths(resolved, state) {
+	return state.visited.includes(resolved + state.options.pathSeparator);
+}
+
+//#endregion
+//#region src/api/functions/invoke-callback.ts
+const onlyCountsSync = (state) => {
+	return state.counts;
+};
+const groupsSync = (state) => {
+	return state.groups;
+};
+const defaultSync = (state) => {
+	return state.paths;
+};
+const limitFilesSync = (state) => {
+	return state.paths.slice(0, state.options.maxFiles);
+};
+const onlyCountsAsync = (state, error, callback$1) => {
+	report(error, callback$1, state.counts, state.options.suppressErrors);
+	return null;
+};
+const defaultAsync = (state, error, callback$1) => {
+	report(error, callback$1, state.paths, state.options.suppressErrors);
+	return null;
+};
+const limitFilesAsync = (state, error, callback$1) => {
+	report(error, callback$1, state.paths.slice(0, state.options.maxFiles), state.options.suppressErrors);
+	return null;
+};
+const groupsAsync = (state, error, callback$1) => {
+	report(error, callback$1, state.groups, state.options.suppressErrors);
+	return null;
+};
+function report(error, callback$1, output, suppressErrors) {
+	if (error && !suppressErrors) callback$1(error, output);
+	else callback$1(null, output);
+}
+function build$1(options, isSynchronous) {
+	const { onlyCounts, group, maxFiles } = options;
+	if (onlyCounts) return isSynchronous ? onlyCountsSync : onlyCountsAsync;
+	else if (group) return isSynchronous ? groupsSync : groupsAsync;
+	else if (maxFiles) return isSynchronous ? limitFilesSync : limitFilesAsync;
+	else return isSynchronous ? defaultSync : defaultAsync;
+}
+
+//#endregion
+//#region src/api/functions/walk-directory.ts
+const readdirOpts = { withFileTypes: true };
+const walkAsync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
+	state.queue.enqueue();
+	if (currentDepth < 0) return state.queue.dequeue(null, state);
+	const { fs } = state;
+	state.visited.push(crawlPath);
+	state.counts.directories++;
+	fs.readdir(crawlPath || ".", readdirOpts, (error, entries = []) => {
+		callback$1(entries, directoryPath, currentDepth);
+		state.queue.dequeue(state.options.suppressErrors ? null : error, state);
+	});
+};
+const walkSync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
+	const { fs } = state;
+	if (currentDepth < 0) return;
+	state.visited.push(crawlPath);
+	state.counts.directories++;
+	let entries = [];
+	try {
+		entries = fs.readdirSync(crawlPath || ".", readdirOpts);
+	} catch (e) {
+		if (!state.options.suppressErrors) throw e;
+	}
+	callback$1(entries, directoryPath, currentDepth);
+};
+function build(isSynchronous) {
+	return isSynchronous ? walkSync : walkAsync;
+}
+
+//#endregion
+//#region src/api/queue.ts
+/**
+* This is a custom stateless queue to track concurrent async fs calls.
+* It increments a counter whenever a call is queued and decrements it
+* as soon as it completes. When the counter hits 0, it calls onQueueEmpty.
+*/
+var Queue = class {
+	count = 0;
+	constructor(onQueueEmpty) {
+		this.onQueueEmpty = onQueueEmpty;
+	}
+	enqueue() {
+		this.count++;
+		return this.count;
+	}
+	dequeue(error, output) {
+		if (this.onQueueEmpty && (--this.count <= 0 || error)) {
+			this.onQueueEmpty(error, output);
+			if (error) {
+				output.controller.abort();
+				this.onQueueEmpty = void 0;
+			}
+		}
+	}
+};
+
+//#endregion
+//#region src/api/counter.ts
+var Counter = class {
+	_files = 0;
+	_directories = 0;
+	set files(num) {
+		this._files = num;
+	}
+	get files() {
+		return this._files;
+	}
+	set directories(num) {
+		this._directories = num;
+	}
+	get directories() {
+		return this._directories;
+	}
+	/**
+	* @deprecated use `directories` instead
+	*/
+	/* c8 ignore next 3 */
+	get dirs() {
+		return this._directories;
+	}
+};
+
+//#endregion
+//#region src/api/aborter.ts
+/**
+* AbortController is not supported on Node 14 so we use this until we can drop
+* support for Node 14.
+*/
+var Aborter = class {
+	aborted = false;
+	abort() {
+		this.aborted = true;
+	}
+};
+
+//#endregion
+//#region src/api/walker.ts
+var Walker = class {
+	root;
+	isSynchronous;
+	state;
+	joinPath;
+	pushDirectory;
+	pushFile;
+	getArray;
+	groupFiles;
+	resolveSymlink;
+	walkDirectory;
+	callbackInvoker;
+	constructor(root, options, callback$1) {
+		this.isSynchronous = !callback$1;
+		this.callbackInvoker = build$1(options, this.isSynchronous);
+		this.root = normalizePath(root, options);
+		this.state = {
+			root: isRootDirectory(this.root) ? this.root : this.root.slice(0, -1),
+			paths: [""].slice(0, 0),
+			groups: [],
+			counts: new Counter(),
+			options,
+			queue: new Queue((error, state) => this.callbackInvoker(state, error, callback$1)),
+			symlinks: /* @__PURE__ */ new Map(),
+			visited: [""].slice(0, 0),
+			controller: new Aborter(),
+			fs: options.fs || external_fs_namespaceObject
+		};
+		this.joinPath = build$7(this.root, options);
+		this.pushDirectory = build$6(this.root, options);
+		this.pushFile = build$5(options);
+		this.getArray = build$4(options);
+		this.groupFiles = build$3(options);
+		this.resolveSymlink = build$2(options, this.isSynchronous);
+		this.walkDirectory = build(this.isSynchronous);
+	}
+	start() {
+		this.pushDirectory(this.root, this.state.paths, this.state.options.filters);
+		this.walkDirectory(this.state, this.root, this.root, this.state.options.maxDepth, this.walk);
+		return this.isSynchronous ? this.callbackInvoker(this.state, null) : null;
+	}
+	walk = (entries, directoryPath, depth) => {
+		const { paths, options: { filters, resolveSymlinks: resolveSymlinks$1, excludeSymlinks, exclude, maxFiles, signal, useRealPaths, pathSeparator }, controller } = this.state;
+		if (controller.aborted || signal && signal.aborted || maxFiles && paths.length > maxFiles) return;
+		const files = this.getArray(this.state.paths);
+		for (let i = 0; i < entries.length; ++i) {
+			const entry = entries[i];
+			if (entry.isFile() || entry.isSymbolicLink() && !resolveSymlinks$1 && !excludeSymlinks) {
+				const filename = this.joinPath(entry.name, directoryPath);
+				this.pushFile(filename, files, this.state.counts, filters);
+			} else if (entry.isDirectory()) {
+				let path = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
+				if (exclude && exclude(entry.name, path)) continue;
+				this.pushDirectory(path, paths, filters);
+				this.walkDirectory(this.state, path, path, depth - 1, this.walk);
+			} else if (this.resolveSymlink && entry.isSymbolicLink()) {
+				let path = joinPathWithBasePath(entry.name, directoryPath);
+				this.resolveSymlink(path, this.state, (stat, resolvedPath) => {
+					if (stat.isDirectory()) {
+						resolvedPath = normalizePath(resolvedPath, this.state.options);
+						if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path + pathSeparator)) return;
+						this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path + pathSeparator, depth - 1, this.walk);
+					} else {
+						resolvedPath = useRealPaths ? resolvedPath : path;
+						const filename = (0,external_path_namespaceObject.basename)(resolvedPath);
+						const directoryPath$1 = normalizePath((0,external_path_namespaceObject.dirname)(resolvedPath), this.state.options);
+						resolvedPath = this.joinPath(filename, directoryPath$1);
+						this.pushFile(resolvedPath, files, this.state.counts, filters);
+					}
+				});
+			}
+		}
+		this.groupFiles(this.state.groups, directoryPath, files);
+	};
+};
+
+//#endregion
+//#region src/api/async.ts
+function promise(root, options) {
+	return new Promise((resolve$1, reject) => {
+		callback(root, options, (err, output) => {
+			if (err) return reject(err);
+			resolve$1(output);
+		});
+	});
+}
+function callback(root, options, callback$1) {
+	let walker = new Walker(root, options, callback$1);
+	walker.start();
+}
+
+//#endregion
+//#region src/api/sync.ts
+function sync(root, options) {
+	const walker = new Walker(root, options);
+	return walker.start();
+}
+
+//#endregion
+//#region src/builder/api-builder.ts
+var APIBuilder = class {
+	constructor(root, options) {
+		this.root = root;
+		this.options = options;
+	}
+	withPromise() {
+		return promise(this.root, this.options);
+	}
+	withCallback(cb) {
+		callback(this.root, this.options, cb);
+	}
+	sync() {
+		return sync(this.root, this.options);
+	}
+};
+
+//#endregion
+//#region src/builder/index.ts
+let dist_pm = null;
+/* c8 ignore next 6 */
+try {
+	__require.resolve("picomatch");
+	dist_pm = __require("picomatch");
+} catch {}
+var Builder = class {
+	globCache = {};
+	options = {
+		maxDepth: Infinity,
+		suppressErrors: true,
+		pathSeparator: external_path_namespaceObject.sep,
+		filters: []
+	};
+	globFunction;
+	constructor(options) {
+		this.options = {
+			...this.options,
+			...options
+		};
+		this.globFunction = this.options.globFunction;
+	}
+	group() {
+		this.options.group = true;
+		return this;
+	}
+	withPathSeparator(separator) {
+		this.options.pathSeparator = separator;
+		return this;
+	}
+	withBasePath() {
+		this.options.includeBasePath = true;
+		return this;
+	}
+	withRelativePaths() {
+		this.options.relativePaths = true;
+		return this;
+	}
+	withDirs() {
+		this.options.includeDirs = true;
+		return this;
+	}
+	withMaxDepth(depth) {
+		this.options.maxDepth = depth;
+		return this;
+	}
+	withMaxFiles(limit) {
+		this.options.maxFiles = limit;
+		return this;
+	}
+	withFullPaths() {
+		this.options.resolvePaths = true;
+		this.options.includeBasePath = true;
+		return this;
+	}
+	withErrors() {
+		this.options.suppressErrors = false;
+		return this;
+	}
+	withSymlinks({ resolvePaths = true } = {}) {
+		this.options.resolveSymlinks = true;
+		this.options.useRealPaths = resolvePaths;
+		return this.withFullPaths();
+	}
+	withAbortSignal(signal) {
+		this.options.signal = signal;
+		return this;
+	}
+	normalize() {
+		this.options.normalizePath = true;
+		return this;
+	}
+	filter(predicate) {
+		this.options.filters.push(predicate);
+		return this;
+	}
+	onlyDirs() {
+		this.options.excludeFiles = true;
+		this.options.includeDirs = true;
+		return this;
+	}
+	exclude(predicate) {
+		this.options.exclude = predicate;
+		return this;
+	}
+	onlyCounts() {
+		this.options.onlyCounts = true;
+		return this;
+	}
+	crawl(root) {
+		return new APIBuilder(root || ".", this.options);
+	}
+	withGlobFunction(fn) {
+		this.globFunction = fn;
+		return this;
+	}
+	/**
+	* @deprecated Pass options using the constructor instead:
+	* ```ts
+	* new fdir(options).crawl("/path/to/root");
+	* ```
+	* This method will be removed in v7.0
+	*/
+	/* c8 ignore next 4 */
+	crawlWithOptions(root, options) {
+		this.options = {
+			...this.options,
+			...options
+		};
+		return new APIBuilder(root || ".", this.options);
+	}
+	glob(...patterns) {
+		if (this.globFunction) return this.globWithOptions(patterns);
+		return this.globWithOptions(patterns, ...[{ dot: true }]);
+	}
+	globWithOptions(patterns, ...options) {
+		const globFn = this.globFunction || dist_pm;
+		/* c8 ignore next 5 */
+		if (!globFn) throw new Error("Please specify a glob function to use glob matching.");
+		var isMatch = this.globCache[patterns.join("\0")];
+		if (!isMatch) {
+			isMatch = globFn(patterns, ...options);
+			this.globCache[patterns.join("\0")] = isMatch;
+		}
+		this.options.filters.push((path) => isMatch(path));
+		return this;
+	}
+};
+
+//#endregion
+
+// EXTERNAL MODULE: ./node_modules/picomatch/index.js
+var picomatch = __nccwpck_require__(4006);
+;// CONCATENATED MODULE: ./node_modules/tinyglobby/dist/index.mjs
+
+
+
+
+
+//#region src/utils.ts
+const isReadonlyArray = Array.isArray;
+const BACKSLASHES = /\\/g;
+const DRIVE_RELATIVE_PATH = /^[A-Za-z]:$/;
+const isWin = process.platform === "win32";
+const ONLY_PARENT_DIRECTORIES = /^(\/?\.\.)+$/;
+function getPartialMatcher(patterns, options = {}) {
+	const patternsCount = patterns.length;
+	const patternsParts = Array(patternsCount);
+	const matchers = Array(patternsCount);
+	let i, j;
+	for (i = 0; i < patternsCount; i++) {
+		const parts = splitPattern(patterns[i]);
+		patternsParts[i] = parts;
+		const partsCount = parts.length;
+		const partMatchers = Array(partsCount);
+		for (j = 0; j < partsCount; j++) partMatchers[j] = picomatch(parts[j], options);
+		matchers[i] = partMatchers;
+	}
+	return (input) => {
+		const inputParts = input.split("/");
+		if (inputParts[0] === ".." && ONLY_PARENT_DIRECTORIES.test(input)) return true;
+		for (i = 0; i < patternsCount; i++) {
+			const patternParts = patternsParts[i];
+			const matcher = matchers[i];
+			const inputPatternCount = inputParts.length;
+			const minParts = Math.min(inputPatternCount, patternParts.length);
+			j = 0;
+			while (j < minParts) {
+				const part = patternParts[j];
+				if (part.includes("/")) return true;
+				if (!matcher[j](inputParts[j])) break;
+				if (!options.noglobstar && part === "**") return true;
+				j++;
+			}
+			if (j === inputPatternCount) return true;
+		}
+		return false;
+	};
+}
+/* node:coverage ignore next 2 */
+const WIN32_ROOT_DIR = /^[A-Z]:\/$/i;
+const isRoot = isWin ? (p) => WIN32_ROOT_DIR.test(p) : (p) => p === "/";
+function buildFormat(cwd, root, absolute) {
+	if (cwd === root || root.startsWith(`${cwd}/`)) {
+		if (absolute) {
+			const start = cwd.length + +!isRoot(cwd);
+			return (p, isDir) => p.slice(start, isDir ? -1 : void 0) || ".";
+		}
+		const prefix = root.slice(cwd.length + 1);
+		if (prefix) return (p, isDir) => {
+			if (p === ".") return prefix;
+			const result = `${prefix}/${p}`;
+			return isDir ? result.slice(0, -1) : result;
+		};
+		return (p, isDir) => isDir && p !== "." ? p.slice(0, -1) : p;
+	}
+	if (absolute) return (p) => external_path_namespaceObject.posix.relative(cwd, p) || ".";
+	return (p) => external_path_namespaceObject.posix.relative(cwd, `${root}/${p}`) || ".";
+}
+function buildRelative(cwd, root) {
+	if (root.startsWith(`${cwd}/`)) {
+		const prefix = root.slice(cwd.length + 1);
+		return (p) => `${prefix}/${p}`;
+	}
+	return (p) => {
+		const result = external_path_namespaceObject.posix.relative(cwd, `${root}/${p}`);
+		return p[p.length - 1] === "/" && result !== "" ? `${result}/` : result || ".";
+	};
+}
+function ensureNonDriveRelativePath(path) {
+	return path.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
+}
+const splitPatternOptions = { parts: true };
+function splitPattern(path) {
+	var _result$parts;
+	const result = picomatch.scan(path, splitPatternOptions);
+	return ((_result$parts = result.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result.parts : [path];
+}
+const ESCAPED_WIN32_BACKSLASHES = /\\(?![()[\]{}!+@])/g;
+function convertPosixPathToPattern(path) {
+	return escapePosixPath(path);
+}
+function convertWin32PathToPattern(path) {
+	return escapeWin32Path(path).replace(ESCAPED_WIN32_BACKSLASHES, "/");
+}
+/**
+* Converts a path to a pattern depending on the platform.
+* Identical to {@link escapePath} on POSIX systems.
+* @see {@link https://superchupu.dev/tinyglobby/documentation#convertPathToPattern}
+*/
+/* node:coverage ignore next 3 */
+const convertPathToPattern = (/* unused pure expression or super */ null && (isWin ? convertWin32PathToPattern : convertPosixPathToPattern));
+const POSIX_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}*?|]|^!|[!+@](?=\()|\\(?![()[\]{}!*+?@|]))/g;
+const WIN32_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}]|^!|[!+@](?=\())/g;
+const escapePosixPath = (path) => path.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+const escapeWin32Path = (path) => path.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+/**
+* Escapes a path's special characters depending on the platform.
+* @see {@link https://superchupu.dev/tinyglobby/documentation#escapePath}
+*/
+/* node:coverage ignore next */
+const escapePath = isWin ? escapeWin32Path : escapePosixPath;
+/**
+* Checks if a pattern has dynamic parts.
+*
+* Has a few minor differences with [`fast-glob`](https://github.com/mrmlnc/fast-glob) for better accuracy:
+*
+* - Doesn't necessarily return `false` on patterns that include `\`.
+* - Returns `true` if the pattern includes parentheses, regardless of them representing one single pattern or not.
+* - Returns `true` for unfinished glob extensions i.e. `(h`, `+(h`.
+* - Returns `true` for unfinished brace expansions as long as they include `,` or `..`.
+*
+* @see {@link https://superchupu.dev/tinyglobby/documentation#isDynamicPattern}
+*/
+function isDynamicPattern(pattern, options) {
+	if ((options === null || options === void 0 ? void 0 : options.caseSensitiveMatch) === false) return true;
+	const scan = picomatch.scan(pattern);
+	return scan.isGlob || scan.negated;
+}
+function log(...tasks) {
+	console.log(`[tinyglobby ${(/* @__PURE__ */ new Date()).toLocaleTimeString("es")}]`, ...tasks);
+}
+function ensureStringArray(value) {
+	return typeof value === "string" ? [value] : value !== null && value !== void 0 ? value : [];
+}
+//#endregion
+//#region src/patterns.ts
+const PARENT_DIRECTORY = /^(\/?\.\.)+/;
+const ESCAPING_BACKSLASHES = /\\(?=[()[\]{}!*+?@|])/g;
+function normalizePattern(pattern, opts, props, isIgnore) {
+	var _PARENT_DIRECTORY$exe;
+	const cwd = opts.cwd;
+	let result = pattern;
+	if (pattern[pattern.length - 1] === "/") result = pattern.slice(0, -1);
+	if (result[result.length - 1] !== "*" && opts.expandDirectories) result += "/**";
+	const escapedCwd = escapePath(cwd);
+	result = (0,external_path_namespaceObject.isAbsolute)(result.replace(ESCAPING_BACKSLASHES, "")) ? external_path_namespaceObject.posix.relative(escapedCwd, result) : external_path_namespaceObject.posix.normalize(result);
+	const parentDir = (_PARENT_DIRECTORY$exe = PARENT_DIRECTORY.exec(result)) === null || _PARENT_DIRECTORY$exe === void 0 ? void 0 : _PARENT_DIRECTORY$exe[0];
+	const parts = splitPattern(result);
+	if (parentDir) {
+		const n = (parentDir.length + 1) / 3;
+		let i = 0;
+		const cwdParts = escapedCwd.split("/");
+		while (i < n && parts[i + n] === cwdParts[cwdParts.length + i - n]) {
+			result = result.slice(0, (n - i - 1) * 3) + result.slice((n - i) * 3 + parts[i + n].length + 1) || ".";
+			i++;
+		}
+		const potentialRoot = external_path_namespaceObject.posix.join(cwd, parentDir.slice(i * 3));
+		if (potentialRoot[0] !== "." && props.root.length > potentialRoot.length) {
+			props.root = ensureNonDriveRelativePath(potentialRoot);
+			props.depthOffset = -n + i;
+		}
+	}
+	if (!isIgnore && props.depthOffset >= 0) {
+		var _props$commonPath;
+		(_props$commonPath = props.commonPath) !== null && _props$commonPath !== void 0 || (props.commonPath = parts);
+		const newCommonPath = [];
+		const length = Math.min(props.commonPath.length, parts.length);
+		for (let i = 0; i < length; i++) {
+			const part = parts[i];
+			if (part === "**" && !parts[i + 1]) {
+				newCommonPath.pop();
+				break;
+			}
+			if (i === parts.length - 1 || part !== props.commonPath[i] || isDynamicPattern(part)) break;
+			newCommonPath.push(part);
+		}
+		props.depthOffset = newCommonPath.length;
+		props.commonPath = newCommonPath;
+		props.root = ensureNonDriveRelativePath(newCommonPath.length > 0 ? external_path_namespaceObject.posix.join(cwd, ...newCommonPath) : cwd);
+	}
+	return result;
+}
+function processPatterns(options, patterns, props) {
+	const matchPatterns = [];
+	const ignorePatterns = [];
+	for (const pattern of options.ignore) {
+		if (!pattern) continue;
+		if (pattern[0] !== "!" || pattern[1] === "(") ignorePatterns.push(normalizePattern(pattern, options, props, true));
+	}
+	for (const pattern of patterns) {
+		if (!pattern) continue;
+		if (pattern[0] !== "!" || pattern[1] === "(") matchPatterns.push(normalizePattern(pattern, options, props, false));
+		else if (pattern[1] !== "!" || pattern[2] === "(") ignorePatterns.push(normalizePattern(pattern.slice(1), options, props, true));
+	}
+	return {
+		match: matchPatterns,
+		ignore: ignorePatterns
+	};
+}
+//#endregion
+//#region src/crawler.ts
+function buildCrawler(options, patterns) {
+	const cwd = options.cwd;
+	const props = {
+		root: cwd,
+		depthOffset: 0
+	};
+	const processed = processPatterns(options, patterns, props);
+	if (options.debug) log("internal processing patterns:", processed);
+	const { absolute, caseSensitiveMatch, debug, dot, followSymbolicLinks, onlyDirectories } = options;
+	const root = props.root.replace(BACKSLASHES, "");
+	const matchOptions = {
+		dot,
+		nobrace: options.braceExpansion === false,
+		nocase: !caseSensitiveMatch,
+		noextglob: options.extglob === false,
+		noglobstar: options.globstar === false,
+		posix: true
+	};
+	const matcher = picomatch(processed.match, matchOptions);
+	const ignore = picomatch(processed.ignore, matchOptions);
+	const partialMatcher = getPartialMatcher(processed.match, matchOptions);
+	const format = buildFormat(cwd, root, absolute);
+	const excludeFormatter = absolute ? format : buildFormat(cwd, root, true);
+	const excludePredicate = (_, p) => {
+		const relativePath = excludeFormatter(p, true);
+		return relativePath !== "." && !partialMatcher(relativePath) || ignore(relativePath);
+	};
+	let maxDepth;
+	if (options.deep !== void 0) maxDepth = Math.round(options.deep - props.depthOffset);
+	const crawler = new Builder({
+		filters: [debug ? (p, isDirectory) => {
+			const path = format(p, isDirectory);
+			const matches = matcher(path) && !ignore(path);
+			if (matches) log(`matched ${path}`);
+			return matches;
+		} : (p, isDirectory) => {
+			const path = format(p, isDirectory);
+			return matcher(path) && !ignore(path);
+		}],
+		exclude: debug ? (_, p) => {
+			const skipped = excludePredicate(_, p);
+			log(`${skipped ? "skipped" : "crawling"} ${p}`);
+			return skipped;
+		} : excludePredicate,
+		fs: options.fs,
+		pathSeparator: "/",
+		relativePaths: !absolute,
+		resolvePaths: absolute,
+		includeBasePath: absolute,
+		resolveSymlinks: followSymbolicLinks,
+		excludeSymlinks: !followSymbolicLinks,
+		excludeFiles: onlyDirectories,
+		includeDirs: onlyDirectories || !options.onlyFiles,
+		maxDepth,
+		signal: options.signal
+	}).crawl(root);
+	if (options.debug) log("internal properties:", {
+		...props,
+		root
+	});
+	return [crawler, cwd !== root && !absolute && buildRelative(cwd, root)];
+}
+//#endregion
+//#region src/index.ts
+function formatPaths(paths, mapper) {
+	if (mapper) for (let i = paths.length - 1; i >= 0; i--) paths[i] = mapper(paths[i]);
+	return paths;
+}
+const defaultOptions = {
+	caseSensitiveMatch: true,
+	debug: !!process.env.TINYGLOBBY_DEBUG,
+	expandDirectories: true,
+	followSymbolicLinks: true,
+	onlyFiles: true
+};
+function getOptions(options) {
+	const opts = Object.assign({}, options);
+	for (const key in defaultOptions) if (opts[key] === void 0) Object.assign(opts, { [key]: defaultOptions[key] });
+	opts.cwd = (opts.cwd instanceof URL ? (0,external_url_namespaceObject.fileURLToPath)(opts.cwd) : (0,external_path_namespaceObject.resolve)(opts.cwd || process.cwd())).replace(BACKSLASHES, "/");
+	opts.ignore = ensureStringArray(opts.ignore);
+	opts.fs && (opts.fs = {
+		readdir: opts.fs.readdir || external_fs_.readdir,
+		readdirSync: opts.fs.readdirSync || external_fs_.readdirSync,
+		realpath: opts.fs.realpath || external_fs_.realpath,
+		realpathSync: opts.fs.realpathSync || external_fs_.realpathSync,
+		stat: opts.fs.stat || external_fs_.stat,
+		statSync: opts.fs.statSync || external_fs_.statSync
+	});
+	if (opts.debug) log("globbing with options:", opts);
+	return opts;
+}
+function getCrawler(globInput, inputOptions = {}) {
+	var _ref;
+	if (globInput && (inputOptions === null || inputOptions === void 0 ? void 0 : inputOptions.patterns)) throw new Error("Cannot pass patterns as both an argument and an option");
+	const isModern = isReadonlyArray(globInput) || typeof globInput === "string";
+	const patterns = ensureStringArray((_ref = isModern ? globInput : globInput.patterns) !== null && _ref !== void 0 ? _ref : "**/*");
+	const options = getOptions(isModern ? inputOptions : globInput);
+	return patterns.length > 0 ? buildCrawler(options, patterns) : [];
+}
+async function glob(globInput, options) {
+	const [crawler, relative] = getCrawler(globInput, options);
+	return crawler ? formatPaths(await crawler.withPromise(), relative) : [];
+}
+function globSync(globInput, options) {
+	const [crawler, relative] = getCrawler(globInput, options);
+	return crawler ? formatPaths(crawler.sync(), relative) : [];
+}
+//#endregion
+
+
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/decode.js
@@ -46874,6 +46996,9 @@ function read_files_formatBytes(bytes) {
  *
  * Use: resolveSettings → resultFileSource (or readResultFiles, or your own TestResult[]) → uploadResults → renderText / renderMarkdown.
  */
+
+
+
 
 
 
@@ -52416,8 +52541,8 @@ function variableName(input) {
 
 
 
-/** What the step does: the whole flow, or one part of a pipeline whose jobs report into one run. */
-const MODES = ['report', 'create', 'upload', 'close', 'doctor'];
+/** What the step does: the whole flow, or one part of a pipeline whose jobs report into one run (core's table of operations). */
+const MODES = Object.keys(ACTION_MODES);
 /** Every input action.yml declares: the two written by hand, then the settings' (generated from the same table). */
 const ACTION_INPUTS = ['mode', 'results', ...table_SETTING_KEYS.flatMap((key) => SETTINGS[key].input ?? [])];
 /** Where the fork flow unpacks the triggering run's artifact, inside the workspace. */
@@ -52451,20 +52576,19 @@ async function run(env = process.env) {
         await fail(emptySummary(false), errors_asToolError(error));
         return;
     }
-    if (mode === 'doctor')
+    const operation = ACTION_MODES[mode];
+    if (operation === 'doctor')
         return runDoctor(settings, sources);
-    if (mode === 'close')
+    if (operation === 'close')
         return runClose(settings, env);
     // A shard leaves the run open for the close job, unless it knows the shard total (then the last one closes it).
     if (mode === 'upload' && settings.shardTotal === undefined)
         settings.closeRun = false;
     const github = readGithubContext(env);
-    if (!token && !settings.dryRun) {
-        if (isPullRequestEvent(github) && !settings.artifact) {
-            warning(forkAdvice(github));
-            return;
-        }
-        await fail(emptySummary(false), new errors_ConfigError('CONFIG_MISSING_TOKEN', 'testsigma-tm: the api-token input is empty: pass it from a secret, e.g. api-token: ${{ secrets.TESTSIGMA_API_TOKEN }}.'));
+    // Pull requests from forks get no secrets: say what to add and sit the upload out (the results stay for the
+    // workflow_run flow). Any other missing token is core's pre-check to report.
+    if (!token && !settings.dryRun && isPullRequestEvent(github) && !settings.artifact) {
+        warning(forkAdvice(github));
         return;
     }
     let workspace = env.GITHUB_WORKSPACE ?? process.cwd();
@@ -52486,10 +52610,10 @@ async function run(env = process.env) {
         .map((line) => line.trim())
         .filter((line) => line !== '' && !line.startsWith('#'));
     // `create` needs no results (the shards bring their cases); the other modes default to the usual JUnit names.
-    const wanted = patterns.length > 0 ? patterns : mode === 'create' ? [] : ['**/TEST-*.xml', '**/junit*.xml'];
+    const wanted = patterns.length > 0 ? patterns : operation === 'create' ? [] : ['**/TEST-*.xml', '**/junit*.xml'];
     // Read while uploading, each result mapped as it is read: a result file of any size costs what the upload keeps.
     const results = await resultFileSource(wanted, { cwd: workspace });
-    const outcome = await upload_uploadResults({ settings, results, env: uploadEnv, host: 'action', log: LOG, openOnly: mode === 'create' });
+    const outcome = await upload_uploadResults({ settings, results, env: uploadEnv, host: 'action', log: LOG, openOnly: operation === 'create' });
     const s = outcome.summary;
     info(renderText(s, outcome.error ? { error: outcome.error } : {}));
     setOutputs(s);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
 import {
+  ACTION_MODES,
   ANNOTATION_LIMIT,
   ConfigError,
   InputError,
@@ -24,6 +25,7 @@ import {
   renderMarkdown,
   renderText,
   uploadResults,
+  type ActionMode,
   type Env,
   type Settings,
   type SettingsInput,
@@ -38,9 +40,8 @@ import { isForkPullRequest, isPullRequestEvent, readGithubContext, type GithubCo
 import { reportToGithub, scrub } from './github/report.js';
 import { undeclaredInputsProblem } from './github/strict-inputs.js';
 
-/** What the step does: the whole flow, or one part of a pipeline whose jobs report into one run. */
-const MODES = ['report', 'create', 'upload', 'close', 'doctor'] as const;
-type Mode = (typeof MODES)[number];
+/** What the step does: the whole flow, or one part of a pipeline whose jobs report into one run (core's table of operations). */
+const MODES = Object.keys(ACTION_MODES) as ActionMode[];
 
 /** Every input action.yml declares: the two written by hand, then the settings' (generated from the same table). */
 const ACTION_INPUTS = ['mode', 'results', ...SETTING_KEYS.flatMap((key) => (SETTINGS[key] as { input?: string }).input ?? [])];
@@ -59,7 +60,7 @@ export async function run(env: Env = process.env): Promise<void> {
     await fail(emptySummary(false), new ConfigError('CONFIG_UNKNOWN_OPTION', unknownInputs));
     return;
   }
-  const mode = (core.getInput('mode').trim().toLowerCase() || 'report') as Mode;
+  const mode = (core.getInput('mode').trim().toLowerCase() || 'report') as ActionMode;
   let settings: Settings;
   let sources: SettingsReading['sources'];
   try {
@@ -73,23 +74,16 @@ export async function run(env: Env = process.env): Promise<void> {
     await fail(emptySummary(false), asToolError(error));
     return;
   }
-  if (mode === 'doctor') return runDoctor(settings, sources);
-  if (mode === 'close') return runClose(settings, env);
+  const operation = ACTION_MODES[mode];
+  if (operation === 'doctor') return runDoctor(settings, sources);
+  if (operation === 'close') return runClose(settings, env);
   // A shard leaves the run open for the close job, unless it knows the shard total (then the last one closes it).
   if (mode === 'upload' && settings.shardTotal === undefined) settings.closeRun = false;
   const github = readGithubContext(env);
-  if (!token && !settings.dryRun) {
-    if (isPullRequestEvent(github) && !settings.artifact) {
-      core.warning(forkAdvice(github));
-      return;
-    }
-    await fail(
-      emptySummary(false),
-      new ConfigError(
-        'CONFIG_MISSING_TOKEN',
-        'testsigma-tm: the api-token input is empty: pass it from a secret, e.g. api-token: ${{ secrets.TESTSIGMA_API_TOKEN }}.',
-      ),
-    );
+  // Pull requests from forks get no secrets: say what to add and sit the upload out (the results stay for the
+  // workflow_run flow). Any other missing token is core's pre-check to report.
+  if (!token && !settings.dryRun && isPullRequestEvent(github) && !settings.artifact) {
+    core.warning(forkAdvice(github));
     return;
   }
   let workspace = env.GITHUB_WORKSPACE ?? process.cwd();
@@ -112,10 +106,10 @@ export async function run(env: Env = process.env): Promise<void> {
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('#'));
   // `create` needs no results (the shards bring their cases); the other modes default to the usual JUnit names.
-  const wanted = patterns.length > 0 ? patterns : mode === 'create' ? [] : ['**/TEST-*.xml', '**/junit*.xml'];
+  const wanted = patterns.length > 0 ? patterns : operation === 'create' ? [] : ['**/TEST-*.xml', '**/junit*.xml'];
   // Read while uploading, each result mapped as it is read: a result file of any size costs what the upload keeps.
   const results = await resultFileSource(wanted, { cwd: workspace });
-  const outcome = await uploadResults({ settings, results, env: uploadEnv, host: 'action', log: LOG, openOnly: mode === 'create' });
+  const outcome = await uploadResults({ settings, results, env: uploadEnv, host: 'action', log: LOG, openOnly: operation === 'create' });
   const s = outcome.summary;
   core.info(renderText(s, outcome.error ? { error: outcome.error } : {}));
   setOutputs(s);

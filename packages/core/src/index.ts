@@ -5,15 +5,17 @@
  *
  * Use: resolveSettings → resultFileSource (or readResultFiles, or your own TestResult[]) → uploadResults → renderText / renderMarkdown.
  */
-export { uploadResults, type UploadInput, type UploadOutcome } from './upload/upload.js';
-export { runUrl } from './upload/outcome-summary.js';
-export { applyEmptyPolicy } from './upload/inputs.js';
-export { closeRunCommand, resumeCommand, type CommandInput, type CommandOutcome } from './upload/commands.js';
-export { doctor, type DoctorCheck, type DoctorInput, type DoctorOutcome } from './upload/doctor.js';
+export { uploadResults } from './pipeline/upload.js';
+export type { UploadInput, UploadOutcome } from './pipeline/stages.js';
+export { runUrl } from './pipeline/outcome-summary.js';
+export { applyEmptyPolicy } from './pipeline/inputs.js';
+export { closeRunCommand, resumeCommand, type CommandInput, type CommandOutcome } from './operations/commands.js';
+export { ACTION_MODES, type ActionMode } from './operations/table.js';
+export { doctor, type DoctorCheck, type DoctorInput, type DoctorOutcome } from './operations/doctor.js';
+export { renderText } from './report/summary-text.js';
+export { renderMarkdown } from './report/summary-markdown.js';
 export {
   emptySummary,
-  renderMarkdown,
-  renderText,
   type CaseCounts,
   type FailedTest,
   type FileSummary,
@@ -21,8 +23,8 @@ export {
   type MappingReason,
   type UploadFigures,
   type UploadSummary,
-} from './upload/summary.js';
-export { ANNOTATION_LIMIT, failureAnnotations, locate, type Annotation, type AnnotationSet, type SourceLocation } from './upload/annotations.js';
+} from './report/summary.js';
+export { ANNOTATION_LIMIT, failureAnnotations, locate, type Annotation, type AnnotationSet, type SourceLocation } from './report/annotations.js';
 export { readResultFiles, resultFileSource, type ResultFileSource } from './formats/read-files.js';
 export {
   DEFAULT_BASE_URL,

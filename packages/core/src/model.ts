@@ -3,7 +3,9 @@
  * Plain data only: later stages (map → plan → upload) never see a host object or a parser node.
  */
 import type { InputError } from './errors.js';
-import type { FormatId } from './formats/format.js';
+
+/** The input formats, by id (each is a folder under formats/; the model names them so that it imports none). */
+export type FormatId = 'junit' | 'jest-json' | 'vitest-json' | 'playwright-json' | 'cucumber-json';
 
 /** The outcome of one attempt, as the test runner saw it. `error` = JUnit <error> (crashed, not asserted). */
 export type TestStatus = 'passed' | 'failed' | 'error' | 'skipped';

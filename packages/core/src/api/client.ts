@@ -1,4 +1,7 @@
 /**
+ * api/: the HTTP client and the Test Management API's endpoints and wire types; a leaf (imports no other
+ * folder).
+ *
  * The endpoints the integration uses, typed, each one request or one paginated listing. Every answer is
  * checked by the guards in wire.ts before the tool reads it. Calls may run concurrently (e.g. several
  * `putResults`): the HTTP client's pacer schedules them within the rate limit.

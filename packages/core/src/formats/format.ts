@@ -3,9 +3,7 @@
  * them; detection, dispatch and every "expected JUnit XML, Jest --json or ..." message are read from that list,
  * so a new input format is one folder plus one registry line.
  */
-import type { TestResult } from '../model.js';
-
-export type FormatId = 'junit' | 'jest-json' | 'vitest-json' | 'playwright-json' | 'cucumber-json';
+import type { FormatId, TestResult } from '../model.js';
 
 /** How a reader takes what a producer leaves ambiguous, from the settings. */
 export interface ReadingRules {

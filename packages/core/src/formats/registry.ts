@@ -1,4 +1,6 @@
 /**
+ * formats/: reading result files into the result model, one folder per format; imports no other folder.
+ *
  * Every input format, in the order detection asks them. Detection, dispatch and every "expected JUnit XML,
  * Jest --json or Playwright JSON" message read from this list, so a new format is one folder plus one line
  * here. Which format a file is, is decided by its content, never by its name: CI setups name files freely

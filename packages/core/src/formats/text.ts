@@ -1,7 +1,9 @@
 /**
  * Small, pure text helpers shared by the parsers. Result files carry terminal colours, huge logs and
- * durations in every notation; these helpers make such values safe to put into the result model.
+ * durations in every notation; these helpers make such values safe to put into the result model. (Terminal
+ * escapes and first lines are core's one text module, ../text.ts.)
  */
+import { stripAnsi } from '../text.js';
 
 /** Longest `output` kept per result: enough for the end of a log, small enough for thousands of tests. */
 export const MAX_OUTPUT_CHARS = 64 * 1024;
@@ -12,14 +14,6 @@ export const MAX_MESSAGE_CHARS = 16 * 1024;
 
 export function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-
-// CSI sequences (colours, cursor moves) and OSC sequences (hyperlinks), as written by chalk/kleur/picocolors.
-// eslint-disable-next-line no-control-regex
-const ANSI_PATTERN = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u009b[0-?]*[ -/]*[@-~]/g;
-
-export function stripAnsi(text: string): string {
-  return text.includes('\u001b') || text.includes('\u009b') ? text.replace(ANSI_PATTERN, '') : text;
 }
 
 /**
@@ -39,16 +33,6 @@ export function nonEmpty(text: string | undefined | null): string | undefined {
   if (text === undefined || text === null) return undefined;
   const trimmed = text.trim();
   return trimmed === '' ? undefined : trimmed;
-}
-
-/** The first line that is not blank, trimmed. */
-export function firstLine(text: string | undefined): string | undefined {
-  if (text === undefined) return undefined;
-  for (const line of text.split(/\r?\n/)) {
-    const trimmed = line.trim();
-    if (trimmed !== '') return trimmed;
-  }
-  return undefined;
 }
 
 /** A short, printable excerpt of what a file starts with, for "received …" in error messages. */

@@ -7,7 +7,7 @@
 import { ConfigError } from '../errors.js';
 import { redact, type Logger } from '../log.js';
 import type { FileOutcome, TestResult } from '../model.js';
-import { SETTINGS, invalidSettings, type SettingKey, readSettings, reporterExplicit, settingLabel, type Env, type Settings } from '../settings/index.js';
+import { SETTINGS, howToSet, invalidSettings, type SettingKey, readSettings, reporterExplicit, type Env, type Settings } from '../settings/index.js';
 
 /** Prefix of every line a reporter prints. */
 export const REPORTER_PREFIX = '[testsigma-tm]';
@@ -56,10 +56,7 @@ export function resolveReporterStart(
     throw error;
   }
   if (requireProject && settings.token && !settings.projectId) {
-    throw new ConfigError(
-      'CONFIG_MISSING_PROJECT',
-      `${packageName}: No project: set ${settingLabel('projectId', 'reporter')} to the project UUID or its exact name.`,
-    );
+    throw new ConfigError('CONFIG_MISSING_PROJECT', `${packageName}: No project: ${howToSet('projectId', 'reporter')}`);
   }
   return { settings };
 }
@@ -132,7 +129,7 @@ export async function reportResults(input: ReporterUpload): Promise<Error | unde
     // The upload machinery (HTTP client, mapping, planning, summaries) is loaded here, once, at the end: a test
     // runner that loads the reporter pays at start only for the settings and the converters, and a run that
     // records nothing (no token, watch mode, --list) never loads it.
-    const [{ uploadResults }, { renderText }] = await Promise.all([import('../upload/upload.js'), import('../upload/summary.js')]);
+    const [{ uploadResults }, { renderText }] = await Promise.all([import('../pipeline/upload.js'), import('../report/summary-text.js')]);
     const outcome = await uploadResults({
       settings,
       results: input.results,

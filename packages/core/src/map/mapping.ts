@@ -1,4 +1,6 @@
 /**
+ * map/: mapping results to test cases, and outcomes to statuses; imports no other folder.
+ *
  * Results → test cases of the project. Pure: the caller fetched the cases; this only decides, so the same
  * report serves `--dry-run`, the unmapped policy and the upload itself.
  */

@@ -9,6 +9,7 @@
 import type { TestResult } from '../model.js';
 import type { CaseInfo, MappedCase } from './mapping.js';
 import { caseTitle, identityIn, identityOf, normaliseTitle, titleKey, type TitlePart } from './title.js';
+import { oldest } from '../oldest.js';
 
 export interface TitleMatchOptions {
   matchByTitle: boolean;
@@ -96,12 +97,9 @@ export function matchTitles(results: TestResult[], cases: CaseInfo[], options: T
  * service counts up, so it breaks a tie within one millisecond the same way for everyone), then by id.
  */
 export function oldestCase(cases: readonly CaseInfo[]): CaseInfo {
-  const sorted = [...cases].sort(
-    (a, b) => (a.created_at ?? 0) - (b.created_at ?? 0) || humanNumber(a) - humanNumber(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-  );
-  const oldest = sorted[0];
-  if (!oldest) throw new RangeError('oldestCase needs at least one case');
-  return oldest;
+  const first = oldest(cases, humanNumber);
+  if (!first) throw new RangeError('oldestCase needs at least one case');
+  return first;
 }
 
 function humanNumber(testCase: CaseInfo): number {

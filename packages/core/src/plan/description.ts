@@ -1,4 +1,6 @@
 /**
+ * plan/: what is sent for each case (its description) and in which batches; may import api, map.
+ *
  * The text recorded with a test case's result. The service has no duration, step or attempt field
  * (a result takes only a status, a user and a description), so everything a person needs to act on a result goes here, in plain text:
  * every contributing test, its outcome, duration, retry history, message, a trimmed stack, attachments
@@ -7,7 +9,7 @@
 import { fullTitle, isFlaky, type TestResult, type TestStatus } from '../model.js';
 import { caseOutcomes, type MappedCase } from '../map/mapping.js';
 import { aggregateStatus, outcomeOf, type StatusMapping } from '../map/status.js';
-import { firstLine, oneLine, safeSlice, stripAnsi } from './text.js';
+import { firstLine, oneLine, safeSlice, stripAnsi } from '../text.js';
 
 /** Cap of a whole description, in UTF-16 code units (what `string.length` counts). */
 export const MAX_DESCRIPTION_CHARS = 16_384;
@@ -90,7 +92,7 @@ function attemptHistory(result: TestResult): string {
   const n = result.attempts.length;
   const head = `${isFlaky(result) ? 'flaky: ' : ''}${VERB[result.status]} on attempt ${n} of ${n}`;
   const earlier = result.attempts.slice(0, -1).map((attempt, i) => {
-    const why = firstLine(stripAnsi(attempt.message ?? ''));
+    const why = firstLine(stripAnsi(attempt.message ?? ''), 200);
     return `attempt ${i + 1} ${VERB[attempt.status]}${why ? `: ${why}` : ''}`;
   });
   return [head, ...earlier].join('; ');

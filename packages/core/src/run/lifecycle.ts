@@ -7,7 +7,7 @@ import type { Project, TestManagementApi, TestPlan, TestRun, User } from '../api
 import { isUuid } from '../map/references.js';
 import { ApiError, ConfigError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { firstLine } from '../plan/text.js';
+import { firstLine } from '../text.js';
 import { settingLabel, type Host } from '../settings/index.js';
 
 /** `--project` takes the UUID or the exact project name. */

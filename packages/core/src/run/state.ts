@@ -1,4 +1,7 @@
 /**
+ * run/: what the jobs of one pipeline share in one test run — membership, verdict, job lines, close, key,
+ * duplicates; may import api, attachments, map, plan, settings, text. The protocol is stated once in README.md.
+ *
  * What one job knows of one run while it reports into it, as an explicit value handed to every step of the
  * protocol (no module state): the run, the clock every wait uses, and what this job last read of the run's
  * selection and how long its own read-to-write round trips took (the pauses before a look are sized by it).

@@ -14,3 +14,4 @@ export {
 } from './resolve.js';
 export { parseBoolean } from './parsers.js';
 export { closest } from './suggest.js';
+export { howToSet, requireSettings } from './required.js';

@@ -1,4 +1,7 @@
 /**
+ * settings/: the settings table, its parsers and its resolution; may import map (nothing from the layers
+ * above).
+ *
  * Every setting, once. A row says how each host spells it (CLI flag, Action input, reporter option), its
  * environment variable, its parser, its default and one line of documentation. The CLI's flags and help, the
  * reporters' option check, the messages that name a setting, the README reference and the check of action.yml
@@ -8,7 +11,7 @@
  */
 import type { StatusMapping } from '../map/status.js';
 import { parseTitlePart, type TitlePart } from '../map/title.js';
-import { RUN_TITLE_PLACEHOLDERS, runTitleProblem } from '../upload/run-title.js';
+import { RUN_TITLE_PLACEHOLDERS, runTitleProblem } from './run-title.js';
 import { bool, httpUrl, list, oneOf, statusMap, testPlanRef, text, uuidList, wholeNumber, type Parser } from './parsers.js';
 
 export const DEFAULT_BASE_URL = 'https://test-management.testsigma.com/api/v1';

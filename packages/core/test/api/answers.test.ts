@@ -13,7 +13,7 @@ import { HttpClient } from '../../src/api/http.js';
 import { ApiError } from '../../src/errors.js';
 import { silentLogger } from '../../src/log.js';
 import type { TestResult } from '../../src/model.js';
-import { uploadResults } from '../../src/upload/upload.js';
+import { uploadResults } from '../../src/pipeline/upload.js';
 import { resolveSettings } from '../../src/settings/index.js';
 import { startTamperingProxy, type Running, type Tamper } from './servers.js';
 

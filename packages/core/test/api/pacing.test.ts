@@ -11,7 +11,7 @@ import { HttpClient } from '../../src/api/http.js';
 import { silentLogger } from '../../src/log.js';
 import type { HttpEvent } from '../../src/api/progress.js';
 import type { TestResult } from '../../src/model.js';
-import { uploadResults } from '../../src/upload/upload.js';
+import { uploadResults } from '../../src/pipeline/upload.js';
 import { resolveSettings } from '../../src/settings/index.js';
 
 let emulator: EmulatorHandle | undefined;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cucumberJson } from '../../src/formats/cucumber/index.js';
 import { parseCucumberJson } from '../../src/formats/cucumber/cucumber.js';
-import { firstLine } from '../../src/formats/text.js';
+import { firstLine } from '../../src/text.js';
 import type { TestResult } from '../../src/model.js';
 import { FIXTURES_DIR, fixtureText } from './fixture-files.js';
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { cucumberJson } from '../../src/formats/cucumber/index.js';
 import { parseCucumberJson } from '../../src/formats/cucumber/cucumber.js';
-import { firstLine } from '../../src/formats/text.js';
+import { firstLine } from '../../src/text.js';
 import { mapResults, type CaseInfo } from '../../src/map/mapping.js';
 import { DEFAULT_STATUS_MAPPING, caseStatusName } from '../../src/map/status.js';
 import type { TestResult } from '../../src/model.js';

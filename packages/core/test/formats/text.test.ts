@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clip, normaliseTags, secondsToMs, splitMessageAndStack, stripAnsi } from '../../src/formats/text.js';
+import { clip, normaliseTags, secondsToMs, splitMessageAndStack } from '../../src/formats/text.js';
+import { stripAnsi } from '../../src/text.js';
 
 describe('text helpers', () => {
   it('strips colour codes and OSC 8 hyperlinks', () => {

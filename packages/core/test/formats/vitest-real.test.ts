@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { vitestJson } from '../../src/formats/vitest/index.js';
 import { parseVitestJson } from '../../src/formats/vitest/vitest.js';
-import { firstLine } from '../../src/formats/text.js';
+import { firstLine } from '../../src/text.js';
 import type { TestResult } from '../../src/model.js';
 import { FIXTURES_DIR, fixtureText } from './fixture-files.js';
 

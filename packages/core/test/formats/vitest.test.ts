@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { parseVitestJson, VITEST_NO_REASON } from '../../src/formats/vitest/vitest.js';
 import { vitestJson } from '../../src/formats/vitest/index.js';
-import { firstLine } from '../../src/formats/text.js';
+import { firstLine } from '../../src/text.js';
 import { mapResults, type CaseInfo } from '../../src/map/mapping.js';
 import { DEFAULT_STATUS_MAPPING, caseStatusName, outcomeOf } from '../../src/map/status.js';
 import type { TestResult } from '../../src/model.js';

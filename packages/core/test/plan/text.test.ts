@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { firstLine, oneLine, safeSlice, stripAnsi } from '../../src/plan/text.js';
+import { firstLine, oneLine, safeSlice, stripAnsi } from '../../src/text.js';
 
 describe('stripAnsi', () => {
   it('removes colours, cursor moves, hyperlinks and the 8-bit CSI form', () => {

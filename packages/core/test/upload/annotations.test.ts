@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { failureAnnotations, inWorkspace, locate } from '../../src/upload/annotations.js';
+import { failureAnnotations, inWorkspace, locate } from '../../src/report/annotations.js';
 import { makeResult } from '../map/make-result.js';
 
 const WS = '/home/runner/work/shop/shop';

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ResultEntry } from '../../src/api/wire.js';
 import { planBatches } from '../../src/plan/batches.js';
-import { attachmentsFor, contentTypeOf, fileNameOf, inUploadOrder } from '../../src/upload/attachments/index.js';
+import { attachmentsFor, contentTypeOf, fileNameOf, inUploadOrder } from '../../src/attachments/index.js';
 import type { TestResult } from '../../src/model.js';
 
 describe('choosing attachments', () => {

@@ -12,8 +12,9 @@ import { DEMO_FACTS, startEmulator, type EmulatorHandle } from 'testsigma-tm-emu
 import { readResultFiles } from '../../src/formats/read-files.js';
 import type { TestResult } from '../../src/model.js';
 import { resolveSettings } from '../../src/settings/index.js';
-import { renderText } from '../../src/upload/summary.js';
-import { uploadResults, type UploadInput } from '../../src/upload/upload.js';
+import { renderText } from '../../src/report/summary-text.js';
+import { uploadResults } from '../../src/pipeline/upload.js';
+import type { UploadInput } from '../../src/pipeline/stages.js';
 
 let emulator: EmulatorHandle;
 let small: EmulatorHandle;

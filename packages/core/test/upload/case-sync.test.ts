@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from 'testsigma-tm-emulator';
 import type { TestResult } from '../../src/model.js';
-import { uploadResults } from '../../src/upload/upload.js';
+import { uploadResults } from '../../src/pipeline/upload.js';
 import { resolveSettings } from '../../src/settings/index.js';
 import { identityIn } from '../../src/map/title.js';
 

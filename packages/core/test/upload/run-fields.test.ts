@@ -11,7 +11,7 @@ import { silentLogger, type Logger } from '../../src/log.js';
 import type { TestResult } from '../../src/model.js';
 import { resolveSettings } from '../../src/settings/index.js';
 import { carryOver } from '../../src/run/carry-over.js';
-import { uploadResults } from '../../src/upload/upload.js';
+import { uploadResults } from '../../src/pipeline/upload.js';
 import { useDemoEmulator } from '../demo-emulator.js';
 
 let emulator: EmulatorHandle;

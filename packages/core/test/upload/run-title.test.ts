@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { detectCi } from '../../src/ci.js';
 import { ConfigError } from '../../src/errors.js';
 import { resolveSettings } from '../../src/settings/index.js';
-import { fillRunTitle, runTitle, runTitleProblem, runTitleValues } from '../../src/upload/run-title.js';
+import { fillRunTitle, runTitle, runTitleValues } from '../../src/pipeline/run-title.js';
+import { runTitleProblem } from '../../src/settings/run-title.js';
 
 const NOW = new Date('2026-11-30T23:59:58.000Z');
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { type EmulatorHandle } from 'testsigma-tm-emulator';
 import { InputError } from '../../src/errors.js';
-import { uploadResults } from '../../src/upload/upload.js';
+import { uploadResults } from '../../src/pipeline/upload.js';
 import { resolveSettings } from '../../src/settings/index.js';
 import { makeResult } from '../map/make-result.js';
 import { useDemoEmulator } from '../demo-emulator.js';

@@ -5,7 +5,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/errors.js';
-import { MARKDOWN_MAX_BYTES, emptySummary, renderMarkdown, renderText, type FailedTest, type UploadSummary } from '../../src/upload/summary.js';
+import { emptySummary, type FailedTest, type UploadSummary } from '../../src/report/summary.js';
+import { MARKDOWN_MAX_BYTES, renderMarkdown } from '../../src/report/summary-markdown.js';
+import { renderText } from '../../src/report/summary-text.js';
 
 const GOLDEN = new URL('./golden/', import.meta.url);
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from 'testsigma-tm-emulator';
 import { ApiError } from '../../src/errors.js';
 import type { TestResult } from '../../src/model.js';
-import { uploadResults } from '../../src/upload/upload.js';
+import { uploadResults } from '../../src/pipeline/upload.js';
 import { resolveSettings } from '../../src/settings/index.js';
 import { useDemoEmulator } from '../demo-emulator.js';
 

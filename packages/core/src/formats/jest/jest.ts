@@ -19,7 +19,8 @@
  */
 import type { Attempt, TestResult, TestStatus } from '../../model.js';
 import { displayPath } from '../paths.js';
-import { MAX_MESSAGE_CHARS, MAX_STACK_CHARS, clip, messageAndStack, msOrUndefined, stripAnsi } from '../text.js';
+import { MAX_MESSAGE_CHARS, MAX_STACK_CHARS, clip, messageAndStack, msOrUndefined } from '../text.js';
+import { stripAnsi } from '../../text.js';
 
 // The parts of Jest's result objects read here, written out structurally so that neither core nor the
 // reporter's published types depend on `@jest/*` packages (a user's Jest brings its own copies). The reporter's
@@ -209,5 +210,5 @@ function reasonLine(text: string): string | undefined {
 
 /** Colours removed, line ends made `\n` (so frames are found in Windows text too), trimmed. */
 function clean(text: string): string {
-  return stripAnsi(text).replace(/\r\n?/g, '\n').trim();
+  return stripAnsi(text).trim();
 }

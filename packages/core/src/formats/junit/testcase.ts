@@ -3,7 +3,8 @@
  * text, then turned into a TestResult by the rules at the top of junit.ts.
  */
 import type { Attachment, Attempt, Property, TestResult, TestStatus } from '../../model.js';
-import { MAX_MESSAGE_CHARS, MAX_OUTPUT_CHARS, MAX_STACK_CHARS, clip, firstLine, nonEmpty, stripAnsi } from '../text.js';
+import { MAX_MESSAGE_CHARS, MAX_OUTPUT_CHARS, MAX_STACK_CHARS, clip, nonEmpty } from '../text.js';
+import { firstLine, stripAnsi } from '../../text.js';
 import { readDuration } from './duration.js';
 import { detached } from './xml-entities.js';
 import type { CappedText } from './capped-text.js';

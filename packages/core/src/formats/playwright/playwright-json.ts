@@ -12,7 +12,8 @@
 import { InputError } from '../../errors.js';
 import type { TestResult } from '../../model.js';
 import { isObject, objects, str, strings, type JsonObject } from '../json-values.js';
-import { nonEmpty, stripAnsi } from '../text.js';
+import { nonEmpty } from '../text.js';
+import { stripAnsi } from '../../text.js';
 import { playwrightCaseToResult } from './rules.js';
 import { asOutcome, type PlaywrightAnnotation, type PlaywrightAttachment, type PlaywrightAttempt, type PlaywrightCase, type PlaywrightError } from './shape.js';
 

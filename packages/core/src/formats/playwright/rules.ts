@@ -16,7 +16,8 @@
  *   failing attempt of a failed or flaky test, else the last attempt.
  */
 import type { Attachment, Attempt, Property, TestResult, TestStatus } from '../../model.js';
-import { MAX_MESSAGE_CHARS, MAX_OUTPUT_CHARS, MAX_STACK_CHARS, clip, msOrUndefined, nonEmpty, normaliseTags, stripAnsi } from '../text.js';
+import { MAX_MESSAGE_CHARS, MAX_OUTPUT_CHARS, MAX_STACK_CHARS, clip, msOrUndefined, nonEmpty, normaliseTags } from '../text.js';
+import { stripAnsi } from '../../text.js';
 import type {
   PlaywrightAnnotation,
   PlaywrightAttachment,

@@ -23,7 +23,8 @@
 import { InputError } from '../../errors.js';
 import type { Attempt, Property, TestResult, TestStatus } from '../../model.js';
 import { isObject, objects, str, strings, type JsonObject as Json } from '../json-values.js';
-import { MAX_MESSAGE_CHARS, MAX_STACK_CHARS, clip, firstLine, messageAndStack, msOrUndefined, normaliseTags, stripAnsi } from '../text.js';
+import { MAX_MESSAGE_CHARS, MAX_STACK_CHARS, clip, messageAndStack, msOrUndefined, normaliseTags } from '../text.js';
+import { firstLine, stripAnsi } from '../../text.js';
 
 // A Map, not an object literal: a status such as "constructor" must not find Object.prototype's.
 const STATUS = new Map<string, TestStatus>([
@@ -102,7 +103,7 @@ function vitestTestResult(test: Json, path: string, source: string): TestResult 
 
 function fileErrorResult(path: string, rawMessage: string | undefined, source: string): TestResult {
   const text = clean(rawMessage ?? '');
-  const reason = firstLine(text);
+  const reason = text === '' ? undefined : firstLine(text);
   const message = clip(`The test file failed to run: ${reason ?? `${VITEST_NO_REASON}.`}`, MAX_MESSAGE_CHARS);
   const stack = text === '' ? undefined : clip(text, MAX_STACK_CHARS);
   return {
@@ -147,5 +148,5 @@ function metaProperties(meta: unknown): Property[] {
 
 /** Colours removed, line ends made `\n` (so frames are found in Windows text too), trimmed. */
 function clean(text: string): string {
-  return stripAnsi(text).replace(/\r\n?/g, '\n').trim();
+  return stripAnsi(text).trim();
 }

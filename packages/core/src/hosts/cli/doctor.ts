@@ -1,18 +1,13 @@
 /** `testsigma-tm doctor`: check the settings against the service before a pipeline depends on them. */
-import { Command } from 'commander';
 import { asToolError } from '../../errors.js';
 import { invalidSettings, readSettings } from '../../settings/index.js';
-import { doctor } from '../../upload/doctor.js';
+import { doctor } from '../../operations/doctor.js';
 import { loadConfigFile } from '../config-file.js';
-import type { CommandContext } from './main.js';
-import { addSettingFlags, settingValues } from './options.js';
+import type { CommandSetup } from './context.js';
+import { settingValues } from './options.js';
 
-export function doctorCommand(ctx: CommandContext, setExitCode: (code: number) => void): Command {
-  const command = new Command('doctor').description(
-    'Check the token, the base URL, the project, the statuses the mapping needs, the user and the rate limit, and show every setting with where it came from.',
-  );
-  addSettingFlags(command);
-  return command.action(async (options: Record<string, unknown>) => {
+export const setUpDoctor: CommandSetup = (command, ctx, setExitCode) => {
+  command.action(async (options: Record<string, unknown>) => {
     let reading;
     try {
       const file = await loadConfigFile(ctx.cwd);
@@ -36,4 +31,4 @@ export function doctorCommand(ctx: CommandContext, setExitCode: (code: number) =
     io.stdout(outcome.exitCode === 0 ? 'Everything an upload needs is in place.' : 'Fix what is marked ✗, then run testsigma-tm doctor again.');
     setExitCode(outcome.exitCode);
   });
-}
+};

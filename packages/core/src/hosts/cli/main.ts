@@ -1,36 +1,42 @@
 /**
+ * hosts/: the CLI and the reporters' shell, translating into core calls; may import formats, operations,
+ * pipeline, report, settings.
+ *
  * The `testsigma-tm` command. Translates argv, the environment and the config file into core calls and the
  * outcome into output and an exit code; nothing else lives here. Commands are built on commander (per-command
- * help, "did you mean" for commands and flags); the setting flags come from the settings table. Returns the exit
- * code instead of exiting, so tests and the bin wrapper decide what to do with it.
+ * help, "did you mean" for commands and flags), one per row of core's table of operations (operations/table.ts):
+ * its words, its description and its setting flags (only the settings it reads) come from the row, its arguments
+ * and action from its setup below. Returns the exit code instead of exiting, so tests and the bin wrapper decide
+ * what to do with it.
  */
 import { Command, CommanderError } from 'commander';
 import { UsageError, exitCodeFor, type TestsigmaTmError } from '../../errors.js';
+import { OPERATIONS, type OperationName } from '../../operations/table.js';
 import type { Env } from '../../settings/index.js';
 import { VERSION } from '../../version.js';
-import { doctorCommand } from './doctor.js';
-import { resumeCommandLine } from './resume.js';
-import { runCommand } from './run.js';
-import { uploadCommand } from './upload.js';
-
-export interface CliIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  cwd?: string;
-}
+import type { CliIo, CommandContext, CommandSetup } from './context.js';
+import { setUpDoctor } from './doctor.js';
+import { addSettingFlags } from './options.js';
+import { setUpResume } from './resume.js';
+import { RUN_GROUP, setUpRunClose, setUpRunCreate } from './run.js';
+import { setUpUpload } from './upload.js';
 
 const defaultIo: CliIo = {
   stdout: (t) => process.stdout.write(`${t}\n`),
   stderr: (t) => process.stderr.write(`${t}\n`),
 };
 
-/** What every command's action gets besides its own arguments. */
-export interface CommandContext {
-  env: Env;
-  io: CliIo;
-  cwd: string;
-  fail: (error: TestsigmaTmError) => number;
-}
+/** Each operation's own part of its command; an operation without one does not compile. */
+const SETUP: Record<OperationName, CommandSetup> = {
+  upload: setUpUpload,
+  create: setUpRunCreate,
+  close: setUpRunClose,
+  resume: setUpResume,
+  doctor: setUpDoctor,
+};
+
+/** Commands that only group others (`run create`, `run close`). */
+const GROUPS: Record<string, string> = { run: RUN_GROUP };
 
 const FOOTER = `
 The API token is read from TESTSIGMA_API_TOKEN only (never a flag, never printed).
@@ -68,11 +74,7 @@ export async function main(argv: string[], env: Env, io: CliIo = defaultIo): Pro
   const setExitCode = (code: number): void => {
     exitCode = code;
   };
-  program
-    .addCommand(uploadCommand(ctx, setExitCode))
-    .addCommand(runCommand(ctx, setExitCode))
-    .addCommand(resumeCommandLine(ctx, setExitCode))
-    .addCommand(doctorCommand(ctx, setExitCode));
+  addOperations(program, ctx, setExitCode);
   const configure = (command: Command): void => {
     command.exitOverride().showSuggestionAfterError(true).configureOutput(program.configureOutput()).configureHelp(HELP_LAYOUT);
     command.commands.forEach(configure);
@@ -107,4 +109,26 @@ export async function main(argv: string[], env: Env, io: CliIo = defaultIo): Pro
     );
   }
   return exitCode;
+}
+
+/** One command per operation, in the table's order, under its group when its name has two words. */
+function addOperations(program: Command, ctx: CommandContext, setExitCode: (code: number) => void): void {
+  for (const name of Object.keys(OPERATIONS) as OperationName[]) {
+    const row = OPERATIONS[name];
+    const words = row.command.split(' ');
+    let parent = program;
+    for (const word of words.slice(0, -1)) {
+      const group = parent.commands.find((c) => c.name() === word);
+      if (group) parent = group;
+      else {
+        const created = new Command(word).description(GROUPS[word] ?? '');
+        parent.addCommand(created);
+        parent = created;
+      }
+    }
+    const command = new Command(words.at(-1)).description(row.summary);
+    SETUP[name](command, ctx, setExitCode);
+    addSettingFlags(command, row.reads);
+    parent.addCommand(command);
+  }
 }

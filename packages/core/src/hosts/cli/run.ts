@@ -2,33 +2,27 @@
  * `testsigma-tm run create` and `testsigma-tm run close`: the explicit lifecycle of one run that several jobs
  * report into (create job → shards with `upload --no-close` → a close job with `if: always()`).
  */
-import { Command } from 'commander';
 import { readResultFiles } from '../../formats/read-files.js';
 import type { TestResult } from '../../model.js';
-import { closeRunCommand } from '../../upload/commands.js';
-import { renderText } from '../../upload/summary.js';
-import { uploadResults } from '../../upload/upload.js';
-import type { CommandContext } from './main.js';
-import { addSettingFlags } from './options.js';
+import { closeRunCommand } from '../../operations/commands.js';
+import { renderText } from '../../report/summary-text.js';
+import { uploadResults } from '../../pipeline/upload.js';
+import type { CommandContext, CommandSetup } from './context.js';
 import { cliLogger, cliSettings } from './upload.js';
 
-export function runCommand(ctx: CommandContext, setExitCode: (code: number) => void): Command {
-  const run = new Command('run').description('Create or close the run that several jobs report into (shards, matrix jobs).');
-  const create = new Command('create')
-    .description(
-      'Find the open run of the run key, or create it, and print its id. Its cases come from --cases and/or result files (e.g. `playwright test --list --reporter=json`).',
-    )
+/** The group both commands live in. */
+export const RUN_GROUP = 'Create or close the run that several jobs report into (shards, matrix jobs).';
+
+export const setUpRunCreate: CommandSetup = (command, ctx, setExitCode) => {
+  command
     .argument('[files...]', 'result files or test listings whose tests name the cases the run selects')
-    .option('--cases <ids>', 'case ids the run selects, e.g. DEMO-1,DEMO-2');
-  addSettingFlags(create);
-  create.action(async (files: string[], options: Record<string, unknown>) => setExitCode(await runCreate(ctx, files, options)));
-  const close = new Command('close').description(
-    'Close the run named by --run-id, or the open run of the run key; its description says how many uploads reported.',
-  );
-  addSettingFlags(close);
-  close.action(async (options: Record<string, unknown>) => setExitCode(await runClose(ctx, options)));
-  return run.addCommand(create).addCommand(close);
-}
+    .option('--cases <ids>', 'case ids the run selects, e.g. DEMO-1,DEMO-2')
+    .action(async (files: string[], options: Record<string, unknown>) => setExitCode(await runCreate(ctx, files, options)));
+};
+
+export const setUpRunClose: CommandSetup = (command, ctx, setExitCode) => {
+  command.action(async (options: Record<string, unknown>) => setExitCode(await runClose(ctx, options)));
+};
 
 async function runCreate(ctx: CommandContext, patterns: string[], options: Record<string, unknown>): Promise<number> {
   const settings = await cliSettings(ctx, options);

@@ -3,33 +3,28 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Command } from 'commander';
 import { ERROR_CODES, InputError, UsageError, asToolError, exitCodeFor } from '../../errors.js';
 import { resultFileSource } from '../../formats/read-files.js';
-import { expectedFormats } from '../../formats/registry.js';
 import { redactingLogger, type Logger } from '../../log.js';
 import { resultCount, type FileOutcome } from '../../model.js';
 import { invalidSettings, readSettings, type Env, type Settings } from '../../settings/index.js';
-import { applyEmptyPolicy } from '../../upload/inputs.js';
-import { emptySummary, renderText, summariseFiles } from '../../upload/summary.js';
-import { uploadResults, type UploadOutcome } from '../../upload/upload.js';
+import { applyEmptyPolicy } from '../../pipeline/inputs.js';
+import { emptySummary, summariseFiles } from '../../report/summary.js';
+import { renderText } from '../../report/summary-text.js';
+import { uploadResults } from '../../pipeline/upload.js';
+import type { UploadOutcome } from '../../pipeline/stages.js';
 import { loadConfigFile } from '../config-file.js';
-import type { CommandContext } from './main.js';
-import { addSettingFlags, settingValues } from './options.js';
+import type { CommandContext, CommandSetup } from './context.js';
+import { settingValues } from './options.js';
 
-export function uploadCommand(ctx: CommandContext, setExitCode: (code: number) => void): Command {
-  const command = new Command('upload')
-    .description(
-      `Read ${expectedFormats()} reports, map each test to its test case ` +
-        '(a "testsigma" property/annotation, or the case id such as DEMO-12 in its name), record the results in a test run and close it.',
-    )
+export const setUpUpload: CommandSetup = (command, ctx, setExitCode) => {
+  command
     .argument('[files...]', 'result files: paths or globs (a directory means the *.xml files below it)')
-    .option('--summary-json <file>', 'also write the outcome as JSON (its folder is created)');
-  addSettingFlags(command);
-  return command.action(async (files: string[], options: Record<string, unknown>) => {
-    setExitCode(await runUpload(ctx, files, options));
-  });
-}
+    .option('--summary-json <file>', 'also write the outcome as JSON (its folder is created)')
+    .action(async (files: string[], options: Record<string, unknown>) => {
+      setExitCode(await runUpload(ctx, files, options));
+    });
+};
 
 async function runUpload(ctx: CommandContext, patterns: string[], options: Record<string, unknown>): Promise<number> {
   const { env, io, cwd, fail } = ctx;

@@ -1,0 +1,48 @@
+/**
+ * A dry run without a token or project: nothing can be asked of the service, but the files and tests were read
+ * and a person wants to see which ids each test carries. The project's prefix is unknown, so any upper-case
+ * `WORD-123` token in a title or tag counts as an id found (besides `testsigma` properties); none is checked.
+ *
+ * It exits 0 (unless a file could not be read): a dry run is a preview that writes nothing, run where secrets are
+ * often absent (a fork's pull request, a laptop), and it says plainly what it could not check. The upload itself
+ * still fails with exit 2 without a token.
+ */
+import { exitCodeFor } from '../errors.js';
+import { displayTitle, type TestResult } from '../model.js';
+import { caseReferences } from '../map/references.js';
+import { addDetails } from '../report/details.js';
+import { emptySummary, summariseFiles, type MappingLine } from '../report/summary.js';
+import { filesError, readAll } from './inputs.js';
+import { ResultTally } from '../report/tally.js';
+import type { UploadInput, UploadOutcome } from './stages.js';
+
+// Letters, digits and `-` glue a token, as in the project's own pattern, so `DEMO-R-3` (a run id) is not an id.
+const ANY_HUMAN_ID = /(?<![\p{L}\p{N}-])[A-Z][A-Z0-9]*-\d+(?![\p{L}\p{N}-]|\.\p{N})/gu;
+
+function idsFound(result: TestResult): string[] {
+  const found = new Set(caseReferences(result, ''));
+  for (const text of [...result.suitePath, result.name, ...result.tags]) for (const m of text.matchAll(ANY_HUMAN_ID)) found.add(m[0]);
+  return [...found];
+}
+
+export async function offlineDryRun(input: UploadInput, workspace: string): Promise<UploadOutcome> {
+  const started = Date.now();
+  const tally = new ResultTally({ lines: true, workspace });
+  const files = await readAll(input, (result) => tally.add(result, undefined, offlineLine));
+  const base = {
+    ...emptySummary(true),
+    files: summariseFiles(files),
+    total: tally.total,
+    tests: tally.tests,
+    checkedAgainstProject: false,
+  };
+  const summary = addDetails(base, { tally, elapsedMs: Date.now() - started });
+  const fileError = filesError(files);
+  const failed = tally.annotatable;
+  return fileError ? { summary, failed, error: fileError, exitCode: exitCodeFor(fileError) } : { summary, failed, exitCode: 0 };
+}
+
+function offlineLine(result: TestResult): MappingLine {
+  const ids = idsFound(result);
+  return { test: displayTitle(result), file: result.file ?? null, ids, case: null, reason: ids.length > 0 ? 'not checked' : 'no id' };
+}

@@ -1,0 +1,103 @@
+/**
+ * What an upload that cannot finish writes for `testsigma-tm resume`: the unacknowledged entries of an open run,
+ * or every result when the service failed before a run was open (read again from the input as it is written).
+ */
+import type { ResultEntry } from '../api/client.js';
+import { detectCi } from '../ci.js';
+import type { TestsigmaTmError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { FileOutcome } from '../model.js';
+import type { MappingReport } from '../map/mapping.js';
+import { spoolPath, withoutToken, writeResultsSpool, writeSpool, type Spool } from '../spool/spool.js';
+import { readAll } from './inputs.js';
+import { ResultTally } from '../report/tally.js';
+import type { UploadContext, ReadInput, UploadPlan, OpenedRun } from './stages.js';
+import type { UploadInput } from './stages.js';
+
+export async function spoolEntries(
+  ctx: UploadContext,
+  plan: UploadPlan,
+  opened: OpenedRun,
+  entries: ResultEntry[],
+  reason: TestsigmaTmError,
+): Promise<string | undefined> {
+  const willClose = ctx.settings.closeRun && opened.created && !ctx.runKey;
+  const spool: Spool = {
+    tool: 'testsigma-tm',
+    version: 1,
+    kind: 'entries',
+    createdAt: ctx.now().toISOString(),
+    reason: reason.message,
+    settings: withoutToken({ ...ctx.settings, runKey: ctx.runKey }),
+    projectId: plan.projectId,
+    run: { id: opened.run.id, human_id: opened.run.human_id },
+    close: willClose,
+    entries,
+  };
+  const file = spoolPath({ ...ctx.settings, runKey: ctx.runKey }, ctx.input.env ?? {}, ctx.now());
+  return reportSpool(
+    file,
+    ctx.log,
+    () => entries.length,
+    () => writeSpool(file, spool),
+  );
+}
+
+/** The service failed before a run was open: every result goes to the spool, read (again) as it is written. */
+export async function spoolResults(
+  input: UploadInput,
+  workspace: string,
+  reason: TestsigmaTmError,
+  log: Logger,
+): Promise<{ file: string | undefined; read: ReadInput }> {
+  const now = (input.now ?? (() => new Date()))();
+  const runKey = input.settings.runKey ?? detectCi(input.env ?? {})?.runKey;
+  const settings = { ...input.settings, runKey };
+  const header = {
+    tool: 'testsigma-tm',
+    version: 1,
+    kind: 'results',
+    createdAt: now.toISOString(),
+    reason: reason.message,
+    settings: withoutToken(settings),
+  } as const;
+  const tally = new ResultTally({ lines: false, workspace });
+  const file = spoolPath(settings, input.env ?? {}, now);
+  let files: FileOutcome[] = [];
+  const written = await reportSpool(
+    file,
+    log,
+    () => tally.total,
+    () =>
+      writeResultsSpool(file, header, async (write) => {
+        files = await readAll(input, (result) => {
+          tally.add(result);
+          write(result);
+        });
+      }),
+  );
+  return { file: written, read: { tally, files, report: emptyReport() } };
+}
+
+/** The input read for its counts and failures only (nothing mapped). */
+export async function tallyInput(input: UploadInput, workspace: string, log: Logger): Promise<ReadInput> {
+  const tally = new ResultTally({ lines: false, workspace });
+  const files = await readAll(input, (result) => tally.add(result), log);
+  return { tally, files, report: emptyReport() };
+}
+
+function emptyReport(): MappingReport {
+  return { mapped: [], unmapped: [], unmappedTotal: 0, unknown: [] };
+}
+
+/** Write a spool and say where it is and how to send it; undefined when it could not be written. */
+async function reportSpool(file: string, log: Logger, count: () => number, write: () => Promise<void>): Promise<string | undefined> {
+  try {
+    await write();
+    log.error(`${count()} result(s) could not be sent and were written to ${file}. Send them later with: testsigma-tm resume ${file}`);
+    return file;
+  } catch (error) {
+    log.error(`${count()} result(s) could not be sent, and the spool file ${file} could not be written: ${(error as Error).message}.`);
+    return undefined;
+  }
+}

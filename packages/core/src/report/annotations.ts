@@ -1,0 +1,132 @@
+/**
+ * Where a failed test points in the repository, and the annotations a CI shows on those lines. Pure: the
+ * Action emits what `failureAnnotations` returns (through @actions/core), nothing here prints.
+ *
+ * A location comes from, in this order: the producer's own file and line (JUnit `file`/`line`, a Playwright
+ * spec's location), a stack frame in that file, the first stack frame inside the workspace that is not a
+ * dependency, or the file alone (an annotation on the file, without a line). Paths are made relative to the
+ * workspace with `/` separators, because GitHub places an annotation only on a path relative to the checkout.
+ */
+import path from 'node:path';
+import { displayTitle, type TestResult } from '../model.js';
+import { firstLine, stripAnsi } from '../text.js';
+
+export interface SourceLocation {
+  /** Relative to the workspace, `/` separators. */
+  file: string;
+  line?: number;
+}
+
+export interface Annotation extends SourceLocation {
+  title: string;
+  message: string;
+}
+
+export interface AnnotationSet {
+  /** At most `limit` error annotations, in input order. */
+  errors: Annotation[];
+  /** One line about the failed tests not annotated (over the limit, or without a location); absent when none. */
+  notice?: string;
+}
+
+/** GitHub shows at most 10 error annotations per step; more are dropped without a word. */
+export const ANNOTATION_LIMIT = 10;
+/** An annotation's message is shown in a small box: the first lines of the message are what matters. */
+const MESSAGE_MAX_CHARS = 2_000;
+
+export function isFailed(result: Pick<TestResult, 'status'>): boolean {
+  return result.status === 'failed' || result.status === 'error';
+}
+
+// `(/abs/file.ts:12:5)`, `at /abs/file.js:12:5`, `file.py:42: AssertionError`, `(LoginTest.java:42)`.
+const FRAME = /(?:^|[\s(])((?:[A-Za-z]:)?[^\s():]*?[^\s():/\\]\.[A-Za-z0-9]+):(\d+)(?::\d+)?(?=$|[\s):])/gm;
+
+/**
+ * The test's place in the workspace, or undefined when nothing says where it is (or it lies outside the
+ * workspace, where no annotation can be placed). `workspace` is an absolute path (GITHUB_WORKSPACE); `exists`
+ * (the host's check of the disk) drops paths that are not files of the checkout, such as a Playwright path
+ * relative to its testDir, which GitHub would not place.
+ */
+export function locate(result: TestResult, workspace: string, exists: (file: string) => boolean = () => true): SourceLocation | undefined {
+  const given = result.file !== undefined ? inWorkspace(result.file, workspace) : undefined;
+  const own = given !== undefined && exists(given) ? given : undefined;
+  if (own !== undefined && result.line !== undefined) return { file: own, line: result.line };
+  const frames = stackFrames(result, workspace).filter((f) => exists(f.file));
+  if (own !== undefined) {
+    const inOwnFile = frames.find((f) => f.file === own);
+    return inOwnFile ?? { file: own };
+  }
+  return frames[0];
+}
+
+/** Frames of the stack, then of the message, that lie inside the workspace and outside dependencies. */
+function stackFrames(result: TestResult, workspace: string): Required<SourceLocation>[] {
+  const text = stripAnsi(`${result.stack ?? ''}\n${result.message ?? ''}`);
+  const frames: Required<SourceLocation>[] = [];
+  for (const match of text.matchAll(FRAME)) {
+    const file = inWorkspace((match[1] ?? '').replace(/^file:\/\//, ''), workspace);
+    const line = Number(match[2]);
+    if (file === undefined || !(line > 0) || /(^|\/)node_modules\//.test(file) || file.startsWith('node:')) continue;
+    frames.push({ file, line });
+  }
+  return frames;
+}
+
+/** A path relative to the workspace with `/` separators; undefined when it points outside it. */
+export function inWorkspace(file: string, workspace: string): string | undefined {
+  const posix = file.replace(/\\/g, '/');
+  const absolute = path.posix.isAbsolute(posix) || /^[A-Za-z]:\//.test(posix);
+  const root = workspace.replace(/\\/g, '/').replace(/\/+$/, '');
+  let relative = posix;
+  if (absolute) {
+    if (!posix.startsWith(`${root}/`)) return undefined;
+    relative = posix.slice(root.length + 1);
+  }
+  relative = path.posix.normalize(relative).replace(/^\.\//, '');
+  if (relative === '' || relative === '.' || relative.startsWith('../')) return undefined;
+  return relative;
+}
+
+/**
+ * Error annotations for the failed tests that have a location, at most `limit`, and one notice for the rest
+ * so that nothing is dropped silently.
+ */
+export function failureAnnotations(
+  results: Iterable<TestResult>,
+  workspace: string,
+  options: { limit?: number; exists?: (file: string) => boolean } = {},
+): AnnotationSet {
+  const limit = options.limit ?? ANNOTATION_LIMIT;
+  const errors: Annotation[] = [];
+  let failed = 0;
+  let unplaced = 0;
+  for (const result of results) {
+    if (!isFailed(result)) continue;
+    failed++;
+    if (errors.length >= limit) continue;
+    const location = locate(result, workspace, options.exists);
+    if (!location) {
+      unplaced++;
+      continue;
+    }
+    errors.push({ ...location, title: annotationTitle(result), message: annotationMessage(result) });
+  }
+  const rest = failed - errors.length;
+  if (rest === 0) return { errors };
+  const overLimit = rest - unplaced;
+  const why = [
+    ...(overLimit > 0 ? [`${overLimit} beyond the ${limit} annotations a step can show`] : []),
+    ...(unplaced > 0 ? [`${unplaced} without a file in the workspace`] : []),
+  ].join(', ');
+  return { errors, notice: `${rest} more failed test(s) are not annotated (${why}); the job summary lists every failed test.` };
+}
+
+function annotationTitle(result: TestResult): string {
+  return `${result.status === 'error' ? 'Errored' : 'Failed'}: ${firstLine(stripAnsi(displayTitle(result)), 200)}`;
+}
+
+function annotationMessage(result: TestResult): string {
+  const message = stripAnsi(result.message ?? '').trim();
+  if (message === '') return result.status === 'error' ? 'The test errored without a message.' : 'The test failed without a message.';
+  return message.length > MESSAGE_MAX_CHARS ? `${message.slice(0, MESSAGE_MAX_CHARS)}…` : message;
+}

@@ -1,0 +1,137 @@
+/**
+ * spool/: the spool file, what an upload could not send, for `resume`; may import api, settings.
+ *
+ * The spool: what an upload could not send, written to a file so that `testsigma-tm resume FILE` sends exactly
+ * that later, into the same run, nothing twice. Versioned JSON; never the token (resume reads it from the
+ * environment like any upload). Two kinds:
+ * - `entries`: the run was open; these result entries were not acknowledged (the rest landed);
+ * - `results`: the service failed before a run was open; these test results are uploaded from scratch.
+ */
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { ResultEntry } from '../api/client.js';
+import { InputError } from '../errors.js';
+import type { TestResult } from '../model.js';
+import type { Env, Settings } from '../settings/index.js';
+
+const SPOOL_VERSION = 1;
+
+/** The settings an upload needs again, without the token. */
+export type SpooledSettings = Omit<Settings, 'token'>;
+
+interface SpoolBase {
+  tool: 'testsigma-tm';
+  version: typeof SPOOL_VERSION;
+  createdAt: string;
+  /** Why the upload could not finish. */
+  reason: string;
+  settings: SpooledSettings;
+}
+
+export interface EntriesSpool extends SpoolBase {
+  kind: 'entries';
+  projectId: string;
+  run: { id: string; human_id: string };
+  /** Close the run once these have landed (the original upload would have). */
+  close: boolean;
+  entries: ResultEntry[];
+}
+
+interface ResultsSpool extends SpoolBase {
+  kind: 'results';
+  results: TestResult[];
+}
+
+export type Spool = EntriesSpool | ResultsSpool;
+
+export function withoutToken(settings: Settings): SpooledSettings {
+  const { token: _token, ...rest } = settings;
+  return rest;
+}
+
+/** The spool file: the setting, else the runner's temp directory with the run key (or the time) in its name. */
+export function spoolPath(settings: Pick<Settings, 'spool' | 'runKey'>, env: Env, now: Date): string {
+  if (settings.spool) return settings.spool;
+  const dir = env.RUNNER_TEMP || os.tmpdir();
+  const stamp = now.toISOString().replace(/[:.]/g, '-');
+  const key = settings.runKey ? `${settings.runKey.replace(/[^A-Za-z0-9._-]/g, '_')}-` : '';
+  return path.join(dir, `testsigma-tm-spool-${key}${stamp}.json`);
+}
+
+/** What a results spool holds besides its results. */
+export type ResultsSpoolHeader = Omit<ResultsSpool, 'results'>;
+
+/**
+ * A results spool written as the results are handed over (`fill` calls `write` with each), so that spooling a
+ * huge input costs a buffer, not the input. Like writeSpool: whole or not at all, readable by its owner only.
+ */
+export async function writeResultsSpool(file: string, header: ResultsSpoolHeader, fill: (write: (result: TestResult) => void) => Promise<void>): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  const fd = openSync(temp, 'w', 0o600);
+  try {
+    let buffer = `${JSON.stringify(header).slice(0, -1)},"results":[`;
+    let first = true;
+    // Synchronous writes in 1 MiB pieces: results are handed over synchronously as they are read.
+    const flush = (): void => {
+      writeSync(fd, buffer);
+      buffer = '';
+    };
+    await fill((result) => {
+      buffer += (first ? '' : ',') + JSON.stringify(result);
+      first = false;
+      if (buffer.length >= 1024 * 1024) flush();
+    });
+    buffer += ']}\n';
+    flush();
+  } catch (error) {
+    closeSync(fd);
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+  closeSync(fd);
+  await rename(temp, file);
+}
+
+/** Written whole or not at all (a temp file renamed), readable by its owner only. */
+export async function writeSpool(file: string, spool: Spool): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, `${JSON.stringify(spool)}\n`, { mode: 0o600 });
+  await rename(temp, file);
+}
+
+export async function readSpool(file: string): Promise<Spool> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(file, 'utf8')) as unknown;
+  } catch (error) {
+    throw new InputError(
+      'INPUT_UNREADABLE',
+      file,
+      `${file} could not be read as a spool file: ${(error as Error).message}. Pass the file an upload printed ("results were written to …").`,
+      { cause: error },
+    );
+  }
+  const spool = value as Partial<Spool> | null;
+  if (!spool || spool.tool !== 'testsigma-tm' || (spool.kind !== 'entries' && spool.kind !== 'results')) {
+    throw new InputError('INPUT_NOT_RESULTS', file, `${file} is not a testsigma-tm spool file.`);
+  }
+  if (spool.version !== SPOOL_VERSION) {
+    throw new InputError(
+      'INPUT_NOT_RESULTS',
+      file,
+      `${file} is a spool file of version ${String(spool.version)}; this testsigma-tm reads version ${SPOOL_VERSION}. Resume it with the version that wrote it.`,
+    );
+  }
+  return spool as Spool;
+}
+
+/** After a successful resume the file is kept, renamed, so that a second resume cannot send it again. */
+export async function markResumed(file: string): Promise<string> {
+  const done = `${file}.sent`;
+  await rename(file, done);
+  return done;
+}

@@ -1,0 +1,49 @@
+/**
+ * The text helpers every folder shares (formats, plan, report): text made plain, bounded and safe to cut. One
+ * module, so that a result's message is cleaned the same way when it is read and when it is described. A leaf:
+ * it imports nothing.
+ */
+
+/* eslint-disable no-control-regex -- matching terminal control characters is the point of these patterns */
+// OSC (hyperlinks, titles), CSI (colours, cursor moves, also the 8-bit form) and two-character escapes.
+const ANSI = /\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]|\u001b[@-Z\\-_]/g;
+// Every other control character except tab and new line; a stray one would garble the service's UI.
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+// Anything that CONTROL or a line end would change: most text has none, and then one scan is all it costs.
+const NOT_PLAIN = /[\r\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+/* eslint-enable no-control-regex */
+
+/** Terminal escapes and control characters removed, line ends made `\n`. */
+export function stripAnsi(text: string): string {
+  const unescaped = text.includes('\u001b') || text.includes('\u009b') ? text.replace(ANSI, '') : text;
+  return NOT_PLAIN.test(unescaped) ? unescaped.replace(/\r\n?/g, '\n').replace(CONTROL, '') : unescaped;
+}
+
+/** The first `end` UTF-16 code units, one fewer when that would split a surrogate pair. */
+export function safeSlice(text: string, end: number): string {
+  if (end >= text.length) return text;
+  if (end <= 0) return '';
+  const last = text.charCodeAt(end - 1);
+  return last >= 0xd800 && last <= 0xdbff ? text.slice(0, end - 1) : text.slice(0, end);
+}
+
+/** Text on one line: titles and names must not break the description's layout. */
+export function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+/**
+ * The first line that is not blank, trimmed ('' when there is none; undefined for undefined), at most `max`
+ * characters (then ending in `…`).
+ */
+export function firstLine(text: string, max?: number): string;
+export function firstLine(text: string | undefined, max?: number): string | undefined;
+export function firstLine(text: string | undefined, max = Infinity): string | undefined {
+  if (text === undefined) return undefined;
+  const line =
+    text
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? '';
+  return line.length > max ? `${safeSlice(line, max - 1)}…` : line;
+}

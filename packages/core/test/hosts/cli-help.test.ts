@@ -1,0 +1,45 @@
+/**
+ * Every command's --help, generated from its row of the table of operations: a golden file per command, and
+ * each command's setting flags exactly the settings its row says it reads (`run close --help` lists what close
+ * reads, not all 34).
+ */
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/hosts/cli/main.js';
+import { OPERATIONS, type OperationName } from '../../src/operations/table.js';
+import { SETTING_KEYS, settingRow } from '../../src/settings/index.js';
+
+async function help(argv: string[]): Promise<string> {
+  const out: string[] = [];
+  const code = await main(argv, {}, { stdout: (t) => out.push(t), stderr: (t) => out.push(t) });
+  expect(code).toBe(0);
+  return out.join('\n');
+}
+
+/** The setting flags a help text's options list: `--base-url`, `--no-close` (as its flag, `close`). */
+function settingFlagsIn(text: string): string[] {
+  const flags = new Set(SETTING_KEYS.map((key) => settingRow(key).flag));
+  return [...text.matchAll(/^ {2}(?:-[a-zA-Z], )?--(?:no-)?([a-z][a-z0-9-]*)/gm)].map((m) => m[1] ?? '').filter((flag) => flags.has(flag));
+}
+
+const NAMES = Object.keys(OPERATIONS) as OperationName[];
+
+describe('the CLI, one command per operation', () => {
+  it.each(NAMES)('%s --help is its golden file', async (name) => {
+    await expect(await help([...OPERATIONS[name].command.split(' '), '--help'])).toMatchFileSnapshot(`help/${name}.txt`);
+  });
+
+  it('the top-level --help lists every operation and the run group', async () => {
+    await expect(await help(['--help'])).toMatchFileSnapshot('help/testsigma-tm.txt');
+  });
+
+  it.each(NAMES)('%s --help lists the flags of the settings it reads, and no other', async (name) => {
+    const reads = OPERATIONS[name].reads.map((key) => settingRow(key).flag).filter((flag): flag is string => Boolean(flag));
+    expect(settingFlagsIn(await help([...OPERATIONS[name].command.split(' '), '--help']))).toEqual(reads);
+  });
+
+  it('run close takes no flag of a setting it does not read', async () => {
+    const out: string[] = [];
+    const code = await main(['run', 'close', '--attachments', 'none'], {}, { stdout: (t) => out.push(t), stderr: (t) => out.push(t) });
+    expect([code, out.join('\n')]).toEqual([2, "testsigma-tm: Unknown option '--attachments'. Run testsigma-tm run --help."]);
+  });
+});
