@@ -7,18 +7,7 @@ import { MAX_MESSAGE_CHARS, MAX_OUTPUT_CHARS, MAX_STACK_CHARS, clip, firstLine, 
 import { readDuration } from './duration.js';
 import { detached } from './xml-entities.js';
 import type { CappedText } from './capped-text.js';
-
-/** What the enclosing suites hand down to a testcase; shared by reference by every testcase of a suite. */
-export interface SuiteContext {
-  suitePath: string[];
-  file?: string;
-  /** The merged properties of every enclosing level, for testcases without properties of their own. */
-  properties: Property[];
-  /** Property lists, outermost first. */
-  propertyLevels: Property[][];
-  /** The last classname read in the suite and its detached copy: testcases of a suite mostly share one. */
-  lastClassname?: { raw: string; kept: string };
-}
+import { mergeProperties, suitePathOf, type SuiteContext } from './suite-context.js';
 
 /** A result element (`<failure>`, `<flakyError>` …) while it is read. */
 export interface ResultElement {
@@ -77,7 +66,7 @@ export class TestcaseBuilder {
     // Assigned in one order, not spread: objects built with conditional spreads measured several times larger.
     const result: TestResult = {
       source,
-      suitePath: this.context.suitePath,
+      suitePath: suitePathOf(this.context),
       name: detached(attrs.name ?? ''),
       status: final.status,
       properties: this.context.properties,
@@ -94,7 +83,7 @@ export class TestcaseBuilder {
     if (final.message !== undefined) result.message = final.message;
     if (final.stack !== undefined) result.stack = final.stack;
     if (this.ownOutput !== undefined) result.output = clip(this.ownOutput, MAX_OUTPUT_CHARS);
-    if (this.properties.length > 0) result.properties = mergeProperties([...this.context.propertyLevels, this.properties]);
+    if (this.properties.length > 0) result.properties = mergeProperties([this.context.properties, this.properties]);
     if (this.ownOutput !== undefined || final.status !== 'passed' || this.properties.length > 0) {
       result.attachments = readAttachments([this.ownOutput, ...attempts.flatMap((a) => [a.message, a.stack])], this.properties);
     }
@@ -206,16 +195,6 @@ export function attemptFrom(status: TestStatus, elements: ResultElement[]): Atte
   if (messages.length > 0) attempt.message = detached(clip(messages.join('\n'), MAX_MESSAGE_CHARS));
   if (stacks.length > 0) attempt.stack = clip(stacks.join('\n\n'), MAX_STACK_CHARS);
   return attempt;
-}
-
-/** Outer levels first; a name present at an inner level drops every outer value of that name. */
-export function mergeProperties(levels: Property[][]): Property[] {
-  const merged: Property[] = [];
-  levels.forEach((level, index) => {
-    const inner = new Set(levels.slice(index + 1).flatMap((l) => l.map((p) => p.name)));
-    for (const property of level) if (!inner.has(property.name)) merged.push(property);
-  });
-  return merged;
 }
 
 /** system-out then system-err, each trimmed; undefined when all are empty. */
