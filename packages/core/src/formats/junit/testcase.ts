@@ -147,7 +147,7 @@ export function mergeRepeat(earlier: TestResult, later: TestResult): void {
   const output = joinParts([earlier.output, later.output]);
   if (output !== undefined) earlier.output = clip(output, MAX_OUTPUT_CHARS);
   for (const attachment of later.attachments) {
-    if (!earlier.attachments.some((a) => a.path === attachment.path)) earlier.attachments.push(attachment);
+    if (!earlier.attachments.some((a) => sameAttachment(a, attachment))) earlier.attachments.push(attachment);
   }
 }
 
@@ -208,27 +208,50 @@ export function joinParts(parts: Array<string | undefined>): string | undefined 
 }
 
 const ATTACHMENT_MARKER = /\[\[ATTACHMENT\|([^\]\r\n]+)\]\]/g;
+/** `https://…`, `s3://…`, `file://…`: a location elsewhere, never a path on this machine. */
+const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
+/** A data: URI longer than this is named by its media type and size, not written out. */
+const DATA_URI_SHOWN_CHARS = 200;
+const LINK_SHOWN_CHARS = 2_000;
 
 /**
  * The testcase's own `<property name="attachment" value="path"/>` entries, then markers in its own output and in
  * failure texts (WebdriverIO writes them there). Paths stay as written: the upload resolves them safely.
+ * A URL or a `data:` URI (testmo and others write them there too) is no file: it becomes an attachment with a
+ * name and no path, which the description lists as a link and the upload never opens.
  */
 function readAttachments(texts: Array<string | undefined>, ownProperties: readonly Property[]): Attachment[] {
   const attachments: Attachment[] = [];
   for (const property of ownProperties) {
-    const path = property.value.trim();
-    if (property.name.toLowerCase() !== 'attachment' || path === '' || attachments.some((a) => a.path === path)) continue;
-    attachments.push({ name: path.split(/[\\/]/).pop() ?? path, path });
+    if (property.name.toLowerCase() === 'attachment') addAttachment(attachments, property.value.trim());
   }
   for (const text of texts) {
     if (text === undefined || !text.includes('[[ATTACHMENT|')) continue;
-    for (const match of text.matchAll(ATTACHMENT_MARKER)) {
-      const path = (match[1] ?? '').trim();
-      if (path === '' || attachments.some((a) => a.path === path)) continue;
-      attachments.push({ name: path.split(/[\\/]/).pop() ?? path, path });
-    }
+    for (const match of text.matchAll(ATTACHMENT_MARKER)) addAttachment(attachments, (match[1] ?? '').trim());
   }
   return attachments;
+}
+
+function addAttachment(attachments: Attachment[], written: string): void {
+  if (written === '') return;
+  const attachment = attachmentFrom(written);
+  if (!attachments.some((a) => sameAttachment(a, attachment))) attachments.push(attachment);
+}
+
+/** A path as written, or a link (no path) for a URL or a `data:` URI. */
+function attachmentFrom(written: string): Attachment {
+  if (/^data:/i.test(written)) {
+    if (written.length <= DATA_URI_SHOWN_CHARS) return { name: written };
+    const comma = written.indexOf(',');
+    const type = (comma === -1 ? written.slice(5, 80) : written.slice(5, Math.min(comma, 80))).split(';')[0] || 'text/plain';
+    return { name: `data: URI (${type}, ${written.length} characters inline, not recorded)` };
+  }
+  if (URL_SCHEME.test(written)) return { name: clip(written, LINK_SHOWN_CHARS) };
+  return { name: written.split(/[\\/]/).pop() ?? written, path: written };
+}
+
+function sameAttachment(a: Attachment, b: Attachment): boolean {
+  return a.path === undefined && b.path === undefined ? a.name === b.name : a.path === b.path;
 }
 
 export const OUTPUT_CAP = MAX_OUTPUT_CHARS;

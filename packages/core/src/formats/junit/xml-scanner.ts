@@ -15,7 +15,7 @@
  *   root, a truncated file) → INPUT_MALFORMED with line and column.
  */
 import { InputError } from '../../errors.js';
-import { decodeXmlEntities } from './xml-entities.js';
+import { LONGEST_REFERENCE, decodeXmlEntities } from './xml-entities.js';
 import { XmlPosition } from './xml-position.js';
 
 export interface XmlHandler {
@@ -40,8 +40,6 @@ const NAME = /^[A-Za-z_:\u00C0-\uFFFF][\w.:\u00B7\u00C0-\uFFFF-]*$/;
  * it are still read.
  */
 export const MAX_ELEMENT_DEPTH = 1000;
-/** A partial entity reference at the end of a piece is held back until the next piece; references are short. */
-const LONGEST_REFERENCE = 12;
 
 /** Longer tag or attribute names are refused: a name is never cut and read again piece after piece. */
 const MAX_NAME_CHARS = 10_000;
@@ -117,7 +115,11 @@ export class XmlScanner {
       );
     }
     if (this.pos < this.buffer.length)
-      throw this.error(this.pos, 'a tag is never closed (no ">"). The file is truncated (the test run was probably killed while writing it); regenerate it.');
+      throw this.error(
+        this.pos,
+        'a tag is never closed (no ">"). The file is truncated (the test run was probably killed while writing it); regenerate it.',
+        false,
+      );
     if (this.open.length > 0) {
       const { line } = this.where.at(this.buffer, this.buffer.length);
       throw this.malformed(
@@ -135,7 +137,7 @@ export class XmlScanner {
       if (this.mode === 'cdata') {
         const end = buf.indexOf(']]>', this.pos);
         const stop = end === -1 ? Math.max(this.pos, buf.length - 2) : end;
-        if (stop > this.pos && this.handler.wantsText()) this.handler.text(newlines(buf.slice(this.pos, stop)));
+        if (stop > this.pos && this.handler.wantsText()) this.handler.text(withoutNul(newlines(buf.slice(this.pos, stop))));
         if (end === -1) {
           this.pos = stop;
           return;
@@ -199,7 +201,11 @@ export class XmlScanner {
     const end = buf[at + 1] === '/' ? this.closeTag(buf, at) : this.openTag(buf, at);
     if (end === -1) {
       if (final)
-        throw this.error(at, 'a tag is never closed (no ">"). The file is truncated (the test run was probably killed while writing it); regenerate it.');
+        throw this.error(
+          at,
+          'a tag is never closed (no ">"). The file is truncated (the test run was probably killed while writing it); regenerate it.',
+          false,
+        );
       return false;
     }
     this.pos = end + 1;
@@ -398,6 +404,11 @@ function safeTextEnd(buf: string, from: number): number {
   const amp = buf.lastIndexOf('&');
   if (amp < from || amp < buf.length - LONGEST_REFERENCE || buf.indexOf(';', amp) !== -1) return buf.length;
   return amp;
+}
+
+/** NUL is never allowed in XML; a tool that wrote one (a crashed process's output) meant nothing by it. */
+function withoutNul(text: string): string {
+  return text.includes('\0') ? text.replaceAll('\0', '') : text;
 }
 
 /** XML reads every `\r\n` and lone `\r` as `\n`. */
