@@ -4,8 +4,19 @@ import type { TestResult } from '../../model.js';
 import { MAX_MESSAGE_CHARS, stripBom } from '../text.js';
 import { CappedText } from './capped-text.js';
 import { IGNORED, closeProperty, resultFrame, suiteErrorResult, suiteFrame, textFrame, type Frame, type SuiteFrame, type Waiting } from './frames.js';
-import { EARLIER_RUNS, LATER_RUNS, RESULT_KINDS, STACK_CAP, TestcaseBuilder, joinOutput, joinParts, mergeRepeat, withSuiteOutput } from './testcase.js';
-import { propertiesRead, rootContext } from './suite-context.js';
+import {
+  EARLIER_RUNS,
+  LATER_RUNS,
+  RESULT_KINDS,
+  STACK_CAP,
+  TestcaseBuilder,
+  joinOutput,
+  joinParts,
+  mergeProperties,
+  mergeRepeat,
+  withSuiteOutput,
+} from './testcase.js';
+import { rootContext } from './suite-context.js';
 import { XmlScanner, type XmlHandler } from './xml-scanner.js';
 
 // Maps, not object literals, wherever an element name from the file is the key: `<constructor>` must
@@ -215,7 +226,9 @@ export class JUnitReader implements XmlHandler {
   private propertiesRead(): void {
     const owner = this.frames[this.frames.length - 1];
     if (owner?.kind !== 'suite') return;
-    propertiesRead(owner.context);
+    const context = owner.context;
+    // The enclosing levels' properties are merged already: merging with them is merging with every level.
+    context.properties = mergeProperties([context.parent?.properties ?? [], context.ownProperties]);
   }
 
   private closeTestcase(builder: TestcaseBuilder): void {

@@ -46,26 +46,3 @@ export function suitePathOf(context: SuiteContext | undefined): string[] {
   context.path = names.length === 0 ? outer : [...outer, ...names.reverse()];
   return context.path;
 }
-
-/** This level's properties read: merged with the enclosing levels' (already merged) ones. */
-export function propertiesRead(context: SuiteContext): void {
-  context.properties = mergeProperties([context.parent?.properties ?? [], context.ownProperties]);
-}
-
-/**
- * Outer levels first; a name present at an inner level drops every outer value of that name. One pass from the
- * innermost level out, so the cost is the number of properties, whatever the number of levels.
- */
-export function mergeProperties(levels: readonly (readonly Property[])[]): Property[] {
-  const nonEmpty = levels.filter((level) => level.length > 0);
-  if (nonEmpty.length === 0) return [];
-  if (nonEmpty.length === 1) return [...(nonEmpty[0] as readonly Property[])];
-  const inner = new Set<string>();
-  const kept: Property[][] = [];
-  for (let index = nonEmpty.length - 1; index >= 0; index -= 1) {
-    const level = nonEmpty[index] as readonly Property[];
-    kept.push(level.filter((property) => !inner.has(property.name)));
-    for (const property of level) inner.add(property.name);
-  }
-  return kept.reverse().flat();
-}

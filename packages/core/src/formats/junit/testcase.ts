@@ -7,7 +7,7 @@ import { MAX_MESSAGE_CHARS, MAX_OUTPUT_CHARS, MAX_STACK_CHARS, clip, firstLine, 
 import { readDuration } from './duration.js';
 import { detached } from './xml-entities.js';
 import type { CappedText } from './capped-text.js';
-import { mergeProperties, suitePathOf, type SuiteContext } from './suite-context.js';
+import { suitePathOf, type SuiteContext } from './suite-context.js';
 
 /** A result element (`<failure>`, `<flakyError>` …) while it is read. */
 export interface ResultElement {
@@ -195,6 +195,24 @@ export function attemptFrom(status: TestStatus, elements: ResultElement[]): Atte
   if (messages.length > 0) attempt.message = detached(clip(messages.join('\n'), MAX_MESSAGE_CHARS));
   if (stacks.length > 0) attempt.stack = clip(stacks.join('\n\n'), MAX_STACK_CHARS);
   return attempt;
+}
+
+/**
+ * Outer levels first; a name present at an inner level drops every outer value of that name. One pass from the
+ * innermost level out, so the cost is the number of properties, whatever the number of levels.
+ */
+export function mergeProperties(levels: readonly (readonly Property[])[]): Property[] {
+  const nonEmpty = levels.filter((level) => level.length > 0);
+  if (nonEmpty.length === 0) return [];
+  if (nonEmpty.length === 1) return [...(nonEmpty[0] as readonly Property[])];
+  const inner = new Set<string>();
+  const kept: Property[][] = [];
+  for (let index = nonEmpty.length - 1; index >= 0; index -= 1) {
+    const level = nonEmpty[index] as readonly Property[];
+    kept.push(level.filter((property) => !inner.has(property.name)));
+    for (const property of level) inner.add(property.name);
+  }
+  return kept.reverse().flat();
 }
 
 /** system-out then system-err, each trimmed; undefined when all are empty. */
