@@ -1,3 +1,0 @@
-export * from './description.js';
-export * from './batches.js';
-export * from './text.js';
