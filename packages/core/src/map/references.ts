@@ -12,7 +12,7 @@
  * - anything else written in a `testsigma` property is kept as written (trimmed), so it is reported as
  *   unknown instead of being dropped silently.
  */
-import type { TestResult } from '../model.js';
+import type { Property, TestResult } from '../model.js';
 
 /** The property (or Playwright annotation type) that names test cases explicitly, compared case-insensitively. */
 const REFERENCE_PROPERTY = 'testsigma';
@@ -49,14 +49,7 @@ export function normaliseReference(text: string): string {
  * An empty prefix disables title and tag scanning (only properties count).
  */
 export function caseReferences(result: TestResult, prefix: string): string[] {
-  const found: string[] = [];
-  for (const property of result.properties) {
-    if (property.name.trim().toLowerCase() !== REFERENCE_PROPERTY) continue;
-    for (const token of property.value.split(/[\s,;]+/)) {
-      const bare = token.replace(WRAPPING, '');
-      if (bare !== '') addOnce(found, normaliseReference(bare));
-    }
-  }
+  const found = propertyReferences(result.properties);
   const patterns = idPatterns(prefix);
   if (patterns) {
     // Most texts do not hold the prefix at all: one cheap test skips both patterns for them. (Every result is
@@ -69,6 +62,36 @@ export function caseReferences(result: TestResult, prefix: string): string[] {
     // A class cannot hold a hyphen, so only an underscore id is read from it (`tests.DEMO_16`).
     if (result.classname !== undefined && patterns.prefix.test(result.classname)) texts.push(result.classname);
     for (const text of texts) collect(text, patterns.underscore, found, true);
+  }
+  return found;
+}
+
+/**
+ * Lists of at least this many properties are read once: a JUnit suite's properties are one list shared by all
+ * its testcases (200 CI variables × 80,000 tests were read 16 million times before).
+ */
+const SHARED_PROPERTIES_MIN = 8;
+const referencesOfShared = new WeakMap<readonly Property[], readonly string[]>();
+
+/** The references named by `testsigma` properties, in order; a copy, for the caller to add to. */
+function propertyReferences(properties: readonly Property[]): string[] {
+  if (properties.length < SHARED_PROPERTIES_MIN) return readPropertyReferences(properties);
+  let known = referencesOfShared.get(properties);
+  if (known === undefined) {
+    known = readPropertyReferences(properties);
+    referencesOfShared.set(properties, known);
+  }
+  return [...known];
+}
+
+function readPropertyReferences(properties: readonly Property[]): string[] {
+  const found: string[] = [];
+  for (const property of properties) {
+    if (property.name.trim().toLowerCase() !== REFERENCE_PROPERTY) continue;
+    for (const token of property.value.split(/[\s,;]+/)) {
+      const bare = token.replace(WRAPPING, '');
+      if (bare !== '') addOnce(found, normaliseReference(bare));
+    }
   }
   return found;
 }
