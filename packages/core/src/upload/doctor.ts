@@ -6,6 +6,7 @@
  */
 import { HttpClient, type HttpClientOptions } from '../api/http.js';
 import { TestManagementApi } from '../api/client.js';
+import { DEFAULT_PER_SECOND } from '../api/pacer.js';
 import { ApiError, asToolError, exitCodeFor, type TestsigmaTmError } from '../errors.js';
 import { redact, redactingLogger, silentLogger, type Logger } from '../log.js';
 import { DEFAULT_STATUS_MAPPING, resolveStatusIds } from '../map/status.js';
@@ -55,7 +56,7 @@ export async function doctor(input: DoctorInput): Promise<DoctorOutcome> {
       'rate limit',
       probe.limit
         ? `the service announces ${probe.limit} requests per second per token (uploads pace one under it).`
-        : 'not announced; uploads pace at 8 requests per second.',
+        : `not announced; uploads pace at ${DEFAULT_PER_SECOND} requests per second.`,
     );
     if (!settings.projectId) {
       checks.push({ name: 'project', ok: false, detail: `not set: set ${settingLabel('projectId', host)} to the project UUID or its exact name.` });
