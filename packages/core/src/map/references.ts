@@ -100,9 +100,22 @@ function readPropertyReferences(properties: readonly Property[]): string[] {
 function collect(text: string, pattern: RegExp, found: string[], underscore: boolean): void {
   pattern.lastIndex = 0;
   for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
-    addOnce(found, normaliseHumanId(underscore ? match[0].replace(/_(?=\d+$)/, '-') : match[0]));
+    const written = match[0];
+    let normal = underscore ? undefined : normalOfWritten.get(written);
+    if (normal === undefined) {
+      normal = normaliseHumanId(underscore ? written.replace(/_(?=\d+$)/, '-') : written);
+      if (!underscore && normalOfWritten.size < NORMAL_CACHE_MAX) normalOfWritten.set(written, normal);
+    }
+    addOnce(found, normal);
   }
 }
+
+/**
+ * A file names a few thousand cases over and over: each id as written is normalised once. Bounded, so that a
+ * file naming millions of different ids costs no more than a normalisation each.
+ */
+const NORMAL_CACHE_MAX = 20_000;
+const normalOfWritten = new Map<string, string>();
 
 /** A result names a case or two: a list searched beats a set built for each result. */
 function addOnce(found: string[], reference: string): void {
