@@ -9,10 +9,7 @@ import { detached } from './xml-entities.js';
 import { childContext, suitePathOf, type SuiteContext } from './suite-context.js';
 import { OUTPUT_CAP, STACK_CAP, attemptFrom, type ResultElement, type TestcaseBuilder } from './testcase.js';
 
-/**
- * A result in the queue: a failed one waits for the end of its suite (repeats to merge, the suite's output),
- * any other only for the results before it; `suite` is undefined once nothing but order holds it back.
- */
+/** A result that waits for the end of its suite (repeats to merge, the suite's output), and that suite. */
 export interface Waiting {
   result: TestResult;
   ownOutput: string | undefined;
@@ -30,8 +27,8 @@ export interface SuiteFrame {
   /** `<error>`/`<failure>` directly in the suite: a setup or teardown that failed outside any testcase. */
   errors: ResultElement[];
   waiting: Waiting[];
-  /** name → the failed results that are the last of their name and classname, for repeats to merge into. */
-  failedByName: Map<string, Waiting[]>;
+  /** name → the last result of that name (whatever its classname), for repeats. */
+  byName: Map<string, Waiting[]>;
 }
 
 export type Frame =
@@ -85,7 +82,7 @@ export function suiteFrame(parent: SuiteContext, attrs?: Record<string, string>)
     systemErr: [],
     errors: [],
     waiting: [],
-    failedByName: new Map(),
+    byName: new Map(),
   };
 }
 

@@ -234,36 +234,21 @@ export class JUnitReader implements XmlHandler {
   private closeTestcase(builder: TestcaseBuilder): void {
     const result = builder.build(this.source, this.onUnreadableTime);
     const suite = this.frames[this.frames.length - 1] as SuiteFrame;
+    const sameName = suite.byName.get(result.name);
+    const earlier = sameName?.find((w) => w.result.classname === result.classname);
     // Only a failed run is retried: a repeat after a pass or a skip is another test of the same name
     // (parameterised tests, `it.each` with a fixed title) and stays a result of its own. A testcase without
-    // a name has no identity to repeat. So only failed results, the last of their name and classname, are
-    // looked up (`failedByName`), and nothing else is held for a repeat that may never come.
-    const failedOfName = result.name === '' ? undefined : suite.failedByName.get(result.name);
-    const at = failedOfName?.findIndex((w) => w.result.classname === result.classname) ?? -1;
-    const earlier = at === -1 ? undefined : (failedOfName as Waiting[])[at];
-    if (earlier !== undefined && isFailure(earlier.result.status)) {
+    // a name has no identity to repeat.
+    const retried = earlier !== undefined && result.name !== '' && (earlier.result.status === 'failed' || earlier.result.status === 'error');
+    if (retried) {
       mergeRepeat(earlier.result, result);
       earlier.ownOutput = joinParts([earlier.ownOutput, builder.ownOutput]);
-      if (!isFailure(earlier.result.status)) failedOfName?.splice(at, 1);
-      return;
-    }
-    if (earlier !== undefined) failedOfName?.splice(at, 1);
-    if (!isFailure(result.status)) {
-      // A pass or a skip needs nothing from its suite: handed over at once unless an earlier result waits
-      // (document order), so that it dies young instead of living until its suite ends.
-      if (this.queue.length === 0) {
-        this.ready.push(result);
-        this.handedOver += 1;
-      } else {
-        this.queue.push({ result, ownOutput: undefined, suite: undefined });
-      }
       return;
     }
     const waiting: Waiting = { result, ownOutput: builder.ownOutput, suite };
-    if (result.name !== '') {
-      if (failedOfName === undefined) suite.failedByName.set(result.name, [waiting]);
-      else failedOfName.push(waiting);
-    }
+    if (sameName === undefined) suite.byName.set(result.name, [waiting]);
+    else if (earlier === undefined) sameName.push(waiting);
+    else sameName[sameName.indexOf(earlier)] = waiting;
     suite.waiting.push(waiting);
     this.queue.push(waiting);
   }
@@ -278,11 +263,12 @@ export class JUnitReader implements XmlHandler {
   private closeSuite(suite: SuiteFrame): void {
     const output = joinOutput(suite.systemOut, suite.systemErr);
     for (const waiting of suite.waiting) {
-      if (isFailure(waiting.result.status)) withSuiteOutput(waiting.result, waiting.ownOutput, output);
+      const status = waiting.result.status;
+      if (status === 'failed' || status === 'error') withSuiteOutput(waiting.result, waiting.ownOutput, output);
       waiting.suite = undefined;
     }
     suite.waiting.length = 0;
-    suite.failedByName.clear();
+    suite.byName.clear();
     for (const element of suite.errors)
       this.queue.push({ result: suiteErrorResult(suite, element, output, this.source), ownOutput: undefined, suite: undefined });
     this.flush();
@@ -297,8 +283,4 @@ export class JUnitReader implements XmlHandler {
     this.handedOver += done;
     if (done > 0) this.queue.splice(0, done);
   }
-}
-
-function isFailure(status: TestResult['status']): boolean {
-  return status === 'failed' || status === 'error';
 }
