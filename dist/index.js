@@ -34067,8 +34067,9 @@ function errors_asToolError(error, product = 'testsigma-tm') {
  * allows). The price is one round trip per window (about 3 % at 20 ms latency); spreading the starts over
  * half the window and a 10 ms margin cost more and still let a slow first request (connection set-up)
  * put one more of ours in the service's window than we counted.
- * - The slots follow the limit the service announces (`x-tms-api-limit`); before any announcement, a safe
- *   default.
+ * - The slots follow the limit the service announces (`x-tms-api-limit`): what the window has left is spent
+ *   whole. Before any announcement (or from a service that sends none), one under the limit the contract
+ *   records (about 10 a second): 9.
  * - `x-tms-api-remaining` says how many requests the service had counted when ours arrived. More than ours
  *   that could have been in its window means another job uses the token: those requests hold slots too,
  *   until one window after that answer (they arrived before it), and from then on one slot stays spare for
@@ -34081,7 +34082,8 @@ function errors_asToolError(error, product = 'testsigma-tm') {
  * - A few requests may be in flight at once, so latency does not slow the pace.
  * Turns are handed out first come, first served.
  */
-const DEFAULT_PER_SECOND = 8;
+/** One under the limit seen on the live service (CONTRACT §4: about 10 requests per second per key). */
+const DEFAULT_PER_SECOND = 9;
 const DEFAULT_MAX_IN_FLIGHT = 4;
 /** Slots kept free below the announced limit once another job shows up on the token. */
 const SHARED_SPARE = 1;
@@ -35608,16 +35610,7 @@ function normaliseReference(text) {
  * An empty prefix disables title and tag scanning (only properties count).
  */
 function caseReferences(result, prefix) {
-    const found = [];
-    for (const property of result.properties) {
-        if (property.name.trim().toLowerCase() !== REFERENCE_PROPERTY)
-            continue;
-        for (const token of property.value.split(/[\s,;]+/)) {
-            const bare = token.replace(WRAPPING, '');
-            if (bare !== '')
-                addOnce(found, normaliseReference(bare));
-        }
-    }
+    const found = propertyReferences(result.properties);
     const patterns = idPatterns(prefix);
     if (patterns) {
         // Most texts do not hold the prefix at all: one cheap test skips both patterns for them. (Every result is
@@ -35641,13 +35634,56 @@ function caseReferences(result, prefix) {
     }
     return found;
 }
+/**
+ * Lists of at least this many properties are read once: a JUnit suite's properties are one list shared by all
+ * its testcases (200 CI variables × 80,000 tests were read 16 million times before).
+ */
+const SHARED_PROPERTIES_MIN = 8;
+const referencesOfShared = new WeakMap();
+/** The references named by `testsigma` properties, in order; a copy, for the caller to add to. */
+function propertyReferences(properties) {
+    if (properties.length < SHARED_PROPERTIES_MIN)
+        return readPropertyReferences(properties);
+    let known = referencesOfShared.get(properties);
+    if (known === undefined) {
+        known = readPropertyReferences(properties);
+        referencesOfShared.set(properties, known);
+    }
+    return [...known];
+}
+function readPropertyReferences(properties) {
+    const found = [];
+    for (const property of properties) {
+        if (property.name.trim().toLowerCase() !== REFERENCE_PROPERTY)
+            continue;
+        for (const token of property.value.split(/[\s,;]+/)) {
+            const bare = token.replace(WRAPPING, '');
+            if (bare !== '')
+                addOnce(found, normaliseReference(bare));
+        }
+    }
+    return found;
+}
 /** Every match of a (global) id pattern in `text`, normalised; `underscore`: `DEMO_3` is read as `DEMO-3`. */
 function collect(text, pattern, found, underscore) {
     pattern.lastIndex = 0;
     for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
-        addOnce(found, normaliseHumanId(underscore ? match[0].replace(/_(?=\d+$)/, '-') : match[0]));
+        const written = match[0];
+        let normal = underscore ? undefined : normalOfWritten.get(written);
+        if (normal === undefined) {
+            normal = normaliseHumanId(underscore ? written.replace(/_(?=\d+$)/, '-') : written);
+            if (!underscore && normalOfWritten.size < NORMAL_CACHE_MAX)
+                normalOfWritten.set(written, normal);
+        }
+        addOnce(found, normal);
     }
 }
+/**
+ * A file names a few thousand cases over and over: each id as written is normalised once. Bounded, so that a
+ * file naming millions of different ids costs no more than a normalisation each.
+ */
+const NORMAL_CACHE_MAX = 20_000;
+const normalOfWritten = new Map();
 /** A result names a case or two: a list searched beats a set built for each result. */
 function addOnce(found, reference) {
     if (!found.includes(reference))
@@ -35715,9 +35751,8 @@ class ResultMapper {
     prefix;
     options;
     lookup;
+    /** Each case named so far, with how many failed, and other, results it keeps (counted, not searched). */
     mapped = new Map();
-    /** How many failed, and other, results each case keeps (counted, not searched: every result asks). */
-    keptOf = new Map();
     unknown = new Map();
     unmapped = [];
     unmappedTotal = 0;
@@ -35767,23 +35802,33 @@ class ResultMapper {
         const found = { cases: [], unknown: [] };
         // The cases this result was placed in, so that one naming a case twice counts once. (Not kept across results:
         // holding each case's last result would keep thousands of results alive long enough to reach the old heap.)
-        const placedIn = [];
+        // Most results name one case: the list is made only for a second.
+        let first;
+        let placedIn;
         for (const reference of references) {
             // References come in their normal form (caseReferences), the form the lookup is keyed by.
             const testCase = lookup.get(reference);
             if (testCase) {
-                const entry = mapping_getOrAdd(this.mapped, testCase, () => ({ testCase, results: [] }));
-                // A UUID and a human id in one result may name the same case: count the result once.
-                if (!placedIn.includes(entry)) {
-                    placedIn.push(entry);
-                    if (this.options.keepResults)
-                        entry.results.push(result);
-                    else if (this.keepsMore(entry, result))
-                        entry.results.push(keptCopy(result));
-                    else
-                        countBeyond(entry, result);
-                    found.cases.push(testCase);
+                let state = this.mapped.get(testCase);
+                if (state === undefined) {
+                    state = { entry: { testCase, results: [] }, failed: 0, other: 0 };
+                    this.mapped.set(testCase, state);
                 }
+                // A UUID and a human id in one result may name the same case: count the result once.
+                if (state === first || placedIn?.includes(state) === true)
+                    continue;
+                if (first === undefined)
+                    first = state;
+                else
+                    (placedIn ??= [first]).push(state);
+                const entry = state.entry;
+                if (this.options.keepResults)
+                    entry.results.push(result);
+                else if (keepsMore(state, result))
+                    entry.results.push(keptCopy(result));
+                else
+                    countBeyond(entry, result);
+                found.cases.push(testCase);
             }
             else {
                 let entry = this.unknown.get(reference);
@@ -35804,18 +35849,9 @@ class ResultMapper {
         }
         return found;
     }
-    /** Whether the case keeps this result: fewer than DETAILED_PER_CASE of its kind (failed, or not) kept so far. */
-    keepsMore(entry, result) {
-        const kept = mapping_getOrAdd(this.keptOf, entry, () => ({ failed: 0, other: 0 }));
-        const kind = isFailure(result) ? 'failed' : 'other';
-        if (kept[kind] >= DETAILED_PER_CASE)
-            return false;
-        kept[kind]++;
-        return true;
-    }
     report() {
         return {
-            mapped: [...this.mapped.values()],
+            mapped: [...this.mapped.values()].map((state) => state.entry),
             unmapped: this.unmapped,
             unmappedTotal: this.unmappedTotal,
             unknown: [...this.unknown.values()],
@@ -35829,6 +35865,14 @@ function caseOutcomes(mapped) {
 }
 function isFailure(result) {
     return result.status === 'failed' || result.status === 'error';
+}
+/** Whether the case keeps this result: fewer than DETAILED_PER_CASE of its kind (failed, or not) kept so far. */
+function keepsMore(state, result) {
+    const kind = isFailure(result) ? 'failed' : 'other';
+    if (state[kind] >= DETAILED_PER_CASE)
+        return false;
+    state[kind]++;
+    return true;
 }
 function countBeyond(entry, result) {
     const beyond = (entry.beyond ??= { count: 0, failed: 0, outcomes: [] });
@@ -39546,6 +39590,7 @@ async function resumeEntries(api, log, file, spool, settings) {
 
 
 
+
 async function doctor(input) {
     const { settings, host } = input;
     const checks = [];
@@ -39564,7 +39609,7 @@ async function doctor(input) {
         pass('token', 'accepted by the service.');
         pass('rate limit', probe.limit
             ? `the service announces ${probe.limit} requests per second per token (uploads pace one under it).`
-            : 'not announced; uploads pace at 8 requests per second.');
+            : `not announced; uploads pace at ${DEFAULT_PER_SECOND} requests per second.`);
         if (!settings.projectId) {
             checks.push({ name: 'project', ok: false, detail: `not set: set ${settingLabel('projectId', host)} to the project UUID or its exact name.` });
             return { checks, settings: settingsLines, exitCode: 2 };
