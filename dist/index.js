@@ -41800,12 +41800,14 @@ class XmlPosition {
  *
  * Only what result files need, and strict where it matters:
  * - elements, attributes (quoted, no duplicates), text, CDATA; comments and processing instructions skipped;
- * - entities: the five XML ones and numeric references, decoded once (`&amp;lt;` → `&lt;`); unknown
- *   references stay as written;
+ * - entities: the five XML ones and numeric references, decoded once (`&amp;lt;` → `&lt;`); references no
+ *   DTD declares (`&nbsp;`) and NUL characters are dropped from text;
  * - attribute values: literal tabs and line breaks become spaces, as XML requires (`&#10;` stays a line
  *   break: a reference is not normalised);
  * - any DTD declaration (`<!DOCTYPE`, `<!ENTITY` …) → INPUT_HOSTILE: entities that expand without bound or
  *   read other files are never processed; an HTML page is named as such (INPUT_NOT_RESULTS);
+ * - elements nested more than MAX_ELEMENT_DEPTH deep → INPUT_HOSTILE, at once (memory stays linear in depth);
+ * - a tag cut by the end of a piece is taken up where it stopped, so a value costs its length once;
  * - not well-formed (mismatched or unclosed tags, `<` in an attribute value, several roots, text outside the
  *   root, a truncated file) → INPUT_MALFORMED with line and column.
  */
