@@ -33131,7 +33131,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8303);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6316);
 // The Action's entry point: nothing but the call, so main.ts can be tested without side effects on import.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -33141,7 +33141,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8303:
+/***/ 6316:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36765,16 +36765,7 @@ function normaliseReference(text) {
  * An empty prefix disables title and tag scanning (only properties count).
  */
 function caseReferences(result, prefix) {
-    const found = [];
-    for (const property of result.properties) {
-        if (property.name.trim().toLowerCase() !== REFERENCE_PROPERTY)
-            continue;
-        for (const token of property.value.split(/[\s,;]+/)) {
-            const bare = token.replace(WRAPPING, '');
-            if (bare !== '')
-                addOnce(found, normaliseReference(bare));
-        }
-    }
+    const found = propertyReferences(result.properties);
     const patterns = idPatterns(prefix);
     if (patterns) {
         // Most texts do not hold the prefix at all: one cheap test skips both patterns for them. (Every result is
@@ -36798,13 +36789,56 @@ function caseReferences(result, prefix) {
     }
     return found;
 }
+/**
+ * Lists of at least this many properties are read once: a JUnit suite's properties are one list shared by all
+ * its testcases (200 CI variables × 80,000 tests were read 16 million times before).
+ */
+const SHARED_PROPERTIES_MIN = 8;
+const referencesOfShared = new WeakMap();
+/** The references named by `testsigma` properties, in order; a copy, for the caller to add to. */
+function propertyReferences(properties) {
+    if (properties.length < SHARED_PROPERTIES_MIN)
+        return readPropertyReferences(properties);
+    let known = referencesOfShared.get(properties);
+    if (known === undefined) {
+        known = readPropertyReferences(properties);
+        referencesOfShared.set(properties, known);
+    }
+    return [...known];
+}
+function readPropertyReferences(properties) {
+    const found = [];
+    for (const property of properties) {
+        if (property.name.trim().toLowerCase() !== REFERENCE_PROPERTY)
+            continue;
+        for (const token of property.value.split(/[\s,;]+/)) {
+            const bare = token.replace(WRAPPING, '');
+            if (bare !== '')
+                addOnce(found, normaliseReference(bare));
+        }
+    }
+    return found;
+}
 /** Every match of a (global) id pattern in `text`, normalised; `underscore`: `DEMO_3` is read as `DEMO-3`. */
 function collect(text, pattern, found, underscore) {
     pattern.lastIndex = 0;
     for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
-        addOnce(found, normaliseHumanId(underscore ? match[0].replace(/_(?=\d+$)/, '-') : match[0]));
+        const written = match[0];
+        let normal = underscore ? undefined : normalOfWritten.get(written);
+        if (normal === undefined) {
+            normal = normaliseHumanId(underscore ? written.replace(/_(?=\d+$)/, '-') : written);
+            if (!underscore && normalOfWritten.size < NORMAL_CACHE_MAX)
+                normalOfWritten.set(written, normal);
+        }
+        addOnce(found, normal);
     }
 }
+/**
+ * A file names a few thousand cases over and over: each id as written is normalised once. Bounded, so that a
+ * file naming millions of different ids costs no more than a normalisation each.
+ */
+const NORMAL_CACHE_MAX = 20_000;
+const normalOfWritten = new Map();
 /** A result names a case or two: a list searched beats a set built for each result. */
 function addOnce(found, reference) {
     if (!found.includes(reference))
@@ -36874,9 +36908,8 @@ class ResultMapper {
     prefix;
     options;
     lookup;
+    /** Each case named so far, with how many failed, and other, results it keeps (counted, not searched). */
     mapped = new Map();
-    /** How many failed, and other, results each case keeps (counted, not searched: every result asks). */
-    keptOf = new Map();
     unknown = new Map();
     unmapped = [];
     unmappedTotal = 0;
@@ -36926,23 +36959,33 @@ class ResultMapper {
         const found = { cases: [], unknown: [] };
         // The cases this result was placed in, so that one naming a case twice counts once. (Not kept across results:
         // holding each case's last result would keep thousands of results alive long enough to reach the old heap.)
-        const placedIn = [];
+        // Most results name one case: the list is made only for a second.
+        let first;
+        let placedIn;
         for (const reference of references) {
             // References come in their normal form (caseReferences), the form the lookup is keyed by.
             const testCase = lookup.get(reference);
             if (testCase) {
-                const entry = mapping_getOrAdd(this.mapped, testCase, () => ({ testCase, results: [] }));
-                // A UUID and a human id in one result may name the same case: count the result once.
-                if (!placedIn.includes(entry)) {
-                    placedIn.push(entry);
-                    if (this.options.keepResults)
-                        entry.results.push(result);
-                    else if (this.keepsMore(entry, result))
-                        entry.results.push(keptCopy(result));
-                    else
-                        countBeyond(entry, result);
-                    found.cases.push(testCase);
+                let state = this.mapped.get(testCase);
+                if (state === undefined) {
+                    state = { entry: { testCase, results: [] }, failed: 0, other: 0 };
+                    this.mapped.set(testCase, state);
                 }
+                // A UUID and a human id in one result may name the same case: count the result once.
+                if (state === first || placedIn?.includes(state) === true)
+                    continue;
+                if (first === undefined)
+                    first = state;
+                else
+                    (placedIn ??= [first]).push(state);
+                const entry = state.entry;
+                if (this.options.keepResults)
+                    entry.results.push(result);
+                else if (keepsMore(state, result))
+                    entry.results.push(keptCopy(result));
+                else
+                    countBeyond(entry, result);
+                found.cases.push(testCase);
             }
             else {
                 let entry = this.unknown.get(reference);
@@ -36963,18 +37006,9 @@ class ResultMapper {
         }
         return found;
     }
-    /** Whether the case keeps this result: fewer than DETAILED_PER_CASE of its kind (failed, or not) kept so far. */
-    keepsMore(entry, result) {
-        const kept = mapping_getOrAdd(this.keptOf, entry, () => ({ failed: 0, other: 0 }));
-        const kind = isFailure(result) ? 'failed' : 'other';
-        if (kept[kind] >= DETAILED_PER_CASE)
-            return false;
-        kept[kind]++;
-        return true;
-    }
     report() {
         return {
-            mapped: [...this.mapped.values()],
+            mapped: [...this.mapped.values()].map((state) => state.entry),
             unmapped: this.unmapped,
             unmappedTotal: this.unmappedTotal,
             unknown: [...this.unknown.values()],
@@ -36988,6 +37022,14 @@ function caseOutcomes(mapped) {
 }
 function isFailure(result) {
     return result.status === 'failed' || result.status === 'error';
+}
+/** Whether the case keeps this result: fewer than DETAILED_PER_CASE of its kind (failed, or not) kept so far. */
+function keepsMore(state, result) {
+    const kind = isFailure(result) ? 'failed' : 'other';
+    if (state[kind] >= DETAILED_PER_CASE)
+        return false;
+    state[kind]++;
+    return true;
 }
 function countBeyond(entry, result) {
     const beyond = (entry.beyond ??= { count: 0, failed: 0, outcomes: [] });
@@ -40204,8 +40246,9 @@ function context(res) {
  * allows). The price is one round trip per window (about 3 % at 20 ms latency); spreading the starts over
  * half the window and a 10 ms margin cost more and still let a slow first request (connection set-up)
  * put one more of ours in the service's window than we counted.
- * - The slots follow the limit the service announces (`x-tms-api-limit`); before any announcement, a safe
- *   default.
+ * - The slots follow the limit the service announces (`x-tms-api-limit`): what the window has left is spent
+ *   whole. Before any announcement (or from a service that sends none), one under the limit the contract
+ *   records (about 10 a second): 9.
  * - `x-tms-api-remaining` says how many requests the service had counted when ours arrived. More than ours
  *   that could have been in its window means another job uses the token: those requests hold slots too,
  *   until one window after that answer (they arrived before it), and from then on one slot stays spare for
@@ -40218,7 +40261,8 @@ function context(res) {
  * - A few requests may be in flight at once, so latency does not slow the pace.
  * Turns are handed out first come, first served.
  */
-const DEFAULT_PER_SECOND = 8;
+/** One under the limit seen on the live service (CONTRACT §4: about 10 requests per second per key). */
+const DEFAULT_PER_SECOND = 9;
 const DEFAULT_MAX_IN_FLIGHT = 4;
 /** Slots kept free below the announced limit once another job shows up on the token. */
 const SHARED_SPARE = 1;
@@ -42811,14 +42855,20 @@ const XML_ENTITIES = new Map([
 ]);
 const DECIMAL = /^#\d{1,7}$/;
 const HEX = /^#x[0-9a-fA-F]{1,6}$/;
-/** `&#x10FFFF;` is the longest reference worth looking at. */
-const LONGEST_REFERENCE = 10;
+/** What a reference looks like: a name, or a character number in decimal or hex. */
+const REFERENCE_SHAPE = /^(?:[A-Za-z_][\w.-]*|#\d+|#x[0-9a-fA-F]+)$/;
+/** References longer than this are not looked at (HTML's longest entity name has 31 characters). */
+const LONGEST_REFERENCE = 34;
 /**
  * The five XML entities and numeric character references, decoded in one left-to-right pass, so `&amp;lt;`
- * becomes `&lt;` and never `<`. Unknown or invalid references stay as written. (A loop, not a replace with
- * a callback: every test name passes through here.)
+ * becomes `&lt;` and never `<`. A reference that no DTD declares (`&nbsp;`: files written by hand or by HTML
+ * templates) or that names no allowed character (`&#0;`) is dropped, as a lenient XML reader does; an `&` that
+ * starts no reference (`a & b`) stays. NUL characters, never allowed in XML, are dropped too. (A loop, not a
+ * replace with a callback: every test name passes through here.)
  */
 function decodeXmlEntities(text) {
+    if (text.includes('\0'))
+        text = text.replaceAll('\0', '');
     let amp = text.indexOf('&');
     if (amp === -1)
         return text;
@@ -42839,13 +42889,16 @@ function decodeXmlEntities(text) {
     }
     return done === 0 ? text : out + text.slice(done);
 }
+/** A reference's replacement: its character, '' for one that is dropped, undefined for no reference at all. */
 function decodeReference(name) {
     const named = XML_ENTITIES.get(name);
     if (named !== undefined)
         return named;
+    if (!REFERENCE_SHAPE.test(name))
+        return undefined;
     const code = DECIMAL.test(name) ? Number.parseInt(name.slice(1), 10) : HEX.test(name) ? Number.parseInt(name.slice(2), 16) : Number.NaN;
     const valid = code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff);
-    return valid ? String.fromCodePoint(code) : undefined;
+    return valid ? String.fromCodePoint(code) : '';
 }
 /**
  * A copy of `text` that does not keep the piece it was cut from alive: V8 makes a substring of 13 or more
@@ -42905,14 +42958,49 @@ class CappedText {
     }
 }
 //# sourceMappingURL=capped-text.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/suite-context.js
+function rootContext() {
+    return { parent: undefined, name: '', ownProperties: [], properties: [] };
+}
+function childContext(parent, name, file) {
+    const context = { parent, name, ownProperties: [], properties: parent.properties };
+    if (file !== undefined)
+        context.file = file;
+    return context;
+}
+/** The names of the enclosing suites that have one, outermost first; built once per level that asks. */
+function suitePathOf(context) {
+    if (context === undefined)
+        return [];
+    if (context.path !== undefined)
+        return context.path;
+    const names = [];
+    let level = context;
+    while (level !== undefined && level.path === undefined) {
+        if (level.name !== '')
+            names.push(level.name);
+        level = level.parent;
+    }
+    const outer = level?.path ?? [];
+    // A level that adds no name shares its parent's list.
+    context.path = names.length === 0 ? outer : [...outer, ...names.reverse()];
+    return context.path;
+}
+//# sourceMappingURL=suite-context.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/duration.js
 /**
  * A JUnit `time` attribute as whole milliseconds. Seconds as most producers write them ("1.5", "1,234.5",
- * "0,014", "1.5e-3"), with a unit ("1.5s", "150ms", "2m", "1h"), or as a clock ("00:01:02", "01:02.5").
+ * "0,014", "1,234", "1.5e-3"), with a unit ("1.5s", "150ms", "2m", "1h"), or as a clock ("00:01:02", "01:02.5").
  * `undefined` with `readable: false` when the value is none of these, so the reader can name it in a warning.
  */
 
 const PLAIN_SECONDS = /^\d{1,9}(?:\.\d{1,9})?$/;
+/**
+ * One comma and no point is a decimal comma, whatever the digits after it: a producer in a locale that writes
+ * "1,234" means 1.234 s (a test of twenty minutes written with a thousands separator but no decimals is not
+ * seen in the wild). A comma beside a point groups thousands ("1,234.5" is 1234.5 s): left to secondsToMs.
+ */
+const DECIMAL_COMMA = /^(\d{1,9}),(\d{1,9})$/;
 const READABLE_NONE = { readable: true };
 const WITH_UNIT = /^(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|sec|m|min|h)$/i;
 const CLOCK = /^(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)$/;
@@ -42933,6 +43021,9 @@ function readDuration(value) {
     const text = value.trim();
     if (text === '')
         return READABLE_NONE;
+    const comma = DECIMAL_COMMA.exec(text);
+    if (comma !== null)
+        return { ms: Math.round(Number(`${comma[1]}.${comma[2]}`) * 1000), readable: true };
     const unit = WITH_UNIT.exec(text);
     if (unit !== null)
         return { ms: Math.round(Number(unit[1]) * (UNIT_MS.get((unit[2] ?? '').toLowerCase()) ?? 1000)), readable: true };
@@ -42946,6 +43037,7 @@ function readDuration(value) {
 }
 //# sourceMappingURL=duration.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/testcase.js
+
 
 
 
@@ -42997,7 +43089,7 @@ class TestcaseBuilder {
         // Assigned in one order, not spread: objects built with conditional spreads measured several times larger.
         const result = {
             source,
-            suitePath: this.context.suitePath,
+            suitePath: suitePathOf(this.context),
             name: detached(attrs.name ?? ''),
             status: final.status,
             properties: this.context.properties,
@@ -43022,7 +43114,7 @@ class TestcaseBuilder {
         if (this.ownOutput !== undefined)
             result.output = clip(this.ownOutput, MAX_OUTPUT_CHARS);
         if (this.properties.length > 0)
-            result.properties = mergeProperties([...this.context.propertyLevels, this.properties]);
+            result.properties = mergeProperties([this.context.properties, this.properties]);
         if (this.ownOutput !== undefined || final.status !== 'passed' || this.properties.length > 0) {
             result.attachments = readAttachments([this.ownOutput, ...attempts.flatMap((a) => [a.message, a.stack])], this.properties);
         }
@@ -43090,7 +43182,7 @@ function mergeRepeat(earlier, later) {
     if (output !== undefined)
         earlier.output = clip(output, MAX_OUTPUT_CHARS);
     for (const attachment of later.attachments) {
-        if (!earlier.attachments.some((a) => a.path === attachment.path))
+        if (!earlier.attachments.some((a) => sameAttachment(a, attachment)))
             earlier.attachments.push(attachment);
     }
 }
@@ -43146,16 +43238,25 @@ function attemptFrom(status, elements) {
         attempt.stack = clip(stacks.join('\n\n'), MAX_STACK_CHARS);
     return attempt;
 }
-/** Outer levels first; a name present at an inner level drops every outer value of that name. */
+/**
+ * Outer levels first; a name present at an inner level drops every outer value of that name. One pass from the
+ * innermost level out, so the cost is the number of properties, whatever the number of levels.
+ */
 function mergeProperties(levels) {
-    const merged = [];
-    levels.forEach((level, index) => {
-        const inner = new Set(levels.slice(index + 1).flatMap((l) => l.map((p) => p.name)));
+    const nonEmpty = levels.filter((level) => level.length > 0);
+    if (nonEmpty.length === 0)
+        return [];
+    if (nonEmpty.length === 1)
+        return [...nonEmpty[0]];
+    const inner = new Set();
+    const kept = [];
+    for (let index = nonEmpty.length - 1; index >= 0; index -= 1) {
+        const level = nonEmpty[index];
+        kept.push(level.filter((property) => !inner.has(property.name)));
         for (const property of level)
-            if (!inner.has(property.name))
-                merged.push(property);
-    });
-    return merged;
+            inner.add(property.name);
+    }
+    return kept.reverse().flat();
 }
 /** system-out then system-err, each trimmed; undefined when all are empty. */
 function joinOutput(out, err) {
@@ -43166,34 +43267,59 @@ function joinParts(parts) {
     return present.length === 0 ? undefined : present.join('\n');
 }
 const ATTACHMENT_MARKER = /\[\[ATTACHMENT\|([^\]\r\n]+)\]\]/g;
+/** `https://…`, `s3://…`, `file://…`: a location elsewhere, never a path on this machine. */
+const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
+/** A data: URI longer than this is named by its media type and size, not written out. */
+const DATA_URI_SHOWN_CHARS = 200;
+const LINK_SHOWN_CHARS = 2_000;
 /**
  * The testcase's own `<property name="attachment" value="path"/>` entries, then markers in its own output and in
  * failure texts (WebdriverIO writes them there). Paths stay as written: the upload resolves them safely.
+ * A URL or a `data:` URI (testmo and others write them there too) is no file: it becomes an attachment with a
+ * name and no path, which the description lists as a link and the upload never opens.
  */
 function readAttachments(texts, ownProperties) {
     const attachments = [];
     for (const property of ownProperties) {
-        const path = property.value.trim();
-        if (property.name.toLowerCase() !== 'attachment' || path === '' || attachments.some((a) => a.path === path))
-            continue;
-        attachments.push({ name: path.split(/[\\/]/).pop() ?? path, path });
+        if (property.name.toLowerCase() === 'attachment')
+            addAttachment(attachments, property.value.trim());
     }
     for (const text of texts) {
         if (text === undefined || !text.includes('[[ATTACHMENT|'))
             continue;
-        for (const match of text.matchAll(ATTACHMENT_MARKER)) {
-            const path = (match[1] ?? '').trim();
-            if (path === '' || attachments.some((a) => a.path === path))
-                continue;
-            attachments.push({ name: path.split(/[\\/]/).pop() ?? path, path });
-        }
+        for (const match of text.matchAll(ATTACHMENT_MARKER))
+            addAttachment(attachments, (match[1] ?? '').trim());
     }
     return attachments;
+}
+function addAttachment(attachments, written) {
+    if (written === '')
+        return;
+    const attachment = attachmentFrom(written);
+    if (!attachments.some((a) => sameAttachment(a, attachment)))
+        attachments.push(attachment);
+}
+/** A path as written, or a link (no path) for a URL or a `data:` URI. */
+function attachmentFrom(written) {
+    if (/^data:/i.test(written)) {
+        if (written.length <= DATA_URI_SHOWN_CHARS)
+            return { name: written };
+        const comma = written.indexOf(',');
+        const type = (comma === -1 ? written.slice(5, 80) : written.slice(5, Math.min(comma, 80))).split(';')[0] || 'text/plain';
+        return { name: `data: URI (${type}, ${written.length} characters inline, not recorded)` };
+    }
+    if (URL_SCHEME.test(written))
+        return { name: clip(written, LINK_SHOWN_CHARS) };
+    return { name: written.split(/[\\/]/).pop() ?? written, path: written };
+}
+function sameAttachment(a, b) {
+    return a.path === undefined && b.path === undefined ? a.name === b.name : a.path === b.path;
 }
 const OUTPUT_CAP = MAX_OUTPUT_CHARS;
 const STACK_CAP = MAX_STACK_CHARS;
 //# sourceMappingURL=testcase.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/frames.js
+
 
 
 
@@ -43211,7 +43337,7 @@ function suiteErrorResult(suite, element, output, source) {
     const context = suite.context;
     const result = {
         source,
-        suitePath: suite.name === undefined ? context.suitePath : context.suitePath.slice(0, -1),
+        suitePath: suitePathOf(suite.name === undefined ? context : context.parent),
         name: suite.name ?? '',
         status: 'error',
         properties: [...context.properties, { name: SUITE_ERROR_PROPERTY, value: element.name }],
@@ -43233,18 +43359,12 @@ function suiteFrame(parent, attrs) {
     const name = attrs === undefined ? undefined : detached(attrs.name ?? '');
     const ownFile = nonEmpty(attrs?.file ?? attrs?.filepath);
     const file = ownFile === undefined ? parent.file : detached(ownFile);
-    const ownProperties = [];
-    const context = {
-        suitePath: name !== undefined && name !== '' ? [...parent.suitePath, name] : parent.suitePath,
-        ...(file !== undefined && { file }),
-        properties: parent.properties,
-        propertyLevels: [...parent.propertyLevels, ownProperties],
-    };
+    const context = childContext(parent, name ?? '', file);
     return {
         kind: 'suite',
         name: name === '' ? undefined : name,
         context,
-        ownProperties,
+        ownProperties: context.ownProperties,
         systemOut: [],
         systemErr: [],
         errors: [],
@@ -43323,12 +43443,14 @@ class XmlPosition {
  *
  * Only what result files need, and strict where it matters:
  * - elements, attributes (quoted, no duplicates), text, CDATA; comments and processing instructions skipped;
- * - entities: the five XML ones and numeric references, decoded once (`&amp;lt;` → `&lt;`); unknown
- *   references stay as written;
+ * - entities: the five XML ones and numeric references, decoded once (`&amp;lt;` → `&lt;`); references no
+ *   DTD declares (`&nbsp;`) and NUL characters are dropped from text;
  * - attribute values: literal tabs and line breaks become spaces, as XML requires (`&#10;` stays a line
  *   break: a reference is not normalised);
  * - any DTD declaration (`<!DOCTYPE`, `<!ENTITY` …) → INPUT_HOSTILE: entities that expand without bound or
  *   read other files are never processed; an HTML page is named as such (INPUT_NOT_RESULTS);
+ * - elements nested more than MAX_ELEMENT_DEPTH deep → INPUT_HOSTILE, at once (memory stays linear in depth);
+ * - a tag cut by the end of a piece is taken up where it stopped, so a value costs its length once;
  * - not well-formed (mismatched or unclosed tags, `<` in an attribute value, several roots, text outside the
  *   root, a truncated file) → INPUT_MALFORMED with line and column.
  */
@@ -43337,8 +43459,14 @@ class XmlPosition {
 
 const DTD_DECLARATION = /^<!(DOCTYPE|ENTITY|ELEMENT|ATTLIST|NOTATION)\b/i;
 const NAME = /^[A-Za-z_:\u00C0-\uFFFF][\w.:\u00B7\u00C0-\uFFFF-]*$/;
-/** A partial entity reference at the end of a piece is held back until the next piece; references are short. */
-const xml_scanner_LONGEST_REFERENCE = 12;
+/**
+ * Elements open at once, at most. Real result files nest a few levels (merged shard reports a dozen); a file
+ * nested thousands deep is generated to exhaust the reader, and is refused at once so that the files beside
+ * it are still read.
+ */
+const MAX_ELEMENT_DEPTH = 1000;
+/** Longer tag or attribute names are refused: a name is never cut and read again piece after piece. */
+const MAX_NAME_CHARS = 10_000;
 class XmlScanner {
     source;
     handler;
@@ -43350,20 +43478,41 @@ class XmlScanner {
     where = new XmlPosition();
     /** Where a comment, CDATA section or processing instruction began, for "never closed" messages. */
     sectionStart = { line: 0, column: 0 };
+    /** An open tag cut by the end of the input so far: where to go on reading it (see PartialTag). */
+    partial;
+    /** Pieces that arrived inside a cut attribute value without its closing quote: joined once it comes. */
+    held = [];
     constructor(source, handler) {
         this.source = source;
         this.handler = handler;
     }
     write(piece) {
+        const value = this.partial?.value;
+        if (value !== undefined && !piece.includes(value.quote)) {
+            // Still inside a long attribute value: keep the piece aside rather than joining it to the buffer, which
+            // would copy the whole value once per piece (a 50 MB value took minutes that way).
+            this.held.push(piece);
+            value.searched += piece.length;
+            return;
+        }
         if (this.pos > 0) {
             this.where.advance(this.buffer, this.pos);
             this.buffer = this.buffer.slice(this.pos);
             this.pos = 0;
         }
-        this.buffer += piece;
+        this.buffer += this.takeHeld() + piece;
         this.scan(false);
     }
+    takeHeld() {
+        if (this.held.length === 0)
+            return '';
+        const held = this.held.join('');
+        this.held = [];
+        return held;
+    }
     end() {
+        if (this.held.length > 0)
+            this.buffer += this.takeHeld();
         this.scan(true);
         if (this.mode !== 'markup') {
             const what = this.mode === 'cdata' ? ['CDATA section', ']]>'] : this.mode === 'comment' ? ['comment', '-->'] : ['processing instruction', '?>'];
@@ -43372,7 +43521,7 @@ class XmlScanner {
                 'The file is probably truncated (the test run was killed while writing it); regenerate it.');
         }
         if (this.pos < this.buffer.length)
-            throw this.error(this.pos, 'a tag is never closed (no ">"). The file is truncated (the test run was probably killed while writing it); regenerate it.');
+            throw this.error(this.pos, 'a tag is never closed (no ">"). The file is truncated (the test run was probably killed while writing it); regenerate it.', false);
         if (this.open.length > 0) {
             const { line } = this.where.at(this.buffer, this.buffer.length);
             throw this.malformed(`it ends at line ${line} while ${this.open.map((n) => `<${n}>`).join(', ')} are still open. ` +
@@ -43389,7 +43538,7 @@ class XmlScanner {
                 const end = buf.indexOf(']]>', this.pos);
                 const stop = end === -1 ? Math.max(this.pos, buf.length - 2) : end;
                 if (stop > this.pos && this.handler.wantsText())
-                    this.handler.text(newlines(buf.slice(this.pos, stop)));
+                    this.handler.text(withoutNul(newlines(buf.slice(this.pos, stop))));
                 if (end === -1) {
                     this.pos = stop;
                     return;
@@ -43458,7 +43607,7 @@ class XmlScanner {
         const end = buf[at + 1] === '/' ? this.closeTag(buf, at) : this.openTag(buf, at);
         if (end === -1) {
             if (final)
-                throw this.error(at, 'a tag is never closed (no ">"). The file is truncated (the test run was probably killed while writing it); regenerate it.');
+                throw this.error(at, 'a tag is never closed (no ">"). The file is truncated (the test run was probably killed while writing it); regenerate it.', false);
             return false;
         }
         this.pos = end + 1;
@@ -43473,23 +43622,38 @@ class XmlScanner {
     /**
      * An open tag, read in one pass: name, attributes, `>` (the scanner's hottest path: one per testcase).
      * Returns the index of its `>`, or -1 when the buffer ends first (nothing is reported until it is whole).
+     * A tag cut by the end of the buffer is taken up where it was left (`partial`), not read again from its
+     * start, so a tag costs its length however many pieces it spans.
      */
     openTag(buf, at) {
         const length = buf.length;
-        let i = at + 1;
-        while (i < length && !endsName(buf.charCodeAt(i)))
-            i += 1;
-        if (i >= length)
-            return -1;
-        const name = buf.slice(at + 1, i);
-        if (!NAME.test(name))
-            throw this.error(at, `"<${name.slice(0, 40)}" is not a valid tag name.`);
-        const attrs = {};
+        const partial = this.partial;
+        this.partial = undefined;
+        let i;
+        let name;
+        let attrs;
+        if (partial === undefined) {
+            i = at + 1;
+            while (i < length && !endsName(buf.charCodeAt(i)))
+                i += 1;
+            if (i - at > MAX_NAME_CHARS)
+                throw this.error(at, `a tag name longer than ${MAX_NAME_CHARS} characters.`);
+            if (i >= length)
+                return -1;
+            name = buf.slice(at + 1, i);
+            if (!NAME.test(name))
+                throw this.error(at, `"<${name.slice(0, 40)}" is not a valid tag name.`);
+            attrs = {};
+        }
+        else {
+            ({ name, attrs } = partial);
+            i = at + partial.next;
+        }
         for (;;) {
             while (i < length && isSpace(buf.charCodeAt(i)))
                 i += 1;
             if (i >= length)
-                return -1;
+                return this.suspend(at, name, attrs, i);
             const c = buf.charCodeAt(i);
             if (c === GT) {
                 this.openElement(name, attrs, false);
@@ -43497,7 +43661,7 @@ class XmlScanner {
             }
             if (c === SLASH) {
                 if (i + 1 >= length)
-                    return -1;
+                    return this.suspend(at, name, attrs, i);
                 if (buf.charCodeAt(i + 1) !== GT)
                     throw this.error(i, 'expected ">" after "/" in a tag.');
                 this.openElement(name, attrs, true);
@@ -43508,11 +43672,13 @@ class XmlScanner {
             const start = i;
             while (i < length && !endsName(buf.charCodeAt(i)) && buf.charCodeAt(i) !== EQUALS)
                 i += 1;
+            if (i - start > MAX_NAME_CHARS)
+                throw this.error(start, `an attribute name longer than ${MAX_NAME_CHARS} characters.`);
             const attribute = buf.slice(start, i);
             while (i < length && isSpace(buf.charCodeAt(i)))
                 i += 1;
             if (i >= length)
-                return -1;
+                return this.suspend(at, name, attrs, start);
             if (buf.charCodeAt(i) === EQUALS)
                 i += 1;
             else
@@ -43520,13 +43686,18 @@ class XmlScanner {
             while (i < length && isSpace(buf.charCodeAt(i)))
                 i += 1;
             if (i >= length)
-                return -1;
+                return this.suspend(at, name, attrs, start);
             const quote = buf.charCodeAt(i);
             if ((quote !== DOUBLE_QUOTE && quote !== SINGLE_QUOTE) || attribute === '')
                 throw this.notAnAttribute(buf, start);
-            const close = buf.indexOf(quote === DOUBLE_QUOTE ? '"' : "'", i + 1);
-            if (close === -1)
+            // The part of a cut value already searched holds no closing quote: search only what came after it.
+            const cut = partial?.value;
+            const searchFrom = cut !== undefined && cut.quoteAt === i - at ? at + cut.searched : i + 1;
+            const close = buf.indexOf(quote === DOUBLE_QUOTE ? '"' : "'", searchFrom);
+            if (close === -1) {
+                this.partial = { name, attrs, next: start - at, value: { quote: quote === DOUBLE_QUOTE ? '"' : "'", quoteAt: i - at, searched: length - at } };
                 return -1;
+            }
             const raw = buf.slice(i + 1, close);
             const lt = raw.indexOf('<');
             if (lt !== -1) {
@@ -43537,6 +43708,11 @@ class XmlScanner {
             attrs[attribute] = attributeValue(raw);
             i = close + 1;
         }
+    }
+    /** The tag at `at` is cut by the end of the buffer: remember what was read of it, up to `next`. */
+    suspend(at, name, attrs, next) {
+        this.partial = { name, attrs, next: next - at };
+        return -1;
     }
     notAnAttribute(buf, start) {
         const excerpt = buf
@@ -43553,6 +43729,8 @@ class XmlScanner {
             }
             this.roots += 1;
         }
+        if (this.open.length >= MAX_ELEMENT_DEPTH)
+            throw this.tooDeep(name);
         this.open.push(name);
         this.handler.open(name, attrs);
         if (selfClosing) {
@@ -43586,6 +43764,12 @@ class XmlScanner {
             'Expected a JUnit XML file without <!DOCTYPE> or <!ENTITY>: a DTD can define entities that expand ' +
             'without bound or read other files, so it is never processed. Remove the declaration, or check where this file came from.');
     }
+    tooDeep(name) {
+        const { line, column } = this.where.at(this.buffer, this.pos);
+        return new errors_InputError('INPUT_HOSTILE', this.source, `${this.source}: refused at line ${line}, column ${column}: a <${name}> nested more than ${MAX_ELEMENT_DEPTH} elements deep. ` +
+            `Real result files nest a few levels; a file nested this deep is broken or made to exhaust the memory of the tools that read it, ` +
+            'so it is not read further (the other files are). Check where this file came from, and regenerate it with the test runner.');
+    }
     error(offset, what, generic = true) {
         const { line, column } = this.where.at(this.buffer, offset);
         const advice = generic ? ' Expected a complete JUnit XML file; the file may be truncated or hand-edited. Regenerate it.' : '';
@@ -43613,9 +43797,13 @@ function safeTextEnd(buf, from) {
     if (buf.endsWith('\r'))
         return Math.max(from, buf.length - 1);
     const amp = buf.lastIndexOf('&');
-    if (amp < from || amp < buf.length - xml_scanner_LONGEST_REFERENCE || buf.indexOf(';', amp) !== -1)
+    if (amp < from || amp < buf.length - LONGEST_REFERENCE || buf.indexOf(';', amp) !== -1)
         return buf.length;
     return amp;
+}
+/** NUL is never allowed in XML; a tool that wrote one (a crashed process's output) meant nothing by it. */
+function withoutNul(text) {
+    return text.includes('\0') ? text.replaceAll('\0', '') : text;
 }
 /** XML reads every `\r\n` and lone `\r` as `\n`. */
 function newlines(text) {
@@ -43627,6 +43815,7 @@ function attributeValue(raw) {
 }
 //# sourceMappingURL=xml-scanner.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/reader.js
+
 
 
 
@@ -43654,6 +43843,8 @@ class reader_JUnitReader {
     frames = [];
     queue = [];
     ready = [];
+    /** Results handed to `ready` so far, for the message of a file that breaks off. */
+    handedOver = 0;
     scanner;
     started = false;
     /** Whitespace read before the first markup, to tell an empty file from a blank one. */
@@ -43680,14 +43871,42 @@ class reader_JUnitReader {
             this.started = true;
             text = stripBom(text);
         }
-        this.scanner.write(text);
+        try {
+            this.scanner.write(text);
+        }
+        catch (error) {
+            throw this.broken(error);
+        }
+    }
+    /**
+     * The file broke off (truncated, malformed, refused mid-way): every testcase read whole before the break is
+     * handed over (`take`), even those whose suite never closed, and the message says so, after naming where
+     * it broke. A killed test run leaves exactly such a file, and its complete results are real.
+     */
+    broken(error) {
+        if (!(error instanceof errors_InputError))
+            return error;
+        const kept = this.handedOver + this.queue.length;
+        for (const waiting of this.queue)
+            this.ready.push(waiting.result);
+        this.handedOver += this.queue.length;
+        this.queue.length = 0;
+        if (kept === 0)
+            return error;
+        const what = kept === 1 ? 'The 1 testcase read whole before that point is kept' : `The ${kept} testcases read whole before that point are kept`;
+        return new errors_InputError(error.code, error.file, `${error.message} ${what}; the rest of the file is not read.`, { cause: error.cause });
     }
     end() {
         if (!this.started) {
             throw new errors_InputError('INPUT_EMPTY', this.source, `${this.source} is ${this.pendingBlank === 0 ? 'empty (0 bytes)' : 'only whitespace'}. Expected a JUnit XML file with a <testsuites> or <testsuite> root. ` +
                 'The test run probably crashed before writing results; check the step that produced it.');
         }
-        this.scanner.end();
+        try {
+            this.scanner.end();
+        }
+        catch (error) {
+            throw this.broken(error);
+        }
         for (const [where, count] of this.skipped) {
             const [parent, child] = where.split('/');
             this.warn(`${this.source}: skipped ${count} <${child}> element${count === 1 ? '' : 's'} inside <${parent}>: not part of JUnit XML as this tool reads it, so ${count === 1 ? 'its' : 'their'} content is not recorded.`);
@@ -43739,7 +43958,7 @@ class reader_JUnitReader {
             throw new errors_InputError('INPUT_NOT_RESULTS', this.source, `${this.source} is XML but not JUnit: its root element is <${name}>${hint ? ` (${hint})` : ''}, expected <testsuites> or <testsuite>. ` +
                 'Configure the test runner to write JUnit XML, or pass the JUnit file instead.');
         }
-        const root = { suitePath: [], properties: [], propertyLevels: [] };
+        const root = rootContext();
         this.frames.push(name === 'testsuites' ? suiteFrame(root) : suiteFrame(root, attrs));
     }
     child(parent, name, attrs) {
@@ -43820,7 +44039,9 @@ class reader_JUnitReader {
         const owner = this.frames[this.frames.length - 1];
         if (owner?.kind !== 'suite')
             return;
-        owner.context.properties = mergeProperties(owner.context.propertyLevels);
+        const context = owner.context;
+        // The enclosing levels' properties are merged already: merging with them is merging with every level.
+        context.properties = mergeProperties([context.parent?.properties ?? [], context.ownProperties]);
     }
     closeTestcase(builder) {
         const result = builder.build(this.source, this.onUnreadableTime);
@@ -43879,6 +44100,7 @@ class reader_JUnitReader {
             this.ready.push(this.queue[done].result);
             done += 1;
         }
+        this.handedOver += done;
         if (done > 0)
             this.queue.splice(0, done);
     }
@@ -43898,21 +44120,34 @@ function parseJUnit(xml, source, warn, rules = {}) {
 /** Read JUnit XML given in pieces, yielding each result as soon as it is complete. */
 async function* readJUnit(chunks, source, warn, rules = {}) {
     const reader = new reader_JUnitReader(source, warn, rules);
-    for await (const chunk of chunks) {
-        reader.write(chunk);
-        yield* reader.take();
+    try {
+        for await (const chunk of chunks) {
+            reader.write(chunk);
+            yield* reader.take();
+        }
+        reader.end();
     }
-    reader.end();
+    catch (error) {
+        // What was read whole before a break is handed over before the error (see JUnitReader.broken).
+        yield* reader.take();
+        throw error;
+    }
     yield* reader.take();
 }
 /** Read JUnit XML given in pieces, yielding the results each piece completed (often none). */
 async function* readJUnitInBatches(chunks, source, warn, rules = {}) {
     const reader = new reader_JUnitReader(source, warn, rules);
-    for await (const chunk of chunks) {
-        reader.write(chunk);
-        yield reader.take();
+    try {
+        for await (const chunk of chunks) {
+            reader.write(chunk);
+            yield reader.take();
+        }
+        reader.end();
     }
-    reader.end();
+    catch (error) {
+        yield reader.take();
+        throw error;
+    }
     yield reader.take();
 }
 //# sourceMappingURL=junit.js.map
@@ -45426,6 +45661,7 @@ const ACTION_MODES = {
 
 
 
+
 async function doctor(input) {
     const { settings, host } = input;
     const checks = [];
@@ -45443,7 +45679,7 @@ async function doctor(input) {
         pass('token', 'accepted by the service.');
         pass('rate limit', probe.limit
             ? `the service announces ${probe.limit} requests per second per token (uploads pace one under it).`
-            : 'not announced; uploads pace at 8 requests per second.');
+            : `not announced; uploads pace at ${DEFAULT_PER_SECOND} requests per second.`);
         if (!settings.projectId) {
             checks.push({ name: 'project', ok: false, detail: `not set: ${howToSet('projectId', host)}` });
             return { checks, settings: settingsLines, exitCode: 2 };
@@ -46715,6 +46951,9 @@ function decoderFor(first) {
         return new external_node_util_.TextDecoder('utf-16le');
     if (first[0] === 0xfe && first[1] === 0xff)
         return new external_node_util_.TextDecoder('utf-16be');
+    const utf16 = utf16WithoutBom(first);
+    if (utf16 !== undefined)
+        return new external_node_util_.TextDecoder(utf16);
     const head = Buffer.from(first.subarray(0, 200)).toString('latin1');
     const declared = /^\s*<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head)?.[1]?.toLowerCase();
     if (declared !== undefined && declared !== 'utf-8' && declared !== 'utf8') {
@@ -46726,6 +46965,30 @@ function decoderFor(first) {
         }
     }
     return new external_node_util_.TextDecoder('utf-8');
+}
+/**
+ * UTF-16 written without a byte-order mark (some .NET and PowerShell tools): every result format starts
+ * with ASCII (`<`, `{`, `[`, white space), so in UTF-16 every other byte of the start is zero — the even
+ * ones in big-endian, the odd ones in little-endian — which UTF-8 text never has.
+ */
+function utf16WithoutBom(first) {
+    const pairs = Math.min(64, Math.floor(first.length / 2));
+    if (pairs < 2)
+        return undefined;
+    let evenZero = 0;
+    let oddZero = 0;
+    for (let i = 0; i < pairs; i += 1) {
+        if (first[2 * i] === 0)
+            evenZero += 1;
+        if (first[2 * i + 1] === 0)
+            oddZero += 1;
+    }
+    // Most of the sample is the file's ASCII start; a few characters beyond Latin-1 may zero the other byte.
+    if (oddZero >= pairs * 0.75 && evenZero <= pairs * 0.1)
+        return 'utf-16le';
+    if (evenZero >= pairs * 0.75 && oddZero <= pairs * 0.1)
+        return 'utf-16be';
+    return undefined;
 }
 /** Bytes → text, as files are decoded. */
 function decodeResultBytes(bytes) {

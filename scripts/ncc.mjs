@@ -1,10 +1,10 @@
 // Runs ncc (the repository's own copy) on one entry: the Action's bundle and core's reporter entry are built with it.
 import { execFileSync } from 'node:child_process';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const NCC = join(ROOT, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
+const NCC = fileURLToPath(import.meta.resolve('@vercel/ncc/dist/ncc/cli.js'));
 
 /** `ncc build <entry> -o <outDir> …extra`, for Node 20 and later (ES2023), quietly. */
 export function ncc(entry, outDir, extra = []) {

@@ -5,6 +5,9 @@
 //   pipeline what the CLI does, minus the network: results read while they are mapped and tallied, lists capped
 //   xml2js   readFile + xml2js.parseStringPromise, then counting <testcase>s (what the popular JUnit Actions do)
 //   json-parse  readFile + JSON.parse, the floor for any JSON reader that holds the document
+//   indexof  the ceiling: the file read and decoded as our reader reads it (1 MiB reads, 64 KiB pieces), each
+//            piece searched with indexOf for `<testcase` and nothing else
+//   outcome  resultFileSource as the upload reads a file: results counted, the file's error code (if any) printed
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
@@ -50,6 +53,28 @@ if (reader === 'xml2js') {
   const report = mapper.report();
   results = tally.total;
   process.stderr.write(`pipeline: ${report.mapped.length} cases mapped, ${tally.failed.length} failures listed\n`);
+} else if (reader === 'indexof') {
+  const { open } = await import('node:fs/promises');
+  const { TextDecoder } = await import('node:util');
+  const handle = await open(file);
+  const buffer = Buffer.allocUnsafe(1024 * 1024);
+  const decoder = new TextDecoder('utf-8');
+  let carry = '';
+  for (;;) {
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+    if (bytesRead === 0) break;
+    for (let at = 0; at < bytesRead; at += 64 * 1024) {
+      const piece = carry + decoder.decode(buffer.subarray(at, Math.min(bytesRead, at + 64 * 1024)), { stream: true });
+      for (let i = piece.indexOf('<testcase'); i !== -1; i = piece.indexOf('<testcase', i + 9)) results += 1;
+      carry = piece.slice(-8);
+    }
+  }
+  await handle.close();
+} else if (reader === 'outcome') {
+  const { resultFileSource } = await import(new URL('index.js', core).href);
+  const [outcome] = await (await resultFileSource([file], { maxFileBytes: 2 ** 40 })).read(() => (results += 1));
+  if (outcome.error) process.stderr.write(`outcome: ${outcome.error.code}: ${outcome.error.message.slice(0, 200)}\n`);
+  globalThis.errorCode = outcome.error?.code;
 } else if (reader === 'stream') {
   const { readResultFile } = await import(new URL('formats/read-files.js', core).href);
   await readResultFile(file, { maxFileBytes: 2 ** 40, warn: () => undefined, onResult: () => (results += 1) });
@@ -59,4 +84,6 @@ if (reader === 'xml2js') {
 
 const ms = performance.now() - started;
 const usage = process.resourceUsage();
-console.log(JSON.stringify({ ms, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, results, maxRssBytes: usage.maxRSS * 1024 }));
+console.log(
+  JSON.stringify({ ms, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, results, maxRssBytes: usage.maxRSS * 1024, errorCode: globalThis.errorCode }),
+);

@@ -1,6 +1,7 @@
 // Black-box helpers, as Jest's own e2e tests work: write a small Jest project into a temporary directory,
 // run the real jest binary on it in a child process, and read what came out.
 import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { existsSync, statSync, readdirSync } from 'node:fs';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -9,7 +10,9 @@ import type { EmulatorState } from 'testsigma-tm-emulator';
 
 export const REPO = path.resolve(import.meta.dirname, '../../..');
 export const PACKAGE_DIR = path.join(REPO, 'packages/jest-reporter');
-const JEST_BIN = path.join(REPO, 'node_modules/jest/bin/jest.js');
+// Resolved, not joined to node_modules: the jest devDependency is then seen as used (knip).
+const require = createRequire(import.meta.url);
+const JEST_BIN = require.resolve('jest/bin/jest');
 export const REPORTER_ENTRY = path.join(PACKAGE_DIR, 'dist/index.js');
 
 /** The built reporter must exist and be newer than its sources, or the tests would check stale code. */

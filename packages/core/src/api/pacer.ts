@@ -11,8 +11,9 @@
  * allows). The price is one round trip per window (about 3 % at 20 ms latency); spreading the starts over
  * half the window and a 10 ms margin cost more and still let a slow first request (connection set-up)
  * put one more of ours in the service's window than we counted.
- * - The slots follow the limit the service announces (`x-tms-api-limit`); before any announcement, a safe
- *   default.
+ * - The slots follow the limit the service announces (`x-tms-api-limit`): what the window has left is spent
+ *   whole. Before any announcement (or from a service that sends none), one under the limit the contract
+ *   records (about 10 a second): 9.
  * - `x-tms-api-remaining` says how many requests the service had counted when ours arrived. More than ours
  *   that could have been in its window means another job uses the token: those requests hold slots too,
  *   until one window after that answer (they arrived before it), and from then on one slot stays spare for
@@ -25,7 +26,8 @@
  * - A few requests may be in flight at once, so latency does not slow the pace.
  * Turns are handed out first come, first served.
  */
-const DEFAULT_PER_SECOND = 8;
+/** One under the limit seen on the live service (CONTRACT §4: about 10 requests per second per key). */
+export const DEFAULT_PER_SECOND = 9;
 const DEFAULT_MAX_IN_FLIGHT = 4;
 /** Slots kept free below the announced limit once another job shows up on the token. */
 const SHARED_SPARE = 1;

@@ -42,6 +42,8 @@ export async function* decodedPieces(handle: FileHandle, maxFileBytes: number, t
 function decoderFor(first: Uint8Array): TextDecoder {
   if (first[0] === 0xff && first[1] === 0xfe) return new TextDecoder('utf-16le');
   if (first[0] === 0xfe && first[1] === 0xff) return new TextDecoder('utf-16be');
+  const utf16 = utf16WithoutBom(first);
+  if (utf16 !== undefined) return new TextDecoder(utf16);
   const head = Buffer.from(first.subarray(0, 200)).toString('latin1');
   const declared = /^\s*<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head)?.[1]?.toLowerCase();
   if (declared !== undefined && declared !== 'utf-8' && declared !== 'utf8') {
@@ -52,6 +54,26 @@ function decoderFor(first: Uint8Array): TextDecoder {
     }
   }
   return new TextDecoder('utf-8');
+}
+
+/**
+ * UTF-16 written without a byte-order mark (some .NET and PowerShell tools): every result format starts
+ * with ASCII (`<`, `{`, `[`, white space), so in UTF-16 every other byte of the start is zero — the even
+ * ones in big-endian, the odd ones in little-endian — which UTF-8 text never has.
+ */
+function utf16WithoutBom(first: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
+  const pairs = Math.min(64, Math.floor(first.length / 2));
+  if (pairs < 2) return undefined;
+  let evenZero = 0;
+  let oddZero = 0;
+  for (let i = 0; i < pairs; i += 1) {
+    if (first[2 * i] === 0) evenZero += 1;
+    if (first[2 * i + 1] === 0) oddZero += 1;
+  }
+  // Most of the sample is the file's ASCII start; a few characters beyond Latin-1 may zero the other byte.
+  if (oddZero >= pairs * 0.75 && evenZero <= pairs * 0.1) return 'utf-16le';
+  if (evenZero >= pairs * 0.75 && oddZero <= pairs * 0.1) return 'utf-16be';
+  return undefined;
 }
 
 /** Bytes → text, as files are decoded. */

@@ -86,9 +86,8 @@ export interface FoundCases {
  */
 export class ResultMapper {
   private lookup: Map<string, CaseInfo> | undefined;
-  private readonly mapped = new Map<CaseInfo, MappedCase>();
-  /** How many failed, and other, results each case keeps (counted, not searched: every result asks). */
-  private readonly keptOf = new Map<MappedCase, { failed: number; other: number }>();
+  /** Each case named so far, with how many failed, and other, results it keeps (counted, not searched). */
+  private readonly mapped = new Map<CaseInfo, CaseState>();
   private readonly unknown = new Map<string, UnknownReference>();
   private readonly unmapped: TestResult[] = [];
   private unmappedTotal = 0;
@@ -144,20 +143,27 @@ export class ResultMapper {
     const found: FoundCases = { cases: [], unknown: [] };
     // The cases this result was placed in, so that one naming a case twice counts once. (Not kept across results:
     // holding each case's last result would keep thousands of results alive long enough to reach the old heap.)
-    const placedIn: MappedCase[] = [];
+    // Most results name one case: the list is made only for a second.
+    let first: CaseState | undefined;
+    let placedIn: CaseState[] | undefined;
     for (const reference of references) {
       // References come in their normal form (caseReferences), the form the lookup is keyed by.
       const testCase = lookup.get(reference);
       if (testCase) {
-        const entry = getOrAdd(this.mapped, testCase, () => ({ testCase, results: [] }));
-        // A UUID and a human id in one result may name the same case: count the result once.
-        if (!placedIn.includes(entry)) {
-          placedIn.push(entry);
-          if (this.options.keepResults) entry.results.push(result);
-          else if (this.keepsMore(entry, result)) entry.results.push(keptCopy(result));
-          else countBeyond(entry, result);
-          found.cases.push(testCase);
+        let state = this.mapped.get(testCase);
+        if (state === undefined) {
+          state = { entry: { testCase, results: [] }, failed: 0, other: 0 };
+          this.mapped.set(testCase, state);
         }
+        // A UUID and a human id in one result may name the same case: count the result once.
+        if (state === first || placedIn?.includes(state) === true) continue;
+        if (first === undefined) first = state;
+        else (placedIn ??= [first]).push(state);
+        const entry = state.entry;
+        if (this.options.keepResults) entry.results.push(result);
+        else if (keepsMore(state, result)) entry.results.push(keptCopy(result));
+        else countBeyond(entry, result);
+        found.cases.push(testCase);
       } else {
         let entry = this.unknown.get(reference);
         if (!entry && this.unknown.size >= LISTED_RESULTS_MAX) {
@@ -176,18 +182,9 @@ export class ResultMapper {
     return found;
   }
 
-  /** Whether the case keeps this result: fewer than DETAILED_PER_CASE of its kind (failed, or not) kept so far. */
-  private keepsMore(entry: MappedCase, result: TestResult): boolean {
-    const kept = getOrAdd(this.keptOf, entry, () => ({ failed: 0, other: 0 }));
-    const kind = isFailure(result) ? 'failed' : 'other';
-    if (kept[kind] >= DETAILED_PER_CASE) return false;
-    kept[kind]++;
-    return true;
-  }
-
   report(): MappingReport {
     return {
-      mapped: [...this.mapped.values()],
+      mapped: [...this.mapped.values()].map((state) => state.entry),
       unmapped: this.unmapped,
       unmappedTotal: this.unmappedTotal,
       unknown: [...this.unknown.values()],
@@ -203,6 +200,21 @@ export function caseOutcomes(mapped: MappedCase): Outcome[] {
 
 function isFailure(result: TestResult): boolean {
   return result.status === 'failed' || result.status === 'error';
+}
+
+/** A case named so far: its entry, and how many failed and other results it keeps. */
+interface CaseState {
+  entry: MappedCase;
+  failed: number;
+  other: number;
+}
+
+/** Whether the case keeps this result: fewer than DETAILED_PER_CASE of its kind (failed, or not) kept so far. */
+function keepsMore(state: CaseState, result: TestResult): boolean {
+  const kind = isFailure(result) ? 'failed' : 'other';
+  if (state[kind] >= DETAILED_PER_CASE) return false;
+  state[kind]++;
+  return true;
 }
 
 function countBeyond(entry: MappedCase, result: TestResult): void {

@@ -12,7 +12,7 @@
  * - anything else written in a `testsigma` property is kept as written (trimmed), so it is reported as
  *   unknown instead of being dropped silently.
  */
-import type { TestResult } from '../model.js';
+import type { Property, TestResult } from '../model.js';
 
 /** The property (or Playwright annotation type) that names test cases explicitly, compared case-insensitively. */
 const REFERENCE_PROPERTY = 'testsigma';
@@ -49,14 +49,7 @@ export function normaliseReference(text: string): string {
  * An empty prefix disables title and tag scanning (only properties count).
  */
 export function caseReferences(result: TestResult, prefix: string): string[] {
-  const found: string[] = [];
-  for (const property of result.properties) {
-    if (property.name.trim().toLowerCase() !== REFERENCE_PROPERTY) continue;
-    for (const token of property.value.split(/[\s,;]+/)) {
-      const bare = token.replace(WRAPPING, '');
-      if (bare !== '') addOnce(found, normaliseReference(bare));
-    }
-  }
+  const found = propertyReferences(result.properties);
   const patterns = idPatterns(prefix);
   if (patterns) {
     // Most texts do not hold the prefix at all: one cheap test skips both patterns for them. (Every result is
@@ -73,13 +66,56 @@ export function caseReferences(result: TestResult, prefix: string): string[] {
   return found;
 }
 
+/**
+ * Lists of at least this many properties are read once: a JUnit suite's properties are one list shared by all
+ * its testcases (200 CI variables × 80,000 tests were read 16 million times before).
+ */
+const SHARED_PROPERTIES_MIN = 8;
+const referencesOfShared = new WeakMap<readonly Property[], readonly string[]>();
+
+/** The references named by `testsigma` properties, in order; a copy, for the caller to add to. */
+function propertyReferences(properties: readonly Property[]): string[] {
+  if (properties.length < SHARED_PROPERTIES_MIN) return readPropertyReferences(properties);
+  let known = referencesOfShared.get(properties);
+  if (known === undefined) {
+    known = readPropertyReferences(properties);
+    referencesOfShared.set(properties, known);
+  }
+  return [...known];
+}
+
+function readPropertyReferences(properties: readonly Property[]): string[] {
+  const found: string[] = [];
+  for (const property of properties) {
+    if (property.name.trim().toLowerCase() !== REFERENCE_PROPERTY) continue;
+    for (const token of property.value.split(/[\s,;]+/)) {
+      const bare = token.replace(WRAPPING, '');
+      if (bare !== '') addOnce(found, normaliseReference(bare));
+    }
+  }
+  return found;
+}
+
 /** Every match of a (global) id pattern in `text`, normalised; `underscore`: `DEMO_3` is read as `DEMO-3`. */
 function collect(text: string, pattern: RegExp, found: string[], underscore: boolean): void {
   pattern.lastIndex = 0;
   for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
-    addOnce(found, normaliseHumanId(underscore ? match[0].replace(/_(?=\d+$)/, '-') : match[0]));
+    const written = match[0];
+    let normal = underscore ? undefined : normalOfWritten.get(written);
+    if (normal === undefined) {
+      normal = normaliseHumanId(underscore ? written.replace(/_(?=\d+$)/, '-') : written);
+      if (!underscore && normalOfWritten.size < NORMAL_CACHE_MAX) normalOfWritten.set(written, normal);
+    }
+    addOnce(found, normal);
   }
 }
+
+/**
+ * A file names a few thousand cases over and over: each id as written is normalised once. Bounded, so that a
+ * file naming millions of different ids costs no more than a normalisation each.
+ */
+const NORMAL_CACHE_MAX = 20_000;
+const normalOfWritten = new Map<string, string>();
 
 /** A result names a case or two: a list searched beats a set built for each result. */
 function addOnce(found: string[], reference: string): void {

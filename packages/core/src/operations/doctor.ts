@@ -5,6 +5,7 @@
  * the others depend on; each line says what to do when it fails.
  */
 import type { HttpClient, HttpClientOptions } from '../api/http.js';
+import { DEFAULT_PER_SECOND } from '../api/pacer.js';
 import { ApiError, asToolError, exitCodeFor, type TestsigmaTmError } from '../errors.js';
 import { redact, redactingLogger, silentLogger, type Logger } from '../log.js';
 import { DEFAULT_STATUS_MAPPING, resolveStatusIds } from '../map/status.js';
@@ -53,7 +54,7 @@ export async function doctor(input: DoctorInput): Promise<DoctorOutcome> {
       'rate limit',
       probe.limit
         ? `the service announces ${probe.limit} requests per second per token (uploads pace one under it).`
-        : 'not announced; uploads pace at 8 requests per second.',
+        : `not announced; uploads pace at ${DEFAULT_PER_SECOND} requests per second.`,
     );
     if (!settings.projectId) {
       checks.push({ name: 'project', ok: false, detail: `not set: ${howToSet('projectId', host)}` });

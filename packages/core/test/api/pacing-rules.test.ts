@@ -66,6 +66,24 @@ describe('Pacer', () => {
     expect(pacer.requestsPerSecond).toBe(3);
   });
 
+  it('paces one under the limit the contract records (9 a second) until the service announces one', async () => {
+    const { clock, now, sleep } = fakeClock();
+    const pacer = new Pacer({ maxInFlight: 10, now, sleep });
+    expect(pacer.requestsPerSecond).toBe(9);
+    expect(await run(pacer, clock, 10, 20)).toEqual([0, 20, 40, 60, 80, 100, 120, 140, 160, 1020]);
+  });
+
+  it('spends exactly what the announced window has left: 10 of 10, then 3 when the service lowers it to 3', async () => {
+    const { clock, now, sleep } = fakeClock();
+    const pacer = new Pacer({ maxInFlight: 10, now, sleep });
+    const first = await run(pacer, clock, 11, 20, (i) => ({ limit: 10, remaining: Math.max(0, 9 - i) }));
+    // The 9 a second before the first answer become 10 once it is in: the 10th goes out in the same window.
+    expect(first).toEqual([0, 20, 40, 60, 80, 100, 120, 140, 160, 180, 1020]);
+    clock.now = 5000;
+    const lowered = await run(pacer, clock, 4, 20, (i) => ({ limit: 3, remaining: Math.max(0, 2 - i) }));
+    expect(lowered).toEqual([5000, 5020, 5040, 6020]);
+  });
+
   it('does not take its own full window (remaining 0 on our 10th request) for another job', async () => {
     const { clock, now, sleep } = fakeClock();
     const pacer = new Pacer({ perSecond: 8, maxInFlight: 10, now, sleep });

@@ -6,7 +6,8 @@ import type { Property, TestResult } from '../../model.js';
 import { clip, nonEmpty } from '../text.js';
 import { CappedText } from './capped-text.js';
 import { detached } from './xml-entities.js';
-import { OUTPUT_CAP, STACK_CAP, attemptFrom, type ResultElement, type SuiteContext, type TestcaseBuilder } from './testcase.js';
+import { childContext, suitePathOf, type SuiteContext } from './suite-context.js';
+import { OUTPUT_CAP, STACK_CAP, attemptFrom, type ResultElement, type TestcaseBuilder } from './testcase.js';
 
 /** A result that waits for the end of its suite (repeats to merge, the suite's output), and that suite. */
 export interface Waiting {
@@ -52,7 +53,7 @@ export function suiteErrorResult(suite: SuiteFrame, element: ResultElement, outp
   const context = suite.context;
   const result: TestResult = {
     source,
-    suitePath: suite.name === undefined ? context.suitePath : context.suitePath.slice(0, -1),
+    suitePath: suitePathOf(suite.name === undefined ? context : context.parent),
     name: suite.name ?? '',
     status: 'error',
     properties: [...context.properties, { name: SUITE_ERROR_PROPERTY, value: element.name }],
@@ -71,18 +72,12 @@ export function suiteFrame(parent: SuiteContext, attrs?: Record<string, string>)
   const name = attrs === undefined ? undefined : detached(attrs.name ?? '');
   const ownFile = nonEmpty(attrs?.file ?? attrs?.filepath);
   const file = ownFile === undefined ? parent.file : detached(ownFile);
-  const ownProperties: Property[] = [];
-  const context: SuiteContext = {
-    suitePath: name !== undefined && name !== '' ? [...parent.suitePath, name] : parent.suitePath,
-    ...(file !== undefined && { file }),
-    properties: parent.properties,
-    propertyLevels: [...parent.propertyLevels, ownProperties],
-  };
+  const context = childContext(parent, name ?? '', file);
   return {
     kind: 'suite',
     name: name === '' ? undefined : name,
     context,
-    ownProperties,
+    ownProperties: context.ownProperties,
     systemOut: [],
     systemErr: [],
     errors: [],

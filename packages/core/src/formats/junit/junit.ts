@@ -30,7 +30,7 @@
  *   a name defined at an inner level (testcase innermost) replaces the outer values of that name. A suite's
  *   properties are written before its testcases by every producer; they are merged once per suite and the
  *   one list is shared by its testcases (never copied per test).
- * - Durations (`time`): seconds ("1.5", "1,234.5", "0,014"), with a unit ("150ms", "1.5s") or a clock
+ * - Durations (`time`): seconds ("1.5", "1,234.5", "0,014"; a lone comma is a decimal comma, "1,234" = 1.234 s), with a unit ("150ms", "1.5s") or a clock
  *   ("00:01:02"); a value that is none of these is named in a warning and the result has no duration.
  * - Output: the testcase's own system-out/system-err; the suite's own system-out/system-err is added to the
  *   output of its failed/errored testcases only (that is where a person needs the log). Clipped; terminal
@@ -41,7 +41,9 @@
  *   failure texts; name = the path's last segment; paths stay as written (the upload resolves them safely).
  * - Anything else is skipped and named in a warning (element and where it was), never dropped silently.
  * - Results are handed over when their suite ends (repeats merged, the suite's output known), in document
- *   order: memory holds the results of the open suites and capped texts, never the file.
+ *   order: memory holds the results of the open suites and capped texts, never the file. A file that breaks
+ *   off (truncated, malformed, nested beyond MAX_ELEMENT_DEPTH) hands over every testcase read whole before
+ *   the break, then fails naming where it broke.
  * - XML: see xml-scanner.ts (entities, DTDs refused, well-formedness).
  */
 import type { TestResult } from '../../model.js';
@@ -67,11 +69,17 @@ export async function* readJUnit(
   rules: ReadingRules = {},
 ): AsyncGenerator<TestResult, void, undefined> {
   const reader = new JUnitReader(source, warn, rules);
-  for await (const chunk of chunks) {
-    reader.write(chunk);
+  try {
+    for await (const chunk of chunks) {
+      reader.write(chunk);
+      yield* reader.take();
+    }
+    reader.end();
+  } catch (error) {
+    // What was read whole before a break is handed over before the error (see JUnitReader.broken).
     yield* reader.take();
+    throw error;
   }
-  reader.end();
   yield* reader.take();
 }
 
@@ -83,10 +91,15 @@ export async function* readJUnitInBatches(
   rules: ReadingRules = {},
 ): AsyncGenerator<readonly TestResult[], void, undefined> {
   const reader = new JUnitReader(source, warn, rules);
-  for await (const chunk of chunks) {
-    reader.write(chunk);
+  try {
+    for await (const chunk of chunks) {
+      reader.write(chunk);
+      yield reader.take();
+    }
+    reader.end();
+  } catch (error) {
     yield reader.take();
+    throw error;
   }
-  reader.end();
   yield reader.take();
 }

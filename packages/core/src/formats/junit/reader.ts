@@ -16,8 +16,8 @@ import {
   mergeProperties,
   mergeRepeat,
   withSuiteOutput,
-  type SuiteContext,
 } from './testcase.js';
+import { rootContext } from './suite-context.js';
 import { XmlScanner, type XmlHandler } from './xml-scanner.js';
 
 // Maps, not object literals, wherever an element name from the file is the key: `<constructor>` must
@@ -40,6 +40,8 @@ export class JUnitReader implements XmlHandler {
   private readonly frames: Frame[] = [];
   private readonly queue: Waiting[] = [];
   private ready: TestResult[] = [];
+  /** Results handed to `ready` so far, for the message of a file that breaks off. */
+  private handedOver = 0;
   private readonly scanner: XmlScanner;
   private started = false;
   /** Whitespace read before the first markup, to tell an empty file from a blank one. */
@@ -70,7 +72,27 @@ export class JUnitReader implements XmlHandler {
       this.started = true;
       text = stripBom(text);
     }
-    this.scanner.write(text);
+    try {
+      this.scanner.write(text);
+    } catch (error) {
+      throw this.broken(error);
+    }
+  }
+
+  /**
+   * The file broke off (truncated, malformed, refused mid-way): every testcase read whole before the break is
+   * handed over (`take`), even those whose suite never closed, and the message says so, after naming where
+   * it broke. A killed test run leaves exactly such a file, and its complete results are real.
+   */
+  private broken(error: unknown): unknown {
+    if (!(error instanceof InputError)) return error;
+    const kept = this.handedOver + this.queue.length;
+    for (const waiting of this.queue) this.ready.push(waiting.result);
+    this.handedOver += this.queue.length;
+    this.queue.length = 0;
+    if (kept === 0) return error;
+    const what = kept === 1 ? 'The 1 testcase read whole before that point is kept' : `The ${kept} testcases read whole before that point are kept`;
+    return new InputError(error.code, error.file, `${error.message} ${what}; the rest of the file is not read.`, { cause: error.cause });
   }
 
   end(): void {
@@ -82,7 +104,11 @@ export class JUnitReader implements XmlHandler {
           'The test run probably crashed before writing results; check the step that produced it.',
       );
     }
-    this.scanner.end();
+    try {
+      this.scanner.end();
+    } catch (error) {
+      throw this.broken(error);
+    }
     for (const [where, count] of this.skipped) {
       const [parent, child] = where.split('/');
       this.warn(
@@ -148,7 +174,7 @@ export class JUnitReader implements XmlHandler {
           'Configure the test runner to write JUnit XML, or pass the JUnit file instead.',
       );
     }
-    const root: SuiteContext = { suitePath: [], properties: [], propertyLevels: [] };
+    const root = rootContext();
     this.frames.push(name === 'testsuites' ? suiteFrame(root) : suiteFrame(root, attrs));
   }
 
@@ -214,7 +240,9 @@ export class JUnitReader implements XmlHandler {
   private propertiesRead(): void {
     const owner = this.frames[this.frames.length - 1];
     if (owner?.kind !== 'suite') return;
-    owner.context.properties = mergeProperties(owner.context.propertyLevels);
+    const context = owner.context;
+    // The enclosing levels' properties are merged already: merging with them is merging with every level.
+    context.properties = mergeProperties([context.parent?.properties ?? [], context.ownProperties]);
   }
 
   private closeTestcase(builder: TestcaseBuilder): void {
@@ -272,6 +300,7 @@ export class JUnitReader implements XmlHandler {
       this.ready.push((this.queue[done] as Waiting).result);
       done += 1;
     }
+    this.handedOver += done;
     if (done > 0) this.queue.splice(0, done);
   }
 }

@@ -8,18 +8,7 @@ import { firstLine, stripAnsi } from '../../text.js';
 import { readDuration } from './duration.js';
 import { detached } from './xml-entities.js';
 import type { CappedText } from './capped-text.js';
-
-/** What the enclosing suites hand down to a testcase; shared by reference by every testcase of a suite. */
-export interface SuiteContext {
-  suitePath: string[];
-  file?: string;
-  /** The merged properties of every enclosing level, for testcases without properties of their own. */
-  properties: Property[];
-  /** Property lists, outermost first. */
-  propertyLevels: Property[][];
-  /** The last classname read in the suite and its detached copy: testcases of a suite mostly share one. */
-  lastClassname?: { raw: string; kept: string };
-}
+import { suitePathOf, type SuiteContext } from './suite-context.js';
 
 /** A result element (`<failure>`, `<flakyError>` …) while it is read. */
 export interface ResultElement {
@@ -78,7 +67,7 @@ export class TestcaseBuilder {
     // Assigned in one order, not spread: objects built with conditional spreads measured several times larger.
     const result: TestResult = {
       source,
-      suitePath: this.context.suitePath,
+      suitePath: suitePathOf(this.context),
       name: detached(attrs.name ?? ''),
       status: final.status,
       properties: this.context.properties,
@@ -95,7 +84,7 @@ export class TestcaseBuilder {
     if (final.message !== undefined) result.message = final.message;
     if (final.stack !== undefined) result.stack = final.stack;
     if (this.ownOutput !== undefined) result.output = clip(this.ownOutput, MAX_OUTPUT_CHARS);
-    if (this.properties.length > 0) result.properties = mergeProperties([...this.context.propertyLevels, this.properties]);
+    if (this.properties.length > 0) result.properties = mergeProperties([this.context.properties, this.properties]);
     if (this.ownOutput !== undefined || final.status !== 'passed' || this.properties.length > 0) {
       result.attachments = readAttachments([this.ownOutput, ...attempts.flatMap((a) => [a.message, a.stack])], this.properties);
     }
@@ -159,7 +148,7 @@ export function mergeRepeat(earlier: TestResult, later: TestResult): void {
   const output = joinParts([earlier.output, later.output]);
   if (output !== undefined) earlier.output = clip(output, MAX_OUTPUT_CHARS);
   for (const attachment of later.attachments) {
-    if (!earlier.attachments.some((a) => a.path === attachment.path)) earlier.attachments.push(attachment);
+    if (!earlier.attachments.some((a) => sameAttachment(a, attachment))) earlier.attachments.push(attachment);
   }
 }
 
@@ -209,14 +198,22 @@ export function attemptFrom(status: TestStatus, elements: ResultElement[]): Atte
   return attempt;
 }
 
-/** Outer levels first; a name present at an inner level drops every outer value of that name. */
-export function mergeProperties(levels: Property[][]): Property[] {
-  const merged: Property[] = [];
-  levels.forEach((level, index) => {
-    const inner = new Set(levels.slice(index + 1).flatMap((l) => l.map((p) => p.name)));
-    for (const property of level) if (!inner.has(property.name)) merged.push(property);
-  });
-  return merged;
+/**
+ * Outer levels first; a name present at an inner level drops every outer value of that name. One pass from the
+ * innermost level out, so the cost is the number of properties, whatever the number of levels.
+ */
+export function mergeProperties(levels: readonly (readonly Property[])[]): Property[] {
+  const nonEmpty = levels.filter((level) => level.length > 0);
+  if (nonEmpty.length === 0) return [];
+  if (nonEmpty.length === 1) return [...(nonEmpty[0] as readonly Property[])];
+  const inner = new Set<string>();
+  const kept: Property[][] = [];
+  for (let index = nonEmpty.length - 1; index >= 0; index -= 1) {
+    const level = nonEmpty[index] as readonly Property[];
+    kept.push(level.filter((property) => !inner.has(property.name)));
+    for (const property of level) inner.add(property.name);
+  }
+  return kept.reverse().flat();
 }
 
 /** system-out then system-err, each trimmed; undefined when all are empty. */
@@ -230,27 +227,50 @@ export function joinParts(parts: Array<string | undefined>): string | undefined 
 }
 
 const ATTACHMENT_MARKER = /\[\[ATTACHMENT\|([^\]\r\n]+)\]\]/g;
+/** `https://…`, `s3://…`, `file://…`: a location elsewhere, never a path on this machine. */
+const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
+/** A data: URI longer than this is named by its media type and size, not written out. */
+const DATA_URI_SHOWN_CHARS = 200;
+const LINK_SHOWN_CHARS = 2_000;
 
 /**
  * The testcase's own `<property name="attachment" value="path"/>` entries, then markers in its own output and in
  * failure texts (WebdriverIO writes them there). Paths stay as written: the upload resolves them safely.
+ * A URL or a `data:` URI (testmo and others write them there too) is no file: it becomes an attachment with a
+ * name and no path, which the description lists as a link and the upload never opens.
  */
 function readAttachments(texts: Array<string | undefined>, ownProperties: readonly Property[]): Attachment[] {
   const attachments: Attachment[] = [];
   for (const property of ownProperties) {
-    const path = property.value.trim();
-    if (property.name.toLowerCase() !== 'attachment' || path === '' || attachments.some((a) => a.path === path)) continue;
-    attachments.push({ name: path.split(/[\\/]/).pop() ?? path, path });
+    if (property.name.toLowerCase() === 'attachment') addAttachment(attachments, property.value.trim());
   }
   for (const text of texts) {
     if (text === undefined || !text.includes('[[ATTACHMENT|')) continue;
-    for (const match of text.matchAll(ATTACHMENT_MARKER)) {
-      const path = (match[1] ?? '').trim();
-      if (path === '' || attachments.some((a) => a.path === path)) continue;
-      attachments.push({ name: path.split(/[\\/]/).pop() ?? path, path });
-    }
+    for (const match of text.matchAll(ATTACHMENT_MARKER)) addAttachment(attachments, (match[1] ?? '').trim());
   }
   return attachments;
+}
+
+function addAttachment(attachments: Attachment[], written: string): void {
+  if (written === '') return;
+  const attachment = attachmentFrom(written);
+  if (!attachments.some((a) => sameAttachment(a, attachment))) attachments.push(attachment);
+}
+
+/** A path as written, or a link (no path) for a URL or a `data:` URI. */
+function attachmentFrom(written: string): Attachment {
+  if (/^data:/i.test(written)) {
+    if (written.length <= DATA_URI_SHOWN_CHARS) return { name: written };
+    const comma = written.indexOf(',');
+    const type = (comma === -1 ? written.slice(5, 80) : written.slice(5, Math.min(comma, 80))).split(';')[0] || 'text/plain';
+    return { name: `data: URI (${type}, ${written.length} characters inline, not recorded)` };
+  }
+  if (URL_SCHEME.test(written)) return { name: clip(written, LINK_SHOWN_CHARS) };
+  return { name: written.split(/[\\/]/).pop() ?? written, path: written };
+}
+
+function sameAttachment(a: Attachment, b: Attachment): boolean {
+  return a.path === undefined && b.path === undefined ? a.name === b.name : a.path === b.path;
 }
 
 export const OUTPUT_CAP = MAX_OUTPUT_CHARS;

@@ -5,17 +5,19 @@
  *
  * Only what result files need, and strict where it matters:
  * - elements, attributes (quoted, no duplicates), text, CDATA; comments and processing instructions skipped;
- * - entities: the five XML ones and numeric references, decoded once (`&amp;lt;` → `&lt;`); unknown
- *   references stay as written;
+ * - entities: the five XML ones and numeric references, decoded once (`&amp;lt;` → `&lt;`); references no
+ *   DTD declares (`&nbsp;`) and NUL characters are dropped from text;
  * - attribute values: literal tabs and line breaks become spaces, as XML requires (`&#10;` stays a line
  *   break: a reference is not normalised);
  * - any DTD declaration (`<!DOCTYPE`, `<!ENTITY` …) → INPUT_HOSTILE: entities that expand without bound or
  *   read other files are never processed; an HTML page is named as such (INPUT_NOT_RESULTS);
+ * - elements nested more than MAX_ELEMENT_DEPTH deep → INPUT_HOSTILE, at once (memory stays linear in depth);
+ * - a tag cut by the end of a piece is taken up where it stopped, so a value costs its length once;
  * - not well-formed (mismatched or unclosed tags, `<` in an attribute value, several roots, text outside the
  *   root, a truncated file) → INPUT_MALFORMED with line and column.
  */
 import { InputError } from '../../errors.js';
-import { decodeXmlEntities } from './xml-entities.js';
+import { LONGEST_REFERENCE, decodeXmlEntities } from './xml-entities.js';
 import { XmlPosition } from './xml-position.js';
 
 export interface XmlHandler {
@@ -34,10 +36,30 @@ export interface XmlHandler {
 
 const DTD_DECLARATION = /^<!(DOCTYPE|ENTITY|ELEMENT|ATTLIST|NOTATION)\b/i;
 const NAME = /^[A-Za-z_:\u00C0-\uFFFF][\w.:\u00B7\u00C0-\uFFFF-]*$/;
-/** A partial entity reference at the end of a piece is held back until the next piece; references are short. */
-const LONGEST_REFERENCE = 12;
+/**
+ * Elements open at once, at most. Real result files nest a few levels (merged shard reports a dozen); a file
+ * nested thousands deep is generated to exhaust the reader, and is refused at once so that the files beside
+ * it are still read.
+ */
+export const MAX_ELEMENT_DEPTH = 1000;
+
+/** Longer tag or attribute names are refused: a name is never cut and read again piece after piece. */
+const MAX_NAME_CHARS = 10_000;
 
 type Mode = 'markup' | 'comment' | 'cdata' | 'pi';
+
+/**
+ * What was read of an open tag that the buffer cut, offsets from the tag's `<`: its name, its complete
+ * attributes, where reading goes on (`next`: the start of the attribute that was cut), and, when the cut fell
+ * inside a value, that value's quote, where it opened (`quoteAt`) and how far it is known to hold no closing
+ * quote (`searched`).
+ */
+interface PartialTag {
+  name: string;
+  attrs: Record<string, string>;
+  next: number;
+  value?: { quote: '"' | "'"; quoteAt: number; searched: number };
+}
 
 export class XmlScanner {
   private buffer = '';
@@ -48,6 +70,10 @@ export class XmlScanner {
   private readonly where = new XmlPosition();
   /** Where a comment, CDATA section or processing instruction began, for "never closed" messages. */
   private sectionStart = { line: 0, column: 0 };
+  /** An open tag cut by the end of the input so far: where to go on reading it (see PartialTag). */
+  private partial: PartialTag | undefined;
+  /** Pieces that arrived inside a cut attribute value without its closing quote: joined once it comes. */
+  private held: string[] = [];
 
   constructor(
     private readonly source: string,
@@ -55,16 +81,32 @@ export class XmlScanner {
   ) {}
 
   write(piece: string): void {
+    const value = this.partial?.value;
+    if (value !== undefined && !piece.includes(value.quote)) {
+      // Still inside a long attribute value: keep the piece aside rather than joining it to the buffer, which
+      // would copy the whole value once per piece (a 50 MB value took minutes that way).
+      this.held.push(piece);
+      value.searched += piece.length;
+      return;
+    }
     if (this.pos > 0) {
       this.where.advance(this.buffer, this.pos);
       this.buffer = this.buffer.slice(this.pos);
       this.pos = 0;
     }
-    this.buffer += piece;
+    this.buffer += this.takeHeld() + piece;
     this.scan(false);
   }
 
+  private takeHeld(): string {
+    if (this.held.length === 0) return '';
+    const held = this.held.join('');
+    this.held = [];
+    return held;
+  }
+
   end(): void {
+    if (this.held.length > 0) this.buffer += this.takeHeld();
     this.scan(true);
     if (this.mode !== 'markup') {
       const what = this.mode === 'cdata' ? ['CDATA section', ']]>'] : this.mode === 'comment' ? ['comment', '-->'] : ['processing instruction', '?>'];
@@ -75,7 +117,11 @@ export class XmlScanner {
       );
     }
     if (this.pos < this.buffer.length)
-      throw this.error(this.pos, 'a tag is never closed (no ">"). The file is truncated (the test run was probably killed while writing it); regenerate it.');
+      throw this.error(
+        this.pos,
+        'a tag is never closed (no ">"). The file is truncated (the test run was probably killed while writing it); regenerate it.',
+        false,
+      );
     if (this.open.length > 0) {
       const { line } = this.where.at(this.buffer, this.buffer.length);
       throw this.malformed(
@@ -93,7 +139,7 @@ export class XmlScanner {
       if (this.mode === 'cdata') {
         const end = buf.indexOf(']]>', this.pos);
         const stop = end === -1 ? Math.max(this.pos, buf.length - 2) : end;
-        if (stop > this.pos && this.handler.wantsText()) this.handler.text(newlines(buf.slice(this.pos, stop)));
+        if (stop > this.pos && this.handler.wantsText()) this.handler.text(withoutNul(newlines(buf.slice(this.pos, stop))));
         if (end === -1) {
           this.pos = stop;
           return;
@@ -157,7 +203,11 @@ export class XmlScanner {
     const end = buf[at + 1] === '/' ? this.closeTag(buf, at) : this.openTag(buf, at);
     if (end === -1) {
       if (final)
-        throw this.error(at, 'a tag is never closed (no ">"). The file is truncated (the test run was probably killed while writing it); regenerate it.');
+        throw this.error(
+          at,
+          'a tag is never closed (no ">"). The file is truncated (the test run was probably killed while writing it); regenerate it.',
+          false,
+        );
       return false;
     }
     this.pos = end + 1;
@@ -174,25 +224,38 @@ export class XmlScanner {
   /**
    * An open tag, read in one pass: name, attributes, `>` (the scanner's hottest path: one per testcase).
    * Returns the index of its `>`, or -1 when the buffer ends first (nothing is reported until it is whole).
+   * A tag cut by the end of the buffer is taken up where it was left (`partial`), not read again from its
+   * start, so a tag costs its length however many pieces it spans.
    */
   private openTag(buf: string, at: number): number {
     const length = buf.length;
-    let i = at + 1;
-    while (i < length && !endsName(buf.charCodeAt(i))) i += 1;
-    if (i >= length) return -1;
-    const name = buf.slice(at + 1, i);
-    if (!NAME.test(name)) throw this.error(at, `"<${name.slice(0, 40)}" is not a valid tag name.`);
-    const attrs: Record<string, string> = {};
+    const partial = this.partial;
+    this.partial = undefined;
+    let i: number;
+    let name: string;
+    let attrs: Record<string, string>;
+    if (partial === undefined) {
+      i = at + 1;
+      while (i < length && !endsName(buf.charCodeAt(i))) i += 1;
+      if (i - at > MAX_NAME_CHARS) throw this.error(at, `a tag name longer than ${MAX_NAME_CHARS} characters.`);
+      if (i >= length) return -1;
+      name = buf.slice(at + 1, i);
+      if (!NAME.test(name)) throw this.error(at, `"<${name.slice(0, 40)}" is not a valid tag name.`);
+      attrs = {};
+    } else {
+      ({ name, attrs } = partial);
+      i = at + partial.next;
+    }
     for (;;) {
       while (i < length && isSpace(buf.charCodeAt(i))) i += 1;
-      if (i >= length) return -1;
+      if (i >= length) return this.suspend(at, name, attrs, i);
       const c = buf.charCodeAt(i);
       if (c === GT) {
         this.openElement(name, attrs, false);
         return i;
       }
       if (c === SLASH) {
-        if (i + 1 >= length) return -1;
+        if (i + 1 >= length) return this.suspend(at, name, attrs, i);
         if (buf.charCodeAt(i + 1) !== GT) throw this.error(i, 'expected ">" after "/" in a tag.');
         this.openElement(name, attrs, true);
         return i + 1;
@@ -200,17 +263,24 @@ export class XmlScanner {
       if (c === LT) throw this.error(i, 'a "<" inside a tag.');
       const start = i;
       while (i < length && !endsName(buf.charCodeAt(i)) && buf.charCodeAt(i) !== EQUALS) i += 1;
+      if (i - start > MAX_NAME_CHARS) throw this.error(start, `an attribute name longer than ${MAX_NAME_CHARS} characters.`);
       const attribute = buf.slice(start, i);
       while (i < length && isSpace(buf.charCodeAt(i))) i += 1;
-      if (i >= length) return -1;
+      if (i >= length) return this.suspend(at, name, attrs, start);
       if (buf.charCodeAt(i) === EQUALS) i += 1;
       else throw this.notAnAttribute(buf, start);
       while (i < length && isSpace(buf.charCodeAt(i))) i += 1;
-      if (i >= length) return -1;
+      if (i >= length) return this.suspend(at, name, attrs, start);
       const quote = buf.charCodeAt(i);
       if ((quote !== DOUBLE_QUOTE && quote !== SINGLE_QUOTE) || attribute === '') throw this.notAnAttribute(buf, start);
-      const close = buf.indexOf(quote === DOUBLE_QUOTE ? '"' : "'", i + 1);
-      if (close === -1) return -1;
+      // The part of a cut value already searched holds no closing quote: search only what came after it.
+      const cut = partial?.value;
+      const searchFrom = cut !== undefined && cut.quoteAt === i - at ? at + cut.searched : i + 1;
+      const close = buf.indexOf(quote === DOUBLE_QUOTE ? '"' : "'", searchFrom);
+      if (close === -1) {
+        this.partial = { name, attrs, next: start - at, value: { quote: quote === DOUBLE_QUOTE ? '"' : "'", quoteAt: i - at, searched: length - at } };
+        return -1;
+      }
       const raw = buf.slice(i + 1, close);
       const lt = raw.indexOf('<');
       if (lt !== -1) {
@@ -224,6 +294,12 @@ export class XmlScanner {
       attrs[attribute] = attributeValue(raw);
       i = close + 1;
     }
+  }
+
+  /** The tag at `at` is cut by the end of the buffer: remember what was read of it, up to `next`. */
+  private suspend(at: number, name: string, attrs: Record<string, string>, next: number): -1 {
+    this.partial = { name, attrs, next: next - at };
+    return -1;
   }
 
   private notAnAttribute(buf: string, start: number): InputError {
@@ -245,6 +321,7 @@ export class XmlScanner {
       }
       this.roots += 1;
     }
+    if (this.open.length >= MAX_ELEMENT_DEPTH) throw this.tooDeep(name);
     this.open.push(name);
     this.handler.open(name, attrs);
     if (selfClosing) {
@@ -285,6 +362,17 @@ export class XmlScanner {
     );
   }
 
+  private tooDeep(name: string): InputError {
+    const { line, column } = this.where.at(this.buffer, this.pos);
+    return new InputError(
+      'INPUT_HOSTILE',
+      this.source,
+      `${this.source}: refused at line ${line}, column ${column}: a <${name}> nested more than ${MAX_ELEMENT_DEPTH} elements deep. ` +
+        `Real result files nest a few levels; a file nested this deep is broken or made to exhaust the memory of the tools that read it, ` +
+        'so it is not read further (the other files are). Check where this file came from, and regenerate it with the test runner.',
+    );
+  }
+
   private error(offset: number, what: string, generic = true): InputError {
     const { line, column } = this.where.at(this.buffer, offset);
     const advice = generic ? ' Expected a complete JUnit XML file; the file may be truncated or hand-edited. Regenerate it.' : '';
@@ -318,6 +406,11 @@ function safeTextEnd(buf: string, from: number): number {
   const amp = buf.lastIndexOf('&');
   if (amp < from || amp < buf.length - LONGEST_REFERENCE || buf.indexOf(';', amp) !== -1) return buf.length;
   return amp;
+}
+
+/** NUL is never allowed in XML; a tool that wrote one (a crashed process's output) meant nothing by it. */
+function withoutNul(text: string): string {
+  return text.includes('\0') ? text.replaceAll('\0', '') : text;
 }
 
 /** XML reads every `\r\n` and lone `\r` as `\n`. */
