@@ -5,7 +5,7 @@
  */
 import type { TestResult } from '../model.js';
 
-export type FormatId = 'junit' | 'jest-json' | 'vitest-json' | 'playwright-json' | 'cucumber-json';
+export type FormatId = 'junit' | 'jest-json' | 'vitest-json' | 'playwright-json' | 'cucumber-json' | 'dotnet-trx' | 'nunit3' | 'xunit' | 'testng';
 
 /** What a format's reader is handed besides the text. */
 export interface ReadContext {
@@ -19,6 +19,8 @@ export interface Format {
   id: FormatId;
   /** How messages name it, e.g. `JUnit XML`, `Jest --json`. */
   label: string;
+  /** For an XML format, the root elements of its documents: the refusal of an XML file no format reads names them. */
+  xmlRoots?: readonly string[];
   /**
    * Does a file that starts like this belong to the format? `head` is at most the first 64 KiB of the decoded
    * text, byte-order mark removed and leading whitespace kept. Cheap, and never a full parse: the registry asks
