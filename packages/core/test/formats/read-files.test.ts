@@ -44,7 +44,11 @@ describe('the registry', () => {
   });
 
   it.each([
-    ['', 'INPUT_EMPTY', /^f is empty \(0 bytes\)\. Expected JUnit XML, \.NET TRX, NUnit 3 XML, xUnit\.net XML, TestNG XML, Vitest JSON, Jest --json, Playwright JSON or Cucumber JSON results\./],
+    [
+      '',
+      'INPUT_EMPTY',
+      /^f is empty \(0 bytes\)\. Expected JUnit XML, \.NET TRX, NUnit 3 XML, xUnit\.net XML, TestNG XML, Vitest JSON, Jest --json, Playwright JSON or Cucumber JSON results\./,
+    ],
     [' \n ', 'INPUT_EMPTY', /^f is only whitespace/],
     ['\uFEFF', 'INPUT_EMPTY', /^f is empty/],
     [
