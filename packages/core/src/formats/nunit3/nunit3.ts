@@ -27,7 +27,7 @@ import { detached } from '../junit/xml-entities.js';
 import { Unreadable, XmlResultReader, attachmentAt, keptAttribute, keptText, resultOf, type OpenElement } from '../xml-results.js';
 
 /** Marks the result made of a fixture's own failure; its value is the failure's site. */
-export const NUNIT_SUITE_FAILURE = 'nunit.suite-failure';
+const NUNIT_SUITE_FAILURE = 'nunit.suite-failure';
 
 const ERROR_LABELS = new Set(['error', 'invalid', 'cancelled']);
 

@@ -24,7 +24,7 @@ import { detached } from '../junit/xml-entities.js';
 import { Unreadable, XmlResultReader, joinTexts, keptAttribute, keptText, resultOf, type OpenElement } from '../xml-results.js';
 
 /** Marks the result made of a failed configuration method; its value is the method's name. */
-export const TESTNG_CONFIG_FAILURE = 'testng.config-failure';
+const TESTNG_CONFIG_FAILURE = 'testng.config-failure';
 
 const STATUSES = new Map<string, TestStatus>([
   ['pass', 'passed'],

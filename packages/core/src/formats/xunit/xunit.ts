@@ -23,7 +23,7 @@ import { detached } from '../junit/xml-entities.js';
 import { Unreadable, XmlResultReader, keptAttribute, keptText, resultOf, type OpenElement } from '../xml-results.js';
 
 /** Marks the result made of an `<errors><error>` entry; its value is the error's type. */
-export const XUNIT_ERROR_PROPERTY = 'xunit.error';
+const XUNIT_ERROR_PROPERTY = 'xunit.error';
 
 const RESULTS = new Map<string, TestStatus>([
   ['pass', 'passed'],
