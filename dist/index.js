@@ -42568,11 +42568,15 @@ const trx_OUTCOMES = new Map([
 const PER_TEST_LINE = /\[(?:FAIL|SKIP)\]$/;
 const OUTPUT_TEXTS = new Set(['StdOut', 'StdErr', 'DebugTrace']);
 class TrxReader extends XmlResultReader {
+    /** Definitions read while results may still follow them (MSTest's older layout puts them first). */
     definitions = new Map();
-    definitionsRead = false;
-    held = [];
+    /** Results waiting for their definition, by testId (the last read of each test; see Held.previous). */
+    held = new Map();
+    resultsEnded = false;
+    definitionsEnded = false;
     builders = [];
     definition;
+    classes = new Map();
     propertyKey;
     propertyValue;
     deploymentRoot;
@@ -42616,24 +42620,20 @@ class TrxReader extends XmlResultReader {
                 this.deploymentRoot = keptAttribute(attrs.runDeploymentRoot);
                 return;
             case 'UnitTest':
-                if (this.above(1) === 'TestDefinitions') {
-                    this.definition = { properties: [], tags: [] };
-                    const id = keptAttribute(attrs.id);
-                    if (id !== undefined)
-                        this.definitions.set(id, this.definition);
-                }
+                if (this.above(1) === 'TestDefinitions')
+                    this.definition = { id: keptAttribute(attrs.id), read: {} };
                 return;
             case 'TestMethod': {
                 const classname = keptAttribute(attrs.className);
                 // `Namespace.Class, Assembly, Version=…` in older MSTest files: the class is before the first comma.
                 if (this.definition !== undefined && classname !== undefined)
-                    this.definition.classname = classname.split(',')[0]?.trim() ?? classname;
+                    this.definition.read.testClass = this.testClass(classname.split(',')[0]?.trim() ?? classname);
                 return;
             }
             case 'TestCategoryItem': {
                 const category = keptAttribute(attrs.TestCategory);
                 if (this.definition !== undefined && category !== undefined)
-                    this.definition.tags.push(category);
+                    (this.definition.read.tags ??= []).push(category);
                 return;
             }
             case 'Property':
@@ -42679,14 +42679,22 @@ class TrxReader extends XmlResultReader {
                 return;
             case 'Property':
                 if (this.definition !== undefined && this.propertyKey !== undefined)
-                    this.definition.properties.push({ name: this.propertyKey, value: this.propertyValue ?? '' });
+                    (this.definition.read.properties ??= []).push({ name: this.propertyKey, value: this.propertyValue ?? '' });
                 return;
             case 'UnitTest':
+                if (this.definition !== undefined)
+                    this.definitionRead(this.definition.id, this.definition.read);
                 this.definition = undefined;
                 return;
+            case 'Results':
+                this.resultsEnded = true;
+                return;
             case 'TestDefinitions':
-                this.definitionsRead = true;
+                // Results still held name no definition: they are complete as they are.
+                this.definitionsEnded = true;
                 this.releaseHeld();
+                if (this.resultsEnded)
+                    this.definitions.clear();
                 return;
             case 'Text': {
                 const text = keptText(element.text);
@@ -42713,43 +42721,79 @@ class TrxReader extends XmlResultReader {
         if (!time.readable)
             this.durations.note(attrs.duration ?? '');
         const directory = keptAttribute(attrs.relativeResultsDirectory) ?? keptAttribute(attrs.executionId);
-        const files = builder.files.map((path) => attachmentAt(this.deploymentRoot !== undefined && directory !== undefined ? `${this.deploymentRoot}/In/${directory}/${path}` : path));
-        const result = resultOf({
-            source: this.source,
-            suitePath: [],
+        const files = builder.files.length === 0
+            ? undefined
+            : builder.files.map((path) => attachmentAt(this.deploymentRoot !== undefined && directory !== undefined ? `${this.deploymentRoot}/In/${directory}/${path}` : path));
+        const held = {
             name: detached(attrs.testName ?? ''),
             status,
             durationMs: time.ms,
             message: builder.message,
             stack: builder.stack,
             output: joinTexts(builder.output),
-            attachments: files,
-        });
+            files,
+            previous: undefined,
+        };
         const testId = keptAttribute(attrs.testId);
-        if (this.definitionsRead)
-            this.ready.push(this.withDefinition(result, testId));
-        else
-            this.held.push({ testId, result });
-    }
-    /** What the result's definition adds: class, properties, categories. */
-    withDefinition(result, testId) {
         const definition = testId === undefined ? undefined : this.definitions.get(testId);
-        if (definition === undefined)
-            return result;
-        if (definition.classname !== undefined) {
-            result.classname = definition.classname;
-            result.suitePath = [definition.classname];
+        // Hand it over now when its definition is known, or can no longer come; hold it otherwise.
+        if (testId === undefined || definition !== undefined || this.definitionsEnded) {
+            this.ready.push(this.resultOf(held, definition));
+            return;
         }
-        if (definition.properties.length > 0)
-            result.properties = definition.properties;
-        if (definition.tags.length > 0)
-            result.tags = definition.tags;
-        return result;
+        held.previous = this.held.get(testId);
+        this.held.set(testId, held);
+    }
+    /** A definition has been read: its held results are complete; it is kept only if results may still follow. */
+    definitionRead(id, definition) {
+        if (id === undefined)
+            return;
+        const last = this.held.get(id);
+        if (last !== undefined) {
+            this.held.delete(id);
+            this.release(last, definition);
+        }
+        if (!this.resultsEnded)
+            this.definitions.set(id, definition);
+    }
+    /** A test's held results, in reading order. */
+    release(last, definition) {
+        const chain = [];
+        for (let held = last; held !== undefined; held = held.previous)
+            chain.push(held);
+        for (let i = chain.length - 1; i >= 0; i -= 1)
+            this.ready.push(this.resultOf(chain[i], definition));
+    }
+    resultOf(held, definition) {
+        const testClass = definition?.testClass;
+        return resultOf({
+            source: this.source,
+            suitePath: testClass?.suitePath ?? [],
+            name: held.name,
+            classname: testClass?.name,
+            status: held.status,
+            durationMs: held.durationMs,
+            message: held.message,
+            stack: held.stack,
+            output: held.output,
+            properties: definition?.properties,
+            tags: definition?.tags,
+            attachments: held.files,
+        });
+    }
+    /** One class record per class name: its results share the name and the suite path. */
+    testClass(name) {
+        let known = this.classes.get(name);
+        if (known === undefined) {
+            known = { name, suitePath: [name] };
+            this.classes.set(name, known);
+        }
+        return known;
     }
     releaseHeld() {
-        for (const { testId, result } of this.held)
-            this.ready.push(this.withDefinition(result, testId));
-        this.held = [];
+        for (const last of this.held.values())
+            this.release(last, undefined);
+        this.held.clear();
     }
     finish() {
         this.releaseHeld();

@@ -163,7 +163,7 @@ describe('.NET TRX', () => {
     ]);
   });
 
-  it('hands each result over as it ends when the definitions come first, and holds them until the definitions otherwise', () => {
+  it('hands each result over as it ends when the definitions come first, and as its definition is read otherwise', () => {
     const first = new TrxReader('first.trx');
     const text = trx(`${TRX_DEFINITIONS}\n  ${TRX_RESULTS}`);
     first.write(text.slice(0, text.indexOf('<UnitTestResult executionId="e2"')));
@@ -171,10 +171,29 @@ describe('.NET TRX', () => {
 
     const last = new TrxReader('last.trx');
     const vstest = trx(`${TRX_RESULTS}\n  ${TRX_DEFINITIONS}`);
-    last.write(vstest.slice(0, vstest.indexOf('</TestDefinitions>')));
+    const secondDefinition = vstest.indexOf('<UnitTest name="Divides"');
+    last.write(vstest.slice(0, vstest.indexOf('<TestDefinitions>')));
     expect(last.take()).toEqual([]);
-    last.write(vstest.slice(vstest.indexOf('</TestDefinitions>')));
-    expect(last.take()).toHaveLength(7);
+    last.write(vstest.slice(vstest.indexOf('<TestDefinitions>'), secondDefinition));
+    expect(last.take().map((r) => [r.name, r.classname])).toEqual([['Adds', 'Calc.Tests.MathTests']]);
+    last.write(vstest.slice(secondDefinition));
+    last.end();
+    expect(last.take()).toHaveLength(6);
+  });
+
+  it('hands over the results of one test in reading order when its definition comes, and those without one at the end', async () => {
+    const text = trx(
+      '<Results><UnitTestResult testId="a" testName="A (row 1)" outcome="Passed" /><UnitTestResult testId="b" testName="B" outcome="Failed" />' +
+        '<UnitTestResult testId="a" testName="A (row 2)" outcome="Failed" /><UnitTestResult testId="gone" testName="Orphan" outcome="Passed" /></Results>' +
+        '<TestDefinitions><UnitTest id="b"><TestMethod className="N.B" name="B" /></UnitTest><UnitTest id="a"><TestMethod className="N.A" name="A" /></UnitTest></TestDefinitions>',
+    );
+    const { results } = await parseResultText(text, 'order.trx');
+    expect(results.map((r) => [r.name, r.classname])).toEqual([
+      ['B', 'N.B'],
+      ['A (row 1)', 'N.A'],
+      ['A (row 2)', 'N.A'],
+      ['Orphan', undefined],
+    ]);
   });
 
   it('keeps the results read before a break (without the class the definitions would have given) and names the line', async () => {

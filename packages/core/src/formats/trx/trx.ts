@@ -16,14 +16,15 @@
  *   deployment directory (`<runDeploymentRoot>/In/<relativeResultsDirectory>/`) beside the TRX file.
  * - A run-level `<RunInfo outcome="Error">` (a crashed or aborted test host) is named in a warning, except the
  *   xUnit.net adapter's copies of failed tests (`… [FAIL]`), which are results already.
- * - Memory: vstest writes `<Results>` BEFORE `<TestDefinitions>`, so results wait for the definitions: until
- *   `</TestDefinitions>` the reader holds every result read (texts clipped: 16 KiB message, 64 KiB stack,
- *   64 KiB output), then hands them over; results after the definitions (MSTest's older layout puts them
- *   first) are handed over as each ends. Definitions are kept as small records (class name, properties,
- *   categories) for the whole file. A file that breaks hands over what it holds, without class names when
- *   the definitions were never reached.
+ * - Memory and order: vstest writes `<Results>` BEFORE `<TestDefinitions>`, so results wait for their
+ *   definition, each as a small record of what it says itself (name, outcome, duration, its texts clipped: 16 KiB
+ *   message, 64 KiB stack, 64 KiB output), and are handed over as their definition is read — in the order of the
+ *   definitions — the definitions themselves not kept once `</Results>` has passed. When the definitions come
+ *   first (MSTest's older layout) they are kept as small records (one shared class record per class,
+ *   properties and categories only when present) and each result is handed over as it ends. A result whose
+ *   definition never comes, or a file that breaks, hands over what is held without a class.
  */
-import type { Property, TestResult, TestStatus } from '../../model.js';
+import type { Attachment, Property, TestResult, TestStatus } from '../../model.js';
 import { MAX_MESSAGE_CHARS, MAX_OUTPUT_CHARS, MAX_STACK_CHARS } from '../text.js';
 import { readDuration } from '../junit/duration.js';
 import { detached } from '../junit/xml-entities.js';
@@ -49,10 +50,17 @@ const OUTCOMES = new Map<string, TestStatus>([
 const PER_TEST_LINE = /\[(?:FAIL|SKIP)\]$/;
 const OUTPUT_TEXTS = new Set(['StdOut', 'StdErr', 'DebugTrace']);
 
+/** What a `<TestDefinitions>/<UnitTest>` adds to its results; lists only when present. */
 interface Definition {
-  classname?: string;
-  properties: Property[];
-  tags: string[];
+  testClass?: TestClass;
+  properties?: Property[];
+  tags?: string[];
+}
+
+/** A class name and the suite path of its results, one of each per class (shared by its results, never copied). */
+interface TestClass {
+  name: string;
+  suitePath: string[];
 }
 
 /** A `<UnitTestResult>` while it is read. */
@@ -65,18 +73,31 @@ interface ResultBuilder {
   hasInner: boolean;
 }
 
-/** A result read before its definition: complete but for what the definition adds. */
+/**
+ * A result read before its definition: only what the result itself says, small, until the definition adds
+ * its class. `previous` links the results of one test (data rows, repeats) in reverse reading order.
+ */
 interface Held {
-  testId: string | undefined;
-  result: TestResult;
+  name: string;
+  status: TestStatus;
+  durationMs: number | undefined;
+  message: string | undefined;
+  stack: string | undefined;
+  output: string | undefined;
+  files: Attachment[] | undefined;
+  previous: Held | undefined;
 }
 
 export class TrxReader extends XmlResultReader {
+  /** Definitions read while results may still follow them (MSTest's older layout puts them first). */
   private readonly definitions = new Map<string, Definition>();
-  private definitionsRead = false;
-  private held: Held[] = [];
+  /** Results waiting for their definition, by testId (the last read of each test; see Held.previous). */
+  private readonly held = new Map<string, Held>();
+  private resultsEnded = false;
+  private definitionsEnded = false;
   private readonly builders: ResultBuilder[] = [];
-  private definition: Definition | undefined;
+  private definition: { id: string | undefined; read: Definition } | undefined;
+  private readonly classes = new Map<string, TestClass>();
   private propertyKey: string | undefined;
   private propertyValue: string | undefined;
   private deploymentRoot: string | undefined;
@@ -117,21 +138,18 @@ export class TrxReader extends XmlResultReader {
         this.deploymentRoot = keptAttribute(attrs.runDeploymentRoot);
         return;
       case 'UnitTest':
-        if (this.above(1) === 'TestDefinitions') {
-          this.definition = { properties: [], tags: [] };
-          const id = keptAttribute(attrs.id);
-          if (id !== undefined) this.definitions.set(id, this.definition);
-        }
+        if (this.above(1) === 'TestDefinitions') this.definition = { id: keptAttribute(attrs.id), read: {} };
         return;
       case 'TestMethod': {
         const classname = keptAttribute(attrs.className);
         // `Namespace.Class, Assembly, Version=…` in older MSTest files: the class is before the first comma.
-        if (this.definition !== undefined && classname !== undefined) this.definition.classname = classname.split(',')[0]?.trim() ?? classname;
+        if (this.definition !== undefined && classname !== undefined)
+          this.definition.read.testClass = this.testClass(classname.split(',')[0]?.trim() ?? classname);
         return;
       }
       case 'TestCategoryItem': {
         const category = keptAttribute(attrs.TestCategory);
-        if (this.definition !== undefined && category !== undefined) this.definition.tags.push(category);
+        if (this.definition !== undefined && category !== undefined) (this.definition.read.tags ??= []).push(category);
         return;
       }
       case 'Property':
@@ -171,14 +189,20 @@ export class TrxReader extends XmlResultReader {
         return;
       case 'Property':
         if (this.definition !== undefined && this.propertyKey !== undefined)
-          this.definition.properties.push({ name: this.propertyKey, value: this.propertyValue ?? '' });
+          (this.definition.read.properties ??= []).push({ name: this.propertyKey, value: this.propertyValue ?? '' });
         return;
       case 'UnitTest':
+        if (this.definition !== undefined) this.definitionRead(this.definition.id, this.definition.read);
         this.definition = undefined;
         return;
+      case 'Results':
+        this.resultsEnded = true;
+        return;
       case 'TestDefinitions':
-        this.definitionsRead = true;
+        // Results still held name no definition: they are complete as they are.
+        this.definitionsEnded = true;
         this.releaseHeld();
+        if (this.resultsEnded) this.definitions.clear();
         return;
       case 'Text': {
         const text = keptText(element.text);
@@ -203,41 +227,82 @@ export class TrxReader extends XmlResultReader {
     const time = readDuration(attrs.duration);
     if (!time.readable) this.durations.note(attrs.duration ?? '');
     const directory = keptAttribute(attrs.relativeResultsDirectory) ?? keptAttribute(attrs.executionId);
-    const files = builder.files.map((path) =>
-      attachmentAt(this.deploymentRoot !== undefined && directory !== undefined ? `${this.deploymentRoot}/In/${directory}/${path}` : path),
-    );
-    const result = resultOf({
-      source: this.source,
-      suitePath: [],
+    const files =
+      builder.files.length === 0
+        ? undefined
+        : builder.files.map((path) =>
+            attachmentAt(this.deploymentRoot !== undefined && directory !== undefined ? `${this.deploymentRoot}/In/${directory}/${path}` : path),
+          );
+    const held: Held = {
       name: detached(attrs.testName ?? ''),
       status,
       durationMs: time.ms,
       message: builder.message,
       stack: builder.stack,
       output: joinTexts(builder.output),
-      attachments: files,
-    });
+      files,
+      previous: undefined,
+    };
     const testId = keptAttribute(attrs.testId);
-    if (this.definitionsRead) this.ready.push(this.withDefinition(result, testId));
-    else this.held.push({ testId, result });
+    const definition = testId === undefined ? undefined : this.definitions.get(testId);
+    // Hand it over now when its definition is known, or can no longer come; hold it otherwise.
+    if (testId === undefined || definition !== undefined || this.definitionsEnded) {
+      this.ready.push(this.resultOf(held, definition));
+      return;
+    }
+    held.previous = this.held.get(testId);
+    this.held.set(testId, held);
   }
 
-  /** What the result's definition adds: class, properties, categories. */
-  private withDefinition(result: TestResult, testId: string | undefined): TestResult {
-    const definition = testId === undefined ? undefined : this.definitions.get(testId);
-    if (definition === undefined) return result;
-    if (definition.classname !== undefined) {
-      result.classname = definition.classname;
-      result.suitePath = [definition.classname];
+  /** A definition has been read: its held results are complete; it is kept only if results may still follow. */
+  private definitionRead(id: string | undefined, definition: Definition): void {
+    if (id === undefined) return;
+    const last = this.held.get(id);
+    if (last !== undefined) {
+      this.held.delete(id);
+      this.release(last, definition);
     }
-    if (definition.properties.length > 0) result.properties = definition.properties;
-    if (definition.tags.length > 0) result.tags = definition.tags;
-    return result;
+    if (!this.resultsEnded) this.definitions.set(id, definition);
+  }
+
+  /** A test's held results, in reading order. */
+  private release(last: Held, definition: Definition | undefined): void {
+    const chain: Held[] = [];
+    for (let held: Held | undefined = last; held !== undefined; held = held.previous) chain.push(held);
+    for (let i = chain.length - 1; i >= 0; i -= 1) this.ready.push(this.resultOf(chain[i] as Held, definition));
+  }
+
+  private resultOf(held: Held, definition: Definition | undefined): TestResult {
+    const testClass = definition?.testClass;
+    return resultOf({
+      source: this.source,
+      suitePath: testClass?.suitePath ?? [],
+      name: held.name,
+      classname: testClass?.name,
+      status: held.status,
+      durationMs: held.durationMs,
+      message: held.message,
+      stack: held.stack,
+      output: held.output,
+      properties: definition?.properties,
+      tags: definition?.tags,
+      attachments: held.files,
+    });
+  }
+
+  /** One class record per class name: its results share the name and the suite path. */
+  private testClass(name: string): TestClass {
+    let known = this.classes.get(name);
+    if (known === undefined) {
+      known = { name, suitePath: [name] };
+      this.classes.set(name, known);
+    }
+    return known;
   }
 
   protected releaseHeld(): void {
-    for (const { testId, result } of this.held) this.ready.push(this.withDefinition(result, testId));
-    this.held = [];
+    for (const last of this.held.values()) this.release(last, undefined);
+    this.held.clear();
   }
 
   protected finish(): void {
