@@ -2,10 +2,13 @@
 // every rule of their readers on small documents of the producers' own shapes, results handed over while the
 // file is read, truncated files (complete results kept, the break named), and the refusal of XML roots no format
 // reads, word for word.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import type { Format } from '../../src/formats/format.js';
-import { parseResultText } from '../../src/formats/read-files.js';
+import { parseResultText, readResultFiles } from '../../src/formats/read-files.js';
 import { detect } from '../../src/formats/registry.js';
 import { NUnit3Reader } from '../../src/formats/nunit3/nunit3.js';
 import { TrxReader } from '../../src/formats/trx/trx.js';
@@ -212,6 +215,19 @@ describe('.NET TRX', () => {
       'TestResults/cut.trx is not well-formed XML: line 17, column 5: a tag is never closed (no ">"). The file is truncated (the test run was probably ' +
         'killed while writing it); regenerate it. Expected a complete .NET TRX file; the file may be truncated or hand-edited. Regenerate it.',
     );
+  });
+
+  it('is read from a directory given as a path, as dotnet test writes it (TestResults/*.trx)', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tm-trx-dir-'));
+    try {
+      await mkdir(path.join(dir, 'TestResults'));
+      await writeFile(path.join(dir, 'TestResults', 'me_HOST_2024.trx'), trx(`${TRX_RESULTS}\n  ${TRX_DEFINITIONS}`));
+      await writeFile(path.join(dir, 'TestResults', 'notes.txt'), 'not results');
+      const outcomes = await readResultFiles(['TestResults'], { cwd: dir });
+      expect(outcomes.map((o) => [o.path, o.format, o.results.length])).toEqual([['TestResults/me_HOST_2024.trx', 'dotnet-trx', 7]]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('warns about a crashed test host and an outcome it does not know, and skips the xUnit adapter copies of failed tests', async () => {
