@@ -41866,13 +41866,17 @@ class Unreadable {
         if (this.shown.length < 3 && !this.shown.includes(value))
             this.shown.push(value);
     }
-    /** `what` in the plural ("durations"), then what happened to them and what was expected. */
-    report(warn, source, what, consequence) {
+    /**
+     * One warning naming the values: `what` is the singular noun ("duration"; an `s` makes the plural),
+     * `consequence` what became of those results ("recorded as errors"), `expected` what would have been read.
+     */
+    report(warn, source, what, consequence, expected) {
         if (this.count === 0)
             return;
         const more = this.count - this.shown.length;
         const values = `${this.shown.map((v) => JSON.stringify(v)).join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
-        warn(`${source}: ${this.count} ${what} could not be read (${values}); ${consequence}`);
+        const one = this.count === 1;
+        warn(`${source}: ${this.count} ${what}${one ? '' : 's'} could not be read (${values}); ${one ? 'that result is' : 'those results are'} ${consequence}. Expected ${expected}.`);
     }
 }
 //# sourceMappingURL=xml-results.js.map
@@ -42363,8 +42367,8 @@ class NUnit3Reader extends XmlResultReader {
         // Every test-case is handed over as it ends: nothing is held.
     }
     finish() {
-        this.results.report(this.warn, this.source, 'test-case results', 'those results are recorded as errors. Expected Passed, Failed, Skipped, Inconclusive or Warning.');
-        this.durations.report(this.warn, this.source, 'durations', 'those results are recorded without a duration. Expected seconds ("0.0123").');
+        this.results.report(this.warn, this.source, 'test-case result', 'recorded with the status error', 'Passed, Failed, Skipped, Inconclusive or Warning');
+        this.durations.report(this.warn, this.source, 'duration', 'recorded without a duration', 'seconds ("0.0123")');
     }
 }
 //# sourceMappingURL=nunit3.js.map
@@ -42521,7 +42525,7 @@ class TestngReader extends XmlResultReader {
         // Every test method is handed over as it ends: nothing is held.
     }
     finish() {
-        this.statuses.report(this.warn, this.source, 'test-method statuses', 'those results are recorded as errors. Expected PASS, FAIL or SKIP.');
+        this.statuses.report(this.warn, this.source, 'test-method status', 'recorded with the status error', 'PASS, FAIL or SKIP');
     }
 }
 /** `duration-ms`: whole milliseconds. */
@@ -42799,8 +42803,8 @@ class TrxReader extends XmlResultReader {
         this.releaseHeld();
         for (const text of this.runErrors)
             this.warn(`${this.source}: the test run reported an error outside any test: ${text}`);
-        this.outcomes.report(this.warn, this.source, 'result outcomes', 'those results are recorded as errors. Expected Passed, Failed, NotExecuted, Timeout, Aborted or another TRX outcome.');
-        this.durations.report(this.warn, this.source, 'durations', 'those results are recorded without a duration. Expected hh:mm:ss.fffffff.');
+        this.outcomes.report(this.warn, this.source, 'result outcome', 'recorded with the status error', 'Passed, Failed, NotExecuted, Timeout, Aborted or another TRX outcome');
+        this.durations.report(this.warn, this.source, 'duration', 'recorded without a duration', 'hh:mm:ss.fffffff');
     }
 }
 //# sourceMappingURL=trx.js.map
@@ -42937,8 +42941,8 @@ class XunitReader extends XmlResultReader {
         // Every test is handed over as it ends: nothing is held.
     }
     finish() {
-        this.results.report(this.warn, this.source, 'test results', 'those results are recorded as errors. Expected Pass, Fail, Skip or NotRun.');
-        this.durations.report(this.warn, this.source, 'durations', 'those results are recorded without a duration. Expected seconds ("0.0123").');
+        this.results.report(this.warn, this.source, 'test result', 'recorded with the status error', 'Pass, Fail, Skip or NotRun');
+        this.durations.report(this.warn, this.source, 'duration', 'recorded without a duration', 'seconds ("0.0123")');
     }
 }
 //# sourceMappingURL=xunit.js.map

@@ -200,11 +200,17 @@ export class Unreadable {
     if (this.shown.length < 3 && !this.shown.includes(value)) this.shown.push(value);
   }
 
-  /** `what` in the plural ("durations"), then what happened to them and what was expected. */
-  report(warn: (message: string) => void, source: string, what: string, consequence: string): void {
+  /**
+   * One warning naming the values: `what` is the singular noun ("duration"; an `s` makes the plural),
+   * `consequence` what became of those results ("recorded as errors"), `expected` what would have been read.
+   */
+  report(warn: (message: string) => void, source: string, what: string, consequence: string, expected: string): void {
     if (this.count === 0) return;
     const more = this.count - this.shown.length;
     const values = `${this.shown.map((v) => JSON.stringify(v)).join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
-    warn(`${source}: ${this.count} ${what} could not be read (${values}); ${consequence}`);
+    const one = this.count === 1;
+    warn(
+      `${source}: ${this.count} ${what}${one ? '' : 's'} could not be read (${values}); ${one ? 'that result is' : 'those results are'} ${consequence}. Expected ${expected}.`,
+    );
   }
 }

@@ -242,8 +242,8 @@ describe('.NET TRX', () => {
     expect(results.map((r) => [r.name, r.status])).toEqual([['Odd', 'error']]);
     expect(warnings).toEqual([
       'r.trx: the test run reported an error outside any test: The active test run was aborted. Reason: Test host process crashed',
-      'r.trx: 1 result outcomes could not be read ("Exploded"); those results are recorded as errors. Expected Passed, Failed, NotExecuted, Timeout, Aborted or another TRX outcome.',
-      'r.trx: 1 durations could not be read ("soon"); those results are recorded without a duration. Expected hh:mm:ss.fffffff.',
+      'r.trx: 1 result outcome could not be read ("Exploded"); that result is recorded with the status error. Expected Passed, Failed, NotExecuted, Timeout, Aborted or another TRX outcome.',
+      'r.trx: 1 duration could not be read ("soon"); that result is recorded without a duration. Expected hh:mm:ss.fffffff.',
     ]);
   });
 });
@@ -336,8 +336,8 @@ describe('NUnit 3 XML', () => {
     const { results, warnings } = await parseResultText('<test-run><test-case name="x" result="Exploded" duration="abc"/></test-run>', 'n.xml');
     expect(results.map((r) => r.status)).toEqual(['error']);
     expect(warnings).toEqual([
-      'n.xml: 1 test-case results could not be read ("Exploded"); those results are recorded as errors. Expected Passed, Failed, Skipped, Inconclusive or Warning.',
-      'n.xml: 1 durations could not be read ("abc"); those results are recorded without a duration. Expected seconds ("0.0123").',
+      'n.xml: 1 test-case result could not be read ("Exploded"); that result is recorded with the status error. Expected Passed, Failed, Skipped, Inconclusive or Warning.',
+      'n.xml: 1 duration could not be read ("abc"); that result is recorded without a duration. Expected seconds ("0.0123").',
     ]);
   });
 });
@@ -395,6 +395,16 @@ describe('xUnit.net XML', () => {
     const { format, results } = await parseResultText(v1, 'v1.xml');
     expect(format).toBe('xunit');
     expect(results.map((r) => [r.classname, r.name, r.status, r.durationMs])).toEqual([['A.B', 'A.B.C', 'passed', 153]]);
+  });
+
+  it('names results and durations it cannot read in one warning each', async () => {
+    const tests = ['Done', 'Maybe', 'Maybe', 'Later', 'Never'].map((result, i) => `<test name="t${i}" type="A" result="${result}" time="${i}s" />`).join('');
+    const { results, warnings } = await parseResultText(`<assemblies><assembly><collection>${tests}</collection></assembly></assemblies>`, 'x.xml');
+    expect(results.map((r) => r.status)).toEqual(['error', 'error', 'error', 'error', 'error']);
+    expect(warnings).toEqual([
+      'x.xml: 5 test results could not be read ("Done", "Maybe", "Later" and 2 more); those results are recorded with the status error. Expected Pass, Fail, Skip or NotRun.',
+      'x.xml: 5 durations could not be read ("0s", "1s", "2s" and 2 more); those results are recorded without a duration. Expected seconds ("0.0123").',
+    ]);
   });
 
   it('keeps the tests before a break and names where it broke', async () => {
@@ -486,6 +496,8 @@ describe('TestNG XML', () => {
       't.xml',
     );
     expect(results.map((r) => r.status)).toEqual(['error']);
-    expect(warnings).toEqual(['t.xml: 1 test-method statuses could not be read ("ODD"); those results are recorded as errors. Expected PASS, FAIL or SKIP.']);
+    expect(warnings).toEqual([
+      't.xml: 1 test-method status could not be read ("ODD"); that result is recorded with the status error. Expected PASS, FAIL or SKIP.',
+    ]);
   });
 });

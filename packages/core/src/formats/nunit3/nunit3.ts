@@ -233,12 +233,7 @@ export class NUnit3Reader extends XmlResultReader {
   }
 
   protected finish(): void {
-    this.results.report(
-      this.warn,
-      this.source,
-      'test-case results',
-      'those results are recorded as errors. Expected Passed, Failed, Skipped, Inconclusive or Warning.',
-    );
-    this.durations.report(this.warn, this.source, 'durations', 'those results are recorded without a duration. Expected seconds ("0.0123").');
+    this.results.report(this.warn, this.source, 'test-case result', 'recorded with the status error', 'Passed, Failed, Skipped, Inconclusive or Warning');
+    this.durations.report(this.warn, this.source, 'duration', 'recorded without a duration', 'seconds ("0.0123")');
   }
 }

@@ -164,7 +164,7 @@ export class TestngReader extends XmlResultReader {
   }
 
   protected finish(): void {
-    this.statuses.report(this.warn, this.source, 'test-method statuses', 'those results are recorded as errors. Expected PASS, FAIL or SKIP.');
+    this.statuses.report(this.warn, this.source, 'test-method status', 'recorded with the status error', 'PASS, FAIL or SKIP');
   }
 }
 

@@ -311,9 +311,10 @@ export class TrxReader extends XmlResultReader {
     this.outcomes.report(
       this.warn,
       this.source,
-      'result outcomes',
-      'those results are recorded as errors. Expected Passed, Failed, NotExecuted, Timeout, Aborted or another TRX outcome.',
+      'result outcome',
+      'recorded with the status error',
+      'Passed, Failed, NotExecuted, Timeout, Aborted or another TRX outcome',
     );
-    this.durations.report(this.warn, this.source, 'durations', 'those results are recorded without a duration. Expected hh:mm:ss.fffffff.');
+    this.durations.report(this.warn, this.source, 'duration', 'recorded without a duration', 'hh:mm:ss.fffffff');
   }
 }

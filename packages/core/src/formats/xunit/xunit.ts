@@ -148,7 +148,7 @@ export class XunitReader extends XmlResultReader {
   }
 
   protected finish(): void {
-    this.results.report(this.warn, this.source, 'test results', 'those results are recorded as errors. Expected Pass, Fail, Skip or NotRun.');
-    this.durations.report(this.warn, this.source, 'durations', 'those results are recorded without a duration. Expected seconds ("0.0123").');
+    this.results.report(this.warn, this.source, 'test result', 'recorded with the status error', 'Pass, Fail, Skip or NotRun');
+    this.durations.report(this.warn, this.source, 'duration', 'recorded without a duration', 'seconds ("0.0123")');
   }
 }
