@@ -41880,301 +41880,29 @@ class Unreadable {
     }
 }
 //# sourceMappingURL=xml-results.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/duration.js
-/**
- * A JUnit `time` attribute as whole milliseconds. Seconds as most producers write them ("1.5", "1,234.5",
- * "0,014", "1.5e-3"), with a unit ("1.5s", "150ms", "2m", "1h"), or as a clock ("00:01:02", "01:02.5").
- * `undefined` with `readable: false` when the value is none of these, so the reader can name it in a warning.
- */
-
-const PLAIN_SECONDS = /^\d{1,9}(?:\.\d{1,9})?$/;
-const READABLE_NONE = { readable: true };
-const WITH_UNIT = /^(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|sec|m|min|h)$/i;
-const CLOCK = /^(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)$/;
-const UNIT_MS = new Map([
-    ['ms', 1],
-    ['s', 1000],
-    ['sec', 1000],
-    ['m', 60_000],
-    ['min', 60_000],
-    ['h', 3_600_000],
-]);
-function readDuration(value) {
-    if (value === undefined)
-        return READABLE_NONE;
-    // The common case first: plain seconds ("0.013").
-    if (PLAIN_SECONDS.test(value))
-        return { ms: Math.round(Number(value) * 1000), readable: true };
-    const text = value.trim();
-    if (text === '')
-        return READABLE_NONE;
-    const unit = WITH_UNIT.exec(text);
-    if (unit !== null)
-        return { ms: Math.round(Number(unit[1]) * (UNIT_MS.get((unit[2] ?? '').toLowerCase()) ?? 1000)), readable: true };
-    const clock = CLOCK.exec(text);
-    if (clock !== null) {
-        const seconds = Number(clock[1] ?? 0) * 3600 + Number(clock[2]) * 60 + Number(clock[3]);
-        return { ms: Math.round(seconds * 1000), readable: true };
-    }
-    const ms = secondsToMs(text);
-    return ms === undefined ? { readable: false } : { ms, readable: true };
-}
-//# sourceMappingURL=duration.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/testcase.js
-
-
-
-const RESULT_KINDS = new Map([
-    ['error', 'error'],
-    ['failure', 'failed'],
-    ['skipped', 'skipped'],
-    ['disabled', 'skipped'],
-]);
-const EARLIER_RUNS = new Map([
-    ['flakyFailure', 'failed'],
-    ['flakyError', 'error'],
-]);
-const LATER_RUNS = new Map([
-    ['rerunFailure', 'failed'],
-    ['rerunError', 'error'],
-]);
-class TestcaseBuilder {
-    attrs;
-    context;
-    results = [];
-    systemOut = [];
-    systemErr = [];
-    properties = [];
-    /** The testcase's own output, kept until its suite's output is known (failed testcases get both). */
-    ownOutput;
-    constructor(attrs, context) {
-        this.attrs = attrs;
-        this.context = context;
-    }
-    /** `unreadableTime` is told a `time` that is not a duration (the result then has none). */
-    build(source, unreadableTime) {
-        const attrs = this.attrs;
-        const attempts = this.attempts();
-        const final = attempts[attempts.length - 1];
-        // Most testcases have no output and no result element: no lists built for them.
-        const ownStreams = this.systemOut.length + this.systemErr.length === 0 ? undefined : joinOutput(this.systemOut, this.systemErr);
-        this.ownOutput = this.results.length === 0 ? ownStreams : joinParts([ownStreams, ...this.attemptOutputs()]);
-        const time = readDuration(attrs.time);
-        if (!time.readable)
-            unreadableTime(attrs.time ?? '');
-        const durationMs = time.ms;
-        const classname = this.keptClassname(nonEmpty(attrs.classname ?? attrs.class));
-        const ownFile = nonEmpty(attrs.file ?? attrs.filepath);
-        const file = ownFile === undefined ? this.context.file : detached(ownFile);
-        if (attempts.length === 1 && durationMs !== undefined)
-            final.durationMs = durationMs;
-        // Assigned in one order, not spread: objects built with conditional spreads measured several times larger.
-        const result = {
-            source,
-            suitePath: this.context.suitePath,
-            name: detached(attrs.name ?? ''),
-            status: final.status,
-            properties: this.context.properties,
-            tags: [],
-            attachments: [],
-            attempts,
-        };
-        if (file !== undefined)
-            result.file = file;
-        // A `line` attribute (pytest, PHPUnit, Robot write it), for annotations: a positive whole number only.
-        const line = Number(attrs.line);
-        if (Number.isInteger(line) && line > 0)
-            result.line = line;
-        if (classname !== undefined)
-            result.classname = classname;
-        if (durationMs !== undefined)
-            result.durationMs = durationMs;
-        if (final.message !== undefined)
-            result.message = final.message;
-        if (final.stack !== undefined)
-            result.stack = final.stack;
-        if (this.ownOutput !== undefined)
-            result.output = clip(this.ownOutput, MAX_OUTPUT_CHARS);
-        if (this.properties.length > 0)
-            result.properties = mergeProperties([...this.context.propertyLevels, this.properties]);
-        if (this.ownOutput !== undefined || final.status !== 'passed' || this.properties.length > 0) {
-            result.attachments = readAttachments([this.ownOutput, ...attempts.flatMap((a) => [a.message, a.stack])], this.properties);
-        }
-        return result;
-    }
-    keptClassname(raw) {
-        if (raw === undefined)
-            return undefined;
-        const last = this.context.lastClassname;
-        if (last?.raw === raw)
-            return last.kept;
-        const kept = detached(raw);
-        this.context.lastClassname = { raw: kept, kept };
-        return kept;
-    }
-    /** Output written inside a surefire flaky/rerun element belongs to that run: labelled with it. */
-    attemptOutputs() {
-        return this.results
-            .filter((e) => e.output.length > 0)
-            .map((e) => {
-            const output = joinOutput(e.output, []);
-            return output === undefined ? undefined : `[${e.name} output]\n${output}`;
-        });
-    }
-    /** Every run of the testcase in order: flaky runs, the main outcome, then reruns. */
-    attempts() {
-        if (this.results.length === 0)
-            return [{ status: statusFromAttributes(this.attrs) }];
-        const earlier = [];
-        const later = [];
-        for (const element of this.results) {
-            const before = EARLIER_RUNS.get(element.name);
-            const after = LATER_RUNS.get(element.name);
-            if (before !== undefined)
-                earlier.push(attemptFrom(before, [element]));
-            if (after !== undefined)
-                later.push(attemptFrom(after, [element]));
-        }
-        return [...earlier, this.mainAttempt(), ...later];
-    }
-    mainAttempt() {
-        for (const [name, status] of RESULT_KINDS) {
-            const elements = this.results.filter((e) => e.name === name);
-            if (elements.length > 0)
-                return attemptFrom(status, elements);
-        }
-        return { status: statusFromAttributes(this.attrs) };
-    }
-}
-/**
- * A repeat of a testcase already read in the same suite (same classname and name) is another run of it, as
- * gotestsum --rerun-fails and several retry plugins write them: its attempts follow the earlier ones, and the
- * last run decides status, message, stack and duration.
- */
-function mergeRepeat(earlier, later) {
-    earlier.attempts.push(...later.attempts);
-    earlier.status = later.status;
-    for (const key of ['durationMs', 'message', 'stack']) {
-        if (later[key] === undefined)
-            delete earlier[key];
-        else
-            earlier[key] = later[key];
-    }
-    const output = joinParts([earlier.output, later.output]);
-    if (output !== undefined)
-        earlier.output = clip(output, MAX_OUTPUT_CHARS);
-    for (const attachment of later.attachments) {
-        if (!earlier.attachments.some((a) => a.path === attachment.path))
-            earlier.attachments.push(attachment);
-    }
-}
-/** A failed testcase's output gets its suite's own output after its own (that is where a person needs the log). */
-function withSuiteOutput(result, ownOutput, suiteOutput) {
-    if (suiteOutput === undefined)
-        return;
-    const output = joinParts([ownOutput, `[suite output]\n${suiteOutput}`]);
-    if (output !== undefined)
-        result.output = clip(output, MAX_OUTPUT_CHARS);
-}
-const SKIPPED_WORDS = new Set(['skipped', 'skip', 'disabled', 'notrun', 'not run', 'ignored', 'pending', 'suppressed', 'excluded']);
-const FAILED_WORDS = new Set(['failed', 'failure', 'fail']);
-const ERROR_WORDS = new Set(['error', 'errored', 'broken']);
-/** `status="disabled"` (tst), `status="notrun"` (GoogleTest, jasmine), `result="skipped"` (GoogleTest ≥1.11). */
-function statusFromAttributes(attrs) {
-    if (attrs.result === undefined && attrs.status === undefined)
-        return 'passed';
-    return statusFromWord(attrs.result) ?? statusFromWord(attrs.status) ?? 'passed';
-}
-function statusFromWord(value) {
-    const word = value?.trim().toLowerCase();
-    if (word === undefined)
-        return undefined;
-    if (SKIPPED_WORDS.has(word))
-        return 'skipped';
-    if (FAILED_WORDS.has(word))
-        return 'failed';
-    if (ERROR_WORDS.has(word))
-        return 'error';
-    return undefined;
-}
-/**
- * One attempt from its result elements (several `<failure>`s in one testcase are joined, not dropped).
- * message = the `message` attribute, else the first line of the text, else the `type` attribute;
- * stack = surefire's nested `<stackTrace>`, else the element's text.
- */
-function attemptFrom(status, elements) {
-    const messages = [];
-    const stacks = [];
-    for (const element of elements) {
-        const stack = nonEmpty(text_stripAnsi((element.stackTrace ?? element.text).value()));
-        const message = nonEmpty(text_stripAnsi(element.attrs.message ?? '')) ?? text_firstLine(stack) ?? nonEmpty(element.attrs.type);
-        if (message !== undefined)
-            messages.push(message);
-        if (stack !== undefined)
-            stacks.push(stack);
-    }
-    const attempt = { status };
-    if (messages.length > 0)
-        attempt.message = detached(clip(messages.join('\n'), MAX_MESSAGE_CHARS));
-    if (stacks.length > 0)
-        attempt.stack = clip(stacks.join('\n\n'), MAX_STACK_CHARS);
-    return attempt;
-}
-/** Outer levels first; a name present at an inner level drops every outer value of that name. */
-function mergeProperties(levels) {
-    const merged = [];
-    levels.forEach((level, index) => {
-        const inner = new Set(levels.slice(index + 1).flatMap((l) => l.map((p) => p.name)));
-        for (const property of level)
-            if (!inner.has(property.name))
-                merged.push(property);
-    });
-    return merged;
-}
-/** system-out then system-err, each trimmed; undefined when all are empty. */
-function joinOutput(out, err) {
-    return joinParts([...out, ...err].map((t) => nonEmpty(text_stripAnsi(t.value()))));
-}
-function joinParts(parts) {
-    const present = parts.filter((p) => p !== undefined);
-    return present.length === 0 ? undefined : present.join('\n');
-}
-const ATTACHMENT_MARKER = /\[\[ATTACHMENT\|([^\]\r\n]+)\]\]/g;
-/**
- * The testcase's own `<property name="attachment" value="path"/>` entries, then markers in its own output and in
- * failure texts (WebdriverIO writes them there). Paths stay as written: the upload resolves them safely.
- */
-function readAttachments(texts, ownProperties) {
-    const attachments = [];
-    for (const property of ownProperties) {
-        const path = property.value.trim();
-        if (property.name.toLowerCase() !== 'attachment' || path === '' || attachments.some((a) => a.path === path))
-            continue;
-        attachments.push({ name: path.split(/[\\/]/).pop() ?? path, path });
-    }
-    for (const text of texts) {
-        if (text === undefined || !text.includes('[[ATTACHMENT|'))
-            continue;
-        for (const match of text.matchAll(ATTACHMENT_MARKER)) {
-            const path = (match[1] ?? '').trim();
-            if (path === '' || attachments.some((a) => a.path === path))
-                continue;
-            attachments.push({ name: path.split(/[\\/]/).pop() ?? path, path });
-        }
-    }
-    return attachments;
-}
-const OUTPUT_CAP = MAX_OUTPUT_CHARS;
-const STACK_CAP = MAX_STACK_CHARS;
-//# sourceMappingURL=testcase.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/nunit3/nunit3.js
-
 
 
 
 /** Marks the result made of a fixture's own failure; its value is the failure's site. */
 const NUNIT_SUITE_FAILURE = 'nunit.suite-failure';
 const ERROR_LABELS = new Set(['error', 'invalid', 'cancelled']);
+const NOTHING_INHERITED = Object.freeze({ properties: [], tags: [] });
+/**
+ * Property lists, outermost first, as one: a name present at an inner level drops every outer value of that name
+ * (values repeated within one level are all kept). One pass from the innermost level: linear in the levels.
+ */
+function mergeLevels(levels) {
+    const inner = new Set();
+    const kept = [];
+    for (let i = levels.length - 1; i >= 0; i -= 1) {
+        const level = levels[i] ?? [];
+        kept.push(level.filter((p) => !inner.has(p.name)));
+        for (const property of level)
+            inner.add(property.name);
+    }
+    return kept.reverse().flat();
+}
 class NUnit3Reader extends XmlResultReader {
     suites = [];
     testCase;
@@ -42204,8 +41932,7 @@ class NUnit3Reader extends XmlResultReader {
     opened(element) {
         const attrs = element.attrs;
         if (element.name === 'test-suite') {
-            const outer = this.suites[this.suites.length - 1];
-            this.suites.push({ attrs, ownProperties: [], properties: outer?.properties ?? [], tags: outer?.tags ?? [], cases: 0 });
+            this.suites.push({ attrs, ownProperties: [], ownTags: [], cases: 0 });
         }
         else if (element.name === 'test-case') {
             this.testCase = { attrs, ownProperties: [], tags: [], files: [] };
@@ -42222,7 +41949,7 @@ class NUnit3Reader extends XmlResultReader {
                 if (testCase !== undefined)
                     testCase.tags.push(value);
                 else if (suite !== undefined)
-                    suite.tags = [...suite.tags, value];
+                    suite.ownTags.push(value);
                 return;
             }
             (testCase?.ownProperties ?? suite?.ownProperties)?.push({ name, value });
@@ -42259,14 +41986,6 @@ class NUnit3Reader extends XmlResultReader {
                 const path = keptText(element.text);
                 if (path !== undefined && this.testCase !== undefined)
                     this.testCase.files.push(path);
-                return;
-            }
-            case 'properties': {
-                const suite = this.suites[this.suites.length - 1];
-                if (this.stack[this.stack.length - 1]?.name !== 'test-suite' || suite === undefined)
-                    return;
-                const outer = this.suites[this.suites.length - 2];
-                suite.properties = mergeProperties([outer?.properties ?? [], suite.ownProperties]);
                 return;
             }
             case 'test-case':
@@ -42312,8 +42031,9 @@ class NUnit3Reader extends XmlResultReader {
             suite.cases += 1;
         const classname = keptAttribute(attrs.classname) ?? this.fixtureName();
         const status = this.status(attrs);
-        const properties = testCase.ownProperties.length === 0 ? (suite?.properties ?? []) : mergeProperties([suite?.properties ?? [], testCase.ownProperties]);
-        const tags = testCase.tags.length === 0 ? (suite?.tags ?? []) : [...(suite?.tags ?? []), ...testCase.tags];
+        const inherited = this.inherited();
+        const properties = testCase.ownProperties.length === 0 ? inherited.properties : mergeLevels([inherited.properties, testCase.ownProperties]);
+        const tags = testCase.tags.length === 0 ? inherited.tags : [...inherited.tags, ...testCase.tags];
         this.ready.push(resultOf({
             source: this.source,
             suitePath: classname === undefined ? [] : [classname],
@@ -42328,6 +42048,22 @@ class NUnit3Reader extends XmlResultReader {
             tags,
             attachments: testCase.files.map(attachmentAt),
         }));
+    }
+    /**
+     * The properties and tags of every open suite (outermost first; an inner name replaces outer values), for the
+     * innermost one or for `closing` (just popped): merged once per suite whose test-cases ask, and shared by them.
+     * Computed from the open levels each time rather than level by level, so deep nesting costs its depth, not its
+     * square.
+     */
+    inherited(closing) {
+        const innermost = closing ?? this.suites[this.suites.length - 1];
+        if (innermost === undefined)
+            return NOTHING_INHERITED;
+        if (innermost.inherited !== undefined)
+            return innermost.inherited;
+        const levels = closing === undefined ? this.suites : [...this.suites, closing];
+        innermost.inherited = { properties: mergeLevels(levels.map((l) => l.ownProperties)), tags: [...new Set(levels.flatMap((l) => l.ownTags))] };
+        return innermost.inherited;
     }
     /** The innermost enclosing fixture's full name: the class of test-cases written without `classname`. */
     fixtureName() {
@@ -42359,8 +42095,8 @@ class NUnit3Reader extends XmlResultReader {
             durationMs: this.duration(suite.attrs.duration),
             message: suite.message,
             stack: suite.stack,
-            properties: [...suite.properties, { name: NUNIT_SUITE_FAILURE, value: site }],
-            tags: suite.tags,
+            properties: [...this.inherited(suite).properties, { name: NUNIT_SUITE_FAILURE, value: site }],
+            tags: this.inherited(suite).tags,
         }));
     }
     releaseHeld() {
@@ -42548,6 +42284,46 @@ const testngXml = {
     parseInBatches: (chunks, ctx) => readXmlInBatches(chunks, new TestngReader(ctx.source, (message) => ctx.warn(message))),
 };
 //# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/duration.js
+/**
+ * A JUnit `time` attribute as whole milliseconds. Seconds as most producers write them ("1.5", "1,234.5",
+ * "0,014", "1.5e-3"), with a unit ("1.5s", "150ms", "2m", "1h"), or as a clock ("00:01:02", "01:02.5").
+ * `undefined` with `readable: false` when the value is none of these, so the reader can name it in a warning.
+ */
+
+const PLAIN_SECONDS = /^\d{1,9}(?:\.\d{1,9})?$/;
+const READABLE_NONE = { readable: true };
+const WITH_UNIT = /^(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|sec|m|min|h)$/i;
+const CLOCK = /^(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)$/;
+const UNIT_MS = new Map([
+    ['ms', 1],
+    ['s', 1000],
+    ['sec', 1000],
+    ['m', 60_000],
+    ['min', 60_000],
+    ['h', 3_600_000],
+]);
+function readDuration(value) {
+    if (value === undefined)
+        return READABLE_NONE;
+    // The common case first: plain seconds ("0.013").
+    if (PLAIN_SECONDS.test(value))
+        return { ms: Math.round(Number(value) * 1000), readable: true };
+    const text = value.trim();
+    if (text === '')
+        return READABLE_NONE;
+    const unit = WITH_UNIT.exec(text);
+    if (unit !== null)
+        return { ms: Math.round(Number(unit[1]) * (UNIT_MS.get((unit[2] ?? '').toLowerCase()) ?? 1000)), readable: true };
+    const clock = CLOCK.exec(text);
+    if (clock !== null) {
+        const seconds = Number(clock[1] ?? 0) * 3600 + Number(clock[2]) * 60 + Number(clock[3]);
+        return { ms: Math.round(seconds * 1000), readable: true };
+    }
+    const ms = secondsToMs(text);
+    return ms === undefined ? { readable: false } : { ms, readable: true };
+}
+//# sourceMappingURL=duration.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/trx/trx.js
 
 
@@ -42960,6 +42736,253 @@ const xunitXml = {
     parseInBatches: (chunks, ctx) => readXmlInBatches(chunks, new XunitReader(ctx.source, (message) => ctx.warn(message))),
 };
 //# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/testcase.js
+
+
+
+const RESULT_KINDS = new Map([
+    ['error', 'error'],
+    ['failure', 'failed'],
+    ['skipped', 'skipped'],
+    ['disabled', 'skipped'],
+]);
+const EARLIER_RUNS = new Map([
+    ['flakyFailure', 'failed'],
+    ['flakyError', 'error'],
+]);
+const LATER_RUNS = new Map([
+    ['rerunFailure', 'failed'],
+    ['rerunError', 'error'],
+]);
+class TestcaseBuilder {
+    attrs;
+    context;
+    results = [];
+    systemOut = [];
+    systemErr = [];
+    properties = [];
+    /** The testcase's own output, kept until its suite's output is known (failed testcases get both). */
+    ownOutput;
+    constructor(attrs, context) {
+        this.attrs = attrs;
+        this.context = context;
+    }
+    /** `unreadableTime` is told a `time` that is not a duration (the result then has none). */
+    build(source, unreadableTime) {
+        const attrs = this.attrs;
+        const attempts = this.attempts();
+        const final = attempts[attempts.length - 1];
+        // Most testcases have no output and no result element: no lists built for them.
+        const ownStreams = this.systemOut.length + this.systemErr.length === 0 ? undefined : joinOutput(this.systemOut, this.systemErr);
+        this.ownOutput = this.results.length === 0 ? ownStreams : joinParts([ownStreams, ...this.attemptOutputs()]);
+        const time = readDuration(attrs.time);
+        if (!time.readable)
+            unreadableTime(attrs.time ?? '');
+        const durationMs = time.ms;
+        const classname = this.keptClassname(nonEmpty(attrs.classname ?? attrs.class));
+        const ownFile = nonEmpty(attrs.file ?? attrs.filepath);
+        const file = ownFile === undefined ? this.context.file : detached(ownFile);
+        if (attempts.length === 1 && durationMs !== undefined)
+            final.durationMs = durationMs;
+        // Assigned in one order, not spread: objects built with conditional spreads measured several times larger.
+        const result = {
+            source,
+            suitePath: this.context.suitePath,
+            name: detached(attrs.name ?? ''),
+            status: final.status,
+            properties: this.context.properties,
+            tags: [],
+            attachments: [],
+            attempts,
+        };
+        if (file !== undefined)
+            result.file = file;
+        // A `line` attribute (pytest, PHPUnit, Robot write it), for annotations: a positive whole number only.
+        const line = Number(attrs.line);
+        if (Number.isInteger(line) && line > 0)
+            result.line = line;
+        if (classname !== undefined)
+            result.classname = classname;
+        if (durationMs !== undefined)
+            result.durationMs = durationMs;
+        if (final.message !== undefined)
+            result.message = final.message;
+        if (final.stack !== undefined)
+            result.stack = final.stack;
+        if (this.ownOutput !== undefined)
+            result.output = clip(this.ownOutput, MAX_OUTPUT_CHARS);
+        if (this.properties.length > 0)
+            result.properties = mergeProperties([...this.context.propertyLevels, this.properties]);
+        if (this.ownOutput !== undefined || final.status !== 'passed' || this.properties.length > 0) {
+            result.attachments = readAttachments([this.ownOutput, ...attempts.flatMap((a) => [a.message, a.stack])], this.properties);
+        }
+        return result;
+    }
+    keptClassname(raw) {
+        if (raw === undefined)
+            return undefined;
+        const last = this.context.lastClassname;
+        if (last?.raw === raw)
+            return last.kept;
+        const kept = detached(raw);
+        this.context.lastClassname = { raw: kept, kept };
+        return kept;
+    }
+    /** Output written inside a surefire flaky/rerun element belongs to that run: labelled with it. */
+    attemptOutputs() {
+        return this.results
+            .filter((e) => e.output.length > 0)
+            .map((e) => {
+            const output = joinOutput(e.output, []);
+            return output === undefined ? undefined : `[${e.name} output]\n${output}`;
+        });
+    }
+    /** Every run of the testcase in order: flaky runs, the main outcome, then reruns. */
+    attempts() {
+        if (this.results.length === 0)
+            return [{ status: statusFromAttributes(this.attrs) }];
+        const earlier = [];
+        const later = [];
+        for (const element of this.results) {
+            const before = EARLIER_RUNS.get(element.name);
+            const after = LATER_RUNS.get(element.name);
+            if (before !== undefined)
+                earlier.push(attemptFrom(before, [element]));
+            if (after !== undefined)
+                later.push(attemptFrom(after, [element]));
+        }
+        return [...earlier, this.mainAttempt(), ...later];
+    }
+    mainAttempt() {
+        for (const [name, status] of RESULT_KINDS) {
+            const elements = this.results.filter((e) => e.name === name);
+            if (elements.length > 0)
+                return attemptFrom(status, elements);
+        }
+        return { status: statusFromAttributes(this.attrs) };
+    }
+}
+/**
+ * A repeat of a testcase already read in the same suite (same classname and name) is another run of it, as
+ * gotestsum --rerun-fails and several retry plugins write them: its attempts follow the earlier ones, and the
+ * last run decides status, message, stack and duration.
+ */
+function mergeRepeat(earlier, later) {
+    earlier.attempts.push(...later.attempts);
+    earlier.status = later.status;
+    for (const key of ['durationMs', 'message', 'stack']) {
+        if (later[key] === undefined)
+            delete earlier[key];
+        else
+            earlier[key] = later[key];
+    }
+    const output = joinParts([earlier.output, later.output]);
+    if (output !== undefined)
+        earlier.output = clip(output, MAX_OUTPUT_CHARS);
+    for (const attachment of later.attachments) {
+        if (!earlier.attachments.some((a) => a.path === attachment.path))
+            earlier.attachments.push(attachment);
+    }
+}
+/** A failed testcase's output gets its suite's own output after its own (that is where a person needs the log). */
+function withSuiteOutput(result, ownOutput, suiteOutput) {
+    if (suiteOutput === undefined)
+        return;
+    const output = joinParts([ownOutput, `[suite output]\n${suiteOutput}`]);
+    if (output !== undefined)
+        result.output = clip(output, MAX_OUTPUT_CHARS);
+}
+const SKIPPED_WORDS = new Set(['skipped', 'skip', 'disabled', 'notrun', 'not run', 'ignored', 'pending', 'suppressed', 'excluded']);
+const FAILED_WORDS = new Set(['failed', 'failure', 'fail']);
+const ERROR_WORDS = new Set(['error', 'errored', 'broken']);
+/** `status="disabled"` (tst), `status="notrun"` (GoogleTest, jasmine), `result="skipped"` (GoogleTest ≥1.11). */
+function statusFromAttributes(attrs) {
+    if (attrs.result === undefined && attrs.status === undefined)
+        return 'passed';
+    return statusFromWord(attrs.result) ?? statusFromWord(attrs.status) ?? 'passed';
+}
+function statusFromWord(value) {
+    const word = value?.trim().toLowerCase();
+    if (word === undefined)
+        return undefined;
+    if (SKIPPED_WORDS.has(word))
+        return 'skipped';
+    if (FAILED_WORDS.has(word))
+        return 'failed';
+    if (ERROR_WORDS.has(word))
+        return 'error';
+    return undefined;
+}
+/**
+ * One attempt from its result elements (several `<failure>`s in one testcase are joined, not dropped).
+ * message = the `message` attribute, else the first line of the text, else the `type` attribute;
+ * stack = surefire's nested `<stackTrace>`, else the element's text.
+ */
+function attemptFrom(status, elements) {
+    const messages = [];
+    const stacks = [];
+    for (const element of elements) {
+        const stack = nonEmpty(text_stripAnsi((element.stackTrace ?? element.text).value()));
+        const message = nonEmpty(text_stripAnsi(element.attrs.message ?? '')) ?? text_firstLine(stack) ?? nonEmpty(element.attrs.type);
+        if (message !== undefined)
+            messages.push(message);
+        if (stack !== undefined)
+            stacks.push(stack);
+    }
+    const attempt = { status };
+    if (messages.length > 0)
+        attempt.message = detached(clip(messages.join('\n'), MAX_MESSAGE_CHARS));
+    if (stacks.length > 0)
+        attempt.stack = clip(stacks.join('\n\n'), MAX_STACK_CHARS);
+    return attempt;
+}
+/** Outer levels first; a name present at an inner level drops every outer value of that name. */
+function mergeProperties(levels) {
+    const merged = [];
+    levels.forEach((level, index) => {
+        const inner = new Set(levels.slice(index + 1).flatMap((l) => l.map((p) => p.name)));
+        for (const property of level)
+            if (!inner.has(property.name))
+                merged.push(property);
+    });
+    return merged;
+}
+/** system-out then system-err, each trimmed; undefined when all are empty. */
+function joinOutput(out, err) {
+    return joinParts([...out, ...err].map((t) => nonEmpty(text_stripAnsi(t.value()))));
+}
+function joinParts(parts) {
+    const present = parts.filter((p) => p !== undefined);
+    return present.length === 0 ? undefined : present.join('\n');
+}
+const ATTACHMENT_MARKER = /\[\[ATTACHMENT\|([^\]\r\n]+)\]\]/g;
+/**
+ * The testcase's own `<property name="attachment" value="path"/>` entries, then markers in its own output and in
+ * failure texts (WebdriverIO writes them there). Paths stay as written: the upload resolves them safely.
+ */
+function readAttachments(texts, ownProperties) {
+    const attachments = [];
+    for (const property of ownProperties) {
+        const path = property.value.trim();
+        if (property.name.toLowerCase() !== 'attachment' || path === '' || attachments.some((a) => a.path === path))
+            continue;
+        attachments.push({ name: path.split(/[\\/]/).pop() ?? path, path });
+    }
+    for (const text of texts) {
+        if (text === undefined || !text.includes('[[ATTACHMENT|'))
+            continue;
+        for (const match of text.matchAll(ATTACHMENT_MARKER)) {
+            const path = (match[1] ?? '').trim();
+            if (path === '' || attachments.some((a) => a.path === path))
+                continue;
+            attachments.push({ name: path.split(/[\\/]/).pop() ?? path, path });
+        }
+    }
+    return attachments;
+}
+const OUTPUT_CAP = MAX_OUTPUT_CHARS;
+const STACK_CAP = MAX_STACK_CHARS;
+//# sourceMappingURL=testcase.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/frames.js
 
 

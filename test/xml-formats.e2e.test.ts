@@ -104,6 +104,20 @@ describe('the XML formats through the CLI', () => {
     expect(emulator.state().requests.filter((r) => r.method !== 'GET')).toHaveLength(0);
   });
 
+  it('reads an NUnit file nested 20,000 suites deep, every level with properties, in a 96 MB heap', async () => {
+    const depth = 20_000;
+    const open = Array.from(
+      { length: depth },
+      (_, i) =>
+        `<test-suite type="TestSuite" name="s${i}"><properties><property name="p${i % 7}" value="v${i}"/><property name="Category" value="c${i % 5}"/></properties>`,
+    );
+    const file = join(dir, 'deep-nunit.xml');
+    await writeFile(file, `<test-run>${open.join('')}<test-case name="deep" classname="A" result="Passed"/>${'</test-suite>'.repeat(depth)}</test-run>`);
+    const res = await upload(['--dry-run', file], { TESTSIGMA_API_TOKEN: undefined, NODE_OPTIONS: '--max-old-space-size=96' });
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toContain('Tests: 1 passed, 0 failed, 0 skipped.\nMapping (test → test case), 1 test(s):\n    A › deep → none: no id\n');
+  });
+
   it('records those cases in a new run', async () => {
     const res = await upload(named.map((f) => join(dir, f)));
     // A failed test is a recorded result, not a failed upload: exit 0.

@@ -22,7 +22,6 @@
  */
 import type { Property, TestStatus } from '../../model.js';
 import { MAX_MESSAGE_CHARS, MAX_OUTPUT_CHARS, MAX_STACK_CHARS, secondsToMs } from '../text.js';
-import { mergeProperties } from '../junit/testcase.js';
 import { detached } from '../junit/xml-entities.js';
 import { Unreadable, XmlResultReader, attachmentAt, keptAttribute, keptText, resultOf, type OpenElement } from '../xml-results.js';
 
@@ -34,9 +33,9 @@ const ERROR_LABELS = new Set(['error', 'invalid', 'cancelled']);
 interface SuiteLevel {
   attrs: Record<string, string>;
   ownProperties: Property[];
-  /** Properties of this level and every enclosing one, merged once when its `<properties>` end. */
-  properties: Property[];
-  tags: string[];
+  ownTags: string[];
+  /** This level's and every enclosing level's, merged when a test-case first needs them (see `inherited`). */
+  inherited?: { properties: Property[]; tags: string[] };
   message?: string;
   stack?: string;
   cases: number;
@@ -51,6 +50,23 @@ interface CaseBuilder {
   stack?: string;
   output?: string;
   files: string[];
+}
+
+const NOTHING_INHERITED = Object.freeze({ properties: [] as Property[], tags: [] as string[] });
+
+/**
+ * Property lists, outermost first, as one: a name present at an inner level drops every outer value of that name
+ * (values repeated within one level are all kept). One pass from the innermost level: linear in the levels.
+ */
+function mergeLevels(levels: readonly Property[][]): Property[] {
+  const inner = new Set<string>();
+  const kept: Property[][] = [];
+  for (let i = levels.length - 1; i >= 0; i -= 1) {
+    const level = levels[i] ?? [];
+    kept.push(level.filter((p) => !inner.has(p.name)));
+    for (const property of level) inner.add(property.name);
+  }
+  return kept.reverse().flat();
 }
 
 export class NUnit3Reader extends XmlResultReader {
@@ -82,8 +98,7 @@ export class NUnit3Reader extends XmlResultReader {
   protected opened(element: OpenElement): void {
     const attrs = element.attrs;
     if (element.name === 'test-suite') {
-      const outer = this.suites[this.suites.length - 1];
-      this.suites.push({ attrs, ownProperties: [], properties: outer?.properties ?? [], tags: outer?.tags ?? [], cases: 0 });
+      this.suites.push({ attrs, ownProperties: [], ownTags: [], cases: 0 });
     } else if (element.name === 'test-case') {
       this.testCase = { attrs, ownProperties: [], tags: [], files: [] };
     } else if (element.name === 'property' && this.above(1) === 'properties') {
@@ -95,7 +110,7 @@ export class NUnit3Reader extends XmlResultReader {
       const suite = owner === 'test-suite' ? this.suites[this.suites.length - 1] : undefined;
       if (name === 'Category') {
         if (testCase !== undefined) testCase.tags.push(value);
-        else if (suite !== undefined) suite.tags = [...suite.tags, value];
+        else if (suite !== undefined) suite.ownTags.push(value);
         return;
       }
       (testCase?.ownProperties ?? suite?.ownProperties)?.push({ name, value });
@@ -125,13 +140,6 @@ export class NUnit3Reader extends XmlResultReader {
       case 'filePath': {
         const path = keptText(element.text);
         if (path !== undefined && this.testCase !== undefined) this.testCase.files.push(path);
-        return;
-      }
-      case 'properties': {
-        const suite = this.suites[this.suites.length - 1];
-        if (this.stack[this.stack.length - 1]?.name !== 'test-suite' || suite === undefined) return;
-        const outer = this.suites[this.suites.length - 2];
-        suite.properties = mergeProperties([outer?.properties ?? [], suite.ownProperties]);
         return;
       }
       case 'test-case':
@@ -174,8 +182,9 @@ export class NUnit3Reader extends XmlResultReader {
     if (suite !== undefined) suite.cases += 1;
     const classname = keptAttribute(attrs.classname) ?? this.fixtureName();
     const status = this.status(attrs);
-    const properties = testCase.ownProperties.length === 0 ? (suite?.properties ?? []) : mergeProperties([suite?.properties ?? [], testCase.ownProperties]);
-    const tags = testCase.tags.length === 0 ? (suite?.tags ?? []) : [...(suite?.tags ?? []), ...testCase.tags];
+    const inherited = this.inherited();
+    const properties = testCase.ownProperties.length === 0 ? inherited.properties : mergeLevels([inherited.properties, testCase.ownProperties]);
+    const tags = testCase.tags.length === 0 ? inherited.tags : [...inherited.tags, ...testCase.tags];
     this.ready.push(
       resultOf({
         source: this.source,
@@ -192,6 +201,21 @@ export class NUnit3Reader extends XmlResultReader {
         attachments: testCase.files.map(attachmentAt),
       }),
     );
+  }
+
+  /**
+   * The properties and tags of every open suite (outermost first; an inner name replaces outer values), for the
+   * innermost one or for `closing` (just popped): merged once per suite whose test-cases ask, and shared by them.
+   * Computed from the open levels each time rather than level by level, so deep nesting costs its depth, not its
+   * square.
+   */
+  private inherited(closing?: SuiteLevel): { properties: Property[]; tags: string[] } {
+    const innermost = closing ?? this.suites[this.suites.length - 1];
+    if (innermost === undefined) return NOTHING_INHERITED;
+    if (innermost.inherited !== undefined) return innermost.inherited;
+    const levels = closing === undefined ? this.suites : [...this.suites, closing];
+    innermost.inherited = { properties: mergeLevels(levels.map((l) => l.ownProperties)), tags: [...new Set(levels.flatMap((l) => l.ownTags))] };
+    return innermost.inherited;
   }
 
   /** The innermost enclosing fixture's full name: the class of test-cases written without `classname`. */
@@ -222,8 +246,8 @@ export class NUnit3Reader extends XmlResultReader {
         durationMs: this.duration(suite.attrs.duration),
         message: suite.message,
         stack: suite.stack,
-        properties: [...suite.properties, { name: NUNIT_SUITE_FAILURE, value: site }],
-        tags: suite.tags,
+        properties: [...this.inherited(suite).properties, { name: NUNIT_SUITE_FAILURE, value: site }],
+        tags: this.inherited(suite).tags,
       }),
     );
   }
