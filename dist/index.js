@@ -42361,6 +42361,8 @@ class TrxReader extends XmlResultReader {
     propertyValue;
     deploymentRoot;
     runErrors = [];
+    /** Result kinds other than unit tests (web, generic, manual, ordered), counted for a warning. */
+    otherKinds = new Map();
     durations = new Unreadable();
     outcomes = new Unreadable();
     constructor(source, warn = () => undefined) {
@@ -42377,11 +42379,21 @@ class TrxReader extends XmlResultReader {
             return MAX_MESSAGE_CHARS;
         if (parentName === 'RunInfo' && name === 'Text')
             return MAX_MESSAGE_CHARS;
+        // MSTest's Logger.LogMessage lines: output of the test.
+        if (parentName === 'TextMessages' && name === 'Message' && this.builders.length > 0)
+            return MAX_OUTPUT_CHARS;
         return undefined;
     }
     opened(element) {
         const attrs = element.attrs;
         switch (element.name) {
+            case 'WebTestResult':
+            case 'GenericTestResult':
+            case 'ManualTestResult':
+            case 'TestResultAggregation':
+                if (this.above(1) === 'Results')
+                    this.otherKinds.set(element.name, (this.otherKinds.get(element.name) ?? 0) + 1);
+                return;
             case 'UnitTestResult': {
                 const parent = this.builders[this.builders.length - 1];
                 if (parent !== undefined)
@@ -42431,7 +42443,9 @@ class TrxReader extends XmlResultReader {
                 const builder = this.builders[this.builders.length - 1];
                 if (builder === undefined || element.text === undefined)
                     return;
-                if (element.name === 'Message')
+                if (this.above(0) === 'TextMessages')
+                    builder.output.push(keptText(element.text));
+                else if (element.name === 'Message')
                     builder.message = keptText(element.text);
                 else
                     builder.stack = keptText(element.text);
@@ -42579,6 +42593,9 @@ class TrxReader extends XmlResultReader {
         this.releaseHeld();
         for (const text of this.runErrors)
             this.warn(`${this.source}: the test run reported an error outside any test: ${text}`);
+        for (const [kind, count] of this.otherKinds) {
+            this.warn(`${this.source}: skipped ${count} <${kind}> result${count === 1 ? '' : 's'}: only unit test results (<UnitTestResult>) are read, so ${count === 1 ? 'it is' : 'they are'} not recorded.`);
+        }
         this.outcomes.report(this.warn, this.source, 'result outcome', 'recorded with the status error', 'Passed, Failed, NotExecuted, Timeout, Aborted or another TRX outcome');
         this.durations.report(this.warn, this.source, 'duration', 'recorded without a duration', 'hh:mm:ss.fffffff');
     }

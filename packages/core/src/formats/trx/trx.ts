@@ -14,6 +14,8 @@
  * - duration `hh:mm:ss.fffffff`; message = `<Output><ErrorInfo><Message>`, stack = its `<StackTrace>`, output
  *   = `<StdOut>`, `<StdErr>`, `<DebugTrace>`; `<ResultFiles><ResultFile path>` are attachments, under the run's
  *   deployment directory (`<runDeploymentRoot>/In/<relativeResultsDirectory>/`) beside the TRX file.
+ * - Other result kinds under `<Results>` (web, generic, manual and ordered tests) are skipped and counted in a
+ *   warning, never dropped silently. MSTest's `<TextMessages>` lines are output.
  * - A run-level `<RunInfo outcome="Error">` (a crashed or aborted test host) is named in a warning, except the
  *   xUnit.net adapter's copies of failed tests (`… [FAIL]`), which are results already.
  * - Memory and order: vstest writes `<Results>` BEFORE `<TestDefinitions>`, so results wait for their
@@ -102,6 +104,8 @@ export class TrxReader extends XmlResultReader {
   private propertyValue: string | undefined;
   private deploymentRoot: string | undefined;
   private readonly runErrors: string[] = [];
+  /** Result kinds other than unit tests (web, generic, manual, ordered), counted for a warning. */
+  private readonly otherKinds = new Map<string, number>();
   private readonly durations = new Unreadable();
   private readonly outcomes = new Unreadable();
 
@@ -116,12 +120,20 @@ export class TrxReader extends XmlResultReader {
     if (parentName === 'Output' && OUTPUT_TEXTS.has(name) && this.above(1) === 'UnitTestResult') return MAX_OUTPUT_CHARS;
     if (parentName === 'Property' && this.definition !== undefined && (name === 'Key' || name === 'Value')) return MAX_MESSAGE_CHARS;
     if (parentName === 'RunInfo' && name === 'Text') return MAX_MESSAGE_CHARS;
+    // MSTest's Logger.LogMessage lines: output of the test.
+    if (parentName === 'TextMessages' && name === 'Message' && this.builders.length > 0) return MAX_OUTPUT_CHARS;
     return undefined;
   }
 
   protected opened(element: OpenElement): void {
     const attrs = element.attrs;
     switch (element.name) {
+      case 'WebTestResult':
+      case 'GenericTestResult':
+      case 'ManualTestResult':
+      case 'TestResultAggregation':
+        if (this.above(1) === 'Results') this.otherKinds.set(element.name, (this.otherKinds.get(element.name) ?? 0) + 1);
+        return;
       case 'UnitTestResult': {
         const parent = this.builders[this.builders.length - 1];
         if (parent !== undefined) parent.hasInner = true;
@@ -167,7 +179,8 @@ export class TrxReader extends XmlResultReader {
       case 'StackTrace': {
         const builder = this.builders[this.builders.length - 1];
         if (builder === undefined || element.text === undefined) return;
-        if (element.name === 'Message') builder.message = keptText(element.text);
+        if (this.above(0) === 'TextMessages') builder.output.push(keptText(element.text));
+        else if (element.name === 'Message') builder.message = keptText(element.text);
         else builder.stack = keptText(element.text);
         return;
       }
@@ -308,6 +321,11 @@ export class TrxReader extends XmlResultReader {
   protected finish(): void {
     this.releaseHeld();
     for (const text of this.runErrors) this.warn(`${this.source}: the test run reported an error outside any test: ${text}`);
+    for (const [kind, count] of this.otherKinds) {
+      this.warn(
+        `${this.source}: skipped ${count} <${kind}> result${count === 1 ? '' : 's'}: only unit test results (<UnitTestResult>) are read, so ${count === 1 ? 'it is' : 'they are'} not recorded.`,
+      );
+    }
     this.outcomes.report(
       this.warn,
       this.source,
