@@ -41728,6 +41728,8 @@ class XmlResultReader {
         this.warn = warn;
         this.scanner = new XmlScanner(source, this, label);
     }
+    /** The document broke before its end: hand over what is complete and held back, as it is (most formats hold nothing). */
+    releaseHeld() { }
     write(text) {
         if (!this.started) {
             if (text === '')
@@ -42099,9 +42101,6 @@ class NUnit3Reader extends XmlResultReader {
             tags: this.inherited(suite).tags,
         }));
     }
-    releaseHeld() {
-        // Every test-case is handed over as it ends: nothing is held.
-    }
     finish() {
         this.results.report(this.warn, this.source, 'test-case result', 'recorded with the status error', 'Passed, Failed, Skipped, Inconclusive or Warning');
         this.durations.report(this.warn, this.source, 'duration', 'recorded without a duration', 'seconds ("0.0123")');
@@ -42256,9 +42255,6 @@ class TestngReader extends XmlResultReader {
             output: joinTexts(method.output),
             properties,
         }));
-    }
-    releaseHeld() {
-        // Every test method is handed over as it ends: nothing is held.
     }
     finish() {
         this.statuses.report(this.warn, this.source, 'test-method status', 'recorded with the status error', 'PASS, FAIL or SKIP');
@@ -42729,9 +42725,6 @@ class XunitReader extends XmlResultReader {
             properties: test.properties,
             tags: test.tags,
         }));
-    }
-    releaseHeld() {
-        // Every test is handed over as it ends: nothing is held.
     }
     finish() {
         this.results.report(this.warn, this.source, 'test result', 'recorded with the status error', 'Pass, Fail, Skip or NotRun');

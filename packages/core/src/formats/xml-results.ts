@@ -32,7 +32,10 @@ export abstract class XmlResultReader implements XmlHandler {
     this.scanner = new XmlScanner(source, this, label);
   }
 
-  /** Which element's text to collect, and how much of it: undefined for none (then it is not even decoded). */
+  /**
+   * Which element's text to collect, and how much of it: undefined for none (then it is not even decoded).
+   * Asked before `element` is on the stack: here `above(0)` is its parent, `above(1)` its grandparent.
+   */
   protected abstract textCap(element: OpenElement, parent: OpenElement | undefined): number | undefined;
   /** An element has opened (after its parent); `this.stack` ends with it. */
   protected abstract opened(element: OpenElement): void;
@@ -40,8 +43,8 @@ export abstract class XmlResultReader implements XmlHandler {
   protected abstract closed(element: OpenElement): void;
   /** The document ended well: hand over anything held and warn about anything skipped. */
   protected abstract finish(): void;
-  /** The document broke before its end: hand over what is complete and held back, as it is. */
-  protected abstract releaseHeld(): void;
+  /** The document broke before its end: hand over what is complete and held back, as it is (most formats hold nothing). */
+  protected releaseHeld(): void {}
 
   write(text: string): void {
     if (!this.started) {

@@ -252,10 +252,6 @@ export class NUnit3Reader extends XmlResultReader {
     );
   }
 
-  protected releaseHeld(): void {
-    // Every test-case is handed over as it ends: nothing is held.
-  }
-
   protected finish(): void {
     this.results.report(this.warn, this.source, 'test-case result', 'recorded with the status error', 'Passed, Failed, Skipped, Inconclusive or Warning');
     this.durations.report(this.warn, this.source, 'duration', 'recorded without a duration', 'seconds ("0.0123")');

@@ -159,10 +159,6 @@ export class TestngReader extends XmlResultReader {
     );
   }
 
-  protected releaseHeld(): void {
-    // Every test method is handed over as it ends: nothing is held.
-  }
-
   protected finish(): void {
     this.statuses.report(this.warn, this.source, 'test-method status', 'recorded with the status error', 'PASS, FAIL or SKIP');
   }

@@ -313,7 +313,7 @@ export class TrxReader extends XmlResultReader {
     return known;
   }
 
-  protected releaseHeld(): void {
+  protected override releaseHeld(): void {
     for (const last of this.held.values()) this.release(last, undefined);
     this.held.clear();
   }

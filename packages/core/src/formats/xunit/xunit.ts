@@ -143,10 +143,6 @@ export class XunitReader extends XmlResultReader {
     );
   }
 
-  protected releaseHeld(): void {
-    // Every test is handed over as it ends: nothing is held.
-  }
-
   protected finish(): void {
     this.results.report(this.warn, this.source, 'test result', 'recorded with the status error', 'Pass, Fail, Skip or NotRun');
     this.durations.report(this.warn, this.source, 'duration', 'recorded without a duration', 'seconds ("0.0123")');
