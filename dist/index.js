@@ -41804,14 +41804,19 @@ function keptAttribute(value) {
     return text === undefined ? undefined : detached(text);
 }
 /**
- * A collected text, trimmed, without terminal colours, its line breaks `\n`; undefined when blank. (.NET writes
- * `&#xD;` before each line break, which XML keeps as a carriage return.)
+ * A collected text, trimmed, without terminal colours or NUL characters, its line breaks `\n`; undefined when
+ * blank. (.NET writes `&#xD;` before each line break, which XML keeps as a carriage return; captured console
+ * output can hold NULs, which no text field should carry.)
  */
 function keptText(text) {
     if (text === undefined)
         return undefined;
-    const value = text_stripAnsi(text.value());
-    return nonEmpty(value.includes('\r') ? value.replace(/\r\n?/g, '\n') : value);
+    let value = text_stripAnsi(text.value());
+    if (value.includes('\r'))
+        value = value.replace(/\r\n?/g, '\n');
+    if (value.includes('\0'))
+        value = value.replace(/\0/g, '');
+    return nonEmpty(value);
 }
 /** One attempt (these formats write one run per result); message = the message, else the stack's first line. */
 function resultOf(fields) {

@@ -127,13 +127,16 @@ export function keptAttribute(value: string | undefined): string | undefined {
 }
 
 /**
- * A collected text, trimmed, without terminal colours, its line breaks `\n`; undefined when blank. (.NET writes
- * `&#xD;` before each line break, which XML keeps as a carriage return.)
+ * A collected text, trimmed, without terminal colours or NUL characters, its line breaks `\n`; undefined when
+ * blank. (.NET writes `&#xD;` before each line break, which XML keeps as a carriage return; captured console
+ * output can hold NULs, which no text field should carry.)
  */
 export function keptText(text: CappedText | undefined): string | undefined {
   if (text === undefined) return undefined;
-  const value = stripAnsi(text.value());
-  return nonEmpty(value.includes('\r') ? value.replace(/\r\n?/g, '\n') : value);
+  let value = stripAnsi(text.value());
+  if (value.includes('\r')) value = value.replace(/\r\n?/g, '\n');
+  if (value.includes('\0')) value = value.replace(/\0/g, '');
+  return nonEmpty(value);
 }
 
 /** What a result is made of; `resultOf` assembles it with texts clipped and one attempt. */

@@ -58,6 +58,11 @@ describe('golden files of the XML formats', () => {
     expect(formats.sort()).toEqual([...Array(4).fill('dotnet-trx'), ...Array(4).fill('nunit3'), ...Array(4).fill('testng'), ...Array(4).fill('xunit')]);
   });
 
+  it('carries no NUL character in any text (a SpecFlow output in NUnit-issue17521.xml holds one)', () => {
+    const texts = [...outcomes.values()].flatMap((o) => o.results.flatMap((r) => [r.name, r.message, r.stack, r.output]));
+    expect(texts.filter((t) => t?.includes('\0'))).toEqual([]);
+  });
+
   it.each([...outcomes.keys()])('%s', (fixture) => {
     const actual = `${stringify(normaliseOutcome(outcomes.get(fixture) as ReadFileOutcome))}\n`;
     const golden = path.join(GOLDEN_DIR, `${fixture}.json`);

@@ -259,7 +259,7 @@ const NUNIT = `<?xml version="1.0" encoding="utf-8" standalone="no"?>
       <properties><property name="Category" value="unit" /></properties>
       <test-case id="1-3" name="Adds" fullname="Calc.Tests.MathTests.Adds" methodname="Adds" classname="Calc.Tests.MathTests" result="Passed" duration="0.012345">
         <properties><property name="testsigma" value="DEMO-7" /><property name="team" value="math" /></properties>
-        <output><![CDATA[added]]></output>
+        <output><![CDATA[add\0ed]]></output>
         <attachments><attachment><filePath>/tmp/shots/adds.png</filePath><description><![CDATA[after]]></description></attachment></attachments>
       </test-case>
       <test-case id="1-4" name="Divides" fullname="Calc.Tests.MathTests.Divides" classname="Calc.Tests.MathTests" result="Failed" label="Error" duration="0.5">
