@@ -33131,7 +33131,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6316);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4976);
 // The Action's entry point: nothing but the call, so main.ts can be tested without side effects on import.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -33141,7 +33141,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6316:
+/***/ 4976:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36308,7 +36308,7 @@ const ERROR_CODES = {
     INPUT_NOT_RESULTS: {
         exit: 2,
         meaning: 'A file is not in a format this tool reads.',
-        todo: 'Point at JUnit XML, Jest/Vitest JSON, Playwright JSON or Cucumber JSON results.',
+        todo: 'Point at JUnit XML, .NET TRX, NUnit 3, xUnit.net or TestNG XML, Jest/Vitest JSON, Playwright JSON or Cucumber JSON results.',
     },
     INPUT_MALFORMED: { exit: 2, meaning: 'A result file is truncated or malformed.', todo: 'Regenerate it.' },
     INPUT_HOSTILE: {
@@ -42844,6 +42844,95 @@ const jestJson = {
     parse: readJestJson,
 };
 //# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/xml-input.js
+/**
+ * What the XML formats share before reading: the name of a document's root element, read from the start of the
+ * file, by which each XML format recognises its own files; and the refusal of an XML file whose root no format
+ * reads, naming what it looks like and what to pass instead.
+ */
+
+/**
+ * The root element's name at the start of an XML document (declaration, comments, processing instructions and
+ * white space skipped); undefined when the start is not that (a DTD, text, a tag cut off by the end of `head`).
+ */
+function xmlRootName(head) {
+    let at = 0;
+    for (;;) {
+        while (at < head.length && /\s/.test(head.charAt(at)))
+            at += 1;
+        if (head.startsWith('<?', at) || head.startsWith('<!--', at)) {
+            const end = head.indexOf(head.startsWith('<?', at) ? '?>' : '-->', at);
+            if (end === -1)
+                return undefined;
+            at = end + (head.startsWith('<?', at) ? 2 : 3);
+            continue;
+        }
+        const name = /^<([A-Za-z_][\w.:-]*)[\s/>]/.exec(head.slice(at, at + 256));
+        return name?.[1];
+    }
+}
+/**
+ * Roots people pass by mistake that no format reads: what the file is, and how to get one that is read.
+ * A Map, not an object literal: a root named `constructor` must not find Object.prototype's.
+ */
+const UNREAD_ROOTS = new Map([
+    [
+        'failsafe-summary',
+        {
+            looksLike: 'a Maven Failsafe summary (totals only, no tests)',
+            instead: 'Pass the per-class reports Failsafe writes beside it instead: target/failsafe-reports/TEST-*.xml (JUnit XML).',
+        },
+    ],
+    [
+        'test-results',
+        {
+            looksLike: 'an NUnit 2 result file',
+            instead: 'Write NUnit 3 results instead: nunit3-console writes them by default (--result=TestResult.xml), or run dotnet test --logger trx.',
+        },
+    ],
+    ['robot', { looksLike: 'a Robot Framework output.xml', instead: 'Add --xunit xunit.xml to the robot command and pass that file (JUnit XML).' }],
+    [
+        'ns2:test-suite',
+        {
+            looksLike: 'an Allure 1 result file',
+            instead: 'Pass the JUnit XML the test runner writes instead (Maven Surefire: target/surefire-reports/TEST-*.xml).',
+        },
+    ],
+    ['Site', { looksLike: 'a CTest Test.xml', instead: 'Run ctest --output-junit results.xml (CMake 3.21 or later) and pass that file (JUnit XML).' }],
+    [
+        'coverage',
+        {
+            looksLike: 'a Cobertura coverage report, not test results',
+            instead: 'Pass the test results the runner writes (pytest --junitxml, jest-junit, dotnet test --logger trx).',
+        },
+    ],
+    [
+        'checkstyle',
+        {
+            looksLike: 'a Checkstyle lint report, not test results',
+            instead: 'Pass the test results the runner writes (JUnit XML, TRX, NUnit, xUnit.net or TestNG XML).',
+        },
+    ],
+    ['html', { looksLike: 'an HTML page', instead: 'Pass the machine-readable result file the test runner wrote, not an HTML report made from it.' }],
+]);
+/**
+ * The error for an XML document whose root no format reads: what it looks like when known, the formats read
+ * (with their roots), and the command or reporter that writes one.
+ */
+function refuseXmlRoot(source, root, formats) {
+    const known = UNREAD_ROOTS.get(root);
+    const read = formats
+        .filter((f) => f.xmlRoots !== undefined && f.xmlRoots.length > 0)
+        .map((f) => `${f.label} (${(f.xmlRoots ?? []).map((r) => `<${r}>`).join(' or ')})`);
+    const expected = read.length <= 1 ? (read[0] ?? '') : `${read.slice(0, -1).join(', ')} or ${read[read.length - 1]}`;
+    const what = known === undefined ? `its root element is <${root}>` : `its root element is <${root}>, ${known.looksLike}`;
+    const instead = known?.instead ??
+        'Check that the path points at test results, and configure the runner to write one of those (JUnit XML: Maven Surefire, ' +
+            'Gradle, pytest --junitxml, jest-junit; TRX: dotnet test --logger trx; NUnit 3: nunit3-console; xUnit.net: xunit.console -xml; ' +
+            'TestNG: testng-results.xml from its default listeners).';
+    return new errors_InputError('INPUT_NOT_RESULTS', source, `${source} is XML but not test results this tool reads: ${what}. Expected ${expected}. ${instead}`);
+}
+//# sourceMappingURL=xml-input.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/xml-entities.js
 /** The only entities an XML document without a DTD can use. */
 const XML_ENTITIES = new Map([
@@ -42958,35 +43047,1009 @@ class CappedText {
     }
 }
 //# sourceMappingURL=capped-text.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/suite-context.js
-function rootContext() {
-    return { parent: undefined, name: '', ownProperties: [], properties: [] };
-}
-function childContext(parent, name, file) {
-    const context = { parent, name, ownProperties: [], properties: parent.properties };
-    if (file !== undefined)
-        context.file = file;
-    return context;
-}
-/** The names of the enclosing suites that have one, outermost first; built once per level that asks. */
-function suitePathOf(context) {
-    if (context === undefined)
-        return [];
-    if (context.path !== undefined)
-        return context.path;
-    const names = [];
-    let level = context;
-    while (level !== undefined && level.path === undefined) {
-        if (level.name !== '')
-            names.push(level.name);
-        level = level.parent;
+;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/xml-position.js
+/**
+ * Line and column of an offset in a document read in pieces. Counting moves forward from a mark (the last
+ * position asked for), so asking for every tag's position costs one pass over the text in all, and the
+ * lines of pieces already dropped were counted when they were dropped: an error names its position without
+ * the text being kept.
+ */
+class XmlPosition {
+    /** Offset in the current buffer of the mark, and the 0-based line and column there. */
+    markOffset = 0;
+    line = 0;
+    column = 0;
+    /** The first `length` characters of `buffer` are about to be dropped. */
+    advance(buffer, length) {
+        this.moveTo(buffer, length);
+        this.markOffset -= length;
     }
-    const outer = level?.path ?? [];
-    // A level that adds no name shares its parent's list.
-    context.path = names.length === 0 ? outer : [...outer, ...names.reverse()];
-    return context.path;
+    /** 1-based line and column of `offset` in the current buffer. */
+    at(buffer, offset) {
+        if (offset < this.markOffset) {
+            // Behind the mark (only when an error names an earlier tag): count back to the mark.
+            let line = this.line;
+            let column = this.column - (this.markOffset - offset);
+            for (let i = buffer.lastIndexOf('\n', this.markOffset - 1); i >= offset; i = buffer.lastIndexOf('\n', i - 1)) {
+                line -= 1;
+                column = offset - (buffer.lastIndexOf('\n', offset - 1) + 1);
+                if (i === 0)
+                    break;
+            }
+            return { line: line + 1, column: column + 1 };
+        }
+        this.moveTo(buffer, offset);
+        return { line: this.line + 1, column: this.column + 1 };
+    }
+    moveTo(buffer, offset) {
+        let lastBreak = -1;
+        for (let i = buffer.indexOf('\n', this.markOffset); i !== -1 && i < offset; i = buffer.indexOf('\n', i + 1)) {
+            this.line += 1;
+            lastBreak = i;
+        }
+        this.column = lastBreak === -1 ? this.column + (offset - this.markOffset) : offset - lastBreak - 1;
+        this.markOffset = offset;
+    }
 }
-//# sourceMappingURL=suite-context.js.map
+//# sourceMappingURL=xml-position.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/xml-scanner.js
+/**
+ * A small streaming XML scanner: text goes in by pieces (`write`), element events come out as soon as each
+ * piece is read, so memory holds one tag and the unread rest of a piece — never the document, never a whole
+ * text node (a 200 MB `<system-out>` arrives as many `text` calls).
+ *
+ * Only what result files need, and strict where it matters:
+ * - elements, attributes (quoted, no duplicates), text, CDATA; comments and processing instructions skipped;
+ * - entities: the five XML ones and numeric references, decoded once (`&amp;lt;` → `&lt;`); references no
+ *   DTD declares (`&nbsp;`) and NUL characters are dropped from text;
+ * - attribute values: literal tabs and line breaks become spaces, as XML requires (`&#10;` stays a line
+ *   break: a reference is not normalised);
+ * - any DTD declaration (`<!DOCTYPE`, `<!ENTITY` …) → INPUT_HOSTILE: entities that expand without bound or
+ *   read other files are never processed; an HTML page is named as such (INPUT_NOT_RESULTS);
+ * - elements nested more than MAX_ELEMENT_DEPTH deep → INPUT_HOSTILE, at once (memory stays linear in depth);
+ * - a tag cut by the end of a piece is taken up where it stopped, so a value costs its length once;
+ * - not well-formed (mismatched or unclosed tags, `<` in an attribute value, several roots, text outside the
+ *   root, a truncated file) → INPUT_MALFORMED with line and column.
+ */
+
+
+
+const DTD_DECLARATION = /^<!(DOCTYPE|ENTITY|ELEMENT|ATTLIST|NOTATION)\b/i;
+const NAME = /^[A-Za-z_:\u00C0-\uFFFF][\w.:\u00B7\u00C0-\uFFFF-]*$/;
+/**
+ * Elements open at once, at most. Real result files nest a few levels (merged shard reports a dozen); a file
+ * nested thousands deep is generated to exhaust the reader, and is refused at once so that the files beside
+ * it are still read.
+ */
+const MAX_ELEMENT_DEPTH = 1000;
+/** Longer tag or attribute names are refused: a name is never cut and read again piece after piece. */
+const MAX_NAME_CHARS = 10_000;
+class XmlScanner {
+    source;
+    handler;
+    document;
+    buffer = '';
+    pos = 0;
+    mode = 'markup';
+    open = [];
+    roots = 0;
+    where = new XmlPosition();
+    /** Where a comment, CDATA section or processing instruction began, for "never closed" messages. */
+    sectionStart = { line: 0, column: 0 };
+    /** An open tag cut by the end of the input so far: where to go on reading it (see PartialTag). */
+    partial;
+    /** Pieces that arrived inside a cut attribute value without its closing quote: joined once it comes. */
+    held = [];
+    constructor(source, handler, 
+    /** What the file should be, for "Expected a complete … file" (the other XML formats share this scanner). */
+    document = 'JUnit XML') {
+        this.source = source;
+        this.handler = handler;
+        this.document = document;
+    }
+    write(piece) {
+        const value = this.partial?.value;
+        if (value !== undefined && !piece.includes(value.quote)) {
+            // Still inside a long attribute value: keep the piece aside rather than joining it to the buffer, which
+            // would copy the whole value once per piece (a 50 MB value took minutes that way).
+            this.held.push(piece);
+            value.searched += piece.length;
+            return;
+        }
+        if (this.pos > 0) {
+            this.where.advance(this.buffer, this.pos);
+            this.buffer = this.buffer.slice(this.pos);
+            this.pos = 0;
+        }
+        this.buffer += this.takeHeld() + piece;
+        this.scan(false);
+    }
+    takeHeld() {
+        if (this.held.length === 0)
+            return '';
+        const held = this.held.join('');
+        this.held = [];
+        return held;
+    }
+    end() {
+        if (this.held.length > 0)
+            this.buffer += this.takeHeld();
+        this.scan(true);
+        if (this.mode !== 'markup') {
+            const what = this.mode === 'cdata' ? ['CDATA section', ']]>'] : this.mode === 'comment' ? ['comment', '-->'] : ['processing instruction', '?>'];
+            const { line, column } = this.sectionStart;
+            throw this.malformed(`the ${what[0]} opened at line ${line}, column ${column} is never closed (no "${what[1]}"). ` +
+                'The file is probably truncated (the test run was killed while writing it); regenerate it.');
+        }
+        if (this.pos < this.buffer.length)
+            throw this.error(this.pos, 'a tag is never closed (no ">"). The file is truncated (the test run was probably killed while writing it); regenerate it.', false);
+        if (this.open.length > 0) {
+            const { line } = this.where.at(this.buffer, this.buffer.length);
+            throw this.malformed(`it ends at line ${line} while ${this.open.map((n) => `<${n}>`).join(', ')} are still open. ` +
+                'The file is truncated (the test run was probably killed while writing it); regenerate it.');
+        }
+        if (this.roots === 0)
+            throw this.malformed('it has no root element. Expected a JUnit XML file with a <testsuites> or <testsuite> root.');
+    }
+    /** Consume as much of the buffer as can be read; at the end of input (`final`), everything. */
+    scan(final) {
+        const buf = this.buffer;
+        while (this.pos < buf.length) {
+            if (this.mode === 'cdata') {
+                const end = buf.indexOf(']]>', this.pos);
+                const stop = end === -1 ? Math.max(this.pos, buf.length - 2) : end;
+                if (stop > this.pos && this.handler.wantsText())
+                    this.handler.text(withoutNul(newlines(buf.slice(this.pos, stop))));
+                if (end === -1) {
+                    this.pos = stop;
+                    return;
+                }
+                this.pos = end + 3;
+                this.mode = 'markup';
+                continue;
+            }
+            if (this.mode === 'comment' || this.mode === 'pi') {
+                const terminator = this.mode === 'comment' ? '-->' : '?>';
+                const end = buf.indexOf(terminator, this.pos);
+                if (end === -1) {
+                    this.pos = Math.max(this.pos, buf.length - terminator.length + 1);
+                    return;
+                }
+                this.pos = end + terminator.length;
+                this.mode = 'markup';
+                continue;
+            }
+            const lt = buf.indexOf('<', this.pos);
+            if (lt !== this.pos) {
+                const stop = lt === -1 ? (final ? buf.length : safeTextEnd(buf, this.pos)) : lt;
+                if (stop > this.pos)
+                    this.textBetweenTags(buf, this.pos, stop);
+                this.pos = stop;
+                if (lt === -1)
+                    return;
+            }
+            if (!this.markup(buf, final))
+                return;
+        }
+    }
+    textBetweenTags(buf, from, to) {
+        if (this.open.length > 0 && !this.handler.wantsText())
+            return;
+        const raw = buf.slice(from, to);
+        if (this.open.length === 0) {
+            if (raw.trim() !== '') {
+                throw this.malformed(`expected exactly one root element and nothing else, found text outside the root element. ` +
+                    'Several files may have been concatenated, or the file was hand-edited; pass each result file separately.');
+            }
+            return;
+        }
+        this.handler.text(decodeXmlEntities(newlines(raw)));
+    }
+    /** Read the markup at `this.pos` (a `<`). False when more input is needed. */
+    markup(buf, final) {
+        const at = this.pos;
+        // Too short to tell `<!DOCTYPE` from `<!--` or `<![CDATA[`: wait for more.
+        if (!final && buf.length - at < 12 && (buf.length - at < 2 || buf[at + 1] === '!'))
+            return false;
+        if (buf.startsWith('<!--', at))
+            return this.enter('comment', at, 4);
+        if (buf.startsWith('<![CDATA[', at)) {
+            if (this.open.length === 0)
+                throw this.error(at, 'CDATA outside the root element.');
+            return this.enter('cdata', at, 9);
+        }
+        if (buf.startsWith('<?', at))
+            return this.enter('pi', at, 2);
+        if (buf.startsWith('<!', at)) {
+            if (DTD_DECLARATION.test(buf.slice(at, at + 12)))
+                throw this.refuseDeclaration(buf, at);
+            throw this.error(at, `unexpected "${buf.slice(at, at + 12)}".`);
+        }
+        const end = buf[at + 1] === '/' ? this.closeTag(buf, at) : this.openTag(buf, at);
+        if (end === -1) {
+            if (final)
+                throw this.error(at, 'a tag is never closed (no ">"). The file is truncated (the test run was probably killed while writing it); regenerate it.', false);
+            return false;
+        }
+        this.pos = end + 1;
+        return true;
+    }
+    enter(mode, at, length) {
+        this.sectionStart = this.where.at(this.buffer, at);
+        this.mode = mode;
+        this.pos = at + length;
+        return true;
+    }
+    /**
+     * An open tag, read in one pass: name, attributes, `>` (the scanner's hottest path: one per testcase).
+     * Returns the index of its `>`, or -1 when the buffer ends first (nothing is reported until it is whole).
+     * A tag cut by the end of the buffer is taken up where it was left (`partial`), not read again from its
+     * start, so a tag costs its length however many pieces it spans.
+     */
+    openTag(buf, at) {
+        const length = buf.length;
+        const partial = this.partial;
+        this.partial = undefined;
+        let i;
+        let name;
+        let attrs;
+        if (partial === undefined) {
+            i = at + 1;
+            while (i < length && !endsName(buf.charCodeAt(i)))
+                i += 1;
+            if (i - at > MAX_NAME_CHARS)
+                throw this.error(at, `a tag name longer than ${MAX_NAME_CHARS} characters.`);
+            if (i >= length)
+                return -1;
+            name = buf.slice(at + 1, i);
+            if (!NAME.test(name))
+                throw this.error(at, `"<${name.slice(0, 40)}" is not a valid tag name.`);
+            attrs = {};
+        }
+        else {
+            ({ name, attrs } = partial);
+            i = at + partial.next;
+        }
+        for (;;) {
+            while (i < length && isSpace(buf.charCodeAt(i)))
+                i += 1;
+            if (i >= length)
+                return this.suspend(at, name, attrs, i);
+            const c = buf.charCodeAt(i);
+            if (c === GT) {
+                this.openElement(name, attrs, false);
+                return i;
+            }
+            if (c === SLASH) {
+                if (i + 1 >= length)
+                    return this.suspend(at, name, attrs, i);
+                if (buf.charCodeAt(i + 1) !== GT)
+                    throw this.error(i, 'expected ">" after "/" in a tag.');
+                this.openElement(name, attrs, true);
+                return i + 1;
+            }
+            if (c === LT)
+                throw this.error(i, 'a "<" inside a tag.');
+            const start = i;
+            while (i < length && !endsName(buf.charCodeAt(i)) && buf.charCodeAt(i) !== EQUALS)
+                i += 1;
+            if (i - start > MAX_NAME_CHARS)
+                throw this.error(start, `an attribute name longer than ${MAX_NAME_CHARS} characters.`);
+            const attribute = buf.slice(start, i);
+            while (i < length && isSpace(buf.charCodeAt(i)))
+                i += 1;
+            if (i >= length)
+                return this.suspend(at, name, attrs, start);
+            if (buf.charCodeAt(i) === EQUALS)
+                i += 1;
+            else
+                throw this.notAnAttribute(buf, start);
+            while (i < length && isSpace(buf.charCodeAt(i)))
+                i += 1;
+            if (i >= length)
+                return this.suspend(at, name, attrs, start);
+            const quote = buf.charCodeAt(i);
+            if ((quote !== DOUBLE_QUOTE && quote !== SINGLE_QUOTE) || attribute === '')
+                throw this.notAnAttribute(buf, start);
+            // The part of a cut value already searched holds no closing quote: search only what came after it.
+            const cut = partial?.value;
+            const searchFrom = cut !== undefined && cut.quoteAt === i - at ? at + cut.searched : i + 1;
+            const close = buf.indexOf(quote === DOUBLE_QUOTE ? '"' : "'", searchFrom);
+            if (close === -1) {
+                this.partial = { name, attrs, next: start - at, value: { quote: quote === DOUBLE_QUOTE ? '"' : "'", quoteAt: i - at, searched: length - at } };
+                return -1;
+            }
+            const raw = buf.slice(i + 1, close);
+            const lt = raw.indexOf('<');
+            if (lt !== -1) {
+                throw this.error(i + 1 + lt, '"<" is not allowed inside an attribute value (it must be written &lt;). The tool that wrote this file produced invalid XML; fix or regenerate the file.', false);
+            }
+            if (Object.hasOwn(attrs, attribute))
+                throw this.error(start, `attribute "${attribute}" is repeated.`);
+            attrs[attribute] = attributeValue(raw);
+            i = close + 1;
+        }
+    }
+    /** The tag at `at` is cut by the end of the buffer: remember what was read of it, up to `next`. */
+    suspend(at, name, attrs, next) {
+        this.partial = { name, attrs, next: next - at };
+        return -1;
+    }
+    notAnAttribute(buf, start) {
+        const excerpt = buf
+            .slice(start, start + 40)
+            .split('>')[0]
+            ?.trim() ?? '';
+        return this.error(start, `attribute "${excerpt}" is not of the form name="value".`);
+    }
+    openElement(name, attrs, selfClosing) {
+        if (this.open.length === 0) {
+            if (this.roots > 0) {
+                throw this.malformed('expected exactly one root element and nothing else, found 2 top-level elements. ' +
+                    'Several files may have been concatenated, or the file was hand-edited; pass each result file separately.');
+            }
+            this.roots += 1;
+        }
+        if (this.open.length >= MAX_ELEMENT_DEPTH)
+            throw this.tooDeep(name);
+        this.open.push(name);
+        this.handler.open(name, attrs);
+        if (selfClosing) {
+            this.open.pop();
+            this.handler.close(name);
+        }
+    }
+    /** A closing tag; returns the index of its `>`, or -1 when the buffer ends first. */
+    closeTag(buf, at) {
+        const end = buf.indexOf('>', at);
+        if (end === -1)
+            return -1;
+        const stray = buf.indexOf('<', at + 1);
+        if (stray !== -1 && stray < end)
+            throw this.error(stray, 'a "<" inside a tag.');
+        const name = buf.slice(at + 2, end).trim();
+        const expected = this.open.pop();
+        if (expected === undefined)
+            throw this.error(at, `closing tag </${name}> without an open element.`);
+        if (expected !== name)
+            throw this.error(at, `expected closing tag </${expected}>, found </${name}>.`);
+        this.handler.close(name);
+        return end;
+    }
+    refuseDeclaration(buf, at) {
+        if (/^<!DOCTYPE\s+html\b/i.test(buf.slice(at, at + 15))) {
+            return new errors_InputError('INPUT_NOT_RESULTS', this.source, `${this.source} is an HTML page, not JUnit XML. Pass the machine-readable result file the test runner wrote, ` + 'not an HTML report made from it.');
+        }
+        const { line, column } = this.where.at(buf, at);
+        return new errors_InputError('INPUT_HOSTILE', this.source, `${this.source}: refused a DTD declaration (${buf.slice(at, at + 9)}…) at line ${line}, column ${column}. ` +
+            'Expected a JUnit XML file without <!DOCTYPE> or <!ENTITY>: a DTD can define entities that expand ' +
+            'without bound or read other files, so it is never processed. Remove the declaration, or check where this file came from.');
+    }
+    tooDeep(name) {
+        const { line, column } = this.where.at(this.buffer, this.pos);
+        return new errors_InputError('INPUT_HOSTILE', this.source, `${this.source}: refused at line ${line}, column ${column}: a <${name}> nested more than ${MAX_ELEMENT_DEPTH} elements deep. ` +
+            `Real result files nest a few levels; a file nested this deep is broken or made to exhaust the memory of the tools that read it, ` +
+            'so it is not read further (the other files are). Check where this file came from, and regenerate it with the test runner.');
+    }
+    error(offset, what, generic = true) {
+        const { line, column } = this.where.at(this.buffer, offset);
+        const advice = generic ? ` Expected a complete ${this.document} file; the file may be truncated or hand-edited. Regenerate it.` : '';
+        return this.malformed(`line ${line}, column ${column}: ${what}${advice}`);
+    }
+    malformed(what) {
+        return new errors_InputError('INPUT_MALFORMED', this.source, `${this.source} is not well-formed XML: ${what}`);
+    }
+}
+const GT = 0x3e;
+const LT = 0x3c;
+const SLASH = 0x2f;
+const EQUALS = 0x3d;
+const DOUBLE_QUOTE = 0x22;
+const SINGLE_QUOTE = 0x27;
+function isSpace(c) {
+    return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
+}
+/** What ends a tag or attribute name: white space, `/`, `>`, `<`, a quote. */
+function endsName(c) {
+    return isSpace(c) || c === SLASH || c === GT || c === LT || c === DOUBLE_QUOTE || c === SINGLE_QUOTE;
+}
+/** Where text before the end of a piece can safely stop: never inside an entity reference. */
+function safeTextEnd(buf, from) {
+    if (buf.endsWith('\r'))
+        return Math.max(from, buf.length - 1);
+    const amp = buf.lastIndexOf('&');
+    if (amp < from || amp < buf.length - LONGEST_REFERENCE || buf.indexOf(';', amp) !== -1)
+        return buf.length;
+    return amp;
+}
+/** NUL is never allowed in XML; a tool that wrote one (a crashed process's output) meant nothing by it. */
+function withoutNul(text) {
+    return text.includes('\0') ? text.replaceAll('\0', '') : text;
+}
+/** XML reads every `\r\n` and lone `\r` as `\n`. */
+function newlines(text) {
+    return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+}
+function attributeValue(raw) {
+    const normalised = /[\t\n\r]/.test(raw) ? raw.replace(/\r\n|[\t\n\r]/g, ' ') : raw;
+    return decodeXmlEntities(normalised);
+}
+//# sourceMappingURL=xml-scanner.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/xml-results.js
+
+
+
+
+
+class XmlResultReader {
+    source;
+    warn;
+    stack = [];
+    ready = [];
+    scanner;
+    started = false;
+    constructor(source, warn, label) {
+        this.source = source;
+        this.warn = warn;
+        this.scanner = new XmlScanner(source, this, label);
+    }
+    /** The document broke before its end: hand over what is complete and held back, as it is (most formats hold nothing). */
+    releaseHeld() { }
+    write(text) {
+        if (!this.started) {
+            if (text === '')
+                return;
+            this.started = true;
+            text = stripBom(text);
+        }
+        this.scanner.write(text);
+    }
+    end() {
+        this.scanner.end();
+        this.finish();
+    }
+    take() {
+        const out = this.ready;
+        this.ready = [];
+        return out;
+    }
+    /** After an error: what was complete before it. */
+    takeAfterError() {
+        this.releaseHeld();
+        return this.take();
+    }
+    open(name, attrs) {
+        const parent = this.stack[this.stack.length - 1];
+        const element = { name, attrs };
+        const cap = this.textCap(element, parent);
+        if (cap !== undefined)
+            element.text = new CappedText(cap);
+        this.stack.push(element);
+        this.opened(element);
+    }
+    close() {
+        const element = this.stack.pop();
+        if (element !== undefined)
+            this.closed(element);
+    }
+    wantsText() {
+        return this.stack[this.stack.length - 1]?.text !== undefined;
+    }
+    text(text) {
+        this.stack[this.stack.length - 1]?.text?.append(text);
+    }
+    /** The name of the element `depth` levels above the innermost (0: the innermost itself). */
+    above(depth) {
+        return this.stack[this.stack.length - 1 - depth]?.name;
+    }
+}
+/** Read a document in pieces with `reader`, yielding the results each piece completed; see the top of this file. */
+async function* readXmlInBatches(chunks, reader) {
+    try {
+        for await (const chunk of chunks) {
+            reader.write(chunk);
+            yield reader.take();
+        }
+        reader.end();
+    }
+    catch (error) {
+        yield reader.takeAfterError();
+        throw error;
+    }
+    yield reader.take();
+}
+/** The same results one by one. */
+async function* readXml(chunks, reader) {
+    for await (const batch of readXmlInBatches(chunks, reader))
+        yield* batch;
+}
+/** An attribute kept beyond its element, trimmed; undefined when absent or blank. */
+function keptAttribute(value) {
+    const text = nonEmpty(value);
+    return text === undefined ? undefined : detached(text);
+}
+/**
+ * A collected text, trimmed, without terminal colours or NUL characters, its line breaks `\n`; undefined when
+ * blank. (.NET writes `&#xD;` before each line break, which XML keeps as a carriage return; captured console
+ * output can hold NULs, which no text field should carry.)
+ */
+function keptText(text) {
+    if (text === undefined)
+        return undefined;
+    let value = stripAnsi(text.value());
+    if (value.includes('\r'))
+        value = value.replace(/\r\n?/g, '\n');
+    if (value.includes('\0'))
+        value = value.replace(/\0/g, '');
+    return nonEmpty(value);
+}
+/** One attempt (these formats write one run per result); message = the message, else the stack's first line. */
+function resultOf(fields) {
+    const message = fields.message ?? firstLine(fields.stack);
+    const attempt = { status: fields.status };
+    if (fields.durationMs !== undefined)
+        attempt.durationMs = fields.durationMs;
+    if (message !== undefined)
+        attempt.message = detached(clip(message, MAX_MESSAGE_CHARS));
+    if (fields.stack !== undefined)
+        attempt.stack = clip(fields.stack, MAX_STACK_CHARS);
+    const result = {
+        source: fields.source,
+        suitePath: fields.suitePath,
+        name: fields.name,
+        status: fields.status,
+        properties: fields.properties ?? [],
+        tags: fields.tags ?? [],
+        attachments: fields.attachments ?? [],
+        attempts: [attempt],
+    };
+    if (fields.file !== undefined)
+        result.file = fields.file;
+    if (fields.classname !== undefined)
+        result.classname = fields.classname;
+    if (fields.durationMs !== undefined)
+        result.durationMs = fields.durationMs;
+    if (attempt.message !== undefined)
+        result.message = attempt.message;
+    if (attempt.stack !== undefined)
+        result.stack = attempt.stack;
+    if (fields.output !== undefined)
+        result.output = clip(fields.output, MAX_OUTPUT_CHARS);
+    return result;
+}
+/** Texts joined by a line, the blank ones left out; undefined when none is left. */
+function joinTexts(texts) {
+    const present = texts.filter((t) => t !== undefined && t !== '');
+    return present.length === 0 ? undefined : present.join('\n');
+}
+/** An attachment from a path as the producer wrote it: named after its last segment. */
+function attachmentAt(path) {
+    return { name: path.split(/[\\/]/).pop() ?? path, path };
+}
+/**
+ * Values that could not be read (durations, outcomes), counted and named in one warning at the end rather
+ * than one per result: the first three distinct values are shown.
+ */
+class Unreadable {
+    shown = [];
+    count = 0;
+    note(value) {
+        this.count += 1;
+        if (this.shown.length < 3 && !this.shown.includes(value))
+            this.shown.push(value);
+    }
+    /**
+     * One warning naming the values: `what` is the singular noun ("duration"; an `s` makes the plural),
+     * `consequence` what became of those results ("recorded as errors"), `expected` what would have been read.
+     */
+    report(warn, source, what, consequence, expected) {
+        if (this.count === 0)
+            return;
+        const more = this.count - this.shown.length;
+        const values = `${this.shown.map((v) => JSON.stringify(v)).join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+        const one = this.count === 1;
+        warn(`${source}: ${this.count} ${what}${one ? '' : 's'} could not be read (${values}); ${one ? 'that result is' : 'those results are'} ${consequence}. Expected ${expected}.`);
+    }
+}
+//# sourceMappingURL=xml-results.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/nunit3/nunit3.js
+
+
+
+/** Marks the result made of a fixture's own failure; its value is the failure's site. */
+const NUNIT_SUITE_FAILURE = 'nunit.suite-failure';
+const ERROR_LABELS = new Set(['error', 'invalid', 'cancelled']);
+const NOTHING_INHERITED = Object.freeze({ properties: [], tags: [] });
+/**
+ * Property lists, outermost first, as one: a name present at an inner level drops every outer value of that name
+ * (values repeated within one level are all kept). One pass from the innermost level: linear in the levels.
+ */
+function mergeLevels(levels) {
+    const inner = new Set();
+    const kept = [];
+    for (let i = levels.length - 1; i >= 0; i -= 1) {
+        const level = levels[i] ?? [];
+        kept.push(level.filter((p) => !inner.has(p.name)));
+        for (const property of level)
+            inner.add(property.name);
+    }
+    return kept.reverse().flat();
+}
+class NUnit3Reader extends XmlResultReader {
+    suites = [];
+    testCase;
+    results = new Unreadable();
+    durations = new Unreadable();
+    constructor(source, warn = () => undefined) {
+        super(source, warn, 'NUnit 3 XML');
+    }
+    textCap(element, parent) {
+        const name = element.name;
+        const parentName = parent?.name;
+        if (name === 'message' && (parentName === 'failure' || parentName === 'reason') && this.ownerOf(1))
+            return MAX_MESSAGE_CHARS;
+        if (name === 'stack-trace' && parentName === 'failure' && this.ownerOf(1))
+            return MAX_STACK_CHARS;
+        if (name === 'output' && parentName === 'test-case')
+            return MAX_OUTPUT_CHARS;
+        if (name === 'filePath' && parentName === 'attachment' && this.testCase !== undefined)
+            return MAX_MESSAGE_CHARS;
+        return undefined;
+    }
+    /** Is the element `depth` levels above the one opening a test-case or a test-suite (not an assertion)? */
+    ownerOf(depth) {
+        const owner = this.above(depth);
+        return owner === 'test-case' || owner === 'test-suite';
+    }
+    opened(element) {
+        const attrs = element.attrs;
+        if (element.name === 'test-suite') {
+            this.suites.push({ attrs, ownProperties: [], ownTags: [], cases: 0 });
+        }
+        else if (element.name === 'test-case') {
+            this.testCase = { attrs, ownProperties: [], tags: [], files: [] };
+        }
+        else if (element.name === 'property' && this.above(1) === 'properties') {
+            const owner = this.above(2);
+            const name = keptAttribute(attrs.name);
+            if (name === undefined || name.startsWith('_'))
+                return;
+            const value = detached(attrs.value ?? '');
+            const testCase = owner === 'test-case' ? this.testCase : undefined;
+            const suite = owner === 'test-suite' ? this.suites[this.suites.length - 1] : undefined;
+            if (name === 'Category') {
+                if (testCase !== undefined)
+                    testCase.tags.push(value);
+                else if (suite !== undefined)
+                    suite.ownTags.push(value);
+                return;
+            }
+            (testCase?.ownProperties ?? suite?.ownProperties)?.push({ name, value });
+        }
+    }
+    closed(element) {
+        switch (element.name) {
+            case 'message': {
+                if (element.text === undefined)
+                    return;
+                const text = keptText(element.text);
+                const target = this.target();
+                if (target === undefined)
+                    return;
+                if (this.above(0) === 'failure')
+                    target.message = text;
+                else if (this.above(1) === 'test-case')
+                    target.reason = text;
+                return;
+            }
+            case 'stack-trace': {
+                if (element.text === undefined)
+                    return;
+                const target = this.target();
+                if (target !== undefined)
+                    target.stack = keptText(element.text);
+                return;
+            }
+            case 'output':
+                if (element.text !== undefined && this.testCase !== undefined)
+                    this.testCase.output = keptText(element.text);
+                return;
+            case 'filePath': {
+                const path = keptText(element.text);
+                if (path !== undefined && this.testCase !== undefined)
+                    this.testCase.files.push(path);
+                return;
+            }
+            case 'test-case':
+                if (this.testCase !== undefined)
+                    this.caseRead(this.testCase);
+                this.testCase = undefined;
+                return;
+            case 'test-suite': {
+                const suite = this.suites.pop();
+                if (suite !== undefined)
+                    this.suiteRead(suite);
+                return;
+            }
+            default:
+                return;
+        }
+    }
+    /** Whose `<failure>`/`<reason>` has just ended its child: the test-case's or the innermost suite's. */
+    target() {
+        return this.above(1) === 'test-case' ? this.testCase : this.suites[this.suites.length - 1];
+    }
+    status(attrs) {
+        const result = (attrs.result ?? '').trim().toLowerCase();
+        if (result === 'passed' || result === 'warning')
+            return 'passed';
+        if (result === 'failed')
+            return ERROR_LABELS.has((attrs.label ?? '').trim().toLowerCase()) ? 'error' : 'failed';
+        if (result === 'skipped' || result === 'inconclusive')
+            return 'skipped';
+        this.results.note(attrs.result ?? '');
+        return 'error';
+    }
+    duration(value) {
+        const ms = secondsToMs(value);
+        if (ms === undefined && value !== undefined && value.trim() !== '')
+            this.durations.note(value);
+        return ms;
+    }
+    caseRead(testCase) {
+        const attrs = testCase.attrs;
+        const suite = this.suites[this.suites.length - 1];
+        if (suite !== undefined)
+            suite.cases += 1;
+        const classname = keptAttribute(attrs.classname) ?? this.fixtureName();
+        const status = this.status(attrs);
+        const inherited = this.inherited();
+        const properties = testCase.ownProperties.length === 0 ? inherited.properties : mergeLevels([inherited.properties, testCase.ownProperties]);
+        const tags = testCase.tags.length === 0 ? inherited.tags : [...inherited.tags, ...testCase.tags];
+        this.ready.push(resultOf({
+            source: this.source,
+            suitePath: classname === undefined ? [] : [classname],
+            name: detached(attrs.name ?? ''),
+            classname,
+            status,
+            durationMs: this.duration(attrs.duration),
+            message: testCase.message ?? testCase.reason,
+            stack: testCase.stack,
+            output: testCase.output,
+            properties,
+            tags,
+            attachments: testCase.files.map(attachmentAt),
+        }));
+    }
+    /**
+     * The properties and tags of every open suite (outermost first; an inner name replaces outer values), for the
+     * innermost one or for `closing` (just popped): merged once per suite whose test-cases ask, and shared by them.
+     * Computed from the open levels each time rather than level by level, so deep nesting costs its depth, not its
+     * square.
+     */
+    inherited(closing) {
+        const innermost = closing ?? this.suites[this.suites.length - 1];
+        if (innermost === undefined)
+            return NOTHING_INHERITED;
+        if (innermost.inherited !== undefined)
+            return innermost.inherited;
+        const levels = closing === undefined ? this.suites : [...this.suites, closing];
+        innermost.inherited = { properties: mergeLevels(levels.map((l) => l.ownProperties)), tags: [...new Set(levels.flatMap((l) => l.ownTags))] };
+        return innermost.inherited;
+    }
+    /** The innermost enclosing fixture's full name: the class of test-cases written without `classname`. */
+    fixtureName() {
+        for (let i = this.suites.length - 1; i >= 0; i -= 1) {
+            const attrs = this.suites[i]?.attrs;
+            if (attrs?.type === 'TestFixture' || attrs?.type === 'GenericFixture')
+                return keptAttribute(attrs.fullname) ?? keptAttribute(attrs.name);
+        }
+        return undefined;
+    }
+    /** A fixture's own failure that no test-case carries (teardown, or setup of an empty fixture). */
+    suiteRead(suite) {
+        const outer = this.suites[this.suites.length - 1];
+        if (outer !== undefined)
+            outer.cases += suite.cases;
+        const site = (suite.attrs.site ?? '').trim();
+        const failed = (suite.attrs.result ?? '').trim().toLowerCase() === 'failed';
+        if (!failed || (suite.message === undefined && suite.stack === undefined))
+            return;
+        if (!(site === 'TearDown' || (site === 'SetUp' && suite.cases === 0)))
+            return;
+        const name = keptAttribute(suite.attrs.fullname) ?? keptAttribute(suite.attrs.name) ?? '';
+        this.ready.push(resultOf({
+            source: this.source,
+            suitePath: [],
+            name,
+            classname: name,
+            status: 'error',
+            durationMs: this.duration(suite.attrs.duration),
+            message: suite.message,
+            stack: suite.stack,
+            properties: [...this.inherited(suite).properties, { name: NUNIT_SUITE_FAILURE, value: site }],
+            tags: this.inherited(suite).tags,
+        }));
+    }
+    finish() {
+        this.results.report(this.warn, this.source, 'test-case result', 'recorded with the status error', 'Passed, Failed, Skipped, Inconclusive or Warning');
+        this.durations.report(this.warn, this.source, 'duration', 'recorded without a duration', 'seconds ("0.0123")');
+    }
+}
+//# sourceMappingURL=nunit3.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/nunit3/index.js
+
+
+
+const ROOTS = ['test-run'];
+const nunit3Xml = {
+    id: 'nunit3',
+    label: 'NUnit 3 XML',
+    xmlRoots: ROOTS,
+    sniff: (head) => ROOTS.includes(xmlRootName(head) ?? ''),
+    parse: (chunks, ctx) => readXml(chunks, new NUnit3Reader(ctx.source, (message) => ctx.warn(message))),
+    parseInBatches: (chunks, ctx) => readXmlInBatches(chunks, new NUnit3Reader(ctx.source, (message) => ctx.warn(message))),
+};
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/testng/testng.js
+
+
+
+/** Marks the result made of a failed configuration method; its value is the method's name. */
+const TESTNG_CONFIG_FAILURE = 'testng.config-failure';
+const STATUSES = new Map([
+    ['pass', 'passed'],
+    ['fail', 'failed'],
+    ['skip', 'skipped'],
+]);
+class TestngReader extends XmlResultReader {
+    className;
+    method;
+    /** Failed configuration methods already reported for the open class. */
+    failedConfigs = new Set();
+    statuses = new Unreadable();
+    constructor(source, warn = () => undefined) {
+        super(source, warn, 'TestNG XML');
+    }
+    textCap(element, parent) {
+        if (this.method === undefined)
+            return undefined;
+        const name = element.name;
+        const parentName = parent?.name;
+        if (parentName === 'exception')
+            return name === 'message' ? MAX_MESSAGE_CHARS : name === 'full-stacktrace' ? MAX_STACK_CHARS : undefined;
+        if (name === 'line' && parentName === 'reporter-output')
+            return MAX_OUTPUT_CHARS;
+        if (name === 'value' && parentName === 'param')
+            return MAX_MESSAGE_CHARS;
+        if (name === 'attribute' && parentName === 'attributes')
+            return MAX_MESSAGE_CHARS;
+        return undefined;
+    }
+    opened(element) {
+        if (element.name === 'class' && this.above(1) === 'test') {
+            this.className = keptAttribute(element.attrs.name);
+            this.failedConfigs.clear();
+        }
+        else if (element.name === 'test-method') {
+            this.method = { attrs: element.attrs, output: [], params: [], properties: [] };
+        }
+        else if (element.name === 'exception' && this.method !== undefined) {
+            this.method.exceptionClass = keptAttribute(element.attrs.class);
+        }
+    }
+    closed(element) {
+        const method = this.method;
+        if (element.name === 'class')
+            this.className = undefined;
+        if (method === undefined)
+            return;
+        switch (element.name) {
+            case 'message':
+                if (element.text !== undefined)
+                    method.message = keptText(element.text);
+                return;
+            case 'full-stacktrace':
+                if (element.text !== undefined)
+                    method.stack = keptText(element.text);
+                return;
+            case 'line':
+                if (element.text !== undefined)
+                    method.output.push(keptText(element.text));
+                return;
+            case 'value':
+                if (element.text !== undefined)
+                    method.params.push(element.text.value().trim());
+                return;
+            case 'attribute': {
+                const name = keptAttribute(element.attrs.name);
+                if (name !== undefined && element.text !== undefined)
+                    method.properties.push({ name, value: element.text.value().trim() });
+                return;
+            }
+            case 'test-method':
+                this.methodRead(method);
+                this.method = undefined;
+                return;
+            default:
+                return;
+        }
+    }
+    methodRead(method) {
+        const attrs = method.attrs;
+        const rawStatus = (attrs.status ?? '').trim();
+        let status = STATUSES.get(rawStatus.toLowerCase());
+        const message = method.message ?? method.exceptionClass;
+        const classname = this.className;
+        if (attrs['is-config'] === 'true') {
+            const name = detached(attrs.name ?? '');
+            if (status !== 'failed' || this.failedConfigs.has(name))
+                return;
+            this.failedConfigs.add(name);
+            const className = classname ?? '';
+            this.ready.push(resultOf({
+                source: this.source,
+                suitePath: [],
+                name: className,
+                classname,
+                status: 'error',
+                durationMs: durationOf(attrs['duration-ms']),
+                message: method.message === undefined && method.stack !== undefined ? undefined : (message ?? `Configuration method ${name} failed.`),
+                stack: method.stack,
+                output: joinTexts(method.output),
+                properties: [{ name: TESTNG_CONFIG_FAILURE, value: name }, ...method.properties],
+            }));
+            return;
+        }
+        if (status === undefined) {
+            this.statuses.note(rawStatus);
+            status = 'error';
+        }
+        const properties = [];
+        if (method.params.length > 0)
+            properties.push({ name: 'testng.params', value: method.params.join(', ') });
+        const description = keptAttribute(attrs.description);
+        if (description !== undefined)
+            properties.push({ name: 'testng.description', value: description });
+        properties.push(...method.properties);
+        this.ready.push(resultOf({
+            source: this.source,
+            suitePath: classname === undefined ? [] : [classname],
+            name: detached(attrs.name ?? ''),
+            classname,
+            status,
+            durationMs: durationOf(attrs['duration-ms']),
+            // The stack's first line says more than the class alone (`java.lang.AssertionError: expected …`).
+            message: method.message === undefined && method.stack !== undefined ? undefined : message,
+            stack: method.stack,
+            output: joinTexts(method.output),
+            properties,
+        }));
+    }
+    finish() {
+        this.statuses.report(this.warn, this.source, 'test-method status', 'recorded with the status error', 'PASS, FAIL or SKIP');
+    }
+}
+/** `duration-ms`: whole milliseconds. */
+function durationOf(value) {
+    const text = nonEmpty(value);
+    return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
+}
+//# sourceMappingURL=testng.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/testng/index.js
+
+
+
+const testng_ROOTS = ['testng-results'];
+const testngXml = {
+    id: 'testng',
+    label: 'TestNG XML',
+    xmlRoots: testng_ROOTS,
+    sniff: (head) => testng_ROOTS.includes(xmlRootName(head) ?? ''),
+    parse: (chunks, ctx) => readXml(chunks, new TestngReader(ctx.source, (message) => ctx.warn(message))),
+    parseInBatches: (chunks, ctx) => readXmlInBatches(chunks, new TestngReader(ctx.source, (message) => ctx.warn(message))),
+};
+//# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/duration.js
 /**
  * A JUnit `time` attribute as whole milliseconds. Seconds as most producers write them ("1.5", "1,234.5",
@@ -43036,6 +44099,461 @@ function readDuration(value) {
     return ms === undefined ? { readable: false } : { ms, readable: true };
 }
 //# sourceMappingURL=duration.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/trx/trx.js
+
+
+
+
+const trx_OUTCOMES = new Map([
+    ['passed', 'passed'],
+    ['passedbutrunaborted', 'passed'],
+    ['completed', 'passed'],
+    ['warning', 'passed'],
+    ['failed', 'failed'],
+    ['error', 'error'],
+    ['timeout', 'error'],
+    ['aborted', 'error'],
+    ['disconnected', 'error'],
+    ['notexecuted', 'skipped'],
+    ['inconclusive', 'skipped'],
+    ['notrunnable', 'skipped'],
+    ['pending', 'skipped'],
+    ['inprogress', 'skipped'],
+]);
+const PER_TEST_LINE = /\[(?:FAIL|SKIP)\]$/;
+const OUTPUT_TEXTS = new Set(['StdOut', 'StdErr', 'DebugTrace']);
+class TrxReader extends XmlResultReader {
+    /** Definitions read while results may still follow them (MSTest's older layout puts them first). */
+    definitions = new Map();
+    /** Results waiting for their definition, by testId (the last read of each test; see Held.previous). */
+    held = new Map();
+    resultsEnded = false;
+    definitionsEnded = false;
+    builders = [];
+    definition;
+    classes = new Map();
+    propertyKey;
+    propertyValue;
+    deploymentRoot;
+    runErrors = [];
+    /** Result kinds other than unit tests (web, generic, manual, ordered), counted for a warning. */
+    otherKinds = new Map();
+    durations = new Unreadable();
+    outcomes = new Unreadable();
+    constructor(source, warn = () => undefined) {
+        super(source, warn, '.NET TRX');
+    }
+    textCap(element, parent) {
+        const name = element.name;
+        const parentName = parent?.name;
+        if (parentName === 'ErrorInfo')
+            return name === 'Message' ? MAX_MESSAGE_CHARS : name === 'StackTrace' ? MAX_STACK_CHARS : undefined;
+        if (parentName === 'Output' && OUTPUT_TEXTS.has(name) && this.above(1) === 'UnitTestResult')
+            return MAX_OUTPUT_CHARS;
+        if (parentName === 'Property' && this.definition !== undefined && (name === 'Key' || name === 'Value'))
+            return MAX_MESSAGE_CHARS;
+        if (parentName === 'RunInfo' && name === 'Text')
+            return MAX_MESSAGE_CHARS;
+        // MSTest's Logger.LogMessage lines: output of the test.
+        if (parentName === 'TextMessages' && name === 'Message' && this.builders.length > 0)
+            return MAX_OUTPUT_CHARS;
+        return undefined;
+    }
+    opened(element) {
+        const attrs = element.attrs;
+        switch (element.name) {
+            case 'WebTestResult':
+            case 'GenericTestResult':
+            case 'ManualTestResult':
+            case 'TestResultAggregation':
+                if (this.above(1) === 'Results')
+                    this.otherKinds.set(element.name, (this.otherKinds.get(element.name) ?? 0) + 1);
+                return;
+            case 'UnitTestResult': {
+                const parent = this.builders[this.builders.length - 1];
+                if (parent !== undefined)
+                    parent.hasInner = true;
+                this.builders.push({ attrs, output: [], files: [], hasInner: false });
+                return;
+            }
+            case 'ResultFile': {
+                const path = keptAttribute(attrs.path);
+                const builder = this.builders[this.builders.length - 1];
+                if (path !== undefined && builder !== undefined)
+                    builder.files.push(path);
+                return;
+            }
+            case 'Deployment':
+                this.deploymentRoot = keptAttribute(attrs.runDeploymentRoot);
+                return;
+            case 'UnitTest':
+                if (this.above(1) === 'TestDefinitions')
+                    this.definition = { id: keptAttribute(attrs.id), read: {} };
+                return;
+            case 'TestMethod': {
+                const classname = keptAttribute(attrs.className);
+                // `Namespace.Class, Assembly, Version=…` in older MSTest files: the class is before the first comma.
+                if (this.definition !== undefined && classname !== undefined)
+                    this.definition.read.testClass = this.testClass(classname.split(',')[0]?.trim() ?? classname);
+                return;
+            }
+            case 'TestCategoryItem': {
+                const category = keptAttribute(attrs.TestCategory);
+                if (this.definition !== undefined && category !== undefined)
+                    (this.definition.read.tags ??= []).push(category);
+                return;
+            }
+            case 'Property':
+                this.propertyKey = undefined;
+                this.propertyValue = undefined;
+                return;
+            default:
+                return;
+        }
+    }
+    closed(element) {
+        switch (element.name) {
+            case 'Message':
+            case 'StackTrace': {
+                const builder = this.builders[this.builders.length - 1];
+                if (builder === undefined || element.text === undefined)
+                    return;
+                if (this.above(0) === 'TextMessages')
+                    builder.output.push(keptText(element.text));
+                else if (element.name === 'Message')
+                    builder.message = keptText(element.text);
+                else
+                    builder.stack = keptText(element.text);
+                return;
+            }
+            case 'StdOut':
+            case 'StdErr':
+            case 'DebugTrace':
+                if (element.text !== undefined)
+                    this.builders[this.builders.length - 1]?.output.push(keptText(element.text));
+                return;
+            case 'UnitTestResult': {
+                const builder = this.builders.pop();
+                if (builder !== undefined && !builder.hasInner)
+                    this.resultRead(builder);
+                return;
+            }
+            case 'Key':
+                if (element.text !== undefined)
+                    this.propertyKey = keptText(element.text);
+                return;
+            case 'Value':
+                if (element.text !== undefined)
+                    this.propertyValue = keptText(element.text) ?? '';
+                return;
+            case 'Property':
+                if (this.definition !== undefined && this.propertyKey !== undefined)
+                    (this.definition.read.properties ??= []).push({ name: this.propertyKey, value: this.propertyValue ?? '' });
+                return;
+            case 'UnitTest':
+                if (this.definition !== undefined)
+                    this.definitionRead(this.definition.id, this.definition.read);
+                this.definition = undefined;
+                return;
+            case 'Results':
+                this.resultsEnded = true;
+                return;
+            case 'TestDefinitions':
+                // Results still held name no definition: they are complete as they are.
+                this.definitionsEnded = true;
+                this.releaseHeld();
+                if (this.resultsEnded)
+                    this.definitions.clear();
+                return;
+            case 'Text': {
+                const text = keptText(element.text);
+                // The xUnit.net adapter repeats each failed test here (`… Failing_Test [FAIL]`): already a result.
+                if (text === undefined || PER_TEST_LINE.test(text))
+                    return;
+                if (this.stack[this.stack.length - 1]?.attrs.outcome?.toLowerCase() === 'error')
+                    this.runErrors.push(text);
+                return;
+            }
+            default:
+                return;
+        }
+    }
+    resultRead(builder) {
+        const attrs = builder.attrs;
+        const outcome = attrs.outcome?.trim() ?? '';
+        let status = trx_OUTCOMES.get(outcome.toLowerCase());
+        if (status === undefined) {
+            this.outcomes.note(outcome);
+            status = 'error';
+        }
+        const time = readDuration(attrs.duration);
+        if (!time.readable)
+            this.durations.note(attrs.duration ?? '');
+        const directory = keptAttribute(attrs.relativeResultsDirectory) ?? keptAttribute(attrs.executionId);
+        const files = builder.files.length === 0
+            ? undefined
+            : builder.files.map((path) => attachmentAt(this.deploymentRoot !== undefined && directory !== undefined ? `${this.deploymentRoot}/In/${directory}/${path}` : path));
+        const held = {
+            name: detached(attrs.testName ?? ''),
+            status,
+            durationMs: time.ms,
+            message: builder.message,
+            stack: builder.stack,
+            output: joinTexts(builder.output),
+            files,
+            previous: undefined,
+        };
+        const testId = keptAttribute(attrs.testId);
+        const definition = testId === undefined ? undefined : this.definitions.get(testId);
+        // Hand it over now when its definition is known, or can no longer come; hold it otherwise.
+        if (testId === undefined || definition !== undefined || this.definitionsEnded) {
+            this.ready.push(this.resultOf(held, definition));
+            return;
+        }
+        held.previous = this.held.get(testId);
+        this.held.set(testId, held);
+    }
+    /** A definition has been read: its held results are complete; it is kept only if results may still follow. */
+    definitionRead(id, definition) {
+        if (id === undefined)
+            return;
+        const last = this.held.get(id);
+        if (last !== undefined) {
+            this.held.delete(id);
+            this.release(last, definition);
+        }
+        if (!this.resultsEnded)
+            this.definitions.set(id, definition);
+    }
+    /** A test's held results, in reading order. */
+    release(last, definition) {
+        const chain = [];
+        for (let held = last; held !== undefined; held = held.previous)
+            chain.push(held);
+        for (let i = chain.length - 1; i >= 0; i -= 1)
+            this.ready.push(this.resultOf(chain[i], definition));
+    }
+    resultOf(held, definition) {
+        const testClass = definition?.testClass;
+        return resultOf({
+            source: this.source,
+            suitePath: testClass?.suitePath ?? [],
+            name: held.name,
+            classname: testClass?.name,
+            status: held.status,
+            durationMs: held.durationMs,
+            message: held.message,
+            stack: held.stack,
+            output: held.output,
+            properties: definition?.properties,
+            tags: definition?.tags,
+            attachments: held.files,
+        });
+    }
+    /** One class record per class name: its results share the name and the suite path. */
+    testClass(name) {
+        let known = this.classes.get(name);
+        if (known === undefined) {
+            known = { name, suitePath: [name] };
+            this.classes.set(name, known);
+        }
+        return known;
+    }
+    releaseHeld() {
+        for (const last of this.held.values())
+            this.release(last, undefined);
+        this.held.clear();
+    }
+    finish() {
+        this.releaseHeld();
+        for (const text of this.runErrors)
+            this.warn(`${this.source}: the test run reported an error outside any test: ${text}`);
+        for (const [kind, count] of this.otherKinds) {
+            this.warn(`${this.source}: skipped ${count} <${kind}> result${count === 1 ? '' : 's'}: only unit test results (<UnitTestResult>) are read, so ${count === 1 ? 'it is' : 'they are'} not recorded.`);
+        }
+        this.outcomes.report(this.warn, this.source, 'result outcome', 'recorded with the status error', 'Passed, Failed, NotExecuted, Timeout, Aborted or another TRX outcome');
+        this.durations.report(this.warn, this.source, 'duration', 'recorded without a duration', 'hh:mm:ss.fffffff');
+    }
+}
+//# sourceMappingURL=trx.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/trx/index.js
+
+
+
+const trx_ROOTS = ['TestRun'];
+const dotnetTrx = {
+    id: 'dotnet-trx',
+    label: '.NET TRX',
+    xmlRoots: trx_ROOTS,
+    sniff: (head) => trx_ROOTS.includes(xmlRootName(head) ?? ''),
+    parse: (chunks, ctx) => readXml(chunks, new TrxReader(ctx.source, (message) => ctx.warn(message))),
+    parseInBatches: (chunks, ctx) => readXmlInBatches(chunks, new TrxReader(ctx.source, (message) => ctx.warn(message))),
+};
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/xunit/xunit.js
+
+
+
+/** Marks the result made of an `<errors><error>` entry; its value is the error's type. */
+const XUNIT_ERROR_PROPERTY = 'xunit.error';
+const RESULTS = new Map([
+    ['pass', 'passed'],
+    ['fail', 'failed'],
+    ['skip', 'skipped'],
+    ['notrun', 'skipped'],
+]);
+class XunitReader extends XmlResultReader {
+    test;
+    results = new Unreadable();
+    durations = new Unreadable();
+    constructor(source, warn = () => undefined) {
+        super(source, warn, 'xUnit.net XML');
+    }
+    textCap(element, parent) {
+        if (this.test === undefined)
+            return undefined;
+        const name = element.name;
+        if (parent?.name === 'failure')
+            return name === 'message' ? MAX_MESSAGE_CHARS : name === 'stack-trace' ? MAX_STACK_CHARS : undefined;
+        if (parent?.name === 'test')
+            return name === 'output' ? MAX_OUTPUT_CHARS : name === 'reason' ? MAX_MESSAGE_CHARS : undefined;
+        return undefined;
+    }
+    opened(element) {
+        if (element.name === 'test')
+            this.test = { kind: 'test', attrs: element.attrs, properties: [], tags: [] };
+        else if (element.name === 'error' && this.above(1) === 'errors')
+            this.test = { kind: 'error', attrs: element.attrs, properties: [], tags: [] };
+        else if (element.name === 'trait' && this.test !== undefined) {
+            const name = keptAttribute(element.attrs.name);
+            if (name === undefined)
+                return;
+            const value = detached(element.attrs.value ?? '');
+            this.test.properties.push({ name, value });
+            if (name.toLowerCase() === 'category')
+                this.test.tags.push(value);
+        }
+    }
+    closed(element) {
+        const test = this.test;
+        if (test === undefined)
+            return;
+        switch (element.name) {
+            case 'message':
+                if (element.text !== undefined)
+                    test.message = keptText(element.text);
+                return;
+            case 'stack-trace':
+                if (element.text !== undefined)
+                    test.stack = keptText(element.text);
+                return;
+            case 'reason':
+                if (element.text !== undefined)
+                    test.reason = keptText(element.text);
+                return;
+            case 'output':
+                if (element.text !== undefined)
+                    test.output = keptText(element.text);
+                return;
+            case 'test':
+            case 'error':
+                if (element.attrs === test.attrs) {
+                    this.testRead(test);
+                    this.test = undefined;
+                }
+                return;
+            default:
+                return;
+        }
+    }
+    testRead(test) {
+        const attrs = test.attrs;
+        if (test.kind === 'error') {
+            const name = keptAttribute(attrs.name) ?? keptAttribute(attrs.type) ?? '';
+            this.ready.push(resultOf({
+                source: this.source,
+                suitePath: [],
+                name,
+                classname: name,
+                status: 'error',
+                message: test.message,
+                stack: test.stack,
+                properties: [{ name: XUNIT_ERROR_PROPERTY, value: detached(attrs.type ?? '') }],
+            }));
+            return;
+        }
+        const classname = keptAttribute(attrs.type);
+        let status = RESULTS.get((attrs.result ?? '').trim().toLowerCase());
+        if (status === undefined) {
+            this.results.note(attrs.result ?? '');
+            status = 'error';
+        }
+        const ms = secondsToMs(attrs.time);
+        if (ms === undefined && attrs.time !== undefined && attrs.time.trim() !== '')
+            this.durations.note(attrs.time);
+        this.ready.push(resultOf({
+            source: this.source,
+            suitePath: classname === undefined ? [] : [classname],
+            name: detached(attrs.name ?? ''),
+            classname,
+            status,
+            durationMs: ms,
+            message: test.message ?? test.reason,
+            stack: test.stack,
+            output: test.output,
+            properties: test.properties,
+            tags: test.tags,
+        }));
+    }
+    finish() {
+        this.results.report(this.warn, this.source, 'test result', 'recorded with the status error', 'Pass, Fail, Skip or NotRun');
+        this.durations.report(this.warn, this.source, 'duration', 'recorded without a duration', 'seconds ("0.0123")');
+    }
+}
+//# sourceMappingURL=xunit.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/xunit/index.js
+
+
+
+const xunit_ROOTS = ['assemblies', 'assembly'];
+const xunitXml = {
+    id: 'xunit',
+    label: 'xUnit.net XML',
+    xmlRoots: xunit_ROOTS,
+    sniff: (head) => xunit_ROOTS.includes(xmlRootName(head) ?? ''),
+    parse: (chunks, ctx) => readXml(chunks, new XunitReader(ctx.source, (message) => ctx.warn(message))),
+    parseInBatches: (chunks, ctx) => readXmlInBatches(chunks, new XunitReader(ctx.source, (message) => ctx.warn(message))),
+};
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/suite-context.js
+function rootContext() {
+    return { parent: undefined, name: '', ownProperties: [], properties: [] };
+}
+function childContext(parent, name, file) {
+    const context = { parent, name, ownProperties: [], properties: parent.properties };
+    if (file !== undefined)
+        context.file = file;
+    return context;
+}
+/** The names of the enclosing suites that have one, outermost first; built once per level that asks. */
+function suitePathOf(context) {
+    if (context === undefined)
+        return [];
+    if (context.path !== undefined)
+        return context.path;
+    const names = [];
+    let level = context;
+    while (level !== undefined && level.path === undefined) {
+        if (level.name !== '')
+            names.push(level.name);
+        level = level.parent;
+    }
+    const outer = level?.path ?? [];
+    // A level that adds no name shares its parent's list.
+    context.path = names.length === 0 ? outer : [...outer, ...names.reverse()];
+    return context.path;
+}
+//# sourceMappingURL=suite-context.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/testcase.js
 
 
@@ -43390,430 +44908,6 @@ function closeProperty(owner, attrs, text) {
     owner.push({ name: detached(name), value: attrs.value === undefined ? text.value().trim() : detached(attrs.value) });
 }
 //# sourceMappingURL=frames.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/xml-position.js
-/**
- * Line and column of an offset in a document read in pieces. Counting moves forward from a mark (the last
- * position asked for), so asking for every tag's position costs one pass over the text in all, and the
- * lines of pieces already dropped were counted when they were dropped: an error names its position without
- * the text being kept.
- */
-class XmlPosition {
-    /** Offset in the current buffer of the mark, and the 0-based line and column there. */
-    markOffset = 0;
-    line = 0;
-    column = 0;
-    /** The first `length` characters of `buffer` are about to be dropped. */
-    advance(buffer, length) {
-        this.moveTo(buffer, length);
-        this.markOffset -= length;
-    }
-    /** 1-based line and column of `offset` in the current buffer. */
-    at(buffer, offset) {
-        if (offset < this.markOffset) {
-            // Behind the mark (only when an error names an earlier tag): count back to the mark.
-            let line = this.line;
-            let column = this.column - (this.markOffset - offset);
-            for (let i = buffer.lastIndexOf('\n', this.markOffset - 1); i >= offset; i = buffer.lastIndexOf('\n', i - 1)) {
-                line -= 1;
-                column = offset - (buffer.lastIndexOf('\n', offset - 1) + 1);
-                if (i === 0)
-                    break;
-            }
-            return { line: line + 1, column: column + 1 };
-        }
-        this.moveTo(buffer, offset);
-        return { line: this.line + 1, column: this.column + 1 };
-    }
-    moveTo(buffer, offset) {
-        let lastBreak = -1;
-        for (let i = buffer.indexOf('\n', this.markOffset); i !== -1 && i < offset; i = buffer.indexOf('\n', i + 1)) {
-            this.line += 1;
-            lastBreak = i;
-        }
-        this.column = lastBreak === -1 ? this.column + (offset - this.markOffset) : offset - lastBreak - 1;
-        this.markOffset = offset;
-    }
-}
-//# sourceMappingURL=xml-position.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/xml-scanner.js
-/**
- * A small streaming XML scanner: text goes in by pieces (`write`), element events come out as soon as each
- * piece is read, so memory holds one tag and the unread rest of a piece — never the document, never a whole
- * text node (a 200 MB `<system-out>` arrives as many `text` calls).
- *
- * Only what result files need, and strict where it matters:
- * - elements, attributes (quoted, no duplicates), text, CDATA; comments and processing instructions skipped;
- * - entities: the five XML ones and numeric references, decoded once (`&amp;lt;` → `&lt;`); references no
- *   DTD declares (`&nbsp;`) and NUL characters are dropped from text;
- * - attribute values: literal tabs and line breaks become spaces, as XML requires (`&#10;` stays a line
- *   break: a reference is not normalised);
- * - any DTD declaration (`<!DOCTYPE`, `<!ENTITY` …) → INPUT_HOSTILE: entities that expand without bound or
- *   read other files are never processed; an HTML page is named as such (INPUT_NOT_RESULTS);
- * - elements nested more than MAX_ELEMENT_DEPTH deep → INPUT_HOSTILE, at once (memory stays linear in depth);
- * - a tag cut by the end of a piece is taken up where it stopped, so a value costs its length once;
- * - not well-formed (mismatched or unclosed tags, `<` in an attribute value, several roots, text outside the
- *   root, a truncated file) → INPUT_MALFORMED with line and column.
- */
-
-
-
-const DTD_DECLARATION = /^<!(DOCTYPE|ENTITY|ELEMENT|ATTLIST|NOTATION)\b/i;
-const NAME = /^[A-Za-z_:\u00C0-\uFFFF][\w.:\u00B7\u00C0-\uFFFF-]*$/;
-/**
- * Elements open at once, at most. Real result files nest a few levels (merged shard reports a dozen); a file
- * nested thousands deep is generated to exhaust the reader, and is refused at once so that the files beside
- * it are still read.
- */
-const MAX_ELEMENT_DEPTH = 1000;
-/** Longer tag or attribute names are refused: a name is never cut and read again piece after piece. */
-const MAX_NAME_CHARS = 10_000;
-class XmlScanner {
-    source;
-    handler;
-    buffer = '';
-    pos = 0;
-    mode = 'markup';
-    open = [];
-    roots = 0;
-    where = new XmlPosition();
-    /** Where a comment, CDATA section or processing instruction began, for "never closed" messages. */
-    sectionStart = { line: 0, column: 0 };
-    /** An open tag cut by the end of the input so far: where to go on reading it (see PartialTag). */
-    partial;
-    /** Pieces that arrived inside a cut attribute value without its closing quote: joined once it comes. */
-    held = [];
-    constructor(source, handler) {
-        this.source = source;
-        this.handler = handler;
-    }
-    write(piece) {
-        const value = this.partial?.value;
-        if (value !== undefined && !piece.includes(value.quote)) {
-            // Still inside a long attribute value: keep the piece aside rather than joining it to the buffer, which
-            // would copy the whole value once per piece (a 50 MB value took minutes that way).
-            this.held.push(piece);
-            value.searched += piece.length;
-            return;
-        }
-        if (this.pos > 0) {
-            this.where.advance(this.buffer, this.pos);
-            this.buffer = this.buffer.slice(this.pos);
-            this.pos = 0;
-        }
-        this.buffer += this.takeHeld() + piece;
-        this.scan(false);
-    }
-    takeHeld() {
-        if (this.held.length === 0)
-            return '';
-        const held = this.held.join('');
-        this.held = [];
-        return held;
-    }
-    end() {
-        if (this.held.length > 0)
-            this.buffer += this.takeHeld();
-        this.scan(true);
-        if (this.mode !== 'markup') {
-            const what = this.mode === 'cdata' ? ['CDATA section', ']]>'] : this.mode === 'comment' ? ['comment', '-->'] : ['processing instruction', '?>'];
-            const { line, column } = this.sectionStart;
-            throw this.malformed(`the ${what[0]} opened at line ${line}, column ${column} is never closed (no "${what[1]}"). ` +
-                'The file is probably truncated (the test run was killed while writing it); regenerate it.');
-        }
-        if (this.pos < this.buffer.length)
-            throw this.error(this.pos, 'a tag is never closed (no ">"). The file is truncated (the test run was probably killed while writing it); regenerate it.', false);
-        if (this.open.length > 0) {
-            const { line } = this.where.at(this.buffer, this.buffer.length);
-            throw this.malformed(`it ends at line ${line} while ${this.open.map((n) => `<${n}>`).join(', ')} are still open. ` +
-                'The file is truncated (the test run was probably killed while writing it); regenerate it.');
-        }
-        if (this.roots === 0)
-            throw this.malformed('it has no root element. Expected a JUnit XML file with a <testsuites> or <testsuite> root.');
-    }
-    /** Consume as much of the buffer as can be read; at the end of input (`final`), everything. */
-    scan(final) {
-        const buf = this.buffer;
-        while (this.pos < buf.length) {
-            if (this.mode === 'cdata') {
-                const end = buf.indexOf(']]>', this.pos);
-                const stop = end === -1 ? Math.max(this.pos, buf.length - 2) : end;
-                if (stop > this.pos && this.handler.wantsText())
-                    this.handler.text(withoutNul(newlines(buf.slice(this.pos, stop))));
-                if (end === -1) {
-                    this.pos = stop;
-                    return;
-                }
-                this.pos = end + 3;
-                this.mode = 'markup';
-                continue;
-            }
-            if (this.mode === 'comment' || this.mode === 'pi') {
-                const terminator = this.mode === 'comment' ? '-->' : '?>';
-                const end = buf.indexOf(terminator, this.pos);
-                if (end === -1) {
-                    this.pos = Math.max(this.pos, buf.length - terminator.length + 1);
-                    return;
-                }
-                this.pos = end + terminator.length;
-                this.mode = 'markup';
-                continue;
-            }
-            const lt = buf.indexOf('<', this.pos);
-            if (lt !== this.pos) {
-                const stop = lt === -1 ? (final ? buf.length : safeTextEnd(buf, this.pos)) : lt;
-                if (stop > this.pos)
-                    this.textBetweenTags(buf, this.pos, stop);
-                this.pos = stop;
-                if (lt === -1)
-                    return;
-            }
-            if (!this.markup(buf, final))
-                return;
-        }
-    }
-    textBetweenTags(buf, from, to) {
-        if (this.open.length > 0 && !this.handler.wantsText())
-            return;
-        const raw = buf.slice(from, to);
-        if (this.open.length === 0) {
-            if (raw.trim() !== '') {
-                throw this.malformed(`expected exactly one root element and nothing else, found text outside the root element. ` +
-                    'Several files may have been concatenated, or the file was hand-edited; pass each result file separately.');
-            }
-            return;
-        }
-        this.handler.text(decodeXmlEntities(newlines(raw)));
-    }
-    /** Read the markup at `this.pos` (a `<`). False when more input is needed. */
-    markup(buf, final) {
-        const at = this.pos;
-        // Too short to tell `<!DOCTYPE` from `<!--` or `<![CDATA[`: wait for more.
-        if (!final && buf.length - at < 12 && (buf.length - at < 2 || buf[at + 1] === '!'))
-            return false;
-        if (buf.startsWith('<!--', at))
-            return this.enter('comment', at, 4);
-        if (buf.startsWith('<![CDATA[', at)) {
-            if (this.open.length === 0)
-                throw this.error(at, 'CDATA outside the root element.');
-            return this.enter('cdata', at, 9);
-        }
-        if (buf.startsWith('<?', at))
-            return this.enter('pi', at, 2);
-        if (buf.startsWith('<!', at)) {
-            if (DTD_DECLARATION.test(buf.slice(at, at + 12)))
-                throw this.refuseDeclaration(buf, at);
-            throw this.error(at, `unexpected "${buf.slice(at, at + 12)}".`);
-        }
-        const end = buf[at + 1] === '/' ? this.closeTag(buf, at) : this.openTag(buf, at);
-        if (end === -1) {
-            if (final)
-                throw this.error(at, 'a tag is never closed (no ">"). The file is truncated (the test run was probably killed while writing it); regenerate it.', false);
-            return false;
-        }
-        this.pos = end + 1;
-        return true;
-    }
-    enter(mode, at, length) {
-        this.sectionStart = this.where.at(this.buffer, at);
-        this.mode = mode;
-        this.pos = at + length;
-        return true;
-    }
-    /**
-     * An open tag, read in one pass: name, attributes, `>` (the scanner's hottest path: one per testcase).
-     * Returns the index of its `>`, or -1 when the buffer ends first (nothing is reported until it is whole).
-     * A tag cut by the end of the buffer is taken up where it was left (`partial`), not read again from its
-     * start, so a tag costs its length however many pieces it spans.
-     */
-    openTag(buf, at) {
-        const length = buf.length;
-        const partial = this.partial;
-        this.partial = undefined;
-        let i;
-        let name;
-        let attrs;
-        if (partial === undefined) {
-            i = at + 1;
-            while (i < length && !endsName(buf.charCodeAt(i)))
-                i += 1;
-            if (i - at > MAX_NAME_CHARS)
-                throw this.error(at, `a tag name longer than ${MAX_NAME_CHARS} characters.`);
-            if (i >= length)
-                return -1;
-            name = buf.slice(at + 1, i);
-            if (!NAME.test(name))
-                throw this.error(at, `"<${name.slice(0, 40)}" is not a valid tag name.`);
-            attrs = {};
-        }
-        else {
-            ({ name, attrs } = partial);
-            i = at + partial.next;
-        }
-        for (;;) {
-            while (i < length && isSpace(buf.charCodeAt(i)))
-                i += 1;
-            if (i >= length)
-                return this.suspend(at, name, attrs, i);
-            const c = buf.charCodeAt(i);
-            if (c === GT) {
-                this.openElement(name, attrs, false);
-                return i;
-            }
-            if (c === SLASH) {
-                if (i + 1 >= length)
-                    return this.suspend(at, name, attrs, i);
-                if (buf.charCodeAt(i + 1) !== GT)
-                    throw this.error(i, 'expected ">" after "/" in a tag.');
-                this.openElement(name, attrs, true);
-                return i + 1;
-            }
-            if (c === LT)
-                throw this.error(i, 'a "<" inside a tag.');
-            const start = i;
-            while (i < length && !endsName(buf.charCodeAt(i)) && buf.charCodeAt(i) !== EQUALS)
-                i += 1;
-            if (i - start > MAX_NAME_CHARS)
-                throw this.error(start, `an attribute name longer than ${MAX_NAME_CHARS} characters.`);
-            const attribute = buf.slice(start, i);
-            while (i < length && isSpace(buf.charCodeAt(i)))
-                i += 1;
-            if (i >= length)
-                return this.suspend(at, name, attrs, start);
-            if (buf.charCodeAt(i) === EQUALS)
-                i += 1;
-            else
-                throw this.notAnAttribute(buf, start);
-            while (i < length && isSpace(buf.charCodeAt(i)))
-                i += 1;
-            if (i >= length)
-                return this.suspend(at, name, attrs, start);
-            const quote = buf.charCodeAt(i);
-            if ((quote !== DOUBLE_QUOTE && quote !== SINGLE_QUOTE) || attribute === '')
-                throw this.notAnAttribute(buf, start);
-            // The part of a cut value already searched holds no closing quote: search only what came after it.
-            const cut = partial?.value;
-            const searchFrom = cut !== undefined && cut.quoteAt === i - at ? at + cut.searched : i + 1;
-            const close = buf.indexOf(quote === DOUBLE_QUOTE ? '"' : "'", searchFrom);
-            if (close === -1) {
-                this.partial = { name, attrs, next: start - at, value: { quote: quote === DOUBLE_QUOTE ? '"' : "'", quoteAt: i - at, searched: length - at } };
-                return -1;
-            }
-            const raw = buf.slice(i + 1, close);
-            const lt = raw.indexOf('<');
-            if (lt !== -1) {
-                throw this.error(i + 1 + lt, '"<" is not allowed inside an attribute value (it must be written &lt;). The tool that wrote this file produced invalid XML; fix or regenerate the file.', false);
-            }
-            if (Object.hasOwn(attrs, attribute))
-                throw this.error(start, `attribute "${attribute}" is repeated.`);
-            attrs[attribute] = attributeValue(raw);
-            i = close + 1;
-        }
-    }
-    /** The tag at `at` is cut by the end of the buffer: remember what was read of it, up to `next`. */
-    suspend(at, name, attrs, next) {
-        this.partial = { name, attrs, next: next - at };
-        return -1;
-    }
-    notAnAttribute(buf, start) {
-        const excerpt = buf
-            .slice(start, start + 40)
-            .split('>')[0]
-            ?.trim() ?? '';
-        return this.error(start, `attribute "${excerpt}" is not of the form name="value".`);
-    }
-    openElement(name, attrs, selfClosing) {
-        if (this.open.length === 0) {
-            if (this.roots > 0) {
-                throw this.malformed('expected exactly one root element and nothing else, found 2 top-level elements. ' +
-                    'Several files may have been concatenated, or the file was hand-edited; pass each result file separately.');
-            }
-            this.roots += 1;
-        }
-        if (this.open.length >= MAX_ELEMENT_DEPTH)
-            throw this.tooDeep(name);
-        this.open.push(name);
-        this.handler.open(name, attrs);
-        if (selfClosing) {
-            this.open.pop();
-            this.handler.close(name);
-        }
-    }
-    /** A closing tag; returns the index of its `>`, or -1 when the buffer ends first. */
-    closeTag(buf, at) {
-        const end = buf.indexOf('>', at);
-        if (end === -1)
-            return -1;
-        const stray = buf.indexOf('<', at + 1);
-        if (stray !== -1 && stray < end)
-            throw this.error(stray, 'a "<" inside a tag.');
-        const name = buf.slice(at + 2, end).trim();
-        const expected = this.open.pop();
-        if (expected === undefined)
-            throw this.error(at, `closing tag </${name}> without an open element.`);
-        if (expected !== name)
-            throw this.error(at, `expected closing tag </${expected}>, found </${name}>.`);
-        this.handler.close(name);
-        return end;
-    }
-    refuseDeclaration(buf, at) {
-        if (/^<!DOCTYPE\s+html\b/i.test(buf.slice(at, at + 15))) {
-            return new errors_InputError('INPUT_NOT_RESULTS', this.source, `${this.source} is an HTML page, not JUnit XML. Pass the machine-readable result file the test runner wrote, ` + 'not an HTML report made from it.');
-        }
-        const { line, column } = this.where.at(buf, at);
-        return new errors_InputError('INPUT_HOSTILE', this.source, `${this.source}: refused a DTD declaration (${buf.slice(at, at + 9)}…) at line ${line}, column ${column}. ` +
-            'Expected a JUnit XML file without <!DOCTYPE> or <!ENTITY>: a DTD can define entities that expand ' +
-            'without bound or read other files, so it is never processed. Remove the declaration, or check where this file came from.');
-    }
-    tooDeep(name) {
-        const { line, column } = this.where.at(this.buffer, this.pos);
-        return new errors_InputError('INPUT_HOSTILE', this.source, `${this.source}: refused at line ${line}, column ${column}: a <${name}> nested more than ${MAX_ELEMENT_DEPTH} elements deep. ` +
-            `Real result files nest a few levels; a file nested this deep is broken or made to exhaust the memory of the tools that read it, ` +
-            'so it is not read further (the other files are). Check where this file came from, and regenerate it with the test runner.');
-    }
-    error(offset, what, generic = true) {
-        const { line, column } = this.where.at(this.buffer, offset);
-        const advice = generic ? ' Expected a complete JUnit XML file; the file may be truncated or hand-edited. Regenerate it.' : '';
-        return this.malformed(`line ${line}, column ${column}: ${what}${advice}`);
-    }
-    malformed(what) {
-        return new errors_InputError('INPUT_MALFORMED', this.source, `${this.source} is not well-formed XML: ${what}`);
-    }
-}
-const GT = 0x3e;
-const LT = 0x3c;
-const SLASH = 0x2f;
-const EQUALS = 0x3d;
-const DOUBLE_QUOTE = 0x22;
-const SINGLE_QUOTE = 0x27;
-function isSpace(c) {
-    return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
-}
-/** What ends a tag or attribute name: white space, `/`, `>`, `<`, a quote. */
-function endsName(c) {
-    return isSpace(c) || c === SLASH || c === GT || c === LT || c === DOUBLE_QUOTE || c === SINGLE_QUOTE;
-}
-/** Where text before the end of a piece can safely stop: never inside an entity reference. */
-function safeTextEnd(buf, from) {
-    if (buf.endsWith('\r'))
-        return Math.max(from, buf.length - 1);
-    const amp = buf.lastIndexOf('&');
-    if (amp < from || amp < buf.length - LONGEST_REFERENCE || buf.indexOf(';', amp) !== -1)
-        return buf.length;
-    return amp;
-}
-/** NUL is never allowed in XML; a tool that wrote one (a crashed process's output) meant nothing by it. */
-function withoutNul(text) {
-    return text.includes('\0') ? text.replaceAll('\0', '') : text;
-}
-/** XML reads every `\r\n` and lone `\r` as `\n`. */
-function newlines(text) {
-    return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
-}
-function attributeValue(raw) {
-    const normalised = /[\t\n\r]/.test(raw) ? raw.replace(/\r\n|[\t\n\r]/g, ' ') : raw;
-    return decodeXmlEntities(normalised);
-}
-//# sourceMappingURL=xml-scanner.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/reader.js
 
 
@@ -44153,11 +45247,20 @@ async function* readJUnitInBatches(chunks, source, warn, rules = {}) {
 //# sourceMappingURL=junit.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/index.js
 
+
+const junit_ROOTS = ['testsuites', 'testsuite'];
 const junitXml = {
     id: 'junit',
     label: 'JUnit XML',
-    // Any XML: a document that is XML but not JUnit gets a message naming its root element from the reader.
-    sniff: (head) => head.trimStart().startsWith('<'),
+    xmlRoots: junit_ROOTS,
+    // A JUnit root, or markup whose root cannot be told from its start (a DTD, a stray `<`): the reader's
+    // messages name what is wrong there. An XML root no format reads is refused by the registry.
+    sniff: (head) => {
+        if (!head.trimStart().startsWith('<'))
+            return false;
+        const root = xmlRootName(head);
+        return root === undefined || junit_ROOTS.includes(root);
+    },
     parse: (chunks, ctx) => readJUnit(chunks, ctx.source, (message) => ctx.warn(message), ctx),
     parseInBatches: (chunks, ctx) => readJUnitInBatches(chunks, ctx.source, (message) => ctx.warn(message), ctx),
 };
@@ -45548,8 +46651,13 @@ const vitestJson = {
 
 
 
+
+
+
+
+
 /** A more specific format comes before a more general one: Vitest's JSON looks like Jest's, so it is asked first. */
-const FORMATS = [junitXml, vitestJson, jestJson, playwrightJson, cucumberJson];
+const FORMATS = [junitXml, dotnetTrx, nunit3Xml, xunitXml, testngXml, vitestJson, jestJson, playwrightJson, cucumberJson];
 /** How much decoded text `sniff` is shown. */
 const SNIFF_CHARS = 64 * 1024;
 /** `JUnit XML, Jest --json or Playwright JSON`. */
@@ -45574,6 +46682,9 @@ async function refuseUnrecognised(head, rest, source) {
         return new errors_InputError('INPUT_NOT_RESULTS', source, `${source} is JSON but not results this tool reads: ${describeJson(json)}. Expected ${expectedFormats()} results. ` +
             'Write results with one of those reporters.');
     }
+    const root = first === '<' ? xmlRootName(head) : undefined;
+    if (root !== undefined)
+        return refuseXmlRoot(source, root, FORMATS);
     return new errors_InputError('INPUT_NOT_RESULTS', source, `${source} is not a result file: it starts with ${describeStart(head)}. Expected ${expectedFormats()} results. ` +
         'Check that the path points at the results, not a log.');
 }
@@ -47210,8 +48321,8 @@ function asInputError(error, file) {
 }
 /**
  * Patterns → files, sorted and without duplicates. A pattern that names an existing file is taken
- * literally (file names may contain glob characters such as `[1]`); a directory means the `*.xml` files
- * below it; anything else is a glob. node_modules is never searched.
+ * literally (file names may contain glob characters such as `[1]`); a directory means the `*.xml` and `*.trx`
+ * files below it (`dotnet test --logger trx` names its files `.trx`); anything else is a glob. node_modules is never searched.
  */
 async function expandPatterns(patterns, cwd) {
     const byAbsolute = new Map();
@@ -47239,7 +48350,7 @@ async function expandOne(pattern, cwd) {
         return [pattern];
     const absolute = external_node_path_.isAbsolute(pattern);
     const globPattern = process.platform === 'win32' ? pattern.replace(/\\/g, '/') : pattern;
-    const search = literal?.isDirectory() ? `${escapePath(globPattern.replace(/\/+$/, ''))}/**/*.xml` : globPattern;
+    const search = literal?.isDirectory() ? `${escapePath(globPattern.replace(/\/+$/, ''))}/**/*.{xml,trx}` : globPattern;
     const ignore = pattern.includes('node_modules') ? [] : ['**/node_modules/**'];
     return glob([search], { cwd, absolute, onlyFiles: true, expandDirectories: false, ignore });
 }

@@ -60,7 +60,7 @@ export const ERROR_CODES = {
   INPUT_NOT_RESULTS: {
     exit: 2,
     meaning: 'A file is not in a format this tool reads.',
-    todo: 'Point at JUnit XML, Jest/Vitest JSON, Playwright JSON or Cucumber JSON results.',
+    todo: 'Point at JUnit XML, .NET TRX, NUnit 3, xUnit.net or TestNG XML, Jest/Vitest JSON, Playwright JSON or Cucumber JSON results.',
   },
   INPUT_MALFORMED: { exit: 2, meaning: 'A result file is truncated or malformed.', todo: 'Regenerate it.' },
   INPUT_HOSTILE: {

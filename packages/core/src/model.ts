@@ -5,7 +5,7 @@
 import type { InputError } from './errors.js';
 
 /** The input formats, by id (each is a folder under formats/; the model names them so that it imports none). */
-export type FormatId = 'junit' | 'jest-json' | 'vitest-json' | 'playwright-json' | 'cucumber-json';
+export type FormatId = 'junit' | 'jest-json' | 'vitest-json' | 'playwright-json' | 'cucumber-json' | 'dotnet-trx' | 'nunit3' | 'xunit' | 'testng';
 
 /** The outcome of one attempt, as the test runner saw it. `error` = JUnit <error> (crashed, not asserted). */
 export type TestStatus = 'passed' | 'failed' | 'error' | 'skipped';

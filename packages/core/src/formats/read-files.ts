@@ -284,8 +284,8 @@ function asInputError(error: unknown, file: string): InputError {
 
 /**
  * Patterns → files, sorted and without duplicates. A pattern that names an existing file is taken
- * literally (file names may contain glob characters such as `[1]`); a directory means the `*.xml` files
- * below it; anything else is a glob. node_modules is never searched.
+ * literally (file names may contain glob characters such as `[1]`); a directory means the `*.xml` and `*.trx`
+ * files below it (`dotnet test --logger trx` names its files `.trx`); anything else is a glob. node_modules is never searched.
  */
 async function expandPatterns(patterns: string[], cwd: string): Promise<{ files: string[]; unmatched: string[] }> {
   const byAbsolute = new Map<string, string>();
@@ -310,7 +310,7 @@ async function expandOne(pattern: string, cwd: string): Promise<string[]> {
   if (literal !== undefined && !literal.isDirectory()) return [pattern];
   const absolute = path.isAbsolute(pattern);
   const globPattern = process.platform === 'win32' ? pattern.replace(/\\/g, '/') : pattern;
-  const search = literal?.isDirectory() ? `${escapePath(globPattern.replace(/\/+$/, ''))}/**/*.xml` : globPattern;
+  const search = literal?.isDirectory() ? `${escapePath(globPattern.replace(/\/+$/, ''))}/**/*.{xml,trx}` : globPattern;
   const ignore = pattern.includes('node_modules') ? [] : ['**/node_modules/**'];
   return glob([search], { cwd, absolute, onlyFiles: true, expandDirectories: false, ignore });
 }

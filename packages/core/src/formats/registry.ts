@@ -10,6 +10,11 @@ import { InputError } from '../errors.js';
 import type { Format } from './format.js';
 import { cucumberJson } from './cucumber/index.js';
 import { jestJson } from './jest/index.js';
+import { nunit3Xml } from './nunit3/index.js';
+import { testngXml } from './testng/index.js';
+import { dotnetTrx } from './trx/index.js';
+import { xunitXml } from './xunit/index.js';
+import { refuseXmlRoot, xmlRootName } from './xml-input.js';
 import { collectText, describeJson, parseJson } from './json-input.js';
 import { junitXml } from './junit/index.js';
 import { playwrightJson } from './playwright/index.js';
@@ -17,7 +22,7 @@ import { vitestJson } from './vitest/index.js';
 import { describeStart } from './text.js';
 
 /** A more specific format comes before a more general one: Vitest's JSON looks like Jest's, so it is asked first. */
-export const FORMATS: readonly Format[] = [junitXml, vitestJson, jestJson, playwrightJson, cucumberJson];
+export const FORMATS: readonly Format[] = [junitXml, dotnetTrx, nunit3Xml, xunitXml, testngXml, vitestJson, jestJson, playwrightJson, cucumberJson];
 
 /** How much decoded text `sniff` is shown. */
 export const SNIFF_CHARS = 64 * 1024;
@@ -54,6 +59,8 @@ export async function refuseUnrecognised(head: string, rest: AsyncIterable<strin
         'Write results with one of those reporters.',
     );
   }
+  const root = first === '<' ? xmlRootName(head) : undefined;
+  if (root !== undefined) return refuseXmlRoot(source, root, FORMATS);
   return new InputError(
     'INPUT_NOT_RESULTS',
     source,

@@ -20,6 +20,10 @@ describe('the registry', () => {
   it("lists every format, Vitest before Jest (its JSON looks like Jest's)", () => {
     expect(FORMATS.map((f) => [f.id, f.label])).toEqual([
       ['junit', 'JUnit XML'],
+      ['dotnet-trx', '.NET TRX'],
+      ['nunit3', 'NUnit 3 XML'],
+      ['xunit', 'xUnit.net XML'],
+      ['testng', 'TestNG XML'],
       ['vitest-json', 'Vitest JSON'],
       ['jest-json', 'Jest --json'],
       ['playwright-json', 'Playwright JSON'],
@@ -40,13 +44,17 @@ describe('the registry', () => {
   });
 
   it.each([
-    ['', 'INPUT_EMPTY', /^f is empty \(0 bytes\)\. Expected JUnit XML, Vitest JSON, Jest --json, Playwright JSON or Cucumber JSON results\./],
+    [
+      '',
+      'INPUT_EMPTY',
+      /^f is empty \(0 bytes\)\. Expected JUnit XML, \.NET TRX, NUnit 3 XML, xUnit\.net XML, TestNG XML, Vitest JSON, Jest --json, Playwright JSON or Cucumber JSON results\./,
+    ],
     [' \n ', 'INPUT_EMPTY', /^f is only whitespace/],
     ['\uFEFF', 'INPUT_EMPTY', /^f is empty/],
     [
       'this is not an xml file',
       'INPUT_NOT_RESULTS',
-      /starts with "this is not an xml file"\. Expected JUnit XML, Vitest JSON, Jest --json, Playwright JSON or Cucumber JSON results/,
+      /starts with "this is not an xml file"\. Expected JUnit XML, \.NET TRX, NUnit 3 XML, xUnit\.net XML, TestNG XML, Vitest JSON, Jest --json, Playwright JSON or Cucumber JSON results/,
     ],
     ['{"suites": [', 'INPUT_MALFORMED', /f is not valid JSON/],
     ['{"stats": {}, "passes": [], "tests": []}', 'INPUT_NOT_RESULTS', /keys "stats", "passes", "tests" \(this looks like Mocha JSON\)/],
@@ -186,7 +194,8 @@ describe('readResultFiles', () => {
     const outcomes = await readResultFiles(['junit/**/*.xml', 'native/**/*.json', 'hostile/*.xml'], { cwd: FIXTURES_DIR });
     expect(outcomes).toHaveLength(120 + 17 + 3);
     const failed = outcomes.filter((o) => o.error !== undefined);
-    expect(failed).toHaveLength(15 + 3);
+    // 15 broken or other formats, 3 of which (TRX, NUnit 3, xUnit.net) are now read; 3 hostile.
+    expect(failed).toHaveLength(12 + 3);
     for (const outcome of failed) expect(outcome.error?.message).toContain(outcome.path);
     expect(outcomes.filter((o) => o.error?.code === 'INPUT_HOSTILE').map((o) => o.path)).toEqual([
       'hostile/billion-laughs.xml',

@@ -78,6 +78,8 @@ export class XmlScanner {
   constructor(
     private readonly source: string,
     private readonly handler: XmlHandler,
+    /** What the file should be, for "Expected a complete … file" (the other XML formats share this scanner). */
+    private readonly document = 'JUnit XML',
   ) {}
 
   write(piece: string): void {
@@ -375,7 +377,7 @@ export class XmlScanner {
 
   private error(offset: number, what: string, generic = true): InputError {
     const { line, column } = this.where.at(this.buffer, offset);
-    const advice = generic ? ' Expected a complete JUnit XML file; the file may be truncated or hand-edited. Regenerate it.' : '';
+    const advice = generic ? ` Expected a complete ${this.document} file; the file may be truncated or hand-edited. Regenerate it.` : '';
     return this.malformed(`line ${line}, column ${column}: ${what}${advice}`);
   }
 

@@ -1,0 +1,16 @@
+/** .NET TRX, read in pieces: the rules are in trx.ts. */
+import type { Format } from '../format.js';
+import { xmlRootName } from '../xml-input.js';
+import { readXml, readXmlInBatches } from '../xml-results.js';
+import { TrxReader } from './trx.js';
+
+const ROOTS = ['TestRun'];
+
+export const dotnetTrx: Format = {
+  id: 'dotnet-trx',
+  label: '.NET TRX',
+  xmlRoots: ROOTS,
+  sniff: (head) => ROOTS.includes(xmlRootName(head) ?? ''),
+  parse: (chunks, ctx) => readXml(chunks, new TrxReader(ctx.source, (message) => ctx.warn(message))),
+  parseInBatches: (chunks, ctx) => readXmlInBatches(chunks, new TrxReader(ctx.source, (message) => ctx.warn(message))),
+};

@@ -1,0 +1,338 @@
+/**
+ * .NET TRX (Visual Studio / `dotnet test --logger trx`) → TestResults, read in pieces.
+ *
+ * Rules, decided once here:
+ * - Root `<TestRun>`. One TestResult per `<Results>/<UnitTestResult>`; a data-driven result holding
+ *   `<InnerResults>` is replaced by its inner results (one per data row).
+ * - name = `testName`; classname = the `className` of the `<TestDefinitions>/<UnitTest>/<TestMethod>` whose
+ *   `id` is the result's `testId`, and suitePath = [classname] (a class, left out of titles as JUnit's are).
+ *   The definition's `<Properties>` (MSTest `[TestProperty]`; `testsigma` names a case) and `<TestCategory>`
+ *   items (as tags) apply to its results.
+ * - Status from `outcome`: Passed, PassedButRunAborted, Completed, Warning → passed; Failed → failed; Error,
+ *   Timeout, Aborted, Disconnected → error; NotExecuted, Inconclusive, NotRunnable, Pending, InProgress →
+ *   skipped; any other value → error, named in a warning.
+ * - duration `hh:mm:ss.fffffff`; message = `<Output><ErrorInfo><Message>`, stack = its `<StackTrace>`, output
+ *   = `<StdOut>`, `<StdErr>`, `<DebugTrace>`; `<ResultFiles><ResultFile path>` are attachments, under the run's
+ *   deployment directory (`<runDeploymentRoot>/In/<relativeResultsDirectory>/`) beside the TRX file.
+ * - Other result kinds under `<Results>` (web, generic, manual and ordered tests) are skipped and counted in a
+ *   warning, never dropped silently. MSTest's `<TextMessages>` lines are output.
+ * - A run-level `<RunInfo outcome="Error">` (a crashed or aborted test host) is named in a warning, except the
+ *   xUnit.net adapter's copies of failed tests (`… [FAIL]`), which are results already.
+ * - Memory and order: vstest writes `<Results>` BEFORE `<TestDefinitions>`, so results wait for their
+ *   definition, each as a small record of what it says itself (name, outcome, duration, its texts clipped: 16 KiB
+ *   message, 64 KiB stack, 64 KiB output), and are handed over as their definition is read — in the order of the
+ *   definitions — the definitions themselves not kept once `</Results>` has passed. When the definitions come
+ *   first (MSTest's older layout) they are kept as small records (one shared class record per class,
+ *   properties and categories only when present) and each result is handed over as it ends. A result whose
+ *   definition never comes, or a file that breaks, hands over what is held without a class.
+ */
+import type { Attachment, Property, TestResult, TestStatus } from '../../model.js';
+import { MAX_MESSAGE_CHARS, MAX_OUTPUT_CHARS, MAX_STACK_CHARS } from '../text.js';
+import { readDuration } from '../junit/duration.js';
+import { detached } from '../junit/xml-entities.js';
+import { Unreadable, XmlResultReader, attachmentAt, joinTexts, keptAttribute, keptText, resultOf, type OpenElement } from '../xml-results.js';
+
+const OUTCOMES = new Map<string, TestStatus>([
+  ['passed', 'passed'],
+  ['passedbutrunaborted', 'passed'],
+  ['completed', 'passed'],
+  ['warning', 'passed'],
+  ['failed', 'failed'],
+  ['error', 'error'],
+  ['timeout', 'error'],
+  ['aborted', 'error'],
+  ['disconnected', 'error'],
+  ['notexecuted', 'skipped'],
+  ['inconclusive', 'skipped'],
+  ['notrunnable', 'skipped'],
+  ['pending', 'skipped'],
+  ['inprogress', 'skipped'],
+]);
+
+const PER_TEST_LINE = /\[(?:FAIL|SKIP)\]$/;
+const OUTPUT_TEXTS = new Set(['StdOut', 'StdErr', 'DebugTrace']);
+
+/** What a `<TestDefinitions>/<UnitTest>` adds to its results; lists only when present. */
+interface Definition {
+  testClass?: TestClass;
+  properties?: Property[];
+  tags?: string[];
+}
+
+/** A class name and the suite path of its results, one of each per class (shared by its results, never copied). */
+interface TestClass {
+  name: string;
+  suitePath: string[];
+}
+
+/** A `<UnitTestResult>` while it is read. */
+interface ResultBuilder {
+  attrs: Record<string, string>;
+  message?: string;
+  stack?: string;
+  output: Array<string | undefined>;
+  files: string[];
+  hasInner: boolean;
+}
+
+/**
+ * A result read before its definition: only what the result itself says, small, until the definition adds
+ * its class. `previous` links the results of one test (data rows, repeats) in reverse reading order.
+ */
+interface Held {
+  name: string;
+  status: TestStatus;
+  durationMs: number | undefined;
+  message: string | undefined;
+  stack: string | undefined;
+  output: string | undefined;
+  files: Attachment[] | undefined;
+  previous: Held | undefined;
+}
+
+export class TrxReader extends XmlResultReader {
+  /** Definitions read while results may still follow them (MSTest's older layout puts them first). */
+  private readonly definitions = new Map<string, Definition>();
+  /** Results waiting for their definition, by testId (the last read of each test; see Held.previous). */
+  private readonly held = new Map<string, Held>();
+  private resultsEnded = false;
+  private definitionsEnded = false;
+  private readonly builders: ResultBuilder[] = [];
+  private definition: { id: string | undefined; read: Definition } | undefined;
+  private readonly classes = new Map<string, TestClass>();
+  private propertyKey: string | undefined;
+  private propertyValue: string | undefined;
+  private deploymentRoot: string | undefined;
+  private readonly runErrors: string[] = [];
+  /** Result kinds other than unit tests (web, generic, manual, ordered), counted for a warning. */
+  private readonly otherKinds = new Map<string, number>();
+  private readonly durations = new Unreadable();
+  private readonly outcomes = new Unreadable();
+
+  constructor(source: string, warn: (message: string) => void = () => undefined) {
+    super(source, warn, '.NET TRX');
+  }
+
+  protected textCap(element: OpenElement, parent: OpenElement | undefined): number | undefined {
+    const name = element.name;
+    const parentName = parent?.name;
+    if (parentName === 'ErrorInfo') return name === 'Message' ? MAX_MESSAGE_CHARS : name === 'StackTrace' ? MAX_STACK_CHARS : undefined;
+    if (parentName === 'Output' && OUTPUT_TEXTS.has(name) && this.above(1) === 'UnitTestResult') return MAX_OUTPUT_CHARS;
+    if (parentName === 'Property' && this.definition !== undefined && (name === 'Key' || name === 'Value')) return MAX_MESSAGE_CHARS;
+    if (parentName === 'RunInfo' && name === 'Text') return MAX_MESSAGE_CHARS;
+    // MSTest's Logger.LogMessage lines: output of the test.
+    if (parentName === 'TextMessages' && name === 'Message' && this.builders.length > 0) return MAX_OUTPUT_CHARS;
+    return undefined;
+  }
+
+  protected opened(element: OpenElement): void {
+    const attrs = element.attrs;
+    switch (element.name) {
+      case 'WebTestResult':
+      case 'GenericTestResult':
+      case 'ManualTestResult':
+      case 'TestResultAggregation':
+        if (this.above(1) === 'Results') this.otherKinds.set(element.name, (this.otherKinds.get(element.name) ?? 0) + 1);
+        return;
+      case 'UnitTestResult': {
+        const parent = this.builders[this.builders.length - 1];
+        if (parent !== undefined) parent.hasInner = true;
+        this.builders.push({ attrs, output: [], files: [], hasInner: false });
+        return;
+      }
+      case 'ResultFile': {
+        const path = keptAttribute(attrs.path);
+        const builder = this.builders[this.builders.length - 1];
+        if (path !== undefined && builder !== undefined) builder.files.push(path);
+        return;
+      }
+      case 'Deployment':
+        this.deploymentRoot = keptAttribute(attrs.runDeploymentRoot);
+        return;
+      case 'UnitTest':
+        if (this.above(1) === 'TestDefinitions') this.definition = { id: keptAttribute(attrs.id), read: {} };
+        return;
+      case 'TestMethod': {
+        const classname = keptAttribute(attrs.className);
+        // `Namespace.Class, Assembly, Version=…` in older MSTest files: the class is before the first comma.
+        if (this.definition !== undefined && classname !== undefined)
+          this.definition.read.testClass = this.testClass(classname.split(',')[0]?.trim() ?? classname);
+        return;
+      }
+      case 'TestCategoryItem': {
+        const category = keptAttribute(attrs.TestCategory);
+        if (this.definition !== undefined && category !== undefined) (this.definition.read.tags ??= []).push(category);
+        return;
+      }
+      case 'Property':
+        this.propertyKey = undefined;
+        this.propertyValue = undefined;
+        return;
+      default:
+        return;
+    }
+  }
+
+  protected closed(element: OpenElement): void {
+    switch (element.name) {
+      case 'Message':
+      case 'StackTrace': {
+        const builder = this.builders[this.builders.length - 1];
+        if (builder === undefined || element.text === undefined) return;
+        if (this.above(0) === 'TextMessages') builder.output.push(keptText(element.text));
+        else if (element.name === 'Message') builder.message = keptText(element.text);
+        else builder.stack = keptText(element.text);
+        return;
+      }
+      case 'StdOut':
+      case 'StdErr':
+      case 'DebugTrace':
+        if (element.text !== undefined) this.builders[this.builders.length - 1]?.output.push(keptText(element.text));
+        return;
+      case 'UnitTestResult': {
+        const builder = this.builders.pop();
+        if (builder !== undefined && !builder.hasInner) this.resultRead(builder);
+        return;
+      }
+      case 'Key':
+        if (element.text !== undefined) this.propertyKey = keptText(element.text);
+        return;
+      case 'Value':
+        if (element.text !== undefined) this.propertyValue = keptText(element.text) ?? '';
+        return;
+      case 'Property':
+        if (this.definition !== undefined && this.propertyKey !== undefined)
+          (this.definition.read.properties ??= []).push({ name: this.propertyKey, value: this.propertyValue ?? '' });
+        return;
+      case 'UnitTest':
+        if (this.definition !== undefined) this.definitionRead(this.definition.id, this.definition.read);
+        this.definition = undefined;
+        return;
+      case 'Results':
+        this.resultsEnded = true;
+        return;
+      case 'TestDefinitions':
+        // Results still held name no definition: they are complete as they are.
+        this.definitionsEnded = true;
+        this.releaseHeld();
+        if (this.resultsEnded) this.definitions.clear();
+        return;
+      case 'Text': {
+        const text = keptText(element.text);
+        // The xUnit.net adapter repeats each failed test here (`… Failing_Test [FAIL]`): already a result.
+        if (text === undefined || PER_TEST_LINE.test(text)) return;
+        if (this.stack[this.stack.length - 1]?.attrs.outcome?.toLowerCase() === 'error') this.runErrors.push(text);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private resultRead(builder: ResultBuilder): void {
+    const attrs = builder.attrs;
+    const outcome = attrs.outcome?.trim() ?? '';
+    let status = OUTCOMES.get(outcome.toLowerCase());
+    if (status === undefined) {
+      this.outcomes.note(outcome);
+      status = 'error';
+    }
+    const time = readDuration(attrs.duration);
+    if (!time.readable) this.durations.note(attrs.duration ?? '');
+    const directory = keptAttribute(attrs.relativeResultsDirectory) ?? keptAttribute(attrs.executionId);
+    const files =
+      builder.files.length === 0
+        ? undefined
+        : builder.files.map((path) =>
+            attachmentAt(this.deploymentRoot !== undefined && directory !== undefined ? `${this.deploymentRoot}/In/${directory}/${path}` : path),
+          );
+    const held: Held = {
+      name: detached(attrs.testName ?? ''),
+      status,
+      durationMs: time.ms,
+      message: builder.message,
+      stack: builder.stack,
+      output: joinTexts(builder.output),
+      files,
+      previous: undefined,
+    };
+    const testId = keptAttribute(attrs.testId);
+    const definition = testId === undefined ? undefined : this.definitions.get(testId);
+    // Hand it over now when its definition is known, or can no longer come; hold it otherwise.
+    if (testId === undefined || definition !== undefined || this.definitionsEnded) {
+      this.ready.push(this.resultOf(held, definition));
+      return;
+    }
+    held.previous = this.held.get(testId);
+    this.held.set(testId, held);
+  }
+
+  /** A definition has been read: its held results are complete; it is kept only if results may still follow. */
+  private definitionRead(id: string | undefined, definition: Definition): void {
+    if (id === undefined) return;
+    const last = this.held.get(id);
+    if (last !== undefined) {
+      this.held.delete(id);
+      this.release(last, definition);
+    }
+    if (!this.resultsEnded) this.definitions.set(id, definition);
+  }
+
+  /** A test's held results, in reading order. */
+  private release(last: Held, definition: Definition | undefined): void {
+    const chain: Held[] = [];
+    for (let held: Held | undefined = last; held !== undefined; held = held.previous) chain.push(held);
+    for (let i = chain.length - 1; i >= 0; i -= 1) this.ready.push(this.resultOf(chain[i] as Held, definition));
+  }
+
+  private resultOf(held: Held, definition: Definition | undefined): TestResult {
+    const testClass = definition?.testClass;
+    return resultOf({
+      source: this.source,
+      suitePath: testClass?.suitePath ?? [],
+      name: held.name,
+      classname: testClass?.name,
+      status: held.status,
+      durationMs: held.durationMs,
+      message: held.message,
+      stack: held.stack,
+      output: held.output,
+      properties: definition?.properties,
+      tags: definition?.tags,
+      attachments: held.files,
+    });
+  }
+
+  /** One class record per class name: its results share the name and the suite path. */
+  private testClass(name: string): TestClass {
+    let known = this.classes.get(name);
+    if (known === undefined) {
+      known = { name, suitePath: [name] };
+      this.classes.set(name, known);
+    }
+    return known;
+  }
+
+  protected override releaseHeld(): void {
+    for (const last of this.held.values()) this.release(last, undefined);
+    this.held.clear();
+  }
+
+  protected finish(): void {
+    this.releaseHeld();
+    for (const text of this.runErrors) this.warn(`${this.source}: the test run reported an error outside any test: ${text}`);
+    for (const [kind, count] of this.otherKinds) {
+      this.warn(
+        `${this.source}: skipped ${count} <${kind}> result${count === 1 ? '' : 's'}: only unit test results (<UnitTestResult>) are read, so ${count === 1 ? 'it is' : 'they are'} not recorded.`,
+      );
+    }
+    this.outcomes.report(
+      this.warn,
+      this.source,
+      'result outcome',
+      'recorded with the status error',
+      'Passed, Failed, NotExecuted, Timeout, Aborted or another TRX outcome',
+    );
+    this.durations.report(this.warn, this.source, 'duration', 'recorded without a duration', 'hh:mm:ss.fffffff');
+  }
+}
