@@ -5,7 +5,18 @@
  */
 import type { TestResult } from '../model.js';
 
-export type FormatId = 'junit' | 'jest-json' | 'vitest-json' | 'playwright-json' | 'cucumber-json';
+export type FormatId =
+  | 'junit'
+  | 'jest-json'
+  | 'vitest-json'
+  | 'playwright-json'
+  | 'cucumber-json'
+  | 'go-test-json'
+  | 'dart-json'
+  | 'mocha-json'
+  | 'mochawesome-json'
+  | 'rspec-json'
+  | 'allure';
 
 /** What a format's reader is handed besides the text. */
 export interface ReadContext {

@@ -7,15 +7,34 @@
 import { InputError } from '../errors.js';
 import type { Format } from './format.js';
 import { cucumberJson } from './cucumber/index.js';
+import { dartJson } from './dart/index.js';
+import { goTestJson } from './go-test/index.js';
 import { jestJson } from './jest/index.js';
 import { collectText, describeJson, parseJson } from './json-input.js';
 import { junitXml } from './junit/index.js';
+import { mochaJson } from './mocha/index.js';
+import { mochawesomeJson } from './mochawesome/index.js';
 import { playwrightJson } from './playwright/index.js';
+import { rspecJson } from './rspec/index.js';
 import { vitestJson } from './vitest/index.js';
 import { describeStart } from './text.js';
 
-/** A more specific format comes before a more general one: Vitest's JSON looks like Jest's, so it is asked first. */
-export const FORMATS: readonly Format[] = [junitXml, vitestJson, jestJson, playwrightJson, cucumberJson];
+/**
+ * A more specific format comes before a more general one: Vitest's JSON looks like Jest's, so it is asked first;
+ * Mocha's and mochawesome's have a `"suites"` key, as Playwright's does; the one-event-per-line formats go first.
+ */
+export const FORMATS: readonly Format[] = [
+  junitXml,
+  goTestJson,
+  dartJson,
+  vitestJson,
+  jestJson,
+  mochawesomeJson,
+  mochaJson,
+  rspecJson,
+  playwrightJson,
+  cucumberJson,
+];
 
 /** How much decoded text `sniff` is shown. */
 export const SNIFF_CHARS = 64 * 1024;

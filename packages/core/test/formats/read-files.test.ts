@@ -17,11 +17,16 @@ const JEST = JSON.stringify({
 const PLAYWRIGHT = JSON.stringify({ suites: [], errors: [{ message: 'Error: global setup failed\n  at setup.ts:1' }] });
 
 describe('the registry', () => {
-  it("lists every format, Vitest before Jest (its JSON looks like Jest's)", () => {
+  it("lists every format, Vitest before Jest (its JSON looks like Jest's), Mocha's before Playwright's", () => {
     expect(FORMATS.map((f) => [f.id, f.label])).toEqual([
       ['junit', 'JUnit XML'],
+      ['go-test-json', 'go test -json'],
+      ['dart-json', 'Dart/Flutter JSON'],
       ['vitest-json', 'Vitest JSON'],
       ['jest-json', 'Jest --json'],
+      ['mochawesome-json', 'mochawesome JSON'],
+      ['mocha-json', 'Mocha JSON'],
+      ['rspec-json', 'RSpec JSON'],
       ['playwright-json', 'Playwright JSON'],
       ['cucumber-json', 'Cucumber JSON'],
     ]);
@@ -40,13 +45,17 @@ describe('the registry', () => {
   });
 
   it.each([
-    ['', 'INPUT_EMPTY', /^f is empty \(0 bytes\)\. Expected JUnit XML, Vitest JSON, Jest --json, Playwright JSON or Cucumber JSON results\./],
+    [
+      '',
+      'INPUT_EMPTY',
+      /^f is empty \(0 bytes\)\. Expected JUnit XML, go test -json, Dart\/Flutter JSON, Vitest JSON, Jest --json, mochawesome JSON, Mocha JSON, RSpec JSON, Playwright JSON or Cucumber JSON results\./,
+    ],
     [' \n ', 'INPUT_EMPTY', /^f is only whitespace/],
     ['\uFEFF', 'INPUT_EMPTY', /^f is empty/],
     [
       'this is not an xml file',
       'INPUT_NOT_RESULTS',
-      /starts with "this is not an xml file"\. Expected JUnit XML, Vitest JSON, Jest --json, Playwright JSON or Cucumber JSON results/,
+      /starts with "this is not an xml file"\. Expected JUnit XML, go test -json, Dart\/Flutter JSON, Vitest JSON, Jest --json, mochawesome JSON, Mocha JSON, RSpec JSON, Playwright JSON or Cucumber JSON results/,
     ],
     ['{"suites": [', 'INPUT_MALFORMED', /f is not valid JSON/],
     ['{"stats": {}, "passes": [], "tests": []}', 'INPUT_NOT_RESULTS', /keys "stats", "passes", "tests" \(this looks like Mocha JSON\)/],
@@ -184,7 +193,8 @@ describe('readResultFiles', () => {
 
   it('reads the real fixtures by glob: every file has an outcome, bad files an error naming them', async () => {
     const outcomes = await readResultFiles(['junit/**/*.xml', 'native/**/*.json', 'hostile/*.xml'], { cwd: FIXTURES_DIR });
-    expect(outcomes).toHaveLength(120 + 17 + 3);
+    // native: 15 from public repositories' Jest and Playwright, 8 from dorny/test-reporter, 6 written here.
+    expect(outcomes).toHaveLength(120 + 15 + 8 + 6 + 3);
     const failed = outcomes.filter((o) => o.error !== undefined);
     expect(failed).toHaveLength(15 + 3);
     for (const outcome of failed) expect(outcome.error?.message).toContain(outcome.path);
