@@ -6,6 +6,7 @@
  */
 import { InputError } from '../errors.js';
 import type { Format } from './format.js';
+import { allureResult } from './allure/index.js';
 import { cucumberJson } from './cucumber/index.js';
 import { dartJson } from './dart/index.js';
 import { goTestJson } from './go-test/index.js';
@@ -32,6 +33,7 @@ export const FORMATS: readonly Format[] = [
   mochawesomeJson,
   mochaJson,
   rspecJson,
+  allureResult,
   playwrightJson,
   cucumberJson,
 ];

@@ -27,6 +27,7 @@ describe('the registry', () => {
       ['mochawesome-json', 'mochawesome JSON'],
       ['mocha-json', 'Mocha JSON'],
       ['rspec-json', 'RSpec JSON'],
+      ['allure', 'Allure results'],
       ['playwright-json', 'Playwright JSON'],
       ['cucumber-json', 'Cucumber JSON'],
     ]);
@@ -48,14 +49,14 @@ describe('the registry', () => {
     [
       '',
       'INPUT_EMPTY',
-      /^f is empty \(0 bytes\)\. Expected JUnit XML, go test -json, Dart\/Flutter JSON, Vitest JSON, Jest --json, mochawesome JSON, Mocha JSON, RSpec JSON, Playwright JSON or Cucumber JSON results\./,
+      /^f is empty \(0 bytes\)\. Expected JUnit XML, go test -json, Dart\/Flutter JSON, Vitest JSON, Jest --json, mochawesome JSON, Mocha JSON, RSpec JSON, Allure results, Playwright JSON or Cucumber JSON results\./,
     ],
     [' \n ', 'INPUT_EMPTY', /^f is only whitespace/],
     ['\uFEFF', 'INPUT_EMPTY', /^f is empty/],
     [
       'this is not an xml file',
       'INPUT_NOT_RESULTS',
-      /starts with "this is not an xml file"\. Expected JUnit XML, go test -json, Dart\/Flutter JSON, Vitest JSON, Jest --json, mochawesome JSON, Mocha JSON, RSpec JSON, Playwright JSON or Cucumber JSON results/,
+      /starts with "this is not an xml file"\. Expected JUnit XML, go test -json, Dart\/Flutter JSON, Vitest JSON, Jest --json, mochawesome JSON, Mocha JSON, RSpec JSON, Allure results, Playwright JSON or Cucumber JSON results/,
     ],
     ['{"suites": [', 'INPUT_MALFORMED', /f is not valid JSON/],
     ['{"stats": {}, "passes": [], "tests": []}', 'INPUT_NOT_RESULTS', /keys "stats", "passes", "tests" \(this looks like Mocha JSON\)/],
