@@ -37,7 +37,7 @@ export const allureResult: Format = {
   },
 };
 
-export interface DirectoryOptions {
+interface DirectoryOptions {
   cwd: string;
   maxFileBytes: number;
   warn(message: string): void;

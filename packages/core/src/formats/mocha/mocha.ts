@@ -44,7 +44,7 @@ export function failureOf(err: unknown): Pick<Attempt, 'message' | 'stack'> | un
 }
 
 /** `Cart adding items adds one` with the title `adds one` → [`Cart adding items`]. */
-export function suiteOf(fullTitle: string, title: string): string[] {
+function suiteOf(fullTitle: string, title: string): string[] {
   const prefix = fullTitle.endsWith(title) ? fullTitle.slice(0, fullTitle.length - title.length).trim() : '';
   return prefix === '' ? [] : [prefix];
 }
