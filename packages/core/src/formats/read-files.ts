@@ -7,7 +7,7 @@
  * the file. Only regular files are opened (a FIFO or a device, e.g. a symlink to /dev/zero, would be
  * read without end), and the size limit counts the bytes actually read, not what `stat` promised.
  */
-import { constants, existsSync, statSync } from 'node:fs';
+import { constants, statSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { escapePath, glob } from 'tinyglobby';
@@ -290,8 +290,9 @@ function asInputError(error: unknown, file: string): InputError {
 /**
  * Patterns → files, sorted and without duplicates. A pattern that names an existing file is taken
  * literally (file names may contain glob characters such as `[1]`); a directory means the `*.xml` files
- * below it, and itself when it holds Allure results (`*-result.json`); anything else is a glob, whose
- * `*-result.json` matches stand for their directory (an Allure test's retries and fixtures span its files).
+ * below it, and itself when it holds Allure results (`*-result.json`); anything else is a glob. A
+ * `*-result.json` file, named or matched, stands for its directory: an Allure test's retries and fixtures span
+ * the directory's files, and a shell expands `allure-results/*-result.json` before we see it.
  * node_modules is never searched.
  */
 async function expandPatterns(patterns: string[], cwd: string): Promise<{ files: string[]; unmatched: string[] }> {
@@ -301,7 +302,7 @@ async function expandPatterns(patterns: string[], cwd: string): Promise<{ files:
     const pattern = raw.trim();
     if (pattern === '') continue;
     const matches = await expandOne(pattern, cwd);
-    if (isGlob(pattern, cwd)) matches.splice(0, matches.length, ...allureDirectories(matches));
+    matches.splice(0, matches.length, ...allureDirectories(matches));
     if (matches.length === 0) unmatched.push(pattern);
     for (const match of matches) {
       const absolute = path.resolve(cwd, match);
@@ -330,10 +331,6 @@ function allureDirectories(matches: string[]): string[] {
   const out = new Set<string>();
   for (const match of matches) out.add(ALLURE_RESULT_FILE.test(path.basename(match)) ? path.dirname(match) : match);
   return [...out];
-}
-
-function isGlob(pattern: string, cwd: string): boolean {
-  return !existsSync(path.resolve(cwd, pattern));
 }
 
 function isDirectory(file: string): boolean {

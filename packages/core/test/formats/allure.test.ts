@@ -54,10 +54,17 @@ describe('Allure results directories', () => {
     ]);
   });
 
-  it('reads a glob of *-result.json files as their directory, and one result file named on its own as one test', async () => {
+  it('reads *-result.json files, globbed or named (a shell expands the glob), as their directory', async () => {
     const globbed = await read([`${JEST_DIR}/*-result.json`]);
     expect(globbed.map((o) => [o.path, o.format, o.results.length])).toEqual([[JEST_DIR, 'allure', 3]]);
-    const single = await read([`${JEST_DIR}/c5b16ecb-562a-43bd-9791-01cafd011758-result.json`]);
+    const named = await read([`${JEST_DIR}/c5b16ecb-562a-43bd-9791-01cafd011758-result.json`, `${JEST_DIR}/d1c18bed-451e-449b-b80a-d1814efb5425-result.json`]);
+    expect(named.map((o) => [o.path, o.format, o.results.length])).toEqual([[JEST_DIR, 'allure', 3]]);
+  });
+
+  it('reads an Allure result file under another name on its own, as one test', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tm-allure-'));
+    await cp(path.join(FIXTURES_DIR, JEST_DIR, 'c5b16ecb-562a-43bd-9791-01cafd011758-result.json'), path.join(dir, 'one.json'));
+    const single = await read(['one.json'], dir);
     expect(single.map((o) => [o.format, rows(o.results)])).toEqual([
       ['allure', [['Payments › declines an expired card', 'failed', 16, 'expect(received).toBe(expected) // Object.is equality', 'failed']]],
     ]);
