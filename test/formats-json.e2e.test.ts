@@ -52,6 +52,36 @@ describe('upload --dry-run over each JSON format', () => {
   });
 });
 
+describe('files of a known format that hold no test', () => {
+  const EMPTY = join(FIXTURES, 'native/dorny__test-reporter/__tests__fixtures__empty_mocha-json.json');
+
+  it('alone: refused (exit 2), since the test step probably ran nothing; nothing is written', async () => {
+    const res = await cli([EMPTY]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain(
+      `testsigma-tm: ${EMPTY} was read as Mocha JSON and holds no test results, and no other file had any: ` +
+        'the test step probably ran no test (a filter that selected none, or a crash before the first test). ' +
+        'Nothing was recorded; set fail-on-empty to false to accept an empty run.\n',
+    );
+    expect(emulator.state().requests.filter((r) => r.method !== 'GET')).toHaveLength(0);
+  });
+
+  it('beside a file with results: a warning, and the results are recorded (exit 0)', async () => {
+    const res = await cli([EMPTY, join(FIXTURES, 'native/mocha/mocha.json')]);
+    expect(res.code).toBe(0);
+    expect(res.stderr).toContain(`warning: ${EMPTY} contains no test results.\n`);
+    expect(res.stdout.split('\n')[0]).toBe('Read 6 test result(s) from 2 file(s).');
+  });
+
+  it('alone with fail-on-empty off: a warning only (exit 0)', async () => {
+    const res = await runNode(CLI, ['upload', EMPTY], {
+      env: baseEnv({ TESTSIGMA_API_TOKEN: emulator.token, TESTSIGMA_BASE_URL: emulator.url, TESTSIGMA_PROJECT_ID: 'Demo', TESTSIGMA_FAIL_ON_EMPTY: 'false' }),
+    });
+    expect(res.code).toBe(0);
+    expect(res.stderr).toContain(`warning: ${EMPTY} contains no test results.\n`);
+  });
+});
+
 describe('an Allure results directory uploaded through the CLI', () => {
   it('lands each test on the case its tms link or testsigma label names, with its retries, fixture failure and attachment', async () => {
     // allure-jest's real output, its case ids moved into the Demo project's range (DEMO-71..73 → DEMO-21..23).

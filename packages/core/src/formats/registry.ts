@@ -5,7 +5,7 @@
  * (`results.txt`, `report`, `TEST-x.trx.xml`), and a wrong guess from the extension gives worse messages.
  */
 import { InputError } from '../errors.js';
-import type { Format } from './format.js';
+import type { Format, FormatId } from './format.js';
 import { allureResult } from './allure/index.js';
 import { cucumberJson } from './cucumber/index.js';
 import { dartJson } from './dart/index.js';
@@ -18,6 +18,7 @@ import { mochawesomeJson } from './mochawesome/index.js';
 import { playwrightJson } from './playwright/index.js';
 import { rspecJson } from './rspec/index.js';
 import { vitestJson } from './vitest/index.js';
+import { textLookalike } from './lookalike.js';
 import { describeStart } from './text.js';
 
 /**
@@ -47,6 +48,11 @@ export function expectedFormats(formats: readonly Format[] = FORMATS): string {
   return labels.length <= 1 ? (labels[0] ?? '') : `${labels.slice(0, -1).join(', ')} or ${labels[labels.length - 1]}`;
 }
 
+/** How messages name a format: `Mocha JSON`. */
+export function labelOf(id: FormatId): string {
+  return FORMATS.find((format) => format.id === id)?.label ?? id;
+}
+
 /** The first format that recognises the start of a file (BOM removed); undefined when none does. */
 export function detect(head: string): Format | undefined {
   const start = head.slice(0, SNIFF_CHARS);
@@ -73,10 +79,13 @@ export async function refuseUnrecognised(head: string, rest: AsyncIterable<strin
         'Write results with one of those reporters.',
     );
   }
+  const lookalike = textLookalike(head);
   return new InputError(
     'INPUT_NOT_RESULTS',
     source,
-    `${source} is not a result file: it starts with ${describeStart(head)}. Expected ${expectedFormats()} results. ` +
-      'Check that the path points at the results, not a log.',
+    `${source} is not a result file: it starts with ${describeStart(head)}` +
+      (lookalike === undefined
+        ? `. Expected ${expectedFormats()} results. Check that the path points at the results, not a log.`
+        : `, and looks like ${lookalike}. Expected ${expectedFormats()} results.`),
   );
 }

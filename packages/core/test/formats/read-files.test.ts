@@ -59,7 +59,11 @@ describe('the registry', () => {
       /starts with "this is not an xml file"\. Expected JUnit XML, go test -json, Dart\/Flutter JSON, Vitest JSON, Jest --json, mochawesome JSON, Mocha JSON, RSpec JSON, Allure results, Playwright JSON or Cucumber JSON results/,
     ],
     ['{"suites": [', 'INPUT_MALFORMED', /f is not valid JSON/],
-    ['{"stats": {}, "passes": [], "tests": []}', 'INPUT_NOT_RESULTS', /keys "stats", "passes", "tests" \(this looks like Mocha JSON\)/],
+    [
+      '{"stats": {}, "passes": [], "tests": []}',
+      'INPUT_NOT_RESULTS',
+      /keys "stats", "passes", "tests" \(this looks like Mocha JSON written by an older or edited reporter\)/,
+    ],
     ['[1, 2]', 'INPUT_NOT_RESULTS', /a JSON array of 2 item/],
     ['{"testResults": 3}', 'INPUT_NOT_RESULTS', /^f is JSON but not Jest --json output/],
   ])('refuses %j with %s', async (text, code, message) => {

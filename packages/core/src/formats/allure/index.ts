@@ -22,6 +22,7 @@ const GLOBALS_FILE = /-globals\.json$/;
 export const allureResult: Format = {
   id: 'allure',
   label: 'Allure results',
+  writtenBy: 'any Allure adapter (allure-jest, allure-playwright, allure-vitest, allure-pytest, Allure Java/.NET): pass the `allure-results` directory',
   /** An object with Allure's own `historyId` or `stage` next to `uuid` and `status`: no other format writes those. */
   sniff: (head) => /^\s*\{/.test(head) && /"uuid"\s*:/.test(head) && /"(historyId|stage)"\s*:/.test(head) && /"status"\s*:/.test(head),
   async *parse(chunks: AsyncIterable<string>, ctx: ReadContext): AsyncGenerator<TestResult, void, undefined> {

@@ -22,6 +22,7 @@ async function* readDartJsonInBatches(chunks: AsyncIterable<string>, ctx: ReadCo
 export const dartJson: Format = {
   id: 'dart-json',
   label: 'Dart/Flutter JSON',
+  writtenBy: '`dart test --reporter json > results.json`, `flutter test --machine > results.json`',
   sniff: (head) => EVENT.test(head) && PROTOCOL.test(head),
   async *parse(chunks, ctx) {
     for await (const batch of readDartJsonInBatches(chunks, ctx)) yield* batch;

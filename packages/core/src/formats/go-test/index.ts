@@ -21,6 +21,7 @@ async function* readGoTestJsonInBatches(chunks: AsyncIterable<string>, ctx: Read
 export const goTestJson: Format = {
   id: 'go-test-json',
   label: 'go test -json',
+  writtenBy: '`go test -json ./... > results.json`',
   sniff: (head) => EVENT.test(head),
   async *parse(chunks, ctx) {
     for await (const batch of readGoTestJsonInBatches(chunks, ctx)) yield* batch;

@@ -27,6 +27,7 @@ async function* readJestJson(chunks: AsyncIterable<string>, ctx: ReadContext): A
 export const jestJson: Format = {
   id: 'jest-json',
   label: 'Jest --json',
+  writtenBy: "`jest --json --outputFile=results.json`, or Jest's aggregated results from a `testResultsProcessor` or jest-stare",
   sniff: (head) => /^\s*\{/.test(head) && /"(numTotalTests|testResults|assertionResults)"\s*:/.test(head),
   parse: readJestJson,
 };

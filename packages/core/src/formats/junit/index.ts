@@ -5,6 +5,7 @@ import { readJUnit, readJUnitInBatches } from './junit.js';
 export const junitXml: Format = {
   id: 'junit',
   label: 'JUnit XML',
+  writtenBy: "most runners' JUnit reporter (`pytest --junitxml=results.xml`, `jest-junit`, Maven Surefire, `gotestsum --junitfile`)",
   // Any XML: a document that is XML but not JUnit gets a message naming its root element from the reader.
   sniff: (head) => head.trimStart().startsWith('<'),
   parse: (chunks, ctx) => readJUnit(chunks, ctx.source, (message) => ctx.warn(message)),

@@ -8,6 +8,7 @@ import { parseMochaJson } from './mocha.js';
 export const mochaJson: Format = {
   id: 'mocha-json',
   label: 'Mocha JSON',
+  writtenBy: '`mocha --reporter json --reporter-option output=results.json`',
   /**
    * Mocha writes `stats` first, holding `passes`, `pending` and `failures` counts; mochawesome's stats also
    * have `passPercent` (that format is asked first), Playwright's have `expected`/`unexpected` instead.

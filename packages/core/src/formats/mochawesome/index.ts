@@ -8,6 +8,7 @@ import { parseMochawesomeJson } from './mochawesome.js';
 export const mochawesomeJson: Format = {
   id: 'mochawesome-json',
   label: 'mochawesome JSON',
+  writtenBy: '`mocha --reporter mochawesome` (`mochawesome-report/mochawesome.json`)',
   /** `stats` first with mochawesome's own `passPercent`, or (merged reports) `results` with `rootEmpty` suites. */
   sniff: (head) =>
     /^\s*\{/.test(head) && (/^\s*\{\s*"stats"\s*:\s*\{[^{}]*"passPercent"\s*:/.test(head) || (/"results"\s*:\s*\[/.test(head) && /"rootEmpty"\s*:/.test(head))),

@@ -10,6 +10,7 @@ const EXPECTED = 'RSpec JSON (rspec --format json --out <file>)';
 export const rspecJson: Format = {
   id: 'rspec-json',
   label: 'RSpec JSON',
+  writtenBy: '`rspec --format json --out results.json`',
   /** An object with `examples`, and RSpec's own keys beside them (`summary_line` ends the file, so the examples' keys are asked too). */
   sniff: (head) => /^\s*\{/.test(head) && /"examples"\s*:\s*\[/.test(head) && /"(full_description|summary_line)"\s*:|^\s*\{\s*"version"\s*:\s*"\d/.test(head),
   async *parse(chunks: AsyncIterable<string>, ctx: ReadContext) {

@@ -23,7 +23,7 @@ export function uploadCommand(ctx: CommandContext, setExitCode: (code: number) =
       `Read ${expectedFormats()} reports, map each test to its test case ` +
         '(a "testsigma" property/annotation, or the case id such as DEMO-12 in its name), record the results in a test run and close it.',
     )
-    .argument('[files...]', 'result files: paths or globs (a directory means the *.xml files below it)')
+    .argument('[files...]', 'result files: paths or globs (a directory means the *.xml files below it, or itself when it holds Allure results)')
     .option('--summary-json <file>', 'also write the outcome as JSON (its folder is created)');
   addSettingFlags(command);
   return command.action(async (files: string[], options: Record<string, unknown>) => {
