@@ -38615,9 +38615,8 @@ class GoTestReader {
                 this.addBuildOutput(importPath, event.Output);
             return;
         }
-        const pkgName = typeof event.Package === 'string' ? event.Package : undefined;
-        if (pkgName === undefined)
-            return;
+        // `go tool test2json` run on a test binary writes no Package: its tests belong to the package ''.
+        const pkgName = typeof event.Package === 'string' ? event.Package : '';
         const pkg = this.packageState(pkgName);
         const testName = typeof event.Test === 'string' && event.Test !== '' ? event.Test : undefined;
         const elapsed = typeof event.Elapsed === 'number' && Number.isFinite(event.Elapsed) && event.Elapsed >= 0 ? Math.round(event.Elapsed * 1000) : undefined;
@@ -38736,9 +38735,9 @@ class GoTestReader {
         const keptOutput = status === 'passed' ? nonEmpty(dedent(output)) : undefined;
         this.out.push({
             source: this.source,
-            suitePath: [pkgName, ...parts.slice(0, -1)],
+            suitePath: pkgName === '' ? parts.slice(0, -1) : [pkgName, ...parts.slice(0, -1)],
             name: parts[parts.length - 1],
-            classname: pkgName,
+            ...(pkgName !== '' && { classname: pkgName }),
             status,
             ...(durationMs !== undefined && { durationMs }),
             ...(message !== undefined && { message }),
@@ -38776,8 +38775,8 @@ class GoTestReader {
             source: this.source,
             suitePath: [],
             // The package is the title: a case id in its path still maps it, and the failure is never lost.
-            name,
-            classname: name,
+            name: name === '' ? 'test binary' : name,
+            ...(name !== '' && { classname: name }),
             status: 'error',
             message,
             ...(stack !== undefined && { stack }),
@@ -38800,8 +38799,9 @@ function dedent(text) {
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/go-test/index.js
 
 
-// An event line: test2json writes `Time` (when known), then `Action`, then `Package` or `ImportPath`.
-const go_test_EVENT = /^\s*\{[^\n]*"Action"\s*:\s*"(?:start|run|output|pass|fail|skip|pause|cont|bench|build-output|build-fail)"[^\n]*"(?:Package|ImportPath)"\s*:/m;
+// An event line: test2json writes `Time` (when known), then `Action`, then `Package` or `ImportPath` (none when
+// `go tool test2json` runs a test binary), then `Test`.
+const go_test_EVENT = /^\s*\{[^\n]*"Action"\s*:\s*"(?:start|run|output|pass|fail|skip|pause|cont|bench|build-output|build-fail)"[^\n]*"(?:Package|ImportPath|Test)"\s*:/m;
 async function* readGoTestJsonInBatches(chunks, ctx) {
     const reader = new GoTestReader(ctx.source);
     let count = 0;

@@ -45,6 +45,23 @@ describe('go test -json', () => {
     ]);
   });
 
+  it("reads gotestsum's files: three packages, and test2json's events without a Package", async () => {
+    const read = await readFixture('native/gotestyourself__gotestsum/testjson__testdata__input__go-test-json.json');
+    const counts = { passed: 0, failed: 0, error: 0, skipped: 0 };
+    for (const r of read.results) counts[r.status] += 1;
+    expect(counts).toEqual({ passed: 29, failed: 10, error: 1, skipped: 5 });
+    expect(rows(read.results.filter((r) => r.status === 'error'))).toEqual([
+      ['gotest.tools/gotestsum/testjson/internal/badmain', 'error', undefined, 'The package failed outside any test: sometimes main can exit 2', 'error'],
+    ]);
+    const bare = await readFixture('native/gotestyourself__gotestsum/testjson__testdata__input__go-test-json-misattributed.json');
+    expect(bare.format).toBe('go-test-json');
+    expect(rows(bare.results)).toEqual([
+      ['TestOutputWithSubtest › sub_test › sub2', 'passed', undefined, undefined, 'passed'],
+      ['TestOutputWithSubtest › sub_test2 › sub2', 'passed', undefined, undefined, 'passed'],
+      ['TestOutputWithSubtest', 'failed', undefined, undefined, 'failed'],
+    ]);
+  });
+
   it('reads Go 1.24 build-output/build-fail events as the package failing to build', async () => {
     const text = [
       event({ ImportPath: 'example.com/x [example.com/x.test]', Action: 'build-output', Output: '# example.com/x [example.com/x.test]\n' }),

@@ -198,8 +198,8 @@ describe('readResultFiles', () => {
 
   it('reads the real fixtures by glob: every file has an outcome, bad files an error naming them', async () => {
     const outcomes = await readResultFiles(['junit/**/*.xml', 'native/**/*.json', 'hostile/*.xml'], { cwd: FIXTURES_DIR });
-    // native: 15 from public repositories' Jest and Playwright, 8 from dorny/test-reporter, 6 written here.
-    expect(outcomes).toHaveLength(120 + 15 + 8 + 6 + 3);
+    // native: 15 from public repositories' Jest and Playwright, 8 from dorny/test-reporter, 2 from gotestsum, 6 written here.
+    expect(outcomes).toHaveLength(120 + 15 + 8 + 2 + 6 + 3);
     const failed = outcomes.filter((o) => o.error !== undefined);
     expect(failed).toHaveLength(15 + 3);
     for (const outcome of failed) expect(outcome.error?.message).toContain(outcome.path);

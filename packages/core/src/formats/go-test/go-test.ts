@@ -73,8 +73,8 @@ export class GoTestReader {
       if (importPath !== undefined && typeof event.Output === 'string') this.addBuildOutput(importPath, event.Output);
       return;
     }
-    const pkgName = typeof event.Package === 'string' ? event.Package : undefined;
-    if (pkgName === undefined) return;
+    // `go tool test2json` run on a test binary writes no Package: its tests belong to the package ''.
+    const pkgName = typeof event.Package === 'string' ? event.Package : '';
     const pkg = this.packageState(pkgName);
     const testName = typeof event.Test === 'string' && event.Test !== '' ? event.Test : undefined;
     const elapsed = typeof event.Elapsed === 'number' && Number.isFinite(event.Elapsed) && event.Elapsed >= 0 ? Math.round(event.Elapsed * 1000) : undefined;
@@ -182,9 +182,9 @@ export class GoTestReader {
     const keptOutput = status === 'passed' ? nonEmpty(dedent(output)) : undefined;
     this.out.push({
       source: this.source,
-      suitePath: [pkgName, ...parts.slice(0, -1)],
+      suitePath: pkgName === '' ? parts.slice(0, -1) : [pkgName, ...parts.slice(0, -1)],
       name: parts[parts.length - 1] as string,
-      classname: pkgName,
+      ...(pkgName !== '' && { classname: pkgName }),
       status,
       ...(durationMs !== undefined && { durationMs }),
       ...(message !== undefined && { message }),
@@ -225,8 +225,8 @@ export class GoTestReader {
       source: this.source,
       suitePath: [],
       // The package is the title: a case id in its path still maps it, and the failure is never lost.
-      name,
-      classname: name,
+      name: name === '' ? 'test binary' : name,
+      ...(name !== '' && { classname: name }),
       status: 'error',
       message,
       ...(stack !== undefined && { stack }),

@@ -4,8 +4,10 @@ import type { Format, ReadContext } from '../format.js';
 import { jsonLines } from '../json-lines.js';
 import { GoTestReader } from './go-test.js';
 
-// An event line: test2json writes `Time` (when known), then `Action`, then `Package` or `ImportPath`.
-const EVENT = /^\s*\{[^\n]*"Action"\s*:\s*"(?:start|run|output|pass|fail|skip|pause|cont|bench|build-output|build-fail)"[^\n]*"(?:Package|ImportPath)"\s*:/m;
+// An event line: test2json writes `Time` (when known), then `Action`, then `Package` or `ImportPath` (none when
+// `go tool test2json` runs a test binary), then `Test`.
+const EVENT =
+  /^\s*\{[^\n]*"Action"\s*:\s*"(?:start|run|output|pass|fail|skip|pause|cont|bench|build-output|build-fail)"[^\n]*"(?:Package|ImportPath|Test)"\s*:/m;
 
 async function* readGoTestJsonInBatches(chunks: AsyncIterable<string>, ctx: ReadContext): AsyncGenerator<readonly TestResult[], void, undefined> {
   const reader = new GoTestReader(ctx.source);
