@@ -54,6 +54,19 @@ describe('Allure results directories', () => {
     ]);
   });
 
+  it('allure-playwright: a tms annotation, a retry that passed (flaky), a tag, testInfo.attach', async () => {
+    const [outcome] = await read(['allure/allure-playwright/allure-results']);
+    const results = outcome?.results ?? [];
+    expect(rows(results)).toEqual([
+      ['search.spec.js › Search › finds a product by name', 'passed', 320, undefined, 'passed'],
+      ['search.spec.js › Search › filters by price', 'passed', 58, undefined, 'failed,passed'],
+      ['search.spec.js › Search › sorts by rating @DEMO-83', 'failed', 368, 'Error: expect(received).toEqual(expected) // deep equality', 'failed,failed'],
+    ]);
+    expect(results.map(ids)).toEqual([['testsigma=DEMO-81'], ['testsigma=DEMO-82'], ['testsigma=DEMO-83']]);
+    expect(results[2]?.tags).toEqual(['@DEMO-83']);
+    expect(results[0]?.attachments).toEqual([{ name: 'query.txt', path: '76066f1d-9e75-4b88-b36c-f43bfd4f2beb-attachment.txt', contentType: 'text/plain' }]);
+  });
+
   it('reads *-result.json files, globbed or named (a shell expands the glob), as their directory', async () => {
     const globbed = await read([`${JEST_DIR}/*-result.json`]);
     expect(globbed.map((o) => [o.path, o.format, o.results.length])).toEqual([[JEST_DIR, 'allure', 3]]);
