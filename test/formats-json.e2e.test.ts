@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { newRuns, start, statusesByHumanId, type EmulatorHandle } from './helpers/emulator.js';
-import { CLI, ROOT, baseEnv, runNode } from './helpers/run.js';
+import { ACTION, CLI, ROOT, baseEnv, runNode } from './helpers/run.js';
 
 const FIXTURES = join(ROOT, 'test/fixtures');
 let emulator: EmulatorHandle;
@@ -85,13 +85,7 @@ describe('files of a known format that hold no test', () => {
 describe('an Allure results directory uploaded through the CLI', () => {
   it('lands each test on the case its tms link or testsigma label names, with its retries, fixture failure and attachment', async () => {
     // allure-jest's real output, its case ids moved into the Demo project's range (DEMO-71..73 → DEMO-21..23).
-    const dir = await mkdtemp(join(tmpdir(), 'tm-allure-e2e-'));
-    await cp(join(FIXTURES, 'allure/allure-jest/allure-results'), join(dir, 'allure-results'), { recursive: true });
-    for (const name of await readdir(join(dir, 'allure-results'))) {
-      if (!name.endsWith('.json')) continue;
-      const file = join(dir, 'allure-results', name);
-      await writeFile(file, (await readFile(file, 'utf8')).replace(/DEMO-7(\d)/g, 'DEMO-2$1'));
-    }
+    const dir = await workspaceWith('allure/allure-jest/allure-results', [/DEMO-7(\d)/g, 'DEMO-2$1']);
     const res = await cli(['allure-results', '--summary-json', 'summary.json'], dir);
     expect(res.code).toBe(0);
     const [run] = newRuns(emulator);
@@ -103,5 +97,42 @@ describe('an Allure results directory uploaded through the CLI', () => {
     expect(recorded?.description).toContain('The tear-down fixture "afterAll" broke: could not close the gateway connection');
     const summary = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8'));
     expect(summary.files.map((f: { path: string; tests: number }) => [f.path, f.tests])).toEqual([['allure-results', 3]]);
+  });
+});
+
+/** A copy of an Allure fixture directory in a fresh workspace, its case ids moved by `move`, e.g. DEMO-81 → DEMO-31. */
+async function workspaceWith(fixture: string, move: [RegExp, string]): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'tm-allure-e2e-'));
+  await cp(join(FIXTURES, fixture), join(dir, 'allure-results'), { recursive: true });
+  for (const name of await readdir(join(dir, 'allure-results'))) {
+    if (!name.endsWith('-result.json')) continue;
+    const file = join(dir, 'allure-results', name);
+    await writeFile(file, (await readFile(file, 'utf8')).replace(move[0], move[1]));
+  }
+  return dir;
+}
+
+describe('an Allure results directory uploaded through the Action (dist/index.js)', () => {
+  it("allure-playwright's directory: each test on its case, the retried one passed, the failed one with its attachment", async () => {
+    const dir = await workspaceWith('allure/allure-playwright/allure-results', [/DEMO-8(\d)/g, 'DEMO-3$1']);
+    const env = baseEnv({
+      GITHUB_ACTIONS: 'true',
+      GITHUB_WORKSPACE: dir,
+      GITHUB_REPOSITORY: 'acme/shop',
+      GITHUB_RUN_ID: '778',
+      GITHUB_RUN_ATTEMPT: '1',
+      GITHUB_RUN_NUMBER: '13',
+      GITHUB_WORKFLOW: 'CI',
+      'INPUT_API-TOKEN': emulator.token,
+      'INPUT_PROJECT-ID': 'Demo',
+      'INPUT_BASE-URL': emulator.url,
+      INPUT_RESULTS: 'allure-results',
+    });
+    const res = await runNode(ACTION, [], { env, cwd: dir });
+    expect(res.code).toBe(0);
+    const [run] = newRuns(emulator);
+    expect(run && statusesByHumanId(emulator, run)).toEqual({ 'DEMO-31': 'Passed', 'DEMO-32': 'Passed', 'DEMO-33': 'Failed' });
+    const caseId = emulator.state().test_cases.find((c) => c.human_id === 'DEMO-33')?.id ?? '';
+    expect(run?.results[caseId]?.attachments.map((a) => a.content_type)).toEqual(['text/markdown']);
   });
 });
