@@ -73,3 +73,23 @@ describe('refusing what no format reads', () => {
     );
   });
 });
+
+describe('refusing a file that starts like a format but is not it', () => {
+  it.each([
+    [
+      '{"stats": {"passes": 1}, "tests": 3}',
+      'out.txt is JSON but not Mocha JSON: an object with keys "stats", "tests". Expected a "tests" array. Run Mocha with --reporter json --reporter-option output=<file>.',
+    ],
+    [
+      '{"stats": {"passPercent": 100}, "results": {}}',
+      'out.txt is JSON but not mochawesome JSON: an object with keys "stats", "results". Expected a "results" array. Run Mocha with --reporter mochawesome.',
+    ],
+    [
+      // A second "examples" key wins in JSON.parse, as in any JSON reader.
+      '{"version": "3.13.0", "examples": [], "summary_line": "", "examples": 3}',
+      'out.txt is JSON but not RSpec JSON: an object with keys "version", "examples", "summary_line" (this looks like RSpec JSON without its examples\' fields). Expected an "examples" array. Run RSpec with --format json --out <file>.',
+    ],
+  ])('%s', async (text, message) => {
+    expect(await refusal(text)).toBe(message);
+  });
+});
