@@ -33131,7 +33131,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4976);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9757);
 // The Action's entry point: nothing but the call, so main.ts can be tested without side effects on import.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -33141,7 +33141,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4976:
+/***/ 9757:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36308,7 +36308,12 @@ const ERROR_CODES = {
     INPUT_NOT_RESULTS: {
         exit: 2,
         meaning: 'A file is not in a format this tool reads.',
-        todo: 'Point at JUnit XML, .NET TRX, NUnit 3, xUnit.net or TestNG XML, Jest/Vitest JSON, Playwright JSON or Cucumber JSON results.',
+        todo: 'Point at results in a format this tool reads (the message lists them and the command that writes one).',
+    },
+    INPUT_NO_TESTS: {
+        exit: 2,
+        meaning: 'Every result file was read and none holds a test (fail-on-empty).',
+        todo: 'Check that the test step ran tests (a filter that selected none, a crash before the first test), or turn fail-on-empty off.',
     },
     INPUT_MALFORMED: { exit: 2, meaning: 'A result file is truncated or malformed.', todo: 'Regenerate it.' },
     INPUT_HOSTILE: {
@@ -37792,7 +37797,8 @@ const SETTINGS = {
         input: 'fail-on-empty',
         parse: bool,
         default: true,
-        doc: 'Fail when a path or glob matches no file; when off, only warn and upload the files that matched.',
+        doc: 'Fail when a path or glob matches no file, or when every file read holds no test (a file without tests beside ones with ' +
+            'tests is only a warning); when off, only warn and upload what there is.',
     }),
     failOnUploadError: row({
         env: 'TESTSIGMA_FAIL_ON_UPLOAD_ERROR',
@@ -38782,12 +38788,5619 @@ async function planAttachments(cases, settings, log) {
 
 
 //# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/json-values.js
+/** Defensive readers for JSON of unknown shape: a wrong type reads as absent, never as a crash. */
+function json_values_isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function str(value) {
+    return typeof value === 'string' ? value : undefined;
+}
+function strings(value) {
+    return Array.isArray(value) ? value.filter((v) => typeof v === 'string') : [];
+}
+function json_values_objects(value) {
+    return Array.isArray(value) ? value.filter(json_values_isObject) : [];
+}
+//# sourceMappingURL=json-values.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/lookalike.js
+/**
+ * What a file no format claims looks like, so its refusal can say so and name the command that writes a format
+ * we read: a runner's terminal output saved instead of its report is the most common mistake. Never used to read
+ * anything: only to word the message.
+ */
+
+// Checked in order on the start of the text; each pattern is specific to its runner's terminal output.
+const TEXT = [
+    {
+        test: /^\s*(?:PASS|FAIL)\s+\S+\.(?:test|spec)\.[cm]?[jt]sx?\b|^Test Suites: .*total$/m,
+        says: "Jest's terminal output; write a report with `jest --json --outputFile=results.json`",
+    },
+    {
+        test: /^\s+\d+ passing \(\d+\s*m?s\)$|^\s+✓ .+$[\s\S]*^\s+\d+ (?:passing|failing|pending)/m,
+        says: "Mocha's spec output (what it prints to the terminal); write a report with `mocha --reporter json --reporter-option output=results.json`",
+    },
+    {
+        test: /^=== RUN {3}\S|^--- (?:PASS|FAIL|SKIP): \S|^(?:ok|FAIL)\s+\S+\s+[\d.]+s$/m,
+        says: "go test's text output; write events with `go test -json ./... > results.json`",
+    },
+    {
+        test: /^=+ test session starts =+$|^=+ \d+ (?:passed|failed).* in [\d.]+s/m,
+        says: "pytest's terminal output; write a report with `pytest --junitxml=results.xml`",
+    },
+    {
+        test: /^\d+:\d+ \+\d+(?: ~\d+)?(?: -\d+)?: /m,
+        says: "the Dart or Flutter test runner's terminal output; write events with `dart test --reporter json > results.json`",
+    },
+    {
+        test: /^Finished in [\d.]+ seconds?[\s\S]*^\d+ examples?, \d+ failures?/m,
+        says: "RSpec's terminal output; write a report with `rspec --format json --out results.json`",
+    },
+    {
+        test: /^TAP version \d+|^1\.\.\d+\s*$[\s\S]*^(?:not )?ok \d+/m,
+        says: 'TAP output, which is not read here; write JUnit XML (most TAP runners have a JUnit reporter)',
+    },
+    {
+        test: /Running \d+ tests? using \d+ workers?|^\s+\d+ passed \([\d.]+m?s\)$/m,
+        says: "Playwright's terminal output; write a report with `PLAYWRIGHT_JSON_OUTPUT_NAME=results.json playwright test --reporter=json`",
+    },
+];
+/** `Jest's terminal output; write a report with …` for text that is a known runner's output, else undefined. */
+function textLookalike(head) {
+    return TEXT.find((candidate) => candidate.test.test(head))?.says;
+}
+/** A hint for JSON no format claims: what it probably is, and what to pass instead. */
+function jsonLookalike(json) {
+    const keys = Object.keys(json);
+    const has = (...names) => names.every((name) => keys.includes(name));
+    if (has('stats', 'passes') || has('stats', 'tests', 'failures'))
+        return 'this looks like Mocha JSON written by an older or edited reporter';
+    if (json_values_isObject(json.results) && 'tool' in json.results)
+        return 'this looks like CTRF, which is not read here; use the JUnit or JSON reporter of the runner it came from';
+    if (has('children') && (has('befores') || has('afters')))
+        return 'this looks like an Allure container file: pass the whole allure-results directory';
+    if (has('errors') && has('attachments') && keys.length <= 3)
+        return 'this looks like an Allure globals file: pass the whole allure-results directory';
+    if (has('uuid') && has('name') && has('status'))
+        return 'this looks like an Allure result without its history id: pass the whole allure-results directory';
+    if (has('examples'))
+        return "this looks like RSpec JSON without its examples' fields";
+    return undefined;
+}
+//# sourceMappingURL=lookalike.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/text.js
+/**
+ * Small, pure text helpers shared by the parsers. Result files carry terminal colours, huge logs and
+ * durations in every notation; these helpers make such values safe to put into the result model. (Terminal
+ * escapes and first lines are core's one text module, ../text.ts.)
+ */
+
+/** Longest `output` kept per result: enough for the end of a log, small enough for thousands of tests. */
+const MAX_OUTPUT_CHARS = 64 * 1024;
+/** Longest `stack` kept per attempt. */
+const MAX_STACK_CHARS = 64 * 1024;
+/** Longest `message` kept per attempt (Jest diffs can be very long; the stack still has the rest). */
+const MAX_MESSAGE_CHARS = 16 * 1024;
+function stripBom(text) {
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+/**
+ * Cut `text` to at most about `max` characters, keeping the head and (mostly) the tail: the end of a log
+ * or a stack usually says what went wrong. The marker says how much was left out.
+ */
+function clip(text, max) {
+    if (text.length <= max)
+        return text;
+    const head = Math.floor(max / 4);
+    const tail = max - head;
+    const omitted = text.length - head - tail;
+    return `${text.slice(0, head)}\n… [${omitted} characters omitted] …\n${text.slice(text.length - tail)}`;
+}
+/** Trimmed text, or undefined when nothing but whitespace is left. */
+function nonEmpty(text) {
+    if (text === undefined || text === null)
+        return undefined;
+    const trimmed = text.trim();
+    return trimmed === '' ? undefined : trimmed;
+}
+/** A short, printable excerpt of what a file starts with, for "received …" in error messages. */
+function describeStart(text, max = 40) {
+    const start = text.trimStart().slice(0, max).replace(/\s+/g, ' ');
+    const excerpt = JSON.stringify(start);
+    return text.trimStart().length > max ? `${excerpt.slice(0, -1)}…"` : excerpt;
+}
+/**
+ * A JUnit `time` attribute (seconds) as whole milliseconds. Producers write "1.5", "1.5e-3", "1,234.5"
+ * (thousands separators), "0,5" (decimal comma), "" or placeholders; anything unreadable or negative
+ * gives undefined rather than NaN.
+ */
+function secondsToMs(value) {
+    if (value === undefined)
+        return undefined;
+    let text = value.trim();
+    if (text === '')
+        return undefined;
+    if (text.includes(',')) {
+        // Both separators: the comma groups thousands. A lone comma followed by exactly three digits after a
+        // non-zero integer part is read as thousands too ("1,234"); any other lone comma is a decimal comma.
+        const thousands = text.includes('.') || /^[1-9]\d{0,2}(,\d{3})+$/.test(text);
+        text = thousands ? text.replace(/,/g, '') : text.replace(',', '.');
+    }
+    if (!/^[+]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text))
+        return undefined;
+    const seconds = Number(text);
+    return Number.isFinite(seconds) && seconds >= 0 ? Math.round(seconds * 1000) : undefined;
+}
+/** A duration already in milliseconds (Jest, Playwright), or undefined when it is not a usable number. */
+function msOrUndefined(value) {
+    return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.round(value) : undefined;
+}
+/** Tags with exactly one leading `@`, without duplicates, in first-seen order. */
+function normaliseTags(tags) {
+    const out = [];
+    for (const tag of tags) {
+        if (typeof tag !== 'string')
+            continue;
+        const bare = tag.trim().replace(/^@+/, '');
+        if (bare === '')
+            continue;
+        const normalised = `@${bare}`;
+        if (!out.includes(normalised))
+            out.push(normalised);
+    }
+    return out;
+}
+/**
+ * Split a runner's failure text ("Error: expected 1\n\nExpected: …\n    at fn (file:1:2)") into the
+ * message (everything before the first stack frame) and the stack (the whole text).
+ */
+function splitMessageAndStack(text) {
+    const clean = stripAnsi(text);
+    const frame = clean.search(/\n\s+at /);
+    const message = nonEmpty(frame === -1 ? clean : clean.slice(0, frame));
+    const stack = nonEmpty(clean);
+    return {
+        ...(message !== undefined && { message: clip(message, MAX_MESSAGE_CHARS) }),
+        ...(stack !== undefined && { stack: clip(stack, MAX_STACK_CHARS) }),
+    };
+}
+/**
+ * Failure texts of one attempt (already cleaned of the runner's own frames) → message and stack: the message is
+ * the first failure up to its first stack frame, the stack every failure (test body and hooks).
+ */
+function messageAndStack(texts) {
+    const kept = texts.filter((t) => t !== '');
+    const first = kept[0];
+    if (first === undefined)
+        return {};
+    const frame = first.search(/\n\s+at /);
+    const message = (frame === -1 ? first : first.slice(0, frame)).trim();
+    return {
+        ...(message !== '' && { message: clip(message, MAX_MESSAGE_CHARS) }),
+        stack: clip(kept.join('\n\n'), MAX_STACK_CHARS),
+    };
+}
+/** The first non-blank line, or undefined when there is none (a reader's "no message"). */
+function firstLineOf(text) {
+    return nonEmpty(firstLine(text));
+}
+//# sourceMappingURL=text.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/json-input.js
+/**
+ * What the JSON formats share while they read whole documents: collecting the pieces, parsing with a message
+ * that says what went wrong, and describing JSON that is no format's, so the refusal can say what it is.
+ */
+
+
+
+
+/** The pieces as one text. The caller bounds the size (read-files counts the bytes read against the limit). */
+async function collectText(chunks) {
+    const parts = [];
+    for await (const chunk of chunks)
+        parts.push(chunk);
+    return stripBom(parts.join(''));
+}
+function parseJson(text, source, expected) {
+    try {
+        return JSON.parse(text);
+    }
+    catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new errors_InputError('INPUT_MALFORMED', source, `${source} is not valid JSON: ${reason}. Expected ${expected}; the file may be truncated ` +
+            '(the test run was killed while writing it) or have console output mixed in. Regenerate it.', { cause: error });
+    }
+}
+/** `a JSON array of 2 item(s)`, `an object with keys "children", "befores" (this looks like an Allure container file: …)`. */
+function describeJson(json) {
+    if (Array.isArray(json))
+        return `a JSON array of ${json.length} item(s)`;
+    if (!json_values_isObject(json))
+        return `a JSON ${json === null ? 'null' : typeof json}`;
+    const keys = Object.keys(json);
+    const shown = keys
+        .slice(0, 8)
+        .map((k) => JSON.stringify(k))
+        .join(', ');
+    const lookalike = jsonLookalike(json);
+    const hint = lookalike === undefined ? '' : ` (${lookalike})`;
+    return keys.length === 0 ? 'an empty object' : `an object with keys ${shown}${keys.length > 8 ? ', …' : ''}${hint}`;
+}
+//# sourceMappingURL=json-input.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/allure/allure.js
+
+
+
+
+const STATUS = new Map([
+    ['passed', 'passed'],
+    ['failed', 'failed'],
+    ['broken', 'error'],
+    ['skipped', 'skipped'],
+]);
+/** One `*-result.json` → its run; `source` is the result file's path as it will be shown. */
+function allureRun(json, source) {
+    const uuid = str(json.uuid) ?? source;
+    const labels = json_values_objects(json.labels).map((l) => ({ name: str(l.name) ?? '', value: str(l.value) ?? '' }));
+    const label = (name) => labels.filter((l) => l.name === name && l.value.trim() !== '').map((l) => l.value.trim());
+    const rawStatus = str(json.status) ?? 'unknown';
+    const known = STATUS.get(rawStatus);
+    const status = known ?? 'error';
+    const details = json_values_isObject(json.statusDetails) ? json.statusDetails : {};
+    const text = stripAnsi(str(details.message) ?? '').trim();
+    const trace = stripAnsi(str(details.trace) ?? '').trim();
+    let message = firstLineOf(text);
+    if (known === undefined)
+        message = `Allure reported the status ${JSON.stringify(rawStatus)}${message === undefined ? '' : `: ${message}`}`;
+    if (message !== undefined)
+        message = clip(message, MAX_MESSAGE_CHARS);
+    // Most adapters repeat the message at the top of the trace.
+    const stack = nonEmpty(trace === '' || trace.includes(text) ? trace || text : `${text}\n${trace}`);
+    const start = typeof json.start === 'number' ? json.start : undefined;
+    const stop = typeof json.stop === 'number' ? json.stop : undefined;
+    const durationMs = start !== undefined && stop !== undefined && stop >= start ? Math.round(stop - start) : undefined;
+    const suites = [...label('parentSuite'), ...label('suite'), ...label('subSuite')];
+    const titlePath = Array.isArray(json.titlePath) ? json.titlePath.filter((t) => typeof t === 'string') : [];
+    const suitePath = suites.length > 0 ? suites : titlePath.length > 0 ? titlePath : label('package');
+    const classname = label('testClass')[0];
+    const attachments = attachmentsOf(json);
+    const properties = [...tmsIds(json.links), ...label('AS_ID'), ...label('testsigma')].map((value) => ({ name: 'testsigma', value }));
+    const final = {
+        status,
+        ...(durationMs !== undefined && { durationMs }),
+        ...(message !== undefined && { message }),
+        ...(stack !== undefined && { stack: clip(stack, MAX_STACK_CHARS) }),
+        ...(attachments.length > 0 && { attachments }),
+    };
+    return {
+        uuid,
+        key: str(json.historyId) ?? str(json.testCaseId) ?? str(json.fullName) ?? uuid,
+        stop: stop ?? start ?? 0,
+        result: {
+            source,
+            suitePath,
+            name: str(json.name) ?? str(json.fullName) ?? uuid,
+            ...(classname !== undefined && { classname }),
+            status,
+            ...(durationMs !== undefined && { durationMs }),
+            ...(final.message !== undefined && { message: final.message }),
+            ...(final.stack !== undefined && { stack: final.stack }),
+            properties: dedupe(properties),
+            tags: normaliseTags(label('tag')),
+            attachments,
+            attempts: [final],
+        },
+    };
+}
+/** One `*-container.json` → its failed fixture, or undefined when every fixture passed. */
+function allureFixtureFailure(json) {
+    const fixtures = [...json_values_objects(json.befores).map((f) => ({ f, kind: 'before' })), ...json_values_objects(json.afters).map((f) => ({ f, kind: 'after' }))];
+    const failed = fixtures.find(({ f }) => f.status === 'failed' || f.status === 'broken');
+    if (failed === undefined)
+        return undefined;
+    const details = json_values_isObject(failed.f.statusDetails) ? failed.f.statusDetails : {};
+    const text = stripAnsi(str(details.message) ?? '').trim();
+    const trace = stripAnsi(str(details.trace) ?? '').trim();
+    const name = nonEmpty(str(failed.f.name)) ?? nonEmpty(str(json.name)) ?? `${failed.kind} fixture`;
+    const reason = firstLineOf(text);
+    return {
+        children: (Array.isArray(json.children) ? json.children : []).filter((c) => typeof c === 'string'),
+        status: failed.f.status === 'failed' ? 'failed' : 'error',
+        message: clip(`The ${failed.kind === 'before' ? 'set-up' : 'tear-down'} fixture "${name}" ${failed.f.status === 'failed' ? 'failed' : 'broke'}${reason === undefined ? '.' : `: ${reason}`}`, MAX_MESSAGE_CHARS),
+        ...(trace !== '' || text !== '' ? { stack: clip(trace !== '' ? trace : text, MAX_STACK_CHARS) } : {}),
+    };
+}
+/** Runs and failed fixtures → one TestResult per test, in the order each test first ran. */
+function allureResults(runs, fixtures) {
+    const groups = new Map();
+    for (const run of [...runs].sort((a, b) => a.stop - b.stop)) {
+        const group = groups.get(run.key);
+        if (group === undefined)
+            groups.set(run.key, [run]);
+        else
+            group.push(run);
+    }
+    const fixtureOf = new Map();
+    for (const fixture of fixtures)
+        for (const child of fixture.children)
+            if (!fixtureOf.has(child))
+                fixtureOf.set(child, fixture);
+    const results = [];
+    for (const group of groups.values()) {
+        const last = group[group.length - 1];
+        const result = { ...last.result, attempts: group.flatMap((run) => run.result.attempts) };
+        const fixture = group.map((run) => fixtureOf.get(run.uuid)).find((f) => f !== undefined);
+        if (fixture !== undefined && (result.status === 'passed' || result.status === 'skipped')) {
+            const attempt = { status: fixture.status, message: fixture.message, ...(fixture.stack !== undefined && { stack: fixture.stack }) };
+            result.status = fixture.status;
+            result.message = fixture.message;
+            if (fixture.stack !== undefined)
+                result.stack = fixture.stack;
+            else
+                delete result.stack;
+            result.attempts = [...result.attempts.slice(0, -1), { ...result.attempts[result.attempts.length - 1], ...attempt }];
+        }
+        results.push(result);
+    }
+    return results;
+}
+/** The case id a `tms` link carries: its name, or the last part of its url, whichever is not a URL. */
+function tmsIds(links) {
+    const ids = [];
+    for (const link of json_values_objects(links)) {
+        if ((str(link.type) ?? '').toLowerCase() !== 'tms')
+            continue;
+        const candidates = [str(link.name), str(link.url)].map((v) => nonEmpty(v)).filter((v) => v !== undefined);
+        const plain = candidates.find((v) => !v.includes('/'));
+        const id = plain ?? candidates.map(lastSegment).find((v) => v !== undefined);
+        if (id !== undefined)
+            ids.push(id);
+    }
+    return ids;
+}
+function lastSegment(url) {
+    const path = url.replace(/[?#].*$/, '').replace(/\/+$/, '');
+    return nonEmpty(decodeURIComponentSafe(path.slice(path.lastIndexOf('/') + 1)));
+}
+function decodeURIComponentSafe(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+/** The result's attachments and its steps', depth first. */
+function attachmentsOf(item) {
+    const own = json_values_objects(item.attachments).flatMap((a) => {
+        const source = nonEmpty(str(a.source));
+        if (source === undefined)
+            return [];
+        const type = nonEmpty(str(a.type));
+        return [{ name: nonEmpty(str(a.name)) ?? source, path: source, ...(type !== undefined && { contentType: type }) }];
+    });
+    return [...own, ...json_values_objects(item.steps).flatMap(attachmentsOf)];
+}
+function dedupe(properties) {
+    const seen = new Set();
+    return properties.filter((p) => (seen.has(p.value) ? false : (seen.add(p.value), true)));
+}
+//# sourceMappingURL=allure.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/allure/index.js
+/**
+ * Allure results as one `Format` (a single `*-result.json` named on its own) and as a directory
+ * (`allure-results/`, read by read-files when a path or glob names it): the directory is the usual input, since
+ * retries and fixtures are only known across its files. The conversion rules are in ./allure.ts.
+ */
+
+
+
+
+
+
+
+
+const EXPECTED = 'an Allure result (<uuid>-result.json)';
+const ALLURE_RESULT_FILE = /-result\.json$/;
+const CONTAINER_FILE = /-container\.json$/;
+// allure-js 3 writes errors outside any test (a `beforeAll` that threw, so its tests were skipped) here.
+const GLOBALS_FILE = /-globals\.json$/;
+const allureResult = {
+    id: 'allure',
+    label: 'Allure results',
+    writtenBy: 'any Allure adapter (allure-jest, allure-playwright, allure-vitest, allure-pytest, Allure Java/.NET): pass the `allure-results` directory',
+    /** An object with Allure's own `historyId` or `stage` next to `uuid` and `status`: no other format writes those. */
+    sniff: (head) => /^\s*\{/.test(head) && /"uuid"\s*:/.test(head) && /"(historyId|stage)"\s*:/.test(head) && /"status"\s*:/.test(head),
+    async *parse(chunks, ctx) {
+        const json = parseJson(await collectText(chunks), ctx.source, EXPECTED);
+        if (!json_values_isObject(json)) {
+            throw new errors_InputError('INPUT_NOT_RESULTS', ctx.source, `${ctx.source} is JSON but not ${EXPECTED}: ${describeJson(json)}. Pass the allure-results directory.`);
+        }
+        yield* allureResults([allureRun(json, ctx.source)], []);
+    },
+};
+/** Does the directory hold Allure results (a `*-result.json` directly in it)? */
+async function holdsAllureResults(directory) {
+    const names = await (0,promises_.readdir)(directory).catch(() => []);
+    return names.some((name) => ALLURE_RESULT_FILE.test(name));
+}
+/**
+ * Read an `allure-results` directory: every `*-result.json` and `*-container.json` directly in it. A file that
+ * cannot be read or is not JSON is named in a warning and left out, so one broken file does not lose the rest.
+ * Each result's `source` is its own file (`<dir>/<uuid>-result.json`), so attachments resolve beside it.
+ */
+async function readAllureDirectory(directory, options) {
+    const absolute = external_node_path_.resolve(options.cwd, directory);
+    const names = (await (0,promises_.readdir)(absolute)).sort();
+    const resultFiles = names.filter((name) => ALLURE_RESULT_FILE.test(name));
+    if (resultFiles.length === 0) {
+        throw new errors_InputError('INPUT_NOT_RESULTS', directory, `${directory} is a directory without Allure results: no *-result.json file in it. Pass the allure-results directory your Allure ` +
+            'adapter writes (allure-jest, allure-playwright, allure-vitest, allure-pytest…), or the result files themselves.');
+    }
+    const runs = [];
+    const fixtures = [];
+    for (const name of [...resultFiles, ...names.filter((n) => CONTAINER_FILE.test(n) || GLOBALS_FILE.test(n))]) {
+        const shown = external_node_path_.join(directory, name);
+        const json = await readJsonFile(external_node_path_.join(absolute, name), shown, options);
+        if (json === undefined)
+            continue;
+        if (ALLURE_RESULT_FILE.test(name))
+            runs.push(allureRun(json, shown));
+        else if (GLOBALS_FILE.test(name)) {
+            for (const error of json_values_objects(json.errors)) {
+                const message = firstLineOf(str(error.message) ?? '');
+                if (message !== undefined)
+                    options.warn(`${shown}: Allure recorded an error outside any test: ${message}`);
+            }
+        }
+        else {
+            const failure = allureFixtureFailure(json);
+            if (failure !== undefined)
+                fixtures.push(failure);
+        }
+    }
+    for (const result of allureResults(runs, fixtures))
+        options.onResult(result);
+}
+async function readJsonFile(file, shown, options) {
+    try {
+        const info = await (0,promises_.stat)(file);
+        if (!info.isFile())
+            return undefined;
+        if (info.size > options.maxFileBytes) {
+            options.warn(`${shown} is larger than the limit for one result file, so it was left out.`);
+            return undefined;
+        }
+        const json = JSON.parse(stripBom(await (0,promises_.readFile)(file, 'utf8')));
+        if (json_values_isObject(json))
+            return json;
+        options.warn(`${shown} is not an Allure result (${describeJson(json)}), so it was left out.`);
+    }
+    catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        options.warn(`${shown} could not be read (${reason}), so it was left out; the test it holds is missing from the results. Regenerate it.`);
+    }
+    return undefined;
+}
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/cucumber/cucumber.js
+/**
+ * Cucumber JSON (`cucumber-js --format json:<file>`, Cucumber-JVM's and Cucumber-Ruby's `json` plugin) →
+ * TestResult[]. Small pure functions, no I/O; values of the wrong type read as absent.
+ *
+ * - One TestResult per scenario, and per example row of a Scenario Outline (Cucumber writes each row as its
+ *   own scenario, with `<placeholders>` in its name already filled in). Rows of one outline carry the same
+ *   tags, so they name the same test case and the mapping stage lets the worst row decide its outcome.
+ * - suitePath = [feature name]. The JSON does not say which `Rule:` a scenario belongs to (cucumber-js keeps
+ *   only a slug inside the scenario's `id`), so no rule title can be added. name = the scenario's name; when
+ *   two scenarios of one feature share a name (an outline without placeholders in its title), ` (line N)` is
+ *   added to each, N being the line Cucumber uses to run exactly that row (`cucumber-js file.feature:N`).
+ * - tags = the scenario's tags and the feature's, with one leading `@`: `@DEMO-12` names test case DEMO-12.
+ * - file = the feature's `uri` as written (relative to the directory Cucumber ran in).
+ * - Status: the first step or hook that neither passed nor was skipped decides, since Cucumber stops the
+ *   scenario there: failed → failed; undefined or pending → failed too, because the scenario's behaviour
+ *   was never checked and Cucumber (strict by default) fails the run for them: recording "skipped" would
+ *   let a case whose steps were never written look merely not run. The message says `Undefined step …` /
+ *   `Pending step …`. ambiguous → error (the suite is broken, nothing was asserted); any other status →
+ *   error naming it. Otherwise skipped if a step was skipped, else passed.
+ * - Background steps are already part of each scenario in cucumber-js; Cucumber-JVM/Ruby write a separate
+ *   `background` element before each scenario, whose steps are counted with that scenario. Hooks come from
+ *   cucumber-js's hidden `Before`/`After` steps, or the `before`/`after` arrays of scenarios and steps.
+ * - duration = the sum of every step's and hook's duration (nanoseconds in the JSON), in milliseconds.
+ * - One attempt: with `--retry`, cucumber-js writes only a scenario's last attempt (checked with 13.3.0), so
+ *   earlier failed attempts are not in the file and a scenario that passed on retry reads as passed.
+ * - message = what failed and which step (`Step "Then I see the dashboard" (line 15) failed: …` with the
+ *   error up to its first stack frame); stack = the whole error text.
+ * - Embeddings → attachments {name, contentType} (the model has no place for their bytes, which are inline);
+ *   `this.log` text (`text/x.cucumber.log+plain`) and Cucumber-JVM's step `output` → output.
+ */
+
+
+
+// cucumber-js writes `this.log(text)` as an embedding of this type; it is console-like output, not a file.
+const LOG_MIME = 'text/x.cucumber.log+plain';
+function parseCucumberJson(json, source) {
+    if (!Array.isArray(json)) {
+        throw new errors_InputError('INPUT_NOT_RESULTS', source, `${source} is not Cucumber JSON: expected an array of features. Run Cucumber with --format json:<file> and pass that file.`);
+    }
+    const results = [];
+    json.forEach((feature, index) => {
+        if (!json_values_isObject(feature)) {
+            throw new errors_InputError('INPUT_NOT_RESULTS', source, `${source}: feature [${index}] is not an object. Expected Cucumber JSON; the file may have been edited or produced by another tool.`);
+        }
+        results.push(...cucumberFeatureResults(feature, source));
+    });
+    return results;
+}
+/** Every scenario (and outline example row) of one feature. */
+function cucumberFeatureResults(feature, source) {
+    const featureName = nonEmpty(str(feature.name));
+    const uri = nonEmpty(str(feature.uri));
+    const featureTags = tagNames(feature.tags);
+    const scenarios = [];
+    let background = [];
+    for (const element of json_values_objects(feature.elements)) {
+        if (str(element.type) === 'background') {
+            background = stepRuns(element.steps);
+            continue;
+        }
+        const runs = [...hookRuns(element.before, 'Before'), ...background, ...stepRuns(element.steps), ...hookRuns(element.after, 'After')];
+        scenarios.push({ element, runs });
+        background = [];
+    }
+    const uses = new Map();
+    for (const { element } of scenarios)
+        uses.set(str(element.name) ?? '', (uses.get(str(element.name) ?? '') ?? 0) + 1);
+    return scenarios.map(({ element, runs }) => {
+        const line = lineOf(element.line);
+        const own = str(element.name) ?? '';
+        const name = (uses.get(own) ?? 0) > 1 && line !== undefined ? `${own} (line ${line})` : own;
+        return scenarioResult(runs, {
+            source,
+            ...(uri !== undefined && { file: uri }),
+            suitePath: featureName === undefined ? [] : [featureName],
+            name,
+            tags: normaliseTags([...tagNames(element.tags), ...featureTags]),
+        });
+    });
+}
+function scenarioResult(runs, identity) {
+    const verdict = decide(runs);
+    const durations = runs.map((r) => r.durationNs).filter((d) => d !== undefined);
+    const durationMs = durations.length === 0 ? undefined : Math.round(durations.reduce((a, b) => a + b, 0) / 1e6);
+    const output = nonEmpty(runs.flatMap((r) => [...r.output, ...logTexts(r.embeddings)]).join('\n'));
+    return {
+        ...identity,
+        status: verdict.status,
+        ...(durationMs !== undefined && { durationMs }),
+        ...(verdict.message !== undefined && { message: verdict.message }),
+        ...(verdict.stack !== undefined && { stack: verdict.stack }),
+        ...(output !== undefined && { output: clip(output, MAX_OUTPUT_CHARS) }),
+        properties: [],
+        attachments: cucumber_attachmentsOf(runs),
+        attempts: [
+            {
+                status: verdict.status,
+                ...(durationMs !== undefined && { durationMs }),
+                ...(verdict.message !== undefined && { message: verdict.message }),
+                ...(verdict.stack !== undefined && { stack: verdict.stack }),
+            },
+        ],
+    };
+}
+/** See the file comment: the first step or hook that neither passed nor was skipped decides. */
+function decide(runs) {
+    const decisive = runs.find((r) => r.status !== 'passed' && r.status !== 'skipped' && r.status !== 'unused');
+    if (decisive === undefined) {
+        const skipped = runs.find((r) => r.status === 'skipped' || r.status === 'unused');
+        return skipped === undefined ? { status: 'passed' } : { status: 'skipped', message: `Skipped at ${describe(skipped)}.` };
+    }
+    const { message: errorText, stack } = decisive.error === undefined ? {} : splitMessageAndStack(decisive.error);
+    const withStack = (status, message) => ({ status, message, ...(stack !== undefined && { stack }) });
+    switch (decisive.status) {
+        case 'failed':
+            return withStack('failed', `${capital(describe(decisive))} failed${errorText === undefined ? '; Cucumber recorded no error message.' : `: ${errorText}`}`);
+        case 'undefined':
+            return withStack('failed', `Undefined ${describe(decisive)}: no step definition matches it, so the scenario was not checked. Write the step definition (Cucumber prints a snippet for it).`);
+        case 'pending':
+            return withStack('failed', `Pending ${describe(decisive)}: its step definition is marked as not implemented yet, so the scenario was not checked.`);
+        case 'ambiguous':
+            return withStack('error', `Ambiguous ${describe(decisive)}: several step definitions match it, so the scenario was not checked. Make one of their patterns more specific.`);
+        default:
+            return withStack('error', `Cucumber reported the unknown status ${JSON.stringify(decisive.status)} for ${describe(decisive)}.`);
+    }
+}
+/** `step "Then I see the dashboard" (line 15)`, `Before hook`. */
+function describe(run) {
+    if (run.isHook)
+        return run.label;
+    return `step "${run.label}"${run.line === undefined ? '' : ` (line ${run.line})`}`;
+}
+function capital(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+/** A scenario's (or background's) steps, each with the step hooks Cucumber-JVM nests in it. */
+function stepRuns(steps) {
+    return json_values_objects(steps).flatMap((step) => {
+        // cucumber-js writes scenario hooks as hidden steps with the keyword `Before` / `After` and no name.
+        const keyword = (str(step.keyword) ?? '').trim();
+        const hidden = step.hidden === true && str(step.name) === undefined;
+        const own = hidden ? toRun(step, `${keyword || 'Hook'} hook`, true) : toRun(step, [keyword, str(step.name) ?? ''].filter((p) => p !== '').join(' '), false);
+        return [...hookRuns(step.before, 'BeforeStep'), own, ...hookRuns(step.after, 'AfterStep')];
+    });
+}
+/** Hooks of Cucumber-JVM/Ruby, named by where they are defined when the JSON says (`Before hook (Hooks.open())`). */
+function hookRuns(hooks, kind) {
+    return json_values_objects(hooks).map((hook) => {
+        const location = json_values_isObject(hook.match) ? nonEmpty(str(hook.match.location)) : undefined;
+        return toRun(hook, location === undefined ? `${kind} hook` : `${kind} hook (${location})`, true);
+    });
+}
+function toRun(item, label, isHook) {
+    const result = json_values_isObject(item.result) ? item.result : {};
+    const duration = result.duration;
+    const line = lineOf(item.line);
+    const error = nonEmpty(str(result.error_message));
+    return {
+        label,
+        isHook,
+        ...(line !== undefined && { line }),
+        status: str(result.status) ?? 'unknown',
+        ...(typeof duration === 'number' && Number.isFinite(duration) && duration >= 0 && { durationNs: duration }),
+        ...(error !== undefined && { error }),
+        embeddings: json_values_objects(item.embeddings),
+        output: Array.isArray(item.output) ? item.output.filter((o) => typeof o === 'string') : [],
+    };
+}
+function cucumber_attachmentsOf(runs) {
+    const attachments = [];
+    for (const embedding of runs.flatMap((r) => r.embeddings)) {
+        const contentType = mimeOf(embedding);
+        if (contentType === LOG_MIME)
+            continue;
+        const name = nonEmpty(str(embedding.name)) ?? `attachment ${attachments.length + 1}${contentType === undefined ? '' : ` (${contentType})`}`;
+        attachments.push({ name, ...(contentType !== undefined && { contentType }) });
+    }
+    return attachments;
+}
+function logTexts(embeddings) {
+    return embeddings.filter((e) => mimeOf(e) === LOG_MIME).map((e) => Buffer.from(str(e.data) ?? '', 'base64').toString('utf8'));
+}
+function mimeOf(embedding) {
+    // Cucumber-JVM once wrote `media: { type }` instead of `mime_type`.
+    return nonEmpty(str(embedding.mime_type)) ?? (json_values_isObject(embedding.media) ? nonEmpty(str(embedding.media.type)) : undefined);
+}
+function tagNames(tags) {
+    return json_values_objects(tags)
+        .map((tag) => str(tag.name))
+        .filter((name) => name !== undefined);
+}
+function lineOf(value) {
+    return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
+}
+//# sourceMappingURL=cucumber.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/cucumber/index.js
+
+
+// An array whose first item is an object. Of the formats read here only Cucumber writes a top-level array.
+const ARRAY_OF_OBJECTS = /^\s*\[\s*\{/;
+// What cucumber-js writes when no scenario ran (all filtered out by tags, no feature files found).
+const EMPTY_ARRAY = /^\s*\[\s*\]\s*$/;
+const cucumberJson = {
+    id: 'cucumber-json',
+    label: 'Cucumber JSON',
+    writtenBy: '`cucumber-js --format json:results.json` (Cucumber-JVM and Ruby: the `json` plugin)',
+    /**
+     * An array of features: every feature and every scenario has `"keyword"` and a feature has `"elements"`
+     * (its scenarios). cucumber-js writes the feature's `elements` first and Cucumber-JVM writes them before
+     * its own keyword, but a scenario's `keyword` follows within a few hundred bytes, so both names are in
+     * the first 64 KiB of any real report.
+     */
+    sniff(head) {
+        if (EMPTY_ARRAY.test(head))
+            return true;
+        return ARRAY_OF_OBJECTS.test(head) && /"elements"\s*:/.test(head) && /"keyword"\s*:/.test(head);
+    },
+    async *parse(chunks, ctx) {
+        yield* parseCucumberJson(parseJson(await collectText(chunks), ctx.source, 'Cucumber JSON (--format json:<file>)'), ctx.source);
+    },
+};
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/json-lines.js
+/**
+ * What the event-stream formats share (`go test -json`, Dart/Flutter `--reporter json`): the text cut into
+ * lines as it comes, each line parsed on its own, so memory holds one line, never the file. A line that is
+ * not a JSON object is handed over as stray text rather than refused: these streams are often captured with
+ * `2>&1`, so compiler output and logs sit between the events, and the reader decides what they mean.
+ */
+/** Longest line read whole; a longer one (a test printing megabytes on one line) is cut, not kept. */
+const MAX_LINE_CHARS = 16 * 1024 * 1024;
+async function* jsonLines(chunks) {
+    let pending = '';
+    let lineNumber = 0;
+    for await (const chunk of chunks) {
+        pending += chunk;
+        let start = 0;
+        for (let end = pending.indexOf('\n'); end !== -1; end = pending.indexOf('\n', start)) {
+            lineNumber += 1;
+            const line = readLine(pending.slice(start, end), lineNumber);
+            if (line !== undefined)
+                yield line;
+            start = end + 1;
+        }
+        pending = pending.slice(start);
+        if (pending.length > MAX_LINE_CHARS)
+            pending = pending.slice(0, MAX_LINE_CHARS);
+    }
+    if (pending.trim() !== '') {
+        const line = readLine(pending, lineNumber + 1);
+        if (line !== undefined)
+            yield line;
+    }
+}
+function readLine(raw, line) {
+    const text = raw.replace(/\r$/, '').replace(/^\uFEFF/, '');
+    if (text.trim() === '')
+        return undefined;
+    if (text.trimStart().startsWith('{')) {
+        try {
+            const value = JSON.parse(text);
+            if (typeof value === 'object' && value !== null && !Array.isArray(value))
+                return { kind: 'event', event: value, line };
+        }
+        catch {
+            // A cut or garbled event: handed over as stray text, so the reader can say where it was.
+        }
+    }
+    return { kind: 'stray', text, line };
+}
+//# sourceMappingURL=json-lines.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/json-stream/long-string.js
+/**
+ * How a long JSON string is kept while it is read in pieces, so that a 200 MB string costs what a 200 KB one
+ * does: its head and tail are kept, the rest only counted.
+ */
+class LongString {
+    limit;
+    full = '';
+    head = '';
+    /**
+     * The last pieces, at least `max + 4` characters once cut, each kept as it came: joining them at every piece
+     * would make strings over 128 KiB, which V8 allocates one by one outside its young space (measured ten times
+     * slower on a 200 MB string).
+     */
+    tail = [];
+    tailLength = 0;
+    cut = false;
+    total = 0;
+    constructor(limit) {
+        this.limit = limit;
+    }
+    append(piece) {
+        this.total += piece.length;
+        const { kind, max } = this.limit;
+        if (kind === 'count')
+            return;
+        if (kind === 'whole') {
+            this.full = this.total <= max ? this.full + piece : '';
+            return;
+        }
+        if (!this.cut) {
+            this.full += piece;
+            if (this.full.length <= 2 * max + 4)
+                return;
+            this.cut = true;
+            this.head = detached(this.full.slice(0, max));
+            piece = this.full.slice(-max - 4);
+            this.full = '';
+        }
+        this.tail.push(piece);
+        this.tailLength += piece.length;
+        while (this.tailLength - this.tail[0].length >= max + 4)
+            this.tailLength -= this.tail.shift().length;
+    }
+    /** `parts` one after the other; joined into one flat string first, unless nothing is kept. */
+    appendAll(parts) {
+        if (this.limit.kind === 'count') {
+            for (const part of parts)
+                this.total += part.length;
+            return;
+        }
+        this.append(parts.length === 1 ? parts[0] : parts.join(''));
+    }
+    /** The decoded string's whole length, kept or not. */
+    get length() {
+        return this.total;
+    }
+    value() {
+        const { kind, max } = this.limit;
+        if (kind === 'count' || (kind === 'whole' && this.total > max))
+            return '';
+        const whole = this.cut ? undefined : this.full;
+        if (whole !== undefined && whole.length <= max)
+            return detached(whole);
+        const head = this.cut ? this.head : whole.slice(0, max);
+        const tail = this.cut ? this.tail.join('') : whole.slice(-max - 4);
+        return kind === 'text' ? clipped(head, tail, this.total, max) : clippedBase64(head, tail, this.total, max);
+    }
+}
+/** A complete string under `limit`: itself when short enough, otherwise cut as LongString cuts it. */
+function limited(text, limit) {
+    if (limit.kind === 'count')
+        return '';
+    if (text.length <= limit.max)
+        return text;
+    if (limit.kind === 'whole')
+        return '';
+    const long = new LongString(limit);
+    long.append(text);
+    return long.value();
+}
+/** A quarter head, a marker, the tail: `max` characters at most, marker included. */
+function clipped(head, tail, total, max) {
+    const headLength = Math.floor(max / 4);
+    const tailLength = Math.max(0, max - headLength - marker(total).length);
+    return `${head.slice(0, headLength)}${marker(total - headLength - tailLength)}${tail.slice(tail.length - tailLength)}`;
+}
+const marker = (omitted) => `\n… [${omitted} characters omitted] …\n`;
+function clippedBase64(head, tail, total, max) {
+    const headLength = Math.floor(max / 16) * 4;
+    // The tail starts on a 4-character boundary of the whole string, so that it decodes on its own.
+    const tailStart = Math.ceil((total - (max - headLength)) / 4) * 4;
+    const tailPart = tail.slice(tail.length - (total - tailStart));
+    const omittedBytes = Math.floor(((tailStart - headLength) * 3) / 4);
+    let marker = `\n… [${omittedBytes} bytes omitted] …\n`;
+    // Padded to whole 3-byte groups: an `=` in the middle would end the decoding there.
+    while (Buffer.byteLength(marker) % 3 !== 0)
+        marker = ` ${marker}`;
+    return `${head.slice(0, headLength)}${Buffer.from(marker).toString('base64')}${tailPart}`;
+}
+/**
+ * A copy of `text` that does not keep the piece it was cut from alive: V8 makes a substring of 13 or more
+ * characters a view of its parent, so a title kept in a result would otherwise hold a whole piece of the file
+ * in memory. (Concatenation then slicing forces a flat copy.)
+ */
+function detached(text) {
+    return text.length < 13 ? text : (' ' + text).slice(1);
+}
+//# sourceMappingURL=long-string.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/dart/dart.js
+
+
+
+
+
+/** Said of a test that started and never finished. */
+const DART_UNFINISHED = 'The test started but never finished: the test run was stopped while it ran.';
+class DartJsonReader {
+    source;
+    suites = new Map();
+    groups = new Map();
+    running = new Map();
+    out = [];
+    constructor(source) {
+        this.source = source;
+    }
+    take() {
+        return this.out.splice(0);
+    }
+    line(line) {
+        if (line.kind === 'stray')
+            return;
+        const event = line.event;
+        switch (event.type) {
+            case 'suite':
+                if (json_values_isObject(event.suite) && typeof event.suite.id === 'number' && typeof event.suite.path === 'string')
+                    this.suites.set(event.suite.id, event.suite.path);
+                break;
+            case 'group':
+                if (json_values_isObject(event.group) && typeof event.group.id === 'number')
+                    this.groups.set(event.group.id, typeof event.group.name === 'string' ? event.group.name : '');
+                break;
+            case 'testStart':
+                if (json_values_isObject(event.test))
+                    this.start(event.test, numberOf(event.time));
+                break;
+            case 'error': {
+                const test = this.running.get(numberOf(event.testID) ?? -1);
+                if (test === undefined)
+                    break;
+                const error = typeof event.error === 'string' ? event.error : '';
+                const trace = typeof event.stackTrace === 'string' ? event.stackTrace : '';
+                test.errors.push([error, trace].filter((t) => t.trim() !== '').join('\n'));
+                break;
+            }
+            case 'print': {
+                const test = this.running.get(numberOf(event.testID) ?? -1);
+                if (test !== undefined && typeof event.message === 'string')
+                    test.output.append(`${event.message}\n`);
+                break;
+            }
+            case 'testDone': {
+                const id = numberOf(event.testID) ?? -1;
+                const test = this.running.get(id);
+                if (test === undefined)
+                    break;
+                this.running.delete(id);
+                const status = event.skipped === true ? 'skipped' : event.result === 'success' ? 'passed' : event.result === 'failure' ? 'failed' : 'error';
+                if (event.hidden === true && (status === 'passed' || status === 'skipped'))
+                    break;
+                const time = numberOf(event.time);
+                const durationMs = time !== undefined && test.startTime !== undefined && time >= test.startTime ? Math.round(time - test.startTime) : undefined;
+                this.finish(test, status, durationMs);
+                break;
+            }
+            default:
+                break;
+        }
+    }
+    end() {
+        for (const test of this.running.values()) {
+            test.errors.unshift(DART_UNFINISHED);
+            this.finish(test, 'error', undefined);
+        }
+        this.running.clear();
+    }
+    start(test, time) {
+        const id = numberOf(test.id);
+        if (id === undefined)
+            return;
+        const metadata = json_values_isObject(test.metadata) ? test.metadata : {};
+        const rootLine = numberOf(test.root_line);
+        this.running.set(id, {
+            name: typeof test.name === 'string' ? test.name : '',
+            suiteId: numberOf(test.suiteID),
+            groupIds: Array.isArray(test.groupIDs) ? test.groupIDs.filter((g) => typeof g === 'number') : [],
+            line: rootLine ?? numberOf(test.line),
+            skipReason: typeof metadata.skipReason === 'string' ? metadata.skipReason : undefined,
+            errors: [],
+            output: new LongString({ kind: 'text', max: MAX_OUTPUT_CHARS }),
+            startTime: time,
+        });
+    }
+    finish(test, status, durationMs) {
+        const file = test.suiteId === undefined ? undefined : this.suites.get(test.suiteId);
+        const groupNames = test.groupIds.map((id) => this.groups.get(id) ?? '').filter((n) => n !== '');
+        // Dart names a test `outer inner test`: the innermost group's name (which holds the outer ones) is its prefix.
+        const prefix = groupNames[groupNames.length - 1];
+        const name = prefix !== undefined && test.name.startsWith(`${prefix} `) ? test.name.slice(prefix.length + 1) : test.name;
+        const suitePath = [...(file === undefined ? [] : [file]), ...groupNames.map((g, i) => (i === 0 ? g : stripPrefix(g, groupNames[i - 1])))];
+        const output = nonEmpty(test.output.value());
+        const errors = test.errors.map((e) => stripAnsi(e).trim()).filter((e) => e !== '');
+        // flutter_test prints the exception as output and reports only "Test failed. See exception logs above.".
+        const printed = errors[0]?.startsWith('Test failed. See exception logs above') === true ? flutterException(output) : undefined;
+        if (printed !== undefined)
+            errors.unshift(printed.block);
+        let message = printed?.reason ?? (errors.length === 0 ? undefined : firstLineOf(errors[0]));
+        if (status === 'skipped')
+            message = nonEmpty(test.skipReason) ?? message;
+        if (message !== undefined)
+            message = clip(message, MAX_MESSAGE_CHARS);
+        const stack = errors.length === 0 ? undefined : clip(errors.join('\n\n'), MAX_STACK_CHARS);
+        this.out.push({
+            source: this.source,
+            ...(file !== undefined && { file }),
+            ...(test.line !== undefined && { line: test.line }),
+            suitePath,
+            name,
+            status,
+            ...(durationMs !== undefined && { durationMs }),
+            ...(message !== undefined && { message }),
+            ...(stack !== undefined && { stack }),
+            ...(output !== undefined && { output }),
+            properties: [],
+            tags: [],
+            attachments: [],
+            attempts: [{ status, ...(durationMs !== undefined && { durationMs }), ...(message !== undefined && { message }), ...(stack !== undefined && { stack }) }],
+        });
+    }
+}
+/** The `══╡ EXCEPTION CAUGHT BY FLUTTER TEST FRAMEWORK ╞══` block flutter_test printed, and its first line of substance. */
+function flutterException(output) {
+    if (output === undefined)
+        return undefined;
+    const start = output.indexOf('══╡ EXCEPTION CAUGHT BY');
+    if (start === -1)
+        return undefined;
+    const block = output.slice(start).split(/\n═{10,}\n?/)[0];
+    const lines = block
+        .split('\n')
+        .slice(1)
+        .map((l) => l.trim());
+    const reason = lines.find((l) => l !== '' && !/^The following .* was thrown/.test(l));
+    return reason === undefined ? undefined : { block, reason: clip(reason, MAX_MESSAGE_CHARS) };
+}
+function stripPrefix(name, outer) {
+    return name.startsWith(`${outer} `) ? name.slice(outer.length + 1) : name;
+}
+function numberOf(value) {
+    return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+//# sourceMappingURL=dart.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/dart/index.js
+
+
+// The first event is `start` with the protocol version; a stream cut at the front still has typed events.
+const EVENT = /^\s*\{[^\n]*"type"\s*:\s*"(?:start|suite|allSuites|testStart|group|testDone|print|error|done|debug)"/m;
+const PROTOCOL = /"protocolVersion"\s*:|"testID"\s*:|"suiteID"\s*:/;
+async function* readDartJsonInBatches(chunks, ctx) {
+    const reader = new DartJsonReader(ctx.source);
+    let count = 0;
+    for await (const line of jsonLines(chunks)) {
+        reader.line(line);
+        if (++count % 1000 === 0)
+            yield reader.take();
+    }
+    reader.end();
+    yield reader.take();
+}
+const dartJson = {
+    id: 'dart-json',
+    label: 'Dart/Flutter JSON',
+    writtenBy: '`dart test --reporter json > results.json`, `flutter test --machine > results.json`',
+    sniff: (head) => EVENT.test(head) && PROTOCOL.test(head),
+    async *parse(chunks, ctx) {
+        for await (const batch of readDartJsonInBatches(chunks, ctx))
+            yield* batch;
+    },
+    parseInBatches: readDartJsonInBatches,
+};
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/go-test/go-test.js
+
+
+/** Said of a test that started and never ended. */
+const GO_TEST_UNFINISHED = 'The test started but never ended: the test binary was stopped (a -timeout, a crash or os.Exit) while it ran.';
+const FRAMING = /^\s*(?:=== (?:RUN|PAUSE|CONT|NAME)\b|--- (?:PASS|FAIL|SKIP):)/;
+// What go test prints at a package's end, which says nothing about why it failed.
+const PACKAGE_FRAMING = /^(?:FAIL|ok|PASS|\?)(?:\s|$)|^exit status \d+$|^testing: warning: no tests to run$/;
+class GoTestReader {
+    source;
+    packages = new Map();
+    /** Compiler output seen outside events, by package (`# example.com/pkg [example.com/pkg.test]`). */
+    buildOutput = new Map();
+    strayPackage;
+    out = [];
+    constructor(source) {
+        this.source = source;
+    }
+    take() {
+        return this.out.splice(0);
+    }
+    line(line) {
+        if (line.kind === 'stray') {
+            this.stray(line.text);
+            return;
+        }
+        const event = line.event;
+        const action = typeof event.Action === 'string' ? event.Action : '';
+        if (action === 'build-output' || action === 'build-fail') {
+            // Go 1.24+: the build's output is its own event, keyed by ImportPath (`pkg [pkg.test]`).
+            const importPath = typeof event.ImportPath === 'string' ? event.ImportPath.split(' ')[0] : undefined;
+            if (importPath !== undefined && typeof event.Output === 'string')
+                this.addBuildOutput(importPath, event.Output);
+            return;
+        }
+        // `go tool test2json` run on a test binary writes no Package: its tests belong to the package ''.
+        const pkgName = typeof event.Package === 'string' ? event.Package : '';
+        const pkg = this.packageState(pkgName);
+        const testName = typeof event.Test === 'string' && event.Test !== '' ? event.Test : undefined;
+        const elapsed = typeof event.Elapsed === 'number' && Number.isFinite(event.Elapsed) && event.Elapsed >= 0 ? Math.round(event.Elapsed * 1000) : undefined;
+        if (testName === undefined) {
+            if (action === 'output' && typeof event.Output === 'string')
+                pkg.output.append(event.Output);
+            else if (action === 'pass' || action === 'fail' || action === 'skip')
+                this.endPackage(pkgName, pkg, action, event.FailedBuild);
+            return;
+        }
+        if (action === 'run') {
+            this.start(pkg, testName);
+        }
+        else if (action === 'output' && typeof event.Output === 'string') {
+            const test = pkg.tests.get(testName) ?? this.start(pkg, testName);
+            if (!FRAMING.test(event.Output))
+                test.output.append(event.Output);
+        }
+        else if (action === 'pass' || action === 'fail' || action === 'skip') {
+            const test = pkg.tests.get(testName) ?? this.start(pkg, testName);
+            pkg.tests.delete(testName);
+            this.endTest(pkgName, pkg, test, action === 'pass' ? 'passed' : action === 'fail' ? 'failed' : 'skipped', elapsed);
+        }
+    }
+    /** The stream ended: tests and packages still open were cut off. */
+    end() {
+        for (const [name, pkg] of this.packages) {
+            if (!pkg.ended)
+                this.endPackage(name, pkg, 'fail', undefined);
+        }
+        // A package whose build failed, said only in stray lines (Go before 1.24 with 2>&1), has no events at all.
+        for (const [name, lines] of this.buildOutput) {
+            if (!this.packages.has(name))
+                this.out.push(this.packageError(name, lines.join('\n'), 'The test binary did not build.'));
+        }
+    }
+    stray(text) {
+        const header = /^# (\S+)/.exec(text);
+        if (header) {
+            this.strayPackage = header[1];
+            this.buildOutput.set(this.strayPackage, this.buildOutput.get(this.strayPackage) ?? []);
+            return;
+        }
+        const buildFailed = /^FAIL\s+(\S+)\s+\[(?:build|setup) failed\]/.exec(text);
+        if (buildFailed) {
+            const name = buildFailed[1];
+            if (!this.buildOutput.has(name))
+                this.buildOutput.set(name, []);
+            this.strayPackage = undefined;
+            return;
+        }
+        if (this.strayPackage !== undefined)
+            this.buildOutput.get(this.strayPackage)?.push(text);
+    }
+    addBuildOutput(importPath, output) {
+        const lines = this.buildOutput.get(importPath) ?? [];
+        for (const line of output.split('\n'))
+            if (line.trim() !== '' && !line.startsWith('# '))
+                lines.push(line);
+        this.buildOutput.set(importPath, lines);
+    }
+    packageState(name) {
+        let pkg = this.packages.get(name);
+        if (pkg === undefined) {
+            pkg = { tests: new Map(), output: new LongString({ kind: 'text', max: MAX_OUTPUT_CHARS }), failedTests: 0, ended: false };
+            this.packages.set(name, pkg);
+        }
+        return pkg;
+    }
+    start(pkg, name) {
+        // A subtest's own name may hold a `/` (`t.Run("1/2", …)`), so its parent is the longest running test its name
+        // continues, not whatever precedes its last `/`.
+        let parent = '';
+        for (const running of pkg.tests.keys())
+            if (name.startsWith(`${running}/`) && running.length > parent.length)
+                parent = running;
+        const parentTest = pkg.tests.get(parent);
+        const titles = parentTest === undefined ? [name] : [...parentTest.titles, name.slice(parent.length + 1)];
+        const test = {
+            name,
+            parent,
+            titles,
+            output: new LongString({ kind: 'text', max: MAX_OUTPUT_CHARS }),
+            hasSubtests: false,
+            subtestFailed: false,
+        };
+        pkg.tests.set(name, test);
+        if (parentTest !== undefined)
+            parentTest.hasSubtests = true;
+        return test;
+    }
+    endTest(pkgName, pkg, test, status, durationMs, unfinished = false) {
+        if (status === 'failed' || status === 'error') {
+            pkg.failedTests += 1;
+            const parent = pkg.tests.get(test.parent);
+            if (parent !== undefined)
+                parent.subtestFailed = true;
+        }
+        // A parent stands for itself only when it failed and none of its subtests says why.
+        if (test.hasSubtests && !(status === 'failed' && !test.subtestFailed) && !unfinished)
+            return;
+        const output = test.output.value().replace(/\s+$/, '');
+        const lines = output.split('\n').map((l) => l.trim());
+        const first = lines.find((l) => l !== '');
+        const parts = test.titles;
+        let message;
+        let stack;
+        if (unfinished) {
+            message = GO_TEST_UNFINISHED;
+            stack = nonEmpty(output);
+        }
+        else if (status !== 'passed') {
+            message = first === undefined ? undefined : clip(first, MAX_MESSAGE_CHARS);
+            stack = nonEmpty(output) === undefined ? undefined : clip(dedent(output), MAX_STACK_CHARS);
+        }
+        const keptOutput = status === 'passed' ? nonEmpty(dedent(output)) : undefined;
+        this.out.push({
+            source: this.source,
+            suitePath: pkgName === '' ? parts.slice(0, -1) : [pkgName, ...parts.slice(0, -1)],
+            name: parts[parts.length - 1],
+            ...(pkgName !== '' && { classname: pkgName }),
+            status,
+            ...(durationMs !== undefined && { durationMs }),
+            ...(message !== undefined && { message }),
+            ...(stack !== undefined && { stack }),
+            ...(keptOutput !== undefined && { output: keptOutput }),
+            properties: [],
+            tags: [],
+            attachments: [],
+            attempts: [{ status, ...(durationMs !== undefined && { durationMs }), ...(message !== undefined && { message }), ...(stack !== undefined && { stack }) }],
+        });
+    }
+    endPackage(name, pkg, action, failedBuild) {
+        pkg.ended = true;
+        // Innermost first, so that a parent learns whether a subtest failed before it is decided.
+        const open = [...pkg.tests.values()].sort((a, b) => b.name.split('/').length - a.name.split('/').length);
+        pkg.tests.clear();
+        for (const test of open)
+            this.endTest(name, pkg, test, 'error', undefined, true);
+        if (action !== 'fail' || pkg.failedTests > 0)
+            return;
+        const build = this.buildOutput.get(name);
+        if (typeof failedBuild === 'string' || build !== undefined) {
+            this.out.push(this.packageError(name, (build ?? []).join('\n'), 'The test binary did not build.'));
+            return;
+        }
+        this.out.push(this.packageError(name, pkg.output.value(), 'The package failed outside any test.'));
+    }
+    packageError(name, text, fallback) {
+        const lines = text.split('\n').map((l) => l.trim());
+        const reason = lines.find((l) => l !== '' && !PACKAGE_FRAMING.test(l));
+        const exit = lines.map((l) => /^exit status (\d+)$/.exec(l)?.[1]).find((code) => code !== undefined);
+        const message = clip(reason === undefined ? `${fallback}${exit === undefined ? '' : ` (exit status ${exit})`}` : `${fallback.replace(/\.$/, '')}: ${reason}`, MAX_MESSAGE_CHARS);
+        const stack = nonEmpty(text) === undefined ? undefined : clip(text.trim(), MAX_STACK_CHARS);
+        return {
+            source: this.source,
+            suitePath: [],
+            // The package is the title: a case id in its path still maps it, and the failure is never lost.
+            name: name === '' ? 'test binary' : name,
+            ...(name !== '' && { classname: name }),
+            status: 'error',
+            message,
+            ...(stack !== undefined && { stack }),
+            properties: [],
+            tags: [],
+            attachments: [],
+            attempts: [{ status: 'error', message, ...(stack !== undefined && { stack }) }],
+        };
+    }
+}
+/** go test indents a test's log lines by four spaces. */
+function dedent(text) {
+    return text
+        .split('\n')
+        .map((l) => l.replace(/^ {4}/, ''))
+        .join('\n')
+        .trim();
+}
+//# sourceMappingURL=go-test.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/go-test/index.js
+
+
+// An event line: test2json writes `Time` (when known), then `Action`, then `Package` or `ImportPath` (none when
+// `go tool test2json` runs a test binary), then `Test`.
+const go_test_EVENT = /^\s*\{[^\n]*"Action"\s*:\s*"(?:start|run|output|pass|fail|skip|pause|cont|bench|build-output|build-fail)"[^\n]*"(?:Package|ImportPath|Test)"\s*:/m;
+async function* readGoTestJsonInBatches(chunks, ctx) {
+    const reader = new GoTestReader(ctx.source);
+    let count = 0;
+    for await (const line of jsonLines(chunks)) {
+        reader.line(line);
+        if (++count % 1000 === 0)
+            yield reader.take();
+    }
+    reader.end();
+    yield reader.take();
+}
+const goTestJson = {
+    id: 'go-test-json',
+    label: 'go test -json',
+    writtenBy: '`go test -json ./... > results.json`',
+    sniff: (head) => go_test_EVENT.test(head),
+    async *parse(chunks, ctx) {
+        for await (const batch of readGoTestJsonInBatches(chunks, ctx))
+            yield* batch;
+    },
+    parseInBatches: readGoTestJsonInBatches,
+};
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/paths.js
+
+/**
+ * A test file as results show it: relative to `rootDir` (the runner's root) with `/` separators, so titles and
+ * descriptions do not depend on where the checkout lies; the path as given when there is no root or the file
+ * lies outside it.
+ */
+function displayPath(filePath, rootDir) {
+    if (!rootDir || !external_node_path_.isAbsolute(filePath))
+        return filePath;
+    // Converters ask once per test, so the same file comes thousands of times in a row: the last answer is kept.
+    // Both paths are absolute, so the answer does not depend on the working directory.
+    if (last && last.filePath === filePath && last.rootDir === rootDir)
+        return last.shown;
+    const shown = relativeDisplayPath(filePath, rootDir);
+    if (external_node_path_.isAbsolute(rootDir))
+        last = { filePath, rootDir, shown };
+    return shown;
+}
+let last;
+function relativeDisplayPath(filePath, rootDir) {
+    const relative = external_node_path_.relative(rootDir, filePath);
+    if (relative === '' || relative.startsWith('..') || external_node_path_.isAbsolute(relative))
+        return filePath;
+    return relative.split(external_node_path_.sep).join('/');
+}
+//# sourceMappingURL=paths.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/jest/jest.js
+
+
+
+/** Name of the result that stands for a test file that failed to run. */
+const JEST_SUITE_FAILED = 'Test suite failed to run';
+/** Said about attempts whose error Jest did not keep. */
+const JEST_REASON_NOT_KEPT = 'error unknown: Jest keeps it only with jest.retryTimes(n, { logErrorsBeforeRetry: true })';
+// A Map, not an object literal: a status such as "constructor" must not find Object.prototype's.
+const jest_STATUS = new Map([
+    ['passed', 'passed'],
+    ['focused', 'passed'],
+    ['failed', 'failed'],
+    ['skipped', 'skipped'],
+    ['pending', 'skipped'],
+    ['todo', 'skipped'],
+    ['disabled', 'skipped'],
+]);
+/** Every result of one test file: its test cases, plus one error result when the file itself failed. */
+function jestFileResults(file, options) {
+    const project = projectName(file.displayName);
+    const fileOptions = { ...options, ...(project !== undefined && { project }) };
+    const results = file.testResults.map((assertion) => jestTestResult(file.testFilePath, assertion, fileOptions));
+    const suiteError = jestSuiteErrorResult(file, fileOptions);
+    if (suiteError)
+        results.push(suiteError);
+    return results;
+}
+/** One Jest test case → one TestResult. */
+function jestTestResult(testFilePath, assertion, options) {
+    const known = jest_STATUS.get(assertion.status);
+    const status = known ?? 'error';
+    const final = { status, ...failureParts(assertion.failureMessages) };
+    if (known === undefined)
+        final.message = `Jest reported the unknown status ${JSON.stringify(assertion.status)}.`;
+    else if (assertion.status === 'todo' && final.message === undefined)
+        final.message = 'test.todo: not written yet.';
+    const durationMs = msOrUndefined(assertion.duration);
+    if (durationMs !== undefined)
+        final.durationMs = durationMs;
+    const file = displayPath(testFilePath, options.rootDir);
+    return {
+        source: options.source,
+        ...(file !== '' && { file }),
+        suitePath: [...assertion.ancestorTitles],
+        name: assertion.title,
+        ...(options.project !== undefined && { project: options.project }),
+        status: final.status,
+        ...(durationMs !== undefined && { durationMs }),
+        ...(final.message !== undefined && { message: final.message }),
+        ...(final.stack !== undefined && { stack: final.stack }),
+        properties: [],
+        tags: [],
+        attachments: [],
+        attempts: [...jestEarlierAttempts(assertion), final],
+    };
+}
+/**
+ * The failed attempts before the last one. `invocations` says how many there were; `retryReasons` holds
+ * their errors only when Jest was asked to keep them, and may hold several errors for one attempt.
+ */
+function jestEarlierAttempts(assertion) {
+    const reasons = assertion.retryReasons ?? [];
+    const invocations = typeof assertion.invocations === 'number' && Number.isInteger(assertion.invocations) ? assertion.invocations : 0;
+    const count = invocations > 1 ? invocations - 1 : reasons.length;
+    const attempts = [];
+    for (let i = 0; i < count; i++) {
+        // Extra reasons (several errors in one attempt) all belong to the last failed attempt.
+        const own = i < count - 1 ? reasons.slice(i, i + 1) : reasons.slice(i);
+        const parts = failureParts(own);
+        attempts.push({ status: 'failed', ...(parts.message !== undefined ? parts : { message: JEST_REASON_NOT_KEPT }) });
+    }
+    return attempts;
+}
+/**
+ * The result of a file that failed without a failing test, or undefined when the file's tests carry its
+ * failure (or it did not fail).
+ */
+function jestSuiteErrorResult(file, options) {
+    if (file.testResults.some((t) => t.status === 'failed'))
+        return undefined;
+    // Jest's formatted text (with the code frame) is the most reliable; testExecError is sometimes `{}` or has
+    // an empty message, depending on where the file failed.
+    const formatted = jest_clean(file.failureMessage ?? '');
+    const execMessage = jest_clean(file.testExecError?.message ?? '');
+    const execStack = jest_clean(file.testExecError?.stack ?? '');
+    const text = formatted || execStack || execMessage;
+    if (text === '')
+        return undefined;
+    const reason = formatted ? reasonLine(formatted) : execMessage || reasonLine(execStack);
+    const message = clip(reason === undefined ? `${JEST_SUITE_FAILED}.` : `${JEST_SUITE_FAILED}: ${reason}`, MAX_MESSAGE_CHARS);
+    const stack = clip(text, MAX_STACK_CHARS);
+    const shown = displayPath(file.testFilePath, options.rootDir);
+    return {
+        source: options.source,
+        ...(shown !== '' && { file: shown }),
+        // The file path stays in the title path: a case id in the file name (`DEMO-3.test.ts`) still maps it.
+        suitePath: shown === '' ? [] : [shown],
+        name: JEST_SUITE_FAILED,
+        ...(options.project !== undefined && { project: options.project }),
+        status: 'error',
+        message,
+        stack,
+        properties: [],
+        tags: [],
+        attachments: [],
+        attempts: [{ status: 'error', message, stack }],
+    };
+}
+// Frames of Jest's own machinery (the runner, expect, test.each), which say nothing about the test.
+const JEST_FRAME = /^\s+at (?:.*[\\/]node_modules[\\/](?:jest-[^\\/]+|@jest[\\/][^\\/]+|expect|expect-utils|babel-jest)[\\/].*|.*\(?node:internal[\\/].*|new Promise \(<anonymous>\))$/;
+/** The text without Jest's internal stack frames, as Jest's own reporters print it; unchanged if nothing else is left. */
+function withoutJestFrames(text) {
+    const lines = text.split('\n');
+    const frames = lines.filter((l) => /^\s+at /.test(l));
+    if (frames.length > 0 && frames.every((l) => JEST_FRAME.test(l)))
+        return text;
+    return lines.filter((l) => !JEST_FRAME.test(l)).join('\n');
+}
+function projectName(displayName) {
+    const name = typeof displayName === 'string' ? displayName : displayName?.name;
+    return name !== undefined && name.trim() !== '' ? name : undefined;
+}
+/** message = the first failure up to its first stack frame; stack = every failure (body and hooks). */
+function failureParts(failures) {
+    return messageAndStack(failures.map((f) => withoutJestFrames(jest_clean(f))));
+}
+/** Jest's "● Test suite failed to run" text: the first line after the heading says why. */
+function reasonLine(text) {
+    return text
+        .split('\n')
+        .map((l) => l.trim())
+        .find((l) => l !== '' && !l.startsWith('●'));
+}
+/** Colours removed, line ends made `\n` (so frames are found in Windows text too), trimmed. */
+function jest_clean(text) {
+    return stripAnsi(text).trim();
+}
+//# sourceMappingURL=jest.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/jest/jest-json.js
+/**
+ * Jest `--json` output, and Jest's aggregated results as its reporter API hands them over → TestResult[].
+ *
+ * Two serialisations of Jest's AggregatedResult reach us as files:
+ * - `--json`: `testResults[]` with `assertionResults` instead of `testResults`, `name` instead of
+ *   `testFilePath`, `message` for the file's failure text and a file `status`;
+ * - the object itself, as `testResultsProcessor` and custom reporters receive it and tools such as jest-stare
+ *   write it: `testResults[].testResults[]`, `testFilePath`, `failureMessage` (null when the file passed) and
+ *   `testExecError`, no file `status`. Read as `--json` it gave 0 tests, so both are read here.
+ * This module only checks that shape and normalises each file into the structural types of `./jest.js`; the
+ * conversion rules (statuses, retries, failures, files that failed to run) are that converter's, the same as
+ * the Jest reporter's. Values of the wrong type read as absent. `source` is the result file's path; file paths
+ * stay as Jest wrote them (usually absolute), since the file does not say Jest's rootDir.
+ */
+
+
+
+function parseJestJson(json, source) {
+    const suites = json_values_isObject(json) ? json.testResults : undefined;
+    if (!Array.isArray(suites)) {
+        throw new errors_InputError('INPUT_NOT_RESULTS', source, `${source} is not Jest --json output: expected an object with a "testResults" array. ` + 'Run Jest with --json --outputFile=<file> and pass that file.');
+    }
+    const results = [];
+    suites.forEach((suite, index) => {
+        if (!json_values_isObject(suite))
+            throw notAnObject(source, `testResults[${index}]`);
+        results.push(...jestFileResults(toFileResult(suite), { source }));
+    });
+    return results;
+}
+/** One `testResults[]` entry in the shape of Jest's live TestResult. */
+function toFileResult(suite) {
+    const execError = json_values_isObject(suite.testExecError) ? suite.testExecError : undefined;
+    const failureMessage = str(suite.message) ?? str(suite.failureMessage);
+    // Only a failed file has a failure of its own; `message` of a passed one is empty or not the file's. The
+    // aggregated shape has no file status: there a failure text or an execution error is the file's failure.
+    const failed = suite.status === 'failed' || (suite.status === undefined && (execError !== undefined || (failureMessage ?? '') !== ''));
+    const displayName = json_values_isObject(suite.displayName) ? str(suite.displayName.name) : str(suite.displayName);
+    return {
+        testFilePath: str(suite.testFilePath) ?? str(suite.name) ?? '',
+        testResults: json_values_objects(Array.isArray(suite.assertionResults) ? suite.assertionResults : suite.testResults).map(toAssertion),
+        ...(failed && failureMessage !== undefined && { failureMessage }),
+        ...(failed && execError !== undefined && { testExecError: { message: str(execError.message) ?? '', stack: str(execError.stack) ?? null } }),
+        ...(displayName !== undefined && { displayName }),
+    };
+}
+function toAssertion(assertion) {
+    return {
+        ancestorTitles: strings(assertion.ancestorTitles),
+        title: str(assertion.title) ?? str(assertion.fullName) ?? '',
+        status: str(assertion.status) ?? '',
+        duration: typeof assertion.duration === 'number' ? assertion.duration : null,
+        failureMessages: strings(assertion.failureMessages),
+        ...(typeof assertion.invocations === 'number' && { invocations: assertion.invocations }),
+        retryReasons: strings(assertion.retryReasons),
+    };
+}
+function notAnObject(source, where) {
+    return new errors_InputError('INPUT_NOT_RESULTS', source, `${source}: ${where} is not an object. Expected Jest --json output; the file may have been edited or produced by another tool.`);
+}
+//# sourceMappingURL=jest-json.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/jest/index.js
+/** Jest `--json` output and Jest's aggregated results (reporter API, testResultsProcessor, jest-stare). Read whole for now (Jest's files stay small: one entry per test, no logs). */
+
+
+
+
+async function* readJestJson(chunks, ctx) {
+    const json = parseJson(await collectText(chunks), ctx.source, 'Jest --json output');
+    const suites = json_values_isObject(json) ? json.testResults : undefined;
+    const jestLike = json_values_isObject(json) &&
+        Array.isArray(suites) &&
+        (typeof json.numTotalTests === 'number' || suites.some((s) => json_values_isObject(s) && (Array.isArray(s.assertionResults) || Array.isArray(s.testResults))));
+    if (!jestLike) {
+        throw new errors_InputError('INPUT_NOT_RESULTS', ctx.source, `${ctx.source} is JSON but not Jest --json output: ${describeJson(json)}. Expected "testResults" and "numTotalTests". ` +
+            'Run Jest with --json --outputFile=<file> and pass that file.');
+    }
+    yield* parseJestJson(json, ctx.source);
+}
+const jestJson = {
+    id: 'jest-json',
+    label: 'Jest --json',
+    writtenBy: "`jest --json --outputFile=results.json`, or Jest's aggregated results from a `testResultsProcessor` or jest-stare",
+    sniff: (head) => /^\s*\{/.test(head) && /"(numTotalTests|testResults|assertionResults)"\s*:/.test(head),
+    parse: readJestJson,
+};
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/xml-input.js
+/**
+ * What the XML formats share before reading: the name of a document's root element, read from the start of the
+ * file, by which each XML format recognises its own files; and the refusal of an XML file whose root no format
+ * reads, naming what it looks like and what to pass instead.
+ */
+
+/**
+ * The root element's name at the start of an XML document (declaration, comments, processing instructions and
+ * white space skipped); undefined when the start is not that (a DTD, text, a tag cut off by the end of `head`).
+ */
+function xmlRootName(head) {
+    let at = 0;
+    for (;;) {
+        while (at < head.length && /\s/.test(head.charAt(at)))
+            at += 1;
+        if (head.startsWith('<?', at) || head.startsWith('<!--', at)) {
+            const end = head.indexOf(head.startsWith('<?', at) ? '?>' : '-->', at);
+            if (end === -1)
+                return undefined;
+            at = end + (head.startsWith('<?', at) ? 2 : 3);
+            continue;
+        }
+        const name = /^<([A-Za-z_][\w.:-]*)[\s/>]/.exec(head.slice(at, at + 256));
+        return name?.[1];
+    }
+}
+/**
+ * Roots people pass by mistake that no format reads: what the file is, and how to get one that is read.
+ * A Map, not an object literal: a root named `constructor` must not find Object.prototype's.
+ */
+const UNREAD_ROOTS = new Map([
+    [
+        'failsafe-summary',
+        {
+            looksLike: 'a Maven Failsafe summary (totals only, no tests)',
+            instead: 'Pass the per-class reports Failsafe writes beside it instead: target/failsafe-reports/TEST-*.xml (JUnit XML).',
+        },
+    ],
+    [
+        'test-results',
+        {
+            looksLike: 'an NUnit 2 result file',
+            instead: 'Write NUnit 3 results instead: nunit3-console writes them by default (--result=TestResult.xml), or run dotnet test --logger trx.',
+        },
+    ],
+    ['robot', { looksLike: 'a Robot Framework output.xml', instead: 'Add --xunit xunit.xml to the robot command and pass that file (JUnit XML).' }],
+    [
+        'ns2:test-suite',
+        {
+            looksLike: 'an Allure 1 result file',
+            instead: 'Pass the JUnit XML the test runner writes instead (Maven Surefire: target/surefire-reports/TEST-*.xml).',
+        },
+    ],
+    ['Site', { looksLike: 'a CTest Test.xml', instead: 'Run ctest --output-junit results.xml (CMake 3.21 or later) and pass that file (JUnit XML).' }],
+    [
+        'coverage',
+        {
+            looksLike: 'a Cobertura coverage report, not test results',
+            instead: 'Pass the test results the runner writes (pytest --junitxml, jest-junit, dotnet test --logger trx).',
+        },
+    ],
+    [
+        'checkstyle',
+        {
+            looksLike: 'a Checkstyle lint report, not test results',
+            instead: 'Pass the test results the runner writes (JUnit XML, TRX, NUnit, xUnit.net or TestNG XML).',
+        },
+    ],
+    ['html', { looksLike: 'an HTML page', instead: 'Pass the machine-readable result file the test runner wrote, not an HTML report made from it.' }],
+]);
+/**
+ * The error for an XML document whose root no format reads: what it looks like when known, the formats read
+ * (with their roots), and the command or reporter that writes one.
+ */
+function refuseXmlRoot(source, root, formats) {
+    const known = UNREAD_ROOTS.get(root);
+    const read = formats
+        .filter((f) => f.xmlRoots !== undefined && f.xmlRoots.length > 0)
+        .map((f) => `${f.label} (${(f.xmlRoots ?? []).map((r) => `<${r}>`).join(' or ')})`);
+    const expected = read.length <= 1 ? (read[0] ?? '') : `${read.slice(0, -1).join(', ')} or ${read[read.length - 1]}`;
+    const what = known === undefined ? `its root element is <${root}>` : `its root element is <${root}>, ${known.looksLike}`;
+    const instead = known?.instead ??
+        'Check that the path points at test results, and configure the runner to write one of those (JUnit XML: Maven Surefire, ' +
+            'Gradle, pytest --junitxml, jest-junit; TRX: dotnet test --logger trx; NUnit 3: nunit3-console; xUnit.net: xunit.console -xml; ' +
+            'TestNG: testng-results.xml from its default listeners).';
+    return new errors_InputError('INPUT_NOT_RESULTS', source, `${source} is XML but not test results this tool reads: ${what}. Expected ${expected}. ${instead}`);
+}
+//# sourceMappingURL=xml-input.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/xml-entities.js
+/** The only entities an XML document without a DTD can use. */
+const XML_ENTITIES = new Map([
+    ['lt', '<'],
+    ['gt', '>'],
+    ['amp', '&'],
+    ['quot', '"'],
+    ['apos', "'"],
+]);
+const DECIMAL = /^#\d{1,7}$/;
+const HEX = /^#x[0-9a-fA-F]{1,6}$/;
+/** What a reference looks like: a name, or a character number in decimal or hex. */
+const REFERENCE_SHAPE = /^(?:[A-Za-z_][\w.-]*|#\d+|#x[0-9a-fA-F]+)$/;
+/** References longer than this are not looked at (HTML's longest entity name has 31 characters). */
+const LONGEST_REFERENCE = 34;
+/**
+ * The five XML entities and numeric character references, decoded in one left-to-right pass, so `&amp;lt;`
+ * becomes `&lt;` and never `<`. A reference that no DTD declares (`&nbsp;`: files written by hand or by HTML
+ * templates) or that names no allowed character (`&#0;`) is dropped, as a lenient XML reader does; an `&` that
+ * starts no reference (`a & b`) stays. NUL characters, never allowed in XML, are dropped too. (A loop, not a
+ * replace with a callback: every test name passes through here.)
+ */
+function decodeXmlEntities(text) {
+    if (text.includes('\0'))
+        text = text.replaceAll('\0', '');
+    let amp = text.indexOf('&');
+    if (amp === -1)
+        return text;
+    let out = '';
+    let done = 0;
+    while (amp !== -1) {
+        const semi = text.indexOf(';', amp + 2);
+        if (semi === -1)
+            break;
+        const decoded = semi - amp <= LONGEST_REFERENCE ? decodeReference(text.slice(amp + 1, semi)) : undefined;
+        if (decoded === undefined) {
+            amp = text.indexOf('&', amp + 1);
+            continue;
+        }
+        out += text.slice(done, amp) + decoded;
+        done = semi + 1;
+        amp = text.indexOf('&', done);
+    }
+    return done === 0 ? text : out + text.slice(done);
+}
+/** A reference's replacement: its character, '' for one that is dropped, undefined for no reference at all. */
+function decodeReference(name) {
+    const named = XML_ENTITIES.get(name);
+    if (named !== undefined)
+        return named;
+    if (!REFERENCE_SHAPE.test(name))
+        return undefined;
+    const code = DECIMAL.test(name) ? Number.parseInt(name.slice(1), 10) : HEX.test(name) ? Number.parseInt(name.slice(2), 16) : Number.NaN;
+    const valid = code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff);
+    return valid ? String.fromCodePoint(code) : '';
+}
+/**
+ * A copy of `text` that does not keep the piece it was cut from alive: V8 makes a substring of 13 or more
+ * characters a view of its parent, so a test name kept in a result would otherwise hold a whole 1 MiB piece
+ * of the file in memory. (Concatenation then slicing forces a flat copy.)
+ */
+function xml_entities_detached(text) {
+    return text.length < 13 ? text : (' ' + text).slice(1);
+}
+//# sourceMappingURL=xml-entities.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/capped-text.js
+
+/**
+ * Text gathered in pieces with bounded memory: the whole text while it is short, otherwise its head and its
+ * tail (the end of a log or a stack usually says what went wrong) and how much lies between. A 200 MB
+ * `<system-out>` costs what a 200 KB one does.
+ */
+class CappedText {
+    max;
+    full = '';
+    head = '';
+    tail = '';
+    total = 0;
+    constructor(max) {
+        this.max = max;
+    }
+    append(piece) {
+        this.total += piece.length;
+        if (this.head === '') {
+            this.full += piece;
+            if (this.full.length <= 2 * this.max)
+                return;
+            this.head = this.full.slice(0, this.max);
+            this.tail = this.full.slice(-this.max);
+            this.full = '';
+            return;
+        }
+        this.tail += piece;
+        if (this.tail.length > 2 * this.max)
+            this.tail = this.tail.slice(-this.max);
+    }
+    get length() {
+        return this.total;
+    }
+    /**
+     * The text; once it outgrew the buffer, cut the way `clip` cuts (a quarter head, the rest tail, a marker
+     * saying how much was left out) to at most `max` characters, so a later clip keeps it as it is.
+     */
+    value() {
+        if (this.head === '')
+            return xml_entities_detached(this.full);
+        const headLength = Math.floor(this.max / 4);
+        const sample = `\n… [${this.total} characters omitted] …\n`;
+        const tailLength = Math.max(0, this.max - headLength - sample.length);
+        const marker = `\n… [${this.total - headLength - tailLength} characters omitted] …\n`;
+        return `${this.head.slice(0, headLength)}${marker}${this.tail.slice(this.tail.length - tailLength)}`;
+    }
+}
+//# sourceMappingURL=capped-text.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/xml-position.js
+/**
+ * Line and column of an offset in a document read in pieces. Counting moves forward from a mark (the last
+ * position asked for), so asking for every tag's position costs one pass over the text in all, and the
+ * lines of pieces already dropped were counted when they were dropped: an error names its position without
+ * the text being kept.
+ */
+class XmlPosition {
+    /** Offset in the current buffer of the mark, and the 0-based line and column there. */
+    markOffset = 0;
+    line = 0;
+    column = 0;
+    /** The first `length` characters of `buffer` are about to be dropped. */
+    advance(buffer, length) {
+        this.moveTo(buffer, length);
+        this.markOffset -= length;
+    }
+    /** 1-based line and column of `offset` in the current buffer. */
+    at(buffer, offset) {
+        if (offset < this.markOffset) {
+            // Behind the mark (only when an error names an earlier tag): count back to the mark.
+            let line = this.line;
+            let column = this.column - (this.markOffset - offset);
+            for (let i = buffer.lastIndexOf('\n', this.markOffset - 1); i >= offset; i = buffer.lastIndexOf('\n', i - 1)) {
+                line -= 1;
+                column = offset - (buffer.lastIndexOf('\n', offset - 1) + 1);
+                if (i === 0)
+                    break;
+            }
+            return { line: line + 1, column: column + 1 };
+        }
+        this.moveTo(buffer, offset);
+        return { line: this.line + 1, column: this.column + 1 };
+    }
+    moveTo(buffer, offset) {
+        let lastBreak = -1;
+        for (let i = buffer.indexOf('\n', this.markOffset); i !== -1 && i < offset; i = buffer.indexOf('\n', i + 1)) {
+            this.line += 1;
+            lastBreak = i;
+        }
+        this.column = lastBreak === -1 ? this.column + (offset - this.markOffset) : offset - lastBreak - 1;
+        this.markOffset = offset;
+    }
+}
+//# sourceMappingURL=xml-position.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/xml-scanner.js
+/**
+ * A small streaming XML scanner: text goes in by pieces (`write`), element events come out as soon as each
+ * piece is read, so memory holds one tag and the unread rest of a piece — never the document, never a whole
+ * text node (a 200 MB `<system-out>` arrives as many `text` calls).
+ *
+ * Only what result files need, and strict where it matters:
+ * - elements, attributes (quoted, no duplicates), text, CDATA; comments and processing instructions skipped;
+ * - entities: the five XML ones and numeric references, decoded once (`&amp;lt;` → `&lt;`); references no
+ *   DTD declares (`&nbsp;`) and NUL characters are dropped from text;
+ * - attribute values: literal tabs and line breaks become spaces, as XML requires (`&#10;` stays a line
+ *   break: a reference is not normalised);
+ * - any DTD declaration (`<!DOCTYPE`, `<!ENTITY` …) → INPUT_HOSTILE: entities that expand without bound or
+ *   read other files are never processed; an HTML page is named as such (INPUT_NOT_RESULTS);
+ * - elements nested more than MAX_ELEMENT_DEPTH deep → INPUT_HOSTILE, at once (memory stays linear in depth);
+ * - a tag cut by the end of a piece is taken up where it stopped, so a value costs its length once;
+ * - not well-formed (mismatched or unclosed tags, `<` in an attribute value, several roots, text outside the
+ *   root, a truncated file) → INPUT_MALFORMED with line and column.
+ */
+
+
+
+const DTD_DECLARATION = /^<!(DOCTYPE|ENTITY|ELEMENT|ATTLIST|NOTATION)\b/i;
+const NAME = /^[A-Za-z_:\u00C0-\uFFFF][\w.:\u00B7\u00C0-\uFFFF-]*$/;
+/**
+ * Elements open at once, at most. Real result files nest a few levels (merged shard reports a dozen); a file
+ * nested thousands deep is generated to exhaust the reader, and is refused at once so that the files beside
+ * it are still read.
+ */
+const MAX_ELEMENT_DEPTH = 1000;
+/** Longer tag or attribute names are refused: a name is never cut and read again piece after piece. */
+const MAX_NAME_CHARS = 10_000;
+class XmlScanner {
+    source;
+    handler;
+    document;
+    buffer = '';
+    pos = 0;
+    mode = 'markup';
+    open = [];
+    roots = 0;
+    where = new XmlPosition();
+    /** Where a comment, CDATA section or processing instruction began, for "never closed" messages. */
+    sectionStart = { line: 0, column: 0 };
+    /** An open tag cut by the end of the input so far: where to go on reading it (see PartialTag). */
+    partial;
+    /** Pieces that arrived inside a cut attribute value without its closing quote: joined once it comes. */
+    held = [];
+    constructor(source, handler, 
+    /** What the file should be, for "Expected a complete … file" (the other XML formats share this scanner). */
+    document = 'JUnit XML') {
+        this.source = source;
+        this.handler = handler;
+        this.document = document;
+    }
+    write(piece) {
+        const value = this.partial?.value;
+        if (value !== undefined && !piece.includes(value.quote)) {
+            // Still inside a long attribute value: keep the piece aside rather than joining it to the buffer, which
+            // would copy the whole value once per piece (a 50 MB value took minutes that way).
+            this.held.push(piece);
+            value.searched += piece.length;
+            return;
+        }
+        if (this.pos > 0) {
+            this.where.advance(this.buffer, this.pos);
+            this.buffer = this.buffer.slice(this.pos);
+            this.pos = 0;
+        }
+        this.buffer += this.takeHeld() + piece;
+        this.scan(false);
+    }
+    takeHeld() {
+        if (this.held.length === 0)
+            return '';
+        const held = this.held.join('');
+        this.held = [];
+        return held;
+    }
+    end() {
+        if (this.held.length > 0)
+            this.buffer += this.takeHeld();
+        this.scan(true);
+        if (this.mode !== 'markup') {
+            const what = this.mode === 'cdata' ? ['CDATA section', ']]>'] : this.mode === 'comment' ? ['comment', '-->'] : ['processing instruction', '?>'];
+            const { line, column } = this.sectionStart;
+            throw this.malformed(`the ${what[0]} opened at line ${line}, column ${column} is never closed (no "${what[1]}"). ` +
+                'The file is probably truncated (the test run was killed while writing it); regenerate it.');
+        }
+        if (this.pos < this.buffer.length)
+            throw this.error(this.pos, 'a tag is never closed (no ">"). The file is truncated (the test run was probably killed while writing it); regenerate it.', false);
+        if (this.open.length > 0) {
+            const { line } = this.where.at(this.buffer, this.buffer.length);
+            throw this.malformed(`it ends at line ${line} while ${this.open.map((n) => `<${n}>`).join(', ')} are still open. ` +
+                'The file is truncated (the test run was probably killed while writing it); regenerate it.');
+        }
+        if (this.roots === 0)
+            throw this.malformed('it has no root element. Expected a JUnit XML file with a <testsuites> or <testsuite> root.');
+    }
+    /** Consume as much of the buffer as can be read; at the end of input (`final`), everything. */
+    scan(final) {
+        const buf = this.buffer;
+        while (this.pos < buf.length) {
+            if (this.mode === 'cdata') {
+                const end = buf.indexOf(']]>', this.pos);
+                const stop = end === -1 ? Math.max(this.pos, buf.length - 2) : end;
+                if (stop > this.pos && this.handler.wantsText())
+                    this.handler.text(withoutNul(newlines(buf.slice(this.pos, stop))));
+                if (end === -1) {
+                    this.pos = stop;
+                    return;
+                }
+                this.pos = end + 3;
+                this.mode = 'markup';
+                continue;
+            }
+            if (this.mode === 'comment' || this.mode === 'pi') {
+                const terminator = this.mode === 'comment' ? '-->' : '?>';
+                const end = buf.indexOf(terminator, this.pos);
+                if (end === -1) {
+                    this.pos = Math.max(this.pos, buf.length - terminator.length + 1);
+                    return;
+                }
+                this.pos = end + terminator.length;
+                this.mode = 'markup';
+                continue;
+            }
+            const lt = buf.indexOf('<', this.pos);
+            if (lt !== this.pos) {
+                const stop = lt === -1 ? (final ? buf.length : safeTextEnd(buf, this.pos)) : lt;
+                if (stop > this.pos)
+                    this.textBetweenTags(buf, this.pos, stop);
+                this.pos = stop;
+                if (lt === -1)
+                    return;
+            }
+            if (!this.markup(buf, final))
+                return;
+        }
+    }
+    textBetweenTags(buf, from, to) {
+        if (this.open.length > 0 && !this.handler.wantsText())
+            return;
+        const raw = buf.slice(from, to);
+        if (this.open.length === 0) {
+            if (raw.trim() !== '') {
+                throw this.malformed(`expected exactly one root element and nothing else, found text outside the root element. ` +
+                    'Several files may have been concatenated, or the file was hand-edited; pass each result file separately.');
+            }
+            return;
+        }
+        this.handler.text(decodeXmlEntities(newlines(raw)));
+    }
+    /** Read the markup at `this.pos` (a `<`). False when more input is needed. */
+    markup(buf, final) {
+        const at = this.pos;
+        // Too short to tell `<!DOCTYPE` from `<!--` or `<![CDATA[`: wait for more.
+        if (!final && buf.length - at < 12 && (buf.length - at < 2 || buf[at + 1] === '!'))
+            return false;
+        if (buf.startsWith('<!--', at))
+            return this.enter('comment', at, 4);
+        if (buf.startsWith('<![CDATA[', at)) {
+            if (this.open.length === 0)
+                throw this.error(at, 'CDATA outside the root element.');
+            return this.enter('cdata', at, 9);
+        }
+        if (buf.startsWith('<?', at))
+            return this.enter('pi', at, 2);
+        if (buf.startsWith('<!', at)) {
+            if (DTD_DECLARATION.test(buf.slice(at, at + 12)))
+                throw this.refuseDeclaration(buf, at);
+            throw this.error(at, `unexpected "${buf.slice(at, at + 12)}".`);
+        }
+        const end = buf[at + 1] === '/' ? this.closeTag(buf, at) : this.openTag(buf, at);
+        if (end === -1) {
+            if (final)
+                throw this.error(at, 'a tag is never closed (no ">"). The file is truncated (the test run was probably killed while writing it); regenerate it.', false);
+            return false;
+        }
+        this.pos = end + 1;
+        return true;
+    }
+    enter(mode, at, length) {
+        this.sectionStart = this.where.at(this.buffer, at);
+        this.mode = mode;
+        this.pos = at + length;
+        return true;
+    }
+    /**
+     * An open tag, read in one pass: name, attributes, `>` (the scanner's hottest path: one per testcase).
+     * Returns the index of its `>`, or -1 when the buffer ends first (nothing is reported until it is whole).
+     * A tag cut by the end of the buffer is taken up where it was left (`partial`), not read again from its
+     * start, so a tag costs its length however many pieces it spans.
+     */
+    openTag(buf, at) {
+        const length = buf.length;
+        const partial = this.partial;
+        this.partial = undefined;
+        let i;
+        let name;
+        let attrs;
+        if (partial === undefined) {
+            i = at + 1;
+            while (i < length && !endsName(buf.charCodeAt(i)))
+                i += 1;
+            if (i - at > MAX_NAME_CHARS)
+                throw this.error(at, `a tag name longer than ${MAX_NAME_CHARS} characters.`);
+            if (i >= length)
+                return -1;
+            name = buf.slice(at + 1, i);
+            if (!NAME.test(name))
+                throw this.error(at, `"<${name.slice(0, 40)}" is not a valid tag name.`);
+            attrs = {};
+        }
+        else {
+            ({ name, attrs } = partial);
+            i = at + partial.next;
+        }
+        for (;;) {
+            while (i < length && isSpace(buf.charCodeAt(i)))
+                i += 1;
+            if (i >= length)
+                return this.suspend(at, name, attrs, i);
+            const c = buf.charCodeAt(i);
+            if (c === GT) {
+                this.openElement(name, attrs, false);
+                return i;
+            }
+            if (c === SLASH) {
+                if (i + 1 >= length)
+                    return this.suspend(at, name, attrs, i);
+                if (buf.charCodeAt(i + 1) !== GT)
+                    throw this.error(i, 'expected ">" after "/" in a tag.');
+                this.openElement(name, attrs, true);
+                return i + 1;
+            }
+            if (c === LT)
+                throw this.error(i, 'a "<" inside a tag.');
+            const start = i;
+            while (i < length && !endsName(buf.charCodeAt(i)) && buf.charCodeAt(i) !== EQUALS)
+                i += 1;
+            if (i - start > MAX_NAME_CHARS)
+                throw this.error(start, `an attribute name longer than ${MAX_NAME_CHARS} characters.`);
+            const attribute = buf.slice(start, i);
+            while (i < length && isSpace(buf.charCodeAt(i)))
+                i += 1;
+            if (i >= length)
+                return this.suspend(at, name, attrs, start);
+            if (buf.charCodeAt(i) === EQUALS)
+                i += 1;
+            else
+                throw this.notAnAttribute(buf, start);
+            while (i < length && isSpace(buf.charCodeAt(i)))
+                i += 1;
+            if (i >= length)
+                return this.suspend(at, name, attrs, start);
+            const quote = buf.charCodeAt(i);
+            if ((quote !== DOUBLE_QUOTE && quote !== SINGLE_QUOTE) || attribute === '')
+                throw this.notAnAttribute(buf, start);
+            // The part of a cut value already searched holds no closing quote: search only what came after it.
+            const cut = partial?.value;
+            const searchFrom = cut !== undefined && cut.quoteAt === i - at ? at + cut.searched : i + 1;
+            const close = buf.indexOf(quote === DOUBLE_QUOTE ? '"' : "'", searchFrom);
+            if (close === -1) {
+                this.partial = { name, attrs, next: start - at, value: { quote: quote === DOUBLE_QUOTE ? '"' : "'", quoteAt: i - at, searched: length - at } };
+                return -1;
+            }
+            const raw = buf.slice(i + 1, close);
+            const lt = raw.indexOf('<');
+            if (lt !== -1) {
+                throw this.error(i + 1 + lt, '"<" is not allowed inside an attribute value (it must be written &lt;). The tool that wrote this file produced invalid XML; fix or regenerate the file.', false);
+            }
+            if (Object.hasOwn(attrs, attribute))
+                throw this.error(start, `attribute "${attribute}" is repeated.`);
+            attrs[attribute] = attributeValue(raw);
+            i = close + 1;
+        }
+    }
+    /** The tag at `at` is cut by the end of the buffer: remember what was read of it, up to `next`. */
+    suspend(at, name, attrs, next) {
+        this.partial = { name, attrs, next: next - at };
+        return -1;
+    }
+    notAnAttribute(buf, start) {
+        const excerpt = buf
+            .slice(start, start + 40)
+            .split('>')[0]
+            ?.trim() ?? '';
+        return this.error(start, `attribute "${excerpt}" is not of the form name="value".`);
+    }
+    openElement(name, attrs, selfClosing) {
+        if (this.open.length === 0) {
+            if (this.roots > 0) {
+                throw this.malformed('expected exactly one root element and nothing else, found 2 top-level elements. ' +
+                    'Several files may have been concatenated, or the file was hand-edited; pass each result file separately.');
+            }
+            this.roots += 1;
+        }
+        if (this.open.length >= MAX_ELEMENT_DEPTH)
+            throw this.tooDeep(name);
+        this.open.push(name);
+        this.handler.open(name, attrs);
+        if (selfClosing) {
+            this.open.pop();
+            this.handler.close(name);
+        }
+    }
+    /** A closing tag; returns the index of its `>`, or -1 when the buffer ends first. */
+    closeTag(buf, at) {
+        const end = buf.indexOf('>', at);
+        if (end === -1)
+            return -1;
+        const stray = buf.indexOf('<', at + 1);
+        if (stray !== -1 && stray < end)
+            throw this.error(stray, 'a "<" inside a tag.');
+        const name = buf.slice(at + 2, end).trim();
+        const expected = this.open.pop();
+        if (expected === undefined)
+            throw this.error(at, `closing tag </${name}> without an open element.`);
+        if (expected !== name)
+            throw this.error(at, `expected closing tag </${expected}>, found </${name}>.`);
+        this.handler.close(name);
+        return end;
+    }
+    refuseDeclaration(buf, at) {
+        if (/^<!DOCTYPE\s+html\b/i.test(buf.slice(at, at + 15))) {
+            return new errors_InputError('INPUT_NOT_RESULTS', this.source, `${this.source} is an HTML page, not JUnit XML. Pass the machine-readable result file the test runner wrote, ` + 'not an HTML report made from it.');
+        }
+        const { line, column } = this.where.at(buf, at);
+        return new errors_InputError('INPUT_HOSTILE', this.source, `${this.source}: refused a DTD declaration (${buf.slice(at, at + 9)}…) at line ${line}, column ${column}. ` +
+            'Expected a JUnit XML file without <!DOCTYPE> or <!ENTITY>: a DTD can define entities that expand ' +
+            'without bound or read other files, so it is never processed. Remove the declaration, or check where this file came from.');
+    }
+    tooDeep(name) {
+        const { line, column } = this.where.at(this.buffer, this.pos);
+        return new errors_InputError('INPUT_HOSTILE', this.source, `${this.source}: refused at line ${line}, column ${column}: a <${name}> nested more than ${MAX_ELEMENT_DEPTH} elements deep. ` +
+            `Real result files nest a few levels; a file nested this deep is broken or made to exhaust the memory of the tools that read it, ` +
+            'so it is not read further (the other files are). Check where this file came from, and regenerate it with the test runner.');
+    }
+    error(offset, what, generic = true) {
+        const { line, column } = this.where.at(this.buffer, offset);
+        const advice = generic ? ` Expected a complete ${this.document} file; the file may be truncated or hand-edited. Regenerate it.` : '';
+        return this.malformed(`line ${line}, column ${column}: ${what}${advice}`);
+    }
+    malformed(what) {
+        return new errors_InputError('INPUT_MALFORMED', this.source, `${this.source} is not well-formed XML: ${what}`);
+    }
+}
+const GT = 0x3e;
+const LT = 0x3c;
+const SLASH = 0x2f;
+const EQUALS = 0x3d;
+const DOUBLE_QUOTE = 0x22;
+const SINGLE_QUOTE = 0x27;
+function isSpace(c) {
+    return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
+}
+/** What ends a tag or attribute name: white space, `/`, `>`, `<`, a quote. */
+function endsName(c) {
+    return isSpace(c) || c === SLASH || c === GT || c === LT || c === DOUBLE_QUOTE || c === SINGLE_QUOTE;
+}
+/** Where text before the end of a piece can safely stop: never inside an entity reference. */
+function safeTextEnd(buf, from) {
+    if (buf.endsWith('\r'))
+        return Math.max(from, buf.length - 1);
+    const amp = buf.lastIndexOf('&');
+    if (amp < from || amp < buf.length - LONGEST_REFERENCE || buf.indexOf(';', amp) !== -1)
+        return buf.length;
+    return amp;
+}
+/** NUL is never allowed in XML; a tool that wrote one (a crashed process's output) meant nothing by it. */
+function withoutNul(text) {
+    return text.includes('\0') ? text.replaceAll('\0', '') : text;
+}
+/** XML reads every `\r\n` and lone `\r` as `\n`. */
+function newlines(text) {
+    return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+}
+function attributeValue(raw) {
+    const normalised = /[\t\n\r]/.test(raw) ? raw.replace(/\r\n|[\t\n\r]/g, ' ') : raw;
+    return decodeXmlEntities(normalised);
+}
+//# sourceMappingURL=xml-scanner.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/xml-results.js
+
+
+
+
+
+class XmlResultReader {
+    source;
+    warn;
+    stack = [];
+    ready = [];
+    scanner;
+    started = false;
+    constructor(source, warn, label) {
+        this.source = source;
+        this.warn = warn;
+        this.scanner = new XmlScanner(source, this, label);
+    }
+    /** The document broke before its end: hand over what is complete and held back, as it is (most formats hold nothing). */
+    releaseHeld() { }
+    write(text) {
+        if (!this.started) {
+            if (text === '')
+                return;
+            this.started = true;
+            text = stripBom(text);
+        }
+        this.scanner.write(text);
+    }
+    end() {
+        this.scanner.end();
+        this.finish();
+    }
+    take() {
+        const out = this.ready;
+        this.ready = [];
+        return out;
+    }
+    /** After an error: what was complete before it. */
+    takeAfterError() {
+        this.releaseHeld();
+        return this.take();
+    }
+    open(name, attrs) {
+        const parent = this.stack[this.stack.length - 1];
+        const element = { name, attrs };
+        const cap = this.textCap(element, parent);
+        if (cap !== undefined)
+            element.text = new CappedText(cap);
+        this.stack.push(element);
+        this.opened(element);
+    }
+    close() {
+        const element = this.stack.pop();
+        if (element !== undefined)
+            this.closed(element);
+    }
+    wantsText() {
+        return this.stack[this.stack.length - 1]?.text !== undefined;
+    }
+    text(text) {
+        this.stack[this.stack.length - 1]?.text?.append(text);
+    }
+    /** The name of the element `depth` levels above the innermost (0: the innermost itself). */
+    above(depth) {
+        return this.stack[this.stack.length - 1 - depth]?.name;
+    }
+}
+/** Read a document in pieces with `reader`, yielding the results each piece completed; see the top of this file. */
+async function* readXmlInBatches(chunks, reader) {
+    try {
+        for await (const chunk of chunks) {
+            reader.write(chunk);
+            yield reader.take();
+        }
+        reader.end();
+    }
+    catch (error) {
+        yield reader.takeAfterError();
+        throw error;
+    }
+    yield reader.take();
+}
+/** The same results one by one. */
+async function* readXml(chunks, reader) {
+    for await (const batch of readXmlInBatches(chunks, reader))
+        yield* batch;
+}
+/** An attribute kept beyond its element, trimmed; undefined when absent or blank. */
+function keptAttribute(value) {
+    const text = nonEmpty(value);
+    return text === undefined ? undefined : xml_entities_detached(text);
+}
+/**
+ * A collected text, trimmed, without terminal colours or NUL characters, its line breaks `\n`; undefined when
+ * blank. (.NET writes `&#xD;` before each line break, which XML keeps as a carriage return; captured console
+ * output can hold NULs, which no text field should carry.)
+ */
+function keptText(text) {
+    if (text === undefined)
+        return undefined;
+    let value = stripAnsi(text.value());
+    if (value.includes('\r'))
+        value = value.replace(/\r\n?/g, '\n');
+    if (value.includes('\0'))
+        value = value.replace(/\0/g, '');
+    return nonEmpty(value);
+}
+/** One attempt (these formats write one run per result); message = the message, else the stack's first line. */
+function resultOf(fields) {
+    const message = fields.message ?? firstLine(fields.stack);
+    const attempt = { status: fields.status };
+    if (fields.durationMs !== undefined)
+        attempt.durationMs = fields.durationMs;
+    if (message !== undefined)
+        attempt.message = xml_entities_detached(clip(message, MAX_MESSAGE_CHARS));
+    if (fields.stack !== undefined)
+        attempt.stack = clip(fields.stack, MAX_STACK_CHARS);
+    const result = {
+        source: fields.source,
+        suitePath: fields.suitePath,
+        name: fields.name,
+        status: fields.status,
+        properties: fields.properties ?? [],
+        tags: fields.tags ?? [],
+        attachments: fields.attachments ?? [],
+        attempts: [attempt],
+    };
+    if (fields.file !== undefined)
+        result.file = fields.file;
+    if (fields.classname !== undefined)
+        result.classname = fields.classname;
+    if (fields.durationMs !== undefined)
+        result.durationMs = fields.durationMs;
+    if (attempt.message !== undefined)
+        result.message = attempt.message;
+    if (attempt.stack !== undefined)
+        result.stack = attempt.stack;
+    if (fields.output !== undefined)
+        result.output = clip(fields.output, MAX_OUTPUT_CHARS);
+    return result;
+}
+/** Texts joined by a line, the blank ones left out; undefined when none is left. */
+function joinTexts(texts) {
+    const present = texts.filter((t) => t !== undefined && t !== '');
+    return present.length === 0 ? undefined : present.join('\n');
+}
+/** An attachment from a path as the producer wrote it: named after its last segment. */
+function attachmentAt(path) {
+    return { name: path.split(/[\\/]/).pop() ?? path, path };
+}
+/**
+ * Values that could not be read (durations, outcomes), counted and named in one warning at the end rather
+ * than one per result: the first three distinct values are shown.
+ */
+class Unreadable {
+    shown = [];
+    count = 0;
+    note(value) {
+        this.count += 1;
+        if (this.shown.length < 3 && !this.shown.includes(value))
+            this.shown.push(value);
+    }
+    /**
+     * One warning naming the values: `what` is the singular noun ("duration"; an `s` makes the plural),
+     * `consequence` what became of those results ("recorded as errors"), `expected` what would have been read.
+     */
+    report(warn, source, what, consequence, expected) {
+        if (this.count === 0)
+            return;
+        const more = this.count - this.shown.length;
+        const values = `${this.shown.map((v) => JSON.stringify(v)).join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+        const one = this.count === 1;
+        warn(`${source}: ${this.count} ${what}${one ? '' : 's'} could not be read (${values}); ${one ? 'that result is' : 'those results are'} ${consequence}. Expected ${expected}.`);
+    }
+}
+//# sourceMappingURL=xml-results.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/nunit3/nunit3.js
+
+
+
+/** Marks the result made of a fixture's own failure; its value is the failure's site. */
+const NUNIT_SUITE_FAILURE = 'nunit.suite-failure';
+const ERROR_LABELS = new Set(['error', 'invalid', 'cancelled']);
+const NOTHING_INHERITED = Object.freeze({ properties: [], tags: [] });
+/**
+ * Property lists, outermost first, as one: a name present at an inner level drops every outer value of that name
+ * (values repeated within one level are all kept). One pass from the innermost level: linear in the levels.
+ */
+function mergeLevels(levels) {
+    const inner = new Set();
+    const kept = [];
+    for (let i = levels.length - 1; i >= 0; i -= 1) {
+        const level = levels[i] ?? [];
+        kept.push(level.filter((p) => !inner.has(p.name)));
+        for (const property of level)
+            inner.add(property.name);
+    }
+    return kept.reverse().flat();
+}
+class NUnit3Reader extends XmlResultReader {
+    suites = [];
+    testCase;
+    results = new Unreadable();
+    durations = new Unreadable();
+    constructor(source, warn = () => undefined) {
+        super(source, warn, 'NUnit 3 XML');
+    }
+    textCap(element, parent) {
+        const name = element.name;
+        const parentName = parent?.name;
+        if (name === 'message' && (parentName === 'failure' || parentName === 'reason') && this.ownerOf(1))
+            return MAX_MESSAGE_CHARS;
+        if (name === 'stack-trace' && parentName === 'failure' && this.ownerOf(1))
+            return MAX_STACK_CHARS;
+        if (name === 'output' && parentName === 'test-case')
+            return MAX_OUTPUT_CHARS;
+        if (name === 'filePath' && parentName === 'attachment' && this.testCase !== undefined)
+            return MAX_MESSAGE_CHARS;
+        return undefined;
+    }
+    /** Is the element `depth` levels above the one opening a test-case or a test-suite (not an assertion)? */
+    ownerOf(depth) {
+        const owner = this.above(depth);
+        return owner === 'test-case' || owner === 'test-suite';
+    }
+    opened(element) {
+        const attrs = element.attrs;
+        if (element.name === 'test-suite') {
+            this.suites.push({ attrs, ownProperties: [], ownTags: [], cases: 0 });
+        }
+        else if (element.name === 'test-case') {
+            this.testCase = { attrs, ownProperties: [], tags: [], files: [] };
+        }
+        else if (element.name === 'property' && this.above(1) === 'properties') {
+            const owner = this.above(2);
+            const name = keptAttribute(attrs.name);
+            if (name === undefined || name.startsWith('_'))
+                return;
+            const value = xml_entities_detached(attrs.value ?? '');
+            const testCase = owner === 'test-case' ? this.testCase : undefined;
+            const suite = owner === 'test-suite' ? this.suites[this.suites.length - 1] : undefined;
+            if (name === 'Category') {
+                if (testCase !== undefined)
+                    testCase.tags.push(value);
+                else if (suite !== undefined)
+                    suite.ownTags.push(value);
+                return;
+            }
+            (testCase?.ownProperties ?? suite?.ownProperties)?.push({ name, value });
+        }
+    }
+    closed(element) {
+        switch (element.name) {
+            case 'message': {
+                if (element.text === undefined)
+                    return;
+                const text = keptText(element.text);
+                const target = this.target();
+                if (target === undefined)
+                    return;
+                if (this.above(0) === 'failure')
+                    target.message = text;
+                else if (this.above(1) === 'test-case')
+                    target.reason = text;
+                return;
+            }
+            case 'stack-trace': {
+                if (element.text === undefined)
+                    return;
+                const target = this.target();
+                if (target !== undefined)
+                    target.stack = keptText(element.text);
+                return;
+            }
+            case 'output':
+                if (element.text !== undefined && this.testCase !== undefined)
+                    this.testCase.output = keptText(element.text);
+                return;
+            case 'filePath': {
+                const path = keptText(element.text);
+                if (path !== undefined && this.testCase !== undefined)
+                    this.testCase.files.push(path);
+                return;
+            }
+            case 'test-case':
+                if (this.testCase !== undefined)
+                    this.caseRead(this.testCase);
+                this.testCase = undefined;
+                return;
+            case 'test-suite': {
+                const suite = this.suites.pop();
+                if (suite !== undefined)
+                    this.suiteRead(suite);
+                return;
+            }
+            default:
+                return;
+        }
+    }
+    /** Whose `<failure>`/`<reason>` has just ended its child: the test-case's or the innermost suite's. */
+    target() {
+        return this.above(1) === 'test-case' ? this.testCase : this.suites[this.suites.length - 1];
+    }
+    status(attrs) {
+        const result = (attrs.result ?? '').trim().toLowerCase();
+        if (result === 'passed' || result === 'warning')
+            return 'passed';
+        if (result === 'failed')
+            return ERROR_LABELS.has((attrs.label ?? '').trim().toLowerCase()) ? 'error' : 'failed';
+        if (result === 'skipped' || result === 'inconclusive')
+            return 'skipped';
+        this.results.note(attrs.result ?? '');
+        return 'error';
+    }
+    duration(value) {
+        const ms = secondsToMs(value);
+        if (ms === undefined && value !== undefined && value.trim() !== '')
+            this.durations.note(value);
+        return ms;
+    }
+    caseRead(testCase) {
+        const attrs = testCase.attrs;
+        const suite = this.suites[this.suites.length - 1];
+        if (suite !== undefined)
+            suite.cases += 1;
+        const classname = keptAttribute(attrs.classname) ?? this.fixtureName();
+        const status = this.status(attrs);
+        const inherited = this.inherited();
+        const properties = testCase.ownProperties.length === 0 ? inherited.properties : mergeLevels([inherited.properties, testCase.ownProperties]);
+        const tags = testCase.tags.length === 0 ? inherited.tags : [...inherited.tags, ...testCase.tags];
+        this.ready.push(resultOf({
+            source: this.source,
+            suitePath: classname === undefined ? [] : [classname],
+            name: xml_entities_detached(attrs.name ?? ''),
+            classname,
+            status,
+            durationMs: this.duration(attrs.duration),
+            message: testCase.message ?? testCase.reason,
+            stack: testCase.stack,
+            output: testCase.output,
+            properties,
+            tags,
+            attachments: testCase.files.map(attachmentAt),
+        }));
+    }
+    /**
+     * The properties and tags of every open suite (outermost first; an inner name replaces outer values), for the
+     * innermost one or for `closing` (just popped): merged once per suite whose test-cases ask, and shared by them.
+     * Computed from the open levels each time rather than level by level, so deep nesting costs its depth, not its
+     * square.
+     */
+    inherited(closing) {
+        const innermost = closing ?? this.suites[this.suites.length - 1];
+        if (innermost === undefined)
+            return NOTHING_INHERITED;
+        if (innermost.inherited !== undefined)
+            return innermost.inherited;
+        const levels = closing === undefined ? this.suites : [...this.suites, closing];
+        innermost.inherited = { properties: mergeLevels(levels.map((l) => l.ownProperties)), tags: [...new Set(levels.flatMap((l) => l.ownTags))] };
+        return innermost.inherited;
+    }
+    /** The innermost enclosing fixture's full name: the class of test-cases written without `classname`. */
+    fixtureName() {
+        for (let i = this.suites.length - 1; i >= 0; i -= 1) {
+            const attrs = this.suites[i]?.attrs;
+            if (attrs?.type === 'TestFixture' || attrs?.type === 'GenericFixture')
+                return keptAttribute(attrs.fullname) ?? keptAttribute(attrs.name);
+        }
+        return undefined;
+    }
+    /** A fixture's own failure that no test-case carries (teardown, or setup of an empty fixture). */
+    suiteRead(suite) {
+        const outer = this.suites[this.suites.length - 1];
+        if (outer !== undefined)
+            outer.cases += suite.cases;
+        const site = (suite.attrs.site ?? '').trim();
+        const failed = (suite.attrs.result ?? '').trim().toLowerCase() === 'failed';
+        if (!failed || (suite.message === undefined && suite.stack === undefined))
+            return;
+        if (!(site === 'TearDown' || (site === 'SetUp' && suite.cases === 0)))
+            return;
+        const name = keptAttribute(suite.attrs.fullname) ?? keptAttribute(suite.attrs.name) ?? '';
+        this.ready.push(resultOf({
+            source: this.source,
+            suitePath: [],
+            name,
+            classname: name,
+            status: 'error',
+            durationMs: this.duration(suite.attrs.duration),
+            message: suite.message,
+            stack: suite.stack,
+            properties: [...this.inherited(suite).properties, { name: NUNIT_SUITE_FAILURE, value: site }],
+            tags: this.inherited(suite).tags,
+        }));
+    }
+    finish() {
+        this.results.report(this.warn, this.source, 'test-case result', 'recorded with the status error', 'Passed, Failed, Skipped, Inconclusive or Warning');
+        this.durations.report(this.warn, this.source, 'duration', 'recorded without a duration', 'seconds ("0.0123")');
+    }
+}
+//# sourceMappingURL=nunit3.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/nunit3/index.js
+
+
+
+const ROOTS = ['test-run'];
+const nunit3Xml = {
+    id: 'nunit3',
+    label: 'NUnit 3 XML',
+    writtenBy: "NUnit 3's console runner (`nunit3-console --result=TestResult.xml`) or `dotnet test --logger nunit`",
+    xmlRoots: ROOTS,
+    sniff: (head) => ROOTS.includes(xmlRootName(head) ?? ''),
+    parse: (chunks, ctx) => readXml(chunks, new NUnit3Reader(ctx.source, (message) => ctx.warn(message))),
+    parseInBatches: (chunks, ctx) => readXmlInBatches(chunks, new NUnit3Reader(ctx.source, (message) => ctx.warn(message))),
+};
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/testng/testng.js
+
+
+
+/** Marks the result made of a failed configuration method; its value is the method's name. */
+const TESTNG_CONFIG_FAILURE = 'testng.config-failure';
+const STATUSES = new Map([
+    ['pass', 'passed'],
+    ['fail', 'failed'],
+    ['skip', 'skipped'],
+]);
+class TestngReader extends XmlResultReader {
+    className;
+    method;
+    /** Failed configuration methods already reported for the open class. */
+    failedConfigs = new Set();
+    statuses = new Unreadable();
+    constructor(source, warn = () => undefined) {
+        super(source, warn, 'TestNG XML');
+    }
+    textCap(element, parent) {
+        if (this.method === undefined)
+            return undefined;
+        const name = element.name;
+        const parentName = parent?.name;
+        if (parentName === 'exception')
+            return name === 'message' ? MAX_MESSAGE_CHARS : name === 'full-stacktrace' ? MAX_STACK_CHARS : undefined;
+        if (name === 'line' && parentName === 'reporter-output')
+            return MAX_OUTPUT_CHARS;
+        if (name === 'value' && parentName === 'param')
+            return MAX_MESSAGE_CHARS;
+        if (name === 'attribute' && parentName === 'attributes')
+            return MAX_MESSAGE_CHARS;
+        return undefined;
+    }
+    opened(element) {
+        if (element.name === 'class' && this.above(1) === 'test') {
+            this.className = keptAttribute(element.attrs.name);
+            this.failedConfigs.clear();
+        }
+        else if (element.name === 'test-method') {
+            this.method = { attrs: element.attrs, output: [], params: [], properties: [] };
+        }
+        else if (element.name === 'exception' && this.method !== undefined) {
+            this.method.exceptionClass = keptAttribute(element.attrs.class);
+        }
+    }
+    closed(element) {
+        const method = this.method;
+        if (element.name === 'class')
+            this.className = undefined;
+        if (method === undefined)
+            return;
+        switch (element.name) {
+            case 'message':
+                if (element.text !== undefined)
+                    method.message = keptText(element.text);
+                return;
+            case 'full-stacktrace':
+                if (element.text !== undefined)
+                    method.stack = keptText(element.text);
+                return;
+            case 'line':
+                if (element.text !== undefined)
+                    method.output.push(keptText(element.text));
+                return;
+            case 'value':
+                if (element.text !== undefined)
+                    method.params.push(element.text.value().trim());
+                return;
+            case 'attribute': {
+                const name = keptAttribute(element.attrs.name);
+                if (name !== undefined && element.text !== undefined)
+                    method.properties.push({ name, value: element.text.value().trim() });
+                return;
+            }
+            case 'test-method':
+                this.methodRead(method);
+                this.method = undefined;
+                return;
+            default:
+                return;
+        }
+    }
+    methodRead(method) {
+        const attrs = method.attrs;
+        const rawStatus = (attrs.status ?? '').trim();
+        let status = STATUSES.get(rawStatus.toLowerCase());
+        const message = method.message ?? method.exceptionClass;
+        const classname = this.className;
+        if (attrs['is-config'] === 'true') {
+            const name = xml_entities_detached(attrs.name ?? '');
+            if (status !== 'failed' || this.failedConfigs.has(name))
+                return;
+            this.failedConfigs.add(name);
+            const className = classname ?? '';
+            this.ready.push(resultOf({
+                source: this.source,
+                suitePath: [],
+                name: className,
+                classname,
+                status: 'error',
+                durationMs: durationOf(attrs['duration-ms']),
+                message: method.message === undefined && method.stack !== undefined ? undefined : (message ?? `Configuration method ${name} failed.`),
+                stack: method.stack,
+                output: joinTexts(method.output),
+                properties: [{ name: TESTNG_CONFIG_FAILURE, value: name }, ...method.properties],
+            }));
+            return;
+        }
+        if (status === undefined) {
+            this.statuses.note(rawStatus);
+            status = 'error';
+        }
+        const properties = [];
+        if (method.params.length > 0)
+            properties.push({ name: 'testng.params', value: method.params.join(', ') });
+        const description = keptAttribute(attrs.description);
+        if (description !== undefined)
+            properties.push({ name: 'testng.description', value: description });
+        properties.push(...method.properties);
+        this.ready.push(resultOf({
+            source: this.source,
+            suitePath: classname === undefined ? [] : [classname],
+            name: xml_entities_detached(attrs.name ?? ''),
+            classname,
+            status,
+            durationMs: durationOf(attrs['duration-ms']),
+            // The stack's first line says more than the class alone (`java.lang.AssertionError: expected …`).
+            message: method.message === undefined && method.stack !== undefined ? undefined : message,
+            stack: method.stack,
+            output: joinTexts(method.output),
+            properties,
+        }));
+    }
+    finish() {
+        this.statuses.report(this.warn, this.source, 'test-method status', 'recorded with the status error', 'PASS, FAIL or SKIP');
+    }
+}
+/** `duration-ms`: whole milliseconds. */
+function durationOf(value) {
+    const text = nonEmpty(value);
+    return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
+}
+//# sourceMappingURL=testng.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/testng/index.js
+
+
+
+const testng_ROOTS = ['testng-results'];
+const testngXml = {
+    id: 'testng',
+    label: 'TestNG XML',
+    writtenBy: 'TestNG itself (`test-output/testng-results.xml`, also from Maven Surefire with TestNG)',
+    xmlRoots: testng_ROOTS,
+    sniff: (head) => testng_ROOTS.includes(xmlRootName(head) ?? ''),
+    parse: (chunks, ctx) => readXml(chunks, new TestngReader(ctx.source, (message) => ctx.warn(message))),
+    parseInBatches: (chunks, ctx) => readXmlInBatches(chunks, new TestngReader(ctx.source, (message) => ctx.warn(message))),
+};
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/duration.js
+/**
+ * A JUnit `time` attribute as whole milliseconds. Seconds as most producers write them ("1.5", "1,234.5",
+ * "0,014", "1,234", "1.5e-3"), with a unit ("1.5s", "150ms", "2m", "1h"), or as a clock ("00:01:02", "01:02.5").
+ * `undefined` with `readable: false` when the value is none of these, so the reader can name it in a warning.
+ */
+
+const PLAIN_SECONDS = /^\d{1,9}(?:\.\d{1,9})?$/;
+/**
+ * One comma and no point is a decimal comma, whatever the digits after it: a producer in a locale that writes
+ * "1,234" means 1.234 s (a test of twenty minutes written with a thousands separator but no decimals is not
+ * seen in the wild). A comma beside a point groups thousands ("1,234.5" is 1234.5 s): left to secondsToMs.
+ */
+const DECIMAL_COMMA = /^(\d{1,9}),(\d{1,9})$/;
+const READABLE_NONE = { readable: true };
+const WITH_UNIT = /^(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|sec|m|min|h)$/i;
+const CLOCK = /^(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)$/;
+const UNIT_MS = new Map([
+    ['ms', 1],
+    ['s', 1000],
+    ['sec', 1000],
+    ['m', 60_000],
+    ['min', 60_000],
+    ['h', 3_600_000],
+]);
+function readDuration(value) {
+    if (value === undefined)
+        return READABLE_NONE;
+    // The common case first: plain seconds ("0.013").
+    if (PLAIN_SECONDS.test(value))
+        return { ms: Math.round(Number(value) * 1000), readable: true };
+    const text = value.trim();
+    if (text === '')
+        return READABLE_NONE;
+    const comma = DECIMAL_COMMA.exec(text);
+    if (comma !== null)
+        return { ms: Math.round(Number(`${comma[1]}.${comma[2]}`) * 1000), readable: true };
+    const unit = WITH_UNIT.exec(text);
+    if (unit !== null)
+        return { ms: Math.round(Number(unit[1]) * (UNIT_MS.get((unit[2] ?? '').toLowerCase()) ?? 1000)), readable: true };
+    const clock = CLOCK.exec(text);
+    if (clock !== null) {
+        const seconds = Number(clock[1] ?? 0) * 3600 + Number(clock[2]) * 60 + Number(clock[3]);
+        return { ms: Math.round(seconds * 1000), readable: true };
+    }
+    const ms = secondsToMs(text);
+    return ms === undefined ? { readable: false } : { ms, readable: true };
+}
+//# sourceMappingURL=duration.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/trx/trx.js
+
+
+
+
+const trx_OUTCOMES = new Map([
+    ['passed', 'passed'],
+    ['passedbutrunaborted', 'passed'],
+    ['completed', 'passed'],
+    ['warning', 'passed'],
+    ['failed', 'failed'],
+    ['error', 'error'],
+    ['timeout', 'error'],
+    ['aborted', 'error'],
+    ['disconnected', 'error'],
+    ['notexecuted', 'skipped'],
+    ['inconclusive', 'skipped'],
+    ['notrunnable', 'skipped'],
+    ['pending', 'skipped'],
+    ['inprogress', 'skipped'],
+]);
+const PER_TEST_LINE = /\[(?:FAIL|SKIP)\]$/;
+const OUTPUT_TEXTS = new Set(['StdOut', 'StdErr', 'DebugTrace']);
+class TrxReader extends XmlResultReader {
+    /** Definitions read while results may still follow them (MSTest's older layout puts them first). */
+    definitions = new Map();
+    /** Results waiting for their definition, by testId (the last read of each test; see Held.previous). */
+    held = new Map();
+    resultsEnded = false;
+    definitionsEnded = false;
+    builders = [];
+    definition;
+    classes = new Map();
+    propertyKey;
+    propertyValue;
+    deploymentRoot;
+    runErrors = [];
+    /** Result kinds other than unit tests (web, generic, manual, ordered), counted for a warning. */
+    otherKinds = new Map();
+    durations = new Unreadable();
+    outcomes = new Unreadable();
+    constructor(source, warn = () => undefined) {
+        super(source, warn, '.NET TRX');
+    }
+    textCap(element, parent) {
+        const name = element.name;
+        const parentName = parent?.name;
+        if (parentName === 'ErrorInfo')
+            return name === 'Message' ? MAX_MESSAGE_CHARS : name === 'StackTrace' ? MAX_STACK_CHARS : undefined;
+        if (parentName === 'Output' && OUTPUT_TEXTS.has(name) && this.above(1) === 'UnitTestResult')
+            return MAX_OUTPUT_CHARS;
+        if (parentName === 'Property' && this.definition !== undefined && (name === 'Key' || name === 'Value'))
+            return MAX_MESSAGE_CHARS;
+        if (parentName === 'RunInfo' && name === 'Text')
+            return MAX_MESSAGE_CHARS;
+        // MSTest's Logger.LogMessage lines: output of the test.
+        if (parentName === 'TextMessages' && name === 'Message' && this.builders.length > 0)
+            return MAX_OUTPUT_CHARS;
+        return undefined;
+    }
+    opened(element) {
+        const attrs = element.attrs;
+        switch (element.name) {
+            case 'WebTestResult':
+            case 'GenericTestResult':
+            case 'ManualTestResult':
+            case 'TestResultAggregation':
+                if (this.above(1) === 'Results')
+                    this.otherKinds.set(element.name, (this.otherKinds.get(element.name) ?? 0) + 1);
+                return;
+            case 'UnitTestResult': {
+                const parent = this.builders[this.builders.length - 1];
+                if (parent !== undefined)
+                    parent.hasInner = true;
+                this.builders.push({ attrs, output: [], files: [], hasInner: false });
+                return;
+            }
+            case 'ResultFile': {
+                const path = keptAttribute(attrs.path);
+                const builder = this.builders[this.builders.length - 1];
+                if (path !== undefined && builder !== undefined)
+                    builder.files.push(path);
+                return;
+            }
+            case 'Deployment':
+                this.deploymentRoot = keptAttribute(attrs.runDeploymentRoot);
+                return;
+            case 'UnitTest':
+                if (this.above(1) === 'TestDefinitions')
+                    this.definition = { id: keptAttribute(attrs.id), read: {} };
+                return;
+            case 'TestMethod': {
+                const classname = keptAttribute(attrs.className);
+                // `Namespace.Class, Assembly, Version=…` in older MSTest files: the class is before the first comma.
+                if (this.definition !== undefined && classname !== undefined)
+                    this.definition.read.testClass = this.testClass(classname.split(',')[0]?.trim() ?? classname);
+                return;
+            }
+            case 'TestCategoryItem': {
+                const category = keptAttribute(attrs.TestCategory);
+                if (this.definition !== undefined && category !== undefined)
+                    (this.definition.read.tags ??= []).push(category);
+                return;
+            }
+            case 'Property':
+                this.propertyKey = undefined;
+                this.propertyValue = undefined;
+                return;
+            default:
+                return;
+        }
+    }
+    closed(element) {
+        switch (element.name) {
+            case 'Message':
+            case 'StackTrace': {
+                const builder = this.builders[this.builders.length - 1];
+                if (builder === undefined || element.text === undefined)
+                    return;
+                if (this.above(0) === 'TextMessages')
+                    builder.output.push(keptText(element.text));
+                else if (element.name === 'Message')
+                    builder.message = keptText(element.text);
+                else
+                    builder.stack = keptText(element.text);
+                return;
+            }
+            case 'StdOut':
+            case 'StdErr':
+            case 'DebugTrace':
+                if (element.text !== undefined)
+                    this.builders[this.builders.length - 1]?.output.push(keptText(element.text));
+                return;
+            case 'UnitTestResult': {
+                const builder = this.builders.pop();
+                if (builder !== undefined && !builder.hasInner)
+                    this.resultRead(builder);
+                return;
+            }
+            case 'Key':
+                if (element.text !== undefined)
+                    this.propertyKey = keptText(element.text);
+                return;
+            case 'Value':
+                if (element.text !== undefined)
+                    this.propertyValue = keptText(element.text) ?? '';
+                return;
+            case 'Property':
+                if (this.definition !== undefined && this.propertyKey !== undefined)
+                    (this.definition.read.properties ??= []).push({ name: this.propertyKey, value: this.propertyValue ?? '' });
+                return;
+            case 'UnitTest':
+                if (this.definition !== undefined)
+                    this.definitionRead(this.definition.id, this.definition.read);
+                this.definition = undefined;
+                return;
+            case 'Results':
+                this.resultsEnded = true;
+                return;
+            case 'TestDefinitions':
+                // Results still held name no definition: they are complete as they are.
+                this.definitionsEnded = true;
+                this.releaseHeld();
+                if (this.resultsEnded)
+                    this.definitions.clear();
+                return;
+            case 'Text': {
+                const text = keptText(element.text);
+                // The xUnit.net adapter repeats each failed test here (`… Failing_Test [FAIL]`): already a result.
+                if (text === undefined || PER_TEST_LINE.test(text))
+                    return;
+                if (this.stack[this.stack.length - 1]?.attrs.outcome?.toLowerCase() === 'error')
+                    this.runErrors.push(text);
+                return;
+            }
+            default:
+                return;
+        }
+    }
+    resultRead(builder) {
+        const attrs = builder.attrs;
+        const outcome = attrs.outcome?.trim() ?? '';
+        let status = trx_OUTCOMES.get(outcome.toLowerCase());
+        if (status === undefined) {
+            this.outcomes.note(outcome);
+            status = 'error';
+        }
+        const time = readDuration(attrs.duration);
+        if (!time.readable)
+            this.durations.note(attrs.duration ?? '');
+        const directory = keptAttribute(attrs.relativeResultsDirectory) ?? keptAttribute(attrs.executionId);
+        const files = builder.files.length === 0
+            ? undefined
+            : builder.files.map((path) => attachmentAt(this.deploymentRoot !== undefined && directory !== undefined ? `${this.deploymentRoot}/In/${directory}/${path}` : path));
+        const held = {
+            name: xml_entities_detached(attrs.testName ?? ''),
+            status,
+            durationMs: time.ms,
+            message: builder.message,
+            stack: builder.stack,
+            output: joinTexts(builder.output),
+            files,
+            previous: undefined,
+        };
+        const testId = keptAttribute(attrs.testId);
+        const definition = testId === undefined ? undefined : this.definitions.get(testId);
+        // Hand it over now when its definition is known, or can no longer come; hold it otherwise.
+        if (testId === undefined || definition !== undefined || this.definitionsEnded) {
+            this.ready.push(this.resultOf(held, definition));
+            return;
+        }
+        held.previous = this.held.get(testId);
+        this.held.set(testId, held);
+    }
+    /** A definition has been read: its held results are complete; it is kept only if results may still follow. */
+    definitionRead(id, definition) {
+        if (id === undefined)
+            return;
+        const last = this.held.get(id);
+        if (last !== undefined) {
+            this.held.delete(id);
+            this.release(last, definition);
+        }
+        if (!this.resultsEnded)
+            this.definitions.set(id, definition);
+    }
+    /** A test's held results, in reading order. */
+    release(last, definition) {
+        const chain = [];
+        for (let held = last; held !== undefined; held = held.previous)
+            chain.push(held);
+        for (let i = chain.length - 1; i >= 0; i -= 1)
+            this.ready.push(this.resultOf(chain[i], definition));
+    }
+    resultOf(held, definition) {
+        const testClass = definition?.testClass;
+        return resultOf({
+            source: this.source,
+            suitePath: testClass?.suitePath ?? [],
+            name: held.name,
+            classname: testClass?.name,
+            status: held.status,
+            durationMs: held.durationMs,
+            message: held.message,
+            stack: held.stack,
+            output: held.output,
+            properties: definition?.properties,
+            tags: definition?.tags,
+            attachments: held.files,
+        });
+    }
+    /** One class record per class name: its results share the name and the suite path. */
+    testClass(name) {
+        let known = this.classes.get(name);
+        if (known === undefined) {
+            known = { name, suitePath: [name] };
+            this.classes.set(name, known);
+        }
+        return known;
+    }
+    releaseHeld() {
+        for (const last of this.held.values())
+            this.release(last, undefined);
+        this.held.clear();
+    }
+    finish() {
+        this.releaseHeld();
+        for (const text of this.runErrors)
+            this.warn(`${this.source}: the test run reported an error outside any test: ${text}`);
+        for (const [kind, count] of this.otherKinds) {
+            this.warn(`${this.source}: skipped ${count} <${kind}> result${count === 1 ? '' : 's'}: only unit test results (<UnitTestResult>) are read, so ${count === 1 ? 'it is' : 'they are'} not recorded.`);
+        }
+        this.outcomes.report(this.warn, this.source, 'result outcome', 'recorded with the status error', 'Passed, Failed, NotExecuted, Timeout, Aborted or another TRX outcome');
+        this.durations.report(this.warn, this.source, 'duration', 'recorded without a duration', 'hh:mm:ss.fffffff');
+    }
+}
+//# sourceMappingURL=trx.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/trx/index.js
+
+
+
+const trx_ROOTS = ['TestRun'];
+const dotnetTrx = {
+    id: 'dotnet-trx',
+    label: '.NET TRX',
+    writtenBy: '`dotnet test --logger trx` (.NET TRX)',
+    xmlRoots: trx_ROOTS,
+    sniff: (head) => trx_ROOTS.includes(xmlRootName(head) ?? ''),
+    parse: (chunks, ctx) => readXml(chunks, new TrxReader(ctx.source, (message) => ctx.warn(message))),
+    parseInBatches: (chunks, ctx) => readXmlInBatches(chunks, new TrxReader(ctx.source, (message) => ctx.warn(message))),
+};
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/xunit/xunit.js
+
+
+
+/** Marks the result made of an `<errors><error>` entry; its value is the error's type. */
+const XUNIT_ERROR_PROPERTY = 'xunit.error';
+const RESULTS = new Map([
+    ['pass', 'passed'],
+    ['fail', 'failed'],
+    ['skip', 'skipped'],
+    ['notrun', 'skipped'],
+]);
+class XunitReader extends XmlResultReader {
+    test;
+    results = new Unreadable();
+    durations = new Unreadable();
+    constructor(source, warn = () => undefined) {
+        super(source, warn, 'xUnit.net XML');
+    }
+    textCap(element, parent) {
+        if (this.test === undefined)
+            return undefined;
+        const name = element.name;
+        if (parent?.name === 'failure')
+            return name === 'message' ? MAX_MESSAGE_CHARS : name === 'stack-trace' ? MAX_STACK_CHARS : undefined;
+        if (parent?.name === 'test')
+            return name === 'output' ? MAX_OUTPUT_CHARS : name === 'reason' ? MAX_MESSAGE_CHARS : undefined;
+        return undefined;
+    }
+    opened(element) {
+        if (element.name === 'test')
+            this.test = { kind: 'test', attrs: element.attrs, properties: [], tags: [] };
+        else if (element.name === 'error' && this.above(1) === 'errors')
+            this.test = { kind: 'error', attrs: element.attrs, properties: [], tags: [] };
+        else if (element.name === 'trait' && this.test !== undefined) {
+            const name = keptAttribute(element.attrs.name);
+            if (name === undefined)
+                return;
+            const value = xml_entities_detached(element.attrs.value ?? '');
+            this.test.properties.push({ name, value });
+            if (name.toLowerCase() === 'category')
+                this.test.tags.push(value);
+        }
+    }
+    closed(element) {
+        const test = this.test;
+        if (test === undefined)
+            return;
+        switch (element.name) {
+            case 'message':
+                if (element.text !== undefined)
+                    test.message = keptText(element.text);
+                return;
+            case 'stack-trace':
+                if (element.text !== undefined)
+                    test.stack = keptText(element.text);
+                return;
+            case 'reason':
+                if (element.text !== undefined)
+                    test.reason = keptText(element.text);
+                return;
+            case 'output':
+                if (element.text !== undefined)
+                    test.output = keptText(element.text);
+                return;
+            case 'test':
+            case 'error':
+                if (element.attrs === test.attrs) {
+                    this.testRead(test);
+                    this.test = undefined;
+                }
+                return;
+            default:
+                return;
+        }
+    }
+    testRead(test) {
+        const attrs = test.attrs;
+        if (test.kind === 'error') {
+            const name = keptAttribute(attrs.name) ?? keptAttribute(attrs.type) ?? '';
+            this.ready.push(resultOf({
+                source: this.source,
+                suitePath: [],
+                name,
+                classname: name,
+                status: 'error',
+                message: test.message,
+                stack: test.stack,
+                properties: [{ name: XUNIT_ERROR_PROPERTY, value: xml_entities_detached(attrs.type ?? '') }],
+            }));
+            return;
+        }
+        const classname = keptAttribute(attrs.type);
+        let status = RESULTS.get((attrs.result ?? '').trim().toLowerCase());
+        if (status === undefined) {
+            this.results.note(attrs.result ?? '');
+            status = 'error';
+        }
+        const ms = secondsToMs(attrs.time);
+        if (ms === undefined && attrs.time !== undefined && attrs.time.trim() !== '')
+            this.durations.note(attrs.time);
+        this.ready.push(resultOf({
+            source: this.source,
+            suitePath: classname === undefined ? [] : [classname],
+            name: xml_entities_detached(attrs.name ?? ''),
+            classname,
+            status,
+            durationMs: ms,
+            message: test.message ?? test.reason,
+            stack: test.stack,
+            output: test.output,
+            properties: test.properties,
+            tags: test.tags,
+        }));
+    }
+    finish() {
+        this.results.report(this.warn, this.source, 'test result', 'recorded with the status error', 'Pass, Fail, Skip or NotRun');
+        this.durations.report(this.warn, this.source, 'duration', 'recorded without a duration', 'seconds ("0.0123")');
+    }
+}
+//# sourceMappingURL=xunit.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/xunit/index.js
+
+
+
+const xunit_ROOTS = ['assemblies', 'assembly'];
+const xunitXml = {
+    id: 'xunit',
+    label: 'xUnit.net XML',
+    writtenBy: "`dotnet test --logger xunit` or the xUnit.net console runner's `-xml results.xml`",
+    xmlRoots: xunit_ROOTS,
+    sniff: (head) => xunit_ROOTS.includes(xmlRootName(head) ?? ''),
+    parse: (chunks, ctx) => readXml(chunks, new XunitReader(ctx.source, (message) => ctx.warn(message))),
+    parseInBatches: (chunks, ctx) => readXmlInBatches(chunks, new XunitReader(ctx.source, (message) => ctx.warn(message))),
+};
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/suite-context.js
+function rootContext() {
+    return { parent: undefined, name: '', ownProperties: [], properties: [] };
+}
+function childContext(parent, name, file) {
+    const context = { parent, name, ownProperties: [], properties: parent.properties };
+    if (file !== undefined)
+        context.file = file;
+    return context;
+}
+/** The names of the enclosing suites that have one, outermost first; built once per level that asks. */
+function suitePathOf(context) {
+    if (context === undefined)
+        return [];
+    if (context.path !== undefined)
+        return context.path;
+    const names = [];
+    let level = context;
+    while (level !== undefined && level.path === undefined) {
+        if (level.name !== '')
+            names.push(level.name);
+        level = level.parent;
+    }
+    const outer = level?.path ?? [];
+    // A level that adds no name shares its parent's list.
+    context.path = names.length === 0 ? outer : [...outer, ...names.reverse()];
+    return context.path;
+}
+//# sourceMappingURL=suite-context.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/testcase.js
+
+
+
+
+
+const RESULT_KINDS = new Map([
+    ['error', 'error'],
+    ['failure', 'failed'],
+    ['skipped', 'skipped'],
+    ['disabled', 'skipped'],
+]);
+const EARLIER_RUNS = new Map([
+    ['flakyFailure', 'failed'],
+    ['flakyError', 'error'],
+]);
+const LATER_RUNS = new Map([
+    ['rerunFailure', 'failed'],
+    ['rerunError', 'error'],
+]);
+class TestcaseBuilder {
+    attrs;
+    context;
+    results = [];
+    systemOut = [];
+    systemErr = [];
+    properties = [];
+    /** The testcase's own output, kept until its suite's output is known (failed testcases get both). */
+    ownOutput;
+    constructor(attrs, context) {
+        this.attrs = attrs;
+        this.context = context;
+    }
+    /** `unreadableTime` is told a `time` that is not a duration (the result then has none). */
+    build(source, unreadableTime) {
+        const attrs = this.attrs;
+        const attempts = this.attempts();
+        const final = attempts[attempts.length - 1];
+        // Most testcases have no output and no result element: no lists built for them.
+        const ownStreams = this.systemOut.length + this.systemErr.length === 0 ? undefined : joinOutput(this.systemOut, this.systemErr);
+        this.ownOutput = this.results.length === 0 ? ownStreams : joinParts([ownStreams, ...this.attemptOutputs()]);
+        const time = readDuration(attrs.time);
+        if (!time.readable)
+            unreadableTime(attrs.time ?? '');
+        const durationMs = time.ms;
+        const classname = this.keptClassname(nonEmpty(attrs.classname ?? attrs.class));
+        const ownFile = nonEmpty(attrs.file ?? attrs.filepath);
+        const file = ownFile === undefined ? this.context.file : xml_entities_detached(ownFile);
+        if (attempts.length === 1 && durationMs !== undefined)
+            final.durationMs = durationMs;
+        // Assigned in one order, not spread: objects built with conditional spreads measured several times larger.
+        const result = {
+            source,
+            suitePath: suitePathOf(this.context),
+            name: xml_entities_detached(attrs.name ?? ''),
+            status: final.status,
+            properties: this.context.properties,
+            tags: [],
+            attachments: [],
+            attempts,
+        };
+        if (file !== undefined)
+            result.file = file;
+        // A `line` attribute (pytest, PHPUnit, Robot write it), for annotations: a positive whole number only.
+        const line = Number(attrs.line);
+        if (Number.isInteger(line) && line > 0)
+            result.line = line;
+        if (classname !== undefined)
+            result.classname = classname;
+        if (durationMs !== undefined)
+            result.durationMs = durationMs;
+        if (final.message !== undefined)
+            result.message = final.message;
+        if (final.stack !== undefined)
+            result.stack = final.stack;
+        if (this.ownOutput !== undefined)
+            result.output = clip(this.ownOutput, MAX_OUTPUT_CHARS);
+        if (this.properties.length > 0)
+            result.properties = mergeProperties([this.context.properties, this.properties]);
+        if (this.ownOutput !== undefined || final.status !== 'passed' || this.properties.length > 0) {
+            result.attachments = readAttachments([this.ownOutput, ...attempts.flatMap((a) => [a.message, a.stack])], this.properties);
+        }
+        return result;
+    }
+    keptClassname(raw) {
+        if (raw === undefined)
+            return undefined;
+        const last = this.context.lastClassname;
+        if (last?.raw === raw)
+            return last.kept;
+        const kept = xml_entities_detached(raw);
+        this.context.lastClassname = { raw: kept, kept };
+        return kept;
+    }
+    /** Output written inside a surefire flaky/rerun element belongs to that run: labelled with it. */
+    attemptOutputs() {
+        return this.results
+            .filter((e) => e.output.length > 0)
+            .map((e) => {
+            const output = joinOutput(e.output, []);
+            return output === undefined ? undefined : `[${e.name} output]\n${output}`;
+        });
+    }
+    /** Every run of the testcase in order: flaky runs, the main outcome, then reruns. */
+    attempts() {
+        if (this.results.length === 0)
+            return [{ status: statusFromAttributes(this.attrs) }];
+        const earlier = [];
+        const later = [];
+        for (const element of this.results) {
+            const before = EARLIER_RUNS.get(element.name);
+            const after = LATER_RUNS.get(element.name);
+            if (before !== undefined)
+                earlier.push(attemptFrom(before, [element]));
+            if (after !== undefined)
+                later.push(attemptFrom(after, [element]));
+        }
+        return [...earlier, this.mainAttempt(), ...later];
+    }
+    mainAttempt() {
+        for (const [name, status] of RESULT_KINDS) {
+            const elements = this.results.filter((e) => e.name === name);
+            if (elements.length > 0)
+                return attemptFrom(status, elements);
+        }
+        return { status: statusFromAttributes(this.attrs) };
+    }
+}
+/**
+ * A repeat of a testcase already read in the same suite (same classname and name) is another run of it, as
+ * gotestsum --rerun-fails and several retry plugins write them: its attempts follow the earlier ones, and the
+ * last run decides status, message, stack and duration.
+ */
+function mergeRepeat(earlier, later) {
+    earlier.attempts.push(...later.attempts);
+    earlier.status = later.status;
+    for (const key of ['durationMs', 'message', 'stack']) {
+        if (later[key] === undefined)
+            delete earlier[key];
+        else
+            earlier[key] = later[key];
+    }
+    const output = joinParts([earlier.output, later.output]);
+    if (output !== undefined)
+        earlier.output = clip(output, MAX_OUTPUT_CHARS);
+    for (const attachment of later.attachments) {
+        if (!earlier.attachments.some((a) => sameAttachment(a, attachment)))
+            earlier.attachments.push(attachment);
+    }
+}
+/** A failed testcase's output gets its suite's own output after its own (that is where a person needs the log). */
+function withSuiteOutput(result, ownOutput, suiteOutput) {
+    if (suiteOutput === undefined)
+        return;
+    const output = joinParts([ownOutput, `[suite output]\n${suiteOutput}`]);
+    if (output !== undefined)
+        result.output = clip(output, MAX_OUTPUT_CHARS);
+}
+const SKIPPED_WORDS = new Set(['skipped', 'skip', 'disabled', 'notrun', 'not run', 'ignored', 'pending', 'suppressed', 'excluded']);
+const FAILED_WORDS = new Set(['failed', 'failure', 'fail']);
+const ERROR_WORDS = new Set(['error', 'errored', 'broken']);
+/** `status="disabled"` (tst), `status="notrun"` (GoogleTest, jasmine), `result="skipped"` (GoogleTest ≥1.11). */
+function statusFromAttributes(attrs) {
+    if (attrs.result === undefined && attrs.status === undefined)
+        return 'passed';
+    return statusFromWord(attrs.result) ?? statusFromWord(attrs.status) ?? 'passed';
+}
+function statusFromWord(value) {
+    const word = value?.trim().toLowerCase();
+    if (word === undefined)
+        return undefined;
+    if (SKIPPED_WORDS.has(word))
+        return 'skipped';
+    if (FAILED_WORDS.has(word))
+        return 'failed';
+    if (ERROR_WORDS.has(word))
+        return 'error';
+    return undefined;
+}
+/**
+ * One attempt from its result elements (several `<failure>`s in one testcase are joined, not dropped).
+ * message = the `message` attribute, else the first line of the text, else the `type` attribute;
+ * stack = surefire's nested `<stackTrace>`, else the element's text.
+ */
+function attemptFrom(status, elements) {
+    const messages = [];
+    const stacks = [];
+    for (const element of elements) {
+        const stack = nonEmpty(stripAnsi((element.stackTrace ?? element.text).value()));
+        const message = nonEmpty(stripAnsi(element.attrs.message ?? '')) ?? firstLine(stack) ?? nonEmpty(element.attrs.type);
+        if (message !== undefined)
+            messages.push(message);
+        if (stack !== undefined)
+            stacks.push(stack);
+    }
+    const attempt = { status };
+    if (messages.length > 0)
+        attempt.message = xml_entities_detached(clip(messages.join('\n'), MAX_MESSAGE_CHARS));
+    if (stacks.length > 0)
+        attempt.stack = clip(stacks.join('\n\n'), MAX_STACK_CHARS);
+    return attempt;
+}
+/**
+ * Outer levels first; a name present at an inner level drops every outer value of that name. One pass from the
+ * innermost level out, so the cost is the number of properties, whatever the number of levels.
+ */
+function mergeProperties(levels) {
+    const nonEmpty = levels.filter((level) => level.length > 0);
+    if (nonEmpty.length === 0)
+        return [];
+    if (nonEmpty.length === 1)
+        return [...nonEmpty[0]];
+    const inner = new Set();
+    const kept = [];
+    for (let index = nonEmpty.length - 1; index >= 0; index -= 1) {
+        const level = nonEmpty[index];
+        kept.push(level.filter((property) => !inner.has(property.name)));
+        for (const property of level)
+            inner.add(property.name);
+    }
+    return kept.reverse().flat();
+}
+/** system-out then system-err, each trimmed; undefined when all are empty. */
+function joinOutput(out, err) {
+    return joinParts([...out, ...err].map((t) => nonEmpty(stripAnsi(t.value()))));
+}
+function joinParts(parts) {
+    const present = parts.filter((p) => p !== undefined);
+    return present.length === 0 ? undefined : present.join('\n');
+}
+const ATTACHMENT_MARKER = /\[\[ATTACHMENT\|([^\]\r\n]+)\]\]/g;
+/** `https://…`, `s3://…`, `file://…`: a location elsewhere, never a path on this machine. */
+const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
+/** A data: URI longer than this is named by its media type and size, not written out. */
+const DATA_URI_SHOWN_CHARS = 200;
+const LINK_SHOWN_CHARS = 2_000;
+/**
+ * The testcase's own `<property name="attachment" value="path"/>` entries, then markers in its own output and in
+ * failure texts (WebdriverIO writes them there). Paths stay as written: the upload resolves them safely.
+ * A URL or a `data:` URI (testmo and others write them there too) is no file: it becomes an attachment with a
+ * name and no path, which the description lists as a link and the upload never opens.
+ */
+function readAttachments(texts, ownProperties) {
+    const attachments = [];
+    for (const property of ownProperties) {
+        if (property.name.toLowerCase() === 'attachment')
+            addAttachment(attachments, property.value.trim());
+    }
+    for (const text of texts) {
+        if (text === undefined || !text.includes('[[ATTACHMENT|'))
+            continue;
+        for (const match of text.matchAll(ATTACHMENT_MARKER))
+            addAttachment(attachments, (match[1] ?? '').trim());
+    }
+    return attachments;
+}
+function addAttachment(attachments, written) {
+    if (written === '')
+        return;
+    const attachment = attachmentFrom(written);
+    if (!attachments.some((a) => sameAttachment(a, attachment)))
+        attachments.push(attachment);
+}
+/** A path as written, or a link (no path) for a URL or a `data:` URI. */
+function attachmentFrom(written) {
+    if (/^data:/i.test(written)) {
+        if (written.length <= DATA_URI_SHOWN_CHARS)
+            return { name: written };
+        const comma = written.indexOf(',');
+        const type = (comma === -1 ? written.slice(5, 80) : written.slice(5, Math.min(comma, 80))).split(';')[0] || 'text/plain';
+        return { name: `data: URI (${type}, ${written.length} characters inline, not recorded)` };
+    }
+    if (URL_SCHEME.test(written))
+        return { name: clip(written, LINK_SHOWN_CHARS) };
+    return { name: written.split(/[\\/]/).pop() ?? written, path: written };
+}
+function sameAttachment(a, b) {
+    return a.path === undefined && b.path === undefined ? a.name === b.name : a.path === b.path;
+}
+const OUTPUT_CAP = MAX_OUTPUT_CHARS;
+const STACK_CAP = MAX_STACK_CHARS;
+//# sourceMappingURL=testcase.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/frames.js
+
+
+
+
+
+const IGNORED = { kind: 'ignored' };
+/** Marks the result made of a suite-level `<error>`/`<failure>`; its value is the element's name. */
+const SUITE_ERROR_PROPERTY = 'junit.suite-error';
+/**
+ * A suite-level `<error>`/`<failure>` (a failed beforeAll/afterAll, a class that could not start): a result of
+ * its own, named after the suite, so that it is never lost — the mapping stage records it against the suite's
+ * case when the suite's name or properties name one, and reports it as unmapped otherwise.
+ */
+function suiteErrorResult(suite, element, output, source) {
+    const attempt = attemptFrom('error', [element]);
+    const context = suite.context;
+    const result = {
+        source,
+        suitePath: suitePathOf(suite.name === undefined ? context : context.parent),
+        name: suite.name ?? '',
+        status: 'error',
+        properties: [...context.properties, { name: SUITE_ERROR_PROPERTY, value: element.name }],
+        tags: [],
+        attachments: [],
+        attempts: [attempt],
+    };
+    if (context.file !== undefined)
+        result.file = context.file;
+    if (attempt.message !== undefined)
+        result.message = attempt.message;
+    if (attempt.stack !== undefined)
+        result.stack = attempt.stack;
+    if (output !== undefined)
+        result.output = clip(output, OUTPUT_CAP);
+    return result;
+}
+function suiteFrame(parent, attrs) {
+    const name = attrs === undefined ? undefined : xml_entities_detached(attrs.name ?? '');
+    const ownFile = nonEmpty(attrs?.file ?? attrs?.filepath);
+    const file = ownFile === undefined ? parent.file : xml_entities_detached(ownFile);
+    const context = childContext(parent, name ?? '', file);
+    return {
+        kind: 'suite',
+        name: name === '' ? undefined : name,
+        context,
+        ownProperties: context.ownProperties,
+        systemOut: [],
+        systemErr: [],
+        errors: [],
+        waiting: [],
+        byName: new Map(),
+    };
+}
+function resultFrame(into, name, attrs) {
+    const element = { name, attrs, text: new CappedText(STACK_CAP), output: [] };
+    into.push(element);
+    return { kind: 'result', element };
+}
+function textFrame(into) {
+    const text = new CappedText(OUTPUT_CAP);
+    into.push(text);
+    return { kind: 'text', text };
+}
+/** `<property name value/>`; the value may also be the element's text, as trcli writes it. */
+function closeProperty(owner, attrs, text) {
+    const name = attrs.name;
+    if (name === undefined || name === '')
+        return;
+    owner.push({ name: xml_entities_detached(name), value: attrs.value === undefined ? text.value().trim() : xml_entities_detached(attrs.value) });
+}
+//# sourceMappingURL=frames.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/reader.js
+
+
+
+
+
+
+
+// Maps, not object literals, wherever an element name from the file is the key: `<constructor>` must
+// not find Object.prototype's.
+const NOT_JUNIT_HINTS = new Map([
+    ['test-run', 'an NUnit 3 result file'],
+    ['TestRun', 'a Visual Studio TRX file'],
+    ['assemblies', 'an xUnit.net v2 result file'],
+    ['assembly', 'an xUnit.net result file'],
+    ['robot', 'a Robot Framework output.xml'],
+    ['ns2:test-suite', 'an Allure 1 result file'],
+    ['test-results', 'an NUnit 2 result file'],
+]);
+/** Elements that carry nothing a result needs: skipped without a warning. */
+const KNOWN_NOISE = new Set(['properties', 'system-out', 'system-err']);
+/** Turns scanner events into TestResults; `take()` hands over those complete so far, in document order. */
+class reader_JUnitReader {
+    source;
+    warn;
+    rules;
+    frames = [];
+    queue = [];
+    ready = [];
+    /** Results handed to `ready` so far, for the message of a file that breaks off. */
+    handedOver = 0;
+    scanner;
+    started = false;
+    /** Whitespace read before the first markup, to tell an empty file from a blank one. */
+    pendingBlank = 0;
+    /** `<parent>/<child>` → how many such elements were skipped. */
+    skipped = new Map();
+    unreadableTimes = [];
+    unreadableTimeCount = 0;
+    /** Test names seen repeated in a suite and read as separate results, for one warning at the end. */
+    repeated = new Set();
+    repeatedCount = 0;
+    constructor(source, warn = () => undefined, rules = {}) {
+        this.source = source;
+        this.warn = warn;
+        this.rules = rules;
+        this.scanner = new XmlScanner(source, this);
+    }
+    write(text) {
+        if (!this.started) {
+            if (text.trim() === '') {
+                this.pendingBlank += text.length;
+                return;
+            }
+            this.started = true;
+            text = stripBom(text);
+        }
+        try {
+            this.scanner.write(text);
+        }
+        catch (error) {
+            throw this.broken(error);
+        }
+    }
+    /**
+     * The file broke off (truncated, malformed, refused mid-way): every testcase read whole before the break is
+     * handed over (`take`), even those whose suite never closed, and the message says so, after naming where
+     * it broke. A killed test run leaves exactly such a file, and its complete results are real.
+     */
+    broken(error) {
+        if (!(error instanceof errors_InputError))
+            return error;
+        const kept = this.handedOver + this.queue.length;
+        for (const waiting of this.queue)
+            this.ready.push(waiting.result);
+        this.handedOver += this.queue.length;
+        this.queue.length = 0;
+        if (kept === 0)
+            return error;
+        const what = kept === 1 ? 'The 1 testcase read whole before that point is kept' : `The ${kept} testcases read whole before that point are kept`;
+        return new errors_InputError(error.code, error.file, `${error.message} ${what}; the rest of the file is not read.`, { cause: error.cause });
+    }
+    end() {
+        if (!this.started) {
+            throw new errors_InputError('INPUT_EMPTY', this.source, `${this.source} is ${this.pendingBlank === 0 ? 'empty (0 bytes)' : 'only whitespace'}. Expected a JUnit XML file with a <testsuites> or <testsuite> root. ` +
+                'The test run probably crashed before writing results; check the step that produced it.');
+        }
+        try {
+            this.scanner.end();
+        }
+        catch (error) {
+            throw this.broken(error);
+        }
+        for (const [where, count] of this.skipped) {
+            const [parent, child] = where.split('/');
+            this.warn(`${this.source}: skipped ${count} <${child}> element${count === 1 ? '' : 's'} inside <${parent}>: not part of JUnit XML as this tool reads it, so ${count === 1 ? 'its' : 'their'} content is not recorded.`);
+        }
+        if (this.repeatedCount > 0) {
+            const shown = [...this.repeated].map((t) => `"${t}"`).join(', ');
+            const more = this.repeatedCount - this.repeated.size;
+            this.warn(`${this.source}: ${this.repeatedCount} testcase(s) repeat the classname and name of an earlier one in the same suite (${shown}${more > 0 ? ` and ${more} more` : ''}); ` +
+                'each is read as a result of its own and the worst decides the case. If your test runner writes reruns this way (gotestsum --rerun-fails, jest-junit with retries), set repeats-are-retries (--repeats-are-retries).');
+        }
+        if (this.unreadableTimeCount > 0) {
+            const shown = this.unreadableTimes.map((t) => JSON.stringify(t)).join(', ');
+            const more = this.unreadableTimeCount - this.unreadableTimes.length;
+            this.warn(`${this.source}: ${this.unreadableTimeCount} testcase time${this.unreadableTimeCount === 1 ? '' : 's'} could not be read as a duration (${shown}${more > 0 ? ` and ${more} more` : ''}); ` +
+                'those results are recorded without a duration. Expected seconds ("1.5"), a unit ("150ms", "1.5s") or a clock ("00:01:02").');
+        }
+    }
+    take() {
+        const out = this.ready;
+        this.ready = [];
+        return out;
+    }
+    open(name, attrs) {
+        const parent = this.frames[this.frames.length - 1];
+        if (parent === undefined) {
+            this.openRoot(name, attrs);
+            return;
+        }
+        const frame = this.child(parent, name, attrs);
+        if (frame === IGNORED && parent.kind !== 'ignored' && !(KNOWN_NOISE.has(name) && parent.kind === 'result')) {
+            const where = `${this.elementName(parent)}/${name}`;
+            this.skipped.set(where, (this.skipped.get(where) ?? 0) + 1);
+        }
+        this.frames.push(frame);
+    }
+    elementName(frame) {
+        switch (frame.kind) {
+            case 'suite':
+                return frame.name === undefined ? 'testsuites' : 'testsuite';
+            case 'result':
+                return frame.element.name;
+            default:
+                return frame.kind;
+        }
+    }
+    openRoot(name, attrs) {
+        if (name !== 'testsuites' && name !== 'testsuite') {
+            const hint = NOT_JUNIT_HINTS.get(name);
+            throw new errors_InputError('INPUT_NOT_RESULTS', this.source, `${this.source} is XML but not JUnit: its root element is <${name}>${hint ? ` (${hint})` : ''}, expected <testsuites> or <testsuite>. ` +
+                'Configure the test runner to write JUnit XML, or pass the JUnit file instead.');
+        }
+        const root = rootContext();
+        this.frames.push(name === 'testsuites' ? suiteFrame(root) : suiteFrame(root, attrs));
+    }
+    child(parent, name, attrs) {
+        switch (parent.kind) {
+            case 'suite':
+                if (name === 'testsuite')
+                    return suiteFrame(parent.context, attrs);
+                // Merged shard reports nest whole `<testsuites>` documents: read them like the root.
+                if (name === 'testsuites')
+                    return suiteFrame(parent.context);
+                if (name === 'testcase')
+                    return { kind: 'testcase', builder: new TestcaseBuilder(attrs, parent.context) };
+                if (name === 'properties')
+                    return { kind: 'properties', owner: parent.ownProperties };
+                if (name === 'system-out')
+                    return textFrame(parent.systemOut);
+                if (name === 'system-err')
+                    return textFrame(parent.systemErr);
+                if (name === 'error' || name === 'failure')
+                    return resultFrame(parent.errors, name, attrs);
+                return IGNORED;
+            case 'testcase': {
+                const builder = parent.builder;
+                if (RESULT_KINDS.has(name) || EARLIER_RUNS.has(name) || LATER_RUNS.has(name))
+                    return resultFrame(builder.results, name, attrs);
+                if (name === 'properties')
+                    return { kind: 'properties', owner: builder.properties };
+                if (name === 'system-out')
+                    return textFrame(builder.systemOut);
+                if (name === 'system-err')
+                    return textFrame(builder.systemErr);
+                return IGNORED;
+            }
+            case 'properties':
+                return name === 'property' ? { kind: 'property', owner: parent.owner, attrs, text: new CappedText(MAX_MESSAGE_CHARS) } : IGNORED;
+            case 'result':
+                if (name === 'stackTrace' && parent.element.stackTrace === undefined) {
+                    parent.element.stackTrace = new CappedText(STACK_CAP);
+                    return { kind: 'text', text: parent.element.stackTrace };
+                }
+                // Surefire writes a rerun's own log inside its flakyFailure/rerunFailure.
+                if ((name === 'system-out' || name === 'system-err') && (EARLIER_RUNS.has(parent.element.name) || LATER_RUNS.has(parent.element.name))) {
+                    return textFrame(parent.element.output);
+                }
+                return IGNORED;
+            default:
+                return IGNORED;
+        }
+    }
+    wantsText() {
+        const kind = this.frames[this.frames.length - 1]?.kind;
+        return kind === 'text' || kind === 'property' || kind === 'result';
+    }
+    text(text) {
+        const frame = this.frames[this.frames.length - 1];
+        if (frame === undefined)
+            return;
+        if (frame.kind === 'text' || frame.kind === 'property')
+            frame.text.append(text);
+        else if (frame.kind === 'result')
+            frame.element.text.append(text);
+    }
+    close() {
+        const frame = this.frames.pop();
+        if (frame === undefined)
+            return;
+        if (frame.kind === 'testcase')
+            this.closeTestcase(frame.builder);
+        else if (frame.kind === 'property')
+            closeProperty(frame.owner, frame.attrs, frame.text);
+        else if (frame.kind === 'properties')
+            this.propertiesRead();
+        else if (frame.kind === 'suite')
+            this.closeSuite(frame);
+    }
+    /** A suite's properties apply to its testcases: merge them once, for all of them to share. */
+    propertiesRead() {
+        const owner = this.frames[this.frames.length - 1];
+        if (owner?.kind !== 'suite')
+            return;
+        const context = owner.context;
+        // The enclosing levels' properties are merged already: merging with them is merging with every level.
+        context.properties = mergeProperties([context.parent?.properties ?? [], context.ownProperties]);
+    }
+    closeTestcase(builder) {
+        const result = builder.build(this.source, this.onUnreadableTime);
+        const suite = this.frames[this.frames.length - 1];
+        const sameName = suite.byName.get(result.name);
+        const earlier = sameName?.find((w) => w.result.classname === result.classname);
+        // Only a failed run is retried, and only when the producer writes reruns as repeats (rules): otherwise a
+        // repeat is another test of the same name (parameterised tests, `it.each` with a fixed title), a result of
+        // its own, and named in a warning. A testcase without a name has no identity to repeat.
+        const failedBefore = earlier !== undefined && result.name !== '' && (earlier.result.status === 'failed' || earlier.result.status === 'error');
+        if (earlier !== undefined && result.name !== '' && !this.rules.repeatsAreRetries)
+            this.noteRepeat(result.classname, result.name);
+        if (failedBefore && this.rules.repeatsAreRetries) {
+            mergeRepeat(earlier.result, result);
+            earlier.ownOutput = joinParts([earlier.ownOutput, builder.ownOutput]);
+            return;
+        }
+        const waiting = { result, ownOutput: builder.ownOutput, suite };
+        if (sameName === undefined)
+            suite.byName.set(result.name, [waiting]);
+        else if (earlier === undefined)
+            sameName.push(waiting);
+        else
+            sameName[sameName.indexOf(earlier)] = waiting;
+        suite.waiting.push(waiting);
+        this.queue.push(waiting);
+    }
+    noteRepeat(classname, name) {
+        this.repeatedCount++;
+        if (this.repeated.size < 5)
+            this.repeated.add(classname ? `${name} (${classname})` : name);
+    }
+    onUnreadableTime = (value) => this.unreadableTime(value);
+    unreadableTime(value) {
+        this.unreadableTimeCount += 1;
+        if (this.unreadableTimes.length < 3 && !this.unreadableTimes.includes(value))
+            this.unreadableTimes.push(value);
+    }
+    closeSuite(suite) {
+        const output = joinOutput(suite.systemOut, suite.systemErr);
+        for (const waiting of suite.waiting) {
+            const status = waiting.result.status;
+            if (status === 'failed' || status === 'error')
+                withSuiteOutput(waiting.result, waiting.ownOutput, output);
+            waiting.suite = undefined;
+        }
+        suite.waiting.length = 0;
+        suite.byName.clear();
+        for (const element of suite.errors)
+            this.queue.push({ result: suiteErrorResult(suite, element, output, this.source), ownOutput: undefined, suite: undefined });
+        this.flush();
+    }
+    flush() {
+        let done = 0;
+        while (done < this.queue.length && this.queue[done].suite === undefined) {
+            this.ready.push(this.queue[done].result);
+            done += 1;
+        }
+        this.handedOver += done;
+        if (done > 0)
+            this.queue.splice(0, done);
+    }
+}
+//# sourceMappingURL=reader.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/junit.js
+
+
+
+/** Parse a whole JUnit XML document held as a string. Throws InputError (naming `source`) when it is not one. */
+function parseJUnit(xml, source, warn, rules = {}) {
+    const reader = new JUnitReader(source, warn, rules);
+    reader.write(xml);
+    reader.end();
+    return reader.take();
+}
+/** Read JUnit XML given in pieces, yielding each result as soon as it is complete. */
+async function* readJUnit(chunks, source, warn, rules = {}) {
+    const reader = new reader_JUnitReader(source, warn, rules);
+    try {
+        for await (const chunk of chunks) {
+            reader.write(chunk);
+            yield* reader.take();
+        }
+        reader.end();
+    }
+    catch (error) {
+        // What was read whole before a break is handed over before the error (see JUnitReader.broken).
+        yield* reader.take();
+        throw error;
+    }
+    yield* reader.take();
+}
+/** Read JUnit XML given in pieces, yielding the results each piece completed (often none). */
+async function* readJUnitInBatches(chunks, source, warn, rules = {}) {
+    const reader = new reader_JUnitReader(source, warn, rules);
+    try {
+        for await (const chunk of chunks) {
+            reader.write(chunk);
+            yield reader.take();
+        }
+        reader.end();
+    }
+    catch (error) {
+        yield reader.take();
+        throw error;
+    }
+    yield reader.take();
+}
+//# sourceMappingURL=junit.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/index.js
+
+
+const junit_ROOTS = ['testsuites', 'testsuite'];
+const junitXml = {
+    id: 'junit',
+    label: 'JUnit XML',
+    writtenBy: "most runners' JUnit reporter (`pytest --junitxml=results.xml`, `jest-junit`, Maven Surefire, `gotestsum --junitfile`)",
+    xmlRoots: junit_ROOTS,
+    // A JUnit root, or markup whose root cannot be told from its start (a DTD, a stray `<`): the reader's
+    // messages name what is wrong there. An XML root no format reads is refused by the registry.
+    sniff: (head) => {
+        if (!head.trimStart().startsWith('<'))
+            return false;
+        const root = xmlRootName(head);
+        return root === undefined || junit_ROOTS.includes(root);
+    },
+    parse: (chunks, ctx) => readJUnit(chunks, ctx.source, (message) => ctx.warn(message), ctx),
+    parseInBatches: (chunks, ctx) => readJUnitInBatches(chunks, ctx.source, (message) => ctx.warn(message), ctx),
+};
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/mocha/mocha.js
+
+
+
+
+/** Said of attempts before a retry, whose errors Mocha does not write. */
+const MOCHA_RETRY_NOT_KEPT = 'error unknown: Mocha does not write the errors of attempts it retried';
+function parseMochaJson(json, source) {
+    const key = (test) => `${str(test.file) ?? ''}\u0000${str(test.fullTitle) ?? ''}`;
+    const pending = new Set(json_values_objects(json.pending).map(key));
+    const tests = json_values_objects(json.tests);
+    const listed = new Set(tests.map(key));
+    const results = tests.map((test) => testResult(test, failureOf(test.err) !== undefined ? 'failed' : pending.has(key(test)) ? 'skipped' : 'passed', source));
+    for (const failure of json_values_objects(json.failures))
+        if (!listed.has(key(failure)))
+            results.push(testResult(failure, 'error', source));
+    return results;
+}
+/** The error's message and stack, or undefined when Mocha wrote `err: {}` (the test did not fail). */
+function failureOf(err) {
+    if (!json_values_isObject(err))
+        return undefined;
+    const text = stripAnsi(str(err.message) ?? '').trim();
+    const stackText = stripAnsi(str(err.stack) ?? str(err.estack) ?? '').trim();
+    if (text === '' && stackText === '')
+        return undefined;
+    const message = firstLineOf(text) ?? firstLineOf(stackText);
+    return {
+        ...(message !== undefined && { message: clip(message, MAX_MESSAGE_CHARS) }),
+        ...(stackText !== '' && { stack: clip(stackText, MAX_STACK_CHARS) }),
+    };
+}
+/** `Cart adding items adds one` with the title `adds one` → [`Cart adding items`]. */
+function suiteOf(fullTitle, title) {
+    const prefix = fullTitle.endsWith(title) ? fullTitle.slice(0, fullTitle.length - title.length).trim() : '';
+    return prefix === '' ? [] : [prefix];
+}
+function testResult(test, status, source) {
+    const title = str(test.title) ?? '';
+    const durationMs = msOrUndefined(test.duration);
+    const file = nonEmpty(str(test.file));
+    const failure = status === 'failed' || status === 'error' ? (failureOf(test.err) ?? {}) : {};
+    const retries = typeof test.currentRetry === 'number' && Number.isInteger(test.currentRetry) && test.currentRetry > 0 ? test.currentRetry : 0;
+    const earlier = Array.from({ length: retries }, () => ({ status: 'failed', message: MOCHA_RETRY_NOT_KEPT }));
+    const final = { status, ...(durationMs !== undefined && { durationMs }), ...failure };
+    return {
+        source,
+        ...(file !== undefined && { file }),
+        suitePath: suiteOf(str(test.fullTitle) ?? title, title),
+        name: title,
+        status,
+        ...(durationMs !== undefined && { durationMs }),
+        ...(failure.message !== undefined && { message: failure.message }),
+        ...(failure.stack !== undefined && { stack: failure.stack }),
+        properties: [],
+        tags: [],
+        attachments: [],
+        attempts: [...earlier, final],
+    };
+}
+//# sourceMappingURL=mocha.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/mocha/index.js
+/** Mocha's `json` reporter as one `Format`: how it is recognised and read. The conversion rules are in ./mocha.ts. */
+
+
+
+
+const mochaJson = {
+    id: 'mocha-json',
+    label: 'Mocha JSON',
+    writtenBy: '`mocha --reporter json --reporter-option output=results.json`',
+    /**
+     * Mocha writes `stats` first, holding `passes`, `pending` and `failures` counts; mochawesome's stats also
+     * have `passPercent` (that format is asked first), Playwright's have `expected`/`unexpected` instead.
+     */
+    sniff: (head) => /^\s*\{\s*"stats"\s*:\s*\{[^{}]*"passes"\s*:[^{}]*\}/.test(head) && !/^\s*\{\s*"stats"\s*:\s*\{[^{}]*"passPercent"/.test(head),
+    async *parse(chunks, ctx) {
+        const json = parseJson(await collectText(chunks), ctx.source, 'Mocha JSON (mocha --reporter json)');
+        if (!json_values_isObject(json) || !Array.isArray(json.tests)) {
+            throw new errors_InputError('INPUT_NOT_RESULTS', ctx.source, `${ctx.source} is JSON but not Mocha JSON: ${describeJson(json)}. Expected a "tests" array. Run Mocha with --reporter json --reporter-option output=<file>.`);
+        }
+        yield* parseMochaJson(json, ctx.source);
+    },
+};
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/mochawesome/mochawesome.js
+
+
+
+function parseMochawesomeJson(json, source) {
+    const results = [];
+    for (const root of json_values_objects(json.results))
+        walk(root, [], undefined, source, results);
+    return results;
+}
+function walk(suite, parents, inheritedFile, source, into) {
+    const title = nonEmpty(str(suite.title));
+    const path = title === undefined ? parents : [...parents, title];
+    const file = nonEmpty(str(suite.file))?.replace(/^\//, '') ?? inheritedFile;
+    for (const hook of [...json_values_objects(suite.beforeHooks), ...json_values_objects(suite.afterHooks)]) {
+        if (hook.state === 'failed' || hook.fail === true)
+            into.push(mochawesome_testResult(hook, 'error', path, file, source));
+    }
+    for (const test of json_values_objects(suite.tests))
+        into.push(mochawesome_testResult(test, statusOf(test), path, file, source));
+    for (const child of json_values_objects(suite.suites))
+        walk(child, path, file, source, into);
+}
+function statusOf(test) {
+    if (test.state === 'failed' || test.fail === true)
+        return 'failed';
+    if (test.state === 'passed' || test.pass === true)
+        return 'passed';
+    if (test.pending === true || test.skipped === true || test.state === null || test.state === undefined || test.state === 'pending')
+        return 'skipped';
+    return 'error';
+}
+function mochawesome_testResult(test, status, suitePath, file, source) {
+    const durationMs = status === 'skipped' ? undefined : msOrUndefined(test.duration);
+    const failure = status === 'failed' || status === 'error' ? (failureOf(test.err) ?? {}) : {};
+    let message = failure.message;
+    if (status === 'error' && !test.isHook)
+        message = `mochawesome reported the unknown state ${JSON.stringify(test.state)}.`;
+    else if (status === 'skipped' && test.skipped === true && test.pending !== true)
+        message = 'Not run: a hook of its suite failed.';
+    return {
+        source,
+        ...(file !== undefined && { file }),
+        suitePath,
+        name: str(test.title) ?? '',
+        status,
+        ...(durationMs !== undefined && { durationMs }),
+        ...(message !== undefined && { message }),
+        ...(failure.stack !== undefined && { stack: failure.stack }),
+        properties: [],
+        tags: [],
+        attachments: [],
+        attempts: [
+            {
+                status,
+                ...(durationMs !== undefined && { durationMs }),
+                ...(message !== undefined && { message }),
+                ...(failure.stack !== undefined && { stack: failure.stack }),
+            },
+        ],
+    };
+}
+//# sourceMappingURL=mochawesome.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/mochawesome/index.js
+/** mochawesome's JSON as one `Format`: how it is recognised and read. The conversion rules are in ./mochawesome.ts. */
+
+
+
+
+const mochawesomeJson = {
+    id: 'mochawesome-json',
+    label: 'mochawesome JSON',
+    writtenBy: '`mocha --reporter mochawesome` (`mochawesome-report/mochawesome.json`)',
+    /** `stats` first with mochawesome's own `passPercent`, or (merged reports) `results` with `rootEmpty` suites. */
+    sniff: (head) => /^\s*\{/.test(head) && (/^\s*\{\s*"stats"\s*:\s*\{[^{}]*"passPercent"\s*:/.test(head) || (/"results"\s*:\s*\[/.test(head) && /"rootEmpty"\s*:/.test(head))),
+    async *parse(chunks, ctx) {
+        const json = parseJson(await collectText(chunks), ctx.source, 'mochawesome JSON (mocha --reporter mochawesome)');
+        if (!json_values_isObject(json) || !Array.isArray(json.results)) {
+            throw new errors_InputError('INPUT_NOT_RESULTS', ctx.source, `${ctx.source} is JSON but not mochawesome JSON: ${describeJson(json)}. Expected a "results" array. Run Mocha with --reporter mochawesome.`);
+        }
+        yield* parseMochawesomeJson(json, ctx.source);
+    },
+};
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/json-stream/string-scanner.js
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const ESCAPES = new Map([
+    ['"', '"'],
+    ['\\', '\\'],
+    ['/', '/'],
+    ['b', '\b'],
+    ['f', '\f'],
+    ['n', '\n'],
+    ['r', '\r'],
+    ['t', '\t'],
+]);
+/** Does `s` hold plain text (no escape, no control character) from `from` to `to`? The short strings' fast path. */
+function isPlain(s, from, to) {
+    for (let i = from; i < to; i++) {
+        const c = s.charCodeAt(i);
+        if (c === BACKSLASH || c < 0x20)
+            return false;
+    }
+    return true;
+}
+/**
+ * Adds the string's text from `from` to its closing quote, or to the end of `s`. Returns the index after the
+ * closing quote, or `-1 - stop` when `s` ended first: the text before `stop` was added, and reading resumes at
+ * `stop` with the next piece (an escape, or a surrogate pair, cut by the piece's end is read whole then).
+ */
+function scanString(s, from, into, final, fault) {
+    // The piece's text is gathered here and joined once: a log escapes a line break on every line, and adding each
+    // line on its own (or concatenating them) measured several times slower.
+    const parts = [];
+    let run = from;
+    // A loop over the characters: a regular expression search (one match object per escape) measured slower.
+    for (let at = from; at < s.length; at++) {
+        const c = s.charCodeAt(at);
+        if (c !== QUOTE && c !== BACKSLASH && c >= 0x20)
+            continue;
+        if (c === QUOTE) {
+            parts.push(s.slice(run, at));
+            into.appendAll(parts);
+            return at + 1;
+        }
+        if (c !== BACKSLASH)
+            fault(`a control character (U+${c.toString(16).toUpperCase().padStart(4, '0')}) inside a string`, at);
+        const escaped = decodeEscape(s, at, fault);
+        if (escaped === undefined) {
+            parts.push(s.slice(run, at));
+            into.appendAll(parts);
+            return -1 - at;
+        }
+        parts.push(s.slice(run, at), escaped);
+        run = at + (s.charCodeAt(at + 1) === 0x75 ? 6 : 2);
+        at = run - 1;
+    }
+    const last = s.charCodeAt(s.length - 1);
+    const stop = Math.max(run, !final && last >= 0xd800 && last <= 0xdbff ? s.length - 1 : s.length);
+    parts.push(s.slice(run, stop));
+    into.appendAll(parts);
+    return -1 - stop;
+}
+/** The escape at `at` (a backslash) decoded; undefined when the piece ends inside it. */
+function decodeEscape(s, at, fault) {
+    if (at + 1 >= s.length)
+        return undefined;
+    const kind = s[at + 1];
+    if (kind !== 'u')
+        return ESCAPES.get(kind) ?? fault(`an invalid escape ${JSON.stringify(`\\${kind}`)} inside a string`, at);
+    const hex = s.slice(at + 2, at + 6);
+    const digits = /^[0-9a-fA-F]*/.exec(hex)?.[0].length ?? 0;
+    if (digits === 4)
+        return String.fromCharCode(Number.parseInt(hex, 16));
+    // The piece (or the file: then the caller says so) ends inside the escape.
+    if (digits === hex.length)
+        return undefined;
+    return fault(`an invalid escape ${JSON.stringify(`\\u${hex.slice(0, digits + 1)}`)} inside a string`, at);
+}
+//# sourceMappingURL=string-scanner.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/json-stream/position.js
+/**
+ * Where a character of a JSON document read in pieces lies: its byte offset in the UTF-8 file, its line and
+ * column. What was already dropped is counted as it is dropped, so an error names its place without the text
+ * being kept.
+ */
+class TextPosition {
+    /** UTF-8 bytes, newlines, and characters since the last newline, of the text dropped so far. */
+    bytes = 0;
+    lines = 0;
+    column = 0;
+    /** The first `length` characters of `buffer` are about to be dropped. */
+    drop(buffer, length) {
+        if (length === 0)
+            return;
+        const dropped = length === buffer.length ? buffer : buffer.slice(0, length);
+        this.bytes += Buffer.byteLength(dropped);
+        const last = this.countLines(dropped);
+        this.column = last === -1 ? this.column + length : length - last - 1;
+    }
+    /** 0-based byte offset, 1-based line and column of `offset` in `buffer` (whose start is where dropping stopped). */
+    at(buffer, offset) {
+        const before = buffer.slice(0, offset);
+        let line = this.lines;
+        let last = -1;
+        for (let i = before.indexOf('\n'); i !== -1; i = before.indexOf('\n', i + 1)) {
+            line += 1;
+            last = i;
+        }
+        return {
+            byte: this.bytes + Buffer.byteLength(before),
+            line: line + 1,
+            column: (last === -1 ? this.column + offset : offset - last - 1) + 1,
+        };
+    }
+    /** Adds the newlines of `text` to the count; the index of the last one, or -1. */
+    countLines(text) {
+        let last = -1;
+        for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
+            this.lines += 1;
+            last = i;
+        }
+        return last;
+    }
+}
+/** `byte offset 1234 (line 5, column 3)`. */
+function describePosition(where) {
+    return `byte offset ${where.byte} (line ${where.line}, column ${where.column})`;
+}
+//# sourceMappingURL=position.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/json-stream/tokenizer.js
+/**
+ * A JSON tokenizer fed the text in pieces: it calls its handler for each token as soon as the token is complete
+ * and keeps only the token in progress, so memory does not grow with the document. It accepts exactly what
+ * JSON.parse accepts (RFC 8259; a byte-order mark at the very start is skipped) and refuses anything else with an
+ * InputError naming the file and the byte offset, line and column. Nesting deeper than `MAX_DEPTH` is refused
+ * (no result file needs it, and it bounds the stack). Long strings are kept as the handler's `limit()` says
+ * (long-string.ts); numbers and literals are limited to `MAX_TOKEN_CHARS`.
+ */
+
+
+
+
+const MAX_DEPTH = 512;
+const MAX_TOKEN_CHARS = 1024;
+/** Strings up to this length are handed over without asking the handler for a limit. */
+const SHORT_STRING = 4096;
+const KEY_LIMIT = { kind: 'text', max: 1024 };
+var Expect;
+(function (Expect) {
+    Expect[Expect["Value"] = 0] = "Value";
+    Expect[Expect["ValueOrArrayEnd"] = 1] = "ValueOrArrayEnd";
+    Expect[Expect["KeyOrObjectEnd"] = 2] = "KeyOrObjectEnd";
+    Expect[Expect["Key"] = 3] = "Key";
+    Expect[Expect["Colon"] = 4] = "Colon";
+    Expect[Expect["CommaOrEnd"] = 5] = "CommaOrEnd";
+    Expect[Expect["Nothing"] = 6] = "Nothing";
+})(Expect || (Expect = {}));
+const tokenizer_QUOTE = 0x22;
+/** JSON's number grammar: `01`, `1.`, `.5`, `1e`, `+1` are not numbers. */
+const NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
+const LITERALS = [
+    ['true', true],
+    ['false', false],
+    ['null', null],
+];
+class JsonTokenizer {
+    source;
+    expected;
+    handler;
+    buffer = '';
+    pos = 0;
+    expect = Expect.Value;
+    /** true for an object, false for an array, innermost last. */
+    containers = [];
+    position = new TextPosition();
+    /** The string in progress across pieces, and whether it is a key. */
+    partial;
+    partialIsKey = false;
+    started = false;
+    /** `expected` completes "Expected …" in messages, e.g. `Playwright JSON reporter output`. */
+    constructor(source, expected, handler) {
+        this.source = source;
+        this.expected = expected;
+        this.handler = handler;
+    }
+    write(text) {
+        if (!this.started && text !== '') {
+            this.started = true;
+            if (text.charCodeAt(0) === 0xfeff)
+                text = text.slice(1);
+        }
+        this.buffer = this.pos < this.buffer.length ? this.buffer.slice(this.pos) + text : text;
+        this.pos = 0;
+        this.run(false);
+        this.position.drop(this.buffer, this.pos);
+    }
+    end() {
+        this.run(true);
+        if (this.partial !== undefined)
+            throw this.fail(`the file ends inside a string, at ${this.where(this.buffer.length)}`);
+        if (this.expect !== Expect.Nothing) {
+            const open = this.containers.length;
+            const what = open === 0 ? 'before any value' : `with ${open} object${open === 1 ? '' : 's'} or array${open === 1 ? '' : 's'} still open`;
+            throw this.fail(`the file ends at ${this.where(this.buffer.length)} ${what}`);
+        }
+    }
+    run(final) {
+        const s = this.buffer;
+        const length = s.length;
+        if (this.partial !== undefined && !this.continueString(final))
+            return;
+        while (this.pos < length) {
+            let c = s.charCodeAt(this.pos);
+            while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+                if (++this.pos === length)
+                    return;
+                c = s.charCodeAt(this.pos);
+            }
+            switch (this.expect) {
+                case Expect.Value:
+                case Expect.ValueOrArrayEnd:
+                    if (c === 0x5d && this.expect === Expect.ValueOrArrayEnd)
+                        this.close(false);
+                    else if (!this.value(c, final))
+                        return;
+                    break;
+                case Expect.KeyOrObjectEnd:
+                case Expect.Key:
+                    if (c === 0x7d && this.expect === Expect.KeyOrObjectEnd)
+                        this.close(true);
+                    else if (c !== tokenizer_QUOTE)
+                        throw this.unexpected(this.expect === Expect.Key ? 'a key in double quotes' : 'a key in double quotes or "}"');
+                    else if (!this.startString(true, final))
+                        return;
+                    break;
+                case Expect.Colon:
+                    if (c !== 0x3a)
+                        throw this.unexpected('":" after the key');
+                    this.pos += 1;
+                    this.expect = Expect.Value;
+                    break;
+                case Expect.CommaOrEnd: {
+                    const inObject = this.containers[this.containers.length - 1];
+                    if (c === 0x2c) {
+                        this.pos += 1;
+                        this.expect = inObject ? Expect.Key : Expect.Value;
+                    }
+                    else if (c === (inObject ? 0x7d : 0x5d))
+                        this.close(inObject);
+                    else
+                        throw this.unexpected(inObject ? '"," or "}"' : '"," or "]"');
+                    break;
+                }
+                default:
+                    throw this.unexpected('nothing after the end of the JSON value');
+            }
+        }
+    }
+    /** A value starting with character `c`; false when the piece ended before it did. */
+    value(c, final) {
+        if (c === tokenizer_QUOTE)
+            return this.startString(false, final);
+        if (c === 0x7b || c === 0x5b) {
+            if (this.containers.length >= MAX_DEPTH)
+                throw this.fail(`objects and arrays nested more than ${MAX_DEPTH} deep, at ${this.where(this.pos)}`);
+            const isObject = c === 0x7b;
+            this.containers.push(isObject);
+            this.pos += 1;
+            this.expect = isObject ? Expect.KeyOrObjectEnd : Expect.ValueOrArrayEnd;
+            if (isObject)
+                this.handler.openObject();
+            else
+                this.handler.openArray();
+            return true;
+        }
+        if (c === 0x2d || (c >= 0x30 && c <= 0x39))
+            return this.number(final);
+        for (const [word, literal] of LITERALS) {
+            if (c !== word.charCodeAt(0))
+                continue;
+            const have = this.buffer.slice(this.pos, this.pos + word.length);
+            if (have !== word) {
+                if (!final && have.length < word.length && word.startsWith(have))
+                    return false;
+                break;
+            }
+            if (!this.endsToken(this.pos + word.length, final))
+                return false;
+            this.pos += word.length;
+            this.handler.scalar(literal);
+            this.valueDone();
+            return true;
+        }
+        throw this.unexpected(this.expect === Expect.ValueOrArrayEnd ? 'a value or "]"' : 'a value');
+    }
+    number(final) {
+        const s = this.buffer;
+        let end = this.pos;
+        while (end < s.length && isNumberChar(s.charCodeAt(end)))
+            end += 1;
+        if (end - this.pos > MAX_TOKEN_CHARS)
+            throw this.fail(`a number longer than ${MAX_TOKEN_CHARS} characters at ${this.where(this.pos)}`);
+        if (end === s.length && !final)
+            return false;
+        const text = s.slice(this.pos, end);
+        if (!NUMBER.test(text))
+            throw this.fail(`an invalid number ${JSON.stringify(text)} at ${this.where(this.pos)}`);
+        if (end < s.length && !isDelimiter(s.charCodeAt(end))) {
+            this.pos = end;
+            throw this.unexpected('"," or a closing bracket after the number');
+        }
+        this.pos = end;
+        this.handler.scalar(Number(text));
+        this.valueDone();
+        return true;
+    }
+    /** Is `at` the end of a literal: the end of the text, whitespace, "," or a closing bracket? */
+    endsToken(at, final) {
+        if (at >= this.buffer.length)
+            return final;
+        if (isDelimiter(this.buffer.charCodeAt(at)))
+            return true;
+        this.pos = at;
+        throw this.unexpected('"," or a closing bracket');
+    }
+    /** A string at the opening quote. The fast path: the whole string is in this piece and has no escape. */
+    startString(isKey, final) {
+        const s = this.buffer;
+        const start = this.pos + 1;
+        const quote = s.indexOf('"', start);
+        if (quote !== -1 && isPlain(s, start, quote)) {
+            this.pos = quote + 1;
+            const text = s.slice(start, quote);
+            if (isKey)
+                this.keyDone(text.length <= KEY_LIMIT.max ? text : limited(text, KEY_LIMIT));
+            else
+                this.stringDone(text.length <= SHORT_STRING ? text : limited(text, this.handler.limit()), text.length);
+            return true;
+        }
+        this.partial = new LongString(isKey ? KEY_LIMIT : this.handler.limit());
+        this.partialIsKey = isKey;
+        this.pos = start;
+        return this.continueString(final);
+    }
+    /** Reads on in the string begun in an earlier piece (or just now); true when it ended. */
+    continueString(final) {
+        const partial = this.partial;
+        const end = scanString(this.buffer, this.pos, partial, final, this.stringFault);
+        if (end < 0) {
+            this.pos = -1 - end;
+            return false;
+        }
+        this.pos = end;
+        this.partial = undefined;
+        if (this.partialIsKey)
+            this.keyDone(partial.value());
+        else
+            this.stringDone(partial.value(), partial.length);
+        return true;
+    }
+    stringFault = (reason, at) => {
+        throw this.fail(`${reason}, at ${this.where(at)}${reason.startsWith('a control') ? '; it must be escaped' : ''}`);
+    };
+    keyDone(name) {
+        this.handler.key(name);
+        this.expect = Expect.Colon;
+    }
+    stringDone(value, length) {
+        this.handler.string(detached(value), length);
+        this.valueDone();
+    }
+    close(isObject) {
+        this.containers.pop();
+        this.pos += 1;
+        if (isObject)
+            this.handler.closeObject();
+        else
+            this.handler.closeArray();
+        this.valueDone();
+    }
+    valueDone() {
+        this.expect = this.containers.length === 0 ? Expect.Nothing : Expect.CommaOrEnd;
+    }
+    where(offset) {
+        return describePosition(this.position.at(this.buffer, offset));
+    }
+    unexpected(expected) {
+        const c = this.buffer.codePointAt(this.pos);
+        const shown = c < 0x20 || c === 0xfeff || c === 0x7f ? `U+${c.toString(16).toUpperCase().padStart(4, '0')}` : JSON.stringify(String.fromCodePoint(c));
+        return this.fail(`unexpected ${shown} at ${this.where(this.pos)}, where ${expected} was expected`);
+    }
+    fail(reason) {
+        return new errors_InputError('INPUT_MALFORMED', this.source, `${this.source} is not valid JSON: ${reason}. Expected ${this.expected}; the file may be truncated ` +
+            '(the test run was killed while writing it) or have console output mixed in. Regenerate it.');
+    }
+}
+/** Characters a number is made of, and what follows one in a malformed number (`1.2.3`, `1e+-2`). */
+function isNumberChar(c) {
+    return (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x65 || c === 0x45;
+}
+function isDelimiter(c) {
+    return c === 0x2c || c === 0x5d || c === 0x7d || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+//# sourceMappingURL=tokenizer.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/json-stream/value-builder.js
+class ValueBuilder {
+    open = [];
+    /** The key each open object's value is to be stored under, once it is complete; innermost last. */
+    keys = [];
+    pendingKey = '';
+    complete = false;
+    result;
+    /** The key of the value about to come, when it goes into an object; undefined inside an array. */
+    get currentKey() {
+        return Array.isArray(this.open[this.open.length - 1]) ? undefined : this.pendingKey;
+    }
+    /** The innermost object or array being filled. */
+    get container() {
+        return this.open[this.open.length - 1];
+    }
+    openObject() {
+        this.keys.push(this.pendingKey);
+        this.open.push({});
+    }
+    openArray() {
+        this.keys.push(this.pendingKey);
+        this.open.push([]);
+    }
+    close() {
+        const done = this.open.pop();
+        this.pendingKey = this.keys.pop() ?? '';
+        this.add(done);
+    }
+    key(name) {
+        this.pendingKey = name;
+    }
+    add(value) {
+        const parent = this.open[this.open.length - 1];
+        if (parent === undefined) {
+            this.complete = true;
+            this.result = value;
+        }
+        else if (Array.isArray(parent)) {
+            parent.push(value);
+        }
+        else if (this.pendingKey === '__proto__') {
+            // As JSON.parse does: an own property, not the prototype.
+            Object.defineProperty(parent, '__proto__', { value, writable: true, enumerable: true, configurable: true });
+        }
+        else {
+            parent[this.pendingKey] = value;
+        }
+    }
+}
+//# sourceMappingURL=value-builder.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/playwright/shape.js
+/**
+ * One Playwright test (one test × one project, every attempt inside) as plain data: the fields that both the
+ * JSON reporter's file and the live reporter API (`TestCase` and its `TestResult`s) carry. Two small adapters
+ * fill it (from-json.ts, from-live.ts); one set of rules (rules.ts) turns it into the result model, so a test
+ * is recorded the same way whichever path it took.
+ *
+ * Statuses are kept as Playwright wrote them (strings): the rules decide what an unknown one means.
+ */
+const shape_OUTCOMES = new Set(['expected', 'unexpected', 'flaky', 'skipped']);
+function asOutcome(value) {
+    return typeof value === 'string' && shape_OUTCOMES.has(value) ? value : undefined;
+}
+//# sourceMappingURL=shape.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/playwright/playwright-json.js
+/**
+ * Playwright JSON reporter output → TestResult[]: the suite tree is read into the shape of shape.ts, then the
+ * rules of rules.ts (shared with the live reporter) decide.
+ *
+ * - `spec.tests[]` has one entry per project: each is one test. The top-level suites are the test files: their
+ *   title goes to `file` (unless the spec names its own `file`, relative to the config's rootDir), not into the
+ *   suite path, so titles do not change when a file moves. Nested suites are the `describe`s.
+ * - `tests[].status` is Playwright's outcome() of the test; `results[]` are its attempts.
+ * - Top-level `errors[]` (global setup/teardown, worker crashes) belong to no test: they are returned as
+ *   warnings by `playwrightGlobalErrors`, not as results.
+ */
+
+
+
+
+
+
+function parsePlaywrightJson(json, source) {
+    const suites = isObject(json) ? json.suites : undefined;
+    if (!Array.isArray(suites))
+        throw notPlaywrightJson(source);
+    return playwrightJsonCases(json).map((test) => playwrightCaseToResult(test, source));
+}
+function notPlaywrightJson(source) {
+    return new errors_InputError('INPUT_NOT_RESULTS', source, `${source} is not Playwright JSON reporter output: expected an object with a "suites" array. ` +
+        'Run Playwright with --reporter=json (PLAYWRIGHT_JSON_OUTPUT_FILE=<file>) and pass that file.');
+}
+/** Messages of the run-level errors (outside any test), for the caller to show as warnings. */
+function playwrightGlobalErrors(json) {
+    if (!json_values_isObject(json))
+        return [];
+    return json_values_objects(json.errors)
+        .map((error) => nonEmpty(stripAnsi(str(error.message) ?? str(error.value) ?? '')))
+        .filter((message) => message !== undefined);
+}
+/** The JSON suite tree as the shape the rules read, in file order. */
+function playwrightJsonCases(json) {
+    const cases = [];
+    for (const fileSuite of objects(isObject(json) ? json.suites : undefined))
+        walkSuite(fileSuite, fileScope(fileSuite.title, fileSuite.file), cases);
+    return cases;
+}
+function walkSuite(suite, scope, out) {
+    for (const spec of objects(suite.specs))
+        out.push(...specCases(spec, scope));
+    for (const child of objects(suite.suites))
+        walkSuite(child, describeScope(scope, child.title), out);
+}
+/** A top-level suite is a test file: its file (or title) is the tests' file, not part of their suite path. */
+function fileScope(title, file) {
+    const shown = str(file) ?? str(title);
+    return { suitePath: [], ...(shown !== undefined && { file: shown }) };
+}
+/** A nested suite is a `describe`; an anonymous one adds nothing to the path. */
+function describeScope(parent, title) {
+    const shown = str(title) ?? '';
+    return { ...parent, suitePath: shown === '' ? parent.suitePath : [...parent.suitePath, shown] };
+}
+/** One spec: one case per test (one per project). */
+function specCases(spec, scope) {
+    return json_values_objects(spec.tests).map((test) => readCase(spec, test, scope));
+}
+function readCase(spec, test, scope) {
+    const file = str(spec.file) ?? scope.file;
+    const project = str(test.projectName);
+    const outcome = asOutcome(test.status);
+    const line = typeof spec.line === 'number' ? spec.line : undefined;
+    const column = typeof spec.column === 'number' ? spec.column : undefined;
+    return {
+        suitePath: [...scope.suitePath],
+        title: str(spec.title) ?? '',
+        ...(project !== undefined && { project }),
+        ...(file !== undefined && { file }),
+        ...(line !== undefined && { line }),
+        ...(column !== undefined && { column }),
+        annotations: readAnnotations(test.annotations),
+        tags: strings(spec.tags),
+        expectedStatus: str(test.expectedStatus) ?? 'passed',
+        ...(outcome !== undefined && { outcome }),
+        attempts: json_values_objects(test.results).map(readAttempt),
+    };
+}
+function readAttempt(run) {
+    return {
+        ...(typeof run.retry === 'number' && { retry: run.retry }),
+        status: str(run.status) ?? '',
+        duration: run.duration,
+        errors: readErrors(run),
+        annotations: readAnnotations(run.annotations),
+        attachments: json_values_objects(run.attachments).map(readAttachment),
+        stdout: json_values_objects(run.stdout).map(readChunk),
+        stderr: json_values_objects(run.stderr).map(readChunk),
+    };
+}
+/**
+ * `errors[]` is written pre-formatted (message, code snippet and stack lines in one `message`); `error` is the
+ * first error as thrown, the same object the live reporter sees. So the first error is read from `error`, and
+ * the others (soft assertions) are split back into message and stack.
+ */
+function readErrors(run) {
+    const formatted = json_values_objects(run.errors);
+    const first = json_values_isObject(run.error) ? readError(run.error) : undefined;
+    if (formatted.length === 0)
+        return first ? [first] : [];
+    return formatted.map((error, i) => (i === 0 && first ? first : unformat(readError(error))));
+}
+function readError(raw) {
+    const message = str(raw.message);
+    const stack = str(raw.stack);
+    const value = str(raw.value);
+    return { ...(message !== undefined && { message }), ...(stack !== undefined && { stack }), ...(value !== undefined && { value }) };
+}
+// A stack frame line as Playwright's own parser finds it (parseErrorStack: the first line starting "    at ").
+const isStackFrame = (line) => line.startsWith('    at ');
+const SNIPPET_LINE = /^\s*(>\s*)?\d*\s*\|/;
+/** "message\n\n  12 | code\n     |  ^\n    at frame" → the message, and a stack that repeats it as JavaScript's do. */
+function unformat(error) {
+    if (error.stack !== undefined || error.message === undefined)
+        return error;
+    const lines = error.message.split('\n');
+    const firstFrame = lines.findIndex(isStackFrame);
+    if (firstFrame === -1)
+        return error;
+    const head = lines.slice(0, firstFrame);
+    while (head.length > 0 && (SNIPPET_LINE.test(head[head.length - 1]) || head[head.length - 1].trim() === ''))
+        head.pop();
+    const message = head.join('\n');
+    return { message, stack: [message, ...lines.slice(firstFrame)].join('\n') };
+}
+function readAnnotations(value) {
+    return json_values_objects(value).flatMap((a) => {
+        const type = str(a.type);
+        const description = str(a.description);
+        return type === undefined ? [] : [{ type, ...(description !== undefined && { description }) }];
+    });
+}
+function readAttachment(raw) {
+    const contentType = str(raw.contentType);
+    const path = str(raw.path);
+    const body = str(raw.body);
+    return {
+        name: str(raw.name) ?? '',
+        ...(contentType !== undefined && { contentType }),
+        ...(path !== undefined && { path }),
+        ...(body !== undefined && { body }),
+    };
+}
+/** stdout/stderr entries are `{text}` or `{buffer}` (base64). */
+function readChunk(entry) {
+    const text = str(entry.text);
+    if (text !== undefined)
+        return text;
+    const buffer = str(entry.buffer);
+    return buffer === undefined ? '' : Buffer.from(buffer, 'base64').toString('utf8');
+}
+//# sourceMappingURL=playwright-json.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/playwright/rules.js
+
+
+const INTERRUPTED_MESSAGE = 'Interrupted: the test run was stopped before this test finished (Ctrl-C, --max-failures or the global timeout).';
+const DID_NOT_RUN_MESSAGE = 'Did not run: Playwright never started this test (an earlier test of its serial group failed, or --max-failures / an interruption stopped the run).';
+const UNEXPECTED_PASS_MESSAGE = 'Expected to fail (test.fail()), but passed.';
+function rules_playwrightCaseToResult(test, source) {
+    // A test with no attempt was never started (--max-failures, an interruption, a failed serial group): Playwright
+    // counts it `skipped` and its JUnit reporter writes <skipped/>. Said so, so that it is not mistaken for test.skip().
+    const attempts = test.attempts.length > 0 ? test.attempts.map((run) => toAttempt(run, test)) : [{ status: 'skipped', message: DID_NOT_RUN_MESSAGE }];
+    const last = attempts[attempts.length - 1];
+    const lastFailing = attempts.findLast((a) => a.status === 'failed' || a.status === 'error');
+    const status = finalStatus(test.outcome ?? rules_outcomeOf(test), last);
+    const shown = status === 'skipped' ? last : (lastFailing ?? last);
+    // The model's final status is the last attempt's: make the last attempt agree with the verdict.
+    if (last.status !== status) {
+        last.status = status;
+        if (status === 'passed') {
+            delete last.message;
+            delete last.stack;
+        }
+    }
+    const output = outputOf(test.attempts[test.attempts.length - 1]);
+    return {
+        source,
+        ...(test.file !== undefined && { file: test.file }),
+        ...(test.line !== undefined && test.line > 0 && { line: test.line }),
+        suitePath: [...test.suitePath],
+        name: test.title,
+        ...(test.project !== undefined && test.project !== '' && { project: test.project }),
+        status,
+        ...(last.durationMs !== undefined && { durationMs: last.durationMs }),
+        ...(status !== 'passed' && shown.message !== undefined && { message: shown.message }),
+        ...(status !== 'passed' && shown.stack !== undefined && { stack: shown.stack }),
+        ...(output !== undefined && { output }),
+        properties: propertiesOf(test),
+        tags: normaliseTags(test.tags),
+        attachments: [...(shown.attachments ?? [])],
+        attempts,
+    };
+}
+/**
+ * Playwright's `outcome()`, for a producer that does not state it: interrupted runs count for nothing, a skip
+ * is expected only when the test expected to be skipped (otherwise it did not run), and a status equal to
+ * `expectedStatus` is expected.
+ */
+function rules_outcomeOf(test) {
+    let expected = 0;
+    let unexpected = 0;
+    let skipped = 0;
+    for (const { status } of test.attempts) {
+        if (status === 'interrupted')
+            continue;
+        if (status === 'skipped')
+            skipped += test.expectedStatus === 'skipped' ? 1 : 0;
+        else if (status === test.expectedStatus)
+            expected += 1;
+        else
+            unexpected += 1;
+    }
+    if (expected === 0 && unexpected === 0)
+        return 'skipped';
+    if (unexpected === 0)
+        return 'expected';
+    return expected === 0 && skipped === 0 ? 'unexpected' : 'flaky';
+}
+/**
+ * expected and flaky → passed; unexpected → failed; skipped → skipped. Except that a last attempt that was
+ * interrupted (or ended in a status we do not know) makes the test an error: Playwright's outcome() would call
+ * an interrupted test `skipped`, but that would record a test the user stopped as if skipped on purpose; `error`
+ * says the run, not the test, decided, and `statusMap` can record it as something else.
+ */
+function finalStatus(outcome, last) {
+    if (last.status === 'error')
+        return 'error';
+    if (outcome === 'expected' || outcome === 'flaky')
+        return 'passed';
+    return outcome === 'unexpected' ? 'failed' : 'skipped';
+}
+/**
+ * One attempt, judged as outcome() judges it: skipped → skipped; interrupted → error (see finalStatus);
+ * the expected status → passed; any other finished status (failed, timedOut, or passed under test.fail())
+ * → failed. `timedOut` is a failure like any other (Playwright counts it unexpected, even under test.fail(),
+ * which expects `failed`). An unknown status is an error that says so.
+ */
+function attemptStatus(status, expectedStatus) {
+    if (status === 'skipped')
+        return 'skipped';
+    if (status === 'interrupted')
+        return 'error';
+    if (status === expectedStatus)
+        return 'passed';
+    return status === 'passed' || status === 'failed' || status === 'timedOut' ? 'failed' : 'error';
+}
+function toAttempt(run, test) {
+    const attempt = { status: attemptStatus(run.status, test.expectedStatus) };
+    const durationMs = msOrUndefined(run.duration);
+    if (durationMs !== undefined)
+        attempt.durationMs = durationMs;
+    // A passed attempt says nothing more: a test.fail() test that failed as expected has an error that is no news.
+    if (attempt.status !== 'passed') {
+        const { message, stack } = errorText(run.errors);
+        if (stack !== undefined)
+            attempt.stack = stack;
+        const why = message ?? messageWithoutError(run, test);
+        if (why !== undefined)
+            attempt.message = why;
+    }
+    const attachments = run.attachments.map(toAttachment).filter((a) => a !== undefined);
+    if (attachments.length > 0)
+        attempt.attachments = attachments;
+    return attempt;
+}
+/** What to say about an attempt that did not pass and left no error. */
+function messageWithoutError(run, test) {
+    switch (run.status) {
+        case 'interrupted':
+            return INTERRUPTED_MESSAGE;
+        case 'passed':
+            return UNEXPECTED_PASS_MESSAGE;
+        case 'skipped':
+            // The reason of test.skip(cond, 'why') / test.fixme(...), from the attempt (run-time) or the test (declared).
+            // No reason and not expected to be skipped: Playwright skipped it without running it ("did not run" in
+            // outcome()'s terms), e.g. the rest of a serial group after a failure.
+            return skipReason([...run.annotations, ...test.annotations]) ?? (test.expectedStatus === 'skipped' ? undefined : DID_NOT_RUN_MESSAGE);
+        case 'failed':
+        case 'timedOut':
+            return undefined;
+        default:
+            return `Playwright reported the unknown status ${JSON.stringify(run.status)}.`;
+    }
+}
+/**
+ * "Skipped: why", like the other messages of this producer ("Did not run: …", "Interrupted: …"), so that a
+ * message read alone says what happened.
+ */
+function skipReason(annotations) {
+    for (const a of annotations) {
+        const why = a.type === 'skip' || a.type === 'fixme' ? nonEmpty(a.description) : undefined;
+        if (why !== undefined)
+            return `Skipped: ${why}`;
+    }
+    return undefined;
+}
+/** Every error of the attempt (soft assertions give several), colours stripped, capped. */
+function errorText(errors) {
+    const messages = errors.map((e) => nonEmpty(stripAnsi(e.message ?? e.value ?? ''))).filter((m) => m !== undefined);
+    const stacks = errors.map((e) => nonEmpty(stripAnsi(e.stack ?? ''))).filter((s) => s !== undefined);
+    return {
+        ...(messages.length > 0 && { message: clip(messages.join('\n\n'), MAX_MESSAGE_CHARS) }),
+        ...(stacks.length > 0 && { stack: clip(stacks.join('\n\n'), MAX_STACK_CHARS) }),
+    };
+}
+/**
+ * The test's annotations and those every attempt added, once each, in first-seen order. Playwright replaces
+ * `TestCase.annotations` by the last attempt's, so an annotation added by an earlier attempt only is kept here.
+ */
+function propertiesOf(test) {
+    const properties = [];
+    for (const annotation of [...test.annotations, ...test.attempts.flatMap((a) => a.annotations)]) {
+        const name = annotation.type.trim();
+        if (name === '')
+            continue;
+        const value = annotation.description ?? '';
+        if (!properties.some((p) => p.name === name && p.value === value))
+            properties.push({ name, value });
+    }
+    return properties;
+}
+/** A file (`path`, as Playwright wrote it) or inline content (`body`, base64); one with neither carries nothing. */
+function toAttachment(raw) {
+    const path = raw.path === '' ? undefined : raw.path;
+    if (path === undefined && raw.body === undefined)
+        return undefined;
+    return {
+        name: raw.name || path || 'attachment',
+        ...(path !== undefined && { path }),
+        ...(raw.contentType !== undefined && raw.contentType !== '' && { contentType: raw.contentType }),
+        ...(raw.body !== undefined && { body: raw.body }),
+    };
+}
+/** The last attempt's stdout then stderr, colours stripped, capped (head and tail kept). */
+function outputOf(run) {
+    if (run === undefined)
+        return undefined;
+    const text = nonEmpty(stripAnsi([...run.stdout, ...run.stderr].join('')));
+    return text === undefined ? undefined : clip(text, MAX_OUTPUT_CHARS);
+}
+//# sourceMappingURL=rules.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/playwright/stream-reader.js
+
+
+
+
+
+
+/** Base64 of 12 MiB: above the default per-file upload limit (8 MiB), so that what could be sent is kept. */
+const INLINE_BODY_MAX_CHARS = 16 * 1024 * 1024;
+const LIMITS = new Map([
+    ['message', { kind: 'text', max: MAX_MESSAGE_CHARS }],
+    ['value', { kind: 'text', max: MAX_MESSAGE_CHARS }],
+    ['stack', { kind: 'text', max: MAX_STACK_CHARS }],
+    ['text', { kind: 'text', max: MAX_OUTPUT_CHARS }],
+    // Decoded, the head, the marker and the tail stay within the output cap: no second cut.
+    ['buffer', { kind: 'base64', max: Math.floor((MAX_OUTPUT_CHARS - 64) / 3) * 4 }],
+    ['body', { kind: 'whole', max: INLINE_BODY_MAX_CHARS }],
+]);
+const OTHER_TEXT = { kind: 'text', max: MAX_OUTPUT_CHARS };
+const UNREAD = { kind: 'count', max: 0 };
+class PlaywrightStreamReader {
+    source;
+    warn;
+    tokenizer;
+    frames = [];
+    /** Specs read whose suites' titles are not all known yet, in document order. */
+    waiting = [];
+    ready = [];
+    sawSuites = false;
+    errors;
+    /** Inline attachment bodies of the spec being built that were too long to keep. */
+    dropped = [];
+    constructor(source, warn = () => undefined) {
+        this.source = source;
+        this.warn = warn;
+        this.tokenizer = new JsonTokenizer(source, 'Playwright JSON reporter output', this);
+    }
+    write(text) {
+        this.tokenizer.write(text);
+    }
+    end() {
+        this.tokenizer.end();
+        if (!this.sawSuites)
+            throw notPlaywrightJson(this.source);
+        for (const message of playwrightGlobalErrors({ errors: this.errors })) {
+            this.warn(`${this.source}: Playwright reported an error outside any test: ${message.split('\n')[0] ?? message}`);
+        }
+    }
+    /** The results completed so far, in document order. */
+    take() {
+        const out = this.ready;
+        this.ready = [];
+        return out;
+    }
+    openObject() {
+        this.open(true);
+    }
+    openArray() {
+        this.open(false);
+    }
+    closeObject() {
+        this.close();
+    }
+    closeArray() {
+        this.close();
+    }
+    key(name) {
+        const frame = this.frames[this.frames.length - 1];
+        if (frame?.kind === 'build')
+            frame.builder.key(name);
+        else if (frame?.kind === 'root' || frame?.kind === 'suite')
+            frame.key = name;
+    }
+    string(value, length) {
+        const frame = this.frames[this.frames.length - 1];
+        if (frame?.kind === 'build' && frame.builder.currentKey === 'body' && length > INLINE_BODY_MAX_CHARS) {
+            const owner = frame.builder.container;
+            this.dropped.push({ name: json_values_isObject(owner) ? str(owner.name) : undefined, length });
+            return;
+        }
+        this.scalar(value);
+    }
+    scalar(value) {
+        const frame = this.frames[this.frames.length - 1];
+        if (frame === undefined)
+            throw notPlaywrightJson(this.source);
+        if (frame.kind === 'build')
+            this.add(frame, value);
+        else if (frame.kind === 'root')
+            this.rootValue(frame.key, value);
+        else if (frame.kind === 'suite')
+            this.suiteValue(frame.suite, frame.key, value);
+    }
+    limit() {
+        const frame = this.frames[this.frames.length - 1];
+        if (frame?.kind === 'build')
+            return LIMITS.get(frame.builder.currentKey ?? '') ?? OTHER_TEXT;
+        return frame?.kind === 'suite' && (frame.key === 'title' || frame.key === 'file') ? OTHER_TEXT : UNREAD;
+    }
+    open(isObject) {
+        const frame = this.frames[this.frames.length - 1];
+        if (frame === undefined) {
+            if (!isObject)
+                throw notPlaywrightJson(this.source);
+            this.frames.push({ kind: 'root', key: '' });
+            return;
+        }
+        switch (frame.kind) {
+            case 'build':
+                if (isObject)
+                    frame.builder.openObject();
+                else
+                    frame.builder.openArray();
+                return;
+            case 'skip':
+                frame.depth += 1;
+                return;
+            case 'root':
+                if (frame.key === 'suites') {
+                    if (isObject)
+                        throw notPlaywrightJson(this.source);
+                    this.sawSuites = true;
+                    this.frames.push({ kind: 'suites', parent: undefined });
+                }
+                else if (frame.key === 'errors')
+                    this.build(isObject, (value) => this.rootValue('errors', value));
+                else
+                    this.skip();
+                return;
+            case 'suite':
+                if (!isObject && frame.key === 'specs')
+                    this.frames.push({ kind: 'specs', suite: frame.suite });
+                else if (!isObject && frame.key === 'suites')
+                    this.frames.push({ kind: 'suites', parent: frame.suite });
+                else if (frame.key === 'title' || frame.key === 'file')
+                    this.build(isObject, (value) => this.suiteValue(frame.suite, frame.key, value));
+                else
+                    this.skip();
+                return;
+            case 'suites':
+                if (isObject)
+                    this.frames.push({ kind: 'suite', suite: { parent: frame.parent, sawTitle: false, sawFile: false, closed: false }, key: '' });
+                else
+                    this.skip();
+                return;
+            case 'specs':
+                if (isObject) {
+                    this.dropped = [];
+                    this.build(true, (value) => this.spec(value, frame.suite));
+                }
+                else
+                    this.skip();
+        }
+    }
+    close() {
+        const frame = this.frames[this.frames.length - 1];
+        if (frame?.kind === 'build') {
+            frame.builder.close();
+            if (frame.builder.complete) {
+                this.frames.pop();
+                frame.done(frame.builder.result);
+            }
+            return;
+        }
+        if (frame?.kind === 'skip' && --frame.depth > 0)
+            return;
+        this.frames.pop();
+        if (frame?.kind === 'suite') {
+            frame.suite.closed = true;
+            this.flush();
+        }
+    }
+    build(isObject, done) {
+        const builder = new ValueBuilder();
+        if (isObject)
+            builder.openObject();
+        else
+            builder.openArray();
+        this.frames.push({ kind: 'build', builder, done });
+    }
+    add(frame, value) {
+        frame.builder.add(value);
+        if (frame.builder.complete) {
+            this.frames.pop();
+            frame.done(frame.builder.result);
+        }
+    }
+    skip() {
+        this.frames.push({ kind: 'skip', depth: 1 });
+    }
+    rootValue(key, value) {
+        if (key === 'suites')
+            throw notPlaywrightJson(this.source);
+        if (key === 'errors')
+            this.errors = value;
+    }
+    suiteValue(suite, key, value) {
+        if (key === 'title') {
+            suite.title = value;
+            suite.sawTitle = true;
+        }
+        else if (key === 'file') {
+            suite.file = value;
+            suite.sawFile = true;
+        }
+        else
+            return;
+        this.flush();
+    }
+    spec(spec, suite) {
+        const dropped = this.dropped;
+        this.dropped = [];
+        for (const { name, length } of dropped) {
+            this.warn(`${this.source}: the inline attachment ${JSON.stringify(name ?? 'attachment')} of "${str(spec.title) ?? ''}" is ${(length / 1024 / 1024).toFixed(1)} MiB of base64, ` +
+                `more than the ${INLINE_BODY_MAX_CHARS / 1024 / 1024} MiB kept while reading, so it is not uploaded. Attach large files by path (testInfo.attach(name, { path })).`);
+        }
+        this.waiting.push({ spec, suite });
+        this.flush();
+    }
+    /** Converts the waiting specs, in order, as far as their suites' titles are known. */
+    flush() {
+        let done = 0;
+        for (const { spec, suite } of this.waiting) {
+            const scope = scopeOf(suite);
+            if (scope === undefined)
+                break;
+            for (const test of specCases(spec, scope))
+                this.ready.push(rules_playwrightCaseToResult(test, this.source));
+            done += 1;
+        }
+        if (done > 0)
+            this.waiting.splice(0, done);
+    }
+}
+/** The suite's scope once it and every enclosing suite are known (closed, or the titles read); computed once. */
+function scopeOf(suite) {
+    if (suite.scope !== undefined)
+        return suite.scope;
+    const parentScope = suite.parent === undefined ? undefined : scopeOf(suite.parent);
+    if (suite.parent !== undefined && parentScope === undefined)
+        return undefined;
+    if (parentScope === undefined) {
+        const known = suite.closed || (suite.sawFile && (typeof suite.file === 'string' || suite.sawTitle));
+        if (!known)
+            return undefined;
+        suite.scope = fileScope(suite.title, suite.file);
+    }
+    else {
+        if (!suite.closed && !suite.sawTitle)
+            return undefined;
+        suite.scope = describeScope(parentScope, suite.title);
+    }
+    return suite.scope;
+}
+//# sourceMappingURL=stream-reader.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/playwright/index.js
+
+async function* readPlaywrightJson(chunks, ctx) {
+    for await (const batch of readPlaywrightJsonInBatches(chunks, ctx))
+        yield* batch;
+}
+async function* readPlaywrightJsonInBatches(chunks, ctx) {
+    const reader = new PlaywrightStreamReader(ctx.source, (message) => ctx.warn(message));
+    for await (const chunk of chunks) {
+        reader.write(chunk);
+        yield reader.take();
+    }
+    reader.end();
+    yield reader.take();
+}
+const playwrightJson = {
+    id: 'playwright-json',
+    label: 'Playwright JSON',
+    writtenBy: '`PLAYWRIGHT_JSON_OUTPUT_NAME=results.json playwright test --reporter=json`',
+    sniff: (head) => /^\s*\{/.test(head) && /"suites"\s*:/.test(head),
+    parse: readPlaywrightJson,
+    parseInBatches: readPlaywrightJsonInBatches,
+};
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/rspec/rspec.js
+
+
+
+
+const rspec_STATUS = new Map([
+    ['passed', 'passed'],
+    ['failed', 'failed'],
+    ['pending', 'skipped'],
+]);
+/** The name of the result that stands for errors outside of any example. */
+const RSPEC_OUTSIDE_EXAMPLES = 'errors outside of examples';
+function parseRspecJson(json, source) {
+    const results = json_values_objects(json.examples).map((example) => exampleResult(example, source));
+    const summary = json_values_isObject(json.summary) ? json.summary : {};
+    const outside = typeof summary.errors_outside_of_examples_count === 'number' ? summary.errors_outside_of_examples_count : 0;
+    if (outside > 0)
+        results.push(outsideResult(strings(json.messages), outside, source));
+    return results;
+}
+function exampleResult(example, source) {
+    const rawStatus = str(example.status) ?? '';
+    const known = rspec_STATUS.get(rawStatus);
+    const status = known ?? 'error';
+    const description = str(example.description) ?? '';
+    const full = str(example.full_description) ?? description;
+    const group = full.endsWith(description) ? full.slice(0, full.length - description.length).trim() : '';
+    const file = nonEmpty(str(example.file_path))?.replace(/^\.\//, '');
+    const line = typeof example.line_number === 'number' && example.line_number > 0 ? example.line_number : undefined;
+    const durationMs = typeof example.run_time === 'number' ? secondsToMs(String(example.run_time)) : undefined;
+    let message;
+    let stack;
+    const exception = json_values_isObject(example.exception) ? example.exception : undefined;
+    if (known === undefined)
+        message = `RSpec reported the unknown status ${JSON.stringify(rawStatus)}.`;
+    else if (status === 'skipped')
+        message = nonEmpty(str(example.pending_message));
+    if (exception !== undefined && status !== 'skipped') {
+        const className = nonEmpty(str(exception.class));
+        const text = stripAnsi(str(exception.message) ?? '').trim();
+        const first = firstLineOf(text);
+        message ??= clip([className, first].filter((p) => p !== undefined).join(': '), MAX_MESSAGE_CHARS);
+        const backtrace = strings(exception.backtrace).join('\n');
+        stack = clip([className === undefined ? text : `${className}: ${text}`, backtrace].filter((p) => p.trim() !== '').join('\n'), MAX_STACK_CHARS);
+    }
+    return {
+        source,
+        ...(file !== undefined && { file }),
+        ...(line !== undefined && { line }),
+        suitePath: group === '' ? [] : [group],
+        name: description === '' ? full : description,
+        status,
+        ...(durationMs !== undefined && { durationMs }),
+        ...(message !== undefined && { message }),
+        ...(stack !== undefined && { stack }),
+        properties: [],
+        tags: [],
+        attachments: [],
+        attempts: [{ status, ...(durationMs !== undefined && { durationMs }), ...(message !== undefined && { message }), ...(stack !== undefined && { stack }) }],
+    };
+}
+function outsideResult(messages, count, source) {
+    const text = stripAnsi(messages.join('\n')).trim();
+    const reason = messages.map((m) => firstLineOf(stripAnsi(m))).find((l) => l !== undefined && !/^Run options:|^No examples found/.test(l));
+    const message = clip(`RSpec reported ${count} error(s) outside of examples (a spec file that did not load, a hook outside any example)${reason === undefined ? '.' : `: ${reason}`}`, MAX_MESSAGE_CHARS);
+    const stack = text === '' ? undefined : clip(text, MAX_STACK_CHARS);
+    return {
+        source,
+        suitePath: [],
+        name: RSPEC_OUTSIDE_EXAMPLES,
+        status: 'error',
+        message,
+        ...(stack !== undefined && { stack }),
+        properties: [],
+        tags: [],
+        attachments: [],
+        attempts: [{ status: 'error', message, ...(stack !== undefined && { stack }) }],
+    };
+}
+//# sourceMappingURL=rspec.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/rspec/index.js
+/** RSpec JSON as one `Format`: how it is recognised and read. The conversion rules are in ./rspec.ts. */
+
+
+
+
+const rspec_EXPECTED = 'RSpec JSON (rspec --format json --out <file>)';
+const rspecJson = {
+    id: 'rspec-json',
+    label: 'RSpec JSON',
+    writtenBy: '`rspec --format json --out results.json`',
+    /** An object with `examples`, and RSpec's own keys beside them (`summary_line` ends the file, so the examples' keys are asked too). */
+    sniff: (head) => /^\s*\{/.test(head) && /"examples"\s*:\s*\[/.test(head) && /"(full_description|summary_line)"\s*:|^\s*\{\s*"version"\s*:\s*"\d/.test(head),
+    async *parse(chunks, ctx) {
+        const json = parseJson(await collectText(chunks), ctx.source, rspec_EXPECTED);
+        if (!json_values_isObject(json) || !Array.isArray(json.examples)) {
+            throw new errors_InputError('INPUT_NOT_RESULTS', ctx.source, `${ctx.source} is JSON but not RSpec JSON: ${describeJson(json)}. Expected an "examples" array. Run RSpec with --format json --out <file>.`);
+        }
+        yield* parseRspecJson(json, ctx.source);
+    },
+};
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/vitest/vitest.js
+/**
+ * Vitest JSON (`vitest run --reporter=json --outputFile=<file>`) → TestResult[]. Small pure functions, no
+ * I/O; values of the wrong type read as absent.
+ *
+ * Vitest imitates Jest's `--json` shape (`testResults[].assertionResults[]`), but its own details differ, so
+ * it has its own rules here:
+ * - One TestResult per test: suitePath = `ancestorTitles` (the `describe` titles), name = `title`
+ *   (`test.each` titles already interpolated), file = the test file as Vitest wrote it (absolute: the file
+ *   does not say Vitest's root).
+ * - Status: passed → passed; failed → failed; skipped/pending/todo → skipped (a todo says so); anything
+ *   else → error naming the unknown status (never silently passed).
+ * - Retries (`{ retry: n }`): Vitest writes no attempt count, but keeps each failed attempt's error in
+ *   `failureMessages`. A passed test with failure messages therefore passed after that many failed attempts
+ *   (flaky). A failed test's messages are all shown as one final attempt: one attempt may fail with several
+ *   errors (the test and an `afterEach`), so they cannot be counted as attempts.
+ * - Failures: colours and Vitest's own stack frames removed; message = the first failure up to its first
+ *   stack frame, stack = every failure.
+ * - Vitest tags → tags with one leading `@`; `meta` entries with a plain value (`task.meta.testsigma =
+ *   'DEMO-3'`) → properties, where a `testsigma` property names a test case explicitly.
+ * - A file that failed without a failing test (it did not import, a `describe` body or an `afterAll` threw)
+ *   → one `error` result named after the file, with Vitest's message: never dropped silently.
+ */
+
+
+
+
+// A Map, not an object literal: a status such as "constructor" must not find Object.prototype's.
+const vitest_STATUS = new Map([
+    ['passed', 'passed'],
+    ['failed', 'failed'],
+    ['skipped', 'skipped'],
+    ['pending', 'skipped'],
+    ['todo', 'skipped'],
+]);
+/** Said about a test file that failed to run without saying why. */
+const VITEST_NO_REASON = 'Vitest marked the file as failed without a message';
+function parseVitestJson(json, source) {
+    const files = json_values_isObject(json) ? json.testResults : undefined;
+    if (!Array.isArray(files)) {
+        throw new errors_InputError('INPUT_NOT_RESULTS', source, `${source} is not Vitest JSON: expected an object with a "testResults" array. ` +
+            'Run Vitest with --reporter=json --outputFile=<file> and pass that file.');
+    }
+    const results = [];
+    files.forEach((file, index) => {
+        if (!json_values_isObject(file)) {
+            throw new errors_InputError('INPUT_NOT_RESULTS', source, `${source}: testResults[${index}] is not an object. Expected Vitest JSON; the file may have been edited or produced by another tool.`);
+        }
+        results.push(...vitestFileResults(file, source));
+    });
+    return results;
+}
+/** Every test of one file, plus one error result when the file itself failed. */
+function vitestFileResults(file, source) {
+    const path = str(file.name) ?? '';
+    const tests = json_values_objects(file.assertionResults);
+    const results = tests.map((test) => vitestTestResult(test, path, source));
+    if (file.status === 'failed' && !results.some((r) => r.status === 'failed'))
+        results.push(fileErrorResult(path, str(file.message), source));
+    return results;
+}
+function vitestTestResult(test, path, source) {
+    const rawStatus = str(test.status) ?? '';
+    const known = vitest_STATUS.get(rawStatus);
+    const status = known ?? 'error';
+    const failures = strings(test.failureMessages)
+        .map(vitest_clean)
+        .filter((f) => f !== '');
+    const durationMs = msOrUndefined(test.duration);
+    // A passed test's failures are its failed attempts (see the file comment); a failed test's are its own.
+    const earlier = status === 'passed' ? failures.map((f) => ({ status: 'failed', ...vitest_failureParts([f]) })) : [];
+    const final = { status, ...(status === 'passed' ? {} : vitest_failureParts(failures)) };
+    if (known === undefined)
+        final.message = `Vitest reported the unknown status ${JSON.stringify(rawStatus)}.`;
+    else if (rawStatus === 'todo' && final.message === undefined)
+        final.message = 'test.todo: not written yet.';
+    if (durationMs !== undefined)
+        final.durationMs = durationMs;
+    return {
+        source,
+        ...(path !== '' && { file: path }),
+        suitePath: strings(test.ancestorTitles),
+        name: str(test.title) ?? str(test.fullName) ?? '',
+        status,
+        ...(durationMs !== undefined && { durationMs }),
+        ...(final.message !== undefined && { message: final.message }),
+        ...(final.stack !== undefined && { stack: final.stack }),
+        properties: metaProperties(test.meta),
+        tags: normaliseTags(strings(test.tags)),
+        attachments: [],
+        attempts: [...earlier, final],
+    };
+}
+function fileErrorResult(path, rawMessage, source) {
+    const text = vitest_clean(rawMessage ?? '');
+    const reason = text === '' ? undefined : firstLine(text);
+    const message = clip(`The test file failed to run: ${reason ?? `${VITEST_NO_REASON}.`}`, MAX_MESSAGE_CHARS);
+    const stack = text === '' ? undefined : clip(text, MAX_STACK_CHARS);
+    return {
+        source,
+        ...(path !== '' && { file: path }),
+        suitePath: [],
+        // The file's path is its title, so a case id in the file name (`DEMO-3.test.ts`) still maps it.
+        name: path === '' ? 'test file that failed to run' : path,
+        status: 'error',
+        message,
+        ...(stack !== undefined && { stack }),
+        properties: [],
+        tags: [],
+        attachments: [],
+        attempts: [{ status: 'error', message, ...(stack !== undefined && { stack }) }],
+    };
+}
+// Frames of Vitest's own machinery (its runner chunks, tinypool, Node's internals), which say nothing about the test.
+const VITEST_FRAME = /^\s+at (?:.*[\\/]node_modules[\\/](?:vitest|@vitest[\\/][^\\/]+|tinypool|tinyspy|chai)[\\/].*|.*\(?node:internal[\\/].*|new Promise \(<anonymous>\))$/;
+/** The text without Vitest's internal stack frames; unchanged if nothing else would be left. */
+function withoutVitestFrames(text) {
+    const lines = text.split('\n');
+    const frames = lines.filter((l) => /^\s+at /.test(l));
+    if (frames.length > 0 && frames.every((l) => VITEST_FRAME.test(l)))
+        return text;
+    return lines.filter((l) => !VITEST_FRAME.test(l)).join('\n');
+}
+/** message = the first failure up to its first stack frame; stack = every failure. */
+function vitest_failureParts(failures) {
+    return messageAndStack(failures.map(withoutVitestFrames));
+}
+function metaProperties(meta) {
+    if (!json_values_isObject(meta))
+        return [];
+    return Object.entries(meta)
+        .filter((entry) => ['string', 'number', 'boolean'].includes(typeof entry[1]))
+        .map(([name, value]) => ({ name, value: String(value) }));
+}
+/** Colours removed, line ends made `\n` (so frames are found in Windows text too), trimmed. */
+function vitest_clean(text) {
+    return stripAnsi(text).trim();
+}
+//# sourceMappingURL=vitest.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/vitest/index.js
+
+
+const TOP_LEVEL_OBJECT = /^\s*\{/;
+const vitestJson = {
+    id: 'vitest-json',
+    label: 'Vitest JSON',
+    writtenBy: '`vitest run --reporter=json --outputFile=results.json`',
+    /**
+     * Vitest's JSON reporter copies Jest's `--json` shape, so this must be asked before the Jest format. The
+     * difference relied on: Jest's result always has `numRuntimeErrorTestSuites` (its count of files that
+     * failed to run, part of Jest's AggregatedResult since 2017 and in every real Jest file we hold, old ones
+     * included), written among the counters BEFORE `testResults` whether the keys are in Jest's order or
+     * sorted; Vitest's reporter has never written that key (a file that failed to run is only a failed file
+     * there). Both write `numTotalTests` and the other counters before `testResults`, so the whole decision is
+     * made on the few hundred bytes before the first `"testResults"`, always inside the 64 KiB head.
+     */
+    sniff(head) {
+        if (!TOP_LEVEL_OBJECT.test(head))
+            return false;
+        const end = head.indexOf('"testResults"');
+        if (end === -1)
+            return false;
+        const counters = head.slice(0, end);
+        return /"numTotalTests"\s*:/.test(counters) && !/"numRuntimeErrorTestSuites"\s*:/.test(counters);
+    },
+    async *parse(chunks, ctx) {
+        yield* parseVitestJson(parseJson(await collectText(chunks), ctx.source, 'Vitest JSON (--reporter=json --outputFile=<file>)'), ctx.source);
+    },
+};
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/registry.js
+/**
+ * formats/: reading result files into the result model, one folder per format; imports no other folder.
+ *
+ * Every input format, in the order detection asks them. Detection, dispatch and every "expected JUnit XML,
+ * Jest --json or Playwright JSON" message read from this list, so a new format is one folder plus one line
+ * here. Which format a file is, is decided by its content, never by its name: CI setups name files freely
+ * (`results.txt`, `report`, `TEST-x.trx.xml`), and a wrong guess from the extension gives worse messages.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * A more specific format comes before a more general one: Vitest's JSON looks like Jest's, so it is asked first;
+ * Mocha's and mochawesome's have a `"suites"` key, as Playwright's does; the one-event-per-line formats go first
+ * among the JSON ones. Each XML format claims only its own root elements.
+ */
+const FORMATS = [
+    junitXml,
+    dotnetTrx,
+    nunit3Xml,
+    xunitXml,
+    testngXml,
+    goTestJson,
+    dartJson,
+    vitestJson,
+    jestJson,
+    mochawesomeJson,
+    mochaJson,
+    rspecJson,
+    allureResult,
+    playwrightJson,
+    cucumberJson,
+];
+/** How much decoded text `sniff` is shown. */
+const SNIFF_CHARS = 64 * 1024;
+/** `JUnit XML, Jest --json or Playwright JSON`. */
+function expectedFormats(formats = FORMATS) {
+    const labels = formats.map((f) => f.label);
+    return labels.length <= 1 ? (labels[0] ?? '') : `${labels.slice(0, -1).join(', ')} or ${labels[labels.length - 1]}`;
+}
+/** How messages name a format: `Mocha JSON`. */
+function labelOf(id) {
+    return FORMATS.find((format) => format.id === id)?.label ?? id;
+}
+/** The first format that recognises the start of a file (BOM removed); undefined when none does. */
+function detect(head) {
+    const start = head.slice(0, SNIFF_CHARS);
+    return FORMATS.find((format) => format.sniff(start));
+}
+/** The error for a file no format recognises, given its start and (for JSON, to describe it) the rest. */
+async function refuseUnrecognised(head, rest, source) {
+    const first = head.trimStart()[0];
+    if (first === undefined) {
+        return new errors_InputError('INPUT_EMPTY', source, `${source} is ${head === '' ? 'empty (0 bytes)' : 'only whitespace'}. Expected ${expectedFormats()} results. ` +
+            'The test run probably crashed before writing results; check the step that produced it.');
+    }
+    if (first === '{' || first === '[') {
+        const json = parseJson(await collectText(rest), source, `${expectedFormats()} results`);
+        return new errors_InputError('INPUT_NOT_RESULTS', source, `${source} is JSON but not results this tool reads: ${describeJson(json)}. Expected ${expectedFormats()} results. ` +
+            'Write results with one of those reporters.');
+    }
+    const root = first === '<' ? xmlRootName(head) : undefined;
+    if (root !== undefined)
+        return refuseXmlRoot(source, root, FORMATS);
+    const lookalike = textLookalike(head);
+    return new errors_InputError('INPUT_NOT_RESULTS', source, `${source} is not a result file: it starts with ${describeStart(head)}` +
+        (lookalike === undefined
+            ? `. Expected ${expectedFormats()} results. Check that the path points at the results, not a log.`
+            : `, and looks like ${lookalike}. Expected ${expectedFormats()} results.`));
+}
+//# sourceMappingURL=registry.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/pipeline/inputs.js
 /**
  * Result files as the upload takes them, after the fail-on-empty policy: a pattern that matched nothing is an
  * error by default (the test step probably wrote nothing), or only a warning when the user said an empty glob
  * is fine — the files that did match are uploaded either way.
  */
+
+
 
 function applyEmptyPolicy(files, failOnEmpty) {
     if (failOnEmpty)
@@ -38809,10 +44422,27 @@ async function readAll(input, each, log) {
     }
     else {
         files = applyEmptyPolicy(await input.results.read(each, { repeatsAreRetries: input.settings.repeatsAreRetries }), input.settings.failOnEmpty);
+        if (input.settings.failOnEmpty)
+            files = refuseAllEmpty(files);
     }
     for (const warning of files.flatMap((f) => f.warnings ?? []))
         log?.warn(warning);
     return files;
+}
+/**
+ * Files that were all read and hold no test at all: each becomes an error (exit 2), since a run with nothing in it
+ * usually means the test step ran nothing. One file with results beside them is enough: then an empty file is
+ * only the warning its reader gave. Only after a full read: a probe stops early and may have seen no test yet.
+ */
+function refuseAllEmpty(files) {
+    if (files.length === 0 || files.some((f) => f.error !== undefined || resultCount(f) > 0))
+        return files;
+    return files.map((file) => ({
+        ...file,
+        error: new errors_InputError('INPUT_NO_TESTS', file.path, `${file.path} was read${file.format === undefined ? '' : ` as ${labelOf(file.format)}`} and holds no test results, and no other file had any: ` +
+            'the test step probably ran no test (a filter that selected none, or a crash before the first test). ' +
+            'Nothing was recorded; set fail-on-empty to false to accept an empty run.'),
+    }));
 }
 /** The error files that could not be used make (exit code 2), if any. */
 function filesError(files) {
@@ -42204,4491 +47834,6 @@ async function resumeEntries(api, log, file, spool, settings) {
     };
 }
 //# sourceMappingURL=commands.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/json-values.js
-/** Defensive readers for JSON of unknown shape: a wrong type reads as absent, never as a crash. */
-function json_values_isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function str(value) {
-    return typeof value === 'string' ? value : undefined;
-}
-function strings(value) {
-    return Array.isArray(value) ? value.filter((v) => typeof v === 'string') : [];
-}
-function json_values_objects(value) {
-    return Array.isArray(value) ? value.filter(json_values_isObject) : [];
-}
-//# sourceMappingURL=json-values.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/text.js
-/**
- * Small, pure text helpers shared by the parsers. Result files carry terminal colours, huge logs and
- * durations in every notation; these helpers make such values safe to put into the result model. (Terminal
- * escapes and first lines are core's one text module, ../text.ts.)
- */
-
-/** Longest `output` kept per result: enough for the end of a log, small enough for thousands of tests. */
-const MAX_OUTPUT_CHARS = 64 * 1024;
-/** Longest `stack` kept per attempt. */
-const MAX_STACK_CHARS = 64 * 1024;
-/** Longest `message` kept per attempt (Jest diffs can be very long; the stack still has the rest). */
-const MAX_MESSAGE_CHARS = 16 * 1024;
-function stripBom(text) {
-    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-/**
- * Cut `text` to at most about `max` characters, keeping the head and (mostly) the tail: the end of a log
- * or a stack usually says what went wrong. The marker says how much was left out.
- */
-function clip(text, max) {
-    if (text.length <= max)
-        return text;
-    const head = Math.floor(max / 4);
-    const tail = max - head;
-    const omitted = text.length - head - tail;
-    return `${text.slice(0, head)}\n… [${omitted} characters omitted] …\n${text.slice(text.length - tail)}`;
-}
-/** Trimmed text, or undefined when nothing but whitespace is left. */
-function nonEmpty(text) {
-    if (text === undefined || text === null)
-        return undefined;
-    const trimmed = text.trim();
-    return trimmed === '' ? undefined : trimmed;
-}
-/** A short, printable excerpt of what a file starts with, for "received …" in error messages. */
-function describeStart(text, max = 40) {
-    const start = text.trimStart().slice(0, max).replace(/\s+/g, ' ');
-    const excerpt = JSON.stringify(start);
-    return text.trimStart().length > max ? `${excerpt.slice(0, -1)}…"` : excerpt;
-}
-/**
- * A JUnit `time` attribute (seconds) as whole milliseconds. Producers write "1.5", "1.5e-3", "1,234.5"
- * (thousands separators), "0,5" (decimal comma), "" or placeholders; anything unreadable or negative
- * gives undefined rather than NaN.
- */
-function secondsToMs(value) {
-    if (value === undefined)
-        return undefined;
-    let text = value.trim();
-    if (text === '')
-        return undefined;
-    if (text.includes(',')) {
-        // Both separators: the comma groups thousands. A lone comma followed by exactly three digits after a
-        // non-zero integer part is read as thousands too ("1,234"); any other lone comma is a decimal comma.
-        const thousands = text.includes('.') || /^[1-9]\d{0,2}(,\d{3})+$/.test(text);
-        text = thousands ? text.replace(/,/g, '') : text.replace(',', '.');
-    }
-    if (!/^[+]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text))
-        return undefined;
-    const seconds = Number(text);
-    return Number.isFinite(seconds) && seconds >= 0 ? Math.round(seconds * 1000) : undefined;
-}
-/** A duration already in milliseconds (Jest, Playwright), or undefined when it is not a usable number. */
-function msOrUndefined(value) {
-    return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.round(value) : undefined;
-}
-/** Tags with exactly one leading `@`, without duplicates, in first-seen order. */
-function normaliseTags(tags) {
-    const out = [];
-    for (const tag of tags) {
-        if (typeof tag !== 'string')
-            continue;
-        const bare = tag.trim().replace(/^@+/, '');
-        if (bare === '')
-            continue;
-        const normalised = `@${bare}`;
-        if (!out.includes(normalised))
-            out.push(normalised);
-    }
-    return out;
-}
-/**
- * Split a runner's failure text ("Error: expected 1\n\nExpected: …\n    at fn (file:1:2)") into the
- * message (everything before the first stack frame) and the stack (the whole text).
- */
-function splitMessageAndStack(text) {
-    const clean = stripAnsi(text);
-    const frame = clean.search(/\n\s+at /);
-    const message = nonEmpty(frame === -1 ? clean : clean.slice(0, frame));
-    const stack = nonEmpty(clean);
-    return {
-        ...(message !== undefined && { message: clip(message, MAX_MESSAGE_CHARS) }),
-        ...(stack !== undefined && { stack: clip(stack, MAX_STACK_CHARS) }),
-    };
-}
-/**
- * Failure texts of one attempt (already cleaned of the runner's own frames) → message and stack: the message is
- * the first failure up to its first stack frame, the stack every failure (test body and hooks).
- */
-function messageAndStack(texts) {
-    const kept = texts.filter((t) => t !== '');
-    const first = kept[0];
-    if (first === undefined)
-        return {};
-    const frame = first.search(/\n\s+at /);
-    const message = (frame === -1 ? first : first.slice(0, frame)).trim();
-    return {
-        ...(message !== '' && { message: clip(message, MAX_MESSAGE_CHARS) }),
-        stack: clip(kept.join('\n\n'), MAX_STACK_CHARS),
-    };
-}
-//# sourceMappingURL=text.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/json-input.js
-/**
- * What the JSON formats share while they read whole documents: collecting the pieces, parsing with a message
- * that says what went wrong, and describing JSON that is no format's, so the refusal can say what it is.
- */
-
-
-
-/** The pieces as one text. The caller bounds the size (read-files counts the bytes read against the limit). */
-async function collectText(chunks) {
-    const parts = [];
-    for await (const chunk of chunks)
-        parts.push(chunk);
-    return stripBom(parts.join(''));
-}
-function parseJson(text, source, expected) {
-    try {
-        return JSON.parse(text);
-    }
-    catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new errors_InputError('INPUT_MALFORMED', source, `${source} is not valid JSON: ${reason}. Expected ${expected}; the file may be truncated ` +
-            '(the test run was killed while writing it) or have console output mixed in. Regenerate it.', { cause: error });
-    }
-}
-/** `a JSON array of 2 item(s)`, `an object with keys "stats", "passes" (this looks like Mocha JSON)`. */
-function describeJson(json) {
-    if (Array.isArray(json))
-        return `a JSON array of ${json.length} item(s)`;
-    if (!json_values_isObject(json))
-        return `a JSON ${json === null ? 'null' : typeof json}`;
-    const keys = Object.keys(json);
-    const shown = keys
-        .slice(0, 8)
-        .map((k) => JSON.stringify(k))
-        .join(', ');
-    const hint = keys.includes('passes') && keys.includes('stats')
-        ? ' (this looks like Mocha JSON)'
-        : json_values_isObject(json.results) && 'tool' in json.results
-            ? ' (this looks like CTRF)'
-            : '';
-    return keys.length === 0 ? 'an empty object' : `an object with keys ${shown}${keys.length > 8 ? ', …' : ''}${hint}`;
-}
-//# sourceMappingURL=json-input.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/cucumber/cucumber.js
-/**
- * Cucumber JSON (`cucumber-js --format json:<file>`, Cucumber-JVM's and Cucumber-Ruby's `json` plugin) →
- * TestResult[]. Small pure functions, no I/O; values of the wrong type read as absent.
- *
- * - One TestResult per scenario, and per example row of a Scenario Outline (Cucumber writes each row as its
- *   own scenario, with `<placeholders>` in its name already filled in). Rows of one outline carry the same
- *   tags, so they name the same test case and the mapping stage lets the worst row decide its outcome.
- * - suitePath = [feature name]. The JSON does not say which `Rule:` a scenario belongs to (cucumber-js keeps
- *   only a slug inside the scenario's `id`), so no rule title can be added. name = the scenario's name; when
- *   two scenarios of one feature share a name (an outline without placeholders in its title), ` (line N)` is
- *   added to each, N being the line Cucumber uses to run exactly that row (`cucumber-js file.feature:N`).
- * - tags = the scenario's tags and the feature's, with one leading `@`: `@DEMO-12` names test case DEMO-12.
- * - file = the feature's `uri` as written (relative to the directory Cucumber ran in).
- * - Status: the first step or hook that neither passed nor was skipped decides, since Cucumber stops the
- *   scenario there: failed → failed; undefined or pending → failed too, because the scenario's behaviour
- *   was never checked and Cucumber (strict by default) fails the run for them: recording "skipped" would
- *   let a case whose steps were never written look merely not run. The message says `Undefined step …` /
- *   `Pending step …`. ambiguous → error (the suite is broken, nothing was asserted); any other status →
- *   error naming it. Otherwise skipped if a step was skipped, else passed.
- * - Background steps are already part of each scenario in cucumber-js; Cucumber-JVM/Ruby write a separate
- *   `background` element before each scenario, whose steps are counted with that scenario. Hooks come from
- *   cucumber-js's hidden `Before`/`After` steps, or the `before`/`after` arrays of scenarios and steps.
- * - duration = the sum of every step's and hook's duration (nanoseconds in the JSON), in milliseconds.
- * - One attempt: with `--retry`, cucumber-js writes only a scenario's last attempt (checked with 13.3.0), so
- *   earlier failed attempts are not in the file and a scenario that passed on retry reads as passed.
- * - message = what failed and which step (`Step "Then I see the dashboard" (line 15) failed: …` with the
- *   error up to its first stack frame); stack = the whole error text.
- * - Embeddings → attachments {name, contentType} (the model has no place for their bytes, which are inline);
- *   `this.log` text (`text/x.cucumber.log+plain`) and Cucumber-JVM's step `output` → output.
- */
-
-
-
-// cucumber-js writes `this.log(text)` as an embedding of this type; it is console-like output, not a file.
-const LOG_MIME = 'text/x.cucumber.log+plain';
-function parseCucumberJson(json, source) {
-    if (!Array.isArray(json)) {
-        throw new errors_InputError('INPUT_NOT_RESULTS', source, `${source} is not Cucumber JSON: expected an array of features. Run Cucumber with --format json:<file> and pass that file.`);
-    }
-    const results = [];
-    json.forEach((feature, index) => {
-        if (!json_values_isObject(feature)) {
-            throw new errors_InputError('INPUT_NOT_RESULTS', source, `${source}: feature [${index}] is not an object. Expected Cucumber JSON; the file may have been edited or produced by another tool.`);
-        }
-        results.push(...cucumberFeatureResults(feature, source));
-    });
-    return results;
-}
-/** Every scenario (and outline example row) of one feature. */
-function cucumberFeatureResults(feature, source) {
-    const featureName = nonEmpty(str(feature.name));
-    const uri = nonEmpty(str(feature.uri));
-    const featureTags = tagNames(feature.tags);
-    const scenarios = [];
-    let background = [];
-    for (const element of json_values_objects(feature.elements)) {
-        if (str(element.type) === 'background') {
-            background = stepRuns(element.steps);
-            continue;
-        }
-        const runs = [...hookRuns(element.before, 'Before'), ...background, ...stepRuns(element.steps), ...hookRuns(element.after, 'After')];
-        scenarios.push({ element, runs });
-        background = [];
-    }
-    const uses = new Map();
-    for (const { element } of scenarios)
-        uses.set(str(element.name) ?? '', (uses.get(str(element.name) ?? '') ?? 0) + 1);
-    return scenarios.map(({ element, runs }) => {
-        const line = lineOf(element.line);
-        const own = str(element.name) ?? '';
-        const name = (uses.get(own) ?? 0) > 1 && line !== undefined ? `${own} (line ${line})` : own;
-        return scenarioResult(runs, {
-            source,
-            ...(uri !== undefined && { file: uri }),
-            suitePath: featureName === undefined ? [] : [featureName],
-            name,
-            tags: normaliseTags([...tagNames(element.tags), ...featureTags]),
-        });
-    });
-}
-function scenarioResult(runs, identity) {
-    const verdict = decide(runs);
-    const durations = runs.map((r) => r.durationNs).filter((d) => d !== undefined);
-    const durationMs = durations.length === 0 ? undefined : Math.round(durations.reduce((a, b) => a + b, 0) / 1e6);
-    const output = nonEmpty(runs.flatMap((r) => [...r.output, ...logTexts(r.embeddings)]).join('\n'));
-    return {
-        ...identity,
-        status: verdict.status,
-        ...(durationMs !== undefined && { durationMs }),
-        ...(verdict.message !== undefined && { message: verdict.message }),
-        ...(verdict.stack !== undefined && { stack: verdict.stack }),
-        ...(output !== undefined && { output: clip(output, MAX_OUTPUT_CHARS) }),
-        properties: [],
-        attachments: attachmentsOf(runs),
-        attempts: [
-            {
-                status: verdict.status,
-                ...(durationMs !== undefined && { durationMs }),
-                ...(verdict.message !== undefined && { message: verdict.message }),
-                ...(verdict.stack !== undefined && { stack: verdict.stack }),
-            },
-        ],
-    };
-}
-/** See the file comment: the first step or hook that neither passed nor was skipped decides. */
-function decide(runs) {
-    const decisive = runs.find((r) => r.status !== 'passed' && r.status !== 'skipped' && r.status !== 'unused');
-    if (decisive === undefined) {
-        const skipped = runs.find((r) => r.status === 'skipped' || r.status === 'unused');
-        return skipped === undefined ? { status: 'passed' } : { status: 'skipped', message: `Skipped at ${describe(skipped)}.` };
-    }
-    const { message: errorText, stack } = decisive.error === undefined ? {} : splitMessageAndStack(decisive.error);
-    const withStack = (status, message) => ({ status, message, ...(stack !== undefined && { stack }) });
-    switch (decisive.status) {
-        case 'failed':
-            return withStack('failed', `${capital(describe(decisive))} failed${errorText === undefined ? '; Cucumber recorded no error message.' : `: ${errorText}`}`);
-        case 'undefined':
-            return withStack('failed', `Undefined ${describe(decisive)}: no step definition matches it, so the scenario was not checked. Write the step definition (Cucumber prints a snippet for it).`);
-        case 'pending':
-            return withStack('failed', `Pending ${describe(decisive)}: its step definition is marked as not implemented yet, so the scenario was not checked.`);
-        case 'ambiguous':
-            return withStack('error', `Ambiguous ${describe(decisive)}: several step definitions match it, so the scenario was not checked. Make one of their patterns more specific.`);
-        default:
-            return withStack('error', `Cucumber reported the unknown status ${JSON.stringify(decisive.status)} for ${describe(decisive)}.`);
-    }
-}
-/** `step "Then I see the dashboard" (line 15)`, `Before hook`. */
-function describe(run) {
-    if (run.isHook)
-        return run.label;
-    return `step "${run.label}"${run.line === undefined ? '' : ` (line ${run.line})`}`;
-}
-function capital(text) {
-    return text.charAt(0).toUpperCase() + text.slice(1);
-}
-/** A scenario's (or background's) steps, each with the step hooks Cucumber-JVM nests in it. */
-function stepRuns(steps) {
-    return json_values_objects(steps).flatMap((step) => {
-        // cucumber-js writes scenario hooks as hidden steps with the keyword `Before` / `After` and no name.
-        const keyword = (str(step.keyword) ?? '').trim();
-        const hidden = step.hidden === true && str(step.name) === undefined;
-        const own = hidden ? toRun(step, `${keyword || 'Hook'} hook`, true) : toRun(step, [keyword, str(step.name) ?? ''].filter((p) => p !== '').join(' '), false);
-        return [...hookRuns(step.before, 'BeforeStep'), own, ...hookRuns(step.after, 'AfterStep')];
-    });
-}
-/** Hooks of Cucumber-JVM/Ruby, named by where they are defined when the JSON says (`Before hook (Hooks.open())`). */
-function hookRuns(hooks, kind) {
-    return json_values_objects(hooks).map((hook) => {
-        const location = json_values_isObject(hook.match) ? nonEmpty(str(hook.match.location)) : undefined;
-        return toRun(hook, location === undefined ? `${kind} hook` : `${kind} hook (${location})`, true);
-    });
-}
-function toRun(item, label, isHook) {
-    const result = json_values_isObject(item.result) ? item.result : {};
-    const duration = result.duration;
-    const line = lineOf(item.line);
-    const error = nonEmpty(str(result.error_message));
-    return {
-        label,
-        isHook,
-        ...(line !== undefined && { line }),
-        status: str(result.status) ?? 'unknown',
-        ...(typeof duration === 'number' && Number.isFinite(duration) && duration >= 0 && { durationNs: duration }),
-        ...(error !== undefined && { error }),
-        embeddings: json_values_objects(item.embeddings),
-        output: Array.isArray(item.output) ? item.output.filter((o) => typeof o === 'string') : [],
-    };
-}
-function attachmentsOf(runs) {
-    const attachments = [];
-    for (const embedding of runs.flatMap((r) => r.embeddings)) {
-        const contentType = mimeOf(embedding);
-        if (contentType === LOG_MIME)
-            continue;
-        const name = nonEmpty(str(embedding.name)) ?? `attachment ${attachments.length + 1}${contentType === undefined ? '' : ` (${contentType})`}`;
-        attachments.push({ name, ...(contentType !== undefined && { contentType }) });
-    }
-    return attachments;
-}
-function logTexts(embeddings) {
-    return embeddings.filter((e) => mimeOf(e) === LOG_MIME).map((e) => Buffer.from(str(e.data) ?? '', 'base64').toString('utf8'));
-}
-function mimeOf(embedding) {
-    // Cucumber-JVM once wrote `media: { type }` instead of `mime_type`.
-    return nonEmpty(str(embedding.mime_type)) ?? (json_values_isObject(embedding.media) ? nonEmpty(str(embedding.media.type)) : undefined);
-}
-function tagNames(tags) {
-    return json_values_objects(tags)
-        .map((tag) => str(tag.name))
-        .filter((name) => name !== undefined);
-}
-function lineOf(value) {
-    return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
-}
-//# sourceMappingURL=cucumber.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/cucumber/index.js
-
-
-// An array whose first item is an object. Of the formats read here only Cucumber writes a top-level array.
-const ARRAY_OF_OBJECTS = /^\s*\[\s*\{/;
-// What cucumber-js writes when no scenario ran (all filtered out by tags, no feature files found).
-const EMPTY_ARRAY = /^\s*\[\s*\]\s*$/;
-const cucumberJson = {
-    id: 'cucumber-json',
-    label: 'Cucumber JSON',
-    /**
-     * An array of features: every feature and every scenario has `"keyword"` and a feature has `"elements"`
-     * (its scenarios). cucumber-js writes the feature's `elements` first and Cucumber-JVM writes them before
-     * its own keyword, but a scenario's `keyword` follows within a few hundred bytes, so both names are in
-     * the first 64 KiB of any real report.
-     */
-    sniff(head) {
-        if (EMPTY_ARRAY.test(head))
-            return true;
-        return ARRAY_OF_OBJECTS.test(head) && /"elements"\s*:/.test(head) && /"keyword"\s*:/.test(head);
-    },
-    async *parse(chunks, ctx) {
-        yield* parseCucumberJson(parseJson(await collectText(chunks), ctx.source, 'Cucumber JSON (--format json:<file>)'), ctx.source);
-    },
-};
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/paths.js
-
-/**
- * A test file as results show it: relative to `rootDir` (the runner's root) with `/` separators, so titles and
- * descriptions do not depend on where the checkout lies; the path as given when there is no root or the file
- * lies outside it.
- */
-function displayPath(filePath, rootDir) {
-    if (!rootDir || !external_node_path_.isAbsolute(filePath))
-        return filePath;
-    // Converters ask once per test, so the same file comes thousands of times in a row: the last answer is kept.
-    // Both paths are absolute, so the answer does not depend on the working directory.
-    if (last && last.filePath === filePath && last.rootDir === rootDir)
-        return last.shown;
-    const shown = relativeDisplayPath(filePath, rootDir);
-    if (external_node_path_.isAbsolute(rootDir))
-        last = { filePath, rootDir, shown };
-    return shown;
-}
-let last;
-function relativeDisplayPath(filePath, rootDir) {
-    const relative = external_node_path_.relative(rootDir, filePath);
-    if (relative === '' || relative.startsWith('..') || external_node_path_.isAbsolute(relative))
-        return filePath;
-    return relative.split(external_node_path_.sep).join('/');
-}
-//# sourceMappingURL=paths.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/jest/jest.js
-
-
-
-/** Name of the result that stands for a test file that failed to run. */
-const JEST_SUITE_FAILED = 'Test suite failed to run';
-/** Said about attempts whose error Jest did not keep. */
-const JEST_REASON_NOT_KEPT = 'error unknown: Jest keeps it only with jest.retryTimes(n, { logErrorsBeforeRetry: true })';
-// A Map, not an object literal: a status such as "constructor" must not find Object.prototype's.
-const STATUS = new Map([
-    ['passed', 'passed'],
-    ['focused', 'passed'],
-    ['failed', 'failed'],
-    ['skipped', 'skipped'],
-    ['pending', 'skipped'],
-    ['todo', 'skipped'],
-    ['disabled', 'skipped'],
-]);
-/** Every result of one test file: its test cases, plus one error result when the file itself failed. */
-function jestFileResults(file, options) {
-    const project = projectName(file.displayName);
-    const fileOptions = { ...options, ...(project !== undefined && { project }) };
-    const results = file.testResults.map((assertion) => jestTestResult(file.testFilePath, assertion, fileOptions));
-    const suiteError = jestSuiteErrorResult(file, fileOptions);
-    if (suiteError)
-        results.push(suiteError);
-    return results;
-}
-/** One Jest test case → one TestResult. */
-function jestTestResult(testFilePath, assertion, options) {
-    const known = STATUS.get(assertion.status);
-    const status = known ?? 'error';
-    const final = { status, ...failureParts(assertion.failureMessages) };
-    if (known === undefined)
-        final.message = `Jest reported the unknown status ${JSON.stringify(assertion.status)}.`;
-    else if (assertion.status === 'todo' && final.message === undefined)
-        final.message = 'test.todo: not written yet.';
-    const durationMs = msOrUndefined(assertion.duration);
-    if (durationMs !== undefined)
-        final.durationMs = durationMs;
-    const file = displayPath(testFilePath, options.rootDir);
-    return {
-        source: options.source,
-        ...(file !== '' && { file }),
-        suitePath: [...assertion.ancestorTitles],
-        name: assertion.title,
-        ...(options.project !== undefined && { project: options.project }),
-        status: final.status,
-        ...(durationMs !== undefined && { durationMs }),
-        ...(final.message !== undefined && { message: final.message }),
-        ...(final.stack !== undefined && { stack: final.stack }),
-        properties: [],
-        tags: [],
-        attachments: [],
-        attempts: [...jestEarlierAttempts(assertion), final],
-    };
-}
-/**
- * The failed attempts before the last one. `invocations` says how many there were; `retryReasons` holds
- * their errors only when Jest was asked to keep them, and may hold several errors for one attempt.
- */
-function jestEarlierAttempts(assertion) {
-    const reasons = assertion.retryReasons ?? [];
-    const invocations = typeof assertion.invocations === 'number' && Number.isInteger(assertion.invocations) ? assertion.invocations : 0;
-    const count = invocations > 1 ? invocations - 1 : reasons.length;
-    const attempts = [];
-    for (let i = 0; i < count; i++) {
-        // Extra reasons (several errors in one attempt) all belong to the last failed attempt.
-        const own = i < count - 1 ? reasons.slice(i, i + 1) : reasons.slice(i);
-        const parts = failureParts(own);
-        attempts.push({ status: 'failed', ...(parts.message !== undefined ? parts : { message: JEST_REASON_NOT_KEPT }) });
-    }
-    return attempts;
-}
-/**
- * The result of a file that failed without a failing test, or undefined when the file's tests carry its
- * failure (or it did not fail).
- */
-function jestSuiteErrorResult(file, options) {
-    if (file.testResults.some((t) => t.status === 'failed'))
-        return undefined;
-    // Jest's formatted text (with the code frame) is the most reliable; testExecError is sometimes `{}` or has
-    // an empty message, depending on where the file failed.
-    const formatted = jest_clean(file.failureMessage ?? '');
-    const execMessage = jest_clean(file.testExecError?.message ?? '');
-    const execStack = jest_clean(file.testExecError?.stack ?? '');
-    const text = formatted || execStack || execMessage;
-    if (text === '')
-        return undefined;
-    const reason = formatted ? reasonLine(formatted) : execMessage || reasonLine(execStack);
-    const message = clip(reason === undefined ? `${JEST_SUITE_FAILED}.` : `${JEST_SUITE_FAILED}: ${reason}`, MAX_MESSAGE_CHARS);
-    const stack = clip(text, MAX_STACK_CHARS);
-    const shown = displayPath(file.testFilePath, options.rootDir);
-    return {
-        source: options.source,
-        ...(shown !== '' && { file: shown }),
-        // The file path stays in the title path: a case id in the file name (`DEMO-3.test.ts`) still maps it.
-        suitePath: shown === '' ? [] : [shown],
-        name: JEST_SUITE_FAILED,
-        ...(options.project !== undefined && { project: options.project }),
-        status: 'error',
-        message,
-        stack,
-        properties: [],
-        tags: [],
-        attachments: [],
-        attempts: [{ status: 'error', message, stack }],
-    };
-}
-// Frames of Jest's own machinery (the runner, expect, test.each), which say nothing about the test.
-const JEST_FRAME = /^\s+at (?:.*[\\/]node_modules[\\/](?:jest-[^\\/]+|@jest[\\/][^\\/]+|expect|expect-utils|babel-jest)[\\/].*|.*\(?node:internal[\\/].*|new Promise \(<anonymous>\))$/;
-/** The text without Jest's internal stack frames, as Jest's own reporters print it; unchanged if nothing else is left. */
-function withoutJestFrames(text) {
-    const lines = text.split('\n');
-    const frames = lines.filter((l) => /^\s+at /.test(l));
-    if (frames.length > 0 && frames.every((l) => JEST_FRAME.test(l)))
-        return text;
-    return lines.filter((l) => !JEST_FRAME.test(l)).join('\n');
-}
-function projectName(displayName) {
-    const name = typeof displayName === 'string' ? displayName : displayName?.name;
-    return name !== undefined && name.trim() !== '' ? name : undefined;
-}
-/** message = the first failure up to its first stack frame; stack = every failure (body and hooks). */
-function failureParts(failures) {
-    return messageAndStack(failures.map((f) => withoutJestFrames(jest_clean(f))));
-}
-/** Jest's "● Test suite failed to run" text: the first line after the heading says why. */
-function reasonLine(text) {
-    return text
-        .split('\n')
-        .map((l) => l.trim())
-        .find((l) => l !== '' && !l.startsWith('●'));
-}
-/** Colours removed, line ends made `\n` (so frames are found in Windows text too), trimmed. */
-function jest_clean(text) {
-    return stripAnsi(text).trim();
-}
-//# sourceMappingURL=jest.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/jest/jest-json.js
-/**
- * Jest `--json` output → TestResult[].
- *
- * The file is Jest's serialised AggregatedResult: `testResults[]` with `assertionResults` instead of
- * `testResults`, `name` instead of `testFilePath`, `message` for the file's failure text and a file `status`.
- * This module only checks that shape and normalises each file into the structural types of `./jest.js`; the
- * conversion rules (statuses, retries, failures, files that failed to run) are that converter's, the same as
- * the Jest reporter's. Values of the wrong type read as absent. `source` is the result file's path; file paths
- * stay as Jest wrote them (usually absolute), since the file does not say Jest's rootDir.
- */
-
-
-
-function parseJestJson(json, source) {
-    const suites = json_values_isObject(json) ? json.testResults : undefined;
-    if (!Array.isArray(suites)) {
-        throw new errors_InputError('INPUT_NOT_RESULTS', source, `${source} is not Jest --json output: expected an object with a "testResults" array. ` + 'Run Jest with --json --outputFile=<file> and pass that file.');
-    }
-    const results = [];
-    suites.forEach((suite, index) => {
-        if (!json_values_isObject(suite))
-            throw notAnObject(source, `testResults[${index}]`);
-        results.push(...jestFileResults(toFileResult(suite), { source }));
-    });
-    return results;
-}
-/** One `testResults[]` entry in the shape of Jest's live TestResult. */
-function toFileResult(suite) {
-    const execError = json_values_isObject(suite.testExecError) ? suite.testExecError : undefined;
-    // Only a failed file has a failure of its own; `message` of a passed one is empty or not the file's.
-    const failed = suite.status === 'failed';
-    const failureMessage = str(suite.message) ?? str(suite.failureMessage);
-    const displayName = json_values_isObject(suite.displayName) ? str(suite.displayName.name) : str(suite.displayName);
-    return {
-        testFilePath: str(suite.testFilePath) ?? str(suite.name) ?? '',
-        testResults: json_values_objects(suite.assertionResults).map(toAssertion),
-        ...(failed && failureMessage !== undefined && { failureMessage }),
-        ...(failed && execError !== undefined && { testExecError: { message: str(execError.message) ?? '', stack: str(execError.stack) ?? null } }),
-        ...(displayName !== undefined && { displayName }),
-    };
-}
-function toAssertion(assertion) {
-    return {
-        ancestorTitles: strings(assertion.ancestorTitles),
-        title: str(assertion.title) ?? str(assertion.fullName) ?? '',
-        status: str(assertion.status) ?? '',
-        duration: typeof assertion.duration === 'number' ? assertion.duration : null,
-        failureMessages: strings(assertion.failureMessages),
-        ...(typeof assertion.invocations === 'number' && { invocations: assertion.invocations }),
-        retryReasons: strings(assertion.retryReasons),
-    };
-}
-function notAnObject(source, where) {
-    return new errors_InputError('INPUT_NOT_RESULTS', source, `${source}: ${where} is not an object. Expected Jest --json output; the file may have been edited or produced by another tool.`);
-}
-//# sourceMappingURL=jest-json.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/jest/index.js
-/** Jest `--json` output. Read whole for now (Jest's files stay small: one entry per test, no logs). */
-
-
-
-
-async function* readJestJson(chunks, ctx) {
-    const json = parseJson(await collectText(chunks), ctx.source, 'Jest --json output');
-    const suites = json_values_isObject(json) ? json.testResults : undefined;
-    const jestLike = json_values_isObject(json) && Array.isArray(suites) && (typeof json.numTotalTests === 'number' || suites.some((s) => json_values_isObject(s) && Array.isArray(s.assertionResults)));
-    if (!jestLike) {
-        throw new errors_InputError('INPUT_NOT_RESULTS', ctx.source, `${ctx.source} is JSON but not Jest --json output: ${describeJson(json)}. Expected "testResults" and "numTotalTests". ` +
-            'Run Jest with --json --outputFile=<file> and pass that file.');
-    }
-    yield* parseJestJson(json, ctx.source);
-}
-const jestJson = {
-    id: 'jest-json',
-    label: 'Jest --json',
-    sniff: (head) => /^\s*\{/.test(head) && /"(numTotalTests|testResults|assertionResults)"\s*:/.test(head),
-    parse: readJestJson,
-};
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/xml-input.js
-/**
- * What the XML formats share before reading: the name of a document's root element, read from the start of the
- * file, by which each XML format recognises its own files; and the refusal of an XML file whose root no format
- * reads, naming what it looks like and what to pass instead.
- */
-
-/**
- * The root element's name at the start of an XML document (declaration, comments, processing instructions and
- * white space skipped); undefined when the start is not that (a DTD, text, a tag cut off by the end of `head`).
- */
-function xmlRootName(head) {
-    let at = 0;
-    for (;;) {
-        while (at < head.length && /\s/.test(head.charAt(at)))
-            at += 1;
-        if (head.startsWith('<?', at) || head.startsWith('<!--', at)) {
-            const end = head.indexOf(head.startsWith('<?', at) ? '?>' : '-->', at);
-            if (end === -1)
-                return undefined;
-            at = end + (head.startsWith('<?', at) ? 2 : 3);
-            continue;
-        }
-        const name = /^<([A-Za-z_][\w.:-]*)[\s/>]/.exec(head.slice(at, at + 256));
-        return name?.[1];
-    }
-}
-/**
- * Roots people pass by mistake that no format reads: what the file is, and how to get one that is read.
- * A Map, not an object literal: a root named `constructor` must not find Object.prototype's.
- */
-const UNREAD_ROOTS = new Map([
-    [
-        'failsafe-summary',
-        {
-            looksLike: 'a Maven Failsafe summary (totals only, no tests)',
-            instead: 'Pass the per-class reports Failsafe writes beside it instead: target/failsafe-reports/TEST-*.xml (JUnit XML).',
-        },
-    ],
-    [
-        'test-results',
-        {
-            looksLike: 'an NUnit 2 result file',
-            instead: 'Write NUnit 3 results instead: nunit3-console writes them by default (--result=TestResult.xml), or run dotnet test --logger trx.',
-        },
-    ],
-    ['robot', { looksLike: 'a Robot Framework output.xml', instead: 'Add --xunit xunit.xml to the robot command and pass that file (JUnit XML).' }],
-    [
-        'ns2:test-suite',
-        {
-            looksLike: 'an Allure 1 result file',
-            instead: 'Pass the JUnit XML the test runner writes instead (Maven Surefire: target/surefire-reports/TEST-*.xml).',
-        },
-    ],
-    ['Site', { looksLike: 'a CTest Test.xml', instead: 'Run ctest --output-junit results.xml (CMake 3.21 or later) and pass that file (JUnit XML).' }],
-    [
-        'coverage',
-        {
-            looksLike: 'a Cobertura coverage report, not test results',
-            instead: 'Pass the test results the runner writes (pytest --junitxml, jest-junit, dotnet test --logger trx).',
-        },
-    ],
-    [
-        'checkstyle',
-        {
-            looksLike: 'a Checkstyle lint report, not test results',
-            instead: 'Pass the test results the runner writes (JUnit XML, TRX, NUnit, xUnit.net or TestNG XML).',
-        },
-    ],
-    ['html', { looksLike: 'an HTML page', instead: 'Pass the machine-readable result file the test runner wrote, not an HTML report made from it.' }],
-]);
-/**
- * The error for an XML document whose root no format reads: what it looks like when known, the formats read
- * (with their roots), and the command or reporter that writes one.
- */
-function refuseXmlRoot(source, root, formats) {
-    const known = UNREAD_ROOTS.get(root);
-    const read = formats
-        .filter((f) => f.xmlRoots !== undefined && f.xmlRoots.length > 0)
-        .map((f) => `${f.label} (${(f.xmlRoots ?? []).map((r) => `<${r}>`).join(' or ')})`);
-    const expected = read.length <= 1 ? (read[0] ?? '') : `${read.slice(0, -1).join(', ')} or ${read[read.length - 1]}`;
-    const what = known === undefined ? `its root element is <${root}>` : `its root element is <${root}>, ${known.looksLike}`;
-    const instead = known?.instead ??
-        'Check that the path points at test results, and configure the runner to write one of those (JUnit XML: Maven Surefire, ' +
-            'Gradle, pytest --junitxml, jest-junit; TRX: dotnet test --logger trx; NUnit 3: nunit3-console; xUnit.net: xunit.console -xml; ' +
-            'TestNG: testng-results.xml from its default listeners).';
-    return new errors_InputError('INPUT_NOT_RESULTS', source, `${source} is XML but not test results this tool reads: ${what}. Expected ${expected}. ${instead}`);
-}
-//# sourceMappingURL=xml-input.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/xml-entities.js
-/** The only entities an XML document without a DTD can use. */
-const XML_ENTITIES = new Map([
-    ['lt', '<'],
-    ['gt', '>'],
-    ['amp', '&'],
-    ['quot', '"'],
-    ['apos', "'"],
-]);
-const DECIMAL = /^#\d{1,7}$/;
-const HEX = /^#x[0-9a-fA-F]{1,6}$/;
-/** What a reference looks like: a name, or a character number in decimal or hex. */
-const REFERENCE_SHAPE = /^(?:[A-Za-z_][\w.-]*|#\d+|#x[0-9a-fA-F]+)$/;
-/** References longer than this are not looked at (HTML's longest entity name has 31 characters). */
-const LONGEST_REFERENCE = 34;
-/**
- * The five XML entities and numeric character references, decoded in one left-to-right pass, so `&amp;lt;`
- * becomes `&lt;` and never `<`. A reference that no DTD declares (`&nbsp;`: files written by hand or by HTML
- * templates) or that names no allowed character (`&#0;`) is dropped, as a lenient XML reader does; an `&` that
- * starts no reference (`a & b`) stays. NUL characters, never allowed in XML, are dropped too. (A loop, not a
- * replace with a callback: every test name passes through here.)
- */
-function decodeXmlEntities(text) {
-    if (text.includes('\0'))
-        text = text.replaceAll('\0', '');
-    let amp = text.indexOf('&');
-    if (amp === -1)
-        return text;
-    let out = '';
-    let done = 0;
-    while (amp !== -1) {
-        const semi = text.indexOf(';', amp + 2);
-        if (semi === -1)
-            break;
-        const decoded = semi - amp <= LONGEST_REFERENCE ? decodeReference(text.slice(amp + 1, semi)) : undefined;
-        if (decoded === undefined) {
-            amp = text.indexOf('&', amp + 1);
-            continue;
-        }
-        out += text.slice(done, amp) + decoded;
-        done = semi + 1;
-        amp = text.indexOf('&', done);
-    }
-    return done === 0 ? text : out + text.slice(done);
-}
-/** A reference's replacement: its character, '' for one that is dropped, undefined for no reference at all. */
-function decodeReference(name) {
-    const named = XML_ENTITIES.get(name);
-    if (named !== undefined)
-        return named;
-    if (!REFERENCE_SHAPE.test(name))
-        return undefined;
-    const code = DECIMAL.test(name) ? Number.parseInt(name.slice(1), 10) : HEX.test(name) ? Number.parseInt(name.slice(2), 16) : Number.NaN;
-    const valid = code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff);
-    return valid ? String.fromCodePoint(code) : '';
-}
-/**
- * A copy of `text` that does not keep the piece it was cut from alive: V8 makes a substring of 13 or more
- * characters a view of its parent, so a test name kept in a result would otherwise hold a whole 1 MiB piece
- * of the file in memory. (Concatenation then slicing forces a flat copy.)
- */
-function detached(text) {
-    return text.length < 13 ? text : (' ' + text).slice(1);
-}
-//# sourceMappingURL=xml-entities.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/capped-text.js
-
-/**
- * Text gathered in pieces with bounded memory: the whole text while it is short, otherwise its head and its
- * tail (the end of a log or a stack usually says what went wrong) and how much lies between. A 200 MB
- * `<system-out>` costs what a 200 KB one does.
- */
-class CappedText {
-    max;
-    full = '';
-    head = '';
-    tail = '';
-    total = 0;
-    constructor(max) {
-        this.max = max;
-    }
-    append(piece) {
-        this.total += piece.length;
-        if (this.head === '') {
-            this.full += piece;
-            if (this.full.length <= 2 * this.max)
-                return;
-            this.head = this.full.slice(0, this.max);
-            this.tail = this.full.slice(-this.max);
-            this.full = '';
-            return;
-        }
-        this.tail += piece;
-        if (this.tail.length > 2 * this.max)
-            this.tail = this.tail.slice(-this.max);
-    }
-    get length() {
-        return this.total;
-    }
-    /**
-     * The text; once it outgrew the buffer, cut the way `clip` cuts (a quarter head, the rest tail, a marker
-     * saying how much was left out) to at most `max` characters, so a later clip keeps it as it is.
-     */
-    value() {
-        if (this.head === '')
-            return detached(this.full);
-        const headLength = Math.floor(this.max / 4);
-        const sample = `\n… [${this.total} characters omitted] …\n`;
-        const tailLength = Math.max(0, this.max - headLength - sample.length);
-        const marker = `\n… [${this.total - headLength - tailLength} characters omitted] …\n`;
-        return `${this.head.slice(0, headLength)}${marker}${this.tail.slice(this.tail.length - tailLength)}`;
-    }
-}
-//# sourceMappingURL=capped-text.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/xml-position.js
-/**
- * Line and column of an offset in a document read in pieces. Counting moves forward from a mark (the last
- * position asked for), so asking for every tag's position costs one pass over the text in all, and the
- * lines of pieces already dropped were counted when they were dropped: an error names its position without
- * the text being kept.
- */
-class XmlPosition {
-    /** Offset in the current buffer of the mark, and the 0-based line and column there. */
-    markOffset = 0;
-    line = 0;
-    column = 0;
-    /** The first `length` characters of `buffer` are about to be dropped. */
-    advance(buffer, length) {
-        this.moveTo(buffer, length);
-        this.markOffset -= length;
-    }
-    /** 1-based line and column of `offset` in the current buffer. */
-    at(buffer, offset) {
-        if (offset < this.markOffset) {
-            // Behind the mark (only when an error names an earlier tag): count back to the mark.
-            let line = this.line;
-            let column = this.column - (this.markOffset - offset);
-            for (let i = buffer.lastIndexOf('\n', this.markOffset - 1); i >= offset; i = buffer.lastIndexOf('\n', i - 1)) {
-                line -= 1;
-                column = offset - (buffer.lastIndexOf('\n', offset - 1) + 1);
-                if (i === 0)
-                    break;
-            }
-            return { line: line + 1, column: column + 1 };
-        }
-        this.moveTo(buffer, offset);
-        return { line: this.line + 1, column: this.column + 1 };
-    }
-    moveTo(buffer, offset) {
-        let lastBreak = -1;
-        for (let i = buffer.indexOf('\n', this.markOffset); i !== -1 && i < offset; i = buffer.indexOf('\n', i + 1)) {
-            this.line += 1;
-            lastBreak = i;
-        }
-        this.column = lastBreak === -1 ? this.column + (offset - this.markOffset) : offset - lastBreak - 1;
-        this.markOffset = offset;
-    }
-}
-//# sourceMappingURL=xml-position.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/xml-scanner.js
-/**
- * A small streaming XML scanner: text goes in by pieces (`write`), element events come out as soon as each
- * piece is read, so memory holds one tag and the unread rest of a piece — never the document, never a whole
- * text node (a 200 MB `<system-out>` arrives as many `text` calls).
- *
- * Only what result files need, and strict where it matters:
- * - elements, attributes (quoted, no duplicates), text, CDATA; comments and processing instructions skipped;
- * - entities: the five XML ones and numeric references, decoded once (`&amp;lt;` → `&lt;`); references no
- *   DTD declares (`&nbsp;`) and NUL characters are dropped from text;
- * - attribute values: literal tabs and line breaks become spaces, as XML requires (`&#10;` stays a line
- *   break: a reference is not normalised);
- * - any DTD declaration (`<!DOCTYPE`, `<!ENTITY` …) → INPUT_HOSTILE: entities that expand without bound or
- *   read other files are never processed; an HTML page is named as such (INPUT_NOT_RESULTS);
- * - elements nested more than MAX_ELEMENT_DEPTH deep → INPUT_HOSTILE, at once (memory stays linear in depth);
- * - a tag cut by the end of a piece is taken up where it stopped, so a value costs its length once;
- * - not well-formed (mismatched or unclosed tags, `<` in an attribute value, several roots, text outside the
- *   root, a truncated file) → INPUT_MALFORMED with line and column.
- */
-
-
-
-const DTD_DECLARATION = /^<!(DOCTYPE|ENTITY|ELEMENT|ATTLIST|NOTATION)\b/i;
-const NAME = /^[A-Za-z_:\u00C0-\uFFFF][\w.:\u00B7\u00C0-\uFFFF-]*$/;
-/**
- * Elements open at once, at most. Real result files nest a few levels (merged shard reports a dozen); a file
- * nested thousands deep is generated to exhaust the reader, and is refused at once so that the files beside
- * it are still read.
- */
-const MAX_ELEMENT_DEPTH = 1000;
-/** Longer tag or attribute names are refused: a name is never cut and read again piece after piece. */
-const MAX_NAME_CHARS = 10_000;
-class XmlScanner {
-    source;
-    handler;
-    document;
-    buffer = '';
-    pos = 0;
-    mode = 'markup';
-    open = [];
-    roots = 0;
-    where = new XmlPosition();
-    /** Where a comment, CDATA section or processing instruction began, for "never closed" messages. */
-    sectionStart = { line: 0, column: 0 };
-    /** An open tag cut by the end of the input so far: where to go on reading it (see PartialTag). */
-    partial;
-    /** Pieces that arrived inside a cut attribute value without its closing quote: joined once it comes. */
-    held = [];
-    constructor(source, handler, 
-    /** What the file should be, for "Expected a complete … file" (the other XML formats share this scanner). */
-    document = 'JUnit XML') {
-        this.source = source;
-        this.handler = handler;
-        this.document = document;
-    }
-    write(piece) {
-        const value = this.partial?.value;
-        if (value !== undefined && !piece.includes(value.quote)) {
-            // Still inside a long attribute value: keep the piece aside rather than joining it to the buffer, which
-            // would copy the whole value once per piece (a 50 MB value took minutes that way).
-            this.held.push(piece);
-            value.searched += piece.length;
-            return;
-        }
-        if (this.pos > 0) {
-            this.where.advance(this.buffer, this.pos);
-            this.buffer = this.buffer.slice(this.pos);
-            this.pos = 0;
-        }
-        this.buffer += this.takeHeld() + piece;
-        this.scan(false);
-    }
-    takeHeld() {
-        if (this.held.length === 0)
-            return '';
-        const held = this.held.join('');
-        this.held = [];
-        return held;
-    }
-    end() {
-        if (this.held.length > 0)
-            this.buffer += this.takeHeld();
-        this.scan(true);
-        if (this.mode !== 'markup') {
-            const what = this.mode === 'cdata' ? ['CDATA section', ']]>'] : this.mode === 'comment' ? ['comment', '-->'] : ['processing instruction', '?>'];
-            const { line, column } = this.sectionStart;
-            throw this.malformed(`the ${what[0]} opened at line ${line}, column ${column} is never closed (no "${what[1]}"). ` +
-                'The file is probably truncated (the test run was killed while writing it); regenerate it.');
-        }
-        if (this.pos < this.buffer.length)
-            throw this.error(this.pos, 'a tag is never closed (no ">"). The file is truncated (the test run was probably killed while writing it); regenerate it.', false);
-        if (this.open.length > 0) {
-            const { line } = this.where.at(this.buffer, this.buffer.length);
-            throw this.malformed(`it ends at line ${line} while ${this.open.map((n) => `<${n}>`).join(', ')} are still open. ` +
-                'The file is truncated (the test run was probably killed while writing it); regenerate it.');
-        }
-        if (this.roots === 0)
-            throw this.malformed('it has no root element. Expected a JUnit XML file with a <testsuites> or <testsuite> root.');
-    }
-    /** Consume as much of the buffer as can be read; at the end of input (`final`), everything. */
-    scan(final) {
-        const buf = this.buffer;
-        while (this.pos < buf.length) {
-            if (this.mode === 'cdata') {
-                const end = buf.indexOf(']]>', this.pos);
-                const stop = end === -1 ? Math.max(this.pos, buf.length - 2) : end;
-                if (stop > this.pos && this.handler.wantsText())
-                    this.handler.text(withoutNul(newlines(buf.slice(this.pos, stop))));
-                if (end === -1) {
-                    this.pos = stop;
-                    return;
-                }
-                this.pos = end + 3;
-                this.mode = 'markup';
-                continue;
-            }
-            if (this.mode === 'comment' || this.mode === 'pi') {
-                const terminator = this.mode === 'comment' ? '-->' : '?>';
-                const end = buf.indexOf(terminator, this.pos);
-                if (end === -1) {
-                    this.pos = Math.max(this.pos, buf.length - terminator.length + 1);
-                    return;
-                }
-                this.pos = end + terminator.length;
-                this.mode = 'markup';
-                continue;
-            }
-            const lt = buf.indexOf('<', this.pos);
-            if (lt !== this.pos) {
-                const stop = lt === -1 ? (final ? buf.length : safeTextEnd(buf, this.pos)) : lt;
-                if (stop > this.pos)
-                    this.textBetweenTags(buf, this.pos, stop);
-                this.pos = stop;
-                if (lt === -1)
-                    return;
-            }
-            if (!this.markup(buf, final))
-                return;
-        }
-    }
-    textBetweenTags(buf, from, to) {
-        if (this.open.length > 0 && !this.handler.wantsText())
-            return;
-        const raw = buf.slice(from, to);
-        if (this.open.length === 0) {
-            if (raw.trim() !== '') {
-                throw this.malformed(`expected exactly one root element and nothing else, found text outside the root element. ` +
-                    'Several files may have been concatenated, or the file was hand-edited; pass each result file separately.');
-            }
-            return;
-        }
-        this.handler.text(decodeXmlEntities(newlines(raw)));
-    }
-    /** Read the markup at `this.pos` (a `<`). False when more input is needed. */
-    markup(buf, final) {
-        const at = this.pos;
-        // Too short to tell `<!DOCTYPE` from `<!--` or `<![CDATA[`: wait for more.
-        if (!final && buf.length - at < 12 && (buf.length - at < 2 || buf[at + 1] === '!'))
-            return false;
-        if (buf.startsWith('<!--', at))
-            return this.enter('comment', at, 4);
-        if (buf.startsWith('<![CDATA[', at)) {
-            if (this.open.length === 0)
-                throw this.error(at, 'CDATA outside the root element.');
-            return this.enter('cdata', at, 9);
-        }
-        if (buf.startsWith('<?', at))
-            return this.enter('pi', at, 2);
-        if (buf.startsWith('<!', at)) {
-            if (DTD_DECLARATION.test(buf.slice(at, at + 12)))
-                throw this.refuseDeclaration(buf, at);
-            throw this.error(at, `unexpected "${buf.slice(at, at + 12)}".`);
-        }
-        const end = buf[at + 1] === '/' ? this.closeTag(buf, at) : this.openTag(buf, at);
-        if (end === -1) {
-            if (final)
-                throw this.error(at, 'a tag is never closed (no ">"). The file is truncated (the test run was probably killed while writing it); regenerate it.', false);
-            return false;
-        }
-        this.pos = end + 1;
-        return true;
-    }
-    enter(mode, at, length) {
-        this.sectionStart = this.where.at(this.buffer, at);
-        this.mode = mode;
-        this.pos = at + length;
-        return true;
-    }
-    /**
-     * An open tag, read in one pass: name, attributes, `>` (the scanner's hottest path: one per testcase).
-     * Returns the index of its `>`, or -1 when the buffer ends first (nothing is reported until it is whole).
-     * A tag cut by the end of the buffer is taken up where it was left (`partial`), not read again from its
-     * start, so a tag costs its length however many pieces it spans.
-     */
-    openTag(buf, at) {
-        const length = buf.length;
-        const partial = this.partial;
-        this.partial = undefined;
-        let i;
-        let name;
-        let attrs;
-        if (partial === undefined) {
-            i = at + 1;
-            while (i < length && !endsName(buf.charCodeAt(i)))
-                i += 1;
-            if (i - at > MAX_NAME_CHARS)
-                throw this.error(at, `a tag name longer than ${MAX_NAME_CHARS} characters.`);
-            if (i >= length)
-                return -1;
-            name = buf.slice(at + 1, i);
-            if (!NAME.test(name))
-                throw this.error(at, `"<${name.slice(0, 40)}" is not a valid tag name.`);
-            attrs = {};
-        }
-        else {
-            ({ name, attrs } = partial);
-            i = at + partial.next;
-        }
-        for (;;) {
-            while (i < length && isSpace(buf.charCodeAt(i)))
-                i += 1;
-            if (i >= length)
-                return this.suspend(at, name, attrs, i);
-            const c = buf.charCodeAt(i);
-            if (c === GT) {
-                this.openElement(name, attrs, false);
-                return i;
-            }
-            if (c === SLASH) {
-                if (i + 1 >= length)
-                    return this.suspend(at, name, attrs, i);
-                if (buf.charCodeAt(i + 1) !== GT)
-                    throw this.error(i, 'expected ">" after "/" in a tag.');
-                this.openElement(name, attrs, true);
-                return i + 1;
-            }
-            if (c === LT)
-                throw this.error(i, 'a "<" inside a tag.');
-            const start = i;
-            while (i < length && !endsName(buf.charCodeAt(i)) && buf.charCodeAt(i) !== EQUALS)
-                i += 1;
-            if (i - start > MAX_NAME_CHARS)
-                throw this.error(start, `an attribute name longer than ${MAX_NAME_CHARS} characters.`);
-            const attribute = buf.slice(start, i);
-            while (i < length && isSpace(buf.charCodeAt(i)))
-                i += 1;
-            if (i >= length)
-                return this.suspend(at, name, attrs, start);
-            if (buf.charCodeAt(i) === EQUALS)
-                i += 1;
-            else
-                throw this.notAnAttribute(buf, start);
-            while (i < length && isSpace(buf.charCodeAt(i)))
-                i += 1;
-            if (i >= length)
-                return this.suspend(at, name, attrs, start);
-            const quote = buf.charCodeAt(i);
-            if ((quote !== DOUBLE_QUOTE && quote !== SINGLE_QUOTE) || attribute === '')
-                throw this.notAnAttribute(buf, start);
-            // The part of a cut value already searched holds no closing quote: search only what came after it.
-            const cut = partial?.value;
-            const searchFrom = cut !== undefined && cut.quoteAt === i - at ? at + cut.searched : i + 1;
-            const close = buf.indexOf(quote === DOUBLE_QUOTE ? '"' : "'", searchFrom);
-            if (close === -1) {
-                this.partial = { name, attrs, next: start - at, value: { quote: quote === DOUBLE_QUOTE ? '"' : "'", quoteAt: i - at, searched: length - at } };
-                return -1;
-            }
-            const raw = buf.slice(i + 1, close);
-            const lt = raw.indexOf('<');
-            if (lt !== -1) {
-                throw this.error(i + 1 + lt, '"<" is not allowed inside an attribute value (it must be written &lt;). The tool that wrote this file produced invalid XML; fix or regenerate the file.', false);
-            }
-            if (Object.hasOwn(attrs, attribute))
-                throw this.error(start, `attribute "${attribute}" is repeated.`);
-            attrs[attribute] = attributeValue(raw);
-            i = close + 1;
-        }
-    }
-    /** The tag at `at` is cut by the end of the buffer: remember what was read of it, up to `next`. */
-    suspend(at, name, attrs, next) {
-        this.partial = { name, attrs, next: next - at };
-        return -1;
-    }
-    notAnAttribute(buf, start) {
-        const excerpt = buf
-            .slice(start, start + 40)
-            .split('>')[0]
-            ?.trim() ?? '';
-        return this.error(start, `attribute "${excerpt}" is not of the form name="value".`);
-    }
-    openElement(name, attrs, selfClosing) {
-        if (this.open.length === 0) {
-            if (this.roots > 0) {
-                throw this.malformed('expected exactly one root element and nothing else, found 2 top-level elements. ' +
-                    'Several files may have been concatenated, or the file was hand-edited; pass each result file separately.');
-            }
-            this.roots += 1;
-        }
-        if (this.open.length >= MAX_ELEMENT_DEPTH)
-            throw this.tooDeep(name);
-        this.open.push(name);
-        this.handler.open(name, attrs);
-        if (selfClosing) {
-            this.open.pop();
-            this.handler.close(name);
-        }
-    }
-    /** A closing tag; returns the index of its `>`, or -1 when the buffer ends first. */
-    closeTag(buf, at) {
-        const end = buf.indexOf('>', at);
-        if (end === -1)
-            return -1;
-        const stray = buf.indexOf('<', at + 1);
-        if (stray !== -1 && stray < end)
-            throw this.error(stray, 'a "<" inside a tag.');
-        const name = buf.slice(at + 2, end).trim();
-        const expected = this.open.pop();
-        if (expected === undefined)
-            throw this.error(at, `closing tag </${name}> without an open element.`);
-        if (expected !== name)
-            throw this.error(at, `expected closing tag </${expected}>, found </${name}>.`);
-        this.handler.close(name);
-        return end;
-    }
-    refuseDeclaration(buf, at) {
-        if (/^<!DOCTYPE\s+html\b/i.test(buf.slice(at, at + 15))) {
-            return new errors_InputError('INPUT_NOT_RESULTS', this.source, `${this.source} is an HTML page, not JUnit XML. Pass the machine-readable result file the test runner wrote, ` + 'not an HTML report made from it.');
-        }
-        const { line, column } = this.where.at(buf, at);
-        return new errors_InputError('INPUT_HOSTILE', this.source, `${this.source}: refused a DTD declaration (${buf.slice(at, at + 9)}…) at line ${line}, column ${column}. ` +
-            'Expected a JUnit XML file without <!DOCTYPE> or <!ENTITY>: a DTD can define entities that expand ' +
-            'without bound or read other files, so it is never processed. Remove the declaration, or check where this file came from.');
-    }
-    tooDeep(name) {
-        const { line, column } = this.where.at(this.buffer, this.pos);
-        return new errors_InputError('INPUT_HOSTILE', this.source, `${this.source}: refused at line ${line}, column ${column}: a <${name}> nested more than ${MAX_ELEMENT_DEPTH} elements deep. ` +
-            `Real result files nest a few levels; a file nested this deep is broken or made to exhaust the memory of the tools that read it, ` +
-            'so it is not read further (the other files are). Check where this file came from, and regenerate it with the test runner.');
-    }
-    error(offset, what, generic = true) {
-        const { line, column } = this.where.at(this.buffer, offset);
-        const advice = generic ? ` Expected a complete ${this.document} file; the file may be truncated or hand-edited. Regenerate it.` : '';
-        return this.malformed(`line ${line}, column ${column}: ${what}${advice}`);
-    }
-    malformed(what) {
-        return new errors_InputError('INPUT_MALFORMED', this.source, `${this.source} is not well-formed XML: ${what}`);
-    }
-}
-const GT = 0x3e;
-const LT = 0x3c;
-const SLASH = 0x2f;
-const EQUALS = 0x3d;
-const DOUBLE_QUOTE = 0x22;
-const SINGLE_QUOTE = 0x27;
-function isSpace(c) {
-    return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
-}
-/** What ends a tag or attribute name: white space, `/`, `>`, `<`, a quote. */
-function endsName(c) {
-    return isSpace(c) || c === SLASH || c === GT || c === LT || c === DOUBLE_QUOTE || c === SINGLE_QUOTE;
-}
-/** Where text before the end of a piece can safely stop: never inside an entity reference. */
-function safeTextEnd(buf, from) {
-    if (buf.endsWith('\r'))
-        return Math.max(from, buf.length - 1);
-    const amp = buf.lastIndexOf('&');
-    if (amp < from || amp < buf.length - LONGEST_REFERENCE || buf.indexOf(';', amp) !== -1)
-        return buf.length;
-    return amp;
-}
-/** NUL is never allowed in XML; a tool that wrote one (a crashed process's output) meant nothing by it. */
-function withoutNul(text) {
-    return text.includes('\0') ? text.replaceAll('\0', '') : text;
-}
-/** XML reads every `\r\n` and lone `\r` as `\n`. */
-function newlines(text) {
-    return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
-}
-function attributeValue(raw) {
-    const normalised = /[\t\n\r]/.test(raw) ? raw.replace(/\r\n|[\t\n\r]/g, ' ') : raw;
-    return decodeXmlEntities(normalised);
-}
-//# sourceMappingURL=xml-scanner.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/xml-results.js
-
-
-
-
-
-class XmlResultReader {
-    source;
-    warn;
-    stack = [];
-    ready = [];
-    scanner;
-    started = false;
-    constructor(source, warn, label) {
-        this.source = source;
-        this.warn = warn;
-        this.scanner = new XmlScanner(source, this, label);
-    }
-    /** The document broke before its end: hand over what is complete and held back, as it is (most formats hold nothing). */
-    releaseHeld() { }
-    write(text) {
-        if (!this.started) {
-            if (text === '')
-                return;
-            this.started = true;
-            text = stripBom(text);
-        }
-        this.scanner.write(text);
-    }
-    end() {
-        this.scanner.end();
-        this.finish();
-    }
-    take() {
-        const out = this.ready;
-        this.ready = [];
-        return out;
-    }
-    /** After an error: what was complete before it. */
-    takeAfterError() {
-        this.releaseHeld();
-        return this.take();
-    }
-    open(name, attrs) {
-        const parent = this.stack[this.stack.length - 1];
-        const element = { name, attrs };
-        const cap = this.textCap(element, parent);
-        if (cap !== undefined)
-            element.text = new CappedText(cap);
-        this.stack.push(element);
-        this.opened(element);
-    }
-    close() {
-        const element = this.stack.pop();
-        if (element !== undefined)
-            this.closed(element);
-    }
-    wantsText() {
-        return this.stack[this.stack.length - 1]?.text !== undefined;
-    }
-    text(text) {
-        this.stack[this.stack.length - 1]?.text?.append(text);
-    }
-    /** The name of the element `depth` levels above the innermost (0: the innermost itself). */
-    above(depth) {
-        return this.stack[this.stack.length - 1 - depth]?.name;
-    }
-}
-/** Read a document in pieces with `reader`, yielding the results each piece completed; see the top of this file. */
-async function* readXmlInBatches(chunks, reader) {
-    try {
-        for await (const chunk of chunks) {
-            reader.write(chunk);
-            yield reader.take();
-        }
-        reader.end();
-    }
-    catch (error) {
-        yield reader.takeAfterError();
-        throw error;
-    }
-    yield reader.take();
-}
-/** The same results one by one. */
-async function* readXml(chunks, reader) {
-    for await (const batch of readXmlInBatches(chunks, reader))
-        yield* batch;
-}
-/** An attribute kept beyond its element, trimmed; undefined when absent or blank. */
-function keptAttribute(value) {
-    const text = nonEmpty(value);
-    return text === undefined ? undefined : detached(text);
-}
-/**
- * A collected text, trimmed, without terminal colours or NUL characters, its line breaks `\n`; undefined when
- * blank. (.NET writes `&#xD;` before each line break, which XML keeps as a carriage return; captured console
- * output can hold NULs, which no text field should carry.)
- */
-function keptText(text) {
-    if (text === undefined)
-        return undefined;
-    let value = stripAnsi(text.value());
-    if (value.includes('\r'))
-        value = value.replace(/\r\n?/g, '\n');
-    if (value.includes('\0'))
-        value = value.replace(/\0/g, '');
-    return nonEmpty(value);
-}
-/** One attempt (these formats write one run per result); message = the message, else the stack's first line. */
-function resultOf(fields) {
-    const message = fields.message ?? firstLine(fields.stack);
-    const attempt = { status: fields.status };
-    if (fields.durationMs !== undefined)
-        attempt.durationMs = fields.durationMs;
-    if (message !== undefined)
-        attempt.message = detached(clip(message, MAX_MESSAGE_CHARS));
-    if (fields.stack !== undefined)
-        attempt.stack = clip(fields.stack, MAX_STACK_CHARS);
-    const result = {
-        source: fields.source,
-        suitePath: fields.suitePath,
-        name: fields.name,
-        status: fields.status,
-        properties: fields.properties ?? [],
-        tags: fields.tags ?? [],
-        attachments: fields.attachments ?? [],
-        attempts: [attempt],
-    };
-    if (fields.file !== undefined)
-        result.file = fields.file;
-    if (fields.classname !== undefined)
-        result.classname = fields.classname;
-    if (fields.durationMs !== undefined)
-        result.durationMs = fields.durationMs;
-    if (attempt.message !== undefined)
-        result.message = attempt.message;
-    if (attempt.stack !== undefined)
-        result.stack = attempt.stack;
-    if (fields.output !== undefined)
-        result.output = clip(fields.output, MAX_OUTPUT_CHARS);
-    return result;
-}
-/** Texts joined by a line, the blank ones left out; undefined when none is left. */
-function joinTexts(texts) {
-    const present = texts.filter((t) => t !== undefined && t !== '');
-    return present.length === 0 ? undefined : present.join('\n');
-}
-/** An attachment from a path as the producer wrote it: named after its last segment. */
-function attachmentAt(path) {
-    return { name: path.split(/[\\/]/).pop() ?? path, path };
-}
-/**
- * Values that could not be read (durations, outcomes), counted and named in one warning at the end rather
- * than one per result: the first three distinct values are shown.
- */
-class Unreadable {
-    shown = [];
-    count = 0;
-    note(value) {
-        this.count += 1;
-        if (this.shown.length < 3 && !this.shown.includes(value))
-            this.shown.push(value);
-    }
-    /**
-     * One warning naming the values: `what` is the singular noun ("duration"; an `s` makes the plural),
-     * `consequence` what became of those results ("recorded as errors"), `expected` what would have been read.
-     */
-    report(warn, source, what, consequence, expected) {
-        if (this.count === 0)
-            return;
-        const more = this.count - this.shown.length;
-        const values = `${this.shown.map((v) => JSON.stringify(v)).join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
-        const one = this.count === 1;
-        warn(`${source}: ${this.count} ${what}${one ? '' : 's'} could not be read (${values}); ${one ? 'that result is' : 'those results are'} ${consequence}. Expected ${expected}.`);
-    }
-}
-//# sourceMappingURL=xml-results.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/nunit3/nunit3.js
-
-
-
-/** Marks the result made of a fixture's own failure; its value is the failure's site. */
-const NUNIT_SUITE_FAILURE = 'nunit.suite-failure';
-const ERROR_LABELS = new Set(['error', 'invalid', 'cancelled']);
-const NOTHING_INHERITED = Object.freeze({ properties: [], tags: [] });
-/**
- * Property lists, outermost first, as one: a name present at an inner level drops every outer value of that name
- * (values repeated within one level are all kept). One pass from the innermost level: linear in the levels.
- */
-function mergeLevels(levels) {
-    const inner = new Set();
-    const kept = [];
-    for (let i = levels.length - 1; i >= 0; i -= 1) {
-        const level = levels[i] ?? [];
-        kept.push(level.filter((p) => !inner.has(p.name)));
-        for (const property of level)
-            inner.add(property.name);
-    }
-    return kept.reverse().flat();
-}
-class NUnit3Reader extends XmlResultReader {
-    suites = [];
-    testCase;
-    results = new Unreadable();
-    durations = new Unreadable();
-    constructor(source, warn = () => undefined) {
-        super(source, warn, 'NUnit 3 XML');
-    }
-    textCap(element, parent) {
-        const name = element.name;
-        const parentName = parent?.name;
-        if (name === 'message' && (parentName === 'failure' || parentName === 'reason') && this.ownerOf(1))
-            return MAX_MESSAGE_CHARS;
-        if (name === 'stack-trace' && parentName === 'failure' && this.ownerOf(1))
-            return MAX_STACK_CHARS;
-        if (name === 'output' && parentName === 'test-case')
-            return MAX_OUTPUT_CHARS;
-        if (name === 'filePath' && parentName === 'attachment' && this.testCase !== undefined)
-            return MAX_MESSAGE_CHARS;
-        return undefined;
-    }
-    /** Is the element `depth` levels above the one opening a test-case or a test-suite (not an assertion)? */
-    ownerOf(depth) {
-        const owner = this.above(depth);
-        return owner === 'test-case' || owner === 'test-suite';
-    }
-    opened(element) {
-        const attrs = element.attrs;
-        if (element.name === 'test-suite') {
-            this.suites.push({ attrs, ownProperties: [], ownTags: [], cases: 0 });
-        }
-        else if (element.name === 'test-case') {
-            this.testCase = { attrs, ownProperties: [], tags: [], files: [] };
-        }
-        else if (element.name === 'property' && this.above(1) === 'properties') {
-            const owner = this.above(2);
-            const name = keptAttribute(attrs.name);
-            if (name === undefined || name.startsWith('_'))
-                return;
-            const value = detached(attrs.value ?? '');
-            const testCase = owner === 'test-case' ? this.testCase : undefined;
-            const suite = owner === 'test-suite' ? this.suites[this.suites.length - 1] : undefined;
-            if (name === 'Category') {
-                if (testCase !== undefined)
-                    testCase.tags.push(value);
-                else if (suite !== undefined)
-                    suite.ownTags.push(value);
-                return;
-            }
-            (testCase?.ownProperties ?? suite?.ownProperties)?.push({ name, value });
-        }
-    }
-    closed(element) {
-        switch (element.name) {
-            case 'message': {
-                if (element.text === undefined)
-                    return;
-                const text = keptText(element.text);
-                const target = this.target();
-                if (target === undefined)
-                    return;
-                if (this.above(0) === 'failure')
-                    target.message = text;
-                else if (this.above(1) === 'test-case')
-                    target.reason = text;
-                return;
-            }
-            case 'stack-trace': {
-                if (element.text === undefined)
-                    return;
-                const target = this.target();
-                if (target !== undefined)
-                    target.stack = keptText(element.text);
-                return;
-            }
-            case 'output':
-                if (element.text !== undefined && this.testCase !== undefined)
-                    this.testCase.output = keptText(element.text);
-                return;
-            case 'filePath': {
-                const path = keptText(element.text);
-                if (path !== undefined && this.testCase !== undefined)
-                    this.testCase.files.push(path);
-                return;
-            }
-            case 'test-case':
-                if (this.testCase !== undefined)
-                    this.caseRead(this.testCase);
-                this.testCase = undefined;
-                return;
-            case 'test-suite': {
-                const suite = this.suites.pop();
-                if (suite !== undefined)
-                    this.suiteRead(suite);
-                return;
-            }
-            default:
-                return;
-        }
-    }
-    /** Whose `<failure>`/`<reason>` has just ended its child: the test-case's or the innermost suite's. */
-    target() {
-        return this.above(1) === 'test-case' ? this.testCase : this.suites[this.suites.length - 1];
-    }
-    status(attrs) {
-        const result = (attrs.result ?? '').trim().toLowerCase();
-        if (result === 'passed' || result === 'warning')
-            return 'passed';
-        if (result === 'failed')
-            return ERROR_LABELS.has((attrs.label ?? '').trim().toLowerCase()) ? 'error' : 'failed';
-        if (result === 'skipped' || result === 'inconclusive')
-            return 'skipped';
-        this.results.note(attrs.result ?? '');
-        return 'error';
-    }
-    duration(value) {
-        const ms = secondsToMs(value);
-        if (ms === undefined && value !== undefined && value.trim() !== '')
-            this.durations.note(value);
-        return ms;
-    }
-    caseRead(testCase) {
-        const attrs = testCase.attrs;
-        const suite = this.suites[this.suites.length - 1];
-        if (suite !== undefined)
-            suite.cases += 1;
-        const classname = keptAttribute(attrs.classname) ?? this.fixtureName();
-        const status = this.status(attrs);
-        const inherited = this.inherited();
-        const properties = testCase.ownProperties.length === 0 ? inherited.properties : mergeLevels([inherited.properties, testCase.ownProperties]);
-        const tags = testCase.tags.length === 0 ? inherited.tags : [...inherited.tags, ...testCase.tags];
-        this.ready.push(resultOf({
-            source: this.source,
-            suitePath: classname === undefined ? [] : [classname],
-            name: detached(attrs.name ?? ''),
-            classname,
-            status,
-            durationMs: this.duration(attrs.duration),
-            message: testCase.message ?? testCase.reason,
-            stack: testCase.stack,
-            output: testCase.output,
-            properties,
-            tags,
-            attachments: testCase.files.map(attachmentAt),
-        }));
-    }
-    /**
-     * The properties and tags of every open suite (outermost first; an inner name replaces outer values), for the
-     * innermost one or for `closing` (just popped): merged once per suite whose test-cases ask, and shared by them.
-     * Computed from the open levels each time rather than level by level, so deep nesting costs its depth, not its
-     * square.
-     */
-    inherited(closing) {
-        const innermost = closing ?? this.suites[this.suites.length - 1];
-        if (innermost === undefined)
-            return NOTHING_INHERITED;
-        if (innermost.inherited !== undefined)
-            return innermost.inherited;
-        const levels = closing === undefined ? this.suites : [...this.suites, closing];
-        innermost.inherited = { properties: mergeLevels(levels.map((l) => l.ownProperties)), tags: [...new Set(levels.flatMap((l) => l.ownTags))] };
-        return innermost.inherited;
-    }
-    /** The innermost enclosing fixture's full name: the class of test-cases written without `classname`. */
-    fixtureName() {
-        for (let i = this.suites.length - 1; i >= 0; i -= 1) {
-            const attrs = this.suites[i]?.attrs;
-            if (attrs?.type === 'TestFixture' || attrs?.type === 'GenericFixture')
-                return keptAttribute(attrs.fullname) ?? keptAttribute(attrs.name);
-        }
-        return undefined;
-    }
-    /** A fixture's own failure that no test-case carries (teardown, or setup of an empty fixture). */
-    suiteRead(suite) {
-        const outer = this.suites[this.suites.length - 1];
-        if (outer !== undefined)
-            outer.cases += suite.cases;
-        const site = (suite.attrs.site ?? '').trim();
-        const failed = (suite.attrs.result ?? '').trim().toLowerCase() === 'failed';
-        if (!failed || (suite.message === undefined && suite.stack === undefined))
-            return;
-        if (!(site === 'TearDown' || (site === 'SetUp' && suite.cases === 0)))
-            return;
-        const name = keptAttribute(suite.attrs.fullname) ?? keptAttribute(suite.attrs.name) ?? '';
-        this.ready.push(resultOf({
-            source: this.source,
-            suitePath: [],
-            name,
-            classname: name,
-            status: 'error',
-            durationMs: this.duration(suite.attrs.duration),
-            message: suite.message,
-            stack: suite.stack,
-            properties: [...this.inherited(suite).properties, { name: NUNIT_SUITE_FAILURE, value: site }],
-            tags: this.inherited(suite).tags,
-        }));
-    }
-    finish() {
-        this.results.report(this.warn, this.source, 'test-case result', 'recorded with the status error', 'Passed, Failed, Skipped, Inconclusive or Warning');
-        this.durations.report(this.warn, this.source, 'duration', 'recorded without a duration', 'seconds ("0.0123")');
-    }
-}
-//# sourceMappingURL=nunit3.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/nunit3/index.js
-
-
-
-const ROOTS = ['test-run'];
-const nunit3Xml = {
-    id: 'nunit3',
-    label: 'NUnit 3 XML',
-    xmlRoots: ROOTS,
-    sniff: (head) => ROOTS.includes(xmlRootName(head) ?? ''),
-    parse: (chunks, ctx) => readXml(chunks, new NUnit3Reader(ctx.source, (message) => ctx.warn(message))),
-    parseInBatches: (chunks, ctx) => readXmlInBatches(chunks, new NUnit3Reader(ctx.source, (message) => ctx.warn(message))),
-};
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/testng/testng.js
-
-
-
-/** Marks the result made of a failed configuration method; its value is the method's name. */
-const TESTNG_CONFIG_FAILURE = 'testng.config-failure';
-const STATUSES = new Map([
-    ['pass', 'passed'],
-    ['fail', 'failed'],
-    ['skip', 'skipped'],
-]);
-class TestngReader extends XmlResultReader {
-    className;
-    method;
-    /** Failed configuration methods already reported for the open class. */
-    failedConfigs = new Set();
-    statuses = new Unreadable();
-    constructor(source, warn = () => undefined) {
-        super(source, warn, 'TestNG XML');
-    }
-    textCap(element, parent) {
-        if (this.method === undefined)
-            return undefined;
-        const name = element.name;
-        const parentName = parent?.name;
-        if (parentName === 'exception')
-            return name === 'message' ? MAX_MESSAGE_CHARS : name === 'full-stacktrace' ? MAX_STACK_CHARS : undefined;
-        if (name === 'line' && parentName === 'reporter-output')
-            return MAX_OUTPUT_CHARS;
-        if (name === 'value' && parentName === 'param')
-            return MAX_MESSAGE_CHARS;
-        if (name === 'attribute' && parentName === 'attributes')
-            return MAX_MESSAGE_CHARS;
-        return undefined;
-    }
-    opened(element) {
-        if (element.name === 'class' && this.above(1) === 'test') {
-            this.className = keptAttribute(element.attrs.name);
-            this.failedConfigs.clear();
-        }
-        else if (element.name === 'test-method') {
-            this.method = { attrs: element.attrs, output: [], params: [], properties: [] };
-        }
-        else if (element.name === 'exception' && this.method !== undefined) {
-            this.method.exceptionClass = keptAttribute(element.attrs.class);
-        }
-    }
-    closed(element) {
-        const method = this.method;
-        if (element.name === 'class')
-            this.className = undefined;
-        if (method === undefined)
-            return;
-        switch (element.name) {
-            case 'message':
-                if (element.text !== undefined)
-                    method.message = keptText(element.text);
-                return;
-            case 'full-stacktrace':
-                if (element.text !== undefined)
-                    method.stack = keptText(element.text);
-                return;
-            case 'line':
-                if (element.text !== undefined)
-                    method.output.push(keptText(element.text));
-                return;
-            case 'value':
-                if (element.text !== undefined)
-                    method.params.push(element.text.value().trim());
-                return;
-            case 'attribute': {
-                const name = keptAttribute(element.attrs.name);
-                if (name !== undefined && element.text !== undefined)
-                    method.properties.push({ name, value: element.text.value().trim() });
-                return;
-            }
-            case 'test-method':
-                this.methodRead(method);
-                this.method = undefined;
-                return;
-            default:
-                return;
-        }
-    }
-    methodRead(method) {
-        const attrs = method.attrs;
-        const rawStatus = (attrs.status ?? '').trim();
-        let status = STATUSES.get(rawStatus.toLowerCase());
-        const message = method.message ?? method.exceptionClass;
-        const classname = this.className;
-        if (attrs['is-config'] === 'true') {
-            const name = detached(attrs.name ?? '');
-            if (status !== 'failed' || this.failedConfigs.has(name))
-                return;
-            this.failedConfigs.add(name);
-            const className = classname ?? '';
-            this.ready.push(resultOf({
-                source: this.source,
-                suitePath: [],
-                name: className,
-                classname,
-                status: 'error',
-                durationMs: durationOf(attrs['duration-ms']),
-                message: method.message === undefined && method.stack !== undefined ? undefined : (message ?? `Configuration method ${name} failed.`),
-                stack: method.stack,
-                output: joinTexts(method.output),
-                properties: [{ name: TESTNG_CONFIG_FAILURE, value: name }, ...method.properties],
-            }));
-            return;
-        }
-        if (status === undefined) {
-            this.statuses.note(rawStatus);
-            status = 'error';
-        }
-        const properties = [];
-        if (method.params.length > 0)
-            properties.push({ name: 'testng.params', value: method.params.join(', ') });
-        const description = keptAttribute(attrs.description);
-        if (description !== undefined)
-            properties.push({ name: 'testng.description', value: description });
-        properties.push(...method.properties);
-        this.ready.push(resultOf({
-            source: this.source,
-            suitePath: classname === undefined ? [] : [classname],
-            name: detached(attrs.name ?? ''),
-            classname,
-            status,
-            durationMs: durationOf(attrs['duration-ms']),
-            // The stack's first line says more than the class alone (`java.lang.AssertionError: expected …`).
-            message: method.message === undefined && method.stack !== undefined ? undefined : message,
-            stack: method.stack,
-            output: joinTexts(method.output),
-            properties,
-        }));
-    }
-    finish() {
-        this.statuses.report(this.warn, this.source, 'test-method status', 'recorded with the status error', 'PASS, FAIL or SKIP');
-    }
-}
-/** `duration-ms`: whole milliseconds. */
-function durationOf(value) {
-    const text = nonEmpty(value);
-    return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
-}
-//# sourceMappingURL=testng.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/testng/index.js
-
-
-
-const testng_ROOTS = ['testng-results'];
-const testngXml = {
-    id: 'testng',
-    label: 'TestNG XML',
-    xmlRoots: testng_ROOTS,
-    sniff: (head) => testng_ROOTS.includes(xmlRootName(head) ?? ''),
-    parse: (chunks, ctx) => readXml(chunks, new TestngReader(ctx.source, (message) => ctx.warn(message))),
-    parseInBatches: (chunks, ctx) => readXmlInBatches(chunks, new TestngReader(ctx.source, (message) => ctx.warn(message))),
-};
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/duration.js
-/**
- * A JUnit `time` attribute as whole milliseconds. Seconds as most producers write them ("1.5", "1,234.5",
- * "0,014", "1,234", "1.5e-3"), with a unit ("1.5s", "150ms", "2m", "1h"), or as a clock ("00:01:02", "01:02.5").
- * `undefined` with `readable: false` when the value is none of these, so the reader can name it in a warning.
- */
-
-const PLAIN_SECONDS = /^\d{1,9}(?:\.\d{1,9})?$/;
-/**
- * One comma and no point is a decimal comma, whatever the digits after it: a producer in a locale that writes
- * "1,234" means 1.234 s (a test of twenty minutes written with a thousands separator but no decimals is not
- * seen in the wild). A comma beside a point groups thousands ("1,234.5" is 1234.5 s): left to secondsToMs.
- */
-const DECIMAL_COMMA = /^(\d{1,9}),(\d{1,9})$/;
-const READABLE_NONE = { readable: true };
-const WITH_UNIT = /^(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|sec|m|min|h)$/i;
-const CLOCK = /^(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)$/;
-const UNIT_MS = new Map([
-    ['ms', 1],
-    ['s', 1000],
-    ['sec', 1000],
-    ['m', 60_000],
-    ['min', 60_000],
-    ['h', 3_600_000],
-]);
-function readDuration(value) {
-    if (value === undefined)
-        return READABLE_NONE;
-    // The common case first: plain seconds ("0.013").
-    if (PLAIN_SECONDS.test(value))
-        return { ms: Math.round(Number(value) * 1000), readable: true };
-    const text = value.trim();
-    if (text === '')
-        return READABLE_NONE;
-    const comma = DECIMAL_COMMA.exec(text);
-    if (comma !== null)
-        return { ms: Math.round(Number(`${comma[1]}.${comma[2]}`) * 1000), readable: true };
-    const unit = WITH_UNIT.exec(text);
-    if (unit !== null)
-        return { ms: Math.round(Number(unit[1]) * (UNIT_MS.get((unit[2] ?? '').toLowerCase()) ?? 1000)), readable: true };
-    const clock = CLOCK.exec(text);
-    if (clock !== null) {
-        const seconds = Number(clock[1] ?? 0) * 3600 + Number(clock[2]) * 60 + Number(clock[3]);
-        return { ms: Math.round(seconds * 1000), readable: true };
-    }
-    const ms = secondsToMs(text);
-    return ms === undefined ? { readable: false } : { ms, readable: true };
-}
-//# sourceMappingURL=duration.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/trx/trx.js
-
-
-
-
-const trx_OUTCOMES = new Map([
-    ['passed', 'passed'],
-    ['passedbutrunaborted', 'passed'],
-    ['completed', 'passed'],
-    ['warning', 'passed'],
-    ['failed', 'failed'],
-    ['error', 'error'],
-    ['timeout', 'error'],
-    ['aborted', 'error'],
-    ['disconnected', 'error'],
-    ['notexecuted', 'skipped'],
-    ['inconclusive', 'skipped'],
-    ['notrunnable', 'skipped'],
-    ['pending', 'skipped'],
-    ['inprogress', 'skipped'],
-]);
-const PER_TEST_LINE = /\[(?:FAIL|SKIP)\]$/;
-const OUTPUT_TEXTS = new Set(['StdOut', 'StdErr', 'DebugTrace']);
-class TrxReader extends XmlResultReader {
-    /** Definitions read while results may still follow them (MSTest's older layout puts them first). */
-    definitions = new Map();
-    /** Results waiting for their definition, by testId (the last read of each test; see Held.previous). */
-    held = new Map();
-    resultsEnded = false;
-    definitionsEnded = false;
-    builders = [];
-    definition;
-    classes = new Map();
-    propertyKey;
-    propertyValue;
-    deploymentRoot;
-    runErrors = [];
-    /** Result kinds other than unit tests (web, generic, manual, ordered), counted for a warning. */
-    otherKinds = new Map();
-    durations = new Unreadable();
-    outcomes = new Unreadable();
-    constructor(source, warn = () => undefined) {
-        super(source, warn, '.NET TRX');
-    }
-    textCap(element, parent) {
-        const name = element.name;
-        const parentName = parent?.name;
-        if (parentName === 'ErrorInfo')
-            return name === 'Message' ? MAX_MESSAGE_CHARS : name === 'StackTrace' ? MAX_STACK_CHARS : undefined;
-        if (parentName === 'Output' && OUTPUT_TEXTS.has(name) && this.above(1) === 'UnitTestResult')
-            return MAX_OUTPUT_CHARS;
-        if (parentName === 'Property' && this.definition !== undefined && (name === 'Key' || name === 'Value'))
-            return MAX_MESSAGE_CHARS;
-        if (parentName === 'RunInfo' && name === 'Text')
-            return MAX_MESSAGE_CHARS;
-        // MSTest's Logger.LogMessage lines: output of the test.
-        if (parentName === 'TextMessages' && name === 'Message' && this.builders.length > 0)
-            return MAX_OUTPUT_CHARS;
-        return undefined;
-    }
-    opened(element) {
-        const attrs = element.attrs;
-        switch (element.name) {
-            case 'WebTestResult':
-            case 'GenericTestResult':
-            case 'ManualTestResult':
-            case 'TestResultAggregation':
-                if (this.above(1) === 'Results')
-                    this.otherKinds.set(element.name, (this.otherKinds.get(element.name) ?? 0) + 1);
-                return;
-            case 'UnitTestResult': {
-                const parent = this.builders[this.builders.length - 1];
-                if (parent !== undefined)
-                    parent.hasInner = true;
-                this.builders.push({ attrs, output: [], files: [], hasInner: false });
-                return;
-            }
-            case 'ResultFile': {
-                const path = keptAttribute(attrs.path);
-                const builder = this.builders[this.builders.length - 1];
-                if (path !== undefined && builder !== undefined)
-                    builder.files.push(path);
-                return;
-            }
-            case 'Deployment':
-                this.deploymentRoot = keptAttribute(attrs.runDeploymentRoot);
-                return;
-            case 'UnitTest':
-                if (this.above(1) === 'TestDefinitions')
-                    this.definition = { id: keptAttribute(attrs.id), read: {} };
-                return;
-            case 'TestMethod': {
-                const classname = keptAttribute(attrs.className);
-                // `Namespace.Class, Assembly, Version=…` in older MSTest files: the class is before the first comma.
-                if (this.definition !== undefined && classname !== undefined)
-                    this.definition.read.testClass = this.testClass(classname.split(',')[0]?.trim() ?? classname);
-                return;
-            }
-            case 'TestCategoryItem': {
-                const category = keptAttribute(attrs.TestCategory);
-                if (this.definition !== undefined && category !== undefined)
-                    (this.definition.read.tags ??= []).push(category);
-                return;
-            }
-            case 'Property':
-                this.propertyKey = undefined;
-                this.propertyValue = undefined;
-                return;
-            default:
-                return;
-        }
-    }
-    closed(element) {
-        switch (element.name) {
-            case 'Message':
-            case 'StackTrace': {
-                const builder = this.builders[this.builders.length - 1];
-                if (builder === undefined || element.text === undefined)
-                    return;
-                if (this.above(0) === 'TextMessages')
-                    builder.output.push(keptText(element.text));
-                else if (element.name === 'Message')
-                    builder.message = keptText(element.text);
-                else
-                    builder.stack = keptText(element.text);
-                return;
-            }
-            case 'StdOut':
-            case 'StdErr':
-            case 'DebugTrace':
-                if (element.text !== undefined)
-                    this.builders[this.builders.length - 1]?.output.push(keptText(element.text));
-                return;
-            case 'UnitTestResult': {
-                const builder = this.builders.pop();
-                if (builder !== undefined && !builder.hasInner)
-                    this.resultRead(builder);
-                return;
-            }
-            case 'Key':
-                if (element.text !== undefined)
-                    this.propertyKey = keptText(element.text);
-                return;
-            case 'Value':
-                if (element.text !== undefined)
-                    this.propertyValue = keptText(element.text) ?? '';
-                return;
-            case 'Property':
-                if (this.definition !== undefined && this.propertyKey !== undefined)
-                    (this.definition.read.properties ??= []).push({ name: this.propertyKey, value: this.propertyValue ?? '' });
-                return;
-            case 'UnitTest':
-                if (this.definition !== undefined)
-                    this.definitionRead(this.definition.id, this.definition.read);
-                this.definition = undefined;
-                return;
-            case 'Results':
-                this.resultsEnded = true;
-                return;
-            case 'TestDefinitions':
-                // Results still held name no definition: they are complete as they are.
-                this.definitionsEnded = true;
-                this.releaseHeld();
-                if (this.resultsEnded)
-                    this.definitions.clear();
-                return;
-            case 'Text': {
-                const text = keptText(element.text);
-                // The xUnit.net adapter repeats each failed test here (`… Failing_Test [FAIL]`): already a result.
-                if (text === undefined || PER_TEST_LINE.test(text))
-                    return;
-                if (this.stack[this.stack.length - 1]?.attrs.outcome?.toLowerCase() === 'error')
-                    this.runErrors.push(text);
-                return;
-            }
-            default:
-                return;
-        }
-    }
-    resultRead(builder) {
-        const attrs = builder.attrs;
-        const outcome = attrs.outcome?.trim() ?? '';
-        let status = trx_OUTCOMES.get(outcome.toLowerCase());
-        if (status === undefined) {
-            this.outcomes.note(outcome);
-            status = 'error';
-        }
-        const time = readDuration(attrs.duration);
-        if (!time.readable)
-            this.durations.note(attrs.duration ?? '');
-        const directory = keptAttribute(attrs.relativeResultsDirectory) ?? keptAttribute(attrs.executionId);
-        const files = builder.files.length === 0
-            ? undefined
-            : builder.files.map((path) => attachmentAt(this.deploymentRoot !== undefined && directory !== undefined ? `${this.deploymentRoot}/In/${directory}/${path}` : path));
-        const held = {
-            name: detached(attrs.testName ?? ''),
-            status,
-            durationMs: time.ms,
-            message: builder.message,
-            stack: builder.stack,
-            output: joinTexts(builder.output),
-            files,
-            previous: undefined,
-        };
-        const testId = keptAttribute(attrs.testId);
-        const definition = testId === undefined ? undefined : this.definitions.get(testId);
-        // Hand it over now when its definition is known, or can no longer come; hold it otherwise.
-        if (testId === undefined || definition !== undefined || this.definitionsEnded) {
-            this.ready.push(this.resultOf(held, definition));
-            return;
-        }
-        held.previous = this.held.get(testId);
-        this.held.set(testId, held);
-    }
-    /** A definition has been read: its held results are complete; it is kept only if results may still follow. */
-    definitionRead(id, definition) {
-        if (id === undefined)
-            return;
-        const last = this.held.get(id);
-        if (last !== undefined) {
-            this.held.delete(id);
-            this.release(last, definition);
-        }
-        if (!this.resultsEnded)
-            this.definitions.set(id, definition);
-    }
-    /** A test's held results, in reading order. */
-    release(last, definition) {
-        const chain = [];
-        for (let held = last; held !== undefined; held = held.previous)
-            chain.push(held);
-        for (let i = chain.length - 1; i >= 0; i -= 1)
-            this.ready.push(this.resultOf(chain[i], definition));
-    }
-    resultOf(held, definition) {
-        const testClass = definition?.testClass;
-        return resultOf({
-            source: this.source,
-            suitePath: testClass?.suitePath ?? [],
-            name: held.name,
-            classname: testClass?.name,
-            status: held.status,
-            durationMs: held.durationMs,
-            message: held.message,
-            stack: held.stack,
-            output: held.output,
-            properties: definition?.properties,
-            tags: definition?.tags,
-            attachments: held.files,
-        });
-    }
-    /** One class record per class name: its results share the name and the suite path. */
-    testClass(name) {
-        let known = this.classes.get(name);
-        if (known === undefined) {
-            known = { name, suitePath: [name] };
-            this.classes.set(name, known);
-        }
-        return known;
-    }
-    releaseHeld() {
-        for (const last of this.held.values())
-            this.release(last, undefined);
-        this.held.clear();
-    }
-    finish() {
-        this.releaseHeld();
-        for (const text of this.runErrors)
-            this.warn(`${this.source}: the test run reported an error outside any test: ${text}`);
-        for (const [kind, count] of this.otherKinds) {
-            this.warn(`${this.source}: skipped ${count} <${kind}> result${count === 1 ? '' : 's'}: only unit test results (<UnitTestResult>) are read, so ${count === 1 ? 'it is' : 'they are'} not recorded.`);
-        }
-        this.outcomes.report(this.warn, this.source, 'result outcome', 'recorded with the status error', 'Passed, Failed, NotExecuted, Timeout, Aborted or another TRX outcome');
-        this.durations.report(this.warn, this.source, 'duration', 'recorded without a duration', 'hh:mm:ss.fffffff');
-    }
-}
-//# sourceMappingURL=trx.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/trx/index.js
-
-
-
-const trx_ROOTS = ['TestRun'];
-const dotnetTrx = {
-    id: 'dotnet-trx',
-    label: '.NET TRX',
-    xmlRoots: trx_ROOTS,
-    sniff: (head) => trx_ROOTS.includes(xmlRootName(head) ?? ''),
-    parse: (chunks, ctx) => readXml(chunks, new TrxReader(ctx.source, (message) => ctx.warn(message))),
-    parseInBatches: (chunks, ctx) => readXmlInBatches(chunks, new TrxReader(ctx.source, (message) => ctx.warn(message))),
-};
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/xunit/xunit.js
-
-
-
-/** Marks the result made of an `<errors><error>` entry; its value is the error's type. */
-const XUNIT_ERROR_PROPERTY = 'xunit.error';
-const RESULTS = new Map([
-    ['pass', 'passed'],
-    ['fail', 'failed'],
-    ['skip', 'skipped'],
-    ['notrun', 'skipped'],
-]);
-class XunitReader extends XmlResultReader {
-    test;
-    results = new Unreadable();
-    durations = new Unreadable();
-    constructor(source, warn = () => undefined) {
-        super(source, warn, 'xUnit.net XML');
-    }
-    textCap(element, parent) {
-        if (this.test === undefined)
-            return undefined;
-        const name = element.name;
-        if (parent?.name === 'failure')
-            return name === 'message' ? MAX_MESSAGE_CHARS : name === 'stack-trace' ? MAX_STACK_CHARS : undefined;
-        if (parent?.name === 'test')
-            return name === 'output' ? MAX_OUTPUT_CHARS : name === 'reason' ? MAX_MESSAGE_CHARS : undefined;
-        return undefined;
-    }
-    opened(element) {
-        if (element.name === 'test')
-            this.test = { kind: 'test', attrs: element.attrs, properties: [], tags: [] };
-        else if (element.name === 'error' && this.above(1) === 'errors')
-            this.test = { kind: 'error', attrs: element.attrs, properties: [], tags: [] };
-        else if (element.name === 'trait' && this.test !== undefined) {
-            const name = keptAttribute(element.attrs.name);
-            if (name === undefined)
-                return;
-            const value = detached(element.attrs.value ?? '');
-            this.test.properties.push({ name, value });
-            if (name.toLowerCase() === 'category')
-                this.test.tags.push(value);
-        }
-    }
-    closed(element) {
-        const test = this.test;
-        if (test === undefined)
-            return;
-        switch (element.name) {
-            case 'message':
-                if (element.text !== undefined)
-                    test.message = keptText(element.text);
-                return;
-            case 'stack-trace':
-                if (element.text !== undefined)
-                    test.stack = keptText(element.text);
-                return;
-            case 'reason':
-                if (element.text !== undefined)
-                    test.reason = keptText(element.text);
-                return;
-            case 'output':
-                if (element.text !== undefined)
-                    test.output = keptText(element.text);
-                return;
-            case 'test':
-            case 'error':
-                if (element.attrs === test.attrs) {
-                    this.testRead(test);
-                    this.test = undefined;
-                }
-                return;
-            default:
-                return;
-        }
-    }
-    testRead(test) {
-        const attrs = test.attrs;
-        if (test.kind === 'error') {
-            const name = keptAttribute(attrs.name) ?? keptAttribute(attrs.type) ?? '';
-            this.ready.push(resultOf({
-                source: this.source,
-                suitePath: [],
-                name,
-                classname: name,
-                status: 'error',
-                message: test.message,
-                stack: test.stack,
-                properties: [{ name: XUNIT_ERROR_PROPERTY, value: detached(attrs.type ?? '') }],
-            }));
-            return;
-        }
-        const classname = keptAttribute(attrs.type);
-        let status = RESULTS.get((attrs.result ?? '').trim().toLowerCase());
-        if (status === undefined) {
-            this.results.note(attrs.result ?? '');
-            status = 'error';
-        }
-        const ms = secondsToMs(attrs.time);
-        if (ms === undefined && attrs.time !== undefined && attrs.time.trim() !== '')
-            this.durations.note(attrs.time);
-        this.ready.push(resultOf({
-            source: this.source,
-            suitePath: classname === undefined ? [] : [classname],
-            name: detached(attrs.name ?? ''),
-            classname,
-            status,
-            durationMs: ms,
-            message: test.message ?? test.reason,
-            stack: test.stack,
-            output: test.output,
-            properties: test.properties,
-            tags: test.tags,
-        }));
-    }
-    finish() {
-        this.results.report(this.warn, this.source, 'test result', 'recorded with the status error', 'Pass, Fail, Skip or NotRun');
-        this.durations.report(this.warn, this.source, 'duration', 'recorded without a duration', 'seconds ("0.0123")');
-    }
-}
-//# sourceMappingURL=xunit.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/xunit/index.js
-
-
-
-const xunit_ROOTS = ['assemblies', 'assembly'];
-const xunitXml = {
-    id: 'xunit',
-    label: 'xUnit.net XML',
-    xmlRoots: xunit_ROOTS,
-    sniff: (head) => xunit_ROOTS.includes(xmlRootName(head) ?? ''),
-    parse: (chunks, ctx) => readXml(chunks, new XunitReader(ctx.source, (message) => ctx.warn(message))),
-    parseInBatches: (chunks, ctx) => readXmlInBatches(chunks, new XunitReader(ctx.source, (message) => ctx.warn(message))),
-};
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/suite-context.js
-function rootContext() {
-    return { parent: undefined, name: '', ownProperties: [], properties: [] };
-}
-function childContext(parent, name, file) {
-    const context = { parent, name, ownProperties: [], properties: parent.properties };
-    if (file !== undefined)
-        context.file = file;
-    return context;
-}
-/** The names of the enclosing suites that have one, outermost first; built once per level that asks. */
-function suitePathOf(context) {
-    if (context === undefined)
-        return [];
-    if (context.path !== undefined)
-        return context.path;
-    const names = [];
-    let level = context;
-    while (level !== undefined && level.path === undefined) {
-        if (level.name !== '')
-            names.push(level.name);
-        level = level.parent;
-    }
-    const outer = level?.path ?? [];
-    // A level that adds no name shares its parent's list.
-    context.path = names.length === 0 ? outer : [...outer, ...names.reverse()];
-    return context.path;
-}
-//# sourceMappingURL=suite-context.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/testcase.js
-
-
-
-
-
-const RESULT_KINDS = new Map([
-    ['error', 'error'],
-    ['failure', 'failed'],
-    ['skipped', 'skipped'],
-    ['disabled', 'skipped'],
-]);
-const EARLIER_RUNS = new Map([
-    ['flakyFailure', 'failed'],
-    ['flakyError', 'error'],
-]);
-const LATER_RUNS = new Map([
-    ['rerunFailure', 'failed'],
-    ['rerunError', 'error'],
-]);
-class TestcaseBuilder {
-    attrs;
-    context;
-    results = [];
-    systemOut = [];
-    systemErr = [];
-    properties = [];
-    /** The testcase's own output, kept until its suite's output is known (failed testcases get both). */
-    ownOutput;
-    constructor(attrs, context) {
-        this.attrs = attrs;
-        this.context = context;
-    }
-    /** `unreadableTime` is told a `time` that is not a duration (the result then has none). */
-    build(source, unreadableTime) {
-        const attrs = this.attrs;
-        const attempts = this.attempts();
-        const final = attempts[attempts.length - 1];
-        // Most testcases have no output and no result element: no lists built for them.
-        const ownStreams = this.systemOut.length + this.systemErr.length === 0 ? undefined : joinOutput(this.systemOut, this.systemErr);
-        this.ownOutput = this.results.length === 0 ? ownStreams : joinParts([ownStreams, ...this.attemptOutputs()]);
-        const time = readDuration(attrs.time);
-        if (!time.readable)
-            unreadableTime(attrs.time ?? '');
-        const durationMs = time.ms;
-        const classname = this.keptClassname(nonEmpty(attrs.classname ?? attrs.class));
-        const ownFile = nonEmpty(attrs.file ?? attrs.filepath);
-        const file = ownFile === undefined ? this.context.file : detached(ownFile);
-        if (attempts.length === 1 && durationMs !== undefined)
-            final.durationMs = durationMs;
-        // Assigned in one order, not spread: objects built with conditional spreads measured several times larger.
-        const result = {
-            source,
-            suitePath: suitePathOf(this.context),
-            name: detached(attrs.name ?? ''),
-            status: final.status,
-            properties: this.context.properties,
-            tags: [],
-            attachments: [],
-            attempts,
-        };
-        if (file !== undefined)
-            result.file = file;
-        // A `line` attribute (pytest, PHPUnit, Robot write it), for annotations: a positive whole number only.
-        const line = Number(attrs.line);
-        if (Number.isInteger(line) && line > 0)
-            result.line = line;
-        if (classname !== undefined)
-            result.classname = classname;
-        if (durationMs !== undefined)
-            result.durationMs = durationMs;
-        if (final.message !== undefined)
-            result.message = final.message;
-        if (final.stack !== undefined)
-            result.stack = final.stack;
-        if (this.ownOutput !== undefined)
-            result.output = clip(this.ownOutput, MAX_OUTPUT_CHARS);
-        if (this.properties.length > 0)
-            result.properties = mergeProperties([this.context.properties, this.properties]);
-        if (this.ownOutput !== undefined || final.status !== 'passed' || this.properties.length > 0) {
-            result.attachments = readAttachments([this.ownOutput, ...attempts.flatMap((a) => [a.message, a.stack])], this.properties);
-        }
-        return result;
-    }
-    keptClassname(raw) {
-        if (raw === undefined)
-            return undefined;
-        const last = this.context.lastClassname;
-        if (last?.raw === raw)
-            return last.kept;
-        const kept = detached(raw);
-        this.context.lastClassname = { raw: kept, kept };
-        return kept;
-    }
-    /** Output written inside a surefire flaky/rerun element belongs to that run: labelled with it. */
-    attemptOutputs() {
-        return this.results
-            .filter((e) => e.output.length > 0)
-            .map((e) => {
-            const output = joinOutput(e.output, []);
-            return output === undefined ? undefined : `[${e.name} output]\n${output}`;
-        });
-    }
-    /** Every run of the testcase in order: flaky runs, the main outcome, then reruns. */
-    attempts() {
-        if (this.results.length === 0)
-            return [{ status: statusFromAttributes(this.attrs) }];
-        const earlier = [];
-        const later = [];
-        for (const element of this.results) {
-            const before = EARLIER_RUNS.get(element.name);
-            const after = LATER_RUNS.get(element.name);
-            if (before !== undefined)
-                earlier.push(attemptFrom(before, [element]));
-            if (after !== undefined)
-                later.push(attemptFrom(after, [element]));
-        }
-        return [...earlier, this.mainAttempt(), ...later];
-    }
-    mainAttempt() {
-        for (const [name, status] of RESULT_KINDS) {
-            const elements = this.results.filter((e) => e.name === name);
-            if (elements.length > 0)
-                return attemptFrom(status, elements);
-        }
-        return { status: statusFromAttributes(this.attrs) };
-    }
-}
-/**
- * A repeat of a testcase already read in the same suite (same classname and name) is another run of it, as
- * gotestsum --rerun-fails and several retry plugins write them: its attempts follow the earlier ones, and the
- * last run decides status, message, stack and duration.
- */
-function mergeRepeat(earlier, later) {
-    earlier.attempts.push(...later.attempts);
-    earlier.status = later.status;
-    for (const key of ['durationMs', 'message', 'stack']) {
-        if (later[key] === undefined)
-            delete earlier[key];
-        else
-            earlier[key] = later[key];
-    }
-    const output = joinParts([earlier.output, later.output]);
-    if (output !== undefined)
-        earlier.output = clip(output, MAX_OUTPUT_CHARS);
-    for (const attachment of later.attachments) {
-        if (!earlier.attachments.some((a) => sameAttachment(a, attachment)))
-            earlier.attachments.push(attachment);
-    }
-}
-/** A failed testcase's output gets its suite's own output after its own (that is where a person needs the log). */
-function withSuiteOutput(result, ownOutput, suiteOutput) {
-    if (suiteOutput === undefined)
-        return;
-    const output = joinParts([ownOutput, `[suite output]\n${suiteOutput}`]);
-    if (output !== undefined)
-        result.output = clip(output, MAX_OUTPUT_CHARS);
-}
-const SKIPPED_WORDS = new Set(['skipped', 'skip', 'disabled', 'notrun', 'not run', 'ignored', 'pending', 'suppressed', 'excluded']);
-const FAILED_WORDS = new Set(['failed', 'failure', 'fail']);
-const ERROR_WORDS = new Set(['error', 'errored', 'broken']);
-/** `status="disabled"` (tst), `status="notrun"` (GoogleTest, jasmine), `result="skipped"` (GoogleTest ≥1.11). */
-function statusFromAttributes(attrs) {
-    if (attrs.result === undefined && attrs.status === undefined)
-        return 'passed';
-    return statusFromWord(attrs.result) ?? statusFromWord(attrs.status) ?? 'passed';
-}
-function statusFromWord(value) {
-    const word = value?.trim().toLowerCase();
-    if (word === undefined)
-        return undefined;
-    if (SKIPPED_WORDS.has(word))
-        return 'skipped';
-    if (FAILED_WORDS.has(word))
-        return 'failed';
-    if (ERROR_WORDS.has(word))
-        return 'error';
-    return undefined;
-}
-/**
- * One attempt from its result elements (several `<failure>`s in one testcase are joined, not dropped).
- * message = the `message` attribute, else the first line of the text, else the `type` attribute;
- * stack = surefire's nested `<stackTrace>`, else the element's text.
- */
-function attemptFrom(status, elements) {
-    const messages = [];
-    const stacks = [];
-    for (const element of elements) {
-        const stack = nonEmpty(stripAnsi((element.stackTrace ?? element.text).value()));
-        const message = nonEmpty(stripAnsi(element.attrs.message ?? '')) ?? firstLine(stack) ?? nonEmpty(element.attrs.type);
-        if (message !== undefined)
-            messages.push(message);
-        if (stack !== undefined)
-            stacks.push(stack);
-    }
-    const attempt = { status };
-    if (messages.length > 0)
-        attempt.message = detached(clip(messages.join('\n'), MAX_MESSAGE_CHARS));
-    if (stacks.length > 0)
-        attempt.stack = clip(stacks.join('\n\n'), MAX_STACK_CHARS);
-    return attempt;
-}
-/**
- * Outer levels first; a name present at an inner level drops every outer value of that name. One pass from the
- * innermost level out, so the cost is the number of properties, whatever the number of levels.
- */
-function mergeProperties(levels) {
-    const nonEmpty = levels.filter((level) => level.length > 0);
-    if (nonEmpty.length === 0)
-        return [];
-    if (nonEmpty.length === 1)
-        return [...nonEmpty[0]];
-    const inner = new Set();
-    const kept = [];
-    for (let index = nonEmpty.length - 1; index >= 0; index -= 1) {
-        const level = nonEmpty[index];
-        kept.push(level.filter((property) => !inner.has(property.name)));
-        for (const property of level)
-            inner.add(property.name);
-    }
-    return kept.reverse().flat();
-}
-/** system-out then system-err, each trimmed; undefined when all are empty. */
-function joinOutput(out, err) {
-    return joinParts([...out, ...err].map((t) => nonEmpty(stripAnsi(t.value()))));
-}
-function joinParts(parts) {
-    const present = parts.filter((p) => p !== undefined);
-    return present.length === 0 ? undefined : present.join('\n');
-}
-const ATTACHMENT_MARKER = /\[\[ATTACHMENT\|([^\]\r\n]+)\]\]/g;
-/** `https://…`, `s3://…`, `file://…`: a location elsewhere, never a path on this machine. */
-const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
-/** A data: URI longer than this is named by its media type and size, not written out. */
-const DATA_URI_SHOWN_CHARS = 200;
-const LINK_SHOWN_CHARS = 2_000;
-/**
- * The testcase's own `<property name="attachment" value="path"/>` entries, then markers in its own output and in
- * failure texts (WebdriverIO writes them there). Paths stay as written: the upload resolves them safely.
- * A URL or a `data:` URI (testmo and others write them there too) is no file: it becomes an attachment with a
- * name and no path, which the description lists as a link and the upload never opens.
- */
-function readAttachments(texts, ownProperties) {
-    const attachments = [];
-    for (const property of ownProperties) {
-        if (property.name.toLowerCase() === 'attachment')
-            addAttachment(attachments, property.value.trim());
-    }
-    for (const text of texts) {
-        if (text === undefined || !text.includes('[[ATTACHMENT|'))
-            continue;
-        for (const match of text.matchAll(ATTACHMENT_MARKER))
-            addAttachment(attachments, (match[1] ?? '').trim());
-    }
-    return attachments;
-}
-function addAttachment(attachments, written) {
-    if (written === '')
-        return;
-    const attachment = attachmentFrom(written);
-    if (!attachments.some((a) => sameAttachment(a, attachment)))
-        attachments.push(attachment);
-}
-/** A path as written, or a link (no path) for a URL or a `data:` URI. */
-function attachmentFrom(written) {
-    if (/^data:/i.test(written)) {
-        if (written.length <= DATA_URI_SHOWN_CHARS)
-            return { name: written };
-        const comma = written.indexOf(',');
-        const type = (comma === -1 ? written.slice(5, 80) : written.slice(5, Math.min(comma, 80))).split(';')[0] || 'text/plain';
-        return { name: `data: URI (${type}, ${written.length} characters inline, not recorded)` };
-    }
-    if (URL_SCHEME.test(written))
-        return { name: clip(written, LINK_SHOWN_CHARS) };
-    return { name: written.split(/[\\/]/).pop() ?? written, path: written };
-}
-function sameAttachment(a, b) {
-    return a.path === undefined && b.path === undefined ? a.name === b.name : a.path === b.path;
-}
-const OUTPUT_CAP = MAX_OUTPUT_CHARS;
-const STACK_CAP = MAX_STACK_CHARS;
-//# sourceMappingURL=testcase.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/frames.js
-
-
-
-
-
-const IGNORED = { kind: 'ignored' };
-/** Marks the result made of a suite-level `<error>`/`<failure>`; its value is the element's name. */
-const SUITE_ERROR_PROPERTY = 'junit.suite-error';
-/**
- * A suite-level `<error>`/`<failure>` (a failed beforeAll/afterAll, a class that could not start): a result of
- * its own, named after the suite, so that it is never lost — the mapping stage records it against the suite's
- * case when the suite's name or properties name one, and reports it as unmapped otherwise.
- */
-function suiteErrorResult(suite, element, output, source) {
-    const attempt = attemptFrom('error', [element]);
-    const context = suite.context;
-    const result = {
-        source,
-        suitePath: suitePathOf(suite.name === undefined ? context : context.parent),
-        name: suite.name ?? '',
-        status: 'error',
-        properties: [...context.properties, { name: SUITE_ERROR_PROPERTY, value: element.name }],
-        tags: [],
-        attachments: [],
-        attempts: [attempt],
-    };
-    if (context.file !== undefined)
-        result.file = context.file;
-    if (attempt.message !== undefined)
-        result.message = attempt.message;
-    if (attempt.stack !== undefined)
-        result.stack = attempt.stack;
-    if (output !== undefined)
-        result.output = clip(output, OUTPUT_CAP);
-    return result;
-}
-function suiteFrame(parent, attrs) {
-    const name = attrs === undefined ? undefined : detached(attrs.name ?? '');
-    const ownFile = nonEmpty(attrs?.file ?? attrs?.filepath);
-    const file = ownFile === undefined ? parent.file : detached(ownFile);
-    const context = childContext(parent, name ?? '', file);
-    return {
-        kind: 'suite',
-        name: name === '' ? undefined : name,
-        context,
-        ownProperties: context.ownProperties,
-        systemOut: [],
-        systemErr: [],
-        errors: [],
-        waiting: [],
-        byName: new Map(),
-    };
-}
-function resultFrame(into, name, attrs) {
-    const element = { name, attrs, text: new CappedText(STACK_CAP), output: [] };
-    into.push(element);
-    return { kind: 'result', element };
-}
-function textFrame(into) {
-    const text = new CappedText(OUTPUT_CAP);
-    into.push(text);
-    return { kind: 'text', text };
-}
-/** `<property name value/>`; the value may also be the element's text, as trcli writes it. */
-function closeProperty(owner, attrs, text) {
-    const name = attrs.name;
-    if (name === undefined || name === '')
-        return;
-    owner.push({ name: detached(name), value: attrs.value === undefined ? text.value().trim() : detached(attrs.value) });
-}
-//# sourceMappingURL=frames.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/reader.js
-
-
-
-
-
-
-
-// Maps, not object literals, wherever an element name from the file is the key: `<constructor>` must
-// not find Object.prototype's.
-const NOT_JUNIT_HINTS = new Map([
-    ['test-run', 'an NUnit 3 result file'],
-    ['TestRun', 'a Visual Studio TRX file'],
-    ['assemblies', 'an xUnit.net v2 result file'],
-    ['assembly', 'an xUnit.net result file'],
-    ['robot', 'a Robot Framework output.xml'],
-    ['ns2:test-suite', 'an Allure 1 result file'],
-    ['test-results', 'an NUnit 2 result file'],
-]);
-/** Elements that carry nothing a result needs: skipped without a warning. */
-const KNOWN_NOISE = new Set(['properties', 'system-out', 'system-err']);
-/** Turns scanner events into TestResults; `take()` hands over those complete so far, in document order. */
-class reader_JUnitReader {
-    source;
-    warn;
-    rules;
-    frames = [];
-    queue = [];
-    ready = [];
-    /** Results handed to `ready` so far, for the message of a file that breaks off. */
-    handedOver = 0;
-    scanner;
-    started = false;
-    /** Whitespace read before the first markup, to tell an empty file from a blank one. */
-    pendingBlank = 0;
-    /** `<parent>/<child>` → how many such elements were skipped. */
-    skipped = new Map();
-    unreadableTimes = [];
-    unreadableTimeCount = 0;
-    /** Test names seen repeated in a suite and read as separate results, for one warning at the end. */
-    repeated = new Set();
-    repeatedCount = 0;
-    constructor(source, warn = () => undefined, rules = {}) {
-        this.source = source;
-        this.warn = warn;
-        this.rules = rules;
-        this.scanner = new XmlScanner(source, this);
-    }
-    write(text) {
-        if (!this.started) {
-            if (text.trim() === '') {
-                this.pendingBlank += text.length;
-                return;
-            }
-            this.started = true;
-            text = stripBom(text);
-        }
-        try {
-            this.scanner.write(text);
-        }
-        catch (error) {
-            throw this.broken(error);
-        }
-    }
-    /**
-     * The file broke off (truncated, malformed, refused mid-way): every testcase read whole before the break is
-     * handed over (`take`), even those whose suite never closed, and the message says so, after naming where
-     * it broke. A killed test run leaves exactly such a file, and its complete results are real.
-     */
-    broken(error) {
-        if (!(error instanceof errors_InputError))
-            return error;
-        const kept = this.handedOver + this.queue.length;
-        for (const waiting of this.queue)
-            this.ready.push(waiting.result);
-        this.handedOver += this.queue.length;
-        this.queue.length = 0;
-        if (kept === 0)
-            return error;
-        const what = kept === 1 ? 'The 1 testcase read whole before that point is kept' : `The ${kept} testcases read whole before that point are kept`;
-        return new errors_InputError(error.code, error.file, `${error.message} ${what}; the rest of the file is not read.`, { cause: error.cause });
-    }
-    end() {
-        if (!this.started) {
-            throw new errors_InputError('INPUT_EMPTY', this.source, `${this.source} is ${this.pendingBlank === 0 ? 'empty (0 bytes)' : 'only whitespace'}. Expected a JUnit XML file with a <testsuites> or <testsuite> root. ` +
-                'The test run probably crashed before writing results; check the step that produced it.');
-        }
-        try {
-            this.scanner.end();
-        }
-        catch (error) {
-            throw this.broken(error);
-        }
-        for (const [where, count] of this.skipped) {
-            const [parent, child] = where.split('/');
-            this.warn(`${this.source}: skipped ${count} <${child}> element${count === 1 ? '' : 's'} inside <${parent}>: not part of JUnit XML as this tool reads it, so ${count === 1 ? 'its' : 'their'} content is not recorded.`);
-        }
-        if (this.repeatedCount > 0) {
-            const shown = [...this.repeated].map((t) => `"${t}"`).join(', ');
-            const more = this.repeatedCount - this.repeated.size;
-            this.warn(`${this.source}: ${this.repeatedCount} testcase(s) repeat the classname and name of an earlier one in the same suite (${shown}${more > 0 ? ` and ${more} more` : ''}); ` +
-                'each is read as a result of its own and the worst decides the case. If your test runner writes reruns this way (gotestsum --rerun-fails, jest-junit with retries), set repeats-are-retries (--repeats-are-retries).');
-        }
-        if (this.unreadableTimeCount > 0) {
-            const shown = this.unreadableTimes.map((t) => JSON.stringify(t)).join(', ');
-            const more = this.unreadableTimeCount - this.unreadableTimes.length;
-            this.warn(`${this.source}: ${this.unreadableTimeCount} testcase time${this.unreadableTimeCount === 1 ? '' : 's'} could not be read as a duration (${shown}${more > 0 ? ` and ${more} more` : ''}); ` +
-                'those results are recorded without a duration. Expected seconds ("1.5"), a unit ("150ms", "1.5s") or a clock ("00:01:02").');
-        }
-    }
-    take() {
-        const out = this.ready;
-        this.ready = [];
-        return out;
-    }
-    open(name, attrs) {
-        const parent = this.frames[this.frames.length - 1];
-        if (parent === undefined) {
-            this.openRoot(name, attrs);
-            return;
-        }
-        const frame = this.child(parent, name, attrs);
-        if (frame === IGNORED && parent.kind !== 'ignored' && !(KNOWN_NOISE.has(name) && parent.kind === 'result')) {
-            const where = `${this.elementName(parent)}/${name}`;
-            this.skipped.set(where, (this.skipped.get(where) ?? 0) + 1);
-        }
-        this.frames.push(frame);
-    }
-    elementName(frame) {
-        switch (frame.kind) {
-            case 'suite':
-                return frame.name === undefined ? 'testsuites' : 'testsuite';
-            case 'result':
-                return frame.element.name;
-            default:
-                return frame.kind;
-        }
-    }
-    openRoot(name, attrs) {
-        if (name !== 'testsuites' && name !== 'testsuite') {
-            const hint = NOT_JUNIT_HINTS.get(name);
-            throw new errors_InputError('INPUT_NOT_RESULTS', this.source, `${this.source} is XML but not JUnit: its root element is <${name}>${hint ? ` (${hint})` : ''}, expected <testsuites> or <testsuite>. ` +
-                'Configure the test runner to write JUnit XML, or pass the JUnit file instead.');
-        }
-        const root = rootContext();
-        this.frames.push(name === 'testsuites' ? suiteFrame(root) : suiteFrame(root, attrs));
-    }
-    child(parent, name, attrs) {
-        switch (parent.kind) {
-            case 'suite':
-                if (name === 'testsuite')
-                    return suiteFrame(parent.context, attrs);
-                // Merged shard reports nest whole `<testsuites>` documents: read them like the root.
-                if (name === 'testsuites')
-                    return suiteFrame(parent.context);
-                if (name === 'testcase')
-                    return { kind: 'testcase', builder: new TestcaseBuilder(attrs, parent.context) };
-                if (name === 'properties')
-                    return { kind: 'properties', owner: parent.ownProperties };
-                if (name === 'system-out')
-                    return textFrame(parent.systemOut);
-                if (name === 'system-err')
-                    return textFrame(parent.systemErr);
-                if (name === 'error' || name === 'failure')
-                    return resultFrame(parent.errors, name, attrs);
-                return IGNORED;
-            case 'testcase': {
-                const builder = parent.builder;
-                if (RESULT_KINDS.has(name) || EARLIER_RUNS.has(name) || LATER_RUNS.has(name))
-                    return resultFrame(builder.results, name, attrs);
-                if (name === 'properties')
-                    return { kind: 'properties', owner: builder.properties };
-                if (name === 'system-out')
-                    return textFrame(builder.systemOut);
-                if (name === 'system-err')
-                    return textFrame(builder.systemErr);
-                return IGNORED;
-            }
-            case 'properties':
-                return name === 'property' ? { kind: 'property', owner: parent.owner, attrs, text: new CappedText(MAX_MESSAGE_CHARS) } : IGNORED;
-            case 'result':
-                if (name === 'stackTrace' && parent.element.stackTrace === undefined) {
-                    parent.element.stackTrace = new CappedText(STACK_CAP);
-                    return { kind: 'text', text: parent.element.stackTrace };
-                }
-                // Surefire writes a rerun's own log inside its flakyFailure/rerunFailure.
-                if ((name === 'system-out' || name === 'system-err') && (EARLIER_RUNS.has(parent.element.name) || LATER_RUNS.has(parent.element.name))) {
-                    return textFrame(parent.element.output);
-                }
-                return IGNORED;
-            default:
-                return IGNORED;
-        }
-    }
-    wantsText() {
-        const kind = this.frames[this.frames.length - 1]?.kind;
-        return kind === 'text' || kind === 'property' || kind === 'result';
-    }
-    text(text) {
-        const frame = this.frames[this.frames.length - 1];
-        if (frame === undefined)
-            return;
-        if (frame.kind === 'text' || frame.kind === 'property')
-            frame.text.append(text);
-        else if (frame.kind === 'result')
-            frame.element.text.append(text);
-    }
-    close() {
-        const frame = this.frames.pop();
-        if (frame === undefined)
-            return;
-        if (frame.kind === 'testcase')
-            this.closeTestcase(frame.builder);
-        else if (frame.kind === 'property')
-            closeProperty(frame.owner, frame.attrs, frame.text);
-        else if (frame.kind === 'properties')
-            this.propertiesRead();
-        else if (frame.kind === 'suite')
-            this.closeSuite(frame);
-    }
-    /** A suite's properties apply to its testcases: merge them once, for all of them to share. */
-    propertiesRead() {
-        const owner = this.frames[this.frames.length - 1];
-        if (owner?.kind !== 'suite')
-            return;
-        const context = owner.context;
-        // The enclosing levels' properties are merged already: merging with them is merging with every level.
-        context.properties = mergeProperties([context.parent?.properties ?? [], context.ownProperties]);
-    }
-    closeTestcase(builder) {
-        const result = builder.build(this.source, this.onUnreadableTime);
-        const suite = this.frames[this.frames.length - 1];
-        const sameName = suite.byName.get(result.name);
-        const earlier = sameName?.find((w) => w.result.classname === result.classname);
-        // Only a failed run is retried, and only when the producer writes reruns as repeats (rules): otherwise a
-        // repeat is another test of the same name (parameterised tests, `it.each` with a fixed title), a result of
-        // its own, and named in a warning. A testcase without a name has no identity to repeat.
-        const failedBefore = earlier !== undefined && result.name !== '' && (earlier.result.status === 'failed' || earlier.result.status === 'error');
-        if (earlier !== undefined && result.name !== '' && !this.rules.repeatsAreRetries)
-            this.noteRepeat(result.classname, result.name);
-        if (failedBefore && this.rules.repeatsAreRetries) {
-            mergeRepeat(earlier.result, result);
-            earlier.ownOutput = joinParts([earlier.ownOutput, builder.ownOutput]);
-            return;
-        }
-        const waiting = { result, ownOutput: builder.ownOutput, suite };
-        if (sameName === undefined)
-            suite.byName.set(result.name, [waiting]);
-        else if (earlier === undefined)
-            sameName.push(waiting);
-        else
-            sameName[sameName.indexOf(earlier)] = waiting;
-        suite.waiting.push(waiting);
-        this.queue.push(waiting);
-    }
-    noteRepeat(classname, name) {
-        this.repeatedCount++;
-        if (this.repeated.size < 5)
-            this.repeated.add(classname ? `${name} (${classname})` : name);
-    }
-    onUnreadableTime = (value) => this.unreadableTime(value);
-    unreadableTime(value) {
-        this.unreadableTimeCount += 1;
-        if (this.unreadableTimes.length < 3 && !this.unreadableTimes.includes(value))
-            this.unreadableTimes.push(value);
-    }
-    closeSuite(suite) {
-        const output = joinOutput(suite.systemOut, suite.systemErr);
-        for (const waiting of suite.waiting) {
-            const status = waiting.result.status;
-            if (status === 'failed' || status === 'error')
-                withSuiteOutput(waiting.result, waiting.ownOutput, output);
-            waiting.suite = undefined;
-        }
-        suite.waiting.length = 0;
-        suite.byName.clear();
-        for (const element of suite.errors)
-            this.queue.push({ result: suiteErrorResult(suite, element, output, this.source), ownOutput: undefined, suite: undefined });
-        this.flush();
-    }
-    flush() {
-        let done = 0;
-        while (done < this.queue.length && this.queue[done].suite === undefined) {
-            this.ready.push(this.queue[done].result);
-            done += 1;
-        }
-        this.handedOver += done;
-        if (done > 0)
-            this.queue.splice(0, done);
-    }
-}
-//# sourceMappingURL=reader.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/junit.js
-
-
-
-/** Parse a whole JUnit XML document held as a string. Throws InputError (naming `source`) when it is not one. */
-function parseJUnit(xml, source, warn, rules = {}) {
-    const reader = new JUnitReader(source, warn, rules);
-    reader.write(xml);
-    reader.end();
-    return reader.take();
-}
-/** Read JUnit XML given in pieces, yielding each result as soon as it is complete. */
-async function* readJUnit(chunks, source, warn, rules = {}) {
-    const reader = new reader_JUnitReader(source, warn, rules);
-    try {
-        for await (const chunk of chunks) {
-            reader.write(chunk);
-            yield* reader.take();
-        }
-        reader.end();
-    }
-    catch (error) {
-        // What was read whole before a break is handed over before the error (see JUnitReader.broken).
-        yield* reader.take();
-        throw error;
-    }
-    yield* reader.take();
-}
-/** Read JUnit XML given in pieces, yielding the results each piece completed (often none). */
-async function* readJUnitInBatches(chunks, source, warn, rules = {}) {
-    const reader = new reader_JUnitReader(source, warn, rules);
-    try {
-        for await (const chunk of chunks) {
-            reader.write(chunk);
-            yield reader.take();
-        }
-        reader.end();
-    }
-    catch (error) {
-        yield reader.take();
-        throw error;
-    }
-    yield reader.take();
-}
-//# sourceMappingURL=junit.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/index.js
-
-
-const junit_ROOTS = ['testsuites', 'testsuite'];
-const junitXml = {
-    id: 'junit',
-    label: 'JUnit XML',
-    xmlRoots: junit_ROOTS,
-    // A JUnit root, or markup whose root cannot be told from its start (a DTD, a stray `<`): the reader's
-    // messages name what is wrong there. An XML root no format reads is refused by the registry.
-    sniff: (head) => {
-        if (!head.trimStart().startsWith('<'))
-            return false;
-        const root = xmlRootName(head);
-        return root === undefined || junit_ROOTS.includes(root);
-    },
-    parse: (chunks, ctx) => readJUnit(chunks, ctx.source, (message) => ctx.warn(message), ctx),
-    parseInBatches: (chunks, ctx) => readJUnitInBatches(chunks, ctx.source, (message) => ctx.warn(message), ctx),
-};
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/json-stream/long-string.js
-/**
- * How a long JSON string is kept while it is read in pieces, so that a 200 MB string costs what a 200 KB one
- * does: its head and tail are kept, the rest only counted.
- */
-class LongString {
-    limit;
-    full = '';
-    head = '';
-    /**
-     * The last pieces, at least `max + 4` characters once cut, each kept as it came: joining them at every piece
-     * would make strings over 128 KiB, which V8 allocates one by one outside its young space (measured ten times
-     * slower on a 200 MB string).
-     */
-    tail = [];
-    tailLength = 0;
-    cut = false;
-    total = 0;
-    constructor(limit) {
-        this.limit = limit;
-    }
-    append(piece) {
-        this.total += piece.length;
-        const { kind, max } = this.limit;
-        if (kind === 'count')
-            return;
-        if (kind === 'whole') {
-            this.full = this.total <= max ? this.full + piece : '';
-            return;
-        }
-        if (!this.cut) {
-            this.full += piece;
-            if (this.full.length <= 2 * max + 4)
-                return;
-            this.cut = true;
-            this.head = long_string_detached(this.full.slice(0, max));
-            piece = this.full.slice(-max - 4);
-            this.full = '';
-        }
-        this.tail.push(piece);
-        this.tailLength += piece.length;
-        while (this.tailLength - this.tail[0].length >= max + 4)
-            this.tailLength -= this.tail.shift().length;
-    }
-    /** `parts` one after the other; joined into one flat string first, unless nothing is kept. */
-    appendAll(parts) {
-        if (this.limit.kind === 'count') {
-            for (const part of parts)
-                this.total += part.length;
-            return;
-        }
-        this.append(parts.length === 1 ? parts[0] : parts.join(''));
-    }
-    /** The decoded string's whole length, kept or not. */
-    get length() {
-        return this.total;
-    }
-    value() {
-        const { kind, max } = this.limit;
-        if (kind === 'count' || (kind === 'whole' && this.total > max))
-            return '';
-        const whole = this.cut ? undefined : this.full;
-        if (whole !== undefined && whole.length <= max)
-            return long_string_detached(whole);
-        const head = this.cut ? this.head : whole.slice(0, max);
-        const tail = this.cut ? this.tail.join('') : whole.slice(-max - 4);
-        return kind === 'text' ? clipped(head, tail, this.total, max) : clippedBase64(head, tail, this.total, max);
-    }
-}
-/** A complete string under `limit`: itself when short enough, otherwise cut as LongString cuts it. */
-function limited(text, limit) {
-    if (limit.kind === 'count')
-        return '';
-    if (text.length <= limit.max)
-        return text;
-    if (limit.kind === 'whole')
-        return '';
-    const long = new LongString(limit);
-    long.append(text);
-    return long.value();
-}
-/** A quarter head, a marker, the tail: `max` characters at most, marker included. */
-function clipped(head, tail, total, max) {
-    const headLength = Math.floor(max / 4);
-    const tailLength = Math.max(0, max - headLength - marker(total).length);
-    return `${head.slice(0, headLength)}${marker(total - headLength - tailLength)}${tail.slice(tail.length - tailLength)}`;
-}
-const marker = (omitted) => `\n… [${omitted} characters omitted] …\n`;
-function clippedBase64(head, tail, total, max) {
-    const headLength = Math.floor(max / 16) * 4;
-    // The tail starts on a 4-character boundary of the whole string, so that it decodes on its own.
-    const tailStart = Math.ceil((total - (max - headLength)) / 4) * 4;
-    const tailPart = tail.slice(tail.length - (total - tailStart));
-    const omittedBytes = Math.floor(((tailStart - headLength) * 3) / 4);
-    let marker = `\n… [${omittedBytes} bytes omitted] …\n`;
-    // Padded to whole 3-byte groups: an `=` in the middle would end the decoding there.
-    while (Buffer.byteLength(marker) % 3 !== 0)
-        marker = ` ${marker}`;
-    return `${head.slice(0, headLength)}${Buffer.from(marker).toString('base64')}${tailPart}`;
-}
-/**
- * A copy of `text` that does not keep the piece it was cut from alive: V8 makes a substring of 13 or more
- * characters a view of its parent, so a title kept in a result would otherwise hold a whole piece of the file
- * in memory. (Concatenation then slicing forces a flat copy.)
- */
-function long_string_detached(text) {
-    return text.length < 13 ? text : (' ' + text).slice(1);
-}
-//# sourceMappingURL=long-string.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/json-stream/string-scanner.js
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const ESCAPES = new Map([
-    ['"', '"'],
-    ['\\', '\\'],
-    ['/', '/'],
-    ['b', '\b'],
-    ['f', '\f'],
-    ['n', '\n'],
-    ['r', '\r'],
-    ['t', '\t'],
-]);
-/** Does `s` hold plain text (no escape, no control character) from `from` to `to`? The short strings' fast path. */
-function isPlain(s, from, to) {
-    for (let i = from; i < to; i++) {
-        const c = s.charCodeAt(i);
-        if (c === BACKSLASH || c < 0x20)
-            return false;
-    }
-    return true;
-}
-/**
- * Adds the string's text from `from` to its closing quote, or to the end of `s`. Returns the index after the
- * closing quote, or `-1 - stop` when `s` ended first: the text before `stop` was added, and reading resumes at
- * `stop` with the next piece (an escape, or a surrogate pair, cut by the piece's end is read whole then).
- */
-function scanString(s, from, into, final, fault) {
-    // The piece's text is gathered here and joined once: a log escapes a line break on every line, and adding each
-    // line on its own (or concatenating them) measured several times slower.
-    const parts = [];
-    let run = from;
-    // A loop over the characters: a regular expression search (one match object per escape) measured slower.
-    for (let at = from; at < s.length; at++) {
-        const c = s.charCodeAt(at);
-        if (c !== QUOTE && c !== BACKSLASH && c >= 0x20)
-            continue;
-        if (c === QUOTE) {
-            parts.push(s.slice(run, at));
-            into.appendAll(parts);
-            return at + 1;
-        }
-        if (c !== BACKSLASH)
-            fault(`a control character (U+${c.toString(16).toUpperCase().padStart(4, '0')}) inside a string`, at);
-        const escaped = decodeEscape(s, at, fault);
-        if (escaped === undefined) {
-            parts.push(s.slice(run, at));
-            into.appendAll(parts);
-            return -1 - at;
-        }
-        parts.push(s.slice(run, at), escaped);
-        run = at + (s.charCodeAt(at + 1) === 0x75 ? 6 : 2);
-        at = run - 1;
-    }
-    const last = s.charCodeAt(s.length - 1);
-    const stop = Math.max(run, !final && last >= 0xd800 && last <= 0xdbff ? s.length - 1 : s.length);
-    parts.push(s.slice(run, stop));
-    into.appendAll(parts);
-    return -1 - stop;
-}
-/** The escape at `at` (a backslash) decoded; undefined when the piece ends inside it. */
-function decodeEscape(s, at, fault) {
-    if (at + 1 >= s.length)
-        return undefined;
-    const kind = s[at + 1];
-    if (kind !== 'u')
-        return ESCAPES.get(kind) ?? fault(`an invalid escape ${JSON.stringify(`\\${kind}`)} inside a string`, at);
-    const hex = s.slice(at + 2, at + 6);
-    const digits = /^[0-9a-fA-F]*/.exec(hex)?.[0].length ?? 0;
-    if (digits === 4)
-        return String.fromCharCode(Number.parseInt(hex, 16));
-    // The piece (or the file: then the caller says so) ends inside the escape.
-    if (digits === hex.length)
-        return undefined;
-    return fault(`an invalid escape ${JSON.stringify(`\\u${hex.slice(0, digits + 1)}`)} inside a string`, at);
-}
-//# sourceMappingURL=string-scanner.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/json-stream/position.js
-/**
- * Where a character of a JSON document read in pieces lies: its byte offset in the UTF-8 file, its line and
- * column. What was already dropped is counted as it is dropped, so an error names its place without the text
- * being kept.
- */
-class TextPosition {
-    /** UTF-8 bytes, newlines, and characters since the last newline, of the text dropped so far. */
-    bytes = 0;
-    lines = 0;
-    column = 0;
-    /** The first `length` characters of `buffer` are about to be dropped. */
-    drop(buffer, length) {
-        if (length === 0)
-            return;
-        const dropped = length === buffer.length ? buffer : buffer.slice(0, length);
-        this.bytes += Buffer.byteLength(dropped);
-        const last = this.countLines(dropped);
-        this.column = last === -1 ? this.column + length : length - last - 1;
-    }
-    /** 0-based byte offset, 1-based line and column of `offset` in `buffer` (whose start is where dropping stopped). */
-    at(buffer, offset) {
-        const before = buffer.slice(0, offset);
-        let line = this.lines;
-        let last = -1;
-        for (let i = before.indexOf('\n'); i !== -1; i = before.indexOf('\n', i + 1)) {
-            line += 1;
-            last = i;
-        }
-        return {
-            byte: this.bytes + Buffer.byteLength(before),
-            line: line + 1,
-            column: (last === -1 ? this.column + offset : offset - last - 1) + 1,
-        };
-    }
-    /** Adds the newlines of `text` to the count; the index of the last one, or -1. */
-    countLines(text) {
-        let last = -1;
-        for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
-            this.lines += 1;
-            last = i;
-        }
-        return last;
-    }
-}
-/** `byte offset 1234 (line 5, column 3)`. */
-function describePosition(where) {
-    return `byte offset ${where.byte} (line ${where.line}, column ${where.column})`;
-}
-//# sourceMappingURL=position.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/json-stream/tokenizer.js
-/**
- * A JSON tokenizer fed the text in pieces: it calls its handler for each token as soon as the token is complete
- * and keeps only the token in progress, so memory does not grow with the document. It accepts exactly what
- * JSON.parse accepts (RFC 8259; a byte-order mark at the very start is skipped) and refuses anything else with an
- * InputError naming the file and the byte offset, line and column. Nesting deeper than `MAX_DEPTH` is refused
- * (no result file needs it, and it bounds the stack). Long strings are kept as the handler's `limit()` says
- * (long-string.ts); numbers and literals are limited to `MAX_TOKEN_CHARS`.
- */
-
-
-
-
-const MAX_DEPTH = 512;
-const MAX_TOKEN_CHARS = 1024;
-/** Strings up to this length are handed over without asking the handler for a limit. */
-const SHORT_STRING = 4096;
-const KEY_LIMIT = { kind: 'text', max: 1024 };
-var Expect;
-(function (Expect) {
-    Expect[Expect["Value"] = 0] = "Value";
-    Expect[Expect["ValueOrArrayEnd"] = 1] = "ValueOrArrayEnd";
-    Expect[Expect["KeyOrObjectEnd"] = 2] = "KeyOrObjectEnd";
-    Expect[Expect["Key"] = 3] = "Key";
-    Expect[Expect["Colon"] = 4] = "Colon";
-    Expect[Expect["CommaOrEnd"] = 5] = "CommaOrEnd";
-    Expect[Expect["Nothing"] = 6] = "Nothing";
-})(Expect || (Expect = {}));
-const tokenizer_QUOTE = 0x22;
-/** JSON's number grammar: `01`, `1.`, `.5`, `1e`, `+1` are not numbers. */
-const NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
-const LITERALS = [
-    ['true', true],
-    ['false', false],
-    ['null', null],
-];
-class JsonTokenizer {
-    source;
-    expected;
-    handler;
-    buffer = '';
-    pos = 0;
-    expect = Expect.Value;
-    /** true for an object, false for an array, innermost last. */
-    containers = [];
-    position = new TextPosition();
-    /** The string in progress across pieces, and whether it is a key. */
-    partial;
-    partialIsKey = false;
-    started = false;
-    /** `expected` completes "Expected …" in messages, e.g. `Playwright JSON reporter output`. */
-    constructor(source, expected, handler) {
-        this.source = source;
-        this.expected = expected;
-        this.handler = handler;
-    }
-    write(text) {
-        if (!this.started && text !== '') {
-            this.started = true;
-            if (text.charCodeAt(0) === 0xfeff)
-                text = text.slice(1);
-        }
-        this.buffer = this.pos < this.buffer.length ? this.buffer.slice(this.pos) + text : text;
-        this.pos = 0;
-        this.run(false);
-        this.position.drop(this.buffer, this.pos);
-    }
-    end() {
-        this.run(true);
-        if (this.partial !== undefined)
-            throw this.fail(`the file ends inside a string, at ${this.where(this.buffer.length)}`);
-        if (this.expect !== Expect.Nothing) {
-            const open = this.containers.length;
-            const what = open === 0 ? 'before any value' : `with ${open} object${open === 1 ? '' : 's'} or array${open === 1 ? '' : 's'} still open`;
-            throw this.fail(`the file ends at ${this.where(this.buffer.length)} ${what}`);
-        }
-    }
-    run(final) {
-        const s = this.buffer;
-        const length = s.length;
-        if (this.partial !== undefined && !this.continueString(final))
-            return;
-        while (this.pos < length) {
-            let c = s.charCodeAt(this.pos);
-            while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
-                if (++this.pos === length)
-                    return;
-                c = s.charCodeAt(this.pos);
-            }
-            switch (this.expect) {
-                case Expect.Value:
-                case Expect.ValueOrArrayEnd:
-                    if (c === 0x5d && this.expect === Expect.ValueOrArrayEnd)
-                        this.close(false);
-                    else if (!this.value(c, final))
-                        return;
-                    break;
-                case Expect.KeyOrObjectEnd:
-                case Expect.Key:
-                    if (c === 0x7d && this.expect === Expect.KeyOrObjectEnd)
-                        this.close(true);
-                    else if (c !== tokenizer_QUOTE)
-                        throw this.unexpected(this.expect === Expect.Key ? 'a key in double quotes' : 'a key in double quotes or "}"');
-                    else if (!this.startString(true, final))
-                        return;
-                    break;
-                case Expect.Colon:
-                    if (c !== 0x3a)
-                        throw this.unexpected('":" after the key');
-                    this.pos += 1;
-                    this.expect = Expect.Value;
-                    break;
-                case Expect.CommaOrEnd: {
-                    const inObject = this.containers[this.containers.length - 1];
-                    if (c === 0x2c) {
-                        this.pos += 1;
-                        this.expect = inObject ? Expect.Key : Expect.Value;
-                    }
-                    else if (c === (inObject ? 0x7d : 0x5d))
-                        this.close(inObject);
-                    else
-                        throw this.unexpected(inObject ? '"," or "}"' : '"," or "]"');
-                    break;
-                }
-                default:
-                    throw this.unexpected('nothing after the end of the JSON value');
-            }
-        }
-    }
-    /** A value starting with character `c`; false when the piece ended before it did. */
-    value(c, final) {
-        if (c === tokenizer_QUOTE)
-            return this.startString(false, final);
-        if (c === 0x7b || c === 0x5b) {
-            if (this.containers.length >= MAX_DEPTH)
-                throw this.fail(`objects and arrays nested more than ${MAX_DEPTH} deep, at ${this.where(this.pos)}`);
-            const isObject = c === 0x7b;
-            this.containers.push(isObject);
-            this.pos += 1;
-            this.expect = isObject ? Expect.KeyOrObjectEnd : Expect.ValueOrArrayEnd;
-            if (isObject)
-                this.handler.openObject();
-            else
-                this.handler.openArray();
-            return true;
-        }
-        if (c === 0x2d || (c >= 0x30 && c <= 0x39))
-            return this.number(final);
-        for (const [word, literal] of LITERALS) {
-            if (c !== word.charCodeAt(0))
-                continue;
-            const have = this.buffer.slice(this.pos, this.pos + word.length);
-            if (have !== word) {
-                if (!final && have.length < word.length && word.startsWith(have))
-                    return false;
-                break;
-            }
-            if (!this.endsToken(this.pos + word.length, final))
-                return false;
-            this.pos += word.length;
-            this.handler.scalar(literal);
-            this.valueDone();
-            return true;
-        }
-        throw this.unexpected(this.expect === Expect.ValueOrArrayEnd ? 'a value or "]"' : 'a value');
-    }
-    number(final) {
-        const s = this.buffer;
-        let end = this.pos;
-        while (end < s.length && isNumberChar(s.charCodeAt(end)))
-            end += 1;
-        if (end - this.pos > MAX_TOKEN_CHARS)
-            throw this.fail(`a number longer than ${MAX_TOKEN_CHARS} characters at ${this.where(this.pos)}`);
-        if (end === s.length && !final)
-            return false;
-        const text = s.slice(this.pos, end);
-        if (!NUMBER.test(text))
-            throw this.fail(`an invalid number ${JSON.stringify(text)} at ${this.where(this.pos)}`);
-        if (end < s.length && !isDelimiter(s.charCodeAt(end))) {
-            this.pos = end;
-            throw this.unexpected('"," or a closing bracket after the number');
-        }
-        this.pos = end;
-        this.handler.scalar(Number(text));
-        this.valueDone();
-        return true;
-    }
-    /** Is `at` the end of a literal: the end of the text, whitespace, "," or a closing bracket? */
-    endsToken(at, final) {
-        if (at >= this.buffer.length)
-            return final;
-        if (isDelimiter(this.buffer.charCodeAt(at)))
-            return true;
-        this.pos = at;
-        throw this.unexpected('"," or a closing bracket');
-    }
-    /** A string at the opening quote. The fast path: the whole string is in this piece and has no escape. */
-    startString(isKey, final) {
-        const s = this.buffer;
-        const start = this.pos + 1;
-        const quote = s.indexOf('"', start);
-        if (quote !== -1 && isPlain(s, start, quote)) {
-            this.pos = quote + 1;
-            const text = s.slice(start, quote);
-            if (isKey)
-                this.keyDone(text.length <= KEY_LIMIT.max ? text : limited(text, KEY_LIMIT));
-            else
-                this.stringDone(text.length <= SHORT_STRING ? text : limited(text, this.handler.limit()), text.length);
-            return true;
-        }
-        this.partial = new LongString(isKey ? KEY_LIMIT : this.handler.limit());
-        this.partialIsKey = isKey;
-        this.pos = start;
-        return this.continueString(final);
-    }
-    /** Reads on in the string begun in an earlier piece (or just now); true when it ended. */
-    continueString(final) {
-        const partial = this.partial;
-        const end = scanString(this.buffer, this.pos, partial, final, this.stringFault);
-        if (end < 0) {
-            this.pos = -1 - end;
-            return false;
-        }
-        this.pos = end;
-        this.partial = undefined;
-        if (this.partialIsKey)
-            this.keyDone(partial.value());
-        else
-            this.stringDone(partial.value(), partial.length);
-        return true;
-    }
-    stringFault = (reason, at) => {
-        throw this.fail(`${reason}, at ${this.where(at)}${reason.startsWith('a control') ? '; it must be escaped' : ''}`);
-    };
-    keyDone(name) {
-        this.handler.key(name);
-        this.expect = Expect.Colon;
-    }
-    stringDone(value, length) {
-        this.handler.string(long_string_detached(value), length);
-        this.valueDone();
-    }
-    close(isObject) {
-        this.containers.pop();
-        this.pos += 1;
-        if (isObject)
-            this.handler.closeObject();
-        else
-            this.handler.closeArray();
-        this.valueDone();
-    }
-    valueDone() {
-        this.expect = this.containers.length === 0 ? Expect.Nothing : Expect.CommaOrEnd;
-    }
-    where(offset) {
-        return describePosition(this.position.at(this.buffer, offset));
-    }
-    unexpected(expected) {
-        const c = this.buffer.codePointAt(this.pos);
-        const shown = c < 0x20 || c === 0xfeff || c === 0x7f ? `U+${c.toString(16).toUpperCase().padStart(4, '0')}` : JSON.stringify(String.fromCodePoint(c));
-        return this.fail(`unexpected ${shown} at ${this.where(this.pos)}, where ${expected} was expected`);
-    }
-    fail(reason) {
-        return new errors_InputError('INPUT_MALFORMED', this.source, `${this.source} is not valid JSON: ${reason}. Expected ${this.expected}; the file may be truncated ` +
-            '(the test run was killed while writing it) or have console output mixed in. Regenerate it.');
-    }
-}
-/** Characters a number is made of, and what follows one in a malformed number (`1.2.3`, `1e+-2`). */
-function isNumberChar(c) {
-    return (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x65 || c === 0x45;
-}
-function isDelimiter(c) {
-    return c === 0x2c || c === 0x5d || c === 0x7d || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
-//# sourceMappingURL=tokenizer.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/json-stream/value-builder.js
-class ValueBuilder {
-    open = [];
-    /** The key each open object's value is to be stored under, once it is complete; innermost last. */
-    keys = [];
-    pendingKey = '';
-    complete = false;
-    result;
-    /** The key of the value about to come, when it goes into an object; undefined inside an array. */
-    get currentKey() {
-        return Array.isArray(this.open[this.open.length - 1]) ? undefined : this.pendingKey;
-    }
-    /** The innermost object or array being filled. */
-    get container() {
-        return this.open[this.open.length - 1];
-    }
-    openObject() {
-        this.keys.push(this.pendingKey);
-        this.open.push({});
-    }
-    openArray() {
-        this.keys.push(this.pendingKey);
-        this.open.push([]);
-    }
-    close() {
-        const done = this.open.pop();
-        this.pendingKey = this.keys.pop() ?? '';
-        this.add(done);
-    }
-    key(name) {
-        this.pendingKey = name;
-    }
-    add(value) {
-        const parent = this.open[this.open.length - 1];
-        if (parent === undefined) {
-            this.complete = true;
-            this.result = value;
-        }
-        else if (Array.isArray(parent)) {
-            parent.push(value);
-        }
-        else if (this.pendingKey === '__proto__') {
-            // As JSON.parse does: an own property, not the prototype.
-            Object.defineProperty(parent, '__proto__', { value, writable: true, enumerable: true, configurable: true });
-        }
-        else {
-            parent[this.pendingKey] = value;
-        }
-    }
-}
-//# sourceMappingURL=value-builder.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/playwright/shape.js
-/**
- * One Playwright test (one test × one project, every attempt inside) as plain data: the fields that both the
- * JSON reporter's file and the live reporter API (`TestCase` and its `TestResult`s) carry. Two small adapters
- * fill it (from-json.ts, from-live.ts); one set of rules (rules.ts) turns it into the result model, so a test
- * is recorded the same way whichever path it took.
- *
- * Statuses are kept as Playwright wrote them (strings): the rules decide what an unknown one means.
- */
-const shape_OUTCOMES = new Set(['expected', 'unexpected', 'flaky', 'skipped']);
-function asOutcome(value) {
-    return typeof value === 'string' && shape_OUTCOMES.has(value) ? value : undefined;
-}
-//# sourceMappingURL=shape.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/playwright/playwright-json.js
-/**
- * Playwright JSON reporter output → TestResult[]: the suite tree is read into the shape of shape.ts, then the
- * rules of rules.ts (shared with the live reporter) decide.
- *
- * - `spec.tests[]` has one entry per project: each is one test. The top-level suites are the test files: their
- *   title goes to `file` (unless the spec names its own `file`, relative to the config's rootDir), not into the
- *   suite path, so titles do not change when a file moves. Nested suites are the `describe`s.
- * - `tests[].status` is Playwright's outcome() of the test; `results[]` are its attempts.
- * - Top-level `errors[]` (global setup/teardown, worker crashes) belong to no test: they are returned as
- *   warnings by `playwrightGlobalErrors`, not as results.
- */
-
-
-
-
-
-
-function parsePlaywrightJson(json, source) {
-    const suites = isObject(json) ? json.suites : undefined;
-    if (!Array.isArray(suites))
-        throw notPlaywrightJson(source);
-    return playwrightJsonCases(json).map((test) => playwrightCaseToResult(test, source));
-}
-function notPlaywrightJson(source) {
-    return new errors_InputError('INPUT_NOT_RESULTS', source, `${source} is not Playwright JSON reporter output: expected an object with a "suites" array. ` +
-        'Run Playwright with --reporter=json (PLAYWRIGHT_JSON_OUTPUT_FILE=<file>) and pass that file.');
-}
-/** Messages of the run-level errors (outside any test), for the caller to show as warnings. */
-function playwrightGlobalErrors(json) {
-    if (!json_values_isObject(json))
-        return [];
-    return json_values_objects(json.errors)
-        .map((error) => nonEmpty(stripAnsi(str(error.message) ?? str(error.value) ?? '')))
-        .filter((message) => message !== undefined);
-}
-/** The JSON suite tree as the shape the rules read, in file order. */
-function playwrightJsonCases(json) {
-    const cases = [];
-    for (const fileSuite of objects(isObject(json) ? json.suites : undefined))
-        walkSuite(fileSuite, fileScope(fileSuite.title, fileSuite.file), cases);
-    return cases;
-}
-function walkSuite(suite, scope, out) {
-    for (const spec of objects(suite.specs))
-        out.push(...specCases(spec, scope));
-    for (const child of objects(suite.suites))
-        walkSuite(child, describeScope(scope, child.title), out);
-}
-/** A top-level suite is a test file: its file (or title) is the tests' file, not part of their suite path. */
-function fileScope(title, file) {
-    const shown = str(file) ?? str(title);
-    return { suitePath: [], ...(shown !== undefined && { file: shown }) };
-}
-/** A nested suite is a `describe`; an anonymous one adds nothing to the path. */
-function describeScope(parent, title) {
-    const shown = str(title) ?? '';
-    return { ...parent, suitePath: shown === '' ? parent.suitePath : [...parent.suitePath, shown] };
-}
-/** One spec: one case per test (one per project). */
-function specCases(spec, scope) {
-    return json_values_objects(spec.tests).map((test) => readCase(spec, test, scope));
-}
-function readCase(spec, test, scope) {
-    const file = str(spec.file) ?? scope.file;
-    const project = str(test.projectName);
-    const outcome = asOutcome(test.status);
-    const line = typeof spec.line === 'number' ? spec.line : undefined;
-    const column = typeof spec.column === 'number' ? spec.column : undefined;
-    return {
-        suitePath: [...scope.suitePath],
-        title: str(spec.title) ?? '',
-        ...(project !== undefined && { project }),
-        ...(file !== undefined && { file }),
-        ...(line !== undefined && { line }),
-        ...(column !== undefined && { column }),
-        annotations: readAnnotations(test.annotations),
-        tags: strings(spec.tags),
-        expectedStatus: str(test.expectedStatus) ?? 'passed',
-        ...(outcome !== undefined && { outcome }),
-        attempts: json_values_objects(test.results).map(readAttempt),
-    };
-}
-function readAttempt(run) {
-    return {
-        ...(typeof run.retry === 'number' && { retry: run.retry }),
-        status: str(run.status) ?? '',
-        duration: run.duration,
-        errors: readErrors(run),
-        annotations: readAnnotations(run.annotations),
-        attachments: json_values_objects(run.attachments).map(readAttachment),
-        stdout: json_values_objects(run.stdout).map(readChunk),
-        stderr: json_values_objects(run.stderr).map(readChunk),
-    };
-}
-/**
- * `errors[]` is written pre-formatted (message, code snippet and stack lines in one `message`); `error` is the
- * first error as thrown, the same object the live reporter sees. So the first error is read from `error`, and
- * the others (soft assertions) are split back into message and stack.
- */
-function readErrors(run) {
-    const formatted = json_values_objects(run.errors);
-    const first = json_values_isObject(run.error) ? readError(run.error) : undefined;
-    if (formatted.length === 0)
-        return first ? [first] : [];
-    return formatted.map((error, i) => (i === 0 && first ? first : unformat(readError(error))));
-}
-function readError(raw) {
-    const message = str(raw.message);
-    const stack = str(raw.stack);
-    const value = str(raw.value);
-    return { ...(message !== undefined && { message }), ...(stack !== undefined && { stack }), ...(value !== undefined && { value }) };
-}
-// A stack frame line as Playwright's own parser finds it (parseErrorStack: the first line starting "    at ").
-const isStackFrame = (line) => line.startsWith('    at ');
-const SNIPPET_LINE = /^\s*(>\s*)?\d*\s*\|/;
-/** "message\n\n  12 | code\n     |  ^\n    at frame" → the message, and a stack that repeats it as JavaScript's do. */
-function unformat(error) {
-    if (error.stack !== undefined || error.message === undefined)
-        return error;
-    const lines = error.message.split('\n');
-    const firstFrame = lines.findIndex(isStackFrame);
-    if (firstFrame === -1)
-        return error;
-    const head = lines.slice(0, firstFrame);
-    while (head.length > 0 && (SNIPPET_LINE.test(head[head.length - 1]) || head[head.length - 1].trim() === ''))
-        head.pop();
-    const message = head.join('\n');
-    return { message, stack: [message, ...lines.slice(firstFrame)].join('\n') };
-}
-function readAnnotations(value) {
-    return json_values_objects(value).flatMap((a) => {
-        const type = str(a.type);
-        const description = str(a.description);
-        return type === undefined ? [] : [{ type, ...(description !== undefined && { description }) }];
-    });
-}
-function readAttachment(raw) {
-    const contentType = str(raw.contentType);
-    const path = str(raw.path);
-    const body = str(raw.body);
-    return {
-        name: str(raw.name) ?? '',
-        ...(contentType !== undefined && { contentType }),
-        ...(path !== undefined && { path }),
-        ...(body !== undefined && { body }),
-    };
-}
-/** stdout/stderr entries are `{text}` or `{buffer}` (base64). */
-function readChunk(entry) {
-    const text = str(entry.text);
-    if (text !== undefined)
-        return text;
-    const buffer = str(entry.buffer);
-    return buffer === undefined ? '' : Buffer.from(buffer, 'base64').toString('utf8');
-}
-//# sourceMappingURL=playwright-json.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/playwright/rules.js
-
-
-const INTERRUPTED_MESSAGE = 'Interrupted: the test run was stopped before this test finished (Ctrl-C, --max-failures or the global timeout).';
-const DID_NOT_RUN_MESSAGE = 'Did not run: Playwright never started this test (an earlier test of its serial group failed, or --max-failures / an interruption stopped the run).';
-const UNEXPECTED_PASS_MESSAGE = 'Expected to fail (test.fail()), but passed.';
-function rules_playwrightCaseToResult(test, source) {
-    // A test with no attempt was never started (--max-failures, an interruption, a failed serial group): Playwright
-    // counts it `skipped` and its JUnit reporter writes <skipped/>. Said so, so that it is not mistaken for test.skip().
-    const attempts = test.attempts.length > 0 ? test.attempts.map((run) => toAttempt(run, test)) : [{ status: 'skipped', message: DID_NOT_RUN_MESSAGE }];
-    const last = attempts[attempts.length - 1];
-    const lastFailing = attempts.findLast((a) => a.status === 'failed' || a.status === 'error');
-    const status = finalStatus(test.outcome ?? rules_outcomeOf(test), last);
-    const shown = status === 'skipped' ? last : (lastFailing ?? last);
-    // The model's final status is the last attempt's: make the last attempt agree with the verdict.
-    if (last.status !== status) {
-        last.status = status;
-        if (status === 'passed') {
-            delete last.message;
-            delete last.stack;
-        }
-    }
-    const output = outputOf(test.attempts[test.attempts.length - 1]);
-    return {
-        source,
-        ...(test.file !== undefined && { file: test.file }),
-        ...(test.line !== undefined && test.line > 0 && { line: test.line }),
-        suitePath: [...test.suitePath],
-        name: test.title,
-        ...(test.project !== undefined && test.project !== '' && { project: test.project }),
-        status,
-        ...(last.durationMs !== undefined && { durationMs: last.durationMs }),
-        ...(status !== 'passed' && shown.message !== undefined && { message: shown.message }),
-        ...(status !== 'passed' && shown.stack !== undefined && { stack: shown.stack }),
-        ...(output !== undefined && { output }),
-        properties: propertiesOf(test),
-        tags: normaliseTags(test.tags),
-        attachments: [...(shown.attachments ?? [])],
-        attempts,
-    };
-}
-/**
- * Playwright's `outcome()`, for a producer that does not state it: interrupted runs count for nothing, a skip
- * is expected only when the test expected to be skipped (otherwise it did not run), and a status equal to
- * `expectedStatus` is expected.
- */
-function rules_outcomeOf(test) {
-    let expected = 0;
-    let unexpected = 0;
-    let skipped = 0;
-    for (const { status } of test.attempts) {
-        if (status === 'interrupted')
-            continue;
-        if (status === 'skipped')
-            skipped += test.expectedStatus === 'skipped' ? 1 : 0;
-        else if (status === test.expectedStatus)
-            expected += 1;
-        else
-            unexpected += 1;
-    }
-    if (expected === 0 && unexpected === 0)
-        return 'skipped';
-    if (unexpected === 0)
-        return 'expected';
-    return expected === 0 && skipped === 0 ? 'unexpected' : 'flaky';
-}
-/**
- * expected and flaky → passed; unexpected → failed; skipped → skipped. Except that a last attempt that was
- * interrupted (or ended in a status we do not know) makes the test an error: Playwright's outcome() would call
- * an interrupted test `skipped`, but that would record a test the user stopped as if skipped on purpose; `error`
- * says the run, not the test, decided, and `statusMap` can record it as something else.
- */
-function finalStatus(outcome, last) {
-    if (last.status === 'error')
-        return 'error';
-    if (outcome === 'expected' || outcome === 'flaky')
-        return 'passed';
-    return outcome === 'unexpected' ? 'failed' : 'skipped';
-}
-/**
- * One attempt, judged as outcome() judges it: skipped → skipped; interrupted → error (see finalStatus);
- * the expected status → passed; any other finished status (failed, timedOut, or passed under test.fail())
- * → failed. `timedOut` is a failure like any other (Playwright counts it unexpected, even under test.fail(),
- * which expects `failed`). An unknown status is an error that says so.
- */
-function attemptStatus(status, expectedStatus) {
-    if (status === 'skipped')
-        return 'skipped';
-    if (status === 'interrupted')
-        return 'error';
-    if (status === expectedStatus)
-        return 'passed';
-    return status === 'passed' || status === 'failed' || status === 'timedOut' ? 'failed' : 'error';
-}
-function toAttempt(run, test) {
-    const attempt = { status: attemptStatus(run.status, test.expectedStatus) };
-    const durationMs = msOrUndefined(run.duration);
-    if (durationMs !== undefined)
-        attempt.durationMs = durationMs;
-    // A passed attempt says nothing more: a test.fail() test that failed as expected has an error that is no news.
-    if (attempt.status !== 'passed') {
-        const { message, stack } = errorText(run.errors);
-        if (stack !== undefined)
-            attempt.stack = stack;
-        const why = message ?? messageWithoutError(run, test);
-        if (why !== undefined)
-            attempt.message = why;
-    }
-    const attachments = run.attachments.map(toAttachment).filter((a) => a !== undefined);
-    if (attachments.length > 0)
-        attempt.attachments = attachments;
-    return attempt;
-}
-/** What to say about an attempt that did not pass and left no error. */
-function messageWithoutError(run, test) {
-    switch (run.status) {
-        case 'interrupted':
-            return INTERRUPTED_MESSAGE;
-        case 'passed':
-            return UNEXPECTED_PASS_MESSAGE;
-        case 'skipped':
-            // The reason of test.skip(cond, 'why') / test.fixme(...), from the attempt (run-time) or the test (declared).
-            // No reason and not expected to be skipped: Playwright skipped it without running it ("did not run" in
-            // outcome()'s terms), e.g. the rest of a serial group after a failure.
-            return skipReason([...run.annotations, ...test.annotations]) ?? (test.expectedStatus === 'skipped' ? undefined : DID_NOT_RUN_MESSAGE);
-        case 'failed':
-        case 'timedOut':
-            return undefined;
-        default:
-            return `Playwright reported the unknown status ${JSON.stringify(run.status)}.`;
-    }
-}
-/**
- * "Skipped: why", like the other messages of this producer ("Did not run: …", "Interrupted: …"), so that a
- * message read alone says what happened.
- */
-function skipReason(annotations) {
-    for (const a of annotations) {
-        const why = a.type === 'skip' || a.type === 'fixme' ? nonEmpty(a.description) : undefined;
-        if (why !== undefined)
-            return `Skipped: ${why}`;
-    }
-    return undefined;
-}
-/** Every error of the attempt (soft assertions give several), colours stripped, capped. */
-function errorText(errors) {
-    const messages = errors.map((e) => nonEmpty(stripAnsi(e.message ?? e.value ?? ''))).filter((m) => m !== undefined);
-    const stacks = errors.map((e) => nonEmpty(stripAnsi(e.stack ?? ''))).filter((s) => s !== undefined);
-    return {
-        ...(messages.length > 0 && { message: clip(messages.join('\n\n'), MAX_MESSAGE_CHARS) }),
-        ...(stacks.length > 0 && { stack: clip(stacks.join('\n\n'), MAX_STACK_CHARS) }),
-    };
-}
-/**
- * The test's annotations and those every attempt added, once each, in first-seen order. Playwright replaces
- * `TestCase.annotations` by the last attempt's, so an annotation added by an earlier attempt only is kept here.
- */
-function propertiesOf(test) {
-    const properties = [];
-    for (const annotation of [...test.annotations, ...test.attempts.flatMap((a) => a.annotations)]) {
-        const name = annotation.type.trim();
-        if (name === '')
-            continue;
-        const value = annotation.description ?? '';
-        if (!properties.some((p) => p.name === name && p.value === value))
-            properties.push({ name, value });
-    }
-    return properties;
-}
-/** A file (`path`, as Playwright wrote it) or inline content (`body`, base64); one with neither carries nothing. */
-function toAttachment(raw) {
-    const path = raw.path === '' ? undefined : raw.path;
-    if (path === undefined && raw.body === undefined)
-        return undefined;
-    return {
-        name: raw.name || path || 'attachment',
-        ...(path !== undefined && { path }),
-        ...(raw.contentType !== undefined && raw.contentType !== '' && { contentType: raw.contentType }),
-        ...(raw.body !== undefined && { body: raw.body }),
-    };
-}
-/** The last attempt's stdout then stderr, colours stripped, capped (head and tail kept). */
-function outputOf(run) {
-    if (run === undefined)
-        return undefined;
-    const text = nonEmpty(stripAnsi([...run.stdout, ...run.stderr].join('')));
-    return text === undefined ? undefined : clip(text, MAX_OUTPUT_CHARS);
-}
-//# sourceMappingURL=rules.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/playwright/stream-reader.js
-
-
-
-
-
-
-/** Base64 of 12 MiB: above the default per-file upload limit (8 MiB), so that what could be sent is kept. */
-const INLINE_BODY_MAX_CHARS = 16 * 1024 * 1024;
-const LIMITS = new Map([
-    ['message', { kind: 'text', max: MAX_MESSAGE_CHARS }],
-    ['value', { kind: 'text', max: MAX_MESSAGE_CHARS }],
-    ['stack', { kind: 'text', max: MAX_STACK_CHARS }],
-    ['text', { kind: 'text', max: MAX_OUTPUT_CHARS }],
-    // Decoded, the head, the marker and the tail stay within the output cap: no second cut.
-    ['buffer', { kind: 'base64', max: Math.floor((MAX_OUTPUT_CHARS - 64) / 3) * 4 }],
-    ['body', { kind: 'whole', max: INLINE_BODY_MAX_CHARS }],
-]);
-const OTHER_TEXT = { kind: 'text', max: MAX_OUTPUT_CHARS };
-const UNREAD = { kind: 'count', max: 0 };
-class PlaywrightStreamReader {
-    source;
-    warn;
-    tokenizer;
-    frames = [];
-    /** Specs read whose suites' titles are not all known yet, in document order. */
-    waiting = [];
-    ready = [];
-    sawSuites = false;
-    errors;
-    /** Inline attachment bodies of the spec being built that were too long to keep. */
-    dropped = [];
-    constructor(source, warn = () => undefined) {
-        this.source = source;
-        this.warn = warn;
-        this.tokenizer = new JsonTokenizer(source, 'Playwright JSON reporter output', this);
-    }
-    write(text) {
-        this.tokenizer.write(text);
-    }
-    end() {
-        this.tokenizer.end();
-        if (!this.sawSuites)
-            throw notPlaywrightJson(this.source);
-        for (const message of playwrightGlobalErrors({ errors: this.errors })) {
-            this.warn(`${this.source}: Playwright reported an error outside any test: ${message.split('\n')[0] ?? message}`);
-        }
-    }
-    /** The results completed so far, in document order. */
-    take() {
-        const out = this.ready;
-        this.ready = [];
-        return out;
-    }
-    openObject() {
-        this.open(true);
-    }
-    openArray() {
-        this.open(false);
-    }
-    closeObject() {
-        this.close();
-    }
-    closeArray() {
-        this.close();
-    }
-    key(name) {
-        const frame = this.frames[this.frames.length - 1];
-        if (frame?.kind === 'build')
-            frame.builder.key(name);
-        else if (frame?.kind === 'root' || frame?.kind === 'suite')
-            frame.key = name;
-    }
-    string(value, length) {
-        const frame = this.frames[this.frames.length - 1];
-        if (frame?.kind === 'build' && frame.builder.currentKey === 'body' && length > INLINE_BODY_MAX_CHARS) {
-            const owner = frame.builder.container;
-            this.dropped.push({ name: json_values_isObject(owner) ? str(owner.name) : undefined, length });
-            return;
-        }
-        this.scalar(value);
-    }
-    scalar(value) {
-        const frame = this.frames[this.frames.length - 1];
-        if (frame === undefined)
-            throw notPlaywrightJson(this.source);
-        if (frame.kind === 'build')
-            this.add(frame, value);
-        else if (frame.kind === 'root')
-            this.rootValue(frame.key, value);
-        else if (frame.kind === 'suite')
-            this.suiteValue(frame.suite, frame.key, value);
-    }
-    limit() {
-        const frame = this.frames[this.frames.length - 1];
-        if (frame?.kind === 'build')
-            return LIMITS.get(frame.builder.currentKey ?? '') ?? OTHER_TEXT;
-        return frame?.kind === 'suite' && (frame.key === 'title' || frame.key === 'file') ? OTHER_TEXT : UNREAD;
-    }
-    open(isObject) {
-        const frame = this.frames[this.frames.length - 1];
-        if (frame === undefined) {
-            if (!isObject)
-                throw notPlaywrightJson(this.source);
-            this.frames.push({ kind: 'root', key: '' });
-            return;
-        }
-        switch (frame.kind) {
-            case 'build':
-                if (isObject)
-                    frame.builder.openObject();
-                else
-                    frame.builder.openArray();
-                return;
-            case 'skip':
-                frame.depth += 1;
-                return;
-            case 'root':
-                if (frame.key === 'suites') {
-                    if (isObject)
-                        throw notPlaywrightJson(this.source);
-                    this.sawSuites = true;
-                    this.frames.push({ kind: 'suites', parent: undefined });
-                }
-                else if (frame.key === 'errors')
-                    this.build(isObject, (value) => this.rootValue('errors', value));
-                else
-                    this.skip();
-                return;
-            case 'suite':
-                if (!isObject && frame.key === 'specs')
-                    this.frames.push({ kind: 'specs', suite: frame.suite });
-                else if (!isObject && frame.key === 'suites')
-                    this.frames.push({ kind: 'suites', parent: frame.suite });
-                else if (frame.key === 'title' || frame.key === 'file')
-                    this.build(isObject, (value) => this.suiteValue(frame.suite, frame.key, value));
-                else
-                    this.skip();
-                return;
-            case 'suites':
-                if (isObject)
-                    this.frames.push({ kind: 'suite', suite: { parent: frame.parent, sawTitle: false, sawFile: false, closed: false }, key: '' });
-                else
-                    this.skip();
-                return;
-            case 'specs':
-                if (isObject) {
-                    this.dropped = [];
-                    this.build(true, (value) => this.spec(value, frame.suite));
-                }
-                else
-                    this.skip();
-        }
-    }
-    close() {
-        const frame = this.frames[this.frames.length - 1];
-        if (frame?.kind === 'build') {
-            frame.builder.close();
-            if (frame.builder.complete) {
-                this.frames.pop();
-                frame.done(frame.builder.result);
-            }
-            return;
-        }
-        if (frame?.kind === 'skip' && --frame.depth > 0)
-            return;
-        this.frames.pop();
-        if (frame?.kind === 'suite') {
-            frame.suite.closed = true;
-            this.flush();
-        }
-    }
-    build(isObject, done) {
-        const builder = new ValueBuilder();
-        if (isObject)
-            builder.openObject();
-        else
-            builder.openArray();
-        this.frames.push({ kind: 'build', builder, done });
-    }
-    add(frame, value) {
-        frame.builder.add(value);
-        if (frame.builder.complete) {
-            this.frames.pop();
-            frame.done(frame.builder.result);
-        }
-    }
-    skip() {
-        this.frames.push({ kind: 'skip', depth: 1 });
-    }
-    rootValue(key, value) {
-        if (key === 'suites')
-            throw notPlaywrightJson(this.source);
-        if (key === 'errors')
-            this.errors = value;
-    }
-    suiteValue(suite, key, value) {
-        if (key === 'title') {
-            suite.title = value;
-            suite.sawTitle = true;
-        }
-        else if (key === 'file') {
-            suite.file = value;
-            suite.sawFile = true;
-        }
-        else
-            return;
-        this.flush();
-    }
-    spec(spec, suite) {
-        const dropped = this.dropped;
-        this.dropped = [];
-        for (const { name, length } of dropped) {
-            this.warn(`${this.source}: the inline attachment ${JSON.stringify(name ?? 'attachment')} of "${str(spec.title) ?? ''}" is ${(length / 1024 / 1024).toFixed(1)} MiB of base64, ` +
-                `more than the ${INLINE_BODY_MAX_CHARS / 1024 / 1024} MiB kept while reading, so it is not uploaded. Attach large files by path (testInfo.attach(name, { path })).`);
-        }
-        this.waiting.push({ spec, suite });
-        this.flush();
-    }
-    /** Converts the waiting specs, in order, as far as their suites' titles are known. */
-    flush() {
-        let done = 0;
-        for (const { spec, suite } of this.waiting) {
-            const scope = scopeOf(suite);
-            if (scope === undefined)
-                break;
-            for (const test of specCases(spec, scope))
-                this.ready.push(rules_playwrightCaseToResult(test, this.source));
-            done += 1;
-        }
-        if (done > 0)
-            this.waiting.splice(0, done);
-    }
-}
-/** The suite's scope once it and every enclosing suite are known (closed, or the titles read); computed once. */
-function scopeOf(suite) {
-    if (suite.scope !== undefined)
-        return suite.scope;
-    const parentScope = suite.parent === undefined ? undefined : scopeOf(suite.parent);
-    if (suite.parent !== undefined && parentScope === undefined)
-        return undefined;
-    if (parentScope === undefined) {
-        const known = suite.closed || (suite.sawFile && (typeof suite.file === 'string' || suite.sawTitle));
-        if (!known)
-            return undefined;
-        suite.scope = fileScope(suite.title, suite.file);
-    }
-    else {
-        if (!suite.closed && !suite.sawTitle)
-            return undefined;
-        suite.scope = describeScope(parentScope, suite.title);
-    }
-    return suite.scope;
-}
-//# sourceMappingURL=stream-reader.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/playwright/index.js
-
-async function* readPlaywrightJson(chunks, ctx) {
-    for await (const batch of readPlaywrightJsonInBatches(chunks, ctx))
-        yield* batch;
-}
-async function* readPlaywrightJsonInBatches(chunks, ctx) {
-    const reader = new PlaywrightStreamReader(ctx.source, (message) => ctx.warn(message));
-    for await (const chunk of chunks) {
-        reader.write(chunk);
-        yield reader.take();
-    }
-    reader.end();
-    yield reader.take();
-}
-const playwrightJson = {
-    id: 'playwright-json',
-    label: 'Playwright JSON',
-    sniff: (head) => /^\s*\{/.test(head) && /"suites"\s*:/.test(head),
-    parse: readPlaywrightJson,
-    parseInBatches: readPlaywrightJsonInBatches,
-};
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/vitest/vitest.js
-/**
- * Vitest JSON (`vitest run --reporter=json --outputFile=<file>`) → TestResult[]. Small pure functions, no
- * I/O; values of the wrong type read as absent.
- *
- * Vitest imitates Jest's `--json` shape (`testResults[].assertionResults[]`), but its own details differ, so
- * it has its own rules here:
- * - One TestResult per test: suitePath = `ancestorTitles` (the `describe` titles), name = `title`
- *   (`test.each` titles already interpolated), file = the test file as Vitest wrote it (absolute: the file
- *   does not say Vitest's root).
- * - Status: passed → passed; failed → failed; skipped/pending/todo → skipped (a todo says so); anything
- *   else → error naming the unknown status (never silently passed).
- * - Retries (`{ retry: n }`): Vitest writes no attempt count, but keeps each failed attempt's error in
- *   `failureMessages`. A passed test with failure messages therefore passed after that many failed attempts
- *   (flaky). A failed test's messages are all shown as one final attempt: one attempt may fail with several
- *   errors (the test and an `afterEach`), so they cannot be counted as attempts.
- * - Failures: colours and Vitest's own stack frames removed; message = the first failure up to its first
- *   stack frame, stack = every failure.
- * - Vitest tags → tags with one leading `@`; `meta` entries with a plain value (`task.meta.testsigma =
- *   'DEMO-3'`) → properties, where a `testsigma` property names a test case explicitly.
- * - A file that failed without a failing test (it did not import, a `describe` body or an `afterAll` threw)
- *   → one `error` result named after the file, with Vitest's message: never dropped silently.
- */
-
-
-
-
-// A Map, not an object literal: a status such as "constructor" must not find Object.prototype's.
-const vitest_STATUS = new Map([
-    ['passed', 'passed'],
-    ['failed', 'failed'],
-    ['skipped', 'skipped'],
-    ['pending', 'skipped'],
-    ['todo', 'skipped'],
-]);
-/** Said about a test file that failed to run without saying why. */
-const VITEST_NO_REASON = 'Vitest marked the file as failed without a message';
-function parseVitestJson(json, source) {
-    const files = json_values_isObject(json) ? json.testResults : undefined;
-    if (!Array.isArray(files)) {
-        throw new errors_InputError('INPUT_NOT_RESULTS', source, `${source} is not Vitest JSON: expected an object with a "testResults" array. ` +
-            'Run Vitest with --reporter=json --outputFile=<file> and pass that file.');
-    }
-    const results = [];
-    files.forEach((file, index) => {
-        if (!json_values_isObject(file)) {
-            throw new errors_InputError('INPUT_NOT_RESULTS', source, `${source}: testResults[${index}] is not an object. Expected Vitest JSON; the file may have been edited or produced by another tool.`);
-        }
-        results.push(...vitestFileResults(file, source));
-    });
-    return results;
-}
-/** Every test of one file, plus one error result when the file itself failed. */
-function vitestFileResults(file, source) {
-    const path = str(file.name) ?? '';
-    const tests = json_values_objects(file.assertionResults);
-    const results = tests.map((test) => vitestTestResult(test, path, source));
-    if (file.status === 'failed' && !results.some((r) => r.status === 'failed'))
-        results.push(fileErrorResult(path, str(file.message), source));
-    return results;
-}
-function vitestTestResult(test, path, source) {
-    const rawStatus = str(test.status) ?? '';
-    const known = vitest_STATUS.get(rawStatus);
-    const status = known ?? 'error';
-    const failures = strings(test.failureMessages)
-        .map(vitest_clean)
-        .filter((f) => f !== '');
-    const durationMs = msOrUndefined(test.duration);
-    // A passed test's failures are its failed attempts (see the file comment); a failed test's are its own.
-    const earlier = status === 'passed' ? failures.map((f) => ({ status: 'failed', ...vitest_failureParts([f]) })) : [];
-    const final = { status, ...(status === 'passed' ? {} : vitest_failureParts(failures)) };
-    if (known === undefined)
-        final.message = `Vitest reported the unknown status ${JSON.stringify(rawStatus)}.`;
-    else if (rawStatus === 'todo' && final.message === undefined)
-        final.message = 'test.todo: not written yet.';
-    if (durationMs !== undefined)
-        final.durationMs = durationMs;
-    return {
-        source,
-        ...(path !== '' && { file: path }),
-        suitePath: strings(test.ancestorTitles),
-        name: str(test.title) ?? str(test.fullName) ?? '',
-        status,
-        ...(durationMs !== undefined && { durationMs }),
-        ...(final.message !== undefined && { message: final.message }),
-        ...(final.stack !== undefined && { stack: final.stack }),
-        properties: metaProperties(test.meta),
-        tags: normaliseTags(strings(test.tags)),
-        attachments: [],
-        attempts: [...earlier, final],
-    };
-}
-function fileErrorResult(path, rawMessage, source) {
-    const text = vitest_clean(rawMessage ?? '');
-    const reason = text === '' ? undefined : firstLine(text);
-    const message = clip(`The test file failed to run: ${reason ?? `${VITEST_NO_REASON}.`}`, MAX_MESSAGE_CHARS);
-    const stack = text === '' ? undefined : clip(text, MAX_STACK_CHARS);
-    return {
-        source,
-        ...(path !== '' && { file: path }),
-        suitePath: [],
-        // The file's path is its title, so a case id in the file name (`DEMO-3.test.ts`) still maps it.
-        name: path === '' ? 'test file that failed to run' : path,
-        status: 'error',
-        message,
-        ...(stack !== undefined && { stack }),
-        properties: [],
-        tags: [],
-        attachments: [],
-        attempts: [{ status: 'error', message, ...(stack !== undefined && { stack }) }],
-    };
-}
-// Frames of Vitest's own machinery (its runner chunks, tinypool, Node's internals), which say nothing about the test.
-const VITEST_FRAME = /^\s+at (?:.*[\\/]node_modules[\\/](?:vitest|@vitest[\\/][^\\/]+|tinypool|tinyspy|chai)[\\/].*|.*\(?node:internal[\\/].*|new Promise \(<anonymous>\))$/;
-/** The text without Vitest's internal stack frames; unchanged if nothing else would be left. */
-function withoutVitestFrames(text) {
-    const lines = text.split('\n');
-    const frames = lines.filter((l) => /^\s+at /.test(l));
-    if (frames.length > 0 && frames.every((l) => VITEST_FRAME.test(l)))
-        return text;
-    return lines.filter((l) => !VITEST_FRAME.test(l)).join('\n');
-}
-/** message = the first failure up to its first stack frame; stack = every failure. */
-function vitest_failureParts(failures) {
-    return messageAndStack(failures.map(withoutVitestFrames));
-}
-function metaProperties(meta) {
-    if (!json_values_isObject(meta))
-        return [];
-    return Object.entries(meta)
-        .filter((entry) => ['string', 'number', 'boolean'].includes(typeof entry[1]))
-        .map(([name, value]) => ({ name, value: String(value) }));
-}
-/** Colours removed, line ends made `\n` (so frames are found in Windows text too), trimmed. */
-function vitest_clean(text) {
-    return stripAnsi(text).trim();
-}
-//# sourceMappingURL=vitest.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/vitest/index.js
-
-
-const TOP_LEVEL_OBJECT = /^\s*\{/;
-const vitestJson = {
-    id: 'vitest-json',
-    label: 'Vitest JSON',
-    /**
-     * Vitest's JSON reporter copies Jest's `--json` shape, so this must be asked before the Jest format. The
-     * difference relied on: Jest's result always has `numRuntimeErrorTestSuites` (its count of files that
-     * failed to run, part of Jest's AggregatedResult since 2017 and in every real Jest file we hold, old ones
-     * included), written among the counters BEFORE `testResults` whether the keys are in Jest's order or
-     * sorted; Vitest's reporter has never written that key (a file that failed to run is only a failed file
-     * there). Both write `numTotalTests` and the other counters before `testResults`, so the whole decision is
-     * made on the few hundred bytes before the first `"testResults"`, always inside the 64 KiB head.
-     */
-    sniff(head) {
-        if (!TOP_LEVEL_OBJECT.test(head))
-            return false;
-        const end = head.indexOf('"testResults"');
-        if (end === -1)
-            return false;
-        const counters = head.slice(0, end);
-        return /"numTotalTests"\s*:/.test(counters) && !/"numRuntimeErrorTestSuites"\s*:/.test(counters);
-    },
-    async *parse(chunks, ctx) {
-        yield* parseVitestJson(parseJson(await collectText(chunks), ctx.source, 'Vitest JSON (--reporter=json --outputFile=<file>)'), ctx.source);
-    },
-};
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/registry.js
-/**
- * formats/: reading result files into the result model, one folder per format; imports no other folder.
- *
- * Every input format, in the order detection asks them. Detection, dispatch and every "expected JUnit XML,
- * Jest --json or Playwright JSON" message read from this list, so a new format is one folder plus one line
- * here. Which format a file is, is decided by its content, never by its name: CI setups name files freely
- * (`results.txt`, `report`, `TEST-x.trx.xml`), and a wrong guess from the extension gives worse messages.
- */
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** A more specific format comes before a more general one: Vitest's JSON looks like Jest's, so it is asked first. */
-const FORMATS = [junitXml, dotnetTrx, nunit3Xml, xunitXml, testngXml, vitestJson, jestJson, playwrightJson, cucumberJson];
-/** How much decoded text `sniff` is shown. */
-const SNIFF_CHARS = 64 * 1024;
-/** `JUnit XML, Jest --json or Playwright JSON`. */
-function expectedFormats(formats = FORMATS) {
-    const labels = formats.map((f) => f.label);
-    return labels.length <= 1 ? (labels[0] ?? '') : `${labels.slice(0, -1).join(', ')} or ${labels[labels.length - 1]}`;
-}
-/** The first format that recognises the start of a file (BOM removed); undefined when none does. */
-function detect(head) {
-    const start = head.slice(0, SNIFF_CHARS);
-    return FORMATS.find((format) => format.sniff(start));
-}
-/** The error for a file no format recognises, given its start and (for JSON, to describe it) the rest. */
-async function refuseUnrecognised(head, rest, source) {
-    const first = head.trimStart()[0];
-    if (first === undefined) {
-        return new errors_InputError('INPUT_EMPTY', source, `${source} is ${head === '' ? 'empty (0 bytes)' : 'only whitespace'}. Expected ${expectedFormats()} results. ` +
-            'The test run probably crashed before writing results; check the step that produced it.');
-    }
-    if (first === '{' || first === '[') {
-        const json = parseJson(await collectText(rest), source, `${expectedFormats()} results`);
-        return new errors_InputError('INPUT_NOT_RESULTS', source, `${source} is JSON but not results this tool reads: ${describeJson(json)}. Expected ${expectedFormats()} results. ` +
-            'Write results with one of those reporters.');
-    }
-    const root = first === '<' ? xmlRootName(head) : undefined;
-    if (root !== undefined)
-        return refuseXmlRoot(source, root, FORMATS);
-    return new errors_InputError('INPUT_NOT_RESULTS', source, `${source} is not a result file: it starts with ${describeStart(head)}. Expected ${expectedFormats()} results. ` +
-        'Check that the path points at the results, not a log.');
-}
-//# sourceMappingURL=registry.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/operations/table.js
 /**
  * operations/: what a host can ask of core, one row and one function per operation; may import all but hosts.
@@ -48125,6 +49270,7 @@ function decodeResultBytes(bytes) {
 
 
 
+
 /** How much of each file a probe reads: all of a typical report, a sliver of a huge one. */
 const PROBE_CHARS = 1024 * 1024;
 /** Default size limit: larger files are refused rather than risking the runner's memory. */
@@ -48149,6 +49295,11 @@ async function parseResultText(text, source) {
  */
 async function readResultFile(file, options) {
     const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+    // A directory that expandPatterns kept is an allure-results directory: its tests span its files.
+    if ((await (0,promises_.stat)(external_node_path_.resolve(options.cwd ?? process.cwd(), file)).catch(() => undefined))?.isDirectory() === true) {
+        await readAllureDirectory(file, { cwd: options.cwd ?? process.cwd(), maxFileBytes, warn: options.warn, onResult: options.onResult });
+        return 'allure';
+    }
     // Non-blocking, so that opening a FIFO without a writer returns at once (and is then refused).
     const handle = await (0,promises_.open)(external_node_path_.resolve(options.cwd ?? process.cwd(), file), external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0));
     try {
@@ -48280,6 +49431,15 @@ async function resultFileSource(patterns, options = {}) {
     };
 }
 function notFoundOutcome(pattern, cwd) {
+    if (read_files_isDirectory(external_node_path_.resolve(cwd, pattern))) {
+        return {
+            path: pattern,
+            results: [],
+            warnings: [],
+            error: new errors_InputError('INPUT_NOT_FOUND', pattern, `${pattern} is a directory without result files: no *.xml or *.trx below it and no Allure *-result.json in it (looked in ${cwd}). ` +
+                `Expected ${expectedFormats()} files; pass the files (or a glob), or the allure-results directory itself.`),
+        };
+    }
     return {
         path: pattern,
         results: [],
@@ -48322,7 +49482,10 @@ function asInputError(error, file) {
 /**
  * Patterns → files, sorted and without duplicates. A pattern that names an existing file is taken
  * literally (file names may contain glob characters such as `[1]`); a directory means the `*.xml` and `*.trx`
- * files below it (`dotnet test --logger trx` names its files `.trx`); anything else is a glob. node_modules is never searched.
+ * files below it (`dotnet test --logger trx` names its files `.trx`), and itself when it holds Allure results
+ * (`*-result.json`); anything else is a glob. A `*-result.json` file, named or matched, stands for its directory:
+ * an Allure test's retries and fixtures span the directory's files, and a shell expands
+ * `allure-results/*-result.json` before we see it. node_modules is never searched.
  */
 async function expandPatterns(patterns, cwd) {
     const byAbsolute = new Map();
@@ -48332,6 +49495,7 @@ async function expandPatterns(patterns, cwd) {
         if (pattern === '')
             continue;
         const matches = await expandOne(pattern, cwd);
+        matches.splice(0, matches.length, ...allureDirectories(matches));
         if (matches.length === 0)
             unmatched.push(pattern);
         for (const match of matches) {
@@ -48352,7 +49516,25 @@ async function expandOne(pattern, cwd) {
     const globPattern = process.platform === 'win32' ? pattern.replace(/\\/g, '/') : pattern;
     const search = literal?.isDirectory() ? `${escapePath(globPattern.replace(/\/+$/, ''))}/**/*.{xml,trx}` : globPattern;
     const ignore = pattern.includes('node_modules') ? [] : ['**/node_modules/**'];
-    return glob([search], { cwd, absolute, onlyFiles: true, expandDirectories: false, ignore });
+    const files = await glob([search], { cwd, absolute, onlyFiles: true, expandDirectories: false, ignore });
+    if (literal?.isDirectory() && (await holdsAllureResults(external_node_path_.resolve(cwd, pattern))))
+        files.unshift(pattern.replace(/[\\/]+$/, '') || pattern);
+    return files;
+}
+/** `dir/a-result.json`, `dir/b-result.json`, `x.xml` → `dir`, `x.xml`. */
+function allureDirectories(matches) {
+    const out = new Set();
+    for (const match of matches)
+        out.add(ALLURE_RESULT_FILE.test(external_node_path_.basename(match)) ? external_node_path_.dirname(match) : match);
+    return [...out];
+}
+function read_files_isDirectory(file) {
+    try {
+        return (0,external_node_fs_namespaceObject.statSync)(file).isDirectory();
+    }
+    catch {
+        return false;
+    }
 }
 function read_files_formatBytes(bytes) {
     if (bytes >= 1024 * 1024)

@@ -1,6 +1,7 @@
-// The generated parts of the READMEs: every settings table, the CLI's help and the error codes come from core's
-// settings table and ERROR_CODES, written between <!-- generated:NAME --> markers. `npm run docs` rewrites them;
-// test/repo/docs.test.ts fails when a committed README is not what this script would write.
+// The generated parts of the READMEs: every settings table, the CLI's help, the error codes and the list of result
+// formats come from core's settings table, ERROR_CODES and the formats registry, written between
+// <!-- generated:NAME --> markers. `npm run docs` rewrites them; test/repo/docs.test.ts fails when a committed
+// README is not what this script would write.
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
@@ -11,6 +12,9 @@ async function sections() {
   const { settingsReference } = await core('settings/reference.js');
   const { errorCodesReference } = await core('errors-reference.js');
   const { main } = await core('hosts/cli/main.js');
+  const { FORMATS } = await core('formats/registry.js');
+  // The registry is the one list of formats: this table is it, in detection order.
+  const formats = ['| Format | Written by |', '| --- | --- |', ...FORMATS.map((f) => `| ${f.label} | ${f.writtenBy ?? ''} |`)].join('\n');
   const help = async (argv) => {
     const out = [];
     await main(argv, {}, { stdout: (t) => out.push(t), stderr: (t) => out.push(t) });
@@ -18,8 +22,13 @@ async function sections() {
   };
   return {
     'action.yml': { inputs: actionInputs(await core('settings/table.js')) },
-    'README.md': { settings: settingsReference() },
-    'packages/core/README.md': { 'cli-help': await help(['upload', '--help']), 'cli-settings': settingsReference('cli'), 'error-codes': errorCodesReference() },
+    'README.md': { formats, settings: settingsReference() },
+    'packages/core/README.md': {
+      formats,
+      'cli-help': await help(['upload', '--help']),
+      'cli-settings': settingsReference('cli'),
+      'error-codes': errorCodesReference(),
+    },
     'packages/jest-reporter/README.md': { options: settingsReference('reporter') },
     'packages/playwright-reporter/README.md': { options: settingsReference('reporter') },
   };

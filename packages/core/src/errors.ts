@@ -60,7 +60,12 @@ export const ERROR_CODES = {
   INPUT_NOT_RESULTS: {
     exit: 2,
     meaning: 'A file is not in a format this tool reads.',
-    todo: 'Point at JUnit XML, .NET TRX, NUnit 3, xUnit.net or TestNG XML, Jest/Vitest JSON, Playwright JSON or Cucumber JSON results.',
+    todo: 'Point at results in a format this tool reads (the message lists them and the command that writes one).',
+  },
+  INPUT_NO_TESTS: {
+    exit: 2,
+    meaning: 'Every result file was read and none holds a test (fail-on-empty).',
+    todo: 'Check that the test step ran tests (a filter that selected none, a crash before the first test), or turn fail-on-empty off.',
   },
   INPUT_MALFORMED: { exit: 2, meaning: 'A result file is truncated or malformed.', todo: 'Regenerate it.' },
   INPUT_HOSTILE: {

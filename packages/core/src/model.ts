@@ -5,7 +5,22 @@
 import type { InputError } from './errors.js';
 
 /** The input formats, by id (each is a folder under formats/; the model names them so that it imports none). */
-export type FormatId = 'junit' | 'jest-json' | 'vitest-json' | 'playwright-json' | 'cucumber-json' | 'dotnet-trx' | 'nunit3' | 'xunit' | 'testng';
+export type FormatId =
+  | 'junit'
+  | 'jest-json'
+  | 'vitest-json'
+  | 'playwright-json'
+  | 'cucumber-json'
+  | 'dotnet-trx'
+  | 'nunit3'
+  | 'xunit'
+  | 'testng'
+  | 'go-test-json'
+  | 'dart-json'
+  | 'mocha-json'
+  | 'mochawesome-json'
+  | 'rspec-json'
+  | 'allure';
 
 /** The outcome of one attempt, as the test runner saw it. `error` = JUnit <error> (crashed, not asserted). */
 export type TestStatus = 'passed' | 'failed' | 'error' | 'skipped';

@@ -29,6 +29,8 @@ export interface Format {
   label: string;
   /** For an XML format, the root elements of its documents: the refusal of an XML file no format reads names them. */
   xmlRoots?: readonly string[];
+  /** The command (or setting) that writes it, for the READMEs' list of formats and for refusals that point a way out. */
+  writtenBy?: string;
   /**
    * Does a file that starts like this belong to the format? `head` is at most the first 64 KiB of the decoded
    * text, byte-order mark removed and leading whitespace kept. Cheap, and never a full parse: the registry asks

@@ -4,6 +4,7 @@
  */
 import { InputError } from '../errors.js';
 import { isObject } from './json-values.js';
+import { jsonLookalike } from './lookalike.js';
 import { stripBom } from './text.js';
 
 /** The pieces as one text. The caller bounds the size (read-files counts the bytes read against the limit). */
@@ -28,7 +29,7 @@ export function parseJson(text: string, source: string, expected: string): unkno
   }
 }
 
-/** `a JSON array of 2 item(s)`, `an object with keys "stats", "passes" (this looks like Mocha JSON)`. */
+/** `a JSON array of 2 item(s)`, `an object with keys "children", "befores" (this looks like an Allure container file: …)`. */
 export function describeJson(json: unknown): string {
   if (Array.isArray(json)) return `a JSON array of ${json.length} item(s)`;
   if (!isObject(json)) return `a JSON ${json === null ? 'null' : typeof json}`;
@@ -37,11 +38,7 @@ export function describeJson(json: unknown): string {
     .slice(0, 8)
     .map((k) => JSON.stringify(k))
     .join(', ');
-  const hint =
-    keys.includes('passes') && keys.includes('stats')
-      ? ' (this looks like Mocha JSON)'
-      : isObject(json.results) && 'tool' in json.results
-        ? ' (this looks like CTRF)'
-        : '';
+  const lookalike = jsonLookalike(json);
+  const hint = lookalike === undefined ? '' : ` (${lookalike})`;
   return keys.length === 0 ? 'an empty object' : `an object with keys ${shown}${keys.length > 8 ? ', …' : ''}${hint}`;
 }

@@ -7,7 +7,7 @@
  * the file. Only regular files are opened (a FIFO or a device, e.g. a symlink to /dev/zero, would be
  * read without end), and the size limit counts the bytes actually read, not what `stat` promised.
  */
-import { constants } from 'node:fs';
+import { constants, statSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { escapePath, glob } from 'tinyglobby';
@@ -18,6 +18,7 @@ import type { ReadingRules } from './format.js';
 import { SNIFF_CHARS, detect, expectedFormats, refuseUnrecognised } from './registry.js';
 import { stripBom } from './text.js';
 import { decodedPieces } from './decode.js';
+import { ALLURE_RESULT_FILE, holdsAllureResults, readAllureDirectory } from './allure/index.js';
 
 export { decodeResultBytes } from './decode.js';
 
@@ -80,6 +81,11 @@ interface ReadFileOptions {
  */
 export async function readResultFile(file: string, options: ReadFileOptions): Promise<FormatId> {
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  // A directory that expandPatterns kept is an allure-results directory: its tests span its files.
+  if ((await stat(path.resolve(options.cwd ?? process.cwd(), file)).catch(() => undefined))?.isDirectory() === true) {
+    await readAllureDirectory(file, { cwd: options.cwd ?? process.cwd(), maxFileBytes, warn: options.warn, onResult: options.onResult });
+    return 'allure';
+  }
   // Non-blocking, so that opening a FIFO without a writer returns at once (and is then refused).
   const handle = await open(path.resolve(options.cwd ?? process.cwd(), file), constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   try {
@@ -225,6 +231,19 @@ export async function resultFileSource(patterns: string[], options: ReadOptions 
 }
 
 function notFoundOutcome(pattern: string, cwd: string): ReadFileOutcome {
+  if (isDirectory(path.resolve(cwd, pattern))) {
+    return {
+      path: pattern,
+      results: [],
+      warnings: [],
+      error: new InputError(
+        'INPUT_NOT_FOUND',
+        pattern,
+        `${pattern} is a directory without result files: no *.xml or *.trx below it and no Allure *-result.json in it (looked in ${cwd}). ` +
+          `Expected ${expectedFormats()} files; pass the files (or a glob), or the allure-results directory itself.`,
+      ),
+    };
+  }
   return {
     path: pattern,
     results: [],
@@ -285,7 +304,10 @@ function asInputError(error: unknown, file: string): InputError {
 /**
  * Patterns → files, sorted and without duplicates. A pattern that names an existing file is taken
  * literally (file names may contain glob characters such as `[1]`); a directory means the `*.xml` and `*.trx`
- * files below it (`dotnet test --logger trx` names its files `.trx`); anything else is a glob. node_modules is never searched.
+ * files below it (`dotnet test --logger trx` names its files `.trx`), and itself when it holds Allure results
+ * (`*-result.json`); anything else is a glob. A `*-result.json` file, named or matched, stands for its directory:
+ * an Allure test's retries and fixtures span the directory's files, and a shell expands
+ * `allure-results/*-result.json` before we see it. node_modules is never searched.
  */
 async function expandPatterns(patterns: string[], cwd: string): Promise<{ files: string[]; unmatched: string[] }> {
   const byAbsolute = new Map<string, string>();
@@ -294,6 +316,7 @@ async function expandPatterns(patterns: string[], cwd: string): Promise<{ files:
     const pattern = raw.trim();
     if (pattern === '') continue;
     const matches = await expandOne(pattern, cwd);
+    matches.splice(0, matches.length, ...allureDirectories(matches));
     if (matches.length === 0) unmatched.push(pattern);
     for (const match of matches) {
       const absolute = path.resolve(cwd, match);
@@ -312,7 +335,24 @@ async function expandOne(pattern: string, cwd: string): Promise<string[]> {
   const globPattern = process.platform === 'win32' ? pattern.replace(/\\/g, '/') : pattern;
   const search = literal?.isDirectory() ? `${escapePath(globPattern.replace(/\/+$/, ''))}/**/*.{xml,trx}` : globPattern;
   const ignore = pattern.includes('node_modules') ? [] : ['**/node_modules/**'];
-  return glob([search], { cwd, absolute, onlyFiles: true, expandDirectories: false, ignore });
+  const files = await glob([search], { cwd, absolute, onlyFiles: true, expandDirectories: false, ignore });
+  if (literal?.isDirectory() && (await holdsAllureResults(path.resolve(cwd, pattern)))) files.unshift(pattern.replace(/[\\/]+$/, '') || pattern);
+  return files;
+}
+
+/** `dir/a-result.json`, `dir/b-result.json`, `x.xml` → `dir`, `x.xml`. */
+function allureDirectories(matches: string[]): string[] {
+  const out = new Set<string>();
+  for (const match of matches) out.add(ALLURE_RESULT_FILE.test(path.basename(match)) ? path.dirname(match) : match);
+  return [...out];
+}
+
+function isDirectory(file: string): boolean {
+  try {
+    return statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function formatBytes(bytes: number): string {

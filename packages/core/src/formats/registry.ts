@@ -8,7 +8,11 @@
  */
 import { InputError } from '../errors.js';
 import type { Format } from './format.js';
+import type { FormatId } from '../model.js';
+import { allureResult } from './allure/index.js';
 import { cucumberJson } from './cucumber/index.js';
+import { dartJson } from './dart/index.js';
+import { goTestJson } from './go-test/index.js';
 import { jestJson } from './jest/index.js';
 import { nunit3Xml } from './nunit3/index.js';
 import { testngXml } from './testng/index.js';
@@ -17,12 +21,36 @@ import { xunitXml } from './xunit/index.js';
 import { refuseXmlRoot, xmlRootName } from './xml-input.js';
 import { collectText, describeJson, parseJson } from './json-input.js';
 import { junitXml } from './junit/index.js';
+import { mochaJson } from './mocha/index.js';
+import { mochawesomeJson } from './mochawesome/index.js';
 import { playwrightJson } from './playwright/index.js';
+import { rspecJson } from './rspec/index.js';
 import { vitestJson } from './vitest/index.js';
+import { textLookalike } from './lookalike.js';
 import { describeStart } from './text.js';
 
-/** A more specific format comes before a more general one: Vitest's JSON looks like Jest's, so it is asked first. */
-export const FORMATS: readonly Format[] = [junitXml, dotnetTrx, nunit3Xml, xunitXml, testngXml, vitestJson, jestJson, playwrightJson, cucumberJson];
+/**
+ * A more specific format comes before a more general one: Vitest's JSON looks like Jest's, so it is asked first;
+ * Mocha's and mochawesome's have a `"suites"` key, as Playwright's does; the one-event-per-line formats go first
+ * among the JSON ones. Each XML format claims only its own root elements.
+ */
+export const FORMATS: readonly Format[] = [
+  junitXml,
+  dotnetTrx,
+  nunit3Xml,
+  xunitXml,
+  testngXml,
+  goTestJson,
+  dartJson,
+  vitestJson,
+  jestJson,
+  mochawesomeJson,
+  mochaJson,
+  rspecJson,
+  allureResult,
+  playwrightJson,
+  cucumberJson,
+];
 
 /** How much decoded text `sniff` is shown. */
 export const SNIFF_CHARS = 64 * 1024;
@@ -31,6 +59,11 @@ export const SNIFF_CHARS = 64 * 1024;
 export function expectedFormats(formats: readonly Format[] = FORMATS): string {
   const labels = formats.map((f) => f.label);
   return labels.length <= 1 ? (labels[0] ?? '') : `${labels.slice(0, -1).join(', ')} or ${labels[labels.length - 1]}`;
+}
+
+/** How messages name a format: `Mocha JSON`. */
+export function labelOf(id: FormatId): string {
+  return FORMATS.find((format) => format.id === id)?.label ?? id;
 }
 
 /** The first format that recognises the start of a file (BOM removed); undefined when none does. */
@@ -61,10 +94,13 @@ export async function refuseUnrecognised(head: string, rest: AsyncIterable<strin
   }
   const root = first === '<' ? xmlRootName(head) : undefined;
   if (root !== undefined) return refuseXmlRoot(source, root, FORMATS);
+  const lookalike = textLookalike(head);
   return new InputError(
     'INPUT_NOT_RESULTS',
     source,
-    `${source} is not a result file: it starts with ${describeStart(head)}. Expected ${expectedFormats()} results. ` +
-      'Check that the path points at the results, not a log.',
+    `${source} is not a result file: it starts with ${describeStart(head)}` +
+      (lookalike === undefined
+        ? `. Expected ${expectedFormats()} results. Check that the path points at the results, not a log.`
+        : `, and looks like ${lookalike}. Expected ${expectedFormats()} results.`),
   );
 }

@@ -3,7 +3,7 @@
  * durations in every notation; these helpers make such values safe to put into the result model. (Terminal
  * escapes and first lines are core's one text module, ../text.ts.)
  */
-import { stripAnsi } from '../text.js';
+import { firstLine, stripAnsi } from '../text.js';
 
 /** Longest `output` kept per result: enough for the end of a log, small enough for thousands of tests. */
 export const MAX_OUTPUT_CHARS = 64 * 1024;
@@ -109,4 +109,9 @@ export function messageAndStack(texts: readonly string[]): { message?: string; s
     ...(message !== '' && { message: clip(message, MAX_MESSAGE_CHARS) }),
     stack: clip(kept.join('\n\n'), MAX_STACK_CHARS),
   };
+}
+
+/** The first non-blank line, or undefined when there is none (a reader's "no message"). */
+export function firstLineOf(text: string | undefined): string | undefined {
+  return nonEmpty(firstLine(text));
 }

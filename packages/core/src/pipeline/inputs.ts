@@ -5,7 +5,8 @@
  */
 import { InputError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { FileOutcome, TestResult } from '../model.js';
+import { labelOf } from '../formats/registry.js';
+import { resultCount, type FileOutcome, type TestResult } from '../model.js';
 import type { UploadInput } from './stages.js';
 
 export function applyEmptyPolicy<F extends FileOutcome>(files: F[], failOnEmpty: boolean): F[] {
@@ -32,9 +33,29 @@ export async function readAll(
     files = input.files ?? [];
   } else {
     files = applyEmptyPolicy(await input.results.read(each, { repeatsAreRetries: input.settings.repeatsAreRetries }), input.settings.failOnEmpty);
+    if (input.settings.failOnEmpty) files = refuseAllEmpty(files);
   }
   for (const warning of files.flatMap((f) => f.warnings ?? [])) log?.warn(warning);
   return files;
+}
+
+/**
+ * Files that were all read and hold no test at all: each becomes an error (exit 2), since a run with nothing in it
+ * usually means the test step ran nothing. One file with results beside them is enough: then an empty file is
+ * only the warning its reader gave. Only after a full read: a probe stops early and may have seen no test yet.
+ */
+function refuseAllEmpty(files: FileOutcome[]): FileOutcome[] {
+  if (files.length === 0 || files.some((f) => f.error !== undefined || resultCount(f) > 0)) return files;
+  return files.map((file) => ({
+    ...file,
+    error: new InputError(
+      'INPUT_NO_TESTS',
+      file.path,
+      `${file.path} was read${file.format === undefined ? '' : ` as ${labelOf(file.format)}`} and holds no test results, and no other file had any: ` +
+        'the test step probably ran no test (a filter that selected none, or a crash before the first test). ' +
+        'Nothing was recorded; set fail-on-empty to false to accept an empty run.',
+    ),
+  }));
 }
 
 /** The error files that could not be used make (exit code 2), if any. */

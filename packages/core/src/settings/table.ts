@@ -296,7 +296,9 @@ export const SETTINGS = {
     input: 'fail-on-empty',
     parse: bool,
     default: true,
-    doc: 'Fail when a path or glob matches no file; when off, only warn and upload the files that matched.',
+    doc:
+      'Fail when a path or glob matches no file, or when every file read holds no test (a file without tests beside ones with ' +
+      'tests is only a warning); when off, only warn and upload what there is.',
   }),
   failOnUploadError: row({
     env: 'TESTSIGMA_FAIL_ON_UPLOAD_ERROR',

@@ -133,3 +133,33 @@ describe('parseJestJson', () => {
     expect(() => parseJestJson({ testResults: [42] }, 'x.json')).toThrow(/x\.json: testResults\[0\] is not an object/);
   });
 });
+
+describe('Jest aggregated results (reporter API, testResultsProcessor, jest-stare)', () => {
+  it('reads testResults[].testResults[] written by the real Jest, with the file that failed to run', () => {
+    const results = parseJestJson(JSON.parse(fixtureText('native', 'jest-aggregated/jest-aggregated.json')), 'agg.json');
+    expect(results.map((r) => [fullTitle(r), r.status, r.durationMs, r.message?.split('\n')[0], r.attempts.length])).toEqual([
+      ['Login › DEMO-31 valid credentials › signs in', 'passed', 9, undefined, 1],
+      ['Login › DEMO-31 valid credentials › shows the dashboard', 'failed', 17, 'Error: expect(received).toEqual(expected) // deep equality', 1],
+      ['Login › remembers the user [DEMO-32]', 'skipped', undefined, undefined, 1],
+      ['Login › locks after five tries', 'skipped', undefined, 'test.todo: not written yet.', 1],
+      ['Login › accepts code 1', 'passed', 2, undefined, 1],
+      ['Login › accepts code 2', 'failed', 3, 'Error: expect(received).toBeLessThan(expected)', 1],
+      [
+        `/home/runner/work/demo/demo/test/broken.test.js › ${JEST_SUITE_FAILED}`,
+        'error',
+        undefined,
+        "Test suite failed to run: Cannot find module './does-not-exist' from 'test/broken.test.js'",
+        1,
+      ],
+    ]);
+    expect(results[0]?.file).toBe('/home/runner/work/demo/demo/test/login.test.js');
+  });
+
+  it('does not take a passed file for a failed one: its failureMessage is null', () => {
+    const results = parseJestJson(
+      run([{ testFilePath: '/r/a.test.js', failureMessage: null, testResults: [{ ancestorTitles: [], title: 't', status: 'passed', failureMessages: [] }] }]),
+      'a.json',
+    );
+    expect(results.map((r) => [r.name, r.status])).toEqual([['t', 'passed']]);
+  });
+});

@@ -17,15 +17,21 @@ const JEST = JSON.stringify({
 const PLAYWRIGHT = JSON.stringify({ suites: [], errors: [{ message: 'Error: global setup failed\n  at setup.ts:1' }] });
 
 describe('the registry', () => {
-  it("lists every format, Vitest before Jest (its JSON looks like Jest's)", () => {
+  it("lists every format, Vitest before Jest (its JSON looks like Jest's), Mocha's before Playwright's", () => {
     expect(FORMATS.map((f) => [f.id, f.label])).toEqual([
       ['junit', 'JUnit XML'],
       ['dotnet-trx', '.NET TRX'],
       ['nunit3', 'NUnit 3 XML'],
       ['xunit', 'xUnit.net XML'],
       ['testng', 'TestNG XML'],
+      ['go-test-json', 'go test -json'],
+      ['dart-json', 'Dart/Flutter JSON'],
       ['vitest-json', 'Vitest JSON'],
       ['jest-json', 'Jest --json'],
+      ['mochawesome-json', 'mochawesome JSON'],
+      ['mocha-json', 'Mocha JSON'],
+      ['rspec-json', 'RSpec JSON'],
+      ['allure', 'Allure results'],
       ['playwright-json', 'Playwright JSON'],
       ['cucumber-json', 'Cucumber JSON'],
     ]);
@@ -47,17 +53,21 @@ describe('the registry', () => {
     [
       '',
       'INPUT_EMPTY',
-      /^f is empty \(0 bytes\)\. Expected JUnit XML, \.NET TRX, NUnit 3 XML, xUnit\.net XML, TestNG XML, Vitest JSON, Jest --json, Playwright JSON or Cucumber JSON results\./,
+      /^f is empty \(0 bytes\)\. Expected JUnit XML, \.NET TRX, NUnit 3 XML, xUnit\.net XML, TestNG XML, go test -json, Dart\/Flutter JSON, Vitest JSON, Jest --json, mochawesome JSON, Mocha JSON, RSpec JSON, Allure results, Playwright JSON or Cucumber JSON results\./,
     ],
     [' \n ', 'INPUT_EMPTY', /^f is only whitespace/],
     ['\uFEFF', 'INPUT_EMPTY', /^f is empty/],
     [
       'this is not an xml file',
       'INPUT_NOT_RESULTS',
-      /starts with "this is not an xml file"\. Expected JUnit XML, \.NET TRX, NUnit 3 XML, xUnit\.net XML, TestNG XML, Vitest JSON, Jest --json, Playwright JSON or Cucumber JSON results/,
+      /starts with "this is not an xml file"\. Expected JUnit XML, \.NET TRX, NUnit 3 XML, xUnit\.net XML, TestNG XML, go test -json, Dart\/Flutter JSON, Vitest JSON, Jest --json, mochawesome JSON, Mocha JSON, RSpec JSON, Allure results, Playwright JSON or Cucumber JSON results/,
     ],
     ['{"suites": [', 'INPUT_MALFORMED', /f is not valid JSON/],
-    ['{"stats": {}, "passes": [], "tests": []}', 'INPUT_NOT_RESULTS', /keys "stats", "passes", "tests" \(this looks like Mocha JSON\)/],
+    [
+      '{"stats": {}, "passes": [], "tests": []}',
+      'INPUT_NOT_RESULTS',
+      /keys "stats", "passes", "tests" \(this looks like Mocha JSON written by an older or edited reporter\)/,
+    ],
     ['[1, 2]', 'INPUT_NOT_RESULTS', /a JSON array of 2 item/],
     ['{"testResults": 3}', 'INPUT_NOT_RESULTS', /^f is JSON but not Jest --json output/],
   ])('refuses %j with %s', async (text, code, message) => {
@@ -192,7 +202,8 @@ describe('readResultFiles', () => {
 
   it('reads the real fixtures by glob: every file has an outcome, bad files an error naming them', async () => {
     const outcomes = await readResultFiles(['junit/**/*.xml', 'native/**/*.json', 'hostile/*.xml'], { cwd: FIXTURES_DIR });
-    expect(outcomes).toHaveLength(120 + 17 + 3);
+    // native: 15 from public repositories' Jest and Playwright, 8 from dorny/test-reporter, 2 from gotestsum, 6 written here.
+    expect(outcomes).toHaveLength(120 + 15 + 8 + 2 + 6 + 3);
     const failed = outcomes.filter((o) => o.error !== undefined);
     // 15 broken or other formats, 3 of which (TRX, NUnit 3, xUnit.net) are now read; 3 hostile.
     expect(failed).toHaveLength(12 + 3);

@@ -11,6 +11,7 @@ const EMPTY_ARRAY = /^\s*\[\s*\]\s*$/;
 export const cucumberJson: Format = {
   id: 'cucumber-json',
   label: 'Cucumber JSON',
+  writtenBy: '`cucumber-js --format json:results.json` (Cucumber-JVM and Ruby: the `json` plugin)',
   /**
    * An array of features: every feature and every scenario has `"keyword"` and a feature has `"elements"`
    * (its scenarios). cucumber-js writes the feature's `elements` first and Cucumber-JVM writes them before

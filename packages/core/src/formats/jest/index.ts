@@ -1,4 +1,4 @@
-/** Jest `--json` output. Read whole for now (Jest's files stay small: one entry per test, no logs). */
+/** Jest `--json` output and Jest's aggregated results (reporter API, testResultsProcessor, jest-stare). Read whole for now (Jest's files stay small: one entry per test, no logs). */
 import { InputError } from '../../errors.js';
 import type { TestResult } from '../../model.js';
 import type { Format, ReadContext } from '../format.js';
@@ -10,7 +10,9 @@ async function* readJestJson(chunks: AsyncIterable<string>, ctx: ReadContext): A
   const json = parseJson(await collectText(chunks), ctx.source, 'Jest --json output');
   const suites = isObject(json) ? json.testResults : undefined;
   const jestLike =
-    isObject(json) && Array.isArray(suites) && (typeof json.numTotalTests === 'number' || suites.some((s) => isObject(s) && Array.isArray(s.assertionResults)));
+    isObject(json) &&
+    Array.isArray(suites) &&
+    (typeof json.numTotalTests === 'number' || suites.some((s) => isObject(s) && (Array.isArray(s.assertionResults) || Array.isArray(s.testResults))));
   if (!jestLike) {
     throw new InputError(
       'INPUT_NOT_RESULTS',
@@ -25,6 +27,7 @@ async function* readJestJson(chunks: AsyncIterable<string>, ctx: ReadContext): A
 export const jestJson: Format = {
   id: 'jest-json',
   label: 'Jest --json',
+  writtenBy: "`jest --json --outputFile=results.json`, or Jest's aggregated results from a `testResultsProcessor` or jest-stare",
   sniff: (head) => /^\s*\{/.test(head) && /"(numTotalTests|testResults|assertionResults)"\s*:/.test(head),
   parse: readJestJson,
 };

@@ -1,8 +1,12 @@
 /**
- * Jest `--json` output → TestResult[].
+ * Jest `--json` output, and Jest's aggregated results as its reporter API hands them over → TestResult[].
  *
- * The file is Jest's serialised AggregatedResult: `testResults[]` with `assertionResults` instead of
- * `testResults`, `name` instead of `testFilePath`, `message` for the file's failure text and a file `status`.
+ * Two serialisations of Jest's AggregatedResult reach us as files:
+ * - `--json`: `testResults[]` with `assertionResults` instead of `testResults`, `name` instead of
+ *   `testFilePath`, `message` for the file's failure text and a file `status`;
+ * - the object itself, as `testResultsProcessor` and custom reporters receive it and tools such as jest-stare
+ *   write it: `testResults[].testResults[]`, `testFilePath`, `failureMessage` (null when the file passed) and
+ *   `testExecError`, no file `status`. Read as `--json` it gave 0 tests, so both are read here.
  * This module only checks that shape and normalises each file into the structural types of `./jest.js`; the
  * conversion rules (statuses, retries, failures, files that failed to run) are that converter's, the same as
  * the Jest reporter's. Values of the wrong type read as absent. `source` is the result file's path; file paths
@@ -33,13 +37,14 @@ export function parseJestJson(json: unknown, source: string): TestResult[] {
 /** One `testResults[]` entry in the shape of Jest's live TestResult. */
 function toFileResult(suite: Json): JestTestFileResult {
   const execError = isObject(suite.testExecError) ? suite.testExecError : undefined;
-  // Only a failed file has a failure of its own; `message` of a passed one is empty or not the file's.
-  const failed = suite.status === 'failed';
   const failureMessage = str(suite.message) ?? str(suite.failureMessage);
+  // Only a failed file has a failure of its own; `message` of a passed one is empty or not the file's. The
+  // aggregated shape has no file status: there a failure text or an execution error is the file's failure.
+  const failed = suite.status === 'failed' || (suite.status === undefined && (execError !== undefined || (failureMessage ?? '') !== ''));
   const displayName = isObject(suite.displayName) ? str(suite.displayName.name) : str(suite.displayName);
   return {
     testFilePath: str(suite.testFilePath) ?? str(suite.name) ?? '',
-    testResults: objects(suite.assertionResults).map(toAssertion),
+    testResults: objects(Array.isArray(suite.assertionResults) ? suite.assertionResults : suite.testResults).map(toAssertion),
     ...(failed && failureMessage !== undefined && { failureMessage }),
     ...(failed && execError !== undefined && { testExecError: { message: str(execError.message) ?? '', stack: str(execError.stack) ?? null } }),
     ...(displayName !== undefined && { displayName }),

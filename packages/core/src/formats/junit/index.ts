@@ -8,6 +8,7 @@ const ROOTS = ['testsuites', 'testsuite'];
 export const junitXml: Format = {
   id: 'junit',
   label: 'JUnit XML',
+  writtenBy: "most runners' JUnit reporter (`pytest --junitxml=results.xml`, `jest-junit`, Maven Surefire, `gotestsum --junitfile`)",
   xmlRoots: ROOTS,
   // A JUnit root, or markup whose root cannot be told from its start (a DTD, a stray `<`): the reader's
   // messages name what is wrong there. An XML root no format reads is refused by the registry.

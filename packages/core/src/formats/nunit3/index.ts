@@ -9,6 +9,7 @@ const ROOTS = ['test-run'];
 export const nunit3Xml: Format = {
   id: 'nunit3',
   label: 'NUnit 3 XML',
+  writtenBy: "NUnit 3's console runner (`nunit3-console --result=TestResult.xml`) or `dotnet test --logger nunit`",
   xmlRoots: ROOTS,
   sniff: (head) => ROOTS.includes(xmlRootName(head) ?? ''),
   parse: (chunks, ctx) => readXml(chunks, new NUnit3Reader(ctx.source, (message) => ctx.warn(message))),

@@ -24,6 +24,7 @@ async function* readPlaywrightJsonInBatches(chunks: AsyncIterable<string>, ctx: 
 export const playwrightJson: Format = {
   id: 'playwright-json',
   label: 'Playwright JSON',
+  writtenBy: '`PLAYWRIGHT_JSON_OUTPUT_NAME=results.json playwright test --reporter=json`',
   sniff: (head) => /^\s*\{/.test(head) && /"suites"\s*:/.test(head),
   parse: readPlaywrightJson,
   parseInBatches: readPlaywrightJsonInBatches,

@@ -9,6 +9,7 @@ const ROOTS = ['testng-results'];
 export const testngXml: Format = {
   id: 'testng',
   label: 'TestNG XML',
+  writtenBy: 'TestNG itself (`test-output/testng-results.xml`, also from Maven Surefire with TestNG)',
   xmlRoots: ROOTS,
   sniff: (head) => ROOTS.includes(xmlRootName(head) ?? ''),
   parse: (chunks, ctx) => readXml(chunks, new TestngReader(ctx.source, (message) => ctx.warn(message))),

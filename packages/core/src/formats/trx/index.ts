@@ -9,6 +9,7 @@ const ROOTS = ['TestRun'];
 export const dotnetTrx: Format = {
   id: 'dotnet-trx',
   label: '.NET TRX',
+  writtenBy: '`dotnet test --logger trx` (.NET TRX)',
   xmlRoots: ROOTS,
   sniff: (head) => ROOTS.includes(xmlRootName(head) ?? ''),
   parse: (chunks, ctx) => readXml(chunks, new TrxReader(ctx.source, (message) => ctx.warn(message))),

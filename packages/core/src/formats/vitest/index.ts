@@ -8,6 +8,7 @@ const TOP_LEVEL_OBJECT = /^\s*\{/;
 export const vitestJson: Format = {
   id: 'vitest-json',
   label: 'Vitest JSON',
+  writtenBy: '`vitest run --reporter=json --outputFile=results.json`',
   /**
    * Vitest's JSON reporter copies Jest's `--json` shape, so this must be asked before the Jest format. The
    * difference relied on: Jest's result always has `numRuntimeErrorTestSuites` (its count of files that

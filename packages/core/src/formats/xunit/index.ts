@@ -9,6 +9,7 @@ const ROOTS = ['assemblies', 'assembly'];
 export const xunitXml: Format = {
   id: 'xunit',
   label: 'xUnit.net XML',
+  writtenBy: "`dotnet test --logger xunit` or the xUnit.net console runner's `-xml results.xml`",
   xmlRoots: ROOTS,
   sniff: (head) => ROOTS.includes(xmlRootName(head) ?? ''),
   parse: (chunks, ctx) => readXml(chunks, new XunitReader(ctx.source, (message) => ctx.warn(message))),

@@ -19,7 +19,7 @@ import { settingValues } from './options.js';
 
 export const setUpUpload: CommandSetup = (command, ctx, setExitCode) => {
   command
-    .argument('[files...]', 'result files: paths or globs (a directory means the *.xml and *.trx files below it)')
+    .argument('[files...]', 'result files: paths or globs (a directory means the *.xml and *.trx files below it, or itself when it holds Allure results)')
     .option('--summary-json <file>', 'also write the outcome as JSON (its folder is created)')
     .action(async (files: string[], options: Record<string, unknown>) => {
       setExitCode(await runUpload(ctx, files, options));

@@ -1,0 +1,32 @@
+/** `go test -json` as one `Format`: recognised by its events, read line by line. The rules are in ./go-test.ts. */
+import type { TestResult } from '../../model.js';
+import type { Format, ReadContext } from '../format.js';
+import { jsonLines } from '../json-lines.js';
+import { GoTestReader } from './go-test.js';
+
+// An event line: test2json writes `Time` (when known), then `Action`, then `Package` or `ImportPath` (none when
+// `go tool test2json` runs a test binary), then `Test`.
+const EVENT =
+  /^\s*\{[^\n]*"Action"\s*:\s*"(?:start|run|output|pass|fail|skip|pause|cont|bench|build-output|build-fail)"[^\n]*"(?:Package|ImportPath|Test)"\s*:/m;
+
+async function* readGoTestJsonInBatches(chunks: AsyncIterable<string>, ctx: ReadContext): AsyncGenerator<readonly TestResult[], void, undefined> {
+  const reader = new GoTestReader(ctx.source);
+  let count = 0;
+  for await (const line of jsonLines(chunks)) {
+    reader.line(line);
+    if (++count % 1000 === 0) yield reader.take();
+  }
+  reader.end();
+  yield reader.take();
+}
+
+export const goTestJson: Format = {
+  id: 'go-test-json',
+  label: 'go test -json',
+  writtenBy: '`go test -json ./... > results.json`',
+  sniff: (head) => EVENT.test(head),
+  async *parse(chunks, ctx) {
+    for await (const batch of readGoTestJsonInBatches(chunks, ctx)) yield* batch;
+  },
+  parseInBatches: readGoTestJsonInBatches,
+};

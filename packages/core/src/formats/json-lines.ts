@@ -1,0 +1,46 @@
+/**
+ * What the event-stream formats share (`go test -json`, Dart/Flutter `--reporter json`): the text cut into
+ * lines as it comes, each line parsed on its own, so memory holds one line, never the file. A line that is
+ * not a JSON object is handed over as stray text rather than refused: these streams are often captured with
+ * `2>&1`, so compiler output and logs sit between the events, and the reader decides what they mean.
+ */
+
+export type JsonLine = { kind: 'event'; event: Record<string, unknown>; line: number } | { kind: 'stray'; text: string; line: number };
+
+/** Longest line read whole; a longer one (a test printing megabytes on one line) is cut, not kept. */
+const MAX_LINE_CHARS = 16 * 1024 * 1024;
+
+export async function* jsonLines(chunks: AsyncIterable<string>): AsyncGenerator<JsonLine, void, undefined> {
+  let pending = '';
+  let lineNumber = 0;
+  for await (const chunk of chunks) {
+    pending += chunk;
+    let start = 0;
+    for (let end = pending.indexOf('\n'); end !== -1; end = pending.indexOf('\n', start)) {
+      lineNumber += 1;
+      const line = readLine(pending.slice(start, end), lineNumber);
+      if (line !== undefined) yield line;
+      start = end + 1;
+    }
+    pending = pending.slice(start);
+    if (pending.length > MAX_LINE_CHARS) pending = pending.slice(0, MAX_LINE_CHARS);
+  }
+  if (pending.trim() !== '') {
+    const line = readLine(pending, lineNumber + 1);
+    if (line !== undefined) yield line;
+  }
+}
+
+function readLine(raw: string, line: number): JsonLine | undefined {
+  const text = raw.replace(/\r$/, '').replace(/^\uFEFF/, '');
+  if (text.trim() === '') return undefined;
+  if (text.trimStart().startsWith('{')) {
+    try {
+      const value = JSON.parse(text) as unknown;
+      if (typeof value === 'object' && value !== null && !Array.isArray(value)) return { kind: 'event', event: value as Record<string, unknown>, line };
+    } catch {
+      // A cut or garbled event: handed over as stray text, so the reader can say where it was.
+    }
+  }
+  return { kind: 'stray', text, line };
+}
