@@ -9,7 +9,7 @@
 import type { StatusMapping } from '../map/status.js';
 import { parseTitlePart, type TitlePart } from '../map/title.js';
 import { RUN_TITLE_PLACEHOLDERS, runTitleProblem } from '../upload/run-title.js';
-import { bool, httpUrl, list, oneOf, statusMap, testPlanRef, text, uuidList, wholeNumber, type Parser } from './parsers.js';
+import { apiToken, bool, httpUrl, list, oneOf, statusMap, testPlanRef, text, uuidList, wholeNumber, type Parser } from './parsers.js';
 
 export const DEFAULT_BASE_URL = 'https://test-management.testsigma.com/api/v1';
 
@@ -64,7 +64,7 @@ export const SETTINGS = {
     env: 'TESTSIGMA_API_TOKEN',
     input: 'api-token',
     option: 'apiToken',
-    parse: optionalText,
+    parse: apiToken,
     default: undefined,
     secret: true,
     defaultText: '— (required)',

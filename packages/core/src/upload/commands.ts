@@ -8,6 +8,8 @@ import { TestManagementApi, type TestRun } from '../api/client.js';
 import { detectCi } from '../ci.js';
 import { ConfigError, UnsentResultsError, asToolError, exitCodeFor, type TestsigmaTmError } from '../errors.js';
 import { redact, redactingLogger, silentLogger, type Logger } from '../log.js';
+import { redactDeep } from '../redact.js';
+import { tokenProblem } from '../settings/parsers.js';
 import { settingLabel, type Env, type Host, type Settings } from '../settings/index.js';
 import { closeRun, uploadMarkers } from './close.js';
 import { openNamedRun, resolveProject } from './lifecycle.js';
@@ -44,6 +46,8 @@ async function withApi(
   try {
     if (!settings.token)
       throw new ConfigError('CONFIG_MISSING_TOKEN', `No API token: set ${settingLabel('token', host)} to a Test Management API key (Settings > API Keys).`);
+    const malformed = tokenProblem(settings.token);
+    if (malformed) throw new ConfigError('CONFIG_INVALID', `Invalid settings:\n  - ${settingLabel('token', host)}: ${malformed}, received a value`);
     if (!settings.projectId)
       throw new ConfigError('CONFIG_MISSING_PROJECT', `No project: set ${settingLabel('projectId', host)} to the project UUID or its exact name.`);
     http = new HttpClient({ ...httpOptions(settings, settings.token, host, log), ...input.http });
@@ -100,7 +104,14 @@ export async function closeRunCommand(input: CommandInput): Promise<CommandOutco
  * results as a new upload (the service failed before a run was open). On success the file is renamed
  * `.sent` so that it cannot be sent twice; on another failure it is rewritten with what is still missing.
  */
-export async function resumeCommand(input: Omit<CommandInput, 'settings'> & { file: string; token: string | undefined }): Promise<CommandOutcome> {
+export async function resumeCommand(
+  input: Omit<CommandInput, 'settings'> & {
+    file: string;
+    token: string | undefined;
+    /** The base URL now (the setting fixed after a first contact failed); default: the spooled one. */
+    baseUrl?: string;
+  },
+): Promise<CommandOutcome> {
   let spool;
   try {
     spool = await readSpool(input.file);
@@ -108,7 +119,7 @@ export async function resumeCommand(input: Omit<CommandInput, 'settings'> & { fi
     const e = asToolError(error);
     return { message: e.message, error: e, exitCode: exitCodeFor(e) };
   }
-  const settings: Settings = { ...spool.settings, token: input.token };
+  const settings: Settings = { ...spool.settings, token: input.token, ...(input.baseUrl && { baseUrl: input.baseUrl }) };
   if (spool.kind === 'results') {
     const outcome = await uploadResults({
       settings,
@@ -135,7 +146,12 @@ async function resumeEntries(api: TestManagementApi, log: Logger, file: string, 
   const sent = await sendEntries(api, spool.projectId, run.id, spool.entries, { maxEntries: settings.batchSize }, log);
   const left = [...sent.unsent, ...sent.refused.map((r) => r.entry)];
   if (left.length > 0) {
-    await writeSpool(file, { ...spool, entries: left, reason: sent.error?.message ?? 'refused', createdAt: new Date().toISOString() });
+    await writeSpool(file, {
+      ...spool,
+      entries: redactDeep(left, [settings.token]),
+      reason: redact(sent.error?.message ?? 'refused', [settings.token]),
+      createdAt: new Date().toISOString(),
+    });
     const refused = sent.refused.map((r) => `  - ${r.entry.test_case_id}: ${r.reason}`).join('\n');
     const error = sent.error ?? new UnsentResultsError('UNSENT_RESULTS', `The service refused ${sent.refused.length} result(s):\n${refused}`);
     return {

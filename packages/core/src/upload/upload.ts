@@ -14,7 +14,10 @@ import { displayTitle, type FileOutcome, type ResultSource, type TestResult } fr
 import { ResultMapper, caseOutcomes, type CaseInfo, type MappingReport } from '../map/mapping.js';
 import { DEFAULT_STATUS_MAPPING, aggregateStatus, resolveStatusIds, type StatusMapping, statusKey } from '../map/status.js';
 import { describeCase } from '../plan/description.js';
-import { settingLabel, type Env, type Host, type Settings } from '../settings/index.js';
+import { invalidSettings, settingLabel, type Env, type Host, type Settings } from '../settings/index.js';
+import { tokenProblem } from '../settings/parsers.js';
+import { redactDeep } from '../redact.js';
+import { redactedResults } from './redacted-results.js';
 import { pickUser, resolveProject } from './lifecycle.js';
 import { syncCases } from './case-sync.js';
 import { planAttachments, withSkippedNote } from './attachments/index.js';
@@ -61,9 +64,13 @@ export interface UploadOutcome {
   exitCode: number;
 }
 
-export async function uploadResults(input: UploadInput): Promise<UploadOutcome> {
-  const { settings } = input;
-  const log = redactingLogger(input.log ?? silentLogger, [settings.token]);
+export async function uploadResults(given: UploadInput): Promise<UploadOutcome> {
+  const { settings } = given;
+  const secrets = [settings.token];
+  // Test-derived text (a test that prints its environment) is redacted as it is read: whatever is made of it —
+  // descriptions sent, spools, summaries, annotations — never holds the token.
+  const input: UploadInput = { ...given, results: redactedResults(given.results, secrets) };
+  const log = redactingLogger(input.log ?? silentLogger, secrets);
   const started = Date.now();
   const workspace = input.env?.GITHUB_WORKSPACE ?? process.cwd();
   if (settings.dryRun && (!settings.token || !settings.projectId)) return offlineDryRun({ ...input, log }, workspace);
@@ -102,7 +109,7 @@ export async function uploadResults(input: UploadInput): Promise<UploadOutcome> 
     error = filesError(progress.read.files);
   } catch (thrown) {
     error = asToolError(thrown);
-    error.message = redact(error.message, [settings.token]);
+    error.message = redact(error.message, secrets);
     if (!progress.opened && serviceFailed(error) && !settings.dryRun && !input.openOnly) {
       const spooled = await spoolResults(input, workspace, error, log);
       progress.spoolFile = spooled.file;
@@ -114,11 +121,13 @@ export async function uploadResults(input: UploadInput): Promise<UploadOutcome> 
   } finally {
     await http?.close();
   }
-  const summary = addDetails(buildSummary(input, progress), {
+  const built = addDetails(buildSummary(input, progress), {
     tally: progress.read?.tally ?? new ResultTally({ lines: false, workspace }),
     ...(http && { http: { requests: http.requests, retries: http.retries } }),
     elapsedMs: Date.now() - started,
   });
+  // The summary holds settings (the base URL) and names from the input: redacted once more, whole.
+  const summary = redactDeep(built, secrets);
   const failed = progress.read?.tally.annotatable ?? [];
   return error ? { summary, failed, error, exitCode: exitCodeFor(error) } : { summary, failed, exitCode: 0 };
 }
@@ -132,6 +141,7 @@ export function httpOptions(settings: Settings, token: string, host: Host | unde
     deadlineMs: settings.deadline * 1000,
     log,
     tokenSettingName: settingLabel('token', host),
+    baseUrlSettingName: settingLabel('baseUrl', host),
     deadlineSettingName: settingLabel('deadline', host).split(' (or ')[0] ?? 'the deadline',
   };
 }
@@ -141,6 +151,8 @@ function requireSettings(settings: Settings, host: Host | undefined): { token: s
   if (!settings.token) {
     throw new ConfigError('CONFIG_MISSING_TOKEN', `No API token: set ${settingLabel('token', host)} to a Test Management API key (Settings > API Keys).`);
   }
+  const malformed = tokenProblem(settings.token);
+  if (malformed) throw invalidSettings([`${settingLabel('token', host)}: ${malformed}, received a value`]);
   if (!settings.projectId) {
     throw new ConfigError('CONFIG_MISSING_PROJECT', `No project: set ${settingLabel('projectId', host)} to the project UUID or its exact name.`);
   }
@@ -206,13 +218,21 @@ async function planUpload(ctx: UploadContext, { project, statuses, users, cases 
   const untestedIds = new Set(statuses.filter((s) => statusKey(s.name) === 'untested').map((s) => s.id));
   const entries = planEntries(report, mapping, statusIds, user.id, ctx.ci);
   const cwd = ctx.input.cwd ?? process.cwd();
-  const attachmentSettings = { policy: settings.attachments, maxBytes: settings.attachmentMaxBytes, perCase: settings.attachmentsPerCase, workspace: cwd, cwd };
+  const attachmentSettings = {
+    policy: settings.attachments,
+    maxBytes: settings.attachmentMaxBytes,
+    perCase: settings.attachmentsPerCase,
+    workspace: cwd,
+    cwd,
+    redact: (text: string) => redact(text, [settings.token]),
+  };
   const files = await planAttachments(
     report.mapped.map((m) => ({ caseId: m.testCase.id, results: m.results })),
     attachmentSettings,
     log,
   );
-  for (const { entry } of entries) entry.description = withSkippedNote(entry.description, files.get(entry.test_case_id)?.skipped ?? []);
+  for (const { entry } of entries)
+    entry.description = redact(withSkippedNote(entry.description, files.get(entry.test_case_id)?.skipped ?? []), [settings.token]);
   return {
     projectId: project.id,
     report,
@@ -226,8 +246,12 @@ async function planUpload(ctx: UploadContext, { project, statuses, users, cases 
   };
 }
 
-/** A failure of the service itself (no answer, 5xx, the rate limit until the deadline): worth trying again later. */
+/**
+ * A failure of the service itself (no answer, 5xx, the rate limit until the deadline), or a base URL that led
+ * nowhere on first contact: worth trying again later (once the setting is fixed).
+ */
 function serviceFailed(error: TestsigmaTmError): boolean {
+  if (error.code === 'API_BASE_URL') return true;
   return error instanceof ApiError && (error.status === undefined || error.status >= 500 || error.status === 429);
 }
 

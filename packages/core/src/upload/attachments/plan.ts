@@ -35,6 +35,8 @@ export interface AttachmentSettings extends LocateContext {
   policy: AttachmentPolicy;
   maxBytes: number;
   perCase: number;
+  /** The one redaction (the token, credentials in URLs): a file's name is sent and shown, its path only opened. */
+  redact?: (text: string) => string;
 }
 
 export function formatBytes(bytes: number): string {
@@ -55,14 +57,15 @@ async function planCaseFiles(results: TestResult[], settings: AttachmentSettings
   const seen = new Set<string>();
   for (const result of results) {
     for (const attachment of inUploadOrder(attachmentsFor(result, settings.policy))) {
-      const fileName = fileNameOf(attachment);
+      const shown = settings.redact ?? ((text: string) => text);
+      const fileName = shown(fileNameOf(attachment));
       let file: PlannedFile;
       if (attachment.path !== undefined && attachment.path !== '') {
         const found = await locate(attachment.path, result.source, settings, realRoot);
         if (found.kind !== 'file') {
           const what = found.kind === 'refused' ? 'refused' : 'missing or unreadable';
           log.warn(`Attachment ${attachment.path} of "${displayTitle(result)}" is not uploaded (${what}): ${found.reason}.`);
-          out.skipped.push({ name: attachment.path, reason: found.kind === 'refused' ? 'outside the workspace' : 'not found or unreadable' });
+          out.skipped.push({ name: shown(attachment.path), reason: found.kind === 'refused' ? 'outside the workspace' : 'not found or unreadable' });
           continue;
         }
         if (seen.has(found.path)) continue;
