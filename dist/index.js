@@ -30878,7 +30878,7 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7221);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8699);
 // The Action's entry point: nothing but the call, so main.ts can be tested without side effects on import.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -30888,7 +30888,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7221:
+/***/ 8699:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33937,6 +33937,16 @@ const ERROR_CODES = {
         meaning: 'No answer (connection refused, reset, timeout, DNS) after every retry.',
         todo: 'Check the network, proxy and base URL.',
     },
+    API_BASE_URL: {
+        exit: 2,
+        meaning: 'Before the service ever answered: a refused connection, an unknown host, a TLS error or an answer that is not the API (an HTML page, a 404 under a base URL without /api/v1).',
+        todo: 'Fix the base URL named in the message (it ends in /api/v1), then send the spooled results with `testsigma-tm resume`.',
+    },
+    API_BODY_CUT_OFF: {
+        exit: 1,
+        meaning: 'The connection was closed while a request with files was being sent (what a proxy does with a body over its size limit).',
+        todo: 'The files are named in the summary and the results recorded without them; shorten or exclude large attachments.',
+    },
     API_UNEXPECTED_STATUS: { exit: 1, meaning: 'An HTTP status the client does not expect.', todo: 'Report it with the request id.' },
     API_UNEXPECTED_BODY: {
         exit: 1,
@@ -34370,7 +34380,69 @@ function rateLimitDelay(consecutive, retryAfterMs, resetMs, random = Math.random
 //# sourceMappingURL=retry-timing.js.map
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: ./packages/core/dist/redact.js
+/**
+ * The one redaction: every text the tool writes anywhere — a log line, a summary (text, markdown, JSON), a spool
+ * file, an Action output, a result's description or attachment name sent to Testsigma — passes through it. It
+ * removes the token (the tool knows it, and a test that prints its environment, or a server that echoes a
+ * request, puts it into text the tool did not write itself), `Bearer` credentials, the user:password of URLs and
+ * the values of token-like query parameters (`?token=…`, `&api_key=…`), which a mistyped base URL may carry.
+ */
+/** What replaces a secret. */
+const REDACTED = '***';
+/** Query parameters whose value is a credential: any name holding one of these words. */
+const SECRET_QUERY = /([?&;][A-Za-z0-9_.-]*(?:token|key|secret|password|passwd|pwd|auth|signature|sig|credential|session)[A-Za-z0-9_.-]*=)[^&#\s"'<>]*/gi;
+/** `scheme://userinfo@`: the userinfo ends at the first character a host part cannot follow. */
+const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/?#\s@"'<>]*@/gi;
+const BEARER = /(Bearer\s+)[^\s"',;]+/gi;
+/** Secrets shorter than this are not searched for: `***` everywhere a 2-letter "token" occurs helps no one. */
+const MIN_SECRET_LENGTH = 4;
+/** Replace every occurrence of each secret (and bearer credentials, URL credentials, token-like query values) with `***`. */
+function redact_redact(text, secrets = []) {
+    let out = text.replace(URL_CREDENTIALS, `$1${REDACTED}@`).replace(BEARER, `$1${REDACTED}`).replace(SECRET_QUERY, `$1${REDACTED}`);
+    for (const secret of secrets) {
+        if (!secret || secret.length < MIN_SECRET_LENGTH)
+            continue;
+        // As given, and as a URL or a JSON string would spell it.
+        for (const spelling of new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)])) {
+            if (out.includes(spelling))
+                out = out.split(spelling).join(REDACTED);
+        }
+    }
+    return out;
+}
+/**
+ * A value (a summary, a spool, a result) with every string redacted, keys kept: for data written as JSON, so
+ * that the redaction cannot break the JSON around a secret. Strings under `keep` keys stay as they are (an
+ * attachment's path on disk, which the tool must still open; it is never written out). What holds nothing to
+ * redact is returned as it is, not copied: results read by the hundred thousand keep sharing what they share.
+ */
+function redact_redactDeep(value, secrets, keep = NOTHING_KEPT) {
+    return walk(value, secrets, keep);
+}
+const NOTHING_KEPT = new Set();
+function walk(value, secrets, keep) {
+    if (typeof value === 'string')
+        return redact_redact(value, secrets);
+    if (Array.isArray(value)) {
+        const items = value.map((item) => walk(item, secrets, keep));
+        return items.some((item, i) => item !== value[i]) ? items : value;
+    }
+    if (value === null || typeof value !== 'object')
+        return value;
+    if (value instanceof Date || value instanceof Map || value instanceof Set)
+        return value;
+    let copy;
+    for (const [key, item] of Object.entries(value)) {
+        const clean = keep.has(key) ? item : walk(item, secrets, keep);
+        if (clean !== item)
+            (copy ??= { ...value })[key] = clean;
+    }
+    return copy ?? value;
+}
+//# sourceMappingURL=redact.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/api/url.js
+
 /**
  * URLs as they may be shown: a base URL can carry credentials (`https://user:pass@host/…`), and nothing the
  * tool prints, logs or throws may reveal them.
@@ -34380,20 +34452,20 @@ function redactUrl(url) {
     const text = String(url);
     try {
         const parsed = new URL(text);
-        if (parsed.username === '' && parsed.password === '')
-            return parsed.href;
-        parsed.username = '***';
-        parsed.password = '';
-        return parsed.href;
+        if (parsed.username !== '' || parsed.password !== '') {
+            parsed.username = '***';
+            parsed.password = '';
+        }
+        return redact_redact(parsed.href);
     }
     catch {
         // Not a URL: a password may hold anything, spaces included, up to the last @ before the path.
-        return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
+        return redact_redact(text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@'));
     }
 }
-/** Every `scheme://userinfo@` in a text (a message, an unparseable URL) with the userinfo replaced by `***`. */
+/** Every `scheme://userinfo@` and token-like query value in a text (a message, an unparseable URL) replaced by `***`. */
 function redactUrlsIn(text) {
-    return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/?#\s@]*@/gi, '$1***@');
+    return redact_redact(text);
 }
 /** The URL without credentials, for sending: the token goes in a header, never user:pass in the URL. */
 function withoutCredentials(url) {
@@ -34450,13 +34522,16 @@ async function encodeBody(fields, json) {
     return undefined;
 }
 async function exchange(dispatcher, method, url, headers, body, timeoutMs, nowMs) {
+    // A streamed body (one with files) says when it has been read to its end.
+    const streaming = { started: false, done: false };
     try {
         const { request } = await transport_undici();
         const sent = body?.open ? await body.open() : body ? { stream: body.bytes, contentType: body.contentType } : undefined;
+        const stream = body?.open && sent ? watchedStream(sent.stream, streaming) : sent?.stream;
         const res = await request(url, {
             method,
             headers: sent ? { ...headers, 'content-type': sent.contentType } : headers,
-            body: sent?.stream,
+            body: stream,
             dispatcher,
             signal: AbortSignal.timeout(timeoutMs),
         });
@@ -34492,8 +34567,29 @@ async function exchange(dispatcher, method, url, headers, body, timeoutMs, nowMs
     }
     catch (cause) {
         const reason = describeNetworkError(cause, timeoutMs);
-        return { kind: 'no-answer', reason, permanent: isPermanent(cause), timedOut: reason.startsWith('timed out'), cause };
+        const timedOut = reason.startsWith('timed out');
+        const cutOff = streaming.started && !streaming.done && !timedOut && isConnectionDrop(cause);
+        return {
+            kind: 'no-answer',
+            reason: cutOff ? `${reason} while the request's files were being sent` : reason,
+            permanent: isPermanent(cause),
+            timedOut,
+            cutOff,
+            cause,
+        };
     }
+}
+async function* watchedStream(stream, state) {
+    state.started = true;
+    for await (const chunk of stream)
+        yield chunk;
+    state.done = true;
+}
+/** The other side closed the connection (reset, broken pipe, "other side closed"). */
+function isConnectionDrop(cause) {
+    const err = cause;
+    const codes = [err?.code, err?.cause?.code];
+    return codes.some((code) => code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || code === 'ECONNABORTED');
 }
 /**
  * A multipart body whose files are file-backed Blobs (`fs.openAsBlob`): the encoder reads each from disk as the
@@ -34739,7 +34835,71 @@ function readPageInfo(value, ctx) {
 /** Kept in step with packages/core/package.json by a test. */
 const VERSION = '0.1.0';
 //# sourceMappingURL=version.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/api/first-contact.js
+/**
+ * The first contact with the service. Until it has answered once in this process, a failure that says "this is
+ * not the address of the service" — a refused connection, a host name that does not resolve, a TLS handshake
+ * that fails, an answer that is not the API's (an HTML page, a 404 under a base URL without /api/v1) — is a
+ * setting to fix, not an outage: waiting ten minutes for a typo helps no one. Once the service has answered,
+ * the same failures are an outage and are waited out.
+ *
+ * The diagnosis (what the failure usually means, what to try) is written once, here: `doctor` and `upload` say
+ * the same thing about the same failure.
+ */
+/** How long a refused connection (a service restarting?) is tried again on first contact before it is called a setting. */
+const FIRST_CONTACT_MS = 20_000;
+/** The kind of a failure without an answer that a wrong base URL explains; undefined for the others (timeouts, resets). */
+function noAnswerFailure(cause, url) {
+    const err = cause;
+    const code = err?.code ?? '';
+    const inner = err?.cause?.code ?? '';
+    const codes = [code, inner];
+    if (codes.includes('ECONNREFUSED'))
+        return { kind: 'refused' };
+    if (codes.includes('ENOTFOUND'))
+        return { kind: 'unknown-host', host: url.hostname };
+    if (codes.includes('EAI_AGAIN'))
+        return { kind: 'dns-failed', host: url.hostname };
+    const tls = codes.find((c) => /^(CERT_|ERR_TLS_|ERR_SSL_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|EPROTO$)/.test(c));
+    if (tls)
+        return { kind: 'tls', code: tls };
+    return undefined;
+}
+/** Does the base URL look like the API's (it ends in /api/v1)? */
+function looksLikeApiPath(baseUrl) {
+    return /\/api\/v\d+\/?$/.test(new URL(baseUrl).pathname);
+}
+/** The base URL as it probably should be: with /api/v1 added when it lacks it. */
+function suggestedBaseUrl(baseUrl) {
+    return looksLikeApiPath(baseUrl) ? undefined : `${baseUrl.replace(/\/+$/, '')}/api/v1`;
+}
+/**
+ * What a failure on first contact means and what to do, in words: shared by `doctor` and every command that
+ * talks to the service. `baseUrl` is shown as given (already redacted), `setting` is how the host names it.
+ */
+function diagnoseBaseUrl(failure, baseUrl, setting) {
+    const origin = new URL(baseUrl);
+    const where = `${origin.hostname}:${origin.port || (origin.protocol === 'https:' ? '443' : '80')}`;
+    const fix = `Check ${setting} (now ${baseUrl})`;
+    const suggestion = suggestedBaseUrl(baseUrl);
+    switch (failure.kind) {
+        case 'refused':
+            return `Nothing accepts connections at ${where}: a wrong host or port in the base URL, or the service is not running there. ${fix}.`;
+        case 'unknown-host':
+            return `The host name ${failure.host} does not exist (DNS: ENOTFOUND): a typo in the base URL? ${fix}.`;
+        case 'dns-failed':
+            return `The host name ${failure.host} could not be resolved (DNS: EAI_AGAIN): a typo in the base URL, or no DNS on this runner? ${fix}.`;
+        case 'tls':
+            return `The TLS handshake with ${where} failed (${failure.code}): ${origin.protocol === 'https:' ? 'an http:// service addressed as https://, a proxy that replaces certificates (set NODE_EXTRA_CA_CERTS to its CA), or a wrong port' : 'the port speaks another protocol'}. ${fix}.`;
+        case 'not-json':
+            return `${where} answered HTTP ${failure.status} with ${failure.contentType}, not the API's JSON: a web page, a login page or a proxy, not the Test Management API.${suggestion ? ` The API's base URL usually ends in /api/v1 (try ${suggestion}).` : ''} ${fix}.`;
+        case 'not-found':
+            return `This is not the API's base URL: it usually ends in /api/v1${suggestion ? ` (try ${suggestion})` : ''}. ${fix}.`;
+    }
+}
+//# sourceMappingURL=first-contact.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/api/http.js
+
 
 
 
@@ -34768,6 +34928,9 @@ class http_HttpClient {
     lastRateLimitReport = -Infinity;
     consecutiveRateLimits = 0;
     closed = false;
+    /** The service has answered once (as the API): from then on, no answer is an outage to wait out. */
+    answered = false;
+    createdAt;
     /** Attempts beyond the first, over all requests: the upload's retry count. */
     retries = 0;
     /** Attempts sent, over all requests (retries included): the upload's request count. */
@@ -34786,7 +34949,8 @@ class http_HttpClient {
         });
         this.policy = options.retry ?? DEFAULT_RETRY_POLICY;
         this.deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
-        this.deadline = this.now() + this.deadlineMs;
+        this.createdAt = this.now();
+        this.deadline = this.createdAt + this.deadlineMs;
         this.emit = options.onEvent ?? ((event) => options.log.info(event.message));
     }
     /** Idempotent: a host may close in a `finally` what a test or a caller closed already. */
@@ -34819,7 +34983,9 @@ class http_HttpClient {
                 const sentAt = this.now();
                 this.requests++;
                 this.dispatcher ??= makeDispatcher(this.options.timeoutMs, this.options.proxy);
-                const outcome = await exchange(await this.dispatcher, req.method, url, headers, body, this.options.timeoutMs, sentAt);
+                // Never wait for an answer past the deadline (a second at least, so a late request still gets its chance).
+                const timeoutMs = Math.min(this.options.timeoutMs, Math.max(1_000, this.deadline - sentAt));
+                const outcome = await exchange(await this.dispatcher, req.method, url, headers, body, timeoutMs, sentAt);
                 // The answer's rate-limit headers go with the turn: the pacer knows when this request started.
                 release(outcome.kind === 'answer' ? outcome.rate : undefined);
                 const details = { method: req.method, path };
@@ -34830,6 +34996,11 @@ class http_HttpClient {
                     const { status, requestId } = outcome;
                     this.options.log.debug(`${req.method} ${path} → ${status} in ${this.now() - sentAt} ms${requestId ? ` (request id ${requestId})` : ''}`);
                     Object.assign(details, { status, serverMessage: serverMessage(outcome.body), ...(requestId ? { requestId } : {}) });
+                    const notTheApi = this.notTheApi(status, outcome.notJson?.contentType);
+                    if (notTheApi)
+                        throw this.baseUrlError(details, notTheApi, attempt, url);
+                    if (!outcome.notJson)
+                        this.answered = true;
                     verdict = classifyAnswer(status, details.serverMessage, outcome.retryAfter);
                     if (verdict === 'success') {
                         this.consecutiveRateLimits = 0;
@@ -34852,9 +35023,18 @@ class http_HttpClient {
                     reason = `HTTP ${status}`;
                 }
                 else {
+                    if (outcome.cutOff)
+                        throw this.cutOff(details, outcome);
+                    const firstContact = this.answered ? undefined : noAnswerFailure(outcome.cause, url);
+                    if (firstContact && (outcome.permanent || this.now() - this.createdAt >= (this.options.firstContactMs ?? FIRST_CONTACT_MS))) {
+                        throw this.baseUrlError(details, firstContact, attempt, url, outcome.cause);
+                    }
                     if (outcome.permanent)
                         throw this.failure(details, outcome, attempt, req.resource);
                     delay = backoffDelay(attempt, this.policy, undefined, this.options.random);
+                    // On first contact, the last try of a refused connection comes when the first-contact time is up.
+                    if (firstContact)
+                        delay = Math.min(delay, Math.max(0, this.createdAt + (this.options.firstContactMs ?? FIRST_CONTACT_MS) - this.now()));
                     reason = outcome.reason;
                 }
                 const uncertain = verdict === 'transient' && !req.idempotent;
@@ -34891,6 +35071,30 @@ class http_HttpClient {
             return errorFor(details, resource, attempts, this.options.tokenSettingName, gaveUp);
         const after = gaveUp ?? (attempts > 1 ? `Gave up after ${attempts} attempts.` : '');
         return new ApiError('API_UNREACHABLE', details, `No answer from ${this.baseUrl.origin} (${outcome.reason}).${after ? ` ${after}` : ''} Check the base URL and the network (and HTTPS_PROXY / NO_PROXY if a proxy is needed); the service may be down.`, { cause: outcome.cause });
+    }
+    /** An answer on first contact that is not the API's: a page that is not JSON, or a 404 under a base URL without /api/vN. */
+    notTheApi(status, notJson) {
+        if (this.answered || status >= 500 || status === 429)
+            return undefined;
+        if (notJson !== undefined)
+            return { kind: 'not-json', status, contentType: notJson };
+        if (status === 404 && !looksLikeApiPath(this.baseUrl.href))
+            return { kind: 'not-found' };
+        return undefined;
+    }
+    /** The base URL led nowhere on first contact: a setting to fix, named with what was tried. */
+    baseUrlError(details, failure, attempts, url, cause) {
+        const setting = this.options.baseUrlSettingName ?? '--base-url';
+        const base = redactUrl(this.baseUrl.href).replace(/\/+$/, '');
+        const tried = `Tried ${details.method} ${redactUrl(url)}${attempts > 1 ? ` ${attempts} times over ${seconds(this.now() - this.createdAt)}` : ''}; the service has not answered since this started, so this is taken for a setting to fix, not an outage.`;
+        // A page that is not the API's is described, not quoted.
+        const shown = failure.kind === 'not-json' ? { method: details.method, path: details.path, status: details.status } : details;
+        return new ApiError('API_BASE_URL', shown, `${diagnoseBaseUrl(failure, base, setting)} ${tried}`, { cause });
+    }
+    /** The connection closed while the files were being sent: as a 413, the caller sends the result without them. */
+    cutOff(details, outcome) {
+        this.answered = true;
+        return new ApiError('API_BODY_CUT_OFF', details, `The connection was closed while the request's files were being sent (${outcome.reason}): a proxy or the service refusing a body that large, as an HTTP 413 would. It is not sent again whole.`, { cause: outcome.cause });
     }
     mayReportQueued() {
         if (this.now() - this.lastQueuedReport < 5_000)
@@ -35335,28 +35539,22 @@ function defaultRunTitle(ci, now) {
 }
 //# sourceMappingURL=ci.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/log.js
+/**
+ * Where the core's messages go. Hosts plug in their own (stderr for the CLI, @actions/core for the Action,
+ * the runner's console for reporters). Every message passes through `redact` first: the token is sacred.
+ */
+
+/** The one redaction, where loggers have always found it. */
+
 const silentLogger = { debug() { }, info() { }, warn() { }, error() { } };
-/** Replace every occurrence of each secret (and `Bearer <anything>`) with `***`. */
-function redact(text, secrets) {
-    let out = redactUrlCredentials(text).replace(/(Bearer\s+)[^\s"',;]+/gi, '$1***');
-    for (const secret of secrets) {
-        if (secret && secret.length >= 4)
-            out = out.split(secret).join('***');
-    }
-    return out;
-}
 /** A logger that redacts the given secrets before handing messages on. */
 function redactingLogger(inner, secrets) {
     return {
-        debug: (m) => inner.debug(redact(m, secrets)),
-        info: (m) => inner.info(redact(m, secrets)),
-        warn: (m) => inner.warn(redact(m, secrets)),
-        error: (m) => inner.error(redact(m, secrets)),
+        debug: (m) => inner.debug(redact_redact(m, secrets)),
+        info: (m) => inner.info(redact_redact(m, secrets)),
+        warn: (m) => inner.warn(redact_redact(m, secrets)),
+        error: (m) => inner.error(redact_redact(m, secrets)),
     };
-}
-/** `https://user:pass@host/…` → `https://***@host/…`: credentials in a URL never reach a message. */
-function redactUrlCredentials(text) {
-    return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@]*@/gi, '$1***@');
 }
 //# sourceMappingURL=log.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/model.js
@@ -36290,6 +36488,30 @@ const httpUrl = {
         return { value };
     },
 };
+/**
+ * Why a token cannot be sent, or undefined: it travels in the Authorization header, where a line break or a
+ * control character is refused by the HTTP layer on every try — a setting to fix, not an outage to wait out.
+ * Never says what the token holds.
+ */
+function tokenProblem(token) {
+    if (/[\r\n]/.test(token))
+        return 'expected an API key on one line, and it holds a line break (pasted with an extra line?)';
+    // Visible ASCII only: what the service issues, and what every HTTP layer accepts in a header.
+    if (!/^[\x21-\x7e]+$/.test(token))
+        return 'expected an API key of visible ASCII characters, and it holds a space, a control character or a non-ASCII character';
+    return undefined;
+}
+/** The API token: trimmed text that can be sent in a header. */
+const apiToken = {
+    kind: 'text',
+    parse: (raw) => {
+        const parsed = parsers_text.parse(raw);
+        if ('problem' in parsed || parsed.value === '')
+            return parsed;
+        const problem = tokenProblem(parsed.value);
+        return problem ? { problem } : parsed;
+    },
+};
 /** A list: an array, or text separated by commas or new lines (a repeated flag arrives as an array). */
 const list = {
     kind: 'a,b',
@@ -36394,7 +36616,7 @@ const SETTINGS = {
         env: 'TESTSIGMA_API_TOKEN',
         input: 'api-token',
         option: 'apiToken',
-        parse: table_optionalText,
+        parse: apiToken,
         default: undefined,
         secret: true,
         defaultText: '— (required)',
@@ -36815,7 +37037,7 @@ function readSettings(layers, host) {
         const [source, raw] = given;
         const parsed = r.parse.parse(raw);
         if ('problem' in parsed) {
-            errors.push(`${source.name}: ${parsed.problem}, received ${r.secret ? 'a value' : parsers_describeValue(typeof raw === 'string' ? redactUrlCredentials(raw) : raw)}`);
+            errors.push(`${source.name}: ${parsed.problem}, received ${r.secret ? 'a value' : parsers_describeValue(typeof raw === 'string' ? redact_redact(raw) : raw)}`);
             settings[key] = r.default;
         }
         else {
@@ -36855,7 +37077,7 @@ function resolveSettings(explicit, env, host, file) {
     return reading.settings;
 }
 function invalidSettings(errors) {
-    return new ConfigError('CONFIG_INVALID', `Invalid settings:\n  - ${errors.join('\n  - ')}`);
+    return new errors_ConfigError('CONFIG_INVALID', `Invalid settings:\n  - ${errors.join('\n  - ')}`);
 }
 /**
  * A reporter's options object → explicit values by setting key. Unknown names are refused with a suggestion and
@@ -36885,6 +37107,16 @@ function reporterExplicit(options) {
 
 
 //# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/upload/redacted-results.js
+
+const KEPT = new Set(['path', 'body']);
+function redactedResults(results, secrets) {
+    const clean = (result) => redact_redactDeep(result, secrets, KEPT);
+    if (Array.isArray(results))
+        return results.map(clean);
+    return { read: (each) => results.read((result) => each(clean(result))) };
+}
+//# sourceMappingURL=redacted-results.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/upload/lifecycle.js
 
 
@@ -37439,14 +37671,15 @@ async function planCaseFiles(results, settings, realRoot, log) {
     const seen = new Set();
     for (const result of results) {
         for (const attachment of inUploadOrder(attachmentsFor(result, settings.policy))) {
-            const fileName = fileNameOf(attachment);
+            const shown = settings.redact ?? ((text) => text);
+            const fileName = shown(fileNameOf(attachment));
             let file;
             if (attachment.path !== undefined && attachment.path !== '') {
                 const found = await locate(attachment.path, result.source, settings, realRoot);
                 if (found.kind !== 'file') {
                     const what = found.kind === 'refused' ? 'refused' : 'missing or unreadable';
                     log.warn(`Attachment ${attachment.path} of "${displayTitle(result)}" is not uploaded (${what}): ${found.reason}.`);
-                    out.skipped.push({ name: attachment.path, reason: found.kind === 'refused' ? 'outside the workspace' : 'not found or unreadable' });
+                    out.skipped.push({ name: shown(attachment.path), reason: found.kind === 'refused' ? 'outside the workspace' : 'not found or unreadable' });
                     continue;
                 }
                 if (seen.has(found.path))
@@ -38932,6 +39165,8 @@ async function spool_markResumed(file) {
 
 
 
+
+
 async function spoolEntries(ctx, plan, opened, entries, reason) {
     const willClose = ctx.settings.closeRun && opened.created && !ctx.runKey;
     const spool = {
@@ -38939,12 +39174,13 @@ async function spoolEntries(ctx, plan, opened, entries, reason) {
         version: 1,
         kind: 'entries',
         createdAt: ctx.now().toISOString(),
-        reason: reason.message,
-        settings: withoutToken({ ...ctx.settings, runKey: ctx.runKey }),
+        reason: redact_redact(reason.message, [ctx.settings.token]),
+        settings: redact_redactDeep(withoutToken({ ...ctx.settings, runKey: ctx.runKey }), [ctx.settings.token]),
         projectId: plan.projectId,
         run: { id: opened.run.id, human_id: opened.run.human_id },
         close: willClose,
-        entries,
+        // Descriptions are made of redacted results; redacted once more with the rest, as written.
+        entries: redact_redactDeep(entries, [ctx.settings.token]),
     };
     const file = spoolPath({ ...ctx.settings, runKey: ctx.runKey }, ctx.input.env ?? {}, ctx.now());
     return reportSpool(file, ctx.log, () => entries.length, () => spool_writeSpool(file, spool));
@@ -38959,8 +39195,9 @@ async function spoolResults(input, workspace, reason, log) {
         version: 1,
         kind: 'results',
         createdAt: now.toISOString(),
-        reason: reason.message,
-        settings: withoutToken(settings),
+        reason: redact_redact(reason.message, [settings.token]),
+        // A base URL with `?token=…` is kept without its value: resume takes the base URL from the environment when set.
+        settings: redact_redactDeep(withoutToken(settings), [settings.token]),
     };
     const tally = new ResultTally({ lines: false, workspace });
     const file = spoolPath(settings, input.env ?? {}, now);
@@ -39197,9 +39434,16 @@ function runUrl(baseUrl, projectId, runId) {
 
 
 
-async function upload_uploadResults(input) {
-    const { settings } = input;
-    const log = redactingLogger(input.log ?? silentLogger, [settings.token]);
+
+
+
+async function upload_uploadResults(given) {
+    const { settings } = given;
+    const secrets = [settings.token];
+    // Test-derived text (a test that prints its environment) is redacted as it is read: whatever is made of it —
+    // descriptions sent, spools, summaries, annotations — never holds the token.
+    const input = { ...given, results: redactedResults(given.results, secrets) };
+    const log = redactingLogger(input.log ?? silentLogger, secrets);
     const started = Date.now();
     const workspace = input.env?.GITHUB_WORKSPACE ?? process.cwd();
     if (settings.dryRun && (!settings.token || !settings.projectId))
@@ -39242,7 +39486,7 @@ async function upload_uploadResults(input) {
     }
     catch (thrown) {
         error = errors_asToolError(thrown);
-        error.message = redact(error.message, [settings.token]);
+        error.message = redact_redact(error.message, secrets);
         if (!progress.opened && serviceFailed(error) && !settings.dryRun && !input.openOnly) {
             const spooled = await spoolResults(input, workspace, error, log);
             progress.spoolFile = spooled.file;
@@ -39256,11 +39500,13 @@ async function upload_uploadResults(input) {
     finally {
         await http?.close();
     }
-    const summary = addDetails(buildSummary(input, progress), {
+    const built = addDetails(buildSummary(input, progress), {
         tally: progress.read?.tally ?? new ResultTally({ lines: false, workspace }),
         ...(http && { http: { requests: http.requests, retries: http.retries } }),
         elapsedMs: Date.now() - started,
     });
+    // The summary holds settings (the base URL) and names from the input: redacted once more, whole.
+    const summary = redact_redactDeep(built, secrets);
     const failed = progress.read?.tally.annotatable ?? [];
     return error ? { summary, failed, error, exitCode: errors_exitCodeFor(error) } : { summary, failed, exitCode: 0 };
 }
@@ -39273,6 +39519,7 @@ function httpOptions(settings, token, host, log) {
         deadlineMs: settings.deadline * 1000,
         log,
         tokenSettingName: settingLabel('token', host),
+        baseUrlSettingName: settingLabel('baseUrl', host),
         deadlineSettingName: settingLabel('deadline', host).split(' (or ')[0] ?? 'the deadline',
     };
 }
@@ -39281,6 +39528,9 @@ function requireSettings(settings, host) {
     if (!settings.token) {
         throw new errors_ConfigError('CONFIG_MISSING_TOKEN', `No API token: set ${settingLabel('token', host)} to a Test Management API key (Settings > API Keys).`);
     }
+    const malformed = tokenProblem(settings.token);
+    if (malformed)
+        throw invalidSettings([`${settingLabel('token', host)}: ${malformed}, received a value`]);
     if (!settings.projectId) {
         throw new errors_ConfigError('CONFIG_MISSING_PROJECT', `No project: set ${settingLabel('projectId', host)} to the project UUID or its exact name.`);
     }
@@ -39344,10 +39594,17 @@ async function planUpload(ctx, { project, statuses, users, cases }, read) {
     const untestedIds = new Set(statuses.filter((s) => statusKey(s.name) === 'untested').map((s) => s.id));
     const entries = planEntries(report, mapping, statusIds, user.id, ctx.ci);
     const cwd = ctx.input.cwd ?? process.cwd();
-    const attachmentSettings = { policy: settings.attachments, maxBytes: settings.attachmentMaxBytes, perCase: settings.attachmentsPerCase, workspace: cwd, cwd };
+    const attachmentSettings = {
+        policy: settings.attachments,
+        maxBytes: settings.attachmentMaxBytes,
+        perCase: settings.attachmentsPerCase,
+        workspace: cwd,
+        cwd,
+        redact: (text) => redact_redact(text, [settings.token]),
+    };
     const files = await planAttachments(report.mapped.map((m) => ({ caseId: m.testCase.id, results: m.results })), attachmentSettings, log);
     for (const { entry } of entries)
-        entry.description = withSkippedNote(entry.description, files.get(entry.test_case_id)?.skipped ?? []);
+        entry.description = redact_redact(withSkippedNote(entry.description, files.get(entry.test_case_id)?.skipped ?? []), [settings.token]);
     return {
         projectId: project.id,
         report,
@@ -39360,8 +39617,13 @@ async function planUpload(ctx, { project, statuses, users, cases }, read) {
         ...(sync && { sync }),
     };
 }
-/** A failure of the service itself (no answer, 5xx, the rate limit until the deadline): worth trying again later. */
+/**
+ * A failure of the service itself (no answer, 5xx, the rate limit until the deadline), or a base URL that led
+ * nowhere on first contact: worth trying again later (once the setting is fixed).
+ */
 function serviceFailed(error) {
+    if (error.code === 'API_BASE_URL')
+        return true;
     return error instanceof ApiError && (error.status === undefined || error.status >= 500 || error.status === 429);
 }
 function planEntries(report, mapping, statusIds, userId, ci) {
@@ -39412,6 +39674,8 @@ function applyUnmappedPolicy(report, settings, log, host) {
 
 
 
+
+
 /** An API client for one command, closed afterwards; errors become the outcome. */
 async function withApi(input, body) {
     const { settings, host } = input;
@@ -39420,6 +39684,9 @@ async function withApi(input, body) {
     try {
         if (!settings.token)
             throw new errors_ConfigError('CONFIG_MISSING_TOKEN', `No API token: set ${settingLabel('token', host)} to a Test Management API key (Settings > API Keys).`);
+        const malformed = tokenProblem(settings.token);
+        if (malformed)
+            throw new errors_ConfigError('CONFIG_INVALID', `Invalid settings:\n  - ${settingLabel('token', host)}: ${malformed}, received a value`);
         if (!settings.projectId)
             throw new errors_ConfigError('CONFIG_MISSING_PROJECT', `No project: set ${settingLabel('projectId', host)} to the project UUID or its exact name.`);
         http = new http_HttpClient({ ...httpOptions(settings, settings.token, host, log), ...input.http });
@@ -39429,7 +39696,7 @@ async function withApi(input, body) {
     }
     catch (thrown) {
         const error = errors_asToolError(thrown);
-        error.message = redact(error.message, [settings.token]);
+        error.message = redact_redact(error.message, [settings.token]);
         return { message: error.message, error, exitCode: errors_exitCodeFor(error) };
     }
     finally {
@@ -39484,7 +39751,7 @@ async function resumeCommand(input) {
         const e = asToolError(error);
         return { message: e.message, error: e, exitCode: exitCodeFor(e) };
     }
-    const settings = { ...spool.settings, token: input.token };
+    const settings = { ...spool.settings, token: input.token, ...(input.baseUrl && { baseUrl: input.baseUrl }) };
     if (spool.kind === 'results') {
         const outcome = await uploadResults({
             settings,
@@ -39511,7 +39778,12 @@ async function resumeEntries(api, log, file, spool, settings) {
     const sent = await sendEntries(api, spool.projectId, run.id, spool.entries, { maxEntries: settings.batchSize }, log);
     const left = [...sent.unsent, ...sent.refused.map((r) => r.entry)];
     if (left.length > 0) {
-        await writeSpool(file, { ...spool, entries: left, reason: sent.error?.message ?? 'refused', createdAt: new Date().toISOString() });
+        await writeSpool(file, {
+            ...spool,
+            entries: redactDeep(left, [settings.token]),
+            reason: redact(sent.error?.message ?? 'refused', [settings.token]),
+            createdAt: new Date().toISOString(),
+        });
         const refused = sent.refused.map((r) => `  - ${r.entry.test_case_id}: ${r.reason}`).join('\n');
         const error = sent.error ?? new UnsentResultsError('UNSENT_RESULTS', `The service refused ${sent.refused.length} result(s):\n${refused}`);
         return {
@@ -39546,7 +39818,20 @@ async function resumeEntries(api, log, file, spool, settings) {
 
 
 
+
+/**
+ * A check answers within 15 s in every case: a base URL that leads nowhere is named after 8 s of refused
+ * connections, and no request waits past the deadline.
+ */
+const DOCTOR_DEADLINE_MS = 14_000;
+const DOCTOR_FIRST_CONTACT_MS = 8_000;
+/** Every line of the outcome redacted: a base URL with `?token=…` is shown, its token is not. */
 async function doctor(input) {
+    const outcome = await runChecks(input);
+    const secrets = [input.settings.token];
+    return { ...outcome, checks: redact_redactDeep(outcome.checks, secrets), settings: redact_redactDeep(outcome.settings, secrets) };
+}
+async function runChecks(input) {
     const { settings, host } = input;
     const checks = [];
     const pass = (name, detail) => void checks.push({ name, ok: true, detail });
@@ -39556,7 +39841,12 @@ async function doctor(input) {
         return { checks, settings: settingsLines, exitCode: 2 };
     }
     const log = redactingLogger(input.log ?? silentLogger, [settings.token]);
-    const http = new http_HttpClient({ ...httpOptions(settings, settings.token, host, log), ...input.http });
+    const http = new http_HttpClient({
+        ...httpOptions(settings, settings.token, host, log),
+        deadlineMs: Math.min(settings.deadline * 1000, DOCTOR_DEADLINE_MS),
+        firstContactMs: DOCTOR_FIRST_CONTACT_MS,
+        ...input.http,
+    });
     const api = new TestManagementApi(http);
     try {
         const probe = await probeApi(http, settings.baseUrl);
@@ -39582,8 +39872,8 @@ async function doctor(input) {
     }
     catch (thrown) {
         const error = errors_asToolError(thrown);
-        error.message = redact(error.message, [settings.token]);
-        checks.push({ name: failedCheck(error, checks), ok: false, detail: explain(error, settings.baseUrl) });
+        error.message = redact_redact(error.message, [settings.token]);
+        checks.push({ name: failedCheck(error, checks), ok: false, detail: error.message });
         return { checks, settings: settingsLines, error, exitCode: errors_exitCodeFor(error) };
     }
     finally {
@@ -39600,13 +39890,6 @@ function failedCheck(error, passed) {
         return error instanceof ApiError && (error.status === 401 || error.status === 403) ? 'token' : 'base URL';
     const done = new Set(passed.map((c) => c.name));
     return ['project', 'statuses', 'user'].find((name) => !done.has(name)) ?? 'service';
-}
-/** The error, plus the usual cause of a 404 on the very first call: a base URL without /api/v1. */
-function explain(error, baseUrl) {
-    if (error instanceof ApiError && error.status === 404 && !/\/api\/v\d+$/.test(baseUrl)) {
-        return `${error.message} This is not the API's base URL: it usually ends in /api/v1 (try ${baseUrl.replace(/\/+$/, '')}/api/v1).`;
-    }
-    return error.message;
 }
 function describeSettings(settings, sources, host) {
     return table_SETTING_KEYS.filter((key) => host !== 'reporter' || table_settingRow(key).option).map((key) => {
@@ -44014,6 +44297,7 @@ function read_files_formatBytes(bytes) {
 
 
 
+
 //# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./src/main.ts
 /**
@@ -44073,7 +44357,7 @@ async function run(env = process.env) {
     const results = await resultFileSource(wanted, { cwd: workspace });
     const outcome = await upload_uploadResults({ settings, results, env, host: 'action', log: LOG, openOnly: mode === 'create' });
     const s = outcome.summary;
-    info(renderText(s, outcome.error ? { error: outcome.error } : {}));
+    info(shown(renderText(s, outcome.error ? { error: outcome.error } : {})));
     setOutputs(s);
     // setFailed writes one error annotation itself: keep within the 10 GitHub shows per step.
     if (settings.annotations)
@@ -44083,34 +44367,46 @@ async function run(env = process.env) {
     else
         await writeSummary(s);
 }
-const LOG = { debug: core_debug, info: info, warn: warning, error: error };
+const LOG = {
+    debug: (m) => core_debug(shown(m)),
+    info: (m) => info(shown(m)),
+    warn: (m) => warning(shown(m)),
+    error: (m) => error(shown(m)),
+};
 async function runDoctor(settings, sources) {
     const outcome = await doctor({ settings, sources, host: 'action', log: LOG });
-    info(['Settings:', ...outcome.settings.map((l) => `  ${l}`), 'Checks:', ...outcome.checks.map((c) => `  ${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`)].join('\n'));
+    info(shown(['Settings:', ...outcome.settings.map((l) => `  ${l}`), 'Checks:', ...outcome.checks.map((c) => `  ${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`)].join('\n')));
     const failed = outcome.checks.find((c) => !c.ok);
     if (failed)
-        setFailed(`testsigma-tm doctor: ${failed.name}: ${failed.detail}`);
+        setFailed(shown(`testsigma-tm doctor: ${failed.name}: ${failed.detail}`));
 }
 async function runClose(settings, env) {
     const outcome = await closeRunCommand({ settings, env, host: 'action', log: LOG });
     setOutput('run-id', outcome.run?.id ?? '');
-    setOutput('run-url', outcome.run?.url ?? '');
+    setOutput('run-url', shown(outcome.run?.url ?? ''));
     if (outcome.error) {
         await fail(emptySummary(false), outcome.error);
         return;
     }
-    info(outcome.message);
+    info(shown(outcome.message));
 }
 async function fail(summary, error) {
     await writeSummary(summary, error);
-    setFailed(error.message);
+    setFailed(shown(error.message));
+}
+/**
+ * Text as the Action writes it (log, job summary, outputs): the one redaction of core. The runner masks the
+ * token in the log only; the job summary is a file, and a base URL's `?token=` is no registered secret.
+ */
+function shown(text) {
+    return redact_redact(text, [getInput('api-token')]);
 }
 /** The job summary; a runner without one (GITHUB_STEP_SUMMARY unset) gets the text in the log only. */
 async function writeSummary(summary, error) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
     try {
-        await summary_summary.addRaw(renderMarkdown(summary, error ? { error } : {})).write();
+        await summary_summary.addRaw(shown(renderMarkdown(summary, error ? { error } : {}))).write();
     }
     catch (thrown) {
         // The log already holds the same text; a summary that cannot be written must not hide the outcome.
@@ -44119,8 +44415,8 @@ async function writeSummary(summary, error) {
 }
 function setOutputs(s) {
     setOutput('run-id', s.runId ?? '');
-    setOutput('run-url', s.runUrl ?? '');
-    setOutput('spool-file', s.spoolFile ?? '');
+    setOutput('run-url', shown(s.runUrl ?? ''));
+    setOutput('spool-file', shown(s.spoolFile ?? ''));
     setOutput('total', s.total);
     setOutput('passed', s.tests.passed);
     setOutput('failed', s.tests.failed);
