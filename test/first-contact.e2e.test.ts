@@ -13,8 +13,9 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resumeCommand } from '../packages/core/src/upload/commands.js';
+import { doctor } from '../packages/core/src/upload/doctor.js';
 import { uploadResults } from '../packages/core/src/upload/upload.js';
-import { resolveSettings } from '../packages/core/src/settings/index.js';
+import { readSettings, resolveSettings } from '../packages/core/src/settings/index.js';
 import type { TestResult } from '../packages/core/src/model.js';
 import { newRuns, start, statusesByHumanId, type EmulatorHandle } from './helpers/emulator.js';
 
@@ -145,5 +146,15 @@ describe('a base URL that leads nowhere, on first contact', () => {
     expect(outcome.error?.code).toBe('API_BASE_URL');
     expect(outcome.error?.message).toContain(`This is not the API's base URL: it usually ends in /api/v1 (try ${origin}/api/v1).`);
     expect(outcome.summary.spoolFile).toBe(spool);
+  });
+
+  it('doctor says the same about a closed port, within 15 s', async () => {
+    let clock = 0;
+    const baseUrl = `http://127.0.0.1:${await closedPort()}/api/v1`;
+    const reading = readSettings({ explicit: { baseUrl, projectId: 'Demo' }, env: { TESTSIGMA_API_TOKEN: emulator.token } }, 'cli');
+    const outcome = await doctor({ ...reading, host: 'cli', http: { now: () => clock, sleep: async (ms) => void (clock += ms) } });
+    expect(outcome.exitCode).toBe(2);
+    expect(outcome.checks).toEqual([{ name: 'base URL', ok: false, detail: expect.stringMatching(/Nothing accepts connections at 127\.0\.0\.1:\d+/) }]);
+    expect(clock).toBeLessThanOrEqual(15_000);
   });
 });
