@@ -34863,6 +34863,9 @@ function noAnswerFailure(cause, url) {
     const tls = codes.find((c) => /^(CERT_|ERR_TLS_|ERR_SSL_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|EPROTO$)/.test(c));
     if (tls)
         return { kind: 'tls', code: tls };
+    // Closed before any answer: what a TLS port does with plain HTTP (and a service restarting: tried again a while).
+    if (codes.includes('UND_ERR_SOCKET') || codes.includes('ECONNRESET'))
+        return { kind: 'closed' };
     return undefined;
 }
 /** Does the base URL look like the API's (it ends in /api/v1)? */
@@ -34885,6 +34888,8 @@ function diagnoseBaseUrl(failure, baseUrl, setting) {
     switch (failure.kind) {
         case 'refused':
             return `Nothing accepts connections at ${where}: a wrong host or port in the base URL, or the service is not running there. ${fix}.`;
+        case 'closed':
+            return `${where} closed the connection without an HTTP answer: ${origin.protocol === 'http:' ? 'a TLS port addressed as http:// (try https://), or not an HTTP service' : 'not an HTTP service'}. ${fix}.`;
         case 'unknown-host':
             return `The host name ${failure.host} does not exist (DNS: ENOTFOUND): a typo in the base URL? ${fix}.`;
         case 'dns-failed':
@@ -34952,6 +34957,14 @@ class http_HttpClient {
         this.createdAt = this.now();
         this.deadline = this.createdAt + this.deadlineMs;
         this.emit = options.onEvent ?? ((event) => options.log.info(event.message));
+    }
+    /** The client's clock (injected in tests): for callers that pace their own progress lines. */
+    clock() {
+        return this.now();
+    }
+    /** A progress line of a caller (a long listing), where the client's own waiting lines go. */
+    note(message) {
+        this.emit({ kind: 'waiting', message, method: 'GET', url: this.baseUrl.href, attempt: 0, elapsedMs: 0 });
     }
     /** Idempotent: a host may close in a `finally` what a test or a caller closed already. */
     async close() {
@@ -35166,11 +35179,15 @@ class http_HttpClient {
 
 
 const PAGE_SIZE = 100;
+/** A long list says how far it is at most this often: 3,000 cases on a slow service take half a minute. */
+const PROGRESS_EVERY_MS = 5_000;
 /** Without a total_count, only a repeated cursor or this many pages (10 million items) stops a list. */
 const MAX_PAGES_WITHOUT_TOTAL = 100_000;
 async function listAll(http, path, key, read, query = {}, resource) {
     const items = [];
     const seen = new Set();
+    const what = key.replace(/_/g, ' ');
+    let lastReport = http.clock();
     let request = { path, query: { ...query, page_size: PAGE_SIZE } };
     for (let page = 1;; page++) {
         const res = await http.send({ method: 'GET', path: request.path, query: request.query, idempotent: true, ...(resource ? { resource } : {}) });
@@ -35195,6 +35212,10 @@ async function listAll(http, path, key, read, query = {}, resource) {
             throw new ApiError('API_PAGINATION_LOOP', { method: 'GET', path: res.path, status: res.status, ...(res.requestId ? { requestId: res.requestId } : {}) }, `The service ${why}; stopped to avoid looping.`);
         }
         seen.add(next);
+        if (http.clock() - lastReport >= PROGRESS_EVERY_MS) {
+            lastReport = http.clock();
+            http.note(`listing ${what}: ${items.length.toLocaleString('en-US')}${total === undefined ? '' : ` of ~${total.toLocaleString('en-US')}`}`);
+        }
         // A URL already carries the query; a cursor is sent back together with the original query.
         request = /^https?:\/\//i.test(next) ? { path: next, query: {} } : { path, query: { ...query, page_size: PAGE_SIZE, cursor: next } };
     }
@@ -35546,6 +35567,13 @@ function defaultRunTitle(ci, now) {
 
 /** The one redaction, where loggers have always found it. */
 
+/** A stage line, through the host's `stage` when it has one. */
+function logStage(log, message) {
+    if (log.stage)
+        log.stage(message);
+    else
+        log.info(message);
+}
 const silentLogger = { debug() { }, info() { }, warn() { }, error() { } };
 /** A logger that redacts the given secrets before handing messages on. */
 function redactingLogger(inner, secrets) {
@@ -35554,6 +35582,7 @@ function redactingLogger(inner, secrets) {
         info: (m) => inner.info(redact_redact(m, secrets)),
         warn: (m) => inner.warn(redact_redact(m, secrets)),
         error: (m) => inner.error(redact_redact(m, secrets)),
+        stage: (m) => logStage(inner, redact_redact(m, secrets)),
     };
 }
 //# sourceMappingURL=log.js.map
@@ -38578,13 +38607,16 @@ async function send_sendEntries(api, projectId, runId, entries, options, log) {
             catch (error) {
                 if (!(error instanceof ApiError))
                     throw error;
-                const refusal = error.status === 413 || error.status === 400 || error.status === 422;
+                // A body cut off while its files were sent is a proxy's 413: the same halving, never the whole body again.
+                const tooLarge = error.status === 413 || error.code === 'API_BODY_CUT_OFF';
+                const refusal = tooLarge || error.status === 400 || error.status === 422;
                 const single = batch[0];
-                if (error.status === 413 && batch.length === 1 && single && filesOf(single).length > 0) {
+                if (tooLarge && batch.length === 1 && single && filesOf(single).length > 0) {
                     // Half the files at a time, the last in upload order first: the screenshot is the last to go.
                     const files = filesOf(single);
                     const count = Math.floor(files.length / 2);
-                    const reason = `the service refused the result with ${files.length} file(s) (${formatBytes(extraBytes(single))}) as too large (HTTP 413), so it was sent without this file`;
+                    const how = error.status === 413 ? 'refused the result' : 'closed the connection while receiving the result';
+                    const reason = `the service ${how} with ${files.length} file(s) (${formatBytes(extraBytes(single))}) as too large (${error.status === 413 ? 'HTTP 413' : 'body cut off'}), so it was sent without this file`;
                     const dropped = files.slice(count).map((f) => ({ caseId: single.test_case_id, name: f.fileName, reason }));
                     log.warn(`Test case ${options.nameOf?.(single.test_case_id) ?? single.test_case_id}: ${reason.replace('this file', `${dropped.map((d) => d.name).join(', ')}`)}.`);
                     const before = kept.get(single.test_case_id) ?? { count: files.length, entry: single, dropped: [] };
@@ -38594,7 +38626,7 @@ async function send_sendEntries(api, projectId, runId, entries, options, log) {
                 }
                 else if (refusal && batch.length > 1 && splits++ < MAX_SPLITS) {
                     const [first, second] = splitBatch(batch);
-                    log.debug(`The service refused ${batch.length} entries (HTTP ${error.status}); sending them in two halves to find what it refuses.`);
+                    log.debug(`The service refused ${batch.length} entries (${error.status ? `HTTP ${error.status}` : 'body cut off'}); sending them in two halves to find what it refuses.`);
                     queue.unshift(first, second);
                 }
                 else if (refusal) {
@@ -39468,6 +39500,7 @@ async function upload_uploadResults(given) {
         };
         const lookups = await lookUp(ctx, projectId);
         progress.read = await readInput(ctx, lookups);
+        logStage(log, `Read ${count(progress.read.tally.total, 'test result')}; ${count(progress.read.report.mapped.length, 'test case')} to record.`);
         progress.plan = await planUpload(ctx, lookups, progress.read);
         // `run create` opens the run even without cases: the shards add theirs.
         if (settings.dryRun || (progress.plan.entries.length === 0 && !input.openOnly)) {
@@ -39475,9 +39508,15 @@ async function upload_uploadResults(given) {
                 log.warn('No result maps to a test case of the project, so no test run was written to.');
         }
         else {
+            logStage(log, settings.runId ? `Opening test run ${settings.runId}…` : 'Finding or creating the test run…');
             progress.opened = await openRun(ctx, progress.plan);
+            logStage(log, `Test run ${progress.opened.run.human_id} ${progress.opened.created ? 'created' : 'opened'}.`);
             if (!input.openOnly) {
+                const entries = progress.opened.entries.length;
+                // Batches report every ~10 %; the read-back and the close list and write after the last one.
+                logStage(log, `Recording ${count(entries, 'result')} in test run ${progress.opened.run.human_id}, then reading it back${settings.closeRun ? ' and closing it' : ''}…`);
                 progress.recorded = await recordResults(ctx, progress.plan, progress.opened);
+                logStage(log, `Test run ${progress.opened.run.human_id}: ${count(progress.recorded.sent.acknowledged.length, 'result')} recorded${progress.recorded.closed ? ', closed' : ''}.`);
                 if (progress.recorded.error)
                     throw progress.recorded.error;
             }
@@ -39510,6 +39549,10 @@ async function upload_uploadResults(given) {
     const failed = progress.read?.tally.annotatable ?? [];
     return error ? { summary, failed, error, exitCode: errors_exitCodeFor(error) } : { summary, failed, exitCode: 0 };
 }
+/** `1,200 test cases`, `1 test case`. */
+function count(n, one, many = `${one}s`) {
+    return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}
 /** The HTTP client's options from the settings; every message names settings in the host's words. */
 function httpOptions(settings, token, host, log) {
     return {
@@ -39541,12 +39584,16 @@ function requireSettings(settings, host) {
  * a run given, the project's cases wait: when every reference turns out to be a UUID they are not listed at all.
  */
 async function lookUp(ctx, projectIdOrName) {
-    const { api, host, settings } = ctx;
+    const { api, host, settings, log } = ctx;
+    logStage(log, `Looking up project ${projectIdOrName}…`);
     const project = await resolveProject(api, projectIdOrName, host);
     const statuses = await api.listRunStatuses();
     const users = await api.listUsers();
     const casesWait = Boolean(settings.runId) && !settings.dryRun && !settings.matchByTitle && !settings.createMissingCases;
+    logStage(log, `Project ${project.name} (${project.human_id_prefix}): ${count(statuses.length, 'run status', 'run statuses')}, ${count(users.length, 'user')}${casesWait ? '' : '; listing its test cases…'}`);
     const cases = casesWait ? undefined : await api.listTestCases(project.id);
+    if (cases)
+        logStage(log, `Listed ${count(cases.length, 'test case')} of project ${project.name}.`);
     return { project, statuses, users, cases };
 }
 /** Read the input once, mapping and tallying each result as it comes; only what later stages use is kept. */

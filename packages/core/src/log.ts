@@ -12,6 +12,17 @@ export interface Logger {
   info(message: string): void;
   warn(message: string): void;
   error(message: string): void;
+  /**
+   * One line per stage of an upload (project resolved, cases listed, run opened, results recorded, closed):
+   * what a quiet host (a reporter) still prints, so that no stage passes in silence. Default: `info`.
+   */
+  stage?(message: string): void;
+}
+
+/** A stage line, through the host's `stage` when it has one. */
+export function logStage(log: Logger, message: string): void {
+  if (log.stage) log.stage(message);
+  else log.info(message);
 }
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -23,5 +34,6 @@ export function redactingLogger(inner: Logger, secrets: readonly (string | undef
     info: (m) => inner.info(redact(m, secrets)),
     warn: (m) => inner.warn(redact(m, secrets)),
     error: (m) => inner.error(redact(m, secrets)),
+    stage: (m) => logStage(inner, redact(m, secrets)),
   };
 }

@@ -141,6 +141,16 @@ export class HttpClient {
     this.emit = options.onEvent ?? ((event) => options.log.info(event.message));
   }
 
+  /** The client's clock (injected in tests): for callers that pace their own progress lines. */
+  clock(): number {
+    return this.now();
+  }
+
+  /** A progress line of a caller (a long listing), where the client's own waiting lines go. */
+  note(message: string): void {
+    this.emit({ kind: 'waiting', message, method: 'GET', url: this.baseUrl.href, attempt: 0, elapsedMs: 0 });
+  }
+
   /** Idempotent: a host may close in a `finally` what a test or a caller closed already. */
   async close(): Promise<void> {
     if (this.closed) return;

@@ -80,6 +80,8 @@ export function reporterLogger(write: (line: string) => void, secrets: readonly 
     debug: (m) => (debug ? print(`debug: ${m}`) : undefined),
     // Progress and waiting lines: a reporter stays quiet in the test runner's output unless asked (verbose).
     info: (m) => (verbose || debug ? print(m) : undefined),
+    // One line per stage, even when quiet: the test runner's output never goes silent for a whole upload.
+    stage: (m) => print(m),
     warn: (m) => print(`warning: ${m}`),
     error: (m) => print(`error: ${m}`),
   };

@@ -9,7 +9,7 @@ import { HttpClient, type HttpClientOptions } from '../api/http.js';
 import { TestManagementApi } from '../api/client.js';
 import { detectCi, type CiContext } from '../ci.js';
 import { ApiError, ConfigError, MappingError, asToolError, exitCodeFor, type TestsigmaTmError } from '../errors.js';
-import { redact, redactingLogger, silentLogger, type Logger } from '../log.js';
+import { logStage, redact, redactingLogger, silentLogger, type Logger } from '../log.js';
 import { displayTitle, type FileOutcome, type ResultSource, type TestResult } from '../model.js';
 import { ResultMapper, caseOutcomes, type CaseInfo, type MappingReport } from '../map/mapping.js';
 import { DEFAULT_STATUS_MAPPING, aggregateStatus, resolveStatusIds, type StatusMapping, statusKey } from '../map/status.js';
@@ -95,14 +95,27 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
 
     const lookups = await lookUp(ctx, projectId);
     progress.read = await readInput(ctx, lookups);
+    logStage(log, `Read ${count(progress.read.tally.total, 'test result')}; ${count(progress.read.report.mapped.length, 'test case')} to record.`);
     progress.plan = await planUpload(ctx, lookups, progress.read);
     // `run create` opens the run even without cases: the shards add theirs.
     if (settings.dryRun || (progress.plan.entries.length === 0 && !input.openOnly)) {
       if (progress.plan.entries.length === 0 && !settings.dryRun) log.warn('No result maps to a test case of the project, so no test run was written to.');
     } else {
+      logStage(log, settings.runId ? `Opening test run ${settings.runId}…` : 'Finding or creating the test run…');
       progress.opened = await openRun(ctx, progress.plan);
+      logStage(log, `Test run ${progress.opened.run.human_id} ${progress.opened.created ? 'created' : 'opened'}.`);
       if (!input.openOnly) {
+        const entries = progress.opened.entries.length;
+        // Batches report every ~10 %; the read-back and the close list and write after the last one.
+        logStage(
+          log,
+          `Recording ${count(entries, 'result')} in test run ${progress.opened.run.human_id}, then reading it back${settings.closeRun ? ' and closing it' : ''}…`,
+        );
         progress.recorded = await recordResults(ctx, progress.plan, progress.opened);
+        logStage(
+          log,
+          `Test run ${progress.opened.run.human_id}: ${count(progress.recorded.sent.acknowledged.length, 'result')} recorded${progress.recorded.closed ? ', closed' : ''}.`,
+        );
         if (progress.recorded.error) throw progress.recorded.error;
       }
     }
@@ -130,6 +143,11 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
   const summary = redactDeep(built, secrets);
   const failed = progress.read?.tally.annotatable ?? [];
   return error ? { summary, failed, error, exitCode: exitCodeFor(error) } : { summary, failed, exitCode: 0 };
+}
+
+/** `1,200 test cases`, `1 test case`. */
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }
 
 /** The HTTP client's options from the settings; every message names settings in the host's words. */
@@ -164,12 +182,18 @@ function requireSettings(settings: Settings, host: Host | undefined): { token: s
  * a run given, the project's cases wait: when every reference turns out to be a UUID they are not listed at all.
  */
 async function lookUp(ctx: UploadContext, projectIdOrName: string): Promise<Lookups> {
-  const { api, host, settings } = ctx;
+  const { api, host, settings, log } = ctx;
+  logStage(log, `Looking up project ${projectIdOrName}…`);
   const project = await resolveProject(api, projectIdOrName, host);
   const statuses = await api.listRunStatuses();
   const users = await api.listUsers();
   const casesWait = Boolean(settings.runId) && !settings.dryRun && !settings.matchByTitle && !settings.createMissingCases;
+  logStage(
+    log,
+    `Project ${project.name} (${project.human_id_prefix}): ${count(statuses.length, 'run status', 'run statuses')}, ${count(users.length, 'user')}${casesWait ? '' : '; listing its test cases…'}`,
+  );
   const cases = casesWait ? undefined : await api.listTestCases(project.id);
+  if (cases) logStage(log, `Listed ${count(cases.length, 'test case')} of project ${project.name}.`);
   return { project, statuses, users, cases };
 }
 
