@@ -7,7 +7,7 @@
  */
 
 /** What replaces a secret. */
-export const REDACTED = '***';
+const REDACTED = '***';
 
 /** Query parameters whose value is a credential: any name holding one of these words. */
 const SECRET_QUERY = /([?&;][A-Za-z0-9_.-]*(?:token|key|secret|password|passwd|pwd|auth|signature|sig|credential|session)[A-Za-z0-9_.-]*=)[^&#\s"'<>]*/gi;
