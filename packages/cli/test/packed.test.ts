@@ -21,6 +21,15 @@ const PACKAGES = {
   'testsigma-tm-emulator': { dir: 'emulator', ships: ['dist/index.js', 'bin/testsigma-tm-emulator.js'] },
 } as const;
 
+interface PublishReport {
+  name: string;
+  files: { path: string }[];
+}
+
+function isReport(value: unknown): value is PublishReport {
+  return typeof value === 'object' && value !== null && Array.isArray((value as { files?: unknown }).files);
+}
+
 let work: string;
 let clone: string;
 
@@ -55,9 +64,10 @@ async function npm(args: string[], cwd: string): Promise<string> {
 it('every package publishes built code from a clean state, and `npx testsigma-tm` runs the packed CLI', { timeout: 600_000 }, async () => {
   // Core first: the others are typed against its build.
   for (const [name, { dir, ships }] of Object.entries(PACKAGES)) {
-    const published = JSON.parse(await npm(['publish', '--dry-run', '--json'], path.join(clone, 'packages', dir))) as
-      { name: string; files: { path: string }[] } | Record<string, { name: string; files: { path: string }[] }>;
-    const report = 'files' in published ? published : (published as Record<string, { name: string; files: { path: string }[] }>)[name]!;
+    // One package's report, keyed by its name when npm treats the folder as a workspace.
+    const output = JSON.parse(await npm(['publish', '--dry-run', '--json'], path.join(clone, 'packages', dir))) as
+      PublishReport | Record<string, PublishReport>;
+    const report = isReport(output) ? output : output[name]!;
     expect(report.name).toBe(name);
     const files = report.files.map((f) => f.path);
     expect(files, name).toEqual(expect.arrayContaining([...ships]));
