@@ -36625,6 +36625,18 @@ function row(r) {
     return r;
 }
 const table_optionalText = parsers_text;
+/** A project's case id prefix, as its ids spell it: letters and digits, upper-cased (`demo` → `DEMO`). */
+const casePrefix = {
+    kind: 'PREFIX',
+    parse: (raw) => {
+        const parsed = parsers_text.parse(raw);
+        if ('problem' in parsed)
+            return parsed;
+        return /^[A-Za-z][A-Za-z0-9]*$/.test(parsed.value)
+            ? { value: parsed.value.toUpperCase() }
+            : { problem: 'expected the letters before the number of a case id, such as DEMO for DEMO-12' };
+    },
+};
 const titlePart = { kind: 'full|name|n', parse: parseTitlePart };
 /** A run title, refused when it names a placeholder that does not exist. */
 const runTitleTemplate = {
@@ -36661,6 +36673,16 @@ const SETTINGS = {
         default: undefined,
         defaultText: '— (required)',
         doc: 'Project UUID or exact project name.',
+    }),
+    prefix: row({
+        env: 'TESTSIGMA_PREFIX',
+        flag: 'prefix',
+        option: 'prefix',
+        valueName: 'PREFIX',
+        parse: casePrefix,
+        default: undefined,
+        defaultText: "the project's, once it is read",
+        doc: 'The case id prefix (DEMO in DEMO-12) for a dry run without a token: underscore ids (test_demo_12) are then recognised too.',
     }),
     baseUrl: row({
         env: 'TESTSIGMA_BASE_URL',
@@ -38458,6 +38480,8 @@ function summariseFiles(files) {
  * A dry run without a token or project: nothing can be asked of the service, but the files and tests were read
  * and a person wants to see which ids each test carries. The project's prefix is unknown, so any upper-case
  * `WORD-123` token in a title or tag counts as an id found (besides `testsigma` properties); none is checked.
+ * Given the prefix (`--prefix DEMO`, or `prefix` in the config file), ids are read as an upload would read them,
+ * underscore ids (`test_demo_12`) included.
  *
  * It exits 0 (unless a file could not be read): a dry run is a preview that writes nothing, run where secrets are
  * often absent (a fork's pull request, a laptop), and it says plainly what it could not check. The upload itself
@@ -38472,8 +38496,8 @@ function summariseFiles(files) {
 
 // Letters, digits and `-` glue a token, as in the project's own pattern, so `DEMO-R-3` (a run id) is not an id.
 const ANY_HUMAN_ID = /(?<![\p{L}\p{N}-])[A-Z][A-Z0-9]*-\d+(?![\p{L}\p{N}-]|\.\p{N})/gu;
-function idsFound(result) {
-    const found = new Set(caseReferences(result, ''));
+function idsFound(result, prefix) {
+    const found = new Set(caseReferences(result, prefix));
     for (const text of [...result.suitePath, result.name, ...result.tags])
         for (const m of text.matchAll(ANY_HUMAN_ID))
             found.add(m[0]);
@@ -38482,7 +38506,8 @@ function idsFound(result) {
 async function offlineDryRun(input, workspace) {
     const started = Date.now();
     const tally = new ResultTally({ lines: true, workspace });
-    const files = await readAll(input, (result) => tally.add(result, undefined, offlineLine));
+    const prefix = input.settings.prefix ?? '';
+    const files = await readAll(input, (result) => tally.add(result, undefined, (r) => offlineLine(r, prefix)));
     const base = {
         ...emptySummary(true),
         files: summariseFiles(files),
@@ -38495,8 +38520,8 @@ async function offlineDryRun(input, workspace) {
     const failed = tally.annotatable;
     return fileError ? { summary, failed, error: fileError, exitCode: errors_exitCodeFor(fileError) } : { summary, failed, exitCode: 0 };
 }
-function offlineLine(result) {
-    const ids = idsFound(result);
+function offlineLine(result, prefix) {
+    const ids = idsFound(result, prefix);
     return { test: displayTitle(result), file: result.file ?? null, ids, case: null, reason: ids.length > 0 ? 'not checked' : 'no id' };
 }
 //# sourceMappingURL=dry-run.js.map

@@ -42,6 +42,18 @@ function row<T, const O extends string = never>(r: SettingRow<T> & { option?: O 
 
 const optionalText = text as Parser<string | undefined>;
 
+/** A project's case id prefix, as its ids spell it: letters and digits, upper-cased (`demo` → `DEMO`). */
+const casePrefix: Parser<string | undefined> = {
+  kind: 'PREFIX',
+  parse: (raw) => {
+    const parsed = text.parse(raw);
+    if ('problem' in parsed) return parsed;
+    return /^[A-Za-z][A-Za-z0-9]*$/.test(parsed.value)
+      ? { value: parsed.value.toUpperCase() }
+      : { problem: 'expected the letters before the number of a case id, such as DEMO for DEMO-12' };
+  },
+};
+
 const titlePart: Parser<TitlePart> = { kind: 'full|name|n', parse: parseTitlePart };
 
 /** A run title, refused when it names a placeholder that does not exist. */
@@ -80,6 +92,16 @@ export const SETTINGS = {
     default: undefined,
     defaultText: '— (required)',
     doc: 'Project UUID or exact project name.',
+  }),
+  prefix: row({
+    env: 'TESTSIGMA_PREFIX',
+    flag: 'prefix',
+    option: 'prefix',
+    valueName: 'PREFIX',
+    parse: casePrefix,
+    default: undefined,
+    defaultText: "the project's, once it is read",
+    doc: 'The case id prefix (DEMO in DEMO-12) for a dry run without a token: underscore ids (test_demo_12) are then recognised too.',
   }),
   baseUrl: row({
     env: 'TESTSIGMA_BASE_URL',
