@@ -30878,7 +30878,7 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8699);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2968);
 // The Action's entry point: nothing but the call, so main.ts can be tested without side effects on import.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -30888,7 +30888,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8699:
+/***/ 2968:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37168,6 +37168,30 @@ function redactedResults(results, secrets) {
     return { read: (each) => results.read((result) => each(clean(result))) };
 }
 //# sourceMappingURL=redacted-results.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/upload/attachments/roots.js
+/**
+ * Where evidence may be read from. A file is inside the workspace when it is under one of these roots: the working
+ * directory, the repository root (`GITHUB_WORKSPACE`, `CI_PROJECT_DIR`, the git top level found from the working
+ * directory) and what the host adds (the Playwright reporter: its config's `outputDir`s, where Playwright writes
+ * screenshots and traces whatever the working directory). Each root is still checked as strictly as one: `..`,
+ * absolute paths elsewhere and symbolic links leading out of every root are refused.
+ */
+
+
+function evidenceRoots(cwd, env, extra = []) {
+    const roots = [cwd, env.GITHUB_WORKSPACE, env.CI_PROJECT_DIR, gitTopLevel(cwd), ...extra];
+    return [...new Set(roots.filter((root) => typeof root === 'string' && root.trim() !== '').map((root) => external_node_path_.resolve(cwd, root)))];
+}
+/** The nearest folder at or above `from` holding `.git` (a directory, or a file in a worktree), without running git. */
+function gitTopLevel(from) {
+    for (let dir = external_node_path_.resolve(from);; dir = external_node_path_.dirname(dir)) {
+        if ((0,external_node_fs_namespaceObject.existsSync)(external_node_path_.join(dir, '.git')))
+            return dir;
+        if (external_node_path_.dirname(dir) === dir)
+            return undefined;
+    }
+}
+//# sourceMappingURL=roots.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/upload/lifecycle.js
 
 
@@ -37652,43 +37676,51 @@ function inside(root, candidate) {
     const relative = external_node_path_.relative(root, candidate);
     return relative === '' || (!relative.startsWith('..') && !external_node_path_.isAbsolute(relative));
 }
+/** The real paths of the workspace and of every other root, for locate. */
+async function realRoots(context) {
+    return [...new Set(await Promise.all([context.workspace, ...(context.roots ?? [])].map(realWorkspace)))];
+}
 /**
  * `resultSource` is the result file as read (relative to `cwd`), or a reporter's name, which is no file: then
- * only the working directory is tried. `realRoot` comes from realWorkspace(context.workspace).
+ * only the working directory is tried. `real` comes from realRoots(context) (or realWorkspace(context.workspace)).
  */
-async function locate(named, resultSource, context, realRoot) {
+async function locate(named, resultSource, context, real) {
     const root = external_node_path_.resolve(context.workspace);
+    const roots = [...new Set([root, ...(context.roots ?? []).map((r) => external_node_path_.resolve(r))])];
+    const reals = typeof real === 'string' ? [real] : real;
+    const insideAny = (candidate, list) => list.some((r) => inside(r, candidate));
+    const where = roots.length > 1 ? `the workspace ${root} (or ${roots.slice(1).join(', ')})` : `the workspace ${root}`;
     const candidates = external_node_path_.isAbsolute(named)
         ? [external_node_path_.normalize(named)]
         : [...new Set([external_node_path_.resolve(external_node_path_.dirname(external_node_path_.resolve(context.cwd, resultSource)), named), external_node_path_.resolve(context.cwd, named)])];
     const reasons = [];
     for (const candidate of candidates) {
-        if (!inside(root, candidate) && !inside(realRoot, candidate)) {
-            reasons.push(`${candidate} is outside the workspace ${root}`);
+        if (!insideAny(candidate, roots) && !insideAny(candidate, reals)) {
+            reasons.push(`${candidate} is outside ${where}`);
             continue;
         }
-        let real;
+        let realPath;
         try {
-            real = await (0,promises_.realpath)(candidate);
+            realPath = await (0,promises_.realpath)(candidate);
         }
         catch {
             reasons.push(`${candidate} does not exist`);
             continue;
         }
-        if (!inside(realRoot, real))
-            return { kind: 'refused', reason: `it leads outside the workspace ${root} (to ${real}); only files inside it are uploaded` };
+        if (!insideAny(realPath, reals))
+            return { kind: 'refused', reason: `it leads outside ${where} (to ${realPath}); only files inside it are uploaded` };
         try {
-            const info = await (0,promises_.stat)(real);
+            const info = await (0,promises_.stat)(realPath);
             if (!info.isFile())
                 return { kind: 'missing', reason: `${candidate} is not a regular file` };
-            return { kind: 'file', path: real, size: info.size };
+            return { kind: 'file', path: realPath, size: info.size };
         }
         catch (error) {
             return { kind: 'missing', reason: `${candidate} cannot be read (${error.code ?? 'error'})` };
         }
     }
     if (reasons.length > 0 && reasons.every((r) => r.includes('outside the workspace'))) {
-        return { kind: 'refused', reason: `it is outside the workspace ${root}; only files inside it are uploaded` };
+        return { kind: 'refused', reason: `it is outside ${where}; only files inside it are uploaded` };
     }
     return { kind: 'missing', reason: `not found (${reasons.join('; ')})` };
 }
@@ -37712,8 +37744,8 @@ function formatBytes(bytes) {
 }
 /** The planner for one upload: the workspace's real path is looked up once. */
 async function attachmentPlanner(settings, log) {
-    const realRoot = await realWorkspace(settings.workspace);
-    return (results) => planCaseFiles(results, settings, realRoot, log);
+    const reals = await realRoots(settings);
+    return (results) => planCaseFiles(results, settings, reals, log);
 }
 async function planCaseFiles(results, settings, realRoot, log) {
     const out = { files: [], skipped: [] };
@@ -39494,6 +39526,7 @@ function runUrl(baseUrl, projectId, runId) {
 
 
 
+
 async function upload_uploadResults(given) {
     const { settings } = given;
     const secrets = [settings.token];
@@ -39672,6 +39705,7 @@ async function planUpload(ctx, { project, statuses, users, cases }, read) {
         perCase: settings.attachmentsPerCase,
         workspace: cwd,
         cwd,
+        roots: evidenceRoots(cwd, ctx.input.env ?? {}, ctx.input.evidenceRoots),
         redact: (text) => redact_redact(text, [settings.token]),
     };
     const files = await planAttachments(report.mapped.map((m) => ({ caseId: m.testCase.id, results: m.results })), attachmentSettings, log);

@@ -110,6 +110,8 @@ export interface ReporterUpload {
   countTestFiles?: boolean;
   results: TestResult[];
   files?: FileOutcome[];
+  /** Folders besides the working directory and the repository root where the runner writes evidence (Playwright's outputDirs). */
+  evidenceRoots?: readonly string[];
   env: Env;
   /** Receives whole lines, without the trailing new line. */
   write: (line: string) => void;
@@ -139,6 +141,7 @@ export async function reportResults(input: ReporterUpload): Promise<Error | unde
       settings,
       results: input.results,
       ...(input.files && { files: input.files }),
+      ...(input.evidenceRoots && { evidenceRoots: input.evidenceRoots }),
       env: input.env,
       log,
       host: 'reporter',

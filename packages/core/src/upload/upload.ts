@@ -18,6 +18,7 @@ import { invalidSettings, settingLabel, type Env, type Host, type Settings } fro
 import { tokenProblem } from '../settings/parsers.js';
 import { redactDeep } from '../redact.js';
 import { redactedResults } from './redacted-results.js';
+import { evidenceRoots } from './attachments/roots.js';
 import { pickUser, resolveProject } from './lifecycle.js';
 import { syncCases } from './case-sync.js';
 import { planAttachments, withSkippedNote } from './attachments/index.js';
@@ -53,6 +54,11 @@ export interface UploadInput {
   openOnly?: boolean;
   /** The workspace: attachment paths resolve here (after the result file's directory) and never lead out. Default: process.cwd(). */
   cwd?: string;
+  /**
+   * Folders besides the working directory and the repository root whose files may be sent as evidence: the
+   * Playwright reporter's outputDirs. Path safety is the same in each (attachments/roots.ts).
+   */
+  evidenceRoots?: readonly string[];
 }
 
 export interface UploadOutcome {
@@ -248,6 +254,7 @@ async function planUpload(ctx: UploadContext, { project, statuses, users, cases 
     perCase: settings.attachmentsPerCase,
     workspace: cwd,
     cwd,
+    roots: evidenceRoots(cwd, ctx.input.env ?? {}, ctx.input.evidenceRoots),
     redact: (text: string) => redact(text, [settings.token]),
   };
   const files = await planAttachments(

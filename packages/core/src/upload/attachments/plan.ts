@@ -7,7 +7,7 @@
 import { displayTitle, type TestResult } from '../../model.js';
 import type { Logger } from '../../log.js';
 import { attachmentsFor, contentTypeOf, fileNameOf, inUploadOrder, type AttachmentPolicy } from './choose.js';
-import { locate, realWorkspace, type LocateContext } from './locate.js';
+import { locate, realRoots, type LocateContext } from './locate.js';
 
 export interface PlannedFile {
   /** The file name sent with the part. */
@@ -47,11 +47,11 @@ export function formatBytes(bytes: number): string {
 
 /** The planner for one upload: the workspace's real path is looked up once. */
 async function attachmentPlanner(settings: AttachmentSettings, log: Logger): Promise<(results: TestResult[]) => Promise<CaseFiles>> {
-  const realRoot = await realWorkspace(settings.workspace);
-  return (results) => planCaseFiles(results, settings, realRoot, log);
+  const reals = await realRoots(settings);
+  return (results) => planCaseFiles(results, settings, reals, log);
 }
 
-async function planCaseFiles(results: TestResult[], settings: AttachmentSettings, realRoot: string, log: Logger): Promise<CaseFiles> {
+async function planCaseFiles(results: TestResult[], settings: AttachmentSettings, realRoot: readonly string[], log: Logger): Promise<CaseFiles> {
   const out: CaseFiles = { files: [], skipped: [] };
   if (settings.policy === 'none') return out;
   const seen = new Set<string>();
