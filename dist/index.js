@@ -34063,6 +34063,94 @@ function errors_asToolError(error, product = 'testsigma-tm') {
     return new InternalError('INTERNAL', `Unexpected failure: ${message}. Please report this as a bug of ${product}.`, { cause: error });
 }
 //# sourceMappingURL=errors.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/redact.js
+/**
+ * The one redaction: every text the tool writes anywhere — a log line, a summary (text, markdown, JSON), a spool
+ * file, an Action output, a result's description or attachment name sent to Testsigma — passes through it. It
+ * removes the token (the tool knows it, and a test that prints its environment, or a server that echoes a
+ * request, puts it into text the tool did not write itself), `Bearer` credentials, the user:password of URLs and
+ * the values of token-like query parameters (`?token=…`, `&api_key=…`), which a mistyped base URL may carry.
+ */
+/** What replaces a secret. */
+const REDACTED = '***';
+/** Query parameters whose value is a credential: any name holding one of these words. */
+const SECRET_QUERY = /([?&;][A-Za-z0-9_.-]*(?:token|key|secret|password|passwd|pwd|auth|signature|sig|credential|session)[A-Za-z0-9_.-]*=)[^&#\s"'<>]*/gi;
+/** `scheme://userinfo@`: the userinfo ends at the first character a host part cannot follow. */
+const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/?#\s@"'<>]*@/gi;
+const BEARER = /(Bearer\s+)[^\s"',;]+/gi;
+/** Secrets shorter than this are not searched for: `***` everywhere a 2-letter "token" occurs helps no one. */
+const MIN_SECRET_LENGTH = 4;
+/** Replace every occurrence of each secret (and bearer credentials, URL credentials, token-like query values) with `***`. */
+function redact_redact(text, secrets = []) {
+    let out = text.replace(URL_CREDENTIALS, `$1${REDACTED}@`).replace(BEARER, `$1${REDACTED}`).replace(SECRET_QUERY, `$1${REDACTED}`);
+    for (const secret of secrets) {
+        if (!secret || secret.length < MIN_SECRET_LENGTH)
+            continue;
+        // As given, and as a URL or a JSON string would spell it.
+        for (const spelling of new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)])) {
+            if (out.includes(spelling))
+                out = out.split(spelling).join(REDACTED);
+        }
+    }
+    return out;
+}
+/**
+ * A value (a summary, a spool, a result) with every string redacted, keys kept: for data written as JSON, so
+ * that the redaction cannot break the JSON around a secret. Strings under `keep` keys stay as they are (an
+ * attachment's path on disk, which the tool must still open; it is never written out). What holds nothing to
+ * redact is returned as it is, not copied: results read by the hundred thousand keep sharing what they share.
+ */
+function redact_redactDeep(value, secrets, keep = NOTHING_KEPT) {
+    return walk(value, secrets, keep);
+}
+const NOTHING_KEPT = new Set();
+function walk(value, secrets, keep) {
+    if (typeof value === 'string')
+        return redact_redact(value, secrets);
+    if (Array.isArray(value)) {
+        const items = value.map((item) => walk(item, secrets, keep));
+        return items.some((item, i) => item !== value[i]) ? items : value;
+    }
+    if (value === null || typeof value !== 'object')
+        return value;
+    if (value instanceof Date || value instanceof Map || value instanceof Set)
+        return value;
+    let copy;
+    for (const [key, item] of Object.entries(value)) {
+        const clean = keep.has(key) ? item : walk(item, secrets, keep);
+        if (clean !== item)
+            (copy ??= { ...value })[key] = clean;
+    }
+    return copy ?? value;
+}
+//# sourceMappingURL=redact.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/log.js
+/**
+ * Where the core's messages go. Hosts plug in their own (stderr for the CLI, @actions/core for the Action,
+ * the runner's console for reporters). Every message passes through `redact` first: the token is sacred.
+ */
+
+/** The one redaction, where loggers have always found it. */
+
+/** A stage line, through the host's `stage` when it has one. */
+function logStage(log, message) {
+    if (log.stage)
+        log.stage(message);
+    else
+        log.info(message);
+}
+const silentLogger = { debug() { }, info() { }, warn() { }, error() { } };
+/** A logger that redacts the given secrets before handing messages on. */
+function redactingLogger(inner, secrets) {
+    return {
+        debug: (m) => inner.debug(redact_redact(m, secrets)),
+        info: (m) => inner.info(redact_redact(m, secrets)),
+        warn: (m) => inner.warn(redact_redact(m, secrets)),
+        error: (m) => inner.error(redact_redact(m, secrets)),
+        stage: (m) => logStage(inner, redact_redact(m, secrets)),
+    };
+}
+//# sourceMappingURL=log.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/api/pacer.js
 /**
  * Keeps the client under the service's rate limit (per token, a sliding one-second window, over-limit
@@ -34380,67 +34468,6 @@ function rateLimitDelay(consecutive, retryAfterMs, resetMs, random = Math.random
 //# sourceMappingURL=retry-timing.js.map
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: ./packages/core/dist/redact.js
-/**
- * The one redaction: every text the tool writes anywhere — a log line, a summary (text, markdown, JSON), a spool
- * file, an Action output, a result's description or attachment name sent to Testsigma — passes through it. It
- * removes the token (the tool knows it, and a test that prints its environment, or a server that echoes a
- * request, puts it into text the tool did not write itself), `Bearer` credentials, the user:password of URLs and
- * the values of token-like query parameters (`?token=…`, `&api_key=…`), which a mistyped base URL may carry.
- */
-/** What replaces a secret. */
-const REDACTED = '***';
-/** Query parameters whose value is a credential: any name holding one of these words. */
-const SECRET_QUERY = /([?&;][A-Za-z0-9_.-]*(?:token|key|secret|password|passwd|pwd|auth|signature|sig|credential|session)[A-Za-z0-9_.-]*=)[^&#\s"'<>]*/gi;
-/** `scheme://userinfo@`: the userinfo ends at the first character a host part cannot follow. */
-const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/?#\s@"'<>]*@/gi;
-const BEARER = /(Bearer\s+)[^\s"',;]+/gi;
-/** Secrets shorter than this are not searched for: `***` everywhere a 2-letter "token" occurs helps no one. */
-const MIN_SECRET_LENGTH = 4;
-/** Replace every occurrence of each secret (and bearer credentials, URL credentials, token-like query values) with `***`. */
-function redact_redact(text, secrets = []) {
-    let out = text.replace(URL_CREDENTIALS, `$1${REDACTED}@`).replace(BEARER, `$1${REDACTED}`).replace(SECRET_QUERY, `$1${REDACTED}`);
-    for (const secret of secrets) {
-        if (!secret || secret.length < MIN_SECRET_LENGTH)
-            continue;
-        // As given, and as a URL or a JSON string would spell it.
-        for (const spelling of new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)])) {
-            if (out.includes(spelling))
-                out = out.split(spelling).join(REDACTED);
-        }
-    }
-    return out;
-}
-/**
- * A value (a summary, a spool, a result) with every string redacted, keys kept: for data written as JSON, so
- * that the redaction cannot break the JSON around a secret. Strings under `keep` keys stay as they are (an
- * attachment's path on disk, which the tool must still open; it is never written out). What holds nothing to
- * redact is returned as it is, not copied: results read by the hundred thousand keep sharing what they share.
- */
-function redact_redactDeep(value, secrets, keep = NOTHING_KEPT) {
-    return walk(value, secrets, keep);
-}
-const NOTHING_KEPT = new Set();
-function walk(value, secrets, keep) {
-    if (typeof value === 'string')
-        return redact_redact(value, secrets);
-    if (Array.isArray(value)) {
-        const items = value.map((item) => walk(item, secrets, keep));
-        return items.some((item, i) => item !== value[i]) ? items : value;
-    }
-    if (value === null || typeof value !== 'object')
-        return value;
-    if (value instanceof Date || value instanceof Map || value instanceof Set)
-        return value;
-    let copy;
-    for (const [key, item] of Object.entries(value)) {
-        const clean = keep.has(key) ? item : walk(item, secrets, keep);
-        if (clean !== item)
-            (copy ??= { ...value })[key] = clean;
-    }
-    return copy ?? value;
-}
-//# sourceMappingURL=redact.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/api/url.js
 
 /**
@@ -34914,7 +34941,10 @@ function diagnoseBaseUrl(failure, baseUrl, setting) {
 
 
 
+
 const DEFAULT_DEADLINE_MS = 600_000;
+/** How long a wait goes before its progress line is printed by every host, quiet ones included. */
+const HEARTBEAT_MS = 10_000;
 class http_HttpClient {
     options;
     /** The base URL without credentials. */
@@ -34956,7 +34986,8 @@ class http_HttpClient {
         this.deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
         this.createdAt = this.now();
         this.deadline = this.createdAt + this.deadlineMs;
-        this.emit = options.onEvent ?? ((event) => options.log.info(event.message));
+        // A wait of 10 s or more is a heartbeat even for a quiet host (a reporter prints stage lines only).
+        this.emit = options.onEvent ?? ((event) => (event.elapsedMs >= HEARTBEAT_MS ? logStage(options.log, event.message) : options.log.info(event.message)));
     }
     /** The client's clock (injected in tests): for callers that pace their own progress lines. */
     clock() {
@@ -35559,33 +35590,6 @@ function defaultRunTitle(ci, now) {
     return ci.runKey ? `${ci.label} [${ci.runKey}]` : `${ci.label} ${stamp}`;
 }
 //# sourceMappingURL=ci.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/log.js
-/**
- * Where the core's messages go. Hosts plug in their own (stderr for the CLI, @actions/core for the Action,
- * the runner's console for reporters). Every message passes through `redact` first: the token is sacred.
- */
-
-/** The one redaction, where loggers have always found it. */
-
-/** A stage line, through the host's `stage` when it has one. */
-function logStage(log, message) {
-    if (log.stage)
-        log.stage(message);
-    else
-        log.info(message);
-}
-const silentLogger = { debug() { }, info() { }, warn() { }, error() { } };
-/** A logger that redacts the given secrets before handing messages on. */
-function redactingLogger(inner, secrets) {
-    return {
-        debug: (m) => inner.debug(redact_redact(m, secrets)),
-        info: (m) => inner.info(redact_redact(m, secrets)),
-        warn: (m) => inner.warn(redact_redact(m, secrets)),
-        error: (m) => inner.error(redact_redact(m, secrets)),
-        stage: (m) => logStage(inner, redact_redact(m, secrets)),
-    };
-}
-//# sourceMappingURL=log.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/model.js
 /** Passed on its last attempt after failing an earlier one. */
 function isFlaky(result) {

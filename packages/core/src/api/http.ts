@@ -15,7 +15,7 @@
  */
 import type { Dispatcher } from 'undici';
 import { ApiError, type ApiErrorDetails } from '../errors.js';
-import type { Logger } from '../log.js';
+import { logStage, type Logger } from '../log.js';
 import { Pacer, defaultSleep } from './pacer.js';
 import { RequestWatch, seconds, type HttpEvent } from './progress.js';
 import { DEFAULT_RETRY_POLICY, backoffDelay, classifyAnswer, rateLimitDelay, type RetryPolicy } from './retry-timing.js';
@@ -98,6 +98,9 @@ export interface HttpClientOptions {
 
 const DEFAULT_DEADLINE_MS = 600_000;
 
+/** How long a wait goes before its progress line is printed by every host, quiet ones included. */
+const HEARTBEAT_MS = 10_000;
+
 export class HttpClient {
   /** The base URL without credentials. */
   readonly baseUrl: URL;
@@ -138,7 +141,8 @@ export class HttpClient {
     this.deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
     this.createdAt = this.now();
     this.deadline = this.createdAt + this.deadlineMs;
-    this.emit = options.onEvent ?? ((event) => options.log.info(event.message));
+    // A wait of 10 s or more is a heartbeat even for a quiet host (a reporter prints stage lines only).
+    this.emit = options.onEvent ?? ((event) => (event.elapsedMs >= HEARTBEAT_MS ? logStage(options.log, event.message) : options.log.info(event.message)));
   }
 
   /** The client's clock (injected in tests): for callers that pace their own progress lines. */
