@@ -22,7 +22,7 @@ export interface LocateContext {
 }
 
 /** Paths as symbolic links resolve, so a link inside the workspace pointing out is seen as out. */
-export async function realWorkspace(workspace: string): Promise<string> {
+async function realWorkspace(workspace: string): Promise<string> {
   try {
     return await realpath(workspace);
   } catch {
