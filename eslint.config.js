@@ -99,7 +99,7 @@ function boundaries() {
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', '**/*.d.ts', 'test/tmp/**', '**/coverage/**'],
+    ignores: ['**/dist/**', '**/node_modules/**', '**/*.d.ts', 'test/tmp/**', '**/coverage/**', 'test/fixtures/**/project/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -33131,7 +33131,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9757);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8792);
 // The Action's entry point: nothing but the call, so main.ts can be tested without side effects on import.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -33141,7 +33141,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9757:
+/***/ 8792:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36356,6 +36356,16 @@ const ERROR_CODES = {
         meaning: 'No answer (connection refused, reset, timeout, DNS) after every retry.',
         todo: 'Check the network, proxy and base URL.',
     },
+    API_BASE_URL: {
+        exit: 2,
+        meaning: 'Before the service ever answered: a refused connection, an unknown host, a TLS error or an answer that is not the API (an HTML page, a 404 under a base URL without /api/v1).',
+        todo: 'Fix the base URL named in the message (it ends in /api/v1), then send the spooled results with `testsigma-tm resume`.',
+    },
+    API_BODY_CUT_OFF: {
+        exit: 1,
+        meaning: 'The connection was closed while a request with files was being sent (what a proxy does with a body over its size limit).',
+        todo: 'The files are named in the summary and the results recorded without them; shorten or exclude large attachments.',
+    },
     API_UNEXPECTED_STATUS: { exit: 1, meaning: 'An HTTP status the client does not expect.', todo: 'Report it with the request id.' },
     API_UNEXPECTED_BODY: {
         exit: 1,
@@ -36482,29 +36492,92 @@ function errors_asToolError(error, product = 'testsigma-tm') {
     return new InternalError('INTERNAL', `Unexpected failure: ${message}. Please report this as a bug of ${product}.`, { cause: error });
 }
 //# sourceMappingURL=errors.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/log.js
-const silentLogger = { debug() { }, info() { }, warn() { }, error() { } };
-/** Replace every occurrence of each secret (and `Bearer <anything>`) with `***`. */
-function redact(text, secrets) {
-    let out = redactUrlCredentials(text).replace(/(Bearer\s+)[^\s"',;]+/gi, '$1***');
+;// CONCATENATED MODULE: ./packages/core/dist/redact.js
+/**
+ * The one redaction: every text the tool writes anywhere — a log line, a summary (text, markdown, JSON), a spool
+ * file, an Action output, a result's description or attachment name sent to Testsigma — passes through it. It
+ * removes the token (the tool knows it, and a test that prints its environment, or a server that echoes a
+ * request, puts it into text the tool did not write itself), `Bearer` credentials, the user:password of URLs and
+ * the values of token-like query parameters (`?token=…`, `&api_key=…`), which a mistyped base URL may carry.
+ */
+/** What replaces a secret. */
+const REDACTED = '***';
+/** Query parameters whose value is a credential: any name holding one of these words. */
+const SECRET_QUERY = /([?&;][A-Za-z0-9_.-]*(?:token|key|secret|password|passwd|pwd|auth|signature|sig|credential|session)[A-Za-z0-9_.-]*=)[^&#\s"'<>]*/gi;
+/** `scheme://userinfo@`: the userinfo ends at the first character a host part cannot follow. */
+const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/?#\s@"'<>]*@/gi;
+const BEARER = /(Bearer\s+)[^\s"',;]+/gi;
+/** Secrets shorter than this are not searched for: `***` everywhere a 2-letter "token" occurs helps no one. */
+const MIN_SECRET_LENGTH = 4;
+/** Replace every occurrence of each secret (and bearer credentials, URL credentials, token-like query values) with `***`. */
+function redact_redact(text, secrets = []) {
+    let out = text.replace(URL_CREDENTIALS, `$1${REDACTED}@`).replace(BEARER, `$1${REDACTED}`).replace(SECRET_QUERY, `$1${REDACTED}`);
     for (const secret of secrets) {
-        if (secret && secret.length >= 4)
-            out = out.split(secret).join('***');
+        if (!secret || secret.length < MIN_SECRET_LENGTH)
+            continue;
+        // As given, and as a URL or a JSON string would spell it.
+        for (const spelling of new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)])) {
+            if (out.includes(spelling))
+                out = out.split(spelling).join(REDACTED);
+        }
     }
     return out;
 }
+/**
+ * A value (a summary, a spool, a result) with every string redacted, keys kept: for data written as JSON, so
+ * that the redaction cannot break the JSON around a secret. Strings under `keep` keys stay as they are (an
+ * attachment's path on disk, which the tool must still open; it is never written out). What holds nothing to
+ * redact is returned as it is, not copied: results read by the hundred thousand keep sharing what they share.
+ */
+function redact_redactDeep(value, secrets, keep = NOTHING_KEPT) {
+    return walk(value, secrets, keep);
+}
+const NOTHING_KEPT = new Set();
+function walk(value, secrets, keep) {
+    if (typeof value === 'string')
+        return redact_redact(value, secrets);
+    if (Array.isArray(value)) {
+        const items = value.map((item) => walk(item, secrets, keep));
+        return items.some((item, i) => item !== value[i]) ? items : value;
+    }
+    if (value === null || typeof value !== 'object')
+        return value;
+    if (value instanceof Date || value instanceof Map || value instanceof Set)
+        return value;
+    let copy;
+    for (const [key, item] of Object.entries(value)) {
+        const clean = keep.has(key) ? item : walk(item, secrets, keep);
+        if (clean !== item)
+            (copy ??= { ...value })[key] = clean;
+    }
+    return copy ?? value;
+}
+//# sourceMappingURL=redact.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/log.js
+/**
+ * Where the core's messages go. Hosts plug in their own (stderr for the CLI, @actions/core for the Action,
+ * the runner's console for reporters). Every message passes through `redact` first: the token is sacred.
+ */
+
+/** The one redaction, where loggers have always found it. */
+
+/** A stage line, through the host's `stage` when it has one. */
+function logStage(log, message) {
+    if (log.stage)
+        log.stage(message);
+    else
+        log.info(message);
+}
+const silentLogger = { debug() { }, info() { }, warn() { }, error() { } };
 /** A logger that redacts the given secrets before handing messages on. */
 function redactingLogger(inner, secrets) {
     return {
-        debug: (m) => inner.debug(redact(m, secrets)),
-        info: (m) => inner.info(redact(m, secrets)),
-        warn: (m) => inner.warn(redact(m, secrets)),
-        error: (m) => inner.error(redact(m, secrets)),
+        debug: (m) => inner.debug(redact_redact(m, secrets)),
+        info: (m) => inner.info(redact_redact(m, secrets)),
+        warn: (m) => inner.warn(redact_redact(m, secrets)),
+        error: (m) => inner.error(redact_redact(m, secrets)),
+        stage: (m) => logStage(inner, redact_redact(m, secrets)),
     };
-}
-/** `https://user:pass@host/…` → `https://***@host/…`: credentials in a URL never reach a message. */
-function redactUrlCredentials(text) {
-    return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@]*@/gi, '$1***@');
 }
 //# sourceMappingURL=log.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/clock.js
@@ -37469,6 +37542,30 @@ const httpUrl = {
         return { value };
     },
 };
+/**
+ * Why a token cannot be sent, or undefined: it travels in the Authorization header, where a line break or a
+ * control character is refused by the HTTP layer on every try — a setting to fix, not an outage to wait out.
+ * Never says what the token holds.
+ */
+function tokenProblem(token) {
+    if (/[\r\n]/.test(token))
+        return 'expected an API key on one line, and it holds a line break (pasted with an extra line?)';
+    // Visible ASCII only: what the service issues, and what every HTTP layer accepts in a header.
+    if (!/^[\x21-\x7e]+$/.test(token))
+        return 'expected an API key of visible ASCII characters, and it holds a space, a control character or a non-ASCII character';
+    return undefined;
+}
+/** The API token: trimmed text that can be sent in a header. */
+const apiToken = {
+    kind: 'text',
+    parse: (raw) => {
+        const parsed = parsers_text.parse(raw);
+        if ('problem' in parsed || parsed.value === '')
+            return parsed;
+        const problem = tokenProblem(parsed.value);
+        return problem ? { problem } : parsed;
+    },
+};
 /** A list: an array, or text separated by commas or new lines (a repeated flag arrives as an array). */
 const list = {
     kind: 'a,b',
@@ -37553,6 +37650,18 @@ function row(r) {
     return r;
 }
 const optionalText = parsers_text;
+/** A project's case id prefix, as its ids spell it: letters and digits, upper-cased (`demo` → `DEMO`). */
+const casePrefix = {
+    kind: 'PREFIX',
+    parse: (raw) => {
+        const parsed = parsers_text.parse(raw);
+        if ('problem' in parsed)
+            return parsed;
+        return /^[A-Za-z][A-Za-z0-9]*$/.test(parsed.value)
+            ? { value: parsed.value.toUpperCase() }
+            : { problem: 'expected the letters before the number of a case id, such as DEMO for DEMO-12' };
+    },
+};
 const titlePart = { kind: 'full|name|n', parse: parseTitlePart };
 /** A run title, refused when it names a placeholder that does not exist. */
 const runTitleTemplate = {
@@ -37573,7 +37682,7 @@ const SETTINGS = {
         env: 'TESTSIGMA_API_TOKEN',
         input: 'api-token',
         option: 'apiToken',
-        parse: optionalText,
+        parse: apiToken,
         default: undefined,
         secret: true,
         defaultText: '— (required)',
@@ -37589,6 +37698,16 @@ const SETTINGS = {
         default: undefined,
         defaultText: '— (required)',
         doc: 'Project UUID or exact project name.',
+    }),
+    prefix: row({
+        env: 'TESTSIGMA_PREFIX',
+        flag: 'prefix',
+        option: 'prefix',
+        valueName: 'PREFIX',
+        parse: casePrefix,
+        default: undefined,
+        defaultText: "the project's, once it is read",
+        doc: 'The case id prefix (DEMO in DEMO-12) for a dry run without a token: underscore ids (test_demo_12) are then recognised too.',
     }),
     baseUrl: row({
         env: 'TESTSIGMA_BASE_URL',
@@ -38042,7 +38161,7 @@ function readSettings(layers, host) {
         const [source, raw] = given;
         const parsed = r.parse.parse(raw);
         if ('problem' in parsed) {
-            errors.push(`${source.name}: ${parsed.problem}, received ${r.secret ? 'a value' : parsers_describeValue(typeof raw === 'string' ? redactUrlCredentials(raw) : raw)}`);
+            errors.push(`${source.name}: ${parsed.problem}, received ${r.secret ? 'a value' : parsers_describeValue(typeof raw === 'string' ? redact_redact(raw) : raw)}`);
             settings[key] = r.default;
         }
         else {
@@ -38082,7 +38201,7 @@ function resolveSettings(explicit, env, host, file) {
     return reading.settings;
 }
 function invalidSettings(errors) {
-    return new ConfigError('CONFIG_INVALID', `Invalid settings:\n  - ${errors.join('\n  - ')}`);
+    return new errors_ConfigError('CONFIG_INVALID', `Invalid settings:\n  - ${errors.join('\n  - ')}`);
 }
 /**
  * A reporter's options object → explicit values by setting key. Unknown names are refused with a suggestion and
@@ -38115,6 +38234,7 @@ function reporterExplicit(options) {
  */
 
 
+
 const REQUIRED = {
     token: { code: 'CONFIG_MISSING_TOKEN', missing: 'No API token', value: 'a Test Management API key (Settings > API Keys)' },
     projectId: { code: 'CONFIG_MISSING_PROJECT', missing: 'No project', value: 'the project UUID or its exact name' },
@@ -38133,6 +38253,10 @@ function requireSettings(settings, keys, host) {
     const error = missingSetting(settings, keys, host);
     if (error)
         throw error;
+    // A token no header can carry (a line break, a stray character) would fail as an outage: say so at once.
+    const malformed = keys.includes('token') && settings.token ? tokenProblem(settings.token) : undefined;
+    if (malformed)
+        throw invalidSettings([`${settingLabel('token', host)}: ${malformed}, received a value`]);
     return Object.fromEntries(keys.map((k) => [k, settings[k]]));
 }
 //# sourceMappingURL=required.js.map
@@ -38644,43 +38768,51 @@ function inside(root, candidate) {
     const relative = external_node_path_.relative(root, candidate);
     return relative === '' || (!relative.startsWith('..') && !external_node_path_.isAbsolute(relative));
 }
+/** The real paths of the workspace and of every other root, for locate. */
+async function realRoots(context) {
+    return [...new Set(await Promise.all([context.workspace, ...(context.roots ?? [])].map(realWorkspace)))];
+}
 /**
  * `resultSource` is the result file as read (relative to `cwd`), or a reporter's name, which is no file: then
- * only the working directory is tried. `realRoot` comes from realWorkspace(context.workspace).
+ * only the working directory is tried. `real` comes from realRoots(context) (or realWorkspace(context.workspace)).
  */
-async function locate(named, resultSource, context, realRoot) {
+async function locate(named, resultSource, context, real) {
     const root = external_node_path_.resolve(context.workspace);
+    const roots = [...new Set([root, ...(context.roots ?? []).map((r) => external_node_path_.resolve(r))])];
+    const reals = typeof real === 'string' ? [real] : real;
+    const insideAny = (candidate, list) => list.some((r) => inside(r, candidate));
+    const where = roots.length > 1 ? `the workspace ${root} (or ${roots.slice(1).join(', ')})` : `the workspace ${root}`;
     const candidates = external_node_path_.isAbsolute(named)
         ? [external_node_path_.normalize(named)]
         : [...new Set([external_node_path_.resolve(external_node_path_.dirname(external_node_path_.resolve(context.cwd, resultSource)), named), external_node_path_.resolve(context.cwd, named)])];
     const reasons = [];
     for (const candidate of candidates) {
-        if (!inside(root, candidate) && !inside(realRoot, candidate)) {
-            reasons.push(`${candidate} is outside the workspace ${root}`);
+        if (!insideAny(candidate, roots) && !insideAny(candidate, reals)) {
+            reasons.push(`${candidate} is outside ${where}`);
             continue;
         }
-        let real;
+        let realPath;
         try {
-            real = await (0,promises_.realpath)(candidate);
+            realPath = await (0,promises_.realpath)(candidate);
         }
         catch {
             reasons.push(`${candidate} does not exist`);
             continue;
         }
-        if (!inside(realRoot, real))
-            return { kind: 'refused', reason: `it leads outside the workspace ${root} (to ${real}); only files inside it are uploaded` };
+        if (!insideAny(realPath, reals))
+            return { kind: 'refused', reason: `it leads outside ${where} (to ${realPath}); only files inside it are uploaded` };
         try {
-            const info = await (0,promises_.stat)(real);
+            const info = await (0,promises_.stat)(realPath);
             if (!info.isFile())
                 return { kind: 'missing', reason: `${candidate} is not a regular file` };
-            return { kind: 'file', path: real, size: info.size };
+            return { kind: 'file', path: realPath, size: info.size };
         }
         catch (error) {
             return { kind: 'missing', reason: `${candidate} cannot be read (${error.code ?? 'error'})` };
         }
     }
     if (reasons.length > 0 && reasons.every((r) => r.includes('outside the workspace'))) {
-        return { kind: 'refused', reason: `it is outside the workspace ${root}; only files inside it are uploaded` };
+        return { kind: 'refused', reason: `it is outside ${where}; only files inside it are uploaded` };
     }
     return { kind: 'missing', reason: `not found (${reasons.join('; ')})` };
 }
@@ -38704,8 +38836,8 @@ function formatBytes(bytes) {
 }
 /** The planner for one upload: the workspace's real path is looked up once. */
 async function attachmentPlanner(settings, log) {
-    const realRoot = await realWorkspace(settings.workspace);
-    return (results) => planCaseFiles(results, settings, realRoot, log);
+    const reals = await realRoots(settings);
+    return (results) => planCaseFiles(results, settings, reals, log);
 }
 async function planCaseFiles(results, settings, realRoot, log) {
     const out = { files: [], skipped: [] };
@@ -38714,14 +38846,15 @@ async function planCaseFiles(results, settings, realRoot, log) {
     const seen = new Set();
     for (const result of results) {
         for (const attachment of inUploadOrder(attachmentsFor(result, settings.policy))) {
-            const fileName = fileNameOf(attachment);
+            const shown = settings.redact ?? ((text) => text);
+            const fileName = shown(fileNameOf(attachment));
             let file;
             if (attachment.path !== undefined && attachment.path !== '') {
                 const found = await locate(attachment.path, result.source, settings, realRoot);
                 if (found.kind !== 'file') {
                     const what = found.kind === 'refused' ? 'refused' : 'missing or unreadable';
                     log.warn(`Attachment ${attachment.path} of "${displayTitle(result)}" is not uploaded (${what}): ${found.reason}.`);
-                    out.skipped.push({ name: attachment.path, reason: found.kind === 'refused' ? 'outside the workspace' : 'not found or unreadable' });
+                    out.skipped.push({ name: shown(attachment.path), reason: found.kind === 'refused' ? 'outside the workspace' : 'not found or unreadable' });
                     continue;
                 }
                 if (seen.has(found.path))
@@ -38788,6 +38921,40 @@ async function planAttachments(cases, settings, log) {
 
 
 //# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/pipeline/redacted-results.js
+
+const KEPT = new Set(['path', 'body']);
+function redactedResults(results, secrets) {
+    const clean = (result) => redact_redactDeep(result, secrets, KEPT);
+    if (Array.isArray(results))
+        return results.map(clean);
+    return { read: (each) => results.read((result) => each(clean(result))) };
+}
+//# sourceMappingURL=redacted-results.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/attachments/roots.js
+/**
+ * Where evidence may be read from. A file is inside the workspace when it is under one of these roots: the working
+ * directory, the repository root (`GITHUB_WORKSPACE`, `CI_PROJECT_DIR`, the git top level found from the working
+ * directory) and what the host adds (the Playwright reporter: its config's `outputDir`s, where Playwright writes
+ * screenshots and traces whatever the working directory). Each root is still checked as strictly as one: `..`,
+ * absolute paths elsewhere and symbolic links leading out of every root are refused.
+ */
+
+
+function evidenceRoots(cwd, env, extra = []) {
+    const roots = [cwd, env.GITHUB_WORKSPACE, env.CI_PROJECT_DIR, gitTopLevel(cwd), ...extra];
+    return [...new Set(roots.filter((root) => typeof root === 'string' && root.trim() !== '').map((root) => external_node_path_.resolve(cwd, root)))];
+}
+/** The nearest folder at or above `from` holding `.git` (a directory, or a file in a worktree), without running git. */
+function gitTopLevel(from) {
+    for (let dir = external_node_path_.resolve(from);; dir = external_node_path_.dirname(dir)) {
+        if ((0,external_node_fs_namespaceObject.existsSync)(external_node_path_.join(dir, '.git')))
+            return dir;
+        if (external_node_path_.dirname(dir) === dir)
+            return undefined;
+    }
+}
+//# sourceMappingURL=roots.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/json-values.js
 /** Defensive readers for JSON of unknown shape: a wrong type reads as absent, never as a crash. */
 function json_values_isObject(value) {
@@ -42863,10 +43030,10 @@ const mochaJson = {
 function parseMochawesomeJson(json, source) {
     const results = [];
     for (const root of json_values_objects(json.results))
-        walk(root, [], undefined, source, results);
+        mochawesome_walk(root, [], undefined, source, results);
     return results;
 }
-function walk(suite, parents, inheritedFile, source, into) {
+function mochawesome_walk(suite, parents, inheritedFile, source, into) {
     const title = nonEmpty(str(suite.title));
     const path = title === undefined ? parents : [...parents, title];
     const file = nonEmpty(str(suite.file))?.replace(/^\//, '') ?? inheritedFile;
@@ -42877,7 +43044,7 @@ function walk(suite, parents, inheritedFile, source, into) {
     for (const test of json_values_objects(suite.tests))
         into.push(mochawesome_testResult(test, statusOf(test), path, file, source));
     for (const child of json_values_objects(suite.suites))
-        walk(child, path, file, source, into);
+        mochawesome_walk(child, path, file, source, into);
 }
 function statusOf(test) {
     if (test.state === 'failed' || test.fail === true)
@@ -44759,6 +44926,8 @@ function summariseFiles(files) {
  * A dry run without a token or project: nothing can be asked of the service, but the files and tests were read
  * and a person wants to see which ids each test carries. The project's prefix is unknown, so any upper-case
  * `WORD-123` token in a title or tag counts as an id found (besides `testsigma` properties); none is checked.
+ * Given the prefix (`--prefix DEMO`, or `prefix` in the config file), ids are read as an upload would read them,
+ * underscore ids (`test_demo_12`) included.
  *
  * It exits 0 (unless a file could not be read): a dry run is a preview that writes nothing, run where secrets are
  * often absent (a fork's pull request, a laptop), and it says plainly what it could not check. The upload itself
@@ -44773,8 +44942,8 @@ function summariseFiles(files) {
 
 // Letters, digits and `-` glue a token, as in the project's own pattern, so `DEMO-R-3` (a run id) is not an id.
 const ANY_HUMAN_ID = /(?<![\p{L}\p{N}-])[A-Z][A-Z0-9]*-\d+(?![\p{L}\p{N}-]|\.\p{N})/gu;
-function idsFound(result) {
-    const found = new Set(caseReferences(result, ''));
+function idsFound(result, prefix) {
+    const found = new Set(caseReferences(result, prefix));
     for (const text of [...result.suitePath, result.name, ...result.tags])
         for (const m of text.matchAll(ANY_HUMAN_ID))
             found.add(m[0]);
@@ -44783,7 +44952,8 @@ function idsFound(result) {
 async function offlineDryRun(input, workspace) {
     const started = Date.now();
     const tally = new ResultTally({ lines: true, workspace });
-    const files = await readAll(input, (result) => tally.add(result, undefined, offlineLine));
+    const prefix = input.settings.prefix ?? '';
+    const files = await readAll(input, (result) => tally.add(result, undefined, (r) => offlineLine(r, prefix)));
     const base = {
         ...emptySummary(true),
         files: summariseFiles(files),
@@ -44796,8 +44966,8 @@ async function offlineDryRun(input, workspace) {
     const failed = tally.annotatable;
     return fileError ? { summary, failed, error: fileError, exitCode: errors_exitCodeFor(fileError) } : { summary, failed, exitCode: 0 };
 }
-function offlineLine(result) {
-    const ids = idsFound(result);
+function offlineLine(result, prefix) {
+    const ids = idsFound(result, prefix);
     return { test: displayTitle(result), file: result.file ?? null, ids, case: null, reason: ids.length > 0 ? 'not checked' : 'no id' };
 }
 //# sourceMappingURL=dry-run.js.map
@@ -44908,13 +45078,16 @@ async function send_sendEntries(api, projectId, runId, entries, options, log) {
             catch (error) {
                 if (!(error instanceof ApiError))
                     throw error;
-                const refusal = error.status === 413 || error.status === 400 || error.status === 422;
+                // A body cut off while its files were sent is a proxy's 413: the same halving, never the whole body again.
+                const tooLarge = error.status === 413 || error.code === 'API_BODY_CUT_OFF';
+                const refusal = tooLarge || error.status === 400 || error.status === 422;
                 const single = batch[0];
-                if (error.status === 413 && batch.length === 1 && single && filesOf(single).length > 0) {
+                if (tooLarge && batch.length === 1 && single && filesOf(single).length > 0) {
                     // Half the files at a time, the last in upload order first: the screenshot is the last to go.
                     const files = filesOf(single);
                     const count = Math.floor(files.length / 2);
-                    const reason = `the service refused the result with ${files.length} file(s) (${formatBytes(extraBytes(single))}) as too large (HTTP 413), so it was sent without this file`;
+                    const how = error.status === 413 ? 'refused the result' : 'closed the connection while receiving the result';
+                    const reason = `the service ${how} with ${files.length} file(s) (${formatBytes(extraBytes(single))}) as too large (${error.status === 413 ? 'HTTP 413' : 'body cut off'}), so it was sent without this file`;
                     const dropped = files.slice(count).map((f) => ({ caseId: single.test_case_id, name: f.fileName, reason }));
                     log.warn(`Test case ${options.nameOf?.(single.test_case_id) ?? single.test_case_id}: ${reason.replace('this file', `${dropped.map((d) => d.name).join(', ')}`)}.`);
                     const before = kept.get(single.test_case_id) ?? { count: files.length, entry: single, dropped: [] };
@@ -44924,7 +45097,7 @@ async function send_sendEntries(api, projectId, runId, entries, options, log) {
                 }
                 else if (refusal && batch.length > 1 && splits++ < MAX_SPLITS) {
                     const [first, second] = splitBatch(batch);
-                    log.debug(`The service refused ${batch.length} entries (HTTP ${error.status}); sending them in two halves to find what it refuses.`);
+                    log.debug(`The service refused ${batch.length} entries (${error.status ? `HTTP ${error.status}` : 'body cut off'}); sending them in two halves to find what it refuses.`);
                     queue.unshift(first, second);
                 }
                 else if (refusal) {
@@ -45587,6 +45760,8 @@ function readPageInfo(value, ctx) {
 
 
 const PAGE_SIZE = 100;
+/** A long list says how far it is at most this often: 3,000 cases on a slow service take half a minute. */
+const PROGRESS_EVERY_MS = 5_000;
 /** Without a total_count, only a repeated cursor or this many pages (10 million items) stops a list. */
 const MAX_PAGES_WITHOUT_TOTAL = 100_000;
 /**
@@ -45606,6 +45781,8 @@ async function listAll(http, path, key, read, query = {}, resource, observed) {
 async function listOnce(http, path, key, read, query, resource, observed) {
     const items = [];
     const seen = new Set();
+    const what = key.replace(/_/g, ' ');
+    let lastReport = http.clock();
     let request = { path, query: { ...query, page_size: PAGE_SIZE } };
     for (let page = 1;; page++) {
         const res = await http.send({ method: 'GET', path: request.path, query: request.query, idempotent: true, ...(resource ? { resource } : {}) });
@@ -45632,6 +45809,10 @@ async function listOnce(http, path, key, read, query, resource, observed) {
             throw new ApiError('API_PAGINATION_LOOP', { method: 'GET', path: res.path, status: res.status, ...(res.requestId ? { requestId: res.requestId } : {}) }, `The service ${why}; stopped to avoid looping.`);
         }
         seen.add(next);
+        if (http.clock() - lastReport >= PROGRESS_EVERY_MS) {
+            lastReport = http.clock();
+            http.note(`listing ${what}: ${items.length.toLocaleString('en-US')}${total === undefined ? '' : ` of ~${total.toLocaleString('en-US')}`}`);
+        }
         // A URL already carries the query; a cursor is sent back together with the original query.
         request = /^https?:\/\//i.test(next) ? { path: next, query: {} } : { path, query: { ...query, page_size: PAGE_SIZE, cursor: next } };
     }
@@ -46182,6 +46363,7 @@ function rateLimitDelay(consecutive, retryAfterMs, resetMs, random = Math.random
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: ./packages/core/dist/api/url.js
+
 /**
  * URLs as they may be shown: a base URL can carry credentials (`https://user:pass@host/…`), and nothing the
  * tool prints, logs or throws may reveal them.
@@ -46191,20 +46373,20 @@ function redactUrl(url) {
     const text = String(url);
     try {
         const parsed = new URL(text);
-        if (parsed.username === '' && parsed.password === '')
-            return parsed.href;
-        parsed.username = '***';
-        parsed.password = '';
-        return parsed.href;
+        if (parsed.username !== '' || parsed.password !== '') {
+            parsed.username = '***';
+            parsed.password = '';
+        }
+        return redact_redact(parsed.href);
     }
     catch {
         // Not a URL: a password may hold anything, spaces included, up to the last @ before the path.
-        return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
+        return redact_redact(text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@'));
     }
 }
-/** Every `scheme://userinfo@` in a text (a message, an unparseable URL) with the userinfo replaced by `***`. */
+/** Every `scheme://userinfo@` and token-like query value in a text (a message, an unparseable URL) replaced by `***`. */
 function redactUrlsIn(text) {
-    return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/?#\s@]*@/gi, '$1***@');
+    return redact_redact(text);
 }
 /** The URL without credentials, for sending: the token goes in a header, never user:pass in the URL. */
 function withoutCredentials(url) {
@@ -46261,13 +46443,16 @@ async function encodeBody(fields, json) {
     return undefined;
 }
 async function exchange(dispatcher, method, url, headers, body, timeoutMs, nowMs) {
+    // A streamed body (one with files) says when it has been read to its end.
+    const streaming = { started: false, done: false };
     try {
         const { request } = await transport_undici();
         const sent = body?.open ? await body.open() : body ? { stream: body.bytes, contentType: body.contentType } : undefined;
+        const stream = body?.open && sent ? watchedStream(sent.stream, streaming) : sent?.stream;
         const res = await request(url, {
             method,
             headers: sent ? { ...headers, 'content-type': sent.contentType } : headers,
-            body: sent?.stream,
+            body: stream,
             dispatcher,
             signal: AbortSignal.timeout(timeoutMs),
         });
@@ -46303,8 +46488,29 @@ async function exchange(dispatcher, method, url, headers, body, timeoutMs, nowMs
     }
     catch (cause) {
         const reason = describeNetworkError(cause, timeoutMs);
-        return { kind: 'no-answer', reason, permanent: isPermanent(cause), timedOut: reason.startsWith('timed out'), cause };
+        const timedOut = reason.startsWith('timed out');
+        const cutOff = streaming.started && !streaming.done && !timedOut && isConnectionDrop(cause);
+        return {
+            kind: 'no-answer',
+            reason: cutOff ? `${reason} while the request's files were being sent` : reason,
+            permanent: isPermanent(cause),
+            timedOut,
+            cutOff,
+            cause,
+        };
     }
+}
+async function* watchedStream(stream, state) {
+    state.started = true;
+    for await (const chunk of stream)
+        yield chunk;
+    state.done = true;
+}
+/** The other side closed the connection (reset, broken pipe, "other side closed"). */
+function isConnectionDrop(cause) {
+    const err = cause;
+    const codes = [err?.code, err?.cause?.code];
+    return codes.some((code) => code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || code === 'ECONNABORTED');
 }
 /**
  * A multipart body whose files are file-backed Blobs (`fs.openAsBlob`): the encoder reads each from disk as the
@@ -46395,6 +46601,74 @@ function errorFor(details, resource, attempts, tokenSettingName = 'TESTSIGMA_API
     return new ApiError('API_UNEXPECTED_STATUS', details, 'The service gave an unexpected answer.');
 }
 //# sourceMappingURL=http-errors.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/api/first-contact.js
+/**
+ * The first contact with the service. Until it has answered once in this process, a failure that says "this is
+ * not the address of the service" — a refused connection, a host name that does not resolve, a TLS handshake
+ * that fails, an answer that is not the API's (an HTML page, a 404 under a base URL without /api/v1) — is a
+ * setting to fix, not an outage: waiting ten minutes for a typo helps no one. Once the service has answered,
+ * the same failures are an outage and are waited out.
+ *
+ * The diagnosis (what the failure usually means, what to try) is written once, here: `doctor` and `upload` say
+ * the same thing about the same failure.
+ */
+/** How long a refused connection (a service restarting?) is tried again on first contact before it is called a setting. */
+const FIRST_CONTACT_MS = 20_000;
+/** The kind of a failure without an answer that a wrong base URL explains; undefined for the others (timeouts, resets). */
+function noAnswerFailure(cause, url) {
+    const err = cause;
+    const code = err?.code ?? '';
+    const inner = err?.cause?.code ?? '';
+    const codes = [code, inner];
+    if (codes.includes('ECONNREFUSED'))
+        return { kind: 'refused' };
+    if (codes.includes('ENOTFOUND'))
+        return { kind: 'unknown-host', host: url.hostname };
+    if (codes.includes('EAI_AGAIN'))
+        return { kind: 'dns-failed', host: url.hostname };
+    const tls = codes.find((c) => /^(CERT_|ERR_TLS_|ERR_SSL_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|EPROTO$)/.test(c));
+    if (tls)
+        return { kind: 'tls', code: tls };
+    // Closed before any answer: what a TLS port does with plain HTTP (and a service restarting: tried again a while).
+    if (codes.includes('UND_ERR_SOCKET') || codes.includes('ECONNRESET'))
+        return { kind: 'closed' };
+    return undefined;
+}
+/** Does the base URL look like the API's (it ends in /api/v1)? */
+function looksLikeApiPath(baseUrl) {
+    return /\/api\/v\d+\/?$/.test(new URL(baseUrl).pathname);
+}
+/** The base URL as it probably should be: with /api/v1 added when it lacks it. */
+function suggestedBaseUrl(baseUrl) {
+    return looksLikeApiPath(baseUrl) ? undefined : `${baseUrl.replace(/\/+$/, '')}/api/v1`;
+}
+/**
+ * What a failure on first contact means and what to do, in words: shared by `doctor` and every command that
+ * talks to the service. `baseUrl` is shown as given (already redacted), `setting` is how the host names it.
+ */
+function diagnoseBaseUrl(failure, baseUrl, setting) {
+    const origin = new URL(baseUrl);
+    const where = `${origin.hostname}:${origin.port || (origin.protocol === 'https:' ? '443' : '80')}`;
+    const fix = `Check ${setting} (now ${baseUrl})`;
+    const suggestion = suggestedBaseUrl(baseUrl);
+    switch (failure.kind) {
+        case 'refused':
+            return `Nothing accepts connections at ${where}: a wrong host or port in the base URL, or the service is not running there. ${fix}.`;
+        case 'closed':
+            return `${where} closed the connection without an HTTP answer: ${origin.protocol === 'http:' ? 'a TLS port addressed as http:// (try https://), or not an HTTP service' : 'not an HTTP service'}. ${fix}.`;
+        case 'unknown-host':
+            return `The host name ${failure.host} does not exist (DNS: ENOTFOUND): a typo in the base URL? ${fix}.`;
+        case 'dns-failed':
+            return `The host name ${failure.host} could not be resolved (DNS: EAI_AGAIN): a typo in the base URL, or no DNS on this runner? ${fix}.`;
+        case 'tls':
+            return `The TLS handshake with ${where} failed (${failure.code}): ${origin.protocol === 'https:' ? 'an http:// service addressed as https://, a proxy that replaces certificates (set NODE_EXTRA_CA_CERTS to its CA), or a wrong port' : 'the port speaks another protocol'}. ${fix}.`;
+        case 'not-json':
+            return `${where} answered HTTP ${failure.status} with ${failure.contentType}, not the API's JSON: a web page, a login page or a proxy, not the Test Management API.${suggestion ? ` The API's base URL usually ends in /api/v1 (try ${suggestion}).` : ''} ${fix}.`;
+        case 'not-found':
+            return `This is not the API's base URL: it usually ends in /api/v1${suggestion ? ` (try ${suggestion})` : ''}. ${fix}.`;
+    }
+}
+//# sourceMappingURL=first-contact.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/api/http.js
 
 
@@ -46406,7 +46680,11 @@ function errorFor(details, resource, attempts, tokenSettingName = 'TESTSIGMA_API
 
 
 
+
+
 const DEFAULT_DEADLINE_MS = 600_000;
+/** How long a wait goes before its progress line is printed by every host, quiet ones included. */
+const HEARTBEAT_MS = 10_000;
 class http_HttpClient {
     options;
     /** The base URL without credentials. */
@@ -46426,6 +46704,9 @@ class http_HttpClient {
     lastRateLimitReport = -Infinity;
     consecutiveRateLimits = 0;
     closed = false;
+    /** The service has answered once (as the API): from then on, no answer is an outage to wait out. */
+    answered = false;
+    createdAt;
     /** Attempts beyond the first, over all requests: the upload's retry count. */
     retries = 0;
     /** Attempts sent, over all requests (retries included): the upload's request count. */
@@ -46446,8 +46727,18 @@ class http_HttpClient {
         });
         this.policy = options.retry ?? DEFAULT_RETRY_POLICY;
         this.deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
-        this.deadline = this.now() + this.deadlineMs;
-        this.emit = options.onEvent ?? ((event) => options.log.info(event.message));
+        this.createdAt = this.now();
+        this.deadline = this.createdAt + this.deadlineMs;
+        // A wait of 10 s or more is a heartbeat even for a quiet host (a reporter prints stage lines only).
+        this.emit = options.onEvent ?? ((event) => (event.elapsedMs >= HEARTBEAT_MS ? logStage(options.log, event.message) : options.log.info(event.message)));
+    }
+    /** The client's clock (injected in tests): for callers that pace their own progress lines. */
+    clock() {
+        return this.now();
+    }
+    /** A progress line of a caller (a long listing), where the client's own waiting lines go. */
+    note(message) {
+        this.emit({ kind: 'waiting', message, method: 'GET', url: this.baseUrl.href, attempt: 0, elapsedMs: 0 });
     }
     /** Idempotent: a host may close in a `finally` what a test or a caller closed already. */
     async close() {
@@ -46478,7 +46769,9 @@ class http_HttpClient {
                 watch.enter({ kind: 'sent' }, attempt);
                 const sentAt = this.now();
                 this.requests++;
-                const outcome = await this.exchange({ method: req.method, url, headers, body, timeoutMs: this.options.timeoutMs, nowMs: sentAt });
+                // Never wait for an answer past the deadline (a second at least, so a late request still gets its chance).
+                const timeoutMs = Math.min(this.options.timeoutMs, Math.max(1_000, this.deadline - sentAt));
+                const outcome = await this.exchange({ method: req.method, url, headers, body, timeoutMs, nowMs: sentAt });
                 // The answer's rate-limit headers go with the turn: the pacer knows when this request started.
                 release(outcome.kind === 'answer' ? outcome.rate : undefined);
                 const details = { method: req.method, path };
@@ -46489,6 +46782,11 @@ class http_HttpClient {
                     const { status, requestId } = outcome;
                     this.options.log.debug(`${req.method} ${path} → ${status} in ${this.now() - sentAt} ms${requestId ? ` (request id ${requestId})` : ''}`);
                     Object.assign(details, { status, serverMessage: serverMessage(outcome.body), ...(requestId ? { requestId } : {}) });
+                    const notTheApi = this.notTheApi(status, outcome.notJson?.contentType);
+                    if (notTheApi)
+                        throw this.baseUrlError(details, notTheApi, attempt, url);
+                    if (!outcome.notJson)
+                        this.answered = true;
                     verdict = classifyAnswer(status, details.serverMessage, outcome.retryAfter);
                     if (verdict === 'success') {
                         this.consecutiveRateLimits = 0;
@@ -46511,9 +46809,18 @@ class http_HttpClient {
                     reason = `HTTP ${status}`;
                 }
                 else {
+                    if (outcome.cutOff)
+                        throw this.cutOff(details, outcome);
+                    const firstContact = this.answered ? undefined : noAnswerFailure(outcome.cause, url);
+                    if (firstContact && (outcome.permanent || this.now() - this.createdAt >= (this.options.firstContactMs ?? FIRST_CONTACT_MS))) {
+                        throw this.baseUrlError(details, firstContact, attempt, url, outcome.cause);
+                    }
                     if (outcome.permanent)
                         throw this.failure(details, outcome, attempt, req.resource);
                     delay = backoffDelay(attempt, this.policy, undefined, this.random);
+                    // On first contact, the last try of a refused connection comes when the first-contact time is up.
+                    if (firstContact)
+                        delay = Math.min(delay, Math.max(0, this.createdAt + (this.options.firstContactMs ?? FIRST_CONTACT_MS) - this.now()));
                     reason = outcome.reason;
                 }
                 const uncertain = verdict === 'transient' && !req.idempotent;
@@ -46556,6 +46863,30 @@ class http_HttpClient {
             return errorFor(details, resource, attempts, this.options.tokenSettingName, gaveUp);
         const after = gaveUp ?? (attempts > 1 ? `Gave up after ${attempts} attempts.` : '');
         return new ApiError('API_UNREACHABLE', details, `No answer from ${this.baseUrl.origin} (${outcome.reason}).${after ? ` ${after}` : ''} Check the base URL and the network (and HTTPS_PROXY / NO_PROXY if a proxy is needed); the service may be down.`, { cause: outcome.cause });
+    }
+    /** An answer on first contact that is not the API's: a page that is not JSON, or a 404 under a base URL without /api/vN. */
+    notTheApi(status, notJson) {
+        if (this.answered || status >= 500 || status === 429)
+            return undefined;
+        if (notJson !== undefined)
+            return { kind: 'not-json', status, contentType: notJson };
+        if (status === 404 && !looksLikeApiPath(this.baseUrl.href))
+            return { kind: 'not-found' };
+        return undefined;
+    }
+    /** The base URL led nowhere on first contact: a setting to fix, named with what was tried. */
+    baseUrlError(details, failure, attempts, url, cause) {
+        const setting = this.options.baseUrlSettingName ?? '--base-url';
+        const base = redactUrl(this.baseUrl.href).replace(/\/+$/, '');
+        const tried = `Tried ${details.method} ${redactUrl(url)}${attempts > 1 ? ` ${attempts} times over ${seconds(this.now() - this.createdAt)}` : ''}; the service has not answered since this started, so this is taken for a setting to fix, not an outage.`;
+        // A page that is not the API's is described, not quoted.
+        const shown = failure.kind === 'not-json' ? { method: details.method, path: details.path, status: details.status } : details;
+        return new ApiError('API_BASE_URL', shown, `${diagnoseBaseUrl(failure, base, setting)} ${tried}`, { cause });
+    }
+    /** The connection closed while the files were being sent: as a 413, the caller sends the result without them. */
+    cutOff(details, outcome) {
+        this.answered = true;
+        return new ApiError('API_BODY_CUT_OFF', details, `The connection was closed while the request's files were being sent (${outcome.reason}): a proxy or the service refusing a body that large, as an HTTP 413 would. It is not sent again whole.`, { cause: outcome.cause });
     }
     mayReportQueued() {
         if (this.now() - this.lastQueuedReport < 5_000)
@@ -46635,6 +46966,7 @@ function httpOptions(settings, token, host, log) {
         deadlineMs: settings.deadline * 1000,
         log,
         tokenSettingName: settingLabel('token', host),
+        baseUrlSettingName: settingLabel('baseUrl', host),
         deadlineSettingName: settingLabel('deadline', host).split(' (or ')[0] ?? 'the deadline',
     };
 }
@@ -47085,6 +47417,8 @@ async function spool_markResumed(file) {
 
 
 
+
+
 async function spoolEntries(ctx, plan, opened, entries, reason) {
     const willClose = ctx.settings.closeRun && opened.created && !ctx.runKey;
     const spool = {
@@ -47092,12 +47426,13 @@ async function spoolEntries(ctx, plan, opened, entries, reason) {
         version: 1,
         kind: 'entries',
         createdAt: ctx.now().toISOString(),
-        reason: reason.message,
-        settings: withoutToken({ ...ctx.settings, runKey: ctx.runKey }),
+        reason: redact_redact(reason.message, [ctx.settings.token]),
+        settings: redact_redactDeep(withoutToken({ ...ctx.settings, runKey: ctx.runKey }), [ctx.settings.token]),
         projectId: plan.projectId,
         run: { id: opened.run.id, human_id: opened.run.human_id },
         close: willClose,
-        entries,
+        // Descriptions are made of redacted results; redacted once more with the rest, as written.
+        entries: redact_redactDeep(entries, [ctx.settings.token]),
     };
     const file = spoolPath({ ...ctx.settings, runKey: ctx.runKey }, ctx.input.env ?? {}, ctx.now());
     return reportSpool(file, ctx.log, () => entries.length, () => spool_writeSpool(file, spool));
@@ -47112,8 +47447,9 @@ async function spoolResults(input, workspace, reason, log) {
         version: 1,
         kind: 'results',
         createdAt: now.toISOString(),
-        reason: reason.message,
-        settings: withoutToken(settings),
+        reason: redact_redact(reason.message, [settings.token]),
+        // A base URL with `?token=…` is kept without its value: resume takes the base URL from the environment when set.
+        settings: redact_redactDeep(withoutToken(settings), [settings.token]),
     };
     const tally = new ResultTally({ lines: false, workspace });
     const file = spoolPath(settings, input.env ?? {}, now);
@@ -47515,9 +47851,16 @@ function runUrl(baseUrl, projectId, runId) {
 
 
 
-async function upload_uploadResults(input) {
-    const { settings } = input;
-    const log = redactingLogger(input.log ?? silentLogger, [settings.token]);
+
+
+
+async function upload_uploadResults(given) {
+    const { settings } = given;
+    const secrets = [settings.token];
+    // Test-derived text (a test that prints its environment) is redacted as it is read: whatever is made of it —
+    // descriptions sent, spools, summaries, annotations — never holds the token.
+    const input = { ...given, results: redactedResults(given.results, secrets) };
+    const log = redactingLogger(input.log ?? silentLogger, secrets);
     const clock = input.clock ?? input.http?.clock ?? systemClock;
     const started = clock.now();
     const workspace = input.env?.GITHUB_WORKSPACE ?? process.cwd();
@@ -47545,6 +47888,7 @@ async function upload_uploadResults(input) {
         };
         const lookups = await lookUp(ctx, projectId);
         progress.read = await readInput(ctx, lookups);
+        logStage(log, `Read ${count(progress.read.tally.total, 'test result')}; ${count(progress.read.report.mapped.length, 'test case')} to record.`);
         progress.plan = await planUpload(ctx, lookups, progress.read);
         // `run create` opens the run even without cases: the shards add theirs.
         if (settings.dryRun || (progress.plan.entries.length === 0 && !input.openOnly)) {
@@ -47552,9 +47896,15 @@ async function upload_uploadResults(input) {
                 log.warn('No result maps to a test case of the project, so no test run was written to.');
         }
         else {
+            logStage(log, settings.runId ? `Opening test run ${settings.runId}…` : 'Finding or creating the test run…');
             progress.opened = await openRun(ctx, progress.plan);
+            logStage(log, `Test run ${progress.opened.run.human_id} ${progress.opened.created ? 'created' : 'opened'}.`);
             if (!input.openOnly) {
+                const entries = progress.opened.entries.length;
+                // Batches report every ~10 %; the read-back and the close list and write after the last one.
+                logStage(log, `Recording ${count(entries, 'result')} in test run ${progress.opened.run.human_id}, then reading it back${settings.closeRun ? ' and closing it' : ''}…`);
                 progress.recorded = await recordResults(ctx, progress.plan, progress.opened);
+                logStage(log, `Test run ${progress.opened.run.human_id}: ${count(progress.recorded.sent.acknowledged.length, 'result')} recorded${progress.recorded.closed ? ', closed' : ''}.`);
                 if (progress.recorded.error)
                     throw progress.recorded.error;
             }
@@ -47563,7 +47913,7 @@ async function upload_uploadResults(input) {
     }
     catch (thrown) {
         error = errors_asToolError(thrown);
-        error.message = redact(error.message, [settings.token]);
+        error.message = redact_redact(error.message, secrets);
         if (!progress.opened && serviceFailed(error) && !settings.dryRun && !input.openOnly) {
             const spooled = await spoolResults(input, workspace, error, log);
             progress.spoolFile = spooled.file;
@@ -47577,25 +47927,35 @@ async function upload_uploadResults(input) {
     finally {
         await http?.close();
     }
-    const summary = addDetails(buildSummary(input, progress), {
+    const built = addDetails(buildSummary(input, progress), {
         tally: progress.read?.tally ?? new ResultTally({ lines: false, workspace }),
         ...(http && { http: { requests: http.requests, retries: http.retries } }),
         elapsedMs: clock.now() - started,
     });
+    // The summary holds settings (the base URL) and names from the input: redacted once more, whole.
+    const summary = redact_redactDeep(built, secrets);
     const failed = progress.read?.tally.annotatable ?? [];
     return error ? { summary, failed, error, exitCode: errors_exitCodeFor(error) } : { summary, failed, exitCode: 0 };
+}
+/** `1,200 test cases`, `1 test case`. */
+function count(n, one, many = `${one}s`) {
+    return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }
 /**
  * Read what the service knows that mapping needs (project, statuses, users, cases): reads only, each once. With
  * a run given, the project's cases wait: when every reference turns out to be a UUID they are not listed at all.
  */
 async function lookUp(ctx, projectIdOrName) {
-    const { api, host, settings } = ctx;
+    const { api, host, settings, log } = ctx;
+    logStage(log, `Looking up project ${projectIdOrName}…`);
     const project = await resolveProject(api, projectIdOrName, host);
     const statuses = await api.listRunStatuses();
     const users = await api.listUsers();
     const casesWait = Boolean(settings.runId) && !settings.dryRun && !settings.matchByTitle && !settings.createMissingCases;
+    logStage(log, `Project ${project.name} (${project.human_id_prefix}): ${count(statuses.length, 'run status', 'run statuses')}, ${count(users.length, 'user')}${casesWait ? '' : '; listing its test cases…'}`);
     const cases = casesWait ? undefined : await api.listTestCases(project.id);
+    if (cases)
+        logStage(log, `Listed ${count(cases.length, 'test case')} of project ${project.name}.`);
     return { project, statuses, users, cases };
 }
 /** Read the input once, mapping and tallying each result as it comes; only what later stages use is kept. */
@@ -47643,10 +48003,18 @@ async function planUpload(ctx, { project, statuses, users, cases }, read) {
     const untestedIds = new Set(statuses.filter((s) => statusKey(s.name) === 'untested').map((s) => s.id));
     const entries = planEntries(report, mapping, statusIds, user.id, ctx.ci);
     const cwd = ctx.input.cwd ?? process.cwd();
-    const attachmentSettings = { policy: settings.attachments, maxBytes: settings.attachmentMaxBytes, perCase: settings.attachmentsPerCase, workspace: cwd, cwd };
+    const attachmentSettings = {
+        policy: settings.attachments,
+        maxBytes: settings.attachmentMaxBytes,
+        perCase: settings.attachmentsPerCase,
+        workspace: cwd,
+        cwd,
+        roots: evidenceRoots(cwd, ctx.input.env ?? {}, ctx.input.evidenceRoots),
+        redact: (text) => redact_redact(text, [settings.token]),
+    };
     const files = await planAttachments(report.mapped.map((m) => ({ caseId: m.testCase.id, results: m.results })), attachmentSettings, log);
     for (const { entry } of entries)
-        entry.description = withSkippedNote(entry.description, files.get(entry.test_case_id)?.skipped ?? []);
+        entry.description = redact_redact(withSkippedNote(entry.description, files.get(entry.test_case_id)?.skipped ?? []), [settings.token]);
     return {
         projectId: project.id,
         report,
@@ -47660,8 +48028,13 @@ async function planUpload(ctx, { project, statuses, users, cases }, read) {
         ...(sync && { sync }),
     };
 }
-/** A failure of the service itself (no answer, 5xx, the rate limit until the deadline): worth trying again later. */
+/**
+ * A failure of the service itself (no answer, 5xx, the rate limit until the deadline), or a base URL that led
+ * nowhere on first contact: worth trying again later (once the setting is fixed).
+ */
 function serviceFailed(error) {
+    if (error.code === 'API_BASE_URL')
+        return true;
     return error instanceof ApiError && (error.status === undefined || error.status >= 500 || error.status === 429 || error.code === 'API_LIST_INCOMPLETE');
 }
 function planEntries(report, mapping, statusIds, userId, ci) {
@@ -47708,6 +48081,7 @@ function applyUnmappedPolicy(report, settings, log, host) {
 
 
 
+
 /** An API client for one command, closed afterwards; errors become the outcome. */
 async function withApi(input, body) {
     const { settings, host } = input;
@@ -47723,7 +48097,7 @@ async function withApi(input, body) {
     }
     catch (thrown) {
         const error = errors_asToolError(thrown);
-        error.message = redact(error.message, [settings.token]);
+        error.message = redact_redact(error.message, [settings.token]);
         return { message: error.message, error, exitCode: errors_exitCodeFor(error) };
     }
     finally {
@@ -47787,7 +48161,7 @@ async function resumeCommand(input) {
         const e = asToolError(error);
         return { message: e.message, error: e, exitCode: exitCodeFor(e) };
     }
-    const settings = { ...spool.settings, token: input.token };
+    const settings = { ...spool.settings, token: input.token, ...(input.baseUrl && { baseUrl: input.baseUrl }) };
     if (spool.kind === 'results') {
         const outcome = await uploadResults({
             settings,
@@ -47814,7 +48188,12 @@ async function resumeEntries(api, log, file, spool, settings) {
     const sent = await sendEntries(api, spool.projectId, run.id, spool.entries, { maxEntries: settings.batchSize }, log);
     const left = [...sent.unsent, ...sent.refused.map((r) => r.entry)];
     if (left.length > 0) {
-        await writeSpool(file, { ...spool, entries: left, reason: sent.error?.message ?? 'refused', createdAt: new Date().toISOString() });
+        await writeSpool(file, {
+            ...spool,
+            entries: redactDeep(left, [settings.token]),
+            reason: redact(sent.error?.message ?? 'refused', [settings.token]),
+            createdAt: new Date().toISOString(),
+        });
         const refused = sent.refused.map((r) => `  - ${r.entry.test_case_id}: ${r.reason}`).join('\n');
         const error = sent.error ?? new UnsentResultsError('UNSENT_RESULTS', `The service refused ${sent.refused.length} result(s):\n${refused}`);
         return {
@@ -47883,7 +48262,7 @@ const OPERATIONS = {
     },
     resume: {
         command: 'resume',
-        summary: 'Send the results an upload wrote to its spool file (after an outage or the deadline) into the same run, and close it if the upload would have.',
+        summary: 'Send the results an upload wrote to its spool file (after an outage, the deadline or a base URL to fix) into the same run, and close it if the upload would have. TESTSIGMA_BASE_URL, when set, replaces the spooled base URL.',
         // Every other setting comes from the spool file, as the upload that wrote it had them.
         reads: ['token'],
         requires: ['token'],
@@ -47918,7 +48297,20 @@ const ACTION_MODES = {
 
 
 
+
+/**
+ * A check answers within 15 s in every case: a base URL that leads nowhere is named after 8 s of refused
+ * connections, and no request waits past the deadline.
+ */
+const DOCTOR_DEADLINE_MS = 14_000;
+const DOCTOR_FIRST_CONTACT_MS = 8_000;
+/** Every line of the outcome redacted: a base URL with `?token=…` is shown, its token is not. */
 async function doctor(input) {
+    const outcome = await runChecks(input);
+    const secrets = [input.settings.token];
+    return { ...outcome, checks: redact_redactDeep(outcome.checks, secrets), settings: redact_redactDeep(outcome.settings, secrets) };
+}
+async function runChecks(input) {
     const { settings, host } = input;
     const checks = [];
     const pass = (name, detail) => void checks.push({ name, ok: true, detail });
@@ -47928,7 +48320,11 @@ async function doctor(input) {
         return { checks, settings: settingsLines, exitCode: 2 };
     }
     const log = redactingLogger(input.log ?? silentLogger, [settings.token]);
-    const { http, api } = openService(settings, settings.token, host, log, input.http);
+    const { http, api } = openService(settings, settings.token, host, log, {
+        deadlineMs: Math.min(settings.deadline * 1000, DOCTOR_DEADLINE_MS),
+        firstContactMs: DOCTOR_FIRST_CONTACT_MS,
+        ...input.http,
+    });
     try {
         const probe = await probeApi(http, settings.baseUrl);
         pass('base URL', `${settings.baseUrl} answers as the Test Management API.`);
@@ -47953,8 +48349,8 @@ async function doctor(input) {
     }
     catch (thrown) {
         const error = errors_asToolError(thrown);
-        error.message = redact(error.message, [settings.token]);
-        checks.push({ name: failedCheck(error, checks), ok: false, detail: explain(error, settings.baseUrl) });
+        error.message = redact_redact(error.message, [settings.token]);
+        checks.push({ name: failedCheck(error, checks), ok: false, detail: error.message });
         return { checks, settings: settingsLines, error, exitCode: errors_exitCodeFor(error) };
     }
     finally {
@@ -47971,13 +48367,6 @@ function failedCheck(error, passed) {
         return error instanceof ApiError && (error.status === 401 || error.status === 403) ? 'token' : 'base URL';
     const done = new Set(passed.map((c) => c.name));
     return ['project', 'statuses', 'user'].find((name) => !done.has(name)) ?? 'service';
-}
-/** The error, plus the usual cause of a 404 on the very first call: a base URL without /api/v1. */
-function explain(error, baseUrl) {
-    if (error instanceof ApiError && error.status === 404 && !/\/api\/v\d+$/.test(baseUrl)) {
-        return `${error.message} This is not the API's base URL: it usually ends in /api/v1 (try ${baseUrl.replace(/\/+$/, '')}/api/v1).`;
-    }
-    return error.message;
 }
 function describeSettings(settings, sources, host) {
     return table_SETTING_KEYS.filter((key) => host !== 'reporter' || table_settingRow(key).option).map((key) => {
@@ -49552,6 +49941,7 @@ function read_files_formatBytes(bytes) {
  *
  * Use: resolveSettings → resultFileSource (or readResultFiles, or your own TestResult[]) → uploadResults → renderText / renderMarkdown.
  */
+
 
 
 
@@ -55171,7 +55561,7 @@ async function run(env = process.env) {
     const results = await resultFileSource(wanted, { cwd: workspace });
     const outcome = await upload_uploadResults({ settings, results, env: uploadEnv, host: 'action', log: LOG, openOnly: operation === 'create' });
     const s = outcome.summary;
-    info(renderText(s, outcome.error ? { error: outcome.error } : {}));
+    info(shown(renderText(s, outcome.error ? { error: outcome.error } : {})));
     setOutputs(s);
     // setFailed writes one error annotation itself: keep within the 10 GitHub shows per step.
     if (settings.annotations)
@@ -55207,7 +55597,12 @@ async function run(env = process.env) {
     else
         await writeSummary(s);
 }
-const LOG = { debug: core_debug, info: info, warn: warning, error: error };
+const LOG = {
+    debug: (m) => core_debug(shown(m)),
+    info: (m) => info(shown(m)),
+    warn: (m) => warning(shown(m)),
+    error: (m) => error(shown(m)),
+};
 /** A pull request without the api-token (a fork's gets no secrets): what to add so its results are still recorded. */
 function forkAdvice(github) {
     const who = isForkPullRequest(github) ? 'this pull request comes from a fork, which gets no secrets' : 'no secret reached this pull request';
@@ -55238,31 +55633,38 @@ async function fetchTriggeringArtifact(name, githubToken, github, workspace, env
 }
 async function runDoctor(settings, sources) {
     const outcome = await doctor({ settings, sources, host: 'action', log: LOG });
-    info(['Settings:', ...outcome.settings.map((l) => `  ${l}`), 'Checks:', ...outcome.checks.map((c) => `  ${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`)].join('\n'));
+    info(shown(['Settings:', ...outcome.settings.map((l) => `  ${l}`), 'Checks:', ...outcome.checks.map((c) => `  ${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`)].join('\n')));
     const failed = outcome.checks.find((c) => !c.ok);
     if (failed)
-        setFailed(`testsigma-tm doctor: ${failed.name}: ${failed.detail}`);
+        setFailed(shown(`testsigma-tm doctor: ${failed.name}: ${failed.detail}`));
 }
 async function runClose(settings, env) {
     const outcome = await closeRunCommand({ settings, env, host: 'action', log: LOG });
     setOutput('run-id', outcome.run?.id ?? '');
-    setOutput('run-url', outcome.run?.url ?? '');
+    setOutput('run-url', shown(outcome.run?.url ?? ''));
     if (outcome.error) {
         await fail(emptySummary(false), outcome.error);
         return;
     }
-    info(outcome.message);
+    info(shown(outcome.message));
 }
 async function fail(summary, error) {
     await writeSummary(summary, error);
-    setFailed(error.message);
+    setFailed(shown(error.message));
+}
+/**
+ * Text as the Action writes it (log, job summary, outputs): the one redaction of core. The runner masks the
+ * token in the log only; the job summary is a file, and a base URL's `?token=` is no registered secret.
+ */
+function shown(text) {
+    return redact_redact(text, [getInput('api-token')]);
 }
 /** The job summary; a runner without one (GITHUB_STEP_SUMMARY unset) gets the text in the log only. */
 async function writeSummary(summary, error) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
     try {
-        await summary_summary.addRaw(renderMarkdown(summary, error ? { error } : {})).write();
+        await summary_summary.addRaw(shown(renderMarkdown(summary, error ? { error } : {}))).write();
     }
     catch (thrown) {
         // The log already holds the same text; a summary that cannot be written must not hide the outcome.
@@ -55271,8 +55673,8 @@ async function writeSummary(summary, error) {
 }
 function setOutputs(s) {
     setOutput('run-id', s.runId ?? '');
-    setOutput('run-url', s.runUrl ?? '');
-    setOutput('spool-file', s.spoolFile ?? '');
+    setOutput('run-url', shown(s.runUrl ?? ''));
+    setOutput('spool-file', shown(s.spoolFile ?? ''));
     setOutput('total', s.total);
     setOutput('passed', s.tests.passed);
     setOutput('failed', s.tests.failed);

@@ -20,7 +20,7 @@ console.log(`Emulator of the Test Management API at ${emulator.url} (project "De
 console.log(`$ TESTSIGMA_API_TOKEN=*** testsigma-tm upload --project Demo --base-url ${emulator.url} ${files.join(' ')}\n`);
 
 // Asynchronous on purpose: the emulator answers from this very process.
-const cli = spawn(process.execPath, [join(root, 'packages/core/bin/testsigma-tm.js'), 'upload', '--project', 'Demo', '--base-url', emulator.url, ...files], {
+const cli = spawn(process.execPath, [join(root, 'packages/cli/bin/testsigma-tm.js'), 'upload', '--project', 'Demo', '--base-url', emulator.url, ...files], {
   cwd: root,
   env: { ...process.env, TESTSIGMA_API_TOKEN: emulator.token },
   stdio: 'inherit',

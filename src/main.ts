@@ -20,6 +20,7 @@ import {
   doctor,
   emptySummary,
   failureAnnotations,
+  redact,
   resultFileSource,
   readSettings,
   renderMarkdown,
@@ -111,7 +112,7 @@ export async function run(env: Env = process.env): Promise<void> {
   const results = await resultFileSource(wanted, { cwd: workspace });
   const outcome = await uploadResults({ settings, results, env: uploadEnv, host: 'action', log: LOG, openOnly: operation === 'create' });
   const s = outcome.summary;
-  core.info(renderText(s, outcome.error ? { error: outcome.error } : {}));
+  core.info(shown(renderText(s, outcome.error ? { error: outcome.error } : {})));
   setOutputs(s);
   // setFailed writes one error annotation itself: keep within the 10 GitHub shows per step.
   if (settings.annotations) annotate(outcome.failed, workspace, outcome.error ? ANNOTATION_LIMIT - 1 : ANNOTATION_LIMIT);
@@ -145,7 +146,12 @@ export async function run(env: Env = process.env): Promise<void> {
   else await writeSummary(s);
 }
 
-const LOG = { debug: core.debug, info: core.info, warn: core.warning, error: core.error };
+const LOG = {
+  debug: (m: string) => core.debug(shown(m)),
+  info: (m: string) => core.info(shown(m)),
+  warn: (m: string) => core.warning(shown(m)),
+  error: (m: string) => core.error(shown(m)),
+};
 
 /** A pull request without the api-token (a fork's gets no secrets): what to add so its results are still recorded. */
 function forkAdvice(github: GithubContext): string {
@@ -197,33 +203,45 @@ async function fetchTriggeringArtifact(
 async function runDoctor(settings: Settings, sources: SettingsReading['sources']): Promise<void> {
   const outcome = await doctor({ settings, sources, host: 'action', log: LOG });
   core.info(
-    ['Settings:', ...outcome.settings.map((l) => `  ${l}`), 'Checks:', ...outcome.checks.map((c) => `  ${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`)].join('\n'),
+    shown(
+      ['Settings:', ...outcome.settings.map((l) => `  ${l}`), 'Checks:', ...outcome.checks.map((c) => `  ${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`)].join(
+        '\n',
+      ),
+    ),
   );
   const failed = outcome.checks.find((c) => !c.ok);
-  if (failed) core.setFailed(`testsigma-tm doctor: ${failed.name}: ${failed.detail}`);
+  if (failed) core.setFailed(shown(`testsigma-tm doctor: ${failed.name}: ${failed.detail}`));
 }
 
 async function runClose(settings: Settings, env: Env): Promise<void> {
   const outcome = await closeRunCommand({ settings, env, host: 'action', log: LOG });
   core.setOutput('run-id', outcome.run?.id ?? '');
-  core.setOutput('run-url', outcome.run?.url ?? '');
+  core.setOutput('run-url', shown(outcome.run?.url ?? ''));
   if (outcome.error) {
     await fail(emptySummary(false), outcome.error);
     return;
   }
-  core.info(outcome.message);
+  core.info(shown(outcome.message));
 }
 
 async function fail(summary: UploadSummary, error: TestsigmaTmError): Promise<void> {
   await writeSummary(summary, error);
-  core.setFailed(error.message);
+  core.setFailed(shown(error.message));
+}
+
+/**
+ * Text as the Action writes it (log, job summary, outputs): the one redaction of core. The runner masks the
+ * token in the log only; the job summary is a file, and a base URL's `?token=` is no registered secret.
+ */
+function shown(text: string): string {
+  return redact(text, [core.getInput('api-token')]);
 }
 
 /** The job summary; a runner without one (GITHUB_STEP_SUMMARY unset) gets the text in the log only. */
 async function writeSummary(summary: UploadSummary, error?: TestsigmaTmError): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   try {
-    await core.summary.addRaw(renderMarkdown(summary, error ? { error } : {})).write();
+    await core.summary.addRaw(shown(renderMarkdown(summary, error ? { error } : {}))).write();
   } catch (thrown) {
     // The log already holds the same text; a summary that cannot be written must not hide the outcome.
     core.warning(`testsigma-tm: the job summary could not be written (${(thrown as Error).message}); the log above holds the same report.`);
@@ -232,8 +250,8 @@ async function writeSummary(summary: UploadSummary, error?: TestsigmaTmError): P
 
 function setOutputs(s: UploadSummary): void {
   core.setOutput('run-id', s.runId ?? '');
-  core.setOutput('run-url', s.runUrl ?? '');
-  core.setOutput('spool-file', s.spoolFile ?? '');
+  core.setOutput('run-url', shown(s.runUrl ?? ''));
+  core.setOutput('spool-file', shown(s.spoolFile ?? ''));
   core.setOutput('total', s.total);
   core.setOutput('passed', s.tests.passed);
   core.setOutput('failed', s.tests.failed);

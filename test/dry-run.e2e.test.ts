@@ -72,6 +72,25 @@ describe('upload --dry-run', () => {
     expect(JSON.parse(await readFile(json, 'utf8')).mapping).toHaveLength(250);
   });
 
+  it('without a token, underscore ids are recognised once the prefix is given (--prefix, or the config file)', async () => {
+    const work = await mkdtemp(join(dir, 'prefix-'));
+    const junit = join(work, 'pytest.xml');
+    await writeFile(junit, '<testsuite name="pytest"><testcase classname="tests.test_cart" name="test_demo_12_update_quantity"/></testsuite>');
+    const offline = (args: string[]) =>
+      runNode(CLI, ['upload', '--dry-run', junit, ...args], { env: baseEnv({ TESTSIGMA_BASE_URL: emulator.url }), cwd: work });
+    const none = await offline([]);
+    expect(none.code).toBe(0);
+    expect(none.stdout).toContain('    pytest › test_demo_12_update_quantity → none: no id\n');
+    const flagged = await offline(['--prefix', 'demo']);
+    expect(flagged.stdout).toContain('    pytest › test_demo_12_update_quantity → not checked: ids found DEMO-12\n');
+    await writeFile(join(work, 'testsigma-tm.config.json'), JSON.stringify({ prefix: 'DEMO' }));
+    const configured = await offline([]);
+    expect(configured.stdout).toContain('    pytest › test_demo_12_update_quantity → not checked: ids found DEMO-12\n');
+    const bad = await offline(['--prefix', 'DEMO-']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--prefix: expected the letters before the number of a case id, such as DEMO for DEMO-12, received "DEMO-"');
+  });
+
   it('without a token: lists files, tests and the ids found, says they were not checked, and exits 0', async () => {
     const json = join(dir, 'offline.json');
     const res = await upload([...samples, '--summary-json', json], { TESTSIGMA_API_TOKEN: undefined });

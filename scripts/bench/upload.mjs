@@ -10,7 +10,7 @@ import { startEmulator } from 'testsigma-tm-emulator';
 import { metText } from './parse.mjs';
 import { runMeasured } from './usage.mjs';
 
-const CLI = fileURLToPath(new URL('../../packages/core/bin/testsigma-tm.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../packages/cli/bin/testsigma-tm.js', import.meta.url));
 const PREFIX = 'BENCH';
 const UPLOAD_RATE = 10;
 const LATENCY_MS = 20;

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const CLI = fileURLToPath(new URL('../../packages/core/bin/testsigma-tm.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../packages/cli/bin/testsigma-tm.js', import.meta.url));
 export const ACTION = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
 export const EXAMPLES = fileURLToPath(new URL('../../examples/results/', import.meta.url));
 

@@ -108,6 +108,17 @@ export const ERROR_CODES = {
     meaning: 'No answer (connection refused, reset, timeout, DNS) after every retry.',
     todo: 'Check the network, proxy and base URL.',
   },
+  API_BASE_URL: {
+    exit: 2,
+    meaning:
+      'Before the service ever answered: a refused connection, an unknown host, a TLS error or an answer that is not the API (an HTML page, a 404 under a base URL without /api/v1).',
+    todo: 'Fix the base URL named in the message (it ends in /api/v1), then send the spooled results with `testsigma-tm resume`.',
+  },
+  API_BODY_CUT_OFF: {
+    exit: 1,
+    meaning: 'The connection was closed while a request with files was being sent (what a proxy does with a body over its size limit).',
+    todo: 'The files are named in the summary and the results recorded without them; shorten or exclude large attachments.',
+  },
   API_UNEXPECTED_STATUS: { exit: 1, meaning: 'An HTTP status the client does not expect.', todo: 'Report it with the request id.' },
   API_UNEXPECTED_BODY: {
     exit: 1,

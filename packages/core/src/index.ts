@@ -69,4 +69,5 @@ export {
   type TestStatus,
 } from './model.js';
 export type { Logger } from './log.js';
+export { redact, redactDeep } from './redact.js';
 export { VERSION } from './version.js';

@@ -35,7 +35,8 @@ it('works when installed from the packed tarballs and named in a user jest.confi
   const tarballs = path.join(work, 'tarballs');
   await mkdir(tarballs, { recursive: true });
   const packed = JSON.parse(
-    await npm(['pack', '--json', '--pack-destination', tarballs, '-w', 'testsigma-tm-core', '-w', 'jest-testsigma-tm-reporter'], REPO),
+    // The build `npm test` made (prepack would rebuild dist under the feet of the tests running beside this one).
+    await npm(['pack', '--json', '--ignore-scripts', '--pack-destination', tarballs, '-w', 'testsigma-tm-core', '-w', 'jest-testsigma-tm-reporter'], REPO),
   ) as { filename: string; files: { path: string }[] }[];
   const reporterPack = packed.find((p) => p.filename.startsWith('jest-testsigma-tm-reporter'));
   // What is shipped: the built code, its types and the README; no tests or sources.

@@ -64,6 +64,8 @@ export class TestsigmaReporter implements Reporter {
       packageName: PACKAGE_NAME,
       runner: 'Playwright',
       results: this.#results(),
+      // Playwright writes screenshots and traces under each project's outputDir, wherever the run started.
+      evidenceRoots: [...new Set((this.#config?.projects ?? []).map((project) => project.outputDir))],
       env: process.env,
       write: this.#write,
     });

@@ -14,7 +14,7 @@ import { startEmulator, type AttachmentInfo, type EmulatorHandle, type EmulatorS
 import { REPO_ROOT, assertBuilt, cleanEnv, makeTempRoot, runPlaywright, writeProject } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const CLI = join(REPO_ROOT, 'packages/core/bin/testsigma-tm.js');
+const CLI = join(REPO_ROOT, 'packages/cli/bin/testsigma-tm.js');
 
 let emulator: EmulatorHandle;
 let root: string;

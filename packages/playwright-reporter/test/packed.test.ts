@@ -44,9 +44,10 @@ it('installs from the packed tarballs and is found by package name in a CommonJS
   const tarballs = join(root, 'tarballs');
   await mkdir(tarballs);
   const packed = JSON.parse(
-    await npm(['pack', '--json', '--pack-destination', tarballs, '-w', 'testsigma-tm-core', '-w', 'playwright-testsigma-tm-reporter'], REPO_ROOT).then((o) =>
-      o.slice(o.indexOf('[')),
-    ),
+    await npm(
+      ['pack', '--json', '--ignore-scripts', '--pack-destination', tarballs, '-w', 'testsigma-tm-core', '-w', 'playwright-testsigma-tm-reporter'],
+      REPO_ROOT,
+    ).then((o) => o.slice(o.indexOf('['))),
   ) as {
     filename: string;
     files: { path: string }[];

@@ -6,12 +6,16 @@
  *   again, whatever the method;
  * - a transient failure (5xx, reset, timeout) backs off exponentially; a request that is not idempotent is
  *   sent again only after its `recover` step found that the first try did not land;
- * - only the overall deadline (and no fixed count) ends retrying.
+ * - only the overall deadline (and no fixed count) ends retrying;
+ * - but before the service has answered once, what says "this is not the service's address" (a refused
+ *   connection for more than FIRST_CONTACT_MS, an unknown host, a TLS error, an answer that is not the API's)
+ *   ends at once as a base URL to fix (first-contact.ts);
+ * - a connection closed while a body with files is being sent is a proxy's 413: not sent again whole.
  * The token never leaves this file except in the Authorization header.
  */
 import type { Dispatcher } from 'undici';
 import { ApiError, type ApiErrorDetails } from '../errors.js';
-import type { Logger } from '../log.js';
+import { logStage, type Logger } from '../log.js';
 import { Pacer } from './pacer.js';
 import { systemClock, type Clock } from '../clock.js';
 import { RequestWatch, seconds, type HttpEvent } from './progress.js';
@@ -32,6 +36,7 @@ import { redactUrl, withoutCredentials } from './url.js';
 import { errorFor } from './http-errors.js';
 import { unexpectedBody } from './wire.js';
 import { VERSION } from '../version.js';
+import { FIRST_CONTACT_MS, diagnoseBaseUrl, looksLikeApiPath, noAnswerFailure, type FirstContactFailure } from './first-contact.js';
 
 export interface ApiRequest<R = never> {
   method: Method;
@@ -85,6 +90,10 @@ export interface HttpClientOptions {
   tokenSettingName?: string;
   /** How the host calls the deadline setting, for the message when it passes (`--deadline`). */
   deadlineSettingName?: string;
+  /** How the host calls the base URL setting, for the message when it leads nowhere (`--base-url`). */
+  baseUrlSettingName?: string;
+  /** Before the service has answered once, a refused connection is tried again this long, then called a setting. Default 20 s. */
+  firstContactMs?: number;
   /** Give up retrying once this much time has passed since the client was made. Default 600 s. */
   deadlineMs?: number;
   /** Progress lines (waiting, retrying, rate-limited); default: the log's info level. */
@@ -114,6 +123,9 @@ export type Transport = (request: {
 
 const DEFAULT_DEADLINE_MS = 600_000;
 
+/** How long a wait goes before its progress line is printed by every host, quiet ones included. */
+const HEARTBEAT_MS = 10_000;
+
 export class HttpClient {
   /** The base URL without credentials. */
   readonly baseUrl: URL;
@@ -132,6 +144,9 @@ export class HttpClient {
   private lastRateLimitReport = -Infinity;
   private consecutiveRateLimits = 0;
   private closed = false;
+  /** The service has answered once (as the API): from then on, no answer is an outage to wait out. */
+  private answered = false;
+  private readonly createdAt: number;
   /** Attempts beyond the first, over all requests: the upload's retry count. */
   retries = 0;
   /** Attempts sent, over all requests (retries included): the upload's request count. */
@@ -152,8 +167,20 @@ export class HttpClient {
     });
     this.policy = options.retry ?? DEFAULT_RETRY_POLICY;
     this.deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
-    this.deadline = this.now() + this.deadlineMs;
-    this.emit = options.onEvent ?? ((event) => options.log.info(event.message));
+    this.createdAt = this.now();
+    this.deadline = this.createdAt + this.deadlineMs;
+    // A wait of 10 s or more is a heartbeat even for a quiet host (a reporter prints stage lines only).
+    this.emit = options.onEvent ?? ((event) => (event.elapsedMs >= HEARTBEAT_MS ? logStage(options.log, event.message) : options.log.info(event.message)));
+  }
+
+  /** The client's clock (injected in tests): for callers that pace their own progress lines. */
+  clock(): number {
+    return this.now();
+  }
+
+  /** A progress line of a caller (a long listing), where the client's own waiting lines go. */
+  note(message: string): void {
+    this.emit({ kind: 'waiting', message, method: 'GET', url: this.baseUrl.href, attempt: 0, elapsedMs: 0 });
   }
 
   /** Idempotent: a host may close in a `finally` what a test or a caller closed already. */
@@ -183,7 +210,9 @@ export class HttpClient {
         watch.enter({ kind: 'sent' }, attempt);
         const sentAt = this.now();
         this.requests++;
-        const outcome = await this.exchange({ method: req.method, url, headers, body, timeoutMs: this.options.timeoutMs, nowMs: sentAt });
+        // Never wait for an answer past the deadline (a second at least, so a late request still gets its chance).
+        const timeoutMs = Math.min(this.options.timeoutMs, Math.max(1_000, this.deadline - sentAt));
+        const outcome = await this.exchange({ method: req.method, url, headers, body, timeoutMs, nowMs: sentAt });
         // The answer's rate-limit headers go with the turn: the pacer knows when this request started.
         release(outcome.kind === 'answer' ? outcome.rate : undefined);
         const details: ApiErrorDetails = { method: req.method, path };
@@ -194,6 +223,9 @@ export class HttpClient {
           const { status, requestId } = outcome;
           this.options.log.debug(`${req.method} ${path} → ${status} in ${this.now() - sentAt} ms${requestId ? ` (request id ${requestId})` : ''}`);
           Object.assign(details, { status, serverMessage: serverMessage(outcome.body), ...(requestId ? { requestId } : {}) });
+          const notTheApi = this.notTheApi(status, outcome.notJson?.contentType);
+          if (notTheApi) throw this.baseUrlError(details, notTheApi, attempt, url);
+          if (!outcome.notJson) this.answered = true;
           verdict = classifyAnswer(status, details.serverMessage, outcome.retryAfter);
           if (verdict === 'success') {
             this.consecutiveRateLimits = 0;
@@ -216,8 +248,15 @@ export class HttpClient {
           }
           reason = `HTTP ${status}`;
         } else {
+          if (outcome.cutOff) throw this.cutOff(details, outcome);
+          const firstContact = this.answered ? undefined : noAnswerFailure(outcome.cause, url);
+          if (firstContact && (outcome.permanent || this.now() - this.createdAt >= (this.options.firstContactMs ?? FIRST_CONTACT_MS))) {
+            throw this.baseUrlError(details, firstContact, attempt, url, outcome.cause);
+          }
           if (outcome.permanent) throw this.failure(details, outcome, attempt, req.resource);
           delay = backoffDelay(attempt, this.policy, undefined, this.random);
+          // On first contact, the last try of a refused connection comes when the first-contact time is up.
+          if (firstContact) delay = Math.min(delay, Math.max(0, this.createdAt + (this.options.firstContactMs ?? FIRST_CONTACT_MS) - this.now()));
           reason = outcome.reason;
         }
 
@@ -265,6 +304,35 @@ export class HttpClient {
       'API_UNREACHABLE',
       details,
       `No answer from ${this.baseUrl.origin} (${outcome.reason}).${after ? ` ${after}` : ''} Check the base URL and the network (and HTTPS_PROXY / NO_PROXY if a proxy is needed); the service may be down.`,
+      { cause: outcome.cause },
+    );
+  }
+
+  /** An answer on first contact that is not the API's: a page that is not JSON, or a 404 under a base URL without /api/vN. */
+  private notTheApi(status: number, notJson: string | undefined): FirstContactFailure | undefined {
+    if (this.answered || status >= 500 || status === 429) return undefined;
+    if (notJson !== undefined) return { kind: 'not-json', status, contentType: notJson };
+    if (status === 404 && !looksLikeApiPath(this.baseUrl.href)) return { kind: 'not-found' };
+    return undefined;
+  }
+
+  /** The base URL led nowhere on first contact: a setting to fix, named with what was tried. */
+  private baseUrlError(details: ApiErrorDetails, failure: FirstContactFailure, attempts: number, url: URL, cause?: unknown): ApiError {
+    const setting = this.options.baseUrlSettingName ?? '--base-url';
+    const base = redactUrl(this.baseUrl.href).replace(/\/+$/, '');
+    const tried = `Tried ${details.method} ${redactUrl(url)}${attempts > 1 ? ` ${attempts} times over ${seconds(this.now() - this.createdAt)}` : ''}; the service has not answered since this started, so this is taken for a setting to fix, not an outage.`;
+    // A page that is not the API's is described, not quoted.
+    const shown = failure.kind === 'not-json' ? { method: details.method, path: details.path, status: details.status } : details;
+    return new ApiError('API_BASE_URL', shown, `${diagnoseBaseUrl(failure, base, setting)} ${tried}`, { cause });
+  }
+
+  /** The connection closed while the files were being sent: as a 413, the caller sends the result without them. */
+  private cutOff(details: ApiErrorDetails, outcome: Extract<Awaited<ReturnType<typeof exchange>>, { kind: 'no-answer' }>): ApiError {
+    this.answered = true;
+    return new ApiError(
+      'API_BODY_CUT_OFF',
+      details,
+      `The connection was closed while the request's files were being sent (${outcome.reason}): a proxy or the service refusing a body that large, as an HTTP 413 would. It is not sent again whole.`,
       { cause: outcome.cause },
     );
   }

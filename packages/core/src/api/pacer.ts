@@ -210,6 +210,6 @@ export class Pacer {
   }
 }
 
-export function defaultSleep(ms: number): Promise<void> {
+function defaultSleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

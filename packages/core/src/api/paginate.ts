@@ -9,6 +9,9 @@ import { readPage, unexpectedBody, type AnswerContext } from './wire.js';
 
 const PAGE_SIZE = 100;
 
+/** A long list says how far it is at most this often: 3,000 cases on a slow service take half a minute. */
+const PROGRESS_EVERY_MS = 5_000;
+
 /** Without a total_count, only a repeated cursor or this many pages (10 million items) stops a list. */
 const MAX_PAGES_WITHOUT_TOTAL = 100_000;
 
@@ -63,6 +66,8 @@ async function listOnce<T>(
 ): Promise<Listing<T>> {
   const items: T[] = [];
   const seen = new Set<string>();
+  const what = key.replace(/_/g, ' ');
+  let lastReport = http.clock();
   let request: { path: string; query: Query } = { path, query: { ...query, page_size: PAGE_SIZE } };
   for (let page = 1; ; page++) {
     const res = await http.send({ method: 'GET', path: request.path, query: request.query, idempotent: true, ...(resource ? { resource } : {}) });
@@ -92,6 +97,10 @@ async function listOnce<T>(
       );
     }
     seen.add(next);
+    if (http.clock() - lastReport >= PROGRESS_EVERY_MS) {
+      lastReport = http.clock();
+      http.note(`listing ${what}: ${items.length.toLocaleString('en-US')}${total === undefined ? '' : ` of ~${total.toLocaleString('en-US')}`}`);
+    }
     // A URL already carries the query; a cursor is sent back together with the original query.
     request = /^https?:\/\//i.test(next) ? { path: next, query: {} } : { path, query: { ...query, page_size: PAGE_SIZE, cursor: next } };
   }

@@ -40,6 +40,8 @@ export type AttemptOutcome =
       permanent: boolean;
       /** No answer within the timeout: the service may still be working on the request. */
       timedOut: boolean;
+      /** The connection closed while a body with files was still being sent: a proxy's 413, not an outage. */
+      cutOff: boolean;
       cause: unknown;
     };
 
@@ -112,13 +114,16 @@ export async function exchange(
   timeoutMs: number,
   nowMs: number,
 ): Promise<AttemptOutcome> {
+  // A streamed body (one with files) says when it has been read to its end.
+  const streaming = { started: false, done: false };
   try {
     const { request } = await undici();
     const sent = body?.open ? await body.open() : body ? { stream: body.bytes, contentType: body.contentType } : undefined;
+    const stream = body?.open && sent ? watchedStream(sent.stream as AsyncIterable<Uint8Array>, streaming) : sent?.stream;
     const res = await request(url, {
       method,
       headers: sent ? { ...headers, 'content-type': sent.contentType } : headers,
-      body: sent?.stream as Uint8Array | undefined,
+      body: stream as Uint8Array | undefined,
       dispatcher,
       signal: AbortSignal.timeout(timeoutMs),
     });
@@ -150,8 +155,30 @@ export async function exchange(
     };
   } catch (cause) {
     const reason = describeNetworkError(cause, timeoutMs);
-    return { kind: 'no-answer', reason, permanent: isPermanent(cause), timedOut: reason.startsWith('timed out'), cause };
+    const timedOut = reason.startsWith('timed out');
+    const cutOff = streaming.started && !streaming.done && !timedOut && isConnectionDrop(cause);
+    return {
+      kind: 'no-answer',
+      reason: cutOff ? `${reason} while the request's files were being sent` : reason,
+      permanent: isPermanent(cause),
+      timedOut,
+      cutOff,
+      cause,
+    };
   }
+}
+
+async function* watchedStream(stream: AsyncIterable<Uint8Array>, state: { started: boolean; done: boolean }): AsyncIterable<Uint8Array> {
+  state.started = true;
+  for await (const chunk of stream) yield chunk;
+  state.done = true;
+}
+
+/** The other side closed the connection (reset, broken pipe, "other side closed"). */
+function isConnectionDrop(cause: unknown): boolean {
+  const err = cause as { code?: string; cause?: { code?: string } } | undefined;
+  const codes = [err?.code, err?.cause?.code];
+  return codes.some((code) => code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || code === 'ECONNABORTED');
 }
 
 /**

@@ -1,3 +1,5 @@
+import { redact } from '../redact.js';
+
 /**
  * URLs as they may be shown: a base URL can carry credentials (`https://user:pass@host/…`), and nothing the
  * tool prints, logs or throws may reveal them.
@@ -8,19 +10,20 @@ export function redactUrl(url: string | URL): string {
   const text = String(url);
   try {
     const parsed = new URL(text);
-    if (parsed.username === '' && parsed.password === '') return parsed.href;
-    parsed.username = '***';
-    parsed.password = '';
-    return parsed.href;
+    if (parsed.username !== '' || parsed.password !== '') {
+      parsed.username = '***';
+      parsed.password = '';
+    }
+    return redact(parsed.href);
   } catch {
     // Not a URL: a password may hold anything, spaces included, up to the last @ before the path.
-    return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
+    return redact(text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@'));
   }
 }
 
-/** Every `scheme://userinfo@` in a text (a message, an unparseable URL) with the userinfo replaced by `***`. */
+/** Every `scheme://userinfo@` and token-like query value in a text (a message, an unparseable URL) replaced by `***`. */
 export function redactUrlsIn(text: string): string {
-  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/?#\s@]*@/gi, '$1***@');
+  return redact(text);
 }
 
 /** The URL without credentials, for sending: the token goes in a header, never user:pass in the URL. */

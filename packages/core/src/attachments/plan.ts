@@ -7,7 +7,7 @@
 import { displayTitle, type TestResult } from '../model.js';
 import type { Logger } from '../log.js';
 import { attachmentsFor, contentTypeOf, fileNameOf, inUploadOrder, type AttachmentPolicy } from './choose.js';
-import { locate, realWorkspace, type LocateContext } from './locate.js';
+import { locate, realRoots, type LocateContext } from './locate.js';
 
 export interface PlannedFile {
   /** The file name sent with the part. */
@@ -35,6 +35,8 @@ export interface AttachmentSettings extends LocateContext {
   policy: AttachmentPolicy;
   maxBytes: number;
   perCase: number;
+  /** The one redaction (the token, credentials in URLs): a file's name is sent and shown, its path only opened. */
+  redact?: (text: string) => string;
 }
 
 export function formatBytes(bytes: number): string {
@@ -45,24 +47,25 @@ export function formatBytes(bytes: number): string {
 
 /** The planner for one upload: the workspace's real path is looked up once. */
 async function attachmentPlanner(settings: AttachmentSettings, log: Logger): Promise<(results: TestResult[]) => Promise<CaseFiles>> {
-  const realRoot = await realWorkspace(settings.workspace);
-  return (results) => planCaseFiles(results, settings, realRoot, log);
+  const reals = await realRoots(settings);
+  return (results) => planCaseFiles(results, settings, reals, log);
 }
 
-async function planCaseFiles(results: TestResult[], settings: AttachmentSettings, realRoot: string, log: Logger): Promise<CaseFiles> {
+async function planCaseFiles(results: TestResult[], settings: AttachmentSettings, realRoot: readonly string[], log: Logger): Promise<CaseFiles> {
   const out: CaseFiles = { files: [], skipped: [] };
   if (settings.policy === 'none') return out;
   const seen = new Set<string>();
   for (const result of results) {
     for (const attachment of inUploadOrder(attachmentsFor(result, settings.policy))) {
-      const fileName = fileNameOf(attachment);
+      const shown = settings.redact ?? ((text: string) => text);
+      const fileName = shown(fileNameOf(attachment));
       let file: PlannedFile;
       if (attachment.path !== undefined && attachment.path !== '') {
         const found = await locate(attachment.path, result.source, settings, realRoot);
         if (found.kind !== 'file') {
           const what = found.kind === 'refused' ? 'refused' : 'missing or unreadable';
           log.warn(`Attachment ${attachment.path} of "${displayTitle(result)}" is not uploaded (${what}): ${found.reason}.`);
-          out.skipped.push({ name: attachment.path, reason: found.kind === 'refused' ? 'outside the workspace' : 'not found or unreadable' });
+          out.skipped.push({ name: shown(attachment.path), reason: found.kind === 'refused' ? 'outside the workspace' : 'not found or unreadable' });
           continue;
         }
         if (seen.has(found.path)) continue;

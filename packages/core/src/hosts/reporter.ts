@@ -77,6 +77,8 @@ export function reporterLogger(write: (line: string) => void, secrets: readonly 
     debug: (m) => (debug ? print(`debug: ${m}`) : undefined),
     // Progress and waiting lines: a reporter stays quiet in the test runner's output unless asked (verbose).
     info: (m) => (verbose || debug ? print(m) : undefined),
+    // One line per stage, even when quiet: the test runner's output never goes silent for a whole upload.
+    stage: (m) => print(m),
     warn: (m) => print(`warning: ${m}`),
     error: (m) => print(`error: ${m}`),
   };
@@ -105,6 +107,8 @@ export interface ReporterUpload {
   countTestFiles?: boolean;
   results: TestResult[];
   files?: FileOutcome[];
+  /** Folders besides the working directory and the repository root where the runner writes evidence (Playwright's outputDirs). */
+  evidenceRoots?: readonly string[];
   env: Env;
   /** Receives whole lines, without the trailing new line. */
   write: (line: string) => void;
@@ -134,6 +138,7 @@ export async function reportResults(input: ReporterUpload): Promise<Error | unde
       settings,
       results: input.results,
       ...(input.files && { files: input.files }),
+      ...(input.evidenceRoots && { evidenceRoots: input.evidenceRoots }),
       env: input.env,
       log,
       host: 'reporter',

@@ -20,6 +20,7 @@ import { openService } from '../pipeline/service.js';
 import { uploadResults } from '../pipeline/upload.js';
 import type { OperationSettings } from './table.js';
 import { runUrl } from '../pipeline/outcome-summary.js';
+import { redactDeep } from '../redact.js';
 
 export interface CommandInput<S = Settings> {
   /** The settings; a command reads only those of its row in table.ts. */
@@ -116,7 +117,14 @@ export async function closeRunCommand(input: CommandInput<OperationSettings<'clo
  * results as a new upload (the service failed before a run was open). On success the file is renamed
  * `.sent` so that it cannot be sent twice; on another failure it is rewritten with what is still missing.
  */
-export async function resumeCommand(input: Omit<CommandInput, 'settings'> & { file: string; token: string | undefined }): Promise<CommandOutcome> {
+export async function resumeCommand(
+  input: Omit<CommandInput, 'settings'> & {
+    file: string;
+    token: string | undefined;
+    /** The base URL now (the setting fixed after a first contact failed); default: the spooled one. */
+    baseUrl?: string;
+  },
+): Promise<CommandOutcome> {
   let spool;
   try {
     spool = await readSpool(input.file);
@@ -124,7 +132,7 @@ export async function resumeCommand(input: Omit<CommandInput, 'settings'> & { fi
     const e = asToolError(error);
     return { message: e.message, error: e, exitCode: exitCodeFor(e) };
   }
-  const settings: Settings = { ...spool.settings, token: input.token };
+  const settings: Settings = { ...spool.settings, token: input.token, ...(input.baseUrl && { baseUrl: input.baseUrl }) };
   if (spool.kind === 'results') {
     const outcome = await uploadResults({
       settings,
@@ -151,7 +159,12 @@ async function resumeEntries(api: TestManagementApi, log: Logger, file: string, 
   const sent = await sendEntries(api, spool.projectId, run.id, spool.entries, { maxEntries: settings.batchSize }, log);
   const left = [...sent.unsent, ...sent.refused.map((r) => r.entry)];
   if (left.length > 0) {
-    await writeSpool(file, { ...spool, entries: left, reason: sent.error?.message ?? 'refused', createdAt: new Date().toISOString() });
+    await writeSpool(file, {
+      ...spool,
+      entries: redactDeep(left, [settings.token]),
+      reason: redact(sent.error?.message ?? 'refused', [settings.token]),
+      createdAt: new Date().toISOString(),
+    });
     const refused = sent.refused.map((r) => `  - ${r.entry.test_case_id}: ${r.reason}`).join('\n');
     const error = sent.error ?? new UnsentResultsError('UNSENT_RESULTS', `The service refused ${sent.refused.length} result(s):\n${refused}`);
     return {

@@ -8,6 +8,7 @@ import type { HttpClient, HttpClientOptions } from '../api/http.js';
 import { DEFAULT_PER_SECOND } from '../api/pacer.js';
 import { ApiError, asToolError, exitCodeFor, type TestsigmaTmError } from '../errors.js';
 import { redact, redactingLogger, silentLogger, type Logger } from '../log.js';
+import { redactDeep } from '../redact.js';
 import { DEFAULT_STATUS_MAPPING, resolveStatusIds } from '../map/status.js';
 import { SETTING_KEYS, howToSet, settingLabel, settingRow, type Host, type SettingKey, type SettingSource, type Settings } from '../settings/index.js';
 import { pickUser, resolveProject } from '../run/lifecycle.js';
@@ -35,7 +36,21 @@ export interface DoctorOutcome {
   exitCode: number;
 }
 
+/**
+ * A check answers within 15 s in every case: a base URL that leads nowhere is named after 8 s of refused
+ * connections, and no request waits past the deadline.
+ */
+const DOCTOR_DEADLINE_MS = 14_000;
+const DOCTOR_FIRST_CONTACT_MS = 8_000;
+
+/** Every line of the outcome redacted: a base URL with `?token=…` is shown, its token is not. */
 export async function doctor(input: DoctorInput): Promise<DoctorOutcome> {
+  const outcome = await runChecks(input);
+  const secrets = [input.settings.token];
+  return { ...outcome, checks: redactDeep(outcome.checks, secrets), settings: redactDeep(outcome.settings, secrets) };
+}
+
+async function runChecks(input: DoctorInput): Promise<DoctorOutcome> {
   const { settings, host } = input;
   const checks: DoctorCheck[] = [];
   const pass = (name: string, detail: string): void => void checks.push({ name, ok: true, detail });
@@ -45,7 +60,11 @@ export async function doctor(input: DoctorInput): Promise<DoctorOutcome> {
     return { checks, settings: settingsLines, exitCode: 2 };
   }
   const log = redactingLogger(input.log ?? silentLogger, [settings.token]);
-  const { http, api } = openService(settings, settings.token, host, log, input.http);
+  const { http, api } = openService(settings, settings.token, host, log, {
+    deadlineMs: Math.min(settings.deadline * 1000, DOCTOR_DEADLINE_MS),
+    firstContactMs: DOCTOR_FIRST_CONTACT_MS,
+    ...input.http,
+  });
   try {
     const probe = await probeApi(http, settings.baseUrl);
     pass('base URL', `${settings.baseUrl} answers as the Test Management API.`);
@@ -79,7 +98,7 @@ export async function doctor(input: DoctorInput): Promise<DoctorOutcome> {
   } catch (thrown) {
     const error = asToolError(thrown);
     error.message = redact(error.message, [settings.token]);
-    checks.push({ name: failedCheck(error, checks), ok: false, detail: explain(error, settings.baseUrl) });
+    checks.push({ name: failedCheck(error, checks), ok: false, detail: error.message });
     return { checks, settings: settingsLines, error, exitCode: exitCodeFor(error) };
   } finally {
     await http.close();
@@ -96,14 +115,6 @@ function failedCheck(error: TestsigmaTmError, passed: DoctorCheck[]): string {
   if (passed.length === 0) return error instanceof ApiError && (error.status === 401 || error.status === 403) ? 'token' : 'base URL';
   const done = new Set(passed.map((c) => c.name));
   return ['project', 'statuses', 'user'].find((name) => !done.has(name)) ?? 'service';
-}
-
-/** The error, plus the usual cause of a 404 on the very first call: a base URL without /api/v1. */
-function explain(error: TestsigmaTmError, baseUrl: string): string {
-  if (error instanceof ApiError && error.status === 404 && !/\/api\/v\d+$/.test(baseUrl)) {
-    return `${error.message} This is not the API's base URL: it usually ends in /api/v1 (try ${baseUrl.replace(/\/+$/, '')}/api/v1).`;
-  }
-  return error.message;
 }
 
 function describeSettings(settings: Settings, sources: Record<SettingKey, SettingSource>, host: Host | undefined): string[] {

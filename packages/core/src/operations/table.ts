@@ -68,7 +68,8 @@ export const OPERATIONS = {
   },
   resume: {
     command: 'resume',
-    summary: 'Send the results an upload wrote to its spool file (after an outage or the deadline) into the same run, and close it if the upload would have.',
+    summary:
+      'Send the results an upload wrote to its spool file (after an outage, the deadline or a base URL to fix) into the same run, and close it if the upload would have. TESTSIGMA_BASE_URL, when set, replaces the spooled base URL.',
     // Every other setting comes from the spool file, as the upload that wrote it had them.
     reads: ['token'],
     requires: ['token'],

@@ -2,6 +2,8 @@
  * A dry run without a token or project: nothing can be asked of the service, but the files and tests were read
  * and a person wants to see which ids each test carries. The project's prefix is unknown, so any upper-case
  * `WORD-123` token in a title or tag counts as an id found (besides `testsigma` properties); none is checked.
+ * Given the prefix (`--prefix DEMO`, or `prefix` in the config file), ids are read as an upload would read them,
+ * underscore ids (`test_demo_12`) included.
  *
  * It exits 0 (unless a file could not be read): a dry run is a preview that writes nothing, run where secrets are
  * often absent (a fork's pull request, a laptop), and it says plainly what it could not check. The upload itself
@@ -19,8 +21,8 @@ import type { UploadInput, UploadOutcome } from './stages.js';
 // Letters, digits and `-` glue a token, as in the project's own pattern, so `DEMO-R-3` (a run id) is not an id.
 const ANY_HUMAN_ID = /(?<![\p{L}\p{N}-])[A-Z][A-Z0-9]*-\d+(?![\p{L}\p{N}-]|\.\p{N})/gu;
 
-function idsFound(result: TestResult): string[] {
-  const found = new Set(caseReferences(result, ''));
+function idsFound(result: TestResult, prefix: string): string[] {
+  const found = new Set(caseReferences(result, prefix));
   for (const text of [...result.suitePath, result.name, ...result.tags]) for (const m of text.matchAll(ANY_HUMAN_ID)) found.add(m[0]);
   return [...found];
 }
@@ -28,7 +30,8 @@ function idsFound(result: TestResult): string[] {
 export async function offlineDryRun(input: UploadInput, workspace: string): Promise<UploadOutcome> {
   const started = Date.now();
   const tally = new ResultTally({ lines: true, workspace });
-  const files = await readAll(input, (result) => tally.add(result, undefined, offlineLine));
+  const prefix = input.settings.prefix ?? '';
+  const files = await readAll(input, (result) => tally.add(result, undefined, (r) => offlineLine(r, prefix)));
   const base = {
     ...emptySummary(true),
     files: summariseFiles(files),
@@ -42,7 +45,7 @@ export async function offlineDryRun(input: UploadInput, workspace: string): Prom
   return fileError ? { summary, failed, error: fileError, exitCode: exitCodeFor(fileError) } : { summary, failed, exitCode: 0 };
 }
 
-function offlineLine(result: TestResult): MappingLine {
-  const ids = idsFound(result);
+function offlineLine(result: TestResult, prefix: string): MappingLine {
+  const ids = idsFound(result, prefix);
   return { test: displayTitle(result), file: result.file ?? null, ids, case: null, reason: ids.length > 0 ? 'not checked' : 'no id' };
 }

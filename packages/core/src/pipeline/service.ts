@@ -16,6 +16,7 @@ function httpOptions(settings: Pick<Settings, 'baseUrl' | 'timeoutMs' | 'deadlin
     deadlineMs: settings.deadline * 1000,
     log,
     tokenSettingName: settingLabel('token', host),
+    baseUrlSettingName: settingLabel('baseUrl', host),
     deadlineSettingName: settingLabel('deadline', host).split(' (or ')[0] ?? 'the deadline',
   };
 }

@@ -5,7 +5,8 @@
 import type { ResultEntry } from '../api/client.js';
 import { detectCi } from '../ci.js';
 import type { TestsigmaTmError } from '../errors.js';
-import type { Logger } from '../log.js';
+import { redact, type Logger } from '../log.js';
+import { redactDeep } from '../redact.js';
 import type { FileOutcome } from '../model.js';
 import type { MappingReport } from '../map/mapping.js';
 import { spoolPath, withoutToken, writeResultsSpool, writeSpool, type Spool } from '../spool/spool.js';
@@ -27,12 +28,13 @@ export async function spoolEntries(
     version: 1,
     kind: 'entries',
     createdAt: ctx.now().toISOString(),
-    reason: reason.message,
-    settings: withoutToken({ ...ctx.settings, runKey: ctx.runKey }),
+    reason: redact(reason.message, [ctx.settings.token]),
+    settings: redactDeep(withoutToken({ ...ctx.settings, runKey: ctx.runKey }), [ctx.settings.token]),
     projectId: plan.projectId,
     run: { id: opened.run.id, human_id: opened.run.human_id },
     close: willClose,
-    entries,
+    // Descriptions are made of redacted results; redacted once more with the rest, as written.
+    entries: redactDeep(entries, [ctx.settings.token]),
   };
   const file = spoolPath({ ...ctx.settings, runKey: ctx.runKey }, ctx.input.env ?? {}, ctx.now());
   return reportSpool(
@@ -58,8 +60,9 @@ export async function spoolResults(
     version: 1,
     kind: 'results',
     createdAt: now.toISOString(),
-    reason: reason.message,
-    settings: withoutToken(settings),
+    reason: redact(reason.message, [settings.token]),
+    // A base URL with `?token=…` is kept without its value: resume takes the base URL from the environment when set.
+    settings: redactDeep(withoutToken(settings), [settings.token]),
   } as const;
   const tally = new ResultTally({ lines: false, workspace });
   const file = spoolPath(settings, input.env ?? {}, now);

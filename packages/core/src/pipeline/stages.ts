@@ -41,6 +41,11 @@ export interface UploadInput {
   openOnly?: boolean;
   /** The workspace: attachment paths resolve here (after the result file's directory) and never lead out. Default: process.cwd(). */
   cwd?: string;
+  /**
+   * Folders besides the working directory and the repository root whose files may be sent as evidence: the
+   * Playwright reporter's outputDirs. Path safety is the same in each (attachments/roots.ts).
+   */
+  evidenceRoots?: readonly string[];
 }
 
 export interface UploadOutcome {

@@ -10,7 +10,7 @@
 import type { HttpClient } from '../api/http.js';
 import { detectCi, type CiContext } from '../ci.js';
 import { ApiError, ConfigError, MappingError, asToolError, exitCodeFor, type TestsigmaTmError } from '../errors.js';
-import { redact, redactingLogger, silentLogger, type Logger } from '../log.js';
+import { logStage, redact, redactingLogger, silentLogger } from '../log.js';
 import { systemClock } from '../clock.js';
 import { displayTitle } from '../model.js';
 import { ResultMapper, caseOutcomes, type CaseInfo, type MappingReport } from '../map/mapping.js';
@@ -20,6 +20,10 @@ import { requireSettings, settingLabel, type Host, type Settings } from '../sett
 import { pickUser, resolveProject } from '../run/lifecycle.js';
 import { syncCases } from '../cases/case-sync.js';
 import { planAttachments, withSkippedNote } from '../attachments/index.js';
+import { redactedResults } from './redacted-results.js';
+import { redactDeep } from '../redact.js';
+import type { Logger } from '../log.js';
+import { evidenceRoots } from '../attachments/roots.js';
 import { filesError, readAll } from './inputs.js';
 import { ResultTally } from '../report/tally.js';
 import { addDetails } from '../report/details.js';
@@ -31,9 +35,13 @@ import { recordResults } from './record.js';
 import { spoolResults, tallyInput } from './spooling.js';
 import { buildSummary } from './outcome-summary.js';
 
-export async function uploadResults(input: UploadInput): Promise<UploadOutcome> {
-  const { settings } = input;
-  const log = redactingLogger(input.log ?? silentLogger, [settings.token]);
+export async function uploadResults(given: UploadInput): Promise<UploadOutcome> {
+  const { settings } = given;
+  const secrets = [settings.token];
+  // Test-derived text (a test that prints its environment) is redacted as it is read: whatever is made of it —
+  // descriptions sent, spools, summaries, annotations — never holds the token.
+  const input: UploadInput = { ...given, results: redactedResults(given.results, secrets) };
+  const log = redactingLogger(input.log ?? silentLogger, secrets);
   const clock = input.clock ?? input.http?.clock ?? systemClock;
   const started = clock.now();
   const workspace = input.env?.GITHUB_WORKSPACE ?? process.cwd();
@@ -61,21 +69,34 @@ export async function uploadResults(input: UploadInput): Promise<UploadOutcome> 
 
     const lookups = await lookUp(ctx, projectId);
     progress.read = await readInput(ctx, lookups);
+    logStage(log, `Read ${count(progress.read.tally.total, 'test result')}; ${count(progress.read.report.mapped.length, 'test case')} to record.`);
     progress.plan = await planUpload(ctx, lookups, progress.read);
     // `run create` opens the run even without cases: the shards add theirs.
     if (settings.dryRun || (progress.plan.entries.length === 0 && !input.openOnly)) {
       if (progress.plan.entries.length === 0 && !settings.dryRun) log.warn('No result maps to a test case of the project, so no test run was written to.');
     } else {
+      logStage(log, settings.runId ? `Opening test run ${settings.runId}…` : 'Finding or creating the test run…');
       progress.opened = await openRun(ctx, progress.plan);
+      logStage(log, `Test run ${progress.opened.run.human_id} ${progress.opened.created ? 'created' : 'opened'}.`);
       if (!input.openOnly) {
+        const entries = progress.opened.entries.length;
+        // Batches report every ~10 %; the read-back and the close list and write after the last one.
+        logStage(
+          log,
+          `Recording ${count(entries, 'result')} in test run ${progress.opened.run.human_id}, then reading it back${settings.closeRun ? ' and closing it' : ''}…`,
+        );
         progress.recorded = await recordResults(ctx, progress.plan, progress.opened);
+        logStage(
+          log,
+          `Test run ${progress.opened.run.human_id}: ${count(progress.recorded.sent.acknowledged.length, 'result')} recorded${progress.recorded.closed ? ', closed' : ''}.`,
+        );
         if (progress.recorded.error) throw progress.recorded.error;
       }
     }
     error = filesError(progress.read.files);
   } catch (thrown) {
     error = asToolError(thrown);
-    error.message = redact(error.message, [settings.token]);
+    error.message = redact(error.message, secrets);
     if (!progress.opened && serviceFailed(error) && !settings.dryRun && !input.openOnly) {
       const spooled = await spoolResults(input, workspace, error, log);
       progress.spoolFile = spooled.file;
@@ -87,13 +108,20 @@ export async function uploadResults(input: UploadInput): Promise<UploadOutcome> 
   } finally {
     await http?.close();
   }
-  const summary = addDetails(buildSummary(input, progress), {
+  const built = addDetails(buildSummary(input, progress), {
     tally: progress.read?.tally ?? new ResultTally({ lines: false, workspace }),
     ...(http && { http: { requests: http.requests, retries: http.retries } }),
     elapsedMs: clock.now() - started,
   });
+  // The summary holds settings (the base URL) and names from the input: redacted once more, whole.
+  const summary = redactDeep(built, secrets);
   const failed = progress.read?.tally.annotatable ?? [];
   return error ? { summary, failed, error, exitCode: exitCodeFor(error) } : { summary, failed, exitCode: 0 };
+}
+
+/** `1,200 test cases`, `1 test case`. */
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }
 
 /**
@@ -101,12 +129,18 @@ export async function uploadResults(input: UploadInput): Promise<UploadOutcome> 
  * a run given, the project's cases wait: when every reference turns out to be a UUID they are not listed at all.
  */
 async function lookUp(ctx: UploadContext, projectIdOrName: string): Promise<Lookups> {
-  const { api, host, settings } = ctx;
+  const { api, host, settings, log } = ctx;
+  logStage(log, `Looking up project ${projectIdOrName}…`);
   const project = await resolveProject(api, projectIdOrName, host);
   const statuses = await api.listRunStatuses();
   const users = await api.listUsers();
   const casesWait = Boolean(settings.runId) && !settings.dryRun && !settings.matchByTitle && !settings.createMissingCases;
+  logStage(
+    log,
+    `Project ${project.name} (${project.human_id_prefix}): ${count(statuses.length, 'run status', 'run statuses')}, ${count(users.length, 'user')}${casesWait ? '' : '; listing its test cases…'}`,
+  );
   const cases = casesWait ? undefined : await api.listTestCases(project.id);
+  if (cases) logStage(log, `Listed ${count(cases.length, 'test case')} of project ${project.name}.`);
   return { project, statuses, users, cases };
 }
 
@@ -155,13 +189,22 @@ async function planUpload(ctx: UploadContext, { project, statuses, users, cases 
   const untestedIds = new Set(statuses.filter((s) => statusKey(s.name) === 'untested').map((s) => s.id));
   const entries = planEntries(report, mapping, statusIds, user.id, ctx.ci);
   const cwd = ctx.input.cwd ?? process.cwd();
-  const attachmentSettings = { policy: settings.attachments, maxBytes: settings.attachmentMaxBytes, perCase: settings.attachmentsPerCase, workspace: cwd, cwd };
+  const attachmentSettings = {
+    policy: settings.attachments,
+    maxBytes: settings.attachmentMaxBytes,
+    perCase: settings.attachmentsPerCase,
+    workspace: cwd,
+    cwd,
+    roots: evidenceRoots(cwd, ctx.input.env ?? {}, ctx.input.evidenceRoots),
+    redact: (text: string) => redact(text, [settings.token]),
+  };
   const files = await planAttachments(
     report.mapped.map((m) => ({ caseId: m.testCase.id, results: m.results })),
     attachmentSettings,
     log,
   );
-  for (const { entry } of entries) entry.description = withSkippedNote(entry.description, files.get(entry.test_case_id)?.skipped ?? []);
+  for (const { entry } of entries)
+    entry.description = redact(withSkippedNote(entry.description, files.get(entry.test_case_id)?.skipped ?? []), [settings.token]);
   return {
     projectId: project.id,
     report,
@@ -176,8 +219,12 @@ async function planUpload(ctx: UploadContext, { project, statuses, users, cases 
   };
 }
 
-/** A failure of the service itself (no answer, 5xx, the rate limit until the deadline): worth trying again later. */
+/**
+ * A failure of the service itself (no answer, 5xx, the rate limit until the deadline), or a base URL that led
+ * nowhere on first contact: worth trying again later (once the setting is fixed).
+ */
 function serviceFailed(error: TestsigmaTmError): boolean {
+  if (error.code === 'API_BASE_URL') return true;
   return error instanceof ApiError && (error.status === undefined || error.status >= 500 || error.status === 429 || error.code === 'API_LIST_INCOMPLETE');
 }
 

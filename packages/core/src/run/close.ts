@@ -29,7 +29,7 @@ export interface FinalWord {
 }
 
 /** The line that ends the run's description. */
-export function reportedLine(done: number, total: number | undefined): string {
+function reportedLine(done: number, total: number | undefined): string {
   return `${done}${total ? ` of ${total}` : ''} upload(s) reported.`;
 }
 

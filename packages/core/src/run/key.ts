@@ -16,7 +16,7 @@ import type { Logger } from '../log.js';
 
 const KEY_LABEL_PREFIX = 'testsigma-tm-key:';
 
-export function keyLabel(key: string): string {
+function keyLabel(key: string): string {
   return `${KEY_LABEL_PREFIX}${key}`;
 }
 

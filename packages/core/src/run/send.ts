@@ -103,13 +103,16 @@ export async function sendEntries(
         progress(outcome.acknowledged.length + outcome.refused.length);
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
-        const refusal = error.status === 413 || error.status === 400 || error.status === 422;
+        // A body cut off while its files were sent is a proxy's 413: the same halving, never the whole body again.
+        const tooLarge = error.status === 413 || error.code === 'API_BODY_CUT_OFF';
+        const refusal = tooLarge || error.status === 400 || error.status === 422;
         const single = batch[0];
-        if (error.status === 413 && batch.length === 1 && single && filesOf(single).length > 0) {
+        if (tooLarge && batch.length === 1 && single && filesOf(single).length > 0) {
           // Half the files at a time, the last in upload order first: the screenshot is the last to go.
           const files = filesOf(single);
           const count = Math.floor(files.length / 2);
-          const reason = `the service refused the result with ${files.length} file(s) (${formatBytes(extraBytes(single))}) as too large (HTTP 413), so it was sent without this file`;
+          const how = error.status === 413 ? 'refused the result' : 'closed the connection while receiving the result';
+          const reason = `the service ${how} with ${files.length} file(s) (${formatBytes(extraBytes(single))}) as too large (${error.status === 413 ? 'HTTP 413' : 'body cut off'}), so it was sent without this file`;
           const dropped = files.slice(count).map((f) => ({ caseId: single.test_case_id, name: f.fileName, reason }));
           log.warn(
             `Test case ${options.nameOf?.(single.test_case_id) ?? single.test_case_id}: ${reason.replace('this file', `${dropped.map((d) => d.name).join(', ')}`)}.`,
@@ -120,7 +123,9 @@ export async function sendEntries(
           queue.unshift([{ ...before.entry, description: withSkippedNote(before.entry.description, [...before.dropped, ...dropped]) }]);
         } else if (refusal && batch.length > 1 && splits++ < MAX_SPLITS) {
           const [first, second] = splitBatch(batch);
-          log.debug(`The service refused ${batch.length} entries (HTTP ${error.status}); sending them in two halves to find what it refuses.`);
+          log.debug(
+            `The service refused ${batch.length} entries (${error.status ? `HTTP ${error.status}` : 'body cut off'}); sending them in two halves to find what it refuses.`,
+          );
           queue.unshift(first, second);
         } else if (refusal) {
           const reason = error.serverMessage

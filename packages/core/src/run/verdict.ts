@@ -14,7 +14,7 @@ import { LEDGER_LINE_MAX } from './timing.js';
 const LINE = /^testsigma-tm job (\S+) \((reporting|done)\):(.*)$/;
 const ID = /^(.+)-(\d+)(?:\.\.(\d+))?$/;
 
-export type JobState = 'reporting' | 'done';
+type JobState = 'reporting' | 'done';
 
 export interface JobLine {
   job: string;

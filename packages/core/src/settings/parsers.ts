@@ -75,6 +75,30 @@ export const httpUrl: Parser<string> = {
   },
 };
 
+/**
+ * Why a token cannot be sent, or undefined: it travels in the Authorization header, where a line break or a
+ * control character is refused by the HTTP layer on every try — a setting to fix, not an outage to wait out.
+ * Never says what the token holds.
+ */
+export function tokenProblem(token: string): string | undefined {
+  if (/[\r\n]/.test(token)) return 'expected an API key on one line, and it holds a line break (pasted with an extra line?)';
+  // Visible ASCII only: what the service issues, and what every HTTP layer accepts in a header.
+  if (!/^[\x21-\x7e]+$/.test(token))
+    return 'expected an API key of visible ASCII characters, and it holds a space, a control character or a non-ASCII character';
+  return undefined;
+}
+
+/** The API token: trimmed text that can be sent in a header. */
+export const apiToken: Parser<string | undefined> = {
+  kind: 'text',
+  parse: (raw) => {
+    const parsed = text.parse(raw);
+    if ('problem' in parsed || parsed.value === '') return parsed;
+    const problem = tokenProblem(parsed.value);
+    return problem ? { problem } : parsed;
+  },
+};
+
 /** A list: an array, or text separated by commas or new lines (a repeated flag arrives as an array). */
 export const list: Parser<string[]> = {
   kind: 'a,b',

@@ -4,7 +4,8 @@
  * command, the Action, the reporters and doctor. (The base URL always has a value: its parser checks it.)
  */
 import { ConfigError, type ErrorCode } from '../errors.js';
-import { settingLabel, type Host } from './resolve.js';
+import { invalidSettings, settingLabel, type Host } from './resolve.js';
+import { tokenProblem } from './parsers.js';
 import type { Settings } from './table.js';
 
 const REQUIRED = {
@@ -33,5 +34,8 @@ export function requireSettings<K extends RequiredSetting>(
 ): Record<K, string> {
   const error = missingSetting(settings, keys, host);
   if (error) throw error;
+  // A token no header can carry (a line break, a stray character) would fail as an outage: say so at once.
+  const malformed = keys.includes('token' as K) && settings.token ? tokenProblem(settings.token) : undefined;
+  if (malformed) throw invalidSettings([`${settingLabel('token', host)}: ${malformed}, received a value`]);
   return Object.fromEntries(keys.map((k) => [k, settings[k]])) as Record<K, string>;
 }

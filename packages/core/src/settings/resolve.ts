@@ -3,7 +3,7 @@
  * file — in one pure function that returns the settings, where each came from, warnings and errors (every error
  * at once, so a user fixes them all in one go). Hosts do the I/O (argv, INPUT_*, reading the config file).
  */
-import { redactUrlCredentials } from '../log.js';
+import { redact } from '../redact.js';
 import { closest } from './suggest.js';
 import { describeValue } from './parsers.js';
 import { SETTINGS, SETTING_KEYS, settingRow, type SettingKey, type Settings } from './table.js';
@@ -102,9 +102,7 @@ export function readSettings(layers: SettingsLayers, host?: Host): SettingsReadi
     const [source, raw] = given;
     const parsed = r.parse.parse(raw);
     if ('problem' in parsed) {
-      errors.push(
-        `${source.name}: ${parsed.problem}, received ${r.secret ? 'a value' : describeValue(typeof raw === 'string' ? redactUrlCredentials(raw) : raw)}`,
-      );
+      errors.push(`${source.name}: ${parsed.problem}, received ${r.secret ? 'a value' : describeValue(typeof raw === 'string' ? redact(raw) : raw)}`);
       settings[key] = r.default;
     } else {
       settings[key] = parsed.value;

@@ -12,7 +12,7 @@
 import type { StatusMapping } from '../map/status.js';
 import { parseTitlePart, type TitlePart } from '../map/title.js';
 import { RUN_TITLE_PLACEHOLDERS, runTitleProblem } from './run-title.js';
-import { bool, httpUrl, list, oneOf, statusMap, testPlanRef, text, uuidList, wholeNumber, type Parser } from './parsers.js';
+import { apiToken, bool, httpUrl, list, oneOf, statusMap, testPlanRef, text, uuidList, wholeNumber, type Parser } from './parsers.js';
 
 export const DEFAULT_BASE_URL = 'https://test-management.testsigma.com/api/v1';
 
@@ -50,6 +50,18 @@ function row<T, const O extends string = never>(r: SettingRow<T> & { option?: O 
 
 const optionalText = text as Parser<string | undefined>;
 
+/** A project's case id prefix, as its ids spell it: letters and digits, upper-cased (`demo` → `DEMO`). */
+const casePrefix: Parser<string | undefined> = {
+  kind: 'PREFIX',
+  parse: (raw) => {
+    const parsed = text.parse(raw);
+    if ('problem' in parsed) return parsed;
+    return /^[A-Za-z][A-Za-z0-9]*$/.test(parsed.value)
+      ? { value: parsed.value.toUpperCase() }
+      : { problem: 'expected the letters before the number of a case id, such as DEMO for DEMO-12' };
+  },
+};
+
 const titlePart: Parser<TitlePart> = { kind: 'full|name|n', parse: parseTitlePart };
 
 /** A run title, refused when it names a placeholder that does not exist. */
@@ -72,7 +84,7 @@ export const SETTINGS = {
     env: 'TESTSIGMA_API_TOKEN',
     input: 'api-token',
     option: 'apiToken',
-    parse: optionalText,
+    parse: apiToken,
     default: undefined,
     secret: true,
     defaultText: '— (required)',
@@ -88,6 +100,16 @@ export const SETTINGS = {
     default: undefined,
     defaultText: '— (required)',
     doc: 'Project UUID or exact project name.',
+  }),
+  prefix: row({
+    env: 'TESTSIGMA_PREFIX',
+    flag: 'prefix',
+    option: 'prefix',
+    valueName: 'PREFIX',
+    parse: casePrefix,
+    default: undefined,
+    defaultText: "the project's, once it is read",
+    doc: 'The case id prefix (DEMO in DEMO-12) for a dry run without a token: underscore ids (test_demo_12) are then recognised too.',
   }),
   baseUrl: row({
     env: 'TESTSIGMA_BASE_URL',

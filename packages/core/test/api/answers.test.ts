@@ -34,9 +34,15 @@ afterEach(async () => {
   emulator.reset();
 });
 
+/**
+ * A client behind the tampering front that has already had one answer from the service (the users, passed
+ * through): what is under test is an answer after the first contact. Before it, an answer that is not the
+ * API's is a base URL to fix (first-contact.test.ts).
+ */
 async function apiBehind(tamper: Tamper): Promise<TestManagementApi> {
   front = await startTamperingProxy(emulator.origin, tamper);
   http = new HttpClient({ baseUrl: front.url, token: emulator.token, timeoutMs: 2000, log: silentLogger, retry: { baseDelayMs: 5, maxDelayMs: 20 } });
+  await http.send({ method: 'GET', path: '/users', idempotent: true });
   return new TestManagementApi(http);
 }
 

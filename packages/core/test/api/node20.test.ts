@@ -40,7 +40,7 @@ describe.skipIf(!oldNode || !existsSync(built))('on Node 20', () => {
   });
 
   it('runs the CLI (the published bin) and exits 0', async () => {
-    const bin = fileURLToPath(new URL('../../bin/testsigma-tm.js', import.meta.url));
+    const bin = fileURLToPath(new URL('../../../cli/bin/testsigma-tm.js', import.meta.url));
     const file = fileURLToPath(new URL('../../../../examples/results/pytest-junit.xml', import.meta.url));
     const code = await new Promise<number>((resolve) =>
       execFile(

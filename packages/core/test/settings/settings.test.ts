@@ -108,7 +108,7 @@ describe('resolveReporterSettings', () => {
   it('maps apiToken to the token and refuses unknown options with the known ones', () => {
     expect(resolveReporterSettings({ apiToken: 't0ken', projectId: 'Demo' }, {}).token).toBe('t0ken');
     expect(() => resolveReporterSettings({ projectID: 'Demo' }, {})).toThrow(
-      'Unknown reporter option(s) "projectID" (did you mean "projectId"?): expected any of apiToken, projectId, baseUrl, runId, runTitle, testPlan, environmentIds, closeRun, unmapped, batchSize, dryRun, userEmail, timeoutMs, statusMap, runKey, shardTotal, shardIndex, labels, deadline, spool, verify, failOnUploadError, verbose, attachments, attachmentMaxBytes, attachmentsPerCase, matchByTitle, titlePart, createMissingCases, caseFolder, caseStatus, casePriority, caseType, caseAutomationType.',
+      'Unknown reporter option(s) "projectID" (did you mean "projectId"?): expected any of apiToken, projectId, prefix, baseUrl, runId, runTitle, testPlan, environmentIds, closeRun, unmapped, batchSize, dryRun, userEmail, timeoutMs, statusMap, runKey, shardTotal, shardIndex, labels, deadline, spool, verify, failOnUploadError, verbose, attachments, attachmentMaxBytes, attachmentsPerCase, matchByTitle, titlePart, createMissingCases, caseFolder, caseStatus, casePriority, caseType, caseAutomationType.',
     );
     expect(() => resolveReporterSettings('Demo', {})).toThrow('Reporter options: expected an object');
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultRunTitle, detectCi } from '../../src/ci.js';
 import { redact } from '../../src/log.js';
+import { redactDeep } from '../../src/redact.js';
 
 describe('detectCi', () => {
   it('builds the job link, run key and title from GitHub Actions variables', () => {
@@ -38,5 +39,26 @@ describe('detectCi', () => {
 describe('redact', () => {
   it('removes the token and any bearer credential', () => {
     expect(redact('token s3cr3t-value in Authorization: Bearer abc.def', ['s3cr3t-value'])).toBe('token *** in Authorization: Bearer ***');
+  });
+});
+
+describe('the one redaction', () => {
+  const token = 'tms_s3cret/value+1';
+
+  it('removes token-like query values and URL credentials, whatever the parameter is called', () => {
+    expect(redact('https://tm.example/api/v1?token=abc&page=2&api_key=xyz#top')).toBe('https://tm.example/api/v1?token=***&page=2&api_key=***#top');
+    expect(redact('GET http://u:p@h/x?access_token=a.b.c failed')).toBe('GET http://***@h/x?access_token=*** failed');
+    expect(redact('"https://h/?sig=1","next":"x"')).toBe('"https://h/?sig=***","next":"x"');
+  });
+
+  it('removes the token as given, URL-encoded and JSON-escaped', () => {
+    expect(redact(`env ${token} url ?t=${encodeURIComponent(token)} json ${JSON.stringify(token)}`, [token])).toBe('env *** url ?t=*** json "***"');
+  });
+
+  it('redacts every string of a value, keeps the keys kept, and returns what holds nothing as it is', () => {
+    const clean = { name: 'a', list: ['b'], nested: { path: `/tmp/${token}` } };
+    expect(redactDeep(clean, [token], new Set(['path']))).toBe(clean);
+    const dirty = { name: `a ${token}`, list: ['b', token], nested: { path: `/tmp/${token}`, text: token } };
+    expect(redactDeep(dirty, [token], new Set(['path']))).toEqual({ name: 'a ***', list: ['b', '***'], nested: { path: `/tmp/${token}`, text: '***' } });
   });
 });

@@ -12,6 +12,7 @@
 import { Command, CommanderError } from 'commander';
 import { UsageError, exitCodeFor, type TestsigmaTmError } from '../../errors.js';
 import { OPERATIONS, type OperationName } from '../../operations/table.js';
+import { redact } from '../../redact.js';
 import type { Env } from '../../settings/index.js';
 import { VERSION } from '../../version.js';
 import type { CliIo, CommandContext, CommandSetup } from './context.js';
@@ -52,7 +53,10 @@ const HELP_LAYOUT = { helpWidth: 110, sortOptions: false };
 /** Flags people try for the token: they get told where it comes from instead of a bare "unknown option". */
 const TOKEN_FLAGS = ['--token', '--api-token', '--apiToken', '--api-key'];
 
-export async function main(argv: string[], env: Env, io: CliIo = defaultIo): Promise<number> {
+export async function main(argv: string[], env: Env, given: CliIo = defaultIo): Promise<number> {
+  // Every byte the CLI prints passes the one redaction, whatever produced it: the token is never printed.
+  const secrets = [env.TESTSIGMA_API_TOKEN?.trim()];
+  const io: CliIo = { ...given, stdout: (text) => given.stdout(redact(text, secrets)), stderr: (text) => given.stderr(redact(text, secrets)) };
   const fail = (error: TestsigmaTmError): number => {
     io.stderr(`testsigma-tm: ${error.message}`);
     return exitCodeFor(error);

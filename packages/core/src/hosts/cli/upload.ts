@@ -6,6 +6,7 @@ import path from 'node:path';
 import { ERROR_CODES, InputError, UsageError, asToolError, exitCodeFor } from '../../errors.js';
 import { resultFileSource } from '../../formats/read-files.js';
 import { redactingLogger, type Logger } from '../../log.js';
+import { redactDeep } from '../../redact.js';
 import { resultCount, type FileOutcome } from '../../model.js';
 import { invalidSettings, readSettings, type Env, type Settings } from '../../settings/index.js';
 import { applyEmptyPolicy } from '../../pipeline/inputs.js';
@@ -47,7 +48,7 @@ async function runUpload(ctx: CommandContext, patterns: string[], options: Recor
   if (outcome.error) io.stderr(`testsigma-tm: ${outcome.error.message}`);
   const summaryFile = options.summaryJson;
   if (typeof summaryFile === 'string') {
-    const written = await writeSummaryJson(path.resolve(cwd, summaryFile), outcome);
+    const written = await writeSummaryJson(path.resolve(cwd, summaryFile), outcome, settings.token);
     if (written) {
       io.stderr(`testsigma-tm: ${written}`);
       exitCode = Math.max(exitCode, 1);
@@ -57,13 +58,11 @@ async function runUpload(ctx: CommandContext, patterns: string[], options: Recor
 }
 
 /** Write the summary file, creating its folder. Returns the reason when it could not be written. */
-async function writeSummaryJson(file: string, outcome: UploadOutcome): Promise<string | undefined> {
+async function writeSummaryJson(file: string, outcome: UploadOutcome, token: string | undefined): Promise<string | undefined> {
+  const error = outcome.error ? { code: outcome.error.code, message: outcome.error.message, todo: ERROR_CODES[outcome.error.code].todo } : null;
   try {
     await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(
-      file,
-      `${JSON.stringify({ ...outcome.summary, exitCode: outcome.exitCode, error: outcome.error ? { code: outcome.error.code, message: outcome.error.message, todo: ERROR_CODES[outcome.error.code].todo } : null }, null, 2)}\n`,
-    );
+    await writeFile(file, `${JSON.stringify(redactDeep({ ...outcome.summary, exitCode: outcome.exitCode, error }, [token]), null, 2)}\n`);
     return undefined;
   } catch (error) {
     return `The summary could not be written to ${file}: ${(error as Error).message}. The upload itself is reported above; choose a writable --summary-json path.`;

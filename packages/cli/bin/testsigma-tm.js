@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// The `testsigma-tm` command: a thin host, all of it in testsigma-tm-core. The Node version is checked before
+// anything else is loaded, so an old Node gets one clear line, not a stack.
+import { nodeTooOld, nodeTooOldMessage } from 'testsigma-tm-core/node-check';
+
+if (nodeTooOld()) {
+  process.stderr.write(`testsigma-tm: ${nodeTooOldMessage('testsigma-tm')}\n`);
+  process.exit(2);
+}
+const { main } = await import('testsigma-tm-core/cli');
+process.exitCode = await main(process.argv.slice(2), process.env);
