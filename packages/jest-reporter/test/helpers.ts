@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { EmulatorState } from 'testsigma-tm-emulator';
 
-export const REPO = path.resolve(import.meta.dirname, '../../..');
+const REPO = path.resolve(import.meta.dirname, '../../..');
 export const PACKAGE_DIR = path.join(REPO, 'packages/jest-reporter');
 const JEST_BIN = path.join(REPO, 'node_modules/jest/bin/jest.js');
 export const REPORTER_ENTRY = path.join(PACKAGE_DIR, 'dist/index.js');

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const REPO_ROOT = resolve(PACKAGE_DIR, '../..');
-export const REPO_NODE_MODULES = join(REPO_ROOT, 'node_modules');
+const REPO_NODE_MODULES = join(REPO_ROOT, 'node_modules');
 
 /** Refuse to test a stale build: the CLI loads dist/, not src/. */
 export function assertBuilt(): void {
