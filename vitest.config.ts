@@ -29,7 +29,7 @@ const CONTRACT = [
   /^packages\/jest-reporter\/test\/reporter\.test\.ts$/,
 ];
 const PURE_IN_CONTRACT_FOLDERS = [
-  /^packages\/core\/test\/api\/(pacing-rules|retry-timing|progress-and-urls)\.test\.ts$/,
+  /^packages\/core\/test\/api\/(pacing-rules|retry-timing)\.test\.ts$/,
   /^packages\/core\/test\/upload\/(annotations|attachments-plan|run-title|summary-render)\.test\.ts$/,
   /^packages\/emulator\/test\/(catalog|junit|runs|sync)\.test\.ts$/,
 ];
