@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
  * Three tiers, each a vitest project (`npm run test:unit`, `test:contract`, `test:e2e`; `npm test` runs all):
@@ -59,6 +60,17 @@ const ALL = [...readdirSync(`${ROOT}/packages`).map((name) => `packages/${name}/
 );
 const filesOf = (tier: Tier) => ALL.filter((file) => tierOf(file) === tier);
 
+/**
+ * Slowest tier first, so that on two workers the long end-to-end files do not start last and leave one core
+ * idle at the end; within a tier vitest's own order (longest last time, else largest file, first).
+ */
+class SlowestTierFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (spec: TestSpecification) => ['e2e', 'contract', 'unit'].indexOf(spec.project.name);
+    return (await super.sort(files)).sort((a, b) => rank(a) - rank(b));
+  }
+}
+
 export default defineConfig({
   test: {
     // Forks keep servers and child processes of one file away from another's. One worker per core: the tests
@@ -69,13 +81,21 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default'],
+    sequence: { sequencer: SlowestTierFirst },
     projects: [
       { extends: true, test: { name: 'unit', include: filesOf('unit') } },
       { extends: true, test: { name: 'contract', include: filesOf('contract') } },
       {
         extends: true,
         // npm pack and the user projects' installs, once per run (see the file).
-        test: { name: 'e2e', include: filesOf('e2e'), globalSetup: ['test/setup/packed-projects.ts'] },
+        test: {
+          name: 'e2e',
+          include: filesOf('e2e'),
+          globalSetup: ['test/setup/packed-projects.ts'],
+          // Real runners on a busy two-core machine: a guard against a hang, not a speed target.
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
       },
     ],
   },
