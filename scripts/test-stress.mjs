@@ -2,7 +2,7 @@
 // process keeps one core at 100 %, then lists every test that failed at least once, with its file and how many
 // runs it failed. A test that passes alone but fails under load depends on timing: give it an injected clock or
 // make it wait for an event instead of a window of time. Exits 1 when any test failed in any run.
-// Builds the packages once first (the tests load packages/*/dist).
+// Builds the packages once first (the tests load packages/*/dist), unless given --no-build.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,12 +16,15 @@ if (runsAt !== -1) {
   runs = Number(args[runsAt + 1]);
   args.splice(runsAt, 2);
 }
+// --no-build: the packages were just built (npm run build:packages); skip building them again.
+const noBuildAt = args.indexOf('--no-build');
+if (noBuildAt !== -1) args.splice(noBuildAt, 1);
 if (!Number.isInteger(runs) || runs < 1) {
   console.error(`test:stress: --runs must be a whole number of at least 1, got "${process.argv.slice(2).join(' ')}". Example: npm run test:stress -- --runs 5`);
   process.exit(2);
 }
 
-const build = spawnSync('npm', ['run', 'build:packages'], { cwd: ROOT, stdio: 'inherit' });
+const build = noBuildAt === -1 ? spawnSync('npm', ['run', 'build:packages'], { cwd: ROOT, stdio: 'inherit' }) : { status: 0 };
 if (build.status !== 0) {
   console.error(`test:stress: npm run build:packages exited with ${build.status ?? build.signal}; fix the build first.`);
   process.exit(1);
