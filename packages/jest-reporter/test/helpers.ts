@@ -79,7 +79,7 @@ export function runJest(
     execFile(
       node,
       [jestBin, '--rootDir', dir, ...(args.includes('--config') ? [] : ['--config', path.join(dir, 'jest.config.json')]), '--ci', '--no-watchman', ...args],
-      { cwd: dir, env: childEnv, encoding: 'utf8', timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
+      { cwd: dir, env: childEnv, encoding: 'utf8', timeout: 110_000, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== 'number') {
           reject(new Error(`jest did not finish: ${error.message}\n${stderr}`));

@@ -94,7 +94,7 @@ export function runPlaywright(
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`playwright test timed out in ${dir}\n${stdout}\n${stderr}`));
-    }, opts.timeoutMs ?? 60_000);
+    }, opts.timeoutMs ?? 110_000);
     child.on('error', (error) => {
       clearTimeout(timer);
       reject(error);
