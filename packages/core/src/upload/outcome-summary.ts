@@ -4,7 +4,7 @@
  */
 import { displayTitle } from '../model.js';
 import { caseSyncSummary } from './case-sync.js';
-import type { SendOutcome } from './send.js';
+import type { SendOutcome } from '../run/send.js';
 import { emptySummary, summariseFiles, type UploadSummary } from './summary.js';
 import { countCases } from './details.js';
 import type { PlannedEntry, UploadPlan, Progress } from './stages.js';
@@ -51,6 +51,7 @@ export function buildSummary(input: UploadInput, { read, plan, opened, recorded,
   summary.unsent = notTaken + recorded.sent.unsent.length + recorded.sent.refused.length;
   summary.refused = recorded.sent.refused.map((r) => ({ case: caseName(plan, r.entry.test_case_id), reason: r.reason }));
   summary.closed = recorded.closed;
+  if (recorded.kept && recorded.kept.length > 0) summary.keptFromOtherJobs = recorded.kept;
   summary.byStatus = countByStatus(opened.entries.filter((p) => landed.has(p.entry.test_case_id)));
   summary.cases = countCases(plan.report, landed);
   return summary;
