@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
@@ -10,8 +10,8 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * - e2e: real runners (Jest, Playwright, Vitest, cucumber-js), the Action's `dist/index.js`, the CLI's bin, the
  *   packed tarballs, real child processes. It asserts outcomes, never durations.
  * A file's tier comes from its name or folder: `*.e2e.test.ts` (or a file listed in E2E) is end to end,
- * `*.contract.test.ts` or a file in a CONTRACT folder (unless listed as pure) is contract, everything else is
- * unit. `npx vitest list --project unit` (or `--project contract`, `--project e2e`) shows a tier's files.
+ * `*.contract.test.ts`, a file in a CONTRACT folder (unless listed as pure) or one that starts the emulator is
+ * contract, everything else is unit. `npx vitest list --project unit` (or `--project contract`, `--project e2e`) shows a tier's files.
  */
 const E2E = [
   /\be2e\.test\.ts$/,
@@ -37,11 +37,14 @@ const PURE_IN_CONTRACT_FOLDERS = [
 
 type Tier = 'unit' | 'contract' | 'e2e';
 
+// Elsewhere, a file that starts the emulator is contract too, so a new one lands in its tier without a list.
+const STARTS_EMULATOR = /\b(startEmulator|useDemoEmulator)\(/;
+
 function tierOf(file: string): Tier {
   const matches = (patterns: RegExp[]) => patterns.some((pattern) => pattern.test(file));
   if (matches(E2E)) return 'e2e';
-  if (matches(CONTRACT) && !matches(PURE_IN_CONTRACT_FOLDERS)) return 'contract';
-  return 'unit';
+  if (matches(CONTRACT)) return matches(PURE_IN_CONTRACT_FOLDERS) ? 'unit' : 'contract';
+  return STARTS_EMULATOR.test(readFileSync(`${ROOT}/${file}`, 'utf8')) ? 'contract' : 'unit';
 }
 
 /** Every test file, relative to the repository with `/`, outside fixtures and node_modules. */
