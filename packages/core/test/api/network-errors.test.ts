@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { HttpClient } from '../../src/api/http.js';
 import { ApiError } from '../../src/errors.js';
 import { silentLogger } from '../../src/log.js';
+import { VirtualClock } from '../virtual-clock.js';
 
 async function freePort(): Promise<number> {
   const server = createNetServer();
@@ -45,6 +46,8 @@ describe('failures without an answer', () => {
       deadlineMs: 1200,
       log: silentLogger,
       retry: { baseDelayMs: 50, maxDelayMs: 100 },
+      // The deadline and the backoff on virtual time: the same attempts, and "over 1 s", on a busy machine too.
+      clock: new VirtualClock(),
     });
     try {
       const error = (await http.send({ method: 'GET', path: '/users', idempotent: true }).catch((e: unknown) => e)) as ApiError;
