@@ -1,12 +1,105 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
-// 2-core CI machines: forks keep servers and child processes of one file away from another's.
+/**
+ * Three tiers, each a vitest project (`npm run test:unit`, `test:contract`, `test:e2e`; `npm test` runs all):
+ * - unit: pure code on virtual time; no sockets, no child processes, no real waits.
+ * - contract: the client against the emulator (and the emulator against its contract) over loopback, port 0.
+ * - e2e: real runners (Jest, Playwright, Vitest, cucumber-js), the Action's `dist/index.js`, the CLI's bin, the
+ *   packed tarballs, real child processes. It asserts outcomes, never durations.
+ * A file's tier comes from its name or folder: `*.e2e.test.ts` (or a file listed in E2E) is end to end,
+ * `*.contract.test.ts`, a file in a CONTRACT folder (unless listed as pure) or one that starts the emulator is
+ * contract, everything else is unit. `npx vitest list --project unit` (or `--project contract`, `--project e2e`) shows a tier's files.
+ */
+const E2E = [
+  /\be2e\.test\.ts$/,
+  /-real\.test\.ts$/,
+  /^packages\/jest-reporter\/test\/pack\.test\.ts$/,
+  /^packages\/playwright-reporter\/test\/packed\.test\.ts$/,
+  /^packages\/emulator\/test\/(cli|web-browser)\.test\.ts$/,
+  /^packages\/core\/test\/api\/node20\.test\.ts$/,
+];
+
+// Folders whose tests start the emulator or another loopback server; the pure files among them are unit.
+const CONTRACT = [
+  /\.contract\.test\.ts$/,
+  /^packages\/core\/test\/(api|upload|hosts)\//,
+  /^packages\/emulator\/test\//,
+  /^packages\/jest-reporter\/test\/reporter\.test\.ts$/,
+];
+const PURE_IN_CONTRACT_FOLDERS = [
+  /^packages\/core\/test\/api\/(pacing-rules|retry-timing)\.test\.ts$/,
+  /^packages\/core\/test\/upload\/(annotations|attachments-plan|run-title|summary-render)\.test\.ts$/,
+  /^packages\/emulator\/test\/(catalog|junit|runs|sync)\.test\.ts$/,
+];
+
+type Tier = 'unit' | 'contract' | 'e2e';
+
+// Elsewhere, a file that starts the emulator is contract too, so a new one lands in its tier without a list.
+const STARTS_EMULATOR = /\b(startEmulator|useDemoEmulator)\(/;
+
+function tierOf(file: string): Tier {
+  const matches = (patterns: RegExp[]) => patterns.some((pattern) => pattern.test(file));
+  if (matches(E2E)) return 'e2e';
+  if (matches(CONTRACT)) return matches(PURE_IN_CONTRACT_FOLDERS) ? 'unit' : 'contract';
+  return STARTS_EMULATOR.test(readFileSync(`${ROOT}/${file}`, 'utf8')) ? 'contract' : 'unit';
+}
+
+/** Every test file, relative to the repository with `/`, outside fixtures and node_modules. */
+function testFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory()) return entry.name === 'node_modules' || entry.name === 'fixtures' || entry.name === 'tmp' ? [] : testFiles(path);
+    return entry.name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+const ROOT = import.meta.dirname;
+const ALL = [...readdirSync(`${ROOT}/packages`).map((name) => `packages/${name}/test`), 'test'].flatMap((dir) =>
+  testFiles(`${ROOT}/${dir}`).map((file) => file.slice(ROOT.length + 1)),
+);
+const filesOf = (tier: Tier) => ALL.filter((file) => tierOf(file) === tier);
+
+/**
+ * Slowest tier first, so that on two workers the long end-to-end files do not start last and leave one core
+ * idle at the end; within a tier vitest's own order (longest last time, else largest file, first).
+ */
+class SlowestTierFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (spec: TestSpecification) => ['e2e', 'contract', 'unit'].indexOf(spec.project.name);
+    return (await super.sort(files)).sort((a, b) => rank(a) - rank(b));
+  }
+}
+
 export default defineConfig({
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+    // Forks keep servers and child processes of one file away from another's. One worker per core: the tests
+    // use port 0 and their own temporary directories, so any order and any parallelism give the same result
+    // (vitest's default leaves a core idle). VITEST_MAX_WORKERS overrides it.
     pool: 'forks',
+    maxWorkers: availableParallelism(),
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default'],
+    sequence: { sequencer: SlowestTierFirst },
+    projects: [
+      { extends: true, test: { name: 'unit', include: filesOf('unit') } },
+      { extends: true, test: { name: 'contract', include: filesOf('contract') } },
+      {
+        extends: true,
+        // npm pack and the user projects' installs, once per run (see the file).
+        test: {
+          name: 'e2e',
+          include: filesOf('e2e'),
+          globalSetup: ['test/setup/packed-projects.ts'],
+          // Real runners on a busy two-core machine: a guard against a hang, not a speed target.
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
   },
 });

@@ -30,7 +30,7 @@ export function runNode(script: string, args: string[], options: { env: Record<s
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 110_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);

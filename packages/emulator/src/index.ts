@@ -2,6 +2,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_MAX_BODY_BYTES } from './body.js';
+import { systemClock } from './clock.js';
 import { FaultInjector } from './faults.js';
 import { newToken } from './ids.js';
 import { RequestLog } from './log.js';
@@ -83,7 +84,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }),
   };
 
-  const server = createServer(createRequestListener({ store, token, faults, limiter, log, settings, origin: () => origin, admin }));
+  const server = createServer(
+    createRequestListener({ store, token, faults, limiter, log, clock: options.clock ?? systemClock, settings, origin: () => origin, admin }),
+  );
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -3,7 +3,6 @@
 // without a token.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { AdminApi } from './admin.js';
 import { handleAdmin } from './admin.js';
 import { readBody } from './body.js';
@@ -14,7 +13,7 @@ import type { RequestLog } from './log.js';
 import type { RateLimiter } from './ratelimit.js';
 import { matchRoute } from './router.js';
 import type { Store } from './store.js';
-import type { PaginationMode, RequestLogEntry } from './types.js';
+import type { EmulatorClock, PaginationMode, RequestLogEntry } from './types.js';
 import { writeReply } from './respond.js';
 import { isWebPath, serveWeb } from './web/serve.js';
 
@@ -26,6 +25,7 @@ export interface ServerDeps {
   faults: FaultInjector;
   limiter: RateLimiter;
   log: RequestLog;
+  clock: EmulatorClock;
   settings: { pagination: PaginationMode; maxBodyBytes: number };
   origin(): string;
   admin: AdminApi;
@@ -53,7 +53,7 @@ async function apiOutcome(deps: ServerDeps, req: IncomingMessage, method: string
   if (match.kind === 'found') entry.route = match.name;
 
   const token = bearerOf(req.headers.authorization);
-  const rate = deps.limiter.take(token ?? '');
+  const rate = deps.limiter.take(token ?? '', deps.clock.now());
   const withRate = (r: Reply): Outcome => reply({ ...r, headers: { ...rate.headers, ...r.headers } });
   if (!rate.allowed) return withRate({ status: 500, body: { message: 'rate limit exceeded' } });
   if (token === null) return withRate({ status: 401, body: flatError(401, 'Unauthorized: missing bearer token') });
@@ -65,7 +65,7 @@ async function apiOutcome(deps: ServerDeps, req: IncomingMessage, method: string
   // request waits does not stop it, so the write is applied late (what a late-applied create looks like).
   const body = readBody(req, deps.settings.maxBodyBytes);
   body.catch(() => undefined);
-  if (decision.delayMs > 0) await sleep(decision.delayMs);
+  if (decision.delayMs > 0) await deps.clock.sleep(decision.delayMs);
   const action = decision.action;
   if (action?.kind === 'status') return withRate({ status: action.status, body: action.body, headers: action.headers });
   if (action?.kind === 'reset') return { kind: 'reset' };
@@ -104,7 +104,7 @@ async function apiOutcome(deps: ServerDeps, req: IncomingMessage, method: string
 
 export function createRequestListener(deps: ServerDeps): RequestListener {
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const started = Date.now();
+    const started = deps.clock.now();
     const requestId = randomUUID();
     res.setHeader('x-request-id', requestId);
     const url = new URL(req.url ?? '/', 'http://emulator.invalid');
@@ -141,7 +141,7 @@ export function createRequestListener(deps: ServerDeps): RequestListener {
         writeReply(res, outcome.reply);
       }
     } finally {
-      entry.duration_ms = Date.now() - started;
+      entry.duration_ms = deps.clock.now() - started;
       deps.log.add(entry);
     }
   };

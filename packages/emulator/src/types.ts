@@ -9,6 +9,14 @@ export interface RateLimitOptions {
   perSecond: number;
 }
 
+/** The emulator's time: rate-limit windows, injected latency and the request log's times. */
+export interface EmulatorClock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** Resolve after `ms` of this clock's time. */
+  sleep(ms: number): Promise<void>;
+}
+
 export interface EmulatorOptions {
   /** TCP port; 0 (default) picks a free one. */
   port?: number;
@@ -28,6 +36,11 @@ export interface EmulatorOptions {
   dataFile?: string;
   /** Request bodies above this many bytes are answered 413. Default 8 MiB (8388608). */
   maxBodyBytes?: number;
+  /**
+   * Default: the system clock. A test hands a virtual one (shared with the client under test) so that rate-limit
+   * windows and injected latency need no real time.
+   */
+  clock?: EmulatorClock;
 }
 
 export interface EmulatorHandle {

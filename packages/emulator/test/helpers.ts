@@ -45,6 +45,36 @@ export async function start(options: EmulatorOptions = {}): Promise<Api> {
   return { emu, call, get: (path) => call('GET', path) };
 }
 
+export interface StillClock {
+  now(): number;
+  /** Records the wait and moves the time on by it, at once. */
+  sleep(ms: number): Promise<void>;
+  /** Moves the time on, as a second passing would. */
+  advance(ms: number): void;
+  /** Every wait asked of the clock, in order. */
+  readonly sleeps: number[];
+}
+
+/**
+ * Virtual time for `EmulatorOptions.clock`: it stands still until the test (or an injected latency) moves it, so
+ * rate-limit windows hold exactly as the test says however slow the machine is, and no test waits for them.
+ */
+export function stillClock(start = Date.UTC(2026, 0, 5, 9, 0, 0)): StillClock {
+  let time = start;
+  const sleeps: number[] = [];
+  return {
+    now: () => time,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      time += ms;
+    },
+    advance: (ms) => {
+      time += ms;
+    },
+    sleeps,
+  };
+}
+
 /** A fresh ACTIVE run over the given demo cases (human numbers). */
 export async function createRun(api: Api, pid: string, caseIds: string[], title = `run ${Math.random()}`): Promise<Json> {
   const res = await api.call('POST', `/projects/${pid}/test_runs`, {

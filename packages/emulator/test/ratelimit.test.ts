@@ -1,10 +1,13 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Api } from './helpers.js';
 import { DEMO_FACTS } from '../src/index.js';
-import { read, start } from './helpers.js';
+import { read, start as startEmulator, stillClock, type StillClock } from './helpers.js';
 
 let api: Api | undefined;
+// The windows are counted on a clock that stands still unless a test moves it: eleven requests fall in one
+// second however slow the machine is, and a window passes without waiting for it.
+let clock: StillClock;
+const start = (options: Parameters<typeof startEmulator>[0]) => startEmulator({ ...options, clock: (clock = stillClock()) });
 afterEach(async () => {
   await api?.emu.close();
   api = undefined;
@@ -29,11 +32,19 @@ describe('rate limit', () => {
 
   it('uses a sliding window: a request goes through again once the oldest one leaves it', async () => {
     api = await start({ rateLimit: { perSecond: 3 } });
-    for (let i = 0; i < 3; i++) expect((await api.get('/projects')).status).toBe(200);
+    expect((await api.get('/projects')).status).toBe(200);
+    clock.advance(400);
+    for (let i = 0; i < 2; i++) expect((await api.get('/projects')).status).toBe(200);
     const refused = await api.get('/projects');
     expect(refused.status).toBe(500);
-    await sleep(Number(refused.headers.get('x-tms-api-reset')) * 1000 + 30);
+    // 600 ms until the oldest leaves, in whole seconds rounded up.
+    expect(refused.headers.get('x-tms-api-reset')).toBe('1');
+    clock.advance(599);
+    expect((await api.get('/projects')).status).toBe(500);
+    clock.advance(1);
     expect((await api.get('/projects')).status).toBe(200);
+    // The two from 400 ms and this one fill the window again.
+    expect((await api.get('/projects')).status).toBe(500);
   });
 
   it('counts per token: requests with another token do not use up this one', async () => {

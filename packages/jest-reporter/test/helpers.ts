@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { EmulatorState } from 'testsigma-tm-emulator';
 
-export const REPO = path.resolve(import.meta.dirname, '../../..');
+const REPO = path.resolve(import.meta.dirname, '../../..');
 export const PACKAGE_DIR = path.join(REPO, 'packages/jest-reporter');
 // Resolved, not joined to node_modules: the jest devDependency is then seen as used (knip).
 const require = createRequire(import.meta.url);
@@ -82,7 +82,7 @@ export function runJest(
     execFile(
       node,
       [jestBin, '--rootDir', dir, ...(args.includes('--config') ? [] : ['--config', path.join(dir, 'jest.config.json')]), '--ci', '--no-watchman', ...args],
-      { cwd: dir, env: childEnv, encoding: 'utf8', timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
+      { cwd: dir, env: childEnv, encoding: 'utf8', timeout: 110_000, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== 'number') {
           reject(new Error(`jest did not finish: ${error.message}\n${stderr}`));

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const REPO_ROOT = resolve(PACKAGE_DIR, '../..');
-export const REPO_NODE_MODULES = join(REPO_ROOT, 'node_modules');
+const REPO_NODE_MODULES = join(REPO_ROOT, 'node_modules');
 
 /** Refuse to test a stale build: the CLI loads dist/, not src/. */
 export function assertBuilt(): void {
@@ -94,7 +94,7 @@ export function runPlaywright(
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`playwright test timed out in ${dir}\n${stdout}\n${stderr}`));
-    }, opts.timeoutMs ?? 60_000);
+    }, opts.timeoutMs ?? 110_000);
     child.on('error', (error) => {
       clearTimeout(timer);
       reject(error);

@@ -140,13 +140,18 @@ it('a real run read from the JSON file and from the live objects gives the same 
 }, 120_000);
 
 it('a run stopped by --max-failures: the test still running is interrupted, the next never ran, alike on both paths', async () => {
-  // Two workers: 'breaks' fails while 'slow' runs in the other worker; the stop interrupts 'slow', and
+  // Two workers: 'breaks' fails once 'slow' has started in the other worker (it says so with a file: an event,
+  // not a guess at how long a worker takes to start on a busy machine); the stop interrupts 'slow', and
   // 'never reached' (queued behind them) never starts.
   const spec = `
 import { test, expect } from '@playwright/test';
+import { existsSync, writeFileSync } from 'node:fs';
 test.describe.configure({ mode: 'parallel' });
-test('breaks', async () => { await new Promise((r) => setTimeout(r, 5000)); expect(1).toBe(2); });
-test('slow', async () => { await new Promise((r) => setTimeout(r, 60000)); });
+test('breaks', async () => {
+  while (!existsSync('slow-started')) await new Promise((r) => setTimeout(r, 20));
+  expect(1).toBe(2);
+});
+test('slow', async () => { writeFileSync('slow-started', ''); await new Promise((r) => setTimeout(r, 60000)); });
 test('never reached', async () => {});
 `;
   const { live } = await runBoth('stopped', spec, 'maxFailures: 1, workers: 2,');

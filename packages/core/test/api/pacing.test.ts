@@ -2,7 +2,8 @@
  * Pacing against the emulator's rate limit (10 requests/s per token, sliding window, HTTP 500 when over):
  * one upload provokes no rate-limit answer at all and never has more than the limit in any window of the
  * emulator's own clock; eight uploads sharing one token all finish and each says it waited for the shared
- * limit. Speed itself is measured by test/api/measure-pacing.mjs, never asserted here.
+ * limit. Speed itself is measured by test/api/measure-pacing.mjs, never asserted here. In the first two the
+ * client and the emulator share one virtual clock: windows, the pacer's waits and latency take no real time.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_FACTS, startEmulator, type EmulatorHandle } from 'testsigma-tm-emulator';
@@ -13,6 +14,7 @@ import type { HttpEvent } from '../../src/api/progress.js';
 import type { TestResult } from '../../src/model.js';
 import { uploadResults } from '../../src/pipeline/upload.js';
 import { resolveSettings } from '../../src/settings/index.js';
+import { VirtualClock } from '../virtual-clock.js';
 
 let emulator: EmulatorHandle | undefined;
 afterEach(async () => {
@@ -38,8 +40,10 @@ function result(name: string): TestResult {
 describe('pacing under the rate limit', () => {
   it('uploads 3,000 results without a single rate-limit answer, never more than the limit in a window', { timeout: 60_000 }, async () => {
     const cases = 3000;
+    const clock = new VirtualClock();
     emulator = await startEmulator({
       port: 0,
+      clock,
       rateLimit: { perSecond: 10 },
       faults: [{ kind: 'latency', ms: 20 }],
       seed: { projects: [{ name: 'Big', human_id_prefix: 'BIG', test_cases: Array.from({ length: cases }, (_, i) => ({ title: `Case ${i + 1}` })) }] },
@@ -47,6 +51,7 @@ describe('pacing under the rate limit', () => {
     const outcome = await uploadResults({
       settings: resolveSettings({ token: emulator.token, baseUrl: emulator.url, projectId: 'Big' }, {}),
       results: Array.from({ length: cases }, (_, i) => result(`BIG-${i + 1} works`)),
+      http: { clock },
     });
     expect(outcome.error).toBeUndefined();
     expect(outcome.summary.uploaded).toBe(cases);
@@ -58,7 +63,8 @@ describe('pacing under the rate limit', () => {
   });
 
   it('lets 8 uploads share one token: all succeed, each says it waits for the shared limit', { timeout: 120_000 }, async () => {
-    emulator = await startEmulator({ port: 0, seed: 'demo', rateLimit: { perSecond: 10 } });
+    const clock = new VirtualClock();
+    emulator = await startEmulator({ port: 0, seed: 'demo', rateLimit: { perSecond: 10 }, clock });
     const running = emulator;
     const jobs = Array.from({ length: 8 }, (_, job) => {
       const events: HttpEvent[] = [];
@@ -66,7 +72,7 @@ describe('pacing under the rate limit', () => {
       const done = uploadResults({
         settings: resolveSettings({ token: running.token, baseUrl: running.url, projectId: 'Demo', runTitle: `shard ${job}` }, {}),
         results,
-        http: { onEvent: (e) => events.push(e) },
+        http: { onEvent: (e) => events.push(e), clock },
       });
       return { events, done };
     });
@@ -81,6 +87,8 @@ describe('pacing under the rate limit', () => {
   });
 
   it('schedules result batches sent in parallel: at most 4 in flight, none over the limit', { timeout: 60_000 }, async () => {
+    // Real time here: overlap is measured on the emulator's clock, and a virtual one moves on while answers are
+    // on the wire, so requests that overlapped could look one after the other.
     emulator = await startEmulator({ port: 0, seed: 'demo', rateLimit: { perSecond: 10 }, faults: [{ kind: 'latency', ms: 300 }] });
     const http = new HttpClient({ baseUrl: emulator.url, token: emulator.token, timeoutMs: 5000, log: silentLogger });
     try {

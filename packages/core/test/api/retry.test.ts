@@ -3,7 +3,7 @@
  * without a fixed count and never trigger the recovery step; a create whose answer may have been applied is
  * looked up before it is sent again; the deadline, not a count, ends retrying, and says so.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEMO_FACTS, type EmulatorHandle } from 'testsigma-tm-emulator';
 import { TestManagementApi, type NewRun, type TestRun } from '../../src/api/client.js';
 import { HttpClient, type HttpClientOptions } from '../../src/api/http.js';
@@ -97,18 +97,36 @@ describe('creating a run when answers go missing', () => {
   });
 
   it('gives a create that timed out as long again before looking for it, so a late answer makes no second run', async () => {
-    // The service starts on the create only after the client's timeout, and applies it all the same.
-    let held = 1;
+    // The service starts on the create only after the client's timeout, and applies it all the same: the proxy
+    // holds it until the client begins its wait, and that (virtual) wait ends once the create has arrived.
+    const TIMEOUT_MS = 300;
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let holding = true;
     const front = await startTamperingProxy(
       emulator.origin,
       () => undefined,
-      (method) => (method === 'POST' && held-- > 0 ? 1200 : 0),
+      (method) => (method === 'POST' && holding ? ((holding = false), held) : 0),
     );
+    const waits: number[] = [];
+    let now = Date.now();
+    const clock = {
+      now: () => now,
+      random: () => 0,
+      sleep: async (ms: number) => {
+        waits.push(ms);
+        if (ms === TIMEOUT_MS) {
+          release();
+          await vi.waitFor(() => expect(requests(CREATE)).toHaveLength(1), { timeout: 10_000 });
+        }
+        now += ms;
+      },
+    };
     try {
-      const client = api({ timeoutMs: 1000, baseUrl: front.url });
+      const client = api({ timeoutMs: TIMEOUT_MS, baseUrl: front.url, clock });
       const run = await client.createRun(newRun('late answer'), { findExisting: () => findByTitle(client, 'late answer') });
       expect(run.title).toBe('late answer');
-      await new Promise((resolve) => setTimeout(resolve, 1000)); // until the held create has surely arrived
+      expect(waits).toEqual([TIMEOUT_MS]);
       expect(requests(CREATE)).toHaveLength(1);
       expect(emulator.state().test_runs.filter((r) => r.title === 'late answer')).toHaveLength(1);
     } finally {
@@ -149,22 +167,26 @@ describe('how long retrying lasts', () => {
 
   it('retries transient failures until the deadline, then says the deadline passed', async () => {
     emulator.setFaults([{ kind: 'status', status: 502, route: 'GET /users' }]);
-    const error = (await api({ deadlineMs: 1500, retry: { baseDelayMs: 100, maxDelayMs: 200 } })
+    // The deadline is counted on the clock: 1.5 s of backoff in virtual time, none of it waited for.
+    const { options } = virtualClock(() => 1);
+    const error = (await api({ ...options, deadlineMs: 1500, retry: { baseDelayMs: 100, maxDelayMs: 200 } })
       .listUsers()
       .catch((e: unknown) => e)) as ApiError;
     expect(error.code).toBe('API_SERVER_ERROR');
+    // Backoff between 100 and 200 ms with the jitter drawn as 1, the same every run: the ninth one would pass the deadline.
     const attempts = requests('GET /users').length;
-    expect(attempts).toBeGreaterThan(6);
+    expect(attempts).toBe(9);
     expect(error.message).toMatch(
       new RegExp(
-        `^GET /users failed with HTTP 502: .*\\(request id [\\w-]+\\)\\. The service failed\\. Gave up after ${attempts} attempts over 1 s: the deadline \\(--deadline 2 s\\) passed\\. Try again later\\.$`,
+        `^GET /users failed with HTTP 502: .*\\(request id [\\w-]+\\)\\. The service failed\\. Gave up after ${attempts} attempts over 2 s: the deadline \\(--deadline 2 s\\) passed\\. Try again later\\.$`,
       ),
     );
   });
 
   it('names the host setting of the deadline when the host gives it', async () => {
     emulator.setFaults([{ kind: 'reset', route: 'GET /users' }]);
-    const error = (await api({ deadlineMs: 300, deadlineSettingName: 'the deadline input' })
+    const { options } = virtualClock(() => 1);
+    const error = (await api({ ...options, deadlineMs: 300, deadlineSettingName: 'the deadline input' })
       .listUsers()
       .catch((e: unknown) => e)) as ApiError;
     expect(error.code).toBe('API_UNREACHABLE');

@@ -57,7 +57,7 @@ function readAll(stream: IncomingMessage): Promise<Buffer> {
 export async function startTamperingProxy(
   upstreamOrigin: string,
   tamper: Tamper,
-  holdRequest: (method: string, path: string) => number = () => 0,
+  holdRequest: (method: string, path: string) => number | Promise<void> = () => 0,
 ): Promise<Running> {
   const upstream = new URL(upstreamOrigin);
   const server = createServer((req, res) => void answer(req, res));
@@ -90,8 +90,10 @@ export async function startTamperingProxy(
     });
     forward.on('error', () => res.destroy());
     // Held requests are still forwarded after the client gave up: a slow service finishes what it started.
+    // A promise holds the request until the test releases it: an event, not a window of time.
     const hold = holdRequest(req.method ?? 'GET', path);
-    if (hold > 0) setTimeout(() => forward.end(body), hold);
+    if (typeof hold !== 'number') void hold.then(() => forward.end(body));
+    else if (hold > 0) setTimeout(() => forward.end(body), hold);
     else forward.end(body);
   }
   const sockets = track(server);

@@ -99,7 +99,6 @@ describe('JUnit fixtures', () => {
 
   describe.each(rows.filter((r) => REFUSED[r.file] !== undefined))('$file', (row) => {
     it(`is refused with ${REFUSED[row.file]}, naming the file`, async () => {
-      const started = performance.now();
       let caught: unknown;
       try {
         await parseResultText(fixtureText('junit', row.file), row.file);
@@ -111,7 +110,6 @@ describe('JUnit fixtures', () => {
       expect(error.code).toBe(REFUSED[row.file]);
       expect(error.file).toBe(row.file);
       expect(error.message).toContain(row.file);
-      expect(performance.now() - started).toBeLessThan(1000);
     });
   });
 });

@@ -245,14 +245,14 @@ describe('parseJUnit: status and attempts', () => {
 });
 
 describe('parseJUnit: refusals', () => {
-  it.each(['billion-laughs.xml', 'external-entity.xml', 'external-dtd.xml'])('refuses hostile %s quickly, expanding nothing', (file) => {
-    const started = performance.now();
+  it.each(['billion-laughs.xml', 'external-entity.xml', 'external-dtd.xml'])('refuses hostile %s, expanding nothing', (file) => {
+    // An outcome, not a duration: expanding would have read /etc/passwd or built the laughs (speed lives in
+    // npm run bench).
     const error = refusal(() => parseJUnit(fixtureText('hostile', file), file));
     expect(error.code).toBe('INPUT_HOSTILE');
     expect(error.file).toBe(file);
     expect(error.message).toContain(file);
     expect(error.message).not.toContain('root:'); // nothing from /etc/passwd
-    expect(performance.now() - started).toBeLessThan(500);
   });
 
   it('refuses an internal entity even when it is harmless, and a DOCTYPE after a comment', () => {

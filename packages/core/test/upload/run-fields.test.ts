@@ -133,10 +133,11 @@ describe('carry-over into a new generation', () => {
   });
 });
 
+/** Waits for an event (polling every 10 ms); the 20 s limit only catches one that never comes, on any machine. */
 async function until(condition: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 2000; i++) {
     if (await condition()) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  throw new Error('condition not met within 2 s');
+  throw new Error('condition not met within 2000 polls (20 s or more)');
 }

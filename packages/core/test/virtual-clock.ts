@@ -1,0 +1,59 @@
+/**
+ * Virtual time for tests: one clock handed to the client (`HttpClientOptions.clock`) and to the emulator
+ * (`EmulatorOptions.clock`), so pacing, rate-limit windows, injected latency and backoff take no real time and
+ * count the same on a busy machine as on an idle one. A sleep does not wait: the time jumps to the earliest
+ * wake-up among the sleepers, one sleeper per turn of the event loop, so concurrent waits end in the order they
+ * would in real time. Time only moves forward, so whatever the client and the emulator read from it keeps the
+ * order in which things really happened (what pacing needs to hold).
+ */
+import type { Clock } from '../src/clock.js';
+
+interface Sleeper {
+  at: number;
+  order: number;
+  wake: () => void;
+}
+
+export class VirtualClock implements Clock {
+  private time: number;
+  private readonly sleepers: Sleeper[] = [];
+  private order = 0;
+  private turnPending = false;
+
+  constructor(
+    start = Date.UTC(2026, 0, 5, 9, 0, 0),
+    private readonly draw: () => number = () => 0.5,
+  ) {
+    this.time = start;
+  }
+
+  now(): number {
+    return this.time;
+  }
+
+  random(): number {
+    return this.draw();
+  }
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((wake) => {
+      this.sleepers.push({ at: this.time + Math.max(0, ms), order: this.order++, wake });
+      this.nextTurn();
+    });
+  }
+
+  private nextTurn(): void {
+    if (this.turnPending) return;
+    this.turnPending = true;
+    // setImmediate: after the I/O callbacks that are ready, so answers already in hand are seen first.
+    setImmediate(() => {
+      this.turnPending = false;
+      this.sleepers.sort((a, b) => a.at - b.at || a.order - b.order);
+      const next = this.sleepers.shift();
+      if (!next) return;
+      this.time = Math.max(this.time, next.at);
+      next.wake();
+      if (this.sleepers.length > 0) this.nextTurn();
+    });
+  }
+}
