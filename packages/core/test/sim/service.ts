@@ -1,0 +1,135 @@
+/**
+ * The simulated service as the HTTP client's `Transport`: one exchange on virtual time, with the faults a real
+ * service far from the CI runner shows, each drawn from the seed:
+ * - latency: 0–`maxLatencyMs` per request, half on the way there (when the request is applied) and half back;
+ * - a late-applied write: applied after the client's timeout (the client sees a timeout, the write lands later);
+ * - a lost answer: applied, and the answer lost (a connection reset);
+ * - a server error (502/503): not applied;
+ * - the rate limit: 10 requests per sliding second for the token, answered HTTP 500 `rate limit exceeded`, not
+ *   applied; every answer carries `x-tms-api-limit`, `x-tms-api-remaining`, `x-tms-api-reset`.
+ * An answer that arrives after the client's timeout is a timeout too, whatever it said.
+ */
+import type { Transport } from '../../src/api/http.js';
+import type { AttemptOutcome } from '../../src/api/transport.js';
+import { parseReset } from '../../src/api/retry-timing.js';
+import type { Scheduler } from './scheduler.js';
+import { ServiceState, type Answer } from './service-state.js';
+
+export interface Faults {
+  maxLatencyMs: number;
+  /** Probability, per request, of each fault. */
+  lateApply: number;
+  lostAnswer: number;
+  serverError: number;
+  /** Requests per sliding second for one token. */
+  perSecond: number;
+}
+
+export const CALM: Faults = { maxLatencyMs: 3000, lateApply: 0, lostAnswer: 0, serverError: 0, perSecond: 10 };
+
+/** A fault profile drawn from the seed: calm schedules as well as stormy ones. */
+export function drawFaults(random: () => number): Faults {
+  const level = [0, 0.01, 0.03][Math.floor(random() * 3)]!;
+  return { ...CALM, lateApply: level, lostAnswer: level, serverError: level };
+}
+
+export const SIM_BASE_URL = 'https://sim.invalid/api/v1';
+const BASE_PATH = new URL(SIM_BASE_URL).pathname;
+
+export class SimService {
+  readonly state: ServiceState;
+  /** Faults that happened, by kind: the report says which schedules were stormy. */
+  readonly injected = { lateApply: 0, lostAnswer: 0, serverError: 0, rateLimited: 0, timedOut: 0 };
+  requests = 0;
+  private window: number[] = [];
+
+  constructor(
+    private readonly scheduler: Scheduler,
+    readonly faults: Faults,
+    caseCount: number,
+    maxPageSize = 10,
+  ) {
+    this.state = new ServiceState(caseCount, maxPageSize, () => scheduler.now());
+  }
+
+  readonly transport: Transport = async (request) => {
+    const { random, clock } = this.scheduler;
+    this.requests++;
+    const body = request.body ? await this.scheduler.track(decode(request.body)) : undefined;
+    let there = Math.floor((random() * this.faults.maxLatencyMs) / 2);
+    const back = Math.floor((random() * this.faults.maxLatencyMs) / 2);
+    const fault = random();
+    const { lateApply, lostAnswer, serverError } = this.faults;
+    const late = fault < lateApply;
+    const lost = !late && fault < lateApply + lostAnswer;
+    const failed = !late && !lost && fault < lateApply + lostAnswer + serverError;
+    if (late) {
+      there = request.timeoutMs + Math.floor(random() * request.timeoutMs);
+      this.injected.lateApply++;
+    }
+    const applied = clock.sleep(there).then(() => this.apply(request.method, request.url, body, failed));
+    if (there + back >= request.timeoutMs) {
+      await clock.sleep(request.timeoutMs);
+      this.injected.timedOut++;
+      return noAnswer(`timed out after ${request.timeoutMs} ms`, true);
+    }
+    const answer = await applied;
+    await clock.sleep(back);
+    if (lost) {
+      this.injected.lostAnswer++;
+      return noAnswer('connection reset', false);
+    }
+    return answer;
+  };
+
+  /** The request reaches the service: the rate limit, an injected failure, or the state's answer. */
+  private apply(method: string, url: URL, body: unknown, failed: boolean): AttemptOutcome {
+    const now = this.scheduler.now();
+    this.window = this.window.filter((t) => t > now - 1000);
+    const allowed = this.window.length < this.faults.perSecond;
+    if (allowed) this.window.push(now);
+    const headers = {
+      'x-tms-api-limit': String(this.faults.perSecond),
+      'x-tms-api-remaining': String(Math.max(0, this.faults.perSecond - this.window.length)),
+      'x-tms-api-reset': String(Math.ceil(Math.max(0, (this.window[0] ?? now) + 1000 - now) / 1000)),
+    };
+    let answer: Answer;
+    if (!allowed) {
+      this.injected.rateLimited++;
+      answer = { status: 500, body: { message: 'rate limit exceeded' } };
+    } else if (failed) {
+      this.injected.serverError++;
+      answer = { status: this.scheduler.random() < 0.5 ? 502 : 503, body: { message: 'Service Unavailable' } };
+    } else {
+      const path = url.pathname.startsWith(BASE_PATH) ? url.pathname.slice(BASE_PATH.length) : url.pathname;
+      answer = this.state.handle(method, path, url.searchParams, body);
+    }
+    const limit = Number(headers['x-tms-api-limit']);
+    const resetMs = parseReset(headers['x-tms-api-reset'], now);
+    return {
+      kind: 'answer',
+      status: answer.status,
+      // A copy: the client must never hold the service's own objects.
+      body: answer.body === undefined ? undefined : JSON.parse(JSON.stringify(answer.body)),
+      requestId: `sim-${this.requests}`,
+      retryAfterMs: undefined,
+      retryAfter: undefined,
+      rate: { limit, remaining: Number(headers['x-tms-api-remaining']), ...(resetMs !== undefined && { resetMs }) },
+    };
+  }
+}
+
+/** A JSON body, or a multipart one whose `data` field holds the JSON (as the live service reads result batches). */
+async function decode(body: NonNullable<Parameters<Transport>[0]['body']>): Promise<unknown> {
+  if (!body.bytes) throw new Error('the simulation sends no files: a streamed body reached it');
+  if (body.contentType.startsWith('multipart/form-data')) {
+    const form = await new Response(body.bytes, { headers: { 'content-type': body.contentType } }).formData();
+    const data = form.get('data');
+    return typeof data === 'string' ? JSON.parse(data) : undefined;
+  }
+  return JSON.parse(new TextDecoder().decode(body.bytes));
+}
+
+function noAnswer(reason: string, timedOut: boolean): AttemptOutcome {
+  return { kind: 'no-answer', reason, permanent: false, timedOut, cause: new Error(`simulated: ${reason}`) };
+}
