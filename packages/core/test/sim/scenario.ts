@@ -90,9 +90,12 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioOut
   const scheduler = new Scheduler(options.seed);
   const { random } = scheduler;
   const mode = options.mode ?? (random() < 0.5 ? 'close-job' : 'when-complete');
-  const total = options.jobs ?? 2 + Math.floor(random() * 15);
+  // 2–16 jobs, small crowds more often than large ones (a schedule's cost grows with the crowd).
+  const total = options.jobs ?? 2 + Math.floor(random() ** 2 * 15);
   const caseCount = options.cases ?? 12;
-  const service = new SimService(scheduler, options.faults ?? drawFaults(random), caseCount);
+  // Pages of 5 make every listing take several pages; pages of 100 (the emulator's) take one.
+  const pageSize = random() < 0.5 ? 5 : 100;
+  const service = new SimService(scheduler, options.faults ?? drawFaults(random), caseCount, pageSize);
   const key = `sim-${options.seed}`;
   const strategy = options.strategy ?? realUpload;
   const plans: JobPlan[] = Array.from({ length: total }, (_, i) => {

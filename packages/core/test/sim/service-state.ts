@@ -66,6 +66,7 @@ export class ServiceState {
   readonly statuses = STATUS_NAMES.map((name, i) => ({ id: idFor(2, i + 1), name, order: i + 1, alias: name.toLowerCase() }));
   readonly user = { id: idFor(3, 1), email: 'sim@example.com', first_name: 'Sim', last_name: 'User', status: 'ACTIVE' };
   readonly cases: SimCase[];
+  private readonly caseById: Map<string, SimCase>;
   readonly runs: SimRun[] = [];
   private seq = 0;
   private nextRun = 1;
@@ -82,13 +83,14 @@ export class ServiceState {
       human_id: `DEMO-${i + 1}`,
       title: `case ${i + 1}`,
     }));
+    this.caseById = new Map(this.cases.map((c) => [c.id, c]));
   }
 
   statusNamed(name: StatusName): string {
     return this.statuses.find((s) => s.name === name)!.id;
   }
 
-  /** Answer one request already decoded; never throws (a refusal is an answer). */
+  /** Answer one request already decoded; never throws (a refusal is an answer). Every answer is built anew: the client never holds the service's own objects. */
   handle(method: string, path: string, query: URLSearchParams, body: unknown): Answer {
     try {
       return this.route(method, path.split('/').filter(Boolean), query, body);
@@ -101,11 +103,11 @@ export class ServiceState {
   private route(method: string, parts: string[], query: URLSearchParams, body: unknown): Answer {
     const [top, pid, kind, rid, sub] = parts;
     const key = `${method} ${[top, pid && ':pid', kind, rid && ':rid', sub].filter(Boolean).join('/')}`;
-    if (key === 'GET projects') return this.list('projects', [{ seq: 1, ...this.project }], query, (p) => p);
-    if (key === 'GET test_runs/:pid' && pid === 'statuses') return this.list('statuses', this.statuses.map((s, i) => ({ ...s, seq: i + 1 })), query, (s) => s);
-    if (key === 'GET users') return { status: 200, body: { message: '', data: [this.user] } };
+    if (key === 'GET projects') return this.list('projects', [{ seq: 1, ...this.project }], query, (p) => ({ ...p }));
+    if (key === 'GET test_runs/:pid' && pid === 'statuses') return this.list('statuses', this.statuses.map((s, i) => ({ ...s, seq: i + 1 })), query, (s) => ({ ...s }));
+    if (key === 'GET users') return { status: 200, body: { message: '', data: [{ ...this.user }] } };
     if (top !== 'projects' || (pid !== this.project.id && pid !== this.project.name)) throw new Refusal(404, `Project ${pid} not found`);
-    if (key === 'GET projects/:pid') return single('project', this.project);
+    if (key === 'GET projects/:pid') return single('project', { ...this.project });
     if (key === 'GET projects/:pid/test_cases') return this.list('test_cases', this.cases, query, caseView);
     if (key === 'GET projects/:pid/test_runs') {
       const text = query.get('title__CONTAINS')?.toLowerCase();
@@ -141,7 +143,7 @@ export class ServiceState {
   }
 
   private runCase(run: SimRun, caseId: string): { seq: number; status_id: string; view: unknown } {
-    const c = this.cases.find((x) => x.id === caseId)!;
+    const c = this.caseById.get(caseId)!;
     const status = run.results.get(caseId)?.status_id ?? this.statusNamed('Untested');
     const name = this.statuses.find((s) => s.id === status)?.name;
     return { seq: c.seq, status_id: status, view: { id: `${run.id}:${c.id}`, status_id: status, status: name, assignee_id: this.user.id, test_case: caseView(c) } };
