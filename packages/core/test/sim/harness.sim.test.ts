@@ -15,7 +15,14 @@ import { CALM, SIM_BASE_URL } from './service.js';
  * added (a selection update replaces the whole list), then records its results.
  */
 const withoutReadBack: Strategy = async (job, { scheduler, service, key }) => {
-  const http = new HttpClient({ baseUrl: SIM_BASE_URL, token: 'sim-token', timeoutMs: 30_000, log: silentLogger, clock: scheduler.clock, transport: service.transport });
+  const http = new HttpClient({
+    baseUrl: SIM_BASE_URL,
+    token: 'sim-token',
+    timeoutMs: 30_000,
+    log: silentLogger,
+    clock: scheduler.clock,
+    transport: service.transport,
+  });
   const api = new TestManagementApi(http);
   try {
     const [project] = await api.listProjects();
@@ -32,7 +39,15 @@ const withoutReadBack: Strategy = async (job, { scheduler, service, key }) => {
     const [run] = await api.findRunsByTitleContaining(project!.id, `[${key}]`);
     const target =
       run ??
-      (await api.createRun({ projectId: project!.id, title: `Naive [${key}]`, description: '', caseIds: ids, assigneeId: user!.id, labels: [], now: scheduler.now() }));
+      (await api.createRun({
+        projectId: project!.id,
+        title: `Naive [${key}]`,
+        description: '',
+        caseIds: ids,
+        assigneeId: user!.id,
+        labels: [],
+        now: scheduler.now(),
+      }));
     if (run) await api.updateRun(project!.id, run.id, { static_selection_filters: [{ field: 'id', operator: 'IN', values: ids }] });
     await api.putResults(project!.id, target.id, entries);
     return { exitCode: 0 };

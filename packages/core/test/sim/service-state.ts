@@ -104,7 +104,13 @@ export class ServiceState {
     const [top, pid, kind, rid, sub] = parts;
     const key = `${method} ${[top, pid && ':pid', kind, rid && ':rid', sub].filter(Boolean).join('/')}`;
     if (key === 'GET projects') return this.list('projects', [{ seq: 1, ...this.project }], query, (p) => ({ ...p }));
-    if (key === 'GET test_runs/:pid' && pid === 'statuses') return this.list('statuses', this.statuses.map((s, i) => ({ ...s, seq: i + 1 })), query, (s) => ({ ...s }));
+    if (key === 'GET test_runs/:pid' && pid === 'statuses')
+      return this.list(
+        'statuses',
+        this.statuses.map((s, i) => ({ ...s, seq: i + 1 })),
+        query,
+        (s) => ({ ...s }),
+      );
     if (key === 'GET users') return { status: 200, body: { message: '', data: [{ ...this.user }] } };
     if (top !== 'projects' || (pid !== this.project.id && pid !== this.project.name)) throw new Refusal(404, `Project ${pid} not found`);
     if (key === 'GET projects/:pid') return single('project', { ...this.project });
@@ -146,7 +152,11 @@ export class ServiceState {
     const c = this.caseById.get(caseId)!;
     const status = run.results.get(caseId)?.status_id ?? this.statusNamed('Untested');
     const name = this.statuses.find((s) => s.id === status)?.name;
-    return { seq: c.seq, status_id: status, view: { id: `${run.id}:${c.id}`, status_id: status, status: name, assignee_id: this.user.id, test_case: caseView(c) } };
+    return {
+      seq: c.seq,
+      status_id: status,
+      view: { id: `${run.id}:${c.id}`, status_id: status, status: name, assignee_id: this.user.id, test_case: caseView(c) },
+    };
   }
 
   private createRun(body: Record<string, unknown>): SimRun {
@@ -201,7 +211,8 @@ export class ServiceState {
     if (!Array.isArray(filters)) throw new Refusal(400, 'static_selection_filters must be an array');
     let ids = new Set(this.cases.map((c) => c.id));
     for (const f of filters as { field?: unknown; operator?: unknown; values?: unknown }[]) {
-      if (f.field !== 'id' || f.operator !== 'IN' || !Array.isArray(f.values)) throw new Refusal(400, 'the simulation selects by {field: "id", operator: "IN"}');
+      if (f.field !== 'id' || f.operator !== 'IN' || !Array.isArray(f.values))
+        throw new Refusal(400, 'the simulation selects by {field: "id", operator: "IN"}');
       const wanted = new Set((f.values as string[]).map((v) => v.toLowerCase()));
       const unknown = [...wanted].filter((v) => !ids.has(v));
       if (unknown.length > 0) throw new Refusal(422, `Test case ${unknown[0]} not found in project ${this.project.id}`);

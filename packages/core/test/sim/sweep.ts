@@ -74,10 +74,10 @@ function describeOutcome(o: ScenarioOutcome): string {
  * marked `it.fails` until the rewrite of the run protocol (issue 17) lands; then this list empties.
  */
 export const FAILING_TODAY: Readonly<Record<string, string>> = {
-  'worst outcome': 'the last writer wins across jobs: a later Passed replaces another job\'s Failed',
+  'worst outcome': "the last writer wins across jobs: a later Passed replaces another job's Failed",
   'exit code': 'a job whose case another job rewrote fails its read-back with VERIFY_MISMATCH',
-  'one run per key generation': 'a run create applied after the client\'s timeout leaves a second, empty ACTIVE run',
-  selection: 'under lost answers and late writes, a selection update built on an old read drops other jobs\' cases',
+  'one run per key generation': "a run create applied after the client's timeout leaves a second, empty ACTIVE run",
+  selection: "under lost answers and late writes, a selection update built on an old read drops other jobs' cases",
   'closed once': 'in the when-complete mode a marker lost to a concurrent label update leaves the run ACTIVE',
 };
 
