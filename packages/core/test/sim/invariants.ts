@@ -5,7 +5,7 @@
 import type { ServiceState, SimRun, StatusName } from './service-state.js';
 
 /** Worst first: the verdict across jobs is the worst outcome any of them reported (issue 17). */
-export const SEVERITY: readonly StatusName[] = ['Failed', 'Blocked', 'Passed', 'Skipped'];
+const SEVERITY: readonly StatusName[] = ['Failed', 'Blocked', 'Passed', 'Skipped'];
 
 export interface JobReport {
   name: string;
@@ -24,7 +24,7 @@ export interface Expectation {
   writesPerJob?: number;
 }
 
-export function worst(statuses: Iterable<StatusName>): StatusName | undefined {
+function worst(statuses: Iterable<StatusName>): StatusName | undefined {
   let found: StatusName | undefined;
   for (const s of statuses) if (found === undefined || SEVERITY.indexOf(s) < SEVERITY.indexOf(found)) found = s;
   return found;

@@ -21,14 +21,14 @@ export type Mode = 'close-job' | 'when-complete';
 /** How a job turns its results into writes: the real upload, or a stand-in (the harness's own test). */
 export type Strategy = (job: JobPlan, ctx: JobContext) => Promise<{ exitCode: number; message?: string }>;
 
-export interface JobPlan {
+interface JobPlan {
   index: number;
   total: number;
   mode: Mode;
   results: TestResult[];
 }
 
-export interface JobContext {
+interface JobContext {
   scheduler: Scheduler;
   service: SimService;
   key: string;
@@ -63,12 +63,12 @@ function result(name: string, status: TestStatus): TestResult {
   return { source: 'sim', suitePath: ['sim'], name, status, properties: [], tags: [], attachments: [], attempts: [{ status }] };
 }
 
-export function settingsFor(key: string, extra: Record<string, unknown>) {
+function settingsFor(key: string, extra: Record<string, unknown>) {
   return resolveSettings({ token: 'sim-token', baseUrl: SIM_BASE_URL, projectId: 'Demo', runKey: key, statusMap: 'error=Blocked', ...extra }, {});
 }
 
 /** The real upload of one shard: results in memory, the shard's index (and, when-complete, the total). */
-export const realUpload: Strategy = async (job, { scheduler, service, key }) => {
+const realUpload: Strategy = async (job, { scheduler, service, key }) => {
   const shard = job.mode === 'when-complete' ? { shardIndex: job.index, shardTotal: job.total } : { shardIndex: job.index, closeRun: false };
   const outcome = await uploadResults({
     settings: settingsFor(key, shard),
@@ -81,7 +81,7 @@ export const realUpload: Strategy = async (job, { scheduler, service, key }) => 
 };
 
 /** Load what the first request loads (undici), so that no schedule waits on real I/O and a replay matches. */
-export async function prewarm(): Promise<void> {
+async function prewarm(): Promise<void> {
   await encodeBody([{ name: 'data', value: '{}' }], undefined);
 }
 

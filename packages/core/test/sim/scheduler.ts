@@ -14,7 +14,7 @@
 import type { Clock } from '../../src/clock.js';
 
 /** mulberry32: a 32-bit seeded PRNG, small and good enough to draw schedules from. */
-export function mulberry32(seed: number): () => number {
+function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -26,7 +26,7 @@ export function mulberry32(seed: number): () => number {
 }
 
 /** Virtual time starts here (2027-01-15), so titles and timestamps are the same in every replay. */
-export const SIM_EPOCH_MS = 1_800_000_000_000;
+const SIM_EPOCH_MS = 1_800_000_000_000;
 
 export interface SchedulerLimits {
   /** Virtual time a schedule may take before it is called a livelock. Default: 2 hours. */
@@ -42,7 +42,7 @@ interface Timer {
   cancelled: boolean;
 }
 
-export class ScheduleError extends Error {}
+class ScheduleError extends Error {}
 
 export class Scheduler {
   readonly random: () => number;

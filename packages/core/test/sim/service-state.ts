@@ -15,7 +15,7 @@ export interface SimCase {
   title: string;
 }
 
-export interface SimResult {
+interface SimResult {
   status_id: string;
   description: string;
 }
@@ -53,7 +53,7 @@ class Refusal extends Error {
   }
 }
 
-export const STATUS_NAMES = ['Passed', 'Failed', 'Blocked', 'Skipped', 'Untested'] as const;
+const STATUS_NAMES = ['Passed', 'Failed', 'Blocked', 'Skipped', 'Untested'] as const;
 export type StatusName = (typeof STATUS_NAMES)[number];
 
 /** UUID-shaped ids from a counter: the same in every replay. */

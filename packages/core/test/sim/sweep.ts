@@ -6,7 +6,7 @@
 import { beforeAll, describe, it } from 'vitest';
 import { runScenario, type Mode, type ScenarioOutcome } from './scenario.js';
 
-export interface Sweep {
+interface Sweep {
   mode: Mode;
   schedules: number;
   /** Seeds breaking each invariant, by the invariant's name (the text before the colon of a violation). */
@@ -18,16 +18,16 @@ export interface Sweep {
   bridged: number;
 }
 
-export const INVARIANTS = ['one run per key generation', 'selection', 'worst outcome', 'closed once', 'bounded writes', 'exit code'] as const;
+const INVARIANTS = ['one run per key generation', 'selection', 'worst outcome', 'closed once', 'bounded writes', 'exit code'] as const;
 
-export function seedsToRun(first: number, defaultCount: number): number[] {
+function seedsToRun(first: number, defaultCount: number): number[] {
   const one = process.env.SIM_SEED;
   if (one !== undefined && one !== '') return [Number(one)];
   const count = Number(process.env.SIM_SCHEDULES ?? defaultCount);
   return Array.from({ length: count }, (_, i) => first + i);
 }
 
-export async function sweep(mode: Mode, seeds: readonly number[]): Promise<Sweep> {
+async function sweep(mode: Mode, seeds: readonly number[]): Promise<Sweep> {
   const broken = new Map<string, { seed: number; violations: string[] }[]>();
   const started = performance.now();
   const cpu = process.cpuUsage();
@@ -47,7 +47,7 @@ export async function sweep(mode: Mode, seeds: readonly number[]): Promise<Sweep
 }
 
 /** The failure message of one invariant: how many seeds broke it, the first few with why, and how to replay one. */
-export function brokenMessage(result: Sweep, invariant: string, file: string): string | undefined {
+function brokenMessage(result: Sweep, invariant: string, file: string): string | undefined {
   const seeds = result.broken.get(invariant);
   if (!seeds || seeds.length === 0) return undefined;
   const shown = seeds.slice(0, 5).map(({ seed, violations }) => `  seed ${seed}: ${violations.slice(0, 3).join('; ')}`);
@@ -73,7 +73,7 @@ function describeOutcome(o: ScenarioOutcome): string {
  * Invariants today's protocol (packages/core/src/upload/) breaks for some seeds, each with why. Their tests are
  * marked `it.fails` until the rewrite of the run protocol (issue 17) lands; then this list empties.
  */
-export const FAILING_TODAY: Readonly<Record<string, string>> = {
+const FAILING_TODAY: Readonly<Record<string, string>> = {
   'worst outcome': "the last writer wins across jobs: a later Passed replaces another job's Failed",
   'exit code': 'a job whose case another job rewrote fails its read-back with VERIFY_MISMATCH',
   'one run per key generation': "a run create applied after the client's timeout leaves a second, empty ACTIVE run",
