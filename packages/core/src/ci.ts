@@ -1,7 +1,7 @@
 /**
  * What the CI says about the current job: a link back to it for every result's description, a title for the
  * run, and the run key: the same for every job and every attempt of one pipeline run, so that shards and
- * re-runs report into one run (see upload/run-key.ts).
+ * re-runs report into one run (see run/key.ts).
  */
 import type { Env } from './settings/index.js';
 

@@ -10,7 +10,7 @@ import { ApiError, asToolError, exitCodeFor, type TestsigmaTmError } from '../er
 import { redact, redactingLogger, silentLogger, type Logger } from '../log.js';
 import { DEFAULT_STATUS_MAPPING, resolveStatusIds } from '../map/status.js';
 import { SETTING_KEYS, settingLabel, settingRow, type Host, type SettingKey, type SettingSource, type Settings } from '../settings/index.js';
-import { pickUser, resolveProject } from './lifecycle.js';
+import { pickUser, resolveProject } from '../run/lifecycle.js';
 import { httpOptions } from './upload.js';
 
 export interface DoctorCheck {

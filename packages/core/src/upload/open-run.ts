@@ -3,11 +3,11 @@
  * jobs, carrying an earlier attempt's results over), or new — made to hold the planned cases.
  */
 import type { CiContext } from '../ci.js';
-import { carryOver, previousCases } from './carry-over.js';
-import { createRun, openNamedRun, resolveTestPlan } from './lifecycle.js';
-import { findOrCreateKeyedRun, keyLabel, titleWithKey } from './run-key.js';
+import { carryOver, previousCases } from '../run/carry-over.js';
+import { createRun, openNamedRun, resolveTestPlan } from '../run/lifecycle.js';
+import { findOrCreateKeyedRun, keyLabel, titleWithKey } from '../run/key.js';
 import { runTitle } from './run-title.js';
-import { ensureCases } from './selection.js';
+import { ensureCases } from '../run/membership.js';
 import type { RunCase } from '../api/client.js';
 import { VERSION } from '../version.js';
 import type { UploadContext, UploadPlan, OpenedRun } from './stages.js';

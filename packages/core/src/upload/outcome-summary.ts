@@ -4,7 +4,7 @@
  */
 import { displayTitle } from '../model.js';
 import { caseSyncSummary } from './case-sync.js';
-import type { SendOutcome } from './send.js';
+import type { SendOutcome } from '../run/send.js';
 import { emptySummary, summariseFiles, type UploadSummary } from './summary.js';
 import { countCases } from './details.js';
 import type { PlannedEntry, UploadPlan, Progress } from './stages.js';

@@ -5,9 +5,9 @@
 import type { RunCase, TestManagementApi, TestRun } from '../api/client.js';
 import { UnsentResultsError, type TestsigmaTmError } from '../errors.js';
 import { randomUUID } from 'node:crypto';
-import { closeRun, markUpload, uploadMarkers } from './close.js';
-import { keepResults, type KeptResults } from './selection.js';
-import { sendEntries, type RefusedEntry, type SendOutcome } from './send.js';
+import { closeRun, markUpload, uploadMarkers } from '../run/close.js';
+import { keepResults, type KeptResults } from '../run/membership.js';
+import { sendEntries, type RefusedEntry, type SendOutcome } from '../run/send.js';
 import type { UploadContext, UploadPlan, OpenedRun, Recorded } from './stages.js';
 import { spoolEntries } from './spooling.js';
 

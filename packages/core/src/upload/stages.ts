@@ -10,7 +10,7 @@ import type { FileOutcome } from '../model.js';
 import type { CaseInfo, MappingReport } from '../map/mapping.js';
 import type { Host, Settings } from '../settings/index.js';
 import type { CaseSync } from './case-sync.js';
-import type { SendOutcome } from './send.js';
+import type { SendOutcome } from '../run/send.js';
 import type { CaseFiles } from './attachments/index.js';
 import type { ResultTally } from './tally.js';
 import type { UploadInput } from './upload.js';

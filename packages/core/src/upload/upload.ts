@@ -15,7 +15,7 @@ import { ResultMapper, caseOutcomes, type CaseInfo, type MappingReport } from '.
 import { DEFAULT_STATUS_MAPPING, aggregateStatus, resolveStatusIds, type StatusMapping, statusKey } from '../map/status.js';
 import { describeCase } from '../plan/description.js';
 import { settingLabel, type Env, type Host, type Settings } from '../settings/index.js';
-import { pickUser, resolveProject } from './lifecycle.js';
+import { pickUser, resolveProject } from '../run/lifecycle.js';
 import { syncCases } from './case-sync.js';
 import { planAttachments, withSkippedNote } from './attachments/index.js';
 import type { UploadSummary } from './summary.js';

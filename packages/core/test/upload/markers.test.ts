@@ -7,7 +7,7 @@ import { DEMO_FACTS, startEmulator, type EmulatorHandle } from 'testsigma-tm-emu
 import { HttpClient } from '../../src/api/http.js';
 import { TestManagementApi } from '../../src/api/client.js';
 import { silentLogger } from '../../src/log.js';
-import { markUpload, uploadMarkers } from '../../src/upload/close.js';
+import { markUpload, uploadMarkers } from '../../src/run/close.js';
 
 let emulator: EmulatorHandle;
 const client = () => new TestManagementApi(new HttpClient({ baseUrl: emulator.url, token: emulator.token, timeoutMs: 5000, log: silentLogger }));

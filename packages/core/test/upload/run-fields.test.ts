@@ -10,7 +10,7 @@ import { TestManagementApi } from '../../src/api/client.js';
 import { silentLogger, type Logger } from '../../src/log.js';
 import type { TestResult } from '../../src/model.js';
 import { resolveSettings } from '../../src/settings/index.js';
-import { carryOver } from '../../src/upload/carry-over.js';
+import { carryOver } from '../../src/run/carry-over.js';
 import { uploadResults } from '../../src/upload/upload.js';
 import { useDemoEmulator } from '../demo-emulator.js';
 

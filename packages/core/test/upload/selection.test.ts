@@ -8,7 +8,7 @@ import { DEMO_FACTS, startEmulator, type EmulatorHandle } from 'testsigma-tm-emu
 import { HttpClient } from '../../src/api/http.js';
 import { TestManagementApi, type ResultEntry } from '../../src/api/client.js';
 import { silentLogger, type Logger } from '../../src/log.js';
-import { ensureCases, keepResults, readBackPause, settlePause } from '../../src/upload/selection.js';
+import { ensureCases, keepResults, readBackPause, settlePause } from '../../src/run/membership.js';
 
 let emulator: EmulatorHandle;
 let api: TestManagementApi;

@@ -11,7 +11,7 @@
  * names every file left out: the result lands, the files are reported.
  */
 import type { ResultEntry, ResultFile, TestManagementApi } from '../api/client.js';
-import { formatBytes, withSkippedNote, type PlannedFile } from './attachments/plan.js';
+import { formatBytes, withSkippedNote, type PlannedFile } from '../upload/attachments/plan.js';
 import { ApiError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { planBatches, splitBatch } from '../plan/batches.js';

@@ -7,7 +7,7 @@
  */
 import type { TestManagementApi, TestRun } from '../api/client.js';
 import type { Logger } from '../log.js';
-import { FRESH_READ_MS } from './selection.js';
+import { FRESH_READ_MS } from './membership.js';
 
 const UPLOAD_LABEL_PREFIX = 'testsigma-tm-upload:';
 
