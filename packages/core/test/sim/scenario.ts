@@ -52,6 +52,8 @@ export interface ScenarioOutcome {
   violations: string[];
   virtualMs: number;
   requests: number;
+  /** Requests by route: what the schedule cost. */
+  routes: Record<string, number>;
   injected: SimService['injected'];
   bridged: Bridge['calls'];
 }
@@ -134,6 +136,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioOut
     violations: checkInvariants(service.state, { key, jobs: reports, closes: true }),
     virtualMs: scheduler.elapsed(),
     requests: service.requests,
+    routes: Object.fromEntries([...service.routes].sort((a, b) => b[1] - a[1])),
     injected: service.injected,
     bridged: bridge.calls,
   };

@@ -2,8 +2,7 @@
  * A seeded scheduler on virtual time: the simulation's only source of time and randomness.
  *
  * Every wait of the code under test goes through `clock.sleep`, which registers a timer. The loop lets all ready
- * work run (microtasks, immediates: `await new Promise(setImmediate)` until a round registers nothing new), then
- * moves virtual time to the earliest timer and fires it, one timer at a time. Timers due at the same moment fire in
+ * work run (`await new Promise(setImmediate)`: every promise chain runs first; see settle), then moves virtual time to the earliest timer and fires it, one timer at a time. Timers due at the same moment fire in
  * an order drawn from the seed, so different seeds give different interleavings and one seed always gives the
  * same one. Nothing waits on real time: a schedule of an hour of virtual time takes milliseconds.
  *
@@ -50,8 +49,6 @@ export class Scheduler {
   private nowMs = SIM_EPOCH_MS;
   private timers: Timer[] = [];
   private seq = 0;
-  /** Bumped by every timer set: the code under test is still moving. */
-  private activity = 0;
   steps = 0;
   private readonly maxVirtualMs: number;
   private readonly maxSteps: number;
@@ -79,7 +76,6 @@ export class Scheduler {
   setTimer(ms: number, fire: () => void): () => void {
     const timer: Timer = { at: this.nowMs + Math.max(0, Math.floor(Number.isFinite(ms) ? ms : 0)), seq: this.seq++, fire, cancelled: false };
     this.timers.push(timer);
-    this.activity++;
     return () => {
       timer.cancelled = true;
     };
@@ -118,16 +114,14 @@ export class Scheduler {
   }
 
   /**
-   * Let everything that is ready run: rounds of immediates until one round sets no timer and no file system
-   * request is left (the upload looks up the workspace's real path: virtual time stands still
-   * for it, or its answer would come at a moment that depends on the machine's load).
+   * Let everything that is ready run. One round of immediates is enough for promise chains (all microtasks run
+   * before an immediate) and the code under test sets no immediates; timers are virtual. What remains is the file
+   * system (the upload looks up the workspace's real path): virtual time stands still until no request is left,
+   * or its answer would come at a moment that depends on the machine's load.
    */
   private async settle(): Promise<void> {
-    for (;;) {
-      const before = this.activity;
-      await new Promise(setImmediate);
-      if (this.activity === before && !fileSystemBusy()) return;
-    }
+    do await new Promise(setImmediate);
+    while (fileSystemBusy());
   }
 
   /** Fire the earliest timer; among timers due at the same moment, one drawn from the seed. */

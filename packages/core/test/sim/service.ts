@@ -41,6 +41,8 @@ export class SimService {
   /** Faults that happened, by kind: the report says which schedules were stormy. */
   readonly injected = { lateApply: 0, lostAnswer: 0, serverError: 0, rateLimited: 0, timedOut: 0 };
   requests = 0;
+  /** Requests by route (`GET test_runs/:rid`), for the report of what a schedule cost. */
+  readonly routes = new Map<string, number>();
   private window: number[] = [];
 
   constructor(
@@ -55,6 +57,8 @@ export class SimService {
   readonly transport: Transport = async (request) => {
     const { random, clock } = this.scheduler;
     this.requests++;
+    const route = `${request.method} ${request.url.pathname.replace(/\/[0-9a-f-]{36}/g, '/:id')}`;
+    this.routes.set(route, (this.routes.get(route) ?? 0) + 1);
     const body = request.body ? decode(request.body) : undefined;
     let there = Math.floor((random() * this.faults.maxLatencyMs) / 2);
     const back = Math.floor((random() * this.faults.maxLatencyMs) / 2);
