@@ -60,6 +60,10 @@ export function checkInvariants(state: ServiceState, expect: Expectation): strin
     const bound = (expect.writesPerJob ?? 4) * statuses.length;
     if (writes > bound) violations.push(`bounded writes: ${human} was written ${writes} times by ${statuses.length} job(s) (at most ${bound})`);
   }
+  // The close step counts the shards' upload markers and says so ("Only 3 of 4 uploads reported": one was lost).
+  const short = expect.jobs.map((j) => /Only \d+ of \d+ uploads reported/.exec(j.message ?? '')?.[0]).find(Boolean);
+  const shards = expect.jobs.filter((j) => j.reported.size > 0).length;
+  if (short) violations.push(`markers complete: the close step says "${short}" after ${shards} shards ran`);
   if (expect.closes && (run.closes !== 1 || run.status !== 'CLOSED')) {
     violations.push(`closed once: ${run.human_id} is ${run.status} after ${run.closes} close(s)`);
   }
