@@ -18,7 +18,16 @@ interface Sweep {
   bridged: number;
 }
 
-const INVARIANTS = ['one run per key generation', 'selection', 'worst outcome', 'markers complete', 'closed once', 'bounded writes', 'exit code'] as const;
+const INVARIANTS = [
+  'quiescence',
+  'one run per key generation',
+  'selection',
+  'worst outcome',
+  'markers complete',
+  'closed once',
+  'bounded writes',
+  'exit code',
+] as const;
 
 function seedsToRun(first: number, defaultCount: number): number[] {
   const one = process.env.SIM_SEED;
@@ -33,12 +42,19 @@ async function sweep(mode: Mode, seeds: readonly number[]): Promise<Sweep> {
   const cpu = process.cpuUsage();
   let bridged = 0;
   for (const seed of seeds) {
-    const outcome = await runScenario({ seed, mode });
-    bridged += outcome.bridged.setTimeout + outcome.bridged.dateNow + outcome.bridged.mathRandom;
-    if (seeds.length === 1) console.log(describeOutcome(outcome));
-    for (const name of new Set(outcome.violations.map((v) => v.slice(0, v.indexOf(':'))))) {
+    let violations: string[];
+    try {
+      const outcome = await runScenario({ seed, mode });
+      bridged += outcome.bridged.setTimeout + outcome.bridged.dateNow + outcome.bridged.mathRandom;
+      if (seeds.length === 1) console.log(describeOutcome(outcome));
+      violations = outcome.violations;
+    } catch (error) {
+      // A schedule that hangs, spins or throws is a broken seed like any other, not the end of the sweep.
+      violations = [`quiescence: ${(error as Error).stack ?? String(error)}`];
+    }
+    for (const name of new Set(violations.map((v) => v.slice(0, v.indexOf(':'))))) {
       const list = broken.get(name) ?? [];
-      list.push({ seed, violations: outcome.violations.filter((v) => v.startsWith(`${name}:`)) });
+      list.push({ seed, violations: violations.filter((v) => v.startsWith(`${name}:`)) });
       broken.set(name, list);
     }
   }
