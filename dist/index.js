@@ -30878,7 +30878,7 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7221);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1289);
 // The Action's entry point: nothing but the call, so main.ts can be tested without side effects on import.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -30888,7 +30888,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7221:
+/***/ 1289:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33950,6 +33950,11 @@ const ERROR_CODES = {
         meaning: 'Reading the run back after the upload, some cases do not hold the result sent.',
         todo: 'Check the cases named; another job may have recorded the same case at the same time.',
     },
+    RUN_NOT_CLOSED: {
+        exit: 1,
+        meaning: 'The service answered the close of a run, but reading it back it is still ACTIVE.',
+        todo: 'Close the run in Testsigma, or run the close step again.',
+    },
     UNSENT_RESULTS: {
         exit: 1,
         meaning: 'Some results could not be recorded although the service answered.',
@@ -34234,6 +34239,13 @@ function defaultSleep(ms) {
     return new Promise((resolve) => setTimeout(resolve, ms));
 }
 //# sourceMappingURL=pacer.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/clock.js
+const systemClock = {
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
+    random: () => Math.random(),
+};
+//# sourceMappingURL=clock.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/api/progress.js
 const PROGRESS_INTERVAL_MS = 5_000;
 function seconds(ms) {
@@ -34749,6 +34761,7 @@ const VERSION = '0.1.0';
 
 
 
+
 const DEFAULT_DEADLINE_MS = 600_000;
 class http_HttpClient {
     options;
@@ -34763,6 +34776,7 @@ class http_HttpClient {
     deadlineMs;
     sleep;
     now;
+    random;
     emit;
     lastQueuedReport = -Infinity;
     lastRateLimitReport = -Infinity;
@@ -34776,8 +34790,10 @@ class http_HttpClient {
         this.options = options;
         this.baseUrl = withoutCredentials(new URL(options.baseUrl.replace(/\/+$/, '')));
         this.basePath = this.baseUrl.pathname.replace(/\/+$/, '');
-        this.now = options.now ?? Date.now;
-        this.sleep = options.sleep ?? defaultSleep;
+        const clock = options.clock ?? systemClock;
+        this.now = () => clock.now();
+        this.sleep = (ms) => clock.sleep(ms);
+        this.random = () => clock.random();
         this.pacer = new Pacer({
             now: this.now,
             sleep: this.sleep,
@@ -34818,8 +34834,7 @@ class http_HttpClient {
                 watch.enter({ kind: 'sent' }, attempt);
                 const sentAt = this.now();
                 this.requests++;
-                this.dispatcher ??= makeDispatcher(this.options.timeoutMs, this.options.proxy);
-                const outcome = await exchange(await this.dispatcher, req.method, url, headers, body, this.options.timeoutMs, sentAt);
+                const outcome = await this.exchange({ method: req.method, url, headers, body, timeoutMs: this.options.timeoutMs, nowMs: sentAt });
                 // The answer's rate-limit headers go with the turn: the pacer knows when this request started.
                 release(outcome.kind === 'answer' ? outcome.rate : undefined);
                 const details = { method: req.method, path };
@@ -34842,19 +34857,19 @@ class http_HttpClient {
                         throw errorFor(details, req.resource, attempt, this.options.tokenSettingName);
                     if (verdict === 'rate-limited') {
                         this.consecutiveRateLimits++;
-                        delay = rateLimitDelay(this.consecutiveRateLimits, outcome.retryAfterMs, outcome.rate.resetMs, this.options.random);
+                        delay = rateLimitDelay(this.consecutiveRateLimits, outcome.retryAfterMs, outcome.rate.resetMs, this.random);
                         this.pacer.pause(delay);
                         this.reportRateLimit(req.method, path, delay, outcome.rate.resetMs);
                     }
                     else {
-                        delay = backoffDelay(attempt, this.policy, outcome.retryAfterMs, this.options.random);
+                        delay = backoffDelay(attempt, this.policy, outcome.retryAfterMs, this.random);
                     }
                     reason = `HTTP ${status}`;
                 }
                 else {
                     if (outcome.permanent)
                         throw this.failure(details, outcome, attempt, req.resource);
-                    delay = backoffDelay(attempt, this.policy, undefined, this.options.random);
+                    delay = backoffDelay(attempt, this.policy, undefined, this.random);
                     reason = outcome.reason;
                 }
                 const uncertain = verdict === 'transient' && !req.idempotent;
@@ -34885,6 +34900,12 @@ class http_HttpClient {
         finally {
             watch.stop();
         }
+    }
+    async exchange(request) {
+        if (this.options.transport)
+            return this.options.transport(request);
+        this.dispatcher ??= makeDispatcher(this.options.timeoutMs, this.options.proxy);
+        return exchange(await this.dispatcher, request.method, request.url, request.headers, request.body, request.timeoutMs, request.nowMs);
     }
     failure(details, outcome, attempts, resource, gaveUp) {
         if (outcome.kind === 'answer')
@@ -35087,6 +35108,25 @@ class TestManagementApi {
             ...options,
         });
         return answer.stale ? 'stale' : 'written';
+    }
+    /**
+     * Close the run; returns the run as the answer shows it, or undefined when the answer holds none (an empty
+     * or unexpected 2xx body): then only a read can tell whether the close was applied.
+     */
+    async closeRun(projectId, runId, changes) {
+        const res = await this.http.send({
+            method: 'PUT',
+            path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}`,
+            json: { ...changes, status: 'CLOSED' },
+            idempotent: true,
+            resource: `Test run "${runId}"`,
+        });
+        try {
+            return readSingle(res.body, 'test_run', readTestRun, context(res));
+        }
+        catch {
+            return undefined;
+        }
     }
     listRunCases(projectId, runId) {
         return listAll(this.http, `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`, 'test_run_cases', readRunCase, {}, `Test run "${runId}"`);
@@ -35552,6 +35592,13 @@ const RANK = new Map([
     ['skipped', 0],
 ]);
 const OTHER_RANK = 2;
+/** How bad a status is: higher is worse; a status meaning "no result yet" (Untested) is below every result. */
+function statusSeverity(name) {
+    const key = statusKey(name);
+    if (key === 'untested')
+        return -1;
+    return RANK.get(key) ?? OTHER_RANK;
+}
 /**
  * The status of a case several results name: Failed > Blocked > any other name > Passed > Skipped,
  * compared case/space-insensitively; the first of equal rank wins, returned as given.
@@ -35560,7 +35607,7 @@ function aggregateStatus(statusNames) {
     let best;
     let bestRank = -1;
     for (const name of statusNames) {
-        const rank = RANK.get(statusKey(name)) ?? OTHER_RANK;
+        const rank = statusSeverity(name);
         if (rank > bestRank) {
             best = name;
             bestRank = rank;
@@ -36885,7 +36932,7 @@ function reporterExplicit(options) {
 
 
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/lifecycle.js
+;// CONCATENATED MODULE: ./packages/core/dist/run/lifecycle.js
 
 
 
@@ -38297,7 +38344,7 @@ function splitBatch(batch) {
     return [batch.slice(0, middle), batch.slice(middle)];
 }
 //# sourceMappingURL=batches.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/send.js
+;// CONCATENATED MODULE: ./packages/core/dist/run/send.js
 
 
 
@@ -38401,7 +38448,7 @@ function progressReporter(total, log, now) {
     };
 }
 //# sourceMappingURL=send.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/carry-over.js
+;// CONCATENATED MODULE: ./packages/core/dist/run/carry-over.js
 
 /** The previous run's cases, read before the new run is created, so the new run can select them too. */
 async function previousCases(api, projectId, previous) {
@@ -38454,7 +38501,7 @@ function hasResult(c, untested) {
     return c.status_id !== undefined && c.status_id !== '' && !untested.has(c.status_id);
 }
 //# sourceMappingURL=carry-over.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/run-key.js
+;// CONCATENATED MODULE: ./packages/core/dist/run/key.js
 const KEY_LABEL_PREFIX = 'testsigma-tm-key:';
 function keyLabel(key) {
     return `${KEY_LABEL_PREFIX}${key}`;
@@ -38521,21 +38568,46 @@ async function findOrCreateKeyedRun(api, request, log) {
     }
     return { run: winner, created: false, ...(after.previous && { previous: after.previous }) };
 }
-//# sourceMappingURL=run-key.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/upload/selection.js
+//# sourceMappingURL=key.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/run/timing.js
+/**
+ * Every pause, window and bound of the cross-job protocol (see run/index.ts), in one place. All of them are
+ * spent on the injected clock, so the simulation and the tests run them on virtual time.
+ */
+/**
+ * A write built from a read of what it replaces (the run's cases, its description) is sent within this long of
+ * the read, or not sent and built again from a new read: sent later, it would undo what others wrote meanwhile.
+ * Well under SETTLE_CROWD_MS, so that a job's look comes after every write built from a read that missed its cases.
+ */
+const FRESH_READ_MS = 1500;
+/** Jobs that found or created the run at the same moment start their first read at random within this. */
+const START_SPREAD_MS = 1000;
+/** The pause before reading back a selection write: half of a ceiling that doubles per attempt, plus jitter. */
+const READ_BACK_FIRST_MS = 500;
+const READ_BACK_MAX_MS = 4000;
+/** Before a look at what this job sent: twice its longest read-to-write time, at least this (alone / in a crowd). */
+const SETTLE_ALONE_MS = 1000;
+const SETTLE_CROWD_MS = 3000;
+/** Looks while late writes keep removing cases, beyond which this job stops waiting for them. */
+const QUIET_LOOKS = 3;
+/** Put-backs refused while the case is in the run, after which the result is given up (named as refused). */
+const REFUSALS_IN_RUN = 2;
+/** Rounds of writing this job's line into the run's description before giving up (a crowd keeps replacing it). */
+const LEDGER_ATTEMPTS = 20;
+/** Two reads holding every line seen confirm it, this far apart (plus jitter): later than any write built earlier. */
+const CONFIRM_GAP_MS = FRESH_READ_MS + 300;
+const CONFIRM_JITTER_MS = 500;
+/** Rounds of writing this job's worse results again after another job's better one replaced them. */
+const REASSERT_ROUNDS = 3;
+/** How long the close step waits for shards whose line is missing or not yet done, and how often it looks. */
+const CLOSE_WAIT_MS = 60_000;
+const CLOSE_POLL_MS = 5_000;
+/** A job's line in the run's description holds at most this many characters (lists fall back to counts). */
+const LEDGER_LINE_MAX = 4000;
+//# sourceMappingURL=timing.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/run/membership.js
 
-const lastSeen = new WeakMap();
-/** Keep what a read found of the run's selection; `expected` is what it should hold if no other job wrote. */
-function remember(run, held, expected) {
-    const last = lastSeen.get(run);
-    const selection = new Set(held.map((c) => c.test_case.id));
-    const differs = expected !== undefined && (expected.size !== selection.size || [...expected].some((id) => !selection.has(id)));
-    lastSeen.set(run, { selection, windowMs: last?.windowMs ?? 0, crowded: (last?.crowded ?? false) || differs });
-}
-function rememberWindow(run, windowMs) {
-    const last = lastSeen.get(run) ?? { selection: new Set(), windowMs: 0, crowded: false };
-    lastSeen.set(run, { ...last, windowMs: Math.max(last.windowMs, windowMs) });
-}
+
 /** Cases of the run by id, from one paginated read. */
 function byCase(cases) {
     return new Map(cases.map((c) => [c.test_case.id, c]));
@@ -38544,26 +38616,25 @@ function byCase(cases) {
  * Add `caseIds` to the run's selection until a read finds them all in. `held` is a read the caller has just
  * made (it saves this one).
  */
-async function ensureCases(api, projectId, run, caseIds, log, options = {}) {
-    const sleep = options.sleep ?? selection_defaultSleep;
-    const random = options.random ?? Math.random;
+async function ensureCases(session, caseIds, options = {}) {
+    const { api, projectId, run, clock, log, state } = session;
     let requests = 0;
     let held = options.held;
     if (!held) {
         // Jobs of one pipeline reach this point together (they found or created the run at the same moment):
         // starting at random moments, their read-then-write pairs overlap less.
-        await sleep(Math.floor(random() * 1000));
+        await clock.sleep(Math.floor(clock.random() * START_SPREAD_MS));
         held = await api.listRunCases(projectId, run.id);
         requests++;
     }
-    let readAt = Date.now();
+    let readAt = clock.now();
     let written;
     // Every case ever seen in the run: some job needs each, so a write of ours puts back any it finds gone.
     const seen = new Set();
     // A write not sent because its read got old: the same attempt, from a new read.
     let stale = false;
     for (let attempt = 1;;) {
-        remember(run, held, written);
+        state.remember(held, written);
         for (const c of held)
             seen.add(c.test_case.id);
         const current = byCase(held);
@@ -38588,46 +38659,33 @@ async function ensureCases(api, projectId, run, caseIds, log, options = {}) {
         }
         else {
             requests++;
-            rememberWindow(run, Date.now() - readAt);
-            await sleep(readBackPause(attempt++, random));
+            state.rememberWindow(clock.now() - readAt);
+            await clock.sleep(readBackPause(attempt++, clock.random));
         }
         held = await api.listRunCases(projectId, run.id);
-        readAt = Date.now();
+        readAt = clock.now();
         requests++;
     }
 }
-/**
- * How old a read may be when the update built from it is sent (cases here, upload markers in close.ts). Well
- * under settlePause's floor for a crowd (3 s), so that a job's look comes after every write built from a read that
- * missed its cases; long enough for a turn under a rate limit ten jobs share.
- */
-const FRESH_READ_MS = 1500;
 /**
  * Before reading back: long enough for the writes of jobs that read before ours to land (so the read-back
  * sees whether ours survived them), and growing, at random, while writers keep colliding.
  */
 function readBackPause(attempt, random) {
-    const ceiling = Math.min(4000, 500 * 2 ** (attempt - 1));
+    const ceiling = Math.min(READ_BACK_MAX_MS, READ_BACK_FIRST_MS * 2 ** (attempt - 1));
     return Math.floor(ceiling / 2 + random() * ceiling);
 }
 /**
  * Before looking whether what this job sent is still in place: another job's write can land seconds after the
  * read it was built from (its turn under the shared rate limit, a rate-limit answer waited out), and a look taken
  * before such a write lands would let this job finish with its results about to be dropped. This job's own
- * writes show how long that takes now: wait twice the longest, and at least 3 s once other jobs were seen
- * writing (1 s when none was: a job alone need not wait for a crowd).
+ * writes show how long that takes now: wait twice the longest, and at least SETTLE_CROWD_MS once other jobs were
+ * seen writing (SETTLE_ALONE_MS when none was: a job alone need not wait for a crowd).
  */
 function settlePause(windowMs, crowded, random) {
-    const floor = crowded ? 3000 : 1000;
+    const floor = crowded ? SETTLE_CROWD_MS : SETTLE_ALONE_MS;
     return Math.floor(Math.max(floor, 2 * windowMs) + (random() * floor * 2) / 3);
 }
-function selection_defaultSleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms));
-}
-/** Put-backs refused while the case is in the run, after which the result is given up (named as refused). */
-const REFUSALS_IN_RUN = 2;
-/** Looks while late writes keep removing cases, beyond which this job stops waiting for them. */
-const QUIET_LOOKS = 3;
 /**
  * A job whose cases are in the run can still lose them afterwards: another job that read the selection before
  * ours was added writes a moment later, and the service drops the results of cases a selection update removes
@@ -38640,9 +38698,8 @@ const QUIET_LOOKS = 3;
  * read-back names it). A result the service refuses while its case is in the run (REFUSALS_IN_RUN times) is
  * given up and named with the service's words.
  */
-async function keepResults(api, projectId, run, sent, log, options = {}) {
-    const sleep = options.sleep ?? selection_defaultSleep;
-    const random = options.random ?? Math.random;
+async function keepResults(session, sent, options = {}) {
+    const { api, projectId, run, clock, log, state } = session;
     const untested = options.untested ?? new Set();
     let requests = 0;
     // Results no longer waited for, with why (see KeptResults.lost).
@@ -38652,14 +38709,13 @@ async function keepResults(api, projectId, run, sent, log, options = {}) {
     const refusedInRun = new Map();
     let changing = 0;
     for (;;) {
-        const before = lastSeen.get(run);
-        await sleep(settlePause(before?.windowMs ?? 0, before?.crowded ?? true, random));
+        await clock.sleep(settlePause(state.windowMs, state.fresh || state.crowded, clock.random));
+        const previous = state.selection;
         const held = await api.listRunCases(projectId, run.id);
         requests++;
         const current = byCase(held);
-        const previous = before?.selection ?? new Set();
         const quiet = [...previous].every((id) => current.has(id));
-        remember(run, held, previous);
+        state.remember(held, previous);
         const lost = sent.filter((e) => {
             if (givenUp.has(e.test_case_id))
                 return false;
@@ -38671,7 +38727,7 @@ async function keepResults(api, projectId, run, sent, log, options = {}) {
         if (lost.length === 0)
             continue;
         log.info(`Another job's update of test run ${run.human_id} removed ${lost.length} of this job's results; recording them again.`);
-        const selection = await ensureCases(api, projectId, run, lost.map((e) => e.test_case_id), log, { sleep, random, held });
+        const selection = await ensureCases(session, lost.map((e) => e.test_case_id), { held });
         requests += selection.requests;
         const dynamic = new Set(selection.refused);
         for (const entry of lost.filter((e) => dynamic.has(e.test_case_id))) {
@@ -38705,8 +38761,35 @@ async function keepResults(api, projectId, run, sent, log, options = {}) {
         }
     }
 }
-//# sourceMappingURL=selection.js.map
+//# sourceMappingURL=membership.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/run/state.js
+class RunState {
+    /** The selection as last read: a look compares with it. */
+    selection = new Set();
+    /** The longest time from a read's answer to the answer of the write built from it. */
+    windowMs = 0;
+    /** Another job was seen changing the run's cases (a read-back held more than was written, or a look differed). */
+    crowded = false;
+    /** No selection was read yet: the first look assumes a crowd. */
+    fresh = true;
+    /** Keep what a read found; `expected` is what it should hold if no other job wrote. */
+    remember(held, expected) {
+        const selection = new Set(held.map((c) => c.test_case.id));
+        const differs = expected !== undefined && (expected.size !== selection.size || [...expected].some((id) => !selection.has(id)));
+        this.selection = selection;
+        this.crowded ||= differs;
+        this.fresh = false;
+    }
+    rememberWindow(windowMs) {
+        this.windowMs = Math.max(this.windowMs, windowMs);
+    }
+}
+function openSession(api, projectId, run, clock, log) {
+    return { api, projectId, run, clock, log, state: new RunState() };
+}
+//# sourceMappingURL=state.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/upload/open-run.js
+
 
 
 
@@ -38748,7 +38831,7 @@ async function openRun(ctx, plan) {
                     description,
                     caseIds: selection,
                     assigneeId: plan.userId,
-                    labels: [...labels, keyLabel(runKey)],
+                    labels,
                     now: now.getTime(),
                     ...runFields,
                 }, { findExisting });
@@ -38766,9 +38849,10 @@ async function openRun(ctx, plan) {
             created: true,
         };
     }
+    const session = openSession(api, projectId, opened.run, ctx.clock, log);
     // A run this upload created selects its cases already; any other may lack some (and other jobs may be adding theirs).
-    const refused = new Set(opened.created ? [] : (await ensureCases(api, projectId, opened.run, caseIds, log)).refused);
-    return { ...opened, entries: plan.entries.filter((p) => !refused.has(p.entry.test_case_id)) };
+    const refused = new Set(opened.created ? [] : (await ensureCases(session, caseIds)).refused);
+    return { ...opened, session, entries: plan.entries.filter((p) => !refused.has(p.entry.test_case_id)) };
 }
 function runDescription(ci, results, files) {
     const from = ci ? `${ci.provider}${ci.jobUrl ? ` (${ci.jobUrl})` : ''}` : 'a local upload';
@@ -38777,61 +38861,336 @@ function runDescription(ci, results, files) {
 //# sourceMappingURL=open-run.js.map
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./packages/core/dist/upload/close.js
-
-const UPLOAD_LABEL_PREFIX = 'testsigma-tm-upload:';
-/** Many jobs may mark the run at once, and each update replaces the whole label list: enough rounds to get through. */
-const ATTEMPTS = 20;
-function uploadMarkers(run) {
-    return (run.labels ?? []).filter((label) => label.startsWith(UPLOAD_LABEL_PREFIX));
-}
+;// CONCATENATED MODULE: ./packages/core/dist/run/verdict.js
 /**
- * Add this upload's marker; returns the run as read back, carrying every marker so far. A label update replaces
- * the whole list, so another job's write built on an older read can drop a marker after it was seen: every write
- * carries every marker this job has seen (putting back what another dropped) and is sent within FRESH_READ_MS of
- * its read or built again, and the marker counts as recorded only once two reads, further apart than that,
- * both hold all of them: a write built on a read without our marker has landed by the second read.
+ * The verdict of a case across the jobs of one run, and the job lines the run's description carries so that
+ * every job — and the close step — knows what the others reported. Pure: text in, values out.
+ *
+ * A job line reads `testsigma-tm job 2/4 (done): Failed DEMO-3 DEMO-5..7; Blocked DEMO-9; Passed DEMO-1..2`:
+ * the job's marker (its shard, or an id of its own), whether it is still `reporting` or `done`, and its cases by
+ * status (human ids, consecutive numbers folded into ranges). A line that would pass LEDGER_LINE_MAX gives its
+ * best statuses as counts (`Passed 1200 unlisted`), worst kept longest: what cannot be listed cannot be restored
+ * at close, and the summary says so.
  */
-async function markUpload(api, projectId, run, marker, log, sleep = close_defaultSleep) {
-    const label = `${UPLOAD_LABEL_PREFIX}${marker}`;
-    const seen = new Set([label]);
+
+
+const LINE = /^testsigma-tm job (\S+) \((reporting|done)\):(.*)$/;
+const ID = /^(.+)-(\d+)(?:\.\.(\d+))?$/;
+/** The worse of two status names (the first when equal); undefined stands for "no result". */
+function worse(a, b) {
+    if (a === undefined)
+        return b;
+    if (b === undefined)
+        return a;
+    return statusSeverity(b) > statusSeverity(a) ? b : a;
+}
+/** Each case's worst status over the given job lines. */
+function worstByCase(lines) {
+    const worst = new Map();
+    for (const line of lines) {
+        for (const [status, ids] of line.cases)
+            for (const id of ids)
+                worst.set(id, worse(worst.get(id), status) ?? status);
+    }
+    return worst;
+}
+/** The job lines of a description, in order. */
+function readJobLines(description) {
+    const lines = [];
+    for (const text of (description ?? '').split('\n')) {
+        const m = LINE.exec(text.trim());
+        if (m?.[1] && m[2])
+            lines.push(verdict_parseBody(m[1], m[2], m[3] ?? ''));
+    }
+    return lines;
+}
+function verdict_parseBody(job, state, body) {
+    const line = { job, state, cases: new Map(), unlisted: new Map() };
+    for (const segment of body.split(';')) {
+        const words = segment.trim().split(/\s+/).filter(Boolean);
+        const firstId = words.findIndex((w, i) => i > 0 && (ID.test(w) || /^\d+$/.test(w)));
+        if (firstId < 1)
+            continue;
+        const status = words.slice(0, firstId).join(' ');
+        const rest = words.slice(firstId);
+        if (rest.length === 2 && rest[1] === 'unlisted')
+            line.unlisted.set(status, Number(rest[0]));
+        else
+            line.cases.set(status, rest.flatMap(expand));
+    }
+    return line;
+}
+function expand(token) {
+    const m = ID.exec(token);
+    if (!m?.[1] || m[3] === undefined)
+        return [token];
+    const [from, to] = [Number(m[2]), Number(m[3])];
+    const ids = [];
+    for (let n = from; n <= to && ids.length < 100_000; n++)
+        ids.push(`${m[1]}-${n}`);
+    return ids;
+}
+/** `DEMO-1 DEMO-2 DEMO-3 DEMO-7` → `DEMO-1..3 DEMO-7`; ids without a number stay as they are. */
+function fold(ids) {
+    const byPrefix = new Map();
+    const plain = [];
+    for (const id of new Set(ids)) {
+        const m = ID.exec(id);
+        if (m?.[1] && m[3] === undefined)
+            (byPrefix.get(m[1]) ?? byPrefix.set(m[1], []).get(m[1]))?.push(Number(m[2]));
+        else
+            plain.push(id);
+    }
+    const parts = [];
+    for (const [prefix, numbers] of byPrefix) {
+        numbers.sort((a, b) => a - b);
+        for (let i = 0; i < numbers.length;) {
+            let j = i;
+            while (j + 1 < numbers.length && numbers[j + 1] === (numbers[j] ?? 0) + 1)
+                j++;
+            parts.push(j > i ? `${prefix}-${numbers[i]}..${numbers[j]}` : `${prefix}-${numbers[i]}`);
+            i = j + 1;
+        }
+    }
+    return [...parts, ...plain.sort()].join(' ');
+}
+/** The line's text: worst statuses first; when too long, the best statuses become counts until it fits. */
+function formatJobLine(line) {
+    const statuses = [...new Set([...line.cases.keys(), ...line.unlisted.keys()])].sort((a, b) => statusSeverity(b) - statusSeverity(a));
+    const listed = new Set(line.cases.keys());
+    const render = () => {
+        const segments = statuses.map((s) => listed.has(s) ? `${s} ${fold(line.cases.get(s) ?? [])}` : `${s} ${(line.unlisted.get(s) ?? 0) + (line.cases.get(s)?.length ?? 0)} unlisted`);
+        return `testsigma-tm job ${line.job} (${line.state}): ${segments.join('; ')}`;
+    };
+    let text = render();
+    for (let i = statuses.length - 1; text.length > LEDGER_LINE_MAX && i >= 0; i--) {
+        listed.delete(statuses[i]);
+        text = render();
+    }
+    return text;
+}
+/** Did this line lose cases to its length (so the close step cannot restore all of them)? */
+function isPartial(line) {
+    return readJobLines(formatJobLine(line))[0]?.unlisted.size !== 0 || line.unlisted.size > 0;
+}
+/** The description with its job lines replaced by `lines` (one per job, in job order), other text kept. */
+function withJobLines(description, lines) {
+    const others = (description ?? '').split('\n').filter((text) => !LINE.test(text.trim()));
+    while (others.length > 0 && others[others.length - 1]?.trim() === '')
+        others.pop();
+    const sorted = [...lines].sort((a, b) => (a.job < b.job ? -1 : a.job > b.job ? 1 : 0)).map(formatJobLine);
+    return [...others, ...sorted].join('\n').trim();
+}
+/** The more advanced of two lines of one job: `done` over `reporting`, else the second (newer) one. */
+function newerLine(a, b) {
+    if (a && a.state === 'done' && b.state === 'reporting')
+        return a;
+    return b;
+}
+//# sourceMappingURL=verdict.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/run/ledger.js
+
+
+/** Write (or update) this job's line; returns every job's line as the confirming read found them. */
+async function writeJobLine(session, own) {
+    const { api, projectId, run, clock, log } = session;
+    const seen = new Map();
     let current = run;
     let confirmed = 0;
-    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    for (let attempt = 1; attempt <= LEDGER_ATTEMPTS; attempt++) {
         current = await api.getRun(projectId, run.id);
-        const labels = current.labels ?? [];
-        for (const l of labels)
-            if (l.startsWith(UPLOAD_LABEL_PREFIX))
-                seen.add(l);
-        const missing = [...seen].filter((l) => !labels.includes(l));
+        const found = readJobLines(current.description);
+        for (const line of found)
+            if (line.job !== own.job)
+                seen.set(line.job, newerLine(seen.get(line.job), line));
+        seen.set(own.job, own);
+        const present = new Set(found.map(formatJobLine));
+        const missing = [...seen.values()].filter((line) => !present.has(formatJobLine(line)));
         if (missing.length === 0) {
             if (++confirmed >= 2)
-                return current;
-            await sleep(FRESH_READ_MS + 300 + Math.floor(Math.random() * 500));
+                return { run: current, lines: [...seen.values()], confirmed: true };
+            await clock.sleep(CONFIRM_GAP_MS + Math.floor(clock.random() * CONFIRM_JITTER_MS));
             continue;
         }
         confirmed = 0;
         if (attempt > 1)
-            await sleep(100 * attempt + Math.floor(Math.random() * 250 * attempt));
+            await clock.sleep(100 * attempt + Math.floor(clock.random() * 250 * attempt));
         // Not sent when its turn comes too late (`stale`): the next round reads again.
-        await api.updateRun(projectId, run.id, { label_names: [...labels, ...missing] }, { sendWithinMs: FRESH_READ_MS });
+        await api.updateRun(projectId, run.id, { description: withJobLines(current.description, seen.values()) }, { sendWithinMs: FRESH_READ_MS });
     }
-    log.warn(`Could not record this upload on test run ${run.human_id} (other jobs kept changing its labels); it will not count towards closing it.`);
-    return current;
+    log.warn(`Could not record this job's line on test run ${run.human_id} (other jobs kept changing its description); the close step may not count it.`);
+    return { run: current, lines: [...seen.values()], confirmed: false };
+}
+/** The job lines of the run as it is now (one read). */
+async function readLedger(session) {
+    const run = await session.api.getRun(session.projectId, session.run.id);
+    return { run, lines: readJobLines(run.description) };
+}
+//# sourceMappingURL=ledger.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/run/converge.js
+
+
+
+
+
+
+/**
+ * Move every younger open run of the key's generation into the oldest; returns the oldest (the session's own run
+ * when there is no duplicate). `statuses` names the statuses of moved results; `userId` records them.
+ */
+async function convergeDuplicates(session, key, statuses, userId) {
+    const { api, projectId, log } = session;
+    const open = currentGeneration(await findKeyRuns(api, projectId, key)).open;
+    const [oldest, ...younger] = open;
+    if (!oldest || younger.length === 0)
+        return oldest ?? session.run;
+    const target = oldest.id === session.run.id ? session : { ...session, run: oldest, state: session.state };
+    const names = new Map(statuses.map((s) => [s.id, s.name]));
+    for (const duplicate of younger) {
+        const moved = await moveResults(target, duplicate, names, userId);
+        await mergeLines(target, duplicate);
+        try {
+            await api.deleteRun(projectId, duplicate.id);
+            log.info(`Test run ${duplicate.human_id} duplicated ${oldest.human_id} (run key ${key}): moved its ${moved} result(s) there and deleted it.`);
+        }
+        catch (error) {
+            log.warn(`Could not delete the duplicate test run ${duplicate.human_id} of run key ${key}: ${error.message}. Delete it in Testsigma.`);
+        }
+    }
+    return oldest;
+}
+/** Results of `from` written into the session's run where that run holds nothing as bad; returns how many. */
+async function moveResults(target, from, names, userId) {
+    const { api, projectId, run, log } = target;
+    const theirs = (await api.listRunCases(projectId, from.id)).filter((c) => statusSeverity(names.get(c.status_id ?? '') ?? 'Untested') >= 0);
+    if (theirs.length === 0)
+        return 0;
+    const { held } = await ensureCases(target, theirs.map((c) => c.test_case.id));
+    const now = new Map(held.map((c) => [c.test_case.id, names.get(c.status_id ?? '') ?? 'Untested']));
+    const entries = theirs
+        .filter((c) => statusSeverity(names.get(c.status_id ?? '') ?? 'Untested') > statusSeverity(now.get(c.test_case.id) ?? 'Untested'))
+        .map((c) => ({
+        test_case_id: c.test_case.id,
+        test_run_status_id: c.status_id,
+        user_id: userId,
+        description: `Moved from test run ${from.human_id}, a duplicate of ${run.human_id} for the same pipeline.`,
+    }));
+    if (entries.length === 0)
+        return 0;
+    const sent = await send_sendEntries(api, projectId, run.id, entries, { maxEntries: 100 }, log);
+    if (sent.error)
+        throw sent.error;
+    return sent.acknowledged.length;
+}
+/** The duplicate's job lines join the target's description (the close step counts them there). */
+async function mergeLines(target, from) {
+    const lines = readJobLines(from.description);
+    if (lines.length === 0)
+        return;
+    const { run } = await readLedger(target);
+    const merged = new Map();
+    for (const line of [...readJobLines(run.description), ...lines])
+        merged.set(line.job, newerLine(merged.get(line.job), line));
+    await target.api.updateRun(target.projectId, run.id, { description: withJobLines(run.description, merged.values()) });
+}
+//# sourceMappingURL=converge.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/run/close.js
+
+
+
+
+
+
+
+
+/** The line that ends the run's description. */
+function reportedLine(done, total) {
+    return `${done}${total ? ` of ${total}` : ''} upload(s) reported.`;
+}
+/** Shards with a done line: a shard marker `i/n` counts once however often the shard ran. */
+function doneJobs(lines) {
+    return lines.filter((l) => l.state === 'done').map((l) => l.job);
+}
+/**
+ * Wait for the shards, restore each case's worst status, close. `total` is the shard total when known.
+ * `statuses` and `userId` write the restored results.
+ */
+async function finalWord(session, options) {
+    if (options.key) {
+        const oldest = await convergeDuplicates(session, options.key, options.statuses, options.userId);
+        if (oldest.id !== session.run.id)
+            session = { ...session, run: oldest, state: new RunState() };
+    }
+    const { clock, log, run } = session;
+    let ledger = await readLedger(session);
+    const waitUntil = clock.now() + (options.wait === false ? 0 : CLOSE_WAIT_MS);
+    while (options.total && doneJobs(ledger.lines).length < options.total && clock.now() < waitUntil) {
+        log.info(`Waiting for ${options.total - doneJobs(ledger.lines).length} of ${options.total} upload(s) to finish reporting into test run ${run.human_id}.`);
+        await clock.sleep(CLOSE_POLL_MS);
+        ledger = await readLedger(session);
+    }
+    const done = doneJobs(ledger.lines);
+    const restored = await restoreWorst(session, ledger.lines, options.statuses, options.userId);
+    const partial = ledger.lines.filter(isPartial).map((l) => l.job);
+    await close_closeRun(session.api, session.projectId, ledger.run, done.length > 0 || options.total ? reportedLine(done.length, options.total) : undefined);
+    return { run: ledger.run, done, missing: options.total ? Math.max(0, options.total - done.length) : 0, restored, partial, closed: true };
+}
+/** Make every case hold the worst status the job lines list for it; returns the human ids written. */
+async function restoreWorst(session, lines, statuses, userId) {
+    const { api, projectId, run, log } = session;
+    const worst = worstByCase(lines);
+    if (worst.size === 0)
+        return [];
+    const byName = new Map(statuses.map((s) => [statusKey(s.name), s]));
+    const nameOf = new Map(statuses.map((s) => [s.id, s.name]));
+    const entries = [];
+    for (const c of await api.listRunCases(projectId, run.id)) {
+        const want = worst.get(c.test_case.human_id ?? c.test_case.id);
+        const status = want === undefined ? undefined : byName.get(statusKey(want));
+        if (!want || !status)
+            continue;
+        const held = c.status_id ? nameOf.get(c.status_id) : undefined;
+        if (held !== undefined && statusSeverity(held) >= statusSeverity(want))
+            continue;
+        entries.push({
+            test_case_id: c.test_case.id,
+            test_run_status_id: status.id,
+            user_id: userId,
+            description: `${want}: ${lines
+                .filter((l) => [...l.cases].some(([s, ids]) => statusKey(s) === statusKey(want) && ids.includes(c.test_case.human_id ?? '')))
+                .map((l) => `job ${l.job}`)
+                .join(', ')} of this run reported it ${want}; written again at close, where another job's ${held ?? 'result'} had replaced it.`,
+        });
+    }
+    if (entries.length === 0)
+        return [];
+    const sent = await send_sendEntries(api, projectId, run.id, entries, { maxEntries: 100 }, log);
+    if (sent.error)
+        throw sent.error;
+    const human = new Map((await api.listRunCases(projectId, run.id)).map((c) => [c.test_case.id, c.test_case.human_id ?? c.test_case.id]));
+    const restored = sent.acknowledged.map((e) => human.get(e.test_case_id) ?? e.test_case_id);
+    log.info(`Restored the worst result of ${restored.length} case(s) that another job's better result had replaced: ${restored.slice(0, 20).join(', ')}.`);
+    return restored;
 }
 /** The run's description with one line appended (replacing an earlier line that starts the same way). */
 function appendLine(description, prefix, line) {
     const kept = (description ?? '').split('\n').filter((l) => !l.startsWith(prefix));
     return [...kept.filter((l, i) => l !== '' || i < kept.length - 1), `${prefix}${line}`].join('\n').trim();
 }
+/**
+ * Close the run and check that it is closed: a 200 does not prove it (a proxy, a write not applied). The answer's
+ * run says so when it holds one; an empty or unexpected answer is checked by reading the run. Tried again once
+ * when the run still says ACTIVE; after that the run is named as not closed.
+ */
 async function close_closeRun(api, projectId, run, summaryLine) {
-    const changes = { status: 'CLOSED' };
-    if (summaryLine)
-        changes.description = appendLine(run.description, 'Closed by testsigma-tm: ', summaryLine);
-    await api.updateRun(projectId, run.id, changes);
-}
-function close_defaultSleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms));
+    let current = run;
+    for (let attempt = 1; attempt <= 2; attempt++) {
+        const changes = summaryLine ? { description: appendLine(current.description, 'Closed by testsigma-tm: ', summaryLine) } : {};
+        current = (await api.closeRun(projectId, run.id, changes)) ?? (await api.getRun(projectId, run.id));
+        if (current.status.toUpperCase() === 'CLOSED')
+            return;
+    }
+    throw new errors_UnsentResultsError('RUN_NOT_CLOSED', `Test run ${run.human_id} was answered as closed twice but still reads ACTIVE. Close it in Testsigma, or run the close step again.`);
 }
 //# sourceMappingURL=close.js.map
 ;// CONCATENATED MODULE: external "node:os"
@@ -39002,63 +39361,142 @@ async function reportSpool(file, log, count, write) {
 
 
 
+
+
+
+
+
+
 /**
  * Send every entry (a refused one does not stop the others), read the run back, then close it when this upload
  * should: a run it created, or — with a run key — when close-run is on and, with a known shard total, every
  * shard has reported. What could not be sent is spooled and the run is left open (a closed run takes nothing).
+ *
+ * With a run key, other jobs write to the same run, and the verdict of a case is the worst any of them reported:
+ * this job first writes its line (its cases by status) into the run's description, leaves alone every case
+ * another job's line reports worse (naming it in the summary), writes its own results, puts back what another
+ * job's selection update removed, writes again any worse result of its own that a better one replaced, and then
+ * marks its line done. The close step (the last shard, or `run close`) has the final word (run/close.ts).
  */
 async function recordResults(ctx, plan, opened) {
-    const { api, settings, log } = ctx;
-    const { run } = opened;
-    const { projectId } = plan;
+    const { settings, log } = ctx;
+    const keyed = Boolean(ctx.runKey && !settings.runId);
+    if (keyed && ctx.runKey)
+        opened = await joinOldest(opened, ctx.runKey, plan);
+    const { run, session } = opened;
     const files = new Map([...plan.files].map(([caseId, planned]) => [caseId, planned.files]));
-    const sent = await send_sendEntries(api, projectId, run.id, opened.entries.map((p) => p.entry), { maxEntries: settings.batchSize, files, nameOf: (id) => caseName(plan, id) }, log);
+    const total = settings.shardTotal ?? ctx.ci?.shard?.total;
+    const index = settings.shardIndex ?? ctx.ci?.shard?.index;
+    const humanIds = new Map(plan.report.mapped.map((m) => [m.testCase.id, m.testCase.human_id ?? m.testCase.id]));
+    const human = (id) => humanIds.get(id) ?? id;
+    const ownLine = { job: uploadMarker(index, total), state: 'reporting', cases: casesByStatus(opened.entries, human), unlisted: new Map() };
+    const others = keyed ? worstOfOthers((await writeJobLine(session, ownLine)).lines, ownLine.job) : new Map();
+    const kept = [];
+    const toSend = [];
+    for (const planned of opened.entries) {
+        const theirs = others.get(human(planned.entry.test_case_id));
+        if (theirs !== undefined && statusSeverity(theirs) > statusSeverity(planned.statusName))
+            kept.push({ case: human(planned.entry.test_case_id), status: theirs });
+        else
+            toSend.push(planned);
+    }
+    for (const k of kept)
+        log.info(`${k.case}: ${k.status} by another job of this run — kept (this job's result is better).`);
+    const sent = await send_sendEntries(session.api, plan.projectId, run.id, toSend.map((p) => p.entry), { maxEntries: settings.batchSize, files, nameOf: (id) => human(id) }, log);
     if (sent.error) {
         const spoolFile = await spoolEntries(ctx, plan, opened, sent.unsent, sent.error);
-        return { sent, closed: false, spoolFile, error: sent.error };
+        return { sent, closed: false, spoolFile, error: sent.error, kept };
     }
     // With a run key other jobs write to the same run: make sure what this job sent is still there, and retry what
     // was refused because another job's update had just removed its case. (No job's update removes the cases of
     // the run's creator: every read of the run holds them.)
-    let kept;
-    // A creator's cases can still be dropped by a job converging on the run: when the service refused some, put them back too.
-    if (ctx.runKey && (!opened.created || sent.refused.length > 0)) {
-        kept = await keepResults(api, projectId, run, [...sent.acknowledged, ...sent.refused.map((r) => r.entry)], log, {
+    let keptResults;
+    if (keyed && (!opened.created || sent.refused.length > 0)) {
+        keptResults = await keepResults(session, [...sent.acknowledged, ...sent.refused.map((r) => r.entry)], {
             untested: plan.untestedIds,
             batchSize: settings.batchSize,
         });
-        settleKept(sent, kept);
-        sent.requests += kept.requests;
-        if (kept.failure) {
-            const spoolFile = await spoolEntries(ctx, plan, opened, kept.failure.unsent, kept.failure.error);
-            return { sent, closed: false, spoolFile, error: kept.failure.error };
+        settleKept(sent, keptResults);
+        sent.requests += keptResults.requests;
+        if (keptResults.failure) {
+            const spoolFile = await spoolEntries(ctx, plan, opened, keptResults.failure.unsent, keptResults.failure.error);
+            return { sent, closed: false, spoolFile, error: keptResults.failure.error, kept };
         }
     }
-    const mismatch = settings.verify ? await verifyRun(api, projectId, run, sent, plan, kept?.held) : undefined;
-    const refusedError = sent.refused.length > 0 ? refusedResults(run, sent, plan) : undefined;
-    const total = settings.shardTotal ?? ctx.ci?.shard?.total;
-    const index = settings.shardIndex ?? ctx.ci?.shard?.index;
-    // Every upload into a keyed run leaves its marker, closing or not: the close (by the last of N uploads, or by
-    // `run close`) says how many reported. A shard's index makes a repeated shard count once.
-    const marked = ctx.runKey && !settings.runId ? await markUpload(api, projectId, run, uploadMarker(index, total), log) : undefined;
+    let held = keptResults?.held;
+    if (keyed)
+        held = await reassertWorse(session, sent, plan, held);
+    const verifyKept = new Set(kept.map((k) => k.case));
+    const mismatch = settings.verify ? await verifyRun(session, sent, plan, human, held, verifyKept, kept) : undefined;
+    const refusedError = sent.refused.length > 0 ? refusedResults(run, sent, human) : undefined;
     let closed = false;
+    let ledger;
+    if (keyed)
+        ledger = (await writeJobLine(session, { ...ownLine, state: 'done' })).lines;
     if (settings.closeRun && (opened.created || ctx.runKey) && !settings.runId) {
-        if (marked && total) {
-            const reported = uploadMarkers(marked).length;
-            if (reported >= total) {
-                await close_closeRun(api, projectId, marked, `${reported} of ${total} uploads reported.`);
-                closed = true;
-            }
-            else {
-                log.info(`${reported} of ${total} uploads have reported into test run ${run.human_id}; the last one closes it.`);
-            }
+        const done = ledger?.filter((l) => l.state === 'done').length ?? 0;
+        if (keyed && total && done < total) {
+            log.info(`${done} of ${total} uploads have reported into test run ${run.human_id}; the last one closes it.`);
+        }
+        else if (keyed) {
+            await finalWord(session, { total, statuses: plan.statuses, userId: plan.userId, wait: false, ...(ctx.runKey && { key: ctx.runKey }) });
+            closed = true;
         }
         else {
-            await close_closeRun(api, projectId, run, undefined);
+            await close_closeRun(session.api, plan.projectId, run, undefined);
             closed = true;
         }
     }
-    return { sent, closed, ...((refusedError ?? mismatch) && { error: refusedError ?? mismatch }) };
+    return { sent, closed, kept, ...((refusedError ?? mismatch) && { error: refusedError ?? mismatch }) };
+}
+/**
+ * A duplicate of the key's run (a late-applied create, two jobs creating at once) converges before any result is
+ * written: when this job's run is not the oldest, it reports into the oldest instead, adding its cases there.
+ */
+async function joinOldest(opened, key, plan) {
+    const oldest = await convergeDuplicates(opened.session, key, plan.statuses, plan.userId);
+    if (oldest.id === opened.run.id)
+        return opened;
+    const session = { ...opened.session, run: oldest, state: new RunState() };
+    const refused = new Set((await ensureCases(session, opened.entries.map((p) => p.entry.test_case_id))).refused);
+    return { ...opened, run: oldest, session, created: false, entries: opened.entries.filter((p) => !refused.has(p.entry.test_case_id)) };
+}
+/** This job's cases by the status it records for them (human ids). */
+function casesByStatus(entries, human) {
+    const cases = new Map();
+    for (const p of entries)
+        (cases.get(p.statusName) ?? cases.set(p.statusName, []).get(p.statusName))?.push(human(p.entry.test_case_id));
+    return cases;
+}
+function worstOfOthers(lines, job) {
+    return worstByCase(lines.filter((l) => l.job !== job));
+}
+/**
+ * Another job's better result can land after this job's worse one (both read the run before either wrote): read
+ * the run back and write this job's result again wherever it now holds a better one, a few rounds. Returns the
+ * last read of the run's cases.
+ */
+async function reassertWorse(session, sent, plan, held) {
+    const { api, projectId, run, log } = session;
+    const names = statusNames(plan.statuses);
+    let current = held ?? (await api.listRunCases(projectId, run.id));
+    for (let round = 1; round <= REASSERT_ROUNDS; round++) {
+        const now = new Map(current.map((c) => [c.test_case.id, c.status_id]));
+        const replaced = sent.acknowledged.filter((e) => {
+            const status = now.get(e.test_case_id);
+            return status !== e.test_run_status_id && statusSeverity(names.get(status ?? '') ?? 'Untested') < statusSeverity(names.get(e.test_run_status_id) ?? '');
+        });
+        if (replaced.length === 0)
+            return current;
+        log.info(`Another job's better result replaced ${replaced.length} worse result(s) of this job in test run ${run.human_id}; writing them again.`);
+        const again = await send_sendEntries(api, projectId, run.id, replaced, { maxEntries: 100 }, log);
+        sent.requests += again.requests + 1;
+        current = await api.listRunCases(projectId, run.id);
+    }
+    return current;
+}
+function statusNames(statuses) {
+    return new Map(statuses.map((s) => [s.id, s.name]));
 }
 /**
  * Fold what keeping the results found into what was sent. What is not in the run now is refused, with the last
@@ -39077,18 +39515,36 @@ function uploadMarker(index, total) {
         return (0,external_node_crypto_.randomUUID)().slice(0, 8);
     return total ? `${index}/${total}` : String(index);
 }
-/** After the last batch, what the run holds must be what was sent: name every case that differs. */
-async function verifyRun(api, projectId, run, sent, plan, read) {
+/**
+ * After the last batch, what the run holds must be what was sent: name every case that differs. A case that
+ * holds a worse result than ours was recorded so by another job (a pass never hides a failure): kept, and named
+ * in the summary, never a mismatch.
+ */
+async function verifyRun(session, sent, plan, human, read, alreadyKept, kept) {
+    const { api, projectId, run } = session;
+    const names = statusNames(plan.statuses);
     const held = new Map((read ?? (await api.listRunCases(projectId, run.id))).map((c) => [c.test_case.id, c.status_id]));
-    const differ = sent.acknowledged.filter((e) => held.get(e.test_case_id) !== e.test_run_status_id);
+    const differ = [];
+    for (const e of sent.acknowledged) {
+        const status = held.get(e.test_case_id);
+        if (status === e.test_run_status_id)
+            continue;
+        const theirs = names.get(status ?? '');
+        if (theirs !== undefined && statusSeverity(theirs) > statusSeverity(names.get(e.test_run_status_id) ?? '')) {
+            if (!alreadyKept.has(human(e.test_case_id)))
+                kept.push({ case: human(e.test_case_id), status: theirs });
+            continue;
+        }
+        differ.push(e);
+    }
     if (differ.length === 0)
         return undefined;
-    const names = differ.slice(0, 20).map((e) => caseName(plan, e.test_case_id));
-    return new errors_UnsentResultsError('VERIFY_MISMATCH', `Test run ${run.human_id} does not hold what was sent for ${differ.length} case(s): ${names.join(', ')}${differ.length > 20 ? ', …' : ''}. Another job may have recorded the same case(s) at the same time; check them in the run.`);
+    const shown = differ.slice(0, 20).map((e) => human(e.test_case_id));
+    return new errors_UnsentResultsError('VERIFY_MISMATCH', `Test run ${run.human_id} does not hold what was sent for ${differ.length} case(s): ${shown.join(', ')}${differ.length > 20 ? ', …' : ''}. Another job may have recorded the same case(s) at the same time; check them in the run.`);
 }
-function refusedResults(run, sent, plan) {
+function refusedResults(run, sent, human) {
     const { refused, acknowledged } = sent;
-    const lines = refused.slice(0, 20).map((r) => `${caseName(plan, r.entry.test_case_id)}: ${r.reason}`);
+    const lines = refused.slice(0, 20).map((r) => `${human(r.entry.test_case_id)}: ${r.reason}`);
     return new errors_UnsentResultsError('UNSENT_RESULTS', `The service refused ${refused.length} of ${refused.length + acknowledged.length} result(s) for test run ${run.human_id} (${acknowledged.length} recorded):\n  - ${lines.join('\n  - ')}${refused.length > 20 ? `\n  - … and ${refused.length - 20} more` : ''}`);
 }
 function caseName(plan, caseId) {
@@ -39197,10 +39653,12 @@ function runUrl(baseUrl, projectId, runId) {
 
 
 
+
 async function upload_uploadResults(input) {
     const { settings } = input;
     const log = redactingLogger(input.log ?? silentLogger, [settings.token]);
-    const started = Date.now();
+    const clock = input.clock ?? input.http?.clock ?? systemClock;
+    const started = clock.now();
     const workspace = input.env?.GITHUB_WORKSPACE ?? process.cwd();
     if (settings.dryRun && (!settings.token || !settings.projectId))
         return offlineDryRun({ ...input, log }, workspace);
@@ -39209,7 +39667,7 @@ async function upload_uploadResults(input) {
     let error;
     try {
         const { token, projectId } = requireSettings(settings, input.host);
-        http = new http_HttpClient({ ...httpOptions(settings, token, input.host, log), ...input.http });
+        http = new http_HttpClient({ ...httpOptions(settings, token, input.host, log), ...input.http, clock });
         const ci = detectCi(input.env ?? {});
         const ctx = {
             input,
@@ -39219,7 +39677,8 @@ async function upload_uploadResults(input) {
             ci,
             runKey: settings.runKey ?? ci?.runKey,
             log,
-            now: input.now ?? (() => new Date()),
+            clock,
+            now: input.now ?? (() => new Date(clock.now())),
             workspace,
         };
         const lookups = await lookUp(ctx, projectId);
@@ -39259,7 +39718,7 @@ async function upload_uploadResults(input) {
     const summary = addDetails(buildSummary(input, progress), {
         tally: progress.read?.tally ?? new ResultTally({ lines: false, workspace }),
         ...(http && { http: { requests: http.requests, retries: http.retries } }),
-        elapsedMs: Date.now() - started,
+        elapsedMs: clock.now() - started,
     });
     const failed = progress.read?.tally.annotatable ?? [];
     return error ? { summary, failed, error, exitCode: errors_exitCodeFor(error) } : { summary, failed, exitCode: 0 };
@@ -39352,6 +39811,7 @@ async function planUpload(ctx, { project, statuses, users, cases }, read) {
         projectId: project.id,
         report,
         userId: user.id,
+        statuses,
         untestedIds,
         entries,
         files,
@@ -39412,6 +39872,8 @@ function applyUnmappedPolicy(report, settings, log, host) {
 
 
 
+
+
 /** An API client for one command, closed afterwards; errors become the outcome. */
 async function withApi(input, body) {
     const { settings, host } = input;
@@ -39422,10 +39884,11 @@ async function withApi(input, body) {
             throw new errors_ConfigError('CONFIG_MISSING_TOKEN', `No API token: set ${settingLabel('token', host)} to a Test Management API key (Settings > API Keys).`);
         if (!settings.projectId)
             throw new errors_ConfigError('CONFIG_MISSING_PROJECT', `No project: set ${settingLabel('projectId', host)} to the project UUID or its exact name.`);
-        http = new http_HttpClient({ ...httpOptions(settings, settings.token, host, log), ...input.http });
+        const clock = input.clock ?? input.http?.clock ?? systemClock;
+        http = new http_HttpClient({ ...httpOptions(settings, settings.token, host, log), ...input.http, clock });
         const api = new TestManagementApi(http);
         const project = await resolveProject(api, settings.projectId, host);
-        return await body(api, log, project.id);
+        return await body(api, log, project.id, clock);
     }
     catch (thrown) {
         const error = errors_asToolError(thrown);
@@ -39446,7 +39909,7 @@ function described(settings, projectId, run) {
 async function closeRunCommand(input) {
     const { settings } = input;
     const key = settings.runKey ?? detectCi(input.env ?? {})?.runKey;
-    return withApi(input, async (api, log, projectId) => {
+    return withApi(input, async (api, log, projectId, clock) => {
         let run;
         if (settings.runId) {
             run = await api.getRun(projectId, settings.runId);
@@ -39461,13 +39924,22 @@ async function closeRunCommand(input) {
         else {
             throw new errors_ConfigError('CONFIG_INVALID', `Which run? Set ${settingLabel('runId', input.host)} or ${settingLabel('runKey', input.host)} (outside CI there is no default run key).`);
         }
-        const reported = uploadMarkers(run).length;
         const total = settings.shardTotal;
-        const line = reported > 0 ? `${reported}${total ? ` of ${total}` : ''} upload(s) reported.` : undefined;
-        await close_closeRun(api, projectId, run, line);
+        const statuses = await api.listRunStatuses();
+        const user = pickUser(await api.listUsers(), settings.userEmail, silentLogger, input.host);
+        const word = await finalWord(openSession(api, projectId, run, clock, log), { total, statuses, userId: user.id, ...(key && !settings.runId && { key }) });
+        run = word.run;
         log.debug(`Closed test run ${run.human_id}.`);
-        const missing = total && reported < total ? ` Only ${reported} of ${total} uploads reported: a job may have failed or been cancelled.` : '';
-        return { message: `Closed test run ${run.human_id}${line ? `: ${line}` : '.'}${missing}`, run: described(settings, projectId, run), exitCode: 0 };
+        const reported = word.done.length;
+        const line = reported > 0 ? `${reported}${total ? ` of ${total}` : ''} upload(s) reported.` : undefined;
+        const missing = word.missing > 0 ? ` Only ${reported} of ${total} uploads reported: a job may have failed or been cancelled.` : '';
+        const restored = word.restored.length > 0 ? ` Restored the worst result of ${word.restored.length} case(s): ${word.restored.slice(0, 20).join(', ')}.` : '';
+        const partial = word.partial.length > 0 ? ` Job(s) ${word.partial.join(', ')} reported too many cases to list: their cases were not checked.` : '';
+        return {
+            message: `Closed test run ${run.human_id}${line ? `: ${line}` : '.'}${missing}${restored}${partial}`,
+            run: described(settings, projectId, run),
+            exitCode: 0,
+        };
     });
 }
 /**

@@ -269,7 +269,7 @@ describe('the README recipes, with local processes standing in for the jobs', { 
     const run = onlyRun();
     expect(run.status).toBe('CLOSED');
     expect(run.title).toMatch(/\[gl-9001\]$/);
-    expect(run.description).toContain('Closed by testsigma-tm: 3 of 3 uploads reported.');
+    expect(run.description).toContain('Closed by testsigma-tm: 3 of 3 upload(s) reported.');
     expect(statusesByHumanId(emulator, run)).toEqual(JEST_STATUSES);
     writtenOnce(run);
   });

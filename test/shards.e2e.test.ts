@@ -150,7 +150,7 @@ describe('shards with one run key', { timeout: 90_000 }, () => {
     const runs = newRuns(emulator);
     expect(runs).toHaveLength(1);
     expect(runs[0]!.status).toBe('CLOSED');
-    expect(runs[0]!.description).toContain('Closed by testsigma-tm: 3 of 3 uploads reported.');
+    expect(runs[0]!.description).toContain('Closed by testsigma-tm: 3 of 3 upload(s) reported.');
   });
 });
 

@@ -107,6 +107,11 @@ export const ERROR_CODES = {
     meaning: 'Reading the run back after the upload, some cases do not hold the result sent.',
     todo: 'Check the cases named; another job may have recorded the same case at the same time.',
   },
+  RUN_NOT_CLOSED: {
+    exit: 1,
+    meaning: 'The service answered the close of a run, but reading it back it is still ACTIVE.',
+    todo: 'Close the run in Testsigma, or run the close step again.',
+  },
   UNSENT_RESULTS: {
     exit: 1,
     meaning: 'Some results could not be recorded although the service answered.',

@@ -159,6 +159,25 @@ export class TestManagementApi {
     return answer.stale ? 'stale' : 'written';
   }
 
+  /**
+   * Close the run; returns the run as the answer shows it, or undefined when the answer holds none (an empty
+   * or unexpected 2xx body): then only a read can tell whether the close was applied.
+   */
+  async closeRun(projectId: string, runId: string, changes: Record<string, unknown>): Promise<TestRun | undefined> {
+    const res = await this.http.send({
+      method: 'PUT',
+      path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}`,
+      json: { ...changes, status: 'CLOSED' },
+      idempotent: true,
+      resource: `Test run "${runId}"`,
+    });
+    try {
+      return readSingle(res.body, 'test_run', readTestRun, context(res));
+    } catch {
+      return undefined;
+    }
+  }
+
   listRunCases(projectId: string, runId: string): Promise<RunCase[]> {
     return listAll(this.http, `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`, 'test_run_cases', readRunCase, {}, `Test run "${runId}"`);
   }

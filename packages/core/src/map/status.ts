@@ -117,6 +117,13 @@ const RANK = new Map([
 ]);
 const OTHER_RANK = 2;
 
+/** How bad a status is: higher is worse; a status meaning "no result yet" (Untested) is below every result. */
+export function statusSeverity(name: string): number {
+  const key = statusKey(name);
+  if (key === 'untested') return -1;
+  return RANK.get(key) ?? OTHER_RANK;
+}
+
 /**
  * The status of a case several results name: Failed > Blocked > any other name > Passed > Skipped,
  * compared case/space-insensitively; the first of equal rank wins, returned as given.
@@ -125,7 +132,7 @@ export function aggregateStatus(statusNames: string[]): string {
   let best: string | undefined;
   let bestRank = -1;
   for (const name of statusNames) {
-    const rank = RANK.get(statusKey(name)) ?? OTHER_RANK;
+    const rank = statusSeverity(name);
     if (rank > bestRank) {
       best = name;
       bestRank = rank;

@@ -1,52 +1,101 @@
 /**
- * Closing a run that several uploads report into. Each upload leaves a marker label on the run
- * (`testsigma-tm-upload:<shard or id>`, added the way cases are: write, read back, repeat, since a label update
- * replaces the whole list); with a known shard total, the upload that finds every shard's marker closes the run.
- * A repeated shard writes the same marker, so it is counted once. The `run close` command reads the markers to
- * say in the run's description how many uploads reported.
+ * The close step, the final word on a run several jobs report into: wait until every shard's line in the run's
+ * description says `done` (or CLOSE_WAIT_MS passes, naming who is missing), make every case hold the worst
+ * status any job's line lists for it (a later pass of one job may have replaced another's failure), and only
+ * then close — and read the run back, since an answer can say 200 for a close that was not applied.
  */
-import type { TestManagementApi, TestRun } from '../api/client.js';
-import type { Logger } from '../log.js';
-import { FRESH_READ_MS } from './membership.js';
+import type { ResultEntry, RunStatus, TestManagementApi, TestRun } from '../api/client.js';
+import { UnsentResultsError } from '../errors.js';
+import { statusKey, statusSeverity } from '../map/status.js';
+import { readLedger } from './ledger.js';
+import { sendEntries } from './send.js';
+import { RunState, type RunSession } from './state.js';
+import { convergeDuplicates } from './converge.js';
+import { CLOSE_POLL_MS, CLOSE_WAIT_MS } from './timing.js';
+import { isPartial, worstByCase, type JobLine } from './verdict.js';
 
-const UPLOAD_LABEL_PREFIX = 'testsigma-tm-upload:';
+export interface FinalWord {
+  /** The run closed: the oldest of the key's generation when duplicates were merged into it. */
+  run: TestRun;
+  /** Jobs whose line says done. */
+  done: string[];
+  /** Of the shard total, the shards with no done line when the wait ended. */
+  missing: number;
+  /** Cases whose worse result another job's better one had replaced, written again. */
+  restored: string[];
+  /** Jobs whose line could not list every case (too long): their cases were not checked. */
+  partial: string[];
+  closed: boolean;
+}
 
-/** Many jobs may mark the run at once, and each update replaces the whole label list: enough rounds to get through. */
-const ATTEMPTS = 20;
+/** The line that ends the run's description. */
+export function reportedLine(done: number, total: number | undefined): string {
+  return `${done}${total ? ` of ${total}` : ''} upload(s) reported.`;
+}
 
-export function uploadMarkers(run: TestRun): string[] {
-  return (run.labels ?? []).filter((label) => label.startsWith(UPLOAD_LABEL_PREFIX));
+/** Shards with a done line: a shard marker `i/n` counts once however often the shard ran. */
+function doneJobs(lines: readonly JobLine[]): string[] {
+  return lines.filter((l) => l.state === 'done').map((l) => l.job);
 }
 
 /**
- * Add this upload's marker; returns the run as read back, carrying every marker so far. A label update replaces
- * the whole list, so another job's write built on an older read can drop a marker after it was seen: every write
- * carries every marker this job has seen (putting back what another dropped) and is sent within FRESH_READ_MS of
- * its read or built again, and the marker counts as recorded only once two reads, further apart than that,
- * both hold all of them: a write built on a read without our marker has landed by the second read.
+ * Wait for the shards, restore each case's worst status, close. `total` is the shard total when known.
+ * `statuses` and `userId` write the restored results.
  */
-export async function markUpload(api: TestManagementApi, projectId: string, run: TestRun, marker: string, log: Logger, sleep = defaultSleep): Promise<TestRun> {
-  const label = `${UPLOAD_LABEL_PREFIX}${marker}`;
-  const seen = new Set([label]);
-  let current = run;
-  let confirmed = 0;
-  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-    current = await api.getRun(projectId, run.id);
-    const labels = current.labels ?? [];
-    for (const l of labels) if (l.startsWith(UPLOAD_LABEL_PREFIX)) seen.add(l);
-    const missing = [...seen].filter((l) => !labels.includes(l));
-    if (missing.length === 0) {
-      if (++confirmed >= 2) return current;
-      await sleep(FRESH_READ_MS + 300 + Math.floor(Math.random() * 500));
-      continue;
-    }
-    confirmed = 0;
-    if (attempt > 1) await sleep(100 * attempt + Math.floor(Math.random() * 250 * attempt));
-    // Not sent when its turn comes too late (`stale`): the next round reads again.
-    await api.updateRun(projectId, run.id, { label_names: [...labels, ...missing] }, { sendWithinMs: FRESH_READ_MS });
+export async function finalWord(
+  session: RunSession,
+  options: { total: number | undefined; statuses: readonly RunStatus[]; userId: string; wait?: boolean; key?: string },
+): Promise<FinalWord> {
+  if (options.key) {
+    const oldest = await convergeDuplicates(session, options.key, options.statuses, options.userId);
+    if (oldest.id !== session.run.id) session = { ...session, run: oldest, state: new RunState() };
   }
-  log.warn(`Could not record this upload on test run ${run.human_id} (other jobs kept changing its labels); it will not count towards closing it.`);
-  return current;
+  const { clock, log, run } = session;
+  let ledger = await readLedger(session);
+  const waitUntil = clock.now() + (options.wait === false ? 0 : CLOSE_WAIT_MS);
+  while (options.total && doneJobs(ledger.lines).length < options.total && clock.now() < waitUntil) {
+    log.info(`Waiting for ${options.total - doneJobs(ledger.lines).length} of ${options.total} upload(s) to finish reporting into test run ${run.human_id}.`);
+    await clock.sleep(CLOSE_POLL_MS);
+    ledger = await readLedger(session);
+  }
+  const done = doneJobs(ledger.lines);
+  const restored = await restoreWorst(session, ledger.lines, options.statuses, options.userId);
+  const partial = ledger.lines.filter(isPartial).map((l) => l.job);
+  await closeRun(session.api, session.projectId, ledger.run, done.length > 0 || options.total ? reportedLine(done.length, options.total) : undefined);
+  return { run: ledger.run, done, missing: options.total ? Math.max(0, options.total - done.length) : 0, restored, partial, closed: true };
+}
+
+/** Make every case hold the worst status the job lines list for it; returns the human ids written. */
+async function restoreWorst(session: RunSession, lines: readonly JobLine[], statuses: readonly RunStatus[], userId: string): Promise<string[]> {
+  const { api, projectId, run, log } = session;
+  const worst = worstByCase(lines);
+  if (worst.size === 0) return [];
+  const byName = new Map(statuses.map((s) => [statusKey(s.name), s]));
+  const nameOf = new Map(statuses.map((s) => [s.id, s.name]));
+  const entries: ResultEntry[] = [];
+  for (const c of await api.listRunCases(projectId, run.id)) {
+    const want = worst.get(c.test_case.human_id ?? c.test_case.id);
+    const status = want === undefined ? undefined : byName.get(statusKey(want));
+    if (!want || !status) continue;
+    const held = c.status_id ? nameOf.get(c.status_id) : undefined;
+    if (held !== undefined && statusSeverity(held) >= statusSeverity(want)) continue;
+    entries.push({
+      test_case_id: c.test_case.id,
+      test_run_status_id: status.id,
+      user_id: userId,
+      description: `${want}: ${lines
+        .filter((l) => [...l.cases].some(([s, ids]) => statusKey(s) === statusKey(want) && ids.includes(c.test_case.human_id ?? '')))
+        .map((l) => `job ${l.job}`)
+        .join(', ')} of this run reported it ${want}; written again at close, where another job's ${held ?? 'result'} had replaced it.`,
+    });
+  }
+  if (entries.length === 0) return [];
+  const sent = await sendEntries(api, projectId, run.id, entries, { maxEntries: 100 }, log);
+  if (sent.error) throw sent.error;
+  const human = new Map((await api.listRunCases(projectId, run.id)).map((c) => [c.test_case.id, c.test_case.human_id ?? c.test_case.id]));
+  const restored = sent.acknowledged.map((e) => human.get(e.test_case_id) ?? e.test_case_id);
+  log.info(`Restored the worst result of ${restored.length} case(s) that another job's better result had replaced: ${restored.slice(0, 20).join(', ')}.`);
+  return restored;
 }
 
 /** The run's description with one line appended (replacing an earlier line that starts the same way). */
@@ -55,12 +104,20 @@ function appendLine(description: string | undefined, prefix: string, line: strin
   return [...kept.filter((l, i) => l !== '' || i < kept.length - 1), `${prefix}${line}`].join('\n').trim();
 }
 
+/**
+ * Close the run and check that it is closed: a 200 does not prove it (a proxy, a write not applied). The answer's
+ * run says so when it holds one; an empty or unexpected answer is checked by reading the run. Tried again once
+ * when the run still says ACTIVE; after that the run is named as not closed.
+ */
 export async function closeRun(api: TestManagementApi, projectId: string, run: TestRun, summaryLine: string | undefined): Promise<void> {
-  const changes: Record<string, unknown> = { status: 'CLOSED' };
-  if (summaryLine) changes.description = appendLine(run.description, 'Closed by testsigma-tm: ', summaryLine);
-  await api.updateRun(projectId, run.id, changes);
-}
-
-function defaultSleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  let current = run;
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    const changes = summaryLine ? { description: appendLine(current.description, 'Closed by testsigma-tm: ', summaryLine) } : {};
+    current = (await api.closeRun(projectId, run.id, changes)) ?? (await api.getRun(projectId, run.id));
+    if (current.status.toUpperCase() === 'CLOSED') return;
+  }
+  throw new UnsentResultsError(
+    'RUN_NOT_CLOSED',
+    `Test run ${run.human_id} was answered as closed twice but still reads ACTIVE. Close it in Testsigma, or run the close step again.`,
+  );
 }

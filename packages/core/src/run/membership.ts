@@ -14,19 +14,24 @@
  * A run a job created with its own cases needs none of this: every read of the run holds those cases, so no
  * write removes them.
  *
- * What this process last read of a run's selection, and how stale its own writes were (read answered → write
- * answered), is kept per run object: `keepResults` compares its looks with the one, and waits by the other.
+ * What this job last read of the run's selection, and how stale its own writes were (read answered → write
+ * answered), is kept in the session's RunState: `keepResults` compares its looks with the one, and waits by the
+ * other. Every pause is on the session's clock; every bound is named in timing.ts.
  */
-import type { ResultEntry, RunCase, TestManagementApi, TestRun } from '../api/client.js';
+import type { ResultEntry, RunCase } from '../api/client.js';
 import type { ApiError } from '../errors.js';
-import type { Logger } from '../log.js';
 import { sendEntries, type RefusedEntry } from './send.js';
-
-export interface SelectionOptions {
-  sleep?: (ms: number) => Promise<void>;
-  /** 0 ≤ random() < 1, for the pauses. */
-  random?: () => number;
-}
+import type { RunSession } from './state.js';
+import {
+  FRESH_READ_MS,
+  QUIET_LOOKS,
+  READ_BACK_FIRST_MS,
+  READ_BACK_MAX_MS,
+  REFUSALS_IN_RUN,
+  SETTLE_ALONE_MS,
+  SETTLE_CROWD_MS,
+  START_SPREAD_MS,
+} from './timing.js';
 
 export interface SelectionOutcome {
   /** Cases the run cannot take (its selection is dynamic). */
@@ -34,30 +39,6 @@ export interface SelectionOutcome {
   requests: number;
   /** The run's cases as the last read found them, with ours in. */
   held: readonly RunCase[];
-}
-
-interface LastSeen {
-  /** The selection as last read: a look compares with it. */
-  selection: ReadonlySet<string>;
-  /** The longest time from a read's answer to the answer of the write built from it. */
-  windowMs: number;
-  /** Another job was seen changing the run's cases (a read-back held more than was written, or a look differed). */
-  crowded: boolean;
-}
-
-const lastSeen = new WeakMap<TestRun, LastSeen>();
-
-/** Keep what a read found of the run's selection; `expected` is what it should hold if no other job wrote. */
-function remember(run: TestRun, held: readonly RunCase[], expected?: ReadonlySet<string>): void {
-  const last = lastSeen.get(run);
-  const selection = new Set(held.map((c) => c.test_case.id));
-  const differs = expected !== undefined && (expected.size !== selection.size || [...expected].some((id) => !selection.has(id)));
-  lastSeen.set(run, { selection, windowMs: last?.windowMs ?? 0, crowded: (last?.crowded ?? false) || differs });
-}
-
-function rememberWindow(run: TestRun, windowMs: number): void {
-  const last = lastSeen.get(run) ?? { selection: new Set<string>(), windowMs: 0, crowded: false };
-  lastSeen.set(run, { ...last, windowMs: Math.max(last.windowMs, windowMs) });
 }
 
 /** Cases of the run by id, from one paginated read. */
@@ -69,33 +50,25 @@ function byCase(cases: readonly RunCase[]): Map<string, RunCase> {
  * Add `caseIds` to the run's selection until a read finds them all in. `held` is a read the caller has just
  * made (it saves this one).
  */
-export async function ensureCases(
-  api: TestManagementApi,
-  projectId: string,
-  run: TestRun,
-  caseIds: readonly string[],
-  log: Logger,
-  options: SelectionOptions & { held?: readonly RunCase[] } = {},
-): Promise<SelectionOutcome> {
-  const sleep = options.sleep ?? defaultSleep;
-  const random = options.random ?? Math.random;
+export async function ensureCases(session: RunSession, caseIds: readonly string[], options: { held?: readonly RunCase[] } = {}): Promise<SelectionOutcome> {
+  const { api, projectId, run, clock, log, state } = session;
   let requests = 0;
   let held = options.held;
   if (!held) {
     // Jobs of one pipeline reach this point together (they found or created the run at the same moment):
     // starting at random moments, their read-then-write pairs overlap less.
-    await sleep(Math.floor(random() * 1000));
+    await clock.sleep(Math.floor(clock.random() * START_SPREAD_MS));
     held = await api.listRunCases(projectId, run.id);
     requests++;
   }
-  let readAt = Date.now();
+  let readAt = clock.now();
   let written: ReadonlySet<string> | undefined;
   // Every case ever seen in the run: some job needs each, so a write of ours puts back any it finds gone.
   const seen = new Set<string>();
   // A write not sent because its read got old: the same attempt, from a new read.
   let stale = false;
   for (let attempt = 1; ;) {
-    remember(run, held, written);
+    state.remember(held, written);
     for (const c of held) seen.add(c.test_case.id);
     const current = byCase(held);
     const missing = caseIds.filter((id) => !current.has(id));
@@ -119,28 +92,21 @@ export async function ensureCases(
       written = undefined;
     } else {
       requests++;
-      rememberWindow(run, Date.now() - readAt);
-      await sleep(readBackPause(attempt++, random));
+      state.rememberWindow(clock.now() - readAt);
+      await clock.sleep(readBackPause(attempt++, clock.random));
     }
     held = await api.listRunCases(projectId, run.id);
-    readAt = Date.now();
+    readAt = clock.now();
     requests++;
   }
 }
-
-/**
- * How old a read may be when the update built from it is sent (cases here, upload markers in close.ts). Well
- * under settlePause's floor for a crowd (3 s), so that a job's look comes after every write built from a read that
- * missed its cases; long enough for a turn under a rate limit ten jobs share.
- */
-export const FRESH_READ_MS = 1500;
 
 /**
  * Before reading back: long enough for the writes of jobs that read before ours to land (so the read-back
  * sees whether ours survived them), and growing, at random, while writers keep colliding.
  */
 export function readBackPause(attempt: number, random: () => number): number {
-  const ceiling = Math.min(4000, 500 * 2 ** (attempt - 1));
+  const ceiling = Math.min(READ_BACK_MAX_MS, READ_BACK_FIRST_MS * 2 ** (attempt - 1));
   return Math.floor(ceiling / 2 + random() * ceiling);
 }
 
@@ -148,23 +114,13 @@ export function readBackPause(attempt: number, random: () => number): number {
  * Before looking whether what this job sent is still in place: another job's write can land seconds after the
  * read it was built from (its turn under the shared rate limit, a rate-limit answer waited out), and a look taken
  * before such a write lands would let this job finish with its results about to be dropped. This job's own
- * writes show how long that takes now: wait twice the longest, and at least 3 s once other jobs were seen
- * writing (1 s when none was: a job alone need not wait for a crowd).
+ * writes show how long that takes now: wait twice the longest, and at least SETTLE_CROWD_MS once other jobs were
+ * seen writing (SETTLE_ALONE_MS when none was: a job alone need not wait for a crowd).
  */
 export function settlePause(windowMs: number, crowded: boolean, random: () => number): number {
-  const floor = crowded ? 3000 : 1000;
+  const floor = crowded ? SETTLE_CROWD_MS : SETTLE_ALONE_MS;
   return Math.floor(Math.max(floor, 2 * windowMs) + (random() * floor * 2) / 3);
 }
-
-function defaultSleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Put-backs refused while the case is in the run, after which the result is given up (named as refused). */
-const REFUSALS_IN_RUN = 2;
-
-/** Looks while late writes keep removing cases, beyond which this job stops waiting for them. */
-const QUIET_LOOKS = 3;
 
 export interface KeptResults {
   /**
@@ -194,15 +150,11 @@ export interface KeptResults {
  * given up and named with the service's words.
  */
 export async function keepResults(
-  api: TestManagementApi,
-  projectId: string,
-  run: TestRun,
+  session: RunSession,
   sent: readonly ResultEntry[],
-  log: Logger,
-  options: SelectionOptions & { untested?: ReadonlySet<string>; batchSize?: number } = {},
+  options: { untested?: ReadonlySet<string>; batchSize?: number } = {},
 ): Promise<KeptResults> {
-  const sleep = options.sleep ?? defaultSleep;
-  const random = options.random ?? Math.random;
+  const { api, projectId, run, clock, log, state } = session;
   const untested = options.untested ?? new Set<string>();
   let requests = 0;
   // Results no longer waited for, with why (see KeptResults.lost).
@@ -212,14 +164,13 @@ export async function keepResults(
   const refusedInRun = new Map<string, number>();
   let changing = 0;
   for (;;) {
-    const before = lastSeen.get(run);
-    await sleep(settlePause(before?.windowMs ?? 0, before?.crowded ?? true, random));
+    await clock.sleep(settlePause(state.windowMs, state.fresh || state.crowded, clock.random));
+    const previous = state.selection;
     const held = await api.listRunCases(projectId, run.id);
     requests++;
     const current = byCase(held);
-    const previous = before?.selection ?? new Set<string>();
     const quiet = [...previous].every((id) => current.has(id));
-    remember(run, held, previous);
+    state.remember(held, previous);
     const lost = sent.filter((e) => {
       if (givenUp.has(e.test_case_id)) return false;
       const status = current.get(e.test_case_id)?.status_id;
@@ -229,12 +180,9 @@ export async function keepResults(
     if (lost.length === 0) continue;
     log.info(`Another job's update of test run ${run.human_id} removed ${lost.length} of this job's results; recording them again.`);
     const selection = await ensureCases(
-      api,
-      projectId,
-      run,
+      session,
       lost.map((e) => e.test_case_id),
-      log,
-      { sleep, random, held },
+      { held },
     );
     requests += selection.requests;
     const dynamic = new Set(selection.refused);

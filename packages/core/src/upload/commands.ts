@@ -9,8 +9,10 @@ import { detectCi } from '../ci.js';
 import { ConfigError, UnsentResultsError, asToolError, exitCodeFor, type TestsigmaTmError } from '../errors.js';
 import { redact, redactingLogger, silentLogger, type Logger } from '../log.js';
 import { settingLabel, type Env, type Host, type Settings } from '../settings/index.js';
-import { closeRun, uploadMarkers } from '../run/close.js';
-import { openNamedRun, resolveProject } from '../run/lifecycle.js';
+import { closeRun, finalWord } from '../run/close.js';
+import { openSession } from '../run/state.js';
+import { systemClock, type Clock } from '../clock.js';
+import { openNamedRun, pickUser, resolveProject } from '../run/lifecycle.js';
 import { currentGeneration, findKeyRuns } from '../run/key.js';
 import { sendEntries } from '../run/send.js';
 import { markResumed, readSpool, writeSpool, type EntriesSpool } from './spool.js';
@@ -23,6 +25,8 @@ export interface CommandInput {
   log?: Logger;
   host?: Host;
   http?: Partial<HttpClientOptions>;
+  /** The clock every wait uses; default: the system's. */
+  clock?: Clock;
 }
 
 export interface CommandOutcome {
@@ -36,7 +40,7 @@ export interface CommandOutcome {
 /** An API client for one command, closed afterwards; errors become the outcome. */
 async function withApi(
   input: CommandInput,
-  body: (api: TestManagementApi, log: Logger, projectId: string) => Promise<CommandOutcome>,
+  body: (api: TestManagementApi, log: Logger, projectId: string, clock: Clock) => Promise<CommandOutcome>,
 ): Promise<CommandOutcome> {
   const { settings, host } = input;
   const log = redactingLogger(input.log ?? silentLogger, [settings.token]);
@@ -46,10 +50,11 @@ async function withApi(
       throw new ConfigError('CONFIG_MISSING_TOKEN', `No API token: set ${settingLabel('token', host)} to a Test Management API key (Settings > API Keys).`);
     if (!settings.projectId)
       throw new ConfigError('CONFIG_MISSING_PROJECT', `No project: set ${settingLabel('projectId', host)} to the project UUID or its exact name.`);
-    http = new HttpClient({ ...httpOptions(settings, settings.token, host, log), ...input.http });
+    const clock = input.clock ?? input.http?.clock ?? systemClock;
+    http = new HttpClient({ ...httpOptions(settings, settings.token, host, log), ...input.http, clock });
     const api = new TestManagementApi(http);
     const project = await resolveProject(api, settings.projectId, host);
-    return await body(api, log, project.id);
+    return await body(api, log, project.id, clock);
   } catch (thrown) {
     const error = asToolError(thrown);
     error.message = redact(error.message, [settings.token]);
@@ -70,7 +75,7 @@ function described(settings: Settings, projectId: string, run: TestRun): Command
 export async function closeRunCommand(input: CommandInput): Promise<CommandOutcome> {
   const { settings } = input;
   const key = settings.runKey ?? detectCi(input.env ?? {})?.runKey;
-  return withApi(input, async (api, log, projectId) => {
+  return withApi(input, async (api, log, projectId, clock) => {
     let run: TestRun | undefined;
     if (settings.runId) {
       run = await api.getRun(projectId, settings.runId);
@@ -85,13 +90,22 @@ export async function closeRunCommand(input: CommandInput): Promise<CommandOutco
         `Which run? Set ${settingLabel('runId', input.host)} or ${settingLabel('runKey', input.host)} (outside CI there is no default run key).`,
       );
     }
-    const reported = uploadMarkers(run).length;
     const total = settings.shardTotal;
-    const line = reported > 0 ? `${reported}${total ? ` of ${total}` : ''} upload(s) reported.` : undefined;
-    await closeRun(api, projectId, run, line);
+    const statuses = await api.listRunStatuses();
+    const user = pickUser(await api.listUsers(), settings.userEmail, silentLogger, input.host);
+    const word = await finalWord(openSession(api, projectId, run, clock, log), { total, statuses, userId: user.id, ...(key && !settings.runId && { key }) });
+    run = word.run;
     log.debug(`Closed test run ${run.human_id}.`);
-    const missing = total && reported < total ? ` Only ${reported} of ${total} uploads reported: a job may have failed or been cancelled.` : '';
-    return { message: `Closed test run ${run.human_id}${line ? `: ${line}` : '.'}${missing}`, run: described(settings, projectId, run), exitCode: 0 };
+    const reported = word.done.length;
+    const line = reported > 0 ? `${reported}${total ? ` of ${total}` : ''} upload(s) reported.` : undefined;
+    const missing = word.missing > 0 ? ` Only ${reported} of ${total} uploads reported: a job may have failed or been cancelled.` : '';
+    const restored = word.restored.length > 0 ? ` Restored the worst result of ${word.restored.length} case(s): ${word.restored.slice(0, 20).join(', ')}.` : '';
+    const partial = word.partial.length > 0 ? ` Job(s) ${word.partial.join(', ')} reported too many cases to list: their cases were not checked.` : '';
+    return {
+      message: `Closed test run ${run.human_id}${line ? `: ${line}` : '.'}${missing}${restored}${partial}`,
+      run: described(settings, projectId, run),
+      exitCode: 0,
+    };
   });
 }
 

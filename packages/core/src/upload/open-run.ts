@@ -5,9 +5,10 @@
 import type { CiContext } from '../ci.js';
 import { carryOver, previousCases } from '../run/carry-over.js';
 import { createRun, openNamedRun, resolveTestPlan } from '../run/lifecycle.js';
-import { findOrCreateKeyedRun, keyLabel, titleWithKey } from '../run/key.js';
+import { findOrCreateKeyedRun, titleWithKey } from '../run/key.js';
 import { runTitle } from './run-title.js';
 import { ensureCases } from '../run/membership.js';
+import { openSession } from '../run/state.js';
 import type { RunCase } from '../api/client.js';
 import { VERSION } from '../version.js';
 import type { UploadContext, UploadPlan, OpenedRun } from './stages.js';
@@ -27,7 +28,7 @@ export async function openRun(ctx: UploadContext, plan: UploadPlan): Promise<Ope
   // Checked before any run is created (also when one exists: a wrong setting fails the same way in every job).
   const testPlan = settings.testPlan ? await resolveTestPlan(api, projectId, settings.testPlan, host) : undefined;
   const runFields = { ...(testPlan && { testPlanId: testPlan.id }), environmentIds: settings.environmentIds };
-  let opened: Omit<OpenedRun, 'entries'>;
+  let opened: Omit<OpenedRun, 'entries' | 'session'>;
   if (settings.runId) {
     opened = { run: await openNamedRun(api, projectId, settings.runId, host), created: false };
   } else if (runKey) {
@@ -50,7 +51,7 @@ export async function openRun(ctx: UploadContext, plan: UploadPlan): Promise<Ope
               description,
               caseIds: selection,
               assigneeId: plan.userId,
-              labels: [...labels, keyLabel(runKey)],
+              labels,
               now: now.getTime(),
               ...runFields,
             },
@@ -77,9 +78,10 @@ export async function openRun(ctx: UploadContext, plan: UploadPlan): Promise<Ope
       created: true,
     };
   }
+  const session = openSession(api, projectId, opened.run, ctx.clock, log);
   // A run this upload created selects its cases already; any other may lack some (and other jobs may be adding theirs).
-  const refused = new Set(opened.created ? [] : (await ensureCases(api, projectId, opened.run, caseIds, log)).refused);
-  return { ...opened, entries: plan.entries.filter((p) => !refused.has(p.entry.test_case_id)) };
+  const refused = new Set(opened.created ? [] : (await ensureCases(session, caseIds)).refused);
+  return { ...opened, session, entries: plan.entries.filter((p) => !refused.has(p.entry.test_case_id)) };
 }
 
 function runDescription(ci: CiContext | undefined, results: number, files: number | undefined): string {

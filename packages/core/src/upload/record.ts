@@ -2,77 +2,162 @@
  * The upload's third stage: send every entry, keep what other jobs' updates removed, read the run back, and close
  * it when this upload should.
  */
-import type { RunCase, TestManagementApi, TestRun } from '../api/client.js';
+import type { ResultEntry, RunCase, RunStatus, TestRun } from '../api/client.js';
 import { UnsentResultsError, type TestsigmaTmError } from '../errors.js';
+import { statusSeverity } from '../map/status.js';
 import { randomUUID } from 'node:crypto';
-import { closeRun, markUpload, uploadMarkers } from '../run/close.js';
-import { keepResults, type KeptResults } from '../run/membership.js';
+import { closeRun, finalWord } from '../run/close.js';
+import { writeJobLine } from '../run/ledger.js';
+import { ensureCases, keepResults, type KeptResults } from '../run/membership.js';
 import { sendEntries, type RefusedEntry, type SendOutcome } from '../run/send.js';
-import type { UploadContext, UploadPlan, OpenedRun, Recorded } from './stages.js';
+import { RunState, type RunSession } from '../run/state.js';
+import { convergeDuplicates } from '../run/converge.js';
+import { REASSERT_ROUNDS } from '../run/timing.js';
+import { worstByCase, type JobLine } from '../run/verdict.js';
+import type { UploadContext, UploadPlan, OpenedRun, Recorded, PlannedEntry } from './stages.js';
 import { spoolEntries } from './spooling.js';
 
 /**
  * Send every entry (a refused one does not stop the others), read the run back, then close it when this upload
  * should: a run it created, or — with a run key — when close-run is on and, with a known shard total, every
  * shard has reported. What could not be sent is spooled and the run is left open (a closed run takes nothing).
+ *
+ * With a run key, other jobs write to the same run, and the verdict of a case is the worst any of them reported:
+ * this job first writes its line (its cases by status) into the run's description, leaves alone every case
+ * another job's line reports worse (naming it in the summary), writes its own results, puts back what another
+ * job's selection update removed, writes again any worse result of its own that a better one replaced, and then
+ * marks its line done. The close step (the last shard, or `run close`) has the final word (run/close.ts).
  */
 export async function recordResults(ctx: UploadContext, plan: UploadPlan, opened: OpenedRun): Promise<Recorded> {
-  const { api, settings, log } = ctx;
-  const { run } = opened;
-  const { projectId } = plan;
+  const { settings, log } = ctx;
+  const keyed = Boolean(ctx.runKey && !settings.runId);
+  if (keyed && ctx.runKey) opened = await joinOldest(opened, ctx.runKey, plan);
+  const { run, session } = opened;
   const files = new Map([...plan.files].map(([caseId, planned]) => [caseId, planned.files]));
+  const total = settings.shardTotal ?? ctx.ci?.shard?.total;
+  const index = settings.shardIndex ?? ctx.ci?.shard?.index;
+  const humanIds = new Map(plan.report.mapped.map((m) => [m.testCase.id, m.testCase.human_id ?? m.testCase.id]));
+  const human = (id: string): string => humanIds.get(id) ?? id;
+  const ownLine: JobLine = { job: uploadMarker(index, total), state: 'reporting', cases: casesByStatus(opened.entries, human), unlisted: new Map() };
+
+  const others = keyed ? worstOfOthers((await writeJobLine(session, ownLine)).lines, ownLine.job) : new Map<string, string>();
+  const kept: Recorded['kept'] = [];
+  const toSend: PlannedEntry[] = [];
+  for (const planned of opened.entries) {
+    const theirs = others.get(human(planned.entry.test_case_id));
+    if (theirs !== undefined && statusSeverity(theirs) > statusSeverity(planned.statusName))
+      kept.push({ case: human(planned.entry.test_case_id), status: theirs });
+    else toSend.push(planned);
+  }
+  for (const k of kept) log.info(`${k.case}: ${k.status} by another job of this run — kept (this job's result is better).`);
+
   const sent = await sendEntries(
-    api,
-    projectId,
+    session.api,
+    plan.projectId,
     run.id,
-    opened.entries.map((p) => p.entry),
-    { maxEntries: settings.batchSize, files, nameOf: (id) => caseName(plan, id) },
+    toSend.map((p) => p.entry),
+    { maxEntries: settings.batchSize, files, nameOf: (id) => human(id) },
     log,
   );
   if (sent.error) {
     const spoolFile = await spoolEntries(ctx, plan, opened, sent.unsent, sent.error);
-    return { sent, closed: false, spoolFile, error: sent.error };
+    return { sent, closed: false, spoolFile, error: sent.error, kept };
   }
   // With a run key other jobs write to the same run: make sure what this job sent is still there, and retry what
   // was refused because another job's update had just removed its case. (No job's update removes the cases of
   // the run's creator: every read of the run holds them.)
-  let kept: KeptResults | undefined;
-  // A creator's cases can still be dropped by a job converging on the run: when the service refused some, put them back too.
-  if (ctx.runKey && (!opened.created || sent.refused.length > 0)) {
-    kept = await keepResults(api, projectId, run, [...sent.acknowledged, ...sent.refused.map((r) => r.entry)], log, {
+  let keptResults: KeptResults | undefined;
+  if (keyed && (!opened.created || sent.refused.length > 0)) {
+    keptResults = await keepResults(session, [...sent.acknowledged, ...sent.refused.map((r) => r.entry)], {
       untested: plan.untestedIds,
       batchSize: settings.batchSize,
     });
-    settleKept(sent, kept);
-    sent.requests += kept.requests;
-    if (kept.failure) {
-      const spoolFile = await spoolEntries(ctx, plan, opened, kept.failure.unsent, kept.failure.error);
-      return { sent, closed: false, spoolFile, error: kept.failure.error };
+    settleKept(sent, keptResults);
+    sent.requests += keptResults.requests;
+    if (keptResults.failure) {
+      const spoolFile = await spoolEntries(ctx, plan, opened, keptResults.failure.unsent, keptResults.failure.error);
+      return { sent, closed: false, spoolFile, error: keptResults.failure.error, kept };
     }
   }
-  const mismatch = settings.verify ? await verifyRun(api, projectId, run, sent, plan, kept?.held) : undefined;
-  const refusedError = sent.refused.length > 0 ? refusedResults(run, sent, plan) : undefined;
-  const total = settings.shardTotal ?? ctx.ci?.shard?.total;
-  const index = settings.shardIndex ?? ctx.ci?.shard?.index;
-  // Every upload into a keyed run leaves its marker, closing or not: the close (by the last of N uploads, or by
-  // `run close`) says how many reported. A shard's index makes a repeated shard count once.
-  const marked = ctx.runKey && !settings.runId ? await markUpload(api, projectId, run, uploadMarker(index, total), log) : undefined;
+  let held = keptResults?.held;
+  if (keyed) held = await reassertWorse(session, sent, plan, held);
+  const verifyKept = new Set(kept.map((k) => k.case));
+  const mismatch = settings.verify ? await verifyRun(session, sent, plan, human, held, verifyKept, kept) : undefined;
+  const refusedError = sent.refused.length > 0 ? refusedResults(run, sent, human) : undefined;
   let closed = false;
+  let ledger: JobLine[] | undefined;
+  if (keyed) ledger = (await writeJobLine(session, { ...ownLine, state: 'done' })).lines;
   if (settings.closeRun && (opened.created || ctx.runKey) && !settings.runId) {
-    if (marked && total) {
-      const reported = uploadMarkers(marked).length;
-      if (reported >= total) {
-        await closeRun(api, projectId, marked, `${reported} of ${total} uploads reported.`);
-        closed = true;
-      } else {
-        log.info(`${reported} of ${total} uploads have reported into test run ${run.human_id}; the last one closes it.`);
-      }
+    const done = ledger?.filter((l) => l.state === 'done').length ?? 0;
+    if (keyed && total && done < total) {
+      log.info(`${done} of ${total} uploads have reported into test run ${run.human_id}; the last one closes it.`);
+    } else if (keyed) {
+      await finalWord(session, { total, statuses: plan.statuses, userId: plan.userId, wait: false, ...(ctx.runKey && { key: ctx.runKey }) });
+      closed = true;
     } else {
-      await closeRun(api, projectId, run, undefined);
+      await closeRun(session.api, plan.projectId, run, undefined);
       closed = true;
     }
   }
-  return { sent, closed, ...((refusedError ?? mismatch) && { error: refusedError ?? mismatch }) };
+  return { sent, closed, kept, ...((refusedError ?? mismatch) && { error: refusedError ?? mismatch }) };
+}
+
+/**
+ * A duplicate of the key's run (a late-applied create, two jobs creating at once) converges before any result is
+ * written: when this job's run is not the oldest, it reports into the oldest instead, adding its cases there.
+ */
+async function joinOldest(opened: OpenedRun, key: string, plan: UploadPlan): Promise<OpenedRun> {
+  const oldest = await convergeDuplicates(opened.session, key, plan.statuses, plan.userId);
+  if (oldest.id === opened.run.id) return opened;
+  const session = { ...opened.session, run: oldest, state: new RunState() };
+  const refused = new Set(
+    (
+      await ensureCases(
+        session,
+        opened.entries.map((p) => p.entry.test_case_id),
+      )
+    ).refused,
+  );
+  return { ...opened, run: oldest, session, created: false, entries: opened.entries.filter((p) => !refused.has(p.entry.test_case_id)) };
+}
+
+/** This job's cases by the status it records for them (human ids). */
+function casesByStatus(entries: readonly PlannedEntry[], human: (id: string) => string): Map<string, string[]> {
+  const cases = new Map<string, string[]>();
+  for (const p of entries) (cases.get(p.statusName) ?? cases.set(p.statusName, []).get(p.statusName))?.push(human(p.entry.test_case_id));
+  return cases;
+}
+
+function worstOfOthers(lines: readonly JobLine[], job: string): Map<string, string> {
+  return worstByCase(lines.filter((l) => l.job !== job));
+}
+
+/**
+ * Another job's better result can land after this job's worse one (both read the run before either wrote): read
+ * the run back and write this job's result again wherever it now holds a better one, a few rounds. Returns the
+ * last read of the run's cases.
+ */
+async function reassertWorse(session: RunSession, sent: SendOutcome, plan: UploadPlan, held: readonly RunCase[] | undefined): Promise<readonly RunCase[]> {
+  const { api, projectId, run, log } = session;
+  const names = statusNames(plan.statuses);
+  let current = held ?? (await api.listRunCases(projectId, run.id));
+  for (let round = 1; round <= REASSERT_ROUNDS; round++) {
+    const now = new Map(current.map((c) => [c.test_case.id, c.status_id]));
+    const replaced = sent.acknowledged.filter((e) => {
+      const status = now.get(e.test_case_id);
+      return status !== e.test_run_status_id && statusSeverity(names.get(status ?? '') ?? 'Untested') < statusSeverity(names.get(e.test_run_status_id) ?? '');
+    });
+    if (replaced.length === 0) return current;
+    log.info(`Another job's better result replaced ${replaced.length} worse result(s) of this job in test run ${run.human_id}; writing them again.`);
+    const again = await sendEntries(api, projectId, run.id, replaced, { maxEntries: 100 }, log);
+    sent.requests += again.requests + 1;
+    current = await api.listRunCases(projectId, run.id);
+  }
+  return current;
+}
+
+function statusNames(statuses: readonly RunStatus[]): Map<string, string> {
+  return new Map(statuses.map((s) => [s.id, s.name]));
 }
 
 /**
@@ -93,28 +178,45 @@ function uploadMarker(index: number | undefined, total: number | undefined): str
   return total ? `${index}/${total}` : String(index);
 }
 
-/** After the last batch, what the run holds must be what was sent: name every case that differs. */
+/**
+ * After the last batch, what the run holds must be what was sent: name every case that differs. A case that
+ * holds a worse result than ours was recorded so by another job (a pass never hides a failure): kept, and named
+ * in the summary, never a mismatch.
+ */
 async function verifyRun(
-  api: TestManagementApi,
-  projectId: string,
-  run: TestRun,
+  session: RunSession,
   sent: SendOutcome,
   plan: UploadPlan,
-  read?: readonly RunCase[],
+  human: (id: string) => string,
+  read: readonly RunCase[] | undefined,
+  alreadyKept: ReadonlySet<string>,
+  kept: NonNullable<Recorded['kept']>,
 ): Promise<TestsigmaTmError | undefined> {
+  const { api, projectId, run } = session;
+  const names = statusNames(plan.statuses);
   const held = new Map((read ?? (await api.listRunCases(projectId, run.id))).map((c) => [c.test_case.id, c.status_id]));
-  const differ = sent.acknowledged.filter((e) => held.get(e.test_case_id) !== e.test_run_status_id);
+  const differ: ResultEntry[] = [];
+  for (const e of sent.acknowledged) {
+    const status = held.get(e.test_case_id);
+    if (status === e.test_run_status_id) continue;
+    const theirs = names.get(status ?? '');
+    if (theirs !== undefined && statusSeverity(theirs) > statusSeverity(names.get(e.test_run_status_id) ?? '')) {
+      if (!alreadyKept.has(human(e.test_case_id))) kept.push({ case: human(e.test_case_id), status: theirs });
+      continue;
+    }
+    differ.push(e);
+  }
   if (differ.length === 0) return undefined;
-  const names = differ.slice(0, 20).map((e) => caseName(plan, e.test_case_id));
+  const shown = differ.slice(0, 20).map((e) => human(e.test_case_id));
   return new UnsentResultsError(
     'VERIFY_MISMATCH',
-    `Test run ${run.human_id} does not hold what was sent for ${differ.length} case(s): ${names.join(', ')}${differ.length > 20 ? ', …' : ''}. Another job may have recorded the same case(s) at the same time; check them in the run.`,
+    `Test run ${run.human_id} does not hold what was sent for ${differ.length} case(s): ${shown.join(', ')}${differ.length > 20 ? ', …' : ''}. Another job may have recorded the same case(s) at the same time; check them in the run.`,
   );
 }
 
-function refusedResults(run: TestRun, sent: SendOutcome, plan: UploadPlan): UnsentResultsError {
+function refusedResults(run: TestRun, sent: SendOutcome, human: (id: string) => string): UnsentResultsError {
   const { refused, acknowledged } = sent;
-  const lines = refused.slice(0, 20).map((r: RefusedEntry) => `${caseName(plan, r.entry.test_case_id)}: ${r.reason}`);
+  const lines = refused.slice(0, 20).map((r: RefusedEntry) => `${human(r.entry.test_case_id)}: ${r.reason}`);
   return new UnsentResultsError(
     'UNSENT_RESULTS',
     `The service refused ${refused.length} of ${refused.length + acknowledged.length} result(s) for test run ${run.human_id} (${acknowledged.length} recorded):\n  - ${lines.join('\n  - ')}${refused.length > 20 ? `\n  - … and ${refused.length - 20} more` : ''}`,

@@ -6,6 +6,8 @@ import type { RunStatus, User } from '../api/wire.js';
 import type { CiContext } from '../ci.js';
 import type { TestsigmaTmError } from '../errors.js';
 import type { Logger } from '../log.js';
+import type { Clock } from '../clock.js';
+import type { RunSession } from '../run/state.js';
 import type { FileOutcome } from '../model.js';
 import type { CaseInfo, MappingReport } from '../map/mapping.js';
 import type { Host, Settings } from '../settings/index.js';
@@ -25,6 +27,8 @@ export interface UploadContext {
   /** The run key in force: the setting, else the CI's. */
   runKey: string | undefined;
   log: Logger;
+  /** Every wait of the upload (the HTTP client's and the run protocol's). */
+  clock: Clock;
   now: () => Date;
   /** Where file locations are made relative to (GITHUB_WORKSPACE, else the working directory). */
   workspace: string;
@@ -56,6 +60,8 @@ export interface UploadPlan {
   report: MappingReport;
   entries: PlannedEntry[];
   userId: string;
+  /** The service's run statuses (the close step writes restored results with them). */
+  statuses: RunStatus[];
   /** Status ids meaning "no result yet" (Untested): never carried over from an earlier run. */
   untestedIds: Set<string>;
   /** The files of each case (by test case id), and those left out. */
@@ -69,6 +75,8 @@ export interface UploadPlan {
 
 export interface OpenedRun {
   run: TestRun;
+  /** What this job knows of the run while it reports into it (run/state.ts). */
+  session: RunSession;
   created: boolean;
   /** The earlier, closed run of the same key whose results this (new) run carried over. */
   previous?: TestRun;
@@ -78,6 +86,8 @@ export interface OpenedRun {
 
 export interface Recorded {
   sent: SendOutcome;
+  /** Cases another job of the run reported worse than this job: its result kept, ours not written. */
+  kept?: { case: string; status: string }[];
   closed: boolean;
   /** Where what could not be sent was written, for `testsigma-tm resume`. */
   spoolFile?: string;

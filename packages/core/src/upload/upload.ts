@@ -10,6 +10,7 @@ import { TestManagementApi } from '../api/client.js';
 import { detectCi, type CiContext } from '../ci.js';
 import { ApiError, ConfigError, MappingError, asToolError, exitCodeFor, type TestsigmaTmError } from '../errors.js';
 import { redact, redactingLogger, silentLogger, type Logger } from '../log.js';
+import { systemClock, type Clock } from '../clock.js';
 import { displayTitle, type FileOutcome, type ResultSource, type TestResult } from '../model.js';
 import { ResultMapper, caseOutcomes, type CaseInfo, type MappingReport } from '../map/mapping.js';
 import { DEFAULT_STATUS_MAPPING, aggregateStatus, resolveStatusIds, type StatusMapping, statusKey } from '../map/status.js';
@@ -43,8 +44,10 @@ export interface UploadInput {
   log?: Logger;
   /** Who is uploading: decides how messages name a setting (`--project`, `input project-id`, `option projectId`). */
   host?: Host;
-  /** Test hooks for the HTTP layer (retry policy, sleep); never needed in production. */
+  /** Test hooks for the HTTP layer (retry policy, transport); never needed in production. */
   http?: Partial<HttpClientOptions>;
+  /** The clock every wait uses (the HTTP client's and the run protocol's); default: the system's. */
+  clock?: Clock;
   now?: () => Date;
   /** `run create`: find or create the run and make it hold the mapped cases; send no result. */
   openOnly?: boolean;
@@ -64,7 +67,8 @@ export interface UploadOutcome {
 export async function uploadResults(input: UploadInput): Promise<UploadOutcome> {
   const { settings } = input;
   const log = redactingLogger(input.log ?? silentLogger, [settings.token]);
-  const started = Date.now();
+  const clock = input.clock ?? input.http?.clock ?? systemClock;
+  const started = clock.now();
   const workspace = input.env?.GITHUB_WORKSPACE ?? process.cwd();
   if (settings.dryRun && (!settings.token || !settings.projectId)) return offlineDryRun({ ...input, log }, workspace);
   const progress: Progress = {};
@@ -72,7 +76,7 @@ export async function uploadResults(input: UploadInput): Promise<UploadOutcome> 
   let error: TestsigmaTmError | undefined;
   try {
     const { token, projectId } = requireSettings(settings, input.host);
-    http = new HttpClient({ ...httpOptions(settings, token, input.host, log), ...input.http });
+    http = new HttpClient({ ...httpOptions(settings, token, input.host, log), ...input.http, clock });
     const ci = detectCi(input.env ?? {});
     const ctx: UploadContext = {
       input,
@@ -82,7 +86,8 @@ export async function uploadResults(input: UploadInput): Promise<UploadOutcome> 
       ci,
       runKey: settings.runKey ?? ci?.runKey,
       log,
-      now: input.now ?? (() => new Date()),
+      clock,
+      now: input.now ?? (() => new Date(clock.now())),
       workspace,
     };
 
@@ -117,7 +122,7 @@ export async function uploadResults(input: UploadInput): Promise<UploadOutcome> 
   const summary = addDetails(buildSummary(input, progress), {
     tally: progress.read?.tally ?? new ResultTally({ lines: false, workspace }),
     ...(http && { http: { requests: http.requests, retries: http.retries } }),
-    elapsedMs: Date.now() - started,
+    elapsedMs: clock.now() - started,
   });
   const failed = progress.read?.tally.annotatable ?? [];
   return error ? { summary, failed, error, exitCode: exitCodeFor(error) } : { summary, failed, exitCode: 0 };
@@ -217,6 +222,7 @@ async function planUpload(ctx: UploadContext, { project, statuses, users, cases 
     projectId: project.id,
     report,
     userId: user.id,
+    statuses,
     untestedIds,
     entries,
     files,

@@ -1,16 +1,18 @@
 /**
- * Upload markers on a run several jobs label at once, against the emulator over loopback: a label update replaces
- * the whole list, so what is checked is the run's labels as read back afterwards.
+ * Job lines in the description of a run several jobs write at once, against the emulator over loopback: a
+ * description update replaces the whole text, so what is checked is the run's description as read back.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEMO_FACTS, startEmulator, type EmulatorHandle } from 'testsigma-tm-emulator';
 import { HttpClient } from '../../src/api/http.js';
 import { TestManagementApi } from '../../src/api/client.js';
+import type { Clock } from '../../src/clock.js';
 import { silentLogger } from '../../src/log.js';
-import { markUpload, uploadMarkers } from '../../src/run/close.js';
+import { writeJobLine } from '../../src/run/ledger.js';
+import { openSession } from '../../src/run/state.js';
+import { readJobLines, withJobLines, type JobLine } from '../../src/run/verdict.js';
 
 let emulator: EmulatorHandle;
-const client = () => new TestManagementApi(new HttpClient({ baseUrl: emulator.url, token: emulator.token, timeoutMs: 5000, log: silentLogger }));
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0, seed: 'demo', rateLimit: false });
 });
@@ -18,26 +20,44 @@ afterAll(() => emulator.close());
 
 const projectId = DEMO_FACTS.project.id;
 
-it("a marker write that waited past FRESH_READ_MS for its turn is built again from a new read: another job's marker added meanwhile stays", async () => {
-  const api = client();
+function line(job: string, failed: string[]): JobLine {
+  return { job, state: 'reporting', cases: new Map([['Failed', failed]]), unlisted: new Map() };
+}
+
+it("a line written after a wait past FRESH_READ_MS is built again from a new read: another job's line added meanwhile stays", async () => {
+  // Virtual time that moves only when the client waits; the 3 s Retry-After wait is where the other job writes.
+  let now = 0;
+  let otherJob: Promise<unknown> | undefined;
+  const clock: Clock = {
+    now: () => now,
+    random: () => 0.5,
+    sleep: async (ms) => {
+      now += ms;
+      if (ms >= 3000 && !otherJob) {
+        otherJob = client().updateRun(projectId, run.id, { description: withJobLines('Recorded by testsigma-tm.', [line('2/2', ['DEMO-7'])]) });
+        await otherJob;
+      }
+    },
+  };
+  const client = (c?: Clock) =>
+    new TestManagementApi(new HttpClient({ baseUrl: emulator.url, token: emulator.token, timeoutMs: 5000, log: silentLogger, ...(c && { clock: c }) }));
+  const api = client(clock);
   const run = await api.createRun({
     projectId,
-    title: 'markers',
-    description: '',
+    title: 'ledger',
+    description: 'Recorded by testsigma-tm.',
     caseIds: [DEMO_FACTS.caseId(1)],
     assigneeId: DEMO_FACTS.users.alice.id,
     labels: [],
-    now: Date.now(),
+    now: 0,
   });
-  // This job's label update is answered "too many requests, retry after 3 s"; while it waits, another job marks the run.
+  // This job's description update is answered "too many requests, retry after 3 s"; while it waits, another job writes its line.
   emulator.setFaults([{ kind: 'status', route: 'PUT /projects/*/test_runs/*', status: 429, retryAfter: 3, times: 1 }]);
-  const marking = markUpload(api, projectId, run, 'shard-1-of-2', silentLogger, () => Promise.resolve());
-  while (!emulator.state().requests.some((r) => r.method === 'PUT' && r.status === 429)) await new Promise((resolve) => setTimeout(resolve, 10));
-  await client().updateRun(projectId, run.id, { label_names: ['testsigma-tm-upload:shard-2-of-2'] });
-  const marked = await marking;
+  const ledger = await writeJobLine(openSession(api, projectId, run, clock, silentLogger), line('1/2', ['DEMO-3']));
 
-  // Sent after the 3 s wait, the update built from the first read (no marker yet) would have dropped shard 2's.
-  const expected = ['testsigma-tm-upload:shard-1-of-2', 'testsigma-tm-upload:shard-2-of-2'];
-  expect(uploadMarkers(marked).sort()).toEqual(expected);
-  expect(uploadMarkers(await api.getRun(projectId, run.id)).sort()).toEqual(expected);
+  // Sent after the 3 s wait, the update built from the first read (no line of job 2 yet) would have dropped it.
+  expect(ledger.confirmed).toBe(true);
+  const stored = (await client().getRun(projectId, run.id)).description;
+  expect(stored).toBe('Recorded by testsigma-tm.\ntestsigma-tm job 1/2 (reporting): Failed DEMO-3\ntestsigma-tm job 2/2 (reporting): Failed DEMO-7');
+  expect(readJobLines(stored).map((l) => l.job)).toEqual(['1/2', '2/2']);
 });

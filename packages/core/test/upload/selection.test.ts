@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_FACTS, startEmulator, type EmulatorHandle } from 'testsigma-tm-emulator';
 import { HttpClient } from '../../src/api/http.js';
-import { TestManagementApi, type ResultEntry } from '../../src/api/client.js';
+import { TestManagementApi, type ResultEntry, type TestRun } from '../../src/api/client.js';
+import { openSession, type RunSession } from '../../src/run/state.js';
 import { silentLogger, type Logger } from '../../src/log.js';
 import { ensureCases, keepResults, readBackPause, settlePause } from '../../src/run/membership.js';
 
@@ -25,9 +26,18 @@ beforeEach(() => {
 const projectId = DEMO_FACTS.project.id;
 const userId = DEMO_FACTS.users.alice.id;
 const caseId = (n: number) => DEMO_FACTS.caseId(n);
-/** Real pauses, a tenth as long: jobs still interleave, the test stays quick. */
-const shortSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms / 10));
 const noSleep = () => Promise.resolve();
+
+/** A session on a clock whose pauses end at once (or run `sleep`): no test here waits on real time. */
+function session(run: TestRun, log: Logger, sleep: (ms: number) => Promise<void> = noSleep): RunSession {
+  const known = sessions.get(run);
+  if (known) return { ...known, log, clock: { ...known.clock, sleep } };
+  const made = openSession(api, projectId, run, { now: () => Date.now(), sleep, random: () => 0.5 }, log);
+  sessions.set(run, made);
+  return made;
+}
+/** One job's knowledge of a run across the steps of a test (what the pipeline keeps in its RunSession). */
+const sessions = new WeakMap<TestRun, RunSession>();
 
 function newRun(cases: number[]) {
   return api.createRun({ projectId, title: 'selection', description: '', caseIds: cases.map(caseId), assigneeId: userId, labels: [], now: Date.now() });
@@ -47,20 +57,12 @@ function recording(): { log: Logger; lines: string[] } {
 }
 
 describe('ensureCases', () => {
-  it("eight jobs adding their cases to one run at the same moment: every case ends in it, the creator's included", async () => {
-    const run = await newRun([1]);
-    const jobs = Array.from({ length: 8 }, (_, i) => [2 * i + 2, 2 * i + 3]);
-    const outcomes = await Promise.all(jobs.map((cases) => ensureCases(api, projectId, run, cases.map(caseId), silentLogger, { sleep: shortSleep })));
-    for (const outcome of outcomes) expect(outcome.refused).toEqual([]);
-    expect(selectionOf(run.id)).toEqual(Array.from({ length: 17 }, (_, i) => caseId(i + 1)).sort());
-  });
-
   it('a job whose cases are in already writes nothing; one given a fresh read starts from it', async () => {
     const run = await newRun([1, 2]);
-    const present = await ensureCases(api, projectId, run, [caseId(2)], silentLogger, { sleep: noSleep });
+    const present = await ensureCases(session(run, silentLogger), [caseId(2)]);
     expect(present).toMatchObject({ refused: [], requests: 1 });
     const { lines, log } = recording();
-    const added = await ensureCases(api, projectId, run, [caseId(3)], log, { sleep: noSleep, held: present.held });
+    const added = await ensureCases(session(run, log), [caseId(3)], { held: present.held });
     // The write and its read-back; the read was the caller's.
     expect(added.requests).toBe(2);
     expect(lines).toEqual([`Adding 1 case(s) to test run ${run.human_id}.`]);
@@ -71,7 +73,7 @@ describe('ensureCases', () => {
     const run = await newRun([1, 2]);
     const seen = await api.listRunCases(projectId, run.id);
     await api.updateRun(projectId, run.id, { static_selection_filters: [{ field: 'id', operator: 'IN', values: [caseId(1)] }] });
-    const outcome = await ensureCases(api, projectId, run, [caseId(3)], silentLogger, { sleep: noSleep, held: seen });
+    const outcome = await ensureCases(session(run, silentLogger), [caseId(3)], { held: seen });
     expect(outcome.refused).toEqual([]);
     expect(selectionOf(run.id)).toEqual([1, 2, 3].map(caseId).sort());
   });
@@ -82,7 +84,7 @@ describe('ensureCases', () => {
     // This job's update is answered "too many requests, retry after 3 s"; while it waits, another job adds case 2.
     emulator.setFaults([{ kind: 'status', route: 'PUT /projects/*/test_runs/*', status: 429, retryAfter: 3, times: 1 }]);
     const held = await api.listRunCases(projectId, run.id);
-    const adding = ensureCases(api, projectId, run, [caseId(3)], silentLogger, { sleep: noSleep, held });
+    const adding = ensureCases(session(run, silentLogger), [caseId(3)], { held });
     while (!emulator.state().requests.some((r) => r.method === 'PUT' && r.status === 429)) await new Promise((resolve) => setTimeout(resolve, 10));
     await other.updateRun(projectId, run.id, { static_selection_filters: [{ field: 'id', operator: 'IN', values: [caseId(1), caseId(2)] }] });
     const outcome = await adding;
@@ -129,7 +131,7 @@ describe('keepResults', () => {
     // Another job's update built from a read taken before DEMO-2 was added.
     await api.updateRun(projectId, run.id, { static_selection_filters: [{ field: 'id', operator: 'IN', values: [caseId(1)] }] });
     const { lines, log } = recording();
-    const kept = await keepResults(api, projectId, run, sent, log, { sleep: noSleep, untested: new Set([DEMO_FACTS.runStatusId('Untested')]) });
+    const kept = await keepResults(session(run, log), sent, { untested: new Set([DEMO_FACTS.runStatusId('Untested')]) });
     expect(kept.lost).toEqual([]);
     // look, write, read-back, results, look
     expect(kept.requests).toBe(5);
@@ -148,12 +150,9 @@ describe('keepResults', () => {
 
   it("gives up on a result the service refuses while its case is in the run, with the service's words (waiting would never end)", async () => {
     const run = await newRun([1]);
-    await ensureCases(api, projectId, run, [caseId(1)], silentLogger, { sleep: noSleep });
+    await ensureCases(session(run, silentLogger), [caseId(1)]);
     emulator.setFaults([{ kind: 'status', route: 'PUT /projects/*/test_runs/*/test_cases', status: 422, body: { message: 'refused' } }]);
-    const kept = await keepResults(api, projectId, run, [entry(1, 'Failed')], silentLogger, {
-      sleep: noSleep,
-      untested: new Set([DEMO_FACTS.runStatusId('Untested')]),
-    });
+    const kept = await keepResults(session(run, silentLogger), [entry(1, 'Failed')], { untested: new Set([DEMO_FACTS.runStatusId('Untested')]) });
     // twice: look, the refused put-back, the read that finds the case still in the run; then the look that finds nothing else gone
     expect(kept.requests).toBe(7);
     expect(kept.recorded.size).toBe(0);
@@ -162,12 +161,9 @@ describe('keepResults', () => {
 
   it('leaves alone a case another job recorded with another result (the read-back names it)', async () => {
     const run = await newRun([1]);
-    await ensureCases(api, projectId, run, [caseId(1)], silentLogger, { sleep: noSleep });
+    await ensureCases(session(run, silentLogger), [caseId(1)]);
     await api.putResults(projectId, run.id, [entry(1, 'Passed')]);
-    const kept = await keepResults(api, projectId, run, [entry(1, 'Failed')], silentLogger, {
-      sleep: noSleep,
-      untested: new Set([DEMO_FACTS.runStatusId('Untested')]),
-    });
+    const kept = await keepResults(session(run, silentLogger), [entry(1, 'Failed')], { untested: new Set([DEMO_FACTS.runStatusId('Untested')]) });
     // One look, finding the selection as this job last read it.
     expect(kept).toMatchObject({ lost: [], requests: 1 });
     expect(emulator.state().test_runs.find((r) => r.id === run.id)!.results[caseId(1)]).toMatchObject({ status: 'Passed', writes: 1 });
@@ -175,7 +171,7 @@ describe('keepResults', () => {
 
   it("looks again when a look finds gone a case the last read saw (another job's late write landed), until one finds nothing gone", async () => {
     const run = await newRun([1, 2, 3]);
-    await ensureCases(api, projectId, run, [caseId(1)], silentLogger, { sleep: noSleep });
+    await ensureCases(session(run, silentLogger), [caseId(1)]);
     await api.putResults(projectId, run.id, [entry(1, 'Passed')]);
     let looks = 0;
     // Before each of this job's first two looks, a late write of another job removes a case (not this job's).
@@ -186,7 +182,7 @@ describe('keepResults', () => {
           static_selection_filters: [{ field: 'id', operator: 'IN', values: [1, 2, 3].slice(0, 3 - looks).map(caseId) }],
         });
     };
-    const kept = await keepResults(api, projectId, run, [entry(1, 'Passed')], silentLogger, { sleep });
+    const kept = await keepResults(session(run, silentLogger, sleep), [entry(1, 'Passed')]);
     expect(kept).toMatchObject({ lost: [], requests: 3 });
     expect(looks).toBe(3);
   });

@@ -1,0 +1,45 @@
+/**
+ * What one job knows of one run while it reports into it, as an explicit value handed to every step of the
+ * protocol (no module state): the run, the clock every wait uses, and what this job last read of the run's
+ * selection and how long its own read-to-write round trips took (the pauses before a look are sized by it).
+ */
+import type { RunCase, TestManagementApi, TestRun } from '../api/client.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../log.js';
+
+export interface RunSession {
+  api: TestManagementApi;
+  projectId: string;
+  run: TestRun;
+  clock: Clock;
+  log: Logger;
+  state: RunState;
+}
+
+export class RunState {
+  /** The selection as last read: a look compares with it. */
+  selection: ReadonlySet<string> = new Set();
+  /** The longest time from a read's answer to the answer of the write built from it. */
+  windowMs = 0;
+  /** Another job was seen changing the run's cases (a read-back held more than was written, or a look differed). */
+  crowded = false;
+  /** No selection was read yet: the first look assumes a crowd. */
+  fresh = true;
+
+  /** Keep what a read found; `expected` is what it should hold if no other job wrote. */
+  remember(held: readonly RunCase[], expected?: ReadonlySet<string>): void {
+    const selection = new Set(held.map((c) => c.test_case.id));
+    const differs = expected !== undefined && (expected.size !== selection.size || [...expected].some((id) => !selection.has(id)));
+    this.selection = selection;
+    this.crowded ||= differs;
+    this.fresh = false;
+  }
+
+  rememberWindow(windowMs: number): void {
+    this.windowMs = Math.max(this.windowMs, windowMs);
+  }
+}
+
+export function openSession(api: TestManagementApi, projectId: string, run: TestRun, clock: Clock, log: Logger): RunSession {
+  return { api, projectId, run, clock, log, state: new RunState() };
+}

@@ -1,0 +1,45 @@
+/**
+ * Every pause, window and bound of the cross-job protocol (see run/index.ts), in one place. All of them are
+ * spent on the injected clock, so the simulation and the tests run them on virtual time.
+ */
+
+/**
+ * A write built from a read of what it replaces (the run's cases, its description) is sent within this long of
+ * the read, or not sent and built again from a new read: sent later, it would undo what others wrote meanwhile.
+ * Well under SETTLE_CROWD_MS, so that a job's look comes after every write built from a read that missed its cases.
+ */
+export const FRESH_READ_MS = 1500;
+
+/** Jobs that found or created the run at the same moment start their first read at random within this. */
+export const START_SPREAD_MS = 1000;
+
+/** The pause before reading back a selection write: half of a ceiling that doubles per attempt, plus jitter. */
+export const READ_BACK_FIRST_MS = 500;
+export const READ_BACK_MAX_MS = 4000;
+
+/** Before a look at what this job sent: twice its longest read-to-write time, at least this (alone / in a crowd). */
+export const SETTLE_ALONE_MS = 1000;
+export const SETTLE_CROWD_MS = 3000;
+
+/** Looks while late writes keep removing cases, beyond which this job stops waiting for them. */
+export const QUIET_LOOKS = 3;
+
+/** Put-backs refused while the case is in the run, after which the result is given up (named as refused). */
+export const REFUSALS_IN_RUN = 2;
+
+/** Rounds of writing this job's line into the run's description before giving up (a crowd keeps replacing it). */
+export const LEDGER_ATTEMPTS = 20;
+
+/** Two reads holding every line seen confirm it, this far apart (plus jitter): later than any write built earlier. */
+export const CONFIRM_GAP_MS = FRESH_READ_MS + 300;
+export const CONFIRM_JITTER_MS = 500;
+
+/** Rounds of writing this job's worse results again after another job's better one replaced them. */
+export const REASSERT_ROUNDS = 3;
+
+/** How long the close step waits for shards whose line is missing or not yet done, and how often it looks. */
+export const CLOSE_WAIT_MS = 60_000;
+export const CLOSE_POLL_MS = 5_000;
+
+/** A job's line in the run's description holds at most this many characters (lists fall back to counts). */
+export const LEDGER_LINE_MAX = 4000;

@@ -1,0 +1,134 @@
+/**
+ * The verdict of a case across the jobs of one run, and the job lines the run's description carries so that
+ * every job — and the close step — knows what the others reported. Pure: text in, values out.
+ *
+ * A job line reads `testsigma-tm job 2/4 (done): Failed DEMO-3 DEMO-5..7; Blocked DEMO-9; Passed DEMO-1..2`:
+ * the job's marker (its shard, or an id of its own), whether it is still `reporting` or `done`, and its cases by
+ * status (human ids, consecutive numbers folded into ranges). A line that would pass LEDGER_LINE_MAX gives its
+ * best statuses as counts (`Passed 1200 unlisted`), worst kept longest: what cannot be listed cannot be restored
+ * at close, and the summary says so.
+ */
+import { statusSeverity } from '../map/status.js';
+import { LEDGER_LINE_MAX } from './timing.js';
+
+const LINE = /^testsigma-tm job (\S+) \((reporting|done)\):(.*)$/;
+const ID = /^(.+)-(\d+)(?:\.\.(\d+))?$/;
+
+export type JobState = 'reporting' | 'done';
+
+export interface JobLine {
+  job: string;
+  state: JobState;
+  /** Status name → the human ids this job recorded with it. */
+  cases: Map<string, string[]>;
+  /** Status name → how many cases were left out of `cases` for length. */
+  unlisted: Map<string, number>;
+}
+
+/** The worse of two status names (the first when equal); undefined stands for "no result". */
+export function worse(a: string | undefined, b: string | undefined): string | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return statusSeverity(b) > statusSeverity(a) ? b : a;
+}
+
+/** Each case's worst status over the given job lines. */
+export function worstByCase(lines: Iterable<JobLine>): Map<string, string> {
+  const worst = new Map<string, string>();
+  for (const line of lines) {
+    for (const [status, ids] of line.cases) for (const id of ids) worst.set(id, worse(worst.get(id), status) ?? status);
+  }
+  return worst;
+}
+
+/** The job lines of a description, in order. */
+export function readJobLines(description: string | undefined): JobLine[] {
+  const lines: JobLine[] = [];
+  for (const text of (description ?? '').split('\n')) {
+    const m = LINE.exec(text.trim());
+    if (m?.[1] && m[2]) lines.push(parseBody(m[1], m[2] as JobState, m[3] ?? ''));
+  }
+  return lines;
+}
+
+function parseBody(job: string, state: JobState, body: string): JobLine {
+  const line: JobLine = { job, state, cases: new Map(), unlisted: new Map() };
+  for (const segment of body.split(';')) {
+    const words = segment.trim().split(/\s+/).filter(Boolean);
+    const firstId = words.findIndex((w, i) => i > 0 && (ID.test(w) || /^\d+$/.test(w)));
+    if (firstId < 1) continue;
+    const status = words.slice(0, firstId).join(' ');
+    const rest = words.slice(firstId);
+    if (rest.length === 2 && rest[1] === 'unlisted') line.unlisted.set(status, Number(rest[0]));
+    else line.cases.set(status, rest.flatMap(expand));
+  }
+  return line;
+}
+
+function expand(token: string): string[] {
+  const m = ID.exec(token);
+  if (!m?.[1] || m[3] === undefined) return [token];
+  const [from, to] = [Number(m[2]), Number(m[3])];
+  const ids: string[] = [];
+  for (let n = from; n <= to && ids.length < 100_000; n++) ids.push(`${m[1]}-${n}`);
+  return ids;
+}
+
+/** `DEMO-1 DEMO-2 DEMO-3 DEMO-7` → `DEMO-1..3 DEMO-7`; ids without a number stay as they are. */
+function fold(ids: readonly string[]): string {
+  const byPrefix = new Map<string, number[]>();
+  const plain: string[] = [];
+  for (const id of new Set(ids)) {
+    const m = ID.exec(id);
+    if (m?.[1] && m[3] === undefined) (byPrefix.get(m[1]) ?? byPrefix.set(m[1], []).get(m[1]))?.push(Number(m[2]));
+    else plain.push(id);
+  }
+  const parts: string[] = [];
+  for (const [prefix, numbers] of byPrefix) {
+    numbers.sort((a, b) => a - b);
+    for (let i = 0; i < numbers.length;) {
+      let j = i;
+      while (j + 1 < numbers.length && numbers[j + 1] === (numbers[j] ?? 0) + 1) j++;
+      parts.push(j > i ? `${prefix}-${numbers[i]}..${numbers[j]}` : `${prefix}-${numbers[i]}`);
+      i = j + 1;
+    }
+  }
+  return [...parts, ...plain.sort()].join(' ');
+}
+
+/** The line's text: worst statuses first; when too long, the best statuses become counts until it fits. */
+export function formatJobLine(line: JobLine): string {
+  const statuses = [...new Set([...line.cases.keys(), ...line.unlisted.keys()])].sort((a, b) => statusSeverity(b) - statusSeverity(a));
+  const listed = new Set(line.cases.keys());
+  const render = (): string => {
+    const segments = statuses.map((s) =>
+      listed.has(s) ? `${s} ${fold(line.cases.get(s) ?? [])}` : `${s} ${(line.unlisted.get(s) ?? 0) + (line.cases.get(s)?.length ?? 0)} unlisted`,
+    );
+    return `testsigma-tm job ${line.job} (${line.state}): ${segments.join('; ')}`;
+  };
+  let text = render();
+  for (let i = statuses.length - 1; text.length > LEDGER_LINE_MAX && i >= 0; i--) {
+    listed.delete(statuses[i] as string);
+    text = render();
+  }
+  return text;
+}
+
+/** Did this line lose cases to its length (so the close step cannot restore all of them)? */
+export function isPartial(line: JobLine): boolean {
+  return readJobLines(formatJobLine(line))[0]?.unlisted.size !== 0 || line.unlisted.size > 0;
+}
+
+/** The description with its job lines replaced by `lines` (one per job, in job order), other text kept. */
+export function withJobLines(description: string | undefined, lines: Iterable<JobLine>): string {
+  const others = (description ?? '').split('\n').filter((text) => !LINE.test(text.trim()));
+  while (others.length > 0 && others[others.length - 1]?.trim() === '') others.pop();
+  const sorted = [...lines].sort((a, b) => (a.job < b.job ? -1 : a.job > b.job ? 1 : 0)).map(formatJobLine);
+  return [...others, ...sorted].join('\n').trim();
+}
+
+/** The more advanced of two lines of one job: `done` over `reporting`, else the second (newer) one. */
+export function newerLine(a: JobLine | undefined, b: JobLine): JobLine {
+  if (a && a.state === 'done' && b.state === 'reporting') return a;
+  return b;
+}
