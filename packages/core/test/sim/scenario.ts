@@ -43,6 +43,8 @@ export interface ScenarioOptions {
   cases?: number;
   faults?: Faults;
   strategy?: Strategy;
+  /** Keep one line per request applied (ScenarioOutcome.trace). */
+  trace?: boolean;
 }
 
 export interface ScenarioOutcome {
@@ -56,6 +58,7 @@ export interface ScenarioOutcome {
   routes: Record<string, number>;
   injected: SimService['injected'];
   bridged: Bridge['calls'];
+  trace?: string[];
 }
 
 const STATUS_OF: Record<TestStatus, StatusName> = { passed: 'Passed', failed: 'Failed', error: 'Blocked', skipped: 'Skipped' };
@@ -65,19 +68,20 @@ function result(name: string, status: TestStatus): TestResult {
   return { source: 'sim', suitePath: ['sim'], name, status, properties: [], tags: [], attachments: [], attempts: [{ status }] };
 }
 
-function settingsFor(key: string, extra: Record<string, unknown>) {
-  return resolveSettings({ token: 'sim-token', baseUrl: SIM_BASE_URL, projectId: 'Demo', runKey: key, statusMap: 'error=Blocked', ...extra }, {});
+/** Each job has its own token (`sim-job-3`, `sim-close`): the trace names who sent what; the rate limit is the account's. */
+function settingsFor(key: string, who: string, extra: Record<string, unknown>) {
+  return resolveSettings({ token: `sim-${who}`, baseUrl: SIM_BASE_URL, projectId: 'Demo', runKey: key, statusMap: 'error=Blocked', ...extra }, {});
 }
 
 /** The real upload of one shard: results in memory, the shard's index (and, when-complete, the total). */
 const realUpload: Strategy = async (job, { scheduler, service, key }) => {
   const shard = job.mode === 'when-complete' ? { shardIndex: job.index, shardTotal: job.total } : { shardIndex: job.index, closeRun: false };
   const outcome = await uploadResults({
-    settings: settingsFor(key, shard),
+    settings: settingsFor(key, `job-${job.index}`, shard),
     results: job.results,
     env: {},
-    now: () => new Date(scheduler.now()),
-    http: { clock: scheduler.clock, transport: service.transport },
+    clock: scheduler.clock,
+    http: { transport: service.transport },
   });
   return { exitCode: outcome.exitCode, ...(outcome.error && { message: outcome.error.message }) };
 };
@@ -97,7 +101,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioOut
   const caseCount = options.cases ?? 12;
   // Pages of 5 make every listing take several pages; pages of 100 (the emulator's) take one.
   const pageSize = random() < 0.5 ? 5 : 100;
-  const service = new SimService(scheduler, options.faults ?? drawFaults(random), caseCount, pageSize);
+  const service = new SimService(scheduler, options.faults ?? drawFaults(random), caseCount, pageSize, options.trace);
   const key = `sim-${options.seed}`;
   const strategy = options.strategy ?? realUpload;
   const plans: JobPlan[] = Array.from({ length: total }, (_, i) => {
@@ -120,9 +124,10 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioOut
       );
       if (mode === 'when-complete') return shards;
       const close = await closeRunCommand({
-        settings: settingsFor(key, { shardTotal: total }),
+        settings: settingsFor(key, 'close', { shardTotal: total }),
         env: {},
-        http: { clock: scheduler.clock, transport: service.transport },
+        clock: scheduler.clock,
+        http: { transport: service.transport },
       });
       return [...shards, { name: 'close job', reported: new Map(), exitCode: close.exitCode, message: close.message }];
     });
@@ -139,6 +144,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioOut
     routes: Object.fromEntries([...service.routes].sort((a, b) => b[1] - a[1])),
     injected: service.injected,
     bridged: bridge.calls,
+    ...(service.trace && { trace: service.trace }),
   };
 }
 

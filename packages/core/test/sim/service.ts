@@ -5,7 +5,7 @@
  * - a late-applied write: applied after the client's timeout (the client sees a timeout, the write lands later);
  * - a lost answer: applied, and the answer lost (a connection reset);
  * - a server error (502/503): not applied;
- * - the rate limit: 10 requests per sliding second for the token, answered HTTP 500 `rate limit exceeded`, not
+ * - the rate limit: 10 requests per sliding second for the account (every job's token), answered HTTP 500 `rate limit exceeded`, not
  *   applied; every answer carries `x-tms-api-limit`, `x-tms-api-remaining`, `x-tms-api-reset`.
  * An answer that arrives after the client's timeout is a timeout too, whatever it said.
  */
@@ -21,7 +21,7 @@ export interface Faults {
   lateApply: number;
   lostAnswer: number;
   serverError: number;
-  /** Requests per sliding second for one token. */
+  /** Requests per sliding second for the account. */
   perSecond: number;
 }
 
@@ -41,6 +41,8 @@ export class SimService {
   /** Faults that happened, by kind: the report says which schedules were stormy. */
   readonly injected = { lateApply: 0, lostAnswer: 0, serverError: 0, rateLimited: 0, timedOut: 0 };
   requests = 0;
+  /** With `trace` on, one line per request applied: virtual time, who (the token's name), what, the answer. */
+  readonly trace: string[] | undefined;
   /** Requests by route (`GET test_runs/:rid`), for the report of what a schedule cost. */
   readonly routes = new Map<string, number>();
   private window: number[] = [];
@@ -50,8 +52,10 @@ export class SimService {
     readonly faults: Faults,
     caseCount: number,
     maxPageSize = 10,
+    traced = false,
   ) {
     this.state = new ServiceState(caseCount, maxPageSize, () => scheduler.now());
+    this.trace = traced ? [] : undefined;
   }
 
   readonly transport: Transport = async (request) => {
@@ -71,7 +75,8 @@ export class SimService {
       there = request.timeoutMs + Math.floor(random() * request.timeoutMs);
       this.injected.lateApply++;
     }
-    const applied = clock.sleep(there).then(() => this.apply(request.method, request.url, body, failed));
+    const who = request.headers.authorization?.replace(/^Bearer sim-/, '') ?? '?';
+    const applied = clock.sleep(there).then(() => this.apply(request.method, request.url, body, failed, who));
     if (there + back >= request.timeoutMs) {
       await clock.sleep(request.timeoutMs);
       this.injected.timedOut++;
@@ -87,7 +92,7 @@ export class SimService {
   };
 
   /** The request reaches the service: the rate limit, an injected failure, or the state's answer. */
-  private apply(method: string, url: URL, body: unknown, failed: boolean): AttemptOutcome {
+  private apply(method: string, url: URL, body: unknown, failed: boolean, who: string): AttemptOutcome {
     const now = this.scheduler.now();
     this.window = this.window.filter((t) => t > now - 1000);
     const allowed = this.window.length < this.faults.perSecond;
@@ -108,6 +113,9 @@ export class SimService {
       const path = url.pathname.startsWith(BASE_PATH) ? url.pathname.slice(BASE_PATH.length) : url.pathname;
       answer = this.state.handle(method, path, url.searchParams, body);
     }
+    this.trace?.push(
+      `${(this.scheduler.elapsed() / 1000).toFixed(3).padStart(8)} s ${who.padEnd(7)} ${method} ${url.pathname.slice(BASE_PATH.length)}${url.search} ${body === undefined ? '' : JSON.stringify(body).slice(0, 300)} → ${answer.status}`,
+    );
     const limit = Number(headers['x-tms-api-limit']);
     const resetMs = parseReset(headers['x-tms-api-reset'], now);
     return {

@@ -1,7 +1,7 @@
 /**
  * Many seeded schedules in a row, their violations grouped by invariant, so that each invariant is one test that
  * names the seeds breaking it and the command replaying one. `SIM_SEED=<n>` runs that seed alone (and prints
- * what it did); `SIM_SCHEDULES=<n>` changes how many schedules a sweep runs.
+ * what it did; with `SIM_TRACE=1`, every request as the service applied it); `SIM_SCHEDULES=<n>` changes how many schedules a sweep runs.
  */
 import { beforeAll, describe, it } from 'vitest';
 import { runScenario, type Mode, type ScenarioOutcome } from './scenario.js';
@@ -44,7 +44,7 @@ async function sweep(mode: Mode, seeds: readonly number[]): Promise<Sweep> {
   for (const seed of seeds) {
     let violations: string[];
     try {
-      const outcome = await runScenario({ seed, mode });
+      const outcome = await runScenario({ seed, mode, trace: seeds.length === 1 && process.env.SIM_TRACE === '1' });
       bridged += outcome.bridged.setTimeout + outcome.bridged.dateNow + outcome.bridged.mathRandom;
       if (seeds.length === 1) console.log(describeOutcome(outcome));
       violations = outcome.violations;
@@ -82,6 +82,7 @@ function describeOutcome(o: ScenarioOutcome): string {
     `seed ${o.seed} (${o.mode}): ${o.jobs} jobs, ${o.requests} requests over ${(o.virtualMs / 1000).toFixed(1)} s of virtual time`,
     `faults: ${JSON.stringify(o.injected)}`,
     `requests: ${JSON.stringify(o.routes)}`,
+    ...(o.trace ? ['every request as the service applied it (virtual time, who, what → status):', ...o.trace] : []),
     ...(o.violations.length > 0 ? o.violations.map((v) => `  violated: ${v}`) : ['  every invariant holds']),
   ].join('\n');
 }
