@@ -4,7 +4,7 @@
  * writes, lost answers, the rate limit), then the real `closeRunCommand` closes it with the shard total. Each
  * invariant is a test naming the seeds that break it.
  *
- * Replay one seed (prints what it did and which invariants it breaks):
+ * Replay one seed (prints what it did and which invariants it breaks; SIM_TRACE=1 adds every request):
  *   SIM_SEED=1234 npx vitest run packages/core/test/sim/protocol.sim.test.ts
  * Run more or fewer schedules: SIM_SCHEDULES=200 npx vitest run packages/core/test/sim
  */
