@@ -113,9 +113,10 @@ export class SimService {
       const path = url.pathname.startsWith(BASE_PATH) ? url.pathname.slice(BASE_PATH.length) : url.pathname;
       answer = this.state.handle(method, path, url.searchParams, body);
     }
-    this.trace?.push(
-      `${(this.scheduler.elapsed() / 1000).toFixed(3).padStart(8)} s ${who.padEnd(7)} ${method} ${url.pathname.slice(BASE_PATH.length)}${url.search} ${body === undefined ? '' : JSON.stringify(body).slice(0, 300)} → ${answer.status}`,
-    );
+    if (this.trace) {
+      const what = `${method} ${decodeURIComponent(url.pathname.slice(BASE_PATH.length) + url.search)} ${body === undefined ? '' : JSON.stringify(body)}`;
+      this.trace.push(`${(this.scheduler.elapsed() / 1000).toFixed(3).padStart(8)} s ${who.padEnd(7)} ${this.readable(what).slice(0, 400)} → ${answer.status}`);
+    }
     const limit = Number(headers['x-tms-api-limit']);
     const resetMs = parseReset(headers['x-tms-api-reset'], now);
     return {
@@ -127,6 +128,19 @@ export class SimService {
       retryAfter: undefined,
       rate: { limit, remaining: Number(headers['x-tms-api-remaining']), ...(resetMs !== undefined && { resetMs }) },
     };
+  }
+
+  /** Ids as people read them in a trace: DEMO-3 for a case, DEMO-R-1 for a run, Failed for a status, Demo. */
+  private readable(text: string): string {
+    const { state } = this;
+    const names = new Map<string, string>([
+      [state.project.id, 'Demo'],
+      [state.user.id, 'user'],
+      ...state.cases.map((c): [string, string] => [c.id, c.human_id]),
+      ...state.runs.map((r): [string, string] => [r.id, r.human_id]),
+      ...state.statuses.map((st): [string, string] => [st.id, st.name]),
+    ]);
+    return text.replace(/"?([0-9a-f]{8}-0000-4000-8000-[0-9a-f]{12})"?/g, (whole, id: string) => names.get(id) ?? whole);
   }
 }
 
