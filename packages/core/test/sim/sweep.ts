@@ -88,29 +88,19 @@ function describeOutcome(o: ScenarioOutcome): string {
 }
 
 /**
- * Invariants today's protocol (packages/core/src/upload/ and run/) breaks in the default sweep of each mode, with
- * why. Their tests are marked `it.fails` (and print the seeds) until the rewrite of the run protocol (issue 17)
- * lands; then these lists empty. A sweep of another length (SIM_SCHEDULES) or one seed expects nothing to fail.
+ * Invariants the protocol in main (run/, after the rewrite of issue 17) still breaks in the default sweep of each
+ * mode, with why (found by replaying the seeds with SIM_TRACE=1). Their tests are marked `it.fails` and print the
+ * seeds; when a fix lands, its `it.fails` fails ("expected to fail") and its line goes. A sweep of another length
+ * (SIM_SCHEDULES) or one seed (SIM_SEED) expects every invariant to hold.
  */
-const LAST_WRITER_WINS = "the last writer wins across jobs: a later Passed replaces another job's Failed";
-const VERIFY_MISMATCH = 'a shard whose case another shard rewrote fails its read-back with VERIFY_MISMATCH';
-const LATE_CREATE = "a run create applied after the client's timeout leaves a second, empty ACTIVE run";
-const OLD_READ = "with lost answers and late writes, a selection update built on an old read drops other jobs' cases";
+const CONVERGE_RACE =
+  'two jobs converge on the oldest run at once: one deletes the duplicate while the other still lists its cases to move them (404, exit 2; seed 57 has no fault but one rate limit)';
+const FAILED_SHARD = 'a shard that failed in the converge race sent nothing and marked no line, so no step can restore its worst results';
+const LONG_READ =
+  "a read of the run's cases spans pages tens of seconds apart (a page timed out and retried); the selection write built on it drops cases added meanwhile (seed 16: FRESH_READ_MS counts from the last page)";
 const FAILING_TODAY: Record<Mode, Readonly<Record<string, string>>> = {
-  'close-job': {
-    'worst outcome': LAST_WRITER_WINS,
-    'exit code': VERIFY_MISMATCH,
-    'one run per key generation': LATE_CREATE,
-    selection: OLD_READ,
-    'markers complete': "upload markers are labels, and a label update built on an old read drops other shards' markers",
-  },
-  'when-complete': {
-    'worst outcome': LAST_WRITER_WINS,
-    'exit code': VERIFY_MISMATCH,
-    'one run per key generation': LATE_CREATE,
-    selection: OLD_READ,
-    'closed once': 'a marker lost to a concurrent label update (or a shard that failed) leaves the run ACTIVE',
-  },
+  'close-job': { 'exit code': CONVERGE_RACE, 'worst outcome': FAILED_SHARD, 'markers complete': FAILED_SHARD, selection: LONG_READ },
+  'when-complete': { 'exit code': CONVERGE_RACE, 'worst outcome': FAILED_SHARD, 'closed once': FAILED_SHARD, selection: LONG_READ },
 };
 
 /** One describe block: a sweep of `count` schedules in `mode` (seeds from `first`), then one test per invariant. */
