@@ -36651,6 +36651,14 @@ const SETTINGS = {
         default: true,
         doc: 'Read the run back after the upload and report any case whose result differs from what was sent.',
     }),
+    repeatsAreRetries: row({
+        env: 'TESTSIGMA_REPEATS_ARE_RETRIES',
+        flag: 'repeats-are-retries',
+        input: 'repeats-are-retries',
+        parse: bool,
+        default: false,
+        doc: 'JUnit: a testcase repeated with the same classname and name after a failed run is a rerun (gotestsum --rerun-fails, jest-junit with retries), so a later pass makes it flaky; off, each repeat is a result of its own and the worst decides.',
+    }),
     failOnEmpty: row({
         env: 'TESTSIGMA_FAIL_ON_EMPTY',
         flag: 'fail-on-empty',
@@ -37583,7 +37591,7 @@ async function readAll(input, each, log) {
         files = input.files ?? [];
     }
     else {
-        files = applyEmptyPolicy(await input.results.read(each), input.settings.failOnEmpty);
+        files = applyEmptyPolicy(await input.results.read(each, { repeatsAreRetries: input.settings.repeatsAreRetries }), input.settings.failOnEmpty);
     }
     for (const warning of files.flatMap((f) => f.warnings ?? []))
         log?.warn(warning);
@@ -38009,6 +38017,8 @@ function renderText(s, options = {}) {
         if (s.unknown.length > 0)
             lines.push(`${s.unknown.length} reference(s) name no test case of the project:`, ...summary_text_listSome(s.unknown.map((u) => `${u.reference} (in ${u.tests[0]}${u.tests.length > 1 ? ` and ${u.tests.length - 1} more` : ''})`)));
     }
+    for (const k of summary_text_listSome((s.keptFromOtherJobs ?? []).map((k) => `${k.case}: ${k.status} by another job of this run — kept`)))
+        lines.push(k);
     lines.push(...caseSyncText(s));
     for (const f of fileErrors)
         lines.push(`File not used: ${f.error}`);
@@ -38133,6 +38143,13 @@ function renderMarkdown(s, options = {}) {
         out.add(`Attachments: ${s.attachments.sent} sent (${mebibytes(s.attachments.sentBytes)}), ${s.attachments.skipped.length} not attached.`);
         out.add('');
         addList(out, s.attachments.skipped, MARKDOWN_LIST_LIMIT, 'file(s) not attached', (k) => `- ${displayCell(k.case)}: ${displayCell(k.name)}: ${displayCell(k.reason)}`);
+        out.add('');
+    }
+    const kept = s.keptFromOtherJobs ?? [];
+    if (kept.length > 0) {
+        out.add(`Worse results of other jobs of this run, kept (${kept.length}):`);
+        out.add('');
+        addList(out, kept, MARKDOWN_LIST_LIMIT, 'kept result(s)', (k) => `- ${displayCell(k.case)}: ${displayCell(k.status)} by another job — kept`);
         out.add('');
     }
     if (s.refused.length > 0) {
@@ -39401,7 +39418,7 @@ async function recordResults(ctx, plan, opened) {
             toSend.push(planned);
     }
     for (const k of kept)
-        log.info(`${k.case}: ${k.status} by another job of this run — kept (this job's result is better).`);
+        log.debug(`${k.case}: ${k.status} by another job of this run — kept (this job's result is better).`);
     const sent = await send_sendEntries(session.api, plan.projectId, run.id, toSend.map((p) => p.entry), { maxEntries: settings.batchSize, files, nameOf: (id) => human(id) }, log);
     if (sent.error) {
         const spoolFile = await spoolEntries(ctx, plan, opened, sent.unsent, sent.error);
@@ -39600,6 +39617,8 @@ function buildSummary(input, { read, plan, opened, recorded, spoolFile }) {
     summary.unsent = notTaken + recorded.sent.unsent.length + recorded.sent.refused.length;
     summary.refused = recorded.sent.refused.map((r) => ({ case: caseName(plan, r.entry.test_case_id), reason: r.reason }));
     summary.closed = recorded.closed;
+    if (recorded.kept && recorded.kept.length > 0)
+        summary.keptFromOtherJobs = recorded.kept;
     summary.byStatus = countByStatus(opened.entries.filter((p) => landed.has(p.entry.test_case_id)));
     summary.cases = countCases(plan.report, landed);
     return summary;
@@ -42455,7 +42474,6 @@ function attributeValue(raw) {
 }
 //# sourceMappingURL=xml-scanner.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/reader.js
-/** Scanner events → TestResults, by the rules at the top of junit.ts. */
 
 
 
@@ -42479,6 +42497,7 @@ const KNOWN_NOISE = new Set(['properties', 'system-out', 'system-err']);
 class reader_JUnitReader {
     source;
     warn;
+    rules;
     frames = [];
     queue = [];
     ready = [];
@@ -42490,9 +42509,13 @@ class reader_JUnitReader {
     skipped = new Map();
     unreadableTimes = [];
     unreadableTimeCount = 0;
-    constructor(source, warn = () => undefined) {
+    /** Test names seen repeated in a suite and read as separate results, for one warning at the end. */
+    repeated = new Set();
+    repeatedCount = 0;
+    constructor(source, warn = () => undefined, rules = {}) {
         this.source = source;
         this.warn = warn;
+        this.rules = rules;
         this.scanner = new XmlScanner(source, this);
     }
     write(text) {
@@ -42515,6 +42538,12 @@ class reader_JUnitReader {
         for (const [where, count] of this.skipped) {
             const [parent, child] = where.split('/');
             this.warn(`${this.source}: skipped ${count} <${child}> element${count === 1 ? '' : 's'} inside <${parent}>: not part of JUnit XML as this tool reads it, so ${count === 1 ? 'its' : 'their'} content is not recorded.`);
+        }
+        if (this.repeatedCount > 0) {
+            const shown = [...this.repeated].map((t) => `"${t}"`).join(', ');
+            const more = this.repeatedCount - this.repeated.size;
+            this.warn(`${this.source}: ${this.repeatedCount} testcase(s) repeat the classname and name of an earlier one in the same suite (${shown}${more > 0 ? ` and ${more} more` : ''}); ` +
+                'each is read as a result of its own and the worst decides the case. If your test runner writes reruns this way (gotestsum --rerun-fails, jest-junit with retries), set repeats-are-retries (--repeats-are-retries).');
         }
         if (this.unreadableTimeCount > 0) {
             const shown = this.unreadableTimes.map((t) => JSON.stringify(t)).join(', ');
@@ -42645,11 +42674,13 @@ class reader_JUnitReader {
         const suite = this.frames[this.frames.length - 1];
         const sameName = suite.byName.get(result.name);
         const earlier = sameName?.find((w) => w.result.classname === result.classname);
-        // Only a failed run is retried: a repeat after a pass or a skip is another test of the same name
-        // (parameterised tests, `it.each` with a fixed title) and stays a result of its own. A testcase without
-        // a name has no identity to repeat.
-        const retried = earlier !== undefined && result.name !== '' && (earlier.result.status === 'failed' || earlier.result.status === 'error');
-        if (retried) {
+        // Only a failed run is retried, and only when the producer writes reruns as repeats (rules): otherwise a
+        // repeat is another test of the same name (parameterised tests, `it.each` with a fixed title), a result of
+        // its own, and named in a warning. A testcase without a name has no identity to repeat.
+        const failedBefore = earlier !== undefined && result.name !== '' && (earlier.result.status === 'failed' || earlier.result.status === 'error');
+        if (earlier !== undefined && result.name !== '' && !this.rules.repeatsAreRetries)
+            this.noteRepeat(result.classname, result.name);
+        if (failedBefore && this.rules.repeatsAreRetries) {
             mergeRepeat(earlier.result, result);
             earlier.ownOutput = joinParts([earlier.ownOutput, builder.ownOutput]);
             return;
@@ -42663,6 +42694,11 @@ class reader_JUnitReader {
             sameName[sameName.indexOf(earlier)] = waiting;
         suite.waiting.push(waiting);
         this.queue.push(waiting);
+    }
+    noteRepeat(classname, name) {
+        this.repeatedCount++;
+        if (this.repeated.size < 5)
+            this.repeated.add(classname ? `${name} (${classname})` : name);
     }
     onUnreadableTime = (value) => this.unreadableTime(value);
     unreadableTime(value) {
@@ -42700,15 +42736,15 @@ class reader_JUnitReader {
 
 
 /** Parse a whole JUnit XML document held as a string. Throws InputError (naming `source`) when it is not one. */
-function parseJUnit(xml, source, warn) {
-    const reader = new JUnitReader(source, warn);
+function parseJUnit(xml, source, warn, rules = {}) {
+    const reader = new JUnitReader(source, warn, rules);
     reader.write(xml);
     reader.end();
     return reader.take();
 }
 /** Read JUnit XML given in pieces, yielding each result as soon as it is complete. */
-async function* readJUnit(chunks, source, warn) {
-    const reader = new reader_JUnitReader(source, warn);
+async function* readJUnit(chunks, source, warn, rules = {}) {
+    const reader = new reader_JUnitReader(source, warn, rules);
     for await (const chunk of chunks) {
         reader.write(chunk);
         yield* reader.take();
@@ -42717,8 +42753,8 @@ async function* readJUnit(chunks, source, warn) {
     yield* reader.take();
 }
 /** Read JUnit XML given in pieces, yielding the results each piece completed (often none). */
-async function* readJUnitInBatches(chunks, source, warn) {
-    const reader = new reader_JUnitReader(source, warn);
+async function* readJUnitInBatches(chunks, source, warn, rules = {}) {
+    const reader = new reader_JUnitReader(source, warn, rules);
     for await (const chunk of chunks) {
         reader.write(chunk);
         yield reader.take();
@@ -42734,8 +42770,8 @@ const junitXml = {
     label: 'JUnit XML',
     // Any XML: a document that is XML but not JUnit gets a message naming its root element from the reader.
     sniff: (head) => head.trimStart().startsWith('<'),
-    parse: (chunks, ctx) => readJUnit(chunks, ctx.source, (message) => ctx.warn(message)),
-    parseInBatches: (chunks, ctx) => readJUnitInBatches(chunks, ctx.source, (message) => ctx.warn(message)),
+    parse: (chunks, ctx) => readJUnit(chunks, ctx.source, (message) => ctx.warn(message), ctx),
+    parseInBatches: (chunks, ctx) => readJUnitInBatches(chunks, ctx.source, (message) => ctx.warn(message), ctx),
 };
 //# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/json-stream/long-string.js
@@ -44293,7 +44329,7 @@ async function readDecoded(pieces, source, sink) {
     const format = head.trim() === '' ? undefined : detect(head);
     if (format === undefined)
         throw await refuseUnrecognised(head, all(), source);
-    const ctx = { source, warn: sink.warn };
+    const ctx = { source, warn: sink.warn, ...sink.rules };
     let read = 0;
     const counted = async function* counted() {
         for await (const piece of all()) {
@@ -44335,7 +44371,7 @@ async function readOne(file, cwd, maxFileBytes) {
     return outcome.error ? { ...outcome, warnings: [] } : { ...outcome, results };
 }
 /** Read one file, handing its results over; the outcome counts them. A file that fails midway keeps what it handed over. */
-async function handOver(file, cwd, maxFileBytes, onResult, headOnly = false) {
+async function handOver(file, cwd, maxFileBytes, onResult, headOnly = false, rules = {}) {
     const warnings = [];
     let count = 0;
     try {
@@ -44343,6 +44379,7 @@ async function handOver(file, cwd, maxFileBytes, onResult, headOnly = false) {
             cwd,
             maxFileBytes,
             headOnly,
+            rules,
             warn: (message) => warnings.push(message),
             onResult: (result) => {
                 count++;
@@ -44375,10 +44412,10 @@ async function resultFileSource(patterns, options = {}) {
                 outcomes.push(await handOver(file, cwd, maxFileBytes, () => undefined, true));
             return outcomes;
         },
-        async read(each) {
+        async read(each, rules) {
             const outcomes = [...notFound];
             for (const file of files)
-                outcomes.push(await handOver(file, cwd, maxFileBytes, each));
+                outcomes.push(await handOver(file, cwd, maxFileBytes, each, false, rules));
             return outcomes;
         },
     };

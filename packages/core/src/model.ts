@@ -179,5 +179,6 @@ export function resultCount(file: Pick<FileOutcome, 'results' | 'count'>): numbe
  * again (to spool what could not be sent) and resolves to the files' outcomes, counts instead of results.
  */
 export interface ResultSource {
-  read(each: (result: TestResult) => void): Promise<FileOutcome[]>;
+  /** `rules`: how readers take what producers leave ambiguous (from the settings; see formats/format.ts). */
+  read(each: (result: TestResult) => void, rules?: { repeatsAreRetries?: boolean }): Promise<FileOutcome[]>;
 }

@@ -61,6 +61,10 @@ async function apiOutcome(deps: ServerDeps, req: IncomingMessage, method: string
 
   const decision = deps.faults.decide(method, rel);
   entry.faults = decision.fired;
+  // The body is taken in before any added latency, as a slow server does: a client that gives up while the
+  // request waits does not stop it, so the write is applied late (what a late-applied create looks like).
+  const body = readBody(req, deps.settings.maxBodyBytes);
+  body.catch(() => undefined);
   if (decision.delayMs > 0) await sleep(decision.delayMs);
   const action = decision.action;
   if (action?.kind === 'status') return withRate({ status: action.status, body: action.body, headers: action.headers });
@@ -85,7 +89,7 @@ async function apiOutcome(deps: ServerDeps, req: IncomingMessage, method: string
       origin: deps.origin(),
       pagination: deps.settings.pagination,
       contentType: req.headers['content-type'] ?? '',
-      readBody: () => readBody(req, deps.settings.maxBodyBytes),
+      readBody: () => body,
     };
     try {
       result = await match.handler(ctx);

@@ -142,7 +142,15 @@ export class TestManagementApi {
         ...(run.testPlanId ? { test_plan_id: run.testPlanId } : {}),
       },
     });
-    return res.recovered ?? readSingle(res.body, 'test_run', readTestRun, context(res));
+    if (res.recovered) return res.recovered;
+    try {
+      return readSingle(res.body, 'test_run', readTestRun, context(res));
+    } catch (error) {
+      // Applied, but answered with a body that names no run: find it rather than leave it behind unknown.
+      const found = await options.findExisting?.();
+      if (found) return found;
+      throw error;
+    }
   }
 
   /** Sparse update (a close is `{status: 'CLOSED'}`); the answer's body is not needed. */

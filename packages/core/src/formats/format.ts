@@ -7,8 +7,18 @@ import type { TestResult } from '../model.js';
 
 export type FormatId = 'junit' | 'jest-json' | 'vitest-json' | 'playwright-json' | 'cucumber-json';
 
+/** How a reader takes what a producer leaves ambiguous, from the settings. */
+export interface ReadingRules {
+  /**
+   * A testcase repeated with the same classname and name in one suite, after a failed run of it, is a rerun
+   * (gotestsum --rerun-fails, jest-junit with retries) rather than another test of the same title. Off by
+   * default: a duplicated title looks exactly like a rerun, and taking it for one could hide a failure.
+   */
+  repeatsAreRetries?: boolean;
+}
+
 /** What a format's reader is handed besides the text. */
-export interface ReadContext {
+export interface ReadContext extends ReadingRules {
   /** The file as the user named it: the `source` of every result and the subject of every message. */
   source: string;
   /** Something a person should know that is not a test result (an element skipped, an error outside any test). */

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { escapePath, glob } from 'tinyglobby';
 import { InputError } from '../errors.js';
 import type { FileOutcome, ResultSource, TestResult } from '../model.js';
-import type { FormatId } from './format.js';
+import type { FormatId, ReadingRules } from './format.js';
 import { SNIFF_CHARS, detect, expectedFormats, refuseUnrecognised } from './registry.js';
 import { stripBom } from './text.js';
 import { decodedPieces } from './decode.js';
@@ -68,6 +68,7 @@ interface ReadFileOptions {
   onResult(result: TestResult): void;
   /** Only look: recognise the format and read the first PROBE_CHARS (see ResultFileSource.probe). */
   headOnly?: boolean;
+  rules?: ReadingRules;
 }
 
 /**
@@ -95,7 +96,11 @@ export async function readResultFile(file: string, options: ReadFileOptions): Pr
  * Sniff the first SNIFF_CHARS of the decoded pieces, then hand every piece to the format that claims them; with
  * `headOnly`, stop after the first PROBE_CHARS (a probe).
  */
-async function readDecoded(pieces: AsyncIterable<string>, source: string, sink: Pick<ReadFileOptions, 'warn' | 'onResult' | 'headOnly'>): Promise<FormatId> {
+async function readDecoded(
+  pieces: AsyncIterable<string>,
+  source: string,
+  sink: Pick<ReadFileOptions, 'warn' | 'onResult' | 'headOnly' | 'rules'>,
+): Promise<FormatId> {
   const iterator = pieces[Symbol.asyncIterator]();
   let head = '';
   let ended = false;
@@ -113,7 +118,7 @@ async function readDecoded(pieces: AsyncIterable<string>, source: string, sink: 
   };
   const format = head.trim() === '' ? undefined : detect(head);
   if (format === undefined) throw await refuseUnrecognised(head, all(), source);
-  const ctx = { source, warn: sink.warn };
+  const ctx = { source, warn: sink.warn, ...sink.rules };
   let read = 0;
   const counted = async function* counted(): AsyncGenerator<string, void, undefined> {
     for await (const piece of all()) {
@@ -153,7 +158,14 @@ async function readOne(file: string, cwd: string, maxFileBytes: number): Promise
 }
 
 /** Read one file, handing its results over; the outcome counts them. A file that fails midway keeps what it handed over. */
-async function handOver(file: string, cwd: string, maxFileBytes: number, onResult: (result: TestResult) => void, headOnly = false): Promise<ReadFileOutcome> {
+async function handOver(
+  file: string,
+  cwd: string,
+  maxFileBytes: number,
+  onResult: (result: TestResult) => void,
+  headOnly = false,
+  rules: ReadingRules = {},
+): Promise<ReadFileOutcome> {
   const warnings: string[] = [];
   let count = 0;
   try {
@@ -161,6 +173,7 @@ async function handOver(file: string, cwd: string, maxFileBytes: number, onResul
       cwd,
       maxFileBytes,
       headOnly,
+      rules,
       warn: (message) => warnings.push(message),
       onResult: (result) => {
         count++;
@@ -182,7 +195,7 @@ export interface ResultFileSource extends ResultSource {
    * without asking the service. Results are not handed over.
    */
   probe(): Promise<ReadFileOutcome[]>;
-  read(each: (result: TestResult) => void): Promise<ReadFileOutcome[]>;
+  read(each: (result: TestResult) => void, rules?: ReadingRules): Promise<ReadFileOutcome[]>;
 }
 
 /**
@@ -202,9 +215,9 @@ export async function resultFileSource(patterns: string[], options: ReadOptions 
       for (const file of files) outcomes.push(await handOver(file, cwd, maxFileBytes, () => undefined, true));
       return outcomes;
     },
-    async read(each) {
+    async read(each, rules) {
       const outcomes = [...notFound];
-      for (const file of files) outcomes.push(await handOver(file, cwd, maxFileBytes, each));
+      for (const file of files) outcomes.push(await handOver(file, cwd, maxFileBytes, each, false, rules));
       return outcomes;
     },
   };

@@ -7,6 +7,7 @@ import type { Project, TestManagementApi, TestPlan, TestRun, User } from '../api
 import { isUuid } from '../map/references.js';
 import { ApiError, ConfigError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { firstLine } from '../plan/text.js';
 import { settingLabel, type Host } from '../settings/index.js';
 
 /** `--project` takes the UUID or the exact project name. */
@@ -98,15 +99,25 @@ function planList(plans: readonly TestPlan[]): string {
   return `${shown.join(', ')}${plans.length > shown.length ? `, … and ${plans.length - shown.length} more` : ''}`;
 }
 
+/** How far the service's clock may be behind ours when telling a run created by this upload. */
+const CLOCK_SKEW_MS = 10 * 60_000;
+
 /**
  * Create the run. A create is not idempotent, so after a failure that may have been applied (no answer or a
- * 5xx) the HTTP layer's retry loop looks the title up before creating again: a lost answer never makes a
- * second run.
+ * 5xx) the HTTP layer's retry loop looks for it before creating again: a lost answer never makes a second run.
+ * Only a run that is this upload's own counts: the same title, the same description (which names this job),
+ * created since the first try — never another open run that merely shares a title (`--run-title Nightly`),
+ * which this upload would otherwise write into and close.
  */
 export async function createRun(api: TestManagementApi, input: CreateRunInput, log: Logger): Promise<TestRun> {
+  const since = input.now - CLOCK_SKEW_MS;
   return api.createRun(input, {
     findExisting: async () => {
-      const existing = (await api.findRunsByTitle(input.projectId, input.title)).find((run) => run.status.toUpperCase() !== 'CLOSED');
+      const existing = (await api.findRunsByTitle(input.projectId, input.title)).find(
+        // A service may reformat what follows; the first line (naming the job and its results) identifies it.
+        (run) =>
+          run.status.toUpperCase() !== 'CLOSED' && firstLine(run.description ?? '') === firstLine(input.description) && (run.created_at ?? since) >= since,
+      );
       if (existing) log.info(`The answer to creating the run was lost, but the run exists: using ${existing.human_id}.`);
       return existing;
     },

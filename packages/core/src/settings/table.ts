@@ -274,6 +274,14 @@ export const SETTINGS = {
     default: true,
     doc: 'Read the run back after the upload and report any case whose result differs from what was sent.',
   }),
+  repeatsAreRetries: row({
+    env: 'TESTSIGMA_REPEATS_ARE_RETRIES',
+    flag: 'repeats-are-retries',
+    input: 'repeats-are-retries',
+    parse: bool,
+    default: false,
+    doc: 'JUnit: a testcase repeated with the same classname and name after a failed run is a rerun (gotestsum --rerun-fails, jest-junit with retries), so a later pass makes it flaky; off, each repeat is a result of its own and the worst decides.',
+  }),
   failOnEmpty: row({
     env: 'TESTSIGMA_FAIL_ON_EMPTY',
     flag: 'fail-on-empty',

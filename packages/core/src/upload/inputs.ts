@@ -31,7 +31,7 @@ export async function readAll(
     for (const result of input.results) each(result);
     files = input.files ?? [];
   } else {
-    files = applyEmptyPolicy(await input.results.read(each), input.settings.failOnEmpty);
+    files = applyEmptyPolicy(await input.results.read(each, { repeatsAreRetries: input.settings.repeatsAreRetries }), input.settings.failOnEmpty);
   }
   for (const warning of files.flatMap((f) => f.warnings ?? [])) log?.warn(warning);
   return files;

@@ -51,6 +51,7 @@ export function buildSummary(input: UploadInput, { read, plan, opened, recorded,
   summary.unsent = notTaken + recorded.sent.unsent.length + recorded.sent.refused.length;
   summary.refused = recorded.sent.refused.map((r) => ({ case: caseName(plan, r.entry.test_case_id), reason: r.reason }));
   summary.closed = recorded.closed;
+  if (recorded.kept && recorded.kept.length > 0) summary.keptFromOtherJobs = recorded.kept;
   summary.byStatus = countByStatus(opened.entries.filter((p) => landed.has(p.entry.test_case_id)));
   summary.cases = countCases(plan.report, landed);
   return summary;

@@ -49,7 +49,7 @@ export async function recordResults(ctx: UploadContext, plan: UploadPlan, opened
       kept.push({ case: human(planned.entry.test_case_id), status: theirs });
     else toSend.push(planned);
   }
-  for (const k of kept) log.info(`${k.case}: ${k.status} by another job of this run — kept (this job's result is better).`);
+  for (const k of kept) log.debug(`${k.case}: ${k.status} by another job of this run — kept (this job's result is better).`);
 
   const sent = await sendEntries(
     session.api,

@@ -107,6 +107,13 @@ export function renderMarkdown(s: UploadSummary, options: Pick<RenderOptions, 'e
     );
     out.add('');
   }
+  const kept = s.keptFromOtherJobs ?? [];
+  if (kept.length > 0) {
+    out.add(`Worse results of other jobs of this run, kept (${kept.length}):`);
+    out.add('');
+    addList(out, kept, MARKDOWN_LIST_LIMIT, 'kept result(s)', (k) => `- ${displayCell(k.case)}: ${displayCell(k.status)} by another job — kept`);
+    out.add('');
+  }
   if (s.refused.length > 0) {
     out.add(`Refused by the service (${s.refused.length}):`);
     out.add('');

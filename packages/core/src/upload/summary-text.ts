@@ -114,6 +114,7 @@ export function renderText(s: UploadSummary, options: RenderOptions = {}): strin
         ...listSome(s.unknown.map((u) => `${u.reference} (in ${u.tests[0]}${u.tests.length > 1 ? ` and ${u.tests.length - 1} more` : ''})`)),
       );
   }
+  for (const k of listSome((s.keptFromOtherJobs ?? []).map((k) => `${k.case}: ${k.status} by another job of this run — kept`))) lines.push(k);
   lines.push(...caseSyncText(s));
   for (const f of fileErrors) lines.push(`File not used: ${f.error}`);
   lines.push(...attachmentLines(s.attachments, s.dryRun));

@@ -56,6 +56,8 @@ export interface UploadSummary {
   figures: UploadFigures;
   /** Results the service refused, case by case, with its reason. */
   refused: { case: string; reason: string }[];
+  /** Cases another job of the run reported worse: its result kept, this upload's not written (keyed runs only). */
+  keptFromOtherJobs?: { case: string; status: string }[];
   /** Where what could not be sent was written (`testsigma-tm resume FILE`), or null. */
   spoolFile: string | null;
   attachments: AttachmentSummary;

@@ -7,9 +7,9 @@ import { isFlaky, type TestResult } from '../../src/model.js';
 import { SUITE_ERROR_PROPERTY, parseJUnit } from '../../src/formats/junit/junit.js';
 import { fixtureText } from './fixture-files.js';
 
-function read(file: string): { results: TestResult[]; warnings: string[] } {
+function read(file: string, rules: { repeatsAreRetries?: boolean } = {}): { results: TestResult[]; warnings: string[] } {
   const warnings: string[] = [];
-  const results = parseJUnit(fixtureText('conformance', file), file, (message) => warnings.push(message));
+  const results = parseJUnit(fixtureText('conformance', file), file, (message) => warnings.push(message), rules);
   return { results, warnings };
 }
 
@@ -79,8 +79,27 @@ describe('JUnit conformance', () => {
     expect(report.unmapped.map((r) => `${r.name}: ${r.status}`)).toEqual(['src/checkout.test.ts: error']);
   });
 
-  it('gotestsum --rerun-fails: reruns at the end of the suite become attempts of one result', () => {
-    const { results } = read('gotestsum-rerun-fails.xml');
+  it('gotestsum --rerun-fails, without repeats-are-retries: every run is a result of its own, and a warning names the repeats', () => {
+    const { results, warnings } = read('gotestsum-rerun-fails.xml');
+    expect(results.filter((r) => r.name === 'TestCheckout_DEMO_31').map((r) => r.status)).toEqual(['failed', 'passed']);
+    expect(warnings.find((w) => w.includes('repeat'))).toBe(
+      'gotestsum-rerun-fails.xml: 2 testcase(s) repeat the classname and name of an earlier one in the same suite ("TestCheckout_DEMO_31 (example.com/shop/cart)", "TestRefund (example.com/shop/pay)"); each is read as a result of its own and the worst decides the case. If your test runner writes reruns this way (gotestsum --rerun-fails, jest-junit with retries), set repeats-are-retries (--repeats-are-retries).',
+    );
+  });
+
+  it('a parameterised test with a duplicated title that fails, then passes, is two results: the case is Failed', () => {
+    const xml =
+      '<testsuite name="cart"><testcase classname="cart" name="DEMO-5 adds"><failure message="1 != 2"/></testcase><testcase classname="cart" name="DEMO-5 adds"/></testsuite>';
+    const warnings: string[] = [];
+    const results = parseJUnit(xml, 'each.xml', (w) => warnings.push(w));
+    expect(results.map((r) => r.status)).toEqual(['failed', 'passed']);
+    const report = mapResults(results, [{ id: 'c5', human_id: 'DEMO-5', title: 'adds' }], 'DEMO');
+    expect(report.mapped.map((m) => m.results.map((r) => r.status))).toEqual([['failed', 'passed']]);
+    expect(warnings).toHaveLength(1);
+  });
+
+  it('gotestsum --rerun-fails, with repeats-are-retries: reruns at the end of the suite become attempts of one result', () => {
+    const { results } = read('gotestsum-rerun-fails.xml', { repeatsAreRetries: true });
     expect(results.map(summary)).toEqual([
       'example.com/shop/cart / TestAdd: passed [passed]',
       'example.com/shop/cart / TestCheckout_DEMO_31: passed [failed,passed]',

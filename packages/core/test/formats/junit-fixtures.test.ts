@@ -1,5 +1,6 @@
 // Every real-world JUnit fixture: good files parse with the counts their testcases imply; bad ones are
 // refused with an InputError that names the file. Fixtures: test/fixtures/junit (sources in MANIFEST.tsv).
+import { parseJUnit } from '../../src/formats/junit/junit.js';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { parseResultText } from '../../src/formats/read-files.js';
@@ -31,8 +32,9 @@ const REFUSED: Record<string, string> = {
 const VALID_BUT_EMPTY = 'test-summary__action/test__resources__junit__05-empty.xml';
 
 /**
- * Files whose repeated testcases are retries (the same classname and name again after a failed run), read as
- * one result per test: the counts after merging, checked by eye against each file.
+ * Files whose repeated testcases are retries (the same classname and name again after a failed run): read with
+ * repeatsAreRetries, one result per test — the counts after merging, checked by eye against each file. Read
+ * without it (the default), every testcase is a result of its own, as the independent counter counts them.
  */
 const RETRIED: Record<string, Counts> = {
   // test_foo: failed, error, then passed → one flaky pass.
@@ -67,7 +69,7 @@ describe('JUnit fixtures', () => {
 
       const { format, results } = await parseResultText(xml, row.file);
       expect(format).toBe('junit');
-      expect(countStatuses(results)).toEqual(RETRIED[row.file] ?? expected);
+      expect(countStatuses(results)).toEqual(expected);
       for (const result of results) {
         expect(result.source).toBe(row.file);
         expect(typeof result.name).toBe('string');
@@ -76,6 +78,12 @@ describe('JUnit fixtures', () => {
         expect(result.attempts.at(-1)?.status).toBe(result.status);
         if (result.durationMs !== undefined) expect(Number.isFinite(result.durationMs)).toBe(true);
       }
+    });
+  });
+
+  describe.each(Object.entries(RETRIED))('%s, with repeats-are-retries', (file, counts) => {
+    it('merges the reruns into one result per test', () => {
+      expect(countStatuses(parseJUnit(fixtureText('junit', file), file, undefined, { repeatsAreRetries: true }))).toEqual(counts);
     });
   });
 

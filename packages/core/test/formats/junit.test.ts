@@ -207,8 +207,15 @@ describe('parseJUnit: status and attempts', () => {
     expect(one('<testsuite><testcase name="t"><skipped message="not on CI"/></testcase></testsuite>').message).toBe('not on CI');
   });
 
-  it('merges a testcase repeated after a failure into one result with its runs as attempts', () => {
-    const results = parseJUnit(fixtureText('junit', 'mikepenz__action-junit-report/test_results__flaky_retries__flaky_with_classname_file.xml'), 'r.xml');
+  it('with repeats-are-retries, merges a testcase repeated after a failure into one result with its runs as attempts', () => {
+    const results = parseJUnit(
+      fixtureText('junit', 'mikepenz__action-junit-report/test_results__flaky_retries__flaky_with_classname_file.xml'),
+      'r.xml',
+      undefined,
+      {
+        repeatsAreRetries: true,
+      },
+    );
     expect(results.map((r) => `${r.classname} ${r.name} ${r.status} ${r.attempts.map((a) => a.status).join(',')}`)).toEqual([
       'test_foo.TestFoo test_foo passed failed,error,passed',
       'test_bar.TestBar test_foo passed passed',

@@ -7,6 +7,6 @@ export const junitXml: Format = {
   label: 'JUnit XML',
   // Any XML: a document that is XML but not JUnit gets a message naming its root element from the reader.
   sniff: (head) => head.trimStart().startsWith('<'),
-  parse: (chunks, ctx) => readJUnit(chunks, ctx.source, (message) => ctx.warn(message)),
-  parseInBatches: (chunks, ctx) => readJUnitInBatches(chunks, ctx.source, (message) => ctx.warn(message)),
+  parse: (chunks, ctx) => readJUnit(chunks, ctx.source, (message) => ctx.warn(message), ctx),
+  parseInBatches: (chunks, ctx) => readJUnitInBatches(chunks, ctx.source, (message) => ctx.warn(message), ctx),
 };

@@ -7,11 +7,14 @@
  *   in a `<testsuite>` or `<testsuites>` (merged shard reports) is read like the root, at every level.
  * - suitePath = the `name`s of the enclosing `<testsuite>` elements, outermost first. The `<testsuites>`
  *   names ("jest tests", "Mocha Tests") are run labels, not suites, and are left out.
- * - One TestResult per `<testcase>` element, except retries: a testcase repeated with the same classname and
- *   name in the same suite, after a run of it that failed or errored (consecutive or not: gotestsum
- *   --rerun-fails writes reruns at the end), is another attempt of the first — attempts in run order, the
- *   last one's outcome final, so fail-then-pass is a flaky pass. A repeat after a pass or a skip is another
- *   test of the same name (parameterised tests) and stays separate; so does a testcase without a name.
+ * - One TestResult per `<testcase>` element. A testcase repeated with the same classname and name in the same
+ *   suite is another test of the same title (`it.each` without `%s`, parameterised tests): a result of its
+ *   own, so the worst of them decides its case, and a warning names it — a duplicated title looks exactly like
+ *   a rerun, and reading it as one would let a later pass hide a failure. Only when the producer says it writes
+ *   reruns that way (`repeatsAreRetries`: gotestsum --rerun-fails, jest-junit with retries) is a repeat after a
+ *   failed or errored run another attempt of the first — attempts in run order, the last one's outcome final,
+ *   so fail-then-pass is a flaky pass. A repeat after a pass or a skip, or of a testcase without a name, is
+ *   always separate.
  * - Status: the worst result child wins — `<error>` → error, `<failure>` → failed, `<skipped>` or
  *   `<disabled>` → skipped; without one, a `status`/`result` attribute saying skipped/disabled/notrun
  *   (tst, GoogleTest, jasmine) → skipped, failed → failed, errored → error; otherwise passed.
@@ -43,21 +46,27 @@
  */
 import type { TestResult } from '../../model.js';
 import { JUnitReader } from './reader.js';
+import type { ReadingRules } from '../format.js';
 
 export { SUITE_ERROR_PROPERTY } from './frames.js';
 export { JUnitReader } from './reader.js';
 
 /** Parse a whole JUnit XML document held as a string. Throws InputError (naming `source`) when it is not one. */
-export function parseJUnit(xml: string, source: string, warn?: (message: string) => void): TestResult[] {
-  const reader = new JUnitReader(source, warn);
+export function parseJUnit(xml: string, source: string, warn?: (message: string) => void, rules: ReadingRules = {}): TestResult[] {
+  const reader = new JUnitReader(source, warn, rules);
   reader.write(xml);
   reader.end();
   return reader.take();
 }
 
 /** Read JUnit XML given in pieces, yielding each result as soon as it is complete. */
-export async function* readJUnit(chunks: AsyncIterable<string>, source: string, warn?: (message: string) => void): AsyncGenerator<TestResult, void, undefined> {
-  const reader = new JUnitReader(source, warn);
+export async function* readJUnit(
+  chunks: AsyncIterable<string>,
+  source: string,
+  warn?: (message: string) => void,
+  rules: ReadingRules = {},
+): AsyncGenerator<TestResult, void, undefined> {
+  const reader = new JUnitReader(source, warn, rules);
   for await (const chunk of chunks) {
     reader.write(chunk);
     yield* reader.take();
@@ -71,8 +80,9 @@ export async function* readJUnitInBatches(
   chunks: AsyncIterable<string>,
   source: string,
   warn?: (message: string) => void,
+  rules: ReadingRules = {},
 ): AsyncGenerator<readonly TestResult[], void, undefined> {
-  const reader = new JUnitReader(source, warn);
+  const reader = new JUnitReader(source, warn, rules);
   for await (const chunk of chunks) {
     reader.write(chunk);
     yield reader.take();

@@ -1,4 +1,5 @@
 /** Scanner events → TestResults, by the rules at the top of junit.ts. */
+import type { ReadingRules } from '../format.js';
 import { InputError } from '../../errors.js';
 import type { TestResult } from '../../model.js';
 import { MAX_MESSAGE_CHARS, stripBom } from '../text.js';
@@ -48,9 +49,14 @@ export class JUnitReader implements XmlHandler {
   private readonly unreadableTimes: string[] = [];
   private unreadableTimeCount = 0;
 
+  /** Test names seen repeated in a suite and read as separate results, for one warning at the end. */
+  private readonly repeated = new Set<string>();
+  private repeatedCount = 0;
+
   constructor(
     private readonly source: string,
     private readonly warn: (message: string) => void = () => undefined,
+    private readonly rules: ReadingRules = {},
   ) {
     this.scanner = new XmlScanner(source, this);
   }
@@ -81,6 +87,14 @@ export class JUnitReader implements XmlHandler {
       const [parent, child] = where.split('/');
       this.warn(
         `${this.source}: skipped ${count} <${child}> element${count === 1 ? '' : 's'} inside <${parent}>: not part of JUnit XML as this tool reads it, so ${count === 1 ? 'its' : 'their'} content is not recorded.`,
+      );
+    }
+    if (this.repeatedCount > 0) {
+      const shown = [...this.repeated].map((t) => `"${t}"`).join(', ');
+      const more = this.repeatedCount - this.repeated.size;
+      this.warn(
+        `${this.source}: ${this.repeatedCount} testcase(s) repeat the classname and name of an earlier one in the same suite (${shown}${more > 0 ? ` and ${more} more` : ''}); ` +
+          'each is read as a result of its own and the worst decides the case. If your test runner writes reruns this way (gotestsum --rerun-fails, jest-junit with retries), set repeats-are-retries (--repeats-are-retries).',
       );
     }
     if (this.unreadableTimeCount > 0) {
@@ -208,11 +222,12 @@ export class JUnitReader implements XmlHandler {
     const suite = this.frames[this.frames.length - 1] as SuiteFrame;
     const sameName = suite.byName.get(result.name);
     const earlier = sameName?.find((w) => w.result.classname === result.classname);
-    // Only a failed run is retried: a repeat after a pass or a skip is another test of the same name
-    // (parameterised tests, `it.each` with a fixed title) and stays a result of its own. A testcase without
-    // a name has no identity to repeat.
-    const retried = earlier !== undefined && result.name !== '' && (earlier.result.status === 'failed' || earlier.result.status === 'error');
-    if (retried) {
+    // Only a failed run is retried, and only when the producer writes reruns as repeats (rules): otherwise a
+    // repeat is another test of the same name (parameterised tests, `it.each` with a fixed title), a result of
+    // its own, and named in a warning. A testcase without a name has no identity to repeat.
+    const failedBefore = earlier !== undefined && result.name !== '' && (earlier.result.status === 'failed' || earlier.result.status === 'error');
+    if (earlier !== undefined && result.name !== '' && !this.rules.repeatsAreRetries) this.noteRepeat(result.classname, result.name);
+    if (failedBefore && this.rules.repeatsAreRetries) {
       mergeRepeat(earlier.result, result);
       earlier.ownOutput = joinParts([earlier.ownOutput, builder.ownOutput]);
       return;
@@ -223,6 +238,11 @@ export class JUnitReader implements XmlHandler {
     else sameName[sameName.indexOf(earlier)] = waiting;
     suite.waiting.push(waiting);
     this.queue.push(waiting);
+  }
+
+  private noteRepeat(classname: string | undefined, name: string): void {
+    this.repeatedCount++;
+    if (this.repeated.size < 5) this.repeated.add(classname ? `${name} (${classname})` : name);
   }
 
   private readonly onUnreadableTime = (value: string): void => this.unreadableTime(value);
