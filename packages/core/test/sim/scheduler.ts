@@ -1,0 +1,141 @@
+/**
+ * A seeded scheduler on virtual time: the simulation's only source of time and randomness.
+ *
+ * Every wait of the code under test goes through `clock.sleep`, which registers a timer. The loop lets all ready
+ * work run (`await new Promise(setImmediate)`: every promise chain runs first; see settle), then moves virtual time to the earliest timer and fires it, one timer at a time. Timers due at the same moment fire in
+ * an order drawn from the seed, so different seeds give different interleavings and one seed always gives the
+ * same one. Nothing waits on real time: a schedule of an hour of virtual time takes milliseconds.
+ *
+ * A schedule that stops making progress fails with a message that says why: no timer left while the work is
+ * unfinished (a deadlock: something waits on real time or on a promise nobody resolves), or more virtual time or
+ * steps than any honest run needs (a livelock).
+ */
+import type { Clock } from '../../src/clock.js';
+
+/** mulberry32: a 32-bit seeded PRNG, small and good enough to draw schedules from. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Virtual time starts here (2027-01-15), so titles and timestamps are the same in every replay. */
+const SIM_EPOCH_MS = 1_800_000_000_000;
+
+export interface SchedulerLimits {
+  /** Virtual time a schedule may take before it is called a livelock. Default: 2 hours. */
+  maxVirtualMs?: number;
+  /** Timers a schedule may fire. Default: 200,000. */
+  maxSteps?: number;
+}
+
+interface Timer {
+  at: number;
+  seq: number;
+  fire: () => void;
+  cancelled: boolean;
+}
+
+class ScheduleError extends Error {}
+
+export class Scheduler {
+  readonly random: () => number;
+  readonly clock: Clock;
+  private nowMs = SIM_EPOCH_MS;
+  private timers: Timer[] = [];
+  private seq = 0;
+  steps = 0;
+  private readonly maxVirtualMs: number;
+  private readonly maxSteps: number;
+
+  constructor(
+    readonly seed: number,
+    limits: SchedulerLimits = {},
+  ) {
+    this.random = mulberry32(seed);
+    this.maxVirtualMs = limits.maxVirtualMs ?? 2 * 3600_000;
+    this.maxSteps = limits.maxSteps ?? 200_000;
+    this.clock = { now: () => this.nowMs, sleep: (ms) => new Promise((resolve) => this.setTimer(ms, resolve)), random: this.random };
+  }
+
+  now(): number {
+    return this.nowMs;
+  }
+
+  /** Virtual time passed since the schedule started. */
+  elapsed(): number {
+    return this.nowMs - SIM_EPOCH_MS;
+  }
+
+  /** Call `fire` after `ms` of virtual time; returns a cancel function. */
+  setTimer(ms: number, fire: () => void): () => void {
+    const timer: Timer = { at: this.nowMs + Math.max(0, Math.floor(Number.isFinite(ms) ? ms : 0)), seq: this.seq++, fire, cancelled: false };
+    this.timers.push(timer);
+    return () => {
+      timer.cancelled = true;
+    };
+  }
+
+  /**
+   * Run `main` to the end and then on to quiescence (every timer fired: late-applied writes land), and return
+   * what `main` returned. Throws ScheduleError on a deadlock or a livelock.
+   */
+  async run<T>(main: () => Promise<T>): Promise<T> {
+    let outcome: { value: T } | { error: unknown } | undefined;
+    main().then(
+      (value) => (outcome = { value }),
+      (error: unknown) => (outcome = { error }),
+    );
+    for (;;) {
+      await this.settle();
+      this.timers = this.timers.filter((t) => !t.cancelled);
+      if (this.timers.length === 0) {
+        if (outcome === undefined) {
+          throw new ScheduleError(
+            `seed ${this.seed}: deadlock at ${this.elapsed()} ms of virtual time: the work is unfinished and no timer is pending (something waits on real time, or on a promise nobody resolves).`,
+          );
+        }
+        if ('error' in outcome) throw outcome.error;
+        return outcome.value;
+      }
+      this.fireNext();
+      this.steps++;
+      if (this.elapsed() > this.maxVirtualMs || this.steps > this.maxSteps) {
+        throw new ScheduleError(
+          `seed ${this.seed}: livelock: ${this.steps} timers over ${this.elapsed()} ms of virtual time (limits: ${this.maxSteps} timers, ${this.maxVirtualMs} ms) and still going.`,
+        );
+      }
+    }
+  }
+
+  /**
+   * Let everything that is ready run. One round of immediates is enough for promise chains (all microtasks run
+   * before an immediate) and the code under test sets no immediates; timers are virtual. What remains is the file
+   * system (the upload looks up the workspace's real path): virtual time stands still until no request is left,
+   * or its answer would come at a moment that depends on the machine's load.
+   */
+  private async settle(): Promise<void> {
+    do await new Promise(setImmediate);
+    while (fileSystemBusy());
+  }
+
+  /** Fire the earliest timer; among timers due at the same moment, one drawn from the seed. */
+  private fireNext(): void {
+    let earliest = Infinity;
+    for (const t of this.timers) if (t.at < earliest) earliest = t.at;
+    const due = this.timers.filter((t) => t.at === earliest);
+    const chosen = due.length === 1 ? due[0]! : due[Math.floor(this.random() * due.length)]!;
+    this.timers.splice(this.timers.indexOf(chosen), 1);
+    this.nowMs = Math.max(this.nowMs, chosen.at);
+    chosen.fire();
+  }
+}
+
+function fileSystemBusy(): boolean {
+  return process.getActiveResourcesInfo().some((resource) => resource.startsWith('FSReq'));
+}

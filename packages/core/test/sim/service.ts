@@ -1,0 +1,168 @@
+/**
+ * The simulated service as the HTTP client's `Transport`: one exchange on virtual time, with the faults a real
+ * service far from the CI runner shows, each drawn from the seed:
+ * - latency: 0–`maxLatencyMs` per request, half on the way there (when the request is applied) and half back;
+ * - a late-applied write: applied after the client's timeout (the client sees a timeout, the write lands later);
+ * - a lost answer: applied, and the answer lost (a connection reset);
+ * - a server error (502/503): not applied;
+ * - the rate limit: 10 requests per sliding second for the account (every job's token), answered HTTP 500 `rate limit exceeded`, not
+ *   applied; every answer carries `x-tms-api-limit`, `x-tms-api-remaining`, `x-tms-api-reset`.
+ * An answer that arrives after the client's timeout is a timeout too, whatever it said.
+ */
+import type { Transport } from '../../src/api/http.js';
+import type { AttemptOutcome } from '../../src/api/transport.js';
+import { parseReset } from '../../src/api/retry-timing.js';
+import type { Scheduler } from './scheduler.js';
+import { ServiceState, type Answer } from './service-state.js';
+
+export interface Faults {
+  maxLatencyMs: number;
+  /** Probability, per request, of each fault. */
+  lateApply: number;
+  lostAnswer: number;
+  serverError: number;
+  /** Requests per sliding second for the account. */
+  perSecond: number;
+}
+
+export const CALM: Faults = { maxLatencyMs: 3000, lateApply: 0, lostAnswer: 0, serverError: 0, perSecond: 10 };
+
+/** A fault profile drawn from the seed: calm schedules as well as stormy ones. */
+export function drawFaults(random: () => number): Faults {
+  const level = [0, 0.01, 0.03][Math.floor(random() * 3)]!;
+  return { ...CALM, lateApply: level, lostAnswer: level, serverError: level };
+}
+
+export const SIM_BASE_URL = 'https://sim.invalid/api/v1';
+const BASE_PATH = new URL(SIM_BASE_URL).pathname;
+
+export class SimService {
+  readonly state: ServiceState;
+  /** Faults that happened, by kind: the report says which schedules were stormy. */
+  readonly injected = { lateApply: 0, lostAnswer: 0, serverError: 0, rateLimited: 0, timedOut: 0 };
+  requests = 0;
+  /** With `trace` on, one line per request applied: virtual time, who (the token's name), what, the answer. */
+  readonly trace: string[] | undefined;
+  /** Requests by route (`GET test_runs/:rid`), for the report of what a schedule cost. */
+  readonly routes = new Map<string, number>();
+  private window: number[] = [];
+
+  constructor(
+    private readonly scheduler: Scheduler,
+    readonly faults: Faults,
+    caseCount: number,
+    maxPageSize = 10,
+    traced = false,
+  ) {
+    this.state = new ServiceState(caseCount, maxPageSize, () => scheduler.now());
+    this.trace = traced ? [] : undefined;
+  }
+
+  readonly transport: Transport = async (request) => {
+    const { random, clock } = this.scheduler;
+    this.requests++;
+    const route = `${request.method} ${request.url.pathname.replace(/\/[0-9a-f-]{36}/g, '/:id')}`;
+    this.routes.set(route, (this.routes.get(route) ?? 0) + 1);
+    const body = request.body ? decode(request.body) : undefined;
+    let there = Math.floor((random() * this.faults.maxLatencyMs) / 2);
+    const back = Math.floor((random() * this.faults.maxLatencyMs) / 2);
+    const fault = random();
+    const { lateApply, lostAnswer, serverError } = this.faults;
+    const late = fault < lateApply;
+    const lost = !late && fault < lateApply + lostAnswer;
+    const failed = !late && !lost && fault < lateApply + lostAnswer + serverError;
+    if (late) {
+      there = request.timeoutMs + Math.floor(random() * request.timeoutMs);
+      this.injected.lateApply++;
+    }
+    const who = request.headers.authorization?.replace(/^Bearer sim-/, '') ?? '?';
+    const applied = clock.sleep(there).then(() => this.apply(request.method, request.url, body, failed, who));
+    if (there + back >= request.timeoutMs) {
+      await clock.sleep(request.timeoutMs);
+      this.injected.timedOut++;
+      return noAnswer(`timed out after ${request.timeoutMs} ms`, true);
+    }
+    const answer = await applied;
+    await clock.sleep(back);
+    if (lost) {
+      this.injected.lostAnswer++;
+      return noAnswer('connection reset', false);
+    }
+    return answer;
+  };
+
+  /** The request reaches the service: the rate limit, an injected failure, or the state's answer. */
+  private apply(method: string, url: URL, body: unknown, failed: boolean, who: string): AttemptOutcome {
+    const now = this.scheduler.now();
+    this.window = this.window.filter((t) => t > now - 1000);
+    const allowed = this.window.length < this.faults.perSecond;
+    if (allowed) this.window.push(now);
+    const headers = {
+      'x-tms-api-limit': String(this.faults.perSecond),
+      'x-tms-api-remaining': String(Math.max(0, this.faults.perSecond - this.window.length)),
+      'x-tms-api-reset': String(Math.ceil(Math.max(0, (this.window[0] ?? now) + 1000 - now) / 1000)),
+    };
+    let answer: Answer;
+    if (!allowed) {
+      this.injected.rateLimited++;
+      answer = { status: 500, body: { message: 'rate limit exceeded' } };
+    } else if (failed) {
+      this.injected.serverError++;
+      answer = { status: this.scheduler.random() < 0.5 ? 502 : 503, body: { message: 'Service Unavailable' } };
+    } else {
+      const path = url.pathname.startsWith(BASE_PATH) ? url.pathname.slice(BASE_PATH.length) : url.pathname;
+      answer = this.state.handle(method, path, url.searchParams, body);
+    }
+    if (this.trace) {
+      const what = `${method} ${decodeURIComponent(url.pathname.slice(BASE_PATH.length) + url.search)} ${body === undefined ? '' : JSON.stringify(body)}`;
+      this.trace.push(`${(this.scheduler.elapsed() / 1000).toFixed(3).padStart(8)} s ${who.padEnd(7)} ${this.readable(what).slice(0, 400)} → ${answer.status}`);
+    }
+    const limit = Number(headers['x-tms-api-limit']);
+    const resetMs = parseReset(headers['x-tms-api-reset'], now);
+    return {
+      kind: 'answer',
+      status: answer.status,
+      body: answer.body,
+      requestId: `sim-${this.requests}`,
+      retryAfterMs: undefined,
+      retryAfter: undefined,
+      rate: { limit, remaining: Number(headers['x-tms-api-remaining']), ...(resetMs !== undefined && { resetMs }) },
+    };
+  }
+
+  /** Ids as people read them in a trace: DEMO-3 for a case, DEMO-R-1 for a run, Failed for a status, Demo. */
+  private readable(text: string): string {
+    const { state } = this;
+    const names = new Map<string, string>([
+      [state.project.id, 'Demo'],
+      [state.user.id, 'user'],
+      ...state.cases.map((c): [string, string] => [c.id, c.human_id]),
+      ...state.runs.map((r): [string, string] => [r.id, r.human_id]),
+      ...state.statuses.map((st): [string, string] => [st.id, st.name]),
+    ]);
+    return text.replace(/"?([0-9a-f]{8}-0000-4000-8000-[0-9a-f]{12})"?/g, (whole, id: string) => names.get(id) ?? whole);
+  }
+}
+
+/**
+ * A JSON body, or a multipart one whose `data` field holds the JSON (as the live service reads result batches).
+ * Parsed here by hand, synchronously: `Response.formData()` would cost more than the rest of a request, and a
+ * text-only body from the client's encoder is simple (`--boundary`, headers, a blank line, the value).
+ */
+function decode(body: NonNullable<Parameters<Transport>[0]['body']>): unknown {
+  if (!body.bytes) throw new Error('the simulation sends no files: a streamed body reached it');
+  const text = new TextDecoder().decode(body.bytes);
+  const boundary = /boundary=(.+)$/.exec(body.contentType)?.[1];
+  if (!boundary) return JSON.parse(text);
+  for (const part of text.split(`--${boundary}`)) {
+    const [head = '', ...rest] = part.split('\r\n\r\n');
+    if (!/name="data"/.test(head)) continue;
+    if (/filename=/.test(head)) throw new Error('the data part came as a file: the emulator refuses that with 400');
+    return JSON.parse(rest.join('\r\n\r\n').replace(/\r\n$/, ''));
+  }
+  return undefined;
+}
+
+function noAnswer(reason: string, timedOut: boolean): AttemptOutcome {
+  return { kind: 'no-answer', reason, permanent: false, timedOut, cause: new Error(`simulated: ${reason}`) };
+}

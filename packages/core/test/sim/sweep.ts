@@ -1,0 +1,131 @@
+/**
+ * Many seeded schedules in a row, their violations grouped by invariant, so that each invariant is one test that
+ * names the seeds breaking it and the command replaying one. `SIM_SEED=<n>` runs that seed alone (and prints
+ * what it did; with `SIM_TRACE=1`, every request as the service applied it); `SIM_SCHEDULES=<n>` changes how many schedules a sweep runs.
+ */
+import { beforeAll, describe, it } from 'vitest';
+import { runScenario, type Mode, type ScenarioOutcome } from './scenario.js';
+
+interface Sweep {
+  mode: Mode;
+  schedules: number;
+  /** Seeds breaking each invariant, by the invariant's name (the text before the colon of a violation). */
+  broken: Map<string, { seed: number; violations: string[] }[]>;
+  /** Real milliseconds and process CPU milliseconds the sweep took. */
+  wallMs: number;
+  cpuMs: number;
+  /** Wall-clock calls that reached the bridge rather than the injected clock, over the sweep. */
+  bridged: number;
+}
+
+const INVARIANTS = [
+  'quiescence',
+  'one run per key generation',
+  'selection',
+  'worst outcome',
+  'markers complete',
+  'closed once',
+  'bounded writes',
+  'exit code',
+] as const;
+
+function seedsToRun(first: number, defaultCount: number): number[] {
+  const one = process.env.SIM_SEED;
+  if (one !== undefined && one !== '') return [Number(one)];
+  const count = Number(process.env.SIM_SCHEDULES ?? defaultCount);
+  return Array.from({ length: count }, (_, i) => first + i);
+}
+
+async function sweep(mode: Mode, seeds: readonly number[]): Promise<Sweep> {
+  const broken = new Map<string, { seed: number; violations: string[] }[]>();
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  let bridged = 0;
+  for (const seed of seeds) {
+    let violations: string[];
+    try {
+      const outcome = await runScenario({ seed, mode, trace: seeds.length === 1 && process.env.SIM_TRACE === '1' });
+      bridged += outcome.bridged.setTimeout + outcome.bridged.dateNow + outcome.bridged.mathRandom;
+      if (seeds.length === 1) console.log(describeOutcome(outcome));
+      violations = outcome.violations;
+    } catch (error) {
+      // A schedule that hangs, spins or throws is a broken seed like any other, not the end of the sweep.
+      violations = [`quiescence: ${(error as Error).stack ?? String(error)}`];
+    }
+    for (const name of new Set(violations.map((v) => v.slice(0, v.indexOf(':'))))) {
+      const list = broken.get(name) ?? [];
+      list.push({ seed, violations: violations.filter((v) => v.startsWith(`${name}:`)) });
+      broken.set(name, list);
+    }
+  }
+  const used = process.cpuUsage(cpu);
+  return { mode, schedules: seeds.length, broken, wallMs: performance.now() - started, cpuMs: (used.user + used.system) / 1000, bridged };
+}
+
+/** The failure message of one invariant: how many seeds broke it, the first few with why, and how to replay one. */
+function brokenMessage(result: Sweep, invariant: string, file: string): string | undefined {
+  const seeds = result.broken.get(invariant);
+  if (!seeds || seeds.length === 0) return undefined;
+  const shown = seeds.slice(0, 5).map(({ seed, violations }) => `  seed ${seed}: ${violations.slice(0, 3).join('; ')}`);
+  return [
+    `"${invariant}" broke in ${seeds.length} of ${result.schedules} ${result.mode} schedules (seeds ${seeds
+      .slice(0, 20)
+      .map((s) => s.seed)
+      .join(', ')}${seeds.length > 20 ? ', …' : ''}):`,
+    ...shown,
+    `Replay one: SIM_SEED=${seeds[0]!.seed} npx vitest run ${file}`,
+  ].join('\n');
+}
+
+function describeOutcome(o: ScenarioOutcome): string {
+  return [
+    `seed ${o.seed} (${o.mode}): ${o.jobs} jobs, ${o.requests} requests over ${(o.virtualMs / 1000).toFixed(1)} s of virtual time`,
+    `faults: ${JSON.stringify(o.injected)}`,
+    `requests: ${JSON.stringify(o.routes)}`,
+    ...(o.trace ? ['every request as the service applied it (virtual time, who, what → status):', ...o.trace] : []),
+    ...(o.violations.length > 0 ? o.violations.map((v) => `  violated: ${v}`) : ['  every invariant holds']),
+  ].join('\n');
+}
+
+/**
+ * Invariants the protocol in main (run/, after the rewrite of issue 17) still breaks in the default sweep of each
+ * mode, with why (found by replaying the seeds with SIM_TRACE=1). Their tests are marked `it.fails` and print the
+ * seeds; when a fix lands, its `it.fails` fails ("expected to fail") and its line goes. A sweep of another length
+ * (SIM_SCHEDULES) or one seed (SIM_SEED) expects every invariant to hold.
+ */
+const CONVERGE_RACE =
+  'two jobs converge on the oldest run at once: one deletes the duplicate while the other still lists its cases to move them (404, exit 2; seed 57 has no fault but one rate limit)';
+const FAILED_SHARD = 'a shard that failed in the converge race sent nothing and marked no line, so no step can restore its worst results';
+const LONG_READ =
+  "a read of the run's cases spans pages tens of seconds apart (a page timed out and retried); the selection write built on it drops cases added meanwhile (seed 16: FRESH_READ_MS counts from the last page)";
+const FAILING_TODAY: Record<Mode, Readonly<Record<string, string>>> = {
+  'close-job': { 'exit code': CONVERGE_RACE, 'worst outcome': FAILED_SHARD, 'markers complete': FAILED_SHARD, selection: LONG_READ },
+  'when-complete': { 'exit code': CONVERGE_RACE, 'worst outcome': FAILED_SHARD, 'closed once': FAILED_SHARD, selection: LONG_READ },
+};
+
+/** One describe block: a sweep of `count` schedules in `mode` (seeds from `first`), then one test per invariant. */
+export function defineSweep(mode: Mode, file: string, first: number, count: number): void {
+  const seeds = seedsToRun(first, count);
+  const asDefault = seeds.length === count && seeds[0] === first;
+  let result: Sweep;
+  describe(`${mode}: ${seeds.length} seeded schedule(s) of the real upload and close`, () => {
+    beforeAll(async () => {
+      result = await sweep(mode, seeds);
+      const each = (ms: number) => (ms / result.schedules).toFixed(1);
+      console.log(
+        `${result.schedules} ${mode} schedules in ${(result.wallMs / 1000).toFixed(1)} s (${each(result.wallMs)} ms each, ${each(result.cpuMs)} ms of CPU); wall-clock calls bridged: ${result.bridged}`,
+      );
+    }, 900_000);
+
+    for (const invariant of INVARIANTS) {
+      const why = asDefault ? FAILING_TODAY[mode][invariant] : undefined;
+      const test = why ? it.fails : it;
+      test(`${invariant}${why ? ` (fails today: ${why})` : ''}`, () => {
+        const message = brokenMessage(result, invariant, file);
+        // it.fails swallows the message: the seeds are printed instead.
+        if (message && why) console.log(message);
+        if (message) throw new Error(message);
+      });
+    }
+  });
+}
