@@ -5,8 +5,8 @@
  * mode every upload carries the shard total and index and the last one closes). Everything the seed decides is
  * drawn from it up front or by the scheduler, so a seed replays exactly.
  */
-import { closeRunCommand } from '../../src/upload/commands.js';
-import { uploadResults } from '../../src/upload/upload.js';
+import { closeRunCommand } from '../../src/operations/commands.js';
+import { uploadResults } from '../../src/pipeline/upload.js';
 import { encodeBody } from '../../src/api/transport.js';
 import { resolveSettings } from '../../src/settings/index.js';
 import type { TestResult, TestStatus } from '../../src/model.js';

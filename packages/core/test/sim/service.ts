@@ -164,5 +164,5 @@ function decode(body: NonNullable<Parameters<Transport>[0]['body']>): unknown {
 }
 
 function noAnswer(reason: string, timedOut: boolean): AttemptOutcome {
-  return { kind: 'no-answer', reason, permanent: false, timedOut, cause: new Error(`simulated: ${reason}`) };
+  return { kind: 'no-answer', reason, permanent: false, timedOut, cutOff: false, cause: new Error(`simulated: ${reason}`) };
 }
