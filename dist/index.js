@@ -45401,7 +45401,9 @@ async function ensureCases(session, caseIds, options = {}) {
 }
 /** The run's cases, and when the read's first page was answered (a long listing is as old as its first page). */
 async function readCases(session) {
+    const asked = session.clock.now();
     const { cases, answeredAt } = await session.api.readRunCases(session.projectId, session.run.id);
+    session.state.rememberRoundTrip((answeredAt ?? session.clock.now()) - asked);
     return { held: cases, readAt: answeredAt ?? session.clock.now() };
 }
 /**
@@ -45446,7 +45448,7 @@ async function keepResults(session, sent, options = {}) {
     const refusedInRun = new Map();
     let changing = 0;
     for (;;) {
-        await clock.sleep(settlePause(state.windowMs, state.fresh || state.crowded, clock.random));
+        await clock.sleep(settlePause(Math.max(state.windowMs, FRESH_READ_MS / 2 + state.roundTripMs), state.fresh || state.crowded, clock.random));
         const previous = state.selection;
         const held = await api.listRunCases(projectId, run.id);
         requests++;
@@ -45509,6 +45511,11 @@ class RunState {
     crowded = false;
     /** No selection was read yet: the first look assumes a crowd. */
     fresh = true;
+    /** The slowest round trip of a read seen so far: the windows of the job lines grow with it. */
+    roundTripMs = 0;
+    rememberRoundTrip(ms) {
+        this.roundTripMs = Math.max(this.roundTripMs, ms);
+    }
     /** Keep what a read found; `expected` is what it should hold if no other job wrote. */
     remember(held, expected) {
         const selection = new Set(held.map((c) => c.test_case.id));
@@ -45765,13 +45772,15 @@ const PROGRESS_EVERY_MS = 5_000;
 /** Without a total_count, only a repeated cursor or this many pages (10 million items) stops a list. */
 const MAX_PAGES_WITHOUT_TOTAL = 100_000;
 /**
- * Every item of the list. A list that ends with fewer items than its total_count (an empty last page without a
- * `next`, seen on the live service) is read once more from the start, then refused: read as complete, a short
- * list of test cases would turn every result naming a case it misses into "no such test case".
+ * Every item of the list. With `complete` (a list that does not change while it is read: the project's test
+ * cases), a list that ends with fewer items than its total_count (an empty last page without a `next`, seen on
+ * the live service) is read once more from the start, then refused: read as complete, a short list of test cases
+ * would turn every result naming a case it misses into "no such test case". A run's cases change under the
+ * feet of a reader while other jobs write (their count with them), so that list is taken as it comes.
  */
-async function listAll(http, path, key, read, query = {}, resource, observed) {
+async function listAll(http, path, key, read, query = {}, resource, observed, complete = false) {
     const first = await listOnce(http, path, key, read, query, resource, observed);
-    if (first.complete)
+    if (first.complete || !complete)
         return first.items;
     const again = await listOnce(http, path, key, read, query, resource, observed);
     if (again.complete)
@@ -45841,7 +45850,7 @@ class TestManagementApi {
         return readPage(res.body, 'users', readUser, context(res)).items;
     }
     listTestCases(projectId) {
-        return listAll(this.http, `/projects/${enc(projectId)}/test_cases`, 'test_cases', readTestCase, {}, `Project "${projectId}"`);
+        return listAll(this.http, `/projects/${enc(projectId)}/test_cases`, 'test_cases', readTestCase, {}, `Project "${projectId}"`, undefined, true);
     }
     async getRun(projectId, runId) {
         return this.getOne(`/projects/${enc(projectId)}/test_runs/${enc(runId)}`, 'test_run', readTestRun, `Test run "${runId}"`);
@@ -47115,8 +47124,10 @@ async function writeJobLine(session, own) {
     let current = run;
     let confirmed = 0;
     for (let attempt = 1; attempt <= LEDGER_ATTEMPTS; attempt++) {
+        const asked = clock.now();
         current = await api.getRun(projectId, run.id);
         const readAt = clock.now();
+        session.state.rememberRoundTrip(readAt - asked);
         const found = readJobLines(current.description);
         for (const line of found)
             if (line.job !== own.job)
@@ -47127,7 +47138,7 @@ async function writeJobLine(session, own) {
         if (missing.length === 0) {
             if (++confirmed >= 2)
                 return { run: current, lines: [...seen.values()], confirmed: true };
-            await clock.sleep(CONFIRM_GAP_MS + Math.floor(clock.random() * CONFIRM_JITTER_MS));
+            await clock.sleep(confirmGap(session.state.roundTripMs) + Math.floor(clock.random() * CONFIRM_JITTER_MS));
             continue;
         }
         confirmed = 0;
@@ -47138,6 +47149,13 @@ async function writeJobLine(session, own) {
     }
     log.warn(`Could not record this job's line on test run ${run.human_id} (other jobs kept changing its description); the close step may not count it.`);
     return { run: current, lines: [...seen.values()], confirmed: false };
+}
+/**
+ * How far apart the two confirming reads are: later than any write built on a read without our line can land —
+ * sent within FRESH_READ_MS of its read, then on its way as long as a round trip takes here (the slowest seen).
+ */
+function confirmGap(roundTripMs) {
+    return Math.max(CONFIRM_GAP_MS, FRESH_READ_MS + 2 * roundTripMs);
 }
 /** The job lines of the run as it is now (one read). */
 async function readLedger(session) {

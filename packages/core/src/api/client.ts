@@ -83,7 +83,7 @@ export class TestManagementApi {
   }
 
   listTestCases(projectId: string): Promise<TestCase[]> {
-    return listAll(this.http, `/projects/${enc(projectId)}/test_cases`, 'test_cases', readTestCase, {}, `Project "${projectId}"`);
+    return listAll(this.http, `/projects/${enc(projectId)}/test_cases`, 'test_cases', readTestCase, {}, `Project "${projectId}"`, undefined, true);
   }
 
   async getRun(projectId: string, runId: string): Promise<TestRun> {

@@ -26,8 +26,10 @@ export async function writeJobLine(session: RunSession, own: JobLine): Promise<L
   let current = run;
   let confirmed = 0;
   for (let attempt = 1; attempt <= LEDGER_ATTEMPTS; attempt++) {
+    const asked = clock.now();
     current = await api.getRun(projectId, run.id);
     const readAt = clock.now();
+    session.state.rememberRoundTrip(readAt - asked);
     const found = readJobLines(current.description);
     for (const line of found) if (line.job !== own.job) seen.set(line.job, newerLine(seen.get(line.job), line));
     seen.set(own.job, own);
@@ -35,7 +37,7 @@ export async function writeJobLine(session: RunSession, own: JobLine): Promise<L
     const missing = [...seen.values()].filter((line) => !present.has(formatJobLine(line)));
     if (missing.length === 0) {
       if (++confirmed >= 2) return { run: current, lines: [...seen.values()], confirmed: true };
-      await clock.sleep(CONFIRM_GAP_MS + Math.floor(clock.random() * CONFIRM_JITTER_MS));
+      await clock.sleep(confirmGap(session.state.roundTripMs) + Math.floor(clock.random() * CONFIRM_JITTER_MS));
       continue;
     }
     confirmed = 0;
@@ -45,6 +47,14 @@ export async function writeJobLine(session: RunSession, own: JobLine): Promise<L
   }
   log.warn(`Could not record this job's line on test run ${run.human_id} (other jobs kept changing its description); the close step may not count it.`);
   return { run: current, lines: [...seen.values()], confirmed: false };
+}
+
+/**
+ * How far apart the two confirming reads are: later than any write built on a read without our line can land —
+ * sent within FRESH_READ_MS of its read, then on its way as long as a round trip takes here (the slowest seen).
+ */
+function confirmGap(roundTripMs: number): number {
+  return Math.max(CONFIRM_GAP_MS, FRESH_READ_MS + 2 * roundTripMs);
 }
 
 /** The job lines of the run as it is now (one read). */

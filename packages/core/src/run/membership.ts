@@ -103,7 +103,9 @@ export async function ensureCases(session: RunSession, caseIds: readonly string[
 
 /** The run's cases, and when the read's first page was answered (a long listing is as old as its first page). */
 async function readCases(session: RunSession): Promise<{ held: RunCase[]; readAt: number }> {
+  const asked = session.clock.now();
   const { cases, answeredAt } = await session.api.readRunCases(session.projectId, session.run.id);
+  session.state.rememberRoundTrip((answeredAt ?? session.clock.now()) - asked);
   return { held: cases, readAt: answeredAt ?? session.clock.now() };
 }
 
@@ -170,7 +172,7 @@ export async function keepResults(
   const refusedInRun = new Map<string, number>();
   let changing = 0;
   for (;;) {
-    await clock.sleep(settlePause(state.windowMs, state.fresh || state.crowded, clock.random));
+    await clock.sleep(settlePause(Math.max(state.windowMs, FRESH_READ_MS / 2 + state.roundTripMs), state.fresh || state.crowded, clock.random));
     const previous = state.selection;
     const held = await api.listRunCases(projectId, run.id);
     requests++;

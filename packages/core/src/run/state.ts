@@ -28,6 +28,12 @@ export class RunState {
   crowded = false;
   /** No selection was read yet: the first look assumes a crowd. */
   fresh = true;
+  /** The slowest round trip of a read seen so far: the windows of the job lines grow with it. */
+  roundTripMs = 0;
+
+  rememberRoundTrip(ms: number): void {
+    this.roundTripMs = Math.max(this.roundTripMs, ms);
+  }
 
   /** Keep what a read found; `expected` is what it should hold if no other job wrote. */
   remember(held: readonly RunCase[], expected?: ReadonlySet<string>): void {

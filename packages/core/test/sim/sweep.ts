@@ -93,14 +93,15 @@ function describeOutcome(o: ScenarioOutcome): string {
  * seeds; when a fix lands, its `it.fails` fails ("expected to fail") and its line goes. A sweep of another length
  * (SIM_SCHEDULES) or one seed (SIM_SEED) expects every invariant to hold.
  */
-const CONVERGE_RACE =
-  'two jobs converge on the oldest run at once: one deletes the duplicate while the other still lists its cases to move them (404, exit 2; seed 57 has no fault but one rate limit)';
-const FAILED_SHARD = 'a shard that failed in the converge race sent nothing and marked no line, so no step can restore its worst results';
-const LONG_READ =
-  "a read of the run's cases spans pages tens of seconds apart (a page timed out and retried); the selection write built on it drops cases added meanwhile (seed 16: FRESH_READ_MS counts from the last page)";
+const LATE_SELECTION_WRITE =
+  "a selection write built from a read lands after another job's last look (0–3 s each way, late-applied writes): that job's case and its result are gone (seeds 20, 31, 77)";
+const FROM_SELECTION = 'follows from the selection: a result dropped with its case holds nothing at the end';
+const LATE_LINE =
+  "a job's line in the description is replaced by another job's write built on a read without it, landing after both confirmed (seeds 33, 42, 76)";
+const ERRORED_JOB = 'two seeds of 500 end a job with an error; replay seeds 457 and 464 with SIM_TRACE=1';
 const FAILING_TODAY: Record<Mode, Readonly<Record<string, string>>> = {
-  'close-job': { 'exit code': CONVERGE_RACE, 'worst outcome': FAILED_SHARD, 'markers complete': FAILED_SHARD, selection: LONG_READ },
-  'when-complete': { 'exit code': CONVERGE_RACE, 'worst outcome': FAILED_SHARD, 'closed once': FAILED_SHARD, selection: LONG_READ },
+  'close-job': { 'exit code': ERRORED_JOB, 'worst outcome': FROM_SELECTION, 'markers complete': LATE_LINE, selection: LATE_SELECTION_WRITE },
+  'when-complete': { 'exit code': ERRORED_JOB, 'worst outcome': FROM_SELECTION, 'closed once': LATE_LINE, selection: LATE_SELECTION_WRITE },
 };
 
 /** One describe block: a sweep of `count` schedules in `mode` (seeds from `first`), then one test per invariant. */
