@@ -104,7 +104,7 @@ describe('the XML formats through the CLI', () => {
     expect(emulator.state().requests.filter((r) => r.method !== 'GET')).toHaveLength(0);
   });
 
-  it('reads an NUnit file nested 20,000 suites deep, every level with properties, in a 96 MB heap', async () => {
+  it('refuses an NUnit file nested 20,000 suites deep, every level with properties, in a 96 MB heap (the depth limit)', async () => {
     const depth = 20_000;
     const open = Array.from(
       { length: depth },
@@ -114,8 +114,9 @@ describe('the XML formats through the CLI', () => {
     const file = join(dir, 'deep-nunit.xml');
     await writeFile(file, `<test-run>${open.join('')}<test-case name="deep" classname="A" result="Passed"/>${'</test-suite>'.repeat(depth)}</test-run>`);
     const res = await upload(['--dry-run', file], { TESTSIGMA_API_TOKEN: undefined, NODE_OPTIONS: '--max-old-space-size=96' });
-    expect(res.code, res.stderr).toBe(0);
-    expect(res.stdout).toContain('Tests: 1 passed, 0 failed, 0 skipped.\nMapping (test → test case), 1 test(s):\n    A › deep → none: no id\n');
+    // Refused by name with exit 2, not killed by the heap (exit 134).
+    expect(res.code, res.stderr).toBe(2);
+    expect(res.stdout).toContain('a <property> nested more than 1000 elements deep. Real result files nest a few levels;');
   });
 
   it('records those cases in a new run', async () => {

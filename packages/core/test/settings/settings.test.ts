@@ -29,6 +29,8 @@ describe('resolveSettings', () => {
       deadline: 600,
       spool: undefined,
       verify: true,
+      repeatsAreRetries: false,
+      prefix: undefined,
       failOnEmpty: true,
       failOnUploadError: true,
       verbose: false,
