@@ -41,7 +41,7 @@ async function cli(args: string[], env: Record<string, string | undefined> = {})
       RUNNER_TEMP: temp,
       ...env,
     }),
-    timeoutMs: 90_000,
+    timeoutMs: 180_000,
   });
   return search.record(args.join(' '), result);
 }
@@ -76,7 +76,7 @@ async function shards(key: string, count: number, extra: string[] = [], env: Rec
 }
 
 // Up to 8 processes at once on a shared 2-core machine: more than the default 30 s per test.
-describe('shards with one run key', { timeout: 90_000 }, () => {
+describe('shards with one run key', { timeout: 240_000 }, () => {
   it('8 concurrent shards and a close step make one run holding every result once, closed only by the close step', async () => {
     const results = await shards('pipeline-1', 8);
     for (const r of results) expect(r.code, r.stdout + r.stderr).toBe(0);
