@@ -45191,6 +45191,7 @@ function hasResult(c, untested) {
 }
 //# sourceMappingURL=carry-over.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/run/key.js
+
 const KEY_LABEL_PREFIX = 'testsigma-tm-key:';
 function keyLabel(key) {
     return `${KEY_LABEL_PREFIX}${key}`;
@@ -45210,13 +45211,9 @@ async function findKeyRuns(api, projectId, key) {
 function isClosed(run) {
     return run.status.toUpperCase() === 'CLOSED';
 }
-/** Oldest first; the id breaks ties so that every job orders the same runs the same way. */
-function key_byAge(a, b) {
-    return (a.created_at ?? 0) - (b.created_at ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-}
 /** Pure: the key's runs → the current generation. */
 function currentGeneration(runs) {
-    const sorted = [...runs].sort(key_byAge);
+    const sorted = [...runs].sort(byAge());
     let previous;
     let open = [];
     for (const run of sorted) {

@@ -11,7 +11,7 @@ export interface Aged {
 }
 
 /** A comparator putting the oldest first, by creation time, then each tie-breaker (smaller first), then id. */
-function byAge<T extends Aged>(...tieBreakers: ((item: T) => number)[]): (a: T, b: T) => number {
+export function byAge<T extends Aged>(...tieBreakers: ((item: T) => number)[]): (a: T, b: T) => number {
   return (a, b) => {
     const byTime = (a.created_at ?? 0) - (b.created_at ?? 0);
     if (byTime !== 0) return byTime;

@@ -13,6 +13,7 @@
  */
 import type { TestManagementApi, TestRun } from '../api/client.js';
 import type { Logger } from '../log.js';
+import { byAge } from '../oldest.js';
 
 const KEY_LABEL_PREFIX = 'testsigma-tm-key:';
 
@@ -39,11 +40,6 @@ function isClosed(run: TestRun): boolean {
   return run.status.toUpperCase() === 'CLOSED';
 }
 
-/** Oldest first; the id breaks ties so that every job orders the same runs the same way. */
-function byAge(a: TestRun, b: TestRun): number {
-  return (a.created_at ?? 0) - (b.created_at ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-}
-
 export interface Generation {
   /** Open runs created after the key's newest closed run, oldest first: the first is the run of the pipeline. */
   open: TestRun[];
@@ -53,7 +49,7 @@ export interface Generation {
 
 /** Pure: the key's runs → the current generation. */
 export function currentGeneration(runs: readonly TestRun[]): Generation {
-  const sorted = [...runs].sort(byAge);
+  const sorted = [...runs].sort(byAge<TestRun>());
   let previous: TestRun | undefined;
   let open: TestRun[] = [];
   for (const run of sorted) {

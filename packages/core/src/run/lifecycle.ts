@@ -3,7 +3,7 @@
  * by the run id setting. Keyed runs (shards, re-runs) are run-key.ts's; sending is send.ts's.
  * Each function is one step with plain data in and out; the pipeline strings them together.
  */
-import type { Project, TestManagementApi, TestPlan, TestRun, User } from '../api/client.js';
+import type { NewRun, Project, TestManagementApi, TestPlan, TestRun, User } from '../api/client.js';
 import { isUuid } from '../map/references.js';
 import { ApiError, ConfigError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -62,18 +62,6 @@ export function pickUser(users: User[], email: string | undefined, log: Logger, 
   return active;
 }
 
-export interface CreateRunInput {
-  projectId: string;
-  title: string;
-  description: string;
-  caseIds: string[];
-  assigneeId: string;
-  labels: string[];
-  now: number;
-  testPlanId?: string;
-  environmentIds?: string[];
-}
-
 /**
  * The test plan setting → the plan, checked before any run is created: a wrong plan is a setting to fix
  * (exit 2), named with the project's plans, rather than a run created without it or a create refused late.
@@ -109,7 +97,7 @@ const CLOCK_SKEW_MS = 10 * 60_000;
  * created since the first try — never another open run that merely shares a title (`--run-title Nightly`),
  * which this upload would otherwise write into and close.
  */
-export async function createRun(api: TestManagementApi, input: CreateRunInput, log: Logger): Promise<TestRun> {
+export async function createRun(api: TestManagementApi, input: NewRun, log: Logger): Promise<TestRun> {
   const since = input.now - CLOCK_SKEW_MS;
   return api.createRun(input, {
     findExisting: async () => {
