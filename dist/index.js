@@ -39674,12 +39674,6 @@ const cucumberJson = {
 };
 //# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/json-lines.js
-/**
- * What the event-stream formats share (`go test -json`, Dart/Flutter `--reporter json`): the text cut into
- * lines as it comes, each line parsed on its own, so memory holds one line, never the file. A line that is
- * not a JSON object is handed over as stray text rather than refused: these streams are often captured with
- * `2>&1`, so compiler output and logs sit between the events, and the reader decides what they mean.
- */
 /** Longest line read whole; a longer one (a test printing megabytes on one line) is cut, not kept. */
 const MAX_LINE_CHARS = 16 * 1024 * 1024;
 async function* jsonLines(chunks) {
@@ -39720,6 +39714,17 @@ function readLine(raw, line) {
         }
     }
     return { kind: 'stray', text, line };
+}
+/** Feed every line to `reader`, handing over what it completed every 1,000 lines and at the end. */
+async function* readLinesInBatches(chunks, reader) {
+    let count = 0;
+    for await (const line of jsonLines(chunks)) {
+        reader.line(line);
+        if (++count % 1000 === 0)
+            yield reader.take();
+    }
+    reader.end();
+    yield reader.take();
 }
 //# sourceMappingURL=json-lines.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/json-stream/long-string.js
@@ -39990,16 +39995,8 @@ function numberOf(value) {
 // The first event is `start` with the protocol version; a stream cut at the front still has typed events.
 const EVENT = /^\s*\{[^\n]*"type"\s*:\s*"(?:start|suite|allSuites|testStart|group|testDone|print|error|done|debug)"/m;
 const PROTOCOL = /"protocolVersion"\s*:|"testID"\s*:|"suiteID"\s*:/;
-async function* readDartJsonInBatches(chunks, ctx) {
-    const reader = new DartJsonReader(ctx.source);
-    let count = 0;
-    for await (const line of jsonLines(chunks)) {
-        reader.line(line);
-        if (++count % 1000 === 0)
-            yield reader.take();
-    }
-    reader.end();
-    yield reader.take();
+function readDartJsonInBatches(chunks, ctx) {
+    return readLinesInBatches(chunks, new DartJsonReader(ctx.source));
 }
 const dartJson = {
     id: 'dart-json',
@@ -40235,16 +40232,8 @@ function dedent(text) {
 // An event line: test2json writes `Time` (when known), then `Action`, then `Package` or `ImportPath` (none when
 // `go tool test2json` runs a test binary), then `Test`.
 const go_test_EVENT = /^\s*\{[^\n]*"Action"\s*:\s*"(?:start|run|output|pass|fail|skip|pause|cont|bench|build-output|build-fail)"[^\n]*"(?:Package|ImportPath|Test)"\s*:/m;
-async function* readGoTestJsonInBatches(chunks, ctx) {
-    const reader = new GoTestReader(ctx.source);
-    let count = 0;
-    for await (const line of jsonLines(chunks)) {
-        reader.line(line);
-        if (++count % 1000 === 0)
-            yield reader.take();
-    }
-    reader.end();
-    yield reader.take();
+function readGoTestJsonInBatches(chunks, ctx) {
+    return readLinesInBatches(chunks, new GoTestReader(ctx.source));
 }
 const goTestJson = {
     id: 'go-test-json',

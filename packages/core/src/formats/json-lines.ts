@@ -4,13 +4,14 @@
  * not a JSON object is handed over as stray text rather than refused: these streams are often captured with
  * `2>&1`, so compiler output and logs sit between the events, and the reader decides what they mean.
  */
+import type { TestResult } from '../model.js';
 
 export type JsonLine = { kind: 'event'; event: Record<string, unknown>; line: number } | { kind: 'stray'; text: string; line: number };
 
 /** Longest line read whole; a longer one (a test printing megabytes on one line) is cut, not kept. */
 const MAX_LINE_CHARS = 16 * 1024 * 1024;
 
-export async function* jsonLines(chunks: AsyncIterable<string>): AsyncGenerator<JsonLine, void, undefined> {
+async function* jsonLines(chunks: AsyncIterable<string>): AsyncGenerator<JsonLine, void, undefined> {
   let pending = '';
   let lineNumber = 0;
   for await (const chunk of chunks) {
@@ -43,4 +44,22 @@ function readLine(raw: string, line: number): JsonLine | undefined {
     }
   }
   return { kind: 'stray', text, line };
+}
+
+/** What a one-event-per-line format's reader does with the lines (go test -json, Dart/Flutter JSON). */
+export interface LineReader {
+  line(line: JsonLine): void;
+  end(): void;
+  take(): readonly TestResult[];
+}
+
+/** Feed every line to `reader`, handing over what it completed every 1,000 lines and at the end. */
+export async function* readLinesInBatches(chunks: AsyncIterable<string>, reader: LineReader): AsyncGenerator<readonly TestResult[], void, undefined> {
+  let count = 0;
+  for await (const line of jsonLines(chunks)) {
+    reader.line(line);
+    if (++count % 1000 === 0) yield reader.take();
+  }
+  reader.end();
+  yield reader.take();
 }

@@ -1,22 +1,15 @@
 /** Dart/Flutter `--reporter json` as one `Format`: recognised by its events, read line by line. Rules: ./dart.ts. */
 import type { TestResult } from '../../model.js';
 import type { Format, ReadContext } from '../format.js';
-import { jsonLines } from '../json-lines.js';
+import { readLinesInBatches } from '../json-lines.js';
 import { DartJsonReader } from './dart.js';
 
 // The first event is `start` with the protocol version; a stream cut at the front still has typed events.
 const EVENT = /^\s*\{[^\n]*"type"\s*:\s*"(?:start|suite|allSuites|testStart|group|testDone|print|error|done|debug)"/m;
 const PROTOCOL = /"protocolVersion"\s*:|"testID"\s*:|"suiteID"\s*:/;
 
-async function* readDartJsonInBatches(chunks: AsyncIterable<string>, ctx: ReadContext): AsyncGenerator<readonly TestResult[], void, undefined> {
-  const reader = new DartJsonReader(ctx.source);
-  let count = 0;
-  for await (const line of jsonLines(chunks)) {
-    reader.line(line);
-    if (++count % 1000 === 0) yield reader.take();
-  }
-  reader.end();
-  yield reader.take();
+function readDartJsonInBatches(chunks: AsyncIterable<string>, ctx: ReadContext): AsyncGenerator<readonly TestResult[], void, undefined> {
+  return readLinesInBatches(chunks, new DartJsonReader(ctx.source));
 }
 
 export const dartJson: Format = {

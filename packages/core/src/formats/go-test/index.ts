@@ -1,7 +1,7 @@
 /** `go test -json` as one `Format`: recognised by its events, read line by line. The rules are in ./go-test.ts. */
 import type { TestResult } from '../../model.js';
 import type { Format, ReadContext } from '../format.js';
-import { jsonLines } from '../json-lines.js';
+import { readLinesInBatches } from '../json-lines.js';
 import { GoTestReader } from './go-test.js';
 
 // An event line: test2json writes `Time` (when known), then `Action`, then `Package` or `ImportPath` (none when
@@ -9,15 +9,8 @@ import { GoTestReader } from './go-test.js';
 const EVENT =
   /^\s*\{[^\n]*"Action"\s*:\s*"(?:start|run|output|pass|fail|skip|pause|cont|bench|build-output|build-fail)"[^\n]*"(?:Package|ImportPath|Test)"\s*:/m;
 
-async function* readGoTestJsonInBatches(chunks: AsyncIterable<string>, ctx: ReadContext): AsyncGenerator<readonly TestResult[], void, undefined> {
-  const reader = new GoTestReader(ctx.source);
-  let count = 0;
-  for await (const line of jsonLines(chunks)) {
-    reader.line(line);
-    if (++count % 1000 === 0) yield reader.take();
-  }
-  reader.end();
-  yield reader.take();
+function readGoTestJsonInBatches(chunks: AsyncIterable<string>, ctx: ReadContext): AsyncGenerator<readonly TestResult[], void, undefined> {
+  return readLinesInBatches(chunks, new GoTestReader(ctx.source));
 }
 
 export const goTestJson: Format = {
