@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import type { TestResult } from '../../src/model.js';
 import { readResultFiles, type ReadFileOutcome } from '../../src/formats/read-files.js';
 import { FIXTURES_DIR } from './fixture-files.js';
+import { goldenJson } from './golden-json.js';
 
 const GOLDEN_DIR = fileURLToPath(new URL('./golden/', import.meta.url));
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
@@ -41,14 +42,6 @@ function normaliseOutcome(outcome: ReadFileOutcome): Record<string, unknown> {
   };
 }
 
-/** JSON with one result per block and short lists on one line: diffs stay readable. */
-function stringify(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(
-    /\[\n\s*((?:"(?:[^"\\\n]|\\.)*"|[\d.-]+|true|false|null)(?:,\n\s*(?:"(?:[^"\\\n]|\\.)*"|[\d.-]+|true|false|null))*)\n\s*\]/g,
-    (_, items: string) => `[${items.replace(/,\n\s*/g, ', ')}]`,
-  );
-}
-
 const outcomes = new Map<string, ReadFileOutcome>();
 for (const outcome of await readResultFiles(['xml/**/*.xml', 'xml/**/*.trx'], { cwd: FIXTURES_DIR })) outcomes.set(outcome.path, outcome);
 
@@ -64,7 +57,7 @@ describe('golden files of the XML formats', () => {
   });
 
   it.each([...outcomes.keys()])('%s', (fixture) => {
-    const actual = `${stringify(normaliseOutcome(outcomes.get(fixture) as ReadFileOutcome))}\n`;
+    const actual = `${goldenJson(normaliseOutcome(outcomes.get(fixture) as ReadFileOutcome))}\n`;
     const golden = path.join(GOLDEN_DIR, `${fixture}.json`);
     if (UPDATE) {
       mkdirSync(path.dirname(golden), { recursive: true });
