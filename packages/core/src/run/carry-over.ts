@@ -8,6 +8,7 @@
 import type { ResultEntry, RunCase, TestManagementApi, TestRun } from '../api/client.js';
 import type { Logger } from '../log.js';
 import { sendEntries } from './send.js';
+import { readJobLines, withJobLines } from './verdict.js';
 
 export interface CarryOver {
   previous: TestRun;
@@ -23,6 +24,17 @@ export interface CarryOver {
 /** The previous run's cases, read before the new run is created, so the new run can select them too. */
 export async function previousCases(api: TestManagementApi, projectId: string, previous: TestRun): Promise<RunCase[]> {
   return api.listRunCases(projectId, previous.id);
+}
+
+/**
+ * The new run's description with the previous run's job lines carried over. A re-run of failed jobs runs only
+ * some shards: the shards that are not re-run already reported (their lines say `done`), so the close step (and
+ * the last upload under `--shard-total`) counts them in the new run too, and the re-run shards replace their own
+ * lines. Without them a re-run's run would wait for shards that never come, and never close by itself.
+ */
+export async function withPreviousLines(api: TestManagementApi, projectId: string, previous: TestRun, description: string): Promise<string> {
+  const lines = readJobLines((await api.getRun(projectId, previous.id)).description);
+  return lines.length === 0 ? description : withJobLines(description, lines);
 }
 
 /**

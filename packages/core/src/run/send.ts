@@ -45,6 +45,8 @@ export interface SendOptions {
   nameOf?: (caseId: string) => string;
   /** Request size the batches are planned within (attachments counted); the default is the plan's. */
   maxBytes?: number;
+  /** Called (and awaited) with each batch the service acknowledged, as it is: `resume` records progress with it. */
+  onAcknowledged?: (batch: readonly ResultEntry[]) => Promise<void> | void;
 }
 
 /** A file part's headers (name, file name, content type, boundary) besides its bytes. */
@@ -96,6 +98,7 @@ export async function sendEntries(
           files.map((ofEntry) => ofEntry.map(asResultFile)),
         );
         outcome.acknowledged.push(...batch);
+        await options.onAcknowledged?.(batch);
         for (const ofEntry of files) {
           outcome.attachments.sent += ofEntry.length;
           outcome.attachments.sentBytes += ofEntry.reduce((sum, f) => sum + f.size, 0);
