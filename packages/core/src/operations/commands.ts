@@ -173,6 +173,7 @@ export async function resumeCommand(
 async function resumeEntries(api: TestManagementApi, log: Logger, progress: SpoolProgress, settings: Settings): Promise<CommandOutcome> {
   const { spool, file } = progress;
   const run = await openNamedRun(api, spool.projectId, spool.run.id);
+  await recordHeld(api, spool.projectId, run.id, progress);
   const landed = progress.landedIn(run.id);
   const toSend = spool.entries.filter((e) => !landed.has(e.test_case_id));
   const sent = await sendEntries(
@@ -261,6 +262,7 @@ async function resumeKeyed(given: {
     spoolProgress: progress,
   };
   const opened = await openRun(ctx, plan);
+  if (opened.run.id === spool.run.id) await recordHeld(api, projectId, opened.run.id, progress);
   const recorded = await recordResults(ctx, plan, opened);
   await progress.settled();
   const run = described(settings, projectId, opened.run);
@@ -279,4 +281,19 @@ async function resumeKeyed(given: {
     run,
     exitCode: 0,
   };
+}
+
+/**
+ * A batch can land without its answer (a lost answer, a write applied after the client's timeout): then it is
+ * not in the spool's landed list, and sending it again would write it twice. Before sending into the run the
+ * upload wrote to, the run is read once, and every entry whose case already holds the entry's status counts as
+ * landed.
+ */
+async function recordHeld(api: TestManagementApi, projectId: string, runId: string, progress: SpoolProgress): Promise<void> {
+  const landed = progress.landedIn(runId);
+  const pending = progress.spool.entries.filter((e) => !landed.has(e.test_case_id));
+  if (pending.length === 0) return;
+  const held = new Map((await api.listRunCases(projectId, runId)).map((c) => [c.test_case.id, c.status_id]));
+  const found = pending.filter((e) => held.get(e.test_case_id) === e.test_run_status_id);
+  if (found.length > 0) await progress.record(runId, found);
 }
