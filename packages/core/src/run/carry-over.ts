@@ -26,14 +26,19 @@ export async function previousCases(api: TestManagementApi, projectId: string, p
   return api.listRunCases(projectId, previous.id);
 }
 
+/** A job marker that names a shard (`2/4`, `2`), the same in every attempt of the pipeline. */
+const SHARD_MARKER = /^\d+(?:\/\d+)?$/;
+
 /**
- * The new run's description with the previous run's job lines carried over. A re-run of failed jobs runs only
+ * The new run's description with the previous run's shard lines carried over. A re-run of failed jobs runs only
  * some shards: the shards that are not re-run already reported (their lines say `done`), so the close step (and
- * the last upload under `--shard-total`) counts them in the new run too, and the re-run shards replace their own
- * lines. Without them a re-run's run would wait for shards that never come, and never close by itself.
+ * the last upload under `--shard-total`) counts them in the new run too, and the verdict keeps their results;
+ * a re-run shard replaces its own line. Only lines of a shard index (`2/4`, `2`) are carried: the line of an
+ * upload without one bears an id of that upload alone, which its re-run cannot replace — carried, it would
+ * bring back the failure the re-run fixed.
  */
 export async function withPreviousLines(api: TestManagementApi, projectId: string, previous: TestRun, description: string): Promise<string> {
-  const lines = readJobLines((await api.getRun(projectId, previous.id)).description);
+  const lines = readJobLines((await api.getRun(projectId, previous.id)).description).filter((line) => SHARD_MARKER.test(line.job));
   return lines.length === 0 ? description : withJobLines(description, lines);
 }
 
