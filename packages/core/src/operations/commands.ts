@@ -6,7 +6,7 @@
 import type { HttpClient, HttpClientOptions } from '../api/http.js';
 import type { TestManagementApi, TestRun } from '../api/client.js';
 import { detectCi } from '../ci.js';
-import { ConfigError, UnsentResultsError, asToolError, exitCodeFor, type TestsigmaTmError } from '../errors.js';
+import { ApiError, ConfigError, UnsentResultsError, asToolError, exitCodeFor, type TestsigmaTmError } from '../errors.js';
 import { redact, redactingLogger, silentLogger, type Logger } from '../log.js';
 import { requireSettings, settingLabel, type Env, type Host, type Settings } from '../settings/index.js';
 import { closeRun, finalWord } from '../run/close.js';
@@ -227,6 +227,23 @@ async function resumeKeyed(given: {
 }): Promise<CommandOutcome> {
   const { api, log, clock, projectId, settings, progress, host } = given;
   const { spool, file } = progress;
+  // Everything landed before the run was closed (the upload failed after sending, in its close or a last read):
+  // nothing is left to send, and a new generation would only duplicate the run.
+  const spooledRun = await api.getRun(projectId, spool.run.id).catch((error: unknown) => {
+    if (error instanceof ApiError && error.status === 404) return undefined;
+    throw error;
+  });
+  if (spooledRun && spooledRun.status.toUpperCase() === 'CLOSED') {
+    await recordHeld(api, projectId, spooledRun.id, progress);
+    if (spool.entries.every((e) => progress.landedIn(spooledRun.id).has(e.test_case_id))) {
+      const done = await markResumed(file);
+      return {
+        message: `Resumed ${file}: test run ${spooledRun.human_id} (closed since) holds every one of its ${spool.entries.length} result(s); nothing was sent. The file is kept as ${done}.`,
+        run: described(settings, projectId, spooledRun),
+        exitCode: 0,
+      };
+    }
+  }
   const statuses = await api.listRunStatuses();
   const names = new Map(statuses.map((s) => [s.id, s.name]));
   const userId = spool.entries[0]?.user_id ?? pickUser(await api.listUsers(), settings.userEmail, log, host).id;
