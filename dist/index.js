@@ -36103,7 +36103,7 @@ function getIDToken(aud) {
 
 //# sourceMappingURL=core.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/ci.js
-function detectCi(env) {
+function ci_detectCi(env) {
     if (env.GITHUB_ACTIONS === 'true') {
         const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
         const repo = env.GITHUB_REPOSITORY;
@@ -36447,7 +36447,7 @@ class MappingError extends TestsigmaTmError {
  * The service refused or could not be reached (after retries). Carries what a person needs to report it:
  * method, path, status, the server's own message and the request id.
  */
-class ApiError extends TestsigmaTmError {
+class errors_ApiError extends TestsigmaTmError {
     category = 'service';
     method;
     path;
@@ -36529,7 +36529,7 @@ function redact_redact(text, secrets = []) {
  * attachment's path on disk, which the tool must still open; it is never written out). What holds nothing to
  * redact is returned as it is, not copied: results read by the hundred thousand keep sharing what they share.
  */
-function redact_redactDeep(value, secrets, keep = NOTHING_KEPT) {
+function redactDeep(value, secrets, keep = NOTHING_KEPT) {
     return walk(value, secrets, keep);
 }
 const NOTHING_KEPT = new Set();
@@ -36734,7 +36734,7 @@ function isOutcome(text) {
     return OUTCOMES.includes(text);
 }
 /** `In Progress`, `in progress`, `InProgress`, `in_progress` and `UnTested`/`Untested` are the same status. */
-function statusKey(name) {
+function status_statusKey(name) {
     return name.toLowerCase().replace(/[\s_-]+/g, '');
 }
 /**
@@ -36749,7 +36749,7 @@ function resolveStatusIds(available, mapping) {
         const name = mapping[outcome];
         if (resolved.has(name))
             continue;
-        const found = available.find((s) => s.name === name) ?? available.find((s) => statusKey(s.name) === statusKey(name));
+        const found = available.find((s) => s.name === name) ?? available.find((s) => status_statusKey(s.name) === status_statusKey(name));
         if (found)
             resolved.set(name, found);
         else
@@ -36782,7 +36782,7 @@ const RANK = new Map([
 const OTHER_RANK = 2;
 /** How bad a status is: higher is worse; a status meaning "no result yet" (Untested) is below every result. */
 function statusSeverity(name) {
-    const key = statusKey(name);
+    const key = status_statusKey(name);
     if (key === 'untested')
         return -1;
     return RANK.get(key) ?? OTHER_RANK;
@@ -38281,7 +38281,7 @@ async function resolveProject(api, idOrName, host) {
         }
         catch (error) {
             // A wrong project is a setting to fix (exit 2), but keep the service's words and request id.
-            if (error instanceof ApiError && error.status === 404) {
+            if (error instanceof errors_ApiError && error.status === 404) {
                 throw new errors_ConfigError('CONFIG_UNKNOWN_PROJECT', `${error.message} Set ${setting} to a project UUID or exact name.`, { cause: error });
             }
             throw error;
@@ -38301,7 +38301,7 @@ async function resolveProject(api, idOrName, host) {
     throw new errors_ConfigError('CONFIG_UNKNOWN_PROJECT', `No project has the id or exact name "${idOrName}". Projects this token can see: ${names || 'none'}. Set ${setting} to one of them or to its UUID.`);
 }
 /** The user results are recorded as: the configured e-mail, else the first active user (with a warning). */
-function pickUser(users, email, log, host) {
+function lifecycle_pickUser(users, email, log, host) {
     const setting = settingLabel('userEmail', host);
     if (email) {
         const found = users.find((u) => u.email?.toLowerCase() === email.toLowerCase());
@@ -38325,7 +38325,7 @@ async function resolveTestPlan(api, projectId, ref, host) {
         return await api.getTestPlan(projectId, ref);
     }
     catch (error) {
-        if (!(error instanceof ApiError) || error.status !== 404)
+        if (!(error instanceof errors_ApiError) || error.status !== 404)
             throw error;
         // Best effort: the list only makes the message more helpful.
         const plans = await api.listTestPlans(projectId).catch(() => undefined);
@@ -38590,7 +38590,7 @@ async function deleteDuplicate(api, projectId, testCase) {
         await api.deleteTestCase(projectId, testCase.id);
     }
     catch (error) {
-        if (!(error instanceof ApiError && error.status === 404))
+        if (!(error instanceof errors_ApiError && error.status === 404))
             throw error;
     }
 }
@@ -38638,7 +38638,7 @@ async function resolveLookups(api, settings, host, log) {
     return ids;
 }
 function findByName(entries, name) {
-    return entries.find((e) => e.name === name) ?? entries.find((e) => statusKey(e.name) === statusKey(name));
+    return entries.find((e) => e.name === name) ?? entries.find((e) => status_statusKey(e.name) === status_statusKey(name));
 }
 /** Results that reach a case both by id and by title are one entry: the case's results, in input order. */
 function merge(existing, found) {
@@ -38925,7 +38925,7 @@ async function planAttachments(cases, settings, log) {
 
 const KEPT = new Set(['path', 'body']);
 function redactedResults(results, secrets) {
-    const clean = (result) => redact_redactDeep(result, secrets, KEPT);
+    const clean = (result) => redactDeep(result, secrets, KEPT);
     if (Array.isArray(results))
         return results.map(clean);
     return { read: (each) => results.read((result) => each(clean(result))) };
@@ -45037,6 +45037,8 @@ async function send_sendEntries(api, projectId, runId, entries, options, log) {
     const outcome = { acknowledged: [], refused: [], unsent: [], requests: 0, attachments: { sent: 0, sentBytes: 0, withdrawn: [] } };
     const progress = progressReporter(entries.length, log, options.now ?? Date.now);
     let splits = 0;
+    /** Acknowledged by an answer that does not list them: checked against the run at the end. */
+    const unconfirmed = [];
     // What is not sent now is spooled as entries only (`resume` sends no files): the files are named instead.
     const withoutFiles = (entry) => {
         const files = filesOf(entry);
@@ -45056,8 +45058,12 @@ async function send_sendEntries(api, projectId, runId, entries, options, log) {
             try {
                 outcome.requests++;
                 const files = batch.map(filesOf);
-                await api.putResults(projectId, runId, batch, files.map((ofEntry) => ofEntry.map(asResultFile)));
+                const confirmed = await api.putResults(projectId, runId, batch, files.map((ofEntry) => ofEntry.map(asResultFile)));
                 outcome.acknowledged.push(...batch);
+                if (confirmed)
+                    await options.onAcknowledged?.(batch);
+                else
+                    unconfirmed.push(...batch);
                 for (const ofEntry of files) {
                     outcome.attachments.sent += ofEntry.length;
                     outcome.attachments.sentBytes += ofEntry.reduce((sum, f) => sum + f.size, 0);
@@ -45065,7 +45071,7 @@ async function send_sendEntries(api, projectId, runId, entries, options, log) {
                 progress(outcome.acknowledged.length + outcome.refused.length);
             }
             catch (error) {
-                if (!(error instanceof ApiError))
+                if (!(error instanceof errors_ApiError))
                     throw error;
                 // A body cut off while its files were sent is a proxy's 413: the same halving, never the whole body again.
                 const tooLarge = error.status === 413 || error.code === 'API_BODY_CUT_OFF';
@@ -45103,7 +45109,40 @@ async function send_sendEntries(api, projectId, runId, entries, options, log) {
         }
     };
     await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, queue.length)) }, worker));
+    if (unconfirmed.length > 0)
+        await checkUnconfirmed(api, projectId, runId, unconfirmed, outcome, options, log);
     return outcome;
+}
+/**
+ * Batches answered 2xx with an empty or unexpected body may not have landed (a proxy answering for the service):
+ * the run is read once, and an entry whose case does not hold its status is not acknowledged but unsent, with an
+ * error saying so — the caller spools it and leaves the run open rather than report it recorded (`--no-verify`
+ * or not). Unsent, not sent again: the next write of the case would meet the same answer.
+ */
+async function checkUnconfirmed(api, projectId, runId, unconfirmed, outcome, options, log) {
+    let held;
+    try {
+        held = new Map((await api.listRunCases(projectId, runId)).map((c) => [c.test_case.id.toLowerCase(), c.status_id]));
+    }
+    catch (error) {
+        if (!(error instanceof errors_ApiError))
+            throw error;
+        // The run cannot be read now: none of them is known to have landed.
+        held = new Map();
+        outcome.error ??= error;
+    }
+    const missing = new Set(unconfirmed.filter((e) => held.get(e.test_case_id.toLowerCase()) !== e.test_run_status_id).map((e) => e.test_case_id));
+    const landed = unconfirmed.filter((e) => !missing.has(e.test_case_id));
+    if (landed.length > 0)
+        await options.onAcknowledged?.(landed);
+    if (missing.size === 0) {
+        log.debug(`${unconfirmed.length} result(s) were answered without the cases they recorded; the run holds every one of them.`);
+        return;
+    }
+    const lost = outcome.acknowledged.filter((e) => missing.has(e.test_case_id));
+    outcome.acknowledged = outcome.acknowledged.filter((e) => !missing.has(e.test_case_id));
+    outcome.unsent.push(...lost);
+    outcome.error ??= new errors_ApiError('API_UNEXPECTED_BODY', { method: 'PUT', path: `/projects/${projectId}/test_runs/${runId}/test_cases` }, `The service answered ${lost.length} result(s) with success but an empty or unexpected body, and the run does not hold them: a proxy or gateway may answer for the service without passing the write on. They were not recorded; check the base URL and any proxy between here and the service.`);
 }
 function asResultFile(file) {
     return {
@@ -45126,11 +45165,189 @@ function progressReporter(total, log, now) {
     };
 }
 //# sourceMappingURL=send.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/run/timing.js
+/**
+ * Every pause, window and bound of the cross-job protocol (see run/index.ts), in one place. All of them are
+ * spent on the injected clock, so the simulation and the tests run them on virtual time.
+ */
+/**
+ * A write built from a read of what it replaces (the run's cases, its description) is sent within this long of
+ * the read, or not sent and built again from a new read: sent later, it would undo what others wrote meanwhile.
+ * Well under SETTLE_CROWD_MS, so that a job's look comes after every write built from a read that missed its cases.
+ */
+const FRESH_READ_MS = 1500;
+/** Jobs that found or created the run at the same moment start their first read at random within this. */
+const START_SPREAD_MS = 1000;
+/** The pause before reading back a selection write: half of a ceiling that doubles per attempt, plus jitter. */
+const READ_BACK_FIRST_MS = 500;
+const READ_BACK_MAX_MS = 4000;
+/** Before a look at what this job sent: twice its longest read-to-write time, at least this (alone / in a crowd). */
+const SETTLE_ALONE_MS = 1000;
+const SETTLE_CROWD_MS = 3000;
+/** Looks while late writes keep removing cases, beyond which this job stops waiting for them. */
+const QUIET_LOOKS = 3;
+/** Put-backs refused while the case is in the run, after which the result is given up (named as refused). */
+const REFUSALS_IN_RUN = 2;
+/** Rounds of writing this job's line into the run's description before giving up (a crowd keeps replacing it). */
+const LEDGER_ATTEMPTS = 20;
+/** Two reads holding every line seen confirm it, this far apart (plus jitter): later than any write built earlier. */
+const CONFIRM_GAP_MS = FRESH_READ_MS + 300;
+const CONFIRM_JITTER_MS = 500;
+/** Rounds of writing this job's worse results again after another job's better one replaced them. */
+const REASSERT_ROUNDS = 3;
+/** How long the close step waits for shards whose line is missing or not yet done, and how often it looks. */
+const CLOSE_WAIT_MS = 60_000;
+const CLOSE_POLL_MS = 5_000;
+/** A job's line in the run's description holds at most this many characters (lists fall back to counts). */
+const LEDGER_LINE_MAX = 4000;
+//# sourceMappingURL=timing.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/run/verdict.js
+/**
+ * The verdict of a case across the jobs of one run, and the job lines the run's description carries so that
+ * every job — and the close step — knows what the others reported. Pure: text in, values out.
+ *
+ * A job line reads `testsigma-tm job 2/4 (done): Failed DEMO-3 DEMO-5..7; Blocked DEMO-9; Passed DEMO-1..2`:
+ * the job's marker (its shard, or an id of its own), whether it is still `reporting` or `done`, and its cases by
+ * status (human ids, consecutive numbers folded into ranges). A line that would pass LEDGER_LINE_MAX gives its
+ * best statuses as counts (`Passed 1200 unlisted`), worst kept longest: what cannot be listed cannot be restored
+ * at close, and the summary says so.
+ */
+
+
+const LINE = /^testsigma-tm job (\S+) \((reporting|done)\):(.*)$/;
+const ID = /^(.+)-(\d+)(?:\.\.(\d+))?$/;
+/** The worse of two status names (the first when equal); undefined stands for "no result". */
+function worse(a, b) {
+    if (a === undefined)
+        return b;
+    if (b === undefined)
+        return a;
+    return statusSeverity(b) > statusSeverity(a) ? b : a;
+}
+/** Each case's worst status over the given job lines. */
+function worstByCase(lines) {
+    const worst = new Map();
+    for (const line of lines) {
+        for (const [status, ids] of line.cases)
+            for (const id of ids)
+                worst.set(id, worse(worst.get(id), status) ?? status);
+    }
+    return worst;
+}
+/** The job lines of a description, in order. */
+function readJobLines(description) {
+    const lines = [];
+    for (const text of (description ?? '').split('\n')) {
+        const m = LINE.exec(text.trim());
+        if (m?.[1] && m[2])
+            lines.push(parseBody(m[1], m[2], m[3] ?? ''));
+    }
+    return lines;
+}
+function parseBody(job, state, body) {
+    const line = { job, state, cases: new Map(), unlisted: new Map() };
+    for (const segment of body.split(';')) {
+        const words = segment.trim().split(/\s+/).filter(Boolean);
+        const firstId = words.findIndex((w, i) => i > 0 && (ID.test(w) || /^\d+$/.test(w)));
+        if (firstId < 1)
+            continue;
+        const status = words.slice(0, firstId).join(' ');
+        const rest = words.slice(firstId);
+        if (rest.length === 2 && rest[1] === 'unlisted')
+            line.unlisted.set(status, Number(rest[0]));
+        else
+            line.cases.set(status, rest.flatMap(expand));
+    }
+    return line;
+}
+function expand(token) {
+    const m = ID.exec(token);
+    if (!m?.[1] || m[3] === undefined)
+        return [token];
+    const [from, to] = [Number(m[2]), Number(m[3])];
+    const ids = [];
+    for (let n = from; n <= to && ids.length < 100_000; n++)
+        ids.push(`${m[1]}-${n}`);
+    return ids;
+}
+/** `DEMO-1 DEMO-2 DEMO-3 DEMO-7` → `DEMO-1..3 DEMO-7`; ids without a number stay as they are. */
+function fold(ids) {
+    const byPrefix = new Map();
+    const plain = [];
+    for (const id of new Set(ids)) {
+        const m = ID.exec(id);
+        if (m?.[1] && m[3] === undefined)
+            (byPrefix.get(m[1]) ?? byPrefix.set(m[1], []).get(m[1]))?.push(Number(m[2]));
+        else
+            plain.push(id);
+    }
+    const parts = [];
+    for (const [prefix, numbers] of byPrefix) {
+        numbers.sort((a, b) => a - b);
+        for (let i = 0; i < numbers.length;) {
+            let j = i;
+            while (j + 1 < numbers.length && numbers[j + 1] === (numbers[j] ?? 0) + 1)
+                j++;
+            parts.push(j > i ? `${prefix}-${numbers[i]}..${numbers[j]}` : `${prefix}-${numbers[i]}`);
+            i = j + 1;
+        }
+    }
+    return [...parts, ...plain.sort()].join(' ');
+}
+/** The line's text: worst statuses first; when too long, the best statuses become counts until it fits. */
+function formatJobLine(line) {
+    const statuses = [...new Set([...line.cases.keys(), ...line.unlisted.keys()])].sort((a, b) => statusSeverity(b) - statusSeverity(a));
+    const listed = new Set(line.cases.keys());
+    const render = () => {
+        const segments = statuses.map((s) => listed.has(s) ? `${s} ${fold(line.cases.get(s) ?? [])}` : `${s} ${(line.unlisted.get(s) ?? 0) + (line.cases.get(s)?.length ?? 0)} unlisted`);
+        return `testsigma-tm job ${line.job} (${line.state}): ${segments.join('; ')}`;
+    };
+    let text = render();
+    for (let i = statuses.length - 1; text.length > LEDGER_LINE_MAX && i >= 0; i--) {
+        listed.delete(statuses[i]);
+        text = render();
+    }
+    return text;
+}
+/** Did this line lose cases to its length (so the close step cannot restore all of them)? */
+function isPartial(line) {
+    return readJobLines(formatJobLine(line))[0]?.unlisted.size !== 0 || line.unlisted.size > 0;
+}
+/** The description with its job lines replaced by `lines` (one per job, in job order), other text kept. */
+function withJobLines(description, lines) {
+    const others = (description ?? '').split('\n').filter((text) => !LINE.test(text.trim()));
+    while (others.length > 0 && others[others.length - 1]?.trim() === '')
+        others.pop();
+    const sorted = [...lines].sort((a, b) => (a.job < b.job ? -1 : a.job > b.job ? 1 : 0)).map(formatJobLine);
+    return [...others, ...sorted].join('\n').trim();
+}
+/** The more advanced of two lines of one job: `done` over `reporting`, else the second (newer) one. */
+function newerLine(a, b) {
+    if (a && a.state === 'done' && b.state === 'reporting')
+        return a;
+    return b;
+}
+//# sourceMappingURL=verdict.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/run/carry-over.js
+
 
 /** The previous run's cases, read before the new run is created, so the new run can select them too. */
 async function previousCases(api, projectId, previous) {
     return api.listRunCases(projectId, previous.id);
+}
+/** A job marker that names a shard (`2/4`, `2`), the same in every attempt of the pipeline. */
+const SHARD_MARKER = /^\d+(?:\/\d+)?$/;
+/**
+ * The new run's description with the previous run's shard lines carried over. A re-run of failed jobs runs only
+ * some shards: the shards that are not re-run already reported (their lines say `done`), so the close step (and
+ * the last upload under `--shard-total`) counts them in the new run too, and the verdict keeps their results;
+ * a re-run shard replaces its own line. Only lines of a shard index (`2/4`, `2`) are carried: the line of an
+ * upload without one bears an id of that upload alone, which its re-run cannot replace — carried, it would
+ * bring back the failure the re-run fixed.
+ */
+async function withPreviousLines(api, projectId, previous, description) {
+    const lines = readJobLines((await api.getRun(projectId, previous.id)).description).filter((line) => SHARD_MARKER.test(line.job));
+    return lines.length === 0 ? description : withJobLines(description, lines);
 }
 /**
  * Copy the previous run's results into the new run, batch by batch. Right before each batch the new run is read
@@ -45287,42 +45504,6 @@ function runTitle(template, ci, now) {
     return filled !== '' ? filled : defaultRunTitle(ci, now);
 }
 //# sourceMappingURL=run-title.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/run/timing.js
-/**
- * Every pause, window and bound of the cross-job protocol (see run/index.ts), in one place. All of them are
- * spent on the injected clock, so the simulation and the tests run them on virtual time.
- */
-/**
- * A write built from a read of what it replaces (the run's cases, its description) is sent within this long of
- * the read, or not sent and built again from a new read: sent later, it would undo what others wrote meanwhile.
- * Well under SETTLE_CROWD_MS, so that a job's look comes after every write built from a read that missed its cases.
- */
-const FRESH_READ_MS = 1500;
-/** Jobs that found or created the run at the same moment start their first read at random within this. */
-const START_SPREAD_MS = 1000;
-/** The pause before reading back a selection write: half of a ceiling that doubles per attempt, plus jitter. */
-const READ_BACK_FIRST_MS = 500;
-const READ_BACK_MAX_MS = 4000;
-/** Before a look at what this job sent: twice its longest read-to-write time, at least this (alone / in a crowd). */
-const SETTLE_ALONE_MS = 1000;
-const SETTLE_CROWD_MS = 3000;
-/** Looks while late writes keep removing cases, beyond which this job stops waiting for them. */
-const QUIET_LOOKS = 3;
-/** Put-backs refused while the case is in the run, after which the result is given up (named as refused). */
-const REFUSALS_IN_RUN = 2;
-/** Rounds of writing this job's line into the run's description before giving up (a crowd keeps replacing it). */
-const LEDGER_ATTEMPTS = 20;
-/** Two reads holding every line seen confirm it, this far apart (plus jitter): later than any write built earlier. */
-const CONFIRM_GAP_MS = FRESH_READ_MS + 300;
-const CONFIRM_JITTER_MS = 500;
-/** Rounds of writing this job's worse results again after another job's better one replaced them. */
-const REASSERT_ROUNDS = 3;
-/** How long the close step waits for shards whose line is missing or not yet done, and how often it looks. */
-const CLOSE_WAIT_MS = 60_000;
-const CLOSE_POLL_MS = 5_000;
-/** A job's line in the run's description holds at most this many characters (lists fall back to counts). */
-const LEDGER_LINE_MAX = 4000;
-//# sourceMappingURL=timing.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/run/membership.js
 
 
@@ -45535,7 +45716,7 @@ const VERSION = '0.1.0';
  * the key's open run or a new one that every job of the pipeline converges on; else a new run. A run this upload
  * did not create is made to hold the mapped cases.
  */
-async function openRun(ctx, plan) {
+async function open_run_openRun(ctx, plan) {
     const { settings, api, log, host, runKey } = ctx;
     const { projectId } = plan;
     const caseIds = plan.entries.map((p) => p.entry.test_case_id);
@@ -45556,8 +45737,10 @@ async function openRun(ctx, plan) {
             key: runKey,
             create: async (previous, findExisting) => {
                 carried = previous ? await previousCases(api, projectId, previous) : [];
-                const description = runDescription(ctx.ci, plan.total, plan.fileCount) +
-                    (previous ? `\nContinues test run ${previous.human_id} (closed), whose results were carried over.` : '');
+                const fresh = runDescription(ctx.ci, plan.total, plan.fileCount);
+                const description = previous
+                    ? await withPreviousLines(api, projectId, previous, `${fresh}\nContinues test run ${previous.human_id} (closed), whose results were carried over.`)
+                    : fresh;
                 const selection = [...new Set([...caseIds, ...carried.map((c) => c.test_case.id)])];
                 return api.createRun({
                     projectId,
@@ -45602,7 +45785,7 @@ function runDescription(ci, results, files) {
  */
 
 function unexpectedBody(ctx, problem) {
-    return new ApiError('API_UNEXPECTED_BODY', { method: ctx.method, path: ctx.path, status: ctx.status, ...(ctx.requestId ? { requestId: ctx.requestId } : {}) }, `The answer ${problem}. The service may have changed, or the base URL points at something other than the Test Management API (it usually ends in /api/v1).`);
+    return new errors_ApiError('API_UNEXPECTED_BODY', { method: ctx.method, path: ctx.path, status: ctx.status, ...(ctx.requestId ? { requestId: ctx.requestId } : {}) }, `The answer ${problem}. The service may have changed, or the base URL points at something other than the Test Management API (it usually ends in /api/v1).`);
 }
 function record(value, where, ctx) {
     if (!value || typeof value !== 'object' || Array.isArray(value))
@@ -45771,7 +45954,7 @@ async function listAll(http, path, key, read, query = {}, resource, observed, co
     const again = await listOnce(http, path, key, read, query, resource, observed);
     if (again.complete)
         return again.items;
-    throw new ApiError('API_LIST_INCOMPLETE', { method: 'GET', path: again.last.path, status: again.last.status, ...(again.last.requestId ? { requestId: again.last.requestId } : {}) }, `The service ended the list at ${again.items.length} of the ${again.total} items its total_count announces, twice; stopped rather than treat the rest as missing. Try again later.`);
+    throw new errors_ApiError('API_LIST_INCOMPLETE', { method: 'GET', path: again.last.path, status: again.last.status, ...(again.last.requestId ? { requestId: again.last.requestId } : {}) }, `The service ended the list at ${again.items.length} of the ${again.total} items its total_count announces, twice; stopped rather than treat the rest as missing. Try again later.`);
 }
 async function listOnce(http, path, key, read, query, resource, observed) {
     const items = [];
@@ -45801,7 +45984,7 @@ async function listOnce(http, path, key, read, query, resource, observed) {
             const why = seen.has(next)
                 ? `sent the same next page twice (page ${page})`
                 : `kept returning more pages than its total_count of ${total ?? 'unknown'} allows (page ${page})`;
-            throw new ApiError('API_PAGINATION_LOOP', { method: 'GET', path: res.path, status: res.status, ...(res.requestId ? { requestId: res.requestId } : {}) }, `The service ${why}; stopped to avoid looping.`);
+            throw new errors_ApiError('API_PAGINATION_LOOP', { method: 'GET', path: res.path, status: res.status, ...(res.requestId ? { requestId: res.requestId } : {}) }, `The service ${why}; stopped to avoid looping.`);
         }
         seen.add(next);
         if (http.clock() - lastReport >= PROGRESS_EVERY_MS) {
@@ -45947,22 +46130,25 @@ class TestManagementApi {
     }
     /**
      * One batch of results, as multipart with a plain `data` field (the live service reads form values). Safe
-     * to repeat (last write wins). An empty answer is a success; a non-JSON one is not (see HttpClient.send).
-     */
-    /**
-     * `files[i]` are the files of `entries[i]`, sent as parts `attachments_<i>_<j>` after the `data` field (which
-     * must stay a plain field: a server reading form values does not see a file part).
+     * to repeat (last write wins). A non-JSON answer is an error (see HttpClient.send). `files[i]` are the files
+     * of `entries[i]`, sent as parts `attachments_<i>_<j>` after the `data` field (which must stay a plain field:
+     * a server reading form values does not see a file part).
+     *
+     * Returns whether the answer confirms the batch: it lists every case of the batch (`data.test_run_cases`, as
+     * the service and the emulator answer). An empty or other 2xx answer is unconfirmed — a proxy can say 200 for
+     * a write that never reached the service — and the caller reads the run to know (run/send.ts).
      */
     async putResults(projectId, runId, entries, files = []) {
         const form = [{ name: 'data', value: JSON.stringify({ test_run_cases: entries }) }];
         files.forEach((ofEntry, i) => ofEntry?.forEach((file, j) => form.push({ ...file, name: `attachments_${i}_${j}` })));
-        await this.http.send({
+        const res = await this.http.send({
             method: 'PUT',
             path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`,
             form,
             idempotent: true,
             resource: `Test run "${runId}"`,
         });
+        return confirmsBatch(res.body, entries);
     }
     // Case sync (opt-in): creating test cases and folders for tests that name no case.
     /** One of the lookups a new test case needs an id from. */
@@ -46036,6 +46222,20 @@ function enc(segment) {
 }
 function context(res) {
     return { method: res.method, path: res.path, status: res.status, requestId: res.requestId };
+}
+/** Does a batch's answer list every case of the batch (`data.test_run_cases[].test_case.id`)? */
+function confirmsBatch(body, entries) {
+    const data = body?.data;
+    const rows = data?.test_run_cases;
+    if (!Array.isArray(rows))
+        return false;
+    const named = new Set();
+    for (const row of rows) {
+        const id = row?.test_case?.id ?? row?.test_case_id;
+        if (typeof id === 'string')
+            named.add(id.toLowerCase());
+    }
+    return entries.every((e) => named.has(e.test_case_id.toLowerCase()));
 }
 //# sourceMappingURL=client.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/api/pacer.js
@@ -46460,7 +46660,7 @@ async function exchange(dispatcher, method, url, headers, body, timeoutMs, nowMs
             const v = Number(header(name));
             return header(name) !== undefined && Number.isFinite(v) ? v : undefined;
         };
-        const parsed = parseBody(text, header('content-type'));
+        const parsed = transport_parseBody(text, header('content-type'));
         const rate = {};
         const limit = number('x-tms-api-limit');
         const remaining = number('x-tms-api-remaining');
@@ -46527,7 +46727,7 @@ async function streamForm(parts) {
         throw new Error('multipart body could not be encoded');
     return { stream: external_node_stream_.Readable.fromWeb(encoded.body), contentType: encoded.headers.get('content-type') ?? 'multipart/form-data' };
 }
-function parseBody(text, contentType) {
+function transport_parseBody(text, contentType) {
     if (text.trim() === '')
         return { body: undefined };
     try {
@@ -46578,22 +46778,22 @@ function errorFor(details, resource, attempts, tokenSettingName = 'TESTSIGMA_API
     const status = details.status ?? 0;
     const after = ` ${gaveUp ?? (attempts > 1 ? `Gave up after ${attempts} attempts.` : '')}`.trimEnd();
     if (status === 401) {
-        return new ApiError('API_UNAUTHORIZED', details, `The API token was refused: check ${tokenSettingName} (missing, mistyped, expired or revoked? Create one under Settings > API Keys).`);
+        return new errors_ApiError('API_UNAUTHORIZED', details, `The API token was refused: check ${tokenSettingName} (missing, mistyped, expired or revoked? Create one under Settings > API Keys).`);
     }
     if (status === 403)
-        return new ApiError('API_FORBIDDEN', details, `The token in ${tokenSettingName} is not allowed to do this; use a key of a user with access to the project.`);
+        return new errors_ApiError('API_FORBIDDEN', details, `The token in ${tokenSettingName} is not allowed to do this; use a key of a user with access to the project.`);
     if (status === 404)
-        return new ApiError('API_NOT_FOUND', details, `${resource ?? 'The resource'} was not found: check the id or name, and that the token's account can see it.`);
+        return new errors_ApiError('API_NOT_FOUND', details, `${resource ?? 'The resource'} was not found: check the id or name, and that the token's account can see it.`);
     if (status === 413)
-        return new ApiError('API_PAYLOAD_TOO_LARGE', details, 'The request was too large for the service.');
+        return new errors_ApiError('API_PAYLOAD_TOO_LARGE', details, 'The request was too large for the service.');
     if (status === 400 || status === 422)
-        return new ApiError('API_REJECTED', details, 'The service rejected the request as invalid.');
+        return new errors_ApiError('API_REJECTED', details, 'The service rejected the request as invalid.');
     if (status === 429 || (status === 500 && /rate limit/i.test(details.serverMessage ?? ''))) {
-        return new ApiError('API_RATE_LIMITED', details, `The service kept answering "rate limit exceeded".${after} Try again later, or run fewer uploads with the same token at once.`);
+        return new errors_ApiError('API_RATE_LIMITED', details, `The service kept answering "rate limit exceeded".${after} Try again later, or run fewer uploads with the same token at once.`);
     }
     if (status >= 500)
-        return new ApiError('API_SERVER_ERROR', details, `The service failed.${after} Try again later.`);
-    return new ApiError('API_UNEXPECTED_STATUS', details, 'The service gave an unexpected answer.');
+        return new errors_ApiError('API_SERVER_ERROR', details, `The service failed.${after} Try again later.`);
+    return new errors_ApiError('API_UNEXPECTED_STATUS', details, 'The service gave an unexpected answer.');
 }
 //# sourceMappingURL=http-errors.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/api/first-contact.js
@@ -46857,7 +47057,7 @@ class http_HttpClient {
         if (outcome.kind === 'answer')
             return errorFor(details, resource, attempts, this.options.tokenSettingName, gaveUp);
         const after = gaveUp ?? (attempts > 1 ? `Gave up after ${attempts} attempts.` : '');
-        return new ApiError('API_UNREACHABLE', details, `No answer from ${this.baseUrl.origin} (${outcome.reason}).${after ? ` ${after}` : ''} Check the base URL and the network (and HTTPS_PROXY / NO_PROXY if a proxy is needed); the service may be down.`, { cause: outcome.cause });
+        return new errors_ApiError('API_UNREACHABLE', details, `No answer from ${this.baseUrl.origin} (${outcome.reason}).${after ? ` ${after}` : ''} Check the base URL and the network (and HTTPS_PROXY / NO_PROXY if a proxy is needed); the service may be down.`, { cause: outcome.cause });
     }
     /** An answer on first contact that is not the API's: a page that is not JSON, or a 404 under a base URL without /api/vN. */
     notTheApi(status, notJson) {
@@ -46876,12 +47076,12 @@ class http_HttpClient {
         const tried = `Tried ${details.method} ${redactUrl(url)}${attempts > 1 ? ` ${attempts} times over ${seconds(this.now() - this.createdAt)}` : ''}; the service has not answered since this started, so this is taken for a setting to fix, not an outage.`;
         // A page that is not the API's is described, not quoted.
         const shown = failure.kind === 'not-json' ? { method: details.method, path: details.path, status: details.status } : details;
-        return new ApiError('API_BASE_URL', shown, `${diagnoseBaseUrl(failure, base, setting)} ${tried}`, { cause });
+        return new errors_ApiError('API_BASE_URL', shown, `${diagnoseBaseUrl(failure, base, setting)} ${tried}`, { cause });
     }
     /** The connection closed while the files were being sent: as a 413, the caller sends the result without them. */
     cutOff(details, outcome) {
         this.answered = true;
-        return new ApiError('API_BODY_CUT_OFF', details, `The connection was closed while the request's files were being sent (${outcome.reason}): a proxy or the service refusing a body that large, as an HTTP 413 would. It is not sent again whole.`, { cause: outcome.cause });
+        return new errors_ApiError('API_BODY_CUT_OFF', details, `The connection was closed while the request's files were being sent (${outcome.reason}): a proxy or the service refusing a body that large, as an HTTP 413 would. It is not sent again whole.`, { cause: outcome.cause });
     }
     mayReportQueued() {
         if (this.now() - this.lastQueuedReport < 5_000)
@@ -46926,7 +47126,7 @@ class http_HttpClient {
             url = withoutCredentials(new URL(req.path));
             // Never send the token to another host, whatever a pagination link says.
             if (url.origin !== this.baseUrl.origin) {
-                throw new ApiError('API_FOREIGN_LINK', { method: req.method, path: redactUrl(req.path) }, `The service pointed to ${url.origin}, which is not the configured base URL's origin ${this.baseUrl.origin}; refusing to send the token there.`);
+                throw new errors_ApiError('API_FOREIGN_LINK', { method: req.method, path: redactUrl(req.path) }, `The service pointed to ${url.origin}, which is not the configured base URL's origin ${this.baseUrl.origin}; refusing to send the token there.`);
             }
         }
         else {
@@ -46973,133 +47173,6 @@ function openService(settings, token, host, log, overrides) {
 //# sourceMappingURL=service.js.map
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./packages/core/dist/run/verdict.js
-/**
- * The verdict of a case across the jobs of one run, and the job lines the run's description carries so that
- * every job — and the close step — knows what the others reported. Pure: text in, values out.
- *
- * A job line reads `testsigma-tm job 2/4 (done): Failed DEMO-3 DEMO-5..7; Blocked DEMO-9; Passed DEMO-1..2`:
- * the job's marker (its shard, or an id of its own), whether it is still `reporting` or `done`, and its cases by
- * status (human ids, consecutive numbers folded into ranges). A line that would pass LEDGER_LINE_MAX gives its
- * best statuses as counts (`Passed 1200 unlisted`), worst kept longest: what cannot be listed cannot be restored
- * at close, and the summary says so.
- */
-
-
-const LINE = /^testsigma-tm job (\S+) \((reporting|done)\):(.*)$/;
-const ID = /^(.+)-(\d+)(?:\.\.(\d+))?$/;
-/** The worse of two status names (the first when equal); undefined stands for "no result". */
-function worse(a, b) {
-    if (a === undefined)
-        return b;
-    if (b === undefined)
-        return a;
-    return statusSeverity(b) > statusSeverity(a) ? b : a;
-}
-/** Each case's worst status over the given job lines. */
-function worstByCase(lines) {
-    const worst = new Map();
-    for (const line of lines) {
-        for (const [status, ids] of line.cases)
-            for (const id of ids)
-                worst.set(id, worse(worst.get(id), status) ?? status);
-    }
-    return worst;
-}
-/** The job lines of a description, in order. */
-function readJobLines(description) {
-    const lines = [];
-    for (const text of (description ?? '').split('\n')) {
-        const m = LINE.exec(text.trim());
-        if (m?.[1] && m[2])
-            lines.push(verdict_parseBody(m[1], m[2], m[3] ?? ''));
-    }
-    return lines;
-}
-function verdict_parseBody(job, state, body) {
-    const line = { job, state, cases: new Map(), unlisted: new Map() };
-    for (const segment of body.split(';')) {
-        const words = segment.trim().split(/\s+/).filter(Boolean);
-        const firstId = words.findIndex((w, i) => i > 0 && (ID.test(w) || /^\d+$/.test(w)));
-        if (firstId < 1)
-            continue;
-        const status = words.slice(0, firstId).join(' ');
-        const rest = words.slice(firstId);
-        if (rest.length === 2 && rest[1] === 'unlisted')
-            line.unlisted.set(status, Number(rest[0]));
-        else
-            line.cases.set(status, rest.flatMap(expand));
-    }
-    return line;
-}
-function expand(token) {
-    const m = ID.exec(token);
-    if (!m?.[1] || m[3] === undefined)
-        return [token];
-    const [from, to] = [Number(m[2]), Number(m[3])];
-    const ids = [];
-    for (let n = from; n <= to && ids.length < 100_000; n++)
-        ids.push(`${m[1]}-${n}`);
-    return ids;
-}
-/** `DEMO-1 DEMO-2 DEMO-3 DEMO-7` → `DEMO-1..3 DEMO-7`; ids without a number stay as they are. */
-function fold(ids) {
-    const byPrefix = new Map();
-    const plain = [];
-    for (const id of new Set(ids)) {
-        const m = ID.exec(id);
-        if (m?.[1] && m[3] === undefined)
-            (byPrefix.get(m[1]) ?? byPrefix.set(m[1], []).get(m[1]))?.push(Number(m[2]));
-        else
-            plain.push(id);
-    }
-    const parts = [];
-    for (const [prefix, numbers] of byPrefix) {
-        numbers.sort((a, b) => a - b);
-        for (let i = 0; i < numbers.length;) {
-            let j = i;
-            while (j + 1 < numbers.length && numbers[j + 1] === (numbers[j] ?? 0) + 1)
-                j++;
-            parts.push(j > i ? `${prefix}-${numbers[i]}..${numbers[j]}` : `${prefix}-${numbers[i]}`);
-            i = j + 1;
-        }
-    }
-    return [...parts, ...plain.sort()].join(' ');
-}
-/** The line's text: worst statuses first; when too long, the best statuses become counts until it fits. */
-function formatJobLine(line) {
-    const statuses = [...new Set([...line.cases.keys(), ...line.unlisted.keys()])].sort((a, b) => statusSeverity(b) - statusSeverity(a));
-    const listed = new Set(line.cases.keys());
-    const render = () => {
-        const segments = statuses.map((s) => listed.has(s) ? `${s} ${fold(line.cases.get(s) ?? [])}` : `${s} ${(line.unlisted.get(s) ?? 0) + (line.cases.get(s)?.length ?? 0)} unlisted`);
-        return `testsigma-tm job ${line.job} (${line.state}): ${segments.join('; ')}`;
-    };
-    let text = render();
-    for (let i = statuses.length - 1; text.length > LEDGER_LINE_MAX && i >= 0; i--) {
-        listed.delete(statuses[i]);
-        text = render();
-    }
-    return text;
-}
-/** Did this line lose cases to its length (so the close step cannot restore all of them)? */
-function isPartial(line) {
-    return readJobLines(formatJobLine(line))[0]?.unlisted.size !== 0 || line.unlisted.size > 0;
-}
-/** The description with its job lines replaced by `lines` (one per job, in job order), other text kept. */
-function withJobLines(description, lines) {
-    const others = (description ?? '').split('\n').filter((text) => !LINE.test(text.trim()));
-    while (others.length > 0 && others[others.length - 1]?.trim() === '')
-        others.pop();
-    const sorted = [...lines].sort((a, b) => (a.job < b.job ? -1 : a.job > b.job ? 1 : 0)).map(formatJobLine);
-    return [...others, ...sorted].join('\n').trim();
-}
-/** The more advanced of two lines of one job: `done` over `reporting`, else the second (newer) one. */
-function newerLine(a, b) {
-    if (a && a.state === 'done' && b.state === 'reporting')
-        return a;
-    return b;
-}
-//# sourceMappingURL=verdict.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/run/ledger.js
 
 
@@ -47178,9 +47251,9 @@ async function convergeDuplicates(session, key, statuses, userId) {
         }
         catch (error) {
             // Another job converging at the same moment moved and deleted it first: nothing left to do.
-            if (error instanceof ApiError && error.status === 404)
+            if (error instanceof errors_ApiError && error.status === 404)
                 continue;
-            if (error instanceof ApiError && error.status !== undefined && error.status < 500) {
+            if (error instanceof errors_ApiError && error.status !== undefined && error.status < 500) {
                 log.warn(`Could not merge the duplicate test run ${duplicate.human_id} of run key ${key}: ${error.message}. Delete it in Testsigma.`);
                 continue;
             }
@@ -47271,12 +47344,12 @@ async function restoreWorst(session, lines, statuses, userId) {
     const worst = worstByCase(lines);
     if (worst.size === 0)
         return [];
-    const byName = new Map(statuses.map((s) => [statusKey(s.name), s]));
+    const byName = new Map(statuses.map((s) => [status_statusKey(s.name), s]));
     const nameOf = new Map(statuses.map((s) => [s.id, s.name]));
     const entries = [];
     for (const c of await api.listRunCases(projectId, run.id)) {
         const want = worst.get(c.test_case.human_id ?? c.test_case.id);
-        const status = want === undefined ? undefined : byName.get(statusKey(want));
+        const status = want === undefined ? undefined : byName.get(status_statusKey(want));
         if (!want || !status)
             continue;
         const held = c.status_id ? nameOf.get(c.status_id) : undefined;
@@ -47287,7 +47360,7 @@ async function restoreWorst(session, lines, statuses, userId) {
             test_run_status_id: status.id,
             user_id: userId,
             description: `${want}: ${lines
-                .filter((l) => [...l.cases].some(([s, ids]) => statusKey(s) === statusKey(want) && ids.includes(c.test_case.human_id ?? '')))
+                .filter((l) => [...l.cases].some(([s, ids]) => status_statusKey(s) === status_statusKey(want) && ids.includes(c.test_case.human_id ?? '')))
                 .map((l) => `job ${l.job}`)
                 .join(', ')} of this run reported it ${want}; written again at close, where another job's ${held ?? 'result'} had replaced it.`,
         });
@@ -47327,10 +47400,12 @@ async function close_closeRun(api, projectId, run, summaryLine) {
 /**
  * spool/: the spool file, what an upload could not send, for `resume`; may import api, settings.
  *
- * The spool: what an upload could not send, written to a file so that `testsigma-tm resume FILE` sends exactly
- * that later, into the same run, nothing twice. Versioned JSON; never the token (resume reads it from the
+ * The spool: what an upload could not send, written to a file so that `testsigma-tm resume FILE` sends it
+ * later, where a re-run would, nothing twice. Versioned JSON; never the token (resume reads it from the
  * environment like any upload). Two kinds:
- * - `entries`: the run was open; these result entries were not acknowledged (the rest landed);
+ * - `entries`: the run was open; every result entry of the job, and which of them landed in which run. The
+ *   landed list grows as batches are acknowledged (SpoolProgress): a resume that stops half way (a cancelled
+ *   job, another outage) leaves a file from which the next resume sends only what did not land;
  * - `results`: the service failed before a run was open; these test results are uploaded from scratch.
  */
 
@@ -47409,6 +47484,46 @@ async function spool_readSpool(file) {
     }
     return spool;
 }
+/**
+ * What landed of an entries spool while it is being sent, recorded in the file batch by batch (the file is rewritten
+ * whole, one write at a time): what the service acknowledged is never sent again by a later resume, even when this
+ * one never gets to finish. Best effort: a file that cannot be rewritten is said once and the sending goes on.
+ */
+class spool_SpoolProgress {
+    file;
+    current;
+    warn;
+    writing = Promise.resolve();
+    warned = false;
+    constructor(file, current, warn) {
+        this.file = file;
+        this.current = current;
+        this.warn = warn;
+    }
+    get spool() {
+        return this.current;
+    }
+    /** Cases that landed in this run: not sent again. */
+    landedIn(runId) {
+        return new Set(this.current.landed?.runId === runId ? this.current.landed.caseIds : []);
+    }
+    /** A batch the service acknowledged in `runId` (a run other than the recorded one starts the list again). */
+    record(runId, entries) {
+        const before = this.current.landed?.runId === runId ? this.current.landed.caseIds : [];
+        this.current = { ...this.current, landed: { runId, caseIds: [...new Set([...before, ...entries.map((e) => e.test_case_id)])] } };
+        const snapshot = this.current;
+        this.writing = this.writing.then(() => spool_writeSpool(this.file, snapshot).catch((error) => {
+            if (!this.warned)
+                this.warn(`Could not record progress in ${this.file}: ${error.message}. A later resume may send some results again.`);
+            this.warned = true;
+        }));
+        return this.writing;
+    }
+    /** Every write of progress finished. */
+    settled() {
+        return this.writing;
+    }
+}
 /** After a successful resume the file is kept, renamed, so that a second resume cannot send it again. */
 async function spool_markResumed(file) {
     const done = `${file}.sent`;
@@ -47423,28 +47538,37 @@ async function spool_markResumed(file) {
 
 
 
-async function spoolEntries(ctx, plan, opened, entries, reason) {
+async function spoolEntries(ctx, plan, opened, unsent, reason) {
     const willClose = ctx.settings.closeRun && opened.created && !ctx.runKey;
+    // Every entry of the job, and what landed: a resume into this run sends the rest; one into a new generation of
+    // the key (the close job closed this run) sends them all, and the job's line lists every case it reports.
+    const notLanded = new Map(unsent.map((e) => [e.test_case_id, e]));
+    const entries = opened.entries.map((p) => notLanded.get(p.entry.test_case_id) ?? p.entry);
+    const humanIds = Object.fromEntries(plan.report.mapped.map((m) => [m.testCase.id, m.testCase.human_id ?? m.testCase.id]));
+    const shard = { shardIndex: ctx.settings.shardIndex ?? ctx.ci?.shard?.index, shardTotal: ctx.settings.shardTotal ?? ctx.ci?.shard?.total };
     const spool = {
         tool: 'testsigma-tm',
         version: 1,
         kind: 'entries',
         createdAt: ctx.now().toISOString(),
         reason: redact_redact(reason.message, [ctx.settings.token]),
-        settings: redact_redactDeep(withoutToken({ ...ctx.settings, runKey: ctx.runKey }), [ctx.settings.token]),
+        // The shard as the CI told it: a resume in another job counts as this shard.
+        settings: redactDeep(withoutToken({ ...ctx.settings, runKey: ctx.runKey, ...shard }), [ctx.settings.token]),
         projectId: plan.projectId,
         run: { id: opened.run.id, human_id: opened.run.human_id },
         close: willClose,
         // Descriptions are made of redacted results; redacted once more with the rest, as written.
-        entries: redact_redactDeep(entries, [ctx.settings.token]),
+        entries: redactDeep(entries, [ctx.settings.token]),
+        landed: { runId: opened.run.id, caseIds: entries.filter((e) => !notLanded.has(e.test_case_id)).map((e) => e.test_case_id) },
+        humanIds,
     };
     const file = spoolPath({ ...ctx.settings, runKey: ctx.runKey }, ctx.input.env ?? {}, ctx.now());
-    return reportSpool(file, ctx.log, () => entries.length, () => spool_writeSpool(file, spool));
+    return reportSpool(file, ctx.log, () => unsent.length, () => spool_writeSpool(file, spool));
 }
 /** The service failed before a run was open: every result goes to the spool, read (again) as it is written. */
 async function spoolResults(input, workspace, reason, log) {
     const now = (input.now ?? (() => new Date()))();
-    const runKey = input.settings.runKey ?? detectCi(input.env ?? {})?.runKey;
+    const runKey = input.settings.runKey ?? ci_detectCi(input.env ?? {})?.runKey;
     const settings = { ...input.settings, runKey };
     const header = {
         tool: 'testsigma-tm',
@@ -47453,7 +47577,7 @@ async function spoolResults(input, workspace, reason, log) {
         createdAt: now.toISOString(),
         reason: redact_redact(reason.message, [settings.token]),
         // A base URL with `?token=…` is kept without its value: resume takes the base URL from the environment when set.
-        settings: redact_redactDeep(withoutToken(settings), [settings.token]),
+        settings: redactDeep(withoutToken(settings), [settings.token]),
     };
     const tally = new ResultTally({ lines: false, workspace });
     const file = spoolPath(settings, input.env ?? {}, now);
@@ -47512,7 +47636,7 @@ async function reportSpool(file, log, count, write) {
  * job's selection update removed, writes again any worse result of its own that a better one replaced, and then
  * marks its line done. The close step (the last shard, or `run close`) has the final word (run/close.ts).
  */
-async function recordResults(ctx, plan, opened) {
+async function record_recordResults(ctx, plan, opened) {
     const { settings, log } = ctx;
     const keyed = Boolean(ctx.runKey && !settings.runId);
     if (keyed && ctx.runKey)
@@ -47527,7 +47651,12 @@ async function recordResults(ctx, plan, opened) {
     const others = keyed ? worstOfOthers((await writeJobLine(session, ownLine)).lines, ownLine.job) : new Map();
     const kept = [];
     const toSend = [];
+    // `resume`: what already landed in this run (an earlier attempt's batches) is not sent again.
+    const landed = ctx.spoolProgress?.landedIn(run.id) ?? new Set();
+    const alreadyLanded = opened.entries.filter((p) => landed.has(p.entry.test_case_id)).map((p) => p.entry);
     for (const planned of opened.entries) {
+        if (landed.has(planned.entry.test_case_id))
+            continue;
         const theirs = others.get(human(planned.entry.test_case_id));
         if (theirs !== undefined && statusSeverity(theirs) > statusSeverity(planned.statusName))
             kept.push({ case: human(planned.entry.test_case_id), status: theirs });
@@ -47536,7 +47665,15 @@ async function recordResults(ctx, plan, opened) {
     }
     for (const k of kept)
         log.debug(`${k.case}: ${k.status} by another job of this run — kept (this job's result is better).`);
-    const sent = await send_sendEntries(session.api, plan.projectId, run.id, toSend.map((p) => p.entry), { maxEntries: settings.batchSize, files, nameOf: (id) => human(id), now: () => session.clock.now() }, log);
+    const sent = await send_sendEntries(session.api, plan.projectId, run.id, toSend.map((p) => p.entry), {
+        maxEntries: settings.batchSize,
+        files,
+        nameOf: (id) => human(id),
+        now: () => session.clock.now(),
+        ...(ctx.spoolProgress && { onAcknowledged: (batch) => ctx.spoolProgress?.record(run.id, batch) }),
+    }, log);
+    // Landed earlier, they are this job's results in the run like the rest: kept, verified, counted.
+    sent.acknowledged.push(...alreadyLanded);
     if (sent.error) {
         const spoolFile = await spoolEntries(ctx, plan, opened, sent.unsent, sent.error);
         return { sent, closed: false, spoolFile, error: sent.error, kept };
@@ -47873,12 +48010,13 @@ async function upload_uploadResults(given) {
     const progress = {};
     let http;
     let error;
+    let ctx;
     try {
         const { token, projectId } = requireSettings(settings, ['token', 'projectId'], input.host);
         const service = openService(settings, token, input.host, log, { ...input.http, clock });
         http = service.http;
-        const ci = detectCi(input.env ?? {});
-        const ctx = {
+        const ci = ci_detectCi(input.env ?? {});
+        ctx = {
             input,
             settings,
             host: input.host,
@@ -47901,13 +48039,13 @@ async function upload_uploadResults(given) {
         }
         else {
             logStage(log, settings.runId ? `Opening test run ${settings.runId}…` : 'Finding or creating the test run…');
-            progress.opened = await openRun(ctx, progress.plan);
+            progress.opened = await open_run_openRun(ctx, progress.plan);
             logStage(log, `Test run ${progress.opened.run.human_id} ${progress.opened.created ? 'created' : 'opened'}.`);
             if (!input.openOnly) {
                 const entries = progress.opened.entries.length;
                 // Batches report every ~10 %; the read-back and the close list and write after the last one.
                 logStage(log, `Recording ${count(entries, 'result')} in test run ${progress.opened.run.human_id}, then reading it back${settings.closeRun ? ' and closing it' : ''}…`);
-                progress.recorded = await recordResults(ctx, progress.plan, progress.opened);
+                progress.recorded = await record_recordResults(ctx, progress.plan, progress.opened);
                 logStage(log, `Test run ${progress.opened.run.human_id}: ${count(progress.recorded.sent.acknowledged.length, 'result')} recorded${progress.recorded.closed ? ', closed' : ''}.`);
                 if (progress.recorded.error)
                     throw progress.recorded.error;
@@ -47923,6 +48061,11 @@ async function upload_uploadResults(given) {
             progress.spoolFile = spooled.file;
             progress.read ??= spooled.read;
         }
+        else if (ctx && progress.plan && progress.opened && !progress.recorded && serviceFailed(error) && !input.openOnly) {
+            // The run was open, and the service failed outside the sending (a read of the run, a job line, the close):
+            // every entry is spooled; a resume into the same run skips what the run already holds.
+            progress.spoolFile = await spoolEntries(ctx, progress.plan, progress.opened, progress.opened.entries.map((p) => p.entry), error);
+        }
         else if (!progress.read) {
             // Stopped before the input was read (a refused token, an unknown project): the summary still tells the tests.
             progress.read = await tallyInput(input, workspace, log);
@@ -47937,7 +48080,7 @@ async function upload_uploadResults(given) {
         elapsedMs: clock.now() - started,
     });
     // The summary holds settings (the base URL) and names from the input: redacted once more, whole.
-    const summary = redact_redactDeep(built, secrets);
+    const summary = redactDeep(built, secrets);
     const failed = progress.read?.tally.annotatable ?? [];
     return error ? { summary, failed, error, exitCode: errors_exitCodeFor(error) } : { summary, failed, exitCode: 0 };
 }
@@ -47999,12 +48142,12 @@ async function planUpload(ctx, { project, statuses, users, cases }, read) {
     const { api, settings, log, host } = ctx;
     const mapping = { ...DEFAULT_STATUS_MAPPING, ...settings.statusMap };
     const statusIds = resolveStatusIds(statuses, mapping);
-    const user = pickUser(users, settings.userEmail, log, host);
+    const user = lifecycle_pickUser(users, settings.userEmail, log, host);
     const { report, sync } = await syncCases(api, { projectId: project.id, cases: cases ?? [], report: read.report, ownerId: user.id, settings, host }, log);
     if (sync)
         read.tally.placeFailures(report);
     applyUnmappedPolicy(report, settings, log, host);
-    const untestedIds = new Set(statuses.filter((s) => statusKey(s.name) === 'untested').map((s) => s.id));
+    const untestedIds = new Set(statuses.filter((s) => status_statusKey(s.name) === 'untested').map((s) => s.id));
     const entries = planEntries(report, mapping, statusIds, user.id, ctx.ci);
     const cwd = ctx.input.cwd ?? process.cwd();
     const attachmentSettings = {
@@ -48039,7 +48182,7 @@ async function planUpload(ctx, { project, statuses, users, cases }, read) {
 function serviceFailed(error) {
     if (error.code === 'API_BASE_URL')
         return true;
-    return error instanceof ApiError && (error.status === undefined || error.status >= 500 || error.status === 429 || error.code === 'API_LIST_INCOMPLETE');
+    return error instanceof errors_ApiError && (error.status === undefined || error.status >= 500 || error.status === 429 || error.code === 'API_LIST_INCOMPLETE');
 }
 function planEntries(report, mapping, statusIds, userId, ci) {
     return report.mapped.map((mapped) => {
@@ -48086,6 +48229,8 @@ function applyUnmappedPolicy(report, settings, log, host) {
 
 
 
+
+
 /** An API client for one command, closed afterwards; errors become the outcome. */
 async function withApi(input, body) {
     const { settings, host } = input;
@@ -48117,7 +48262,7 @@ function described(settings, projectId, run) {
  */
 async function closeRunCommand(input) {
     const { settings } = input;
-    const key = settings.runKey ?? detectCi(input.env ?? {})?.runKey;
+    const key = settings.runKey ?? ci_detectCi(input.env ?? {})?.runKey;
     return withApi(input, async (api, log, projectId, clock) => {
         let run;
         if (settings.runId) {
@@ -48135,7 +48280,7 @@ async function closeRunCommand(input) {
         }
         const total = settings.shardTotal;
         const statuses = await api.listRunStatuses();
-        const user = pickUser(await api.listUsers(), settings.userEmail, silentLogger, input.host);
+        const user = lifecycle_pickUser(await api.listUsers(), settings.userEmail, silentLogger, input.host);
         const word = await finalWord(openSession(api, projectId, run, clock, log), { total, statuses, userId: user.id, ...(key && !settings.runId && { key }) });
         run = word.run;
         log.debug(`Closed test run ${run.human_id}.`);
@@ -48152,9 +48297,12 @@ async function closeRunCommand(input) {
     });
 }
 /**
- * Send what an upload spooled: the entries into the same run (nothing that had landed is sent again), or the
- * results as a new upload (the service failed before a run was open). On success the file is renamed
- * `.sent` so that it cannot be sent twice; on another failure it is rewritten with what is still missing.
+ * Send what an upload spooled. Results (the service failed before a run was open) go as a new upload. Entries go
+ * where a re-run would: with a run key, into the key's open run, else into its next generation (a new run carrying
+ * the closed one's results over — the close job may have closed the run meanwhile), as the job's shard (its line
+ * in the run, counted toward the shard total, closing the run when it completes it); without one, into the same
+ * run. What landed is recorded in the file batch by batch and never sent again. On success the file is renamed
+ * `.sent` so that it cannot be sent twice; on another failure it says what is still missing.
  */
 async function resumeCommand(input) {
     let spool;
@@ -48165,7 +48313,8 @@ async function resumeCommand(input) {
         const e = asToolError(error);
         return { message: e.message, error: e, exitCode: exitCodeFor(e) };
     }
-    const settings = { ...spool.settings, token: input.token, ...(input.baseUrl && { baseUrl: input.baseUrl }) };
+    // What cannot be sent now is written back to this file (not a new one), so that the next resume sends only that.
+    const settings = { ...spool.settings, spool: input.file, token: input.token, ...(input.baseUrl && { baseUrl: input.baseUrl }) };
     if (spool.kind === 'results') {
         const outcome = await uploadResults({
             settings,
@@ -48174,6 +48323,7 @@ async function resumeCommand(input) {
             ...(input.log && { log: input.log }),
             ...(input.host && { host: input.host }),
             ...(input.http && { http: input.http }),
+            ...(input.clock && { clock: input.clock }),
         });
         if (!outcome.error)
             await markResumed(input.file);
@@ -48185,16 +48335,28 @@ async function resumeCommand(input) {
             exitCode: outcome.exitCode,
         };
     }
-    return withApi({ ...input, settings }, async (api, log) => resumeEntries(api, log, input.file, spool, settings));
+    const entries = spool;
+    return withApi({ ...input, settings }, async (api, log, projectId, clock) => {
+        const progress = new SpoolProgress(input.file, entries, (message) => log.warn(message));
+        const keyed = Boolean(entries.settings.runKey) && !entries.settings.runId;
+        return keyed
+            ? resumeKeyed({ api, log, clock, projectId, settings, progress, env: input.env ?? {}, host: input.host })
+            : resumeEntries(api, log, progress, settings);
+    });
 }
-async function resumeEntries(api, log, file, spool, settings) {
+/** Without a run key: into the run the upload wrote to (it must be open), what did not land there. */
+async function resumeEntries(api, log, progress, settings) {
+    const { spool, file } = progress;
     const run = await openNamedRun(api, spool.projectId, spool.run.id);
-    const sent = await sendEntries(api, spool.projectId, run.id, spool.entries, { maxEntries: settings.batchSize }, log);
+    await recordHeld(api, spool.projectId, run.id, progress);
+    const landed = progress.landedIn(run.id);
+    const toSend = spool.entries.filter((e) => !landed.has(e.test_case_id));
+    const sent = await sendEntries(api, spool.projectId, run.id, toSend, { maxEntries: settings.batchSize, onAcknowledged: (batch) => progress.record(run.id, batch) }, log);
+    await progress.settled();
     const left = [...sent.unsent, ...sent.refused.map((r) => r.entry)];
     if (left.length > 0) {
         await writeSpool(file, {
-            ...spool,
-            entries: redactDeep(left, [settings.token]),
+            ...progress.spool,
             reason: redact(sent.error?.message ?? 'refused', [settings.token]),
             createdAt: new Date().toISOString(),
         });
@@ -48215,6 +48377,103 @@ async function resumeEntries(api, log, file, spool, settings) {
         run: described(settings, spool.projectId, run),
         exitCode: 0,
     };
+}
+/**
+ * With a run key: the job again, as a re-run of it would report — into the key's open run, else a new generation
+ * carrying the closed run's results over; its line in the run's description (its shard), the verdict across
+ * jobs, and the close when this completes the shard total (or the spooled settings close keyed runs).
+ */
+async function resumeKeyed(given) {
+    const { api, log, clock, projectId, settings, progress, host } = given;
+    const { spool, file } = progress;
+    // Everything landed before the run was closed (the upload failed after sending, in its close or a last read):
+    // nothing is left to send, and a new generation would only duplicate the run.
+    const spooledRun = await api.getRun(projectId, spool.run.id).catch((error) => {
+        if (error instanceof ApiError && error.status === 404)
+            return undefined;
+        throw error;
+    });
+    if (spooledRun && spooledRun.status.toUpperCase() === 'CLOSED') {
+        await recordHeld(api, projectId, spooledRun.id, progress);
+        if (spool.entries.every((e) => progress.landedIn(spooledRun.id).has(e.test_case_id))) {
+            const done = await markResumed(file);
+            return {
+                message: `Resumed ${file}: test run ${spooledRun.human_id} (closed since) holds every one of its ${spool.entries.length} result(s); nothing was sent. The file is kept as ${done}.`,
+                run: described(settings, projectId, spooledRun),
+                exitCode: 0,
+            };
+        }
+    }
+    const statuses = await api.listRunStatuses();
+    const names = new Map(statuses.map((s) => [s.id, s.name]));
+    const userId = spool.entries[0]?.user_id ?? pickUser(await api.listUsers(), settings.userEmail, log, host).id;
+    const human = (id) => spool.humanIds?.[id] ?? id;
+    const plan = {
+        projectId,
+        report: {
+            mapped: spool.entries.map((e) => ({ testCase: { id: e.test_case_id, human_id: human(e.test_case_id), title: '' }, results: [] })),
+            unmapped: [],
+            unmappedTotal: 0,
+            unknown: [],
+        },
+        entries: spool.entries.map((entry) => ({ entry, statusName: names.get(entry.test_run_status_id) ?? 'Untested' })),
+        userId,
+        statuses,
+        untestedIds: new Set(statuses.filter((s) => statusKey(s.name) === 'untested').map((s) => s.id)),
+        files: new Map(),
+        total: spool.entries.length,
+    };
+    // The CI of the resuming job names the run (a new generation's title); the shard is the spooled job's.
+    const ci = detectCi(given.env);
+    const ctx = {
+        input: { settings, results: [], env: given.env },
+        settings,
+        host,
+        api,
+        ci: ci && { ...ci, shard: undefined },
+        runKey: settings.runKey,
+        log,
+        clock,
+        now: () => new Date(clock.now()),
+        workspace: process.cwd(),
+        spoolProgress: progress,
+    };
+    const opened = await openRun(ctx, plan);
+    if (opened.run.id === spool.run.id)
+        await recordHeld(api, projectId, opened.run.id, progress);
+    const recorded = await recordResults(ctx, plan, opened);
+    await progress.settled();
+    const run = described(settings, projectId, opened.run);
+    const kept = recorded.kept?.length
+        ? ` ${recorded.kept.length} case(s) hold another job's worse result, kept: ${recorded.kept.map((k) => `${k.case} (${k.status})`).join(', ')}.`
+        : '';
+    if (recorded.error) {
+        const where = recorded.spoolFile ? ` What is still missing is kept in ${recorded.spoolFile}.` : '';
+        return { message: `${recorded.error.message}${where}`, error: recorded.error, exitCode: exitCodeFor(recorded.error), run };
+    }
+    const done = await markResumed(file);
+    const moved = opened.run.id !== spool.run.id ? ` (the upload had written to ${spool.run.human_id}${opened.previous ? `, closed since: this run continues it` : ''})` : '';
+    return {
+        message: `Resumed ${file}: recorded ${recorded.sent.acknowledged.length} result(s) in test run ${opened.run.human_id}${moved}${recorded.closed ? ', closed' : ''}.${kept} The file is kept as ${done}.`,
+        run,
+        exitCode: 0,
+    };
+}
+/**
+ * A batch can land without its answer (a lost answer, a write applied after the client's timeout): then it is
+ * not in the spool's landed list, and sending it again would write it twice. Before sending into the run the
+ * upload wrote to, the run is read once, and every entry whose case already holds the entry's status counts as
+ * landed.
+ */
+async function recordHeld(api, projectId, runId, progress) {
+    const landed = progress.landedIn(runId);
+    const pending = progress.spool.entries.filter((e) => !landed.has(e.test_case_id));
+    if (pending.length === 0)
+        return;
+    const held = new Map((await api.listRunCases(projectId, runId)).map((c) => [c.test_case.id, c.status_id]));
+    const found = pending.filter((e) => held.get(e.test_case_id) === e.test_run_status_id);
+    if (found.length > 0)
+        await progress.record(runId, found);
 }
 //# sourceMappingURL=commands.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/operations/table.js
@@ -48266,7 +48525,7 @@ const OPERATIONS = {
     },
     resume: {
         command: 'resume',
-        summary: 'Send the results an upload wrote to its spool file (after an outage, the deadline or a base URL to fix) into the same run, and close it if the upload would have. TESTSIGMA_BASE_URL, when set, replaces the spooled base URL.',
+        summary: "Send the results an upload wrote to its spool file (after an outage, the deadline or a base URL to fix) where a re-run of the job would: with a run key, the key's open run, else its next run (carrying results over), counting as the job's shard; without one, the same run, closed if the upload would have. What landed is never sent again. TESTSIGMA_BASE_URL, when set, replaces the spooled base URL.",
         // Every other setting comes from the spool file, as the upload that wrote it had them.
         reads: ['token'],
         requires: ['token'],
@@ -48312,7 +48571,7 @@ const DOCTOR_FIRST_CONTACT_MS = 8_000;
 async function doctor(input) {
     const outcome = await runChecks(input);
     const secrets = [input.settings.token];
-    return { ...outcome, checks: redact_redactDeep(outcome.checks, secrets), settings: redact_redactDeep(outcome.settings, secrets) };
+    return { ...outcome, checks: redactDeep(outcome.checks, secrets), settings: redactDeep(outcome.settings, secrets) };
 }
 async function runChecks(input) {
     const { settings, host } = input;
@@ -48347,7 +48606,7 @@ async function runChecks(input) {
         pass('statuses', Object.entries(mapping)
             .map(([outcome, name]) => `${outcome} → ${statuses.get(name)?.name ?? name}`)
             .join(', ') + '.');
-        const user = pickUser(await api.listUsers(), settings.userEmail, silentLogger, host);
+        const user = lifecycle_pickUser(await api.listUsers(), settings.userEmail, silentLogger, host);
         pass('user', `results are recorded as ${user.email}${settings.userEmail ? '' : ` (the first active user; set ${settingLabel('userEmail', host)} to choose)`}.`);
         return { checks, settings: settingsLines, exitCode: 0 };
     }
@@ -48368,7 +48627,7 @@ async function probeApi(http, baseUrl) {
 }
 function failedCheck(error, passed) {
     if (passed.length === 0)
-        return error instanceof ApiError && (error.status === 401 || error.status === 403) ? 'token' : 'base URL';
+        return error instanceof errors_ApiError && (error.status === 401 || error.status === 403) ? 'token' : 'base URL';
     const done = new Set(passed.map((c) => c.name));
     return ['project', 'statuses', 'user'].find((name) => !done.has(name)) ?? 'service';
 }
