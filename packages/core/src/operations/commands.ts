@@ -227,14 +227,14 @@ async function resumeKeyed(given: {
 }): Promise<CommandOutcome> {
   const { api, log, clock, projectId, settings, progress, host } = given;
   const { spool, file } = progress;
-  // Everything landed before the run was closed (the upload failed after sending, in its close or a last read):
-  // nothing is left to send, and a new generation would only duplicate the run.
+  // Everything was acknowledged before the run was closed (the upload failed after sending, in its close or a
+  // last read): nothing is left to send, and a new generation would only duplicate the run. (What the run holds is
+  // not enough: the close step writes each case's status from the job lines, not the job's result.)
   const spooledRun = await api.getRun(projectId, spool.run.id).catch((error: unknown) => {
     if (error instanceof ApiError && error.status === 404) return undefined;
     throw error;
   });
   if (spooledRun && spooledRun.status.toUpperCase() === 'CLOSED') {
-    await recordHeld(api, projectId, spooledRun.id, progress);
     if (spool.entries.every((e) => progress.landedIn(spooledRun.id).has(e.test_case_id))) {
       const done = await markResumed(file);
       return {

@@ -65,7 +65,12 @@ export async function recordResults(ctx: UploadContext, plan: UploadPlan, opened
       files,
       nameOf: (id) => human(id),
       now: () => session.clock.now(),
-      ...(ctx.spoolProgress && { onAcknowledged: (batch: readonly ResultEntry[]) => ctx.spoolProgress?.record(run.id, batch) }),
+      onAcknowledged: (batch: readonly ResultEntry[]) => {
+        const landed = ctx.landed?.get(run.id) ?? new Set<string>();
+        for (const e of batch) landed.add(e.test_case_id);
+        ctx.landed?.set(run.id, landed);
+        return ctx.spoolProgress?.record(run.id, batch);
+      },
     },
     log,
   );

@@ -75,6 +75,8 @@ export interface UploadContext {
   workspace: string;
   /** `resume`: the spool being sent; what landed in the run is skipped, and each acknowledged batch is recorded in it. */
   spoolProgress?: SpoolProgress;
+  /** Cases whose results the service acknowledged, by run id: a failure after the sending spools only the rest. */
+  landed?: Map<string, Set<string>>;
 }
 
 /** What the service knows that mapping needs, read before the results are. */

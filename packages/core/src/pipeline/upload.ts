@@ -65,6 +65,7 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
       log,
       clock,
       now: input.now ?? (() => new Date(clock.now())),
+      landed: new Map(),
       workspace,
     };
 
@@ -104,14 +105,10 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
       progress.read ??= spooled.read;
     } else if (ctx && progress.plan && progress.opened && !progress.recorded && serviceFailed(error) && !input.openOnly) {
       // The run was open, and the service failed outside the sending (a read of the run, a job line, the close):
-      // every entry is spooled; a resume into the same run skips what the run already holds.
-      progress.spoolFile = await spoolEntries(
-        ctx,
-        progress.plan,
-        progress.opened,
-        progress.opened.entries.map((p) => p.entry),
-        error,
-      );
+      // what was not acknowledged is spooled; a resume into the same run also skips what the run already holds.
+      const landed = ctx.landed?.get(progress.opened.run.id) ?? new Set<string>();
+      const unsent = progress.opened.entries.map((p) => p.entry).filter((e) => !landed.has(e.test_case_id));
+      progress.spoolFile = await spoolEntries(ctx, progress.plan, progress.opened, unsent, error);
     } else if (!progress.read) {
       // Stopped before the input was read (a refused token, an unknown project): the summary still tells the tests.
       progress.read = await tallyInput(input, workspace, log);
