@@ -97,13 +97,17 @@ function seeds(): number[] {
 }
 
 /**
- * The crowd's own holes (packages/core/test/sim/sweep.ts, FAILING_TODAY): a selection write built on an old read
- * can drop another job's case, and its result with it. Resumed shards are such a crowd (they report at once when
- * the outage ends); those violations are the membership protocol's, counted and printed here, not resume's.
+ * The crowd's own holes (packages/core/test/sim/sweep.ts, FAILING_TODAY), which resumed shards meet like any
+ * crowd (they report at once when the outage ends): a selection write built on an old read can drop another
+ * job's case and its result; a description write built on an old read can drop another job's line, and then no
+ * upload sees the total complete (about 4 % of the sweeps' when-complete schedules). Counted and printed here,
+ * bounded, not resume's.
  */
 function crowdHoles(violations: readonly string[]): { crowd: string[]; resume: string[] } {
   const dropped = new Set(violations.filter((v) => v.startsWith('selection:')).flatMap((v) => v.slice(v.indexOf(' lacks ') + 7).split(', ')));
-  const crowd = violations.filter((v) => v.startsWith('selection:') || (v.startsWith('worst outcome:') && dropped.has(v.split(' ')[2]!)));
+  const crowd = violations.filter(
+    (v) => v.startsWith('selection:') || v.startsWith('closed once:') || (v.startsWith('worst outcome:') && dropped.has(v.split(' ')[2]!)),
+  );
   return { crowd, resume: violations.filter((v) => !crowd.includes(v)) };
 }
 
@@ -118,7 +122,9 @@ describe('resume under simulation (when-complete shards, an outage while they re
       broken.push(...found.resume.map((v) => `seed ${seed}: ${v}`));
       crowd.push(...found.crowd.map((v) => `seed ${seed}: ${v}`));
     }
-    if (crowd.length > 0) console.log(`The membership protocol's known hole (not resume's), ${crowd.length} violation(s):\n  ${crowd.join('\n  ')}`);
+    const unclosed = crowd.filter((v) => v.includes(': closed once:')).length;
+    expect(unclosed, 'runs left open by a lost line: more than the sweeps see').toBeLessThanOrEqual(Math.ceil(0.05 * seeds().length));
+    if (crowd.length > 0) console.log(`The crowd's known holes (not resume's), ${crowd.length} violation(s):\n  ${crowd.join('\n  ')}`);
     // The outage must make the point: shards did spool and were resumed.
     expect(tally.spooled).toBeGreaterThan(seeds().length);
     expect(broken, 'replay one with SIM_SEED=<seed> npx vitest run packages/core/test/sim/resume.sim.test.ts').toEqual([]);
