@@ -47671,7 +47671,13 @@ async function record_recordResults(ctx, plan, opened) {
         files,
         nameOf: (id) => human(id),
         now: () => session.clock.now(),
-        ...(ctx.spoolProgress && { onAcknowledged: (batch) => ctx.spoolProgress?.record(run.id, batch) }),
+        onAcknowledged: (batch) => {
+            const landed = ctx.landed?.get(run.id) ?? new Set();
+            for (const e of batch)
+                landed.add(e.test_case_id);
+            ctx.landed?.set(run.id, landed);
+            return ctx.spoolProgress?.record(run.id, batch);
+        },
     }, log);
     // Landed earlier, they are this job's results in the run like the rest: kept, verified, counted.
     sent.acknowledged.push(...alreadyLanded);
@@ -48027,6 +48033,7 @@ async function upload_uploadResults(given) {
             log,
             clock,
             now: input.now ?? (() => new Date(clock.now())),
+            landed: new Map(),
             workspace,
         };
         const lookups = await lookUp(ctx, projectId);
@@ -48064,8 +48071,10 @@ async function upload_uploadResults(given) {
         }
         else if (ctx && progress.plan && progress.opened && !progress.recorded && serviceFailed(error) && !input.openOnly) {
             // The run was open, and the service failed outside the sending (a read of the run, a job line, the close):
-            // every entry is spooled; a resume into the same run skips what the run already holds.
-            progress.spoolFile = await spoolEntries(ctx, progress.plan, progress.opened, progress.opened.entries.map((p) => p.entry), error);
+            // what was not acknowledged is spooled; a resume into the same run also skips what the run already holds.
+            const landed = ctx.landed?.get(progress.opened.run.id) ?? new Set();
+            const unsent = progress.opened.entries.map((p) => p.entry).filter((e) => !landed.has(e.test_case_id));
+            progress.spoolFile = await spoolEntries(ctx, progress.plan, progress.opened, unsent, error);
         }
         else if (!progress.read) {
             // Stopped before the input was read (a refused token, an unknown project): the summary still tells the tests.
@@ -48387,15 +48396,15 @@ async function resumeEntries(api, log, progress, settings) {
 async function resumeKeyed(given) {
     const { api, log, clock, projectId, settings, progress, host } = given;
     const { spool, file } = progress;
-    // Everything landed before the run was closed (the upload failed after sending, in its close or a last read):
-    // nothing is left to send, and a new generation would only duplicate the run.
+    // Everything was acknowledged before the run was closed (the upload failed after sending, in its close or a
+    // last read): nothing is left to send, and a new generation would only duplicate the run. (What the run holds is
+    // not enough: the close step writes each case's status from the job lines, not the job's result.)
     const spooledRun = await api.getRun(projectId, spool.run.id).catch((error) => {
         if (error instanceof ApiError && error.status === 404)
             return undefined;
         throw error;
     });
     if (spooledRun && spooledRun.status.toUpperCase() === 'CLOSED') {
-        await recordHeld(api, projectId, spooledRun.id, progress);
         if (spool.entries.every((e) => progress.landedIn(spooledRun.id).has(e.test_case_id))) {
             const done = await markResumed(file);
             return {
