@@ -27,8 +27,8 @@ export interface SuiteFrame {
   /** `<error>`/`<failure>` directly in the suite: a setup or teardown that failed outside any testcase. */
   errors: ResultElement[];
   waiting: Waiting[];
-  /** name → the last result of that name (whatever its classname), for repeats. */
-  byName: Map<string, Waiting[]>;
+  /** name → the last result of that name per classname (a list only when there are several), for repeats. */
+  byName: Map<string, Waiting | Waiting[]>;
 }
 
 export type Frame =

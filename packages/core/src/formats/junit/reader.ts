@@ -192,10 +192,10 @@ export class JUnitReader implements XmlHandler {
         return IGNORED;
       case 'testcase': {
         const builder = parent.builder;
-        if (RESULT_KINDS.has(name) || EARLIER_RUNS.has(name) || LATER_RUNS.has(name)) return resultFrame(builder.results, name, attrs);
-        if (name === 'properties') return { kind: 'properties', owner: builder.properties };
-        if (name === 'system-out') return textFrame(builder.systemOut);
-        if (name === 'system-err') return textFrame(builder.systemErr);
+        if (RESULT_KINDS.has(name) || EARLIER_RUNS.has(name) || LATER_RUNS.has(name)) return resultFrame(builder.ownResults(), name, attrs);
+        if (name === 'properties') return { kind: 'properties', owner: builder.ownProperties() };
+        if (name === 'system-out') return textFrame(builder.ownSystemOut());
+        if (name === 'system-err') return textFrame(builder.ownSystemErr());
         return IGNORED;
       }
       case 'properties':
@@ -249,7 +249,11 @@ export class JUnitReader implements XmlHandler {
     const result = builder.build(this.source, this.onUnreadableTime);
     const suite = this.frames[this.frames.length - 1] as SuiteFrame;
     const sameName = suite.byName.get(result.name);
-    const earlier = sameName?.find((w) => w.result.classname === result.classname);
+    const earlier = Array.isArray(sameName)
+      ? sameName.find((w) => w.result.classname === result.classname)
+      : sameName?.result.classname === result.classname
+        ? sameName
+        : undefined;
     // Only a failed run is retried, and only when the producer writes reruns as repeats (rules): otherwise a
     // repeat is another test of the same name (parameterised tests, `it.each` with a fixed title), a result of
     // its own, and named in a warning. A testcase without a name has no identity to repeat.
@@ -261,7 +265,9 @@ export class JUnitReader implements XmlHandler {
       return;
     }
     const waiting: Waiting = { result, ownOutput: builder.ownOutput, suite };
-    if (sameName === undefined) suite.byName.set(result.name, [waiting]);
+    // Most names are read once in a suite: a list is made only for a second classname.
+    if (sameName === undefined || sameName === earlier) suite.byName.set(result.name, waiting);
+    else if (!Array.isArray(sameName)) suite.byName.set(result.name, [sameName, waiting]);
     else if (earlier === undefined) sameName.push(waiting);
     else sameName[sameName.indexOf(earlier)] = waiting;
     suite.waiting.push(waiting);
