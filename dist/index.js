@@ -43066,33 +43066,48 @@ class reader_JUnitReader {
         const suite = this.frames[this.frames.length - 1];
         const sameName = suite.byName.get(result.name);
         const earlier = Array.isArray(sameName)
-            ? sameName.find((w) => w.result.classname === result.classname)
-            : sameName?.result.classname === result.classname
+            ? sameName.find((n) => n.classname === result.classname)
+            : sameName?.classname === result.classname
                 ? sameName
                 : undefined;
         // Only a failed run is retried, and only when the producer writes reruns as repeats (rules): otherwise a
         // repeat is another test of the same name (parameterised tests, `it.each` with a fixed title), a result of
         // its own, and named in a warning. A testcase without a name has no identity to repeat.
-        const failedBefore = earlier !== undefined && result.name !== '' && (earlier.result.status === 'failed' || earlier.result.status === 'error');
+        const failedBefore = earlier !== undefined && result.name !== '' && reader_isFailure(earlier.status);
         if (earlier !== undefined && result.name !== '' && !this.rules.repeatsAreRetries)
             this.noteRepeat(result.classname, result.name);
-        if (failedBefore && this.rules.repeatsAreRetries) {
-            mergeRepeat(earlier.result, result);
-            earlier.ownOutput = joinParts([earlier.ownOutput, builder.ownOutput]);
+        if (failedBefore && this.rules.repeatsAreRetries && earlier.waiting !== undefined) {
+            // A failed result always waits for the end of its suite, so the repeat has it to merge into.
+            const target = earlier.waiting;
+            mergeRepeat(target.result, result);
+            target.ownOutput = joinParts([target.ownOutput, builder.ownOutput]);
+            earlier.status = target.result.status;
             return;
         }
-        const waiting = { result, ownOutput: builder.ownOutput, suite };
+        let waiting;
+        if (!reader_isFailure(result.status) && this.queue.length === 0) {
+            // A pass or a skip needs nothing from its suite (no repeat merges into it, the suite's output is only a
+            // failure's): handed over at once unless an earlier result waits (document order), so that it dies young
+            // instead of living until its suite ends (one suite of 80,000 testcases held them all).
+            this.ready.push(result);
+            this.handedOver += 1;
+        }
+        else {
+            waiting = { result, ownOutput: builder.ownOutput, suite };
+            suite.waiting.push(waiting);
+            this.queue.push(waiting);
+        }
+        // What a repeat needs of this testcase, without the result once it is handed over.
+        const named = { classname: result.classname, status: result.status, waiting };
         // Most names are read once in a suite: a list is made only for a second classname.
         if (sameName === undefined || sameName === earlier)
-            suite.byName.set(result.name, waiting);
+            suite.byName.set(result.name, named);
         else if (!Array.isArray(sameName))
-            suite.byName.set(result.name, [sameName, waiting]);
+            suite.byName.set(result.name, [sameName, named]);
         else if (earlier === undefined)
-            sameName.push(waiting);
+            sameName.push(named);
         else
-            sameName[sameName.indexOf(earlier)] = waiting;
-        suite.waiting.push(waiting);
-        this.queue.push(waiting);
+            sameName[sameName.indexOf(earlier)] = named;
     }
     noteRepeat(classname, name) {
         this.repeatedCount++;
@@ -43129,6 +43144,9 @@ class reader_JUnitReader {
         if (done > 0)
             this.queue.splice(0, done);
     }
+}
+function reader_isFailure(status) {
+    return status === 'failed' || status === 'error';
 }
 //# sourceMappingURL=reader.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/junit.js
