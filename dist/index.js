@@ -36621,7 +36621,9 @@ function displayTitle(result) {
  * piece of the file alive, and a joined one its parts. For strings kept long after reading.
  */
 function detach(text) {
-    return structuredClone(text);
+    // Joined to one character and cut again: the join is flattened into a new string, which the cut then views
+    // (structuredClone did the same at several times the cost, per failed result listed).
+    return (' ' + text).slice(1);
 }
 /**
  * A result to keep after reading: what a case's description, status and attachments read of it (the output, the
@@ -36639,7 +36641,7 @@ function keptCopy(result) {
         properties: NONE,
         tags: NONE,
         attachments: result.attachments.length === 0 ? NONE : result.attachments.map(copyAttachment),
-        attempts: result.attempts.map(copyAttempt),
+        attempts: keptAttempts(result),
     };
     if (result.file !== undefined)
         copy.file = result.file;
@@ -36659,6 +36661,25 @@ function keptCopy(result) {
 }
 /** The empty list every kept copy shares (frozen: adding to one would add to all). */
 const NONE = Object.freeze([]);
+/**
+ * One attempt that is the result itself (its status, nothing attached to it) is kept as a list shared by every
+ * kept copy of that status: what reads a result's attempts (its retry history, whether it is flaky, which
+ * attachments to send) reads their statuses and attachments, and the history only when there are several;
+ * the duration, message and stack are the result's own. Most kept results have one attempt, and a list and an
+ * object fewer for each of 100,000 kept results is memory the garbage collector need not move.
+ */
+const ONE_ATTEMPT = {
+    passed: Object.freeze([Object.freeze({ status: 'passed' })]),
+    failed: Object.freeze([Object.freeze({ status: 'failed' })]),
+    error: Object.freeze([Object.freeze({ status: 'error' })]),
+    skipped: Object.freeze([Object.freeze({ status: 'skipped' })]),
+};
+function keptAttempts(result) {
+    const only = result.attempts.length === 1 ? result.attempts[0] : undefined;
+    if (only !== undefined && only.status === result.status && only.attachments === undefined)
+        return ONE_ATTEMPT[result.status];
+    return result.attempts.map(copyAttempt);
+}
 function copyAttempt(attempt) {
     const copy = { status: attempt.status };
     if (attempt.durationMs !== undefined)
@@ -36862,26 +36883,65 @@ function caseReferences(result, prefix) {
     const found = propertyReferences(result.properties);
     const patterns = idPatterns(prefix);
     if (patterns) {
-        // Most texts do not hold the prefix at all: one cheap test skips both patterns for them. (Every result is
-        // scanned, so this loops instead of spreading and filtering.)
-        const texts = [];
-        for (const text of result.suitePath)
-            if (patterns.prefix.test(text))
-                texts.push(text);
-        if (patterns.prefix.test(result.name))
-            texts.push(result.name);
+        // The suite path and the classname are shared by a suite's results: what they name is read once per suite.
+        const suite = suitePathReferences(result.suitePath, patterns);
+        for (const reference of suite.hyphen)
+            addOnce(found, reference);
+        // Most texts do not hold the prefix at all: one cheap test skips both patterns for them.
+        const name = patterns.prefix.test(result.name);
+        if (name)
+            collect(result.name, patterns.hyphen, found, false);
         for (const tag of result.tags)
             if (patterns.prefix.test(tag))
-                texts.push(tag);
-        for (const text of texts)
-            collect(text, patterns.hyphen, found, false);
+                collect(tag, patterns.hyphen, found, false);
+        for (const reference of suite.underscore)
+            addOnce(found, reference);
+        if (name)
+            collect(result.name, patterns.underscore, found, true);
+        for (const tag of result.tags)
+            if (patterns.prefix.test(tag))
+                collect(tag, patterns.underscore, found, true);
         // A class cannot hold a hyphen, so only an underscore id is read from it (`tests.DEMO_16`).
-        if (result.classname !== undefined && patterns.prefix.test(result.classname))
-            texts.push(result.classname);
-        for (const text of texts)
-            collect(text, patterns.underscore, found, true);
+        if (result.classname !== undefined)
+            for (const reference of classnameReferences(result.classname, patterns))
+                addOnce(found, reference);
     }
     return found;
+}
+/** What a suite path names, by either pattern; the last one read is kept (a reader hands a suite's results over together). */
+let lastSuitePath;
+function suitePathReferences(path, patterns) {
+    // Compared by its names, not by identity: a caller may change a list it passed before.
+    if (lastSuitePath !== undefined && lastSuitePath.patterns === patterns && sameTexts(lastSuitePath.path, path))
+        return lastSuitePath;
+    const hyphen = [];
+    const underscore = [];
+    for (const text of path) {
+        if (!patterns.prefix.test(text))
+            continue;
+        collect(text, patterns.hyphen, hyphen, false);
+        collect(text, patterns.underscore, underscore, true);
+    }
+    lastSuitePath = { path: [...path], patterns, hyphen, underscore };
+    return lastSuitePath;
+}
+function sameTexts(a, b) {
+    if (a.length !== b.length)
+        return false;
+    for (let i = 0; i < a.length; i += 1)
+        if (a[i] !== b[i])
+            return false;
+    return true;
+}
+let lastClassname;
+function classnameReferences(classname, patterns) {
+    if (lastClassname?.classname === classname && lastClassname.patterns === patterns)
+        return lastClassname.underscore;
+    const underscore = [];
+    if (patterns.prefix.test(classname))
+        collect(classname, patterns.underscore, underscore, true);
+    lastClassname = { classname, patterns, underscore };
+    return underscore;
 }
 /**
  * Lists of at least this many properties are read once: a JUnit suite's properties are one list shared by all
@@ -36903,7 +36963,7 @@ function propertyReferences(properties) {
 function readPropertyReferences(properties) {
     const found = [];
     for (const property of properties) {
-        if (property.name.trim().toLowerCase() !== REFERENCE_PROPERTY)
+        if (!isReferenceProperty(property.name))
             continue;
         for (const token of property.value.split(/[\s,;]+/)) {
             const bare = token.replace(WRAPPING, '');
@@ -36913,8 +36973,18 @@ function readPropertyReferences(properties) {
     }
     return found;
 }
+/** `testsigma` in any case, white space around it allowed; most names are told apart by their length alone. */
+function isReferenceProperty(name) {
+    if (name.length < REFERENCE_PROPERTY.length)
+        return false;
+    const trimmed = name.length === REFERENCE_PROPERTY.length ? name : name.trim();
+    return trimmed.length === REFERENCE_PROPERTY.length && trimmed.toLowerCase() === REFERENCE_PROPERTY;
+}
 /** Every match of a (global) id pattern in `text`, normalised; `underscore`: `DEMO_3` is read as `DEMO-3`. */
 function collect(text, pattern, found, underscore) {
+    // Either pattern needs its separator: a text without one is not searched.
+    if (!text.includes(underscore ? '_' : '-'))
+        return;
     pattern.lastIndex = 0;
     for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
         const written = match[0];
@@ -37050,7 +37120,8 @@ class ResultMapper {
         }
     }
     place(result, references, lookup) {
-        const found = { cases: [], unknown: [] };
+        // Most results name known cases only: the list of unknown ones is made for the first.
+        const found = { cases: [], unknown: NO_UNKNOWN };
         // The cases this result was placed in, so that one naming a case twice counts once. (Not kept across results:
         // holding each case's last result would keep thousands of results alive long enough to reach the old heap.)
         // Most results name one case: the list is made only for a second.
@@ -37058,12 +37129,17 @@ class ResultMapper {
         let placedIn;
         for (const reference of references) {
             // References come in their normal form (caseReferences), the form the lookup is keyed by.
-            const testCase = lookup.get(reference);
-            if (testCase) {
-                let state = this.mapped.get(testCase);
+            const slot = lookup.get(reference);
+            if (slot) {
+                const testCase = slot.testCase;
+                let state = slot.state;
                 if (state === undefined) {
-                    state = { entry: { testCase, results: [] }, failed: 0, other: 0 };
-                    this.mapped.set(testCase, state);
+                    state = this.mapped.get(testCase);
+                    if (state === undefined) {
+                        state = { entry: { testCase, results: [] }, failed: 0, other: 0 };
+                        this.mapped.set(testCase, state);
+                    }
+                    slot.state = state;
                 }
                 // A UUID and a human id in one result may name the same case: count the result once.
                 if (state === first || placedIn?.includes(state) === true)
@@ -37086,6 +37162,8 @@ class ResultMapper {
                 if (!entry && this.unknown.size >= LISTED_RESULTS_MAX) {
                     // Beyond the cap a reference is counted, not listed: a file may name millions of ids the project lacks.
                     this.unknownUnlisted++;
+                    if (found.unknown === NO_UNKNOWN)
+                        found.unknown = [];
                     found.unknown.push(reference);
                     continue;
                 }
@@ -37095,6 +37173,8 @@ class ResultMapper {
                     entry.results.push(result);
                 else if (entry.results.length < LISTED_RESULTS_MAX)
                     entry.results.push(nameOnly(result));
+                if (found.unknown === NO_UNKNOWN)
+                    found.unknown = [];
                 found.unknown.push(reference);
             }
         }
@@ -37141,13 +37221,16 @@ function mapResults(results, cases, prefix) {
         mapper.add(result);
     return mapper.report();
 }
+/** No unknown reference: shared, frozen, replaced by a list of its own for a result that names one. */
+const NO_UNKNOWN = Object.freeze([]);
 /** By UUID and by human id; the first of duplicate cases (a repeated page) wins. */
 function indexCases(cases) {
     const lookup = new Map();
     for (const testCase of cases) {
+        const slot = { testCase };
         for (const key of [testCase.id.trim().toLowerCase(), normaliseHumanId(testCase.human_id)]) {
             if (key !== '' && !lookup.has(key))
-                lookup.set(key, testCase);
+                lookup.set(key, slot);
         }
     }
     return lookup;
@@ -40814,6 +40897,8 @@ class XmlScanner {
     partial;
     /** Pieces that arrived inside a cut attribute value without its closing quote: joined once it comes. */
     held = [];
+    /** Where the characters that make an attribute value more than a cut lie next in the buffer. */
+    special = new SpecialCharacters();
     constructor(source, handler, 
     /** What the file should be, for "Expected a complete … file" (the other XML formats share this scanner). */
     document = 'JUnit XML') {
@@ -40836,6 +40921,7 @@ class XmlScanner {
             this.pos = 0;
         }
         this.buffer += this.takeHeld() + piece;
+        this.special.reset();
         this.scan(false);
     }
     takeHeld() {
@@ -40848,6 +40934,7 @@ class XmlScanner {
     end() {
         if (this.held.length > 0)
             this.buffer += this.takeHeld();
+        this.special.reset();
         this.scan(true);
         if (this.mode !== 'markup') {
             const what = this.mode === 'cdata' ? ['CDATA section', ']]>'] : this.mode === 'comment' ? ['comment', '-->'] : ['processing instruction', '?>'];
@@ -40925,6 +41012,15 @@ class XmlScanner {
         // Too short to tell `<!DOCTYPE` from `<!--` or `<![CDATA[`: wait for more.
         if (!final && buf.length - at < 12 && (buf.length - at < 2 || buf[at + 1] === '!'))
             return false;
+        const next = buf.charCodeAt(at + 1);
+        // The common case first: a tag (one per testcase and per result element), told by its second character.
+        if (next !== BANG && next !== QUESTION) {
+            const end = next === SLASH ? this.closeTag(buf, at) : this.openTag(buf, at);
+            if (end === -1)
+                return this.cut(at, final);
+            this.pos = end + 1;
+            return true;
+        }
         if (buf.startsWith('<!--', at))
             return this.enter('comment', at, 4);
         if (buf.startsWith('<![CDATA[', at)) {
@@ -40934,19 +41030,16 @@ class XmlScanner {
         }
         if (buf.startsWith('<?', at))
             return this.enter('pi', at, 2);
-        if (buf.startsWith('<!', at)) {
-            if (DTD_DECLARATION.test(buf.slice(at, at + 12)))
-                throw this.refuseDeclaration(buf, at);
-            throw this.error(at, `unexpected "${buf.slice(at, at + 12)}".`);
-        }
-        const end = buf[at + 1] === '/' ? this.closeTag(buf, at) : this.openTag(buf, at);
-        if (end === -1) {
-            if (final)
-                throw this.error(at, 'a tag is never closed (no ">"). The file is truncated (the test run was probably killed while writing it); regenerate it.', false);
-            return false;
-        }
-        this.pos = end + 1;
-        return true;
+        // `<!` and neither a comment nor CDATA.
+        if (DTD_DECLARATION.test(buf.slice(at, at + 12)))
+            throw this.refuseDeclaration(buf, at);
+        throw this.error(at, `unexpected "${buf.slice(at, at + 12)}".`);
+    }
+    /** A tag cut by the end of the buffer: wait for more, or, at the end of input, a truncated file. */
+    cut(at, final) {
+        if (final)
+            throw this.error(at, 'a tag is never closed (no ">"). The file is truncated (the test run was probably killed while writing it); regenerate it.', false);
+        return false;
     }
     enter(mode, at, length) {
         this.sectionStart = this.where.at(this.buffer, at);
@@ -40975,8 +41068,8 @@ class XmlScanner {
                 throw this.error(at, `a tag name longer than ${MAX_NAME_CHARS} characters.`);
             if (i >= length)
                 return -1;
-            name = buf.slice(at + 1, i);
-            if (!NAME.test(name))
+            name = knownName(buf, at + 1, i) ?? buf.slice(at + 1, i);
+            if (!KNOWN_NAMES.has(name) && !NAME.test(name))
                 throw this.error(at, `"<${name.slice(0, 40)}" is not a valid tag name.`);
             attrs = {};
         }
@@ -41005,11 +41098,18 @@ class XmlScanner {
             if (c === LT)
                 throw this.error(i, 'a "<" inside a tag.');
             const start = i;
-            while (i < length && !endsName(buf.charCodeAt(i)) && buf.charCodeAt(i) !== EQUALS)
-                i += 1;
-            if (i - start > MAX_NAME_CHARS)
-                throw this.error(start, `an attribute name longer than ${MAX_NAME_CHARS} characters.`);
-            const attribute = buf.slice(start, i);
+            // A known name followed at once by `=` is found with one search; anything else character by character.
+            const equals = buf.indexOf('=', i);
+            let attribute = equals === -1 ? undefined : knownName(buf, start, equals);
+            if (attribute !== undefined)
+                i = equals;
+            else {
+                while (i < length && !endsName(buf.charCodeAt(i)) && buf.charCodeAt(i) !== EQUALS)
+                    i += 1;
+                if (i - start > MAX_NAME_CHARS)
+                    throw this.error(start, `an attribute name longer than ${MAX_NAME_CHARS} characters.`);
+                attribute = buf.slice(start, i);
+            }
             while (i < length && isSpace(buf.charCodeAt(i)))
                 i += 1;
             if (i >= length)
@@ -41033,15 +41133,23 @@ class XmlScanner {
                 this.partial = { name, attrs, next: start - at, value: { quote: quote === DOUBLE_QUOTE ? '"' : "'", quoteAt: i - at, searched: length - at } };
                 return -1;
             }
-            const raw = buf.slice(i + 1, close);
-            const lt = raw.indexOf('<');
-            if (lt !== -1) {
-                throw this.error(i + 1 + lt, '"<" is not allowed inside an attribute value (it must be written &lt;). The tool that wrote this file produced invalid XML; fix or regenerate the file.', false);
-            }
-            if (Object.hasOwn(attrs, attribute))
+            if (Object.hasOwn(attrs, attribute)) {
+                this.refuseLt(buf, i + 1, close);
                 throw this.error(start, `attribute "${attribute}" is repeated.`);
-            attrs[attribute] = attributeValue(raw);
+            }
+            attrs[attribute] = this.special.within(buf, i + 1, close) ? this.attributeValue(buf, i + 1, close) : buf.slice(i + 1, close);
             i = close + 1;
+        }
+    }
+    /** A value that is not plain: refused with a `<`, otherwise normalised and decoded. */
+    attributeValue(buf, from, to) {
+        this.refuseLt(buf, from, to);
+        return attributeValue(buf.slice(from, to));
+    }
+    refuseLt(buf, from, to) {
+        const lt = buf.indexOf('<', from);
+        if (lt !== -1 && lt < to) {
+            throw this.error(lt, '"<" is not allowed inside an attribute value (it must be written &lt;). The tool that wrote this file produced invalid XML; fix or regenerate the file.', false);
         }
     }
     /** The tag at `at` is cut by the end of the buffer: remember what was read of it, up to `next`. */
@@ -41078,6 +41186,13 @@ class XmlScanner {
         const end = buf.indexOf('>', at);
         if (end === -1)
             return -1;
+        const expectedName = this.open[this.open.length - 1];
+        // The common case: `</name>` exactly as it was opened, compared in place.
+        if (expectedName !== undefined && end === at + 2 + expectedName.length && buf.startsWith(expectedName, at + 2)) {
+            this.open.pop();
+            this.handler.close(expectedName);
+            return end;
+        }
         const stray = buf.indexOf('<', at + 1);
         if (stray !== -1 && stray < end)
             throw this.error(stray, 'a "<" inside a tag.');
@@ -41120,6 +41235,56 @@ const SLASH = 0x2f;
 const EQUALS = 0x3d;
 const DOUBLE_QUOTE = 0x22;
 const SINGLE_QUOTE = 0x27;
+const BANG = 0x21;
+const QUESTION = 0x3f;
+/**
+ * The names result files use most, as constants: a name read from the buffer is compared in place instead of
+ * cut out, and the constant (an internalised string) makes a fast property key and needs no name check.
+ */
+const KNOWN_NAMES = new Set([
+    'testcase',
+    'testsuite',
+    'testsuites',
+    'failure',
+    'error',
+    'skipped',
+    'system-out',
+    'system-err',
+    'properties',
+    'property',
+    'name',
+    'classname',
+    'time',
+    'file',
+    'line',
+    'message',
+    'type',
+    'value',
+    'tests',
+    'failures',
+    'errors',
+    'timestamp',
+    'hostname',
+    'assertions',
+]);
+const KNOWN_BY_LENGTH = [];
+for (const known of KNOWN_NAMES)
+    (KNOWN_BY_LENGTH[known.length] ??= []).push(known);
+/** The constant for the name at `buf[from, to)`, when it is one of KNOWN_NAMES. */
+function knownName(buf, from, to) {
+    const candidates = KNOWN_BY_LENGTH[to - from];
+    if (candidates === undefined)
+        return undefined;
+    // Compared a character at a time: a call to startsWith per candidate cost more than the compare.
+    for (const known of candidates) {
+        let k = 0;
+        while (k < known.length && buf.charCodeAt(from + k) === known.charCodeAt(k))
+            k += 1;
+        if (k === known.length)
+            return known;
+    }
+    return undefined;
+}
 function isSpace(c) {
     return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
 }
@@ -41147,6 +41312,40 @@ function newlines(text) {
 function attributeValue(raw) {
     const normalised = /[\t\n\r]/.test(raw) ? raw.replace(/\r\n|[\t\n\r]/g, ' ') : raw;
     return decodeXmlEntities(normalised);
+}
+/**
+ * Where each character that makes an attribute value more than a cut of the buffer lies next: `<` (refused),
+ * `&` (an entity), tab, line feed, carriage return (normalised) and NUL (dropped). Values are read in order, so
+ * each position only moves forward: one native search per character and buffer finds them all, where testing
+ * every character of every value would read the file a character at a time.
+ */
+class SpecialCharacters {
+    static CHARACTERS = ['<', '&', '\n', '\t', '\r', '\0'];
+    /** Per character: its next index at or after the last `from` asked, -1 when none is left, -2 not searched. */
+    next = [-2, -2, -2, -2, -2, -2];
+    /** The buffer changed. */
+    reset() {
+        for (let k = 0; k < this.next.length; k += 1)
+            this.next[k] = -2;
+    }
+    /** Whether `buf[from, to)` holds any of the characters; `from` never goes back within one buffer. */
+    within(buf, from, to) {
+        let found = false;
+        for (let k = 0; k < this.next.length; k += 1) {
+            let at = this.next[k];
+            if (at === -1)
+                continue;
+            if (at < from) {
+                at = buf.indexOf(SpecialCharacters.CHARACTERS[k], from);
+                this.next[k] = at;
+                if (at === -1)
+                    continue;
+            }
+            if (at < to)
+                found = true;
+        }
+        return found;
+    }
 }
 //# sourceMappingURL=xml-scanner.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/xml-results.js
@@ -42252,18 +42451,41 @@ const LATER_RUNS = new Map([
     ['rerunFailure', 'failed'],
     ['rerunError', 'error'],
 ]);
+/** The empty list a result without tags or attachments shares (frozen: adding to one would add to all). */
+const testcase_NONE = Object.freeze([]);
 class TestcaseBuilder {
     attrs;
     context;
-    results = [];
-    systemOut = [];
-    systemErr = [];
-    properties = [];
+    // Most testcases hold no element at all: the lists are made for the first one (see the reader's `child`).
+    results = testcase_NONE;
+    systemOut = testcase_NONE;
+    systemErr = testcase_NONE;
+    properties = testcase_NONE;
     /** The testcase's own output, kept until its suite's output is known (failed testcases get both). */
     ownOutput;
     constructor(attrs, context) {
         this.attrs = attrs;
         this.context = context;
+    }
+    ownResults() {
+        if (this.results === testcase_NONE)
+            this.results = [];
+        return this.results;
+    }
+    ownSystemOut() {
+        if (this.systemOut === testcase_NONE)
+            this.systemOut = [];
+        return this.systemOut;
+    }
+    ownSystemErr() {
+        if (this.systemErr === testcase_NONE)
+            this.systemErr = [];
+        return this.systemErr;
+    }
+    ownProperties() {
+        if (this.properties === testcase_NONE)
+            this.properties = [];
+        return this.properties;
     }
     /** `unreadableTime` is told a `time` that is not a duration (the result then has none). */
     build(source, unreadableTime) {
@@ -42273,10 +42495,13 @@ class TestcaseBuilder {
         // Most testcases have no output and no result element: no lists built for them.
         const ownStreams = this.systemOut.length + this.systemErr.length === 0 ? undefined : joinOutput(this.systemOut, this.systemErr);
         this.ownOutput = this.results.length === 0 ? ownStreams : joinParts([ownStreams, ...this.attemptOutputs()]);
-        const time = readDuration(attrs.time);
-        if (!time.readable)
-            unreadableTime(attrs.time ?? '');
-        const durationMs = time.ms;
+        let durationMs = plainSecondsMs(attrs.time);
+        if (durationMs === -1) {
+            const time = readDuration(attrs.time);
+            if (!time.readable)
+                unreadableTime(attrs.time ?? '');
+            durationMs = time.ms;
+        }
         const classname = this.keptClassname(nonEmpty(attrs.classname ?? attrs.class));
         const ownFile = nonEmpty(attrs.file ?? attrs.filepath);
         const file = ownFile === undefined ? this.context.file : xml_entities_detached(ownFile);
@@ -42289,8 +42514,8 @@ class TestcaseBuilder {
             name: xml_entities_detached(attrs.name ?? ''),
             status: final.status,
             properties: this.context.properties,
-            tags: [],
-            attachments: [],
+            tags: testcase_NONE,
+            attachments: testcase_NONE,
             attempts,
         };
         if (file !== undefined)
@@ -42312,7 +42537,9 @@ class TestcaseBuilder {
         if (this.properties.length > 0)
             result.properties = mergeProperties([this.context.properties, this.properties]);
         if (this.ownOutput !== undefined || final.status !== 'passed' || this.properties.length > 0) {
-            result.attachments = readAttachments([this.ownOutput, ...attempts.flatMap((a) => [a.message, a.stack])], this.properties);
+            const attachments = readAttachments(this.ownOutput, attempts, this.properties);
+            if (attachments.length > 0)
+                result.attachments = attachments;
         }
         return result;
     }
@@ -42378,8 +42605,9 @@ function mergeRepeat(earlier, later) {
     if (output !== undefined)
         earlier.output = clip(output, MAX_OUTPUT_CHARS);
     for (const attachment of later.attachments) {
+        // A copy, not a push: a result without attachments shares one frozen empty list.
         if (!earlier.attachments.some((a) => sameAttachment(a, attachment)))
-            earlier.attachments.push(attachment);
+            earlier.attachments = [...earlier.attachments, attachment];
     }
 }
 /** A failed testcase's output gets its suite's own output after its own (that is where a person needs the log). */
@@ -42389,6 +42617,35 @@ function withSuiteOutput(result, ownOutput, suiteOutput) {
     const output = joinParts([ownOutput, `[suite output]\n${suiteOutput}`]);
     if (output !== undefined)
         result.output = clip(output, MAX_OUTPUT_CHARS);
+}
+/**
+ * `time` written as plain seconds ("0.013", "12"), the form nearly every producer writes, as whole
+ * milliseconds (as readDuration gives them); -1 for anything else, which readDuration then reads. Checked a
+ * character at a time: a regular expression per testcase cost more than the rest of the duration.
+ */
+function plainSecondsMs(value) {
+    if (value === undefined)
+        return -1;
+    const length = value.length;
+    let i = 0;
+    while (i < length && isDigit(value.charCodeAt(i)))
+        i += 1;
+    if (i === 0 || i > 9)
+        return -1;
+    if (i < length) {
+        if (value.charCodeAt(i) !== 0x2e)
+            return -1;
+        const fraction = i + 1;
+        i = fraction;
+        while (i < length && isDigit(value.charCodeAt(i)))
+            i += 1;
+        if (i === fraction || i - fraction > 9 || i < length)
+            return -1;
+    }
+    return Math.round(Number(value) * 1000);
+}
+function isDigit(c) {
+    return c >= 0x30 && c <= 0x39;
 }
 const SKIPPED_WORDS = new Set(['skipped', 'skip', 'disabled', 'notrun', 'not run', 'ignored', 'pending', 'suppressed', 'excluded']);
 const FAILED_WORDS = new Set(['failed', 'failure', 'fail']);
@@ -42474,19 +42731,25 @@ const LINK_SHOWN_CHARS = 2_000;
  * A URL or a `data:` URI (testmo and others write them there too) is no file: it becomes an attachment with a
  * name and no path, which the description lists as a link and the upload never opens.
  */
-function readAttachments(texts, ownProperties) {
+function readAttachments(ownOutput, attempts, ownProperties) {
     const attachments = [];
     for (const property of ownProperties) {
         if (property.name.toLowerCase() === 'attachment')
             addAttachment(attachments, property.value.trim());
     }
-    for (const text of texts) {
-        if (text === undefined || !text.includes('[[ATTACHMENT|'))
-            continue;
-        for (const match of text.matchAll(ATTACHMENT_MARKER))
-            addAttachment(attachments, (match[1] ?? '').trim());
+    // Output first, then each attempt's message and stack (no list of them built: most hold no marker).
+    addMarkedAttachments(attachments, ownOutput);
+    for (const attempt of attempts) {
+        addMarkedAttachments(attachments, attempt.message);
+        addMarkedAttachments(attachments, attempt.stack);
     }
     return attachments;
+}
+function addMarkedAttachments(attachments, text) {
+    if (text === undefined || !text.includes('[[ATTACHMENT|'))
+        return;
+    for (const match of text.matchAll(ATTACHMENT_MARKER))
+        addAttachment(attachments, (match[1] ?? '').trim());
 }
 function addAttachment(attachments, written) {
     if (written === '')
@@ -42755,13 +43018,13 @@ class reader_JUnitReader {
             case 'testcase': {
                 const builder = parent.builder;
                 if (RESULT_KINDS.has(name) || EARLIER_RUNS.has(name) || LATER_RUNS.has(name))
-                    return resultFrame(builder.results, name, attrs);
+                    return resultFrame(builder.ownResults(), name, attrs);
                 if (name === 'properties')
-                    return { kind: 'properties', owner: builder.properties };
+                    return { kind: 'properties', owner: builder.ownProperties() };
                 if (name === 'system-out')
-                    return textFrame(builder.systemOut);
+                    return textFrame(builder.ownSystemOut());
                 if (name === 'system-err')
-                    return textFrame(builder.systemErr);
+                    return textFrame(builder.ownSystemErr());
                 return IGNORED;
             }
             case 'properties':
@@ -42819,27 +43082,49 @@ class reader_JUnitReader {
         const result = builder.build(this.source, this.onUnreadableTime);
         const suite = this.frames[this.frames.length - 1];
         const sameName = suite.byName.get(result.name);
-        const earlier = sameName?.find((w) => w.result.classname === result.classname);
+        const earlier = Array.isArray(sameName)
+            ? sameName.find((n) => n.classname === result.classname)
+            : sameName?.classname === result.classname
+                ? sameName
+                : undefined;
         // Only a failed run is retried, and only when the producer writes reruns as repeats (rules): otherwise a
         // repeat is another test of the same name (parameterised tests, `it.each` with a fixed title), a result of
         // its own, and named in a warning. A testcase without a name has no identity to repeat.
-        const failedBefore = earlier !== undefined && result.name !== '' && (earlier.result.status === 'failed' || earlier.result.status === 'error');
+        const failedBefore = earlier !== undefined && result.name !== '' && reader_isFailure(earlier.status);
         if (earlier !== undefined && result.name !== '' && !this.rules.repeatsAreRetries)
             this.noteRepeat(result.classname, result.name);
-        if (failedBefore && this.rules.repeatsAreRetries) {
-            mergeRepeat(earlier.result, result);
-            earlier.ownOutput = joinParts([earlier.ownOutput, builder.ownOutput]);
+        if (failedBefore && this.rules.repeatsAreRetries && earlier.waiting !== undefined) {
+            // A failed result always waits for the end of its suite, so the repeat has it to merge into.
+            const target = earlier.waiting;
+            mergeRepeat(target.result, result);
+            target.ownOutput = joinParts([target.ownOutput, builder.ownOutput]);
+            earlier.status = target.result.status;
             return;
         }
-        const waiting = { result, ownOutput: builder.ownOutput, suite };
-        if (sameName === undefined)
-            suite.byName.set(result.name, [waiting]);
+        let waiting;
+        if (!reader_isFailure(result.status) && this.queue.length === 0) {
+            // A pass or a skip needs nothing from its suite (no repeat merges into it, the suite's output is only a
+            // failure's): handed over at once unless an earlier result waits (document order), so that it dies young
+            // instead of living until its suite ends (one suite of 80,000 testcases held them all).
+            this.ready.push(result);
+            this.handedOver += 1;
+        }
+        else {
+            waiting = { result, ownOutput: builder.ownOutput, suite };
+            suite.waiting.push(waiting);
+            this.queue.push(waiting);
+        }
+        // What a repeat needs of this testcase, without the result once it is handed over.
+        const named = { classname: result.classname, status: result.status, waiting };
+        // Most names are read once in a suite: a list is made only for a second classname.
+        if (sameName === undefined || sameName === earlier)
+            suite.byName.set(result.name, named);
+        else if (!Array.isArray(sameName))
+            suite.byName.set(result.name, [sameName, named]);
         else if (earlier === undefined)
-            sameName.push(waiting);
+            sameName.push(named);
         else
-            sameName[sameName.indexOf(earlier)] = waiting;
-        suite.waiting.push(waiting);
-        this.queue.push(waiting);
+            sameName[sameName.indexOf(earlier)] = named;
     }
     noteRepeat(classname, name) {
         this.repeatedCount++;
@@ -42876,6 +43161,9 @@ class reader_JUnitReader {
         if (done > 0)
             this.queue.splice(0, done);
     }
+}
+function reader_isFailure(status) {
+    return status === 'failed' || status === 'error';
 }
 //# sourceMappingURL=reader.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/junit.js
@@ -44660,25 +44948,23 @@ function annotations_locate(result, workspace, exists = () => true) {
     const own = given !== undefined && exists(given) ? given : undefined;
     if (own !== undefined && result.line !== undefined)
         return { file: own, line: result.line };
-    const frames = stackFrames(result, workspace).filter((f) => exists(f.file));
-    if (own !== undefined) {
-        const inOwnFile = frames.find((f) => f.file === own);
-        return inOwnFile ?? { file: own };
-    }
-    return frames[0];
+    // The first frame that fits is the answer: the rest of a stack is not read (the tally locates 10,000 failures).
+    const frame = firstFrame(result, workspace, (f) => exists(f.file) && (own === undefined || f.file === own));
+    return frame ?? (own !== undefined ? { file: own } : undefined);
 }
-/** Frames of the stack, then of the message, that lie inside the workspace and outside dependencies. */
-function stackFrames(result, workspace) {
+/** The first frame of the stack, then of the message, inside the workspace and outside dependencies, that `fits`. */
+function firstFrame(result, workspace, fits) {
     const text = stripAnsi(`${result.stack ?? ''}\n${result.message ?? ''}`);
-    const frames = [];
     for (const match of text.matchAll(FRAME)) {
         const file = inWorkspace((match[1] ?? '').replace(/^file:\/\//, ''), workspace);
         const line = Number(match[2]);
         if (file === undefined || !(line > 0) || /(^|\/)node_modules\//.test(file) || file.startsWith('node:'))
             continue;
-        frames.push({ file, line });
+        const frame = { file, line };
+        if (fits(frame))
+            return frame;
     }
-    return frames;
+    return undefined;
 }
 /** A path relative to the workspace with `/` separators; undefined when it points outside it. */
 function inWorkspace(file, workspace) {
