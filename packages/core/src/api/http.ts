@@ -151,6 +151,11 @@ export class HttpClient {
   retries = 0;
   /** Attempts sent, over all requests (retries included): the upload's request count. */
   requests = 0;
+  /**
+   * When the latest write (any method but GET) that got no answer was sent: the service may still apply it
+   * later (run/timing.ts LATE_WRITE_MS says how much later), so the run protocol waits that out before its last look.
+   */
+  unansweredWriteSentAt: number | undefined;
 
   constructor(private readonly options: HttpClientOptions) {
     this.baseUrl = withoutCredentials(new URL(options.baseUrl.replace(/\/+$/, '')));
@@ -213,6 +218,7 @@ export class HttpClient {
         // Never wait for an answer past the deadline (a second at least, so a late request still gets its chance).
         const timeoutMs = Math.min(this.options.timeoutMs, Math.max(1_000, this.deadline - sentAt));
         const outcome = await this.exchange({ method: req.method, url, headers, body, timeoutMs, nowMs: sentAt });
+        if (outcome.kind === 'no-answer' && req.method !== 'GET') this.unansweredWriteSentAt = Math.max(this.unansweredWriteSentAt ?? sentAt, sentAt);
         // The answer's rate-limit headers go with the turn: the pacer knows when this request started.
         release(outcome.kind === 'answer' ? outcome.rate : undefined);
         const details: ApiErrorDetails = { method: req.method, path };

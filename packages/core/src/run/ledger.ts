@@ -6,8 +6,8 @@
  * apart, both hold all of them — a write built on a read without ours has landed by the second read.
  */
 import type { TestRun } from '../api/client.js';
-import type { RunSession } from './state.js';
-import { CONFIRM_GAP_MS, CONFIRM_JITTER_MS, FRESH_READ_MS, LEDGER_ATTEMPTS } from './timing.js';
+import { inDoubtUntil, timed, type RunSession } from './state.js';
+import { CONFIRM_GAP_MS, CONFIRM_JITTER_MS, FRESH_READ_MS, IN_DOUBT_LOOK_MS, LEDGER_ATTEMPTS } from './timing.js';
 import { formatJobLine, newerLine, readJobLines, withJobLines, type JobLine } from './verdict.js';
 
 export interface Ledger {
@@ -19,29 +19,52 @@ export interface Ledger {
   confirmed: boolean;
 }
 
-/** Write (or update) this job's line; returns every job's line as the confirming read found them. */
+/**
+ * Write (or update) this job's line; returns every job's line as the confirming read found them. A write of this
+ * job that got no answer may still land (LATE_WRITE_MS) and drop lines written since its read: until it cannot,
+ * the job keeps looking (often enough to see every line another job confirms) and only confirms afterwards,
+ * putting back whatever it saw and finds gone.
+ */
 export async function writeJobLine(session: RunSession, own: JobLine): Promise<Ledger> {
   const { api, projectId, run, clock, log } = session;
   const seen = new Map<string, JobLine>();
+  // Each line's text, formatted once: a crowd's description is compared on every read.
+  const text = new Map<JobLine, string>();
+  const format = (line: JobLine): string => text.get(line) ?? (text.set(line, formatJobLine(line)), text.get(line) as string);
   let current = run;
   let confirmed = 0;
-  for (let attempt = 1; attempt <= LEDGER_ATTEMPTS; attempt++) {
-    const asked = clock.now();
-    current = await api.getRun(projectId, run.id);
+  for (let attempt = 1; attempt <= LEDGER_ATTEMPTS; ) {
+    const read = await timed(session, () => api.getRun(projectId, run.id));
+    current = read.value;
     const readAt = clock.now();
-    session.state.rememberRoundTrip(readAt - asked);
-    const found = readJobLines(current.description);
-    for (const line of found) if (line.job !== own.job) seen.set(line.job, newerLine(seen.get(line.job), line));
+    session.state.rememberRoundTrip(read.ms);
+    const description = current.description ?? '';
+    const present = new Set<string>();
+    for (const raw of description.split('\n')) {
+      const trimmed = raw.trim();
+      present.add(trimmed);
+      const [line] = readJobLines(trimmed);
+      if (!line || line.job === own.job) continue;
+      text.set(line, trimmed);
+      seen.set(line.job, newerLine(seen.get(line.job), line));
+    }
     seen.set(own.job, own);
-    const present = new Set(found.map(formatJobLine));
-    const missing = [...seen.values()].filter((line) => !present.has(formatJobLine(line)));
+    const missing = [...seen.values()].filter((line) => !present.has(format(line)));
     if (missing.length === 0) {
+      const doubt = inDoubtUntil(session);
+      if (readAt < doubt) {
+        // A write of ours may still land: not confirmed yet, however the run reads now.
+        confirmed = 0;
+        await clock.sleep(Math.min(IN_DOUBT_LOOK_MS, doubt - readAt + 1));
+        continue;
+      }
       if (++confirmed >= 2) return { run: current, lines: [...seen.values()], confirmed: true };
       await clock.sleep(confirmGap(session.state.roundTripMs) + Math.floor(clock.random() * CONFIRM_JITTER_MS));
       continue;
     }
     confirmed = 0;
     if (attempt > 1) await clock.sleep(100 * attempt + Math.floor(clock.random() * 250 * attempt));
+    attempt++;
     // Not sent when its turn comes too late (`stale`): the next round reads again.
     await api.updateRun(projectId, run.id, { description: withJobLines(current.description, seen.values()) }, { sendBefore: readAt + FRESH_READ_MS });
   }

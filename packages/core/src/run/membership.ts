@@ -24,6 +24,7 @@ import { sendEntries, type RefusedEntry } from './send.js';
 import type { RunSession } from './state.js';
 import {
   FRESH_READ_MS,
+  MEMBERSHIP_REFUSALS,
   QUIET_LOOKS,
   READ_BACK_FIRST_MS,
   READ_BACK_MAX_MS,
@@ -32,6 +33,9 @@ import {
   SETTLE_CROWD_MS,
   START_SPREAD_MS,
 } from './timing.js';
+
+/** The service's words when it refuses a result because the case is not (any more) in the run. */
+const NOT_IN_RUN = /not (a )?part of (the )?test run/i;
 
 export interface SelectionOutcome {
   /** Cases the run cannot take (its selection is dynamic). */
@@ -104,8 +108,10 @@ export async function ensureCases(session: RunSession, caseIds: readonly string[
 /** The run's cases, and when the read's first page was answered (a long listing is as old as its first page). */
 async function readCases(session: RunSession): Promise<{ held: RunCase[]; readAt: number }> {
   const asked = session.clock.now();
+  const retries = session.api.http.retries;
   const { cases, answeredAt } = await session.api.readRunCases(session.projectId, session.run.id);
-  session.state.rememberRoundTrip((answeredAt ?? session.clock.now()) - asked);
+  // A read that was retried says nothing of how fast the service answers.
+  if (session.api.http.retries === retries) session.state.rememberRoundTrip((answeredAt ?? session.clock.now()) - asked);
   return { held: cases, readAt: answeredAt ?? session.clock.now() };
 }
 
@@ -212,10 +218,12 @@ export async function keepResults(
     requests++;
     for (const refusal of again.refused) {
       const id = refusal.entry.test_case_id;
-      if (!now.has(id)) continue;
+      // "Not part of the run": the case was removed again before the write landed, whatever a read shows now.
+      const membership = NOT_IN_RUN.test(refusal.reason);
+      if (!membership && !now.has(id)) continue;
       const times = (refusedInRun.get(id) ?? 0) + 1;
       refusedInRun.set(id, times);
-      if (times >= REFUSALS_IN_RUN) givenUp.set(id, refusal);
+      if (times >= (membership ? MEMBERSHIP_REFUSALS : REFUSALS_IN_RUN)) givenUp.set(id, refusal);
     }
   }
 }

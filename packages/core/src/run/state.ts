@@ -9,6 +9,7 @@
 import type { RunCase, TestManagementApi, TestRun } from '../api/client.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
+import { LATE_WRITE_MS } from './timing.js';
 
 export interface RunSession {
   api: TestManagementApi;
@@ -31,8 +32,8 @@ export class RunState {
   /** The slowest round trip of a read seen so far: the windows of the job lines grow with it. */
   roundTripMs = 0;
 
-  rememberRoundTrip(ms: number): void {
-    this.roundTripMs = Math.max(this.roundTripMs, ms);
+  rememberRoundTrip(ms: number | undefined): void {
+    if (ms !== undefined) this.roundTripMs = Math.max(this.roundTripMs, ms);
   }
 
   /** Keep what a read found; `expected` is what it should hold if no other job wrote. */
@@ -47,6 +48,23 @@ export class RunState {
   rememberWindow(windowMs: number): void {
     this.windowMs = Math.max(this.windowMs, windowMs);
   }
+}
+
+/** Until when a write of this job that got no answer may still be applied (LATE_WRITE_MS); -Infinity when none can. */
+export function inDoubtUntil(session: Pick<RunSession, 'api'>): number {
+  const sent = session.api.http.unansweredWriteSentAt;
+  return sent === undefined ? -Infinity : sent + LATE_WRITE_MS;
+}
+
+/**
+ * The duration of one call, as a round trip worth sizing windows by: undefined when the client retried meanwhile
+ * (a timeout waited out says nothing of how fast the service answers).
+ */
+export async function timed<T>(session: Pick<RunSession, 'api' | 'clock'>, call: () => Promise<T>): Promise<{ value: T; ms: number | undefined }> {
+  const asked = session.clock.now();
+  const retries = session.api.http.retries;
+  const value = await call();
+  return { value, ms: session.api.http.retries === retries ? session.clock.now() - asked : undefined };
 }
 
 export function openSession(api: TestManagementApi, projectId: string, run: TestRun, clock: Clock, log: Logger): RunSession {

@@ -2,7 +2,8 @@
  * The simulated service as the HTTP client's `Transport`: one exchange on virtual time, with the faults a real
  * service far from the CI runner shows, each drawn from the seed:
  * - latency: 0–`maxLatencyMs` per request, half on the way there (when the request is applied) and half back;
- * - a late-applied write: applied after the client's timeout (the client sees a timeout, the write lands later);
+ * - a late-applied write: applied after the client's timeout (the client sees a timeout, the write lands later),
+ *   but within LATE_WRITE_MS of being sent: the one bound the protocol states it needs (run/README.md);
  * - a lost answer: applied, and the answer lost (a connection reset);
  * - a server error (502/503): not applied;
  * - the rate limit: 10 requests per sliding second for the account (every job's token), answered HTTP 500 `rate limit exceeded`, not
@@ -12,6 +13,7 @@
 import type { Transport } from '../../src/api/http.js';
 import type { AttemptOutcome } from '../../src/api/transport.js';
 import { parseReset } from '../../src/api/retry-timing.js';
+import { LATE_WRITE_MS } from '../../src/run/timing.js';
 import type { Scheduler } from './scheduler.js';
 import { ServiceState, type Answer } from './service-state.js';
 
@@ -72,7 +74,7 @@ export class SimService {
     const lost = !late && fault < lateApply + lostAnswer;
     const failed = !late && !lost && fault < lateApply + lostAnswer + serverError;
     if (late) {
-      there = request.timeoutMs + Math.floor(random() * request.timeoutMs);
+      there = Math.min(LATE_WRITE_MS, request.timeoutMs + Math.floor(random() * request.timeoutMs));
       this.injected.lateApply++;
     }
     const who = request.headers.authorization?.replace(/^Bearer sim-/, '') ?? '?';
