@@ -60,11 +60,16 @@ export async function ensureCases(session: RunSession, caseIds: readonly string[
   let held = options.held;
   // When what `held` shows was read: a write built from it goes out within FRESH_READ_MS of that, or not at all.
   let readAt = clock.now();
+  // When the read's last page was answered: a listing of many pages takes longer than FRESH_READ_MS on a slow
+  // service, so the window runs from its end (a write never waits on its own read); the pause before a look
+  // (settlePause) is twice this job's read-to-write time, listing included, so it covers other jobs' alike.
+  let listedAt = readAt;
   if (!held) {
     // Jobs of one pipeline reach this point together (they found or created the run at the same moment):
     // starting at random moments, their read-then-write pairs overlap less.
     await clock.sleep(Math.floor(clock.random() * START_SPREAD_MS));
     ({ held, readAt } = await readCases(session));
+    listedAt = clock.now();
     requests++;
   }
   let written: ReadonlySet<string> | undefined;
@@ -91,7 +96,7 @@ export async function ensureCases(session: RunSession, caseIds: readonly string[
     }
     written = new Set([...seen, ...missing]);
     const filters = [{ field: 'id', operator: 'IN', values: [...written] }];
-    stale = (await api.updateRun(projectId, run.id, { static_selection_filters: filters }, { sendBefore: readAt + FRESH_READ_MS })) === 'stale';
+    stale = (await api.updateRun(projectId, run.id, { static_selection_filters: filters }, { sendBefore: listedAt + FRESH_READ_MS })) === 'stale';
     if (stale) {
       log.debug(`The update of test run ${run.human_id}'s cases waited past ${FRESH_READ_MS} ms for its turn: reading the cases again before writing.`);
       written = undefined;
@@ -101,6 +106,7 @@ export async function ensureCases(session: RunSession, caseIds: readonly string[
       await clock.sleep(readBackPause(attempt++, clock.random));
     }
     ({ held, readAt } = await readCases(session));
+    listedAt = clock.now();
     requests++;
   }
 }
