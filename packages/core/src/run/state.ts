@@ -10,6 +10,7 @@ import type { RunCase, TestManagementApi, TestRun } from '../api/client.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import { LATE_WRITE_MS } from './timing.js';
+import type { JobLine } from './verdict.js';
 
 export interface RunSession {
   api: TestManagementApi;
@@ -31,6 +32,10 @@ export class RunState {
   fresh = true;
   /** The slowest round trip of a read seen so far: the windows of the job lines grow with it. */
   roundTripMs = 0;
+  /** Every job's line as last seen (done over reporting): a write of the description puts back each one gone. */
+  readonly lines = new Map<string, JobLine>();
+  /** Until when a description write of this job that got no answer may still land (LATE_WRITE_MS). */
+  descriptionInDoubtUntil = -Infinity;
 
   rememberRoundTrip(ms: number | undefined): void {
     if (ms !== undefined) this.roundTripMs = Math.max(this.roundTripMs, ms);
