@@ -70,13 +70,18 @@ export async function writeJobLine(session: RunSession, own: JobLine): Promise<L
       continue;
     }
     confirmed = 0;
-    if (attempt > 1) await clock.sleep(100 * attempt + Math.floor(clock.random() * 250 * attempt));
-    attempt++;
     const before = api.http.unansweredWriteSentAt;
     // Not sent when its turn comes too late (`stale`): the next round reads again.
-    await api.updateRun(projectId, run.id, { description: withJobLines(current.description, seen.values()) }, { sendBefore: readAt + FRESH_READ_MS });
+    const stale =
+      (await api.updateRun(projectId, run.id, { description: withJobLines(current.description, seen.values()) }, { sendBefore: readAt + FRESH_READ_MS })) ===
+      'stale';
     const after = api.http.unansweredWriteSentAt;
     if (after !== undefined && after !== before) state.descriptionInDoubtUntil = Math.max(state.descriptionInDoubtUntil, after + LATE_WRITE_MS);
+    attempt++;
+    if (stale) continue;
+    // Jobs that collided back off at random before reading again, more each round (never between a read and
+    // the write built from it: that write would go stale).
+    await clock.sleep(Math.floor(clock.random() * 250 * attempt));
   }
   log.warn(`Could not record this job's line on test run ${run.human_id} (other jobs kept changing its description); the close step may not count it.`);
   return { run: current, lines: [...seen.values()], confirmed: false };
