@@ -32,6 +32,8 @@ export interface Ledger {
 export async function writeJobLine(session: RunSession, own: JobLine): Promise<Ledger> {
   const { api, projectId, run, clock, log, state } = session;
   const seen = state.lines;
+  // Each line of the description parsed once: a crowd's description is read again and again.
+  const parsed = state.parsedLines;
   // Each line's text, formatted once: a crowd's description is compared on every read.
   const text = new Map<JobLine, string>();
   const format = (line: JobLine): string => text.get(line) ?? (text.set(line, formatJobLine(line)), text.get(line) as string);
@@ -41,7 +43,8 @@ export async function writeJobLine(session: RunSession, own: JobLine): Promise<L
     for (const raw of description.split('\n')) {
       const trimmed = raw.trim();
       present.add(trimmed);
-      const [line] = readJobLines(trimmed);
+      if (!parsed.has(trimmed)) parsed.set(trimmed, readJobLines(trimmed)[0]);
+      const line = parsed.get(trimmed);
       if (!line || line.job === own.job) continue;
       text.set(line, trimmed);
       seen.set(line.job, newerLine(seen.get(line.job), line));

@@ -34,6 +34,8 @@ export class RunState {
   roundTripMs = 0;
   /** Every job's line as last seen (done over reporting): a write of the description puts back each one gone. */
   readonly lines = new Map<string, JobLine>();
+  /** Lines of the description by their text, parsed (undefined: not a job line). */
+  readonly parsedLines = new Map<string, JobLine | undefined>();
   /** Until when a description write of this job that got no answer may still land (LATE_WRITE_MS). */
   descriptionInDoubtUntil = -Infinity;
 

@@ -18,7 +18,7 @@ export const FRESH_READ_MS = 1500;
 export const LATE_WRITE_MS = 60_000;
 
 /** While waiting out a write of its own that may still land, a job looks at the run this often (under CONFIRM_GAP_MS, so it sees every line another job confirms meanwhile). */
-export const IN_DOUBT_LOOK_MS = 800;
+export const IN_DOUBT_LOOK_MS = 1500;
 
 /** Jobs that found or created the run at the same moment start their first read at random within this. */
 export const START_SPREAD_MS = 1000;
