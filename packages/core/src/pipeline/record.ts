@@ -71,6 +71,7 @@ export async function recordResults(ctx: UploadContext, plan: UploadPlan, opened
     keptResults = await keepResults(session, [...sent.acknowledged, ...sent.refused.map((r) => r.entry)], {
       untested: plan.untestedIds,
       batchSize: settings.batchSize,
+      refused: new Set(sent.refused.map((r) => r.entry.test_case_id)),
     });
     settleKept(sent, keptResults);
     sent.requests += keptResults.requests;
@@ -167,7 +168,11 @@ function statusNames(statuses: readonly RunStatus[]): Map<string, string> {
  */
 function settleKept(sent: SendOutcome, kept: KeptResults): void {
   const absent = new Set([...kept.lost.map((r) => r.entry), ...(kept.failure?.unsent ?? [])].map((e) => e.test_case_id));
-  const putBack = (r: RefusedEntry) => kept.recorded.has(r.entry.test_case_id) && !absent.has(r.entry.test_case_id);
+  // A refused result counts as recorded when a put-back recorded it, or when the case holds it anyway (another job
+  // recorded the same status).
+  const holds = new Map(kept.held.map((c) => [c.test_case.id, c.status_id]));
+  const putBack = (r: RefusedEntry) =>
+    (kept.recorded.has(r.entry.test_case_id) || holds.get(r.entry.test_case_id) === r.entry.test_run_status_id) && !absent.has(r.entry.test_case_id);
   sent.acknowledged = [...sent.acknowledged.filter((e) => !absent.has(e.test_case_id)), ...sent.refused.filter(putBack).map((r) => r.entry)];
   sent.refused = [...kept.lost, ...sent.refused.filter((r) => !putBack(r) && !absent.has(r.entry.test_case_id))];
 }

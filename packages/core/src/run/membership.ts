@@ -172,7 +172,7 @@ export interface KeptResults {
 export async function keepResults(
   session: RunSession,
   sent: readonly ResultEntry[],
-  options: { untested?: ReadonlySet<string>; batchSize?: number } = {},
+  options: { untested?: ReadonlySet<string>; batchSize?: number; refused?: ReadonlySet<string> } = {},
 ): Promise<KeptResults> {
   const { api, projectId, run, clock, log, state } = session;
   const untested = options.untested ?? new Set<string>();
@@ -194,7 +194,10 @@ export async function keepResults(
     const lost = sent.filter((e) => {
       if (givenUp.has(e.test_case_id)) return false;
       const status = current.get(e.test_case_id)?.status_id;
-      return status === undefined || status === '' || (status !== e.test_run_status_id && untested.has(status));
+      if (status === undefined || status === '') return true;
+      // A result the service refused was never recorded: whatever the case holds now is another job's.
+      if (status !== e.test_run_status_id && !recorded.has(e.test_case_id) && options.refused?.has(e.test_case_id)) return true;
+      return status !== e.test_run_status_id && untested.has(status);
     });
     if (lost.length === 0 && (quiet || ++changing > QUIET_LOOKS)) return { lost: [...givenUp.values()], requests, held, recorded };
     if (lost.length === 0) continue;

@@ -1,7 +1,8 @@
 /**
  * Many seeded schedules in a row, their violations grouped by invariant, so that each invariant is one test that
  * names the seeds breaking it and the command replaying one. `SIM_SEED=<n>` runs that seed alone (and prints
- * what it did; with `SIM_TRACE=1`, every request as the service applied it); `SIM_SCHEDULES=<n>` changes how many schedules a sweep runs.
+ * what it did; with `SIM_TRACE=1`, every request as the service applied it); `SIM_SCHEDULES=<n>` changes how many
+ * schedules a sweep runs, `SIM_FIRST_SEED=<n>` where they start.
  */
 import { beforeAll, describe, it } from 'vitest';
 import { runScenario, type Mode, type ScenarioOutcome } from './scenario.js';
@@ -33,7 +34,8 @@ function seedsToRun(first: number, defaultCount: number): number[] {
   const one = process.env.SIM_SEED;
   if (one !== undefined && one !== '') return [Number(one)];
   const count = Number(process.env.SIM_SCHEDULES ?? defaultCount);
-  return Array.from({ length: count }, (_, i) => first + i);
+  const from = Number(process.env.SIM_FIRST_SEED ?? first);
+  return Array.from({ length: count }, (_, i) => from + i);
 }
 
 async function sweep(mode: Mode, seeds: readonly number[]): Promise<Sweep> {
