@@ -35,7 +35,7 @@ export async function writeJobLine(session: RunSession, own: JobLine): Promise<L
   // Each line of the description parsed once: a crowd's description is read again and again.
   const parsed = state.parsedLines;
   // Each line's text, formatted once: a crowd's description is compared on every read.
-  const text = new Map<JobLine, string>();
+  const text = state.lineTexts;
   const format = (line: JobLine): string => text.get(line) ?? (text.set(line, formatJobLine(line)), text.get(line) as string);
   /** Merge a read's lines into those seen; returns the lines of the description as they stand. */
   const learn = (description: string): Set<string> => {
@@ -76,7 +76,7 @@ export async function writeJobLine(session: RunSession, own: JobLine): Promise<L
     const before = api.http.unansweredWriteSentAt;
     // Not sent when its turn comes too late (`stale`): the next round reads again.
     const stale =
-      (await api.updateRun(projectId, run.id, { description: withJobLines(current.description, seen.values()) }, { sendBefore: readAt + FRESH_READ_MS })) ===
+      (await api.updateRun(projectId, run.id, { description: withJobLines(current.description, seen.values(), format) }, { sendBefore: readAt + FRESH_READ_MS })) ===
       'stale';
     const after = api.http.unansweredWriteSentAt;
     if (after !== undefined && after !== before) state.descriptionInDoubtUntil = Math.max(state.descriptionInDoubtUntil, after + LATE_WRITE_MS);

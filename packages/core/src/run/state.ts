@@ -36,6 +36,8 @@ export class RunState {
   readonly lines = new Map<string, JobLine>();
   /** Lines of the description by their text, parsed (undefined: not a job line). */
   readonly parsedLines = new Map<string, JobLine | undefined>();
+  /** Each line's text as formatted (a crowd's lines are compared and written again and again). */
+  readonly lineTexts = new Map<JobLine, string>();
   /** Until when a description write of this job that got no answer may still land (LATE_WRITE_MS). */
   descriptionInDoubtUntil = -Infinity;
 
