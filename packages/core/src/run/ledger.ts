@@ -75,9 +75,8 @@ export async function writeJobLine(session: RunSession, own: JobLine): Promise<L
     confirmed = 0;
     const before = api.http.unansweredWriteSentAt;
     // Not sent when its turn comes too late (`stale`): the next round reads again.
-    const stale =
-      (await api.updateRun(projectId, run.id, { description: withJobLines(current.description, seen.values(), format) }, { sendBefore: readAt + FRESH_READ_MS })) ===
-      'stale';
+    const writing = api.updateRun(projectId, run.id, { description: withJobLines(current.description, seen.values(), format) }, { sendBefore: readAt + FRESH_READ_MS });
+    const stale = (await watchWhileWriting(session, writing, learn)) === 'stale';
     const after = api.http.unansweredWriteSentAt;
     if (after !== undefined && after !== before) state.descriptionInDoubtUntil = Math.max(state.descriptionInDoubtUntil, after + LATE_WRITE_MS);
     attempt++;
@@ -88,6 +87,30 @@ export async function writeJobLine(session: RunSession, own: JobLine): Promise<L
   }
   log.warn(`Could not record this job's line on test run ${run.human_id} (other jobs kept changing its description); the close step may not count it.`);
   return { run: current, lines: [...seen.values()], confirmed: false };
+}
+
+/**
+ * A write not answered within a round trip or two may be one the service applies late: from then on, look at the
+ * run every IN_DOUBT_LOOK_MS (each look on its own) until the answer comes, so that a line another job confirms
+ * while this job waits is seen, and put back should the late write drop it.
+ */
+async function watchWhileWriting<T>(session: RunSession, writing: Promise<T>, learn: (description: string) => void): Promise<T> {
+  const { api, projectId, run, clock, state } = session;
+  let answered = false;
+  const settled = writing.then(
+    () => (answered = true),
+    () => (answered = true),
+  );
+  await Promise.race([settled, clock.sleep(Math.max(IN_DOUBT_LOOK_MS, 2 * state.roundTripMs))]);
+  while (!answered) {
+    // Not awaited: a look that times out must not delay the next one; each only adds to the lines seen.
+    void api.getRun(projectId, run.id).then(
+      (read) => learn(read.description ?? ''),
+      () => undefined,
+    );
+    await Promise.race([settled, clock.sleep(IN_DOUBT_LOOK_MS)]);
+  }
+  return writing;
 }
 
 /**
