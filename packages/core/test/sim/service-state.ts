@@ -66,6 +66,8 @@ export class ServiceState {
   readonly statuses = STATUS_NAMES.map((name, i) => ({ id: idFor(2, i + 1), name, order: i + 1, alias: name.toLowerCase() }));
   readonly user = { id: idFor(3, 1), email: 'sim@example.com', first_name: 'Sim', last_name: 'User', status: 'ACTIVE' };
   readonly cases: SimCase[];
+  private readonly untestedId = this.statusNamed('Untested');
+  private readonly statusNames = new Map(this.statuses.map((s) => [s.id, s.name]));
   private readonly caseById: Map<string, SimCase>;
   readonly runs: SimRun[] = [];
   private seq = 0;
@@ -150,8 +152,8 @@ export class ServiceState {
 
   private runCase(run: SimRun, caseId: string): { seq: number; status_id: string; view: unknown } {
     const c = this.caseById.get(caseId)!;
-    const status = run.results.get(caseId)?.status_id ?? this.statusNamed('Untested');
-    const name = this.statuses.find((s) => s.id === status)?.name;
+    const status = run.results.get(caseId)?.status_id ?? this.untestedId;
+    const name = this.statusNames.get(status);
     return {
       seq: c.seq,
       status_id: status,
