@@ -29,8 +29,7 @@ import {
   READ_BACK_FIRST_MS,
   READ_BACK_MAX_MS,
   REFUSALS_IN_RUN,
-  SETTLE_ALONE_MS,
-  SETTLE_CROWD_MS,
+  SETTLE_MIN_MS,
   START_SPREAD_MS,
 } from './timing.js';
 
@@ -72,13 +71,12 @@ export async function ensureCases(session: RunSession, caseIds: readonly string[
     listedAt = clock.now();
     requests++;
   }
-  let written: ReadonlySet<string> | undefined;
   // Every case ever seen in the run: some job needs each, so a write of ours puts back any it finds gone.
   const seen = new Set<string>();
   // A write not sent because its read got old: the same attempt, from a new read.
   let stale = false;
   for (let attempt = 1; ;) {
-    state.remember(held, written);
+    state.remember(held);
     for (const c of held) seen.add(c.test_case.id);
     const current = byCase(held);
     const missing = caseIds.filter((id) => !current.has(id));
@@ -94,12 +92,10 @@ export async function ensureCases(session: RunSession, caseIds: readonly string[
           : `Another job changed the cases of test run ${run.human_id} at the same moment; adding ours again (attempt ${attempt}).`,
       );
     }
-    written = new Set([...seen, ...missing]);
-    const filters = [{ field: 'id', operator: 'IN', values: [...written] }];
+    const filters = [{ field: 'id', operator: 'IN', values: [...new Set([...seen, ...missing])] }];
     stale = (await api.updateRun(projectId, run.id, { static_selection_filters: filters }, { sendBefore: listedAt + FRESH_READ_MS })) === 'stale';
     if (stale) {
       log.debug(`The update of test run ${run.human_id}'s cases waited past ${FRESH_READ_MS} ms for its turn: reading the cases again before writing.`);
-      written = undefined;
     } else {
       requests++;
       state.rememberWindow(clock.now() - readAt);
@@ -131,15 +127,16 @@ export function readBackPause(attempt: number, random: () => number): number {
 }
 
 /**
- * Before looking whether what this job sent is still in place: another job's write can land seconds after the
- * read it was built from (its turn under the shared rate limit, a rate-limit answer waited out), and a look taken
- * before such a write lands would let this job finish with its results about to be dropped. This job's own
- * writes show how long that takes now: wait twice the longest, and at least SETTLE_CROWD_MS once other jobs were
- * seen writing (SETTLE_ALONE_MS when none was: a job alone need not wait for a crowd).
+ * Before looking whether what this job sent is still in place: another job's write built from a read that missed
+ * our cases is sent within FRESH_READ_MS of the end of that read and lands before its answer; this job's own
+ * read-to-write times (listing, window and answer: `windowMs`, at least half the window plus a round trip) show how
+ * long that takes on this service now. Wait twice that, at least SETTLE_MIN_MS, plus a random part so that jobs that
+ * collided do not look in lockstep. On loopback this is about FRESH_READ_MS; far from the service, seconds. A write
+ * that goes unanswered is waited out by its own job (LATE_WRITE_MS), and the close step repairs what is left.
  */
-export function settlePause(windowMs: number, crowded: boolean, random: () => number): number {
-  const floor = crowded ? SETTLE_CROWD_MS : SETTLE_ALONE_MS;
-  return Math.floor(Math.max(floor, 2 * windowMs) + (random() * floor * 2) / 3);
+export function settlePause(windowMs: number, random: () => number): number {
+  const base = Math.max(SETTLE_MIN_MS, 2 * windowMs);
+  return Math.floor(base + (random() * base) / 3);
 }
 
 export interface KeptResults {
@@ -184,13 +181,13 @@ export async function keepResults(
   const refusedInRun = new Map<string, number>();
   let changing = 0;
   for (;;) {
-    await clock.sleep(settlePause(Math.max(state.windowMs, FRESH_READ_MS / 2 + state.roundTripMs), state.fresh || state.crowded, clock.random));
+    await clock.sleep(settlePause(Math.max(state.windowMs, FRESH_READ_MS / 2 + state.roundTripMs), clock.random));
     const previous = state.selection;
     const held = await api.listRunCases(projectId, run.id);
     requests++;
     const current = byCase(held);
     const quiet = [...previous].every((id) => current.has(id));
-    state.remember(held, previous);
+    state.remember(held);
     const lost = sent.filter((e) => {
       if (givenUp.has(e.test_case_id)) return false;
       const status = current.get(e.test_case_id)?.status_id;

@@ -26,10 +26,6 @@ export class RunState {
   selection: ReadonlySet<string> = new Set();
   /** The longest time from a read's answer to the answer of the write built from it. */
   windowMs = 0;
-  /** Another job was seen changing the run's cases (a read-back held more than was written, or a look differed). */
-  crowded = false;
-  /** No selection was read yet: the first look assumes a crowd. */
-  fresh = true;
   /** The slowest round trip of a read seen so far: the windows of the job lines grow with it. */
   roundTripMs = 0;
   /** Every job's line as last seen (done over reporting): a write of the description puts back each one gone. */
@@ -45,13 +41,9 @@ export class RunState {
     if (ms !== undefined) this.roundTripMs = Math.max(this.roundTripMs, ms);
   }
 
-  /** Keep what a read found; `expected` is what it should hold if no other job wrote. */
-  remember(held: readonly RunCase[], expected?: ReadonlySet<string>): void {
-    const selection = new Set(held.map((c) => c.test_case.id));
-    const differs = expected !== undefined && (expected.size !== selection.size || [...expected].some((id) => !selection.has(id)));
-    this.selection = selection;
-    this.crowded ||= differs;
-    this.fresh = false;
+  /** Keep what a read found. */
+  remember(held: readonly RunCase[]): void {
+    this.selection = new Set(held.map((c) => c.test_case.id));
   }
 
   rememberWindow(windowMs: number): void {

@@ -6,7 +6,8 @@
 /**
  * A write built from a read of what it replaces (the run's cases, its description) is sent within this long of
  * the read, or not sent and built again from a new read: sent later, it would undo what others wrote meanwhile.
- * Well under SETTLE_CROWD_MS, so that a job's look comes after every write built from a read that missed its cases.
+ * The pause before a job's look (settlePause) is twice its own read-to-write time, so it comes after every write
+ * of a job alike built from a read that missed its cases.
  */
 export const FRESH_READ_MS = 1500;
 
@@ -27,9 +28,8 @@ export const START_SPREAD_MS = 1000;
 export const READ_BACK_FIRST_MS = 500;
 export const READ_BACK_MAX_MS = 4000;
 
-/** Before a look at what this job sent: twice its longest read-to-write time, at least this (alone / in a crowd). */
-export const SETTLE_ALONE_MS = 1000;
-export const SETTLE_CROWD_MS = 3000;
+/** Before a look at what this job sent: twice its longest read-to-write time (see settlePause), at least this. */
+export const SETTLE_MIN_MS = 1000;
 
 /** Looks while late writes keep removing cases, beyond which this job stops waiting for them. */
 export const QUIET_LOOKS = 3;

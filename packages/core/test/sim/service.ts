@@ -29,10 +29,14 @@ export interface Faults {
 
 export const CALM: Faults = { maxLatencyMs: 3000, lateApply: 0, lostAnswer: 0, serverError: 0, perSecond: 10 };
 
-/** A fault profile drawn from the seed: calm schedules as well as stormy ones. */
+/**
+ * A fault profile drawn from the seed: calm schedules as well as stormy ones, a service far away (0–3 s per request)
+ * as well as a near one (0–100 ms: the protocol's pauses scale with the round trips it sees, and must hold there too).
+ */
 export function drawFaults(random: () => number): Faults {
   const level = [0, 0.01, 0.03][Math.floor(random() * 3)]!;
-  return { ...CALM, lateApply: level, lostAnswer: level, serverError: level };
+  const maxLatencyMs = [3000, 3000, 1000, 100][Math.floor(random() * 4)]!;
+  return { ...CALM, maxLatencyMs, lateApply: level, lostAnswer: level, serverError: level };
 }
 
 export const SIM_BASE_URL = 'https://sim.invalid/api/v1';
@@ -151,9 +155,11 @@ export class SimService {
  * Parsed here by hand, synchronously: `Response.formData()` would cost more than the rest of a request, and a
  * text-only body from the client's encoder is simple (`--boundary`, headers, a blank line, the value).
  */
+const UTF8 = new TextDecoder();
+
 function decode(body: NonNullable<Parameters<Transport>[0]['body']>): unknown {
   if (!body.bytes) throw new Error('the simulation sends no files: a streamed body reached it');
-  const text = new TextDecoder().decode(body.bytes);
+  const text = UTF8.decode(body.bytes);
   const boundary = /boundary=(.+)$/.exec(body.contentType)?.[1];
   if (!boundary) return JSON.parse(text);
   for (const part of text.split(`--${boundary}`)) {
