@@ -82,6 +82,18 @@ export async function recordResults(ctx: UploadContext, plan: UploadPlan, opened
   }
   let held = keptResults?.held;
   if (keyed) held = await reassertWorse(session, sent, plan, held);
+  // A late write of another job can remove a case (and its result) after the last look: put those back once more
+  // rather than call it a mismatch (the close step would restore them too, but this job's check comes first).
+  const lacking = keyed ? sent.acknowledged.filter((e) => !holdsResult(held, e.test_case_id, plan.untestedIds)) : [];
+  if (lacking.length > 0) {
+    const again = await keepResults(session, lacking, { untested: plan.untestedIds, batchSize: settings.batchSize });
+    sent.requests += again.requests;
+    held = again.held;
+    if (again.failure) {
+      const spoolFile = await spoolEntries(ctx, plan, opened, again.failure.unsent, again.failure.error);
+      return { sent, closed: false, spoolFile, error: again.failure.error, kept };
+    }
+  }
   const verifyKept = new Set(kept.map((k) => k.case));
   const mismatch = settings.verify ? await verifyRun(session, sent, plan, human, held, verifyKept, kept) : undefined;
   const refusedError = sent.refused.length > 0 ? refusedResults(run, sent, human) : undefined;
@@ -155,6 +167,12 @@ async function reassertWorse(session: RunSession, sent: SendOutcome, plan: Uploa
     current = await api.listRunCases(projectId, run.id);
   }
   return current;
+}
+
+/** Does the read hold a result (any status but "no result yet") for the case? */
+function holdsResult(held: readonly RunCase[] | undefined, caseId: string, untested: ReadonlySet<string>): boolean {
+  const status = held?.find((c) => c.test_case.id === caseId)?.status_id;
+  return status !== undefined && status !== '' && !untested.has(status);
 }
 
 function statusNames(statuses: readonly RunStatus[]): Map<string, string> {
