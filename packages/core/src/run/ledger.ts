@@ -53,7 +53,7 @@ export async function writeJobLine(session: RunSession, own: JobLine): Promise<L
   };
   let current = run;
   let confirmed = 0;
-  for (let attempt = 1; attempt <= LEDGER_ATTEMPTS; ) {
+  for (let attempt = 1; attempt <= LEDGER_ATTEMPTS;) {
     const read = await timed(session, () => api.getRun(projectId, run.id));
     current = read.value;
     const readAt = clock.now();
@@ -75,7 +75,12 @@ export async function writeJobLine(session: RunSession, own: JobLine): Promise<L
     confirmed = 0;
     const before = api.http.unansweredWriteSentAt;
     // Not sent when its turn comes too late (`stale`): the next round reads again.
-    const writing = api.updateRun(projectId, run.id, { description: withJobLines(current.description, seen.values(), format) }, { sendBefore: readAt + FRESH_READ_MS });
+    const writing = api.updateRun(
+      projectId,
+      run.id,
+      { description: withJobLines(current.description, seen.values(), format) },
+      { sendBefore: readAt + FRESH_READ_MS },
+    );
     const stale = (await watchWhileWriting(session, writing, learn)) === 'stale';
     const after = api.http.unansweredWriteSentAt;
     if (after !== undefined && after !== before) state.descriptionInDoubtUntil = Math.max(state.descriptionInDoubtUntil, after + LATE_WRITE_MS);

@@ -121,7 +121,9 @@ export class SimService {
     }
     if (this.trace) {
       const what = `${method} ${decodeURIComponent(url.pathname.slice(BASE_PATH.length) + url.search)} ${body === undefined ? '' : JSON.stringify(body)}`;
-      this.trace.push(`${(this.scheduler.elapsed() / 1000).toFixed(3).padStart(8)} s ${who.padEnd(7)} ${this.readable(what).slice(0, 4000)} → ${answer.status}`);
+      this.trace.push(
+        `${(this.scheduler.elapsed() / 1000).toFixed(3).padStart(8)} s ${who.padEnd(7)} ${this.readable(what).slice(0, 4000)} → ${answer.status}`,
+      );
     }
     const limit = Number(headers['x-tms-api-limit']);
     const resetMs = parseReset(headers['x-tms-api-reset'], now);
