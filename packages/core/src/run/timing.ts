@@ -1,5 +1,5 @@
 /**
- * Every pause, window and bound of the cross-job protocol (see run/index.ts), in one place. All of them are
+ * Every pause, window and bound of the cross-job protocol (stated in run/README.md), in one place. All of them are
  * spent on the injected clock, so the simulation and the tests run them on virtual time.
  */
 
