@@ -54,7 +54,12 @@ export async function writeJobLine(session: RunSession, own: JobLine): Promise<L
   let current = run;
   let confirmed = 0;
   for (let attempt = 1; attempt <= LEDGER_ATTEMPTS;) {
-    const read = await timed(session, () => api.getRun(projectId, run.id));
+    // While a description write of ours may land, no request of this job may leave it blind: a read that hangs
+    // is watched like a write that does.
+    const reading = (): Promise<TestRun> => api.getRun(projectId, run.id);
+    const read = await timed(session, () =>
+      clock.now() < state.descriptionInDoubtUntil ? watchWhile(session, reading(), learn, IN_DOUBT_LOOK_MS) : reading(),
+    );
     current = read.value;
     const readAt = clock.now();
     state.rememberRoundTrip(read.ms);
@@ -81,7 +86,7 @@ export async function writeJobLine(session: RunSession, own: JobLine): Promise<L
       { description: withJobLines(current.description, seen.values(), format) },
       { sendBefore: readAt + FRESH_READ_MS },
     );
-    const stale = (await watchWhileWriting(session, writing, learn)) === 'stale';
+    const stale = (await watchWhile(session, writing, learn, Math.max(IN_DOUBT_LOOK_MS, 2 * state.roundTripMs))) === 'stale';
     const after = api.http.unansweredWriteSentAt;
     if (after !== undefined && after !== before) state.descriptionInDoubtUntil = Math.max(state.descriptionInDoubtUntil, after + LATE_WRITE_MS);
     attempt++;
@@ -95,18 +100,19 @@ export async function writeJobLine(session: RunSession, own: JobLine): Promise<L
 }
 
 /**
- * A write not answered within a round trip or two may be one the service applies late: from then on, look at the
- * run every IN_DOUBT_LOOK_MS (each look on its own) until the answer comes, so that a line another job confirms
- * while this job waits is seen, and put back should the late write drop it.
+ * A write not answered within a round trip or two may be one the service applies late (and a read that hangs
+ * while one of ours may land leaves this job blind): after `startAfterMs`, look at the run every IN_DOUBT_LOOK_MS
+ * (each look on its own) until the answer comes, so that a line another job confirms while this job waits is
+ * seen, and put back should a late write drop it.
  */
-async function watchWhileWriting<T>(session: RunSession, writing: Promise<T>, learn: (description: string) => void): Promise<T> {
-  const { api, projectId, run, clock, state } = session;
+async function watchWhile<T>(session: RunSession, pending: Promise<T>, learn: (description: string) => void, startAfterMs: number): Promise<T> {
+  const { api, projectId, run, clock } = session;
   let answered = false;
-  const settled = writing.then(
+  const settled = pending.then(
     () => (answered = true),
     () => (answered = true),
   );
-  await Promise.race([settled, clock.sleep(Math.max(IN_DOUBT_LOOK_MS, 2 * state.roundTripMs))]);
+  await Promise.race([settled, clock.sleep(startAfterMs)]);
   while (!answered) {
     // Not awaited: a look that times out must not delay the next one; each only adds to the lines seen.
     void api.getRun(projectId, run.id).then(
@@ -115,7 +121,7 @@ async function watchWhileWriting<T>(session: RunSession, writing: Promise<T>, le
     );
     await Promise.race([settled, clock.sleep(IN_DOUBT_LOOK_MS)]);
   }
-  return writing;
+  return pending;
 }
 
 /**
