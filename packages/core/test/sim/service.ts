@@ -82,7 +82,7 @@ export class SimService {
       this.injected.lateApply++;
     }
     const who = request.headers.authorization?.replace(/^Bearer sim-/, '') ?? '?';
-    const applied = clock.sleep(there).then(() => this.apply(request.method, request.url, body, failed, who));
+    const applied = clock.sleep(there).then(() => this.apply(request.method, request.url, body, failed, who, request.body));
     if (there + back >= request.timeoutMs) {
       await clock.sleep(request.timeoutMs);
       this.injected.timedOut++;
@@ -98,7 +98,7 @@ export class SimService {
   };
 
   /** The request reaches the service: the rate limit, an injected failure, or the state's answer. */
-  private apply(method: string, url: URL, body: unknown, failed: boolean, who: string): AttemptOutcome {
+  private apply(method: string, url: URL, body: unknown, failed: boolean, who: string, encoded: object | undefined): AttemptOutcome {
     const now = this.scheduler.now();
     this.window = this.window.filter((t) => t > now - 1000);
     const allowed = this.window.length < this.faults.perSecond;
@@ -117,7 +117,8 @@ export class SimService {
       answer = { status: this.scheduler.random() < 0.5 ? 502 : 503, body: { message: 'Service Unavailable' } };
     } else {
       const path = url.pathname.startsWith(BASE_PATH) ? url.pathname.slice(BASE_PATH.length) : url.pathname;
-      answer = this.state.handle(method, path, url.searchParams, body);
+      // The client encodes a request once and sends the same bytes on every attempt: `encoded` tells a retry.
+      answer = this.state.handle(method, path, url.searchParams, body, encoded);
     }
     if (this.trace) {
       const what = `${method} ${decodeURIComponent(url.pathname.slice(BASE_PATH.length) + url.search)} ${body === undefined ? '' : JSON.stringify(body)}`;
