@@ -78,13 +78,15 @@ class SlowestTierFirst extends BaseSequencer {
 
 export default defineConfig({
   test: {
-    // Forks keep servers and child processes of one file away from another's. Two workers per core: the tests
-    // use port 0 and their own temporary directories, so any order and any parallelism give the same result, and
-    // the end-to-end files mostly wait (their CLI processes sit out the run protocol's pauses at a few % of a
-    // core), so with one worker per core the cores idled through much of a run. The files that fill the other
-    // workers keep them busy meanwhile. VITEST_MAX_WORKERS overrides it.
+    // Forks keep servers and child processes of one file away from another's. One worker more than the cores:
+    // the tests use port 0 and their own temporary directories, so any order and any parallelism give the same
+    // result, and the end-to-end files mostly wait (their CLI processes sit out the run protocol's pauses at a few
+    // % of a core), so with one worker per core the cores idled through much of a run; the extra worker fills
+    // them. Not two per core: the CPU-heavy runs (Playwright with Chromium, 50,000 results through the Action)
+    // then starved past their hang guards on a loaded machine (4 timeouts at load 20). VITEST_MAX_WORKERS
+    // overrides it.
     pool: 'forks',
-    maxWorkers: 2 * availableParallelism(),
+    maxWorkers: availableParallelism() + 1,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default'],
