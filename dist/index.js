@@ -36509,14 +36509,30 @@ const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/?#\s@"'<>]*@/gi;
 const BEARER = /(Bearer\s+)[^\s"',;]+/gi;
 /** Secrets shorter than this are not searched for: `***` everywhere a 2-letter "token" occurs helps no one. */
 const MIN_SECRET_LENGTH = 4;
+/** A text none of the three patterns can match: no `@` (URL credentials), no `=` (a query value), no `bearer`. */
+const MAYBE_CREDENTIALS = /[@=]|bearer/i;
+/** Each secret's spellings, worked out once: results are redacted by the hundred thousand with the same token. */
+const spellingsOf = new Map();
+function spellings(secret) {
+    let known = spellingsOf.get(secret);
+    if (!known) {
+        // As given, and as a URL or a JSON string would spell it.
+        known = [...new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)])];
+        if (spellingsOf.size >= 16)
+            spellingsOf.clear();
+        spellingsOf.set(secret, known);
+    }
+    return known;
+}
 /** Replace every occurrence of each secret (and bearer credentials, URL credentials, token-like query values) with `***`. */
 function redact_redact(text, secrets = []) {
-    let out = text.replace(URL_CREDENTIALS, `$1${REDACTED}@`).replace(BEARER, `$1${REDACTED}`).replace(SECRET_QUERY, `$1${REDACTED}`);
+    let out = MAYBE_CREDENTIALS.test(text)
+        ? text.replace(URL_CREDENTIALS, `$1${REDACTED}@`).replace(BEARER, `$1${REDACTED}`).replace(SECRET_QUERY, `$1${REDACTED}`)
+        : text;
     for (const secret of secrets) {
         if (!secret || secret.length < MIN_SECRET_LENGTH)
             continue;
-        // As given, and as a URL or a JSON string would spell it.
-        for (const spelling of new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)])) {
+        for (const spelling of spellings(secret)) {
             if (out.includes(spelling))
                 out = out.split(spelling).join(REDACTED);
         }
@@ -38937,7 +38953,8 @@ function redactedResults(results, secrets) {
     const clean = (result) => redact_redactDeep(result, secrets, KEPT);
     if (Array.isArray(results))
         return results.map(clean);
-    return { read: (each) => results.read((result) => each(clean(result))) };
+    // The reading rules (repeats-are-retries) go through to the reader unchanged.
+    return { read: (each, rules) => results.read((result) => each(clean(result)), rules) };
 }
 //# sourceMappingURL=redacted-results.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/attachments/roots.js
@@ -46128,11 +46145,14 @@ class Pacer {
         this.queue = turn.then(() => undefined, () => undefined);
         return turn.then((slot) => {
             let done = false;
-            const release = (headers) => {
+            const release = (headers, answeredAt) => {
                 if (done)
                     return;
                 done = true;
-                const answered = this.now();
+                // When the answer's head came in, if the caller saw it before now (reading and parsing the body took the
+                // rest): the service counted the request before it answered, so its slot is free one window after that.
+                const now = this.now();
+                const answered = answeredAt !== undefined && answeredAt >= slot.start && answeredAt <= now ? answeredAt : now;
                 slot.freeAt = answered + WINDOW_MS;
                 this.inFlight--;
                 if (headers)
@@ -46451,7 +46471,7 @@ async function encodeBody(fields, json) {
         return { bytes: new TextEncoder().encode(JSON.stringify(json)), contentType: 'application/json' };
     return undefined;
 }
-async function exchange(dispatcher, method, url, headers, body, timeoutMs, nowMs) {
+async function exchange(dispatcher, method, url, headers, body, timeoutMs, nowMs, now = Date.now) {
     // A streamed body (one with files) says when it has been read to its end.
     const streaming = { started: false, done: false };
     try {
@@ -46465,26 +46485,16 @@ async function exchange(dispatcher, method, url, headers, body, timeoutMs, nowMs
             dispatcher,
             signal: AbortSignal.timeout(timeoutMs),
         });
+        // The service counted the request before it answered: the rate limit's window is reckoned from here, not
+        // from when the body has been read and parsed (a page of 100 test cases, slower on a loaded machine).
+        const answeredAt = now();
         const text = await res.body.text();
         const header = (name) => {
             const v = res.headers[name];
             return Array.isArray(v) ? v[0] : v;
         };
-        const number = (name) => {
-            const v = Number(header(name));
-            return header(name) !== undefined && Number.isFinite(v) ? v : undefined;
-        };
         const parsed = parseBody(text, header('content-type'));
-        const rate = {};
-        const limit = number('x-tms-api-limit');
-        const remaining = number('x-tms-api-remaining');
-        const resetMs = parseReset(header('x-tms-api-reset'));
-        if (limit !== undefined && limit > 0)
-            rate.limit = limit;
-        if (remaining !== undefined)
-            rate.remaining = remaining;
-        if (resetMs !== undefined)
-            rate.resetMs = resetMs;
+        const rate = rateHeaders(header, nowMs);
         return {
             kind: 'answer',
             status: res.statusCode,
@@ -46493,6 +46503,7 @@ async function exchange(dispatcher, method, url, headers, body, timeoutMs, nowMs
             retryAfter: header('retry-after'),
             retryAfterMs: parseRetryAfter(header('retry-after'), nowMs),
             rate,
+            answeredAt,
         };
     }
     catch (cause) {
@@ -46508,6 +46519,40 @@ async function exchange(dispatcher, method, url, headers, body, timeoutMs, nowMs
             cause,
         };
     }
+}
+/**
+ * The spellings of the rate-limit headers, first found wins: the live service's `x-tms-api-*` (CONTRACT §3), then
+ * the common `x-ratelimit-*` and the IETF draft's `ratelimit-*`, which a gateway in front of it may send instead
+ * (§8: the client must work where the service differs).
+ */
+const RATE_HEADER_PREFIXES = ['x-tms-api-', 'x-ratelimit-', 'ratelimit-'];
+/** What an answer's headers say about the rate limit's window; a spelling is taken whole, from the first prefix that has any. */
+function rateHeaders(header, nowMs) {
+    const prefix = RATE_HEADER_PREFIXES.find((p) => ['limit', 'remaining', 'reset'].some((name) => header(p + name) !== undefined));
+    const rate = {};
+    if (prefix === undefined)
+        return rate;
+    const number = (name) => {
+        // A draft-style value may carry parameters (`10;w=1`): the number is what comes first.
+        const text = header(prefix + name)
+            ?.split(/[;,]/)[0]
+            ?.trim();
+        const v = text ? Number(text) : NaN;
+        return Number.isFinite(v) ? v : undefined;
+    };
+    const limit = number('limit');
+    const remaining = number('remaining');
+    const resetText = header(prefix + 'reset')
+        ?.split(/[;,]/)[0]
+        ?.trim();
+    const resetMs = parseReset(resetText, nowMs);
+    if (limit !== undefined && limit > 0)
+        rate.limit = limit;
+    if (remaining !== undefined)
+        rate.remaining = remaining;
+    if (resetMs !== undefined)
+        rate.resetMs = resetMs;
+    return rate;
 }
 async function* watchedStream(stream, state) {
     state.started = true;
@@ -46782,9 +46827,22 @@ class http_HttpClient {
                 this.requests++;
                 // Never wait for an answer past the deadline (a second at least, so a late request still gets its chance).
                 const timeoutMs = Math.min(this.options.timeoutMs, Math.max(1_000, this.deadline - sentAt));
-                const outcome = await this.exchange({ method: req.method, url, headers, body, timeoutMs, nowMs: sentAt });
-                // The answer's rate-limit headers go with the turn: the pacer knows when this request started.
-                release(outcome.kind === 'answer' ? outcome.rate : undefined);
+                let outcome;
+                try {
+                    outcome = await this.exchange({ method: req.method, url, headers, body, timeoutMs, nowMs: sentAt });
+                }
+                catch (thrown) {
+                    // A transport that throws (a bug, or a test's service going away) must not keep the turn: requests
+                    // waiting for it would wait for ever.
+                    release();
+                    throw thrown;
+                }
+                // The answer's rate-limit headers go with the turn: the pacer knows when this request started, and when
+                // its answer's head came in.
+                if (outcome.kind === 'answer')
+                    release(outcome.rate, outcome.answeredAt);
+                else
+                    release();
                 const details = { method: req.method, path };
                 let verdict = 'transient';
                 let delay;
@@ -46867,7 +46925,7 @@ class http_HttpClient {
         if (this.options.transport)
             return this.options.transport(request);
         this.dispatcher ??= makeDispatcher(this.options.timeoutMs, this.options.proxy);
-        return exchange(await this.dispatcher, request.method, request.url, request.headers, request.body, request.timeoutMs, request.nowMs);
+        return exchange(await this.dispatcher, request.method, request.url, request.headers, request.body, request.timeoutMs, request.nowMs, this.now);
     }
     failure(details, outcome, attempts, resource, gaveUp) {
         if (outcome.kind === 'answer')
