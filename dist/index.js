@@ -36601,7 +36601,16 @@ const systemClock = {
     now: () => Date.now(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
     random: () => Math.random(),
+    every: (ms, tick) => {
+        const timer = setInterval(tick, ms);
+        timer.unref();
+        return () => clearInterval(timer);
+    },
 };
+/** `clock.every`, or nothing for a clock without it (see `Clock.every`). */
+function everyOn(clock, ms, tick) {
+    return clock.every ? clock.every(ms, tick) : () => { };
+}
 //# sourceMappingURL=clock.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/model.js
 /** Passed on its last attempt after failing an earlier one. */
@@ -46728,6 +46737,12 @@ function defaultSleep(ms) {
 }
 //# sourceMappingURL=pacer.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/api/progress.js
+/**
+ * Lines that say why nothing seems to happen: a request that has waited or retried for more than 5 s says
+ * so every 5 s, from a timer on the client's clock, so a host that accepts connections but never answers is
+ * reported while the request hangs, not after its timeout. URLs are shown without credentials.
+ */
+
 const PROGRESS_INTERVAL_MS = 5_000;
 function seconds(ms) {
     return `${Math.round(ms / 1000)} s`;
@@ -46738,26 +46753,25 @@ class RequestWatch {
     method;
     url;
     pacer;
-    now;
     deadline;
     mayReportQueued;
     phase = { kind: 'queued' };
     phaseSince;
     attempt = 1;
-    timer;
-    constructor(emit, method, url, pacer, now, deadline, 
+    stopTimer;
+    now;
+    constructor(emit, method, url, pacer, clock, deadline, 
     /** Client-wide: many queued requests make one line, not one each. */
     mayReportQueued) {
         this.emit = emit;
         this.method = method;
         this.url = url;
         this.pacer = pacer;
-        this.now = now;
         this.deadline = deadline;
         this.mayReportQueued = mayReportQueued;
-        this.phaseSince = now();
-        this.timer = setInterval(() => this.tick(), PROGRESS_INTERVAL_MS);
-        this.timer.unref?.();
+        this.now = () => clock.now();
+        this.phaseSince = this.now();
+        this.stopTimer = everyOn(clock, PROGRESS_INTERVAL_MS, () => this.tick());
     }
     enter(phase, attempt) {
         this.phase = phase;
@@ -46765,7 +46779,7 @@ class RequestWatch {
         this.phaseSince = this.now();
     }
     stop() {
-        clearInterval(this.timer);
+        this.stopTimer();
     }
     tick() {
         const now = this.now();
@@ -47225,6 +47239,7 @@ class http_HttpClient {
     sleep;
     now;
     random;
+    clockSource;
     emit;
     lastQueuedReport = -Infinity;
     lastRateLimitReport = -Infinity;
@@ -47242,6 +47257,7 @@ class http_HttpClient {
         this.baseUrl = withoutCredentials(new URL(options.baseUrl.replace(/\/+$/, '')));
         this.basePath = this.baseUrl.pathname.replace(/\/+$/, '');
         const clock = options.clock ?? systemClock;
+        this.clockSource = clock;
         this.now = () => clock.now();
         this.sleep = (ms) => clock.sleep(ms);
         this.random = () => clock.random();
@@ -47280,7 +47296,7 @@ class http_HttpClient {
         const path = this.displayPath(url);
         const body = await encodeBody(req.form, req.json);
         const started = this.now();
-        const watch = new RequestWatch(this.emit, req.method, redactUrl(url), this.pacer, this.now, this.deadline, () => this.mayReportQueued());
+        const watch = new RequestWatch(this.emit, req.method, redactUrl(url), this.pacer, this.clockSource, this.deadline, () => this.mayReportQueued());
         const headers = { authorization: `Bearer ${this.options.token}`, accept: 'application/json', 'user-agent': `testsigma-tm/${VERSION}` };
         try {
             for (let attempt = 1;; attempt++) {

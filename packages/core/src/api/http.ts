@@ -139,6 +139,7 @@ export class HttpClient {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
   private readonly random: () => number;
+  private readonly clockSource: Clock;
   private readonly emit: (event: HttpEvent) => void;
   private lastQueuedReport = -Infinity;
   private lastRateLimitReport = -Infinity;
@@ -156,6 +157,7 @@ export class HttpClient {
     this.baseUrl = withoutCredentials(new URL(options.baseUrl.replace(/\/+$/, '')));
     this.basePath = this.baseUrl.pathname.replace(/\/+$/, '');
     const clock = options.clock ?? systemClock;
+    this.clockSource = clock;
     this.now = () => clock.now();
     this.sleep = (ms) => clock.sleep(ms);
     this.random = () => clock.random();
@@ -196,7 +198,7 @@ export class HttpClient {
     const path = this.displayPath(url);
     const body = await encodeBody(req.form, req.json);
     const started = this.now();
-    const watch = new RequestWatch(this.emit, req.method, redactUrl(url), this.pacer, this.now, this.deadline, () => this.mayReportQueued());
+    const watch = new RequestWatch(this.emit, req.method, redactUrl(url), this.pacer, this.clockSource, this.deadline, () => this.mayReportQueued());
     const headers = { authorization: `Bearer ${this.options.token}`, accept: 'application/json', 'user-agent': `testsigma-tm/${VERSION}` };
     try {
       for (let attempt = 1; ; attempt++) {
