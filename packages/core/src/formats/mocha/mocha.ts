@@ -22,13 +22,16 @@ import { firstLineOf as firstLine } from '../text.js';
 /** Said of attempts before a retry, whose errors Mocha does not write. */
 export const MOCHA_RETRY_NOT_KEPT = 'error unknown: Mocha does not write the errors of attempts it retried';
 
+/** What identifies one test across `tests`, `pending` and `failures`. */
+export const mochaTestKey = (test: Json): string => `${str(test.file) ?? ''}\u0000${str(test.fullTitle) ?? ''}`;
+
 export function parseMochaJson(json: Json, source: string): TestResult[] {
-  const key = (test: Json): string => `${str(test.file) ?? ''}\u0000${str(test.fullTitle) ?? ''}`;
+  const key = mochaTestKey;
   const pending = new Set(objects(json.pending).map(key));
   const tests = objects(json.tests);
   const listed = new Set(tests.map(key));
-  const results = tests.map((test) => testResult(test, failureOf(test.err) !== undefined ? 'failed' : pending.has(key(test)) ? 'skipped' : 'passed', source));
-  for (const failure of objects(json.failures)) if (!listed.has(key(failure))) results.push(testResult(failure, 'error', source));
+  const results = tests.map((test) => mochaTestResult(test, failureOf(test.err) !== undefined ? 'failed' : pending.has(key(test)) ? 'skipped' : 'passed', source));
+  for (const failure of objects(json.failures)) if (!listed.has(key(failure))) results.push(mochaTestResult(failure, 'error', source));
   return results;
 }
 
@@ -51,7 +54,7 @@ function suiteOf(fullTitle: string, title: string): string[] {
   return prefix === '' ? [] : [prefix];
 }
 
-function testResult(test: Json, status: TestStatus, source: string): TestResult {
+export function mochaTestResult(test: Json, status: TestStatus, source: string): TestResult {
   const title = str(test.title) ?? '';
   const durationMs = msOrUndefined(test.duration);
   const file = nonEmpty(str(test.file));
