@@ -26,12 +26,18 @@ export function parseJestJson(json: unknown, source: string): TestResult[] {
       `${source} is not Jest --json output: expected an object with a "testResults" array. ` + 'Run Jest with --json --outputFile=<file> and pass that file.',
     );
   }
-  const results: TestResult[] = [];
-  suites.forEach((suite, index) => {
-    if (!isObject(suite)) throw notAnObject(source, `testResults[${index}]`);
-    results.push(...jestFileResults(toFileResult(suite), { source }));
-  });
-  return results;
+  return suites.flatMap((suite, index) => jestSuiteResults(suite, index, source));
+}
+
+/** One `testResults[index]` entry → its tests' results. */
+export function jestSuiteResults(suite: unknown, index: number, source: string): TestResult[] {
+  if (!isObject(suite)) throw notAnObject(source, `testResults[${index}]`);
+  return jestFileResults(toFileResult(suite), { source });
+}
+
+/** Does a `testResults[]` entry hold tests in either serialisation? */
+export function isJestSuite(suite: unknown): boolean {
+  return isObject(suite) && (Array.isArray(suite.assertionResults) || Array.isArray(suite.testResults));
 }
 
 /** One `testResults[]` entry in the shape of Jest's live TestResult. */

@@ -190,3 +190,8 @@ export async function* readItems<T>(
   const rest = take();
   if (rest.length > 0) yield rest;
 }
+
+/** Does the document's top level (JsonItemStream's `shape`) hold an array under `key`, as its last value there? */
+export function holdsArray(shape: unknown, key: string): boolean {
+  return shape !== null && typeof shape === 'object' && !Array.isArray(shape) && Array.isArray((shape as Record<string, unknown>)[key]);
+}

@@ -2,7 +2,7 @@
 import { InputError } from '../../errors.js';
 import type { Format, ReadContext } from '../format.js';
 import { describeJson } from '../json-input.js';
-import { JsonItemStream, readItems } from '../json-stream/item-stream.js';
+import { JsonItemStream, holdsArray, readItems } from '../json-stream/item-stream.js';
 import { MochaStreamReader } from './mocha-stream.js';
 
 export const mochaJson: Format = {
@@ -25,7 +25,7 @@ export const mochaJson: Format = {
       stream,
       () => reader.take(),
       () => {
-        if (!reader.isObject || !reader.sawTests) {
+        if (!holdsArray(stream.shape, 'tests')) {
           throw new InputError(
             'INPUT_NOT_RESULTS',
             ctx.source,

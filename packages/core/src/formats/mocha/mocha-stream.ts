@@ -33,8 +33,6 @@ export class MochaStreamReader implements ItemRoutes {
   private writesSpeed = false;
   private stats: Json = {};
   private readonly listed = new Set<number>();
-  sawTests = false;
-  isObject = false;
 
   constructor(private readonly source: string) {}
 
@@ -52,11 +50,6 @@ export class MochaStreamReader implements ItemRoutes {
       return container && typeof top === 'string' && ARRAYS.has(top) ? 'walk' : 'skip';
     }
     return path.length === 2 && container ? 'build' : 'skip';
-  }
-
-  opened(path: readonly PathStep[], isObject: boolean): void {
-    if (path.length === 0) this.isObject = isObject;
-    if (path.length === 1 && path[0] === 'tests' && !isObject) this.sawTests = true;
   }
 
   closed(path: readonly PathStep[]): void {

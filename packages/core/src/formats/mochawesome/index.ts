@@ -2,7 +2,7 @@
 import { InputError } from '../../errors.js';
 import type { Format, ReadContext } from '../format.js';
 import { describeJson } from '../json-input.js';
-import { JsonItemStream, readItems } from '../json-stream/item-stream.js';
+import { JsonItemStream, holdsArray, readItems } from '../json-stream/item-stream.js';
 import { MochawesomeStreamReader } from './mochawesome-stream.js';
 
 export const mochawesomeJson: Format = {
@@ -19,7 +19,7 @@ export const mochawesomeJson: Format = {
     const reader = new MochawesomeStreamReader(ctx.source);
     const stream = new JsonItemStream(ctx.source, 'mochawesome JSON (mocha --reporter mochawesome)', reader);
     const refuse = (): void => {
-      if (reader.isObject && reader.sawResults) return;
+      if (holdsArray(stream.shape, 'results')) return;
       throw new InputError(
         'INPUT_NOT_RESULTS',
         ctx.source,

@@ -29,8 +29,6 @@ interface Suite {
 export class MochawesomeStreamReader implements ItemRoutes {
   private ready: TestResult[] = [];
   private readonly suites: Suite[] = [];
-  sawResults = false;
-  isObject = false;
 
   constructor(private readonly source: string) {}
 
@@ -51,13 +49,11 @@ export class MochawesomeStreamReader implements ItemRoutes {
       return container && typeof prev === 'string' && ITEMS.has(prev) ? 'build' : 'skip';
     }
     if (last === 'title' || last === 'file') return container ? 'skip' : 'walk';
-    return container && (last === 'suites' || ITEMS.has(last)) ? 'walk' : 'skip';
+    return container && last !== undefined && (last === 'suites' || ITEMS.has(last)) ? 'walk' : 'skip';
   }
 
   opened(path: readonly PathStep[], isObject: boolean): void {
-    if (path.length === 0) this.isObject = isObject;
-    else if (path.length === 1 && !isObject) this.sawResults = true;
-    else if (isObject && typeof path[path.length - 1] === 'number') this.suites.push({ sawTitle: false, sawFile: false, closed: false, waiting: [] });
+    if (path.length >= 2 && isObject && typeof path[path.length - 1] === 'number') this.suites.push({ sawTitle: false, sawFile: false, closed: false, waiting: [] });
   }
 
   closed(path: readonly PathStep[]): void {

@@ -36,7 +36,7 @@ export function parseRspecJson(json: Json, source: string): TestResult[] {
   return results;
 }
 
-function exampleResult(example: Json, source: string): TestResult {
+export function exampleResult(example: Json, source: string): TestResult {
   const rawStatus = str(example.status) ?? '';
   const known = STATUS.get(rawStatus);
   const status: TestStatus = known ?? 'error';
@@ -76,7 +76,7 @@ function exampleResult(example: Json, source: string): TestResult {
   };
 }
 
-function outsideResult(messages: string[], count: number, source: string): TestResult {
+export function outsideResult(messages: string[], count: number, source: string): TestResult {
   const text = stripAnsi(messages.join('\n')).trim();
   const reason = messages.map((m) => firstLine(stripAnsi(m))).find((l) => l !== undefined && !/^Run options:|^No examples found/.test(l));
   const message = clip(
