@@ -3,16 +3,17 @@
  * (`allure-results/`, read by read-files when a path or glob names it): the directory is the usual input, since
  * retries and fixtures are only known across its files. The conversion rules are in ./allure.ts.
  */
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../../errors.js';
 import type { TestResult } from '../../model.js';
 import type { Format, ReadContext } from '../format.js';
-import { collectText, describeJson, parseJson } from '../json-input.js';
+import { describeJson } from '../json-input.js';
+import { JsonItemStream, readItems } from '../json-stream/item-stream.js';
 import { isObject, objects, str } from '../json-values.js';
-import { stripBom } from '../text.js';
 import { firstLineOf as firstLine } from '../text.js';
 import { allureFixtureFailure, allureResults, allureRun, type AllureFixtureFailure, type AllureRun } from './allure.js';
+import { AllureFileReader, readAllureFile } from './allure-file.js';
 
 const EXPECTED = 'an Allure result (<uuid>-result.json)';
 export const ALLURE_RESULT_FILE = /-result\.json$/;
@@ -27,7 +28,15 @@ export const allureResult: Format = {
   /** An object with Allure's own `historyId` or `stage` next to `uuid` and `status`: no other format writes those. */
   sniff: (head) => /^\s*\{/.test(head) && /"uuid"\s*:/.test(head) && /"(historyId|stage)"\s*:/.test(head) && /"status"\s*:/.test(head),
   async *parse(chunks: AsyncIterable<string>, ctx: ReadContext): AsyncGenerator<TestResult, void, undefined> {
-    const json = parseJson(await collectText(chunks), ctx.source, EXPECTED);
+    const reader = new AllureFileReader();
+    const stream = new JsonItemStream(ctx.source, EXPECTED, reader);
+    for await (const _ of readItems(
+      chunks,
+      stream,
+      () => [],
+      () => undefined,
+    ));
+    const json = reader.result;
     if (!isObject(json)) {
       throw new InputError(
         'INPUT_NOT_RESULTS',
@@ -52,10 +61,22 @@ export async function holdsAllureResults(directory: string): Promise<boolean> {
   return names.some((name) => ALLURE_RESULT_FILE.test(name));
 }
 
+/** What the first pass keeps of one result file: enough to order it and group it with its retries. */
+interface IndexEntry {
+  name: string;
+  uuid: string;
+  key: string;
+  stop: number;
+}
+
 /**
  * Read an `allure-results` directory: every `*-result.json` and `*-container.json` directly in it. A file that
  * cannot be read or is not JSON is named in a warning and left out, so one broken file does not lose the rest.
  * Each result's `source` is its own file (`<dir>/<uuid>-result.json`), so attachments resolve beside it.
+ *
+ * Memory does not grow with the results: a first pass keeps only each result's history key, uuid and stop time
+ * (and the fixtures that failed); a second reads the files again one test at a time (a test's retries
+ * together) and hands each result over. One file is read at a time, a large one in pieces (./allure-file.ts).
  */
 export async function readAllureDirectory(directory: string, options: DirectoryOptions): Promise<void> {
   const absolute = path.resolve(options.cwd, directory);
@@ -69,14 +90,16 @@ export async function readAllureDirectory(directory: string, options: DirectoryO
         'adapter writes (allure-jest, allure-playwright, allure-vitest, allure-pytest…), or the result files themselves.',
     );
   }
-  const runs: AllureRun[] = [];
+  const index: IndexEntry[] = [];
   const fixtures: AllureFixtureFailure[] = [];
   for (const name of [...resultFiles, ...names.filter((n) => CONTAINER_FILE.test(n) || GLOBALS_FILE.test(n))]) {
     const shown = path.join(directory, name);
     const json = await readJsonFile(path.join(absolute, name), shown, options);
     if (json === undefined) continue;
-    if (ALLURE_RESULT_FILE.test(name)) runs.push(allureRun(json, shown));
-    else if (GLOBALS_FILE.test(name)) {
+    if (ALLURE_RESULT_FILE.test(name)) {
+      const { uuid, key, stop } = allureRun(json, shown);
+      index.push({ name, uuid, key, stop });
+    } else if (GLOBALS_FILE.test(name)) {
       for (const error of objects(json.errors)) {
         const message = firstLine(str(error.message) ?? '');
         if (message !== undefined) options.warn(`${shown}: Allure recorded an error outside any test: ${message}`);
@@ -86,7 +109,28 @@ export async function readAllureDirectory(directory: string, options: DirectoryO
       if (failure !== undefined) fixtures.push(failure);
     }
   }
-  for (const result of allureResults(runs, fixtures)) options.onResult(result);
+  // The order allureResults gives: by stop time, each test where it first ran.
+  const groups = new Map<string, IndexEntry[]>();
+  for (const entry of [...index].sort((a, b) => a.stop - b.stop)) {
+    const group = groups.get(entry.key);
+    if (group === undefined) groups.set(entry.key, [entry]);
+    else group.push(entry);
+  }
+  const fixtureOf = new Map<string, AllureFixtureFailure>();
+  for (const fixture of fixtures) for (const child of fixture.children) if (!fixtureOf.has(child)) fixtureOf.set(child, fixture);
+  const childFixtures = (group: IndexEntry[]): AllureFixtureFailure[] => [
+    ...new Set(group.map((e) => fixtureOf.get(e.uuid)).filter((f): f is AllureFixtureFailure => f !== undefined)),
+  ];
+  for (const group of groups.values()) {
+    const runs: AllureRun[] = [];
+    for (const entry of group) {
+      const shown = path.join(directory, entry.name);
+      const json = await readJsonFile(path.join(absolute, entry.name), shown, options);
+      // Read again as the first pass grouped it: a file rewritten in between still counts once, under its first key.
+      if (json !== undefined) runs.push({ ...allureRun(json, shown), key: entry.key });
+    }
+    for (const result of allureResults(runs, childFixtures(group))) options.onResult(result);
+  }
 }
 
 async function readJsonFile(file: string, shown: string, options: DirectoryOptions): Promise<Record<string, unknown> | undefined> {
@@ -97,11 +141,16 @@ async function readJsonFile(file: string, shown: string, options: DirectoryOptio
       options.warn(`${shown} is larger than the limit for one result file, so it was left out.`);
       return undefined;
     }
-    const json = JSON.parse(stripBom(await readFile(file, 'utf8'))) as unknown;
+    const json = await readAllureFile(file, shown, info.size);
     if (isObject(json)) return json;
     options.warn(`${shown} is not an Allure result (${describeJson(json)}), so it was left out.`);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason =
+      error instanceof InputError
+        ? error.message.replace(/^.*? is not valid JSON: /, 'not valid JSON: ').replace(/\. Expected [\s\S]*$/, '')
+        : error instanceof Error
+          ? error.message
+          : String(error);
     options.warn(`${shown} could not be read (${reason}), so it was left out; the test it holds is missing from the results. Regenerate it.`);
   }
   return undefined;

@@ -30,7 +30,9 @@ export function parseMochaJson(json: Json, source: string): TestResult[] {
   const pending = new Set(objects(json.pending).map(key));
   const tests = objects(json.tests);
   const listed = new Set(tests.map(key));
-  const results = tests.map((test) => mochaTestResult(test, failureOf(test.err) !== undefined ? 'failed' : pending.has(key(test)) ? 'skipped' : 'passed', source));
+  const results = tests.map((test) =>
+    mochaTestResult(test, failureOf(test.err) !== undefined ? 'failed' : pending.has(key(test)) ? 'skipped' : 'passed', source),
+  );
   for (const failure of objects(json.failures)) if (!listed.has(key(failure))) results.push(mochaTestResult(failure, 'error', source));
   return results;
 }

@@ -53,7 +53,8 @@ export class MochawesomeStreamReader implements ItemRoutes {
   }
 
   opened(path: readonly PathStep[], isObject: boolean): void {
-    if (path.length >= 2 && isObject && typeof path[path.length - 1] === 'number') this.suites.push({ sawTitle: false, sawFile: false, closed: false, waiting: [] });
+    if (path.length >= 2 && isObject && typeof path[path.length - 1] === 'number')
+      this.suites.push({ sawTitle: false, sawFile: false, closed: false, waiting: [] });
   }
 
   closed(path: readonly PathStep[]): void {
