@@ -14,7 +14,7 @@
  * - Failures: message = the first line of `err.message`, stack = `err.stack`.
  */
 import type { Attempt, TestResult, TestStatus } from '../../model.js';
-import { isObject, objects, str, type JsonObject as Json } from '../json-values.js';
+import { isObject, str, type JsonObject as Json } from '../json-values.js';
 import { MAX_MESSAGE_CHARS, MAX_STACK_CHARS, clip, msOrUndefined, nonEmpty } from '../text.js';
 import { stripAnsi } from '../../text.js';
 import { firstLineOf as firstLine } from '../text.js';
@@ -24,18 +24,6 @@ export const MOCHA_RETRY_NOT_KEPT = 'error unknown: Mocha does not write the err
 
 /** What identifies one test across `tests`, `pending` and `failures`. */
 export const mochaTestKey = (test: Json): string => `${str(test.file) ?? ''}\u0000${str(test.fullTitle) ?? ''}`;
-
-export function parseMochaJson(json: Json, source: string): TestResult[] {
-  const key = mochaTestKey;
-  const pending = new Set(objects(json.pending).map(key));
-  const tests = objects(json.tests);
-  const listed = new Set(tests.map(key));
-  const results = tests.map((test) =>
-    mochaTestResult(test, failureOf(test.err) !== undefined ? 'failed' : pending.has(key(test)) ? 'skipped' : 'passed', source),
-  );
-  for (const failure of objects(json.failures)) if (!listed.has(key(failure))) results.push(mochaTestResult(failure, 'error', source));
-  return results;
-}
 
 /** The error's message and stack, or undefined when Mocha wrote `err: {}` (the test did not fail). */
 export function failureOf(err: unknown): Pick<Attempt, 'message' | 'stack'> | undefined {

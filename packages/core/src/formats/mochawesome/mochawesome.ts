@@ -13,26 +13,9 @@
  * - Failures: message = the first line of `err.message`, stack = `err.estack`.
  */
 import type { TestResult, TestStatus } from '../../model.js';
-import { objects, str, type JsonObject as Json } from '../json-values.js';
-import { msOrUndefined, nonEmpty } from '../text.js';
+import { str, type JsonObject as Json } from '../json-values.js';
+import { msOrUndefined } from '../text.js';
 import { failureOf } from '../mocha/mocha.js';
-
-export function parseMochawesomeJson(json: Json, source: string): TestResult[] {
-  const results: TestResult[] = [];
-  for (const root of objects(json.results)) walk(root, [], undefined, source, results);
-  return results;
-}
-
-function walk(suite: Json, parents: string[], inheritedFile: string | undefined, source: string, into: TestResult[]): void {
-  const title = nonEmpty(str(suite.title));
-  const path = title === undefined ? parents : [...parents, title];
-  const file = nonEmpty(str(suite.file))?.replace(/^\//, '') ?? inheritedFile;
-  for (const hook of [...objects(suite.beforeHooks), ...objects(suite.afterHooks)]) {
-    if (isFailedHook(hook)) into.push(mochawesomeTestResult(hook, 'error', path, file, source));
-  }
-  for (const test of objects(suite.tests)) into.push(mochawesomeTestResult(test, mochawesomeStatus(test), path, file, source));
-  for (const child of objects(suite.suites)) walk(child, path, file, source, into);
-}
 
 export function mochawesomeStatus(test: Json): TestStatus {
   if (test.state === 'failed' || test.fail === true) return 'failed';

@@ -14,7 +14,7 @@
  *   reason among `messages`) → one `error` result, so the failure is not lost.
  */
 import type { TestResult, TestStatus } from '../../model.js';
-import { isObject, objects, str, strings, type JsonObject as Json } from '../json-values.js';
+import { isObject, str, strings, type JsonObject as Json } from '../json-values.js';
 import { MAX_MESSAGE_CHARS, MAX_STACK_CHARS, clip, nonEmpty, secondsToMs } from '../text.js';
 import { stripAnsi } from '../../text.js';
 import { firstLineOf as firstLine } from '../text.js';
@@ -27,14 +27,6 @@ const STATUS = new Map<string, TestStatus>([
 
 /** The name of the result that stands for errors outside of any example. */
 export const RSPEC_OUTSIDE_EXAMPLES = 'errors outside of examples';
-
-export function parseRspecJson(json: Json, source: string): TestResult[] {
-  const results = objects(json.examples).map((example) => exampleResult(example, source));
-  const summary = isObject(json.summary) ? json.summary : {};
-  const outside = typeof summary.errors_outside_of_examples_count === 'number' ? summary.errors_outside_of_examples_count : 0;
-  if (outside > 0) results.push(outsideResult(strings(json.messages), outside, source));
-  return results;
-}
 
 export function exampleResult(example: Json, source: string): TestResult {
   const rawStatus = str(example.status) ?? '';
