@@ -5,9 +5,11 @@
 //    latency: requests vs the minimum, time vs the ideal, rate-limit answers (scripts/bench/upload.mjs).
 // 3. reporters: a 2,000-test Jest suite and Playwright suite with and without our reporter, upload excluded
 //    (scripts/bench/reporters.mjs).
+// 4. formats: a 200 MB input of each other format read in pieces (TRX, NUnit 3, xUnit.net, TestNG, go test -json,
+//    Mocha, RSpec, Jest aggregated, an Allure directory): throughput and peak RSS (scripts/bench/formats.mjs).
 // Every group prints a Markdown table; the last table lists every target, what was measured and whether it is met.
-// Usage: npm run bench -- [--quick] [--only parse|upload|reporters]... [--repeats N]
-//   --quick    skip the 1 GB JUnit file and the 50k upload
+// Usage: npm run bench -- [--quick] [--only parse|upload|reporters|formats]... [--repeats N]
+//   --quick    skip the 1 GB JUnit file and the 50k upload; 50 MB format inputs instead of 200 MB
 //   --only     run only this group (repeat the flag for several); default all
 //   --repeats  runs of each reporter variant, after one warm-up run of each (default 5)
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -15,10 +17,11 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PARSE_HEADER, formatTable, metText, runParseScenarios } from './bench/parse.mjs';
+import { FORMATS_HEADER, runFormatScenarios } from './bench/formats.mjs';
 import { REPORTERS_HEADER, reporterTable, runReporterScenarios } from './bench/reporters.mjs';
 import { UPLOAD_HEADER, runUploadScenario, uploadTable } from './bench/upload.mjs';
 
-const GROUPS = ['parse', 'upload', 'reporters'];
+const GROUPS = ['parse', 'upload', 'reporters', 'formats'];
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
@@ -71,6 +74,12 @@ try {
     const reporters = reporterTable(await runReporterScenarios(dir, { repeats }));
     console.log(formatTable(REPORTERS_HEADER, reporters.rows));
     targets.push(...reporters.targets);
+  }
+  if (only.includes('formats')) {
+    console.log("\nOther formats read in pieces (each reader in its own process; peak RSS = that process's maxRSS)\n");
+    const formats = await runFormatScenarios(dir, { quick: values.quick, metText });
+    console.log(formatTable(FORMATS_HEADER, formats.rows));
+    targets.push(...formats.targets);
   }
   console.log(`\nTargets (load average at the end ${load()})\n`);
   console.log(
