@@ -10,8 +10,9 @@
  * - `stats` counts them: no passes means every error-free test is pending, no pending means it passed.
  * A test still undecided (a file of an older Mocha with both) waits, with every later test so the order is
  * kept, until `pending` is read: only such a file holds its tests until then.
- * `failures` repeats the failed tests; an entry that is no listed test (a hook that failed) becomes an `error`
- * result. To know which are listed without keeping every title, each listed test's key is kept as a number.
+ * `failures` repeats the failed tests (Mocha's base reporter sets `err` on the test it reports as failed, so
+ * each is in `tests` with its error); an entry that is no failed test there (a hook that failed) becomes an
+ * `error` result. Only the failed tests' keys are kept for that, so memory grows with the failures.
  */
 import type { TestResult, TestStatus } from '../../model.js';
 import { isObject, type JsonObject as Json } from '../json-values.js';
@@ -32,7 +33,7 @@ export class MochaStreamReader implements ItemRoutes {
   private pendingRead = false;
   private writesSpeed = false;
   private stats: Json = {};
-  private readonly listed = new Set<number>();
+  private readonly failedKeys = new Set<string>();
 
   constructor(private readonly source: string) {}
 
@@ -65,7 +66,7 @@ export class MochaStreamReader implements ItemRoutes {
     if (path.length === 1) this.stats = value;
     else if (top === 'tests') this.test(value);
     else if (top === 'pending') this.pendingKeys.add(mochaTestKey(value));
-    else if (top === 'failures' && !this.listed.has(hash(mochaTestKey(value)))) this.ready.push(mochaTestResult(value, 'error', this.source));
+    else if (top === 'failures' && !this.failedKeys.has(mochaTestKey(value))) this.ready.push(mochaTestResult(value, 'error', this.source));
   }
 
   limit(key: string | undefined): StringLimit {
@@ -79,9 +80,10 @@ export class MochaStreamReader implements ItemRoutes {
   }
 
   private test(test: Json): void {
-    this.listed.add(hash(mochaTestKey(test)));
+    const failed = failureOf(test.err) !== undefined;
+    if (failed) this.failedKeys.add(mochaTestKey(test));
     if (typeof test.speed === 'string') this.writesSpeed = true;
-    this.waiting.push({ test, failed: failureOf(test.err) !== undefined });
+    this.waiting.push({ test, failed });
     this.release();
   }
 
@@ -103,16 +105,4 @@ export class MochaStreamReader implements ItemRoutes {
     if (this.writesSpeed || this.stats.passes === 0) return 'skipped';
     return undefined;
   }
-}
-
-/** A 53-bit hash of `text` (two 32-bit FNV-1a variants): a collision among a run's titles is not to be expected. */
-function hash(text: string): number {
-  let a = 0x811c9dc5;
-  let b = 0x01000193;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
-  }
-  return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
 }
