@@ -43,7 +43,9 @@ export function isJestSuite(suite: unknown): boolean {
 /** One `testResults[]` entry in the shape of Jest's live TestResult. */
 function toFileResult(suite: Json): JestTestFileResult {
   const execError = isObject(suite.testExecError) ? suite.testExecError : undefined;
-  const failureMessage = str(suite.message) ?? str(suite.failureMessage);
+  // Files converted through other tools carry every value as a string, null included (`"failureMessage": "null"`,
+  // jest-stare's own test data): that is no failure text.
+  const failureMessage = [str(suite.message), str(suite.failureMessage)].find((m) => m !== undefined && m !== 'null');
   // Only a failed file has a failure of its own; `message` of a passed one is empty or not the file's. The
   // aggregated shape has no file status: there a failure text or an execution error is the file's failure.
   const failed = suite.status === 'failed' || (suite.status === undefined && (execError !== undefined || (failureMessage ?? '') !== ''));
