@@ -17,6 +17,8 @@ import { AllureFileReader, readAllureFile } from './allure-file.js';
 
 const EXPECTED = 'an Allure result (<uuid>-result.json)';
 export const ALLURE_RESULT_FILE = /-result\.json$/;
+/** How Allure adapters name attachments (`<uuid>-attachment.<ext>`; allure2's demo data `attachment-report.xml`). */
+export const ALLURE_ATTACHMENT = /(^|-)attachment[-.]/;
 const CONTAINER_FILE = /-container\.json$/;
 // allure-js 3 writes errors outside any test (a `beforeAll` that threw, so its tests were skipped) here.
 const GLOBALS_FILE = /-globals\.json$/;
