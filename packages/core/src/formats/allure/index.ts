@@ -12,7 +12,7 @@ import { describeJson } from '../json-input.js';
 import { JsonItemStream, readItems } from '../json-stream/item-stream.js';
 import { isObject, objects, str } from '../json-values.js';
 import { firstLineOf as firstLine } from '../text.js';
-import { allureFixtureFailure, allureResults, allureRun, type AllureFixtureFailure, type AllureRun } from './allure.js';
+import { allureFixtureFailure, allureIdentity, allureResults, allureRun, type AllureFixtureFailure, type AllureRun } from './allure.js';
 import { AllureFileReader, readAllureFile } from './allure-file.js';
 
 const EXPECTED = 'an Allure result (<uuid>-result.json)';
@@ -63,12 +63,13 @@ export async function holdsAllureResults(directory: string): Promise<boolean> {
   return names.some((name) => ALLURE_RESULT_FILE.test(name));
 }
 
-/** What the first pass keeps of one result file: enough to order it and group it with its retries. */
+/** What the first pass keeps of one result file: enough to order it, group it with its retries and fail it with its fixture. */
 interface IndexEntry {
-  name: string;
-  uuid: string;
+  /** Its place in the sorted list of result files (a number, not the name: a directory holds 100,000s). */
+  file: number;
   key: string;
   stop: number;
+  fixture: AllureFixtureFailure | undefined;
 }
 
 /**
@@ -76,9 +77,11 @@ interface IndexEntry {
  * cannot be read or is not JSON is named in a warning and left out, so one broken file does not lose the rest.
  * Each result's `source` is its own file (`<dir>/<uuid>-result.json`), so attachments resolve beside it.
  *
- * Memory does not grow with the results: a first pass keeps only each result's history key, uuid and stop time
- * (and the fixtures that failed); a second reads the files again one test at a time (a test's retries
- * together) and hands each result over. One file is read at a time, a large one in pieces (./allure-file.ts).
+ * Memory does not grow with the results' content: the containers are read first (only the fixtures that failed
+ * are kept), then a first pass over the results keeps each one's history key, stop time and failed fixture, and
+ * a second reads the files again one test at a time (a test's retries together) and hands each result over.
+ * One file is read at a time, a large one in pieces (./allure-file.ts). Warnings keep the order of a single
+ * pass: the result files', then the containers' and globals'.
  */
 export async function readAllureDirectory(directory: string, options: DirectoryOptions): Promise<void> {
   const absolute = path.resolve(options.cwd, directory);
@@ -92,47 +95,55 @@ export async function readAllureDirectory(directory: string, options: DirectoryO
         'adapter writes (allure-jest, allure-playwright, allure-vitest, allure-pytest…), or the result files themselves.',
     );
   }
+  const later: string[] = [];
+  const fixtureOf = await readFixtures(absolute, directory, names, { ...options, warn: (message) => later.push(message) });
   const index: IndexEntry[] = [];
-  const fixtures: AllureFixtureFailure[] = [];
-  for (const name of [...resultFiles, ...names.filter((n) => CONTAINER_FILE.test(n) || GLOBALS_FILE.test(n))]) {
-    const shown = path.join(directory, name);
-    const json = await readJsonFile(path.join(absolute, name), shown, options);
+  for (const [file, name] of resultFiles.entries()) {
+    const json = await readJsonFile(path.join(absolute, name), path.join(directory, name), options);
     if (json === undefined) continue;
-    if (ALLURE_RESULT_FILE.test(name)) {
-      const { uuid, key, stop } = allureRun(json, shown);
-      index.push({ name, uuid, key, stop });
-    } else if (GLOBALS_FILE.test(name)) {
-      for (const error of objects(json.errors)) {
-        const message = firstLine(str(error.message) ?? '');
-        if (message !== undefined) options.warn(`${shown}: Allure recorded an error outside any test: ${message}`);
-      }
-    } else {
-      const failure = allureFixtureFailure(json);
-      if (failure !== undefined) fixtures.push(failure);
-    }
+    const { uuid, key, stop } = allureIdentity(json, name);
+    index.push({ file, key, stop, fixture: fixtureOf.get(uuid) });
   }
+  for (const message of later) options.warn(message);
   // The order allureResults gives: by stop time, each test where it first ran.
   const groups = new Map<string, IndexEntry[]>();
-  for (const entry of [...index].sort((a, b) => a.stop - b.stop)) {
+  for (const entry of index.sort((a, b) => a.stop - b.stop || a.file - b.file)) {
     const group = groups.get(entry.key);
     if (group === undefined) groups.set(entry.key, [entry]);
     else group.push(entry);
   }
-  const fixtureOf = new Map<string, AllureFixtureFailure>();
-  for (const fixture of fixtures) for (const child of fixture.children) if (!fixtureOf.has(child)) fixtureOf.set(child, fixture);
-  const childFixtures = (group: IndexEntry[]): AllureFixtureFailure[] => [
-    ...new Set(group.map((e) => fixtureOf.get(e.uuid)).filter((f): f is AllureFixtureFailure => f !== undefined)),
-  ];
   for (const group of groups.values()) {
     const runs: AllureRun[] = [];
     for (const entry of group) {
-      const shown = path.join(directory, entry.name);
-      const json = await readJsonFile(path.join(absolute, entry.name), shown, options);
+      const name = resultFiles[entry.file] as string;
+      const shown = path.join(directory, name);
+      const json = await readJsonFile(path.join(absolute, name), shown, options);
       // Read again as the first pass grouped it: a file rewritten in between still counts once, under its first key.
       if (json !== undefined) runs.push({ ...allureRun(json, shown), key: entry.key });
     }
-    for (const result of allureResults(runs, childFixtures(group))) options.onResult(result);
+    const fixtures = [...new Set(group.map((e) => e.fixture).filter((f): f is AllureFixtureFailure => f !== undefined))];
+    for (const result of allureResults(runs, fixtures)) options.onResult(result);
   }
+}
+
+/** The containers' failed fixtures by the uuid of each result they apply to; the globals' errors warned about. */
+async function readFixtures(absolute: string, directory: string, names: string[], options: DirectoryOptions): Promise<Map<string, AllureFixtureFailure>> {
+  const fixtureOf = new Map<string, AllureFixtureFailure>();
+  for (const name of names.filter((n) => CONTAINER_FILE.test(n) || GLOBALS_FILE.test(n))) {
+    const shown = path.join(directory, name);
+    const json = await readJsonFile(path.join(absolute, name), shown, options);
+    if (json === undefined) continue;
+    if (GLOBALS_FILE.test(name)) {
+      for (const error of objects(json.errors)) {
+        const message = firstLine(str(error.message) ?? '');
+        if (message !== undefined) options.warn(`${shown}: Allure recorded an error outside any test: ${message}`);
+      }
+      continue;
+    }
+    const failure = allureFixtureFailure(json);
+    if (failure !== undefined) for (const child of failure.children) if (!fixtureOf.has(child)) fixtureOf.set(child, failure);
+  }
+  return fixtureOf;
 }
 
 async function readJsonFile(file: string, shown: string, options: DirectoryOptions): Promise<Record<string, unknown> | undefined> {
