@@ -12,6 +12,7 @@
 //   --quick    skip the 1 GB JUnit file and the 50k upload; 50 MB format inputs instead of 200 MB
 //   --only     run only this group (repeat the flag for several); default all
 //   --repeats  runs of each reporter variant, after one warm-up run of each (default 5)
+//   --format   in the formats group, only this format (trx, nunit3, xunit, testng, go, mocha, rspec, jest, allure; repeat for several)
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string', multiple: true },
     repeats: { type: 'string', default: '5' },
+    format: { type: 'string', multiple: true },
   },
 });
 const only = values.only ?? GROUPS;
@@ -77,7 +79,7 @@ try {
   }
   if (only.includes('formats')) {
     console.log("\nOther formats read in pieces (each reader in its own process; peak RSS = that process's maxRSS)\n");
-    const formats = await runFormatScenarios(dir, { quick: values.quick, metText });
+    const formats = await runFormatScenarios(dir, { quick: values.quick, metText, only: values.format });
     console.log(formatTable(FORMATS_HEADER, formats.rows));
     targets.push(...formats.targets);
   }
