@@ -39933,9 +39933,16 @@ const STATUS = new Map([
     ['broken', 'error'],
     ['skipped', 'skipped'],
 ]);
+/** What groups a result with its retries and orders it, without converting it: uuid, history key, stop time. */
+function allureIdentity(json, source) {
+    const uuid = str(json.uuid) ?? source;
+    const start = typeof json.start === 'number' ? json.start : undefined;
+    const stop = typeof json.stop === 'number' ? json.stop : undefined;
+    return { uuid, key: str(json.historyId) ?? str(json.testCaseId) ?? str(json.fullName) ?? uuid, stop: stop ?? start ?? 0 };
+}
 /** One `*-result.json` → its run; `source` is the result file's path as it will be shown. */
 function allureRun(json, source) {
-    const uuid = str(json.uuid) ?? source;
+    const { uuid, key, stop: order } = allureIdentity(json, source);
     const labels = json_values_objects(json.labels).map((l) => ({ name: str(l.name) ?? '', value: str(l.value) ?? '' }));
     const label = (name) => labels.filter((l) => l.name === name && l.value.trim() !== '').map((l) => l.value.trim());
     const rawStatus = str(json.status) ?? 'unknown';
@@ -39969,8 +39976,8 @@ function allureRun(json, source) {
     };
     return {
         uuid,
-        key: str(json.historyId) ?? str(json.testCaseId) ?? str(json.fullName) ?? uuid,
-        stop: stop ?? start ?? 0,
+        key,
+        stop: order,
         result: {
             source,
             suitePath,
@@ -40171,9 +40178,11 @@ async function holdsAllureResults(directory) {
  * cannot be read or is not JSON is named in a warning and left out, so one broken file does not lose the rest.
  * Each result's `source` is its own file (`<dir>/<uuid>-result.json`), so attachments resolve beside it.
  *
- * Memory does not grow with the results: a first pass keeps only each result's history key, uuid and stop time
- * (and the fixtures that failed); a second reads the files again one test at a time (a test's retries
- * together) and hands each result over. One file is read at a time, a large one in pieces (./allure-file.ts).
+ * Memory does not grow with the results' content: the containers are read first (only the fixtures that failed
+ * are kept), then a first pass over the results keeps each one's history key, stop time and failed fixture, and
+ * a second reads the files again one test at a time (a test's retries together) and hands each result over.
+ * One file is read at a time, a large one in pieces (./allure-file.ts). Warnings keep the order of a single
+ * pass: the result files', then the containers' and globals'.
  */
 async function readAllureDirectory(directory, options) {
     const absolute = external_node_path_.resolve(options.cwd, directory);
@@ -40183,59 +40192,65 @@ async function readAllureDirectory(directory, options) {
         throw new errors_InputError('INPUT_NOT_RESULTS', directory, `${directory} is a directory without Allure results: no *-result.json file in it. Pass the allure-results directory your Allure ` +
             'adapter writes (allure-jest, allure-playwright, allure-vitest, allure-pytest…), or the result files themselves.');
     }
+    const later = [];
+    const fixtureOf = await readFixtures(absolute, directory, names, { ...options, warn: (message) => later.push(message) });
     const index = [];
-    const fixtures = [];
-    for (const name of [...resultFiles, ...names.filter((n) => CONTAINER_FILE.test(n) || GLOBALS_FILE.test(n))]) {
-        const shown = external_node_path_.join(directory, name);
-        const json = await readJsonFile(external_node_path_.join(absolute, name), shown, options);
+    for (const [file, name] of resultFiles.entries()) {
+        const json = await readJsonFile(external_node_path_.join(absolute, name), external_node_path_.join(directory, name), options);
         if (json === undefined)
             continue;
-        if (ALLURE_RESULT_FILE.test(name)) {
-            const { uuid, key, stop } = allureRun(json, shown);
-            index.push({ name, uuid, key, stop });
-        }
-        else if (GLOBALS_FILE.test(name)) {
-            for (const error of json_values_objects(json.errors)) {
-                const message = firstLineOf(str(error.message) ?? '');
-                if (message !== undefined)
-                    options.warn(`${shown}: Allure recorded an error outside any test: ${message}`);
-            }
-        }
-        else {
-            const failure = allureFixtureFailure(json);
-            if (failure !== undefined)
-                fixtures.push(failure);
-        }
+        const { uuid, key, stop } = allureIdentity(json, name);
+        index.push({ file, key, stop, fixture: fixtureOf.get(uuid) });
     }
+    for (const message of later)
+        options.warn(message);
     // The order allureResults gives: by stop time, each test where it first ran.
     const groups = new Map();
-    for (const entry of [...index].sort((a, b) => a.stop - b.stop)) {
+    for (const entry of index.sort((a, b) => a.stop - b.stop || a.file - b.file)) {
         const group = groups.get(entry.key);
         if (group === undefined)
             groups.set(entry.key, [entry]);
         else
             group.push(entry);
     }
-    const fixtureOf = new Map();
-    for (const fixture of fixtures)
-        for (const child of fixture.children)
-            if (!fixtureOf.has(child))
-                fixtureOf.set(child, fixture);
-    const childFixtures = (group) => [
-        ...new Set(group.map((e) => fixtureOf.get(e.uuid)).filter((f) => f !== undefined)),
-    ];
     for (const group of groups.values()) {
         const runs = [];
         for (const entry of group) {
-            const shown = external_node_path_.join(directory, entry.name);
-            const json = await readJsonFile(external_node_path_.join(absolute, entry.name), shown, options);
+            const name = resultFiles[entry.file];
+            const shown = external_node_path_.join(directory, name);
+            const json = await readJsonFile(external_node_path_.join(absolute, name), shown, options);
             // Read again as the first pass grouped it: a file rewritten in between still counts once, under its first key.
             if (json !== undefined)
                 runs.push({ ...allureRun(json, shown), key: entry.key });
         }
-        for (const result of allureResults(runs, childFixtures(group)))
+        const fixtures = [...new Set(group.map((e) => e.fixture).filter((f) => f !== undefined))];
+        for (const result of allureResults(runs, fixtures))
             options.onResult(result);
     }
+}
+/** The containers' failed fixtures by the uuid of each result they apply to; the globals' errors warned about. */
+async function readFixtures(absolute, directory, names, options) {
+    const fixtureOf = new Map();
+    for (const name of names.filter((n) => CONTAINER_FILE.test(n) || GLOBALS_FILE.test(n))) {
+        const shown = external_node_path_.join(directory, name);
+        const json = await readJsonFile(external_node_path_.join(absolute, name), shown, options);
+        if (json === undefined)
+            continue;
+        if (GLOBALS_FILE.test(name)) {
+            for (const error of json_values_objects(json.errors)) {
+                const message = firstLineOf(str(error.message) ?? '');
+                if (message !== undefined)
+                    options.warn(`${shown}: Allure recorded an error outside any test: ${message}`);
+            }
+            continue;
+        }
+        const failure = allureFixtureFailure(json);
+        if (failure !== undefined)
+            for (const child of failure.children)
+                if (!fixtureOf.has(child))
+                    fixtureOf.set(child, failure);
+    }
+    return fixtureOf;
 }
 async function readJsonFile(file, shown, options) {
     try {
