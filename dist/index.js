@@ -38928,7 +38928,8 @@ function redactedResults(results, secrets) {
     const clean = (result) => redact_redactDeep(result, secrets, KEPT);
     if (Array.isArray(results))
         return results.map(clean);
-    return { read: (each) => results.read((result) => each(clean(result))) };
+    // The reading rules (repeats-are-retries) go through to the reader unchanged.
+    return { read: (each, rules) => results.read((result) => each(clean(result)), rules) };
 }
 //# sourceMappingURL=redacted-results.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/attachments/roots.js

@@ -73,6 +73,7 @@ export function normalizeFaults(input: unknown): FaultConfig {
         break;
       case 'latency':
         if (typeof r.ms !== 'number' || r.ms < 0) fail(i, 'latency needs ms >= 0');
+        if (r.maxMs !== undefined && (typeof r.maxMs !== 'number' || r.maxMs < r.ms)) fail(i, 'latency maxMs must be a number >= ms');
         break;
       case 'reset':
       case 'lost-answer':
@@ -143,8 +144,10 @@ export class FaultInjector {
       if (rule.kind !== 'latency' && decision.action !== null) continue;
       if (!this.fires(active)) continue;
       if (rule.kind === 'latency') {
-        decision.delayMs += rule.ms;
-        decision.fired.push(`latency:${rule.ms}`);
+        // With maxMs, each request draws its own delay from [ms, maxMs]: answers from far away vary.
+        const ms = rule.maxMs === undefined ? rule.ms : rule.ms + Math.floor(this.random() * (rule.maxMs - rule.ms + 1));
+        decision.delayMs += ms;
+        decision.fired.push(`latency:${ms}`);
       } else if (rule.kind === 'status') {
         const headers: Record<string, string> = {};
         const retryAfter = rule.retryAfter === undefined ? (rule.status === 429 || rule.status === 503 ? 1 : null) : rule.retryAfter;

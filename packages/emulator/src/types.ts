@@ -92,6 +92,8 @@ export interface StatusFault extends FaultRuleBase {
 export interface LatencyFault extends FaultRuleBase {
   kind: 'latency';
   ms: number;
+  /** Each request waits its own delay drawn from `ms`..`maxMs` (seeded, whole ms), as answers from far away vary. */
+  maxMs?: number;
 }
 
 /** Reset the connection without answering and without serving the request. */

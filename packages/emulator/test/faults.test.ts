@@ -119,6 +119,26 @@ describe('latency, targeting and control', () => {
     }
   });
 
+  it('with maxMs, draws each delay from ms..maxMs with the seeded generator; maxMs below ms is refused', async () => {
+    const draws = async (): Promise<number[]> => {
+      const clock = stillClock();
+      const slow = await start({ clock, faults: { seed: 7, rules: [{ kind: 'latency', ms: 100, maxMs: 2000 }] } });
+      try {
+        for (let i = 0; i < 12; i++) expect((await slow.get('/users')).status).toBe(200);
+        expect(slow.emu.state().requests.map((r) => r.faults)).toEqual(clock.sleeps.map((ms) => [`latency:${ms}`]));
+        return clock.sleeps;
+      } finally {
+        await slow.emu.close();
+      }
+    };
+    const first = await draws();
+    expect(first).toHaveLength(12);
+    for (const ms of first) expect(ms >= 100 && ms <= 2000 && Number.isInteger(ms)).toBe(true);
+    expect(new Set(first).size).toBeGreaterThan(1);
+    expect(await draws()).toEqual(first);
+    expect(() => api.emu.setFaults([{ kind: 'latency', ms: 500, maxMs: 100 }])).toThrow('faults.rules[0]: latency maxMs must be a number >= ms');
+  });
+
   it('targets one route by method and path pattern', async () => {
     const run = await createRun(api, PID, [cid(1)]);
     api.emu.setFaults([{ kind: 'status', status: 503, route: RESULTS_ROUTE }]);

@@ -13,5 +13,6 @@ const KEPT = new Set(['path', 'body']);
 export function redactedResults(results: TestResult[] | ResultSource, secrets: readonly (string | undefined)[]): TestResult[] | ResultSource {
   const clean = (result: TestResult): TestResult => redactDeep(result, secrets, KEPT);
   if (Array.isArray(results)) return results.map(clean);
-  return { read: (each) => results.read((result) => each(clean(result))) };
+  // The reading rules (repeats-are-retries) go through to the reader unchanged.
+  return { read: (each, rules) => results.read((result) => each(clean(result)), rules) };
 }
