@@ -36103,7 +36103,7 @@ function getIDToken(aud) {
 
 //# sourceMappingURL=core.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/ci.js
-function detectCi(env) {
+function ci_detectCi(env) {
     if (env.GITHUB_ACTIONS === 'true') {
         const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
         const repo = env.GITHUB_REPOSITORY;
@@ -36447,7 +36447,7 @@ class MappingError extends TestsigmaTmError {
  * The service refused or could not be reached (after retries). Carries what a person needs to report it:
  * method, path, status, the server's own message and the request id.
  */
-class ApiError extends TestsigmaTmError {
+class errors_ApiError extends TestsigmaTmError {
     category = 'service';
     method;
     path;
@@ -36509,14 +36509,30 @@ const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/?#\s@"'<>]*@/gi;
 const BEARER = /(Bearer\s+)[^\s"',;]+/gi;
 /** Secrets shorter than this are not searched for: `***` everywhere a 2-letter "token" occurs helps no one. */
 const MIN_SECRET_LENGTH = 4;
+/** A text none of the three patterns can match: no `@` (URL credentials), no `=` (a query value), no `bearer`. */
+const MAYBE_CREDENTIALS = /[@=]|bearer/i;
+/** Each secret's spellings, worked out once: results are redacted by the hundred thousand with the same token. */
+const spellingsOf = new Map();
+function spellings(secret) {
+    let known = spellingsOf.get(secret);
+    if (!known) {
+        // As given, and as a URL or a JSON string would spell it.
+        known = [...new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)])];
+        if (spellingsOf.size >= 16)
+            spellingsOf.clear();
+        spellingsOf.set(secret, known);
+    }
+    return known;
+}
 /** Replace every occurrence of each secret (and bearer credentials, URL credentials, token-like query values) with `***`. */
 function redact_redact(text, secrets = []) {
-    let out = text.replace(URL_CREDENTIALS, `$1${REDACTED}@`).replace(BEARER, `$1${REDACTED}`).replace(SECRET_QUERY, `$1${REDACTED}`);
+    let out = MAYBE_CREDENTIALS.test(text)
+        ? text.replace(URL_CREDENTIALS, `$1${REDACTED}@`).replace(BEARER, `$1${REDACTED}`).replace(SECRET_QUERY, `$1${REDACTED}`)
+        : text;
     for (const secret of secrets) {
         if (!secret || secret.length < MIN_SECRET_LENGTH)
             continue;
-        // As given, and as a URL or a JSON string would spell it.
-        for (const spelling of new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)])) {
+        for (const spelling of spellings(secret)) {
             if (out.includes(spelling))
                 out = out.split(spelling).join(REDACTED);
         }
@@ -36529,7 +36545,7 @@ function redact_redact(text, secrets = []) {
  * attachment's path on disk, which the tool must still open; it is never written out). What holds nothing to
  * redact is returned as it is, not copied: results read by the hundred thousand keep sharing what they share.
  */
-function redact_redactDeep(value, secrets, keep = NOTHING_KEPT) {
+function redactDeep(value, secrets, keep = NOTHING_KEPT) {
     return walk(value, secrets, keep);
 }
 const NOTHING_KEPT = new Set();
@@ -36605,7 +36621,9 @@ function displayTitle(result) {
  * piece of the file alive, and a joined one its parts. For strings kept long after reading.
  */
 function detach(text) {
-    return structuredClone(text);
+    // Joined to one character and cut again: the join is flattened into a new string, which the cut then views
+    // (structuredClone did the same at several times the cost, per failed result listed).
+    return (' ' + text).slice(1);
 }
 /**
  * A result to keep after reading: what a case's description, status and attachments read of it (the output, the
@@ -36623,7 +36641,7 @@ function keptCopy(result) {
         properties: NONE,
         tags: NONE,
         attachments: result.attachments.length === 0 ? NONE : result.attachments.map(copyAttachment),
-        attempts: result.attempts.map(copyAttempt),
+        attempts: keptAttempts(result),
     };
     if (result.file !== undefined)
         copy.file = result.file;
@@ -36643,6 +36661,25 @@ function keptCopy(result) {
 }
 /** The empty list every kept copy shares (frozen: adding to one would add to all). */
 const NONE = Object.freeze([]);
+/**
+ * One attempt that is the result itself (its status, nothing attached to it) is kept as a list shared by every
+ * kept copy of that status: what reads a result's attempts (its retry history, whether it is flaky, which
+ * attachments to send) reads their statuses and attachments, and the history only when there are several;
+ * the duration, message and stack are the result's own. Most kept results have one attempt, and a list and an
+ * object fewer for each of 100,000 kept results is memory the garbage collector need not move.
+ */
+const ONE_ATTEMPT = {
+    passed: Object.freeze([Object.freeze({ status: 'passed' })]),
+    failed: Object.freeze([Object.freeze({ status: 'failed' })]),
+    error: Object.freeze([Object.freeze({ status: 'error' })]),
+    skipped: Object.freeze([Object.freeze({ status: 'skipped' })]),
+};
+function keptAttempts(result) {
+    const only = result.attempts.length === 1 ? result.attempts[0] : undefined;
+    if (only !== undefined && only.status === result.status && only.attachments === undefined)
+        return ONE_ATTEMPT[result.status];
+    return result.attempts.map(copyAttempt);
+}
 function copyAttempt(attempt) {
     const copy = { status: attempt.status };
     if (attempt.durationMs !== undefined)
@@ -36734,7 +36771,7 @@ function isOutcome(text) {
     return OUTCOMES.includes(text);
 }
 /** `In Progress`, `in progress`, `InProgress`, `in_progress` and `UnTested`/`Untested` are the same status. */
-function statusKey(name) {
+function status_statusKey(name) {
     return name.toLowerCase().replace(/[\s_-]+/g, '');
 }
 /**
@@ -36749,7 +36786,7 @@ function resolveStatusIds(available, mapping) {
         const name = mapping[outcome];
         if (resolved.has(name))
             continue;
-        const found = available.find((s) => s.name === name) ?? available.find((s) => statusKey(s.name) === statusKey(name));
+        const found = available.find((s) => s.name === name) ?? available.find((s) => status_statusKey(s.name) === status_statusKey(name));
         if (found)
             resolved.set(name, found);
         else
@@ -36782,7 +36819,7 @@ const RANK = new Map([
 const OTHER_RANK = 2;
 /** How bad a status is: higher is worse; a status meaning "no result yet" (Untested) is below every result. */
 function statusSeverity(name) {
-    const key = statusKey(name);
+    const key = status_statusKey(name);
     if (key === 'untested')
         return -1;
     return RANK.get(key) ?? OTHER_RANK;
@@ -36846,26 +36883,65 @@ function caseReferences(result, prefix) {
     const found = propertyReferences(result.properties);
     const patterns = idPatterns(prefix);
     if (patterns) {
-        // Most texts do not hold the prefix at all: one cheap test skips both patterns for them. (Every result is
-        // scanned, so this loops instead of spreading and filtering.)
-        const texts = [];
-        for (const text of result.suitePath)
-            if (patterns.prefix.test(text))
-                texts.push(text);
-        if (patterns.prefix.test(result.name))
-            texts.push(result.name);
+        // The suite path and the classname are shared by a suite's results: what they name is read once per suite.
+        const suite = suitePathReferences(result.suitePath, patterns);
+        for (const reference of suite.hyphen)
+            addOnce(found, reference);
+        // Most texts do not hold the prefix at all: one cheap test skips both patterns for them.
+        const name = patterns.prefix.test(result.name);
+        if (name)
+            collect(result.name, patterns.hyphen, found, false);
         for (const tag of result.tags)
             if (patterns.prefix.test(tag))
-                texts.push(tag);
-        for (const text of texts)
-            collect(text, patterns.hyphen, found, false);
+                collect(tag, patterns.hyphen, found, false);
+        for (const reference of suite.underscore)
+            addOnce(found, reference);
+        if (name)
+            collect(result.name, patterns.underscore, found, true);
+        for (const tag of result.tags)
+            if (patterns.prefix.test(tag))
+                collect(tag, patterns.underscore, found, true);
         // A class cannot hold a hyphen, so only an underscore id is read from it (`tests.DEMO_16`).
-        if (result.classname !== undefined && patterns.prefix.test(result.classname))
-            texts.push(result.classname);
-        for (const text of texts)
-            collect(text, patterns.underscore, found, true);
+        if (result.classname !== undefined)
+            for (const reference of classnameReferences(result.classname, patterns))
+                addOnce(found, reference);
     }
     return found;
+}
+/** What a suite path names, by either pattern; the last one read is kept (a reader hands a suite's results over together). */
+let lastSuitePath;
+function suitePathReferences(path, patterns) {
+    // Compared by its names, not by identity: a caller may change a list it passed before.
+    if (lastSuitePath !== undefined && lastSuitePath.patterns === patterns && sameTexts(lastSuitePath.path, path))
+        return lastSuitePath;
+    const hyphen = [];
+    const underscore = [];
+    for (const text of path) {
+        if (!patterns.prefix.test(text))
+            continue;
+        collect(text, patterns.hyphen, hyphen, false);
+        collect(text, patterns.underscore, underscore, true);
+    }
+    lastSuitePath = { path: [...path], patterns, hyphen, underscore };
+    return lastSuitePath;
+}
+function sameTexts(a, b) {
+    if (a.length !== b.length)
+        return false;
+    for (let i = 0; i < a.length; i += 1)
+        if (a[i] !== b[i])
+            return false;
+    return true;
+}
+let lastClassname;
+function classnameReferences(classname, patterns) {
+    if (lastClassname?.classname === classname && lastClassname.patterns === patterns)
+        return lastClassname.underscore;
+    const underscore = [];
+    if (patterns.prefix.test(classname))
+        collect(classname, patterns.underscore, underscore, true);
+    lastClassname = { classname, patterns, underscore };
+    return underscore;
 }
 /**
  * Lists of at least this many properties are read once: a JUnit suite's properties are one list shared by all
@@ -36887,7 +36963,7 @@ function propertyReferences(properties) {
 function readPropertyReferences(properties) {
     const found = [];
     for (const property of properties) {
-        if (property.name.trim().toLowerCase() !== REFERENCE_PROPERTY)
+        if (!isReferenceProperty(property.name))
             continue;
         for (const token of property.value.split(/[\s,;]+/)) {
             const bare = token.replace(WRAPPING, '');
@@ -36897,8 +36973,18 @@ function readPropertyReferences(properties) {
     }
     return found;
 }
+/** `testsigma` in any case, white space around it allowed; most names are told apart by their length alone. */
+function isReferenceProperty(name) {
+    if (name.length < REFERENCE_PROPERTY.length)
+        return false;
+    const trimmed = name.length === REFERENCE_PROPERTY.length ? name : name.trim();
+    return trimmed.length === REFERENCE_PROPERTY.length && trimmed.toLowerCase() === REFERENCE_PROPERTY;
+}
 /** Every match of a (global) id pattern in `text`, normalised; `underscore`: `DEMO_3` is read as `DEMO-3`. */
 function collect(text, pattern, found, underscore) {
+    // Either pattern needs its separator: a text without one is not searched.
+    if (!text.includes(underscore ? '_' : '-'))
+        return;
     pattern.lastIndex = 0;
     for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
         const written = match[0];
@@ -37034,7 +37120,8 @@ class ResultMapper {
         }
     }
     place(result, references, lookup) {
-        const found = { cases: [], unknown: [] };
+        // Most results name known cases only: the list of unknown ones is made for the first.
+        const found = { cases: [], unknown: NO_UNKNOWN };
         // The cases this result was placed in, so that one naming a case twice counts once. (Not kept across results:
         // holding each case's last result would keep thousands of results alive long enough to reach the old heap.)
         // Most results name one case: the list is made only for a second.
@@ -37042,12 +37129,17 @@ class ResultMapper {
         let placedIn;
         for (const reference of references) {
             // References come in their normal form (caseReferences), the form the lookup is keyed by.
-            const testCase = lookup.get(reference);
-            if (testCase) {
-                let state = this.mapped.get(testCase);
+            const slot = lookup.get(reference);
+            if (slot) {
+                const testCase = slot.testCase;
+                let state = slot.state;
                 if (state === undefined) {
-                    state = { entry: { testCase, results: [] }, failed: 0, other: 0 };
-                    this.mapped.set(testCase, state);
+                    state = this.mapped.get(testCase);
+                    if (state === undefined) {
+                        state = { entry: { testCase, results: [] }, failed: 0, other: 0 };
+                        this.mapped.set(testCase, state);
+                    }
+                    slot.state = state;
                 }
                 // A UUID and a human id in one result may name the same case: count the result once.
                 if (state === first || placedIn?.includes(state) === true)
@@ -37070,6 +37162,8 @@ class ResultMapper {
                 if (!entry && this.unknown.size >= LISTED_RESULTS_MAX) {
                     // Beyond the cap a reference is counted, not listed: a file may name millions of ids the project lacks.
                     this.unknownUnlisted++;
+                    if (found.unknown === NO_UNKNOWN)
+                        found.unknown = [];
                     found.unknown.push(reference);
                     continue;
                 }
@@ -37079,6 +37173,8 @@ class ResultMapper {
                     entry.results.push(result);
                 else if (entry.results.length < LISTED_RESULTS_MAX)
                     entry.results.push(nameOnly(result));
+                if (found.unknown === NO_UNKNOWN)
+                    found.unknown = [];
                 found.unknown.push(reference);
             }
         }
@@ -37125,13 +37221,16 @@ function mapResults(results, cases, prefix) {
         mapper.add(result);
     return mapper.report();
 }
+/** No unknown reference: shared, frozen, replaced by a list of its own for a result that names one. */
+const NO_UNKNOWN = Object.freeze([]);
 /** By UUID and by human id; the first of duplicate cases (a repeated page) wins. */
 function indexCases(cases) {
     const lookup = new Map();
     for (const testCase of cases) {
+        const slot = { testCase };
         for (const key of [testCase.id.trim().toLowerCase(), normaliseHumanId(testCase.human_id)]) {
             if (key !== '' && !lookup.has(key))
-                lookup.set(key, testCase);
+                lookup.set(key, slot);
         }
     }
     return lookup;
@@ -38281,7 +38380,7 @@ async function resolveProject(api, idOrName, host) {
         }
         catch (error) {
             // A wrong project is a setting to fix (exit 2), but keep the service's words and request id.
-            if (error instanceof ApiError && error.status === 404) {
+            if (error instanceof errors_ApiError && error.status === 404) {
                 throw new errors_ConfigError('CONFIG_UNKNOWN_PROJECT', `${error.message} Set ${setting} to a project UUID or exact name.`, { cause: error });
             }
             throw error;
@@ -38301,7 +38400,7 @@ async function resolveProject(api, idOrName, host) {
     throw new errors_ConfigError('CONFIG_UNKNOWN_PROJECT', `No project has the id or exact name "${idOrName}". Projects this token can see: ${names || 'none'}. Set ${setting} to one of them or to its UUID.`);
 }
 /** The user results are recorded as: the configured e-mail, else the first active user (with a warning). */
-function pickUser(users, email, log, host) {
+function lifecycle_pickUser(users, email, log, host) {
     const setting = settingLabel('userEmail', host);
     if (email) {
         const found = users.find((u) => u.email?.toLowerCase() === email.toLowerCase());
@@ -38325,7 +38424,7 @@ async function resolveTestPlan(api, projectId, ref, host) {
         return await api.getTestPlan(projectId, ref);
     }
     catch (error) {
-        if (!(error instanceof ApiError) || error.status !== 404)
+        if (!(error instanceof errors_ApiError) || error.status !== 404)
             throw error;
         // Best effort: the list only makes the message more helpful.
         const plans = await api.listTestPlans(projectId).catch(() => undefined);
@@ -38590,7 +38689,7 @@ async function deleteDuplicate(api, projectId, testCase) {
         await api.deleteTestCase(projectId, testCase.id);
     }
     catch (error) {
-        if (!(error instanceof ApiError && error.status === 404))
+        if (!(error instanceof errors_ApiError && error.status === 404))
             throw error;
     }
 }
@@ -38638,7 +38737,7 @@ async function resolveLookups(api, settings, host, log) {
     return ids;
 }
 function findByName(entries, name) {
-    return entries.find((e) => e.name === name) ?? entries.find((e) => statusKey(e.name) === statusKey(name));
+    return entries.find((e) => e.name === name) ?? entries.find((e) => status_statusKey(e.name) === status_statusKey(name));
 }
 /** Results that reach a case both by id and by title are one entry: the case's results, in input order. */
 function merge(existing, found) {
@@ -38925,7 +39024,7 @@ async function planAttachments(cases, settings, log) {
 
 const KEPT = new Set(['path', 'body']);
 function redactedResults(results, secrets) {
-    const clean = (result) => redact_redactDeep(result, secrets, KEPT);
+    const clean = (result) => redactDeep(result, secrets, KEPT);
     if (Array.isArray(results))
         return results.map(clean);
     // The reading rules (repeats-are-retries) go through to the reader unchanged.
@@ -41108,18 +41207,41 @@ const LATER_RUNS = new Map([
     ['rerunFailure', 'failed'],
     ['rerunError', 'error'],
 ]);
+/** The empty list a result without tags or attachments shares (frozen: adding to one would add to all). */
+const testcase_NONE = Object.freeze([]);
 class TestcaseBuilder {
     attrs;
     context;
-    results = [];
-    systemOut = [];
-    systemErr = [];
-    properties = [];
+    // Most testcases hold no element at all: the lists are made for the first one (see the reader's `child`).
+    results = testcase_NONE;
+    systemOut = testcase_NONE;
+    systemErr = testcase_NONE;
+    properties = testcase_NONE;
     /** The testcase's own output, kept until its suite's output is known (failed testcases get both). */
     ownOutput;
     constructor(attrs, context) {
         this.attrs = attrs;
         this.context = context;
+    }
+    ownResults() {
+        if (this.results === testcase_NONE)
+            this.results = [];
+        return this.results;
+    }
+    ownSystemOut() {
+        if (this.systemOut === testcase_NONE)
+            this.systemOut = [];
+        return this.systemOut;
+    }
+    ownSystemErr() {
+        if (this.systemErr === testcase_NONE)
+            this.systemErr = [];
+        return this.systemErr;
+    }
+    ownProperties() {
+        if (this.properties === testcase_NONE)
+            this.properties = [];
+        return this.properties;
     }
     /** `unreadableTime` is told a `time` that is not a duration (the result then has none). */
     build(source, unreadableTime) {
@@ -41129,10 +41251,13 @@ class TestcaseBuilder {
         // Most testcases have no output and no result element: no lists built for them.
         const ownStreams = this.systemOut.length + this.systemErr.length === 0 ? undefined : joinOutput(this.systemOut, this.systemErr);
         this.ownOutput = this.results.length === 0 ? ownStreams : joinParts([ownStreams, ...this.attemptOutputs()]);
-        const time = readDuration(attrs.time);
-        if (!time.readable)
-            unreadableTime(attrs.time ?? '');
-        const durationMs = time.ms;
+        let durationMs = plainSecondsMs(attrs.time);
+        if (durationMs === -1) {
+            const time = readDuration(attrs.time);
+            if (!time.readable)
+                unreadableTime(attrs.time ?? '');
+            durationMs = time.ms;
+        }
         const classname = this.keptClassname(nonEmpty(attrs.classname ?? attrs.class));
         const ownFile = nonEmpty(attrs.file ?? attrs.filepath);
         const file = ownFile === undefined ? this.context.file : xml_entities_detached(ownFile);
@@ -41145,8 +41270,8 @@ class TestcaseBuilder {
             name: xml_entities_detached(attrs.name ?? ''),
             status: final.status,
             properties: this.context.properties,
-            tags: [],
-            attachments: [],
+            tags: testcase_NONE,
+            attachments: testcase_NONE,
             attempts,
         };
         if (file !== undefined)
@@ -41168,7 +41293,9 @@ class TestcaseBuilder {
         if (this.properties.length > 0)
             result.properties = mergeProperties([this.context.properties, this.properties]);
         if (this.ownOutput !== undefined || final.status !== 'passed' || this.properties.length > 0) {
-            result.attachments = readAttachments([this.ownOutput, ...attempts.flatMap((a) => [a.message, a.stack])], this.properties);
+            const attachments = readAttachments(this.ownOutput, attempts, this.properties);
+            if (attachments.length > 0)
+                result.attachments = attachments;
         }
         return result;
     }
@@ -41234,8 +41361,9 @@ function mergeRepeat(earlier, later) {
     if (output !== undefined)
         earlier.output = clip(output, MAX_OUTPUT_CHARS);
     for (const attachment of later.attachments) {
+        // A copy, not a push: a result without attachments shares one frozen empty list.
         if (!earlier.attachments.some((a) => sameAttachment(a, attachment)))
-            earlier.attachments.push(attachment);
+            earlier.attachments = [...earlier.attachments, attachment];
     }
 }
 /** A failed testcase's output gets its suite's own output after its own (that is where a person needs the log). */
@@ -41245,6 +41373,35 @@ function withSuiteOutput(result, ownOutput, suiteOutput) {
     const output = joinParts([ownOutput, `[suite output]\n${suiteOutput}`]);
     if (output !== undefined)
         result.output = clip(output, MAX_OUTPUT_CHARS);
+}
+/**
+ * `time` written as plain seconds ("0.013", "12"), the form nearly every producer writes, as whole
+ * milliseconds (as readDuration gives them); -1 for anything else, which readDuration then reads. Checked a
+ * character at a time: a regular expression per testcase cost more than the rest of the duration.
+ */
+function plainSecondsMs(value) {
+    if (value === undefined)
+        return -1;
+    const length = value.length;
+    let i = 0;
+    while (i < length && isDigit(value.charCodeAt(i)))
+        i += 1;
+    if (i === 0 || i > 9)
+        return -1;
+    if (i < length) {
+        if (value.charCodeAt(i) !== 0x2e)
+            return -1;
+        const fraction = i + 1;
+        i = fraction;
+        while (i < length && isDigit(value.charCodeAt(i)))
+            i += 1;
+        if (i === fraction || i - fraction > 9 || i < length)
+            return -1;
+    }
+    return Math.round(Number(value) * 1000);
+}
+function isDigit(c) {
+    return c >= 0x30 && c <= 0x39;
 }
 const SKIPPED_WORDS = new Set(['skipped', 'skip', 'disabled', 'notrun', 'not run', 'ignored', 'pending', 'suppressed', 'excluded']);
 const FAILED_WORDS = new Set(['failed', 'failure', 'fail']);
@@ -41330,19 +41487,25 @@ const LINK_SHOWN_CHARS = 2_000;
  * A URL or a `data:` URI (testmo and others write them there too) is no file: it becomes an attachment with a
  * name and no path, which the description lists as a link and the upload never opens.
  */
-function readAttachments(texts, ownProperties) {
+function readAttachments(ownOutput, attempts, ownProperties) {
     const attachments = [];
     for (const property of ownProperties) {
         if (property.name.toLowerCase() === 'attachment')
             addAttachment(attachments, property.value.trim());
     }
-    for (const text of texts) {
-        if (text === undefined || !text.includes('[[ATTACHMENT|'))
-            continue;
-        for (const match of text.matchAll(ATTACHMENT_MARKER))
-            addAttachment(attachments, (match[1] ?? '').trim());
+    // Output first, then each attempt's message and stack (no list of them built: most hold no marker).
+    addMarkedAttachments(attachments, ownOutput);
+    for (const attempt of attempts) {
+        addMarkedAttachments(attachments, attempt.message);
+        addMarkedAttachments(attachments, attempt.stack);
     }
     return attachments;
+}
+function addMarkedAttachments(attachments, text) {
+    if (text === undefined || !text.includes('[[ATTACHMENT|'))
+        return;
+    for (const match of text.matchAll(ATTACHMENT_MARKER))
+        addAttachment(attachments, (match[1] ?? '').trim());
 }
 function addAttachment(attachments, written) {
     if (written === '')
@@ -42003,6 +42166,8 @@ class XmlScanner {
     partial;
     /** Pieces that arrived inside a cut attribute value without its closing quote: joined once it comes. */
     held = [];
+    /** Where the characters that make an attribute value more than a cut lie next in the buffer. */
+    special = new SpecialCharacters();
     constructor(source, handler, 
     /** What the file should be, for "Expected a complete … file" (the other XML formats share this scanner). */
     document = 'JUnit XML') {
@@ -42025,6 +42190,7 @@ class XmlScanner {
             this.pos = 0;
         }
         this.buffer += this.takeHeld() + piece;
+        this.special.reset();
         this.scan(false);
     }
     takeHeld() {
@@ -42037,6 +42203,7 @@ class XmlScanner {
     end() {
         if (this.held.length > 0)
             this.buffer += this.takeHeld();
+        this.special.reset();
         this.scan(true);
         if (this.mode !== 'markup') {
             const what = this.mode === 'cdata' ? ['CDATA section', ']]>'] : this.mode === 'comment' ? ['comment', '-->'] : ['processing instruction', '?>'];
@@ -42114,6 +42281,15 @@ class XmlScanner {
         // Too short to tell `<!DOCTYPE` from `<!--` or `<![CDATA[`: wait for more.
         if (!final && buf.length - at < 12 && (buf.length - at < 2 || buf[at + 1] === '!'))
             return false;
+        const next = buf.charCodeAt(at + 1);
+        // The common case first: a tag (one per testcase and per result element), told by its second character.
+        if (next !== BANG && next !== QUESTION) {
+            const end = next === SLASH ? this.closeTag(buf, at) : this.openTag(buf, at);
+            if (end === -1)
+                return this.cut(at, final);
+            this.pos = end + 1;
+            return true;
+        }
         if (buf.startsWith('<!--', at))
             return this.enter('comment', at, 4);
         if (buf.startsWith('<![CDATA[', at)) {
@@ -42123,19 +42299,16 @@ class XmlScanner {
         }
         if (buf.startsWith('<?', at))
             return this.enter('pi', at, 2);
-        if (buf.startsWith('<!', at)) {
-            if (DTD_DECLARATION.test(buf.slice(at, at + 12)))
-                throw this.refuseDeclaration(buf, at);
-            throw this.error(at, `unexpected "${buf.slice(at, at + 12)}".`);
-        }
-        const end = buf[at + 1] === '/' ? this.closeTag(buf, at) : this.openTag(buf, at);
-        if (end === -1) {
-            if (final)
-                throw this.error(at, 'a tag is never closed (no ">"). The file is truncated (the test run was probably killed while writing it); regenerate it.', false);
-            return false;
-        }
-        this.pos = end + 1;
-        return true;
+        // `<!` and neither a comment nor CDATA.
+        if (DTD_DECLARATION.test(buf.slice(at, at + 12)))
+            throw this.refuseDeclaration(buf, at);
+        throw this.error(at, `unexpected "${buf.slice(at, at + 12)}".`);
+    }
+    /** A tag cut by the end of the buffer: wait for more, or, at the end of input, a truncated file. */
+    cut(at, final) {
+        if (final)
+            throw this.error(at, 'a tag is never closed (no ">"). The file is truncated (the test run was probably killed while writing it); regenerate it.', false);
+        return false;
     }
     enter(mode, at, length) {
         this.sectionStart = this.where.at(this.buffer, at);
@@ -42164,8 +42337,8 @@ class XmlScanner {
                 throw this.error(at, `a tag name longer than ${MAX_NAME_CHARS} characters.`);
             if (i >= length)
                 return -1;
-            name = buf.slice(at + 1, i);
-            if (!NAME.test(name))
+            name = knownName(buf, at + 1, i) ?? buf.slice(at + 1, i);
+            if (!KNOWN_NAMES.has(name) && !NAME.test(name))
                 throw this.error(at, `"<${name.slice(0, 40)}" is not a valid tag name.`);
             attrs = {};
         }
@@ -42194,11 +42367,18 @@ class XmlScanner {
             if (c === LT)
                 throw this.error(i, 'a "<" inside a tag.');
             const start = i;
-            while (i < length && !endsName(buf.charCodeAt(i)) && buf.charCodeAt(i) !== EQUALS)
-                i += 1;
-            if (i - start > MAX_NAME_CHARS)
-                throw this.error(start, `an attribute name longer than ${MAX_NAME_CHARS} characters.`);
-            const attribute = buf.slice(start, i);
+            // A known name followed at once by `=` is found with one search; anything else character by character.
+            const equals = buf.indexOf('=', i);
+            let attribute = equals === -1 ? undefined : knownName(buf, start, equals);
+            if (attribute !== undefined)
+                i = equals;
+            else {
+                while (i < length && !endsName(buf.charCodeAt(i)) && buf.charCodeAt(i) !== EQUALS)
+                    i += 1;
+                if (i - start > MAX_NAME_CHARS)
+                    throw this.error(start, `an attribute name longer than ${MAX_NAME_CHARS} characters.`);
+                attribute = buf.slice(start, i);
+            }
             while (i < length && isSpace(buf.charCodeAt(i)))
                 i += 1;
             if (i >= length)
@@ -42222,15 +42402,23 @@ class XmlScanner {
                 this.partial = { name, attrs, next: start - at, value: { quote: quote === DOUBLE_QUOTE ? '"' : "'", quoteAt: i - at, searched: length - at } };
                 return -1;
             }
-            const raw = buf.slice(i + 1, close);
-            const lt = raw.indexOf('<');
-            if (lt !== -1) {
-                throw this.error(i + 1 + lt, '"<" is not allowed inside an attribute value (it must be written &lt;). The tool that wrote this file produced invalid XML; fix or regenerate the file.', false);
-            }
-            if (Object.hasOwn(attrs, attribute))
+            if (Object.hasOwn(attrs, attribute)) {
+                this.refuseLt(buf, i + 1, close);
                 throw this.error(start, `attribute "${attribute}" is repeated.`);
-            attrs[attribute] = attributeValue(raw);
+            }
+            attrs[attribute] = this.special.within(buf, i + 1, close) ? this.attributeValue(buf, i + 1, close) : buf.slice(i + 1, close);
             i = close + 1;
+        }
+    }
+    /** A value that is not plain: refused with a `<`, otherwise normalised and decoded. */
+    attributeValue(buf, from, to) {
+        this.refuseLt(buf, from, to);
+        return attributeValue(buf.slice(from, to));
+    }
+    refuseLt(buf, from, to) {
+        const lt = buf.indexOf('<', from);
+        if (lt !== -1 && lt < to) {
+            throw this.error(lt, '"<" is not allowed inside an attribute value (it must be written &lt;). The tool that wrote this file produced invalid XML; fix or regenerate the file.', false);
         }
     }
     /** The tag at `at` is cut by the end of the buffer: remember what was read of it, up to `next`. */
@@ -42267,6 +42455,13 @@ class XmlScanner {
         const end = buf.indexOf('>', at);
         if (end === -1)
             return -1;
+        const expectedName = this.open[this.open.length - 1];
+        // The common case: `</name>` exactly as it was opened, compared in place.
+        if (expectedName !== undefined && end === at + 2 + expectedName.length && buf.startsWith(expectedName, at + 2)) {
+            this.open.pop();
+            this.handler.close(expectedName);
+            return end;
+        }
         const stray = buf.indexOf('<', at + 1);
         if (stray !== -1 && stray < end)
             throw this.error(stray, 'a "<" inside a tag.');
@@ -42309,6 +42504,56 @@ const SLASH = 0x2f;
 const EQUALS = 0x3d;
 const DOUBLE_QUOTE = 0x22;
 const SINGLE_QUOTE = 0x27;
+const BANG = 0x21;
+const QUESTION = 0x3f;
+/**
+ * The names result files use most, as constants: a name read from the buffer is compared in place instead of
+ * cut out, and the constant (an internalised string) makes a fast property key and needs no name check.
+ */
+const KNOWN_NAMES = new Set([
+    'testcase',
+    'testsuite',
+    'testsuites',
+    'failure',
+    'error',
+    'skipped',
+    'system-out',
+    'system-err',
+    'properties',
+    'property',
+    'name',
+    'classname',
+    'time',
+    'file',
+    'line',
+    'message',
+    'type',
+    'value',
+    'tests',
+    'failures',
+    'errors',
+    'timestamp',
+    'hostname',
+    'assertions',
+]);
+const KNOWN_BY_LENGTH = [];
+for (const known of KNOWN_NAMES)
+    (KNOWN_BY_LENGTH[known.length] ??= []).push(known);
+/** The constant for the name at `buf[from, to)`, when it is one of KNOWN_NAMES. */
+function knownName(buf, from, to) {
+    const candidates = KNOWN_BY_LENGTH[to - from];
+    if (candidates === undefined)
+        return undefined;
+    // Compared a character at a time: a call to startsWith per candidate cost more than the compare.
+    for (const known of candidates) {
+        let k = 0;
+        while (k < known.length && buf.charCodeAt(from + k) === known.charCodeAt(k))
+            k += 1;
+        if (k === known.length)
+            return known;
+    }
+    return undefined;
+}
 function isSpace(c) {
     return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
 }
@@ -42336,6 +42581,40 @@ function newlines(text) {
 function attributeValue(raw) {
     const normalised = /[\t\n\r]/.test(raw) ? raw.replace(/\r\n|[\t\n\r]/g, ' ') : raw;
     return decodeXmlEntities(normalised);
+}
+/**
+ * Where each character that makes an attribute value more than a cut of the buffer lies next: `<` (refused),
+ * `&` (an entity), tab, line feed, carriage return (normalised) and NUL (dropped). Values are read in order, so
+ * each position only moves forward: one native search per character and buffer finds them all, where testing
+ * every character of every value would read the file a character at a time.
+ */
+class SpecialCharacters {
+    static CHARACTERS = ['<', '&', '\n', '\t', '\r', '\0'];
+    /** Per character: its next index at or after the last `from` asked, -1 when none is left, -2 not searched. */
+    next = [-2, -2, -2, -2, -2, -2];
+    /** The buffer changed. */
+    reset() {
+        for (let k = 0; k < this.next.length; k += 1)
+            this.next[k] = -2;
+    }
+    /** Whether `buf[from, to)` holds any of the characters; `from` never goes back within one buffer. */
+    within(buf, from, to) {
+        let found = false;
+        for (let k = 0; k < this.next.length; k += 1) {
+            let at = this.next[k];
+            if (at === -1)
+                continue;
+            if (at < from) {
+                at = buf.indexOf(SpecialCharacters.CHARACTERS[k], from);
+                this.next[k] = at;
+                if (at === -1)
+                    continue;
+            }
+            if (at < to)
+                found = true;
+        }
+        return found;
+    }
 }
 //# sourceMappingURL=xml-scanner.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/xml-results.js
@@ -43584,13 +43863,13 @@ class reader_JUnitReader {
             case 'testcase': {
                 const builder = parent.builder;
                 if (RESULT_KINDS.has(name) || EARLIER_RUNS.has(name) || LATER_RUNS.has(name))
-                    return resultFrame(builder.results, name, attrs);
+                    return resultFrame(builder.ownResults(), name, attrs);
                 if (name === 'properties')
-                    return { kind: 'properties', owner: builder.properties };
+                    return { kind: 'properties', owner: builder.ownProperties() };
                 if (name === 'system-out')
-                    return textFrame(builder.systemOut);
+                    return textFrame(builder.ownSystemOut());
                 if (name === 'system-err')
-                    return textFrame(builder.systemErr);
+                    return textFrame(builder.ownSystemErr());
                 return IGNORED;
             }
             case 'properties':
@@ -43648,27 +43927,49 @@ class reader_JUnitReader {
         const result = builder.build(this.source, this.onUnreadableTime);
         const suite = this.frames[this.frames.length - 1];
         const sameName = suite.byName.get(result.name);
-        const earlier = sameName?.find((w) => w.result.classname === result.classname);
+        const earlier = Array.isArray(sameName)
+            ? sameName.find((n) => n.classname === result.classname)
+            : sameName?.classname === result.classname
+                ? sameName
+                : undefined;
         // Only a failed run is retried, and only when the producer writes reruns as repeats (rules): otherwise a
         // repeat is another test of the same name (parameterised tests, `it.each` with a fixed title), a result of
         // its own, and named in a warning. A testcase without a name has no identity to repeat.
-        const failedBefore = earlier !== undefined && result.name !== '' && (earlier.result.status === 'failed' || earlier.result.status === 'error');
+        const failedBefore = earlier !== undefined && result.name !== '' && reader_isFailure(earlier.status);
         if (earlier !== undefined && result.name !== '' && !this.rules.repeatsAreRetries)
             this.noteRepeat(result.classname, result.name);
-        if (failedBefore && this.rules.repeatsAreRetries) {
-            mergeRepeat(earlier.result, result);
-            earlier.ownOutput = joinParts([earlier.ownOutput, builder.ownOutput]);
+        if (failedBefore && this.rules.repeatsAreRetries && earlier.waiting !== undefined) {
+            // A failed result always waits for the end of its suite, so the repeat has it to merge into.
+            const target = earlier.waiting;
+            mergeRepeat(target.result, result);
+            target.ownOutput = joinParts([target.ownOutput, builder.ownOutput]);
+            earlier.status = target.result.status;
             return;
         }
-        const waiting = { result, ownOutput: builder.ownOutput, suite };
-        if (sameName === undefined)
-            suite.byName.set(result.name, [waiting]);
+        let waiting;
+        if (!reader_isFailure(result.status) && this.queue.length === 0) {
+            // A pass or a skip needs nothing from its suite (no repeat merges into it, the suite's output is only a
+            // failure's): handed over at once unless an earlier result waits (document order), so that it dies young
+            // instead of living until its suite ends (one suite of 80,000 testcases held them all).
+            this.ready.push(result);
+            this.handedOver += 1;
+        }
+        else {
+            waiting = { result, ownOutput: builder.ownOutput, suite };
+            suite.waiting.push(waiting);
+            this.queue.push(waiting);
+        }
+        // What a repeat needs of this testcase, without the result once it is handed over.
+        const named = { classname: result.classname, status: result.status, waiting };
+        // Most names are read once in a suite: a list is made only for a second classname.
+        if (sameName === undefined || sameName === earlier)
+            suite.byName.set(result.name, named);
+        else if (!Array.isArray(sameName))
+            suite.byName.set(result.name, [sameName, named]);
         else if (earlier === undefined)
-            sameName.push(waiting);
+            sameName.push(named);
         else
-            sameName[sameName.indexOf(earlier)] = waiting;
-        suite.waiting.push(waiting);
-        this.queue.push(waiting);
+            sameName[sameName.indexOf(earlier)] = named;
     }
     noteRepeat(classname, name) {
         this.repeatedCount++;
@@ -43705,6 +44006,9 @@ class reader_JUnitReader {
         if (done > 0)
             this.queue.splice(0, done);
     }
+}
+function reader_isFailure(status) {
+    return status === 'failed' || status === 'error';
 }
 //# sourceMappingURL=reader.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/junit.js
@@ -45272,25 +45576,23 @@ function annotations_locate(result, workspace, exists = () => true) {
     const own = given !== undefined && exists(given) ? given : undefined;
     if (own !== undefined && result.line !== undefined)
         return { file: own, line: result.line };
-    const frames = stackFrames(result, workspace).filter((f) => exists(f.file));
-    if (own !== undefined) {
-        const inOwnFile = frames.find((f) => f.file === own);
-        return inOwnFile ?? { file: own };
-    }
-    return frames[0];
+    // The first frame that fits is the answer: the rest of a stack is not read (the tally locates 10,000 failures).
+    const frame = firstFrame(result, workspace, (f) => exists(f.file) && (own === undefined || f.file === own));
+    return frame ?? (own !== undefined ? { file: own } : undefined);
 }
-/** Frames of the stack, then of the message, that lie inside the workspace and outside dependencies. */
-function stackFrames(result, workspace) {
+/** The first frame of the stack, then of the message, inside the workspace and outside dependencies, that `fits`. */
+function firstFrame(result, workspace, fits) {
     const text = stripAnsi(`${result.stack ?? ''}\n${result.message ?? ''}`);
-    const frames = [];
     for (const match of text.matchAll(FRAME)) {
         const file = inWorkspace((match[1] ?? '').replace(/^file:\/\//, ''), workspace);
         const line = Number(match[2]);
         if (file === undefined || !(line > 0) || /(^|\/)node_modules\//.test(file) || file.startsWith('node:'))
             continue;
-        frames.push({ file, line });
+        const frame = { file, line };
+        if (fits(frame))
+            return frame;
     }
-    return frames;
+    return undefined;
 }
 /** A path relative to the workspace with `/` separators; undefined when it points outside it. */
 function inWorkspace(file, workspace) {
@@ -45667,6 +45969,8 @@ async function send_sendEntries(api, projectId, runId, entries, options, log) {
     const outcome = { acknowledged: [], refused: [], unsent: [], requests: 0, attachments: { sent: 0, sentBytes: 0, withdrawn: [] } };
     const progress = progressReporter(entries.length, log, options.now ?? Date.now);
     let splits = 0;
+    /** Acknowledged by an answer that does not list them: checked against the run at the end. */
+    const unconfirmed = [];
     // What is not sent now is spooled as entries only (`resume` sends no files): the files are named instead.
     const withoutFiles = (entry) => {
         const files = filesOf(entry);
@@ -45686,8 +45990,12 @@ async function send_sendEntries(api, projectId, runId, entries, options, log) {
             try {
                 outcome.requests++;
                 const files = batch.map(filesOf);
-                await api.putResults(projectId, runId, batch, files.map((ofEntry) => ofEntry.map(asResultFile)));
+                const confirmed = await api.putResults(projectId, runId, batch, files.map((ofEntry) => ofEntry.map(asResultFile)));
                 outcome.acknowledged.push(...batch);
+                if (confirmed)
+                    await options.onAcknowledged?.(batch);
+                else
+                    unconfirmed.push(...batch);
                 for (const ofEntry of files) {
                     outcome.attachments.sent += ofEntry.length;
                     outcome.attachments.sentBytes += ofEntry.reduce((sum, f) => sum + f.size, 0);
@@ -45695,7 +46003,7 @@ async function send_sendEntries(api, projectId, runId, entries, options, log) {
                 progress(outcome.acknowledged.length + outcome.refused.length);
             }
             catch (error) {
-                if (!(error instanceof ApiError))
+                if (!(error instanceof errors_ApiError))
                     throw error;
                 // A body cut off while its files were sent is a proxy's 413: the same halving, never the whole body again.
                 const tooLarge = error.status === 413 || error.code === 'API_BODY_CUT_OFF';
@@ -45733,7 +46041,40 @@ async function send_sendEntries(api, projectId, runId, entries, options, log) {
         }
     };
     await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, queue.length)) }, worker));
+    if (unconfirmed.length > 0)
+        await checkUnconfirmed(api, projectId, runId, unconfirmed, outcome, options, log);
     return outcome;
+}
+/**
+ * Batches answered 2xx with an empty or unexpected body may not have landed (a proxy answering for the service):
+ * the run is read once, and an entry whose case does not hold its status is not acknowledged but unsent, with an
+ * error saying so — the caller spools it and leaves the run open rather than report it recorded (`--no-verify`
+ * or not). Unsent, not sent again: the next write of the case would meet the same answer.
+ */
+async function checkUnconfirmed(api, projectId, runId, unconfirmed, outcome, options, log) {
+    let held;
+    try {
+        held = new Map((await api.listRunCases(projectId, runId)).map((c) => [c.test_case.id.toLowerCase(), c.status_id]));
+    }
+    catch (error) {
+        if (!(error instanceof errors_ApiError))
+            throw error;
+        // The run cannot be read now: none of them is known to have landed.
+        held = new Map();
+        outcome.error ??= error;
+    }
+    const missing = new Set(unconfirmed.filter((e) => held.get(e.test_case_id.toLowerCase()) !== e.test_run_status_id).map((e) => e.test_case_id));
+    const landed = unconfirmed.filter((e) => !missing.has(e.test_case_id));
+    if (landed.length > 0)
+        await options.onAcknowledged?.(landed);
+    if (missing.size === 0) {
+        log.debug(`${unconfirmed.length} result(s) were answered without the cases they recorded; the run holds every one of them.`);
+        return;
+    }
+    const lost = outcome.acknowledged.filter((e) => missing.has(e.test_case_id));
+    outcome.acknowledged = outcome.acknowledged.filter((e) => !missing.has(e.test_case_id));
+    outcome.unsent.push(...lost);
+    outcome.error ??= new errors_ApiError('API_UNEXPECTED_BODY', { method: 'PUT', path: `/projects/${projectId}/test_runs/${runId}/test_cases` }, `The service answered ${lost.length} result(s) with success but an empty or unexpected body, and the run does not hold them: a proxy or gateway may answer for the service without passing the write on. They were not recorded; check the base URL and any proxy between here and the service.`);
 }
 function asResultFile(file) {
     return {
@@ -45756,11 +46097,189 @@ function progressReporter(total, log, now) {
     };
 }
 //# sourceMappingURL=send.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/run/timing.js
+/**
+ * Every pause, window and bound of the cross-job protocol (see run/index.ts), in one place. All of them are
+ * spent on the injected clock, so the simulation and the tests run them on virtual time.
+ */
+/**
+ * A write built from a read of what it replaces (the run's cases, its description) is sent within this long of
+ * the read, or not sent and built again from a new read: sent later, it would undo what others wrote meanwhile.
+ * Well under SETTLE_CROWD_MS, so that a job's look comes after every write built from a read that missed its cases.
+ */
+const FRESH_READ_MS = 1500;
+/** Jobs that found or created the run at the same moment start their first read at random within this. */
+const START_SPREAD_MS = 1000;
+/** The pause before reading back a selection write: half of a ceiling that doubles per attempt, plus jitter. */
+const READ_BACK_FIRST_MS = 500;
+const READ_BACK_MAX_MS = 4000;
+/** Before a look at what this job sent: twice its longest read-to-write time, at least this (alone / in a crowd). */
+const SETTLE_ALONE_MS = 1000;
+const SETTLE_CROWD_MS = 3000;
+/** Looks while late writes keep removing cases, beyond which this job stops waiting for them. */
+const QUIET_LOOKS = 3;
+/** Put-backs refused while the case is in the run, after which the result is given up (named as refused). */
+const REFUSALS_IN_RUN = 2;
+/** Rounds of writing this job's line into the run's description before giving up (a crowd keeps replacing it). */
+const LEDGER_ATTEMPTS = 20;
+/** Two reads holding every line seen confirm it, this far apart (plus jitter): later than any write built earlier. */
+const CONFIRM_GAP_MS = FRESH_READ_MS + 300;
+const CONFIRM_JITTER_MS = 500;
+/** Rounds of writing this job's worse results again after another job's better one replaced them. */
+const REASSERT_ROUNDS = 3;
+/** How long the close step waits for shards whose line is missing or not yet done, and how often it looks. */
+const CLOSE_WAIT_MS = 60_000;
+const CLOSE_POLL_MS = 5_000;
+/** A job's line in the run's description holds at most this many characters (lists fall back to counts). */
+const LEDGER_LINE_MAX = 4000;
+//# sourceMappingURL=timing.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/run/verdict.js
+/**
+ * The verdict of a case across the jobs of one run, and the job lines the run's description carries so that
+ * every job — and the close step — knows what the others reported. Pure: text in, values out.
+ *
+ * A job line reads `testsigma-tm job 2/4 (done): Failed DEMO-3 DEMO-5..7; Blocked DEMO-9; Passed DEMO-1..2`:
+ * the job's marker (its shard, or an id of its own), whether it is still `reporting` or `done`, and its cases by
+ * status (human ids, consecutive numbers folded into ranges). A line that would pass LEDGER_LINE_MAX gives its
+ * best statuses as counts (`Passed 1200 unlisted`), worst kept longest: what cannot be listed cannot be restored
+ * at close, and the summary says so.
+ */
+
+
+const LINE = /^testsigma-tm job (\S+) \((reporting|done)\):(.*)$/;
+const ID = /^(.+)-(\d+)(?:\.\.(\d+))?$/;
+/** The worse of two status names (the first when equal); undefined stands for "no result". */
+function worse(a, b) {
+    if (a === undefined)
+        return b;
+    if (b === undefined)
+        return a;
+    return statusSeverity(b) > statusSeverity(a) ? b : a;
+}
+/** Each case's worst status over the given job lines. */
+function worstByCase(lines) {
+    const worst = new Map();
+    for (const line of lines) {
+        for (const [status, ids] of line.cases)
+            for (const id of ids)
+                worst.set(id, worse(worst.get(id), status) ?? status);
+    }
+    return worst;
+}
+/** The job lines of a description, in order. */
+function readJobLines(description) {
+    const lines = [];
+    for (const text of (description ?? '').split('\n')) {
+        const m = LINE.exec(text.trim());
+        if (m?.[1] && m[2])
+            lines.push(parseBody(m[1], m[2], m[3] ?? ''));
+    }
+    return lines;
+}
+function parseBody(job, state, body) {
+    const line = { job, state, cases: new Map(), unlisted: new Map() };
+    for (const segment of body.split(';')) {
+        const words = segment.trim().split(/\s+/).filter(Boolean);
+        const firstId = words.findIndex((w, i) => i > 0 && (ID.test(w) || /^\d+$/.test(w)));
+        if (firstId < 1)
+            continue;
+        const status = words.slice(0, firstId).join(' ');
+        const rest = words.slice(firstId);
+        if (rest.length === 2 && rest[1] === 'unlisted')
+            line.unlisted.set(status, Number(rest[0]));
+        else
+            line.cases.set(status, rest.flatMap(expand));
+    }
+    return line;
+}
+function expand(token) {
+    const m = ID.exec(token);
+    if (!m?.[1] || m[3] === undefined)
+        return [token];
+    const [from, to] = [Number(m[2]), Number(m[3])];
+    const ids = [];
+    for (let n = from; n <= to && ids.length < 100_000; n++)
+        ids.push(`${m[1]}-${n}`);
+    return ids;
+}
+/** `DEMO-1 DEMO-2 DEMO-3 DEMO-7` → `DEMO-1..3 DEMO-7`; ids without a number stay as they are. */
+function fold(ids) {
+    const byPrefix = new Map();
+    const plain = [];
+    for (const id of new Set(ids)) {
+        const m = ID.exec(id);
+        if (m?.[1] && m[3] === undefined)
+            (byPrefix.get(m[1]) ?? byPrefix.set(m[1], []).get(m[1]))?.push(Number(m[2]));
+        else
+            plain.push(id);
+    }
+    const parts = [];
+    for (const [prefix, numbers] of byPrefix) {
+        numbers.sort((a, b) => a - b);
+        for (let i = 0; i < numbers.length;) {
+            let j = i;
+            while (j + 1 < numbers.length && numbers[j + 1] === (numbers[j] ?? 0) + 1)
+                j++;
+            parts.push(j > i ? `${prefix}-${numbers[i]}..${numbers[j]}` : `${prefix}-${numbers[i]}`);
+            i = j + 1;
+        }
+    }
+    return [...parts, ...plain.sort()].join(' ');
+}
+/** The line's text: worst statuses first; when too long, the best statuses become counts until it fits. */
+function formatJobLine(line) {
+    const statuses = [...new Set([...line.cases.keys(), ...line.unlisted.keys()])].sort((a, b) => statusSeverity(b) - statusSeverity(a));
+    const listed = new Set(line.cases.keys());
+    const render = () => {
+        const segments = statuses.map((s) => listed.has(s) ? `${s} ${fold(line.cases.get(s) ?? [])}` : `${s} ${(line.unlisted.get(s) ?? 0) + (line.cases.get(s)?.length ?? 0)} unlisted`);
+        return `testsigma-tm job ${line.job} (${line.state}): ${segments.join('; ')}`;
+    };
+    let text = render();
+    for (let i = statuses.length - 1; text.length > LEDGER_LINE_MAX && i >= 0; i--) {
+        listed.delete(statuses[i]);
+        text = render();
+    }
+    return text;
+}
+/** Did this line lose cases to its length (so the close step cannot restore all of them)? */
+function isPartial(line) {
+    return readJobLines(formatJobLine(line))[0]?.unlisted.size !== 0 || line.unlisted.size > 0;
+}
+/** The description with its job lines replaced by `lines` (one per job, in job order), other text kept. */
+function withJobLines(description, lines) {
+    const others = (description ?? '').split('\n').filter((text) => !LINE.test(text.trim()));
+    while (others.length > 0 && others[others.length - 1]?.trim() === '')
+        others.pop();
+    const sorted = [...lines].sort((a, b) => (a.job < b.job ? -1 : a.job > b.job ? 1 : 0)).map(formatJobLine);
+    return [...others, ...sorted].join('\n').trim();
+}
+/** The more advanced of two lines of one job: `done` over `reporting`, else the second (newer) one. */
+function newerLine(a, b) {
+    if (a && a.state === 'done' && b.state === 'reporting')
+        return a;
+    return b;
+}
+//# sourceMappingURL=verdict.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/run/carry-over.js
+
 
 /** The previous run's cases, read before the new run is created, so the new run can select them too. */
 async function previousCases(api, projectId, previous) {
     return api.listRunCases(projectId, previous.id);
+}
+/** A job marker that names a shard (`2/4`, `2`), the same in every attempt of the pipeline. */
+const SHARD_MARKER = /^\d+(?:\/\d+)?$/;
+/**
+ * The new run's description with the previous run's shard lines carried over. A re-run of failed jobs runs only
+ * some shards: the shards that are not re-run already reported (their lines say `done`), so the close step (and
+ * the last upload under `--shard-total`) counts them in the new run too, and the verdict keeps their results;
+ * a re-run shard replaces its own line. Only lines of a shard index (`2/4`, `2`) are carried: the line of an
+ * upload without one bears an id of that upload alone, which its re-run cannot replace — carried, it would
+ * bring back the failure the re-run fixed.
+ */
+async function withPreviousLines(api, projectId, previous, description) {
+    const lines = readJobLines((await api.getRun(projectId, previous.id)).description).filter((line) => SHARD_MARKER.test(line.job));
+    return lines.length === 0 ? description : withJobLines(description, lines);
 }
 /**
  * Copy the previous run's results into the new run, batch by batch. Right before each batch the new run is read
@@ -45917,42 +46436,6 @@ function runTitle(template, ci, now) {
     return filled !== '' ? filled : defaultRunTitle(ci, now);
 }
 //# sourceMappingURL=run-title.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/run/timing.js
-/**
- * Every pause, window and bound of the cross-job protocol (see run/index.ts), in one place. All of them are
- * spent on the injected clock, so the simulation and the tests run them on virtual time.
- */
-/**
- * A write built from a read of what it replaces (the run's cases, its description) is sent within this long of
- * the read, or not sent and built again from a new read: sent later, it would undo what others wrote meanwhile.
- * Well under SETTLE_CROWD_MS, so that a job's look comes after every write built from a read that missed its cases.
- */
-const FRESH_READ_MS = 1500;
-/** Jobs that found or created the run at the same moment start their first read at random within this. */
-const START_SPREAD_MS = 1000;
-/** The pause before reading back a selection write: half of a ceiling that doubles per attempt, plus jitter. */
-const READ_BACK_FIRST_MS = 500;
-const READ_BACK_MAX_MS = 4000;
-/** Before a look at what this job sent: twice its longest read-to-write time, at least this (alone / in a crowd). */
-const SETTLE_ALONE_MS = 1000;
-const SETTLE_CROWD_MS = 3000;
-/** Looks while late writes keep removing cases, beyond which this job stops waiting for them. */
-const QUIET_LOOKS = 3;
-/** Put-backs refused while the case is in the run, after which the result is given up (named as refused). */
-const REFUSALS_IN_RUN = 2;
-/** Rounds of writing this job's line into the run's description before giving up (a crowd keeps replacing it). */
-const LEDGER_ATTEMPTS = 20;
-/** Two reads holding every line seen confirm it, this far apart (plus jitter): later than any write built earlier. */
-const CONFIRM_GAP_MS = FRESH_READ_MS + 300;
-const CONFIRM_JITTER_MS = 500;
-/** Rounds of writing this job's worse results again after another job's better one replaced them. */
-const REASSERT_ROUNDS = 3;
-/** How long the close step waits for shards whose line is missing or not yet done, and how often it looks. */
-const CLOSE_WAIT_MS = 60_000;
-const CLOSE_POLL_MS = 5_000;
-/** A job's line in the run's description holds at most this many characters (lists fall back to counts). */
-const LEDGER_LINE_MAX = 4000;
-//# sourceMappingURL=timing.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/run/membership.js
 
 
@@ -46165,7 +46648,7 @@ const VERSION = '0.1.0';
  * the key's open run or a new one that every job of the pipeline converges on; else a new run. A run this upload
  * did not create is made to hold the mapped cases.
  */
-async function openRun(ctx, plan) {
+async function open_run_openRun(ctx, plan) {
     const { settings, api, log, host, runKey } = ctx;
     const { projectId } = plan;
     const caseIds = plan.entries.map((p) => p.entry.test_case_id);
@@ -46186,8 +46669,10 @@ async function openRun(ctx, plan) {
             key: runKey,
             create: async (previous, findExisting) => {
                 carried = previous ? await previousCases(api, projectId, previous) : [];
-                const description = runDescription(ctx.ci, plan.total, plan.fileCount) +
-                    (previous ? `\nContinues test run ${previous.human_id} (closed), whose results were carried over.` : '');
+                const fresh = runDescription(ctx.ci, plan.total, plan.fileCount);
+                const description = previous
+                    ? await withPreviousLines(api, projectId, previous, `${fresh}\nContinues test run ${previous.human_id} (closed), whose results were carried over.`)
+                    : fresh;
                 const selection = [...new Set([...caseIds, ...carried.map((c) => c.test_case.id)])];
                 return api.createRun({
                     projectId,
@@ -46232,7 +46717,7 @@ function runDescription(ci, results, files) {
  */
 
 function unexpectedBody(ctx, problem) {
-    return new ApiError('API_UNEXPECTED_BODY', { method: ctx.method, path: ctx.path, status: ctx.status, ...(ctx.requestId ? { requestId: ctx.requestId } : {}) }, `The answer ${problem}. The service may have changed, or the base URL points at something other than the Test Management API (it usually ends in /api/v1).`);
+    return new errors_ApiError('API_UNEXPECTED_BODY', { method: ctx.method, path: ctx.path, status: ctx.status, ...(ctx.requestId ? { requestId: ctx.requestId } : {}) }, `The answer ${problem}. The service may have changed, or the base URL points at something other than the Test Management API (it usually ends in /api/v1).`);
 }
 function record(value, where, ctx) {
     if (!value || typeof value !== 'object' || Array.isArray(value))
@@ -46401,7 +46886,7 @@ async function listAll(http, path, key, read, query = {}, resource, observed, co
     const again = await listOnce(http, path, key, read, query, resource, observed);
     if (again.complete)
         return again.items;
-    throw new ApiError('API_LIST_INCOMPLETE', { method: 'GET', path: again.last.path, status: again.last.status, ...(again.last.requestId ? { requestId: again.last.requestId } : {}) }, `The service ended the list at ${again.items.length} of the ${again.total} items its total_count announces, twice; stopped rather than treat the rest as missing. Try again later.`);
+    throw new errors_ApiError('API_LIST_INCOMPLETE', { method: 'GET', path: again.last.path, status: again.last.status, ...(again.last.requestId ? { requestId: again.last.requestId } : {}) }, `The service ended the list at ${again.items.length} of the ${again.total} items its total_count announces, twice; stopped rather than treat the rest as missing. Try again later.`);
 }
 async function listOnce(http, path, key, read, query, resource, observed) {
     const items = [];
@@ -46431,7 +46916,7 @@ async function listOnce(http, path, key, read, query, resource, observed) {
             const why = seen.has(next)
                 ? `sent the same next page twice (page ${page})`
                 : `kept returning more pages than its total_count of ${total ?? 'unknown'} allows (page ${page})`;
-            throw new ApiError('API_PAGINATION_LOOP', { method: 'GET', path: res.path, status: res.status, ...(res.requestId ? { requestId: res.requestId } : {}) }, `The service ${why}; stopped to avoid looping.`);
+            throw new errors_ApiError('API_PAGINATION_LOOP', { method: 'GET', path: res.path, status: res.status, ...(res.requestId ? { requestId: res.requestId } : {}) }, `The service ${why}; stopped to avoid looping.`);
         }
         seen.add(next);
         if (http.clock() - lastReport >= PROGRESS_EVERY_MS) {
@@ -46577,22 +47062,25 @@ class TestManagementApi {
     }
     /**
      * One batch of results, as multipart with a plain `data` field (the live service reads form values). Safe
-     * to repeat (last write wins). An empty answer is a success; a non-JSON one is not (see HttpClient.send).
-     */
-    /**
-     * `files[i]` are the files of `entries[i]`, sent as parts `attachments_<i>_<j>` after the `data` field (which
-     * must stay a plain field: a server reading form values does not see a file part).
+     * to repeat (last write wins). A non-JSON answer is an error (see HttpClient.send). `files[i]` are the files
+     * of `entries[i]`, sent as parts `attachments_<i>_<j>` after the `data` field (which must stay a plain field:
+     * a server reading form values does not see a file part).
+     *
+     * Returns whether the answer confirms the batch: it lists every case of the batch (`data.test_run_cases`, as
+     * the service and the emulator answer). An empty or other 2xx answer is unconfirmed — a proxy can say 200 for
+     * a write that never reached the service — and the caller reads the run to know (run/send.ts).
      */
     async putResults(projectId, runId, entries, files = []) {
         const form = [{ name: 'data', value: JSON.stringify({ test_run_cases: entries }) }];
         files.forEach((ofEntry, i) => ofEntry?.forEach((file, j) => form.push({ ...file, name: `attachments_${i}_${j}` })));
-        await this.http.send({
+        const res = await this.http.send({
             method: 'PUT',
             path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`,
             form,
             idempotent: true,
             resource: `Test run "${runId}"`,
         });
+        return confirmsBatch(res.body, entries);
     }
     // Case sync (opt-in): creating test cases and folders for tests that name no case.
     /** One of the lookups a new test case needs an id from. */
@@ -46666,6 +47154,20 @@ function enc(segment) {
 }
 function context(res) {
     return { method: res.method, path: res.path, status: res.status, requestId: res.requestId };
+}
+/** Does a batch's answer list every case of the batch (`data.test_run_cases[].test_case.id`)? */
+function confirmsBatch(body, entries) {
+    const data = body?.data;
+    const rows = data?.test_run_cases;
+    if (!Array.isArray(rows))
+        return false;
+    const named = new Set();
+    for (const row of rows) {
+        const id = row?.test_case?.id ?? row?.test_case_id;
+        if (typeof id === 'string')
+            named.add(id.toLowerCase());
+    }
+    return entries.every((e) => named.has(e.test_case_id.toLowerCase()));
 }
 //# sourceMappingURL=client.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/api/pacer.js
@@ -46749,11 +47251,14 @@ class Pacer {
         this.queue = turn.then(() => undefined, () => undefined);
         return turn.then((slot) => {
             let done = false;
-            const release = (headers) => {
+            const release = (headers, answeredAt) => {
                 if (done)
                     return;
                 done = true;
-                const answered = this.now();
+                // When the answer's head came in, if the caller saw it before now (reading and parsing the body took the
+                // rest): the service counted the request before it answered, so its slot is free one window after that.
+                const now = this.now();
+                const answered = answeredAt !== undefined && answeredAt >= slot.start && answeredAt <= now ? answeredAt : now;
                 slot.freeAt = answered + WINDOW_MS;
                 this.inFlight--;
                 if (headers)
@@ -47067,7 +47572,7 @@ async function encodeBody(fields, json) {
         return { bytes: new TextEncoder().encode(JSON.stringify(json)), contentType: 'application/json' };
     return undefined;
 }
-async function exchange(dispatcher, method, url, headers, body, timeoutMs, nowMs) {
+async function exchange(dispatcher, method, url, headers, body, timeoutMs, nowMs, now = Date.now) {
     // A streamed body (one with files) says when it has been read to its end.
     const streaming = { started: false, done: false };
     try {
@@ -47081,26 +47586,16 @@ async function exchange(dispatcher, method, url, headers, body, timeoutMs, nowMs
             dispatcher,
             signal: AbortSignal.timeout(timeoutMs),
         });
+        // The service counted the request before it answered: the rate limit's window is reckoned from here, not
+        // from when the body has been read and parsed (a page of 100 test cases, slower on a loaded machine).
+        const answeredAt = now();
         const text = await res.body.text();
         const header = (name) => {
             const v = res.headers[name];
             return Array.isArray(v) ? v[0] : v;
         };
-        const number = (name) => {
-            const v = Number(header(name));
-            return header(name) !== undefined && Number.isFinite(v) ? v : undefined;
-        };
-        const parsed = parseBody(text, header('content-type'));
-        const rate = {};
-        const limit = number('x-tms-api-limit');
-        const remaining = number('x-tms-api-remaining');
-        const resetMs = parseReset(header('x-tms-api-reset'));
-        if (limit !== undefined && limit > 0)
-            rate.limit = limit;
-        if (remaining !== undefined)
-            rate.remaining = remaining;
-        if (resetMs !== undefined)
-            rate.resetMs = resetMs;
+        const parsed = transport_parseBody(text, header('content-type'));
+        const rate = rateHeaders(header, nowMs);
         return {
             kind: 'answer',
             status: res.statusCode,
@@ -47109,6 +47604,7 @@ async function exchange(dispatcher, method, url, headers, body, timeoutMs, nowMs
             retryAfter: header('retry-after'),
             retryAfterMs: parseRetryAfter(header('retry-after'), nowMs),
             rate,
+            answeredAt,
         };
     }
     catch (cause) {
@@ -47124,6 +47620,40 @@ async function exchange(dispatcher, method, url, headers, body, timeoutMs, nowMs
             cause,
         };
     }
+}
+/**
+ * The spellings of the rate-limit headers, first found wins: the live service's `x-tms-api-*` (CONTRACT §3), then
+ * the common `x-ratelimit-*` and the IETF draft's `ratelimit-*`, which a gateway in front of it may send instead
+ * (§8: the client must work where the service differs).
+ */
+const RATE_HEADER_PREFIXES = ['x-tms-api-', 'x-ratelimit-', 'ratelimit-'];
+/** What an answer's headers say about the rate limit's window; a spelling is taken whole, from the first prefix that has any. */
+function rateHeaders(header, nowMs) {
+    const prefix = RATE_HEADER_PREFIXES.find((p) => ['limit', 'remaining', 'reset'].some((name) => header(p + name) !== undefined));
+    const rate = {};
+    if (prefix === undefined)
+        return rate;
+    const number = (name) => {
+        // A draft-style value may carry parameters (`10;w=1`): the number is what comes first.
+        const text = header(prefix + name)
+            ?.split(/[;,]/)[0]
+            ?.trim();
+        const v = text ? Number(text) : NaN;
+        return Number.isFinite(v) ? v : undefined;
+    };
+    const limit = number('limit');
+    const remaining = number('remaining');
+    const resetText = header(prefix + 'reset')
+        ?.split(/[;,]/)[0]
+        ?.trim();
+    const resetMs = parseReset(resetText, nowMs);
+    if (limit !== undefined && limit > 0)
+        rate.limit = limit;
+    if (remaining !== undefined)
+        rate.remaining = remaining;
+    if (resetMs !== undefined)
+        rate.resetMs = resetMs;
+    return rate;
 }
 async function* watchedStream(stream, state) {
     state.started = true;
@@ -47157,7 +47687,7 @@ async function streamForm(parts) {
         throw new Error('multipart body could not be encoded');
     return { stream: external_node_stream_.Readable.fromWeb(encoded.body), contentType: encoded.headers.get('content-type') ?? 'multipart/form-data' };
 }
-function parseBody(text, contentType) {
+function transport_parseBody(text, contentType) {
     if (text.trim() === '')
         return { body: undefined };
     try {
@@ -47208,22 +47738,22 @@ function errorFor(details, resource, attempts, tokenSettingName = 'TESTSIGMA_API
     const status = details.status ?? 0;
     const after = ` ${gaveUp ?? (attempts > 1 ? `Gave up after ${attempts} attempts.` : '')}`.trimEnd();
     if (status === 401) {
-        return new ApiError('API_UNAUTHORIZED', details, `The API token was refused: check ${tokenSettingName} (missing, mistyped, expired or revoked? Create one under Settings > API Keys).`);
+        return new errors_ApiError('API_UNAUTHORIZED', details, `The API token was refused: check ${tokenSettingName} (missing, mistyped, expired or revoked? Create one under Settings > API Keys).`);
     }
     if (status === 403)
-        return new ApiError('API_FORBIDDEN', details, `The token in ${tokenSettingName} is not allowed to do this; use a key of a user with access to the project.`);
+        return new errors_ApiError('API_FORBIDDEN', details, `The token in ${tokenSettingName} is not allowed to do this; use a key of a user with access to the project.`);
     if (status === 404)
-        return new ApiError('API_NOT_FOUND', details, `${resource ?? 'The resource'} was not found: check the id or name, and that the token's account can see it.`);
+        return new errors_ApiError('API_NOT_FOUND', details, `${resource ?? 'The resource'} was not found: check the id or name, and that the token's account can see it.`);
     if (status === 413)
-        return new ApiError('API_PAYLOAD_TOO_LARGE', details, 'The request was too large for the service.');
+        return new errors_ApiError('API_PAYLOAD_TOO_LARGE', details, 'The request was too large for the service.');
     if (status === 400 || status === 422)
-        return new ApiError('API_REJECTED', details, 'The service rejected the request as invalid.');
+        return new errors_ApiError('API_REJECTED', details, 'The service rejected the request as invalid.');
     if (status === 429 || (status === 500 && /rate limit/i.test(details.serverMessage ?? ''))) {
-        return new ApiError('API_RATE_LIMITED', details, `The service kept answering "rate limit exceeded".${after} Try again later, or run fewer uploads with the same token at once.`);
+        return new errors_ApiError('API_RATE_LIMITED', details, `The service kept answering "rate limit exceeded".${after} Try again later, or run fewer uploads with the same token at once.`);
     }
     if (status >= 500)
-        return new ApiError('API_SERVER_ERROR', details, `The service failed.${after} Try again later.`);
-    return new ApiError('API_UNEXPECTED_STATUS', details, 'The service gave an unexpected answer.');
+        return new errors_ApiError('API_SERVER_ERROR', details, `The service failed.${after} Try again later.`);
+    return new errors_ApiError('API_UNEXPECTED_STATUS', details, 'The service gave an unexpected answer.');
 }
 //# sourceMappingURL=http-errors.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/api/first-contact.js
@@ -47396,9 +47926,22 @@ class http_HttpClient {
                 this.requests++;
                 // Never wait for an answer past the deadline (a second at least, so a late request still gets its chance).
                 const timeoutMs = Math.min(this.options.timeoutMs, Math.max(1_000, this.deadline - sentAt));
-                const outcome = await this.exchange({ method: req.method, url, headers, body, timeoutMs, nowMs: sentAt });
-                // The answer's rate-limit headers go with the turn: the pacer knows when this request started.
-                release(outcome.kind === 'answer' ? outcome.rate : undefined);
+                let outcome;
+                try {
+                    outcome = await this.exchange({ method: req.method, url, headers, body, timeoutMs, nowMs: sentAt });
+                }
+                catch (thrown) {
+                    // A transport that throws (a bug, or a test's service going away) must not keep the turn: requests
+                    // waiting for it would wait for ever.
+                    release();
+                    throw thrown;
+                }
+                // The answer's rate-limit headers go with the turn: the pacer knows when this request started, and when
+                // its answer's head came in.
+                if (outcome.kind === 'answer')
+                    release(outcome.rate, outcome.answeredAt);
+                else
+                    release();
                 const details = { method: req.method, path };
                 let verdict = 'transient';
                 let delay;
@@ -47481,13 +48024,13 @@ class http_HttpClient {
         if (this.options.transport)
             return this.options.transport(request);
         this.dispatcher ??= makeDispatcher(this.options.timeoutMs, this.options.proxy);
-        return exchange(await this.dispatcher, request.method, request.url, request.headers, request.body, request.timeoutMs, request.nowMs);
+        return exchange(await this.dispatcher, request.method, request.url, request.headers, request.body, request.timeoutMs, request.nowMs, this.now);
     }
     failure(details, outcome, attempts, resource, gaveUp) {
         if (outcome.kind === 'answer')
             return errorFor(details, resource, attempts, this.options.tokenSettingName, gaveUp);
         const after = gaveUp ?? (attempts > 1 ? `Gave up after ${attempts} attempts.` : '');
-        return new ApiError('API_UNREACHABLE', details, `No answer from ${this.baseUrl.origin} (${outcome.reason}).${after ? ` ${after}` : ''} Check the base URL and the network (and HTTPS_PROXY / NO_PROXY if a proxy is needed); the service may be down.`, { cause: outcome.cause });
+        return new errors_ApiError('API_UNREACHABLE', details, `No answer from ${this.baseUrl.origin} (${outcome.reason}).${after ? ` ${after}` : ''} Check the base URL and the network (and HTTPS_PROXY / NO_PROXY if a proxy is needed); the service may be down.`, { cause: outcome.cause });
     }
     /** An answer on first contact that is not the API's: a page that is not JSON, or a 404 under a base URL without /api/vN. */
     notTheApi(status, notJson) {
@@ -47506,12 +48049,12 @@ class http_HttpClient {
         const tried = `Tried ${details.method} ${redactUrl(url)}${attempts > 1 ? ` ${attempts} times over ${seconds(this.now() - this.createdAt)}` : ''}; the service has not answered since this started, so this is taken for a setting to fix, not an outage.`;
         // A page that is not the API's is described, not quoted.
         const shown = failure.kind === 'not-json' ? { method: details.method, path: details.path, status: details.status } : details;
-        return new ApiError('API_BASE_URL', shown, `${diagnoseBaseUrl(failure, base, setting)} ${tried}`, { cause });
+        return new errors_ApiError('API_BASE_URL', shown, `${diagnoseBaseUrl(failure, base, setting)} ${tried}`, { cause });
     }
     /** The connection closed while the files were being sent: as a 413, the caller sends the result without them. */
     cutOff(details, outcome) {
         this.answered = true;
-        return new ApiError('API_BODY_CUT_OFF', details, `The connection was closed while the request's files were being sent (${outcome.reason}): a proxy or the service refusing a body that large, as an HTTP 413 would. It is not sent again whole.`, { cause: outcome.cause });
+        return new errors_ApiError('API_BODY_CUT_OFF', details, `The connection was closed while the request's files were being sent (${outcome.reason}): a proxy or the service refusing a body that large, as an HTTP 413 would. It is not sent again whole.`, { cause: outcome.cause });
     }
     mayReportQueued() {
         if (this.now() - this.lastQueuedReport < 5_000)
@@ -47556,7 +48099,7 @@ class http_HttpClient {
             url = withoutCredentials(new URL(req.path));
             // Never send the token to another host, whatever a pagination link says.
             if (url.origin !== this.baseUrl.origin) {
-                throw new ApiError('API_FOREIGN_LINK', { method: req.method, path: redactUrl(req.path) }, `The service pointed to ${url.origin}, which is not the configured base URL's origin ${this.baseUrl.origin}; refusing to send the token there.`);
+                throw new errors_ApiError('API_FOREIGN_LINK', { method: req.method, path: redactUrl(req.path) }, `The service pointed to ${url.origin}, which is not the configured base URL's origin ${this.baseUrl.origin}; refusing to send the token there.`);
             }
         }
         else {
@@ -47603,133 +48146,6 @@ function openService(settings, token, host, log, overrides) {
 //# sourceMappingURL=service.js.map
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./packages/core/dist/run/verdict.js
-/**
- * The verdict of a case across the jobs of one run, and the job lines the run's description carries so that
- * every job — and the close step — knows what the others reported. Pure: text in, values out.
- *
- * A job line reads `testsigma-tm job 2/4 (done): Failed DEMO-3 DEMO-5..7; Blocked DEMO-9; Passed DEMO-1..2`:
- * the job's marker (its shard, or an id of its own), whether it is still `reporting` or `done`, and its cases by
- * status (human ids, consecutive numbers folded into ranges). A line that would pass LEDGER_LINE_MAX gives its
- * best statuses as counts (`Passed 1200 unlisted`), worst kept longest: what cannot be listed cannot be restored
- * at close, and the summary says so.
- */
-
-
-const LINE = /^testsigma-tm job (\S+) \((reporting|done)\):(.*)$/;
-const ID = /^(.+)-(\d+)(?:\.\.(\d+))?$/;
-/** The worse of two status names (the first when equal); undefined stands for "no result". */
-function worse(a, b) {
-    if (a === undefined)
-        return b;
-    if (b === undefined)
-        return a;
-    return statusSeverity(b) > statusSeverity(a) ? b : a;
-}
-/** Each case's worst status over the given job lines. */
-function worstByCase(lines) {
-    const worst = new Map();
-    for (const line of lines) {
-        for (const [status, ids] of line.cases)
-            for (const id of ids)
-                worst.set(id, worse(worst.get(id), status) ?? status);
-    }
-    return worst;
-}
-/** The job lines of a description, in order. */
-function readJobLines(description) {
-    const lines = [];
-    for (const text of (description ?? '').split('\n')) {
-        const m = LINE.exec(text.trim());
-        if (m?.[1] && m[2])
-            lines.push(verdict_parseBody(m[1], m[2], m[3] ?? ''));
-    }
-    return lines;
-}
-function verdict_parseBody(job, state, body) {
-    const line = { job, state, cases: new Map(), unlisted: new Map() };
-    for (const segment of body.split(';')) {
-        const words = segment.trim().split(/\s+/).filter(Boolean);
-        const firstId = words.findIndex((w, i) => i > 0 && (ID.test(w) || /^\d+$/.test(w)));
-        if (firstId < 1)
-            continue;
-        const status = words.slice(0, firstId).join(' ');
-        const rest = words.slice(firstId);
-        if (rest.length === 2 && rest[1] === 'unlisted')
-            line.unlisted.set(status, Number(rest[0]));
-        else
-            line.cases.set(status, rest.flatMap(expand));
-    }
-    return line;
-}
-function expand(token) {
-    const m = ID.exec(token);
-    if (!m?.[1] || m[3] === undefined)
-        return [token];
-    const [from, to] = [Number(m[2]), Number(m[3])];
-    const ids = [];
-    for (let n = from; n <= to && ids.length < 100_000; n++)
-        ids.push(`${m[1]}-${n}`);
-    return ids;
-}
-/** `DEMO-1 DEMO-2 DEMO-3 DEMO-7` → `DEMO-1..3 DEMO-7`; ids without a number stay as they are. */
-function fold(ids) {
-    const byPrefix = new Map();
-    const plain = [];
-    for (const id of new Set(ids)) {
-        const m = ID.exec(id);
-        if (m?.[1] && m[3] === undefined)
-            (byPrefix.get(m[1]) ?? byPrefix.set(m[1], []).get(m[1]))?.push(Number(m[2]));
-        else
-            plain.push(id);
-    }
-    const parts = [];
-    for (const [prefix, numbers] of byPrefix) {
-        numbers.sort((a, b) => a - b);
-        for (let i = 0; i < numbers.length;) {
-            let j = i;
-            while (j + 1 < numbers.length && numbers[j + 1] === (numbers[j] ?? 0) + 1)
-                j++;
-            parts.push(j > i ? `${prefix}-${numbers[i]}..${numbers[j]}` : `${prefix}-${numbers[i]}`);
-            i = j + 1;
-        }
-    }
-    return [...parts, ...plain.sort()].join(' ');
-}
-/** The line's text: worst statuses first; when too long, the best statuses become counts until it fits. */
-function formatJobLine(line) {
-    const statuses = [...new Set([...line.cases.keys(), ...line.unlisted.keys()])].sort((a, b) => statusSeverity(b) - statusSeverity(a));
-    const listed = new Set(line.cases.keys());
-    const render = () => {
-        const segments = statuses.map((s) => listed.has(s) ? `${s} ${fold(line.cases.get(s) ?? [])}` : `${s} ${(line.unlisted.get(s) ?? 0) + (line.cases.get(s)?.length ?? 0)} unlisted`);
-        return `testsigma-tm job ${line.job} (${line.state}): ${segments.join('; ')}`;
-    };
-    let text = render();
-    for (let i = statuses.length - 1; text.length > LEDGER_LINE_MAX && i >= 0; i--) {
-        listed.delete(statuses[i]);
-        text = render();
-    }
-    return text;
-}
-/** Did this line lose cases to its length (so the close step cannot restore all of them)? */
-function isPartial(line) {
-    return readJobLines(formatJobLine(line))[0]?.unlisted.size !== 0 || line.unlisted.size > 0;
-}
-/** The description with its job lines replaced by `lines` (one per job, in job order), other text kept. */
-function withJobLines(description, lines) {
-    const others = (description ?? '').split('\n').filter((text) => !LINE.test(text.trim()));
-    while (others.length > 0 && others[others.length - 1]?.trim() === '')
-        others.pop();
-    const sorted = [...lines].sort((a, b) => (a.job < b.job ? -1 : a.job > b.job ? 1 : 0)).map(formatJobLine);
-    return [...others, ...sorted].join('\n').trim();
-}
-/** The more advanced of two lines of one job: `done` over `reporting`, else the second (newer) one. */
-function newerLine(a, b) {
-    if (a && a.state === 'done' && b.state === 'reporting')
-        return a;
-    return b;
-}
-//# sourceMappingURL=verdict.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/run/ledger.js
 
 
@@ -47808,9 +48224,9 @@ async function convergeDuplicates(session, key, statuses, userId) {
         }
         catch (error) {
             // Another job converging at the same moment moved and deleted it first: nothing left to do.
-            if (error instanceof ApiError && error.status === 404)
+            if (error instanceof errors_ApiError && error.status === 404)
                 continue;
-            if (error instanceof ApiError && error.status !== undefined && error.status < 500) {
+            if (error instanceof errors_ApiError && error.status !== undefined && error.status < 500) {
                 log.warn(`Could not merge the duplicate test run ${duplicate.human_id} of run key ${key}: ${error.message}. Delete it in Testsigma.`);
                 continue;
             }
@@ -47901,12 +48317,12 @@ async function restoreWorst(session, lines, statuses, userId) {
     const worst = worstByCase(lines);
     if (worst.size === 0)
         return [];
-    const byName = new Map(statuses.map((s) => [statusKey(s.name), s]));
+    const byName = new Map(statuses.map((s) => [status_statusKey(s.name), s]));
     const nameOf = new Map(statuses.map((s) => [s.id, s.name]));
     const entries = [];
     for (const c of await api.listRunCases(projectId, run.id)) {
         const want = worst.get(c.test_case.human_id ?? c.test_case.id);
-        const status = want === undefined ? undefined : byName.get(statusKey(want));
+        const status = want === undefined ? undefined : byName.get(status_statusKey(want));
         if (!want || !status)
             continue;
         const held = c.status_id ? nameOf.get(c.status_id) : undefined;
@@ -47917,7 +48333,7 @@ async function restoreWorst(session, lines, statuses, userId) {
             test_run_status_id: status.id,
             user_id: userId,
             description: `${want}: ${lines
-                .filter((l) => [...l.cases].some(([s, ids]) => statusKey(s) === statusKey(want) && ids.includes(c.test_case.human_id ?? '')))
+                .filter((l) => [...l.cases].some(([s, ids]) => status_statusKey(s) === status_statusKey(want) && ids.includes(c.test_case.human_id ?? '')))
                 .map((l) => `job ${l.job}`)
                 .join(', ')} of this run reported it ${want}; written again at close, where another job's ${held ?? 'result'} had replaced it.`,
         });
@@ -47957,10 +48373,12 @@ async function close_closeRun(api, projectId, run, summaryLine) {
 /**
  * spool/: the spool file, what an upload could not send, for `resume`; may import api, settings.
  *
- * The spool: what an upload could not send, written to a file so that `testsigma-tm resume FILE` sends exactly
- * that later, into the same run, nothing twice. Versioned JSON; never the token (resume reads it from the
+ * The spool: what an upload could not send, written to a file so that `testsigma-tm resume FILE` sends it
+ * later, where a re-run would, nothing twice. Versioned JSON; never the token (resume reads it from the
  * environment like any upload). Two kinds:
- * - `entries`: the run was open; these result entries were not acknowledged (the rest landed);
+ * - `entries`: the run was open; every result entry of the job, and which of them landed in which run. The
+ *   landed list grows as batches are acknowledged (SpoolProgress): a resume that stops half way (a cancelled
+ *   job, another outage) leaves a file from which the next resume sends only what did not land;
  * - `results`: the service failed before a run was open; these test results are uploaded from scratch.
  */
 
@@ -48039,6 +48457,46 @@ async function spool_readSpool(file) {
     }
     return spool;
 }
+/**
+ * What landed of an entries spool while it is being sent, recorded in the file batch by batch (the file is rewritten
+ * whole, one write at a time): what the service acknowledged is never sent again by a later resume, even when this
+ * one never gets to finish. Best effort: a file that cannot be rewritten is said once and the sending goes on.
+ */
+class spool_SpoolProgress {
+    file;
+    current;
+    warn;
+    writing = Promise.resolve();
+    warned = false;
+    constructor(file, current, warn) {
+        this.file = file;
+        this.current = current;
+        this.warn = warn;
+    }
+    get spool() {
+        return this.current;
+    }
+    /** Cases that landed in this run: not sent again. */
+    landedIn(runId) {
+        return new Set(this.current.landed?.runId === runId ? this.current.landed.caseIds : []);
+    }
+    /** A batch the service acknowledged in `runId` (a run other than the recorded one starts the list again). */
+    record(runId, entries) {
+        const before = this.current.landed?.runId === runId ? this.current.landed.caseIds : [];
+        this.current = { ...this.current, landed: { runId, caseIds: [...new Set([...before, ...entries.map((e) => e.test_case_id)])] } };
+        const snapshot = this.current;
+        this.writing = this.writing.then(() => spool_writeSpool(this.file, snapshot).catch((error) => {
+            if (!this.warned)
+                this.warn(`Could not record progress in ${this.file}: ${error.message}. A later resume may send some results again.`);
+            this.warned = true;
+        }));
+        return this.writing;
+    }
+    /** Every write of progress finished. */
+    settled() {
+        return this.writing;
+    }
+}
 /** After a successful resume the file is kept, renamed, so that a second resume cannot send it again. */
 async function spool_markResumed(file) {
     const done = `${file}.sent`;
@@ -48053,28 +48511,37 @@ async function spool_markResumed(file) {
 
 
 
-async function spoolEntries(ctx, plan, opened, entries, reason) {
+async function spoolEntries(ctx, plan, opened, unsent, reason) {
     const willClose = ctx.settings.closeRun && opened.created && !ctx.runKey;
+    // Every entry of the job, and what landed: a resume into this run sends the rest; one into a new generation of
+    // the key (the close job closed this run) sends them all, and the job's line lists every case it reports.
+    const notLanded = new Map(unsent.map((e) => [e.test_case_id, e]));
+    const entries = opened.entries.map((p) => notLanded.get(p.entry.test_case_id) ?? p.entry);
+    const humanIds = Object.fromEntries(plan.report.mapped.map((m) => [m.testCase.id, m.testCase.human_id ?? m.testCase.id]));
+    const shard = { shardIndex: ctx.settings.shardIndex ?? ctx.ci?.shard?.index, shardTotal: ctx.settings.shardTotal ?? ctx.ci?.shard?.total };
     const spool = {
         tool: 'testsigma-tm',
         version: 1,
         kind: 'entries',
         createdAt: ctx.now().toISOString(),
         reason: redact_redact(reason.message, [ctx.settings.token]),
-        settings: redact_redactDeep(withoutToken({ ...ctx.settings, runKey: ctx.runKey }), [ctx.settings.token]),
+        // The shard as the CI told it: a resume in another job counts as this shard.
+        settings: redactDeep(withoutToken({ ...ctx.settings, runKey: ctx.runKey, ...shard }), [ctx.settings.token]),
         projectId: plan.projectId,
         run: { id: opened.run.id, human_id: opened.run.human_id },
         close: willClose,
         // Descriptions are made of redacted results; redacted once more with the rest, as written.
-        entries: redact_redactDeep(entries, [ctx.settings.token]),
+        entries: redactDeep(entries, [ctx.settings.token]),
+        landed: { runId: opened.run.id, caseIds: entries.filter((e) => !notLanded.has(e.test_case_id)).map((e) => e.test_case_id) },
+        humanIds,
     };
     const file = spoolPath({ ...ctx.settings, runKey: ctx.runKey }, ctx.input.env ?? {}, ctx.now());
-    return reportSpool(file, ctx.log, () => entries.length, () => spool_writeSpool(file, spool));
+    return reportSpool(file, ctx.log, () => unsent.length, () => spool_writeSpool(file, spool));
 }
 /** The service failed before a run was open: every result goes to the spool, read (again) as it is written. */
 async function spoolResults(input, workspace, reason, log) {
     const now = (input.now ?? (() => new Date()))();
-    const runKey = input.settings.runKey ?? detectCi(input.env ?? {})?.runKey;
+    const runKey = input.settings.runKey ?? ci_detectCi(input.env ?? {})?.runKey;
     const settings = { ...input.settings, runKey };
     const header = {
         tool: 'testsigma-tm',
@@ -48083,7 +48550,7 @@ async function spoolResults(input, workspace, reason, log) {
         createdAt: now.toISOString(),
         reason: redact_redact(reason.message, [settings.token]),
         // A base URL with `?token=…` is kept without its value: resume takes the base URL from the environment when set.
-        settings: redact_redactDeep(withoutToken(settings), [settings.token]),
+        settings: redactDeep(withoutToken(settings), [settings.token]),
     };
     const tally = new ResultTally({ lines: false, workspace });
     const file = spoolPath(settings, input.env ?? {}, now);
@@ -48142,7 +48609,7 @@ async function reportSpool(file, log, count, write) {
  * job's selection update removed, writes again any worse result of its own that a better one replaced, and then
  * marks its line done. The close step (the last shard, or `run close`) has the final word (run/close.ts).
  */
-async function recordResults(ctx, plan, opened) {
+async function record_recordResults(ctx, plan, opened) {
     const { settings, log } = ctx;
     const keyed = Boolean(ctx.runKey && !settings.runId);
     if (keyed && ctx.runKey)
@@ -48157,7 +48624,12 @@ async function recordResults(ctx, plan, opened) {
     const others = keyed ? worstOfOthers((await writeJobLine(session, ownLine)).lines, ownLine.job) : new Map();
     const kept = [];
     const toSend = [];
+    // `resume`: what already landed in this run (an earlier attempt's batches) is not sent again.
+    const landed = ctx.spoolProgress?.landedIn(run.id) ?? new Set();
+    const alreadyLanded = opened.entries.filter((p) => landed.has(p.entry.test_case_id)).map((p) => p.entry);
     for (const planned of opened.entries) {
+        if (landed.has(planned.entry.test_case_id))
+            continue;
         const theirs = others.get(human(planned.entry.test_case_id));
         if (theirs !== undefined && statusSeverity(theirs) > statusSeverity(planned.statusName))
             kept.push({ case: human(planned.entry.test_case_id), status: theirs });
@@ -48166,7 +48638,21 @@ async function recordResults(ctx, plan, opened) {
     }
     for (const k of kept)
         log.debug(`${k.case}: ${k.status} by another job of this run — kept (this job's result is better).`);
-    const sent = await send_sendEntries(session.api, plan.projectId, run.id, toSend.map((p) => p.entry), { maxEntries: settings.batchSize, files, nameOf: (id) => human(id), now: () => session.clock.now() }, log);
+    const sent = await send_sendEntries(session.api, plan.projectId, run.id, toSend.map((p) => p.entry), {
+        maxEntries: settings.batchSize,
+        files,
+        nameOf: (id) => human(id),
+        now: () => session.clock.now(),
+        onAcknowledged: (batch) => {
+            const landed = ctx.landed?.get(run.id) ?? new Set();
+            for (const e of batch)
+                landed.add(e.test_case_id);
+            ctx.landed?.set(run.id, landed);
+            return ctx.spoolProgress?.record(run.id, batch);
+        },
+    }, log);
+    // Landed earlier, they are this job's results in the run like the rest: kept, verified, counted.
+    sent.acknowledged.push(...alreadyLanded);
     if (sent.error) {
         const spoolFile = await spoolEntries(ctx, plan, opened, sent.unsent, sent.error);
         return { sent, closed: false, spoolFile, error: sent.error, kept };
@@ -48503,12 +48989,13 @@ async function upload_uploadResults(given) {
     const progress = {};
     let http;
     let error;
+    let ctx;
     try {
         const { token, projectId } = requireSettings(settings, ['token', 'projectId'], input.host);
         const service = openService(settings, token, input.host, log, { ...input.http, clock });
         http = service.http;
-        const ci = detectCi(input.env ?? {});
-        const ctx = {
+        const ci = ci_detectCi(input.env ?? {});
+        ctx = {
             input,
             settings,
             host: input.host,
@@ -48518,6 +49005,7 @@ async function upload_uploadResults(given) {
             log,
             clock,
             now: input.now ?? (() => new Date(clock.now())),
+            landed: new Map(),
             workspace,
         };
         const lookups = await lookUp(ctx, projectId);
@@ -48531,13 +49019,13 @@ async function upload_uploadResults(given) {
         }
         else {
             logStage(log, settings.runId ? `Opening test run ${settings.runId}…` : 'Finding or creating the test run…');
-            progress.opened = await openRun(ctx, progress.plan);
+            progress.opened = await open_run_openRun(ctx, progress.plan);
             logStage(log, `Test run ${progress.opened.run.human_id} ${progress.opened.created ? 'created' : 'opened'}.`);
             if (!input.openOnly) {
                 const entries = progress.opened.entries.length;
                 // Batches report every ~10 %; the read-back and the close list and write after the last one.
                 logStage(log, `Recording ${count(entries, 'result')} in test run ${progress.opened.run.human_id}, then reading it back${settings.closeRun ? ' and closing it' : ''}…`);
-                progress.recorded = await recordResults(ctx, progress.plan, progress.opened);
+                progress.recorded = await record_recordResults(ctx, progress.plan, progress.opened);
                 logStage(log, `Test run ${progress.opened.run.human_id}: ${count(progress.recorded.sent.acknowledged.length, 'result')} recorded${progress.recorded.closed ? ', closed' : ''}.`);
                 if (progress.recorded.error)
                     throw progress.recorded.error;
@@ -48553,6 +49041,13 @@ async function upload_uploadResults(given) {
             progress.spoolFile = spooled.file;
             progress.read ??= spooled.read;
         }
+        else if (ctx && progress.plan && progress.opened && !progress.recorded && serviceFailed(error) && !input.openOnly) {
+            // The run was open, and the service failed outside the sending (a read of the run, a job line, the close):
+            // what was not acknowledged is spooled; a resume into the same run also skips what the run already holds.
+            const landed = ctx.landed?.get(progress.opened.run.id) ?? new Set();
+            const unsent = progress.opened.entries.map((p) => p.entry).filter((e) => !landed.has(e.test_case_id));
+            progress.spoolFile = await spoolEntries(ctx, progress.plan, progress.opened, unsent, error);
+        }
         else if (!progress.read) {
             // Stopped before the input was read (a refused token, an unknown project): the summary still tells the tests.
             progress.read = await tallyInput(input, workspace, log);
@@ -48567,7 +49062,7 @@ async function upload_uploadResults(given) {
         elapsedMs: clock.now() - started,
     });
     // The summary holds settings (the base URL) and names from the input: redacted once more, whole.
-    const summary = redact_redactDeep(built, secrets);
+    const summary = redactDeep(built, secrets);
     const failed = progress.read?.tally.annotatable ?? [];
     return error ? { summary, failed, error, exitCode: errors_exitCodeFor(error) } : { summary, failed, exitCode: 0 };
 }
@@ -48629,12 +49124,12 @@ async function planUpload(ctx, { project, statuses, users, cases }, read) {
     const { api, settings, log, host } = ctx;
     const mapping = { ...DEFAULT_STATUS_MAPPING, ...settings.statusMap };
     const statusIds = resolveStatusIds(statuses, mapping);
-    const user = pickUser(users, settings.userEmail, log, host);
+    const user = lifecycle_pickUser(users, settings.userEmail, log, host);
     const { report, sync } = await syncCases(api, { projectId: project.id, cases: cases ?? [], report: read.report, ownerId: user.id, settings, host }, log);
     if (sync)
         read.tally.placeFailures(report);
     applyUnmappedPolicy(report, settings, log, host);
-    const untestedIds = new Set(statuses.filter((s) => statusKey(s.name) === 'untested').map((s) => s.id));
+    const untestedIds = new Set(statuses.filter((s) => status_statusKey(s.name) === 'untested').map((s) => s.id));
     const entries = planEntries(report, mapping, statusIds, user.id, ctx.ci);
     const cwd = ctx.input.cwd ?? process.cwd();
     const attachmentSettings = {
@@ -48669,7 +49164,7 @@ async function planUpload(ctx, { project, statuses, users, cases }, read) {
 function serviceFailed(error) {
     if (error.code === 'API_BASE_URL')
         return true;
-    return error instanceof ApiError && (error.status === undefined || error.status >= 500 || error.status === 429 || error.code === 'API_LIST_INCOMPLETE');
+    return error instanceof errors_ApiError && (error.status === undefined || error.status >= 500 || error.status === 429 || error.code === 'API_LIST_INCOMPLETE');
 }
 function planEntries(report, mapping, statusIds, userId, ci) {
     return report.mapped.map((mapped) => {
@@ -48716,6 +49211,8 @@ function applyUnmappedPolicy(report, settings, log, host) {
 
 
 
+
+
 /** An API client for one command, closed afterwards; errors become the outcome. */
 async function withApi(input, body) {
     const { settings, host } = input;
@@ -48747,7 +49244,7 @@ function described(settings, projectId, run) {
  */
 async function closeRunCommand(input) {
     const { settings } = input;
-    const key = settings.runKey ?? detectCi(input.env ?? {})?.runKey;
+    const key = settings.runKey ?? ci_detectCi(input.env ?? {})?.runKey;
     return withApi(input, async (api, log, projectId, clock) => {
         let run;
         if (settings.runId) {
@@ -48765,7 +49262,7 @@ async function closeRunCommand(input) {
         }
         const total = settings.shardTotal;
         const statuses = await api.listRunStatuses();
-        const user = pickUser(await api.listUsers(), settings.userEmail, silentLogger, input.host);
+        const user = lifecycle_pickUser(await api.listUsers(), settings.userEmail, silentLogger, input.host);
         const word = await finalWord(openSession(api, projectId, run, clock, log), { total, statuses, userId: user.id, ...(key && !settings.runId && { key }) });
         run = word.run;
         log.debug(`Closed test run ${run.human_id}.`);
@@ -48782,9 +49279,12 @@ async function closeRunCommand(input) {
     });
 }
 /**
- * Send what an upload spooled: the entries into the same run (nothing that had landed is sent again), or the
- * results as a new upload (the service failed before a run was open). On success the file is renamed
- * `.sent` so that it cannot be sent twice; on another failure it is rewritten with what is still missing.
+ * Send what an upload spooled. Results (the service failed before a run was open) go as a new upload. Entries go
+ * where a re-run would: with a run key, into the key's open run, else into its next generation (a new run carrying
+ * the closed one's results over — the close job may have closed the run meanwhile), as the job's shard (its line
+ * in the run, counted toward the shard total, closing the run when it completes it); without one, into the same
+ * run. What landed is recorded in the file batch by batch and never sent again. On success the file is renamed
+ * `.sent` so that it cannot be sent twice; on another failure it says what is still missing.
  */
 async function resumeCommand(input) {
     let spool;
@@ -48795,7 +49295,8 @@ async function resumeCommand(input) {
         const e = asToolError(error);
         return { message: e.message, error: e, exitCode: exitCodeFor(e) };
     }
-    const settings = { ...spool.settings, token: input.token, ...(input.baseUrl && { baseUrl: input.baseUrl }) };
+    // What cannot be sent now is written back to this file (not a new one), so that the next resume sends only that.
+    const settings = { ...spool.settings, spool: input.file, token: input.token, ...(input.baseUrl && { baseUrl: input.baseUrl }) };
     if (spool.kind === 'results') {
         const outcome = await uploadResults({
             settings,
@@ -48804,6 +49305,7 @@ async function resumeCommand(input) {
             ...(input.log && { log: input.log }),
             ...(input.host && { host: input.host }),
             ...(input.http && { http: input.http }),
+            ...(input.clock && { clock: input.clock }),
         });
         if (!outcome.error)
             await markResumed(input.file);
@@ -48815,16 +49317,28 @@ async function resumeCommand(input) {
             exitCode: outcome.exitCode,
         };
     }
-    return withApi({ ...input, settings }, async (api, log) => resumeEntries(api, log, input.file, spool, settings));
+    const entries = spool;
+    return withApi({ ...input, settings }, async (api, log, projectId, clock) => {
+        const progress = new SpoolProgress(input.file, entries, (message) => log.warn(message));
+        const keyed = Boolean(entries.settings.runKey) && !entries.settings.runId;
+        return keyed
+            ? resumeKeyed({ api, log, clock, projectId, settings, progress, env: input.env ?? {}, host: input.host })
+            : resumeEntries(api, log, progress, settings);
+    });
 }
-async function resumeEntries(api, log, file, spool, settings) {
+/** Without a run key: into the run the upload wrote to (it must be open), what did not land there. */
+async function resumeEntries(api, log, progress, settings) {
+    const { spool, file } = progress;
     const run = await openNamedRun(api, spool.projectId, spool.run.id);
-    const sent = await sendEntries(api, spool.projectId, run.id, spool.entries, { maxEntries: settings.batchSize }, log);
+    await recordHeld(api, spool.projectId, run.id, progress);
+    const landed = progress.landedIn(run.id);
+    const toSend = spool.entries.filter((e) => !landed.has(e.test_case_id));
+    const sent = await sendEntries(api, spool.projectId, run.id, toSend, { maxEntries: settings.batchSize, onAcknowledged: (batch) => progress.record(run.id, batch) }, log);
+    await progress.settled();
     const left = [...sent.unsent, ...sent.refused.map((r) => r.entry)];
     if (left.length > 0) {
         await writeSpool(file, {
-            ...spool,
-            entries: redactDeep(left, [settings.token]),
+            ...progress.spool,
             reason: redact(sent.error?.message ?? 'refused', [settings.token]),
             createdAt: new Date().toISOString(),
         });
@@ -48845,6 +49359,103 @@ async function resumeEntries(api, log, file, spool, settings) {
         run: described(settings, spool.projectId, run),
         exitCode: 0,
     };
+}
+/**
+ * With a run key: the job again, as a re-run of it would report — into the key's open run, else a new generation
+ * carrying the closed run's results over; its line in the run's description (its shard), the verdict across
+ * jobs, and the close when this completes the shard total (or the spooled settings close keyed runs).
+ */
+async function resumeKeyed(given) {
+    const { api, log, clock, projectId, settings, progress, host } = given;
+    const { spool, file } = progress;
+    // Everything was acknowledged before the run was closed (the upload failed after sending, in its close or a
+    // last read): nothing is left to send, and a new generation would only duplicate the run. (What the run holds is
+    // not enough: the close step writes each case's status from the job lines, not the job's result.)
+    const spooledRun = await api.getRun(projectId, spool.run.id).catch((error) => {
+        if (error instanceof ApiError && error.status === 404)
+            return undefined;
+        throw error;
+    });
+    if (spooledRun && spooledRun.status.toUpperCase() === 'CLOSED') {
+        if (spool.entries.every((e) => progress.landedIn(spooledRun.id).has(e.test_case_id))) {
+            const done = await markResumed(file);
+            return {
+                message: `Resumed ${file}: test run ${spooledRun.human_id} (closed since) holds every one of its ${spool.entries.length} result(s); nothing was sent. The file is kept as ${done}.`,
+                run: described(settings, projectId, spooledRun),
+                exitCode: 0,
+            };
+        }
+    }
+    const statuses = await api.listRunStatuses();
+    const names = new Map(statuses.map((s) => [s.id, s.name]));
+    const userId = spool.entries[0]?.user_id ?? pickUser(await api.listUsers(), settings.userEmail, log, host).id;
+    const human = (id) => spool.humanIds?.[id] ?? id;
+    const plan = {
+        projectId,
+        report: {
+            mapped: spool.entries.map((e) => ({ testCase: { id: e.test_case_id, human_id: human(e.test_case_id), title: '' }, results: [] })),
+            unmapped: [],
+            unmappedTotal: 0,
+            unknown: [],
+        },
+        entries: spool.entries.map((entry) => ({ entry, statusName: names.get(entry.test_run_status_id) ?? 'Untested' })),
+        userId,
+        statuses,
+        untestedIds: new Set(statuses.filter((s) => statusKey(s.name) === 'untested').map((s) => s.id)),
+        files: new Map(),
+        total: spool.entries.length,
+    };
+    // The CI of the resuming job names the run (a new generation's title); the shard is the spooled job's.
+    const ci = detectCi(given.env);
+    const ctx = {
+        input: { settings, results: [], env: given.env },
+        settings,
+        host,
+        api,
+        ci: ci && { ...ci, shard: undefined },
+        runKey: settings.runKey,
+        log,
+        clock,
+        now: () => new Date(clock.now()),
+        workspace: process.cwd(),
+        spoolProgress: progress,
+    };
+    const opened = await openRun(ctx, plan);
+    if (opened.run.id === spool.run.id)
+        await recordHeld(api, projectId, opened.run.id, progress);
+    const recorded = await recordResults(ctx, plan, opened);
+    await progress.settled();
+    const run = described(settings, projectId, opened.run);
+    const kept = recorded.kept?.length
+        ? ` ${recorded.kept.length} case(s) hold another job's worse result, kept: ${recorded.kept.map((k) => `${k.case} (${k.status})`).join(', ')}.`
+        : '';
+    if (recorded.error) {
+        const where = recorded.spoolFile ? ` What is still missing is kept in ${recorded.spoolFile}.` : '';
+        return { message: `${recorded.error.message}${where}`, error: recorded.error, exitCode: exitCodeFor(recorded.error), run };
+    }
+    const done = await markResumed(file);
+    const moved = opened.run.id !== spool.run.id ? ` (the upload had written to ${spool.run.human_id}${opened.previous ? `, closed since: this run continues it` : ''})` : '';
+    return {
+        message: `Resumed ${file}: recorded ${recorded.sent.acknowledged.length} result(s) in test run ${opened.run.human_id}${moved}${recorded.closed ? ', closed' : ''}.${kept} The file is kept as ${done}.`,
+        run,
+        exitCode: 0,
+    };
+}
+/**
+ * A batch can land without its answer (a lost answer, a write applied after the client's timeout): then it is
+ * not in the spool's landed list, and sending it again would write it twice. Before sending into the run the
+ * upload wrote to, the run is read once, and every entry whose case already holds the entry's status counts as
+ * landed.
+ */
+async function recordHeld(api, projectId, runId, progress) {
+    const landed = progress.landedIn(runId);
+    const pending = progress.spool.entries.filter((e) => !landed.has(e.test_case_id));
+    if (pending.length === 0)
+        return;
+    const held = new Map((await api.listRunCases(projectId, runId)).map((c) => [c.test_case.id, c.status_id]));
+    const found = pending.filter((e) => held.get(e.test_case_id) === e.test_run_status_id);
+    if (found.length > 0)
+        await progress.record(runId, found);
 }
 //# sourceMappingURL=commands.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/operations/table.js
@@ -48896,7 +49507,7 @@ const OPERATIONS = {
     },
     resume: {
         command: 'resume',
-        summary: 'Send the results an upload wrote to its spool file (after an outage, the deadline or a base URL to fix) into the same run, and close it if the upload would have. TESTSIGMA_BASE_URL, when set, replaces the spooled base URL.',
+        summary: "Send the results an upload wrote to its spool file (after an outage, the deadline or a base URL to fix) where a re-run of the job would: with a run key, the key's open run, else its next run (carrying results over), counting as the job's shard; without one, the same run, closed if the upload would have. What landed is never sent again. TESTSIGMA_BASE_URL, when set, replaces the spooled base URL.",
         // Every other setting comes from the spool file, as the upload that wrote it had them.
         reads: ['token'],
         requires: ['token'],
@@ -48942,7 +49553,7 @@ const DOCTOR_FIRST_CONTACT_MS = 8_000;
 async function doctor(input) {
     const outcome = await runChecks(input);
     const secrets = [input.settings.token];
-    return { ...outcome, checks: redact_redactDeep(outcome.checks, secrets), settings: redact_redactDeep(outcome.settings, secrets) };
+    return { ...outcome, checks: redactDeep(outcome.checks, secrets), settings: redactDeep(outcome.settings, secrets) };
 }
 async function runChecks(input) {
     const { settings, host } = input;
@@ -48977,7 +49588,7 @@ async function runChecks(input) {
         pass('statuses', Object.entries(mapping)
             .map(([outcome, name]) => `${outcome} → ${statuses.get(name)?.name ?? name}`)
             .join(', ') + '.');
-        const user = pickUser(await api.listUsers(), settings.userEmail, silentLogger, host);
+        const user = lifecycle_pickUser(await api.listUsers(), settings.userEmail, silentLogger, host);
         pass('user', `results are recorded as ${user.email}${settings.userEmail ? '' : ` (the first active user; set ${settingLabel('userEmail', host)} to choose)`}.`);
         return { checks, settings: settingsLines, exitCode: 0 };
     }
@@ -48998,7 +49609,7 @@ async function probeApi(http, baseUrl) {
 }
 function failedCheck(error, passed) {
     if (passed.length === 0)
-        return error instanceof ApiError && (error.status === 401 || error.status === 403) ? 'token' : 'base URL';
+        return error instanceof errors_ApiError && (error.status === 401 || error.status === 403) ? 'token' : 'base URL';
     const done = new Set(passed.map((c) => c.name));
     return ['project', 'statuses', 'user'].find((name) => !done.has(name)) ?? 'service';
 }

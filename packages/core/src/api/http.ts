@@ -212,9 +212,19 @@ export class HttpClient {
         this.requests++;
         // Never wait for an answer past the deadline (a second at least, so a late request still gets its chance).
         const timeoutMs = Math.min(this.options.timeoutMs, Math.max(1_000, this.deadline - sentAt));
-        const outcome = await this.exchange({ method: req.method, url, headers, body, timeoutMs, nowMs: sentAt });
-        // The answer's rate-limit headers go with the turn: the pacer knows when this request started.
-        release(outcome.kind === 'answer' ? outcome.rate : undefined);
+        let outcome: AttemptOutcome;
+        try {
+          outcome = await this.exchange({ method: req.method, url, headers, body, timeoutMs, nowMs: sentAt });
+        } catch (thrown) {
+          // A transport that throws (a bug, or a test's service going away) must not keep the turn: requests
+          // waiting for it would wait for ever.
+          release();
+          throw thrown;
+        }
+        // The answer's rate-limit headers go with the turn: the pacer knows when this request started, and when
+        // its answer's head came in.
+        if (outcome.kind === 'answer') release(outcome.rate, outcome.answeredAt);
+        else release();
         const details: ApiErrorDetails = { method: req.method, path };
         let verdict: ReturnType<typeof classifyAnswer> = 'transient';
         let delay: number;
@@ -288,7 +298,7 @@ export class HttpClient {
   private async exchange(request: Parameters<Transport>[0]): Promise<AttemptOutcome> {
     if (this.options.transport) return this.options.transport(request);
     this.dispatcher ??= makeDispatcher(this.options.timeoutMs, this.options.proxy);
-    return exchange(await this.dispatcher, request.method, request.url, request.headers, request.body, request.timeoutMs, request.nowMs);
+    return exchange(await this.dispatcher, request.method, request.url, request.headers, request.body, request.timeoutMs, request.nowMs, this.now);
   }
 
   private failure(
