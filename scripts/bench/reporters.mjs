@@ -13,9 +13,10 @@
 // stays counted is the reporter's own cost in the test run: loading it, its start, converting and collecting every
 // test. The emulator's rate limit is set far above what the runs need, so the client's pacing adds no wait.
 //
-// Wall time runs from the spawn to the runner's exit event. After it, Node frees the process, and that takes
-// longer once the upload phase has loaded undici and the upload code and allocated what it read (undici alone:
-// about 10 ms more): a cost of the upload, left out with it. The time to the end of the process is shown beside.
+// Wall time runs from the spawn to the end of the process (its stdout and stderr closed): after the runner's exit
+// event Node still frees the process, and that takes longer once the upload phase has loaded its code and
+// allocated what it read — a cost the test run pays, so it stays in the measure. The time to the runner's exit
+// event is shown beside it.
 import { copyFile, cp, mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -108,6 +109,9 @@ const RUNNERS = {
   },
 };
 
+/** The runners whose suites the group can run (`--runner`). */
+export const REPORTER_RUNNERS = Object.keys(RUNNERS);
+
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -116,9 +120,10 @@ const median = (values) => {
 
 /**
  * @param {string} dir  where the suites are generated
- * @param {{ repeats: number }} options  runs of each variant (after one warm-up run of each, not counted)
+ * @param {{ repeats: number, runners?: string[] }} options  runs of each variant (after one warm-up run of each, not
+ *   counted); the runners whose suites run (default all)
  */
-export async function runReporterScenarios(dir, { repeats }) {
+export async function runReporterScenarios(dir, { repeats, runners = REPORTER_RUNNERS }) {
   const seed = { projects: [{ name: 'Bench', human_id_prefix: PREFIX, test_cases: Array.from({ length: TESTS }, (_, i) => ({ title: `Case ${i + 1}` })) }] };
   const emulator = await startEmulator({ port: 0, seed, rateLimit: { perSecond: 100_000 } });
   const measured = {};
@@ -133,7 +138,7 @@ export async function runReporterScenarios(dir, { repeats }) {
       TESTSIGMA_API_TOKEN: emulator.token,
       TESTSIGMA_TM_UPLOAD_TIMING: '1',
     };
-    for (const [name, runner] of Object.entries(RUNNERS)) {
+    for (const [name, runner] of Object.entries(RUNNERS).filter(([name]) => runners.includes(name))) {
       const suite = join(dir, `${name}-suite`);
       await runner.write(suite, reporterOptions);
       const runs = { without: [], with: [] };
@@ -166,8 +171,8 @@ export async function runReporterScenarios(dir, { repeats }) {
             runs[variant].push({
               ms: run.msToExit,
               netMs: run.msToExit - upload.ms,
-              // To the end of the process: Node freeing it takes longer after the upload phase loaded undici and
-              // the upload code and allocated what it read; shown beside the measure, not in it.
+              // To the end of the process (the measure): Node freeing it takes longer after the upload phase loaded
+              // its code and allocated what it read, and the test run waits for that too.
               toEndMs: run.ms,
               netToEndMs: run.ms - upload.ms,
               cpuMs: run.cpuMs,
@@ -197,14 +202,14 @@ export function reporterTable(measured) {
   for (const [name, runs] of Object.entries(measured)) {
     const { label } = RUNNERS[name];
     const n = runs.without.length;
-    const without = median(runs.without.map((r) => r.ms));
-    const withNet = median(runs.with.map((r) => r.netMs));
+    const without = median(runs.without.map((r) => r.toEndMs));
+    const withNet = median(runs.with.map((r) => r.netToEndMs));
     // A round's two runs follow each other, under about the same load: the overhead is the median of the rounds'
     // own overheads, which the slow swings of a shared machine's load disturb less than a ratio of two medians
     // taken from different rounds.
-    const overheads = runs.with.map((r, i) => (r.netMs / runs.without[i].ms - 1) * 100);
+    const overheads = runs.with.map((r, i) => (r.netToEndMs / runs.without[i].toEndMs - 1) * 100);
     const overhead = median(overheads);
-    const toEndOverhead = median(runs.with.map((r, i) => (r.netToEndMs / runs.without[i].toEndMs - 1) * 100));
+    const toExitOverhead = median(runs.with.map((r, i) => (r.netMs / runs.without[i].ms - 1) * 100));
     const cpuOverheads = runs.with.map((r, i) => (r.netCpuMs / runs.without[i].cpuMs - 1) * 100);
     const cpuOverhead = median(cpuOverheads);
     // The rounds' spread says how much the machine's load let this run resolve.
@@ -216,17 +221,17 @@ export function reporterTable(measured) {
     rows.push(
       [
         label,
-        `wall time, start to the runner's exit, without → with the reporter (its upload phase subtracted), median of ${n}`,
-        `${s(without)} → ${s(withNet)} (runs: ${spread(runs.without.map((r) => r.ms))} → ${spread(runs.with.map((r) => r.netMs))}; ${phase}; to the end of the process: ${s(median(runs.without.map((r) => r.toEndMs)))} → ${s(median(runs.with.map((r) => r.netToEndMs)))}, overhead ${percent(toEndOverhead)})`,
+        `wall time, start to the end of the process, without → with the reporter (its upload phase subtracted), median of ${n}`,
+        `${s(without)} → ${s(withNet)} (runs: ${spread(runs.without.map((r) => r.toEndMs))} → ${spread(runs.with.map((r) => r.netToEndMs))}; ${phase}; to the runner's exit event: ${s(median(runs.without.map((r) => r.ms)))} → ${s(median(runs.with.map((r) => r.netMs)))}, overhead ${percent(toExitOverhead)})`,
         '-',
         '-',
       ],
       [
         label,
-        "reporter overhead, wall time (median of the rounds' own overheads)",
+        "reporter overhead, wall time to the end of the process (median of the rounds' own overheads)",
         `${percent(overhead)} (${rounds(overheads)})`,
-        `< ${TARGET_PERCENT} %`,
-        metText(overhead < TARGET_PERCENT),
+        `≤ ${TARGET_PERCENT} %`,
+        metText(overhead <= TARGET_PERCENT),
       ],
       [
         label,
@@ -237,9 +242,9 @@ export function reporterTable(measured) {
       ],
     );
     targets.push({
-      target: `${name === 'jest' ? 'Jest' : 'Playwright'} reporter overhead < ${TARGET_PERCENT} % of the suite's wall time`,
-      measured: percent(overhead),
-      met: overhead < TARGET_PERCENT,
+      target: `${name === 'jest' ? 'Jest' : 'Playwright'} reporter overhead ≤ ${TARGET_PERCENT} % of the suite's wall time to the end of the process (median of ${n} rounds)`,
+      measured: `${percent(overhead)} (${rounds(overheads)}; CPU ${percent(cpuOverhead)})`,
+      met: overhead <= TARGET_PERCENT,
     });
   }
   return { rows, targets };

@@ -19,7 +19,9 @@ const MAX_ENTRIES = 100;
 const MAX_BYTES = 4 * 1024 * 1024;
 /** Lists are read 100 to a page (the largest page the API serves). */
 const PAGE = 100;
-const TARGET_RATIO = 1.1;
+const TARGET_RATIO = 1.05;
+/** Requests made may exceed the minimum by this much (a retry or two), never more. */
+const REQUESTS_RATIO = 1.02;
 /** The scenario the time target applies to. */
 const TIMED_RESULTS = 10_000;
 
@@ -121,6 +123,7 @@ export async function runUploadScenario(dir, results) {
       requestMs: lastEnd - firstStart,
       answerMs: percentiles(requests.map((r) => r.duration_ms)),
       processMs: cli.ms,
+      cpuMs: cli.cpuMs,
       maxRssBytes: cli.maxRssBytes,
     };
   } finally {
@@ -140,7 +143,7 @@ export const UPLOAD_HEADER = ['scenario', 'measure', 'measured', 'target', 'met'
 
 /**
  * The table rows of every scenario (requests vs minimum, time vs ideal, rate-limit answers, the process), and the
- * targets: every upload at the minimum number of requests with no rate-limit answer, 10k within 1.10× the ideal.
+ * targets: every upload within 1.02× the minimum number of requests with no rate-limit answer, 10k within 1.05× the ideal.
  */
 export function uploadTable(scenarios) {
   const rows = [];
@@ -165,9 +168,9 @@ export function uploadTable(scenarios) {
       [
         label,
         'requests made vs the minimum',
-        `${m.requests} vs ${m.minimum.total}${extra.length ? ` (more than needed: ${extra.join(', ')})` : ''}`,
-        '= the minimum',
-        metText(m.requests <= m.minimum.total),
+        `${m.requests} vs ${m.minimum.total}: ${(m.requests / m.minimum.total).toFixed(2)}×${extra.length ? ` (more than needed: ${extra.join(', ')})` : ''}`,
+        `≤ ${REQUESTS_RATIO.toFixed(2)}×`,
+        metText(m.requests <= m.minimum.total * REQUESTS_RATIO),
       ],
       [
         label,
@@ -184,7 +187,13 @@ export function uploadTable(scenarios) {
         '-',
       ],
       [label, 'rate-limit answers', String(m.rateLimited), '0', metText(m.rateLimited === 0)],
-      [label, 'the CLI process: wall time, peak RSS', `${s(m.processMs)}, ${Math.round(m.maxRssBytes / 1024 / 1024)} MB`, '-', '-'],
+      [
+        label,
+        'the CLI process: wall time, CPU time, peak RSS',
+        `${s(m.processMs)}, ${s(m.cpuMs)} CPU, ${Math.round(m.maxRssBytes / 1024 / 1024)} MB`,
+        '-',
+        '-',
+      ],
     );
   }
   const targets = [];
@@ -205,10 +214,10 @@ export function uploadTable(scenarios) {
       met: failed.length === 0 && done.every((m) => m.rateLimited === 0),
     },
     {
-      target: `uploads of ${sizes} results: requests at the minimum`,
+      target: `uploads of ${sizes} results: requests ≤ ${REQUESTS_RATIO.toFixed(2)}× the minimum`,
       measured:
         done.map((m) => `${results(m)}: ${m.requests} of ${m.minimum.total}`).join(', ') + (failed.length ? `; ${failed.map(results).join(', ')} failed` : ''),
-      met: failed.length === 0 && done.every((m) => m.requests <= m.minimum.total),
+      met: failed.length === 0 && done.every((m) => m.requests <= m.minimum.total * REQUESTS_RATIO),
     },
   );
   return { rows, targets };

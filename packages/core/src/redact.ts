@@ -20,13 +20,31 @@ const BEARER = /(Bearer\s+)[^\s"',;]+/gi;
 /** Secrets shorter than this are not searched for: `***` everywhere a 2-letter "token" occurs helps no one. */
 const MIN_SECRET_LENGTH = 4;
 
+/** A text none of the three patterns can match: no `@` (URL credentials), no `=` (a query value), no `bearer`. */
+const MAYBE_CREDENTIALS = /[@=]|bearer/i;
+
+/** Each secret's spellings, worked out once: results are redacted by the hundred thousand with the same token. */
+const spellingsOf = new Map<string, readonly string[]>();
+
+function spellings(secret: string): readonly string[] {
+  let known = spellingsOf.get(secret);
+  if (!known) {
+    // As given, and as a URL or a JSON string would spell it.
+    known = [...new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)])];
+    if (spellingsOf.size >= 16) spellingsOf.clear();
+    spellingsOf.set(secret, known);
+  }
+  return known;
+}
+
 /** Replace every occurrence of each secret (and bearer credentials, URL credentials, token-like query values) with `***`. */
 export function redact(text: string, secrets: readonly (string | undefined)[] = []): string {
-  let out = text.replace(URL_CREDENTIALS, `$1${REDACTED}@`).replace(BEARER, `$1${REDACTED}`).replace(SECRET_QUERY, `$1${REDACTED}`);
+  let out = MAYBE_CREDENTIALS.test(text)
+    ? text.replace(URL_CREDENTIALS, `$1${REDACTED}@`).replace(BEARER, `$1${REDACTED}`).replace(SECRET_QUERY, `$1${REDACTED}`)
+    : text;
   for (const secret of secrets) {
     if (!secret || secret.length < MIN_SECRET_LENGTH) continue;
-    // As given, and as a URL or a JSON string would spell it.
-    for (const spelling of new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)])) {
+    for (const spelling of spellings(secret)) {
       if (out.includes(spelling)) out = out.split(spelling).join(REDACTED);
     }
   }

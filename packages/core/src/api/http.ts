@@ -139,6 +139,7 @@ export class HttpClient {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
   private readonly random: () => number;
+  private readonly clockSource: Clock;
   private readonly emit: (event: HttpEvent) => void;
   private lastQueuedReport = -Infinity;
   private lastRateLimitReport = -Infinity;
@@ -161,6 +162,7 @@ export class HttpClient {
     this.baseUrl = withoutCredentials(new URL(options.baseUrl.replace(/\/+$/, '')));
     this.basePath = this.baseUrl.pathname.replace(/\/+$/, '');
     const clock = options.clock ?? systemClock;
+    this.clockSource = clock;
     this.now = () => clock.now();
     this.sleep = (ms) => clock.sleep(ms);
     this.random = () => clock.random();
@@ -201,7 +203,7 @@ export class HttpClient {
     const path = this.displayPath(url);
     const body = await encodeBody(req.form, req.json);
     const started = this.now();
-    const watch = new RequestWatch(this.emit, req.method, redactUrl(url), this.pacer, this.now, this.deadline, () => this.mayReportQueued());
+    const watch = new RequestWatch(this.emit, req.method, redactUrl(url), this.pacer, this.clockSource, this.deadline, () => this.mayReportQueued());
     const headers = { authorization: `Bearer ${this.options.token}`, accept: 'application/json', 'user-agent': `testsigma-tm/${VERSION}` };
     try {
       for (let attempt = 1; ; attempt++) {
@@ -217,10 +219,20 @@ export class HttpClient {
         this.requests++;
         // Never wait for an answer past the deadline (a second at least, so a late request still gets its chance).
         const timeoutMs = Math.min(this.options.timeoutMs, Math.max(1_000, this.deadline - sentAt));
-        const outcome = await this.exchange({ method: req.method, url, headers, body, timeoutMs, nowMs: sentAt });
+        let outcome: AttemptOutcome;
+        try {
+          outcome = await this.exchange({ method: req.method, url, headers, body, timeoutMs, nowMs: sentAt });
+        } catch (thrown) {
+          // A transport that throws (a bug, or a test's service going away) must not keep the turn: requests
+          // waiting for it would wait for ever.
+          release();
+          throw thrown;
+        }
         if (outcome.kind === 'no-answer' && req.method !== 'GET') this.unansweredWriteSentAt = Math.max(this.unansweredWriteSentAt ?? sentAt, sentAt);
-        // The answer's rate-limit headers go with the turn: the pacer knows when this request started.
-        release(outcome.kind === 'answer' ? outcome.rate : undefined);
+        // The answer's rate-limit headers go with the turn: the pacer knows when this request started, and when
+        // its answer's head came in.
+        if (outcome.kind === 'answer') release(outcome.rate, outcome.answeredAt);
+        else release();
         const details: ApiErrorDetails = { method: req.method, path };
         let verdict: ReturnType<typeof classifyAnswer> = 'transient';
         let delay: number;
@@ -294,7 +306,7 @@ export class HttpClient {
   private async exchange(request: Parameters<Transport>[0]): Promise<AttemptOutcome> {
     if (this.options.transport) return this.options.transport(request);
     this.dispatcher ??= makeDispatcher(this.options.timeoutMs, this.options.proxy);
-    return exchange(await this.dispatcher, request.method, request.url, request.headers, request.body, request.timeoutMs, request.nowMs);
+    return exchange(await this.dispatcher, request.method, request.url, request.headers, request.body, request.timeoutMs, request.nowMs, this.now);
   }
 
   private failure(

@@ -60,9 +60,12 @@ interface Slot {
   waitedForOthersMs: number;
 }
 
-/** A turn: give it back once the answer (with its rate-limit headers) or the failure is in. */
+/**
+ * A turn: give it back once the answer (with its rate-limit headers) or the failure is in; `answeredAt`, when
+ * the answer's status and headers came in before the turn is given back (its body read after them).
+ */
 export interface Turn {
-  (headers?: RateHeaders): void;
+  (headers?: RateHeaders, answeredAt?: number): void;
   /** How long the turn waited for another job using the same token, for the waiting line. */
   readonly waitedForOthersMs: number;
 }
@@ -117,10 +120,13 @@ export class Pacer {
     );
     return turn.then((slot) => {
       let done = false;
-      const release = (headers?: RateHeaders): void => {
+      const release = (headers?: RateHeaders, answeredAt?: number): void => {
         if (done) return;
         done = true;
-        const answered = this.now();
+        // When the answer's head came in, if the caller saw it before now (reading and parsing the body took the
+        // rest): the service counted the request before it answered, so its slot is free one window after that.
+        const now = this.now();
+        const answered = answeredAt !== undefined && answeredAt >= slot.start && answeredAt <= now ? answeredAt : now;
         slot.freeAt = answered + WINDOW_MS;
         this.inFlight--;
         if (headers) this.observe(headers, slot.start, answered);

@@ -32,6 +32,8 @@ export type AttemptOutcome =
       retryAfterMs: number | undefined;
       retryAfter: string | undefined;
       rate: RateHeaders;
+      /** When the status line and headers came in (the client's clock), before the body was read. */
+      answeredAt?: number;
     }
   | {
       kind: 'no-answer';
@@ -113,6 +115,7 @@ export async function exchange(
   body: EncodedBody | undefined,
   timeoutMs: number,
   nowMs: number,
+  now: () => number = Date.now,
 ): Promise<AttemptOutcome> {
   // A streamed body (one with files) says when it has been read to its end.
   const streaming = { started: false, done: false };
@@ -127,23 +130,16 @@ export async function exchange(
       dispatcher,
       signal: AbortSignal.timeout(timeoutMs),
     });
+    // The service counted the request before it answered: the rate limit's window is reckoned from here, not
+    // from when the body has been read and parsed (a page of 100 test cases, slower on a loaded machine).
+    const answeredAt = now();
     const text = await res.body.text();
     const header = (name: string): string | undefined => {
       const v = res.headers[name];
       return Array.isArray(v) ? v[0] : v;
     };
-    const number = (name: string): number | undefined => {
-      const v = Number(header(name));
-      return header(name) !== undefined && Number.isFinite(v) ? v : undefined;
-    };
     const parsed = parseBody(text, header('content-type'));
-    const rate: RateHeaders = {};
-    const limit = number('x-tms-api-limit');
-    const remaining = number('x-tms-api-remaining');
-    const resetMs = parseReset(header('x-tms-api-reset'));
-    if (limit !== undefined && limit > 0) rate.limit = limit;
-    if (remaining !== undefined) rate.remaining = remaining;
-    if (resetMs !== undefined) rate.resetMs = resetMs;
+    const rate = rateHeaders(header, nowMs);
     return {
       kind: 'answer',
       status: res.statusCode,
@@ -152,6 +148,7 @@ export async function exchange(
       retryAfter: header('retry-after'),
       retryAfterMs: parseRetryAfter(header('retry-after'), nowMs),
       rate,
+      answeredAt,
     };
   } catch (cause) {
     const reason = describeNetworkError(cause, timeoutMs);
@@ -166,6 +163,38 @@ export async function exchange(
       cause,
     };
   }
+}
+
+/**
+ * The spellings of the rate-limit headers, first found wins: the live service's `x-tms-api-*` (CONTRACT §3), then
+ * the common `x-ratelimit-*` and the IETF draft's `ratelimit-*`, which a gateway in front of it may send instead
+ * (§8: the client must work where the service differs).
+ */
+const RATE_HEADER_PREFIXES = ['x-tms-api-', 'x-ratelimit-', 'ratelimit-'];
+
+/** What an answer's headers say about the rate limit's window; a spelling is taken whole, from the first prefix that has any. */
+export function rateHeaders(header: (name: string) => string | undefined, nowMs: number): RateHeaders {
+  const prefix = RATE_HEADER_PREFIXES.find((p) => ['limit', 'remaining', 'reset'].some((name) => header(p + name) !== undefined));
+  const rate: RateHeaders = {};
+  if (prefix === undefined) return rate;
+  const number = (name: string): number | undefined => {
+    // A draft-style value may carry parameters (`10;w=1`): the number is what comes first.
+    const text = header(prefix + name)
+      ?.split(/[;,]/)[0]
+      ?.trim();
+    const v = text ? Number(text) : NaN;
+    return Number.isFinite(v) ? v : undefined;
+  };
+  const limit = number('limit');
+  const remaining = number('remaining');
+  const resetText = header(prefix + 'reset')
+    ?.split(/[;,]/)[0]
+    ?.trim();
+  const resetMs = parseReset(resetText, nowMs);
+  if (limit !== undefined && limit > 0) rate.limit = limit;
+  if (remaining !== undefined) rate.remaining = remaining;
+  if (resetMs !== undefined) rate.resetMs = resetMs;
+  return rate;
 }
 
 async function* watchedStream(stream: AsyncIterable<Uint8Array>, state: { started: boolean; done: boolean }): AsyncIterable<Uint8Array> {

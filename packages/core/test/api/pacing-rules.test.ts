@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Pacer, type RateHeaders } from '../../src/api/pacer.js';
+import { rateHeaders } from '../../src/api/transport.js';
 
 function fakeClock() {
   const clock = { now: 0 };
@@ -117,7 +118,8 @@ describe('Pacer', () => {
   });
 
   it('lets at most maxInFlight requests out at once, first come first served', async () => {
-    const pacer = new Pacer({ perSecond: 1000, maxInFlight: 2 });
+    const { now, sleep } = fakeClock();
+    const pacer = new Pacer({ perSecond: 1000, maxInFlight: 2, now, sleep });
     const order: number[] = [];
     const first = await pacer.acquire();
     const second = await pacer.acquire();
@@ -125,12 +127,63 @@ describe('Pacer', () => {
       order.push(3);
       return release;
     });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Everything already able to run has run by the next turn of the event loop: the third is held for a slot.
+    await new Promise((resolve) => setImmediate(resolve));
     expect(order).toEqual([]);
     first();
     first();
     (await third)();
     second();
     expect(order).toEqual([3]);
+  });
+});
+
+describe('Pacer: when the answer came', () => {
+  it('frees a slot one window after the answer head came in, not after its body was read and parsed', async () => {
+    const { clock, now, sleep } = fakeClock();
+    const pacer = new Pacer({ perSecond: 2, maxInFlight: 10, now, sleep });
+    const first = await pacer.acquire();
+    const second = await pacer.acquire();
+    // Heads at 20 and 25; the bodies (a page of 100 cases on a busy machine) are read and parsed by 300.
+    clock.now = 300;
+    first({ limit: 2, remaining: 1 }, 20);
+    second({ limit: 2, remaining: 0 }, 25);
+    (await pacer.acquire())();
+    expect(clock.now).toBe(1020);
+    (await pacer.acquire())();
+    expect(clock.now).toBe(1025);
+  });
+
+  it('ignores a head time outside the turn (before its start, or in the future) and counts from now', async () => {
+    const { clock, now, sleep } = fakeClock();
+    const pacer = new Pacer({ perSecond: 1, maxInFlight: 10, now, sleep });
+    clock.now = 100;
+    const early = await pacer.acquire();
+    clock.now = 150;
+    early(undefined, 50);
+    (await pacer.acquire())(undefined, 5_000);
+    expect(clock.now).toBe(1150);
+    (await pacer.acquire())();
+    expect(clock.now).toBe(2150);
+  });
+});
+
+describe('rate-limit headers', () => {
+  const from = (headers: Record<string, string>) => rateHeaders((name) => headers[name], 1_700_000_000_000);
+
+  it("reads the service's x-tms-api-* spelling, and the common x-ratelimit-* and ratelimit-* ones a gateway may send", () => {
+    expect(from({ 'x-tms-api-limit': '10', 'x-tms-api-remaining': '4', 'x-tms-api-reset': '1' })).toEqual({ limit: 10, remaining: 4, resetMs: 1000 });
+    expect(from({ 'x-ratelimit-limit': '20', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1700000000' })).toEqual({
+      limit: 20,
+      remaining: 0,
+      resetMs: 0,
+    });
+    expect(from({ 'ratelimit-limit': '10;w=1', 'ratelimit-remaining': '7', 'ratelimit-reset': '1' })).toEqual({ limit: 10, remaining: 7, resetMs: 1000 });
+  });
+
+  it('takes one spelling whole, the first present, and nothing from headers that are not numbers', () => {
+    expect(from({ 'x-tms-api-remaining': '3', 'x-ratelimit-limit': '50', 'x-ratelimit-remaining': '49' })).toEqual({ remaining: 3 });
+    expect(from({ 'x-ratelimit-limit': 'ten', 'x-ratelimit-remaining': '' })).toEqual({});
+    expect(from({})).toEqual({});
   });
 });
