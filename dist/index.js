@@ -33131,7 +33131,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8792);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2036);
 // The Action's entry point: nothing but the call, so main.ts can be tested without side effects on import.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -33141,7 +33141,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8792:
+/***/ 2036:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36587,6 +36587,9 @@ function logStage(log, message) {
 const silentLogger = { debug() { }, info() { }, warn() { }, error() { } };
 /** A logger that redacts the given secrets before handing messages on. */
 function redactingLogger(inner, secrets) {
+    // Nothing is shown: nothing to redact (a simulation's thousands of jobs log through it).
+    if (inner === silentLogger)
+        return silentLogger;
     return {
         debug: (m) => inner.debug(redact_redact(m, secrets)),
         info: (m) => inner.info(redact_redact(m, secrets)),
@@ -36601,7 +36604,16 @@ const systemClock = {
     now: () => Date.now(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
     random: () => Math.random(),
+    every: (ms, tick) => {
+        const timer = setInterval(tick, ms);
+        timer.unref();
+        return () => clearInterval(timer);
+    },
 };
+/** `clock.every`, or nothing for a clock without it (see `Clock.every`). */
+function everyOn(clock, ms, tick) {
+    return clock.every ? clock.every(ms, tick) : () => { };
+}
 //# sourceMappingURL=clock.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/model.js
 /** Passed on its last attempt after failing an earlier one. */
@@ -38007,7 +38019,7 @@ const SETTINGS = {
         input: 'repeats-are-retries',
         parse: bool,
         default: false,
-        doc: 'JUnit: a testcase repeated with the same classname and name after a failed run is a rerun (gotestsum --rerun-fails, jest-junit with retries), so a later pass makes it flaky; off, each repeat is a result of its own and the worst decides.',
+        doc: 'JUnit and go test -json: a test repeated (same classname and name, same package and name) after a failed run is a rerun (gotestsum --rerun-fails, jest-junit with retries), so a later pass makes it flaky; off, each repeat is a result of its own and the worst decides.',
     }),
     failOnEmpty: row({
         env: 'TESTSIGMA_FAIL_ON_EMPTY',
@@ -39294,6 +39306,734 @@ function describeJson(json) {
     return keys.length === 0 ? 'an empty object' : `an object with keys ${shown}${keys.length > 8 ? ', …' : ''}${hint}`;
 }
 //# sourceMappingURL=json-input.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/json-stream/long-string.js
+/**
+ * How a long JSON string is kept while it is read in pieces, so that a 200 MB string costs what a 200 KB one
+ * does: its head and tail are kept, the rest only counted.
+ */
+class LongString {
+    limit;
+    full = '';
+    head = '';
+    /**
+     * The last pieces, at least `max + 4` characters once cut, each kept as it came: joining them at every piece
+     * would make strings over 128 KiB, which V8 allocates one by one outside its young space (measured ten times
+     * slower on a 200 MB string).
+     */
+    tail = [];
+    tailLength = 0;
+    cut = false;
+    total = 0;
+    constructor(limit) {
+        this.limit = limit;
+    }
+    append(piece) {
+        this.total += piece.length;
+        const { kind, max } = this.limit;
+        if (kind === 'count')
+            return;
+        if (kind === 'whole') {
+            this.full = this.total <= max ? this.full + piece : '';
+            return;
+        }
+        if (!this.cut) {
+            this.full += piece;
+            if (this.full.length <= 2 * max + 4)
+                return;
+            this.cut = true;
+            this.head = detached(this.full.slice(0, max));
+            piece = this.full.slice(-max - 4);
+            this.full = '';
+        }
+        this.tail.push(piece);
+        this.tailLength += piece.length;
+        while (this.tailLength - this.tail[0].length >= max + 4)
+            this.tailLength -= this.tail.shift().length;
+    }
+    /** `parts` one after the other; joined into one flat string first, unless nothing is kept. */
+    appendAll(parts) {
+        if (this.limit.kind === 'count') {
+            for (const part of parts)
+                this.total += part.length;
+            return;
+        }
+        this.append(parts.length === 1 ? parts[0] : parts.join(''));
+    }
+    /** The decoded string's whole length, kept or not. */
+    get length() {
+        return this.total;
+    }
+    value() {
+        const { kind, max } = this.limit;
+        if (kind === 'count' || (kind === 'whole' && this.total > max))
+            return '';
+        const whole = this.cut ? undefined : this.full;
+        if (whole !== undefined && whole.length <= max)
+            return detached(whole);
+        const head = this.cut ? this.head : whole.slice(0, max);
+        const tail = this.cut ? this.tail.join('') : whole.slice(-max - 4);
+        return kind === 'text' ? clipped(head, tail, this.total, max) : clippedBase64(head, tail, this.total, max);
+    }
+}
+/** A complete string under `limit`: itself when short enough, otherwise cut as LongString cuts it. */
+function limited(text, limit) {
+    if (limit.kind === 'count')
+        return '';
+    if (text.length <= limit.max)
+        return text;
+    if (limit.kind === 'whole')
+        return '';
+    const long = new LongString(limit);
+    long.append(text);
+    return long.value();
+}
+/** A quarter head, a marker, the tail: `max` characters at most, marker included. */
+function clipped(head, tail, total, max) {
+    const headLength = Math.floor(max / 4);
+    const tailLength = Math.max(0, max - headLength - marker(total).length);
+    return `${head.slice(0, headLength)}${marker(total - headLength - tailLength)}${tail.slice(tail.length - tailLength)}`;
+}
+const marker = (omitted) => `\n… [${omitted} characters omitted] …\n`;
+function clippedBase64(head, tail, total, max) {
+    const headLength = Math.floor(max / 16) * 4;
+    // The tail starts on a 4-character boundary of the whole string, so that it decodes on its own.
+    const tailStart = Math.ceil((total - (max - headLength)) / 4) * 4;
+    const tailPart = tail.slice(tail.length - (total - tailStart));
+    const omittedBytes = Math.floor(((tailStart - headLength) * 3) / 4);
+    let marker = `\n… [${omittedBytes} bytes omitted] …\n`;
+    // Padded to whole 3-byte groups: an `=` in the middle would end the decoding there.
+    while (Buffer.byteLength(marker) % 3 !== 0)
+        marker = ` ${marker}`;
+    return `${head.slice(0, headLength)}${Buffer.from(marker).toString('base64')}${tailPart}`;
+}
+/**
+ * A copy of `text` that does not keep the piece it was cut from alive: V8 makes a substring of 13 or more
+ * characters a view of its parent, so a title kept in a result would otherwise hold a whole piece of the file
+ * in memory. (Concatenation then slicing forces a flat copy.)
+ */
+function detached(text) {
+    return text.length < 13 ? text : (' ' + text).slice(1);
+}
+//# sourceMappingURL=long-string.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/json-stream/string-scanner.js
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const ESCAPES = new Map([
+    ['"', '"'],
+    ['\\', '\\'],
+    ['/', '/'],
+    ['b', '\b'],
+    ['f', '\f'],
+    ['n', '\n'],
+    ['r', '\r'],
+    ['t', '\t'],
+]);
+/** Does `s` hold plain text (no escape, no control character) from `from` to `to`? The short strings' fast path. */
+function isPlain(s, from, to) {
+    for (let i = from; i < to; i++) {
+        const c = s.charCodeAt(i);
+        if (c === BACKSLASH || c < 0x20)
+            return false;
+    }
+    return true;
+}
+/**
+ * Adds the string's text from `from` to its closing quote, or to the end of `s`. Returns the index after the
+ * closing quote, or `-1 - stop` when `s` ended first: the text before `stop` was added, and reading resumes at
+ * `stop` with the next piece (an escape, or a surrogate pair, cut by the piece's end is read whole then).
+ */
+function scanString(s, from, into, final, fault) {
+    // The piece's text is gathered here and joined once: a log escapes a line break on every line, and adding each
+    // line on its own (or concatenating them) measured several times slower.
+    const parts = [];
+    let run = from;
+    // A loop over the characters: a regular expression search (one match object per escape) measured slower.
+    for (let at = from; at < s.length; at++) {
+        const c = s.charCodeAt(at);
+        if (c !== QUOTE && c !== BACKSLASH && c >= 0x20)
+            continue;
+        if (c === QUOTE) {
+            parts.push(s.slice(run, at));
+            into.appendAll(parts);
+            return at + 1;
+        }
+        if (c !== BACKSLASH)
+            fault(`a control character (U+${c.toString(16).toUpperCase().padStart(4, '0')}) inside a string`, at);
+        const escaped = decodeEscape(s, at, fault);
+        if (escaped === undefined) {
+            parts.push(s.slice(run, at));
+            into.appendAll(parts);
+            return -1 - at;
+        }
+        parts.push(s.slice(run, at), escaped);
+        run = at + (s.charCodeAt(at + 1) === 0x75 ? 6 : 2);
+        at = run - 1;
+    }
+    const last = s.charCodeAt(s.length - 1);
+    const stop = Math.max(run, !final && last >= 0xd800 && last <= 0xdbff ? s.length - 1 : s.length);
+    parts.push(s.slice(run, stop));
+    into.appendAll(parts);
+    return -1 - stop;
+}
+/** The escape at `at` (a backslash) decoded; undefined when the piece ends inside it. */
+function decodeEscape(s, at, fault) {
+    if (at + 1 >= s.length)
+        return undefined;
+    const kind = s[at + 1];
+    if (kind !== 'u')
+        return ESCAPES.get(kind) ?? fault(`an invalid escape ${JSON.stringify(`\\${kind}`)} inside a string`, at);
+    const hex = s.slice(at + 2, at + 6);
+    const digits = /^[0-9a-fA-F]*/.exec(hex)?.[0].length ?? 0;
+    if (digits === 4)
+        return String.fromCharCode(Number.parseInt(hex, 16));
+    // The piece (or the file: then the caller says so) ends inside the escape.
+    if (digits === hex.length)
+        return undefined;
+    return fault(`an invalid escape ${JSON.stringify(`\\u${hex.slice(0, digits + 1)}`)} inside a string`, at);
+}
+//# sourceMappingURL=string-scanner.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/json-stream/position.js
+/**
+ * Where a character of a JSON document read in pieces lies: its byte offset in the UTF-8 file, its line and
+ * column. What was already dropped is counted as it is dropped, so an error names its place without the text
+ * being kept.
+ */
+class TextPosition {
+    /** UTF-8 bytes, newlines, and characters since the last newline, of the text dropped so far. */
+    bytes = 0;
+    lines = 0;
+    column = 0;
+    /** The first `length` characters of `buffer` are about to be dropped. */
+    drop(buffer, length) {
+        if (length === 0)
+            return;
+        const dropped = length === buffer.length ? buffer : buffer.slice(0, length);
+        this.bytes += Buffer.byteLength(dropped);
+        const last = this.countLines(dropped);
+        this.column = last === -1 ? this.column + length : length - last - 1;
+    }
+    /** 0-based byte offset, 1-based line and column of `offset` in `buffer` (whose start is where dropping stopped). */
+    at(buffer, offset) {
+        const before = buffer.slice(0, offset);
+        let line = this.lines;
+        let last = -1;
+        for (let i = before.indexOf('\n'); i !== -1; i = before.indexOf('\n', i + 1)) {
+            line += 1;
+            last = i;
+        }
+        return {
+            byte: this.bytes + Buffer.byteLength(before),
+            line: line + 1,
+            column: (last === -1 ? this.column + offset : offset - last - 1) + 1,
+        };
+    }
+    /** Adds the newlines of `text` to the count; the index of the last one, or -1. */
+    countLines(text) {
+        let last = -1;
+        for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
+            this.lines += 1;
+            last = i;
+        }
+        return last;
+    }
+}
+/** `byte offset 1234 (line 5, column 3)`. */
+function describePosition(where) {
+    return `byte offset ${where.byte} (line ${where.line}, column ${where.column})`;
+}
+//# sourceMappingURL=position.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/json-stream/tokenizer.js
+/**
+ * A JSON tokenizer fed the text in pieces: it calls its handler for each token as soon as the token is complete
+ * and keeps only the token in progress, so memory does not grow with the document. It accepts exactly what
+ * JSON.parse accepts (RFC 8259; a byte-order mark at the very start is skipped) and refuses anything else with an
+ * InputError naming the file and the byte offset, line and column. Nesting deeper than `MAX_DEPTH` is refused
+ * (no result file needs it, and it bounds the stack). Long strings are kept as the handler's `limit()` says
+ * (long-string.ts); numbers and literals are limited to `MAX_TOKEN_CHARS`.
+ */
+
+
+
+
+const MAX_DEPTH = 512;
+const MAX_TOKEN_CHARS = 1024;
+/** Strings up to this length are handed over without asking the handler for a limit. */
+const SHORT_STRING = 4096;
+const KEY_LIMIT = { kind: 'text', max: 1024 };
+var Expect;
+(function (Expect) {
+    Expect[Expect["Value"] = 0] = "Value";
+    Expect[Expect["ValueOrArrayEnd"] = 1] = "ValueOrArrayEnd";
+    Expect[Expect["KeyOrObjectEnd"] = 2] = "KeyOrObjectEnd";
+    Expect[Expect["Key"] = 3] = "Key";
+    Expect[Expect["Colon"] = 4] = "Colon";
+    Expect[Expect["CommaOrEnd"] = 5] = "CommaOrEnd";
+    Expect[Expect["Nothing"] = 6] = "Nothing";
+})(Expect || (Expect = {}));
+const tokenizer_QUOTE = 0x22;
+/** JSON's number grammar: `01`, `1.`, `.5`, `1e`, `+1` are not numbers. */
+const NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
+const LITERALS = [
+    ['true', true],
+    ['false', false],
+    ['null', null],
+];
+class JsonTokenizer {
+    source;
+    expected;
+    handler;
+    buffer = '';
+    pos = 0;
+    expect = Expect.Value;
+    /** true for an object, false for an array, innermost last. */
+    containers = [];
+    position = new TextPosition();
+    /** The string in progress across pieces, and whether it is a key. */
+    partial;
+    partialIsKey = false;
+    started = false;
+    /** `expected` completes "Expected …" in messages, e.g. `Playwright JSON reporter output`. */
+    constructor(source, expected, handler) {
+        this.source = source;
+        this.expected = expected;
+        this.handler = handler;
+    }
+    write(text) {
+        if (!this.started && text !== '') {
+            this.started = true;
+            if (text.charCodeAt(0) === 0xfeff)
+                text = text.slice(1);
+        }
+        this.buffer = this.pos < this.buffer.length ? this.buffer.slice(this.pos) + text : text;
+        this.pos = 0;
+        this.run(false);
+        this.position.drop(this.buffer, this.pos);
+    }
+    end() {
+        this.run(true);
+        if (this.partial !== undefined)
+            throw this.fail(`the file ends inside a string, at ${this.where(this.buffer.length)}`);
+        if (this.expect !== Expect.Nothing) {
+            const open = this.containers.length;
+            const what = open === 0 ? 'before any value' : `with ${open} object${open === 1 ? '' : 's'} or array${open === 1 ? '' : 's'} still open`;
+            throw this.fail(`the file ends at ${this.where(this.buffer.length)} ${what}`);
+        }
+    }
+    run(final) {
+        const s = this.buffer;
+        const length = s.length;
+        if (this.partial !== undefined && !this.continueString(final))
+            return;
+        while (this.pos < length) {
+            let c = s.charCodeAt(this.pos);
+            while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+                if (++this.pos === length)
+                    return;
+                c = s.charCodeAt(this.pos);
+            }
+            switch (this.expect) {
+                case Expect.Value:
+                case Expect.ValueOrArrayEnd:
+                    if (c === 0x5d && this.expect === Expect.ValueOrArrayEnd)
+                        this.close(false);
+                    else if (!this.value(c, final))
+                        return;
+                    break;
+                case Expect.KeyOrObjectEnd:
+                case Expect.Key:
+                    if (c === 0x7d && this.expect === Expect.KeyOrObjectEnd)
+                        this.close(true);
+                    else if (c !== tokenizer_QUOTE)
+                        throw this.unexpected(this.expect === Expect.Key ? 'a key in double quotes' : 'a key in double quotes or "}"');
+                    else if (!this.startString(true, final))
+                        return;
+                    break;
+                case Expect.Colon:
+                    if (c !== 0x3a)
+                        throw this.unexpected('":" after the key');
+                    this.pos += 1;
+                    this.expect = Expect.Value;
+                    break;
+                case Expect.CommaOrEnd: {
+                    const inObject = this.containers[this.containers.length - 1];
+                    if (c === 0x2c) {
+                        this.pos += 1;
+                        this.expect = inObject ? Expect.Key : Expect.Value;
+                    }
+                    else if (c === (inObject ? 0x7d : 0x5d))
+                        this.close(inObject);
+                    else
+                        throw this.unexpected(inObject ? '"," or "}"' : '"," or "]"');
+                    break;
+                }
+                default:
+                    throw this.unexpected('nothing after the end of the JSON value');
+            }
+        }
+    }
+    /** A value starting with character `c`; false when the piece ended before it did. */
+    value(c, final) {
+        if (c === tokenizer_QUOTE)
+            return this.startString(false, final);
+        if (c === 0x7b || c === 0x5b) {
+            if (this.containers.length >= MAX_DEPTH)
+                throw this.fail(`objects and arrays nested more than ${MAX_DEPTH} deep, at ${this.where(this.pos)}`);
+            const isObject = c === 0x7b;
+            this.containers.push(isObject);
+            this.pos += 1;
+            this.expect = isObject ? Expect.KeyOrObjectEnd : Expect.ValueOrArrayEnd;
+            if (isObject)
+                this.handler.openObject();
+            else
+                this.handler.openArray();
+            return true;
+        }
+        if (c === 0x2d || (c >= 0x30 && c <= 0x39))
+            return this.number(final);
+        for (const [word, literal] of LITERALS) {
+            if (c !== word.charCodeAt(0))
+                continue;
+            const have = this.buffer.slice(this.pos, this.pos + word.length);
+            if (have !== word) {
+                if (!final && have.length < word.length && word.startsWith(have))
+                    return false;
+                break;
+            }
+            if (!this.endsToken(this.pos + word.length, final))
+                return false;
+            this.pos += word.length;
+            this.handler.scalar(literal);
+            this.valueDone();
+            return true;
+        }
+        throw this.unexpected(this.expect === Expect.ValueOrArrayEnd ? 'a value or "]"' : 'a value');
+    }
+    number(final) {
+        const s = this.buffer;
+        let end = this.pos;
+        while (end < s.length && isNumberChar(s.charCodeAt(end)))
+            end += 1;
+        if (end - this.pos > MAX_TOKEN_CHARS)
+            throw this.fail(`a number longer than ${MAX_TOKEN_CHARS} characters at ${this.where(this.pos)}`);
+        if (end === s.length && !final)
+            return false;
+        const text = s.slice(this.pos, end);
+        if (!NUMBER.test(text))
+            throw this.fail(`an invalid number ${JSON.stringify(text)} at ${this.where(this.pos)}`);
+        if (end < s.length && !isDelimiter(s.charCodeAt(end))) {
+            this.pos = end;
+            throw this.unexpected('"," or a closing bracket after the number');
+        }
+        this.pos = end;
+        this.handler.scalar(Number(text));
+        this.valueDone();
+        return true;
+    }
+    /** Is `at` the end of a literal: the end of the text, whitespace, "," or a closing bracket? */
+    endsToken(at, final) {
+        if (at >= this.buffer.length)
+            return final;
+        if (isDelimiter(this.buffer.charCodeAt(at)))
+            return true;
+        this.pos = at;
+        throw this.unexpected('"," or a closing bracket');
+    }
+    /** A string at the opening quote. The fast path: the whole string is in this piece and has no escape. */
+    startString(isKey, final) {
+        const s = this.buffer;
+        const start = this.pos + 1;
+        const quote = s.indexOf('"', start);
+        if (quote !== -1 && isPlain(s, start, quote)) {
+            this.pos = quote + 1;
+            const text = s.slice(start, quote);
+            if (isKey)
+                this.keyDone(text.length <= KEY_LIMIT.max ? text : limited(text, KEY_LIMIT));
+            else
+                this.stringDone(text.length <= SHORT_STRING ? text : limited(text, this.handler.limit()), text.length);
+            return true;
+        }
+        this.partial = new LongString(isKey ? KEY_LIMIT : this.handler.limit());
+        this.partialIsKey = isKey;
+        this.pos = start;
+        return this.continueString(final);
+    }
+    /** Reads on in the string begun in an earlier piece (or just now); true when it ended. */
+    continueString(final) {
+        const partial = this.partial;
+        const end = scanString(this.buffer, this.pos, partial, final, this.stringFault);
+        if (end < 0) {
+            this.pos = -1 - end;
+            return false;
+        }
+        this.pos = end;
+        this.partial = undefined;
+        if (this.partialIsKey)
+            this.keyDone(partial.value());
+        else
+            this.stringDone(partial.value(), partial.length);
+        return true;
+    }
+    stringFault = (reason, at) => {
+        throw this.fail(`${reason}, at ${this.where(at)}${reason.startsWith('a control') ? '; it must be escaped' : ''}`);
+    };
+    keyDone(name) {
+        this.handler.key(name);
+        this.expect = Expect.Colon;
+    }
+    stringDone(value, length) {
+        this.handler.string(detached(value), length);
+        this.valueDone();
+    }
+    close(isObject) {
+        this.containers.pop();
+        this.pos += 1;
+        if (isObject)
+            this.handler.closeObject();
+        else
+            this.handler.closeArray();
+        this.valueDone();
+    }
+    valueDone() {
+        this.expect = this.containers.length === 0 ? Expect.Nothing : Expect.CommaOrEnd;
+    }
+    where(offset) {
+        return describePosition(this.position.at(this.buffer, offset));
+    }
+    unexpected(expected) {
+        const c = this.buffer.codePointAt(this.pos);
+        const shown = c < 0x20 || c === 0xfeff || c === 0x7f ? `U+${c.toString(16).toUpperCase().padStart(4, '0')}` : JSON.stringify(String.fromCodePoint(c));
+        return this.fail(`unexpected ${shown} at ${this.where(this.pos)}, where ${expected} was expected`);
+    }
+    fail(reason) {
+        return new errors_InputError('INPUT_MALFORMED', this.source, `${this.source} is not valid JSON: ${reason}. Expected ${this.expected}; the file may be truncated ` +
+            '(the test run was killed while writing it) or have console output mixed in. Regenerate it.');
+    }
+}
+/** Characters a number is made of, and what follows one in a malformed number (`1.2.3`, `1e+-2`). */
+function isNumberChar(c) {
+    return (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x65 || c === 0x45;
+}
+function isDelimiter(c) {
+    return c === 0x2c || c === 0x5d || c === 0x7d || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+//# sourceMappingURL=tokenizer.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/json-stream/value-builder.js
+class ValueBuilder {
+    open = [];
+    /** The key each open object's value is to be stored under, once it is complete; innermost last. */
+    keys = [];
+    pendingKey = '';
+    complete = false;
+    result;
+    /** The key of the value about to come, when it goes into an object; undefined inside an array. */
+    get currentKey() {
+        return Array.isArray(this.open[this.open.length - 1]) ? undefined : this.pendingKey;
+    }
+    /** The innermost object or array being filled. */
+    get container() {
+        return this.open[this.open.length - 1];
+    }
+    openObject() {
+        this.keys.push(this.pendingKey);
+        this.open.push({});
+    }
+    openArray() {
+        this.keys.push(this.pendingKey);
+        this.open.push([]);
+    }
+    close() {
+        const done = this.open.pop();
+        this.pendingKey = this.keys.pop() ?? '';
+        this.add(done);
+    }
+    key(name) {
+        this.pendingKey = name;
+    }
+    add(value) {
+        const parent = this.open[this.open.length - 1];
+        if (parent === undefined) {
+            this.complete = true;
+            this.result = value;
+        }
+        else if (Array.isArray(parent)) {
+            parent.push(value);
+        }
+        else if (this.pendingKey === '__proto__') {
+            // As JSON.parse does: an own property, not the prototype.
+            Object.defineProperty(parent, '__proto__', { value, writable: true, enumerable: true, configurable: true });
+        }
+        else {
+            parent[this.pendingKey] = value;
+        }
+    }
+}
+//# sourceMappingURL=value-builder.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/json-stream/item-stream.js
+
+
+const UNREAD = { kind: 'count', max: 0 };
+class JsonItemStream {
+    routes;
+    tokenizer;
+    frames = [];
+    /** One step per walked container: its current key or index. */
+    steps = [];
+    /**
+     * The document's top level with every container left empty (`{"stats": {}, "tests": []}`), or its item count
+     * when it is an array: what a refusal shows of it (json-input.ts's describeJson), without keeping it.
+     */
+    top;
+    topItems = 0;
+    constructor(source, expected, routes) {
+        this.routes = routes;
+        this.tokenizer = new JsonTokenizer(source, expected, this);
+    }
+    write(text) {
+        this.tokenizer.write(text);
+    }
+    end() {
+        this.tokenizer.end();
+    }
+    /** The document as describeJson needs it: its top-level keys (containers empty), or an array as long as it. */
+    get shape() {
+        return Array.isArray(this.top) ? new Array(this.topItems) : this.top;
+    }
+    openObject() {
+        this.start(true, true);
+    }
+    openArray() {
+        this.start(true, false);
+    }
+    closeObject() {
+        this.close();
+    }
+    closeArray() {
+        this.close();
+    }
+    key(name) {
+        const frame = this.frames[this.frames.length - 1];
+        if (frame?.kind === 'build')
+            frame.builder.key(name);
+        else if (frame?.kind === 'walk')
+            this.steps[this.steps.length - 1] = name;
+    }
+    string(value) {
+        this.scalar(value);
+    }
+    scalar(value) {
+        const frame = this.frames[this.frames.length - 1];
+        if (frame?.kind === 'skip')
+            return;
+        if (frame?.kind === 'build') {
+            frame.builder.add(value);
+            this.finishBuild(frame);
+            return;
+        }
+        const path = this.nextPath();
+        this.record(path, value);
+        if (this.routes.route(path, false) !== 'skip')
+            this.routes.value(path, value);
+    }
+    limit() {
+        const frame = this.frames[this.frames.length - 1];
+        if (frame?.kind === 'build')
+            return this.routes.limit(frame.builder.currentKey);
+        if (frame?.kind === 'skip')
+            return UNREAD;
+        const last = this.steps[this.steps.length - 1];
+        return this.routes.limit(typeof last === 'string' ? last : undefined);
+    }
+    start(container, isObject) {
+        const frame = this.frames[this.frames.length - 1];
+        if (frame?.kind === 'skip') {
+            frame.depth += 1;
+            return;
+        }
+        if (frame?.kind === 'build') {
+            if (isObject)
+                frame.builder.openObject();
+            else
+                frame.builder.openArray();
+            return;
+        }
+        const path = this.nextPath();
+        this.record(path, isObject ? {} : []);
+        const route = this.routes.route(path, container);
+        if (route === 'skip')
+            this.frames.push({ kind: 'skip', depth: 1 });
+        else if (route === 'build') {
+            const builder = new ValueBuilder();
+            if (isObject)
+                builder.openObject();
+            else
+                builder.openArray();
+            this.frames.push({ kind: 'build', builder, path: [...path] });
+        }
+        else {
+            this.routes.opened?.(path, isObject);
+            this.frames.push({ kind: 'walk', isObject, next: 0 });
+            this.steps.push(isObject ? '' : -1);
+        }
+    }
+    close() {
+        const frame = this.frames[this.frames.length - 1];
+        if (frame?.kind === 'skip') {
+            if (--frame.depth === 0)
+                this.frames.pop();
+        }
+        else if (frame?.kind === 'build') {
+            frame.builder.close();
+            this.finishBuild(frame);
+        }
+        else if (frame?.kind === 'walk') {
+            this.frames.pop();
+            this.steps.pop();
+            this.routes.closed?.(this.steps);
+        }
+    }
+    finishBuild(frame) {
+        if (!frame.builder.complete)
+            return;
+        this.frames.pop();
+        this.routes.value(frame.path, frame.builder.result);
+    }
+    record(path, value) {
+        if (path.length === 0)
+            this.top = value;
+        else if (path.length === 1 && typeof path[0] === 'number')
+            this.topItems += 1;
+        else if (path.length === 1 && this.top !== null && typeof this.top === 'object') {
+            // As JSON.parse does: `__proto__` is an own key, not the prototype.
+            Object.defineProperty(this.top, path[0], { value, writable: true, enumerable: true, configurable: true });
+        }
+    }
+    /** The path of the value about to start: in an array, the next index is taken. */
+    nextPath() {
+        const frame = this.frames[this.frames.length - 1];
+        if (frame?.kind === 'walk' && !frame.isObject)
+            this.steps[this.steps.length - 1] = frame.next++;
+        return this.steps;
+    }
+}
+/** Reads `chunks` through a JsonItemStream, handing over what `take` returns after every piece and at the end. */
+async function* readItems(chunks, stream, take, finish) {
+    for await (const chunk of chunks) {
+        stream.write(chunk);
+        const ready = take();
+        if (ready.length > 0)
+            yield ready;
+    }
+    stream.end();
+    finish();
+    const rest = take();
+    if (rest.length > 0)
+        yield rest;
+}
+/** Does the document's top level (JsonItemStream's `shape`) hold an array under `key`, as its last value there? */
+function holdsArray(shape, key) {
+    return shape !== null && typeof shape === 'object' && !Array.isArray(shape) && Array.isArray(shape[key]);
+}
+//# sourceMappingURL=item-stream.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/allure/allure.js
 
 
@@ -39305,9 +40045,16 @@ const STATUS = new Map([
     ['broken', 'error'],
     ['skipped', 'skipped'],
 ]);
+/** What groups a result with its retries and orders it, without converting it: uuid, history key, stop time. */
+function allureIdentity(json, source) {
+    const uuid = str(json.uuid) ?? source;
+    const start = typeof json.start === 'number' ? json.start : undefined;
+    const stop = typeof json.stop === 'number' ? json.stop : undefined;
+    return { uuid, key: str(json.historyId) ?? str(json.testCaseId) ?? str(json.fullName) ?? uuid, stop: stop ?? start ?? 0 };
+}
 /** One `*-result.json` → its run; `source` is the result file's path as it will be shown. */
 function allureRun(json, source) {
-    const uuid = str(json.uuid) ?? source;
+    const { uuid, key, stop: order } = allureIdentity(json, source);
     const labels = json_values_objects(json.labels).map((l) => ({ name: str(l.name) ?? '', value: str(l.value) ?? '' }));
     const label = (name) => labels.filter((l) => l.name === name && l.value.trim() !== '').map((l) => l.value.trim());
     const rawStatus = str(json.status) ?? 'unknown';
@@ -39341,8 +40088,8 @@ function allureRun(json, source) {
     };
     return {
         uuid,
-        key: str(json.historyId) ?? str(json.testCaseId) ?? str(json.fullName) ?? uuid,
-        stop: stop ?? start ?? 0,
+        key,
+        stop: order,
         result: {
             source,
             suitePath,
@@ -39453,6 +40200,46 @@ function dedupe(properties) {
     return properties.filter((p) => (seen.has(p.value) ? false : (seen.add(p.value), true)));
 }
 //# sourceMappingURL=allure.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/allure/allure-file.js
+/**
+ * One Allure JSON file (`*-result.json`, `*-container.json`, `*-globals.json`) as a value. Most are a few
+ * kilobytes and read with JSON.parse; a large one (a test that attached megabytes of trace or logged into its
+ * status details) is read in pieces through the tokenizer, its long strings cut as they are read, so memory
+ * stays bounded whatever the file's size.
+ */
+
+
+
+
+/** Files up to this size are parsed whole: JSON.parse is several times faster than the tokenizer. */
+const WHOLE_FILE_BYTES = 4 * 1024 * 1024;
+const allure_file_KEPT = { kind: 'text', max: MAX_STACK_CHARS };
+const OTHER = { kind: 'text', max: MAX_OUTPUT_CHARS };
+/** Builds the document whole, its strings cut: a result's message and trace to the stack cap, others to the output cap. */
+class AllureFileReader {
+    result;
+    route(_path) {
+        return 'build';
+    }
+    value(_path, value) {
+        this.result = value;
+    }
+    limit(key) {
+        return key === 'message' || key === 'trace' ? allure_file_KEPT : OTHER;
+    }
+}
+/** The file's JSON value; `size` is what stat said. Throws (a SyntaxError or an InputError) when it is not JSON. */
+async function readAllureFile(file, shown, size) {
+    if (size <= WHOLE_FILE_BYTES)
+        return JSON.parse(stripBom(await (0,promises_.readFile)(file, 'utf8')));
+    const reader = new AllureFileReader();
+    const stream = new JsonItemStream(shown, 'an Allure result (<uuid>-result.json)', reader);
+    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(file, { encoding: 'utf8', highWaterMark: 1024 * 1024 }))
+        stream.write(chunk);
+    stream.end();
+    return reader.result;
+}
+//# sourceMappingURL=allure-file.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/allure/index.js
 /**
  * Allure results as one `Format` (a single `*-result.json` named on its own) and as a directory
@@ -39467,8 +40254,11 @@ function dedupe(properties) {
 
 
 
+
 const EXPECTED = 'an Allure result (<uuid>-result.json)';
 const ALLURE_RESULT_FILE = /-result\.json$/;
+/** How Allure adapters name attachments (`<uuid>-attachment.<ext>`; allure2's demo data `attachment-report.xml`). */
+const ALLURE_ATTACHMENT = /(^|-)attachment[-.]/;
 const CONTAINER_FILE = /-container\.json$/;
 // allure-js 3 writes errors outside any test (a `beforeAll` that threw, so its tests were skipped) here.
 const GLOBALS_FILE = /-globals\.json$/;
@@ -39479,7 +40269,11 @@ const allureResult = {
     /** An object with Allure's own `historyId` or `stage` next to `uuid` and `status`: no other format writes those. */
     sniff: (head) => /^\s*\{/.test(head) && /"uuid"\s*:/.test(head) && /"(historyId|stage)"\s*:/.test(head) && /"status"\s*:/.test(head),
     async *parse(chunks, ctx) {
-        const json = parseJson(await collectText(chunks), ctx.source, EXPECTED);
+        const reader = new AllureFileReader();
+        const stream = new JsonItemStream(ctx.source, EXPECTED, reader);
+        for await (const _ of readItems(chunks, stream, () => [], () => undefined))
+            ;
+        const json = reader.result;
         if (!json_values_isObject(json)) {
             throw new errors_InputError('INPUT_NOT_RESULTS', ctx.source, `${ctx.source} is JSON but not ${EXPECTED}: ${describeJson(json)}. Pass the allure-results directory.`);
         }
@@ -39495,6 +40289,12 @@ async function holdsAllureResults(directory) {
  * Read an `allure-results` directory: every `*-result.json` and `*-container.json` directly in it. A file that
  * cannot be read or is not JSON is named in a warning and left out, so one broken file does not lose the rest.
  * Each result's `source` is its own file (`<dir>/<uuid>-result.json`), so attachments resolve beside it.
+ *
+ * Memory does not grow with the results' content: the containers are read first (only the fixtures that failed
+ * are kept), then a first pass over the results keeps each one's history key, stop time and failed fixture, and
+ * a second reads the files again one test at a time (a test's retries together) and hands each result over.
+ * One file is read at a time, a large one in pieces (./allure-file.ts). Warnings keep the order of a single
+ * pass: the result files', then the containers' and globals'.
  */
 async function readAllureDirectory(directory, options) {
     const absolute = external_node_path_.resolve(options.cwd, directory);
@@ -39504,30 +40304,65 @@ async function readAllureDirectory(directory, options) {
         throw new errors_InputError('INPUT_NOT_RESULTS', directory, `${directory} is a directory without Allure results: no *-result.json file in it. Pass the allure-results directory your Allure ` +
             'adapter writes (allure-jest, allure-playwright, allure-vitest, allure-pytest…), or the result files themselves.');
     }
-    const runs = [];
-    const fixtures = [];
-    for (const name of [...resultFiles, ...names.filter((n) => CONTAINER_FILE.test(n) || GLOBALS_FILE.test(n))]) {
+    const later = [];
+    const fixtureOf = await readFixtures(absolute, directory, names, { ...options, warn: (message) => later.push(message) });
+    const index = [];
+    for (const [file, name] of resultFiles.entries()) {
+        const json = await readJsonFile(external_node_path_.join(absolute, name), external_node_path_.join(directory, name), options);
+        if (json === undefined)
+            continue;
+        const { uuid, key, stop } = allureIdentity(json, name);
+        index.push({ file, key, stop, fixture: fixtureOf.get(uuid) });
+    }
+    for (const message of later)
+        options.warn(message);
+    // The order allureResults gives: by stop time, each test where it first ran.
+    const groups = new Map();
+    for (const entry of index.sort((a, b) => a.stop - b.stop || a.file - b.file)) {
+        const group = groups.get(entry.key);
+        if (group === undefined)
+            groups.set(entry.key, [entry]);
+        else
+            group.push(entry);
+    }
+    for (const group of groups.values()) {
+        const runs = [];
+        for (const entry of group) {
+            const name = resultFiles[entry.file];
+            const shown = external_node_path_.join(directory, name);
+            const json = await readJsonFile(external_node_path_.join(absolute, name), shown, options);
+            // Read again as the first pass grouped it: a file rewritten in between still counts once, under its first key.
+            if (json !== undefined)
+                runs.push({ ...allureRun(json, shown), key: entry.key });
+        }
+        const fixtures = [...new Set(group.map((e) => e.fixture).filter((f) => f !== undefined))];
+        for (const result of allureResults(runs, fixtures))
+            options.onResult(result);
+    }
+}
+/** The containers' failed fixtures by the uuid of each result they apply to; the globals' errors warned about. */
+async function readFixtures(absolute, directory, names, options) {
+    const fixtureOf = new Map();
+    for (const name of names.filter((n) => CONTAINER_FILE.test(n) || GLOBALS_FILE.test(n))) {
         const shown = external_node_path_.join(directory, name);
         const json = await readJsonFile(external_node_path_.join(absolute, name), shown, options);
         if (json === undefined)
             continue;
-        if (ALLURE_RESULT_FILE.test(name))
-            runs.push(allureRun(json, shown));
-        else if (GLOBALS_FILE.test(name)) {
+        if (GLOBALS_FILE.test(name)) {
             for (const error of json_values_objects(json.errors)) {
                 const message = firstLineOf(str(error.message) ?? '');
                 if (message !== undefined)
                     options.warn(`${shown}: Allure recorded an error outside any test: ${message}`);
             }
+            continue;
         }
-        else {
-            const failure = allureFixtureFailure(json);
-            if (failure !== undefined)
-                fixtures.push(failure);
-        }
+        const failure = allureFixtureFailure(json);
+        if (failure !== undefined)
+            for (const child of failure.children)
+                if (!fixtureOf.has(child))
+                    fixtureOf.set(child, failure);
     }
-    for (const result of allureResults(runs, fixtures))
-        options.onResult(result);
+    return fixtureOf;
 }
 async function readJsonFile(file, shown, options) {
     try {
@@ -39538,13 +40373,17 @@ async function readJsonFile(file, shown, options) {
             options.warn(`${shown} is larger than the limit for one result file, so it was left out.`);
             return undefined;
         }
-        const json = JSON.parse(stripBom(await (0,promises_.readFile)(file, 'utf8')));
+        const json = await readAllureFile(file, shown, info.size);
         if (json_values_isObject(json))
             return json;
         options.warn(`${shown} is not an Allure result (${describeJson(json)}), so it was left out.`);
     }
     catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
+        const reason = error instanceof errors_InputError
+            ? error.message.replace(/^.*? is not valid JSON: /, 'not valid JSON: ').replace(/\. Expected [\s\S]*$/, '')
+            : error instanceof Error
+                ? error.message
+                : String(error);
         options.warn(`${shown} could not be read (${reason}), so it was left out; the test it holds is missing from the results. Regenerate it.`);
     }
     return undefined;
@@ -39827,115 +40666,6 @@ async function* readLinesInBatches(chunks, reader) {
     yield reader.take();
 }
 //# sourceMappingURL=json-lines.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/json-stream/long-string.js
-/**
- * How a long JSON string is kept while it is read in pieces, so that a 200 MB string costs what a 200 KB one
- * does: its head and tail are kept, the rest only counted.
- */
-class LongString {
-    limit;
-    full = '';
-    head = '';
-    /**
-     * The last pieces, at least `max + 4` characters once cut, each kept as it came: joining them at every piece
-     * would make strings over 128 KiB, which V8 allocates one by one outside its young space (measured ten times
-     * slower on a 200 MB string).
-     */
-    tail = [];
-    tailLength = 0;
-    cut = false;
-    total = 0;
-    constructor(limit) {
-        this.limit = limit;
-    }
-    append(piece) {
-        this.total += piece.length;
-        const { kind, max } = this.limit;
-        if (kind === 'count')
-            return;
-        if (kind === 'whole') {
-            this.full = this.total <= max ? this.full + piece : '';
-            return;
-        }
-        if (!this.cut) {
-            this.full += piece;
-            if (this.full.length <= 2 * max + 4)
-                return;
-            this.cut = true;
-            this.head = detached(this.full.slice(0, max));
-            piece = this.full.slice(-max - 4);
-            this.full = '';
-        }
-        this.tail.push(piece);
-        this.tailLength += piece.length;
-        while (this.tailLength - this.tail[0].length >= max + 4)
-            this.tailLength -= this.tail.shift().length;
-    }
-    /** `parts` one after the other; joined into one flat string first, unless nothing is kept. */
-    appendAll(parts) {
-        if (this.limit.kind === 'count') {
-            for (const part of parts)
-                this.total += part.length;
-            return;
-        }
-        this.append(parts.length === 1 ? parts[0] : parts.join(''));
-    }
-    /** The decoded string's whole length, kept or not. */
-    get length() {
-        return this.total;
-    }
-    value() {
-        const { kind, max } = this.limit;
-        if (kind === 'count' || (kind === 'whole' && this.total > max))
-            return '';
-        const whole = this.cut ? undefined : this.full;
-        if (whole !== undefined && whole.length <= max)
-            return detached(whole);
-        const head = this.cut ? this.head : whole.slice(0, max);
-        const tail = this.cut ? this.tail.join('') : whole.slice(-max - 4);
-        return kind === 'text' ? clipped(head, tail, this.total, max) : clippedBase64(head, tail, this.total, max);
-    }
-}
-/** A complete string under `limit`: itself when short enough, otherwise cut as LongString cuts it. */
-function limited(text, limit) {
-    if (limit.kind === 'count')
-        return '';
-    if (text.length <= limit.max)
-        return text;
-    if (limit.kind === 'whole')
-        return '';
-    const long = new LongString(limit);
-    long.append(text);
-    return long.value();
-}
-/** A quarter head, a marker, the tail: `max` characters at most, marker included. */
-function clipped(head, tail, total, max) {
-    const headLength = Math.floor(max / 4);
-    const tailLength = Math.max(0, max - headLength - marker(total).length);
-    return `${head.slice(0, headLength)}${marker(total - headLength - tailLength)}${tail.slice(tail.length - tailLength)}`;
-}
-const marker = (omitted) => `\n… [${omitted} characters omitted] …\n`;
-function clippedBase64(head, tail, total, max) {
-    const headLength = Math.floor(max / 16) * 4;
-    // The tail starts on a 4-character boundary of the whole string, so that it decodes on its own.
-    const tailStart = Math.ceil((total - (max - headLength)) / 4) * 4;
-    const tailPart = tail.slice(tail.length - (total - tailStart));
-    const omittedBytes = Math.floor(((tailStart - headLength) * 3) / 4);
-    let marker = `\n… [${omittedBytes} bytes omitted] …\n`;
-    // Padded to whole 3-byte groups: an `=` in the middle would end the decoding there.
-    while (Buffer.byteLength(marker) % 3 !== 0)
-        marker = ` ${marker}`;
-    return `${head.slice(0, headLength)}${Buffer.from(marker).toString('base64')}${tailPart}`;
-}
-/**
- * A copy of `text` that does not keep the piece it was cut from alive: V8 makes a substring of 13 or more
- * characters a view of its parent, so a title kept in a result would otherwise hold a whole piece of the file
- * in memory. (Concatenation then slicing forces a flat copy.)
- */
-function detached(text) {
-    return text.length < 13 ? text : (' ' + text).slice(1);
-}
-//# sourceMappingURL=long-string.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/dart/dart.js
 
 
@@ -40326,14 +41056,576 @@ function dedent(text) {
         .trim();
 }
 //# sourceMappingURL=go-test.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/duration.js
+/**
+ * A JUnit `time` attribute as whole milliseconds. Seconds as most producers write them ("1.5", "1,234.5",
+ * "0,014", "1,234", "1.5e-3"), with a unit ("1.5s", "150ms", "2m", "1h"), or as a clock ("00:01:02", "01:02.5").
+ * `undefined` with `readable: false` when the value is none of these, so the reader can name it in a warning.
+ */
+
+const PLAIN_SECONDS = /^\d{1,9}(?:\.\d{1,9})?$/;
+/**
+ * One comma and no point is a decimal comma, whatever the digits after it: a producer in a locale that writes
+ * "1,234" means 1.234 s (a test of twenty minutes written with a thousands separator but no decimals is not
+ * seen in the wild). A comma beside a point groups thousands ("1,234.5" is 1234.5 s): left to secondsToMs.
+ */
+const DECIMAL_COMMA = /^(\d{1,9}),(\d{1,9})$/;
+const READABLE_NONE = { readable: true };
+const WITH_UNIT = /^(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|sec|m|min|h)$/i;
+const CLOCK = /^(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)$/;
+const UNIT_MS = new Map([
+    ['ms', 1],
+    ['s', 1000],
+    ['sec', 1000],
+    ['m', 60_000],
+    ['min', 60_000],
+    ['h', 3_600_000],
+]);
+function readDuration(value) {
+    if (value === undefined)
+        return READABLE_NONE;
+    // The common case first: plain seconds ("0.013").
+    if (PLAIN_SECONDS.test(value))
+        return { ms: Math.round(Number(value) * 1000), readable: true };
+    const text = value.trim();
+    if (text === '')
+        return READABLE_NONE;
+    const comma = DECIMAL_COMMA.exec(text);
+    if (comma !== null)
+        return { ms: Math.round(Number(`${comma[1]}.${comma[2]}`) * 1000), readable: true };
+    const unit = WITH_UNIT.exec(text);
+    if (unit !== null)
+        return { ms: Math.round(Number(unit[1]) * (UNIT_MS.get((unit[2] ?? '').toLowerCase()) ?? 1000)), readable: true };
+    const clock = CLOCK.exec(text);
+    if (clock !== null) {
+        const seconds = Number(clock[1] ?? 0) * 3600 + Number(clock[2]) * 60 + Number(clock[3]);
+        return { ms: Math.round(seconds * 1000), readable: true };
+    }
+    const ms = secondsToMs(text);
+    return ms === undefined ? { readable: false } : { ms, readable: true };
+}
+//# sourceMappingURL=duration.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/xml-entities.js
+/** The only entities an XML document without a DTD can use. */
+const XML_ENTITIES = new Map([
+    ['lt', '<'],
+    ['gt', '>'],
+    ['amp', '&'],
+    ['quot', '"'],
+    ['apos', "'"],
+]);
+const DECIMAL = /^#\d{1,7}$/;
+const HEX = /^#x[0-9a-fA-F]{1,6}$/;
+/** What a reference looks like: a name, or a character number in decimal or hex. */
+const REFERENCE_SHAPE = /^(?:[A-Za-z_][\w.-]*|#\d+|#x[0-9a-fA-F]+)$/;
+/** References longer than this are not looked at (HTML's longest entity name has 31 characters). */
+const LONGEST_REFERENCE = 34;
+/**
+ * The five XML entities and numeric character references, decoded in one left-to-right pass, so `&amp;lt;`
+ * becomes `&lt;` and never `<`. A reference that no DTD declares (`&nbsp;`: files written by hand or by HTML
+ * templates) or that names no allowed character (`&#0;`) is dropped, as a lenient XML reader does; an `&` that
+ * starts no reference (`a & b`) stays. NUL characters, never allowed in XML, are dropped too. (A loop, not a
+ * replace with a callback: every test name passes through here.)
+ */
+function decodeXmlEntities(text) {
+    if (text.includes('\0'))
+        text = text.replaceAll('\0', '');
+    let amp = text.indexOf('&');
+    if (amp === -1)
+        return text;
+    let out = '';
+    let done = 0;
+    while (amp !== -1) {
+        const semi = text.indexOf(';', amp + 2);
+        if (semi === -1)
+            break;
+        const decoded = semi - amp <= LONGEST_REFERENCE ? decodeReference(text.slice(amp + 1, semi)) : undefined;
+        if (decoded === undefined) {
+            amp = text.indexOf('&', amp + 1);
+            continue;
+        }
+        out += text.slice(done, amp) + decoded;
+        done = semi + 1;
+        amp = text.indexOf('&', done);
+    }
+    return done === 0 ? text : out + text.slice(done);
+}
+/** A reference's replacement: its character, '' for one that is dropped, undefined for no reference at all. */
+function decodeReference(name) {
+    const named = XML_ENTITIES.get(name);
+    if (named !== undefined)
+        return named;
+    if (!REFERENCE_SHAPE.test(name))
+        return undefined;
+    const code = DECIMAL.test(name) ? Number.parseInt(name.slice(1), 10) : HEX.test(name) ? Number.parseInt(name.slice(2), 16) : Number.NaN;
+    const valid = code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff);
+    return valid ? String.fromCodePoint(code) : '';
+}
+/**
+ * A copy of `text` that does not keep the piece it was cut from alive: V8 makes a substring of 13 or more
+ * characters a view of its parent, so a test name kept in a result would otherwise hold a whole 1 MiB piece
+ * of the file in memory. (Concatenation then slicing forces a flat copy.)
+ */
+function xml_entities_detached(text) {
+    return text.length < 13 ? text : (' ' + text).slice(1);
+}
+//# sourceMappingURL=xml-entities.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/suite-context.js
+function rootContext() {
+    return { parent: undefined, name: '', ownProperties: [], properties: [] };
+}
+function childContext(parent, name, file) {
+    const context = { parent, name, ownProperties: [], properties: parent.properties };
+    if (file !== undefined)
+        context.file = file;
+    return context;
+}
+/** The names of the enclosing suites that have one, outermost first; built once per level that asks. */
+function suitePathOf(context) {
+    if (context === undefined)
+        return [];
+    if (context.path !== undefined)
+        return context.path;
+    const names = [];
+    let level = context;
+    while (level !== undefined && level.path === undefined) {
+        if (level.name !== '')
+            names.push(level.name);
+        level = level.parent;
+    }
+    const outer = level?.path ?? [];
+    // A level that adds no name shares its parent's list.
+    context.path = names.length === 0 ? outer : [...outer, ...names.reverse()];
+    return context.path;
+}
+//# sourceMappingURL=suite-context.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/testcase.js
+
+
+
+
+
+const RESULT_KINDS = new Map([
+    ['error', 'error'],
+    ['failure', 'failed'],
+    ['skipped', 'skipped'],
+    ['disabled', 'skipped'],
+]);
+const EARLIER_RUNS = new Map([
+    ['flakyFailure', 'failed'],
+    ['flakyError', 'error'],
+]);
+const LATER_RUNS = new Map([
+    ['rerunFailure', 'failed'],
+    ['rerunError', 'error'],
+]);
+/** The empty list a result without tags or attachments shares (frozen: adding to one would add to all). */
+const testcase_NONE = Object.freeze([]);
+class TestcaseBuilder {
+    attrs;
+    context;
+    // Most testcases hold no element at all: the lists are made for the first one (see the reader's `child`).
+    results = testcase_NONE;
+    systemOut = testcase_NONE;
+    systemErr = testcase_NONE;
+    properties = testcase_NONE;
+    /** The testcase's own output, kept until its suite's output is known (failed testcases get both). */
+    ownOutput;
+    constructor(attrs, context) {
+        this.attrs = attrs;
+        this.context = context;
+    }
+    ownResults() {
+        if (this.results === testcase_NONE)
+            this.results = [];
+        return this.results;
+    }
+    ownSystemOut() {
+        if (this.systemOut === testcase_NONE)
+            this.systemOut = [];
+        return this.systemOut;
+    }
+    ownSystemErr() {
+        if (this.systemErr === testcase_NONE)
+            this.systemErr = [];
+        return this.systemErr;
+    }
+    ownProperties() {
+        if (this.properties === testcase_NONE)
+            this.properties = [];
+        return this.properties;
+    }
+    /** `unreadableTime` is told a `time` that is not a duration (the result then has none). */
+    build(source, unreadableTime) {
+        const attrs = this.attrs;
+        const attempts = this.attempts();
+        const final = attempts[attempts.length - 1];
+        // Most testcases have no output and no result element: no lists built for them.
+        const ownStreams = this.systemOut.length + this.systemErr.length === 0 ? undefined : joinOutput(this.systemOut, this.systemErr);
+        this.ownOutput = this.results.length === 0 ? ownStreams : joinParts([ownStreams, ...this.attemptOutputs()]);
+        let durationMs = plainSecondsMs(attrs.time);
+        if (durationMs === -1) {
+            const time = readDuration(attrs.time);
+            if (!time.readable)
+                unreadableTime(attrs.time ?? '');
+            durationMs = time.ms;
+        }
+        const classname = this.keptClassname(nonEmpty(attrs.classname ?? attrs.class));
+        const ownFile = nonEmpty(attrs.file ?? attrs.filepath);
+        const file = ownFile === undefined ? this.context.file : xml_entities_detached(ownFile);
+        if (attempts.length === 1 && durationMs !== undefined)
+            final.durationMs = durationMs;
+        // Assigned in one order, not spread: objects built with conditional spreads measured several times larger.
+        const result = {
+            source,
+            suitePath: suitePathOf(this.context),
+            name: xml_entities_detached(attrs.name ?? ''),
+            status: final.status,
+            properties: this.context.properties,
+            tags: testcase_NONE,
+            attachments: testcase_NONE,
+            attempts,
+        };
+        if (file !== undefined)
+            result.file = file;
+        // A `line` attribute (pytest, PHPUnit, Robot write it), for annotations: a positive whole number only.
+        const line = Number(attrs.line);
+        if (Number.isInteger(line) && line > 0)
+            result.line = line;
+        if (classname !== undefined)
+            result.classname = classname;
+        if (durationMs !== undefined)
+            result.durationMs = durationMs;
+        if (final.message !== undefined)
+            result.message = final.message;
+        if (final.stack !== undefined)
+            result.stack = final.stack;
+        if (this.ownOutput !== undefined)
+            result.output = clip(this.ownOutput, MAX_OUTPUT_CHARS);
+        if (this.properties.length > 0)
+            result.properties = mergeProperties([this.context.properties, this.properties]);
+        if (this.ownOutput !== undefined || final.status !== 'passed' || this.properties.length > 0) {
+            const attachments = readAttachments(this.ownOutput, attempts, this.properties);
+            if (attachments.length > 0)
+                result.attachments = attachments;
+        }
+        return result;
+    }
+    keptClassname(raw) {
+        if (raw === undefined)
+            return undefined;
+        const last = this.context.lastClassname;
+        if (last?.raw === raw)
+            return last.kept;
+        const kept = xml_entities_detached(raw);
+        this.context.lastClassname = { raw: kept, kept };
+        return kept;
+    }
+    /** Output written inside a surefire flaky/rerun element belongs to that run: labelled with it. */
+    attemptOutputs() {
+        return this.results
+            .filter((e) => e.output.length > 0)
+            .map((e) => {
+            const output = joinOutput(e.output, []);
+            return output === undefined ? undefined : `[${e.name} output]\n${output}`;
+        });
+    }
+    /** Every run of the testcase in order: flaky runs, the main outcome, then reruns. */
+    attempts() {
+        if (this.results.length === 0)
+            return [{ status: statusFromAttributes(this.attrs) }];
+        const earlier = [];
+        const later = [];
+        for (const element of this.results) {
+            const before = EARLIER_RUNS.get(element.name);
+            const after = LATER_RUNS.get(element.name);
+            if (before !== undefined)
+                earlier.push(attemptFrom(before, [element]));
+            if (after !== undefined)
+                later.push(attemptFrom(after, [element]));
+        }
+        return [...earlier, this.mainAttempt(), ...later];
+    }
+    mainAttempt() {
+        for (const [name, status] of RESULT_KINDS) {
+            const elements = this.results.filter((e) => e.name === name);
+            if (elements.length > 0)
+                return attemptFrom(status, elements);
+        }
+        return { status: statusFromAttributes(this.attrs) };
+    }
+}
+/**
+ * A repeat of a testcase already read in the same suite (same classname and name) is another run of it, as
+ * gotestsum --rerun-fails and several retry plugins write them: its attempts follow the earlier ones, and the
+ * last run decides status, message, stack and duration.
+ */
+function mergeRepeat(earlier, later) {
+    earlier.attempts.push(...later.attempts);
+    earlier.status = later.status;
+    for (const key of ['durationMs', 'message', 'stack']) {
+        if (later[key] === undefined)
+            delete earlier[key];
+        else
+            earlier[key] = later[key];
+    }
+    const output = joinParts([earlier.output, later.output]);
+    if (output !== undefined)
+        earlier.output = clip(output, MAX_OUTPUT_CHARS);
+    for (const attachment of later.attachments) {
+        // A copy, not a push: a result without attachments shares one frozen empty list.
+        if (!earlier.attachments.some((a) => sameAttachment(a, attachment)))
+            earlier.attachments = [...earlier.attachments, attachment];
+    }
+}
+/** A failed testcase's output gets its suite's own output after its own (that is where a person needs the log). */
+function withSuiteOutput(result, ownOutput, suiteOutput) {
+    if (suiteOutput === undefined)
+        return;
+    const output = joinParts([ownOutput, `[suite output]\n${suiteOutput}`]);
+    if (output !== undefined)
+        result.output = clip(output, MAX_OUTPUT_CHARS);
+}
+/**
+ * `time` written as plain seconds ("0.013", "12"), the form nearly every producer writes, as whole
+ * milliseconds (as readDuration gives them); -1 for anything else, which readDuration then reads. Checked a
+ * character at a time: a regular expression per testcase cost more than the rest of the duration.
+ */
+function plainSecondsMs(value) {
+    if (value === undefined)
+        return -1;
+    const length = value.length;
+    let i = 0;
+    while (i < length && isDigit(value.charCodeAt(i)))
+        i += 1;
+    if (i === 0 || i > 9)
+        return -1;
+    if (i < length) {
+        if (value.charCodeAt(i) !== 0x2e)
+            return -1;
+        const fraction = i + 1;
+        i = fraction;
+        while (i < length && isDigit(value.charCodeAt(i)))
+            i += 1;
+        if (i === fraction || i - fraction > 9 || i < length)
+            return -1;
+    }
+    return Math.round(Number(value) * 1000);
+}
+function isDigit(c) {
+    return c >= 0x30 && c <= 0x39;
+}
+const SKIPPED_WORDS = new Set(['skipped', 'skip', 'disabled', 'notrun', 'not run', 'ignored', 'pending', 'suppressed', 'excluded']);
+const FAILED_WORDS = new Set(['failed', 'failure', 'fail']);
+const ERROR_WORDS = new Set(['error', 'errored', 'broken']);
+/** `status="disabled"` (tst), `status="notrun"` (GoogleTest, jasmine), `result="skipped"` (GoogleTest ≥1.11). */
+function statusFromAttributes(attrs) {
+    if (attrs.result === undefined && attrs.status === undefined)
+        return 'passed';
+    return statusFromWord(attrs.result) ?? statusFromWord(attrs.status) ?? 'passed';
+}
+function statusFromWord(value) {
+    const word = value?.trim().toLowerCase();
+    if (word === undefined)
+        return undefined;
+    if (SKIPPED_WORDS.has(word))
+        return 'skipped';
+    if (FAILED_WORDS.has(word))
+        return 'failed';
+    if (ERROR_WORDS.has(word))
+        return 'error';
+    return undefined;
+}
+/**
+ * One attempt from its result elements (several `<failure>`s in one testcase are joined, not dropped).
+ * message = the `message` attribute, else the first line of the text, else the `type` attribute;
+ * stack = surefire's nested `<stackTrace>`, else the element's text.
+ */
+function attemptFrom(status, elements) {
+    const messages = [];
+    const stacks = [];
+    for (const element of elements) {
+        const stack = nonEmpty(stripAnsi((element.stackTrace ?? element.text).value()));
+        const message = nonEmpty(stripAnsi(element.attrs.message ?? '')) ?? firstLine(stack) ?? nonEmpty(element.attrs.type);
+        if (message !== undefined)
+            messages.push(message);
+        if (stack !== undefined)
+            stacks.push(stack);
+    }
+    const attempt = { status };
+    if (messages.length > 0)
+        attempt.message = xml_entities_detached(clip(messages.join('\n'), MAX_MESSAGE_CHARS));
+    if (stacks.length > 0)
+        attempt.stack = clip(stacks.join('\n\n'), MAX_STACK_CHARS);
+    return attempt;
+}
+/**
+ * Outer levels first; a name present at an inner level drops every outer value of that name. One pass from the
+ * innermost level out, so the cost is the number of properties, whatever the number of levels.
+ */
+function mergeProperties(levels) {
+    const nonEmpty = levels.filter((level) => level.length > 0);
+    if (nonEmpty.length === 0)
+        return [];
+    if (nonEmpty.length === 1)
+        return [...nonEmpty[0]];
+    const inner = new Set();
+    const kept = [];
+    for (let index = nonEmpty.length - 1; index >= 0; index -= 1) {
+        const level = nonEmpty[index];
+        kept.push(level.filter((property) => !inner.has(property.name)));
+        for (const property of level)
+            inner.add(property.name);
+    }
+    return kept.reverse().flat();
+}
+/** system-out then system-err, each trimmed; undefined when all are empty. */
+function joinOutput(out, err) {
+    return joinParts([...out, ...err].map((t) => nonEmpty(stripAnsi(t.value()))));
+}
+function joinParts(parts) {
+    const present = parts.filter((p) => p !== undefined);
+    return present.length === 0 ? undefined : present.join('\n');
+}
+const ATTACHMENT_MARKER = /\[\[ATTACHMENT\|([^\]\r\n]+)\]\]/g;
+/** `https://…`, `s3://…`, `file://…`: a location elsewhere, never a path on this machine. */
+const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
+/** A data: URI longer than this is named by its media type and size, not written out. */
+const DATA_URI_SHOWN_CHARS = 200;
+const LINK_SHOWN_CHARS = 2_000;
+/**
+ * The testcase's own `<property name="attachment" value="path"/>` entries, then markers in its own output and in
+ * failure texts (WebdriverIO writes them there). Paths stay as written: the upload resolves them safely.
+ * A URL or a `data:` URI (testmo and others write them there too) is no file: it becomes an attachment with a
+ * name and no path, which the description lists as a link and the upload never opens.
+ */
+function readAttachments(ownOutput, attempts, ownProperties) {
+    const attachments = [];
+    for (const property of ownProperties) {
+        if (property.name.toLowerCase() === 'attachment')
+            addAttachment(attachments, property.value.trim());
+    }
+    // Output first, then each attempt's message and stack (no list of them built: most hold no marker).
+    addMarkedAttachments(attachments, ownOutput);
+    for (const attempt of attempts) {
+        addMarkedAttachments(attachments, attempt.message);
+        addMarkedAttachments(attachments, attempt.stack);
+    }
+    return attachments;
+}
+function addMarkedAttachments(attachments, text) {
+    if (text === undefined || !text.includes('[[ATTACHMENT|'))
+        return;
+    for (const match of text.matchAll(ATTACHMENT_MARKER))
+        addAttachment(attachments, (match[1] ?? '').trim());
+}
+function addAttachment(attachments, written) {
+    if (written === '')
+        return;
+    const attachment = attachmentFrom(written);
+    if (!attachments.some((a) => sameAttachment(a, attachment)))
+        attachments.push(attachment);
+}
+/** A path as written, or a link (no path) for a URL or a `data:` URI. */
+function attachmentFrom(written) {
+    if (/^data:/i.test(written)) {
+        if (written.length <= DATA_URI_SHOWN_CHARS)
+            return { name: written };
+        const comma = written.indexOf(',');
+        const type = (comma === -1 ? written.slice(5, 80) : written.slice(5, Math.min(comma, 80))).split(';')[0] || 'text/plain';
+        return { name: `data: URI (${type}, ${written.length} characters inline, not recorded)` };
+    }
+    if (URL_SCHEME.test(written))
+        return { name: clip(written, LINK_SHOWN_CHARS) };
+    return { name: written.split(/[\\/]/).pop() ?? written, path: written };
+}
+function sameAttachment(a, b) {
+    return a.path === undefined && b.path === undefined ? a.name === b.name : a.path === b.path;
+}
+const OUTPUT_CAP = MAX_OUTPUT_CHARS;
+const STACK_CAP = MAX_STACK_CHARS;
+//# sourceMappingURL=testcase.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/go-test/reruns.js
+
+const SHOWN = 5;
+class RerunsAsAttempts {
+    inner;
+    ctx;
+    /** With repeatsAreRetries: failed results held until the stream ends or a rerun passes. */
+    held = new Map();
+    /** Without: the keys of failed results, to notice a repeat. */
+    failed = new Set();
+    reruns = 0;
+    /** The keys of the tests that ran again (within the failed ones, so bounded as they are). */
+    rerun = new Set();
+    shown = [];
+    out = [];
+    constructor(inner, ctx) {
+        this.inner = inner;
+        this.ctx = ctx;
+    }
+    line(line) {
+        this.inner.line(line);
+        this.collect();
+    }
+    end() {
+        this.inner.end();
+        this.collect();
+        this.out.push(...this.held.values());
+        this.held.clear();
+        if (this.reruns > 0) {
+            const shown = this.shown.map((t) => `"${t}"`).join(', ');
+            const more = this.rerun.size - this.shown.length;
+            this.ctx.warn(`${this.ctx.source}: ${this.rerun.size} test(s) ran again after failing, ${this.reruns} rerun(s) in all (${shown}${more > 0 ? ` and ${more} more` : ''}); ` +
+                'each run is read as a result of its own and the worst decides the case. If these are reruns (gotestsum --rerun-fails), set repeats-are-retries (--repeats-are-retries).');
+        }
+    }
+    take() {
+        const out = this.out;
+        this.out = [];
+        return out;
+    }
+    collect() {
+        for (const result of this.inner.take()) {
+            const key = [...result.suitePath, result.name].join('\u0000');
+            const failed = result.status === 'failed' || result.status === 'error';
+            if (this.ctx.repeatsAreRetries === true) {
+                const earlier = this.held.get(key);
+                if (earlier !== undefined) {
+                    mergeRepeat(earlier, result);
+                    if (!failed) {
+                        this.held.delete(key);
+                        this.out.push(earlier);
+                    }
+                }
+                else if (failed)
+                    this.held.set(key, result);
+                else
+                    this.out.push(result);
+                continue;
+            }
+            if (this.failed.has(key)) {
+                this.reruns += 1;
+                if (!this.rerun.has(key) && this.shown.length < SHOWN)
+                    this.shown.push([...result.suitePath.slice(1), result.name].join('/'));
+                this.rerun.add(key);
+            }
+            if (failed)
+                this.failed.add(key);
+            this.out.push(result);
+        }
+    }
+}
+//# sourceMappingURL=reruns.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/go-test/index.js
+
 
 
 // An event line: test2json writes `Time` (when known), then `Action`, then `Package` or `ImportPath` (none when
 // `go tool test2json` runs a test binary), then `Test`.
 const go_test_EVENT = /^\s*\{[^\n]*"Action"\s*:\s*"(?:start|run|output|pass|fail|skip|pause|cont|bench|build-output|build-fail)"[^\n]*"(?:Package|ImportPath|Test)"\s*:/m;
 function readGoTestJsonInBatches(chunks, ctx) {
-    return readLinesInBatches(chunks, new GoTestReader(ctx.source));
+    return readLinesInBatches(chunks, new RerunsAsAttempts(new GoTestReader(ctx.source), ctx));
 }
 const goTestJson = {
     id: 'go-test-json',
@@ -40532,22 +41824,28 @@ function jest_clean(text) {
 
 
 function parseJestJson(json, source) {
-    const suites = json_values_isObject(json) ? json.testResults : undefined;
+    const suites = isObject(json) ? json.testResults : undefined;
     if (!Array.isArray(suites)) {
-        throw new errors_InputError('INPUT_NOT_RESULTS', source, `${source} is not Jest --json output: expected an object with a "testResults" array. ` + 'Run Jest with --json --outputFile=<file> and pass that file.');
+        throw new InputError('INPUT_NOT_RESULTS', source, `${source} is not Jest --json output: expected an object with a "testResults" array. ` + 'Run Jest with --json --outputFile=<file> and pass that file.');
     }
-    const results = [];
-    suites.forEach((suite, index) => {
-        if (!json_values_isObject(suite))
-            throw notAnObject(source, `testResults[${index}]`);
-        results.push(...jestFileResults(toFileResult(suite), { source }));
-    });
-    return results;
+    return suites.flatMap((suite, index) => jestSuiteResults(suite, index, source));
+}
+/** One `testResults[index]` entry → its tests' results. */
+function jestSuiteResults(suite, index, source) {
+    if (!json_values_isObject(suite))
+        throw notAnObject(source, `testResults[${index}]`);
+    return jestFileResults(toFileResult(suite), { source });
+}
+/** Does a `testResults[]` entry hold tests in either serialisation? */
+function isJestSuite(suite) {
+    return json_values_isObject(suite) && (Array.isArray(suite.assertionResults) || Array.isArray(suite.testResults));
 }
 /** One `testResults[]` entry in the shape of Jest's live TestResult. */
 function toFileResult(suite) {
     const execError = json_values_isObject(suite.testExecError) ? suite.testExecError : undefined;
-    const failureMessage = str(suite.message) ?? str(suite.failureMessage);
+    // Files converted through other tools carry every value as a string, null included (`"failureMessage": "null"`,
+    // jest-stare's own test data): that is no failure text.
+    const failureMessage = [str(suite.message), str(suite.failureMessage)].find((m) => m !== undefined && m !== 'null');
     // Only a failed file has a failure of its own; `message` of a passed one is empty or not the file's. The
     // aggregated shape has no file status: there a failure text or an execution error is the file's failure.
     const failed = suite.status === 'failed' || (suite.status === undefined && (execError !== undefined || (failureMessage ?? '') !== ''));
@@ -40575,30 +41873,78 @@ function notAnObject(source, where) {
     return new errors_InputError('INPUT_NOT_RESULTS', source, `${source}: ${where} is not an object. Expected Jest --json output; the file may have been edited or produced by another tool.`);
 }
 //# sourceMappingURL=jest-json.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/jest/index.js
-/** Jest `--json` output and Jest's aggregated results (reporter API, testResultsProcessor, jest-stare). Read whole for now (Jest's files stay small: one entry per test, no logs). */
+;// CONCATENATED MODULE: ./packages/core/dist/formats/jest/jest-stream.js
 
 
-
-
-async function* readJestJson(chunks, ctx) {
-    const json = parseJson(await collectText(chunks), ctx.source, 'Jest --json output');
-    const suites = json_values_isObject(json) ? json.testResults : undefined;
-    const jestLike = json_values_isObject(json) &&
-        Array.isArray(suites) &&
-        (typeof json.numTotalTests === 'number' || suites.some((s) => json_values_isObject(s) && (Array.isArray(s.assertionResults) || Array.isArray(s.testResults))));
-    if (!jestLike) {
-        throw new errors_InputError('INPUT_NOT_RESULTS', ctx.source, `${ctx.source} is JSON but not Jest --json output: ${describeJson(json)}. Expected "testResults" and "numTotalTests". ` +
-            'Run Jest with --json --outputFile=<file> and pass that file.');
+const jest_stream_KEPT = { kind: 'text', max: MAX_STACK_CHARS };
+const jest_stream_OTHER = { kind: 'text', max: MAX_OUTPUT_CHARS };
+const FAILURE_KEYS = new Set(['message', 'failureMessage', 'stack']);
+class JestStreamReader {
+    source;
+    ready = [];
+    suites = 0;
+    /** Whether the file is Jest's: it counts its tests, or one of its entries holds tests. */
+    jestLike = false;
+    constructor(source) {
+        this.source = source;
     }
-    yield* parseJestJson(json, ctx.source);
+    take() {
+        const out = this.ready;
+        this.ready = [];
+        return out;
+    }
+    route(path, container) {
+        if (path.length === 0)
+            return 'walk';
+        if (path.length === 1) {
+            if (path[0] === 'testResults')
+                return container ? 'walk' : 'skip';
+            return path[0] === 'numTotalTests' && !container ? 'walk' : 'skip';
+        }
+        return path.length === 2 ? 'build' : 'skip';
+    }
+    value(path, value) {
+        if (path.length === 1) {
+            if (typeof value === 'number')
+                this.jestLike = true;
+            return;
+        }
+        if (isJestSuite(value))
+            this.jestLike = true;
+        this.ready.push(...jestSuiteResults(value, this.suites++, this.source));
+    }
+    limit(key) {
+        // `failureMessages` items are in an array (no key).
+        return key === undefined || FAILURE_KEYS.has(key) ? jest_stream_KEPT : jest_stream_OTHER;
+    }
 }
+//# sourceMappingURL=jest-stream.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/jest/index.js
+/** Jest `--json` output and Jest's aggregated results (reporter API, testResultsProcessor, jest-stare), read in pieces (./jest-stream.ts). */
+
+
+
+
 const jestJson = {
     id: 'jest-json',
     label: 'Jest --json',
     writtenBy: "`jest --json --outputFile=results.json`, or Jest's aggregated results from a `testResultsProcessor` or jest-stare",
     sniff: (head) => /^\s*\{/.test(head) && /"(numTotalTests|testResults|assertionResults)"\s*:/.test(head),
-    parse: readJestJson,
+    async *parse(chunks, ctx) {
+        for await (const batch of jestJson.parseInBatches?.(chunks, ctx) ?? [])
+            yield* batch;
+    },
+    parseInBatches(chunks, ctx) {
+        const reader = new JestStreamReader(ctx.source);
+        const stream = new JsonItemStream(ctx.source, 'Jest --json output', reader);
+        const finish = () => {
+            if (holdsArray(stream.shape, 'testResults') && reader.jestLike)
+                return;
+            throw new errors_InputError('INPUT_NOT_RESULTS', ctx.source, `${ctx.source} is JSON but not Jest --json output: ${describeJson(stream.shape)}. Expected "testResults" and "numTotalTests". ` +
+                'Run Jest with --json --outputFile=<file> and pass that file.');
+        };
+        return readItems(chunks, stream, () => reader.take(), finish);
+    },
 };
 //# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/xml-input.js
@@ -40690,71 +42036,6 @@ function refuseXmlRoot(source, root, formats) {
     return new errors_InputError('INPUT_NOT_RESULTS', source, `${source} is XML but not test results this tool reads: ${what}. Expected ${expected}. ${instead}`);
 }
 //# sourceMappingURL=xml-input.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/xml-entities.js
-/** The only entities an XML document without a DTD can use. */
-const XML_ENTITIES = new Map([
-    ['lt', '<'],
-    ['gt', '>'],
-    ['amp', '&'],
-    ['quot', '"'],
-    ['apos', "'"],
-]);
-const DECIMAL = /^#\d{1,7}$/;
-const HEX = /^#x[0-9a-fA-F]{1,6}$/;
-/** What a reference looks like: a name, or a character number in decimal or hex. */
-const REFERENCE_SHAPE = /^(?:[A-Za-z_][\w.-]*|#\d+|#x[0-9a-fA-F]+)$/;
-/** References longer than this are not looked at (HTML's longest entity name has 31 characters). */
-const LONGEST_REFERENCE = 34;
-/**
- * The five XML entities and numeric character references, decoded in one left-to-right pass, so `&amp;lt;`
- * becomes `&lt;` and never `<`. A reference that no DTD declares (`&nbsp;`: files written by hand or by HTML
- * templates) or that names no allowed character (`&#0;`) is dropped, as a lenient XML reader does; an `&` that
- * starts no reference (`a & b`) stays. NUL characters, never allowed in XML, are dropped too. (A loop, not a
- * replace with a callback: every test name passes through here.)
- */
-function decodeXmlEntities(text) {
-    if (text.includes('\0'))
-        text = text.replaceAll('\0', '');
-    let amp = text.indexOf('&');
-    if (amp === -1)
-        return text;
-    let out = '';
-    let done = 0;
-    while (amp !== -1) {
-        const semi = text.indexOf(';', amp + 2);
-        if (semi === -1)
-            break;
-        const decoded = semi - amp <= LONGEST_REFERENCE ? decodeReference(text.slice(amp + 1, semi)) : undefined;
-        if (decoded === undefined) {
-            amp = text.indexOf('&', amp + 1);
-            continue;
-        }
-        out += text.slice(done, amp) + decoded;
-        done = semi + 1;
-        amp = text.indexOf('&', done);
-    }
-    return done === 0 ? text : out + text.slice(done);
-}
-/** A reference's replacement: its character, '' for one that is dropped, undefined for no reference at all. */
-function decodeReference(name) {
-    const named = XML_ENTITIES.get(name);
-    if (named !== undefined)
-        return named;
-    if (!REFERENCE_SHAPE.test(name))
-        return undefined;
-    const code = DECIMAL.test(name) ? Number.parseInt(name.slice(1), 10) : HEX.test(name) ? Number.parseInt(name.slice(2), 16) : Number.NaN;
-    const valid = code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff);
-    return valid ? String.fromCodePoint(code) : '';
-}
-/**
- * A copy of `text` that does not keep the piece it was cut from alive: V8 makes a substring of 13 or more
- * characters a view of its parent, so a test name kept in a result would otherwise hold a whole 1 MiB piece
- * of the file in memory. (Concatenation then slicing forces a flat copy.)
- */
-function xml_entities_detached(text) {
-    return text.length < 13 ? text : (' ' + text).slice(1);
-}
-//# sourceMappingURL=xml-entities.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/capped-text.js
 
 /**
@@ -41925,55 +43206,6 @@ const testngXml = {
     parseInBatches: (chunks, ctx) => readXmlInBatches(chunks, new TestngReader(ctx.source, (message) => ctx.warn(message))),
 };
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/duration.js
-/**
- * A JUnit `time` attribute as whole milliseconds. Seconds as most producers write them ("1.5", "1,234.5",
- * "0,014", "1,234", "1.5e-3"), with a unit ("1.5s", "150ms", "2m", "1h"), or as a clock ("00:01:02", "01:02.5").
- * `undefined` with `readable: false` when the value is none of these, so the reader can name it in a warning.
- */
-
-const PLAIN_SECONDS = /^\d{1,9}(?:\.\d{1,9})?$/;
-/**
- * One comma and no point is a decimal comma, whatever the digits after it: a producer in a locale that writes
- * "1,234" means 1.234 s (a test of twenty minutes written with a thousands separator but no decimals is not
- * seen in the wild). A comma beside a point groups thousands ("1,234.5" is 1234.5 s): left to secondsToMs.
- */
-const DECIMAL_COMMA = /^(\d{1,9}),(\d{1,9})$/;
-const READABLE_NONE = { readable: true };
-const WITH_UNIT = /^(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|sec|m|min|h)$/i;
-const CLOCK = /^(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)$/;
-const UNIT_MS = new Map([
-    ['ms', 1],
-    ['s', 1000],
-    ['sec', 1000],
-    ['m', 60_000],
-    ['min', 60_000],
-    ['h', 3_600_000],
-]);
-function readDuration(value) {
-    if (value === undefined)
-        return READABLE_NONE;
-    // The common case first: plain seconds ("0.013").
-    if (PLAIN_SECONDS.test(value))
-        return { ms: Math.round(Number(value) * 1000), readable: true };
-    const text = value.trim();
-    if (text === '')
-        return READABLE_NONE;
-    const comma = DECIMAL_COMMA.exec(text);
-    if (comma !== null)
-        return { ms: Math.round(Number(`${comma[1]}.${comma[2]}`) * 1000), readable: true };
-    const unit = WITH_UNIT.exec(text);
-    if (unit !== null)
-        return { ms: Math.round(Number(unit[1]) * (UNIT_MS.get((unit[2] ?? '').toLowerCase()) ?? 1000)), readable: true };
-    const clock = CLOCK.exec(text);
-    if (clock !== null) {
-        const seconds = Number(clock[1] ?? 0) * 3600 + Number(clock[2]) * 60 + Number(clock[3]);
-        return { ms: Math.round(seconds * 1000), readable: true };
-    }
-    const ms = secondsToMs(text);
-    return ms === undefined ? { readable: false } : { ms, readable: true };
-}
-//# sourceMappingURL=duration.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/trx/trx.js
 
 
@@ -42402,381 +43634,6 @@ const xunitXml = {
     parseInBatches: (chunks, ctx) => readXmlInBatches(chunks, new XunitReader(ctx.source, (message) => ctx.warn(message))),
 };
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/suite-context.js
-function rootContext() {
-    return { parent: undefined, name: '', ownProperties: [], properties: [] };
-}
-function childContext(parent, name, file) {
-    const context = { parent, name, ownProperties: [], properties: parent.properties };
-    if (file !== undefined)
-        context.file = file;
-    return context;
-}
-/** The names of the enclosing suites that have one, outermost first; built once per level that asks. */
-function suitePathOf(context) {
-    if (context === undefined)
-        return [];
-    if (context.path !== undefined)
-        return context.path;
-    const names = [];
-    let level = context;
-    while (level !== undefined && level.path === undefined) {
-        if (level.name !== '')
-            names.push(level.name);
-        level = level.parent;
-    }
-    const outer = level?.path ?? [];
-    // A level that adds no name shares its parent's list.
-    context.path = names.length === 0 ? outer : [...outer, ...names.reverse()];
-    return context.path;
-}
-//# sourceMappingURL=suite-context.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/testcase.js
-
-
-
-
-
-const RESULT_KINDS = new Map([
-    ['error', 'error'],
-    ['failure', 'failed'],
-    ['skipped', 'skipped'],
-    ['disabled', 'skipped'],
-]);
-const EARLIER_RUNS = new Map([
-    ['flakyFailure', 'failed'],
-    ['flakyError', 'error'],
-]);
-const LATER_RUNS = new Map([
-    ['rerunFailure', 'failed'],
-    ['rerunError', 'error'],
-]);
-/** The empty list a result without tags or attachments shares (frozen: adding to one would add to all). */
-const testcase_NONE = Object.freeze([]);
-class TestcaseBuilder {
-    attrs;
-    context;
-    // Most testcases hold no element at all: the lists are made for the first one (see the reader's `child`).
-    results = testcase_NONE;
-    systemOut = testcase_NONE;
-    systemErr = testcase_NONE;
-    properties = testcase_NONE;
-    /** The testcase's own output, kept until its suite's output is known (failed testcases get both). */
-    ownOutput;
-    constructor(attrs, context) {
-        this.attrs = attrs;
-        this.context = context;
-    }
-    ownResults() {
-        if (this.results === testcase_NONE)
-            this.results = [];
-        return this.results;
-    }
-    ownSystemOut() {
-        if (this.systemOut === testcase_NONE)
-            this.systemOut = [];
-        return this.systemOut;
-    }
-    ownSystemErr() {
-        if (this.systemErr === testcase_NONE)
-            this.systemErr = [];
-        return this.systemErr;
-    }
-    ownProperties() {
-        if (this.properties === testcase_NONE)
-            this.properties = [];
-        return this.properties;
-    }
-    /** `unreadableTime` is told a `time` that is not a duration (the result then has none). */
-    build(source, unreadableTime) {
-        const attrs = this.attrs;
-        const attempts = this.attempts();
-        const final = attempts[attempts.length - 1];
-        // Most testcases have no output and no result element: no lists built for them.
-        const ownStreams = this.systemOut.length + this.systemErr.length === 0 ? undefined : joinOutput(this.systemOut, this.systemErr);
-        this.ownOutput = this.results.length === 0 ? ownStreams : joinParts([ownStreams, ...this.attemptOutputs()]);
-        let durationMs = plainSecondsMs(attrs.time);
-        if (durationMs === -1) {
-            const time = readDuration(attrs.time);
-            if (!time.readable)
-                unreadableTime(attrs.time ?? '');
-            durationMs = time.ms;
-        }
-        const classname = this.keptClassname(nonEmpty(attrs.classname ?? attrs.class));
-        const ownFile = nonEmpty(attrs.file ?? attrs.filepath);
-        const file = ownFile === undefined ? this.context.file : xml_entities_detached(ownFile);
-        if (attempts.length === 1 && durationMs !== undefined)
-            final.durationMs = durationMs;
-        // Assigned in one order, not spread: objects built with conditional spreads measured several times larger.
-        const result = {
-            source,
-            suitePath: suitePathOf(this.context),
-            name: xml_entities_detached(attrs.name ?? ''),
-            status: final.status,
-            properties: this.context.properties,
-            tags: testcase_NONE,
-            attachments: testcase_NONE,
-            attempts,
-        };
-        if (file !== undefined)
-            result.file = file;
-        // A `line` attribute (pytest, PHPUnit, Robot write it), for annotations: a positive whole number only.
-        const line = Number(attrs.line);
-        if (Number.isInteger(line) && line > 0)
-            result.line = line;
-        if (classname !== undefined)
-            result.classname = classname;
-        if (durationMs !== undefined)
-            result.durationMs = durationMs;
-        if (final.message !== undefined)
-            result.message = final.message;
-        if (final.stack !== undefined)
-            result.stack = final.stack;
-        if (this.ownOutput !== undefined)
-            result.output = clip(this.ownOutput, MAX_OUTPUT_CHARS);
-        if (this.properties.length > 0)
-            result.properties = mergeProperties([this.context.properties, this.properties]);
-        if (this.ownOutput !== undefined || final.status !== 'passed' || this.properties.length > 0) {
-            const attachments = readAttachments(this.ownOutput, attempts, this.properties);
-            if (attachments.length > 0)
-                result.attachments = attachments;
-        }
-        return result;
-    }
-    keptClassname(raw) {
-        if (raw === undefined)
-            return undefined;
-        const last = this.context.lastClassname;
-        if (last?.raw === raw)
-            return last.kept;
-        const kept = xml_entities_detached(raw);
-        this.context.lastClassname = { raw: kept, kept };
-        return kept;
-    }
-    /** Output written inside a surefire flaky/rerun element belongs to that run: labelled with it. */
-    attemptOutputs() {
-        return this.results
-            .filter((e) => e.output.length > 0)
-            .map((e) => {
-            const output = joinOutput(e.output, []);
-            return output === undefined ? undefined : `[${e.name} output]\n${output}`;
-        });
-    }
-    /** Every run of the testcase in order: flaky runs, the main outcome, then reruns. */
-    attempts() {
-        if (this.results.length === 0)
-            return [{ status: statusFromAttributes(this.attrs) }];
-        const earlier = [];
-        const later = [];
-        for (const element of this.results) {
-            const before = EARLIER_RUNS.get(element.name);
-            const after = LATER_RUNS.get(element.name);
-            if (before !== undefined)
-                earlier.push(attemptFrom(before, [element]));
-            if (after !== undefined)
-                later.push(attemptFrom(after, [element]));
-        }
-        return [...earlier, this.mainAttempt(), ...later];
-    }
-    mainAttempt() {
-        for (const [name, status] of RESULT_KINDS) {
-            const elements = this.results.filter((e) => e.name === name);
-            if (elements.length > 0)
-                return attemptFrom(status, elements);
-        }
-        return { status: statusFromAttributes(this.attrs) };
-    }
-}
-/**
- * A repeat of a testcase already read in the same suite (same classname and name) is another run of it, as
- * gotestsum --rerun-fails and several retry plugins write them: its attempts follow the earlier ones, and the
- * last run decides status, message, stack and duration.
- */
-function mergeRepeat(earlier, later) {
-    earlier.attempts.push(...later.attempts);
-    earlier.status = later.status;
-    for (const key of ['durationMs', 'message', 'stack']) {
-        if (later[key] === undefined)
-            delete earlier[key];
-        else
-            earlier[key] = later[key];
-    }
-    const output = joinParts([earlier.output, later.output]);
-    if (output !== undefined)
-        earlier.output = clip(output, MAX_OUTPUT_CHARS);
-    for (const attachment of later.attachments) {
-        // A copy, not a push: a result without attachments shares one frozen empty list.
-        if (!earlier.attachments.some((a) => sameAttachment(a, attachment)))
-            earlier.attachments = [...earlier.attachments, attachment];
-    }
-}
-/** A failed testcase's output gets its suite's own output after its own (that is where a person needs the log). */
-function withSuiteOutput(result, ownOutput, suiteOutput) {
-    if (suiteOutput === undefined)
-        return;
-    const output = joinParts([ownOutput, `[suite output]\n${suiteOutput}`]);
-    if (output !== undefined)
-        result.output = clip(output, MAX_OUTPUT_CHARS);
-}
-/**
- * `time` written as plain seconds ("0.013", "12"), the form nearly every producer writes, as whole
- * milliseconds (as readDuration gives them); -1 for anything else, which readDuration then reads. Checked a
- * character at a time: a regular expression per testcase cost more than the rest of the duration.
- */
-function plainSecondsMs(value) {
-    if (value === undefined)
-        return -1;
-    const length = value.length;
-    let i = 0;
-    while (i < length && isDigit(value.charCodeAt(i)))
-        i += 1;
-    if (i === 0 || i > 9)
-        return -1;
-    if (i < length) {
-        if (value.charCodeAt(i) !== 0x2e)
-            return -1;
-        const fraction = i + 1;
-        i = fraction;
-        while (i < length && isDigit(value.charCodeAt(i)))
-            i += 1;
-        if (i === fraction || i - fraction > 9 || i < length)
-            return -1;
-    }
-    return Math.round(Number(value) * 1000);
-}
-function isDigit(c) {
-    return c >= 0x30 && c <= 0x39;
-}
-const SKIPPED_WORDS = new Set(['skipped', 'skip', 'disabled', 'notrun', 'not run', 'ignored', 'pending', 'suppressed', 'excluded']);
-const FAILED_WORDS = new Set(['failed', 'failure', 'fail']);
-const ERROR_WORDS = new Set(['error', 'errored', 'broken']);
-/** `status="disabled"` (tst), `status="notrun"` (GoogleTest, jasmine), `result="skipped"` (GoogleTest ≥1.11). */
-function statusFromAttributes(attrs) {
-    if (attrs.result === undefined && attrs.status === undefined)
-        return 'passed';
-    return statusFromWord(attrs.result) ?? statusFromWord(attrs.status) ?? 'passed';
-}
-function statusFromWord(value) {
-    const word = value?.trim().toLowerCase();
-    if (word === undefined)
-        return undefined;
-    if (SKIPPED_WORDS.has(word))
-        return 'skipped';
-    if (FAILED_WORDS.has(word))
-        return 'failed';
-    if (ERROR_WORDS.has(word))
-        return 'error';
-    return undefined;
-}
-/**
- * One attempt from its result elements (several `<failure>`s in one testcase are joined, not dropped).
- * message = the `message` attribute, else the first line of the text, else the `type` attribute;
- * stack = surefire's nested `<stackTrace>`, else the element's text.
- */
-function attemptFrom(status, elements) {
-    const messages = [];
-    const stacks = [];
-    for (const element of elements) {
-        const stack = nonEmpty(stripAnsi((element.stackTrace ?? element.text).value()));
-        const message = nonEmpty(stripAnsi(element.attrs.message ?? '')) ?? firstLine(stack) ?? nonEmpty(element.attrs.type);
-        if (message !== undefined)
-            messages.push(message);
-        if (stack !== undefined)
-            stacks.push(stack);
-    }
-    const attempt = { status };
-    if (messages.length > 0)
-        attempt.message = xml_entities_detached(clip(messages.join('\n'), MAX_MESSAGE_CHARS));
-    if (stacks.length > 0)
-        attempt.stack = clip(stacks.join('\n\n'), MAX_STACK_CHARS);
-    return attempt;
-}
-/**
- * Outer levels first; a name present at an inner level drops every outer value of that name. One pass from the
- * innermost level out, so the cost is the number of properties, whatever the number of levels.
- */
-function mergeProperties(levels) {
-    const nonEmpty = levels.filter((level) => level.length > 0);
-    if (nonEmpty.length === 0)
-        return [];
-    if (nonEmpty.length === 1)
-        return [...nonEmpty[0]];
-    const inner = new Set();
-    const kept = [];
-    for (let index = nonEmpty.length - 1; index >= 0; index -= 1) {
-        const level = nonEmpty[index];
-        kept.push(level.filter((property) => !inner.has(property.name)));
-        for (const property of level)
-            inner.add(property.name);
-    }
-    return kept.reverse().flat();
-}
-/** system-out then system-err, each trimmed; undefined when all are empty. */
-function joinOutput(out, err) {
-    return joinParts([...out, ...err].map((t) => nonEmpty(stripAnsi(t.value()))));
-}
-function joinParts(parts) {
-    const present = parts.filter((p) => p !== undefined);
-    return present.length === 0 ? undefined : present.join('\n');
-}
-const ATTACHMENT_MARKER = /\[\[ATTACHMENT\|([^\]\r\n]+)\]\]/g;
-/** `https://…`, `s3://…`, `file://…`: a location elsewhere, never a path on this machine. */
-const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
-/** A data: URI longer than this is named by its media type and size, not written out. */
-const DATA_URI_SHOWN_CHARS = 200;
-const LINK_SHOWN_CHARS = 2_000;
-/**
- * The testcase's own `<property name="attachment" value="path"/>` entries, then markers in its own output and in
- * failure texts (WebdriverIO writes them there). Paths stay as written: the upload resolves them safely.
- * A URL or a `data:` URI (testmo and others write them there too) is no file: it becomes an attachment with a
- * name and no path, which the description lists as a link and the upload never opens.
- */
-function readAttachments(ownOutput, attempts, ownProperties) {
-    const attachments = [];
-    for (const property of ownProperties) {
-        if (property.name.toLowerCase() === 'attachment')
-            addAttachment(attachments, property.value.trim());
-    }
-    // Output first, then each attempt's message and stack (no list of them built: most hold no marker).
-    addMarkedAttachments(attachments, ownOutput);
-    for (const attempt of attempts) {
-        addMarkedAttachments(attachments, attempt.message);
-        addMarkedAttachments(attachments, attempt.stack);
-    }
-    return attachments;
-}
-function addMarkedAttachments(attachments, text) {
-    if (text === undefined || !text.includes('[[ATTACHMENT|'))
-        return;
-    for (const match of text.matchAll(ATTACHMENT_MARKER))
-        addAttachment(attachments, (match[1] ?? '').trim());
-}
-function addAttachment(attachments, written) {
-    if (written === '')
-        return;
-    const attachment = attachmentFrom(written);
-    if (!attachments.some((a) => sameAttachment(a, attachment)))
-        attachments.push(attachment);
-}
-/** A path as written, or a link (no path) for a URL or a `data:` URI. */
-function attachmentFrom(written) {
-    if (/^data:/i.test(written)) {
-        if (written.length <= DATA_URI_SHOWN_CHARS)
-            return { name: written };
-        const comma = written.indexOf(',');
-        const type = (comma === -1 ? written.slice(5, 80) : written.slice(5, Math.min(comma, 80))).split(';')[0] || 'text/plain';
-        return { name: `data: URI (${type}, ${written.length} characters inline, not recorded)` };
-    }
-    if (URL_SCHEME.test(written))
-        return { name: clip(written, LINK_SHOWN_CHARS) };
-    return { name: written.split(/[\\/]/).pop() ?? written, path: written };
-}
-function sameAttachment(a, b) {
-    return a.path === undefined && b.path === undefined ? a.name === b.name : a.path === b.path;
-}
-const OUTPUT_CAP = MAX_OUTPUT_CHARS;
-const STACK_CAP = MAX_STACK_CHARS;
-//# sourceMappingURL=testcase.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/frames.js
 
 
@@ -43239,17 +44096,8 @@ const junitXml = {
 
 /** Said of attempts before a retry, whose errors Mocha does not write. */
 const MOCHA_RETRY_NOT_KEPT = 'error unknown: Mocha does not write the errors of attempts it retried';
-function parseMochaJson(json, source) {
-    const key = (test) => `${str(test.file) ?? ''}\u0000${str(test.fullTitle) ?? ''}`;
-    const pending = new Set(json_values_objects(json.pending).map(key));
-    const tests = json_values_objects(json.tests);
-    const listed = new Set(tests.map(key));
-    const results = tests.map((test) => testResult(test, failureOf(test.err) !== undefined ? 'failed' : pending.has(key(test)) ? 'skipped' : 'passed', source));
-    for (const failure of json_values_objects(json.failures))
-        if (!listed.has(key(failure)))
-            results.push(testResult(failure, 'error', source));
-    return results;
-}
+/** What identifies one test across `tests`, `pending` and `failures`. */
+const mochaTestKey = (test) => `${str(test.file) ?? ''}\u0000${str(test.fullTitle) ?? ''}`;
 /** The error's message and stack, or undefined when Mocha wrote `err: {}` (the test did not fail). */
 function failureOf(err) {
     if (!json_values_isObject(err))
@@ -43269,7 +44117,7 @@ function suiteOf(fullTitle, title) {
     const prefix = fullTitle.endsWith(title) ? fullTitle.slice(0, fullTitle.length - title.length).trim() : '';
     return prefix === '' ? [] : [prefix];
 }
-function testResult(test, status, source) {
+function mochaTestResult(test, status, source) {
     const title = str(test.title) ?? '';
     const durationMs = msOrUndefined(test.duration);
     const file = nonEmpty(str(test.file));
@@ -43293,8 +44141,104 @@ function testResult(test, status, source) {
     };
 }
 //# sourceMappingURL=mocha.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/mocha/mocha-stream.js
+
+
+
+const mocha_stream_KEPT = { kind: 'text', max: MAX_STACK_CHARS };
+const mocha_stream_OTHER = { kind: 'text', max: MAX_OUTPUT_CHARS };
+const ARRAYS = new Set(['tests', 'pending', 'failures']);
+class MochaStreamReader {
+    source;
+    ready = [];
+    /** Tests not yet known to be passed or pending, in document order, with every test after them. */
+    waiting = [];
+    pendingKeys = new Set();
+    pendingRead = false;
+    writesSpeed = false;
+    stats = {};
+    failedKeys = new Set();
+    constructor(source) {
+        this.source = source;
+    }
+    take() {
+        const out = this.ready;
+        this.ready = [];
+        return out;
+    }
+    route(path, container) {
+        if (path.length === 0)
+            return 'walk';
+        const [top] = path;
+        if (path.length === 1) {
+            if (top === 'stats' && container)
+                return 'build';
+            return container && typeof top === 'string' && ARRAYS.has(top) ? 'walk' : 'skip';
+        }
+        return path.length === 2 && container ? 'build' : 'skip';
+    }
+    closed(path) {
+        if (path.length === 1 && path[0] === 'pending') {
+            this.pendingRead = true;
+            this.release();
+        }
+    }
+    value(path, value) {
+        if (!json_values_isObject(value))
+            return;
+        const [top] = path;
+        if (path.length === 1)
+            this.stats = value;
+        else if (top === 'tests')
+            this.test(value);
+        else if (top === 'pending')
+            this.pendingKeys.add(mochaTestKey(value));
+        else if (top === 'failures' && !this.failedKeys.has(mochaTestKey(value)))
+            this.ready.push(mochaTestResult(value, 'error', this.source));
+    }
+    limit(key) {
+        return key === 'message' || key === 'stack' || key === 'estack' ? mocha_stream_KEPT : mocha_stream_OTHER;
+    }
+    /** The end of the document: whatever still waits is decided by `pending` (read, or absent). */
+    finish() {
+        this.pendingRead = true;
+        this.release();
+    }
+    test(test) {
+        const failed = failureOf(test.err) !== undefined;
+        if (failed)
+            this.failedKeys.add(mochaTestKey(test));
+        if (typeof test.speed === 'string')
+            this.writesSpeed = true;
+        this.waiting.push({ test, failed });
+        this.release();
+    }
+    /** Converts the waiting tests, in order, as far as each one's status is known. */
+    release() {
+        let done = 0;
+        for (const { test, failed } of this.waiting) {
+            const status = failed ? 'failed' : this.statusOf(test);
+            if (status === undefined)
+                break;
+            this.ready.push(mochaTestResult(test, status, this.source));
+            done += 1;
+        }
+        if (done > 0)
+            this.waiting.splice(0, done);
+    }
+    statusOf(test) {
+        if (this.pendingRead)
+            return this.pendingKeys.has(mochaTestKey(test)) ? 'skipped' : 'passed';
+        if (typeof test.speed === 'string' || this.stats.pending === 0)
+            return 'passed';
+        if (this.writesSpeed || this.stats.passes === 0)
+            return 'skipped';
+        return undefined;
+    }
+}
+//# sourceMappingURL=mocha-stream.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/mocha/index.js
-/** Mocha's `json` reporter as one `Format`: how it is recognised and read. The conversion rules are in ./mocha.ts. */
+/** Mocha's `json` reporter as one `Format`: how it is recognised and read. The conversion rules are in ./mocha.ts, the reading in pieces in ./mocha-stream.ts. */
 
 
 
@@ -43309,11 +44253,18 @@ const mochaJson = {
      */
     sniff: (head) => /^\s*\{\s*"stats"\s*:\s*\{[^{}]*"passes"\s*:[^{}]*\}/.test(head) && !/^\s*\{\s*"stats"\s*:\s*\{[^{}]*"passPercent"/.test(head),
     async *parse(chunks, ctx) {
-        const json = parseJson(await collectText(chunks), ctx.source, 'Mocha JSON (mocha --reporter json)');
-        if (!json_values_isObject(json) || !Array.isArray(json.tests)) {
-            throw new errors_InputError('INPUT_NOT_RESULTS', ctx.source, `${ctx.source} is JSON but not Mocha JSON: ${describeJson(json)}. Expected a "tests" array. Run Mocha with --reporter json --reporter-option output=<file>.`);
-        }
-        yield* parseMochaJson(json, ctx.source);
+        for await (const batch of mochaJson.parseInBatches?.(chunks, ctx) ?? [])
+            yield* batch;
+    },
+    parseInBatches(chunks, ctx) {
+        const reader = new MochaStreamReader(ctx.source);
+        const stream = new JsonItemStream(ctx.source, 'Mocha JSON (mocha --reporter json)', reader);
+        return readItems(chunks, stream, () => reader.take(), () => {
+            if (!holdsArray(stream.shape, 'tests')) {
+                throw new errors_InputError('INPUT_NOT_RESULTS', ctx.source, `${ctx.source} is JSON but not Mocha JSON: ${describeJson(stream.shape)}. Expected a "tests" array. Run Mocha with --reporter json --reporter-option output=<file>.`);
+            }
+            reader.finish();
+        });
     },
 };
 //# sourceMappingURL=index.js.map
@@ -43321,26 +44272,7 @@ const mochaJson = {
 
 
 
-function parseMochawesomeJson(json, source) {
-    const results = [];
-    for (const root of json_values_objects(json.results))
-        mochawesome_walk(root, [], undefined, source, results);
-    return results;
-}
-function mochawesome_walk(suite, parents, inheritedFile, source, into) {
-    const title = nonEmpty(str(suite.title));
-    const path = title === undefined ? parents : [...parents, title];
-    const file = nonEmpty(str(suite.file))?.replace(/^\//, '') ?? inheritedFile;
-    for (const hook of [...json_values_objects(suite.beforeHooks), ...json_values_objects(suite.afterHooks)]) {
-        if (hook.state === 'failed' || hook.fail === true)
-            into.push(mochawesome_testResult(hook, 'error', path, file, source));
-    }
-    for (const test of json_values_objects(suite.tests))
-        into.push(mochawesome_testResult(test, statusOf(test), path, file, source));
-    for (const child of json_values_objects(suite.suites))
-        mochawesome_walk(child, path, file, source, into);
-}
-function statusOf(test) {
+function mochawesomeStatus(test) {
     if (test.state === 'failed' || test.fail === true)
         return 'failed';
     if (test.state === 'passed' || test.pass === true)
@@ -43349,7 +44281,7 @@ function statusOf(test) {
         return 'skipped';
     return 'error';
 }
-function mochawesome_testResult(test, status, suitePath, file, source) {
+function mochawesomeTestResult(test, status, suitePath, file, source) {
     const durationMs = status === 'skipped' ? undefined : msOrUndefined(test.duration);
     const failure = status === 'failed' || status === 'error' ? (failureOf(test.err) ?? {}) : {};
     let message = failure.message;
@@ -43379,9 +44311,113 @@ function mochawesome_testResult(test, status, suitePath, file, source) {
         ],
     };
 }
+/** Only a hook that failed is a result: the reason its suite's tests did not run. */
+function isFailedHook(hook) {
+    return hook.state === 'failed' || hook.fail === true;
+}
 //# sourceMappingURL=mochawesome.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/mochawesome/mochawesome-stream.js
+
+
+
+const mochawesome_stream_KEPT = { kind: 'text', max: MAX_STACK_CHARS };
+const mochawesome_stream_OTHER = { kind: 'text', max: MAX_OUTPUT_CHARS };
+const mochawesome_stream_UNREAD = { kind: 'count', max: 0 };
+const ITEMS = new Set(['tests', 'beforeHooks', 'afterHooks']);
+class MochawesomeStreamReader {
+    source;
+    ready = [];
+    suites = [];
+    constructor(source) {
+        this.source = source;
+    }
+    take() {
+        const out = this.ready;
+        this.ready = [];
+        return out;
+    }
+    route(path, container) {
+        const depth = path.length;
+        if (depth === 0)
+            return 'walk';
+        const last = path[depth - 1];
+        const prev = path[depth - 2];
+        if (depth === 1)
+            return last === 'results' && container ? 'walk' : 'skip';
+        if (typeof last === 'number') {
+            if (prev === 'results' || prev === 'suites')
+                return container ? 'walk' : 'skip';
+            return container && typeof prev === 'string' && ITEMS.has(prev) ? 'build' : 'skip';
+        }
+        if (last === 'title' || last === 'file')
+            return container ? 'skip' : 'walk';
+        return container && last !== undefined && (last === 'suites' || ITEMS.has(last)) ? 'walk' : 'skip';
+    }
+    opened(path, isObject) {
+        if (path.length >= 2 && isObject && typeof path[path.length - 1] === 'number')
+            this.suites.push({ sawTitle: false, sawFile: false, closed: false, waiting: [] });
+    }
+    closed(path) {
+        if (path.length < 2 || typeof path[path.length - 1] !== 'number')
+            return;
+        const suite = this.suites[this.suites.length - 1];
+        if (suite === undefined)
+            return;
+        suite.closed = true;
+        this.flush(suite);
+        this.suites.pop();
+    }
+    value(path, value) {
+        const suite = this.suites[this.suites.length - 1];
+        if (suite === undefined)
+            return;
+        const key = path[path.length - 1];
+        if (key === 'title') {
+            suite.title = str(value);
+            suite.sawTitle = true;
+        }
+        else if (key === 'file') {
+            suite.file = str(value);
+            suite.sawFile = true;
+        }
+        else if (json_values_isObject(value)) {
+            const hook = path[path.length - 2] !== 'tests';
+            if (!hook || isFailedHook(value))
+                suite.waiting.push({ item: value, hook });
+        }
+        this.flush(suite);
+    }
+    limit(key) {
+        if (key === 'code' || key === 'context')
+            return mochawesome_stream_UNREAD;
+        return key === 'message' || key === 'estack' || key === 'stack' ? mochawesome_stream_KEPT : mochawesome_stream_OTHER;
+    }
+    /** Converts the suite's waiting tests once its title and file are known. */
+    flush(suite) {
+        if (suite.waiting.length === 0 || !(suite.closed || (suite.sawTitle && suite.sawFile)))
+            return;
+        const { path, file } = this.scope();
+        for (const { item, hook } of suite.waiting) {
+            this.ready.push(mochawesomeTestResult(item, hook ? 'error' : mochawesomeStatus(item), path, file, this.source));
+        }
+        suite.waiting = [];
+    }
+    /** The open suites' titles (empty ones left out) and the innermost file, as ./mochawesome.ts's walk gives them. */
+    scope() {
+        const path = [];
+        let file;
+        for (const suite of this.suites) {
+            const title = nonEmpty(suite.title);
+            if (title !== undefined)
+                path.push(title);
+            file = nonEmpty(suite.file)?.replace(/^\//, '') ?? file;
+        }
+        return { path, file };
+    }
+}
+//# sourceMappingURL=mochawesome-stream.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/mochawesome/index.js
-/** mochawesome's JSON as one `Format`: how it is recognised and read. The conversion rules are in ./mochawesome.ts. */
+/** mochawesome's JSON as one `Format`: how it is recognised and read. The conversion rules are in ./mochawesome.ts, the reading in pieces in ./mochawesome-stream.ts. */
 
 
 
@@ -43393,467 +44429,21 @@ const mochawesomeJson = {
     /** `stats` first with mochawesome's own `passPercent`, or (merged reports) `results` with `rootEmpty` suites. */
     sniff: (head) => /^\s*\{/.test(head) && (/^\s*\{\s*"stats"\s*:\s*\{[^{}]*"passPercent"\s*:/.test(head) || (/"results"\s*:\s*\[/.test(head) && /"rootEmpty"\s*:/.test(head))),
     async *parse(chunks, ctx) {
-        const json = parseJson(await collectText(chunks), ctx.source, 'mochawesome JSON (mocha --reporter mochawesome)');
-        if (!json_values_isObject(json) || !Array.isArray(json.results)) {
-            throw new errors_InputError('INPUT_NOT_RESULTS', ctx.source, `${ctx.source} is JSON but not mochawesome JSON: ${describeJson(json)}. Expected a "results" array. Run Mocha with --reporter mochawesome.`);
-        }
-        yield* parseMochawesomeJson(json, ctx.source);
+        for await (const batch of mochawesomeJson.parseInBatches?.(chunks, ctx) ?? [])
+            yield* batch;
+    },
+    parseInBatches(chunks, ctx) {
+        const reader = new MochawesomeStreamReader(ctx.source);
+        const stream = new JsonItemStream(ctx.source, 'mochawesome JSON (mocha --reporter mochawesome)', reader);
+        const refuse = () => {
+            if (holdsArray(stream.shape, 'results'))
+                return;
+            throw new errors_InputError('INPUT_NOT_RESULTS', ctx.source, `${ctx.source} is JSON but not mochawesome JSON: ${describeJson(stream.shape)}. Expected a "results" array. Run Mocha with --reporter mochawesome.`);
+        };
+        return readItems(chunks, stream, () => reader.take(), refuse);
     },
 };
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/json-stream/string-scanner.js
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const ESCAPES = new Map([
-    ['"', '"'],
-    ['\\', '\\'],
-    ['/', '/'],
-    ['b', '\b'],
-    ['f', '\f'],
-    ['n', '\n'],
-    ['r', '\r'],
-    ['t', '\t'],
-]);
-/** Does `s` hold plain text (no escape, no control character) from `from` to `to`? The short strings' fast path. */
-function isPlain(s, from, to) {
-    for (let i = from; i < to; i++) {
-        const c = s.charCodeAt(i);
-        if (c === BACKSLASH || c < 0x20)
-            return false;
-    }
-    return true;
-}
-/**
- * Adds the string's text from `from` to its closing quote, or to the end of `s`. Returns the index after the
- * closing quote, or `-1 - stop` when `s` ended first: the text before `stop` was added, and reading resumes at
- * `stop` with the next piece (an escape, or a surrogate pair, cut by the piece's end is read whole then).
- */
-function scanString(s, from, into, final, fault) {
-    // The piece's text is gathered here and joined once: a log escapes a line break on every line, and adding each
-    // line on its own (or concatenating them) measured several times slower.
-    const parts = [];
-    let run = from;
-    // A loop over the characters: a regular expression search (one match object per escape) measured slower.
-    for (let at = from; at < s.length; at++) {
-        const c = s.charCodeAt(at);
-        if (c !== QUOTE && c !== BACKSLASH && c >= 0x20)
-            continue;
-        if (c === QUOTE) {
-            parts.push(s.slice(run, at));
-            into.appendAll(parts);
-            return at + 1;
-        }
-        if (c !== BACKSLASH)
-            fault(`a control character (U+${c.toString(16).toUpperCase().padStart(4, '0')}) inside a string`, at);
-        const escaped = decodeEscape(s, at, fault);
-        if (escaped === undefined) {
-            parts.push(s.slice(run, at));
-            into.appendAll(parts);
-            return -1 - at;
-        }
-        parts.push(s.slice(run, at), escaped);
-        run = at + (s.charCodeAt(at + 1) === 0x75 ? 6 : 2);
-        at = run - 1;
-    }
-    const last = s.charCodeAt(s.length - 1);
-    const stop = Math.max(run, !final && last >= 0xd800 && last <= 0xdbff ? s.length - 1 : s.length);
-    parts.push(s.slice(run, stop));
-    into.appendAll(parts);
-    return -1 - stop;
-}
-/** The escape at `at` (a backslash) decoded; undefined when the piece ends inside it. */
-function decodeEscape(s, at, fault) {
-    if (at + 1 >= s.length)
-        return undefined;
-    const kind = s[at + 1];
-    if (kind !== 'u')
-        return ESCAPES.get(kind) ?? fault(`an invalid escape ${JSON.stringify(`\\${kind}`)} inside a string`, at);
-    const hex = s.slice(at + 2, at + 6);
-    const digits = /^[0-9a-fA-F]*/.exec(hex)?.[0].length ?? 0;
-    if (digits === 4)
-        return String.fromCharCode(Number.parseInt(hex, 16));
-    // The piece (or the file: then the caller says so) ends inside the escape.
-    if (digits === hex.length)
-        return undefined;
-    return fault(`an invalid escape ${JSON.stringify(`\\u${hex.slice(0, digits + 1)}`)} inside a string`, at);
-}
-//# sourceMappingURL=string-scanner.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/json-stream/position.js
-/**
- * Where a character of a JSON document read in pieces lies: its byte offset in the UTF-8 file, its line and
- * column. What was already dropped is counted as it is dropped, so an error names its place without the text
- * being kept.
- */
-class TextPosition {
-    /** UTF-8 bytes, newlines, and characters since the last newline, of the text dropped so far. */
-    bytes = 0;
-    lines = 0;
-    column = 0;
-    /** The first `length` characters of `buffer` are about to be dropped. */
-    drop(buffer, length) {
-        if (length === 0)
-            return;
-        const dropped = length === buffer.length ? buffer : buffer.slice(0, length);
-        this.bytes += Buffer.byteLength(dropped);
-        const last = this.countLines(dropped);
-        this.column = last === -1 ? this.column + length : length - last - 1;
-    }
-    /** 0-based byte offset, 1-based line and column of `offset` in `buffer` (whose start is where dropping stopped). */
-    at(buffer, offset) {
-        const before = buffer.slice(0, offset);
-        let line = this.lines;
-        let last = -1;
-        for (let i = before.indexOf('\n'); i !== -1; i = before.indexOf('\n', i + 1)) {
-            line += 1;
-            last = i;
-        }
-        return {
-            byte: this.bytes + Buffer.byteLength(before),
-            line: line + 1,
-            column: (last === -1 ? this.column + offset : offset - last - 1) + 1,
-        };
-    }
-    /** Adds the newlines of `text` to the count; the index of the last one, or -1. */
-    countLines(text) {
-        let last = -1;
-        for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
-            this.lines += 1;
-            last = i;
-        }
-        return last;
-    }
-}
-/** `byte offset 1234 (line 5, column 3)`. */
-function describePosition(where) {
-    return `byte offset ${where.byte} (line ${where.line}, column ${where.column})`;
-}
-//# sourceMappingURL=position.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/json-stream/tokenizer.js
-/**
- * A JSON tokenizer fed the text in pieces: it calls its handler for each token as soon as the token is complete
- * and keeps only the token in progress, so memory does not grow with the document. It accepts exactly what
- * JSON.parse accepts (RFC 8259; a byte-order mark at the very start is skipped) and refuses anything else with an
- * InputError naming the file and the byte offset, line and column. Nesting deeper than `MAX_DEPTH` is refused
- * (no result file needs it, and it bounds the stack). Long strings are kept as the handler's `limit()` says
- * (long-string.ts); numbers and literals are limited to `MAX_TOKEN_CHARS`.
- */
-
-
-
-
-const MAX_DEPTH = 512;
-const MAX_TOKEN_CHARS = 1024;
-/** Strings up to this length are handed over without asking the handler for a limit. */
-const SHORT_STRING = 4096;
-const KEY_LIMIT = { kind: 'text', max: 1024 };
-var Expect;
-(function (Expect) {
-    Expect[Expect["Value"] = 0] = "Value";
-    Expect[Expect["ValueOrArrayEnd"] = 1] = "ValueOrArrayEnd";
-    Expect[Expect["KeyOrObjectEnd"] = 2] = "KeyOrObjectEnd";
-    Expect[Expect["Key"] = 3] = "Key";
-    Expect[Expect["Colon"] = 4] = "Colon";
-    Expect[Expect["CommaOrEnd"] = 5] = "CommaOrEnd";
-    Expect[Expect["Nothing"] = 6] = "Nothing";
-})(Expect || (Expect = {}));
-const tokenizer_QUOTE = 0x22;
-/** JSON's number grammar: `01`, `1.`, `.5`, `1e`, `+1` are not numbers. */
-const NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
-const LITERALS = [
-    ['true', true],
-    ['false', false],
-    ['null', null],
-];
-class JsonTokenizer {
-    source;
-    expected;
-    handler;
-    buffer = '';
-    pos = 0;
-    expect = Expect.Value;
-    /** true for an object, false for an array, innermost last. */
-    containers = [];
-    position = new TextPosition();
-    /** The string in progress across pieces, and whether it is a key. */
-    partial;
-    partialIsKey = false;
-    started = false;
-    /** `expected` completes "Expected …" in messages, e.g. `Playwright JSON reporter output`. */
-    constructor(source, expected, handler) {
-        this.source = source;
-        this.expected = expected;
-        this.handler = handler;
-    }
-    write(text) {
-        if (!this.started && text !== '') {
-            this.started = true;
-            if (text.charCodeAt(0) === 0xfeff)
-                text = text.slice(1);
-        }
-        this.buffer = this.pos < this.buffer.length ? this.buffer.slice(this.pos) + text : text;
-        this.pos = 0;
-        this.run(false);
-        this.position.drop(this.buffer, this.pos);
-    }
-    end() {
-        this.run(true);
-        if (this.partial !== undefined)
-            throw this.fail(`the file ends inside a string, at ${this.where(this.buffer.length)}`);
-        if (this.expect !== Expect.Nothing) {
-            const open = this.containers.length;
-            const what = open === 0 ? 'before any value' : `with ${open} object${open === 1 ? '' : 's'} or array${open === 1 ? '' : 's'} still open`;
-            throw this.fail(`the file ends at ${this.where(this.buffer.length)} ${what}`);
-        }
-    }
-    run(final) {
-        const s = this.buffer;
-        const length = s.length;
-        if (this.partial !== undefined && !this.continueString(final))
-            return;
-        while (this.pos < length) {
-            let c = s.charCodeAt(this.pos);
-            while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
-                if (++this.pos === length)
-                    return;
-                c = s.charCodeAt(this.pos);
-            }
-            switch (this.expect) {
-                case Expect.Value:
-                case Expect.ValueOrArrayEnd:
-                    if (c === 0x5d && this.expect === Expect.ValueOrArrayEnd)
-                        this.close(false);
-                    else if (!this.value(c, final))
-                        return;
-                    break;
-                case Expect.KeyOrObjectEnd:
-                case Expect.Key:
-                    if (c === 0x7d && this.expect === Expect.KeyOrObjectEnd)
-                        this.close(true);
-                    else if (c !== tokenizer_QUOTE)
-                        throw this.unexpected(this.expect === Expect.Key ? 'a key in double quotes' : 'a key in double quotes or "}"');
-                    else if (!this.startString(true, final))
-                        return;
-                    break;
-                case Expect.Colon:
-                    if (c !== 0x3a)
-                        throw this.unexpected('":" after the key');
-                    this.pos += 1;
-                    this.expect = Expect.Value;
-                    break;
-                case Expect.CommaOrEnd: {
-                    const inObject = this.containers[this.containers.length - 1];
-                    if (c === 0x2c) {
-                        this.pos += 1;
-                        this.expect = inObject ? Expect.Key : Expect.Value;
-                    }
-                    else if (c === (inObject ? 0x7d : 0x5d))
-                        this.close(inObject);
-                    else
-                        throw this.unexpected(inObject ? '"," or "}"' : '"," or "]"');
-                    break;
-                }
-                default:
-                    throw this.unexpected('nothing after the end of the JSON value');
-            }
-        }
-    }
-    /** A value starting with character `c`; false when the piece ended before it did. */
-    value(c, final) {
-        if (c === tokenizer_QUOTE)
-            return this.startString(false, final);
-        if (c === 0x7b || c === 0x5b) {
-            if (this.containers.length >= MAX_DEPTH)
-                throw this.fail(`objects and arrays nested more than ${MAX_DEPTH} deep, at ${this.where(this.pos)}`);
-            const isObject = c === 0x7b;
-            this.containers.push(isObject);
-            this.pos += 1;
-            this.expect = isObject ? Expect.KeyOrObjectEnd : Expect.ValueOrArrayEnd;
-            if (isObject)
-                this.handler.openObject();
-            else
-                this.handler.openArray();
-            return true;
-        }
-        if (c === 0x2d || (c >= 0x30 && c <= 0x39))
-            return this.number(final);
-        for (const [word, literal] of LITERALS) {
-            if (c !== word.charCodeAt(0))
-                continue;
-            const have = this.buffer.slice(this.pos, this.pos + word.length);
-            if (have !== word) {
-                if (!final && have.length < word.length && word.startsWith(have))
-                    return false;
-                break;
-            }
-            if (!this.endsToken(this.pos + word.length, final))
-                return false;
-            this.pos += word.length;
-            this.handler.scalar(literal);
-            this.valueDone();
-            return true;
-        }
-        throw this.unexpected(this.expect === Expect.ValueOrArrayEnd ? 'a value or "]"' : 'a value');
-    }
-    number(final) {
-        const s = this.buffer;
-        let end = this.pos;
-        while (end < s.length && isNumberChar(s.charCodeAt(end)))
-            end += 1;
-        if (end - this.pos > MAX_TOKEN_CHARS)
-            throw this.fail(`a number longer than ${MAX_TOKEN_CHARS} characters at ${this.where(this.pos)}`);
-        if (end === s.length && !final)
-            return false;
-        const text = s.slice(this.pos, end);
-        if (!NUMBER.test(text))
-            throw this.fail(`an invalid number ${JSON.stringify(text)} at ${this.where(this.pos)}`);
-        if (end < s.length && !isDelimiter(s.charCodeAt(end))) {
-            this.pos = end;
-            throw this.unexpected('"," or a closing bracket after the number');
-        }
-        this.pos = end;
-        this.handler.scalar(Number(text));
-        this.valueDone();
-        return true;
-    }
-    /** Is `at` the end of a literal: the end of the text, whitespace, "," or a closing bracket? */
-    endsToken(at, final) {
-        if (at >= this.buffer.length)
-            return final;
-        if (isDelimiter(this.buffer.charCodeAt(at)))
-            return true;
-        this.pos = at;
-        throw this.unexpected('"," or a closing bracket');
-    }
-    /** A string at the opening quote. The fast path: the whole string is in this piece and has no escape. */
-    startString(isKey, final) {
-        const s = this.buffer;
-        const start = this.pos + 1;
-        const quote = s.indexOf('"', start);
-        if (quote !== -1 && isPlain(s, start, quote)) {
-            this.pos = quote + 1;
-            const text = s.slice(start, quote);
-            if (isKey)
-                this.keyDone(text.length <= KEY_LIMIT.max ? text : limited(text, KEY_LIMIT));
-            else
-                this.stringDone(text.length <= SHORT_STRING ? text : limited(text, this.handler.limit()), text.length);
-            return true;
-        }
-        this.partial = new LongString(isKey ? KEY_LIMIT : this.handler.limit());
-        this.partialIsKey = isKey;
-        this.pos = start;
-        return this.continueString(final);
-    }
-    /** Reads on in the string begun in an earlier piece (or just now); true when it ended. */
-    continueString(final) {
-        const partial = this.partial;
-        const end = scanString(this.buffer, this.pos, partial, final, this.stringFault);
-        if (end < 0) {
-            this.pos = -1 - end;
-            return false;
-        }
-        this.pos = end;
-        this.partial = undefined;
-        if (this.partialIsKey)
-            this.keyDone(partial.value());
-        else
-            this.stringDone(partial.value(), partial.length);
-        return true;
-    }
-    stringFault = (reason, at) => {
-        throw this.fail(`${reason}, at ${this.where(at)}${reason.startsWith('a control') ? '; it must be escaped' : ''}`);
-    };
-    keyDone(name) {
-        this.handler.key(name);
-        this.expect = Expect.Colon;
-    }
-    stringDone(value, length) {
-        this.handler.string(detached(value), length);
-        this.valueDone();
-    }
-    close(isObject) {
-        this.containers.pop();
-        this.pos += 1;
-        if (isObject)
-            this.handler.closeObject();
-        else
-            this.handler.closeArray();
-        this.valueDone();
-    }
-    valueDone() {
-        this.expect = this.containers.length === 0 ? Expect.Nothing : Expect.CommaOrEnd;
-    }
-    where(offset) {
-        return describePosition(this.position.at(this.buffer, offset));
-    }
-    unexpected(expected) {
-        const c = this.buffer.codePointAt(this.pos);
-        const shown = c < 0x20 || c === 0xfeff || c === 0x7f ? `U+${c.toString(16).toUpperCase().padStart(4, '0')}` : JSON.stringify(String.fromCodePoint(c));
-        return this.fail(`unexpected ${shown} at ${this.where(this.pos)}, where ${expected} was expected`);
-    }
-    fail(reason) {
-        return new errors_InputError('INPUT_MALFORMED', this.source, `${this.source} is not valid JSON: ${reason}. Expected ${this.expected}; the file may be truncated ` +
-            '(the test run was killed while writing it) or have console output mixed in. Regenerate it.');
-    }
-}
-/** Characters a number is made of, and what follows one in a malformed number (`1.2.3`, `1e+-2`). */
-function isNumberChar(c) {
-    return (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x65 || c === 0x45;
-}
-function isDelimiter(c) {
-    return c === 0x2c || c === 0x5d || c === 0x7d || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
-//# sourceMappingURL=tokenizer.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/json-stream/value-builder.js
-class ValueBuilder {
-    open = [];
-    /** The key each open object's value is to be stored under, once it is complete; innermost last. */
-    keys = [];
-    pendingKey = '';
-    complete = false;
-    result;
-    /** The key of the value about to come, when it goes into an object; undefined inside an array. */
-    get currentKey() {
-        return Array.isArray(this.open[this.open.length - 1]) ? undefined : this.pendingKey;
-    }
-    /** The innermost object or array being filled. */
-    get container() {
-        return this.open[this.open.length - 1];
-    }
-    openObject() {
-        this.keys.push(this.pendingKey);
-        this.open.push({});
-    }
-    openArray() {
-        this.keys.push(this.pendingKey);
-        this.open.push([]);
-    }
-    close() {
-        const done = this.open.pop();
-        this.pendingKey = this.keys.pop() ?? '';
-        this.add(done);
-    }
-    key(name) {
-        this.pendingKey = name;
-    }
-    add(value) {
-        const parent = this.open[this.open.length - 1];
-        if (parent === undefined) {
-            this.complete = true;
-            this.result = value;
-        }
-        else if (Array.isArray(parent)) {
-            parent.push(value);
-        }
-        else if (this.pendingKey === '__proto__') {
-            // As JSON.parse does: an own property, not the prototype.
-            Object.defineProperty(parent, '__proto__', { value, writable: true, enumerable: true, configurable: true });
-        }
-        else {
-            parent[this.pendingKey] = value;
-        }
-    }
-}
-//# sourceMappingURL=value-builder.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/playwright/shape.js
 /**
  * One Playwright test (one test × one project, every attempt inside) as plain data: the fields that both the
@@ -44233,7 +44823,7 @@ const LIMITS = new Map([
     ['body', { kind: 'whole', max: INLINE_BODY_MAX_CHARS }],
 ]);
 const OTHER_TEXT = { kind: 'text', max: MAX_OUTPUT_CHARS };
-const UNREAD = { kind: 'count', max: 0 };
+const stream_reader_UNREAD = { kind: 'count', max: 0 };
 class PlaywrightStreamReader {
     source;
     warn;
@@ -44311,7 +44901,7 @@ class PlaywrightStreamReader {
         const frame = this.frames[this.frames.length - 1];
         if (frame?.kind === 'build')
             return LIMITS.get(frame.builder.currentKey ?? '') ?? OTHER_TEXT;
-        return frame?.kind === 'suite' && (frame.key === 'title' || frame.key === 'file') ? OTHER_TEXT : UNREAD;
+        return frame?.kind === 'suite' && (frame.key === 'title' || frame.key === 'file') ? OTHER_TEXT : stream_reader_UNREAD;
     }
     open(isObject) {
         const frame = this.frames[this.frames.length - 1];
@@ -44505,14 +45095,6 @@ const rspec_STATUS = new Map([
 ]);
 /** The name of the result that stands for errors outside of any example. */
 const RSPEC_OUTSIDE_EXAMPLES = 'errors outside of examples';
-function parseRspecJson(json, source) {
-    const results = json_values_objects(json.examples).map((example) => exampleResult(example, source));
-    const summary = json_values_isObject(json.summary) ? json.summary : {};
-    const outside = typeof summary.errors_outside_of_examples_count === 'number' ? summary.errors_outside_of_examples_count : 0;
-    if (outside > 0)
-        results.push(outsideResult(strings(json.messages), outside, source));
-    return results;
-}
 function exampleResult(example, source) {
     const rawStatus = str(example.status) ?? '';
     const known = rspec_STATUS.get(rawStatus);
@@ -44573,8 +45155,58 @@ function outsideResult(messages, count, source) {
     };
 }
 //# sourceMappingURL=rspec.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/rspec/rspec-stream.js
+
+
+
+const rspec_stream_KEPT = { kind: 'text', max: MAX_STACK_CHARS };
+const rspec_stream_OTHER = { kind: 'text', max: MAX_OUTPUT_CHARS };
+class RspecStreamReader {
+    source;
+    ready = [];
+    messages = [];
+    summary = {};
+    constructor(source) {
+        this.source = source;
+    }
+    take() {
+        const out = this.ready;
+        this.ready = [];
+        return out;
+    }
+    route(path, container) {
+        if (path.length === 0)
+            return 'walk';
+        const [top] = path;
+        if (path.length === 1) {
+            if (top === 'examples')
+                return container ? 'walk' : 'skip';
+            return container && (top === 'messages' || top === 'summary') ? 'build' : 'skip';
+        }
+        return path.length === 2 && container ? 'build' : 'skip';
+    }
+    value(path, value) {
+        if (path[0] === 'messages')
+            this.messages = strings(value);
+        else if (path[0] === 'summary' && json_values_isObject(value))
+            this.summary = value;
+        else if (path.length === 2 && json_values_isObject(value))
+            this.ready.push(exampleResult(value, this.source));
+    }
+    limit(key) {
+        // `messages` items (inside an array) and an exception's message and backtrace lines are what failures show.
+        return key === undefined || key === 'message' ? rspec_stream_KEPT : rspec_stream_OTHER;
+    }
+    /** The end of the document: errors outside of examples become one result. */
+    finish() {
+        const outside = typeof this.summary.errors_outside_of_examples_count === 'number' ? this.summary.errors_outside_of_examples_count : 0;
+        if (outside > 0)
+            this.ready.push(outsideResult(this.messages, outside, this.source));
+    }
+}
+//# sourceMappingURL=rspec-stream.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/rspec/index.js
-/** RSpec JSON as one `Format`: how it is recognised and read. The conversion rules are in ./rspec.ts. */
+/** RSpec JSON as one `Format`: how it is recognised and read. The conversion rules are in ./rspec.ts, the reading in pieces in ./rspec-stream.ts. */
 
 
 
@@ -44587,11 +45219,19 @@ const rspecJson = {
     /** An object with `examples`, and RSpec's own keys beside them (`summary_line` ends the file, so the examples' keys are asked too). */
     sniff: (head) => /^\s*\{/.test(head) && /"examples"\s*:\s*\[/.test(head) && /"(full_description|summary_line)"\s*:|^\s*\{\s*"version"\s*:\s*"\d/.test(head),
     async *parse(chunks, ctx) {
-        const json = parseJson(await collectText(chunks), ctx.source, rspec_EXPECTED);
-        if (!json_values_isObject(json) || !Array.isArray(json.examples)) {
-            throw new errors_InputError('INPUT_NOT_RESULTS', ctx.source, `${ctx.source} is JSON but not RSpec JSON: ${describeJson(json)}. Expected an "examples" array. Run RSpec with --format json --out <file>.`);
-        }
-        yield* parseRspecJson(json, ctx.source);
+        for await (const batch of rspecJson.parseInBatches?.(chunks, ctx) ?? [])
+            yield* batch;
+    },
+    parseInBatches(chunks, ctx) {
+        const reader = new RspecStreamReader(ctx.source);
+        const stream = new JsonItemStream(ctx.source, rspec_EXPECTED, reader);
+        const finish = () => {
+            if (!holdsArray(stream.shape, 'examples')) {
+                throw new errors_InputError('INPUT_NOT_RESULTS', ctx.source, `${ctx.source} is JSON but not RSpec JSON: ${describeJson(stream.shape)}. Expected an "examples" array. Run RSpec with --format json --out <file>.`);
+            }
+            reader.finish();
+        };
+        return readItems(chunks, stream, () => reader.take(), finish);
     },
 };
 //# sourceMappingURL=index.js.map
@@ -45245,7 +45885,8 @@ async function offlineDryRun(input, workspace) {
     const started = Date.now();
     const tally = new ResultTally({ lines: true, workspace });
     const prefix = input.settings.prefix ?? '';
-    const files = await readAll(input, (result) => tally.add(result, undefined, (r) => offlineLine(r, prefix)));
+    // The files' warnings (an empty file beside others, a repeated test) are a dry run's to show as much as an upload's.
+    const files = await readAll(input, (result) => tally.add(result, undefined, (r) => offlineLine(r, prefix)), input.log);
     const base = {
         ...emptySummary(true),
         files: summariseFiles(files),
@@ -45470,27 +46111,37 @@ function progressReporter(total, log, now) {
 //# sourceMappingURL=send.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/run/timing.js
 /**
- * Every pause, window and bound of the cross-job protocol (see run/index.ts), in one place. All of them are
+ * Every pause, window and bound of the cross-job protocol (stated in run/README.md), in one place. All of them are
  * spent on the injected clock, so the simulation and the tests run them on virtual time.
  */
 /**
  * A write built from a read of what it replaces (the run's cases, its description) is sent within this long of
  * the read, or not sent and built again from a new read: sent later, it would undo what others wrote meanwhile.
- * Well under SETTLE_CROWD_MS, so that a job's look comes after every write built from a read that missed its cases.
+ * The pause before a job's look (settlePause) is twice its own read-to-write time, so it comes after every write
+ * of a job alike built from a read that missed its cases.
  */
 const FRESH_READ_MS = 1500;
+/**
+ * The one bound the protocol needs from the service (run/README.md): a request that got no answer (a timeout, a
+ * reset) is applied within this long of being sent, or never. A job waits until every such write of its own is
+ * past this before its last look and before it marks its line done, so that nothing it sent lands afterwards.
+ */
+const LATE_WRITE_MS = 60_000;
+/** While waiting out a write of its own that may still land, a job looks at the run this often (under CONFIRM_GAP_MS, so it sees every line another job confirms meanwhile). */
+const IN_DOUBT_LOOK_MS = 1500;
 /** Jobs that found or created the run at the same moment start their first read at random within this. */
 const START_SPREAD_MS = 1000;
 /** The pause before reading back a selection write: half of a ceiling that doubles per attempt, plus jitter. */
 const READ_BACK_FIRST_MS = 500;
 const READ_BACK_MAX_MS = 4000;
-/** Before a look at what this job sent: twice its longest read-to-write time, at least this (alone / in a crowd). */
-const SETTLE_ALONE_MS = 1000;
-const SETTLE_CROWD_MS = 3000;
+/** Before a look at what this job sent: twice its longest read-to-write time (see settlePause), at least this. */
+const SETTLE_MIN_MS = 1000;
 /** Looks while late writes keep removing cases, beyond which this job stops waiting for them. */
 const QUIET_LOOKS = 3;
 /** Put-backs refused while the case is in the run, after which the result is given up (named as refused). */
 const REFUSALS_IN_RUN = 2;
+/** Put-backs refused as "not part of the test run" (another job's write removed the case again) before giving up. */
+const MEMBERSHIP_REFUSALS = 8;
 /** Rounds of writing this job's line into the run's description before giving up (a crowd keeps replacing it). */
 const LEDGER_ATTEMPTS = 20;
 /** Two reads holding every line seen confirm it, this far apart (plus jitter): later than any write built earlier. */
@@ -45501,6 +46152,8 @@ const REASSERT_ROUNDS = 3;
 /** How long the close step waits for shards whose line is missing or not yet done, and how often it looks. */
 const CLOSE_WAIT_MS = 60_000;
 const CLOSE_POLL_MS = 5_000;
+/** Rounds of putting back cases and worst results at close (each reads the run back first). */
+const CLOSE_REPAIR_ROUNDS = 4;
 /** A job's line in the run's description holds at most this many characters (lists fall back to counts). */
 const LEDGER_LINE_MAX = 4000;
 //# sourceMappingURL=timing.js.map
@@ -45599,7 +46252,8 @@ function fold(ids) {
 }
 /** The line's text: worst statuses first; when too long, the best statuses become counts until it fits. */
 function formatJobLine(line) {
-    const statuses = [...new Set([...line.cases.keys(), ...line.unlisted.keys()])].sort((a, b) => statusSeverity(b) - statusSeverity(a));
+    const severity = new Map([...line.cases.keys(), ...line.unlisted.keys()].map((s) => [s, statusSeverity(s)]));
+    const statuses = [...severity.keys()].sort((a, b) => (severity.get(b) ?? 0) - (severity.get(a) ?? 0));
     const listed = new Set(line.cases.keys());
     const render = () => {
         const segments = statuses.map((s) => listed.has(s) ? `${s} ${fold(line.cases.get(s) ?? [])}` : `${s} ${(line.unlisted.get(s) ?? 0) + (line.cases.get(s)?.length ?? 0)} unlisted`);
@@ -45616,12 +46270,12 @@ function formatJobLine(line) {
 function isPartial(line) {
     return readJobLines(formatJobLine(line))[0]?.unlisted.size !== 0 || line.unlisted.size > 0;
 }
-/** The description with its job lines replaced by `lines` (one per job, in job order), other text kept. */
-function withJobLines(description, lines) {
+/** The description with its job lines replaced by `lines` (one per job, in job order), other text kept; `format` may cache. */
+function withJobLines(description, lines, format = formatJobLine) {
     const others = (description ?? '').split('\n').filter((text) => !LINE.test(text.trim()));
     while (others.length > 0 && others[others.length - 1]?.trim() === '')
         others.pop();
-    const sorted = [...lines].sort((a, b) => (a.job < b.job ? -1 : a.job > b.job ? 1 : 0)).map(formatJobLine);
+    const sorted = [...lines].sort((a, b) => (a.job < b.job ? -1 : a.job > b.job ? 1 : 0)).map(format);
     return [...others, ...sorted].join('\n').trim();
 }
 /** The more advanced of two lines of one job: `done` over `reporting`, else the second (newer) one. */
@@ -45810,6 +46464,8 @@ function runTitle(template, ci, now) {
 ;// CONCATENATED MODULE: ./packages/core/dist/run/membership.js
 
 
+/** The service's words when it refuses a result because the case is not (any more) in the run. */
+const NOT_IN_RUN = /not (a )?part of (the )?test run/i;
 /** Cases of the run by id, from one paginated read. */
 function byCase(cases) {
     return new Map(cases.map((c) => [c.test_case.id, c]));
@@ -45824,20 +46480,24 @@ async function ensureCases(session, caseIds, options = {}) {
     let held = options.held;
     // When what `held` shows was read: a write built from it goes out within FRESH_READ_MS of that, or not at all.
     let readAt = clock.now();
+    // When the read's last page was answered: a listing of many pages takes longer than FRESH_READ_MS on a slow
+    // service, so the window runs from its end (a write never waits on its own read); the pause before a look
+    // (settlePause) is twice this job's read-to-write time, listing included, so it covers other jobs' alike.
+    let listedAt = readAt;
     if (!held) {
         // Jobs of one pipeline reach this point together (they found or created the run at the same moment):
         // starting at random moments, their read-then-write pairs overlap less.
         await clock.sleep(Math.floor(clock.random() * START_SPREAD_MS));
         ({ held, readAt } = await readCases(session));
+        listedAt = clock.now();
         requests++;
     }
-    let written;
     // Every case ever seen in the run: some job needs each, so a write of ours puts back any it finds gone.
     const seen = new Set();
     // A write not sent because its read got old: the same attempt, from a new read.
     let stale = false;
     for (let attempt = 1;;) {
-        state.remember(held, written);
+        state.remember(held);
         for (const c of held)
             seen.add(c.test_case.id);
         const current = byCase(held);
@@ -45853,12 +46513,10 @@ async function ensureCases(session, caseIds, options = {}) {
                 ? `Adding ${missing.length} case(s) to test run ${run.human_id}.`
                 : `Another job changed the cases of test run ${run.human_id} at the same moment; adding ours again (attempt ${attempt}).`);
         }
-        written = new Set([...seen, ...missing]);
-        const filters = [{ field: 'id', operator: 'IN', values: [...written] }];
-        stale = (await api.updateRun(projectId, run.id, { static_selection_filters: filters }, { sendBefore: readAt + FRESH_READ_MS })) === 'stale';
+        const filters = [{ field: 'id', operator: 'IN', values: [...new Set([...seen, ...missing])] }];
+        stale = (await api.updateRun(projectId, run.id, { static_selection_filters: filters }, { sendBefore: listedAt + FRESH_READ_MS })) === 'stale';
         if (stale) {
             log.debug(`The update of test run ${run.human_id}'s cases waited past ${FRESH_READ_MS} ms for its turn: reading the cases again before writing.`);
-            written = undefined;
         }
         else {
             requests++;
@@ -45866,14 +46524,18 @@ async function ensureCases(session, caseIds, options = {}) {
             await clock.sleep(readBackPause(attempt++, clock.random));
         }
         ({ held, readAt } = await readCases(session));
+        listedAt = clock.now();
         requests++;
     }
 }
 /** The run's cases, and when the read's first page was answered (a long listing is as old as its first page). */
 async function readCases(session) {
     const asked = session.clock.now();
+    const retries = session.api.http.retries;
     const { cases, answeredAt } = await session.api.readRunCases(session.projectId, session.run.id);
-    session.state.rememberRoundTrip((answeredAt ?? session.clock.now()) - asked);
+    // A read that was retried says nothing of how fast the service answers.
+    if (session.api.http.retries === retries)
+        session.state.rememberRoundTrip((answeredAt ?? session.clock.now()) - asked);
     return { held: cases, readAt: answeredAt ?? session.clock.now() };
 }
 /**
@@ -45885,15 +46547,16 @@ function readBackPause(attempt, random) {
     return Math.floor(ceiling / 2 + random() * ceiling);
 }
 /**
- * Before looking whether what this job sent is still in place: another job's write can land seconds after the
- * read it was built from (its turn under the shared rate limit, a rate-limit answer waited out), and a look taken
- * before such a write lands would let this job finish with its results about to be dropped. This job's own
- * writes show how long that takes now: wait twice the longest, and at least SETTLE_CROWD_MS once other jobs were
- * seen writing (SETTLE_ALONE_MS when none was: a job alone need not wait for a crowd).
+ * Before looking whether what this job sent is still in place: another job's write built from a read that missed
+ * our cases is sent within FRESH_READ_MS of the end of that read and lands before its answer; this job's own
+ * read-to-write times (listing, window and answer: `windowMs`, at least half the window plus a round trip) show how
+ * long that takes on this service now. Wait twice that, at least SETTLE_MIN_MS, plus a random part so that jobs that
+ * collided do not look in lockstep. On loopback this is about FRESH_READ_MS; far from the service, seconds. A write
+ * that goes unanswered is waited out by its own job (LATE_WRITE_MS), and the close step repairs what is left.
  */
-function settlePause(windowMs, crowded, random) {
-    const floor = crowded ? SETTLE_CROWD_MS : SETTLE_ALONE_MS;
-    return Math.floor(Math.max(floor, 2 * windowMs) + (random() * floor * 2) / 3);
+function settlePause(windowMs, random) {
+    const base = Math.max(SETTLE_MIN_MS, 2 * windowMs);
+    return Math.floor(base + (random() * base) / 3);
 }
 /**
  * A job whose cases are in the run can still lose them afterwards: another job that read the selection before
@@ -45918,18 +46581,23 @@ async function keepResults(session, sent, options = {}) {
     const refusedInRun = new Map();
     let changing = 0;
     for (;;) {
-        await clock.sleep(settlePause(Math.max(state.windowMs, FRESH_READ_MS / 2 + state.roundTripMs), state.fresh || state.crowded, clock.random));
+        await clock.sleep(settlePause(Math.max(state.windowMs, FRESH_READ_MS / 2 + state.roundTripMs), clock.random));
         const previous = state.selection;
         const held = await api.listRunCases(projectId, run.id);
         requests++;
         const current = byCase(held);
         const quiet = [...previous].every((id) => current.has(id));
-        state.remember(held, previous);
+        state.remember(held);
         const lost = sent.filter((e) => {
             if (givenUp.has(e.test_case_id))
                 return false;
             const status = current.get(e.test_case_id)?.status_id;
-            return status === undefined || status === '' || (status !== e.test_run_status_id && untested.has(status));
+            if (status === undefined || status === '')
+                return true;
+            // A result the service refused was never recorded: whatever the case holds now is another job's.
+            if (status !== e.test_run_status_id && !recorded.has(e.test_case_id) && options.refused?.has(e.test_case_id))
+                return true;
+            return status !== e.test_run_status_id && untested.has(status);
         });
         if (lost.length === 0 && (quiet || ++changing > QUIET_LOOKS))
             return { lost: [...givenUp.values()], requests, held, recorded };
@@ -45961,42 +46629,61 @@ async function keepResults(session, sent, options = {}) {
         requests++;
         for (const refusal of again.refused) {
             const id = refusal.entry.test_case_id;
-            if (!now.has(id))
+            // "Not part of the run": the case was removed again before the write landed, whatever a read shows now.
+            const membership = NOT_IN_RUN.test(refusal.reason);
+            if (!membership && !now.has(id))
                 continue;
             const times = (refusedInRun.get(id) ?? 0) + 1;
             refusedInRun.set(id, times);
-            if (times >= REFUSALS_IN_RUN)
+            if (times >= (membership ? MEMBERSHIP_REFUSALS : REFUSALS_IN_RUN))
                 givenUp.set(id, refusal);
         }
     }
 }
 //# sourceMappingURL=membership.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/run/state.js
+
 class RunState {
     /** The selection as last read: a look compares with it. */
     selection = new Set();
     /** The longest time from a read's answer to the answer of the write built from it. */
     windowMs = 0;
-    /** Another job was seen changing the run's cases (a read-back held more than was written, or a look differed). */
-    crowded = false;
-    /** No selection was read yet: the first look assumes a crowd. */
-    fresh = true;
     /** The slowest round trip of a read seen so far: the windows of the job lines grow with it. */
     roundTripMs = 0;
+    /** Every job's line as last seen (done over reporting): a write of the description puts back each one gone. */
+    lines = new Map();
+    /** Lines of the description by their text, parsed (undefined: not a job line). */
+    parsedLines = new Map();
+    /** Each line's text as formatted (a crowd's lines are compared and written again and again). */
+    lineTexts = new Map();
+    /** Until when a description write of this job that got no answer may still land (LATE_WRITE_MS). */
+    descriptionInDoubtUntil = -Infinity;
     rememberRoundTrip(ms) {
-        this.roundTripMs = Math.max(this.roundTripMs, ms);
+        if (ms !== undefined)
+            this.roundTripMs = Math.max(this.roundTripMs, ms);
     }
-    /** Keep what a read found; `expected` is what it should hold if no other job wrote. */
-    remember(held, expected) {
-        const selection = new Set(held.map((c) => c.test_case.id));
-        const differs = expected !== undefined && (expected.size !== selection.size || [...expected].some((id) => !selection.has(id)));
-        this.selection = selection;
-        this.crowded ||= differs;
-        this.fresh = false;
+    /** Keep what a read found. */
+    remember(held) {
+        this.selection = new Set(held.map((c) => c.test_case.id));
     }
     rememberWindow(windowMs) {
         this.windowMs = Math.max(this.windowMs, windowMs);
     }
+}
+/** Until when a write of this job that got no answer may still be applied (LATE_WRITE_MS); -Infinity when none can. */
+function inDoubtUntil(session) {
+    const sent = session.api.http.unansweredWriteSentAt;
+    return sent === undefined ? -Infinity : sent + LATE_WRITE_MS;
+}
+/**
+ * The duration of one call, as a round trip worth sizing windows by: undefined when the client retried meanwhile
+ * (a timeout waited out says nothing of how fast the service answers).
+ */
+async function timed(session, call) {
+    const asked = session.clock.now();
+    const retries = session.api.http.retries;
+    const value = await call();
+    return { value, ms: session.api.http.retries === retries ? session.clock.now() - asked : undefined };
 }
 function openSession(api, projectId, run, clock, log) {
     return { api, projectId, run, clock, log, state: new RunState() };
@@ -46728,6 +47415,12 @@ function defaultSleep(ms) {
 }
 //# sourceMappingURL=pacer.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/api/progress.js
+/**
+ * Lines that say why nothing seems to happen: a request that has waited or retried for more than 5 s says
+ * so every 5 s, from a timer on the client's clock, so a host that accepts connections but never answers is
+ * reported while the request hangs, not after its timeout. URLs are shown without credentials.
+ */
+
 const PROGRESS_INTERVAL_MS = 5_000;
 function seconds(ms) {
     return `${Math.round(ms / 1000)} s`;
@@ -46738,26 +47431,25 @@ class RequestWatch {
     method;
     url;
     pacer;
-    now;
     deadline;
     mayReportQueued;
     phase = { kind: 'queued' };
     phaseSince;
     attempt = 1;
-    timer;
-    constructor(emit, method, url, pacer, now, deadline, 
+    stopTimer;
+    now;
+    constructor(emit, method, url, pacer, clock, deadline, 
     /** Client-wide: many queued requests make one line, not one each. */
     mayReportQueued) {
         this.emit = emit;
         this.method = method;
         this.url = url;
         this.pacer = pacer;
-        this.now = now;
         this.deadline = deadline;
         this.mayReportQueued = mayReportQueued;
-        this.phaseSince = now();
-        this.timer = setInterval(() => this.tick(), PROGRESS_INTERVAL_MS);
-        this.timer.unref?.();
+        this.now = () => clock.now();
+        this.phaseSince = this.now();
+        this.stopTimer = everyOn(clock, PROGRESS_INTERVAL_MS, () => this.tick());
     }
     enter(phase, attempt) {
         this.phase = phase;
@@ -46765,7 +47457,7 @@ class RequestWatch {
         this.phaseSince = this.now();
     }
     stop() {
-        clearInterval(this.timer);
+        this.stopTimer();
     }
     tick() {
         const now = this.now();
@@ -47225,6 +47917,7 @@ class http_HttpClient {
     sleep;
     now;
     random;
+    clockSource;
     emit;
     lastQueuedReport = -Infinity;
     lastRateLimitReport = -Infinity;
@@ -47237,11 +47930,17 @@ class http_HttpClient {
     retries = 0;
     /** Attempts sent, over all requests (retries included): the upload's request count. */
     requests = 0;
+    /**
+     * When the latest write (any method but GET) that got no answer was sent: the service may still apply it
+     * later (run/timing.ts LATE_WRITE_MS says how much later), so the run protocol waits that out before its last look.
+     */
+    unansweredWriteSentAt;
     constructor(options) {
         this.options = options;
         this.baseUrl = withoutCredentials(new URL(options.baseUrl.replace(/\/+$/, '')));
         this.basePath = this.baseUrl.pathname.replace(/\/+$/, '');
         const clock = options.clock ?? systemClock;
+        this.clockSource = clock;
         this.now = () => clock.now();
         this.sleep = (ms) => clock.sleep(ms);
         this.random = () => clock.random();
@@ -47280,7 +47979,7 @@ class http_HttpClient {
         const path = this.displayPath(url);
         const body = await encodeBody(req.form, req.json);
         const started = this.now();
-        const watch = new RequestWatch(this.emit, req.method, redactUrl(url), this.pacer, this.now, this.deadline, () => this.mayReportQueued());
+        const watch = new RequestWatch(this.emit, req.method, redactUrl(url), this.pacer, this.clockSource, this.deadline, () => this.mayReportQueued());
         const headers = { authorization: `Bearer ${this.options.token}`, accept: 'application/json', 'user-agent': `testsigma-tm/${VERSION}` };
         try {
             for (let attempt = 1;; attempt++) {
@@ -47307,6 +48006,8 @@ class http_HttpClient {
                     release();
                     throw thrown;
                 }
+                if (outcome.kind === 'no-answer' && req.method !== 'GET')
+                    this.unansweredWriteSentAt = Math.max(this.unansweredWriteSentAt ?? sentAt, sentAt);
                 // The answer's rate-limit headers go with the turn: the pacer knows when this request started, and when
                 // its answer's head came in.
                 if (outcome.kind === 'answer')
@@ -47520,38 +48221,120 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./packages/core/dist/run/ledger.js
 
 
-/** Write (or update) this job's line; returns every job's line as the confirming read found them. */
+
+/**
+ * Write (or update) this job's line; returns every job's line as the confirming read found them.
+ *
+ * A write of this job that got no answer may still land (LATE_WRITE_MS after it was sent) and then drop every line
+ * written since its read, done lines of jobs that have finished included. So the line is confirmed only once no
+ * write of this job can land any more; and while a description write of its own is in doubt, the job looks at
+ * the run every IN_DOUBT_LOOK_MS without waiting for the previous look (one that times out must not blind it),
+ * so that it has seen every line another job confirmed meanwhile, and puts back each one its late write drops.
+ * Lines seen are kept in the session (RunState.lines), so the done line puts back what the first write saw.
+ */
 async function writeJobLine(session, own) {
-    const { api, projectId, run, clock, log } = session;
-    const seen = new Map();
+    const { api, projectId, run, clock, log, state } = session;
+    const seen = state.lines;
+    // Each line of the description parsed once: a crowd's description is read again and again.
+    const parsed = state.parsedLines;
+    // Each line's text, formatted once: a crowd's description is compared on every read.
+    const text = state.lineTexts;
+    const format = (line) => text.get(line) ?? (text.set(line, formatJobLine(line)), text.get(line));
+    /** Merge a read's lines into those seen; returns the lines of the description as they stand. */
+    const learn = (description) => {
+        const present = new Set();
+        for (const raw of description.split('\n')) {
+            const trimmed = raw.trim();
+            present.add(trimmed);
+            if (!parsed.has(trimmed))
+                parsed.set(trimmed, readJobLines(trimmed)[0]);
+            const line = parsed.get(trimmed);
+            if (!line || line.job === own.job)
+                continue;
+            text.set(line, trimmed);
+            seen.set(line.job, newerLine(seen.get(line.job), line));
+        }
+        return present;
+    };
     let current = run;
     let confirmed = 0;
-    for (let attempt = 1; attempt <= LEDGER_ATTEMPTS; attempt++) {
-        const asked = clock.now();
-        current = await api.getRun(projectId, run.id);
+    for (let attempt = 1; attempt <= LEDGER_ATTEMPTS;) {
+        // While a description write of ours may land, no request of this job may leave it blind: a read that hangs
+        // is watched like a write that does.
+        const reading = () => api.getRun(projectId, run.id);
+        const read = await timed(session, () => clock.now() < state.descriptionInDoubtUntil ? watchWhile(session, reading(), learn, IN_DOUBT_LOOK_MS) : reading());
+        current = read.value;
         const readAt = clock.now();
-        session.state.rememberRoundTrip(readAt - asked);
-        const found = readJobLines(current.description);
-        for (const line of found)
-            if (line.job !== own.job)
-                seen.set(line.job, newerLine(seen.get(line.job), line));
+        state.rememberRoundTrip(read.ms);
+        const present = learn(current.description ?? '');
         seen.set(own.job, own);
-        const present = new Set(found.map(formatJobLine));
-        const missing = [...seen.values()].filter((line) => !present.has(formatJobLine(line)));
+        const missing = [...seen.values()].filter((line) => !present.has(format(line)));
         if (missing.length === 0) {
+            if (readAt < inDoubtUntil(session)) {
+                // A write of ours may still land: not confirmed yet, however the run reads now.
+                confirmed = 0;
+                await watchWhileInDoubt(session, learn);
+                continue;
+            }
             if (++confirmed >= 2)
                 return { run: current, lines: [...seen.values()], confirmed: true };
-            await clock.sleep(confirmGap(session.state.roundTripMs) + Math.floor(clock.random() * CONFIRM_JITTER_MS));
+            await clock.sleep(confirmGap(state.roundTripMs) + Math.floor(clock.random() * CONFIRM_JITTER_MS));
             continue;
         }
         confirmed = 0;
-        if (attempt > 1)
-            await clock.sleep(100 * attempt + Math.floor(clock.random() * 250 * attempt));
+        const before = api.http.unansweredWriteSentAt;
         // Not sent when its turn comes too late (`stale`): the next round reads again.
-        await api.updateRun(projectId, run.id, { description: withJobLines(current.description, seen.values()) }, { sendBefore: readAt + FRESH_READ_MS });
+        const writing = api.updateRun(projectId, run.id, { description: withJobLines(current.description, seen.values(), format) }, { sendBefore: readAt + FRESH_READ_MS });
+        const stale = (await watchWhile(session, writing, learn, Math.max(IN_DOUBT_LOOK_MS, 2 * state.roundTripMs))) === 'stale';
+        const after = api.http.unansweredWriteSentAt;
+        if (after !== undefined && after !== before)
+            state.descriptionInDoubtUntil = Math.max(state.descriptionInDoubtUntil, after + LATE_WRITE_MS);
+        attempt++;
+        if (stale)
+            continue;
+        // Jobs that collided back off at random before reading again, more each round (never between a read and
+        // the write built from it: that write would go stale).
+        await clock.sleep(Math.floor(clock.random() * 250 * attempt));
     }
     log.warn(`Could not record this job's line on test run ${run.human_id} (other jobs kept changing its description); the close step may not count it.`);
     return { run: current, lines: [...seen.values()], confirmed: false };
+}
+/**
+ * A write not answered within a round trip or two may be one the service applies late (and a read that hangs
+ * while one of ours may land leaves this job blind): after `startAfterMs`, look at the run every IN_DOUBT_LOOK_MS
+ * (each look on its own) until the answer comes, so that a line another job confirms while this job waits is
+ * seen, and put back should a late write drop it.
+ */
+async function watchWhile(session, pending, learn, startAfterMs) {
+    const { api, projectId, run, clock } = session;
+    let answered = false;
+    const settled = pending.then(() => (answered = true), () => (answered = true));
+    await Promise.race([settled, clock.sleep(startAfterMs)]);
+    while (!answered) {
+        // Not awaited: a look that times out must not delay the next one; each only adds to the lines seen.
+        void api.getRun(projectId, run.id).then((read) => learn(read.description ?? ''), () => undefined);
+        await Promise.race([settled, clock.sleep(IN_DOUBT_LOOK_MS)]);
+    }
+    return pending;
+}
+/**
+ * Until no write of this job can land any more. While a description write may, look every IN_DOUBT_LOOK_MS,
+ * each look on its own (a look that times out must not leave a gap), and learn every line seen.
+ */
+async function watchWhileInDoubt(session, learn) {
+    const { api, projectId, run, clock, state } = session;
+    const looks = [];
+    for (let now = clock.now(); now < inDoubtUntil(session); now = clock.now()) {
+        if (now >= state.descriptionInDoubtUntil) {
+            await clock.sleep(inDoubtUntil(session) - now);
+            break;
+        }
+        looks.push(api.getRun(projectId, run.id).then((read) => learn(read.description ?? ''), 
+        // A look that failed leaves the others; the confirming reads afterwards fail loudly if the service does.
+        () => undefined));
+        await clock.sleep(IN_DOUBT_LOOK_MS);
+    }
+    await Promise.all(looks);
 }
 /**
  * How far apart the two confirming reads are: later than any write built on a read without our line can land —
@@ -47650,6 +48433,7 @@ async function mergeLines(target, from) {
 
 
 
+
 /** The line that ends the run's description. */
 function reportedLine(done, total) {
     return `${done}${total ? ` of ${total}` : ''} upload(s) reported.`;
@@ -47682,7 +48466,13 @@ async function finalWord(session, options) {
     await close_closeRun(session.api, session.projectId, ledger.run, done.length > 0 || options.total ? reportedLine(done.length, options.total) : undefined);
     return { run: ledger.run, done, missing: options.total ? Math.max(0, options.total - done.length) : 0, restored, partial, closed: true };
 }
-/** Make every case hold the worst status the job lines list for it; returns the human ids written. */
+/**
+ * Make every case any job's line lists be in the run and hold the worst status the lines list for it; returns
+ * the human ids written. A selection write of a job that landed late can have removed a case (and its result)
+ * after that job's last look: the lines say which cases the run must hold, so the close step puts them back.
+ * Every job waited out its own late writes before marking its line done, so once every line is done the close
+ * step is the only writer left: it waits out its own, reads back, and repairs again until nothing is left.
+ */
 async function restoreWorst(session, lines, statuses, userId) {
     const { api, projectId, run, log } = session;
     const worst = worstByCase(lines);
@@ -47690,34 +48480,58 @@ async function restoreWorst(session, lines, statuses, userId) {
         return [];
     const byName = new Map(statuses.map((s) => [status_statusKey(s.name), s]));
     const nameOf = new Map(statuses.map((s) => [s.id, s.name]));
-    const entries = [];
-    for (const c of await api.listRunCases(projectId, run.id)) {
-        const want = worst.get(c.test_case.human_id ?? c.test_case.id);
-        const status = want === undefined ? undefined : byName.get(status_statusKey(want));
-        if (!want || !status)
-            continue;
-        const held = c.status_id ? nameOf.get(c.status_id) : undefined;
-        if (held !== undefined && statusSeverity(held) >= statusSeverity(want))
-            continue;
-        entries.push({
-            test_case_id: c.test_case.id,
-            test_run_status_id: status.id,
-            user_id: userId,
-            description: `${want}: ${lines
-                .filter((l) => [...l.cases].some(([s, ids]) => status_statusKey(s) === status_statusKey(want) && ids.includes(c.test_case.human_id ?? '')))
-                .map((l) => `job ${l.job}`)
-                .join(', ')} of this run reported it ${want}; written again at close, where another job's ${held ?? 'result'} had replaced it.`,
-        });
+    const restored = new Set();
+    let projectCases;
+    for (let round = 1; round <= CLOSE_REPAIR_ROUNDS; round++) {
+        await waitOutOwnWrites(session);
+        let held = await api.listRunCases(projectId, run.id);
+        const inRun = new Set(held.map((c) => c.test_case.human_id ?? c.test_case.id));
+        const absent = [...worst.keys()].filter((human) => !inRun.has(human));
+        if (absent.length > 0) {
+            projectCases ??= new Map((await api.listTestCases(projectId)).map((c) => [c.human_id ?? c.id, c.id]));
+            const ids = absent.flatMap((human) => projectCases?.get(human) ?? []);
+            log.info(`Test run ${run.human_id} lacks ${absent.length} case(s) that jobs reported (${absent.slice(0, 20).join(', ')}): adding them back.`);
+            if (ids.length > 0)
+                held = (await ensureCases(session, ids, { held })).held;
+        }
+        const entries = [];
+        for (const c of held) {
+            const human = c.test_case.human_id ?? c.test_case.id;
+            const want = worst.get(human);
+            const status = want === undefined ? undefined : byName.get(status_statusKey(want));
+            if (!want || !status)
+                continue;
+            const had = c.status_id ? nameOf.get(c.status_id) : undefined;
+            if (had !== undefined && statusSeverity(had) >= statusSeverity(want))
+                continue;
+            const by = lines.filter((l) => [...l.cases].some(([s, ids]) => status_statusKey(s) === status_statusKey(want) && ids.includes(human))).map((l) => `job ${l.job}`);
+            const replaced = had === undefined || statusSeverity(had) < 0 ? 'it had been lost' : `another job's ${had} had replaced it`;
+            entries.push({
+                test_case_id: c.test_case.id,
+                test_run_status_id: status.id,
+                user_id: userId,
+                description: `${want}: ${by.join(', ')} of this run reported it ${want}; written again at close, where ${replaced}.`,
+            });
+        }
+        if (entries.length === 0)
+            break;
+        const human = new Map(held.map((c) => [c.test_case.id, c.test_case.human_id ?? c.test_case.id]));
+        const sent = await send_sendEntries(api, projectId, run.id, entries, { maxEntries: 100, now: () => session.clock.now() }, log);
+        if (sent.error)
+            throw sent.error;
+        for (const e of sent.acknowledged)
+            restored.add(human.get(e.test_case_id) ?? e.test_case_id);
     }
-    if (entries.length === 0)
-        return [];
-    const sent = await send_sendEntries(api, projectId, run.id, entries, { maxEntries: 100, now: () => session.clock.now() }, log);
-    if (sent.error)
-        throw sent.error;
-    const human = new Map((await api.listRunCases(projectId, run.id)).map((c) => [c.test_case.id, c.test_case.human_id ?? c.test_case.id]));
-    const restored = sent.acknowledged.map((e) => human.get(e.test_case_id) ?? e.test_case_id);
-    log.info(`Restored the worst result of ${restored.length} case(s) that another job's better result had replaced: ${restored.slice(0, 20).join(', ')}.`);
-    return restored;
+    if (restored.size > 0) {
+        log.info(`Restored the worst result of ${restored.size} case(s) that another job's better result had replaced: ${[...restored].slice(0, 20).join(', ')}.`);
+    }
+    return [...restored];
+}
+/** Until no write of this job that got no answer can still land (LATE_WRITE_MS). */
+async function waitOutOwnWrites(session) {
+    const wait = inDoubtUntil(session) - session.clock.now();
+    if (wait > 0)
+        await session.clock.sleep(wait);
 }
 /** The run's description with one line appended (replacing an earlier line that starts the same way). */
 function appendLine(description, prefix, line) {
@@ -48036,6 +48850,7 @@ async function record_recordResults(ctx, plan, opened) {
         keptResults = await keepResults(session, [...sent.acknowledged, ...sent.refused.map((r) => r.entry)], {
             untested: plan.untestedIds,
             batchSize: settings.batchSize,
+            refused: new Set(sent.refused.map((r) => r.entry.test_case_id)),
         });
         settleKept(sent, keptResults);
         sent.requests += keptResults.requests;
@@ -48047,6 +48862,18 @@ async function record_recordResults(ctx, plan, opened) {
     let held = keptResults?.held;
     if (keyed)
         held = await reassertWorse(session, sent, plan, held);
+    // A late write of another job can remove a case (and its result) after the last look: put those back once more
+    // rather than call it a mismatch (the close step would restore them too, but this job's check comes first).
+    const lacking = keyed ? sent.acknowledged.filter((e) => !holdsResult(held, e.test_case_id, plan.untestedIds)) : [];
+    if (lacking.length > 0) {
+        const again = await keepResults(session, lacking, { untested: plan.untestedIds, batchSize: settings.batchSize });
+        sent.requests += again.requests;
+        held = again.held;
+        if (again.failure) {
+            const spoolFile = await spoolEntries(ctx, plan, opened, again.failure.unsent, again.failure.error);
+            return { sent, closed: false, spoolFile, error: again.failure.error, kept };
+        }
+    }
     const verifyKept = new Set(kept.map((k) => k.case));
     const mismatch = settings.verify ? await verifyRun(session, sent, plan, human, held, verifyKept, kept) : undefined;
     const refusedError = sent.refused.length > 0 ? refusedResults(run, sent, human) : undefined;
@@ -48116,6 +48943,11 @@ async function reassertWorse(session, sent, plan, held) {
     }
     return current;
 }
+/** Does the read hold a result (any status but "no result yet") for the case? */
+function holdsResult(held, caseId, untested) {
+    const status = held?.find((c) => c.test_case.id === caseId)?.status_id;
+    return status !== undefined && status !== '' && !untested.has(status);
+}
 function statusNames(statuses) {
     return new Map(statuses.map((s) => [s.id, s.name]));
 }
@@ -48126,7 +48958,10 @@ function statusNames(statuses) {
  */
 function settleKept(sent, kept) {
     const absent = new Set([...kept.lost.map((r) => r.entry), ...(kept.failure?.unsent ?? [])].map((e) => e.test_case_id));
-    const putBack = (r) => kept.recorded.has(r.entry.test_case_id) && !absent.has(r.entry.test_case_id);
+    // A refused result counts as recorded when a put-back recorded it, or when the case holds it anyway (another job
+    // recorded the same status).
+    const holds = new Map(kept.held.map((c) => [c.test_case.id, c.status_id]));
+    const putBack = (r) => (kept.recorded.has(r.entry.test_case_id) || holds.get(r.entry.test_case_id) === r.entry.test_run_status_id) && !absent.has(r.entry.test_case_id);
     sent.acknowledged = [...sent.acknowledged.filter((e) => !absent.has(e.test_case_id)), ...sent.refused.filter(putBack).map((r) => r.entry)];
     sent.refused = [...kept.lost, ...sent.refused.filter((r) => !putBack(r) && !absent.has(r.entry.test_case_id))];
 }
@@ -50522,8 +51357,13 @@ async function expandOne(pattern, cwd) {
     const search = literal?.isDirectory() ? `${escapePath(globPattern.replace(/\/+$/, ''))}/**/*.{xml,trx}` : globPattern;
     const ignore = pattern.includes('node_modules') ? [] : ['**/node_modules/**'];
     const files = await glob([search], { cwd, absolute, onlyFiles: true, expandDirectories: false, ignore });
-    if (literal?.isDirectory() && (await holdsAllureResults(external_node_path_.resolve(cwd, pattern))))
-        files.unshift(pattern.replace(/[\\/]+$/, '') || pattern);
+    if (literal?.isDirectory() && (await holdsAllureResults(external_node_path_.resolve(cwd, pattern)))) {
+        // An Allure directory's attachments sit beside its results (`<uuid>-attachment.xml`, a test's XML report):
+        // read as result files of their own they would be refused, or worse, counted twice.
+        const directory = external_node_path_.resolve(cwd, pattern);
+        const own = files.filter((file) => external_node_path_.dirname(external_node_path_.resolve(cwd, file)) !== directory || !ALLURE_ATTACHMENT.test(external_node_path_.basename(file)));
+        return [pattern.replace(/[\\/]+$/, '') || pattern, ...own];
+    }
     return files;
 }
 /** `dir/a-result.json`, `dir/b-result.json`, `x.xml` → `dir`, `x.xml`. */

@@ -139,6 +139,7 @@ export class HttpClient {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
   private readonly random: () => number;
+  private readonly clockSource: Clock;
   private readonly emit: (event: HttpEvent) => void;
   private lastQueuedReport = -Infinity;
   private lastRateLimitReport = -Infinity;
@@ -151,11 +152,17 @@ export class HttpClient {
   retries = 0;
   /** Attempts sent, over all requests (retries included): the upload's request count. */
   requests = 0;
+  /**
+   * When the latest write (any method but GET) that got no answer was sent: the service may still apply it
+   * later (run/timing.ts LATE_WRITE_MS says how much later), so the run protocol waits that out before its last look.
+   */
+  unansweredWriteSentAt: number | undefined;
 
   constructor(private readonly options: HttpClientOptions) {
     this.baseUrl = withoutCredentials(new URL(options.baseUrl.replace(/\/+$/, '')));
     this.basePath = this.baseUrl.pathname.replace(/\/+$/, '');
     const clock = options.clock ?? systemClock;
+    this.clockSource = clock;
     this.now = () => clock.now();
     this.sleep = (ms) => clock.sleep(ms);
     this.random = () => clock.random();
@@ -196,7 +203,7 @@ export class HttpClient {
     const path = this.displayPath(url);
     const body = await encodeBody(req.form, req.json);
     const started = this.now();
-    const watch = new RequestWatch(this.emit, req.method, redactUrl(url), this.pacer, this.now, this.deadline, () => this.mayReportQueued());
+    const watch = new RequestWatch(this.emit, req.method, redactUrl(url), this.pacer, this.clockSource, this.deadline, () => this.mayReportQueued());
     const headers = { authorization: `Bearer ${this.options.token}`, accept: 'application/json', 'user-agent': `testsigma-tm/${VERSION}` };
     try {
       for (let attempt = 1; ; attempt++) {
@@ -221,6 +228,7 @@ export class HttpClient {
           release();
           throw thrown;
         }
+        if (outcome.kind === 'no-answer' && req.method !== 'GET') this.unansweredWriteSentAt = Math.max(this.unansweredWriteSentAt ?? sentAt, sentAt);
         // The answer's rate-limit headers go with the turn: the pacer knows when this request started, and when
         // its answer's head came in.
         if (outcome.kind === 'answer') release(outcome.rate, outcome.answeredAt);
