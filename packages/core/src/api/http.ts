@@ -13,7 +13,6 @@
  * - a connection closed while a body with files is being sent is a proxy's 413: not sent again whole.
  * The token never leaves this file except in the Authorization header.
  */
-import type { Dispatcher } from 'undici';
 import { ApiError, type ApiErrorDetails } from '../errors.js';
 import { logStage, type Logger } from '../log.js';
 import { Pacer } from './pacer.js';
@@ -24,7 +23,8 @@ import type { RateHeaders } from './pacer.js';
 import {
   encodeBody,
   exchange,
-  makeDispatcher,
+  makeConnection,
+  type Connection,
   serverMessage,
   type AttemptOutcome,
   type EncodedBody,
@@ -107,11 +107,11 @@ export interface HttpClientOptions {
   retry?: RetryPolicy;
   /** Every wait, deadline and jitter of the client (tests hand a virtual clock). */
   clock?: Clock;
-  /** One HTTP exchange; default: undici. The simulation hands an in-memory service. */
+  /** One HTTP exchange; default: fetch (see transport.ts). The simulation hands an in-memory service. */
   transport?: Transport;
 }
 
-/** One exchange, no retrying: what `exchange` does over undici, or a simulated service in tests. */
+/** One exchange, no retrying: what `exchange` does with fetch, or a simulated service in tests. */
 export type Transport = (request: {
   method: Method;
   url: URL;
@@ -130,8 +130,8 @@ export class HttpClient {
   /** The base URL without credentials. */
   readonly baseUrl: URL;
   private readonly basePath: string;
-  /** Made on the first request (undici is loaded then). */
-  private dispatcher: Promise<Dispatcher> | undefined;
+  /** Made on the first request (undici is loaded then, when a proxy is set). */
+  private connection: Promise<Connection> | undefined;
   readonly pacer: Pacer;
   private readonly policy: RetryPolicy;
   private readonly deadline: number;
@@ -187,7 +187,7 @@ export class HttpClient {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.dispatcher) await (await this.dispatcher).close();
+    if (this.connection) await (await this.connection).close();
   }
 
   /** Send a request; resolve with a 2xx answer holding JSON or nothing, throw ApiError for everything else. */
@@ -297,8 +297,8 @@ export class HttpClient {
 
   private async exchange(request: Parameters<Transport>[0]): Promise<AttemptOutcome> {
     if (this.options.transport) return this.options.transport(request);
-    this.dispatcher ??= makeDispatcher(this.options.timeoutMs, this.options.proxy);
-    return exchange(await this.dispatcher, request.method, request.url, request.headers, request.body, request.timeoutMs, request.nowMs, this.now);
+    this.connection ??= makeConnection(this.options.timeoutMs, this.options.proxy);
+    return exchange(await this.connection, request.method, request.url, request.headers, request.body, request.timeoutMs, request.nowMs, this.now);
   }
 
   private failure(
