@@ -17,6 +17,8 @@ const E2E = [
   /\be2e\.test\.ts$/,
   /-real\.test\.ts$/,
   /^packages\/jest-reporter\/test\/pack\.test\.ts$/,
+  // npm publish --dry-run of every package from a clean copy (each prepack builds it), npm install, npx.
+  /^packages\/cli\/test\/packed\.test\.ts$/,
   /^packages\/playwright-reporter\/test\/packed\.test\.ts$/,
   /^packages\/emulator\/test\/(cli|web-browser)\.test\.ts$/,
   /^packages\/core\/test\/api\/node20\.test\.ts$/,
@@ -76,11 +78,15 @@ class SlowestTierFirst extends BaseSequencer {
 
 export default defineConfig({
   test: {
-    // Forks keep servers and child processes of one file away from another's. One worker per core: the tests
-    // use port 0 and their own temporary directories, so any order and any parallelism give the same result
-    // (vitest's default leaves a core idle). VITEST_MAX_WORKERS overrides it.
+    // Forks keep servers and child processes of one file away from another's. One worker more than the cores:
+    // the tests use port 0 and their own temporary directories, so any order and any parallelism give the same
+    // result, and the end-to-end files mostly wait (their CLI processes sit out the run protocol's pauses at a few
+    // % of a core), so with one worker per core the cores idled through much of a run; the extra worker fills
+    // them. Not two per core: the CPU-heavy runs (Playwright with Chromium, 50,000 results through the Action)
+    // then starved past their hang guards on a loaded machine (4 timeouts at load 20). VITEST_MAX_WORKERS
+    // overrides it.
     pool: 'forks',
-    maxWorkers: availableParallelism(),
+    maxWorkers: availableParallelism() + 1,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default'],

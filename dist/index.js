@@ -33131,7 +33131,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1607);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2036);
 // The Action's entry point: nothing but the call, so main.ts can be tested without side effects on import.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -33141,7 +33141,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1607:
+/***/ 2036:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36103,7 +36103,7 @@ function getIDToken(aud) {
 
 //# sourceMappingURL=core.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/ci.js
-function detectCi(env) {
+function ci_detectCi(env) {
     if (env.GITHUB_ACTIONS === 'true') {
         const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
         const repo = env.GITHUB_REPOSITORY;
@@ -36447,7 +36447,7 @@ class MappingError extends TestsigmaTmError {
  * The service refused or could not be reached (after retries). Carries what a person needs to report it:
  * method, path, status, the server's own message and the request id.
  */
-class ApiError extends TestsigmaTmError {
+class errors_ApiError extends TestsigmaTmError {
     category = 'service';
     method;
     path;
@@ -36545,7 +36545,7 @@ function redact_redact(text, secrets = []) {
  * attachment's path on disk, which the tool must still open; it is never written out). What holds nothing to
  * redact is returned as it is, not copied: results read by the hundred thousand keep sharing what they share.
  */
-function redact_redactDeep(value, secrets, keep = NOTHING_KEPT) {
+function redactDeep(value, secrets, keep = NOTHING_KEPT) {
     return walk(value, secrets, keep);
 }
 const NOTHING_KEPT = new Set();
@@ -36601,7 +36601,16 @@ const systemClock = {
     now: () => Date.now(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
     random: () => Math.random(),
+    every: (ms, tick) => {
+        const timer = setInterval(tick, ms);
+        timer.unref();
+        return () => clearInterval(timer);
+    },
 };
+/** `clock.every`, or nothing for a clock without it (see `Clock.every`). */
+function everyOn(clock, ms, tick) {
+    return clock.every ? clock.every(ms, tick) : () => { };
+}
 //# sourceMappingURL=clock.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/model.js
 /** Passed on its last attempt after failing an earlier one. */
@@ -36621,7 +36630,9 @@ function displayTitle(result) {
  * piece of the file alive, and a joined one its parts. For strings kept long after reading.
  */
 function detach(text) {
-    return structuredClone(text);
+    // Joined to one character and cut again: the join is flattened into a new string, which the cut then views
+    // (structuredClone did the same at several times the cost, per failed result listed).
+    return (' ' + text).slice(1);
 }
 /**
  * A result to keep after reading: what a case's description, status and attachments read of it (the output, the
@@ -36639,7 +36650,7 @@ function keptCopy(result) {
         properties: NONE,
         tags: NONE,
         attachments: result.attachments.length === 0 ? NONE : result.attachments.map(copyAttachment),
-        attempts: result.attempts.map(copyAttempt),
+        attempts: keptAttempts(result),
     };
     if (result.file !== undefined)
         copy.file = result.file;
@@ -36659,6 +36670,25 @@ function keptCopy(result) {
 }
 /** The empty list every kept copy shares (frozen: adding to one would add to all). */
 const NONE = Object.freeze([]);
+/**
+ * One attempt that is the result itself (its status, nothing attached to it) is kept as a list shared by every
+ * kept copy of that status: what reads a result's attempts (its retry history, whether it is flaky, which
+ * attachments to send) reads their statuses and attachments, and the history only when there are several;
+ * the duration, message and stack are the result's own. Most kept results have one attempt, and a list and an
+ * object fewer for each of 100,000 kept results is memory the garbage collector need not move.
+ */
+const ONE_ATTEMPT = {
+    passed: Object.freeze([Object.freeze({ status: 'passed' })]),
+    failed: Object.freeze([Object.freeze({ status: 'failed' })]),
+    error: Object.freeze([Object.freeze({ status: 'error' })]),
+    skipped: Object.freeze([Object.freeze({ status: 'skipped' })]),
+};
+function keptAttempts(result) {
+    const only = result.attempts.length === 1 ? result.attempts[0] : undefined;
+    if (only !== undefined && only.status === result.status && only.attachments === undefined)
+        return ONE_ATTEMPT[result.status];
+    return result.attempts.map(copyAttempt);
+}
 function copyAttempt(attempt) {
     const copy = { status: attempt.status };
     if (attempt.durationMs !== undefined)
@@ -36750,7 +36780,7 @@ function isOutcome(text) {
     return OUTCOMES.includes(text);
 }
 /** `In Progress`, `in progress`, `InProgress`, `in_progress` and `UnTested`/`Untested` are the same status. */
-function statusKey(name) {
+function status_statusKey(name) {
     return name.toLowerCase().replace(/[\s_-]+/g, '');
 }
 /**
@@ -36765,7 +36795,7 @@ function resolveStatusIds(available, mapping) {
         const name = mapping[outcome];
         if (resolved.has(name))
             continue;
-        const found = available.find((s) => s.name === name) ?? available.find((s) => statusKey(s.name) === statusKey(name));
+        const found = available.find((s) => s.name === name) ?? available.find((s) => status_statusKey(s.name) === status_statusKey(name));
         if (found)
             resolved.set(name, found);
         else
@@ -36798,7 +36828,7 @@ const RANK = new Map([
 const OTHER_RANK = 2;
 /** How bad a status is: higher is worse; a status meaning "no result yet" (Untested) is below every result. */
 function statusSeverity(name) {
-    const key = statusKey(name);
+    const key = status_statusKey(name);
     if (key === 'untested')
         return -1;
     return RANK.get(key) ?? OTHER_RANK;
@@ -36862,26 +36892,65 @@ function caseReferences(result, prefix) {
     const found = propertyReferences(result.properties);
     const patterns = idPatterns(prefix);
     if (patterns) {
-        // Most texts do not hold the prefix at all: one cheap test skips both patterns for them. (Every result is
-        // scanned, so this loops instead of spreading and filtering.)
-        const texts = [];
-        for (const text of result.suitePath)
-            if (patterns.prefix.test(text))
-                texts.push(text);
-        if (patterns.prefix.test(result.name))
-            texts.push(result.name);
+        // The suite path and the classname are shared by a suite's results: what they name is read once per suite.
+        const suite = suitePathReferences(result.suitePath, patterns);
+        for (const reference of suite.hyphen)
+            addOnce(found, reference);
+        // Most texts do not hold the prefix at all: one cheap test skips both patterns for them.
+        const name = patterns.prefix.test(result.name);
+        if (name)
+            collect(result.name, patterns.hyphen, found, false);
         for (const tag of result.tags)
             if (patterns.prefix.test(tag))
-                texts.push(tag);
-        for (const text of texts)
-            collect(text, patterns.hyphen, found, false);
+                collect(tag, patterns.hyphen, found, false);
+        for (const reference of suite.underscore)
+            addOnce(found, reference);
+        if (name)
+            collect(result.name, patterns.underscore, found, true);
+        for (const tag of result.tags)
+            if (patterns.prefix.test(tag))
+                collect(tag, patterns.underscore, found, true);
         // A class cannot hold a hyphen, so only an underscore id is read from it (`tests.DEMO_16`).
-        if (result.classname !== undefined && patterns.prefix.test(result.classname))
-            texts.push(result.classname);
-        for (const text of texts)
-            collect(text, patterns.underscore, found, true);
+        if (result.classname !== undefined)
+            for (const reference of classnameReferences(result.classname, patterns))
+                addOnce(found, reference);
     }
     return found;
+}
+/** What a suite path names, by either pattern; the last one read is kept (a reader hands a suite's results over together). */
+let lastSuitePath;
+function suitePathReferences(path, patterns) {
+    // Compared by its names, not by identity: a caller may change a list it passed before.
+    if (lastSuitePath !== undefined && lastSuitePath.patterns === patterns && sameTexts(lastSuitePath.path, path))
+        return lastSuitePath;
+    const hyphen = [];
+    const underscore = [];
+    for (const text of path) {
+        if (!patterns.prefix.test(text))
+            continue;
+        collect(text, patterns.hyphen, hyphen, false);
+        collect(text, patterns.underscore, underscore, true);
+    }
+    lastSuitePath = { path: [...path], patterns, hyphen, underscore };
+    return lastSuitePath;
+}
+function sameTexts(a, b) {
+    if (a.length !== b.length)
+        return false;
+    for (let i = 0; i < a.length; i += 1)
+        if (a[i] !== b[i])
+            return false;
+    return true;
+}
+let lastClassname;
+function classnameReferences(classname, patterns) {
+    if (lastClassname?.classname === classname && lastClassname.patterns === patterns)
+        return lastClassname.underscore;
+    const underscore = [];
+    if (patterns.prefix.test(classname))
+        collect(classname, patterns.underscore, underscore, true);
+    lastClassname = { classname, patterns, underscore };
+    return underscore;
 }
 /**
  * Lists of at least this many properties are read once: a JUnit suite's properties are one list shared by all
@@ -36903,7 +36972,7 @@ function propertyReferences(properties) {
 function readPropertyReferences(properties) {
     const found = [];
     for (const property of properties) {
-        if (property.name.trim().toLowerCase() !== REFERENCE_PROPERTY)
+        if (!isReferenceProperty(property.name))
             continue;
         for (const token of property.value.split(/[\s,;]+/)) {
             const bare = token.replace(WRAPPING, '');
@@ -36913,8 +36982,18 @@ function readPropertyReferences(properties) {
     }
     return found;
 }
+/** `testsigma` in any case, white space around it allowed; most names are told apart by their length alone. */
+function isReferenceProperty(name) {
+    if (name.length < REFERENCE_PROPERTY.length)
+        return false;
+    const trimmed = name.length === REFERENCE_PROPERTY.length ? name : name.trim();
+    return trimmed.length === REFERENCE_PROPERTY.length && trimmed.toLowerCase() === REFERENCE_PROPERTY;
+}
 /** Every match of a (global) id pattern in `text`, normalised; `underscore`: `DEMO_3` is read as `DEMO-3`. */
 function collect(text, pattern, found, underscore) {
+    // Either pattern needs its separator: a text without one is not searched.
+    if (!text.includes(underscore ? '_' : '-'))
+        return;
     pattern.lastIndex = 0;
     for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
         const written = match[0];
@@ -37050,7 +37129,8 @@ class ResultMapper {
         }
     }
     place(result, references, lookup) {
-        const found = { cases: [], unknown: [] };
+        // Most results name known cases only: the list of unknown ones is made for the first.
+        const found = { cases: [], unknown: NO_UNKNOWN };
         // The cases this result was placed in, so that one naming a case twice counts once. (Not kept across results:
         // holding each case's last result would keep thousands of results alive long enough to reach the old heap.)
         // Most results name one case: the list is made only for a second.
@@ -37058,12 +37138,17 @@ class ResultMapper {
         let placedIn;
         for (const reference of references) {
             // References come in their normal form (caseReferences), the form the lookup is keyed by.
-            const testCase = lookup.get(reference);
-            if (testCase) {
-                let state = this.mapped.get(testCase);
+            const slot = lookup.get(reference);
+            if (slot) {
+                const testCase = slot.testCase;
+                let state = slot.state;
                 if (state === undefined) {
-                    state = { entry: { testCase, results: [] }, failed: 0, other: 0 };
-                    this.mapped.set(testCase, state);
+                    state = this.mapped.get(testCase);
+                    if (state === undefined) {
+                        state = { entry: { testCase, results: [] }, failed: 0, other: 0 };
+                        this.mapped.set(testCase, state);
+                    }
+                    slot.state = state;
                 }
                 // A UUID and a human id in one result may name the same case: count the result once.
                 if (state === first || placedIn?.includes(state) === true)
@@ -37086,6 +37171,8 @@ class ResultMapper {
                 if (!entry && this.unknown.size >= LISTED_RESULTS_MAX) {
                     // Beyond the cap a reference is counted, not listed: a file may name millions of ids the project lacks.
                     this.unknownUnlisted++;
+                    if (found.unknown === NO_UNKNOWN)
+                        found.unknown = [];
                     found.unknown.push(reference);
                     continue;
                 }
@@ -37095,6 +37182,8 @@ class ResultMapper {
                     entry.results.push(result);
                 else if (entry.results.length < LISTED_RESULTS_MAX)
                     entry.results.push(nameOnly(result));
+                if (found.unknown === NO_UNKNOWN)
+                    found.unknown = [];
                 found.unknown.push(reference);
             }
         }
@@ -37141,13 +37230,16 @@ function mapResults(results, cases, prefix) {
         mapper.add(result);
     return mapper.report();
 }
+/** No unknown reference: shared, frozen, replaced by a list of its own for a result that names one. */
+const NO_UNKNOWN = Object.freeze([]);
 /** By UUID and by human id; the first of duplicate cases (a repeated page) wins. */
 function indexCases(cases) {
     const lookup = new Map();
     for (const testCase of cases) {
+        const slot = { testCase };
         for (const key of [testCase.id.trim().toLowerCase(), normaliseHumanId(testCase.human_id)]) {
             if (key !== '' && !lookup.has(key))
-                lookup.set(key, testCase);
+                lookup.set(key, slot);
         }
     }
     return lookup;
@@ -37924,7 +38016,7 @@ const SETTINGS = {
         input: 'repeats-are-retries',
         parse: bool,
         default: false,
-        doc: 'JUnit: a testcase repeated with the same classname and name after a failed run is a rerun (gotestsum --rerun-fails, jest-junit with retries), so a later pass makes it flaky; off, each repeat is a result of its own and the worst decides.',
+        doc: 'JUnit and go test -json: a test repeated (same classname and name, same package and name) after a failed run is a rerun (gotestsum --rerun-fails, jest-junit with retries), so a later pass makes it flaky; off, each repeat is a result of its own and the worst decides.',
     }),
     failOnEmpty: row({
         env: 'TESTSIGMA_FAIL_ON_EMPTY',
@@ -38297,7 +38389,7 @@ async function resolveProject(api, idOrName, host) {
         }
         catch (error) {
             // A wrong project is a setting to fix (exit 2), but keep the service's words and request id.
-            if (error instanceof ApiError && error.status === 404) {
+            if (error instanceof errors_ApiError && error.status === 404) {
                 throw new errors_ConfigError('CONFIG_UNKNOWN_PROJECT', `${error.message} Set ${setting} to a project UUID or exact name.`, { cause: error });
             }
             throw error;
@@ -38317,7 +38409,7 @@ async function resolveProject(api, idOrName, host) {
     throw new errors_ConfigError('CONFIG_UNKNOWN_PROJECT', `No project has the id or exact name "${idOrName}". Projects this token can see: ${names || 'none'}. Set ${setting} to one of them or to its UUID.`);
 }
 /** The user results are recorded as: the configured e-mail, else the first active user (with a warning). */
-function pickUser(users, email, log, host) {
+function lifecycle_pickUser(users, email, log, host) {
     const setting = settingLabel('userEmail', host);
     if (email) {
         const found = users.find((u) => u.email?.toLowerCase() === email.toLowerCase());
@@ -38341,7 +38433,7 @@ async function resolveTestPlan(api, projectId, ref, host) {
         return await api.getTestPlan(projectId, ref);
     }
     catch (error) {
-        if (!(error instanceof ApiError) || error.status !== 404)
+        if (!(error instanceof errors_ApiError) || error.status !== 404)
             throw error;
         // Best effort: the list only makes the message more helpful.
         const plans = await api.listTestPlans(projectId).catch(() => undefined);
@@ -38606,7 +38698,7 @@ async function deleteDuplicate(api, projectId, testCase) {
         await api.deleteTestCase(projectId, testCase.id);
     }
     catch (error) {
-        if (!(error instanceof ApiError && error.status === 404))
+        if (!(error instanceof errors_ApiError && error.status === 404))
             throw error;
     }
 }
@@ -38654,7 +38746,7 @@ async function resolveLookups(api, settings, host, log) {
     return ids;
 }
 function findByName(entries, name) {
-    return entries.find((e) => e.name === name) ?? entries.find((e) => statusKey(e.name) === statusKey(name));
+    return entries.find((e) => e.name === name) ?? entries.find((e) => status_statusKey(e.name) === status_statusKey(name));
 }
 /** Results that reach a case both by id and by title are one entry: the case's results, in input order. */
 function merge(existing, found) {
@@ -38941,7 +39033,7 @@ async function planAttachments(cases, settings, log) {
 
 const KEPT = new Set(['path', 'body']);
 function redactedResults(results, secrets) {
-    const clean = (result) => redact_redactDeep(result, secrets, KEPT);
+    const clean = (result) => redactDeep(result, secrets, KEPT);
     if (Array.isArray(results))
         return results.map(clean);
     // The reading rules (repeats-are-retries) go through to the reader unchanged.
@@ -39211,6 +39303,734 @@ function describeJson(json) {
     return keys.length === 0 ? 'an empty object' : `an object with keys ${shown}${keys.length > 8 ? ', …' : ''}${hint}`;
 }
 //# sourceMappingURL=json-input.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/json-stream/long-string.js
+/**
+ * How a long JSON string is kept while it is read in pieces, so that a 200 MB string costs what a 200 KB one
+ * does: its head and tail are kept, the rest only counted.
+ */
+class LongString {
+    limit;
+    full = '';
+    head = '';
+    /**
+     * The last pieces, at least `max + 4` characters once cut, each kept as it came: joining them at every piece
+     * would make strings over 128 KiB, which V8 allocates one by one outside its young space (measured ten times
+     * slower on a 200 MB string).
+     */
+    tail = [];
+    tailLength = 0;
+    cut = false;
+    total = 0;
+    constructor(limit) {
+        this.limit = limit;
+    }
+    append(piece) {
+        this.total += piece.length;
+        const { kind, max } = this.limit;
+        if (kind === 'count')
+            return;
+        if (kind === 'whole') {
+            this.full = this.total <= max ? this.full + piece : '';
+            return;
+        }
+        if (!this.cut) {
+            this.full += piece;
+            if (this.full.length <= 2 * max + 4)
+                return;
+            this.cut = true;
+            this.head = detached(this.full.slice(0, max));
+            piece = this.full.slice(-max - 4);
+            this.full = '';
+        }
+        this.tail.push(piece);
+        this.tailLength += piece.length;
+        while (this.tailLength - this.tail[0].length >= max + 4)
+            this.tailLength -= this.tail.shift().length;
+    }
+    /** `parts` one after the other; joined into one flat string first, unless nothing is kept. */
+    appendAll(parts) {
+        if (this.limit.kind === 'count') {
+            for (const part of parts)
+                this.total += part.length;
+            return;
+        }
+        this.append(parts.length === 1 ? parts[0] : parts.join(''));
+    }
+    /** The decoded string's whole length, kept or not. */
+    get length() {
+        return this.total;
+    }
+    value() {
+        const { kind, max } = this.limit;
+        if (kind === 'count' || (kind === 'whole' && this.total > max))
+            return '';
+        const whole = this.cut ? undefined : this.full;
+        if (whole !== undefined && whole.length <= max)
+            return detached(whole);
+        const head = this.cut ? this.head : whole.slice(0, max);
+        const tail = this.cut ? this.tail.join('') : whole.slice(-max - 4);
+        return kind === 'text' ? clipped(head, tail, this.total, max) : clippedBase64(head, tail, this.total, max);
+    }
+}
+/** A complete string under `limit`: itself when short enough, otherwise cut as LongString cuts it. */
+function limited(text, limit) {
+    if (limit.kind === 'count')
+        return '';
+    if (text.length <= limit.max)
+        return text;
+    if (limit.kind === 'whole')
+        return '';
+    const long = new LongString(limit);
+    long.append(text);
+    return long.value();
+}
+/** A quarter head, a marker, the tail: `max` characters at most, marker included. */
+function clipped(head, tail, total, max) {
+    const headLength = Math.floor(max / 4);
+    const tailLength = Math.max(0, max - headLength - marker(total).length);
+    return `${head.slice(0, headLength)}${marker(total - headLength - tailLength)}${tail.slice(tail.length - tailLength)}`;
+}
+const marker = (omitted) => `\n… [${omitted} characters omitted] …\n`;
+function clippedBase64(head, tail, total, max) {
+    const headLength = Math.floor(max / 16) * 4;
+    // The tail starts on a 4-character boundary of the whole string, so that it decodes on its own.
+    const tailStart = Math.ceil((total - (max - headLength)) / 4) * 4;
+    const tailPart = tail.slice(tail.length - (total - tailStart));
+    const omittedBytes = Math.floor(((tailStart - headLength) * 3) / 4);
+    let marker = `\n… [${omittedBytes} bytes omitted] …\n`;
+    // Padded to whole 3-byte groups: an `=` in the middle would end the decoding there.
+    while (Buffer.byteLength(marker) % 3 !== 0)
+        marker = ` ${marker}`;
+    return `${head.slice(0, headLength)}${Buffer.from(marker).toString('base64')}${tailPart}`;
+}
+/**
+ * A copy of `text` that does not keep the piece it was cut from alive: V8 makes a substring of 13 or more
+ * characters a view of its parent, so a title kept in a result would otherwise hold a whole piece of the file
+ * in memory. (Concatenation then slicing forces a flat copy.)
+ */
+function detached(text) {
+    return text.length < 13 ? text : (' ' + text).slice(1);
+}
+//# sourceMappingURL=long-string.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/json-stream/string-scanner.js
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const ESCAPES = new Map([
+    ['"', '"'],
+    ['\\', '\\'],
+    ['/', '/'],
+    ['b', '\b'],
+    ['f', '\f'],
+    ['n', '\n'],
+    ['r', '\r'],
+    ['t', '\t'],
+]);
+/** Does `s` hold plain text (no escape, no control character) from `from` to `to`? The short strings' fast path. */
+function isPlain(s, from, to) {
+    for (let i = from; i < to; i++) {
+        const c = s.charCodeAt(i);
+        if (c === BACKSLASH || c < 0x20)
+            return false;
+    }
+    return true;
+}
+/**
+ * Adds the string's text from `from` to its closing quote, or to the end of `s`. Returns the index after the
+ * closing quote, or `-1 - stop` when `s` ended first: the text before `stop` was added, and reading resumes at
+ * `stop` with the next piece (an escape, or a surrogate pair, cut by the piece's end is read whole then).
+ */
+function scanString(s, from, into, final, fault) {
+    // The piece's text is gathered here and joined once: a log escapes a line break on every line, and adding each
+    // line on its own (or concatenating them) measured several times slower.
+    const parts = [];
+    let run = from;
+    // A loop over the characters: a regular expression search (one match object per escape) measured slower.
+    for (let at = from; at < s.length; at++) {
+        const c = s.charCodeAt(at);
+        if (c !== QUOTE && c !== BACKSLASH && c >= 0x20)
+            continue;
+        if (c === QUOTE) {
+            parts.push(s.slice(run, at));
+            into.appendAll(parts);
+            return at + 1;
+        }
+        if (c !== BACKSLASH)
+            fault(`a control character (U+${c.toString(16).toUpperCase().padStart(4, '0')}) inside a string`, at);
+        const escaped = decodeEscape(s, at, fault);
+        if (escaped === undefined) {
+            parts.push(s.slice(run, at));
+            into.appendAll(parts);
+            return -1 - at;
+        }
+        parts.push(s.slice(run, at), escaped);
+        run = at + (s.charCodeAt(at + 1) === 0x75 ? 6 : 2);
+        at = run - 1;
+    }
+    const last = s.charCodeAt(s.length - 1);
+    const stop = Math.max(run, !final && last >= 0xd800 && last <= 0xdbff ? s.length - 1 : s.length);
+    parts.push(s.slice(run, stop));
+    into.appendAll(parts);
+    return -1 - stop;
+}
+/** The escape at `at` (a backslash) decoded; undefined when the piece ends inside it. */
+function decodeEscape(s, at, fault) {
+    if (at + 1 >= s.length)
+        return undefined;
+    const kind = s[at + 1];
+    if (kind !== 'u')
+        return ESCAPES.get(kind) ?? fault(`an invalid escape ${JSON.stringify(`\\${kind}`)} inside a string`, at);
+    const hex = s.slice(at + 2, at + 6);
+    const digits = /^[0-9a-fA-F]*/.exec(hex)?.[0].length ?? 0;
+    if (digits === 4)
+        return String.fromCharCode(Number.parseInt(hex, 16));
+    // The piece (or the file: then the caller says so) ends inside the escape.
+    if (digits === hex.length)
+        return undefined;
+    return fault(`an invalid escape ${JSON.stringify(`\\u${hex.slice(0, digits + 1)}`)} inside a string`, at);
+}
+//# sourceMappingURL=string-scanner.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/json-stream/position.js
+/**
+ * Where a character of a JSON document read in pieces lies: its byte offset in the UTF-8 file, its line and
+ * column. What was already dropped is counted as it is dropped, so an error names its place without the text
+ * being kept.
+ */
+class TextPosition {
+    /** UTF-8 bytes, newlines, and characters since the last newline, of the text dropped so far. */
+    bytes = 0;
+    lines = 0;
+    column = 0;
+    /** The first `length` characters of `buffer` are about to be dropped. */
+    drop(buffer, length) {
+        if (length === 0)
+            return;
+        const dropped = length === buffer.length ? buffer : buffer.slice(0, length);
+        this.bytes += Buffer.byteLength(dropped);
+        const last = this.countLines(dropped);
+        this.column = last === -1 ? this.column + length : length - last - 1;
+    }
+    /** 0-based byte offset, 1-based line and column of `offset` in `buffer` (whose start is where dropping stopped). */
+    at(buffer, offset) {
+        const before = buffer.slice(0, offset);
+        let line = this.lines;
+        let last = -1;
+        for (let i = before.indexOf('\n'); i !== -1; i = before.indexOf('\n', i + 1)) {
+            line += 1;
+            last = i;
+        }
+        return {
+            byte: this.bytes + Buffer.byteLength(before),
+            line: line + 1,
+            column: (last === -1 ? this.column + offset : offset - last - 1) + 1,
+        };
+    }
+    /** Adds the newlines of `text` to the count; the index of the last one, or -1. */
+    countLines(text) {
+        let last = -1;
+        for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
+            this.lines += 1;
+            last = i;
+        }
+        return last;
+    }
+}
+/** `byte offset 1234 (line 5, column 3)`. */
+function describePosition(where) {
+    return `byte offset ${where.byte} (line ${where.line}, column ${where.column})`;
+}
+//# sourceMappingURL=position.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/json-stream/tokenizer.js
+/**
+ * A JSON tokenizer fed the text in pieces: it calls its handler for each token as soon as the token is complete
+ * and keeps only the token in progress, so memory does not grow with the document. It accepts exactly what
+ * JSON.parse accepts (RFC 8259; a byte-order mark at the very start is skipped) and refuses anything else with an
+ * InputError naming the file and the byte offset, line and column. Nesting deeper than `MAX_DEPTH` is refused
+ * (no result file needs it, and it bounds the stack). Long strings are kept as the handler's `limit()` says
+ * (long-string.ts); numbers and literals are limited to `MAX_TOKEN_CHARS`.
+ */
+
+
+
+
+const MAX_DEPTH = 512;
+const MAX_TOKEN_CHARS = 1024;
+/** Strings up to this length are handed over without asking the handler for a limit. */
+const SHORT_STRING = 4096;
+const KEY_LIMIT = { kind: 'text', max: 1024 };
+var Expect;
+(function (Expect) {
+    Expect[Expect["Value"] = 0] = "Value";
+    Expect[Expect["ValueOrArrayEnd"] = 1] = "ValueOrArrayEnd";
+    Expect[Expect["KeyOrObjectEnd"] = 2] = "KeyOrObjectEnd";
+    Expect[Expect["Key"] = 3] = "Key";
+    Expect[Expect["Colon"] = 4] = "Colon";
+    Expect[Expect["CommaOrEnd"] = 5] = "CommaOrEnd";
+    Expect[Expect["Nothing"] = 6] = "Nothing";
+})(Expect || (Expect = {}));
+const tokenizer_QUOTE = 0x22;
+/** JSON's number grammar: `01`, `1.`, `.5`, `1e`, `+1` are not numbers. */
+const NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
+const LITERALS = [
+    ['true', true],
+    ['false', false],
+    ['null', null],
+];
+class JsonTokenizer {
+    source;
+    expected;
+    handler;
+    buffer = '';
+    pos = 0;
+    expect = Expect.Value;
+    /** true for an object, false for an array, innermost last. */
+    containers = [];
+    position = new TextPosition();
+    /** The string in progress across pieces, and whether it is a key. */
+    partial;
+    partialIsKey = false;
+    started = false;
+    /** `expected` completes "Expected …" in messages, e.g. `Playwright JSON reporter output`. */
+    constructor(source, expected, handler) {
+        this.source = source;
+        this.expected = expected;
+        this.handler = handler;
+    }
+    write(text) {
+        if (!this.started && text !== '') {
+            this.started = true;
+            if (text.charCodeAt(0) === 0xfeff)
+                text = text.slice(1);
+        }
+        this.buffer = this.pos < this.buffer.length ? this.buffer.slice(this.pos) + text : text;
+        this.pos = 0;
+        this.run(false);
+        this.position.drop(this.buffer, this.pos);
+    }
+    end() {
+        this.run(true);
+        if (this.partial !== undefined)
+            throw this.fail(`the file ends inside a string, at ${this.where(this.buffer.length)}`);
+        if (this.expect !== Expect.Nothing) {
+            const open = this.containers.length;
+            const what = open === 0 ? 'before any value' : `with ${open} object${open === 1 ? '' : 's'} or array${open === 1 ? '' : 's'} still open`;
+            throw this.fail(`the file ends at ${this.where(this.buffer.length)} ${what}`);
+        }
+    }
+    run(final) {
+        const s = this.buffer;
+        const length = s.length;
+        if (this.partial !== undefined && !this.continueString(final))
+            return;
+        while (this.pos < length) {
+            let c = s.charCodeAt(this.pos);
+            while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+                if (++this.pos === length)
+                    return;
+                c = s.charCodeAt(this.pos);
+            }
+            switch (this.expect) {
+                case Expect.Value:
+                case Expect.ValueOrArrayEnd:
+                    if (c === 0x5d && this.expect === Expect.ValueOrArrayEnd)
+                        this.close(false);
+                    else if (!this.value(c, final))
+                        return;
+                    break;
+                case Expect.KeyOrObjectEnd:
+                case Expect.Key:
+                    if (c === 0x7d && this.expect === Expect.KeyOrObjectEnd)
+                        this.close(true);
+                    else if (c !== tokenizer_QUOTE)
+                        throw this.unexpected(this.expect === Expect.Key ? 'a key in double quotes' : 'a key in double quotes or "}"');
+                    else if (!this.startString(true, final))
+                        return;
+                    break;
+                case Expect.Colon:
+                    if (c !== 0x3a)
+                        throw this.unexpected('":" after the key');
+                    this.pos += 1;
+                    this.expect = Expect.Value;
+                    break;
+                case Expect.CommaOrEnd: {
+                    const inObject = this.containers[this.containers.length - 1];
+                    if (c === 0x2c) {
+                        this.pos += 1;
+                        this.expect = inObject ? Expect.Key : Expect.Value;
+                    }
+                    else if (c === (inObject ? 0x7d : 0x5d))
+                        this.close(inObject);
+                    else
+                        throw this.unexpected(inObject ? '"," or "}"' : '"," or "]"');
+                    break;
+                }
+                default:
+                    throw this.unexpected('nothing after the end of the JSON value');
+            }
+        }
+    }
+    /** A value starting with character `c`; false when the piece ended before it did. */
+    value(c, final) {
+        if (c === tokenizer_QUOTE)
+            return this.startString(false, final);
+        if (c === 0x7b || c === 0x5b) {
+            if (this.containers.length >= MAX_DEPTH)
+                throw this.fail(`objects and arrays nested more than ${MAX_DEPTH} deep, at ${this.where(this.pos)}`);
+            const isObject = c === 0x7b;
+            this.containers.push(isObject);
+            this.pos += 1;
+            this.expect = isObject ? Expect.KeyOrObjectEnd : Expect.ValueOrArrayEnd;
+            if (isObject)
+                this.handler.openObject();
+            else
+                this.handler.openArray();
+            return true;
+        }
+        if (c === 0x2d || (c >= 0x30 && c <= 0x39))
+            return this.number(final);
+        for (const [word, literal] of LITERALS) {
+            if (c !== word.charCodeAt(0))
+                continue;
+            const have = this.buffer.slice(this.pos, this.pos + word.length);
+            if (have !== word) {
+                if (!final && have.length < word.length && word.startsWith(have))
+                    return false;
+                break;
+            }
+            if (!this.endsToken(this.pos + word.length, final))
+                return false;
+            this.pos += word.length;
+            this.handler.scalar(literal);
+            this.valueDone();
+            return true;
+        }
+        throw this.unexpected(this.expect === Expect.ValueOrArrayEnd ? 'a value or "]"' : 'a value');
+    }
+    number(final) {
+        const s = this.buffer;
+        let end = this.pos;
+        while (end < s.length && isNumberChar(s.charCodeAt(end)))
+            end += 1;
+        if (end - this.pos > MAX_TOKEN_CHARS)
+            throw this.fail(`a number longer than ${MAX_TOKEN_CHARS} characters at ${this.where(this.pos)}`);
+        if (end === s.length && !final)
+            return false;
+        const text = s.slice(this.pos, end);
+        if (!NUMBER.test(text))
+            throw this.fail(`an invalid number ${JSON.stringify(text)} at ${this.where(this.pos)}`);
+        if (end < s.length && !isDelimiter(s.charCodeAt(end))) {
+            this.pos = end;
+            throw this.unexpected('"," or a closing bracket after the number');
+        }
+        this.pos = end;
+        this.handler.scalar(Number(text));
+        this.valueDone();
+        return true;
+    }
+    /** Is `at` the end of a literal: the end of the text, whitespace, "," or a closing bracket? */
+    endsToken(at, final) {
+        if (at >= this.buffer.length)
+            return final;
+        if (isDelimiter(this.buffer.charCodeAt(at)))
+            return true;
+        this.pos = at;
+        throw this.unexpected('"," or a closing bracket');
+    }
+    /** A string at the opening quote. The fast path: the whole string is in this piece and has no escape. */
+    startString(isKey, final) {
+        const s = this.buffer;
+        const start = this.pos + 1;
+        const quote = s.indexOf('"', start);
+        if (quote !== -1 && isPlain(s, start, quote)) {
+            this.pos = quote + 1;
+            const text = s.slice(start, quote);
+            if (isKey)
+                this.keyDone(text.length <= KEY_LIMIT.max ? text : limited(text, KEY_LIMIT));
+            else
+                this.stringDone(text.length <= SHORT_STRING ? text : limited(text, this.handler.limit()), text.length);
+            return true;
+        }
+        this.partial = new LongString(isKey ? KEY_LIMIT : this.handler.limit());
+        this.partialIsKey = isKey;
+        this.pos = start;
+        return this.continueString(final);
+    }
+    /** Reads on in the string begun in an earlier piece (or just now); true when it ended. */
+    continueString(final) {
+        const partial = this.partial;
+        const end = scanString(this.buffer, this.pos, partial, final, this.stringFault);
+        if (end < 0) {
+            this.pos = -1 - end;
+            return false;
+        }
+        this.pos = end;
+        this.partial = undefined;
+        if (this.partialIsKey)
+            this.keyDone(partial.value());
+        else
+            this.stringDone(partial.value(), partial.length);
+        return true;
+    }
+    stringFault = (reason, at) => {
+        throw this.fail(`${reason}, at ${this.where(at)}${reason.startsWith('a control') ? '; it must be escaped' : ''}`);
+    };
+    keyDone(name) {
+        this.handler.key(name);
+        this.expect = Expect.Colon;
+    }
+    stringDone(value, length) {
+        this.handler.string(detached(value), length);
+        this.valueDone();
+    }
+    close(isObject) {
+        this.containers.pop();
+        this.pos += 1;
+        if (isObject)
+            this.handler.closeObject();
+        else
+            this.handler.closeArray();
+        this.valueDone();
+    }
+    valueDone() {
+        this.expect = this.containers.length === 0 ? Expect.Nothing : Expect.CommaOrEnd;
+    }
+    where(offset) {
+        return describePosition(this.position.at(this.buffer, offset));
+    }
+    unexpected(expected) {
+        const c = this.buffer.codePointAt(this.pos);
+        const shown = c < 0x20 || c === 0xfeff || c === 0x7f ? `U+${c.toString(16).toUpperCase().padStart(4, '0')}` : JSON.stringify(String.fromCodePoint(c));
+        return this.fail(`unexpected ${shown} at ${this.where(this.pos)}, where ${expected} was expected`);
+    }
+    fail(reason) {
+        return new errors_InputError('INPUT_MALFORMED', this.source, `${this.source} is not valid JSON: ${reason}. Expected ${this.expected}; the file may be truncated ` +
+            '(the test run was killed while writing it) or have console output mixed in. Regenerate it.');
+    }
+}
+/** Characters a number is made of, and what follows one in a malformed number (`1.2.3`, `1e+-2`). */
+function isNumberChar(c) {
+    return (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x65 || c === 0x45;
+}
+function isDelimiter(c) {
+    return c === 0x2c || c === 0x5d || c === 0x7d || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+//# sourceMappingURL=tokenizer.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/json-stream/value-builder.js
+class ValueBuilder {
+    open = [];
+    /** The key each open object's value is to be stored under, once it is complete; innermost last. */
+    keys = [];
+    pendingKey = '';
+    complete = false;
+    result;
+    /** The key of the value about to come, when it goes into an object; undefined inside an array. */
+    get currentKey() {
+        return Array.isArray(this.open[this.open.length - 1]) ? undefined : this.pendingKey;
+    }
+    /** The innermost object or array being filled. */
+    get container() {
+        return this.open[this.open.length - 1];
+    }
+    openObject() {
+        this.keys.push(this.pendingKey);
+        this.open.push({});
+    }
+    openArray() {
+        this.keys.push(this.pendingKey);
+        this.open.push([]);
+    }
+    close() {
+        const done = this.open.pop();
+        this.pendingKey = this.keys.pop() ?? '';
+        this.add(done);
+    }
+    key(name) {
+        this.pendingKey = name;
+    }
+    add(value) {
+        const parent = this.open[this.open.length - 1];
+        if (parent === undefined) {
+            this.complete = true;
+            this.result = value;
+        }
+        else if (Array.isArray(parent)) {
+            parent.push(value);
+        }
+        else if (this.pendingKey === '__proto__') {
+            // As JSON.parse does: an own property, not the prototype.
+            Object.defineProperty(parent, '__proto__', { value, writable: true, enumerable: true, configurable: true });
+        }
+        else {
+            parent[this.pendingKey] = value;
+        }
+    }
+}
+//# sourceMappingURL=value-builder.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/json-stream/item-stream.js
+
+
+const UNREAD = { kind: 'count', max: 0 };
+class JsonItemStream {
+    routes;
+    tokenizer;
+    frames = [];
+    /** One step per walked container: its current key or index. */
+    steps = [];
+    /**
+     * The document's top level with every container left empty (`{"stats": {}, "tests": []}`), or its item count
+     * when it is an array: what a refusal shows of it (json-input.ts's describeJson), without keeping it.
+     */
+    top;
+    topItems = 0;
+    constructor(source, expected, routes) {
+        this.routes = routes;
+        this.tokenizer = new JsonTokenizer(source, expected, this);
+    }
+    write(text) {
+        this.tokenizer.write(text);
+    }
+    end() {
+        this.tokenizer.end();
+    }
+    /** The document as describeJson needs it: its top-level keys (containers empty), or an array as long as it. */
+    get shape() {
+        return Array.isArray(this.top) ? new Array(this.topItems) : this.top;
+    }
+    openObject() {
+        this.start(true, true);
+    }
+    openArray() {
+        this.start(true, false);
+    }
+    closeObject() {
+        this.close();
+    }
+    closeArray() {
+        this.close();
+    }
+    key(name) {
+        const frame = this.frames[this.frames.length - 1];
+        if (frame?.kind === 'build')
+            frame.builder.key(name);
+        else if (frame?.kind === 'walk')
+            this.steps[this.steps.length - 1] = name;
+    }
+    string(value) {
+        this.scalar(value);
+    }
+    scalar(value) {
+        const frame = this.frames[this.frames.length - 1];
+        if (frame?.kind === 'skip')
+            return;
+        if (frame?.kind === 'build') {
+            frame.builder.add(value);
+            this.finishBuild(frame);
+            return;
+        }
+        const path = this.nextPath();
+        this.record(path, value);
+        if (this.routes.route(path, false) !== 'skip')
+            this.routes.value(path, value);
+    }
+    limit() {
+        const frame = this.frames[this.frames.length - 1];
+        if (frame?.kind === 'build')
+            return this.routes.limit(frame.builder.currentKey);
+        if (frame?.kind === 'skip')
+            return UNREAD;
+        const last = this.steps[this.steps.length - 1];
+        return this.routes.limit(typeof last === 'string' ? last : undefined);
+    }
+    start(container, isObject) {
+        const frame = this.frames[this.frames.length - 1];
+        if (frame?.kind === 'skip') {
+            frame.depth += 1;
+            return;
+        }
+        if (frame?.kind === 'build') {
+            if (isObject)
+                frame.builder.openObject();
+            else
+                frame.builder.openArray();
+            return;
+        }
+        const path = this.nextPath();
+        this.record(path, isObject ? {} : []);
+        const route = this.routes.route(path, container);
+        if (route === 'skip')
+            this.frames.push({ kind: 'skip', depth: 1 });
+        else if (route === 'build') {
+            const builder = new ValueBuilder();
+            if (isObject)
+                builder.openObject();
+            else
+                builder.openArray();
+            this.frames.push({ kind: 'build', builder, path: [...path] });
+        }
+        else {
+            this.routes.opened?.(path, isObject);
+            this.frames.push({ kind: 'walk', isObject, next: 0 });
+            this.steps.push(isObject ? '' : -1);
+        }
+    }
+    close() {
+        const frame = this.frames[this.frames.length - 1];
+        if (frame?.kind === 'skip') {
+            if (--frame.depth === 0)
+                this.frames.pop();
+        }
+        else if (frame?.kind === 'build') {
+            frame.builder.close();
+            this.finishBuild(frame);
+        }
+        else if (frame?.kind === 'walk') {
+            this.frames.pop();
+            this.steps.pop();
+            this.routes.closed?.(this.steps);
+        }
+    }
+    finishBuild(frame) {
+        if (!frame.builder.complete)
+            return;
+        this.frames.pop();
+        this.routes.value(frame.path, frame.builder.result);
+    }
+    record(path, value) {
+        if (path.length === 0)
+            this.top = value;
+        else if (path.length === 1 && typeof path[0] === 'number')
+            this.topItems += 1;
+        else if (path.length === 1 && this.top !== null && typeof this.top === 'object') {
+            // As JSON.parse does: `__proto__` is an own key, not the prototype.
+            Object.defineProperty(this.top, path[0], { value, writable: true, enumerable: true, configurable: true });
+        }
+    }
+    /** The path of the value about to start: in an array, the next index is taken. */
+    nextPath() {
+        const frame = this.frames[this.frames.length - 1];
+        if (frame?.kind === 'walk' && !frame.isObject)
+            this.steps[this.steps.length - 1] = frame.next++;
+        return this.steps;
+    }
+}
+/** Reads `chunks` through a JsonItemStream, handing over what `take` returns after every piece and at the end. */
+async function* readItems(chunks, stream, take, finish) {
+    for await (const chunk of chunks) {
+        stream.write(chunk);
+        const ready = take();
+        if (ready.length > 0)
+            yield ready;
+    }
+    stream.end();
+    finish();
+    const rest = take();
+    if (rest.length > 0)
+        yield rest;
+}
+/** Does the document's top level (JsonItemStream's `shape`) hold an array under `key`, as its last value there? */
+function holdsArray(shape, key) {
+    return shape !== null && typeof shape === 'object' && !Array.isArray(shape) && Array.isArray(shape[key]);
+}
+//# sourceMappingURL=item-stream.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/allure/allure.js
 
 
@@ -39222,9 +40042,16 @@ const STATUS = new Map([
     ['broken', 'error'],
     ['skipped', 'skipped'],
 ]);
+/** What groups a result with its retries and orders it, without converting it: uuid, history key, stop time. */
+function allureIdentity(json, source) {
+    const uuid = str(json.uuid) ?? source;
+    const start = typeof json.start === 'number' ? json.start : undefined;
+    const stop = typeof json.stop === 'number' ? json.stop : undefined;
+    return { uuid, key: str(json.historyId) ?? str(json.testCaseId) ?? str(json.fullName) ?? uuid, stop: stop ?? start ?? 0 };
+}
 /** One `*-result.json` → its run; `source` is the result file's path as it will be shown. */
 function allureRun(json, source) {
-    const uuid = str(json.uuid) ?? source;
+    const { uuid, key, stop: order } = allureIdentity(json, source);
     const labels = json_values_objects(json.labels).map((l) => ({ name: str(l.name) ?? '', value: str(l.value) ?? '' }));
     const label = (name) => labels.filter((l) => l.name === name && l.value.trim() !== '').map((l) => l.value.trim());
     const rawStatus = str(json.status) ?? 'unknown';
@@ -39258,8 +40085,8 @@ function allureRun(json, source) {
     };
     return {
         uuid,
-        key: str(json.historyId) ?? str(json.testCaseId) ?? str(json.fullName) ?? uuid,
-        stop: stop ?? start ?? 0,
+        key,
+        stop: order,
         result: {
             source,
             suitePath,
@@ -39370,6 +40197,46 @@ function dedupe(properties) {
     return properties.filter((p) => (seen.has(p.value) ? false : (seen.add(p.value), true)));
 }
 //# sourceMappingURL=allure.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/allure/allure-file.js
+/**
+ * One Allure JSON file (`*-result.json`, `*-container.json`, `*-globals.json`) as a value. Most are a few
+ * kilobytes and read with JSON.parse; a large one (a test that attached megabytes of trace or logged into its
+ * status details) is read in pieces through the tokenizer, its long strings cut as they are read, so memory
+ * stays bounded whatever the file's size.
+ */
+
+
+
+
+/** Files up to this size are parsed whole: JSON.parse is several times faster than the tokenizer. */
+const WHOLE_FILE_BYTES = 4 * 1024 * 1024;
+const allure_file_KEPT = { kind: 'text', max: MAX_STACK_CHARS };
+const OTHER = { kind: 'text', max: MAX_OUTPUT_CHARS };
+/** Builds the document whole, its strings cut: a result's message and trace to the stack cap, others to the output cap. */
+class AllureFileReader {
+    result;
+    route(_path) {
+        return 'build';
+    }
+    value(_path, value) {
+        this.result = value;
+    }
+    limit(key) {
+        return key === 'message' || key === 'trace' ? allure_file_KEPT : OTHER;
+    }
+}
+/** The file's JSON value; `size` is what stat said. Throws (a SyntaxError or an InputError) when it is not JSON. */
+async function readAllureFile(file, shown, size) {
+    if (size <= WHOLE_FILE_BYTES)
+        return JSON.parse(stripBom(await (0,promises_.readFile)(file, 'utf8')));
+    const reader = new AllureFileReader();
+    const stream = new JsonItemStream(shown, 'an Allure result (<uuid>-result.json)', reader);
+    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(file, { encoding: 'utf8', highWaterMark: 1024 * 1024 }))
+        stream.write(chunk);
+    stream.end();
+    return reader.result;
+}
+//# sourceMappingURL=allure-file.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/allure/index.js
 /**
  * Allure results as one `Format` (a single `*-result.json` named on its own) and as a directory
@@ -39384,8 +40251,11 @@ function dedupe(properties) {
 
 
 
+
 const EXPECTED = 'an Allure result (<uuid>-result.json)';
 const ALLURE_RESULT_FILE = /-result\.json$/;
+/** How Allure adapters name attachments (`<uuid>-attachment.<ext>`; allure2's demo data `attachment-report.xml`). */
+const ALLURE_ATTACHMENT = /(^|-)attachment[-.]/;
 const CONTAINER_FILE = /-container\.json$/;
 // allure-js 3 writes errors outside any test (a `beforeAll` that threw, so its tests were skipped) here.
 const GLOBALS_FILE = /-globals\.json$/;
@@ -39396,7 +40266,11 @@ const allureResult = {
     /** An object with Allure's own `historyId` or `stage` next to `uuid` and `status`: no other format writes those. */
     sniff: (head) => /^\s*\{/.test(head) && /"uuid"\s*:/.test(head) && /"(historyId|stage)"\s*:/.test(head) && /"status"\s*:/.test(head),
     async *parse(chunks, ctx) {
-        const json = parseJson(await collectText(chunks), ctx.source, EXPECTED);
+        const reader = new AllureFileReader();
+        const stream = new JsonItemStream(ctx.source, EXPECTED, reader);
+        for await (const _ of readItems(chunks, stream, () => [], () => undefined))
+            ;
+        const json = reader.result;
         if (!json_values_isObject(json)) {
             throw new errors_InputError('INPUT_NOT_RESULTS', ctx.source, `${ctx.source} is JSON but not ${EXPECTED}: ${describeJson(json)}. Pass the allure-results directory.`);
         }
@@ -39412,6 +40286,12 @@ async function holdsAllureResults(directory) {
  * Read an `allure-results` directory: every `*-result.json` and `*-container.json` directly in it. A file that
  * cannot be read or is not JSON is named in a warning and left out, so one broken file does not lose the rest.
  * Each result's `source` is its own file (`<dir>/<uuid>-result.json`), so attachments resolve beside it.
+ *
+ * Memory does not grow with the results' content: the containers are read first (only the fixtures that failed
+ * are kept), then a first pass over the results keeps each one's history key, stop time and failed fixture, and
+ * a second reads the files again one test at a time (a test's retries together) and hands each result over.
+ * One file is read at a time, a large one in pieces (./allure-file.ts). Warnings keep the order of a single
+ * pass: the result files', then the containers' and globals'.
  */
 async function readAllureDirectory(directory, options) {
     const absolute = external_node_path_.resolve(options.cwd, directory);
@@ -39421,30 +40301,65 @@ async function readAllureDirectory(directory, options) {
         throw new errors_InputError('INPUT_NOT_RESULTS', directory, `${directory} is a directory without Allure results: no *-result.json file in it. Pass the allure-results directory your Allure ` +
             'adapter writes (allure-jest, allure-playwright, allure-vitest, allure-pytest…), or the result files themselves.');
     }
-    const runs = [];
-    const fixtures = [];
-    for (const name of [...resultFiles, ...names.filter((n) => CONTAINER_FILE.test(n) || GLOBALS_FILE.test(n))]) {
+    const later = [];
+    const fixtureOf = await readFixtures(absolute, directory, names, { ...options, warn: (message) => later.push(message) });
+    const index = [];
+    for (const [file, name] of resultFiles.entries()) {
+        const json = await readJsonFile(external_node_path_.join(absolute, name), external_node_path_.join(directory, name), options);
+        if (json === undefined)
+            continue;
+        const { uuid, key, stop } = allureIdentity(json, name);
+        index.push({ file, key, stop, fixture: fixtureOf.get(uuid) });
+    }
+    for (const message of later)
+        options.warn(message);
+    // The order allureResults gives: by stop time, each test where it first ran.
+    const groups = new Map();
+    for (const entry of index.sort((a, b) => a.stop - b.stop || a.file - b.file)) {
+        const group = groups.get(entry.key);
+        if (group === undefined)
+            groups.set(entry.key, [entry]);
+        else
+            group.push(entry);
+    }
+    for (const group of groups.values()) {
+        const runs = [];
+        for (const entry of group) {
+            const name = resultFiles[entry.file];
+            const shown = external_node_path_.join(directory, name);
+            const json = await readJsonFile(external_node_path_.join(absolute, name), shown, options);
+            // Read again as the first pass grouped it: a file rewritten in between still counts once, under its first key.
+            if (json !== undefined)
+                runs.push({ ...allureRun(json, shown), key: entry.key });
+        }
+        const fixtures = [...new Set(group.map((e) => e.fixture).filter((f) => f !== undefined))];
+        for (const result of allureResults(runs, fixtures))
+            options.onResult(result);
+    }
+}
+/** The containers' failed fixtures by the uuid of each result they apply to; the globals' errors warned about. */
+async function readFixtures(absolute, directory, names, options) {
+    const fixtureOf = new Map();
+    for (const name of names.filter((n) => CONTAINER_FILE.test(n) || GLOBALS_FILE.test(n))) {
         const shown = external_node_path_.join(directory, name);
         const json = await readJsonFile(external_node_path_.join(absolute, name), shown, options);
         if (json === undefined)
             continue;
-        if (ALLURE_RESULT_FILE.test(name))
-            runs.push(allureRun(json, shown));
-        else if (GLOBALS_FILE.test(name)) {
+        if (GLOBALS_FILE.test(name)) {
             for (const error of json_values_objects(json.errors)) {
                 const message = firstLineOf(str(error.message) ?? '');
                 if (message !== undefined)
                     options.warn(`${shown}: Allure recorded an error outside any test: ${message}`);
             }
+            continue;
         }
-        else {
-            const failure = allureFixtureFailure(json);
-            if (failure !== undefined)
-                fixtures.push(failure);
-        }
+        const failure = allureFixtureFailure(json);
+        if (failure !== undefined)
+            for (const child of failure.children)
+                if (!fixtureOf.has(child))
+                    fixtureOf.set(child, failure);
     }
-    for (const result of allureResults(runs, fixtures))
-        options.onResult(result);
+    return fixtureOf;
 }
 async function readJsonFile(file, shown, options) {
     try {
@@ -39455,13 +40370,17 @@ async function readJsonFile(file, shown, options) {
             options.warn(`${shown} is larger than the limit for one result file, so it was left out.`);
             return undefined;
         }
-        const json = JSON.parse(stripBom(await (0,promises_.readFile)(file, 'utf8')));
+        const json = await readAllureFile(file, shown, info.size);
         if (json_values_isObject(json))
             return json;
         options.warn(`${shown} is not an Allure result (${describeJson(json)}), so it was left out.`);
     }
     catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
+        const reason = error instanceof errors_InputError
+            ? error.message.replace(/^.*? is not valid JSON: /, 'not valid JSON: ').replace(/\. Expected [\s\S]*$/, '')
+            : error instanceof Error
+                ? error.message
+                : String(error);
         options.warn(`${shown} could not be read (${reason}), so it was left out; the test it holds is missing from the results. Regenerate it.`);
     }
     return undefined;
@@ -39744,115 +40663,6 @@ async function* readLinesInBatches(chunks, reader) {
     yield reader.take();
 }
 //# sourceMappingURL=json-lines.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/json-stream/long-string.js
-/**
- * How a long JSON string is kept while it is read in pieces, so that a 200 MB string costs what a 200 KB one
- * does: its head and tail are kept, the rest only counted.
- */
-class LongString {
-    limit;
-    full = '';
-    head = '';
-    /**
-     * The last pieces, at least `max + 4` characters once cut, each kept as it came: joining them at every piece
-     * would make strings over 128 KiB, which V8 allocates one by one outside its young space (measured ten times
-     * slower on a 200 MB string).
-     */
-    tail = [];
-    tailLength = 0;
-    cut = false;
-    total = 0;
-    constructor(limit) {
-        this.limit = limit;
-    }
-    append(piece) {
-        this.total += piece.length;
-        const { kind, max } = this.limit;
-        if (kind === 'count')
-            return;
-        if (kind === 'whole') {
-            this.full = this.total <= max ? this.full + piece : '';
-            return;
-        }
-        if (!this.cut) {
-            this.full += piece;
-            if (this.full.length <= 2 * max + 4)
-                return;
-            this.cut = true;
-            this.head = detached(this.full.slice(0, max));
-            piece = this.full.slice(-max - 4);
-            this.full = '';
-        }
-        this.tail.push(piece);
-        this.tailLength += piece.length;
-        while (this.tailLength - this.tail[0].length >= max + 4)
-            this.tailLength -= this.tail.shift().length;
-    }
-    /** `parts` one after the other; joined into one flat string first, unless nothing is kept. */
-    appendAll(parts) {
-        if (this.limit.kind === 'count') {
-            for (const part of parts)
-                this.total += part.length;
-            return;
-        }
-        this.append(parts.length === 1 ? parts[0] : parts.join(''));
-    }
-    /** The decoded string's whole length, kept or not. */
-    get length() {
-        return this.total;
-    }
-    value() {
-        const { kind, max } = this.limit;
-        if (kind === 'count' || (kind === 'whole' && this.total > max))
-            return '';
-        const whole = this.cut ? undefined : this.full;
-        if (whole !== undefined && whole.length <= max)
-            return detached(whole);
-        const head = this.cut ? this.head : whole.slice(0, max);
-        const tail = this.cut ? this.tail.join('') : whole.slice(-max - 4);
-        return kind === 'text' ? clipped(head, tail, this.total, max) : clippedBase64(head, tail, this.total, max);
-    }
-}
-/** A complete string under `limit`: itself when short enough, otherwise cut as LongString cuts it. */
-function limited(text, limit) {
-    if (limit.kind === 'count')
-        return '';
-    if (text.length <= limit.max)
-        return text;
-    if (limit.kind === 'whole')
-        return '';
-    const long = new LongString(limit);
-    long.append(text);
-    return long.value();
-}
-/** A quarter head, a marker, the tail: `max` characters at most, marker included. */
-function clipped(head, tail, total, max) {
-    const headLength = Math.floor(max / 4);
-    const tailLength = Math.max(0, max - headLength - marker(total).length);
-    return `${head.slice(0, headLength)}${marker(total - headLength - tailLength)}${tail.slice(tail.length - tailLength)}`;
-}
-const marker = (omitted) => `\n… [${omitted} characters omitted] …\n`;
-function clippedBase64(head, tail, total, max) {
-    const headLength = Math.floor(max / 16) * 4;
-    // The tail starts on a 4-character boundary of the whole string, so that it decodes on its own.
-    const tailStart = Math.ceil((total - (max - headLength)) / 4) * 4;
-    const tailPart = tail.slice(tail.length - (total - tailStart));
-    const omittedBytes = Math.floor(((tailStart - headLength) * 3) / 4);
-    let marker = `\n… [${omittedBytes} bytes omitted] …\n`;
-    // Padded to whole 3-byte groups: an `=` in the middle would end the decoding there.
-    while (Buffer.byteLength(marker) % 3 !== 0)
-        marker = ` ${marker}`;
-    return `${head.slice(0, headLength)}${Buffer.from(marker).toString('base64')}${tailPart}`;
-}
-/**
- * A copy of `text` that does not keep the piece it was cut from alive: V8 makes a substring of 13 or more
- * characters a view of its parent, so a title kept in a result would otherwise hold a whole piece of the file
- * in memory. (Concatenation then slicing forces a flat copy.)
- */
-function detached(text) {
-    return text.length < 13 ? text : (' ' + text).slice(1);
-}
-//# sourceMappingURL=long-string.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/dart/dart.js
 
 
@@ -40243,14 +41053,576 @@ function dedent(text) {
         .trim();
 }
 //# sourceMappingURL=go-test.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/duration.js
+/**
+ * A JUnit `time` attribute as whole milliseconds. Seconds as most producers write them ("1.5", "1,234.5",
+ * "0,014", "1,234", "1.5e-3"), with a unit ("1.5s", "150ms", "2m", "1h"), or as a clock ("00:01:02", "01:02.5").
+ * `undefined` with `readable: false` when the value is none of these, so the reader can name it in a warning.
+ */
+
+const PLAIN_SECONDS = /^\d{1,9}(?:\.\d{1,9})?$/;
+/**
+ * One comma and no point is a decimal comma, whatever the digits after it: a producer in a locale that writes
+ * "1,234" means 1.234 s (a test of twenty minutes written with a thousands separator but no decimals is not
+ * seen in the wild). A comma beside a point groups thousands ("1,234.5" is 1234.5 s): left to secondsToMs.
+ */
+const DECIMAL_COMMA = /^(\d{1,9}),(\d{1,9})$/;
+const READABLE_NONE = { readable: true };
+const WITH_UNIT = /^(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|sec|m|min|h)$/i;
+const CLOCK = /^(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)$/;
+const UNIT_MS = new Map([
+    ['ms', 1],
+    ['s', 1000],
+    ['sec', 1000],
+    ['m', 60_000],
+    ['min', 60_000],
+    ['h', 3_600_000],
+]);
+function readDuration(value) {
+    if (value === undefined)
+        return READABLE_NONE;
+    // The common case first: plain seconds ("0.013").
+    if (PLAIN_SECONDS.test(value))
+        return { ms: Math.round(Number(value) * 1000), readable: true };
+    const text = value.trim();
+    if (text === '')
+        return READABLE_NONE;
+    const comma = DECIMAL_COMMA.exec(text);
+    if (comma !== null)
+        return { ms: Math.round(Number(`${comma[1]}.${comma[2]}`) * 1000), readable: true };
+    const unit = WITH_UNIT.exec(text);
+    if (unit !== null)
+        return { ms: Math.round(Number(unit[1]) * (UNIT_MS.get((unit[2] ?? '').toLowerCase()) ?? 1000)), readable: true };
+    const clock = CLOCK.exec(text);
+    if (clock !== null) {
+        const seconds = Number(clock[1] ?? 0) * 3600 + Number(clock[2]) * 60 + Number(clock[3]);
+        return { ms: Math.round(seconds * 1000), readable: true };
+    }
+    const ms = secondsToMs(text);
+    return ms === undefined ? { readable: false } : { ms, readable: true };
+}
+//# sourceMappingURL=duration.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/xml-entities.js
+/** The only entities an XML document without a DTD can use. */
+const XML_ENTITIES = new Map([
+    ['lt', '<'],
+    ['gt', '>'],
+    ['amp', '&'],
+    ['quot', '"'],
+    ['apos', "'"],
+]);
+const DECIMAL = /^#\d{1,7}$/;
+const HEX = /^#x[0-9a-fA-F]{1,6}$/;
+/** What a reference looks like: a name, or a character number in decimal or hex. */
+const REFERENCE_SHAPE = /^(?:[A-Za-z_][\w.-]*|#\d+|#x[0-9a-fA-F]+)$/;
+/** References longer than this are not looked at (HTML's longest entity name has 31 characters). */
+const LONGEST_REFERENCE = 34;
+/**
+ * The five XML entities and numeric character references, decoded in one left-to-right pass, so `&amp;lt;`
+ * becomes `&lt;` and never `<`. A reference that no DTD declares (`&nbsp;`: files written by hand or by HTML
+ * templates) or that names no allowed character (`&#0;`) is dropped, as a lenient XML reader does; an `&` that
+ * starts no reference (`a & b`) stays. NUL characters, never allowed in XML, are dropped too. (A loop, not a
+ * replace with a callback: every test name passes through here.)
+ */
+function decodeXmlEntities(text) {
+    if (text.includes('\0'))
+        text = text.replaceAll('\0', '');
+    let amp = text.indexOf('&');
+    if (amp === -1)
+        return text;
+    let out = '';
+    let done = 0;
+    while (amp !== -1) {
+        const semi = text.indexOf(';', amp + 2);
+        if (semi === -1)
+            break;
+        const decoded = semi - amp <= LONGEST_REFERENCE ? decodeReference(text.slice(amp + 1, semi)) : undefined;
+        if (decoded === undefined) {
+            amp = text.indexOf('&', amp + 1);
+            continue;
+        }
+        out += text.slice(done, amp) + decoded;
+        done = semi + 1;
+        amp = text.indexOf('&', done);
+    }
+    return done === 0 ? text : out + text.slice(done);
+}
+/** A reference's replacement: its character, '' for one that is dropped, undefined for no reference at all. */
+function decodeReference(name) {
+    const named = XML_ENTITIES.get(name);
+    if (named !== undefined)
+        return named;
+    if (!REFERENCE_SHAPE.test(name))
+        return undefined;
+    const code = DECIMAL.test(name) ? Number.parseInt(name.slice(1), 10) : HEX.test(name) ? Number.parseInt(name.slice(2), 16) : Number.NaN;
+    const valid = code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff);
+    return valid ? String.fromCodePoint(code) : '';
+}
+/**
+ * A copy of `text` that does not keep the piece it was cut from alive: V8 makes a substring of 13 or more
+ * characters a view of its parent, so a test name kept in a result would otherwise hold a whole 1 MiB piece
+ * of the file in memory. (Concatenation then slicing forces a flat copy.)
+ */
+function xml_entities_detached(text) {
+    return text.length < 13 ? text : (' ' + text).slice(1);
+}
+//# sourceMappingURL=xml-entities.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/suite-context.js
+function rootContext() {
+    return { parent: undefined, name: '', ownProperties: [], properties: [] };
+}
+function childContext(parent, name, file) {
+    const context = { parent, name, ownProperties: [], properties: parent.properties };
+    if (file !== undefined)
+        context.file = file;
+    return context;
+}
+/** The names of the enclosing suites that have one, outermost first; built once per level that asks. */
+function suitePathOf(context) {
+    if (context === undefined)
+        return [];
+    if (context.path !== undefined)
+        return context.path;
+    const names = [];
+    let level = context;
+    while (level !== undefined && level.path === undefined) {
+        if (level.name !== '')
+            names.push(level.name);
+        level = level.parent;
+    }
+    const outer = level?.path ?? [];
+    // A level that adds no name shares its parent's list.
+    context.path = names.length === 0 ? outer : [...outer, ...names.reverse()];
+    return context.path;
+}
+//# sourceMappingURL=suite-context.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/testcase.js
+
+
+
+
+
+const RESULT_KINDS = new Map([
+    ['error', 'error'],
+    ['failure', 'failed'],
+    ['skipped', 'skipped'],
+    ['disabled', 'skipped'],
+]);
+const EARLIER_RUNS = new Map([
+    ['flakyFailure', 'failed'],
+    ['flakyError', 'error'],
+]);
+const LATER_RUNS = new Map([
+    ['rerunFailure', 'failed'],
+    ['rerunError', 'error'],
+]);
+/** The empty list a result without tags or attachments shares (frozen: adding to one would add to all). */
+const testcase_NONE = Object.freeze([]);
+class TestcaseBuilder {
+    attrs;
+    context;
+    // Most testcases hold no element at all: the lists are made for the first one (see the reader's `child`).
+    results = testcase_NONE;
+    systemOut = testcase_NONE;
+    systemErr = testcase_NONE;
+    properties = testcase_NONE;
+    /** The testcase's own output, kept until its suite's output is known (failed testcases get both). */
+    ownOutput;
+    constructor(attrs, context) {
+        this.attrs = attrs;
+        this.context = context;
+    }
+    ownResults() {
+        if (this.results === testcase_NONE)
+            this.results = [];
+        return this.results;
+    }
+    ownSystemOut() {
+        if (this.systemOut === testcase_NONE)
+            this.systemOut = [];
+        return this.systemOut;
+    }
+    ownSystemErr() {
+        if (this.systemErr === testcase_NONE)
+            this.systemErr = [];
+        return this.systemErr;
+    }
+    ownProperties() {
+        if (this.properties === testcase_NONE)
+            this.properties = [];
+        return this.properties;
+    }
+    /** `unreadableTime` is told a `time` that is not a duration (the result then has none). */
+    build(source, unreadableTime) {
+        const attrs = this.attrs;
+        const attempts = this.attempts();
+        const final = attempts[attempts.length - 1];
+        // Most testcases have no output and no result element: no lists built for them.
+        const ownStreams = this.systemOut.length + this.systemErr.length === 0 ? undefined : joinOutput(this.systemOut, this.systemErr);
+        this.ownOutput = this.results.length === 0 ? ownStreams : joinParts([ownStreams, ...this.attemptOutputs()]);
+        let durationMs = plainSecondsMs(attrs.time);
+        if (durationMs === -1) {
+            const time = readDuration(attrs.time);
+            if (!time.readable)
+                unreadableTime(attrs.time ?? '');
+            durationMs = time.ms;
+        }
+        const classname = this.keptClassname(nonEmpty(attrs.classname ?? attrs.class));
+        const ownFile = nonEmpty(attrs.file ?? attrs.filepath);
+        const file = ownFile === undefined ? this.context.file : xml_entities_detached(ownFile);
+        if (attempts.length === 1 && durationMs !== undefined)
+            final.durationMs = durationMs;
+        // Assigned in one order, not spread: objects built with conditional spreads measured several times larger.
+        const result = {
+            source,
+            suitePath: suitePathOf(this.context),
+            name: xml_entities_detached(attrs.name ?? ''),
+            status: final.status,
+            properties: this.context.properties,
+            tags: testcase_NONE,
+            attachments: testcase_NONE,
+            attempts,
+        };
+        if (file !== undefined)
+            result.file = file;
+        // A `line` attribute (pytest, PHPUnit, Robot write it), for annotations: a positive whole number only.
+        const line = Number(attrs.line);
+        if (Number.isInteger(line) && line > 0)
+            result.line = line;
+        if (classname !== undefined)
+            result.classname = classname;
+        if (durationMs !== undefined)
+            result.durationMs = durationMs;
+        if (final.message !== undefined)
+            result.message = final.message;
+        if (final.stack !== undefined)
+            result.stack = final.stack;
+        if (this.ownOutput !== undefined)
+            result.output = clip(this.ownOutput, MAX_OUTPUT_CHARS);
+        if (this.properties.length > 0)
+            result.properties = mergeProperties([this.context.properties, this.properties]);
+        if (this.ownOutput !== undefined || final.status !== 'passed' || this.properties.length > 0) {
+            const attachments = readAttachments(this.ownOutput, attempts, this.properties);
+            if (attachments.length > 0)
+                result.attachments = attachments;
+        }
+        return result;
+    }
+    keptClassname(raw) {
+        if (raw === undefined)
+            return undefined;
+        const last = this.context.lastClassname;
+        if (last?.raw === raw)
+            return last.kept;
+        const kept = xml_entities_detached(raw);
+        this.context.lastClassname = { raw: kept, kept };
+        return kept;
+    }
+    /** Output written inside a surefire flaky/rerun element belongs to that run: labelled with it. */
+    attemptOutputs() {
+        return this.results
+            .filter((e) => e.output.length > 0)
+            .map((e) => {
+            const output = joinOutput(e.output, []);
+            return output === undefined ? undefined : `[${e.name} output]\n${output}`;
+        });
+    }
+    /** Every run of the testcase in order: flaky runs, the main outcome, then reruns. */
+    attempts() {
+        if (this.results.length === 0)
+            return [{ status: statusFromAttributes(this.attrs) }];
+        const earlier = [];
+        const later = [];
+        for (const element of this.results) {
+            const before = EARLIER_RUNS.get(element.name);
+            const after = LATER_RUNS.get(element.name);
+            if (before !== undefined)
+                earlier.push(attemptFrom(before, [element]));
+            if (after !== undefined)
+                later.push(attemptFrom(after, [element]));
+        }
+        return [...earlier, this.mainAttempt(), ...later];
+    }
+    mainAttempt() {
+        for (const [name, status] of RESULT_KINDS) {
+            const elements = this.results.filter((e) => e.name === name);
+            if (elements.length > 0)
+                return attemptFrom(status, elements);
+        }
+        return { status: statusFromAttributes(this.attrs) };
+    }
+}
+/**
+ * A repeat of a testcase already read in the same suite (same classname and name) is another run of it, as
+ * gotestsum --rerun-fails and several retry plugins write them: its attempts follow the earlier ones, and the
+ * last run decides status, message, stack and duration.
+ */
+function mergeRepeat(earlier, later) {
+    earlier.attempts.push(...later.attempts);
+    earlier.status = later.status;
+    for (const key of ['durationMs', 'message', 'stack']) {
+        if (later[key] === undefined)
+            delete earlier[key];
+        else
+            earlier[key] = later[key];
+    }
+    const output = joinParts([earlier.output, later.output]);
+    if (output !== undefined)
+        earlier.output = clip(output, MAX_OUTPUT_CHARS);
+    for (const attachment of later.attachments) {
+        // A copy, not a push: a result without attachments shares one frozen empty list.
+        if (!earlier.attachments.some((a) => sameAttachment(a, attachment)))
+            earlier.attachments = [...earlier.attachments, attachment];
+    }
+}
+/** A failed testcase's output gets its suite's own output after its own (that is where a person needs the log). */
+function withSuiteOutput(result, ownOutput, suiteOutput) {
+    if (suiteOutput === undefined)
+        return;
+    const output = joinParts([ownOutput, `[suite output]\n${suiteOutput}`]);
+    if (output !== undefined)
+        result.output = clip(output, MAX_OUTPUT_CHARS);
+}
+/**
+ * `time` written as plain seconds ("0.013", "12"), the form nearly every producer writes, as whole
+ * milliseconds (as readDuration gives them); -1 for anything else, which readDuration then reads. Checked a
+ * character at a time: a regular expression per testcase cost more than the rest of the duration.
+ */
+function plainSecondsMs(value) {
+    if (value === undefined)
+        return -1;
+    const length = value.length;
+    let i = 0;
+    while (i < length && isDigit(value.charCodeAt(i)))
+        i += 1;
+    if (i === 0 || i > 9)
+        return -1;
+    if (i < length) {
+        if (value.charCodeAt(i) !== 0x2e)
+            return -1;
+        const fraction = i + 1;
+        i = fraction;
+        while (i < length && isDigit(value.charCodeAt(i)))
+            i += 1;
+        if (i === fraction || i - fraction > 9 || i < length)
+            return -1;
+    }
+    return Math.round(Number(value) * 1000);
+}
+function isDigit(c) {
+    return c >= 0x30 && c <= 0x39;
+}
+const SKIPPED_WORDS = new Set(['skipped', 'skip', 'disabled', 'notrun', 'not run', 'ignored', 'pending', 'suppressed', 'excluded']);
+const FAILED_WORDS = new Set(['failed', 'failure', 'fail']);
+const ERROR_WORDS = new Set(['error', 'errored', 'broken']);
+/** `status="disabled"` (tst), `status="notrun"` (GoogleTest, jasmine), `result="skipped"` (GoogleTest ≥1.11). */
+function statusFromAttributes(attrs) {
+    if (attrs.result === undefined && attrs.status === undefined)
+        return 'passed';
+    return statusFromWord(attrs.result) ?? statusFromWord(attrs.status) ?? 'passed';
+}
+function statusFromWord(value) {
+    const word = value?.trim().toLowerCase();
+    if (word === undefined)
+        return undefined;
+    if (SKIPPED_WORDS.has(word))
+        return 'skipped';
+    if (FAILED_WORDS.has(word))
+        return 'failed';
+    if (ERROR_WORDS.has(word))
+        return 'error';
+    return undefined;
+}
+/**
+ * One attempt from its result elements (several `<failure>`s in one testcase are joined, not dropped).
+ * message = the `message` attribute, else the first line of the text, else the `type` attribute;
+ * stack = surefire's nested `<stackTrace>`, else the element's text.
+ */
+function attemptFrom(status, elements) {
+    const messages = [];
+    const stacks = [];
+    for (const element of elements) {
+        const stack = nonEmpty(stripAnsi((element.stackTrace ?? element.text).value()));
+        const message = nonEmpty(stripAnsi(element.attrs.message ?? '')) ?? firstLine(stack) ?? nonEmpty(element.attrs.type);
+        if (message !== undefined)
+            messages.push(message);
+        if (stack !== undefined)
+            stacks.push(stack);
+    }
+    const attempt = { status };
+    if (messages.length > 0)
+        attempt.message = xml_entities_detached(clip(messages.join('\n'), MAX_MESSAGE_CHARS));
+    if (stacks.length > 0)
+        attempt.stack = clip(stacks.join('\n\n'), MAX_STACK_CHARS);
+    return attempt;
+}
+/**
+ * Outer levels first; a name present at an inner level drops every outer value of that name. One pass from the
+ * innermost level out, so the cost is the number of properties, whatever the number of levels.
+ */
+function mergeProperties(levels) {
+    const nonEmpty = levels.filter((level) => level.length > 0);
+    if (nonEmpty.length === 0)
+        return [];
+    if (nonEmpty.length === 1)
+        return [...nonEmpty[0]];
+    const inner = new Set();
+    const kept = [];
+    for (let index = nonEmpty.length - 1; index >= 0; index -= 1) {
+        const level = nonEmpty[index];
+        kept.push(level.filter((property) => !inner.has(property.name)));
+        for (const property of level)
+            inner.add(property.name);
+    }
+    return kept.reverse().flat();
+}
+/** system-out then system-err, each trimmed; undefined when all are empty. */
+function joinOutput(out, err) {
+    return joinParts([...out, ...err].map((t) => nonEmpty(stripAnsi(t.value()))));
+}
+function joinParts(parts) {
+    const present = parts.filter((p) => p !== undefined);
+    return present.length === 0 ? undefined : present.join('\n');
+}
+const ATTACHMENT_MARKER = /\[\[ATTACHMENT\|([^\]\r\n]+)\]\]/g;
+/** `https://…`, `s3://…`, `file://…`: a location elsewhere, never a path on this machine. */
+const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
+/** A data: URI longer than this is named by its media type and size, not written out. */
+const DATA_URI_SHOWN_CHARS = 200;
+const LINK_SHOWN_CHARS = 2_000;
+/**
+ * The testcase's own `<property name="attachment" value="path"/>` entries, then markers in its own output and in
+ * failure texts (WebdriverIO writes them there). Paths stay as written: the upload resolves them safely.
+ * A URL or a `data:` URI (testmo and others write them there too) is no file: it becomes an attachment with a
+ * name and no path, which the description lists as a link and the upload never opens.
+ */
+function readAttachments(ownOutput, attempts, ownProperties) {
+    const attachments = [];
+    for (const property of ownProperties) {
+        if (property.name.toLowerCase() === 'attachment')
+            addAttachment(attachments, property.value.trim());
+    }
+    // Output first, then each attempt's message and stack (no list of them built: most hold no marker).
+    addMarkedAttachments(attachments, ownOutput);
+    for (const attempt of attempts) {
+        addMarkedAttachments(attachments, attempt.message);
+        addMarkedAttachments(attachments, attempt.stack);
+    }
+    return attachments;
+}
+function addMarkedAttachments(attachments, text) {
+    if (text === undefined || !text.includes('[[ATTACHMENT|'))
+        return;
+    for (const match of text.matchAll(ATTACHMENT_MARKER))
+        addAttachment(attachments, (match[1] ?? '').trim());
+}
+function addAttachment(attachments, written) {
+    if (written === '')
+        return;
+    const attachment = attachmentFrom(written);
+    if (!attachments.some((a) => sameAttachment(a, attachment)))
+        attachments.push(attachment);
+}
+/** A path as written, or a link (no path) for a URL or a `data:` URI. */
+function attachmentFrom(written) {
+    if (/^data:/i.test(written)) {
+        if (written.length <= DATA_URI_SHOWN_CHARS)
+            return { name: written };
+        const comma = written.indexOf(',');
+        const type = (comma === -1 ? written.slice(5, 80) : written.slice(5, Math.min(comma, 80))).split(';')[0] || 'text/plain';
+        return { name: `data: URI (${type}, ${written.length} characters inline, not recorded)` };
+    }
+    if (URL_SCHEME.test(written))
+        return { name: clip(written, LINK_SHOWN_CHARS) };
+    return { name: written.split(/[\\/]/).pop() ?? written, path: written };
+}
+function sameAttachment(a, b) {
+    return a.path === undefined && b.path === undefined ? a.name === b.name : a.path === b.path;
+}
+const OUTPUT_CAP = MAX_OUTPUT_CHARS;
+const STACK_CAP = MAX_STACK_CHARS;
+//# sourceMappingURL=testcase.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/go-test/reruns.js
+
+const SHOWN = 5;
+class RerunsAsAttempts {
+    inner;
+    ctx;
+    /** With repeatsAreRetries: failed results held until the stream ends or a rerun passes. */
+    held = new Map();
+    /** Without: the keys of failed results, to notice a repeat. */
+    failed = new Set();
+    reruns = 0;
+    /** The keys of the tests that ran again (within the failed ones, so bounded as they are). */
+    rerun = new Set();
+    shown = [];
+    out = [];
+    constructor(inner, ctx) {
+        this.inner = inner;
+        this.ctx = ctx;
+    }
+    line(line) {
+        this.inner.line(line);
+        this.collect();
+    }
+    end() {
+        this.inner.end();
+        this.collect();
+        this.out.push(...this.held.values());
+        this.held.clear();
+        if (this.reruns > 0) {
+            const shown = this.shown.map((t) => `"${t}"`).join(', ');
+            const more = this.rerun.size - this.shown.length;
+            this.ctx.warn(`${this.ctx.source}: ${this.rerun.size} test(s) ran again after failing, ${this.reruns} rerun(s) in all (${shown}${more > 0 ? ` and ${more} more` : ''}); ` +
+                'each run is read as a result of its own and the worst decides the case. If these are reruns (gotestsum --rerun-fails), set repeats-are-retries (--repeats-are-retries).');
+        }
+    }
+    take() {
+        const out = this.out;
+        this.out = [];
+        return out;
+    }
+    collect() {
+        for (const result of this.inner.take()) {
+            const key = [...result.suitePath, result.name].join('\u0000');
+            const failed = result.status === 'failed' || result.status === 'error';
+            if (this.ctx.repeatsAreRetries === true) {
+                const earlier = this.held.get(key);
+                if (earlier !== undefined) {
+                    mergeRepeat(earlier, result);
+                    if (!failed) {
+                        this.held.delete(key);
+                        this.out.push(earlier);
+                    }
+                }
+                else if (failed)
+                    this.held.set(key, result);
+                else
+                    this.out.push(result);
+                continue;
+            }
+            if (this.failed.has(key)) {
+                this.reruns += 1;
+                if (!this.rerun.has(key) && this.shown.length < SHOWN)
+                    this.shown.push([...result.suitePath.slice(1), result.name].join('/'));
+                this.rerun.add(key);
+            }
+            if (failed)
+                this.failed.add(key);
+            this.out.push(result);
+        }
+    }
+}
+//# sourceMappingURL=reruns.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/go-test/index.js
+
 
 
 // An event line: test2json writes `Time` (when known), then `Action`, then `Package` or `ImportPath` (none when
 // `go tool test2json` runs a test binary), then `Test`.
 const go_test_EVENT = /^\s*\{[^\n]*"Action"\s*:\s*"(?:start|run|output|pass|fail|skip|pause|cont|bench|build-output|build-fail)"[^\n]*"(?:Package|ImportPath|Test)"\s*:/m;
 function readGoTestJsonInBatches(chunks, ctx) {
-    return readLinesInBatches(chunks, new GoTestReader(ctx.source));
+    return readLinesInBatches(chunks, new RerunsAsAttempts(new GoTestReader(ctx.source), ctx));
 }
 const goTestJson = {
     id: 'go-test-json',
@@ -40449,22 +41821,28 @@ function jest_clean(text) {
 
 
 function parseJestJson(json, source) {
-    const suites = json_values_isObject(json) ? json.testResults : undefined;
+    const suites = isObject(json) ? json.testResults : undefined;
     if (!Array.isArray(suites)) {
-        throw new errors_InputError('INPUT_NOT_RESULTS', source, `${source} is not Jest --json output: expected an object with a "testResults" array. ` + 'Run Jest with --json --outputFile=<file> and pass that file.');
+        throw new InputError('INPUT_NOT_RESULTS', source, `${source} is not Jest --json output: expected an object with a "testResults" array. ` + 'Run Jest with --json --outputFile=<file> and pass that file.');
     }
-    const results = [];
-    suites.forEach((suite, index) => {
-        if (!json_values_isObject(suite))
-            throw notAnObject(source, `testResults[${index}]`);
-        results.push(...jestFileResults(toFileResult(suite), { source }));
-    });
-    return results;
+    return suites.flatMap((suite, index) => jestSuiteResults(suite, index, source));
+}
+/** One `testResults[index]` entry → its tests' results. */
+function jestSuiteResults(suite, index, source) {
+    if (!json_values_isObject(suite))
+        throw notAnObject(source, `testResults[${index}]`);
+    return jestFileResults(toFileResult(suite), { source });
+}
+/** Does a `testResults[]` entry hold tests in either serialisation? */
+function isJestSuite(suite) {
+    return json_values_isObject(suite) && (Array.isArray(suite.assertionResults) || Array.isArray(suite.testResults));
 }
 /** One `testResults[]` entry in the shape of Jest's live TestResult. */
 function toFileResult(suite) {
     const execError = json_values_isObject(suite.testExecError) ? suite.testExecError : undefined;
-    const failureMessage = str(suite.message) ?? str(suite.failureMessage);
+    // Files converted through other tools carry every value as a string, null included (`"failureMessage": "null"`,
+    // jest-stare's own test data): that is no failure text.
+    const failureMessage = [str(suite.message), str(suite.failureMessage)].find((m) => m !== undefined && m !== 'null');
     // Only a failed file has a failure of its own; `message` of a passed one is empty or not the file's. The
     // aggregated shape has no file status: there a failure text or an execution error is the file's failure.
     const failed = suite.status === 'failed' || (suite.status === undefined && (execError !== undefined || (failureMessage ?? '') !== ''));
@@ -40492,30 +41870,78 @@ function notAnObject(source, where) {
     return new errors_InputError('INPUT_NOT_RESULTS', source, `${source}: ${where} is not an object. Expected Jest --json output; the file may have been edited or produced by another tool.`);
 }
 //# sourceMappingURL=jest-json.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/jest/index.js
-/** Jest `--json` output and Jest's aggregated results (reporter API, testResultsProcessor, jest-stare). Read whole for now (Jest's files stay small: one entry per test, no logs). */
+;// CONCATENATED MODULE: ./packages/core/dist/formats/jest/jest-stream.js
 
 
-
-
-async function* readJestJson(chunks, ctx) {
-    const json = parseJson(await collectText(chunks), ctx.source, 'Jest --json output');
-    const suites = json_values_isObject(json) ? json.testResults : undefined;
-    const jestLike = json_values_isObject(json) &&
-        Array.isArray(suites) &&
-        (typeof json.numTotalTests === 'number' || suites.some((s) => json_values_isObject(s) && (Array.isArray(s.assertionResults) || Array.isArray(s.testResults))));
-    if (!jestLike) {
-        throw new errors_InputError('INPUT_NOT_RESULTS', ctx.source, `${ctx.source} is JSON but not Jest --json output: ${describeJson(json)}. Expected "testResults" and "numTotalTests". ` +
-            'Run Jest with --json --outputFile=<file> and pass that file.');
+const jest_stream_KEPT = { kind: 'text', max: MAX_STACK_CHARS };
+const jest_stream_OTHER = { kind: 'text', max: MAX_OUTPUT_CHARS };
+const FAILURE_KEYS = new Set(['message', 'failureMessage', 'stack']);
+class JestStreamReader {
+    source;
+    ready = [];
+    suites = 0;
+    /** Whether the file is Jest's: it counts its tests, or one of its entries holds tests. */
+    jestLike = false;
+    constructor(source) {
+        this.source = source;
     }
-    yield* parseJestJson(json, ctx.source);
+    take() {
+        const out = this.ready;
+        this.ready = [];
+        return out;
+    }
+    route(path, container) {
+        if (path.length === 0)
+            return 'walk';
+        if (path.length === 1) {
+            if (path[0] === 'testResults')
+                return container ? 'walk' : 'skip';
+            return path[0] === 'numTotalTests' && !container ? 'walk' : 'skip';
+        }
+        return path.length === 2 ? 'build' : 'skip';
+    }
+    value(path, value) {
+        if (path.length === 1) {
+            if (typeof value === 'number')
+                this.jestLike = true;
+            return;
+        }
+        if (isJestSuite(value))
+            this.jestLike = true;
+        this.ready.push(...jestSuiteResults(value, this.suites++, this.source));
+    }
+    limit(key) {
+        // `failureMessages` items are in an array (no key).
+        return key === undefined || FAILURE_KEYS.has(key) ? jest_stream_KEPT : jest_stream_OTHER;
+    }
 }
+//# sourceMappingURL=jest-stream.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/jest/index.js
+/** Jest `--json` output and Jest's aggregated results (reporter API, testResultsProcessor, jest-stare), read in pieces (./jest-stream.ts). */
+
+
+
+
 const jestJson = {
     id: 'jest-json',
     label: 'Jest --json',
     writtenBy: "`jest --json --outputFile=results.json`, or Jest's aggregated results from a `testResultsProcessor` or jest-stare",
     sniff: (head) => /^\s*\{/.test(head) && /"(numTotalTests|testResults|assertionResults)"\s*:/.test(head),
-    parse: readJestJson,
+    async *parse(chunks, ctx) {
+        for await (const batch of jestJson.parseInBatches?.(chunks, ctx) ?? [])
+            yield* batch;
+    },
+    parseInBatches(chunks, ctx) {
+        const reader = new JestStreamReader(ctx.source);
+        const stream = new JsonItemStream(ctx.source, 'Jest --json output', reader);
+        const finish = () => {
+            if (holdsArray(stream.shape, 'testResults') && reader.jestLike)
+                return;
+            throw new errors_InputError('INPUT_NOT_RESULTS', ctx.source, `${ctx.source} is JSON but not Jest --json output: ${describeJson(stream.shape)}. Expected "testResults" and "numTotalTests". ` +
+                'Run Jest with --json --outputFile=<file> and pass that file.');
+        };
+        return readItems(chunks, stream, () => reader.take(), finish);
+    },
 };
 //# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/xml-input.js
@@ -40607,71 +42033,6 @@ function refuseXmlRoot(source, root, formats) {
     return new errors_InputError('INPUT_NOT_RESULTS', source, `${source} is XML but not test results this tool reads: ${what}. Expected ${expected}. ${instead}`);
 }
 //# sourceMappingURL=xml-input.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/xml-entities.js
-/** The only entities an XML document without a DTD can use. */
-const XML_ENTITIES = new Map([
-    ['lt', '<'],
-    ['gt', '>'],
-    ['amp', '&'],
-    ['quot', '"'],
-    ['apos', "'"],
-]);
-const DECIMAL = /^#\d{1,7}$/;
-const HEX = /^#x[0-9a-fA-F]{1,6}$/;
-/** What a reference looks like: a name, or a character number in decimal or hex. */
-const REFERENCE_SHAPE = /^(?:[A-Za-z_][\w.-]*|#\d+|#x[0-9a-fA-F]+)$/;
-/** References longer than this are not looked at (HTML's longest entity name has 31 characters). */
-const LONGEST_REFERENCE = 34;
-/**
- * The five XML entities and numeric character references, decoded in one left-to-right pass, so `&amp;lt;`
- * becomes `&lt;` and never `<`. A reference that no DTD declares (`&nbsp;`: files written by hand or by HTML
- * templates) or that names no allowed character (`&#0;`) is dropped, as a lenient XML reader does; an `&` that
- * starts no reference (`a & b`) stays. NUL characters, never allowed in XML, are dropped too. (A loop, not a
- * replace with a callback: every test name passes through here.)
- */
-function decodeXmlEntities(text) {
-    if (text.includes('\0'))
-        text = text.replaceAll('\0', '');
-    let amp = text.indexOf('&');
-    if (amp === -1)
-        return text;
-    let out = '';
-    let done = 0;
-    while (amp !== -1) {
-        const semi = text.indexOf(';', amp + 2);
-        if (semi === -1)
-            break;
-        const decoded = semi - amp <= LONGEST_REFERENCE ? decodeReference(text.slice(amp + 1, semi)) : undefined;
-        if (decoded === undefined) {
-            amp = text.indexOf('&', amp + 1);
-            continue;
-        }
-        out += text.slice(done, amp) + decoded;
-        done = semi + 1;
-        amp = text.indexOf('&', done);
-    }
-    return done === 0 ? text : out + text.slice(done);
-}
-/** A reference's replacement: its character, '' for one that is dropped, undefined for no reference at all. */
-function decodeReference(name) {
-    const named = XML_ENTITIES.get(name);
-    if (named !== undefined)
-        return named;
-    if (!REFERENCE_SHAPE.test(name))
-        return undefined;
-    const code = DECIMAL.test(name) ? Number.parseInt(name.slice(1), 10) : HEX.test(name) ? Number.parseInt(name.slice(2), 16) : Number.NaN;
-    const valid = code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff);
-    return valid ? String.fromCodePoint(code) : '';
-}
-/**
- * A copy of `text` that does not keep the piece it was cut from alive: V8 makes a substring of 13 or more
- * characters a view of its parent, so a test name kept in a result would otherwise hold a whole 1 MiB piece
- * of the file in memory. (Concatenation then slicing forces a flat copy.)
- */
-function xml_entities_detached(text) {
-    return text.length < 13 ? text : (' ' + text).slice(1);
-}
-//# sourceMappingURL=xml-entities.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/capped-text.js
 
 /**
@@ -40814,6 +42175,8 @@ class XmlScanner {
     partial;
     /** Pieces that arrived inside a cut attribute value without its closing quote: joined once it comes. */
     held = [];
+    /** Where the characters that make an attribute value more than a cut lie next in the buffer. */
+    special = new SpecialCharacters();
     constructor(source, handler, 
     /** What the file should be, for "Expected a complete … file" (the other XML formats share this scanner). */
     document = 'JUnit XML') {
@@ -40836,6 +42199,7 @@ class XmlScanner {
             this.pos = 0;
         }
         this.buffer += this.takeHeld() + piece;
+        this.special.reset();
         this.scan(false);
     }
     takeHeld() {
@@ -40848,6 +42212,7 @@ class XmlScanner {
     end() {
         if (this.held.length > 0)
             this.buffer += this.takeHeld();
+        this.special.reset();
         this.scan(true);
         if (this.mode !== 'markup') {
             const what = this.mode === 'cdata' ? ['CDATA section', ']]>'] : this.mode === 'comment' ? ['comment', '-->'] : ['processing instruction', '?>'];
@@ -40925,6 +42290,15 @@ class XmlScanner {
         // Too short to tell `<!DOCTYPE` from `<!--` or `<![CDATA[`: wait for more.
         if (!final && buf.length - at < 12 && (buf.length - at < 2 || buf[at + 1] === '!'))
             return false;
+        const next = buf.charCodeAt(at + 1);
+        // The common case first: a tag (one per testcase and per result element), told by its second character.
+        if (next !== BANG && next !== QUESTION) {
+            const end = next === SLASH ? this.closeTag(buf, at) : this.openTag(buf, at);
+            if (end === -1)
+                return this.cut(at, final);
+            this.pos = end + 1;
+            return true;
+        }
         if (buf.startsWith('<!--', at))
             return this.enter('comment', at, 4);
         if (buf.startsWith('<![CDATA[', at)) {
@@ -40934,19 +42308,16 @@ class XmlScanner {
         }
         if (buf.startsWith('<?', at))
             return this.enter('pi', at, 2);
-        if (buf.startsWith('<!', at)) {
-            if (DTD_DECLARATION.test(buf.slice(at, at + 12)))
-                throw this.refuseDeclaration(buf, at);
-            throw this.error(at, `unexpected "${buf.slice(at, at + 12)}".`);
-        }
-        const end = buf[at + 1] === '/' ? this.closeTag(buf, at) : this.openTag(buf, at);
-        if (end === -1) {
-            if (final)
-                throw this.error(at, 'a tag is never closed (no ">"). The file is truncated (the test run was probably killed while writing it); regenerate it.', false);
-            return false;
-        }
-        this.pos = end + 1;
-        return true;
+        // `<!` and neither a comment nor CDATA.
+        if (DTD_DECLARATION.test(buf.slice(at, at + 12)))
+            throw this.refuseDeclaration(buf, at);
+        throw this.error(at, `unexpected "${buf.slice(at, at + 12)}".`);
+    }
+    /** A tag cut by the end of the buffer: wait for more, or, at the end of input, a truncated file. */
+    cut(at, final) {
+        if (final)
+            throw this.error(at, 'a tag is never closed (no ">"). The file is truncated (the test run was probably killed while writing it); regenerate it.', false);
+        return false;
     }
     enter(mode, at, length) {
         this.sectionStart = this.where.at(this.buffer, at);
@@ -40975,8 +42346,8 @@ class XmlScanner {
                 throw this.error(at, `a tag name longer than ${MAX_NAME_CHARS} characters.`);
             if (i >= length)
                 return -1;
-            name = buf.slice(at + 1, i);
-            if (!NAME.test(name))
+            name = knownName(buf, at + 1, i) ?? buf.slice(at + 1, i);
+            if (!KNOWN_NAMES.has(name) && !NAME.test(name))
                 throw this.error(at, `"<${name.slice(0, 40)}" is not a valid tag name.`);
             attrs = {};
         }
@@ -41005,11 +42376,18 @@ class XmlScanner {
             if (c === LT)
                 throw this.error(i, 'a "<" inside a tag.');
             const start = i;
-            while (i < length && !endsName(buf.charCodeAt(i)) && buf.charCodeAt(i) !== EQUALS)
-                i += 1;
-            if (i - start > MAX_NAME_CHARS)
-                throw this.error(start, `an attribute name longer than ${MAX_NAME_CHARS} characters.`);
-            const attribute = buf.slice(start, i);
+            // A known name followed at once by `=` is found with one search; anything else character by character.
+            const equals = buf.indexOf('=', i);
+            let attribute = equals === -1 ? undefined : knownName(buf, start, equals);
+            if (attribute !== undefined)
+                i = equals;
+            else {
+                while (i < length && !endsName(buf.charCodeAt(i)) && buf.charCodeAt(i) !== EQUALS)
+                    i += 1;
+                if (i - start > MAX_NAME_CHARS)
+                    throw this.error(start, `an attribute name longer than ${MAX_NAME_CHARS} characters.`);
+                attribute = buf.slice(start, i);
+            }
             while (i < length && isSpace(buf.charCodeAt(i)))
                 i += 1;
             if (i >= length)
@@ -41033,15 +42411,23 @@ class XmlScanner {
                 this.partial = { name, attrs, next: start - at, value: { quote: quote === DOUBLE_QUOTE ? '"' : "'", quoteAt: i - at, searched: length - at } };
                 return -1;
             }
-            const raw = buf.slice(i + 1, close);
-            const lt = raw.indexOf('<');
-            if (lt !== -1) {
-                throw this.error(i + 1 + lt, '"<" is not allowed inside an attribute value (it must be written &lt;). The tool that wrote this file produced invalid XML; fix or regenerate the file.', false);
-            }
-            if (Object.hasOwn(attrs, attribute))
+            if (Object.hasOwn(attrs, attribute)) {
+                this.refuseLt(buf, i + 1, close);
                 throw this.error(start, `attribute "${attribute}" is repeated.`);
-            attrs[attribute] = attributeValue(raw);
+            }
+            attrs[attribute] = this.special.within(buf, i + 1, close) ? this.attributeValue(buf, i + 1, close) : buf.slice(i + 1, close);
             i = close + 1;
+        }
+    }
+    /** A value that is not plain: refused with a `<`, otherwise normalised and decoded. */
+    attributeValue(buf, from, to) {
+        this.refuseLt(buf, from, to);
+        return attributeValue(buf.slice(from, to));
+    }
+    refuseLt(buf, from, to) {
+        const lt = buf.indexOf('<', from);
+        if (lt !== -1 && lt < to) {
+            throw this.error(lt, '"<" is not allowed inside an attribute value (it must be written &lt;). The tool that wrote this file produced invalid XML; fix or regenerate the file.', false);
         }
     }
     /** The tag at `at` is cut by the end of the buffer: remember what was read of it, up to `next`. */
@@ -41078,6 +42464,13 @@ class XmlScanner {
         const end = buf.indexOf('>', at);
         if (end === -1)
             return -1;
+        const expectedName = this.open[this.open.length - 1];
+        // The common case: `</name>` exactly as it was opened, compared in place.
+        if (expectedName !== undefined && end === at + 2 + expectedName.length && buf.startsWith(expectedName, at + 2)) {
+            this.open.pop();
+            this.handler.close(expectedName);
+            return end;
+        }
         const stray = buf.indexOf('<', at + 1);
         if (stray !== -1 && stray < end)
             throw this.error(stray, 'a "<" inside a tag.');
@@ -41120,6 +42513,56 @@ const SLASH = 0x2f;
 const EQUALS = 0x3d;
 const DOUBLE_QUOTE = 0x22;
 const SINGLE_QUOTE = 0x27;
+const BANG = 0x21;
+const QUESTION = 0x3f;
+/**
+ * The names result files use most, as constants: a name read from the buffer is compared in place instead of
+ * cut out, and the constant (an internalised string) makes a fast property key and needs no name check.
+ */
+const KNOWN_NAMES = new Set([
+    'testcase',
+    'testsuite',
+    'testsuites',
+    'failure',
+    'error',
+    'skipped',
+    'system-out',
+    'system-err',
+    'properties',
+    'property',
+    'name',
+    'classname',
+    'time',
+    'file',
+    'line',
+    'message',
+    'type',
+    'value',
+    'tests',
+    'failures',
+    'errors',
+    'timestamp',
+    'hostname',
+    'assertions',
+]);
+const KNOWN_BY_LENGTH = [];
+for (const known of KNOWN_NAMES)
+    (KNOWN_BY_LENGTH[known.length] ??= []).push(known);
+/** The constant for the name at `buf[from, to)`, when it is one of KNOWN_NAMES. */
+function knownName(buf, from, to) {
+    const candidates = KNOWN_BY_LENGTH[to - from];
+    if (candidates === undefined)
+        return undefined;
+    // Compared a character at a time: a call to startsWith per candidate cost more than the compare.
+    for (const known of candidates) {
+        let k = 0;
+        while (k < known.length && buf.charCodeAt(from + k) === known.charCodeAt(k))
+            k += 1;
+        if (k === known.length)
+            return known;
+    }
+    return undefined;
+}
 function isSpace(c) {
     return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
 }
@@ -41147,6 +42590,40 @@ function newlines(text) {
 function attributeValue(raw) {
     const normalised = /[\t\n\r]/.test(raw) ? raw.replace(/\r\n|[\t\n\r]/g, ' ') : raw;
     return decodeXmlEntities(normalised);
+}
+/**
+ * Where each character that makes an attribute value more than a cut of the buffer lies next: `<` (refused),
+ * `&` (an entity), tab, line feed, carriage return (normalised) and NUL (dropped). Values are read in order, so
+ * each position only moves forward: one native search per character and buffer finds them all, where testing
+ * every character of every value would read the file a character at a time.
+ */
+class SpecialCharacters {
+    static CHARACTERS = ['<', '&', '\n', '\t', '\r', '\0'];
+    /** Per character: its next index at or after the last `from` asked, -1 when none is left, -2 not searched. */
+    next = [-2, -2, -2, -2, -2, -2];
+    /** The buffer changed. */
+    reset() {
+        for (let k = 0; k < this.next.length; k += 1)
+            this.next[k] = -2;
+    }
+    /** Whether `buf[from, to)` holds any of the characters; `from` never goes back within one buffer. */
+    within(buf, from, to) {
+        let found = false;
+        for (let k = 0; k < this.next.length; k += 1) {
+            let at = this.next[k];
+            if (at === -1)
+                continue;
+            if (at < from) {
+                at = buf.indexOf(SpecialCharacters.CHARACTERS[k], from);
+                this.next[k] = at;
+                if (at === -1)
+                    continue;
+            }
+            if (at < to)
+                found = true;
+        }
+        return found;
+    }
 }
 //# sourceMappingURL=xml-scanner.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/xml-results.js
@@ -41726,55 +43203,6 @@ const testngXml = {
     parseInBatches: (chunks, ctx) => readXmlInBatches(chunks, new TestngReader(ctx.source, (message) => ctx.warn(message))),
 };
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/duration.js
-/**
- * A JUnit `time` attribute as whole milliseconds. Seconds as most producers write them ("1.5", "1,234.5",
- * "0,014", "1,234", "1.5e-3"), with a unit ("1.5s", "150ms", "2m", "1h"), or as a clock ("00:01:02", "01:02.5").
- * `undefined` with `readable: false` when the value is none of these, so the reader can name it in a warning.
- */
-
-const PLAIN_SECONDS = /^\d{1,9}(?:\.\d{1,9})?$/;
-/**
- * One comma and no point is a decimal comma, whatever the digits after it: a producer in a locale that writes
- * "1,234" means 1.234 s (a test of twenty minutes written with a thousands separator but no decimals is not
- * seen in the wild). A comma beside a point groups thousands ("1,234.5" is 1234.5 s): left to secondsToMs.
- */
-const DECIMAL_COMMA = /^(\d{1,9}),(\d{1,9})$/;
-const READABLE_NONE = { readable: true };
-const WITH_UNIT = /^(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|sec|m|min|h)$/i;
-const CLOCK = /^(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)$/;
-const UNIT_MS = new Map([
-    ['ms', 1],
-    ['s', 1000],
-    ['sec', 1000],
-    ['m', 60_000],
-    ['min', 60_000],
-    ['h', 3_600_000],
-]);
-function readDuration(value) {
-    if (value === undefined)
-        return READABLE_NONE;
-    // The common case first: plain seconds ("0.013").
-    if (PLAIN_SECONDS.test(value))
-        return { ms: Math.round(Number(value) * 1000), readable: true };
-    const text = value.trim();
-    if (text === '')
-        return READABLE_NONE;
-    const comma = DECIMAL_COMMA.exec(text);
-    if (comma !== null)
-        return { ms: Math.round(Number(`${comma[1]}.${comma[2]}`) * 1000), readable: true };
-    const unit = WITH_UNIT.exec(text);
-    if (unit !== null)
-        return { ms: Math.round(Number(unit[1]) * (UNIT_MS.get((unit[2] ?? '').toLowerCase()) ?? 1000)), readable: true };
-    const clock = CLOCK.exec(text);
-    if (clock !== null) {
-        const seconds = Number(clock[1] ?? 0) * 3600 + Number(clock[2]) * 60 + Number(clock[3]);
-        return { ms: Math.round(seconds * 1000), readable: true };
-    }
-    const ms = secondsToMs(text);
-    return ms === undefined ? { readable: false } : { ms, readable: true };
-}
-//# sourceMappingURL=duration.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/trx/trx.js
 
 
@@ -42203,317 +43631,6 @@ const xunitXml = {
     parseInBatches: (chunks, ctx) => readXmlInBatches(chunks, new XunitReader(ctx.source, (message) => ctx.warn(message))),
 };
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/suite-context.js
-function rootContext() {
-    return { parent: undefined, name: '', ownProperties: [], properties: [] };
-}
-function childContext(parent, name, file) {
-    const context = { parent, name, ownProperties: [], properties: parent.properties };
-    if (file !== undefined)
-        context.file = file;
-    return context;
-}
-/** The names of the enclosing suites that have one, outermost first; built once per level that asks. */
-function suitePathOf(context) {
-    if (context === undefined)
-        return [];
-    if (context.path !== undefined)
-        return context.path;
-    const names = [];
-    let level = context;
-    while (level !== undefined && level.path === undefined) {
-        if (level.name !== '')
-            names.push(level.name);
-        level = level.parent;
-    }
-    const outer = level?.path ?? [];
-    // A level that adds no name shares its parent's list.
-    context.path = names.length === 0 ? outer : [...outer, ...names.reverse()];
-    return context.path;
-}
-//# sourceMappingURL=suite-context.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/testcase.js
-
-
-
-
-
-const RESULT_KINDS = new Map([
-    ['error', 'error'],
-    ['failure', 'failed'],
-    ['skipped', 'skipped'],
-    ['disabled', 'skipped'],
-]);
-const EARLIER_RUNS = new Map([
-    ['flakyFailure', 'failed'],
-    ['flakyError', 'error'],
-]);
-const LATER_RUNS = new Map([
-    ['rerunFailure', 'failed'],
-    ['rerunError', 'error'],
-]);
-class TestcaseBuilder {
-    attrs;
-    context;
-    results = [];
-    systemOut = [];
-    systemErr = [];
-    properties = [];
-    /** The testcase's own output, kept until its suite's output is known (failed testcases get both). */
-    ownOutput;
-    constructor(attrs, context) {
-        this.attrs = attrs;
-        this.context = context;
-    }
-    /** `unreadableTime` is told a `time` that is not a duration (the result then has none). */
-    build(source, unreadableTime) {
-        const attrs = this.attrs;
-        const attempts = this.attempts();
-        const final = attempts[attempts.length - 1];
-        // Most testcases have no output and no result element: no lists built for them.
-        const ownStreams = this.systemOut.length + this.systemErr.length === 0 ? undefined : joinOutput(this.systemOut, this.systemErr);
-        this.ownOutput = this.results.length === 0 ? ownStreams : joinParts([ownStreams, ...this.attemptOutputs()]);
-        const time = readDuration(attrs.time);
-        if (!time.readable)
-            unreadableTime(attrs.time ?? '');
-        const durationMs = time.ms;
-        const classname = this.keptClassname(nonEmpty(attrs.classname ?? attrs.class));
-        const ownFile = nonEmpty(attrs.file ?? attrs.filepath);
-        const file = ownFile === undefined ? this.context.file : xml_entities_detached(ownFile);
-        if (attempts.length === 1 && durationMs !== undefined)
-            final.durationMs = durationMs;
-        // Assigned in one order, not spread: objects built with conditional spreads measured several times larger.
-        const result = {
-            source,
-            suitePath: suitePathOf(this.context),
-            name: xml_entities_detached(attrs.name ?? ''),
-            status: final.status,
-            properties: this.context.properties,
-            tags: [],
-            attachments: [],
-            attempts,
-        };
-        if (file !== undefined)
-            result.file = file;
-        // A `line` attribute (pytest, PHPUnit, Robot write it), for annotations: a positive whole number only.
-        const line = Number(attrs.line);
-        if (Number.isInteger(line) && line > 0)
-            result.line = line;
-        if (classname !== undefined)
-            result.classname = classname;
-        if (durationMs !== undefined)
-            result.durationMs = durationMs;
-        if (final.message !== undefined)
-            result.message = final.message;
-        if (final.stack !== undefined)
-            result.stack = final.stack;
-        if (this.ownOutput !== undefined)
-            result.output = clip(this.ownOutput, MAX_OUTPUT_CHARS);
-        if (this.properties.length > 0)
-            result.properties = mergeProperties([this.context.properties, this.properties]);
-        if (this.ownOutput !== undefined || final.status !== 'passed' || this.properties.length > 0) {
-            result.attachments = readAttachments([this.ownOutput, ...attempts.flatMap((a) => [a.message, a.stack])], this.properties);
-        }
-        return result;
-    }
-    keptClassname(raw) {
-        if (raw === undefined)
-            return undefined;
-        const last = this.context.lastClassname;
-        if (last?.raw === raw)
-            return last.kept;
-        const kept = xml_entities_detached(raw);
-        this.context.lastClassname = { raw: kept, kept };
-        return kept;
-    }
-    /** Output written inside a surefire flaky/rerun element belongs to that run: labelled with it. */
-    attemptOutputs() {
-        return this.results
-            .filter((e) => e.output.length > 0)
-            .map((e) => {
-            const output = joinOutput(e.output, []);
-            return output === undefined ? undefined : `[${e.name} output]\n${output}`;
-        });
-    }
-    /** Every run of the testcase in order: flaky runs, the main outcome, then reruns. */
-    attempts() {
-        if (this.results.length === 0)
-            return [{ status: statusFromAttributes(this.attrs) }];
-        const earlier = [];
-        const later = [];
-        for (const element of this.results) {
-            const before = EARLIER_RUNS.get(element.name);
-            const after = LATER_RUNS.get(element.name);
-            if (before !== undefined)
-                earlier.push(attemptFrom(before, [element]));
-            if (after !== undefined)
-                later.push(attemptFrom(after, [element]));
-        }
-        return [...earlier, this.mainAttempt(), ...later];
-    }
-    mainAttempt() {
-        for (const [name, status] of RESULT_KINDS) {
-            const elements = this.results.filter((e) => e.name === name);
-            if (elements.length > 0)
-                return attemptFrom(status, elements);
-        }
-        return { status: statusFromAttributes(this.attrs) };
-    }
-}
-/**
- * A repeat of a testcase already read in the same suite (same classname and name) is another run of it, as
- * gotestsum --rerun-fails and several retry plugins write them: its attempts follow the earlier ones, and the
- * last run decides status, message, stack and duration.
- */
-function mergeRepeat(earlier, later) {
-    earlier.attempts.push(...later.attempts);
-    earlier.status = later.status;
-    for (const key of ['durationMs', 'message', 'stack']) {
-        if (later[key] === undefined)
-            delete earlier[key];
-        else
-            earlier[key] = later[key];
-    }
-    const output = joinParts([earlier.output, later.output]);
-    if (output !== undefined)
-        earlier.output = clip(output, MAX_OUTPUT_CHARS);
-    for (const attachment of later.attachments) {
-        if (!earlier.attachments.some((a) => sameAttachment(a, attachment)))
-            earlier.attachments.push(attachment);
-    }
-}
-/** A failed testcase's output gets its suite's own output after its own (that is where a person needs the log). */
-function withSuiteOutput(result, ownOutput, suiteOutput) {
-    if (suiteOutput === undefined)
-        return;
-    const output = joinParts([ownOutput, `[suite output]\n${suiteOutput}`]);
-    if (output !== undefined)
-        result.output = clip(output, MAX_OUTPUT_CHARS);
-}
-const SKIPPED_WORDS = new Set(['skipped', 'skip', 'disabled', 'notrun', 'not run', 'ignored', 'pending', 'suppressed', 'excluded']);
-const FAILED_WORDS = new Set(['failed', 'failure', 'fail']);
-const ERROR_WORDS = new Set(['error', 'errored', 'broken']);
-/** `status="disabled"` (tst), `status="notrun"` (GoogleTest, jasmine), `result="skipped"` (GoogleTest ≥1.11). */
-function statusFromAttributes(attrs) {
-    if (attrs.result === undefined && attrs.status === undefined)
-        return 'passed';
-    return statusFromWord(attrs.result) ?? statusFromWord(attrs.status) ?? 'passed';
-}
-function statusFromWord(value) {
-    const word = value?.trim().toLowerCase();
-    if (word === undefined)
-        return undefined;
-    if (SKIPPED_WORDS.has(word))
-        return 'skipped';
-    if (FAILED_WORDS.has(word))
-        return 'failed';
-    if (ERROR_WORDS.has(word))
-        return 'error';
-    return undefined;
-}
-/**
- * One attempt from its result elements (several `<failure>`s in one testcase are joined, not dropped).
- * message = the `message` attribute, else the first line of the text, else the `type` attribute;
- * stack = surefire's nested `<stackTrace>`, else the element's text.
- */
-function attemptFrom(status, elements) {
-    const messages = [];
-    const stacks = [];
-    for (const element of elements) {
-        const stack = nonEmpty(stripAnsi((element.stackTrace ?? element.text).value()));
-        const message = nonEmpty(stripAnsi(element.attrs.message ?? '')) ?? firstLine(stack) ?? nonEmpty(element.attrs.type);
-        if (message !== undefined)
-            messages.push(message);
-        if (stack !== undefined)
-            stacks.push(stack);
-    }
-    const attempt = { status };
-    if (messages.length > 0)
-        attempt.message = xml_entities_detached(clip(messages.join('\n'), MAX_MESSAGE_CHARS));
-    if (stacks.length > 0)
-        attempt.stack = clip(stacks.join('\n\n'), MAX_STACK_CHARS);
-    return attempt;
-}
-/**
- * Outer levels first; a name present at an inner level drops every outer value of that name. One pass from the
- * innermost level out, so the cost is the number of properties, whatever the number of levels.
- */
-function mergeProperties(levels) {
-    const nonEmpty = levels.filter((level) => level.length > 0);
-    if (nonEmpty.length === 0)
-        return [];
-    if (nonEmpty.length === 1)
-        return [...nonEmpty[0]];
-    const inner = new Set();
-    const kept = [];
-    for (let index = nonEmpty.length - 1; index >= 0; index -= 1) {
-        const level = nonEmpty[index];
-        kept.push(level.filter((property) => !inner.has(property.name)));
-        for (const property of level)
-            inner.add(property.name);
-    }
-    return kept.reverse().flat();
-}
-/** system-out then system-err, each trimmed; undefined when all are empty. */
-function joinOutput(out, err) {
-    return joinParts([...out, ...err].map((t) => nonEmpty(stripAnsi(t.value()))));
-}
-function joinParts(parts) {
-    const present = parts.filter((p) => p !== undefined);
-    return present.length === 0 ? undefined : present.join('\n');
-}
-const ATTACHMENT_MARKER = /\[\[ATTACHMENT\|([^\]\r\n]+)\]\]/g;
-/** `https://…`, `s3://…`, `file://…`: a location elsewhere, never a path on this machine. */
-const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
-/** A data: URI longer than this is named by its media type and size, not written out. */
-const DATA_URI_SHOWN_CHARS = 200;
-const LINK_SHOWN_CHARS = 2_000;
-/**
- * The testcase's own `<property name="attachment" value="path"/>` entries, then markers in its own output and in
- * failure texts (WebdriverIO writes them there). Paths stay as written: the upload resolves them safely.
- * A URL or a `data:` URI (testmo and others write them there too) is no file: it becomes an attachment with a
- * name and no path, which the description lists as a link and the upload never opens.
- */
-function readAttachments(texts, ownProperties) {
-    const attachments = [];
-    for (const property of ownProperties) {
-        if (property.name.toLowerCase() === 'attachment')
-            addAttachment(attachments, property.value.trim());
-    }
-    for (const text of texts) {
-        if (text === undefined || !text.includes('[[ATTACHMENT|'))
-            continue;
-        for (const match of text.matchAll(ATTACHMENT_MARKER))
-            addAttachment(attachments, (match[1] ?? '').trim());
-    }
-    return attachments;
-}
-function addAttachment(attachments, written) {
-    if (written === '')
-        return;
-    const attachment = attachmentFrom(written);
-    if (!attachments.some((a) => sameAttachment(a, attachment)))
-        attachments.push(attachment);
-}
-/** A path as written, or a link (no path) for a URL or a `data:` URI. */
-function attachmentFrom(written) {
-    if (/^data:/i.test(written)) {
-        if (written.length <= DATA_URI_SHOWN_CHARS)
-            return { name: written };
-        const comma = written.indexOf(',');
-        const type = (comma === -1 ? written.slice(5, 80) : written.slice(5, Math.min(comma, 80))).split(';')[0] || 'text/plain';
-        return { name: `data: URI (${type}, ${written.length} characters inline, not recorded)` };
-    }
-    if (URL_SCHEME.test(written))
-        return { name: clip(written, LINK_SHOWN_CHARS) };
-    return { name: written.split(/[\\/]/).pop() ?? written, path: written };
-}
-function sameAttachment(a, b) {
-    return a.path === undefined && b.path === undefined ? a.name === b.name : a.path === b.path;
-}
-const OUTPUT_CAP = MAX_OUTPUT_CHARS;
-const STACK_CAP = MAX_STACK_CHARS;
-//# sourceMappingURL=testcase.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/frames.js
 
 
@@ -42755,13 +43872,13 @@ class reader_JUnitReader {
             case 'testcase': {
                 const builder = parent.builder;
                 if (RESULT_KINDS.has(name) || EARLIER_RUNS.has(name) || LATER_RUNS.has(name))
-                    return resultFrame(builder.results, name, attrs);
+                    return resultFrame(builder.ownResults(), name, attrs);
                 if (name === 'properties')
-                    return { kind: 'properties', owner: builder.properties };
+                    return { kind: 'properties', owner: builder.ownProperties() };
                 if (name === 'system-out')
-                    return textFrame(builder.systemOut);
+                    return textFrame(builder.ownSystemOut());
                 if (name === 'system-err')
-                    return textFrame(builder.systemErr);
+                    return textFrame(builder.ownSystemErr());
                 return IGNORED;
             }
             case 'properties':
@@ -42819,27 +43936,49 @@ class reader_JUnitReader {
         const result = builder.build(this.source, this.onUnreadableTime);
         const suite = this.frames[this.frames.length - 1];
         const sameName = suite.byName.get(result.name);
-        const earlier = sameName?.find((w) => w.result.classname === result.classname);
+        const earlier = Array.isArray(sameName)
+            ? sameName.find((n) => n.classname === result.classname)
+            : sameName?.classname === result.classname
+                ? sameName
+                : undefined;
         // Only a failed run is retried, and only when the producer writes reruns as repeats (rules): otherwise a
         // repeat is another test of the same name (parameterised tests, `it.each` with a fixed title), a result of
         // its own, and named in a warning. A testcase without a name has no identity to repeat.
-        const failedBefore = earlier !== undefined && result.name !== '' && (earlier.result.status === 'failed' || earlier.result.status === 'error');
+        const failedBefore = earlier !== undefined && result.name !== '' && reader_isFailure(earlier.status);
         if (earlier !== undefined && result.name !== '' && !this.rules.repeatsAreRetries)
             this.noteRepeat(result.classname, result.name);
-        if (failedBefore && this.rules.repeatsAreRetries) {
-            mergeRepeat(earlier.result, result);
-            earlier.ownOutput = joinParts([earlier.ownOutput, builder.ownOutput]);
+        if (failedBefore && this.rules.repeatsAreRetries && earlier.waiting !== undefined) {
+            // A failed result always waits for the end of its suite, so the repeat has it to merge into.
+            const target = earlier.waiting;
+            mergeRepeat(target.result, result);
+            target.ownOutput = joinParts([target.ownOutput, builder.ownOutput]);
+            earlier.status = target.result.status;
             return;
         }
-        const waiting = { result, ownOutput: builder.ownOutput, suite };
-        if (sameName === undefined)
-            suite.byName.set(result.name, [waiting]);
+        let waiting;
+        if (!reader_isFailure(result.status) && this.queue.length === 0) {
+            // A pass or a skip needs nothing from its suite (no repeat merges into it, the suite's output is only a
+            // failure's): handed over at once unless an earlier result waits (document order), so that it dies young
+            // instead of living until its suite ends (one suite of 80,000 testcases held them all).
+            this.ready.push(result);
+            this.handedOver += 1;
+        }
+        else {
+            waiting = { result, ownOutput: builder.ownOutput, suite };
+            suite.waiting.push(waiting);
+            this.queue.push(waiting);
+        }
+        // What a repeat needs of this testcase, without the result once it is handed over.
+        const named = { classname: result.classname, status: result.status, waiting };
+        // Most names are read once in a suite: a list is made only for a second classname.
+        if (sameName === undefined || sameName === earlier)
+            suite.byName.set(result.name, named);
+        else if (!Array.isArray(sameName))
+            suite.byName.set(result.name, [sameName, named]);
         else if (earlier === undefined)
-            sameName.push(waiting);
+            sameName.push(named);
         else
-            sameName[sameName.indexOf(earlier)] = waiting;
-        suite.waiting.push(waiting);
-        this.queue.push(waiting);
+            sameName[sameName.indexOf(earlier)] = named;
     }
     noteRepeat(classname, name) {
         this.repeatedCount++;
@@ -42876,6 +44015,9 @@ class reader_JUnitReader {
         if (done > 0)
             this.queue.splice(0, done);
     }
+}
+function reader_isFailure(status) {
+    return status === 'failed' || status === 'error';
 }
 //# sourceMappingURL=reader.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/junit.js
@@ -42951,17 +44093,8 @@ const junitXml = {
 
 /** Said of attempts before a retry, whose errors Mocha does not write. */
 const MOCHA_RETRY_NOT_KEPT = 'error unknown: Mocha does not write the errors of attempts it retried';
-function parseMochaJson(json, source) {
-    const key = (test) => `${str(test.file) ?? ''}\u0000${str(test.fullTitle) ?? ''}`;
-    const pending = new Set(json_values_objects(json.pending).map(key));
-    const tests = json_values_objects(json.tests);
-    const listed = new Set(tests.map(key));
-    const results = tests.map((test) => testResult(test, failureOf(test.err) !== undefined ? 'failed' : pending.has(key(test)) ? 'skipped' : 'passed', source));
-    for (const failure of json_values_objects(json.failures))
-        if (!listed.has(key(failure)))
-            results.push(testResult(failure, 'error', source));
-    return results;
-}
+/** What identifies one test across `tests`, `pending` and `failures`. */
+const mochaTestKey = (test) => `${str(test.file) ?? ''}\u0000${str(test.fullTitle) ?? ''}`;
 /** The error's message and stack, or undefined when Mocha wrote `err: {}` (the test did not fail). */
 function failureOf(err) {
     if (!json_values_isObject(err))
@@ -42981,7 +44114,7 @@ function suiteOf(fullTitle, title) {
     const prefix = fullTitle.endsWith(title) ? fullTitle.slice(0, fullTitle.length - title.length).trim() : '';
     return prefix === '' ? [] : [prefix];
 }
-function testResult(test, status, source) {
+function mochaTestResult(test, status, source) {
     const title = str(test.title) ?? '';
     const durationMs = msOrUndefined(test.duration);
     const file = nonEmpty(str(test.file));
@@ -43005,8 +44138,104 @@ function testResult(test, status, source) {
     };
 }
 //# sourceMappingURL=mocha.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/mocha/mocha-stream.js
+
+
+
+const mocha_stream_KEPT = { kind: 'text', max: MAX_STACK_CHARS };
+const mocha_stream_OTHER = { kind: 'text', max: MAX_OUTPUT_CHARS };
+const ARRAYS = new Set(['tests', 'pending', 'failures']);
+class MochaStreamReader {
+    source;
+    ready = [];
+    /** Tests not yet known to be passed or pending, in document order, with every test after them. */
+    waiting = [];
+    pendingKeys = new Set();
+    pendingRead = false;
+    writesSpeed = false;
+    stats = {};
+    failedKeys = new Set();
+    constructor(source) {
+        this.source = source;
+    }
+    take() {
+        const out = this.ready;
+        this.ready = [];
+        return out;
+    }
+    route(path, container) {
+        if (path.length === 0)
+            return 'walk';
+        const [top] = path;
+        if (path.length === 1) {
+            if (top === 'stats' && container)
+                return 'build';
+            return container && typeof top === 'string' && ARRAYS.has(top) ? 'walk' : 'skip';
+        }
+        return path.length === 2 && container ? 'build' : 'skip';
+    }
+    closed(path) {
+        if (path.length === 1 && path[0] === 'pending') {
+            this.pendingRead = true;
+            this.release();
+        }
+    }
+    value(path, value) {
+        if (!json_values_isObject(value))
+            return;
+        const [top] = path;
+        if (path.length === 1)
+            this.stats = value;
+        else if (top === 'tests')
+            this.test(value);
+        else if (top === 'pending')
+            this.pendingKeys.add(mochaTestKey(value));
+        else if (top === 'failures' && !this.failedKeys.has(mochaTestKey(value)))
+            this.ready.push(mochaTestResult(value, 'error', this.source));
+    }
+    limit(key) {
+        return key === 'message' || key === 'stack' || key === 'estack' ? mocha_stream_KEPT : mocha_stream_OTHER;
+    }
+    /** The end of the document: whatever still waits is decided by `pending` (read, or absent). */
+    finish() {
+        this.pendingRead = true;
+        this.release();
+    }
+    test(test) {
+        const failed = failureOf(test.err) !== undefined;
+        if (failed)
+            this.failedKeys.add(mochaTestKey(test));
+        if (typeof test.speed === 'string')
+            this.writesSpeed = true;
+        this.waiting.push({ test, failed });
+        this.release();
+    }
+    /** Converts the waiting tests, in order, as far as each one's status is known. */
+    release() {
+        let done = 0;
+        for (const { test, failed } of this.waiting) {
+            const status = failed ? 'failed' : this.statusOf(test);
+            if (status === undefined)
+                break;
+            this.ready.push(mochaTestResult(test, status, this.source));
+            done += 1;
+        }
+        if (done > 0)
+            this.waiting.splice(0, done);
+    }
+    statusOf(test) {
+        if (this.pendingRead)
+            return this.pendingKeys.has(mochaTestKey(test)) ? 'skipped' : 'passed';
+        if (typeof test.speed === 'string' || this.stats.pending === 0)
+            return 'passed';
+        if (this.writesSpeed || this.stats.passes === 0)
+            return 'skipped';
+        return undefined;
+    }
+}
+//# sourceMappingURL=mocha-stream.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/mocha/index.js
-/** Mocha's `json` reporter as one `Format`: how it is recognised and read. The conversion rules are in ./mocha.ts. */
+/** Mocha's `json` reporter as one `Format`: how it is recognised and read. The conversion rules are in ./mocha.ts, the reading in pieces in ./mocha-stream.ts. */
 
 
 
@@ -43021,11 +44250,18 @@ const mochaJson = {
      */
     sniff: (head) => /^\s*\{\s*"stats"\s*:\s*\{[^{}]*"passes"\s*:[^{}]*\}/.test(head) && !/^\s*\{\s*"stats"\s*:\s*\{[^{}]*"passPercent"/.test(head),
     async *parse(chunks, ctx) {
-        const json = parseJson(await collectText(chunks), ctx.source, 'Mocha JSON (mocha --reporter json)');
-        if (!json_values_isObject(json) || !Array.isArray(json.tests)) {
-            throw new errors_InputError('INPUT_NOT_RESULTS', ctx.source, `${ctx.source} is JSON but not Mocha JSON: ${describeJson(json)}. Expected a "tests" array. Run Mocha with --reporter json --reporter-option output=<file>.`);
-        }
-        yield* parseMochaJson(json, ctx.source);
+        for await (const batch of mochaJson.parseInBatches?.(chunks, ctx) ?? [])
+            yield* batch;
+    },
+    parseInBatches(chunks, ctx) {
+        const reader = new MochaStreamReader(ctx.source);
+        const stream = new JsonItemStream(ctx.source, 'Mocha JSON (mocha --reporter json)', reader);
+        return readItems(chunks, stream, () => reader.take(), () => {
+            if (!holdsArray(stream.shape, 'tests')) {
+                throw new errors_InputError('INPUT_NOT_RESULTS', ctx.source, `${ctx.source} is JSON but not Mocha JSON: ${describeJson(stream.shape)}. Expected a "tests" array. Run Mocha with --reporter json --reporter-option output=<file>.`);
+            }
+            reader.finish();
+        });
     },
 };
 //# sourceMappingURL=index.js.map
@@ -43033,26 +44269,7 @@ const mochaJson = {
 
 
 
-function parseMochawesomeJson(json, source) {
-    const results = [];
-    for (const root of json_values_objects(json.results))
-        mochawesome_walk(root, [], undefined, source, results);
-    return results;
-}
-function mochawesome_walk(suite, parents, inheritedFile, source, into) {
-    const title = nonEmpty(str(suite.title));
-    const path = title === undefined ? parents : [...parents, title];
-    const file = nonEmpty(str(suite.file))?.replace(/^\//, '') ?? inheritedFile;
-    for (const hook of [...json_values_objects(suite.beforeHooks), ...json_values_objects(suite.afterHooks)]) {
-        if (hook.state === 'failed' || hook.fail === true)
-            into.push(mochawesome_testResult(hook, 'error', path, file, source));
-    }
-    for (const test of json_values_objects(suite.tests))
-        into.push(mochawesome_testResult(test, statusOf(test), path, file, source));
-    for (const child of json_values_objects(suite.suites))
-        mochawesome_walk(child, path, file, source, into);
-}
-function statusOf(test) {
+function mochawesomeStatus(test) {
     if (test.state === 'failed' || test.fail === true)
         return 'failed';
     if (test.state === 'passed' || test.pass === true)
@@ -43061,7 +44278,7 @@ function statusOf(test) {
         return 'skipped';
     return 'error';
 }
-function mochawesome_testResult(test, status, suitePath, file, source) {
+function mochawesomeTestResult(test, status, suitePath, file, source) {
     const durationMs = status === 'skipped' ? undefined : msOrUndefined(test.duration);
     const failure = status === 'failed' || status === 'error' ? (failureOf(test.err) ?? {}) : {};
     let message = failure.message;
@@ -43091,9 +44308,113 @@ function mochawesome_testResult(test, status, suitePath, file, source) {
         ],
     };
 }
+/** Only a hook that failed is a result: the reason its suite's tests did not run. */
+function isFailedHook(hook) {
+    return hook.state === 'failed' || hook.fail === true;
+}
 //# sourceMappingURL=mochawesome.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/mochawesome/mochawesome-stream.js
+
+
+
+const mochawesome_stream_KEPT = { kind: 'text', max: MAX_STACK_CHARS };
+const mochawesome_stream_OTHER = { kind: 'text', max: MAX_OUTPUT_CHARS };
+const mochawesome_stream_UNREAD = { kind: 'count', max: 0 };
+const ITEMS = new Set(['tests', 'beforeHooks', 'afterHooks']);
+class MochawesomeStreamReader {
+    source;
+    ready = [];
+    suites = [];
+    constructor(source) {
+        this.source = source;
+    }
+    take() {
+        const out = this.ready;
+        this.ready = [];
+        return out;
+    }
+    route(path, container) {
+        const depth = path.length;
+        if (depth === 0)
+            return 'walk';
+        const last = path[depth - 1];
+        const prev = path[depth - 2];
+        if (depth === 1)
+            return last === 'results' && container ? 'walk' : 'skip';
+        if (typeof last === 'number') {
+            if (prev === 'results' || prev === 'suites')
+                return container ? 'walk' : 'skip';
+            return container && typeof prev === 'string' && ITEMS.has(prev) ? 'build' : 'skip';
+        }
+        if (last === 'title' || last === 'file')
+            return container ? 'skip' : 'walk';
+        return container && last !== undefined && (last === 'suites' || ITEMS.has(last)) ? 'walk' : 'skip';
+    }
+    opened(path, isObject) {
+        if (path.length >= 2 && isObject && typeof path[path.length - 1] === 'number')
+            this.suites.push({ sawTitle: false, sawFile: false, closed: false, waiting: [] });
+    }
+    closed(path) {
+        if (path.length < 2 || typeof path[path.length - 1] !== 'number')
+            return;
+        const suite = this.suites[this.suites.length - 1];
+        if (suite === undefined)
+            return;
+        suite.closed = true;
+        this.flush(suite);
+        this.suites.pop();
+    }
+    value(path, value) {
+        const suite = this.suites[this.suites.length - 1];
+        if (suite === undefined)
+            return;
+        const key = path[path.length - 1];
+        if (key === 'title') {
+            suite.title = str(value);
+            suite.sawTitle = true;
+        }
+        else if (key === 'file') {
+            suite.file = str(value);
+            suite.sawFile = true;
+        }
+        else if (json_values_isObject(value)) {
+            const hook = path[path.length - 2] !== 'tests';
+            if (!hook || isFailedHook(value))
+                suite.waiting.push({ item: value, hook });
+        }
+        this.flush(suite);
+    }
+    limit(key) {
+        if (key === 'code' || key === 'context')
+            return mochawesome_stream_UNREAD;
+        return key === 'message' || key === 'estack' || key === 'stack' ? mochawesome_stream_KEPT : mochawesome_stream_OTHER;
+    }
+    /** Converts the suite's waiting tests once its title and file are known. */
+    flush(suite) {
+        if (suite.waiting.length === 0 || !(suite.closed || (suite.sawTitle && suite.sawFile)))
+            return;
+        const { path, file } = this.scope();
+        for (const { item, hook } of suite.waiting) {
+            this.ready.push(mochawesomeTestResult(item, hook ? 'error' : mochawesomeStatus(item), path, file, this.source));
+        }
+        suite.waiting = [];
+    }
+    /** The open suites' titles (empty ones left out) and the innermost file, as ./mochawesome.ts's walk gives them. */
+    scope() {
+        const path = [];
+        let file;
+        for (const suite of this.suites) {
+            const title = nonEmpty(suite.title);
+            if (title !== undefined)
+                path.push(title);
+            file = nonEmpty(suite.file)?.replace(/^\//, '') ?? file;
+        }
+        return { path, file };
+    }
+}
+//# sourceMappingURL=mochawesome-stream.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/mochawesome/index.js
-/** mochawesome's JSON as one `Format`: how it is recognised and read. The conversion rules are in ./mochawesome.ts. */
+/** mochawesome's JSON as one `Format`: how it is recognised and read. The conversion rules are in ./mochawesome.ts, the reading in pieces in ./mochawesome-stream.ts. */
 
 
 
@@ -43105,467 +44426,21 @@ const mochawesomeJson = {
     /** `stats` first with mochawesome's own `passPercent`, or (merged reports) `results` with `rootEmpty` suites. */
     sniff: (head) => /^\s*\{/.test(head) && (/^\s*\{\s*"stats"\s*:\s*\{[^{}]*"passPercent"\s*:/.test(head) || (/"results"\s*:\s*\[/.test(head) && /"rootEmpty"\s*:/.test(head))),
     async *parse(chunks, ctx) {
-        const json = parseJson(await collectText(chunks), ctx.source, 'mochawesome JSON (mocha --reporter mochawesome)');
-        if (!json_values_isObject(json) || !Array.isArray(json.results)) {
-            throw new errors_InputError('INPUT_NOT_RESULTS', ctx.source, `${ctx.source} is JSON but not mochawesome JSON: ${describeJson(json)}. Expected a "results" array. Run Mocha with --reporter mochawesome.`);
-        }
-        yield* parseMochawesomeJson(json, ctx.source);
+        for await (const batch of mochawesomeJson.parseInBatches?.(chunks, ctx) ?? [])
+            yield* batch;
+    },
+    parseInBatches(chunks, ctx) {
+        const reader = new MochawesomeStreamReader(ctx.source);
+        const stream = new JsonItemStream(ctx.source, 'mochawesome JSON (mocha --reporter mochawesome)', reader);
+        const refuse = () => {
+            if (holdsArray(stream.shape, 'results'))
+                return;
+            throw new errors_InputError('INPUT_NOT_RESULTS', ctx.source, `${ctx.source} is JSON but not mochawesome JSON: ${describeJson(stream.shape)}. Expected a "results" array. Run Mocha with --reporter mochawesome.`);
+        };
+        return readItems(chunks, stream, () => reader.take(), refuse);
     },
 };
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/json-stream/string-scanner.js
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const ESCAPES = new Map([
-    ['"', '"'],
-    ['\\', '\\'],
-    ['/', '/'],
-    ['b', '\b'],
-    ['f', '\f'],
-    ['n', '\n'],
-    ['r', '\r'],
-    ['t', '\t'],
-]);
-/** Does `s` hold plain text (no escape, no control character) from `from` to `to`? The short strings' fast path. */
-function isPlain(s, from, to) {
-    for (let i = from; i < to; i++) {
-        const c = s.charCodeAt(i);
-        if (c === BACKSLASH || c < 0x20)
-            return false;
-    }
-    return true;
-}
-/**
- * Adds the string's text from `from` to its closing quote, or to the end of `s`. Returns the index after the
- * closing quote, or `-1 - stop` when `s` ended first: the text before `stop` was added, and reading resumes at
- * `stop` with the next piece (an escape, or a surrogate pair, cut by the piece's end is read whole then).
- */
-function scanString(s, from, into, final, fault) {
-    // The piece's text is gathered here and joined once: a log escapes a line break on every line, and adding each
-    // line on its own (or concatenating them) measured several times slower.
-    const parts = [];
-    let run = from;
-    // A loop over the characters: a regular expression search (one match object per escape) measured slower.
-    for (let at = from; at < s.length; at++) {
-        const c = s.charCodeAt(at);
-        if (c !== QUOTE && c !== BACKSLASH && c >= 0x20)
-            continue;
-        if (c === QUOTE) {
-            parts.push(s.slice(run, at));
-            into.appendAll(parts);
-            return at + 1;
-        }
-        if (c !== BACKSLASH)
-            fault(`a control character (U+${c.toString(16).toUpperCase().padStart(4, '0')}) inside a string`, at);
-        const escaped = decodeEscape(s, at, fault);
-        if (escaped === undefined) {
-            parts.push(s.slice(run, at));
-            into.appendAll(parts);
-            return -1 - at;
-        }
-        parts.push(s.slice(run, at), escaped);
-        run = at + (s.charCodeAt(at + 1) === 0x75 ? 6 : 2);
-        at = run - 1;
-    }
-    const last = s.charCodeAt(s.length - 1);
-    const stop = Math.max(run, !final && last >= 0xd800 && last <= 0xdbff ? s.length - 1 : s.length);
-    parts.push(s.slice(run, stop));
-    into.appendAll(parts);
-    return -1 - stop;
-}
-/** The escape at `at` (a backslash) decoded; undefined when the piece ends inside it. */
-function decodeEscape(s, at, fault) {
-    if (at + 1 >= s.length)
-        return undefined;
-    const kind = s[at + 1];
-    if (kind !== 'u')
-        return ESCAPES.get(kind) ?? fault(`an invalid escape ${JSON.stringify(`\\${kind}`)} inside a string`, at);
-    const hex = s.slice(at + 2, at + 6);
-    const digits = /^[0-9a-fA-F]*/.exec(hex)?.[0].length ?? 0;
-    if (digits === 4)
-        return String.fromCharCode(Number.parseInt(hex, 16));
-    // The piece (or the file: then the caller says so) ends inside the escape.
-    if (digits === hex.length)
-        return undefined;
-    return fault(`an invalid escape ${JSON.stringify(`\\u${hex.slice(0, digits + 1)}`)} inside a string`, at);
-}
-//# sourceMappingURL=string-scanner.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/json-stream/position.js
-/**
- * Where a character of a JSON document read in pieces lies: its byte offset in the UTF-8 file, its line and
- * column. What was already dropped is counted as it is dropped, so an error names its place without the text
- * being kept.
- */
-class TextPosition {
-    /** UTF-8 bytes, newlines, and characters since the last newline, of the text dropped so far. */
-    bytes = 0;
-    lines = 0;
-    column = 0;
-    /** The first `length` characters of `buffer` are about to be dropped. */
-    drop(buffer, length) {
-        if (length === 0)
-            return;
-        const dropped = length === buffer.length ? buffer : buffer.slice(0, length);
-        this.bytes += Buffer.byteLength(dropped);
-        const last = this.countLines(dropped);
-        this.column = last === -1 ? this.column + length : length - last - 1;
-    }
-    /** 0-based byte offset, 1-based line and column of `offset` in `buffer` (whose start is where dropping stopped). */
-    at(buffer, offset) {
-        const before = buffer.slice(0, offset);
-        let line = this.lines;
-        let last = -1;
-        for (let i = before.indexOf('\n'); i !== -1; i = before.indexOf('\n', i + 1)) {
-            line += 1;
-            last = i;
-        }
-        return {
-            byte: this.bytes + Buffer.byteLength(before),
-            line: line + 1,
-            column: (last === -1 ? this.column + offset : offset - last - 1) + 1,
-        };
-    }
-    /** Adds the newlines of `text` to the count; the index of the last one, or -1. */
-    countLines(text) {
-        let last = -1;
-        for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
-            this.lines += 1;
-            last = i;
-        }
-        return last;
-    }
-}
-/** `byte offset 1234 (line 5, column 3)`. */
-function describePosition(where) {
-    return `byte offset ${where.byte} (line ${where.line}, column ${where.column})`;
-}
-//# sourceMappingURL=position.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/json-stream/tokenizer.js
-/**
- * A JSON tokenizer fed the text in pieces: it calls its handler for each token as soon as the token is complete
- * and keeps only the token in progress, so memory does not grow with the document. It accepts exactly what
- * JSON.parse accepts (RFC 8259; a byte-order mark at the very start is skipped) and refuses anything else with an
- * InputError naming the file and the byte offset, line and column. Nesting deeper than `MAX_DEPTH` is refused
- * (no result file needs it, and it bounds the stack). Long strings are kept as the handler's `limit()` says
- * (long-string.ts); numbers and literals are limited to `MAX_TOKEN_CHARS`.
- */
-
-
-
-
-const MAX_DEPTH = 512;
-const MAX_TOKEN_CHARS = 1024;
-/** Strings up to this length are handed over without asking the handler for a limit. */
-const SHORT_STRING = 4096;
-const KEY_LIMIT = { kind: 'text', max: 1024 };
-var Expect;
-(function (Expect) {
-    Expect[Expect["Value"] = 0] = "Value";
-    Expect[Expect["ValueOrArrayEnd"] = 1] = "ValueOrArrayEnd";
-    Expect[Expect["KeyOrObjectEnd"] = 2] = "KeyOrObjectEnd";
-    Expect[Expect["Key"] = 3] = "Key";
-    Expect[Expect["Colon"] = 4] = "Colon";
-    Expect[Expect["CommaOrEnd"] = 5] = "CommaOrEnd";
-    Expect[Expect["Nothing"] = 6] = "Nothing";
-})(Expect || (Expect = {}));
-const tokenizer_QUOTE = 0x22;
-/** JSON's number grammar: `01`, `1.`, `.5`, `1e`, `+1` are not numbers. */
-const NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
-const LITERALS = [
-    ['true', true],
-    ['false', false],
-    ['null', null],
-];
-class JsonTokenizer {
-    source;
-    expected;
-    handler;
-    buffer = '';
-    pos = 0;
-    expect = Expect.Value;
-    /** true for an object, false for an array, innermost last. */
-    containers = [];
-    position = new TextPosition();
-    /** The string in progress across pieces, and whether it is a key. */
-    partial;
-    partialIsKey = false;
-    started = false;
-    /** `expected` completes "Expected …" in messages, e.g. `Playwright JSON reporter output`. */
-    constructor(source, expected, handler) {
-        this.source = source;
-        this.expected = expected;
-        this.handler = handler;
-    }
-    write(text) {
-        if (!this.started && text !== '') {
-            this.started = true;
-            if (text.charCodeAt(0) === 0xfeff)
-                text = text.slice(1);
-        }
-        this.buffer = this.pos < this.buffer.length ? this.buffer.slice(this.pos) + text : text;
-        this.pos = 0;
-        this.run(false);
-        this.position.drop(this.buffer, this.pos);
-    }
-    end() {
-        this.run(true);
-        if (this.partial !== undefined)
-            throw this.fail(`the file ends inside a string, at ${this.where(this.buffer.length)}`);
-        if (this.expect !== Expect.Nothing) {
-            const open = this.containers.length;
-            const what = open === 0 ? 'before any value' : `with ${open} object${open === 1 ? '' : 's'} or array${open === 1 ? '' : 's'} still open`;
-            throw this.fail(`the file ends at ${this.where(this.buffer.length)} ${what}`);
-        }
-    }
-    run(final) {
-        const s = this.buffer;
-        const length = s.length;
-        if (this.partial !== undefined && !this.continueString(final))
-            return;
-        while (this.pos < length) {
-            let c = s.charCodeAt(this.pos);
-            while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
-                if (++this.pos === length)
-                    return;
-                c = s.charCodeAt(this.pos);
-            }
-            switch (this.expect) {
-                case Expect.Value:
-                case Expect.ValueOrArrayEnd:
-                    if (c === 0x5d && this.expect === Expect.ValueOrArrayEnd)
-                        this.close(false);
-                    else if (!this.value(c, final))
-                        return;
-                    break;
-                case Expect.KeyOrObjectEnd:
-                case Expect.Key:
-                    if (c === 0x7d && this.expect === Expect.KeyOrObjectEnd)
-                        this.close(true);
-                    else if (c !== tokenizer_QUOTE)
-                        throw this.unexpected(this.expect === Expect.Key ? 'a key in double quotes' : 'a key in double quotes or "}"');
-                    else if (!this.startString(true, final))
-                        return;
-                    break;
-                case Expect.Colon:
-                    if (c !== 0x3a)
-                        throw this.unexpected('":" after the key');
-                    this.pos += 1;
-                    this.expect = Expect.Value;
-                    break;
-                case Expect.CommaOrEnd: {
-                    const inObject = this.containers[this.containers.length - 1];
-                    if (c === 0x2c) {
-                        this.pos += 1;
-                        this.expect = inObject ? Expect.Key : Expect.Value;
-                    }
-                    else if (c === (inObject ? 0x7d : 0x5d))
-                        this.close(inObject);
-                    else
-                        throw this.unexpected(inObject ? '"," or "}"' : '"," or "]"');
-                    break;
-                }
-                default:
-                    throw this.unexpected('nothing after the end of the JSON value');
-            }
-        }
-    }
-    /** A value starting with character `c`; false when the piece ended before it did. */
-    value(c, final) {
-        if (c === tokenizer_QUOTE)
-            return this.startString(false, final);
-        if (c === 0x7b || c === 0x5b) {
-            if (this.containers.length >= MAX_DEPTH)
-                throw this.fail(`objects and arrays nested more than ${MAX_DEPTH} deep, at ${this.where(this.pos)}`);
-            const isObject = c === 0x7b;
-            this.containers.push(isObject);
-            this.pos += 1;
-            this.expect = isObject ? Expect.KeyOrObjectEnd : Expect.ValueOrArrayEnd;
-            if (isObject)
-                this.handler.openObject();
-            else
-                this.handler.openArray();
-            return true;
-        }
-        if (c === 0x2d || (c >= 0x30 && c <= 0x39))
-            return this.number(final);
-        for (const [word, literal] of LITERALS) {
-            if (c !== word.charCodeAt(0))
-                continue;
-            const have = this.buffer.slice(this.pos, this.pos + word.length);
-            if (have !== word) {
-                if (!final && have.length < word.length && word.startsWith(have))
-                    return false;
-                break;
-            }
-            if (!this.endsToken(this.pos + word.length, final))
-                return false;
-            this.pos += word.length;
-            this.handler.scalar(literal);
-            this.valueDone();
-            return true;
-        }
-        throw this.unexpected(this.expect === Expect.ValueOrArrayEnd ? 'a value or "]"' : 'a value');
-    }
-    number(final) {
-        const s = this.buffer;
-        let end = this.pos;
-        while (end < s.length && isNumberChar(s.charCodeAt(end)))
-            end += 1;
-        if (end - this.pos > MAX_TOKEN_CHARS)
-            throw this.fail(`a number longer than ${MAX_TOKEN_CHARS} characters at ${this.where(this.pos)}`);
-        if (end === s.length && !final)
-            return false;
-        const text = s.slice(this.pos, end);
-        if (!NUMBER.test(text))
-            throw this.fail(`an invalid number ${JSON.stringify(text)} at ${this.where(this.pos)}`);
-        if (end < s.length && !isDelimiter(s.charCodeAt(end))) {
-            this.pos = end;
-            throw this.unexpected('"," or a closing bracket after the number');
-        }
-        this.pos = end;
-        this.handler.scalar(Number(text));
-        this.valueDone();
-        return true;
-    }
-    /** Is `at` the end of a literal: the end of the text, whitespace, "," or a closing bracket? */
-    endsToken(at, final) {
-        if (at >= this.buffer.length)
-            return final;
-        if (isDelimiter(this.buffer.charCodeAt(at)))
-            return true;
-        this.pos = at;
-        throw this.unexpected('"," or a closing bracket');
-    }
-    /** A string at the opening quote. The fast path: the whole string is in this piece and has no escape. */
-    startString(isKey, final) {
-        const s = this.buffer;
-        const start = this.pos + 1;
-        const quote = s.indexOf('"', start);
-        if (quote !== -1 && isPlain(s, start, quote)) {
-            this.pos = quote + 1;
-            const text = s.slice(start, quote);
-            if (isKey)
-                this.keyDone(text.length <= KEY_LIMIT.max ? text : limited(text, KEY_LIMIT));
-            else
-                this.stringDone(text.length <= SHORT_STRING ? text : limited(text, this.handler.limit()), text.length);
-            return true;
-        }
-        this.partial = new LongString(isKey ? KEY_LIMIT : this.handler.limit());
-        this.partialIsKey = isKey;
-        this.pos = start;
-        return this.continueString(final);
-    }
-    /** Reads on in the string begun in an earlier piece (or just now); true when it ended. */
-    continueString(final) {
-        const partial = this.partial;
-        const end = scanString(this.buffer, this.pos, partial, final, this.stringFault);
-        if (end < 0) {
-            this.pos = -1 - end;
-            return false;
-        }
-        this.pos = end;
-        this.partial = undefined;
-        if (this.partialIsKey)
-            this.keyDone(partial.value());
-        else
-            this.stringDone(partial.value(), partial.length);
-        return true;
-    }
-    stringFault = (reason, at) => {
-        throw this.fail(`${reason}, at ${this.where(at)}${reason.startsWith('a control') ? '; it must be escaped' : ''}`);
-    };
-    keyDone(name) {
-        this.handler.key(name);
-        this.expect = Expect.Colon;
-    }
-    stringDone(value, length) {
-        this.handler.string(detached(value), length);
-        this.valueDone();
-    }
-    close(isObject) {
-        this.containers.pop();
-        this.pos += 1;
-        if (isObject)
-            this.handler.closeObject();
-        else
-            this.handler.closeArray();
-        this.valueDone();
-    }
-    valueDone() {
-        this.expect = this.containers.length === 0 ? Expect.Nothing : Expect.CommaOrEnd;
-    }
-    where(offset) {
-        return describePosition(this.position.at(this.buffer, offset));
-    }
-    unexpected(expected) {
-        const c = this.buffer.codePointAt(this.pos);
-        const shown = c < 0x20 || c === 0xfeff || c === 0x7f ? `U+${c.toString(16).toUpperCase().padStart(4, '0')}` : JSON.stringify(String.fromCodePoint(c));
-        return this.fail(`unexpected ${shown} at ${this.where(this.pos)}, where ${expected} was expected`);
-    }
-    fail(reason) {
-        return new errors_InputError('INPUT_MALFORMED', this.source, `${this.source} is not valid JSON: ${reason}. Expected ${this.expected}; the file may be truncated ` +
-            '(the test run was killed while writing it) or have console output mixed in. Regenerate it.');
-    }
-}
-/** Characters a number is made of, and what follows one in a malformed number (`1.2.3`, `1e+-2`). */
-function isNumberChar(c) {
-    return (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x65 || c === 0x45;
-}
-function isDelimiter(c) {
-    return c === 0x2c || c === 0x5d || c === 0x7d || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
-//# sourceMappingURL=tokenizer.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/json-stream/value-builder.js
-class ValueBuilder {
-    open = [];
-    /** The key each open object's value is to be stored under, once it is complete; innermost last. */
-    keys = [];
-    pendingKey = '';
-    complete = false;
-    result;
-    /** The key of the value about to come, when it goes into an object; undefined inside an array. */
-    get currentKey() {
-        return Array.isArray(this.open[this.open.length - 1]) ? undefined : this.pendingKey;
-    }
-    /** The innermost object or array being filled. */
-    get container() {
-        return this.open[this.open.length - 1];
-    }
-    openObject() {
-        this.keys.push(this.pendingKey);
-        this.open.push({});
-    }
-    openArray() {
-        this.keys.push(this.pendingKey);
-        this.open.push([]);
-    }
-    close() {
-        const done = this.open.pop();
-        this.pendingKey = this.keys.pop() ?? '';
-        this.add(done);
-    }
-    key(name) {
-        this.pendingKey = name;
-    }
-    add(value) {
-        const parent = this.open[this.open.length - 1];
-        if (parent === undefined) {
-            this.complete = true;
-            this.result = value;
-        }
-        else if (Array.isArray(parent)) {
-            parent.push(value);
-        }
-        else if (this.pendingKey === '__proto__') {
-            // As JSON.parse does: an own property, not the prototype.
-            Object.defineProperty(parent, '__proto__', { value, writable: true, enumerable: true, configurable: true });
-        }
-        else {
-            parent[this.pendingKey] = value;
-        }
-    }
-}
-//# sourceMappingURL=value-builder.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/playwright/shape.js
 /**
  * One Playwright test (one test × one project, every attempt inside) as plain data: the fields that both the
@@ -43945,7 +44820,7 @@ const LIMITS = new Map([
     ['body', { kind: 'whole', max: INLINE_BODY_MAX_CHARS }],
 ]);
 const OTHER_TEXT = { kind: 'text', max: MAX_OUTPUT_CHARS };
-const UNREAD = { kind: 'count', max: 0 };
+const stream_reader_UNREAD = { kind: 'count', max: 0 };
 class PlaywrightStreamReader {
     source;
     warn;
@@ -44023,7 +44898,7 @@ class PlaywrightStreamReader {
         const frame = this.frames[this.frames.length - 1];
         if (frame?.kind === 'build')
             return LIMITS.get(frame.builder.currentKey ?? '') ?? OTHER_TEXT;
-        return frame?.kind === 'suite' && (frame.key === 'title' || frame.key === 'file') ? OTHER_TEXT : UNREAD;
+        return frame?.kind === 'suite' && (frame.key === 'title' || frame.key === 'file') ? OTHER_TEXT : stream_reader_UNREAD;
     }
     open(isObject) {
         const frame = this.frames[this.frames.length - 1];
@@ -44217,14 +45092,6 @@ const rspec_STATUS = new Map([
 ]);
 /** The name of the result that stands for errors outside of any example. */
 const RSPEC_OUTSIDE_EXAMPLES = 'errors outside of examples';
-function parseRspecJson(json, source) {
-    const results = json_values_objects(json.examples).map((example) => exampleResult(example, source));
-    const summary = json_values_isObject(json.summary) ? json.summary : {};
-    const outside = typeof summary.errors_outside_of_examples_count === 'number' ? summary.errors_outside_of_examples_count : 0;
-    if (outside > 0)
-        results.push(outsideResult(strings(json.messages), outside, source));
-    return results;
-}
 function exampleResult(example, source) {
     const rawStatus = str(example.status) ?? '';
     const known = rspec_STATUS.get(rawStatus);
@@ -44285,8 +45152,58 @@ function outsideResult(messages, count, source) {
     };
 }
 //# sourceMappingURL=rspec.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/rspec/rspec-stream.js
+
+
+
+const rspec_stream_KEPT = { kind: 'text', max: MAX_STACK_CHARS };
+const rspec_stream_OTHER = { kind: 'text', max: MAX_OUTPUT_CHARS };
+class RspecStreamReader {
+    source;
+    ready = [];
+    messages = [];
+    summary = {};
+    constructor(source) {
+        this.source = source;
+    }
+    take() {
+        const out = this.ready;
+        this.ready = [];
+        return out;
+    }
+    route(path, container) {
+        if (path.length === 0)
+            return 'walk';
+        const [top] = path;
+        if (path.length === 1) {
+            if (top === 'examples')
+                return container ? 'walk' : 'skip';
+            return container && (top === 'messages' || top === 'summary') ? 'build' : 'skip';
+        }
+        return path.length === 2 && container ? 'build' : 'skip';
+    }
+    value(path, value) {
+        if (path[0] === 'messages')
+            this.messages = strings(value);
+        else if (path[0] === 'summary' && json_values_isObject(value))
+            this.summary = value;
+        else if (path.length === 2 && json_values_isObject(value))
+            this.ready.push(exampleResult(value, this.source));
+    }
+    limit(key) {
+        // `messages` items (inside an array) and an exception's message and backtrace lines are what failures show.
+        return key === undefined || key === 'message' ? rspec_stream_KEPT : rspec_stream_OTHER;
+    }
+    /** The end of the document: errors outside of examples become one result. */
+    finish() {
+        const outside = typeof this.summary.errors_outside_of_examples_count === 'number' ? this.summary.errors_outside_of_examples_count : 0;
+        if (outside > 0)
+            this.ready.push(outsideResult(this.messages, outside, this.source));
+    }
+}
+//# sourceMappingURL=rspec-stream.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/rspec/index.js
-/** RSpec JSON as one `Format`: how it is recognised and read. The conversion rules are in ./rspec.ts. */
+/** RSpec JSON as one `Format`: how it is recognised and read. The conversion rules are in ./rspec.ts, the reading in pieces in ./rspec-stream.ts. */
 
 
 
@@ -44299,11 +45216,19 @@ const rspecJson = {
     /** An object with `examples`, and RSpec's own keys beside them (`summary_line` ends the file, so the examples' keys are asked too). */
     sniff: (head) => /^\s*\{/.test(head) && /"examples"\s*:\s*\[/.test(head) && /"(full_description|summary_line)"\s*:|^\s*\{\s*"version"\s*:\s*"\d/.test(head),
     async *parse(chunks, ctx) {
-        const json = parseJson(await collectText(chunks), ctx.source, rspec_EXPECTED);
-        if (!json_values_isObject(json) || !Array.isArray(json.examples)) {
-            throw new errors_InputError('INPUT_NOT_RESULTS', ctx.source, `${ctx.source} is JSON but not RSpec JSON: ${describeJson(json)}. Expected an "examples" array. Run RSpec with --format json --out <file>.`);
-        }
-        yield* parseRspecJson(json, ctx.source);
+        for await (const batch of rspecJson.parseInBatches?.(chunks, ctx) ?? [])
+            yield* batch;
+    },
+    parseInBatches(chunks, ctx) {
+        const reader = new RspecStreamReader(ctx.source);
+        const stream = new JsonItemStream(ctx.source, rspec_EXPECTED, reader);
+        const finish = () => {
+            if (!holdsArray(stream.shape, 'examples')) {
+                throw new errors_InputError('INPUT_NOT_RESULTS', ctx.source, `${ctx.source} is JSON but not RSpec JSON: ${describeJson(stream.shape)}. Expected an "examples" array. Run RSpec with --format json --out <file>.`);
+            }
+            reader.finish();
+        };
+        return readItems(chunks, stream, () => reader.take(), finish);
     },
 };
 //# sourceMappingURL=index.js.map
@@ -44660,25 +45585,23 @@ function annotations_locate(result, workspace, exists = () => true) {
     const own = given !== undefined && exists(given) ? given : undefined;
     if (own !== undefined && result.line !== undefined)
         return { file: own, line: result.line };
-    const frames = stackFrames(result, workspace).filter((f) => exists(f.file));
-    if (own !== undefined) {
-        const inOwnFile = frames.find((f) => f.file === own);
-        return inOwnFile ?? { file: own };
-    }
-    return frames[0];
+    // The first frame that fits is the answer: the rest of a stack is not read (the tally locates 10,000 failures).
+    const frame = firstFrame(result, workspace, (f) => exists(f.file) && (own === undefined || f.file === own));
+    return frame ?? (own !== undefined ? { file: own } : undefined);
 }
-/** Frames of the stack, then of the message, that lie inside the workspace and outside dependencies. */
-function stackFrames(result, workspace) {
+/** The first frame of the stack, then of the message, inside the workspace and outside dependencies, that `fits`. */
+function firstFrame(result, workspace, fits) {
     const text = stripAnsi(`${result.stack ?? ''}\n${result.message ?? ''}`);
-    const frames = [];
     for (const match of text.matchAll(FRAME)) {
         const file = inWorkspace((match[1] ?? '').replace(/^file:\/\//, ''), workspace);
         const line = Number(match[2]);
         if (file === undefined || !(line > 0) || /(^|\/)node_modules\//.test(file) || file.startsWith('node:'))
             continue;
-        frames.push({ file, line });
+        const frame = { file, line };
+        if (fits(frame))
+            return frame;
     }
-    return frames;
+    return undefined;
 }
 /** A path relative to the workspace with `/` separators; undefined when it points outside it. */
 function inWorkspace(file, workspace) {
@@ -44959,7 +45882,8 @@ async function offlineDryRun(input, workspace) {
     const started = Date.now();
     const tally = new ResultTally({ lines: true, workspace });
     const prefix = input.settings.prefix ?? '';
-    const files = await readAll(input, (result) => tally.add(result, undefined, (r) => offlineLine(r, prefix)));
+    // The files' warnings (an empty file beside others, a repeated test) are a dry run's to show as much as an upload's.
+    const files = await readAll(input, (result) => tally.add(result, undefined, (r) => offlineLine(r, prefix)), input.log);
     const base = {
         ...emptySummary(true),
         files: summariseFiles(files),
@@ -44977,18 +45901,6 @@ function offlineLine(result, prefix) {
     return { test: displayTitle(result), file: result.file ?? null, ids, case: null, reason: ids.length > 0 ? 'not checked' : 'no id' };
 }
 //# sourceMappingURL=dry-run.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/digits.js
-/**
- * Whole numbers with thousands separators, as `toLocaleString('en-US')` writes them (`12,345`), without it: its
- * first use loads ICU's number formatting, 25-30 ms of CPU and 8 MB of memory in a reporter's upload phase, for
- * a comma. Any other number is left to toLocaleString.
- */
-function withThousands(n) {
-    if (!Number.isSafeInteger(n))
-        return n.toLocaleString('en-US');
-    return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
-}
-//# sourceMappingURL=digits.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/plan/batches.js
 /**
  * Result entries → request bodies bounded by count and by size (at most 100 entries and 4 MiB per call,
@@ -45066,6 +45978,8 @@ async function send_sendEntries(api, projectId, runId, entries, options, log) {
     const outcome = { acknowledged: [], refused: [], unsent: [], requests: 0, attachments: { sent: 0, sentBytes: 0, withdrawn: [] } };
     const progress = progressReporter(entries.length, log, options.now ?? Date.now);
     let splits = 0;
+    /** Acknowledged by an answer that does not list them: checked against the run at the end. */
+    const unconfirmed = [];
     // What is not sent now is spooled as entries only (`resume` sends no files): the files are named instead.
     const withoutFiles = (entry) => {
         const files = filesOf(entry);
@@ -45085,8 +45999,12 @@ async function send_sendEntries(api, projectId, runId, entries, options, log) {
             try {
                 outcome.requests++;
                 const files = batch.map(filesOf);
-                await api.putResults(projectId, runId, batch, files.map((ofEntry) => ofEntry.map(asResultFile)));
+                const confirmed = await api.putResults(projectId, runId, batch, files.map((ofEntry) => ofEntry.map(asResultFile)));
                 outcome.acknowledged.push(...batch);
+                if (confirmed)
+                    await options.onAcknowledged?.(batch);
+                else
+                    unconfirmed.push(...batch);
                 for (const ofEntry of files) {
                     outcome.attachments.sent += ofEntry.length;
                     outcome.attachments.sentBytes += ofEntry.reduce((sum, f) => sum + f.size, 0);
@@ -45094,7 +46012,7 @@ async function send_sendEntries(api, projectId, runId, entries, options, log) {
                 progress(outcome.acknowledged.length + outcome.refused.length);
             }
             catch (error) {
-                if (!(error instanceof ApiError))
+                if (!(error instanceof errors_ApiError))
                     throw error;
                 // A body cut off while its files were sent is a proxy's 413: the same halving, never the whole body again.
                 const tooLarge = error.status === 413 || error.code === 'API_BODY_CUT_OFF';
@@ -45132,7 +46050,40 @@ async function send_sendEntries(api, projectId, runId, entries, options, log) {
         }
     };
     await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, queue.length)) }, worker));
+    if (unconfirmed.length > 0)
+        await checkUnconfirmed(api, projectId, runId, unconfirmed, outcome, options, log);
     return outcome;
+}
+/**
+ * Batches answered 2xx with an empty or unexpected body may not have landed (a proxy answering for the service):
+ * the run is read once, and an entry whose case does not hold its status is not acknowledged but unsent, with an
+ * error saying so — the caller spools it and leaves the run open rather than report it recorded (`--no-verify`
+ * or not). Unsent, not sent again: the next write of the case would meet the same answer.
+ */
+async function checkUnconfirmed(api, projectId, runId, unconfirmed, outcome, options, log) {
+    let held;
+    try {
+        held = new Map((await api.listRunCases(projectId, runId)).map((c) => [c.test_case.id.toLowerCase(), c.status_id]));
+    }
+    catch (error) {
+        if (!(error instanceof errors_ApiError))
+            throw error;
+        // The run cannot be read now: none of them is known to have landed.
+        held = new Map();
+        outcome.error ??= error;
+    }
+    const missing = new Set(unconfirmed.filter((e) => held.get(e.test_case_id.toLowerCase()) !== e.test_run_status_id).map((e) => e.test_case_id));
+    const landed = unconfirmed.filter((e) => !missing.has(e.test_case_id));
+    if (landed.length > 0)
+        await options.onAcknowledged?.(landed);
+    if (missing.size === 0) {
+        log.debug(`${unconfirmed.length} result(s) were answered without the cases they recorded; the run holds every one of them.`);
+        return;
+    }
+    const lost = outcome.acknowledged.filter((e) => missing.has(e.test_case_id));
+    outcome.acknowledged = outcome.acknowledged.filter((e) => !missing.has(e.test_case_id));
+    outcome.unsent.push(...lost);
+    outcome.error ??= new errors_ApiError('API_UNEXPECTED_BODY', { method: 'PUT', path: `/projects/${projectId}/test_runs/${runId}/test_cases` }, `The service answered ${lost.length} result(s) with success but an empty or unexpected body, and the run does not hold them: a proxy or gateway may answer for the service without passing the write on. They were not recorded; check the base URL and any proxy between here and the service.`);
 }
 function asResultFile(file) {
     return {
@@ -45155,11 +46106,189 @@ function progressReporter(total, log, now) {
     };
 }
 //# sourceMappingURL=send.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/run/timing.js
+/**
+ * Every pause, window and bound of the cross-job protocol (see run/index.ts), in one place. All of them are
+ * spent on the injected clock, so the simulation and the tests run them on virtual time.
+ */
+/**
+ * A write built from a read of what it replaces (the run's cases, its description) is sent within this long of
+ * the read, or not sent and built again from a new read: sent later, it would undo what others wrote meanwhile.
+ * Well under SETTLE_CROWD_MS, so that a job's look comes after every write built from a read that missed its cases.
+ */
+const FRESH_READ_MS = 1500;
+/** Jobs that found or created the run at the same moment start their first read at random within this. */
+const START_SPREAD_MS = 1000;
+/** The pause before reading back a selection write: half of a ceiling that doubles per attempt, plus jitter. */
+const READ_BACK_FIRST_MS = 500;
+const READ_BACK_MAX_MS = 4000;
+/** Before a look at what this job sent: twice its longest read-to-write time, at least this (alone / in a crowd). */
+const SETTLE_ALONE_MS = 1000;
+const SETTLE_CROWD_MS = 3000;
+/** Looks while late writes keep removing cases, beyond which this job stops waiting for them. */
+const QUIET_LOOKS = 3;
+/** Put-backs refused while the case is in the run, after which the result is given up (named as refused). */
+const REFUSALS_IN_RUN = 2;
+/** Rounds of writing this job's line into the run's description before giving up (a crowd keeps replacing it). */
+const LEDGER_ATTEMPTS = 20;
+/** Two reads holding every line seen confirm it, this far apart (plus jitter): later than any write built earlier. */
+const CONFIRM_GAP_MS = FRESH_READ_MS + 300;
+const CONFIRM_JITTER_MS = 500;
+/** Rounds of writing this job's worse results again after another job's better one replaced them. */
+const REASSERT_ROUNDS = 3;
+/** How long the close step waits for shards whose line is missing or not yet done, and how often it looks. */
+const CLOSE_WAIT_MS = 60_000;
+const CLOSE_POLL_MS = 5_000;
+/** A job's line in the run's description holds at most this many characters (lists fall back to counts). */
+const LEDGER_LINE_MAX = 4000;
+//# sourceMappingURL=timing.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/run/verdict.js
+/**
+ * The verdict of a case across the jobs of one run, and the job lines the run's description carries so that
+ * every job — and the close step — knows what the others reported. Pure: text in, values out.
+ *
+ * A job line reads `testsigma-tm job 2/4 (done): Failed DEMO-3 DEMO-5..7; Blocked DEMO-9; Passed DEMO-1..2`:
+ * the job's marker (its shard, or an id of its own), whether it is still `reporting` or `done`, and its cases by
+ * status (human ids, consecutive numbers folded into ranges). A line that would pass LEDGER_LINE_MAX gives its
+ * best statuses as counts (`Passed 1200 unlisted`), worst kept longest: what cannot be listed cannot be restored
+ * at close, and the summary says so.
+ */
+
+
+const LINE = /^testsigma-tm job (\S+) \((reporting|done)\):(.*)$/;
+const ID = /^(.+)-(\d+)(?:\.\.(\d+))?$/;
+/** The worse of two status names (the first when equal); undefined stands for "no result". */
+function worse(a, b) {
+    if (a === undefined)
+        return b;
+    if (b === undefined)
+        return a;
+    return statusSeverity(b) > statusSeverity(a) ? b : a;
+}
+/** Each case's worst status over the given job lines. */
+function worstByCase(lines) {
+    const worst = new Map();
+    for (const line of lines) {
+        for (const [status, ids] of line.cases)
+            for (const id of ids)
+                worst.set(id, worse(worst.get(id), status) ?? status);
+    }
+    return worst;
+}
+/** The job lines of a description, in order. */
+function readJobLines(description) {
+    const lines = [];
+    for (const text of (description ?? '').split('\n')) {
+        const m = LINE.exec(text.trim());
+        if (m?.[1] && m[2])
+            lines.push(parseBody(m[1], m[2], m[3] ?? ''));
+    }
+    return lines;
+}
+function parseBody(job, state, body) {
+    const line = { job, state, cases: new Map(), unlisted: new Map() };
+    for (const segment of body.split(';')) {
+        const words = segment.trim().split(/\s+/).filter(Boolean);
+        const firstId = words.findIndex((w, i) => i > 0 && (ID.test(w) || /^\d+$/.test(w)));
+        if (firstId < 1)
+            continue;
+        const status = words.slice(0, firstId).join(' ');
+        const rest = words.slice(firstId);
+        if (rest.length === 2 && rest[1] === 'unlisted')
+            line.unlisted.set(status, Number(rest[0]));
+        else
+            line.cases.set(status, rest.flatMap(expand));
+    }
+    return line;
+}
+function expand(token) {
+    const m = ID.exec(token);
+    if (!m?.[1] || m[3] === undefined)
+        return [token];
+    const [from, to] = [Number(m[2]), Number(m[3])];
+    const ids = [];
+    for (let n = from; n <= to && ids.length < 100_000; n++)
+        ids.push(`${m[1]}-${n}`);
+    return ids;
+}
+/** `DEMO-1 DEMO-2 DEMO-3 DEMO-7` → `DEMO-1..3 DEMO-7`; ids without a number stay as they are. */
+function fold(ids) {
+    const byPrefix = new Map();
+    const plain = [];
+    for (const id of new Set(ids)) {
+        const m = ID.exec(id);
+        if (m?.[1] && m[3] === undefined)
+            (byPrefix.get(m[1]) ?? byPrefix.set(m[1], []).get(m[1]))?.push(Number(m[2]));
+        else
+            plain.push(id);
+    }
+    const parts = [];
+    for (const [prefix, numbers] of byPrefix) {
+        numbers.sort((a, b) => a - b);
+        for (let i = 0; i < numbers.length;) {
+            let j = i;
+            while (j + 1 < numbers.length && numbers[j + 1] === (numbers[j] ?? 0) + 1)
+                j++;
+            parts.push(j > i ? `${prefix}-${numbers[i]}..${numbers[j]}` : `${prefix}-${numbers[i]}`);
+            i = j + 1;
+        }
+    }
+    return [...parts, ...plain.sort()].join(' ');
+}
+/** The line's text: worst statuses first; when too long, the best statuses become counts until it fits. */
+function formatJobLine(line) {
+    const statuses = [...new Set([...line.cases.keys(), ...line.unlisted.keys()])].sort((a, b) => statusSeverity(b) - statusSeverity(a));
+    const listed = new Set(line.cases.keys());
+    const render = () => {
+        const segments = statuses.map((s) => listed.has(s) ? `${s} ${fold(line.cases.get(s) ?? [])}` : `${s} ${(line.unlisted.get(s) ?? 0) + (line.cases.get(s)?.length ?? 0)} unlisted`);
+        return `testsigma-tm job ${line.job} (${line.state}): ${segments.join('; ')}`;
+    };
+    let text = render();
+    for (let i = statuses.length - 1; text.length > LEDGER_LINE_MAX && i >= 0; i--) {
+        listed.delete(statuses[i]);
+        text = render();
+    }
+    return text;
+}
+/** Did this line lose cases to its length (so the close step cannot restore all of them)? */
+function isPartial(line) {
+    return readJobLines(formatJobLine(line))[0]?.unlisted.size !== 0 || line.unlisted.size > 0;
+}
+/** The description with its job lines replaced by `lines` (one per job, in job order), other text kept. */
+function withJobLines(description, lines) {
+    const others = (description ?? '').split('\n').filter((text) => !LINE.test(text.trim()));
+    while (others.length > 0 && others[others.length - 1]?.trim() === '')
+        others.pop();
+    const sorted = [...lines].sort((a, b) => (a.job < b.job ? -1 : a.job > b.job ? 1 : 0)).map(formatJobLine);
+    return [...others, ...sorted].join('\n').trim();
+}
+/** The more advanced of two lines of one job: `done` over `reporting`, else the second (newer) one. */
+function newerLine(a, b) {
+    if (a && a.state === 'done' && b.state === 'reporting')
+        return a;
+    return b;
+}
+//# sourceMappingURL=verdict.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/run/carry-over.js
+
 
 /** The previous run's cases, read before the new run is created, so the new run can select them too. */
 async function previousCases(api, projectId, previous) {
     return api.listRunCases(projectId, previous.id);
+}
+/** A job marker that names a shard (`2/4`, `2`), the same in every attempt of the pipeline. */
+const SHARD_MARKER = /^\d+(?:\/\d+)?$/;
+/**
+ * The new run's description with the previous run's shard lines carried over. A re-run of failed jobs runs only
+ * some shards: the shards that are not re-run already reported (their lines say `done`), so the close step (and
+ * the last upload under `--shard-total`) counts them in the new run too, and the verdict keeps their results;
+ * a re-run shard replaces its own line. Only lines of a shard index (`2/4`, `2`) are carried: the line of an
+ * upload without one bears an id of that upload alone, which its re-run cannot replace — carried, it would
+ * bring back the failure the re-run fixed.
+ */
+async function withPreviousLines(api, projectId, previous, description) {
+    const lines = readJobLines((await api.getRun(projectId, previous.id)).description).filter((line) => SHARD_MARKER.test(line.job));
+    return lines.length === 0 ? description : withJobLines(description, lines);
 }
 /**
  * Copy the previous run's results into the new run, batch by batch. Right before each batch the new run is read
@@ -45316,42 +46445,6 @@ function runTitle(template, ci, now) {
     return filled !== '' ? filled : defaultRunTitle(ci, now);
 }
 //# sourceMappingURL=run-title.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/run/timing.js
-/**
- * Every pause, window and bound of the cross-job protocol (see run/index.ts), in one place. All of them are
- * spent on the injected clock, so the simulation and the tests run them on virtual time.
- */
-/**
- * A write built from a read of what it replaces (the run's cases, its description) is sent within this long of
- * the read, or not sent and built again from a new read: sent later, it would undo what others wrote meanwhile.
- * Well under SETTLE_CROWD_MS, so that a job's look comes after every write built from a read that missed its cases.
- */
-const FRESH_READ_MS = 1500;
-/** Jobs that found or created the run at the same moment start their first read at random within this. */
-const START_SPREAD_MS = 1000;
-/** The pause before reading back a selection write: half of a ceiling that doubles per attempt, plus jitter. */
-const READ_BACK_FIRST_MS = 500;
-const READ_BACK_MAX_MS = 4000;
-/** Before a look at what this job sent: twice its longest read-to-write time, at least this (alone / in a crowd). */
-const SETTLE_ALONE_MS = 1000;
-const SETTLE_CROWD_MS = 3000;
-/** Looks while late writes keep removing cases, beyond which this job stops waiting for them. */
-const QUIET_LOOKS = 3;
-/** Put-backs refused while the case is in the run, after which the result is given up (named as refused). */
-const REFUSALS_IN_RUN = 2;
-/** Rounds of writing this job's line into the run's description before giving up (a crowd keeps replacing it). */
-const LEDGER_ATTEMPTS = 20;
-/** Two reads holding every line seen confirm it, this far apart (plus jitter): later than any write built earlier. */
-const CONFIRM_GAP_MS = FRESH_READ_MS + 300;
-const CONFIRM_JITTER_MS = 500;
-/** Rounds of writing this job's worse results again after another job's better one replaced them. */
-const REASSERT_ROUNDS = 3;
-/** How long the close step waits for shards whose line is missing or not yet done, and how often it looks. */
-const CLOSE_WAIT_MS = 60_000;
-const CLOSE_POLL_MS = 5_000;
-/** A job's line in the run's description holds at most this many characters (lists fall back to counts). */
-const LEDGER_LINE_MAX = 4000;
-//# sourceMappingURL=timing.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/run/membership.js
 
 
@@ -45564,7 +46657,7 @@ const VERSION = '0.1.0';
  * the key's open run or a new one that every job of the pipeline converges on; else a new run. A run this upload
  * did not create is made to hold the mapped cases.
  */
-async function openRun(ctx, plan) {
+async function open_run_openRun(ctx, plan) {
     const { settings, api, log, host, runKey } = ctx;
     const { projectId } = plan;
     const caseIds = plan.entries.map((p) => p.entry.test_case_id);
@@ -45585,8 +46678,10 @@ async function openRun(ctx, plan) {
             key: runKey,
             create: async (previous, findExisting) => {
                 carried = previous ? await previousCases(api, projectId, previous) : [];
-                const description = runDescription(ctx.ci, plan.total, plan.fileCount) +
-                    (previous ? `\nContinues test run ${previous.human_id} (closed), whose results were carried over.` : '');
+                const fresh = runDescription(ctx.ci, plan.total, plan.fileCount);
+                const description = previous
+                    ? await withPreviousLines(api, projectId, previous, `${fresh}\nContinues test run ${previous.human_id} (closed), whose results were carried over.`)
+                    : fresh;
                 const selection = [...new Set([...caseIds, ...carried.map((c) => c.test_case.id)])];
                 return api.createRun({
                     projectId,
@@ -45631,7 +46726,7 @@ function runDescription(ci, results, files) {
  */
 
 function unexpectedBody(ctx, problem) {
-    return new ApiError('API_UNEXPECTED_BODY', { method: ctx.method, path: ctx.path, status: ctx.status, ...(ctx.requestId ? { requestId: ctx.requestId } : {}) }, `The answer ${problem}. The service may have changed, or the base URL points at something other than the Test Management API (it usually ends in /api/v1).`);
+    return new errors_ApiError('API_UNEXPECTED_BODY', { method: ctx.method, path: ctx.path, status: ctx.status, ...(ctx.requestId ? { requestId: ctx.requestId } : {}) }, `The answer ${problem}. The service may have changed, or the base URL points at something other than the Test Management API (it usually ends in /api/v1).`);
 }
 function record(value, where, ctx) {
     if (!value || typeof value !== 'object' || Array.isArray(value))
@@ -45781,7 +46876,6 @@ function readPageInfo(value, ctx) {
  */
 
 
-
 const PAGE_SIZE = 100;
 /** A long list says how far it is at most this often: 3,000 cases on a slow service take half a minute. */
 const PROGRESS_EVERY_MS = 5_000;
@@ -45801,7 +46895,7 @@ async function listAll(http, path, key, read, query = {}, resource, observed, co
     const again = await listOnce(http, path, key, read, query, resource, observed);
     if (again.complete)
         return again.items;
-    throw new ApiError('API_LIST_INCOMPLETE', { method: 'GET', path: again.last.path, status: again.last.status, ...(again.last.requestId ? { requestId: again.last.requestId } : {}) }, `The service ended the list at ${again.items.length} of the ${again.total} items its total_count announces, twice; stopped rather than treat the rest as missing. Try again later.`);
+    throw new errors_ApiError('API_LIST_INCOMPLETE', { method: 'GET', path: again.last.path, status: again.last.status, ...(again.last.requestId ? { requestId: again.last.requestId } : {}) }, `The service ended the list at ${again.items.length} of the ${again.total} items its total_count announces, twice; stopped rather than treat the rest as missing. Try again later.`);
 }
 async function listOnce(http, path, key, read, query, resource, observed) {
     const items = [];
@@ -45831,12 +46925,12 @@ async function listOnce(http, path, key, read, query, resource, observed) {
             const why = seen.has(next)
                 ? `sent the same next page twice (page ${page})`
                 : `kept returning more pages than its total_count of ${total ?? 'unknown'} allows (page ${page})`;
-            throw new ApiError('API_PAGINATION_LOOP', { method: 'GET', path: res.path, status: res.status, ...(res.requestId ? { requestId: res.requestId } : {}) }, `The service ${why}; stopped to avoid looping.`);
+            throw new errors_ApiError('API_PAGINATION_LOOP', { method: 'GET', path: res.path, status: res.status, ...(res.requestId ? { requestId: res.requestId } : {}) }, `The service ${why}; stopped to avoid looping.`);
         }
         seen.add(next);
         if (http.clock() - lastReport >= PROGRESS_EVERY_MS) {
             lastReport = http.clock();
-            http.note(`listing ${what}: ${withThousands(items.length)}${total === undefined ? '' : ` of ~${withThousands(total)}`}`);
+            http.note(`listing ${what}: ${items.length.toLocaleString('en-US')}${total === undefined ? '' : ` of ~${total.toLocaleString('en-US')}`}`);
         }
         // A URL already carries the query; a cursor is sent back together with the original query.
         request = /^https?:\/\//i.test(next) ? { path: next, query: {} } : { path, query: { ...query, page_size: PAGE_SIZE, cursor: next } };
@@ -45977,22 +47071,25 @@ class TestManagementApi {
     }
     /**
      * One batch of results, as multipart with a plain `data` field (the live service reads form values). Safe
-     * to repeat (last write wins). An empty answer is a success; a non-JSON one is not (see HttpClient.send).
-     */
-    /**
-     * `files[i]` are the files of `entries[i]`, sent as parts `attachments_<i>_<j>` after the `data` field (which
-     * must stay a plain field: a server reading form values does not see a file part).
+     * to repeat (last write wins). A non-JSON answer is an error (see HttpClient.send). `files[i]` are the files
+     * of `entries[i]`, sent as parts `attachments_<i>_<j>` after the `data` field (which must stay a plain field:
+     * a server reading form values does not see a file part).
+     *
+     * Returns whether the answer confirms the batch: it lists every case of the batch (`data.test_run_cases`, as
+     * the service and the emulator answer). An empty or other 2xx answer is unconfirmed — a proxy can say 200 for
+     * a write that never reached the service — and the caller reads the run to know (run/send.ts).
      */
     async putResults(projectId, runId, entries, files = []) {
         const form = [{ name: 'data', value: JSON.stringify({ test_run_cases: entries }) }];
         files.forEach((ofEntry, i) => ofEntry?.forEach((file, j) => form.push({ ...file, name: `attachments_${i}_${j}` })));
-        await this.http.send({
+        const res = await this.http.send({
             method: 'PUT',
             path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`,
             form,
             idempotent: true,
             resource: `Test run "${runId}"`,
         });
+        return confirmsBatch(res.body, entries);
     }
     // Case sync (opt-in): creating test cases and folders for tests that name no case.
     /** One of the lookups a new test case needs an id from. */
@@ -46066,6 +47163,20 @@ function enc(segment) {
 }
 function context(res) {
     return { method: res.method, path: res.path, status: res.status, requestId: res.requestId };
+}
+/** Does a batch's answer list every case of the batch (`data.test_run_cases[].test_case.id`)? */
+function confirmsBatch(body, entries) {
+    const data = body?.data;
+    const rows = data?.test_run_cases;
+    if (!Array.isArray(rows))
+        return false;
+    const named = new Set();
+    for (const row of rows) {
+        const id = row?.test_case?.id ?? row?.test_case_id;
+        if (typeof id === 'string')
+            named.add(id.toLowerCase());
+    }
+    return entries.every((e) => named.has(e.test_case_id.toLowerCase()));
 }
 //# sourceMappingURL=client.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/api/pacer.js
@@ -46255,6 +47366,12 @@ function defaultSleep(ms) {
 }
 //# sourceMappingURL=pacer.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/api/progress.js
+/**
+ * Lines that say why nothing seems to happen: a request that has waited or retried for more than 5 s says
+ * so every 5 s, from a timer on the client's clock, so a host that accepts connections but never answers is
+ * reported while the request hangs, not after its timeout. URLs are shown without credentials.
+ */
+
 const PROGRESS_INTERVAL_MS = 5_000;
 function seconds(ms) {
     return `${Math.round(ms / 1000)} s`;
@@ -46265,26 +47382,25 @@ class RequestWatch {
     method;
     url;
     pacer;
-    now;
     deadline;
     mayReportQueued;
     phase = { kind: 'queued' };
     phaseSince;
     attempt = 1;
-    timer;
-    constructor(emit, method, url, pacer, now, deadline, 
+    stopTimer;
+    now;
+    constructor(emit, method, url, pacer, clock, deadline, 
     /** Client-wide: many queued requests make one line, not one each. */
     mayReportQueued) {
         this.emit = emit;
         this.method = method;
         this.url = url;
         this.pacer = pacer;
-        this.now = now;
         this.deadline = deadline;
         this.mayReportQueued = mayReportQueued;
-        this.phaseSince = now();
-        this.timer = setInterval(() => this.tick(), PROGRESS_INTERVAL_MS);
-        this.timer.unref?.();
+        this.now = () => clock.now();
+        this.phaseSince = this.now();
+        this.stopTimer = everyOn(clock, PROGRESS_INTERVAL_MS, () => this.tick());
     }
     enter(phase, attempt) {
         this.phase = phase;
@@ -46292,7 +47408,7 @@ class RequestWatch {
         this.phaseSince = this.now();
     }
     stop() {
-        clearInterval(this.timer);
+        this.stopTimer();
     }
     tick() {
         const now = this.now();
@@ -46426,22 +47542,17 @@ function withoutCredentials(url) {
 //# sourceMappingURL=url.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/api/transport.js
 /**
- * One HTTP exchange, no retrying: encode the body, send it with `fetch`, read the whole answer and the headers
- * the client cares about, or say in words why no answer came. The proxy is taken from the environment
- * (HTTPS_PROXY, HTTP_PROXY, NO_PROXY and their lower-case forms), as corporate CI expects.
- *
- * Without a proxy, Node's own `fetch` sends (its built-in undici): nothing to load from disk, which matters in a
- * test runner's process, where the reporter uploads at the end and everything loaded stays until the process
- * ends. With a proxy, the npm undici's `fetch` sends through its EnvHttpProxyAgent, loaded only then.
+ * One HTTP exchange, no retrying: encode the body, send it through undici, read the whole answer and the
+ * headers the client cares about, or say in words why no answer came. The proxy is taken from the
+ * environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY and their lower-case forms), as corporate CI expects.
  */
 
 
 
 
 /**
- * undici is loaded on the first request through a proxy, not when core is imported: a reporter must load (and say
- * in one line that it sits the run out) even on a Node too old for undici, instead of breaking the test run at
- * import; and a run without a proxy never loads it.
+ * undici is loaded on the first request, not when core is imported: a reporter must load (and say in one line
+ * that it sits the run out) even on a Node too old for undici, instead of breaking the test run at import.
  */
 let undiciModule;
 function transport_undici() {
@@ -46450,51 +47561,20 @@ function transport_undici() {
 function isFile(part) {
     return 'fileName' in part;
 }
-const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
-/** A proxy is given (in the options, or in the environment, where EnvHttpProxyAgent would find it). */
-function proxyConfigured(proxy, env = process.env) {
-    if (proxy?.httpProxy || proxy?.httpsProxy)
-        return true;
-    return PROXY_VARIABLES.some((name) => (env[name] ?? '').trim() !== '');
-}
-/**
- * An Agent of Node's own undici, made from the class of its global dispatcher (published under the symbol undici
- * documents for sharing it): the client's own connections, with its timeouts, closed when it is done, so that no
- * idle connection outlives the upload. Undefined when this Node does not publish it: then the global one serves.
- */
-function builtinAgent(timeoutMs) {
-    // Node loads its undici, which installs the global dispatcher, when one of its globals (Response) is first read.
-    void globalThis.Response;
-    const global = globalThis[Symbol.for('undici.globalDispatcher.1')];
-    const Agent = global?.constructor;
-    if (typeof Agent !== 'function' || Agent.name !== 'Agent')
-        return undefined;
-    return new Agent({ headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect: { timeout: timeoutMs } });
-}
-async function makeConnection(timeoutMs, proxy) {
-    if (!proxyConfigured(proxy)) {
-        const own = builtinAgent(timeoutMs);
-        if (!own)
-            return { fetch: (url, init) => fetch(url, init), close: async () => undefined };
-        return { fetch: (url, init) => fetch(url, { ...init, dispatcher: own }), close: () => own.close() };
-    }
+async function makeDispatcher(timeoutMs, proxy) {
     const timeouts = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect: { timeout: timeoutMs } };
-    const { EnvHttpProxyAgent, fetch: undiciFetch } = await transport_undici();
-    const dispatcher = new EnvHttpProxyAgent({ ...timeouts, ...(proxy ?? {}) });
-    return {
-        // undici's fetch takes its own RequestInit and Response types: the same shapes as the global ones.
-        fetch: (url, init) => undiciFetch(url, { ...init, dispatcher }),
-        close: () => dispatcher.close(),
-    };
+    const { EnvHttpProxyAgent } = await transport_undici();
+    return new EnvHttpProxyAgent({ ...timeouts, ...(proxy ?? {}) });
 }
 /**
  * Bodies are encoded once, before the first attempt, so every retry sends the same bytes and batch sizes are
- * known exactly. (Node's `Response` encodes a FormData.)
+ * known exactly. (undici's `request` does not stream a FormData body itself; its `Response` encodes it.)
  */
 async function encodeBody(fields, json) {
     if (fields?.some(isFile))
         return { open: () => streamForm(fields) };
     if (fields) {
+        const { FormData, Response } = await transport_undici();
         const form = new FormData();
         for (const field of fields)
             if (!isFile(field))
@@ -46506,31 +47586,33 @@ async function encodeBody(fields, json) {
         return { bytes: new TextEncoder().encode(JSON.stringify(json)), contentType: 'application/json' };
     return undefined;
 }
-async function exchange(connection, method, url, headers, body, timeoutMs, nowMs, now = Date.now) {
+async function exchange(dispatcher, method, url, headers, body, timeoutMs, nowMs, now = Date.now) {
     // A streamed body (one with files) says when it has been read to its end.
     const streaming = { started: false, done: false };
     try {
+        const { request } = await transport_undici();
         const sent = body?.open ? await body.open() : body ? { stream: body.bytes, contentType: body.contentType } : undefined;
         const stream = body?.open && sent ? watchedStream(sent.stream, streaming) : sent?.stream;
-        const res = await connection.fetch(url, {
+        const res = await request(url, {
             method,
             headers: sent ? { ...headers, 'content-type': sent.contentType } : headers,
-            // A streamed body is an async iterable, which undici's fetch sends as it reads it (`duplex: 'half'`).
-            ...(stream ? { body: stream, duplex: 'half' } : {}),
-            // A redirect is the answer (as it was with undici's `request`): a base URL that redirects is a setting to fix.
-            redirect: 'manual',
+            body: stream,
+            dispatcher,
             signal: AbortSignal.timeout(timeoutMs),
         });
         // The service counted the request before it answered: the rate limit's window is reckoned from here, not
         // from when the body has been read and parsed (a page of 100 test cases, slower on a loaded machine).
         const answeredAt = now();
-        const text = await res.text();
-        const header = (name) => res.headers.get(name) ?? undefined;
-        const parsed = parseBody(text, header('content-type'));
+        const text = await res.body.text();
+        const header = (name) => {
+            const v = res.headers[name];
+            return Array.isArray(v) ? v[0] : v;
+        };
+        const parsed = transport_parseBody(text, header('content-type'));
         const rate = rateHeaders(header, nowMs);
         return {
             kind: 'answer',
-            status: res.status,
+            status: res.statusCode,
             ...parsed,
             requestId: header('x-request-id') ?? header('x-tms-api-request-id'),
             retryAfter: header('retry-after'),
@@ -46539,8 +47621,7 @@ async function exchange(connection, method, url, headers, body, timeoutMs, nowMs
             answeredAt,
         };
     }
-    catch (thrown) {
-        const cause = withoutFetchWrapper(thrown);
+    catch (cause) {
         const reason = describeNetworkError(cause, timeoutMs);
         const timedOut = reason.startsWith('timed out');
         const cutOff = streaming.started && !streaming.done && !timedOut && isConnectionDrop(cause);
@@ -46588,14 +47669,6 @@ function rateHeaders(header, nowMs) {
         rate.resetMs = resetMs;
     return rate;
 }
-/**
- * fetch wraps every network failure in `TypeError: fetch failed`, the failure itself as its cause: the cause is
- * what says what happened (ECONNREFUSED, a certificate refused, the other side closed), as undici's `request`
- * threw it.
- */
-function withoutFetchWrapper(thrown) {
-    return thrown instanceof TypeError && thrown.message === 'fetch failed' && thrown.cause !== undefined ? thrown.cause : thrown;
-}
 async function* watchedStream(stream, state) {
     state.started = true;
     for await (const chunk of stream)
@@ -46610,9 +47683,10 @@ function isConnectionDrop(cause) {
 }
 /**
  * A multipart body whose files are file-backed Blobs (`fs.openAsBlob`): the encoder reads each from disk as the
- * request is written, so memory stays flat however large the files. Node's encoder takes Blob-like parts.
+ * request is written, so memory stays flat however large the files. Undici's encoder takes Blob-like parts.
  */
 async function streamForm(parts) {
+    const { FormData, Response } = await transport_undici();
     const form = new FormData();
     for (const part of parts) {
         if (!isFile(part))
@@ -46627,7 +47701,7 @@ async function streamForm(parts) {
         throw new Error('multipart body could not be encoded');
     return { stream: external_node_stream_.Readable.fromWeb(encoded.body), contentType: encoded.headers.get('content-type') ?? 'multipart/form-data' };
 }
-function parseBody(text, contentType) {
+function transport_parseBody(text, contentType) {
     if (text.trim() === '')
         return { body: undefined };
     try {
@@ -46678,22 +47752,22 @@ function errorFor(details, resource, attempts, tokenSettingName = 'TESTSIGMA_API
     const status = details.status ?? 0;
     const after = ` ${gaveUp ?? (attempts > 1 ? `Gave up after ${attempts} attempts.` : '')}`.trimEnd();
     if (status === 401) {
-        return new ApiError('API_UNAUTHORIZED', details, `The API token was refused: check ${tokenSettingName} (missing, mistyped, expired or revoked? Create one under Settings > API Keys).`);
+        return new errors_ApiError('API_UNAUTHORIZED', details, `The API token was refused: check ${tokenSettingName} (missing, mistyped, expired or revoked? Create one under Settings > API Keys).`);
     }
     if (status === 403)
-        return new ApiError('API_FORBIDDEN', details, `The token in ${tokenSettingName} is not allowed to do this; use a key of a user with access to the project.`);
+        return new errors_ApiError('API_FORBIDDEN', details, `The token in ${tokenSettingName} is not allowed to do this; use a key of a user with access to the project.`);
     if (status === 404)
-        return new ApiError('API_NOT_FOUND', details, `${resource ?? 'The resource'} was not found: check the id or name, and that the token's account can see it.`);
+        return new errors_ApiError('API_NOT_FOUND', details, `${resource ?? 'The resource'} was not found: check the id or name, and that the token's account can see it.`);
     if (status === 413)
-        return new ApiError('API_PAYLOAD_TOO_LARGE', details, 'The request was too large for the service.');
+        return new errors_ApiError('API_PAYLOAD_TOO_LARGE', details, 'The request was too large for the service.');
     if (status === 400 || status === 422)
-        return new ApiError('API_REJECTED', details, 'The service rejected the request as invalid.');
+        return new errors_ApiError('API_REJECTED', details, 'The service rejected the request as invalid.');
     if (status === 429 || (status === 500 && /rate limit/i.test(details.serverMessage ?? ''))) {
-        return new ApiError('API_RATE_LIMITED', details, `The service kept answering "rate limit exceeded".${after} Try again later, or run fewer uploads with the same token at once.`);
+        return new errors_ApiError('API_RATE_LIMITED', details, `The service kept answering "rate limit exceeded".${after} Try again later, or run fewer uploads with the same token at once.`);
     }
     if (status >= 500)
-        return new ApiError('API_SERVER_ERROR', details, `The service failed.${after} Try again later.`);
-    return new ApiError('API_UNEXPECTED_STATUS', details, 'The service gave an unexpected answer.');
+        return new errors_ApiError('API_SERVER_ERROR', details, `The service failed.${after} Try again later.`);
+    return new errors_ApiError('API_UNEXPECTED_STATUS', details, 'The service gave an unexpected answer.');
 }
 //# sourceMappingURL=http-errors.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/api/first-contact.js
@@ -46765,21 +47839,6 @@ function diagnoseBaseUrl(failure, baseUrl, setting) {
 }
 //# sourceMappingURL=first-contact.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/api/http.js
-/**
- * The one place that speaks HTTP and the one retry loop. Every request of the tool goes through
- * `HttpClient.send`: bearer token, pacing under the rate limit, a per-request timeout, errors that name
- * method, path, status, server message and request id. Retrying:
- * - a rate-limit answer means nothing was applied: waited out (Retry-After, x-tms-api-reset, jitter) and sent
- *   again, whatever the method;
- * - a transient failure (5xx, reset, timeout) backs off exponentially; a request that is not idempotent is
- *   sent again only after its `recover` step found that the first try did not land;
- * - only the overall deadline (and no fixed count) ends retrying;
- * - but before the service has answered once, what says "this is not the service's address" (a refused
- *   connection for more than FIRST_CONTACT_MS, an unknown host, a TLS error, an answer that is not the API's)
- *   ends at once as a base URL to fix (first-contact.ts);
- * - a connection closed while a body with files is being sent is a proxy's 413: not sent again whole.
- * The token never leaves this file except in the Authorization header.
- */
 
 
 
@@ -46800,8 +47859,8 @@ class http_HttpClient {
     /** The base URL without credentials. */
     baseUrl;
     basePath;
-    /** Made on the first request (undici is loaded then, when a proxy is set). */
-    connection;
+    /** Made on the first request (undici is loaded then). */
+    dispatcher;
     pacer;
     policy;
     deadline;
@@ -46809,6 +47868,7 @@ class http_HttpClient {
     sleep;
     now;
     random;
+    clockSource;
     emit;
     lastQueuedReport = -Infinity;
     lastRateLimitReport = -Infinity;
@@ -46826,6 +47886,7 @@ class http_HttpClient {
         this.baseUrl = withoutCredentials(new URL(options.baseUrl.replace(/\/+$/, '')));
         this.basePath = this.baseUrl.pathname.replace(/\/+$/, '');
         const clock = options.clock ?? systemClock;
+        this.clockSource = clock;
         this.now = () => clock.now();
         this.sleep = (ms) => clock.sleep(ms);
         this.random = () => clock.random();
@@ -46855,8 +47916,8 @@ class http_HttpClient {
         if (this.closed)
             return;
         this.closed = true;
-        if (this.connection)
-            await (await this.connection).close();
+        if (this.dispatcher)
+            await (await this.dispatcher).close();
     }
     /** Send a request; resolve with a 2xx answer holding JSON or nothing, throw ApiError for everything else. */
     async send(req) {
@@ -46864,7 +47925,7 @@ class http_HttpClient {
         const path = this.displayPath(url);
         const body = await encodeBody(req.form, req.json);
         const started = this.now();
-        const watch = new RequestWatch(this.emit, req.method, redactUrl(url), this.pacer, this.now, this.deadline, () => this.mayReportQueued());
+        const watch = new RequestWatch(this.emit, req.method, redactUrl(url), this.pacer, this.clockSource, this.deadline, () => this.mayReportQueued());
         const headers = { authorization: `Bearer ${this.options.token}`, accept: 'application/json', 'user-agent': `testsigma-tm/${VERSION}` };
         try {
             for (let attempt = 1;; attempt++) {
@@ -46978,14 +48039,14 @@ class http_HttpClient {
     async exchange(request) {
         if (this.options.transport)
             return this.options.transport(request);
-        this.connection ??= makeConnection(this.options.timeoutMs, this.options.proxy);
-        return exchange(await this.connection, request.method, request.url, request.headers, request.body, request.timeoutMs, request.nowMs, this.now);
+        this.dispatcher ??= makeDispatcher(this.options.timeoutMs, this.options.proxy);
+        return exchange(await this.dispatcher, request.method, request.url, request.headers, request.body, request.timeoutMs, request.nowMs, this.now);
     }
     failure(details, outcome, attempts, resource, gaveUp) {
         if (outcome.kind === 'answer')
             return errorFor(details, resource, attempts, this.options.tokenSettingName, gaveUp);
         const after = gaveUp ?? (attempts > 1 ? `Gave up after ${attempts} attempts.` : '');
-        return new ApiError('API_UNREACHABLE', details, `No answer from ${this.baseUrl.origin} (${outcome.reason}).${after ? ` ${after}` : ''} Check the base URL and the network (and HTTPS_PROXY / NO_PROXY if a proxy is needed); the service may be down.`, { cause: outcome.cause });
+        return new errors_ApiError('API_UNREACHABLE', details, `No answer from ${this.baseUrl.origin} (${outcome.reason}).${after ? ` ${after}` : ''} Check the base URL and the network (and HTTPS_PROXY / NO_PROXY if a proxy is needed); the service may be down.`, { cause: outcome.cause });
     }
     /** An answer on first contact that is not the API's: a page that is not JSON, or a 404 under a base URL without /api/vN. */
     notTheApi(status, notJson) {
@@ -47004,12 +48065,12 @@ class http_HttpClient {
         const tried = `Tried ${details.method} ${redactUrl(url)}${attempts > 1 ? ` ${attempts} times over ${seconds(this.now() - this.createdAt)}` : ''}; the service has not answered since this started, so this is taken for a setting to fix, not an outage.`;
         // A page that is not the API's is described, not quoted.
         const shown = failure.kind === 'not-json' ? { method: details.method, path: details.path, status: details.status } : details;
-        return new ApiError('API_BASE_URL', shown, `${diagnoseBaseUrl(failure, base, setting)} ${tried}`, { cause });
+        return new errors_ApiError('API_BASE_URL', shown, `${diagnoseBaseUrl(failure, base, setting)} ${tried}`, { cause });
     }
     /** The connection closed while the files were being sent: as a 413, the caller sends the result without them. */
     cutOff(details, outcome) {
         this.answered = true;
-        return new ApiError('API_BODY_CUT_OFF', details, `The connection was closed while the request's files were being sent (${outcome.reason}): a proxy or the service refusing a body that large, as an HTTP 413 would. It is not sent again whole.`, { cause: outcome.cause });
+        return new errors_ApiError('API_BODY_CUT_OFF', details, `The connection was closed while the request's files were being sent (${outcome.reason}): a proxy or the service refusing a body that large, as an HTTP 413 would. It is not sent again whole.`, { cause: outcome.cause });
     }
     mayReportQueued() {
         if (this.now() - this.lastQueuedReport < 5_000)
@@ -47054,7 +48115,7 @@ class http_HttpClient {
             url = withoutCredentials(new URL(req.path));
             // Never send the token to another host, whatever a pagination link says.
             if (url.origin !== this.baseUrl.origin) {
-                throw new ApiError('API_FOREIGN_LINK', { method: req.method, path: redactUrl(req.path) }, `The service pointed to ${url.origin}, which is not the configured base URL's origin ${this.baseUrl.origin}; refusing to send the token there.`);
+                throw new errors_ApiError('API_FOREIGN_LINK', { method: req.method, path: redactUrl(req.path) }, `The service pointed to ${url.origin}, which is not the configured base URL's origin ${this.baseUrl.origin}; refusing to send the token there.`);
             }
         }
         else {
@@ -47101,133 +48162,6 @@ function openService(settings, token, host, log, overrides) {
 //# sourceMappingURL=service.js.map
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./packages/core/dist/run/verdict.js
-/**
- * The verdict of a case across the jobs of one run, and the job lines the run's description carries so that
- * every job — and the close step — knows what the others reported. Pure: text in, values out.
- *
- * A job line reads `testsigma-tm job 2/4 (done): Failed DEMO-3 DEMO-5..7; Blocked DEMO-9; Passed DEMO-1..2`:
- * the job's marker (its shard, or an id of its own), whether it is still `reporting` or `done`, and its cases by
- * status (human ids, consecutive numbers folded into ranges). A line that would pass LEDGER_LINE_MAX gives its
- * best statuses as counts (`Passed 1200 unlisted`), worst kept longest: what cannot be listed cannot be restored
- * at close, and the summary says so.
- */
-
-
-const LINE = /^testsigma-tm job (\S+) \((reporting|done)\):(.*)$/;
-const ID = /^(.+)-(\d+)(?:\.\.(\d+))?$/;
-/** The worse of two status names (the first when equal); undefined stands for "no result". */
-function worse(a, b) {
-    if (a === undefined)
-        return b;
-    if (b === undefined)
-        return a;
-    return statusSeverity(b) > statusSeverity(a) ? b : a;
-}
-/** Each case's worst status over the given job lines. */
-function worstByCase(lines) {
-    const worst = new Map();
-    for (const line of lines) {
-        for (const [status, ids] of line.cases)
-            for (const id of ids)
-                worst.set(id, worse(worst.get(id), status) ?? status);
-    }
-    return worst;
-}
-/** The job lines of a description, in order. */
-function readJobLines(description) {
-    const lines = [];
-    for (const text of (description ?? '').split('\n')) {
-        const m = LINE.exec(text.trim());
-        if (m?.[1] && m[2])
-            lines.push(verdict_parseBody(m[1], m[2], m[3] ?? ''));
-    }
-    return lines;
-}
-function verdict_parseBody(job, state, body) {
-    const line = { job, state, cases: new Map(), unlisted: new Map() };
-    for (const segment of body.split(';')) {
-        const words = segment.trim().split(/\s+/).filter(Boolean);
-        const firstId = words.findIndex((w, i) => i > 0 && (ID.test(w) || /^\d+$/.test(w)));
-        if (firstId < 1)
-            continue;
-        const status = words.slice(0, firstId).join(' ');
-        const rest = words.slice(firstId);
-        if (rest.length === 2 && rest[1] === 'unlisted')
-            line.unlisted.set(status, Number(rest[0]));
-        else
-            line.cases.set(status, rest.flatMap(expand));
-    }
-    return line;
-}
-function expand(token) {
-    const m = ID.exec(token);
-    if (!m?.[1] || m[3] === undefined)
-        return [token];
-    const [from, to] = [Number(m[2]), Number(m[3])];
-    const ids = [];
-    for (let n = from; n <= to && ids.length < 100_000; n++)
-        ids.push(`${m[1]}-${n}`);
-    return ids;
-}
-/** `DEMO-1 DEMO-2 DEMO-3 DEMO-7` → `DEMO-1..3 DEMO-7`; ids without a number stay as they are. */
-function fold(ids) {
-    const byPrefix = new Map();
-    const plain = [];
-    for (const id of new Set(ids)) {
-        const m = ID.exec(id);
-        if (m?.[1] && m[3] === undefined)
-            (byPrefix.get(m[1]) ?? byPrefix.set(m[1], []).get(m[1]))?.push(Number(m[2]));
-        else
-            plain.push(id);
-    }
-    const parts = [];
-    for (const [prefix, numbers] of byPrefix) {
-        numbers.sort((a, b) => a - b);
-        for (let i = 0; i < numbers.length;) {
-            let j = i;
-            while (j + 1 < numbers.length && numbers[j + 1] === (numbers[j] ?? 0) + 1)
-                j++;
-            parts.push(j > i ? `${prefix}-${numbers[i]}..${numbers[j]}` : `${prefix}-${numbers[i]}`);
-            i = j + 1;
-        }
-    }
-    return [...parts, ...plain.sort()].join(' ');
-}
-/** The line's text: worst statuses first; when too long, the best statuses become counts until it fits. */
-function formatJobLine(line) {
-    const statuses = [...new Set([...line.cases.keys(), ...line.unlisted.keys()])].sort((a, b) => statusSeverity(b) - statusSeverity(a));
-    const listed = new Set(line.cases.keys());
-    const render = () => {
-        const segments = statuses.map((s) => listed.has(s) ? `${s} ${fold(line.cases.get(s) ?? [])}` : `${s} ${(line.unlisted.get(s) ?? 0) + (line.cases.get(s)?.length ?? 0)} unlisted`);
-        return `testsigma-tm job ${line.job} (${line.state}): ${segments.join('; ')}`;
-    };
-    let text = render();
-    for (let i = statuses.length - 1; text.length > LEDGER_LINE_MAX && i >= 0; i--) {
-        listed.delete(statuses[i]);
-        text = render();
-    }
-    return text;
-}
-/** Did this line lose cases to its length (so the close step cannot restore all of them)? */
-function isPartial(line) {
-    return readJobLines(formatJobLine(line))[0]?.unlisted.size !== 0 || line.unlisted.size > 0;
-}
-/** The description with its job lines replaced by `lines` (one per job, in job order), other text kept. */
-function withJobLines(description, lines) {
-    const others = (description ?? '').split('\n').filter((text) => !LINE.test(text.trim()));
-    while (others.length > 0 && others[others.length - 1]?.trim() === '')
-        others.pop();
-    const sorted = [...lines].sort((a, b) => (a.job < b.job ? -1 : a.job > b.job ? 1 : 0)).map(formatJobLine);
-    return [...others, ...sorted].join('\n').trim();
-}
-/** The more advanced of two lines of one job: `done` over `reporting`, else the second (newer) one. */
-function newerLine(a, b) {
-    if (a && a.state === 'done' && b.state === 'reporting')
-        return a;
-    return b;
-}
-//# sourceMappingURL=verdict.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/run/ledger.js
 
 
@@ -47306,9 +48240,9 @@ async function convergeDuplicates(session, key, statuses, userId) {
         }
         catch (error) {
             // Another job converging at the same moment moved and deleted it first: nothing left to do.
-            if (error instanceof ApiError && error.status === 404)
+            if (error instanceof errors_ApiError && error.status === 404)
                 continue;
-            if (error instanceof ApiError && error.status !== undefined && error.status < 500) {
+            if (error instanceof errors_ApiError && error.status !== undefined && error.status < 500) {
                 log.warn(`Could not merge the duplicate test run ${duplicate.human_id} of run key ${key}: ${error.message}. Delete it in Testsigma.`);
                 continue;
             }
@@ -47399,12 +48333,12 @@ async function restoreWorst(session, lines, statuses, userId) {
     const worst = worstByCase(lines);
     if (worst.size === 0)
         return [];
-    const byName = new Map(statuses.map((s) => [statusKey(s.name), s]));
+    const byName = new Map(statuses.map((s) => [status_statusKey(s.name), s]));
     const nameOf = new Map(statuses.map((s) => [s.id, s.name]));
     const entries = [];
     for (const c of await api.listRunCases(projectId, run.id)) {
         const want = worst.get(c.test_case.human_id ?? c.test_case.id);
-        const status = want === undefined ? undefined : byName.get(statusKey(want));
+        const status = want === undefined ? undefined : byName.get(status_statusKey(want));
         if (!want || !status)
             continue;
         const held = c.status_id ? nameOf.get(c.status_id) : undefined;
@@ -47415,7 +48349,7 @@ async function restoreWorst(session, lines, statuses, userId) {
             test_run_status_id: status.id,
             user_id: userId,
             description: `${want}: ${lines
-                .filter((l) => [...l.cases].some(([s, ids]) => statusKey(s) === statusKey(want) && ids.includes(c.test_case.human_id ?? '')))
+                .filter((l) => [...l.cases].some(([s, ids]) => status_statusKey(s) === status_statusKey(want) && ids.includes(c.test_case.human_id ?? '')))
                 .map((l) => `job ${l.job}`)
                 .join(', ')} of this run reported it ${want}; written again at close, where another job's ${held ?? 'result'} had replaced it.`,
         });
@@ -47455,10 +48389,12 @@ async function close_closeRun(api, projectId, run, summaryLine) {
 /**
  * spool/: the spool file, what an upload could not send, for `resume`; may import api, settings.
  *
- * The spool: what an upload could not send, written to a file so that `testsigma-tm resume FILE` sends exactly
- * that later, into the same run, nothing twice. Versioned JSON; never the token (resume reads it from the
+ * The spool: what an upload could not send, written to a file so that `testsigma-tm resume FILE` sends it
+ * later, where a re-run would, nothing twice. Versioned JSON; never the token (resume reads it from the
  * environment like any upload). Two kinds:
- * - `entries`: the run was open; these result entries were not acknowledged (the rest landed);
+ * - `entries`: the run was open; every result entry of the job, and which of them landed in which run. The
+ *   landed list grows as batches are acknowledged (SpoolProgress): a resume that stops half way (a cancelled
+ *   job, another outage) leaves a file from which the next resume sends only what did not land;
  * - `results`: the service failed before a run was open; these test results are uploaded from scratch.
  */
 
@@ -47537,6 +48473,46 @@ async function spool_readSpool(file) {
     }
     return spool;
 }
+/**
+ * What landed of an entries spool while it is being sent, recorded in the file batch by batch (the file is rewritten
+ * whole, one write at a time): what the service acknowledged is never sent again by a later resume, even when this
+ * one never gets to finish. Best effort: a file that cannot be rewritten is said once and the sending goes on.
+ */
+class spool_SpoolProgress {
+    file;
+    current;
+    warn;
+    writing = Promise.resolve();
+    warned = false;
+    constructor(file, current, warn) {
+        this.file = file;
+        this.current = current;
+        this.warn = warn;
+    }
+    get spool() {
+        return this.current;
+    }
+    /** Cases that landed in this run: not sent again. */
+    landedIn(runId) {
+        return new Set(this.current.landed?.runId === runId ? this.current.landed.caseIds : []);
+    }
+    /** A batch the service acknowledged in `runId` (a run other than the recorded one starts the list again). */
+    record(runId, entries) {
+        const before = this.current.landed?.runId === runId ? this.current.landed.caseIds : [];
+        this.current = { ...this.current, landed: { runId, caseIds: [...new Set([...before, ...entries.map((e) => e.test_case_id)])] } };
+        const snapshot = this.current;
+        this.writing = this.writing.then(() => spool_writeSpool(this.file, snapshot).catch((error) => {
+            if (!this.warned)
+                this.warn(`Could not record progress in ${this.file}: ${error.message}. A later resume may send some results again.`);
+            this.warned = true;
+        }));
+        return this.writing;
+    }
+    /** Every write of progress finished. */
+    settled() {
+        return this.writing;
+    }
+}
 /** After a successful resume the file is kept, renamed, so that a second resume cannot send it again. */
 async function spool_markResumed(file) {
     const done = `${file}.sent`;
@@ -47551,28 +48527,37 @@ async function spool_markResumed(file) {
 
 
 
-async function spoolEntries(ctx, plan, opened, entries, reason) {
+async function spoolEntries(ctx, plan, opened, unsent, reason) {
     const willClose = ctx.settings.closeRun && opened.created && !ctx.runKey;
+    // Every entry of the job, and what landed: a resume into this run sends the rest; one into a new generation of
+    // the key (the close job closed this run) sends them all, and the job's line lists every case it reports.
+    const notLanded = new Map(unsent.map((e) => [e.test_case_id, e]));
+    const entries = opened.entries.map((p) => notLanded.get(p.entry.test_case_id) ?? p.entry);
+    const humanIds = Object.fromEntries(plan.report.mapped.map((m) => [m.testCase.id, m.testCase.human_id ?? m.testCase.id]));
+    const shard = { shardIndex: ctx.settings.shardIndex ?? ctx.ci?.shard?.index, shardTotal: ctx.settings.shardTotal ?? ctx.ci?.shard?.total };
     const spool = {
         tool: 'testsigma-tm',
         version: 1,
         kind: 'entries',
         createdAt: ctx.now().toISOString(),
         reason: redact_redact(reason.message, [ctx.settings.token]),
-        settings: redact_redactDeep(withoutToken({ ...ctx.settings, runKey: ctx.runKey }), [ctx.settings.token]),
+        // The shard as the CI told it: a resume in another job counts as this shard.
+        settings: redactDeep(withoutToken({ ...ctx.settings, runKey: ctx.runKey, ...shard }), [ctx.settings.token]),
         projectId: plan.projectId,
         run: { id: opened.run.id, human_id: opened.run.human_id },
         close: willClose,
         // Descriptions are made of redacted results; redacted once more with the rest, as written.
-        entries: redact_redactDeep(entries, [ctx.settings.token]),
+        entries: redactDeep(entries, [ctx.settings.token]),
+        landed: { runId: opened.run.id, caseIds: entries.filter((e) => !notLanded.has(e.test_case_id)).map((e) => e.test_case_id) },
+        humanIds,
     };
     const file = spoolPath({ ...ctx.settings, runKey: ctx.runKey }, ctx.input.env ?? {}, ctx.now());
-    return reportSpool(file, ctx.log, () => entries.length, () => spool_writeSpool(file, spool));
+    return reportSpool(file, ctx.log, () => unsent.length, () => spool_writeSpool(file, spool));
 }
 /** The service failed before a run was open: every result goes to the spool, read (again) as it is written. */
 async function spoolResults(input, workspace, reason, log) {
     const now = (input.now ?? (() => new Date()))();
-    const runKey = input.settings.runKey ?? detectCi(input.env ?? {})?.runKey;
+    const runKey = input.settings.runKey ?? ci_detectCi(input.env ?? {})?.runKey;
     const settings = { ...input.settings, runKey };
     const header = {
         tool: 'testsigma-tm',
@@ -47581,7 +48566,7 @@ async function spoolResults(input, workspace, reason, log) {
         createdAt: now.toISOString(),
         reason: redact_redact(reason.message, [settings.token]),
         // A base URL with `?token=…` is kept without its value: resume takes the base URL from the environment when set.
-        settings: redact_redactDeep(withoutToken(settings), [settings.token]),
+        settings: redactDeep(withoutToken(settings), [settings.token]),
     };
     const tally = new ResultTally({ lines: false, workspace });
     const file = spoolPath(settings, input.env ?? {}, now);
@@ -47640,7 +48625,7 @@ async function reportSpool(file, log, count, write) {
  * job's selection update removed, writes again any worse result of its own that a better one replaced, and then
  * marks its line done. The close step (the last shard, or `run close`) has the final word (run/close.ts).
  */
-async function recordResults(ctx, plan, opened) {
+async function record_recordResults(ctx, plan, opened) {
     const { settings, log } = ctx;
     const keyed = Boolean(ctx.runKey && !settings.runId);
     if (keyed && ctx.runKey)
@@ -47655,7 +48640,12 @@ async function recordResults(ctx, plan, opened) {
     const others = keyed ? worstOfOthers((await writeJobLine(session, ownLine)).lines, ownLine.job) : new Map();
     const kept = [];
     const toSend = [];
+    // `resume`: what already landed in this run (an earlier attempt's batches) is not sent again.
+    const landed = ctx.spoolProgress?.landedIn(run.id) ?? new Set();
+    const alreadyLanded = opened.entries.filter((p) => landed.has(p.entry.test_case_id)).map((p) => p.entry);
     for (const planned of opened.entries) {
+        if (landed.has(planned.entry.test_case_id))
+            continue;
         const theirs = others.get(human(planned.entry.test_case_id));
         if (theirs !== undefined && statusSeverity(theirs) > statusSeverity(planned.statusName))
             kept.push({ case: human(planned.entry.test_case_id), status: theirs });
@@ -47664,7 +48654,21 @@ async function recordResults(ctx, plan, opened) {
     }
     for (const k of kept)
         log.debug(`${k.case}: ${k.status} by another job of this run — kept (this job's result is better).`);
-    const sent = await send_sendEntries(session.api, plan.projectId, run.id, toSend.map((p) => p.entry), { maxEntries: settings.batchSize, files, nameOf: (id) => human(id), now: () => session.clock.now() }, log);
+    const sent = await send_sendEntries(session.api, plan.projectId, run.id, toSend.map((p) => p.entry), {
+        maxEntries: settings.batchSize,
+        files,
+        nameOf: (id) => human(id),
+        now: () => session.clock.now(),
+        onAcknowledged: (batch) => {
+            const landed = ctx.landed?.get(run.id) ?? new Set();
+            for (const e of batch)
+                landed.add(e.test_case_id);
+            ctx.landed?.set(run.id, landed);
+            return ctx.spoolProgress?.record(run.id, batch);
+        },
+    }, log);
+    // Landed earlier, they are this job's results in the run like the rest: kept, verified, counted.
+    sent.acknowledged.push(...alreadyLanded);
     if (sent.error) {
         const spoolFile = await spoolEntries(ctx, plan, opened, sent.unsent, sent.error);
         return { sent, closed: false, spoolFile, error: sent.error, kept };
@@ -47986,7 +48990,6 @@ function runUrl(baseUrl, projectId, runId) {
 
 
 
-
 async function upload_uploadResults(given) {
     const { settings } = given;
     const secrets = [settings.token];
@@ -48002,12 +49005,13 @@ async function upload_uploadResults(given) {
     const progress = {};
     let http;
     let error;
+    let ctx;
     try {
         const { token, projectId } = requireSettings(settings, ['token', 'projectId'], input.host);
         const service = openService(settings, token, input.host, log, { ...input.http, clock });
         http = service.http;
-        const ci = detectCi(input.env ?? {});
-        const ctx = {
+        const ci = ci_detectCi(input.env ?? {});
+        ctx = {
             input,
             settings,
             host: input.host,
@@ -48017,6 +49021,7 @@ async function upload_uploadResults(given) {
             log,
             clock,
             now: input.now ?? (() => new Date(clock.now())),
+            landed: new Map(),
             workspace,
         };
         const lookups = await lookUp(ctx, projectId);
@@ -48030,13 +49035,13 @@ async function upload_uploadResults(given) {
         }
         else {
             logStage(log, settings.runId ? `Opening test run ${settings.runId}…` : 'Finding or creating the test run…');
-            progress.opened = await openRun(ctx, progress.plan);
+            progress.opened = await open_run_openRun(ctx, progress.plan);
             logStage(log, `Test run ${progress.opened.run.human_id} ${progress.opened.created ? 'created' : 'opened'}.`);
             if (!input.openOnly) {
                 const entries = progress.opened.entries.length;
                 // Batches report every ~10 %; the read-back and the close list and write after the last one.
                 logStage(log, `Recording ${count(entries, 'result')} in test run ${progress.opened.run.human_id}, then reading it back${settings.closeRun ? ' and closing it' : ''}…`);
-                progress.recorded = await recordResults(ctx, progress.plan, progress.opened);
+                progress.recorded = await record_recordResults(ctx, progress.plan, progress.opened);
                 logStage(log, `Test run ${progress.opened.run.human_id}: ${count(progress.recorded.sent.acknowledged.length, 'result')} recorded${progress.recorded.closed ? ', closed' : ''}.`);
                 if (progress.recorded.error)
                     throw progress.recorded.error;
@@ -48052,6 +49057,13 @@ async function upload_uploadResults(given) {
             progress.spoolFile = spooled.file;
             progress.read ??= spooled.read;
         }
+        else if (ctx && progress.plan && progress.opened && !progress.recorded && serviceFailed(error) && !input.openOnly) {
+            // The run was open, and the service failed outside the sending (a read of the run, a job line, the close):
+            // what was not acknowledged is spooled; a resume into the same run also skips what the run already holds.
+            const landed = ctx.landed?.get(progress.opened.run.id) ?? new Set();
+            const unsent = progress.opened.entries.map((p) => p.entry).filter((e) => !landed.has(e.test_case_id));
+            progress.spoolFile = await spoolEntries(ctx, progress.plan, progress.opened, unsent, error);
+        }
         else if (!progress.read) {
             // Stopped before the input was read (a refused token, an unknown project): the summary still tells the tests.
             progress.read = await tallyInput(input, workspace, log);
@@ -48066,13 +49078,13 @@ async function upload_uploadResults(given) {
         elapsedMs: clock.now() - started,
     });
     // The summary holds settings (the base URL) and names from the input: redacted once more, whole.
-    const summary = redact_redactDeep(built, secrets);
+    const summary = redactDeep(built, secrets);
     const failed = progress.read?.tally.annotatable ?? [];
     return error ? { summary, failed, error, exitCode: errors_exitCodeFor(error) } : { summary, failed, exitCode: 0 };
 }
 /** `1,200 test cases`, `1 test case`. */
 function count(n, one, many = `${one}s`) {
-    return `${withThousands(n)} ${n === 1 ? one : many}`;
+    return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }
 /**
  * Read what the service knows that mapping needs (project, statuses, users, cases): reads only, each once. With
@@ -48128,12 +49140,12 @@ async function planUpload(ctx, { project, statuses, users, cases }, read) {
     const { api, settings, log, host } = ctx;
     const mapping = { ...DEFAULT_STATUS_MAPPING, ...settings.statusMap };
     const statusIds = resolveStatusIds(statuses, mapping);
-    const user = pickUser(users, settings.userEmail, log, host);
+    const user = lifecycle_pickUser(users, settings.userEmail, log, host);
     const { report, sync } = await syncCases(api, { projectId: project.id, cases: cases ?? [], report: read.report, ownerId: user.id, settings, host }, log);
     if (sync)
         read.tally.placeFailures(report);
     applyUnmappedPolicy(report, settings, log, host);
-    const untestedIds = new Set(statuses.filter((s) => statusKey(s.name) === 'untested').map((s) => s.id));
+    const untestedIds = new Set(statuses.filter((s) => status_statusKey(s.name) === 'untested').map((s) => s.id));
     const entries = planEntries(report, mapping, statusIds, user.id, ctx.ci);
     const cwd = ctx.input.cwd ?? process.cwd();
     const attachmentSettings = {
@@ -48168,7 +49180,7 @@ async function planUpload(ctx, { project, statuses, users, cases }, read) {
 function serviceFailed(error) {
     if (error.code === 'API_BASE_URL')
         return true;
-    return error instanceof ApiError && (error.status === undefined || error.status >= 500 || error.status === 429 || error.code === 'API_LIST_INCOMPLETE');
+    return error instanceof errors_ApiError && (error.status === undefined || error.status >= 500 || error.status === 429 || error.code === 'API_LIST_INCOMPLETE');
 }
 function planEntries(report, mapping, statusIds, userId, ci) {
     return report.mapped.map((mapped) => {
@@ -48215,6 +49227,8 @@ function applyUnmappedPolicy(report, settings, log, host) {
 
 
 
+
+
 /** An API client for one command, closed afterwards; errors become the outcome. */
 async function withApi(input, body) {
     const { settings, host } = input;
@@ -48246,7 +49260,7 @@ function described(settings, projectId, run) {
  */
 async function closeRunCommand(input) {
     const { settings } = input;
-    const key = settings.runKey ?? detectCi(input.env ?? {})?.runKey;
+    const key = settings.runKey ?? ci_detectCi(input.env ?? {})?.runKey;
     return withApi(input, async (api, log, projectId, clock) => {
         let run;
         if (settings.runId) {
@@ -48264,7 +49278,7 @@ async function closeRunCommand(input) {
         }
         const total = settings.shardTotal;
         const statuses = await api.listRunStatuses();
-        const user = pickUser(await api.listUsers(), settings.userEmail, silentLogger, input.host);
+        const user = lifecycle_pickUser(await api.listUsers(), settings.userEmail, silentLogger, input.host);
         const word = await finalWord(openSession(api, projectId, run, clock, log), { total, statuses, userId: user.id, ...(key && !settings.runId && { key }) });
         run = word.run;
         log.debug(`Closed test run ${run.human_id}.`);
@@ -48281,9 +49295,12 @@ async function closeRunCommand(input) {
     });
 }
 /**
- * Send what an upload spooled: the entries into the same run (nothing that had landed is sent again), or the
- * results as a new upload (the service failed before a run was open). On success the file is renamed
- * `.sent` so that it cannot be sent twice; on another failure it is rewritten with what is still missing.
+ * Send what an upload spooled. Results (the service failed before a run was open) go as a new upload. Entries go
+ * where a re-run would: with a run key, into the key's open run, else into its next generation (a new run carrying
+ * the closed one's results over — the close job may have closed the run meanwhile), as the job's shard (its line
+ * in the run, counted toward the shard total, closing the run when it completes it); without one, into the same
+ * run. What landed is recorded in the file batch by batch and never sent again. On success the file is renamed
+ * `.sent` so that it cannot be sent twice; on another failure it says what is still missing.
  */
 async function resumeCommand(input) {
     let spool;
@@ -48294,7 +49311,8 @@ async function resumeCommand(input) {
         const e = asToolError(error);
         return { message: e.message, error: e, exitCode: exitCodeFor(e) };
     }
-    const settings = { ...spool.settings, token: input.token, ...(input.baseUrl && { baseUrl: input.baseUrl }) };
+    // What cannot be sent now is written back to this file (not a new one), so that the next resume sends only that.
+    const settings = { ...spool.settings, spool: input.file, token: input.token, ...(input.baseUrl && { baseUrl: input.baseUrl }) };
     if (spool.kind === 'results') {
         const outcome = await uploadResults({
             settings,
@@ -48303,6 +49321,7 @@ async function resumeCommand(input) {
             ...(input.log && { log: input.log }),
             ...(input.host && { host: input.host }),
             ...(input.http && { http: input.http }),
+            ...(input.clock && { clock: input.clock }),
         });
         if (!outcome.error)
             await markResumed(input.file);
@@ -48314,16 +49333,28 @@ async function resumeCommand(input) {
             exitCode: outcome.exitCode,
         };
     }
-    return withApi({ ...input, settings }, async (api, log) => resumeEntries(api, log, input.file, spool, settings));
+    const entries = spool;
+    return withApi({ ...input, settings }, async (api, log, projectId, clock) => {
+        const progress = new SpoolProgress(input.file, entries, (message) => log.warn(message));
+        const keyed = Boolean(entries.settings.runKey) && !entries.settings.runId;
+        return keyed
+            ? resumeKeyed({ api, log, clock, projectId, settings, progress, env: input.env ?? {}, host: input.host })
+            : resumeEntries(api, log, progress, settings);
+    });
 }
-async function resumeEntries(api, log, file, spool, settings) {
+/** Without a run key: into the run the upload wrote to (it must be open), what did not land there. */
+async function resumeEntries(api, log, progress, settings) {
+    const { spool, file } = progress;
     const run = await openNamedRun(api, spool.projectId, spool.run.id);
-    const sent = await sendEntries(api, spool.projectId, run.id, spool.entries, { maxEntries: settings.batchSize }, log);
+    await recordHeld(api, spool.projectId, run.id, progress);
+    const landed = progress.landedIn(run.id);
+    const toSend = spool.entries.filter((e) => !landed.has(e.test_case_id));
+    const sent = await sendEntries(api, spool.projectId, run.id, toSend, { maxEntries: settings.batchSize, onAcknowledged: (batch) => progress.record(run.id, batch) }, log);
+    await progress.settled();
     const left = [...sent.unsent, ...sent.refused.map((r) => r.entry)];
     if (left.length > 0) {
         await writeSpool(file, {
-            ...spool,
-            entries: redactDeep(left, [settings.token]),
+            ...progress.spool,
             reason: redact(sent.error?.message ?? 'refused', [settings.token]),
             createdAt: new Date().toISOString(),
         });
@@ -48344,6 +49375,103 @@ async function resumeEntries(api, log, file, spool, settings) {
         run: described(settings, spool.projectId, run),
         exitCode: 0,
     };
+}
+/**
+ * With a run key: the job again, as a re-run of it would report — into the key's open run, else a new generation
+ * carrying the closed run's results over; its line in the run's description (its shard), the verdict across
+ * jobs, and the close when this completes the shard total (or the spooled settings close keyed runs).
+ */
+async function resumeKeyed(given) {
+    const { api, log, clock, projectId, settings, progress, host } = given;
+    const { spool, file } = progress;
+    // Everything was acknowledged before the run was closed (the upload failed after sending, in its close or a
+    // last read): nothing is left to send, and a new generation would only duplicate the run. (What the run holds is
+    // not enough: the close step writes each case's status from the job lines, not the job's result.)
+    const spooledRun = await api.getRun(projectId, spool.run.id).catch((error) => {
+        if (error instanceof ApiError && error.status === 404)
+            return undefined;
+        throw error;
+    });
+    if (spooledRun && spooledRun.status.toUpperCase() === 'CLOSED') {
+        if (spool.entries.every((e) => progress.landedIn(spooledRun.id).has(e.test_case_id))) {
+            const done = await markResumed(file);
+            return {
+                message: `Resumed ${file}: test run ${spooledRun.human_id} (closed since) holds every one of its ${spool.entries.length} result(s); nothing was sent. The file is kept as ${done}.`,
+                run: described(settings, projectId, spooledRun),
+                exitCode: 0,
+            };
+        }
+    }
+    const statuses = await api.listRunStatuses();
+    const names = new Map(statuses.map((s) => [s.id, s.name]));
+    const userId = spool.entries[0]?.user_id ?? pickUser(await api.listUsers(), settings.userEmail, log, host).id;
+    const human = (id) => spool.humanIds?.[id] ?? id;
+    const plan = {
+        projectId,
+        report: {
+            mapped: spool.entries.map((e) => ({ testCase: { id: e.test_case_id, human_id: human(e.test_case_id), title: '' }, results: [] })),
+            unmapped: [],
+            unmappedTotal: 0,
+            unknown: [],
+        },
+        entries: spool.entries.map((entry) => ({ entry, statusName: names.get(entry.test_run_status_id) ?? 'Untested' })),
+        userId,
+        statuses,
+        untestedIds: new Set(statuses.filter((s) => statusKey(s.name) === 'untested').map((s) => s.id)),
+        files: new Map(),
+        total: spool.entries.length,
+    };
+    // The CI of the resuming job names the run (a new generation's title); the shard is the spooled job's.
+    const ci = detectCi(given.env);
+    const ctx = {
+        input: { settings, results: [], env: given.env },
+        settings,
+        host,
+        api,
+        ci: ci && { ...ci, shard: undefined },
+        runKey: settings.runKey,
+        log,
+        clock,
+        now: () => new Date(clock.now()),
+        workspace: process.cwd(),
+        spoolProgress: progress,
+    };
+    const opened = await openRun(ctx, plan);
+    if (opened.run.id === spool.run.id)
+        await recordHeld(api, projectId, opened.run.id, progress);
+    const recorded = await recordResults(ctx, plan, opened);
+    await progress.settled();
+    const run = described(settings, projectId, opened.run);
+    const kept = recorded.kept?.length
+        ? ` ${recorded.kept.length} case(s) hold another job's worse result, kept: ${recorded.kept.map((k) => `${k.case} (${k.status})`).join(', ')}.`
+        : '';
+    if (recorded.error) {
+        const where = recorded.spoolFile ? ` What is still missing is kept in ${recorded.spoolFile}.` : '';
+        return { message: `${recorded.error.message}${where}`, error: recorded.error, exitCode: exitCodeFor(recorded.error), run };
+    }
+    const done = await markResumed(file);
+    const moved = opened.run.id !== spool.run.id ? ` (the upload had written to ${spool.run.human_id}${opened.previous ? `, closed since: this run continues it` : ''})` : '';
+    return {
+        message: `Resumed ${file}: recorded ${recorded.sent.acknowledged.length} result(s) in test run ${opened.run.human_id}${moved}${recorded.closed ? ', closed' : ''}.${kept} The file is kept as ${done}.`,
+        run,
+        exitCode: 0,
+    };
+}
+/**
+ * A batch can land without its answer (a lost answer, a write applied after the client's timeout): then it is
+ * not in the spool's landed list, and sending it again would write it twice. Before sending into the run the
+ * upload wrote to, the run is read once, and every entry whose case already holds the entry's status counts as
+ * landed.
+ */
+async function recordHeld(api, projectId, runId, progress) {
+    const landed = progress.landedIn(runId);
+    const pending = progress.spool.entries.filter((e) => !landed.has(e.test_case_id));
+    if (pending.length === 0)
+        return;
+    const held = new Map((await api.listRunCases(projectId, runId)).map((c) => [c.test_case.id, c.status_id]));
+    const found = pending.filter((e) => held.get(e.test_case_id) === e.test_run_status_id);
+    if (found.length > 0)
+        await progress.record(runId, found);
 }
 //# sourceMappingURL=commands.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/operations/table.js
@@ -48395,7 +49523,7 @@ const OPERATIONS = {
     },
     resume: {
         command: 'resume',
-        summary: 'Send the results an upload wrote to its spool file (after an outage, the deadline or a base URL to fix) into the same run, and close it if the upload would have. TESTSIGMA_BASE_URL, when set, replaces the spooled base URL.',
+        summary: "Send the results an upload wrote to its spool file (after an outage, the deadline or a base URL to fix) where a re-run of the job would: with a run key, the key's open run, else its next run (carrying results over), counting as the job's shard; without one, the same run, closed if the upload would have. What landed is never sent again. TESTSIGMA_BASE_URL, when set, replaces the spooled base URL.",
         // Every other setting comes from the spool file, as the upload that wrote it had them.
         reads: ['token'],
         requires: ['token'],
@@ -48441,7 +49569,7 @@ const DOCTOR_FIRST_CONTACT_MS = 8_000;
 async function doctor(input) {
     const outcome = await runChecks(input);
     const secrets = [input.settings.token];
-    return { ...outcome, checks: redact_redactDeep(outcome.checks, secrets), settings: redact_redactDeep(outcome.settings, secrets) };
+    return { ...outcome, checks: redactDeep(outcome.checks, secrets), settings: redactDeep(outcome.settings, secrets) };
 }
 async function runChecks(input) {
     const { settings, host } = input;
@@ -48476,7 +49604,7 @@ async function runChecks(input) {
         pass('statuses', Object.entries(mapping)
             .map(([outcome, name]) => `${outcome} → ${statuses.get(name)?.name ?? name}`)
             .join(', ') + '.');
-        const user = pickUser(await api.listUsers(), settings.userEmail, silentLogger, host);
+        const user = lifecycle_pickUser(await api.listUsers(), settings.userEmail, silentLogger, host);
         pass('user', `results are recorded as ${user.email}${settings.userEmail ? '' : ` (the first active user; set ${settingLabel('userEmail', host)} to choose)`}.`);
         return { checks, settings: settingsLines, exitCode: 0 };
     }
@@ -48497,7 +49625,7 @@ async function probeApi(http, baseUrl) {
 }
 function failedCheck(error, passed) {
     if (passed.length === 0)
-        return error instanceof ApiError && (error.status === 401 || error.status === 403) ? 'token' : 'base URL';
+        return error instanceof errors_ApiError && (error.status === 401 || error.status === 403) ? 'token' : 'base URL';
     const done = new Set(passed.map((c) => c.name));
     return ['project', 'statuses', 'user'].find((name) => !done.has(name)) ?? 'service';
 }
@@ -50039,8 +51167,13 @@ async function expandOne(pattern, cwd) {
     const search = literal?.isDirectory() ? `${escapePath(globPattern.replace(/\/+$/, ''))}/**/*.{xml,trx}` : globPattern;
     const ignore = pattern.includes('node_modules') ? [] : ['**/node_modules/**'];
     const files = await glob([search], { cwd, absolute, onlyFiles: true, expandDirectories: false, ignore });
-    if (literal?.isDirectory() && (await holdsAllureResults(external_node_path_.resolve(cwd, pattern))))
-        files.unshift(pattern.replace(/[\\/]+$/, '') || pattern);
+    if (literal?.isDirectory() && (await holdsAllureResults(external_node_path_.resolve(cwd, pattern)))) {
+        // An Allure directory's attachments sit beside its results (`<uuid>-attachment.xml`, a test's XML report):
+        // read as result files of their own they would be refused, or worse, counted twice.
+        const directory = external_node_path_.resolve(cwd, pattern);
+        const own = files.filter((file) => external_node_path_.dirname(external_node_path_.resolve(cwd, file)) !== directory || !ALLURE_ATTACHMENT.test(external_node_path_.basename(file)));
+        return [pattern.replace(/[\\/]+$/, '') || pattern, ...own];
+    }
     return files;
 }
 /** `dir/a-result.json`, `dir/b-result.json`, `x.xml` → `dir`, `x.xml`. */

@@ -5,27 +5,33 @@
 //    latency: requests vs the minimum, time vs the ideal, rate-limit answers (scripts/bench/upload.mjs).
 // 3. reporters: a 2,000-test Jest suite and Playwright suite with and without our reporter, upload excluded
 //    (scripts/bench/reporters.mjs).
+// 4. formats: a 200 MB input of each other format read in pieces (TRX, NUnit 3, xUnit.net, TestNG, go test -json,
+//    Mocha, RSpec, Jest aggregated, an Allure directory): throughput and peak RSS (scripts/bench/formats.mjs).
 // Every group prints a Markdown table; the last table lists every target, what was measured and whether it is met.
-// Usage: npm run bench -- [--quick] [--only parse|upload|reporters]... [--repeats N] [--runner jest|playwright]...
-//   --quick    skip the 1 GB JUnit file and the 50k upload
+// Usage: npm run bench -- [--quick] [--only parse|upload|reporters|formats]... [--repeats N] [--runner jest|playwright]...
+//          [--format ID]...
+//   --quick    skip the 1 GB JUnit file and the 50k upload; 50 MB format inputs instead of 200 MB
 //   --only     run only this group (repeat the flag for several); default all
 //   --repeats  runs of each reporter variant, after one warm-up run of each (default 5)
 //   --runner   the reporters group runs only this runner's suite (repeat the flag for several); default both
+//   --format   in the formats group, only this format (trx, nunit3, xunit, testng, go, mocha, rspec, jest, allure; repeat for several)
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PARSE_HEADER, formatTable, metText, runParseScenarios } from './bench/parse.mjs';
+import { FORMATS_HEADER, runFormatScenarios } from './bench/formats.mjs';
 import { REPORTERS_HEADER, REPORTER_RUNNERS, reporterTable, runReporterScenarios } from './bench/reporters.mjs';
 import { UPLOAD_HEADER, runUploadScenario, uploadTable } from './bench/upload.mjs';
 
-const GROUPS = ['parse', 'upload', 'reporters'];
+const GROUPS = ['parse', 'upload', 'reporters', 'formats'];
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     only: { type: 'string', multiple: true },
     repeats: { type: 'string', default: '5' },
     runner: { type: 'string', multiple: true },
+    format: { type: 'string', multiple: true },
   },
 });
 const only = values.only ?? GROUPS;
@@ -75,6 +81,12 @@ try {
     const reporters = reporterTable(await runReporterScenarios(dir, { repeats, runners }));
     console.log(formatTable(REPORTERS_HEADER, reporters.rows));
     targets.push(...reporters.targets);
+  }
+  if (only.includes('formats')) {
+    console.log("\nOther formats read in pieces (each reader in its own process; peak RSS = that process's maxRSS)\n");
+    const formats = await runFormatScenarios(dir, { quick: values.quick, metText, only: values.format });
+    console.log(formatTable(FORMATS_HEADER, formats.rows));
+    targets.push(...formats.targets);
   }
   console.log(`\nTargets (load average at the end ${load()})\n`);
   console.log(

@@ -1,8 +1,13 @@
 /**
- * A 16-job matrix on one token, the way a GitHub Actions matrix runs it: 16 concurrent CLI processes with the
- * same CI context (so the same run key), against the emulator with its rate limit on at 10 requests/s. Every job
- * must succeed, report into one run that carries the plan, environments and title they were given, and say
- * that it waited for the shared limit. Every output and every file the jobs wrote is searched for the token.
+ * A matrix on one token, the way a GitHub Actions matrix runs it: a create job, 4 concurrent CLI processes with
+ * the same CI context (so the same run key) and a close job, against the emulator with its rate limit on at 10
+ * requests/s. Every job must succeed and report into one run that carries the plan, environments and title they
+ * were given. Every output and every file the jobs wrote is searched for the token.
+ *
+ * Four jobs, not sixteen: what many jobs do to each other is proven on virtual time by the seeded simulation
+ * (packages/core/test/sim: 2–16 shards, late writes, lost answers, the rate limit), and the shared rate limit's
+ * waiting lines by the contract test of pacing (packages/core/test/api/pacing.test.ts: 8 clients on one token).
+ * This file checks that the real CLI, as a matrix runs it, ends in the right run.
  */
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,7 +17,7 @@ import { DEMO_FACTS, newRuns, start, statusesByHumanId, type EmulatorHandle } fr
 import { CLI, baseEnv, runNode } from './helpers/run.js';
 import { SecretSearch } from './helpers/secrets.js';
 
-const JOBS = 16;
+const JOBS = 4;
 const ENVIRONMENT = '0b7e6f8a-1c2d-4e5f-8a9b-0c1d2e3f4a5b';
 const CREDENTIALS = 'tm-user:tm-pass-S3cret';
 
@@ -68,8 +73,8 @@ async function resultFile(i: number): Promise<string> {
   return file;
 }
 
-describe('a 16-job matrix on one token', () => {
-  it('create job → 16 matrix jobs → close job: every job exits 0 into one run holding every result once; jobs say they wait for the shared rate limit', async () => {
+describe('a matrix of 4 jobs on one token', () => {
+  it('create job → 4 matrix jobs → close job: every job exits 0 into one run holding every result once', async () => {
     const cases = Array.from({ length: 2 * JOBS }, (_, i) => `DEMO-${i + 1}`).join(',');
     const fields = ['--test-plan', 'DEMO-P-1', '--environment-id', ENVIRONMENT, '--run-title', '{workflow} #{run_number} {branch}'];
     const created = await job('create', ['run', 'create', ...fields, '--cases', cases]);
@@ -77,7 +82,6 @@ describe('a 16-job matrix on one token', () => {
     const files = await Promise.all(Array.from({ length: JOBS }, (_, i) => resultFile(i + 1)));
     const results = await Promise.all(files.map((file, i) => job(`shard-${i + 1}`, ['upload', '--no-close', file])));
     for (const r of results) expect(r.code, `exit ${r.code}: ${r.stderr}`).toBe(0);
-    expect(results.filter((r) => r.stderr.includes('waiting for the shared rate limit')).length).toBeGreaterThan(0);
     const close = await job('close', ['run', 'close']);
     expect(close.code, close.stderr).toBe(0);
 
@@ -95,32 +99,7 @@ describe('a 16-job matrix on one token', () => {
     for (let i = 1; i <= 2 * JOBS; i++) expected[`DEMO-${i}`] = i % 2 === 1 ? 'Passed' : 'Failed';
     expect(statusesByHumanId(emulator, run!)).toEqual(expected);
     expect(Object.values(run!.results).map((r) => r.writes)).toEqual(Array<number>(2 * JOBS).fill(1));
-    // A generous budget: sixteen jobs share one rate limit (10 requests/s) on two busy cores; speed is not what is tested here.
-  }, 300_000);
-
-  it('16 matrix jobs with no create step (key only) converge on one run holding every result once; every job exits 0', async () => {
-    const started = Date.now();
-    const files = await Promise.all(Array.from({ length: JOBS }, (_, i) => resultFile(i + 1)));
-    const results = await Promise.all(files.map((file, i) => job(`key-${i + 1}`, ['upload', '--run-key', 'matrix-key-only', '--no-close', file])));
-    for (const r of results) expect(r.code, `exit ${r.code}: ${r.stderr}`).toBe(0);
-
-    const { counts, requests } = emulator.state();
-    const limited = requests.filter((r) => r.status === 500).length;
-    const resultWrites = requests.filter((r) => r.route === 'PUT /projects/{pid}/test_runs/{rid}/test_cases' && r.status === 200).length;
-    // Measured, not asserted: how many requests sixteen jobs need to agree on one run's cases.
-    console.info(
-      `key-only matrix: ${JOBS} jobs, ${requests.length} requests (${limited} answered "rate limit exceeded") in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
-        `run cases read ${counts['GET /projects/{pid}/test_runs/{rid}/test_cases'] ?? 0} times, run updated ${counts['PUT /projects/{pid}/test_runs/{rid}'] ?? 0} times, ` +
-        `${resultWrites} result batches accepted (${resultWrites - JOBS} put back after another job's update dropped them)`,
-    );
-    const runs = newRuns(emulator);
-    expect(runs).toHaveLength(1);
-    const [run] = runs;
-    expect(run).toMatchObject({ status: 'ACTIVE', title: expect.stringMatching(/\[matrix-key-only\]$/) as unknown });
-    const expected: Record<string, string> = {};
-    for (let i = 1; i <= 2 * JOBS; i++) expected[`DEMO-${i}`] = i % 2 === 1 ? 'Passed' : 'Failed';
-    expect(statusesByHumanId(emulator, run!)).toEqual(expected);
-    expect(Object.values(run!.results).map((r) => r.writes)).toEqual(Array<number>(2 * JOBS).fill(1));
+    // A generous budget: the jobs share one rate limit (10 requests/s) on two busy cores; speed is not what is tested here.
   }, 300_000);
 
   it('run create takes the plan, environments and title; a wrong plan or a base URL with credentials stops before any run', async () => {

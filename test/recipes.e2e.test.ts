@@ -123,7 +123,8 @@ async function playwrightShards(runId: string, attempt = 1): Promise<ShardJob[]>
 
 // Real runners in parallel jobs: on a 2-core machine shared with other work, a recipe can take tens of seconds.
 describe('the README recipes, with local processes standing in for the jobs', { timeout: 120_000 }, () => {
-  it('GitHub matrix with Playwright --shard: create job → 3 shards (mode: upload) → close job; then re-run failed jobs', async () => {
+  // Two workflow runs in one test (the first, then "re-run failed jobs"): twice the others' guard against a hang.
+  it('GitHub matrix with Playwright --shard: create job → 3 shards (mode: upload) → close job; then re-run failed jobs', { timeout: 240_000 }, async () => {
     await exampleHolds('github-playwright-shards.yml', [PLAYWRIGHT_SHARD, 'mode: create', 'mode: upload', 'mode: close', 'shard-total: 3']);
     const create = await action('create', { mode: 'create', 'project-id': 'Demo' }, { cwd: await checkout('gh1', 'create', {}), env: githubEnv('5001') });
     expect(create.code, create.stdout).toBe(0);
@@ -160,12 +161,17 @@ describe('the README recipes, with local processes standing in for the jobs', { 
     // closed, so they make the key's next run, which carries the first run's results over and is closed again.
     const failed = (await playwrightShards('5001', 2)).filter((job) => job.testsFailed);
     expect(failed).toHaveLength(2);
-    for (const re of await Promise.all(
+    const reruns = await Promise.all(
       failed.map((job) =>
         action(`re-run upload ${job.shard}`, { mode: 'upload', 'project-id': 'Demo', results: 'results.json', 'shard-index': String(job.shard) }, job),
       ),
-    ))
-      expect(re.code, re.stdout).toBe(0);
+    );
+    for (const re of reruns) expect(re.code, re.stdout).toBe(0);
+    // A job that made the key's next run says which closed run it continues.
+    expect(
+      reruns.some((re) => re.stdout.includes(`, continuing ${run.human_id} (closed).`)),
+      reruns.map((re) => re.stdout).join('\n----\n'),
+    ).toBe(true);
     const reClose = await action(
       're-run close',
       { mode: 'close', 'project-id': 'Demo', 'shard-total': '3' },

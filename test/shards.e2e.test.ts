@@ -1,8 +1,14 @@
 /**
  * One run per pipeline, with local processes standing in for the jobs of a CI pipeline: concurrent shards with
- * one run key, with and without a create step, with faults; repeated shards; a re-run after the close; the
- * last of N shards closing the run; an outage that ends in a spool file and `resume`. Assertions on what the
- * emulator holds: one run, every result once with its status, closed only when it should be.
+ * one run key and a close step; the last of N shards closing the run, a repeated shard counted once; an outage
+ * that ends in a spool file and `resume`. Assertions on what the emulator holds: one run, every result once with
+ * its status, closed only when it should be.
+ *
+ * Four shards, not eight, and no fault storms here: what concurrent jobs do to each other (random starts, late
+ * writes, lost answers, 500s, the rate limit) is proven on virtual time by the seeded simulation
+ * (packages/core/test/sim, 2–16 shards in both modes), connection resets by the client's contract tests
+ * (packages/core/test/api/network-errors.test.ts). A create step and a repeated shard before the close are in
+ * matrix.e2e.test.ts and recipes.e2e.test.ts, a re-run after the close in recipes.e2e.test.ts ("re-run failed jobs").
  */
 import { mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -46,22 +52,21 @@ async function cli(args: string[], env: Record<string, string | undefined> = {})
   return search.record(args.join(' '), result);
 }
 
-/** Shard i (1-based) of 8 holds DEMO-(2i-1) passing and DEMO-2i failing (or passing, when `fixed`). */
-async function shardFile(i: number, { fixed = false }: { fixed?: boolean } = {}): Promise<string> {
-  const file = join(dir, `shard-${i}${fixed ? '-fixed' : ''}.xml`);
-  const failing = fixed ? '' : '<failure message="expected 1, received 2">stack</failure>';
+/** Shard i (1-based) holds DEMO-(2i-1) passing and DEMO-2i failing. */
+async function shardFile(i: number): Promise<string> {
+  const file = join(dir, `shard-${i}.xml`);
   await writeFile(
     file,
-    `<testsuites><testsuite name="shard ${i}"><testcase classname="s${i}" name="DEMO-${2 * i - 1} works"/><testcase classname="s${i}" name="DEMO-${2 * i} works">${failing}</testcase></testsuite></testsuites>`,
+    `<testsuites><testsuite name="shard ${i}"><testcase classname="s${i}" name="DEMO-${2 * i - 1} works"/><testcase classname="s${i}" name="DEMO-${2 * i} works"><failure message="expected 1, received 2">stack</failure></testcase></testsuite></testsuites>`,
   );
   return file;
 }
 
-function expectedStatuses(shards: number, fixed: number[] = []): Record<string, string> {
+function expectedStatuses(shards: number): Record<string, string> {
   const out: Record<string, string> = {};
   for (let i = 1; i <= shards; i++) {
     out[`DEMO-${2 * i - 1}`] = 'Passed';
-    out[`DEMO-${2 * i}`] = fixed.includes(i) ? 'Passed' : 'Failed';
+    out[`DEMO-${2 * i}`] = 'Failed';
   }
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })));
 }
@@ -75,82 +80,37 @@ async function shards(key: string, count: number, extra: string[] = [], env: Rec
   return Promise.all(files.map((file) => cli(['upload', '--run-key', key, '--no-close', ...extra, file], env)));
 }
 
-// Up to 8 processes at once on a shared 2-core machine: more than the default 30 s per test.
+// Up to 4 processes at once on a shared 2-core machine, each waiting out the protocol: more than the default 30 s per test.
 describe('shards with one run key', { timeout: 240_000 }, () => {
-  it('8 concurrent shards and a close step make one run holding every result once, closed only by the close step', async () => {
-    const results = await shards('pipeline-1', 8);
+  it('4 concurrent shards and a close step make one run holding every result once, closed only by the close step', async () => {
+    const results = await shards('pipeline-1', 4);
     for (const r of results) expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(newRuns(emulator)).toHaveLength(1);
     expect(newRuns(emulator)[0]!.status).toBe('ACTIVE');
     const close = await cli(['run', 'close', '--run-key', 'pipeline-1']);
     expect(close.code, close.stderr).toBe(0);
-    expect(close.stdout).toMatch(/^Closed test run DEMO-R-\d+: 8 upload\(s\) reported\./);
+    expect(close.stdout).toMatch(/^Closed test run DEMO-R-\d+: 4 upload\(s\) reported\./);
     const [run] = newRuns(emulator);
     expect(run!.status).toBe('CLOSED');
     expect(run!.title).toMatch(/\[pipeline-1\]$/);
-    expect(statusesByHumanId(emulator, run!)).toEqual(expectedStatuses(8));
+    expect(statusesByHumanId(emulator, run!)).toEqual(expectedStatuses(4));
     expect(writesPerCase(run!).every((w) => w === 1)).toBe(true);
-  });
-
-  it('converges under faults on every write (500s, resets, lost answers to the create and the selection updates)', async () => {
-    emulator.setFaults([
-      { kind: 'lost-answer', route: 'POST /projects/*/test_runs', probability: 0.5 },
-      { kind: 'lost-answer', route: 'PUT /projects/*/test_runs/*', probability: 0.2 },
-      { kind: 'status', route: 'PUT /projects/*/test_runs/*/test_cases', status: 500, probability: 0.2 },
-      { kind: 'reset', route: 'GET /projects/*/test_runs', probability: 0.1 },
-    ]);
-    const results = await shards('pipeline-2', 8);
-    for (const r of results) expect(r.code, r.stderr).toBe(0);
-    emulator.setFaults([]);
-    expect((await cli(['run', 'close', '--run-key', 'pipeline-2'])).code).toBe(0);
-    const runs = newRuns(emulator);
-    expect(runs).toHaveLength(1);
-    expect(runs[0]!.status).toBe('CLOSED');
-    expect(statusesByHumanId(emulator, runs[0]!)).toEqual(expectedStatuses(8));
-  });
-
-  it('with a create step: run create prints the run id, every shard reports there; repeated shards add no run', async () => {
-    const created = await cli(['run', 'create', '--run-key', 'pipeline-3', '--cases', 'DEMO-1,DEMO-2,DEMO-3,DEMO-4']);
-    expect(created.code, created.stderr).toBe(0);
-    const runId = created.stdout.trim();
-    expect(runId).toMatch(/^[0-9a-f-]{36}$/);
-    await shards('pipeline-3', 4);
-    await shards('pipeline-3', 2); // shards 1 and 2 run again before the close
-    expect(newRuns(emulator).map((r) => r.id)).toEqual([runId]);
-    expect((await cli(['run', 'close', '--run-id', runId])).code).toBe(0);
-    expect(statusesByHumanId(emulator, newRuns(emulator)[0]!)).toEqual(expectedStatuses(4));
-  });
-
-  it("a re-run after the close gives one new run that carries the earlier results over and holds the re-run shard's new ones", async () => {
-    await shards('pipeline-4', 3);
-    await cli(['run', 'close', '--run-key', 'pipeline-4']);
-    const first = newRuns(emulator)[0]!;
-    // "Re-run failed jobs": shard 2 again, now passing, and the close step again.
-    const rerun = await cli(['upload', '--run-key', 'pipeline-4', '--no-close', await shardFile(2, { fixed: true })]);
-    expect(rerun.code, rerun.stderr).toBe(0);
-    expect(rerun.stderr).toContain(`continuing ${first.human_id} (closed)`);
-    await cli(['run', 'close', '--run-key', 'pipeline-4']);
-    const runs = newRuns(emulator);
-    expect(runs).toHaveLength(2);
-    const newest = runs[1]!;
-    expect(newest.status).toBe('CLOSED');
-    expect(newest.description).toContain(`Continues test run ${first.human_id}`);
-    expect(statusesByHumanId(emulator, newest)).toEqual(expectedStatuses(3, [2]));
   });
 
   it('with --shard-total, the last of N uploads closes the run, and a repeated shard is counted once', async () => {
     const [one, two] = await Promise.all([shardFile(1), shardFile(2)]);
-    const up = (file: string, index: number) => cli(['upload', '--run-key', 'pipeline-5', '--shard-total', '3', '--shard-index', String(index), file]);
+    const up = (file: string, index: number) => cli(['upload', '--run-key', 'pipeline-5', '--shard-total', '2', '--shard-index', String(index), file]);
     expect((await up(one, 1)).code).toBe(0);
-    expect((await up(one, 1)).code).toBe(0);
-    expect((await up(two, 2)).code).toBe(0);
+    const again = await up(one, 1);
+    expect(again.code, again.stderr).toBe(0);
     expect(newRuns(emulator)[0]!.status).toBe('ACTIVE');
-    const last = await up(await shardFile(3), 3);
+    const last = await up(two, 2);
     expect(last.code, last.stderr).toBe(0);
     const runs = newRuns(emulator);
     expect(runs).toHaveLength(1);
     expect(runs[0]!.status).toBe('CLOSED');
-    expect(runs[0]!.description).toContain('Closed by testsigma-tm: 3 of 3 upload(s) reported.');
+    expect(runs[0]!.description).toContain('Closed by testsigma-tm: 2 of 2 upload(s) reported.');
+    expect(statusesByHumanId(emulator, runs[0]!)).toEqual(expectedStatuses(2));
   });
 });
 
@@ -186,7 +146,7 @@ describe('an outage', () => {
 
 describe('secrets', () => {
   it('no output and no file of any process above holds the token', async () => {
-    expect(search.recorded).toBeGreaterThanOrEqual(30);
+    expect(search.recorded).toBeGreaterThanOrEqual(11);
     expect(await search.leaks([dir])).toEqual([]);
   });
 });

@@ -39,7 +39,7 @@ if (reader === 'xml2js') {
   // (5,000 of them, BIG-1 … BIG-5000: those results are kept, the rest name ids the project lacks) and tallying.
   const { resultFileSource } = await import(new URL('index.js', core).href);
   const { ResultMapper } = await import(new URL('map/mapping.js', core).href);
-  const { ResultTally } = await import(new URL('upload/tally.js', core).href);
+  const { ResultTally } = await import(new URL('report/tally.js', core).href);
   const cases = Array.from({ length: 5000 }, (_, i) => ({
     id: `00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`,
     human_id: `BIG-${i + 1}`,

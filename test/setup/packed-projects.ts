@@ -25,9 +25,9 @@ export interface Pack {
 
 export interface PackedProjects {
   packs: Pack[];
-  /** A CommonJS project with core and the Jest reporter installed from their tarballs (Jest itself is the monorepo's). */
+  /** A CommonJS project with core and the Jest reporter installed from their tarballs, and allure-jest (Jest itself is the monorepo's). */
   jestProject: string;
-  /** A CommonJS project with core, the Playwright reporter and `@playwright/test` installed. */
+  /** A CommonJS project with core, the Playwright reporter, `@playwright/test` and allure-playwright installed. */
   playwrightProject: string;
 }
 
@@ -38,6 +38,8 @@ declare module 'vitest' {
 }
 
 const PACKAGES = ['testsigma-tm-core', 'jest-testsigma-tm-reporter', 'playwright-testsigma-tm-reporter'];
+/** The Allure adapters' version, the one that wrote test/fixtures/allure. */
+const ALLURE_VERSION = '3.12.2';
 
 async function npm(args: string[], cwd: string): Promise<string> {
   const env = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
@@ -71,12 +73,19 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return found.tarball;
   };
   const playwrightVersion = (JSON.parse(await readFile(join(ROOT, 'node_modules/@playwright/test/package.json'), 'utf8')) as { version: string }).version;
+  const jestVersion = (JSON.parse(await readFile(join(ROOT, 'node_modules/jest/package.json'), 'utf8')) as { version: string }).version;
+  // The Allure adapters a user's suite would use (test/allure-live.e2e.test.ts); allure-jest's environment needs
+  // jest-environment-node of the Jest that runs it.
   const [jestProject, playwrightProject] = await Promise.all([
-    userProject(join(root, 'jest-user'), [tarball('testsigma-tm-core'), tarball('jest-testsigma-tm-reporter')], []),
+    userProject(
+      join(root, 'jest-user'),
+      [tarball('testsigma-tm-core'), tarball('jest-testsigma-tm-reporter')],
+      [`allure-jest@${ALLURE_VERSION}`, `jest-environment-node@${jestVersion}`],
+    ),
     userProject(
       join(root, 'playwright-user'),
       [tarball('testsigma-tm-core'), tarball('playwright-testsigma-tm-reporter')],
-      [`@playwright/test@${playwrightVersion}`],
+      [`@playwright/test@${playwrightVersion}`, `allure-playwright@${ALLURE_VERSION}`],
     ),
   ]);
   project.provide('packed', { packs, jestProject, playwrightProject });

@@ -10,10 +10,27 @@ export interface Clock {
   sleep(ms: number): Promise<void>;
   /** 0 ≤ random() < 1: jitter and pauses (seeded in tests). */
   random(): number;
+  /**
+   * Call `tick` every `ms` of this clock's time until the returned function is called: the progress lines of a
+   * request that hangs. It never keeps the process alive, and a virtual clock runs it only as its time passes
+   * (never moving time itself, so a request waiting on real I/O does not age). Optional: a clock without it
+   * (the simulation's) gets no progress lines, which is all it would get from a real timer in its real milliseconds.
+   */
+  every?(ms: number, tick: () => void): () => void;
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
   random: () => Math.random(),
+  every: (ms, tick) => {
+    const timer = setInterval(tick, ms);
+    timer.unref();
+    return () => clearInterval(timer);
+  },
 };
+
+/** `clock.every`, or nothing for a clock without it (see `Clock.every`). */
+export function everyOn(clock: Clock, ms: number, tick: () => void): () => void {
+  return clock.every ? clock.every(ms, tick) : () => {};
+}

@@ -4,7 +4,9 @@
  * count the same on a busy machine as on an idle one. A sleep does not wait: the time jumps to the earliest
  * wake-up among the sleepers, one sleeper per turn of the event loop, so concurrent waits end in the order they
  * would in real time. Time only moves forward, so whatever the client and the emulator read from it keeps the
- * order in which things really happened (what pacing needs to hold).
+ * order in which things really happened (what pacing needs to hold). Repeating timers (`every`: the client's
+ * progress lines) run as time passes them, at their own moments, but never move time themselves: a request waiting
+ * on real I/O does not age while nothing else sleeps.
  */
 import type { Clock } from '../src/clock.js';
 
@@ -14,9 +16,16 @@ interface Sleeper {
   wake: () => void;
 }
 
+interface Repeating {
+  next: number;
+  ms: number;
+  tick: () => void;
+}
+
 export class VirtualClock implements Clock {
   private time: number;
   private readonly sleepers: Sleeper[] = [];
+  private readonly repeating = new Set<Repeating>();
   private order = 0;
   private turnPending = false;
 
@@ -35,6 +44,12 @@ export class VirtualClock implements Clock {
     return this.draw();
   }
 
+  every(ms: number, tick: () => void): () => void {
+    const timer = { next: this.time + ms, ms, tick };
+    this.repeating.add(timer);
+    return () => this.repeating.delete(timer);
+  }
+
   sleep(ms: number): Promise<void> {
     return new Promise((wake) => {
       this.sleepers.push({ at: this.time + Math.max(0, ms), order: this.order++, wake });
@@ -51,9 +66,22 @@ export class VirtualClock implements Clock {
       this.sleepers.sort((a, b) => a.at - b.at || a.order - b.order);
       const next = this.sleepers.shift();
       if (!next) return;
-      this.time = Math.max(this.time, next.at);
+      this.advanceTo(next.at);
       next.wake();
       if (this.sleepers.length > 0) this.nextTurn();
     });
+  }
+
+  /** Moves time to `at`, running on the way every repeating timer due by then, each at its own moment. */
+  private advanceTo(at: number): void {
+    for (;;) {
+      let due: Repeating | undefined;
+      for (const timer of this.repeating) if (timer.next <= at && (!due || timer.next < due.next)) due = timer;
+      if (!due) break;
+      this.time = Math.max(this.time, due.next);
+      due.next += due.ms;
+      due.tick();
+    }
+    this.time = Math.max(this.time, at);
   }
 }

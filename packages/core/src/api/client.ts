@@ -203,22 +203,25 @@ export class TestManagementApi {
 
   /**
    * One batch of results, as multipart with a plain `data` field (the live service reads form values). Safe
-   * to repeat (last write wins). An empty answer is a success; a non-JSON one is not (see HttpClient.send).
+   * to repeat (last write wins). A non-JSON answer is an error (see HttpClient.send). `files[i]` are the files
+   * of `entries[i]`, sent as parts `attachments_<i>_<j>` after the `data` field (which must stay a plain field:
+   * a server reading form values does not see a file part).
+   *
+   * Returns whether the answer confirms the batch: it lists every case of the batch (`data.test_run_cases`, as
+   * the service and the emulator answer). An empty or other 2xx answer is unconfirmed — a proxy can say 200 for
+   * a write that never reached the service — and the caller reads the run to know (run/send.ts).
    */
-  /**
-   * `files[i]` are the files of `entries[i]`, sent as parts `attachments_<i>_<j>` after the `data` field (which
-   * must stay a plain field: a server reading form values does not see a file part).
-   */
-  async putResults(projectId: string, runId: string, entries: ResultEntry[], files: ReadonlyArray<readonly ResultFile[] | undefined> = []): Promise<void> {
+  async putResults(projectId: string, runId: string, entries: ResultEntry[], files: ReadonlyArray<readonly ResultFile[] | undefined> = []): Promise<boolean> {
     const form: FormPart[] = [{ name: 'data', value: JSON.stringify({ test_run_cases: entries }) }];
     files.forEach((ofEntry, i) => ofEntry?.forEach((file, j) => form.push({ ...file, name: `attachments_${i}_${j}` })));
-    await this.http.send({
+    const res = await this.http.send({
       method: 'PUT',
       path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`,
       form,
       idempotent: true,
       resource: `Test run "${runId}"`,
     });
+    return confirmsBatch(res.body, entries);
   }
 
   // Case sync (opt-in): creating test cases and folders for tests that name no case.
@@ -312,4 +315,17 @@ function enc(segment: string): string {
 
 function context(res: { method: string; path: string; status: number; requestId: string | undefined }): AnswerContext {
   return { method: res.method, path: res.path, status: res.status, requestId: res.requestId };
+}
+
+/** Does a batch's answer list every case of the batch (`data.test_run_cases[].test_case.id`)? */
+function confirmsBatch(body: unknown, entries: readonly ResultEntry[]): boolean {
+  const data = (body as { data?: { test_run_cases?: unknown } } | undefined)?.data;
+  const rows = data?.test_run_cases;
+  if (!Array.isArray(rows)) return false;
+  const named = new Set<string>();
+  for (const row of rows as { test_case?: { id?: unknown }; test_case_id?: unknown }[]) {
+    const id = row?.test_case?.id ?? row?.test_case_id;
+    if (typeof id === 'string') named.add(id.toLowerCase());
+  }
+  return entries.every((e) => named.has(e.test_case_id.toLowerCase()));
 }

@@ -23,8 +23,8 @@ import type { RateHeaders } from './pacer.js';
 import {
   encodeBody,
   exchange,
-  makeConnection,
-  type Connection,
+  makeDispatcher,
+  type Dispatcher,
   serverMessage,
   type AttemptOutcome,
   type EncodedBody,
@@ -131,7 +131,7 @@ export class HttpClient {
   readonly baseUrl: URL;
   private readonly basePath: string;
   /** Made on the first request (undici is loaded then, when a proxy is set). */
-  private connection: Promise<Connection> | undefined;
+  private dispatcher: Promise<Dispatcher> | undefined;
   readonly pacer: Pacer;
   private readonly policy: RetryPolicy;
   private readonly deadline: number;
@@ -139,6 +139,7 @@ export class HttpClient {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
   private readonly random: () => number;
+  private readonly clockSource: Clock;
   private readonly emit: (event: HttpEvent) => void;
   private lastQueuedReport = -Infinity;
   private lastRateLimitReport = -Infinity;
@@ -156,6 +157,7 @@ export class HttpClient {
     this.baseUrl = withoutCredentials(new URL(options.baseUrl.replace(/\/+$/, '')));
     this.basePath = this.baseUrl.pathname.replace(/\/+$/, '');
     const clock = options.clock ?? systemClock;
+    this.clockSource = clock;
     this.now = () => clock.now();
     this.sleep = (ms) => clock.sleep(ms);
     this.random = () => clock.random();
@@ -187,7 +189,7 @@ export class HttpClient {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.connection) await (await this.connection).close();
+    if (this.dispatcher) await (await this.dispatcher).close();
   }
 
   /** Send a request; resolve with a 2xx answer holding JSON or nothing, throw ApiError for everything else. */
@@ -196,7 +198,7 @@ export class HttpClient {
     const path = this.displayPath(url);
     const body = await encodeBody(req.form, req.json);
     const started = this.now();
-    const watch = new RequestWatch(this.emit, req.method, redactUrl(url), this.pacer, this.now, this.deadline, () => this.mayReportQueued());
+    const watch = new RequestWatch(this.emit, req.method, redactUrl(url), this.pacer, this.clockSource, this.deadline, () => this.mayReportQueued());
     const headers = { authorization: `Bearer ${this.options.token}`, accept: 'application/json', 'user-agent': `testsigma-tm/${VERSION}` };
     try {
       for (let attempt = 1; ; attempt++) {
@@ -297,8 +299,8 @@ export class HttpClient {
 
   private async exchange(request: Parameters<Transport>[0]): Promise<AttemptOutcome> {
     if (this.options.transport) return this.options.transport(request);
-    this.connection ??= makeConnection(this.options.timeoutMs, this.options.proxy);
-    return exchange(await this.connection, request.method, request.url, request.headers, request.body, request.timeoutMs, request.nowMs, this.now);
+    this.dispatcher ??= makeDispatcher(this.options.timeoutMs, this.options.proxy);
+    return exchange(await this.dispatcher, request.method, request.url, request.headers, request.body, request.timeoutMs, request.nowMs, this.now);
   }
 
   private failure(

@@ -1,8 +1,9 @@
 /**
  * Lines that say why nothing seems to happen: a request that has waited or retried for more than 5 s says
- * so every 5 s, from a timer, so a host that accepts connections but never answers is reported while the
- * request hangs, not after its timeout. URLs are shown without credentials.
+ * so every 5 s, from a timer on the client's clock, so a host that accepts connections but never answers is
+ * reported while the request hangs, not after its timeout. URLs are shown without credentials.
  */
+import { everyOn, type Clock } from '../clock.js';
 import type { Pacer } from './pacer.js';
 
 type HttpEventKind = 'waiting' | 'retrying' | 'rate-limited';
@@ -31,21 +32,22 @@ export class RequestWatch {
   private phase: Phase = { kind: 'queued' };
   private phaseSince: number;
   private attempt = 1;
-  private readonly timer: ReturnType<typeof setInterval>;
+  private readonly stopTimer: () => void;
+  private readonly now: () => number;
 
   constructor(
     private readonly emit: (event: HttpEvent) => void,
     private readonly method: string,
     private readonly url: string,
     private readonly pacer: Pacer,
-    private readonly now: () => number,
+    clock: Clock,
     private readonly deadline: number,
     /** Client-wide: many queued requests make one line, not one each. */
     private readonly mayReportQueued: () => boolean,
   ) {
-    this.phaseSince = now();
-    this.timer = setInterval(() => this.tick(), PROGRESS_INTERVAL_MS);
-    this.timer.unref?.();
+    this.now = () => clock.now();
+    this.phaseSince = this.now();
+    this.stopTimer = everyOn(clock, PROGRESS_INTERVAL_MS, () => this.tick());
   }
 
   enter(phase: Phase, attempt: number): void {
@@ -55,7 +57,7 @@ export class RequestWatch {
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.stopTimer();
   }
 
   private tick(): void {

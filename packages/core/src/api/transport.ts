@@ -89,9 +89,9 @@ function isFile(part: FormPart): part is FormFile {
 }
 
 /** How requests are sent: a `fetch`, and what to close when the client is done with it. */
-export interface Connection {
+export interface Dispatcher {
   fetch: (url: URL, init: RequestInit) => Promise<Response>;
-  /** Frees the proxy agent's sockets; nothing to free with Node's own fetch (its idle sockets do not hold the process). */
+  /** Closes the client's own connections, so that no idle socket outlives the upload. */
   close: () => Promise<void>;
 }
 
@@ -122,7 +122,7 @@ function builtinAgent(timeoutMs: number): BuiltinAgent | undefined {
   return new Agent({ headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect: { timeout: timeoutMs } });
 }
 
-export async function makeConnection(timeoutMs: number, proxy: ProxySettings | undefined): Promise<Connection> {
+export async function makeDispatcher(timeoutMs: number, proxy: ProxySettings | undefined): Promise<Dispatcher> {
   if (!proxyConfigured(proxy)) {
     const own = builtinAgent(timeoutMs);
     if (!own) return { fetch: (url, init) => fetch(url, init), close: async () => undefined };
@@ -130,11 +130,11 @@ export async function makeConnection(timeoutMs: number, proxy: ProxySettings | u
   }
   const timeouts = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect: { timeout: timeoutMs } };
   const { EnvHttpProxyAgent, fetch: undiciFetch } = await undici();
-  const dispatcher = new EnvHttpProxyAgent({ ...timeouts, ...(proxy ?? {}) });
+  const agent = new EnvHttpProxyAgent({ ...timeouts, ...(proxy ?? {}) });
   return {
     // undici's fetch takes its own RequestInit and Response types: the same shapes as the global ones.
-    fetch: (url, init) => undiciFetch(url, { ...(init as object), dispatcher } as Parameters<typeof undiciFetch>[1]) as unknown as Promise<Response>,
-    close: () => dispatcher.close(),
+    fetch: (url, init) => undiciFetch(url, { ...(init as object), dispatcher: agent } as Parameters<typeof undiciFetch>[1]) as unknown as Promise<Response>,
+    close: () => agent.close(),
   };
 }
 
@@ -155,7 +155,7 @@ export async function encodeBody(fields: FormPart[] | undefined, json: unknown):
 }
 
 export async function exchange(
-  connection: Connection,
+  dispatcher: Dispatcher,
   method: Method,
   url: URL,
   headers: Record<string, string>,
@@ -169,7 +169,7 @@ export async function exchange(
   try {
     const sent = body?.open ? await body.open() : body ? { stream: body.bytes, contentType: body.contentType } : undefined;
     const stream = body?.open && sent ? watchedStream(sent.stream as AsyncIterable<Uint8Array>, streaming) : sent?.stream;
-    const res = await connection.fetch(url, {
+    const res = await dispatcher.fetch(url, {
       method,
       headers: sent ? { ...headers, 'content-type': sent.contentType } : headers,
       // A streamed body is an async iterable, which undici's fetch sends as it reads it (`duplex: 'half'`).

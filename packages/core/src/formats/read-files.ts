@@ -18,7 +18,7 @@ import type { ReadingRules } from './format.js';
 import { SNIFF_CHARS, detect, expectedFormats, refuseUnrecognised } from './registry.js';
 import { stripBom } from './text.js';
 import { decodedPieces } from './decode.js';
-import { ALLURE_RESULT_FILE, holdsAllureResults, readAllureDirectory } from './allure/index.js';
+import { ALLURE_ATTACHMENT, ALLURE_RESULT_FILE, holdsAllureResults, readAllureDirectory } from './allure/index.js';
 
 export { decodeResultBytes } from './decode.js';
 
@@ -336,7 +336,13 @@ async function expandOne(pattern: string, cwd: string): Promise<string[]> {
   const search = literal?.isDirectory() ? `${escapePath(globPattern.replace(/\/+$/, ''))}/**/*.{xml,trx}` : globPattern;
   const ignore = pattern.includes('node_modules') ? [] : ['**/node_modules/**'];
   const files = await glob([search], { cwd, absolute, onlyFiles: true, expandDirectories: false, ignore });
-  if (literal?.isDirectory() && (await holdsAllureResults(path.resolve(cwd, pattern)))) files.unshift(pattern.replace(/[\\/]+$/, '') || pattern);
+  if (literal?.isDirectory() && (await holdsAllureResults(path.resolve(cwd, pattern)))) {
+    // An Allure directory's attachments sit beside its results (`<uuid>-attachment.xml`, a test's XML report):
+    // read as result files of their own they would be refused, or worse, counted twice.
+    const directory = path.resolve(cwd, pattern);
+    const own = files.filter((file) => path.dirname(path.resolve(cwd, file)) !== directory || !ALLURE_ATTACHMENT.test(path.basename(file)));
+    return [pattern.replace(/[\\/]+$/, '') || pattern, ...own];
+  }
   return files;
 }
 

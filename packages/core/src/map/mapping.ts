@@ -85,7 +85,7 @@ export interface FoundCases {
  * memory costs nothing more).
  */
 export class ResultMapper {
-  private lookup: Map<string, CaseInfo> | undefined;
+  private lookup: Map<string, CaseSlot> | undefined;
   /** Each case named so far, with how many failed, and other, results it keeps (counted, not searched). */
   private readonly mapped = new Map<CaseInfo, CaseState>();
   private readonly unknown = new Map<string, UnknownReference>();
@@ -139,8 +139,9 @@ export class ResultMapper {
     }
   }
 
-  private place(result: TestResult, references: string[], lookup: Map<string, CaseInfo>): FoundCases {
-    const found: FoundCases = { cases: [], unknown: [] };
+  private place(result: TestResult, references: string[], lookup: Map<string, CaseSlot>): FoundCases {
+    // Most results name known cases only: the list of unknown ones is made for the first.
+    const found: FoundCases = { cases: [], unknown: NO_UNKNOWN };
     // The cases this result was placed in, so that one naming a case twice counts once. (Not kept across results:
     // holding each case's last result would keep thousands of results alive long enough to reach the old heap.)
     // Most results name one case: the list is made only for a second.
@@ -148,12 +149,17 @@ export class ResultMapper {
     let placedIn: CaseState[] | undefined;
     for (const reference of references) {
       // References come in their normal form (caseReferences), the form the lookup is keyed by.
-      const testCase = lookup.get(reference);
-      if (testCase) {
-        let state = this.mapped.get(testCase);
+      const slot = lookup.get(reference);
+      if (slot) {
+        const testCase = slot.testCase;
+        let state = slot.state;
         if (state === undefined) {
-          state = { entry: { testCase, results: [] }, failed: 0, other: 0 };
-          this.mapped.set(testCase, state);
+          state = this.mapped.get(testCase);
+          if (state === undefined) {
+            state = { entry: { testCase, results: [] }, failed: 0, other: 0 };
+            this.mapped.set(testCase, state);
+          }
+          slot.state = state;
         }
         // A UUID and a human id in one result may name the same case: count the result once.
         if (state === first || placedIn?.includes(state) === true) continue;
@@ -169,6 +175,7 @@ export class ResultMapper {
         if (!entry && this.unknown.size >= LISTED_RESULTS_MAX) {
           // Beyond the cap a reference is counted, not listed: a file may name millions of ids the project lacks.
           this.unknownUnlisted++;
+          if (found.unknown === NO_UNKNOWN) found.unknown = [];
           found.unknown.push(reference);
           continue;
         }
@@ -176,6 +183,7 @@ export class ResultMapper {
         entry.total++;
         if (this.options.keepResults) entry.results.push(result);
         else if (entry.results.length < LISTED_RESULTS_MAX) entry.results.push(nameOnly(result));
+        if (found.unknown === NO_UNKNOWN) found.unknown = [];
         found.unknown.push(reference);
       }
     }
@@ -232,12 +240,25 @@ export function mapResults(results: Iterable<TestResult>, cases: CaseInfo[], pre
   return mapper.report();
 }
 
+/**
+ * A case as the lookup finds it, with its state once a result named it: one look-up per reference finds both
+ * (its UUID and its human id lead to the same slot).
+ */
+interface CaseSlot {
+  testCase: CaseInfo;
+  state?: CaseState;
+}
+
+/** No unknown reference: shared, frozen, replaced by a list of its own for a result that names one. */
+const NO_UNKNOWN = Object.freeze([]) as unknown as string[];
+
 /** By UUID and by human id; the first of duplicate cases (a repeated page) wins. */
-function indexCases(cases: CaseInfo[]): Map<string, CaseInfo> {
-  const lookup = new Map<string, CaseInfo>();
+function indexCases(cases: CaseInfo[]): Map<string, CaseSlot> {
+  const lookup = new Map<string, CaseSlot>();
   for (const testCase of cases) {
+    const slot: CaseSlot = { testCase };
     for (const key of [testCase.id.trim().toLowerCase(), normaliseHumanId(testCase.human_id)]) {
-      if (key !== '' && !lookup.has(key)) lookup.set(key, testCase);
+      if (key !== '' && !lookup.has(key)) lookup.set(key, slot);
     }
   }
   return lookup;

@@ -52,18 +52,53 @@ export function caseReferences(result: TestResult, prefix: string): string[] {
   const found = propertyReferences(result.properties);
   const patterns = idPatterns(prefix);
   if (patterns) {
-    // Most texts do not hold the prefix at all: one cheap test skips both patterns for them. (Every result is
-    // scanned, so this loops instead of spreading and filtering.)
-    const texts: string[] = [];
-    for (const text of result.suitePath) if (patterns.prefix.test(text)) texts.push(text);
-    if (patterns.prefix.test(result.name)) texts.push(result.name);
-    for (const tag of result.tags) if (patterns.prefix.test(tag)) texts.push(tag);
-    for (const text of texts) collect(text, patterns.hyphen, found, false);
+    // The suite path and the classname are shared by a suite's results: what they name is read once per suite.
+    const suite = suitePathReferences(result.suitePath, patterns);
+    for (const reference of suite.hyphen) addOnce(found, reference);
+    // Most texts do not hold the prefix at all: one cheap test skips both patterns for them.
+    const name = patterns.prefix.test(result.name);
+    if (name) collect(result.name, patterns.hyphen, found, false);
+    for (const tag of result.tags) if (patterns.prefix.test(tag)) collect(tag, patterns.hyphen, found, false);
+    for (const reference of suite.underscore) addOnce(found, reference);
+    if (name) collect(result.name, patterns.underscore, found, true);
+    for (const tag of result.tags) if (patterns.prefix.test(tag)) collect(tag, patterns.underscore, found, true);
     // A class cannot hold a hyphen, so only an underscore id is read from it (`tests.DEMO_16`).
-    if (result.classname !== undefined && patterns.prefix.test(result.classname)) texts.push(result.classname);
-    for (const text of texts) collect(text, patterns.underscore, found, true);
+    if (result.classname !== undefined) for (const reference of classnameReferences(result.classname, patterns)) addOnce(found, reference);
   }
   return found;
+}
+
+/** What a suite path names, by either pattern; the last one read is kept (a reader hands a suite's results over together). */
+let lastSuitePath: { path: string[]; patterns: IdPatterns; hyphen: string[]; underscore: string[] } | undefined;
+
+function suitePathReferences(path: readonly string[], patterns: IdPatterns): { hyphen: string[]; underscore: string[] } {
+  // Compared by its names, not by identity: a caller may change a list it passed before.
+  if (lastSuitePath !== undefined && lastSuitePath.patterns === patterns && sameTexts(lastSuitePath.path, path)) return lastSuitePath;
+  const hyphen: string[] = [];
+  const underscore: string[] = [];
+  for (const text of path) {
+    if (!patterns.prefix.test(text)) continue;
+    collect(text, patterns.hyphen, hyphen, false);
+    collect(text, patterns.underscore, underscore, true);
+  }
+  lastSuitePath = { path: [...path], patterns, hyphen, underscore };
+  return lastSuitePath;
+}
+
+function sameTexts(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+let lastClassname: { classname: string; patterns: IdPatterns; underscore: string[] } | undefined;
+
+function classnameReferences(classname: string, patterns: IdPatterns): string[] {
+  if (lastClassname?.classname === classname && lastClassname.patterns === patterns) return lastClassname.underscore;
+  const underscore: string[] = [];
+  if (patterns.prefix.test(classname)) collect(classname, patterns.underscore, underscore, true);
+  lastClassname = { classname, patterns, underscore };
+  return underscore;
 }
 
 /**
@@ -87,7 +122,7 @@ function propertyReferences(properties: readonly Property[]): string[] {
 function readPropertyReferences(properties: readonly Property[]): string[] {
   const found: string[] = [];
   for (const property of properties) {
-    if (property.name.trim().toLowerCase() !== REFERENCE_PROPERTY) continue;
+    if (!isReferenceProperty(property.name)) continue;
     for (const token of property.value.split(/[\s,;]+/)) {
       const bare = token.replace(WRAPPING, '');
       if (bare !== '') addOnce(found, normaliseReference(bare));
@@ -96,8 +131,17 @@ function readPropertyReferences(properties: readonly Property[]): string[] {
   return found;
 }
 
+/** `testsigma` in any case, white space around it allowed; most names are told apart by their length alone. */
+function isReferenceProperty(name: string): boolean {
+  if (name.length < REFERENCE_PROPERTY.length) return false;
+  const trimmed = name.length === REFERENCE_PROPERTY.length ? name : name.trim();
+  return trimmed.length === REFERENCE_PROPERTY.length && trimmed.toLowerCase() === REFERENCE_PROPERTY;
+}
+
 /** Every match of a (global) id pattern in `text`, normalised; `underscore`: `DEMO_3` is read as `DEMO-3`. */
 function collect(text: string, pattern: RegExp, found: string[], underscore: boolean): void {
+  // Either pattern needs its separator: a text without one is not searched.
+  if (!text.includes(underscore ? '_' : '-')) return;
   pattern.lastIndex = 0;
   for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
     const written = match[0];

@@ -6,7 +6,7 @@
 import type { HttpClient, HttpClientOptions } from '../api/http.js';
 import type { TestManagementApi, TestRun } from '../api/client.js';
 import { detectCi } from '../ci.js';
-import { ConfigError, UnsentResultsError, asToolError, exitCodeFor, type TestsigmaTmError } from '../errors.js';
+import { ApiError, ConfigError, UnsentResultsError, asToolError, exitCodeFor, type TestsigmaTmError } from '../errors.js';
 import { redact, redactingLogger, silentLogger, type Logger } from '../log.js';
 import { requireSettings, settingLabel, type Env, type Host, type Settings } from '../settings/index.js';
 import { closeRun, finalWord } from '../run/close.js';
@@ -15,12 +15,15 @@ import { systemClock, type Clock } from '../clock.js';
 import { openNamedRun, pickUser, resolveProject } from '../run/lifecycle.js';
 import { currentGeneration, findKeyRuns } from '../run/key.js';
 import { sendEntries } from '../run/send.js';
-import { markResumed, readSpool, writeSpool, type EntriesSpool } from '../spool/spool.js';
+import { SpoolProgress, markResumed, readSpool, writeSpool } from '../spool/spool.js';
 import { openService } from '../pipeline/service.js';
 import { uploadResults } from '../pipeline/upload.js';
+import { openRun } from '../pipeline/open-run.js';
+import { recordResults } from '../pipeline/record.js';
+import type { UploadContext, UploadPlan } from '../pipeline/stages.js';
+import { statusKey } from '../map/status.js';
 import type { OperationSettings } from './table.js';
 import { runUrl } from '../pipeline/outcome-summary.js';
-import { redactDeep } from '../redact.js';
 
 export interface CommandInput<S = Settings> {
   /** The settings; a command reads only those of its row in table.ts. */
@@ -113,9 +116,12 @@ export async function closeRunCommand(input: CommandInput<OperationSettings<'clo
 }
 
 /**
- * Send what an upload spooled: the entries into the same run (nothing that had landed is sent again), or the
- * results as a new upload (the service failed before a run was open). On success the file is renamed
- * `.sent` so that it cannot be sent twice; on another failure it is rewritten with what is still missing.
+ * Send what an upload spooled. Results (the service failed before a run was open) go as a new upload. Entries go
+ * where a re-run would: with a run key, into the key's open run, else into its next generation (a new run carrying
+ * the closed one's results over — the close job may have closed the run meanwhile), as the job's shard (its line
+ * in the run, counted toward the shard total, closing the run when it completes it); without one, into the same
+ * run. What landed is recorded in the file batch by batch and never sent again. On success the file is renamed
+ * `.sent` so that it cannot be sent twice; on another failure it says what is still missing.
  */
 export async function resumeCommand(
   input: Omit<CommandInput, 'settings'> & {
@@ -132,7 +138,8 @@ export async function resumeCommand(
     const e = asToolError(error);
     return { message: e.message, error: e, exitCode: exitCodeFor(e) };
   }
-  const settings: Settings = { ...spool.settings, token: input.token, ...(input.baseUrl && { baseUrl: input.baseUrl }) };
+  // What cannot be sent now is written back to this file (not a new one), so that the next resume sends only that.
+  const settings: Settings = { ...spool.settings, spool: input.file, token: input.token, ...(input.baseUrl && { baseUrl: input.baseUrl }) };
   if (spool.kind === 'results') {
     const outcome = await uploadResults({
       settings,
@@ -141,6 +148,7 @@ export async function resumeCommand(
       ...(input.log && { log: input.log }),
       ...(input.host && { host: input.host }),
       ...(input.http && { http: input.http }),
+      ...(input.clock && { clock: input.clock }),
     });
     if (!outcome.error) await markResumed(input.file);
     const s = outcome.summary;
@@ -151,17 +159,36 @@ export async function resumeCommand(
       exitCode: outcome.exitCode,
     };
   }
-  return withApi({ ...input, settings }, async (api, log) => resumeEntries(api, log, input.file, spool, settings));
+  const entries = spool;
+  return withApi({ ...input, settings }, async (api, log, projectId, clock) => {
+    const progress = new SpoolProgress(input.file, entries, (message) => log.warn(message));
+    const keyed = Boolean(entries.settings.runKey) && !entries.settings.runId;
+    return keyed
+      ? resumeKeyed({ api, log, clock, projectId, settings, progress, env: input.env ?? {}, host: input.host })
+      : resumeEntries(api, log, progress, settings);
+  });
 }
 
-async function resumeEntries(api: TestManagementApi, log: Logger, file: string, spool: EntriesSpool, settings: Settings): Promise<CommandOutcome> {
+/** Without a run key: into the run the upload wrote to (it must be open), what did not land there. */
+async function resumeEntries(api: TestManagementApi, log: Logger, progress: SpoolProgress, settings: Settings): Promise<CommandOutcome> {
+  const { spool, file } = progress;
   const run = await openNamedRun(api, spool.projectId, spool.run.id);
-  const sent = await sendEntries(api, spool.projectId, run.id, spool.entries, { maxEntries: settings.batchSize }, log);
+  await recordHeld(api, spool.projectId, run.id, progress);
+  const landed = progress.landedIn(run.id);
+  const toSend = spool.entries.filter((e) => !landed.has(e.test_case_id));
+  const sent = await sendEntries(
+    api,
+    spool.projectId,
+    run.id,
+    toSend,
+    { maxEntries: settings.batchSize, onAcknowledged: (batch) => progress.record(run.id, batch) },
+    log,
+  );
+  await progress.settled();
   const left = [...sent.unsent, ...sent.refused.map((r) => r.entry)];
   if (left.length > 0) {
     await writeSpool(file, {
-      ...spool,
-      entries: redactDeep(left, [settings.token]),
+      ...progress.spool,
       reason: redact(sent.error?.message ?? 'refused', [settings.token]),
       createdAt: new Date().toISOString(),
     });
@@ -181,4 +208,109 @@ async function resumeEntries(api: TestManagementApi, log: Logger, file: string, 
     run: described(settings, spool.projectId, run),
     exitCode: 0,
   };
+}
+
+/**
+ * With a run key: the job again, as a re-run of it would report — into the key's open run, else a new generation
+ * carrying the closed run's results over; its line in the run's description (its shard), the verdict across
+ * jobs, and the close when this completes the shard total (or the spooled settings close keyed runs).
+ */
+async function resumeKeyed(given: {
+  api: TestManagementApi;
+  log: Logger;
+  clock: Clock;
+  projectId: string;
+  settings: Settings;
+  progress: SpoolProgress;
+  env: Env;
+  host: Host | undefined;
+}): Promise<CommandOutcome> {
+  const { api, log, clock, projectId, settings, progress, host } = given;
+  const { spool, file } = progress;
+  // Everything was acknowledged before the run was closed (the upload failed after sending, in its close or a
+  // last read): nothing is left to send, and a new generation would only duplicate the run. (What the run holds is
+  // not enough: the close step writes each case's status from the job lines, not the job's result.)
+  const spooledRun = await api.getRun(projectId, spool.run.id).catch((error: unknown) => {
+    if (error instanceof ApiError && error.status === 404) return undefined;
+    throw error;
+  });
+  if (spooledRun && spooledRun.status.toUpperCase() === 'CLOSED') {
+    if (spool.entries.every((e) => progress.landedIn(spooledRun.id).has(e.test_case_id))) {
+      const done = await markResumed(file);
+      return {
+        message: `Resumed ${file}: test run ${spooledRun.human_id} (closed since) holds every one of its ${spool.entries.length} result(s); nothing was sent. The file is kept as ${done}.`,
+        run: described(settings, projectId, spooledRun),
+        exitCode: 0,
+      };
+    }
+  }
+  const statuses = await api.listRunStatuses();
+  const names = new Map(statuses.map((s) => [s.id, s.name]));
+  const userId = spool.entries[0]?.user_id ?? pickUser(await api.listUsers(), settings.userEmail, log, host).id;
+  const human = (id: string): string => spool.humanIds?.[id] ?? id;
+  const plan: UploadPlan = {
+    projectId,
+    report: {
+      mapped: spool.entries.map((e) => ({ testCase: { id: e.test_case_id, human_id: human(e.test_case_id), title: '' }, results: [] })),
+      unmapped: [],
+      unmappedTotal: 0,
+      unknown: [],
+    },
+    entries: spool.entries.map((entry) => ({ entry, statusName: names.get(entry.test_run_status_id) ?? 'Untested' })),
+    userId,
+    statuses,
+    untestedIds: new Set(statuses.filter((s) => statusKey(s.name) === 'untested').map((s) => s.id)),
+    files: new Map(),
+    total: spool.entries.length,
+  };
+  // The CI of the resuming job names the run (a new generation's title); the shard is the spooled job's.
+  const ci = detectCi(given.env);
+  const ctx: UploadContext = {
+    input: { settings, results: [], env: given.env },
+    settings,
+    host,
+    api,
+    ci: ci && { ...ci, shard: undefined },
+    runKey: settings.runKey,
+    log,
+    clock,
+    now: () => new Date(clock.now()),
+    workspace: process.cwd(),
+    spoolProgress: progress,
+  };
+  const opened = await openRun(ctx, plan);
+  if (opened.run.id === spool.run.id) await recordHeld(api, projectId, opened.run.id, progress);
+  const recorded = await recordResults(ctx, plan, opened);
+  await progress.settled();
+  const run = described(settings, projectId, opened.run);
+  const kept = recorded.kept?.length
+    ? ` ${recorded.kept.length} case(s) hold another job's worse result, kept: ${recorded.kept.map((k) => `${k.case} (${k.status})`).join(', ')}.`
+    : '';
+  if (recorded.error) {
+    const where = recorded.spoolFile ? ` What is still missing is kept in ${recorded.spoolFile}.` : '';
+    return { message: `${recorded.error.message}${where}`, error: recorded.error, exitCode: exitCodeFor(recorded.error), run };
+  }
+  const done = await markResumed(file);
+  const moved =
+    opened.run.id !== spool.run.id ? ` (the upload had written to ${spool.run.human_id}${opened.previous ? `, closed since: this run continues it` : ''})` : '';
+  return {
+    message: `Resumed ${file}: recorded ${recorded.sent.acknowledged.length} result(s) in test run ${opened.run.human_id}${moved}${recorded.closed ? ', closed' : ''}.${kept} The file is kept as ${done}.`,
+    run,
+    exitCode: 0,
+  };
+}
+
+/**
+ * A batch can land without its answer (a lost answer, a write applied after the client's timeout): then it is
+ * not in the spool's landed list, and sending it again would write it twice. Before sending into the run the
+ * upload wrote to, the run is read once, and every entry whose case already holds the entry's status counts as
+ * landed.
+ */
+async function recordHeld(api: TestManagementApi, projectId: string, runId: string, progress: SpoolProgress): Promise<void> {
+  const landed = progress.landedIn(runId);
+  const pending = progress.spool.entries.filter((e) => !landed.has(e.test_case_id));
+  if (pending.length === 0) return;
+  const held = new Map((await api.listRunCases(projectId, runId)).map((c) => [c.test_case.id, c.status_id]));
+  const found = pending.filter((e) => held.get(e.test_case_id) === e.test_run_status_id);
+  if (found.length > 0) await progress.record(runId, found);
 }

@@ -69,7 +69,7 @@ export const OPERATIONS = {
   resume: {
     command: 'resume',
     summary:
-      'Send the results an upload wrote to its spool file (after an outage, the deadline or a base URL to fix) into the same run, and close it if the upload would have. TESTSIGMA_BASE_URL, when set, replaces the spooled base URL.',
+      "Send the results an upload wrote to its spool file (after an outage, the deadline or a base URL to fix) where a re-run of the job would: with a run key, the key's open run, else its next run (carrying results over), counting as the job's shard; without one, the same run, closed if the upload would have. What landed is never sent again. TESTSIGMA_BASE_URL, when set, replaces the spooled base URL.",
     // Every other setting comes from the spool file, as the upload that wrote it had them.
     reads: ['token'],
     requires: ['token'],

@@ -31,7 +31,8 @@ export async function offlineDryRun(input: UploadInput, workspace: string): Prom
   const started = Date.now();
   const tally = new ResultTally({ lines: true, workspace });
   const prefix = input.settings.prefix ?? '';
-  const files = await readAll(input, (result) => tally.add(result, undefined, (r) => offlineLine(r, prefix)));
+  // The files' warnings (an empty file beside others, a repeated test) are a dry run's to show as much as an upload's.
+  const files = await readAll(input, (result) => tally.add(result, undefined, (r) => offlineLine(r, prefix)), input.log);
   const base = {
     ...emptySummary(true),
     files: summariseFiles(files),

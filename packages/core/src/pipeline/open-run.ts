@@ -3,7 +3,7 @@
  * jobs, carrying an earlier attempt's results over), or new — made to hold the planned cases.
  */
 import type { CiContext } from '../ci.js';
-import { carryOver, previousCases } from '../run/carry-over.js';
+import { carryOver, previousCases, withPreviousLines } from '../run/carry-over.js';
 import { createRun, openNamedRun, resolveTestPlan } from '../run/lifecycle.js';
 import { findOrCreateKeyedRun, titleWithKey } from '../run/key.js';
 import { runTitle } from './run-title.js';
@@ -40,9 +40,10 @@ export async function openRun(ctx: UploadContext, plan: UploadPlan): Promise<Ope
         key: runKey,
         create: async (previous, findExisting) => {
           carried = previous ? await previousCases(api, projectId, previous) : [];
-          const description =
-            runDescription(ctx.ci, plan.total, plan.fileCount) +
-            (previous ? `\nContinues test run ${previous.human_id} (closed), whose results were carried over.` : '');
+          const fresh = runDescription(ctx.ci, plan.total, plan.fileCount);
+          const description = previous
+            ? await withPreviousLines(api, projectId, previous, `${fresh}\nContinues test run ${previous.human_id} (closed), whose results were carried over.`)
+            : fresh;
           const selection = [...new Set([...caseIds, ...carried.map((c) => c.test_case.id)])];
           return api.createRun(
             {

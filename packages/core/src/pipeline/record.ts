@@ -43,7 +43,11 @@ export async function recordResults(ctx: UploadContext, plan: UploadPlan, opened
   const others = keyed ? worstOfOthers((await writeJobLine(session, ownLine)).lines, ownLine.job) : new Map<string, string>();
   const kept: Recorded['kept'] = [];
   const toSend: PlannedEntry[] = [];
+  // `resume`: what already landed in this run (an earlier attempt's batches) is not sent again.
+  const landed = ctx.spoolProgress?.landedIn(run.id) ?? new Set<string>();
+  const alreadyLanded = opened.entries.filter((p) => landed.has(p.entry.test_case_id)).map((p) => p.entry);
   for (const planned of opened.entries) {
+    if (landed.has(planned.entry.test_case_id)) continue;
     const theirs = others.get(human(planned.entry.test_case_id));
     if (theirs !== undefined && statusSeverity(theirs) > statusSeverity(planned.statusName))
       kept.push({ case: human(planned.entry.test_case_id), status: theirs });
@@ -56,9 +60,22 @@ export async function recordResults(ctx: UploadContext, plan: UploadPlan, opened
     plan.projectId,
     run.id,
     toSend.map((p) => p.entry),
-    { maxEntries: settings.batchSize, files, nameOf: (id) => human(id), now: () => session.clock.now() },
+    {
+      maxEntries: settings.batchSize,
+      files,
+      nameOf: (id) => human(id),
+      now: () => session.clock.now(),
+      onAcknowledged: (batch: readonly ResultEntry[]) => {
+        const landed = ctx.landed?.get(run.id) ?? new Set<string>();
+        for (const e of batch) landed.add(e.test_case_id);
+        ctx.landed?.set(run.id, landed);
+        return ctx.spoolProgress?.record(run.id, batch);
+      },
+    },
     log,
   );
+  // Landed earlier, they are this job's results in the run like the rest: kept, verified, counted.
+  sent.acknowledged.push(...alreadyLanded);
   if (sent.error) {
     const spoolFile = await spoolEntries(ctx, plan, opened, sent.unsent, sent.error);
     return { sent, closed: false, spoolFile, error: sent.error, kept };

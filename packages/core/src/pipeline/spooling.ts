@@ -19,28 +19,37 @@ export async function spoolEntries(
   ctx: UploadContext,
   plan: UploadPlan,
   opened: OpenedRun,
-  entries: ResultEntry[],
+  unsent: ResultEntry[],
   reason: TestsigmaTmError,
 ): Promise<string | undefined> {
   const willClose = ctx.settings.closeRun && opened.created && !ctx.runKey;
+  // Every entry of the job, and what landed: a resume into this run sends the rest; one into a new generation of
+  // the key (the close job closed this run) sends them all, and the job's line lists every case it reports.
+  const notLanded = new Map(unsent.map((e) => [e.test_case_id, e]));
+  const entries = opened.entries.map((p) => notLanded.get(p.entry.test_case_id) ?? p.entry);
+  const humanIds = Object.fromEntries(plan.report.mapped.map((m) => [m.testCase.id, m.testCase.human_id ?? m.testCase.id]));
+  const shard = { shardIndex: ctx.settings.shardIndex ?? ctx.ci?.shard?.index, shardTotal: ctx.settings.shardTotal ?? ctx.ci?.shard?.total };
   const spool: Spool = {
     tool: 'testsigma-tm',
     version: 1,
     kind: 'entries',
     createdAt: ctx.now().toISOString(),
     reason: redact(reason.message, [ctx.settings.token]),
-    settings: redactDeep(withoutToken({ ...ctx.settings, runKey: ctx.runKey }), [ctx.settings.token]),
+    // The shard as the CI told it: a resume in another job counts as this shard.
+    settings: redactDeep(withoutToken({ ...ctx.settings, runKey: ctx.runKey, ...shard }), [ctx.settings.token]),
     projectId: plan.projectId,
     run: { id: opened.run.id, human_id: opened.run.human_id },
     close: willClose,
     // Descriptions are made of redacted results; redacted once more with the rest, as written.
     entries: redactDeep(entries, [ctx.settings.token]),
+    landed: { runId: opened.run.id, caseIds: entries.filter((e) => !notLanded.has(e.test_case_id)).map((e) => e.test_case_id) },
+    humanIds,
   };
   const file = spoolPath({ ...ctx.settings, runKey: ctx.runKey }, ctx.input.env ?? {}, ctx.now());
   return reportSpool(
     file,
     ctx.log,
-    () => entries.length,
+    () => unsent.length,
     () => writeSpool(file, spool),
   );
 }

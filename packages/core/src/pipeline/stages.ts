@@ -17,6 +17,7 @@ import type { SendOutcome } from '../run/send.js';
 import type { CaseFiles } from '../attachments/index.js';
 import type { ResultTally } from '../report/tally.js';
 import type { UploadSummary } from '../report/summary.js';
+import type { SpoolProgress } from '../spool/spool.js';
 
 export interface UploadInput {
   settings: Settings;
@@ -72,6 +73,10 @@ export interface UploadContext {
   now: () => Date;
   /** Where file locations are made relative to (GITHUB_WORKSPACE, else the working directory). */
   workspace: string;
+  /** `resume`: the spool being sent; what landed in the run is skipped, and each acknowledged batch is recorded in it. */
+  spoolProgress?: SpoolProgress;
+  /** Cases whose results the service acknowledged, by run id: a failure after the sending spools only the rest. */
+  landed?: Map<string, Set<string>>;
 }
 
 /** What the service knows that mapping needs, read before the results are. */
@@ -110,7 +115,8 @@ export interface UploadPlan {
   sync?: CaseSync;
   /** Results read, and the files they came from: for the run's description. */
   total: number;
-  fileCount: number;
+  /** Result files read (none when `resume` sends spooled entries). */
+  fileCount?: number;
 }
 
 export interface OpenedRun {

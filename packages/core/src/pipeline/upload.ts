@@ -33,7 +33,7 @@ import type { UploadContext, UploadInput, UploadOutcome, Lookups, ReadInput, Pla
 import { openRun } from './open-run.js';
 import { openService } from './service.js';
 import { recordResults } from './record.js';
-import { spoolResults, tallyInput } from './spooling.js';
+import { spoolEntries, spoolResults, tallyInput } from './spooling.js';
 import { buildSummary } from './outcome-summary.js';
 
 export async function uploadResults(given: UploadInput): Promise<UploadOutcome> {
@@ -50,12 +50,13 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
   const progress: Progress = {};
   let http: HttpClient | undefined;
   let error: TestsigmaTmError | undefined;
+  let ctx: UploadContext | undefined;
   try {
     const { token, projectId } = requireSettings(settings, ['token', 'projectId'], input.host);
     const service = openService(settings, token, input.host, log, { ...input.http, clock });
     http = service.http;
     const ci = detectCi(input.env ?? {});
-    const ctx: UploadContext = {
+    ctx = {
       input,
       settings,
       host: input.host,
@@ -65,6 +66,7 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
       log,
       clock,
       now: input.now ?? (() => new Date(clock.now())),
+      landed: new Map(),
       workspace,
     };
 
@@ -102,6 +104,12 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
       const spooled = await spoolResults(input, workspace, error, log);
       progress.spoolFile = spooled.file;
       progress.read ??= spooled.read;
+    } else if (ctx && progress.plan && progress.opened && !progress.recorded && serviceFailed(error) && !input.openOnly) {
+      // The run was open, and the service failed outside the sending (a read of the run, a job line, the close):
+      // what was not acknowledged is spooled; a resume into the same run also skips what the run already holds.
+      const landed = ctx.landed?.get(progress.opened.run.id) ?? new Set<string>();
+      const unsent = progress.opened.entries.map((p) => p.entry).filter((e) => !landed.has(e.test_case_id));
+      progress.spoolFile = await spoolEntries(ctx, progress.plan, progress.opened, unsent, error);
     } else if (!progress.read) {
       // Stopped before the input was read (a refused token, an unknown project): the summary still tells the tests.
       progress.read = await tallyInput(input, workspace, log);

@@ -51,25 +51,22 @@ export function locate(result: TestResult, workspace: string, exists: (file: str
   const given = result.file !== undefined ? inWorkspace(result.file, workspace) : undefined;
   const own = given !== undefined && exists(given) ? given : undefined;
   if (own !== undefined && result.line !== undefined) return { file: own, line: result.line };
-  const frames = stackFrames(result, workspace).filter((f) => exists(f.file));
-  if (own !== undefined) {
-    const inOwnFile = frames.find((f) => f.file === own);
-    return inOwnFile ?? { file: own };
-  }
-  return frames[0];
+  // The first frame that fits is the answer: the rest of a stack is not read (the tally locates 10,000 failures).
+  const frame = firstFrame(result, workspace, (f) => exists(f.file) && (own === undefined || f.file === own));
+  return frame ?? (own !== undefined ? { file: own } : undefined);
 }
 
-/** Frames of the stack, then of the message, that lie inside the workspace and outside dependencies. */
-function stackFrames(result: TestResult, workspace: string): Required<SourceLocation>[] {
+/** The first frame of the stack, then of the message, inside the workspace and outside dependencies, that `fits`. */
+function firstFrame(result: TestResult, workspace: string, fits: (frame: Required<SourceLocation>) => boolean): Required<SourceLocation> | undefined {
   const text = stripAnsi(`${result.stack ?? ''}\n${result.message ?? ''}`);
-  const frames: Required<SourceLocation>[] = [];
   for (const match of text.matchAll(FRAME)) {
     const file = inWorkspace((match[1] ?? '').replace(/^file:\/\//, ''), workspace);
     const line = Number(match[2]);
     if (file === undefined || !(line > 0) || /(^|\/)node_modules\//.test(file) || file.startsWith('node:')) continue;
-    frames.push({ file, line });
+    const frame = { file, line };
+    if (fits(frame)) return frame;
   }
-  return frames;
+  return undefined;
 }
 
 /** A path relative to the workspace with `/` separators; undefined when it points outside it. */

@@ -8,6 +8,7 @@
 import type { ResultEntry, RunCase, TestManagementApi, TestRun } from '../api/client.js';
 import type { Logger } from '../log.js';
 import { sendEntries } from './send.js';
+import { readJobLines, withJobLines } from './verdict.js';
 
 export interface CarryOver {
   previous: TestRun;
@@ -23,6 +24,22 @@ export interface CarryOver {
 /** The previous run's cases, read before the new run is created, so the new run can select them too. */
 export async function previousCases(api: TestManagementApi, projectId: string, previous: TestRun): Promise<RunCase[]> {
   return api.listRunCases(projectId, previous.id);
+}
+
+/** A job marker that names a shard (`2/4`, `2`), the same in every attempt of the pipeline. */
+const SHARD_MARKER = /^\d+(?:\/\d+)?$/;
+
+/**
+ * The new run's description with the previous run's shard lines carried over. A re-run of failed jobs runs only
+ * some shards: the shards that are not re-run already reported (their lines say `done`), so the close step (and
+ * the last upload under `--shard-total`) counts them in the new run too, and the verdict keeps their results;
+ * a re-run shard replaces its own line. Only lines of a shard index (`2/4`, `2`) are carried: the line of an
+ * upload without one bears an id of that upload alone, which its re-run cannot replace — carried, it would
+ * bring back the failure the re-run fixed.
+ */
+export async function withPreviousLines(api: TestManagementApi, projectId: string, previous: TestRun, description: string): Promise<string> {
+  const lines = readJobLines((await api.getRun(projectId, previous.id)).description).filter((line) => SHARD_MARKER.test(line.job));
+  return lines.length === 0 ? description : withJobLines(description, lines);
 }
 
 /**

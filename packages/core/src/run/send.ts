@@ -45,6 +45,8 @@ export interface SendOptions {
   nameOf?: (caseId: string) => string;
   /** Request size the batches are planned within (attachments counted); the default is the plan's. */
   maxBytes?: number;
+  /** Called (and awaited) with each batch the service acknowledged, as it is: `resume` records progress with it. */
+  onAcknowledged?: (batch: readonly ResultEntry[]) => Promise<void> | void;
 }
 
 /** A file part's headers (name, file name, content type, boundary) besides its bytes. */
@@ -70,6 +72,8 @@ export async function sendEntries(
   const outcome: SendOutcome = { acknowledged: [], refused: [], unsent: [], requests: 0, attachments: { sent: 0, sentBytes: 0, withdrawn: [] } };
   const progress = progressReporter(entries.length, log, options.now ?? Date.now);
   let splits = 0;
+  /** Acknowledged by an answer that does not list them: checked against the run at the end. */
+  const unconfirmed: ResultEntry[] = [];
 
   // What is not sent now is spooled as entries only (`resume` sends no files): the files are named instead.
   const withoutFiles = (entry: ResultEntry): ResultEntry => {
@@ -89,13 +93,15 @@ export async function sendEntries(
       try {
         outcome.requests++;
         const files = batch.map(filesOf);
-        await api.putResults(
+        const confirmed = await api.putResults(
           projectId,
           runId,
           batch,
           files.map((ofEntry) => ofEntry.map(asResultFile)),
         );
         outcome.acknowledged.push(...batch);
+        if (confirmed) await options.onAcknowledged?.(batch);
+        else unconfirmed.push(...batch);
         for (const ofEntry of files) {
           outcome.attachments.sent += ofEntry.length;
           outcome.attachments.sentBytes += ofEntry.reduce((sum, f) => sum + f.size, 0);
@@ -140,7 +146,49 @@ export async function sendEntries(
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, queue.length)) }, worker));
+  if (unconfirmed.length > 0) await checkUnconfirmed(api, projectId, runId, unconfirmed, outcome, options, log);
   return outcome;
+}
+
+/**
+ * Batches answered 2xx with an empty or unexpected body may not have landed (a proxy answering for the service):
+ * the run is read once, and an entry whose case does not hold its status is not acknowledged but unsent, with an
+ * error saying so — the caller spools it and leaves the run open rather than report it recorded (`--no-verify`
+ * or not). Unsent, not sent again: the next write of the case would meet the same answer.
+ */
+async function checkUnconfirmed(
+  api: TestManagementApi,
+  projectId: string,
+  runId: string,
+  unconfirmed: readonly ResultEntry[],
+  outcome: SendOutcome,
+  options: SendOptions,
+  log: Logger,
+): Promise<void> {
+  let held: Map<string, string | undefined>;
+  try {
+    held = new Map((await api.listRunCases(projectId, runId)).map((c) => [c.test_case.id.toLowerCase(), c.status_id]));
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    // The run cannot be read now: none of them is known to have landed.
+    held = new Map();
+    outcome.error ??= error;
+  }
+  const missing = new Set(unconfirmed.filter((e) => held.get(e.test_case_id.toLowerCase()) !== e.test_run_status_id).map((e) => e.test_case_id));
+  const landed = unconfirmed.filter((e) => !missing.has(e.test_case_id));
+  if (landed.length > 0) await options.onAcknowledged?.(landed);
+  if (missing.size === 0) {
+    log.debug(`${unconfirmed.length} result(s) were answered without the cases they recorded; the run holds every one of them.`);
+    return;
+  }
+  const lost = outcome.acknowledged.filter((e) => missing.has(e.test_case_id));
+  outcome.acknowledged = outcome.acknowledged.filter((e) => !missing.has(e.test_case_id));
+  outcome.unsent.push(...lost);
+  outcome.error ??= new ApiError(
+    'API_UNEXPECTED_BODY',
+    { method: 'PUT', path: `/projects/${projectId}/test_runs/${runId}/test_cases` },
+    `The service answered ${lost.length} result(s) with success but an empty or unexpected body, and the run does not hold them: a proxy or gateway may answer for the service without passing the write on. They were not recorded; check the base URL and any proxy between here and the service.`,
+  );
 }
 
 function asResultFile(file: PlannedFile): ResultFile {

@@ -310,7 +310,7 @@ export const SETTINGS = {
     input: 'repeats-are-retries',
     parse: bool,
     default: false,
-    doc: 'JUnit: a testcase repeated with the same classname and name after a failed run is a rerun (gotestsum --rerun-fails, jest-junit with retries), so a later pass makes it flaky; off, each repeat is a result of its own and the worst decides.',
+    doc: 'JUnit and go test -json: a test repeated (same classname and name, same package and name) after a failed run is a rerun (gotestsum --rerun-fails, jest-junit with retries), so a later pass makes it flaky; off, each repeat is a result of its own and the worst decides.',
   }),
   failOnEmpty: row({
     env: 'TESTSIGMA_FAIL_ON_EMPTY',

@@ -1,10 +1,12 @@
 /**
  * spool/: the spool file, what an upload could not send, for `resume`; may import api, settings.
  *
- * The spool: what an upload could not send, written to a file so that `testsigma-tm resume FILE` sends exactly
- * that later, into the same run, nothing twice. Versioned JSON; never the token (resume reads it from the
+ * The spool: what an upload could not send, written to a file so that `testsigma-tm resume FILE` sends it
+ * later, where a re-run would, nothing twice. Versioned JSON; never the token (resume reads it from the
  * environment like any upload). Two kinds:
- * - `entries`: the run was open; these result entries were not acknowledged (the rest landed);
+ * - `entries`: the run was open; every result entry of the job, and which of them landed in which run. The
+ *   landed list grows as batches are acknowledged (SpoolProgress): a resume that stops half way (a cancelled
+ *   job, another outage) leaves a file from which the next resume sends only what did not land;
  * - `results`: the service failed before a run was open; these test results are uploaded from scratch.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
@@ -33,10 +35,19 @@ interface SpoolBase {
 export interface EntriesSpool extends SpoolBase {
   kind: 'entries';
   projectId: string;
+  /** The run the upload wrote to. With a run key, resume goes where a re-run would (the key's open run, else a new generation). */
   run: { id: string; human_id: string };
-  /** Close the run once these have landed (the original upload would have). */
+  /** Close the run once these have landed (the original upload would have); without a run key only. */
   close: boolean;
+  /** The job's result entries: those not in `landed` are sent (spools written before `landed` existed hold only those). */
   entries: ResultEntry[];
+  /**
+   * Cases of `entries` the job is done with in run `runId`: acknowledged (or refused and named, or kept because
+   * another job reported them worse). Another run (a new generation of the key) takes every entry again.
+   */
+  landed?: { runId: string; caseIds: string[] };
+  /** Test case id → human id (`DEMO-12`), for the job's line in a keyed run and for messages. */
+  humanIds?: Record<string, string>;
 }
 
 interface ResultsSpool extends SpoolBase {
@@ -127,6 +138,50 @@ export async function readSpool(file: string): Promise<Spool> {
     );
   }
   return spool as Spool;
+}
+
+/**
+ * What landed of an entries spool while it is being sent, recorded in the file batch by batch (the file is rewritten
+ * whole, one write at a time): what the service acknowledged is never sent again by a later resume, even when this
+ * one never gets to finish. Best effort: a file that cannot be rewritten is said once and the sending goes on.
+ */
+export class SpoolProgress {
+  private writing: Promise<void> = Promise.resolve();
+  private warned = false;
+
+  constructor(
+    readonly file: string,
+    private current: EntriesSpool,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  get spool(): EntriesSpool {
+    return this.current;
+  }
+
+  /** Cases that landed in this run: not sent again. */
+  landedIn(runId: string): ReadonlySet<string> {
+    return new Set(this.current.landed?.runId === runId ? this.current.landed.caseIds : []);
+  }
+
+  /** A batch the service acknowledged in `runId` (a run other than the recorded one starts the list again). */
+  record(runId: string, entries: readonly ResultEntry[]): Promise<void> {
+    const before = this.current.landed?.runId === runId ? this.current.landed.caseIds : [];
+    this.current = { ...this.current, landed: { runId, caseIds: [...new Set([...before, ...entries.map((e) => e.test_case_id)])] } };
+    const snapshot = this.current;
+    this.writing = this.writing.then(() =>
+      writeSpool(this.file, snapshot).catch((error: unknown) => {
+        if (!this.warned) this.warn(`Could not record progress in ${this.file}: ${(error as Error).message}. A later resume may send some results again.`);
+        this.warned = true;
+      }),
+    );
+    return this.writing;
+  }
+
+  /** Every write of progress finished. */
+  settled(): Promise<void> {
+    return this.writing;
+  }
 }
 
 /** After a successful resume the file is kept, renamed, so that a second resume cannot send it again. */

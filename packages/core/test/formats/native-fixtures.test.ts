@@ -43,8 +43,8 @@ function playwrightExpectation(json: Json): Counts {
 }
 
 describe('native fixtures', () => {
-  it('has the 25 files the README promises', () => {
-    expect(rows).toHaveLength(25);
+  it('has the 27 files the README promises', () => {
+    expect(rows).toHaveLength(27);
   });
 
   describe.each(rows.filter((row) => row.producer.startsWith('Jest') || row.producer.startsWith('Playwright')))('$file', (row) => {

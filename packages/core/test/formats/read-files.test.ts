@@ -202,8 +202,9 @@ describe('readResultFiles', () => {
 
   it('reads the real fixtures by glob: every file has an outcome, bad files an error naming them', async () => {
     const outcomes = await readResultFiles(['junit/**/*.xml', 'native/**/*.json', 'hostile/*.xml'], { cwd: FIXTURES_DIR });
-    // native: 15 from public repositories' Jest and Playwright, 8 from dorny/test-reporter, 2 from gotestsum, 6 written here.
-    expect(outcomes).toHaveLength(120 + 15 + 8 + 2 + 6 + 3);
+    // native: 15 from public repositories' Jest and Playwright, 8 from dorny/test-reporter, 3 from gotestsum, 1 from
+    // jest-stare, 6 written here.
+    expect(outcomes).toHaveLength(120 + 15 + 8 + 3 + 1 + 6 + 3);
     const failed = outcomes.filter((o) => o.error !== undefined);
     // 15 broken or other formats, 3 of which (TRX, NUnit 3, xUnit.net) are now read; 3 hostile.
     expect(failed).toHaveLength(12 + 3);

@@ -137,5 +137,6 @@ export class Scheduler {
 }
 
 function fileSystemBusy(): boolean {
-  return process.getActiveResourcesInfo().some((resource) => resource.startsWith('FSReq'));
+  // A file handle being closed shows as CloseReq (fs/promises readFile, writeFile): still file system work.
+  return process.getActiveResourcesInfo().some((resource) => resource.startsWith('FSReq') || resource === 'CloseReq');
 }

@@ -50,9 +50,17 @@ export interface AllureFixtureFailure {
   stack?: string;
 }
 
+/** What groups a result with its retries and orders it, without converting it: uuid, history key, stop time. */
+export function allureIdentity(json: Json, source: string): Pick<AllureRun, 'uuid' | 'key' | 'stop'> {
+  const uuid = str(json.uuid) ?? source;
+  const start = typeof json.start === 'number' ? json.start : undefined;
+  const stop = typeof json.stop === 'number' ? json.stop : undefined;
+  return { uuid, key: str(json.historyId) ?? str(json.testCaseId) ?? str(json.fullName) ?? uuid, stop: stop ?? start ?? 0 };
+}
+
 /** One `*-result.json` → its run; `source` is the result file's path as it will be shown. */
 export function allureRun(json: Json, source: string): AllureRun {
-  const uuid = str(json.uuid) ?? source;
+  const { uuid, key, stop: order } = allureIdentity(json, source);
   const labels = objects(json.labels).map((l) => ({ name: str(l.name) ?? '', value: str(l.value) ?? '' }));
   const label = (name: string): string[] => labels.filter((l) => l.name === name && l.value.trim() !== '').map((l) => l.value.trim());
   const rawStatus = str(json.status) ?? 'unknown';
@@ -84,8 +92,8 @@ export function allureRun(json: Json, source: string): AllureRun {
   };
   return {
     uuid,
-    key: str(json.historyId) ?? str(json.testCaseId) ?? str(json.fullName) ?? uuid,
-    stop: stop ?? start ?? 0,
+    key,
+    stop: order,
     result: {
       source,
       suitePath,

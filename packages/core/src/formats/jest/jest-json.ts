@@ -26,18 +26,26 @@ export function parseJestJson(json: unknown, source: string): TestResult[] {
       `${source} is not Jest --json output: expected an object with a "testResults" array. ` + 'Run Jest with --json --outputFile=<file> and pass that file.',
     );
   }
-  const results: TestResult[] = [];
-  suites.forEach((suite, index) => {
-    if (!isObject(suite)) throw notAnObject(source, `testResults[${index}]`);
-    results.push(...jestFileResults(toFileResult(suite), { source }));
-  });
-  return results;
+  return suites.flatMap((suite, index) => jestSuiteResults(suite, index, source));
+}
+
+/** One `testResults[index]` entry → its tests' results. */
+export function jestSuiteResults(suite: unknown, index: number, source: string): TestResult[] {
+  if (!isObject(suite)) throw notAnObject(source, `testResults[${index}]`);
+  return jestFileResults(toFileResult(suite), { source });
+}
+
+/** Does a `testResults[]` entry hold tests in either serialisation? */
+export function isJestSuite(suite: unknown): boolean {
+  return isObject(suite) && (Array.isArray(suite.assertionResults) || Array.isArray(suite.testResults));
 }
 
 /** One `testResults[]` entry in the shape of Jest's live TestResult. */
 function toFileResult(suite: Json): JestTestFileResult {
   const execError = isObject(suite.testExecError) ? suite.testExecError : undefined;
-  const failureMessage = str(suite.message) ?? str(suite.failureMessage);
+  // Files converted through other tools carry every value as a string, null included (`"failureMessage": "null"`,
+  // jest-stare's own test data): that is no failure text.
+  const failureMessage = [str(suite.message), str(suite.failureMessage)].find((m) => m !== undefined && m !== 'null');
   // Only a failed file has a failure of its own; `message` of a passed one is empty or not the file's. The
   // aggregated shape has no file status: there a failure text or an execution error is the file's failure.
   const failed = suite.status === 'failed' || (suite.status === undefined && (execError !== undefined || (failureMessage ?? '') !== ''));

@@ -2,7 +2,7 @@
  * What the JUnit reader keeps while elements are open: one frame per open element, saying what its content
  * becomes, and the results that wait for the end of their suite.
  */
-import type { Property, TestResult } from '../../model.js';
+import type { Property, TestResult, TestStatus } from '../../model.js';
 import { clip, nonEmpty } from '../text.js';
 import { CappedText } from './capped-text.js';
 import { detached } from './xml-entities.js';
@@ -16,6 +16,13 @@ export interface Waiting {
   suite: SuiteFrame | undefined;
 }
 
+/** What a suite keeps of a testcase it read, for a repeat of it: the result only while it waits. */
+export interface Named {
+  classname: string | undefined;
+  status: TestStatus;
+  waiting: Waiting | undefined;
+}
+
 export interface SuiteFrame {
   kind: 'suite';
   /** The suite's name; undefined for a `<testsuites>` level. */
@@ -27,8 +34,8 @@ export interface SuiteFrame {
   /** `<error>`/`<failure>` directly in the suite: a setup or teardown that failed outside any testcase. */
   errors: ResultElement[];
   waiting: Waiting[];
-  /** name → the last result of that name (whatever its classname), for repeats. */
-  byName: Map<string, Waiting[]>;
+  /** name → the last testcase of that name per classname (a list only when there are several), for repeats. */
+  byName: Map<string, Named | Named[]>;
 }
 
 export type Frame =

@@ -4,7 +4,18 @@ import { InputError } from '../../errors.js';
 import type { TestResult } from '../../model.js';
 import { MAX_MESSAGE_CHARS, stripBom } from '../text.js';
 import { CappedText } from './capped-text.js';
-import { IGNORED, closeProperty, resultFrame, suiteErrorResult, suiteFrame, textFrame, type Frame, type SuiteFrame, type Waiting } from './frames.js';
+import {
+  IGNORED,
+  closeProperty,
+  resultFrame,
+  suiteErrorResult,
+  suiteFrame,
+  textFrame,
+  type Frame,
+  type Named,
+  type SuiteFrame,
+  type Waiting,
+} from './frames.js';
 import {
   EARLIER_RUNS,
   LATER_RUNS,
@@ -192,10 +203,10 @@ export class JUnitReader implements XmlHandler {
         return IGNORED;
       case 'testcase': {
         const builder = parent.builder;
-        if (RESULT_KINDS.has(name) || EARLIER_RUNS.has(name) || LATER_RUNS.has(name)) return resultFrame(builder.results, name, attrs);
-        if (name === 'properties') return { kind: 'properties', owner: builder.properties };
-        if (name === 'system-out') return textFrame(builder.systemOut);
-        if (name === 'system-err') return textFrame(builder.systemErr);
+        if (RESULT_KINDS.has(name) || EARLIER_RUNS.has(name) || LATER_RUNS.has(name)) return resultFrame(builder.ownResults(), name, attrs);
+        if (name === 'properties') return { kind: 'properties', owner: builder.ownProperties() };
+        if (name === 'system-out') return textFrame(builder.ownSystemOut());
+        if (name === 'system-err') return textFrame(builder.ownSystemErr());
         return IGNORED;
       }
       case 'properties':
@@ -249,23 +260,43 @@ export class JUnitReader implements XmlHandler {
     const result = builder.build(this.source, this.onUnreadableTime);
     const suite = this.frames[this.frames.length - 1] as SuiteFrame;
     const sameName = suite.byName.get(result.name);
-    const earlier = sameName?.find((w) => w.result.classname === result.classname);
+    const earlier = Array.isArray(sameName)
+      ? sameName.find((n) => n.classname === result.classname)
+      : sameName?.classname === result.classname
+        ? sameName
+        : undefined;
     // Only a failed run is retried, and only when the producer writes reruns as repeats (rules): otherwise a
     // repeat is another test of the same name (parameterised tests, `it.each` with a fixed title), a result of
     // its own, and named in a warning. A testcase without a name has no identity to repeat.
-    const failedBefore = earlier !== undefined && result.name !== '' && (earlier.result.status === 'failed' || earlier.result.status === 'error');
+    const failedBefore = earlier !== undefined && result.name !== '' && isFailure(earlier.status);
     if (earlier !== undefined && result.name !== '' && !this.rules.repeatsAreRetries) this.noteRepeat(result.classname, result.name);
-    if (failedBefore && this.rules.repeatsAreRetries) {
-      mergeRepeat(earlier.result, result);
-      earlier.ownOutput = joinParts([earlier.ownOutput, builder.ownOutput]);
+    if (failedBefore && this.rules.repeatsAreRetries && earlier.waiting !== undefined) {
+      // A failed result always waits for the end of its suite, so the repeat has it to merge into.
+      const target = earlier.waiting;
+      mergeRepeat(target.result, result);
+      target.ownOutput = joinParts([target.ownOutput, builder.ownOutput]);
+      earlier.status = target.result.status;
       return;
     }
-    const waiting: Waiting = { result, ownOutput: builder.ownOutput, suite };
-    if (sameName === undefined) suite.byName.set(result.name, [waiting]);
-    else if (earlier === undefined) sameName.push(waiting);
-    else sameName[sameName.indexOf(earlier)] = waiting;
-    suite.waiting.push(waiting);
-    this.queue.push(waiting);
+    let waiting: Waiting | undefined;
+    if (!isFailure(result.status) && this.queue.length === 0) {
+      // A pass or a skip needs nothing from its suite (no repeat merges into it, the suite's output is only a
+      // failure's): handed over at once unless an earlier result waits (document order), so that it dies young
+      // instead of living until its suite ends (one suite of 80,000 testcases held them all).
+      this.ready.push(result);
+      this.handedOver += 1;
+    } else {
+      waiting = { result, ownOutput: builder.ownOutput, suite };
+      suite.waiting.push(waiting);
+      this.queue.push(waiting);
+    }
+    // What a repeat needs of this testcase, without the result once it is handed over.
+    const named: Named = { classname: result.classname, status: result.status, waiting };
+    // Most names are read once in a suite: a list is made only for a second classname.
+    if (sameName === undefined || sameName === earlier) suite.byName.set(result.name, named);
+    else if (!Array.isArray(sameName)) suite.byName.set(result.name, [sameName, named]);
+    else if (earlier === undefined) sameName.push(named);
+    else sameName[sameName.indexOf(earlier)] = named;
   }
 
   private noteRepeat(classname: string | undefined, name: string): void {
@@ -303,4 +334,8 @@ export class JUnitReader implements XmlHandler {
     this.handedOver += done;
     if (done > 0) this.queue.splice(0, done);
   }
+}
+
+function isFailure(status: TestResult['status']): boolean {
+  return status === 'failed' || status === 'error';
 }

@@ -36,11 +36,15 @@ export const LATER_RUNS = new Map<string, TestStatus>([
   ['rerunError', 'error'],
 ]);
 
+/** The empty list a result without tags or attachments shares (frozen: adding to one would add to all). */
+const NONE = Object.freeze([]) as never[];
+
 export class TestcaseBuilder {
-  readonly results: ResultElement[] = [];
-  readonly systemOut: CappedText[] = [];
-  readonly systemErr: CappedText[] = [];
-  readonly properties: Property[] = [];
+  // Most testcases hold no element at all: the lists are made for the first one (see the reader's `child`).
+  results: ResultElement[] = NONE;
+  systemOut: CappedText[] = NONE;
+  systemErr: CappedText[] = NONE;
+  properties: Property[] = NONE;
   /** The testcase's own output, kept until its suite's output is known (failed testcases get both). */
   ownOutput: string | undefined;
 
@@ -48,6 +52,26 @@ export class TestcaseBuilder {
     readonly attrs: Record<string, string>,
     readonly context: SuiteContext,
   ) {}
+
+  ownResults(): ResultElement[] {
+    if (this.results === NONE) this.results = [];
+    return this.results;
+  }
+
+  ownSystemOut(): CappedText[] {
+    if (this.systemOut === NONE) this.systemOut = [];
+    return this.systemOut;
+  }
+
+  ownSystemErr(): CappedText[] {
+    if (this.systemErr === NONE) this.systemErr = [];
+    return this.systemErr;
+  }
+
+  ownProperties(): Property[] {
+    if (this.properties === NONE) this.properties = [];
+    return this.properties;
+  }
 
   /** `unreadableTime` is told a `time` that is not a duration (the result then has none). */
   build(source: string, unreadableTime: (value: string) => void): TestResult {
@@ -57,9 +81,12 @@ export class TestcaseBuilder {
     // Most testcases have no output and no result element: no lists built for them.
     const ownStreams = this.systemOut.length + this.systemErr.length === 0 ? undefined : joinOutput(this.systemOut, this.systemErr);
     this.ownOutput = this.results.length === 0 ? ownStreams : joinParts([ownStreams, ...this.attemptOutputs()]);
-    const time = readDuration(attrs.time);
-    if (!time.readable) unreadableTime(attrs.time ?? '');
-    const durationMs = time.ms;
+    let durationMs: number | undefined = plainSecondsMs(attrs.time);
+    if (durationMs === -1) {
+      const time = readDuration(attrs.time);
+      if (!time.readable) unreadableTime(attrs.time ?? '');
+      durationMs = time.ms;
+    }
     const classname = this.keptClassname(nonEmpty(attrs.classname ?? attrs.class));
     const ownFile = nonEmpty(attrs.file ?? attrs.filepath);
     const file = ownFile === undefined ? this.context.file : detached(ownFile);
@@ -71,8 +98,8 @@ export class TestcaseBuilder {
       name: detached(attrs.name ?? ''),
       status: final.status,
       properties: this.context.properties,
-      tags: [],
-      attachments: [],
+      tags: NONE,
+      attachments: NONE,
       attempts,
     };
     if (file !== undefined) result.file = file;
@@ -86,7 +113,8 @@ export class TestcaseBuilder {
     if (this.ownOutput !== undefined) result.output = clip(this.ownOutput, MAX_OUTPUT_CHARS);
     if (this.properties.length > 0) result.properties = mergeProperties([this.context.properties, this.properties]);
     if (this.ownOutput !== undefined || final.status !== 'passed' || this.properties.length > 0) {
-      result.attachments = readAttachments([this.ownOutput, ...attempts.flatMap((a) => [a.message, a.stack])], this.properties);
+      const attachments = readAttachments(this.ownOutput, attempts, this.properties);
+      if (attachments.length > 0) result.attachments = attachments;
     }
     return result;
   }
@@ -148,7 +176,8 @@ export function mergeRepeat(earlier: TestResult, later: TestResult): void {
   const output = joinParts([earlier.output, later.output]);
   if (output !== undefined) earlier.output = clip(output, MAX_OUTPUT_CHARS);
   for (const attachment of later.attachments) {
-    if (!earlier.attachments.some((a) => sameAttachment(a, attachment))) earlier.attachments.push(attachment);
+    // A copy, not a push: a result without attachments shares one frozen empty list.
+    if (!earlier.attachments.some((a) => sameAttachment(a, attachment))) earlier.attachments = [...earlier.attachments, attachment];
   }
 }
 
@@ -157,6 +186,31 @@ export function withSuiteOutput(result: TestResult, ownOutput: string | undefine
   if (suiteOutput === undefined) return;
   const output = joinParts([ownOutput, `[suite output]\n${suiteOutput}`]);
   if (output !== undefined) result.output = clip(output, MAX_OUTPUT_CHARS);
+}
+
+/**
+ * `time` written as plain seconds ("0.013", "12"), the form nearly every producer writes, as whole
+ * milliseconds (as readDuration gives them); -1 for anything else, which readDuration then reads. Checked a
+ * character at a time: a regular expression per testcase cost more than the rest of the duration.
+ */
+function plainSecondsMs(value: string | undefined): number {
+  if (value === undefined) return -1;
+  const length = value.length;
+  let i = 0;
+  while (i < length && isDigit(value.charCodeAt(i))) i += 1;
+  if (i === 0 || i > 9) return -1;
+  if (i < length) {
+    if (value.charCodeAt(i) !== 0x2e) return -1;
+    const fraction = i + 1;
+    i = fraction;
+    while (i < length && isDigit(value.charCodeAt(i))) i += 1;
+    if (i === fraction || i - fraction > 9 || i < length) return -1;
+  }
+  return Math.round(Number(value) * 1000);
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
 }
 
 const SKIPPED_WORDS = new Set(['skipped', 'skip', 'disabled', 'notrun', 'not run', 'ignored', 'pending', 'suppressed', 'excluded']);
@@ -239,16 +293,23 @@ const LINK_SHOWN_CHARS = 2_000;
  * A URL or a `data:` URI (testmo and others write them there too) is no file: it becomes an attachment with a
  * name and no path, which the description lists as a link and the upload never opens.
  */
-function readAttachments(texts: Array<string | undefined>, ownProperties: readonly Property[]): Attachment[] {
+function readAttachments(ownOutput: string | undefined, attempts: readonly Attempt[], ownProperties: readonly Property[]): Attachment[] {
   const attachments: Attachment[] = [];
   for (const property of ownProperties) {
     if (property.name.toLowerCase() === 'attachment') addAttachment(attachments, property.value.trim());
   }
-  for (const text of texts) {
-    if (text === undefined || !text.includes('[[ATTACHMENT|')) continue;
-    for (const match of text.matchAll(ATTACHMENT_MARKER)) addAttachment(attachments, (match[1] ?? '').trim());
+  // Output first, then each attempt's message and stack (no list of them built: most hold no marker).
+  addMarkedAttachments(attachments, ownOutput);
+  for (const attempt of attempts) {
+    addMarkedAttachments(attachments, attempt.message);
+    addMarkedAttachments(attachments, attempt.stack);
   }
   return attachments;
+}
+
+function addMarkedAttachments(attachments: Attachment[], text: string | undefined): void {
+  if (text === undefined || !text.includes('[[ATTACHMENT|')) return;
+  for (const match of text.matchAll(ATTACHMENT_MARKER)) addAttachment(attachments, (match[1] ?? '').trim());
 }
 
 function addAttachment(attachments: Attachment[], written: string): void {

@@ -74,6 +74,8 @@ export class XmlScanner {
   private partial: PartialTag | undefined;
   /** Pieces that arrived inside a cut attribute value without its closing quote: joined once it comes. */
   private held: string[] = [];
+  /** Where the characters that make an attribute value more than a cut lie next in the buffer. */
+  private readonly special = new SpecialCharacters();
 
   constructor(
     private readonly source: string,
@@ -97,6 +99,7 @@ export class XmlScanner {
       this.pos = 0;
     }
     this.buffer += this.takeHeld() + piece;
+    this.special.reset();
     this.scan(false);
   }
 
@@ -109,6 +112,7 @@ export class XmlScanner {
 
   end(): void {
     if (this.held.length > 0) this.buffer += this.takeHeld();
+    this.special.reset();
     this.scan(true);
     if (this.mode !== 'markup') {
       const what = this.mode === 'cdata' ? ['CDATA section', ']]>'] : this.mode === 'comment' ? ['comment', '-->'] : ['processing instruction', '?>'];
@@ -192,28 +196,30 @@ export class XmlScanner {
     const at = this.pos;
     // Too short to tell `<!DOCTYPE` from `<!--` or `<![CDATA[`: wait for more.
     if (!final && buf.length - at < 12 && (buf.length - at < 2 || buf[at + 1] === '!')) return false;
+    const next = buf.charCodeAt(at + 1);
+    // The common case first: a tag (one per testcase and per result element), told by its second character.
+    if (next !== BANG && next !== QUESTION) {
+      const end = next === SLASH ? this.closeTag(buf, at) : this.openTag(buf, at);
+      if (end === -1) return this.cut(at, final);
+      this.pos = end + 1;
+      return true;
+    }
     if (buf.startsWith('<!--', at)) return this.enter('comment', at, 4);
     if (buf.startsWith('<![CDATA[', at)) {
       if (this.open.length === 0) throw this.error(at, 'CDATA outside the root element.');
       return this.enter('cdata', at, 9);
     }
     if (buf.startsWith('<?', at)) return this.enter('pi', at, 2);
-    if (buf.startsWith('<!', at)) {
-      if (DTD_DECLARATION.test(buf.slice(at, at + 12))) throw this.refuseDeclaration(buf, at);
-      throw this.error(at, `unexpected "${buf.slice(at, at + 12)}".`);
-    }
-    const end = buf[at + 1] === '/' ? this.closeTag(buf, at) : this.openTag(buf, at);
-    if (end === -1) {
-      if (final)
-        throw this.error(
-          at,
-          'a tag is never closed (no ">"). The file is truncated (the test run was probably killed while writing it); regenerate it.',
-          false,
-        );
-      return false;
-    }
-    this.pos = end + 1;
-    return true;
+    // `<!` and neither a comment nor CDATA.
+    if (DTD_DECLARATION.test(buf.slice(at, at + 12))) throw this.refuseDeclaration(buf, at);
+    throw this.error(at, `unexpected "${buf.slice(at, at + 12)}".`);
+  }
+
+  /** A tag cut by the end of the buffer: wait for more, or, at the end of input, a truncated file. */
+  private cut(at: number, final: boolean): false {
+    if (final)
+      throw this.error(at, 'a tag is never closed (no ">"). The file is truncated (the test run was probably killed while writing it); regenerate it.', false);
+    return false;
   }
 
   private enter(mode: Mode, at: number, length: number): boolean {
@@ -241,8 +247,8 @@ export class XmlScanner {
       while (i < length && !endsName(buf.charCodeAt(i))) i += 1;
       if (i - at > MAX_NAME_CHARS) throw this.error(at, `a tag name longer than ${MAX_NAME_CHARS} characters.`);
       if (i >= length) return -1;
-      name = buf.slice(at + 1, i);
-      if (!NAME.test(name)) throw this.error(at, `"<${name.slice(0, 40)}" is not a valid tag name.`);
+      name = knownName(buf, at + 1, i) ?? buf.slice(at + 1, i);
+      if (!KNOWN_NAMES.has(name) && !NAME.test(name)) throw this.error(at, `"<${name.slice(0, 40)}" is not a valid tag name.`);
       attrs = {};
     } else {
       ({ name, attrs } = partial);
@@ -264,9 +270,15 @@ export class XmlScanner {
       }
       if (c === LT) throw this.error(i, 'a "<" inside a tag.');
       const start = i;
-      while (i < length && !endsName(buf.charCodeAt(i)) && buf.charCodeAt(i) !== EQUALS) i += 1;
-      if (i - start > MAX_NAME_CHARS) throw this.error(start, `an attribute name longer than ${MAX_NAME_CHARS} characters.`);
-      const attribute = buf.slice(start, i);
+      // A known name followed at once by `=` is found with one search; anything else character by character.
+      const equals = buf.indexOf('=', i);
+      let attribute = equals === -1 ? undefined : knownName(buf, start, equals);
+      if (attribute !== undefined) i = equals;
+      else {
+        while (i < length && !endsName(buf.charCodeAt(i)) && buf.charCodeAt(i) !== EQUALS) i += 1;
+        if (i - start > MAX_NAME_CHARS) throw this.error(start, `an attribute name longer than ${MAX_NAME_CHARS} characters.`);
+        attribute = buf.slice(start, i);
+      }
       while (i < length && isSpace(buf.charCodeAt(i))) i += 1;
       if (i >= length) return this.suspend(at, name, attrs, start);
       if (buf.charCodeAt(i) === EQUALS) i += 1;
@@ -283,18 +295,29 @@ export class XmlScanner {
         this.partial = { name, attrs, next: start - at, value: { quote: quote === DOUBLE_QUOTE ? '"' : "'", quoteAt: i - at, searched: length - at } };
         return -1;
       }
-      const raw = buf.slice(i + 1, close);
-      const lt = raw.indexOf('<');
-      if (lt !== -1) {
-        throw this.error(
-          i + 1 + lt,
-          '"<" is not allowed inside an attribute value (it must be written &lt;). The tool that wrote this file produced invalid XML; fix or regenerate the file.',
-          false,
-        );
+      if (Object.hasOwn(attrs, attribute)) {
+        this.refuseLt(buf, i + 1, close);
+        throw this.error(start, `attribute "${attribute}" is repeated.`);
       }
-      if (Object.hasOwn(attrs, attribute)) throw this.error(start, `attribute "${attribute}" is repeated.`);
-      attrs[attribute] = attributeValue(raw);
+      attrs[attribute] = this.special.within(buf, i + 1, close) ? this.attributeValue(buf, i + 1, close) : buf.slice(i + 1, close);
       i = close + 1;
+    }
+  }
+
+  /** A value that is not plain: refused with a `<`, otherwise normalised and decoded. */
+  private attributeValue(buf: string, from: number, to: number): string {
+    this.refuseLt(buf, from, to);
+    return attributeValue(buf.slice(from, to));
+  }
+
+  private refuseLt(buf: string, from: number, to: number): void {
+    const lt = buf.indexOf('<', from);
+    if (lt !== -1 && lt < to) {
+      throw this.error(
+        lt,
+        '"<" is not allowed inside an attribute value (it must be written &lt;). The tool that wrote this file produced invalid XML; fix or regenerate the file.',
+        false,
+      );
     }
   }
 
@@ -336,6 +359,13 @@ export class XmlScanner {
   private closeTag(buf: string, at: number): number {
     const end = buf.indexOf('>', at);
     if (end === -1) return -1;
+    const expectedName = this.open[this.open.length - 1];
+    // The common case: `</name>` exactly as it was opened, compared in place.
+    if (expectedName !== undefined && end === at + 2 + expectedName.length && buf.startsWith(expectedName, at + 2)) {
+      this.open.pop();
+      this.handler.close(expectedName);
+      return end;
+    }
     const stray = buf.indexOf('<', at + 1);
     if (stray !== -1 && stray < end) throw this.error(stray, 'a "<" inside a tag.');
     const name = buf.slice(at + 2, end).trim();
@@ -392,6 +422,54 @@ const SLASH = 0x2f;
 const EQUALS = 0x3d;
 const DOUBLE_QUOTE = 0x22;
 const SINGLE_QUOTE = 0x27;
+const BANG = 0x21;
+const QUESTION = 0x3f;
+
+/**
+ * The names result files use most, as constants: a name read from the buffer is compared in place instead of
+ * cut out, and the constant (an internalised string) makes a fast property key and needs no name check.
+ */
+const KNOWN_NAMES = new Set([
+  'testcase',
+  'testsuite',
+  'testsuites',
+  'failure',
+  'error',
+  'skipped',
+  'system-out',
+  'system-err',
+  'properties',
+  'property',
+  'name',
+  'classname',
+  'time',
+  'file',
+  'line',
+  'message',
+  'type',
+  'value',
+  'tests',
+  'failures',
+  'errors',
+  'timestamp',
+  'hostname',
+  'assertions',
+]);
+const KNOWN_BY_LENGTH: string[][] = [];
+for (const known of KNOWN_NAMES) (KNOWN_BY_LENGTH[known.length] ??= []).push(known);
+
+/** The constant for the name at `buf[from, to)`, when it is one of KNOWN_NAMES. */
+function knownName(buf: string, from: number, to: number): string | undefined {
+  const candidates = KNOWN_BY_LENGTH[to - from];
+  if (candidates === undefined) return undefined;
+  // Compared a character at a time: a call to startsWith per candidate cost more than the compare.
+  for (const known of candidates) {
+    let k = 0;
+    while (k < known.length && buf.charCodeAt(from + k) === known.charCodeAt(k)) k += 1;
+    if (k === known.length) return known;
+  }
+  return undefined;
+}
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
@@ -423,4 +501,37 @@ function newlines(text: string): string {
 function attributeValue(raw: string): string {
   const normalised = /[\t\n\r]/.test(raw) ? raw.replace(/\r\n|[\t\n\r]/g, ' ') : raw;
   return decodeXmlEntities(normalised);
+}
+
+/**
+ * Where each character that makes an attribute value more than a cut of the buffer lies next: `<` (refused),
+ * `&` (an entity), tab, line feed, carriage return (normalised) and NUL (dropped). Values are read in order, so
+ * each position only moves forward: one native search per character and buffer finds them all, where testing
+ * every character of every value would read the file a character at a time.
+ */
+class SpecialCharacters {
+  private static readonly CHARACTERS = ['<', '&', '\n', '\t', '\r', '\0'];
+  /** Per character: its next index at or after the last `from` asked, -1 when none is left, -2 not searched. */
+  private readonly next = [-2, -2, -2, -2, -2, -2];
+
+  /** The buffer changed. */
+  reset(): void {
+    for (let k = 0; k < this.next.length; k += 1) this.next[k] = -2;
+  }
+
+  /** Whether `buf[from, to)` holds any of the characters; `from` never goes back within one buffer. */
+  within(buf: string, from: number, to: number): boolean {
+    let found = false;
+    for (let k = 0; k < this.next.length; k += 1) {
+      let at = this.next[k] as number;
+      if (at === -1) continue;
+      if (at < from) {
+        at = buf.indexOf(SpecialCharacters.CHARACTERS[k] as string, from);
+        this.next[k] = at;
+        if (at === -1) continue;
+      }
+      if (at < to) found = true;
+    }
+    return found;
+  }
 }

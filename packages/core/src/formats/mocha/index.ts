@@ -1,9 +1,9 @@
-/** Mocha's `json` reporter as one `Format`: how it is recognised and read. The conversion rules are in ./mocha.ts. */
+/** Mocha's `json` reporter as one `Format`: how it is recognised and read. The conversion rules are in ./mocha.ts, the reading in pieces in ./mocha-stream.ts. */
 import { InputError } from '../../errors.js';
 import type { Format, ReadContext } from '../format.js';
-import { collectText, describeJson, parseJson } from '../json-input.js';
-import { isObject } from '../json-values.js';
-import { parseMochaJson } from './mocha.js';
+import { describeJson } from '../json-input.js';
+import { JsonItemStream, holdsArray, readItems } from '../json-stream/item-stream.js';
+import { MochaStreamReader } from './mocha-stream.js';
 
 export const mochaJson: Format = {
   id: 'mocha-json',
@@ -15,14 +15,25 @@ export const mochaJson: Format = {
    */
   sniff: (head) => /^\s*\{\s*"stats"\s*:\s*\{[^{}]*"passes"\s*:[^{}]*\}/.test(head) && !/^\s*\{\s*"stats"\s*:\s*\{[^{}]*"passPercent"/.test(head),
   async *parse(chunks: AsyncIterable<string>, ctx: ReadContext) {
-    const json = parseJson(await collectText(chunks), ctx.source, 'Mocha JSON (mocha --reporter json)');
-    if (!isObject(json) || !Array.isArray(json.tests)) {
-      throw new InputError(
-        'INPUT_NOT_RESULTS',
-        ctx.source,
-        `${ctx.source} is JSON but not Mocha JSON: ${describeJson(json)}. Expected a "tests" array. Run Mocha with --reporter json --reporter-option output=<file>.`,
-      );
-    }
-    yield* parseMochaJson(json, ctx.source);
+    for await (const batch of mochaJson.parseInBatches?.(chunks, ctx) ?? []) yield* batch;
+  },
+  parseInBatches(chunks: AsyncIterable<string>, ctx: ReadContext) {
+    const reader = new MochaStreamReader(ctx.source);
+    const stream = new JsonItemStream(ctx.source, 'Mocha JSON (mocha --reporter json)', reader);
+    return readItems(
+      chunks,
+      stream,
+      () => reader.take(),
+      () => {
+        if (!holdsArray(stream.shape, 'tests')) {
+          throw new InputError(
+            'INPUT_NOT_RESULTS',
+            ctx.source,
+            `${ctx.source} is JSON but not Mocha JSON: ${describeJson(stream.shape)}. Expected a "tests" array. Run Mocha with --reporter json --reporter-option output=<file>.`,
+          );
+        }
+        reader.finish();
+      },
+    );
   },
 };

@@ -14,7 +14,7 @@
  * - Failures: message = the first line of `err.message`, stack = `err.stack`.
  */
 import type { Attempt, TestResult, TestStatus } from '../../model.js';
-import { isObject, objects, str, type JsonObject as Json } from '../json-values.js';
+import { isObject, str, type JsonObject as Json } from '../json-values.js';
 import { MAX_MESSAGE_CHARS, MAX_STACK_CHARS, clip, msOrUndefined, nonEmpty } from '../text.js';
 import { stripAnsi } from '../../text.js';
 import { firstLineOf as firstLine } from '../text.js';
@@ -22,15 +22,8 @@ import { firstLineOf as firstLine } from '../text.js';
 /** Said of attempts before a retry, whose errors Mocha does not write. */
 export const MOCHA_RETRY_NOT_KEPT = 'error unknown: Mocha does not write the errors of attempts it retried';
 
-export function parseMochaJson(json: Json, source: string): TestResult[] {
-  const key = (test: Json): string => `${str(test.file) ?? ''}\u0000${str(test.fullTitle) ?? ''}`;
-  const pending = new Set(objects(json.pending).map(key));
-  const tests = objects(json.tests);
-  const listed = new Set(tests.map(key));
-  const results = tests.map((test) => testResult(test, failureOf(test.err) !== undefined ? 'failed' : pending.has(key(test)) ? 'skipped' : 'passed', source));
-  for (const failure of objects(json.failures)) if (!listed.has(key(failure))) results.push(testResult(failure, 'error', source));
-  return results;
-}
+/** What identifies one test across `tests`, `pending` and `failures`. */
+export const mochaTestKey = (test: Json): string => `${str(test.file) ?? ''}\u0000${str(test.fullTitle) ?? ''}`;
 
 /** The error's message and stack, or undefined when Mocha wrote `err: {}` (the test did not fail). */
 export function failureOf(err: unknown): Pick<Attempt, 'message' | 'stack'> | undefined {
@@ -51,7 +44,7 @@ function suiteOf(fullTitle: string, title: string): string[] {
   return prefix === '' ? [] : [prefix];
 }
 
-function testResult(test: Json, status: TestStatus, source: string): TestResult {
+export function mochaTestResult(test: Json, status: TestStatus, source: string): TestResult {
   const title = str(test.title) ?? '';
   const durationMs = msOrUndefined(test.duration);
   const file = nonEmpty(str(test.file));

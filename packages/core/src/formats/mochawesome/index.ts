@@ -1,9 +1,9 @@
-/** mochawesome's JSON as one `Format`: how it is recognised and read. The conversion rules are in ./mochawesome.ts. */
+/** mochawesome's JSON as one `Format`: how it is recognised and read. The conversion rules are in ./mochawesome.ts, the reading in pieces in ./mochawesome-stream.ts. */
 import { InputError } from '../../errors.js';
 import type { Format, ReadContext } from '../format.js';
-import { collectText, describeJson, parseJson } from '../json-input.js';
-import { isObject } from '../json-values.js';
-import { parseMochawesomeJson } from './mochawesome.js';
+import { describeJson } from '../json-input.js';
+import { JsonItemStream, holdsArray, readItems } from '../json-stream/item-stream.js';
+import { MochawesomeStreamReader } from './mochawesome-stream.js';
 
 export const mochawesomeJson: Format = {
   id: 'mochawesome-json',
@@ -13,14 +13,19 @@ export const mochawesomeJson: Format = {
   sniff: (head) =>
     /^\s*\{/.test(head) && (/^\s*\{\s*"stats"\s*:\s*\{[^{}]*"passPercent"\s*:/.test(head) || (/"results"\s*:\s*\[/.test(head) && /"rootEmpty"\s*:/.test(head))),
   async *parse(chunks: AsyncIterable<string>, ctx: ReadContext) {
-    const json = parseJson(await collectText(chunks), ctx.source, 'mochawesome JSON (mocha --reporter mochawesome)');
-    if (!isObject(json) || !Array.isArray(json.results)) {
+    for await (const batch of mochawesomeJson.parseInBatches?.(chunks, ctx) ?? []) yield* batch;
+  },
+  parseInBatches(chunks: AsyncIterable<string>, ctx: ReadContext) {
+    const reader = new MochawesomeStreamReader(ctx.source);
+    const stream = new JsonItemStream(ctx.source, 'mochawesome JSON (mocha --reporter mochawesome)', reader);
+    const refuse = (): void => {
+      if (holdsArray(stream.shape, 'results')) return;
       throw new InputError(
         'INPUT_NOT_RESULTS',
         ctx.source,
-        `${ctx.source} is JSON but not mochawesome JSON: ${describeJson(json)}. Expected a "results" array. Run Mocha with --reporter mochawesome.`,
+        `${ctx.source} is JSON but not mochawesome JSON: ${describeJson(stream.shape)}. Expected a "results" array. Run Mocha with --reporter mochawesome.`,
       );
-    }
-    yield* parseMochawesomeJson(json, ctx.source);
+    };
+    return readItems(chunks, stream, () => reader.take(), refuse);
   },
 };

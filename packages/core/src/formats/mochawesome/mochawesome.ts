@@ -13,35 +13,18 @@
  * - Failures: message = the first line of `err.message`, stack = `err.estack`.
  */
 import type { TestResult, TestStatus } from '../../model.js';
-import { objects, str, type JsonObject as Json } from '../json-values.js';
-import { msOrUndefined, nonEmpty } from '../text.js';
+import { str, type JsonObject as Json } from '../json-values.js';
+import { msOrUndefined } from '../text.js';
 import { failureOf } from '../mocha/mocha.js';
 
-export function parseMochawesomeJson(json: Json, source: string): TestResult[] {
-  const results: TestResult[] = [];
-  for (const root of objects(json.results)) walk(root, [], undefined, source, results);
-  return results;
-}
-
-function walk(suite: Json, parents: string[], inheritedFile: string | undefined, source: string, into: TestResult[]): void {
-  const title = nonEmpty(str(suite.title));
-  const path = title === undefined ? parents : [...parents, title];
-  const file = nonEmpty(str(suite.file))?.replace(/^\//, '') ?? inheritedFile;
-  for (const hook of [...objects(suite.beforeHooks), ...objects(suite.afterHooks)]) {
-    if (hook.state === 'failed' || hook.fail === true) into.push(testResult(hook, 'error', path, file, source));
-  }
-  for (const test of objects(suite.tests)) into.push(testResult(test, statusOf(test), path, file, source));
-  for (const child of objects(suite.suites)) walk(child, path, file, source, into);
-}
-
-function statusOf(test: Json): TestStatus {
+export function mochawesomeStatus(test: Json): TestStatus {
   if (test.state === 'failed' || test.fail === true) return 'failed';
   if (test.state === 'passed' || test.pass === true) return 'passed';
   if (test.pending === true || test.skipped === true || test.state === null || test.state === undefined || test.state === 'pending') return 'skipped';
   return 'error';
 }
 
-function testResult(test: Json, status: TestStatus, suitePath: string[], file: string | undefined, source: string): TestResult {
+export function mochawesomeTestResult(test: Json, status: TestStatus, suitePath: string[], file: string | undefined, source: string): TestResult {
   const durationMs = status === 'skipped' ? undefined : msOrUndefined(test.duration);
   const failure = status === 'failed' || status === 'error' ? (failureOf(test.err) ?? {}) : {};
   let message = failure.message;
@@ -68,4 +51,9 @@ function testResult(test: Json, status: TestStatus, suitePath: string[], file: s
       },
     ],
   };
+}
+
+/** Only a hook that failed is a result: the reason its suite's tests did not run. */
+export function isFailedHook(hook: Json): boolean {
+  return hook.state === 'failed' || hook.fail === true;
 }

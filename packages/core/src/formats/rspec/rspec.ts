@@ -14,7 +14,7 @@
  *   reason among `messages`) → one `error` result, so the failure is not lost.
  */
 import type { TestResult, TestStatus } from '../../model.js';
-import { isObject, objects, str, strings, type JsonObject as Json } from '../json-values.js';
+import { isObject, str, strings, type JsonObject as Json } from '../json-values.js';
 import { MAX_MESSAGE_CHARS, MAX_STACK_CHARS, clip, nonEmpty, secondsToMs } from '../text.js';
 import { stripAnsi } from '../../text.js';
 import { firstLineOf as firstLine } from '../text.js';
@@ -28,15 +28,7 @@ const STATUS = new Map<string, TestStatus>([
 /** The name of the result that stands for errors outside of any example. */
 export const RSPEC_OUTSIDE_EXAMPLES = 'errors outside of examples';
 
-export function parseRspecJson(json: Json, source: string): TestResult[] {
-  const results = objects(json.examples).map((example) => exampleResult(example, source));
-  const summary = isObject(json.summary) ? json.summary : {};
-  const outside = typeof summary.errors_outside_of_examples_count === 'number' ? summary.errors_outside_of_examples_count : 0;
-  if (outside > 0) results.push(outsideResult(strings(json.messages), outside, source));
-  return results;
-}
-
-function exampleResult(example: Json, source: string): TestResult {
+export function exampleResult(example: Json, source: string): TestResult {
   const rawStatus = str(example.status) ?? '';
   const known = STATUS.get(rawStatus);
   const status: TestStatus = known ?? 'error';
@@ -76,7 +68,7 @@ function exampleResult(example: Json, source: string): TestResult {
   };
 }
 
-function outsideResult(messages: string[], count: number, source: string): TestResult {
+export function outsideResult(messages: string[], count: number, source: string): TestResult {
   const text = stripAnsi(messages.join('\n')).trim();
   const reason = messages.map((m) => firstLine(stripAnsi(m))).find((l) => l !== undefined && !/^Run options:|^No examples found/.test(l));
   const message = clip(

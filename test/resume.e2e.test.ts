@@ -1,0 +1,92 @@
+/**
+ * The README's close-job recipe with an outage, local processes standing in for the jobs (issue 17, "holes found
+ * under faults"): shard 1 spools half its results, shard 2 reports, the close job (`if: always()`) closes the
+ * run; then `resume` — as a re-run of shard 1 would — reports into the key's next run, carrying shard 2's
+ * results over, and counts as shard 1: the close job run again reads "2 of 2". Assertions on what the emulator holds.
+ */
+import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { start, statusesByHumanId, type EmulatorHandle } from './helpers/emulator.js';
+import { CLI, baseEnv, runNode } from './helpers/run.js';
+import { SecretSearch } from './helpers/secrets.js';
+
+let emulator: EmulatorHandle;
+let dir: string;
+let search: SecretSearch;
+
+beforeAll(async () => {
+  emulator = await start();
+  dir = await mkdtemp(join(tmpdir(), 'tm-resume-e2e-'));
+  await mkdir(join(dir, 'tmp'));
+  search = new SecretSearch([emulator.token]);
+});
+afterAll(() => emulator.close());
+
+async function cli(args: string[]) {
+  const temp = join(dir, 'tmp');
+  const env = baseEnv({
+    TESTSIGMA_API_TOKEN: emulator.token,
+    TESTSIGMA_BASE_URL: emulator.url,
+    TESTSIGMA_PROJECT_ID: 'Demo',
+    TMPDIR: temp,
+    RUNNER_TEMP: temp,
+  });
+  return search.record(args.join(' '), await runNode(CLI, args, { env, timeoutMs: 180_000 }));
+}
+
+/** Shard 1: DEMO-1..4, DEMO-2 failing; shard 2: DEMO-5..6, DEMO-6 failing. */
+async function shardFile(i: number): Promise<string> {
+  const cases = i === 1 ? [1, 2, 3, 4] : [5, 6];
+  const failing = new Set([2, 6]);
+  const file = join(dir, `shard-${i}.xml`);
+  const testcases = cases
+    .map((n) => `<testcase classname="s${i}" name="DEMO-${n} works">${failing.has(n) ? '<failure message="expected 1">stack</failure>' : ''}</testcase>`)
+    .join('');
+  await writeFile(file, `<testsuites><testsuite name="shard ${i}">${testcases}</testsuite></testsuites>`);
+  return file;
+}
+
+const keyRuns = (key: string) => emulator.state().test_runs.filter((r) => r.title.endsWith(`[${key}]`));
+
+describe('resume after the close job closed the run', { timeout: 240_000 }, () => {
+  it("goes to the key's next run as shard 1's re-run would, and the close job counts it", async () => {
+    const spool = join(dir, 'shard-1.json');
+    const upload = (i: number, extra: string[] = []) =>
+      shardFile(i).then((file) => cli(['upload', '--run-key', 'nightly-7', '--no-close', '--shard-index', String(i), ...extra, file]));
+    // Shard 1: two results land, then the service is down for the rest until its deadline.
+    emulator.setFaults([{ kind: 'status', route: 'PUT /projects/*/test_runs/*/test_cases', status: 503, after: 2 }]);
+    const first = await upload(1, ['--batch-size', '1', '--deadline', '2', '--spool', spool]);
+    emulator.setFaults([]);
+    expect(first.code).toBe(1);
+    expect((await upload(2)).code).toBe(0);
+    const closed = await cli(['run', 'close', '--run-key', 'nightly-7']);
+    expect(closed.code, closed.stderr).toBe(0);
+    const [old] = keyRuns('nightly-7');
+    expect(old!.status).toBe('CLOSED');
+
+    const resumed = await cli(['resume', spool]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const [, next] = keyRuns('nightly-7');
+    expect(resumed.stdout).toContain(
+      `recorded 4 result(s) in test run ${next!.human_id} (the upload had written to ${old!.human_id}, closed since: this run continues it)`,
+    );
+    expect(statusesByHumanId(emulator, next!)).toEqual({
+      'DEMO-1': 'Passed',
+      'DEMO-2': 'Failed',
+      'DEMO-3': 'Passed',
+      'DEMO-4': 'Passed',
+      'DEMO-5': 'Passed',
+      'DEMO-6': 'Failed',
+    });
+    expect(Object.values(next!.results).map((r) => r.writes)).toEqual([1, 1, 1, 1, 1, 1]);
+
+    const again = await cli(['run', 'close', '--run-key', 'nightly-7', '--shard-total', '2']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(new RegExp(`^Closed test run ${next!.human_id}: 2 of 2 upload\\(s\\) reported\\.`));
+    expect(keyRuns('nightly-7').map((r) => r.status)).toEqual(['CLOSED', 'CLOSED']);
+    expect(await readdir(dir)).toContain('shard-1.json.sent');
+    expect(await search.leaks([dir])).toEqual([]);
+  });
+});
