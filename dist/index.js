@@ -46164,6 +46164,15 @@ const REASSERT_ROUNDS = 3;
 /** How long the close step waits for shards whose line is missing or not yet done, and how often it looks. */
 const CLOSE_WAIT_MS = 60_000;
 const CLOSE_POLL_MS = 5_000;
+/**
+ * Under `--shard-total`, jobs that finish together each see every shard done and would each close the run: they
+ * take turns this far apart (at least; a slow service stretches it to CLOSE_TURN_ROUND_TRIPS of the job's own
+ * round trips), and a job whose turn comes finds the run closed and stands down. Turns beyond CLOSE_TURNS_MAX
+ * share the last one, so a job never waits more than that many turns.
+ */
+const CLOSE_TURN_MS = 3_000;
+const CLOSE_TURN_ROUND_TRIPS = 10;
+const CLOSE_TURNS_MAX = 3;
 /** Rounds of putting back cases and worst results at close (each reads the run back first). */
 const CLOSE_REPAIR_ROUNDS = 4;
 /** A job's line in the run's description holds at most this many characters (lists fall back to counts). */
@@ -48537,6 +48546,24 @@ async function finalWord(session, options) {
     return { run: ledger.run, done, missing: options.total ? Math.max(0, options.total - done.length) : 0, restored, partial, closed: true };
 }
 /**
+ * The final word of an upload that saw every shard done (`--shard-total` without a close job). Jobs finishing
+ * together all see that, so they take turns: the highest shard first, each later one after CLOSE_TURN_MS more,
+ * reading the run when its turn comes and standing down when it reads CLOSED. Returns undefined when another job
+ * closed the run. Should a closer still be restoring when the next turn comes, both write the same worst statuses
+ * and the second close finds the run closed: the verdict holds either way, only the close is said twice.
+ */
+async function finalWordInTurn(session, ownJob, lines, options) {
+    const order = doneJobs(lines).sort((a, b) => b.localeCompare(a, 'en', { numeric: true }));
+    const turn = Math.min(Math.max(0, order.indexOf(ownJob)), CLOSE_TURNS_MAX);
+    if (turn > 0) {
+        await session.clock.sleep(turn * Math.max(CLOSE_TURN_MS, CLOSE_TURN_ROUND_TRIPS * session.state.roundTripMs));
+        const { run } = await readLedger(session);
+        if (run.status.toUpperCase() === 'CLOSED')
+            return undefined;
+    }
+    return finalWord(session, options);
+}
+/**
  * Make every case any job's line lists be in the run and hold the worst status the lines list for it; returns
  * the human ids written. A selection write of a job that landed late can have removed a case (and its result)
  * after that job's last look: the lines say which cases the run must hold, so the close step puts them back.
@@ -48957,8 +48984,17 @@ async function record_recordResults(ctx, plan, opened) {
             log.info(`${done} of ${total} uploads have reported into test run ${run.human_id}; the last one closes it.`);
         }
         else if (keyed) {
-            await finalWord(session, { total, statuses: plan.statuses, userId: plan.userId, wait: false, ...(ctx.runKey && { key: ctx.runKey }) });
-            closed = true;
+            const word = await finalWordInTurn(session, ownLine.job, ledger ?? [], {
+                total,
+                statuses: plan.statuses,
+                userId: plan.userId,
+                wait: false,
+                ...(ctx.runKey && { key: ctx.runKey }),
+            });
+            if (word)
+                closed = true;
+            else
+                log.info(`Every upload has reported into test run ${run.human_id}; another job of this pipeline closed it.`);
         }
         else {
             await close_closeRun(session.api, plan.projectId, run, undefined);
