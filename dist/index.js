@@ -30627,7 +30627,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5622);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9850);
 // The Action's entry point: nothing but the call, so main.ts can be tested without side effects on import.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -30637,7 +30637,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5622:
+/***/ 9850:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -43440,6 +43440,18 @@ function offlineLine(result, prefix) {
     return { test: displayTitle(result), file: result.file ?? null, ids, case: null, reason: ids.length > 0 ? 'not checked' : 'no id' };
 }
 //# sourceMappingURL=dry-run.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/digits.js
+/**
+ * Whole numbers with thousands separators, as `toLocaleString('en-US')` writes them (`12,345`), without it: its
+ * first use loads ICU's number formatting, 25-30 ms of CPU and 8 MB of memory in a reporter's upload phase, for
+ * a comma. Any other number is left to toLocaleString.
+ */
+function withThousands(n) {
+    if (!Number.isSafeInteger(n))
+        return n.toLocaleString('en-US');
+    return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
+}
+//# sourceMappingURL=digits.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/plan/batches.js
 /**
  * Result entries → request bodies bounded by count and by size (at most 100 entries and 4 MiB per call,
@@ -43688,6 +43700,15 @@ const REASSERT_ROUNDS = 3;
 /** How long the close step waits for shards whose line is missing or not yet done, and how often it looks. */
 const CLOSE_WAIT_MS = 60_000;
 const CLOSE_POLL_MS = 5_000;
+/**
+ * Under `--shard-total`, jobs that finish together each see every shard done and would each close the run: they
+ * take turns this far apart (at least; a slow service stretches it to CLOSE_TURN_ROUND_TRIPS of the job's own
+ * round trips), and a job whose turn comes finds the run closed and stands down. Turns beyond CLOSE_TURNS_MAX
+ * share the last one, so a job never waits more than that many turns.
+ */
+const CLOSE_TURN_MS = 3_000;
+const CLOSE_TURN_ROUND_TRIPS = 10;
+const CLOSE_TURNS_MAX = 3;
 /** Rounds of putting back cases and worst results at close (each reads the run back first). */
 const CLOSE_REPAIR_ROUNDS = 4;
 /** A job's line in the run's description holds at most this many characters (lists fall back to counts). */
@@ -44461,6 +44482,7 @@ function readPageInfo(value, ctx) {
  */
 
 
+
 const PAGE_SIZE = 100;
 /** A long list says how far it is at most this often: 3,000 cases on a slow service take half a minute. */
 const PROGRESS_EVERY_MS = 5_000;
@@ -44515,7 +44537,7 @@ async function listOnce(http, path, key, read, query, resource, observed) {
         seen.add(next);
         if (http.clock() - lastReport >= PROGRESS_EVERY_MS) {
             lastReport = http.clock();
-            http.note(`listing ${what}: ${items.length.toLocaleString('en-US')}${total === undefined ? '' : ` of ~${total.toLocaleString('en-US')}`}`);
+            http.note(`listing ${what}: ${withThousands(items.length)}${total === undefined ? '' : ` of ~${withThousands(total)}`}`);
         }
         // A URL already carries the query; a cursor is sent back together with the original query.
         request = /^https?:\/\//i.test(next) ? { path: next, query: {} } : { path, query: { ...query, page_size: PAGE_SIZE, cursor: next } };
@@ -45127,17 +45149,22 @@ function withoutCredentials(url) {
 //# sourceMappingURL=url.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/api/transport.js
 /**
- * One HTTP exchange, no retrying: encode the body, send it through undici, read the whole answer and the
- * headers the client cares about, or say in words why no answer came. The proxy is taken from the
- * environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY and their lower-case forms), as corporate CI expects.
+ * One HTTP exchange, no retrying: encode the body, send it with `fetch`, read the whole answer and the headers
+ * the client cares about, or say in words why no answer came. The proxy is taken from the environment
+ * (HTTPS_PROXY, HTTP_PROXY, NO_PROXY and their lower-case forms), as corporate CI expects.
+ *
+ * Without a proxy, Node's own `fetch` sends (its built-in undici): nothing to load from disk, which matters in a
+ * test runner's process, where the reporter uploads at the end and everything loaded stays until the process
+ * ends. With a proxy, the npm undici's `fetch` sends through its EnvHttpProxyAgent, loaded only then.
  */
 
 
 
 
 /**
- * undici is loaded on the first request, not when core is imported: a reporter must load (and say in one line
- * that it sits the run out) even on a Node too old for undici, instead of breaking the test run at import.
+ * undici is loaded on the first request through a proxy, not when core is imported: a reporter must load (and say
+ * in one line that it sits the run out) even on a Node too old for undici, instead of breaking the test run at
+ * import; and a run without a proxy never loads it.
  */
 let undiciModule;
 function transport_undici() {
@@ -45146,20 +45173,51 @@ function transport_undici() {
 function isFile(part) {
     return 'fileName' in part;
 }
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
+/** A proxy is given (in the options, or in the environment, where EnvHttpProxyAgent would find it). */
+function proxyConfigured(proxy, env = process.env) {
+    if (proxy?.httpProxy || proxy?.httpsProxy)
+        return true;
+    return PROXY_VARIABLES.some((name) => (env[name] ?? '').trim() !== '');
+}
+/**
+ * An Agent of Node's own undici, made from the class of its global dispatcher (published under the symbol undici
+ * documents for sharing it): the client's own connections, with its timeouts, closed when it is done, so that no
+ * idle connection outlives the upload. Undefined when this Node does not publish it: then the global one serves.
+ */
+function builtinAgent(timeoutMs) {
+    // Node loads its undici, which installs the global dispatcher, when one of its globals (Response) is first read.
+    void globalThis.Response;
+    const global = globalThis[Symbol.for('undici.globalDispatcher.1')];
+    const Agent = global?.constructor;
+    if (typeof Agent !== 'function' || Agent.name !== 'Agent')
+        return undefined;
+    return new Agent({ headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect: { timeout: timeoutMs } });
+}
 async function makeDispatcher(timeoutMs, proxy) {
+    if (!proxyConfigured(proxy)) {
+        const own = builtinAgent(timeoutMs);
+        if (!own)
+            return { fetch: (url, init) => fetch(url, init), close: async () => undefined };
+        return { fetch: (url, init) => fetch(url, { ...init, dispatcher: own }), close: () => own.close() };
+    }
     const timeouts = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect: { timeout: timeoutMs } };
-    const { EnvHttpProxyAgent } = await transport_undici();
-    return new EnvHttpProxyAgent({ ...timeouts, ...(proxy ?? {}) });
+    const { EnvHttpProxyAgent, fetch: undiciFetch } = await transport_undici();
+    const agent = new EnvHttpProxyAgent({ ...timeouts, ...(proxy ?? {}) });
+    return {
+        // undici's fetch takes its own RequestInit and Response types: the same shapes as the global ones.
+        fetch: (url, init) => undiciFetch(url, { ...init, dispatcher: agent }),
+        close: () => agent.close(),
+    };
 }
 /**
  * Bodies are encoded once, before the first attempt, so every retry sends the same bytes and batch sizes are
- * known exactly. (undici's `request` does not stream a FormData body itself; its `Response` encodes it.)
+ * known exactly. (Node's `Response` encodes a FormData.)
  */
 async function encodeBody(fields, json) {
     if (fields?.some(isFile))
         return { open: () => streamForm(fields) };
     if (fields) {
-        const { FormData, Response } = await transport_undici();
         const form = new FormData();
         for (const field of fields)
             if (!isFile(field))
@@ -45175,29 +45233,27 @@ async function exchange(dispatcher, method, url, headers, body, timeoutMs, nowMs
     // A streamed body (one with files) says when it has been read to its end.
     const streaming = { started: false, done: false };
     try {
-        const { request } = await transport_undici();
         const sent = body?.open ? await body.open() : body ? { stream: body.bytes, contentType: body.contentType } : undefined;
         const stream = body?.open && sent ? watchedStream(sent.stream, streaming) : sent?.stream;
-        const res = await request(url, {
+        const res = await dispatcher.fetch(url, {
             method,
             headers: sent ? { ...headers, 'content-type': sent.contentType } : headers,
-            body: stream,
-            dispatcher,
+            // A streamed body is an async iterable, which undici's fetch sends as it reads it (`duplex: 'half'`).
+            ...(stream ? { body: stream, duplex: 'half' } : {}),
+            // A redirect is the answer (as it was with undici's `request`): a base URL that redirects is a setting to fix.
+            redirect: 'manual',
             signal: AbortSignal.timeout(timeoutMs),
         });
         // The service counted the request before it answered: the rate limit's window is reckoned from here, not
         // from when the body has been read and parsed (a page of 100 test cases, slower on a loaded machine).
         const answeredAt = now();
-        const text = await res.body.text();
-        const header = (name) => {
-            const v = res.headers[name];
-            return Array.isArray(v) ? v[0] : v;
-        };
+        const text = await res.text();
+        const header = (name) => res.headers.get(name) ?? undefined;
         const parsed = transport_parseBody(text, header('content-type'));
         const rate = rateHeaders(header, nowMs);
         return {
             kind: 'answer',
-            status: res.statusCode,
+            status: res.status,
             ...parsed,
             requestId: header('x-request-id') ?? header('x-tms-api-request-id'),
             retryAfter: header('retry-after'),
@@ -45206,7 +45262,8 @@ async function exchange(dispatcher, method, url, headers, body, timeoutMs, nowMs
             answeredAt,
         };
     }
-    catch (cause) {
+    catch (thrown) {
+        const cause = withoutFetchWrapper(thrown);
         const reason = describeNetworkError(cause, timeoutMs);
         const timedOut = reason.startsWith('timed out');
         const cutOff = streaming.started && !streaming.done && !timedOut && isConnectionDrop(cause);
@@ -45254,6 +45311,14 @@ function rateHeaders(header, nowMs) {
         rate.resetMs = resetMs;
     return rate;
 }
+/**
+ * fetch wraps every network failure in `TypeError: fetch failed`, the failure itself as its cause: the cause is
+ * what says what happened (ECONNREFUSED, a certificate refused, the other side closed), as undici's `request`
+ * threw it.
+ */
+function withoutFetchWrapper(thrown) {
+    return thrown instanceof TypeError && thrown.message === 'fetch failed' && thrown.cause !== undefined ? thrown.cause : thrown;
+}
 async function* watchedStream(stream, state) {
     state.started = true;
     for await (const chunk of stream)
@@ -45268,10 +45333,9 @@ function isConnectionDrop(cause) {
 }
 /**
  * A multipart body whose files are file-backed Blobs (`fs.openAsBlob`): the encoder reads each from disk as the
- * request is written, so memory stays flat however large the files. Undici's encoder takes Blob-like parts.
+ * request is written, so memory stays flat however large the files. Node's encoder takes Blob-like parts.
  */
 async function streamForm(parts) {
-    const { FormData, Response } = await transport_undici();
     const form = new FormData();
     for (const part of parts) {
         if (!isFile(part))
@@ -45424,6 +45488,21 @@ function diagnoseBaseUrl(failure, baseUrl, setting) {
 }
 //# sourceMappingURL=first-contact.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/api/http.js
+/**
+ * The one place that speaks HTTP and the one retry loop. Every request of the tool goes through
+ * `HttpClient.send`: bearer token, pacing under the rate limit, a per-request timeout, errors that name
+ * method, path, status, server message and request id. Retrying:
+ * - a rate-limit answer means nothing was applied: waited out (Retry-After, x-tms-api-reset, jitter) and sent
+ *   again, whatever the method;
+ * - a transient failure (5xx, reset, timeout) backs off exponentially; a request that is not idempotent is
+ *   sent again only after its `recover` step found that the first try did not land;
+ * - only the overall deadline (and no fixed count) ends retrying;
+ * - but before the service has answered once, what says "this is not the service's address" (a refused
+ *   connection for more than FIRST_CONTACT_MS, an unknown host, a TLS error, an answer that is not the API's)
+ *   ends at once as a base URL to fix (first-contact.ts);
+ * - a connection closed while a body with files is being sent is a proxy's 413: not sent again whole.
+ * The token never leaves this file except in the Authorization header.
+ */
 
 
 
@@ -45444,7 +45523,7 @@ class http_HttpClient {
     /** The base URL without credentials. */
     baseUrl;
     basePath;
-    /** Made on the first request (undici is loaded then). */
+    /** Made on the first request (undici is loaded then, when a proxy is set). */
     dispatcher;
     pacer;
     policy;
@@ -46003,6 +46082,24 @@ async function finalWord(session, options) {
     return { run: ledger.run, done, missing: options.total ? Math.max(0, options.total - done.length) : 0, restored, partial, closed: true };
 }
 /**
+ * The final word of an upload that saw every shard done (`--shard-total` without a close job). Jobs finishing
+ * together all see that, so they take turns: the highest shard first, each later one after CLOSE_TURN_MS more,
+ * reading the run when its turn comes and standing down when it reads CLOSED. Returns undefined when another job
+ * closed the run. Should a closer still be restoring when the next turn comes, both write the same worst statuses
+ * and the second close finds the run closed: the verdict holds either way, only the close is said twice.
+ */
+async function finalWordInTurn(session, ownJob, lines, options) {
+    const order = doneJobs(lines).sort((a, b) => b.localeCompare(a, 'en', { numeric: true }));
+    const turn = Math.min(Math.max(0, order.indexOf(ownJob)), CLOSE_TURNS_MAX);
+    if (turn > 0) {
+        await session.clock.sleep(turn * Math.max(CLOSE_TURN_MS, CLOSE_TURN_ROUND_TRIPS * session.state.roundTripMs));
+        const { run } = await readLedger(session);
+        if (run.status.toUpperCase() === 'CLOSED')
+            return undefined;
+    }
+    return finalWord(session, options);
+}
+/**
  * Make every case any job's line lists be in the run and hold the worst status the lines list for it; returns
  * the human ids written. A selection write of a job that landed late can have removed a case (and its result)
  * after that job's last look: the lines say which cases the run must hold, so the close step puts them back.
@@ -46423,8 +46520,17 @@ async function record_recordResults(ctx, plan, opened) {
             log.info(`${done} of ${total} uploads have reported into test run ${run.human_id}; the last one closes it.`);
         }
         else if (keyed) {
-            await finalWord(session, { total, statuses: plan.statuses, userId: plan.userId, wait: false, ...(ctx.runKey && { key: ctx.runKey }) });
-            closed = true;
+            const word = await finalWordInTurn(session, ownLine.job, ledger ?? [], {
+                total,
+                statuses: plan.statuses,
+                userId: plan.userId,
+                wait: false,
+                ...(ctx.runKey && { key: ctx.runKey }),
+            });
+            if (word)
+                closed = true;
+            else
+                log.info(`Every upload has reported into test run ${run.human_id}; another job of this pipeline closed it.`);
         }
         else {
             await close_closeRun(session.api, plan.projectId, run, undefined);
@@ -46716,6 +46822,7 @@ function runUrl(baseUrl, projectId, runId) {
 
 
 
+
 async function upload_uploadResults(given) {
     const { settings } = given;
     const secrets = [settings.token];
@@ -46810,7 +46917,7 @@ async function upload_uploadResults(given) {
 }
 /** `1,200 test cases`, `1 test case`. */
 function count(n, one, many = `${one}s`) {
-    return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+    return `${withThousands(n)} ${n === 1 ? one : many}`;
 }
 /**
  * Read what the service knows that mapping needs (project, statuses, users, cases): reads only, each once. With

@@ -6,7 +6,7 @@ import type { ResultEntry, RunCase, RunStatus, TestRun } from '../api/client.js'
 import { UnsentResultsError, type TestsigmaTmError } from '../errors.js';
 import { statusSeverity } from '../map/status.js';
 import { randomUUID } from 'node:crypto';
-import { closeRun, finalWord } from '../run/close.js';
+import { closeRun, finalWordInTurn } from '../run/close.js';
 import { writeJobLine } from '../run/ledger.js';
 import { ensureCases, keepResults, type KeptResults } from '../run/membership.js';
 import { sendEntries, type RefusedEntry, type SendOutcome } from '../run/send.js';
@@ -122,8 +122,15 @@ export async function recordResults(ctx: UploadContext, plan: UploadPlan, opened
     if (keyed && total && done < total) {
       log.info(`${done} of ${total} uploads have reported into test run ${run.human_id}; the last one closes it.`);
     } else if (keyed) {
-      await finalWord(session, { total, statuses: plan.statuses, userId: plan.userId, wait: false, ...(ctx.runKey && { key: ctx.runKey }) });
-      closed = true;
+      const word = await finalWordInTurn(session, ownLine.job, ledger ?? [], {
+        total,
+        statuses: plan.statuses,
+        userId: plan.userId,
+        wait: false,
+        ...(ctx.runKey && { key: ctx.runKey }),
+      });
+      if (word) closed = true;
+      else log.info(`Every upload has reported into test run ${run.human_id}; another job of this pipeline closed it.`);
     } else {
       await closeRun(session.api, plan.projectId, run, undefined);
       closed = true;

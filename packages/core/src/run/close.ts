@@ -12,7 +12,7 @@ import { sendEntries } from './send.js';
 import { inDoubtUntil, RunState, type RunSession } from './state.js';
 import { convergeDuplicates } from './converge.js';
 import { ensureCases } from './membership.js';
-import { CLOSE_POLL_MS, CLOSE_REPAIR_ROUNDS, CLOSE_WAIT_MS } from './timing.js';
+import { CLOSE_POLL_MS, CLOSE_REPAIR_ROUNDS, CLOSE_TURN_MS, CLOSE_TURN_ROUND_TRIPS, CLOSE_TURNS_MAX, CLOSE_WAIT_MS } from './timing.js';
 import { isPartial, worstByCase, type JobLine } from './verdict.js';
 
 export interface FinalWord {
@@ -64,6 +64,29 @@ export async function finalWord(
   const partial = ledger.lines.filter(isPartial).map((l) => l.job);
   await closeRun(session.api, session.projectId, ledger.run, done.length > 0 || options.total ? reportedLine(done.length, options.total) : undefined);
   return { run: ledger.run, done, missing: options.total ? Math.max(0, options.total - done.length) : 0, restored, partial, closed: true };
+}
+
+/**
+ * The final word of an upload that saw every shard done (`--shard-total` without a close job). Jobs finishing
+ * together all see that, so they take turns: the highest shard first, each later one after CLOSE_TURN_MS more,
+ * reading the run when its turn comes and standing down when it reads CLOSED. Returns undefined when another job
+ * closed the run. Should a closer still be restoring when the next turn comes, both write the same worst statuses
+ * and the second close finds the run closed: the verdict holds either way, only the close is said twice.
+ */
+export async function finalWordInTurn(
+  session: RunSession,
+  ownJob: string,
+  lines: readonly JobLine[],
+  options: Parameters<typeof finalWord>[1],
+): Promise<FinalWord | undefined> {
+  const order = doneJobs(lines).sort((a, b) => b.localeCompare(a, 'en', { numeric: true }));
+  const turn = Math.min(Math.max(0, order.indexOf(ownJob)), CLOSE_TURNS_MAX);
+  if (turn > 0) {
+    await session.clock.sleep(turn * Math.max(CLOSE_TURN_MS, CLOSE_TURN_ROUND_TRIPS * session.state.roundTripMs));
+    const { run } = await readLedger(session);
+    if (run.status.toUpperCase() === 'CLOSED') return undefined;
+  }
+  return finalWord(session, options);
 }
 
 /**

@@ -54,6 +54,16 @@ export const REASSERT_ROUNDS = 3;
 export const CLOSE_WAIT_MS = 60_000;
 export const CLOSE_POLL_MS = 5_000;
 
+/**
+ * Under `--shard-total`, jobs that finish together each see every shard done and would each close the run: they
+ * take turns this far apart (at least; a slow service stretches it to CLOSE_TURN_ROUND_TRIPS of the job's own
+ * round trips), and a job whose turn comes finds the run closed and stands down. Turns beyond CLOSE_TURNS_MAX
+ * share the last one, so a job never waits more than that many turns.
+ */
+export const CLOSE_TURN_MS = 3_000;
+export const CLOSE_TURN_ROUND_TRIPS = 10;
+export const CLOSE_TURNS_MAX = 3;
+
 /** Rounds of putting back cases and worst results at close (each reads the run back first). */
 export const CLOSE_REPAIR_ROUNDS = 4;
 
