@@ -98,7 +98,7 @@ export interface Dispatcher {
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
 
 /** A proxy is given (in the options, or in the environment, where EnvHttpProxyAgent would find it). */
-export function proxyConfigured(proxy: ProxySettings | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+function proxyConfigured(proxy: ProxySettings | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
   if (proxy?.httpProxy || proxy?.httpsProxy) return true;
   return PROXY_VARIABLES.some((name) => (env[name] ?? '').trim() !== '');
 }

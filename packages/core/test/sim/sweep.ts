@@ -94,13 +94,16 @@ export function defineSweep(mode: Mode, file: string, first: number, count: numb
   const seeds = seedsToRun(first, count);
   let result: Sweep;
   describe(`${mode}: ${seeds.length} seeded schedule(s) of the real upload and close`, () => {
-    beforeAll(async () => {
-      result = await sweep(mode, seeds);
-      const each = (ms: number) => (ms / result.schedules).toFixed(1);
-      console.log(
-        `${result.schedules} ${mode} schedules in ${(result.wallMs / 1000).toFixed(1)} s (${each(result.wallMs)} ms each, ${each(result.cpuMs)} ms of CPU); wall-clock calls bridged: ${result.bridged}`,
-      );
-    }, Math.max(900_000, seeds.length * 1_000));
+    beforeAll(
+      async () => {
+        result = await sweep(mode, seeds);
+        const each = (ms: number) => (ms / result.schedules).toFixed(1);
+        console.log(
+          `${result.schedules} ${mode} schedules in ${(result.wallMs / 1000).toFixed(1)} s (${each(result.wallMs)} ms each, ${each(result.cpuMs)} ms of CPU); wall-clock calls bridged: ${result.bridged}`,
+        );
+      },
+      Math.max(900_000, seeds.length * 1_000),
+    );
 
     for (const invariant of INVARIANTS) {
       it(invariant, () => {
