@@ -33131,7 +33131,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2036);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5553);
 // The Action's entry point: nothing but the call, so main.ts can be tested without side effects on import.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -33141,7 +33141,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2036:
+/***/ 5553:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -43203,7 +43203,287 @@ const testngXml = {
     parseInBatches: (chunks, ctx) => readXmlInBatches(chunks, new TestngReader(ctx.source, (message) => ctx.warn(message))),
 };
 //# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/trx/held-results.js
+/**
+ * Results read before their definition (vstest writes `<Results>` first), held until the definition names their
+ * class. Small files keep them as objects. Past a memory budget the rest are written to a temporary file, one
+ * record per result, and only the offset of each test's last record stays in memory: a 290 MB TRX of 518k tests
+ * held 389 MB of records, far past the 200 MB every large-file reader keeps to. Each spilled record carries its
+ * testId, so the index in memory is two typed arrays of hashes and offsets (12 bytes a test, half full), not a
+ * Map of strings. The file is unlinked as soon as
+ * it is open (Node opens files shareable for deletion on Windows too), so nothing is left behind even when the
+ * reading stops half-way; its descriptor is closed when the held results are released.
+ */
+
+
+
+/** What the held results may take in memory before the rest go to the temporary file. */
+const HELD_MEMORY_BYTES = 16 * 1024 * 1024;
+/** Object, map entry and key of a held result, besides its texts (measured at about this per result). */
+const RECORD_OVERHEAD_BYTES = 240;
+const WRITE_BUFFER_BYTES = 1024 * 1024;
+const NO_PREVIOUS = -1;
+class HeldResults {
+    memoryBudget;
+    /** By testId: the last held result of each test kept in memory (see Held.previous). */
+    last = new Map();
+    /** By testId: the offset of the last spilled record of each test; a Map of 518k string keys alone took 60 MB. */
+    spilled = new OffsetIndex();
+    /** The offset of each spilled test's first record, in holding order: the order `takeAll` keeps. */
+    firsts = new Float64Array(1024);
+    firstCount = 0;
+    memoryBytes = 0;
+    fd;
+    /** Bytes written to the file, and records appended since, not yet written. */
+    written = 0;
+    pending = [];
+    pendingBytes = 0;
+    constructor(memoryBudget = HELD_MEMORY_BYTES) {
+        this.memoryBudget = memoryBudget;
+    }
+    hold(testId, held) {
+        const previous = this.last.get(testId);
+        // A test whose earlier results are in memory keeps the new one beside them (repeats are few).
+        if (previous !== undefined || (this.memoryBytes < this.memoryBudget && this.firstCount === 0)) {
+            held.previous = previous;
+            this.memoryBytes += RECORD_OVERHEAD_BYTES + 2 * (testId.length + textLength(held));
+            this.last.set(testId, held);
+            return;
+        }
+        const hash = hashOf(testId);
+        const slot = this.spilled.find(hash, (offset) => this.read(offset).testId === testId);
+        if (slot >= 0) {
+            this.spilled.set(slot, this.spill(testId, held, this.spilled.offsetAt(slot)));
+            return;
+        }
+        const offset = this.spill(testId, held, NO_PREVIOUS);
+        this.spilled.add(hash, offset);
+        if (this.firstCount === this.firsts.length) {
+            const grown = new Float64Array(this.firsts.length * 2);
+            grown.set(this.firsts);
+            this.firsts = grown;
+        }
+        this.firsts[this.firstCount++] = offset;
+    }
+    /** The held results of a test, in reading order, no longer held; empty when none. */
+    take(testId) {
+        const last = this.last.get(testId);
+        if (last !== undefined) {
+            this.last.delete(testId);
+            return inMemoryChain(last);
+        }
+        if (this.firstCount === 0)
+            return [];
+        const slot = this.spilled.find(hashOf(testId), (offset) => this.read(offset).testId === testId);
+        if (slot < 0)
+            return [];
+        const offset = this.spilled.offsetAt(slot);
+        this.spilled.remove(slot);
+        return this.spilledChain(offset);
+    }
+    /** Every test's held results (each in reading order), tests in the order first held; then nothing held, the file closed. */
+    *takeAll() {
+        for (const last of this.last.values())
+            yield inMemoryChain(last);
+        this.last.clear();
+        for (let i = 0; i < this.firstCount; i += 1) {
+            const testId = this.read(this.firsts[i]).testId;
+            const slot = this.spilled.find(hashOf(testId), (offset) => this.read(offset).testId === testId);
+            if (slot < 0)
+                continue;
+            const offset = this.spilled.offsetAt(slot);
+            this.spilled.remove(slot);
+            yield this.spilledChain(offset);
+        }
+        this.memoryBytes = 0;
+        this.close();
+    }
+    close() {
+        if (this.fd !== undefined)
+            (0,external_node_fs_namespaceObject.closeSync)(this.fd);
+        this.fd = undefined;
+        this.pending = [];
+        this.pendingBytes = 0;
+        this.written = 0;
+        this.firstCount = 0;
+        this.spilled.clear();
+    }
+    spilledChain(last) {
+        const chain = [];
+        for (let offset = last; offset !== NO_PREVIOUS;) {
+            const record = this.read(offset);
+            chain.push(record.held);
+            offset = record.previous;
+        }
+        return chain.reverse();
+    }
+    /** Appends the record (a 4-byte length, then JSON) and returns its offset. */
+    spill(testId, held, previous) {
+        this.fd ??= openSpillFile();
+        const record = [
+            testId,
+            held.name,
+            held.status,
+            held.durationMs ?? null,
+            held.message ?? null,
+            held.stack ?? null,
+            held.output ?? null,
+            held.files ?? null,
+            previous,
+        ];
+        const body = Buffer.from(JSON.stringify(record), 'utf8');
+        const header = Buffer.allocUnsafe(4);
+        header.writeUInt32LE(body.length, 0);
+        const offset = this.written + this.pendingBytes;
+        this.pending.push(header, body);
+        this.pendingBytes += 4 + body.length;
+        if (this.pendingBytes >= WRITE_BUFFER_BYTES)
+            this.flush();
+        return offset;
+    }
+    flush() {
+        if (this.fd === undefined || this.pendingBytes === 0)
+            return;
+        const data = Buffer.concat(this.pending, this.pendingBytes);
+        for (let done = 0; done < data.length;)
+            done += (0,external_node_fs_namespaceObject.writeSync)(this.fd, data, done, data.length - done, this.written + done);
+        this.written += data.length;
+        this.pending = [];
+        this.pendingBytes = 0;
+    }
+    read(offset) {
+        if (offset + 4 > this.written)
+            this.flush();
+        const fd = this.fd;
+        const header = Buffer.allocUnsafe(4);
+        readFully(fd, header, offset);
+        const body = Buffer.allocUnsafe(header.readUInt32LE(0));
+        readFully(fd, body, offset + 4);
+        const [testId, name, status, durationMs, message, stack, output, files, previous] = JSON.parse(body.toString('utf8'));
+        const held = {
+            name,
+            status,
+            durationMs: durationMs ?? undefined,
+            message: message ?? undefined,
+            stack: stack ?? undefined,
+            output: output ?? undefined,
+            files: files ?? undefined,
+            previous: undefined,
+        };
+        return { testId, held, previous };
+    }
+}
+function inMemoryChain(last) {
+    const chain = [];
+    for (let held = last; held !== undefined; held = held.previous)
+        chain.push(held);
+    return chain.reverse();
+}
+/** FNV-1a over the UTF-16 code units: the index's hash, checked against the record's own testId. */
+function hashOf(text) {
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < text.length; i += 1)
+        hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+    return hash >>> 0;
+}
+/**
+ * An open-addressing hash table from a testId's hash to an offset, in two typed arrays (12 bytes a slot): the
+ * keys themselves stay on disk in the records, and a candidate slot is confirmed by reading its record.
+ */
+class OffsetIndex {
+    hashes = new Uint32Array(1024);
+    /** offset + 1; EMPTY never used, REMOVED once used (probing goes on past it). */
+    offsets = new Float64Array(1024);
+    used = 0;
+    find(hash, isKey) {
+        const mask = this.hashes.length - 1;
+        for (let slot = hash & mask;; slot = (slot + 1) & mask) {
+            const stored = this.offsets[slot];
+            if (stored === EMPTY)
+                return -1;
+            if (stored !== REMOVED && this.hashes[slot] === hash && isKey(stored - 1))
+                return slot;
+        }
+    }
+    offsetAt(slot) {
+        return this.offsets[slot] - 1;
+    }
+    set(slot, offset) {
+        this.offsets[slot] = offset + 1;
+    }
+    remove(slot) {
+        this.offsets[slot] = REMOVED;
+    }
+    add(hash, offset) {
+        if ((this.used + 1) * 2 > this.hashes.length)
+            this.grow();
+        this.place(hash, offset + 1);
+        this.used += 1;
+    }
+    clear() {
+        this.hashes = new Uint32Array(1024);
+        this.offsets = new Float64Array(1024);
+        this.used = 0;
+    }
+    place(hash, stored) {
+        const mask = this.hashes.length - 1;
+        let slot = hash & mask;
+        while (this.offsets[slot] !== EMPTY)
+            slot = (slot + 1) & mask;
+        this.hashes[slot] = hash;
+        this.offsets[slot] = stored;
+    }
+    /** Doubles the table, dropping removed slots. */
+    grow() {
+        const { hashes, offsets } = this;
+        let live = 0;
+        for (const stored of offsets)
+            if (stored !== EMPTY && stored !== REMOVED)
+                live += 1;
+        const size = live * 2 + 2 > hashes.length ? hashes.length * 2 : hashes.length;
+        this.hashes = new Uint32Array(size);
+        this.offsets = new Float64Array(size);
+        this.used = live;
+        for (let slot = 0; slot < hashes.length; slot += 1) {
+            const stored = offsets[slot];
+            if (stored !== EMPTY && stored !== REMOVED)
+                this.place(hashes[slot], stored);
+        }
+    }
+}
+const EMPTY = 0;
+const REMOVED = -1;
+function textLength(held) {
+    let length = held.name.length + (held.message?.length ?? 0) + (held.stack?.length ?? 0) + (held.output?.length ?? 0);
+    for (const file of held.files ?? [])
+        length += file.name.length + (file.path?.length ?? 0);
+    return length;
+}
+function readFully(fd, buffer, position) {
+    for (let done = 0; done < buffer.length;) {
+        const read = (0,external_node_fs_namespaceObject.readSync)(fd, buffer, done, buffer.length - done, position + done);
+        if (read === 0)
+            throw new Error(`TRX held results: the temporary file ended at ${position + done} bytes, before a record it holds.`);
+        done += read;
+    }
+}
+/** A temporary file already unlinked, so that it disappears with its descriptor whatever happens. */
+function openSpillFile() {
+    const directory = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_.join((0,external_node_os_namespaceObject.tmpdir)(), 'testsigma-trx-'));
+    const file = external_node_path_.join(directory, 'held-results');
+    const fd = (0,external_node_fs_namespaceObject.openSync)(file, 'w+', 0o600);
+    try {
+        (0,external_node_fs_namespaceObject.unlinkSync)(file);
+        (0,external_node_fs_namespaceObject.rmdirSync)(directory);
+    }
+    catch {
+        // Left for the system's temporary-file cleanup: the results are unaffected.
+    }
+    return fd;
+}
+//# sourceMappingURL=held-results.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/trx/trx.js
+
 
 
 
@@ -43229,8 +43509,8 @@ const OUTPUT_TEXTS = new Set(['StdOut', 'StdErr', 'DebugTrace']);
 class TrxReader extends XmlResultReader {
     /** Definitions read while results may still follow them (MSTest's older layout puts them first). */
     definitions = new Map();
-    /** Results waiting for their definition, by testId (the last read of each test; see Held.previous). */
-    held = new Map();
+    /** Results waiting for their definition, by testId; past a memory budget in a temporary file. */
+    held;
     resultsEnded = false;
     definitionsEnded = false;
     builders = [];
@@ -43244,8 +43524,10 @@ class TrxReader extends XmlResultReader {
     otherKinds = new Map();
     durations = new Unreadable();
     outcomes = new Unreadable();
-    constructor(source, warn = () => undefined) {
+    /** heldMemoryBytes: what held results may take in memory before the rest are spilled (tests set it low). */
+    constructor(source, warn = () => undefined, heldMemoryBytes) {
         super(source, warn, '.NET TRX');
+        this.held = new HeldResults(heldMemoryBytes);
     }
     textCap(element, parent) {
         const name = element.name;
@@ -43414,28 +43696,16 @@ class TrxReader extends XmlResultReader {
             this.ready.push(this.resultOf(held, definition));
             return;
         }
-        held.previous = this.held.get(testId);
-        this.held.set(testId, held);
+        this.held.hold(testId, held);
     }
     /** A definition has been read: its held results are complete; it is kept only if results may still follow. */
     definitionRead(id, definition) {
         if (id === undefined)
             return;
-        const last = this.held.get(id);
-        if (last !== undefined) {
-            this.held.delete(id);
-            this.release(last, definition);
-        }
+        for (const held of this.held.take(id))
+            this.ready.push(this.resultOf(held, definition));
         if (!this.resultsEnded)
             this.definitions.set(id, definition);
-    }
-    /** A test's held results, in reading order. */
-    release(last, definition) {
-        const chain = [];
-        for (let held = last; held !== undefined; held = held.previous)
-            chain.push(held);
-        for (let i = chain.length - 1; i >= 0; i -= 1)
-            this.ready.push(this.resultOf(chain[i], definition));
     }
     resultOf(held, definition) {
         const testClass = definition?.testClass;
@@ -43464,9 +43734,9 @@ class TrxReader extends XmlResultReader {
         return known;
     }
     releaseHeld() {
-        for (const last of this.held.values())
-            this.release(last, undefined);
-        this.held.clear();
+        for (const chain of this.held.takeAll())
+            for (const held of chain)
+                this.ready.push(this.resultOf(held, undefined));
     }
     finish() {
         this.releaseHeld();
