@@ -36587,6 +36587,9 @@ function logStage(log, message) {
 const silentLogger = { debug() { }, info() { }, warn() { }, error() { } };
 /** A logger that redacts the given secrets before handing messages on. */
 function redactingLogger(inner, secrets) {
+    // Nothing is shown: nothing to redact (a simulation's thousands of jobs log through it).
+    if (inner === silentLogger)
+        return silentLogger;
     return {
         debug: (m) => inner.debug(redact_redact(m, secrets)),
         info: (m) => inner.info(redact_redact(m, secrets)),
@@ -46378,27 +46381,37 @@ function progressReporter(total, log, now) {
 //# sourceMappingURL=send.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/run/timing.js
 /**
- * Every pause, window and bound of the cross-job protocol (see run/index.ts), in one place. All of them are
+ * Every pause, window and bound of the cross-job protocol (stated in run/README.md), in one place. All of them are
  * spent on the injected clock, so the simulation and the tests run them on virtual time.
  */
 /**
  * A write built from a read of what it replaces (the run's cases, its description) is sent within this long of
  * the read, or not sent and built again from a new read: sent later, it would undo what others wrote meanwhile.
- * Well under SETTLE_CROWD_MS, so that a job's look comes after every write built from a read that missed its cases.
+ * The pause before a job's look (settlePause) is twice its own read-to-write time, so it comes after every write
+ * of a job alike built from a read that missed its cases.
  */
 const FRESH_READ_MS = 1500;
+/**
+ * The one bound the protocol needs from the service (run/README.md): a request that got no answer (a timeout, a
+ * reset) is applied within this long of being sent, or never. A job waits until every such write of its own is
+ * past this before its last look and before it marks its line done, so that nothing it sent lands afterwards.
+ */
+const LATE_WRITE_MS = 60_000;
+/** While waiting out a write of its own that may still land, a job looks at the run this often (under CONFIRM_GAP_MS, so it sees every line another job confirms meanwhile). */
+const IN_DOUBT_LOOK_MS = 1500;
 /** Jobs that found or created the run at the same moment start their first read at random within this. */
 const START_SPREAD_MS = 1000;
 /** The pause before reading back a selection write: half of a ceiling that doubles per attempt, plus jitter. */
 const READ_BACK_FIRST_MS = 500;
 const READ_BACK_MAX_MS = 4000;
-/** Before a look at what this job sent: twice its longest read-to-write time, at least this (alone / in a crowd). */
-const SETTLE_ALONE_MS = 1000;
-const SETTLE_CROWD_MS = 3000;
+/** Before a look at what this job sent: twice its longest read-to-write time (see settlePause), at least this. */
+const SETTLE_MIN_MS = 1000;
 /** Looks while late writes keep removing cases, beyond which this job stops waiting for them. */
 const QUIET_LOOKS = 3;
 /** Put-backs refused while the case is in the run, after which the result is given up (named as refused). */
 const REFUSALS_IN_RUN = 2;
+/** Put-backs refused as "not part of the test run" (another job's write removed the case again) before giving up. */
+const MEMBERSHIP_REFUSALS = 8;
 /** Rounds of writing this job's line into the run's description before giving up (a crowd keeps replacing it). */
 const LEDGER_ATTEMPTS = 20;
 /** Two reads holding every line seen confirm it, this far apart (plus jitter): later than any write built earlier. */
@@ -46409,6 +46422,17 @@ const REASSERT_ROUNDS = 3;
 /** How long the close step waits for shards whose line is missing or not yet done, and how often it looks. */
 const CLOSE_WAIT_MS = 60_000;
 const CLOSE_POLL_MS = 5_000;
+/**
+ * Under `--shard-total`, jobs that finish together each see every shard done and would each close the run: they
+ * take turns this far apart (at least; a slow service stretches it to CLOSE_TURN_ROUND_TRIPS of the job's own
+ * round trips), and a job whose turn comes finds the run closed and stands down. Turns beyond CLOSE_TURNS_MAX
+ * share the last one, so a job never waits more than that many turns.
+ */
+const CLOSE_TURN_MS = 3_000;
+const CLOSE_TURN_ROUND_TRIPS = 10;
+const CLOSE_TURNS_MAX = 3;
+/** Rounds of putting back cases and worst results at close (each reads the run back first). */
+const CLOSE_REPAIR_ROUNDS = 4;
 /** A job's line in the run's description holds at most this many characters (lists fall back to counts). */
 const LEDGER_LINE_MAX = 4000;
 //# sourceMappingURL=timing.js.map
@@ -46507,7 +46531,8 @@ function fold(ids) {
 }
 /** The line's text: worst statuses first; when too long, the best statuses become counts until it fits. */
 function formatJobLine(line) {
-    const statuses = [...new Set([...line.cases.keys(), ...line.unlisted.keys()])].sort((a, b) => statusSeverity(b) - statusSeverity(a));
+    const severity = new Map([...line.cases.keys(), ...line.unlisted.keys()].map((s) => [s, statusSeverity(s)]));
+    const statuses = [...severity.keys()].sort((a, b) => (severity.get(b) ?? 0) - (severity.get(a) ?? 0));
     const listed = new Set(line.cases.keys());
     const render = () => {
         const segments = statuses.map((s) => listed.has(s) ? `${s} ${fold(line.cases.get(s) ?? [])}` : `${s} ${(line.unlisted.get(s) ?? 0) + (line.cases.get(s)?.length ?? 0)} unlisted`);
@@ -46524,12 +46549,12 @@ function formatJobLine(line) {
 function isPartial(line) {
     return readJobLines(formatJobLine(line))[0]?.unlisted.size !== 0 || line.unlisted.size > 0;
 }
-/** The description with its job lines replaced by `lines` (one per job, in job order), other text kept. */
-function withJobLines(description, lines) {
+/** The description with its job lines replaced by `lines` (one per job, in job order), other text kept; `format` may cache. */
+function withJobLines(description, lines, format = formatJobLine) {
     const others = (description ?? '').split('\n').filter((text) => !LINE.test(text.trim()));
     while (others.length > 0 && others[others.length - 1]?.trim() === '')
         others.pop();
-    const sorted = [...lines].sort((a, b) => (a.job < b.job ? -1 : a.job > b.job ? 1 : 0)).map(formatJobLine);
+    const sorted = [...lines].sort((a, b) => (a.job < b.job ? -1 : a.job > b.job ? 1 : 0)).map(format);
     return [...others, ...sorted].join('\n').trim();
 }
 /** The more advanced of two lines of one job: `done` over `reporting`, else the second (newer) one. */
@@ -46718,6 +46743,8 @@ function runTitle(template, ci, now) {
 ;// CONCATENATED MODULE: ./packages/core/dist/run/membership.js
 
 
+/** The service's words when it refuses a result because the case is not (any more) in the run. */
+const NOT_IN_RUN = /not (a )?part of (the )?test run/i;
 /** Cases of the run by id, from one paginated read. */
 function byCase(cases) {
     return new Map(cases.map((c) => [c.test_case.id, c]));
@@ -46732,20 +46759,24 @@ async function ensureCases(session, caseIds, options = {}) {
     let held = options.held;
     // When what `held` shows was read: a write built from it goes out within FRESH_READ_MS of that, or not at all.
     let readAt = clock.now();
+    // When the read's last page was answered: a listing of many pages takes longer than FRESH_READ_MS on a slow
+    // service, so the window runs from its end (a write never waits on its own read); the pause before a look
+    // (settlePause) is twice this job's read-to-write time, listing included, so it covers other jobs' alike.
+    let listedAt = readAt;
     if (!held) {
         // Jobs of one pipeline reach this point together (they found or created the run at the same moment):
         // starting at random moments, their read-then-write pairs overlap less.
         await clock.sleep(Math.floor(clock.random() * START_SPREAD_MS));
         ({ held, readAt } = await readCases(session));
+        listedAt = clock.now();
         requests++;
     }
-    let written;
     // Every case ever seen in the run: some job needs each, so a write of ours puts back any it finds gone.
     const seen = new Set();
     // A write not sent because its read got old: the same attempt, from a new read.
     let stale = false;
     for (let attempt = 1;;) {
-        state.remember(held, written);
+        state.remember(held);
         for (const c of held)
             seen.add(c.test_case.id);
         const current = byCase(held);
@@ -46761,12 +46792,10 @@ async function ensureCases(session, caseIds, options = {}) {
                 ? `Adding ${missing.length} case(s) to test run ${run.human_id}.`
                 : `Another job changed the cases of test run ${run.human_id} at the same moment; adding ours again (attempt ${attempt}).`);
         }
-        written = new Set([...seen, ...missing]);
-        const filters = [{ field: 'id', operator: 'IN', values: [...written] }];
-        stale = (await api.updateRun(projectId, run.id, { static_selection_filters: filters }, { sendBefore: readAt + FRESH_READ_MS })) === 'stale';
+        const filters = [{ field: 'id', operator: 'IN', values: [...new Set([...seen, ...missing])] }];
+        stale = (await api.updateRun(projectId, run.id, { static_selection_filters: filters }, { sendBefore: listedAt + FRESH_READ_MS })) === 'stale';
         if (stale) {
             log.debug(`The update of test run ${run.human_id}'s cases waited past ${FRESH_READ_MS} ms for its turn: reading the cases again before writing.`);
-            written = undefined;
         }
         else {
             requests++;
@@ -46774,14 +46803,18 @@ async function ensureCases(session, caseIds, options = {}) {
             await clock.sleep(readBackPause(attempt++, clock.random));
         }
         ({ held, readAt } = await readCases(session));
+        listedAt = clock.now();
         requests++;
     }
 }
 /** The run's cases, and when the read's first page was answered (a long listing is as old as its first page). */
 async function readCases(session) {
     const asked = session.clock.now();
+    const retries = session.api.http.retries;
     const { cases, answeredAt } = await session.api.readRunCases(session.projectId, session.run.id);
-    session.state.rememberRoundTrip((answeredAt ?? session.clock.now()) - asked);
+    // A read that was retried says nothing of how fast the service answers.
+    if (session.api.http.retries === retries)
+        session.state.rememberRoundTrip((answeredAt ?? session.clock.now()) - asked);
     return { held: cases, readAt: answeredAt ?? session.clock.now() };
 }
 /**
@@ -46793,15 +46826,16 @@ function readBackPause(attempt, random) {
     return Math.floor(ceiling / 2 + random() * ceiling);
 }
 /**
- * Before looking whether what this job sent is still in place: another job's write can land seconds after the
- * read it was built from (its turn under the shared rate limit, a rate-limit answer waited out), and a look taken
- * before such a write lands would let this job finish with its results about to be dropped. This job's own
- * writes show how long that takes now: wait twice the longest, and at least SETTLE_CROWD_MS once other jobs were
- * seen writing (SETTLE_ALONE_MS when none was: a job alone need not wait for a crowd).
+ * Before looking whether what this job sent is still in place: another job's write built from a read that missed
+ * our cases is sent within FRESH_READ_MS of the end of that read and lands before its answer; this job's own
+ * read-to-write times (listing, window and answer: `windowMs`, at least half the window plus a round trip) show how
+ * long that takes on this service now. Wait twice that, at least SETTLE_MIN_MS, plus a random part so that jobs that
+ * collided do not look in lockstep. On loopback this is about FRESH_READ_MS; far from the service, seconds. A write
+ * that goes unanswered is waited out by its own job (LATE_WRITE_MS), and the close step repairs what is left.
  */
-function settlePause(windowMs, crowded, random) {
-    const floor = crowded ? SETTLE_CROWD_MS : SETTLE_ALONE_MS;
-    return Math.floor(Math.max(floor, 2 * windowMs) + (random() * floor * 2) / 3);
+function settlePause(windowMs, random) {
+    const base = Math.max(SETTLE_MIN_MS, 2 * windowMs);
+    return Math.floor(base + (random() * base) / 3);
 }
 /**
  * A job whose cases are in the run can still lose them afterwards: another job that read the selection before
@@ -46826,18 +46860,23 @@ async function keepResults(session, sent, options = {}) {
     const refusedInRun = new Map();
     let changing = 0;
     for (;;) {
-        await clock.sleep(settlePause(Math.max(state.windowMs, FRESH_READ_MS / 2 + state.roundTripMs), state.fresh || state.crowded, clock.random));
+        await clock.sleep(settlePause(Math.max(state.windowMs, FRESH_READ_MS / 2 + state.roundTripMs), clock.random));
         const previous = state.selection;
         const held = await api.listRunCases(projectId, run.id);
         requests++;
         const current = byCase(held);
         const quiet = [...previous].every((id) => current.has(id));
-        state.remember(held, previous);
+        state.remember(held);
         const lost = sent.filter((e) => {
             if (givenUp.has(e.test_case_id))
                 return false;
             const status = current.get(e.test_case_id)?.status_id;
-            return status === undefined || status === '' || (status !== e.test_run_status_id && untested.has(status));
+            if (status === undefined || status === '')
+                return true;
+            // A result the service refused was never recorded: whatever the case holds now is another job's.
+            if (status !== e.test_run_status_id && !recorded.has(e.test_case_id) && options.refused?.has(e.test_case_id))
+                return true;
+            return status !== e.test_run_status_id && untested.has(status);
         });
         if (lost.length === 0 && (quiet || ++changing > QUIET_LOOKS))
             return { lost: [...givenUp.values()], requests, held, recorded };
@@ -46869,42 +46908,61 @@ async function keepResults(session, sent, options = {}) {
         requests++;
         for (const refusal of again.refused) {
             const id = refusal.entry.test_case_id;
-            if (!now.has(id))
+            // "Not part of the run": the case was removed again before the write landed, whatever a read shows now.
+            const membership = NOT_IN_RUN.test(refusal.reason);
+            if (!membership && !now.has(id))
                 continue;
             const times = (refusedInRun.get(id) ?? 0) + 1;
             refusedInRun.set(id, times);
-            if (times >= REFUSALS_IN_RUN)
+            if (times >= (membership ? MEMBERSHIP_REFUSALS : REFUSALS_IN_RUN))
                 givenUp.set(id, refusal);
         }
     }
 }
 //# sourceMappingURL=membership.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/run/state.js
+
 class RunState {
     /** The selection as last read: a look compares with it. */
     selection = new Set();
     /** The longest time from a read's answer to the answer of the write built from it. */
     windowMs = 0;
-    /** Another job was seen changing the run's cases (a read-back held more than was written, or a look differed). */
-    crowded = false;
-    /** No selection was read yet: the first look assumes a crowd. */
-    fresh = true;
     /** The slowest round trip of a read seen so far: the windows of the job lines grow with it. */
     roundTripMs = 0;
+    /** Every job's line as last seen (done over reporting): a write of the description puts back each one gone. */
+    lines = new Map();
+    /** Lines of the description by their text, parsed (undefined: not a job line). */
+    parsedLines = new Map();
+    /** Each line's text as formatted (a crowd's lines are compared and written again and again). */
+    lineTexts = new Map();
+    /** Until when a description write of this job that got no answer may still land (LATE_WRITE_MS). */
+    descriptionInDoubtUntil = -Infinity;
     rememberRoundTrip(ms) {
-        this.roundTripMs = Math.max(this.roundTripMs, ms);
+        if (ms !== undefined)
+            this.roundTripMs = Math.max(this.roundTripMs, ms);
     }
-    /** Keep what a read found; `expected` is what it should hold if no other job wrote. */
-    remember(held, expected) {
-        const selection = new Set(held.map((c) => c.test_case.id));
-        const differs = expected !== undefined && (expected.size !== selection.size || [...expected].some((id) => !selection.has(id)));
-        this.selection = selection;
-        this.crowded ||= differs;
-        this.fresh = false;
+    /** Keep what a read found. */
+    remember(held) {
+        this.selection = new Set(held.map((c) => c.test_case.id));
     }
     rememberWindow(windowMs) {
         this.windowMs = Math.max(this.windowMs, windowMs);
     }
+}
+/** Until when a write of this job that got no answer may still be applied (LATE_WRITE_MS); -Infinity when none can. */
+function inDoubtUntil(session) {
+    const sent = session.api.http.unansweredWriteSentAt;
+    return sent === undefined ? -Infinity : sent + LATE_WRITE_MS;
+}
+/**
+ * The duration of one call, as a round trip worth sizing windows by: undefined when the client retried meanwhile
+ * (a timeout waited out says nothing of how fast the service answers).
+ */
+async function timed(session, call) {
+    const asked = session.clock.now();
+    const retries = session.api.http.retries;
+    const value = await call();
+    return { value, ms: session.api.http.retries === retries ? session.clock.now() - asked : undefined };
 }
 function openSession(api, projectId, run, clock, log) {
     return { api, projectId, run, clock, log, state: new RunState() };
@@ -48151,6 +48209,11 @@ class http_HttpClient {
     retries = 0;
     /** Attempts sent, over all requests (retries included): the upload's request count. */
     requests = 0;
+    /**
+     * When the latest write (any method but GET) that got no answer was sent: the service may still apply it
+     * later (run/timing.ts LATE_WRITE_MS says how much later), so the run protocol waits that out before its last look.
+     */
+    unansweredWriteSentAt;
     constructor(options) {
         this.options = options;
         this.baseUrl = withoutCredentials(new URL(options.baseUrl.replace(/\/+$/, '')));
@@ -48222,6 +48285,8 @@ class http_HttpClient {
                     release();
                     throw thrown;
                 }
+                if (outcome.kind === 'no-answer' && req.method !== 'GET')
+                    this.unansweredWriteSentAt = Math.max(this.unansweredWriteSentAt ?? sentAt, sentAt);
                 // The answer's rate-limit headers go with the turn: the pacer knows when this request started, and when
                 // its answer's head came in.
                 if (outcome.kind === 'answer')
@@ -48435,38 +48500,120 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./packages/core/dist/run/ledger.js
 
 
-/** Write (or update) this job's line; returns every job's line as the confirming read found them. */
+
+/**
+ * Write (or update) this job's line; returns every job's line as the confirming read found them.
+ *
+ * A write of this job that got no answer may still land (LATE_WRITE_MS after it was sent) and then drop every line
+ * written since its read, done lines of jobs that have finished included. So the line is confirmed only once no
+ * write of this job can land any more; and while a description write of its own is in doubt, the job looks at
+ * the run every IN_DOUBT_LOOK_MS without waiting for the previous look (one that times out must not blind it),
+ * so that it has seen every line another job confirmed meanwhile, and puts back each one its late write drops.
+ * Lines seen are kept in the session (RunState.lines), so the done line puts back what the first write saw.
+ */
 async function writeJobLine(session, own) {
-    const { api, projectId, run, clock, log } = session;
-    const seen = new Map();
+    const { api, projectId, run, clock, log, state } = session;
+    const seen = state.lines;
+    // Each line of the description parsed once: a crowd's description is read again and again.
+    const parsed = state.parsedLines;
+    // Each line's text, formatted once: a crowd's description is compared on every read.
+    const text = state.lineTexts;
+    const format = (line) => text.get(line) ?? (text.set(line, formatJobLine(line)), text.get(line));
+    /** Merge a read's lines into those seen; returns the lines of the description as they stand. */
+    const learn = (description) => {
+        const present = new Set();
+        for (const raw of description.split('\n')) {
+            const trimmed = raw.trim();
+            present.add(trimmed);
+            if (!parsed.has(trimmed))
+                parsed.set(trimmed, readJobLines(trimmed)[0]);
+            const line = parsed.get(trimmed);
+            if (!line || line.job === own.job)
+                continue;
+            text.set(line, trimmed);
+            seen.set(line.job, newerLine(seen.get(line.job), line));
+        }
+        return present;
+    };
     let current = run;
     let confirmed = 0;
-    for (let attempt = 1; attempt <= LEDGER_ATTEMPTS; attempt++) {
-        const asked = clock.now();
-        current = await api.getRun(projectId, run.id);
+    for (let attempt = 1; attempt <= LEDGER_ATTEMPTS;) {
+        // While a description write of ours may land, no request of this job may leave it blind: a read that hangs
+        // is watched like a write that does.
+        const reading = () => api.getRun(projectId, run.id);
+        const read = await timed(session, () => clock.now() < state.descriptionInDoubtUntil ? watchWhile(session, reading(), learn, IN_DOUBT_LOOK_MS) : reading());
+        current = read.value;
         const readAt = clock.now();
-        session.state.rememberRoundTrip(readAt - asked);
-        const found = readJobLines(current.description);
-        for (const line of found)
-            if (line.job !== own.job)
-                seen.set(line.job, newerLine(seen.get(line.job), line));
+        state.rememberRoundTrip(read.ms);
+        const present = learn(current.description ?? '');
         seen.set(own.job, own);
-        const present = new Set(found.map(formatJobLine));
-        const missing = [...seen.values()].filter((line) => !present.has(formatJobLine(line)));
+        const missing = [...seen.values()].filter((line) => !present.has(format(line)));
         if (missing.length === 0) {
+            if (readAt < inDoubtUntil(session)) {
+                // A write of ours may still land: not confirmed yet, however the run reads now.
+                confirmed = 0;
+                await watchWhileInDoubt(session, learn);
+                continue;
+            }
             if (++confirmed >= 2)
                 return { run: current, lines: [...seen.values()], confirmed: true };
-            await clock.sleep(confirmGap(session.state.roundTripMs) + Math.floor(clock.random() * CONFIRM_JITTER_MS));
+            await clock.sleep(confirmGap(state.roundTripMs) + Math.floor(clock.random() * CONFIRM_JITTER_MS));
             continue;
         }
         confirmed = 0;
-        if (attempt > 1)
-            await clock.sleep(100 * attempt + Math.floor(clock.random() * 250 * attempt));
+        const before = api.http.unansweredWriteSentAt;
         // Not sent when its turn comes too late (`stale`): the next round reads again.
-        await api.updateRun(projectId, run.id, { description: withJobLines(current.description, seen.values()) }, { sendBefore: readAt + FRESH_READ_MS });
+        const writing = api.updateRun(projectId, run.id, { description: withJobLines(current.description, seen.values(), format) }, { sendBefore: readAt + FRESH_READ_MS });
+        const stale = (await watchWhile(session, writing, learn, Math.max(IN_DOUBT_LOOK_MS, 2 * state.roundTripMs))) === 'stale';
+        const after = api.http.unansweredWriteSentAt;
+        if (after !== undefined && after !== before)
+            state.descriptionInDoubtUntil = Math.max(state.descriptionInDoubtUntil, after + LATE_WRITE_MS);
+        attempt++;
+        if (stale)
+            continue;
+        // Jobs that collided back off at random before reading again, more each round (never between a read and
+        // the write built from it: that write would go stale).
+        await clock.sleep(Math.floor(clock.random() * 250 * attempt));
     }
     log.warn(`Could not record this job's line on test run ${run.human_id} (other jobs kept changing its description); the close step may not count it.`);
     return { run: current, lines: [...seen.values()], confirmed: false };
+}
+/**
+ * A write not answered within a round trip or two may be one the service applies late (and a read that hangs
+ * while one of ours may land leaves this job blind): after `startAfterMs`, look at the run every IN_DOUBT_LOOK_MS
+ * (each look on its own) until the answer comes, so that a line another job confirms while this job waits is
+ * seen, and put back should a late write drop it.
+ */
+async function watchWhile(session, pending, learn, startAfterMs) {
+    const { api, projectId, run, clock } = session;
+    let answered = false;
+    const settled = pending.then(() => (answered = true), () => (answered = true));
+    await Promise.race([settled, clock.sleep(startAfterMs)]);
+    while (!answered) {
+        // Not awaited: a look that times out must not delay the next one; each only adds to the lines seen.
+        void api.getRun(projectId, run.id).then((read) => learn(read.description ?? ''), () => undefined);
+        await Promise.race([settled, clock.sleep(IN_DOUBT_LOOK_MS)]);
+    }
+    return pending;
+}
+/**
+ * Until no write of this job can land any more. While a description write may, look every IN_DOUBT_LOOK_MS,
+ * each look on its own (a look that times out must not leave a gap), and learn every line seen.
+ */
+async function watchWhileInDoubt(session, learn) {
+    const { api, projectId, run, clock, state } = session;
+    const looks = [];
+    for (let now = clock.now(); now < inDoubtUntil(session); now = clock.now()) {
+        if (now >= state.descriptionInDoubtUntil) {
+            await clock.sleep(inDoubtUntil(session) - now);
+            break;
+        }
+        looks.push(api.getRun(projectId, run.id).then((read) => learn(read.description ?? ''), 
+        // A look that failed leaves the others; the confirming reads afterwards fail loudly if the service does.
+        () => undefined));
+        await clock.sleep(IN_DOUBT_LOOK_MS);
+    }
+    await Promise.all(looks);
 }
 /**
  * How far apart the two confirming reads are: later than any write built on a read without our line can land —
@@ -48565,6 +48712,7 @@ async function mergeLines(target, from) {
 
 
 
+
 /** The line that ends the run's description. */
 function reportedLine(done, total) {
     return `${done}${total ? ` of ${total}` : ''} upload(s) reported.`;
@@ -48597,7 +48745,31 @@ async function finalWord(session, options) {
     await close_closeRun(session.api, session.projectId, ledger.run, done.length > 0 || options.total ? reportedLine(done.length, options.total) : undefined);
     return { run: ledger.run, done, missing: options.total ? Math.max(0, options.total - done.length) : 0, restored, partial, closed: true };
 }
-/** Make every case hold the worst status the job lines list for it; returns the human ids written. */
+/**
+ * The final word of an upload that saw every shard done (`--shard-total` without a close job). Jobs finishing
+ * together all see that, so they take turns: the highest shard first, each later one after CLOSE_TURN_MS more,
+ * reading the run when its turn comes and standing down when it reads CLOSED. Returns undefined when another job
+ * closed the run. Should a closer still be restoring when the next turn comes, both write the same worst statuses
+ * and the second close finds the run closed: the verdict holds either way, only the close is said twice.
+ */
+async function finalWordInTurn(session, ownJob, lines, options) {
+    const order = doneJobs(lines).sort((a, b) => b.localeCompare(a, 'en', { numeric: true }));
+    const turn = Math.min(Math.max(0, order.indexOf(ownJob)), CLOSE_TURNS_MAX);
+    if (turn > 0) {
+        await session.clock.sleep(turn * Math.max(CLOSE_TURN_MS, CLOSE_TURN_ROUND_TRIPS * session.state.roundTripMs));
+        const { run } = await readLedger(session);
+        if (run.status.toUpperCase() === 'CLOSED')
+            return undefined;
+    }
+    return finalWord(session, options);
+}
+/**
+ * Make every case any job's line lists be in the run and hold the worst status the lines list for it; returns
+ * the human ids written. A selection write of a job that landed late can have removed a case (and its result)
+ * after that job's last look: the lines say which cases the run must hold, so the close step puts them back.
+ * Every job waited out its own late writes before marking its line done, so once every line is done the close
+ * step is the only writer left: it waits out its own, reads back, and repairs again until nothing is left.
+ */
 async function restoreWorst(session, lines, statuses, userId) {
     const { api, projectId, run, log } = session;
     const worst = worstByCase(lines);
@@ -48605,34 +48777,58 @@ async function restoreWorst(session, lines, statuses, userId) {
         return [];
     const byName = new Map(statuses.map((s) => [status_statusKey(s.name), s]));
     const nameOf = new Map(statuses.map((s) => [s.id, s.name]));
-    const entries = [];
-    for (const c of await api.listRunCases(projectId, run.id)) {
-        const want = worst.get(c.test_case.human_id ?? c.test_case.id);
-        const status = want === undefined ? undefined : byName.get(status_statusKey(want));
-        if (!want || !status)
-            continue;
-        const held = c.status_id ? nameOf.get(c.status_id) : undefined;
-        if (held !== undefined && statusSeverity(held) >= statusSeverity(want))
-            continue;
-        entries.push({
-            test_case_id: c.test_case.id,
-            test_run_status_id: status.id,
-            user_id: userId,
-            description: `${want}: ${lines
-                .filter((l) => [...l.cases].some(([s, ids]) => status_statusKey(s) === status_statusKey(want) && ids.includes(c.test_case.human_id ?? '')))
-                .map((l) => `job ${l.job}`)
-                .join(', ')} of this run reported it ${want}; written again at close, where another job's ${held ?? 'result'} had replaced it.`,
-        });
+    const restored = new Set();
+    let projectCases;
+    for (let round = 1; round <= CLOSE_REPAIR_ROUNDS; round++) {
+        await waitOutOwnWrites(session);
+        let held = await api.listRunCases(projectId, run.id);
+        const inRun = new Set(held.map((c) => c.test_case.human_id ?? c.test_case.id));
+        const absent = [...worst.keys()].filter((human) => !inRun.has(human));
+        if (absent.length > 0) {
+            projectCases ??= new Map((await api.listTestCases(projectId)).map((c) => [c.human_id ?? c.id, c.id]));
+            const ids = absent.flatMap((human) => projectCases?.get(human) ?? []);
+            log.info(`Test run ${run.human_id} lacks ${absent.length} case(s) that jobs reported (${absent.slice(0, 20).join(', ')}): adding them back.`);
+            if (ids.length > 0)
+                held = (await ensureCases(session, ids, { held })).held;
+        }
+        const entries = [];
+        for (const c of held) {
+            const human = c.test_case.human_id ?? c.test_case.id;
+            const want = worst.get(human);
+            const status = want === undefined ? undefined : byName.get(status_statusKey(want));
+            if (!want || !status)
+                continue;
+            const had = c.status_id ? nameOf.get(c.status_id) : undefined;
+            if (had !== undefined && statusSeverity(had) >= statusSeverity(want))
+                continue;
+            const by = lines.filter((l) => [...l.cases].some(([s, ids]) => status_statusKey(s) === status_statusKey(want) && ids.includes(human))).map((l) => `job ${l.job}`);
+            const replaced = had === undefined || statusSeverity(had) < 0 ? 'it had been lost' : `another job's ${had} had replaced it`;
+            entries.push({
+                test_case_id: c.test_case.id,
+                test_run_status_id: status.id,
+                user_id: userId,
+                description: `${want}: ${by.join(', ')} of this run reported it ${want}; written again at close, where ${replaced}.`,
+            });
+        }
+        if (entries.length === 0)
+            break;
+        const human = new Map(held.map((c) => [c.test_case.id, c.test_case.human_id ?? c.test_case.id]));
+        const sent = await send_sendEntries(api, projectId, run.id, entries, { maxEntries: 100, now: () => session.clock.now() }, log);
+        if (sent.error)
+            throw sent.error;
+        for (const e of sent.acknowledged)
+            restored.add(human.get(e.test_case_id) ?? e.test_case_id);
     }
-    if (entries.length === 0)
-        return [];
-    const sent = await send_sendEntries(api, projectId, run.id, entries, { maxEntries: 100, now: () => session.clock.now() }, log);
-    if (sent.error)
-        throw sent.error;
-    const human = new Map((await api.listRunCases(projectId, run.id)).map((c) => [c.test_case.id, c.test_case.human_id ?? c.test_case.id]));
-    const restored = sent.acknowledged.map((e) => human.get(e.test_case_id) ?? e.test_case_id);
-    log.info(`Restored the worst result of ${restored.length} case(s) that another job's better result had replaced: ${restored.slice(0, 20).join(', ')}.`);
-    return restored;
+    if (restored.size > 0) {
+        log.info(`Restored the worst result of ${restored.size} case(s) that another job's better result had replaced: ${[...restored].slice(0, 20).join(', ')}.`);
+    }
+    return [...restored];
+}
+/** Until no write of this job that got no answer can still land (LATE_WRITE_MS). */
+async function waitOutOwnWrites(session) {
+    const wait = inDoubtUntil(session) - session.clock.now();
+    if (wait > 0)
+        await session.clock.sleep(wait);
 }
 /** The run's description with one line appended (replacing an earlier line that starts the same way). */
 function appendLine(description, prefix, line) {
@@ -48951,6 +49147,7 @@ async function record_recordResults(ctx, plan, opened) {
         keptResults = await keepResults(session, [...sent.acknowledged, ...sent.refused.map((r) => r.entry)], {
             untested: plan.untestedIds,
             batchSize: settings.batchSize,
+            refused: new Set(sent.refused.map((r) => r.entry.test_case_id)),
         });
         settleKept(sent, keptResults);
         sent.requests += keptResults.requests;
@@ -48962,6 +49159,18 @@ async function record_recordResults(ctx, plan, opened) {
     let held = keptResults?.held;
     if (keyed)
         held = await reassertWorse(session, sent, plan, held);
+    // A late write of another job can remove a case (and its result) after the last look: put those back once more
+    // rather than call it a mismatch (the close step would restore them too, but this job's check comes first).
+    const lacking = keyed ? sent.acknowledged.filter((e) => !holdsResult(held, e.test_case_id, plan.untestedIds)) : [];
+    if (lacking.length > 0) {
+        const again = await keepResults(session, lacking, { untested: plan.untestedIds, batchSize: settings.batchSize });
+        sent.requests += again.requests;
+        held = again.held;
+        if (again.failure) {
+            const spoolFile = await spoolEntries(ctx, plan, opened, again.failure.unsent, again.failure.error);
+            return { sent, closed: false, spoolFile, error: again.failure.error, kept };
+        }
+    }
     const verifyKept = new Set(kept.map((k) => k.case));
     const mismatch = settings.verify ? await verifyRun(session, sent, plan, human, held, verifyKept, kept) : undefined;
     const refusedError = sent.refused.length > 0 ? refusedResults(run, sent, human) : undefined;
@@ -48975,8 +49184,17 @@ async function record_recordResults(ctx, plan, opened) {
             log.info(`${done} of ${total} uploads have reported into test run ${run.human_id}; the last one closes it.`);
         }
         else if (keyed) {
-            await finalWord(session, { total, statuses: plan.statuses, userId: plan.userId, wait: false, ...(ctx.runKey && { key: ctx.runKey }) });
-            closed = true;
+            const word = await finalWordInTurn(session, ownLine.job, ledger ?? [], {
+                total,
+                statuses: plan.statuses,
+                userId: plan.userId,
+                wait: false,
+                ...(ctx.runKey && { key: ctx.runKey }),
+            });
+            if (word)
+                closed = true;
+            else
+                log.info(`Every upload has reported into test run ${run.human_id}; another job of this pipeline closed it.`);
         }
         else {
             await close_closeRun(session.api, plan.projectId, run, undefined);
@@ -49031,6 +49249,11 @@ async function reassertWorse(session, sent, plan, held) {
     }
     return current;
 }
+/** Does the read hold a result (any status but "no result yet") for the case? */
+function holdsResult(held, caseId, untested) {
+    const status = held?.find((c) => c.test_case.id === caseId)?.status_id;
+    return status !== undefined && status !== '' && !untested.has(status);
+}
 function statusNames(statuses) {
     return new Map(statuses.map((s) => [s.id, s.name]));
 }
@@ -49041,7 +49264,10 @@ function statusNames(statuses) {
  */
 function settleKept(sent, kept) {
     const absent = new Set([...kept.lost.map((r) => r.entry), ...(kept.failure?.unsent ?? [])].map((e) => e.test_case_id));
-    const putBack = (r) => kept.recorded.has(r.entry.test_case_id) && !absent.has(r.entry.test_case_id);
+    // A refused result counts as recorded when a put-back recorded it, or when the case holds it anyway (another job
+    // recorded the same status).
+    const holds = new Map(kept.held.map((c) => [c.test_case.id, c.status_id]));
+    const putBack = (r) => (kept.recorded.has(r.entry.test_case_id) || holds.get(r.entry.test_case_id) === r.entry.test_run_status_id) && !absent.has(r.entry.test_case_id);
     sent.acknowledged = [...sent.acknowledged.filter((e) => !absent.has(e.test_case_id)), ...sent.refused.filter(putBack).map((r) => r.entry)];
     sent.refused = [...kept.lost, ...sent.refused.filter((r) => !putBack(r) && !absent.has(r.entry.test_case_id))];
 }

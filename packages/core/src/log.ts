@@ -29,6 +29,8 @@ export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() 
 
 /** A logger that redacts the given secrets before handing messages on. */
 export function redactingLogger(inner: Logger, secrets: readonly (string | undefined)[]): Logger {
+  // Nothing is shown: nothing to redact (a simulation's thousands of jobs log through it).
+  if (inner === silentLogger) return silentLogger;
   return {
     debug: (m) => inner.debug(redact(m, secrets)),
     info: (m) => inner.info(redact(m, secrets)),

@@ -152,6 +152,11 @@ export class HttpClient {
   retries = 0;
   /** Attempts sent, over all requests (retries included): the upload's request count. */
   requests = 0;
+  /**
+   * When the latest write (any method but GET) that got no answer was sent: the service may still apply it
+   * later (run/timing.ts LATE_WRITE_MS says how much later), so the run protocol waits that out before its last look.
+   */
+  unansweredWriteSentAt: number | undefined;
 
   constructor(private readonly options: HttpClientOptions) {
     this.baseUrl = withoutCredentials(new URL(options.baseUrl.replace(/\/+$/, '')));
@@ -223,6 +228,7 @@ export class HttpClient {
           release();
           throw thrown;
         }
+        if (outcome.kind === 'no-answer' && req.method !== 'GET') this.unansweredWriteSentAt = Math.max(this.unansweredWriteSentAt ?? sentAt, sentAt);
         // The answer's rate-limit headers go with the turn: the pacer knows when this request started, and when
         // its answer's head came in.
         if (outcome.kind === 'answer') release(outcome.rate, outcome.answeredAt);

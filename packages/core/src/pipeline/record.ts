@@ -6,7 +6,7 @@ import type { ResultEntry, RunCase, RunStatus, TestRun } from '../api/client.js'
 import { UnsentResultsError, type TestsigmaTmError } from '../errors.js';
 import { statusSeverity } from '../map/status.js';
 import { randomUUID } from 'node:crypto';
-import { closeRun, finalWord } from '../run/close.js';
+import { closeRun, finalWordInTurn } from '../run/close.js';
 import { writeJobLine } from '../run/ledger.js';
 import { ensureCases, keepResults, type KeptResults } from '../run/membership.js';
 import { sendEntries, type RefusedEntry, type SendOutcome } from '../run/send.js';
@@ -88,6 +88,7 @@ export async function recordResults(ctx: UploadContext, plan: UploadPlan, opened
     keptResults = await keepResults(session, [...sent.acknowledged, ...sent.refused.map((r) => r.entry)], {
       untested: plan.untestedIds,
       batchSize: settings.batchSize,
+      refused: new Set(sent.refused.map((r) => r.entry.test_case_id)),
     });
     settleKept(sent, keptResults);
     sent.requests += keptResults.requests;
@@ -98,6 +99,18 @@ export async function recordResults(ctx: UploadContext, plan: UploadPlan, opened
   }
   let held = keptResults?.held;
   if (keyed) held = await reassertWorse(session, sent, plan, held);
+  // A late write of another job can remove a case (and its result) after the last look: put those back once more
+  // rather than call it a mismatch (the close step would restore them too, but this job's check comes first).
+  const lacking = keyed ? sent.acknowledged.filter((e) => !holdsResult(held, e.test_case_id, plan.untestedIds)) : [];
+  if (lacking.length > 0) {
+    const again = await keepResults(session, lacking, { untested: plan.untestedIds, batchSize: settings.batchSize });
+    sent.requests += again.requests;
+    held = again.held;
+    if (again.failure) {
+      const spoolFile = await spoolEntries(ctx, plan, opened, again.failure.unsent, again.failure.error);
+      return { sent, closed: false, spoolFile, error: again.failure.error, kept };
+    }
+  }
   const verifyKept = new Set(kept.map((k) => k.case));
   const mismatch = settings.verify ? await verifyRun(session, sent, plan, human, held, verifyKept, kept) : undefined;
   const refusedError = sent.refused.length > 0 ? refusedResults(run, sent, human) : undefined;
@@ -109,8 +122,15 @@ export async function recordResults(ctx: UploadContext, plan: UploadPlan, opened
     if (keyed && total && done < total) {
       log.info(`${done} of ${total} uploads have reported into test run ${run.human_id}; the last one closes it.`);
     } else if (keyed) {
-      await finalWord(session, { total, statuses: plan.statuses, userId: plan.userId, wait: false, ...(ctx.runKey && { key: ctx.runKey }) });
-      closed = true;
+      const word = await finalWordInTurn(session, ownLine.job, ledger ?? [], {
+        total,
+        statuses: plan.statuses,
+        userId: plan.userId,
+        wait: false,
+        ...(ctx.runKey && { key: ctx.runKey }),
+      });
+      if (word) closed = true;
+      else log.info(`Every upload has reported into test run ${run.human_id}; another job of this pipeline closed it.`);
     } else {
       await closeRun(session.api, plan.projectId, run, undefined);
       closed = true;
@@ -173,6 +193,12 @@ async function reassertWorse(session: RunSession, sent: SendOutcome, plan: Uploa
   return current;
 }
 
+/** Does the read hold a result (any status but "no result yet") for the case? */
+function holdsResult(held: readonly RunCase[] | undefined, caseId: string, untested: ReadonlySet<string>): boolean {
+  const status = held?.find((c) => c.test_case.id === caseId)?.status_id;
+  return status !== undefined && status !== '' && !untested.has(status);
+}
+
 function statusNames(statuses: readonly RunStatus[]): Map<string, string> {
   return new Map(statuses.map((s) => [s.id, s.name]));
 }
@@ -184,7 +210,11 @@ function statusNames(statuses: readonly RunStatus[]): Map<string, string> {
  */
 function settleKept(sent: SendOutcome, kept: KeptResults): void {
   const absent = new Set([...kept.lost.map((r) => r.entry), ...(kept.failure?.unsent ?? [])].map((e) => e.test_case_id));
-  const putBack = (r: RefusedEntry) => kept.recorded.has(r.entry.test_case_id) && !absent.has(r.entry.test_case_id);
+  // A refused result counts as recorded when a put-back recorded it, or when the case holds it anyway (another job
+  // recorded the same status).
+  const holds = new Map(kept.held.map((c) => [c.test_case.id, c.status_id]));
+  const putBack = (r: RefusedEntry) =>
+    (kept.recorded.has(r.entry.test_case_id) || holds.get(r.entry.test_case_id) === r.entry.test_run_status_id) && !absent.has(r.entry.test_case_id);
   sent.acknowledged = [...sent.acknowledged.filter((e) => !absent.has(e.test_case_id)), ...sent.refused.filter(putBack).map((r) => r.entry)];
   sent.refused = [...kept.lost, ...sent.refused.filter((r) => !putBack(r) && !absent.has(r.entry.test_case_id))];
 }

@@ -4,14 +4,15 @@
  * status any job's line lists for it (a later pass of one job may have replaced another's failure), and only
  * then close — and read the run back, since an answer can say 200 for a close that was not applied.
  */
-import type { ResultEntry, RunStatus, TestManagementApi, TestRun } from '../api/client.js';
+import type { ResultEntry, RunCase, RunStatus, TestManagementApi, TestRun } from '../api/client.js';
 import { UnsentResultsError } from '../errors.js';
 import { statusKey, statusSeverity } from '../map/status.js';
 import { readLedger } from './ledger.js';
 import { sendEntries } from './send.js';
-import { RunState, type RunSession } from './state.js';
+import { inDoubtUntil, RunState, type RunSession } from './state.js';
 import { convergeDuplicates } from './converge.js';
-import { CLOSE_POLL_MS, CLOSE_WAIT_MS } from './timing.js';
+import { ensureCases } from './membership.js';
+import { CLOSE_POLL_MS, CLOSE_REPAIR_ROUNDS, CLOSE_TURN_MS, CLOSE_TURN_ROUND_TRIPS, CLOSE_TURNS_MAX, CLOSE_WAIT_MS } from './timing.js';
 import { isPartial, worstByCase, type JobLine } from './verdict.js';
 
 export interface FinalWord {
@@ -65,37 +66,88 @@ export async function finalWord(
   return { run: ledger.run, done, missing: options.total ? Math.max(0, options.total - done.length) : 0, restored, partial, closed: true };
 }
 
-/** Make every case hold the worst status the job lines list for it; returns the human ids written. */
+/**
+ * The final word of an upload that saw every shard done (`--shard-total` without a close job). Jobs finishing
+ * together all see that, so they take turns: the highest shard first, each later one after CLOSE_TURN_MS more,
+ * reading the run when its turn comes and standing down when it reads CLOSED. Returns undefined when another job
+ * closed the run. Should a closer still be restoring when the next turn comes, both write the same worst statuses
+ * and the second close finds the run closed: the verdict holds either way, only the close is said twice.
+ */
+export async function finalWordInTurn(
+  session: RunSession,
+  ownJob: string,
+  lines: readonly JobLine[],
+  options: Parameters<typeof finalWord>[1],
+): Promise<FinalWord | undefined> {
+  const order = doneJobs(lines).sort((a, b) => b.localeCompare(a, 'en', { numeric: true }));
+  const turn = Math.min(Math.max(0, order.indexOf(ownJob)), CLOSE_TURNS_MAX);
+  if (turn > 0) {
+    await session.clock.sleep(turn * Math.max(CLOSE_TURN_MS, CLOSE_TURN_ROUND_TRIPS * session.state.roundTripMs));
+    const { run } = await readLedger(session);
+    if (run.status.toUpperCase() === 'CLOSED') return undefined;
+  }
+  return finalWord(session, options);
+}
+
+/**
+ * Make every case any job's line lists be in the run and hold the worst status the lines list for it; returns
+ * the human ids written. A selection write of a job that landed late can have removed a case (and its result)
+ * after that job's last look: the lines say which cases the run must hold, so the close step puts them back.
+ * Every job waited out its own late writes before marking its line done, so once every line is done the close
+ * step is the only writer left: it waits out its own, reads back, and repairs again until nothing is left.
+ */
 async function restoreWorst(session: RunSession, lines: readonly JobLine[], statuses: readonly RunStatus[], userId: string): Promise<string[]> {
   const { api, projectId, run, log } = session;
   const worst = worstByCase(lines);
   if (worst.size === 0) return [];
   const byName = new Map(statuses.map((s) => [statusKey(s.name), s]));
   const nameOf = new Map(statuses.map((s) => [s.id, s.name]));
-  const entries: ResultEntry[] = [];
-  for (const c of await api.listRunCases(projectId, run.id)) {
-    const want = worst.get(c.test_case.human_id ?? c.test_case.id);
-    const status = want === undefined ? undefined : byName.get(statusKey(want));
-    if (!want || !status) continue;
-    const held = c.status_id ? nameOf.get(c.status_id) : undefined;
-    if (held !== undefined && statusSeverity(held) >= statusSeverity(want)) continue;
-    entries.push({
-      test_case_id: c.test_case.id,
-      test_run_status_id: status.id,
-      user_id: userId,
-      description: `${want}: ${lines
-        .filter((l) => [...l.cases].some(([s, ids]) => statusKey(s) === statusKey(want) && ids.includes(c.test_case.human_id ?? '')))
-        .map((l) => `job ${l.job}`)
-        .join(', ')} of this run reported it ${want}; written again at close, where another job's ${held ?? 'result'} had replaced it.`,
-    });
+  const restored = new Set<string>();
+  let projectCases: Map<string, string> | undefined;
+  for (let round = 1; round <= CLOSE_REPAIR_ROUNDS; round++) {
+    await waitOutOwnWrites(session);
+    let held: readonly RunCase[] = await api.listRunCases(projectId, run.id);
+    const inRun = new Set(held.map((c) => c.test_case.human_id ?? c.test_case.id));
+    const absent = [...worst.keys()].filter((human) => !inRun.has(human));
+    if (absent.length > 0) {
+      projectCases ??= new Map((await api.listTestCases(projectId)).map((c) => [c.human_id ?? c.id, c.id]));
+      const ids = absent.flatMap((human) => projectCases?.get(human) ?? []);
+      log.info(`Test run ${run.human_id} lacks ${absent.length} case(s) that jobs reported (${absent.slice(0, 20).join(', ')}): adding them back.`);
+      if (ids.length > 0) held = (await ensureCases(session, ids, { held })).held;
+    }
+    const entries: ResultEntry[] = [];
+    for (const c of held) {
+      const human = c.test_case.human_id ?? c.test_case.id;
+      const want = worst.get(human);
+      const status = want === undefined ? undefined : byName.get(statusKey(want));
+      if (!want || !status) continue;
+      const had = c.status_id ? nameOf.get(c.status_id) : undefined;
+      if (had !== undefined && statusSeverity(had) >= statusSeverity(want)) continue;
+      const by = lines.filter((l) => [...l.cases].some(([s, ids]) => statusKey(s) === statusKey(want) && ids.includes(human))).map((l) => `job ${l.job}`);
+      const replaced = had === undefined || statusSeverity(had) < 0 ? 'it had been lost' : `another job's ${had} had replaced it`;
+      entries.push({
+        test_case_id: c.test_case.id,
+        test_run_status_id: status.id,
+        user_id: userId,
+        description: `${want}: ${by.join(', ')} of this run reported it ${want}; written again at close, where ${replaced}.`,
+      });
+    }
+    if (entries.length === 0) break;
+    const human = new Map(held.map((c) => [c.test_case.id, c.test_case.human_id ?? c.test_case.id]));
+    const sent = await sendEntries(api, projectId, run.id, entries, { maxEntries: 100, now: () => session.clock.now() }, log);
+    if (sent.error) throw sent.error;
+    for (const e of sent.acknowledged) restored.add(human.get(e.test_case_id) ?? e.test_case_id);
   }
-  if (entries.length === 0) return [];
-  const sent = await sendEntries(api, projectId, run.id, entries, { maxEntries: 100, now: () => session.clock.now() }, log);
-  if (sent.error) throw sent.error;
-  const human = new Map((await api.listRunCases(projectId, run.id)).map((c) => [c.test_case.id, c.test_case.human_id ?? c.test_case.id]));
-  const restored = sent.acknowledged.map((e) => human.get(e.test_case_id) ?? e.test_case_id);
-  log.info(`Restored the worst result of ${restored.length} case(s) that another job's better result had replaced: ${restored.slice(0, 20).join(', ')}.`);
-  return restored;
+  if (restored.size > 0) {
+    log.info(`Restored the worst result of ${restored.size} case(s) that another job's better result had replaced: ${[...restored].slice(0, 20).join(', ')}.`);
+  }
+  return [...restored];
+}
+
+/** Until no write of this job that got no answer can still land (LATE_WRITE_MS). */
+async function waitOutOwnWrites(session: RunSession): Promise<void> {
+  const wait = inDoubtUntil(session) - session.clock.now();
+  if (wait > 0) await session.clock.sleep(wait);
 }
 
 /** The run's description with one line appended (replacing an earlier line that starts the same way). */

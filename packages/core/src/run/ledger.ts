@@ -6,8 +6,8 @@
  * apart, both hold all of them — a write built on a read without ours has landed by the second read.
  */
 import type { TestRun } from '../api/client.js';
-import type { RunSession } from './state.js';
-import { CONFIRM_GAP_MS, CONFIRM_JITTER_MS, FRESH_READ_MS, LEDGER_ATTEMPTS } from './timing.js';
+import { inDoubtUntil, timed, type RunSession } from './state.js';
+import { CONFIRM_GAP_MS, CONFIRM_JITTER_MS, FRESH_READ_MS, IN_DOUBT_LOOK_MS, LATE_WRITE_MS, LEDGER_ATTEMPTS } from './timing.js';
 import { formatJobLine, newerLine, readJobLines, withJobLines, type JobLine } from './verdict.js';
 
 export interface Ledger {
@@ -19,34 +19,133 @@ export interface Ledger {
   confirmed: boolean;
 }
 
-/** Write (or update) this job's line; returns every job's line as the confirming read found them. */
+/**
+ * Write (or update) this job's line; returns every job's line as the confirming read found them.
+ *
+ * A write of this job that got no answer may still land (LATE_WRITE_MS after it was sent) and then drop every line
+ * written since its read, done lines of jobs that have finished included. So the line is confirmed only once no
+ * write of this job can land any more; and while a description write of its own is in doubt, the job looks at
+ * the run every IN_DOUBT_LOOK_MS without waiting for the previous look (one that times out must not blind it),
+ * so that it has seen every line another job confirmed meanwhile, and puts back each one its late write drops.
+ * Lines seen are kept in the session (RunState.lines), so the done line puts back what the first write saw.
+ */
 export async function writeJobLine(session: RunSession, own: JobLine): Promise<Ledger> {
-  const { api, projectId, run, clock, log } = session;
-  const seen = new Map<string, JobLine>();
+  const { api, projectId, run, clock, log, state } = session;
+  const seen = state.lines;
+  // Each line of the description parsed once: a crowd's description is read again and again.
+  const parsed = state.parsedLines;
+  // Each line's text, formatted once: a crowd's description is compared on every read.
+  const text = state.lineTexts;
+  const format = (line: JobLine): string => text.get(line) ?? (text.set(line, formatJobLine(line)), text.get(line) as string);
+  /** Merge a read's lines into those seen; returns the lines of the description as they stand. */
+  const learn = (description: string): Set<string> => {
+    const present = new Set<string>();
+    for (const raw of description.split('\n')) {
+      const trimmed = raw.trim();
+      present.add(trimmed);
+      if (!parsed.has(trimmed)) parsed.set(trimmed, readJobLines(trimmed)[0]);
+      const line = parsed.get(trimmed);
+      if (!line || line.job === own.job) continue;
+      text.set(line, trimmed);
+      seen.set(line.job, newerLine(seen.get(line.job), line));
+    }
+    return present;
+  };
   let current = run;
   let confirmed = 0;
-  for (let attempt = 1; attempt <= LEDGER_ATTEMPTS; attempt++) {
-    const asked = clock.now();
-    current = await api.getRun(projectId, run.id);
+  for (let attempt = 1; attempt <= LEDGER_ATTEMPTS;) {
+    // While a description write of ours may land, no request of this job may leave it blind: a read that hangs
+    // is watched like a write that does.
+    const reading = (): Promise<TestRun> => api.getRun(projectId, run.id);
+    const read = await timed(session, () =>
+      clock.now() < state.descriptionInDoubtUntil ? watchWhile(session, reading(), learn, IN_DOUBT_LOOK_MS) : reading(),
+    );
+    current = read.value;
     const readAt = clock.now();
-    session.state.rememberRoundTrip(readAt - asked);
-    const found = readJobLines(current.description);
-    for (const line of found) if (line.job !== own.job) seen.set(line.job, newerLine(seen.get(line.job), line));
+    state.rememberRoundTrip(read.ms);
+    const present = learn(current.description ?? '');
     seen.set(own.job, own);
-    const present = new Set(found.map(formatJobLine));
-    const missing = [...seen.values()].filter((line) => !present.has(formatJobLine(line)));
+    const missing = [...seen.values()].filter((line) => !present.has(format(line)));
     if (missing.length === 0) {
+      if (readAt < inDoubtUntil(session)) {
+        // A write of ours may still land: not confirmed yet, however the run reads now.
+        confirmed = 0;
+        await watchWhileInDoubt(session, learn);
+        continue;
+      }
       if (++confirmed >= 2) return { run: current, lines: [...seen.values()], confirmed: true };
-      await clock.sleep(confirmGap(session.state.roundTripMs) + Math.floor(clock.random() * CONFIRM_JITTER_MS));
+      await clock.sleep(confirmGap(state.roundTripMs) + Math.floor(clock.random() * CONFIRM_JITTER_MS));
       continue;
     }
     confirmed = 0;
-    if (attempt > 1) await clock.sleep(100 * attempt + Math.floor(clock.random() * 250 * attempt));
+    const before = api.http.unansweredWriteSentAt;
     // Not sent when its turn comes too late (`stale`): the next round reads again.
-    await api.updateRun(projectId, run.id, { description: withJobLines(current.description, seen.values()) }, { sendBefore: readAt + FRESH_READ_MS });
+    const writing = api.updateRun(
+      projectId,
+      run.id,
+      { description: withJobLines(current.description, seen.values(), format) },
+      { sendBefore: readAt + FRESH_READ_MS },
+    );
+    const stale = (await watchWhile(session, writing, learn, Math.max(IN_DOUBT_LOOK_MS, 2 * state.roundTripMs))) === 'stale';
+    const after = api.http.unansweredWriteSentAt;
+    if (after !== undefined && after !== before) state.descriptionInDoubtUntil = Math.max(state.descriptionInDoubtUntil, after + LATE_WRITE_MS);
+    attempt++;
+    if (stale) continue;
+    // Jobs that collided back off at random before reading again, more each round (never between a read and
+    // the write built from it: that write would go stale).
+    await clock.sleep(Math.floor(clock.random() * 250 * attempt));
   }
   log.warn(`Could not record this job's line on test run ${run.human_id} (other jobs kept changing its description); the close step may not count it.`);
   return { run: current, lines: [...seen.values()], confirmed: false };
+}
+
+/**
+ * A write not answered within a round trip or two may be one the service applies late (and a read that hangs
+ * while one of ours may land leaves this job blind): after `startAfterMs`, look at the run every IN_DOUBT_LOOK_MS
+ * (each look on its own) until the answer comes, so that a line another job confirms while this job waits is
+ * seen, and put back should a late write drop it.
+ */
+async function watchWhile<T>(session: RunSession, pending: Promise<T>, learn: (description: string) => void, startAfterMs: number): Promise<T> {
+  const { api, projectId, run, clock } = session;
+  let answered = false;
+  const settled = pending.then(
+    () => (answered = true),
+    () => (answered = true),
+  );
+  await Promise.race([settled, clock.sleep(startAfterMs)]);
+  while (!answered) {
+    // Not awaited: a look that times out must not delay the next one; each only adds to the lines seen.
+    void api.getRun(projectId, run.id).then(
+      (read) => learn(read.description ?? ''),
+      () => undefined,
+    );
+    await Promise.race([settled, clock.sleep(IN_DOUBT_LOOK_MS)]);
+  }
+  return pending;
+}
+
+/**
+ * Until no write of this job can land any more. While a description write may, look every IN_DOUBT_LOOK_MS,
+ * each look on its own (a look that times out must not leave a gap), and learn every line seen.
+ */
+async function watchWhileInDoubt(session: RunSession, learn: (description: string) => void): Promise<void> {
+  const { api, projectId, run, clock, state } = session;
+  const looks: Promise<void>[] = [];
+  for (let now = clock.now(); now < inDoubtUntil(session); now = clock.now()) {
+    if (now >= state.descriptionInDoubtUntil) {
+      await clock.sleep(inDoubtUntil(session) - now);
+      break;
+    }
+    looks.push(
+      api.getRun(projectId, run.id).then(
+        (read) => learn(read.description ?? ''),
+        // A look that failed leaves the others; the confirming reads afterwards fail loudly if the service does.
+        () => undefined,
+      ),
+    );
+    await clock.sleep(IN_DOUBT_LOOK_MS);
+  }
+  await Promise.all(looks);
 }
 
 /**

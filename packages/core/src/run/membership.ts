@@ -24,14 +24,17 @@ import { sendEntries, type RefusedEntry } from './send.js';
 import type { RunSession } from './state.js';
 import {
   FRESH_READ_MS,
+  MEMBERSHIP_REFUSALS,
   QUIET_LOOKS,
   READ_BACK_FIRST_MS,
   READ_BACK_MAX_MS,
   REFUSALS_IN_RUN,
-  SETTLE_ALONE_MS,
-  SETTLE_CROWD_MS,
+  SETTLE_MIN_MS,
   START_SPREAD_MS,
 } from './timing.js';
+
+/** The service's words when it refuses a result because the case is not (any more) in the run. */
+const NOT_IN_RUN = /not (a )?part of (the )?test run/i;
 
 export interface SelectionOutcome {
   /** Cases the run cannot take (its selection is dynamic). */
@@ -56,20 +59,24 @@ export async function ensureCases(session: RunSession, caseIds: readonly string[
   let held = options.held;
   // When what `held` shows was read: a write built from it goes out within FRESH_READ_MS of that, or not at all.
   let readAt = clock.now();
+  // When the read's last page was answered: a listing of many pages takes longer than FRESH_READ_MS on a slow
+  // service, so the window runs from its end (a write never waits on its own read); the pause before a look
+  // (settlePause) is twice this job's read-to-write time, listing included, so it covers other jobs' alike.
+  let listedAt = readAt;
   if (!held) {
     // Jobs of one pipeline reach this point together (they found or created the run at the same moment):
     // starting at random moments, their read-then-write pairs overlap less.
     await clock.sleep(Math.floor(clock.random() * START_SPREAD_MS));
     ({ held, readAt } = await readCases(session));
+    listedAt = clock.now();
     requests++;
   }
-  let written: ReadonlySet<string> | undefined;
   // Every case ever seen in the run: some job needs each, so a write of ours puts back any it finds gone.
   const seen = new Set<string>();
   // A write not sent because its read got old: the same attempt, from a new read.
   let stale = false;
   for (let attempt = 1; ;) {
-    state.remember(held, written);
+    state.remember(held);
     for (const c of held) seen.add(c.test_case.id);
     const current = byCase(held);
     const missing = caseIds.filter((id) => !current.has(id));
@@ -85,18 +92,17 @@ export async function ensureCases(session: RunSession, caseIds: readonly string[
           : `Another job changed the cases of test run ${run.human_id} at the same moment; adding ours again (attempt ${attempt}).`,
       );
     }
-    written = new Set([...seen, ...missing]);
-    const filters = [{ field: 'id', operator: 'IN', values: [...written] }];
-    stale = (await api.updateRun(projectId, run.id, { static_selection_filters: filters }, { sendBefore: readAt + FRESH_READ_MS })) === 'stale';
+    const filters = [{ field: 'id', operator: 'IN', values: [...new Set([...seen, ...missing])] }];
+    stale = (await api.updateRun(projectId, run.id, { static_selection_filters: filters }, { sendBefore: listedAt + FRESH_READ_MS })) === 'stale';
     if (stale) {
       log.debug(`The update of test run ${run.human_id}'s cases waited past ${FRESH_READ_MS} ms for its turn: reading the cases again before writing.`);
-      written = undefined;
     } else {
       requests++;
       state.rememberWindow(clock.now() - readAt);
       await clock.sleep(readBackPause(attempt++, clock.random));
     }
     ({ held, readAt } = await readCases(session));
+    listedAt = clock.now();
     requests++;
   }
 }
@@ -104,8 +110,10 @@ export async function ensureCases(session: RunSession, caseIds: readonly string[
 /** The run's cases, and when the read's first page was answered (a long listing is as old as its first page). */
 async function readCases(session: RunSession): Promise<{ held: RunCase[]; readAt: number }> {
   const asked = session.clock.now();
+  const retries = session.api.http.retries;
   const { cases, answeredAt } = await session.api.readRunCases(session.projectId, session.run.id);
-  session.state.rememberRoundTrip((answeredAt ?? session.clock.now()) - asked);
+  // A read that was retried says nothing of how fast the service answers.
+  if (session.api.http.retries === retries) session.state.rememberRoundTrip((answeredAt ?? session.clock.now()) - asked);
   return { held: cases, readAt: answeredAt ?? session.clock.now() };
 }
 
@@ -119,15 +127,16 @@ export function readBackPause(attempt: number, random: () => number): number {
 }
 
 /**
- * Before looking whether what this job sent is still in place: another job's write can land seconds after the
- * read it was built from (its turn under the shared rate limit, a rate-limit answer waited out), and a look taken
- * before such a write lands would let this job finish with its results about to be dropped. This job's own
- * writes show how long that takes now: wait twice the longest, and at least SETTLE_CROWD_MS once other jobs were
- * seen writing (SETTLE_ALONE_MS when none was: a job alone need not wait for a crowd).
+ * Before looking whether what this job sent is still in place: another job's write built from a read that missed
+ * our cases is sent within FRESH_READ_MS of the end of that read and lands before its answer; this job's own
+ * read-to-write times (listing, window and answer: `windowMs`, at least half the window plus a round trip) show how
+ * long that takes on this service now. Wait twice that, at least SETTLE_MIN_MS, plus a random part so that jobs that
+ * collided do not look in lockstep. On loopback this is about FRESH_READ_MS; far from the service, seconds. A write
+ * that goes unanswered is waited out by its own job (LATE_WRITE_MS), and the close step repairs what is left.
  */
-export function settlePause(windowMs: number, crowded: boolean, random: () => number): number {
-  const floor = crowded ? SETTLE_CROWD_MS : SETTLE_ALONE_MS;
-  return Math.floor(Math.max(floor, 2 * windowMs) + (random() * floor * 2) / 3);
+export function settlePause(windowMs: number, random: () => number): number {
+  const base = Math.max(SETTLE_MIN_MS, 2 * windowMs);
+  return Math.floor(base + (random() * base) / 3);
 }
 
 export interface KeptResults {
@@ -160,7 +169,7 @@ export interface KeptResults {
 export async function keepResults(
   session: RunSession,
   sent: readonly ResultEntry[],
-  options: { untested?: ReadonlySet<string>; batchSize?: number } = {},
+  options: { untested?: ReadonlySet<string>; batchSize?: number; refused?: ReadonlySet<string> } = {},
 ): Promise<KeptResults> {
   const { api, projectId, run, clock, log, state } = session;
   const untested = options.untested ?? new Set<string>();
@@ -172,17 +181,20 @@ export async function keepResults(
   const refusedInRun = new Map<string, number>();
   let changing = 0;
   for (;;) {
-    await clock.sleep(settlePause(Math.max(state.windowMs, FRESH_READ_MS / 2 + state.roundTripMs), state.fresh || state.crowded, clock.random));
+    await clock.sleep(settlePause(Math.max(state.windowMs, FRESH_READ_MS / 2 + state.roundTripMs), clock.random));
     const previous = state.selection;
     const held = await api.listRunCases(projectId, run.id);
     requests++;
     const current = byCase(held);
     const quiet = [...previous].every((id) => current.has(id));
-    state.remember(held, previous);
+    state.remember(held);
     const lost = sent.filter((e) => {
       if (givenUp.has(e.test_case_id)) return false;
       const status = current.get(e.test_case_id)?.status_id;
-      return status === undefined || status === '' || (status !== e.test_run_status_id && untested.has(status));
+      if (status === undefined || status === '') return true;
+      // A result the service refused was never recorded: whatever the case holds now is another job's.
+      if (status !== e.test_run_status_id && !recorded.has(e.test_case_id) && options.refused?.has(e.test_case_id)) return true;
+      return status !== e.test_run_status_id && untested.has(status);
     });
     if (lost.length === 0 && (quiet || ++changing > QUIET_LOOKS)) return { lost: [...givenUp.values()], requests, held, recorded };
     if (lost.length === 0) continue;
@@ -212,10 +224,12 @@ export async function keepResults(
     requests++;
     for (const refusal of again.refused) {
       const id = refusal.entry.test_case_id;
-      if (!now.has(id)) continue;
+      // "Not part of the run": the case was removed again before the write landed, whatever a read shows now.
+      const membership = NOT_IN_RUN.test(refusal.reason);
+      if (!membership && !now.has(id)) continue;
       const times = (refusedInRun.get(id) ?? 0) + 1;
       refusedInRun.set(id, times);
-      if (times >= REFUSALS_IN_RUN) givenUp.set(id, refusal);
+      if (times >= (membership ? MEMBERSHIP_REFUSALS : REFUSALS_IN_RUN)) givenUp.set(id, refusal);
     }
   }
 }

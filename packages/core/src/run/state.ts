@@ -9,6 +9,8 @@
 import type { RunCase, TestManagementApi, TestRun } from '../api/client.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
+import { LATE_WRITE_MS } from './timing.js';
+import type { JobLine } from './verdict.js';
 
 export interface RunSession {
   api: TestManagementApi;
@@ -24,29 +26,46 @@ export class RunState {
   selection: ReadonlySet<string> = new Set();
   /** The longest time from a read's answer to the answer of the write built from it. */
   windowMs = 0;
-  /** Another job was seen changing the run's cases (a read-back held more than was written, or a look differed). */
-  crowded = false;
-  /** No selection was read yet: the first look assumes a crowd. */
-  fresh = true;
   /** The slowest round trip of a read seen so far: the windows of the job lines grow with it. */
   roundTripMs = 0;
+  /** Every job's line as last seen (done over reporting): a write of the description puts back each one gone. */
+  readonly lines = new Map<string, JobLine>();
+  /** Lines of the description by their text, parsed (undefined: not a job line). */
+  readonly parsedLines = new Map<string, JobLine | undefined>();
+  /** Each line's text as formatted (a crowd's lines are compared and written again and again). */
+  readonly lineTexts = new Map<JobLine, string>();
+  /** Until when a description write of this job that got no answer may still land (LATE_WRITE_MS). */
+  descriptionInDoubtUntil = -Infinity;
 
-  rememberRoundTrip(ms: number): void {
-    this.roundTripMs = Math.max(this.roundTripMs, ms);
+  rememberRoundTrip(ms: number | undefined): void {
+    if (ms !== undefined) this.roundTripMs = Math.max(this.roundTripMs, ms);
   }
 
-  /** Keep what a read found; `expected` is what it should hold if no other job wrote. */
-  remember(held: readonly RunCase[], expected?: ReadonlySet<string>): void {
-    const selection = new Set(held.map((c) => c.test_case.id));
-    const differs = expected !== undefined && (expected.size !== selection.size || [...expected].some((id) => !selection.has(id)));
-    this.selection = selection;
-    this.crowded ||= differs;
-    this.fresh = false;
+  /** Keep what a read found. */
+  remember(held: readonly RunCase[]): void {
+    this.selection = new Set(held.map((c) => c.test_case.id));
   }
 
   rememberWindow(windowMs: number): void {
     this.windowMs = Math.max(this.windowMs, windowMs);
   }
+}
+
+/** Until when a write of this job that got no answer may still be applied (LATE_WRITE_MS); -Infinity when none can. */
+export function inDoubtUntil(session: Pick<RunSession, 'api'>): number {
+  const sent = session.api.http.unansweredWriteSentAt;
+  return sent === undefined ? -Infinity : sent + LATE_WRITE_MS;
+}
+
+/**
+ * The duration of one call, as a round trip worth sizing windows by: undefined when the client retried meanwhile
+ * (a timeout waited out says nothing of how fast the service answers).
+ */
+export async function timed<T>(session: Pick<RunSession, 'api' | 'clock'>, call: () => Promise<T>): Promise<{ value: T; ms: number | undefined }> {
+  const asked = session.clock.now();
+  const retries = session.api.http.retries;
+  const value = await call();
+  return { value, ms: session.api.http.retries === retries ? session.clock.now() - asked : undefined };
 }
 
 export function openSession(api: TestManagementApi, projectId: string, run: TestRun, clock: Clock, log: Logger): RunSession {

@@ -98,7 +98,8 @@ function fold(ids: readonly string[]): string {
 
 /** The line's text: worst statuses first; when too long, the best statuses become counts until it fits. */
 export function formatJobLine(line: JobLine): string {
-  const statuses = [...new Set([...line.cases.keys(), ...line.unlisted.keys()])].sort((a, b) => statusSeverity(b) - statusSeverity(a));
+  const severity = new Map([...line.cases.keys(), ...line.unlisted.keys()].map((s) => [s, statusSeverity(s)]));
+  const statuses = [...severity.keys()].sort((a, b) => (severity.get(b) ?? 0) - (severity.get(a) ?? 0));
   const listed = new Set(line.cases.keys());
   const render = (): string => {
     const segments = statuses.map((s) =>
@@ -119,11 +120,11 @@ export function isPartial(line: JobLine): boolean {
   return readJobLines(formatJobLine(line))[0]?.unlisted.size !== 0 || line.unlisted.size > 0;
 }
 
-/** The description with its job lines replaced by `lines` (one per job, in job order), other text kept. */
-export function withJobLines(description: string | undefined, lines: Iterable<JobLine>): string {
+/** The description with its job lines replaced by `lines` (one per job, in job order), other text kept; `format` may cache. */
+export function withJobLines(description: string | undefined, lines: Iterable<JobLine>, format: (line: JobLine) => string = formatJobLine): string {
   const others = (description ?? '').split('\n').filter((text) => !LINE.test(text.trim()));
   while (others.length > 0 && others[others.length - 1]?.trim() === '') others.pop();
-  const sorted = [...lines].sort((a, b) => (a.job < b.job ? -1 : a.job > b.job ? 1 : 0)).map(formatJobLine);
+  const sorted = [...lines].sort((a, b) => (a.job < b.job ? -1 : a.job > b.job ? 1 : 0)).map(format);
   return [...others, ...sorted].join('\n').trim();
 }
 

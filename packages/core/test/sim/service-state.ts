@@ -66,6 +66,9 @@ export class ServiceState {
   readonly statuses = STATUS_NAMES.map((name, i) => ({ id: idFor(2, i + 1), name, order: i + 1, alias: name.toLowerCase() }));
   readonly user = { id: idFor(3, 1), email: 'sim@example.com', first_name: 'Sim', last_name: 'User', status: 'ACTIVE' };
   readonly cases: SimCase[];
+  private readonly untestedId = this.statusNamed('Untested');
+  private readonly appliedRequests = new WeakSet<object>();
+  private readonly statusNames = new Map(this.statuses.map((s) => [s.id, s.name]));
   private readonly caseById: Map<string, SimCase>;
   readonly runs: SimRun[] = [];
   private seq = 0;
@@ -91,16 +94,16 @@ export class ServiceState {
   }
 
   /** Answer one request already decoded; never throws (a refusal is an answer). Every answer is built anew: the client never holds the service's own objects. */
-  handle(method: string, path: string, query: URLSearchParams, body: unknown): Answer {
+  handle(method: string, path: string, query: URLSearchParams, body: unknown, request?: object): Answer {
     try {
-      return this.route(method, path.split('/').filter(Boolean), query, body);
+      return this.route(method, path.split('/').filter(Boolean), query, body, request);
     } catch (error) {
       if (error instanceof Refusal) return { status: error.status, body: { message: error.message, errors: { code: error.status, message: error.message } } };
       throw error;
     }
   }
 
-  private route(method: string, parts: string[], query: URLSearchParams, body: unknown): Answer {
+  private route(method: string, parts: string[], query: URLSearchParams, body: unknown, request: object | undefined): Answer {
     const [top, pid, kind, rid, sub] = parts;
     const key = `${method} ${[top, pid && ':pid', kind, rid && ':rid', sub].filter(Boolean).join('/')}`;
     if (key === 'GET projects') return this.list('projects', [{ seq: 1, ...this.project }], query, (p) => ({ ...p }));
@@ -134,7 +137,7 @@ export class ServiceState {
       const rows = run.selection.map((id) => this.runCase(run, id)).filter((c) => wanted === null || c.status_id === wanted);
       return this.list('test_run_cases', rows, query, (c) => c.view);
     }
-    if (key === 'PUT projects/:pid/test_runs/:rid/test_cases') return this.recordResults(run, object(body));
+    if (key === 'PUT projects/:pid/test_runs/:rid/test_cases') return this.recordResults(run, object(body), request);
     throw new Refusal(404, `No route ${method} /${parts.join('/')}`);
   }
 
@@ -150,8 +153,8 @@ export class ServiceState {
 
   private runCase(run: SimRun, caseId: string): { seq: number; status_id: string; view: unknown } {
     const c = this.caseById.get(caseId)!;
-    const status = run.results.get(caseId)?.status_id ?? this.statusNamed('Untested');
-    const name = this.statuses.find((s) => s.id === status)?.name;
+    const status = run.results.get(caseId)?.status_id ?? this.untestedId;
+    const name = this.statusNames.get(status);
     return {
       seq: c.seq,
       status_id: status,
@@ -221,7 +224,12 @@ export class ServiceState {
     return this.cases.filter((c) => ids.has(c.id)).map((c) => c.id);
   }
 
-  private recordResults(run: SimRun, body: Record<string, unknown>): Answer {
+  /**
+   * A retry of a request already applied (its answer was lost) lands again but is not another write of the
+   * protocol's: `writes` counts each request once, however often the HTTP client had to send it.
+   */
+  private recordResults(run: SimRun, body: Record<string, unknown>, request: object | undefined): Answer {
+    const again = request !== undefined && this.appliedRequests.has(request);
     const entries = body.test_run_cases;
     if (!Array.isArray(entries) || entries.length === 0) throw new Refusal(400, 'test_run_cases is required');
     if (run.status === 'CLOSED') throw new Refusal(422, `Test run ${run.human_id} (${run.id}) is CLOSED`);
@@ -235,8 +243,9 @@ export class ServiceState {
     for (const e of entries as Record<string, string>[]) {
       const caseId = e.test_case_id!.toLowerCase();
       run.results.set(caseId, { status_id: e.test_run_status_id!, description: e.description ?? '' });
-      run.writes.set(caseId, (run.writes.get(caseId) ?? 0) + 1);
+      if (!again) run.writes.set(caseId, (run.writes.get(caseId) ?? 0) + 1);
     }
+    if (request) this.appliedRequests.add(request);
     const touched = [...new Set((entries as Record<string, string>[]).map((e) => e.test_case_id!.toLowerCase()))];
     return { status: 200, body: { message: '', data: { test_run_cases: touched.map((id) => this.runCase(run, id).view) } } };
   }

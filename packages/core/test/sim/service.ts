@@ -2,7 +2,8 @@
  * The simulated service as the HTTP client's `Transport`: one exchange on virtual time, with the faults a real
  * service far from the CI runner shows, each drawn from the seed:
  * - latency: 0–`maxLatencyMs` per request, half on the way there (when the request is applied) and half back;
- * - a late-applied write: applied after the client's timeout (the client sees a timeout, the write lands later);
+ * - a late-applied write: applied after the client's timeout (the client sees a timeout, the write lands later),
+ *   but within LATE_WRITE_MS of being sent: the one bound the protocol states it needs (run/README.md);
  * - a lost answer: applied, and the answer lost (a connection reset);
  * - a server error (502/503): not applied;
  * - the rate limit: 10 requests per sliding second for the account (every job's token), answered HTTP 500 `rate limit exceeded`, not
@@ -12,6 +13,7 @@
 import type { Transport } from '../../src/api/http.js';
 import type { AttemptOutcome } from '../../src/api/transport.js';
 import { parseReset } from '../../src/api/retry-timing.js';
+import { LATE_WRITE_MS } from '../../src/run/timing.js';
 import type { Scheduler } from './scheduler.js';
 import { ServiceState, type Answer } from './service-state.js';
 
@@ -27,10 +29,14 @@ export interface Faults {
 
 export const CALM: Faults = { maxLatencyMs: 3000, lateApply: 0, lostAnswer: 0, serverError: 0, perSecond: 10 };
 
-/** A fault profile drawn from the seed: calm schedules as well as stormy ones. */
+/**
+ * A fault profile drawn from the seed: calm schedules as well as stormy ones, a service far away (0–3 s per request)
+ * as well as a near one (0–100 ms: the protocol's pauses scale with the round trips it sees, and must hold there too).
+ */
 export function drawFaults(random: () => number): Faults {
   const level = [0, 0.01, 0.03][Math.floor(random() * 3)]!;
-  return { ...CALM, lateApply: level, lostAnswer: level, serverError: level };
+  const maxLatencyMs = [3000, 3000, 1000, 100][Math.floor(random() * 4)]!;
+  return { ...CALM, maxLatencyMs, lateApply: level, lostAnswer: level, serverError: level };
 }
 
 export const SIM_BASE_URL = 'https://sim.invalid/api/v1';
@@ -72,11 +78,11 @@ export class SimService {
     const lost = !late && fault < lateApply + lostAnswer;
     const failed = !late && !lost && fault < lateApply + lostAnswer + serverError;
     if (late) {
-      there = request.timeoutMs + Math.floor(random() * request.timeoutMs);
+      there = Math.min(LATE_WRITE_MS, request.timeoutMs + Math.floor(random() * request.timeoutMs));
       this.injected.lateApply++;
     }
     const who = request.headers.authorization?.replace(/^Bearer sim-/, '') ?? '?';
-    const applied = clock.sleep(there).then(() => this.apply(request.method, request.url, body, failed, who));
+    const applied = clock.sleep(there).then(() => this.apply(request.method, request.url, body, failed, who, request.body));
     if (there + back >= request.timeoutMs) {
       await clock.sleep(request.timeoutMs);
       this.injected.timedOut++;
@@ -92,7 +98,7 @@ export class SimService {
   };
 
   /** The request reaches the service: the rate limit, an injected failure, or the state's answer. */
-  private apply(method: string, url: URL, body: unknown, failed: boolean, who: string): AttemptOutcome {
+  private apply(method: string, url: URL, body: unknown, failed: boolean, who: string, encoded: object | undefined): AttemptOutcome {
     const now = this.scheduler.now();
     this.window = this.window.filter((t) => t > now - 1000);
     const allowed = this.window.length < this.faults.perSecond;
@@ -111,11 +117,14 @@ export class SimService {
       answer = { status: this.scheduler.random() < 0.5 ? 502 : 503, body: { message: 'Service Unavailable' } };
     } else {
       const path = url.pathname.startsWith(BASE_PATH) ? url.pathname.slice(BASE_PATH.length) : url.pathname;
-      answer = this.state.handle(method, path, url.searchParams, body);
+      // The client encodes a request once and sends the same bytes on every attempt: `encoded` tells a retry.
+      answer = this.state.handle(method, path, url.searchParams, body, encoded);
     }
     if (this.trace) {
       const what = `${method} ${decodeURIComponent(url.pathname.slice(BASE_PATH.length) + url.search)} ${body === undefined ? '' : JSON.stringify(body)}`;
-      this.trace.push(`${(this.scheduler.elapsed() / 1000).toFixed(3).padStart(8)} s ${who.padEnd(7)} ${this.readable(what).slice(0, 400)} → ${answer.status}`);
+      this.trace.push(
+        `${(this.scheduler.elapsed() / 1000).toFixed(3).padStart(8)} s ${who.padEnd(7)} ${this.readable(what).slice(0, 4000)} → ${answer.status}`,
+      );
     }
     const limit = Number(headers['x-tms-api-limit']);
     const resetMs = parseReset(headers['x-tms-api-reset'], now);
@@ -149,9 +158,11 @@ export class SimService {
  * Parsed here by hand, synchronously: `Response.formData()` would cost more than the rest of a request, and a
  * text-only body from the client's encoder is simple (`--boundary`, headers, a blank line, the value).
  */
+const UTF8 = new TextDecoder();
+
 function decode(body: NonNullable<Parameters<Transport>[0]['body']>): unknown {
   if (!body.bytes) throw new Error('the simulation sends no files: a streamed body reached it');
-  const text = new TextDecoder().decode(body.bytes);
+  const text = UTF8.decode(body.bytes);
   const boundary = /boundary=(.+)$/.exec(body.contentType)?.[1];
   if (!boundary) return JSON.parse(text);
   for (const part of text.split(`--${boundary}`)) {

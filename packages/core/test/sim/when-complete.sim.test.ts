@@ -6,4 +6,4 @@
  */
 import { defineSweep } from './sweep.js';
 
-defineSweep('when-complete', 'packages/core/test/sim/when-complete.sim.test.ts', 1, 500);
+defineSweep('when-complete', 'packages/core/test/sim/when-complete.sim.test.ts', 1, 800);
