@@ -6,7 +6,8 @@
 // 10-15 ms as one file. The upload code stays out of that file: its `import()`s become chunks, loaded when the
 // run ends.
 //
-// undici is left to Node, resolved from core's own dependencies when the first request is made: bundled, it would
+// undici is left to Node, resolved from core's own dependencies when the first request through a proxy is made
+// (without a proxy, requests go through Node's own fetch and the npm undici is never loaded): bundled, it would
 // ship a second copy; made an ncc external, it would be imported when the reporter loads, which must work even
 // on a Node too old for undici. So the bundle is built from a copy of dist whose `import('undici')` webpack is
 // told to leave alone (the Action's bundle, built from dist itself, does include undici).

@@ -1,4 +1,5 @@
-// One parse scenario in its own process, so that its peak RSS is its own: `node parse-child.mjs <reader> <file>`.
+// One parse scenario in its own process, so that its peak RSS is its own:
+// `node parse-child.mjs <reader> <file> [<bundle>]` (bundle: core as one file, see coreModule).
 // Prints one JSON line: { ms, results, maxRssBytes }.
 //   stream   our reader (readResultFile), results counted as they come (what a streaming consumer pays)
 //   files    readResultFiles: our reader, every result kept in the FileOutcome (the library call for small inputs)
@@ -9,10 +10,17 @@
 //            piece searched with indexOf for `<testcase` and nothing else
 //   outcome  resultFileSource as the upload reads a file: results counted, the file's error code (if any) printed
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const [reader, file] = process.argv.slice(2);
+const [reader, file, bundle] = process.argv.slice(2);
 const core = new URL('../../packages/core/dist/', import.meta.url);
+/**
+ * Core's modules the scenario needs: from `bundle` when given (pipeline-entry.mjs built into one file, as the CLI
+ * ships core: scripts/bundle-core-cli.mjs), else one by one from core's dist.
+ */
+async function coreModule(path) {
+  return bundle ? import(pathToFileURL(bundle).href) : import(new URL(path, core).href);
+}
 const started = performance.now();
 let results = 0;
 
@@ -37,9 +45,9 @@ if (reader === 'xml2js') {
 } else if (reader === 'pipeline') {
   // What the CLI does with a file, minus the network: read while mapping each result against the project's cases
   // (5,000 of them, BIG-1 … BIG-5000: those results are kept, the rest name ids the project lacks) and tallying.
-  const { resultFileSource } = await import(new URL('index.js', core).href);
-  const { ResultMapper } = await import(new URL('map/mapping.js', core).href);
-  const { ResultTally } = await import(new URL('report/tally.js', core).href);
+  const { resultFileSource } = await coreModule('index.js');
+  const { ResultMapper } = await coreModule('map/mapping.js');
+  const { ResultTally } = await coreModule('report/tally.js');
   const cases = Array.from({ length: 5000 }, (_, i) => ({
     id: `00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`,
     human_id: `BIG-${i + 1}`,
@@ -71,12 +79,12 @@ if (reader === 'xml2js') {
   }
   await handle.close();
 } else if (reader === 'outcome') {
-  const { resultFileSource } = await import(new URL('index.js', core).href);
+  const { resultFileSource } = await coreModule('index.js');
   const [outcome] = await (await resultFileSource([file], { maxFileBytes: 2 ** 40 })).read(() => (results += 1));
   if (outcome.error) process.stderr.write(`outcome: ${outcome.error.code}: ${outcome.error.message.slice(0, 200)}\n`);
   globalThis.errorCode = outcome.error?.code;
 } else if (reader === 'stream') {
-  const { readResultFile } = await import(new URL('formats/read-files.js', core).href);
+  const { readResultFile } = await coreModule('formats/read-files.js');
   await readResultFile(file, { maxFileBytes: 2 ** 40, warn: () => undefined, onResult: () => (results += 1) });
 } else {
   throw new Error(`unknown reader ${reader} (${fileURLToPath(import.meta.url)})`);

@@ -96,7 +96,11 @@ export function isFlaky(result: Pick<TestResult, 'status' | 'attempts'>): boolea
 
 /** The title a person would recognise: suites and name joined the way Playwright prints them. */
 export function fullTitle(result: Pick<TestResult, 'suitePath' | 'name'>): string {
-  return [...result.suitePath, result.name].filter((part) => part !== '').join(' › ');
+  // A loop, not a list spread, filtered and joined: every failed result listed reads its title.
+  let title = '';
+  for (const part of result.suitePath) if (part !== '') title = title === '' ? part : `${title} › ${part}`;
+  if (result.name !== '') title = title === '' ? result.name : `${title} › ${result.name}`;
+  return title;
 }
 
 /** The title plus the project it ran in, so one test run in several browsers is told apart in lists. */

@@ -13,7 +13,6 @@
  * - a connection closed while a body with files is being sent is a proxy's 413: not sent again whole.
  * The token never leaves this file except in the Authorization header.
  */
-import type { Dispatcher } from 'undici';
 import { ApiError, type ApiErrorDetails } from '../errors.js';
 import { logStage, type Logger } from '../log.js';
 import { Pacer } from './pacer.js';
@@ -25,6 +24,7 @@ import {
   encodeBody,
   exchange,
   makeDispatcher,
+  type Dispatcher,
   serverMessage,
   type AttemptOutcome,
   type EncodedBody,
@@ -107,11 +107,11 @@ export interface HttpClientOptions {
   retry?: RetryPolicy;
   /** Every wait, deadline and jitter of the client (tests hand a virtual clock). */
   clock?: Clock;
-  /** One HTTP exchange; default: undici. The simulation hands an in-memory service. */
+  /** One HTTP exchange; default: fetch (see transport.ts). The simulation hands an in-memory service. */
   transport?: Transport;
 }
 
-/** One exchange, no retrying: what `exchange` does over undici, or a simulated service in tests. */
+/** One exchange, no retrying: what `exchange` does with fetch, or a simulated service in tests. */
 export type Transport = (request: {
   method: Method;
   url: URL;
@@ -130,7 +130,7 @@ export class HttpClient {
   /** The base URL without credentials. */
   readonly baseUrl: URL;
   private readonly basePath: string;
-  /** Made on the first request (undici is loaded then). */
+  /** Made on the first request (undici is loaded then, when a proxy is set). */
   private dispatcher: Promise<Dispatcher> | undefined;
   readonly pacer: Pacer;
   private readonly policy: RetryPolicy;

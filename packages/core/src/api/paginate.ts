@@ -6,6 +6,7 @@
 import { ApiError } from '../errors.js';
 import type { HttpClient } from './http.js';
 import { readPage, unexpectedBody, type AnswerContext } from './wire.js';
+import { withThousands } from '../digits.js';
 
 const PAGE_SIZE = 100;
 
@@ -102,7 +103,7 @@ async function listOnce<T>(
     seen.add(next);
     if (http.clock() - lastReport >= PROGRESS_EVERY_MS) {
       lastReport = http.clock();
-      http.note(`listing ${what}: ${items.length.toLocaleString('en-US')}${total === undefined ? '' : ` of ~${total.toLocaleString('en-US')}`}`);
+      http.note(`listing ${what}: ${withThousands(items.length)}${total === undefined ? '' : ` of ~${withThousands(total)}`}`);
     }
     // A URL already carries the query; a cursor is sent back together with the original query.
     request = /^https?:\/\//i.test(next) ? { path: next, query: {} } : { path, query: { ...query, page_size: PAGE_SIZE, cursor: next } };

@@ -1,13 +1,16 @@
 /**
- * One HTTP exchange, no retrying: encode the body, send it through undici, read the whole answer and the
- * headers the client cares about, or say in words why no answer came. The proxy is taken from the
- * environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY and their lower-case forms), as corporate CI expects.
+ * One HTTP exchange, no retrying: encode the body, send it with `fetch`, read the whole answer and the headers
+ * the client cares about, or say in words why no answer came. The proxy is taken from the environment
+ * (HTTPS_PROXY, HTTP_PROXY, NO_PROXY and their lower-case forms), as corporate CI expects.
+ *
+ * Without a proxy, Node's own `fetch` sends (its built-in undici): nothing to load from disk, which matters in a
+ * test runner's process, where the reporter uploads at the end and everything loaded stays until the process
+ * ends. With a proxy, the npm undici's `fetch` sends through its EnvHttpProxyAgent, loaded only then.
  */
 import { openAsBlob } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type * as Undici from 'undici';
-import type { Dispatcher } from 'undici';
 import { parseReset, parseRetryAfter } from './retry-timing.js';
 import type { RateHeaders } from './pacer.js';
 import { redactUrlsIn } from './url.js';
@@ -48,8 +51,9 @@ export type AttemptOutcome =
     };
 
 /**
- * undici is loaded on the first request, not when core is imported: a reporter must load (and say in one line
- * that it sits the run out) even on a Node too old for undici, instead of breaking the test run at import.
+ * undici is loaded on the first request through a proxy, not when core is imported: a reporter must load (and say
+ * in one line that it sits the run out) even on a Node too old for undici, instead of breaking the test run at
+ * import; and a run without a proxy never loads it.
  */
 let undiciModule: Promise<typeof Undici> | undefined;
 function undici(): Promise<typeof Undici> {
@@ -84,20 +88,63 @@ function isFile(part: FormPart): part is FormFile {
   return 'fileName' in part;
 }
 
+/** How requests are sent: a `fetch`, and what to close when the client is done with it. */
+export interface Dispatcher {
+  fetch: (url: URL, init: RequestInit) => Promise<Response>;
+  /** Closes the client's own connections, so that no idle socket outlives the upload. */
+  close: () => Promise<void>;
+}
+
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
+
+/** A proxy is given (in the options, or in the environment, where EnvHttpProxyAgent would find it). */
+export function proxyConfigured(proxy: ProxySettings | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (proxy?.httpProxy || proxy?.httpsProxy) return true;
+  return PROXY_VARIABLES.some((name) => (env[name] ?? '').trim() !== '');
+}
+
+interface BuiltinAgent {
+  close(): Promise<void>;
+}
+
+/**
+ * An Agent of Node's own undici, made from the class of its global dispatcher (published under the symbol undici
+ * documents for sharing it): the client's own connections, with its timeouts, closed when it is done, so that no
+ * idle connection outlives the upload. Undefined when this Node does not publish it: then the global one serves.
+ */
+function builtinAgent(timeoutMs: number): BuiltinAgent | undefined {
+  // Node loads its undici, which installs the global dispatcher, when one of its globals (Response) is first read.
+  void globalThis.Response;
+  const global = (globalThis as Record<symbol, unknown>)[Symbol.for('undici.globalDispatcher.1')] as
+    { constructor?: new (options: object) => BuiltinAgent } | undefined;
+  const Agent = global?.constructor;
+  if (typeof Agent !== 'function' || Agent.name !== 'Agent') return undefined;
+  return new Agent({ headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect: { timeout: timeoutMs } });
+}
+
 export async function makeDispatcher(timeoutMs: number, proxy: ProxySettings | undefined): Promise<Dispatcher> {
+  if (!proxyConfigured(proxy)) {
+    const own = builtinAgent(timeoutMs);
+    if (!own) return { fetch: (url, init) => fetch(url, init), close: async () => undefined };
+    return { fetch: (url, init) => fetch(url, { ...init, dispatcher: own } as RequestInit), close: () => own.close() };
+  }
   const timeouts = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect: { timeout: timeoutMs } };
-  const { EnvHttpProxyAgent } = await undici();
-  return new EnvHttpProxyAgent({ ...timeouts, ...(proxy ?? {}) });
+  const { EnvHttpProxyAgent, fetch: undiciFetch } = await undici();
+  const agent = new EnvHttpProxyAgent({ ...timeouts, ...(proxy ?? {}) });
+  return {
+    // undici's fetch takes its own RequestInit and Response types: the same shapes as the global ones.
+    fetch: (url, init) => undiciFetch(url, { ...(init as object), dispatcher: agent } as Parameters<typeof undiciFetch>[1]) as unknown as Promise<Response>,
+    close: () => agent.close(),
+  };
 }
 
 /**
  * Bodies are encoded once, before the first attempt, so every retry sends the same bytes and batch sizes are
- * known exactly. (undici's `request` does not stream a FormData body itself; its `Response` encodes it.)
+ * known exactly. (Node's `Response` encodes a FormData.)
  */
 export async function encodeBody(fields: FormPart[] | undefined, json: unknown): Promise<EncodedBody | undefined> {
   if (fields?.some(isFile)) return { open: () => streamForm(fields) };
   if (fields) {
-    const { FormData, Response } = await undici();
     const form = new FormData();
     for (const field of fields) if (!isFile(field)) form.append(field.name, field.value);
     const encoded = new Response(form);
@@ -120,29 +167,27 @@ export async function exchange(
   // A streamed body (one with files) says when it has been read to its end.
   const streaming = { started: false, done: false };
   try {
-    const { request } = await undici();
     const sent = body?.open ? await body.open() : body ? { stream: body.bytes, contentType: body.contentType } : undefined;
     const stream = body?.open && sent ? watchedStream(sent.stream as AsyncIterable<Uint8Array>, streaming) : sent?.stream;
-    const res = await request(url, {
+    const res = await dispatcher.fetch(url, {
       method,
       headers: sent ? { ...headers, 'content-type': sent.contentType } : headers,
-      body: stream as Uint8Array | undefined,
-      dispatcher,
+      // A streamed body is an async iterable, which undici's fetch sends as it reads it (`duplex: 'half'`).
+      ...(stream ? { body: stream as NonNullable<RequestInit['body']>, duplex: 'half' } : {}),
+      // A redirect is the answer (as it was with undici's `request`): a base URL that redirects is a setting to fix.
+      redirect: 'manual',
       signal: AbortSignal.timeout(timeoutMs),
-    });
+    } as RequestInit);
     // The service counted the request before it answered: the rate limit's window is reckoned from here, not
     // from when the body has been read and parsed (a page of 100 test cases, slower on a loaded machine).
     const answeredAt = now();
-    const text = await res.body.text();
-    const header = (name: string): string | undefined => {
-      const v = res.headers[name];
-      return Array.isArray(v) ? v[0] : v;
-    };
+    const text = await res.text();
+    const header = (name: string): string | undefined => res.headers.get(name) ?? undefined;
     const parsed = parseBody(text, header('content-type'));
     const rate = rateHeaders(header, nowMs);
     return {
       kind: 'answer',
-      status: res.statusCode,
+      status: res.status,
       ...parsed,
       requestId: header('x-request-id') ?? header('x-tms-api-request-id'),
       retryAfter: header('retry-after'),
@@ -150,7 +195,8 @@ export async function exchange(
       rate,
       answeredAt,
     };
-  } catch (cause) {
+  } catch (thrown) {
+    const cause = withoutFetchWrapper(thrown);
     const reason = describeNetworkError(cause, timeoutMs);
     const timedOut = reason.startsWith('timed out');
     const cutOff = streaming.started && !streaming.done && !timedOut && isConnectionDrop(cause);
@@ -197,6 +243,15 @@ export function rateHeaders(header: (name: string) => string | undefined, nowMs:
   return rate;
 }
 
+/**
+ * fetch wraps every network failure in `TypeError: fetch failed`, the failure itself as its cause: the cause is
+ * what says what happened (ECONNREFUSED, a certificate refused, the other side closed), as undici's `request`
+ * threw it.
+ */
+function withoutFetchWrapper(thrown: unknown): unknown {
+  return thrown instanceof TypeError && thrown.message === 'fetch failed' && thrown.cause !== undefined ? thrown.cause : thrown;
+}
+
 async function* watchedStream(stream: AsyncIterable<Uint8Array>, state: { started: boolean; done: boolean }): AsyncIterable<Uint8Array> {
   state.started = true;
   for await (const chunk of stream) yield chunk;
@@ -212,10 +267,9 @@ function isConnectionDrop(cause: unknown): boolean {
 
 /**
  * A multipart body whose files are file-backed Blobs (`fs.openAsBlob`): the encoder reads each from disk as the
- * request is written, so memory stays flat however large the files. Undici's encoder takes Blob-like parts.
+ * request is written, so memory stays flat however large the files. Node's encoder takes Blob-like parts.
  */
 async function streamForm(parts: FormPart[]): Promise<{ stream: AsyncIterable<Uint8Array>; contentType: string }> {
-  const { FormData, Response } = await undici();
   const form = new FormData();
   for (const part of parts) {
     if (!isFile(part)) form.append(part.name, part.value);

@@ -28,6 +28,7 @@ import { filesError, readAll } from './inputs.js';
 import { ResultTally } from '../report/tally.js';
 import { addDetails } from '../report/details.js';
 import { offlineDryRun } from './dry-run.js';
+import { withThousands } from '../digits.js';
 import type { UploadContext, UploadInput, UploadOutcome, Lookups, ReadInput, PlannedEntry, UploadPlan, Progress } from './stages.js';
 import { openRun } from './open-run.js';
 import { openService } from './service.js';
@@ -129,7 +130,7 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
 
 /** `1,200 test cases`, `1 test case`. */
 function count(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+  return `${withThousands(n)} ${n === 1 ? one : many}`;
 }
 
 /**

@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEMO_FACTS, startEmulator, type EmulatorHandle } from 'testsigma-tm-emulator';
-import { HttpClient } from '../../src/api/http.js';
+import { HttpClient, type Transport } from '../../src/api/http.js';
+import { exchange, makeDispatcher } from '../../src/api/transport.js';
 import { TestManagementApi } from '../../src/api/client.js';
 import type { Clock } from '../../src/clock.js';
 import { silentLogger } from '../../src/log.js';
@@ -25,13 +26,33 @@ function line(job: string, failed: string[]): JobLine {
 }
 
 it("a line written after a wait past FRESH_READ_MS is built again from a new read: another job's line added meanwhile stays", async () => {
-  // Virtual time that moves only when the client waits; the 3 s Retry-After wait is where the other job writes.
+  // Virtual time that moves only when the client waits and none of its requests is on the wire: a look that races
+  // a pending write (the ledger watches a write that is slow to answer) must not age it while it is still real I/O.
+  // The 3 s Retry-After wait is where the other job writes.
   let now = 0;
   let otherJob: Promise<unknown> | undefined;
+  let inFlight = 0;
+  let whenIdle: (() => void)[] = [];
+  const dispatcher = makeDispatcher(5000, undefined);
+  const transport: Transport = async (r) => {
+    inFlight++;
+    try {
+      return await exchange(await dispatcher, r.method, r.url, r.headers, r.body, r.timeoutMs, r.nowMs, () => now);
+    } finally {
+      if (--inFlight === 0) {
+        const waiting = whenIdle;
+        whenIdle = [];
+        setImmediate(() => waiting.forEach((wake) => wake()));
+      }
+    }
+  };
   const clock: Clock = {
     now: () => now,
     random: () => 0.5,
     sleep: async (ms) => {
+      // A request just issued reaches the transport within a turn of the event loop.
+      await new Promise((turn) => setImmediate(turn));
+      if (inFlight > 0) await new Promise<void>((wake) => whenIdle.push(wake));
       now += ms;
       if (ms >= 3000 && !otherJob) {
         otherJob = client().updateRun(projectId, run.id, { description: withJobLines('Recorded by testsigma-tm.', [line('2/2', ['DEMO-7'])]) });
@@ -40,7 +61,9 @@ it("a line written after a wait past FRESH_READ_MS is built again from a new rea
     },
   };
   const client = (c?: Clock) =>
-    new TestManagementApi(new HttpClient({ baseUrl: emulator.url, token: emulator.token, timeoutMs: 5000, log: silentLogger, ...(c && { clock: c }) }));
+    new TestManagementApi(
+      new HttpClient({ baseUrl: emulator.url, token: emulator.token, timeoutMs: 5000, log: silentLogger, ...(c && { clock: c, transport }) }),
+    );
   const api = client(clock);
   const run = await api.createRun({
     projectId,
