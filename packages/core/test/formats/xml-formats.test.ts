@@ -199,6 +199,25 @@ describe('.NET TRX', () => {
     ]);
   });
 
+  it('gives the same results when the held results spill to a temporary file past their memory budget', () => {
+    // Held in memory until the budget (one result here), the rest spilled: mixed chains, repeats, orphans.
+    const text = trx(
+      `${TRX_RESULTS}<Results><UnitTestResult testId="a" testName="A (row 1)" outcome="Passed" /><UnitTestResult testId="a" testName="A (row 2)" outcome="Failed" />` +
+        '<UnitTestResult testId="gone" testName="Orphan ✓" outcome="Passed" /></Results>' +
+        `${TRX_DEFINITIONS.replace('</TestDefinitions>', '<UnitTest id="a"><TestMethod className="N.A" name="A" /></UnitTest></TestDefinitions>')}`,
+    );
+    const readWith = (budget?: number): TestResult[] => {
+      const reader = new TrxReader('spill.trx', () => undefined, budget);
+      for (let at = 0; at < text.length; at += 50) reader.write(text.slice(at, at + 50));
+      reader.end();
+      return reader.take();
+    };
+    const inMemory = readWith();
+    expect(inMemory).toHaveLength(10);
+    expect(readWith(1)).toEqual(inMemory);
+    expect(readWith(0)).toEqual(inMemory);
+  });
+
   it('keeps the results read before a break (without the class the definitions would have given) and names the line', async () => {
     const text = trx(`${TRX_RESULTS}\n  ${TRX_DEFINITIONS}`);
     const cut = text.slice(0, text.indexOf('<UnitTestResult executionId="e6"') + 20);

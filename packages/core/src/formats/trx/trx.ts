@@ -20,16 +20,17 @@
  *   xUnit.net adapter's copies of failed tests (`… [FAIL]`), which are results already.
  * - Memory and order: vstest writes `<Results>` BEFORE `<TestDefinitions>`, so results wait for their
  *   definition, each as a small record of what it says itself (name, outcome, duration, its texts clipped: 16 KiB
- *   message, 64 KiB stack, 64 KiB output), and are handed over as their definition is read — in the order of the
+ *   message, 64 KiB stack, 64 KiB output) — past 16 MB of them in a temporary file (held-results.ts) — and are handed over as their definition is read — in the order of the
  *   definitions — the definitions themselves not kept once `</Results>` has passed. When the definitions come
  *   first (MSTest's older layout) they are kept as small records (one shared class record per class,
  *   properties and categories only when present) and each result is handed over as it ends. A result whose
  *   definition never comes, or a file that breaks, hands over what is held without a class.
  */
-import type { Attachment, Property, TestResult, TestStatus } from '../../model.js';
+import type { Property, TestResult, TestStatus } from '../../model.js';
 import { MAX_MESSAGE_CHARS, MAX_OUTPUT_CHARS, MAX_STACK_CHARS } from '../text.js';
 import { readDuration } from '../junit/duration.js';
 import { detached } from '../junit/xml-entities.js';
+import { HeldResults, type Held } from './held-results.js';
 import { Unreadable, XmlResultReader, attachmentAt, joinTexts, keptAttribute, keptText, resultOf, type OpenElement } from '../xml-results.js';
 
 const OUTCOMES = new Map<string, TestStatus>([
@@ -75,26 +76,11 @@ interface ResultBuilder {
   hasInner: boolean;
 }
 
-/**
- * A result read before its definition: only what the result itself says, small, until the definition adds
- * its class. `previous` links the results of one test (data rows, repeats) in reverse reading order.
- */
-interface Held {
-  name: string;
-  status: TestStatus;
-  durationMs: number | undefined;
-  message: string | undefined;
-  stack: string | undefined;
-  output: string | undefined;
-  files: Attachment[] | undefined;
-  previous: Held | undefined;
-}
-
 export class TrxReader extends XmlResultReader {
   /** Definitions read while results may still follow them (MSTest's older layout puts them first). */
   private readonly definitions = new Map<string, Definition>();
-  /** Results waiting for their definition, by testId (the last read of each test; see Held.previous). */
-  private readonly held = new Map<string, Held>();
+  /** Results waiting for their definition, by testId; past a memory budget in a temporary file. */
+  private readonly held: HeldResults;
   private resultsEnded = false;
   private definitionsEnded = false;
   private readonly builders: ResultBuilder[] = [];
@@ -109,8 +95,10 @@ export class TrxReader extends XmlResultReader {
   private readonly durations = new Unreadable();
   private readonly outcomes = new Unreadable();
 
-  constructor(source: string, warn: (message: string) => void = () => undefined) {
+  /** heldMemoryBytes: what held results may take in memory before the rest are spilled (tests set it low). */
+  constructor(source: string, warn: (message: string) => void = () => undefined, heldMemoryBytes?: number) {
     super(source, warn, '.NET TRX');
+    this.held = new HeldResults(heldMemoryBytes);
   }
 
   protected textCap(element: OpenElement, parent: OpenElement | undefined): number | undefined {
@@ -263,26 +251,14 @@ export class TrxReader extends XmlResultReader {
       this.ready.push(this.resultOf(held, definition));
       return;
     }
-    held.previous = this.held.get(testId);
-    this.held.set(testId, held);
+    this.held.hold(testId, held);
   }
 
   /** A definition has been read: its held results are complete; it is kept only if results may still follow. */
   private definitionRead(id: string | undefined, definition: Definition): void {
     if (id === undefined) return;
-    const last = this.held.get(id);
-    if (last !== undefined) {
-      this.held.delete(id);
-      this.release(last, definition);
-    }
+    for (const held of this.held.take(id)) this.ready.push(this.resultOf(held, definition));
     if (!this.resultsEnded) this.definitions.set(id, definition);
-  }
-
-  /** A test's held results, in reading order. */
-  private release(last: Held, definition: Definition | undefined): void {
-    const chain: Held[] = [];
-    for (let held: Held | undefined = last; held !== undefined; held = held.previous) chain.push(held);
-    for (let i = chain.length - 1; i >= 0; i -= 1) this.ready.push(this.resultOf(chain[i] as Held, definition));
   }
 
   private resultOf(held: Held, definition: Definition | undefined): TestResult {
@@ -314,8 +290,7 @@ export class TrxReader extends XmlResultReader {
   }
 
   protected override releaseHeld(): void {
-    for (const last of this.held.values()) this.release(last, undefined);
-    this.held.clear();
+    for (const chain of this.held.takeAll()) for (const held of chain) this.ready.push(this.resultOf(held, undefined));
   }
 
   protected finish(): void {
