@@ -15,7 +15,7 @@ const RoundRobinPool = __webpack_require__(1054)
 const Agent = __webpack_require__(4787)
 const ProxyAgent = __webpack_require__(4270)
 const Socks5ProxyAgent = __webpack_require__(4157)
-const EnvHttpProxyAgent = __webpack_require__(6440)
+const EnvHttpProxyAgent = __webpack_require__(4059)
 const RetryAgent = __webpack_require__(9048)
 const H2CClient = __webpack_require__(1977)
 const errors = __webpack_require__(9681)
@@ -10217,7 +10217,7 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 6440:
+/***/ 4059:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
