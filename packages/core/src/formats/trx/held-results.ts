@@ -26,7 +26,7 @@ export interface Held {
 }
 
 /** What the held results may take in memory before the rest go to the temporary file. */
-export const HELD_MEMORY_BYTES = 16 * 1024 * 1024;
+const HELD_MEMORY_BYTES = 16 * 1024 * 1024;
 /** Object, map entry and key of a held result, besides its texts (measured at about this per result). */
 const RECORD_OVERHEAD_BYTES = 240;
 const WRITE_BUFFER_BYTES = 1024 * 1024;
