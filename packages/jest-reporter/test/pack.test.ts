@@ -29,9 +29,10 @@ it('works when installed from the packed tarballs and named in a user jest.confi
   const installed = JSON.parse(await readFile(path.join(project, 'node_modules/jest-testsigma-tm-reporter/package.json'), 'utf8')) as { version: string };
   expect(installed.version).toBe('0.1.0');
 
+  // The user project is shared with other files' suites (each in a folder of its own): this run finds only its test.
   await writeFile(
     path.join(project, 'jest.config.js'),
-    "module.exports = {\n  transform: {},\n  reporters: ['default', ['jest-testsigma-tm-reporter', { projectId: 'Demo', runTitle: 'From the packed reporter' }]],\n};\n",
+    "module.exports = {\n  transform: {},\n  testMatch: ['<rootDir>/login.test.js'],\n  reporters: ['default', ['jest-testsigma-tm-reporter', { projectId: 'Demo', runTitle: 'From the packed reporter' }]],\n};\n",
   );
   await writeFile(path.join(project, 'login.test.js'), "describe('login', () => {\n  test('[DEMO-3] logs in', () => { expect(true).toBe(true); });\n});\n");
   // The monorepo's jest binary, pointed at the user project; the reporter is resolved from the project (which,
@@ -52,7 +53,7 @@ it('works when installed from the packed tarballs and named in a user jest.confi
   // An ES module config (jest.config.mjs) loads it the same way.
   await writeFile(
     path.join(project, 'jest.config.mjs'),
-    "export default {\n  transform: {},\n  reporters: ['default', ['jest-testsigma-tm-reporter', { projectId: 'Demo', runTitle: 'From an ESM config' }]],\n};\n",
+    "export default {\n  transform: {},\n  testMatch: ['<rootDir>/login.test.js'],\n  reporters: ['default', ['jest-testsigma-tm-reporter', { projectId: 'Demo', runTitle: 'From an ESM config' }]],\n};\n",
   );
   const esm = await runJest(project, { TESTSIGMA_API_TOKEN: emulator.token, TESTSIGMA_BASE_URL: emulator.url }, [
     '--runInBand',
