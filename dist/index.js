@@ -36813,6 +36813,13 @@ function describeJson(json) {
  * How a long JSON string is kept while it is read in pieces, so that a 200 MB string costs what a 200 KB one
  * does: its head and tail are kept, the rest only counted.
  */
+
+/** What a failure shows (messages, stacks): kept up to a stack's size. */
+const FAILURE_TEXT = { kind: 'text', max: MAX_STACK_CHARS };
+/** Any other text a result may show (output, titles): kept up to the output's size. */
+const OTHER_TEXT = { kind: 'text', max: MAX_OUTPUT_CHARS };
+/** A value nobody reads: only its length is counted. */
+const UNREAD = { kind: 'count', max: 0 };
 class LongString {
     limit;
     full = '';
@@ -37371,9 +37378,17 @@ class ValueBuilder {
 }
 //# sourceMappingURL=value-builder.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/json-stream/item-stream.js
+/**
+ * A JSON document read in pieces as a sequence of items: the reader says, for each value by its path from the
+ * root (`['results', 0, 'suites', 2, 'tests', 5]`), whether to build it whole (one test: small once its long
+ * strings are cut), walk into it (the arrays and suites that hold the tests) or skip it (counted by the
+ * tokenizer, never kept). Memory holds the path, the item being built and what the reader keeps; never the
+ * document. Used by the JSON formats whose files grow with the run (Mocha, mochawesome, RSpec, Jest, Allure);
+ * Playwright has its own reader (playwright/stream-reader.ts) for its out-of-order suite titles.
+ */
 
 
-const UNREAD = { kind: 'count', max: 0 };
+
 class JsonItemStream {
     routes;
     tokenizer;
@@ -37713,10 +37728,9 @@ function dedupe(properties) {
 
 
 
+
 /** Files up to this size are parsed whole: JSON.parse is several times faster than the tokenizer. */
 const WHOLE_FILE_BYTES = 4 * 1024 * 1024;
-const allure_file_KEPT = { kind: 'text', max: MAX_STACK_CHARS };
-const OTHER = { kind: 'text', max: MAX_OUTPUT_CHARS };
 /** Builds the document whole, its strings cut: a result's message and trace to the stack cap, others to the output cap. */
 class AllureFileReader {
     result;
@@ -37727,7 +37741,7 @@ class AllureFileReader {
         this.result = value;
     }
     limit(key) {
-        return key === 'message' || key === 'trace' ? allure_file_KEPT : OTHER;
+        return key === 'message' || key === 'trace' ? FAILURE_TEXT : OTHER_TEXT;
     }
 }
 /** The file's JSON value; `size` is what stat said. Throws (a SyntaxError or an InputError) when it is not JSON. */
@@ -39477,8 +39491,6 @@ function notAnObject(source, where) {
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/jest/jest-stream.js
 
 
-const jest_stream_KEPT = { kind: 'text', max: MAX_STACK_CHARS };
-const jest_stream_OTHER = { kind: 'text', max: MAX_OUTPUT_CHARS };
 const FAILURE_KEYS = new Set(['message', 'failureMessage', 'stack']);
 class JestStreamReader {
     source;
@@ -39516,7 +39528,7 @@ class JestStreamReader {
     }
     limit(key) {
         // `failureMessages` items are in an array (no key).
-        return key === undefined || FAILURE_KEYS.has(key) ? jest_stream_KEPT : jest_stream_OTHER;
+        return key === undefined || FAILURE_KEYS.has(key) ? FAILURE_TEXT : OTHER_TEXT;
     }
 }
 //# sourceMappingURL=jest-stream.js.map
@@ -42030,8 +42042,6 @@ function mochaTestResult(test, status, source) {
 
 
 
-const mocha_stream_KEPT = { kind: 'text', max: MAX_STACK_CHARS };
-const mocha_stream_OTHER = { kind: 'text', max: MAX_OUTPUT_CHARS };
 const ARRAYS = new Set(['tests', 'pending', 'failures']);
 class MochaStreamReader {
     source;
@@ -42082,7 +42092,7 @@ class MochaStreamReader {
             this.ready.push(mochaTestResult(value, 'error', this.source));
     }
     limit(key) {
-        return key === 'message' || key === 'stack' || key === 'estack' ? mocha_stream_KEPT : mocha_stream_OTHER;
+        return key === 'message' || key === 'stack' || key === 'estack' ? FAILURE_TEXT : OTHER_TEXT;
     }
     /** The end of the document: whatever still waits is decided by `pending` (read, or absent). */
     finish() {
@@ -42205,9 +42215,7 @@ function isFailedHook(hook) {
 
 
 
-const mochawesome_stream_KEPT = { kind: 'text', max: MAX_STACK_CHARS };
-const mochawesome_stream_OTHER = { kind: 'text', max: MAX_OUTPUT_CHARS };
-const mochawesome_stream_UNREAD = { kind: 'count', max: 0 };
+
 const ITEMS = new Set(['tests', 'beforeHooks', 'afterHooks']);
 class MochawesomeStreamReader {
     source;
@@ -42274,8 +42282,8 @@ class MochawesomeStreamReader {
     }
     limit(key) {
         if (key === 'code' || key === 'context')
-            return mochawesome_stream_UNREAD;
-        return key === 'message' || key === 'estack' || key === 'stack' ? mochawesome_stream_KEPT : mochawesome_stream_OTHER;
+            return UNREAD;
+        return key === 'message' || key === 'estack' || key === 'stack' ? FAILURE_TEXT : OTHER_TEXT;
     }
     /** Converts the suite's waiting tests once its title and file are known. */
     flush(suite) {
@@ -42707,7 +42715,7 @@ const LIMITS = new Map([
     ['buffer', { kind: 'base64', max: Math.floor((MAX_OUTPUT_CHARS - 64) / 3) * 4 }],
     ['body', { kind: 'whole', max: INLINE_BODY_MAX_CHARS }],
 ]);
-const OTHER_TEXT = { kind: 'text', max: MAX_OUTPUT_CHARS };
+const stream_reader_OTHER_TEXT = { kind: 'text', max: MAX_OUTPUT_CHARS };
 const stream_reader_UNREAD = { kind: 'count', max: 0 };
 class PlaywrightStreamReader {
     source;
@@ -42785,8 +42793,8 @@ class PlaywrightStreamReader {
     limit() {
         const frame = this.frames[this.frames.length - 1];
         if (frame?.kind === 'build')
-            return LIMITS.get(frame.builder.currentKey ?? '') ?? OTHER_TEXT;
-        return frame?.kind === 'suite' && (frame.key === 'title' || frame.key === 'file') ? OTHER_TEXT : stream_reader_UNREAD;
+            return LIMITS.get(frame.builder.currentKey ?? '') ?? stream_reader_OTHER_TEXT;
+        return frame?.kind === 'suite' && (frame.key === 'title' || frame.key === 'file') ? stream_reader_OTHER_TEXT : stream_reader_UNREAD;
     }
     open(isObject) {
         const frame = this.frames[this.frames.length - 1];
@@ -43044,8 +43052,6 @@ function outsideResult(messages, count, source) {
 
 
 
-const rspec_stream_KEPT = { kind: 'text', max: MAX_STACK_CHARS };
-const rspec_stream_OTHER = { kind: 'text', max: MAX_OUTPUT_CHARS };
 class RspecStreamReader {
     source;
     ready = [];
@@ -43080,7 +43086,7 @@ class RspecStreamReader {
     }
     limit(key) {
         // `messages` items (inside an array) and an exception's message and backtrace lines are what failures show.
-        return key === undefined || key === 'message' ? rspec_stream_KEPT : rspec_stream_OTHER;
+        return key === undefined || key === 'message' ? FAILURE_TEXT : OTHER_TEXT;
     }
     /** The end of the document: errors outside of examples become one result. */
     finish() {

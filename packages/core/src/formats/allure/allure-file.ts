@@ -6,14 +6,12 @@
  */
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import type { StringLimit } from '../json-stream/long-string.js';
+import { FAILURE_TEXT, OTHER_TEXT, type StringLimit } from '../json-stream/long-string.js';
 import { JsonItemStream, type ItemRoutes, type PathStep, type Route } from '../json-stream/item-stream.js';
-import { MAX_OUTPUT_CHARS, MAX_STACK_CHARS, stripBom } from '../text.js';
+import { stripBom } from '../text.js';
 
 /** Files up to this size are parsed whole: JSON.parse is several times faster than the tokenizer. */
 const WHOLE_FILE_BYTES = 4 * 1024 * 1024;
-const KEPT: StringLimit = { kind: 'text', max: MAX_STACK_CHARS };
-const OTHER: StringLimit = { kind: 'text', max: MAX_OUTPUT_CHARS };
 
 /** Builds the document whole, its strings cut: a result's message and trace to the stack cap, others to the output cap. */
 export class AllureFileReader implements ItemRoutes {
@@ -28,7 +26,7 @@ export class AllureFileReader implements ItemRoutes {
   }
 
   limit(key: string | undefined): StringLimit {
-    return key === 'message' || key === 'trace' ? KEPT : OTHER;
+    return key === 'message' || key === 'trace' ? FAILURE_TEXT : OTHER_TEXT;
   }
 }
 

@@ -5,13 +5,10 @@
  * large suite, with its console output, runs to hundreds of megabytes.
  */
 import type { TestResult } from '../../model.js';
-import type { StringLimit } from '../json-stream/long-string.js';
+import { FAILURE_TEXT, OTHER_TEXT, type StringLimit } from '../json-stream/long-string.js';
 import type { ItemRoutes, PathStep, Route } from '../json-stream/item-stream.js';
-import { MAX_OUTPUT_CHARS, MAX_STACK_CHARS } from '../text.js';
 import { isJestSuite, jestSuiteResults } from './jest-json.js';
 
-const KEPT: StringLimit = { kind: 'text', max: MAX_STACK_CHARS };
-const OTHER: StringLimit = { kind: 'text', max: MAX_OUTPUT_CHARS };
 const FAILURE_KEYS = new Set(['message', 'failureMessage', 'stack']);
 
 export class JestStreamReader implements ItemRoutes {
@@ -48,6 +45,6 @@ export class JestStreamReader implements ItemRoutes {
 
   limit(key: string | undefined): StringLimit {
     // `failureMessages` items are in an array (no key).
-    return key === undefined || FAILURE_KEYS.has(key) ? KEPT : OTHER;
+    return key === undefined || FAILURE_KEYS.has(key) ? FAILURE_TEXT : OTHER_TEXT;
   }
 }

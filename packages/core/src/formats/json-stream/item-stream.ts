@@ -6,7 +6,7 @@
  * document. Used by the JSON formats whose files grow with the run (Mocha, mochawesome, RSpec, Jest, Allure);
  * Playwright has its own reader (playwright/stream-reader.ts) for its out-of-order suite titles.
  */
-import type { StringLimit } from './long-string.js';
+import { UNREAD, type StringLimit } from './long-string.js';
 import { JsonTokenizer, type JsonHandler } from './tokenizer.js';
 import { ValueBuilder } from './value-builder.js';
 
@@ -26,8 +26,6 @@ export interface ItemRoutes {
 }
 
 type Frame = { kind: 'walk'; isObject: boolean; next: number } | { kind: 'skip'; depth: number } | { kind: 'build'; builder: ValueBuilder; path: PathStep[] };
-
-const UNREAD: StringLimit = { kind: 'count', max: 0 };
 
 export class JsonItemStream implements JsonHandler {
   private readonly tokenizer: JsonTokenizer;

@@ -2,6 +2,7 @@
  * How a long JSON string is kept while it is read in pieces, so that a 200 MB string costs what a 200 KB one
  * does: its head and tail are kept, the rest only counted.
  */
+import { MAX_OUTPUT_CHARS, MAX_STACK_CHARS } from '../text.js';
 
 /**
  * - `text`: longer than `max` characters, the value is cut the way `clip` of text.ts cuts (a quarter head, the
@@ -16,6 +17,13 @@ export interface StringLimit {
   kind: 'text' | 'base64' | 'whole' | 'count';
   max: number;
 }
+
+/** What a failure shows (messages, stacks): kept up to a stack's size. */
+export const FAILURE_TEXT: StringLimit = { kind: 'text', max: MAX_STACK_CHARS };
+/** Any other text a result may show (output, titles): kept up to the output's size. */
+export const OTHER_TEXT: StringLimit = { kind: 'text', max: MAX_OUTPUT_CHARS };
+/** A value nobody reads: only its length is counted. */
+export const UNREAD: StringLimit = { kind: 'count', max: 0 };
 
 export class LongString {
   private full = '';

@@ -16,13 +16,10 @@
  */
 import type { TestResult, TestStatus } from '../../model.js';
 import { isObject, type JsonObject as Json } from '../json-values.js';
-import type { StringLimit } from '../json-stream/long-string.js';
+import { FAILURE_TEXT, OTHER_TEXT, type StringLimit } from '../json-stream/long-string.js';
 import type { ItemRoutes, PathStep, Route } from '../json-stream/item-stream.js';
-import { MAX_OUTPUT_CHARS, MAX_STACK_CHARS } from '../text.js';
 import { failureOf, mochaTestKey, mochaTestResult } from './mocha.js';
 
-const KEPT: StringLimit = { kind: 'text', max: MAX_STACK_CHARS };
-const OTHER: StringLimit = { kind: 'text', max: MAX_OUTPUT_CHARS };
 const ARRAYS = new Set(['tests', 'pending', 'failures']);
 
 export class MochaStreamReader implements ItemRoutes {
@@ -70,7 +67,7 @@ export class MochaStreamReader implements ItemRoutes {
   }
 
   limit(key: string | undefined): StringLimit {
-    return key === 'message' || key === 'stack' || key === 'estack' ? KEPT : OTHER;
+    return key === 'message' || key === 'stack' || key === 'estack' ? FAILURE_TEXT : OTHER_TEXT;
   }
 
   /** The end of the document: whatever still waits is decided by `pending` (read, or absent). */

@@ -7,14 +7,11 @@
  */
 import type { TestResult } from '../../model.js';
 import { isObject, str, type JsonObject as Json } from '../json-values.js';
-import type { StringLimit } from '../json-stream/long-string.js';
+import { FAILURE_TEXT, OTHER_TEXT, UNREAD, type StringLimit } from '../json-stream/long-string.js';
 import type { ItemRoutes, PathStep, Route } from '../json-stream/item-stream.js';
-import { MAX_OUTPUT_CHARS, MAX_STACK_CHARS, nonEmpty } from '../text.js';
+import { nonEmpty } from '../text.js';
 import { isFailedHook, mochawesomeStatus, mochawesomeTestResult } from './mochawesome.js';
 
-const KEPT: StringLimit = { kind: 'text', max: MAX_STACK_CHARS };
-const OTHER: StringLimit = { kind: 'text', max: MAX_OUTPUT_CHARS };
-const UNREAD: StringLimit = { kind: 'count', max: 0 };
 const ITEMS = new Set(['tests', 'beforeHooks', 'afterHooks']);
 
 interface Suite {
@@ -85,7 +82,7 @@ export class MochawesomeStreamReader implements ItemRoutes {
 
   limit(key: string | undefined): StringLimit {
     if (key === 'code' || key === 'context') return UNREAD;
-    return key === 'message' || key === 'estack' || key === 'stack' ? KEPT : OTHER;
+    return key === 'message' || key === 'estack' || key === 'stack' ? FAILURE_TEXT : OTHER_TEXT;
   }
 
   /** Converts the suite's waiting tests once its title and file are known. */

@@ -5,13 +5,9 @@
  */
 import type { TestResult } from '../../model.js';
 import { isObject, strings, type JsonObject as Json } from '../json-values.js';
-import type { StringLimit } from '../json-stream/long-string.js';
+import { FAILURE_TEXT, OTHER_TEXT, type StringLimit } from '../json-stream/long-string.js';
 import type { ItemRoutes, PathStep, Route } from '../json-stream/item-stream.js';
-import { MAX_OUTPUT_CHARS, MAX_STACK_CHARS } from '../text.js';
 import { exampleResult, outsideResult } from './rspec.js';
-
-const KEPT: StringLimit = { kind: 'text', max: MAX_STACK_CHARS };
-const OTHER: StringLimit = { kind: 'text', max: MAX_OUTPUT_CHARS };
 
 export class RspecStreamReader implements ItemRoutes {
   private ready: TestResult[] = [];
@@ -44,7 +40,7 @@ export class RspecStreamReader implements ItemRoutes {
 
   limit(key: string | undefined): StringLimit {
     // `messages` items (inside an array) and an exception's message and backtrace lines are what failures show.
-    return key === undefined || key === 'message' ? KEPT : OTHER;
+    return key === undefined || key === 'message' ? FAILURE_TEXT : OTHER_TEXT;
   }
 
   /** The end of the document: errors outside of examples become one result. */
