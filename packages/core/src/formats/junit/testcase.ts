@@ -284,12 +284,21 @@ export function mergeProperties(levels: readonly (readonly Property[])[]): Prope
 
 /** system-out then system-err, each trimmed; undefined when all are empty. */
 export function joinOutput(out: CappedText[], err: CappedText[]): string | undefined {
-  return joinParts([...out, ...err].map((t) => nonEmpty(stripAnsi(t.value()))));
+  // Loops, not spreads: a testcase without output shares a frozen empty list, and a spread of lists of both
+  // kinds threw the optimised code away again and again in the first megabytes.
+  let joined: string | undefined;
+  for (let k = 0; k < out.length + err.length; k += 1) {
+    const text = (k < out.length ? out[k] : err[k - out.length]) as CappedText;
+    const part = nonEmpty(stripAnsi(text.value()));
+    if (part !== undefined) joined = joined === undefined ? part : `${joined}\n${part}`;
+  }
+  return joined;
 }
 
 export function joinParts(parts: Array<string | undefined>): string | undefined {
-  const present = parts.filter((p): p is string => p !== undefined);
-  return present.length === 0 ? undefined : present.join('\n');
+  let joined: string | undefined;
+  for (const part of parts) if (part !== undefined) joined = joined === undefined ? part : `${joined}\n${part}`;
+  return joined;
 }
 
 const ATTACHMENT_MARKER = /\[\[ATTACHMENT\|([^\]\r\n]+)\]\]/g;
