@@ -46774,6 +46774,7 @@ async function spoolEntries(ctx, plan, opened, unsent, reason) {
         entries: redactDeep(entries, [ctx.settings.token]),
         landed: { runId: opened.run.id, caseIds: entries.filter((e) => !notLanded.has(e.test_case_id)).map((e) => e.test_case_id) },
         humanIds,
+        job: ctx.job,
     };
     const file = spoolPath({ ...ctx.settings, runKey: ctx.runKey }, ctx.input.env ?? {}, ctx.now());
     return reportSpool(file, ctx.log, () => unsent.length, () => spool_writeSpool(file, spool));
@@ -46857,10 +46858,9 @@ async function record_recordResults(ctx, plan, opened) {
     const { run, session } = opened;
     const files = new Map([...plan.files].map(([caseId, planned]) => [caseId, planned.files]));
     const total = settings.shardTotal ?? ctx.ci?.shard?.total;
-    const index = settings.shardIndex ?? ctx.ci?.shard?.index;
     const humanIds = new Map(plan.report.mapped.map((m) => [m.testCase.id, m.testCase.human_id ?? m.testCase.id]));
     const human = (id) => humanIds.get(id) ?? id;
-    const ownLine = { job: uploadMarker(index, total), state: 'reporting', cases: casesByStatus(opened.entries, human), unlisted: new Map() };
+    const ownLine = { job: ctx.job, state: 'reporting', cases: casesByStatus(opened.entries, human), unlisted: new Map() };
     const others = keyed ? worstOfOthers((await writeJobLine(session, ownLine)).lines, ownLine.job) : new Map();
     const kept = [];
     const toSend = [];
@@ -47030,7 +47030,10 @@ function settleKept(sent, kept) {
     sent.refused = [...kept.lost, ...sent.refused.filter((r) => !putBack(r) && !absent.has(r.entry.test_case_id))];
 }
 /** `2/4` for shard 2 of 4, `2` without a total, else an id of this upload alone. */
-function uploadMarker(index, total) {
+/** This job's marker in a keyed run (UploadContext.job): its shard as the settings or the CI say, else an id of its own. */
+function record_jobMarker(settings, ci) {
+    const index = settings.shardIndex ?? ci?.shard?.index;
+    const total = settings.shardTotal ?? ci?.shard?.total;
     if (index === undefined)
         return (0,external_node_crypto_.randomUUID)().slice(0, 8);
     return total ? `${index}/${total}` : String(index);
@@ -47278,6 +47281,7 @@ async function upload_uploadResults(given) {
             now: input.now ?? (() => new Date(clock.now())),
             landed: new Map(),
             workspace,
+            job: record_jobMarker(settings, ci),
         };
         const lookups = await lookUp(ctx, projectId);
         progress.read = await readInput(ctx, lookups);
@@ -47690,6 +47694,8 @@ async function resumeKeyed(given) {
         now: () => new Date(clock.now()),
         workspace: process.cwd(),
         spoolProgress: progress,
+        // Spools written before the marker was kept: the shard's marker, or a new id.
+        job: spool.job ?? jobMarker(settings, undefined),
     };
     const opened = await openRun(ctx, plan);
     if (opened.run.id === spool.run.id)
