@@ -46752,6 +46752,25 @@ async function spool_markResumed(file) {
 
 
 async function spoolEntries(ctx, plan, opened, unsent, reason) {
+    // A resume recording its progress in this very file: its last write comes first, this one after it.
+    await ctx.spoolProgress?.settled();
+    const spool = entriesSpool(ctx, plan, opened, unsent, reason.message);
+    const file = spoolPath({ ...ctx.settings, runKey: ctx.runKey }, ctx.input.env ?? {}, ctx.now());
+    return reportSpool(file, ctx.log, () => unsent.length, () => spool_writeSpool(file, spool));
+}
+/**
+ * `resume` of a results spool (UploadInput.progressFile): once the run is open, the file becomes an entries spool
+ * of this run with nothing landed yet, and each acknowledged batch is recorded in it. A resume stopped half way (a
+ * cancelled job, a killed runner) leaves a file from which the next resume sends only the rest, into this run.
+ */
+async function startSpoolProgress(ctx, plan, opened, file) {
+    const entries = opened.entries.map((p) => p.entry);
+    const spool = entriesSpool(ctx, plan, opened, entries, `A resume of ${file} was sending these results when it stopped.`);
+    await spool_writeSpool(file, spool);
+    return new spool_SpoolProgress(file, spool, (message) => ctx.log.warn(message));
+}
+/** The entries spool of an open run: every entry of the job, and which landed (all but `unsent`). */
+function entriesSpool(ctx, plan, opened, unsent, reason) {
     const willClose = ctx.settings.closeRun && opened.created && !ctx.runKey;
     // Every entry of the job, and what landed: a resume into this run sends the rest; one into a new generation of
     // the key (the close job closed this run) sends them all, and the job's line lists every case it reports.
@@ -46759,12 +46778,12 @@ async function spoolEntries(ctx, plan, opened, unsent, reason) {
     const entries = opened.entries.map((p) => notLanded.get(p.entry.test_case_id) ?? p.entry);
     const humanIds = Object.fromEntries(plan.report.mapped.map((m) => [m.testCase.id, m.testCase.human_id ?? m.testCase.id]));
     const shard = { shardIndex: ctx.settings.shardIndex ?? ctx.ci?.shard?.index, shardTotal: ctx.settings.shardTotal ?? ctx.ci?.shard?.total };
-    const spool = {
+    return {
         tool: 'testsigma-tm',
         version: 1,
         kind: 'entries',
         createdAt: ctx.now().toISOString(),
-        reason: redact_redact(reason.message, [ctx.settings.token]),
+        reason: redact_redact(reason, [ctx.settings.token]),
         // The shard as the CI told it: a resume in another job counts as this shard.
         settings: redactDeep(withoutToken({ ...ctx.settings, runKey: ctx.runKey, ...shard }), [ctx.settings.token]),
         projectId: plan.projectId,
@@ -46776,8 +46795,6 @@ async function spoolEntries(ctx, plan, opened, unsent, reason) {
         humanIds,
         job: ctx.job,
     };
-    const file = spoolPath({ ...ctx.settings, runKey: ctx.runKey }, ctx.input.env ?? {}, ctx.now());
-    return reportSpool(file, ctx.log, () => unsent.length, () => spool_writeSpool(file, spool));
 }
 /** The service failed before a run was open: every result goes to the spool, read (again) as it is written. */
 async function spoolResults(input, workspace, reason, log) {
@@ -47300,7 +47317,10 @@ async function upload_uploadResults(given) {
                 const entries = progress.opened.entries.length;
                 // Batches report every ~10 %; the read-back and the close list and write after the last one.
                 logStage(log, `Recording ${count(entries, 'result')} in test run ${progress.opened.run.human_id}, then reading it back${settings.closeRun ? ' and closing it' : ''}…`);
+                if (input.progressFile)
+                    ctx.spoolProgress = await startSpoolProgress(ctx, progress.plan, progress.opened, input.progressFile);
                 progress.recorded = await record_recordResults(ctx, progress.plan, progress.opened);
+                await ctx.spoolProgress?.settled();
                 logStage(log, `Test run ${progress.opened.run.human_id}: ${count(progress.recorded.sent.acknowledged.length, 'result')} recorded${progress.recorded.closed ? ', closed' : ''}.`);
                 if (progress.recorded.error)
                     throw progress.recorded.error;
@@ -47576,6 +47596,7 @@ async function resumeCommand(input) {
         const outcome = await uploadResults({
             settings,
             results: spool.results,
+            progressFile: input.file,
             ...(input.env && { env: input.env }),
             ...(input.log && { log: input.log }),
             ...(input.host && { host: input.host }),
