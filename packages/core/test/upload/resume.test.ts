@@ -183,6 +183,26 @@ describe('the when-complete mode (--shard-total without a close job)', () => {
   });
 });
 
+/** A resume of six one-result batches killed after two: the other requests never get an answer. */
+async function resumeKilledAfterTwoBatches(spool: string): Promise<void> {
+  const dispatcher = await makeDispatcher(30_000, undefined);
+  let puts = 0;
+  let stuck = 0;
+  let allStuck!: () => void;
+  const killed = new Promise<void>((resolve) => (allStuck = resolve));
+  const transport: Transport = async (request) => {
+    if (request.method === 'PUT' && request.url.pathname.endsWith('/test_cases') && ++puts > 2) {
+      // Every worker now waits here, each having recorded what it sent before: what a kill leaves on disk.
+      if (++stuck === 4) allStuck();
+      return new Promise(() => {});
+    }
+    return exchange(dispatcher, request.method, request.url, request.headers, request.body, request.timeoutMs, request.nowMs);
+  };
+  void resume(spool, transport);
+  await killed;
+  await dispatcher.close();
+}
+
 describe('a partial resume followed by another', () => {
   it('a batch that landed without its answer is not sent again by the next resume', async () => {
     const spool = await failingShard('lost-answer', 1, { closeRun: false });
@@ -205,23 +225,8 @@ describe('a partial resume followed by another', () => {
 
   it('a resume killed half way leaves in the file what landed: the next one sends only the rest', async () => {
     const spool = await failingShard('killed', 0, { runKey: undefined }, 3);
-    // Resume 1 is killed after two of its batches: the other requests never get an answer.
-    const dispatcher = await makeDispatcher(30_000, undefined);
-    let puts = 0;
-    let stuck = 0;
-    let allStuck!: () => void;
-    const killed = new Promise<void>((resolve) => (allStuck = resolve));
-    const transport: Transport = async (request) => {
-      if (request.method === 'PUT' && request.url.pathname.endsWith('/test_cases') && ++puts > 2) {
-        // Every worker now waits here, each having recorded what it sent before: what a kill leaves on disk.
-        if (++stuck === 4) allStuck();
-        return new Promise(() => {});
-      }
-      return exchange(dispatcher, request.method, request.url, request.headers, request.body, request.timeoutMs, request.nowMs);
-    };
-    void resume(spool, transport);
-    await killed;
-    await dispatcher.close();
+    // Resume 1 is killed after two of its batches.
+    await resumeKilledAfterTwoBatches(spool);
     const left = await readSpoolFile(spool);
     expect(left.landed?.caseIds).toHaveLength(2);
 
@@ -241,21 +246,7 @@ describe('a partial resume followed by another', () => {
     emulator.setFaults([]);
     expect([failed.exitCode, failed.summary.spoolFile, (await readSpoolFile(spool)).kind]).toEqual([1, spool, 'results']);
 
-    const dispatcher = await makeDispatcher(30_000, undefined);
-    let puts = 0;
-    let stuck = 0;
-    let allStuck!: () => void;
-    const killed = new Promise<void>((resolve) => (allStuck = resolve));
-    const transport: Transport = async (request) => {
-      if (request.method === 'PUT' && request.url.pathname.endsWith('/test_cases') && ++puts > 2) {
-        if (++stuck === 4) allStuck();
-        return new Promise(() => {});
-      }
-      return exchange(dispatcher, request.method, request.url, request.headers, request.body, request.timeoutMs, request.nowMs);
-    };
-    void resume(spool, transport);
-    await killed;
-    await dispatcher.close();
+    await resumeKilledAfterTwoBatches(spool);
     const left = await readSpoolFile(spool);
     const run = emulator.state().test_runs.find((r) => r.id !== DEMO_FACTS.closedRun.id)!;
     expect([left.kind, left.run.id, left.entries.length, left.landed?.runId, left.landed?.caseIds.length]).toEqual(['entries', run.id, 6, run.id, 2]);
