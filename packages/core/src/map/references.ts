@@ -57,11 +57,11 @@ export function caseReferences(result: TestResult, prefix: string): string[] {
     for (const reference of suite.hyphen) addOnce(found, reference);
     // Most texts do not hold the prefix at all: one cheap test skips both patterns for them.
     const name = patterns.prefix.test(result.name);
-    if (name) collect(result.name, patterns.hyphen, found, false);
-    for (const tag of result.tags) if (patterns.prefix.test(tag)) collect(tag, patterns.hyphen, found, false);
+    if (name) collect(result.name, patterns.hyphen, found, false, patterns);
+    for (const tag of result.tags) if (patterns.prefix.test(tag)) collect(tag, patterns.hyphen, found, false, patterns);
     for (const reference of suite.underscore) addOnce(found, reference);
-    if (name) collect(result.name, patterns.underscore, found, true);
-    for (const tag of result.tags) if (patterns.prefix.test(tag)) collect(tag, patterns.underscore, found, true);
+    if (name) collect(result.name, patterns.underscore, found, true, patterns);
+    for (const tag of result.tags) if (patterns.prefix.test(tag)) collect(tag, patterns.underscore, found, true, patterns);
     // A class cannot hold a hyphen, so only an underscore id is read from it (`tests.DEMO_16`).
     if (result.classname !== undefined) for (const reference of classnameReferences(result.classname, patterns)) addOnce(found, reference);
   }
@@ -78,8 +78,8 @@ function suitePathReferences(path: readonly string[], patterns: IdPatterns): { h
   const underscore: string[] = [];
   for (const text of path) {
     if (!patterns.prefix.test(text)) continue;
-    collect(text, patterns.hyphen, hyphen, false);
-    collect(text, patterns.underscore, underscore, true);
+    collect(text, patterns.hyphen, hyphen, false, patterns);
+    collect(text, patterns.underscore, underscore, true, patterns);
   }
   lastSuitePath = { path: [...path], patterns, hyphen, underscore };
   return lastSuitePath;
@@ -96,7 +96,7 @@ let lastClassname: { classname: string; patterns: IdPatterns; underscore: string
 function classnameReferences(classname: string, patterns: IdPatterns): string[] {
   if (lastClassname?.classname === classname && lastClassname.patterns === patterns) return lastClassname.underscore;
   const underscore: string[] = [];
-  if (patterns.prefix.test(classname)) collect(classname, patterns.underscore, underscore, true);
+  if (patterns.prefix.test(classname)) collect(classname, patterns.underscore, underscore, true, patterns);
   lastClassname = { classname, patterns, underscore };
   return underscore;
 }
@@ -139,19 +139,35 @@ function isReferenceProperty(name: string): boolean {
 }
 
 /** Every match of a (global) id pattern in `text`, normalised; `underscore`: `DEMO_3` is read as `DEMO-3`. */
-function collect(text: string, pattern: RegExp, found: string[], underscore: boolean): void {
+function collect(text: string, pattern: RegExp, found: string[], underscore: boolean, patterns: IdPatterns): void {
   // Either pattern needs its separator: a text without one is not searched.
   if (!text.includes(underscore ? '_' : '-')) return;
   pattern.lastIndex = 0;
   for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
     const written = match[0];
-    let normal = underscore ? undefined : normalOfWritten.get(written);
+    // Most ids are written in their normal form (`DEMO-12`): kept as written, without a look-up.
+    let normal = underscore ? undefined : isNormalHumanId(written, patterns) ? written : normalOfWritten.get(written);
     if (normal === undefined) {
       normal = normaliseHumanId(underscore ? written.replace(/_(?=\d+$)/, '-') : written);
       if (!underscore && normalOfWritten.size < NORMAL_CACHE_MAX) normalOfWritten.set(written, normal);
     }
     addOnce(found, normal);
   }
+}
+
+/**
+ * Whether a hyphen id as written is its own normal form (see normaliseHumanId): the prefix in upper case as
+ * the project writes it, then `-` and a number without leading zeros. Compared in place.
+ */
+function isNormalHumanId(written: string, patterns: IdPatterns): boolean {
+  const upper = patterns.upper;
+  return (
+    upper !== undefined &&
+    written.length > upper.length + 1 &&
+    written.startsWith(upper) &&
+    written.charCodeAt(upper.length) === 45 /* - */ &&
+    written.charCodeAt(upper.length + 1) !== 48 /* 0 */
+  );
 }
 
 /**
@@ -171,6 +187,8 @@ interface IdPatterns {
   prefix: RegExp;
   hyphen: RegExp;
   underscore: RegExp;
+  /** The prefix in upper case, when upper-casing it again changes nothing (so `<upper>-<n>` is a normal form). */
+  upper: string | undefined;
 }
 
 let cachedPrefix: string | undefined;
@@ -197,7 +215,9 @@ function idPatterns(prefix: string): IdPatterns | undefined {
   if (trimmed === '') return undefined;
   if (trimmed !== cachedPrefix || !cachedPatterns) {
     const escaped = trimmed.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    const upper = trimmed.toUpperCase();
     cachedPatterns = {
+      upper: upper.toUpperCase() === upper && !upper.includes('-') && upper.trim() === upper ? upper : undefined,
       prefix: new RegExp(escaped, 'iu'),
       hyphen: new RegExp(`(?<![\\p{L}\\p{N}-])${escaped}-\\d+(?![\\p{L}\\p{N}-]|\\.\\p{N})`, 'giu'),
       underscore: new RegExp(`(?<![\\p{L}\\p{N}-])${escaped}_\\d+(?![\\p{L}\\p{N}]|_\\p{N}|\\.\\p{N})`, 'giu'),
