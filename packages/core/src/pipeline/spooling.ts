@@ -44,6 +44,7 @@ export async function spoolEntries(
     entries: redactDeep(entries, [ctx.settings.token]),
     landed: { runId: opened.run.id, caseIds: entries.filter((e) => !notLanded.has(e.test_case_id)).map((e) => e.test_case_id) },
     humanIds,
+    job: ctx.job,
   };
   const file = spoolPath({ ...ctx.settings, runKey: ctx.runKey }, ctx.input.env ?? {}, ctx.now());
   return reportSpool(

@@ -73,6 +73,11 @@ export interface UploadContext {
   now: () => Date;
   /** Where file locations are made relative to (GITHUB_WORKSPACE, else the working directory). */
   workspace: string;
+  /**
+   * This job's marker in a keyed run's description: its shard (`2/4`), else an id of its own. A resume takes the
+   * spooled one, so its line replaces the `reporting` line the failed upload left.
+   */
+  job: string;
   /** `resume`: the spool being sent; what landed in the run is skipped, and each acknowledged batch is recorded in it. */
   spoolProgress?: SpoolProgress;
   /** Cases whose results the service acknowledged, by run id: a failure after the sending spools only the rest. */

@@ -32,7 +32,7 @@ import { withThousands } from '../digits.js';
 import type { UploadContext, UploadInput, UploadOutcome, Lookups, ReadInput, PlannedEntry, UploadPlan, Progress } from './stages.js';
 import { openRun } from './open-run.js';
 import { openService } from './service.js';
-import { recordResults } from './record.js';
+import { jobMarker, recordResults } from './record.js';
 import { spoolEntries, spoolResults, tallyInput } from './spooling.js';
 import { buildSummary } from './outcome-summary.js';
 
@@ -68,6 +68,7 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
       now: input.now ?? (() => new Date(clock.now())),
       landed: new Map(),
       workspace,
+      job: jobMarker(settings, ci),
     };
 
     const lookups = await lookUp(ctx, projectId);

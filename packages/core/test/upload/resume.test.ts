@@ -150,6 +150,24 @@ describe('resume with a run key', () => {
   });
 });
 
+describe('resume of a keyed job without a shard index', () => {
+  it("writes its line under the failed upload's own id: the run holds one line of that job, done", async () => {
+    const spool = await failingShard('no-shard', 2, { closeRun: false, shardIndex: undefined });
+    const written = await readSpoolFile(spool);
+    expect(written.job).toMatch(/^[0-9a-f]{8}$/);
+    const [before] = keyRuns('no-shard');
+    expect(before!.description).toContain(`testsigma-tm job ${written.job} (reporting): Failed DEMO-2; Passed DEMO-1 DEMO-3..4`);
+
+    const resumed = await resume(spool);
+    expect(resumed.exitCode, resumed.message).toBe(0);
+    const [run] = keyRuns('no-shard');
+    expect(run!.description!.split('\n').filter((l) => l.startsWith('testsigma-tm job '))).toEqual([
+      `testsigma-tm job ${written.job} (done): Failed DEMO-2; Passed DEMO-1 DEMO-3..4`,
+    ]);
+    expect(held(run!).writes).toEqual({ 'DEMO-1': 1, 'DEMO-2': 1, 'DEMO-3': 1, 'DEMO-4': 1 });
+  });
+});
+
 describe('the when-complete mode (--shard-total without a close job)', () => {
   it("closes a re-run's run: the new generation counts the shards that were not re-run", async () => {
     expect((await upload('rerun', 1, { shardTotal: 2 })).exitCode).toBe(0);
