@@ -144,6 +144,7 @@ export async function resumeCommand(
     const outcome = await uploadResults({
       settings,
       results: spool.results,
+      progressFile: input.file,
       ...(input.env && { env: input.env }),
       ...(input.log && { log: input.log }),
       ...(input.host && { host: input.host }),

@@ -40,6 +40,11 @@ export interface UploadInput {
   now?: () => Date;
   /** `run create`: find or create the run and make it hold the mapped cases; send no result. */
   openOnly?: boolean;
+  /**
+   * `resume` of a results spool: that file. Once the run is open it records what landed, batch by batch (see
+   * startSpoolProgress), so a resume stopped half way is taken up where it stopped.
+   */
+  progressFile?: string;
   /** The workspace: attachment paths resolve here (after the result file's directory) and never lead out. Default: process.cwd(). */
   cwd?: string;
   /**

@@ -33,7 +33,7 @@ import type { UploadContext, UploadInput, UploadOutcome, Lookups, ReadInput, Pla
 import { openRun } from './open-run.js';
 import { openService } from './service.js';
 import { jobMarker, recordResults } from './record.js';
-import { spoolEntries, spoolResults, tallyInput } from './spooling.js';
+import { spoolEntries, spoolResults, startSpoolProgress, tallyInput } from './spooling.js';
 import { buildSummary } from './outcome-summary.js';
 
 export async function uploadResults(given: UploadInput): Promise<UploadOutcome> {
@@ -89,7 +89,9 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
           log,
           `Recording ${count(entries, 'result')} in test run ${progress.opened.run.human_id}, then reading it back${settings.closeRun ? ' and closing it' : ''}…`,
         );
+        if (input.progressFile) ctx.spoolProgress = await startSpoolProgress(ctx, progress.plan, progress.opened, input.progressFile);
         progress.recorded = await recordResults(ctx, progress.plan, progress.opened);
+        await ctx.spoolProgress?.settled();
         logStage(
           log,
           `Test run ${progress.opened.run.human_id}: ${count(progress.recorded.sent.acknowledged.length, 'result')} recorded${progress.recorded.closed ? ', closed' : ''}.`,
