@@ -34143,35 +34143,44 @@ function detach(text) {
  * A result to keep after reading: what a case's description, status and attachments read of it (the output, the
  * tags and the properties are left out: nothing after mapping reads them, and they are most of its size). A
  * stream can keep 100,000 of these (5,000 cases × 20), so each is small: empty lists are one shared frozen list,
- * the suite path is the reader's own (shared by its suite), and the fields are set one by one.
+ * the suite path is the reader's own (shared by its suite), and each field present is set in the constructor of
+ * KeptResult, so that it has its place in the object itself.
  */
 function keptCopy(result) {
-    const copy = {
-        source: result.source,
+    return new KeptResult(result);
+}
+/**
+ * A kept copy. Set one by one after an object literal, the optional fields went to a second array of the
+ * object's own (a "property array": 71,000 of them, 3 MB, in the 30 MB worst case of the bench); assigned in a
+ * constructor, they are counted when the object is laid out and fit in it. A field the result lacks is absent, as
+ * in the result (`declare`: no field is defined as undefined).
+ */
+class KeptResult {
+    constructor(result) {
+        this.source = result.source;
         // The reader shares one suite path among the suite's results: so do the copies.
-        suitePath: result.suitePath,
-        name: result.name,
-        status: result.status,
-        properties: NONE,
-        tags: NONE,
-        attachments: result.attachments.length === 0 ? NONE : result.attachments.map(copyAttachment),
-        attempts: keptAttempts(result),
-    };
-    if (result.file !== undefined)
-        copy.file = result.file;
-    if (result.line !== undefined)
-        copy.line = result.line;
-    if (result.classname !== undefined)
-        copy.classname = result.classname;
-    if (result.project !== undefined)
-        copy.project = result.project;
-    if (result.durationMs !== undefined)
-        copy.durationMs = result.durationMs;
-    if (result.message !== undefined)
-        copy.message = result.message;
-    if (result.stack !== undefined)
-        copy.stack = result.stack;
-    return copy;
+        this.suitePath = result.suitePath;
+        this.name = result.name;
+        this.status = result.status;
+        this.properties = NONE;
+        this.tags = NONE;
+        this.attachments = result.attachments.length === 0 ? NONE : result.attachments.map(copyAttachment);
+        this.attempts = keptAttempts(result);
+        if (result.file !== undefined)
+            this.file = result.file;
+        if (result.line !== undefined)
+            this.line = result.line;
+        if (result.classname !== undefined)
+            this.classname = result.classname;
+        if (result.project !== undefined)
+            this.project = result.project;
+        if (result.durationMs !== undefined)
+            this.durationMs = result.durationMs;
+        if (result.message !== undefined)
+            this.message = result.message;
+        if (result.stack !== undefined)
+            this.stack = result.stack;
+    }
 }
 /** The empty list every kept copy shares (frozen: adding to one would add to all). */
 const NONE = Object.freeze([]);
@@ -34394,33 +34403,35 @@ function normaliseReference(text) {
  * An empty prefix disables title and tag scanning (only properties count).
  */
 function caseReferences(result, prefix) {
-    const found = propertyReferences(result.properties);
+    // Made for the first reference found, at its size (see addOnce): most results name one case or none.
+    let found = propertyReferences(result.properties);
     const patterns = idPatterns(prefix);
     if (patterns) {
         // The suite path and the classname are shared by a suite's results: what they name is read once per suite.
         const suite = suitePathReferences(result.suitePath, patterns);
         for (const reference of suite.hyphen)
-            addOnce(found, reference);
+            found = addOnce(found, reference);
         // Most texts do not hold the prefix at all: one cheap test skips both patterns for them.
         const name = patterns.prefix.test(result.name);
         if (name)
-            collect(result.name, patterns.hyphen, found, false);
+            found = collect(result.name, patterns.hyphen, found, false, patterns);
         for (const tag of result.tags)
             if (patterns.prefix.test(tag))
-                collect(tag, patterns.hyphen, found, false);
+                found = collect(tag, patterns.hyphen, found, false, patterns);
         for (const reference of suite.underscore)
-            addOnce(found, reference);
+            found = addOnce(found, reference);
         if (name)
-            collect(result.name, patterns.underscore, found, true);
+            found = collect(result.name, patterns.underscore, found, true, patterns);
         for (const tag of result.tags)
             if (patterns.prefix.test(tag))
-                collect(tag, patterns.underscore, found, true);
+                found = collect(tag, patterns.underscore, found, true, patterns);
         // A class cannot hold a hyphen, so only an underscore id is read from it (`tests.DEMO_16`).
         if (result.classname !== undefined)
             for (const reference of classnameReferences(result.classname, patterns))
-                addOnce(found, reference);
+                found = addOnce(found, reference);
     }
-    return found;
+    // The caller's own list (an empty one has no room to fill: cheap).
+    return found === NO_REFERENCES ? [] : found;
 }
 /** What a suite path names, by either pattern; the last one read is kept (a reader hands a suite's results over together). */
 let lastSuitePath;
@@ -34428,13 +34439,13 @@ function suitePathReferences(path, patterns) {
     // Compared by its names, not by identity: a caller may change a list it passed before.
     if (lastSuitePath !== undefined && lastSuitePath.patterns === patterns && sameTexts(lastSuitePath.path, path))
         return lastSuitePath;
-    const hyphen = [];
-    const underscore = [];
+    let hyphen = NO_REFERENCES;
+    let underscore = NO_REFERENCES;
     for (const text of path) {
         if (!patterns.prefix.test(text))
             continue;
-        collect(text, patterns.hyphen, hyphen, false);
-        collect(text, patterns.underscore, underscore, true);
+        hyphen = collect(text, patterns.hyphen, hyphen, false, patterns);
+        underscore = collect(text, patterns.underscore, underscore, true, patterns);
     }
     lastSuitePath = { path: [...path], patterns, hyphen, underscore };
     return lastSuitePath;
@@ -34451,9 +34462,7 @@ let lastClassname;
 function classnameReferences(classname, patterns) {
     if (lastClassname?.classname === classname && lastClassname.patterns === patterns)
         return lastClassname.underscore;
-    const underscore = [];
-    if (patterns.prefix.test(classname))
-        collect(classname, patterns.underscore, underscore, true);
+    const underscore = patterns.prefix.test(classname) ? collect(classname, patterns.underscore, NO_REFERENCES, true, patterns) : NO_REFERENCES;
     lastClassname = { classname, patterns, underscore };
     return underscore;
 }
@@ -34463,7 +34472,7 @@ function classnameReferences(classname, patterns) {
  */
 const SHARED_PROPERTIES_MIN = 8;
 const referencesOfShared = new WeakMap();
-/** The references named by `testsigma` properties, in order; a copy, for the caller to add to. */
+/** The references named by `testsigma` properties, in order: NO_REFERENCES, or a copy for the caller to add to. */
 function propertyReferences(properties) {
     if (properties.length < SHARED_PROPERTIES_MIN)
         return readPropertyReferences(properties);
@@ -34472,17 +34481,17 @@ function propertyReferences(properties) {
         known = readPropertyReferences(properties);
         referencesOfShared.set(properties, known);
     }
-    return [...known];
+    return known === NO_REFERENCES ? known : [...known];
 }
 function readPropertyReferences(properties) {
-    const found = [];
+    let found = NO_REFERENCES;
     for (const property of properties) {
         if (!isReferenceProperty(property.name))
             continue;
         for (const token of property.value.split(/[\s,;]+/)) {
             const bare = token.replace(WRAPPING, '');
             if (bare !== '')
-                addOnce(found, normaliseReference(bare));
+                found = addOnce(found, normaliseReference(bare));
         }
     }
     return found;
@@ -34494,22 +34503,39 @@ function isReferenceProperty(name) {
     const trimmed = name.length === REFERENCE_PROPERTY.length ? name : name.trim();
     return trimmed.length === REFERENCE_PROPERTY.length && trimmed.toLowerCase() === REFERENCE_PROPERTY;
 }
-/** Every match of a (global) id pattern in `text`, normalised; `underscore`: `DEMO_3` is read as `DEMO-3`. */
-function collect(text, pattern, found, underscore) {
+/**
+ * `found` with every match of a (global) id pattern in `text` added, normalised (see addOnce);
+ * `underscore`: `DEMO_3` is read as `DEMO-3`.
+ */
+function collect(text, pattern, found, underscore, patterns) {
     // Either pattern needs its separator: a text without one is not searched.
     if (!text.includes(underscore ? '_' : '-'))
-        return;
+        return found;
     pattern.lastIndex = 0;
     for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
         const written = match[0];
-        let normal = underscore ? undefined : normalOfWritten.get(written);
+        // Most ids are written in their normal form (`DEMO-12`): kept as written, without a look-up.
+        let normal = underscore ? undefined : isNormalHumanId(written, patterns) ? written : normalOfWritten.get(written);
         if (normal === undefined) {
             normal = normaliseHumanId(underscore ? written.replace(/_(?=\d+$)/, '-') : written);
             if (!underscore && normalOfWritten.size < NORMAL_CACHE_MAX)
                 normalOfWritten.set(written, normal);
         }
-        addOnce(found, normal);
+        found = addOnce(found, normal);
     }
+    return found;
+}
+/**
+ * Whether a hyphen id as written is its own normal form (see normaliseHumanId): the prefix in upper case as
+ * the project writes it, then `-` and a number without leading zeros. Compared in place.
+ */
+function isNormalHumanId(written, patterns) {
+    const upper = patterns.upper;
+    return (upper !== undefined &&
+        written.length > upper.length + 1 &&
+        written.startsWith(upper) &&
+        written.charCodeAt(upper.length) === 45 /* - */ &&
+        written.charCodeAt(upper.length + 1) !== 48 /* 0 */);
 }
 /**
  * A file names a few thousand cases over and over: each id as written is normalised once. Bounded, so that a
@@ -34517,10 +34543,19 @@ function collect(text, pattern, found, underscore) {
  */
 const NORMAL_CACHE_MAX = 20_000;
 const normalOfWritten = new Map();
-/** A result names a case or two: a list searched beats a set built for each result. */
+/** No reference: one frozen list, shared; addOnce makes a list of its own for the first reference. */
+const NO_REFERENCES = Object.freeze([]);
+/**
+ * `found` with `reference` added when it is not there yet. A result names a case or two: a list searched beats a
+ * set built for each result, and the list is made with its first reference, at its size (a list made empty and
+ * then added to takes room for 17).
+ */
 function addOnce(found, reference) {
+    if (found === NO_REFERENCES)
+        return [reference];
     if (!found.includes(reference))
         found.push(reference);
+    return found;
 }
 let cachedPrefix;
 let cachedPatterns;
@@ -34546,7 +34581,9 @@ function idPatterns(prefix) {
         return undefined;
     if (trimmed !== cachedPrefix || !cachedPatterns) {
         const escaped = trimmed.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+        const upper = trimmed.toUpperCase();
         cachedPatterns = {
+            upper: upper.toUpperCase() === upper && !upper.includes('-') && upper.trim() === upper ? upper : undefined,
             prefix: new RegExp(escaped, 'iu'),
             hyphen: new RegExp(`(?<![\\p{L}\\p{N}-])${escaped}-\\d+(?![\\p{L}\\p{N}-]|\\.\\p{N})`, 'giu'),
             underscore: new RegExp(`(?<![\\p{L}\\p{N}-])${escaped}_\\d+(?![\\p{L}\\p{N}]|_\\p{N}|\\.\\p{N})`, 'giu'),
@@ -34608,11 +34645,11 @@ class ResultMapper {
                 this.unmapped.push(result);
             else if (this.unmapped.length < LISTED_RESULTS_MAX)
                 this.unmapped.push(nameOnly(result));
-            return { cases: [], unknown: [] };
+            return NOTHING_FOUND;
         }
         if (!this.lookup) {
             this.pending.push({ result, references });
-            return { cases: [], unknown: [] };
+            return NOTHING_FOUND;
         }
         return this.place(result, references, this.lookup);
     }
@@ -34634,12 +34671,13 @@ class ResultMapper {
         }
     }
     place(result, references, lookup) {
-        // Most results name known cases only: the list of unknown ones is made for the first.
-        const found = { cases: [], unknown: NO_UNKNOWN };
+        // Most results name one known case and nothing else: they are answered with that case's own FoundCases
+        // (shared, frozen); a list of their own is made for a result that names a second case or an unknown id.
+        let found;
         // The cases this result was placed in, so that one naming a case twice counts once. (Not kept across results:
         // holding each case's last result would keep thousands of results alive long enough to reach the old heap.)
         // Most results name one case: the list is made only for a second.
-        let first;
+        let firstSlot;
         let placedIn;
         for (const reference of references) {
             // References come in their normal form (caseReferences), the form the lookup is keyed by.
@@ -34656,12 +34694,16 @@ class ResultMapper {
                     slot.state = state;
                 }
                 // A UUID and a human id in one result may name the same case: count the result once.
-                if (state === first || placedIn?.includes(state) === true)
-                    continue;
-                if (first === undefined)
-                    first = state;
-                else
-                    (placedIn ??= [first]).push(state);
+                if (firstSlot === undefined) {
+                    firstSlot = slot;
+                    found?.cases.push(testCase);
+                }
+                else {
+                    if (state === firstSlot.state || placedIn?.includes(state) === true)
+                        continue;
+                    (placedIn ??= [firstSlot.state]).push(state);
+                    (found ??= { cases: [firstSlot.testCase], unknown: NO_UNKNOWN }).cases.push(testCase);
+                }
                 const entry = state.entry;
                 if (this.options.keepResults)
                     entry.results.push(result);
@@ -34669,9 +34711,9 @@ class ResultMapper {
                     entry.results.push(keptCopy(result));
                 else
                     countBeyond(entry, result);
-                found.cases.push(testCase);
             }
             else {
+                found ??= { cases: firstSlot === undefined ? [] : [firstSlot.testCase], unknown: NO_UNKNOWN };
                 let entry = this.unknown.get(reference);
                 if (!entry && this.unknown.size >= LISTED_RESULTS_MAX) {
                     // Beyond the cap a reference is counted, not listed: a file may name millions of ids the project lacks.
@@ -34692,7 +34734,11 @@ class ResultMapper {
                 found.unknown.push(reference);
             }
         }
-        return found;
+        if (found !== undefined)
+            return found;
+        if (firstSlot === undefined)
+            return NOTHING_FOUND;
+        return (firstSlot.found ??= Object.freeze({ cases: Object.freeze([firstSlot.testCase]), unknown: NO_UNKNOWN }));
     }
     report() {
         return {
@@ -34737,6 +34783,8 @@ function mapResults(results, cases, prefix) {
 }
 /** No unknown reference: shared, frozen, replaced by a list of its own for a result that names one. */
 const NO_UNKNOWN = Object.freeze([]);
+/** What a result naming no case (or mapped later) was mapped to: shared, frozen. */
+const NOTHING_FOUND = Object.freeze({ cases: Object.freeze([]), unknown: NO_UNKNOWN });
 /** By UUID and by human id; the first of duplicate cases (a repeated page) wins. */
 function indexCases(cases) {
     const lookup = new Map();
