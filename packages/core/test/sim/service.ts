@@ -173,8 +173,16 @@ const UTF8 = new TextDecoder();
 
 function decode(body: NonNullable<Parameters<Transport>[0]['body']>): unknown {
   if (!body.bytes) throw new Error('the simulation sends no files: a streamed body reached it');
-  const text = UTF8.decode(body.bytes);
-  const boundary = /boundary=(.+)$/.exec(body.contentType)?.[1];
+  // A retry sends the same bytes: decoded once. The service only reads what it decodes, never changes or keeps it.
+  if (!decoded.has(body)) decoded.set(body, parse(body.bytes, body.contentType));
+  return decoded.get(body);
+}
+
+const decoded = new WeakMap<object, unknown>();
+
+function parse(bytes: Uint8Array, contentType: string): unknown {
+  const text = UTF8.decode(bytes);
+  const boundary = /boundary=(.+)$/.exec(contentType)?.[1];
   if (!boundary) return JSON.parse(text);
   for (const part of text.split(`--${boundary}`)) {
     const [head = '', ...rest] = part.split('\r\n\r\n');
@@ -186,5 +194,16 @@ function decode(body: NonNullable<Parameters<Transport>[0]['body']>): unknown {
 }
 
 function noAnswer(reason: string, timedOut: boolean): AttemptOutcome {
-  return { kind: 'no-answer', reason, permanent: false, timedOut, cutOff: false, cause: new Error(`simulated: ${reason}`) };
+  return { kind: 'no-answer', reason, permanent: false, timedOut, cutOff: false, cause: withoutStack(() => new Error(`simulated: ${reason}`)) };
+}
+
+/** An error made without capturing a stack: the stack of a simulated failure shows only the simulation, and capturing it costs more than the request. */
+function withoutStack(make: () => Error): Error {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return make();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
