@@ -45607,7 +45607,9 @@ class RequestWatch {
     attempt = 1;
     stopTimer;
     now;
-    constructor(emit, method, url, pacer, clock, deadline, 
+    constructor(emit, method, 
+    /** The request's URL as shown (credentials removed), worked out when a line is printed. */
+    url, pacer, clock, deadline, 
     /** Client-wide: many queued requests make one line, not one each. */
     mayReportQueued) {
         this.emit = emit;
@@ -45633,7 +45635,8 @@ class RequestWatch {
         const waited = now - this.phaseSince;
         if (waited < PROGRESS_INTERVAL_MS - 100)
             return;
-        const target = `${this.method} ${this.url}`;
+        const url = this.url();
+        const target = `${this.method} ${url}`;
         const left = `; retrying until the deadline in ${seconds(Math.max(0, this.deadline - now))}`;
         let message;
         let kind = 'waiting';
@@ -45654,7 +45657,7 @@ class RequestWatch {
         else {
             message = `waiting for a turn under the rate limit (${this.pacer.requestsPerSecond} requests/s) before ${target}; waited ${seconds(waited)}`;
         }
-        this.emit({ kind, message, method: this.method, url: this.url, attempt: this.attempt, elapsedMs: waited });
+        this.emit({ kind, message, method: this.method, url, attempt: this.attempt, elapsedMs: waited });
     }
 }
 //# sourceMappingURL=progress.js.map
@@ -45722,6 +45725,8 @@ function rateLimitDelay(consecutive, retryAfterMs, resetMs, random = Math.random
     return Math.max(jitter(ceiling, random), retryAfterMs ?? 0, resetMs ?? 0);
 }
 //# sourceMappingURL=retry-timing.js.map
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: ./packages/core/dist/api/url.js
@@ -45768,6 +45773,7 @@ function withoutCredentials(url) {
  * test runner's process, where the reporter uploads at the end and everything loaded stays until the process
  * ends. With a proxy, the npm undici's `fetch` sends through its EnvHttpProxyAgent, loaded only then.
  */
+
 
 
 
@@ -45823,22 +45829,37 @@ async function makeDispatcher(timeoutMs, proxy) {
 }
 /**
  * Bodies are encoded once, before the first attempt, so every retry sends the same bytes and batch sizes are
- * known exactly. (Node's `Response` encodes a FormData.)
+ * known exactly. (Node's `Response` encodes a FormData with files; text fields are encoded here.)
  */
 async function encodeBody(fields, json) {
     if (fields?.some(isFile))
         return { open: () => streamForm(fields) };
-    if (fields) {
-        const form = new FormData();
-        for (const field of fields)
-            if (!isFile(field))
-                form.append(field.name, field.value);
-        const encoded = new Response(form);
-        return { bytes: new Uint8Array(await encoded.arrayBuffer()), contentType: encoded.headers.get('content-type') ?? 'multipart/form-data' };
-    }
+    if (fields)
+        return encodeTextForm(fields.filter((field) => !isFile(field)));
     if (json !== undefined)
-        return { bytes: new TextEncoder().encode(JSON.stringify(json)), contentType: 'application/json' };
+        return { bytes: UTF8.encode(JSON.stringify(json)), contentType: 'application/json' };
     return undefined;
+}
+const UTF8 = new TextEncoder();
+/**
+ * Text fields as multipart, byte for byte what `new Response(formData)` makes of them (the HTML form-data
+ * encoding as fetch implements it, boundary included): a `Response` and its stream cost more than the rest of
+ * a request, and every result batch is one.
+ */
+function encodeTextForm(fields) {
+    const boundary = `----formdata-undici-0${String((0,external_node_crypto_.randomInt)(1e11)).padStart(11, '0')}`;
+    let text = '';
+    for (const { name, value } of fields) {
+        text += `--${boundary}\r\nContent-Disposition: form-data; name="${escapeFieldName(normalizeLinefeeds(name))}"\r\n\r\n${normalizeLinefeeds(value)}\r\n`;
+    }
+    text += `--${boundary}--\r\n`;
+    return { bytes: UTF8.encode(text), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+function escapeFieldName(name) {
+    return name.replace(/\n/g, '%0A').replace(/\r/g, '%0D').replace(/"/g, '%22');
+}
+function normalizeLinefeeds(value) {
+    return value.replace(/\r?\n|\r/g, '\r\n');
 }
 async function exchange(dispatcher, method, url, headers, body, timeoutMs, nowMs, now = Date.now) {
     // A streamed body (one with files) says when it has been read to its end.
@@ -46205,7 +46226,9 @@ class http_HttpClient {
         const path = this.displayPath(url);
         const body = await encodeBody(req.form, req.json);
         const started = this.now();
-        const watch = new RequestWatch(this.emit, req.method, redactUrl(url), this.pacer, this.clockSource, this.deadline, () => this.mayReportQueued());
+        // The URL as progress lines show it, worked out only if one is printed: most requests never wait that long.
+        const shown = () => redactUrl(url);
+        const watch = new RequestWatch(this.emit, req.method, shown, this.pacer, this.clockSource, this.deadline, () => this.mayReportQueued());
         const headers = { authorization: `Bearer ${this.options.token}`, accept: 'application/json', 'user-agent': `testsigma-tm/${VERSION}` };
         try {
             for (let attempt = 1;; attempt++) {
@@ -46392,27 +46415,39 @@ class http_HttpClient {
         });
     }
     resolveUrl(req) {
-        let url;
         if (/^https?:\/\//i.test(req.path)) {
-            url = withoutCredentials(new URL(req.path));
+            const url = withoutCredentials(new URL(req.path));
             // Never send the token to another host, whatever a pagination link says.
             if (url.origin !== this.baseUrl.origin) {
                 throw new errors_ApiError('API_FOREIGN_LINK', { method: req.method, path: redactUrl(req.path) }, `The service pointed to ${url.origin}, which is not the configured base URL's origin ${this.baseUrl.origin}; refusing to send the token there.`);
             }
+            return withQuery(url, req.query);
         }
-        else {
-            url = new URL(this.basePath + (req.path.startsWith('/') ? req.path : `/${req.path}`), this.baseUrl.origin);
-        }
+        const path = this.basePath + (req.path.startsWith('/') ? req.path : `/${req.path}`);
+        if (path.includes('?') || path.includes('#'))
+            return withQuery(new URL(path, this.baseUrl.origin), req.query);
+        // The query encoded once and the URL parsed once: the same URL as setting each parameter on it in turn, which
+        // serializes the URL again each time (a cost every request paid).
+        const query = new URLSearchParams();
         for (const [key, value] of Object.entries(req.query ?? {})) {
             if (value !== undefined)
-                url.searchParams.set(key, String(value));
+                query.set(key, String(value));
         }
-        return url;
+        const search = query.toString();
+        return new URL(search === '' ? path : `${path}?${search}`, this.baseUrl.origin);
     }
     displayPath(url) {
         const path = url.pathname.startsWith(this.basePath) ? url.pathname.slice(this.basePath.length) : url.pathname;
         return `${path || '/'}${url.search}`;
     }
+}
+/** The URL with each query parameter set on it, in order (replacing one of the same name it carries). */
+function withQuery(url, query) {
+    for (const [key, value] of Object.entries(query ?? {})) {
+        if (value !== undefined)
+            url.searchParams.set(key, String(value));
+    }
+    return url;
 }
 //# sourceMappingURL=http.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/pipeline/service.js
@@ -46442,8 +46477,6 @@ function openService(settings, token, host, log, overrides) {
     return { http, api: new TestManagementApi(http) };
 }
 //# sourceMappingURL=service.js.map
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./packages/core/dist/run/ledger.js
 
 
@@ -47127,7 +47160,9 @@ async function record_recordResults(ctx, plan, opened) {
     // rather than call it a mismatch (the close step would restore them too, but this job's check comes first).
     const lacking = keyed ? sent.acknowledged.filter((e) => !holdsResult(held, e.test_case_id, plan.untestedIds)) : [];
     if (lacking.length > 0) {
-        const again = await keepResults(session, lacking, { untested: plan.untestedIds, batchSize: settings.batchSize });
+        // Every result of this job is looked after, not only those found lacking: the read that found them may be old
+        // (a listing retried for half a minute), and the check below reads the run as this pass leaves it.
+        const again = await keepResults(session, sent.acknowledged, { untested: plan.untestedIds, batchSize: settings.batchSize });
         sent.requests += again.requests;
         held = again.held;
         if (again.failure) {

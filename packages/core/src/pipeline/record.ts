@@ -104,7 +104,9 @@ export async function recordResults(ctx: UploadContext, plan: UploadPlan, opened
   // rather than call it a mismatch (the close step would restore them too, but this job's check comes first).
   const lacking = keyed ? sent.acknowledged.filter((e) => !holdsResult(held, e.test_case_id, plan.untestedIds)) : [];
   if (lacking.length > 0) {
-    const again = await keepResults(session, lacking, { untested: plan.untestedIds, batchSize: settings.batchSize });
+    // Every result of this job is looked after, not only those found lacking: the read that found them may be old
+    // (a listing retried for half a minute), and the check below reads the run as this pass leaves it.
+    const again = await keepResults(session, sent.acknowledged, { untested: plan.untestedIds, batchSize: settings.batchSize });
     sent.requests += again.requests;
     held = again.held;
     if (again.failure) {
