@@ -30627,7 +30627,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6096);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7429);
 // The Action's entry point: nothing but the call, so main.ts can be tested without side effects on import.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -30637,7 +30637,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6096:
+/***/ 7429:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39488,7 +39488,63 @@ function notAnObject(source, where) {
     return new errors_InputError('INPUT_NOT_RESULTS', source, `${source}: ${where} is not an object. Expected Jest --json output; the file may have been edited or produced by another tool.`);
 }
 //# sourceMappingURL=jest-json.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/repeated-titles.js
+/**
+ * Tests of one file that carry the same title: `it.each` without `%s`, a copied test left unrenamed. Jest never
+ * writes a retry as a second entry (its retries are one result's attempts), so such entries are separate results
+ * of one test: each maps to the case on its own and the worst decides it, which is right, but a user who meant
+ * two tests should hear that they cannot be told apart. JUnit's reader says the same of repeated testcases, with
+ * the rerun setting beside it (a repeat there may be a rerun).
+ */
+
+/** How many repeated titles a warning names; the rest are counted. */
+const repeated_titles_SHOWN = 5;
+/** Counts titles repeated within one file's results and says so once, at the end. */
+class RepeatedTitles {
+    shown = [];
+    count = 0;
+    /**
+     * Note the repeats among these results: a title counts as repeated when an earlier result of the same test file
+     * (and project) carries it. Memory holds the titles of one call: pass a file's results at a time when they stream.
+     */
+    add(results) {
+        if (results.length < 2)
+            return;
+        const seen = new Set();
+        for (const result of results) {
+            const title = displayTitle(result);
+            const key = `${result.file ?? ''}\u0000${title}`;
+            if (!seen.has(key)) {
+                seen.add(key);
+                continue;
+            }
+            this.count++;
+            const named = result.file ? `${title} (${result.file})` : title;
+            if (this.shown.length < repeated_titles_SHOWN && !this.shown.includes(named))
+                this.shown.push(named);
+        }
+    }
+    /** The warning, or undefined when no title was repeated. `subject` starts it: the result file, or the runner. */
+    warning(subject) {
+        if (this.count === 0)
+            return undefined;
+        const shown = this.shown.map((t) => `"${t}"`).join(', ');
+        const more = this.count - this.shown.length;
+        return (`${subject}: ${this.count} test(s) repeat the title of an earlier test in the same file (${shown}${more > 0 ? ` and ${more} more` : ''}); ` +
+            'each is recorded as a result of its own and the worst decides the case. To record them apart, give each a title of its own (test.each with %s or $name in the title).');
+    }
+}
+/** For results held whole (a reporter's, Vitest's file): warn about their repeated titles, if any. */
+function warnRepeatedTitles(results, subject, warn) {
+    const repeated = new RepeatedTitles();
+    repeated.add(results);
+    const warning = repeated.warning(subject);
+    if (warning !== undefined)
+        warn(warning);
+}
+//# sourceMappingURL=repeated-titles.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/jest/jest-stream.js
+
 
 
 const FAILURE_KEYS = new Set(['message', 'failureMessage', 'stack']);
@@ -39498,6 +39554,8 @@ class JestStreamReader {
     suites = 0;
     /** Whether the file is Jest's: it counts its tests, or one of its entries holds tests. */
     jestLike = false;
+    /** Tests of one file with one title, said once when the file has been read. */
+    repeated = new RepeatedTitles();
     constructor(source) {
         this.source = source;
     }
@@ -39524,7 +39582,9 @@ class JestStreamReader {
         }
         if (isJestSuite(value))
             this.jestLike = true;
-        this.ready.push(...jestSuiteResults(value, this.suites++, this.source));
+        const results = jestSuiteResults(value, this.suites++, this.source);
+        this.repeated.add(results);
+        this.ready.push(...results);
     }
     limit(key) {
         // `failureMessages` items are in an array (no key).
@@ -39551,8 +39611,12 @@ const jestJson = {
         const reader = new JestStreamReader(ctx.source);
         const stream = new JsonItemStream(ctx.source, 'Jest --json output', reader);
         const finish = () => {
-            if (holdsArray(stream.shape, 'testResults') && reader.jestLike)
+            if (holdsArray(stream.shape, 'testResults') && reader.jestLike) {
+                const repeated = reader.repeated.warning(ctx.source);
+                if (repeated !== undefined)
+                    ctx.warn(repeated);
                 return;
+            }
             throw new errors_InputError('INPUT_NOT_RESULTS', ctx.source, `${ctx.source} is JSON but not Jest --json output: ${describeJson(stream.shape)}. Expected "testResults" and "numTotalTests". ` +
                 'Run Jest with --json --outputFile=<file> and pass that file.');
         };
@@ -43268,6 +43332,7 @@ function vitest_clean(text) {
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/vitest/index.js
 
 
+
 const TOP_LEVEL_OBJECT = /^\s*\{/;
 const vitestJson = {
     id: 'vitest-json',
@@ -43292,7 +43357,9 @@ const vitestJson = {
         return /"numTotalTests"\s*:/.test(counters) && !/"numRuntimeErrorTestSuites"\s*:/.test(counters);
     },
     async *parse(chunks, ctx) {
-        yield* parseVitestJson(parseJson(await collectText(chunks), ctx.source, 'Vitest JSON (--reporter=json --outputFile=<file>)'), ctx.source);
+        const results = parseVitestJson(parseJson(await collectText(chunks), ctx.source, 'Vitest JSON (--reporter=json --outputFile=<file>)'), ctx.source);
+        warnRepeatedTitles(results, ctx.source, ctx.warn);
+        yield* results;
     },
 };
 //# sourceMappingURL=index.js.map
@@ -46685,6 +46752,25 @@ async function spool_markResumed(file) {
 
 
 async function spoolEntries(ctx, plan, opened, unsent, reason) {
+    // A resume recording its progress in this very file: its last write comes first, this one after it.
+    await ctx.spoolProgress?.settled();
+    const spool = entriesSpool(ctx, plan, opened, unsent, reason.message);
+    const file = spoolPath({ ...ctx.settings, runKey: ctx.runKey }, ctx.input.env ?? {}, ctx.now());
+    return reportSpool(file, ctx.log, () => unsent.length, () => spool_writeSpool(file, spool));
+}
+/**
+ * `resume` of a results spool (UploadInput.progressFile): once the run is open, the file becomes an entries spool
+ * of this run with nothing landed yet, and each acknowledged batch is recorded in it. A resume stopped half way (a
+ * cancelled job, a killed runner) leaves a file from which the next resume sends only the rest, into this run.
+ */
+async function startSpoolProgress(ctx, plan, opened, file) {
+    const entries = opened.entries.map((p) => p.entry);
+    const spool = entriesSpool(ctx, plan, opened, entries, `A resume of ${file} was sending these results when it stopped.`);
+    await spool_writeSpool(file, spool);
+    return new spool_SpoolProgress(file, spool, (message) => ctx.log.warn(message));
+}
+/** The entries spool of an open run: every entry of the job, and which landed (all but `unsent`). */
+function entriesSpool(ctx, plan, opened, unsent, reason) {
     const willClose = ctx.settings.closeRun && opened.created && !ctx.runKey;
     // Every entry of the job, and what landed: a resume into this run sends the rest; one into a new generation of
     // the key (the close job closed this run) sends them all, and the job's line lists every case it reports.
@@ -46692,12 +46778,12 @@ async function spoolEntries(ctx, plan, opened, unsent, reason) {
     const entries = opened.entries.map((p) => notLanded.get(p.entry.test_case_id) ?? p.entry);
     const humanIds = Object.fromEntries(plan.report.mapped.map((m) => [m.testCase.id, m.testCase.human_id ?? m.testCase.id]));
     const shard = { shardIndex: ctx.settings.shardIndex ?? ctx.ci?.shard?.index, shardTotal: ctx.settings.shardTotal ?? ctx.ci?.shard?.total };
-    const spool = {
+    return {
         tool: 'testsigma-tm',
         version: 1,
         kind: 'entries',
         createdAt: ctx.now().toISOString(),
-        reason: redact_redact(reason.message, [ctx.settings.token]),
+        reason: redact_redact(reason, [ctx.settings.token]),
         // The shard as the CI told it: a resume in another job counts as this shard.
         settings: redactDeep(withoutToken({ ...ctx.settings, runKey: ctx.runKey, ...shard }), [ctx.settings.token]),
         projectId: plan.projectId,
@@ -46707,9 +46793,8 @@ async function spoolEntries(ctx, plan, opened, unsent, reason) {
         entries: redactDeep(entries, [ctx.settings.token]),
         landed: { runId: opened.run.id, caseIds: entries.filter((e) => !notLanded.has(e.test_case_id)).map((e) => e.test_case_id) },
         humanIds,
+        job: ctx.job,
     };
-    const file = spoolPath({ ...ctx.settings, runKey: ctx.runKey }, ctx.input.env ?? {}, ctx.now());
-    return reportSpool(file, ctx.log, () => unsent.length, () => spool_writeSpool(file, spool));
 }
 /** The service failed before a run was open: every result goes to the spool, read (again) as it is written. */
 async function spoolResults(input, workspace, reason, log) {
@@ -46790,10 +46875,9 @@ async function record_recordResults(ctx, plan, opened) {
     const { run, session } = opened;
     const files = new Map([...plan.files].map(([caseId, planned]) => [caseId, planned.files]));
     const total = settings.shardTotal ?? ctx.ci?.shard?.total;
-    const index = settings.shardIndex ?? ctx.ci?.shard?.index;
     const humanIds = new Map(plan.report.mapped.map((m) => [m.testCase.id, m.testCase.human_id ?? m.testCase.id]));
     const human = (id) => humanIds.get(id) ?? id;
-    const ownLine = { job: uploadMarker(index, total), state: 'reporting', cases: casesByStatus(opened.entries, human), unlisted: new Map() };
+    const ownLine = { job: ctx.job, state: 'reporting', cases: casesByStatus(opened.entries, human), unlisted: new Map() };
     const others = keyed ? worstOfOthers((await writeJobLine(session, ownLine)).lines, ownLine.job) : new Map();
     const kept = [];
     const toSend = [];
@@ -46963,7 +47047,10 @@ function settleKept(sent, kept) {
     sent.refused = [...kept.lost, ...sent.refused.filter((r) => !putBack(r) && !absent.has(r.entry.test_case_id))];
 }
 /** `2/4` for shard 2 of 4, `2` without a total, else an id of this upload alone. */
-function uploadMarker(index, total) {
+/** This job's marker in a keyed run (UploadContext.job): its shard as the settings or the CI say, else an id of its own. */
+function record_jobMarker(settings, ci) {
+    const index = settings.shardIndex ?? ci?.shard?.index;
+    const total = settings.shardTotal ?? ci?.shard?.total;
     if (index === undefined)
         return (0,external_node_crypto_.randomUUID)().slice(0, 8);
     return total ? `${index}/${total}` : String(index);
@@ -47211,6 +47298,7 @@ async function upload_uploadResults(given) {
             now: input.now ?? (() => new Date(clock.now())),
             landed: new Map(),
             workspace,
+            job: record_jobMarker(settings, ci),
         };
         const lookups = await lookUp(ctx, projectId);
         progress.read = await readInput(ctx, lookups);
@@ -47229,7 +47317,10 @@ async function upload_uploadResults(given) {
                 const entries = progress.opened.entries.length;
                 // Batches report every ~10 %; the read-back and the close list and write after the last one.
                 logStage(log, `Recording ${count(entries, 'result')} in test run ${progress.opened.run.human_id}, then reading it back${settings.closeRun ? ' and closing it' : ''}…`);
+                if (input.progressFile)
+                    ctx.spoolProgress = await startSpoolProgress(ctx, progress.plan, progress.opened, input.progressFile);
                 progress.recorded = await record_recordResults(ctx, progress.plan, progress.opened);
+                await ctx.spoolProgress?.settled();
                 logStage(log, `Test run ${progress.opened.run.human_id}: ${count(progress.recorded.sent.acknowledged.length, 'result')} recorded${progress.recorded.closed ? ', closed' : ''}.`);
                 if (progress.recorded.error)
                     throw progress.recorded.error;
@@ -47505,6 +47596,7 @@ async function resumeCommand(input) {
         const outcome = await uploadResults({
             settings,
             results: spool.results,
+            progressFile: input.file,
             ...(input.env && { env: input.env }),
             ...(input.log && { log: input.log }),
             ...(input.host && { host: input.host }),
@@ -47623,6 +47715,8 @@ async function resumeKeyed(given) {
         now: () => new Date(clock.now()),
         workspace: process.cwd(),
         spoolProgress: progress,
+        // Spools written before the marker was kept: the shard's marker, or a new id.
+        job: spool.job ?? jobMarker(settings, undefined),
     };
     const opened = await openRun(ctx, plan);
     if (opened.run.id === spool.run.id)
