@@ -29,7 +29,7 @@ export interface Job {
  * by the tests that run, so DEMO-4 skips itself at run time rather than being declared skipped). DEMO-2 and
  * DEMO-6 fail.
  */
-export const PLAYWRIGHT_TESTS: Record<string, string> = {
+const PLAYWRIGHT_TESTS: Record<string, string> = {
   'package.json': '{ "name": "shop", "private": true, "type": "module" }\n',
   'playwright.config.js': "export default { testDir: './tests', workers: 1 };\n",
   'tests/a.spec.js':
