@@ -4,7 +4,8 @@
  * writes, lost answers, the rate limit), then the real `closeRunCommand` closes it with the shard total. Each
  * invariant is a test naming the seeds that break it.
  *
- * 5,000 close-job schedules in npm test (seeds 1–5,000), and as many when-complete ones: the issue's 10,000. The
+ * 1,000 close-job schedules in npm test (seeds 1–1,000), and as many when-complete ones; `npm run test:sim` runs
+ * 5,000 of each, the issue's 10,000. The
  * mode is cut in two files (this one runs the first half, protocol.2.sim.test.ts the second) so that vitest's
  * workers run them side by side.
  *
