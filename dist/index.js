@@ -44332,13 +44332,15 @@ const LEDGER_LINE_MAX = 4000;
  *
  * A job line reads `testsigma-tm job 2/4 (done): Failed DEMO-3 DEMO-5..7; Blocked DEMO-9; Passed DEMO-1..2`:
  * the job's marker (its shard, or an id of its own), whether it is still `reporting` or `done`, and its cases by
- * status (human ids, consecutive numbers folded into ranges). A line that would pass LEDGER_LINE_MAX gives its
+ * status (human ids, consecutive numbers folded into ranges). A job that finds a line of its marker already there
+ * (a re-run of the shard, a resume, a line carried over from the run before) writes the next attempt
+ * (`(reporting, attempt 2)`): its line is then newer than the one it replaces, whatever their states. A line that would pass LEDGER_LINE_MAX gives its
  * best statuses as counts (`Passed 1200 unlisted`), worst kept longest: what cannot be listed cannot be restored
  * at close, and the summary says so.
  */
 
 
-const LINE = /^testsigma-tm job (\S+) \((reporting|done)\):(.*)$/;
+const LINE = /^testsigma-tm job (\S+) \((reporting|done)(?:, attempt (\d+))?\):(.*)$/;
 const ID = /^(.+)-(\d+)(?:\.\.(\d+))?$/;
 /** The worse of two status names (the first when equal); undefined stands for "no result". */
 function worse(a, b) {
@@ -44364,12 +44366,14 @@ function readJobLines(description) {
     for (const text of (description ?? '').split('\n')) {
         const m = LINE.exec(text.trim());
         if (m?.[1] && m[2])
-            lines.push(parseBody(m[1], m[2], m[3] ?? ''));
+            lines.push(parseBody(m[1], m[2], m[3] === undefined ? 1 : Number(m[3]), m[4] ?? ''));
     }
     return lines;
 }
-function parseBody(job, state, body) {
+function parseBody(job, state, attempt, body) {
     const line = { job, state, cases: new Map(), unlisted: new Map() };
+    if (attempt > 1)
+        line.attempt = attempt;
     for (const segment of body.split(';')) {
         const words = segment.trim().split(/\s+/).filter(Boolean);
         const firstId = words.findIndex((w, i) => i > 0 && (ID.test(w) || /^\d+$/.test(w)));
@@ -44425,7 +44429,8 @@ function formatJobLine(line) {
     const listed = new Set(line.cases.keys());
     const render = () => {
         const segments = statuses.map((s) => listed.has(s) ? `${s} ${fold(line.cases.get(s) ?? [])}` : `${s} ${(line.unlisted.get(s) ?? 0) + (line.cases.get(s)?.length ?? 0)} unlisted`);
-        return `testsigma-tm job ${line.job} (${line.state}): ${segments.join('; ')}`;
+        const attempt = (line.attempt ?? 1) > 1 ? `, attempt ${line.attempt}` : '';
+        return `testsigma-tm job ${line.job} (${line.state}${attempt}): ${segments.join('; ')}`;
     };
     let text = render();
     for (let i = statuses.length - 1; text.length > LEDGER_LINE_MAX && i >= 0; i--) {
@@ -44446,11 +44451,27 @@ function withJobLines(description, lines, format = formatJobLine) {
     const sorted = [...lines].sort((a, b) => (a.job < b.job ? -1 : a.job > b.job ? 1 : 0)).map(format);
     return [...others, ...sorted].join('\n').trim();
 }
-/** The more advanced of two lines of one job: `done` over `reporting`, else the second (newer) one. */
+/**
+ * The more advanced of two lines of one job: the later attempt's; within one attempt `done` over `reporting`
+ * (a write built on an older read carries the job's line as it was), else the second (newer) one.
+ */
 function newerLine(a, b) {
-    if (a && a.state === 'done' && b.state === 'reporting')
+    if (!a)
+        return b;
+    const [attemptA, attemptB] = [a.attempt ?? 1, b.attempt ?? 1];
+    if (attemptA !== attemptB)
+        return attemptA > attemptB ? a : b;
+    if (a.state === 'done' && b.state === 'reporting')
         return a;
     return b;
+}
+/** This job's attempt: the one after the latest line of its marker already in the run, else the first. */
+function nextAttempt(lines, job) {
+    let latest = 0;
+    for (const line of lines)
+        if (line.job === job)
+            latest = Math.max(latest, line.attempt ?? 1);
+    return latest + 1;
 }
 //# sourceMappingURL=verdict.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/run/carry-over.js
@@ -44820,6 +44841,8 @@ class RunState {
     roundTripMs = 0;
     /** Every job's line as last seen (done over reporting): a write of the description puts back each one gone. */
     lines = new Map();
+    /** This job's attempt (verdict.ts), decided by its first read of the run: the reporting and done lines share it. */
+    ownAttempt;
     /** Lines of the description by their text, parsed (undefined: not a job line). */
     parsedLines = new Map();
     /** Each line's text as formatted (a crowd's lines are compared and written again and again). */
@@ -46491,8 +46514,9 @@ function openService(settings, token, host, log, overrides) {
  * so that it has seen every line another job confirmed meanwhile, and puts back each one its late write drops.
  * Lines seen are kept in the session (RunState.lines), so the done line puts back what the first write saw.
  */
-async function writeJobLine(session, own) {
+async function writeJobLine(session, line) {
     const { api, projectId, run, clock, log, state } = session;
+    let own = state.ownAttempt === undefined ? line : { ...line, attempt: state.ownAttempt };
     const seen = state.lines;
     // Each line of the description parsed once: a crowd's description is read again and again.
     const parsed = state.parsedLines;
@@ -46525,6 +46549,12 @@ async function writeJobLine(session, own) {
         current = read.value;
         const readAt = clock.now();
         state.rememberRoundTrip(read.ms);
+        if (state.ownAttempt === undefined) {
+            // A line of this marker before this job's first write is an earlier attempt's (a re-run, a resume, a line
+            // carried over): this job's lines must read as newer than it, or other jobs would put it back over ours.
+            state.ownAttempt = nextAttempt(readJobLines(current.description), own.job);
+            own = { ...own, attempt: state.ownAttempt };
+        }
         const present = learn(current.description ?? '');
         seen.set(own.job, own);
         const missing = [...seen.values()].filter((line) => !present.has(format(line)));

@@ -8,7 +8,7 @@
 import type { TestRun } from '../api/client.js';
 import { inDoubtUntil, timed, type RunSession } from './state.js';
 import { CONFIRM_GAP_MS, CONFIRM_JITTER_MS, FRESH_READ_MS, IN_DOUBT_LOOK_MS, LATE_WRITE_MS, LEDGER_ATTEMPTS } from './timing.js';
-import { formatJobLine, newerLine, readJobLines, withJobLines, type JobLine } from './verdict.js';
+import { formatJobLine, newerLine, nextAttempt, readJobLines, withJobLines, type JobLine } from './verdict.js';
 
 export interface Ledger {
   /** The run as last read, its description holding every line seen. */
@@ -29,8 +29,9 @@ export interface Ledger {
  * so that it has seen every line another job confirmed meanwhile, and puts back each one its late write drops.
  * Lines seen are kept in the session (RunState.lines), so the done line puts back what the first write saw.
  */
-export async function writeJobLine(session: RunSession, own: JobLine): Promise<Ledger> {
+export async function writeJobLine(session: RunSession, line: JobLine): Promise<Ledger> {
   const { api, projectId, run, clock, log, state } = session;
+  let own = state.ownAttempt === undefined ? line : { ...line, attempt: state.ownAttempt };
   const seen = state.lines;
   // Each line of the description parsed once: a crowd's description is read again and again.
   const parsed = state.parsedLines;
@@ -63,6 +64,12 @@ export async function writeJobLine(session: RunSession, own: JobLine): Promise<L
     current = read.value;
     const readAt = clock.now();
     state.rememberRoundTrip(read.ms);
+    if (state.ownAttempt === undefined) {
+      // A line of this marker before this job's first write is an earlier attempt's (a re-run, a resume, a line
+      // carried over): this job's lines must read as newer than it, or other jobs would put it back over ours.
+      state.ownAttempt = nextAttempt(readJobLines(current.description), own.job);
+      own = { ...own, attempt: state.ownAttempt };
+    }
     const present = learn(current.description ?? '');
     seen.set(own.job, own);
     const missing = [...seen.values()].filter((line) => !present.has(format(line)));

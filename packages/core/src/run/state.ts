@@ -30,6 +30,8 @@ export class RunState {
   roundTripMs = 0;
   /** Every job's line as last seen (done over reporting): a write of the description puts back each one gone. */
   readonly lines = new Map<string, JobLine>();
+  /** This job's attempt (verdict.ts), decided by its first read of the run: the reporting and done lines share it. */
+  ownAttempt: number | undefined;
   /** Lines of the description by their text, parsed (undefined: not a job line). */
   readonly parsedLines = new Map<string, JobLine | undefined>();
   /** Each line's text as formatted (a crowd's lines are compared and written again and again). */

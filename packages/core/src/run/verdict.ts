@@ -4,14 +4,16 @@
  *
  * A job line reads `testsigma-tm job 2/4 (done): Failed DEMO-3 DEMO-5..7; Blocked DEMO-9; Passed DEMO-1..2`:
  * the job's marker (its shard, or an id of its own), whether it is still `reporting` or `done`, and its cases by
- * status (human ids, consecutive numbers folded into ranges). A line that would pass LEDGER_LINE_MAX gives its
+ * status (human ids, consecutive numbers folded into ranges). A job that finds a line of its marker already there
+ * (a re-run of the shard, a resume, a line carried over from the run before) writes the next attempt
+ * (`(reporting, attempt 2)`): its line is then newer than the one it replaces, whatever their states. A line that would pass LEDGER_LINE_MAX gives its
  * best statuses as counts (`Passed 1200 unlisted`), worst kept longest: what cannot be listed cannot be restored
  * at close, and the summary says so.
  */
 import { statusSeverity } from '../map/status.js';
 import { LEDGER_LINE_MAX } from './timing.js';
 
-const LINE = /^testsigma-tm job (\S+) \((reporting|done)\):(.*)$/;
+const LINE = /^testsigma-tm job (\S+) \((reporting|done)(?:, attempt (\d+))?\):(.*)$/;
 const ID = /^(.+)-(\d+)(?:\.\.(\d+))?$/;
 
 type JobState = 'reporting' | 'done';
@@ -19,6 +21,8 @@ type JobState = 'reporting' | 'done';
 export interface JobLine {
   job: string;
   state: JobState;
+  /** Which attempt of the job wrote the line: 1 (not written) for the first. */
+  attempt?: number;
   /** Status name → the human ids this job recorded with it. */
   cases: Map<string, string[]>;
   /** Status name → how many cases were left out of `cases` for length. */
@@ -46,13 +50,14 @@ export function readJobLines(description: string | undefined): JobLine[] {
   const lines: JobLine[] = [];
   for (const text of (description ?? '').split('\n')) {
     const m = LINE.exec(text.trim());
-    if (m?.[1] && m[2]) lines.push(parseBody(m[1], m[2] as JobState, m[3] ?? ''));
+    if (m?.[1] && m[2]) lines.push(parseBody(m[1], m[2] as JobState, m[3] === undefined ? 1 : Number(m[3]), m[4] ?? ''));
   }
   return lines;
 }
 
-function parseBody(job: string, state: JobState, body: string): JobLine {
+function parseBody(job: string, state: JobState, attempt: number, body: string): JobLine {
   const line: JobLine = { job, state, cases: new Map(), unlisted: new Map() };
+  if (attempt > 1) line.attempt = attempt;
   for (const segment of body.split(';')) {
     const words = segment.trim().split(/\s+/).filter(Boolean);
     const firstId = words.findIndex((w, i) => i > 0 && (ID.test(w) || /^\d+$/.test(w)));
@@ -105,7 +110,8 @@ export function formatJobLine(line: JobLine): string {
     const segments = statuses.map((s) =>
       listed.has(s) ? `${s} ${fold(line.cases.get(s) ?? [])}` : `${s} ${(line.unlisted.get(s) ?? 0) + (line.cases.get(s)?.length ?? 0)} unlisted`,
     );
-    return `testsigma-tm job ${line.job} (${line.state}): ${segments.join('; ')}`;
+    const attempt = (line.attempt ?? 1) > 1 ? `, attempt ${line.attempt}` : '';
+    return `testsigma-tm job ${line.job} (${line.state}${attempt}): ${segments.join('; ')}`;
   };
   let text = render();
   for (let i = statuses.length - 1; text.length > LEDGER_LINE_MAX && i >= 0; i--) {
@@ -128,8 +134,21 @@ export function withJobLines(description: string | undefined, lines: Iterable<Jo
   return [...others, ...sorted].join('\n').trim();
 }
 
-/** The more advanced of two lines of one job: `done` over `reporting`, else the second (newer) one. */
+/**
+ * The more advanced of two lines of one job: the later attempt's; within one attempt `done` over `reporting`
+ * (a write built on an older read carries the job's line as it was), else the second (newer) one.
+ */
 export function newerLine(a: JobLine | undefined, b: JobLine): JobLine {
-  if (a && a.state === 'done' && b.state === 'reporting') return a;
+  if (!a) return b;
+  const [attemptA, attemptB] = [a.attempt ?? 1, b.attempt ?? 1];
+  if (attemptA !== attemptB) return attemptA > attemptB ? a : b;
+  if (a.state === 'done' && b.state === 'reporting') return a;
   return b;
+}
+
+/** This job's attempt: the one after the latest line of its marker already in the run, else the first. */
+export function nextAttempt(lines: Iterable<JobLine>, job: string): number {
+  let latest = 0;
+  for (const line of lines) if (line.job === job) latest = Math.max(latest, line.attempt ?? 1);
+  return latest + 1;
 }

@@ -12,6 +12,7 @@ import { silentLogger } from '../../src/log.js';
 import { writeJobLine } from '../../src/run/ledger.js';
 import { openSession } from '../../src/run/state.js';
 import { readJobLines, withJobLines, type JobLine } from '../../src/run/verdict.js';
+import { VirtualClock } from '../virtual-clock.js';
 
 let emulator: EmulatorHandle;
 beforeAll(async () => {
@@ -83,4 +84,45 @@ it("a line written after a wait past FRESH_READ_MS is built again from a new rea
   const stored = (await client().getRun(projectId, run.id)).description;
   expect(stored).toBe('Recorded by testsigma-tm.\ntestsigma-tm job 1/2 (reporting): Failed DEMO-3\ntestsigma-tm job 2/2 (reporting): Failed DEMO-7');
   expect(readJobLines(stored).map((l) => l.job)).toEqual(['1/2', '2/2']);
+});
+
+it('re-run shards write their lines over the done lines of their first attempt, once each, without undoing each other', async () => {
+  // "Re-run failed jobs": shards 1 and 3 of 3 report again into a run whose description holds every shard's line
+  // of the first attempt, done. Each re-run's line must replace its first attempt's, and neither job may put the
+  // other's old line back over its new one (before, they did so turn after turn until their attempts ran out).
+  const virtual = new VirtualClock();
+  const clock: Clock = { now: () => virtual.now(), sleep: (ms) => virtual.sleep(ms), random: () => virtual.random() };
+  const api = new TestManagementApi(new HttpClient({ baseUrl: emulator.url, token: emulator.token, timeoutMs: 5000, log: silentLogger, clock }));
+  const done = (job: string, failed: string[]): JobLine => ({ ...line(job, failed), state: 'done' });
+  const first = withJobLines('Recorded by testsigma-tm.', [done('1/3', ['DEMO-1']), done('2/3', ['DEMO-2']), done('3/3', ['DEMO-3'])]);
+  const run = await api.createRun({
+    projectId,
+    title: 're-run',
+    description: first,
+    caseIds: [DEMO_FACTS.caseId(1)],
+    assigneeId: DEMO_FACTS.users.alice.id,
+    labels: [],
+    now: 0,
+  });
+  const writesBefore = emulator.state().requests.filter((r) => r.route === 'PUT /projects/{pid}/test_runs/{rid}').length;
+  const rerun = async (job: string, failed: string[]) => {
+    const session = openSession(api, projectId, run, clock, silentLogger);
+    const reporting = await writeJobLine(session, line(job, failed));
+    const finished = await writeJobLine(session, done(job, failed));
+    return [reporting.confirmed, finished.confirmed];
+  };
+  expect(await Promise.all([rerun('1/3', ['DEMO-4']), rerun('3/3', ['DEMO-3'])])).toEqual([
+    [true, true],
+    [true, true],
+  ]);
+  const stored = (await api.getRun(projectId, run.id)).description;
+  expect(stored).toBe(
+    'Recorded by testsigma-tm.\n' +
+      'testsigma-tm job 1/3 (done, attempt 2): Failed DEMO-4\n' +
+      'testsigma-tm job 2/3 (done): Failed DEMO-2\n' +
+      'testsigma-tm job 3/3 (done, attempt 2): Failed DEMO-3',
+  );
+  // Two lines a job, each written once, plus a few writes putting back what the other job's write dropped.
+  const writes = emulator.state().requests.filter((r) => r.route === 'PUT /projects/{pid}/test_runs/{rid}').length - writesBefore;
+  expect(writes).toBeLessThanOrEqual(8);
 });

@@ -126,7 +126,8 @@ describe('resume with a run key', () => {
     // The new generation holds every result: shard 2's carried over, shard 1's sent once; nothing closed it yet.
     expect(second!.status).toBe('ACTIVE');
     expect(held(second!)).toEqual({ statuses: ALL, writes: ONCE });
-    expect(second!.description).toMatch(/^testsigma-tm job 1 \(done\): Failed DEMO-2; Passed DEMO-1 DEMO-3\.\.4$/m);
+    // The resumed shard's second attempt: newer than the line carried over from its first.
+    expect(second!.description).toMatch(/^testsigma-tm job 1 \(done, attempt 2\): Failed DEMO-2; Passed DEMO-1 DEMO-3\.\.4$/m);
     expect(second!.description).toMatch(/^testsigma-tm job 2 \(done\): Failed DEMO-6; Passed DEMO-5$/m);
 
     // The close job, run again (`if: always()`), counts both shards in the new run.
@@ -162,7 +163,7 @@ describe('resume of a keyed job without a shard index', () => {
     expect(resumed.exitCode, resumed.message).toBe(0);
     const [run] = keyRuns('no-shard');
     expect(run!.description!.split('\n').filter((l) => l.startsWith('testsigma-tm job '))).toEqual([
-      `testsigma-tm job ${written.job} (done): Failed DEMO-2; Passed DEMO-1 DEMO-3..4`,
+      `testsigma-tm job ${written.job} (done, attempt 2): Failed DEMO-2; Passed DEMO-1 DEMO-3..4`,
     ]);
     expect(held(run!).writes).toEqual({ 'DEMO-1': 1, 'DEMO-2': 1, 'DEMO-3': 1, 'DEMO-4': 1 });
   });
