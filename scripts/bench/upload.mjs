@@ -145,7 +145,8 @@ const PHASES = [
 
 /**
  * Where the time from the first request to the last answer went: each phase's span (its first request to its
- * last answer) against its requests ÷ the rate, and the pause before it (the previous phase's last answer to its
+ * last answer) against its requests ÷ the rate, with its median answer time (the pacer holds a slot until one
+ * window after the answer, so a window of the phase takes about a second plus that), and the pause before it (the previous phase's last answer to its
  * first request: the client's own work, such as reading and mapping the results between the listing and the create).
  */
 function phasesOf(requests) {
@@ -156,7 +157,8 @@ function phasesOf(requests) {
     if (mine.length === 0) continue;
     const start = Math.min(...mine.map((r) => r.time));
     const end = Math.max(...mine.map((r) => r.time + r.duration_ms));
-    out.push({ name, requests: mine.length, spanMs: end - start, pauseMs: previousEnd === undefined ? 0 : start - previousEnd });
+    const answerMs = percentiles(mine.map((r) => r.duration_ms)).p50;
+    out.push({ name, requests: mine.length, spanMs: end - start, pauseMs: previousEnd === undefined ? 0 : start - previousEnd, answerMs });
     previousEnd = end;
   }
   return out;
@@ -219,9 +221,12 @@ export function uploadTable(scenarios) {
       ],
       [
         label,
-        'phases: span (requests ÷ rate), pause before',
+        'phases: span (requests ÷ rate; median answer time), pause before',
         m.phases
-          .map((p) => `${p.name} ${s2(p.spanMs)} (${s2((p.requests / UPLOAD_RATE) * 1000)})${p.pauseMs > 0 ? `, after ${s2(p.pauseMs)}` : ''}`)
+          .map(
+            (p) =>
+              `${p.name} ${s2(p.spanMs)} (${s2((p.requests / UPLOAD_RATE) * 1000)}; answers ${p.answerMs} ms)${p.pauseMs > 0 ? `, after ${s2(p.pauseMs)}` : ''}`,
+          )
           .join('; '),
         '-',
         '-',
