@@ -1,21 +1,19 @@
 /**
- * One HTTP exchange, no retrying: encode the body, send it, read the whole answer and the headers the client
- * cares about, or say in words why no answer came. The proxy is taken from the environment (HTTPS_PROXY,
- * HTTP_PROXY, NO_PROXY and their lower-case forms), as corporate CI expects.
+ * One HTTP exchange, no retrying: encode the body, send it with `fetch`, read the whole answer and the headers
+ * the client cares about, or say in words why no answer came. The proxy is taken from the environment
+ * (HTTPS_PROXY, HTTP_PROXY, NO_PROXY and their lower-case forms), as corporate CI expects.
  *
- * Two senders behind one interface (`Dispatcher.send`), and one retry loop above them (http.ts):
- * - without a proxy, `node:http` / `node:https` (node-http.ts): nothing to load, which matters in a test runner's
- *   process, where the reporter uploads at the end and everything loaded stays until the process ends;
- * - with a proxy, the npm undici's `fetch` through its EnvHttpProxyAgent, loaded only then.
- * Text-only bodies are encoded here, by hand (multipart is a few lines for text fields), so that no request
- * needs Node's `FormData` / `Response` either (a body with files is streamed from disk by hand too).
+ * Without a proxy, Node's own `fetch` sends (its built-in undici): nothing to load from disk, which matters in a
+ * test runner's process, where the reporter uploads at the end and everything loaded stays until the process
+ * ends. With a proxy, the npm undici's `fetch` sends through its EnvHttpProxyAgent, loaded only then.
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import { openAsBlob } from 'node:fs';
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type * as Undici from 'undici';
 import { parseReset, parseRetryAfter } from './retry-timing.js';
 import type { RateHeaders } from './pacer.js';
 import { redactUrlsIn } from './url.js';
-import { nodeHttpDispatcher } from './node-http.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -90,29 +88,9 @@ function isFile(part: FormPart): part is FormFile {
   return 'fileName' in part;
 }
 
-/** One request as a sender gets it: the body already encoded, the timeout as a signal. */
-export interface WireRequest {
-  method: Method;
-  url: URL;
-  headers: Record<string, string>;
-  /** Bytes (sent with their length), or a stream (a body with files, sent chunked as it is read). */
-  body?: Uint8Array | AsyncIterable<Uint8Array>;
-  /** Aborts the whole exchange, the answer's body included; the sender then rejects with its reason. */
-  signal: AbortSignal;
-}
-
-/** An answer whose status line and headers have come in; its body is read by `text()`. */
-export interface WireAnswer {
-  status: number;
-  /** A header by its lower-case name; repeated ones joined with ", ". */
-  header: (name: string) => string | undefined;
-  text: () => Promise<string>;
-}
-
-/** How requests are sent, and what to close when the client is done with it. */
+/** How requests are sent: a `fetch`, and what to close when the client is done with it. */
 export interface Dispatcher {
-  /** Rejects when no answer came: with the signal's reason on a timeout, else with the network failure. */
-  send: (request: WireRequest) => Promise<WireAnswer>;
+  fetch: (url: URL, init: RequestInit) => Promise<Response>;
   /** Closes the client's own connections, so that no idle socket outlives the upload. */
   close: () => Promise<void>;
 }
@@ -125,37 +103,53 @@ function proxyConfigured(proxy: ProxySettings | undefined, env: NodeJS.ProcessEn
   return PROXY_VARIABLES.some((name) => (env[name] ?? '').trim() !== '');
 }
 
+interface BuiltinAgent {
+  close(): Promise<void>;
+}
+
+/**
+ * An Agent of Node's own undici, made from the class of its global dispatcher (published under the symbol undici
+ * documents for sharing it): the client's own connections, with its timeouts, closed when it is done, so that no
+ * idle connection outlives the upload. Undefined when this Node does not publish it: then the global one serves.
+ */
+function builtinAgent(timeoutMs: number): BuiltinAgent | undefined {
+  // Node loads its undici, which installs the global dispatcher, when one of its globals (Response) is first read.
+  void globalThis.Response;
+  const global = (globalThis as Record<symbol, unknown>)[Symbol.for('undici.globalDispatcher.1')] as
+    { constructor?: new (options: object) => BuiltinAgent } | undefined;
+  const Agent = global?.constructor;
+  if (typeof Agent !== 'function' || Agent.name !== 'Agent') return undefined;
+  return new Agent({ headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect: { timeout: timeoutMs } });
+}
+
 export async function makeDispatcher(timeoutMs: number, proxy: ProxySettings | undefined): Promise<Dispatcher> {
-  if (!proxyConfigured(proxy)) return nodeHttpDispatcher();
+  if (!proxyConfigured(proxy)) {
+    const own = builtinAgent(timeoutMs);
+    if (!own) return { fetch: (url, init) => fetch(url, init), close: async () => undefined };
+    return { fetch: (url, init) => fetch(url, { ...init, dispatcher: own } as RequestInit), close: () => own.close() };
+  }
   const timeouts = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect: { timeout: timeoutMs } };
   const { EnvHttpProxyAgent, fetch: undiciFetch } = await undici();
   const agent = new EnvHttpProxyAgent({ ...timeouts, ...(proxy ?? {}) });
   return {
-    send: async ({ method, url, headers, body, signal }) => {
-      const res = await undiciFetch(url, {
-        method,
-        headers,
-        // A streamed body is an async iterable, which undici's fetch sends as it reads it (`duplex: 'half'`).
-        ...(body !== undefined && { body, duplex: 'half' }),
-        // A redirect is the answer (as it was with undici's `request`): a base URL that redirects is a setting to fix.
-        redirect: 'manual',
-        signal,
-        dispatcher: agent,
-        // undici's fetch takes its own RequestInit type: the same shape as the global one.
-      } as unknown as Parameters<typeof undiciFetch>[1]);
-      return { status: res.status, header: (name) => res.headers.get(name) ?? undefined, text: () => res.text() };
-    },
+    // undici's fetch takes its own RequestInit and Response types: the same shapes as the global ones.
+    fetch: (url, init) => undiciFetch(url, { ...(init as object), dispatcher: agent } as Parameters<typeof undiciFetch>[1]) as unknown as Promise<Response>,
     close: () => agent.close(),
   };
 }
 
 /**
  * Bodies are encoded once, before the first attempt, so every retry sends the same bytes and batch sizes are
- * known exactly. A body with files is opened anew for each attempt and read from disk as it is sent (streamForm).
+ * known exactly. (Node's `Response` encodes a FormData.)
  */
 export async function encodeBody(fields: FormPart[] | undefined, json: unknown): Promise<EncodedBody | undefined> {
   if (fields?.some(isFile)) return { open: () => streamForm(fields) };
-  if (fields) return multipartText(fields as FormField[]);
+  if (fields) {
+    const form = new FormData();
+    for (const field of fields) if (!isFile(field)) form.append(field.name, field.value);
+    const encoded = new Response(form);
+    return { bytes: new Uint8Array(await encoded.arrayBuffer()), contentType: encoded.headers.get('content-type') ?? 'multipart/form-data' };
+  }
   if (json !== undefined) return { bytes: new TextEncoder().encode(JSON.stringify(json)), contentType: 'application/json' };
   return undefined;
 }
@@ -175,18 +169,20 @@ export async function exchange(
   try {
     const sent = body?.open ? await body.open() : body ? { stream: body.bytes, contentType: body.contentType } : undefined;
     const stream = body?.open && sent ? watchedStream(sent.stream as AsyncIterable<Uint8Array>, streaming) : sent?.stream;
-    const res = await dispatcher.send({
+    const res = await dispatcher.fetch(url, {
       method,
-      url,
       headers: sent ? { ...headers, 'content-type': sent.contentType } : headers,
-      ...(stream && { body: stream }),
+      // A streamed body is an async iterable, which undici's fetch sends as it reads it (`duplex: 'half'`).
+      ...(stream ? { body: stream as NonNullable<RequestInit['body']>, duplex: 'half' } : {}),
+      // A redirect is the answer (as it was with undici's `request`): a base URL that redirects is a setting to fix.
+      redirect: 'manual',
       signal: AbortSignal.timeout(timeoutMs),
-    });
+    } as RequestInit);
     // The service counted the request before it answered: the rate limit's window is reckoned from here, not
     // from when the body has been read and parsed (a page of 100 test cases, slower on a loaded machine).
     const answeredAt = now();
     const text = await res.text();
-    const { header } = res;
+    const header = (name: string): string | undefined => res.headers.get(name) ?? undefined;
     const parsed = parseBody(text, header('content-type'));
     const rate = rateHeaders(header, nowMs);
     return {
@@ -270,71 +266,19 @@ function isConnectionDrop(cause: unknown): boolean {
 }
 
 /**
- * A multipart body with files, written as it is sent: each file is read from disk in chunks while the request
- * goes out, so memory stays flat however large the files. The files are opened before the first byte (a file gone
- * since the plan fails the attempt at once, as before) and closed when the body ends or is abandoned (a cut-off).
+ * A multipart body whose files are file-backed Blobs (`fs.openAsBlob`): the encoder reads each from disk as the
+ * request is written, so memory stays flat however large the files. Node's encoder takes Blob-like parts.
  */
 async function streamForm(parts: FormPart[]): Promise<{ stream: AsyncIterable<Uint8Array>; contentType: string }> {
-  const boundary = newBoundary();
-  const handles: FileHandle[] = [];
-  try {
-    for (const part of parts) if (isFile(part) && part.path !== undefined) handles.push(await open(part.path, 'r'));
-  } catch (error) {
-    await Promise.all(handles.map((h) => h.close()));
-    throw error;
+  const form = new FormData();
+  for (const part of parts) {
+    if (!isFile(part)) form.append(part.name, part.value);
+    else if (part.path !== undefined) form.append(part.name, await openAsBlob(part.path, { type: part.contentType }), part.fileName);
+    else form.append(part.name, new Blob([Buffer.from(part.base64 ?? '', 'base64')], { type: part.contentType }), part.fileName);
   }
-  return { stream: formChunks(parts, boundary, handles), contentType: `multipart/form-data; boundary=${boundary}` };
-}
-
-async function* formChunks(parts: FormPart[], boundary: string, handles: FileHandle[]): AsyncGenerator<Uint8Array> {
-  const encoder = new TextEncoder();
-  let next = 0;
-  try {
-    for (const part of parts) {
-      if (!isFile(part)) {
-        yield encoder.encode(textPart(boundary, part));
-        continue;
-      }
-      const type = part.contentType || 'application/octet-stream';
-      yield encoder.encode(
-        `--${boundary}\r\nContent-Disposition: form-data; name="${escapeFormName(part.name)}"; filename="${escapeFormName(part.fileName)}"\r\nContent-Type: ${type}\r\n\r\n`,
-      );
-      if (part.path !== undefined) {
-        const handle = handles[next++] as FileHandle;
-        for await (const chunk of handle.createReadStream({ autoClose: false, start: 0 })) yield chunk as Uint8Array;
-      } else {
-        yield Buffer.from(part.base64 ?? '', 'base64');
-      }
-      yield encoder.encode('\r\n');
-    }
-    yield encoder.encode(`--${boundary}--\r\n`);
-  } finally {
-    await Promise.all(handles.map((h) => h.close().catch(() => undefined)));
-  }
-}
-
-/**
- * Multipart as Node's FormData encodes it (the same boundary shape, names escaped, line breaks in values written
- * CRLF as the HTML standard's encoding does), without loading Node's undici for it.
- */
-function newBoundary(): string {
-  return `----formdata-testsigma-tm-${String(Math.random()).slice(2, 13).padEnd(11, '0')}`;
-}
-
-function escapeFormName(name: string): string {
-  return name.replace(/\n/g, '%0A').replace(/\r/g, '%0D').replace(/"/g, '%22');
-}
-
-function textPart(boundary: string, field: FormField): string {
-  const value = field.value.replace(/\r(?!\n)|(?<!\r)\n/g, '\r\n');
-  return `--${boundary}\r\nContent-Disposition: form-data; name="${escapeFormName(field.name)}"\r\n\r\n${value}\r\n`;
-}
-
-/** A text-only multipart/form-data body, encoded once into bytes. */
-function multipartText(fields: FormField[]): EncodedBody {
-  const boundary = newBoundary();
-  const body = `${fields.map((field) => textPart(boundary, field)).join('')}--${boundary}--\r\n`;
-  return { bytes: new TextEncoder().encode(body), contentType: `multipart/form-data; boundary=${boundary}` };
+  const encoded = new Response(form);
+  if (!encoded.body) throw new Error('multipart body could not be encoded');
+  return { stream: Readable.fromWeb(encoded.body as WebReadableStream<Uint8Array>), contentType: encoded.headers.get('content-type') ?? 'multipart/form-data' };
 }
 
 function parseBody(text: string, contentType: string | undefined): { body: unknown; notJson?: { contentType: string; text: string } } {
