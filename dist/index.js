@@ -30627,7 +30627,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1355);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6096);
 // The Action's entry point: nothing but the call, so main.ts can be tested without side effects on import.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -30637,7 +30637,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1355:
+/***/ 6096:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45466,6 +45466,8 @@ function rateLimitDelay(consecutive, retryAfterMs, resetMs, random = Math.random
     return Math.max(jitter(ceiling, random), retryAfterMs ?? 0, resetMs ?? 0);
 }
 //# sourceMappingURL=retry-timing.js.map
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: ./packages/core/dist/api/url.js
 
 /**
@@ -45500,128 +45502,15 @@ function withoutCredentials(url) {
     return copy;
 }
 //# sourceMappingURL=url.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/api/node-http.js
-/** What the service may compress an answer with, as fetch asks for it. */
-const ACCEPT_ENCODING = 'gzip, deflate, br';
-function nodeHttpDispatcher() {
-    // One Agent per scheme, made on first use: an http-only run (a loopback emulator) never loads TLS.
-    const senders = new Map();
-    const senderFor = (protocol) => {
-        let sender = senders.get(protocol);
-        if (!sender) {
-            sender = (protocol === 'https:' ? Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 19)) : Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 19))).then((mod) => ({
-                request: mod.request,
-                agent: new mod.Agent({ keepAlive: true }),
-            }));
-            senders.set(protocol, sender);
-        }
-        return sender;
-    };
-    return {
-        send: async (request) => send(await senderFor(request.url.protocol), request),
-        close: async () => {
-            for (const sender of senders.values())
-                (await sender).agent.destroy();
-            senders.clear();
-        },
-    };
-}
-function send({ request, agent }, wire) {
-    const { signal } = wire;
-    return new Promise((resolve, reject) => {
-        if (signal.aborted)
-            return reject(signal.reason);
-        const headers = { 'accept-encoding': ACCEPT_ENCODING, ...wire.headers };
-        if (wire.body instanceof Uint8Array)
-            headers['content-length'] = wire.body.byteLength;
-        const req = request(wire.url, { method: wire.method, headers, agent }, (res) => {
-            resolve({
-                status: res.statusCode ?? 0,
-                header: (name) => headerValue(res.headers[name]),
-                text: () => readText(res, signal),
-            });
-        });
-        const onAbort = () => void req.destroy(signal.reason);
-        signal.addEventListener('abort', onAbort, { once: true });
-        req.once('close', () => signal.removeEventListener('abort', onAbort));
-        req.once('error', (error) => reject(signal.aborted ? signal.reason : error));
-        if (wire.body === undefined)
-            req.end();
-        else if (wire.body instanceof Uint8Array)
-            req.end(wire.body);
-        else
-            writeStream(req, wire.body);
-    });
-}
-/** A streamed body (one with files), written as it is read, with the socket's back-pressure respected. */
-function writeStream(req, body) {
-    void (async () => {
-        try {
-            for await (const chunk of body) {
-                if (req.destroyed)
-                    return;
-                if (!req.write(chunk))
-                    await drainedOrClosed(req);
-            }
-            if (!req.destroyed)
-                req.end();
-        }
-        catch (error) {
-            req.destroy(error);
-        }
-    })();
-}
-function drainedOrClosed(req) {
-    return new Promise((resolve) => {
-        const done = () => {
-            req.off('drain', done);
-            req.off('close', done);
-            resolve();
-        };
-        req.on('drain', done);
-        req.on('close', done);
-    });
-}
-/** Node gives a repeated header as an array (set-cookie); `Headers.get` joined them with ", ". */
-function headerValue(value) {
-    return Array.isArray(value) ? value.join(', ') : value;
-}
-/** The whole body as text (UTF-8, a leading BOM dropped as `Response.text()` does), decompressed when it came so. */
-async function readText(res, signal) {
-    const encoding = (headerValue(res.headers['content-encoding']) ?? '').trim().toLowerCase();
-    let source = res;
-    if (encoding === 'gzip' || encoding === 'x-gzip' || encoding === 'deflate' || encoding === 'br') {
-        const zlib = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8522, 19));
-        const decoder = encoding === 'br' ? zlib.createBrotliDecompress() : encoding === 'deflate' ? zlib.createInflate() : zlib.createGunzip();
-        res.once('error', (error) => decoder.destroy(error));
-        source = res.pipe(decoder);
-    }
-    const chunks = [];
-    try {
-        for await (const chunk of source)
-            chunks.push(chunk);
-    }
-    catch (error) {
-        throw signal.aborted ? signal.reason : error;
-    }
-    if (signal.aborted)
-        throw signal.reason;
-    const text = Buffer.concat(chunks).toString('utf8');
-    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-//# sourceMappingURL=node-http.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/api/transport.js
 /**
- * One HTTP exchange, no retrying: encode the body, send it, read the whole answer and the headers the client
- * cares about, or say in words why no answer came. The proxy is taken from the environment (HTTPS_PROXY,
- * HTTP_PROXY, NO_PROXY and their lower-case forms), as corporate CI expects.
+ * One HTTP exchange, no retrying: encode the body, send it with `fetch`, read the whole answer and the headers
+ * the client cares about, or say in words why no answer came. The proxy is taken from the environment
+ * (HTTPS_PROXY, HTTP_PROXY, NO_PROXY and their lower-case forms), as corporate CI expects.
  *
- * Two senders behind one interface (`Dispatcher.send`), and one retry loop above them (http.ts):
- * - without a proxy, `node:http` / `node:https` (node-http.ts): nothing to load, which matters in a test runner's
- *   process, where the reporter uploads at the end and everything loaded stays until the process ends;
- * - with a proxy, the npm undici's `fetch` through its EnvHttpProxyAgent, loaded only then.
- * Text-only bodies are encoded here, by hand (multipart is a few lines for text fields), so that no request
- * needs Node's `FormData` / `Response` either (a body with files is streamed from disk by hand too).
+ * Without a proxy, Node's own `fetch` sends (its built-in undici): nothing to load from disk, which matters in a
+ * test runner's process, where the reporter uploads at the end and everything loaded stays until the process
+ * ends. With a proxy, the npm undici's `fetch` sends through its EnvHttpProxyAgent, loaded only then.
  */
 
 
@@ -45646,39 +45535,51 @@ function proxyConfigured(proxy, env = process.env) {
         return true;
     return PROXY_VARIABLES.some((name) => (env[name] ?? '').trim() !== '');
 }
+/**
+ * An Agent of Node's own undici, made from the class of its global dispatcher (published under the symbol undici
+ * documents for sharing it): the client's own connections, with its timeouts, closed when it is done, so that no
+ * idle connection outlives the upload. Undefined when this Node does not publish it: then the global one serves.
+ */
+function builtinAgent(timeoutMs) {
+    // Node loads its undici, which installs the global dispatcher, when one of its globals (Response) is first read.
+    void globalThis.Response;
+    const global = globalThis[Symbol.for('undici.globalDispatcher.1')];
+    const Agent = global?.constructor;
+    if (typeof Agent !== 'function' || Agent.name !== 'Agent')
+        return undefined;
+    return new Agent({ headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect: { timeout: timeoutMs } });
+}
 async function makeDispatcher(timeoutMs, proxy) {
-    if (!proxyConfigured(proxy))
-        return nodeHttpDispatcher();
+    if (!proxyConfigured(proxy)) {
+        const own = builtinAgent(timeoutMs);
+        if (!own)
+            return { fetch: (url, init) => fetch(url, init), close: async () => undefined };
+        return { fetch: (url, init) => fetch(url, { ...init, dispatcher: own }), close: () => own.close() };
+    }
     const timeouts = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect: { timeout: timeoutMs } };
     const { EnvHttpProxyAgent, fetch: undiciFetch } = await transport_undici();
     const agent = new EnvHttpProxyAgent({ ...timeouts, ...(proxy ?? {}) });
     return {
-        send: async ({ method, url, headers, body, signal }) => {
-            const res = await undiciFetch(url, {
-                method,
-                headers,
-                // A streamed body is an async iterable, which undici's fetch sends as it reads it (`duplex: 'half'`).
-                ...(body !== undefined && { body, duplex: 'half' }),
-                // A redirect is the answer (as it was with undici's `request`): a base URL that redirects is a setting to fix.
-                redirect: 'manual',
-                signal,
-                dispatcher: agent,
-                // undici's fetch takes its own RequestInit type: the same shape as the global one.
-            });
-            return { status: res.status, header: (name) => res.headers.get(name) ?? undefined, text: () => res.text() };
-        },
+        // undici's fetch takes its own RequestInit and Response types: the same shapes as the global ones.
+        fetch: (url, init) => undiciFetch(url, { ...init, dispatcher: agent }),
         close: () => agent.close(),
     };
 }
 /**
  * Bodies are encoded once, before the first attempt, so every retry sends the same bytes and batch sizes are
- * known exactly. A body with files is opened anew for each attempt and read from disk as it is sent (streamForm).
+ * known exactly. (Node's `Response` encodes a FormData.)
  */
 async function encodeBody(fields, json) {
     if (fields?.some(isFile))
         return { open: () => streamForm(fields) };
-    if (fields)
-        return multipartText(fields);
+    if (fields) {
+        const form = new FormData();
+        for (const field of fields)
+            if (!isFile(field))
+                form.append(field.name, field.value);
+        const encoded = new Response(form);
+        return { bytes: new Uint8Array(await encoded.arrayBuffer()), contentType: encoded.headers.get('content-type') ?? 'multipart/form-data' };
+    }
     if (json !== undefined)
         return { bytes: new TextEncoder().encode(JSON.stringify(json)), contentType: 'application/json' };
     return undefined;
@@ -45689,18 +45590,20 @@ async function exchange(dispatcher, method, url, headers, body, timeoutMs, nowMs
     try {
         const sent = body?.open ? await body.open() : body ? { stream: body.bytes, contentType: body.contentType } : undefined;
         const stream = body?.open && sent ? watchedStream(sent.stream, streaming) : sent?.stream;
-        const res = await dispatcher.send({
+        const res = await dispatcher.fetch(url, {
             method,
-            url,
             headers: sent ? { ...headers, 'content-type': sent.contentType } : headers,
-            ...(stream && { body: stream }),
+            // A streamed body is an async iterable, which undici's fetch sends as it reads it (`duplex: 'half'`).
+            ...(stream ? { body: stream, duplex: 'half' } : {}),
+            // A redirect is the answer (as it was with undici's `request`): a base URL that redirects is a setting to fix.
+            redirect: 'manual',
             signal: AbortSignal.timeout(timeoutMs),
         });
         // The service counted the request before it answered: the rate limit's window is reckoned from here, not
         // from when the body has been read and parsed (a page of 100 test cases, slower on a loaded machine).
         const answeredAt = now();
         const text = await res.text();
-        const { header } = res;
+        const header = (name) => res.headers.get(name) ?? undefined;
         const parsed = transport_parseBody(text, header('content-type'));
         const rate = rateHeaders(header, nowMs);
         return {
@@ -45784,70 +45687,23 @@ function isConnectionDrop(cause) {
     return codes.some((code) => code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || code === 'ECONNABORTED');
 }
 /**
- * A multipart body with files, written as it is sent: each file is read from disk in chunks while the request
- * goes out, so memory stays flat however large the files. The files are opened before the first byte (a file gone
- * since the plan fails the attempt at once, as before) and closed when the body ends or is abandoned (a cut-off).
+ * A multipart body whose files are file-backed Blobs (`fs.openAsBlob`): the encoder reads each from disk as the
+ * request is written, so memory stays flat however large the files. Node's encoder takes Blob-like parts.
  */
 async function streamForm(parts) {
-    const boundary = newBoundary();
-    const handles = [];
-    try {
-        for (const part of parts)
-            if (isFile(part) && part.path !== undefined)
-                handles.push(await (0,promises_.open)(part.path, 'r'));
+    const form = new FormData();
+    for (const part of parts) {
+        if (!isFile(part))
+            form.append(part.name, part.value);
+        else if (part.path !== undefined)
+            form.append(part.name, await (0,external_node_fs_namespaceObject.openAsBlob)(part.path, { type: part.contentType }), part.fileName);
+        else
+            form.append(part.name, new Blob([Buffer.from(part.base64 ?? '', 'base64')], { type: part.contentType }), part.fileName);
     }
-    catch (error) {
-        await Promise.all(handles.map((h) => h.close()));
-        throw error;
-    }
-    return { stream: formChunks(parts, boundary, handles), contentType: `multipart/form-data; boundary=${boundary}` };
-}
-async function* formChunks(parts, boundary, handles) {
-    const encoder = new TextEncoder();
-    let next = 0;
-    try {
-        for (const part of parts) {
-            if (!isFile(part)) {
-                yield encoder.encode(textPart(boundary, part));
-                continue;
-            }
-            const type = part.contentType || 'application/octet-stream';
-            yield encoder.encode(`--${boundary}\r\nContent-Disposition: form-data; name="${escapeFormName(part.name)}"; filename="${escapeFormName(part.fileName)}"\r\nContent-Type: ${type}\r\n\r\n`);
-            if (part.path !== undefined) {
-                const handle = handles[next++];
-                for await (const chunk of handle.createReadStream({ autoClose: false, start: 0 }))
-                    yield chunk;
-            }
-            else {
-                yield Buffer.from(part.base64 ?? '', 'base64');
-            }
-            yield encoder.encode('\r\n');
-        }
-        yield encoder.encode(`--${boundary}--\r\n`);
-    }
-    finally {
-        await Promise.all(handles.map((h) => h.close().catch(() => undefined)));
-    }
-}
-/**
- * Multipart as Node's FormData encodes it (the same boundary shape, names escaped, line breaks in values written
- * CRLF as the HTML standard's encoding does), without loading Node's undici for it.
- */
-function newBoundary() {
-    return `----formdata-testsigma-tm-${String(Math.random()).slice(2, 13).padEnd(11, '0')}`;
-}
-function escapeFormName(name) {
-    return name.replace(/\n/g, '%0A').replace(/\r/g, '%0D').replace(/"/g, '%22');
-}
-function textPart(boundary, field) {
-    const value = field.value.replace(/\r(?!\n)|(?<!\r)\n/g, '\r\n');
-    return `--${boundary}\r\nContent-Disposition: form-data; name="${escapeFormName(field.name)}"\r\n\r\n${value}\r\n`;
-}
-/** A text-only multipart/form-data body, encoded once into bytes. */
-function multipartText(fields) {
-    const boundary = newBoundary();
-    const body = `${fields.map((field) => textPart(boundary, field)).join('')}--${boundary}--\r\n`;
-    return { bytes: new TextEncoder().encode(body), contentType: `multipart/form-data; boundary=${boundary}` };
+    const encoded = new Response(form);
+    if (!encoded.body)
+        throw new Error('multipart body could not be encoded');
+    return { stream: external_node_stream_.Readable.fromWeb(encoded.body), contentType: encoded.headers.get('content-type') ?? 'multipart/form-data' };
 }
 function transport_parseBody(text, contentType) {
     if (text.trim() === '')
@@ -48671,8 +48527,6 @@ function read_files_formatBytes(bytes) {
 
 
 //# sourceMappingURL=index.js.map
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 // EXTERNAL MODULE: ./node_modules/yauzl/index.js
@@ -54552,13 +54406,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
-
-/***/ }),
-
-/***/ 4708:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 
 /***/ }),
 
