@@ -5,6 +5,7 @@
 import type { ResultEntry, RunCase, RunStatus, TestRun } from '../api/client.js';
 import { UnsentResultsError, type TestsigmaTmError } from '../errors.js';
 import { statusSeverity } from '../map/status.js';
+import { randomUUID } from 'node:crypto';
 import { closeRun, finalWordInTurn } from '../run/close.js';
 import { writeJobLine } from '../run/ledger.js';
 import { ensureCases, keepResults, type KeptResults } from '../run/membership.js';
@@ -220,9 +221,7 @@ function settleKept(sent: SendOutcome, kept: KeptResults): void {
 
 /** `2/4` for shard 2 of 4, `2` without a total, else an id of this upload alone. */
 function uploadMarker(index: number | undefined, total: number | undefined): string {
-  // Looked up when first used (as map/title.ts does): importing node:crypto by name loads all of it (18 of Node's
-  // modules) into the test run's process of every reporter, also for a dry run, which writes no marker.
-  if (index === undefined) return process.getBuiltinModule('node:crypto').randomUUID().slice(0, 8);
+  if (index === undefined) return randomUUID().slice(0, 8);
   return total ? `${index}/${total}` : String(index);
 }
 
