@@ -30627,7 +30627,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6096);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7429);
 // The Action's entry point: nothing but the call, so main.ts can be tested without side effects on import.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -30637,7 +30637,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6096:
+/***/ 7429:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34143,35 +34143,44 @@ function detach(text) {
  * A result to keep after reading: what a case's description, status and attachments read of it (the output, the
  * tags and the properties are left out: nothing after mapping reads them, and they are most of its size). A
  * stream can keep 100,000 of these (5,000 cases × 20), so each is small: empty lists are one shared frozen list,
- * the suite path is the reader's own (shared by its suite), and the fields are set one by one.
+ * the suite path is the reader's own (shared by its suite), and each field present is set in the constructor of
+ * KeptResult, so that it has its place in the object itself.
  */
 function keptCopy(result) {
-    const copy = {
-        source: result.source,
+    return new KeptResult(result);
+}
+/**
+ * A kept copy. Set one by one after an object literal, the optional fields went to a second array of the
+ * object's own (a "property array": 71,000 of them, 3 MB, in the 30 MB worst case of the bench); assigned in a
+ * constructor, they are counted when the object is laid out and fit in it. A field the result lacks is absent, as
+ * in the result (`declare`: no field is defined as undefined).
+ */
+class KeptResult {
+    constructor(result) {
+        this.source = result.source;
         // The reader shares one suite path among the suite's results: so do the copies.
-        suitePath: result.suitePath,
-        name: result.name,
-        status: result.status,
-        properties: NONE,
-        tags: NONE,
-        attachments: result.attachments.length === 0 ? NONE : result.attachments.map(copyAttachment),
-        attempts: keptAttempts(result),
-    };
-    if (result.file !== undefined)
-        copy.file = result.file;
-    if (result.line !== undefined)
-        copy.line = result.line;
-    if (result.classname !== undefined)
-        copy.classname = result.classname;
-    if (result.project !== undefined)
-        copy.project = result.project;
-    if (result.durationMs !== undefined)
-        copy.durationMs = result.durationMs;
-    if (result.message !== undefined)
-        copy.message = result.message;
-    if (result.stack !== undefined)
-        copy.stack = result.stack;
-    return copy;
+        this.suitePath = result.suitePath;
+        this.name = result.name;
+        this.status = result.status;
+        this.properties = NONE;
+        this.tags = NONE;
+        this.attachments = result.attachments.length === 0 ? NONE : result.attachments.map(copyAttachment);
+        this.attempts = keptAttempts(result);
+        if (result.file !== undefined)
+            this.file = result.file;
+        if (result.line !== undefined)
+            this.line = result.line;
+        if (result.classname !== undefined)
+            this.classname = result.classname;
+        if (result.project !== undefined)
+            this.project = result.project;
+        if (result.durationMs !== undefined)
+            this.durationMs = result.durationMs;
+        if (result.message !== undefined)
+            this.message = result.message;
+        if (result.stack !== undefined)
+            this.stack = result.stack;
+    }
 }
 /** The empty list every kept copy shares (frozen: adding to one would add to all). */
 const NONE = Object.freeze([]);
@@ -34394,33 +34403,35 @@ function normaliseReference(text) {
  * An empty prefix disables title and tag scanning (only properties count).
  */
 function caseReferences(result, prefix) {
-    const found = propertyReferences(result.properties);
+    // Made for the first reference found, at its size (see addOnce): most results name one case or none.
+    let found = propertyReferences(result.properties);
     const patterns = idPatterns(prefix);
     if (patterns) {
         // The suite path and the classname are shared by a suite's results: what they name is read once per suite.
         const suite = suitePathReferences(result.suitePath, patterns);
         for (const reference of suite.hyphen)
-            addOnce(found, reference);
+            found = addOnce(found, reference);
         // Most texts do not hold the prefix at all: one cheap test skips both patterns for them.
         const name = patterns.prefix.test(result.name);
         if (name)
-            collect(result.name, patterns.hyphen, found, false);
+            found = collect(result.name, patterns.hyphen, found, false, patterns);
         for (const tag of result.tags)
             if (patterns.prefix.test(tag))
-                collect(tag, patterns.hyphen, found, false);
+                found = collect(tag, patterns.hyphen, found, false, patterns);
         for (const reference of suite.underscore)
-            addOnce(found, reference);
+            found = addOnce(found, reference);
         if (name)
-            collect(result.name, patterns.underscore, found, true);
+            found = collect(result.name, patterns.underscore, found, true, patterns);
         for (const tag of result.tags)
             if (patterns.prefix.test(tag))
-                collect(tag, patterns.underscore, found, true);
+                found = collect(tag, patterns.underscore, found, true, patterns);
         // A class cannot hold a hyphen, so only an underscore id is read from it (`tests.DEMO_16`).
         if (result.classname !== undefined)
             for (const reference of classnameReferences(result.classname, patterns))
-                addOnce(found, reference);
+                found = addOnce(found, reference);
     }
-    return found;
+    // The caller's own list (an empty one has no room to fill: cheap).
+    return found === NO_REFERENCES ? [] : found;
 }
 /** What a suite path names, by either pattern; the last one read is kept (a reader hands a suite's results over together). */
 let lastSuitePath;
@@ -34428,13 +34439,13 @@ function suitePathReferences(path, patterns) {
     // Compared by its names, not by identity: a caller may change a list it passed before.
     if (lastSuitePath !== undefined && lastSuitePath.patterns === patterns && sameTexts(lastSuitePath.path, path))
         return lastSuitePath;
-    const hyphen = [];
-    const underscore = [];
+    let hyphen = NO_REFERENCES;
+    let underscore = NO_REFERENCES;
     for (const text of path) {
         if (!patterns.prefix.test(text))
             continue;
-        collect(text, patterns.hyphen, hyphen, false);
-        collect(text, patterns.underscore, underscore, true);
+        hyphen = collect(text, patterns.hyphen, hyphen, false, patterns);
+        underscore = collect(text, patterns.underscore, underscore, true, patterns);
     }
     lastSuitePath = { path: [...path], patterns, hyphen, underscore };
     return lastSuitePath;
@@ -34451,9 +34462,7 @@ let lastClassname;
 function classnameReferences(classname, patterns) {
     if (lastClassname?.classname === classname && lastClassname.patterns === patterns)
         return lastClassname.underscore;
-    const underscore = [];
-    if (patterns.prefix.test(classname))
-        collect(classname, patterns.underscore, underscore, true);
+    const underscore = patterns.prefix.test(classname) ? collect(classname, patterns.underscore, NO_REFERENCES, true, patterns) : NO_REFERENCES;
     lastClassname = { classname, patterns, underscore };
     return underscore;
 }
@@ -34463,7 +34472,7 @@ function classnameReferences(classname, patterns) {
  */
 const SHARED_PROPERTIES_MIN = 8;
 const referencesOfShared = new WeakMap();
-/** The references named by `testsigma` properties, in order; a copy, for the caller to add to. */
+/** The references named by `testsigma` properties, in order: NO_REFERENCES, or a copy for the caller to add to. */
 function propertyReferences(properties) {
     if (properties.length < SHARED_PROPERTIES_MIN)
         return readPropertyReferences(properties);
@@ -34472,17 +34481,17 @@ function propertyReferences(properties) {
         known = readPropertyReferences(properties);
         referencesOfShared.set(properties, known);
     }
-    return [...known];
+    return known === NO_REFERENCES ? known : [...known];
 }
 function readPropertyReferences(properties) {
-    const found = [];
+    let found = NO_REFERENCES;
     for (const property of properties) {
         if (!isReferenceProperty(property.name))
             continue;
         for (const token of property.value.split(/[\s,;]+/)) {
             const bare = token.replace(WRAPPING, '');
             if (bare !== '')
-                addOnce(found, normaliseReference(bare));
+                found = addOnce(found, normaliseReference(bare));
         }
     }
     return found;
@@ -34494,22 +34503,39 @@ function isReferenceProperty(name) {
     const trimmed = name.length === REFERENCE_PROPERTY.length ? name : name.trim();
     return trimmed.length === REFERENCE_PROPERTY.length && trimmed.toLowerCase() === REFERENCE_PROPERTY;
 }
-/** Every match of a (global) id pattern in `text`, normalised; `underscore`: `DEMO_3` is read as `DEMO-3`. */
-function collect(text, pattern, found, underscore) {
+/**
+ * `found` with every match of a (global) id pattern in `text` added, normalised (see addOnce);
+ * `underscore`: `DEMO_3` is read as `DEMO-3`.
+ */
+function collect(text, pattern, found, underscore, patterns) {
     // Either pattern needs its separator: a text without one is not searched.
     if (!text.includes(underscore ? '_' : '-'))
-        return;
+        return found;
     pattern.lastIndex = 0;
     for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
         const written = match[0];
-        let normal = underscore ? undefined : normalOfWritten.get(written);
+        // Most ids are written in their normal form (`DEMO-12`): kept as written, without a look-up.
+        let normal = underscore ? undefined : isNormalHumanId(written, patterns) ? written : normalOfWritten.get(written);
         if (normal === undefined) {
             normal = normaliseHumanId(underscore ? written.replace(/_(?=\d+$)/, '-') : written);
             if (!underscore && normalOfWritten.size < NORMAL_CACHE_MAX)
                 normalOfWritten.set(written, normal);
         }
-        addOnce(found, normal);
+        found = addOnce(found, normal);
     }
+    return found;
+}
+/**
+ * Whether a hyphen id as written is its own normal form (see normaliseHumanId): the prefix in upper case as
+ * the project writes it, then `-` and a number without leading zeros. Compared in place.
+ */
+function isNormalHumanId(written, patterns) {
+    const upper = patterns.upper;
+    return (upper !== undefined &&
+        written.length > upper.length + 1 &&
+        written.startsWith(upper) &&
+        written.charCodeAt(upper.length) === 45 /* - */ &&
+        written.charCodeAt(upper.length + 1) !== 48 /* 0 */);
 }
 /**
  * A file names a few thousand cases over and over: each id as written is normalised once. Bounded, so that a
@@ -34517,10 +34543,19 @@ function collect(text, pattern, found, underscore) {
  */
 const NORMAL_CACHE_MAX = 20_000;
 const normalOfWritten = new Map();
-/** A result names a case or two: a list searched beats a set built for each result. */
+/** No reference: one frozen list, shared; addOnce makes a list of its own for the first reference. */
+const NO_REFERENCES = Object.freeze([]);
+/**
+ * `found` with `reference` added when it is not there yet. A result names a case or two: a list searched beats a
+ * set built for each result, and the list is made with its first reference, at its size (a list made empty and
+ * then added to takes room for 17).
+ */
 function addOnce(found, reference) {
+    if (found === NO_REFERENCES)
+        return [reference];
     if (!found.includes(reference))
         found.push(reference);
+    return found;
 }
 let cachedPrefix;
 let cachedPatterns;
@@ -34546,7 +34581,9 @@ function idPatterns(prefix) {
         return undefined;
     if (trimmed !== cachedPrefix || !cachedPatterns) {
         const escaped = trimmed.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+        const upper = trimmed.toUpperCase();
         cachedPatterns = {
+            upper: upper.toUpperCase() === upper && !upper.includes('-') && upper.trim() === upper ? upper : undefined,
             prefix: new RegExp(escaped, 'iu'),
             hyphen: new RegExp(`(?<![\\p{L}\\p{N}-])${escaped}-\\d+(?![\\p{L}\\p{N}-]|\\.\\p{N})`, 'giu'),
             underscore: new RegExp(`(?<![\\p{L}\\p{N}-])${escaped}_\\d+(?![\\p{L}\\p{N}]|_\\p{N}|\\.\\p{N})`, 'giu'),
@@ -34608,11 +34645,11 @@ class ResultMapper {
                 this.unmapped.push(result);
             else if (this.unmapped.length < LISTED_RESULTS_MAX)
                 this.unmapped.push(nameOnly(result));
-            return { cases: [], unknown: [] };
+            return NOTHING_FOUND;
         }
         if (!this.lookup) {
             this.pending.push({ result, references });
-            return { cases: [], unknown: [] };
+            return NOTHING_FOUND;
         }
         return this.place(result, references, this.lookup);
     }
@@ -34634,12 +34671,13 @@ class ResultMapper {
         }
     }
     place(result, references, lookup) {
-        // Most results name known cases only: the list of unknown ones is made for the first.
-        const found = { cases: [], unknown: NO_UNKNOWN };
+        // Most results name one known case and nothing else: they are answered with that case's own FoundCases
+        // (shared, frozen); a list of their own is made for a result that names a second case or an unknown id.
+        let found;
         // The cases this result was placed in, so that one naming a case twice counts once. (Not kept across results:
         // holding each case's last result would keep thousands of results alive long enough to reach the old heap.)
         // Most results name one case: the list is made only for a second.
-        let first;
+        let firstSlot;
         let placedIn;
         for (const reference of references) {
             // References come in their normal form (caseReferences), the form the lookup is keyed by.
@@ -34656,12 +34694,16 @@ class ResultMapper {
                     slot.state = state;
                 }
                 // A UUID and a human id in one result may name the same case: count the result once.
-                if (state === first || placedIn?.includes(state) === true)
-                    continue;
-                if (first === undefined)
-                    first = state;
-                else
-                    (placedIn ??= [first]).push(state);
+                if (firstSlot === undefined) {
+                    firstSlot = slot;
+                    found?.cases.push(testCase);
+                }
+                else {
+                    if (state === firstSlot.state || placedIn?.includes(state) === true)
+                        continue;
+                    (placedIn ??= [firstSlot.state]).push(state);
+                    (found ??= { cases: [firstSlot.testCase], unknown: NO_UNKNOWN }).cases.push(testCase);
+                }
                 const entry = state.entry;
                 if (this.options.keepResults)
                     entry.results.push(result);
@@ -34669,9 +34711,9 @@ class ResultMapper {
                     entry.results.push(keptCopy(result));
                 else
                     countBeyond(entry, result);
-                found.cases.push(testCase);
             }
             else {
+                found ??= { cases: firstSlot === undefined ? [] : [firstSlot.testCase], unknown: NO_UNKNOWN };
                 let entry = this.unknown.get(reference);
                 if (!entry && this.unknown.size >= LISTED_RESULTS_MAX) {
                     // Beyond the cap a reference is counted, not listed: a file may name millions of ids the project lacks.
@@ -34692,7 +34734,11 @@ class ResultMapper {
                 found.unknown.push(reference);
             }
         }
-        return found;
+        if (found !== undefined)
+            return found;
+        if (firstSlot === undefined)
+            return NOTHING_FOUND;
+        return (firstSlot.found ??= Object.freeze({ cases: Object.freeze([firstSlot.testCase]), unknown: NO_UNKNOWN }));
     }
     report() {
         return {
@@ -34737,6 +34783,8 @@ function mapResults(results, cases, prefix) {
 }
 /** No unknown reference: shared, frozen, replaced by a list of its own for a result that names one. */
 const NO_UNKNOWN = Object.freeze([]);
+/** What a result naming no case (or mapped later) was mapped to: shared, frozen. */
+const NOTHING_FOUND = Object.freeze({ cases: Object.freeze([]), unknown: NO_UNKNOWN });
 /** By UUID and by human id; the first of duplicate cases (a repeated page) wins. */
 function indexCases(cases) {
     const lookup = new Map();
@@ -38877,7 +38925,7 @@ class TestcaseBuilder {
         const final = attempts[attempts.length - 1];
         // Most testcases have no output and no result element: no lists built for them.
         const ownStreams = this.systemOut.length + this.systemErr.length === 0 ? undefined : joinOutput(this.systemOut, this.systemErr);
-        this.ownOutput = this.results.length === 0 ? ownStreams : joinParts([ownStreams, ...this.attemptOutputs()]);
+        this.ownOutput = this.results.length === 0 ? ownStreams : this.withAttemptOutputs(ownStreams);
         let durationMs = plainSecondsMs(attrs.time);
         if (durationMs === -1) {
             const time = readDuration(attrs.time);
@@ -38937,13 +38985,16 @@ class TestcaseBuilder {
         return kept;
     }
     /** Output written inside a surefire flaky/rerun element belongs to that run: labelled with it. */
-    attemptOutputs() {
-        return this.results
-            .filter((e) => e.output.length > 0)
-            .map((e) => {
-            const output = joinOutput(e.output, []);
-            return output === undefined ? undefined : `[${e.name} output]\n${output}`;
-        });
+    withAttemptOutputs(ownStreams) {
+        let joined = ownStreams;
+        for (const element of this.results) {
+            if (element.output.length === 0)
+                continue;
+            const output = joinOutput(element.output, testcase_NONE);
+            if (output !== undefined)
+                joined = joinParts([joined, `[${element.name} output]\n${output}`]);
+        }
+        return joined;
     }
     /** Every run of the testcase in order: flaky runs, the main outcome, then reruns. */
     attempts() {
@@ -39011,21 +39062,35 @@ function plainSecondsMs(value) {
         return -1;
     const length = value.length;
     let i = 0;
-    while (i < length && isDigit(value.charCodeAt(i)))
+    let whole = 0;
+    while (i < length && isDigit(value.charCodeAt(i))) {
+        whole = whole * 10 + (value.charCodeAt(i) - 0x30);
         i += 1;
+    }
     if (i === 0 || i > 9)
         return -1;
-    if (i < length) {
-        if (value.charCodeAt(i) !== 0x2e)
-            return -1;
-        const fraction = i + 1;
-        i = fraction;
-        while (i < length && isDigit(value.charCodeAt(i)))
-            i += 1;
-        if (i === fraction || i - fraction > 9 || i < length)
-            return -1;
+    if (i === length)
+        return whole * 1000;
+    if (value.charCodeAt(i) !== 0x2e)
+        return -1;
+    const fraction = i + 1;
+    i = fraction;
+    // Up to three decimals (what producers write: "0.013") are whole milliseconds, counted exactly; more are
+    // rounded as Number() reads them (Number() is a call into the runtime, a tenth of the reader's time per
+    // testcase when every time took it).
+    let ms = 0;
+    while (i < length && isDigit(value.charCodeAt(i))) {
+        if (i - fraction < 3)
+            ms = ms * 10 + (value.charCodeAt(i) - 0x30);
+        i += 1;
     }
-    return Math.round(Number(value) * 1000);
+    if (i === fraction || i - fraction > 9 || i < length)
+        return -1;
+    if (i - fraction > 3)
+        return Math.round(Number(value) * 1000);
+    for (let digits = i - fraction; digits < 3; digits += 1)
+        ms *= 10;
+    return whole * 1000 + ms;
 }
 function isDigit(c) {
     return c >= 0x30 && c <= 0x39;
@@ -39096,11 +39161,23 @@ function mergeProperties(levels) {
 }
 /** system-out then system-err, each trimmed; undefined when all are empty. */
 function joinOutput(out, err) {
-    return joinParts([...out, ...err].map((t) => nonEmpty(stripAnsi(t.value()))));
+    // Loops, not spreads: a testcase without output shares a frozen empty list, and a spread of lists of both
+    // kinds threw the optimised code away again and again in the first megabytes.
+    let joined;
+    for (let k = 0; k < out.length + err.length; k += 1) {
+        const text = (k < out.length ? out[k] : err[k - out.length]);
+        const part = nonEmpty(stripAnsi(text.value()));
+        if (part !== undefined)
+            joined = joined === undefined ? part : `${joined}\n${part}`;
+    }
+    return joined;
 }
 function joinParts(parts) {
-    const present = parts.filter((p) => p !== undefined);
-    return present.length === 0 ? undefined : present.join('\n');
+    let joined;
+    for (const part of parts)
+        if (part !== undefined)
+            joined = joined === undefined ? part : `${joined}\n${part}`;
+    return joined;
 }
 const ATTACHMENT_MARKER = /\[\[ATTACHMENT\|([^\]\r\n]+)\]\]/g;
 /** `https://…`, `s3://…`, `file://…`: a location elsewhere, never a path on this machine. */
@@ -39115,6 +39192,9 @@ const LINK_SHOWN_CHARS = 2_000;
  * name and no path, which the description lists as a link and the upload never opens.
  */
 function readAttachments(ownOutput, attempts, ownProperties) {
+    // Most results name no attachment: told without building a list (a tenth of a first run's reading, measured).
+    if (ownProperties.length === 0 && !attempts.some((a) => marked(a.message) || marked(a.stack)) && !marked(ownOutput))
+        return testcase_NONE;
     const attachments = [];
     for (const property of ownProperties) {
         if (property.name.toLowerCase() === 'attachment')
@@ -39128,8 +39208,11 @@ function readAttachments(ownOutput, attempts, ownProperties) {
     }
     return attachments;
 }
+function marked(text) {
+    return text !== undefined && text.includes('[[ATTACHMENT|');
+}
 function addMarkedAttachments(attachments, text) {
-    if (text === undefined || !text.includes('[[ATTACHMENT|'))
+    if (!marked(text))
         return;
     for (const match of text.matchAll(ATTACHMENT_MARKER))
         addAttachment(attachments, (match[1] ?? '').trim());
@@ -39488,7 +39571,63 @@ function notAnObject(source, where) {
     return new errors_InputError('INPUT_NOT_RESULTS', source, `${source}: ${where} is not an object. Expected Jest --json output; the file may have been edited or produced by another tool.`);
 }
 //# sourceMappingURL=jest-json.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/repeated-titles.js
+/**
+ * Tests of one file that carry the same title: `it.each` without `%s`, a copied test left unrenamed. Jest never
+ * writes a retry as a second entry (its retries are one result's attempts), so such entries are separate results
+ * of one test: each maps to the case on its own and the worst decides it, which is right, but a user who meant
+ * two tests should hear that they cannot be told apart. JUnit's reader says the same of repeated testcases, with
+ * the rerun setting beside it (a repeat there may be a rerun).
+ */
+
+/** How many repeated titles a warning names; the rest are counted. */
+const repeated_titles_SHOWN = 5;
+/** Counts titles repeated within one file's results and says so once, at the end. */
+class RepeatedTitles {
+    shown = [];
+    count = 0;
+    /**
+     * Note the repeats among these results: a title counts as repeated when an earlier result of the same test file
+     * (and project) carries it. Memory holds the titles of one call: pass a file's results at a time when they stream.
+     */
+    add(results) {
+        if (results.length < 2)
+            return;
+        const seen = new Set();
+        for (const result of results) {
+            const title = displayTitle(result);
+            const key = `${result.file ?? ''}\u0000${title}`;
+            if (!seen.has(key)) {
+                seen.add(key);
+                continue;
+            }
+            this.count++;
+            const named = result.file ? `${title} (${result.file})` : title;
+            if (this.shown.length < repeated_titles_SHOWN && !this.shown.includes(named))
+                this.shown.push(named);
+        }
+    }
+    /** The warning, or undefined when no title was repeated. `subject` starts it: the result file, or the runner. */
+    warning(subject) {
+        if (this.count === 0)
+            return undefined;
+        const shown = this.shown.map((t) => `"${t}"`).join(', ');
+        const more = this.count - this.shown.length;
+        return (`${subject}: ${this.count} test(s) repeat the title of an earlier test in the same file (${shown}${more > 0 ? ` and ${more} more` : ''}); ` +
+            'each is recorded as a result of its own and the worst decides the case. To record them apart, give each a title of its own (test.each with %s or $name in the title).');
+    }
+}
+/** For results held whole (a reporter's, Vitest's file): warn about their repeated titles, if any. */
+function warnRepeatedTitles(results, subject, warn) {
+    const repeated = new RepeatedTitles();
+    repeated.add(results);
+    const warning = repeated.warning(subject);
+    if (warning !== undefined)
+        warn(warning);
+}
+//# sourceMappingURL=repeated-titles.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/jest/jest-stream.js
+
 
 
 const FAILURE_KEYS = new Set(['message', 'failureMessage', 'stack']);
@@ -39498,6 +39637,8 @@ class JestStreamReader {
     suites = 0;
     /** Whether the file is Jest's: it counts its tests, or one of its entries holds tests. */
     jestLike = false;
+    /** Tests of one file with one title, said once when the file has been read. */
+    repeated = new RepeatedTitles();
     constructor(source) {
         this.source = source;
     }
@@ -39524,7 +39665,9 @@ class JestStreamReader {
         }
         if (isJestSuite(value))
             this.jestLike = true;
-        this.ready.push(...jestSuiteResults(value, this.suites++, this.source));
+        const results = jestSuiteResults(value, this.suites++, this.source);
+        this.repeated.add(results);
+        this.ready.push(...results);
     }
     limit(key) {
         // `failureMessages` items are in an array (no key).
@@ -39551,8 +39694,12 @@ const jestJson = {
         const reader = new JestStreamReader(ctx.source);
         const stream = new JsonItemStream(ctx.source, 'Jest --json output', reader);
         const finish = () => {
-            if (holdsArray(stream.shape, 'testResults') && reader.jestLike)
+            if (holdsArray(stream.shape, 'testResults') && reader.jestLike) {
+                const repeated = reader.repeated.warning(ctx.source);
+                if (repeated !== undefined)
+                    ctx.warn(repeated);
                 return;
+            }
             throw new errors_InputError('INPUT_NOT_RESULTS', ctx.source, `${ctx.source} is JSON but not Jest --json output: ${describeJson(stream.shape)}. Expected "testResults" and "numTotalTests". ` +
                 'Run Jest with --json --outputFile=<file> and pass that file.');
         };
@@ -39785,7 +39932,12 @@ class XmlScanner {
     open = [];
     roots = 0;
     where = new XmlPosition();
-    /** Where a comment, CDATA section or processing instruction began, for "never closed" messages. */
+    /**
+     * Where a comment, CDATA section or processing instruction began, for "never closed" messages: its offset in
+     * the buffer while the buffer holds it (`sectionAt`, -1 otherwise), told as line and column only when the
+     * buffer drops it or the file ends inside it (counting lines for every CDATA section was 3 % of the scan).
+     */
+    sectionAt = -1;
     sectionStart = { line: 0, column: 0 };
     /** An open tag cut by the end of the input so far: where to go on reading it (see PartialTag). */
     partial;
@@ -39809,14 +39961,22 @@ class XmlScanner {
             value.searched += piece.length;
             return;
         }
-        if (this.pos > 0) {
+        if (this.sectionAt !== -1)
+            this.placeSection();
+        if (this.pos > 0)
             this.where.advance(this.buffer, this.pos);
-            this.buffer = this.buffer.slice(this.pos);
-            this.pos = 0;
-        }
-        this.buffer += this.takeHeld() + piece;
+        const rest = this.pos < this.buffer.length ? this.buffer.slice(this.pos) : '';
+        this.pos = 0;
+        const held = this.takeHeld();
+        // One flat string, not `rest + piece`: V8 makes a concatenation a rope, and every charCodeAt of the scan
+        // then goes through it (the scanner alone measured ~1.3× slower on a rope than on a flat copy).
+        this.buffer = rest === '' && held === '' ? piece : [rest, held, piece].join('');
         this.special.reset();
         this.scan(false);
+    }
+    placeSection() {
+        this.sectionStart = this.where.at(this.buffer, this.sectionAt);
+        this.sectionAt = -1;
     }
     takeHeld() {
         if (this.held.length === 0)
@@ -39831,6 +39991,8 @@ class XmlScanner {
         this.special.reset();
         this.scan(true);
         if (this.mode !== 'markup') {
+            if (this.sectionAt !== -1)
+                this.placeSection();
             const what = this.mode === 'cdata' ? ['CDATA section', ']]>'] : this.mode === 'comment' ? ['comment', '-->'] : ['processing instruction', '?>'];
             const { line, column } = this.sectionStart;
             throw this.malformed(`the ${what[0]} opened at line ${line}, column ${column} is never closed (no "${what[1]}"). ` +
@@ -39861,6 +40023,7 @@ class XmlScanner {
                 }
                 this.pos = end + 3;
                 this.mode = 'markup';
+                this.sectionAt = -1;
                 continue;
             }
             if (this.mode === 'comment' || this.mode === 'pi') {
@@ -39872,6 +40035,7 @@ class XmlScanner {
                 }
                 this.pos = end + terminator.length;
                 this.mode = 'markup';
+                this.sectionAt = -1;
                 continue;
             }
             const lt = buf.indexOf('<', this.pos);
@@ -39936,7 +40100,7 @@ class XmlScanner {
         return false;
     }
     enter(mode, at, length) {
-        this.sectionStart = this.where.at(this.buffer, at);
+        this.sectionAt = at;
         this.mode = mode;
         this.pos = at + length;
         return true;
@@ -39954,6 +40118,8 @@ class XmlScanner {
         let i;
         let name;
         let attrs;
+        /** Which known attribute names this tag used so far (bit = index in KNOWN_NAMES): a repeat is one test. */
+        let seen = 0;
         if (partial === undefined) {
             i = at + 1;
             while (i < length && !endsName(buf.charCodeAt(i)))
@@ -39962,20 +40128,21 @@ class XmlScanner {
                 throw this.error(at, `a tag name longer than ${MAX_NAME_CHARS} characters.`);
             if (i >= length)
                 return -1;
-            name = knownName(buf, at + 1, i) ?? buf.slice(at + 1, i);
-            if (!KNOWN_NAMES.has(name) && !NAME.test(name))
+            const known = knownName(buf, at + 1, i);
+            name = known === -1 ? buf.slice(at + 1, i) : KNOWN_NAMES[known];
+            if (known === -1 && !NAME.test(name))
                 throw this.error(at, `"<${name.slice(0, 40)}" is not a valid tag name.`);
             attrs = {};
         }
         else {
-            ({ name, attrs } = partial);
+            ({ name, attrs, seen } = partial);
             i = at + partial.next;
         }
         for (;;) {
             while (i < length && isSpace(buf.charCodeAt(i)))
                 i += 1;
             if (i >= length)
-                return this.suspend(at, name, attrs, i);
+                return this.suspend(at, name, attrs, seen, i);
             const c = buf.charCodeAt(i);
             if (c === GT) {
                 this.openElement(name, attrs, false);
@@ -39983,7 +40150,7 @@ class XmlScanner {
             }
             if (c === SLASH) {
                 if (i + 1 >= length)
-                    return this.suspend(at, name, attrs, i);
+                    return this.suspend(at, name, attrs, seen, i);
                 if (buf.charCodeAt(i + 1) !== GT)
                     throw this.error(i, 'expected ">" after "/" in a tag.');
                 this.openElement(name, attrs, true);
@@ -39994,20 +40161,24 @@ class XmlScanner {
             const start = i;
             // A known name followed at once by `=` is found with one search; anything else character by character.
             const equals = buf.indexOf('=', i);
-            let attribute = equals === -1 ? undefined : knownName(buf, start, equals);
-            if (attribute !== undefined)
+            let known = equals === -1 ? -1 : knownName(buf, start, equals);
+            let attribute;
+            if (known !== -1) {
+                attribute = KNOWN_NAMES[known];
                 i = equals;
+            }
             else {
                 while (i < length && !endsName(buf.charCodeAt(i)) && buf.charCodeAt(i) !== EQUALS)
                     i += 1;
                 if (i - start > MAX_NAME_CHARS)
                     throw this.error(start, `an attribute name longer than ${MAX_NAME_CHARS} characters.`);
                 attribute = buf.slice(start, i);
+                known = KNOWN_INDEX.get(attribute) ?? -1;
             }
             while (i < length && isSpace(buf.charCodeAt(i)))
                 i += 1;
             if (i >= length)
-                return this.suspend(at, name, attrs, start);
+                return this.suspend(at, name, attrs, seen, start);
             if (buf.charCodeAt(i) === EQUALS)
                 i += 1;
             else
@@ -40015,7 +40186,7 @@ class XmlScanner {
             while (i < length && isSpace(buf.charCodeAt(i)))
                 i += 1;
             if (i >= length)
-                return this.suspend(at, name, attrs, start);
+                return this.suspend(at, name, attrs, seen, start);
             const quote = buf.charCodeAt(i);
             if ((quote !== DOUBLE_QUOTE && quote !== SINGLE_QUOTE) || attribute === '')
                 throw this.notAnAttribute(buf, start);
@@ -40024,21 +40195,32 @@ class XmlScanner {
             const searchFrom = cut !== undefined && cut.quoteAt === i - at ? at + cut.searched : i + 1;
             const close = buf.indexOf(quote === DOUBLE_QUOTE ? '"' : "'", searchFrom);
             if (close === -1) {
-                this.partial = { name, attrs, next: start - at, value: { quote: quote === DOUBLE_QUOTE ? '"' : "'", quoteAt: i - at, searched: length - at } };
+                this.partial = { name, attrs, seen, next: start - at, value: { quote: quote === DOUBLE_QUOTE ? '"' : "'", quoteAt: i - at, searched: length - at } };
                 return -1;
             }
-            if (Object.hasOwn(attrs, attribute)) {
+            // A known name is told repeated by its bit; only other names need a look at the object.
+            if (known === -1 ? Object.hasOwn(attrs, attribute) : (seen & (1 << known)) !== 0) {
                 this.refuseLt(buf, i + 1, close);
                 throw this.error(start, `attribute "${attribute}" is repeated.`);
             }
-            attrs[attribute] = this.special.within(buf, i + 1, close) ? this.attributeValue(buf, i + 1, close) : buf.slice(i + 1, close);
+            if (known !== -1)
+                seen |= 1 << known;
+            const special = this.special.within(buf, i + 1, close);
+            attrs[attribute] = special === 0 ? buf.slice(i + 1, close) : this.attributeValue(buf, i + 1, close, special);
             i = close + 1;
         }
     }
-    /** A value that is not plain: refused with a `<`, otherwise normalised and decoded. */
-    attributeValue(buf, from, to) {
-        this.refuseLt(buf, from, to);
-        return attributeValue(buf.slice(from, to));
+    /**
+     * A value that is not plain (`special`: which of SpecialCharacters it holds): refused with a `<`, otherwise
+     * normalised and decoded, each only when its characters are there.
+     */
+    attributeValue(buf, from, to, special) {
+        if ((special & SpecialCharacters.LT) !== 0)
+            this.refuseLt(buf, from, to);
+        let value = buf.slice(from, to);
+        if ((special & SpecialCharacters.WHITESPACE) !== 0)
+            value = value.replace(/\r\n|[\t\n\r]/g, ' ');
+        return (special & SpecialCharacters.DECODED) !== 0 ? decodeXmlEntities(value) : value;
     }
     refuseLt(buf, from, to) {
         const lt = buf.indexOf('<', from);
@@ -40047,8 +40229,8 @@ class XmlScanner {
         }
     }
     /** The tag at `at` is cut by the end of the buffer: remember what was read of it, up to `next`. */
-    suspend(at, name, attrs, next) {
-        this.partial = { name, attrs, next: next - at };
+    suspend(at, name, attrs, seen, next) {
+        this.partial = { name, attrs, seen, next: next - at };
         return -1;
     }
     notAnAttribute(buf, start) {
@@ -40135,7 +40317,7 @@ const QUESTION = 0x3f;
  * The names result files use most, as constants: a name read from the buffer is compared in place instead of
  * cut out, and the constant (an internalised string) makes a fast property key and needs no name check.
  */
-const KNOWN_NAMES = new Set([
+const KNOWN_NAMES = [
     'testcase',
     'testsuite',
     'testsuites',
@@ -40160,24 +40342,26 @@ const KNOWN_NAMES = new Set([
     'timestamp',
     'hostname',
     'assertions',
-]);
+];
+const KNOWN_INDEX = new Map(KNOWN_NAMES.map((name, index) => [name, index]));
+/** Indexes in KNOWN_NAMES by length. */
 const KNOWN_BY_LENGTH = [];
-for (const known of KNOWN_NAMES)
-    (KNOWN_BY_LENGTH[known.length] ??= []).push(known);
-/** The constant for the name at `buf[from, to)`, when it is one of KNOWN_NAMES. */
+KNOWN_NAMES.forEach((known, index) => (KNOWN_BY_LENGTH[known.length] ??= []).push(index));
+/** The index in KNOWN_NAMES of the name at `buf[from, to)`; -1 when it is none of them. */
 function knownName(buf, from, to) {
     const candidates = KNOWN_BY_LENGTH[to - from];
     if (candidates === undefined)
-        return undefined;
+        return -1;
     // Compared a character at a time: a call to startsWith per candidate cost more than the compare.
-    for (const known of candidates) {
+    for (const index of candidates) {
+        const known = KNOWN_NAMES[index];
         let k = 0;
         while (k < known.length && buf.charCodeAt(from + k) === known.charCodeAt(k))
             k += 1;
         if (k === known.length)
-            return known;
+            return index;
     }
-    return undefined;
+    return -1;
 }
 function isSpace(c) {
     return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
@@ -40203,10 +40387,6 @@ function withoutNul(text) {
 function newlines(text) {
     return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
 }
-function attributeValue(raw) {
-    const normalised = /[\t\n\r]/.test(raw) ? raw.replace(/\r\n|[\t\n\r]/g, ' ') : raw;
-    return decodeXmlEntities(normalised);
-}
 /**
  * Where each character that makes an attribute value more than a cut of the buffer lies next: `<` (refused),
  * `&` (an entity), tab, line feed, carriage return (normalised) and NUL (dropped). Values are read in order, so
@@ -40215,16 +40395,29 @@ function attributeValue(raw) {
  */
 class SpecialCharacters {
     static CHARACTERS = ['<', '&', '\n', '\t', '\r', '\0'];
+    /** Bits of `within`'s answer. */
+    static LT = 1;
+    static DECODED = 2 | 32;
+    static WHITESPACE = 4 | 8 | 16;
     /** Per character: its next index at or after the last `from` asked, -1 when none is left, -2 not searched. */
     next = [-2, -2, -2, -2, -2, -2];
+    /**
+     * The least of `next` (NONE_LEFT when every one is -1): no special character lies between the last `from`
+     * asked and it, so a value that ends before it is plain with one comparison (most values are).
+     */
+    soonest = -2;
     /** The buffer changed. */
     reset() {
         for (let k = 0; k < this.next.length; k += 1)
             this.next[k] = -2;
+        this.soonest = -2;
     }
-    /** Whether `buf[from, to)` holds any of the characters; `from` never goes back within one buffer. */
+    /** Which of the characters `buf[from, to)` holds (bit k: CHARACTERS[k]), 0 for none; `from` never goes back within one buffer. */
     within(buf, from, to) {
-        let found = false;
+        if (this.soonest >= to)
+            return 0;
+        let found = 0;
+        let soonest = NONE_LEFT;
         for (let k = 0; k < this.next.length; k += 1) {
             let at = this.next[k];
             if (at === -1)
@@ -40236,11 +40429,16 @@ class SpecialCharacters {
                     continue;
             }
             if (at < to)
-                found = true;
+                found |= 1 << k;
+            if (at < soonest)
+                soonest = at;
         }
+        this.soonest = soonest;
         return found;
     }
 }
+/** Beyond any index of a buffer (a small integer, so comparisons with it stay integer ones). */
+const NONE_LEFT = 0x3fffffff;
 //# sourceMappingURL=xml-scanner.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/xml-results.js
 
@@ -41636,6 +41834,8 @@ class reader_JUnitReader {
         this.warn = warn;
         this.rules = rules;
         this.scanner = new XmlScanner(source, this);
+        if (!warmedUp)
+            warmUp();
     }
     write(text) {
         if (!this.started) {
@@ -41918,6 +42118,59 @@ class reader_JUnitReader {
 }
 function reader_isFailure(status) {
     return status === 'failed' || status === 'error';
+}
+/** Whether this process read WARM_UP_DOCUMENT already. */
+let warmedUp = false;
+/**
+ * A small document that takes every path of the scanner and the reader: a tag, a value, a name, a CDATA
+ * section, a comment and text cut by the end of a piece; values with entities, line breaks and single quotes;
+ * failures, skips, output, properties.
+ */
+const WARM_UP_DOCUMENT = `<?xml version="1.0" encoding="UTF-8"?>
+<!-- warm-up -->
+<testsuites name="w">
+  <testsuite name="w.Suite" tests="4" failures="1" errors="1" skipped="1" time="0.5" timestamp="2026-01-01T00:00:00" hostname='h'>
+    <properties><property name="a" value="1"/><property name="b">two</property></properties>
+    <testcase classname="w.Suite" name="passes &amp; more" time="0.001"/>
+    <testcase classname="w.Suite" name="fails" time="1"><failure message="expected &lt;1&gt;
+	got 2" type="AssertionError"><![CDATA[at w.Suite.fails(Suite.java:1)
+at &amp;]]>more &#10;text</failure><system-out>out</system-out></testcase>
+    <testcase classname="w.Suite" name="skips" time="0.25" file="w/Suite.java" line="3"><skipped/></testcase>
+    <testcase classname="w.Other" name="errs"><error message="boom" type="E">stack</error><system-err>err</system-err></testcase>
+    <testcase classname="w.Suite" name="passes &amp; more" time="x"/>
+    <system-out>suite out</system-out>
+  </testsuite>
+</testsuites>
+`;
+/**
+ * Reads WARM_UP_DOCUMENT once per process, in pieces of several lengths, before the first real file. Without
+ * it, a path that only a piece's end takes (a tag or a value cut in two) is first met while the hot functions
+ * already run optimised code that has never seen it: V8 throws that code away and optimises again, several
+ * times in the first megabytes (20 deoptimisations measured on the 30 MB bench file, 7 of them in openTag).
+ * The document costs well under a millisecond.
+ */
+function warmUp() {
+    warmedUp = true;
+    for (const size of [5, 13]) {
+        const reader = new reader_JUnitReader('warm-up');
+        for (let at = 0; at < WARM_UP_DOCUMENT.length; at += size) {
+            reader.write(WARM_UP_DOCUMENT.slice(at, at + size));
+            reader.take();
+        }
+        reader.end();
+        reader.take();
+    }
+    // And cut right after each `/`: a self-closing tag cut between its `/` and `>`.
+    const reader = new reader_JUnitReader('warm-up');
+    for (let at = 0; at < WARM_UP_DOCUMENT.length;) {
+        const slash = WARM_UP_DOCUMENT.indexOf('/', at);
+        const end = slash === -1 ? WARM_UP_DOCUMENT.length : slash + 1;
+        reader.write(WARM_UP_DOCUMENT.slice(at, end));
+        reader.take();
+        at = end;
+    }
+    reader.end();
+    reader.take();
 }
 //# sourceMappingURL=reader.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/junit.js
@@ -43268,6 +43521,7 @@ function vitest_clean(text) {
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/vitest/index.js
 
 
+
 const TOP_LEVEL_OBJECT = /^\s*\{/;
 const vitestJson = {
     id: 'vitest-json',
@@ -43292,7 +43546,9 @@ const vitestJson = {
         return /"numTotalTests"\s*:/.test(counters) && !/"numRuntimeErrorTestSuites"\s*:/.test(counters);
     },
     async *parse(chunks, ctx) {
-        yield* parseVitestJson(parseJson(await collectText(chunks), ctx.source, 'Vitest JSON (--reporter=json --outputFile=<file>)'), ctx.source);
+        const results = parseVitestJson(parseJson(await collectText(chunks), ctx.source, 'Vitest JSON (--reporter=json --outputFile=<file>)'), ctx.source);
+        warnRepeatedTitles(results, ctx.source, ctx.warn);
+        yield* results;
     },
 };
 //# sourceMappingURL=index.js.map
@@ -45351,7 +45607,9 @@ class RequestWatch {
     attempt = 1;
     stopTimer;
     now;
-    constructor(emit, method, url, pacer, clock, deadline, 
+    constructor(emit, method, 
+    /** The request's URL as shown (credentials removed), worked out when a line is printed. */
+    url, pacer, clock, deadline, 
     /** Client-wide: many queued requests make one line, not one each. */
     mayReportQueued) {
         this.emit = emit;
@@ -45377,7 +45635,8 @@ class RequestWatch {
         const waited = now - this.phaseSince;
         if (waited < PROGRESS_INTERVAL_MS - 100)
             return;
-        const target = `${this.method} ${this.url}`;
+        const url = this.url();
+        const target = `${this.method} ${url}`;
         const left = `; retrying until the deadline in ${seconds(Math.max(0, this.deadline - now))}`;
         let message;
         let kind = 'waiting';
@@ -45398,7 +45657,7 @@ class RequestWatch {
         else {
             message = `waiting for a turn under the rate limit (${this.pacer.requestsPerSecond} requests/s) before ${target}; waited ${seconds(waited)}`;
         }
-        this.emit({ kind, message, method: this.method, url: this.url, attempt: this.attempt, elapsedMs: waited });
+        this.emit({ kind, message, method: this.method, url, attempt: this.attempt, elapsedMs: waited });
     }
 }
 //# sourceMappingURL=progress.js.map
@@ -45466,6 +45725,8 @@ function rateLimitDelay(consecutive, retryAfterMs, resetMs, random = Math.random
     return Math.max(jitter(ceiling, random), retryAfterMs ?? 0, resetMs ?? 0);
 }
 //# sourceMappingURL=retry-timing.js.map
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: ./packages/core/dist/api/url.js
@@ -45512,6 +45773,7 @@ function withoutCredentials(url) {
  * test runner's process, where the reporter uploads at the end and everything loaded stays until the process
  * ends. With a proxy, the npm undici's `fetch` sends through its EnvHttpProxyAgent, loaded only then.
  */
+
 
 
 
@@ -45567,22 +45829,37 @@ async function makeDispatcher(timeoutMs, proxy) {
 }
 /**
  * Bodies are encoded once, before the first attempt, so every retry sends the same bytes and batch sizes are
- * known exactly. (Node's `Response` encodes a FormData.)
+ * known exactly. (Node's `Response` encodes a FormData with files; text fields are encoded here.)
  */
 async function encodeBody(fields, json) {
     if (fields?.some(isFile))
         return { open: () => streamForm(fields) };
-    if (fields) {
-        const form = new FormData();
-        for (const field of fields)
-            if (!isFile(field))
-                form.append(field.name, field.value);
-        const encoded = new Response(form);
-        return { bytes: new Uint8Array(await encoded.arrayBuffer()), contentType: encoded.headers.get('content-type') ?? 'multipart/form-data' };
-    }
+    if (fields)
+        return encodeTextForm(fields.filter((field) => !isFile(field)));
     if (json !== undefined)
-        return { bytes: new TextEncoder().encode(JSON.stringify(json)), contentType: 'application/json' };
+        return { bytes: UTF8.encode(JSON.stringify(json)), contentType: 'application/json' };
     return undefined;
+}
+const UTF8 = new TextEncoder();
+/**
+ * Text fields as multipart, byte for byte what `new Response(formData)` makes of them (the HTML form-data
+ * encoding as fetch implements it, boundary included): a `Response` and its stream cost more than the rest of
+ * a request, and every result batch is one.
+ */
+function encodeTextForm(fields) {
+    const boundary = `----formdata-undici-0${String((0,external_node_crypto_.randomInt)(1e11)).padStart(11, '0')}`;
+    let text = '';
+    for (const { name, value } of fields) {
+        text += `--${boundary}\r\nContent-Disposition: form-data; name="${escapeFieldName(normalizeLinefeeds(name))}"\r\n\r\n${normalizeLinefeeds(value)}\r\n`;
+    }
+    text += `--${boundary}--\r\n`;
+    return { bytes: UTF8.encode(text), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+function escapeFieldName(name) {
+    return name.replace(/\n/g, '%0A').replace(/\r/g, '%0D').replace(/"/g, '%22');
+}
+function normalizeLinefeeds(value) {
+    return value.replace(/\r?\n|\r/g, '\r\n');
 }
 async function exchange(dispatcher, method, url, headers, body, timeoutMs, nowMs, now = Date.now) {
     // A streamed body (one with files) says when it has been read to its end.
@@ -45949,7 +46226,9 @@ class http_HttpClient {
         const path = this.displayPath(url);
         const body = await encodeBody(req.form, req.json);
         const started = this.now();
-        const watch = new RequestWatch(this.emit, req.method, redactUrl(url), this.pacer, this.clockSource, this.deadline, () => this.mayReportQueued());
+        // The URL as progress lines show it, worked out only if one is printed: most requests never wait that long.
+        const shown = () => redactUrl(url);
+        const watch = new RequestWatch(this.emit, req.method, shown, this.pacer, this.clockSource, this.deadline, () => this.mayReportQueued());
         const headers = { authorization: `Bearer ${this.options.token}`, accept: 'application/json', 'user-agent': `testsigma-tm/${VERSION}` };
         try {
             for (let attempt = 1;; attempt++) {
@@ -46136,27 +46415,39 @@ class http_HttpClient {
         });
     }
     resolveUrl(req) {
-        let url;
         if (/^https?:\/\//i.test(req.path)) {
-            url = withoutCredentials(new URL(req.path));
+            const url = withoutCredentials(new URL(req.path));
             // Never send the token to another host, whatever a pagination link says.
             if (url.origin !== this.baseUrl.origin) {
                 throw new errors_ApiError('API_FOREIGN_LINK', { method: req.method, path: redactUrl(req.path) }, `The service pointed to ${url.origin}, which is not the configured base URL's origin ${this.baseUrl.origin}; refusing to send the token there.`);
             }
+            return withQuery(url, req.query);
         }
-        else {
-            url = new URL(this.basePath + (req.path.startsWith('/') ? req.path : `/${req.path}`), this.baseUrl.origin);
-        }
+        const path = this.basePath + (req.path.startsWith('/') ? req.path : `/${req.path}`);
+        if (path.includes('?') || path.includes('#'))
+            return withQuery(new URL(path, this.baseUrl.origin), req.query);
+        // The query encoded once and the URL parsed once: the same URL as setting each parameter on it in turn, which
+        // serializes the URL again each time (a cost every request paid).
+        const query = new URLSearchParams();
         for (const [key, value] of Object.entries(req.query ?? {})) {
             if (value !== undefined)
-                url.searchParams.set(key, String(value));
+                query.set(key, String(value));
         }
-        return url;
+        const search = query.toString();
+        return new URL(search === '' ? path : `${path}?${search}`, this.baseUrl.origin);
     }
     displayPath(url) {
         const path = url.pathname.startsWith(this.basePath) ? url.pathname.slice(this.basePath.length) : url.pathname;
         return `${path || '/'}${url.search}`;
     }
+}
+/** The URL with each query parameter set on it, in order (replacing one of the same name it carries). */
+function withQuery(url, query) {
+    for (const [key, value] of Object.entries(query ?? {})) {
+        if (value !== undefined)
+            url.searchParams.set(key, String(value));
+    }
+    return url;
 }
 //# sourceMappingURL=http.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/pipeline/service.js
@@ -46683,6 +46974,25 @@ async function spool_markResumed(file) {
 
 
 async function spoolEntries(ctx, plan, opened, unsent, reason) {
+    // A resume recording its progress in this very file: its last write comes first, this one after it.
+    await ctx.spoolProgress?.settled();
+    const spool = entriesSpool(ctx, plan, opened, unsent, reason.message);
+    const file = spoolPath({ ...ctx.settings, runKey: ctx.runKey }, ctx.input.env ?? {}, ctx.now());
+    return reportSpool(file, ctx.log, () => unsent.length, () => spool_writeSpool(file, spool));
+}
+/**
+ * `resume` of a results spool (UploadInput.progressFile): once the run is open, the file becomes an entries spool
+ * of this run with nothing landed yet, and each acknowledged batch is recorded in it. A resume stopped half way (a
+ * cancelled job, a killed runner) leaves a file from which the next resume sends only the rest, into this run.
+ */
+async function startSpoolProgress(ctx, plan, opened, file) {
+    const entries = opened.entries.map((p) => p.entry);
+    const spool = entriesSpool(ctx, plan, opened, entries, `A resume of ${file} was sending these results when it stopped.`);
+    await spool_writeSpool(file, spool);
+    return new spool_SpoolProgress(file, spool, (message) => ctx.log.warn(message));
+}
+/** The entries spool of an open run: every entry of the job, and which landed (all but `unsent`). */
+function entriesSpool(ctx, plan, opened, unsent, reason) {
     const willClose = ctx.settings.closeRun && opened.created && !ctx.runKey;
     // Every entry of the job, and what landed: a resume into this run sends the rest; one into a new generation of
     // the key (the close job closed this run) sends them all, and the job's line lists every case it reports.
@@ -46690,12 +47000,12 @@ async function spoolEntries(ctx, plan, opened, unsent, reason) {
     const entries = opened.entries.map((p) => notLanded.get(p.entry.test_case_id) ?? p.entry);
     const humanIds = Object.fromEntries(plan.report.mapped.map((m) => [m.testCase.id, m.testCase.human_id ?? m.testCase.id]));
     const shard = { shardIndex: ctx.settings.shardIndex ?? ctx.ci?.shard?.index, shardTotal: ctx.settings.shardTotal ?? ctx.ci?.shard?.total };
-    const spool = {
+    return {
         tool: 'testsigma-tm',
         version: 1,
         kind: 'entries',
         createdAt: ctx.now().toISOString(),
-        reason: redact_redact(reason.message, [ctx.settings.token]),
+        reason: redact_redact(reason, [ctx.settings.token]),
         // The shard as the CI told it: a resume in another job counts as this shard.
         settings: redactDeep(withoutToken({ ...ctx.settings, runKey: ctx.runKey, ...shard }), [ctx.settings.token]),
         projectId: plan.projectId,
@@ -46705,9 +47015,8 @@ async function spoolEntries(ctx, plan, opened, unsent, reason) {
         entries: redactDeep(entries, [ctx.settings.token]),
         landed: { runId: opened.run.id, caseIds: entries.filter((e) => !notLanded.has(e.test_case_id)).map((e) => e.test_case_id) },
         humanIds,
+        job: ctx.job,
     };
-    const file = spoolPath({ ...ctx.settings, runKey: ctx.runKey }, ctx.input.env ?? {}, ctx.now());
-    return reportSpool(file, ctx.log, () => unsent.length, () => spool_writeSpool(file, spool));
 }
 /** The service failed before a run was open: every result goes to the spool, read (again) as it is written. */
 async function spoolResults(input, workspace, reason, log) {
@@ -46768,6 +47077,7 @@ async function reportSpool(file, log, count, write) {
 
 
 
+
 /**
  * Send every entry (a refused one does not stop the others), read the run back, then close it when this upload
  * should: a run it created, or — with a run key — when close-run is on and, with a known shard total, every
@@ -46787,10 +47097,9 @@ async function record_recordResults(ctx, plan, opened) {
     const { run, session } = opened;
     const files = new Map([...plan.files].map(([caseId, planned]) => [caseId, planned.files]));
     const total = settings.shardTotal ?? ctx.ci?.shard?.total;
-    const index = settings.shardIndex ?? ctx.ci?.shard?.index;
     const humanIds = new Map(plan.report.mapped.map((m) => [m.testCase.id, m.testCase.human_id ?? m.testCase.id]));
     const human = (id) => humanIds.get(id) ?? id;
-    const ownLine = { job: uploadMarker(index, total), state: 'reporting', cases: casesByStatus(opened.entries, human), unlisted: new Map() };
+    const ownLine = { job: ctx.job, state: 'reporting', cases: casesByStatus(opened.entries, human), unlisted: new Map() };
     const others = keyed ? worstOfOthers((await writeJobLine(session, ownLine)).lines, ownLine.job) : new Map();
     const kept = [];
     const toSend = [];
@@ -46851,7 +47160,9 @@ async function record_recordResults(ctx, plan, opened) {
     // rather than call it a mismatch (the close step would restore them too, but this job's check comes first).
     const lacking = keyed ? sent.acknowledged.filter((e) => !holdsResult(held, e.test_case_id, plan.untestedIds)) : [];
     if (lacking.length > 0) {
-        const again = await keepResults(session, lacking, { untested: plan.untestedIds, batchSize: settings.batchSize });
+        // Every result of this job is looked after, not only those found lacking: the read that found them may be old
+        // (a listing retried for half a minute), and the check below reads the run as this pass leaves it.
+        const again = await keepResults(session, sent.acknowledged, { untested: plan.untestedIds, batchSize: settings.batchSize });
         sent.requests += again.requests;
         held = again.held;
         if (again.failure) {
@@ -46960,11 +47271,12 @@ function settleKept(sent, kept) {
     sent.refused = [...kept.lost, ...sent.refused.filter((r) => !putBack(r) && !absent.has(r.entry.test_case_id))];
 }
 /** `2/4` for shard 2 of 4, `2` without a total, else an id of this upload alone. */
-function uploadMarker(index, total) {
-    // Looked up when first used (as map/title.ts does): importing node:crypto by name loads all of it (18 of Node's
-    // modules) into the test run's process of every reporter, also for a dry run, which writes no marker.
+/** This job's marker in a keyed run (UploadContext.job): its shard as the settings or the CI say, else an id of its own. */
+function record_jobMarker(settings, ci) {
+    const index = settings.shardIndex ?? ci?.shard?.index;
+    const total = settings.shardTotal ?? ci?.shard?.total;
     if (index === undefined)
-        return process.getBuiltinModule('node:crypto').randomUUID().slice(0, 8);
+        return (0,external_node_crypto_.randomUUID)().slice(0, 8);
     return total ? `${index}/${total}` : String(index);
 }
 /**
@@ -47210,6 +47522,7 @@ async function upload_uploadResults(given) {
             now: input.now ?? (() => new Date(clock.now())),
             landed: new Map(),
             workspace,
+            job: record_jobMarker(settings, ci),
         };
         const lookups = await lookUp(ctx, projectId);
         progress.read = await readInput(ctx, lookups);
@@ -47228,7 +47541,10 @@ async function upload_uploadResults(given) {
                 const entries = progress.opened.entries.length;
                 // Batches report every ~10 %; the read-back and the close list and write after the last one.
                 logStage(log, `Recording ${count(entries, 'result')} in test run ${progress.opened.run.human_id}, then reading it back${settings.closeRun ? ' and closing it' : ''}…`);
+                if (input.progressFile)
+                    ctx.spoolProgress = await startSpoolProgress(ctx, progress.plan, progress.opened, input.progressFile);
                 progress.recorded = await record_recordResults(ctx, progress.plan, progress.opened);
+                await ctx.spoolProgress?.settled();
                 logStage(log, `Test run ${progress.opened.run.human_id}: ${count(progress.recorded.sent.acknowledged.length, 'result')} recorded${progress.recorded.closed ? ', closed' : ''}.`);
                 if (progress.recorded.error)
                     throw progress.recorded.error;
@@ -47504,6 +47820,7 @@ async function resumeCommand(input) {
         const outcome = await uploadResults({
             settings,
             results: spool.results,
+            progressFile: input.file,
             ...(input.env && { env: input.env }),
             ...(input.log && { log: input.log }),
             ...(input.host && { host: input.host }),
@@ -47622,6 +47939,8 @@ async function resumeKeyed(given) {
         now: () => new Date(clock.now()),
         workspace: process.cwd(),
         spoolProgress: progress,
+        // Spools written before the marker was kept: the shard's marker, or a new id.
+        job: spool.job ?? jobMarker(settings, undefined),
     };
     const opened = await openRun(ctx, plan);
     if (opened.run.id === spool.run.id)

@@ -35,14 +35,25 @@ function hashFiles(paths, base) {
 }
 
 /**
+ * Core's built JavaScript that its current sources emit. Not every .js under packages/core/dist: a source moved
+ * or deleted leaves its old output there until the folder is removed, so a stamp written in a long-lived checkout
+ * hashed files a fresh clone never has, and there the test rebuilt the bundle on every run. The bundles ncc makes
+ * of core (cli-bundle/, reporter-bundle/) are not part of what the Action imports.
+ */
+function builtCore(path) {
+  const source = path.replace(/^packages\/core\/dist\//, 'packages/core/src/').replace(/\.js$/, '.ts');
+  return path.endsWith('.js') && existsSync(join(ROOT, source));
+}
+
+/**
  * What ncc reads to make the bundle: the Action's sources and the root tsconfig (ts-loader), core's built
- * JavaScript (the `testsigma-tm-core` the Action imports; its reporter bundle is not part of it), the locked
- * dependencies and the package manifests that resolve them, and the build scripts themselves.
+ * JavaScript (the `testsigma-tm-core` the Action imports), the locked dependencies and the package manifests that
+ * resolve them, and the build scripts themselves.
  */
 function inputs() {
   return [
     ...filesUnder(join(ROOT, 'src')),
-    ...filesUnder(join(ROOT, 'packages/core/dist'), (path) => path.endsWith('.js') && !path.startsWith('packages/core/dist/reporter-bundle/')),
+    ...filesUnder(join(ROOT, 'packages/core/dist'), builtCore),
     'package.json',
     'package-lock.json',
     'tsconfig.json',

@@ -7,15 +7,17 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { newRuns, start, statusesByHumanId, type EmulatorHandle } from './helpers/emulator.js';
+import { heldClock, newRuns, start, statusesByHumanId, type EmulatorHandle } from './helpers/emulator.js';
 import { CLI, baseEnv, runNode } from './helpers/run.js';
 
 let emulator: EmulatorHandle;
+// Holds what a latency rule delays until the test releases it (only the racing test sets one).
+const clock = heldClock();
 let dir: string;
 let report: string;
 
 beforeAll(async () => {
-  emulator = await start();
+  emulator = await start({ clock });
   dir = await mkdtemp(join(tmpdir(), 'tm-case-sync-'));
   report = join(dir, 'results.json');
   await writeFile(report, JSON.stringify(playwrightReport()));
@@ -139,9 +141,13 @@ describe('create missing cases (CLI)', () => {
   });
 
   it('two processes uploading at once create each case once', async () => {
-    // Listing slowly makes both processes see no case before either creates one.
-    emulator.setFaults([{ kind: 'latency', route: 'GET /projects/*/test_cases', ms: 400 }]);
-    const [a, b] = await Promise.all([upload(join(dir, 'a.json')), upload(join(dir, 'b.json'))]);
+    // Each process's listing of the cases is held until both have asked: both see no case before either creates one.
+    emulator.setFaults([{ kind: 'latency', route: 'GET /projects/*/test_cases', ms: 1, times: 2 }]);
+    const uploads = Promise.all([upload(join(dir, 'a.json')), upload(join(dir, 'b.json'))]);
+    // (Or both ended without listing: the assertions below say how.)
+    await Promise.race([clock.whenHeld(2), uploads]);
+    clock.release();
+    const [a, b] = await uploads;
     expect([a.code, b.code]).toEqual([0, 0]);
     const cases = casesInFolder({ racing: true });
     expect(cases.map((c) => c.title).sort()).toEqual(TITLES);
@@ -151,8 +157,7 @@ describe('create missing cases (CLI)', () => {
     expect(summaries.flatMap((s) => s.casesCreated.map((c) => c.case)).sort()).toEqual(cases.map((c) => c.human_id).sort());
     for (const run of newRuns(emulator)) expect([...run.selection].sort()).toEqual(cases.map((c) => c.id).sort());
     expect(newRuns(emulator)).toHaveLength(2);
-    // Every case created beyond one per test was deleted again (whether the two met depends on timing here;
-    // the in-process test holds them together).
+    // Every case created beyond one per test was deleted again.
     const writes = emulator.state().requests.filter((r) => /\/projects\/[^/]+\/test_cases/.test(r.path));
     expect(writes.filter((r) => r.method === 'POST').length - writes.filter((r) => r.method === 'DELETE').length).toBe(4);
   });

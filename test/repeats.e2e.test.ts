@@ -109,7 +109,7 @@ describe('a test repeated inside one result file', () => {
     expect(descriptionOf(emulator, run!, 'DEMO-8')).toContain('Attempts: failed on attempt 2 of 2; attempt 1 failed: expected: <exact> but was: <fuzzy>');
   });
 
-  it('real Jest, it.each without %s, --json: both rows are results of DEMO-5, which is Failed', async () => {
+  it('real Jest, it.each without %s, --json: both rows are results of DEMO-5, which is Failed, and a warning names the test', async () => {
     const project = join(dir, 'jest-each');
     await mkdir(project, { recursive: true });
     await writeFile(join(project, 'package.json'), '{ "name": "shop", "private": true }\n');
@@ -129,5 +129,10 @@ describe('a test repeated inside one result file', () => {
     expect(description).toMatch(/^2 automated tests map to this case; the worst outcome decides its status: Failed\. The failed test is listed first\./);
     expect(description).toContain('Test 1 of 2: cart › DEMO-5 adds an item\n');
     expect(description).toMatch(/Test 2 of 2: cart › DEMO-5 adds an item\n[^]*Outcome: passed/);
+    const file = join(project, 'results.json');
+    expect(res.stdout + res.stderr).toContain(
+      `warning: ${file}: 1 test(s) repeat the title of an earlier test in the same file ("cart › DEMO-5 adds an item (${join(project, 'cart.test.js')})"); ` +
+        'each is recorded as a result of its own and the worst decides the case. To record them apart, give each a title of its own (test.each with %s or $name in the title).',
+    );
   });
 });

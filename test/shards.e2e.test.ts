@@ -8,7 +8,7 @@
  * writes, lost answers, 500s, the rate limit) is proven on virtual time by the seeded simulation
  * (packages/core/test/sim, 2–16 shards in both modes), connection resets by the client's contract tests
  * (packages/core/test/api/network-errors.test.ts). A create step and a repeated shard before the close are in
- * matrix.e2e.test.ts and recipes.e2e.test.ts, a re-run after the close in recipes.e2e.test.ts ("re-run failed jobs").
+ * matrix.e2e.test.ts and the recipes-*.e2e.test.ts, a re-run after the close in recipes-github-create.e2e.test.ts ("re-run failed jobs").
  */
 import { mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

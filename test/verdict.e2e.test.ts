@@ -8,7 +8,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_FACTS, newRuns, start, statusesByHumanId, type EmulatorHandle } from './helpers/emulator.js';
+import { DEMO_FACTS, heldClock, newRuns, start, statusesByHumanId, untilTurn, type EmulatorHandle } from './helpers/emulator.js';
 import { CLI, baseEnv, runNode } from './helpers/run.js';
 
 let emulator: EmulatorHandle;
@@ -101,17 +101,38 @@ describe('the verdict across the jobs of one run', { timeout: 120_000 }, () => {
   });
 
   it('a create the service applies after the client gave up on it leaves one live run, holding every result', async () => {
-    // The first create waits 5 s before the emulator applies it; the client gives up after 0.4 s, finds no run,
-    // creates again, and the late one lands afterwards: two runs of the key, until they converge.
-    emulator.setFaults([{ kind: 'latency', route: 'POST /projects/*/test_runs', ms: 5000, times: 1 }]);
-    const upload = await cli(['upload', '--run-key', 'verdict-4', '--no-close', '--timeout-ms', '400', await shardFile(1, 1)]);
-    expect(upload.code, upload.stderr).toBe(0);
-    const close = await cli(['run', 'close', '--run-key', 'verdict-4']);
-    expect(close.code, close.stderr).toBe(0);
-    const live = newRuns(emulator);
-    expect(live).toHaveLength(1);
-    expect(live[0]!.status).toBe('CLOSED');
-    expect(statusesByHumanId(emulator, live[0]!)).toEqual({ 'DEMO-1': 'Failed', 'DEMO-2': 'Passed' });
-    expect(emulator.state().requests.filter((r) => r.method === 'POST' && /test_runs$/.test(r.path))).toHaveLength(2);
+    // The create job's first create is held by the emulator until the test lets it go: the client gives up on it
+    // (its 2 s timeout), finds no run, creates again and exits; the held create then lands, late: two open runs
+    // of the key, until the shard and the close step converge them. The job that sent a write in doubt waits
+    // LATE_WRITE_MS (60 s) before it says done; that wait is proven on virtual time by the simulation
+    // (packages/core/test/sim, late-applied writes of every kind), so here the late write is the create job's,
+    // which says nothing done and does not wait.
+    const clock = heldClock();
+    const late = await start({ clock, faults: [{ kind: 'latency', route: 'POST /projects/*/test_runs', ms: 1, times: 1 }] });
+    try {
+      const env = { TESTSIGMA_BASE_URL: late.url, TESTSIGMA_API_TOKEN: late.token };
+      const create = await cli(['run', 'create', '--run-key', 'verdict-4', '--timeout-ms', '2000'], env);
+      expect(create.code, create.stderr).toBe(0);
+      expect(clock.held()).toBe(1);
+      expect(newRuns(late)).toHaveLength(1);
+      clock.release();
+      await untilTurn('the held create to land', () => newRuns(late).length === 2);
+
+      const upload = await cli(['upload', '--run-key', 'verdict-4', '--no-close', '--shard-index', '1', await shardFile(1, 1)], env);
+      expect(upload.code, upload.stderr).toBe(0);
+      expect(upload.stdout + upload.stderr).toMatch(
+        /Test run DEMO-R-\d+ duplicated DEMO-R-\d+ \(run key verdict-4\): moved its 0 result\(s\) there and deleted it\./,
+      );
+      const close = await cli(['run', 'close', '--run-key', 'verdict-4', '--shard-total', '1'], env);
+      expect(close.code, close.stderr).toBe(0);
+      const live = newRuns(late);
+      expect(live).toHaveLength(1);
+      expect(live[0]!.status).toBe('CLOSED');
+      expect(live[0]!.title).toMatch(/\[verdict-4\]$/);
+      expect(statusesByHumanId(late, live[0]!)).toEqual({ 'DEMO-1': 'Failed', 'DEMO-2': 'Passed' });
+      expect(late.state().requests.filter((r) => r.method === 'POST' && /test_runs$/.test(r.path))).toHaveLength(2);
+    } finally {
+      await late.close();
+    }
   });
 });

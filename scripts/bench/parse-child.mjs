@@ -3,7 +3,8 @@
 // Prints one JSON line: { ms, results, maxRssBytes }.
 //   stream   our reader (readResultFile), results counted as they come (what a streaming consumer pays)
 //   files    readResultFiles: our reader, every result kept in the FileOutcome (the library call for small inputs)
-//   pipeline what the CLI does, minus the network: results read while they are mapped and tallied, lists capped
+//   pipeline what the CLI does, minus the network: results read while they are mapped and tallied, lists capped,
+//            the young generation bounded as the CLI's bin bounds it
 //   xml2js   readFile + xml2js.parseStringPromise, then counting <testcase>s (what the popular JUnit Actions do)
 //   json-parse  readFile + JSON.parse, the floor for any JSON reader that holds the document
 //   indexof  the ceiling: the file read and decoded as our reader reads it (1 MiB reads, 64 KiB pieces), each
@@ -45,6 +46,9 @@ if (reader === 'xml2js') {
 } else if (reader === 'pipeline') {
   // What the CLI does with a file, minus the network: read while mapping each result against the project's cases
   // (5,000 of them, BIG-1 … BIG-5000: those results are kept, the rest name ids the project lacks) and tallying.
+  // The young generation bounded as the CLI's bin bounds it (hosts/cli/young-generation.ts).
+  const { boundYoungGeneration } = await coreModule('hosts/cli/young-generation.js');
+  boundYoungGeneration();
   const { resultFileSource } = await coreModule('index.js');
   const { ResultMapper } = await coreModule('map/mapping.js');
   const { ResultTally } = await coreModule('report/tally.js');

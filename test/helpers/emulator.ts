@@ -1,10 +1,49 @@
 /** Small readers over the emulator's recorded state, so tests assert on what the service holds. */
-import { DEMO_FACTS, startEmulator, type EmulatorHandle, type EmulatorOptions } from 'testsigma-tm-emulator';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { DEMO_FACTS, startEmulator, type EmulatorClock, type EmulatorHandle, type EmulatorOptions } from 'testsigma-tm-emulator';
 
 export { DEMO_FACTS, type EmulatorHandle };
 
 export function start(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
   return startEmulator({ port: 0, seed: 'demo', rateLimit: false, ...options });
+}
+
+/**
+ * An emulator clock on which every wait (an injected latency) lasts until the test lets it go: a request held by a
+ * latency rule is applied when the test calls `release()`, not after a window of real time. Its client gives up on
+ * it meanwhile (its own timeout), so the write lands after the client stopped waiting for it — a late-applied write.
+ */
+export function heldClock(): EmulatorClock & { held(): number; whenHeld(count: number): Promise<void>; release(): void } {
+  let waiting: (() => void)[] = [];
+  let watchers: { count: number; resolve: () => void }[] = [];
+  return {
+    now: () => Date.now(),
+    sleep: () =>
+      new Promise<void>((resolve) => {
+        waiting.push(resolve);
+        for (const watcher of watchers.filter((w) => w.count <= waiting.length)) watcher.resolve();
+        watchers = watchers.filter((w) => w.count > waiting.length);
+      }),
+    held: () => waiting.length,
+    /** Resolves once `count` requests are held (each client got as far as sending it). */
+    whenHeld: (count) => new Promise<void>((resolve) => (count <= waiting.length ? resolve() : watchers.push({ count, resolve }))),
+    release: () => {
+      for (const resolve of waiting) resolve();
+      waiting = [];
+    },
+  };
+}
+
+/**
+ * Until `done()` holds, checking once per turn of the event loop: for what the emulator does right after a
+ * request the test released (no real timer is involved). Throws after `turns` turns, naming `what`.
+ */
+export async function untilTurn(what: string, done: () => boolean, turns = 10_000): Promise<void> {
+  for (let turn = 0; turn < turns; turn++) {
+    if (done()) return;
+    await nextTurn();
+  }
+  throw new Error(`Still waiting after ${turns} turns of the event loop for ${what}.`);
 }
 
 type State = ReturnType<EmulatorHandle['state']>;

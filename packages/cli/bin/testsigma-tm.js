@@ -7,5 +7,7 @@ if (nodeTooOld()) {
   process.stderr.write(`testsigma-tm: ${nodeTooOldMessage('testsigma-tm')}\n`);
   process.exit(2);
 }
-const { main } = await import('testsigma-tm-core/cli');
+const { main, boundYoungGeneration } = await import('testsigma-tm-core/cli');
+// A process of its own: the young generation is held small (testsigma-tm-core's hosts/cli/young-generation.ts).
+boundYoungGeneration();
 process.exitCode = await main(process.argv.slice(2), process.env);

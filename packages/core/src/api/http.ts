@@ -203,7 +203,9 @@ export class HttpClient {
     const path = this.displayPath(url);
     const body = await encodeBody(req.form, req.json);
     const started = this.now();
-    const watch = new RequestWatch(this.emit, req.method, redactUrl(url), this.pacer, this.clockSource, this.deadline, () => this.mayReportQueued());
+    // The URL as progress lines show it, worked out only if one is printed: most requests never wait that long.
+    const shown = () => redactUrl(url);
+    const watch = new RequestWatch(this.emit, req.method, shown, this.pacer, this.clockSource, this.deadline, () => this.mayReportQueued());
     const headers = { authorization: `Bearer ${this.options.token}`, accept: 'application/json', 'user-agent': `testsigma-tm/${VERSION}` };
     try {
       for (let attempt = 1; ; attempt++) {
@@ -393,9 +395,8 @@ export class HttpClient {
   }
 
   private resolveUrl(req: ApiRequest<unknown>): URL {
-    let url: URL;
     if (/^https?:\/\//i.test(req.path)) {
-      url = withoutCredentials(new URL(req.path));
+      const url = withoutCredentials(new URL(req.path));
       // Never send the token to another host, whatever a pagination link says.
       if (url.origin !== this.baseUrl.origin) {
         throw new ApiError(
@@ -404,17 +405,30 @@ export class HttpClient {
           `The service pointed to ${url.origin}, which is not the configured base URL's origin ${this.baseUrl.origin}; refusing to send the token there.`,
         );
       }
-    } else {
-      url = new URL(this.basePath + (req.path.startsWith('/') ? req.path : `/${req.path}`), this.baseUrl.origin);
+      return withQuery(url, req.query);
     }
+    const path = this.basePath + (req.path.startsWith('/') ? req.path : `/${req.path}`);
+    if (path.includes('?') || path.includes('#')) return withQuery(new URL(path, this.baseUrl.origin), req.query);
+    // The query encoded once and the URL parsed once: the same URL as setting each parameter on it in turn, which
+    // serializes the URL again each time (a cost every request paid).
+    const query = new URLSearchParams();
     for (const [key, value] of Object.entries(req.query ?? {})) {
-      if (value !== undefined) url.searchParams.set(key, String(value));
+      if (value !== undefined) query.set(key, String(value));
     }
-    return url;
+    const search = query.toString();
+    return new URL(search === '' ? path : `${path}?${search}`, this.baseUrl.origin);
   }
 
   private displayPath(url: URL): string {
     const path = url.pathname.startsWith(this.basePath) ? url.pathname.slice(this.basePath.length) : url.pathname;
     return `${path || '/'}${url.search}`;
   }
+}
+
+/** The URL with each query parameter set on it, in order (replacing one of the same name it carries). */
+function withQuery(url: URL, query: ApiRequest<unknown>['query']): URL {
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value !== undefined) url.searchParams.set(key, String(value));
+  }
+  return url;
 }

@@ -38,7 +38,8 @@ export class RequestWatch {
   constructor(
     private readonly emit: (event: HttpEvent) => void,
     private readonly method: string,
-    private readonly url: string,
+    /** The request's URL as shown (credentials removed), worked out when a line is printed. */
+    private readonly url: () => string,
     private readonly pacer: Pacer,
     clock: Clock,
     private readonly deadline: number,
@@ -64,7 +65,8 @@ export class RequestWatch {
     const now = this.now();
     const waited = now - this.phaseSince;
     if (waited < PROGRESS_INTERVAL_MS - 100) return;
-    const target = `${this.method} ${this.url}`;
+    const url = this.url();
+    const target = `${this.method} ${url}`;
     const left = `; retrying until the deadline in ${seconds(Math.max(0, this.deadline - now))}`;
     let message: string;
     let kind: HttpEventKind = 'waiting';
@@ -81,6 +83,6 @@ export class RequestWatch {
     } else {
       message = `waiting for a turn under the rate limit (${this.pacer.requestsPerSecond} requests/s) before ${target}; waited ${seconds(waited)}`;
     }
-    this.emit({ kind, message, method: this.method, url: this.url, attempt: this.attempt, elapsedMs: waited });
+    this.emit({ kind, message, method: this.method, url, attempt: this.attempt, elapsedMs: waited });
   }
 }

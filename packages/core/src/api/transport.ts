@@ -7,6 +7,7 @@
  * test runner's process, where the reporter uploads at the end and everything loaded stays until the process
  * ends. With a proxy, the npm undici's `fetch` sends through its EnvHttpProxyAgent, loaded only then.
  */
+import { randomInt } from 'node:crypto';
 import { openAsBlob } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
@@ -140,18 +141,38 @@ export async function makeDispatcher(timeoutMs: number, proxy: ProxySettings | u
 
 /**
  * Bodies are encoded once, before the first attempt, so every retry sends the same bytes and batch sizes are
- * known exactly. (Node's `Response` encodes a FormData.)
+ * known exactly. (Node's `Response` encodes a FormData with files; text fields are encoded here.)
  */
 export async function encodeBody(fields: FormPart[] | undefined, json: unknown): Promise<EncodedBody | undefined> {
   if (fields?.some(isFile)) return { open: () => streamForm(fields) };
-  if (fields) {
-    const form = new FormData();
-    for (const field of fields) if (!isFile(field)) form.append(field.name, field.value);
-    const encoded = new Response(form);
-    return { bytes: new Uint8Array(await encoded.arrayBuffer()), contentType: encoded.headers.get('content-type') ?? 'multipart/form-data' };
-  }
-  if (json !== undefined) return { bytes: new TextEncoder().encode(JSON.stringify(json)), contentType: 'application/json' };
+  if (fields) return encodeTextForm(fields.filter((field): field is FormField => !isFile(field)));
+  if (json !== undefined) return { bytes: UTF8.encode(JSON.stringify(json)), contentType: 'application/json' };
   return undefined;
+}
+
+const UTF8 = new TextEncoder();
+
+/**
+ * Text fields as multipart, byte for byte what `new Response(formData)` makes of them (the HTML form-data
+ * encoding as fetch implements it, boundary included): a `Response` and its stream cost more than the rest of
+ * a request, and every result batch is one.
+ */
+function encodeTextForm(fields: FormField[]): { bytes: Uint8Array; contentType: string } {
+  const boundary = `----formdata-undici-0${String(randomInt(1e11)).padStart(11, '0')}`;
+  let text = '';
+  for (const { name, value } of fields) {
+    text += `--${boundary}\r\nContent-Disposition: form-data; name="${escapeFieldName(normalizeLinefeeds(name))}"\r\n\r\n${normalizeLinefeeds(value)}\r\n`;
+  }
+  text += `--${boundary}--\r\n`;
+  return { bytes: UTF8.encode(text), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+function escapeFieldName(name: string): string {
+  return name.replace(/\n/g, '%0A').replace(/\r/g, '%0D').replace(/"/g, '%22');
+}
+
+function normalizeLinefeeds(value: string): string {
+  return value.replace(/\r?\n|\r/g, '\r\n');
 }
 
 export async function exchange(

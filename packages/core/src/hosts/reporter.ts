@@ -7,6 +7,7 @@
 import { ConfigError } from '../errors.js';
 import { redact, type Logger } from '../log.js';
 import type { FileOutcome, TestResult } from '../model.js';
+import { warnRepeatedTitles } from '../formats/repeated-titles.js';
 import { SETTINGS, howToSet, invalidSettings, type SettingKey, readSettings, reporterExplicit, type Env, type Settings } from '../settings/index.js';
 
 /** Prefix of every line a reporter prints. */
@@ -130,6 +131,7 @@ export async function reportResults(input: ReporterUpload): Promise<Error | unde
   let error: Error | undefined;
   try {
     const log = reporterLogger(input.write, secrets, input.env, settings.verbose);
+    warnRepeatedTitles(input.results, input.runner, log.warn);
     // The upload machinery (HTTP client, mapping, planning, summaries) is loaded here, once, at the end: a test
     // runner that loads the reporter pays at start only for the settings and the converters, and a run that
     // records nothing (no token, watch mode, --list) never loads it.

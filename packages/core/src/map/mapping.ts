@@ -72,7 +72,7 @@ export interface MappingReport {
  */
 export const LISTED_RESULTS_MAX = 10_000;
 
-/** What one result was mapped to. */
+/** What one result was mapped to; read, never changed (a result naming one case shares its case's). */
 export interface FoundCases {
   cases: CaseInfo[];
   unknown: string[];
@@ -110,11 +110,11 @@ export class ResultMapper {
       this.unmappedTotal++;
       if (this.options.keepResults) this.unmapped.push(result);
       else if (this.unmapped.length < LISTED_RESULTS_MAX) this.unmapped.push(nameOnly(result));
-      return { cases: [], unknown: [] };
+      return NOTHING_FOUND;
     }
     if (!this.lookup) {
       this.pending.push({ result, references });
-      return { cases: [], unknown: [] };
+      return NOTHING_FOUND;
     }
     return this.place(result, references, this.lookup);
   }
@@ -140,12 +140,13 @@ export class ResultMapper {
   }
 
   private place(result: TestResult, references: string[], lookup: Map<string, CaseSlot>): FoundCases {
-    // Most results name known cases only: the list of unknown ones is made for the first.
-    const found: FoundCases = { cases: [], unknown: NO_UNKNOWN };
+    // Most results name one known case and nothing else: they are answered with that case's own FoundCases
+    // (shared, frozen); a list of their own is made for a result that names a second case or an unknown id.
+    let found: FoundCases | undefined;
     // The cases this result was placed in, so that one naming a case twice counts once. (Not kept across results:
     // holding each case's last result would keep thousands of results alive long enough to reach the old heap.)
     // Most results name one case: the list is made only for a second.
-    let first: CaseState | undefined;
+    let firstSlot: CaseSlot | undefined;
     let placedIn: CaseState[] | undefined;
     for (const reference of references) {
       // References come in their normal form (caseReferences), the form the lookup is keyed by.
@@ -162,15 +163,20 @@ export class ResultMapper {
           slot.state = state;
         }
         // A UUID and a human id in one result may name the same case: count the result once.
-        if (state === first || placedIn?.includes(state) === true) continue;
-        if (first === undefined) first = state;
-        else (placedIn ??= [first]).push(state);
+        if (firstSlot === undefined) {
+          firstSlot = slot;
+          found?.cases.push(testCase);
+        } else {
+          if (state === firstSlot.state || placedIn?.includes(state) === true) continue;
+          (placedIn ??= [firstSlot.state as CaseState]).push(state);
+          (found ??= { cases: [firstSlot.testCase], unknown: NO_UNKNOWN }).cases.push(testCase);
+        }
         const entry = state.entry;
         if (this.options.keepResults) entry.results.push(result);
         else if (keepsMore(state, result)) entry.results.push(keptCopy(result));
         else countBeyond(entry, result);
-        found.cases.push(testCase);
       } else {
+        found ??= { cases: firstSlot === undefined ? [] : [firstSlot.testCase], unknown: NO_UNKNOWN };
         let entry = this.unknown.get(reference);
         if (!entry && this.unknown.size >= LISTED_RESULTS_MAX) {
           // Beyond the cap a reference is counted, not listed: a file may name millions of ids the project lacks.
@@ -187,7 +193,9 @@ export class ResultMapper {
         found.unknown.push(reference);
       }
     }
-    return found;
+    if (found !== undefined) return found;
+    if (firstSlot === undefined) return NOTHING_FOUND;
+    return (firstSlot.found ??= Object.freeze({ cases: Object.freeze([firstSlot.testCase]) as CaseInfo[], unknown: NO_UNKNOWN }));
   }
 
   report(): MappingReport {
@@ -247,10 +255,15 @@ export function mapResults(results: Iterable<TestResult>, cases: CaseInfo[], pre
 interface CaseSlot {
   testCase: CaseInfo;
   state?: CaseState;
+  /** What a result naming this case alone was mapped to: one frozen answer shared by all of them. */
+  found?: FoundCases;
 }
 
 /** No unknown reference: shared, frozen, replaced by a list of its own for a result that names one. */
 const NO_UNKNOWN = Object.freeze([]) as unknown as string[];
+
+/** What a result naming no case (or mapped later) was mapped to: shared, frozen. */
+const NOTHING_FOUND: FoundCases = Object.freeze({ cases: Object.freeze([]) as unknown as CaseInfo[], unknown: NO_UNKNOWN });
 
 /** By UUID and by human id; the first of duplicate cases (a repeated page) wins. */
 function indexCases(cases: CaseInfo[]): Map<string, CaseSlot> {

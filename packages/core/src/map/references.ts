@@ -49,37 +49,39 @@ export function normaliseReference(text: string): string {
  * An empty prefix disables title and tag scanning (only properties count).
  */
 export function caseReferences(result: TestResult, prefix: string): string[] {
-  const found = propertyReferences(result.properties);
+  // Made for the first reference found, at its size (see addOnce): most results name one case or none.
+  let found = propertyReferences(result.properties);
   const patterns = idPatterns(prefix);
   if (patterns) {
     // The suite path and the classname are shared by a suite's results: what they name is read once per suite.
     const suite = suitePathReferences(result.suitePath, patterns);
-    for (const reference of suite.hyphen) addOnce(found, reference);
+    for (const reference of suite.hyphen) found = addOnce(found, reference);
     // Most texts do not hold the prefix at all: one cheap test skips both patterns for them.
     const name = patterns.prefix.test(result.name);
-    if (name) collect(result.name, patterns.hyphen, found, false);
-    for (const tag of result.tags) if (patterns.prefix.test(tag)) collect(tag, patterns.hyphen, found, false);
-    for (const reference of suite.underscore) addOnce(found, reference);
-    if (name) collect(result.name, patterns.underscore, found, true);
-    for (const tag of result.tags) if (patterns.prefix.test(tag)) collect(tag, patterns.underscore, found, true);
+    if (name) found = collect(result.name, patterns.hyphen, found, false, patterns);
+    for (const tag of result.tags) if (patterns.prefix.test(tag)) found = collect(tag, patterns.hyphen, found, false, patterns);
+    for (const reference of suite.underscore) found = addOnce(found, reference);
+    if (name) found = collect(result.name, patterns.underscore, found, true, patterns);
+    for (const tag of result.tags) if (patterns.prefix.test(tag)) found = collect(tag, patterns.underscore, found, true, patterns);
     // A class cannot hold a hyphen, so only an underscore id is read from it (`tests.DEMO_16`).
-    if (result.classname !== undefined) for (const reference of classnameReferences(result.classname, patterns)) addOnce(found, reference);
+    if (result.classname !== undefined) for (const reference of classnameReferences(result.classname, patterns)) found = addOnce(found, reference);
   }
-  return found;
+  // The caller's own list (an empty one has no room to fill: cheap).
+  return found === NO_REFERENCES ? [] : (found as string[]);
 }
 
 /** What a suite path names, by either pattern; the last one read is kept (a reader hands a suite's results over together). */
-let lastSuitePath: { path: string[]; patterns: IdPatterns; hyphen: string[]; underscore: string[] } | undefined;
+let lastSuitePath: { path: string[]; patterns: IdPatterns; hyphen: readonly string[]; underscore: readonly string[] } | undefined;
 
-function suitePathReferences(path: readonly string[], patterns: IdPatterns): { hyphen: string[]; underscore: string[] } {
+function suitePathReferences(path: readonly string[], patterns: IdPatterns): { hyphen: readonly string[]; underscore: readonly string[] } {
   // Compared by its names, not by identity: a caller may change a list it passed before.
   if (lastSuitePath !== undefined && lastSuitePath.patterns === patterns && sameTexts(lastSuitePath.path, path)) return lastSuitePath;
-  const hyphen: string[] = [];
-  const underscore: string[] = [];
+  let hyphen = NO_REFERENCES;
+  let underscore = NO_REFERENCES;
   for (const text of path) {
     if (!patterns.prefix.test(text)) continue;
-    collect(text, patterns.hyphen, hyphen, false);
-    collect(text, patterns.underscore, underscore, true);
+    hyphen = collect(text, patterns.hyphen, hyphen, false, patterns);
+    underscore = collect(text, patterns.underscore, underscore, true, patterns);
   }
   lastSuitePath = { path: [...path], patterns, hyphen, underscore };
   return lastSuitePath;
@@ -91,12 +93,11 @@ function sameTexts(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
-let lastClassname: { classname: string; patterns: IdPatterns; underscore: string[] } | undefined;
+let lastClassname: { classname: string; patterns: IdPatterns; underscore: readonly string[] } | undefined;
 
-function classnameReferences(classname: string, patterns: IdPatterns): string[] {
+function classnameReferences(classname: string, patterns: IdPatterns): readonly string[] {
   if (lastClassname?.classname === classname && lastClassname.patterns === patterns) return lastClassname.underscore;
-  const underscore: string[] = [];
-  if (patterns.prefix.test(classname)) collect(classname, patterns.underscore, underscore, true);
+  const underscore = patterns.prefix.test(classname) ? collect(classname, patterns.underscore, NO_REFERENCES, true, patterns) : NO_REFERENCES;
   lastClassname = { classname, patterns, underscore };
   return underscore;
 }
@@ -108,24 +109,24 @@ function classnameReferences(classname: string, patterns: IdPatterns): string[] 
 const SHARED_PROPERTIES_MIN = 8;
 const referencesOfShared = new WeakMap<readonly Property[], readonly string[]>();
 
-/** The references named by `testsigma` properties, in order; a copy, for the caller to add to. */
-function propertyReferences(properties: readonly Property[]): string[] {
+/** The references named by `testsigma` properties, in order: NO_REFERENCES, or a copy for the caller to add to. */
+function propertyReferences(properties: readonly Property[]): readonly string[] {
   if (properties.length < SHARED_PROPERTIES_MIN) return readPropertyReferences(properties);
   let known = referencesOfShared.get(properties);
   if (known === undefined) {
     known = readPropertyReferences(properties);
     referencesOfShared.set(properties, known);
   }
-  return [...known];
+  return known === NO_REFERENCES ? known : [...known];
 }
 
-function readPropertyReferences(properties: readonly Property[]): string[] {
-  const found: string[] = [];
+function readPropertyReferences(properties: readonly Property[]): readonly string[] {
+  let found = NO_REFERENCES;
   for (const property of properties) {
     if (!isReferenceProperty(property.name)) continue;
     for (const token of property.value.split(/[\s,;]+/)) {
       const bare = token.replace(WRAPPING, '');
-      if (bare !== '') addOnce(found, normaliseReference(bare));
+      if (bare !== '') found = addOnce(found, normaliseReference(bare));
     }
   }
   return found;
@@ -138,20 +139,40 @@ function isReferenceProperty(name: string): boolean {
   return trimmed.length === REFERENCE_PROPERTY.length && trimmed.toLowerCase() === REFERENCE_PROPERTY;
 }
 
-/** Every match of a (global) id pattern in `text`, normalised; `underscore`: `DEMO_3` is read as `DEMO-3`. */
-function collect(text: string, pattern: RegExp, found: string[], underscore: boolean): void {
+/**
+ * `found` with every match of a (global) id pattern in `text` added, normalised (see addOnce);
+ * `underscore`: `DEMO_3` is read as `DEMO-3`.
+ */
+function collect(text: string, pattern: RegExp, found: readonly string[], underscore: boolean, patterns: IdPatterns): readonly string[] {
   // Either pattern needs its separator: a text without one is not searched.
-  if (!text.includes(underscore ? '_' : '-')) return;
+  if (!text.includes(underscore ? '_' : '-')) return found;
   pattern.lastIndex = 0;
   for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
     const written = match[0];
-    let normal = underscore ? undefined : normalOfWritten.get(written);
+    // Most ids are written in their normal form (`DEMO-12`): kept as written, without a look-up.
+    let normal = underscore ? undefined : isNormalHumanId(written, patterns) ? written : normalOfWritten.get(written);
     if (normal === undefined) {
       normal = normaliseHumanId(underscore ? written.replace(/_(?=\d+$)/, '-') : written);
       if (!underscore && normalOfWritten.size < NORMAL_CACHE_MAX) normalOfWritten.set(written, normal);
     }
-    addOnce(found, normal);
+    found = addOnce(found, normal);
   }
+  return found;
+}
+
+/**
+ * Whether a hyphen id as written is its own normal form (see normaliseHumanId): the prefix in upper case as
+ * the project writes it, then `-` and a number without leading zeros. Compared in place.
+ */
+function isNormalHumanId(written: string, patterns: IdPatterns): boolean {
+  const upper = patterns.upper;
+  return (
+    upper !== undefined &&
+    written.length > upper.length + 1 &&
+    written.startsWith(upper) &&
+    written.charCodeAt(upper.length) === 45 /* - */ &&
+    written.charCodeAt(upper.length + 1) !== 48 /* 0 */
+  );
 }
 
 /**
@@ -161,9 +182,18 @@ function collect(text: string, pattern: RegExp, found: string[], underscore: boo
 const NORMAL_CACHE_MAX = 20_000;
 const normalOfWritten = new Map<string, string>();
 
-/** A result names a case or two: a list searched beats a set built for each result. */
-function addOnce(found: string[], reference: string): void {
-  if (!found.includes(reference)) found.push(reference);
+/** No reference: one frozen list, shared; addOnce makes a list of its own for the first reference. */
+const NO_REFERENCES = Object.freeze([]) as readonly string[];
+
+/**
+ * `found` with `reference` added when it is not there yet. A result names a case or two: a list searched beats a
+ * set built for each result, and the list is made with its first reference, at its size (a list made empty and
+ * then added to takes room for 17).
+ */
+function addOnce(found: readonly string[], reference: string): readonly string[] {
+  if (found === NO_REFERENCES) return [reference];
+  if (!found.includes(reference)) (found as string[]).push(reference);
+  return found;
 }
 
 interface IdPatterns {
@@ -171,6 +201,8 @@ interface IdPatterns {
   prefix: RegExp;
   hyphen: RegExp;
   underscore: RegExp;
+  /** The prefix in upper case, when upper-casing it again changes nothing (so `<upper>-<n>` is a normal form). */
+  upper: string | undefined;
 }
 
 let cachedPrefix: string | undefined;
@@ -197,7 +229,9 @@ function idPatterns(prefix: string): IdPatterns | undefined {
   if (trimmed === '') return undefined;
   if (trimmed !== cachedPrefix || !cachedPatterns) {
     const escaped = trimmed.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    const upper = trimmed.toUpperCase();
     cachedPatterns = {
+      upper: upper.toUpperCase() === upper && !upper.includes('-') && upper.trim() === upper ? upper : undefined,
       prefix: new RegExp(escaped, 'iu'),
       hyphen: new RegExp(`(?<![\\p{L}\\p{N}-])${escaped}-\\d+(?![\\p{L}\\p{N}-]|\\.\\p{N})`, 'giu'),
       underscore: new RegExp(`(?<![\\p{L}\\p{N}-])${escaped}_\\d+(?![\\p{L}\\p{N}]|_\\p{N}|\\.\\p{N})`, 'giu'),

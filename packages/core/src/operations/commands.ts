@@ -19,7 +19,7 @@ import { SpoolProgress, markResumed, readSpool, writeSpool } from '../spool/spoo
 import { openService } from '../pipeline/service.js';
 import { uploadResults } from '../pipeline/upload.js';
 import { openRun } from '../pipeline/open-run.js';
-import { recordResults } from '../pipeline/record.js';
+import { jobMarker, recordResults } from '../pipeline/record.js';
 import type { UploadContext, UploadPlan } from '../pipeline/stages.js';
 import { statusKey } from '../map/status.js';
 import type { OperationSettings } from './table.js';
@@ -144,6 +144,7 @@ export async function resumeCommand(
     const outcome = await uploadResults({
       settings,
       results: spool.results,
+      progressFile: input.file,
       ...(input.env && { env: input.env }),
       ...(input.log && { log: input.log }),
       ...(input.host && { host: input.host }),
@@ -277,6 +278,8 @@ async function resumeKeyed(given: {
     now: () => new Date(clock.now()),
     workspace: process.cwd(),
     spoolProgress: progress,
+    // Spools written before the marker was kept: the shard's marker, or a new id.
+    job: spool.job ?? jobMarker(settings, undefined),
   };
   const opened = await openRun(ctx, plan);
   if (opened.run.id === spool.run.id) await recordHeld(api, projectId, opened.run.id, progress);

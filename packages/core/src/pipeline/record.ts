@@ -6,6 +6,8 @@ import type { ResultEntry, RunCase, RunStatus, TestRun } from '../api/client.js'
 import { UnsentResultsError, type TestsigmaTmError } from '../errors.js';
 import { statusSeverity } from '../map/status.js';
 import { randomUUID } from 'node:crypto';
+import type { CiContext } from '../ci.js';
+import type { Settings } from '../settings/index.js';
 import { closeRun, finalWordInTurn } from '../run/close.js';
 import { writeJobLine } from '../run/ledger.js';
 import { ensureCases, keepResults, type KeptResults } from '../run/membership.js';
@@ -35,10 +37,9 @@ export async function recordResults(ctx: UploadContext, plan: UploadPlan, opened
   const { run, session } = opened;
   const files = new Map([...plan.files].map(([caseId, planned]) => [caseId, planned.files]));
   const total = settings.shardTotal ?? ctx.ci?.shard?.total;
-  const index = settings.shardIndex ?? ctx.ci?.shard?.index;
   const humanIds = new Map(plan.report.mapped.map((m) => [m.testCase.id, m.testCase.human_id ?? m.testCase.id]));
   const human = (id: string): string => humanIds.get(id) ?? id;
-  const ownLine: JobLine = { job: uploadMarker(index, total), state: 'reporting', cases: casesByStatus(opened.entries, human), unlisted: new Map() };
+  const ownLine: JobLine = { job: ctx.job, state: 'reporting', cases: casesByStatus(opened.entries, human), unlisted: new Map() };
 
   const others = keyed ? worstOfOthers((await writeJobLine(session, ownLine)).lines, ownLine.job) : new Map<string, string>();
   const kept: Recorded['kept'] = [];
@@ -103,7 +104,9 @@ export async function recordResults(ctx: UploadContext, plan: UploadPlan, opened
   // rather than call it a mismatch (the close step would restore them too, but this job's check comes first).
   const lacking = keyed ? sent.acknowledged.filter((e) => !holdsResult(held, e.test_case_id, plan.untestedIds)) : [];
   if (lacking.length > 0) {
-    const again = await keepResults(session, lacking, { untested: plan.untestedIds, batchSize: settings.batchSize });
+    // Every result of this job is looked after, not only those found lacking: the read that found them may be old
+    // (a listing retried for half a minute), and the check below reads the run as this pass leaves it.
+    const again = await keepResults(session, sent.acknowledged, { untested: plan.untestedIds, batchSize: settings.batchSize });
     sent.requests += again.requests;
     held = again.held;
     if (again.failure) {
@@ -220,7 +223,10 @@ function settleKept(sent: SendOutcome, kept: KeptResults): void {
 }
 
 /** `2/4` for shard 2 of 4, `2` without a total, else an id of this upload alone. */
-function uploadMarker(index: number | undefined, total: number | undefined): string {
+/** This job's marker in a keyed run (UploadContext.job): its shard as the settings or the CI say, else an id of its own. */
+export function jobMarker(settings: Pick<Settings, 'shardIndex' | 'shardTotal'>, ci: CiContext | undefined): string {
+  const index = settings.shardIndex ?? ci?.shard?.index;
+  const total = settings.shardTotal ?? ci?.shard?.total;
   if (index === undefined) return randomUUID().slice(0, 8);
   return total ? `${index}/${total}` : String(index);
 }

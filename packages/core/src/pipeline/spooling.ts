@@ -9,7 +9,7 @@ import { redact, type Logger } from '../log.js';
 import { redactDeep } from '../redact.js';
 import type { FileOutcome } from '../model.js';
 import type { MappingReport } from '../map/mapping.js';
-import { spoolPath, withoutToken, writeResultsSpool, writeSpool, type Spool } from '../spool/spool.js';
+import { SpoolProgress, spoolPath, withoutToken, writeResultsSpool, writeSpool, type EntriesSpool } from '../spool/spool.js';
 import { readAll } from './inputs.js';
 import { ResultTally } from '../report/tally.js';
 import type { UploadContext, ReadInput, UploadPlan, OpenedRun } from './stages.js';
@@ -22,6 +22,32 @@ export async function spoolEntries(
   unsent: ResultEntry[],
   reason: TestsigmaTmError,
 ): Promise<string | undefined> {
+  // A resume recording its progress in this very file: its last write comes first, this one after it.
+  await ctx.spoolProgress?.settled();
+  const spool = entriesSpool(ctx, plan, opened, unsent, reason.message);
+  const file = spoolPath({ ...ctx.settings, runKey: ctx.runKey }, ctx.input.env ?? {}, ctx.now());
+  return reportSpool(
+    file,
+    ctx.log,
+    () => unsent.length,
+    () => writeSpool(file, spool),
+  );
+}
+
+/**
+ * `resume` of a results spool (UploadInput.progressFile): once the run is open, the file becomes an entries spool
+ * of this run with nothing landed yet, and each acknowledged batch is recorded in it. A resume stopped half way (a
+ * cancelled job, a killed runner) leaves a file from which the next resume sends only the rest, into this run.
+ */
+export async function startSpoolProgress(ctx: UploadContext, plan: UploadPlan, opened: OpenedRun, file: string): Promise<SpoolProgress> {
+  const entries = opened.entries.map((p) => p.entry);
+  const spool = entriesSpool(ctx, plan, opened, entries, `A resume of ${file} was sending these results when it stopped.`);
+  await writeSpool(file, spool);
+  return new SpoolProgress(file, spool, (message) => ctx.log.warn(message));
+}
+
+/** The entries spool of an open run: every entry of the job, and which landed (all but `unsent`). */
+function entriesSpool(ctx: UploadContext, plan: UploadPlan, opened: OpenedRun, unsent: ResultEntry[], reason: string): EntriesSpool {
   const willClose = ctx.settings.closeRun && opened.created && !ctx.runKey;
   // Every entry of the job, and what landed: a resume into this run sends the rest; one into a new generation of
   // the key (the close job closed this run) sends them all, and the job's line lists every case it reports.
@@ -29,12 +55,12 @@ export async function spoolEntries(
   const entries = opened.entries.map((p) => notLanded.get(p.entry.test_case_id) ?? p.entry);
   const humanIds = Object.fromEntries(plan.report.mapped.map((m) => [m.testCase.id, m.testCase.human_id ?? m.testCase.id]));
   const shard = { shardIndex: ctx.settings.shardIndex ?? ctx.ci?.shard?.index, shardTotal: ctx.settings.shardTotal ?? ctx.ci?.shard?.total };
-  const spool: Spool = {
+  return {
     tool: 'testsigma-tm',
     version: 1,
     kind: 'entries',
     createdAt: ctx.now().toISOString(),
-    reason: redact(reason.message, [ctx.settings.token]),
+    reason: redact(reason, [ctx.settings.token]),
     // The shard as the CI told it: a resume in another job counts as this shard.
     settings: redactDeep(withoutToken({ ...ctx.settings, runKey: ctx.runKey, ...shard }), [ctx.settings.token]),
     projectId: plan.projectId,
@@ -44,14 +70,8 @@ export async function spoolEntries(
     entries: redactDeep(entries, [ctx.settings.token]),
     landed: { runId: opened.run.id, caseIds: entries.filter((e) => !notLanded.has(e.test_case_id)).map((e) => e.test_case_id) },
     humanIds,
+    job: ctx.job,
   };
-  const file = spoolPath({ ...ctx.settings, runKey: ctx.runKey }, ctx.input.env ?? {}, ctx.now());
-  return reportSpool(
-    file,
-    ctx.log,
-    () => unsent.length,
-    () => writeSpool(file, spool),
-  );
 }
 
 /** The service failed before a run was open: every result goes to the spool, read (again) as it is written. */

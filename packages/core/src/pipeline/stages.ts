@@ -40,6 +40,11 @@ export interface UploadInput {
   now?: () => Date;
   /** `run create`: find or create the run and make it hold the mapped cases; send no result. */
   openOnly?: boolean;
+  /**
+   * `resume` of a results spool: that file. Once the run is open it records what landed, batch by batch (see
+   * startSpoolProgress), so a resume stopped half way is taken up where it stopped.
+   */
+  progressFile?: string;
   /** The workspace: attachment paths resolve here (after the result file's directory) and never lead out. Default: process.cwd(). */
   cwd?: string;
   /**
@@ -73,6 +78,11 @@ export interface UploadContext {
   now: () => Date;
   /** Where file locations are made relative to (GITHUB_WORKSPACE, else the working directory). */
   workspace: string;
+  /**
+   * This job's marker in a keyed run's description: its shard (`2/4`), else an id of its own. A resume takes the
+   * spooled one, so its line replaces the `reporting` line the failed upload left.
+   */
+  job: string;
   /** `resume`: the spool being sent; what landed in the run is skipped, and each acknowledged batch is recorded in it. */
   spoolProgress?: SpoolProgress;
   /** Cases whose results the service acknowledged, by run id: a failure after the sending spools only the rest. */

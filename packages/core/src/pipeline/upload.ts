@@ -32,8 +32,8 @@ import { withThousands } from '../digits.js';
 import type { UploadContext, UploadInput, UploadOutcome, Lookups, ReadInput, PlannedEntry, UploadPlan, Progress } from './stages.js';
 import { openRun } from './open-run.js';
 import { openService } from './service.js';
-import { recordResults } from './record.js';
-import { spoolEntries, spoolResults, tallyInput } from './spooling.js';
+import { jobMarker, recordResults } from './record.js';
+import { spoolEntries, spoolResults, startSpoolProgress, tallyInput } from './spooling.js';
 import { buildSummary } from './outcome-summary.js';
 
 export async function uploadResults(given: UploadInput): Promise<UploadOutcome> {
@@ -68,6 +68,7 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
       now: input.now ?? (() => new Date(clock.now())),
       landed: new Map(),
       workspace,
+      job: jobMarker(settings, ci),
     };
 
     const lookups = await lookUp(ctx, projectId);
@@ -88,7 +89,9 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
           log,
           `Recording ${count(entries, 'result')} in test run ${progress.opened.run.human_id}, then reading it back${settings.closeRun ? ' and closing it' : ''}…`,
         );
+        if (input.progressFile) ctx.spoolProgress = await startSpoolProgress(ctx, progress.plan, progress.opened, input.progressFile);
         progress.recorded = await recordResults(ctx, progress.plan, progress.opened);
+        await ctx.spoolProgress?.settled();
         logStage(
           log,
           `Test run ${progress.opened.run.human_id}: ${count(progress.recorded.sent.acknowledged.length, 'result')} recorded${progress.recorded.closed ? ', closed' : ''}.`,

@@ -48,6 +48,8 @@ export interface EntriesSpool extends SpoolBase {
   landed?: { runId: string; caseIds: string[] };
   /** Test case id → human id (`DEMO-12`), for the job's line in a keyed run and for messages. */
   humanIds?: Record<string, string>;
+  /** The job's marker in a keyed run's description: resume writes its line under it (UploadContext.job). */
+  job?: string;
 }
 
 interface ResultsSpool extends SpoolBase {

@@ -145,6 +145,18 @@ describe('reportResults (against the emulator)', () => {
     expect(untimed.lines.filter((l) => l.includes('timing:'))).toEqual([]);
   });
 
+  it('warns, naming the test, when two tests of one file share a title (it.each without %s), and records the worst', async () => {
+    const row = (status: TestResult['status']): TestResult => ({ ...RESULT, file: 'cart.test.js', suitePath: ['cart'], name: 'DEMO-1 adds', status });
+    const other = { ...row('passed'), file: 'other.test.js' };
+    const { run, lines } = setup({}, [row('failed'), row('passed'), other]);
+    await reportResults(run);
+    expect(lines).toContain(
+      '[testsigma-tm] warning: Jest: 1 test(s) repeat the title of an earlier test in the same file ("cart › DEMO-1 adds (cart.test.js)"); ' +
+        'each is recorded as a result of its own and the worst decides the case. To record them apart, give each a title of its own (test.each with %s or $name in the title).',
+    );
+    expect(lines.join('\n')).toContain('1 Failed');
+  });
+
   it('sends nothing when no test ran', async () => {
     const { run, lines } = setup({}, []);
     await reportResults(run);

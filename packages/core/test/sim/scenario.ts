@@ -90,9 +90,10 @@ const realUpload: Strategy = async (job, { scheduler, service, key }) => {
   return { exitCode: outcome.exitCode, ...(outcome.error && { message: outcome.error.message }) };
 };
 
-/** Load what the first request loads (undici), so that no schedule waits on real I/O and a replay matches. */
-async function prewarm(): Promise<void> {
-  await encodeBody([{ name: 'data', value: '{}' }], undefined);
+/** Load what the first request loads (undici), so that no schedule waits on real I/O and a replay matches. Once. */
+let warm: Promise<unknown> | undefined;
+function prewarm(): Promise<unknown> {
+  return (warm ??= encodeBody([{ name: 'data', value: '{}' }], undefined));
 }
 
 export async function runScenario(options: ScenarioOptions): Promise<ScenarioOutcome> {

@@ -134,8 +134,11 @@ export class ServiceState {
     }
     if (key === 'GET projects/:pid/test_runs/:rid/test_cases') {
       const wanted = query.get('status_id') ?? query.get('status_id__EQ');
-      const rows = run.selection.map((id) => this.runCase(run, id)).filter((c) => wanted === null || c.status_id === wanted);
-      return this.list('test_run_cases', rows, query, (c) => c.view);
+      // Rows by case order; each row's view is built only if it is on the page asked for.
+      const rows = run.selection
+        .map((id) => ({ seq: this.caseById.get(id)!.seq, id }))
+        .filter((row) => wanted === null || this.statusOf(run, row.id) === wanted);
+      return this.list('test_run_cases', rows, query, (row) => this.runCase(run, row.id).view);
     }
     if (key === 'PUT projects/:pid/test_runs/:rid/test_cases') return this.recordResults(run, object(body), request);
     throw new Refusal(404, `No route ${method} /${parts.join('/')}`);
@@ -144,16 +147,23 @@ export class ServiceState {
   /** Keyset pagination like the emulator's: `next` is an opaque cursor sent back with the original query. */
   private list<T extends { seq: number }>(key: string, items: T[], query: URLSearchParams, view: (item: T) => unknown): Answer {
     const size = Math.min(Number(query.get('page_size') ?? 20) || 20, this.maxPageSize);
-    const after = Number(/^after-(\d+)$/.exec(query.get('cursor') ?? '')?.[1] ?? 0);
-    const rest = items.filter((i) => i.seq > after);
-    const page = rest.slice(0, size);
-    const next = rest.length > size ? `after-${page.at(-1)!.seq}` : null;
+    const cursor = query.get('cursor');
+    const after = cursor === null ? 0 : Number(/^after-(\d+)$/.exec(cursor)?.[1] ?? 0);
+    // The page: the first `size` items past the cursor, and whether any is left after it (items come in seq order).
+    let first = 0;
+    while (first < items.length && items[first]!.seq <= after) first++;
+    const page = items.slice(first, first + size);
+    const next = items.length - first > size ? `after-${page.at(-1)!.seq}` : null;
     return { status: 200, body: { message: '', data: { [key]: page.map(view) }, page_info: { page_size: size, total_count: items.length, next, prev: null } } };
+  }
+
+  private statusOf(run: SimRun, caseId: string): string {
+    return run.results.get(caseId)?.status_id ?? this.untestedId;
   }
 
   private runCase(run: SimRun, caseId: string): { seq: number; status_id: string; view: unknown } {
     const c = this.caseById.get(caseId)!;
-    const status = run.results.get(caseId)?.status_id ?? this.untestedId;
+    const status = this.statusOf(run, caseId);
     const name = this.statusNames.get(status);
     return {
       seq: c.seq,

@@ -49,9 +49,10 @@ export class SimService {
   requests = 0;
   /** With `trace` on, one line per request applied: virtual time, who (the token's name), what, the answer. */
   readonly trace: string[] | undefined;
-  /** Requests by route (`GET test_runs/:rid`), for the report of what a schedule cost. */
-  readonly routes = new Map<string, number>();
-  private window: number[] = [];
+  /** Requests by method and path as sent; `routes` folds the ids. Counted raw: a regex per request costs more than the rest of the count. */
+  private readonly paths = new Map<string, number>();
+  /** When each request the rate limit counted arrived, oldest first (virtual time never goes back). */
+  private readonly window: number[] = [];
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -67,8 +68,8 @@ export class SimService {
   readonly transport: Transport = async (request) => {
     const { random, clock } = this.scheduler;
     this.requests++;
-    const route = `${request.method} ${request.url.pathname.replace(/\/[0-9a-f-]{36}/g, '/:id')}`;
-    this.routes.set(route, (this.routes.get(route) ?? 0) + 1);
+    const path = `${request.method} ${request.url.pathname}`;
+    this.paths.set(path, (this.paths.get(path) ?? 0) + 1);
     const body = request.body ? decode(request.body) : undefined;
     let there = Math.floor((random() * this.faults.maxLatencyMs) / 2);
     const back = Math.floor((random() * this.faults.maxLatencyMs) / 2);
@@ -81,8 +82,7 @@ export class SimService {
       there = Math.min(LATE_WRITE_MS, request.timeoutMs + Math.floor(random() * request.timeoutMs));
       this.injected.lateApply++;
     }
-    const who = request.headers.authorization?.replace(/^Bearer sim-/, '') ?? '?';
-    const applied = clock.sleep(there).then(() => this.apply(request.method, request.url, body, failed, who, request.body));
+    const applied = clock.sleep(there).then(() => this.apply(request.method, request.url, body, failed, request.headers, request.body));
     if (there + back >= request.timeoutMs) {
       await clock.sleep(request.timeoutMs);
       this.injected.timedOut++;
@@ -97,17 +97,28 @@ export class SimService {
     return answer;
   };
 
+  /** Requests by route (`GET /api/v1/projects/:id/test_runs/:id`), for the report of what a schedule cost. */
+  get routes(): Map<string, number> {
+    const routes = new Map<string, number>();
+    for (const [path, count] of this.paths) {
+      const route = path.replace(/\/[0-9a-f-]{36}/g, '/:id');
+      routes.set(route, (routes.get(route) ?? 0) + count);
+    }
+    return routes;
+  }
+
   /** The request reaches the service: the rate limit, an injected failure, or the state's answer. */
-  private apply(method: string, url: URL, body: unknown, failed: boolean, who: string, encoded: object | undefined): AttemptOutcome {
+  private apply(method: string, url: URL, body: unknown, failed: boolean, sent: Record<string, string>, encoded: object | undefined): AttemptOutcome {
     const now = this.scheduler.now();
-    this.window = this.window.filter((t) => t > now - 1000);
-    const allowed = this.window.length < this.faults.perSecond;
-    if (allowed) this.window.push(now);
-    const headers = {
-      'x-tms-api-limit': String(this.faults.perSecond),
-      'x-tms-api-remaining': String(Math.max(0, this.faults.perSecond - this.window.length)),
-      'x-tms-api-reset': String(Math.ceil(Math.max(0, (this.window[0] ?? now) + 1000 - now) / 1000)),
-    };
+    const { window } = this;
+    // The sliding second: what arrived more than a second ago has left it.
+    while (window.length > 0 && window[0]! <= now - 1000) window.shift();
+    const allowed = window.length < this.faults.perSecond;
+    if (allowed) window.push(now);
+    // What the answer's x-tms-api-limit, x-tms-api-remaining and x-tms-api-reset (whole seconds) say.
+    const limit = this.faults.perSecond;
+    const remaining = Math.max(0, this.faults.perSecond - window.length);
+    const resetSeconds = Math.ceil(Math.max(0, (window[0] ?? now) + 1000 - now) / 1000);
     let answer: Answer;
     if (!allowed) {
       this.injected.rateLimited++;
@@ -121,13 +132,13 @@ export class SimService {
       answer = this.state.handle(method, path, url.searchParams, body, encoded);
     }
     if (this.trace) {
+      const who = sent.authorization?.replace(/^Bearer sim-/, '') ?? '?';
       const what = `${method} ${decodeURIComponent(url.pathname.slice(BASE_PATH.length) + url.search)} ${body === undefined ? '' : JSON.stringify(body)}`;
       this.trace.push(
         `${(this.scheduler.elapsed() / 1000).toFixed(3).padStart(8)} s ${who.padEnd(7)} ${this.readable(what).slice(0, 4000)} → ${answer.status}`,
       );
     }
-    const limit = Number(headers['x-tms-api-limit']);
-    const resetMs = parseReset(headers['x-tms-api-reset'], now);
+    const resetMs = parseReset(String(resetSeconds), now);
     return {
       kind: 'answer',
       status: answer.status,
@@ -135,7 +146,7 @@ export class SimService {
       requestId: `sim-${this.requests}`,
       retryAfterMs: undefined,
       retryAfter: undefined,
-      rate: { limit, remaining: Number(headers['x-tms-api-remaining']), ...(resetMs !== undefined && { resetMs }) },
+      rate: { limit, remaining, ...(resetMs !== undefined && { resetMs }) },
     };
   }
 
@@ -162,8 +173,16 @@ const UTF8 = new TextDecoder();
 
 function decode(body: NonNullable<Parameters<Transport>[0]['body']>): unknown {
   if (!body.bytes) throw new Error('the simulation sends no files: a streamed body reached it');
-  const text = UTF8.decode(body.bytes);
-  const boundary = /boundary=(.+)$/.exec(body.contentType)?.[1];
+  // A retry sends the same bytes: decoded once. The service only reads what it decodes, never changes or keeps it.
+  if (!decoded.has(body)) decoded.set(body, parse(body.bytes, body.contentType));
+  return decoded.get(body);
+}
+
+const decoded = new WeakMap<object, unknown>();
+
+function parse(bytes: Uint8Array, contentType: string): unknown {
+  const text = UTF8.decode(bytes);
+  const boundary = /boundary=(.+)$/.exec(contentType)?.[1];
   if (!boundary) return JSON.parse(text);
   for (const part of text.split(`--${boundary}`)) {
     const [head = '', ...rest] = part.split('\r\n\r\n');
@@ -175,5 +194,16 @@ function decode(body: NonNullable<Parameters<Transport>[0]['body']>): unknown {
 }
 
 function noAnswer(reason: string, timedOut: boolean): AttemptOutcome {
-  return { kind: 'no-answer', reason, permanent: false, timedOut, cutOff: false, cause: new Error(`simulated: ${reason}`) };
+  return { kind: 'no-answer', reason, permanent: false, timedOut, cutOff: false, cause: withoutStack(() => new Error(`simulated: ${reason}`)) };
+}
+
+/** An error made without capturing a stack: the stack of a simulated failure shows only the simulation, and capturing it costs more than the request. */
+function withoutStack(make: () => Error): Error {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return make();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }

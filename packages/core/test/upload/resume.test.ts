@@ -150,6 +150,24 @@ describe('resume with a run key', () => {
   });
 });
 
+describe('resume of a keyed job without a shard index', () => {
+  it("writes its line under the failed upload's own id: the run holds one line of that job, done", async () => {
+    const spool = await failingShard('no-shard', 2, { closeRun: false, shardIndex: undefined });
+    const written = await readSpoolFile(spool);
+    expect(written.job).toMatch(/^[0-9a-f]{8}$/);
+    const [before] = keyRuns('no-shard');
+    expect(before!.description).toContain(`testsigma-tm job ${written.job} (reporting): Failed DEMO-2; Passed DEMO-1 DEMO-3..4`);
+
+    const resumed = await resume(spool);
+    expect(resumed.exitCode, resumed.message).toBe(0);
+    const [run] = keyRuns('no-shard');
+    expect(run!.description!.split('\n').filter((l) => l.startsWith('testsigma-tm job '))).toEqual([
+      `testsigma-tm job ${written.job} (done): Failed DEMO-2; Passed DEMO-1 DEMO-3..4`,
+    ]);
+    expect(held(run!).writes).toEqual({ 'DEMO-1': 1, 'DEMO-2': 1, 'DEMO-3': 1, 'DEMO-4': 1 });
+  });
+});
+
 describe('the when-complete mode (--shard-total without a close job)', () => {
   it("closes a re-run's run: the new generation counts the shards that were not re-run", async () => {
     expect((await upload('rerun', 1, { shardTotal: 2 })).exitCode).toBe(0);
@@ -164,6 +182,26 @@ describe('the when-complete mode (--shard-total without a close job)', () => {
     expect(held(second!).statuses).toEqual({ ...ALL, 'DEMO-6': 'Passed' });
   });
 });
+
+/** A resume of six one-result batches killed after two: the other requests never get an answer. */
+async function resumeKilledAfterTwoBatches(spool: string): Promise<void> {
+  const dispatcher = await makeDispatcher(30_000, undefined);
+  let puts = 0;
+  let stuck = 0;
+  let allStuck!: () => void;
+  const killed = new Promise<void>((resolve) => (allStuck = resolve));
+  const transport: Transport = async (request) => {
+    if (request.method === 'PUT' && request.url.pathname.endsWith('/test_cases') && ++puts > 2) {
+      // Every worker now waits here, each having recorded what it sent before: what a kill leaves on disk.
+      if (++stuck === 4) allStuck();
+      return new Promise(() => {});
+    }
+    return exchange(dispatcher, request.method, request.url, request.headers, request.body, request.timeoutMs, request.nowMs);
+  };
+  void resume(spool, transport);
+  await killed;
+  await dispatcher.close();
+}
 
 describe('a partial resume followed by another', () => {
   it('a batch that landed without its answer is not sent again by the next resume', async () => {
@@ -187,23 +225,8 @@ describe('a partial resume followed by another', () => {
 
   it('a resume killed half way leaves in the file what landed: the next one sends only the rest', async () => {
     const spool = await failingShard('killed', 0, { runKey: undefined }, 3);
-    // Resume 1 is killed after two of its batches: the other requests never get an answer.
-    const dispatcher = await makeDispatcher(30_000, undefined);
-    let puts = 0;
-    let stuck = 0;
-    let allStuck!: () => void;
-    const killed = new Promise<void>((resolve) => (allStuck = resolve));
-    const transport: Transport = async (request) => {
-      if (request.method === 'PUT' && request.url.pathname.endsWith('/test_cases') && ++puts > 2) {
-        // Every worker now waits here, each having recorded what it sent before: what a kill leaves on disk.
-        if (++stuck === 4) allStuck();
-        return new Promise(() => {});
-      }
-      return exchange(dispatcher, request.method, request.url, request.headers, request.body, request.timeoutMs, request.nowMs);
-    };
-    void resume(spool, transport);
-    await killed;
-    await dispatcher.close();
+    // Resume 1 is killed after two of its batches.
+    await resumeKilledAfterTwoBatches(spool);
     const left = await readSpoolFile(spool);
     expect(left.landed?.caseIds).toHaveLength(2);
 
@@ -213,5 +236,27 @@ describe('a partial resume followed by another', () => {
     expect(second.message).toBe(`Resumed ${spool}: recorded 4 result(s) in test run ${run.human_id}, closed. The file is kept as ${spool}.sent.`);
     expect(held(run).writes).toEqual({ 'DEMO-7': 1, 'DEMO-8': 1, 'DEMO-9': 1, 'DEMO-10': 1, 'DEMO-11': 1, 'DEMO-12': 1 });
     expect(await readdir(dir)).toContain('killed.json.sent');
+  });
+
+  it('a resume of results (no run was open) killed half way: the file holds the run and what landed, the next sends the rest', async () => {
+    // The upload fails before a run is open: every result is spooled, to be uploaded from scratch.
+    const spool = join(dir, 'results-killed.json');
+    emulator.setFaults([{ kind: 'status', route: 'POST /projects/*/test_runs', status: 503 }]);
+    const failed = await upload('results-killed', 3, { runKey: undefined, batchSize: 1, deadline: 2, spool });
+    emulator.setFaults([]);
+    expect([failed.exitCode, failed.summary.spoolFile, (await readSpoolFile(spool)).kind]).toEqual([1, spool, 'results']);
+
+    await resumeKilledAfterTwoBatches(spool);
+    const left = await readSpoolFile(spool);
+    const run = emulator.state().test_runs.find((r) => r.id !== DEMO_FACTS.closedRun.id)!;
+    expect([left.kind, left.run.id, left.entries.length, left.landed?.runId, left.landed?.caseIds.length]).toEqual(['entries', run.id, 6, run.id, 2]);
+    expect(JSON.stringify(left)).not.toContain(emulator.token);
+
+    const second = await resume(spool);
+    expect(second.exitCode, second.message).toBe(0);
+    expect(second.message).toBe(`Resumed ${spool}: recorded 4 result(s) in test run ${run.human_id}, closed. The file is kept as ${spool}.sent.`);
+    const runs = emulator.state().test_runs.filter((r) => r.id !== DEMO_FACTS.closedRun.id);
+    expect(runs.map((r) => [r.id, r.status])).toEqual([[run.id, 'CLOSED']]);
+    expect(held(runs[0]!).writes).toEqual({ 'DEMO-7': 1, 'DEMO-8': 1, 'DEMO-9': 1, 'DEMO-10': 1, 'DEMO-11': 1, 'DEMO-12': 1 });
   });
 });

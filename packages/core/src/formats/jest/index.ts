@@ -17,7 +17,11 @@ export const jestJson: Format = {
     const reader = new JestStreamReader(ctx.source);
     const stream = new JsonItemStream(ctx.source, 'Jest --json output', reader);
     const finish = (): void => {
-      if (holdsArray(stream.shape, 'testResults') && reader.jestLike) return;
+      if (holdsArray(stream.shape, 'testResults') && reader.jestLike) {
+        const repeated = reader.repeated.warning(ctx.source);
+        if (repeated !== undefined) ctx.warn(repeated);
+        return;
+      }
       throw new InputError(
         'INPUT_NOT_RESULTS',
         ctx.source,

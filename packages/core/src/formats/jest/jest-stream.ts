@@ -8,6 +8,7 @@ import type { TestResult } from '../../model.js';
 import { FAILURE_TEXT, OTHER_TEXT, type StringLimit } from '../json-stream/long-string.js';
 import type { ItemRoutes, PathStep, Route } from '../json-stream/item-stream.js';
 import { isJestSuite, jestSuiteResults } from './jest-json.js';
+import { RepeatedTitles } from '../repeated-titles.js';
 
 const FAILURE_KEYS = new Set(['message', 'failureMessage', 'stack']);
 
@@ -16,6 +17,8 @@ export class JestStreamReader implements ItemRoutes {
   private suites = 0;
   /** Whether the file is Jest's: it counts its tests, or one of its entries holds tests. */
   jestLike = false;
+  /** Tests of one file with one title, said once when the file has been read. */
+  readonly repeated = new RepeatedTitles();
 
   constructor(private readonly source: string) {}
 
@@ -40,7 +43,9 @@ export class JestStreamReader implements ItemRoutes {
       return;
     }
     if (isJestSuite(value)) this.jestLike = true;
-    this.ready.push(...jestSuiteResults(value, this.suites++, this.source));
+    const results = jestSuiteResults(value, this.suites++, this.source);
+    this.repeated.add(results);
+    this.ready.push(...results);
   }
 
   limit(key: string | undefined): StringLimit {

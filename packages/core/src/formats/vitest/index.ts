@@ -2,6 +2,7 @@
 import type { Format, ReadContext } from '../format.js';
 import { collectText, parseJson } from '../json-input.js';
 import { parseVitestJson } from './vitest.js';
+import { warnRepeatedTitles } from '../repeated-titles.js';
 
 const TOP_LEVEL_OBJECT = /^\s*\{/;
 
@@ -26,6 +27,8 @@ export const vitestJson: Format = {
     return /"numTotalTests"\s*:/.test(counters) && !/"numRuntimeErrorTestSuites"\s*:/.test(counters);
   },
   async *parse(chunks: AsyncIterable<string>, ctx: ReadContext) {
-    yield* parseVitestJson(parseJson(await collectText(chunks), ctx.source, 'Vitest JSON (--reporter=json --outputFile=<file>)'), ctx.source);
+    const results = parseVitestJson(parseJson(await collectText(chunks), ctx.source, 'Vitest JSON (--reporter=json --outputFile=<file>)'), ctx.source);
+    warnRepeatedTitles(results, ctx.source, ctx.warn);
+    yield* results;
   },
 };
