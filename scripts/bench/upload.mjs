@@ -122,6 +122,7 @@ export async function runUploadScenario(dir, results) {
       rateLimited,
       requestMs: lastEnd - firstStart,
       answerMs: percentiles(requests.map((r) => r.duration_ms)),
+      phases: phasesOf(requests),
       processMs: cli.ms,
       cpuMs: cli.cpuMs,
       maxRssBytes: cli.maxRssBytes,
@@ -130,6 +131,37 @@ export async function runUploadScenario(dir, results) {
     await emulator.close();
     await rm(file, { force: true });
   }
+}
+
+/** The request log's routes as the phases of an upload, in the order they run. */
+const PHASES = [
+  ['lookups', ['GET /projects/{pid}', 'GET /test_runs/statuses', 'GET /users']],
+  ['case listing', ['GET /projects/{pid}/test_cases']],
+  ['run create', ['POST /projects/{pid}/test_runs']],
+  ['writes', ['PUT /projects/{pid}/test_runs/{rid}/test_cases']],
+  ['read-back', ['GET /projects/{pid}/test_runs/{rid}/test_cases']],
+  ['close', ['PUT /projects/{pid}/test_runs/{rid}']],
+];
+
+/**
+ * Where the time from the first request to the last answer went: each phase's span (its first request to its
+ * last answer) against its requests ÷ the rate, with its median answer time (the pacer holds a slot until one
+ * window after the answer, so a window of the phase takes about a second plus that), and the pause before it (the previous phase's last answer to its
+ * first request: the client's own work, such as reading and mapping the results between the listing and the create).
+ */
+function phasesOf(requests) {
+  const out = [];
+  let previousEnd;
+  for (const [name, routes] of PHASES) {
+    const mine = requests.filter((r) => routes.includes(r.route));
+    if (mine.length === 0) continue;
+    const start = Math.min(...mine.map((r) => r.time));
+    const end = Math.max(...mine.map((r) => r.time + r.duration_ms));
+    const answerMs = percentiles(mine.map((r) => r.duration_ms)).p50;
+    out.push({ name, requests: mine.length, spanMs: end - start, pauseMs: previousEnd === undefined ? 0 : start - previousEnd, answerMs });
+    previousEnd = end;
+  }
+  return out;
 }
 
 /** The median and 95th percentile of the emulator's answer times: a slow server shows here, not as the client's pace. */
@@ -148,6 +180,7 @@ export const UPLOAD_HEADER = ['scenario', 'measure', 'measured', 'target', 'met'
 export function uploadTable(scenarios) {
   const rows = [];
   const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
+  const s2 = (ms) => `${(ms / 1000).toFixed(2)} s`;
   const results = (m) => m.results.toLocaleString('en');
   const failed = scenarios.filter((m) => m.exitCode !== 0 || m.recorded !== m.results);
   const done = scenarios.filter((m) => !failed.includes(m));
@@ -183,6 +216,18 @@ export function uploadTable(scenarios) {
         label,
         `the emulator's answer times (${LATENCY_MS} ms of latency injected)`,
         `median ${m.answerMs.p50} ms, 95th percentile ${m.answerMs.p95} ms`,
+        '-',
+        '-',
+      ],
+      [
+        label,
+        'phases: span (requests ÷ rate; median answer time), pause before',
+        m.phases
+          .map(
+            (p) =>
+              `${p.name} ${s2(p.spanMs)} (${s2((p.requests / UPLOAD_RATE) * 1000)}; answers ${p.answerMs} ms)${p.pauseMs > 0 ? `, after ${s2(p.pauseMs)}` : ''}`,
+          )
+          .join('; '),
         '-',
         '-',
       ],
