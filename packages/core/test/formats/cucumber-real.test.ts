@@ -1,11 +1,12 @@
-// Black box: the real cucumber-js runs the fixture project (test/fixtures/native/cucumber-js/project) and the
-// JSON it writes reads to the same results as the committed report. cucumber-js is not a dependency of this
-// repository (it would earn its place only here), so this runs only where CUCUMBER_JS names its bin, e.g.
-//   npm install --prefix /tmp/cucumber @cucumber/cucumber
+// Black box: the real cucumber-js (a devDependency, for this test only) runs the fixture project
+// (test/fixtures/native/cucumber-js/project) and the JSON it writes reads to the same results as the committed
+// report. CUCUMBER_JS may name another cucumber-js bin to try, e.g.
+//   npm install --prefix /tmp/cucumber @cucumber/cucumber@11
 //   CUCUMBER_JS=/tmp/cucumber/node_modules/@cucumber/cucumber/bin/cucumber.js npx vitest run packages/core/test/formats/cucumber-real.test.ts
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { version as cucumberVersion } from '@cucumber/cucumber';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cucumberJson } from '../../src/formats/cucumber/index.js';
 import { parseCucumberJson } from '../../src/formats/cucumber/cucumber.js';
@@ -13,22 +14,24 @@ import { firstLine } from '../../src/text.js';
 import type { TestResult } from '../../src/model.js';
 import { FIXTURES_DIR, fixtureText } from './fixture-files.js';
 
-const BIN = process.env.CUCUMBER_JS;
+// The package's exports do not list its bin: found where npm installs it, at the repository's root.
+const BIN = process.env.CUCUMBER_JS || resolve(import.meta.dirname, '../../../../node_modules/@cucumber/cucumber/bin/cucumber.js');
 const COMMITTED_ROOT = '/home/runner/work/demo/demo';
 
-describe.skipIf(BIN === undefined || BIN === '')('cucumber-js --format json, run now', () => {
+describe(`cucumber-js ${process.env.CUCUMBER_JS ? `at ${BIN}` : cucumberVersion} --format json, run now`, () => {
   let dir: string;
   let written: string;
   let exitCode: number | null;
 
   beforeAll(async () => {
-    const bin = BIN ?? '';
-    // Next to the bin's node_modules, so the step definitions' `@cucumber/cucumber` import resolves.
-    const installRoot = bin.slice(0, bin.lastIndexOf('/node_modules/'));
-    dir = await mkdtemp(join(installRoot, 'cucumber-real-'));
+    // Below the bin's node_modules, so the step definitions' `@cucumber/cucumber` import resolves to it.
+    const installRoot = BIN.slice(0, BIN.lastIndexOf('/node_modules/'));
+    const tmp = resolve(installRoot, 'test', 'tmp');
+    await mkdir(tmp, { recursive: true });
+    dir = await mkdtemp(join(tmp, 'cucumber-real-'));
     await cp(join(FIXTURES_DIR, 'native/cucumber-js/project'), dir, { recursive: true });
     exitCode = await new Promise<number | null>((resolve) => {
-      execFile(process.execPath, [bin, '--import', 'features/support/*.mjs', '--format', 'json:out.json'], { cwd: dir }, (error) => {
+      execFile(process.execPath, [BIN, '--import', 'features/support/*.mjs', '--format', 'json:out.json'], { cwd: dir }, (error) => {
         resolve(error === null ? 0 : typeof error.code === 'number' ? error.code : null);
       });
     });
