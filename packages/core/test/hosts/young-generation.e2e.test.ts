@@ -1,7 +1,7 @@
 /**
  * The CLI's bound on V8's young generation (hosts/cli/young-generation.ts), in a Node process of its own (it
  * changes a setting of the whole process): half a million objects that survive make V8 grow the new space far
- * past the bound without it, and not at all past it with it; on the repository's Node and on the machine's
+ * past the bound without it, and at most one growth step past it with it; on the repository's Node and on the machine's
  * Node 20, the oldest the packages support. Needs `npm run build:packages` first (as `npm test` does).
  */
 import { execFile } from 'node:child_process';
@@ -45,7 +45,9 @@ describe.skipIf(!existsSync(built))('boundYoungGeneration', () => {
     const bounded = await newSpaceAfter(node, 'bounded');
     expect(free.kept).toBe(500_000);
     expect(bounded.kept).toBe(500_000);
-    expect(free.newSpace).toBeGreaterThan(2 * BOUND);
-    expect(bounded.newSpace).toBeLessThanOrEqual(BOUND);
+    expect(free.newSpace).toBeGreaterThan(4 * BOUND);
+    // The bound is heard after a collection (a PerformanceObserver's entries come a turn later): a busy machine
+    // may let one more growth step happen first, never a second (a step at most doubles the new space).
+    expect(bounded.newSpace).toBeLessThanOrEqual(2 * BOUND);
   });
 });

@@ -11,7 +11,8 @@
  * `--max-semi-space-size` would say it, but V8 reads it once, when the heap is made: `v8.setFlagsFromString`
  * is too late for it (measured on Node 24), and a flag on the command line or a re-exec costs a second process.
  * The growth factor is read at each growth: once the new space reaches the bound, it is set to 1, so the new
- * space stops growing there (a run that never grows it that far runs as before).
+ * space stops growing there (a run that never grows it that far runs as before). The bound is heard after a
+ * collection, through a PerformanceObserver whose entries come a turn later: one more growth step may come first.
  */
 import { PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
