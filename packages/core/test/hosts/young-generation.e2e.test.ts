@@ -1,7 +1,7 @@
 /**
  * The CLI's bound on V8's young generation (hosts/cli/young-generation.ts), in a Node process of its own (it
  * changes a setting of the whole process): half a million objects that survive make V8 grow the new space far
- * past the bound without it, and at most one growth step past it with it; on the repository's Node and on the machine's
+ * past the bound without it, and far less with it; on the repository's Node and on the machine's
  * Node 20, the oldest the packages support. Needs `npm run build:packages` first (as `npm test` does).
  */
 import { execFile } from 'node:child_process';
@@ -46,8 +46,10 @@ describe.skipIf(!existsSync(built))('boundYoungGeneration', () => {
     expect(free.kept).toBe(500_000);
     expect(bounded.kept).toBe(500_000);
     expect(free.newSpace).toBeGreaterThan(4 * BOUND);
-    // The bound is heard after a collection (a PerformanceObserver's entries come a turn later): a busy machine
-    // may let one more growth step happen first, never a second (a step at most doubles the new space).
-    expect(bounded.newSpace).toBeLessThanOrEqual(2 * BOUND);
+    // The bound is heard after a collection, through a PerformanceObserver whose entries come later: on a quiet
+    // machine the new space stops at the bound (4 MB, against 128 MB free on Node 24 and 32 MB on Node 20); on a
+    // busy one the entries may come a few growth steps late (11 MB seen under npm run test:stress). Best effort,
+    // as the module says; what holds is that it stays well below the free growth.
+    expect(bounded.newSpace).toBeLessThanOrEqual(free.newSpace / 2);
   });
 });
