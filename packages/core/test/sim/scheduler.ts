@@ -2,7 +2,7 @@
  * A seeded scheduler on virtual time: the simulation's only source of time and randomness.
  *
  * Every wait of the code under test goes through `clock.sleep`, which registers a timer. The loop lets all ready
- * work run (`await new Promise(setImmediate)`: every promise chain runs first; see settle), then moves virtual time to the earliest timer and fires it, one timer at a time. Timers due at the same moment fire in
+ * work run (every promise chain runs first; see fireBatch), then moves virtual time to the earliest timer and fires it, one timer at a time. Timers due at the same moment fire in
  * an order drawn from the seed, so different seeds give different interleavings and one seed always gives the
  * same one. Nothing waits on real time: a schedule of an hour of virtual time takes milliseconds.
  *
@@ -42,6 +42,9 @@ interface Timer {
 }
 
 class ScheduleError extends Error {}
+
+/** Timers fired in one round of the event loop (see fireBatch); a schedule fires some 500. */
+const STEPS_PER_ROUND = 64;
 
 export class Scheduler {
   readonly random: () => number;
@@ -93,34 +96,58 @@ export class Scheduler {
       (error: unknown) => (outcome = { error }),
     );
     for (;;) {
-      await this.settle();
-      if (!this.fireNext()) {
-        if (outcome === undefined) {
-          throw new ScheduleError(
-            `seed ${this.seed}: deadlock at ${this.elapsed()} ms of virtual time: the work is unfinished and no timer is pending (something waits on real time, or on a promise nobody resolves).`,
-          );
-        }
-        if ('error' in outcome) throw outcome.error;
-        return outcome.value;
-      }
-      this.steps++;
-      if (this.elapsed() > this.maxVirtualMs || this.steps > this.maxSteps) {
+      const end = await this.fireBatch();
+      if (end === 'more') continue;
+      if (end === 'livelock') {
         throw new ScheduleError(
           `seed ${this.seed}: livelock: ${this.steps} timers over ${this.elapsed()} ms of virtual time (limits: ${this.maxSteps} timers, ${this.maxVirtualMs} ms) and still going.`,
         );
       }
+      if (end !== 'quiet') throw end.error;
+      if (outcome === undefined) {
+        throw new ScheduleError(
+          `seed ${this.seed}: deadlock at ${this.elapsed()} ms of virtual time: the work is unfinished and no timer is pending (something waits on real time, or on a promise nobody resolves).`,
+        );
+      }
+      if ('error' in outcome) throw outcome.error;
+      return outcome.value;
     }
   }
 
   /**
-   * Let everything that is ready run. One round of immediates is enough for promise chains (all microtasks run
-   * before an immediate) and the code under test sets no immediates; timers are virtual. What remains is the file
-   * system (the upload looks up the workspace's real path): virtual time stands still until no request is left,
-   * or its answer would come at a moment that depends on the machine's load.
+   * Fire timers one at a time, each once everything that is ready has run: up to STEPS_PER_ROUND of them, one
+   * per immediate of a single round of the event loop. Node runs every ready promise chain before each immediate
+   * (processImmediate drains the microtask queue between callbacks), and the code under test sets no immediates
+   * and its timers are virtual; so each timer fires after everything the previous one set off, in the same order
+   * as with one round of the loop per timer, at a fraction of the cost (a round of the loop, with its poll for
+   * I/O, cost more than most timers' work). What remains is the file system (the upload looks up the workspace's
+   * real path): a step that finds a file system request pending fires nothing, and virtual time stands still
+   * until none is left, or its answer would come at a moment that depends on the machine's load.
    */
-  private async settle(): Promise<void> {
-    do await new Promise(setImmediate);
-    while (fileSystemBusy());
+  private fireBatch(): Promise<'more' | 'quiet' | 'livelock' | { error: unknown }> {
+    return new Promise((resolve) => {
+      let done = false;
+      const end = (why: 'more' | 'quiet' | 'livelock' | { error: unknown }): void => {
+        done = true;
+        resolve(why);
+      };
+      const step = (): void => {
+        if (done) return;
+        if (fileSystemBusy()) return end('more');
+        let fired: boolean;
+        try {
+          fired = this.fireNext();
+        } catch (error) {
+          return end({ error });
+        }
+        if (!fired) return end('quiet');
+        this.steps++;
+        if (this.elapsed() > this.maxVirtualMs || this.steps > this.maxSteps) end('livelock');
+      };
+      for (let i = 0; i < STEPS_PER_ROUND; i++) setImmediate(step);
+      // After the last step's promise chains have run: the next round.
+      setImmediate(() => done || end('more'));
+    });
   }
 
   /**
