@@ -123,6 +123,9 @@ export type Transport = (request: {
 
 const DEFAULT_DEADLINE_MS = 600_000;
 
+/** URLs the client keeps parsed: a crowd's job asks for a handful again and again; a long listing's cursors are new each page. */
+const MAX_CACHED_URLS = 64;
+
 /** How long a wait goes before its progress line is printed by every host, quiet ones included. */
 const HEARTBEAT_MS = 10_000;
 
@@ -130,6 +133,8 @@ export class HttpClient {
   /** The base URL without credentials. */
   readonly baseUrl: URL;
   private readonly basePath: string;
+  /** URLs already parsed, by path and query (see resolveUrl). */
+  private readonly urls = new Map<string, URL>();
   /** Made on the first request (undici is loaded then, when a proxy is set). */
   private dispatcher: Promise<Dispatcher> | undefined;
   readonly pacer: Pacer;
@@ -411,12 +416,24 @@ export class HttpClient {
     if (path.includes('?') || path.includes('#')) return withQuery(new URL(path, this.baseUrl.origin), req.query);
     // The query encoded once and the URL parsed once: the same URL as setting each parameter on it in turn, which
     // serializes the URL again each time (a cost every request paid).
-    const query = new URLSearchParams();
-    for (const [key, value] of Object.entries(req.query ?? {})) {
-      if (value !== undefined) query.set(key, String(value));
+    let search = '';
+    if (req.query) {
+      const query = new URLSearchParams();
+      for (const [key, value] of Object.entries(req.query)) {
+        if (value !== undefined) query.set(key, String(value));
+      }
+      search = query.toString();
     }
-    const search = query.toString();
-    return new URL(search === '' ? path : `${path}?${search}`, this.baseUrl.origin);
+    const href = search === '' ? path : `${path}?${search}`;
+    // A job asks for the same few URLs again and again (the run, its cases): each parsed once. Requests share
+    // the URL, so nothing changes one once made.
+    let url = this.urls.get(href);
+    if (!url) {
+      if (this.urls.size >= MAX_CACHED_URLS) this.urls.clear();
+      url = new URL(href, this.baseUrl.origin);
+      this.urls.set(href, url);
+    }
+    return url;
   }
 
   private displayPath(url: URL): string {

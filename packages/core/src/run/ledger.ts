@@ -38,19 +38,28 @@ export async function writeJobLine(session: RunSession, line: JobLine): Promise<
   // Each line's text, formatted once: a crowd's description is compared on every read.
   const text = state.lineTexts;
   const format = (line: JobLine): string => text.get(line) ?? (text.set(line, formatJobLine(line)), text.get(line) as string);
+  // The description last learned, split: reads again and again find the description unchanged.
+  let lastDescription: string | undefined;
+  let lastPresent = new Set<string>();
+  let lastOthers: JobLine[] = [];
   /** Merge a read's lines into those seen; returns the lines of the description as they stand. */
   const learn = (description: string): Set<string> => {
-    const present = new Set<string>();
-    for (const raw of description.split('\n')) {
-      const trimmed = raw.trim();
-      present.add(trimmed);
-      if (!parsed.has(trimmed)) parsed.set(trimmed, readJobLines(trimmed)[0]);
-      const line = parsed.get(trimmed);
-      if (!line || line.job === own.job) continue;
-      text.set(line, trimmed);
-      seen.set(line.job, newerLine(seen.get(line.job), line));
+    if (description !== lastDescription) {
+      lastDescription = description;
+      lastPresent = new Set<string>();
+      lastOthers = [];
+      for (const raw of description.split('\n')) {
+        const trimmed = raw.trim();
+        lastPresent.add(trimmed);
+        if (!parsed.has(trimmed)) parsed.set(trimmed, readJobLines(trimmed)[0]);
+        const line = parsed.get(trimmed);
+        if (!line || line.job === own.job) continue;
+        text.set(line, trimmed);
+        lastOthers.push(line);
+      }
     }
-    return present;
+    for (const line of lastOthers) seen.set(line.job, newerLine(seen.get(line.job), line));
+    return lastPresent;
   };
   let current = run;
   let confirmed = 0;

@@ -88,18 +88,21 @@ export function readSettings(layers: SettingsLayers, host?: Host): SettingsReadi
   const sources = {} as Record<SettingKey, SettingSource>;
   for (const key of SETTING_KEYS) {
     const r = settingRow(key);
-    const candidates: [SettingSource, unknown][] = [
-      [{ kind: host ? EXPLICIT_KIND[host] : 'option', name: host ? spelling(key, host) : key }, layers.explicit?.[key]],
-      [{ kind: 'environment', name: r.env }, layers.env[r.env]],
-      [{ kind: 'config file', name: `${layers.file?.path}: ${r.option}` }, r.option && !r.secret ? fileValues[r.option] : undefined],
-    ];
-    const given = candidates.find(([, value]) => isGiven(value));
-    if (!given) {
+    // The first layer that gives a value, in order: explicit, environment, config file; each source named only
+    // when it is the one (a host resolves settings once per upload, a crowd of shards once each).
+    let source: SettingSource;
+    let raw: unknown = layers.explicit?.[key];
+    if (isGiven(raw)) {
+      source = { kind: host ? EXPLICIT_KIND[host] : 'option', name: host ? spelling(key, host) : key };
+    } else if (isGiven((raw = layers.env[r.env]))) {
+      source = { kind: 'environment', name: r.env };
+    } else if (isGiven((raw = r.option && !r.secret ? fileValues[r.option] : undefined))) {
+      source = { kind: 'config file', name: `${layers.file?.path}: ${r.option}` };
+    } else {
       settings[key] = r.default;
       sources[key] = { kind: 'default', name: 'default' };
       continue;
     }
-    const [source, raw] = given;
     const parsed = r.parse.parse(raw);
     if ('problem' in parsed) {
       errors.push(`${source.name}: ${parsed.problem}, received ${r.secret ? 'a value' : describeValue(typeof raw === 'string' ? redact(raw) : raw)}`);

@@ -96,16 +96,16 @@ export class ServiceState {
   /** Answer one request already decoded; never throws (a refusal is an answer). Every answer is built anew: the client never holds the service's own objects. */
   handle(method: string, path: string, query: URLSearchParams, body: unknown, request?: object): Answer {
     try {
-      return this.route(method, path.split('/').filter(Boolean), query, body, request);
+      return this.route(method, routeOf(path), query, body, request);
     } catch (error) {
       if (error instanceof Refusal) return { status: error.status, body: { message: error.message, errors: { code: error.status, message: error.message } } };
       throw error;
     }
   }
 
-  private route(method: string, parts: string[], query: URLSearchParams, body: unknown, request: object | undefined): Answer {
-    const [top, pid, kind, rid, sub] = parts;
-    const key = `${method} ${[top, pid && ':pid', kind, rid && ':rid', sub].filter(Boolean).join('/')}`;
+  private route(method: string, { parts, shape }: Route, query: URLSearchParams, body: unknown, request: object | undefined): Answer {
+    const [top, pid, , rid] = parts;
+    const key = `${method} ${shape}`;
     if (key === 'GET projects') return this.list('projects', [{ seq: 1, ...this.project }], query, (p) => ({ ...p }));
     if (key === 'GET test_runs/:pid' && pid === 'statuses')
       return this.list(
@@ -259,6 +259,27 @@ export class ServiceState {
     const touched = [...new Set((entries as Record<string, string>[]).map((e) => e.test_case_id!.toLowerCase()))];
     return { status: 200, body: { message: '', data: { test_run_cases: touched.map((id) => this.runCase(run, id).view) } } };
   }
+}
+
+interface Route {
+  parts: string[];
+  /** The path with its ids as placeholders: `projects/:pid/test_runs/:rid`. */
+  shape: string;
+}
+
+/** Paths seen, split: a schedule asks for the same few again and again, and every schedule for the same ones. */
+const routes = new Map<string, Route>();
+
+function routeOf(path: string): Route {
+  let route = routes.get(path);
+  if (!route) {
+    const parts = path.split('/').filter(Boolean);
+    const [top, pid, kind, rid, sub] = parts;
+    route = { parts, shape: [top, pid && ':pid', kind, rid && ':rid', sub].filter(Boolean).join('/') };
+    if (routes.size >= 1000) routes.clear();
+    routes.set(path, route);
+  }
+  return route;
 }
 
 function single(key: string, value: unknown, status = 200): Answer {
