@@ -75,7 +75,7 @@ export class Scheduler {
   readonly random: () => number;
   readonly clock: Clock;
   private nowMs = SIM_EPOCH_MS;
-  /** Pending timers in the order they were set. */
+  /** Pending timers: a binary heap, earliest first, then in the order they were set. */
   private readonly timers: Timer[] = [];
   private seq = 0;
   steps = 0;
@@ -104,7 +104,7 @@ export class Scheduler {
   /** Call `fire` after `ms` of virtual time; returns a cancel function. */
   setTimer(ms: number, fire: () => void): () => void {
     const timer: Timer = { at: this.nowMs + Math.max(0, Math.floor(Number.isFinite(ms) ? ms : 0)), seq: this.seq++, fire, cancelled: false };
-    this.timers.push(timer);
+    pushTimer(this.timers, timer);
     return () => {
       timer.cancelled = true;
     };
@@ -188,35 +188,63 @@ export class Scheduler {
 
   /**
    * Fire the earliest timer; among timers due at the same moment, one drawn from the seed (in the order they were
-   * set). False when no timer is left. One pass, no new arrays: this runs some 500 times a schedule.
+   * set). False when no timer is left. This runs some 500 times a schedule: the timers are a heap.
    */
   private fireNext(): boolean {
     const timers = this.timers;
-    let earliest = Infinity;
-    let due = 0;
-    let kept = 0;
-    for (const timer of timers) {
-      if (timer.cancelled) continue;
-      timers[kept++] = timer;
-      if (timer.at < earliest) {
-        earliest = timer.at;
-        due = 1;
-      } else if (timer.at === earliest) {
-        due++;
+    while (timers.length > 0 && timers[0]!.cancelled) popTimer(timers);
+    if (timers.length === 0) return false;
+    const earliest = timers[0]!.at;
+    const first = popTimer(timers);
+    let chosen = first;
+    if (timers.length > 0 && timers[0]!.at === earliest) {
+      // Several due now: every one of them, in the order they were set (the heap's tie-break), then one drawn.
+      const due = [first];
+      while (timers.length > 0 && timers[0]!.at === earliest) {
+        const timer = popTimer(timers);
+        if (!timer.cancelled) due.push(timer);
       }
+      const pick = due.length === 1 ? 0 : Math.floor(this.random() * due.length);
+      chosen = due[pick]!;
+      for (const timer of due) if (timer !== chosen) pushTimer(timers, timer);
     }
-    timers.length = kept;
-    if (kept === 0) return false;
-    let pick = due === 1 ? 0 : Math.floor(this.random() * due);
-    for (let i = 0; i < kept; i++) {
-      if (timers[i]!.at !== earliest || pick-- > 0) continue;
-      const [chosen] = timers.splice(i, 1);
-      this.nowMs = Math.max(this.nowMs, chosen!.at);
-      chosen!.fire();
-      return true;
-    }
-    throw new Error('unreachable: a due timer was counted and not found');
+    this.nowMs = Math.max(this.nowMs, chosen.at);
+    chosen.fire();
+    return true;
   }
+}
+
+/** Is `a` due before `b`: earlier, or as early and set first? */
+function before(a: Timer, b: Timer): boolean {
+  return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+}
+
+function pushTimer(heap: Timer[], timer: Timer): void {
+  let i = heap.push(timer) - 1;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (!before(timer, heap[parent]!)) break;
+    heap[i] = heap[parent]!;
+    i = parent;
+  }
+  heap[i] = timer;
+}
+
+function popTimer(heap: Timer[]): Timer {
+  const top = heap[0]!;
+  const last = heap.pop()!;
+  if (heap.length === 0) return top;
+  let i = 0;
+  for (;;) {
+    const left = 2 * i + 1;
+    if (left >= heap.length) break;
+    const child = left + 1 < heap.length && before(heap[left + 1]!, heap[left]!) ? left + 1 : left;
+    if (!before(heap[child]!, last)) break;
+    heap[i] = heap[child]!;
+    i = child;
+  }
+  heap[i] = last;
+  return top;
 }
 
 /** Requests in flight (file system, DNS, stream writes), without naming them: an empty list costs little to ask for. */
