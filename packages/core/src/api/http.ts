@@ -416,14 +416,7 @@ export class HttpClient {
     if (path.includes('?') || path.includes('#')) return withQuery(new URL(path, this.baseUrl.origin), req.query);
     // The query encoded once and the URL parsed once: the same URL as setting each parameter on it in turn, which
     // serializes the URL again each time (a cost every request paid).
-    let search = '';
-    if (req.query) {
-      const query = new URLSearchParams();
-      for (const [key, value] of Object.entries(req.query)) {
-        if (value !== undefined) query.set(key, String(value));
-      }
-      search = query.toString();
-    }
+    const search = req.query ? encodeQuery(req.query) : '';
     const href = search === '' ? path : `${path}?${search}`;
     // A job asks for the same few URLs again and again (the run, its cases): each parsed once. Requests share
     // the URL, so nothing changes one once made.
@@ -440,6 +433,29 @@ export class HttpClient {
     const path = url.pathname.startsWith(this.basePath) ? url.pathname.slice(this.basePath.length) : url.pathname;
     return `${path || '/'}${url.search}`;
   }
+}
+
+/** Text that form encoding (URLSearchParams) leaves as it is. */
+const FORM_SAFE = /^[\w.*-]*$/;
+
+/**
+ * The query as URLSearchParams serializes it (undefined values left out). Most queries are a page size and a
+ * cursor, which form encoding leaves as they are: those are joined directly, the rest encoded by URLSearchParams.
+ */
+function encodeQuery(query: NonNullable<ApiRequest<unknown>['query']>): string {
+  let plain = '';
+  for (const key of Object.keys(query)) {
+    const value = query[key];
+    if (value === undefined) continue;
+    const text = String(value);
+    if (!FORM_SAFE.test(key) || !FORM_SAFE.test(text)) {
+      const params = new URLSearchParams();
+      for (const [name, given] of Object.entries(query)) if (given !== undefined) params.set(name, String(given));
+      return params.toString();
+    }
+    plain += `${plain === '' ? '' : '&'}${key}=${text}`;
+  }
+  return plain;
 }
 
 /** The URL with each query parameter set on it, in order (replacing one of the same name it carries). */
