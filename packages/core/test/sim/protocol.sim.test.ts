@@ -4,10 +4,10 @@
  * writes, lost answers, the rate limit), then the real `closeRunCommand` closes it with the shard total. Each
  * invariant is a test naming the seeds that break it.
  *
- * 1,000 close-job schedules in npm test (seeds 1–1,000), and as many when-complete ones; `npm run test:sim` runs
- * 5,000 of each, the issue's 10,000. The
- * mode is cut in two files (this one runs the first half, protocol.2.sim.test.ts the second) so that vitest's
- * workers run them side by side.
+ * 2,000 close-job schedules in npm test (seeds 1–2,000), and as many when-complete ones (SCHEDULES_PER_MODE in
+ * sweep.ts says what they cost); `npm run test:sim` runs 5,000 of each, the issue's 10,000. The mode is cut in two
+ * files (this one runs the first half, protocol.2.sim.test.ts the second) so that vitest's workers run them side
+ * by side.
  *
  * Replay one seed (prints what it did and which invariants it breaks; SIM_TRACE=1 adds every request):
  *   SIM_SEED=1234 SIM_TRACE=1 npx vitest run packages/core/test/sim/protocol.sim.test.ts
