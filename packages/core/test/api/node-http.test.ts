@@ -100,6 +100,17 @@ describe('answers as fetch read them', () => {
     expect(await get(url, 100)).toMatchObject({ kind: 'no-answer', reason: 'timed out after 100 ms', timedOut: true, permanent: false });
   });
 
+  it('refuses a token Node cannot send in a header without quoting it', async () => {
+    const { url } = await serve((req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+    dispatcher = await makeDispatcher(2000, undefined);
+    for (const token of ['sec\nret-TOKEN', 'sec€ret-TOKEN', 'secret-TOKEN\u0000']) {
+      const outcome = await exchange(dispatcher, 'GET', url, { authorization: `Bearer ${token}` }, undefined, 2000, Date.now());
+      expect(outcome).toMatchObject({ kind: 'no-answer', reason: 'ERR_INVALID_CHAR: Invalid character in header content ["authorization"]' });
+      expect(JSON.stringify(outcome)).not.toContain('TOKEN');
+      expect(String((outcome as { cause?: Error }).cause?.stack)).not.toContain('TOKEN');
+    }
+  });
+
   it('keeps one connection alive for requests in turn, and closes it with the client', async () => {
     const closes: Promise<void>[] = [];
     const { url, connections } = await serve((req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
