@@ -11,6 +11,10 @@
 //       another checkout's reporter is timed by the same probe. --report prints to stderr, at the exit event, one
 //       JSON line: each phase's wall and CPU time, and which of Node's own modules the import and the upload
 //       phase loaded (`process.moduleLoadList`, deterministic on one Node).
+//   node scripts/bench/reporter-probe.mjs --rounds N ENTRY_A ENTRY_B
+//       starts the emulator, then runs the probe N times for each entry, A and B in turn (after one warm-up of
+//       each), and prints each side's medians: every phase's CPU and wall time, the whole process's CPU, wall and
+//       peak RSS, and the time from the exit event to the end of the process (Node freeing what the run loaded).
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -19,7 +23,53 @@ const TESTS = 2000;
 const FILES = 20;
 const PREFIX = 'BENCH';
 
-if (process.argv.includes('--serve')) {
+if (process.argv.includes('--rounds')) {
+  const { startEmulator } = await import('testsigma-tm-emulator');
+  const { runMeasured } = await import('./usage.mjs');
+  const args = process.argv.slice(2);
+  const rounds = Number(args[args.indexOf('--rounds') + 1]);
+  const entries = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--rounds').map((e) => resolve(e));
+  const seed = { projects: [{ name: 'Bench', human_id_prefix: PREFIX, test_cases: Array.from({ length: TESTS }, (_, i) => ({ title: `Case ${i + 1}` })) }] };
+  const emulator = await startEmulator({ port: 0, seed, rateLimit: { perSecond: 100_000 } });
+  const env = {
+    PATH: process.env.PATH ?? '',
+    TESTSIGMA_BASE_URL: emulator.url,
+    TESTSIGMA_API_TOKEN: emulator.token,
+    TESTSIGMA_PROJECT_ID: emulator.state().projects[0].id,
+  };
+  const runs = entries.map(() => []);
+  try {
+    for (let round = 0; round <= rounds; round++) {
+      for (const [side, entry] of entries.entries()) {
+        emulator.reset();
+        const run = await runMeasured([fileURLToPath(import.meta.url), entry, '--report'], { env });
+        const report = JSON.parse(run.output.trim().split('\n').pop());
+        if (run.code !== 0) throw new Error(`${entry}: exit ${run.code}\n${run.output}`);
+        if (round > 0) runs[side].push({ ...run, phases: report.phases, modules: report.modules });
+      }
+    }
+  } finally {
+    await emulator.close();
+  }
+  const median = (values) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  };
+  for (const [side, entry] of entries.entries()) {
+    const list = runs[side];
+    const phases = Object.keys(list[0].phases).map(
+      (name) => `${name} ${median(list.map((r) => r.phases[name].cpuMs))} ms CPU, ${median(list.map((r) => r.phases[name].wallMs))} ms wall`,
+    );
+    const moduleCounts = Object.entries(list[0].modules).map(([name, loaded]) => `${name} ${loaded.length}`);
+    process.stdout.write(
+      `${String.fromCharCode(65 + side)} ${entry}\n  medians of ${list.length}: ${phases.join('; ')}\n` +
+        `  whole process: ${Math.round(median(list.map((r) => r.cpuMs)))} ms CPU, ${Math.round(median(list.map((r) => r.ms)))} ms wall, ` +
+        `${(median(list.map((r) => r.maxRssBytes)) / 2 ** 20).toFixed(1)} MiB peak RSS; exit event to the end ${median(list.map((r) => r.ms - r.msToExit)).toFixed(1)} ms\n` +
+        `  Node modules loaded, by phase: ${moduleCounts.join(', ')}\n`,
+    );
+  }
+} else if (process.argv.includes('--serve')) {
   const { startEmulator } = await import('testsigma-tm-emulator');
   const seed = { projects: [{ name: 'Bench', human_id_prefix: PREFIX, test_cases: Array.from({ length: TESTS }, (_, i) => ({ title: `Case ${i + 1}` })) }] };
   const emulator = await startEmulator({ port: 0, seed, rateLimit: { perSecond: 100_000 } });
