@@ -35808,18 +35808,24 @@ function readSettings(layers, host) {
     const sources = {};
     for (const key of table_SETTING_KEYS) {
         const r = table_settingRow(key);
-        const candidates = [
-            [{ kind: host ? EXPLICIT_KIND[host] : 'option', name: host ? spelling(key, host) : key }, layers.explicit?.[key]],
-            [{ kind: 'environment', name: r.env }, layers.env[r.env]],
-            [{ kind: 'config file', name: `${layers.file?.path}: ${r.option}` }, r.option && !r.secret ? fileValues[r.option] : undefined],
-        ];
-        const given = candidates.find(([, value]) => isGiven(value));
-        if (!given) {
+        // The first layer that gives a value, in order: explicit, environment, config file; each source named only
+        // when it is the one (a host resolves settings once per upload, a crowd of shards once each).
+        let source;
+        let raw = layers.explicit?.[key];
+        if (isGiven(raw)) {
+            source = { kind: host ? EXPLICIT_KIND[host] : 'option', name: host ? spelling(key, host) : key };
+        }
+        else if (isGiven((raw = layers.env[r.env]))) {
+            source = { kind: 'environment', name: r.env };
+        }
+        else if (isGiven((raw = r.option && !r.secret ? fileValues[r.option] : undefined))) {
+            source = { kind: 'config file', name: `${layers.file?.path}: ${r.option}` };
+        }
+        else {
             settings[key] = r.default;
             sources[key] = { kind: 'default', name: 'default' };
             continue;
         }
-        const [source, raw] = given;
         const parsed = r.parse.parse(raw);
         if ('problem' in parsed) {
             errors.push(`${source.name}: ${parsed.problem}, received ${r.secret ? 'a value' : parsers_describeValue(typeof raw === 'string' ? redact_redact(raw) : raw)}`);
@@ -46374,6 +46380,8 @@ function diagnoseBaseUrl(failure, baseUrl, setting) {
 
 
 const DEFAULT_DEADLINE_MS = 600_000;
+/** URLs the client keeps parsed: a crowd's job asks for a handful again and again; a long listing's cursors are new each page. */
+const MAX_CACHED_URLS = 64;
 /** How long a wait goes before its progress line is printed by every host, quiet ones included. */
 const HEARTBEAT_MS = 10_000;
 class http_HttpClient {
@@ -46381,6 +46389,8 @@ class http_HttpClient {
     /** The base URL without credentials. */
     baseUrl;
     basePath;
+    /** URLs already parsed, by path and query (see resolveUrl). */
+    urls = new Map();
     /** Made on the first request (undici is loaded then, when a proxy is set). */
     dispatcher;
     pacer;
@@ -46654,18 +46664,47 @@ class http_HttpClient {
             return withQuery(new URL(path, this.baseUrl.origin), req.query);
         // The query encoded once and the URL parsed once: the same URL as setting each parameter on it in turn, which
         // serializes the URL again each time (a cost every request paid).
-        const query = new URLSearchParams();
-        for (const [key, value] of Object.entries(req.query ?? {})) {
-            if (value !== undefined)
-                query.set(key, String(value));
+        const search = req.query ? encodeQuery(req.query) : '';
+        const href = search === '' ? path : `${path}?${search}`;
+        // A job asks for the same few URLs again and again (the run, its cases): each parsed once. Requests share
+        // the URL, so nothing changes one once made.
+        let url = this.urls.get(href);
+        if (!url) {
+            if (this.urls.size >= MAX_CACHED_URLS)
+                this.urls.clear();
+            url = new URL(href, this.baseUrl.origin);
+            this.urls.set(href, url);
         }
-        const search = query.toString();
-        return new URL(search === '' ? path : `${path}?${search}`, this.baseUrl.origin);
+        return url;
     }
     displayPath(url) {
         const path = url.pathname.startsWith(this.basePath) ? url.pathname.slice(this.basePath.length) : url.pathname;
         return `${path || '/'}${url.search}`;
     }
+}
+/** Text that form encoding (URLSearchParams) leaves as it is. */
+const FORM_SAFE = /^[\w.*-]*$/;
+/**
+ * The query as URLSearchParams serializes it (undefined values left out). Most queries are a page size and a
+ * cursor, which form encoding leaves as they are: those are joined directly, the rest encoded by URLSearchParams.
+ */
+function encodeQuery(query) {
+    let plain = '';
+    for (const key of Object.keys(query)) {
+        const value = query[key];
+        if (value === undefined)
+            continue;
+        const text = String(value);
+        if (!FORM_SAFE.test(key) || !FORM_SAFE.test(text)) {
+            const params = new URLSearchParams();
+            for (const [name, given] of Object.entries(query))
+                if (given !== undefined)
+                    params.set(name, String(given));
+            return params.toString();
+        }
+        plain += `${plain === '' ? '' : '&'}${key}=${text}`;
+    }
+    return plain;
 }
 /** The URL with each query parameter set on it, in order (replacing one of the same name it carries). */
 function withQuery(url, query) {
@@ -46728,21 +46767,31 @@ async function writeJobLine(session, line) {
     // Each line's text, formatted once: a crowd's description is compared on every read.
     const text = state.lineTexts;
     const format = (line) => text.get(line) ?? (text.set(line, formatJobLine(line)), text.get(line));
+    // The description last learned, split: reads again and again find the description unchanged.
+    let lastDescription;
+    let lastPresent = new Set();
+    let lastOthers = [];
     /** Merge a read's lines into those seen; returns the lines of the description as they stand. */
     const learn = (description) => {
-        const present = new Set();
-        for (const raw of description.split('\n')) {
-            const trimmed = raw.trim();
-            present.add(trimmed);
-            if (!parsed.has(trimmed))
-                parsed.set(trimmed, readJobLines(trimmed)[0]);
-            const line = parsed.get(trimmed);
-            if (!line || line.job === own.job)
-                continue;
-            text.set(line, trimmed);
-            seen.set(line.job, newerLine(seen.get(line.job), line));
+        if (description !== lastDescription) {
+            lastDescription = description;
+            lastPresent = new Set();
+            lastOthers = [];
+            for (const raw of description.split('\n')) {
+                const trimmed = raw.trim();
+                lastPresent.add(trimmed);
+                if (!parsed.has(trimmed))
+                    parsed.set(trimmed, readJobLines(trimmed)[0]);
+                const line = parsed.get(trimmed);
+                if (!line || line.job === own.job)
+                    continue;
+                text.set(line, trimmed);
+                lastOthers.push(line);
+            }
         }
-        return present;
+        for (const line of lastOthers)
+            seen.set(line.job, newerLine(seen.get(line.job), line));
+        return lastPresent;
     };
     let current = run;
     let confirmed = 0;
