@@ -6,6 +6,7 @@ import type { Property, TestResult, TestStatus } from '../../model.js';
 import { clip, nonEmpty } from '../text.js';
 import { CappedText } from './capped-text.js';
 import { detached } from './xml-entities.js';
+import { NameIndex } from './name-index.js';
 import { childContext, suitePathOf, type SuiteContext } from './suite-context.js';
 import { OUTPUT_CAP, STACK_CAP, attemptFrom, type ResultElement, type TestcaseBuilder } from './testcase.js';
 
@@ -35,7 +36,7 @@ export interface SuiteFrame {
   errors: ResultElement[];
   waiting: Waiting[];
   /** name → the last testcase of that name per classname (a list only when there are several), for repeats. */
-  byName: Map<string, Named | Named[]>;
+  byName: NameIndex<Named | Named[]>;
 }
 
 export type Frame =
@@ -89,7 +90,7 @@ export function suiteFrame(parent: SuiteContext, attrs?: Record<string, string>)
     systemErr: [],
     errors: [],
     waiting: [],
-    byName: new Map(),
+    byName: new NameIndex(),
   };
 }
 
