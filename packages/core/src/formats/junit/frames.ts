@@ -6,7 +6,6 @@ import type { Property, TestResult, TestStatus } from '../../model.js';
 import { clip, nonEmpty } from '../text.js';
 import { CappedText } from './capped-text.js';
 import { detached } from './xml-entities.js';
-import { NameIndex } from './name-index.js';
 import { childContext, suitePathOf, type SuiteContext } from './suite-context.js';
 import { OUTPUT_CAP, STACK_CAP, attemptFrom, type ResultElement, type TestcaseBuilder } from './testcase.js';
 
@@ -36,7 +35,7 @@ export interface SuiteFrame {
   errors: ResultElement[];
   waiting: Waiting[];
   /** name → the last testcase of that name per classname (a list only when there are several), for repeats. */
-  byName: NameIndex<Named | Named[]>;
+  byName: Map<string, Named | Named[]>;
 }
 
 export type Frame =
@@ -90,7 +89,7 @@ export function suiteFrame(parent: SuiteContext, attrs?: Record<string, string>)
     systemErr: [],
     errors: [],
     waiting: [],
-    byName: new NameIndex(),
+    byName: new Map(),
   };
 }
 
