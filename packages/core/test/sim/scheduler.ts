@@ -13,7 +13,7 @@
 import type { Clock } from '../../src/clock.js';
 
 /** mulberry32: a 32-bit seeded PRNG, small and good enough to draw schedules from. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -8,7 +8,7 @@
  * `setInterval` is left alone: the HTTP client's progress lines use a real, unref'd interval that never fires
  * within a schedule's few real milliseconds.
  */
-import type { Scheduler } from './scheduler.js';
+import { mulberry32, type Scheduler } from './scheduler.js';
 
 interface VirtualHandle {
   cancel: () => void;
@@ -49,9 +49,12 @@ export function bridgeWallClock(scheduler: Scheduler): Bridge {
     calls.dateNow++;
     return scheduler.now();
   };
+  // Seeded, but a stream of its own: a draw of the code under test that is no decision of the schedule (a multipart
+  // boundary) must not shift the schedule's own draws, or a seed found once would replay something else.
+  const random = mulberry32(scheduler.seed ^ 0x5bd1e995);
   Math.random = () => {
     calls.mathRandom++;
-    return scheduler.random();
+    return random();
   };
   return {
     calls,
