@@ -1,0 +1,86 @@
+/**
+ * The input read while the project's test cases are listed. The listing is a chain of pages at the service's rate
+ * (10,000 cases: 100 pages, 10 s at 10 requests/s), and the client waits on it; reading and tallying the input
+ * after it made the run's creation wait a second more (10,000 results: 1.1 s between the last page and the
+ * create, BENCHMARKS.md). Read during it, the results that name a case wait for the cases in the mapper
+ * (ResultMapper without cases, then `resolve`), as they do when a run is given.
+ *
+ * Only while what waits stays small: the results waiting are held whole until the cases are known, so past
+ * EARLY_READ_MAX_CHARS the early read stops, is thrown away, and the input is read after the listing as before
+ * (a large file costs the part read twice, during a wait on the network). Nothing is sent because of it: the
+ * run is created after the listing and the read, exactly as before, and only from a read that was not stopped.
+ */
+import { ResultMapper } from '../map/mapping.js';
+import type { FileOutcome, TestResult } from '../model.js';
+import { ResultTally } from '../report/tally.js';
+import { readAll } from './inputs.js';
+import type { UploadContext } from './stages.js';
+
+/**
+ * What the results waiting for the cases may hold, in UTF-16 code units of their texts, each counted with
+ * PER_RESULT_CHARS more for its objects: 10,000 results of a typical report fit many times over, while a file of
+ * 170,000 (30 MB of JUnit) stops after a few tens of thousands.
+ */
+export const EARLY_READ_MAX_CHARS = 8 * 1024 * 1024;
+const PER_RESULT_CHARS = 256;
+
+/** A read that went to its end: the results mapped once the cases are known (`mapper.resolve`). */
+export interface EarlyRead {
+  mapper: ResultMapper;
+  tally: ResultTally;
+  files: FileOutcome[];
+}
+
+export interface ReadingEarly {
+  /** The whole read, or undefined when it was stopped (too much waiting, or `stop`); rejects as the read would. */
+  read: Promise<EarlyRead | undefined>;
+  /** Stop reading at the next result (the listing failed: the upload goes another way). Resolves once it stopped. */
+  stop(): Promise<void>;
+}
+
+/** Thrown through the reader to stop it; a reader of files records it as the file's error, which is thrown away. */
+class Stopped extends Error {}
+
+/** Start reading the input for a project whose ids carry `prefix`; see the file comment. */
+export function readWhileListing(ctx: UploadContext, prefix: string): ReadingEarly {
+  const keepResults = ctx.settings.matchByTitle || ctx.settings.createMissingCases;
+  const mapper = new ResultMapper(undefined, prefix, { keepResults });
+  // Failed results are named with their case once it is known (placeLate): the tally keeps them until then.
+  const tally = new ResultTally({ lines: false, workspace: ctx.workspace, keepResults: true });
+  let stopped = false;
+  let held = 0;
+  const each = (result: TestResult): void => {
+    if (stopped) throw new Stopped();
+    const waiting = mapper.waiting;
+    tally.add(result, mapper.add(result));
+    if (mapper.waiting > waiting) held += heldChars(result);
+    if (held > EARLY_READ_MAX_CHARS) {
+      stopped = true;
+      throw new Stopped();
+    }
+  };
+  // No logger: the files' warnings are logged when the read is used, where the read after the listing logged them.
+  const read = readAll(ctx.input, each).then(
+    (files) => (stopped ? undefined : { mapper, tally, files }),
+    (error: unknown) => {
+      if (error instanceof Stopped) return undefined;
+      throw error;
+    },
+  );
+  // Settled, never rejected, for `stop`: whoever uses the read hears its error.
+  const settled = read.then(
+    () => undefined,
+    () => undefined,
+  );
+  return {
+    read,
+    stop: () => {
+      stopped = true;
+      return settled;
+    },
+  };
+}
+
+function heldChars(result: TestResult): number {
+  return PER_RESULT_CHARS + result.name.length + (result.message?.length ?? 0) + (result.stack?.length ?? 0) + (result.output?.length ?? 0);
+}
