@@ -42,7 +42,7 @@ export interface ReadingEarly {
 class Stopped extends Error {}
 
 /** Start reading the input for a project whose ids carry `prefix`; see the file comment. */
-export function readWhileListing(ctx: UploadContext, prefix: string): ReadingEarly {
+export function readWhileListing(ctx: Pick<UploadContext, 'input' | 'settings' | 'workspace'>, prefix: string, maxChars = EARLY_READ_MAX_CHARS): ReadingEarly {
   const keepResults = ctx.settings.matchByTitle || ctx.settings.createMissingCases;
   const mapper = new ResultMapper(undefined, prefix, { keepResults });
   // Failed results are named with their case once it is known (placeLate): the tally keeps them until then.
@@ -54,7 +54,7 @@ export function readWhileListing(ctx: UploadContext, prefix: string): ReadingEar
     const waiting = mapper.waiting;
     tally.add(result, mapper.add(result));
     if (mapper.waiting > waiting) held += heldChars(result);
-    if (held > EARLY_READ_MAX_CHARS) {
+    if (held > maxChars) {
       stopped = true;
       throw new Stopped();
     }
