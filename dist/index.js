@@ -30627,7 +30627,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4349);
+/* harmony import */ var testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6151);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6530);
 // The Action's entry point: nothing but the calls, so main.ts can be tested without side effects on import.
 
@@ -33602,8 +33602,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: ./packages/core/dist/index.js + 145 modules
-var dist = __nccwpck_require__(4349);
+// EXTERNAL MODULE: ./packages/core/dist/index.js + 146 modules
+var dist = __nccwpck_require__(6151);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:stream"
@@ -39644,7 +39644,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
-/***/ 4349:
+/***/ 6151:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40729,6 +40729,10 @@ class ResultMapper {
         }
         return this.place(result, references, this.lookup);
     }
+    /** How many results wait for the cases (read before they were known; see `resolve`). */
+    get waiting() {
+        return this.pending.length;
+    }
     /** Whether every reference read so far is a UUID: then the cases need not be listed to map them. */
     onlyUuids() {
         return this.pending.every((p) => p.references.every(isUuid));
@@ -40912,7 +40916,8 @@ function safeSlice(text, end) {
 }
 /** Text on one line: titles and names must not break the description's layout. */
 function oneLine(text) {
-    return text.replace(/\s*\n\s*/g, ' ').trim();
+    // Most texts (a test's title, a file) are one line already: the pattern is searched only when there is a break.
+    return (text.includes('\n') ? text.replace(/\s*\n\s*/g, ' ') : text).trim();
 }
 function firstLine(text, max = Infinity) {
     if (text === undefined)
@@ -40980,13 +40985,14 @@ function failuresFirst(results) {
 function describeResult(result, label, mapping) {
     const outcome = outcomeOf(result);
     const duration = formatDuration(result.durationMs);
-    const lines = [`${label}: ${clean(fullTitle(result)) || '(untitled)'}`];
+    const title = fullTitle(result);
+    const lines = [`${label}: ${clean(title) || '(untitled)'}`];
     if (result.project)
         lines.push(`Project: ${clean(result.project)}`);
     if (result.file)
         lines.push(`File: ${clean(result.file)}`);
     // JUnit's classname often names what the title does not (pytest's module, a Java class).
-    if (result.classname && !result.file && !fullTitle(result).includes(result.classname))
+    if (result.classname && !result.file && !title.includes(result.classname))
         lines.push(`Class: ${clean(result.classname)}`);
     lines.push(`Outcome: ${outcome} (status ${mapping[outcome]})${duration ? ` in ${duration}` : ''}`);
     if (result.attempts.length > 1)
@@ -49824,7 +49830,9 @@ function annotations_locate(result, workspace, exists = () => true) {
 /** The first frame of the stack, then of the message, inside the workspace and outside dependencies, that `fits`. */
 function firstFrame(result, workspace, fits) {
     const text = stripAnsi(`${result.stack ?? ''}\n${result.message ?? ''}`);
-    for (const match of text.matchAll(FRAME)) {
+    // One pattern, searched from the start (`matchAll` made a copy of it for each of the 10,000 failures tallied).
+    FRAME.lastIndex = 0;
+    for (let match = FRAME.exec(text); match !== null; match = FRAME.exec(text)) {
         const file = inWorkspace((match[1] ?? '').replace(/^file:\/\//, ''), workspace);
         const line = Number(match[2]);
         if (file === undefined || !(line > 0) || /(^|\/)node_modules\//.test(file) || file.startsWith('node:'))
@@ -53575,7 +53583,74 @@ function runUrl(baseUrl, projectId, runId) {
     return `${new URL(baseUrl).origin}/ui/projects/${projectId}/test-runs/${runId}`;
 }
 //# sourceMappingURL=outcome-summary.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/pipeline/read-early.js
+/**
+ * The input read while the project's test cases are listed. The listing is a chain of pages at the service's rate
+ * (10,000 cases: 100 pages, 10 s at 10 requests/s), and the client waits on it; reading and tallying the input
+ * after it made the run's creation wait a second more (10,000 results: 1.1 s between the last page and the
+ * create, BENCHMARKS.md). Read during it, the results that name a case wait for the cases in the mapper
+ * (ResultMapper without cases, then `resolve`), as they do when a run is given.
+ *
+ * Only while what waits stays small: the results waiting are held whole until the cases are known, so past
+ * EARLY_READ_MAX_CHARS the early read stops, is thrown away, and the input is read after the listing as before
+ * (a large file costs the part read twice, during a wait on the network). Nothing is sent because of it: the
+ * run is created after the listing and the read, exactly as before, and only from a read that was not stopped.
+ */
+
+
+
+/**
+ * What the results waiting for the cases may hold, in UTF-16 code units of their texts, each counted with
+ * PER_RESULT_CHARS more for its objects: 10,000 results of a typical report fit many times over, while a file of
+ * 170,000 (30 MB of JUnit) stops after a few tens of thousands.
+ */
+const EARLY_READ_MAX_CHARS = 8 * 1024 * 1024;
+const PER_RESULT_CHARS = 256;
+/** Thrown through the reader to stop it; a reader of files records it as the file's error, which is thrown away. */
+class Stopped extends Error {
+}
+/** Start reading the input for a project whose ids carry `prefix`; see the file comment. */
+function readWhileListing(ctx, prefix, maxChars = EARLY_READ_MAX_CHARS) {
+    const keepResults = ctx.settings.matchByTitle || ctx.settings.createMissingCases;
+    const mapper = new ResultMapper(undefined, prefix, { keepResults });
+    // Failed results are named with their case once it is known (placeLate): the tally keeps them until then.
+    const tally = new ResultTally({ lines: false, workspace: ctx.workspace, keepResults: true });
+    let stopped = false;
+    let held = 0;
+    const each = (result) => {
+        if (stopped)
+            throw new Stopped();
+        const waiting = mapper.waiting;
+        tally.add(result, mapper.add(result));
+        if (mapper.waiting > waiting)
+            held += heldChars(result);
+        if (held > maxChars) {
+            stopped = true;
+            throw new Stopped();
+        }
+    };
+    // No logger: the files' warnings are logged when the read is used, where the read after the listing logged them.
+    const read = readAll(ctx.input, each).then((files) => (stopped ? undefined : { mapper, tally, files }), (error) => {
+        if (error instanceof Stopped)
+            return undefined;
+        throw error;
+    });
+    // Settled, never rejected, for `stop`: whoever uses the read hears its error.
+    const settled = read.then(() => undefined, () => undefined);
+    return {
+        read,
+        stop: () => {
+            stopped = true;
+            return settled;
+        },
+    };
+}
+function heldChars(result) {
+    return PER_RESULT_CHARS + result.name.length + (result.message?.length ?? 0) + (result.stack?.length ?? 0) + (result.output?.length ?? 0);
+}
+//# sourceMappingURL=read-early.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/pipeline/upload.js
+
 
 
 
@@ -53617,6 +53692,8 @@ async function upload_uploadResults(given) {
     let http;
     let error;
     let ctx;
+    /** The input read while the cases are listed (read-early.ts), when it is. */
+    let early;
     try {
         const { token, projectId } = requireSettings(settings, ['token', 'projectId'], input.host);
         const service = openService(settings, token, input.host, log, { ...input.http, clock });
@@ -53636,8 +53713,9 @@ async function upload_uploadResults(given) {
             workspace,
             job: record_jobMarker(settings, ci),
         };
-        const lookups = await lookUp(ctx, projectId);
-        progress.read = await readInput(ctx, lookups);
+        const reading = ctx;
+        const lookups = await lookUp(ctx, projectId, (prefix) => (early = readWhileListing(reading, prefix)));
+        progress.read = await readInput(ctx, lookups, early);
         logStage(log, `Read ${count(progress.read.tally.total, 'test result')}; ${count(progress.read.report.mapped.length, 'test case')} to record.`);
         progress.plan = await planUpload(ctx, lookups, progress.read);
         // `run create` opens the run even without cases: the shards add theirs.
@@ -53665,6 +53743,8 @@ async function upload_uploadResults(given) {
         error = filesError(progress.read.files);
     }
     catch (thrown) {
+        // A read still going while the listing failed stops: whatever follows reads the input afresh.
+        await early?.stop();
         error = errors_asToolError(thrown);
         error.message = redact_redact(error.message, secrets);
         if (!progress.opened && serviceFailed(error) && !settings.dryRun && !input.openOnly) {
@@ -53704,8 +53784,10 @@ function count(n, one, many = `${one}s`) {
 /**
  * Read what the service knows that mapping needs (project, statuses, users, cases): reads only, each once. With
  * a run given, the project's cases wait: when every reference turns out to be a UUID they are not listed at all.
+ * `whileListing` hears the project's id prefix as the listing starts (the input is read meanwhile; not in a dry
+ * run, whose mapping lines are written as each result is read).
  */
-async function lookUp(ctx, projectIdOrName) {
+async function lookUp(ctx, projectIdOrName, whileListing) {
     const { api, host, settings, log } = ctx;
     logStage(log, `Looking up project ${projectIdOrName}…`);
     const project = await resolveProject(api, projectIdOrName, host);
@@ -53713,15 +53795,27 @@ async function lookUp(ctx, projectIdOrName) {
     const users = await api.listUsers();
     const casesWait = Boolean(settings.runId) && !settings.dryRun && !settings.matchByTitle && !settings.createMissingCases;
     logStage(log, `Project ${project.name} (${project.human_id_prefix}): ${count(statuses.length, 'run status', 'run statuses')}, ${count(users.length, 'user')}${casesWait ? '' : '; listing its test cases…'}`);
+    if (!casesWait && !settings.dryRun)
+        whileListing(project.human_id_prefix);
     const cases = casesWait ? undefined : await api.listTestCases(project.id);
     if (cases)
         logStage(log, `Listed ${count(cases.length, 'test case')} of project ${project.name}.`);
     return { project, statuses, users, cases };
 }
-/** Read the input once, mapping and tallying each result as it comes; only what later stages use is kept. */
-async function readInput(ctx, lookups) {
+/**
+ * Read the input once, mapping and tallying each result as it comes; only what later stages use is kept. A read
+ * made while the cases were listed (`early`) is used when it went to its end: its results are mapped now.
+ */
+async function readInput(ctx, lookups, early) {
     const { settings, log } = ctx;
     const { project } = lookups;
+    const read = await early?.read;
+    if (read && lookups.cases) {
+        for (const warning of read.files.flatMap((f) => f.warnings ?? []))
+            log.warn(warning);
+        read.mapper.resolve(lookups.cases, (result, found) => read.tally.placeLate(result, found));
+        return { tally: read.tally, report: read.mapper.report(), files: read.files };
+    }
     // Title matching reads every unmapped result whole, after reading.
     const keepResults = settings.matchByTitle || settings.createMissingCases;
     const mapper = new ResultMapper(lookups.cases, project.human_id_prefix, { keepResults });
