@@ -34,6 +34,8 @@ export interface EarlyRead {
 export interface ReadingEarly {
   /** The whole read, or undefined when it was stopped (too much waiting, or `stop`); rejects as the read would. */
   read: Promise<EarlyRead | undefined>;
+  /** Begin now if it has not begun (the listing is over: nothing is left to wait for). */
+  begin(): void;
   /** Stop reading at the next result (the listing failed: the upload goes another way). Resolves once it stopped. */
   stop(): Promise<void>;
 }
@@ -41,8 +43,16 @@ export interface ReadingEarly {
 /** Thrown through the reader to stop it; a reader of files records it as the file's error, which is thrown away. */
 class Stopped extends Error {}
 
-/** Start reading the input for a project whose ids carry `prefix`; see the file comment. */
-export function readWhileListing(ctx: Pick<UploadContext, 'input' | 'settings' | 'workspace'>, prefix: string, maxChars = EARLY_READ_MAX_CHARS): ReadingEarly {
+/**
+ * Read the input for a project whose ids carry `prefix` (see the file comment), beginning when `after` resolves
+ * (the pacer's next wait for the window: a read begun with the listing held up reading its first pages' answers,
+ * and so the whole chain) or when told to (`begin`), whichever comes first.
+ */
+export function readWhileListing(
+  ctx: Pick<UploadContext, 'input' | 'settings' | 'workspace'>,
+  prefix: string,
+  { after = Promise.resolve(), maxChars = EARLY_READ_MAX_CHARS }: { after?: Promise<void>; maxChars?: number } = {},
+): ReadingEarly {
   const keepResults = ctx.settings.matchByTitle || ctx.settings.createMissingCases;
   const mapper = new ResultMapper(undefined, prefix, { keepResults });
   // Failed results are named with their case once it is known (placeLate): the tally keeps them until then.
@@ -59,13 +69,20 @@ export function readWhileListing(ctx: Pick<UploadContext, 'input' | 'settings' |
       throw new Stopped();
     }
   };
+  let begin: () => void = () => undefined;
+  const begun = new Promise<void>((resolve) => (begin = resolve));
+  void after.then(begin);
   // No logger: the files' warnings are logged when the read is used, where the read after the listing logged them.
-  const read = readAll(ctx.input, each).then(
-    (files) => (stopped ? undefined : { mapper, tally, files }),
-    (error: unknown) => {
-      if (error instanceof Stopped) return undefined;
-      throw error;
-    },
+  const read = begun.then(() =>
+    stopped
+      ? undefined
+      : readAll(ctx.input, each).then(
+          (files) => (stopped ? undefined : { mapper, tally, files }),
+          (error: unknown) => {
+            if (error instanceof Stopped) return undefined;
+            throw error;
+          },
+        ),
   );
   // Settled, never rejected, for `stop`: whoever uses the read hears its error.
   const settled = read.then(
@@ -74,8 +91,10 @@ export function readWhileListing(ctx: Pick<UploadContext, 'input' | 'settings' |
   );
   return {
     read,
+    begin: () => begin(),
     stop: () => {
       stopped = true;
+      begin();
       return settled;
     },
   };

@@ -75,7 +75,8 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
     };
 
     const reading = ctx;
-    const lookups = await lookUp(ctx, projectId, (prefix) => (early = readWhileListing(reading, prefix)));
+    const pacer = service.http.pacer;
+    const lookups = await lookUp(ctx, projectId, (prefix) => (early = readWhileListing(reading, prefix, { after: pacer.nextWindowWait() })));
     progress.read = await readInput(ctx, lookups, early);
     logStage(log, `Read ${count(progress.read.tally.total, 'test result')}; ${count(progress.read.report.mapped.length, 'test case')} to record.`);
     progress.plan = await planUpload(ctx, lookups, progress.read);
@@ -172,6 +173,7 @@ async function lookUp(ctx: UploadContext, projectIdOrName: string, whileListing:
 async function readInput(ctx: UploadContext, lookups: Lookups, early: ReadingEarly | undefined): Promise<ReadInput> {
   const { settings, log } = ctx;
   const { project } = lookups;
+  early?.begin();
   const read = await early?.read;
   if (read && lookups.cases) {
     for (const warning of read.files.flatMap((f) => f.warnings ?? [])) log.warn(warning);

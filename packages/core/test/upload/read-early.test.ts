@@ -62,7 +62,7 @@ describe('readWhileListing', () => {
   it('stops, and gives nothing to use, once what waits for the cases passes its bound', async () => {
     const source = slowSource(RESULTS);
     // Each waiting result counts 256 and its texts: the second one passes 300.
-    expect(await readWhileListing(context(source), 'BIG', 300).read).toBeUndefined();
+    expect(await readWhileListing(context(source), 'BIG', { maxChars: 300 }).read).toBeUndefined();
     expect(source.handed).toBe(2);
   });
 
@@ -78,5 +78,22 @@ describe('readWhileListing', () => {
   it('rejects as the read does for any other error', async () => {
     const failing: ResultSource = { read: () => Promise.reject(new Error('disk gone')) };
     await expect(readWhileListing(context(failing), 'BIG').read).rejects.toThrow('disk gone');
+  });
+});
+
+describe('readWhileListing, when it begins', () => {
+  it('waits for `after` (the pacer waiting for its window), or begins when told to', async () => {
+    const waited = slowSource(RESULTS);
+    let go: () => void = () => undefined;
+    const early = readWhileListing(context(waited), 'BIG', { after: new Promise<void>((resolve) => (go = resolve)) });
+    for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(waited.handed).toBe(0);
+    go();
+    expect((await early.read)?.tally.total).toBe(5);
+
+    const told = slowSource(RESULTS);
+    const begun = readWhileListing(context(told), 'BIG', { after: new Promise<void>(() => undefined) });
+    begun.begin();
+    expect((await begun.read)?.tally.total).toBe(5);
   });
 });
