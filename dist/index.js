@@ -51568,11 +51568,21 @@ class Pacer {
     waitingFor;
     /** The last x-tms-api-reset seen with an exhausted window, for progress lines. */
     lastResetMs;
+    /** Who waits for the next time a request waits for the window (nextWindowWait). */
+    windowWaiters = [];
     constructor(options = {}) {
         this.defaultPerWindow = Math.max(1, Math.floor(options.perSecond ?? DEFAULT_PER_SECOND));
         this.maxInFlight = Math.max(1, Math.floor(options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT));
         this.now = options.now ?? Date.now;
         this.sleep = options.sleep ?? defaultSleep;
+    }
+    /**
+     * Resolves the next time a request waits for the window to move on (its turns all taken, or the service's
+     * pause): until then the client has nothing to send, so work that would hold up reading an answer (the
+     * upload's read of its input during the case listing, pipeline/read-early.ts) costs the pace nothing there.
+     */
+    nextWindowWait() {
+        return new Promise((resolve) => this.windowWaiters.push(resolve));
     }
     get requestsPerSecond() {
         return this.perWindow;
@@ -51653,6 +51663,10 @@ class Pacer {
         this.slots = this.slots.filter((s) => s.freeAt > horizon);
         this.foreign = this.foreign.filter((t) => t > now);
     }
+    windowWaitHeard() {
+        for (const resolve of this.windowWaiters.splice(0))
+            resolve();
+    }
     async waitForTurn() {
         let waitedForOthersMs = 0;
         for (;;) {
@@ -51661,6 +51675,7 @@ class Pacer {
             const paused = this.pausedUntil - now;
             if (paused > 0) {
                 this.waitingFor = 'shared-limit';
+                this.windowWaitHeard();
                 await this.sleep(paused);
                 waitedForOthersMs += paused;
                 continue;
@@ -51685,8 +51700,10 @@ class Pacer {
             this.waitingFor = this.foreign.length > 0 && this.foreign.some((t) => t >= at) ? 'shared-limit' : 'own-pace';
             if (at === Infinity)
                 await new Promise((resolve) => this.released.push(resolve));
-            else
+            else {
+                this.windowWaitHeard();
                 await this.sleep(at - now);
+            }
             if (this.waitingFor === 'shared-limit')
                 waitedForOthersMs += this.now() - now;
         }
@@ -53609,8 +53626,12 @@ const PER_RESULT_CHARS = 256;
 /** Thrown through the reader to stop it; a reader of files records it as the file's error, which is thrown away. */
 class Stopped extends Error {
 }
-/** Start reading the input for a project whose ids carry `prefix`; see the file comment. */
-function readWhileListing(ctx, prefix, maxChars = EARLY_READ_MAX_CHARS) {
+/**
+ * Read the input for a project whose ids carry `prefix` (see the file comment), beginning when `after` resolves
+ * (the pacer's next wait for the window: a read begun with the listing held up reading its first pages' answers,
+ * and so the whole chain) or when told to (`begin`), whichever comes first.
+ */
+function readWhileListing(ctx, prefix, { after = Promise.resolve(), maxChars = EARLY_READ_MAX_CHARS } = {}) {
     const keepResults = ctx.settings.matchByTitle || ctx.settings.createMissingCases;
     const mapper = new ResultMapper(undefined, prefix, { keepResults });
     // Failed results are named with their case once it is known (placeLate): the tally keeps them until then.
@@ -53629,18 +53650,25 @@ function readWhileListing(ctx, prefix, maxChars = EARLY_READ_MAX_CHARS) {
             throw new Stopped();
         }
     };
+    let begin = () => undefined;
+    const begun = new Promise((resolve) => (begin = resolve));
+    void after.then(begin);
     // No logger: the files' warnings are logged when the read is used, where the read after the listing logged them.
-    const read = readAll(ctx.input, each).then((files) => (stopped ? undefined : { mapper, tally, files }), (error) => {
-        if (error instanceof Stopped)
-            return undefined;
-        throw error;
-    });
+    const read = begun.then(() => stopped
+        ? undefined
+        : readAll(ctx.input, each).then((files) => (stopped ? undefined : { mapper, tally, files }), (error) => {
+            if (error instanceof Stopped)
+                return undefined;
+            throw error;
+        }));
     // Settled, never rejected, for `stop`: whoever uses the read hears its error.
     const settled = read.then(() => undefined, () => undefined);
     return {
         read,
+        begin: () => begin(),
         stop: () => {
             stopped = true;
+            begin();
             return settled;
         },
     };
@@ -53714,7 +53742,8 @@ async function upload_uploadResults(given) {
             job: record_jobMarker(settings, ci),
         };
         const reading = ctx;
-        const lookups = await lookUp(ctx, projectId, (prefix) => (early = readWhileListing(reading, prefix)));
+        const pacer = service.http.pacer;
+        const lookups = await lookUp(ctx, projectId, (prefix) => (early = readWhileListing(reading, prefix, { after: pacer.nextWindowWait() })));
         progress.read = await readInput(ctx, lookups, early);
         logStage(log, `Read ${count(progress.read.tally.total, 'test result')}; ${count(progress.read.report.mapped.length, 'test case')} to record.`);
         progress.plan = await planUpload(ctx, lookups, progress.read);
@@ -53809,6 +53838,7 @@ async function lookUp(ctx, projectIdOrName, whileListing) {
 async function readInput(ctx, lookups, early) {
     const { settings, log } = ctx;
     const { project } = lookups;
+    early?.begin();
     const read = await early?.read;
     if (read && lookups.cases) {
         for (const warning of read.files.flatMap((f) => f.warnings ?? []))
