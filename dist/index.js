@@ -30627,7 +30627,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6151);
+/* harmony import */ var testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1285);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6530);
 // The Action's entry point: nothing but the calls, so main.ts can be tested without side effects on import.
 
@@ -33602,8 +33602,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: ./packages/core/dist/index.js + 146 modules
-var dist = __nccwpck_require__(6151);
+// EXTERNAL MODULE: ./packages/core/dist/index.js + 147 modules
+var dist = __nccwpck_require__(1285);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:stream"
@@ -39644,7 +39644,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
-/***/ 6151:
+/***/ 1285:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -51855,10 +51855,6 @@ function rateLimitDelay(consecutive, retryAfterMs, resetMs, random = Math.random
     return Math.max(jitter(ceiling, random), retryAfterMs ?? 0, resetMs ?? 0);
 }
 //# sourceMappingURL=retry-timing.js.map
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: ./packages/core/dist/api/url.js
 
 /**
@@ -51893,17 +51889,186 @@ function withoutCredentials(url) {
     return copy;
 }
 //# sourceMappingURL=url.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/api/node-http.js
+/** What the service may compress an answer with; each is decoded below. */
+const ACCEPT_ENCODING = 'gzip, deflate, br';
+/**
+ * How long an idle connection is kept for the next request: undici's default (4 s), under the 5 s after which
+ * Node's servers and most proxies close one. Reusing a connection the service is closing at that moment fails the
+ * request with a reset, so the client lets it go first. A service that announces a shorter `Keep-Alive: timeout`
+ * shortens it (Node's Agent takes the announced time less a second).
+ */
+const IDLE_CONNECTION_MS = 4_000;
+function nodeHttpDispatcher() {
+    // One Agent per scheme, made on first use: an http-only run (a loopback emulator) never loads TLS.
+    const senders = new Map();
+    const senderFor = (protocol) => {
+        let sender = senders.get(protocol);
+        if (!sender) {
+            // Looked up, not imported: a client that never sends (a dry run's plan, a reporter sitting the run out) loads
+            // neither, and `node:https` (TLS) only for an https URL.
+            const mod = protocol === 'https:' ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http');
+            sender = { request: mod.request, agent: new mod.Agent({ keepAlive: true, timeout: IDLE_CONNECTION_MS, scheduling: 'lifo' }) };
+            senders.set(protocol, sender);
+        }
+        return sender;
+    };
+    return {
+        send: (request) => send(senderFor(request.url.protocol), request),
+        close: async () => {
+            for (const sender of senders.values())
+                sender.agent.destroy();
+            senders.clear();
+        },
+    };
+}
+function send({ request, agent }, wire) {
+    const { signal } = wire;
+    return new Promise((resolve, reject) => {
+        if (signal.aborted)
+            return reject(signal.reason);
+        const headers = { 'accept-encoding': ACCEPT_ENCODING, ...wire.headers };
+        if (wire.body instanceof Uint8Array)
+            headers['content-length'] = wire.body.byteLength;
+        const req = request(wire.url, { method: wire.method, headers, agent }, (res) => {
+            resolve({
+                status: res.statusCode ?? 0,
+                header: (name) => headerValue(res.headers[name]),
+                text: () => readText(res, signal),
+            });
+        });
+        // The signal covers the whole exchange, the answer's body included (fetch's `signal`): the request is
+        // destroyed with its reason, which the body's reader and this promise then reject with.
+        const onAbort = () => void req.destroy(signal.reason);
+        signal.addEventListener('abort', onAbort, { once: true });
+        req.once('close', () => signal.removeEventListener('abort', onAbort));
+        req.once('error', (error) => reject(signal.aborted ? signal.reason : error));
+        if (wire.body === undefined)
+            req.end();
+        else if (wire.body instanceof Uint8Array)
+            req.end(wire.body);
+        else
+            writeStream(req, wire.body);
+    });
+}
+/** A streamed body (one with files), written as it is read, with the socket's back-pressure respected. */
+function writeStream(req, body) {
+    void (async () => {
+        try {
+            for await (const chunk of body) {
+                if (req.destroyed)
+                    return;
+                if (!req.write(chunk))
+                    await drainedOrClosed(req);
+            }
+            if (!req.destroyed)
+                req.end();
+        }
+        catch (error) {
+            req.destroy(error);
+        }
+    })();
+}
+function drainedOrClosed(req) {
+    return new Promise((resolve) => {
+        const done = () => {
+            req.off('drain', done);
+            req.off('close', done);
+            resolve();
+        };
+        req.on('drain', done);
+        req.on('close', done);
+    });
+}
+/** Node gives a repeated header as an array (set-cookie); `Headers.get` joined them with ", ". */
+function headerValue(value) {
+    return Array.isArray(value) ? value.join(', ') : value;
+}
+/** The whole body as text (UTF-8, a leading BOM dropped as `Response.text()` does), decompressed when it came so. */
+async function readText(res, signal) {
+    const decoders = res.statusCode === 204 || res.statusCode === 304 ? [] : decodersFor(headerValue(res.headers['content-encoding']));
+    let source = res;
+    if (decoders.length > 0) {
+        const { pipeline } = process.getBuiltinModule('node:stream');
+        // pipeline destroys every stage when one fails (a reset connection, a corrupt body): the loop below rejects.
+        source = pipeline([res, ...decoders], () => undefined);
+    }
+    const chunks = [];
+    try {
+        for await (const chunk of source)
+            chunks.push(chunk);
+    }
+    catch (error) {
+        throw signal.aborted ? signal.reason : error;
+    }
+    if (signal.aborted)
+        throw signal.reason;
+    const text = Buffer.concat(chunks).toString('utf8');
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+/**
+ * The decoders of a `Content-Encoding`, as fetch makes them: codings undone last first, leniently (a body cut a
+ * few bytes short still decodes, as cURL and browsers accept it), a `deflate` body with or without its zlib header;
+ * none when a coding is unknown (the body is taken as it came) or more than five are listed (the body fails).
+ */
+function decodersFor(contentEncoding) {
+    const codings = contentEncoding
+        ? contentEncoding
+            .toLowerCase()
+            .split(',')
+            .map((coding) => coding.trim())
+        : [];
+    if (codings.length > 5)
+        throw new Error(`too many content-encodings in response: ${codings.length}, maximum allowed is 5`);
+    if (codings.length === 0 || !codings.every((coding) => coding === 'gzip' || coding === 'x-gzip' || coding === 'deflate' || coding === 'br'))
+        return [];
+    const zlib = process.getBuiltinModule('node:zlib');
+    const lenient = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH };
+    return codings.reverse().map((coding) => {
+        if (coding === 'br')
+            return zlib.createBrotliDecompress({ flush: zlib.constants.BROTLI_OPERATION_FLUSH, finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH });
+        if (coding === 'deflate')
+            return inflateEitherForm(zlib, lenient);
+        return zlib.createGunzip(lenient);
+    });
+}
+/** `deflate` as servers send it: zlib-wrapped (as the standard says) or raw; the first byte tells them apart. */
+function inflateEitherForm(zlib, options) {
+    const { Transform: TransformStream } = process.getBuiltinModule('node:stream');
+    let inflate;
+    return new TransformStream({
+        transform(chunk, _encoding, callback) {
+            if (!inflate) {
+                if (chunk.length === 0)
+                    return callback();
+                inflate = (chunk[0] & 0x0f) === 0x08 ? zlib.createInflate(options) : zlib.createInflateRaw(options);
+                inflate.on('data', (data) => this.push(data));
+                inflate.on('error', (error) => this.destroy(error));
+            }
+            inflate.write(chunk, callback);
+        },
+        flush(callback) {
+            if (!inflate)
+                return callback();
+            inflate.once('end', () => callback());
+            inflate.end();
+        },
+    });
+}
+//# sourceMappingURL=node-http.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/api/transport.js
 /**
- * One HTTP exchange, no retrying: encode the body, send it with `fetch`, read the whole answer and the headers
- * the client cares about, or say in words why no answer came. The proxy is taken from the environment
- * (HTTPS_PROXY, HTTP_PROXY, NO_PROXY and their lower-case forms), as corporate CI expects.
+ * One HTTP exchange, no retrying: encode the body, send it, read the whole answer and the headers the client
+ * cares about, or say in words why no answer came. The proxy is taken from the environment (HTTPS_PROXY,
+ * HTTP_PROXY, NO_PROXY and their lower-case forms), as corporate CI expects.
  *
- * Without a proxy, Node's own `fetch` sends (its built-in undici): nothing to load from disk, which matters in a
- * test runner's process, where the reporter uploads at the end and everything loaded stays until the process
- * ends. With a proxy, the npm undici's `fetch` sends through its EnvHttpProxyAgent, loaded only then.
+ * Two senders behind one interface (`Dispatcher.send`), and one retry loop above them (http.ts):
+ * - without a proxy, `node:http` / `node:https` (node-http.ts): nothing to load, which matters in a test runner's
+ *   process, where the reporter uploads at the end and everything loaded stays until the process ends;
+ * - with a proxy, the npm undici's `fetch` through its EnvHttpProxyAgent, loaded only then.
+ * Text-only bodies are encoded here, by hand (multipart is a few lines for text fields), so that no request
+ * needs Node's `FormData` / `Response` either (a body with files is streamed from disk by hand too).
  */
-
 
 
 
@@ -51927,39 +52092,33 @@ function proxyConfigured(proxy, env = process.env) {
         return true;
     return PROXY_VARIABLES.some((name) => (env[name] ?? '').trim() !== '');
 }
-/**
- * An Agent of Node's own undici, made from the class of its global dispatcher (published under the symbol undici
- * documents for sharing it): the client's own connections, with its timeouts, closed when it is done, so that no
- * idle connection outlives the upload. Undefined when this Node does not publish it: then the global one serves.
- */
-function builtinAgent(timeoutMs) {
-    // Node loads its undici, which installs the global dispatcher, when one of its globals (Response) is first read.
-    void globalThis.Response;
-    const global = globalThis[Symbol.for('undici.globalDispatcher.1')];
-    const Agent = global?.constructor;
-    if (typeof Agent !== 'function' || Agent.name !== 'Agent')
-        return undefined;
-    return new Agent({ headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect: { timeout: timeoutMs } });
-}
 async function makeDispatcher(timeoutMs, proxy) {
-    if (!proxyConfigured(proxy)) {
-        const own = builtinAgent(timeoutMs);
-        if (!own)
-            return { fetch: (url, init) => fetch(url, init), close: async () => undefined };
-        return { fetch: (url, init) => fetch(url, { ...init, dispatcher: own }), close: () => own.close() };
-    }
+    if (!proxyConfigured(proxy))
+        return nodeHttpDispatcher();
     const timeouts = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect: { timeout: timeoutMs } };
     const { EnvHttpProxyAgent, fetch: undiciFetch } = await undici();
     const agent = new EnvHttpProxyAgent({ ...timeouts, ...(proxy ?? {}) });
     return {
-        // undici's fetch takes its own RequestInit and Response types: the same shapes as the global ones.
-        fetch: (url, init) => undiciFetch(url, { ...init, dispatcher: agent }),
+        send: async ({ method, url, headers, body, signal }) => {
+            const res = await undiciFetch(url, {
+                method,
+                headers,
+                // A streamed body is an async iterable, which undici's fetch sends as it reads it (`duplex: 'half'`).
+                ...(body !== undefined && { body, duplex: 'half' }),
+                // A redirect is the answer (as it was with undici's `request`): a base URL that redirects is a setting to fix.
+                redirect: 'manual',
+                signal,
+                dispatcher: agent,
+                // undici's fetch takes its own RequestInit type: the same shape as the global one.
+            });
+            return { status: res.status, header: (name) => res.headers.get(name) ?? undefined, text: () => res.text() };
+        },
         close: () => agent.close(),
     };
 }
 /**
  * Bodies are encoded once, before the first attempt, so every retry sends the same bytes and batch sizes are
- * known exactly. (Node's `Response` encodes a FormData with files; text fields are encoded here.)
+ * known exactly. A body with files is opened anew for each attempt and read from disk as it is sent (streamForm).
  */
 async function encodeBody(fields, json) {
     if (fields?.some(isFile))
@@ -51972,18 +52131,29 @@ async function encodeBody(fields, json) {
 }
 const UTF8 = new TextEncoder();
 /**
- * Text fields as multipart, byte for byte what `new Response(formData)` makes of them (the HTML form-data
- * encoding as fetch implements it, boundary included): a `Response` and its stream cost more than the rest of
- * a request, and every result batch is one.
+ * Multipart as `new Response(formData)` makes it (the HTML form-data encoding as Node's fetch implements it:
+ * its boundary's shape, names escaped, line breaks in names and values written CRLF), encoded here so that no
+ * request loads Node's undici for it: a `Response` and its stream cost more than the rest of a request, and
+ * every result batch is one.
  */
 function encodeTextForm(fields) {
-    const boundary = `----formdata-undici-0${String((0,external_node_crypto_.randomInt)(1e11)).padStart(11, '0')}`;
+    const boundary = newBoundary();
     let text = '';
-    for (const { name, value } of fields) {
-        text += `--${boundary}\r\nContent-Disposition: form-data; name="${escapeFieldName(normalizeLinefeeds(name))}"\r\n\r\n${normalizeLinefeeds(value)}\r\n`;
-    }
+    for (const field of fields)
+        text += textPart(boundary, field);
     text += `--${boundary}--\r\n`;
     return { bytes: UTF8.encode(text), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+/**
+ * fetch's boundary shape with 11 random digits. `Math.random`, not `node:crypto`'s `randomInt` as undici draws
+ * them: a boundary only has to be absent from the body, which holds the user's own results, and loading
+ * `node:crypto` for it costs a reporter's process more than the rest of the encoding.
+ */
+function newBoundary() {
+    return `----formdata-undici-0${String(Math.floor(Math.random() * 1e11)).padStart(11, '0')}`;
+}
+function textPart(boundary, { name, value }) {
+    return `--${boundary}\r\nContent-Disposition: form-data; name="${escapeFieldName(normalizeLinefeeds(name))}"\r\n\r\n${normalizeLinefeeds(value)}\r\n`;
 }
 function escapeFieldName(name) {
     return name.replace(/\n/g, '%0A').replace(/\r/g, '%0D').replace(/"/g, '%22');
@@ -51997,20 +52167,18 @@ async function exchange(dispatcher, method, url, headers, body, timeoutMs, nowMs
     try {
         const sent = body?.open ? await body.open() : body ? { stream: body.bytes, contentType: body.contentType } : undefined;
         const stream = body?.open && sent ? watchedStream(sent.stream, streaming) : sent?.stream;
-        const res = await dispatcher.fetch(url, {
+        const res = await dispatcher.send({
             method,
+            url,
             headers: sent ? { ...headers, 'content-type': sent.contentType } : headers,
-            // A streamed body is an async iterable, which undici's fetch sends as it reads it (`duplex: 'half'`).
-            ...(stream ? { body: stream, duplex: 'half' } : {}),
-            // A redirect is the answer (as it was with undici's `request`): a base URL that redirects is a setting to fix.
-            redirect: 'manual',
+            ...(stream && { body: stream }),
             signal: AbortSignal.timeout(timeoutMs),
         });
         // The service counted the request before it answered: the rate limit's window is reckoned from here, not
         // from when the body has been read and parsed (a page of 100 test cases, slower on a loaded machine).
         const answeredAt = now();
         const text = await res.text();
-        const header = (name) => res.headers.get(name) ?? undefined;
+        const { header } = res;
         const parsed = transport_parseBody(text, header('content-type'));
         const rate = rateHeaders(header, nowMs);
         return {
@@ -52094,23 +52262,58 @@ function isConnectionDrop(cause) {
     return codes.some((code) => code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || code === 'ECONNABORTED');
 }
 /**
- * A multipart body whose files are file-backed Blobs (`fs.openAsBlob`): the encoder reads each from disk as the
- * request is written, so memory stays flat however large the files. Node's encoder takes Blob-like parts.
+ * A multipart body with files, written as it is sent: each file is read from disk in chunks while the request
+ * goes out, so memory stays flat however large the files. The files are opened before the first byte (a file gone
+ * since the plan fails the attempt at once, as before) and closed when the body ends or is abandoned (a cut-off).
  */
 async function streamForm(parts) {
-    const form = new FormData();
-    for (const part of parts) {
-        if (!isFile(part))
-            form.append(part.name, part.value);
-        else if (part.path !== undefined)
-            form.append(part.name, await (0,external_node_fs_.openAsBlob)(part.path, { type: part.contentType }), part.fileName);
-        else
-            form.append(part.name, new Blob([Buffer.from(part.base64 ?? '', 'base64')], { type: part.contentType }), part.fileName);
+    const boundary = newBoundary();
+    const handles = [];
+    try {
+        for (const part of parts)
+            if (isFile(part) && part.path !== undefined)
+                handles.push(await (0,promises_.open)(part.path, 'r'));
     }
-    const encoded = new Response(form);
-    if (!encoded.body)
-        throw new Error('multipart body could not be encoded');
-    return { stream: external_node_stream_.Readable.fromWeb(encoded.body), contentType: encoded.headers.get('content-type') ?? 'multipart/form-data' };
+    catch (error) {
+        await Promise.all(handles.map((h) => h.close()));
+        throw error;
+    }
+    return { stream: formChunks(parts, boundary, handles), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+async function* formChunks(parts, boundary, handles) {
+    let next = 0;
+    try {
+        for (const part of parts) {
+            if (!isFile(part)) {
+                yield UTF8.encode(textPart(boundary, part));
+                continue;
+            }
+            yield UTF8.encode(filePartHead(boundary, part));
+            if (part.path !== undefined) {
+                const handle = handles[next++];
+                for await (const chunk of handle.createReadStream({ autoClose: false, start: 0 }))
+                    yield chunk;
+            }
+            else {
+                yield Buffer.from(part.base64 ?? '', 'base64');
+            }
+            yield UTF8.encode('\r\n');
+        }
+        yield UTF8.encode(`--${boundary}--\r\n`);
+    }
+    finally {
+        await Promise.all(handles.map((h) => h.close().catch(() => undefined)));
+    }
+}
+/**
+ * A file part's head as fetch writes a FormData's File: the file name escaped (and left out when empty), the type
+ * as a Blob keeps it (lower-cased; dropped when it holds a character outside printable ASCII), else
+ * `application/octet-stream`.
+ */
+function filePartHead(boundary, part) {
+    const fileName = part.fileName ? `; filename="${escapeFieldName(part.fileName)}"` : '';
+    const type = /^[\x20-\x7e]*$/.test(part.contentType) ? part.contentType.toLowerCase() : '';
+    return `--${boundary}\r\nContent-Disposition: form-data; name="${escapeFieldName(normalizeLinefeeds(part.name))}"${fileName}\r\nContent-Type: ${type || 'application/octet-stream'}\r\n\r\n`;
 }
 function transport_parseBody(text, contentType) {
     if (text.trim() === '')
@@ -52607,6 +52810,8 @@ function openService(settings, token, host, log, overrides) {
     return { http, api: new TestManagementApi(http) };
 }
 //# sourceMappingURL=service.js.map
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./packages/core/dist/run/ledger.js
 
 

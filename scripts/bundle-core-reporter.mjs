@@ -7,7 +7,7 @@
 // run ends.
 //
 // undici is left to Node, resolved from core's own dependencies when the first request through a proxy is made
-// (without a proxy, requests go through Node's own fetch and the npm undici is never loaded): bundled, it would
+// (without a proxy, requests go over node:http and the npm undici is never loaded): bundled, it would
 // ship a second copy; made an ncc external, it would be imported when the reporter loads, which must work even
 // on a Node too old for undici. So the bundle is built from a copy of dist whose `import('undici')` webpack is
 // told to leave alone (the Action's bundle, built from dist itself, does include undici).

@@ -1,20 +1,21 @@
 /**
- * One HTTP exchange, no retrying: encode the body, send it with `fetch`, read the whole answer and the headers
- * the client cares about, or say in words why no answer came. The proxy is taken from the environment
- * (HTTPS_PROXY, HTTP_PROXY, NO_PROXY and their lower-case forms), as corporate CI expects.
+ * One HTTP exchange, no retrying: encode the body, send it, read the whole answer and the headers the client
+ * cares about, or say in words why no answer came. The proxy is taken from the environment (HTTPS_PROXY,
+ * HTTP_PROXY, NO_PROXY and their lower-case forms), as corporate CI expects.
  *
- * Without a proxy, Node's own `fetch` sends (its built-in undici): nothing to load from disk, which matters in a
- * test runner's process, where the reporter uploads at the end and everything loaded stays until the process
- * ends. With a proxy, the npm undici's `fetch` sends through its EnvHttpProxyAgent, loaded only then.
+ * Two senders behind one interface (`Dispatcher.send`), and one retry loop above them (http.ts):
+ * - without a proxy, `node:http` / `node:https` (node-http.ts): nothing to load, which matters in a test runner's
+ *   process, where the reporter uploads at the end and everything loaded stays until the process ends;
+ * - with a proxy, the npm undici's `fetch` through its EnvHttpProxyAgent, loaded only then.
+ * Text-only bodies are encoded here, by hand (multipart is a few lines for text fields), so that no request
+ * needs Node's `FormData` / `Response` either (a body with files is streamed from disk by hand too).
  */
-import { randomInt } from 'node:crypto';
-import { openAsBlob } from 'node:fs';
-import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { open, type FileHandle } from 'node:fs/promises';
 import type * as Undici from 'undici';
 import { parseReset, parseRetryAfter } from './retry-timing.js';
 import type { RateHeaders } from './pacer.js';
 import { redactUrlsIn } from './url.js';
+import { nodeHttpDispatcher } from './node-http.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -89,9 +90,29 @@ function isFile(part: FormPart): part is FormFile {
   return 'fileName' in part;
 }
 
-/** How requests are sent: a `fetch`, and what to close when the client is done with it. */
+/** One request as a sender gets it: the body already encoded, the timeout as a signal. */
+export interface WireRequest {
+  method: Method;
+  url: URL;
+  headers: Record<string, string>;
+  /** Bytes (sent with their length), or a stream (a body with files, sent chunked as it is read). */
+  body?: Uint8Array | AsyncIterable<Uint8Array>;
+  /** Aborts the whole exchange, the answer's body included; the sender then rejects with its reason. */
+  signal: AbortSignal;
+}
+
+/** An answer whose status line and headers have come in; its body is read by `text()`. */
+export interface WireAnswer {
+  status: number;
+  /** A header by its lower-case name; repeated ones joined with ", ". */
+  header: (name: string) => string | undefined;
+  text: () => Promise<string>;
+}
+
+/** How requests are sent, and what to close when the client is done with it. */
 export interface Dispatcher {
-  fetch: (url: URL, init: RequestInit) => Promise<Response>;
+  /** Rejects when no answer came: with the signal's reason on a timeout, else with the network failure. */
+  send: (request: WireRequest) => Promise<WireAnswer>;
   /** Closes the client's own connections, so that no idle socket outlives the upload. */
   close: () => Promise<void>;
 }
@@ -104,44 +125,33 @@ function proxyConfigured(proxy: ProxySettings | undefined, env: NodeJS.ProcessEn
   return PROXY_VARIABLES.some((name) => (env[name] ?? '').trim() !== '');
 }
 
-interface BuiltinAgent {
-  close(): Promise<void>;
-}
-
-/**
- * An Agent of Node's own undici, made from the class of its global dispatcher (published under the symbol undici
- * documents for sharing it): the client's own connections, with its timeouts, closed when it is done, so that no
- * idle connection outlives the upload. Undefined when this Node does not publish it: then the global one serves.
- */
-function builtinAgent(timeoutMs: number): BuiltinAgent | undefined {
-  // Node loads its undici, which installs the global dispatcher, when one of its globals (Response) is first read.
-  void globalThis.Response;
-  const global = (globalThis as Record<symbol, unknown>)[Symbol.for('undici.globalDispatcher.1')] as
-    { constructor?: new (options: object) => BuiltinAgent } | undefined;
-  const Agent = global?.constructor;
-  if (typeof Agent !== 'function' || Agent.name !== 'Agent') return undefined;
-  return new Agent({ headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect: { timeout: timeoutMs } });
-}
-
 export async function makeDispatcher(timeoutMs: number, proxy: ProxySettings | undefined): Promise<Dispatcher> {
-  if (!proxyConfigured(proxy)) {
-    const own = builtinAgent(timeoutMs);
-    if (!own) return { fetch: (url, init) => fetch(url, init), close: async () => undefined };
-    return { fetch: (url, init) => fetch(url, { ...init, dispatcher: own } as RequestInit), close: () => own.close() };
-  }
+  if (!proxyConfigured(proxy)) return nodeHttpDispatcher();
   const timeouts = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect: { timeout: timeoutMs } };
   const { EnvHttpProxyAgent, fetch: undiciFetch } = await undici();
   const agent = new EnvHttpProxyAgent({ ...timeouts, ...(proxy ?? {}) });
   return {
-    // undici's fetch takes its own RequestInit and Response types: the same shapes as the global ones.
-    fetch: (url, init) => undiciFetch(url, { ...(init as object), dispatcher: agent } as Parameters<typeof undiciFetch>[1]) as unknown as Promise<Response>,
+    send: async ({ method, url, headers, body, signal }) => {
+      const res = await undiciFetch(url, {
+        method,
+        headers,
+        // A streamed body is an async iterable, which undici's fetch sends as it reads it (`duplex: 'half'`).
+        ...(body !== undefined && { body, duplex: 'half' }),
+        // A redirect is the answer (as it was with undici's `request`): a base URL that redirects is a setting to fix.
+        redirect: 'manual',
+        signal,
+        dispatcher: agent,
+        // undici's fetch takes its own RequestInit type: the same shape as the global one.
+      } as unknown as Parameters<typeof undiciFetch>[1]);
+      return { status: res.status, header: (name) => res.headers.get(name) ?? undefined, text: () => res.text() };
+    },
     close: () => agent.close(),
   };
 }
 
 /**
  * Bodies are encoded once, before the first attempt, so every retry sends the same bytes and batch sizes are
- * known exactly. (Node's `Response` encodes a FormData with files; text fields are encoded here.)
+ * known exactly. A body with files is opened anew for each attempt and read from disk as it is sent (streamForm).
  */
 export async function encodeBody(fields: FormPart[] | undefined, json: unknown): Promise<EncodedBody | undefined> {
   if (fields?.some(isFile)) return { open: () => streamForm(fields) };
@@ -153,18 +163,30 @@ export async function encodeBody(fields: FormPart[] | undefined, json: unknown):
 const UTF8 = new TextEncoder();
 
 /**
- * Text fields as multipart, byte for byte what `new Response(formData)` makes of them (the HTML form-data
- * encoding as fetch implements it, boundary included): a `Response` and its stream cost more than the rest of
- * a request, and every result batch is one.
+ * Multipart as `new Response(formData)` makes it (the HTML form-data encoding as Node's fetch implements it:
+ * its boundary's shape, names escaped, line breaks in names and values written CRLF), encoded here so that no
+ * request loads Node's undici for it: a `Response` and its stream cost more than the rest of a request, and
+ * every result batch is one.
  */
 function encodeTextForm(fields: FormField[]): { bytes: Uint8Array; contentType: string } {
-  const boundary = `----formdata-undici-0${String(randomInt(1e11)).padStart(11, '0')}`;
+  const boundary = newBoundary();
   let text = '';
-  for (const { name, value } of fields) {
-    text += `--${boundary}\r\nContent-Disposition: form-data; name="${escapeFieldName(normalizeLinefeeds(name))}"\r\n\r\n${normalizeLinefeeds(value)}\r\n`;
-  }
+  for (const field of fields) text += textPart(boundary, field);
   text += `--${boundary}--\r\n`;
   return { bytes: UTF8.encode(text), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+/**
+ * fetch's boundary shape with 11 random digits. `Math.random`, not `node:crypto`'s `randomInt` as undici draws
+ * them: a boundary only has to be absent from the body, which holds the user's own results, and loading
+ * `node:crypto` for it costs a reporter's process more than the rest of the encoding.
+ */
+function newBoundary(): string {
+  return `----formdata-undici-0${String(Math.floor(Math.random() * 1e11)).padStart(11, '0')}`;
+}
+
+function textPart(boundary: string, { name, value }: FormField): string {
+  return `--${boundary}\r\nContent-Disposition: form-data; name="${escapeFieldName(normalizeLinefeeds(name))}"\r\n\r\n${normalizeLinefeeds(value)}\r\n`;
 }
 
 function escapeFieldName(name: string): string {
@@ -190,20 +212,18 @@ export async function exchange(
   try {
     const sent = body?.open ? await body.open() : body ? { stream: body.bytes, contentType: body.contentType } : undefined;
     const stream = body?.open && sent ? watchedStream(sent.stream as AsyncIterable<Uint8Array>, streaming) : sent?.stream;
-    const res = await dispatcher.fetch(url, {
+    const res = await dispatcher.send({
       method,
+      url,
       headers: sent ? { ...headers, 'content-type': sent.contentType } : headers,
-      // A streamed body is an async iterable, which undici's fetch sends as it reads it (`duplex: 'half'`).
-      ...(stream ? { body: stream as NonNullable<RequestInit['body']>, duplex: 'half' } : {}),
-      // A redirect is the answer (as it was with undici's `request`): a base URL that redirects is a setting to fix.
-      redirect: 'manual',
+      ...(stream && { body: stream }),
       signal: AbortSignal.timeout(timeoutMs),
-    } as RequestInit);
+    });
     // The service counted the request before it answered: the rate limit's window is reckoned from here, not
     // from when the body has been read and parsed (a page of 100 test cases, slower on a loaded machine).
     const answeredAt = now();
     const text = await res.text();
-    const header = (name: string): string | undefined => res.headers.get(name) ?? undefined;
+    const { header } = res;
     const parsed = parseBody(text, header('content-type'));
     const rate = rateHeaders(header, nowMs);
     return {
@@ -287,19 +307,54 @@ function isConnectionDrop(cause: unknown): boolean {
 }
 
 /**
- * A multipart body whose files are file-backed Blobs (`fs.openAsBlob`): the encoder reads each from disk as the
- * request is written, so memory stays flat however large the files. Node's encoder takes Blob-like parts.
+ * A multipart body with files, written as it is sent: each file is read from disk in chunks while the request
+ * goes out, so memory stays flat however large the files. The files are opened before the first byte (a file gone
+ * since the plan fails the attempt at once, as before) and closed when the body ends or is abandoned (a cut-off).
  */
 async function streamForm(parts: FormPart[]): Promise<{ stream: AsyncIterable<Uint8Array>; contentType: string }> {
-  const form = new FormData();
-  for (const part of parts) {
-    if (!isFile(part)) form.append(part.name, part.value);
-    else if (part.path !== undefined) form.append(part.name, await openAsBlob(part.path, { type: part.contentType }), part.fileName);
-    else form.append(part.name, new Blob([Buffer.from(part.base64 ?? '', 'base64')], { type: part.contentType }), part.fileName);
+  const boundary = newBoundary();
+  const handles: FileHandle[] = [];
+  try {
+    for (const part of parts) if (isFile(part) && part.path !== undefined) handles.push(await open(part.path, 'r'));
+  } catch (error) {
+    await Promise.all(handles.map((h) => h.close()));
+    throw error;
   }
-  const encoded = new Response(form);
-  if (!encoded.body) throw new Error('multipart body could not be encoded');
-  return { stream: Readable.fromWeb(encoded.body as WebReadableStream<Uint8Array>), contentType: encoded.headers.get('content-type') ?? 'multipart/form-data' };
+  return { stream: formChunks(parts, boundary, handles), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+async function* formChunks(parts: FormPart[], boundary: string, handles: FileHandle[]): AsyncGenerator<Uint8Array> {
+  let next = 0;
+  try {
+    for (const part of parts) {
+      if (!isFile(part)) {
+        yield UTF8.encode(textPart(boundary, part));
+        continue;
+      }
+      yield UTF8.encode(filePartHead(boundary, part));
+      if (part.path !== undefined) {
+        const handle = handles[next++] as FileHandle;
+        for await (const chunk of handle.createReadStream({ autoClose: false, start: 0 })) yield chunk as Uint8Array;
+      } else {
+        yield Buffer.from(part.base64 ?? '', 'base64');
+      }
+      yield UTF8.encode('\r\n');
+    }
+    yield UTF8.encode(`--${boundary}--\r\n`);
+  } finally {
+    await Promise.all(handles.map((h) => h.close().catch(() => undefined)));
+  }
+}
+
+/**
+ * A file part's head as fetch writes a FormData's File: the file name escaped (and left out when empty), the type
+ * as a Blob keeps it (lower-cased; dropped when it holds a character outside printable ASCII), else
+ * `application/octet-stream`.
+ */
+function filePartHead(boundary: string, part: FormFile): string {
+  const fileName = part.fileName ? `; filename="${escapeFieldName(part.fileName)}"` : '';
+  const type = /^[\x20-\x7e]*$/.test(part.contentType) ? part.contentType.toLowerCase() : '';
+  return `--${boundary}\r\nContent-Disposition: form-data; name="${escapeFieldName(normalizeLinefeeds(part.name))}"${fileName}\r\nContent-Type: ${type || 'application/octet-stream'}\r\n\r\n`;
 }
 
 function parseBody(text: string, contentType: string | undefined): { body: unknown; notJson?: { contentType: string; text: string } } {
