@@ -53837,46 +53837,55 @@ class Stopped extends Error {
  * and so the whole chain) or when told to (`begin`), whichever comes first.
  */
 function readWhileListing(ctx, prefix, { after = Promise.resolve(), maxChars = EARLY_READ_MAX_CHARS } = {}) {
-    const keepResults = ctx.settings.matchByTitle || ctx.settings.createMissingCases;
-    const mapper = new ResultMapper(undefined, prefix, { keepResults });
-    // Failed results are named with their case once it is known (placeLate): the tally keeps them until then.
-    const tally = new ResultTally({ lines: false, workspace: ctx.workspace, keepResults: true });
-    let stopped = false;
-    let held = 0;
-    const each = (result) => {
-        if (stopped)
-            throw new Stopped();
-        const waiting = mapper.waiting;
-        tally.add(result, mapper.add(result));
-        if (mapper.waiting > waiting)
-            held += heldChars(result);
-        if (held > maxChars) {
-            stopped = true;
-            throw new Stopped();
-        }
-    };
+    const control = { stopped: false };
     let begin = () => undefined;
     const begun = new Promise((resolve) => (begin = resolve));
     void after.then(begin);
-    // No logger: the files' warnings are logged when the read is used, where the read after the listing logged them.
-    const read = begun.then(() => stopped
-        ? undefined
-        : readAll(ctx.input, each).then((files) => (stopped ? undefined : { mapper, tally, files }), (error) => {
-            if (error instanceof Stopped)
-                return undefined;
-            throw error;
-        }));
+    const read = begun.then(() => (control.stopped ? undefined : readAllEarly(ctx, prefix, maxChars, control)));
     // Settled, never rejected, for `stop`: whoever uses the read hears its error.
     const settled = read.then(() => undefined, () => undefined);
     return {
         read,
         begin: () => begin(),
         stop: () => {
-            stopped = true;
+            control.stopped = true;
             begin();
             return settled;
         },
     };
+}
+/**
+ * The read itself. A function of its own, so that what it holds (the waiting results) is let go with it when it
+ * stops: closures made in one function share what any of them holds, and `stop` lives as long as the upload.
+ */
+async function readAllEarly(ctx, prefix, maxChars, control) {
+    const keepResults = ctx.settings.matchByTitle || ctx.settings.createMissingCases;
+    const mapper = new ResultMapper(undefined, prefix, { keepResults });
+    // Failed results are named with their case once it is known (placeLate): the tally keeps them until then.
+    const tally = new ResultTally({ lines: false, workspace: ctx.workspace, keepResults: true });
+    let held = 0;
+    const each = (result) => {
+        if (control.stopped)
+            throw new Stopped();
+        const waiting = mapper.waiting;
+        tally.add(result, mapper.add(result));
+        if (mapper.waiting > waiting)
+            held += heldChars(result);
+        if (held > maxChars) {
+            control.stopped = true;
+            throw new Stopped();
+        }
+    };
+    try {
+        // No logger: the files' warnings are logged when the read is used, where the read after the listing logged them.
+        const files = await readAll(ctx.input, each);
+        return control.stopped ? undefined : { mapper, tally, files };
+    }
+    catch (error) {
+        if (error instanceof Stopped)
+            return undefined;
+        throw error;
+    }
 }
 function heldChars(result) {
     return PER_RESULT_CHARS + result.name.length + (result.message?.length ?? 0) + (result.stack?.length ?? 0) + (result.output?.length ?? 0);
