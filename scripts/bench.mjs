@@ -14,6 +14,8 @@
 //   --only     run only this group (repeat the flag for several); default all
 //   --repeats  runs of each reporter variant, after one warm-up run of each (default 5)
 //   --runner   the reporters group runs only this runner's suite (repeat the flag for several); default both
+//   --junit-mb in the parse group, only the JUnit file of this size in MB (30, 100, 1024 or any other; repeat
+//              for several; the other inputs of the group are left out): `--only parse --junit-mb 1024`
 //   --format   in the formats group, only this format (trx, nunit3, xunit, testng, go, mocha, rspec, jest, allure; repeat for several)
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -32,6 +34,7 @@ const { values } = parseArgs({
     repeats: { type: 'string', default: '5' },
     runner: { type: 'string', multiple: true },
     format: { type: 'string', multiple: true },
+    'junit-mb': { type: 'string', multiple: true },
   },
 });
 const only = values.only ?? GROUPS;
@@ -39,6 +42,11 @@ const unknown = only.filter((g) => !GROUPS.includes(g));
 const runners = values.runner ?? REPORTER_RUNNERS;
 const unknownRunner = runners.filter((r) => !REPORTER_RUNNERS.includes(r));
 const repeats = Number(values.repeats);
+const junitSizes = values['junit-mb']?.map(Number);
+if (junitSizes?.some((size) => !(size > 0))) {
+  console.error(`bench: --junit-mb takes a size in MB greater than 0, received ${values['junit-mb'].join(', ')}.`);
+  process.exit(2);
+}
 if (unknown.length > 0 || unknownRunner.length > 0 || !Number.isInteger(repeats) || repeats < 1) {
   console.error(
     `bench: ${unknown.length > 0 ? `unknown group ${unknown.join(', ')} in --only (choose from ${GROUPS.join(', ')})` : unknownRunner.length > 0 ? `unknown runner ${unknownRunner.join(', ')} in --runner (choose from ${REPORTER_RUNNERS.join(', ')})` : `--repeats must be a whole number ≥ 1, received ${values.repeats}`}.`,
@@ -58,7 +66,7 @@ const targets = [];
 try {
   if (only.includes('parse')) {
     console.log("\nParse (each reader in its own process; peak RSS = that process's maxRSS)\n");
-    const parse = await runParseScenarios(dir, { quick: values.quick });
+    const parse = await runParseScenarios(dir, { quick: values.quick, junitSizes });
     console.log(formatTable(PARSE_HEADER, parse.rows));
     targets.push(...parse.targets);
   }

@@ -23,7 +23,8 @@ const UNDICI_IMPORT = "import('undici')";
 const copy = join(ROOT, 'node_modules', '.cache', 'core-dist-for-reporter-bundle');
 rmSync(copy, { recursive: true, force: true });
 try {
-  cpSync(dist, copy, { recursive: true, filter: (path) => !path.startsWith(outDir) });
+  // Not the CLI's bundle either: npm run build:packages builds it at the same time.
+  cpSync(dist, copy, { recursive: true, filter: (path) => !path.startsWith(outDir) && !path.startsWith(join(dist, 'cli-bundle')) });
   // ncc writes an ES module only for an ES module entry, which core's files are by its package.json.
   writeFileSync(join(copy, 'package.json'), '{ "type": "module" }\n');
   const transport = join(copy, 'api', 'transport.js');

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startEmulator, type EmulatorHandle } from 'testsigma-tm-emulator';
+import { UNPACED } from '../../../test/helpers/emulator.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_DIR, REPORTER_ENTRY, assertBuilt, newRuns, removeDir, runJest, writeProject } from './helpers.js';
 
@@ -13,7 +14,7 @@ let dir: string | undefined;
 
 beforeAll(async () => {
   assertBuilt();
-  emulator = await startEmulator({ port: 0, seed: 'demo', rateLimit: false });
+  emulator = await startEmulator({ port: 0, seed: 'demo', rateLimit: UNPACED });
 });
 afterAll(async () => {
   await emulator?.close();

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { startEmulator, type EmulatorHandle } from 'testsigma-tm-emulator';
+import { UNPACED } from '../../../test/helpers/emulator.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { machineNode20 } from '../../../test/helpers/node20.js';
 import { REPORTER_ENTRY, assertBuilt, caseHumanIds, newRuns, removeDir, resultsByCase, runJest, writeProject } from './helpers.js';
@@ -13,7 +14,7 @@ let dir: string | undefined;
 
 beforeAll(async () => {
   assertBuilt();
-  emulator = await startEmulator({ port: 0, seed: 'demo', rateLimit: false });
+  emulator = await startEmulator({ port: 0, seed: 'demo', rateLimit: UNPACED });
 });
 afterAll(async () => {
   await emulator?.close();

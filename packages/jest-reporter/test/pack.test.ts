@@ -5,6 +5,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startEmulator, type EmulatorHandle } from 'testsigma-tm-emulator';
+import { UNPACED } from '../../../test/helpers/emulator.js';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { assertBuilt, newRuns, resultsByCase, runJest } from './helpers.js';
 
@@ -12,7 +13,7 @@ let emulator: EmulatorHandle | undefined;
 
 beforeAll(async () => {
   assertBuilt();
-  emulator = await startEmulator({ port: 0, seed: 'demo', rateLimit: false });
+  emulator = await startEmulator({ port: 0, seed: 'demo', rateLimit: UNPACED });
 });
 afterAll(async () => {
   await emulator?.close();

@@ -11,6 +11,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type AttachmentInfo, type EmulatorHandle, type EmulatorState } from 'testsigma-tm-emulator';
+import { UNPACED } from '../../../test/helpers/emulator.js';
 import { REPO_ROOT, assertBuilt, cleanEnv, makeTempRoot, runPlaywright, writeProject } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -22,7 +23,7 @@ let cleanup: () => Promise<void>;
 
 beforeAll(async () => {
   assertBuilt();
-  emulator = await startEmulator({ port: 0, seed: 'demo', rateLimit: false });
+  emulator = await startEmulator({ port: 0, seed: 'demo', rateLimit: UNPACED });
   ({ root, cleanup } = await makeTempRoot('att'));
 });
 

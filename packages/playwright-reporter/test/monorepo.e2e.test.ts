@@ -8,6 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from 'testsigma-tm-emulator';
+import { UNPACED } from '../../../test/helpers/emulator.js';
 import { assertBuilt, makeTempRoot, runPlaywright, writeProject } from './helpers.js';
 
 let emulator: EmulatorHandle;
@@ -16,7 +17,7 @@ let cleanup: () => Promise<void>;
 
 beforeAll(async () => {
   assertBuilt();
-  emulator = await startEmulator({ port: 0, seed: 'demo', rateLimit: false });
+  emulator = await startEmulator({ port: 0, seed: 'demo', rateLimit: UNPACED });
   ({ root, cleanup } = await makeTempRoot('monorepo'));
 });
 afterAll(async () => {

@@ -8,13 +8,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from 'testsigma-tm-emulator';
+import { UNPACED } from '../../../test/helpers/emulator.js';
 import { assertBuilt, runPlaywright } from './helpers.js';
 
 let emulator: EmulatorHandle;
 
 beforeAll(async () => {
   assertBuilt();
-  emulator = await startEmulator({ port: 0, seed: 'demo', rateLimit: false });
+  emulator = await startEmulator({ port: 0, seed: 'demo', rateLimit: UNPACED });
 });
 
 afterAll(async () => {

@@ -11,6 +11,7 @@ import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from 'testsigma-tm-emulator';
+import { UNPACED } from '../../../test/helpers/emulator.js';
 import { makeTempRoot, runPlaywright, type RunOutcome } from './helpers.js';
 
 let emulator: EmulatorHandle;
@@ -18,7 +19,7 @@ let root: string;
 let cleanup: () => Promise<void>;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, seed: 'demo', rateLimit: false });
+  emulator = await startEmulator({ port: 0, seed: 'demo', rateLimit: UNPACED });
   ({ root, cleanup } = await makeTempRoot('projects-shards'));
 });
 

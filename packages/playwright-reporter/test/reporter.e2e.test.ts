@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle, type EmulatorState, type ResultRecord } from 'testsigma-tm-emulator';
+import { UNPACED } from '../../../test/helpers/emulator.js';
 import { assertBuilt, makeTempRoot, runPlaywright, writeProject } from './helpers.js';
 
 let emulator: EmulatorHandle;
@@ -14,7 +15,7 @@ let cleanup: () => Promise<void>;
 
 beforeAll(async () => {
   assertBuilt();
-  emulator = await startEmulator({ port: 0, seed: 'demo', rateLimit: false });
+  emulator = await startEmulator({ port: 0, seed: 'demo', rateLimit: UNPACED });
   ({ root, cleanup } = await makeTempRoot('e2e'));
 });
 

@@ -27,6 +27,9 @@ export const RESULT_KINDS = new Map<string, TestStatus>([
   ['skipped', 'skipped'],
   ['disabled', 'skipped'],
 ]);
+const KIND_NAMES = [...RESULT_KINDS.keys()];
+/** Each of RESULT_KINDS → its place in that list (the first is the worst). */
+const KIND_RANK = new Map(KIND_NAMES.map((name, rank) => [name, rank]));
 export const EARLIER_RUNS = new Map<string, TestStatus>([
   ['flakyFailure', 'failed'],
   ['flakyError', 'error'],
@@ -142,6 +145,12 @@ export class TestcaseBuilder {
   /** Every run of the testcase in order: flaky runs, the main outcome, then reruns. */
   private attempts(): Attempt[] {
     if (this.results.length === 0) return [{ status: statusFromAttributes(this.attrs) }];
+    // Most testcases with an element hold one `<failure>` or `<skipped>`: no lists of runs made for them.
+    // (Loops without closures: these run a few thousand times before V8 optimises them, in the first round
+    // that a single run of the CLI pays.)
+    let reruns = 0;
+    for (const element of this.results) if (EARLIER_RUNS.has(element.name) || LATER_RUNS.has(element.name)) reruns += 1;
+    if (reruns === 0) return [this.mainAttempt()];
     const earlier: Attempt[] = [];
     const later: Attempt[] = [];
     for (const element of this.results) {
@@ -150,15 +159,23 @@ export class TestcaseBuilder {
       if (before !== undefined) earlier.push(attemptFrom(before, [element]));
       if (after !== undefined) later.push(attemptFrom(after, [element]));
     }
-    return [...earlier, this.mainAttempt(), ...later];
+    earlier.push(this.mainAttempt());
+    for (const attempt of later) earlier.push(attempt);
+    return earlier;
   }
 
+  /** The worst kind of element present decides (RESULT_KINDS' order); several of that kind are joined. */
   private mainAttempt(): Attempt {
-    for (const [name, status] of RESULT_KINDS) {
-      const elements = this.results.filter((e) => e.name === name);
-      if (elements.length > 0) return attemptFrom(status, elements);
+    let worst = -1;
+    for (const element of this.results) {
+      const rank = KIND_RANK.get(element.name);
+      if (rank !== undefined && (worst === -1 || rank < worst)) worst = rank;
     }
-    return { status: statusFromAttributes(this.attrs) };
+    if (worst === -1) return { status: statusFromAttributes(this.attrs) };
+    const name = KIND_NAMES[worst] as string;
+    const elements: ResultElement[] = [];
+    for (const element of this.results) if (element.name === name) elements.push(element);
+    return attemptFrom(RESULT_KINDS.get(name) as TestStatus, elements);
   }
 }
 
@@ -185,8 +202,8 @@ export function mergeRepeat(earlier: TestResult, later: TestResult): void {
 /** A failed testcase's output gets its suite's own output after its own (that is where a person needs the log). */
 export function withSuiteOutput(result: TestResult, ownOutput: string | undefined, suiteOutput: string | undefined): void {
   if (suiteOutput === undefined) return;
-  const output = joinParts([ownOutput, `[suite output]\n${suiteOutput}`]);
-  if (output !== undefined) result.output = clip(output, MAX_OUTPUT_CHARS);
+  const labelled = `[suite output]\n${suiteOutput}`;
+  result.output = clip(ownOutput === undefined ? labelled : `${ownOutput}\n${labelled}`, MAX_OUTPUT_CHARS);
 }
 
 /**
