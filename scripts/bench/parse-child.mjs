@@ -46,8 +46,8 @@ if (reader === 'xml2js') {
 } else if (reader === 'pipeline') {
   // What the CLI does with a file, minus the network: read while mapping each result against the project's cases
   // (5,000 of them, BIG-1 … BIG-5000: those results are kept, the rest name ids the project lacks) and tallying.
-  // The young generation bounded as the CLI's bin bounds it (hosts/cli/young-generation.ts).
-  const { boundYoungGeneration } = await coreModule('hosts/cli/young-generation.js');
+  // The young generation bounded as the CLI's bin bounds it (hosts/young-generation.ts).
+  const { boundYoungGeneration } = await coreModule('hosts/young-generation.js');
   boundYoungGeneration();
   const { resultFileSource } = await coreModule('index.js');
   const { ResultMapper } = await coreModule('map/mapping.js');

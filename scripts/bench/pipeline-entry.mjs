@@ -3,4 +3,4 @@
 export { readResultFile, resultFileSource } from '../../packages/core/dist/formats/read-files.js';
 export { ResultMapper } from '../../packages/core/dist/map/mapping.js';
 export { ResultTally } from '../../packages/core/dist/report/tally.js';
-export { boundYoungGeneration } from '../../packages/core/dist/hosts/cli/young-generation.js';
+export { boundYoungGeneration } from '../../packages/core/dist/hosts/young-generation.js';

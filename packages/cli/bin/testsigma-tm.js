@@ -8,6 +8,6 @@ if (nodeTooOld()) {
   process.exit(2);
 }
 const { main, boundYoungGeneration } = await import('testsigma-tm-core/cli');
-// A process of its own: the young generation is held small (testsigma-tm-core's hosts/cli/young-generation.ts).
+// A process of its own: the young generation is held small (testsigma-tm-core's hosts/young-generation.ts).
 boundYoungGeneration();
 process.exitCode = await main(process.argv.slice(2), process.env);

@@ -26,6 +26,8 @@ export {
 } from './report/summary.js';
 export { ANNOTATION_LIMIT, failureAnnotations, locate, type Annotation, type AnnotationSet, type SourceLocation } from './report/annotations.js';
 export { readResultFiles, resultFileSource, type ResultFileSource } from './formats/read-files.js';
+// For a host in a process of its own (the CLI's bin, the Action's entry): see hosts/young-generation.ts.
+export { boundYoungGeneration } from './hosts/young-generation.js';
 export {
   DEFAULT_BASE_URL,
   SETTINGS,

@@ -29,7 +29,8 @@ export function safeSlice(text: string, end: number): string {
 
 /** Text on one line: titles and names must not break the description's layout. */
 export function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
+  // Most texts (a test's title, a file) are one line already: the pattern is searched only when there is a break.
+  return (text.includes('\n') ? text.replace(/\s*\n\s*/g, ' ') : text).trim();
 }
 
 /**

@@ -91,12 +91,23 @@ export class Pacer {
   waitingFor: WaitReason | undefined;
   /** The last x-tms-api-reset seen with an exhausted window, for progress lines. */
   lastResetMs: number | undefined;
+  /** Who waits for the next time a request waits for the window (nextWindowWait). */
+  private windowWaiters: (() => void)[] = [];
 
   constructor(options: PacerOptions = {}) {
     this.defaultPerWindow = Math.max(1, Math.floor(options.perSecond ?? DEFAULT_PER_SECOND));
     this.maxInFlight = Math.max(1, Math.floor(options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT));
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? defaultSleep;
+  }
+
+  /**
+   * Resolves the next time a request waits for the window to move on (its turns all taken, or the service's
+   * pause): until then the client has nothing to send, so work that would hold up reading an answer (the
+   * upload's read of its input during the case listing, pipeline/read-early.ts) costs the pace nothing there.
+   */
+  nextWindowWait(): Promise<void> {
+    return new Promise((resolve) => this.windowWaiters.push(resolve));
   }
 
   get requestsPerSecond(): number {
@@ -179,6 +190,10 @@ export class Pacer {
     this.foreign = this.foreign.filter((t) => t > now);
   }
 
+  private windowWaitHeard(): void {
+    for (const resolve of this.windowWaiters.splice(0)) resolve();
+  }
+
   private async waitForTurn(): Promise<Slot> {
     let waitedForOthersMs = 0;
     for (;;) {
@@ -187,6 +202,7 @@ export class Pacer {
       const paused = this.pausedUntil - now;
       if (paused > 0) {
         this.waitingFor = 'shared-limit';
+        this.windowWaitHeard();
         await this.sleep(paused);
         waitedForOthersMs += paused;
         continue;
@@ -210,7 +226,10 @@ export class Pacer {
       const at = frees[excess - 1] ?? Infinity;
       this.waitingFor = this.foreign.length > 0 && this.foreign.some((t) => t >= at) ? 'shared-limit' : 'own-pace';
       if (at === Infinity) await new Promise<void>((resolve) => this.released.push(resolve));
-      else await this.sleep(at - now);
+      else {
+        this.windowWaitHeard();
+        await this.sleep(at - now);
+      }
       if (this.waitingFor === 'shared-limit') waitedForOthersMs += this.now() - now;
     }
   }

@@ -119,6 +119,11 @@ export class ResultMapper {
     return this.place(result, references, this.lookup);
   }
 
+  /** How many results wait for the cases (read before they were known; see `resolve`). */
+  get waiting(): number {
+    return this.pending.length;
+  }
+
   /** Whether every reference read so far is a UUID: then the cases need not be listed to map them. */
   onlyUuids(): boolean {
     return this.pending.every((p) => p.references.every(isUuid));

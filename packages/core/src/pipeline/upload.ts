@@ -35,6 +35,7 @@ import { openService } from './service.js';
 import { jobMarker, recordResults } from './record.js';
 import { spoolEntries, spoolResults, startSpoolProgress, tallyInput } from './spooling.js';
 import { buildSummary } from './outcome-summary.js';
+import { readWhileListing, type ReadingEarly } from './read-early.js';
 
 export async function uploadResults(given: UploadInput): Promise<UploadOutcome> {
   const { settings } = given;
@@ -51,6 +52,8 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
   let http: HttpClient | undefined;
   let error: TestsigmaTmError | undefined;
   let ctx: UploadContext | undefined;
+  /** The input read while the cases are listed (read-early.ts), when it is. */
+  let early: ReadingEarly | undefined;
   try {
     const { token, projectId } = requireSettings(settings, ['token', 'projectId'], input.host);
     const service = openService(settings, token, input.host, log, { ...input.http, clock });
@@ -71,8 +74,10 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
       job: jobMarker(settings, ci),
     };
 
-    const lookups = await lookUp(ctx, projectId);
-    progress.read = await readInput(ctx, lookups);
+    const reading = ctx;
+    const pacer = service.http.pacer;
+    const lookups = await lookUp(ctx, projectId, (prefix) => (early = readWhileListing(reading, prefix, { after: pacer.nextWindowWait() })));
+    progress.read = await readInput(ctx, lookups, early);
     logStage(log, `Read ${count(progress.read.tally.total, 'test result')}; ${count(progress.read.report.mapped.length, 'test case')} to record.`);
     progress.plan = await planUpload(ctx, lookups, progress.read);
     // `run create` opens the run even without cases: the shards add theirs.
@@ -101,6 +106,8 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
     }
     error = filesError(progress.read.files);
   } catch (thrown) {
+    // A read still going while the listing failed stops: whatever follows reads the input afresh.
+    await early?.stop();
     error = asToolError(thrown);
     error.message = redact(error.message, secrets);
     if (!progress.opened && serviceFailed(error) && !settings.dryRun && !input.openOnly) {
@@ -139,8 +146,10 @@ function count(n: number, one: string, many = `${one}s`): string {
 /**
  * Read what the service knows that mapping needs (project, statuses, users, cases): reads only, each once. With
  * a run given, the project's cases wait: when every reference turns out to be a UUID they are not listed at all.
+ * `whileListing` hears the project's id prefix as the listing starts (the input is read meanwhile; not in a dry
+ * run, whose mapping lines are written as each result is read).
  */
-async function lookUp(ctx: UploadContext, projectIdOrName: string): Promise<Lookups> {
+async function lookUp(ctx: UploadContext, projectIdOrName: string, whileListing: (prefix: string) => void): Promise<Lookups> {
   const { api, host, settings, log } = ctx;
   logStage(log, `Looking up project ${projectIdOrName}…`);
   const project = await resolveProject(api, projectIdOrName, host);
@@ -151,15 +160,26 @@ async function lookUp(ctx: UploadContext, projectIdOrName: string): Promise<Look
     log,
     `Project ${project.name} (${project.human_id_prefix}): ${count(statuses.length, 'run status', 'run statuses')}, ${count(users.length, 'user')}${casesWait ? '' : '; listing its test cases…'}`,
   );
+  if (!casesWait && !settings.dryRun) whileListing(project.human_id_prefix);
   const cases = casesWait ? undefined : await api.listTestCases(project.id);
   if (cases) logStage(log, `Listed ${count(cases.length, 'test case')} of project ${project.name}.`);
   return { project, statuses, users, cases };
 }
 
-/** Read the input once, mapping and tallying each result as it comes; only what later stages use is kept. */
-async function readInput(ctx: UploadContext, lookups: Lookups): Promise<ReadInput> {
+/**
+ * Read the input once, mapping and tallying each result as it comes; only what later stages use is kept. A read
+ * made while the cases were listed (`early`) is used when it went to its end: its results are mapped now.
+ */
+async function readInput(ctx: UploadContext, lookups: Lookups, early: ReadingEarly | undefined): Promise<ReadInput> {
   const { settings, log } = ctx;
   const { project } = lookups;
+  early?.begin();
+  const read = await early?.read;
+  if (read && lookups.cases) {
+    for (const warning of read.files.flatMap((f) => f.warnings ?? [])) log.warn(warning);
+    read.mapper.resolve(lookups.cases, (result, found) => read.tally.placeLate(result, found));
+    return { tally: read.tally, report: read.mapper.report(), files: read.files };
+  }
   // Title matching reads every unmapped result whole, after reading.
   const keepResults = settings.matchByTitle || settings.createMissingCases;
   const mapper = new ResultMapper(lookups.cases, project.human_id_prefix, { keepResults });

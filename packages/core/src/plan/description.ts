@@ -67,11 +67,12 @@ function failuresFirst(results: readonly TestResult[]): TestResult[] {
 function describeResult(result: TestResult, label: string, mapping: StatusMapping): string {
   const outcome = outcomeOf(result);
   const duration = formatDuration(result.durationMs);
-  const lines = [`${label}: ${clean(fullTitle(result)) || '(untitled)'}`];
+  const title = fullTitle(result);
+  const lines = [`${label}: ${clean(title) || '(untitled)'}`];
   if (result.project) lines.push(`Project: ${clean(result.project)}`);
   if (result.file) lines.push(`File: ${clean(result.file)}`);
   // JUnit's classname often names what the title does not (pytest's module, a Java class).
-  if (result.classname && !result.file && !fullTitle(result).includes(result.classname)) lines.push(`Class: ${clean(result.classname)}`);
+  if (result.classname && !result.file && !title.includes(result.classname)) lines.push(`Class: ${clean(result.classname)}`);
   lines.push(`Outcome: ${outcome} (status ${mapping[outcome]})${duration ? ` in ${duration}` : ''}`);
   if (result.attempts.length > 1) lines.push(`Attempts: ${attemptHistory(result)}`);
 

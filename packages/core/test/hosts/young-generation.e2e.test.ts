@@ -1,5 +1,5 @@
 /**
- * The CLI's bound on V8's young generation (hosts/cli/young-generation.ts), in a Node process of its own (it
+ * The hosts' bound on V8's young generation (hosts/young-generation.ts, called by the CLI's bin and the Action's entry), in a Node process of its own (it
  * changes a setting of the whole process): half a million objects that survive make V8 grow the new space far
  * past the bound without it, and far less with it; on the repository's Node and on the machine's
  * Node 20, the oldest the packages support. Needs `npm run build:packages` first (as `npm test` does).
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { machineNode20 } from '../../../../test/helpers/node20.js';
 
-const built = fileURLToPath(new URL('../../dist/hosts/cli/young-generation.js', import.meta.url));
+const built = fileURLToPath(new URL('../../dist/hosts/young-generation.js', import.meta.url));
 const BOUND = 4 * 1024 * 1024;
 
 // Objects that survive, made a round at a time with a turn of the event loop between rounds, as a reader does.

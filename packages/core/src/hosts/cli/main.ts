@@ -23,7 +23,7 @@ import { RUN_GROUP, setUpRunClose, setUpRunCreate } from './run.js';
 import { setUpUpload } from './upload.js';
 
 // The bin bounds V8's young generation before `main` runs (in a process of its own, not in tests that call main).
-export { boundYoungGeneration } from './young-generation.js';
+export { boundYoungGeneration } from '../young-generation.js';
 
 const defaultIo: CliIo = {
   stdout: (t) => process.stdout.write(`${t}\n`),

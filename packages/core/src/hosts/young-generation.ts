@@ -1,5 +1,6 @@
 /**
- * A bound on V8's young generation for the CLI's process, set by the bin before any work.
+ * A bound on V8's young generation for a host's process of its own, set before any work: by the CLI's bin and by
+ * the Action's entry (src/index.ts), which run the same upload over the same files.
  *
  * V8 doubles the new space (two semi-spaces) each time the objects surviving its scavenges add up to more than it
  * holds. An upload keeps what it needs of each case (up to 20 results per case, 10,000 failures listed): tens of
@@ -27,7 +28,8 @@ function newSpaceBytes(): number {
 
 /**
  * Stop the young generation's growth once it holds `maxBytes`; heard after each garbage collection. For a
- * process of its own (the CLI): it changes a V8 setting of the whole process.
+ * process of its own (the CLI, the Action): it changes a V8 setting of the whole process, so a reporter, which
+ * runs inside the test runner's process, never calls it.
  */
 export function boundYoungGeneration(maxBytes = YOUNG_GENERATION_MAX_BYTES): void {
   const stopGrowing = (): void => setFlagsFromString('--semi-space-growth-factor=1');
