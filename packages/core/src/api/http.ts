@@ -20,18 +20,8 @@ import { systemClock, type Clock } from '../clock.js';
 import { RequestWatch, seconds, type HttpEvent } from './progress.js';
 import { DEFAULT_RETRY_POLICY, backoffDelay, classifyAnswer, rateLimitDelay, type RetryPolicy } from './retry-timing.js';
 import type { RateHeaders } from './pacer.js';
-import {
-  encodeBody,
-  exchange,
-  makeDispatcher,
-  type Dispatcher,
-  serverMessage,
-  type AttemptOutcome,
-  type EncodedBody,
-  type FormPart,
-  type Method,
-  type ProxySettings,
-} from './transport.js';
+import { encodeBody, exchange, makeDispatcher, serverMessage, type AttemptOutcome, type EncodedBody, type FormPart, type ProxySettings } from './transport.js';
+import type { Dispatcher, Method } from './dispatcher.js';
 import { redactUrl, withoutCredentials } from './url.js';
 import { errorFor } from './http-errors.js';
 import { unexpectedBody } from './wire.js';

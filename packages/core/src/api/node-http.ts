@@ -16,7 +16,7 @@
 import type { Agent as HttpAgent, ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import type { Transform } from 'node:stream';
 import type * as Zlib from 'node:zlib';
-import type { Dispatcher, WireAnswer, WireRequest } from './transport.js';
+import type { Dispatcher, WireAnswer, WireRequest } from './dispatcher.js';
 
 type RequestFunction = (url: URL, options: RequestOptions, callback: (res: IncomingMessage) => void) => ClientRequest;
 

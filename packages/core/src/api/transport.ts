@@ -16,8 +16,7 @@ import { parseReset, parseRetryAfter } from './retry-timing.js';
 import type { RateHeaders } from './pacer.js';
 import { redactUrlsIn } from './url.js';
 import { nodeHttpDispatcher } from './node-http.js';
-
-export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+import type { Dispatcher, Method } from './dispatcher.js';
 
 export interface ProxySettings {
   httpProxy?: string;
@@ -88,33 +87,6 @@ export type EncodedBody =
 
 function isFile(part: FormPart): part is FormFile {
   return 'fileName' in part;
-}
-
-/** One request as a sender gets it: the body already encoded, the timeout as a signal. */
-export interface WireRequest {
-  method: Method;
-  url: URL;
-  headers: Record<string, string>;
-  /** Bytes (sent with their length), or a stream (a body with files, sent chunked as it is read). */
-  body?: Uint8Array | AsyncIterable<Uint8Array>;
-  /** Aborts the whole exchange, the answer's body included; the sender then rejects with its reason. */
-  signal: AbortSignal;
-}
-
-/** An answer whose status line and headers have come in; its body is read by `text()`. */
-export interface WireAnswer {
-  status: number;
-  /** A header by its lower-case name; repeated ones joined with ", ". */
-  header: (name: string) => string | undefined;
-  text: () => Promise<string>;
-}
-
-/** How requests are sent, and what to close when the client is done with it. */
-export interface Dispatcher {
-  /** Rejects when no answer came: with the signal's reason on a timeout, else with the network failure. */
-  send: (request: WireRequest) => Promise<WireAnswer>;
-  /** Closes the client's own connections, so that no idle socket outlives the upload. */
-  close: () => Promise<void>;
 }
 
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];

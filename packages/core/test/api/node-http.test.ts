@@ -17,7 +17,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { encodeBody, exchange, makeDispatcher, type Dispatcher, type FormPart } from '../../src/api/transport.js';
+import type { Dispatcher } from '../../src/api/dispatcher.js';
+import { encodeBody, exchange, makeDispatcher, type FormPart } from '../../src/api/transport.js';
 
 const TRANSPORT_DIST = fileURLToPath(new URL('../../dist/api/transport.js', import.meta.url));
 
