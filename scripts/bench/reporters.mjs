@@ -131,7 +131,7 @@ const median = (values) => {
  * machine's noise is distributed): the k-th smallest to the k-th largest, k the largest for which the chance that
  * the true median lies outside stays under 5 % (11 rounds: 2nd to 10th, 98.8 %). Undefined under 6 values.
  */
-export function medianInterval(values) {
+function medianInterval(values) {
   const n = values.length;
   const sorted = [...values].sort((a, b) => a - b);
   // P(Binomial(n, ½) ≤ j), summed term by term.
@@ -151,7 +151,7 @@ export function medianInterval(values) {
  * What the rounds can say about a target of `target` per cent: met only if the median's interval lies wholly at or
  * under it, not met only if wholly over it; otherwise the load let no verdict through.
  */
-export function resolution(values, target) {
+function resolution(values, target) {
   const interval = medianInterval(values);
   if (!interval) return { text: 'too few rounds for an interval of the median', resolved: false };
   const p = (x) => `${x >= 0 ? '+' : ''}${x.toFixed(1)} %`;

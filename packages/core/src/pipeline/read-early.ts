@@ -21,11 +21,11 @@ import type { UploadContext } from './stages.js';
  * PER_RESULT_CHARS more for its objects: 10,000 results of a typical report fit many times over, while a file of
  * 170,000 (30 MB of JUnit) stops after a few tens of thousands.
  */
-export const EARLY_READ_MAX_CHARS = 8 * 1024 * 1024;
+const EARLY_READ_MAX_CHARS = 8 * 1024 * 1024;
 const PER_RESULT_CHARS = 256;
 
 /** A read that went to its end: the results mapped once the cases are known (`mapper.resolve`). */
-export interface EarlyRead {
+interface EarlyRead {
   mapper: ResultMapper;
   tally: ResultTally;
   files: FileOutcome[];
