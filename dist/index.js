@@ -50245,6 +50245,15 @@ function splitBatch(batch) {
 
 
 
+/** The service's words when it refuses a result because the case is not (any more) in the run. */
+const NOT_IN_RUN = /not (a )?part of (the )?test run/i;
+/**
+ * The service refused this result because its case was not in the run when the write landed (another job's
+ * selection write can remove it): a put-back may succeed. Any other refusal is of the result itself.
+ */
+function refusedAsNotInRun(reason) {
+    return NOT_IN_RUN.test(reason);
+}
 /** A file part's headers (name, file name, content type, boundary) besides its bytes. */
 const PART_OVERHEAD_BYTES = 256;
 const DEFAULT_CONCURRENCY = 4;
@@ -50772,8 +50781,6 @@ function runTitle(template, ci, now) {
 ;// CONCATENATED MODULE: ./packages/core/dist/run/membership.js
 
 
-/** The service's words when it refuses a result because the case is not (any more) in the run. */
-const NOT_IN_RUN = /not (a )?part of (the )?test run/i;
 /** Cases of the run by id, from one paginated read. */
 function byCase(cases) {
     return new Map(cases.map((c) => [c.test_case.id, c]));
@@ -50888,6 +50895,7 @@ async function keepResults(session, sent, options = {}) {
     // Put-backs the service refused while the case was in the run, by case.
     const refusedInRun = new Map();
     let changing = 0;
+    let firstLook = true;
     for (;;) {
         await clock.sleep(settlePause(Math.max(state.windowMs, FRESH_READ_MS / 2 + state.roundTripMs), clock.random));
         const previous = state.selection;
@@ -50896,6 +50904,14 @@ async function keepResults(session, sent, options = {}) {
         const current = byCase(held);
         const quiet = [...previous].every((id) => current.has(id));
         state.remember(held);
+        if (firstLook) {
+            firstLook = false;
+            // The send before this look was the first write: a refusal of a result for itself, its case in the run,
+            // counts as the first of REFUSALS_IN_RUN (one round of put-backs fewer for a result the service will not take).
+            for (const [id, reason] of options.refused ?? [])
+                if (!refusedAsNotInRun(reason) && current.has(id))
+                    refusedInRun.set(id, 1);
+        }
         const lost = sent.filter((e) => {
             if (givenUp.has(e.test_case_id))
                 return false;
@@ -50911,7 +50927,14 @@ async function keepResults(session, sent, options = {}) {
             return { lost: [...givenUp.values()], requests, held, recorded };
         if (lost.length === 0)
             continue;
-        log.info(`Another job's update of test run ${run.human_id} removed ${lost.length} of this job's results; recording them again.`);
+        // A result refused on its first write and never recorded since is not one another job removed: say which is which.
+        const retried = lost.filter((e) => options.refused?.has(e.test_case_id) && !recorded.has(e.test_case_id)).length;
+        if (lost.length > retried) {
+            log.info(`Another job's update of test run ${run.human_id} removed ${lost.length - retried} of this job's results; recording them again.`);
+        }
+        if (retried > 0) {
+            log.info(`Sending again ${retried} result(s) the service refused in test run ${run.human_id}: another job's update may have removed their case as they were written.`);
+        }
         const selection = await ensureCases(session, lost.map((e) => e.test_case_id), { held });
         requests += selection.requests;
         const dynamic = new Set(selection.refused);
@@ -50938,7 +50961,7 @@ async function keepResults(session, sent, options = {}) {
         for (const refusal of again.refused) {
             const id = refusal.entry.test_case_id;
             // "Not part of the run": the case was removed again before the write landed, whatever a read shows now.
-            const membership = NOT_IN_RUN.test(refusal.reason);
+            const membership = refusedAsNotInRun(refusal.reason);
             if (!membership && !now.has(id))
                 continue;
             const times = (refusedInRun.get(id) ?? 0) + 1;
@@ -53172,6 +53195,9 @@ async function restoreWorst(session, lines, statuses, userId) {
     const byName = new Map(statuses.map((s) => [status_statusKey(s.name), s]));
     const nameOf = new Map(statuses.map((s) => [s.id, s.name]));
     const restored = new Set();
+    // Results the service refused for themselves (their case in the run): written once, not every round.
+    const refused = new Map();
+    const human = new Map();
     let projectCases;
     for (let round = 1; round <= CLOSE_REPAIR_ROUNDS; round++) {
         await waitOutOwnWrites(session);
@@ -53190,7 +53216,7 @@ async function restoreWorst(session, lines, statuses, userId) {
             const human = c.test_case.human_id ?? c.test_case.id;
             const want = worst.get(human);
             const status = want === undefined ? undefined : byName.get(status_statusKey(want));
-            if (!want || !status)
+            if (!want || !status || refused.has(c.test_case.id))
                 continue;
             const had = c.status_id ? nameOf.get(c.status_id) : undefined;
             if (had !== undefined && statusSeverity(had) >= statusSeverity(want))
@@ -53206,12 +53232,20 @@ async function restoreWorst(session, lines, statuses, userId) {
         }
         if (entries.length === 0)
             break;
-        const human = new Map(held.map((c) => [c.test_case.id, c.test_case.human_id ?? c.test_case.id]));
+        for (const c of held)
+            human.set(c.test_case.id, c.test_case.human_id ?? c.test_case.id);
         const sent = await send_sendEntries(api, projectId, run.id, entries, { maxEntries: 100, now: () => session.clock.now() }, log);
         if (sent.error)
             throw sent.error;
         for (const e of sent.acknowledged)
             restored.add(human.get(e.test_case_id) ?? e.test_case_id);
+        for (const r of sent.refused)
+            if (!refusedAsNotInRun(r.reason))
+                refused.set(r.entry.test_case_id, r);
+    }
+    if (refused.size > 0) {
+        const named = [...refused.values()].slice(0, 20).map((r) => `${human.get(r.entry.test_case_id) ?? r.entry.test_case_id}: ${r.reason}`);
+        log.warn(`The service refused the worst result of ${refused.size} case(s) that the close step wrote again, so the run does not hold it:\n  - ${named.join('\n  - ')}${refused.size > 20 ? `\n  - … and ${refused.size - 20} more` : ''}\nThe job that reported each one named it too; fix what the service says and upload that job's results again.`);
     }
     if (restored.size > 0) {
         log.info(`Restored the worst result of ${restored.size} case(s) that another job's better result had replaced: ${[...restored].slice(0, 20).join(', ')}.`);
@@ -53558,7 +53592,7 @@ async function record_recordResults(ctx, plan, opened) {
         keptResults = await keepResults(session, [...sent.acknowledged, ...sent.refused.map((r) => r.entry)], {
             untested: plan.untestedIds,
             batchSize: settings.batchSize,
-            refused: new Set(sent.refused.map((r) => r.entry.test_case_id)),
+            refused: new Map(sent.refused.map((r) => [r.entry.test_case_id, r.reason])),
         });
         settleKept(sent, keptResults);
         sent.requests += keptResults.requests;

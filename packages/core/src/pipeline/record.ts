@@ -89,7 +89,7 @@ export async function recordResults(ctx: UploadContext, plan: UploadPlan, opened
     keptResults = await keepResults(session, [...sent.acknowledged, ...sent.refused.map((r) => r.entry)], {
       untested: plan.untestedIds,
       batchSize: settings.batchSize,
-      refused: new Set(sent.refused.map((r) => r.entry.test_case_id)),
+      refused: new Map(sent.refused.map((r) => [r.entry.test_case_id, r.reason])),
     });
     settleKept(sent, keptResults);
     sent.requests += keptResults.requests;

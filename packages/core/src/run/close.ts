@@ -8,7 +8,7 @@ import type { ResultEntry, RunCase, RunStatus, TestManagementApi, TestRun } from
 import { UnsentResultsError } from '../errors.js';
 import { statusKey, statusSeverity } from '../map/status.js';
 import { readLedger } from './ledger.js';
-import { sendEntries } from './send.js';
+import { refusedAsNotInRun, sendEntries, type RefusedEntry } from './send.js';
 import { inDoubtUntil, RunState, type RunSession } from './state.js';
 import { convergeDuplicates } from './converge.js';
 import { ensureCases } from './membership.js';
@@ -103,6 +103,9 @@ async function restoreWorst(session: RunSession, lines: readonly JobLine[], stat
   const byName = new Map(statuses.map((s) => [statusKey(s.name), s]));
   const nameOf = new Map(statuses.map((s) => [s.id, s.name]));
   const restored = new Set<string>();
+  // Results the service refused for themselves (their case in the run): written once, not every round.
+  const refused = new Map<string, RefusedEntry>();
+  const human = new Map<string, string>();
   let projectCases: Map<string, string> | undefined;
   for (let round = 1; round <= CLOSE_REPAIR_ROUNDS; round++) {
     await waitOutOwnWrites(session);
@@ -120,7 +123,7 @@ async function restoreWorst(session: RunSession, lines: readonly JobLine[], stat
       const human = c.test_case.human_id ?? c.test_case.id;
       const want = worst.get(human);
       const status = want === undefined ? undefined : byName.get(statusKey(want));
-      if (!want || !status) continue;
+      if (!want || !status || refused.has(c.test_case.id)) continue;
       const had = c.status_id ? nameOf.get(c.status_id) : undefined;
       if (had !== undefined && statusSeverity(had) >= statusSeverity(want)) continue;
       const by = lines.filter((l) => [...l.cases].some(([s, ids]) => statusKey(s) === statusKey(want) && ids.includes(human))).map((l) => `job ${l.job}`);
@@ -133,10 +136,17 @@ async function restoreWorst(session: RunSession, lines: readonly JobLine[], stat
       });
     }
     if (entries.length === 0) break;
-    const human = new Map(held.map((c) => [c.test_case.id, c.test_case.human_id ?? c.test_case.id]));
+    for (const c of held) human.set(c.test_case.id, c.test_case.human_id ?? c.test_case.id);
     const sent = await sendEntries(api, projectId, run.id, entries, { maxEntries: 100, now: () => session.clock.now() }, log);
     if (sent.error) throw sent.error;
     for (const e of sent.acknowledged) restored.add(human.get(e.test_case_id) ?? e.test_case_id);
+    for (const r of sent.refused) if (!refusedAsNotInRun(r.reason)) refused.set(r.entry.test_case_id, r);
+  }
+  if (refused.size > 0) {
+    const named = [...refused.values()].slice(0, 20).map((r) => `${human.get(r.entry.test_case_id) ?? r.entry.test_case_id}: ${r.reason}`);
+    log.warn(
+      `The service refused the worst result of ${refused.size} case(s) that the close step wrote again, so the run does not hold it:\n  - ${named.join('\n  - ')}${refused.size > 20 ? `\n  - … and ${refused.size - 20} more` : ''}\nThe job that reported each one named it too; fix what the service says and upload that job's results again.`,
+    );
   }
   if (restored.size > 0) {
     log.info(`Restored the worst result of ${restored.size} case(s) that another job's better result had replaced: ${[...restored].slice(0, 20).join(', ')}.`);

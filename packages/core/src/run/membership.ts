@@ -20,7 +20,7 @@
  */
 import type { ResultEntry, RunCase } from '../api/client.js';
 import type { ApiError } from '../errors.js';
-import { sendEntries, type RefusedEntry } from './send.js';
+import { refusedAsNotInRun, sendEntries, type RefusedEntry } from './send.js';
 import type { RunSession } from './state.js';
 import {
   FRESH_READ_MS,
@@ -32,9 +32,6 @@ import {
   SETTLE_MIN_MS,
   START_SPREAD_MS,
 } from './timing.js';
-
-/** The service's words when it refuses a result because the case is not (any more) in the run. */
-const NOT_IN_RUN = /not (a )?part of (the )?test run/i;
 
 export interface SelectionOutcome {
   /** Cases the run cannot take (its selection is dynamic). */
@@ -169,7 +166,7 @@ export interface KeptResults {
 export async function keepResults(
   session: RunSession,
   sent: readonly ResultEntry[],
-  options: { untested?: ReadonlySet<string>; batchSize?: number; refused?: ReadonlySet<string> } = {},
+  options: { untested?: ReadonlySet<string>; batchSize?: number; refused?: ReadonlyMap<string, string> } = {},
 ): Promise<KeptResults> {
   const { api, projectId, run, clock, log, state } = session;
   const untested = options.untested ?? new Set<string>();
@@ -180,6 +177,7 @@ export async function keepResults(
   // Put-backs the service refused while the case was in the run, by case.
   const refusedInRun = new Map<string, number>();
   let changing = 0;
+  let firstLook = true;
   for (;;) {
     await clock.sleep(settlePause(Math.max(state.windowMs, FRESH_READ_MS / 2 + state.roundTripMs), clock.random));
     const previous = state.selection;
@@ -188,6 +186,12 @@ export async function keepResults(
     const current = byCase(held);
     const quiet = [...previous].every((id) => current.has(id));
     state.remember(held);
+    if (firstLook) {
+      firstLook = false;
+      // The send before this look was the first write: a refusal of a result for itself, its case in the run,
+      // counts as the first of REFUSALS_IN_RUN (one round of put-backs fewer for a result the service will not take).
+      for (const [id, reason] of options.refused ?? []) if (!refusedAsNotInRun(reason) && current.has(id)) refusedInRun.set(id, 1);
+    }
     const lost = sent.filter((e) => {
       if (givenUp.has(e.test_case_id)) return false;
       const status = current.get(e.test_case_id)?.status_id;
@@ -198,7 +202,16 @@ export async function keepResults(
     });
     if (lost.length === 0 && (quiet || ++changing > QUIET_LOOKS)) return { lost: [...givenUp.values()], requests, held, recorded };
     if (lost.length === 0) continue;
-    log.info(`Another job's update of test run ${run.human_id} removed ${lost.length} of this job's results; recording them again.`);
+    // A result refused on its first write and never recorded since is not one another job removed: say which is which.
+    const retried = lost.filter((e) => options.refused?.has(e.test_case_id) && !recorded.has(e.test_case_id)).length;
+    if (lost.length > retried) {
+      log.info(`Another job's update of test run ${run.human_id} removed ${lost.length - retried} of this job's results; recording them again.`);
+    }
+    if (retried > 0) {
+      log.info(
+        `Sending again ${retried} result(s) the service refused in test run ${run.human_id}: another job's update may have removed their case as they were written.`,
+      );
+    }
     const selection = await ensureCases(
       session,
       lost.map((e) => e.test_case_id),
@@ -225,7 +238,7 @@ export async function keepResults(
     for (const refusal of again.refused) {
       const id = refusal.entry.test_case_id;
       // "Not part of the run": the case was removed again before the write landed, whatever a read shows now.
-      const membership = NOT_IN_RUN.test(refusal.reason);
+      const membership = refusedAsNotInRun(refusal.reason);
       if (!membership && !now.has(id)) continue;
       const times = (refusedInRun.get(id) ?? 0) + 1;
       refusedInRun.set(id, times);

@@ -22,6 +22,17 @@ export interface RefusedEntry {
   reason: string;
 }
 
+/** The service's words when it refuses a result because the case is not (any more) in the run. */
+const NOT_IN_RUN = /not (a )?part of (the )?test run/i;
+
+/**
+ * The service refused this result because its case was not in the run when the write landed (another job's
+ * selection write can remove it): a put-back may succeed. Any other refusal is of the result itself.
+ */
+export function refusedAsNotInRun(reason: string): boolean {
+  return NOT_IN_RUN.test(reason);
+}
+
 export interface SendOutcome {
   acknowledged: ResultEntry[];
   refused: RefusedEntry[];

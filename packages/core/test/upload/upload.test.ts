@@ -9,6 +9,7 @@ import type { TestResult } from '../../src/model.js';
 import { uploadResults } from '../../src/pipeline/upload.js';
 import { resolveSettings } from '../../src/settings/index.js';
 import { useDemoEmulator } from '../demo-emulator.js';
+import { VirtualClock } from '../virtual-clock.js';
 
 let emulator: EmulatorHandle;
 useDemoEmulator((started) => (emulator = started));
@@ -51,6 +52,29 @@ describe('uploadResults', () => {
     });
     expect(outcome.error?.code).toBe('API_UNAUTHORIZED');
     expect(emulator.state().requests).toHaveLength(1);
+  });
+
+  it('a keyed upload tries a result the service refuses for itself twice, its close once more, and names it', async () => {
+    // Every results write refused (422): the first send, one put-back (a refusal can be another job's selection write
+    // removing the case), and the close step's write, each bisecting the batch of 3 (5 requests); before, a refused
+    // result was written in every put-back and close round (7 bisections).
+    emulator.setFaults([{ kind: 'status', route: 'PUT /projects/*/test_runs/*/test_cases', status: 422, body: { message: 'refused' } }]);
+    const virtual = new VirtualClock();
+    const warnings: string[] = [];
+    const outcome = await uploadResults({
+      settings: settings({ runKey: 'refused-key' }),
+      results: [result('DEMO-1 a'), result('DEMO-2 b', 'failed'), result('DEMO-3 c')],
+      env: {},
+      clock: { now: () => virtual.now(), sleep: (ms) => virtual.sleep(ms), random: () => virtual.random() },
+      log: { debug() {}, info() {}, warn: (m) => warnings.push(m), error() {} },
+    });
+    expect(outcome.exitCode).toBe(1);
+    expect(outcome.error?.message).toMatch(/^The service refused 3 of 3 result\(s\) for test run DEMO-R-\d+ \(0 recorded\):\n {2}- DEMO-1: HTTP 422: refused/);
+    const writes = emulator.state().requests.filter((r) => r.route === 'PUT /projects/{pid}/test_runs/{rid}/test_cases');
+    expect(writes).toHaveLength(3 * 5);
+    expect(warnings.find((w) => w.startsWith('The service refused the worst result of 3 case(s) that the close step wrote again'))).toMatch(
+      /\n {2}- DEMO-2: HTTP 422: refused \(request id [\w-]+\)\n/,
+    );
   });
 
   it('retries a connection reset on a PUT (idempotent) but never repeats a create blindly', async () => {
