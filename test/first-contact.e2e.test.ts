@@ -4,54 +4,24 @@
  * results spooled; `resume` with the setting fixed sends every result once. The client's waits run on a virtual
  * clock: the assertion is on the time the client waited, never on the time the test took.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { createServer as createHttpsServer, type Server } from 'node:https';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resumeCommand } from '../packages/core/src/operations/commands.js';
 import { doctor } from '../packages/core/src/operations/doctor.js';
 import { uploadResults } from '../packages/core/src/pipeline/upload.js';
 import { readSettings, resolveSettings } from '../packages/core/src/settings/index.js';
 import type { TestResult } from '../packages/core/src/model.js';
+import { selfSignedCertificate } from '../packages/core/test/self-signed.js';
 import { newRuns, start, statusesByHumanId, type EmulatorHandle } from './helpers/emulator.js';
 
 let emulator: EmulatorHandle;
 let dir: string;
 let tlsServer: Server | undefined;
 let tlsPort = 0;
-
-function certificate(): { key: string; cert: string } | undefined {
-  const certDir = join(tmpdir(), `tm-first-cert-${process.pid}`);
-  try {
-    execFileSync('mkdir', ['-p', certDir]);
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        join(certDir, 'key.pem'),
-        '-out',
-        join(certDir, 'cert.pem'),
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-      ],
-      { stdio: 'ignore' },
-    );
-    return { key: readFileSync(join(certDir, 'key.pem'), 'utf8'), cert: readFileSync(join(certDir, 'cert.pem'), 'utf8') };
-  } catch {
-    return undefined;
-  }
-}
 
 async function closedPort(): Promise<number> {
   const server = createNetServer();
@@ -63,7 +33,7 @@ async function closedPort(): Promise<number> {
 
 beforeAll(async () => {
   emulator = await start();
-  const cert = certificate();
+  const cert = selfSignedCertificate();
   if (cert) {
     tlsServer = createHttpsServer(cert, (req, res) => res.end('{}'));
     await new Promise<void>((resolve) => tlsServer!.listen(0, '127.0.0.1', resolve));

@@ -6,8 +6,8 @@
  * FormData, and an upload over http loads neither Node's undici nor TLS (a child process tells which of Node's
  * modules it loaded).
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, openAsBlob, readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { openAsBlob } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Dispatcher } from '../../src/api/dispatcher.js';
+import { selfSignedCertificate } from '../self-signed.js';
 import { encodeBody, exchange, makeDispatcher, type FormPart } from '../../src/api/transport.js';
 
 const TRANSPORT_DIST = fileURLToPath(new URL('../../dist/api/transport.js', import.meta.url));
@@ -256,35 +257,3 @@ describe('the sender in a process of its own (the built transport)', () => {
     expect(JSON.stringify(refused)).not.toContain('secret-token');
   });
 });
-
-function selfSignedCertificate(): { key: string; cert: string; certPath: string } | undefined {
-  const dir = mkdtempSync(join(tmpdir(), 'tstm-node-http-cert-'));
-  const [keyPath, certPath] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
-  try {
-    execFileSync(
-      'openssl',
-      // An IP address is checked against the certificate's subjectAltName, not its common name.
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        keyPath,
-        '-out',
-        certPath,
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-      ],
-      { stdio: 'ignore' },
-    );
-  } catch {
-    return undefined;
-  }
-  return { key: readFileSync(keyPath, 'utf8'), cert: readFileSync(certPath, 'utf8'), certPath };
-}
