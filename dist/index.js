@@ -50254,6 +50254,11 @@ const NOT_IN_RUN = /not (a )?part of (the )?test run/i;
 function refusedAsNotInRun(reason) {
     return NOT_IN_RUN.test(reason);
 }
+/** Refusals as the lines of a message: `  - DEMO-1: the service's words`, the first 20 and how many more. */
+function refusalLines(refused, human) {
+    const lines = refused.slice(0, 20).map((r) => `\n  - ${human(r.entry.test_case_id)}: ${r.reason}`);
+    return lines.join('') + (refused.length > 20 ? `\n  - … and ${refused.length - 20} more` : '');
+}
 /** A file part's headers (name, file name, content type, boundary) besides its bytes. */
 const PART_OVERHEAD_BYTES = 256;
 const DEFAULT_CONCURRENCY = 4;
@@ -53244,8 +53249,8 @@ async function restoreWorst(session, lines, statuses, userId) {
                 refused.set(r.entry.test_case_id, r);
     }
     if (refused.size > 0) {
-        const named = [...refused.values()].slice(0, 20).map((r) => `${human.get(r.entry.test_case_id) ?? r.entry.test_case_id}: ${r.reason}`);
-        log.warn(`The service refused the worst result of ${refused.size} case(s) that the close step wrote again, so the run does not hold it:\n  - ${named.join('\n  - ')}${refused.size > 20 ? `\n  - … and ${refused.size - 20} more` : ''}\nThe job that reported each one named it too; fix what the service says and upload that job's results again.`);
+        const named = refusalLines([...refused.values()], (id) => human.get(id) ?? id);
+        log.warn(`The service refused the worst result of ${refused.size} case(s) that the close step wrote again, so the run does not hold it:${named}\nThe job that reported each one named it too; fix what the service says and upload that job's results again.`);
     }
     if (restored.size > 0) {
         log.info(`Restored the worst result of ${restored.size} case(s) that another job's better result had replaced: ${[...restored].slice(0, 20).join(', ')}.`);
@@ -53756,8 +53761,7 @@ async function verifyRun(session, sent, plan, human, read, alreadyKept, kept) {
 }
 function refusedResults(run, sent, human) {
     const { refused, acknowledged } = sent;
-    const lines = refused.slice(0, 20).map((r) => `${human(r.entry.test_case_id)}: ${r.reason}`);
-    return new errors_UnsentResultsError('UNSENT_RESULTS', `The service refused ${refused.length} of ${refused.length + acknowledged.length} result(s) for test run ${run.human_id} (${acknowledged.length} recorded):\n  - ${lines.join('\n  - ')}${refused.length > 20 ? `\n  - … and ${refused.length - 20} more` : ''}`);
+    return new errors_UnsentResultsError('UNSENT_RESULTS', `The service refused ${refused.length} of ${refused.length + acknowledged.length} result(s) for test run ${run.human_id} (${acknowledged.length} recorded):${refusalLines(refused, human)}`);
 }
 function caseName(plan, caseId) {
     return plan.report.mapped.find((m) => m.testCase.id === caseId)?.testCase.human_id ?? caseId;

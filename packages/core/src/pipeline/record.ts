@@ -11,7 +11,7 @@ import type { Settings } from '../settings/index.js';
 import { closeRun, finalWordInTurn } from '../run/close.js';
 import { writeJobLine } from '../run/ledger.js';
 import { ensureCases, keepResults, type KeptResults } from '../run/membership.js';
-import { sendEntries, type RefusedEntry, type SendOutcome } from '../run/send.js';
+import { refusalLines, sendEntries, type RefusedEntry, type SendOutcome } from '../run/send.js';
 import { RunState, type RunSession } from '../run/state.js';
 import { convergeDuplicates } from '../run/converge.js';
 import { REASSERT_ROUNDS } from '../run/timing.js';
@@ -269,10 +269,9 @@ async function verifyRun(
 
 function refusedResults(run: TestRun, sent: SendOutcome, human: (id: string) => string): UnsentResultsError {
   const { refused, acknowledged } = sent;
-  const lines = refused.slice(0, 20).map((r: RefusedEntry) => `${human(r.entry.test_case_id)}: ${r.reason}`);
   return new UnsentResultsError(
     'UNSENT_RESULTS',
-    `The service refused ${refused.length} of ${refused.length + acknowledged.length} result(s) for test run ${run.human_id} (${acknowledged.length} recorded):\n  - ${lines.join('\n  - ')}${refused.length > 20 ? `\n  - … and ${refused.length - 20} more` : ''}`,
+    `The service refused ${refused.length} of ${refused.length + acknowledged.length} result(s) for test run ${run.human_id} (${acknowledged.length} recorded):${refusalLines(refused, human)}`,
   );
 }
 

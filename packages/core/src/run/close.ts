@@ -8,7 +8,7 @@ import type { ResultEntry, RunCase, RunStatus, TestManagementApi, TestRun } from
 import { UnsentResultsError } from '../errors.js';
 import { statusKey, statusSeverity } from '../map/status.js';
 import { readLedger } from './ledger.js';
-import { refusedAsNotInRun, sendEntries, type RefusedEntry } from './send.js';
+import { refusalLines, refusedAsNotInRun, sendEntries, type RefusedEntry } from './send.js';
 import { inDoubtUntil, RunState, type RunSession } from './state.js';
 import { convergeDuplicates } from './converge.js';
 import { ensureCases } from './membership.js';
@@ -143,9 +143,9 @@ async function restoreWorst(session: RunSession, lines: readonly JobLine[], stat
     for (const r of sent.refused) if (!refusedAsNotInRun(r.reason)) refused.set(r.entry.test_case_id, r);
   }
   if (refused.size > 0) {
-    const named = [...refused.values()].slice(0, 20).map((r) => `${human.get(r.entry.test_case_id) ?? r.entry.test_case_id}: ${r.reason}`);
+    const named = refusalLines([...refused.values()], (id) => human.get(id) ?? id);
     log.warn(
-      `The service refused the worst result of ${refused.size} case(s) that the close step wrote again, so the run does not hold it:\n  - ${named.join('\n  - ')}${refused.size > 20 ? `\n  - … and ${refused.size - 20} more` : ''}\nThe job that reported each one named it too; fix what the service says and upload that job's results again.`,
+      `The service refused the worst result of ${refused.size} case(s) that the close step wrote again, so the run does not hold it:${named}\nThe job that reported each one named it too; fix what the service says and upload that job's results again.`,
     );
   }
   if (restored.size > 0) {

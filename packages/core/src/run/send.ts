@@ -33,6 +33,12 @@ export function refusedAsNotInRun(reason: string): boolean {
   return NOT_IN_RUN.test(reason);
 }
 
+/** Refusals as the lines of a message: `  - DEMO-1: the service's words`, the first 20 and how many more. */
+export function refusalLines(refused: readonly RefusedEntry[], human: (caseId: string) => string): string {
+  const lines = refused.slice(0, 20).map((r) => `\n  - ${human(r.entry.test_case_id)}: ${r.reason}`);
+  return lines.join('') + (refused.length > 20 ? `\n  - … and ${refused.length - 20} more` : '');
+}
+
 export interface SendOutcome {
   acknowledged: ResultEntry[];
   refused: RefusedEntry[];
