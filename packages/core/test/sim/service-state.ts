@@ -103,9 +103,9 @@ export class ServiceState {
     }
   }
 
-  private route(method: string, { parts, shape }: Route, query: URLSearchParams, body: unknown, request: object | undefined): Answer {
+  private route(method: string, { parts, shape, keys }: Route, query: URLSearchParams, body: unknown, request: object | undefined): Answer {
     const [top, pid, , rid] = parts;
-    const key = `${method} ${shape}`;
+    const key = keys[method] ?? (keys[method] = `${method} ${shape}`);
     if (key === 'GET projects') return this.list('projects', [{ seq: 1, ...this.project }], query, (p) => ({ ...p }));
     if (key === 'GET test_runs/:pid' && pid === 'statuses')
       return this.list(
@@ -265,6 +265,8 @@ interface Route {
   parts: string[];
   /** The path with its ids as placeholders: `projects/:pid/test_runs/:rid`. */
   shape: string;
+  /** `GET projects/:pid/test_runs/:rid` by method, made once. */
+  keys: Record<string, string>;
 }
 
 /** Paths seen, split: a schedule asks for the same few again and again, and every schedule for the same ones. */
@@ -275,7 +277,7 @@ function routeOf(path: string): Route {
   if (!route) {
     const parts = path.split('/').filter(Boolean);
     const [top, pid, kind, rid, sub] = parts;
-    route = { parts, shape: [top, pid && ':pid', kind, rid && ':rid', sub].filter(Boolean).join('/') };
+    route = { parts, shape: [top, pid && ':pid', kind, rid && ':rid', sub].filter(Boolean).join('/'), keys: {} };
     if (routes.size >= 1000) routes.clear();
     routes.set(path, route);
   }

@@ -50,7 +50,7 @@ export class SimService {
   /** With `trace` on, one line per request applied: virtual time, who (the token's name), what, the answer. */
   readonly trace: string[] | undefined;
   /** Requests by method and path as sent; `routes` folds the ids. Counted raw: a regex per request costs more than the rest of the count. */
-  private readonly paths = new Map<string, number>();
+  private readonly paths = new Map<string, Map<URL, number>>();
   /** When each request the rate limit counted arrived, oldest first (virtual time never goes back). */
   private readonly window: number[] = [];
 
@@ -65,11 +65,13 @@ export class SimService {
     this.trace = traced ? [] : undefined;
   }
 
-  readonly transport: Transport = async (request) => {
-    const { random, clock } = this.scheduler;
+  readonly transport: Transport = (request) => {
+    const { random } = this.scheduler;
     this.requests++;
-    const path = `${request.method} ${request.url.pathname}`;
-    this.paths.set(path, (this.paths.get(path) ?? 0) + 1);
+    // Counted by the URL object: the client parses each URL it asks for again once and hands the same object,
+    // and a map keyed by an object asks for no string to be built and hashed per request.
+    const byUrl = this.paths.get(request.method) ?? this.paths.set(request.method, new Map()).get(request.method)!;
+    byUrl.set(request.url, (byUrl.get(request.url) ?? 0) + 1);
     const body = request.body ? decode(request.body) : undefined;
     let there = Math.floor((random() * this.faults.maxLatencyMs) / 2);
     const back = Math.floor((random() * this.faults.maxLatencyMs) / 2);
@@ -82,27 +84,37 @@ export class SimService {
       there = Math.min(LATE_WRITE_MS, request.timeoutMs + Math.floor(random() * request.timeoutMs));
       this.injected.lateApply++;
     }
-    const applied = clock.sleep(there).then(() => this.apply(request.method, request.url, body, failed, request.headers, request.body));
-    if (there + back >= request.timeoutMs) {
-      await clock.sleep(request.timeoutMs);
-      this.injected.timedOut++;
-      return noAnswer(`timed out after ${request.timeoutMs} ms`, true);
-    }
-    const answer = await applied;
-    await clock.sleep(back);
-    if (lost) {
-      this.injected.lostAnswer++;
-      return noAnswer('connection reset', false);
-    }
-    return answer;
+    const timedOut = there + back >= request.timeoutMs;
+    // Timers with callbacks rather than a chain of promises (a request's share of the simulation's cost): the
+    // request is applied when its timer fires; its answer, or the timeout, comes with the next. Timers are set in
+    // the same order as the awaits did, so a seed's schedule is the same.
+    return new Promise((resolve) => {
+      this.scheduler.setTimer(there, () => {
+        const answer = this.apply(request.method, request.url, body, failed, request.headers, request.body);
+        if (timedOut) return;
+        this.scheduler.setTimer(back, () => {
+          if (!lost) return resolve(answer);
+          this.injected.lostAnswer++;
+          resolve(noAnswer('connection reset', false));
+        });
+      });
+      if (timedOut) {
+        this.scheduler.setTimer(request.timeoutMs, () => {
+          this.injected.timedOut++;
+          resolve(noAnswer(`timed out after ${request.timeoutMs} ms`, true));
+        });
+      }
+    });
   };
 
   /** Requests by route (`GET /api/v1/projects/:id/test_runs/:id`), for the report of what a schedule cost. */
   get routes(): Map<string, number> {
     const routes = new Map<string, number>();
-    for (const [path, count] of this.paths) {
-      const route = path.replace(/\/[0-9a-f-]{36}/g, '/:id');
-      routes.set(route, (routes.get(route) ?? 0) + count);
+    for (const [method, byUrl] of this.paths) {
+      for (const [url, count] of byUrl) {
+        const route = `${method} ${url.pathname.replace(/\/[0-9a-f-]{36}/g, '/:id')}`;
+        routes.set(route, (routes.get(route) ?? 0) + count);
+      }
     }
     return routes;
   }
@@ -127,7 +139,7 @@ export class SimService {
       this.injected.serverError++;
       answer = { status: this.scheduler.random() < 0.5 ? 502 : 503, body: { message: 'Service Unavailable' } };
     } else {
-      const path = url.pathname.startsWith(BASE_PATH) ? url.pathname.slice(BASE_PATH.length) : url.pathname;
+      const path = pathOf(url);
       // The client encodes a request once and sends the same bytes on every attempt: `encoded` tells a retry.
       answer = this.state.handle(method, path, url.searchParams, body, encoded);
     }
@@ -162,6 +174,18 @@ export class SimService {
     ]);
     return text.replace(/"?([0-9a-f]{8}-0000-4000-8000-[0-9a-f]{12})"?/g, (whole, id: string) => names.get(id) ?? whole);
   }
+}
+
+/** The path under the base URL, cut once per URL object (the client hands the same one for the same URL). */
+const underBase = new WeakMap<URL, string>();
+
+function pathOf(url: URL): string {
+  let path = underBase.get(url);
+  if (path === undefined) {
+    path = url.pathname.startsWith(BASE_PATH) ? url.pathname.slice(BASE_PATH.length) : url.pathname;
+    underBase.set(url, path);
+  }
+  return path;
 }
 
 /**
