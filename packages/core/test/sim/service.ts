@@ -89,17 +89,17 @@ export class SimService {
     // request is applied when its timer fires; its answer, or the timeout, comes with the next. Timers are set in
     // the same order as the awaits did, so a seed's schedule is the same.
     return new Promise((resolve) => {
-      this.scheduler.setTimer(there, () => {
+      this.scheduler.addTimer(there, () => {
         const answer = this.apply(request.method, request.url, body, failed, request.headers, request.body);
         if (timedOut) return;
-        this.scheduler.setTimer(back, () => {
+        this.scheduler.addTimer(back, () => {
           if (!lost) return resolve(answer);
           this.injected.lostAnswer++;
           resolve(noAnswer('connection reset', false));
         });
       });
       if (timedOut) {
-        this.scheduler.setTimer(request.timeoutMs, () => {
+        this.scheduler.addTimer(request.timeoutMs, () => {
           this.injected.timedOut++;
           resolve(noAnswer(`timed out after ${request.timeoutMs} ms`, true));
         });
@@ -206,13 +206,20 @@ const decoded = new WeakMap<object, unknown>();
 
 function parse(bytes: Uint8Array, contentType: string): unknown {
   const text = UTF8.decode(bytes);
-  const boundary = /boundary=(.+)$/.exec(contentType)?.[1];
-  if (!boundary) return JSON.parse(text);
-  for (const part of text.split(`--${boundary}`)) {
-    const [head = '', ...rest] = part.split('\r\n\r\n');
-    if (!/name="data"/.test(head)) continue;
-    if (/filename=/.test(head)) throw new Error('the data part came as a file: the emulator refuses that with 400');
-    return JSON.parse(rest.join('\r\n\r\n').replace(/\r\n$/, ''));
+  const marker = contentType.indexOf('boundary=');
+  if (marker < 0) return JSON.parse(text);
+  // Found with indexOf, not split and matched part by part: the parts are `--boundary`, headers, a blank line, the value.
+  const delimiter = `--${contentType.slice(marker + 'boundary='.length)}`;
+  for (let start = text.indexOf(delimiter); start >= 0;) {
+    const headEnd = text.indexOf('\r\n\r\n', start);
+    if (headEnd < 0) break;
+    const next = text.indexOf(`\r\n${delimiter}`, headEnd);
+    const head = text.slice(start, headEnd);
+    if (head.includes('name="data"')) {
+      if (head.includes('filename=')) throw new Error('the data part came as a file: the emulator refuses that with 400');
+      return JSON.parse(text.slice(headEnd + 4, next < 0 ? undefined : next));
+    }
+    start = next < 0 ? -1 : next + 2;
   }
   return undefined;
 }
