@@ -176,14 +176,17 @@ export class SimService {
   }
 }
 
-/** The path under the base URL, cut once per URL object (the client hands the same one for the same URL). */
-const underBase = new WeakMap<URL, string>();
+/**
+ * The path under the base URL, cut once per URL object (the client hands the same one for the same URL) and kept
+ * on it under a symbol of the simulation's own: a WeakMap's entry cost more than the cut.
+ */
+const UNDER_BASE = Symbol('sim path under the base URL');
 
-function pathOf(url: URL): string {
-  let path = underBase.get(url);
+function pathOf(url: URL & { [UNDER_BASE]?: string }): string {
+  let path = url[UNDER_BASE];
   if (path === undefined) {
     path = url.pathname.startsWith(BASE_PATH) ? url.pathname.slice(BASE_PATH.length) : url.pathname;
-    underBase.set(url, path);
+    url[UNDER_BASE] = path;
   }
   return path;
 }
