@@ -201,9 +201,19 @@ export class HttpClient {
     // Most requests are reads without a body: no await for one (each await is a turn of the microtask queue).
     const body = req.form === undefined && req.json === undefined ? undefined : await encodeBody(req.form, req.json);
     const started = this.now();
-    // The URL as progress lines show it, worked out only if one is printed: most requests never wait that long.
-    const shown = () => redactUrl(url);
-    const watch = new RequestWatch(this.emit, req.method, shown, this.pacer, this.clockSource, this.deadline, () => this.mayReportQueued());
+    // A clock that cannot tick (the simulation's) gets no progress lines: no watch is made for them. The URL as
+    // progress lines show it is worked out only if one is printed: most requests never wait that long.
+    const watch = this.clockSource.every
+      ? new RequestWatch(
+          this.emit,
+          req.method,
+          () => redactUrl(url),
+          this.pacer,
+          this.clockSource,
+          this.deadline,
+          () => this.mayReportQueued(),
+        )
+      : UNWATCHED;
     const { headers } = this;
     try {
       for (let attempt = 1; ; attempt++) {
@@ -437,6 +447,9 @@ export class HttpClient {
     return { url, path: `${path || '/'}${url.search}` };
   }
 }
+
+/** The watch of a request on a clock without `every`: its progress lines would never be printed. */
+const UNWATCHED: Pick<RequestWatch, 'enter' | 'stop'> = { enter: () => undefined, stop: () => undefined };
 
 /** A URL to send to, and its path as messages show it. */
 interface Resolved {
