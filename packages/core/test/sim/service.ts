@@ -12,6 +12,7 @@
  */
 import type { Transport } from '../../src/api/http.js';
 import type { AttemptOutcome } from '../../src/api/transport.js';
+import type { RateHeaders } from '../../src/api/pacer.js';
 import { parseReset } from '../../src/api/retry-timing.js';
 import { LATE_WRITE_MS } from '../../src/run/timing.js';
 import type { Scheduler } from './scheduler.js';
@@ -151,6 +152,8 @@ export class SimService {
       );
     }
     const resetMs = parseReset(String(resetSeconds), now);
+    const rate: RateHeaders = { limit, remaining };
+    if (resetMs !== undefined) rate.resetMs = resetMs;
     return {
       kind: 'answer',
       status: answer.status,
@@ -158,7 +161,7 @@ export class SimService {
       requestId: `sim-${this.requests}`,
       retryAfterMs: undefined,
       retryAfter: undefined,
-      rate: { limit, remaining, ...(resetMs !== undefined && { resetMs }) },
+      rate,
     };
   }
 
