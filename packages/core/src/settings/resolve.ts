@@ -84,9 +84,8 @@ export function readSettings(layers: SettingsLayers, host?: Host): SettingsReadi
   const errors: string[] = [];
   const warnings: string[] = [];
   const fileValues = layers.file ? checkFileKeys(layers.file, errors, warnings) : {};
-  // Every setting at its default first, copied whole from one made once (setting some 60 keys one by one on an
-  // empty object cost more than the rest of the reading), then each given one in its place.
-  const { settings, sources } = defaults();
+  const settings = {} as Record<SettingKey, unknown>;
+  const sources = {} as Record<SettingKey, SettingSource>;
   for (const key of SETTING_KEYS) {
     const r = settingRow(key);
     // The first layer that gives a value, in order: explicit, environment, config file; each source named only
@@ -100,6 +99,8 @@ export function readSettings(layers: SettingsLayers, host?: Host): SettingsReadi
     } else if (isGiven((raw = r.option && !r.secret ? fileValues[r.option] : undefined))) {
       source = { kind: 'config file', name: `${layers.file?.path}: ${r.option}` };
     } else {
+      settings[key] = r.default;
+      sources[key] = { kind: 'default', name: 'default' };
       continue;
     }
     const parsed = r.parse.parse(raw);
@@ -112,24 +113,6 @@ export function readSettings(layers: SettingsLayers, host?: Host): SettingsReadi
     sources[key] = source;
   }
   return { settings: settings as Settings, sources, warnings, errors };
-}
-
-/** Every setting's default and its source, in table order: each reading starts from a copy. */
-let defaultTemplate: { settings: Record<SettingKey, unknown>; sources: Record<SettingKey, SettingSource> } | undefined;
-
-function defaults(): { settings: Record<SettingKey, unknown>; sources: Record<SettingKey, SettingSource> } {
-  if (!defaultTemplate) {
-    const settings = {} as Record<SettingKey, unknown>;
-    const sources = {} as Record<SettingKey, SettingSource>;
-    const source: SettingSource = { kind: 'default', name: 'default' };
-    for (const key of SETTING_KEYS) {
-      settings[key] = settingRow(key).default;
-      sources[key] = source;
-    }
-    defaultTemplate = { settings, sources };
-  }
-  // The default sources are shared by every reading: nothing changes a source once read (doctor only shows them).
-  return { settings: { ...defaultTemplate.settings }, sources: { ...defaultTemplate.sources } };
 }
 
 /** An empty value is not given: an empty Action input or `VAR=` falls through to the next layer. */
