@@ -14,7 +14,7 @@
  * The token never leaves this file except in the Authorization header.
  */
 import { ApiError, type ApiErrorDetails } from '../errors.js';
-import { logStage, type Logger } from '../log.js';
+import { logStage, silentLogger, type Logger } from '../log.js';
 import { Pacer } from './pacer.js';
 import { systemClock, type Clock } from '../clock.js';
 import { RequestWatch, seconds, type HttpEvent } from './progress.js';
@@ -127,6 +127,8 @@ export class HttpClient {
   private readonly urls = new Map<string, Resolved>();
   /** The same for every request: made once. */
   private readonly headers: Record<string, string>;
+  /** A debug line goes somewhere: not the silent logger (a simulation's thousands of jobs log through it). */
+  private readonly debugShown: boolean;
   /** Made on the first request (undici is loaded then, when a proxy is set). */
   private dispatcher: Promise<Dispatcher> | undefined;
   readonly pacer: Pacer;
@@ -158,6 +160,7 @@ export class HttpClient {
   constructor(private readonly options: HttpClientOptions) {
     this.baseUrl = withoutCredentials(new URL(options.baseUrl.replace(/\/+$/, '')));
     this.basePath = this.baseUrl.pathname.replace(/\/+$/, '');
+    this.debugShown = options.log !== silentLogger;
     this.headers = { authorization: `Bearer ${options.token}`, accept: 'application/json', 'user-agent': `testsigma-tm/${VERSION}` };
     const clock = options.clock ?? systemClock;
     this.clockSource = clock;
@@ -249,7 +252,8 @@ export class HttpClient {
         let reason: string;
         if (outcome.kind === 'answer') {
           const { status, requestId } = outcome;
-          this.options.log.debug(`${req.method} ${path} → ${status} in ${this.now() - sentAt} ms${requestId ? ` (request id ${requestId})` : ''}`);
+          if (this.debugShown)
+            this.options.log.debug(`${req.method} ${path} → ${status} in ${this.now() - sentAt} ms${requestId ? ` (request id ${requestId})` : ''}`);
           details.status = status;
           // A success's message is never shown: not worked out for the nine requests in ten that succeed.
           if (status < 200 || status >= 300) details.serverMessage = serverMessage(outcome.body);
@@ -302,7 +306,7 @@ export class HttpClient {
           throw this.failure(details, outcome, attempt, req.resource, passed);
         }
         this.retries++;
-        this.options.log.debug(`retrying ${req.method} ${path} in ${delay} ms (${reason})`);
+        if (this.debugShown) this.options.log.debug(`retrying ${req.method} ${path} in ${delay} ms (${reason})`);
         watch.enter({ kind: 'backoff', reason, delayMs: delay }, attempt);
         await this.sleep(delay);
         if (uncertain && req.recover) {
