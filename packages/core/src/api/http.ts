@@ -129,6 +129,8 @@ export class HttpClient {
   private readonly headers: Record<string, string>;
   /** A debug line goes somewhere: not the silent logger (a simulation's thousands of jobs log through it). */
   private readonly debugShown: boolean;
+  /** A progress line goes somewhere: a listener, or a logger that is not the silent one. */
+  private readonly eventsShown: boolean;
   /** Made on the first request (undici is loaded then, when a proxy is set). */
   private dispatcher: Promise<Dispatcher> | undefined;
   readonly pacer: Pacer;
@@ -161,6 +163,7 @@ export class HttpClient {
     this.baseUrl = withoutCredentials(new URL(options.baseUrl.replace(/\/+$/, '')));
     this.basePath = this.baseUrl.pathname.replace(/\/+$/, '');
     this.debugShown = options.log !== silentLogger;
+    this.eventsShown = options.onEvent !== undefined || options.log !== silentLogger;
     this.headers = { authorization: `Bearer ${options.token}`, accept: 'application/json', 'user-agent': `testsigma-tm/${VERSION}` };
     const clock = options.clock ?? systemClock;
     this.clockSource = clock;
@@ -380,7 +383,8 @@ export class HttpClient {
 
   /** The pacer held a request back for another job's requests (seen in x-tms-api-remaining); once per 5 s at most. */
   private reportSharedWait(method: string, path: string, waitedMs: number): void {
-    if (this.now() - this.lastRateLimitReport < 5_000) return;
+    // Its URL is parsed again to be shown: not for a line nobody sees.
+    if (!this.eventsShown || this.now() - this.lastRateLimitReport < 5_000) return;
     this.lastRateLimitReport = this.now();
     const url = redactUrl(this.baseUrl.origin + this.basePath + path);
     this.emit({
@@ -395,7 +399,7 @@ export class HttpClient {
 
   /** Once per 5 s at most: with many jobs on one token, rate-limit answers come in bursts. */
   private reportRateLimit(method: string, path: string, delay: number, resetMs: number | undefined): void {
-    if (this.now() - this.lastRateLimitReport < 5_000) return;
+    if (!this.eventsShown || this.now() - this.lastRateLimitReport < 5_000) return;
     this.lastRateLimitReport = this.now();
     const url = redactUrl(this.baseUrl.origin + this.basePath + path);
     const reset = resetMs === undefined ? '' : ` (x-tms-api-reset ${seconds(resetMs)})`;
@@ -434,7 +438,7 @@ export class HttpClient {
     if (!known) {
       if (this.urls.size >= MAX_CACHED_URLS) this.urls.clear();
       const path = this.fullPath(req.path);
-      known = this.resolved(new URL(search === '' ? path : `${path}?${search}`, this.baseUrl.origin));
+      known = this.resolved(parsedUrl(this.baseUrl.origin, search === '' ? path : `${path}?${search}`));
       this.urls.set(key, known);
     }
     return known;
@@ -450,6 +454,24 @@ export class HttpClient {
     const path = url.pathname.startsWith(this.basePath) ? url.pathname.slice(this.basePath.length) : url.pathname;
     return { url, path: `${path || '/'}${url.search}` };
   }
+}
+
+/** URLs parsed, by origin and path, shared by the clients of one process (a crowd of simulated jobs asks for the same few). */
+const parsedUrls = new Map<string, URL>();
+
+/** Enough for the URLs of a few jobs; a long listing's cursors are new each page and pass through. */
+const MAX_PARSED_URLS = 256;
+
+/** `origin` + `href` parsed once: nothing changes a URL once made (see resolveUrl). */
+function parsedUrl(origin: string, href: string): URL {
+  const key = origin + href;
+  let url = parsedUrls.get(key);
+  if (!url) {
+    if (parsedUrls.size >= MAX_PARSED_URLS) parsedUrls.clear();
+    url = new URL(href, origin);
+    parsedUrls.set(key, url);
+  }
+  return url;
 }
 
 /** The watch of a request on a clock without `every`: its progress lines would never be printed. */
