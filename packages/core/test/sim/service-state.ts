@@ -70,6 +70,8 @@ export class ServiceState {
   private readonly appliedRequests = new WeakSet<object>();
   private readonly statusNames = new Map(this.statuses.map((s) => [s.id, s.name]));
   private readonly caseById: Map<string, SimCase>;
+  /** Each case as the service shows it, frozen: made once, a case never changes. */
+  private readonly caseViews: Map<string, unknown>;
   readonly runs: SimRun[] = [];
   private seq = 0;
   private nextRun = 1;
@@ -87,13 +89,18 @@ export class ServiceState {
       title: `case ${i + 1}`,
     }));
     this.caseById = new Map(this.cases.map((c) => [c.id, c]));
+    this.caseViews = new Map(this.cases.map((c) => [c.id, caseView(c)]));
   }
 
   statusNamed(name: StatusName): string {
     return this.statuses.find((s) => s.name === name)!.id;
   }
 
-  /** Answer one request already decoded; never throws (a refusal is an answer). Every answer is built anew: the client never holds the service's own objects. */
+  /**
+   * Answer one request already decoded; never throws (a refusal is an answer). Every answer is built anew, but for
+   * the views of what never changes (a case, a status): those are made once and frozen, so that the client can
+   * read them and never change the service's own objects (a change would throw).
+   */
   handle(method: string, path: string, query: URLSearchParams, body: unknown, request?: object): Answer {
     try {
       return this.route(method, routeOf(path), query, body, request);
@@ -117,7 +124,7 @@ export class ServiceState {
     if (key === 'GET users') return { status: 200, body: { message: '', data: [{ ...this.user }] } };
     if (top !== 'projects' || (pid !== this.project.id && pid !== this.project.name)) throw new Refusal(404, `Project ${pid} not found`);
     if (key === 'GET projects/:pid') return single('project', { ...this.project });
-    if (key === 'GET projects/:pid/test_cases') return this.list('test_cases', this.cases, query, caseView);
+    if (key === 'GET projects/:pid/test_cases') return this.list('test_cases', this.cases, query, (c) => this.caseViews.get(c.id));
     if (key === 'GET projects/:pid/test_runs') {
       const text = query.get('title__CONTAINS')?.toLowerCase();
       const runs = this.runs.filter((r) => !r.deleted && (text === undefined || r.title.toLowerCase().includes(text)));
@@ -168,7 +175,7 @@ export class ServiceState {
     return {
       seq: c.seq,
       status_id: status,
-      view: { id: `${run.id}:${c.id}`, status_id: status, status: name, assignee_id: this.user.id, test_case: caseView(c) },
+      view: { id: `${run.id}:${c.id}`, status_id: status, status: name, assignee_id: this.user.id, test_case: this.caseViews.get(c.id) },
     };
   }
 
@@ -294,7 +301,7 @@ function object(body: unknown): Record<string, unknown> {
 }
 
 function caseView(c: SimCase): unknown {
-  return { id: c.id, human_id: c.human_id, title: c.title, description: '', folder_id: null, project_id: '', labels: [] };
+  return Object.freeze({ id: c.id, human_id: c.human_id, title: c.title, description: '', folder_id: null, project_id: '', labels: Object.freeze([]) });
 }
 
 function runView(r: SimRun): unknown {
