@@ -101,9 +101,9 @@ export class ServiceState {
    * the views of what never changes (a case, a status): those are made once and frozen, so that the client can
    * read them and never change the service's own objects (a change would throw).
    */
-  handle(method: string, path: string, query: URLSearchParams, body: unknown, request?: object): Answer {
+  handle(method: string, path: string | Route, query: URLSearchParams, body: unknown, request?: object): Answer {
     try {
-      return this.route(method, routeOf(path), query, body, request);
+      return this.route(method, typeof path === 'string' ? routeOf(path) : path, query, body, request);
     } catch (error) {
       if (error instanceof Refusal) return { status: error.status, body: { message: error.message, errors: { code: error.status, message: error.message } } };
       throw error;
@@ -268,7 +268,8 @@ export class ServiceState {
   }
 }
 
-interface Route {
+/** A path under the base URL, split: `routeOf` makes it (service.ts keeps it with the URL it came from). */
+export interface Route {
   parts: string[];
   /** The path with its ids as placeholders: `projects/:pid/test_runs/:rid`. */
   shape: string;
@@ -279,7 +280,7 @@ interface Route {
 /** Paths seen, split: a schedule asks for the same few again and again, and every schedule for the same ones. */
 const routes = new Map<string, Route>();
 
-function routeOf(path: string): Route {
+export function routeOf(path: string): Route {
   let route = routes.get(path);
   if (!route) {
     const parts = path.split('/').filter(Boolean);

@@ -16,7 +16,7 @@ import type { RateHeaders } from '../../src/api/pacer.js';
 import { parseReset } from '../../src/api/retry-timing.js';
 import { LATE_WRITE_MS } from '../../src/run/timing.js';
 import type { Scheduler } from './scheduler.js';
-import { ServiceState, type Answer } from './service-state.js';
+import { ServiceState, routeOf, type Answer, type Route } from './service-state.js';
 
 export interface Faults {
   maxLatencyMs: number;
@@ -140,9 +140,9 @@ export class SimService {
       this.injected.serverError++;
       answer = { status: this.scheduler.random() < 0.5 ? 502 : 503, body: { message: 'Service Unavailable' } };
     } else {
-      const path = pathOf(url);
+      const route = routeOfUrl(url);
       // The client encodes a request once and sends the same bytes on every attempt: `encoded` tells a retry.
-      answer = this.state.handle(method, path, url.searchParams, body, encoded);
+      answer = this.state.handle(method, route, url.searchParams, body, encoded);
     }
     if (this.trace) {
       const who = sent.authorization?.replace(/^Bearer sim-/, '') ?? '?';
@@ -180,18 +180,19 @@ export class SimService {
 }
 
 /**
- * The path under the base URL, cut once per URL object (the client hands the same one for the same URL) and kept
- * on it under a symbol of the simulation's own: a WeakMap's entry cost more than the cut.
+ * The route of a URL (its path under the base URL, split), worked out once per URL object (the clients hand the same
+ * one for the same URL) and kept on it under a symbol of the simulation's own: a WeakMap's entry, or a look-up by
+ * the path, cost more than the rest of routing the request.
  */
-const UNDER_BASE = Symbol('sim path under the base URL');
+const ROUTE = Symbol('sim route');
 
-function pathOf(url: URL & { [UNDER_BASE]?: string }): string {
-  let path = url[UNDER_BASE];
-  if (path === undefined) {
-    path = url.pathname.startsWith(BASE_PATH) ? url.pathname.slice(BASE_PATH.length) : url.pathname;
-    url[UNDER_BASE] = path;
+function routeOfUrl(url: URL & { [ROUTE]?: Route }): Route {
+  let route = url[ROUTE];
+  if (route === undefined) {
+    route = routeOf(url.pathname.startsWith(BASE_PATH) ? url.pathname.slice(BASE_PATH.length) : url.pathname);
+    url[ROUTE] = route;
   }
-  return path;
+  return route;
 }
 
 /**
