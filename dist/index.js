@@ -49976,7 +49976,7 @@ class ResultTally {
                     this.failedOf.set(result, failed);
             }
             if (this.annotatable.length < ANNOTATABLE_MAX)
-                this.annotatable.push(structuredClone(result));
+                this.annotatable.push(annotatableCopy(result));
         }
         if (this.lines && this.lines.length < LISTED_RESULTS_MAX)
             this.lines.push(detachLine(line(result, found)));
@@ -50013,6 +50013,23 @@ function mappingLine(result, found) {
     const unknown = found?.unknown ?? [];
     const reason = cases.length > 0 ? null : unknown.length > 0 ? 'unknown id' : 'no id';
     return { test: displayTitle(result), file: result.file ?? null, ids: [...cases, ...unknown], case: cases.length > 0 ? cases.join(', ') : null, reason };
+}
+/**
+ * A failed result as its annotation reads it (title, status, message, stack, file, line): the kept copy, its texts
+ * detached so that it holds nothing of the file it was read from. structuredClone of the whole result did the same
+ * at several times the cost (2–3 % of a simulated upload's CPU), copying the output and properties nothing reads.
+ */
+function annotatableCopy(result) {
+    const copy = keptCopy(result);
+    copy.suitePath = copy.suitePath.map(detach);
+    copy.name = detach(copy.name);
+    if (copy.message !== undefined)
+        copy.message = detach(copy.message);
+    if (copy.stack !== undefined)
+        copy.stack = detach(copy.stack);
+    if (copy.file !== undefined)
+        copy.file = detach(copy.file);
+    return copy;
 }
 //# sourceMappingURL=tally.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/report/details.js
@@ -50508,28 +50525,45 @@ function parseBody(job, state, attempt, body) {
     if (attempt > 1)
         line.attempt = attempt;
     for (const segment of body.split(';')) {
-        const words = segment.trim().split(/\s+/).filter(Boolean);
-        const firstId = words.findIndex((w, i) => i > 0 && (ID.test(w) || /^\d+$/.test(w)));
+        const trimmed = segment.trim();
+        if (trimmed === '')
+            continue;
+        const words = trimmed.split(WHITESPACE);
+        // Each word matched once: the first id (or count) ends the status name, and every id after it is expanded.
+        let firstId = -1;
+        for (let i = 1; i < words.length; i++) {
+            if (ID.test(words[i]) || DIGITS.test(words[i])) {
+                firstId = i;
+                break;
+            }
+        }
         if (firstId < 1)
             continue;
-        const status = words.slice(0, firstId).join(' ');
-        const rest = words.slice(firstId);
-        if (rest.length === 2 && rest[1] === 'unlisted')
-            line.unlisted.set(status, Number(rest[0]));
-        else
-            line.cases.set(status, rest.flatMap(expand));
+        const status = firstId === 1 ? words[0] : words.slice(0, firstId).join(' ');
+        if (words.length - firstId === 2 && words[firstId + 1] === 'unlisted') {
+            line.unlisted.set(status, Number(words[firstId]));
+            continue;
+        }
+        const ids = [];
+        for (let i = firstId; i < words.length; i++)
+            expandInto(words[i], ids);
+        line.cases.set(status, ids);
     }
     return line;
 }
-function expand(token) {
+const WHITESPACE = /\s+/;
+const DIGITS = /^\d+$/;
+/** `DEMO-3..5` → DEMO-3, DEMO-4, DEMO-5 added to `ids`; anything else added as it is. */
+function expandInto(token, ids) {
     const m = ID.exec(token);
-    if (!m?.[1] || m[3] === undefined)
-        return [token];
+    if (!m?.[1] || m[3] === undefined) {
+        ids.push(token);
+        return;
+    }
     const [from, to] = [Number(m[2]), Number(m[3])];
-    const ids = [];
-    for (let n = from; n <= to && ids.length < 100_000; n++)
+    const limit = ids.length + 100_000;
+    for (let n = from; n <= to && ids.length < limit; n++)
         ids.push(`${m[1]}-${n}`);
-    return ids;
 }
 /** `DEMO-1 DEMO-2 DEMO-3 DEMO-7` → `DEMO-1..3 DEMO-7`; ids without a number stay as they are. */
 function fold(ids) {
@@ -50990,7 +51024,7 @@ class RunState {
     lines = new Map();
     /** This job's attempt (verdict.ts), decided by its first read of the run: the reporting and done lines share it. */
     ownAttempt;
-    /** Lines of the description by their text, parsed (undefined: not a job line). */
+    /** Lines of the description by their text, parsed (null: not a job line). */
     parsedLines = new Map();
     /** Each line's text as formatted (a crowd's lines are compared and written again and again). */
     lineTexts = new Map();
@@ -51174,16 +51208,18 @@ const readTestRun = (value, where, ctx) => {
     const o = record(value, where, ctx);
     const id = wire_text(o, 'id', where, ctx);
     const selection = wire_optionalText(o, 'selection_type');
-    return {
-        id,
-        human_id: wire_optionalText(o, 'human_id') || id,
-        title: wire_optionalText(o, 'title') ?? '',
-        status: wire_text(o, 'status', where, ctx),
-        ...(selection !== undefined ? { selection_type: selection } : {}),
-        ...(typeof o.description === 'string' ? { description: o.description } : {}),
-        ...(Array.isArray(o.labels) ? { labels: labelNames(o.labels) } : {}),
-        ...(typeof o.created_at === 'number' ? { created_at: epochMs(o.created_at) } : {}),
-    };
+    // Optional fields set one by one, in this order, rather than spread from objects made for them: a job reads its
+    // run again and again.
+    const run = { id, human_id: wire_optionalText(o, 'human_id') || id, title: wire_optionalText(o, 'title') ?? '', status: wire_text(o, 'status', where, ctx) };
+    if (selection !== undefined)
+        run.selection_type = selection;
+    if (typeof o.description === 'string')
+        run.description = o.description;
+    if (Array.isArray(o.labels))
+        run.labels = labelNames(o.labels);
+    if (typeof o.created_at === 'number')
+        run.created_at = epochMs(o.created_at);
+    return run;
 };
 const readTestPlan = (value, where, ctx) => {
     const o = record(value, where, ctx);
@@ -51191,11 +51227,15 @@ const readTestPlan = (value, where, ctx) => {
     return { id, human_id: wire_optionalText(o, 'human_id') || id, title: wire_optionalText(o, 'title') ?? '' };
 };
 function labelNames(labels) {
-    return labels.flatMap((label) => typeof label === 'string'
-        ? [label]
-        : label && typeof label === 'object' && typeof label.name === 'string'
-            ? [label.name]
-            : []);
+    // A loop, not flatMap: every run read goes through here, most with no label or one.
+    const names = [];
+    for (const label of labels) {
+        if (typeof label === 'string')
+            names.push(label);
+        else if (label && typeof label === 'object' && typeof label.name === 'string')
+            names.push(label.name);
+    }
+    return names;
 }
 /** Timestamps are milliseconds, but some answers carry seconds: anything before 2001 in ms is read as seconds. */
 function epochMs(value) {
@@ -51206,11 +51246,12 @@ const readRunCase = (value, where, ctx) => {
     const testCase = record(o.test_case, `${where}.test_case`, ctx);
     const statusId = wire_optionalText(o, 'status_id');
     const humanId = wire_optionalText(testCase, 'human_id');
-    return {
-        id: wire_text(o, 'id', where, ctx),
-        ...(statusId !== undefined ? { status_id: statusId } : {}),
-        test_case: { id: wire_text(testCase, 'id', `${where}.test_case`, ctx), ...(humanId !== undefined ? { human_id: humanId } : {}) },
-    };
+    const id = wire_text(o, 'id', where, ctx);
+    const ofCase = { id: wire_text(testCase, 'id', `${where}.test_case`, ctx) };
+    if (humanId !== undefined)
+        ofCase.human_id = humanId;
+    // Key order as before: id, status_id, test_case.
+    return statusId !== undefined ? { id, status_id: statusId, test_case: ofCase } : { id, test_case: ofCase };
 };
 /** `data.<key>` of a single-object answer. */
 function readSingle(body, key, read, ctx) {
@@ -51288,7 +51329,6 @@ async function listAll(http, path, key, read, query = {}, resource, observed, co
 async function listOnce(http, path, key, read, query, resource, observed) {
     const items = [];
     const seen = new Set();
-    const what = key.replace(/_/g, ' ');
     let lastReport = http.clock();
     let request = { path, query: { ...query, page_size: PAGE_SIZE } };
     for (let page = 1;; page++) {
@@ -51318,7 +51358,7 @@ async function listOnce(http, path, key, read, query, resource, observed) {
         seen.add(next);
         if (http.clock() - lastReport >= PROGRESS_EVERY_MS) {
             lastReport = http.clock();
-            http.note(`listing ${what}: ${withThousands(items.length)}${total === undefined ? '' : ` of ~${withThousands(total)}`}`);
+            http.note(`listing ${key.replace(/_/g, ' ')}: ${withThousands(items.length)}${total === undefined ? '' : ` of ~${withThousands(total)}`}`);
         }
         // A URL already carries the query; a cursor is sent back together with the original query.
         request = /^https?:\/\//i.test(next) ? { path: next, query: {} } : { path, query: { ...query, page_size: PAGE_SIZE, cursor: next } };
@@ -51328,10 +51368,26 @@ async function listOnce(http, path, key, read, query, resource, observed) {
 ;// CONCATENATED MODULE: ./packages/core/dist/api/client.js
 
 
+/** Runs whose paths are kept: a job reports into one, a close step looks at a few. */
+const MAX_RUN_PATHS = 16;
 class TestManagementApi {
     http;
+    /** Each run's paths by project and run id (a path made anew each time would be parsed and looked up anew). */
+    runPaths = new Map();
     constructor(http) {
         this.http = http;
+    }
+    pathsOf(projectId, runId) {
+        const ofProject = this.runPaths.get(projectId) ?? this.runPaths.set(projectId, new Map()).get(projectId);
+        let paths = ofProject.get(runId);
+        if (!paths) {
+            if (ofProject.size >= MAX_RUN_PATHS)
+                ofProject.clear();
+            const run = `/projects/${enc(projectId)}/test_runs/${enc(runId)}`;
+            paths = { run, cases: `${run}/test_cases` };
+            ofProject.set(runId, paths);
+        }
+        return paths;
     }
     async getProject(projectId) {
         return this.getOne(`/projects/${enc(projectId)}`, 'project', readProject, `Project "${projectId}"`);
@@ -51351,7 +51407,7 @@ class TestManagementApi {
         return listAll(this.http, `/projects/${enc(projectId)}/test_cases`, 'test_cases', readTestCase, {}, `Project "${projectId}"`, undefined, true);
     }
     async getRun(projectId, runId) {
-        return this.getOne(`/projects/${enc(projectId)}/test_runs/${enc(runId)}`, 'test_run', readTestRun, `Test run "${runId}"`);
+        return this.getOne(this.pathsOf(projectId, runId).run, 'test_run', readTestRun, `Test run "${runId}"`);
     }
     /** One test plan, by UUID or human id (`DEMO-P-3`). */
     async getTestPlan(projectId, planId) {
@@ -51377,7 +51433,7 @@ class TestManagementApi {
     }
     /** Delete a run (a duplicate this upload created and that holds nothing). */
     async deleteRun(projectId, runId) {
-        await this.http.send({ method: 'DELETE', path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}`, idempotent: true, resource: `Test run "${runId}"` });
+        await this.http.send({ method: 'DELETE', path: this.pathsOf(projectId, runId).run, idempotent: true, resource: `Test run "${runId}"` });
     }
     async createRun(run, options = {}) {
         const res = await this.http.send({
@@ -51420,7 +51476,7 @@ class TestManagementApi {
     async updateRun(projectId, runId, changes, options = {}) {
         const answer = await this.http.send({
             method: 'PUT',
-            path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}`,
+            path: this.pathsOf(projectId, runId).run,
             json: changes,
             idempotent: true,
             resource: `Test run "${runId}"`,
@@ -51435,7 +51491,7 @@ class TestManagementApi {
     async closeRun(projectId, runId, changes) {
         const res = await this.http.send({
             method: 'PUT',
-            path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}`,
+            path: this.pathsOf(projectId, runId).run,
             json: { ...changes, status: 'CLOSED' },
             idempotent: true,
             resource: `Test run "${runId}"`,
@@ -51448,12 +51504,12 @@ class TestManagementApi {
         }
     }
     listRunCases(projectId, runId) {
-        return listAll(this.http, `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`, 'test_run_cases', readRunCase, {}, `Test run "${runId}"`);
+        return listAll(this.http, this.pathsOf(projectId, runId).cases, 'test_run_cases', readRunCase, {}, `Test run "${runId}"`);
     }
     /** The run's cases, and when the first page was answered: a write built from them is as old as that page. */
     async readRunCases(projectId, runId) {
         const observed = {};
-        const path = `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`;
+        const path = this.pathsOf(projectId, runId).cases;
         const cases = await listAll(this.http, path, 'test_run_cases', readRunCase, {}, `Test run "${runId}"`, observed);
         return { cases, answeredAt: observed.firstAnswerAt };
     }
@@ -51472,7 +51528,7 @@ class TestManagementApi {
         files.forEach((ofEntry, i) => ofEntry?.forEach((file, j) => form.push({ ...file, name: `attachments_${i}_${j}` })));
         const res = await this.http.send({
             method: 'PUT',
-            path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`,
+            path: this.pathsOf(projectId, runId).cases,
             form,
             idempotent: true,
             resource: `Test run "${runId}"`,
@@ -52547,8 +52603,14 @@ class HttpClient {
     /** The base URL without credentials. */
     baseUrl;
     basePath;
-    /** URLs already parsed, by path and query (see resolveUrl). */
+    /** URLs already parsed, with their paths as messages show them, by path and query (see resolveUrl). */
     urls = new Map();
+    /** The same for every request: made once. */
+    headers;
+    /** A debug line goes somewhere: not the silent logger (a simulation's thousands of jobs log through it). */
+    debugShown;
+    /** A progress line goes somewhere: a listener, or a logger that is not the silent one. */
+    eventsShown;
     /** Made on the first request (undici is loaded then, when a proxy is set). */
     dispatcher;
     pacer;
@@ -52580,6 +52642,9 @@ class HttpClient {
         this.options = options;
         this.baseUrl = withoutCredentials(new URL(options.baseUrl.replace(/\/+$/, '')));
         this.basePath = this.baseUrl.pathname.replace(/\/+$/, '');
+        this.debugShown = options.log !== silentLogger;
+        this.eventsShown = options.onEvent !== undefined || options.log !== silentLogger;
+        this.headers = { authorization: `Bearer ${options.token}`, accept: 'application/json', 'user-agent': `testsigma-tm/${VERSION}` };
         const clock = options.clock ?? systemClock;
         this.clockSource = clock;
         this.now = () => clock.now();
@@ -52616,14 +52681,16 @@ class HttpClient {
     }
     /** Send a request; resolve with a 2xx answer holding JSON or nothing, throw ApiError for everything else. */
     async send(req) {
-        const url = this.resolveUrl(req);
-        const path = this.displayPath(url);
-        const body = await encodeBody(req.form, req.json);
+        const { url, path } = this.resolveUrl(req);
+        // Most requests are reads without a body: no await for one (each await is a turn of the microtask queue).
+        const body = req.form === undefined && req.json === undefined ? undefined : await encodeBody(req.form, req.json);
         const started = this.now();
-        // The URL as progress lines show it, worked out only if one is printed: most requests never wait that long.
-        const shown = () => redactUrl(url);
-        const watch = new RequestWatch(this.emit, req.method, shown, this.pacer, this.clockSource, this.deadline, () => this.mayReportQueued());
-        const headers = { authorization: `Bearer ${this.options.token}`, accept: 'application/json', 'user-agent': `testsigma-tm/${VERSION}` };
+        // A clock that cannot tick (the simulation's) gets no progress lines: no watch is made for them. The URL as
+        // progress lines show it is worked out only if one is printed: most requests never wait that long.
+        const watch = this.clockSource.every
+            ? new RequestWatch(this.emit, req.method, () => redactUrl(url), this.pacer, this.clockSource, this.deadline, () => this.mayReportQueued())
+            : UNWATCHED;
+        const { headers } = this;
         try {
             for (let attempt = 1;; attempt++) {
                 watch.enter({ kind: 'queued' }, attempt);
@@ -52663,8 +52730,14 @@ class HttpClient {
                 let reason;
                 if (outcome.kind === 'answer') {
                     const { status, requestId } = outcome;
-                    this.options.log.debug(`${req.method} ${path} → ${status} in ${this.now() - sentAt} ms${requestId ? ` (request id ${requestId})` : ''}`);
-                    Object.assign(details, { status, serverMessage: serverMessage(outcome.body), ...(requestId ? { requestId } : {}) });
+                    if (this.debugShown)
+                        this.options.log.debug(`${req.method} ${path} → ${status} in ${this.now() - sentAt} ms${requestId ? ` (request id ${requestId})` : ''}`);
+                    details.status = status;
+                    // A success's message is never shown: not worked out for the nine requests in ten that succeed.
+                    if (status < 200 || status >= 300)
+                        details.serverMessage = serverMessage(outcome.body);
+                    if (requestId)
+                        details.requestId = requestId;
                     const notTheApi = this.notTheApi(status, outcome.notJson?.contentType);
                     if (notTheApi)
                         throw this.baseUrlError(details, notTheApi, attempt, url);
@@ -52720,7 +52793,8 @@ class HttpClient {
                     throw this.failure(details, outcome, attempt, req.resource, passed);
                 }
                 this.retries++;
-                this.options.log.debug(`retrying ${req.method} ${path} in ${delay} ms (${reason})`);
+                if (this.debugShown)
+                    this.options.log.debug(`retrying ${req.method} ${path} in ${delay} ms (${reason})`);
                 watch.enter({ kind: 'backoff', reason, delayMs: delay }, attempt);
                 await this.sleep(delay);
                 if (uncertain && req.recover) {
@@ -52779,7 +52853,8 @@ class HttpClient {
     }
     /** The pacer held a request back for another job's requests (seen in x-tms-api-remaining); once per 5 s at most. */
     reportSharedWait(method, path, waitedMs) {
-        if (this.now() - this.lastRateLimitReport < 5_000)
+        // Its URL is parsed again to be shown: not for a line nobody sees.
+        if (!this.eventsShown || this.now() - this.lastRateLimitReport < 5_000)
             return;
         this.lastRateLimitReport = this.now();
         const url = redactUrl(this.baseUrl.origin + this.basePath + path);
@@ -52794,7 +52869,7 @@ class HttpClient {
     }
     /** Once per 5 s at most: with many jobs on one token, rate-limit answers come in bursts. */
     reportRateLimit(method, path, delay, resetMs) {
-        if (this.now() - this.lastRateLimitReport < 5_000)
+        if (!this.eventsShown || this.now() - this.lastRateLimitReport < 5_000)
             return;
         this.lastRateLimitReport = this.now();
         const url = redactUrl(this.baseUrl.origin + this.basePath + path);
@@ -52809,37 +52884,62 @@ class HttpClient {
         });
     }
     resolveUrl(req) {
-        if (/^https?:\/\//i.test(req.path)) {
+        if (req.path.charCodeAt(0) !== http_SLASH && /^https?:\/\//i.test(req.path)) {
             const url = withoutCredentials(new URL(req.path));
             // Never send the token to another host, whatever a pagination link says.
             if (url.origin !== this.baseUrl.origin) {
                 throw new errors_ApiError('API_FOREIGN_LINK', { method: req.method, path: redactUrl(req.path) }, `The service pointed to ${url.origin}, which is not the configured base URL's origin ${this.baseUrl.origin}; refusing to send the token there.`);
             }
-            return withQuery(url, req.query);
+            return this.resolved(withQuery(url, req.query));
         }
-        const path = this.basePath + (req.path.startsWith('/') ? req.path : `/${req.path}`);
-        if (path.includes('?') || path.includes('#'))
-            return withQuery(new URL(path, this.baseUrl.origin), req.query);
+        if (req.path.includes('?') || req.path.includes('#'))
+            return this.resolved(withQuery(new URL(this.fullPath(req.path), this.baseUrl.origin), req.query));
         // The query encoded once and the URL parsed once: the same URL as setting each parameter on it in turn, which
         // serializes the URL again each time (a cost every request paid).
         const search = req.query ? encodeQuery(req.query) : '';
-        const href = search === '' ? path : `${path}?${search}`;
-        // A job asks for the same few URLs again and again (the run, its cases): each parsed once. Requests share
-        // the URL, so nothing changes one once made.
-        let url = this.urls.get(href);
-        if (!url) {
+        // A job asks for the same few URLs again and again (the run, its cases): each parsed once, found by the path
+        // as the caller gave it (the same string each time for a run's own path: see client.ts). Requests share the
+        // URL, so nothing changes one once made.
+        const key = search === '' ? req.path : `${req.path}?${search}`;
+        let known = this.urls.get(key);
+        if (!known) {
             if (this.urls.size >= MAX_CACHED_URLS)
                 this.urls.clear();
-            url = new URL(href, this.baseUrl.origin);
-            this.urls.set(href, url);
+            const path = this.fullPath(req.path);
+            known = this.resolved(parsedUrl(this.baseUrl.origin, search === '' ? path : `${path}?${search}`));
+            this.urls.set(key, known);
         }
-        return url;
+        return known;
     }
-    displayPath(url) {
+    /** The path under the base URL's. */
+    fullPath(path) {
+        return this.basePath + (path.startsWith('/') ? path : `/${path}`);
+    }
+    /** The URL with its path as messages show it: relative to the base URL, with the query. */
+    resolved(url) {
         const path = url.pathname.startsWith(this.basePath) ? url.pathname.slice(this.basePath.length) : url.pathname;
-        return `${path || '/'}${url.search}`;
+        return { url, path: `${path || '/'}${url.search}` };
     }
 }
+/** URLs parsed, by origin and path, shared by the clients of one process (a crowd of simulated jobs asks for the same few). */
+const parsedUrls = new Map();
+/** Enough for the URLs of a few jobs; a long listing's cursors are new each page and pass through. */
+const MAX_PARSED_URLS = 256;
+/** `origin` + `href` parsed once: nothing changes a URL once made (see resolveUrl). */
+function parsedUrl(origin, href) {
+    const key = origin + href;
+    let url = parsedUrls.get(key);
+    if (!url) {
+        if (parsedUrls.size >= MAX_PARSED_URLS)
+            parsedUrls.clear();
+        url = new URL(href, origin);
+        parsedUrls.set(key, url);
+    }
+    return url;
+}
+/** The watch of a request on a clock without `every`: its progress lines would never be printed. */
+const UNWATCHED = { enter: () => undefined, stop: () => undefined };
+const http_SLASH = 0x2f;
 /** Text that form encoding (URLSearchParams) leaves as it is. */
 const FORM_SAFE = /^[\w.*-]*$/;
 /**
@@ -52938,12 +53038,16 @@ async function writeJobLine(session, line) {
             for (const raw of description.split('\n')) {
                 const trimmed = raw.trim();
                 lastPresent.add(trimmed);
-                if (!parsed.has(trimmed))
-                    parsed.set(trimmed, readJobLines(trimmed)[0]);
-                const line = parsed.get(trimmed);
+                // One look-up per line (null: read before, not a job line).
+                let line = parsed.get(trimmed);
+                if (line === undefined) {
+                    line = readJobLines(trimmed)[0] ?? null;
+                    parsed.set(trimmed, line);
+                    if (line)
+                        text.set(line, trimmed);
+                }
                 if (!line || line.job === own.job)
                     continue;
-                text.set(line, trimmed);
                 lastOthers.push(line);
             }
         }
@@ -54217,7 +54321,8 @@ async function planUpload(ctx, { project, statuses, users, cases }, read) {
         perCase: settings.attachmentsPerCase,
         workspace: cwd,
         cwd,
-        roots: evidenceRoots(cwd, ctx.input.env ?? {}, ctx.input.evidenceRoots),
+        // Without attachments no file is read: the roots (a walk up the disk for `.git`) are not looked for.
+        roots: settings.attachments === 'none' ? [] : evidenceRoots(cwd, ctx.input.env ?? {}, ctx.input.evidenceRoots),
         redact: (text) => redact_redact(text, [settings.token]),
     };
     const files = await planAttachments(report.mapped.map((m) => ({ caseId: m.testCase.id, results: m.results })), attachmentSettings, log);
