@@ -66,25 +66,36 @@ const ALL = [...readdirSync(`${ROOT}/packages`).map((name) => `packages/${name}/
 const filesOf = (tier: Tier) => ALL.filter((file) => tierOf(file) === tier);
 
 /**
- * The files that take longest (measured on two cores, longest first, whatever their tier): each starts first, so
- * that none begins late and keeps one core busy alone at the end. vitest's own order puts the longest of its last
- * run first, but a fresh clone (CI) has no last run and gets the largest files first: the release-build test, a
- * short file of one minute-long test, started three minutes in, and a 45 s unit file ran in the last minute.
+ * The files that take longest (longest first, whatever their tier): each starts first, so that none begins late
+ * and keeps one core busy alone at the end. vitest's own order puts the longest of its last run first, but a fresh
+ * clone (CI) has no last run and gets the largest files first: the release-build test, a short file of one
+ * minute-long test, started three minutes in, and a 45 s unit file ran in the last minute.
+ * Measured (suite-lean, BENCHMARKS.md "The suite's cost"): wall of each file in a one-worker run of its tier, at load 5-8; the
+ * end-to-end files mostly wait on their child processes, so their wall hardly depends on the load, while the
+ * simulation files are CPU-bound and placed by their CPU time (what they take on a quiet core).
  */
 const LONGEST_FIRST = [
-  'test/action.e2e.test.ts',
-  'packages/cli/test/packed.test.ts',
-  'test/verdict.e2e.test.ts',
-  'test/shards.e2e.test.ts',
-  'test/action-github.e2e.test.ts',
-  'packages/core/test/formats/json-item-stream.test.ts',
-  'test/recipes-github.e2e.test.ts',
-  'test/allure-live.e2e.test.ts',
-  'packages/playwright-reporter/test/projects-shards.e2e.test.ts',
-  'test/recipes-gitlab.e2e.test.ts',
-  'packages/playwright-reporter/test/attachments.e2e.test.ts',
-  'test/matrix.e2e.test.ts',
-  'packages/playwright-reporter/test/reporter.e2e.test.ts',
+  'packages/cli/test/packed.test.ts', // 70 s wall, 36-42 s CPU
+  'test/verdict.e2e.test.ts', // 44 s
+  'test/action.e2e.test.ts', // 43 s
+  'test/action-github.e2e.test.ts', // 37 s
+  'test/shards.e2e.test.ts', // 33 s
+  'test/recipes-github.e2e.test.ts', // 31 s
+  'packages/playwright-reporter/test/reporter.e2e.test.ts', // 30 s
+  'packages/playwright-reporter/test/paths-agree.e2e.test.ts', // 26 s
+  'packages/playwright-reporter/test/projects-shards.e2e.test.ts', // 22 s
+  'test/recipes-gitlab.e2e.test.ts', // 22 s
+  'test/allure-live.e2e.test.ts', // 21 s
+  'test/matrix.e2e.test.ts', // 20 s
+  'test/resume.e2e.test.ts', // 17 s
+  'packages/jest-reporter/test/e2e.test.ts', // 16 s
+  'packages/playwright-reporter/test/attachments.e2e.test.ts', // 15 s
+  'test/recipes-jest.e2e.test.ts', // 14 s
+  'packages/core/test/sim/protocol.2.sim.test.ts', // 14 s CPU
+  'test/cli.e2e.test.ts', // 14 s
+  'packages/core/test/sim/when-complete.2.sim.test.ts', // 12 s CPU
+  'packages/core/test/sim/when-complete.sim.test.ts', // 12 s CPU
+  'packages/core/test/sim/protocol.sim.test.ts', // 11 s CPU
 ];
 
 /**
