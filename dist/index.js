@@ -40487,16 +40487,19 @@ function caseReferences(result, prefix) {
         const suite = suitePathReferences(result.suitePath, patterns);
         for (const reference of suite.hyphen)
             found = addOnce(found, reference);
-        // Most texts do not hold the prefix at all: one cheap test skips both patterns for them.
-        const name = patterns.prefix.test(result.name);
-        if (name)
+        // A name is searched by hand where it can be (scanHyphenIds), else with the pattern once the prefix is in it.
+        const scanned = scanHyphenIds(result.name, patterns, found);
+        if (scanned !== undefined)
+            found = scanned;
+        else if (patterns.prefix.test(result.name))
             found = collect(result.name, patterns.hyphen, found, false, patterns);
         for (const tag of result.tags)
             if (patterns.prefix.test(tag))
                 found = collect(tag, patterns.hyphen, found, false, patterns);
         for (const reference of suite.underscore)
             found = addOnce(found, reference);
-        if (name)
+        // Most texts hold no underscore, or not the prefix: two cheap tests skip the pattern for them.
+        if (result.name.includes('_') && patterns.prefix.test(result.name))
             found = collect(result.name, patterns.underscore, found, true, patterns);
         for (const tag of result.tags)
             if (patterns.prefix.test(tag))
@@ -40602,6 +40605,81 @@ function collect(text, pattern, found, underscore, patterns) {
     return found;
 }
 /**
+ * `found` with the hyphen ids of `text` added, as `collect(text, patterns.hyphen, …)` adds them, found without a
+ * regular expression: each `-` is looked at, the prefix before it compared in place (either case) and the digits
+ * after it read. Every result's name is searched for ids, and the two patterns (the prefix anywhere, then the id
+ * with its Unicode boundaries) cost more than the rest of the mapping of a result (`collect` and
+ * `caseReferences` together 5 % of the pipeline's samples on the 30 MB file). Only for a prefix of ASCII letters
+ * and digits, and only while every character it looks at is ASCII (a `K` can be the Kelvin sign's lower case,
+ * a letter beside an id can be any script's): undefined otherwise, and the patterns decide.
+ */
+function scanHyphenIds(text, patterns, found) {
+    const lower = patterns.asciiLower;
+    if (lower === undefined)
+        return undefined;
+    const length = lower.length;
+    for (let hyphen = text.indexOf('-', length); hyphen !== -1; hyphen = text.indexOf('-', hyphen + 1)) {
+        const start = hyphen - length;
+        let k = 0;
+        for (; k < length; k += 1) {
+            const c = text.charCodeAt(start + k);
+            if (c > 0x7f)
+                return undefined;
+            // ASCII letters compared in lower case (`| 0x20`), digits as they are: the prefix holds nothing else.
+            if ((c | 0x20) !== lower.charCodeAt(k) || (c < 0x41 && c !== lower.charCodeAt(k)))
+                break;
+        }
+        if (k < length)
+            continue;
+        if (start > 0) {
+            const before = text.charCodeAt(start - 1);
+            if (before > 0x7f)
+                return undefined;
+            if (isAsciiWordCharacter(before) || before === 0x2d /* - */)
+                continue;
+        }
+        let end = hyphen + 1;
+        while (end < text.length && isAsciiDigit(text.charCodeAt(end)))
+            end += 1;
+        if (end === hyphen + 1) {
+            if (end < text.length && text.charCodeAt(end) > 0x7f)
+                return undefined;
+            continue;
+        }
+        if (end < text.length) {
+            const after = text.charCodeAt(end);
+            if (after > 0x7f)
+                return undefined;
+            if (isAsciiWordCharacter(after) || after === 0x2d /* - */)
+                continue;
+            if (after === 0x2e /* . */ && end + 1 < text.length) {
+                const next = text.charCodeAt(end + 1);
+                if (next > 0x7f)
+                    return undefined;
+                if (isAsciiDigit(next))
+                    continue;
+            }
+        }
+        const written = text.slice(start, end);
+        let normal = isNormalHumanId(written, patterns) ? written : normalOfWritten.get(written);
+        if (normal === undefined) {
+            normal = normaliseHumanId(written);
+            if (normalOfWritten.size < NORMAL_CACHE_MAX)
+                normalOfWritten.set(written, normal);
+        }
+        found = addOnce(found, normal);
+        hyphen = end - 1;
+    }
+    return found;
+}
+function isAsciiDigit(c) {
+    return c >= 0x30 && c <= 0x39;
+}
+/** An ASCII letter or digit: what `\p{L}` and `\p{N}` hold of ASCII. */
+function isAsciiWordCharacter(c) {
+    return isAsciiDigit(c) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a);
+}
+/**
  * Whether a hyphen id as written is its own normal form (see normaliseHumanId): the prefix in upper case as
  * the project writes it, then `-` and a number without leading zeros. Compared in place.
  */
@@ -40660,6 +40738,7 @@ function idPatterns(prefix) {
         const upper = trimmed.toUpperCase();
         cachedPatterns = {
             upper: upper.toUpperCase() === upper && !upper.includes('-') && upper.trim() === upper ? upper : undefined,
+            asciiLower: /^[A-Za-z0-9]+$/.test(trimmed) ? trimmed.toLowerCase() : undefined,
             prefix: new RegExp(escaped, 'iu'),
             hyphen: new RegExp(`(?<![\\p{L}\\p{N}-])${escaped}-\\d+(?![\\p{L}\\p{N}-]|\\.\\p{N})`, 'giu'),
             underscore: new RegExp(`(?<![\\p{L}\\p{N}-])${escaped}_\\d+(?![\\p{L}\\p{N}]|_\\p{N}|\\.\\p{N})`, 'giu'),
@@ -40875,7 +40954,78 @@ function indexCases(cases) {
                 lookup.set(key, slot);
         }
     }
-    return lookup;
+    return new CaseIndex(lookup);
+}
+/**
+ * The cases by reference in its normal form. A project's human ids share one prefix and are numbered from 1:
+ * those are found by their number in a list, without hashing the reference (a new string per result) and
+ * probing a table of every case's two keys, the pipeline's hottest line (`Map.get`: 172 of 4,650 samples on the
+ * 30 MB file). Every other reference, and a number beyond the list, is looked up by its text.
+ */
+class CaseIndex {
+    byKey;
+    /** `PREFIX-` of the most common prefix among the keys, whose numbers `byNumber` holds. */
+    numbered;
+    byNumber = [];
+    constructor(byKey) {
+        this.byKey = byKey;
+        const counts = new Map();
+        for (const key of byKey.keys()) {
+            const at = numberAt(key);
+            if (at !== -1)
+                counts.set(key.slice(0, at), (counts.get(key.slice(0, at)) ?? 0) + 1);
+        }
+        let numbered = '';
+        for (const [prefix, count] of counts)
+            if (count > (counts.get(numbered) ?? 0))
+                numbered = prefix;
+        this.numbered = numbered;
+        if (numbered === '')
+            return;
+        // Dense numbers only (a project numbers its cases from 1): a list as long as a few times the cases.
+        const longest = 4 * byKey.size + 1024;
+        for (const [key, slot] of byKey) {
+            const number = this.numberOf(key);
+            if (number !== -1 && number < longest)
+                this.byNumber[number] = slot;
+        }
+    }
+    get(reference) {
+        const number = this.numberOf(reference);
+        // Every key of this shape below the list's length is in the list (the constructor put them there).
+        return number !== -1 && number < this.byNumber.length ? this.byNumber[number] : this.byKey.get(reference);
+    }
+    /** The number of `<numbered><digits>` (a normal form: no leading zero), -1 for any other text. */
+    numberOf(text) {
+        const prefix = this.numbered;
+        const from = prefix.length;
+        const length = text.length;
+        if (from === 0 || length <= from || length > from + 9 || text.charCodeAt(from) === 0x30 /* 0 */)
+            return -1;
+        for (let k = 0; k < from; k += 1)
+            if (text.charCodeAt(k) !== prefix.charCodeAt(k))
+                return -1;
+        let number = 0;
+        for (let k = from; k < length; k += 1) {
+            const digit = text.charCodeAt(k) - 0x30;
+            if (digit < 0 || digit > 9)
+                return -1;
+            number = number * 10 + digit;
+        }
+        return number;
+    }
+}
+/** Where the number of a human id in its normal form (`DEMO-12`) begins, -1 for a key of another shape. */
+function numberAt(key) {
+    const hyphen = key.lastIndexOf('-');
+    if (hyphen <= 0 || hyphen === key.length - 1 || key.length - hyphen - 1 > 9 || key.charCodeAt(hyphen + 1) === 0x30)
+        return -1;
+    for (let k = hyphen + 1; k < key.length; k += 1) {
+        const c = key.charCodeAt(k);
+        if (c < 0x30 || c > 0x39)
+            return -1;
+    }
+    return hyphen + 1;
 }
 function mapping_getOrAdd(map, key, create) {
     let value = map.get(key);
@@ -44982,6 +45132,8 @@ const testcase_NONE = Object.freeze([]);
 class TestcaseBuilder {
     attrs;
     context;
+    /** The reader's frame for an open `<testcase>` is its builder. */
+    kind = 'testcase';
     // Most testcases hold no element at all: the lists are made for the first one (see the reader's `child`).
     results = testcase_NONE;
     systemOut = testcase_NONE;
@@ -45047,7 +45199,7 @@ class TestcaseBuilder {
         if (file !== undefined)
             result.file = file;
         // A `line` attribute (pytest, PHPUnit, Robot write it), for annotations: a positive whole number only.
-        const line = Number(attrs.line);
+        const line = attrs.line === undefined ? 0 : Number(attrs.line);
         if (Number.isInteger(line) && line > 0)
             result.line = line;
         if (classname !== undefined)
@@ -47931,6 +48083,11 @@ class reader_JUnitReader {
     warn;
     rules;
     frames = [];
+    /**
+     * Results read whole, in document order, until every one before them is complete: a failure waits for its
+     * suite's end (a `Waiting`), a pass or skip read after it waits only for its turn and is queued as itself (no
+     * object of its own: in a suite whose first testcase fails, every later testcase queues).
+     */
     queue = [];
     ready = [];
     /** Results handed to `ready` so far, for the message of a file that breaks off. */
@@ -47979,8 +48136,8 @@ class reader_JUnitReader {
         if (!(error instanceof errors_InputError))
             return error;
         const kept = this.handedOver + this.queue.length;
-        for (const waiting of this.queue)
-            this.ready.push(waiting.result);
+        for (const queued of this.queue)
+            this.ready.push(reader_resultOf(queued));
         this.handedOver += this.queue.length;
         this.queue.length = 0;
         if (kept === 0)
@@ -48061,8 +48218,9 @@ class reader_JUnitReader {
                 // Merged shard reports nest whole `<testsuites>` documents: read them like the root.
                 if (name === 'testsuites')
                     return suiteFrame(parent.context);
+                // The builder is the testcase's frame itself (one object per testcase, not two).
                 if (name === 'testcase')
-                    return { kind: 'testcase', builder: new TestcaseBuilder(attrs, parent.context) };
+                    return new TestcaseBuilder(attrs, parent.context);
                 if (name === 'properties')
                     return { kind: 'properties', owner: parent.ownProperties };
                 if (name === 'system-out')
@@ -48073,7 +48231,7 @@ class reader_JUnitReader {
                     return resultFrame(parent.errors, name, attrs);
                 return IGNORED;
             case 'testcase': {
-                const builder = parent.builder;
+                const builder = parent;
                 if (RESULT_KINDS.has(name) || EARLIER_RUNS.has(name) || LATER_RUNS.has(name))
                     return resultFrame(builder.ownResults(), name, attrs);
                 if (name === 'properties')
@@ -48118,7 +48276,7 @@ class reader_JUnitReader {
         if (frame === undefined)
             return;
         if (frame.kind === 'testcase')
-            this.closeTestcase(frame.builder);
+            this.closeTestcase(frame);
         else if (frame.kind === 'property')
             closeProperty(frame.owner, frame.attrs, frame.text);
         else if (frame.kind === 'properties')
@@ -48159,19 +48317,23 @@ class reader_JUnitReader {
             return;
         }
         let waiting;
-        if (!reader_isFailure(result.status) && this.queue.length === 0) {
+        if (!reader_isFailure(result.status)) {
             // A pass or a skip needs nothing from its suite (no repeat merges into it, the suite's output is only a
             // failure's): handed over at once unless an earlier result waits (document order), so that it dies young
             // instead of living until its suite ends (one suite of 80,000 testcases held them all).
-            this.ready.push(result);
-            this.handedOver += 1;
+            if (this.queue.length === 0) {
+                this.ready.push(result);
+                this.handedOver += 1;
+            }
+            else
+                this.queue.push(result);
         }
         else {
             waiting = { result, ownOutput: builder.ownOutput, suite };
             suite.waiting.push(waiting);
             this.queue.push(waiting);
         }
-        // What a repeat needs of this testcase, without the result once it is handed over.
+        // What a repeat needs of this testcase: the result only for a failure (the one a retry merges into).
         const named = waiting === undefined ? this.handedOverNamed(result.classname, result.status) : { classname: result.classname, status: result.status, waiting };
         // Most names are read once in a suite: a list is made only for a second classname.
         if (sameName === undefined || sameName === earlier)
@@ -48183,10 +48345,10 @@ class reader_JUnitReader {
         else
             sameName[sameName.indexOf(earlier)] = named;
     }
-    /** The last entry made for a result handed over: most testcases in a row share their classname and status. */
+    /** The last entry made for a result that is not a failure: most testcases in a row share their classname and status. */
     lastHandedOver;
     /**
-     * What the name map holds for a result handed over: one frozen entry shared by the testcases in a row with its
+     * What the name map holds for a pass or a skip (handed over, or queued behind a failure): one frozen entry shared by the testcases in a row with its
      * classname and status (nothing changes an entry without a waiting result), not an object per testcase that
      * lives until its suite ends (80,000 of them in one suite of the properties benchmark).
      */
@@ -48224,14 +48386,28 @@ class reader_JUnitReader {
     }
     flush() {
         let done = 0;
-        while (done < this.queue.length && this.queue[done].suite === undefined) {
-            this.ready.push(this.queue[done].result);
+        while (done < this.queue.length) {
+            const queued = this.queue[done];
+            if (isWaiting(queued)) {
+                if (queued.suite !== undefined)
+                    break;
+                this.ready.push(queued.result);
+            }
+            else
+                this.ready.push(queued);
             done += 1;
         }
         this.handedOver += done;
         if (done > 0)
             this.queue.splice(0, done);
     }
+}
+/** A queued failure (which waits for its suite), not a queued pass or skip (a result itself). */
+function isWaiting(queued) {
+    return queued.result !== undefined;
+}
+function reader_resultOf(queued) {
+    return isWaiting(queued) ? queued.result : queued;
 }
 function reader_isFailure(status) {
     return status === 'failed' || status === 'error';
