@@ -4,9 +4,8 @@
  * writes, lost answers, the rate limit), then the real `closeRunCommand` closes it with the shard total. Each
  * invariant is a test naming the seeds that break it.
  *
- * 2,600 close-job schedules in npm test (seeds 1–2,600), and as many when-complete ones (SCHEDULES_PER_MODE in
- * sweep.ts says what they cost, and why not the issue's 10,000); `npm run test:sim` runs 5,000 of each, the issue's
- * 10,000. The mode is cut in three files (this one runs the first third, protocol.2.sim.test.ts and
+ * 5,000 close-job schedules in npm test (seeds 1–5,000), and as many when-complete ones: the issue's 10,000
+ * (SCHEDULES_PER_MODE in sweep.ts says what they cost); `npm run test:sim` runs 10,000 of each, from seed 100,001. The mode is cut in three files (this one runs the first third, protocol.2.sim.test.ts and
  * protocol.3.sim.test.ts the others) so that vitest's workers run them side by side.
  *
  * Replay one seed (prints what it did and which invariants it breaks; SIM_TRACE=1 adds every request):
