@@ -16,7 +16,7 @@ import { displayTitle } from '../model.js';
 import { ResultMapper, caseOutcomes, type CaseInfo, type MappingReport } from '../map/mapping.js';
 import { DEFAULT_STATUS_MAPPING, aggregateStatus, resolveStatusIds, type StatusMapping, statusKey } from '../map/status.js';
 import { describeCase } from '../plan/description.js';
-import { inSlices } from '../plan/in-slices.js';
+import { alongside, describedWhenRead, inSlices } from '../plan/in-slices.js';
 import { requireSettings, settingLabel, type Host, type Settings } from '../settings/index.js';
 import { pickUser, resolveProject } from '../run/lifecycle.js';
 import { syncCases } from '../cases/case-sync.js';
@@ -80,16 +80,16 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
     const lookups = await lookUp(ctx, projectId, (prefix) => (early = readWhileListing(reading, prefix, { after: pacer.nextWindowWait() })));
     progress.read = await readInput(ctx, lookups, early);
     logStage(log, `Read ${count(progress.read.tally.total, 'test result')}; ${count(progress.read.report.mapped.length, 'test case')} to record.`);
-    const planned = await planUpload(ctx, lookups, progress.read);
-    progress.plan = planned.plan;
+    progress.plan = await planUpload(ctx, lookups, progress.read);
     // `run create` opens the run even without cases: the shards add theirs.
     if (settings.dryRun || (progress.plan.entries.length === 0 && !input.openOnly)) {
-      await planned.describe();
       if (progress.plan.entries.length === 0 && !settings.dryRun) log.warn('No result maps to a test case of the project, so no test run was written to.');
     } else {
       logStage(log, settings.runId ? `Opening test run ${settings.runId}…` : 'Finding or creating the test run…');
-      // The run needs the cases, not the entries' descriptions: those are written while its create is in flight.
-      progress.opened = await alongside(openRun(ctx, progress.plan), planned.describe);
+      // The run needs the cases, not the entries' descriptions: those are written while its create is in flight,
+      // and what is left when it is answered as the batches are taken.
+      const entries = progress.plan.entries;
+      progress.opened = await alongside(openRun(ctx, progress.plan), (settled) => inSlices(entries, (p) => p.entry.description, { until: settled }));
       logStage(log, `Test run ${progress.opened.run.human_id} ${progress.opened.created ? 'created' : 'opened'}.`);
       if (!input.openOnly) {
         const entries = progress.opened.entries.length;
@@ -214,25 +214,11 @@ async function casesForUuids(ctx: UploadContext, projectId: string, mapper: Resu
 }
 
 /**
- * `opening` (begun by the caller) and `work`, begun after it; waits for both whatever happens to either, so nothing
- * is left running, then answers as `opening` did (its error first).
- */
-async function alongside<T>(opening: Promise<T>, work: () => Promise<void>): Promise<T> {
-  const [opened, done] = await Promise.allSettled([opening, work()]);
-  if (opened.status === 'rejected') throw opened.reason;
-  if (done.status === 'rejected') throw done.reason;
-  return opened.value;
-}
-
-/**
  * Match titles and create cases when asked, then plan every entry: its case and status now (a status the service
- * lacks fails here, before any run exists), its description by `describe` (read by nothing before the writes).
+ * lacks fails here, before any run exists), its description when first read (nothing reads it before the run's
+ * create is sent: see uploadResults).
  */
-async function planUpload(
-  ctx: UploadContext,
-  { project, statuses, users, cases }: Lookups,
-  read: ReadInput,
-): Promise<{ plan: UploadPlan; describe: () => Promise<void> }> {
+async function planUpload(ctx: UploadContext, { project, statuses, users, cases }: Lookups, read: ReadInput): Promise<UploadPlan> {
   const { api, settings, log, host } = ctx;
   const mapping: StatusMapping = { ...DEFAULT_STATUS_MAPPING, ...settings.statusMap };
   const statusIds = resolveStatusIds(statuses, mapping);
@@ -263,12 +249,12 @@ async function planUpload(
   );
   const context = { mapping, ...(ctx.ci?.jobUrl ? { jobUrl: ctx.ci.jobUrl } : {}) };
   // Entries are planned in the order of report.mapped, one each.
-  const describe = () =>
-    inSlices(report.mapped, (mapped, i) => {
-      const entry = entries[i]?.entry;
-      if (entry) entry.description = redact(withSkippedNote(describeCase(mapped, context), files.get(entry.test_case_id)?.skipped ?? []), [settings.token]);
-    });
-  const plan: UploadPlan = {
+  report.mapped.forEach((mapped, i) => {
+    const entry = entries[i]?.entry;
+    if (entry)
+      describedWhenRead(entry, () => redact(withSkippedNote(describeCase(mapped, context), files.get(entry.test_case_id)?.skipped ?? []), [settings.token]));
+  });
+  return {
     projectId: project.id,
     report,
     userId: user.id,
@@ -280,7 +266,6 @@ async function planUpload(
     fileCount: read.files.length,
     ...(sync && { sync }),
   };
-  return { plan, describe };
 }
 
 /**
