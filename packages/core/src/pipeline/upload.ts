@@ -16,7 +16,7 @@ import { displayTitle } from '../model.js';
 import { ResultMapper, caseOutcomes, type CaseInfo, type MappingReport } from '../map/mapping.js';
 import { DEFAULT_STATUS_MAPPING, aggregateStatus, resolveStatusIds, type StatusMapping, statusKey } from '../map/status.js';
 import { describeCase } from '../plan/description.js';
-import { alongside, describedWhenRead, inSlices } from '../plan/in-slices.js';
+import { describedWhenRead } from '../plan/when-read.js';
 import { requireSettings, settingLabel, type Host, type Settings } from '../settings/index.js';
 import { pickUser, resolveProject } from '../run/lifecycle.js';
 import { syncCases } from '../cases/case-sync.js';
@@ -86,10 +86,8 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
       if (progress.plan.entries.length === 0 && !settings.dryRun) log.warn('No result maps to a test case of the project, so no test run was written to.');
     } else {
       logStage(log, settings.runId ? `Opening test run ${settings.runId}…` : 'Finding or creating the test run…');
-      // The run needs the cases, not the entries' descriptions: those are written while its create is in flight,
-      // and what is left when it is answered as the batches are taken.
-      const entries = progress.plan.entries;
-      progress.opened = await alongside(openRun(ctx, progress.plan), (settled) => inSlices(entries, (p) => p.entry.description, { until: settled }));
+      // The run needs the cases, not the entries' descriptions: those are worked out as the batches are taken.
+      progress.opened = await openRun(ctx, progress.plan);
       logStage(log, `Test run ${progress.opened.run.human_id} ${progress.opened.created ? 'created' : 'opened'}.`);
       if (!input.openOnly) {
         const entries = progress.opened.entries.length;
