@@ -66,25 +66,39 @@ const ALL = [...readdirSync(`${ROOT}/packages`).map((name) => `packages/${name}/
 const filesOf = (tier: Tier) => ALL.filter((file) => tierOf(file) === tier);
 
 /**
- * The files that take longest (measured on two cores, longest first, whatever their tier): each starts first, so
- * that none begins late and keeps one core busy alone at the end. vitest's own order puts the longest of its last
- * run first, but a fresh clone (CI) has no last run and gets the largest files first: the release-build test, a
- * short file of one minute-long test, started three minutes in, and a 45 s unit file ran in the last minute.
+ * The files that take longest (longest first, whatever their tier): each starts first, so that none begins late
+ * and keeps one core busy alone at the end. vitest's own order puts the longest of its last run first, but a fresh
+ * clone (CI) has no last run and gets the largest files first: the release-build test, a short file of one
+ * minute-long test, started three minutes in, and a 45 s unit file ran in the last minute.
+ * Measured (suite-lean, BENCHMARKS.md "The suite's cost"): wall of each file in a one-worker run of its tier, at load 5-8; the
+ * end-to-end files mostly wait on their child processes, so their wall hardly depends on the load, while the
+ * simulation files are CPU-bound and placed by their CPU time (what they take on a quiet core).
  */
 const LONGEST_FIRST = [
-  'test/action.e2e.test.ts',
-  'packages/cli/test/packed.test.ts',
-  'test/verdict.e2e.test.ts',
-  'test/shards.e2e.test.ts',
-  'test/action-github.e2e.test.ts',
-  'packages/core/test/formats/json-item-stream.test.ts',
-  'test/recipes-github.e2e.test.ts',
-  'test/allure-live.e2e.test.ts',
-  'packages/playwright-reporter/test/projects-shards.e2e.test.ts',
-  'test/recipes-gitlab.e2e.test.ts',
-  'packages/playwright-reporter/test/attachments.e2e.test.ts',
-  'test/matrix.e2e.test.ts',
-  'packages/playwright-reporter/test/reporter.e2e.test.ts',
+  'packages/cli/test/packed.test.ts', // 70 s wall, 36-42 s CPU
+  'test/verdict.e2e.test.ts', // 44 s
+  'test/action.e2e.test.ts', // 43 s
+  'test/action-github.e2e.test.ts', // 37 s
+  'test/shards.e2e.test.ts', // 33 s
+  'test/recipes-github.e2e.test.ts', // 31 s
+  'packages/playwright-reporter/test/reporter.e2e.test.ts', // 30 s
+  'packages/playwright-reporter/test/paths-agree.e2e.test.ts', // 26 s
+  'packages/playwright-reporter/test/projects-shards.e2e.test.ts', // 22 s
+  'test/recipes-gitlab.e2e.test.ts', // 22 s
+  'test/allure-live.e2e.test.ts', // 21 s
+  'test/matrix.e2e.test.ts', // 20 s
+  'test/resume.e2e.test.ts', // 17 s
+  'packages/jest-reporter/test/e2e.test.ts', // 16 s
+  'packages/playwright-reporter/test/attachments.e2e.test.ts', // 15 s
+  'test/recipes-jest.e2e.test.ts', // 14 s
+  'test/cli.e2e.test.ts', // 14 s
+  // The six sweeps of the simulation, 867 schedules each: about 9 s of CPU each.
+  'packages/core/test/sim/protocol.sim.test.ts',
+  'packages/core/test/sim/when-complete.sim.test.ts',
+  'packages/core/test/sim/protocol.2.sim.test.ts',
+  'packages/core/test/sim/when-complete.2.sim.test.ts',
+  'packages/core/test/sim/protocol.3.sim.test.ts',
+  'packages/core/test/sim/when-complete.3.sim.test.ts',
 ];
 
 /**
@@ -119,8 +133,13 @@ export default defineConfig({
     reporters: ['default'],
     sequence: { sequencer: SlowestTierFirst },
     projects: [
-      { extends: true, test: { name: 'unit', include: filesOf('unit') } },
-      { extends: true, test: { name: 'contract', include: filesOf('contract') } },
+      // Unit and contract files share their worker (isolate: false): a fresh process and a fresh import of core for
+      // each of ~110 small files cost more CPU than the tests themselves (unit 86 → 67 s, contract 34 → 16 s of
+      // CPU with one worker). Nothing of theirs outlives a file: they mock no module, and the one that sets proxy
+      // variables puts them back after each test; servers are closed in afterAll. The end-to-end files stay
+      // isolated: their cost is in their child processes, not in the worker.
+      { extends: true, test: { name: 'unit', include: filesOf('unit'), isolate: false } },
+      { extends: true, test: { name: 'contract', include: filesOf('contract'), isolate: false } },
       {
         extends: true,
         // npm pack and the user projects' installs, once per run (see the file).

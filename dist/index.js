@@ -40487,16 +40487,19 @@ function caseReferences(result, prefix) {
         const suite = suitePathReferences(result.suitePath, patterns);
         for (const reference of suite.hyphen)
             found = addOnce(found, reference);
-        // Most texts do not hold the prefix at all: one cheap test skips both patterns for them.
-        const name = patterns.prefix.test(result.name);
-        if (name)
+        // A name is searched by hand where it can be (scanHyphenIds), else with the pattern once the prefix is in it.
+        const scanned = scanHyphenIds(result.name, patterns, found);
+        if (scanned !== undefined)
+            found = scanned;
+        else if (patterns.prefix.test(result.name))
             found = collect(result.name, patterns.hyphen, found, false, patterns);
         for (const tag of result.tags)
             if (patterns.prefix.test(tag))
                 found = collect(tag, patterns.hyphen, found, false, patterns);
         for (const reference of suite.underscore)
             found = addOnce(found, reference);
-        if (name)
+        // Most texts hold no underscore, or not the prefix: two cheap tests skip the pattern for them.
+        if (result.name.includes('_') && patterns.prefix.test(result.name))
             found = collect(result.name, patterns.underscore, found, true, patterns);
         for (const tag of result.tags)
             if (patterns.prefix.test(tag))
@@ -40602,6 +40605,81 @@ function collect(text, pattern, found, underscore, patterns) {
     return found;
 }
 /**
+ * `found` with the hyphen ids of `text` added, as `collect(text, patterns.hyphen, …)` adds them, found without a
+ * regular expression: each `-` is looked at, the prefix before it compared in place (either case) and the digits
+ * after it read. Every result's name is searched for ids, and the two patterns (the prefix anywhere, then the id
+ * with its Unicode boundaries) cost more than the rest of the mapping of a result (`collect` and
+ * `caseReferences` together 5 % of the pipeline's samples on the 30 MB file). Only for a prefix of ASCII letters
+ * and digits, and only while every character it looks at is ASCII (a `K` can be the Kelvin sign's lower case,
+ * a letter beside an id can be any script's): undefined otherwise, and the patterns decide.
+ */
+function scanHyphenIds(text, patterns, found) {
+    const lower = patterns.asciiLower;
+    if (lower === undefined)
+        return undefined;
+    const length = lower.length;
+    for (let hyphen = text.indexOf('-', length); hyphen !== -1; hyphen = text.indexOf('-', hyphen + 1)) {
+        const start = hyphen - length;
+        let k = 0;
+        for (; k < length; k += 1) {
+            const c = text.charCodeAt(start + k);
+            if (c > 0x7f)
+                return undefined;
+            // ASCII letters compared in lower case (`| 0x20`), digits as they are: the prefix holds nothing else.
+            if ((c | 0x20) !== lower.charCodeAt(k) || (c < 0x41 && c !== lower.charCodeAt(k)))
+                break;
+        }
+        if (k < length)
+            continue;
+        if (start > 0) {
+            const before = text.charCodeAt(start - 1);
+            if (before > 0x7f)
+                return undefined;
+            if (isAsciiWordCharacter(before) || before === 0x2d /* - */)
+                continue;
+        }
+        let end = hyphen + 1;
+        while (end < text.length && isAsciiDigit(text.charCodeAt(end)))
+            end += 1;
+        if (end === hyphen + 1) {
+            if (end < text.length && text.charCodeAt(end) > 0x7f)
+                return undefined;
+            continue;
+        }
+        if (end < text.length) {
+            const after = text.charCodeAt(end);
+            if (after > 0x7f)
+                return undefined;
+            if (isAsciiWordCharacter(after) || after === 0x2d /* - */)
+                continue;
+            if (after === 0x2e /* . */ && end + 1 < text.length) {
+                const next = text.charCodeAt(end + 1);
+                if (next > 0x7f)
+                    return undefined;
+                if (isAsciiDigit(next))
+                    continue;
+            }
+        }
+        const written = text.slice(start, end);
+        let normal = isNormalHumanId(written, patterns) ? written : normalOfWritten.get(written);
+        if (normal === undefined) {
+            normal = normaliseHumanId(written);
+            if (normalOfWritten.size < NORMAL_CACHE_MAX)
+                normalOfWritten.set(written, normal);
+        }
+        found = addOnce(found, normal);
+        hyphen = end - 1;
+    }
+    return found;
+}
+function isAsciiDigit(c) {
+    return c >= 0x30 && c <= 0x39;
+}
+/** An ASCII letter or digit: what `\p{L}` and `\p{N}` hold of ASCII. */
+function isAsciiWordCharacter(c) {
+    return isAsciiDigit(c) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a);
+}
+/**
  * Whether a hyphen id as written is its own normal form (see normaliseHumanId): the prefix in upper case as
  * the project writes it, then `-` and a number without leading zeros. Compared in place.
  */
@@ -40660,6 +40738,7 @@ function idPatterns(prefix) {
         const upper = trimmed.toUpperCase();
         cachedPatterns = {
             upper: upper.toUpperCase() === upper && !upper.includes('-') && upper.trim() === upper ? upper : undefined,
+            asciiLower: /^[A-Za-z0-9]+$/.test(trimmed) ? trimmed.toLowerCase() : undefined,
             prefix: new RegExp(escaped, 'iu'),
             hyphen: new RegExp(`(?<![\\p{L}\\p{N}-])${escaped}-\\d+(?![\\p{L}\\p{N}-]|\\.\\p{N})`, 'giu'),
             underscore: new RegExp(`(?<![\\p{L}\\p{N}-])${escaped}_\\d+(?![\\p{L}\\p{N}]|_\\p{N}|\\.\\p{N})`, 'giu'),
@@ -40875,7 +40954,78 @@ function indexCases(cases) {
                 lookup.set(key, slot);
         }
     }
-    return lookup;
+    return new CaseIndex(lookup);
+}
+/**
+ * The cases by reference in its normal form. A project's human ids share one prefix and are numbered from 1:
+ * those are found by their number in a list, without hashing the reference (a new string per result) and
+ * probing a table of every case's two keys, the pipeline's hottest line (`Map.get`: 172 of 4,650 samples on the
+ * 30 MB file). Every other reference, and a number beyond the list, is looked up by its text.
+ */
+class CaseIndex {
+    byKey;
+    /** `PREFIX-` of the most common prefix among the keys, whose numbers `byNumber` holds. */
+    numbered;
+    byNumber = [];
+    constructor(byKey) {
+        this.byKey = byKey;
+        const counts = new Map();
+        for (const key of byKey.keys()) {
+            const at = numberAt(key);
+            if (at !== -1)
+                counts.set(key.slice(0, at), (counts.get(key.slice(0, at)) ?? 0) + 1);
+        }
+        let numbered = '';
+        for (const [prefix, count] of counts)
+            if (count > (counts.get(numbered) ?? 0))
+                numbered = prefix;
+        this.numbered = numbered;
+        if (numbered === '')
+            return;
+        // Dense numbers only (a project numbers its cases from 1): a list as long as a few times the cases.
+        const longest = 4 * byKey.size + 1024;
+        for (const [key, slot] of byKey) {
+            const number = this.numberOf(key);
+            if (number !== -1 && number < longest)
+                this.byNumber[number] = slot;
+        }
+    }
+    get(reference) {
+        const number = this.numberOf(reference);
+        // Every key of this shape below the list's length is in the list (the constructor put them there).
+        return number !== -1 && number < this.byNumber.length ? this.byNumber[number] : this.byKey.get(reference);
+    }
+    /** The number of `<numbered><digits>` (a normal form: no leading zero), -1 for any other text. */
+    numberOf(text) {
+        const prefix = this.numbered;
+        const from = prefix.length;
+        const length = text.length;
+        if (from === 0 || length <= from || length > from + 9 || text.charCodeAt(from) === 0x30 /* 0 */)
+            return -1;
+        for (let k = 0; k < from; k += 1)
+            if (text.charCodeAt(k) !== prefix.charCodeAt(k))
+                return -1;
+        let number = 0;
+        for (let k = from; k < length; k += 1) {
+            const digit = text.charCodeAt(k) - 0x30;
+            if (digit < 0 || digit > 9)
+                return -1;
+            number = number * 10 + digit;
+        }
+        return number;
+    }
+}
+/** Where the number of a human id in its normal form (`DEMO-12`) begins, -1 for a key of another shape. */
+function numberAt(key) {
+    const hyphen = key.lastIndexOf('-');
+    if (hyphen <= 0 || hyphen === key.length - 1 || key.length - hyphen - 1 > 9 || key.charCodeAt(hyphen + 1) === 0x30)
+        return -1;
+    for (let k = hyphen + 1; k < key.length; k += 1) {
+        const c = key.charCodeAt(k);
+        if (c < 0x30 || c > 0x39)
+            return -1;
+    }
+    return hyphen + 1;
 }
 function mapping_getOrAdd(map, key, create) {
     let value = map.get(key);
@@ -45004,6 +45154,8 @@ const testcase_NONE = Object.freeze([]);
 class TestcaseBuilder {
     attrs;
     context;
+    /** The reader's frame for an open `<testcase>` is its builder. */
+    kind = 'testcase';
     // Most testcases hold no element at all: the lists are made for the first one (see the reader's `child`).
     results = testcase_NONE;
     systemOut = testcase_NONE;
@@ -45069,7 +45221,7 @@ class TestcaseBuilder {
         if (file !== undefined)
             result.file = file;
         // A `line` attribute (pytest, PHPUnit, Robot write it), for annotations: a positive whole number only.
-        const line = Number(attrs.line);
+        const line = attrs.line === undefined ? 0 : Number(attrs.line);
         if (Number.isInteger(line) && line > 0)
             result.line = line;
         if (classname !== undefined)
@@ -47953,6 +48105,11 @@ class reader_JUnitReader {
     warn;
     rules;
     frames = [];
+    /**
+     * Results read whole, in document order, until every one before them is complete: a failure waits for its
+     * suite's end (a `Waiting`), a pass or skip read after it waits only for its turn and is queued as itself (no
+     * object of its own: in a suite whose first testcase fails, every later testcase queues).
+     */
     queue = [];
     ready = [];
     /** Results handed to `ready` so far, for the message of a file that breaks off. */
@@ -48001,8 +48158,8 @@ class reader_JUnitReader {
         if (!(error instanceof errors_InputError))
             return error;
         const kept = this.handedOver + this.queue.length;
-        for (const waiting of this.queue)
-            this.ready.push(waiting.result);
+        for (const queued of this.queue)
+            this.ready.push(reader_resultOf(queued));
         this.handedOver += this.queue.length;
         this.queue.length = 0;
         if (kept === 0)
@@ -48083,8 +48240,9 @@ class reader_JUnitReader {
                 // Merged shard reports nest whole `<testsuites>` documents: read them like the root.
                 if (name === 'testsuites')
                     return suiteFrame(parent.context);
+                // The builder is the testcase's frame itself (one object per testcase, not two).
                 if (name === 'testcase')
-                    return { kind: 'testcase', builder: new TestcaseBuilder(attrs, parent.context) };
+                    return new TestcaseBuilder(attrs, parent.context);
                 if (name === 'properties')
                     return { kind: 'properties', owner: parent.ownProperties };
                 if (name === 'system-out')
@@ -48095,7 +48253,7 @@ class reader_JUnitReader {
                     return resultFrame(parent.errors, name, attrs);
                 return IGNORED;
             case 'testcase': {
-                const builder = parent.builder;
+                const builder = parent;
                 if (RESULT_KINDS.has(name) || EARLIER_RUNS.has(name) || LATER_RUNS.has(name))
                     return resultFrame(builder.ownResults(), name, attrs);
                 if (name === 'properties')
@@ -48140,7 +48298,7 @@ class reader_JUnitReader {
         if (frame === undefined)
             return;
         if (frame.kind === 'testcase')
-            this.closeTestcase(frame.builder);
+            this.closeTestcase(frame);
         else if (frame.kind === 'property')
             closeProperty(frame.owner, frame.attrs, frame.text);
         else if (frame.kind === 'properties')
@@ -48181,19 +48339,23 @@ class reader_JUnitReader {
             return;
         }
         let waiting;
-        if (!reader_isFailure(result.status) && this.queue.length === 0) {
+        if (!reader_isFailure(result.status)) {
             // A pass or a skip needs nothing from its suite (no repeat merges into it, the suite's output is only a
             // failure's): handed over at once unless an earlier result waits (document order), so that it dies young
             // instead of living until its suite ends (one suite of 80,000 testcases held them all).
-            this.ready.push(result);
-            this.handedOver += 1;
+            if (this.queue.length === 0) {
+                this.ready.push(result);
+                this.handedOver += 1;
+            }
+            else
+                this.queue.push(result);
         }
         else {
             waiting = { result, ownOutput: builder.ownOutput, suite };
             suite.waiting.push(waiting);
             this.queue.push(waiting);
         }
-        // What a repeat needs of this testcase, without the result once it is handed over.
+        // What a repeat needs of this testcase: the result only for a failure (the one a retry merges into).
         const named = waiting === undefined ? this.handedOverNamed(result.classname, result.status) : { classname: result.classname, status: result.status, waiting };
         // Most names are read once in a suite: a list is made only for a second classname.
         if (sameName === undefined || sameName === earlier)
@@ -48205,10 +48367,10 @@ class reader_JUnitReader {
         else
             sameName[sameName.indexOf(earlier)] = named;
     }
-    /** The last entry made for a result handed over: most testcases in a row share their classname and status. */
+    /** The last entry made for a result that is not a failure: most testcases in a row share their classname and status. */
     lastHandedOver;
     /**
-     * What the name map holds for a result handed over: one frozen entry shared by the testcases in a row with its
+     * What the name map holds for a pass or a skip (handed over, or queued behind a failure): one frozen entry shared by the testcases in a row with its
      * classname and status (nothing changes an entry without a waiting result), not an object per testcase that
      * lives until its suite ends (80,000 of them in one suite of the properties benchmark).
      */
@@ -48246,14 +48408,28 @@ class reader_JUnitReader {
     }
     flush() {
         let done = 0;
-        while (done < this.queue.length && this.queue[done].suite === undefined) {
-            this.ready.push(this.queue[done].result);
+        while (done < this.queue.length) {
+            const queued = this.queue[done];
+            if (isWaiting(queued)) {
+                if (queued.suite !== undefined)
+                    break;
+                this.ready.push(queued.result);
+            }
+            else
+                this.ready.push(queued);
             done += 1;
         }
         this.handedOver += done;
         if (done > 0)
             this.queue.splice(0, done);
     }
+}
+/** A queued failure (which waits for its suite), not a queued pass or skip (a result itself). */
+function isWaiting(queued) {
+    return queued.result !== undefined;
+}
+function reader_resultOf(queued) {
+    return isWaiting(queued) ? queued.result : queued;
 }
 function reader_isFailure(status) {
     return status === 'failed' || status === 'error';
@@ -49998,7 +50174,7 @@ class ResultTally {
                     this.failedOf.set(result, failed);
             }
             if (this.annotatable.length < ANNOTATABLE_MAX)
-                this.annotatable.push(structuredClone(result));
+                this.annotatable.push(annotatableCopy(result));
         }
         if (this.lines && this.lines.length < LISTED_RESULTS_MAX)
             this.lines.push(detachLine(line(result, found)));
@@ -50035,6 +50211,23 @@ function mappingLine(result, found) {
     const unknown = found?.unknown ?? [];
     const reason = cases.length > 0 ? null : unknown.length > 0 ? 'unknown id' : 'no id';
     return { test: displayTitle(result), file: result.file ?? null, ids: [...cases, ...unknown], case: cases.length > 0 ? cases.join(', ') : null, reason };
+}
+/**
+ * A failed result as its annotation reads it (title, status, message, stack, file, line): the kept copy, its texts
+ * detached so that it holds nothing of the file it was read from. structuredClone of the whole result did the same
+ * at several times the cost (2–3 % of a simulated upload's CPU), copying the output and properties nothing reads.
+ */
+function annotatableCopy(result) {
+    const copy = keptCopy(result);
+    copy.suitePath = copy.suitePath.map(detach);
+    copy.name = detach(copy.name);
+    if (copy.message !== undefined)
+        copy.message = detach(copy.message);
+    if (copy.stack !== undefined)
+        copy.stack = detach(copy.stack);
+    if (copy.file !== undefined)
+        copy.file = detach(copy.file);
+    return copy;
 }
 //# sourceMappingURL=tally.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/report/details.js
@@ -50569,28 +50762,45 @@ function parseBody(job, state, attempt, body) {
     if (attempt > 1)
         line.attempt = attempt;
     for (const segment of body.split(';')) {
-        const words = segment.trim().split(/\s+/).filter(Boolean);
-        const firstId = words.findIndex((w, i) => i > 0 && (ID.test(w) || /^\d+$/.test(w)));
+        const trimmed = segment.trim();
+        if (trimmed === '')
+            continue;
+        const words = trimmed.split(WHITESPACE);
+        // Each word matched once: the first id (or count) ends the status name, and every id after it is expanded.
+        let firstId = -1;
+        for (let i = 1; i < words.length; i++) {
+            if (ID.test(words[i]) || DIGITS.test(words[i])) {
+                firstId = i;
+                break;
+            }
+        }
         if (firstId < 1)
             continue;
-        const status = words.slice(0, firstId).join(' ');
-        const rest = words.slice(firstId);
-        if (rest.length === 2 && rest[1] === 'unlisted')
-            line.unlisted.set(status, Number(rest[0]));
-        else
-            line.cases.set(status, rest.flatMap(expand));
+        const status = firstId === 1 ? words[0] : words.slice(0, firstId).join(' ');
+        if (words.length - firstId === 2 && words[firstId + 1] === 'unlisted') {
+            line.unlisted.set(status, Number(words[firstId]));
+            continue;
+        }
+        const ids = [];
+        for (let i = firstId; i < words.length; i++)
+            expandInto(words[i], ids);
+        line.cases.set(status, ids);
     }
     return line;
 }
-function expand(token) {
+const WHITESPACE = /\s+/;
+const DIGITS = /^\d+$/;
+/** `DEMO-3..5` → DEMO-3, DEMO-4, DEMO-5 added to `ids`; anything else added as it is. */
+function expandInto(token, ids) {
     const m = ID.exec(token);
-    if (!m?.[1] || m[3] === undefined)
-        return [token];
+    if (!m?.[1] || m[3] === undefined) {
+        ids.push(token);
+        return;
+    }
     const [from, to] = [Number(m[2]), Number(m[3])];
-    const ids = [];
-    for (let n = from; n <= to && ids.length < 100_000; n++)
+    const limit = ids.length + 100_000;
+    for (let n = from; n <= to && ids.length < limit; n++)
         ids.push(`${m[1]}-${n}`);
-    return ids;
 }
 /** `DEMO-1 DEMO-2 DEMO-3 DEMO-7` → `DEMO-1..3 DEMO-7`; ids without a number stay as they are. */
 function fold(ids) {
@@ -51051,7 +51261,7 @@ class RunState {
     lines = new Map();
     /** This job's attempt (verdict.ts), decided by its first read of the run: the reporting and done lines share it. */
     ownAttempt;
-    /** Lines of the description by their text, parsed (undefined: not a job line). */
+    /** Lines of the description by their text, parsed (null: not a job line). */
     parsedLines = new Map();
     /** Each line's text as formatted (a crowd's lines are compared and written again and again). */
     lineTexts = new Map();
@@ -51235,16 +51445,18 @@ const readTestRun = (value, where, ctx) => {
     const o = record(value, where, ctx);
     const id = wire_text(o, 'id', where, ctx);
     const selection = wire_optionalText(o, 'selection_type');
-    return {
-        id,
-        human_id: wire_optionalText(o, 'human_id') || id,
-        title: wire_optionalText(o, 'title') ?? '',
-        status: wire_text(o, 'status', where, ctx),
-        ...(selection !== undefined ? { selection_type: selection } : {}),
-        ...(typeof o.description === 'string' ? { description: o.description } : {}),
-        ...(Array.isArray(o.labels) ? { labels: labelNames(o.labels) } : {}),
-        ...(typeof o.created_at === 'number' ? { created_at: epochMs(o.created_at) } : {}),
-    };
+    // Optional fields set one by one, in this order, rather than spread from objects made for them: a job reads its
+    // run again and again.
+    const run = { id, human_id: wire_optionalText(o, 'human_id') || id, title: wire_optionalText(o, 'title') ?? '', status: wire_text(o, 'status', where, ctx) };
+    if (selection !== undefined)
+        run.selection_type = selection;
+    if (typeof o.description === 'string')
+        run.description = o.description;
+    if (Array.isArray(o.labels))
+        run.labels = labelNames(o.labels);
+    if (typeof o.created_at === 'number')
+        run.created_at = epochMs(o.created_at);
+    return run;
 };
 const readTestPlan = (value, where, ctx) => {
     const o = record(value, where, ctx);
@@ -51252,11 +51464,15 @@ const readTestPlan = (value, where, ctx) => {
     return { id, human_id: wire_optionalText(o, 'human_id') || id, title: wire_optionalText(o, 'title') ?? '' };
 };
 function labelNames(labels) {
-    return labels.flatMap((label) => typeof label === 'string'
-        ? [label]
-        : label && typeof label === 'object' && typeof label.name === 'string'
-            ? [label.name]
-            : []);
+    // A loop, not flatMap: every run read goes through here, most with no label or one.
+    const names = [];
+    for (const label of labels) {
+        if (typeof label === 'string')
+            names.push(label);
+        else if (label && typeof label === 'object' && typeof label.name === 'string')
+            names.push(label.name);
+    }
+    return names;
 }
 /** Timestamps are milliseconds, but some answers carry seconds: anything before 2001 in ms is read as seconds. */
 function epochMs(value) {
@@ -51267,11 +51483,12 @@ const readRunCase = (value, where, ctx) => {
     const testCase = record(o.test_case, `${where}.test_case`, ctx);
     const statusId = wire_optionalText(o, 'status_id');
     const humanId = wire_optionalText(testCase, 'human_id');
-    return {
-        id: wire_text(o, 'id', where, ctx),
-        ...(statusId !== undefined ? { status_id: statusId } : {}),
-        test_case: { id: wire_text(testCase, 'id', `${where}.test_case`, ctx), ...(humanId !== undefined ? { human_id: humanId } : {}) },
-    };
+    const id = wire_text(o, 'id', where, ctx);
+    const ofCase = { id: wire_text(testCase, 'id', `${where}.test_case`, ctx) };
+    if (humanId !== undefined)
+        ofCase.human_id = humanId;
+    // Key order as before: id, status_id, test_case.
+    return statusId !== undefined ? { id, status_id: statusId, test_case: ofCase } : { id, test_case: ofCase };
 };
 /** `data.<key>` of a single-object answer. */
 function readSingle(body, key, read, ctx) {
@@ -51349,7 +51566,6 @@ async function listAll(http, path, key, read, query = {}, resource, observed, co
 async function listOnce(http, path, key, read, query, resource, observed) {
     const items = [];
     const seen = new Set();
-    const what = key.replace(/_/g, ' ');
     let lastReport = http.clock();
     let request = { path, query: { ...query, page_size: PAGE_SIZE } };
     for (let page = 1;; page++) {
@@ -51379,7 +51595,7 @@ async function listOnce(http, path, key, read, query, resource, observed) {
         seen.add(next);
         if (http.clock() - lastReport >= PROGRESS_EVERY_MS) {
             lastReport = http.clock();
-            http.note(`listing ${what}: ${withThousands(items.length)}${total === undefined ? '' : ` of ~${withThousands(total)}`}`);
+            http.note(`listing ${key.replace(/_/g, ' ')}: ${withThousands(items.length)}${total === undefined ? '' : ` of ~${withThousands(total)}`}`);
         }
         // A URL already carries the query; a cursor is sent back together with the original query.
         request = /^https?:\/\//i.test(next) ? { path: next, query: {} } : { path, query: { ...query, page_size: PAGE_SIZE, cursor: next } };
@@ -51389,10 +51605,26 @@ async function listOnce(http, path, key, read, query, resource, observed) {
 ;// CONCATENATED MODULE: ./packages/core/dist/api/client.js
 
 
+/** Runs whose paths are kept: a job reports into one, a close step looks at a few. */
+const MAX_RUN_PATHS = 16;
 class TestManagementApi {
     http;
+    /** Each run's paths by project and run id (a path made anew each time would be parsed and looked up anew). */
+    runPaths = new Map();
     constructor(http) {
         this.http = http;
+    }
+    pathsOf(projectId, runId) {
+        const ofProject = this.runPaths.get(projectId) ?? this.runPaths.set(projectId, new Map()).get(projectId);
+        let paths = ofProject.get(runId);
+        if (!paths) {
+            if (ofProject.size >= MAX_RUN_PATHS)
+                ofProject.clear();
+            const run = `/projects/${enc(projectId)}/test_runs/${enc(runId)}`;
+            paths = { run, cases: `${run}/test_cases` };
+            ofProject.set(runId, paths);
+        }
+        return paths;
     }
     async getProject(projectId) {
         return this.getOne(`/projects/${enc(projectId)}`, 'project', readProject, `Project "${projectId}"`);
@@ -51412,7 +51644,7 @@ class TestManagementApi {
         return listAll(this.http, `/projects/${enc(projectId)}/test_cases`, 'test_cases', readTestCase, {}, `Project "${projectId}"`, undefined, true);
     }
     async getRun(projectId, runId) {
-        return this.getOne(`/projects/${enc(projectId)}/test_runs/${enc(runId)}`, 'test_run', readTestRun, `Test run "${runId}"`);
+        return this.getOne(this.pathsOf(projectId, runId).run, 'test_run', readTestRun, `Test run "${runId}"`);
     }
     /** One test plan, by UUID or human id (`DEMO-P-3`). */
     async getTestPlan(projectId, planId) {
@@ -51438,7 +51670,7 @@ class TestManagementApi {
     }
     /** Delete a run (a duplicate this upload created and that holds nothing). */
     async deleteRun(projectId, runId) {
-        await this.http.send({ method: 'DELETE', path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}`, idempotent: true, resource: `Test run "${runId}"` });
+        await this.http.send({ method: 'DELETE', path: this.pathsOf(projectId, runId).run, idempotent: true, resource: `Test run "${runId}"` });
     }
     async createRun(run, options = {}) {
         const res = await this.http.send({
@@ -51481,7 +51713,7 @@ class TestManagementApi {
     async updateRun(projectId, runId, changes, options = {}) {
         const answer = await this.http.send({
             method: 'PUT',
-            path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}`,
+            path: this.pathsOf(projectId, runId).run,
             json: changes,
             idempotent: true,
             resource: `Test run "${runId}"`,
@@ -51496,7 +51728,7 @@ class TestManagementApi {
     async closeRun(projectId, runId, changes) {
         const res = await this.http.send({
             method: 'PUT',
-            path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}`,
+            path: this.pathsOf(projectId, runId).run,
             json: { ...changes, status: 'CLOSED' },
             idempotent: true,
             resource: `Test run "${runId}"`,
@@ -51509,12 +51741,12 @@ class TestManagementApi {
         }
     }
     listRunCases(projectId, runId) {
-        return listAll(this.http, `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`, 'test_run_cases', readRunCase, {}, `Test run "${runId}"`);
+        return listAll(this.http, this.pathsOf(projectId, runId).cases, 'test_run_cases', readRunCase, {}, `Test run "${runId}"`);
     }
     /** The run's cases, and when the first page was answered: a write built from them is as old as that page. */
     async readRunCases(projectId, runId) {
         const observed = {};
-        const path = `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`;
+        const path = this.pathsOf(projectId, runId).cases;
         const cases = await listAll(this.http, path, 'test_run_cases', readRunCase, {}, `Test run "${runId}"`, observed);
         return { cases, answeredAt: observed.firstAnswerAt };
     }
@@ -51533,7 +51765,7 @@ class TestManagementApi {
         files.forEach((ofEntry, i) => ofEntry?.forEach((file, j) => form.push({ ...file, name: `attachments_${i}_${j}` })));
         const res = await this.http.send({
             method: 'PUT',
-            path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`,
+            path: this.pathsOf(projectId, runId).cases,
             form,
             idempotent: true,
             resource: `Test run "${runId}"`,
@@ -52608,8 +52840,14 @@ class HttpClient {
     /** The base URL without credentials. */
     baseUrl;
     basePath;
-    /** URLs already parsed, by path and query (see resolveUrl). */
+    /** URLs already parsed, with their paths as messages show them, by path and query (see resolveUrl). */
     urls = new Map();
+    /** The same for every request: made once. */
+    headers;
+    /** A debug line goes somewhere: not the silent logger (a simulation's thousands of jobs log through it). */
+    debugShown;
+    /** A progress line goes somewhere: a listener, or a logger that is not the silent one. */
+    eventsShown;
     /** Made on the first request (undici is loaded then, when a proxy is set). */
     dispatcher;
     pacer;
@@ -52641,6 +52879,9 @@ class HttpClient {
         this.options = options;
         this.baseUrl = withoutCredentials(new URL(options.baseUrl.replace(/\/+$/, '')));
         this.basePath = this.baseUrl.pathname.replace(/\/+$/, '');
+        this.debugShown = options.log !== silentLogger;
+        this.eventsShown = options.onEvent !== undefined || options.log !== silentLogger;
+        this.headers = { authorization: `Bearer ${options.token}`, accept: 'application/json', 'user-agent': `testsigma-tm/${VERSION}` };
         const clock = options.clock ?? systemClock;
         this.clockSource = clock;
         this.now = () => clock.now();
@@ -52677,14 +52918,16 @@ class HttpClient {
     }
     /** Send a request; resolve with a 2xx answer holding JSON or nothing, throw ApiError for everything else. */
     async send(req) {
-        const url = this.resolveUrl(req);
-        const path = this.displayPath(url);
-        const body = await encodeBody(req.form, req.json);
+        const { url, path } = this.resolveUrl(req);
+        // Most requests are reads without a body: no await for one (each await is a turn of the microtask queue).
+        const body = req.form === undefined && req.json === undefined ? undefined : await encodeBody(req.form, req.json);
         const started = this.now();
-        // The URL as progress lines show it, worked out only if one is printed: most requests never wait that long.
-        const shown = () => redactUrl(url);
-        const watch = new RequestWatch(this.emit, req.method, shown, this.pacer, this.clockSource, this.deadline, () => this.mayReportQueued());
-        const headers = { authorization: `Bearer ${this.options.token}`, accept: 'application/json', 'user-agent': `testsigma-tm/${VERSION}` };
+        // A clock that cannot tick (the simulation's) gets no progress lines: no watch is made for them. The URL as
+        // progress lines show it is worked out only if one is printed: most requests never wait that long.
+        const watch = this.clockSource.every
+            ? new RequestWatch(this.emit, req.method, () => redactUrl(url), this.pacer, this.clockSource, this.deadline, () => this.mayReportQueued())
+            : UNWATCHED;
+        const { headers } = this;
         try {
             for (let attempt = 1;; attempt++) {
                 watch.enter({ kind: 'queued' }, attempt);
@@ -52724,8 +52967,14 @@ class HttpClient {
                 let reason;
                 if (outcome.kind === 'answer') {
                     const { status, requestId } = outcome;
-                    this.options.log.debug(`${req.method} ${path} → ${status} in ${this.now() - sentAt} ms${requestId ? ` (request id ${requestId})` : ''}`);
-                    Object.assign(details, { status, serverMessage: serverMessage(outcome.body), ...(requestId ? { requestId } : {}) });
+                    if (this.debugShown)
+                        this.options.log.debug(`${req.method} ${path} → ${status} in ${this.now() - sentAt} ms${requestId ? ` (request id ${requestId})` : ''}`);
+                    details.status = status;
+                    // A success's message is never shown: not worked out for the nine requests in ten that succeed.
+                    if (status < 200 || status >= 300)
+                        details.serverMessage = serverMessage(outcome.body);
+                    if (requestId)
+                        details.requestId = requestId;
                     const notTheApi = this.notTheApi(status, outcome.notJson?.contentType);
                     if (notTheApi)
                         throw this.baseUrlError(details, notTheApi, attempt, url);
@@ -52781,7 +53030,8 @@ class HttpClient {
                     throw this.failure(details, outcome, attempt, req.resource, passed);
                 }
                 this.retries++;
-                this.options.log.debug(`retrying ${req.method} ${path} in ${delay} ms (${reason})`);
+                if (this.debugShown)
+                    this.options.log.debug(`retrying ${req.method} ${path} in ${delay} ms (${reason})`);
                 watch.enter({ kind: 'backoff', reason, delayMs: delay }, attempt);
                 await this.sleep(delay);
                 if (uncertain && req.recover) {
@@ -52840,7 +53090,8 @@ class HttpClient {
     }
     /** The pacer held a request back for another job's requests (seen in x-tms-api-remaining); once per 5 s at most. */
     reportSharedWait(method, path, waitedMs) {
-        if (this.now() - this.lastRateLimitReport < 5_000)
+        // Its URL is parsed again to be shown: not for a line nobody sees.
+        if (!this.eventsShown || this.now() - this.lastRateLimitReport < 5_000)
             return;
         this.lastRateLimitReport = this.now();
         const url = redactUrl(this.baseUrl.origin + this.basePath + path);
@@ -52855,7 +53106,7 @@ class HttpClient {
     }
     /** Once per 5 s at most: with many jobs on one token, rate-limit answers come in bursts. */
     reportRateLimit(method, path, delay, resetMs) {
-        if (this.now() - this.lastRateLimitReport < 5_000)
+        if (!this.eventsShown || this.now() - this.lastRateLimitReport < 5_000)
             return;
         this.lastRateLimitReport = this.now();
         const url = redactUrl(this.baseUrl.origin + this.basePath + path);
@@ -52870,37 +53121,62 @@ class HttpClient {
         });
     }
     resolveUrl(req) {
-        if (/^https?:\/\//i.test(req.path)) {
+        if (req.path.charCodeAt(0) !== http_SLASH && /^https?:\/\//i.test(req.path)) {
             const url = withoutCredentials(new URL(req.path));
             // Never send the token to another host, whatever a pagination link says.
             if (url.origin !== this.baseUrl.origin) {
                 throw new errors_ApiError('API_FOREIGN_LINK', { method: req.method, path: redactUrl(req.path) }, `The service pointed to ${url.origin}, which is not the configured base URL's origin ${this.baseUrl.origin}; refusing to send the token there.`);
             }
-            return withQuery(url, req.query);
+            return this.resolved(withQuery(url, req.query));
         }
-        const path = this.basePath + (req.path.startsWith('/') ? req.path : `/${req.path}`);
-        if (path.includes('?') || path.includes('#'))
-            return withQuery(new URL(path, this.baseUrl.origin), req.query);
+        if (req.path.includes('?') || req.path.includes('#'))
+            return this.resolved(withQuery(new URL(this.fullPath(req.path), this.baseUrl.origin), req.query));
         // The query encoded once and the URL parsed once: the same URL as setting each parameter on it in turn, which
         // serializes the URL again each time (a cost every request paid).
         const search = req.query ? encodeQuery(req.query) : '';
-        const href = search === '' ? path : `${path}?${search}`;
-        // A job asks for the same few URLs again and again (the run, its cases): each parsed once. Requests share
-        // the URL, so nothing changes one once made.
-        let url = this.urls.get(href);
-        if (!url) {
+        // A job asks for the same few URLs again and again (the run, its cases): each parsed once, found by the path
+        // as the caller gave it (the same string each time for a run's own path: see client.ts). Requests share the
+        // URL, so nothing changes one once made.
+        const key = search === '' ? req.path : `${req.path}?${search}`;
+        let known = this.urls.get(key);
+        if (!known) {
             if (this.urls.size >= MAX_CACHED_URLS)
                 this.urls.clear();
-            url = new URL(href, this.baseUrl.origin);
-            this.urls.set(href, url);
+            const path = this.fullPath(req.path);
+            known = this.resolved(parsedUrl(this.baseUrl.origin, search === '' ? path : `${path}?${search}`));
+            this.urls.set(key, known);
         }
-        return url;
+        return known;
     }
-    displayPath(url) {
+    /** The path under the base URL's. */
+    fullPath(path) {
+        return this.basePath + (path.startsWith('/') ? path : `/${path}`);
+    }
+    /** The URL with its path as messages show it: relative to the base URL, with the query. */
+    resolved(url) {
         const path = url.pathname.startsWith(this.basePath) ? url.pathname.slice(this.basePath.length) : url.pathname;
-        return `${path || '/'}${url.search}`;
+        return { url, path: `${path || '/'}${url.search}` };
     }
 }
+/** URLs parsed, by origin and path, shared by the clients of one process (a crowd of simulated jobs asks for the same few). */
+const parsedUrls = new Map();
+/** Enough for the URLs of a few jobs; a long listing's cursors are new each page and pass through. */
+const MAX_PARSED_URLS = 256;
+/** `origin` + `href` parsed once: nothing changes a URL once made (see resolveUrl). */
+function parsedUrl(origin, href) {
+    const key = origin + href;
+    let url = parsedUrls.get(key);
+    if (!url) {
+        if (parsedUrls.size >= MAX_PARSED_URLS)
+            parsedUrls.clear();
+        url = new URL(href, origin);
+        parsedUrls.set(key, url);
+    }
+    return url;
+}
+/** The watch of a request on a clock without `every`: its progress lines would never be printed. */
+const UNWATCHED = { enter: () => undefined, stop: () => undefined };
+const http_SLASH = 0x2f;
 /** Text that form encoding (URLSearchParams) leaves as it is. */
 const FORM_SAFE = /^[\w.*-]*$/;
 /**
@@ -52999,12 +53275,16 @@ async function writeJobLine(session, line) {
             for (const raw of description.split('\n')) {
                 const trimmed = raw.trim();
                 lastPresent.add(trimmed);
-                if (!parsed.has(trimmed))
-                    parsed.set(trimmed, readJobLines(trimmed)[0]);
-                const line = parsed.get(trimmed);
+                // One look-up per line (null: read before, not a job line).
+                let line = parsed.get(trimmed);
+                if (line === undefined) {
+                    line = readJobLines(trimmed)[0] ?? null;
+                    parsed.set(trimmed, line);
+                    if (line)
+                        text.set(line, trimmed);
+                }
                 if (!line || line.job === own.job)
                     continue;
-                text.set(line, trimmed);
                 lastOthers.push(line);
             }
         }
@@ -54284,7 +54564,8 @@ async function planUpload(ctx, { project, statuses, users, cases }, read) {
         perCase: settings.attachmentsPerCase,
         workspace: cwd,
         cwd,
-        roots: evidenceRoots(cwd, ctx.input.env ?? {}, ctx.input.evidenceRoots),
+        // Without attachments no file is read: the roots (a walk up the disk for `.git`) are not looked for.
+        roots: settings.attachments === 'none' ? [] : evidenceRoots(cwd, ctx.input.env ?? {}, ctx.input.evidenceRoots),
         redact: (text) => redact_redact(text, [settings.token]),
     };
     // Only the cases with a file to plan: a case without any is left out of the plan's map either way, and 10,000

@@ -3,6 +3,8 @@
  * `screenshot: 'only-on-failure'` and `trace: 'on-first-retry'`, reported into the emulator once by this reporter
  * and once from Playwright's JSON file through the CLI. The failed case carries its screenshot and trace (from
  * the last failing attempt, the retry that recorded the trace); the passing case carries nothing.
+ * One browser run feeds both paths (this reporter and Playwright's JSON reporter side by side, as a user may
+ * configure them): each path reads the same files of the same run, and a second run of Chromium cost ~7 s of CPU.
  * Skipped where /usr/bin/chromium is missing (scripts/ensure-chromium.mjs installs it in CI).
  */
 import { spawn } from 'node:child_process';
@@ -12,7 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type AttachmentInfo, type EmulatorHandle, type EmulatorState } from 'testsigma-tm-emulator';
 import { UNPACED } from '../../../test/helpers/emulator.js';
-import { REPO_ROOT, assertBuilt, cleanEnv, makeTempRoot, runPlaywright, writeProject } from './helpers.js';
+import { REPO_ROOT, assertBuilt, cleanEnv, makeTempRoot, runPlaywright, writeProject, type RunOutcome } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CLI = join(REPO_ROOT, 'packages/cli/bin/testsigma-tm.js');
@@ -83,25 +85,29 @@ function expectEvidence(byCase: Map<string, AttachmentInfo[]>): void {
 }
 
 describe.skipIf(!existsSync(CHROMIUM))('screenshots and traces of a real browser run', () => {
-  it('land on the failed case through the reporter, and nothing on the passing one', async () => {
-    const dir = await writeProject(root, 'reporter', {
+  let dir: string;
+  let run: RunOutcome;
+
+  beforeAll(async () => {
+    dir = await writeProject(root, 'both', {
       options: { projectId: 'Demo', baseUrl: emulator.url, runTitle: 'e2e attachments reporter' },
       config: { retries: 1, use: USE },
       files: { 'shop.spec.mjs': SPEC },
     });
-    const run = await runPlaywright(dir, { env: { TESTSIGMA_API_TOKEN: emulator.token }, timeoutMs: 120_000 });
+    // Playwright's JSON reporter beside this one: the CLI's path reads what it writes.
+    const config = await readFile(join(dir, 'playwright.config.mjs'), 'utf8');
+    await writeFile(join(dir, 'playwright.config.mjs'), config.replace(/reporter: \[/, `reporter: [['json', { outputFile: 'results.json' }], `));
+    run = await runPlaywright(dir, { env: { TESTSIGMA_API_TOKEN: emulator.token }, timeoutMs: 120_000 });
+  }, 150_000);
+
+  it('land on the failed case through the reporter, and nothing on the passing one', () => {
     expect(run.code, run.stdout + run.stderr).toBe(1);
     expect(run.reporterLines.join('\n')).not.toMatch(/error:|not uploaded/);
     expectEvidence(attachmentsOf(emulator.state(), 'e2e attachments reporter'));
-  }, 150_000);
+  });
 
   it("land on the failed case from Playwright's JSON file through the CLI", async () => {
-    const dir = await writeProject(root, 'json', { config: { retries: 1, use: USE }, files: { 'shop.spec.mjs': SPEC } });
-    const config = await readFile(join(dir, 'playwright.config.mjs'), 'utf8');
-    await writeFile(join(dir, 'playwright.config.mjs'), config.replace(/reporter: .*\n/, `reporter: [['json', { outputFile: 'results.json' }]],\n`));
-    const run = await runPlaywright(dir, { timeoutMs: 120_000 });
     expect(run.code, run.stdout + run.stderr).toBe(1);
-
     const summaryFile = join(dir, 'summary.json');
     const cli = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
       const env = cleanEnv({ TESTSIGMA_API_TOKEN: emulator.token, TESTSIGMA_BASE_URL: emulator.url, TESTSIGMA_PROJECT_ID: 'Demo' });
@@ -121,5 +127,5 @@ describe.skipIf(!existsSync(CHROMIUM))('screenshots and traces of a real browser
     const summary = JSON.parse(await readFile(summaryFile, 'utf8')) as { attachments: { sent: number; skipped: unknown[] } };
     expect(summary.attachments.skipped).toEqual([]);
     expect(summary.attachments.sent).toBe(attachmentsOf(emulator.state(), 'e2e attachments json').get('DEMO-2')!.length);
-  }, 150_000);
+  }, 60_000);
 });

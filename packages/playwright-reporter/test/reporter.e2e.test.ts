@@ -196,14 +196,7 @@ test.describe.serial('wizard', () => {
       'playwright-testsigma-tm-reporter: Unknown reporter option(s) "projectID" (did you mean "projectId"?): expected any of apiToken, projectId,',
     );
     expect(existsSync(join(dir, 'ran.txt')), 'no test ran').toBe(false);
-
-    const badValue = await writeProject(root, 'invalid-value', {
-      options: { projectId: 'Demo', closeRun: 'sometimes' },
-      files: { 'a.spec.mjs': PASSING },
-    });
-    const run2 = await runPlaywright(badValue, { env: { TESTSIGMA_API_TOKEN: emulator.token } });
-    expect(run2.code).not.toBe(0);
-    expect(run2.stdout + run2.stderr).toContain('closeRun: expected true or false, received "sometimes"');
+    // A refused value (closeRun: "sometimes") takes the same path; its message: reporter-start.test.ts.
   });
 
   it('takes settings from TESTSIGMA_* variables, an explicit option beating the environment', async () => {

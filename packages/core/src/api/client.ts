@@ -61,8 +61,32 @@ export interface CreateRunOptions {
   findExisting?: () => Promise<TestRun | undefined>;
 }
 
+/** A run's paths, made once per run: a job asks for its run again and again (see HttpClient's URLs). */
+interface RunPaths {
+  run: string;
+  cases: string;
+}
+
+/** Runs whose paths are kept: a job reports into one, a close step looks at a few. */
+const MAX_RUN_PATHS = 16;
+
 export class TestManagementApi {
+  /** Each run's paths by project and run id (a path made anew each time would be parsed and looked up anew). */
+  private readonly runPaths = new Map<string, Map<string, RunPaths>>();
+
   constructor(readonly http: HttpClient) {}
+
+  private pathsOf(projectId: string, runId: string): RunPaths {
+    const ofProject = this.runPaths.get(projectId) ?? this.runPaths.set(projectId, new Map()).get(projectId)!;
+    let paths = ofProject.get(runId);
+    if (!paths) {
+      if (ofProject.size >= MAX_RUN_PATHS) ofProject.clear();
+      const run = `/projects/${enc(projectId)}/test_runs/${enc(runId)}`;
+      paths = { run, cases: `${run}/test_cases` };
+      ofProject.set(runId, paths);
+    }
+    return paths;
+  }
 
   async getProject(projectId: string): Promise<Project> {
     return this.getOne(`/projects/${enc(projectId)}`, 'project', readProject, `Project "${projectId}"`);
@@ -87,7 +111,7 @@ export class TestManagementApi {
   }
 
   async getRun(projectId: string, runId: string): Promise<TestRun> {
-    return this.getOne(`/projects/${enc(projectId)}/test_runs/${enc(runId)}`, 'test_run', readTestRun, `Test run "${runId}"`);
+    return this.getOne(this.pathsOf(projectId, runId).run, 'test_run', readTestRun, `Test run "${runId}"`);
   }
 
   /** One test plan, by UUID or human id (`DEMO-P-3`). */
@@ -119,7 +143,7 @@ export class TestManagementApi {
 
   /** Delete a run (a duplicate this upload created and that holds nothing). */
   async deleteRun(projectId: string, runId: string): Promise<void> {
-    await this.http.send({ method: 'DELETE', path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}`, idempotent: true, resource: `Test run "${runId}"` });
+    await this.http.send({ method: 'DELETE', path: this.pathsOf(projectId, runId).run, idempotent: true, resource: `Test run "${runId}"` });
   }
 
   async createRun(run: NewRun, options: CreateRunOptions = {}): Promise<TestRun> {
@@ -161,7 +185,7 @@ export class TestManagementApi {
   async updateRun(projectId: string, runId: string, changes: Record<string, unknown>, options: { sendBefore?: number } = {}): Promise<'written' | 'stale'> {
     const answer = await this.http.send({
       method: 'PUT',
-      path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}`,
+      path: this.pathsOf(projectId, runId).run,
       json: changes,
       idempotent: true,
       resource: `Test run "${runId}"`,
@@ -177,7 +201,7 @@ export class TestManagementApi {
   async closeRun(projectId: string, runId: string, changes: Record<string, unknown>): Promise<TestRun | undefined> {
     const res = await this.http.send({
       method: 'PUT',
-      path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}`,
+      path: this.pathsOf(projectId, runId).run,
       json: { ...changes, status: 'CLOSED' },
       idempotent: true,
       resource: `Test run "${runId}"`,
@@ -190,13 +214,13 @@ export class TestManagementApi {
   }
 
   listRunCases(projectId: string, runId: string): Promise<RunCase[]> {
-    return listAll(this.http, `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`, 'test_run_cases', readRunCase, {}, `Test run "${runId}"`);
+    return listAll(this.http, this.pathsOf(projectId, runId).cases, 'test_run_cases', readRunCase, {}, `Test run "${runId}"`);
   }
 
   /** The run's cases, and when the first page was answered: a write built from them is as old as that page. */
   async readRunCases(projectId: string, runId: string): Promise<{ cases: RunCase[]; answeredAt: number | undefined }> {
     const observed: Observed = {};
-    const path = `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`;
+    const path = this.pathsOf(projectId, runId).cases;
     const cases = await listAll(this.http, path, 'test_run_cases', readRunCase, {}, `Test run "${runId}"`, observed);
     return { cases, answeredAt: observed.firstAnswerAt };
   }
@@ -216,7 +240,7 @@ export class TestManagementApi {
     files.forEach((ofEntry, i) => ofEntry?.forEach((file, j) => form.push({ ...file, name: `attachments_${i}_${j}` })));
     const res = await this.http.send({
       method: 'PUT',
-      path: `/projects/${enc(projectId)}/test_runs/${enc(runId)}/test_cases`,
+      path: this.pathsOf(projectId, runId).cases,
       form,
       idempotent: true,
       resource: `Test run "${runId}"`,

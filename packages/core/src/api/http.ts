@@ -14,7 +14,7 @@
  * The token never leaves this file except in the Authorization header.
  */
 import { ApiError, type ApiErrorDetails } from '../errors.js';
-import { logStage, type Logger } from '../log.js';
+import { logStage, silentLogger, type Logger } from '../log.js';
 import { Pacer } from './pacer.js';
 import { systemClock, type Clock } from '../clock.js';
 import { RequestWatch, seconds, type HttpEvent } from './progress.js';
@@ -123,8 +123,14 @@ export class HttpClient {
   /** The base URL without credentials. */
   readonly baseUrl: URL;
   private readonly basePath: string;
-  /** URLs already parsed, by path and query (see resolveUrl). */
-  private readonly urls = new Map<string, URL>();
+  /** URLs already parsed, with their paths as messages show them, by path and query (see resolveUrl). */
+  private readonly urls = new Map<string, Resolved>();
+  /** The same for every request: made once. */
+  private readonly headers: Record<string, string>;
+  /** A debug line goes somewhere: not the silent logger (a simulation's thousands of jobs log through it). */
+  private readonly debugShown: boolean;
+  /** A progress line goes somewhere: a listener, or a logger that is not the silent one. */
+  private readonly eventsShown: boolean;
   /** Made on the first request (undici is loaded then, when a proxy is set). */
   private dispatcher: Promise<Dispatcher> | undefined;
   readonly pacer: Pacer;
@@ -156,6 +162,9 @@ export class HttpClient {
   constructor(private readonly options: HttpClientOptions) {
     this.baseUrl = withoutCredentials(new URL(options.baseUrl.replace(/\/+$/, '')));
     this.basePath = this.baseUrl.pathname.replace(/\/+$/, '');
+    this.debugShown = options.log !== silentLogger;
+    this.eventsShown = options.onEvent !== undefined || options.log !== silentLogger;
+    this.headers = { authorization: `Bearer ${options.token}`, accept: 'application/json', 'user-agent': `testsigma-tm/${VERSION}` };
     const clock = options.clock ?? systemClock;
     this.clockSource = clock;
     this.now = () => clock.now();
@@ -194,14 +203,24 @@ export class HttpClient {
 
   /** Send a request; resolve with a 2xx answer holding JSON or nothing, throw ApiError for everything else. */
   async send<R = never>(req: ApiRequest<R>): Promise<ApiResponse<R>> {
-    const url = this.resolveUrl(req);
-    const path = this.displayPath(url);
-    const body = await encodeBody(req.form, req.json);
+    const { url, path } = this.resolveUrl(req);
+    // Most requests are reads without a body: no await for one (each await is a turn of the microtask queue).
+    const body = req.form === undefined && req.json === undefined ? undefined : await encodeBody(req.form, req.json);
     const started = this.now();
-    // The URL as progress lines show it, worked out only if one is printed: most requests never wait that long.
-    const shown = () => redactUrl(url);
-    const watch = new RequestWatch(this.emit, req.method, shown, this.pacer, this.clockSource, this.deadline, () => this.mayReportQueued());
-    const headers = { authorization: `Bearer ${this.options.token}`, accept: 'application/json', 'user-agent': `testsigma-tm/${VERSION}` };
+    // A clock that cannot tick (the simulation's) gets no progress lines: no watch is made for them. The URL as
+    // progress lines show it is worked out only if one is printed: most requests never wait that long.
+    const watch = this.clockSource.every
+      ? new RequestWatch(
+          this.emit,
+          req.method,
+          () => redactUrl(url),
+          this.pacer,
+          this.clockSource,
+          this.deadline,
+          () => this.mayReportQueued(),
+        )
+      : UNWATCHED;
+    const { headers } = this;
     try {
       for (let attempt = 1; ; attempt++) {
         watch.enter({ kind: 'queued' }, attempt);
@@ -236,8 +255,12 @@ export class HttpClient {
         let reason: string;
         if (outcome.kind === 'answer') {
           const { status, requestId } = outcome;
-          this.options.log.debug(`${req.method} ${path} → ${status} in ${this.now() - sentAt} ms${requestId ? ` (request id ${requestId})` : ''}`);
-          Object.assign(details, { status, serverMessage: serverMessage(outcome.body), ...(requestId ? { requestId } : {}) });
+          if (this.debugShown)
+            this.options.log.debug(`${req.method} ${path} → ${status} in ${this.now() - sentAt} ms${requestId ? ` (request id ${requestId})` : ''}`);
+          details.status = status;
+          // A success's message is never shown: not worked out for the nine requests in ten that succeed.
+          if (status < 200 || status >= 300) details.serverMessage = serverMessage(outcome.body);
+          if (requestId) details.requestId = requestId;
           const notTheApi = this.notTheApi(status, outcome.notJson?.contentType);
           if (notTheApi) throw this.baseUrlError(details, notTheApi, attempt, url);
           if (!outcome.notJson) this.answered = true;
@@ -286,7 +309,7 @@ export class HttpClient {
           throw this.failure(details, outcome, attempt, req.resource, passed);
         }
         this.retries++;
-        this.options.log.debug(`retrying ${req.method} ${path} in ${delay} ms (${reason})`);
+        if (this.debugShown) this.options.log.debug(`retrying ${req.method} ${path} in ${delay} ms (${reason})`);
         watch.enter({ kind: 'backoff', reason, delayMs: delay }, attempt);
         await this.sleep(delay);
         if (uncertain && req.recover) {
@@ -360,7 +383,8 @@ export class HttpClient {
 
   /** The pacer held a request back for another job's requests (seen in x-tms-api-remaining); once per 5 s at most. */
   private reportSharedWait(method: string, path: string, waitedMs: number): void {
-    if (this.now() - this.lastRateLimitReport < 5_000) return;
+    // Its URL is parsed again to be shown: not for a line nobody sees.
+    if (!this.eventsShown || this.now() - this.lastRateLimitReport < 5_000) return;
     this.lastRateLimitReport = this.now();
     const url = redactUrl(this.baseUrl.origin + this.basePath + path);
     this.emit({
@@ -375,7 +399,7 @@ export class HttpClient {
 
   /** Once per 5 s at most: with many jobs on one token, rate-limit answers come in bursts. */
   private reportRateLimit(method: string, path: string, delay: number, resetMs: number | undefined): void {
-    if (this.now() - this.lastRateLimitReport < 5_000) return;
+    if (!this.eventsShown || this.now() - this.lastRateLimitReport < 5_000) return;
     this.lastRateLimitReport = this.now();
     const url = redactUrl(this.baseUrl.origin + this.basePath + path);
     const reset = resetMs === undefined ? '' : ` (x-tms-api-reset ${seconds(resetMs)})`;
@@ -389,8 +413,8 @@ export class HttpClient {
     });
   }
 
-  private resolveUrl(req: ApiRequest<unknown>): URL {
-    if (/^https?:\/\//i.test(req.path)) {
+  private resolveUrl(req: ApiRequest<unknown>): Resolved {
+    if (req.path.charCodeAt(0) !== SLASH && /^https?:\/\//i.test(req.path)) {
       const url = withoutCredentials(new URL(req.path));
       // Never send the token to another host, whatever a pagination link says.
       if (url.origin !== this.baseUrl.origin) {
@@ -400,30 +424,66 @@ export class HttpClient {
           `The service pointed to ${url.origin}, which is not the configured base URL's origin ${this.baseUrl.origin}; refusing to send the token there.`,
         );
       }
-      return withQuery(url, req.query);
+      return this.resolved(withQuery(url, req.query));
     }
-    const path = this.basePath + (req.path.startsWith('/') ? req.path : `/${req.path}`);
-    if (path.includes('?') || path.includes('#')) return withQuery(new URL(path, this.baseUrl.origin), req.query);
+    if (req.path.includes('?') || req.path.includes('#')) return this.resolved(withQuery(new URL(this.fullPath(req.path), this.baseUrl.origin), req.query));
     // The query encoded once and the URL parsed once: the same URL as setting each parameter on it in turn, which
     // serializes the URL again each time (a cost every request paid).
     const search = req.query ? encodeQuery(req.query) : '';
-    const href = search === '' ? path : `${path}?${search}`;
-    // A job asks for the same few URLs again and again (the run, its cases): each parsed once. Requests share
-    // the URL, so nothing changes one once made.
-    let url = this.urls.get(href);
-    if (!url) {
+    // A job asks for the same few URLs again and again (the run, its cases): each parsed once, found by the path
+    // as the caller gave it (the same string each time for a run's own path: see client.ts). Requests share the
+    // URL, so nothing changes one once made.
+    const key = search === '' ? req.path : `${req.path}?${search}`;
+    let known = this.urls.get(key);
+    if (!known) {
       if (this.urls.size >= MAX_CACHED_URLS) this.urls.clear();
-      url = new URL(href, this.baseUrl.origin);
-      this.urls.set(href, url);
+      const path = this.fullPath(req.path);
+      known = this.resolved(parsedUrl(this.baseUrl.origin, search === '' ? path : `${path}?${search}`));
+      this.urls.set(key, known);
     }
-    return url;
+    return known;
   }
 
-  private displayPath(url: URL): string {
+  /** The path under the base URL's. */
+  private fullPath(path: string): string {
+    return this.basePath + (path.startsWith('/') ? path : `/${path}`);
+  }
+
+  /** The URL with its path as messages show it: relative to the base URL, with the query. */
+  private resolved(url: URL): Resolved {
     const path = url.pathname.startsWith(this.basePath) ? url.pathname.slice(this.basePath.length) : url.pathname;
-    return `${path || '/'}${url.search}`;
+    return { url, path: `${path || '/'}${url.search}` };
   }
 }
+
+/** URLs parsed, by origin and path, shared by the clients of one process (a crowd of simulated jobs asks for the same few). */
+const parsedUrls = new Map<string, URL>();
+
+/** Enough for the URLs of a few jobs; a long listing's cursors are new each page and pass through. */
+const MAX_PARSED_URLS = 256;
+
+/** `origin` + `href` parsed once: nothing changes a URL once made (see resolveUrl). */
+function parsedUrl(origin: string, href: string): URL {
+  const key = origin + href;
+  let url = parsedUrls.get(key);
+  if (!url) {
+    if (parsedUrls.size >= MAX_PARSED_URLS) parsedUrls.clear();
+    url = new URL(href, origin);
+    parsedUrls.set(key, url);
+  }
+  return url;
+}
+
+/** The watch of a request on a clock without `every`: its progress lines would never be printed. */
+const UNWATCHED: Pick<RequestWatch, 'enter' | 'stop'> = { enter: () => undefined, stop: () => undefined };
+
+/** A URL to send to, and its path as messages show it. */
+interface Resolved {
+  url: URL;
+  path: string;
+}
+
+const SLASH = 0x2f;
 
 /** Text that form encoding (URLSearchParams) leaves as it is. */
 const FORM_SAFE = /^[\w.*-]*$/;

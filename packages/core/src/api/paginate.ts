@@ -70,7 +70,6 @@ async function listOnce<T>(
 ): Promise<Listing<T>> {
   const items: T[] = [];
   const seen = new Set<string>();
-  const what = key.replace(/_/g, ' ');
   let lastReport = http.clock();
   let request: { path: string; query: Query } = { path, query: { ...query, page_size: PAGE_SIZE } };
   for (let page = 1; ; page++) {
@@ -103,7 +102,7 @@ async function listOnce<T>(
     seen.add(next);
     if (http.clock() - lastReport >= PROGRESS_EVERY_MS) {
       lastReport = http.clock();
-      http.note(`listing ${what}: ${withThousands(items.length)}${total === undefined ? '' : ` of ~${withThousands(total)}`}`);
+      http.note(`listing ${key.replace(/_/g, ' ')}: ${withThousands(items.length)}${total === undefined ? '' : ` of ~${withThousands(total)}`}`);
     }
     // A URL already carries the query; a cursor is sent back together with the original query.
     request = /^https?:\/\//i.test(next) ? { path: next, query: {} } : { path, query: { ...query, page_size: PAGE_SIZE, cursor: next } };

@@ -171,16 +171,14 @@ export const readTestRun: Reader<TestRun> = (value, where, ctx) => {
   const o = record(value, where, ctx);
   const id = text(o, 'id', where, ctx);
   const selection = optionalText(o, 'selection_type');
-  return {
-    id,
-    human_id: optionalText(o, 'human_id') || id,
-    title: optionalText(o, 'title') ?? '',
-    status: text(o, 'status', where, ctx),
-    ...(selection !== undefined ? { selection_type: selection } : {}),
-    ...(typeof o.description === 'string' ? { description: o.description } : {}),
-    ...(Array.isArray(o.labels) ? { labels: labelNames(o.labels) } : {}),
-    ...(typeof o.created_at === 'number' ? { created_at: epochMs(o.created_at) } : {}),
-  };
+  // Optional fields set one by one, in this order, rather than spread from objects made for them: a job reads its
+  // run again and again.
+  const run: TestRun = { id, human_id: optionalText(o, 'human_id') || id, title: optionalText(o, 'title') ?? '', status: text(o, 'status', where, ctx) };
+  if (selection !== undefined) run.selection_type = selection;
+  if (typeof o.description === 'string') run.description = o.description;
+  if (Array.isArray(o.labels)) run.labels = labelNames(o.labels);
+  if (typeof o.created_at === 'number') run.created_at = epochMs(o.created_at);
+  return run;
 };
 
 export const readTestPlan: Reader<TestPlan> = (value, where, ctx) => {
@@ -190,13 +188,13 @@ export const readTestPlan: Reader<TestPlan> = (value, where, ctx) => {
 };
 
 function labelNames(labels: unknown[]): string[] {
-  return labels.flatMap((label) =>
-    typeof label === 'string'
-      ? [label]
-      : label && typeof label === 'object' && typeof (label as { name?: unknown }).name === 'string'
-        ? [(label as { name: string }).name]
-        : [],
-  );
+  // A loop, not flatMap: every run read goes through here, most with no label or one.
+  const names: string[] = [];
+  for (const label of labels) {
+    if (typeof label === 'string') names.push(label);
+    else if (label && typeof label === 'object' && typeof (label as { name?: unknown }).name === 'string') names.push((label as { name: string }).name);
+  }
+  return names;
 }
 
 /** Timestamps are milliseconds, but some answers carry seconds: anything before 2001 in ms is read as seconds. */
@@ -209,11 +207,11 @@ export const readRunCase: Reader<RunCase> = (value, where, ctx) => {
   const testCase = record(o.test_case, `${where}.test_case`, ctx);
   const statusId = optionalText(o, 'status_id');
   const humanId = optionalText(testCase, 'human_id');
-  return {
-    id: text(o, 'id', where, ctx),
-    ...(statusId !== undefined ? { status_id: statusId } : {}),
-    test_case: { id: text(testCase, 'id', `${where}.test_case`, ctx), ...(humanId !== undefined ? { human_id: humanId } : {}) },
-  };
+  const id = text(o, 'id', where, ctx);
+  const ofCase: RunCase['test_case'] = { id: text(testCase, 'id', `${where}.test_case`, ctx) };
+  if (humanId !== undefined) ofCase.human_id = humanId;
+  // Key order as before: id, status_id, test_case.
+  return statusId !== undefined ? { id, status_id: statusId, test_case: ofCase } : { id, test_case: ofCase };
 };
 
 /** `data.<key>` of a single-object answer. */

@@ -56,12 +56,14 @@ export function caseReferences(result: TestResult, prefix: string): string[] {
     // The suite path and the classname are shared by a suite's results: what they name is read once per suite.
     const suite = suitePathReferences(result.suitePath, patterns);
     for (const reference of suite.hyphen) found = addOnce(found, reference);
-    // Most texts do not hold the prefix at all: one cheap test skips both patterns for them.
-    const name = patterns.prefix.test(result.name);
-    if (name) found = collect(result.name, patterns.hyphen, found, false, patterns);
+    // A name is searched by hand where it can be (scanHyphenIds), else with the pattern once the prefix is in it.
+    const scanned = scanHyphenIds(result.name, patterns, found);
+    if (scanned !== undefined) found = scanned;
+    else if (patterns.prefix.test(result.name)) found = collect(result.name, patterns.hyphen, found, false, patterns);
     for (const tag of result.tags) if (patterns.prefix.test(tag)) found = collect(tag, patterns.hyphen, found, false, patterns);
     for (const reference of suite.underscore) found = addOnce(found, reference);
-    if (name) found = collect(result.name, patterns.underscore, found, true, patterns);
+    // Most texts hold no underscore, or not the prefix: two cheap tests skip the pattern for them.
+    if (result.name.includes('_') && patterns.prefix.test(result.name)) found = collect(result.name, patterns.underscore, found, true, patterns);
     for (const tag of result.tags) if (patterns.prefix.test(tag)) found = collect(tag, patterns.underscore, found, true, patterns);
     // A class cannot hold a hyphen, so only an underscore id is read from it (`tests.DEMO_16`).
     if (result.classname !== undefined) for (const reference of classnameReferences(result.classname, patterns)) found = addOnce(found, reference);
@@ -161,6 +163,71 @@ function collect(text: string, pattern: RegExp, found: readonly string[], unders
 }
 
 /**
+ * `found` with the hyphen ids of `text` added, as `collect(text, patterns.hyphen, …)` adds them, found without a
+ * regular expression: each `-` is looked at, the prefix before it compared in place (either case) and the digits
+ * after it read. Every result's name is searched for ids, and the two patterns (the prefix anywhere, then the id
+ * with its Unicode boundaries) cost more than the rest of the mapping of a result (`collect` and
+ * `caseReferences` together 5 % of the pipeline's samples on the 30 MB file). Only for a prefix of ASCII letters
+ * and digits, and only while every character it looks at is ASCII (a `K` can be the Kelvin sign's lower case,
+ * a letter beside an id can be any script's): undefined otherwise, and the patterns decide.
+ */
+function scanHyphenIds(text: string, patterns: IdPatterns, found: readonly string[]): readonly string[] | undefined {
+  const lower = patterns.asciiLower;
+  if (lower === undefined) return undefined;
+  const length = lower.length;
+  for (let hyphen = text.indexOf('-', length); hyphen !== -1; hyphen = text.indexOf('-', hyphen + 1)) {
+    const start = hyphen - length;
+    let k = 0;
+    for (; k < length; k += 1) {
+      const c = text.charCodeAt(start + k);
+      if (c > 0x7f) return undefined;
+      // ASCII letters compared in lower case (`| 0x20`), digits as they are: the prefix holds nothing else.
+      if ((c | 0x20) !== lower.charCodeAt(k) || (c < 0x41 && c !== lower.charCodeAt(k))) break;
+    }
+    if (k < length) continue;
+    if (start > 0) {
+      const before = text.charCodeAt(start - 1);
+      if (before > 0x7f) return undefined;
+      if (isAsciiWordCharacter(before) || before === 0x2d /* - */) continue;
+    }
+    let end = hyphen + 1;
+    while (end < text.length && isAsciiDigit(text.charCodeAt(end))) end += 1;
+    if (end === hyphen + 1) {
+      if (end < text.length && text.charCodeAt(end) > 0x7f) return undefined;
+      continue;
+    }
+    if (end < text.length) {
+      const after = text.charCodeAt(end);
+      if (after > 0x7f) return undefined;
+      if (isAsciiWordCharacter(after) || after === 0x2d /* - */) continue;
+      if (after === 0x2e /* . */ && end + 1 < text.length) {
+        const next = text.charCodeAt(end + 1);
+        if (next > 0x7f) return undefined;
+        if (isAsciiDigit(next)) continue;
+      }
+    }
+    const written = text.slice(start, end);
+    let normal = isNormalHumanId(written, patterns) ? written : normalOfWritten.get(written);
+    if (normal === undefined) {
+      normal = normaliseHumanId(written);
+      if (normalOfWritten.size < NORMAL_CACHE_MAX) normalOfWritten.set(written, normal);
+    }
+    found = addOnce(found, normal);
+    hyphen = end - 1;
+  }
+  return found;
+}
+
+function isAsciiDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+/** An ASCII letter or digit: what `\p{L}` and `\p{N}` hold of ASCII. */
+function isAsciiWordCharacter(c: number): boolean {
+  return isAsciiDigit(c) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a);
+}
+
+/**
  * Whether a hyphen id as written is its own normal form (see normaliseHumanId): the prefix in upper case as
  * the project writes it, then `-` and a number without leading zeros. Compared in place.
  */
@@ -203,6 +270,8 @@ interface IdPatterns {
   underscore: RegExp;
   /** The prefix in upper case, when upper-casing it again changes nothing (so `<upper>-<n>` is a normal form). */
   upper: string | undefined;
+  /** The prefix in lower case when it is only ASCII letters and digits (scanHyphenIds), else undefined. */
+  asciiLower: string | undefined;
 }
 
 let cachedPrefix: string | undefined;
@@ -232,6 +301,7 @@ function idPatterns(prefix: string): IdPatterns | undefined {
     const upper = trimmed.toUpperCase();
     cachedPatterns = {
       upper: upper.toUpperCase() === upper && !upper.includes('-') && upper.trim() === upper ? upper : undefined,
+      asciiLower: /^[A-Za-z0-9]+$/.test(trimmed) ? trimmed.toLowerCase() : undefined,
       prefix: new RegExp(escaped, 'iu'),
       hyphen: new RegExp(`(?<![\\p{L}\\p{N}-])${escaped}-\\d+(?![\\p{L}\\p{N}-]|\\.\\p{N})`, 'giu'),
       underscore: new RegExp(`(?<![\\p{L}\\p{N}-])${escaped}_\\d+(?![\\p{L}\\p{N}]|_\\p{N}|\\.\\p{N})`, 'giu'),

@@ -233,7 +233,8 @@ async function planUpload(ctx: UploadContext, { project, statuses, users, cases 
     perCase: settings.attachmentsPerCase,
     workspace: cwd,
     cwd,
-    roots: evidenceRoots(cwd, ctx.input.env ?? {}, ctx.input.evidenceRoots),
+    // Without attachments no file is read: the roots (a walk up the disk for `.git`) are not looked for.
+    roots: settings.attachments === 'none' ? [] : evidenceRoots(cwd, ctx.input.env ?? {}, ctx.input.evidenceRoots),
     redact: (text: string) => redact(text, [settings.token]),
   };
   // Only the cases with a file to plan: a case without any is left out of the plan's map either way, and 10,000

@@ -51,10 +51,14 @@ export async function writeJobLine(session: RunSession, line: JobLine): Promise<
       for (const raw of description.split('\n')) {
         const trimmed = raw.trim();
         lastPresent.add(trimmed);
-        if (!parsed.has(trimmed)) parsed.set(trimmed, readJobLines(trimmed)[0]);
-        const line = parsed.get(trimmed);
+        // One look-up per line (null: read before, not a job line).
+        let line = parsed.get(trimmed);
+        if (line === undefined) {
+          line = readJobLines(trimmed)[0] ?? null;
+          parsed.set(trimmed, line);
+          if (line) text.set(line, trimmed);
+        }
         if (!line || line.job === own.job) continue;
-        text.set(line, trimmed);
         lastOthers.push(line);
       }
     }

@@ -32,8 +32,8 @@ export class RunState {
   readonly lines = new Map<string, JobLine>();
   /** This job's attempt (verdict.ts), decided by its first read of the run: the reporting and done lines share it. */
   ownAttempt: number | undefined;
-  /** Lines of the description by their text, parsed (undefined: not a job line). */
-  readonly parsedLines = new Map<string, JobLine | undefined>();
+  /** Lines of the description by their text, parsed (null: not a job line). */
+  readonly parsedLines = new Map<string, JobLine | null>();
   /** Each line's text as formatted (a crowd's lines are compared and written again and again). */
   readonly lineTexts = new Map<JobLine, string>();
   /** Until when a description write of this job that got no answer may still land (LATE_WRITE_MS). */

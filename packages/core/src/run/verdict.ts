@@ -59,24 +59,43 @@ function parseBody(job: string, state: JobState, attempt: number, body: string):
   const line: JobLine = { job, state, cases: new Map(), unlisted: new Map() };
   if (attempt > 1) line.attempt = attempt;
   for (const segment of body.split(';')) {
-    const words = segment.trim().split(/\s+/).filter(Boolean);
-    const firstId = words.findIndex((w, i) => i > 0 && (ID.test(w) || /^\d+$/.test(w)));
+    const trimmed = segment.trim();
+    if (trimmed === '') continue;
+    const words = trimmed.split(WHITESPACE);
+    // Each word matched once: the first id (or count) ends the status name, and every id after it is expanded.
+    let firstId = -1;
+    for (let i = 1; i < words.length; i++) {
+      if (ID.test(words[i] as string) || DIGITS.test(words[i] as string)) {
+        firstId = i;
+        break;
+      }
+    }
     if (firstId < 1) continue;
-    const status = words.slice(0, firstId).join(' ');
-    const rest = words.slice(firstId);
-    if (rest.length === 2 && rest[1] === 'unlisted') line.unlisted.set(status, Number(rest[0]));
-    else line.cases.set(status, rest.flatMap(expand));
+    const status = firstId === 1 ? (words[0] as string) : words.slice(0, firstId).join(' ');
+    if (words.length - firstId === 2 && words[firstId + 1] === 'unlisted') {
+      line.unlisted.set(status, Number(words[firstId]));
+      continue;
+    }
+    const ids: string[] = [];
+    for (let i = firstId; i < words.length; i++) expandInto(words[i] as string, ids);
+    line.cases.set(status, ids);
   }
   return line;
 }
 
-function expand(token: string): string[] {
+const WHITESPACE = /\s+/;
+const DIGITS = /^\d+$/;
+
+/** `DEMO-3..5` → DEMO-3, DEMO-4, DEMO-5 added to `ids`; anything else added as it is. */
+function expandInto(token: string, ids: string[]): void {
   const m = ID.exec(token);
-  if (!m?.[1] || m[3] === undefined) return [token];
+  if (!m?.[1] || m[3] === undefined) {
+    ids.push(token);
+    return;
+  }
   const [from, to] = [Number(m[2]), Number(m[3])];
-  const ids: string[] = [];
-  for (let n = from; n <= to && ids.length < 100_000; n++) ids.push(`${m[1]}-${n}`);
-  return ids;
+  const limit = ids.length + 100_000;
+  for (let n = from; n <= to && ids.length < limit; n++) ids.push(`${m[1]}-${n}`);
 }
 
 /** `DEMO-1 DEMO-2 DEMO-3 DEMO-7` → `DEMO-1..3 DEMO-7`; ids without a number stay as they are. */

@@ -89,7 +89,7 @@ export class Scheduler {
     this.random = mulberry32(seed);
     this.maxVirtualMs = limits.maxVirtualMs ?? 2 * 3600_000;
     this.maxSteps = limits.maxSteps ?? 200_000;
-    this.clock = { now: () => this.nowMs, sleep: (ms) => new Promise((resolve) => this.setTimer(ms, resolve)), random: this.random };
+    this.clock = { now: () => this.nowMs, sleep: (ms) => new Promise((resolve) => this.addTimer(ms, resolve)), random: this.random };
   }
 
   now(): number {
@@ -103,11 +103,21 @@ export class Scheduler {
 
   /** Call `fire` after `ms` of virtual time; returns a cancel function. */
   setTimer(ms: number, fire: () => void): () => void {
-    const timer: Timer = { at: this.nowMs + Math.max(0, Math.floor(Number.isFinite(ms) ? ms : 0)), seq: this.seq++, fire, cancelled: false };
-    pushTimer(this.timers, timer);
+    const timer = this.pushNew(ms, fire);
     return () => {
       timer.cancelled = true;
     };
+  }
+
+  /** A timer nobody cancels (a sleep, a simulated request's latency): no cancel function made for it. */
+  addTimer(ms: number, fire: () => void): void {
+    this.pushNew(ms, fire);
+  }
+
+  private pushNew(ms: number, fire: () => void): Timer {
+    const timer: Timer = { at: this.nowMs + Math.max(0, Math.floor(Number.isFinite(ms) ? ms : 0)), seq: this.seq++, fire, cancelled: false };
+    pushTimer(this.timers, timer);
+    return timer;
   }
 
   /**

@@ -70,6 +70,8 @@ export class ServiceState {
   private readonly appliedRequests = new WeakSet<object>();
   private readonly statusNames = new Map(this.statuses.map((s) => [s.id, s.name]));
   private readonly caseById: Map<string, SimCase>;
+  /** Each case as the service shows it, frozen: made once, a case never changes. */
+  private readonly caseViews: Map<string, unknown>;
   readonly runs: SimRun[] = [];
   private seq = 0;
   private nextRun = 1;
@@ -87,25 +89,30 @@ export class ServiceState {
       title: `case ${i + 1}`,
     }));
     this.caseById = new Map(this.cases.map((c) => [c.id, c]));
+    this.caseViews = new Map(this.cases.map((c) => [c.id, caseView(c)]));
   }
 
   statusNamed(name: StatusName): string {
     return this.statuses.find((s) => s.name === name)!.id;
   }
 
-  /** Answer one request already decoded; never throws (a refusal is an answer). Every answer is built anew: the client never holds the service's own objects. */
-  handle(method: string, path: string, query: URLSearchParams, body: unknown, request?: object): Answer {
+  /**
+   * Answer one request already decoded; never throws (a refusal is an answer). Every answer is built anew, but for
+   * the views of what never changes (a case, a status): those are made once and frozen, so that the client can
+   * read them and never change the service's own objects (a change would throw).
+   */
+  handle(method: string, path: string | Route, query: URLSearchParams, body: unknown, request?: object): Answer {
     try {
-      return this.route(method, routeOf(path), query, body, request);
+      return this.route(method, typeof path === 'string' ? routeOf(path) : path, query, body, request);
     } catch (error) {
       if (error instanceof Refusal) return { status: error.status, body: { message: error.message, errors: { code: error.status, message: error.message } } };
       throw error;
     }
   }
 
-  private route(method: string, { parts, shape }: Route, query: URLSearchParams, body: unknown, request: object | undefined): Answer {
+  private route(method: string, { parts, shape, keys }: Route, query: URLSearchParams, body: unknown, request: object | undefined): Answer {
     const [top, pid, , rid] = parts;
-    const key = `${method} ${shape}`;
+    const key = keys[method] ?? (keys[method] = `${method} ${shape}`);
     if (key === 'GET projects') return this.list('projects', [{ seq: 1, ...this.project }], query, (p) => ({ ...p }));
     if (key === 'GET test_runs/:pid' && pid === 'statuses')
       return this.list(
@@ -117,7 +124,7 @@ export class ServiceState {
     if (key === 'GET users') return { status: 200, body: { message: '', data: [{ ...this.user }] } };
     if (top !== 'projects' || (pid !== this.project.id && pid !== this.project.name)) throw new Refusal(404, `Project ${pid} not found`);
     if (key === 'GET projects/:pid') return single('project', { ...this.project });
-    if (key === 'GET projects/:pid/test_cases') return this.list('test_cases', this.cases, query, caseView);
+    if (key === 'GET projects/:pid/test_cases') return this.list('test_cases', this.cases, query, (c) => this.caseViews.get(c.id));
     if (key === 'GET projects/:pid/test_runs') {
       const text = query.get('title__CONTAINS')?.toLowerCase();
       const runs = this.runs.filter((r) => !r.deleted && (text === undefined || r.title.toLowerCase().includes(text)));
@@ -168,7 +175,7 @@ export class ServiceState {
     return {
       seq: c.seq,
       status_id: status,
-      view: { id: `${run.id}:${c.id}`, status_id: status, status: name, assignee_id: this.user.id, test_case: caseView(c) },
+      view: { id: `${run.id}:${c.id}`, status_id: status, status: name, assignee_id: this.user.id, test_case: this.caseViews.get(c.id) },
     };
   }
 
@@ -261,21 +268,24 @@ export class ServiceState {
   }
 }
 
-interface Route {
+/** A path under the base URL, split: `routeOf` makes it (service.ts keeps it with the URL it came from). */
+export interface Route {
   parts: string[];
   /** The path with its ids as placeholders: `projects/:pid/test_runs/:rid`. */
   shape: string;
+  /** `GET projects/:pid/test_runs/:rid` by method, made once. */
+  keys: Record<string, string>;
 }
 
 /** Paths seen, split: a schedule asks for the same few again and again, and every schedule for the same ones. */
 const routes = new Map<string, Route>();
 
-function routeOf(path: string): Route {
+export function routeOf(path: string): Route {
   let route = routes.get(path);
   if (!route) {
     const parts = path.split('/').filter(Boolean);
     const [top, pid, kind, rid, sub] = parts;
-    route = { parts, shape: [top, pid && ':pid', kind, rid && ':rid', sub].filter(Boolean).join('/') };
+    route = { parts, shape: [top, pid && ':pid', kind, rid && ':rid', sub].filter(Boolean).join('/'), keys: {} };
     if (routes.size >= 1000) routes.clear();
     routes.set(path, route);
   }
@@ -292,7 +302,7 @@ function object(body: unknown): Record<string, unknown> {
 }
 
 function caseView(c: SimCase): unknown {
-  return { id: c.id, human_id: c.human_id, title: c.title, description: '', folder_id: null, project_id: '', labels: [] };
+  return Object.freeze({ id: c.id, human_id: c.human_id, title: c.title, description: '', folder_id: null, project_id: '', labels: Object.freeze([]) });
 }
 
 function runView(r: SimRun): unknown {

@@ -12,10 +12,11 @@
  */
 import type { Transport } from '../../src/api/http.js';
 import type { AttemptOutcome } from '../../src/api/transport.js';
+import type { RateHeaders } from '../../src/api/pacer.js';
 import { parseReset } from '../../src/api/retry-timing.js';
 import { LATE_WRITE_MS } from '../../src/run/timing.js';
 import type { Scheduler } from './scheduler.js';
-import { ServiceState, type Answer } from './service-state.js';
+import { ServiceState, routeOf, type Answer, type Route } from './service-state.js';
 
 export interface Faults {
   maxLatencyMs: number;
@@ -50,7 +51,7 @@ export class SimService {
   /** With `trace` on, one line per request applied: virtual time, who (the token's name), what, the answer. */
   readonly trace: string[] | undefined;
   /** Requests by method and path as sent; `routes` folds the ids. Counted raw: a regex per request costs more than the rest of the count. */
-  private readonly paths = new Map<string, number>();
+  private readonly paths = new Map<string, Map<URL, number>>();
   /** When each request the rate limit counted arrived, oldest first (virtual time never goes back). */
   private readonly window: number[] = [];
 
@@ -65,11 +66,13 @@ export class SimService {
     this.trace = traced ? [] : undefined;
   }
 
-  readonly transport: Transport = async (request) => {
-    const { random, clock } = this.scheduler;
+  readonly transport: Transport = (request) => {
+    const { random } = this.scheduler;
     this.requests++;
-    const path = `${request.method} ${request.url.pathname}`;
-    this.paths.set(path, (this.paths.get(path) ?? 0) + 1);
+    // Counted by the URL object: the client parses each URL it asks for again once and hands the same object,
+    // and a map keyed by an object asks for no string to be built and hashed per request.
+    const byUrl = this.paths.get(request.method) ?? this.paths.set(request.method, new Map()).get(request.method)!;
+    byUrl.set(request.url, (byUrl.get(request.url) ?? 0) + 1);
     const body = request.body ? decode(request.body) : undefined;
     let there = Math.floor((random() * this.faults.maxLatencyMs) / 2);
     const back = Math.floor((random() * this.faults.maxLatencyMs) / 2);
@@ -82,27 +85,37 @@ export class SimService {
       there = Math.min(LATE_WRITE_MS, request.timeoutMs + Math.floor(random() * request.timeoutMs));
       this.injected.lateApply++;
     }
-    const applied = clock.sleep(there).then(() => this.apply(request.method, request.url, body, failed, request.headers, request.body));
-    if (there + back >= request.timeoutMs) {
-      await clock.sleep(request.timeoutMs);
-      this.injected.timedOut++;
-      return noAnswer(`timed out after ${request.timeoutMs} ms`, true);
-    }
-    const answer = await applied;
-    await clock.sleep(back);
-    if (lost) {
-      this.injected.lostAnswer++;
-      return noAnswer('connection reset', false);
-    }
-    return answer;
+    const timedOut = there + back >= request.timeoutMs;
+    // Timers with callbacks rather than a chain of promises (a request's share of the simulation's cost): the
+    // request is applied when its timer fires; its answer, or the timeout, comes with the next. Timers are set in
+    // the same order as the awaits did, so a seed's schedule is the same.
+    return new Promise((resolve) => {
+      this.scheduler.addTimer(there, () => {
+        const answer = this.apply(request.method, request.url, body, failed, request.headers, request.body);
+        if (timedOut) return;
+        this.scheduler.addTimer(back, () => {
+          if (!lost) return resolve(answer);
+          this.injected.lostAnswer++;
+          resolve(noAnswer('connection reset', false));
+        });
+      });
+      if (timedOut) {
+        this.scheduler.addTimer(request.timeoutMs, () => {
+          this.injected.timedOut++;
+          resolve(noAnswer(`timed out after ${request.timeoutMs} ms`, true));
+        });
+      }
+    });
   };
 
   /** Requests by route (`GET /api/v1/projects/:id/test_runs/:id`), for the report of what a schedule cost. */
   get routes(): Map<string, number> {
     const routes = new Map<string, number>();
-    for (const [path, count] of this.paths) {
-      const route = path.replace(/\/[0-9a-f-]{36}/g, '/:id');
-      routes.set(route, (routes.get(route) ?? 0) + count);
+    for (const [method, byUrl] of this.paths) {
+      for (const [url, count] of byUrl) {
+        const route = `${method} ${url.pathname.replace(/\/[0-9a-f-]{36}/g, '/:id')}`;
+        routes.set(route, (routes.get(route) ?? 0) + count);
+      }
     }
     return routes;
   }
@@ -127,9 +140,9 @@ export class SimService {
       this.injected.serverError++;
       answer = { status: this.scheduler.random() < 0.5 ? 502 : 503, body: { message: 'Service Unavailable' } };
     } else {
-      const path = url.pathname.startsWith(BASE_PATH) ? url.pathname.slice(BASE_PATH.length) : url.pathname;
+      const route = routeOfUrl(url);
       // The client encodes a request once and sends the same bytes on every attempt: `encoded` tells a retry.
-      answer = this.state.handle(method, path, url.searchParams, body, encoded);
+      answer = this.state.handle(method, route, url.searchParams, body, encoded);
     }
     if (this.trace) {
       const who = sent.authorization?.replace(/^Bearer sim-/, '') ?? '?';
@@ -139,6 +152,8 @@ export class SimService {
       );
     }
     const resetMs = parseReset(String(resetSeconds), now);
+    const rate: RateHeaders = { limit, remaining };
+    if (resetMs !== undefined) rate.resetMs = resetMs;
     return {
       kind: 'answer',
       status: answer.status,
@@ -146,7 +161,7 @@ export class SimService {
       requestId: `sim-${this.requests}`,
       retryAfterMs: undefined,
       retryAfter: undefined,
-      rate: { limit, remaining, ...(resetMs !== undefined && { resetMs }) },
+      rate,
     };
   }
 
@@ -162,6 +177,22 @@ export class SimService {
     ]);
     return text.replace(/"?([0-9a-f]{8}-0000-4000-8000-[0-9a-f]{12})"?/g, (whole, id: string) => names.get(id) ?? whole);
   }
+}
+
+/**
+ * The route of a URL (its path under the base URL, split), worked out once per URL object (the clients hand the same
+ * one for the same URL) and kept on it under a symbol of the simulation's own: a WeakMap's entry, or a look-up by
+ * the path, cost more than the rest of routing the request.
+ */
+const ROUTE = Symbol('sim route');
+
+function routeOfUrl(url: URL & { [ROUTE]?: Route }): Route {
+  let route = url[ROUTE];
+  if (route === undefined) {
+    route = routeOf(url.pathname.startsWith(BASE_PATH) ? url.pathname.slice(BASE_PATH.length) : url.pathname);
+    url[ROUTE] = route;
+  }
+  return route;
 }
 
 /**
@@ -182,13 +213,20 @@ const decoded = new WeakMap<object, unknown>();
 
 function parse(bytes: Uint8Array, contentType: string): unknown {
   const text = UTF8.decode(bytes);
-  const boundary = /boundary=(.+)$/.exec(contentType)?.[1];
-  if (!boundary) return JSON.parse(text);
-  for (const part of text.split(`--${boundary}`)) {
-    const [head = '', ...rest] = part.split('\r\n\r\n');
-    if (!/name="data"/.test(head)) continue;
-    if (/filename=/.test(head)) throw new Error('the data part came as a file: the emulator refuses that with 400');
-    return JSON.parse(rest.join('\r\n\r\n').replace(/\r\n$/, ''));
+  const marker = contentType.indexOf('boundary=');
+  if (marker < 0) return JSON.parse(text);
+  // Found with indexOf, not split and matched part by part: the parts are `--boundary`, headers, a blank line, the value.
+  const delimiter = `--${contentType.slice(marker + 'boundary='.length)}`;
+  for (let start = text.indexOf(delimiter); start >= 0;) {
+    const headEnd = text.indexOf('\r\n\r\n', start);
+    if (headEnd < 0) break;
+    const next = text.indexOf(`\r\n${delimiter}`, headEnd);
+    const head = text.slice(start, headEnd);
+    if (head.includes('name="data"')) {
+      if (head.includes('filename=')) throw new Error('the data part came as a file: the emulator refuses that with 400');
+      return JSON.parse(text.slice(headEnd + 4, next < 0 ? undefined : next));
+    }
+    start = next < 0 ? -1 : next + 2;
   }
   return undefined;
 }

@@ -34,19 +34,26 @@ const INVARIANTS = [
 ] as const;
 
 /**
- * Schedules per mode in npm test: 4,000 over the two modes, about 46 s of CPU beside the rest of the suite (which
- * must stay under 5 minutes on two cores). `npm run test:sim` runs the issue's 10,000 (SIM_SCHEDULES=5000). Each
- * mode runs in two files (halves), so that vitest's workers run them side by side.
+ * Schedules per mode in npm test: 5,200 over the two modes, some 50-60 s of CPU beside the rest of the suite
+ * (which must stay under 5 minutes on two cores; the sweeps' budget is ~55 s). `npm run test:sim` runs the issue's
+ * 10,000 (SIM_SCHEDULES=5000). Each mode runs in three files (thirds), so that vitest's workers run them side by
+ * side.
  *
  * What a schedule costs, from this sweep's own line (ms of CPU per schedule, 2 to 16 jobs of the real upload and
- * close): 17.4 to 19.8 before the scheduler fired its timers within one turn of the event loop (from a heap) and
- * the client and the run protocol stopped parsing the same URLs and descriptions again, 14.4 after (500 schedules
- * a file, both measured side by side on the loaded two-core machine); 11.2 to 11.6 at 1,000 a file (the first
- * hundred schedules of a file cost twice the rest, while the JIT warms up). Not yet the 5 ms that would fit the
- * issue's 10,000 in npm test: no single cost dominates what is left (the service's answers, the client's per
- * request work, the run protocol's parsing, promises and GC).
+ * close, 194 requests on average): 17.4 to 19.8 before the scheduler fired its timers within one turn of the event
+ * loop (from a heap) and the client and the run protocol stopped parsing the same URLs and descriptions again,
+ * 14.4 after (500 schedules a file); 11.2 to 11.6 at 1,000 a file (the first hundred schedules of a file cost twice
+ * the rest, while the JIT warms up), 11 to 15 in npm test. The round of issue 17 (BENCHMARKS.md, "the
+ * simulation's cost") took some 17% off (standalone, whole process, 8 pairs in turn against main: A/B 0.83, 0.74 to
+ * 1.02; cachegrind: 37 to 42 million instructions a schedule against 46 to 49): 9.5 to 12.1 in these files at
+ * 867 a file on the loaded two-core machine (9.5 to 10.7 beside the run, api and upload tests; 10.1 to 12.1 at load 7), 10.2 to 10.6 at 1,667 a file (the 10,000 of test:sim). Cut:
+ * the service answering on timers rather than promise chains, the client's URL, path and headers made once, no
+ * debug or progress line built for the silent logger, the file system left alone without attachments, no
+ * structuredClone of failed results, job lines read with one match a word. Still twice the 5 ms that would fit the
+ * issue's 10,000 in npm test: what is left is spread thin (promise turns 6-9%, GC 5-7%, the pacer's bookkeeping per
+ * request ~5%, the protocol's reading and writing of job lines ~7%, the service's answers ~6%, each upload's start).
  */
-export const SCHEDULES_PER_MODE = 2_000;
+export const SCHEDULES_PER_MODE = 2_600;
 
 /** Which part of a mode's seeds a file runs: slice `index` of `of` equal parts. */
 export interface Slice {

@@ -40,7 +40,7 @@ export interface SuiteFrame {
 
 export type Frame =
   | SuiteFrame
-  | { kind: 'testcase'; builder: TestcaseBuilder }
+  | TestcaseBuilder
   | { kind: 'properties'; owner: Property[] }
   | { kind: 'property'; owner: Property[]; attrs: Record<string, string>; text: CappedText }
   | { kind: 'text'; text: CappedText }

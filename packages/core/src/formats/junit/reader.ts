@@ -49,7 +49,12 @@ const KNOWN_NOISE = new Set(['properties', 'system-out', 'system-err']);
 /** Turns scanner events into TestResults; `take()` hands over those complete so far, in document order. */
 export class JUnitReader implements XmlHandler {
   private readonly frames: Frame[] = [];
-  private readonly queue: Waiting[] = [];
+  /**
+   * Results read whole, in document order, until every one before them is complete: a failure waits for its
+   * suite's end (a `Waiting`), a pass or skip read after it waits only for its turn and is queued as itself (no
+   * object of its own: in a suite whose first testcase fails, every later testcase queues).
+   */
+  private readonly queue: Array<Waiting | TestResult> = [];
   private ready: TestResult[] = [];
   /** Results handed to `ready` so far, for the message of a file that breaks off. */
   private handedOver = 0;
@@ -99,7 +104,7 @@ export class JUnitReader implements XmlHandler {
   private broken(error: unknown): unknown {
     if (!(error instanceof InputError)) return error;
     const kept = this.handedOver + this.queue.length;
-    for (const waiting of this.queue) this.ready.push(waiting.result);
+    for (const queued of this.queue) this.ready.push(resultOf(queued));
     this.handedOver += this.queue.length;
     this.queue.length = 0;
     if (kept === 0) return error;
@@ -196,14 +201,15 @@ export class JUnitReader implements XmlHandler {
         if (name === 'testsuite') return suiteFrame(parent.context, attrs);
         // Merged shard reports nest whole `<testsuites>` documents: read them like the root.
         if (name === 'testsuites') return suiteFrame(parent.context);
-        if (name === 'testcase') return { kind: 'testcase', builder: new TestcaseBuilder(attrs, parent.context) };
+        // The builder is the testcase's frame itself (one object per testcase, not two).
+        if (name === 'testcase') return new TestcaseBuilder(attrs, parent.context);
         if (name === 'properties') return { kind: 'properties', owner: parent.ownProperties };
         if (name === 'system-out') return textFrame(parent.systemOut);
         if (name === 'system-err') return textFrame(parent.systemErr);
         if (name === 'error' || name === 'failure') return resultFrame(parent.errors, name, attrs);
         return IGNORED;
       case 'testcase': {
-        const builder = parent.builder;
+        const builder = parent;
         if (RESULT_KINDS.has(name) || EARLIER_RUNS.has(name) || LATER_RUNS.has(name)) return resultFrame(builder.ownResults(), name, attrs);
         if (name === 'properties') return { kind: 'properties', owner: builder.ownProperties() };
         if (name === 'system-out') return textFrame(builder.ownSystemOut());
@@ -242,7 +248,7 @@ export class JUnitReader implements XmlHandler {
   close(): void {
     const frame = this.frames.pop();
     if (frame === undefined) return;
-    if (frame.kind === 'testcase') this.closeTestcase(frame.builder);
+    if (frame.kind === 'testcase') this.closeTestcase(frame);
     else if (frame.kind === 'property') closeProperty(frame.owner, frame.attrs, frame.text);
     else if (frame.kind === 'properties') this.propertiesRead();
     else if (frame.kind === 'suite') this.closeSuite(frame);
@@ -280,18 +286,20 @@ export class JUnitReader implements XmlHandler {
       return;
     }
     let waiting: Waiting | undefined;
-    if (!isFailure(result.status) && this.queue.length === 0) {
+    if (!isFailure(result.status)) {
       // A pass or a skip needs nothing from its suite (no repeat merges into it, the suite's output is only a
       // failure's): handed over at once unless an earlier result waits (document order), so that it dies young
       // instead of living until its suite ends (one suite of 80,000 testcases held them all).
-      this.ready.push(result);
-      this.handedOver += 1;
+      if (this.queue.length === 0) {
+        this.ready.push(result);
+        this.handedOver += 1;
+      } else this.queue.push(result);
     } else {
       waiting = { result, ownOutput: builder.ownOutput, suite };
       suite.waiting.push(waiting);
       this.queue.push(waiting);
     }
-    // What a repeat needs of this testcase, without the result once it is handed over.
+    // What a repeat needs of this testcase: the result only for a failure (the one a retry merges into).
     const named =
       waiting === undefined ? this.handedOverNamed(result.classname, result.status) : { classname: result.classname, status: result.status, waiting };
     // Most names are read once in a suite: a list is made only for a second classname.
@@ -301,11 +309,11 @@ export class JUnitReader implements XmlHandler {
     else sameName[sameName.indexOf(earlier)] = named;
   }
 
-  /** The last entry made for a result handed over: most testcases in a row share their classname and status. */
+  /** The last entry made for a result that is not a failure: most testcases in a row share their classname and status. */
   private lastHandedOver: Named | undefined;
 
   /**
-   * What the name map holds for a result handed over: one frozen entry shared by the testcases in a row with its
+   * What the name map holds for a pass or a skip (handed over, or queued behind a failure): one frozen entry shared by the testcases in a row with its
    * classname and status (nothing changes an entry without a waiting result), not an object per testcase that
    * lives until its suite ends (80,000 of them in one suite of the properties benchmark).
    */
@@ -344,13 +352,26 @@ export class JUnitReader implements XmlHandler {
 
   private flush(): void {
     let done = 0;
-    while (done < this.queue.length && (this.queue[done] as Waiting).suite === undefined) {
-      this.ready.push((this.queue[done] as Waiting).result);
+    while (done < this.queue.length) {
+      const queued = this.queue[done] as Waiting | TestResult;
+      if (isWaiting(queued)) {
+        if (queued.suite !== undefined) break;
+        this.ready.push(queued.result);
+      } else this.ready.push(queued);
       done += 1;
     }
     this.handedOver += done;
     if (done > 0) this.queue.splice(0, done);
   }
+}
+
+/** A queued failure (which waits for its suite), not a queued pass or skip (a result itself). */
+function isWaiting(queued: Waiting | TestResult): queued is Waiting {
+  return (queued as Partial<Waiting>).result !== undefined;
+}
+
+function resultOf(queued: Waiting | TestResult): TestResult {
+  return isWaiting(queued) ? queued.result : queued;
 }
 
 function isFailure(status: TestResult['status']): boolean {

@@ -43,6 +43,8 @@ export const LATER_RUNS = new Map<string, TestStatus>([
 const NONE = Object.freeze([]) as never[];
 
 export class TestcaseBuilder {
+  /** The reader's frame for an open `<testcase>` is its builder. */
+  readonly kind = 'testcase';
   // Most testcases hold no element at all: the lists are made for the first one (see the reader's `child`).
   results: ResultElement[] = NONE;
   systemOut: CappedText[] = NONE;
@@ -107,7 +109,7 @@ export class TestcaseBuilder {
     };
     if (file !== undefined) result.file = file;
     // A `line` attribute (pytest, PHPUnit, Robot write it), for annotations: a positive whole number only.
-    const line = Number(attrs.line);
+    const line = attrs.line === undefined ? 0 : Number(attrs.line);
     if (Number.isInteger(line) && line > 0) result.line = line;
     if (classname !== undefined) result.classname = classname;
     if (durationMs !== undefined) result.durationMs = durationMs;
