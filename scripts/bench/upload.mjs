@@ -75,8 +75,10 @@ function recordedBytes(run) {
 /**
  * @param {string} dir  where the result files are written
  * @param {number} results  how many results (and test cases)
+ * @param {{ cli?: string, nodeFlags?: string[] }} [options]  `cli`: another build's bin to run (a comparison with
+ *   main's CLI); `nodeFlags`: Node's flags for the CLI's process (`--cpu-prof` for a timeline of its own work)
  */
-export async function runUploadScenario(dir, results) {
+export async function runUploadScenario(dir, results, { cli: bin = CLI, nodeFlags = [] } = {}) {
   const file = join(dir, `upload-${results}.xml`);
   await writeResults(file, results);
   const seed = { projects: [{ name: 'Bench', human_id_prefix: PREFIX, test_cases: Array.from({ length: results }, (_, i) => ({ title: `Case ${i + 1}` })) }] };
@@ -101,7 +103,7 @@ export async function runUploadScenario(dir, results) {
       '--spool',
       join(dir, `spool-${results}.json`),
     ];
-    const cli = await runMeasured([CLI, ...args], { env });
+    const cli = await runMeasured([...nodeFlags, bin, ...args], { env });
     const state = emulator.state();
     const run = state.test_runs.find((r) => r.title === `bench ${results}`);
     const recorded = run ? Object.keys(run.results).length : 0;
@@ -123,6 +125,8 @@ export async function runUploadScenario(dir, results) {
       requestMs: lastEnd - firstStart,
       answerMs: percentiles(requests.map((r) => r.duration_ms)),
       phases: phasesOf(requests),
+      // The request log as a timeline (ms from the first request): where a window stays empty.
+      timeline: requests.map((r) => ({ at: r.time - firstStart, ms: r.duration_ms, route: r.route, status: r.status })),
       processMs: cli.ms,
       cpuMs: cli.cpuMs,
       maxRssBytes: cli.maxRssBytes,

@@ -8,7 +8,7 @@
  * reporters) only translate inputs in and the outcome out.
  */
 import type { HttpClient } from '../api/http.js';
-import { detectCi, type CiContext } from '../ci.js';
+import { detectCi } from '../ci.js';
 import { ApiError, ConfigError, MappingError, asToolError, exitCodeFor, type TestsigmaTmError } from '../errors.js';
 import { logStage, redact, redactingLogger, silentLogger } from '../log.js';
 import { systemClock } from '../clock.js';
@@ -16,10 +16,11 @@ import { displayTitle } from '../model.js';
 import { ResultMapper, caseOutcomes, type CaseInfo, type MappingReport } from '../map/mapping.js';
 import { DEFAULT_STATUS_MAPPING, aggregateStatus, resolveStatusIds, type StatusMapping, statusKey } from '../map/status.js';
 import { describeCase } from '../plan/description.js';
+import { describedWhenRead } from '../plan/when-read.js';
 import { requireSettings, settingLabel, type Host, type Settings } from '../settings/index.js';
 import { pickUser, resolveProject } from '../run/lifecycle.js';
 import { syncCases } from '../cases/case-sync.js';
-import { planAttachments, withSkippedNote } from '../attachments/index.js';
+import { attachmentsFor, planAttachments, withSkippedNote } from '../attachments/index.js';
 import { redactedResults } from './redacted-results.js';
 import { redactDeep } from '../redact.js';
 import type { Logger } from '../log.js';
@@ -85,6 +86,7 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
       if (progress.plan.entries.length === 0 && !settings.dryRun) log.warn('No result maps to a test case of the project, so no test run was written to.');
     } else {
       logStage(log, settings.runId ? `Opening test run ${settings.runId}…` : 'Finding or creating the test run…');
+      // The run needs the cases, not the entries' descriptions: those are worked out as the batches are taken.
       progress.opened = await openRun(ctx, progress.plan);
       logStage(log, `Test run ${progress.opened.run.human_id} ${progress.opened.created ? 'created' : 'opened'}.`);
       if (!input.openOnly) {
@@ -209,7 +211,11 @@ async function casesForUuids(ctx: UploadContext, projectId: string, mapper: Resu
   return api.listTestCases(projectId);
 }
 
-/** Match titles and create cases when asked, then plan every entry. */
+/**
+ * Match titles and create cases when asked, then plan every entry: its case and status now (a status the service
+ * lacks fails here, before any run exists), its description when first read (nothing reads it before the run's
+ * create is sent: see uploadResults).
+ */
 async function planUpload(ctx: UploadContext, { project, statuses, users, cases }: Lookups, read: ReadInput): Promise<UploadPlan> {
   const { api, settings, log, host } = ctx;
   const mapping: StatusMapping = { ...DEFAULT_STATUS_MAPPING, ...settings.statusMap };
@@ -219,7 +225,7 @@ async function planUpload(ctx: UploadContext, { project, statuses, users, cases 
   if (sync) read.tally.placeFailures(report);
   applyUnmappedPolicy(report, settings, log, host);
   const untestedIds = new Set(statuses.filter((s) => statusKey(s.name) === 'untested').map((s) => s.id));
-  const entries = planEntries(report, mapping, statusIds, user.id, ctx.ci);
+  const entries = planEntries(report, mapping, statusIds, user.id);
   const cwd = ctx.input.cwd ?? process.cwd();
   const attachmentSettings = {
     policy: settings.attachments,
@@ -231,13 +237,22 @@ async function planUpload(ctx: UploadContext, { project, statuses, users, cases 
     roots: settings.attachments === 'none' ? [] : evidenceRoots(cwd, ctx.input.env ?? {}, ctx.input.evidenceRoots),
     redact: (text: string) => redact(text, [settings.token]),
   };
+  // Only the cases with a file to plan: a case without any is left out of the plan's map either way, and 10,000
+  // of them cost tens of milliseconds between the listing and the run's create.
   const files = await planAttachments(
-    report.mapped.map((m) => ({ caseId: m.testCase.id, results: m.results })),
+    report.mapped
+      .filter((m) => m.results.some((r) => attachmentsFor(r, settings.attachments).length > 0))
+      .map((m) => ({ caseId: m.testCase.id, results: m.results })),
     attachmentSettings,
     log,
   );
-  for (const { entry } of entries)
-    entry.description = redact(withSkippedNote(entry.description, files.get(entry.test_case_id)?.skipped ?? []), [settings.token]);
+  const context = { mapping, ...(ctx.ci?.jobUrl ? { jobUrl: ctx.ci.jobUrl } : {}) };
+  // Entries are planned in the order of report.mapped, one each.
+  report.mapped.forEach((mapped, i) => {
+    const entry = entries[i]?.entry;
+    if (entry)
+      describedWhenRead(entry, () => redact(withSkippedNote(describeCase(mapped, context), files.get(entry.test_case_id)?.skipped ?? []), [settings.token]));
+  });
   return {
     projectId: project.id,
     report,
@@ -261,25 +276,15 @@ function serviceFailed(error: TestsigmaTmError): boolean {
   return error instanceof ApiError && (error.status === undefined || error.status >= 500 || error.status === 429 || error.code === 'API_LIST_INCOMPLETE');
 }
 
-function planEntries(
-  report: MappingReport,
-  mapping: StatusMapping,
-  statusIds: ReturnType<typeof resolveStatusIds>,
-  userId: string,
-  ci: CiContext | undefined,
-): PlannedEntry[] {
+/** One entry per mapped case, in their order, its description left to `describe` (planUpload). */
+function planEntries(report: MappingReport, mapping: StatusMapping, statusIds: ReturnType<typeof resolveStatusIds>, userId: string): PlannedEntry[] {
   return report.mapped.map((mapped) => {
     const statusName = aggregateStatus(caseOutcomes(mapped).map((o) => mapping[o]));
     const status = statusIds.get(statusName);
     if (!status) throw new ConfigError('CONFIG_STATUS_MISSING', `The status "${statusName}" is not offered by the service.`);
     return {
       statusName: status.name,
-      entry: {
-        test_case_id: mapped.testCase.id,
-        test_run_status_id: status.id,
-        user_id: userId,
-        description: describeCase(mapped, { mapping, ...(ci?.jobUrl ? { jobUrl: ci.jobUrl } : {}) }),
-      },
+      entry: { test_case_id: mapped.testCase.id, test_run_status_id: status.id, user_id: userId, description: '' },
     };
   });
 }

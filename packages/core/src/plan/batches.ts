@@ -25,31 +25,72 @@ export function batchBytes(batch: ResultEntry[]): number {
  * or large files: `extraBytes` counts what an entry adds to the request besides its JSON (its attachments), so
  * an entry with large files goes in a smaller batch, or alone.
  */
-export function planBatches(
-  entries: ResultEntry[],
-  limits: { maxEntries?: number; maxBytes?: number; extraBytes?: (entry: ResultEntry) => number } = {},
-): ResultEntry[][] {
-  const maxEntries = limits.maxEntries ?? DEFAULT_MAX_ENTRIES;
-  const maxBytes = limits.maxBytes ?? DEFAULT_MAX_BYTES;
-  if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError(`maxEntries must be a whole number ≥ 1, received ${maxEntries}`);
-  if (!(maxBytes > 0)) throw new RangeError(`maxBytes must be > 0, received ${maxBytes}`);
-
+export function planBatches(entries: ResultEntry[], limits: BatchLimits = {}): ResultEntry[][] {
+  const queue = new BatchQueue(entries, limits);
   const batches: ResultEntry[][] = [];
-  let batch: ResultEntry[] = [];
-  let bytes = ENVELOPE_BYTES;
-  for (const entry of entries) {
-    const size = Buffer.byteLength(JSON.stringify(entry), 'utf8') + (limits.extraBytes?.(entry) ?? 0);
-    const added = batch.length > 0 ? size + 1 : size;
-    if (batch.length > 0 && (batch.length >= maxEntries || bytes + added > maxBytes)) {
-      batches.push(batch);
-      batch = [];
-      bytes = ENVELOPE_BYTES;
-    }
-    bytes += batch.length > 0 ? size + 1 : size;
-    batch.push(entry);
-  }
-  if (batch.length > 0) batches.push(batch);
+  for (let batch = queue.shift(); batch !== undefined; batch = queue.shift()) batches.push(batch);
   return batches;
+}
+
+export interface BatchLimits {
+  maxEntries?: number;
+  maxBytes?: number;
+  extraBytes?: (entry: ResultEntry) => number;
+}
+
+/**
+ * The batches of planBatches, each planned when it is taken: the first write goes out once its own entries are
+ * measured (10,000 entries: 20–70 ms of serialising, and the upload's descriptions are written as they are read),
+ * and the rest are planned while the writes wait for the rate limit. `unshift` puts batches back in front (a
+ * refused batch's halves), as on an array.
+ */
+export class BatchQueue {
+  private readonly front: ResultEntry[][] = [];
+  private next = 0;
+  /** An entry measured past the end of the last batch taken: the first of the next one. */
+  private carried: { entry: ResultEntry; size: number } | undefined;
+  private readonly maxEntries: number;
+  private readonly maxBytes: number;
+
+  constructor(
+    private readonly entries: readonly ResultEntry[],
+    private readonly limits: BatchLimits = {},
+  ) {
+    this.maxEntries = limits.maxEntries ?? DEFAULT_MAX_ENTRIES;
+    this.maxBytes = limits.maxBytes ?? DEFAULT_MAX_BYTES;
+    if (!Number.isInteger(this.maxEntries) || this.maxEntries < 1) throw new RangeError(`maxEntries must be a whole number ≥ 1, received ${this.maxEntries}`);
+    if (!(this.maxBytes > 0)) throw new RangeError(`maxBytes must be > 0, received ${this.maxBytes}`);
+  }
+
+  /** The next batch, or undefined when every entry was taken. */
+  shift(): ResultEntry[] | undefined {
+    if (this.front.length > 0) return this.front.shift();
+    const batch: ResultEntry[] = [];
+    let bytes = ENVELOPE_BYTES;
+    for (;;) {
+      const measured = this.carried ?? this.measureNext();
+      this.carried = undefined;
+      if (measured === undefined) break;
+      const added = batch.length > 0 ? measured.size + 1 : measured.size;
+      if (batch.length > 0 && (batch.length >= this.maxEntries || bytes + added > this.maxBytes)) {
+        this.carried = measured;
+        break;
+      }
+      bytes += added;
+      batch.push(measured.entry);
+    }
+    return batch.length > 0 ? batch : undefined;
+  }
+
+  unshift(...batches: ResultEntry[][]): void {
+    this.front.unshift(...batches);
+  }
+
+  private measureNext(): { entry: ResultEntry; size: number } | undefined {
+    if (this.next >= this.entries.length) return undefined;
+    const entry = this.entries[this.next++] as ResultEntry;
+    return { entry, size: Buffer.byteLength(JSON.stringify(entry), 'utf8') + (this.limits.extraBytes?.(entry) ?? 0) };
+  }
 }
 
 /**

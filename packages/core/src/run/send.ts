@@ -14,7 +14,7 @@ import type { ResultEntry, ResultFile, TestManagementApi } from '../api/client.j
 import { formatBytes, withSkippedNote, type PlannedFile } from '../attachments/plan.js';
 import { ApiError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { planBatches, splitBatch } from '../plan/batches.js';
+import { BatchQueue, splitBatch } from '../plan/batches.js';
 
 export interface RefusedEntry {
   entry: ResultEntry;
@@ -85,7 +85,8 @@ export async function sendEntries(
   const kept = new Map<string, { count: number; entry: ResultEntry; dropped: { caseId: string; name: string; reason: string }[] }>();
   const filesOf = (entry: ResultEntry): readonly PlannedFile[] => (options.files?.get(entry.test_case_id) ?? []).slice(0, kept.get(entry.test_case_id)?.count);
   const extraBytes = (entry: ResultEntry): number => filesOf(entry).reduce((sum, f) => sum + f.size + PART_OVERHEAD_BYTES + Buffer.byteLength(f.fileName), 0);
-  const queue = planBatches(entries, { maxEntries: options.maxEntries, ...(options.maxBytes !== undefined && { maxBytes: options.maxBytes }), extraBytes });
+  // Planned as taken: the first write goes out without waiting for every entry to be measured (plan/batches.ts).
+  const queue = new BatchQueue(entries, { maxEntries: options.maxEntries, ...(options.maxBytes !== undefined && { maxBytes: options.maxBytes }), extraBytes });
   const outcome: SendOutcome = { acknowledged: [], refused: [], unsent: [], requests: 0, attachments: { sent: 0, sentBytes: 0, withdrawn: [] } };
   const progress = progressReporter(entries.length, log, options.now ?? Date.now);
   let splits = 0;
@@ -162,7 +163,7 @@ export async function sendEntries(
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, queue.length)) }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, entries.length)) }, worker));
   if (unconfirmed.length > 0) await checkUnconfirmed(api, projectId, runId, unconfirmed, outcome, options, log);
   return outcome;
 }
