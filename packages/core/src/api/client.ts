@@ -110,8 +110,9 @@ export class TestManagementApi {
     return listAll(this.http, `/projects/${enc(projectId)}/test_cases`, 'test_cases', readTestCase, {}, `Project "${projectId}"`, undefined, true);
   }
 
-  async getRun(projectId: string, runId: string): Promise<TestRun> {
-    return this.getOne(this.pathsOf(projectId, runId).run, 'test_run', readTestRun, `Test run "${runId}"`);
+  /** `look`: a look only worth its answer soon, sent once with a short timeout (see ApiRequest.look). */
+  async getRun(projectId: string, runId: string, look?: { timeoutMs: number }): Promise<TestRun> {
+    return this.getOne(this.pathsOf(projectId, runId).run, 'test_run', readTestRun, `Test run "${runId}"`, look);
   }
 
   /** One test plan, by UUID or human id (`DEMO-P-3`). */
@@ -120,8 +121,8 @@ export class TestManagementApi {
   }
 
   /** One resource read by GET: `data.<key>` of the answer; `resource` names it when the service answers 404. */
-  private async getOne<T>(path: string, key: string, read: Reader<T>, resource: string): Promise<T> {
-    const res = await this.http.send({ method: 'GET', path, idempotent: true, resource });
+  private async getOne<T>(path: string, key: string, read: Reader<T>, resource: string, look?: { timeoutMs: number }): Promise<T> {
+    const res = await this.http.send({ method: 'GET', path, idempotent: true, resource, ...(look ? { look } : {}) });
     return readSingle(res.body, key, read, context(res));
   }
 

@@ -52,6 +52,13 @@ export interface ApiRequest<R = never> {
    * instead, and the caller reads again.
    */
   sendBefore?: number;
+  /**
+   * A look that is only worth its answer soon (the run protocol's looks while a write of its own may land): wait
+   * at most this long for the answer (never longer than the client's timeout), and send it once, without retries
+   * (the caller's next look is its retry). A look left hanging for the full timeout, retried, would hold one of
+   * the few requests in flight (pacer.ts) and keep the caller's next looks from being sent.
+   */
+  look?: { timeoutMs: number };
 }
 
 export interface ApiResponse<R = never> {
@@ -234,7 +241,7 @@ export class HttpClient {
         const sentAt = this.now();
         this.requests++;
         // Never wait for an answer past the deadline (a second at least, so a late request still gets its chance).
-        const timeoutMs = Math.min(this.options.timeoutMs, Math.max(1_000, this.deadline - sentAt));
+        const timeoutMs = Math.min(req.look?.timeoutMs ?? Infinity, this.options.timeoutMs, Math.max(1_000, this.deadline - sentAt));
         let outcome: AttemptOutcome;
         try {
           outcome = await this.exchange({ method: req.method, url, headers, body, timeoutMs, nowMs: sentAt });
@@ -300,6 +307,7 @@ export class HttpClient {
 
         const uncertain = verdict === 'transient' && !req.idempotent;
         if (uncertain && !req.recover) throw this.failure(details, outcome, attempt, req.resource);
+        if (req.look) throw this.failure(details, outcome, attempt, req.resource);
         // A write that timed out may still be in progress: give it as long again before looking for it.
         if (uncertain && outcome.kind === 'no-answer' && outcome.timedOut) delay = Math.max(delay, this.options.timeoutMs);
         const elapsed = this.now() - started;

@@ -7,7 +7,7 @@
  */
 import type { TestRun } from '../api/client.js';
 import { inDoubtUntil, timed, type RunSession } from './state.js';
-import { CONFIRM_GAP_MS, CONFIRM_JITTER_MS, FRESH_READ_MS, IN_DOUBT_LOOK_MS, LATE_WRITE_MS, LEDGER_ATTEMPTS } from './timing.js';
+import { CONFIRM_GAP_MS, CONFIRM_JITTER_MS, FRESH_READ_MS, IN_DOUBT_LOOK_MS, IN_DOUBT_LOOK_TIMEOUT_MS, LATE_WRITE_MS, LEDGER_ATTEMPTS } from './timing.js';
 import { formatJobLine, newerLine, nextAttempt, readJobLines, withJobLines, type JobLine } from './verdict.js';
 
 export interface Ledger {
@@ -135,7 +135,7 @@ async function watchWhile<T>(session: RunSession, pending: Promise<T>, learn: (d
   await Promise.race([settled, clock.sleep(startAfterMs)]);
   while (!answered) {
     // Not awaited: a look that times out must not delay the next one; each only adds to the lines seen.
-    void api.getRun(projectId, run.id).then(
+    void look(session).then(
       (read) => learn(read.description ?? ''),
       () => undefined,
     );
@@ -157,7 +157,7 @@ async function watchWhileInDoubt(session: RunSession, learn: (description: strin
       break;
     }
     looks.push(
-      api.getRun(projectId, run.id).then(
+      look(session).then(
         (read) => learn(read.description ?? ''),
         // A look that failed leaves the others; the confirming reads afterwards fail loudly if the service does.
         () => undefined,
@@ -166,6 +166,15 @@ async function watchWhileInDoubt(session: RunSession, learn: (description: strin
     await clock.sleep(IN_DOUBT_LOOK_MS);
   }
   await Promise.all(looks);
+}
+
+/**
+ * One look at the run while a write of this job may land: sent once, with a short timeout (IN_DOUBT_LOOK_TIMEOUT_MS),
+ * so that a look the service leaves unanswered never holds up the next one.
+ */
+function look(session: RunSession): Promise<TestRun> {
+  const { api, projectId, run, state } = session;
+  return api.getRun(projectId, run.id, { timeoutMs: Math.max(IN_DOUBT_LOOK_TIMEOUT_MS, 2 * state.roundTripMs) });
 }
 
 /**

@@ -21,6 +21,15 @@ export const LATE_WRITE_MS = 60_000;
 /** While waiting out a write of its own that may still land, a job looks at the run this often (under CONFIRM_GAP_MS, so it sees every line another job confirms meanwhile). */
 export const IN_DOUBT_LOOK_MS = 1500;
 
+/**
+ * Such a look waits this long for its answer at least (twice the job's slowest round trip when that is longer),
+ * and is sent once: its retry is the next look. Looks left hanging for the client's full timeout (30 s), then
+ * retried, took every request the client keeps in flight (4) and kept the next looks from being sent: the job was
+ * blind while another job confirmed its done line, and its own late write then dropped that line for good
+ * (seed 101869). Under this bound at most three looks hang at once, beside the write being watched.
+ */
+export const IN_DOUBT_LOOK_TIMEOUT_MS = 4000;
+
 /** Jobs that found or created the run at the same moment start their first read at random within this. */
 export const START_SPREAD_MS = 1000;
 
