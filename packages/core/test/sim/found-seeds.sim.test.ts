@@ -15,3 +15,11 @@ it('seed 1000159: a result removed after an old read of the run is put back befo
     expect(outcome.violations).toEqual([]);
   }
 });
+
+it('seed 101869: a job whose looks hang while its own write is in doubt still sees every line confirmed meanwhile', async () => {
+  // 15 jobs (close-job). Job 9's description write got no answer and landed 53 s later; four of its looks hung for
+  // the client's 30 s timeout, filled the requests in flight and kept its next looks unsent for 6 s. Job 8 confirmed
+  // its done line in those 6 s and exited; job 9's late write dropped it: "Only 14 of 15 uploads reported".
+  const outcome = await runScenario({ seed: 101869, mode: 'close-job' });
+  expect(outcome.violations).toEqual([]);
+});
