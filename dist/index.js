@@ -50675,6 +50675,14 @@ const FRESH_READ_MS = 1500;
 const LATE_WRITE_MS = 60_000;
 /** While waiting out a write of its own that may still land, a job looks at the run this often (under CONFIRM_GAP_MS, so it sees every line another job confirms meanwhile). */
 const IN_DOUBT_LOOK_MS = 1500;
+/**
+ * Such a look waits this long for its answer at least (twice the job's slowest round trip when that is longer),
+ * and is sent once: its retry is the next look. Looks left hanging for the client's full timeout (30 s), then
+ * retried, took every request the client keeps in flight (4) and kept the next looks from being sent: the job was
+ * blind while another job confirmed its done line, and its own late write then dropped that line for good
+ * (seed 101869). Under this bound at most three looks hang at once, beside the write being watched.
+ */
+const IN_DOUBT_LOOK_TIMEOUT_MS = 4000;
 /** Jobs that found or created the run at the same moment start their first read at random within this. */
 const START_SPREAD_MS = 1000;
 /** The pause before reading back a selection write: half of a ceiling that doubles per attempt, plus jitter. */
@@ -51643,16 +51651,17 @@ class TestManagementApi {
     listTestCases(projectId) {
         return listAll(this.http, `/projects/${enc(projectId)}/test_cases`, 'test_cases', readTestCase, {}, `Project "${projectId}"`, undefined, true);
     }
-    async getRun(projectId, runId) {
-        return this.getOne(this.pathsOf(projectId, runId).run, 'test_run', readTestRun, `Test run "${runId}"`);
+    /** `look`: a look only worth its answer soon, sent once with a short timeout (see ApiRequest.look). */
+    async getRun(projectId, runId, look) {
+        return this.getOne(this.pathsOf(projectId, runId).run, 'test_run', readTestRun, `Test run "${runId}"`, look);
     }
     /** One test plan, by UUID or human id (`DEMO-P-3`). */
     async getTestPlan(projectId, planId) {
         return this.getOne(`/projects/${enc(projectId)}/test_plans/${enc(planId)}`, 'test_plan', readTestPlan, `Test plan "${planId}"`);
     }
     /** One resource read by GET: `data.<key>` of the answer; `resource` names it when the service answers 404. */
-    async getOne(path, key, read, resource) {
-        const res = await this.http.send({ method: 'GET', path, idempotent: true, resource });
+    async getOne(path, key, read, resource, look) {
+        const res = await this.http.send({ method: 'GET', path, idempotent: true, resource, ...(look ? { look } : {}) });
         return readSingle(res.body, key, read, context(res));
     }
     listTestPlans(projectId) {
@@ -52942,7 +52951,7 @@ class HttpClient {
                 const sentAt = this.now();
                 this.requests++;
                 // Never wait for an answer past the deadline (a second at least, so a late request still gets its chance).
-                const timeoutMs = Math.min(this.options.timeoutMs, Math.max(1_000, this.deadline - sentAt));
+                const timeoutMs = Math.min(req.look?.timeoutMs ?? Infinity, this.options.timeoutMs, Math.max(1_000, this.deadline - sentAt));
                 let outcome;
                 try {
                     outcome = await this.exchange({ method: req.method, url, headers, body, timeoutMs, nowMs: sentAt });
@@ -53018,6 +53027,8 @@ class HttpClient {
                 }
                 const uncertain = verdict === 'transient' && !req.idempotent;
                 if (uncertain && !req.recover)
+                    throw this.failure(details, outcome, attempt, req.resource);
+                if (req.look)
                     throw this.failure(details, outcome, attempt, req.resource);
                 // A write that timed out may still be in progress: give it as long again before looking for it.
                 if (uncertain && outcome.kind === 'no-answer' && outcome.timedOut)
@@ -53354,7 +53365,7 @@ async function watchWhile(session, pending, learn, startAfterMs) {
     await Promise.race([settled, clock.sleep(startAfterMs)]);
     while (!answered) {
         // Not awaited: a look that times out must not delay the next one; each only adds to the lines seen.
-        void api.getRun(projectId, run.id).then((read) => learn(read.description ?? ''), () => undefined);
+        void look(session).then((read) => learn(read.description ?? ''), () => undefined);
         await Promise.race([settled, clock.sleep(IN_DOUBT_LOOK_MS)]);
     }
     return pending;
@@ -53371,12 +53382,20 @@ async function watchWhileInDoubt(session, learn) {
             await clock.sleep(inDoubtUntil(session) - now);
             break;
         }
-        looks.push(api.getRun(projectId, run.id).then((read) => learn(read.description ?? ''), 
+        looks.push(look(session).then((read) => learn(read.description ?? ''), 
         // A look that failed leaves the others; the confirming reads afterwards fail loudly if the service does.
         () => undefined));
         await clock.sleep(IN_DOUBT_LOOK_MS);
     }
     await Promise.all(looks);
+}
+/**
+ * One look at the run while a write of this job may land: sent once, with a short timeout (IN_DOUBT_LOOK_TIMEOUT_MS),
+ * so that a look the service leaves unanswered never holds up the next one.
+ */
+function look(session) {
+    const { api, projectId, run, state } = session;
+    return api.getRun(projectId, run.id, { timeoutMs: Math.max(IN_DOUBT_LOOK_TIMEOUT_MS, 2 * state.roundTripMs) });
 }
 /**
  * How far apart the two confirming reads are: later than any write built on a read without our line can land —
