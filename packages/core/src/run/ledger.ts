@@ -126,7 +126,7 @@ export async function writeJobLine(session: RunSession, line: JobLine): Promise<
  * seen, and put back should a late write drop it.
  */
 async function watchWhile<T>(session: RunSession, pending: Promise<T>, learn: (description: string) => void, startAfterMs: number): Promise<T> {
-  const { api, projectId, run, clock } = session;
+  const { clock } = session;
   let answered = false;
   const settled = pending.then(
     () => (answered = true),
@@ -149,7 +149,7 @@ async function watchWhile<T>(session: RunSession, pending: Promise<T>, learn: (d
  * each look on its own (a look that times out must not leave a gap), and learn every line seen.
  */
 async function watchWhileInDoubt(session: RunSession, learn: (description: string) => void): Promise<void> {
-  const { api, projectId, run, clock, state } = session;
+  const { clock, state } = session;
   const looks: Promise<void>[] = [];
   for (let now = clock.now(); now < inDoubtUntil(session); now = clock.now()) {
     if (now >= state.descriptionInDoubtUntil) {
