@@ -53359,7 +53359,7 @@ async function writeJobLine(session, line) {
  * seen, and put back should a late write drop it.
  */
 async function watchWhile(session, pending, learn, startAfterMs) {
-    const { api, projectId, run, clock } = session;
+    const { clock } = session;
     let answered = false;
     const settled = pending.then(() => (answered = true), () => (answered = true));
     await Promise.race([settled, clock.sleep(startAfterMs)]);
@@ -53375,7 +53375,7 @@ async function watchWhile(session, pending, learn, startAfterMs) {
  * each look on its own (a look that times out must not leave a gap), and learn every line seen.
  */
 async function watchWhileInDoubt(session, learn) {
-    const { api, projectId, run, clock, state } = session;
+    const { clock, state } = session;
     const looks = [];
     for (let now = clock.now(); now < inDoubtUntil(session); now = clock.now()) {
         if (now >= state.descriptionInDoubtUntil) {
