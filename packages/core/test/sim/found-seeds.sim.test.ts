@@ -15,3 +15,13 @@ it('seed 1000159: a result removed after an old read of the run is put back befo
     expect(outcome.violations).toEqual([]);
   }
 });
+
+it('seed 108188: a read retried through timeouts does not size the pause before a look', async () => {
+  // 14 jobs, when-complete. Job 3's listing of the run's cases took 95 s of timeouts and retries; its read-to-write
+  // window, measured across them, made each pause before a look about 200 s: it slept past its 600 s deadline in
+  // the close step it alone could take, and the run stayed ACTIVE without the cases a late write had removed.
+  for (const mode of ['close-job', 'when-complete'] as const) {
+    const outcome = await runScenario({ seed: 108188, mode });
+    expect(outcome.violations).toEqual([]);
+  }
+});
