@@ -51083,10 +51083,15 @@ async function ensureCases(session, caseIds, options = {}) {
     // service, so the window runs from its end (a write never waits on its own read); the pause before a look
     // (settlePause) is twice this job's read-to-write time, listing included, so it covers other jobs' alike.
     let listedAt = readAt;
+    // The client's retries when the read began: a read or write retried meanwhile (a timeout, a 5xx waited out) says
+    // nothing of how fast the service answers, and sizing the pause before a look by it made that pause unbounded
+    // (a listing retried for a minute and a half made a job sleep twice that before each look, past its deadline).
+    let retriesAtRead = api.http.retries;
     if (!held) {
         // Jobs of one pipeline reach this point together (they found or created the run at the same moment):
         // starting at random moments, their read-then-write pairs overlap less.
         await clock.sleep(Math.floor(clock.random() * START_SPREAD_MS));
+        retriesAtRead = api.http.retries;
         ({ held, readAt } = await readCases(session));
         listedAt = clock.now();
         requests++;
@@ -51119,9 +51124,11 @@ async function ensureCases(session, caseIds, options = {}) {
         }
         else {
             requests++;
-            state.rememberWindow(clock.now() - readAt);
+            if (api.http.retries === retriesAtRead)
+                state.rememberWindow(clock.now() - readAt);
             await clock.sleep(readBackPause(attempt++, clock.random));
         }
+        retriesAtRead = api.http.retries;
         ({ held, readAt } = await readCases(session));
         listedAt = clock.now();
         requests++;
@@ -51261,7 +51268,7 @@ async function keepResults(session, sent, options = {}) {
 class RunState {
     /** The selection as last read: a look compares with it. */
     selection = new Set();
-    /** The longest time from a read's answer to the answer of the write built from it. */
+    /** The longest time from a read's answer to the answer of the write built from it, neither retried (a timeout waited out is not the service's speed). */
     windowMs = 0;
     /** The slowest round trip of a read seen so far: the windows of the job lines grow with it. */
     roundTripMs = 0;

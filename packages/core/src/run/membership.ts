@@ -60,10 +60,15 @@ export async function ensureCases(session: RunSession, caseIds: readonly string[
   // service, so the window runs from its end (a write never waits on its own read); the pause before a look
   // (settlePause) is twice this job's read-to-write time, listing included, so it covers other jobs' alike.
   let listedAt = readAt;
+  // The client's retries when the read began: a read or write retried meanwhile (a timeout, a 5xx waited out) says
+  // nothing of how fast the service answers, and sizing the pause before a look by it made that pause unbounded
+  // (a listing retried for a minute and a half made a job sleep twice that before each look, past its deadline).
+  let retriesAtRead = api.http.retries;
   if (!held) {
     // Jobs of one pipeline reach this point together (they found or created the run at the same moment):
     // starting at random moments, their read-then-write pairs overlap less.
     await clock.sleep(Math.floor(clock.random() * START_SPREAD_MS));
+    retriesAtRead = api.http.retries;
     ({ held, readAt } = await readCases(session));
     listedAt = clock.now();
     requests++;
@@ -95,9 +100,10 @@ export async function ensureCases(session: RunSession, caseIds: readonly string[
       log.debug(`The update of test run ${run.human_id}'s cases waited past ${FRESH_READ_MS} ms for its turn: reading the cases again before writing.`);
     } else {
       requests++;
-      state.rememberWindow(clock.now() - readAt);
+      if (api.http.retries === retriesAtRead) state.rememberWindow(clock.now() - readAt);
       await clock.sleep(readBackPause(attempt++, clock.random));
     }
+    retriesAtRead = api.http.retries;
     ({ held, readAt } = await readCases(session));
     listedAt = clock.now();
     requests++;

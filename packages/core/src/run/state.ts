@@ -24,7 +24,7 @@ export interface RunSession {
 export class RunState {
   /** The selection as last read: a look compares with it. */
   selection: ReadonlySet<string> = new Set();
-  /** The longest time from a read's answer to the answer of the write built from it. */
+  /** The longest time from a read's answer to the answer of the write built from it, neither retried (a timeout waited out is not the service's speed). */
   windowMs = 0;
   /** The slowest round trip of a read seen so far: the windows of the job lines grow with it. */
   roundTripMs = 0;

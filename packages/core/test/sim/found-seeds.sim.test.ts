@@ -16,6 +16,16 @@ it('seed 1000159: a result removed after an old read of the run is put back befo
   }
 });
 
+it('seed 108188: a read retried through timeouts does not size the pause before a look', async () => {
+  // 14 jobs, when-complete. Job 3's listing of the run's cases took 95 s of timeouts and retries; its read-to-write
+  // window, measured across them, made each pause before a look about 200 s: it slept past its 600 s deadline in
+  // the close step it alone could take, and the run stayed ACTIVE without the cases a late write had removed.
+  for (const mode of ['close-job', 'when-complete'] as const) {
+    const outcome = await runScenario({ seed: 108188, mode });
+    expect(outcome.violations).toEqual([]);
+  }
+});
+
 it('seed 101869: a job whose looks hang while its own write is in doubt still sees every line confirmed meanwhile', async () => {
   // 15 jobs (close-job). Job 9's description write got no answer and landed 53 s later; four of its looks hung for
   // the client's 30 s timeout, filled the requests in flight and kept its next looks unsent for 6 s. Job 8 confirmed
