@@ -33,3 +33,11 @@ it('seed 101869: a job whose looks hang while its own write is in doubt still se
   const outcome = await runScenario({ seed: 101869, mode: 'close-job' });
   expect(outcome.violations).toEqual([]);
 });
+
+it('seed 102469: the close step counts the lines it saw before, its own included, when a late write dropped them', async () => {
+  // 8 jobs, when-complete. Job 8's description write got no answer and landed 49 s later, dropping job 6's done line
+  // (Blocked DEMO-1) after job 6 had confirmed it; job 8's own late results write had meanwhile put Passed over that
+  // Blocked. Job 6 closed from a read without its own line, so left DEMO-1 Passed: "DEMO-1 holds Passed".
+  const outcome = await runScenario({ seed: 102469, mode: 'when-complete' });
+  expect(outcome.violations).toEqual([]);
+});
