@@ -53521,18 +53521,37 @@ async function finalWord(session, options) {
             session = { ...session, run: oldest, state: new RunState() };
     }
     const { clock, log, run } = session;
-    let ledger = await readLedger(session);
+    const readLines = async () => {
+        const read = await readLedger(session);
+        return { run: read.run, lines: withSeenLines(read.lines, session.state) };
+    };
+    let ledger = await readLines();
     const waitUntil = clock.now() + (options.wait === false ? 0 : CLOSE_WAIT_MS);
     while (options.total && doneJobs(ledger.lines).length < options.total && clock.now() < waitUntil) {
         log.info(`Waiting for ${options.total - doneJobs(ledger.lines).length} of ${options.total} upload(s) to finish reporting into test run ${run.human_id}.`);
         await clock.sleep(CLOSE_POLL_MS);
-        ledger = await readLedger(session);
+        ledger = await readLines();
     }
     const done = doneJobs(ledger.lines);
     const restored = await restoreWorst(session, ledger.lines, options.statuses, options.userId);
     const partial = ledger.lines.filter(isPartial).map((l) => l.job);
-    await close_closeRun(session.api, session.projectId, ledger.run, done.length > 0 || options.total ? reportedLine(done.length, options.total) : undefined);
+    // The closed run's description lists every line the verdict counted, those a late write dropped included.
+    const described = { ...ledger.run, description: withJobLines(ledger.run.description, ledger.lines) };
+    await close_closeRun(session.api, session.projectId, described, done.length > 0 || options.total ? reportedLine(done.length, options.total) : undefined);
     return { run: ledger.run, done, missing: options.total ? Math.max(0, options.total - done.length) : 0, restored, partial, closed: true };
+}
+/**
+ * The lines of a read, with every line this job saw before (RunState.lines, its own included). Another job's
+ * description write that the service applied late can drop a line after its job confirmed it done — this job's
+ * own line among them, when this job is the one closing (seed 102469: the closer read the run without its own
+ * Blocked, so it left another job's late Passed in place). A line seen once stays true: jobs only replace it by
+ * a newer one.
+ */
+function withSeenLines(read, state) {
+    const merged = new Map(state.lines);
+    for (const line of read)
+        merged.set(line.job, newerLine(merged.get(line.job), line));
+    return [...merged.values()];
 }
 /**
  * The final word of an upload that saw every shard done (`--shard-total` without a close job). Jobs finishing
