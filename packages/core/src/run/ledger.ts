@@ -98,6 +98,13 @@ export async function writeJobLine(session: RunSession, line: JobLine): Promise<
       continue;
     }
     confirmed = 0;
+    if (own.state === 'done' && readAt < inDoubtUntil(session)) {
+      // A done line tells the close step this job writes no more: not written while a write of ours may still
+      // land (seed 102469: job 8's done line was read while its own description write was in doubt, and that
+      // write then dropped the closer's line).
+      await watchWhileInDoubt(session, learn);
+      continue;
+    }
     const before = api.http.unansweredWriteSentAt;
     // Not sent when its turn comes too late (`stale`): the next round reads again.
     const writing = api.updateRun(
