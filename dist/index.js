@@ -53342,6 +53342,13 @@ async function writeJobLine(session, line) {
             continue;
         }
         confirmed = 0;
+        if (own.state === 'done' && readAt < inDoubtUntil(session)) {
+            // A done line tells the close step this job writes no more: not written while a write of ours may still
+            // land (seed 102469: job 8's done line was read while its own description write was in doubt, and that
+            // write then dropped the closer's line).
+            await watchWhileInDoubt(session, learn);
+            continue;
+        }
         const before = api.http.unansweredWriteSentAt;
         // Not sent when its turn comes too late (`stale`): the next round reads again.
         const writing = api.updateRun(projectId, run.id, { description: withJobLines(current.description, seen.values(), format) }, { sendBefore: readAt + FRESH_READ_MS });
