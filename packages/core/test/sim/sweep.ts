@@ -34,9 +34,10 @@ const INVARIANTS = [
 ] as const;
 
 /**
- * Schedules per mode in npm test: the issue's 10,000 over the two modes, about 90 s of CPU (8 to 10 ms a schedule
- * in a whole npm test: 45 s of the two cores) beside the rest of the suite, which must stay under 5 minutes on two
- * cores; the suite's own cost was cut to make the room (BENCHMARKS.md, "The suite's cost"). `npm run test:sim` runs
+ * Schedules per mode in npm test: the issue's 10,000 over the two modes, about 100 s of CPU (9 to 11 ms a schedule
+ * in a whole npm test of a fresh clone on the quiet machine, each of the six files 23 to 27 s of wall: 50 s of the
+ * two cores) beside the rest of the suite, which must stay under 5 minutes on two cores (its vitest stage took 251 s
+ * there, as it did with 4,000); the suite's own cost was cut to make the room (BENCHMARKS.md, "The suite's cost"). `npm run test:sim` runs
  * twice as many (SIM_SCHEDULES=10000), other seeds than npm test's. Each mode runs in three files (thirds), so that
  * vitest's workers run them side by side.
  *
@@ -51,7 +52,7 @@ const INVARIANTS = [
  * the service answering on timers rather than promise chains, the client's URL, path and headers made once, no
  * debug or progress line built for the silent logger, the file system left alone without attachments, no
  * structuredClone of failed results, job lines read with one match a word. Still twice the 5 ms that would fit the
- * issue's 10,000 in npm test: what is left is spread thin (promise turns 6-9%, GC 5-7%, the pacer's bookkeeping per
+ * issue's 10,000 in npm test without the suite's own cuts: what is left is spread thin (promise turns 6-9%, GC 5-7%, the pacer's bookkeeping per
  * request ~5%, the protocol's reading and writing of job lines ~7%, the service's answers ~6%, each upload's start).
  */
 export const SCHEDULES_PER_MODE = 5_000;
