@@ -446,7 +446,7 @@ export class HttpClient {
     if (!known) {
       if (this.urls.size >= MAX_CACHED_URLS) this.urls.clear();
       const path = this.fullPath(req.path);
-      known = this.resolved(parsedUrl(this.baseUrl.origin, search === '' ? path : `${path}?${search}`));
+      known = this.resolved(new URL(search === '' ? path : `${path}?${search}`, this.baseUrl.origin));
       this.urls.set(key, known);
     }
     return known;
@@ -462,24 +462,6 @@ export class HttpClient {
     const path = url.pathname.startsWith(this.basePath) ? url.pathname.slice(this.basePath.length) : url.pathname;
     return { url, path: `${path || '/'}${url.search}` };
   }
-}
-
-/** URLs parsed, by origin and path, shared by the clients of one process (a crowd of simulated jobs asks for the same few). */
-const parsedUrls = new Map<string, URL>();
-
-/** Enough for the URLs of a few jobs; a long listing's cursors are new each page and pass through. */
-const MAX_PARSED_URLS = 256;
-
-/** `origin` + `href` parsed once: nothing changes a URL once made (see resolveUrl). */
-function parsedUrl(origin: string, href: string): URL {
-  const key = origin + href;
-  let url = parsedUrls.get(key);
-  if (!url) {
-    if (parsedUrls.size >= MAX_PARSED_URLS) parsedUrls.clear();
-    url = new URL(href, origin);
-    parsedUrls.set(key, url);
-  }
-  return url;
 }
 
 /** The watch of a request on a clock without `every`: its progress lines would never be printed. */
