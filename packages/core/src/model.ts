@@ -146,8 +146,9 @@ export function keptCopy(result: TestResult): TestResult {
 /**
  * A kept copy. Set one by one after an object literal, the optional fields went to a second array of the
  * object's own (a "property array": 71,000 of them, 3 MB, in the 30 MB worst case of the bench); assigned in a
- * constructor, they are counted when the object is laid out and fit in it. A field the result lacks is absent, as
- * in the result (`declare`: no field is defined as undefined).
+ * constructor, they are counted when the object is laid out and fit in it. Every field is set, undefined where the
+ * result has none, so that every kept copy has one shape and what reads them (the plan, the descriptions) reads
+ * each field with one map.
  */
 class KeptResult implements TestResult {
   declare source: string;
@@ -168,21 +169,21 @@ class KeptResult implements TestResult {
 
   constructor(result: TestResult) {
     this.source = result.source;
+    this.file = result.file;
+    this.line = result.line;
     // The reader shares one suite path among the suite's results: so do the copies.
     this.suitePath = result.suitePath;
     this.name = result.name;
+    this.classname = result.classname;
+    this.project = result.project;
     this.status = result.status;
+    this.durationMs = result.durationMs;
+    this.message = result.message;
+    this.stack = result.stack;
     this.properties = NONE;
     this.tags = NONE;
     this.attachments = result.attachments.length === 0 ? NONE : result.attachments.map(copyAttachment);
     this.attempts = keptAttempts(result);
-    if (result.file !== undefined) this.file = result.file;
-    if (result.line !== undefined) this.line = result.line;
-    if (result.classname !== undefined) this.classname = result.classname;
-    if (result.project !== undefined) this.project = result.project;
-    if (result.durationMs !== undefined) this.durationMs = result.durationMs;
-    if (result.message !== undefined) this.message = result.message;
-    if (result.stack !== undefined) this.stack = result.stack;
   }
 }
 

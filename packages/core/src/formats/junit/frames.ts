@@ -38,14 +38,26 @@ export interface SuiteFrame {
   byName: Map<string, Named | Named[]>;
 }
 
-export type Frame =
-  | SuiteFrame
-  | TestcaseBuilder
-  | { kind: 'properties'; owner: Property[] }
-  | { kind: 'property'; owner: Property[]; attrs: Record<string, string>; text: CappedText }
-  | { kind: 'text'; text: CappedText }
-  | { kind: 'result'; element: ResultElement }
-  | { kind: 'ignored' };
+export interface PropertiesFrame {
+  kind: 'properties';
+  owner: Property[];
+}
+export interface PropertyFrame {
+  kind: 'property';
+  owner: Property[];
+  attrs: Record<string, string>;
+  text: CappedText;
+}
+export interface TextFrame {
+  kind: 'text';
+  text: CappedText;
+}
+export interface ResultFrame {
+  kind: 'result';
+  element: ResultElement;
+}
+
+export type Frame = SuiteFrame | TestcaseBuilder | PropertiesFrame | PropertyFrame | TextFrame | ResultFrame | { kind: 'ignored' };
 
 export const IGNORED: Frame = { kind: 'ignored' };
 /** Marks the result made of a suite-level `<error>`/`<failure>`; its value is the element's name. */

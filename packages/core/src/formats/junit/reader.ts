@@ -13,6 +13,10 @@ import {
   textFrame,
   type Frame,
   type Named,
+  type PropertiesFrame,
+  type PropertyFrame,
+  type ResultFrame,
+  type TextFrame,
   type SuiteFrame,
   type Waiting,
 } from './frames.js';
@@ -49,6 +53,11 @@ const KNOWN_NOISE = new Set(['properties', 'system-out', 'system-err']);
 /** Turns scanner events into TestResults; `take()` hands over those complete so far, in document order. */
 export class JUnitReader implements XmlHandler {
   private readonly frames: Frame[] = [];
+  /**
+   * Each open frame's kind, in step with `frames`. Frames come in seven shapes, so reading `kind` off them was a
+   * megamorphic load on every event (3 % of the reader); a list of strings is read the same way every time.
+   */
+  private readonly kinds: Frame['kind'][] = [];
   /**
    * Results read whole, in document order, until every one before them is complete: a failure waits for its
    * suite's end (a `Waiting`), a pass or skip read after it waits only for its turn and is queued as itself (no
@@ -162,12 +171,18 @@ export class JUnitReader implements XmlHandler {
       this.openRoot(name, attrs);
       return;
     }
-    const frame = this.child(parent, name, attrs);
-    if (frame === IGNORED && parent.kind !== 'ignored' && !(KNOWN_NOISE.has(name) && parent.kind === 'result')) {
+    const parentKind = this.kinds[this.kinds.length - 1] as Frame['kind'];
+    const frame = this.child(parent, parentKind, name, attrs);
+    if (frame === IGNORED && parentKind !== 'ignored' && !(KNOWN_NOISE.has(name) && parentKind === 'result')) {
       const where = `${this.elementName(parent)}/${name}`;
       this.skipped.set(where, (this.skipped.get(where) ?? 0) + 1);
     }
+    this.push(frame);
+  }
+
+  private push(frame: Frame): void {
     this.frames.push(frame);
+    this.kinds.push(frame.kind);
   }
 
   private elementName(frame: Frame): string {
@@ -192,24 +207,28 @@ export class JUnitReader implements XmlHandler {
       );
     }
     const root = rootContext();
-    this.frames.push(name === 'testsuites' ? suiteFrame(root) : suiteFrame(root, attrs));
+    this.push(name === 'testsuites' ? suiteFrame(root) : suiteFrame(root, attrs));
   }
 
-  private child(parent: Frame, name: string, attrs: Record<string, string>): Frame {
-    switch (parent.kind) {
-      case 'suite':
-        if (name === 'testsuite') return suiteFrame(parent.context, attrs);
+  /** The frame of an element opened in `parent`, whose kind is `kind` (see `kinds`). */
+  private child(parent: Frame, kind: Frame['kind'], name: string, attrs: Record<string, string>): Frame {
+    // Told by `kind`, then narrowed by a cast: a switch on `parent.kind` would read the megamorphic field again.
+    switch (kind) {
+      case 'suite': {
+        const suite = parent as SuiteFrame;
+        if (name === 'testsuite') return suiteFrame(suite.context, attrs);
         // Merged shard reports nest whole `<testsuites>` documents: read them like the root.
-        if (name === 'testsuites') return suiteFrame(parent.context);
+        if (name === 'testsuites') return suiteFrame(suite.context);
         // The builder is the testcase's frame itself (one object per testcase, not two).
-        if (name === 'testcase') return new TestcaseBuilder(attrs, parent.context);
-        if (name === 'properties') return { kind: 'properties', owner: parent.ownProperties };
-        if (name === 'system-out') return textFrame(parent.systemOut);
-        if (name === 'system-err') return textFrame(parent.systemErr);
-        if (name === 'error' || name === 'failure') return resultFrame(parent.errors, name, attrs);
+        if (name === 'testcase') return new TestcaseBuilder(attrs, suite.context);
+        if (name === 'properties') return { kind: 'properties', owner: suite.ownProperties };
+        if (name === 'system-out') return textFrame(suite.systemOut);
+        if (name === 'system-err') return textFrame(suite.systemErr);
+        if (name === 'error' || name === 'failure') return resultFrame(suite.errors, name, attrs);
         return IGNORED;
+      }
       case 'testcase': {
-        const builder = parent;
+        const builder = parent as TestcaseBuilder;
         if (RESULT_KINDS.has(name) || EARLIER_RUNS.has(name) || LATER_RUNS.has(name)) return resultFrame(builder.ownResults(), name, attrs);
         if (name === 'properties') return { kind: 'properties', owner: builder.ownProperties() };
         if (name === 'system-out') return textFrame(builder.ownSystemOut());
@@ -217,48 +236,51 @@ export class JUnitReader implements XmlHandler {
         return IGNORED;
       }
       case 'properties':
-        return name === 'property' ? { kind: 'property', owner: parent.owner, attrs, text: new CappedText(MAX_MESSAGE_CHARS) } : IGNORED;
-      case 'result':
-        if (name === 'stackTrace' && parent.element.stackTrace === undefined) {
-          parent.element.stackTrace = new CappedText(STACK_CAP);
-          return { kind: 'text', text: parent.element.stackTrace };
+        return name === 'property' ? { kind: 'property', owner: (parent as PropertiesFrame).owner, attrs, text: new CappedText(MAX_MESSAGE_CHARS) } : IGNORED;
+      case 'result': {
+        const element = (parent as ResultFrame).element;
+        if (name === 'stackTrace' && element.stackTrace === undefined) {
+          element.stackTrace = new CappedText(STACK_CAP);
+          return { kind: 'text', text: element.stackTrace };
         }
         // Surefire writes a rerun's own log inside its flakyFailure/rerunFailure.
-        if ((name === 'system-out' || name === 'system-err') && (EARLIER_RUNS.has(parent.element.name) || LATER_RUNS.has(parent.element.name))) {
-          return textFrame(parent.element.output);
+        if ((name === 'system-out' || name === 'system-err') && (EARLIER_RUNS.has(element.name) || LATER_RUNS.has(element.name))) {
+          return textFrame(element.output);
         }
         return IGNORED;
+      }
       default:
         return IGNORED;
     }
   }
 
   wantsText(): boolean {
-    const kind = this.frames[this.frames.length - 1]?.kind;
+    const kind = this.kinds[this.kinds.length - 1];
     return kind === 'text' || kind === 'property' || kind === 'result';
   }
 
   text(text: string): void {
-    const frame = this.frames[this.frames.length - 1];
-    if (frame === undefined) return;
-    if (frame.kind === 'text' || frame.kind === 'property') frame.text.append(text);
-    else if (frame.kind === 'result') frame.element.text.append(text);
+    const kind = this.kinds[this.kinds.length - 1];
+    if (kind === 'text' || kind === 'property') (this.frames[this.frames.length - 1] as TextFrame).text.append(text);
+    else if (kind === 'result') (this.frames[this.frames.length - 1] as ResultFrame).element.text.append(text);
   }
 
   close(): void {
     const frame = this.frames.pop();
+    const kind = this.kinds.pop();
     if (frame === undefined) return;
-    if (frame.kind === 'testcase') this.closeTestcase(frame);
-    else if (frame.kind === 'property') closeProperty(frame.owner, frame.attrs, frame.text);
-    else if (frame.kind === 'properties') this.propertiesRead();
-    else if (frame.kind === 'suite') this.closeSuite(frame);
+    if (kind === 'testcase') this.closeTestcase(frame as TestcaseBuilder);
+    else if (kind === 'property') {
+      const property = frame as PropertyFrame;
+      closeProperty(property.owner, property.attrs, property.text);
+    } else if (kind === 'properties') this.propertiesRead();
+    else if (kind === 'suite') this.closeSuite(frame as SuiteFrame);
   }
 
   /** A suite's properties apply to its testcases: merge them once, for all of them to share. */
   private propertiesRead(): void {
-    const owner = this.frames[this.frames.length - 1];
-    if (owner?.kind !== 'suite') return;
-    const context = owner.context;
+    if (this.kinds[this.kinds.length - 1] !== 'suite') return;
+    const context = (this.frames[this.frames.length - 1] as SuiteFrame).context;
     // The enclosing levels' properties are merged already: merging with them is merging with every level.
     context.properties = mergeProperties([context.parent?.properties ?? [], context.ownProperties]);
   }
