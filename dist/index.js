@@ -40228,34 +40228,28 @@ function keptCopy(result) {
 /**
  * A kept copy. Set one by one after an object literal, the optional fields went to a second array of the
  * object's own (a "property array": 71,000 of them, 3 MB, in the 30 MB worst case of the bench); assigned in a
- * constructor, they are counted when the object is laid out and fit in it. A field the result lacks is absent, as
- * in the result (`declare`: no field is defined as undefined).
+ * constructor, they are counted when the object is laid out and fit in it. Every field is set, undefined where the
+ * result has none, so that every kept copy has one shape and what reads them (the plan, the descriptions) reads
+ * each field with one map.
  */
 class KeptResult {
     constructor(result) {
         this.source = result.source;
+        this.file = result.file;
+        this.line = result.line;
         // The reader shares one suite path among the suite's results: so do the copies.
         this.suitePath = result.suitePath;
         this.name = result.name;
+        this.classname = result.classname;
+        this.project = result.project;
         this.status = result.status;
+        this.durationMs = result.durationMs;
+        this.message = result.message;
+        this.stack = result.stack;
         this.properties = NONE;
         this.tags = NONE;
         this.attachments = result.attachments.length === 0 ? NONE : result.attachments.map(copyAttachment);
         this.attempts = keptAttempts(result);
-        if (result.file !== undefined)
-            this.file = result.file;
-        if (result.line !== undefined)
-            this.line = result.line;
-        if (result.classname !== undefined)
-            this.classname = result.classname;
-        if (result.project !== undefined)
-            this.project = result.project;
-        if (result.durationMs !== undefined)
-            this.durationMs = result.durationMs;
-        if (result.message !== undefined)
-            this.message = result.message;
-        if (result.stack !== undefined)
-            this.stack = result.stack;
     }
 }
 /** The empty list every kept copy shares (frozen: adding to one would add to all). */
@@ -40847,7 +40841,9 @@ class ResultMapper {
                 if (state === undefined) {
                     state = this.mapped.get(testCase);
                     if (state === undefined) {
-                        state = { entry: { testCase, results: [] }, failed: 0, other: 0 };
+                        // `beyond` set from the start: an entry that gains it later changes shape, and the code reading
+                        // entries was thrown away and compiled again when the first case went past DETAILED_PER_CASE.
+                        state = { entry: { testCase, results: [], beyond: undefined }, failed: 0, other: 0 };
                         this.mapped.set(testCase, state);
                     }
                     slot.state = state;
@@ -40948,7 +40944,8 @@ const NOTHING_FOUND = Object.freeze({ cases: Object.freeze([]), unknown: NO_UNKN
 function indexCases(cases) {
     const lookup = new Map();
     for (const testCase of cases) {
-        const slot = { testCase };
+        // Every field set from the start (see `place`): one shape, whatever a slot gains later.
+        const slot = { testCase, state: undefined, found: undefined };
         for (const key of [testCase.id.trim().toLowerCase(), normaliseHumanId(testCase.human_id)]) {
             if (key !== '' && !lookup.has(key))
                 lookup.set(key, slot);
@@ -45208,36 +45205,32 @@ class TestcaseBuilder {
         if (attempts.length === 1 && durationMs !== undefined)
             final.durationMs = durationMs;
         // Assigned in one order, not spread: objects built with conditional spreads measured several times larger.
+        // A positive whole number only: a `line` attribute (pytest, PHPUnit, Robot write it), for annotations.
+        const lineNumber = attrs.line === undefined ? 0 : Number(attrs.line);
+        const ownProperties = this.properties;
+        // Every field set, in one order (undefined where the testcase has none): every result then has one shape,
+        // and what reads results (the mapping, the tally, the plan) reads them with one map, not with the
+        // megamorphic lookups a shape per combination of optional fields cost (3 % of the reader alone).
         const result = {
             source,
+            file,
+            line: Number.isInteger(lineNumber) && lineNumber > 0 ? lineNumber : undefined,
             suitePath: suitePathOf(this.context),
             name: xml_entities_detached(attrs.name ?? ''),
+            classname,
+            project: undefined,
             status: final.status,
-            properties: this.context.properties,
+            durationMs,
+            message: final.message,
+            stack: final.stack,
+            output: this.ownOutput === undefined ? undefined : clip(this.ownOutput, MAX_OUTPUT_CHARS),
+            properties: ownProperties.length > 0 ? mergeProperties([this.context.properties, ownProperties]) : this.context.properties,
             tags: testcase_NONE,
             attachments: testcase_NONE,
             attempts,
         };
-        if (file !== undefined)
-            result.file = file;
-        // A `line` attribute (pytest, PHPUnit, Robot write it), for annotations: a positive whole number only.
-        const line = attrs.line === undefined ? 0 : Number(attrs.line);
-        if (Number.isInteger(line) && line > 0)
-            result.line = line;
-        if (classname !== undefined)
-            result.classname = classname;
-        if (durationMs !== undefined)
-            result.durationMs = durationMs;
-        if (final.message !== undefined)
-            result.message = final.message;
-        if (final.stack !== undefined)
-            result.stack = final.stack;
-        if (this.ownOutput !== undefined)
-            result.output = clip(this.ownOutput, MAX_OUTPUT_CHARS);
-        if (this.properties.length > 0)
-            result.properties = mergeProperties([this.context.properties, this.properties]);
-        if (this.ownOutput !== undefined || final.status !== 'passed' || this.properties.length > 0) {
-            const attachments = readAttachments(this.ownOutput, attempts, this.properties);
+        if (this.ownOutput !== undefined || final.status !== 'passed' || ownProperties.length > 0) {
+            const attachments = readAttachments(this.ownOutput, attempts, ownProperties);
             if (attachments.length > 0)
                 result.attachments = attachments;
         }
@@ -45319,12 +45312,10 @@ class TestcaseBuilder {
 function mergeRepeat(earlier, later) {
     earlier.attempts.push(...later.attempts);
     earlier.status = later.status;
-    for (const key of ['durationMs', 'message', 'stack']) {
-        if (later[key] === undefined)
-            delete earlier[key];
-        else
-            earlier[key] = later[key];
-    }
+    // Assigned, undefined included, never deleted: a deleted field would turn the result into a dictionary.
+    earlier.durationMs = later.durationMs;
+    earlier.message = later.message;
+    earlier.stack = later.stack;
     const output = joinParts([earlier.output, later.output]);
     if (output !== undefined)
         earlier.output = clip(output, MAX_OUTPUT_CHARS);
@@ -48106,6 +48097,11 @@ class reader_JUnitReader {
     rules;
     frames = [];
     /**
+     * Each open frame's kind, in step with `frames`. Frames come in seven shapes, so reading `kind` off them was a
+     * megamorphic load on every event (3 % of the reader); a list of strings is read the same way every time.
+     */
+    kinds = [];
+    /**
      * Results read whole, in document order, until every one before them is complete: a failure waits for its
      * suite's end (a `Waiting`), a pass or skip read after it waits only for its turn and is queued as itself (no
      * object of its own: in a suite whose first testcase fails, every later testcase queues).
@@ -48206,12 +48202,17 @@ class reader_JUnitReader {
             this.openRoot(name, attrs);
             return;
         }
-        const frame = this.child(parent, name, attrs);
-        if (frame === IGNORED && parent.kind !== 'ignored' && !(KNOWN_NOISE.has(name) && parent.kind === 'result')) {
+        const parentKind = this.kinds[this.kinds.length - 1];
+        const frame = this.child(parent, parentKind, name, attrs);
+        if (frame === IGNORED && parentKind !== 'ignored' && !(KNOWN_NOISE.has(name) && parentKind === 'result')) {
             const where = `${this.elementName(parent)}/${name}`;
             this.skipped.set(where, (this.skipped.get(where) ?? 0) + 1);
         }
+        this.push(frame);
+    }
+    push(frame) {
         this.frames.push(frame);
+        this.kinds.push(frame.kind);
     }
     elementName(frame) {
         switch (frame.kind) {
@@ -48230,28 +48231,32 @@ class reader_JUnitReader {
                 'Configure the test runner to write JUnit XML, or pass the JUnit file instead.');
         }
         const root = rootContext();
-        this.frames.push(name === 'testsuites' ? suiteFrame(root) : suiteFrame(root, attrs));
+        this.push(name === 'testsuites' ? suiteFrame(root) : suiteFrame(root, attrs));
     }
-    child(parent, name, attrs) {
-        switch (parent.kind) {
-            case 'suite':
+    /** The frame of an element opened in `parent`, whose kind is `kind` (see `kinds`). */
+    child(parent, kind, name, attrs) {
+        // Told by `kind`, then narrowed by a cast: a switch on `parent.kind` would read the megamorphic field again.
+        switch (kind) {
+            case 'suite': {
+                const suite = parent;
                 if (name === 'testsuite')
-                    return suiteFrame(parent.context, attrs);
+                    return suiteFrame(suite.context, attrs);
                 // Merged shard reports nest whole `<testsuites>` documents: read them like the root.
                 if (name === 'testsuites')
-                    return suiteFrame(parent.context);
+                    return suiteFrame(suite.context);
                 // The builder is the testcase's frame itself (one object per testcase, not two).
                 if (name === 'testcase')
-                    return new TestcaseBuilder(attrs, parent.context);
+                    return new TestcaseBuilder(attrs, suite.context);
                 if (name === 'properties')
-                    return { kind: 'properties', owner: parent.ownProperties };
+                    return { kind: 'properties', owner: suite.ownProperties };
                 if (name === 'system-out')
-                    return textFrame(parent.systemOut);
+                    return textFrame(suite.systemOut);
                 if (name === 'system-err')
-                    return textFrame(parent.systemErr);
+                    return textFrame(suite.systemErr);
                 if (name === 'error' || name === 'failure')
-                    return resultFrame(parent.errors, name, attrs);
+                    return resultFrame(suite.errors, name, attrs);
                 return IGNORED;
+            }
             case 'testcase': {
                 const builder = parent;
                 if (RESULT_KINDS.has(name) || EARLIER_RUNS.has(name) || LATER_RUNS.has(name))
@@ -48266,52 +48271,54 @@ class reader_JUnitReader {
             }
             case 'properties':
                 return name === 'property' ? { kind: 'property', owner: parent.owner, attrs, text: new CappedText(MAX_MESSAGE_CHARS) } : IGNORED;
-            case 'result':
-                if (name === 'stackTrace' && parent.element.stackTrace === undefined) {
-                    parent.element.stackTrace = new CappedText(STACK_CAP);
-                    return { kind: 'text', text: parent.element.stackTrace };
+            case 'result': {
+                const element = parent.element;
+                if (name === 'stackTrace' && element.stackTrace === undefined) {
+                    element.stackTrace = new CappedText(STACK_CAP);
+                    return { kind: 'text', text: element.stackTrace };
                 }
                 // Surefire writes a rerun's own log inside its flakyFailure/rerunFailure.
-                if ((name === 'system-out' || name === 'system-err') && (EARLIER_RUNS.has(parent.element.name) || LATER_RUNS.has(parent.element.name))) {
-                    return textFrame(parent.element.output);
+                if ((name === 'system-out' || name === 'system-err') && (EARLIER_RUNS.has(element.name) || LATER_RUNS.has(element.name))) {
+                    return textFrame(element.output);
                 }
                 return IGNORED;
+            }
             default:
                 return IGNORED;
         }
     }
     wantsText() {
-        const kind = this.frames[this.frames.length - 1]?.kind;
+        const kind = this.kinds[this.kinds.length - 1];
         return kind === 'text' || kind === 'property' || kind === 'result';
     }
     text(text) {
-        const frame = this.frames[this.frames.length - 1];
-        if (frame === undefined)
-            return;
-        if (frame.kind === 'text' || frame.kind === 'property')
-            frame.text.append(text);
-        else if (frame.kind === 'result')
-            frame.element.text.append(text);
+        const kind = this.kinds[this.kinds.length - 1];
+        if (kind === 'text' || kind === 'property')
+            this.frames[this.frames.length - 1].text.append(text);
+        else if (kind === 'result')
+            this.frames[this.frames.length - 1].element.text.append(text);
     }
     close() {
         const frame = this.frames.pop();
+        const kind = this.kinds.pop();
         if (frame === undefined)
             return;
-        if (frame.kind === 'testcase')
+        if (kind === 'testcase')
             this.closeTestcase(frame);
-        else if (frame.kind === 'property')
-            closeProperty(frame.owner, frame.attrs, frame.text);
-        else if (frame.kind === 'properties')
+        else if (kind === 'property') {
+            const property = frame;
+            closeProperty(property.owner, property.attrs, property.text);
+        }
+        else if (kind === 'properties')
             this.propertiesRead();
-        else if (frame.kind === 'suite')
+        else if (kind === 'suite')
             this.closeSuite(frame);
     }
     /** A suite's properties apply to its testcases: merge them once, for all of them to share. */
     propertiesRead() {
-        const owner = this.frames[this.frames.length - 1];
-        if (owner?.kind !== 'suite')
+        if (this.kinds[this.kinds.length - 1] !== 'suite')
             return;
-        const context = owner.context;
+        const context = this.frames[this.frames.length - 1].context;
         // The enclosing levels' properties are merged already: merging with them is merging with every level.
         context.properties = mergeProperties([context.parent?.properties ?? [], context.ownProperties]);
     }

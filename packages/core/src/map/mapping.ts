@@ -162,7 +162,9 @@ export class ResultMapper {
         if (state === undefined) {
           state = this.mapped.get(testCase);
           if (state === undefined) {
-            state = { entry: { testCase, results: [] }, failed: 0, other: 0 };
+            // `beyond` set from the start: an entry that gains it later changes shape, and the code reading
+            // entries was thrown away and compiled again when the first case went past DETAILED_PER_CASE.
+            state = { entry: { testCase, results: [], beyond: undefined }, failed: 0, other: 0 };
             this.mapped.set(testCase, state);
           }
           slot.state = state;
@@ -274,7 +276,8 @@ const NOTHING_FOUND: FoundCases = Object.freeze({ cases: Object.freeze([]) as un
 function indexCases(cases: CaseInfo[]): CaseIndex {
   const lookup = new Map<string, CaseSlot>();
   for (const testCase of cases) {
-    const slot: CaseSlot = { testCase };
+    // Every field set from the start (see `place`): one shape, whatever a slot gains later.
+    const slot: CaseSlot = { testCase, state: undefined, found: undefined };
     for (const key of [testCase.id.trim().toLowerCase(), normaliseHumanId(testCase.human_id)]) {
       if (key !== '' && !lookup.has(key)) lookup.set(key, slot);
     }
