@@ -284,12 +284,14 @@ const NOTHING_FOUND: FoundCases = Object.freeze({ cases: Object.freeze([]) as un
 /** By UUID and by human id; the first of duplicate cases (a repeated page) wins. */
 function indexCases(cases: CaseInfo[]): CaseIndex {
   const lookup = new Map<string, CaseSlot>();
-  for (const testCase of cases) {
+  for (let k = 0; k < cases.length; k += 1) {
+    const testCase = cases[k] as CaseInfo;
     // Every field set from the start (see `place`): one shape, whatever a slot gains later.
     const slot: CaseSlot = { testCase, state: undefined, found: undefined };
-    for (const key of [testCase.id.trim().toLowerCase(), normaliseHumanId(testCase.human_id)]) {
-      if (key !== '' && !lookup.has(key)) lookup.set(key, slot);
-    }
+    const id = testCase.id.trim().toLowerCase();
+    if (id !== '' && !lookup.has(id)) lookup.set(id, slot);
+    const humanId = normaliseHumanId(testCase.human_id);
+    if (humanId !== '' && !lookup.has(humanId)) lookup.set(humanId, slot);
   }
   return new CaseIndex(lookup);
 }
@@ -309,7 +311,9 @@ class CaseIndex {
     const counts = new Map<string, number>();
     for (const key of byKey.keys()) {
       const at = numberAt(key);
-      if (at !== -1) counts.set(key.slice(0, at), (counts.get(key.slice(0, at)) ?? 0) + 1);
+      if (at === -1) continue;
+      const prefix = key.slice(0, at);
+      counts.set(prefix, (counts.get(prefix) ?? 0) + 1);
     }
     let numbered = '';
     for (const [prefix, count] of counts) if (count > (counts.get(numbered) ?? 0)) numbered = prefix;

@@ -127,6 +127,15 @@ describe('normalisation', () => {
     ['DEMO-100', 'DEMO-100'],
     [' demo-r-03 ', 'DEMO-R-3'],
     ['abc', 'ABC'],
+    // Already normal (given back as it is) beside near misses that must still be normalised.
+    ['DEMO-R-3', 'DEMO-R-3'],
+    ['DEMO_X.Y-7', 'DEMO_X.Y-7'],
+    ['DEMO-', 'DEMO-'],
+    ['-12', '-12'],
+    ['DEMO-12 ', 'DEMO-12'],
+    ['Demo-12', 'DEMO-12'],
+    ['DÉMO-012', 'DÉMO-12'],
+    ['DEMO-1a', 'DEMO-1A'],
   ])('normaliseHumanId(%j) → %j', (input, expected) => {
     expect(normaliseHumanId(input)).toBe(expected);
   });
