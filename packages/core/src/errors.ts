@@ -216,6 +216,8 @@ export interface ApiErrorDetails {
   status?: number;
   serverMessage?: string;
   requestId?: string;
+  /** The client stopped retrying because the deadline passed (not at once, as for a refusal). */
+  deadlinePassed?: boolean;
 }
 
 /**
@@ -229,6 +231,7 @@ export class ApiError extends TestsigmaTmError {
   readonly status: number | undefined;
   readonly serverMessage: string | undefined;
   readonly requestId: string | undefined;
+  readonly deadlinePassed: boolean;
 
   constructor(code: ErrorCode, details: ApiErrorDetails, hint: string, options?: { cause?: unknown }) {
     super(code, formatApiMessage(details, hint), options);
@@ -237,6 +240,7 @@ export class ApiError extends TestsigmaTmError {
     this.status = details.status;
     this.serverMessage = details.serverMessage;
     this.requestId = details.requestId;
+    this.deadlinePassed = details.deadlinePassed ?? false;
   }
 }
 
