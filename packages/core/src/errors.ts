@@ -139,8 +139,9 @@ export const ERROR_CODES = {
   },
   RUN_NOT_CLOSED: {
     exit: 1,
-    meaning: 'The service answered the close of a run, but reading it back it is still ACTIVE.',
-    todo: 'Close the run in Testsigma, or run the close step again.',
+    meaning:
+      'A run was left open: the service answered its close but reading it back it is still ACTIVE, or an upload recorded its results and then the deadline passed while it was closing the run.',
+    todo: 'Close the run in Testsigma, or with `testsigma-tm run close` (the message names the run, and gives the whole command when an upload left it open; TESTSIGMA_API_TOKEN set).',
   },
   UNSENT_RESULTS: {
     exit: 1,
