@@ -39957,8 +39957,8 @@ const ERROR_CODES = {
     },
     RUN_NOT_CLOSED: {
         exit: 1,
-        meaning: 'The service answered the close of a run, but reading it back it is still ACTIVE.',
-        todo: 'Close the run in Testsigma, or run the close step again.',
+        meaning: 'A run was left open: the service answered its close but reading it back it is still ACTIVE, or an upload recorded its results and then the deadline passed while it was closing the run.',
+        todo: 'Close the run in Testsigma, or with `testsigma-tm run close` (the message names the run, and gives the whole command when an upload left it open; TESTSIGMA_API_TOKEN set).',
     },
     UNSENT_RESULTS: {
         exit: 1,
@@ -40025,6 +40025,7 @@ class errors_ApiError extends TestsigmaTmError {
     status;
     serverMessage;
     requestId;
+    deadlinePassed;
     constructor(code, details, hint, options) {
         super(code, formatApiMessage(details, hint), options);
         this.method = details.method;
@@ -40032,6 +40033,7 @@ class errors_ApiError extends TestsigmaTmError {
         this.status = details.status;
         this.serverMessage = details.serverMessage;
         this.requestId = details.requestId;
+        this.deadlinePassed = details.deadlinePassed ?? false;
     }
 }
 /** Results that could not be delivered although the service answered (e.g. some batches refused). */
@@ -53108,7 +53110,7 @@ class HttpClient {
                     throw this.failure(details, outcome, attempt, req.resource);
                 if (this.now() + delay > this.deadline) {
                     const passed = `Gave up after ${attempt} attempt${attempt === 1 ? '' : 's'} over ${seconds(elapsed)}: the deadline (${this.options.deadlineSettingName ?? '--deadline'} ${seconds(this.deadlineMs)}) passed.`;
-                    throw this.failure(details, outcome, attempt, req.resource, passed);
+                    throw this.failure({ ...details, deadlinePassed: true }, outcome, attempt, req.resource, passed);
                 }
                 this.retries++;
                 if (this.debugShown)
@@ -53556,6 +53558,9 @@ async function mergeLines(target, from) {
 
 
 
+
+
+
 /** The line that ends the run's description. */
 function reportedLine(done, total) {
     return `${done}${total ? ` of ${total}` : ''} upload(s) reported.`;
@@ -53722,6 +53727,40 @@ async function close_closeRun(api, projectId, run, summaryLine) {
             return;
     }
     throw new errors_UnsentResultsError('RUN_NOT_CLOSED', `Test run ${run.human_id} was answered as closed twice but still reads ACTIVE. Close it in Testsigma, or run the close step again.`);
+}
+/**
+ * The one message for an upload whose close step the deadline stopped: its results are recorded, the run is left
+ * open, and this is the command that closes it later. `error` is what the close step threw: a request the service
+ * left unanswered, failed (5xx) or rate-limited until the HTTP client gave up at the deadline. Undefined for any
+ * other error, which the caller passes on as it is.
+ */
+function leftOpenAtDeadline(error, run, recorded, later) {
+    if (!(error instanceof errors_ApiError) || !error.deadlinePassed)
+        return undefined;
+    const deadline = settingLabel('deadline', later.host).split(' (or ')[0] ?? 'the deadline';
+    const said = error.serverMessage?.replace(/\.+$/, '');
+    const answer = error.status === undefined ? 'got no answer' : `was answered HTTP ${error.status}${said ? `: ${said}` : ''}`;
+    const requestId = error.requestId ? ` (request id ${error.requestId})` : '';
+    return new errors_UnsentResultsError('RUN_NOT_CLOSED', `Recorded ${recorded} result(s) in test run ${run.human_id} "${run.title}", but the run was left open: closing it did not finish before the deadline (${deadline} ${seconds(later.deadline * 1000)}) passed; its last request, ${error.method} ${error.path}, ${answer}${requestId}. ` +
+        `Close it once the service answers, with TESTSIGMA_API_TOKEN set: ${closeCommand(run, later)}`, { cause: error });
+}
+/** `testsigma-tm run close` with the flags that name the run and close it as the upload would have. */
+function closeCommand(run, later) {
+    const flag = (key, value) => `--${table_settingRow(key).flag ?? key} ${shellWord(String(value))}`;
+    const words = ['testsigma-tm run close', flag('projectId', later.project)];
+    // A base URL with credentials is shown without them (the token never is).
+    if (later.baseUrl.replace(/\/+$/, '') !== DEFAULT_BASE_URL)
+        words.push(flag('baseUrl', redactUrl(later.baseUrl)));
+    words.push(later.runKey ? flag('runKey', later.runKey) : flag('runId', run.human_id));
+    if (later.total)
+        words.push(flag('shardTotal', later.total));
+    if (later.userEmail)
+        words.push(flag('userEmail', later.userEmail));
+    return words.join(' ');
+}
+/** A word as a POSIX shell reads it back: as it is when plain, else in single quotes. */
+function shellWord(text) {
+    return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
 }
 //# sourceMappingURL=close.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/spool/spool.js
@@ -54067,33 +54106,64 @@ async function record_recordResults(ctx, plan, opened) {
     const mismatch = settings.verify ? await verifyRun(session, sent, plan, human, held, verifyKept, kept) : undefined;
     const refusedError = sent.refused.length > 0 ? refusedResults(run, sent, human) : undefined;
     let closed = false;
+    let leftOpen;
     let ledger;
     if (keyed)
         ledger = (await writeJobLine(session, { ...ownLine, state: 'done' })).lines;
     if (settings.closeRun && (opened.created || ctx.runKey) && !settings.runId) {
         const done = ledger?.filter((l) => l.state === 'done').length ?? 0;
-        if (keyed && total && done < total) {
-            log.info(`${done} of ${total} uploads have reported into test run ${run.human_id}; the last one closes it.`);
-        }
-        else if (keyed) {
-            const word = await finalWordInTurn(session, ownLine.job, ledger ?? [], {
-                total,
-                statuses: plan.statuses,
-                userId: plan.userId,
-                wait: false,
-                ...(ctx.runKey && { key: ctx.runKey }),
-            });
-            if (word)
+        try {
+            if (keyed && total && done < total) {
+                log.info(`${done} of ${total} uploads have reported into test run ${run.human_id}; the last one closes it.`);
+            }
+            else if (keyed) {
+                const word = await finalWordInTurn(session, ownLine.job, ledger ?? [], {
+                    total,
+                    statuses: plan.statuses,
+                    userId: plan.userId,
+                    wait: false,
+                    ...(ctx.runKey && { key: ctx.runKey }),
+                });
+                if (word)
+                    closed = true;
+                else
+                    log.info(`Every upload has reported into test run ${run.human_id}; another job of this pipeline closed it.`);
+            }
+            else {
+                await close_closeRun(session.api, plan.projectId, run, undefined);
                 closed = true;
-            else
-                log.info(`Every upload has reported into test run ${run.human_id}; another job of this pipeline closed it.`);
+            }
         }
-        else {
-            await close_closeRun(session.api, plan.projectId, run, undefined);
-            closed = true;
+        catch (error) {
+            // The deadline stopped the close: every result is recorded (nothing to spool), the run is open, and the
+            // message says how to close it. Anything else is passed on as it is.
+            leftOpen = leftOpenAtDeadline(error, run, sent.acknowledged.length, closeLater(ctx, total));
+            if (!leftOpen)
+                throw error;
+            log.debug(`The close step's last error: ${error.message}`);
         }
     }
-    return { sent, closed, kept, ...((refusedError ?? mismatch) && { error: refusedError ?? mismatch }) };
+    // Results refused or not held are the job's own to fix (a re-run of it also closes the run): they decide the
+    // outcome, and a run left open is said beside them.
+    const error = refusedError ?? mismatch;
+    if (error && leftOpen)
+        log.error(leftOpen.message);
+    return { sent, closed, kept, ...((error ?? leftOpen) && { error: error ?? leftOpen }) };
+}
+/** What `run close` needs to close this upload's run later as this upload would have. */
+function closeLater(ctx, total) {
+    const { settings } = ctx;
+    // A run without a key has no job lines to count: it is named by its id, and no shard total is given.
+    const runKey = settings.runId ? undefined : ctx.runKey;
+    return {
+        project: settings.projectId ?? '',
+        baseUrl: settings.baseUrl,
+        runKey,
+        total: runKey ? total : undefined,
+        userEmail: settings.userEmail,
+        deadline: settings.deadline,
+        host: ctx.host,
+    };
 }
 /**
  * A duplicate of the key's run (a late-applied create, two jobs creating at once) converges before any result is
@@ -55300,6 +55370,8 @@ function howMany(list, total) {
 const MARKDOWN_MAX_BYTES = 1_000_000;
 const MARKDOWN_FAILURE_LIMIT = 1_000;
 const MARKDOWN_LIST_LIMIT = 200;
+/** The step's error, in characters: what the pull-request comment shows of it too. */
+const ERROR_MAX_CHARS = 1_000;
 class Budget {
     max;
     lines = [];
@@ -55347,7 +55419,9 @@ function renderMarkdown(s, options = {}) {
     out.add(`### Testsigma Test Management${s.dryRun ? ' — dry run' : run}`);
     out.add('');
     if (options.error) {
-        out.add(`**The step failed** (\`${options.error.code}\`): ${displayCell(options.error.message)}`);
+        // Bounded as the pull-request comment bounds it, not as a table cell: a message can end with what to do (the
+        // command that closes a run left open), which a cell's 300 characters would cut off.
+        out.add(`**The step failed** (\`${options.error.code}\`): ${displayCell(options.error.message, ERROR_MAX_CHARS)}`);
         out.add('');
         out.add(`**What to do:** ${displayCell(todoOf(options.error.code))}`);
         out.add('');

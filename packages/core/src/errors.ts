@@ -139,8 +139,9 @@ export const ERROR_CODES = {
   },
   RUN_NOT_CLOSED: {
     exit: 1,
-    meaning: 'The service answered the close of a run, but reading it back it is still ACTIVE.',
-    todo: 'Close the run in Testsigma, or run the close step again.',
+    meaning:
+      'A run was left open: the service answered its close but reading it back it is still ACTIVE, or an upload recorded its results and then the deadline passed while it was closing the run.',
+    todo: 'Close the run in Testsigma, or with `testsigma-tm run close` (the message names the run, and gives the whole command when an upload left it open; TESTSIGMA_API_TOKEN set).',
   },
   UNSENT_RESULTS: {
     exit: 1,
@@ -216,6 +217,8 @@ export interface ApiErrorDetails {
   status?: number;
   serverMessage?: string;
   requestId?: string;
+  /** The client stopped retrying because the deadline passed (not at once, as for a refusal). */
+  deadlinePassed?: boolean;
 }
 
 /**
@@ -229,6 +232,7 @@ export class ApiError extends TestsigmaTmError {
   readonly status: number | undefined;
   readonly serverMessage: string | undefined;
   readonly requestId: string | undefined;
+  readonly deadlinePassed: boolean;
 
   constructor(code: ErrorCode, details: ApiErrorDetails, hint: string, options?: { cause?: unknown }) {
     super(code, formatApiMessage(details, hint), options);
@@ -237,6 +241,7 @@ export class ApiError extends TestsigmaTmError {
     this.status = details.status;
     this.serverMessage = details.serverMessage;
     this.requestId = details.requestId;
+    this.deadlinePassed = details.deadlinePassed ?? false;
   }
 }
 

@@ -314,7 +314,7 @@ export class HttpClient {
         if (this.policy.maxRetries !== undefined && attempt > this.policy.maxRetries) throw this.failure(details, outcome, attempt, req.resource);
         if (this.now() + delay > this.deadline) {
           const passed = `Gave up after ${attempt} attempt${attempt === 1 ? '' : 's'} over ${seconds(elapsed)}: the deadline (${this.options.deadlineSettingName ?? '--deadline'} ${seconds(this.deadlineMs)}) passed.`;
-          throw this.failure(details, outcome, attempt, req.resource, passed);
+          throw this.failure({ ...details, deadlinePassed: true }, outcome, attempt, req.resource, passed);
         }
         this.retries++;
         if (this.debugShown) this.options.log.debug(`retrying ${req.method} ${path} in ${delay} ms (${reason})`);

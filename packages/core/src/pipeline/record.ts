@@ -8,7 +8,7 @@ import { statusSeverity } from '../map/status.js';
 import { randomUUID } from 'node:crypto';
 import type { CiContext } from '../ci.js';
 import type { Settings } from '../settings/index.js';
-import { closeRun, finalWordInTurn } from '../run/close.js';
+import { closeRun, finalWordInTurn, leftOpenAtDeadline, type CloseLater } from '../run/close.js';
 import { writeJobLine } from '../run/ledger.js';
 import { ensureCases, keepResults, type KeptResults } from '../run/membership.js';
 import { refusalLines, sendEntries, type RefusedEntry, type SendOutcome } from '../run/send.js';
@@ -118,28 +118,57 @@ export async function recordResults(ctx: UploadContext, plan: UploadPlan, opened
   const mismatch = settings.verify ? await verifyRun(session, sent, plan, human, held, verifyKept, kept) : undefined;
   const refusedError = sent.refused.length > 0 ? refusedResults(run, sent, human) : undefined;
   let closed = false;
+  let leftOpen: TestsigmaTmError | undefined;
   let ledger: JobLine[] | undefined;
   if (keyed) ledger = (await writeJobLine(session, { ...ownLine, state: 'done' })).lines;
   if (settings.closeRun && (opened.created || ctx.runKey) && !settings.runId) {
     const done = ledger?.filter((l) => l.state === 'done').length ?? 0;
-    if (keyed && total && done < total) {
-      log.info(`${done} of ${total} uploads have reported into test run ${run.human_id}; the last one closes it.`);
-    } else if (keyed) {
-      const word = await finalWordInTurn(session, ownLine.job, ledger ?? [], {
-        total,
-        statuses: plan.statuses,
-        userId: plan.userId,
-        wait: false,
-        ...(ctx.runKey && { key: ctx.runKey }),
-      });
-      if (word) closed = true;
-      else log.info(`Every upload has reported into test run ${run.human_id}; another job of this pipeline closed it.`);
-    } else {
-      await closeRun(session.api, plan.projectId, run, undefined);
-      closed = true;
+    try {
+      if (keyed && total && done < total) {
+        log.info(`${done} of ${total} uploads have reported into test run ${run.human_id}; the last one closes it.`);
+      } else if (keyed) {
+        const word = await finalWordInTurn(session, ownLine.job, ledger ?? [], {
+          total,
+          statuses: plan.statuses,
+          userId: plan.userId,
+          wait: false,
+          ...(ctx.runKey && { key: ctx.runKey }),
+        });
+        if (word) closed = true;
+        else log.info(`Every upload has reported into test run ${run.human_id}; another job of this pipeline closed it.`);
+      } else {
+        await closeRun(session.api, plan.projectId, run, undefined);
+        closed = true;
+      }
+    } catch (error) {
+      // The deadline stopped the close: every result is recorded (nothing to spool), the run is open, and the
+      // message says how to close it. Anything else is passed on as it is.
+      leftOpen = leftOpenAtDeadline(error, run, sent.acknowledged.length, closeLater(ctx, total));
+      if (!leftOpen) throw error;
+      log.debug(`The close step's last error: ${(error as Error).message}`);
     }
   }
-  return { sent, closed, kept, ...((refusedError ?? mismatch) && { error: refusedError ?? mismatch }) };
+  // Results refused or not held are the job's own to fix (a re-run of it also closes the run): they decide the
+  // outcome, and a run left open is said beside them.
+  const error = refusedError ?? mismatch;
+  if (error && leftOpen) log.error(leftOpen.message);
+  return { sent, closed, kept, ...((error ?? leftOpen) && { error: error ?? leftOpen }) };
+}
+
+/** What `run close` needs to close this upload's run later as this upload would have. */
+function closeLater(ctx: UploadContext, total: number | undefined): CloseLater {
+  const { settings } = ctx;
+  // A run without a key has no job lines to count: it is named by its id, and no shard total is given.
+  const runKey = settings.runId ? undefined : ctx.runKey;
+  return {
+    project: settings.projectId ?? '',
+    baseUrl: settings.baseUrl,
+    runKey,
+    total: runKey ? total : undefined,
+    userEmail: settings.userEmail,
+    deadline: settings.deadline,
+    host: ctx.host,
+  };
 }
 
 /**

@@ -15,6 +15,8 @@ import { caseSyncMarkdown } from './case-sync-summary.js';
 export const MARKDOWN_MAX_BYTES = 1_000_000;
 const MARKDOWN_FAILURE_LIMIT = 1_000;
 const MARKDOWN_LIST_LIMIT = 200;
+/** The step's error, in characters: what the pull-request comment shows of it too. */
+const ERROR_MAX_CHARS = 1_000;
 
 class Budget {
   private readonly lines: string[] = [];
@@ -64,7 +66,9 @@ export function renderMarkdown(s: UploadSummary, options: Pick<RenderOptions, 'e
   out.add(`### Testsigma Test Management${s.dryRun ? ' — dry run' : run}`);
   out.add('');
   if (options.error) {
-    out.add(`**The step failed** (\`${options.error.code}\`): ${displayCell(options.error.message)}`);
+    // Bounded as the pull-request comment bounds it, not as a table cell: a message can end with what to do (the
+    // command that closes a run left open), which a cell's 300 characters would cut off.
+    out.add(`**The step failed** (\`${options.error.code}\`): ${displayCell(options.error.message, ERROR_MAX_CHARS)}`);
     out.add('');
     out.add(`**What to do:** ${displayCell(todoOf(options.error.code))}`);
     out.add('');

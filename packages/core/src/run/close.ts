@@ -5,7 +5,10 @@
  * then close — and read the run back, since an answer can say 200 for a close that was not applied.
  */
 import type { ResultEntry, RunCase, RunStatus, TestManagementApi, TestRun } from '../api/client.js';
-import { UnsentResultsError } from '../errors.js';
+import { seconds } from '../api/progress.js';
+import { redactUrl } from '../api/url.js';
+import { ApiError, UnsentResultsError } from '../errors.js';
+import { DEFAULT_BASE_URL, settingLabel, settingRow, type Host, type SettingKey } from '../settings/index.js';
 import { statusKey, statusSeverity } from '../map/status.js';
 import { readLedger } from './ledger.js';
 import { refusalLines, refusedAsNotInRun, sendEntries, type RefusedEntry } from './send.js';
@@ -201,4 +204,57 @@ export async function closeRun(api: TestManagementApi, projectId: string, run: T
     'RUN_NOT_CLOSED',
     `Test run ${run.human_id} was answered as closed twice but still reads ACTIVE. Close it in Testsigma, or run the close step again.`,
   );
+}
+
+/** What a later `testsigma-tm run close` needs to find the run an upload left open, and close it as the upload would have. */
+export interface CloseLater {
+  /** The project as the settings give it (UUID or exact name). */
+  project: string;
+  baseUrl: string;
+  /** The run key the upload reported under: `run close` finds the key's open run (and merges its duplicates). */
+  runKey: string | undefined;
+  /** The shard total: `run close` counts the shards' lines against it. */
+  total: number | undefined;
+  /** The user a restored worst result is recorded as. */
+  userEmail: string | undefined;
+  /** The deadline setting, in seconds, and the host that names it. */
+  deadline: number;
+  host: Host | undefined;
+}
+
+/**
+ * The one message for an upload whose close step the deadline stopped: its results are recorded, the run is left
+ * open, and this is the command that closes it later. `error` is what the close step threw: a request the service
+ * left unanswered, failed (5xx) or rate-limited until the HTTP client gave up at the deadline. Undefined for any
+ * other error, which the caller passes on as it is.
+ */
+export function leftOpenAtDeadline(error: unknown, run: TestRun, recorded: number, later: CloseLater): UnsentResultsError | undefined {
+  if (!(error instanceof ApiError) || !error.deadlinePassed) return undefined;
+  const deadline = settingLabel('deadline', later.host).split(' (or ')[0] ?? 'the deadline';
+  const said = error.serverMessage?.replace(/\.+$/, '');
+  const answer = error.status === undefined ? 'got no answer' : `was answered HTTP ${error.status}${said ? `: ${said}` : ''}`;
+  const requestId = error.requestId ? ` (request id ${error.requestId})` : '';
+  return new UnsentResultsError(
+    'RUN_NOT_CLOSED',
+    `Recorded ${recorded} result(s) in test run ${run.human_id} "${run.title}", but the run was left open: closing it did not finish before the deadline (${deadline} ${seconds(later.deadline * 1000)}) passed; its last request, ${error.method} ${error.path}, ${answer}${requestId}. ` +
+      `Close it once the service answers, with TESTSIGMA_API_TOKEN set: ${closeCommand(run, later)}`,
+    { cause: error },
+  );
+}
+
+/** `testsigma-tm run close` with the flags that name the run and close it as the upload would have. */
+function closeCommand(run: TestRun, later: CloseLater): string {
+  const flag = (key: SettingKey, value: string | number): string => `--${settingRow(key).flag ?? key} ${shellWord(String(value))}`;
+  const words = ['testsigma-tm run close', flag('projectId', later.project)];
+  // A base URL with credentials is shown without them (the token never is).
+  if (later.baseUrl.replace(/\/+$/, '') !== DEFAULT_BASE_URL) words.push(flag('baseUrl', redactUrl(later.baseUrl)));
+  words.push(later.runKey ? flag('runKey', later.runKey) : flag('runId', run.human_id));
+  if (later.total) words.push(flag('shardTotal', later.total));
+  if (later.userEmail) words.push(flag('userEmail', later.userEmail));
+  return words.join(' ');
+}
+
+/** A word as a POSIX shell reads it back: as it is when plain, else in single quotes. */
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
 }

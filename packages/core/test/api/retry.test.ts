@@ -141,6 +141,8 @@ describe('creating a run when answers go missing', () => {
       .createRun(newRun('no recover'))
       .catch((e: unknown) => e);
     expect((error as ApiError).code).toBe('API_UNREACHABLE');
+    // Given up at once, not at the deadline.
+    expect((error as ApiError).deadlinePassed).toBe(false);
     expect(requests(CREATE)).toHaveLength(1);
     expect(requests(LIST_RUNS)).toHaveLength(0);
   });
@@ -172,7 +174,7 @@ describe('how long retrying lasts', () => {
     const error = (await api({ ...options, deadlineMs: 1500, retry: { baseDelayMs: 100, maxDelayMs: 200 } })
       .listUsers()
       .catch((e: unknown) => e)) as ApiError;
-    expect(error.code).toBe('API_SERVER_ERROR');
+    expect([error.code, error.deadlinePassed]).toEqual(['API_SERVER_ERROR', true]);
     // Backoff between 100 and 200 ms with the jitter drawn as 1, the same every run: the ninth one would pass the deadline.
     const attempts = requests('GET /users').length;
     expect(attempts).toBe(9);
@@ -189,7 +191,7 @@ describe('how long retrying lasts', () => {
     const error = (await api({ ...options, deadlineMs: 300, deadlineSettingName: 'the deadline input' })
       .listUsers()
       .catch((e: unknown) => e)) as ApiError;
-    expect(error.code).toBe('API_UNREACHABLE');
+    expect([error.code, error.deadlinePassed]).toEqual(['API_UNREACHABLE', true]);
     expect(error.message).toMatch(
       /^GET \/users failed with no answer\. No answer from http:\/\/127\.0\.0\.1:\d+ \(connection reset\)\. Gave up after \d+ attempts over \d+ s: the deadline \(the deadline input 0 s\) passed\. Check the base URL/,
     );

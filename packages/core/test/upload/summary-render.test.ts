@@ -4,7 +4,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../src/errors.js';
+import { ApiError, UnsentResultsError } from '../../src/errors.js';
 import { emptySummary, type FailedTest, type UploadSummary } from '../../src/report/summary.js';
 import { MARKDOWN_MAX_BYTES, renderMarkdown } from '../../src/report/summary-markdown.js';
 import { renderText } from '../../src/report/summary-text.js';
@@ -67,6 +67,13 @@ const refused = new ApiError(
 describe('renderMarkdown', () => {
   it('writes title, error and what to do, counts, failed tests, unmapped, unknown ids, unreadable files and figures', async () => {
     await expectGolden('summary.md', renderMarkdown(sample(), { error: refused }));
+  });
+
+  it("shows the step's error up to 1,000 characters, as the pull-request comment does: its end says what to do", () => {
+    const long = new UnsentResultsError('RUN_NOT_CLOSED', `${'x'.repeat(600)} Close it with: testsigma-tm run close --run-id DEMO-R-7`);
+    expect(renderMarkdown(sample(), { error: long })).toContain(`(\`RUN_NOT_CLOSED\`): ${long.message}\n`);
+    const longer = new UnsentResultsError('RUN_NOT_CLOSED', 'y'.repeat(1_200));
+    expect(renderMarkdown(sample(), { error: longer })).toContain(`(\`RUN_NOT_CLOSED\`): ${'y'.repeat(999)}…\n`);
   });
 
   it('keeps hostile titles inside their cell and the details block intact', () => {
