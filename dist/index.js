@@ -39957,7 +39957,7 @@ const ERROR_CODES = {
     },
     RUN_NOT_CLOSED: {
         exit: 1,
-        meaning: 'A run was left open: the service answered its close but reading it back it is still ACTIVE, or an upload recorded its results and then the deadline passed while it was closing the run.',
+        meaning: 'A run was left open: the service answered its close but reading it back it is still ACTIVE, or an upload recorded its results and then could not close the run (the deadline passed, or the service refused a request of the close).',
         todo: 'Close the run in Testsigma, or with `testsigma-tm run close` (the message names the run, and gives the whole command when an upload left it open; TESTSIGMA_API_TOKEN set).',
     },
     UNSENT_RESULTS: {
@@ -53746,20 +53746,33 @@ async function close_closeRun(api, projectId, run, summaryLine) {
     throw new errors_UnsentResultsError('RUN_NOT_CLOSED', `Test run ${run.human_id} was answered as closed twice but still reads ACTIVE. Close it in Testsigma, or run the close step again.`);
 }
 /**
- * The one message for an upload whose close step the deadline stopped: its results are recorded, the run is left
- * open, and this is the command that closes it later. `error` is what the close step threw: a request the service
- * left unanswered, failed (5xx) or rate-limited until the HTTP client gave up at the deadline. Undefined for any
- * other error, which the caller passes on as it is.
+ * The one message for an upload whose close step failed after every result was recorded: the run is left open,
+ * why (the close step's last request and the service's answer), and the command that closes it later. `error` is
+ * what the close step threw: a request the deadline stopped (unanswered, failing or rate-limited until the HTTP
+ * client gave up), or one the service refused outright (a 403, a 400, a 5xx that is not retried). Undefined for
+ * anything that is not a request's failure, which the caller passes on as it is.
  */
-function leftOpenAtDeadline(error, run, recorded, later) {
-    if (!(error instanceof errors_ApiError) || !error.deadlinePassed)
+function leftOpenByClose(error, run, recorded, later) {
+    if (!(error instanceof errors_ApiError))
         return undefined;
-    const deadline = settingLabel('deadline', later.host).split(' (or ')[0] ?? 'the deadline';
     const said = error.serverMessage?.replace(/\.+$/, '');
     const answer = error.status === undefined ? 'got no answer' : `was answered HTTP ${error.status}${said ? `: ${said}` : ''}`;
     const requestId = error.requestId ? ` (request id ${error.requestId})` : '';
-    return new errors_UnsentResultsError('RUN_NOT_CLOSED', `Recorded ${recorded} result(s) in test run ${run.human_id} "${run.title}", but the run was left open: closing it did not finish before the deadline (${deadline} ${seconds(later.deadline * 1000)}) passed; its last request, ${error.method} ${error.path}, ${answer}${requestId}. ` +
-        `Close it once the service answers, with TESTSIGMA_API_TOKEN set: ${closeCommand(run, later)}`, { cause: error });
+    const recordedIn = `Recorded ${recorded} result(s) in test run ${run.human_id} "${run.title}", but the run was left open`;
+    const command = closeCommand(run, later);
+    if (error.deadlinePassed) {
+        const deadline = settingLabel('deadline', later.host).split(' (or ')[0] ?? 'the deadline';
+        return new errors_UnsentResultsError('RUN_NOT_CLOSED', `${recordedIn}: closing it did not finish before the deadline (${deadline} ${seconds(later.deadline * 1000)}) passed; its last request, ${error.method} ${error.path}, ${answer}${requestId}. ` +
+            `Close it once the service answers, with TESTSIGMA_API_TOKEN set: ${command}`, { cause: error });
+    }
+    const why = error.status !== undefined && error.status >= 400 ? 'the service refused to close it' : 'closing it failed';
+    // A refused token is the user's to change; anything else the service may take later (or its support can look up).
+    const todo = error.code === 'API_UNAUTHORIZED' || error.code === 'API_FORBIDDEN'
+        ? "Close it with TESTSIGMA_API_TOKEN set to a key of a user allowed to close the project's test runs"
+        : `Close it once the service takes the close (report ${error.requestId ? 'the request id' : 'it'} if it keeps refusing), with TESTSIGMA_API_TOKEN set`;
+    return new errors_UnsentResultsError('RUN_NOT_CLOSED', `${recordedIn}: ${why}; its request, ${error.method} ${error.path}, ${answer}${requestId}. ${todo}: ${command}`, {
+        cause: error,
+    });
 }
 /** `testsigma-tm run close` with the flags that name the run and close it as the upload would have. */
 function closeCommand(run, later) {
@@ -54152,9 +54165,10 @@ async function record_recordResults(ctx, plan, opened) {
             }
         }
         catch (error) {
-            // The deadline stopped the close: every result is recorded (nothing to spool), the run is open, and the
-            // message says how to close it. Anything else is passed on as it is.
-            leftOpen = leftOpenAtDeadline(error, run, sent.acknowledged.length, closeLater(ctx, total));
+            // A request of the close failed (the deadline stopped it, or the service refused it): every result is
+            // recorded (nothing to spool), the run is open, and the message says why and how to close it. Anything
+            // else is passed on as it is.
+            leftOpen = leftOpenByClose(error, run, sent.acknowledged.length, closeLater(ctx, total));
             if (!leftOpen)
                 throw error;
             log.debug(`The close step's last error: ${error.message}`);

@@ -8,7 +8,7 @@ import { statusSeverity } from '../map/status.js';
 import { randomUUID } from 'node:crypto';
 import type { CiContext } from '../ci.js';
 import type { Settings } from '../settings/index.js';
-import { closeRun, finalWordInTurn, leftOpenAtDeadline, type CloseLater } from '../run/close.js';
+import { closeRun, finalWordInTurn, leftOpenByClose, type CloseLater } from '../run/close.js';
 import { writeJobLine } from '../run/ledger.js';
 import { ensureCases, keepResults, type KeptResults } from '../run/membership.js';
 import { refusalLines, sendEntries, type RefusedEntry, type SendOutcome } from '../run/send.js';
@@ -141,9 +141,10 @@ export async function recordResults(ctx: UploadContext, plan: UploadPlan, opened
         closed = true;
       }
     } catch (error) {
-      // The deadline stopped the close: every result is recorded (nothing to spool), the run is open, and the
-      // message says how to close it. Anything else is passed on as it is.
-      leftOpen = leftOpenAtDeadline(error, run, sent.acknowledged.length, closeLater(ctx, total));
+      // A request of the close failed (the deadline stopped it, or the service refused it): every result is
+      // recorded (nothing to spool), the run is open, and the message says why and how to close it. Anything
+      // else is passed on as it is.
+      leftOpen = leftOpenByClose(error, run, sent.acknowledged.length, closeLater(ctx, total));
       if (!leftOpen) throw error;
       log.debug(`The close step's last error: ${(error as Error).message}`);
     }

@@ -223,22 +223,40 @@ export interface CloseLater {
 }
 
 /**
- * The one message for an upload whose close step the deadline stopped: its results are recorded, the run is left
- * open, and this is the command that closes it later. `error` is what the close step threw: a request the service
- * left unanswered, failed (5xx) or rate-limited until the HTTP client gave up at the deadline. Undefined for any
- * other error, which the caller passes on as it is.
+ * The one message for an upload whose close step failed after every result was recorded: the run is left open,
+ * why (the close step's last request and the service's answer), and the command that closes it later. `error` is
+ * what the close step threw: a request the deadline stopped (unanswered, failing or rate-limited until the HTTP
+ * client gave up), or one the service refused outright (a 403, a 400, a 5xx that is not retried). Undefined for
+ * anything that is not a request's failure, which the caller passes on as it is.
  */
-export function leftOpenAtDeadline(error: unknown, run: TestRun, recorded: number, later: CloseLater): UnsentResultsError | undefined {
-  if (!(error instanceof ApiError) || !error.deadlinePassed) return undefined;
-  const deadline = settingLabel('deadline', later.host).split(' (or ')[0] ?? 'the deadline';
+export function leftOpenByClose(error: unknown, run: TestRun, recorded: number, later: CloseLater): UnsentResultsError | undefined {
+  if (!(error instanceof ApiError)) return undefined;
   const said = error.serverMessage?.replace(/\.+$/, '');
   const answer = error.status === undefined ? 'got no answer' : `was answered HTTP ${error.status}${said ? `: ${said}` : ''}`;
   const requestId = error.requestId ? ` (request id ${error.requestId})` : '';
+  const recordedIn = `Recorded ${recorded} result(s) in test run ${run.human_id} "${run.title}", but the run was left open`;
+  const command = closeCommand(run, later);
+  if (error.deadlinePassed) {
+    const deadline = settingLabel('deadline', later.host).split(' (or ')[0] ?? 'the deadline';
+    return new UnsentResultsError(
+      'RUN_NOT_CLOSED',
+      `${recordedIn}: closing it did not finish before the deadline (${deadline} ${seconds(later.deadline * 1000)}) passed; its last request, ${error.method} ${error.path}, ${answer}${requestId}. ` +
+        `Close it once the service answers, with TESTSIGMA_API_TOKEN set: ${command}`,
+      { cause: error },
+    );
+  }
+  const why = error.status !== undefined && error.status >= 400 ? 'the service refused to close it' : 'closing it failed';
+  // A refused token is the user's to change; anything else the service may take later (or its support can look up).
+  const todo =
+    error.code === 'API_UNAUTHORIZED' || error.code === 'API_FORBIDDEN'
+      ? "Close it with TESTSIGMA_API_TOKEN set to a key of a user allowed to close the project's test runs"
+      : `Close it once the service takes the close (report ${error.requestId ? 'the request id' : 'it'} if it keeps refusing), with TESTSIGMA_API_TOKEN set`;
   return new UnsentResultsError(
     'RUN_NOT_CLOSED',
-    `Recorded ${recorded} result(s) in test run ${run.human_id} "${run.title}", but the run was left open: closing it did not finish before the deadline (${deadline} ${seconds(later.deadline * 1000)}) passed; its last request, ${error.method} ${error.path}, ${answer}${requestId}. ` +
-      `Close it once the service answers, with TESTSIGMA_API_TOKEN set: ${closeCommand(run, later)}`,
-    { cause: error },
+    `${recordedIn}: ${why}; its request, ${error.method} ${error.path}, ${answer}${requestId}. ${todo}: ${command}`,
+    {
+      cause: error,
+    },
   );
 }
 
