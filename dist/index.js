@@ -39957,8 +39957,8 @@ const ERROR_CODES = {
     },
     RUN_NOT_CLOSED: {
         exit: 1,
-        meaning: 'A run was left open: the service answered its close but reading it back it is still ACTIVE, or an upload recorded its results and then could not close the run (the deadline passed, or the service refused a request of the close).',
-        todo: 'Close the run in Testsigma, or with `testsigma-tm run close` (the message names the run, and gives the whole command when an upload left it open; TESTSIGMA_API_TOKEN set).',
+        meaning: 'A run was left open: the service answered its close but reading it back it is still ACTIVE, or an upload recorded its results and then could not close the run (the deadline passed, or the service refused a request of the close), or the deadline stopped `run close`.',
+        todo: 'Close the run in Testsigma, or with `testsigma-tm run close` (the message names the run, and gives the whole command when an upload left it open; TESTSIGMA_API_TOKEN set); when `run close` itself was stopped, run it again.',
     },
     UNSENT_RESULTS: {
         exit: 1,
@@ -53755,24 +53755,40 @@ async function close_closeRun(api, projectId, run, summaryLine) {
 function leftOpenByClose(error, run, recorded, later) {
     if (!(error instanceof errors_ApiError))
         return undefined;
-    const said = error.serverMessage?.replace(/\.+$/, '');
-    const answer = error.status === undefined ? 'got no answer' : `was answered HTTP ${error.status}${said ? `: ${said}` : ''}`;
-    const requestId = error.requestId ? ` (request id ${error.requestId})` : '';
     const recordedIn = `Recorded ${recorded} result(s) in test run ${run.human_id} "${run.title}", but the run was left open`;
     const command = closeCommand(run, later);
     if (error.deadlinePassed) {
-        const deadline = settingLabel('deadline', later.host).split(' (or ')[0] ?? 'the deadline';
-        return new errors_UnsentResultsError('RUN_NOT_CLOSED', `${recordedIn}: closing it did not finish before the deadline (${deadline} ${seconds(later.deadline * 1000)}) passed; its last request, ${error.method} ${error.path}, ${answer}${requestId}. ` +
-            `Close it once the service answers, with TESTSIGMA_API_TOKEN set: ${command}`, { cause: error });
+        return new errors_UnsentResultsError('RUN_NOT_CLOSED', `${recordedIn}: ${deadlineStopped(error, later.deadline, later.host)}. Close it once the service answers, with TESTSIGMA_API_TOKEN set: ${command}`, { cause: error });
     }
     const why = error.status !== undefined && error.status >= 400 ? 'the service refused to close it' : 'closing it failed';
     // A refused token is the user's to change; anything else the service may take later (or its support can look up).
     const todo = error.code === 'API_UNAUTHORIZED' || error.code === 'API_FORBIDDEN'
         ? "Close it with TESTSIGMA_API_TOKEN set to a key of a user allowed to close the project's test runs"
         : `Close it once the service takes the close (report ${error.requestId ? 'the request id' : 'it'} if it keeps refusing), with TESTSIGMA_API_TOKEN set`;
-    return new errors_UnsentResultsError('RUN_NOT_CLOSED', `${recordedIn}: ${why}; its request, ${error.method} ${error.path}, ${answer}${requestId}. ${todo}: ${command}`, {
-        cause: error,
-    });
+    return new errors_UnsentResultsError('RUN_NOT_CLOSED', `${recordedIn}: ${why}; its request, ${answered(error)}. ${todo}: ${command}`, { cause: error });
+}
+/**
+ * The one message for `run close` (the Action's close mode) whose close step the deadline stopped once it had
+ * found the run: the run is still open, why, and that the same command (the same job), run again once the service
+ * answers, closes it (a run it then finds closed — a late-applied close — it leaves as it is and exits 0).
+ * Undefined for any other error.
+ */
+function stillOpenAtDeadline(error, run, deadline, host) {
+    if (!(error instanceof errors_ApiError) || !error.deadlinePassed)
+        return undefined;
+    return new errors_UnsentResultsError('RUN_NOT_CLOSED', `Test run ${run.human_id} "${run.title}" is still open: ${deadlineStopped(error, deadline, host)}. ` +
+        `${host === 'action' ? "Re-run this job (the Action's close mode)" : 'Run the same command again'} once the service answers: it closes the run (and finds nothing to do if this close was applied late).`, { cause: error });
+}
+/** `closing it did not finish before the deadline (--deadline 600 s) passed; its last request, PUT …, got no answer`. */
+function deadlineStopped(error, deadline, host) {
+    const label = settingLabel('deadline', host).split(' (or ')[0] ?? 'the deadline';
+    return `closing it did not finish before the deadline (${label} ${seconds(deadline * 1000)}) passed; its last request, ${answered(error)}`;
+}
+/** `PUT /projects/…/test_runs/…, was answered HTTP 503: Service Unavailable (request id …)`: a request and its answer. */
+function answered(error) {
+    const said = error.serverMessage?.replace(/\.+$/, '');
+    const answer = error.status === undefined ? 'got no answer' : `was answered HTTP ${error.status}${said ? `: ${said}` : ''}`;
+    return `${error.method} ${error.path}, ${answer}${error.requestId ? ` (request id ${error.requestId})` : ''}`;
 }
 /** `testsigma-tm run close` with the flags that name the run and close it as the upload would have. */
 function closeCommand(run, later) {
@@ -54893,9 +54909,21 @@ async function closeRunCommand(input) {
             throw new errors_ConfigError('CONFIG_INVALID', `Which run? Set ${settingLabel('runId', input.host)} or ${settingLabel('runKey', input.host)} (outside CI there is no default run key).`);
         }
         const total = settings.shardTotal;
-        const statuses = await api.listRunStatuses();
-        const user = lifecycle_pickUser(await api.listUsers(), settings.userEmail, silentLogger, input.host);
-        const word = await finalWord(openSession(api, projectId, run, clock, log), { total, statuses, userId: user.id, ...(key && !settings.runId && { key }) });
+        let word;
+        try {
+            const statuses = await api.listRunStatuses();
+            const user = lifecycle_pickUser(await api.listUsers(), settings.userEmail, silentLogger, input.host);
+            word = await finalWord(openSession(api, projectId, run, clock, log), { total, statuses, userId: user.id, ...(key && !settings.runId && { key }) });
+        }
+        catch (error) {
+            // The run is found, and the deadline stopped its close: say that it is still open, and that this command,
+            // run again, closes it. Anything else is passed on as it is.
+            const stillOpen = stillOpenAtDeadline(error, run, settings.deadline, input.host);
+            if (!stillOpen)
+                throw error;
+            log.debug(`The close step's last error: ${error.message}`);
+            throw stillOpen;
+        }
         run = word.run;
         log.debug(`Closed test run ${run.human_id}.`);
         const reported = word.done.length;

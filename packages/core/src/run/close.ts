@@ -231,17 +231,12 @@ export interface CloseLater {
  */
 export function leftOpenByClose(error: unknown, run: TestRun, recorded: number, later: CloseLater): UnsentResultsError | undefined {
   if (!(error instanceof ApiError)) return undefined;
-  const said = error.serverMessage?.replace(/\.+$/, '');
-  const answer = error.status === undefined ? 'got no answer' : `was answered HTTP ${error.status}${said ? `: ${said}` : ''}`;
-  const requestId = error.requestId ? ` (request id ${error.requestId})` : '';
   const recordedIn = `Recorded ${recorded} result(s) in test run ${run.human_id} "${run.title}", but the run was left open`;
   const command = closeCommand(run, later);
   if (error.deadlinePassed) {
-    const deadline = settingLabel('deadline', later.host).split(' (or ')[0] ?? 'the deadline';
     return new UnsentResultsError(
       'RUN_NOT_CLOSED',
-      `${recordedIn}: closing it did not finish before the deadline (${deadline} ${seconds(later.deadline * 1000)}) passed; its last request, ${error.method} ${error.path}, ${answer}${requestId}. ` +
-        `Close it once the service answers, with TESTSIGMA_API_TOKEN set: ${command}`,
+      `${recordedIn}: ${deadlineStopped(error, later.deadline, later.host)}. Close it once the service answers, with TESTSIGMA_API_TOKEN set: ${command}`,
       { cause: error },
     );
   }
@@ -251,13 +246,36 @@ export function leftOpenByClose(error: unknown, run: TestRun, recorded: number, 
     error.code === 'API_UNAUTHORIZED' || error.code === 'API_FORBIDDEN'
       ? "Close it with TESTSIGMA_API_TOKEN set to a key of a user allowed to close the project's test runs"
       : `Close it once the service takes the close (report ${error.requestId ? 'the request id' : 'it'} if it keeps refusing), with TESTSIGMA_API_TOKEN set`;
+  return new UnsentResultsError('RUN_NOT_CLOSED', `${recordedIn}: ${why}; its request, ${answered(error)}. ${todo}: ${command}`, { cause: error });
+}
+
+/**
+ * The one message for `run close` (the Action's close mode) whose close step the deadline stopped once it had
+ * found the run: the run is still open, why, and that the same command (the same job), run again once the service
+ * answers, closes it (a run it then finds closed — a late-applied close — it leaves as it is and exits 0).
+ * Undefined for any other error.
+ */
+export function stillOpenAtDeadline(error: unknown, run: TestRun, deadline: number, host: Host | undefined): UnsentResultsError | undefined {
+  if (!(error instanceof ApiError) || !error.deadlinePassed) return undefined;
   return new UnsentResultsError(
     'RUN_NOT_CLOSED',
-    `${recordedIn}: ${why}; its request, ${error.method} ${error.path}, ${answer}${requestId}. ${todo}: ${command}`,
-    {
-      cause: error,
-    },
+    `Test run ${run.human_id} "${run.title}" is still open: ${deadlineStopped(error, deadline, host)}. ` +
+      `${host === 'action' ? "Re-run this job (the Action's close mode)" : 'Run the same command again'} once the service answers: it closes the run (and finds nothing to do if this close was applied late).`,
+    { cause: error },
   );
+}
+
+/** `closing it did not finish before the deadline (--deadline 600 s) passed; its last request, PUT …, got no answer`. */
+function deadlineStopped(error: ApiError, deadline: number, host: Host | undefined): string {
+  const label = settingLabel('deadline', host).split(' (or ')[0] ?? 'the deadline';
+  return `closing it did not finish before the deadline (${label} ${seconds(deadline * 1000)}) passed; its last request, ${answered(error)}`;
+}
+
+/** `PUT /projects/…/test_runs/…, was answered HTTP 503: Service Unavailable (request id …)`: a request and its answer. */
+function answered(error: ApiError): string {
+  const said = error.serverMessage?.replace(/\.+$/, '');
+  const answer = error.status === undefined ? 'got no answer' : `was answered HTTP ${error.status}${said ? `: ${said}` : ''}`;
+  return `${error.method} ${error.path}, ${answer}${error.requestId ? ` (request id ${error.requestId})` : ''}`;
 }
 
 /** `testsigma-tm run close` with the flags that name the run and close it as the upload would have. */
