@@ -39957,7 +39957,7 @@ const ERROR_CODES = {
     },
     RUN_NOT_CLOSED: {
         exit: 1,
-        meaning: 'A run was left open: the service answered its close but reading it back it is still ACTIVE, or an upload recorded its results and then could not close the run (the deadline passed, or the service refused a request of the close), or the deadline stopped `run close`.',
+        meaning: 'A run was left open: the service answered its close but reading it back it is still ACTIVE, or an upload (or its `resume`) recorded its results and then could not close the run (the deadline passed, or the service refused a request of the close), or the deadline stopped `run close`.',
         todo: 'Close the run in Testsigma, or with `testsigma-tm run close` (the message names the run, and gives the whole command when an upload left it open; TESTSIGMA_API_TOKEN set); when `run close` itself was stopped, run it again.',
     },
     UNSENT_RESULTS: {
@@ -53752,7 +53752,7 @@ async function close_closeRun(api, projectId, run, summaryLine) {
  * client gave up), or one the service refused outright (a 403, a 400, a 5xx that is not retried). Undefined for
  * anything that is not a request's failure, which the caller passes on as it is.
  */
-function leftOpenByClose(error, run, recorded, later) {
+function close_leftOpenByClose(error, run, recorded, later) {
     if (!(error instanceof errors_ApiError))
         return undefined;
     const recordedIn = `Recorded ${recorded} result(s) in test run ${run.human_id} "${run.title}", but the run was left open`;
@@ -54184,7 +54184,7 @@ async function record_recordResults(ctx, plan, opened) {
             // A request of the close failed (the deadline stopped it, or the service refused it): every result is
             // recorded (nothing to spool), the run is open, and the message says why and how to close it. Anything
             // else is passed on as it is.
-            leftOpen = leftOpenByClose(error, run, sent.acknowledged.length, closeLater(ctx, total));
+            leftOpen = close_leftOpenByClose(error, run, sent.acknowledged.length, closeLater(ctx, total));
             if (!leftOpen)
                 throw error;
             log.debug(`The close step's last error: ${error.message}`);
@@ -54984,11 +54984,11 @@ async function resumeCommand(input) {
         const keyed = Boolean(entries.settings.runKey) && !entries.settings.runId;
         return keyed
             ? resumeKeyed({ api, log, clock, projectId, settings, progress, env: input.env ?? {}, host: input.host })
-            : resumeEntries(api, log, progress, settings);
+            : resumeEntries(api, log, progress, settings, input.host);
     });
 }
 /** Without a run key: into the run the upload wrote to (it must be open), what did not land there. */
-async function resumeEntries(api, log, progress, settings) {
+async function resumeEntries(api, log, progress, settings, host) {
     const { spool, file } = progress;
     const run = await openNamedRun(api, spool.projectId, spool.run.id);
     await recordHeld(api, spool.projectId, run.id, progress);
@@ -55012,8 +55012,34 @@ async function resumeEntries(api, log, progress, settings) {
             run: described(settings, spool.projectId, run),
         };
     }
-    if (spool.close)
-        await closeRun(api, spool.projectId, run, undefined);
+    if (spool.close) {
+        try {
+            await closeRun(api, spool.projectId, run, undefined);
+        }
+        catch (error) {
+            // Every result is in the run now: the file has nothing left to send (it is marked resumed), and the message
+            // says why the run is open and the `run close` command that closes it. Anything else is passed on as it is.
+            const leftOpen = leftOpenByClose(error, run, spool.entries.length, {
+                project: settings.projectId ?? spool.projectId,
+                baseUrl: settings.baseUrl,
+                runKey: undefined,
+                total: undefined,
+                userEmail: settings.userEmail,
+                deadline: settings.deadline,
+                host,
+            });
+            if (!leftOpen)
+                throw error;
+            log.debug(`The close step's last error: ${error.message}`);
+            leftOpen.message = `${leftOpen.message} Nothing is left to send: the file is kept as ${await markResumed(file)}.`;
+            return {
+                message: leftOpen.message,
+                error: leftOpen,
+                exitCode: exitCodeFor(leftOpen),
+                run: described(settings, spool.projectId, run),
+            };
+        }
+    }
     const done = await markResumed(file);
     return {
         message: `Resumed ${file}: recorded ${sent.acknowledged.length} result(s) in test run ${run.human_id}${spool.close ? ', closed' : ''}. The file is kept as ${done}.`,

@@ -9,7 +9,7 @@ import { detectCi } from '../ci.js';
 import { ApiError, ConfigError, UnsentResultsError, asToolError, exitCodeFor, type TestsigmaTmError } from '../errors.js';
 import { redact, redactingLogger, silentLogger, type Logger } from '../log.js';
 import { requireSettings, settingLabel, type Env, type Host, type Settings } from '../settings/index.js';
-import { closeRun, finalWord, stillOpenAtDeadline } from '../run/close.js';
+import { closeRun, finalWord, leftOpenByClose, stillOpenAtDeadline } from '../run/close.js';
 import { openSession } from '../run/state.js';
 import { systemClock, type Clock } from '../clock.js';
 import { openNamedRun, pickUser, resolveProject } from '../run/lifecycle.js';
@@ -176,12 +176,18 @@ export async function resumeCommand(
     const keyed = Boolean(entries.settings.runKey) && !entries.settings.runId;
     return keyed
       ? resumeKeyed({ api, log, clock, projectId, settings, progress, env: input.env ?? {}, host: input.host })
-      : resumeEntries(api, log, progress, settings);
+      : resumeEntries(api, log, progress, settings, input.host);
   });
 }
 
 /** Without a run key: into the run the upload wrote to (it must be open), what did not land there. */
-async function resumeEntries(api: TestManagementApi, log: Logger, progress: SpoolProgress, settings: Settings): Promise<CommandOutcome> {
+async function resumeEntries(
+  api: TestManagementApi,
+  log: Logger,
+  progress: SpoolProgress,
+  settings: Settings,
+  host: Host | undefined,
+): Promise<CommandOutcome> {
   const { spool, file } = progress;
   const run = await openNamedRun(api, spool.projectId, spool.run.id);
   await recordHeld(api, spool.projectId, run.id, progress);
@@ -212,7 +218,32 @@ async function resumeEntries(api: TestManagementApi, log: Logger, progress: Spoo
       run: described(settings, spool.projectId, run),
     };
   }
-  if (spool.close) await closeRun(api, spool.projectId, run, undefined);
+  if (spool.close) {
+    try {
+      await closeRun(api, spool.projectId, run, undefined);
+    } catch (error) {
+      // Every result is in the run now: the file has nothing left to send (it is marked resumed), and the message
+      // says why the run is open and the `run close` command that closes it. Anything else is passed on as it is.
+      const leftOpen = leftOpenByClose(error, run, spool.entries.length, {
+        project: settings.projectId ?? spool.projectId,
+        baseUrl: settings.baseUrl,
+        runKey: undefined,
+        total: undefined,
+        userEmail: settings.userEmail,
+        deadline: settings.deadline,
+        host,
+      });
+      if (!leftOpen) throw error;
+      log.debug(`The close step's last error: ${(error as Error).message}`);
+      leftOpen.message = `${leftOpen.message} Nothing is left to send: the file is kept as ${await markResumed(file)}.`;
+      return {
+        message: leftOpen.message,
+        error: leftOpen,
+        exitCode: exitCodeFor(leftOpen),
+        run: described(settings, spool.projectId, run),
+      };
+    }
+  }
   const done = await markResumed(file);
   return {
     message: `Resumed ${file}: recorded ${sent.acknowledged.length} result(s) in test run ${run.human_id}${spool.close ? ', closed' : ''}. The file is kept as ${done}.`,

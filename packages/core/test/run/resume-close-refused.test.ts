@@ -1,0 +1,143 @@
+/**
+ * `resume` of an upload without a run key whose spool says to close the run: when every result has landed and the
+ * close then fails (refused by the service, or stopped by the deadline), against the emulator over loopback with
+ * every wait on a virtual clock, the outcome says that the results were recorded and the run left open, why, and
+ * the `testsigma-tm run close` command that closes it — the upload's message — and the file, nothing left to send,
+ * is marked resumed. The command given closes the run. The token is nowhere.
+ */
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_FACTS, type EmulatorHandle, type FaultRule } from 'testsigma-tm-emulator';
+import type { Transport } from '../../src/api/http.js';
+import { exchange, makeDispatcher } from '../../src/api/transport.js';
+import type { Clock } from '../../src/clock.js';
+import type { ApiError } from '../../src/errors.js';
+import type { Logger } from '../../src/log.js';
+import type { TestResult, TestStatus } from '../../src/model.js';
+import { closeRunCommand, resumeCommand } from '../../src/operations/commands.js';
+import { uploadResults } from '../../src/pipeline/upload.js';
+import { resolveSettings } from '../../src/settings/index.js';
+import { useDemoEmulator } from '../demo-emulator.js';
+import { VirtualClock } from '../virtual-clock.js';
+
+let emulator: EmulatorHandle;
+useDemoEmulator((started) => (emulator = started));
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'resume-close-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function virtualClock(): Clock {
+  const virtual = new VirtualClock();
+  return { now: () => virtual.now(), sleep: (ms) => virtual.sleep(ms), random: () => virtual.random() };
+}
+
+function result(n: number, status: TestStatus): TestResult {
+  return { source: 'test', suitePath: ['resume'], name: `DEMO-${n} works`, status, properties: [], tags: [], attachments: [], attempts: [{ status }] };
+}
+
+function recordingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const keep = (message: string): void => void lines.push(message);
+  return { lines, debug: keep, info: keep, warn: keep, error: keep, stage: keep };
+}
+
+/** In front of the emulator: passes every request on, and turns `faults` on in the emulator at the close request. */
+async function faultsAtClose(faults: FaultRule[]): Promise<{ transport: Transport; done: () => Promise<void>; fired: () => boolean }> {
+  const dispatcher = await makeDispatcher(30_000, undefined);
+  let fired = false;
+  const transport: Transport = async (request) => {
+    const text = request.body?.bytes ? new TextDecoder().decode(request.body.bytes) : '';
+    if (!fired && request.method === 'PUT' && text.includes('"status":"CLOSED"')) {
+      fired = true;
+      emulator.setFaults(faults);
+    }
+    return exchange(dispatcher, request.method, request.url, request.headers, request.body, request.timeoutMs, request.nowMs);
+  };
+  return { transport, done: () => dispatcher.close(), fired: () => fired };
+}
+
+const DEADLINE_S = 2;
+
+/** An upload without a run key that the service failed after one of its three batches: the rest is spooled. */
+async function spooledUpload(): Promise<string> {
+  const spool = path.join(dir, 'upload.json');
+  emulator.setFaults([{ kind: 'status', route: 'PUT /projects/*/test_runs/*/test_cases', status: 503, after: 1 }]);
+  try {
+    const outcome = await uploadResults({
+      settings: resolveSettings({ token: emulator.token, baseUrl: emulator.url, projectId: 'Demo', batchSize: 1, deadline: DEADLINE_S, spool }, {}),
+      results: [result(1, 'passed'), result(2, 'failed'), result(3, 'passed')],
+      env: {},
+      host: 'cli',
+      clock: virtualClock(),
+    });
+    expect([outcome.exitCode, outcome.summary.spoolFile]).toEqual([1, spool]);
+  } finally {
+    emulator.setFaults([]);
+  }
+  return spool;
+}
+
+describe('resume without a run key, every result landed, when closing the run fails', () => {
+  it.each([
+    [
+      'the service refuses the close (403)',
+      [{ kind: 'status', route: 'PUT /projects/*/test_runs/*', status: 403 }],
+      (req: string) =>
+        `the service refused to close it; its request, ${req}, was answered HTTP 403: Injected error 403 — Injected by the emulator (fault injection)`,
+      "Close it with TESTSIGMA_API_TOKEN set to a key of a user allowed to close the project's test runs: ",
+    ],
+    [
+      'the close is answered 503 until the deadline',
+      [{ kind: 'status', route: 'PUT /projects/*/test_runs/*', status: 503 }],
+      (req: string) =>
+        `closing it did not finish before the deadline (--deadline ${DEADLINE_S} s) passed; its last request, ${req}, was answered HTTP 503: Service Unavailable — Injected by the emulator (fault injection)`,
+      'Close it once the service answers, with TESTSIGMA_API_TOKEN set: ',
+    ],
+  ] satisfies [string, FaultRule[], (req: string) => string, string][])(
+    '%s: recorded, left open, the file marked resumed, and the command closes it',
+    async (_, faults, why, todo) => {
+      const spool = await spooledUpload();
+      const [run, ...others] = emulator.state().test_runs.filter((r) => r.id !== DEMO_FACTS.closedRun.id);
+      expect([others.length, Object.keys(run!.results).length]).toEqual([0, 1]);
+      const log = recordingLogger();
+      const proxy = await faultsAtClose(faults);
+      let outcome;
+      try {
+        outcome = await resumeCommand({ file: spool, token: emulator.token, host: 'cli', log, clock: virtualClock(), http: { transport: proxy.transport } });
+      } finally {
+        emulator.setFaults([]);
+        await proxy.done();
+      }
+      expect(proxy.fired()).toBe(true);
+      const after = emulator.state().test_runs.find((r) => r.id === run!.id)!;
+      expect([after.status, Object.keys(after.results).length]).toEqual(['ACTIVE', 3]);
+      expect([outcome.exitCode, outcome.error?.code, outcome.run?.human_id]).toEqual([1, 'RUN_NOT_CLOSED', run!.human_id]);
+      const last = outcome.error?.cause as ApiError;
+      expect(last.requestId).toMatch(/^[0-9a-f-]{36}$/);
+      const command = `testsigma-tm run close --project Demo --base-url ${emulator.url} --run-id ${run!.human_id}`;
+      const message =
+        `Recorded 3 result(s) in test run ${run!.human_id} "${run!.title}", but the run was left open: ` +
+        `${why(`PUT /projects/${DEMO_FACTS.project.id}/test_runs/${run!.id}`)} (request id ${last.requestId}). ${todo}${command} ` +
+        `Nothing is left to send: the file is kept as ${spool}.sent.`;
+      expect([outcome.message, outcome.error?.message]).toEqual([message, message]);
+      expect(await readdir(dir)).toEqual(['upload.json.sent']);
+      expect(JSON.stringify(outcome)).not.toContain(emulator.token);
+      expect(log.lines.join('\n')).not.toContain(emulator.token);
+
+      const closed = await closeRunCommand({
+        settings: resolveSettings({ token: emulator.token, baseUrl: emulator.url, projectId: 'Demo', runId: run!.human_id }, {}),
+        env: {},
+        clock: virtualClock(),
+      });
+      expect([closed.exitCode, closed.message]).toEqual([0, `Closed test run ${run!.human_id}.`]);
+      expect(emulator.state().test_runs.find((r) => r.id === run!.id)?.status).toBe('CLOSED');
+    },
+  );
+});
