@@ -49,6 +49,10 @@ export interface Property {
   value: string;
 }
 
+/**
+ * One test's outcome, as every format's reader gives it. An optional field may be there and undefined (the JUnit
+ * reader and kept copies set every field, for one shape): read a field's value, never ask `in` or count keys.
+ */
 export interface TestResult {
   /** The file the result was read from, or the reporter that produced it (`jest`, `playwright`). */
   source: string;
