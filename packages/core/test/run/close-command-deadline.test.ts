@@ -5,58 +5,18 @@
  * error, never the token. Running it again closes the run; running it once more finds nothing to do (exit 0).
  */
 import { describe, expect, it } from 'vitest';
-import { DEMO_FACTS, type EmulatorHandle, type FaultRule } from 'testsigma-tm-emulator';
-import type { Transport } from '../../src/api/http.js';
-import { exchange, makeDispatcher } from '../../src/api/transport.js';
-import type { Clock } from '../../src/clock.js';
+import { DEMO_FACTS, type EmulatorHandle } from 'testsigma-tm-emulator';
 import type { ApiError } from '../../src/errors.js';
-import type { Logger } from '../../src/log.js';
-import type { TestResult, TestStatus } from '../../src/model.js';
 import { closeRunCommand } from '../../src/operations/commands.js';
 import { uploadResults } from '../../src/pipeline/upload.js';
 import { resolveSettings } from '../../src/settings/index.js';
 import { useDemoEmulator } from '../demo-emulator.js';
-import { VirtualClock } from '../virtual-clock.js';
+import { faultsAtClose, recordingLogger, SHARD, virtualClock } from './close-fixtures.js';
 
 let emulator: EmulatorHandle;
 useDemoEmulator((started) => (emulator = started));
 
-function virtualClock(): Clock {
-  const virtual = new VirtualClock();
-  return { now: () => virtual.now(), sleep: (ms) => virtual.sleep(ms), random: () => virtual.random() };
-}
-
-function result(n: number, status: TestStatus): TestResult {
-  return { source: 'test', suitePath: ['close'], name: `DEMO-${n} works`, status, properties: [], tags: [], attachments: [], attempts: [{ status }] };
-}
-
-const SHARD: Record<number, TestResult[]> = {
-  1: [result(1, 'passed'), result(2, 'failed')],
-  2: [result(2, 'passed'), result(3, 'passed'), result(4, 'failed')],
-};
-
 const DEADLINE_S = 120;
-
-function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const keep = (message: string): void => void lines.push(message);
-  return { lines, debug: keep, info: keep, warn: keep, error: keep, stage: keep };
-}
-
-/** In front of the emulator: passes every request on, and turns `faults` on in the emulator at the close request. */
-async function faultsAtClose(faults: FaultRule[]): Promise<{ transport: Transport; done: () => Promise<void>; fired: () => boolean }> {
-  const dispatcher = await makeDispatcher(30_000, undefined);
-  let fired = false;
-  const transport: Transport = async (request) => {
-    const text = request.body?.bytes ? new TextDecoder().decode(request.body.bytes) : '';
-    if (!fired && request.method === 'PUT' && text.includes('"status":"CLOSED"')) {
-      fired = true;
-      emulator.setFaults(faults);
-    }
-    return exchange(dispatcher, request.method, request.url, request.headers, request.body, request.timeoutMs, request.nowMs);
-  };
-  return { transport, done: () => dispatcher.close(), fired: () => fired };
-}
 
 /** Both shards report under `key` without closing: the run is left for `run close`. */
 async function twoShardsReported(key: string) {
@@ -90,7 +50,7 @@ describe('run close, when the deadline passes while it closes the run', () => {
       const named = by === 'key' ? { runKey: key, shardTotal: 2 } : { runId: run.human_id };
       const settings = () => resolveSettings({ token: emulator.token, baseUrl: emulator.url, projectId: 'Demo', deadline: DEADLINE_S, ...named }, {});
       const log = recordingLogger();
-      const proxy = await faultsAtClose([{ kind: 'status', route: 'PUT /projects/*/test_runs/*', status: 503 }]);
+      const proxy = await faultsAtClose(emulator, [{ kind: 'status', route: 'PUT /projects/*/test_runs/*', status: 503 }]);
       let outcome;
       try {
         outcome = await closeRunCommand({ settings: settings(), env: {}, host, log, clock: virtualClock(), http: { transport: proxy.transport } });

@@ -11,7 +11,6 @@ import type { Transport } from '../../src/api/http.js';
 import { exchange, makeDispatcher } from '../../src/api/transport.js';
 import type { Clock } from '../../src/clock.js';
 import { ApiError, ERROR_CODES } from '../../src/errors.js';
-import type { TestResult, TestStatus } from '../../src/model.js';
 import { closeRunCommand } from '../../src/operations/commands.js';
 import { OPERATIONS } from '../../src/operations/table.js';
 import { uploadResults } from '../../src/pipeline/upload.js';
@@ -19,24 +18,10 @@ import { renderMarkdown } from '../../src/report/summary-markdown.js';
 import { renderText } from '../../src/report/summary-text.js';
 import { SETTINGS, SETTING_KEYS, resolveSettings, type SettingKey } from '../../src/settings/index.js';
 import { useDemoEmulator } from '../demo-emulator.js';
-import { VirtualClock } from '../virtual-clock.js';
+import { SHARD, virtualClock } from './close-fixtures.js';
 
 let emulator: EmulatorHandle;
 useDemoEmulator((started) => (emulator = started));
-
-function virtualClock(): Clock {
-  const virtual = new VirtualClock();
-  return { now: () => virtual.now(), sleep: (ms) => virtual.sleep(ms), random: () => virtual.random() };
-}
-
-function result(n: number, status: TestStatus): TestResult {
-  return { source: 'test', suitePath: ['close'], name: `DEMO-${n} works`, status, properties: [], tags: [], attachments: [], attempts: [{ status }] };
-}
-
-const SHARD: Record<number, TestResult[]> = {
-  1: [result(1, 'passed'), result(2, 'failed')],
-  2: [result(2, 'passed'), result(3, 'passed'), result(4, 'failed')],
-};
 
 const DEADLINE_S = 120;
 

@@ -9,18 +9,17 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_FACTS, type EmulatorHandle, type FaultRule } from 'testsigma-tm-emulator';
+import { DEMO_FACTS, type EmulatorHandle } from 'testsigma-tm-emulator';
 import type { Transport } from '../../src/api/http.js';
-import { exchange, makeDispatcher } from '../../src/api/transport.js';
 import type { Clock } from '../../src/clock.js';
 import { ApiError, ERROR_CODES } from '../../src/errors.js';
 import type { Logger } from '../../src/log.js';
-import type { TestResult, TestStatus } from '../../src/model.js';
+import type { TestResult } from '../../src/model.js';
 import { closeRunCommand } from '../../src/operations/commands.js';
 import { uploadResults } from '../../src/pipeline/upload.js';
 import { resolveSettings } from '../../src/settings/index.js';
 import { useDemoEmulator } from '../demo-emulator.js';
-import { VirtualClock } from '../virtual-clock.js';
+import { faultsAtClose, recordingLogger, SHARD, virtualClock } from './close-fixtures.js';
 
 let emulator: EmulatorHandle;
 useDemoEmulator((started) => (emulator = started));
@@ -32,42 +31,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(spoolDir, { recursive: true, force: true });
 });
-
-function virtualClock(): Clock {
-  const virtual = new VirtualClock();
-  return { now: () => virtual.now(), sleep: (ms) => virtual.sleep(ms), random: () => virtual.random() };
-}
-
-function result(n: number, status: TestStatus): TestResult {
-  return { source: 'test', suitePath: ['close'], name: `DEMO-${n} works`, status, properties: [], tags: [], attachments: [], attempts: [{ status }] };
-}
-
-const SHARD: Record<number, TestResult[]> = {
-  1: [result(1, 'passed'), result(2, 'failed')],
-  2: [result(2, 'passed'), result(3, 'passed'), result(4, 'failed')],
-};
-
-/** Every line logged, at every level, to check that the token is in none. */
-function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const keep = (message: string): void => void lines.push(message);
-  return { lines, debug: keep, info: keep, warn: keep, error: keep, stage: keep };
-}
-
-/** In front of the emulator: passes every request on, and turns `faults` on in the emulator at the close request. */
-async function faultsAtClose(faults: FaultRule[]): Promise<{ transport: Transport; done: () => Promise<void>; fired: () => boolean }> {
-  const dispatcher = await makeDispatcher(30_000, undefined);
-  let fired = false;
-  const transport: Transport = async (request) => {
-    const text = request.body?.bytes ? new TextDecoder().decode(request.body.bytes) : '';
-    if (!fired && request.method === 'PUT' && text.includes('"status":"CLOSED"')) {
-      fired = true;
-      emulator.setFaults(faults);
-    }
-    return exchange(dispatcher, request.method, request.url, request.headers, request.body, request.timeoutMs, request.nowMs);
-  };
-  return { transport, done: () => dispatcher.close(), fired: () => fired };
-}
 
 function upload(results: TestResult[], extra: Record<string, string | number>, clock: Clock, log: Logger, transport?: Transport) {
   return uploadResults({
@@ -107,7 +70,7 @@ describe('the closing upload of the when-complete mode, when the service refuses
     const key = `refused-${status}`;
     const log = recordingLogger();
     expect((await upload(SHARD[1]!, { runKey: key, shardIndex: 1, shardTotal: 2 }, virtualClock(), log)).exitCode).toBe(0);
-    const proxy = await faultsAtClose([{ kind: 'status', route: 'PUT /projects/*/test_runs/*', status }]);
+    const proxy = await faultsAtClose(emulator, [{ kind: 'status', route: 'PUT /projects/*/test_runs/*', status }]);
     let outcome;
     try {
       outcome = await upload(SHARD[2]!, { runKey: key, shardIndex: 2, shardTotal: 2 }, virtualClock(), log, proxy.transport);
@@ -157,7 +120,7 @@ describe('the closing upload of the when-complete mode, when the service refuses
 describe('an upload without a run key, when the service refuses to close the run it created', () => {
   it('names the run by its id, spools nothing, and the command closes it', async () => {
     const log = recordingLogger();
-    const proxy = await faultsAtClose([{ kind: 'status', route: 'PUT /projects/*/test_runs/*', status: 403 }]);
+    const proxy = await faultsAtClose(emulator, [{ kind: 'status', route: 'PUT /projects/*/test_runs/*', status: 403 }]);
     let outcome;
     try {
       outcome = await upload(SHARD[2]!, {}, virtualClock(), log, proxy.transport);

@@ -10,17 +10,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_FACTS, type EmulatorHandle, type FaultRule } from 'testsigma-tm-emulator';
-import type { Transport } from '../../src/api/http.js';
-import { exchange, makeDispatcher } from '../../src/api/transport.js';
-import type { Clock } from '../../src/clock.js';
 import type { ApiError } from '../../src/errors.js';
-import type { Logger } from '../../src/log.js';
-import type { TestResult, TestStatus } from '../../src/model.js';
 import { closeRunCommand, resumeCommand } from '../../src/operations/commands.js';
 import { uploadResults } from '../../src/pipeline/upload.js';
 import { resolveSettings } from '../../src/settings/index.js';
 import { useDemoEmulator } from '../demo-emulator.js';
-import { VirtualClock } from '../virtual-clock.js';
+import { faultsAtClose, recordingLogger, result, virtualClock } from './close-fixtures.js';
 
 let emulator: EmulatorHandle;
 useDemoEmulator((started) => (emulator = started));
@@ -33,36 +28,6 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function virtualClock(): Clock {
-  const virtual = new VirtualClock();
-  return { now: () => virtual.now(), sleep: (ms) => virtual.sleep(ms), random: () => virtual.random() };
-}
-
-function result(n: number, status: TestStatus): TestResult {
-  return { source: 'test', suitePath: ['resume'], name: `DEMO-${n} works`, status, properties: [], tags: [], attachments: [], attempts: [{ status }] };
-}
-
-function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const keep = (message: string): void => void lines.push(message);
-  return { lines, debug: keep, info: keep, warn: keep, error: keep, stage: keep };
-}
-
-/** In front of the emulator: passes every request on, and turns `faults` on in the emulator at the close request. */
-async function faultsAtClose(faults: FaultRule[]): Promise<{ transport: Transport; done: () => Promise<void>; fired: () => boolean }> {
-  const dispatcher = await makeDispatcher(30_000, undefined);
-  let fired = false;
-  const transport: Transport = async (request) => {
-    const text = request.body?.bytes ? new TextDecoder().decode(request.body.bytes) : '';
-    if (!fired && request.method === 'PUT' && text.includes('"status":"CLOSED"')) {
-      fired = true;
-      emulator.setFaults(faults);
-    }
-    return exchange(dispatcher, request.method, request.url, request.headers, request.body, request.timeoutMs, request.nowMs);
-  };
-  return { transport, done: () => dispatcher.close(), fired: () => fired };
-}
-
 const DEADLINE_S = 2;
 
 /** An upload without a run key that the service failed after one of its three batches: the rest is spooled. */
@@ -72,7 +37,7 @@ async function spooledUpload(): Promise<string> {
   try {
     const outcome = await uploadResults({
       settings: resolveSettings({ token: emulator.token, baseUrl: emulator.url, projectId: 'Demo', batchSize: 1, deadline: DEADLINE_S, spool }, {}),
-      results: [result(1, 'passed'), result(2, 'failed'), result(3, 'passed')],
+      results: [result(1, 'passed', 'resume'), result(2, 'failed', 'resume'), result(3, 'passed', 'resume')],
       env: {},
       host: 'cli',
       clock: virtualClock(),
@@ -107,7 +72,7 @@ describe('resume without a run key, every result landed, when closing the run fa
       const [run, ...others] = emulator.state().test_runs.filter((r) => r.id !== DEMO_FACTS.closedRun.id);
       expect([others.length, Object.keys(run!.results).length]).toEqual([0, 1]);
       const log = recordingLogger();
-      const proxy = await faultsAtClose(faults);
+      const proxy = await faultsAtClose(emulator, faults);
       let outcome;
       try {
         outcome = await resumeCommand({ file: spool, token: emulator.token, host: 'cli', log, clock: virtualClock(), http: { transport: proxy.transport } });

@@ -1,0 +1,53 @@
+/**
+ * What the tests of a close the service leaves undone share (close-deadline, close-refused,
+ * close-command-deadline, resume-close-refused): a virtual clock, two shards' results, a logger that keeps every
+ * line (to look for the token), and a transport that turns faults on in the emulator at the close request.
+ */
+import type { EmulatorHandle, FaultRule } from 'testsigma-tm-emulator';
+import type { Transport } from '../../src/api/http.js';
+import { exchange, makeDispatcher } from '../../src/api/transport.js';
+import type { Clock } from '../../src/clock.js';
+import type { Logger } from '../../src/log.js';
+import type { TestResult, TestStatus } from '../../src/model.js';
+import { VirtualClock } from '../virtual-clock.js';
+
+export function virtualClock(): Clock {
+  const virtual = new VirtualClock();
+  return { now: () => virtual.now(), sleep: (ms) => virtual.sleep(ms), random: () => virtual.random() };
+}
+
+/** A result naming DEMO-`n`, in a suite of `suite`'s name. */
+export function result(n: number, status: TestStatus, suite = 'close'): TestResult {
+  return { source: 'test', suitePath: [suite], name: `DEMO-${n} works`, status, properties: [], tags: [], attachments: [], attempts: [{ status }] };
+}
+
+/** Two shards of one pipeline: DEMO-2 passes in one and fails in the other, so the closed run must say Failed. */
+export const SHARD: Record<number, TestResult[]> = {
+  1: [result(1, 'passed'), result(2, 'failed')],
+  2: [result(2, 'passed'), result(3, 'passed'), result(4, 'failed')],
+};
+
+/** Every line logged, at every level, to check that the token is in none. */
+export function recordingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const keep = (message: string): void => void lines.push(message);
+  return { lines, debug: keep, info: keep, warn: keep, error: keep, stage: keep };
+}
+
+/** In front of the emulator: passes every request on, and turns `faults` on in the emulator at the close request. */
+export async function faultsAtClose(
+  emulator: EmulatorHandle,
+  faults: FaultRule[],
+): Promise<{ transport: Transport; done: () => Promise<void>; fired: () => boolean }> {
+  const dispatcher = await makeDispatcher(30_000, undefined);
+  let fired = false;
+  const transport: Transport = async (request) => {
+    const text = request.body?.bytes ? new TextDecoder().decode(request.body.bytes) : '';
+    if (!fired && request.method === 'PUT' && text.includes('"status":"CLOSED"')) {
+      fired = true;
+      emulator.setFaults(faults);
+    }
+    return exchange(dispatcher, request.method, request.url, request.headers, request.body, request.timeoutMs, request.nowMs);
+  };
+  return { transport, done: () => dispatcher.close(), fired: () => fired };
+}
