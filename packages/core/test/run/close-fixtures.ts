@@ -3,12 +3,15 @@
  * close-command-deadline, resume-close-refused): a virtual clock, two shards' results, a logger that keeps every
  * line (to look for the token), and a transport that turns faults on in the emulator at the close request.
  */
+import { expect } from 'vitest';
 import type { EmulatorHandle, FaultRule } from 'testsigma-tm-emulator';
 import type { Transport } from '../../src/api/http.js';
 import { exchange, makeDispatcher } from '../../src/api/transport.js';
 import type { Clock } from '../../src/clock.js';
 import type { Logger } from '../../src/log.js';
 import type { TestResult, TestStatus } from '../../src/model.js';
+import { closeRunCommand } from '../../src/operations/commands.js';
+import { resolveSettings } from '../../src/settings/index.js';
 import { VirtualClock } from '../virtual-clock.js';
 
 export function virtualClock(): Clock {
@@ -50,4 +53,15 @@ export async function faultsAtClose(
     return exchange(dispatcher, request.method, request.url, request.headers, request.body, request.timeoutMs, request.nowMs);
   };
   return { transport, done: () => dispatcher.close(), fired: () => fired };
+}
+
+/** `testsigma-tm run close --run-id <run>`, as a message advises it: it closes the run the upload left open. */
+export async function expectClosedById(emulator: EmulatorHandle, run: { id: string; human_id: string }): Promise<void> {
+  const closed = await closeRunCommand({
+    settings: resolveSettings({ token: emulator.token, baseUrl: emulator.url, projectId: 'Demo', runId: run.human_id }, {}),
+    env: {},
+    clock: virtualClock(),
+  });
+  expect([closed.exitCode, closed.message]).toEqual([0, `Closed test run ${run.human_id}.`]);
+  expect(emulator.state().test_runs.find((r) => r.id === run.id)?.status).toBe('CLOSED');
 }

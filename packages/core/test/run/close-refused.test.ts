@@ -19,7 +19,7 @@ import { closeRunCommand } from '../../src/operations/commands.js';
 import { uploadResults } from '../../src/pipeline/upload.js';
 import { resolveSettings } from '../../src/settings/index.js';
 import { useDemoEmulator } from '../demo-emulator.js';
-import { faultsAtClose, recordingLogger, SHARD, virtualClock } from './close-fixtures.js';
+import { faultsAtClose, recordingLogger, SHARD, virtualClock, expectClosedById } from './close-fixtures.js';
 
 let emulator: EmulatorHandle;
 useDemoEmulator((started) => (emulator = started));
@@ -143,12 +143,6 @@ describe('an upload without a run key, when the service refuses to close the run
     expect(JSON.stringify(outcome)).not.toContain(emulator.token);
     expect(log.lines.join('\n')).not.toContain(emulator.token);
 
-    const closed = await closeRunCommand({
-      settings: resolveSettings({ token: emulator.token, baseUrl: emulator.url, projectId: 'Demo', runId: run!.human_id }, {}),
-      env: {},
-      clock: virtualClock(),
-    });
-    expect([closed.exitCode, closed.message]).toEqual([0, `Closed test run ${run!.human_id}.`]);
-    expect(emulator.state().test_runs.find((r) => r.id === run!.id)?.status).toBe('CLOSED');
+    await expectClosedById(emulator, run!);
   });
 });

@@ -11,11 +11,11 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_FACTS, type EmulatorHandle, type FaultRule } from 'testsigma-tm-emulator';
 import type { ApiError } from '../../src/errors.js';
-import { closeRunCommand, resumeCommand } from '../../src/operations/commands.js';
+import { resumeCommand } from '../../src/operations/commands.js';
 import { uploadResults } from '../../src/pipeline/upload.js';
 import { resolveSettings } from '../../src/settings/index.js';
 import { useDemoEmulator } from '../demo-emulator.js';
-import { faultsAtClose, recordingLogger, result, virtualClock } from './close-fixtures.js';
+import { faultsAtClose, recordingLogger, result, virtualClock, expectClosedById } from './close-fixtures.js';
 
 let emulator: EmulatorHandle;
 useDemoEmulator((started) => (emulator = started));
@@ -96,13 +96,7 @@ describe('resume without a run key, every result landed, when closing the run fa
       expect(JSON.stringify(outcome)).not.toContain(emulator.token);
       expect(log.lines.join('\n')).not.toContain(emulator.token);
 
-      const closed = await closeRunCommand({
-        settings: resolveSettings({ token: emulator.token, baseUrl: emulator.url, projectId: 'Demo', runId: run!.human_id }, {}),
-        env: {},
-        clock: virtualClock(),
-      });
-      expect([closed.exitCode, closed.message]).toEqual([0, `Closed test run ${run!.human_id}.`]);
-      expect(emulator.state().test_runs.find((r) => r.id === run!.id)?.status).toBe('CLOSED');
+      await expectClosedById(emulator, run!);
     },
   );
 });
