@@ -39957,8 +39957,8 @@ const ERROR_CODES = {
     },
     RUN_NOT_CLOSED: {
         exit: 1,
-        meaning: 'A run was left open: the service answered its close but reading it back it is still ACTIVE, or an upload (or its `resume`) recorded its results and then could not close the run (the deadline passed, or the service refused a request of the close), or the deadline stopped `run close`.',
-        todo: 'Close the run in Testsigma, or with `testsigma-tm run close` (the message names the run, and gives the whole command when an upload left it open; TESTSIGMA_API_TOKEN set); when `run close` itself was stopped, run it again.',
+        meaning: 'A run was left open: the service answered its close but reading it back it is still ACTIVE, or an upload (or its `resume`) recorded its results and then could not close the run (the deadline passed, or the service refused a request of the close), or the deadline stopped `run close` or the service refused its close.',
+        todo: 'Close the run in Testsigma, or with `testsigma-tm run close` (the message names the run, and gives the whole command when an upload left it open; TESTSIGMA_API_TOKEN set); when `run close` itself was stopped or refused, run it again (once the service takes the close, or with a token allowed to close the run).',
     },
     UNSENT_RESULTS: {
         exit: 1,
@@ -53760,24 +53760,43 @@ function close_leftOpenByClose(error, run, recorded, later) {
     if (error.deadlinePassed) {
         return new errors_UnsentResultsError('RUN_NOT_CLOSED', `${recordedIn}: ${deadlineStopped(error, later.deadline, later.host)}. Close it once the service answers, with TESTSIGMA_API_TOKEN set: ${command}`, { cause: error });
     }
-    const why = error.status !== undefined && error.status >= 400 ? 'the service refused to close it' : 'closing it failed';
     // A refused token is the user's to change; anything else the service may take later (or its support can look up).
-    const todo = error.code === 'API_UNAUTHORIZED' || error.code === 'API_FORBIDDEN'
-        ? "Close it with TESTSIGMA_API_TOKEN set to a key of a user allowed to close the project's test runs"
-        : `Close it once the service takes the close (report ${error.requestId ? 'the request id' : 'it'} if it keeps refusing), with TESTSIGMA_API_TOKEN set`;
-    return new errors_UnsentResultsError('RUN_NOT_CLOSED', `${recordedIn}: ${why}; its request, ${answered(error)}. ${todo}: ${command}`, { cause: error });
+    const todo = byToken(error) ? `Close it with TESTSIGMA_API_TOKEN set to ${ALLOWED}` : `Close it ${onceTaken(error)}, with TESTSIGMA_API_TOKEN set`;
+    return new errors_UnsentResultsError('RUN_NOT_CLOSED', `${recordedIn}: ${refused(error)}. ${todo}: ${command}`, { cause: error });
 }
 /**
- * The one message for `run close` (the Action's close mode) whose close step the deadline stopped once it had
- * found the run: the run is still open, why, and that the same command (the same job), run again once the service
- * answers, closes it (a run it then finds closed — a late-applied close — it leaves as it is and exits 0).
- * Undefined for any other error.
+ * The one message for `run close` (the Action's close mode) whose close step failed once it had found the run: the
+ * run is still open, why (the last request and the service's answer), and what to do. Stopped by the deadline: the
+ * same command (the same job), run again once the service answers, closes it (a run it then finds closed — a
+ * late-applied close — it leaves as it is and exits 0). Refused (a 403, a 400, a 5xx that is not retried): for a
+ * refused token, the same command with a token of a user allowed to close the run; otherwise the same command
+ * once the service takes the close. Undefined for anything that is not a request's failure.
  */
-function stillOpenAtDeadline(error, run, deadline, host) {
-    if (!(error instanceof errors_ApiError) || !error.deadlinePassed)
+function stillOpenByClose(error, run, deadline, host) {
+    if (!(error instanceof errors_ApiError))
         return undefined;
-    return new errors_UnsentResultsError('RUN_NOT_CLOSED', `Test run ${run.human_id} "${run.title}" is still open: ${deadlineStopped(error, deadline, host)}. ` +
-        `${host === 'action' ? "Re-run this job (the Action's close mode)" : 'Run the same command again'} once the service answers: it closes the run (and finds nothing to do if this close was applied late).`, { cause: error });
+    const stillOpen = `Test run ${run.human_id} "${run.title}" is still open`;
+    const again = host === 'action' ? "Re-run this job (the Action's close mode)" : 'Run the same command again';
+    if (error.deadlinePassed) {
+        return new errors_UnsentResultsError('RUN_NOT_CLOSED', `${stillOpen}: ${deadlineStopped(error, deadline, host)}. ${again} once the service answers: it closes the run (and finds nothing to do if this close was applied late).`, { cause: error });
+    }
+    const todo = byToken(error) ? `${again} with ${settingLabel('token', host)} set to ${ALLOWED}` : `${again} ${onceTaken(error)}`;
+    return new errors_UnsentResultsError('RUN_NOT_CLOSED', `${stillOpen}: ${refused(error)}. ${todo}.`, { cause: error });
+}
+/** Who may close the run, when the service refused the token's user. */
+const ALLOWED = "a key of a user allowed to close the project's test runs";
+/** Whether the service refused the token (its user may not close the run) rather than the close. */
+function byToken(error) {
+    return error.code === 'API_UNAUTHORIZED' || error.code === 'API_FORBIDDEN';
+}
+/** `once the service takes the close (report the request id if it keeps refusing)`. */
+function onceTaken(error) {
+    return `once the service takes the close (report ${error.requestId ? 'the request id' : 'it'} if it keeps refusing)`;
+}
+/** `the service refused to close it; its request, PUT …, was answered HTTP 403: … (request id …)`. */
+function refused(error) {
+    const why = error.status !== undefined && error.status >= 400 ? 'the service refused to close it' : 'closing it failed';
+    return `${why}; its request, ${answered(error)}`;
 }
 /** `closing it did not finish before the deadline (--deadline 600 s) passed; its last request, PUT …, got no answer`. */
 function deadlineStopped(error, deadline, host) {
@@ -54916,9 +54935,9 @@ async function closeRunCommand(input) {
             word = await finalWord(openSession(api, projectId, run, clock, log), { total, statuses, userId: user.id, ...(key && !settings.runId && { key }) });
         }
         catch (error) {
-            // The run is found, and the deadline stopped its close: say that it is still open, and that this command,
-            // run again, closes it. Anything else is passed on as it is.
-            const stillOpen = stillOpenAtDeadline(error, run, settings.deadline, input.host);
+            // The run is found, and the deadline stopped its close or the service refused it: say that it is still open,
+            // why, and what closes it. Anything else is passed on as it is.
+            const stillOpen = stillOpenByClose(error, run, settings.deadline, input.host);
             if (!stillOpen)
                 throw error;
             log.debug(`The close step's last error: ${error.message}`);

@@ -140,8 +140,8 @@ export const ERROR_CODES = {
   RUN_NOT_CLOSED: {
     exit: 1,
     meaning:
-      'A run was left open: the service answered its close but reading it back it is still ACTIVE, or an upload (or its `resume`) recorded its results and then could not close the run (the deadline passed, or the service refused a request of the close), or the deadline stopped `run close`.',
-    todo: 'Close the run in Testsigma, or with `testsigma-tm run close` (the message names the run, and gives the whole command when an upload left it open; TESTSIGMA_API_TOKEN set); when `run close` itself was stopped, run it again.',
+      'A run was left open: the service answered its close but reading it back it is still ACTIVE, or an upload (or its `resume`) recorded its results and then could not close the run (the deadline passed, or the service refused a request of the close), or the deadline stopped `run close` or the service refused its close.',
+    todo: 'Close the run in Testsigma, or with `testsigma-tm run close` (the message names the run, and gives the whole command when an upload left it open; TESTSIGMA_API_TOKEN set); when `run close` itself was stopped or refused, run it again (once the service takes the close, or with a token allowed to close the run).',
   },
   UNSENT_RESULTS: {
     exit: 1,

@@ -9,7 +9,7 @@ import { detectCi } from '../ci.js';
 import { ApiError, ConfigError, UnsentResultsError, asToolError, exitCodeFor, type TestsigmaTmError } from '../errors.js';
 import { redact, redactingLogger, silentLogger, type Logger } from '../log.js';
 import { requireSettings, settingLabel, type Env, type Host, type Settings } from '../settings/index.js';
-import { closeRun, finalWord, leftOpenByClose, stillOpenAtDeadline } from '../run/close.js';
+import { closeRun, finalWord, leftOpenByClose, stillOpenByClose } from '../run/close.js';
 import { openSession } from '../run/state.js';
 import { systemClock, type Clock } from '../clock.js';
 import { openNamedRun, pickUser, resolveProject } from '../run/lifecycle.js';
@@ -103,9 +103,9 @@ export async function closeRunCommand(input: CommandInput<OperationSettings<'clo
       const user = pickUser(await api.listUsers(), settings.userEmail, silentLogger, input.host);
       word = await finalWord(openSession(api, projectId, run, clock, log), { total, statuses, userId: user.id, ...(key && !settings.runId && { key }) });
     } catch (error) {
-      // The run is found, and the deadline stopped its close: say that it is still open, and that this command,
-      // run again, closes it. Anything else is passed on as it is.
-      const stillOpen = stillOpenAtDeadline(error, run, settings.deadline, input.host);
+      // The run is found, and the deadline stopped its close or the service refused it: say that it is still open,
+      // why, and what closes it. Anything else is passed on as it is.
+      const stillOpen = stillOpenByClose(error, run, settings.deadline, input.host);
       if (!stillOpen) throw error;
       log.debug(`The close step's last error: ${(error as Error).message}`);
       throw stillOpen;

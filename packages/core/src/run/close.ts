@@ -240,29 +240,51 @@ export function leftOpenByClose(error: unknown, run: TestRun, recorded: number, 
       { cause: error },
     );
   }
-  const why = error.status !== undefined && error.status >= 400 ? 'the service refused to close it' : 'closing it failed';
   // A refused token is the user's to change; anything else the service may take later (or its support can look up).
-  const todo =
-    error.code === 'API_UNAUTHORIZED' || error.code === 'API_FORBIDDEN'
-      ? "Close it with TESTSIGMA_API_TOKEN set to a key of a user allowed to close the project's test runs"
-      : `Close it once the service takes the close (report ${error.requestId ? 'the request id' : 'it'} if it keeps refusing), with TESTSIGMA_API_TOKEN set`;
-  return new UnsentResultsError('RUN_NOT_CLOSED', `${recordedIn}: ${why}; its request, ${answered(error)}. ${todo}: ${command}`, { cause: error });
+  const todo = byToken(error) ? `Close it with TESTSIGMA_API_TOKEN set to ${ALLOWED}` : `Close it ${onceTaken(error)}, with TESTSIGMA_API_TOKEN set`;
+  return new UnsentResultsError('RUN_NOT_CLOSED', `${recordedIn}: ${refused(error)}. ${todo}: ${command}`, { cause: error });
 }
 
 /**
- * The one message for `run close` (the Action's close mode) whose close step the deadline stopped once it had
- * found the run: the run is still open, why, and that the same command (the same job), run again once the service
- * answers, closes it (a run it then finds closed — a late-applied close — it leaves as it is and exits 0).
- * Undefined for any other error.
+ * The one message for `run close` (the Action's close mode) whose close step failed once it had found the run: the
+ * run is still open, why (the last request and the service's answer), and what to do. Stopped by the deadline: the
+ * same command (the same job), run again once the service answers, closes it (a run it then finds closed — a
+ * late-applied close — it leaves as it is and exits 0). Refused (a 403, a 400, a 5xx that is not retried): for a
+ * refused token, the same command with a token of a user allowed to close the run; otherwise the same command
+ * once the service takes the close. Undefined for anything that is not a request's failure.
  */
-export function stillOpenAtDeadline(error: unknown, run: TestRun, deadline: number, host: Host | undefined): UnsentResultsError | undefined {
-  if (!(error instanceof ApiError) || !error.deadlinePassed) return undefined;
-  return new UnsentResultsError(
-    'RUN_NOT_CLOSED',
-    `Test run ${run.human_id} "${run.title}" is still open: ${deadlineStopped(error, deadline, host)}. ` +
-      `${host === 'action' ? "Re-run this job (the Action's close mode)" : 'Run the same command again'} once the service answers: it closes the run (and finds nothing to do if this close was applied late).`,
-    { cause: error },
-  );
+export function stillOpenByClose(error: unknown, run: TestRun, deadline: number, host: Host | undefined): UnsentResultsError | undefined {
+  if (!(error instanceof ApiError)) return undefined;
+  const stillOpen = `Test run ${run.human_id} "${run.title}" is still open`;
+  const again = host === 'action' ? "Re-run this job (the Action's close mode)" : 'Run the same command again';
+  if (error.deadlinePassed) {
+    return new UnsentResultsError(
+      'RUN_NOT_CLOSED',
+      `${stillOpen}: ${deadlineStopped(error, deadline, host)}. ${again} once the service answers: it closes the run (and finds nothing to do if this close was applied late).`,
+      { cause: error },
+    );
+  }
+  const todo = byToken(error) ? `${again} with ${settingLabel('token', host)} set to ${ALLOWED}` : `${again} ${onceTaken(error)}`;
+  return new UnsentResultsError('RUN_NOT_CLOSED', `${stillOpen}: ${refused(error)}. ${todo}.`, { cause: error });
+}
+
+/** Who may close the run, when the service refused the token's user. */
+const ALLOWED = "a key of a user allowed to close the project's test runs";
+
+/** Whether the service refused the token (its user may not close the run) rather than the close. */
+function byToken(error: ApiError): boolean {
+  return error.code === 'API_UNAUTHORIZED' || error.code === 'API_FORBIDDEN';
+}
+
+/** `once the service takes the close (report the request id if it keeps refusing)`. */
+function onceTaken(error: ApiError): string {
+  return `once the service takes the close (report ${error.requestId ? 'the request id' : 'it'} if it keeps refusing)`;
+}
+
+/** `the service refused to close it; its request, PUT …, was answered HTTP 403: … (request id …)`. */
+function refused(error: ApiError): string {
+  const why = error.status !== undefined && error.status >= 400 ? 'the service refused to close it' : 'closing it failed';
+  return `${why}; its request, ${answered(error)}`;
 }
 
 /** `closing it did not finish before the deadline (--deadline 600 s) passed; its last request, PUT …, got no answer`. */

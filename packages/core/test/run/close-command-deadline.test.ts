@@ -8,35 +8,14 @@ import { describe, expect, it } from 'vitest';
 import { DEMO_FACTS, type EmulatorHandle } from 'testsigma-tm-emulator';
 import type { ApiError } from '../../src/errors.js';
 import { closeRunCommand } from '../../src/operations/commands.js';
-import { uploadResults } from '../../src/pipeline/upload.js';
 import { resolveSettings } from '../../src/settings/index.js';
 import { useDemoEmulator } from '../demo-emulator.js';
-import { faultsAtClose, recordingLogger, SHARD, virtualClock } from './close-fixtures.js';
+import { faultsAtClose, recordingLogger, twoShardsReported, virtualClock } from './close-fixtures.js';
 
 let emulator: EmulatorHandle;
 useDemoEmulator((started) => (emulator = started));
 
 const DEADLINE_S = 120;
-
-/** Both shards report under `key` without closing: the run is left for `run close`. */
-async function twoShardsReported(key: string) {
-  for (const shard of [1, 2]) {
-    const outcome = await uploadResults({
-      settings: resolveSettings(
-        { token: emulator.token, baseUrl: emulator.url, projectId: 'Demo', runKey: key, shardIndex: shard, shardTotal: 2, closeRun: false },
-        {},
-      ),
-      results: SHARD[shard]!,
-      env: {},
-      host: 'cli',
-      clock: virtualClock(),
-    });
-    expect(outcome.exitCode, outcome.error?.message).toBe(0);
-  }
-  const runs = emulator.state().test_runs.filter((r) => r.title.endsWith(`[${key}]`));
-  expect(runs.map((r) => r.status)).toEqual(['ACTIVE']);
-  return runs[0]!;
-}
 
 describe('run close, when the deadline passes while it closes the run', () => {
   it.each([
@@ -46,7 +25,7 @@ describe('run close, when the deadline passes while it closes the run', () => {
     'named %s: still open, says why and to run it again; run again it closes the run, and once more does nothing',
     async (_, by, host, label, again_) => {
       const key = `close-cmd-${by}`;
-      const run = await twoShardsReported(key);
+      const run = await twoShardsReported(emulator, key);
       const named = by === 'key' ? { runKey: key, shardTotal: 2 } : { runId: run.human_id };
       const settings = () => resolveSettings({ token: emulator.token, baseUrl: emulator.url, projectId: 'Demo', deadline: DEADLINE_S, ...named }, {});
       const log = recordingLogger();

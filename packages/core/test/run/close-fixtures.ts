@@ -11,6 +11,7 @@ import type { Clock } from '../../src/clock.js';
 import type { Logger } from '../../src/log.js';
 import type { TestResult, TestStatus } from '../../src/model.js';
 import { closeRunCommand } from '../../src/operations/commands.js';
+import { uploadResults } from '../../src/pipeline/upload.js';
 import { resolveSettings } from '../../src/settings/index.js';
 import { VirtualClock } from '../virtual-clock.js';
 
@@ -64,4 +65,24 @@ export async function expectClosedById(emulator: EmulatorHandle, run: { id: stri
   });
   expect([closed.exitCode, closed.message]).toEqual([0, `Closed test run ${run.human_id}.`]);
   expect(emulator.state().test_runs.find((r) => r.id === run.id)?.status).toBe('CLOSED');
+}
+
+/** Both shards report under `key` without closing: the run is left open, for `run close`. */
+export async function twoShardsReported(emulator: EmulatorHandle, key: string) {
+  for (const shard of [1, 2]) {
+    const outcome = await uploadResults({
+      settings: resolveSettings(
+        { token: emulator.token, baseUrl: emulator.url, projectId: 'Demo', runKey: key, shardIndex: shard, shardTotal: 2, closeRun: false },
+        {},
+      ),
+      results: SHARD[shard]!,
+      env: {},
+      host: 'cli',
+      clock: virtualClock(),
+    });
+    expect(outcome.exitCode, outcome.error?.message).toBe(0);
+  }
+  const runs = emulator.state().test_runs.filter((r) => r.title.endsWith(`[${key}]`));
+  expect(runs.map((r) => r.status)).toEqual(['ACTIVE']);
+  return runs[0]!;
 }
