@@ -52172,6 +52172,13 @@ const PROGRESS_INTERVAL_MS = 5_000;
 function seconds(ms) {
     return `${Math.round(ms / 1000)} s`;
 }
+/**
+ * The deadline as the host names it, for a message saying it passed: `the deadline (--deadline 600 s)` for a flag
+ * or a variable, `the deadline input (600 s)` or `the deadline reporter option (600 s)` where the name says what it is.
+ */
+function deadlineLabel(settingName, ms) {
+    return settingName.startsWith('the ') ? `${settingName} (${seconds(ms)})` : `the deadline (${settingName} ${seconds(ms)})`;
+}
 /** Follows one request from its first turn to its answer; `stop()` in a `finally`. */
 class RequestWatch {
     emit;
@@ -53126,7 +53133,7 @@ class HttpClient {
                 if (this.policy.maxRetries !== undefined && attempt > this.policy.maxRetries)
                     throw this.failure(details, outcome, attempt, req.resource);
                 if (this.now() + delay > this.deadline) {
-                    const passed = `Gave up after ${attempt} attempt${attempt === 1 ? '' : 's'} over ${seconds(elapsed)}: the deadline (${this.options.deadlineSettingName ?? '--deadline'} ${seconds(this.deadlineMs)}) passed.`;
+                    const passed = `Gave up after ${attempt} attempt${attempt === 1 ? '' : 's'} over ${seconds(elapsed)}: ${deadlineLabel(this.options.deadlineSettingName ?? '--deadline', this.deadlineMs)} passed.`;
                     throw this.failure({ ...details, deadlinePassed: true }, outcome, attempt, req.resource, passed);
                 }
                 this.retries++;
@@ -53798,10 +53805,10 @@ function refused(error) {
     const why = error.status !== undefined && error.status >= 400 ? 'the service refused to close it' : 'closing it failed';
     return `${why}; its request, ${answered(error)}`;
 }
-/** `closing it did not finish before the deadline (--deadline 600 s) passed; its last request, PUT …, got no answer`. */
+/** `closing it did not finish before the deadline (--deadline 600 s) passed (the deadline input (600 s) in the Action); its last request, PUT …, got no answer`. */
 function deadlineStopped(error, deadline, host) {
-    const label = settingLabel('deadline', host).split(' (or ')[0] ?? 'the deadline';
-    return `closing it did not finish before the deadline (${label} ${seconds(deadline * 1000)}) passed; its last request, ${answered(error)}`;
+    const label = deadlineLabel(settingLabel('deadline', host).split(' (or ')[0] ?? '--deadline', deadline * 1000);
+    return `closing it did not finish before ${label} passed; its last request, ${answered(error)}`;
 }
 /** `PUT /projects/…/test_runs/…, was answered HTTP 503: Service Unavailable (request id …)`: a request and its answer. */
 function answered(error) {

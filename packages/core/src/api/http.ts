@@ -17,7 +17,7 @@ import { ApiError, type ApiErrorDetails } from '../errors.js';
 import { logStage, silentLogger, type Logger } from '../log.js';
 import { Pacer } from './pacer.js';
 import { systemClock, type Clock } from '../clock.js';
-import { RequestWatch, seconds, type HttpEvent } from './progress.js';
+import { deadlineLabel, RequestWatch, seconds, type HttpEvent } from './progress.js';
 import { DEFAULT_RETRY_POLICY, backoffDelay, classifyAnswer, rateLimitDelay, type RetryPolicy } from './retry-timing.js';
 import type { RateHeaders } from './pacer.js';
 import { encodeBody, exchange, makeDispatcher, serverMessage, type AttemptOutcome, type EncodedBody, type FormPart, type ProxySettings } from './transport.js';
@@ -313,7 +313,7 @@ export class HttpClient {
         const elapsed = this.now() - started;
         if (this.policy.maxRetries !== undefined && attempt > this.policy.maxRetries) throw this.failure(details, outcome, attempt, req.resource);
         if (this.now() + delay > this.deadline) {
-          const passed = `Gave up after ${attempt} attempt${attempt === 1 ? '' : 's'} over ${seconds(elapsed)}: the deadline (${this.options.deadlineSettingName ?? '--deadline'} ${seconds(this.deadlineMs)}) passed.`;
+          const passed = `Gave up after ${attempt} attempt${attempt === 1 ? '' : 's'} over ${seconds(elapsed)}: ${deadlineLabel(this.options.deadlineSettingName ?? '--deadline', this.deadlineMs)} passed.`;
           throw this.failure({ ...details, deadlinePassed: true }, outcome, attempt, req.resource, passed);
         }
         this.retries++;

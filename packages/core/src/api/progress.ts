@@ -27,6 +27,14 @@ export function seconds(ms: number): string {
   return `${Math.round(ms / 1000)} s`;
 }
 
+/**
+ * The deadline as the host names it, for a message saying it passed: `the deadline (--deadline 600 s)` for a flag
+ * or a variable, `the deadline input (600 s)` or `the deadline reporter option (600 s)` where the name says what it is.
+ */
+export function deadlineLabel(settingName: string, ms: number): string {
+  return settingName.startsWith('the ') ? `${settingName} (${seconds(ms)})` : `the deadline (${settingName} ${seconds(ms)})`;
+}
+
 /** Follows one request from its first turn to its answer; `stop()` in a `finally`. */
 export class RequestWatch {
   private phase: Phase = { kind: 'queued' };

@@ -5,7 +5,7 @@
  * then close — and read the run back, since an answer can say 200 for a close that was not applied.
  */
 import type { ResultEntry, RunCase, RunStatus, TestManagementApi, TestRun } from '../api/client.js';
-import { seconds } from '../api/progress.js';
+import { deadlineLabel } from '../api/progress.js';
 import { redactUrl } from '../api/url.js';
 import { ApiError, UnsentResultsError } from '../errors.js';
 import { DEFAULT_BASE_URL, settingLabel, settingRow, type Host, type SettingKey } from '../settings/index.js';
@@ -287,10 +287,10 @@ function refused(error: ApiError): string {
   return `${why}; its request, ${answered(error)}`;
 }
 
-/** `closing it did not finish before the deadline (--deadline 600 s) passed; its last request, PUT …, got no answer`. */
+/** `closing it did not finish before the deadline (--deadline 600 s) passed (the deadline input (600 s) in the Action); its last request, PUT …, got no answer`. */
 function deadlineStopped(error: ApiError, deadline: number, host: Host | undefined): string {
-  const label = settingLabel('deadline', host).split(' (or ')[0] ?? 'the deadline';
-  return `closing it did not finish before the deadline (${label} ${seconds(deadline * 1000)}) passed; its last request, ${answered(error)}`;
+  const label = deadlineLabel(settingLabel('deadline', host).split(' (or ')[0] ?? '--deadline', deadline * 1000);
+  return `closing it did not finish before ${label} passed; its last request, ${answered(error)}`;
 }
 
 /** `PUT /projects/…/test_runs/…, was answered HTTP 503: Service Unavailable (request id …)`: a request and its answer. */

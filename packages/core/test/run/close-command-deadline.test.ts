@@ -19,8 +19,8 @@ const DEADLINE_S = 120;
 
 describe('run close, when the deadline passes while it closes the run', () => {
   it.each([
-    ['by its run key, from the CLI', 'key', 'cli', '--deadline', 'Run the same command again'],
-    ["by its run id, from the Action's close mode", 'id', 'action', 'the deadline input', "Re-run this job (the Action's close mode)"],
+    ['by its run key, from the CLI', 'key', 'cli', `the deadline (--deadline ${DEADLINE_S} s)`, 'Run the same command again'],
+    ["by its run id, from the Action's close mode", 'id', 'action', `the deadline input (${DEADLINE_S} s)`, "Re-run this job (the Action's close mode)"],
   ] as const)(
     'named %s: still open, says why and to run it again; run again it closes the run, and once more does nothing',
     async (_, by, host, label, again_) => {
@@ -44,7 +44,7 @@ describe('run close, when the deadline passes while it closes the run', () => {
       expect([last.status, last.deadlinePassed]).toEqual([503, true]);
       expect(last.requestId).toMatch(/^[0-9a-f-]{36}$/);
       const message =
-        `Test run ${run.human_id} "${run.title}" is still open: closing it did not finish before the deadline (${label} ${DEADLINE_S} s) passed; ` +
+        `Test run ${run.human_id} "${run.title}" is still open: closing it did not finish before ${label} passed; ` +
         `its last request, PUT /projects/${DEMO_FACTS.project.id}/test_runs/${run.id}, was answered HTTP 503: Service Unavailable — Injected by the emulator (fault injection) (request id ${last.requestId}). ` +
         `${again_} once the service answers: it closes the run (and finds nothing to do if this close was applied late).`;
       expect([outcome.message, outcome.error?.message]).toEqual([message, message]);
