@@ -330,6 +330,12 @@ async function resumeKeyed(given: {
   const kept = recorded.kept?.length
     ? ` ${recorded.kept.length} case(s) hold another job's worse result, kept: ${recorded.kept.map((k) => `${k.case} (${k.status})`).join(', ')}.`
     : '';
+  if (recorded.error?.code === 'RUN_NOT_CLOSED' && !recorded.spoolFile) {
+    // Every result landed and only the close failed (close.ts leftOpenByClose): the file has nothing left to send,
+    // so it is marked resumed, as without a run key; the message gives the `run close` command that closes the run.
+    recorded.error.message = `${recorded.error.message} Nothing is left to send: the file is kept as ${await markResumed(file)}.`;
+    return { message: recorded.error.message, error: recorded.error, exitCode: exitCodeFor(recorded.error), run };
+  }
   if (recorded.error) {
     const where = recorded.spoolFile ? ` What is still missing is kept in ${recorded.spoolFile}.` : '';
     return { message: `${recorded.error.message}${where}`, error: recorded.error, exitCode: exitCodeFor(recorded.error), run };

@@ -3,7 +3,8 @@
  * close then fails (refused by the service, or stopped by the deadline), against the emulator over loopback with
  * every wait on a virtual clock, the outcome says that the results were recorded and the run left open, why, and
  * the `testsigma-tm run close` command that closes it — the upload's message — and the file, nothing left to send,
- * is marked resumed. The command given closes the run. The token is nowhere.
+ * is marked resumed. The command given closes the run. The token is nowhere. The same holds under a run key
+ * (resumeKeyed, through recordResults): its command names the key and the shard total.
  */
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -11,7 +12,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_FACTS, type EmulatorHandle, type FaultRule } from 'testsigma-tm-emulator';
 import type { ApiError } from '../../src/errors.js';
-import { resumeCommand } from '../../src/operations/commands.js';
+import { closeRunCommand, resumeCommand } from '../../src/operations/commands.js';
 import { uploadResults } from '../../src/pipeline/upload.js';
 import { resolveSettings } from '../../src/settings/index.js';
 import { useDemoEmulator } from '../demo-emulator.js';
@@ -99,4 +100,79 @@ describe('resume without a run key, every result landed, when closing the run fa
       await expectClosedById(emulator, run!);
     },
   );
+});
+
+/** An upload under a run key, the pipeline's only shard, that the service failed after one of its three batches. */
+async function spooledKeyedUpload(key: string): Promise<string> {
+  const spool = path.join(dir, 'keyed.json');
+  emulator.setFaults([{ kind: 'status', route: 'PUT /projects/*/test_runs/*/test_cases', status: 503, after: 1 }]);
+  try {
+    const outcome = await uploadResults({
+      settings: resolveSettings(
+        {
+          token: emulator.token,
+          baseUrl: emulator.url,
+          projectId: 'Demo',
+          runKey: key,
+          shardIndex: 1,
+          shardTotal: 1,
+          batchSize: 1,
+          deadline: DEADLINE_S,
+          spool,
+        },
+        {},
+      ),
+      results: [result(1, 'passed', 'resume'), result(2, 'failed', 'resume'), result(3, 'passed', 'resume')],
+      env: {},
+      host: 'cli',
+      clock: virtualClock(),
+    });
+    expect([outcome.exitCode, outcome.summary.spoolFile]).toEqual([1, spool]);
+  } finally {
+    emulator.setFaults([]);
+  }
+  return spool;
+}
+
+describe('resume under a run key, every result landed, when the service refuses the close', () => {
+  it('says the run was left open and how to close it, and marks the file resumed: nothing is left to send', async () => {
+    const key = 'resume-keyed-refused';
+    const spool = await spooledKeyedUpload(key);
+    const [run, ...others] = emulator.state().test_runs.filter((r) => r.title.endsWith(`[${key}]`));
+    expect([others.length, run?.status, Object.keys(run!.results).length]).toEqual([0, 'ACTIVE', 1]);
+    const log = recordingLogger();
+    const proxy = await faultsAtClose(emulator, [{ kind: 'status', route: 'PUT /projects/*/test_runs/*', status: 403 }]);
+    let outcome;
+    try {
+      outcome = await resumeCommand({ file: spool, token: emulator.token, host: 'cli', log, clock: virtualClock(), http: { transport: proxy.transport } });
+    } finally {
+      emulator.setFaults([]);
+      await proxy.done();
+    }
+    expect(proxy.fired()).toBe(true);
+    const after = emulator.state().test_runs.find((r) => r.id === run!.id)!;
+    expect([after.status, Object.keys(after.results).length]).toEqual(['ACTIVE', 3]);
+    expect([outcome.exitCode, outcome.error?.code, outcome.run?.human_id]).toEqual([1, 'RUN_NOT_CLOSED', run!.human_id]);
+    const last = outcome.error?.cause as ApiError;
+    expect(last.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    const command = `testsigma-tm run close --project Demo --base-url ${emulator.url} --run-key ${key} --shard-total 1`;
+    const message =
+      `Recorded 3 result(s) in test run ${run!.human_id} "${run!.title}", but the run was left open: the service refused to close it; ` +
+      `its request, PUT /projects/${DEMO_FACTS.project.id}/test_runs/${run!.id}, was answered HTTP 403: Injected error 403 — Injected by the emulator (fault injection) (request id ${last.requestId}). ` +
+      `Close it with TESTSIGMA_API_TOKEN set to a key of a user allowed to close the project's test runs: ${command} ` +
+      `Nothing is left to send: the file is kept as ${spool}.sent.`;
+    expect([outcome.message, outcome.error?.message]).toEqual([message, message]);
+    expect(await readdir(dir)).toEqual(['keyed.json.sent']);
+    expect(JSON.stringify(outcome)).not.toContain(emulator.token);
+    expect(log.lines.join('\n')).not.toContain(emulator.token);
+
+    // The command given closes the run, by its key.
+    const closed = await closeRunCommand({
+      settings: resolveSettings({ token: emulator.token, baseUrl: emulator.url, projectId: 'Demo', runKey: key, shardTotal: 1 }, {}),
+      env: {},
+      clock: virtualClock(),
+    });
+    expect([closed.exitCode, closed.message]).toEqual([0, `Closed test run ${run!.human_id}: 1 of 1 upload(s) reported.`]);
+    expect(emulator.state().test_runs.find((r) => r.id === run!.id)?.status).toBe('CLOSED');
+  });
 });
