@@ -10,7 +10,7 @@ import type { ApiError } from '../../src/errors.js';
 import { closeRunCommand } from '../../src/operations/commands.js';
 import { resolveSettings } from '../../src/settings/index.js';
 import { useDemoEmulator } from '../demo-emulator.js';
-import { faultsAtClose, recordingLogger, twoShardsReported, virtualClock } from './close-fixtures.js';
+import { recordingLogger, twoShardsReported, virtualClock, closeMeetingFaults } from './close-fixtures.js';
 
 let emulator: EmulatorHandle;
 useDemoEmulator((started) => (emulator = started));
@@ -29,15 +29,9 @@ describe('run close, when the deadline passes while it closes the run', () => {
       const named = by === 'key' ? { runKey: key, shardTotal: 2 } : { runId: run.human_id };
       const settings = () => resolveSettings({ token: emulator.token, baseUrl: emulator.url, projectId: 'Demo', deadline: DEADLINE_S, ...named }, {});
       const log = recordingLogger();
-      const proxy = await faultsAtClose(emulator, [{ kind: 'status', route: 'PUT /projects/*/test_runs/*', status: 503 }]);
-      let outcome;
-      try {
-        outcome = await closeRunCommand({ settings: settings(), env: {}, host, log, clock: virtualClock(), http: { transport: proxy.transport } });
-      } finally {
-        emulator.setFaults([]);
-        await proxy.done();
-      }
-      expect(proxy.fired()).toBe(true);
+      const outcome = await closeMeetingFaults(emulator, [{ kind: 'status', route: 'PUT /projects/*/test_runs/*', status: 503 }], (transport) =>
+        closeRunCommand({ settings: settings(), env: {}, host, log, clock: virtualClock(), http: { transport } }),
+      );
       expect(emulator.state().test_runs.find((r) => r.id === run.id)?.status).toBe('ACTIVE');
       expect([outcome.exitCode, outcome.error?.code]).toEqual([1, 'RUN_NOT_CLOSED']);
       const last = outcome.error?.cause as ApiError;

@@ -86,3 +86,21 @@ export async function twoShardsReported(emulator: EmulatorHandle, key: string) {
   expect(runs.map((r) => r.status)).toEqual(['ACTIVE']);
   return runs[0]!;
 }
+
+/** A command that closes a run (`run close`), with `faults` turned on in the emulator at its close request. */
+export async function closeMeetingFaults<Outcome>(
+  emulator: EmulatorHandle,
+  faults: FaultRule[],
+  close: (transport: Transport) => Promise<Outcome>,
+): Promise<Outcome> {
+  const proxy = await faultsAtClose(emulator, faults);
+  let outcome: Outcome;
+  try {
+    outcome = await close(proxy.transport);
+  } finally {
+    emulator.setFaults([]);
+    await proxy.done();
+  }
+  expect(proxy.fired()).toBe(true);
+  return outcome;
+}

@@ -31,13 +31,16 @@ afterEach(async () => {
 
 const DEADLINE_S = 2;
 
-/** An upload without a run key that the service failed after one of its three batches: the rest is spooled. */
-async function spooledUpload(): Promise<string> {
-  const spool = path.join(dir, 'upload.json');
+/**
+ * An upload that the service failed after one of its three batches: the rest is spooled to `name` in the test's
+ * folder. Without a run key unless `keyed` names one (then as the pipeline's only shard).
+ */
+async function spooledUpload(name: string, keyed: { runKey: string; shardIndex: number; shardTotal: number } | Record<string, never> = {}): Promise<string> {
+  const spool = path.join(dir, name);
   emulator.setFaults([{ kind: 'status', route: 'PUT /projects/*/test_runs/*/test_cases', status: 503, after: 1 }]);
   try {
     const outcome = await uploadResults({
-      settings: resolveSettings({ token: emulator.token, baseUrl: emulator.url, projectId: 'Demo', batchSize: 1, deadline: DEADLINE_S, spool }, {}),
+      settings: resolveSettings({ token: emulator.token, baseUrl: emulator.url, projectId: 'Demo', ...keyed, batchSize: 1, deadline: DEADLINE_S, spool }, {}),
       results: [result(1, 'passed', 'resume'), result(2, 'failed', 'resume'), result(3, 'passed', 'resume')],
       env: {},
       host: 'cli',
@@ -69,7 +72,7 @@ describe('resume without a run key, every result landed, when closing the run fa
   ] satisfies [string, FaultRule[], (req: string) => string, string][])(
     '%s: recorded, left open, the file marked resumed, and the command closes it',
     async (_, faults, why, todo) => {
-      const spool = await spooledUpload();
+      const spool = await spooledUpload('upload.json');
       const [run, ...others] = emulator.state().test_runs.filter((r) => r.id !== DEMO_FACTS.closedRun.id);
       expect([others.length, Object.keys(run!.results).length]).toEqual([0, 1]);
       const log = recordingLogger();
@@ -102,42 +105,10 @@ describe('resume without a run key, every result landed, when closing the run fa
   );
 });
 
-/** An upload under a run key, the pipeline's only shard, that the service failed after one of its three batches. */
-async function spooledKeyedUpload(key: string): Promise<string> {
-  const spool = path.join(dir, 'keyed.json');
-  emulator.setFaults([{ kind: 'status', route: 'PUT /projects/*/test_runs/*/test_cases', status: 503, after: 1 }]);
-  try {
-    const outcome = await uploadResults({
-      settings: resolveSettings(
-        {
-          token: emulator.token,
-          baseUrl: emulator.url,
-          projectId: 'Demo',
-          runKey: key,
-          shardIndex: 1,
-          shardTotal: 1,
-          batchSize: 1,
-          deadline: DEADLINE_S,
-          spool,
-        },
-        {},
-      ),
-      results: [result(1, 'passed', 'resume'), result(2, 'failed', 'resume'), result(3, 'passed', 'resume')],
-      env: {},
-      host: 'cli',
-      clock: virtualClock(),
-    });
-    expect([outcome.exitCode, outcome.summary.spoolFile]).toEqual([1, spool]);
-  } finally {
-    emulator.setFaults([]);
-  }
-  return spool;
-}
-
 describe('resume under a run key, every result landed, when the service refuses the close', () => {
   it('says the run was left open and how to close it, and marks the file resumed: nothing is left to send', async () => {
     const key = 'resume-keyed-refused';
-    const spool = await spooledKeyedUpload(key);
+    const spool = await spooledUpload('keyed.json', { runKey: key, shardIndex: 1, shardTotal: 1 });
     const [run, ...others] = emulator.state().test_runs.filter((r) => r.title.endsWith(`[${key}]`));
     expect([others.length, run?.status, Object.keys(run!.results).length]).toEqual([0, 'ACTIVE', 1]);
     const log = recordingLogger();
