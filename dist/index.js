@@ -42098,16 +42098,32 @@ function settingLabel(key, host) {
         const others = [r.input && `input ${r.input}`, r.option && `option ${r.option}`].filter(Boolean).join(', ');
         return `${[r.flag && `--${r.flag}`, r.env].filter(Boolean).join(' / ')}${others ? ` (${others})` : ''}`;
     }
-    const own = host === 'cli' && r.flag
-        ? `--${r.flag}`
-        : host === 'action' && r.input
-            ? `the ${r.input} input`
-            : host === 'reporter' && r.option
-                ? `the ${r.option} reporter option`
-                : undefined;
+    const own = ownName(key, host);
     if (!own)
         return r.env;
     return r.secret && host !== 'action' ? `${r.env} (or ${own})` : `${own} (or ${r.env})`;
+}
+/** `--deadline`, `the deadline input`, `the deadline reporter option`: the host's own name for a setting, if it has one. */
+function ownName(key, host) {
+    const r = table_settingRow(key);
+    if (host === 'cli' && r.flag)
+        return `--${r.flag}`;
+    if (host === 'action' && r.input)
+        return `the ${r.input} input`;
+    if (host === 'reporter' && r.option)
+        return `the ${r.option} reporter option`;
+    return undefined;
+}
+/**
+ * A setting named once, as a message that gives its value names it: the first name settingLabel gives (the host's
+ * own, or the environment variable where that comes first or the host has no other); every spelling without a host.
+ */
+function settingName(key, host) {
+    if (!host)
+        return settingLabel(key);
+    const r = table_settingRow(key);
+    const own = ownName(key, host);
+    return own && !(r.secret && host !== 'action') ? own : r.env;
 }
 function readSettings(layers, host) {
     const errors = [];
@@ -53319,7 +53335,7 @@ function httpOptions(settings, token, host, log) {
         log,
         tokenSettingName: settingLabel('token', host),
         baseUrlSettingName: settingLabel('baseUrl', host),
-        deadlineSettingName: settingLabel('deadline', host).split(' (or ')[0] ?? 'the deadline',
+        deadlineSettingName: settingName('deadline', host),
     };
 }
 /** An HTTP client and the API over it; the caller closes `http` when done. `overrides` are test hooks. */
@@ -53807,7 +53823,7 @@ function refused(error) {
 }
 /** `closing it did not finish before the deadline (--deadline 600 s) passed (the deadline input (600 s) in the Action); its last request, PUT …, got no answer`. */
 function deadlineStopped(error, deadline, host) {
-    const label = deadlineLabel(settingLabel('deadline', host).split(' (or ')[0] ?? '--deadline', deadline * 1000);
+    const label = deadlineLabel(settingName('deadline', host), deadline * 1000);
     return `closing it did not finish before ${label} passed; its last request, ${answered(error)}`;
 }
 /** `PUT /projects/…/test_runs/…, was answered HTTP 503: Service Unavailable (request id …)`: a request and its answer. */

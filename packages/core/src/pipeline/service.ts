@@ -5,7 +5,7 @@
 import { TestManagementApi } from '../api/client.js';
 import { HttpClient, type HttpClientOptions } from '../api/http.js';
 import type { Logger } from '../log.js';
-import { settingLabel, type Host, type Settings } from '../settings/index.js';
+import { settingLabel, settingName, type Host, type Settings } from '../settings/index.js';
 
 /** The HTTP client's options from the settings; every message names settings in the host's words. */
 function httpOptions(settings: Pick<Settings, 'baseUrl' | 'timeoutMs' | 'deadline'>, token: string, host: Host | undefined, log: Logger): HttpClientOptions {
@@ -17,7 +17,7 @@ function httpOptions(settings: Pick<Settings, 'baseUrl' | 'timeoutMs' | 'deadlin
     log,
     tokenSettingName: settingLabel('token', host),
     baseUrlSettingName: settingLabel('baseUrl', host),
-    deadlineSettingName: settingLabel('deadline', host).split(' (or ')[0] ?? 'the deadline',
+    deadlineSettingName: settingName('deadline', host),
   };
 }
 

@@ -8,7 +8,7 @@ import type { ResultEntry, RunCase, RunStatus, TestManagementApi, TestRun } from
 import { deadlineLabel } from '../api/progress.js';
 import { redactUrl } from '../api/url.js';
 import { ApiError, UnsentResultsError } from '../errors.js';
-import { DEFAULT_BASE_URL, settingLabel, settingRow, type Host, type SettingKey } from '../settings/index.js';
+import { DEFAULT_BASE_URL, settingLabel, settingName, settingRow, type Host, type SettingKey } from '../settings/index.js';
 import { statusKey, statusSeverity } from '../map/status.js';
 import { readLedger } from './ledger.js';
 import { refusalLines, refusedAsNotInRun, sendEntries, type RefusedEntry } from './send.js';
@@ -289,7 +289,7 @@ function refused(error: ApiError): string {
 
 /** `closing it did not finish before the deadline (--deadline 600 s) passed (the deadline input (600 s) in the Action); its last request, PUT …, got no answer`. */
 function deadlineStopped(error: ApiError, deadline: number, host: Host | undefined): string {
-  const label = deadlineLabel(settingLabel('deadline', host).split(' (or ')[0] ?? '--deadline', deadline * 1000);
+  const label = deadlineLabel(settingName('deadline', host), deadline * 1000);
   return `closing it did not finish before ${label} passed; its last request, ${answered(error)}`;
 }
 

@@ -5,6 +5,7 @@ export {
   reporterExplicit,
   resolveSettings,
   settingLabel,
+  settingName,
   type ConfigFile,
   type Env,
   type Host,

@@ -68,16 +68,29 @@ export function settingLabel(key: SettingKey, host?: Host): string {
     const others = [r.input && `input ${r.input}`, r.option && `option ${r.option}`].filter(Boolean).join(', ');
     return `${[r.flag && `--${r.flag}`, r.env].filter(Boolean).join(' / ')}${others ? ` (${others})` : ''}`;
   }
-  const own =
-    host === 'cli' && r.flag
-      ? `--${r.flag}`
-      : host === 'action' && r.input
-        ? `the ${r.input} input`
-        : host === 'reporter' && r.option
-          ? `the ${r.option} reporter option`
-          : undefined;
+  const own = ownName(key, host);
   if (!own) return r.env;
   return r.secret && host !== 'action' ? `${r.env} (or ${own})` : `${own} (or ${r.env})`;
+}
+
+/** `--deadline`, `the deadline input`, `the deadline reporter option`: the host's own name for a setting, if it has one. */
+function ownName(key: SettingKey, host: Host): string | undefined {
+  const r = settingRow(key);
+  if (host === 'cli' && r.flag) return `--${r.flag}`;
+  if (host === 'action' && r.input) return `the ${r.input} input`;
+  if (host === 'reporter' && r.option) return `the ${r.option} reporter option`;
+  return undefined;
+}
+
+/**
+ * A setting named once, as a message that gives its value names it: the first name settingLabel gives (the host's
+ * own, or the environment variable where that comes first or the host has no other); every spelling without a host.
+ */
+export function settingName(key: SettingKey, host?: Host): string {
+  if (!host) return settingLabel(key);
+  const r = settingRow(key);
+  const own = ownName(key, host);
+  return own && !(r.secret && host !== 'action') ? own : r.env;
 }
 
 export function readSettings(layers: SettingsLayers, host?: Host): SettingsReading {
