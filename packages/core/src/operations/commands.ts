@@ -180,6 +180,15 @@ export async function resumeCommand(
   });
 }
 
+/**
+ * A resume whose results all landed but whose close failed (close.ts leftOpenByClose): the file has nothing left
+ * to send, so it is marked resumed, and the outcome is the left-open error with where the file is kept.
+ */
+async function leftOpenResumed(leftOpen: TestsigmaTmError, file: string, run: CommandOutcome['run']): Promise<CommandOutcome> {
+  leftOpen.message = `${leftOpen.message} Nothing is left to send: the file is kept as ${await markResumed(file)}.`;
+  return { message: leftOpen.message, error: leftOpen, exitCode: exitCodeFor(leftOpen), run };
+}
+
 /** Without a run key: into the run the upload wrote to (it must be open), what did not land there. */
 async function resumeEntries(
   api: TestManagementApi,
@@ -235,13 +244,7 @@ async function resumeEntries(
       });
       if (!leftOpen) throw error;
       log.debug(`The close step's last error: ${(error as Error).message}`);
-      leftOpen.message = `${leftOpen.message} Nothing is left to send: the file is kept as ${await markResumed(file)}.`;
-      return {
-        message: leftOpen.message,
-        error: leftOpen,
-        exitCode: exitCodeFor(leftOpen),
-        run: described(settings, spool.projectId, run),
-      };
+      return leftOpenResumed(leftOpen, file, described(settings, spool.projectId, run));
     }
   }
   const done = await markResumed(file);
@@ -333,8 +336,7 @@ async function resumeKeyed(given: {
   if (recorded.error?.code === 'RUN_NOT_CLOSED' && !recorded.spoolFile) {
     // Every result landed and only the close failed (close.ts leftOpenByClose): the file has nothing left to send,
     // so it is marked resumed, as without a run key; the message gives the `run close` command that closes the run.
-    recorded.error.message = `${recorded.error.message} Nothing is left to send: the file is kept as ${await markResumed(file)}.`;
-    return { message: recorded.error.message, error: recorded.error, exitCode: exitCodeFor(recorded.error), run };
+    return leftOpenResumed(recorded.error, file, run);
   }
   if (recorded.error) {
     const where = recorded.spoolFile ? ` What is still missing is kept in ${recorded.spoolFile}.` : '';
