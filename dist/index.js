@@ -40594,7 +40594,9 @@ function propertyReferences(properties) {
 }
 function readPropertyReferences(properties) {
     let found = NO_REFERENCES;
-    for (const property of properties) {
+    // An indexed loop: a suite's few properties are read for each of its results.
+    for (let k = 0; k < properties.length; k += 1) {
+        const property = properties[k];
         if (!isReferenceProperty(property.name))
             continue;
         for (const token of property.value.split(/[\s,;]+/)) {
@@ -40605,12 +40607,23 @@ function readPropertyReferences(properties) {
     }
     return found;
 }
-/** `testsigma` in any case, white space around it allowed; most names are told apart by their length alone. */
+/**
+ * `testsigma` in any case, white space around it allowed; most names are told apart by their length alone, and a
+ * longer one by its ends: only white space there can make it `testsigma`. (Trimmed each time, `java.version` and
+ * its like cost a call for every result of their suite.)
+ */
 function isReferenceProperty(name) {
-    if (name.length < REFERENCE_PROPERTY.length)
+    const length = name.length;
+    if (length < REFERENCE_PROPERTY.length)
         return false;
-    const trimmed = name.length === REFERENCE_PROPERTY.length ? name : name.trim();
+    if (length > REFERENCE_PROPERTY.length && isVisibleAscii(name.charCodeAt(0)) && isVisibleAscii(name.charCodeAt(length - 1)))
+        return false;
+    const trimmed = length === REFERENCE_PROPERTY.length ? name : name.trim();
     return trimmed.length === REFERENCE_PROPERTY.length && trimmed.toLowerCase() === REFERENCE_PROPERTY;
+}
+/** A printable ASCII character other than the space: never white space, so `trim` keeps it. */
+function isVisibleAscii(c) {
+    return c > 0x20 && c < 0x7f;
 }
 /**
  * `found` with every match of a (global) id pattern in `text` added, normalised (see addOnce);

@@ -157,7 +157,9 @@ function propertyReferences(properties: readonly Property[]): readonly string[] 
 
 function readPropertyReferences(properties: readonly Property[]): readonly string[] {
   let found = NO_REFERENCES;
-  for (const property of properties) {
+  // An indexed loop: a suite's few properties are read for each of its results.
+  for (let k = 0; k < properties.length; k += 1) {
+    const property = properties[k] as Property;
     if (!isReferenceProperty(property.name)) continue;
     for (const token of property.value.split(/[\s,;]+/)) {
       const bare = token.replace(WRAPPING, '');
@@ -167,11 +169,22 @@ function readPropertyReferences(properties: readonly Property[]): readonly strin
   return found;
 }
 
-/** `testsigma` in any case, white space around it allowed; most names are told apart by their length alone. */
+/**
+ * `testsigma` in any case, white space around it allowed; most names are told apart by their length alone, and a
+ * longer one by its ends: only white space there can make it `testsigma`. (Trimmed each time, `java.version` and
+ * its like cost a call for every result of their suite.)
+ */
 function isReferenceProperty(name: string): boolean {
-  if (name.length < REFERENCE_PROPERTY.length) return false;
-  const trimmed = name.length === REFERENCE_PROPERTY.length ? name : name.trim();
+  const length = name.length;
+  if (length < REFERENCE_PROPERTY.length) return false;
+  if (length > REFERENCE_PROPERTY.length && isVisibleAscii(name.charCodeAt(0)) && isVisibleAscii(name.charCodeAt(length - 1))) return false;
+  const trimmed = length === REFERENCE_PROPERTY.length ? name : name.trim();
   return trimmed.length === REFERENCE_PROPERTY.length && trimmed.toLowerCase() === REFERENCE_PROPERTY;
+}
+
+/** A printable ASCII character other than the space: never white space, so `trim` keeps it. */
+function isVisibleAscii(c: number): boolean {
+  return c > 0x20 && c < 0x7f;
 }
 
 /**
