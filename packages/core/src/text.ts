@@ -13,10 +13,23 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 const NOT_PLAIN = /[\r\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 /* eslint-enable no-control-regex */
 
-/** Terminal escapes and control characters removed, line ends made `\n`. */
+/**
+ * Terminal escapes and control characters removed, line ends made `\n`. Every change begins at a character
+ * NOT_PLAIN finds (an escape, a control character, a carriage return): the text before the first such character
+ * is kept as it is (see isPlainBetween).
+ */
 export function stripAnsi(text: string): string {
   const unescaped = text.includes('\u001b') || text.includes('\u009b') ? text.replace(ANSI, '') : text;
   return NOT_PLAIN.test(unescaped) ? unescaped.replace(/\r\n?/g, '\n').replace(CONTROL, '') : unescaped;
+}
+
+/**
+ * Whether `text` from `from` to `to` holds nothing stripAnsi would change: then, when everything before `from` is
+ * plain too, stripAnsi(text) begins with text up to `to`.
+ */
+export function isPlainBetween(text: string, from: number, to: number): boolean {
+  if (from >= to) return true;
+  return !NOT_PLAIN.test(from === 0 && to === text.length ? text : text.slice(from, to));
 }
 
 /** The first `end` UTF-16 code units, one fewer when that would split a surrogate pair. */
