@@ -40209,6 +40209,22 @@ function displayTitle(result) {
     return result.project ? `${fullTitle(result)} [${result.project}]` : fullTitle(result);
 }
 /**
+ * displayTitle(result) as a string of its own (see detach), made in one go: the parts joined into a new string,
+ * rather than joined into a view of them and then copied (the copy flattened the joined title once to cut it
+ * and once to join it again, for each of the tally's 10,000 failures).
+ */
+function detachedDisplayTitle(result) {
+    const parts = [];
+    for (const part of result.suitePath)
+        if (part !== '')
+            parts.push(part);
+    if (result.name !== '')
+        parts.push(result.name);
+    // A join of two or more makes a new string; one part alone is that part, copied.
+    const title = parts.length === 1 ? detach(parts[0]) : parts.join(' › ');
+    return result.project ? [title, ' [', result.project, ']'].join('') : title;
+}
+/**
  * A copy of a string that holds nothing else: a string cut from the text a reader decoded can keep that whole
  * piece of the file alive, and a joined one its parts. For strings kept long after reading.
  */
@@ -41192,10 +41208,19 @@ function oneLine(text) {
 function firstLine(text, max = Infinity) {
     if (text === undefined)
         return undefined;
-    const line = text
-        .split('\n')
-        .find((l) => l.trim() !== '')
-        ?.trim() ?? '';
+    // Line by line up to the first that is not blank, not split whole: the tally takes the first line of each of
+    // 10,000 failures' messages (split, a call into the runtime and a list each, was 6 % of the tally's time).
+    let line = '';
+    for (let start = 0; start <= text.length;) {
+        const newline = text.indexOf('\n', start);
+        const end = newline === -1 ? text.length : newline;
+        const trimmed = text.slice(start, end).trim();
+        if (trimmed !== '') {
+            line = trimmed;
+            break;
+        }
+        start = end + 1;
+    }
     return line.length > max ? `${safeSlice(line, max - 1)}…` : line;
 }
 //# sourceMappingURL=text.js.map
@@ -50387,7 +50412,7 @@ class ResultTally {
         const location = annotations_locate(result, this.options.workspace);
         const file = location?.file ?? result.file;
         const failed = {
-            test: detach(displayTitle(result)),
+            test: detachedDisplayTitle(result),
             message: detach(firstLine(stripAnsi(result.message ?? ''), 200)),
             file: file === undefined ? null : detach(file),
             line: location?.line ?? null,

@@ -54,10 +54,18 @@ export function firstLine(text: string, max?: number): string;
 export function firstLine(text: string | undefined, max?: number): string | undefined;
 export function firstLine(text: string | undefined, max = Infinity): string | undefined {
   if (text === undefined) return undefined;
-  const line =
-    text
-      .split('\n')
-      .find((l) => l.trim() !== '')
-      ?.trim() ?? '';
+  // Line by line up to the first that is not blank, not split whole: the tally takes the first line of each of
+  // 10,000 failures' messages (split, a call into the runtime and a list each, was 6 % of the tally's time).
+  let line = '';
+  for (let start = 0; start <= text.length;) {
+    const newline = text.indexOf('\n', start);
+    const end = newline === -1 ? text.length : newline;
+    const trimmed = text.slice(start, end).trim();
+    if (trimmed !== '') {
+      line = trimmed;
+      break;
+    }
+    start = end + 1;
+  }
   return line.length > max ? `${safeSlice(line, max - 1)}…` : line;
 }
