@@ -40191,7 +40191,16 @@ function everyOn(clock, ms, tick) {
 ;// CONCATENATED MODULE: ./packages/core/dist/model.js
 /** Passed on its last attempt after failing an earlier one. */
 function isFlaky(result) {
-    return result.status === 'passed' && result.attempts.some((a) => a.status === 'failed' || a.status === 'error');
+    if (result.status !== 'passed')
+        return false;
+    // A loop, not `some` with a function: the mapping asks this of every passing result it counts.
+    const attempts = result.attempts;
+    for (let k = 0; k < attempts.length; k += 1) {
+        const status = attempts[k].status;
+        if (status === 'failed' || status === 'error')
+            return true;
+    }
+    return false;
 }
 /** The title a person would recognise: suites and name joined the way Playwright prints them. */
 function fullTitle(result) {
@@ -40903,7 +40912,9 @@ class ResultMapper {
         // Most results name one case: the list is made only for a second.
         let firstSlot;
         let placedIn;
-        for (const reference of references) {
+        // An indexed loop: for-of over each result's fresh list went through its iterator (1 % of the samples).
+        for (let k = 0; k < references.length; k += 1) {
+            const reference = references[k];
             // References come in their normal form (caseReferences), the form the lookup is keyed by.
             const slot = lookup.get(reference);
             if (slot) {
@@ -40914,8 +40925,10 @@ class ResultMapper {
                     if (state === undefined) {
                         // `beyond` set from the start: an entry that gains it later changes shape, and the code reading
                         // entries was thrown away and compiled again when the first case went past DETAILED_PER_CASE.
+                        const results = [];
                         state = {
-                            entry: { testCase, results: [], beyond: undefined },
+                            entry: { testCase, results, beyond: undefined },
+                            results,
                             failed: 0,
                             other: 0,
                             beyondCount: 0,
@@ -40939,9 +40952,9 @@ class ResultMapper {
                     (found ??= { cases: [firstSlot.testCase], unknown: NO_UNKNOWN }).cases.push(testCase);
                 }
                 if (this.options.keepResults)
-                    state.entry.results.push(result);
+                    state.results.push(result);
                 else if (keepsMore(state, result))
-                    state.entry.results.push(keptCopy(result));
+                    state.results.push(keptCopy(result));
                 else
                     countBeyond(state, result);
             }
