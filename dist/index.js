@@ -30627,7 +30627,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1177);
+/* harmony import */ var testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6799);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6530);
 // The Action's entry point: nothing but the calls, so main.ts can be tested without side effects on import.
 
@@ -33602,8 +33602,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: ./packages/core/dist/index.js + 148 modules
-var dist = __nccwpck_require__(1177);
+// EXTERNAL MODULE: ./packages/core/dist/index.js + 149 modules
+var dist = __nccwpck_require__(6799);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:stream"
@@ -39644,7 +39644,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
-/***/ 1177:
+/***/ 6799:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45335,7 +45335,7 @@ class TestcaseBuilder {
     /** Every run of the testcase in order: flaky runs, the main outcome, then reruns. */
     attempts() {
         if (this.results.length === 0)
-            return [{ status: statusFromAttributes(this.attrs) }];
+            return [newAttempt(statusFromAttributes(this.attrs))];
         // Most testcases with an element hold one `<failure>` or `<skipped>`: no lists of runs made for them.
         // (Loops without closures: these run a few thousand times before V8 optimises them, in the first round
         // that a single run of the CLI pays.)
@@ -45369,7 +45369,7 @@ class TestcaseBuilder {
                 worst = rank;
         }
         if (worst === -1)
-            return { status: statusFromAttributes(this.attrs) };
+            return newAttempt(statusFromAttributes(this.attrs));
         const name = KIND_NAMES[worst];
         const elements = [];
         for (const element of this.results)
@@ -45486,12 +45486,15 @@ function attemptFrom(status, elements) {
         if (stack !== undefined)
             stacks.push(stack);
     }
-    const attempt = { status };
-    if (messages.length > 0)
-        attempt.message = xml_entities_detached(clip(messages.join('\n'), MAX_MESSAGE_CHARS));
-    if (stacks.length > 0)
-        attempt.stack = clip(stacks.join('\n\n'), MAX_STACK_CHARS);
-    return attempt;
+    return newAttempt(status, messages.length > 0 ? xml_entities_detached(clip(messages.join('\n'), MAX_MESSAGE_CHARS)) : undefined, stacks.length > 0 ? clip(stacks.join('\n\n'), MAX_STACK_CHARS) : undefined);
+}
+/**
+ * An attempt with every field set, in one order, undefined where it has none: attempts built field by field
+ * came in five shapes, and reading the final one's status, message and stack in `build` was a megamorphic load
+ * each (as results, see `build`).
+ */
+function newAttempt(status, message, stack) {
+    return { status, durationMs: undefined, message, stack, attachments: undefined };
 }
 /**
  * Outer levels first; a name present at an inner level drops every outer value of that name. One pass from the
@@ -46560,7 +46563,11 @@ class XmlScanner {
             if (known !== -1)
                 seen |= 1 << known;
             const special = this.special.within(buf, i + 1, close);
-            attrs[attribute] = special === 0 ? buf.slice(i + 1, close) : this.attributeValue(buf, i + 1, close, special);
+            const value = special === 0 ? buf.slice(i + 1, close) : this.attributeValue(buf, i + 1, close, special);
+            if (known === -1)
+                attrs[attribute] = value;
+            else
+                setKnownAttribute(attrs, known, value);
             i = close + 1;
         }
     }
@@ -46698,6 +46705,41 @@ const KNOWN_NAMES = [
     'assertions',
 ];
 const KNOWN_INDEX = new Map(KNOWN_NAMES.map((name, index) => [name, index]));
+/** The attributes every testcase and result element has, as their indexes in KNOWN_NAMES (checked below). */
+const STORED_BY_NAME = { name: 10, classname: 11, time: 12, message: 15, type: 16, value: 17 };
+for (const [name, index] of Object.entries(STORED_BY_NAME)) {
+    if (KNOWN_NAMES[index] !== name)
+        throw new Error(`KNOWN_NAMES[${index}] is not "${name}": update STORED_BY_NAME`);
+}
+/**
+ * `attrs[KNOWN_NAMES[known]] = value`, with the common names stored by name. One keyed store for every
+ * attribute of every tag met every shape of attribute object and went megamorphic (KeyedStoreIC_Megamorphic:
+ * 2.8 % of the reader's instructions); a store per name meets the few shapes that come before that name.
+ */
+function setKnownAttribute(attrs, known, value) {
+    switch (known) {
+        case 10:
+            attrs.name = value;
+            return;
+        case 11:
+            attrs.classname = value;
+            return;
+        case 12:
+            attrs.time = value;
+            return;
+        case 15:
+            attrs.message = value;
+            return;
+        case 16:
+            attrs.type = value;
+            return;
+        case 17:
+            attrs.value = value;
+            return;
+        default:
+            attrs[KNOWN_NAMES[known]] = value;
+    }
+}
 /** Indexes in KNOWN_NAMES by length. */
 const KNOWN_BY_LENGTH = [];
 KNOWN_NAMES.forEach((known, index) => (KNOWN_BY_LENGTH[known.length] ??= []).push(index));
@@ -48071,7 +48113,107 @@ const xunitXml = {
     parseInBatches: (chunks, ctx) => readXmlInBatches(chunks, new XunitReader(ctx.source, (message) => ctx.warn(message))),
 };
 //# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/names-read.js
+/**
+ * The testcase names a suite has read, each with what the reader keeps for a repeat of it: a Map's `get` and
+ * `set`, made cheap for the common suite, where every name is new.
+ *
+ * A Map hashes every name (a fresh string, whose hash nobody computed yet) twice over: a `get` and a `set` per
+ * testcase were 7.7 % of the reader's instructions on the bench file, to learn that the name was new. Here a
+ * suite's first names are kept in lists beside a small number taken from a few of their characters (a
+ * fingerprint): a new name is told by comparing numbers in a packed list, and only a name whose fingerprint
+ * matches is compared as a string. A suite that reads more than LIST_LIMIT names moves them into a Map, so a
+ * suite of 80,000 testcases costs what the Map costs and never the square of its size.
+ */
+/** Names kept in lists before they move into a Map: a list scan longer than this costs more than hashing. */
+const LIST_LIMIT = 128;
+class NamesRead {
+    fingerprints = [];
+    names = [];
+    values = [];
+    map;
+    /** The name `get` looked for last, its fingerprint and where it was found (-1: not there), for its `set`. */
+    lastName;
+    lastFingerprint = 0;
+    lastIndex = -1;
+    get(name) {
+        if (this.map !== undefined)
+            return this.map.get(name);
+        const index = this.find(name);
+        return index === -1 ? undefined : this.values[index];
+    }
+    set(name, value) {
+        if (this.map !== undefined) {
+            this.map.set(name, value);
+            return;
+        }
+        const index = name === this.lastName ? this.lastIndex : this.find(name);
+        if (index !== -1) {
+            this.values[index] = value;
+            return;
+        }
+        if (this.names.length < LIST_LIMIT) {
+            this.fingerprints.push(this.lastFingerprint);
+            this.names.push(name);
+            this.values.push(value);
+            // Found now, should the same name be set again before another is looked for.
+            this.lastIndex = this.names.length - 1;
+            return;
+        }
+        const map = new Map();
+        for (let k = 0; k < this.names.length; k += 1)
+            map.set(this.names[k], this.values[k]);
+        map.set(name, value);
+        this.map = map;
+        this.clearLists();
+    }
+    clear() {
+        this.map = undefined;
+        this.clearLists();
+    }
+    clearLists() {
+        this.fingerprints = [];
+        this.names = [];
+        this.values = [];
+        this.lastName = undefined;
+        this.lastIndex = -1;
+    }
+    /** Where `name` is in the lists, -1 when it is not; remembered for a `set` of the same name. */
+    find(name) {
+        const fingerprint = fingerprintOf(name);
+        this.lastName = name;
+        this.lastFingerprint = fingerprint;
+        const fingerprints = this.fingerprints;
+        let index = -1;
+        for (let k = 0; k < fingerprints.length; k += 1) {
+            if (fingerprints[k] === fingerprint && this.names[k] === name) {
+                index = k;
+                break;
+            }
+        }
+        this.lastIndex = index;
+        return index;
+    }
+}
+/**
+ * A small number from a name's length and a few of its characters: its last four (where the names of one suite
+ * differ most: "… 12", "[param 3]"), its first and its middle one. Equal names have equal fingerprints; names
+ * that only share one are then compared whole.
+ */
+function fingerprintOf(name) {
+    const length = name.length;
+    if (length === 0)
+        return 0;
+    let hash = length;
+    hash = (hash * 31 + name.charCodeAt(0)) | 0;
+    hash = (hash * 31 + name.charCodeAt(length >> 1)) | 0;
+    for (let k = Math.max(1, length - 4); k < length; k += 1)
+        hash = (hash * 31 + name.charCodeAt(k)) | 0;
+    return hash;
+}
+//# sourceMappingURL=names-read.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/frames.js
+
 
 
 
@@ -48122,7 +48264,7 @@ function suiteFrame(parent, attrs) {
         systemErr: [],
         errors: [],
         waiting: [],
-        byName: new Map(),
+        byName: new NamesRead(),
     };
 }
 function resultFrame(into, name, attrs) {
@@ -48271,22 +48413,28 @@ class reader_JUnitReader {
         return out;
     }
     open(name, attrs) {
-        const parent = this.frames[this.frames.length - 1];
-        if (parent === undefined) {
+        // Told by the length, not by reading the element before the first: a load at -1 is a lookup of the property
+        // "-1", which turned this load megamorphic for every element after the root.
+        if (this.frames.length === 0) {
             this.openRoot(name, attrs);
             return;
         }
+        const parent = this.frames[this.frames.length - 1];
         const parentKind = this.kinds[this.kinds.length - 1];
-        const frame = this.child(parent, parentKind, name, attrs);
-        if (frame === IGNORED && parentKind !== 'ignored' && !(KNOWN_NOISE.has(name) && parentKind === 'result')) {
+        const kind = this.openChild(parent, parentKind, name, attrs);
+        if (kind === 'ignored' && parentKind !== 'ignored' && !(KNOWN_NOISE.has(name) && parentKind === 'result')) {
             const where = `${this.elementName(parent)}/${name}`;
             this.skipped.set(where, (this.skipped.get(where) ?? 0) + 1);
         }
-        this.push(frame);
     }
-    push(frame) {
+    /**
+     * Open `frame`, whose kind is `kind`: given, not read off the frame, where it is known anyway (frames come in
+     * seven shapes, and reading `kind` off them was a megamorphic load per element: 1 % of the reader).
+     */
+    push(frame, kind) {
         this.frames.push(frame);
-        this.kinds.push(frame.kind);
+        this.kinds.push(kind);
+        return kind;
     }
     elementName(frame) {
         switch (frame.kind) {
@@ -48305,60 +48453,62 @@ class reader_JUnitReader {
                 'Configure the test runner to write JUnit XML, or pass the JUnit file instead.');
         }
         const root = rootContext();
-        this.push(name === 'testsuites' ? suiteFrame(root) : suiteFrame(root, attrs));
+        this.push(name === 'testsuites' ? suiteFrame(root) : suiteFrame(root, attrs), 'suite');
     }
-    /** The frame of an element opened in `parent`, whose kind is `kind` (see `kinds`). */
-    child(parent, kind, name, attrs) {
-        // Told by `kind`, then narrowed by a cast: a switch on `parent.kind` would read the megamorphic field again.
-        switch (kind) {
+    /** Open the frame of an element opened in `parent`, whose kind is `parentKind` (see `kinds`); its kind. */
+    openChild(parent, parentKind, name, attrs) {
+        // Told by `parentKind`, then narrowed by a cast: a switch on `parent.kind` would read the megamorphic field again.
+        switch (parentKind) {
             case 'suite': {
                 const suite = parent;
                 if (name === 'testsuite')
-                    return suiteFrame(suite.context, attrs);
+                    return this.push(suiteFrame(suite.context, attrs), 'suite');
                 // Merged shard reports nest whole `<testsuites>` documents: read them like the root.
                 if (name === 'testsuites')
-                    return suiteFrame(suite.context);
+                    return this.push(suiteFrame(suite.context), 'suite');
                 // The builder is the testcase's frame itself (one object per testcase, not two).
                 if (name === 'testcase')
-                    return new TestcaseBuilder(attrs, suite.context);
+                    return this.push(new TestcaseBuilder(attrs, suite.context), 'testcase');
                 if (name === 'properties')
-                    return { kind: 'properties', owner: suite.ownProperties };
+                    return this.push({ kind: 'properties', owner: suite.ownProperties }, 'properties');
                 if (name === 'system-out')
-                    return textFrame(suite.systemOut);
+                    return this.push(textFrame(suite.systemOut), 'text');
                 if (name === 'system-err')
-                    return textFrame(suite.systemErr);
+                    return this.push(textFrame(suite.systemErr), 'text');
                 if (name === 'error' || name === 'failure')
-                    return resultFrame(suite.errors, name, attrs);
-                return IGNORED;
+                    return this.push(resultFrame(suite.errors, name, attrs), 'result');
+                return this.push(IGNORED, 'ignored');
             }
             case 'testcase': {
                 const builder = parent;
                 if (RESULT_KINDS.has(name) || EARLIER_RUNS.has(name) || LATER_RUNS.has(name))
-                    return resultFrame(builder.ownResults(), name, attrs);
+                    return this.push(resultFrame(builder.ownResults(), name, attrs), 'result');
                 if (name === 'properties')
-                    return { kind: 'properties', owner: builder.ownProperties() };
+                    return this.push({ kind: 'properties', owner: builder.ownProperties() }, 'properties');
                 if (name === 'system-out')
-                    return textFrame(builder.ownSystemOut());
+                    return this.push(textFrame(builder.ownSystemOut()), 'text');
                 if (name === 'system-err')
-                    return textFrame(builder.ownSystemErr());
-                return IGNORED;
+                    return this.push(textFrame(builder.ownSystemErr()), 'text');
+                return this.push(IGNORED, 'ignored');
             }
             case 'properties':
-                return name === 'property' ? { kind: 'property', owner: parent.owner, attrs, text: new CappedText(MAX_MESSAGE_CHARS) } : IGNORED;
+                if (name !== 'property')
+                    return this.push(IGNORED, 'ignored');
+                return this.push({ kind: 'property', owner: parent.owner, attrs, text: new CappedText(MAX_MESSAGE_CHARS) }, 'property');
             case 'result': {
                 const element = parent.element;
                 if (name === 'stackTrace' && element.stackTrace === undefined) {
                     element.stackTrace = new CappedText(STACK_CAP);
-                    return { kind: 'text', text: element.stackTrace };
+                    return this.push({ kind: 'text', text: element.stackTrace }, 'text');
                 }
                 // Surefire writes a rerun's own log inside its flakyFailure/rerunFailure.
                 if ((name === 'system-out' || name === 'system-err') && (EARLIER_RUNS.has(element.name) || LATER_RUNS.has(element.name))) {
-                    return textFrame(element.output);
+                    return this.push(textFrame(element.output), 'text');
                 }
-                return IGNORED;
+                return this.push(IGNORED, 'ignored');
             }
             default:
-                return IGNORED;
+                return this.push(IGNORED, 'ignored');
         }
     }
     wantsText() {
