@@ -45105,8 +45105,9 @@ const LONGEST_REFERENCE = 34;
  * starts no reference (`a & b`) stays. NUL characters, never allowed in XML, are dropped too. (A loop, not a
  * replace with a callback: every test name passes through here.)
  */
-function decodeXmlEntities(text) {
-    if (text.includes('\0'))
+function decodeXmlEntities(text, mayHoldNul = true) {
+    // `mayHoldNul` false: the caller searched the text for NUL already (an attribute value: SpecialCharacters).
+    if (mayHoldNul && text.includes('\0'))
         text = text.replaceAll('\0', '');
     let amp = text.indexOf('&');
     if (amp === -1)
@@ -46581,7 +46582,7 @@ class XmlScanner {
         let value = buf.slice(from, to);
         if ((special & SpecialCharacters.WHITESPACE) !== 0)
             value = value.replace(/\r\n|[\t\n\r]/g, ' ');
-        return (special & SpecialCharacters.DECODED) !== 0 ? decodeXmlEntities(value) : value;
+        return (special & SpecialCharacters.DECODED) !== 0 ? decodeXmlEntities(value, (special & SpecialCharacters.NUL) !== 0) : value;
     }
     refuseLt(buf, from, to) {
         const lt = buf.indexOf('<', from);
@@ -46740,21 +46741,40 @@ function setKnownAttribute(attrs, known, value) {
             attrs[KNOWN_NAMES[known]] = value;
     }
 }
-/** Indexes in KNOWN_NAMES by length. */
-const KNOWN_BY_LENGTH = [];
-KNOWN_NAMES.forEach((known, index) => (KNOWN_BY_LENGTH[known.length] ??= []).push(index));
+/**
+ * Indexes in KNOWN_NAMES by length and first character (`length * 128 + code`): most keys have one name, so a
+ * name read is compared with one known name, from its second character (by length alone, "time" was compared
+ * with "name" and "type", "classname" with "testsuite").
+ */
+const KNOWN_BY_LENGTH_AND_FIRST = new Map();
+KNOWN_NAMES.forEach((known, index) => {
+    const key = known.length * 128 + known.charCodeAt(0);
+    const candidates = KNOWN_BY_LENGTH_AND_FIRST.get(key);
+    if (candidates === undefined)
+        KNOWN_BY_LENGTH_AND_FIRST.set(key, [index]);
+    else
+        candidates.push(index);
+});
+/** The same, as a list indexed by key (names are at most MAX_KNOWN_LENGTH long, ASCII): no hashing per name read. */
+const MAX_KNOWN_LENGTH = Math.max(...KNOWN_NAMES.map((known) => known.length));
+const KNOWN_BY_KEY = Array.from({ length: (MAX_KNOWN_LENGTH + 1) * 128 }, (_, key) => KNOWN_BY_LENGTH_AND_FIRST.get(key));
 /** The index in KNOWN_NAMES of the name at `buf[from, to)`; -1 when it is none of them. */
 function knownName(buf, from, to) {
-    const candidates = KNOWN_BY_LENGTH[to - from];
+    const length = to - from;
+    const first = buf.charCodeAt(from);
+    if (length > MAX_KNOWN_LENGTH || first >= 128)
+        return -1;
+    const candidates = KNOWN_BY_KEY[length * 128 + first];
     if (candidates === undefined)
         return -1;
     // Compared a character at a time: a call to startsWith per candidate cost more than the compare.
-    for (const index of candidates) {
+    for (let c = 0; c < candidates.length; c += 1) {
+        const index = candidates[c];
         const known = KNOWN_NAMES[index];
-        let k = 0;
-        while (k < known.length && buf.charCodeAt(from + k) === known.charCodeAt(k))
+        let k = 1;
+        while (k < length && buf.charCodeAt(from + k) === known.charCodeAt(k))
             k += 1;
-        if (k === known.length)
+        if (k === length)
             return index;
     }
     return -1;
@@ -46794,6 +46814,7 @@ class SpecialCharacters {
     /** Bits of `within`'s answer. */
     static LT = 1;
     static DECODED = 2 | 32;
+    static NUL = 32;
     static WHITESPACE = 4 | 8 | 16;
     /** Per character: its next index at or after the last `from` asked, -1 when none is left, -2 not searched. */
     next = [-2, -2, -2, -2, -2, -2];
@@ -48121,16 +48142,23 @@ const xunitXml = {
  * A Map hashes every name (a fresh string, whose hash nobody computed yet) twice over: a `get` and a `set` per
  * testcase were 7.7 % of the reader's instructions on the bench file, to learn that the name was new. Here a
  * suite's first names are kept in lists beside a small number taken from a few of their characters (a
- * fingerprint): a new name is told by comparing numbers in a packed list, and only a name whose fingerprint
- * matches is compared as a string. A suite that reads more than LIST_LIMIT names moves them into a Map, so a
- * suite of 80,000 testcases costs what the Map costs and never the square of its size.
+ * fingerprint), chained from a table of SLOTS heads by the fingerprint's low bits: a new name is told by a
+ * look at its slot (a scan of the whole list of fingerprints was still 3 % of the reader), and only a name whose
+ * fingerprint matches is compared as a string. A suite that reads more than LIST_LIMIT names moves them into a
+ * Map, so a suite of 80,000 testcases costs what the Map costs.
  */
-/** Names kept in lists before they move into a Map: a list scan longer than this costs more than hashing. */
+/** Names kept in lists before they move into a Map. */
 const LIST_LIMIT = 128;
+/** Heads of the chains of names by fingerprint (a power of two): two for each name the lists hold, at most. */
+const SLOTS = 256;
 class NamesRead {
     fingerprints = [];
     names = [];
     values = [];
+    /** Per slot (a fingerprint's low bits), 1 + the index of the last name added there; 0 for none. */
+    heads = new Int32Array(SLOTS);
+    /** Per name, the index of the name added before it in its slot; -1 for none. */
+    chained = [];
     map;
     /** The name `get` looked for last, its fingerprint and where it was found (-1: not there), for its `set`. */
     lastName;
@@ -48153,6 +48181,9 @@ class NamesRead {
             return;
         }
         if (this.names.length < LIST_LIMIT) {
+            const slot = this.lastFingerprint & (SLOTS - 1);
+            this.chained.push(this.heads[slot] - 1);
+            this.heads[slot] = this.names.length + 1;
             this.fingerprints.push(this.lastFingerprint);
             this.names.push(name);
             this.values.push(value);
@@ -48172,6 +48203,9 @@ class NamesRead {
         this.clearLists();
     }
     clearLists() {
+        if (this.names.length > 0)
+            this.heads.fill(0);
+        this.chained = [];
         this.fingerprints = [];
         this.names = [];
         this.values = [];
@@ -48183,14 +48217,9 @@ class NamesRead {
         const fingerprint = fingerprintOf(name);
         this.lastName = name;
         this.lastFingerprint = fingerprint;
-        const fingerprints = this.fingerprints;
-        let index = -1;
-        for (let k = 0; k < fingerprints.length; k += 1) {
-            if (fingerprints[k] === fingerprint && this.names[k] === name) {
-                index = k;
-                break;
-            }
-        }
+        let index = this.heads[fingerprint & (SLOTS - 1)] - 1;
+        while (index !== -1 && !(this.fingerprints[index] === fingerprint && this.names[index] === name))
+            index = this.chained[index];
         this.lastIndex = index;
         return index;
     }

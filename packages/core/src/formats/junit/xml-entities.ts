@@ -20,8 +20,9 @@ export const LONGEST_REFERENCE = 34;
  * starts no reference (`a & b`) stays. NUL characters, never allowed in XML, are dropped too. (A loop, not a
  * replace with a callback: every test name passes through here.)
  */
-export function decodeXmlEntities(text: string): string {
-  if (text.includes('\0')) text = text.replaceAll('\0', '');
+export function decodeXmlEntities(text: string, mayHoldNul = true): string {
+  // `mayHoldNul` false: the caller searched the text for NUL already (an attribute value: SpecialCharacters).
+  if (mayHoldNul && text.includes('\0')) text = text.replaceAll('\0', '');
   let amp = text.indexOf('&');
   if (amp === -1) return text;
   let out = '';

@@ -341,7 +341,7 @@ export class XmlScanner {
     if ((special & SpecialCharacters.LT) !== 0) this.refuseLt(buf, from, to);
     let value = buf.slice(from, to);
     if ((special & SpecialCharacters.WHITESPACE) !== 0) value = value.replace(/\r\n|[\t\n\r]/g, ' ');
-    return (special & SpecialCharacters.DECODED) !== 0 ? decodeXmlEntities(value) : value;
+    return (special & SpecialCharacters.DECODED) !== 0 ? decodeXmlEntities(value, (special & SpecialCharacters.NUL) !== 0) : value;
   }
 
   private refuseLt(buf: string, from: number, to: number): void {
@@ -526,20 +526,36 @@ function setKnownAttribute(attrs: Record<string, string>, known: number, value: 
       attrs[KNOWN_NAMES[known] as string] = value;
   }
 }
-/** Indexes in KNOWN_NAMES by length. */
-const KNOWN_BY_LENGTH: number[][] = [];
-KNOWN_NAMES.forEach((known, index) => (KNOWN_BY_LENGTH[known.length] ??= []).push(index));
+/**
+ * Indexes in KNOWN_NAMES by length and first character (`length * 128 + code`): most keys have one name, so a
+ * name read is compared with one known name, from its second character (by length alone, "time" was compared
+ * with "name" and "type", "classname" with "testsuite").
+ */
+const KNOWN_BY_LENGTH_AND_FIRST = new Map<number, number[]>();
+KNOWN_NAMES.forEach((known, index) => {
+  const key = known.length * 128 + known.charCodeAt(0);
+  const candidates = KNOWN_BY_LENGTH_AND_FIRST.get(key);
+  if (candidates === undefined) KNOWN_BY_LENGTH_AND_FIRST.set(key, [index]);
+  else candidates.push(index);
+});
+/** The same, as a list indexed by key (names are at most MAX_KNOWN_LENGTH long, ASCII): no hashing per name read. */
+const MAX_KNOWN_LENGTH = Math.max(...KNOWN_NAMES.map((known) => known.length));
+const KNOWN_BY_KEY: (number[] | undefined)[] = Array.from({ length: (MAX_KNOWN_LENGTH + 1) * 128 }, (_, key) => KNOWN_BY_LENGTH_AND_FIRST.get(key));
 
 /** The index in KNOWN_NAMES of the name at `buf[from, to)`; -1 when it is none of them. */
 function knownName(buf: string, from: number, to: number): number {
-  const candidates = KNOWN_BY_LENGTH[to - from];
+  const length = to - from;
+  const first = buf.charCodeAt(from);
+  if (length > MAX_KNOWN_LENGTH || first >= 128) return -1;
+  const candidates = KNOWN_BY_KEY[length * 128 + first];
   if (candidates === undefined) return -1;
   // Compared a character at a time: a call to startsWith per candidate cost more than the compare.
-  for (const index of candidates) {
+  for (let c = 0; c < candidates.length; c += 1) {
+    const index = candidates[c] as number;
     const known = KNOWN_NAMES[index] as string;
-    let k = 0;
-    while (k < known.length && buf.charCodeAt(from + k) === known.charCodeAt(k)) k += 1;
-    if (k === known.length) return index;
+    let k = 1;
+    while (k < length && buf.charCodeAt(from + k) === known.charCodeAt(k)) k += 1;
+    if (k === length) return index;
   }
   return -1;
 }
@@ -582,6 +598,7 @@ class SpecialCharacters {
   /** Bits of `within`'s answer. */
   static readonly LT = 1;
   static readonly DECODED = 2 | 32;
+  static readonly NUL = 32;
   static readonly WHITESPACE = 4 | 8 | 16;
   /** Per character: its next index at or after the last `from` asked, -1 when none is left, -2 not searched. */
   private readonly next = [-2, -2, -2, -2, -2, -2];
