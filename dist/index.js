@@ -45109,18 +45109,23 @@ function decodeXmlEntities(text, mayHoldNul = true) {
     // `mayHoldNul` false: the caller searched the text for NUL already (an attribute value: SpecialCharacters).
     if (mayHoldNul && text.includes('\0'))
         text = text.replaceAll('\0', '');
-    let amp = text.indexOf('&');
-    if (amp === -1)
-        return text;
+    return decodeReferences(text, 0, text.length, text.indexOf('&'));
+}
+/**
+ * `text[from, to)` with its references decoded (as decodeXmlEntities, NUL aside), `amp` the first `&` in it (-1,
+ * or `to` or beyond, when there is none): an attribute value is decoded where it stands in the buffer, from the
+ * `&` its search for special characters found, without cutting it out first.
+ */
+function decodeReferences(text, from, to, amp) {
     let out = '';
-    let done = 0;
-    while (amp !== -1) {
-        const semi = text.indexOf(';', amp + 2);
-        if (semi === -1)
-            break;
+    let done = from;
+    while (amp !== -1 && amp < to) {
+        // A reference ends within LONGEST_REFERENCE characters or is none: looked for that far only, never through
+        // the rest of the buffer (an `&` without `;` after it in every value would make that quadratic).
+        const semi = semicolonAfter(text, amp, Math.min(to, amp + LONGEST_REFERENCE + 1));
         // The five named entities are told by their characters in place: slicing each to look it up in a map was
         // most of this function's time (a generated name holds `&amp;` in every testcase).
-        const decoded = semi - amp <= LONGEST_REFERENCE ? (namedEntity(text, amp + 1, semi) ?? decodeReference(text.slice(amp + 1, semi))) : undefined;
+        const decoded = semi === -1 ? undefined : (namedEntity(text, amp + 1, semi) ?? decodeReference(text.slice(amp + 1, semi)));
         if (decoded === undefined) {
             amp = text.indexOf('&', amp + 1);
             continue;
@@ -45129,7 +45134,16 @@ function decodeXmlEntities(text, mayHoldNul = true) {
         done = semi + 1;
         amp = text.indexOf('&', done);
     }
-    return done === 0 ? text : out + text.slice(done);
+    if (done === from)
+        return from === 0 && to === text.length ? text : text.slice(from, to);
+    return out + text.slice(done, to);
+}
+/** The first `;` in `text` after `amp` + 1 and before `end`; -1 when there is none. */
+function semicolonAfter(text, amp, end) {
+    for (let i = amp + 2; i < end; i += 1)
+        if (text.charCodeAt(i) === 0x3b)
+            return i;
+    return -1;
 }
 /** `lt`, `gt`, `amp`, `quot` or `apos` between `start` and `end` of `text`: its character; undefined for any other. */
 function namedEntity(text, start, end) {
@@ -46396,7 +46410,9 @@ class XmlScanner {
                 this.sectionAt = -1;
                 continue;
             }
-            const lt = buf.indexOf('<', this.pos);
+            // The `<` after a tag with values is known already: `special` found it when it read the first value.
+            const knownLt = this.special.nextLt(this.pos);
+            const lt = knownLt === -2 ? buf.indexOf('<', this.pos) : knownLt;
             if (lt !== this.pos) {
                 const stop = lt === -1 ? (final ? buf.length : safeTextEnd(buf, this.pos)) : lt;
                 if (stop > this.pos)
@@ -46579,6 +46595,9 @@ class XmlScanner {
     attributeValue(buf, from, to, special) {
         if ((special & SpecialCharacters.LT) !== 0)
             this.refuseLt(buf, from, to);
+        // The common case: references and nothing else to change, decoded where the value stands.
+        if (special === SpecialCharacters.AMP)
+            return decodeReferences(buf, from, to, this.special.nextAmp());
         let value = buf.slice(from, to);
         if ((special & SpecialCharacters.WHITESPACE) !== 0)
             value = value.replace(/\r\n|[\t\n\r]/g, ' ');
@@ -46815,6 +46834,7 @@ class SpecialCharacters {
     static LT = 1;
     static DECODED = 2 | 32;
     static NUL = 32;
+    static AMP = 2;
     static WHITESPACE = 4 | 8 | 16;
     /** Per character: its next index at or after the last `from` asked, -1 when none is left, -2 not searched. */
     next = [-2, -2, -2, -2, -2, -2];
@@ -46828,6 +46848,18 @@ class SpecialCharacters {
         for (let k = 0; k < this.next.length; k += 1)
             this.next[k] = -2;
         this.soonest = -2;
+    }
+    /**
+     * The first `<` at or after `pos` (-1: none in the buffer) when a search made for a value already tells it;
+     * -2 when it does not. Every `from` asked lies before the `pos` of the scan that follows it.
+     */
+    nextLt(pos) {
+        const at = this.next[0];
+        return at === -1 || at >= pos ? at : -2;
+    }
+    /** Where the `&` lies that the last `within` found (when it found one). */
+    nextAmp() {
+        return this.next[1];
     }
     /** Which of the characters `buf[from, to)` holds (bit k: CHARACTERS[k]), 0 for none; `from` never goes back within one buffer. */
     within(buf, from, to) {

@@ -17,7 +17,7 @@
  *   root, a truncated file) → INPUT_MALFORMED with line and column.
  */
 import { InputError } from '../../errors.js';
-import { LONGEST_REFERENCE, decodeXmlEntities } from './xml-entities.js';
+import { LONGEST_REFERENCE, decodeReferences, decodeXmlEntities } from './xml-entities.js';
 import { XmlPosition } from './xml-position.js';
 
 export interface XmlHandler {
@@ -182,7 +182,9 @@ export class XmlScanner {
         this.sectionAt = -1;
         continue;
       }
-      const lt = buf.indexOf('<', this.pos);
+      // The `<` after a tag with values is known already: `special` found it when it read the first value.
+      const knownLt = this.special.nextLt(this.pos);
+      const lt = knownLt === -2 ? buf.indexOf('<', this.pos) : knownLt;
       if (lt !== this.pos) {
         const stop = lt === -1 ? (final ? buf.length : safeTextEnd(buf, this.pos)) : lt;
         if (stop > this.pos) this.textBetweenTags(buf, this.pos, stop);
@@ -339,6 +341,8 @@ export class XmlScanner {
    */
   private attributeValue(buf: string, from: number, to: number, special: number): string {
     if ((special & SpecialCharacters.LT) !== 0) this.refuseLt(buf, from, to);
+    // The common case: references and nothing else to change, decoded where the value stands.
+    if (special === SpecialCharacters.AMP) return decodeReferences(buf, from, to, this.special.nextAmp());
     let value = buf.slice(from, to);
     if ((special & SpecialCharacters.WHITESPACE) !== 0) value = value.replace(/\r\n|[\t\n\r]/g, ' ');
     return (special & SpecialCharacters.DECODED) !== 0 ? decodeXmlEntities(value, (special & SpecialCharacters.NUL) !== 0) : value;
@@ -599,6 +603,7 @@ class SpecialCharacters {
   static readonly LT = 1;
   static readonly DECODED = 2 | 32;
   static readonly NUL = 32;
+  static readonly AMP = 2;
   static readonly WHITESPACE = 4 | 8 | 16;
   /** Per character: its next index at or after the last `from` asked, -1 when none is left, -2 not searched. */
   private readonly next = [-2, -2, -2, -2, -2, -2];
@@ -612,6 +617,20 @@ class SpecialCharacters {
   reset(): void {
     for (let k = 0; k < this.next.length; k += 1) this.next[k] = -2;
     this.soonest = -2;
+  }
+
+  /**
+   * The first `<` at or after `pos` (-1: none in the buffer) when a search made for a value already tells it;
+   * -2 when it does not. Every `from` asked lies before the `pos` of the scan that follows it.
+   */
+  nextLt(pos: number): number {
+    const at = this.next[0] as number;
+    return at === -1 || at >= pos ? at : -2;
+  }
+
+  /** Where the `&` lies that the last `within` found (when it found one). */
+  nextAmp(): number {
+    return this.next[1] as number;
   }
 
   /** Which of the characters `buf[from, to)` holds (bit k: CHARACTERS[k]), 0 for none; `from` never goes back within one buffer. */
