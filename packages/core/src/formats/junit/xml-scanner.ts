@@ -264,13 +264,19 @@ export class XmlScanner {
     /** Which known attribute names this tag used so far (bit = index in KNOWN_NAMES): a repeat is one test. */
     let seen = 0;
     if (partial === undefined) {
-      i = at + 1;
-      while (i < length && !endsName(buf.charCodeAt(i))) i += 1;
-      if (i - at > MAX_NAME_CHARS) throw this.error(at, `a tag name longer than ${MAX_NAME_CHARS} characters.`);
-      if (i >= length) return -1;
-      const known = knownName(buf, at + 1, i);
-      name = known === -1 ? buf.slice(at + 1, i) : (KNOWN_NAMES[known] as string);
-      if (known === -1 && !NAME.test(name)) throw this.error(at, `"<${name.slice(0, 40)}" is not a valid tag name.`);
+      const element = knownElementAt(buf, at + 1);
+      if (element !== -1) {
+        name = KNOWN_NAMES[element] as string;
+        i = at + 1 + name.length;
+      } else {
+        i = at + 1;
+        while (i < length && !endsName(buf.charCodeAt(i))) i += 1;
+        if (i - at > MAX_NAME_CHARS) throw this.error(at, `a tag name longer than ${MAX_NAME_CHARS} characters.`);
+        if (i >= length) return -1;
+        const known = knownName(buf, at + 1, i);
+        name = known === -1 ? buf.slice(at + 1, i) : (KNOWN_NAMES[known] as string);
+        if (known === -1 && !NAME.test(name)) throw this.error(at, `"<${name.slice(0, 40)}" is not a valid tag name.`);
+      }
       attrs = {};
     } else {
       ({ name, attrs, seen } = partial);
@@ -545,6 +551,32 @@ KNOWN_NAMES.forEach((known, index) => {
 /** The same, as a list indexed by key (names are at most MAX_KNOWN_LENGTH long, ASCII): no hashing per name read. */
 const MAX_KNOWN_LENGTH = Math.max(...KNOWN_NAMES.map((known) => known.length));
 const KNOWN_BY_KEY: (number[] | undefined)[] = Array.from({ length: (MAX_KNOWN_LENGTH + 1) * 128 }, (_, key) => KNOWN_BY_LENGTH_AND_FIRST.get(key));
+
+/** Indexes in KNOWN_NAMES of the element names (those before ELEMENT_NAMES_END), by the code of their first character. */
+const ELEMENT_NAMES_END = KNOWN_NAMES.indexOf('name');
+const ELEMENTS_BY_FIRST: (number[] | undefined)[] = Array.from({ length: 128 }, () => undefined);
+for (let index = 0; index < ELEMENT_NAMES_END; index += 1) (ELEMENTS_BY_FIRST[(KNOWN_NAMES[index] as string).charCodeAt(0)] ??= []).push(index);
+
+/**
+ * The index in KNOWN_NAMES of the element name that starts at `from` and ends where a name ends; -1 when there is
+ * none (or the buffer ends first). Told from its first character and compared in place, where finding the name's
+ * end a character at a time, then looking it up, cost twice as much on every tag.
+ */
+function knownElementAt(buf: string, from: number): number {
+  const first = buf.charCodeAt(from);
+  const candidates = first < 128 ? ELEMENTS_BY_FIRST[first] : undefined;
+  if (candidates === undefined) return -1;
+  for (let c = 0; c < candidates.length; c += 1) {
+    const index = candidates[c] as number;
+    const known = KNOWN_NAMES[index] as string;
+    // Past the end of the buffer the code is NaN, which ends no name: a cut name is read the long way.
+    if (!endsName(buf.charCodeAt(from + known.length))) continue;
+    let k = 1;
+    while (k < known.length && buf.charCodeAt(from + k) === known.charCodeAt(k)) k += 1;
+    if (k === known.length) return index;
+  }
+  return -1;
+}
 
 /** The index in KNOWN_NAMES of the name at `buf[from, to)`; -1 when it is none of them. */
 function knownName(buf: string, from: number, to: number): number {
