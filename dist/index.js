@@ -45288,7 +45288,7 @@ class TestcaseBuilder {
                 unreadableTime(attrs.time ?? '');
             durationMs = time.ms;
         }
-        const classname = this.keptClassname(nonEmpty(attrs.classname ?? attrs.class));
+        const classname = this.keptClassname(attrs.classname ?? attrs.class);
         const ownFile = nonEmpty(attrs.file ?? attrs.filepath);
         const file = ownFile === undefined ? this.context.file : xml_entities_detached(ownFile);
         if (attempts.length === 1 && durationMs !== undefined)
@@ -45325,14 +45325,20 @@ class TestcaseBuilder {
         }
         return result;
     }
+    /**
+     * The classname as written, trimmed and detached (undefined when blank), shared with the testcase before when it
+     * wrote the same: compared as written, so that a classname like the last one is neither trimmed nor copied.
+     */
     keptClassname(raw) {
         if (raw === undefined)
             return undefined;
         const last = this.context.lastClassname;
         if (last?.raw === raw)
             return last.kept;
-        const kept = xml_entities_detached(raw);
-        this.context.lastClassname = { raw: kept, kept };
+        const trimmed = nonEmpty(raw);
+        const kept = trimmed === undefined ? undefined : xml_entities_detached(trimmed);
+        // Kept as written too (detached: a view would hold the buffer), unless trimming changed nothing.
+        this.context.lastClassname = { raw: kept === raw ? kept : xml_entities_detached(raw), kept };
         return kept;
     }
     /** Output written inside a surefire flaky/rerun element belongs to that run: labelled with it. */

@@ -92,7 +92,7 @@ export class TestcaseBuilder {
       if (!time.readable) unreadableTime(attrs.time ?? '');
       durationMs = time.ms;
     }
-    const classname = this.keptClassname(nonEmpty(attrs.classname ?? attrs.class));
+    const classname = this.keptClassname(attrs.classname ?? attrs.class);
     const ownFile = nonEmpty(attrs.file ?? attrs.filepath);
     const file = ownFile === undefined ? this.context.file : detached(ownFile);
     if (attempts.length === 1 && durationMs !== undefined) final.durationMs = durationMs;
@@ -128,12 +128,18 @@ export class TestcaseBuilder {
     return result;
   }
 
+  /**
+   * The classname as written, trimmed and detached (undefined when blank), shared with the testcase before when it
+   * wrote the same: compared as written, so that a classname like the last one is neither trimmed nor copied.
+   */
   private keptClassname(raw: string | undefined): string | undefined {
     if (raw === undefined) return undefined;
     const last = this.context.lastClassname;
     if (last?.raw === raw) return last.kept;
-    const kept = detached(raw);
-    this.context.lastClassname = { raw: kept, kept };
+    const trimmed = nonEmpty(raw);
+    const kept = trimmed === undefined ? undefined : detached(trimmed);
+    // Kept as written too (detached: a view would hold the buffer), unless trimming changed nothing.
+    this.context.lastClassname = { raw: kept === raw ? kept : detached(raw), kept };
     return kept;
   }
 
