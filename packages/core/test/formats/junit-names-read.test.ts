@@ -43,6 +43,29 @@ describe('NamesRead (a suite’s names, for repeats)', () => {
     }
   });
 
+  it('answers as a Map does for a large suite, and for many names that share one fingerprint', () => {
+    // Differing only where the fingerprint does not look: one slot, whose names are compared in turn.
+    const shared = (k: number): string => `a${String(k).padStart(3, '0')}-${'b'.repeat(6)}m${'b'.repeat(4)}0001`;
+    expect(fingerprintOf(shared(1))).toBe(fingerprintOf(shared(2)));
+    const cases: Array<[string, string[]]> = [
+      ['a large suite (moved into a Map)', Array.from({ length: 5_000 }, (_, i) => `large suite, test ${i}`)],
+      ['names sharing one fingerprint', Array.from({ length: 60 }, (_, i) => shared(i))],
+      ['both, in turn', Array.from({ length: 2_000 }, (_, i) => (i % 3 === 0 ? shared(i % 90) : `t${i}`))],
+    ];
+    for (const [what, names] of cases) {
+      const next = random(names.length);
+      const read = new NamesRead<number>();
+      const expected = new Map<string, number>();
+      for (let step = 0; step < names.length * 2; step += 1) {
+        const name = [...(names[Math.floor(next() * names.length)] as string)].join('');
+        expect(read.get(name), `${what}, step ${step}`).toBe(expected.get(name));
+        read.set(name, step);
+        expected.set(name, step);
+      }
+      for (const name of names) expect(read.get(name), what).toBe(expected.get(name));
+    }
+  });
+
   it('sets a name it was not asked for first', () => {
     const read = new NamesRead<string>();
     read.set('alpha', 'first');
