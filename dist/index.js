@@ -30627,7 +30627,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1177);
+/* harmony import */ var testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6799);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6530);
 // The Action's entry point: nothing but the calls, so main.ts can be tested without side effects on import.
 
@@ -33602,8 +33602,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: ./packages/core/dist/index.js + 148 modules
-var dist = __nccwpck_require__(1177);
+// EXTERNAL MODULE: ./packages/core/dist/index.js + 149 modules
+var dist = __nccwpck_require__(6799);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:stream"
@@ -39644,7 +39644,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
-/***/ 1177:
+/***/ 6799:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45227,21 +45227,27 @@ const LONGEST_REFERENCE = 34;
  * starts no reference (`a & b`) stays. NUL characters, never allowed in XML, are dropped too. (A loop, not a
  * replace with a callback: every test name passes through here.)
  */
-function decodeXmlEntities(text) {
-    if (text.includes('\0'))
+function decodeXmlEntities(text, mayHoldNul = true) {
+    // `mayHoldNul` false: the caller searched the text for NUL already (an attribute value: SpecialCharacters).
+    if (mayHoldNul && text.includes('\0'))
         text = text.replaceAll('\0', '');
-    let amp = text.indexOf('&');
-    if (amp === -1)
-        return text;
+    return decodeReferences(text, 0, text.length, text.indexOf('&'));
+}
+/**
+ * `text[from, to)` with its references decoded (as decodeXmlEntities, NUL aside), `amp` the first `&` in it (-1,
+ * or `to` or beyond, when there is none): an attribute value is decoded where it stands in the buffer, from the
+ * `&` its search for special characters found, without cutting it out first.
+ */
+function decodeReferences(text, from, to, amp) {
     let out = '';
-    let done = 0;
-    while (amp !== -1) {
-        const semi = text.indexOf(';', amp + 2);
-        if (semi === -1)
-            break;
+    let done = from;
+    while (amp !== -1 && amp < to) {
+        // A reference ends within LONGEST_REFERENCE characters or is none: looked for that far only, never through
+        // the rest of the buffer (an `&` without `;` after it in every value would make that quadratic).
+        const semi = semicolonAfter(text, amp, Math.min(to, amp + LONGEST_REFERENCE + 1));
         // The five named entities are told by their characters in place: slicing each to look it up in a map was
         // most of this function's time (a generated name holds `&amp;` in every testcase).
-        const decoded = semi - amp <= LONGEST_REFERENCE ? (namedEntity(text, amp + 1, semi) ?? decodeReference(text.slice(amp + 1, semi))) : undefined;
+        const decoded = semi === -1 ? undefined : (namedEntity(text, amp + 1, semi) ?? decodeReference(text.slice(amp + 1, semi)));
         if (decoded === undefined) {
             amp = text.indexOf('&', amp + 1);
             continue;
@@ -45250,7 +45256,16 @@ function decodeXmlEntities(text) {
         done = semi + 1;
         amp = text.indexOf('&', done);
     }
-    return done === 0 ? text : out + text.slice(done);
+    if (done === from)
+        return from === 0 && to === text.length ? text : text.slice(from, to);
+    return out + text.slice(done, to);
+}
+/** The first `;` in `text` after `amp` + 1 and before `end`; -1 when there is none. */
+function semicolonAfter(text, amp, end) {
+    for (let i = amp + 2; i < end; i += 1)
+        if (text.charCodeAt(i) === 0x3b)
+            return i;
+    return -1;
 }
 /** `lt`, `gt`, `amp`, `quot` or `apos` between `start` and `end` of `text`: its character; undefined for any other. */
 function namedEntity(text, start, end) {
@@ -45395,7 +45410,7 @@ class TestcaseBuilder {
                 unreadableTime(attrs.time ?? '');
             durationMs = time.ms;
         }
-        const classname = this.keptClassname(nonEmpty(attrs.classname ?? attrs.class));
+        const classname = this.keptClassname(attrs.classname ?? attrs.class);
         const ownFile = nonEmpty(attrs.file ?? attrs.filepath);
         const file = ownFile === undefined ? this.context.file : xml_entities_detached(ownFile);
         if (attempts.length === 1 && durationMs !== undefined)
@@ -45432,14 +45447,20 @@ class TestcaseBuilder {
         }
         return result;
     }
+    /**
+     * The classname as written, trimmed and detached (undefined when blank), shared with the testcase before when it
+     * wrote the same: compared as written, so that a classname like the last one is neither trimmed nor copied.
+     */
     keptClassname(raw) {
         if (raw === undefined)
             return undefined;
         const last = this.context.lastClassname;
         if (last?.raw === raw)
             return last.kept;
-        const kept = xml_entities_detached(raw);
-        this.context.lastClassname = { raw: kept, kept };
+        const trimmed = nonEmpty(raw);
+        const kept = trimmed === undefined ? undefined : xml_entities_detached(trimmed);
+        // Kept as written too (detached: a view would hold the buffer), unless trimming changed nothing.
+        this.context.lastClassname = { raw: kept === raw ? kept : xml_entities_detached(raw), kept };
         return kept;
     }
     /** Output written inside a surefire flaky/rerun element belongs to that run: labelled with it. */
@@ -45457,7 +45478,7 @@ class TestcaseBuilder {
     /** Every run of the testcase in order: flaky runs, the main outcome, then reruns. */
     attempts() {
         if (this.results.length === 0)
-            return [{ status: statusFromAttributes(this.attrs) }];
+            return [newAttempt(statusFromAttributes(this.attrs))];
         // Most testcases with an element hold one `<failure>` or `<skipped>`: no lists of runs made for them.
         // (Loops without closures: these run a few thousand times before V8 optimises them, in the first round
         // that a single run of the CLI pays.)
@@ -45491,7 +45512,7 @@ class TestcaseBuilder {
                 worst = rank;
         }
         if (worst === -1)
-            return { status: statusFromAttributes(this.attrs) };
+            return newAttempt(statusFromAttributes(this.attrs));
         const name = KIND_NAMES[worst];
         const elements = [];
         for (const element of this.results)
@@ -45608,12 +45629,15 @@ function attemptFrom(status, elements) {
         if (stack !== undefined)
             stacks.push(stack);
     }
-    const attempt = { status };
-    if (messages.length > 0)
-        attempt.message = xml_entities_detached(clip(messages.join('\n'), MAX_MESSAGE_CHARS));
-    if (stacks.length > 0)
-        attempt.stack = clip(stacks.join('\n\n'), MAX_STACK_CHARS);
-    return attempt;
+    return newAttempt(status, messages.length > 0 ? xml_entities_detached(clip(messages.join('\n'), MAX_MESSAGE_CHARS)) : undefined, stacks.length > 0 ? clip(stacks.join('\n\n'), MAX_STACK_CHARS) : undefined);
+}
+/**
+ * An attempt with every field set, in one order, undefined where it has none: attempts built field by field
+ * came in five shapes, and reading the final one's status, message and stack in `build` was a megamorphic load
+ * each (as results, see `build`).
+ */
+function newAttempt(status, message, stack) {
+    return { status, durationMs: undefined, message, stack, attachments: undefined };
 }
 /**
  * Outer levels first; a name present at an inner level drops every outer value of that name. One pass from the
@@ -46514,7 +46538,9 @@ class XmlScanner {
                 this.sectionAt = -1;
                 continue;
             }
-            const lt = buf.indexOf('<', this.pos);
+            // The `<` after a tag with values is known already: `special` found it when it read the first value.
+            const knownLt = this.special.nextLt(this.pos);
+            const lt = knownLt === -2 ? buf.indexOf('<', this.pos) : knownLt;
             if (lt !== this.pos) {
                 const stop = lt === -1 ? (final ? buf.length : safeTextEnd(buf, this.pos)) : lt;
                 if (stop > this.pos)
@@ -46597,17 +46623,24 @@ class XmlScanner {
         /** Which known attribute names this tag used so far (bit = index in KNOWN_NAMES): a repeat is one test. */
         let seen = 0;
         if (partial === undefined) {
-            i = at + 1;
-            while (i < length && !endsName(buf.charCodeAt(i)))
-                i += 1;
-            if (i - at > MAX_NAME_CHARS)
-                throw this.error(at, `a tag name longer than ${MAX_NAME_CHARS} characters.`);
-            if (i >= length)
-                return -1;
-            const known = knownName(buf, at + 1, i);
-            name = known === -1 ? buf.slice(at + 1, i) : KNOWN_NAMES[known];
-            if (known === -1 && !NAME.test(name))
-                throw this.error(at, `"<${name.slice(0, 40)}" is not a valid tag name.`);
+            const element = knownElementAt(buf, at + 1);
+            if (element !== -1) {
+                name = KNOWN_NAMES[element];
+                i = at + 1 + name.length;
+            }
+            else {
+                i = at + 1;
+                while (i < length && !endsName(buf.charCodeAt(i)))
+                    i += 1;
+                if (i - at > MAX_NAME_CHARS)
+                    throw this.error(at, `a tag name longer than ${MAX_NAME_CHARS} characters.`);
+                if (i >= length)
+                    return -1;
+                const known = knownName(buf, at + 1, i);
+                name = known === -1 ? buf.slice(at + 1, i) : KNOWN_NAMES[known];
+                if (known === -1 && !NAME.test(name))
+                    throw this.error(at, `"<${name.slice(0, 40)}" is not a valid tag name.`);
+            }
             attrs = {};
         }
         else {
@@ -46682,7 +46715,11 @@ class XmlScanner {
             if (known !== -1)
                 seen |= 1 << known;
             const special = this.special.within(buf, i + 1, close);
-            attrs[attribute] = special === 0 ? buf.slice(i + 1, close) : this.attributeValue(buf, i + 1, close, special);
+            const value = special === 0 ? buf.slice(i + 1, close) : this.attributeValue(buf, i + 1, close, special);
+            if (known === -1)
+                attrs[attribute] = value;
+            else
+                setKnownAttribute(attrs, known, value);
             i = close + 1;
         }
     }
@@ -46693,10 +46730,13 @@ class XmlScanner {
     attributeValue(buf, from, to, special) {
         if ((special & SpecialCharacters.LT) !== 0)
             this.refuseLt(buf, from, to);
+        // The common case: references and nothing else to change, decoded where the value stands.
+        if (special === SpecialCharacters.AMP)
+            return decodeReferences(buf, from, to, this.special.nextAmp());
         let value = buf.slice(from, to);
         if ((special & SpecialCharacters.WHITESPACE) !== 0)
             value = value.replace(/\r\n|[\t\n\r]/g, ' ');
-        return (special & SpecialCharacters.DECODED) !== 0 ? decodeXmlEntities(value) : value;
+        return (special & SpecialCharacters.DECODED) !== 0 ? decodeXmlEntities(value, (special & SpecialCharacters.NUL) !== 0) : value;
     }
     refuseLt(buf, from, to) {
         const lt = buf.indexOf('<', from);
@@ -46820,21 +46860,104 @@ const KNOWN_NAMES = [
     'assertions',
 ];
 const KNOWN_INDEX = new Map(KNOWN_NAMES.map((name, index) => [name, index]));
-/** Indexes in KNOWN_NAMES by length. */
-const KNOWN_BY_LENGTH = [];
-KNOWN_NAMES.forEach((known, index) => (KNOWN_BY_LENGTH[known.length] ??= []).push(index));
-/** The index in KNOWN_NAMES of the name at `buf[from, to)`; -1 when it is none of them. */
-function knownName(buf, from, to) {
-    const candidates = KNOWN_BY_LENGTH[to - from];
+/** The attributes every testcase and result element has, as their indexes in KNOWN_NAMES (checked below). */
+const STORED_BY_NAME = { name: 10, classname: 11, time: 12, message: 15, type: 16, value: 17 };
+for (const [name, index] of Object.entries(STORED_BY_NAME)) {
+    if (KNOWN_NAMES[index] !== name)
+        throw new Error(`KNOWN_NAMES[${index}] is not "${name}": update STORED_BY_NAME`);
+}
+/**
+ * `attrs[KNOWN_NAMES[known]] = value`, with the common names stored by name. One keyed store for every
+ * attribute of every tag met every shape of attribute object and went megamorphic (KeyedStoreIC_Megamorphic:
+ * 2.8 % of the reader's instructions); a store per name meets the few shapes that come before that name.
+ */
+function setKnownAttribute(attrs, known, value) {
+    switch (known) {
+        case 10:
+            attrs.name = value;
+            return;
+        case 11:
+            attrs.classname = value;
+            return;
+        case 12:
+            attrs.time = value;
+            return;
+        case 15:
+            attrs.message = value;
+            return;
+        case 16:
+            attrs.type = value;
+            return;
+        case 17:
+            attrs.value = value;
+            return;
+        default:
+            attrs[KNOWN_NAMES[known]] = value;
+    }
+}
+/**
+ * Indexes in KNOWN_NAMES by length and first character (`length * 128 + code`): most keys have one name, so a
+ * name read is compared with one known name, from its second character (by length alone, "time" was compared
+ * with "name" and "type", "classname" with "testsuite").
+ */
+const KNOWN_BY_LENGTH_AND_FIRST = new Map();
+KNOWN_NAMES.forEach((known, index) => {
+    const key = known.length * 128 + known.charCodeAt(0);
+    const candidates = KNOWN_BY_LENGTH_AND_FIRST.get(key);
+    if (candidates === undefined)
+        KNOWN_BY_LENGTH_AND_FIRST.set(key, [index]);
+    else
+        candidates.push(index);
+});
+/** The same, as a list indexed by key (names are at most MAX_KNOWN_LENGTH long, ASCII): no hashing per name read. */
+const MAX_KNOWN_LENGTH = Math.max(...KNOWN_NAMES.map((known) => known.length));
+const KNOWN_BY_KEY = Array.from({ length: (MAX_KNOWN_LENGTH + 1) * 128 }, (_, key) => KNOWN_BY_LENGTH_AND_FIRST.get(key));
+/** Indexes in KNOWN_NAMES of the element names (those before ELEMENT_NAMES_END), by the code of their first character. */
+const ELEMENT_NAMES_END = KNOWN_NAMES.indexOf('name');
+const ELEMENTS_BY_FIRST = Array.from({ length: 128 }, () => undefined);
+for (let index = 0; index < ELEMENT_NAMES_END; index += 1)
+    (ELEMENTS_BY_FIRST[KNOWN_NAMES[index].charCodeAt(0)] ??= []).push(index);
+/**
+ * The index in KNOWN_NAMES of the element name that starts at `from` and ends where a name ends; -1 when there is
+ * none (or the buffer ends first). Told from its first character and compared in place, where finding the name's
+ * end a character at a time, then looking it up, cost twice as much on every tag.
+ */
+function knownElementAt(buf, from) {
+    const first = buf.charCodeAt(from);
+    const candidates = first < 128 ? ELEMENTS_BY_FIRST[first] : undefined;
     if (candidates === undefined)
         return -1;
-    // Compared a character at a time: a call to startsWith per candidate cost more than the compare.
-    for (const index of candidates) {
+    for (let c = 0; c < candidates.length; c += 1) {
+        const index = candidates[c];
         const known = KNOWN_NAMES[index];
-        let k = 0;
+        // Past the end of the buffer the code is NaN, which ends no name: a cut name is read the long way.
+        if (!endsName(buf.charCodeAt(from + known.length)))
+            continue;
+        let k = 1;
         while (k < known.length && buf.charCodeAt(from + k) === known.charCodeAt(k))
             k += 1;
         if (k === known.length)
+            return index;
+    }
+    return -1;
+}
+/** The index in KNOWN_NAMES of the name at `buf[from, to)`; -1 when it is none of them. */
+function knownName(buf, from, to) {
+    const length = to - from;
+    const first = buf.charCodeAt(from);
+    if (length > MAX_KNOWN_LENGTH || first >= 128)
+        return -1;
+    const candidates = KNOWN_BY_KEY[length * 128 + first];
+    if (candidates === undefined)
+        return -1;
+    // Compared a character at a time: a call to startsWith per candidate cost more than the compare.
+    for (let c = 0; c < candidates.length; c += 1) {
+        const index = candidates[c];
+        const known = KNOWN_NAMES[index];
+        let k = 1;
+        while (k < length && buf.charCodeAt(from + k) === known.charCodeAt(k))
+            k += 1;
+        if (k === length)
             return index;
     }
     return -1;
@@ -46874,6 +46997,8 @@ class SpecialCharacters {
     /** Bits of `within`'s answer. */
     static LT = 1;
     static DECODED = 2 | 32;
+    static NUL = 32;
+    static AMP = 2;
     static WHITESPACE = 4 | 8 | 16;
     /** Per character: its next index at or after the last `from` asked, -1 when none is left, -2 not searched. */
     next = [-2, -2, -2, -2, -2, -2];
@@ -46887,6 +47012,18 @@ class SpecialCharacters {
         for (let k = 0; k < this.next.length; k += 1)
             this.next[k] = -2;
         this.soonest = -2;
+    }
+    /**
+     * The first `<` at or after `pos` (-1: none in the buffer) when a search made for a value already tells it;
+     * -2 when it does not. Every `from` asked lies before the `pos` of the scan that follows it.
+     */
+    nextLt(pos) {
+        const at = this.next[0];
+        return at === -1 || at >= pos ? at : -2;
+    }
+    /** Where the `&` lies that the last `within` found (when it found one). */
+    nextAmp() {
+        return this.next[1];
     }
     /** Which of the characters `buf[from, to)` holds (bit k: CHARACTERS[k]), 0 for none; `from` never goes back within one buffer. */
     within(buf, from, to) {
@@ -48193,7 +48330,115 @@ const xunitXml = {
     parseInBatches: (chunks, ctx) => readXmlInBatches(chunks, new XunitReader(ctx.source, (message) => ctx.warn(message))),
 };
 //# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/names-read.js
+/**
+ * The testcase names a suite has read, each with what the reader keeps for a repeat of it: a Map's `get` and
+ * `set`, made cheap for the common suite, where every name is new.
+ *
+ * A Map hashes every name (a fresh string, whose hash nobody computed yet) twice over: a `get` and a `set` per
+ * testcase were 7.7 % of the reader's instructions on the bench file, to learn that the name was new. Here a
+ * suite's first names are kept in lists beside a small number taken from a few of their characters (a
+ * fingerprint), chained from a table of SLOTS heads by the fingerprint's low bits: a new name is told by a
+ * look at its slot (a scan of the whole list of fingerprints was still 3 % of the reader), and only a name whose
+ * fingerprint matches is compared as a string. A suite that reads more than LIST_LIMIT names moves them into a
+ * Map, so a suite of 80,000 testcases costs what the Map costs.
+ */
+/** Names kept in lists before they move into a Map. */
+const LIST_LIMIT = 128;
+/** Heads of the chains of names by fingerprint (a power of two): two for each name the lists hold, at most. */
+const SLOTS = 256;
+class NamesRead {
+    fingerprints = [];
+    names = [];
+    values = [];
+    /** Per slot (a fingerprint's low bits), 1 + the index of the last name added there; 0 for none. */
+    heads = new Int32Array(SLOTS);
+    /** Per name, the index of the name added before it in its slot; -1 for none. */
+    chained = [];
+    map;
+    /** The name `get` looked for last, its fingerprint and where it was found (-1: not there), for its `set`. */
+    lastName;
+    lastFingerprint = 0;
+    lastIndex = -1;
+    get(name) {
+        if (this.map !== undefined)
+            return this.map.get(name);
+        const index = this.find(name);
+        return index === -1 ? undefined : this.values[index];
+    }
+    set(name, value) {
+        if (this.map !== undefined) {
+            this.map.set(name, value);
+            return;
+        }
+        const index = name === this.lastName ? this.lastIndex : this.find(name);
+        if (index !== -1) {
+            this.values[index] = value;
+            return;
+        }
+        if (this.names.length < LIST_LIMIT) {
+            const slot = this.lastFingerprint & (SLOTS - 1);
+            this.chained.push(this.heads[slot] - 1);
+            this.heads[slot] = this.names.length + 1;
+            this.fingerprints.push(this.lastFingerprint);
+            this.names.push(name);
+            this.values.push(value);
+            // Found now, should the same name be set again before another is looked for.
+            this.lastIndex = this.names.length - 1;
+            return;
+        }
+        const map = new Map();
+        for (let k = 0; k < this.names.length; k += 1)
+            map.set(this.names[k], this.values[k]);
+        map.set(name, value);
+        this.map = map;
+        this.clearLists();
+    }
+    clear() {
+        this.map = undefined;
+        this.clearLists();
+    }
+    clearLists() {
+        if (this.names.length > 0)
+            this.heads.fill(0);
+        this.chained = [];
+        this.fingerprints = [];
+        this.names = [];
+        this.values = [];
+        this.lastName = undefined;
+        this.lastIndex = -1;
+    }
+    /** Where `name` is in the lists, -1 when it is not; remembered for a `set` of the same name. */
+    find(name) {
+        const fingerprint = fingerprintOf(name);
+        this.lastName = name;
+        this.lastFingerprint = fingerprint;
+        let index = this.heads[fingerprint & (SLOTS - 1)] - 1;
+        while (index !== -1 && !(this.fingerprints[index] === fingerprint && this.names[index] === name))
+            index = this.chained[index];
+        this.lastIndex = index;
+        return index;
+    }
+}
+/**
+ * A small number from a name's length and a few of its characters: its last four (where the names of one suite
+ * differ most: "… 12", "[param 3]"), its first and its middle one. Equal names have equal fingerprints; names
+ * that only share one are then compared whole.
+ */
+function fingerprintOf(name) {
+    const length = name.length;
+    if (length === 0)
+        return 0;
+    let hash = length;
+    hash = (hash * 31 + name.charCodeAt(0)) | 0;
+    hash = (hash * 31 + name.charCodeAt(length >> 1)) | 0;
+    for (let k = Math.max(1, length - 4); k < length; k += 1)
+        hash = (hash * 31 + name.charCodeAt(k)) | 0;
+    return hash;
+}
+//# sourceMappingURL=names-read.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/junit/frames.js
+
 
 
 
@@ -48244,7 +48489,7 @@ function suiteFrame(parent, attrs) {
         systemErr: [],
         errors: [],
         waiting: [],
-        byName: new Map(),
+        byName: new NamesRead(),
     };
 }
 function resultFrame(into, name, attrs) {
@@ -48393,22 +48638,28 @@ class reader_JUnitReader {
         return out;
     }
     open(name, attrs) {
-        const parent = this.frames[this.frames.length - 1];
-        if (parent === undefined) {
+        // Told by the length, not by reading the element before the first: a load at -1 is a lookup of the property
+        // "-1", which turned this load megamorphic for every element after the root.
+        if (this.frames.length === 0) {
             this.openRoot(name, attrs);
             return;
         }
+        const parent = this.frames[this.frames.length - 1];
         const parentKind = this.kinds[this.kinds.length - 1];
-        const frame = this.child(parent, parentKind, name, attrs);
-        if (frame === IGNORED && parentKind !== 'ignored' && !(KNOWN_NOISE.has(name) && parentKind === 'result')) {
+        const kind = this.openChild(parent, parentKind, name, attrs);
+        if (kind === 'ignored' && parentKind !== 'ignored' && !(KNOWN_NOISE.has(name) && parentKind === 'result')) {
             const where = `${this.elementName(parent)}/${name}`;
             this.skipped.set(where, (this.skipped.get(where) ?? 0) + 1);
         }
-        this.push(frame);
     }
-    push(frame) {
+    /**
+     * Open `frame`, whose kind is `kind`: given, not read off the frame, where it is known anyway (frames come in
+     * seven shapes, and reading `kind` off them was a megamorphic load per element: 1 % of the reader).
+     */
+    push(frame, kind) {
         this.frames.push(frame);
-        this.kinds.push(frame.kind);
+        this.kinds.push(kind);
+        return kind;
     }
     elementName(frame) {
         switch (frame.kind) {
@@ -48427,60 +48678,62 @@ class reader_JUnitReader {
                 'Configure the test runner to write JUnit XML, or pass the JUnit file instead.');
         }
         const root = rootContext();
-        this.push(name === 'testsuites' ? suiteFrame(root) : suiteFrame(root, attrs));
+        this.push(name === 'testsuites' ? suiteFrame(root) : suiteFrame(root, attrs), 'suite');
     }
-    /** The frame of an element opened in `parent`, whose kind is `kind` (see `kinds`). */
-    child(parent, kind, name, attrs) {
-        // Told by `kind`, then narrowed by a cast: a switch on `parent.kind` would read the megamorphic field again.
-        switch (kind) {
+    /** Open the frame of an element opened in `parent`, whose kind is `parentKind` (see `kinds`); its kind. */
+    openChild(parent, parentKind, name, attrs) {
+        // Told by `parentKind`, then narrowed by a cast: a switch on `parent.kind` would read the megamorphic field again.
+        switch (parentKind) {
             case 'suite': {
                 const suite = parent;
                 if (name === 'testsuite')
-                    return suiteFrame(suite.context, attrs);
+                    return this.push(suiteFrame(suite.context, attrs), 'suite');
                 // Merged shard reports nest whole `<testsuites>` documents: read them like the root.
                 if (name === 'testsuites')
-                    return suiteFrame(suite.context);
+                    return this.push(suiteFrame(suite.context), 'suite');
                 // The builder is the testcase's frame itself (one object per testcase, not two).
                 if (name === 'testcase')
-                    return new TestcaseBuilder(attrs, suite.context);
+                    return this.push(new TestcaseBuilder(attrs, suite.context), 'testcase');
                 if (name === 'properties')
-                    return { kind: 'properties', owner: suite.ownProperties };
+                    return this.push({ kind: 'properties', owner: suite.ownProperties }, 'properties');
                 if (name === 'system-out')
-                    return textFrame(suite.systemOut);
+                    return this.push(textFrame(suite.systemOut), 'text');
                 if (name === 'system-err')
-                    return textFrame(suite.systemErr);
+                    return this.push(textFrame(suite.systemErr), 'text');
                 if (name === 'error' || name === 'failure')
-                    return resultFrame(suite.errors, name, attrs);
-                return IGNORED;
+                    return this.push(resultFrame(suite.errors, name, attrs), 'result');
+                return this.push(IGNORED, 'ignored');
             }
             case 'testcase': {
                 const builder = parent;
                 if (RESULT_KINDS.has(name) || EARLIER_RUNS.has(name) || LATER_RUNS.has(name))
-                    return resultFrame(builder.ownResults(), name, attrs);
+                    return this.push(resultFrame(builder.ownResults(), name, attrs), 'result');
                 if (name === 'properties')
-                    return { kind: 'properties', owner: builder.ownProperties() };
+                    return this.push({ kind: 'properties', owner: builder.ownProperties() }, 'properties');
                 if (name === 'system-out')
-                    return textFrame(builder.ownSystemOut());
+                    return this.push(textFrame(builder.ownSystemOut()), 'text');
                 if (name === 'system-err')
-                    return textFrame(builder.ownSystemErr());
-                return IGNORED;
+                    return this.push(textFrame(builder.ownSystemErr()), 'text');
+                return this.push(IGNORED, 'ignored');
             }
             case 'properties':
-                return name === 'property' ? { kind: 'property', owner: parent.owner, attrs, text: new CappedText(MAX_MESSAGE_CHARS) } : IGNORED;
+                if (name !== 'property')
+                    return this.push(IGNORED, 'ignored');
+                return this.push({ kind: 'property', owner: parent.owner, attrs, text: new CappedText(MAX_MESSAGE_CHARS) }, 'property');
             case 'result': {
                 const element = parent.element;
                 if (name === 'stackTrace' && element.stackTrace === undefined) {
                     element.stackTrace = new CappedText(STACK_CAP);
-                    return { kind: 'text', text: element.stackTrace };
+                    return this.push({ kind: 'text', text: element.stackTrace }, 'text');
                 }
                 // Surefire writes a rerun's own log inside its flakyFailure/rerunFailure.
                 if ((name === 'system-out' || name === 'system-err') && (EARLIER_RUNS.has(element.name) || LATER_RUNS.has(element.name))) {
-                    return textFrame(element.output);
+                    return this.push(textFrame(element.output), 'text');
                 }
-                return IGNORED;
+                return this.push(IGNORED, 'ignored');
             }
             default:
-                return IGNORED;
+                return this.push(IGNORED, 'ignored');
         }
     }
     wantsText() {

@@ -30,6 +30,13 @@ describe('parseJUnit: values', () => {
     expect(r.stack).toBe('1 < 2 && 3 > 2');
   });
 
+  it('trims classnames, each as written, whether or not the testcase before wrote the same', () => {
+    const classnames = [' a.B ', ' a.B ', 'a.B', '   ', '   ', 'a.C', ' a.B ', undefined, 'a.C '];
+    const testcases = classnames.map((c, i) => `<testcase name="t${i}"${c === undefined ? '' : ` classname="${c}"`}/>`).join('');
+    const results = parseJUnit(`<testsuite name="s">${testcases}</testsuite>`, 'c.xml');
+    expect(results.map((r) => r.classname)).toEqual(['a.B', 'a.B', 'a.B', undefined, undefined, 'a.C', 'a.B', undefined, 'a.C']);
+  });
+
   it('keeps names that look like numbers as strings', () => {
     const r = one('<testsuites><testsuite name="1.10"><testcase name="1.10" classname="007"/></testsuite></testsuites>');
     expect(r.name).toBe('1.10');

@@ -6,6 +6,7 @@ import type { Property, TestResult, TestStatus } from '../../model.js';
 import { clip, nonEmpty } from '../text.js';
 import { CappedText } from './capped-text.js';
 import { detached } from './xml-entities.js';
+import { NamesRead } from './names-read.js';
 import { childContext, suitePathOf, type SuiteContext } from './suite-context.js';
 import { OUTPUT_CAP, STACK_CAP, attemptFrom, type ResultElement, type TestcaseBuilder } from './testcase.js';
 
@@ -35,7 +36,7 @@ export interface SuiteFrame {
   errors: ResultElement[];
   waiting: Waiting[];
   /** name → the last testcase of that name per classname (a list only when there are several), for repeats. */
-  byName: Map<string, Named | Named[]>;
+  byName: NamesRead<Named | Named[]>;
 }
 
 export interface PropertiesFrame {
@@ -57,9 +58,13 @@ export interface ResultFrame {
   element: ResultElement;
 }
 
-export type Frame = SuiteFrame | TestcaseBuilder | PropertiesFrame | PropertyFrame | TextFrame | ResultFrame | { kind: 'ignored' };
+export interface IgnoredFrame {
+  kind: 'ignored';
+}
 
-export const IGNORED: Frame = { kind: 'ignored' };
+export type Frame = SuiteFrame | TestcaseBuilder | PropertiesFrame | PropertyFrame | TextFrame | ResultFrame | IgnoredFrame;
+
+export const IGNORED: IgnoredFrame = { kind: 'ignored' };
 /** Marks the result made of a suite-level `<error>`/`<failure>`; its value is the element's name. */
 export const SUITE_ERROR_PROPERTY = 'junit.suite-error';
 /**
@@ -101,17 +106,17 @@ export function suiteFrame(parent: SuiteContext, attrs?: Record<string, string>)
     systemErr: [],
     errors: [],
     waiting: [],
-    byName: new Map(),
+    byName: new NamesRead(),
   };
 }
 
-export function resultFrame(into: ResultElement[], name: string, attrs: Record<string, string>): Frame {
+export function resultFrame(into: ResultElement[], name: string, attrs: Record<string, string>): ResultFrame {
   const element: ResultElement = { name, attrs, text: new CappedText(STACK_CAP), output: [] };
   into.push(element);
   return { kind: 'result', element };
 }
 
-export function textFrame(into: CappedText[]): Frame {
+export function textFrame(into: CappedText[]): TextFrame {
   const text = new CappedText(OUTPUT_CAP);
   into.push(text);
   return { kind: 'text', text };

@@ -166,23 +166,29 @@ export class JUnitReader implements XmlHandler {
   }
 
   open(name: string, attrs: Record<string, string>): void {
-    const parent = this.frames[this.frames.length - 1];
-    if (parent === undefined) {
+    // Told by the length, not by reading the element before the first: a load at -1 is a lookup of the property
+    // "-1", which turned this load megamorphic for every element after the root.
+    if (this.frames.length === 0) {
       this.openRoot(name, attrs);
       return;
     }
+    const parent = this.frames[this.frames.length - 1] as Frame;
     const parentKind = this.kinds[this.kinds.length - 1] as Frame['kind'];
-    const frame = this.child(parent, parentKind, name, attrs);
-    if (frame === IGNORED && parentKind !== 'ignored' && !(KNOWN_NOISE.has(name) && parentKind === 'result')) {
+    const kind = this.openChild(parent, parentKind, name, attrs);
+    if (kind === 'ignored' && parentKind !== 'ignored' && !(KNOWN_NOISE.has(name) && parentKind === 'result')) {
       const where = `${this.elementName(parent)}/${name}`;
       this.skipped.set(where, (this.skipped.get(where) ?? 0) + 1);
     }
-    this.push(frame);
   }
 
-  private push(frame: Frame): void {
+  /**
+   * Open `frame`, whose kind is `kind`: given, not read off the frame, where it is known anyway (frames come in
+   * seven shapes, and reading `kind` off them was a megamorphic load per element: 1 % of the reader).
+   */
+  private push<K extends Frame['kind']>(frame: Extract<Frame, { kind: K }>, kind: K): K {
     this.frames.push(frame);
-    this.kinds.push(frame.kind);
+    this.kinds.push(kind);
+    return kind;
   }
 
   private elementName(frame: Frame): string {
@@ -207,50 +213,52 @@ export class JUnitReader implements XmlHandler {
       );
     }
     const root = rootContext();
-    this.push(name === 'testsuites' ? suiteFrame(root) : suiteFrame(root, attrs));
+    this.push(name === 'testsuites' ? suiteFrame(root) : suiteFrame(root, attrs), 'suite');
   }
 
-  /** The frame of an element opened in `parent`, whose kind is `kind` (see `kinds`). */
-  private child(parent: Frame, kind: Frame['kind'], name: string, attrs: Record<string, string>): Frame {
-    // Told by `kind`, then narrowed by a cast: a switch on `parent.kind` would read the megamorphic field again.
-    switch (kind) {
+  /** Open the frame of an element opened in `parent`, whose kind is `parentKind` (see `kinds`); its kind. */
+  private openChild(parent: Frame, parentKind: Frame['kind'], name: string, attrs: Record<string, string>): Frame['kind'] {
+    // Told by `parentKind`, then narrowed by a cast: a switch on `parent.kind` would read the megamorphic field again.
+    switch (parentKind) {
       case 'suite': {
         const suite = parent as SuiteFrame;
-        if (name === 'testsuite') return suiteFrame(suite.context, attrs);
+        if (name === 'testsuite') return this.push(suiteFrame(suite.context, attrs), 'suite');
         // Merged shard reports nest whole `<testsuites>` documents: read them like the root.
-        if (name === 'testsuites') return suiteFrame(suite.context);
+        if (name === 'testsuites') return this.push(suiteFrame(suite.context), 'suite');
         // The builder is the testcase's frame itself (one object per testcase, not two).
-        if (name === 'testcase') return new TestcaseBuilder(attrs, suite.context);
-        if (name === 'properties') return { kind: 'properties', owner: suite.ownProperties };
-        if (name === 'system-out') return textFrame(suite.systemOut);
-        if (name === 'system-err') return textFrame(suite.systemErr);
-        if (name === 'error' || name === 'failure') return resultFrame(suite.errors, name, attrs);
-        return IGNORED;
+        if (name === 'testcase') return this.push(new TestcaseBuilder(attrs, suite.context), 'testcase');
+        if (name === 'properties') return this.push({ kind: 'properties', owner: suite.ownProperties }, 'properties');
+        if (name === 'system-out') return this.push(textFrame(suite.systemOut), 'text');
+        if (name === 'system-err') return this.push(textFrame(suite.systemErr), 'text');
+        if (name === 'error' || name === 'failure') return this.push(resultFrame(suite.errors, name, attrs), 'result');
+        return this.push(IGNORED, 'ignored');
       }
       case 'testcase': {
         const builder = parent as TestcaseBuilder;
-        if (RESULT_KINDS.has(name) || EARLIER_RUNS.has(name) || LATER_RUNS.has(name)) return resultFrame(builder.ownResults(), name, attrs);
-        if (name === 'properties') return { kind: 'properties', owner: builder.ownProperties() };
-        if (name === 'system-out') return textFrame(builder.ownSystemOut());
-        if (name === 'system-err') return textFrame(builder.ownSystemErr());
-        return IGNORED;
+        if (RESULT_KINDS.has(name) || EARLIER_RUNS.has(name) || LATER_RUNS.has(name))
+          return this.push(resultFrame(builder.ownResults(), name, attrs), 'result');
+        if (name === 'properties') return this.push({ kind: 'properties', owner: builder.ownProperties() }, 'properties');
+        if (name === 'system-out') return this.push(textFrame(builder.ownSystemOut()), 'text');
+        if (name === 'system-err') return this.push(textFrame(builder.ownSystemErr()), 'text');
+        return this.push(IGNORED, 'ignored');
       }
       case 'properties':
-        return name === 'property' ? { kind: 'property', owner: (parent as PropertiesFrame).owner, attrs, text: new CappedText(MAX_MESSAGE_CHARS) } : IGNORED;
+        if (name !== 'property') return this.push(IGNORED, 'ignored');
+        return this.push({ kind: 'property', owner: (parent as PropertiesFrame).owner, attrs, text: new CappedText(MAX_MESSAGE_CHARS) }, 'property');
       case 'result': {
         const element = (parent as ResultFrame).element;
         if (name === 'stackTrace' && element.stackTrace === undefined) {
           element.stackTrace = new CappedText(STACK_CAP);
-          return { kind: 'text', text: element.stackTrace };
+          return this.push({ kind: 'text', text: element.stackTrace }, 'text');
         }
         // Surefire writes a rerun's own log inside its flakyFailure/rerunFailure.
         if ((name === 'system-out' || name === 'system-err') && (EARLIER_RUNS.has(element.name) || LATER_RUNS.has(element.name))) {
-          return textFrame(element.output);
+          return this.push(textFrame(element.output), 'text');
         }
-        return IGNORED;
+        return this.push(IGNORED, 'ignored');
       }
       default:
-        return IGNORED;
+        return this.push(IGNORED, 'ignored');
     }
   }
 

@@ -17,8 +17,8 @@ export interface SuiteContext {
   properties: Property[];
   /** The suite path, once a testcase asked for it. */
   path?: string[];
-  /** The last classname read in the suite and its detached copy: testcases of a suite mostly share one. */
-  lastClassname?: { raw: string; kept: string };
+  /** The last classname read in the suite as written, and its trimmed, detached copy: testcases of a suite mostly share one. */
+  lastClassname?: { raw: string; kept: string | undefined };
 }
 
 export function rootContext(): SuiteContext {

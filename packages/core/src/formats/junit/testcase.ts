@@ -92,7 +92,7 @@ export class TestcaseBuilder {
       if (!time.readable) unreadableTime(attrs.time ?? '');
       durationMs = time.ms;
     }
-    const classname = this.keptClassname(nonEmpty(attrs.classname ?? attrs.class));
+    const classname = this.keptClassname(attrs.classname ?? attrs.class);
     const ownFile = nonEmpty(attrs.file ?? attrs.filepath);
     const file = ownFile === undefined ? this.context.file : detached(ownFile);
     if (attempts.length === 1 && durationMs !== undefined) final.durationMs = durationMs;
@@ -128,12 +128,18 @@ export class TestcaseBuilder {
     return result;
   }
 
+  /**
+   * The classname as written, trimmed and detached (undefined when blank), shared with the testcase before when it
+   * wrote the same: compared as written, so that a classname like the last one is neither trimmed nor copied.
+   */
   private keptClassname(raw: string | undefined): string | undefined {
     if (raw === undefined) return undefined;
     const last = this.context.lastClassname;
     if (last?.raw === raw) return last.kept;
-    const kept = detached(raw);
-    this.context.lastClassname = { raw: kept, kept };
+    const trimmed = nonEmpty(raw);
+    const kept = trimmed === undefined ? undefined : detached(trimmed);
+    // Kept as written too (detached: a view would hold the buffer), unless trimming changed nothing.
+    this.context.lastClassname = { raw: kept === raw ? kept : detached(raw), kept };
     return kept;
   }
 
@@ -150,7 +156,7 @@ export class TestcaseBuilder {
 
   /** Every run of the testcase in order: flaky runs, the main outcome, then reruns. */
   private attempts(): Attempt[] {
-    if (this.results.length === 0) return [{ status: statusFromAttributes(this.attrs) }];
+    if (this.results.length === 0) return [newAttempt(statusFromAttributes(this.attrs))];
     // Most testcases with an element hold one `<failure>` or `<skipped>`: no lists of runs made for them.
     // (Loops without closures: these run a few thousand times before V8 optimises them, in the first round
     // that a single run of the CLI pays.)
@@ -177,7 +183,7 @@ export class TestcaseBuilder {
       const rank = KIND_RANK.get(element.name);
       if (rank !== undefined && (worst === -1 || rank < worst)) worst = rank;
     }
-    if (worst === -1) return { status: statusFromAttributes(this.attrs) };
+    if (worst === -1) return newAttempt(statusFromAttributes(this.attrs));
     const name = KIND_NAMES[worst] as string;
     const elements: ResultElement[] = [];
     for (const element of this.results) if (element.name === name) elements.push(element);
@@ -282,10 +288,20 @@ export function attemptFrom(status: TestStatus, elements: ResultElement[]): Atte
     if (message !== undefined) messages.push(message);
     if (stack !== undefined) stacks.push(stack);
   }
-  const attempt: Attempt = { status };
-  if (messages.length > 0) attempt.message = detached(clip(messages.join('\n'), MAX_MESSAGE_CHARS));
-  if (stacks.length > 0) attempt.stack = clip(stacks.join('\n\n'), MAX_STACK_CHARS);
-  return attempt;
+  return newAttempt(
+    status,
+    messages.length > 0 ? detached(clip(messages.join('\n'), MAX_MESSAGE_CHARS)) : undefined,
+    stacks.length > 0 ? clip(stacks.join('\n\n'), MAX_STACK_CHARS) : undefined,
+  );
+}
+
+/**
+ * An attempt with every field set, in one order, undefined where it has none: attempts built field by field
+ * came in five shapes, and reading the final one's status, message and stack in `build` was a megamorphic load
+ * each (as results, see `build`).
+ */
+function newAttempt(status: TestStatus, message?: string, stack?: string): Attempt {
+  return { status, durationMs: undefined, message, stack, attachments: undefined };
 }
 
 /**

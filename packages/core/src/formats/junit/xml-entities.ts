@@ -20,18 +20,27 @@ export const LONGEST_REFERENCE = 34;
  * starts no reference (`a & b`) stays. NUL characters, never allowed in XML, are dropped too. (A loop, not a
  * replace with a callback: every test name passes through here.)
  */
-export function decodeXmlEntities(text: string): string {
-  if (text.includes('\0')) text = text.replaceAll('\0', '');
-  let amp = text.indexOf('&');
-  if (amp === -1) return text;
+export function decodeXmlEntities(text: string, mayHoldNul = true): string {
+  // `mayHoldNul` false: the caller searched the text for NUL already (an attribute value: SpecialCharacters).
+  if (mayHoldNul && text.includes('\0')) text = text.replaceAll('\0', '');
+  return decodeReferences(text, 0, text.length, text.indexOf('&'));
+}
+
+/**
+ * `text[from, to)` with its references decoded (as decodeXmlEntities, NUL aside), `amp` the first `&` in it (-1,
+ * or `to` or beyond, when there is none): an attribute value is decoded where it stands in the buffer, from the
+ * `&` its search for special characters found, without cutting it out first.
+ */
+export function decodeReferences(text: string, from: number, to: number, amp: number): string {
   let out = '';
-  let done = 0;
-  while (amp !== -1) {
-    const semi = text.indexOf(';', amp + 2);
-    if (semi === -1) break;
+  let done = from;
+  while (amp !== -1 && amp < to) {
+    // A reference ends within LONGEST_REFERENCE characters or is none: looked for that far only, never through
+    // the rest of the buffer (an `&` without `;` after it in every value would make that quadratic).
+    const semi = semicolonAfter(text, amp, Math.min(to, amp + LONGEST_REFERENCE + 1));
     // The five named entities are told by their characters in place: slicing each to look it up in a map was
     // most of this function's time (a generated name holds `&amp;` in every testcase).
-    const decoded = semi - amp <= LONGEST_REFERENCE ? (namedEntity(text, amp + 1, semi) ?? decodeReference(text.slice(amp + 1, semi))) : undefined;
+    const decoded = semi === -1 ? undefined : (namedEntity(text, amp + 1, semi) ?? decodeReference(text.slice(amp + 1, semi)));
     if (decoded === undefined) {
       amp = text.indexOf('&', amp + 1);
       continue;
@@ -40,7 +49,14 @@ export function decodeXmlEntities(text: string): string {
     done = semi + 1;
     amp = text.indexOf('&', done);
   }
-  return done === 0 ? text : out + text.slice(done);
+  if (done === from) return from === 0 && to === text.length ? text : text.slice(from, to);
+  return out + text.slice(done, to);
+}
+
+/** The first `;` in `text` after `amp` + 1 and before `end`; -1 when there is none. */
+function semicolonAfter(text: string, amp: number, end: number): number {
+  for (let i = amp + 2; i < end; i += 1) if (text.charCodeAt(i) === 0x3b) return i;
+  return -1;
 }
 
 /** `lt`, `gt`, `amp`, `quot` or `apos` between `start` and `end` of `text`: its character; undefined for any other. */

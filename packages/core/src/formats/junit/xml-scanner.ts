@@ -17,7 +17,7 @@
  *   root, a truncated file) → INPUT_MALFORMED with line and column.
  */
 import { InputError } from '../../errors.js';
-import { LONGEST_REFERENCE, decodeXmlEntities } from './xml-entities.js';
+import { LONGEST_REFERENCE, decodeReferences, decodeXmlEntities } from './xml-entities.js';
 import { XmlPosition } from './xml-position.js';
 
 export interface XmlHandler {
@@ -182,7 +182,9 @@ export class XmlScanner {
         this.sectionAt = -1;
         continue;
       }
-      const lt = buf.indexOf('<', this.pos);
+      // The `<` after a tag with values is known already: `special` found it when it read the first value.
+      const knownLt = this.special.nextLt(this.pos);
+      const lt = knownLt === -2 ? buf.indexOf('<', this.pos) : knownLt;
       if (lt !== this.pos) {
         const stop = lt === -1 ? (final ? buf.length : safeTextEnd(buf, this.pos)) : lt;
         if (stop > this.pos) this.textBetweenTags(buf, this.pos, stop);
@@ -262,13 +264,19 @@ export class XmlScanner {
     /** Which known attribute names this tag used so far (bit = index in KNOWN_NAMES): a repeat is one test. */
     let seen = 0;
     if (partial === undefined) {
-      i = at + 1;
-      while (i < length && !endsName(buf.charCodeAt(i))) i += 1;
-      if (i - at > MAX_NAME_CHARS) throw this.error(at, `a tag name longer than ${MAX_NAME_CHARS} characters.`);
-      if (i >= length) return -1;
-      const known = knownName(buf, at + 1, i);
-      name = known === -1 ? buf.slice(at + 1, i) : (KNOWN_NAMES[known] as string);
-      if (known === -1 && !NAME.test(name)) throw this.error(at, `"<${name.slice(0, 40)}" is not a valid tag name.`);
+      const element = knownElementAt(buf, at + 1);
+      if (element !== -1) {
+        name = KNOWN_NAMES[element] as string;
+        i = at + 1 + name.length;
+      } else {
+        i = at + 1;
+        while (i < length && !endsName(buf.charCodeAt(i))) i += 1;
+        if (i - at > MAX_NAME_CHARS) throw this.error(at, `a tag name longer than ${MAX_NAME_CHARS} characters.`);
+        if (i >= length) return -1;
+        const known = knownName(buf, at + 1, i);
+        name = known === -1 ? buf.slice(at + 1, i) : (KNOWN_NAMES[known] as string);
+        if (known === -1 && !NAME.test(name)) throw this.error(at, `"<${name.slice(0, 40)}" is not a valid tag name.`);
+      }
       attrs = {};
     } else {
       ({ name, attrs, seen } = partial);
@@ -326,7 +334,9 @@ export class XmlScanner {
       }
       if (known !== -1) seen |= 1 << known;
       const special = this.special.within(buf, i + 1, close);
-      attrs[attribute] = special === 0 ? buf.slice(i + 1, close) : this.attributeValue(buf, i + 1, close, special);
+      const value = special === 0 ? buf.slice(i + 1, close) : this.attributeValue(buf, i + 1, close, special);
+      if (known === -1) attrs[attribute] = value;
+      else setKnownAttribute(attrs, known, value);
       i = close + 1;
     }
   }
@@ -337,9 +347,11 @@ export class XmlScanner {
    */
   private attributeValue(buf: string, from: number, to: number, special: number): string {
     if ((special & SpecialCharacters.LT) !== 0) this.refuseLt(buf, from, to);
+    // The common case: references and nothing else to change, decoded where the value stands.
+    if (special === SpecialCharacters.AMP) return decodeReferences(buf, from, to, this.special.nextAmp());
     let value = buf.slice(from, to);
     if ((special & SpecialCharacters.WHITESPACE) !== 0) value = value.replace(/\r\n|[\t\n\r]/g, ' ');
-    return (special & SpecialCharacters.DECODED) !== 0 ? decodeXmlEntities(value) : value;
+    return (special & SpecialCharacters.DECODED) !== 0 ? decodeXmlEntities(value, (special & SpecialCharacters.NUL) !== 0) : value;
   }
 
   private refuseLt(buf: string, from: number, to: number): void {
@@ -488,20 +500,98 @@ const KNOWN_NAMES = [
   'assertions',
 ];
 const KNOWN_INDEX = new Map(KNOWN_NAMES.map((name, index) => [name, index]));
-/** Indexes in KNOWN_NAMES by length. */
-const KNOWN_BY_LENGTH: number[][] = [];
-KNOWN_NAMES.forEach((known, index) => (KNOWN_BY_LENGTH[known.length] ??= []).push(index));
+
+/** The attributes every testcase and result element has, as their indexes in KNOWN_NAMES (checked below). */
+const STORED_BY_NAME = { name: 10, classname: 11, time: 12, message: 15, type: 16, value: 17 } as const;
+for (const [name, index] of Object.entries(STORED_BY_NAME)) {
+  if (KNOWN_NAMES[index] !== name) throw new Error(`KNOWN_NAMES[${index}] is not "${name}": update STORED_BY_NAME`);
+}
+
+/**
+ * `attrs[KNOWN_NAMES[known]] = value`, with the common names stored by name. One keyed store for every
+ * attribute of every tag met every shape of attribute object and went megamorphic (KeyedStoreIC_Megamorphic:
+ * 2.8 % of the reader's instructions); a store per name meets the few shapes that come before that name.
+ */
+function setKnownAttribute(attrs: Record<string, string>, known: number, value: string): void {
+  switch (known) {
+    case 10:
+      attrs.name = value;
+      return;
+    case 11:
+      attrs.classname = value;
+      return;
+    case 12:
+      attrs.time = value;
+      return;
+    case 15:
+      attrs.message = value;
+      return;
+    case 16:
+      attrs.type = value;
+      return;
+    case 17:
+      attrs.value = value;
+      return;
+    default:
+      attrs[KNOWN_NAMES[known] as string] = value;
+  }
+}
+/**
+ * Indexes in KNOWN_NAMES by length and first character (`length * 128 + code`): most keys have one name, so a
+ * name read is compared with one known name, from its second character (by length alone, "time" was compared
+ * with "name" and "type", "classname" with "testsuite").
+ */
+const KNOWN_BY_LENGTH_AND_FIRST = new Map<number, number[]>();
+KNOWN_NAMES.forEach((known, index) => {
+  const key = known.length * 128 + known.charCodeAt(0);
+  const candidates = KNOWN_BY_LENGTH_AND_FIRST.get(key);
+  if (candidates === undefined) KNOWN_BY_LENGTH_AND_FIRST.set(key, [index]);
+  else candidates.push(index);
+});
+/** The same, as a list indexed by key (names are at most MAX_KNOWN_LENGTH long, ASCII): no hashing per name read. */
+const MAX_KNOWN_LENGTH = Math.max(...KNOWN_NAMES.map((known) => known.length));
+const KNOWN_BY_KEY: (number[] | undefined)[] = Array.from({ length: (MAX_KNOWN_LENGTH + 1) * 128 }, (_, key) => KNOWN_BY_LENGTH_AND_FIRST.get(key));
+
+/** Indexes in KNOWN_NAMES of the element names (those before ELEMENT_NAMES_END), by the code of their first character. */
+const ELEMENT_NAMES_END = KNOWN_NAMES.indexOf('name');
+const ELEMENTS_BY_FIRST: (number[] | undefined)[] = Array.from({ length: 128 }, () => undefined);
+for (let index = 0; index < ELEMENT_NAMES_END; index += 1) (ELEMENTS_BY_FIRST[(KNOWN_NAMES[index] as string).charCodeAt(0)] ??= []).push(index);
+
+/**
+ * The index in KNOWN_NAMES of the element name that starts at `from` and ends where a name ends; -1 when there is
+ * none (or the buffer ends first). Told from its first character and compared in place, where finding the name's
+ * end a character at a time, then looking it up, cost twice as much on every tag.
+ */
+function knownElementAt(buf: string, from: number): number {
+  const first = buf.charCodeAt(from);
+  const candidates = first < 128 ? ELEMENTS_BY_FIRST[first] : undefined;
+  if (candidates === undefined) return -1;
+  for (let c = 0; c < candidates.length; c += 1) {
+    const index = candidates[c] as number;
+    const known = KNOWN_NAMES[index] as string;
+    // Past the end of the buffer the code is NaN, which ends no name: a cut name is read the long way.
+    if (!endsName(buf.charCodeAt(from + known.length))) continue;
+    let k = 1;
+    while (k < known.length && buf.charCodeAt(from + k) === known.charCodeAt(k)) k += 1;
+    if (k === known.length) return index;
+  }
+  return -1;
+}
 
 /** The index in KNOWN_NAMES of the name at `buf[from, to)`; -1 when it is none of them. */
 function knownName(buf: string, from: number, to: number): number {
-  const candidates = KNOWN_BY_LENGTH[to - from];
+  const length = to - from;
+  const first = buf.charCodeAt(from);
+  if (length > MAX_KNOWN_LENGTH || first >= 128) return -1;
+  const candidates = KNOWN_BY_KEY[length * 128 + first];
   if (candidates === undefined) return -1;
   // Compared a character at a time: a call to startsWith per candidate cost more than the compare.
-  for (const index of candidates) {
+  for (let c = 0; c < candidates.length; c += 1) {
+    const index = candidates[c] as number;
     const known = KNOWN_NAMES[index] as string;
-    let k = 0;
-    while (k < known.length && buf.charCodeAt(from + k) === known.charCodeAt(k)) k += 1;
-    if (k === known.length) return index;
+    let k = 1;
+    while (k < length && buf.charCodeAt(from + k) === known.charCodeAt(k)) k += 1;
+    if (k === length) return index;
   }
   return -1;
 }
@@ -544,6 +634,8 @@ class SpecialCharacters {
   /** Bits of `within`'s answer. */
   static readonly LT = 1;
   static readonly DECODED = 2 | 32;
+  static readonly NUL = 32;
+  static readonly AMP = 2;
   static readonly WHITESPACE = 4 | 8 | 16;
   /** Per character: its next index at or after the last `from` asked, -1 when none is left, -2 not searched. */
   private readonly next = [-2, -2, -2, -2, -2, -2];
@@ -557,6 +649,20 @@ class SpecialCharacters {
   reset(): void {
     for (let k = 0; k < this.next.length; k += 1) this.next[k] = -2;
     this.soonest = -2;
+  }
+
+  /**
+   * The first `<` at or after `pos` (-1: none in the buffer) when a search made for a value already tells it;
+   * -2 when it does not. Every `from` asked lies before the `pos` of the scan that follows it.
+   */
+  nextLt(pos: number): number {
+    const at = this.next[0] as number;
+    return at === -1 || at >= pos ? at : -2;
+  }
+
+  /** Where the `&` lies that the last `within` found (when it found one). */
+  nextAmp(): number {
+    return this.next[1] as number;
   }
 
   /** Which of the characters `buf[from, to)` holds (bit k: CHARACTERS[k]), 0 for none; `from` never goes back within one buffer. */
