@@ -55223,7 +55223,9 @@ async function closeRunCommand(input) {
             if (!stillOpen)
                 throw error;
             log.debug(`The close step's last error: ${error.message}`);
-            throw stillOpen;
+            // The run is known: its id and address go out with the error (the Action's run-id and run-url outputs).
+            stillOpen.message = redact_redact(stillOpen.message, [settings.token]);
+            return { message: stillOpen.message, run: described(settings, projectId, run), error: stillOpen, exitCode: errors_exitCodeFor(stillOpen) };
         }
         run = word.run;
         log.debug(`Closed test run ${run.human_id}.`);
