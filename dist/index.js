@@ -53526,7 +53526,7 @@ class HttpClient {
                         this.consecutiveRateLimits++;
                         delay = rateLimitDelay(this.consecutiveRateLimits, outcome.retryAfterMs, outcome.rate.resetMs, this.random);
                         this.pacer.pause(delay);
-                        this.reportRateLimit(req.method, path, delay, outcome.rate.resetMs);
+                        this.reportRateLimit(req.method, path, status, delay, outcome.rate.resetMs);
                     }
                     else {
                         delay = backoffDelay(attempt, this.policy, outcome.retryAfterMs, this.random);
@@ -53638,8 +53638,12 @@ class HttpClient {
             elapsedMs: waitedMs,
         });
     }
-    /** Once per 5 s at most: with many jobs on one token, rate-limit answers come in bursts. */
-    reportRateLimit(method, path, delay, resetMs) {
+    /**
+     * Once per 5 s at most: with many jobs on one token, rate-limit answers come in bursts. A 503 with Retry-After
+     * is waited out the same way (nothing was applied), but it says the service is unavailable, not that the token's
+     * limit is used up: told as such, so that nobody goes looking for the other uploads.
+     */
+    reportRateLimit(method, path, status, delay, resetMs) {
         if (!this.eventsShown || this.now() - this.lastRateLimitReport < 5_000)
             return;
         this.lastRateLimitReport = this.now();
@@ -53647,7 +53651,9 @@ class HttpClient {
         const reset = resetMs === undefined ? '' : ` (x-tms-api-reset ${seconds(resetMs)})`;
         this.emit({
             kind: 'rate-limited',
-            message: `waiting for the shared rate limit${reset}: the service answered "rate limit exceeded" to ${method} ${url}; other uploads with this token share it; trying again in ${seconds(delay)}`,
+            message: status === 503
+                ? `waiting for the service: it answered ${method} ${url} with HTTP 503 (unavailable) and a Retry-After, so nothing was applied; trying again in ${seconds(delay)}`
+                : `waiting for the shared rate limit${reset}: the service answered "rate limit exceeded" (HTTP ${status}) to ${method} ${url}; other uploads with this token share it; trying again in ${seconds(delay)}`,
             method,
             url,
             attempt: 0,
@@ -55375,7 +55381,9 @@ async function closeRunCommand(input) {
             if (!stillOpen)
                 throw error;
             log.debug(`The close step's last error: ${error.message}`);
-            throw stillOpen;
+            // The run is known: its id and address go out with the error (the Action's run-id and run-url outputs).
+            stillOpen.message = redact_redact(stillOpen.message, [settings.token]);
+            return { message: stillOpen.message, run: described(settings, projectId, run), error: stillOpen, exitCode: errors_exitCodeFor(stillOpen) };
         }
         run = word.run;
         log.debug(`Closed test run ${run.human_id}.`);

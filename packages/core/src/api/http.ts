@@ -287,7 +287,7 @@ export class HttpClient {
             this.consecutiveRateLimits++;
             delay = rateLimitDelay(this.consecutiveRateLimits, outcome.retryAfterMs, outcome.rate.resetMs, this.random);
             this.pacer.pause(delay);
-            this.reportRateLimit(req.method, path, delay, outcome.rate.resetMs);
+            this.reportRateLimit(req.method, path, status, delay, outcome.rate.resetMs);
           } else {
             delay = backoffDelay(attempt, this.policy, outcome.retryAfterMs, this.random);
           }
@@ -405,15 +405,22 @@ export class HttpClient {
     });
   }
 
-  /** Once per 5 s at most: with many jobs on one token, rate-limit answers come in bursts. */
-  private reportRateLimit(method: string, path: string, delay: number, resetMs: number | undefined): void {
+  /**
+   * Once per 5 s at most: with many jobs on one token, rate-limit answers come in bursts. A 503 with Retry-After
+   * is waited out the same way (nothing was applied), but it says the service is unavailable, not that the token's
+   * limit is used up: told as such, so that nobody goes looking for the other uploads.
+   */
+  private reportRateLimit(method: string, path: string, status: number, delay: number, resetMs: number | undefined): void {
     if (!this.eventsShown || this.now() - this.lastRateLimitReport < 5_000) return;
     this.lastRateLimitReport = this.now();
     const url = redactUrl(this.baseUrl.origin + this.basePath + path);
     const reset = resetMs === undefined ? '' : ` (x-tms-api-reset ${seconds(resetMs)})`;
     this.emit({
       kind: 'rate-limited',
-      message: `waiting for the shared rate limit${reset}: the service answered "rate limit exceeded" to ${method} ${url}; other uploads with this token share it; trying again in ${seconds(delay)}`,
+      message:
+        status === 503
+          ? `waiting for the service: it answered ${method} ${url} with HTTP 503 (unavailable) and a Retry-After, so nothing was applied; trying again in ${seconds(delay)}`
+          : `waiting for the shared rate limit${reset}: the service answered "rate limit exceeded" (HTTP ${status}) to ${method} ${url}; other uploads with this token share it; trying again in ${seconds(delay)}`,
       method,
       url,
       attempt: 0,

@@ -108,7 +108,9 @@ export async function closeRunCommand(input: CommandInput<OperationSettings<'clo
       const stillOpen = stillOpenByClose(error, run, settings.deadline, input.host);
       if (!stillOpen) throw error;
       log.debug(`The close step's last error: ${(error as Error).message}`);
-      throw stillOpen;
+      // The run is known: its id and address go out with the error (the Action's run-id and run-url outputs).
+      stillOpen.message = redact(stillOpen.message, [settings.token]);
+      return { message: stillOpen.message, run: described(settings, projectId, run), error: stillOpen, exitCode: exitCodeFor(stillOpen) };
     }
     run = word.run;
     log.debug(`Closed test run ${run.human_id}.`);

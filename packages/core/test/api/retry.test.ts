@@ -168,6 +168,25 @@ describe('how long retrying lasts', () => {
     expect(Math.max(...waits)).toBeLessThanOrEqual(3000);
   });
 
+  it.each([
+    [
+      503,
+      (url: string) =>
+        `waiting for the service: it answered GET ${url} with HTTP 503 (unavailable) and a Retry-After, so nothing was applied; trying again in 2 s`,
+    ],
+    [
+      429,
+      (url: string) =>
+        `waiting for the shared rate limit (x-tms-api-reset 1 s): the service answered "rate limit exceeded" (HTTP 429) to GET ${url}; other uploads with this token share it; trying again in 2 s`,
+    ],
+  ] as const)('says what an HTTP %i it waits out means', async (status, said) => {
+    emulator.setFaults([{ kind: 'status', status, retryAfter: 2, route: 'GET /users', times: 1 }]);
+    const { options } = virtualClock(() => 0);
+    const events: HttpEvent[] = [];
+    await api({ ...options, onEvent: (e) => events.push(e) }).listUsers();
+    expect(events.map((e) => [e.kind, e.message])).toEqual([['rate-limited', said(`${emulator.url}/users`)]]);
+  });
+
   it('retries transient failures until the deadline, then says the deadline passed', async () => {
     emulator.setFaults([{ kind: 'status', status: 502, route: 'GET /users' }]);
     // The deadline is counted on the clock: 1.5 s of backoff in virtual time, none of it waited for.

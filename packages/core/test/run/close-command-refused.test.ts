@@ -50,6 +50,8 @@ describe('run close, when the service refuses to close the run', () => {
       `its request, PUT /projects/${DEMO_FACTS.project.id}/test_runs/${run.id}, was answered HTTP ${status}: Injected error ${status} — Injected by the emulator (fault injection) (request id ${last.requestId}). ` +
       todo;
     expect([outcome.message, outcome.error?.message]).toEqual([message, message]);
+    // The run still open is named beside the error (the Action's run-id and run-url outputs).
+    expect(outcome.run).toEqual({ id: run.id, human_id: run.human_id, url: expect.stringMatching(new RegExp(`/test-runs/${run.id}$`)) });
     expect(JSON.stringify(outcome)).not.toContain(emulator.token);
     expect(log.lines.join('\n')).not.toContain(emulator.token);
 
