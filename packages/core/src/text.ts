@@ -13,10 +13,26 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 const NOT_PLAIN = /[\r\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 /* eslint-enable no-control-regex */
 
-/** Terminal escapes and control characters removed, line ends made `\n`. */
+/**
+ * Terminal escapes and control characters removed, line ends made `\n`. Every change begins at a character
+ * NOT_PLAIN finds (an escape, a control character, a carriage return): the text before the first such character
+ * is kept as it is (see isPlainBetween).
+ */
 export function stripAnsi(text: string): string {
+  // Most text is plain: one scan says so. (NOT_PLAIN finds both escape starts too, `\u001b` and `\u009b`; two
+  // scans for them came first before, for each failure's message and stack read and tallied.)
+  if (!NOT_PLAIN.test(text)) return text;
   const unescaped = text.includes('\u001b') || text.includes('\u009b') ? text.replace(ANSI, '') : text;
   return NOT_PLAIN.test(unescaped) ? unescaped.replace(/\r\n?/g, '\n').replace(CONTROL, '') : unescaped;
+}
+
+/**
+ * Whether `text` from `from` to `to` holds nothing stripAnsi would change: then, when everything before `from` is
+ * plain too, stripAnsi(text) begins with text up to `to`.
+ */
+export function isPlainBetween(text: string, from: number, to: number): boolean {
+  if (from >= to) return true;
+  return !NOT_PLAIN.test(from === 0 && to === text.length ? text : text.slice(from, to));
 }
 
 /** The first `end` UTF-16 code units, one fewer when that would split a surrogate pair. */
@@ -41,10 +57,18 @@ export function firstLine(text: string, max?: number): string;
 export function firstLine(text: string | undefined, max?: number): string | undefined;
 export function firstLine(text: string | undefined, max = Infinity): string | undefined {
   if (text === undefined) return undefined;
-  const line =
-    text
-      .split('\n')
-      .find((l) => l.trim() !== '')
-      ?.trim() ?? '';
+  // Line by line up to the first that is not blank, not split whole: the tally takes the first line of each of
+  // 10,000 failures' messages (split, a call into the runtime and a list each, was 6 % of the tally's time).
+  let line = '';
+  for (let start = 0; start <= text.length;) {
+    const newline = text.indexOf('\n', start);
+    const end = newline === -1 ? text.length : newline;
+    const trimmed = text.slice(start, end).trim();
+    if (trimmed !== '') {
+      line = trimmed;
+      break;
+    }
+    start = end + 1;
+  }
   return line.length > max ? `${safeSlice(line, max - 1)}…` : line;
 }

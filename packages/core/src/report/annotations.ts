@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import { displayTitle, type TestResult } from '../model.js';
-import { firstLine, stripAnsi } from '../text.js';
+import { firstLine, isPlainBetween, stripAnsi } from '../text.js';
 
 export interface SourceLocation {
   /** Relative to the workspace, `/` separators. */
@@ -65,18 +65,52 @@ function firstFrame(result: TestResult, workspace: string, fits: (frame: Require
 
 function frameIn(text: string | undefined, workspace: string, fits: (frame: Required<SourceLocation>) => boolean): Required<SourceLocation> | undefined {
   if (text === undefined || text === '') return undefined;
-  const plain = stripAnsi(text);
+  const found = frameInPlainPart(text, workspace, fits);
+  return found === NOT_PLAIN_BEFORE_FRAME ? frameInText(stripAnsi(text), workspace, fits) : found;
+}
+
+/** What frameInPlainPart answers when it reached text that stripAnsi would change: the stripped text decides. */
+const NOT_PLAIN_BEFORE_FRAME = Object.freeze({ file: '', line: 0 });
+
+/**
+ * The first frame that fits, searched in the text as written as long as what the search read is plain (stripAnsi
+ * would keep it): the search reads no further than the end of a match and the character after it, and before a
+ * match, no further than its start (a file's name stops at white space, a parenthesis or a colon). So a match whose
+ * text up to there is plain is the match of the stripped text, and only that much is checked: a stack's first
+ * frame comes early, and stripping a whole stack to read its first lines cost a quarter of the tally's
+ * instructions (71 M of 305 M for 10,000 failures; 50 M fewer now). NOT_PLAIN_BEFORE_FRAME when the search reached
+ * anything else.
+ */
+function frameInPlainPart(text: string, workspace: string, fits: (frame: Required<SourceLocation>) => boolean): Required<SourceLocation> | undefined {
+  let plainTo = 0;
+  FRAME.lastIndex = 0;
+  for (let match = FRAME.exec(text); match !== null; match = FRAME.exec(text)) {
+    const read = Math.min(match.index + match[0].length + 1, text.length);
+    if (!isPlainBetween(text, plainTo, read)) return NOT_PLAIN_BEFORE_FRAME;
+    plainTo = read;
+    const frame = frameOf(match, workspace);
+    if (frame !== undefined && fits(frame)) return frame;
+  }
+  return isPlainBetween(text, plainTo, text.length) ? undefined : NOT_PLAIN_BEFORE_FRAME;
+}
+
+function frameInText(plain: string, workspace: string, fits: (frame: Required<SourceLocation>) => boolean): Required<SourceLocation> | undefined {
   // One pattern, searched from the start (`matchAll` made a copy of it for each of the 10,000 failures tallied).
   FRAME.lastIndex = 0;
   for (let match = FRAME.exec(plain); match !== null; match = FRAME.exec(plain)) {
-    const written = match[1] ?? '';
-    const file = inWorkspace(written.startsWith('file://') ? written.slice(7) : written, workspace);
-    const line = Number(match[2]);
-    if (file === undefined || !(line > 0) || /(^|\/)node_modules\//.test(file) || file.startsWith('node:')) continue;
-    const frame = { file, line };
-    if (fits(frame)) return frame;
+    const frame = frameOf(match, workspace);
+    if (frame !== undefined && fits(frame)) return frame;
   }
   return undefined;
+}
+
+/** The place a FRAME match names, when it is in the workspace and outside dependencies. */
+function frameOf(match: RegExpExecArray, workspace: string): Required<SourceLocation> | undefined {
+  const written = match[1] ?? '';
+  const file = inWorkspace(written.startsWith('file://') ? written.slice(7) : written, workspace);
+  const line = Number(match[2]);
+  if (file === undefined || !(line > 0) || /(^|\/)node_modules\//.test(file) || file.startsWith('node:')) return undefined;
+  return { file, line };
 }
 
 /** The last workspace asked of `inWorkspace` and its root with `/` separators and no trailing `/`. */

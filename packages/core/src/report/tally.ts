@@ -4,7 +4,7 @@
  * counts go on) and hold copies of the few strings they show, never the result, so a file of millions of tests
  * costs counters and short strings, not the file.
  */
-import { detach, displayTitle, keptCopy, type TestResult } from '../model.js';
+import { detach, detachedDisplayTitle, displayTitle, keptCopy, type TestResult } from '../model.js';
 import { LISTED_RESULTS_MAX, type CaseInfo, type FoundCases, type MappingReport } from '../map/mapping.js';
 import { firstLine, stripAnsi } from '../text.js';
 import { isFailed, locate } from './annotations.js';
@@ -81,7 +81,7 @@ export class ResultTally {
     const location = locate(result, this.options.workspace);
     const file = location?.file ?? result.file;
     const failed: FailedResult = {
-      test: detach(displayTitle(result)),
+      test: detachedDisplayTitle(result),
       message: detach(firstLine(stripAnsi(result.message ?? ''), 200)),
       file: file === undefined ? null : detach(file),
       line: location?.line ?? null,

@@ -137,4 +137,27 @@ describe('results of one case, read as a stream', () => {
     expect(text).toContain('\n\nTest 20 of 50: DEMO-1 pass 9\n');
     expect(text).toContain('\n\n… and 30 more test(s) (15 of them failed), counted in the status but not listed here: see the CI job.');
   });
+
+  it('counts beyond the kept results each outcome once, in the order first seen, flaky told from passed', () => {
+    const mapper = new ResultMapper(cases, 'DEMO');
+    for (let i = 0; i < DETAILED_PER_CASE; i++) mapper.add(makeResult(`DEMO-1 pass ${i}`));
+    for (let i = 0; i < DETAILED_PER_CASE; i++) mapper.add(makeResult(`DEMO-1 fail ${i}`, { status: 'error' }));
+    const flaky = { status: 'passed' as const, attempts: [{ status: 'failed' as const }, { status: 'passed' as const }] };
+    mapper.add(makeResult('DEMO-1 skipped', { status: 'skipped' }));
+    mapper.add(makeResult('DEMO-1 flaky', flaky));
+    mapper.add(makeResult('DEMO-1 errored', { status: 'error' }));
+    mapper.add(makeResult('DEMO-1 skipped again', { status: 'skipped' }));
+    mapper.add(makeResult('DEMO-1 passed', { status: 'passed' }));
+    mapper.add(makeResult('DEMO-1 failed', { status: 'failed' }));
+    mapper.add(makeResult('DEMO-1 flaky again', flaky));
+    const [mapped] = mapper.report().mapped;
+    expect(mapped!.results).toHaveLength(2 * DETAILED_PER_CASE);
+    expect(mapped!.beyond).toEqual({ count: 7, failed: 2, outcomes: ['skipped', 'flaky', 'error', 'passed', 'failed'] });
+  });
+
+  it('counts nothing beyond a case whose results were all kept', () => {
+    const mapper = new ResultMapper(cases, 'DEMO');
+    mapper.add(makeResult('DEMO-1 pass'));
+    expect(mapper.report().mapped[0]!.beyond).toBeUndefined();
+  });
 });

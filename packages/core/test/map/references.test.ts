@@ -98,6 +98,13 @@ describe('caseReferences: testsigma properties', () => {
     expect(caseReferences(result, 'DEMO')).toEqual(['DEMO-1', 'DEMO-2', 'DEMO-3', 'DEMO-4', UUID, 'DEMO-5']);
   });
 
+  it('reads a testsigma property with any white space around its name, and no longer name', () => {
+    const named = (name: string) => caseReferences(makeResult('works', { properties: [{ name, value: 'DEMO-7' }] }), 'DEMO');
+    for (const name of ['testsigma', '\ttestsigma', 'testsigma\n', '\u00a0TestSigma', 'testsigma\ufeff', '\u2003testsigma\u2003'])
+      expect(named(name)).toEqual(['DEMO-7']);
+    for (const name of ['testsigma.', 'xtestsigma', 'test sigma', 'testsigma_id', '\u200btestsigma']) expect(named(name)).toEqual([]);
+  });
+
   it('strips the punctuation people wrap ids in', () => {
     const result = makeResult('works', { properties: [{ name: 'testsigma', value: '[DEMO-1] @DEMO-2 (DEMO-3): "DEMO-4"' }] });
     expect(caseReferences(result, 'DEMO')).toEqual(['DEMO-1', 'DEMO-2', 'DEMO-3', 'DEMO-4']);

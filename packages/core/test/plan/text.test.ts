@@ -41,4 +41,16 @@ describe('oneLine and firstLine', () => {
     expect(firstLine('abcdef', 4)).toBe('abc…');
     expect(firstLine('ab😀', 3)).toBe('ab…');
   });
+
+  it('reads a line as split would: none but blank ones, a break at either end, a carriage return kept for trim', () => {
+    for (const text of ['\n', '\n\n', ' \n\t\n ', 'one', 'one\n', '\none', '\n\n two \n', 'a\r\nb', ' \r\nb', '\u00a0\nx\u2028y\n', 'x'.repeat(300)]) {
+      const expected =
+        text
+          .split('\n')
+          .find((l) => l.trim() !== '')
+          ?.trim() ?? '';
+      expect(firstLine(text), JSON.stringify(text)).toBe(expected);
+      expect(firstLine(text, 200)).toBe(expected.length > 200 ? `${expected.slice(0, 199)}…` : expected);
+    }
+  });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { failureAnnotations, inWorkspace, locate } from '../../src/report/annotations.js';
+import { stripAnsi } from '../../src/text.js';
 import { makeResult } from '../map/make-result.js';
 
 const WS = '/home/runner/work/shop/shop';
@@ -39,6 +40,28 @@ describe('locate', () => {
     expect(locate(makeResult('a', { status: 'failed', stack: '    at x (/opt/lib/y.js:1:1)' }), WS)).toBeUndefined();
     expect(locate(makeResult('a', { file: 'a.spec.ts', line: 3 }), WS, (f) => f === 'tests/a.spec.ts')).toBeUndefined();
     expect(locate(makeResult('a'), WS)).toBeUndefined();
+  });
+
+  it('finds in a stack with terminal escapes, control characters or CR line ends what it finds in that stack stripped', () => {
+    const frames = [`    at helper (${WS}/node_modules/x/y.js:1:1)`, `    at helper (${WS}/tests/helpers.ts:5:3)`, `    at t (${WS}/tests/cart.test.ts:33:5)`];
+    const odd = ['\u001b[31m', '\u001b[0m', '\u009b1m', '\u001b]8;;http://x\u0007', '\r', '\u0000', '\u007f', ':', '(', ' '];
+    const base = ['Error: expected 3 to be 4', ...frames].join('\n');
+    // Each odd character or escape put at every place of the stack: before, inside and after each frame.
+    for (const insert of odd) {
+      for (let at = 0; at <= base.length; at += 1) {
+        const stack = base.slice(0, at) + insert + base.slice(at);
+        const stripped = stripAnsi(stack);
+        for (const file of [undefined, 'tests/cart.test.ts']) {
+          const expected = locate(makeResult('a', { status: 'failed', file, stack: stripped }), WS);
+          expect(locate(makeResult('a', { status: 'failed', file, stack }), WS), JSON.stringify(stack)).toEqual(expected);
+        }
+      }
+    }
+    expect(locate(makeResult('a', { status: 'failed', stack: `Error\u001b[2m\n    at t (${WS}/tests/a\u001b[0m.ts:3:1)` }), WS)).toEqual({
+      file: 'tests/a.ts',
+      line: 3,
+    });
+    expect(locate(makeResult('a', { status: 'failed', stack: `Error\r\n    at t (${WS}/tests/a.ts:3:1)\r\n` }), WS)).toEqual({ file: 'tests/a.ts', line: 3 });
   });
 });
 
