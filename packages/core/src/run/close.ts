@@ -281,9 +281,21 @@ function onceTaken(error: ApiError): string {
   return `once the service takes the close (report ${error.requestId ? 'the request id' : 'it'} if it keeps refusing)`;
 }
 
-/** `the service refused to close it; its request, PUT …, was answered HTTP 403: … (request id …)`. */
+/**
+ * `the service refused to close it; its request, PUT …, was answered HTTP 403: … (request id …)`; for a request the
+ * close makes before it (the users, the statuses, the run's results), `the service refused a request its close
+ * needs; …`: the close itself was never sent.
+ */
 function refused(error: ApiError): string {
-  const why = error.status !== undefined && error.status >= 400 ? 'the service refused to close it' : 'closing it failed';
+  const closing = error.method === 'PUT' && /\/test_runs\/[^/]+$/.test(error.path ?? '');
+  const answered400 = error.status !== undefined && error.status >= 400;
+  const why = closing
+    ? answered400
+      ? 'the service refused to close it'
+      : 'closing it failed'
+    : answered400
+      ? 'the service refused a request its close needs'
+      : 'a request its close needs failed';
   return `${why}; its request, ${answered(error)}`;
 }
 

@@ -60,4 +60,29 @@ describe('run close, when the service refuses to close the run', () => {
     expect(again.exitCode, again.message).toBe(0);
     expect(emulator.state().test_runs.find((r) => r.id === run.id)?.status).toBe('CLOSED');
   });
+
+  it('a refused request the close needs (the users), not the close: says so, and the close was never sent', async () => {
+    const key = 'close-refused-users';
+    const run = await twoShardsReported(emulator, key);
+    const closes = () => emulator.state().requests.filter((r) => r.route === 'PUT /projects/{pid}/test_runs/{rid}').length;
+    const before = closes();
+    expect(before).toBeGreaterThan(0);
+    emulator.setFaults([{ kind: 'status', route: 'GET /users', status: 403, times: 1 }]);
+    const outcome = await closeRunCommand({
+      settings: resolveSettings({ token: emulator.token, baseUrl: emulator.url, projectId: 'Demo', deadline: 120, runKey: key, shardTotal: 2 }, {}),
+      env: {},
+      host: 'cli',
+      clock: virtualClock(),
+    });
+    emulator.setFaults([]);
+    expect(emulator.state().test_runs.find((r) => r.id === run.id)?.status).toBe('ACTIVE');
+    expect(closes()).toBe(before);
+    const last = outcome.error?.cause as ApiError;
+    expect([outcome.exitCode, outcome.error?.code, last.status]).toEqual([1, 'RUN_NOT_CLOSED', 403]);
+    expect(outcome.message).toBe(
+      `Test run ${run.human_id} "${run.title}" is still open: the service refused a request its close needs; ` +
+        `its request, GET /users, was answered HTTP 403: Injected error 403 — Injected by the emulator (fault injection) (request id ${last.requestId}). ` +
+        `Run the same command again ${TOKEN_TODO}`,
+    );
+  });
 });
