@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NamesRead, fingerprintOf } from '../../src/formats/junit/names-read.js';
-
-/** A seeded generator (mulberry32), so that a failing sequence replays. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as random } from '../sim/scheduler.js';
 
 describe('NamesRead (a suite’s names, for repeats)', () => {
   it('answers as a Map does, through lists, shared fingerprints and the move into a Map', () => {
