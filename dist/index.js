@@ -46899,23 +46899,15 @@ function setKnownAttribute(attrs, known, value) {
             attrs[KNOWN_NAMES[known]] = value;
     }
 }
-/**
- * Indexes in KNOWN_NAMES by length and first character (`length * 128 + code`): most keys have one name, so a
- * name read is compared with one known name, from its second character (by length alone, "time" was compared
- * with "name" and "type", "classname" with "testsuite").
- */
-const KNOWN_BY_LENGTH_AND_FIRST = new Map();
-KNOWN_NAMES.forEach((known, index) => {
-    const key = known.length * 128 + known.charCodeAt(0);
-    const candidates = KNOWN_BY_LENGTH_AND_FIRST.get(key);
-    if (candidates === undefined)
-        KNOWN_BY_LENGTH_AND_FIRST.set(key, [index]);
-    else
-        candidates.push(index);
-});
-/** The same, as a list indexed by key (names are at most MAX_KNOWN_LENGTH long, ASCII): no hashing per name read. */
+/** The longest of KNOWN_NAMES. */
 const MAX_KNOWN_LENGTH = Math.max(...KNOWN_NAMES.map((known) => known.length));
-const KNOWN_BY_KEY = Array.from({ length: (MAX_KNOWN_LENGTH + 1) * 128 }, (_, key) => KNOWN_BY_LENGTH_AND_FIRST.get(key));
+/**
+ * Indexes in KNOWN_NAMES by length and first character (`length * 128 + code`; names are ASCII), as a list, so that
+ * looking a name up hashes nothing: most keys have one name, so a name read is compared with one known name, from
+ * its second character (by length alone, "time" was compared with "name" and "type", "classname" with "testsuite").
+ */
+const KNOWN_BY_KEY = Array.from({ length: (MAX_KNOWN_LENGTH + 1) * 128 }, () => undefined);
+KNOWN_NAMES.forEach((known, index) => (KNOWN_BY_KEY[known.length * 128 + known.charCodeAt(0)] ??= []).push(index));
 /** Indexes in KNOWN_NAMES of the element names (those before ELEMENT_NAMES_END), by the code of their first character. */
 const ELEMENT_NAMES_END = KNOWN_NAMES.indexOf('name');
 const ELEMENTS_BY_FIRST = Array.from({ length: 128 }, () => undefined);

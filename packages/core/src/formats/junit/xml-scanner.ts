@@ -536,21 +536,16 @@ function setKnownAttribute(attrs: Record<string, string>, known: number, value: 
       attrs[KNOWN_NAMES[known] as string] = value;
   }
 }
-/**
- * Indexes in KNOWN_NAMES by length and first character (`length * 128 + code`): most keys have one name, so a
- * name read is compared with one known name, from its second character (by length alone, "time" was compared
- * with "name" and "type", "classname" with "testsuite").
- */
-const KNOWN_BY_LENGTH_AND_FIRST = new Map<number, number[]>();
-KNOWN_NAMES.forEach((known, index) => {
-  const key = known.length * 128 + known.charCodeAt(0);
-  const candidates = KNOWN_BY_LENGTH_AND_FIRST.get(key);
-  if (candidates === undefined) KNOWN_BY_LENGTH_AND_FIRST.set(key, [index]);
-  else candidates.push(index);
-});
-/** The same, as a list indexed by key (names are at most MAX_KNOWN_LENGTH long, ASCII): no hashing per name read. */
+
+/** The longest of KNOWN_NAMES. */
 const MAX_KNOWN_LENGTH = Math.max(...KNOWN_NAMES.map((known) => known.length));
-const KNOWN_BY_KEY: (number[] | undefined)[] = Array.from({ length: (MAX_KNOWN_LENGTH + 1) * 128 }, (_, key) => KNOWN_BY_LENGTH_AND_FIRST.get(key));
+/**
+ * Indexes in KNOWN_NAMES by length and first character (`length * 128 + code`; names are ASCII), as a list, so that
+ * looking a name up hashes nothing: most keys have one name, so a name read is compared with one known name, from
+ * its second character (by length alone, "time" was compared with "name" and "type", "classname" with "testsuite").
+ */
+const KNOWN_BY_KEY: (number[] | undefined)[] = Array.from({ length: (MAX_KNOWN_LENGTH + 1) * 128 }, () => undefined);
+KNOWN_NAMES.forEach((known, index) => (KNOWN_BY_KEY[known.length * 128 + known.charCodeAt(0)] ??= []).push(index));
 
 /** Indexes in KNOWN_NAMES of the element names (those before ELEMENT_NAMES_END), by the code of their first character. */
 const ELEMENT_NAMES_END = KNOWN_NAMES.indexOf('name');
