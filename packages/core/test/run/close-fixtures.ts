@@ -87,11 +87,15 @@ export async function twoShardsReported(emulator: EmulatorHandle, key: string) {
   return runs[0]!;
 }
 
-/** A command that closes a run (`run close`), with `faults` turned on in the emulator at its close request. */
+/**
+ * A command that closes a run (`run close`, a resume, a closing upload), with `faults` turned on in the emulator at
+ * its close request; `label` names the case if they never fired.
+ */
 export async function closeMeetingFaults<Outcome>(
   emulator: EmulatorHandle,
   faults: FaultRule[],
   close: (transport: Transport) => Promise<Outcome>,
+  label?: string,
 ): Promise<Outcome> {
   const proxy = await faultsAtClose(emulator, faults);
   let outcome: Outcome;
@@ -101,6 +105,6 @@ export async function closeMeetingFaults<Outcome>(
     emulator.setFaults([]);
     await proxy.done();
   }
-  expect(proxy.fired()).toBe(true);
+  expect(proxy.fired(), label).toBe(true);
   return outcome;
 }

@@ -19,7 +19,7 @@ import { closeRunCommand } from '../../src/operations/commands.js';
 import { uploadResults } from '../../src/pipeline/upload.js';
 import { resolveSettings } from '../../src/settings/index.js';
 import { useDemoEmulator } from '../demo-emulator.js';
-import { faultsAtClose, recordingLogger, SHARD, virtualClock, expectClosedById } from './close-fixtures.js';
+import { closeMeetingFaults, faultsAtClose, recordingLogger, SHARD, virtualClock, expectClosedById } from './close-fixtures.js';
 
 let emulator: EmulatorHandle;
 useDemoEmulator((started) => (emulator = started));
@@ -70,15 +70,12 @@ describe('the closing upload of the when-complete mode, when the service refuses
     const key = `refused-${status}`;
     const log = recordingLogger();
     expect((await upload(SHARD[1]!, { runKey: key, shardIndex: 1, shardTotal: 2 }, virtualClock(), log)).exitCode).toBe(0);
-    const proxy = await faultsAtClose(emulator, [{ kind: 'status', route: 'PUT /projects/*/test_runs/*', status }]);
-    let outcome;
-    try {
-      outcome = await upload(SHARD[2]!, { runKey: key, shardIndex: 2, shardTotal: 2 }, virtualClock(), log, proxy.transport);
-    } finally {
-      emulator.setFaults([]);
-      await proxy.done();
-    }
-    expect(proxy.fired(), name).toBe(true);
+    const outcome = await closeMeetingFaults(
+      emulator,
+      [{ kind: 'status', route: 'PUT /projects/*/test_runs/*', status }],
+      (transport) => upload(SHARD[2]!, { runKey: key, shardIndex: 2, shardTotal: 2 }, virtualClock(), log, transport),
+      name,
+    );
 
     const runs = emulator.state().test_runs.filter((r) => r.title.endsWith(`[${key}]`));
     expect(runs).toHaveLength(1);

@@ -16,7 +16,7 @@ import { closeRunCommand, resumeCommand } from '../../src/operations/commands.js
 import { uploadResults } from '../../src/pipeline/upload.js';
 import { resolveSettings } from '../../src/settings/index.js';
 import { useDemoEmulator } from '../demo-emulator.js';
-import { faultsAtClose, recordingLogger, result, virtualClock, expectClosedById } from './close-fixtures.js';
+import { closeMeetingFaults, recordingLogger, result, virtualClock, expectClosedById } from './close-fixtures.js';
 
 let emulator: EmulatorHandle;
 useDemoEmulator((started) => (emulator = started));
@@ -76,15 +76,9 @@ describe('resume without a run key, every result landed, when closing the run fa
       const [run, ...others] = emulator.state().test_runs.filter((r) => r.id !== DEMO_FACTS.closedRun.id);
       expect([others.length, Object.keys(run!.results).length]).toEqual([0, 1]);
       const log = recordingLogger();
-      const proxy = await faultsAtClose(emulator, faults);
-      let outcome;
-      try {
-        outcome = await resumeCommand({ file: spool, token: emulator.token, host: 'cli', log, clock: virtualClock(), http: { transport: proxy.transport } });
-      } finally {
-        emulator.setFaults([]);
-        await proxy.done();
-      }
-      expect(proxy.fired()).toBe(true);
+      const outcome = await closeMeetingFaults(emulator, faults, (transport) =>
+        resumeCommand({ file: spool, token: emulator.token, host: 'cli', log, clock: virtualClock(), http: { transport } }),
+      );
       const after = emulator.state().test_runs.find((r) => r.id === run!.id)!;
       expect([after.status, Object.keys(after.results).length]).toEqual(['ACTIVE', 3]);
       expect([outcome.exitCode, outcome.error?.code, outcome.run?.human_id]).toEqual([1, 'RUN_NOT_CLOSED', run!.human_id]);
@@ -112,15 +106,9 @@ describe('resume under a run key, every result landed, when the service refuses 
     const [run, ...others] = emulator.state().test_runs.filter((r) => r.title.endsWith(`[${key}]`));
     expect([others.length, run?.status, Object.keys(run!.results).length]).toEqual([0, 'ACTIVE', 1]);
     const log = recordingLogger();
-    const proxy = await faultsAtClose(emulator, [{ kind: 'status', route: 'PUT /projects/*/test_runs/*', status: 403 }]);
-    let outcome;
-    try {
-      outcome = await resumeCommand({ file: spool, token: emulator.token, host: 'cli', log, clock: virtualClock(), http: { transport: proxy.transport } });
-    } finally {
-      emulator.setFaults([]);
-      await proxy.done();
-    }
-    expect(proxy.fired()).toBe(true);
+    const outcome = await closeMeetingFaults(emulator, [{ kind: 'status', route: 'PUT /projects/*/test_runs/*', status: 403 }], (transport) =>
+      resumeCommand({ file: spool, token: emulator.token, host: 'cli', log, clock: virtualClock(), http: { transport } }),
+    );
     const after = emulator.state().test_runs.find((r) => r.id === run!.id)!;
     expect([after.status, Object.keys(after.results).length]).toEqual(['ACTIVE', 3]);
     expect([outcome.exitCode, outcome.error?.code, outcome.run?.human_id]).toEqual([1, 'RUN_NOT_CLOSED', run!.human_id]);
