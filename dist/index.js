@@ -40792,8 +40792,6 @@ function addOnce(found, reference) {
         found.push(reference);
     return found;
 }
-let cachedPrefix;
-let cachedPatterns;
 /**
  * `hyphen`: `<PREFIX>-<digits>` as a whole token. Letters, digits and `-` glue a token together, so `XDEMO-3`,
  * `DEMO-3a`, `DEMO-R-3` (a run id) and `ABC-DEMO-3` do not match; `_` does not, because Go's subtest names
@@ -40811,34 +40809,28 @@ let cachedPatterns;
  * Cached because one upload scans every result with the same prefix.
  */
 function idPatterns(prefix) {
-    // The same prefix is asked for each result: answered without trimming it again (a call each, 3 % of the
+    // Keyed by the prefix as asked, which is the same for each result: no trim per result (a call each, 3 % of the
     // instructions caseReferences takes).
-    if (prefix === lastPrefixAsked)
-        return patternsOfLastAsked;
-    const patterns = patternsOf(prefix);
-    lastPrefixAsked = prefix;
-    patternsOfLastAsked = patterns;
-    return patterns;
-}
-let lastPrefixAsked;
-let patternsOfLastAsked;
-function patternsOf(prefix) {
-    const trimmed = prefix.trim();
-    if (trimmed === '')
-        return undefined;
-    if (trimmed !== cachedPrefix || !cachedPatterns) {
-        const escaped = trimmed.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-        const upper = trimmed.toUpperCase();
-        cachedPatterns = {
-            upper: upper.toUpperCase() === upper && !upper.includes('-') && upper.trim() === upper ? upper : undefined,
-            asciiLower: /^[A-Za-z0-9]+$/.test(trimmed) ? trimmed.toLowerCase() : undefined,
-            prefix: new RegExp(escaped, 'iu'),
-            hyphen: new RegExp(`(?<![\\p{L}\\p{N}-])${escaped}-\\d+(?![\\p{L}\\p{N}-]|\\.\\p{N})`, 'giu'),
-            underscore: new RegExp(`(?<![\\p{L}\\p{N}-])${escaped}_\\d+(?![\\p{L}\\p{N}]|_\\p{N}|\\.\\p{N})`, 'giu'),
-        };
-        cachedPrefix = trimmed;
+    if (prefix !== cachedPrefix) {
+        cachedPrefix = prefix;
+        cachedPatterns = patternsOf(prefix.trim());
     }
     return cachedPatterns;
+}
+let cachedPrefix;
+let cachedPatterns;
+function patternsOf(trimmed) {
+    if (trimmed === '')
+        return undefined;
+    const escaped = trimmed.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    const upper = trimmed.toUpperCase();
+    return {
+        upper: upper.toUpperCase() === upper && !upper.includes('-') && upper.trim() === upper ? upper : undefined,
+        asciiLower: /^[A-Za-z0-9]+$/.test(trimmed) ? trimmed.toLowerCase() : undefined,
+        prefix: new RegExp(escaped, 'iu'),
+        hyphen: new RegExp(`(?<![\\p{L}\\p{N}-])${escaped}-\\d+(?![\\p{L}\\p{N}-]|\\.\\p{N})`, 'giu'),
+        underscore: new RegExp(`(?<![\\p{L}\\p{N}-])${escaped}_\\d+(?![\\p{L}\\p{N}]|_\\p{N}|\\.\\p{N})`, 'giu'),
+    };
 }
 //# sourceMappingURL=references.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/map/mapping.js
