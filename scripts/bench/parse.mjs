@@ -47,7 +47,25 @@ function bundlePipeline(dir) {
   return join(outDir, 'index.mjs');
 }
 
-const REPEATS_AT_30_MB = 3;
+/**
+ * Runs of each reader behind a target on a small input (30 MB, the properties file): a run takes about a second,
+ * starting the process weighs in, and on this shared machine the same run varies by 10 % from one minute to the
+ * next, so the target's ratios come from medians, not from one run the machine's load may tip.
+ */
+const REPEATS_OF_SMALL_INPUTS = 3;
+
+/** Each of `readers` run `repeats` times on `file`, taken in turn; each reader's medians (see medianRun). */
+async function measureInTurn(readers, file, repeats, label) {
+  const runs = Object.fromEntries(readers.map((reader) => [reader, []]));
+  for (let round = 0; round < repeats; round++) {
+    for (const reader of readers) {
+      const run = await runChild(reader, file);
+      runs[reader].push(run);
+      process.stderr.write(`  ${label}, ${reader}${repeats > 1 ? ` (run ${round + 1} of ${repeats})` : ''}: ${JSON.stringify(run)}\n`);
+    }
+  }
+  return Object.fromEntries(readers.map((reader) => [reader, medianRun(runs[reader])]));
+}
 
 /** Each measure's median over the runs (a failed run fails them all). */
 function medianRun(runs) {
@@ -83,18 +101,7 @@ export async function runParseScenarios(dir, { quick, junitSizes: only }) {
     const { tests } = await generateJUnit(file, size * MB);
     const { size: bytes } = await stat(file);
     const readers = ['xml2js', 'pipeline', 'stream', 'indexof'];
-    // At 30 MB a run takes about a second, and starting the process weighs in: the target's ratios come from the
-    // median of REPEATS_AT_30_MB runs of each reader (taken in turn), not from one run the machine's load may tip.
-    const repeats = size === 30 ? REPEATS_AT_30_MB : 1;
-    const runs = Object.fromEntries(readers.map((reader) => [reader, []]));
-    for (let round = 0; round < repeats; round++) {
-      for (const reader of readers) {
-        const run = await runChild(reader, file);
-        runs[reader].push(run);
-        process.stderr.write(`  ${size} MB JUnit, ${reader}${repeats > 1 ? ` (run ${round + 1} of ${repeats})` : ''}: ${JSON.stringify(run)}\n`);
-      }
-    }
-    const measured = Object.fromEntries(readers.map((reader) => [reader, medianRun(runs[reader])]));
+    const measured = await measureInTurn(readers, file, size === 30 ? REPEATS_OF_SMALL_INPUTS : 1, `${size} MB JUnit`);
     const base = measured.xml2js;
     for (const reader of readers) {
       const m = measured[reader];
@@ -154,9 +161,10 @@ export async function runParseScenarios(dir, { quick, junitSizes: only }) {
   const generated = await generateSuiteProperties(propertiesFile);
   const propertiesBytes = (await stat(propertiesFile)).size;
   const propertiesLabel = `JUnit ${(propertiesBytes / MB).toFixed(1)} MB, 200 suite properties × ${generated.tests.toLocaleString('en')} tests`;
-  const propertiesBase = await runChild('xml2js', propertiesFile);
+  const properties = await measureInTurn(['xml2js', 'pipeline'], propertiesFile, REPEATS_OF_SMALL_INPUTS, 'suite properties');
+  const propertiesBase = properties.xml2js;
   for (const reader of ['xml2js', 'pipeline']) {
-    const m = reader === 'xml2js' ? propertiesBase : await runChild(reader, propertiesFile);
+    const m = properties[reader];
     const label = reader === 'xml2js' ? 'xml2js (readFile + parseStringPromise)' : "ours, the CLI's pipeline (read while mapped and tallied)";
     if (m.failed) {
       rows.push([propertiesLabel, label, '-', '-', '-', `fails: ${m.failed}`, '-', '-', '-', '-']);
