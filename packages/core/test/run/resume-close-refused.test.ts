@@ -53,6 +53,26 @@ async function spooledUpload(name: string, keyed: { runKey: string; shardIndex: 
   return spool;
 }
 
+/**
+ * Resume `spool` while the service meets the close with `faults`, and check what every such resume shares: the
+ * run's results all recorded, the run left open, exit 1 with RUN_NOT_CLOSED naming the run, the refused request's
+ * id kept as the cause, and the token nowhere. Returns the outcome and that cause for the message's checks.
+ */
+async function resumeLeftOpen(spool: string, run: { id: string; human_id: string }, faults: FaultRule[]) {
+  const log = recordingLogger();
+  const outcome = await closeMeetingFaults(emulator, faults, (transport) =>
+    resumeCommand({ file: spool, token: emulator.token, host: 'cli', log, clock: virtualClock(), http: { transport } }),
+  );
+  const after = emulator.state().test_runs.find((r) => r.id === run.id)!;
+  expect([after.status, Object.keys(after.results).length]).toEqual(['ACTIVE', 3]);
+  expect([outcome.exitCode, outcome.error?.code, outcome.run?.human_id]).toEqual([1, 'RUN_NOT_CLOSED', run.human_id]);
+  const last = outcome.error?.cause as ApiError;
+  expect(last.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  expect(JSON.stringify(outcome)).not.toContain(emulator.token);
+  expect(log.lines.join('\n')).not.toContain(emulator.token);
+  return { outcome, last };
+}
+
 describe('resume without a run key, every result landed, when closing the run fails', () => {
   it.each([
     [
@@ -75,15 +95,7 @@ describe('resume without a run key, every result landed, when closing the run fa
       const spool = await spooledUpload('upload.json');
       const [run, ...others] = emulator.state().test_runs.filter((r) => r.id !== DEMO_FACTS.closedRun.id);
       expect([others.length, Object.keys(run!.results).length]).toEqual([0, 1]);
-      const log = recordingLogger();
-      const outcome = await closeMeetingFaults(emulator, faults, (transport) =>
-        resumeCommand({ file: spool, token: emulator.token, host: 'cli', log, clock: virtualClock(), http: { transport } }),
-      );
-      const after = emulator.state().test_runs.find((r) => r.id === run!.id)!;
-      expect([after.status, Object.keys(after.results).length]).toEqual(['ACTIVE', 3]);
-      expect([outcome.exitCode, outcome.error?.code, outcome.run?.human_id]).toEqual([1, 'RUN_NOT_CLOSED', run!.human_id]);
-      const last = outcome.error?.cause as ApiError;
-      expect(last.requestId).toMatch(/^[0-9a-f-]{36}$/);
+      const { outcome, last } = await resumeLeftOpen(spool, run!, faults);
       const command = `testsigma-tm run close --project Demo --base-url ${emulator.url} --run-id ${run!.human_id}`;
       const message =
         `Recorded 3 result(s) in test run ${run!.human_id} "${run!.title}", but the run was left open: ` +
@@ -91,8 +103,6 @@ describe('resume without a run key, every result landed, when closing the run fa
         `Nothing is left to send: the file is kept as ${spool}.sent.`;
       expect([outcome.message, outcome.error?.message]).toEqual([message, message]);
       expect(await readdir(dir)).toEqual(['upload.json.sent']);
-      expect(JSON.stringify(outcome)).not.toContain(emulator.token);
-      expect(log.lines.join('\n')).not.toContain(emulator.token);
 
       await expectClosedById(emulator, run!);
     },
@@ -105,15 +115,7 @@ describe('resume under a run key, every result landed, when the service refuses 
     const spool = await spooledUpload('keyed.json', { runKey: key, shardIndex: 1, shardTotal: 1 });
     const [run, ...others] = emulator.state().test_runs.filter((r) => r.title.endsWith(`[${key}]`));
     expect([others.length, run?.status, Object.keys(run!.results).length]).toEqual([0, 'ACTIVE', 1]);
-    const log = recordingLogger();
-    const outcome = await closeMeetingFaults(emulator, [{ kind: 'status', route: 'PUT /projects/*/test_runs/*', status: 403 }], (transport) =>
-      resumeCommand({ file: spool, token: emulator.token, host: 'cli', log, clock: virtualClock(), http: { transport } }),
-    );
-    const after = emulator.state().test_runs.find((r) => r.id === run!.id)!;
-    expect([after.status, Object.keys(after.results).length]).toEqual(['ACTIVE', 3]);
-    expect([outcome.exitCode, outcome.error?.code, outcome.run?.human_id]).toEqual([1, 'RUN_NOT_CLOSED', run!.human_id]);
-    const last = outcome.error?.cause as ApiError;
-    expect(last.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    const { outcome, last } = await resumeLeftOpen(spool, run!, [{ kind: 'status', route: 'PUT /projects/*/test_runs/*', status: 403 }]);
     const command = `testsigma-tm run close --project Demo --base-url ${emulator.url} --run-key ${key} --shard-total 1`;
     const message =
       `Recorded 3 result(s) in test run ${run!.human_id} "${run!.title}", but the run was left open: the service refused to close it; ` +
@@ -122,8 +124,6 @@ describe('resume under a run key, every result landed, when the service refuses 
       `Nothing is left to send: the file is kept as ${spool}.sent.`;
     expect([outcome.message, outcome.error?.message]).toEqual([message, message]);
     expect(await readdir(dir)).toEqual(['keyed.json.sent']);
-    expect(JSON.stringify(outcome)).not.toContain(emulator.token);
-    expect(log.lines.join('\n')).not.toContain(emulator.token);
 
     // The command given closes the run, by its key.
     const closed = await closeRunCommand({
