@@ -46918,8 +46918,11 @@ function knownElementAt(buf, from) {
     for (let c = 0; c < candidates.length; c += 1) {
         const index = candidates[c];
         const known = KNOWN_NAMES[index];
-        // Past the end of the buffer the code is NaN, which ends no name: a cut name is read the long way.
-        if (!endsName(buf.charCodeAt(from + known.length)))
+        // A name cut by the end of the buffer is read the long way. (The check is not left to charCodeAt's NaN past
+        // the end: reading out of bounds deoptimises this function and openTag, and compiling both again cost more
+        // than the 30 MB read's whole parse of its attributes.)
+        const after = from + known.length;
+        if (after >= buf.length || !endsName(buf.charCodeAt(after)))
             continue;
         let k = 1;
         while (k < known.length && buf.charCodeAt(from + k) === known.charCodeAt(k))
