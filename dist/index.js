@@ -39957,8 +39957,13 @@ const ERROR_CODES = {
     },
     RUN_NOT_CLOSED: {
         exit: 1,
-        meaning: 'A run was left open: the service answered its close but reading it back it is still ACTIVE, or an upload (or its `resume`) recorded its results and then could not close the run (the deadline passed, or the service refused a request of the close), or the deadline stopped `run close` or the service refused its close.',
-        todo: 'Close the run in Testsigma, or with `testsigma-tm run close` (the message names the run, and gives the whole command when an upload left it open; TESTSIGMA_API_TOKEN set); when `run close` itself was stopped or refused, run it again (once the service takes the close, or with a token allowed to close the run).',
+        meaning: 'A run was left open: the service answered its close but reading it back it is still ACTIVE, or an upload (or its `resume`) recorded its results and then could not close the run (the deadline passed, or the service refused a request of the close other than for its token), or the deadline stopped `run close` or the service refused its close (not for its token: that is RUN_CLOSE_FORBIDDEN).',
+        todo: 'Close the run in Testsigma, or with `testsigma-tm run close` (the message names the run, and gives the whole command when an upload left it open; TESTSIGMA_API_TOKEN set); when `run close` itself was stopped or refused, run it again once the service answers or takes the close.',
+    },
+    RUN_CLOSE_FORBIDDEN: {
+        exit: 2,
+        meaning: 'A run was left open because the service refused the token a request of its close (HTTP 401 or 403): an upload (or its `resume`) recorded its results and then could not close the run, or `run close` could not. Running the same close again with the same token cannot succeed.',
+        todo: "Close the run with TESTSIGMA_API_TOKEN (the Action's api-token input) set to a key of a user allowed to close the project's test runs: the message gives the command.",
     },
     UNSENT_RESULTS: {
         exit: 1,
@@ -54187,9 +54192,16 @@ function close_leftOpenByClose(error, run, recorded, later) {
     if (error.deadlinePassed) {
         return new errors_UnsentResultsError('RUN_NOT_CLOSED', `${recordedIn}: ${deadlineStopped(error, later.deadline, later.host)}. Close it once the service answers, with TESTSIGMA_API_TOKEN set: ${command}`, { cause: error });
     }
-    // A refused token is the user's to change; anything else the service may take later (or its support can look up).
-    const todo = byToken(error) ? `Close it with TESTSIGMA_API_TOKEN set to ${ALLOWED}` : `Close it ${onceTaken(error)}, with TESTSIGMA_API_TOKEN set`;
-    return new errors_UnsentResultsError('RUN_NOT_CLOSED', `${recordedIn}: ${refused(error)}. ${todo}: ${command}`, { cause: error });
+    // A refused token is the user's to change (a setting to fix: exit 2); anything else the service may take later (or
+    // its support can look up).
+    if (byToken(error)) {
+        return new errors_UnsentResultsError('RUN_CLOSE_FORBIDDEN', `${recordedIn}: ${refused(error)}. Close it with TESTSIGMA_API_TOKEN set to ${ALLOWED}: ${command}`, {
+            cause: error,
+        });
+    }
+    return new errors_UnsentResultsError('RUN_NOT_CLOSED', `${recordedIn}: ${refused(error)}. Close it ${onceTaken(error)}, with TESTSIGMA_API_TOKEN set: ${command}`, {
+        cause: error,
+    });
 }
 /**
  * The one message for `run close` (the Action's close mode) whose close step failed once it had found the run: the
@@ -54207,8 +54219,12 @@ function stillOpenByClose(error, run, deadline, host) {
     if (error.deadlinePassed) {
         return new errors_UnsentResultsError('RUN_NOT_CLOSED', `${stillOpen}: ${deadlineStopped(error, deadline, host)}. ${again} once the service answers: it closes the run (and finds nothing to do if this close was applied late).`, { cause: error });
     }
-    const todo = byToken(error) ? `${again} with ${settingLabel('token', host)} set to ${ALLOWED}` : `${again} ${onceTaken(error)}`;
-    return new errors_UnsentResultsError('RUN_NOT_CLOSED', `${stillOpen}: ${refused(error)}. ${todo}.`, { cause: error });
+    if (byToken(error)) {
+        return new errors_UnsentResultsError('RUN_CLOSE_FORBIDDEN', `${stillOpen}: ${refused(error)}. ${again} with ${settingLabel('token', host)} set to ${ALLOWED}.`, {
+            cause: error,
+        });
+    }
+    return new errors_UnsentResultsError('RUN_NOT_CLOSED', `${stillOpen}: ${refused(error)}. ${again} ${onceTaken(error)}.`, { cause: error });
 }
 /** Who may close the run, when the service refused the token's user. */
 const ALLOWED = "a key of a user allowed to close the project's test runs";
@@ -55580,7 +55596,7 @@ async function resumeKeyed(given) {
     const kept = recorded.kept?.length
         ? ` ${recorded.kept.length} case(s) hold another job's worse result, kept: ${recorded.kept.map((k) => `${k.case} (${k.status})`).join(', ')}.`
         : '';
-    if (recorded.error?.code === 'RUN_NOT_CLOSED' && !recorded.spoolFile) {
+    if ((recorded.error?.code === 'RUN_NOT_CLOSED' || recorded.error?.code === 'RUN_CLOSE_FORBIDDEN') && !recorded.spoolFile) {
         // Every result landed and only the close failed (close.ts leftOpenByClose): the file has nothing left to send,
         // so it is marked resumed, as without a run key; the message gives the `run close` command that closes the run.
         return leftOpenResumed(recorded.error, file, run);

@@ -140,8 +140,14 @@ export const ERROR_CODES = {
   RUN_NOT_CLOSED: {
     exit: 1,
     meaning:
-      'A run was left open: the service answered its close but reading it back it is still ACTIVE, or an upload (or its `resume`) recorded its results and then could not close the run (the deadline passed, or the service refused a request of the close), or the deadline stopped `run close` or the service refused its close.',
-    todo: 'Close the run in Testsigma, or with `testsigma-tm run close` (the message names the run, and gives the whole command when an upload left it open; TESTSIGMA_API_TOKEN set); when `run close` itself was stopped or refused, run it again (once the service takes the close, or with a token allowed to close the run).',
+      'A run was left open: the service answered its close but reading it back it is still ACTIVE, or an upload (or its `resume`) recorded its results and then could not close the run (the deadline passed, or the service refused a request of the close other than for its token), or the deadline stopped `run close` or the service refused its close (not for its token: that is RUN_CLOSE_FORBIDDEN).',
+    todo: 'Close the run in Testsigma, or with `testsigma-tm run close` (the message names the run, and gives the whole command when an upload left it open; TESTSIGMA_API_TOKEN set); when `run close` itself was stopped or refused, run it again once the service answers or takes the close.',
+  },
+  RUN_CLOSE_FORBIDDEN: {
+    exit: 2,
+    meaning:
+      'A run was left open because the service refused the token a request of its close (HTTP 401 or 403): an upload (or its `resume`) recorded its results and then could not close the run, or `run close` could not. Running the same close again with the same token cannot succeed.',
+    todo: "Close the run with TESTSIGMA_API_TOKEN (the Action's api-token input) set to a key of a user allowed to close the project's test runs: the message gives the command.",
   },
   UNSENT_RESULTS: {
     exit: 1,

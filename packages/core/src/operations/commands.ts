@@ -335,7 +335,7 @@ async function resumeKeyed(given: {
   const kept = recorded.kept?.length
     ? ` ${recorded.kept.length} case(s) hold another job's worse result, kept: ${recorded.kept.map((k) => `${k.case} (${k.status})`).join(', ')}.`
     : '';
-  if (recorded.error?.code === 'RUN_NOT_CLOSED' && !recorded.spoolFile) {
+  if ((recorded.error?.code === 'RUN_NOT_CLOSED' || recorded.error?.code === 'RUN_CLOSE_FORBIDDEN') && !recorded.spoolFile) {
     // Every result landed and only the close failed (close.ts leftOpenByClose): the file has nothing left to send,
     // so it is marked resumed, as without a run key; the message gives the `run close` command that closes the run.
     return leftOpenResumed(recorded.error, file, run);

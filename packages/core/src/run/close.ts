@@ -240,9 +240,16 @@ export function leftOpenByClose(error: unknown, run: TestRun, recorded: number, 
       { cause: error },
     );
   }
-  // A refused token is the user's to change; anything else the service may take later (or its support can look up).
-  const todo = byToken(error) ? `Close it with TESTSIGMA_API_TOKEN set to ${ALLOWED}` : `Close it ${onceTaken(error)}, with TESTSIGMA_API_TOKEN set`;
-  return new UnsentResultsError('RUN_NOT_CLOSED', `${recordedIn}: ${refused(error)}. ${todo}: ${command}`, { cause: error });
+  // A refused token is the user's to change (a setting to fix: exit 2); anything else the service may take later (or
+  // its support can look up).
+  if (byToken(error)) {
+    return new UnsentResultsError('RUN_CLOSE_FORBIDDEN', `${recordedIn}: ${refused(error)}. Close it with TESTSIGMA_API_TOKEN set to ${ALLOWED}: ${command}`, {
+      cause: error,
+    });
+  }
+  return new UnsentResultsError('RUN_NOT_CLOSED', `${recordedIn}: ${refused(error)}. Close it ${onceTaken(error)}, with TESTSIGMA_API_TOKEN set: ${command}`, {
+    cause: error,
+  });
 }
 
 /**
@@ -264,8 +271,12 @@ export function stillOpenByClose(error: unknown, run: TestRun, deadline: number,
       { cause: error },
     );
   }
-  const todo = byToken(error) ? `${again} with ${settingLabel('token', host)} set to ${ALLOWED}` : `${again} ${onceTaken(error)}`;
-  return new UnsentResultsError('RUN_NOT_CLOSED', `${stillOpen}: ${refused(error)}. ${todo}.`, { cause: error });
+  if (byToken(error)) {
+    return new UnsentResultsError('RUN_CLOSE_FORBIDDEN', `${stillOpen}: ${refused(error)}. ${again} with ${settingLabel('token', host)} set to ${ALLOWED}.`, {
+      cause: error,
+    });
+  }
+  return new UnsentResultsError('RUN_NOT_CLOSED', `${stillOpen}: ${refused(error)}. ${again} ${onceTaken(error)}.`, { cause: error });
 }
 
 /** Who may close the run, when the service refused the token's user. */

@@ -18,20 +18,24 @@ useDemoEmulator((started) => (emulator = started));
 
 const TOKEN_TODO = "with TESTSIGMA_API_TOKEN set to a key of a user allowed to close the project's test runs.";
 const LATER_TODO = 'once the service takes the close (report the request id if it keeps refusing).';
+/** Exit and code: a token refused is a setting to fix; any other refusal the service may take later. */
+const FORBIDDEN = [2, 'RUN_CLOSE_FORBIDDEN'] as const;
+const NOT_CLOSED = [1, 'RUN_NOT_CLOSED'] as const;
 
 describe('run close, when the service refuses to close the run', () => {
   it.each([
-    ['403, by its run key, from the CLI', 403, 'key', 'cli', `Run the same command again ${TOKEN_TODO}`],
+    ['403, by its run key, from the CLI', 403, 'key', 'cli', `Run the same command again ${TOKEN_TODO}`, FORBIDDEN],
     [
       "403, by its run id, from the Action's close mode",
       403,
       'id',
       'action',
       "Re-run this job (the Action's close mode) with the api-token input (or TESTSIGMA_API_TOKEN) set to a key of a user allowed to close the project's test runs.",
+      FORBIDDEN,
     ],
-    ['400, by its run id, from the CLI', 400, 'id', 'cli', `Run the same command again ${LATER_TODO}`],
-    ["400, by its run key, from the Action's close mode", 400, 'key', 'action', `Re-run this job (the Action's close mode) ${LATER_TODO}`],
-  ] as const)('%s: still open, says the answer and what to do; the same command then closes it', async (_, status, by, host, todo) => {
+    ['400, by its run id, from the CLI', 400, 'id', 'cli', `Run the same command again ${LATER_TODO}`, NOT_CLOSED],
+    ["400, by its run key, from the Action's close mode", 400, 'key', 'action', `Re-run this job (the Action's close mode) ${LATER_TODO}`, NOT_CLOSED],
+  ] as const)('%s: still open, says the answer and what to do; the same command then closes it', async (_, status, by, host, todo, failed) => {
     const key = `close-refused-${status}-${by}-${host}`;
     const run = await twoShardsReported(emulator, key);
     const named = by === 'key' ? { runKey: key, shardTotal: 2 } : { runId: run.human_id };
@@ -41,7 +45,7 @@ describe('run close, when the service refuses to close the run', () => {
       closeRunCommand({ settings: settings(), env: {}, host, log, clock: virtualClock(), http: { transport } }),
     );
     expect(emulator.state().test_runs.find((r) => r.id === run.id)?.status).toBe('ACTIVE');
-    expect([outcome.exitCode, outcome.error?.code]).toEqual([1, 'RUN_NOT_CLOSED']);
+    expect([outcome.exitCode, outcome.error?.code]).toEqual(failed);
     const last = outcome.error?.cause as ApiError;
     expect([last.status, last.deadlinePassed]).toEqual([status, false]);
     expect(last.requestId).toMatch(/^[0-9a-f-]{36}$/);
@@ -78,7 +82,7 @@ describe('run close, when the service refuses to close the run', () => {
     expect(emulator.state().test_runs.find((r) => r.id === run.id)?.status).toBe('ACTIVE');
     expect(closes()).toBe(before);
     const last = outcome.error?.cause as ApiError;
-    expect([outcome.exitCode, outcome.error?.code, last.status]).toEqual([1, 'RUN_NOT_CLOSED', 403]);
+    expect([outcome.exitCode, outcome.error?.code, last.status]).toEqual([...FORBIDDEN, 403]);
     expect(outcome.message).toBe(
       `Test run ${run.human_id} "${run.title}" is still open: the service refused a request its close needs; ` +
         `its request, GET /users, was answered HTTP 403: Injected error 403 — Injected by the emulator (fault injection) (request id ${last.requestId}). ` +

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_FACTS, type EmulatorHandle, type FaultRule } from 'testsigma-tm-emulator';
-import type { ApiError } from '../../src/errors.js';
+import type { ApiError, ErrorCode } from '../../src/errors.js';
 import { closeRunCommand, resumeCommand } from '../../src/operations/commands.js';
 import { uploadResults } from '../../src/pipeline/upload.js';
 import { resolveSettings } from '../../src/settings/index.js';
@@ -53,19 +53,23 @@ async function spooledUpload(name: string, keyed: { runKey: string; shardIndex: 
   return spool;
 }
 
+/** A close refused for its token: a setting to fix (exit 2). */
+const FORBIDDEN = [2, 'RUN_CLOSE_FORBIDDEN'] as const;
+
 /**
  * Resume `spool` while the service meets the close with `faults`, and check what every such resume shares: the
- * run's results all recorded, the run left open, exit 1 with RUN_NOT_CLOSED naming the run, the refused request's
- * id kept as the cause, and the token nowhere. Returns the outcome and that cause for the message's checks.
+ * run's results all recorded, the run left open, the exit and code `failed` (RUN_NOT_CLOSED, exit 1, unless the
+ * token was refused) naming the run, the refused request's id kept as the cause, and the token nowhere. Returns the
+ * outcome and that cause for the message's checks.
  */
-async function resumeLeftOpen(spool: string, run: { id: string; human_id: string }, faults: FaultRule[]) {
+async function resumeLeftOpen(spool: string, run: { id: string; human_id: string }, faults: FaultRule[], failed: readonly [number, ErrorCode]) {
   const log = recordingLogger();
   const outcome = await closeMeetingFaults(emulator, faults, (transport) =>
     resumeCommand({ file: spool, token: emulator.token, host: 'cli', log, clock: virtualClock(), http: { transport } }),
   );
   const after = emulator.state().test_runs.find((r) => r.id === run.id)!;
   expect([after.status, Object.keys(after.results).length]).toEqual(['ACTIVE', 3]);
-  expect([outcome.exitCode, outcome.error?.code, outcome.run?.human_id]).toEqual([1, 'RUN_NOT_CLOSED', run.human_id]);
+  expect([outcome.exitCode, outcome.error?.code, outcome.run?.human_id]).toEqual([...failed, run.human_id]);
   const last = outcome.error?.cause as ApiError;
   expect(last.requestId).toMatch(/^[0-9a-f-]{36}$/);
   expect(JSON.stringify(outcome)).not.toContain(emulator.token);
@@ -81,6 +85,7 @@ describe('resume without a run key, every result landed, when closing the run fa
       (req: string) =>
         `the service refused to close it; its request, ${req}, was answered HTTP 403: Injected error 403 — Injected by the emulator (fault injection)`,
       "Close it with TESTSIGMA_API_TOKEN set to a key of a user allowed to close the project's test runs: ",
+      FORBIDDEN,
     ],
     [
       'the close is answered 503 until the deadline',
@@ -88,14 +93,15 @@ describe('resume without a run key, every result landed, when closing the run fa
       (req: string) =>
         `closing it did not finish before the deadline (--deadline ${DEADLINE_S} s) passed; its last request, ${req}, was answered HTTP 503: Service Unavailable — Injected by the emulator (fault injection)`,
       'Close it once the service answers, with TESTSIGMA_API_TOKEN set: ',
+      [1, 'RUN_NOT_CLOSED'],
     ],
-  ] satisfies [string, FaultRule[], (req: string) => string, string][])(
+  ] satisfies [string, FaultRule[], (req: string) => string, string, readonly [number, ErrorCode]][])(
     '%s: recorded, left open, the file marked resumed, and the command closes it',
-    async (_, faults, why, todo) => {
+    async (_, faults, why, todo, failed) => {
       const spool = await spooledUpload('upload.json');
       const [run, ...others] = emulator.state().test_runs.filter((r) => r.id !== DEMO_FACTS.closedRun.id);
       expect([others.length, Object.keys(run!.results).length]).toEqual([0, 1]);
-      const { outcome, last } = await resumeLeftOpen(spool, run!, faults);
+      const { outcome, last } = await resumeLeftOpen(spool, run!, faults, failed);
       const command = `testsigma-tm run close --project Demo --base-url ${emulator.url} --run-id ${run!.human_id}`;
       const message =
         `Recorded 3 result(s) in test run ${run!.human_id} "${run!.title}", but the run was left open: ` +
@@ -115,7 +121,7 @@ describe('resume under a run key, every result landed, when the service refuses 
     const spool = await spooledUpload('keyed.json', { runKey: key, shardIndex: 1, shardTotal: 1 });
     const [run, ...others] = emulator.state().test_runs.filter((r) => r.title.endsWith(`[${key}]`));
     expect([others.length, run?.status, Object.keys(run!.results).length]).toEqual([0, 'ACTIVE', 1]);
-    const { outcome, last } = await resumeLeftOpen(spool, run!, [{ kind: 'status', route: 'PUT /projects/*/test_runs/*', status: 403 }]);
+    const { outcome, last } = await resumeLeftOpen(spool, run!, [{ kind: 'status', route: 'PUT /projects/*/test_runs/*', status: 403 }], FORBIDDEN);
     const command = `testsigma-tm run close --project Demo --base-url ${emulator.url} --run-key ${key} --shard-total 1`;
     const message =
       `Recorded 3 result(s) in test run ${run!.human_id} "${run!.title}", but the run was left open: the service refused to close it; ` +
