@@ -51016,8 +51016,15 @@ function refusalLines(refused, human) {
 /** A file part's headers (name, file name, content type, boundary) besides its bytes. */
 const PART_OVERHEAD_BYTES = 256;
 const DEFAULT_CONCURRENCY = 4;
-/** Past this many halvings (a run closed mid-upload refuses everything), a refused batch is named whole. */
-const MAX_SPLITS = 64;
+/**
+ * Halvings of refused batches an upload may make on credit: past them (a run closed mid-upload refuses everything),
+ * a refused batch is named whole. Each half the service takes earns SPLITS_EARNED_PER_HALF_TAKEN more, so halving
+ * goes on while it finds results that land. (With 64 halvings in all, 40 refused results among 400 left 227 good
+ * ones named refused with another result's reason, and never sent: test/run/send-refused.test.ts.)
+ */
+const SPLITS_ON_CREDIT = 64;
+/** More than the one halving a half taken cost: finding k refused results among n takes about 2k·log2(n/k). */
+const SPLITS_EARNED_PER_HALF_TAKEN = 2;
 async function send_sendEntries(api, projectId, runId, entries, options, log) {
     /** After a 413 for one entry: how many of its files (the first, in upload order) it is sent with, what was dropped. */
     const kept = new Map();
@@ -51027,7 +51034,9 @@ async function send_sendEntries(api, projectId, runId, entries, options, log) {
     const queue = new BatchQueue(entries, { maxEntries: options.maxEntries, ...(options.maxBytes !== undefined && { maxBytes: options.maxBytes }), extraBytes });
     const outcome = { acknowledged: [], refused: [], unsent: [], requests: 0, attachments: { sent: 0, sentBytes: 0, withdrawn: [] } };
     const progress = progressReporter(entries.length, log, options.now ?? Date.now);
-    let splits = 0;
+    let splitsLeft = SPLITS_ON_CREDIT;
+    /** Batches made by halving a refused one: each taken earns halvings (SPLITS_EARNED_PER_HALF_TAKEN). */
+    const halves = new WeakSet();
     /** Acknowledged by an answer that does not list them: checked against the run at the end. */
     const unconfirmed = [];
     // What is not sent now is spooled as entries only (`resume` sends no files): the files are named instead.
@@ -51051,6 +51060,8 @@ async function send_sendEntries(api, projectId, runId, entries, options, log) {
                 const files = batch.map(filesOf);
                 const confirmed = await api.putResults(projectId, runId, batch, files.map((ofEntry) => ofEntry.map(asResultFile)));
                 outcome.acknowledged.push(...batch);
+                if (halves.has(batch))
+                    splitsLeft += SPLITS_EARNED_PER_HALF_TAKEN;
                 if (confirmed)
                     await options.onAcknowledged?.(batch);
                 else
@@ -51081,8 +51092,11 @@ async function send_sendEntries(api, projectId, runId, entries, options, log) {
                     outcome.attachments.withdrawn.push(...dropped);
                     queue.unshift([{ ...before.entry, description: withSkippedNote(before.entry.description, [...before.dropped, ...dropped]) }]);
                 }
-                else if (refusal && batch.length > 1 && splits++ < MAX_SPLITS) {
+                else if (refusal && batch.length > 1 && splitsLeft > 0) {
+                    splitsLeft -= 1;
                     const [first, second] = splitBatch(batch);
+                    halves.add(first);
+                    halves.add(second);
                     log.debug(`The service refused ${batch.length} entries (${error.status ? `HTTP ${error.status}` : 'body cut off'}); sending them in two halves to find what it refuses.`);
                     queue.unshift(first, second);
                 }
