@@ -51039,6 +51039,11 @@ async function send_sendEntries(api, projectId, runId, entries, options, log) {
     const halves = new WeakSet();
     /** Acknowledged by an answer that does not list them: checked against the run at the end. */
     const unconfirmed = [];
+    /** Files counted as sent with their entry's answer (sign 1), or taken back when the entry did not land after all (-1). */
+    const countSent = (files, sign) => {
+        outcome.attachments.sent += sign * files.length;
+        outcome.attachments.sentBytes += sign * files.reduce((sum, f) => sum + f.size, 0);
+    };
     // What is not sent now is spooled as entries only (`resume` sends no files): the files are named instead.
     const withoutFiles = (entry) => {
         const files = filesOf(entry);
@@ -51066,10 +51071,8 @@ async function send_sendEntries(api, projectId, runId, entries, options, log) {
                     await options.onAcknowledged?.(batch);
                 else
                     unconfirmed.push(...batch);
-                for (const ofEntry of files) {
-                    outcome.attachments.sent += ofEntry.length;
-                    outcome.attachments.sentBytes += ofEntry.reduce((sum, f) => sum + f.size, 0);
-                }
+                for (const ofEntry of files)
+                    countSent(ofEntry, 1);
                 progress(outcome.acknowledged.length + outcome.refused.length);
             }
             catch (error) {
@@ -51114,15 +51117,21 @@ async function send_sendEntries(api, projectId, runId, entries, options, log) {
         }
     };
     await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, entries.length)) }, worker));
-    if (unconfirmed.length > 0)
-        await checkUnconfirmed(api, projectId, runId, unconfirmed, outcome, options, log);
+    if (unconfirmed.length > 0) {
+        // Not in the run after all: their files were counted as sent with the answer, and a resume sends none, so they
+        // are named like those of any other unsent result.
+        for (const entry of await checkUnconfirmed(api, projectId, runId, unconfirmed, outcome, options, log)) {
+            countSent(filesOf(entry), -1);
+            outcome.unsent.push(withoutFiles(entry));
+        }
+    }
     return outcome;
 }
 /**
  * Batches answered 2xx with an empty or unexpected body may not have landed (a proxy answering for the service):
- * the run is read once, and an entry whose case does not hold its status is not acknowledged but unsent, with an
- * error saying so — the caller spools it and leaves the run open rather than report it recorded (`--no-verify`
- * or not). Unsent, not sent again: the next write of the case would meet the same answer.
+ * the run is read once, and an entry whose case does not hold its status is not acknowledged, with an error saying
+ * so; it is returned, for the caller to count as unsent — spooled, the run left open rather than reported recorded
+ * (`--no-verify` or not). Unsent, not sent again: the next write of the case would meet the same answer.
  */
 async function checkUnconfirmed(api, projectId, runId, unconfirmed, outcome, options, log) {
     let held;
@@ -51142,12 +51151,12 @@ async function checkUnconfirmed(api, projectId, runId, unconfirmed, outcome, opt
         await options.onAcknowledged?.(landed);
     if (missing.size === 0) {
         log.debug(`${unconfirmed.length} result(s) were answered without the cases they recorded; the run holds every one of them.`);
-        return;
+        return [];
     }
     const lost = outcome.acknowledged.filter((e) => missing.has(e.test_case_id));
     outcome.acknowledged = outcome.acknowledged.filter((e) => !missing.has(e.test_case_id));
-    outcome.unsent.push(...lost);
     outcome.error ??= new errors_ApiError('API_UNEXPECTED_BODY', { method: 'PUT', path: `/projects/${projectId}/test_runs/${runId}/test_cases` }, `The service answered ${lost.length} result(s) with success but an empty or unexpected body, and the run does not hold them: a proxy or gateway may answer for the service without passing the write on. They were not recorded; check the base URL and any proxy between here and the service.`);
+    return lost;
 }
 function asResultFile(file) {
     return {
