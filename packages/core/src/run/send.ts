@@ -39,6 +39,24 @@ export function refusalLines(refused: readonly RefusedEntry[], human: (caseId: s
   return lines.join('') + (refused.length > 20 ? `\n  - … and ${refused.length - 20} more` : '');
 }
 
+/** A file sent without its entry, or that its entry was sent without, and why. */
+export interface WithdrawnFile {
+  caseId: string;
+  name: string;
+  reason: string;
+}
+
+/**
+ * An entry that is not sent now, as it is spooled: `resume` sends entries only, so its files are named in its
+ * description instead (and returned, for the summary), never dropped without a word.
+ */
+export function spooledWithoutFiles(entry: ResultEntry, files: readonly PlannedFile[]): { entry: ResultEntry; withdrawn: WithdrawnFile[] } {
+  if (files.length === 0) return { entry, withdrawn: [] };
+  const reason = 'not sent: the upload stopped before this result was recorded, and a resumed upload sends results without files';
+  const withdrawn = files.map((f) => ({ caseId: entry.test_case_id, name: f.fileName, reason }));
+  return { entry: { ...entry, description: withSkippedNote(entry.description, withdrawn) }, withdrawn };
+}
+
 export interface SendOutcome {
   acknowledged: ResultEntry[];
   refused: RefusedEntry[];
@@ -48,7 +66,7 @@ export interface SendOutcome {
   /** Why the sending stopped early. */
   error?: ApiError;
   /** Files the service acknowledged with their entry, and those sent without (per case id). */
-  attachments: { sent: number; sentBytes: number; withdrawn: { caseId: string; name: string; reason: string }[] };
+  attachments: { sent: number; sentBytes: number; withdrawn: WithdrawnFile[] };
 }
 
 export interface SendOptions {
@@ -89,7 +107,7 @@ export async function sendEntries(
   log: Logger,
 ): Promise<SendOutcome> {
   /** After a 413 for one entry: how many of its files (the first, in upload order) it is sent with, what was dropped. */
-  const kept = new Map<string, { count: number; entry: ResultEntry; dropped: { caseId: string; name: string; reason: string }[] }>();
+  const kept = new Map<string, { count: number; entry: ResultEntry; dropped: WithdrawnFile[] }>();
   const filesOf = (entry: ResultEntry): readonly PlannedFile[] => (options.files?.get(entry.test_case_id) ?? []).slice(0, kept.get(entry.test_case_id)?.count);
   const extraBytes = (entry: ResultEntry): number => filesOf(entry).reduce((sum, f) => sum + f.size + PART_OVERHEAD_BYTES + Buffer.byteLength(f.fileName), 0);
   // Planned as taken: the first write goes out without waiting for every entry to be measured (plan/batches.ts).
@@ -107,14 +125,10 @@ export async function sendEntries(
     outcome.attachments.sent += sign * files.length;
     outcome.attachments.sentBytes += sign * files.reduce((sum, f) => sum + f.size, 0);
   };
-  // What is not sent now is spooled as entries only (`resume` sends no files): the files are named instead.
   const withoutFiles = (entry: ResultEntry): ResultEntry => {
-    const files = filesOf(entry);
-    if (files.length === 0) return entry;
-    const reason = 'not sent: the upload stopped before this result was recorded, and a resumed upload sends results without files';
-    const dropped = files.map((f) => ({ caseId: entry.test_case_id, name: f.fileName, reason }));
-    outcome.attachments.withdrawn.push(...dropped);
-    return { ...entry, description: withSkippedNote(entry.description, dropped) };
+    const spooled = spooledWithoutFiles(entry, filesOf(entry));
+    outcome.attachments.withdrawn.push(...spooled.withdrawn);
+    return spooled.entry;
   };
   const worker = async (): Promise<void> => {
     for (let batch = queue.shift(); batch !== undefined; batch = queue.shift()) {
