@@ -42483,6 +42483,556 @@ async function lifecycle_openNamedRun(api, projectId, runId, host) {
     return run;
 }
 //# sourceMappingURL=lifecycle.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/attachments/choose.js
+/**
+ * Which of a result's attachments are candidates for upload, in which order, and with which content type.
+ * Pure: no file is touched here (locate.ts does that).
+ *
+ * - Policy `failed` (the default): failed, errored and flaky results carry the attachments of their last failing
+ *   attempt (the screenshot and trace of the failure a person needs); `all`: every result carries those of the
+ *   attempt a person should see; `none`: nothing.
+ * - Order: screenshots, then traces, then videos, then everything else, each group in the producer's order, so
+ *   the per-case count keeps the most useful files.
+ */
+
+const KIND_ORDER = ['screenshot', 'trace', 'video', 'other'];
+const CONTENT_TYPES = {
+    png: 'image/png',
+    jpg: 'image/jpeg',
+    jpeg: 'image/jpeg',
+    gif: 'image/gif',
+    webp: 'image/webp',
+    svg: 'image/svg+xml',
+    bmp: 'image/bmp',
+    webm: 'video/webm',
+    mp4: 'video/mp4',
+    mov: 'video/quicktime',
+    zip: 'application/zip',
+    json: 'application/json',
+    xml: 'application/xml',
+    html: 'text/html',
+    htm: 'text/html',
+    txt: 'text/plain',
+    log: 'text/plain',
+    md: 'text/markdown',
+    csv: 'text/csv',
+    pdf: 'application/pdf',
+    har: 'application/json',
+};
+const EXTENSIONS = {
+    'image/png': 'png',
+    'image/jpeg': 'jpg',
+    'video/webm': 'webm',
+    'application/zip': 'zip',
+    'application/json': 'json',
+    'text/plain': 'txt',
+    'text/markdown': 'md',
+    'text/html': 'html',
+};
+/** The attachments of one result that the policy selects (not yet ordered or limited). */
+function attachmentsFor(result, policy) {
+    if (policy === 'none')
+        return [];
+    const failed = result.status === 'failed' || result.status === 'error' || isFlaky(result);
+    if (policy === 'failed' && !failed)
+        return [];
+    if (!failed)
+        return result.attachments;
+    const lastFailing = [...result.attempts].reverse().find((a) => a.status === 'failed' || a.status === 'error');
+    // A producer that knows attempts (Playwright) fills them; JUnit and Jest carry the result's own only.
+    return lastFailing?.attachments && lastFailing.attachments.length > 0 ? lastFailing.attachments : result.attachments;
+}
+/** The file name sent: the path's last segment, or the name (with an extension from the content type) for inline content. */
+function fileNameOf(attachment) {
+    if (attachment.path)
+        return attachment.path.split(/[\\/]/).pop() || attachment.name;
+    const name = attachment.name.replace(/[\\/]/g, '_') || 'attachment';
+    const ext = attachment.contentType ? EXTENSIONS[attachment.contentType.split(';')[0]?.trim() ?? ''] : undefined;
+    return ext && !/\.[A-Za-z0-9]{1,5}$/.test(name) ? `${name}.${ext}` : name;
+}
+/** From the extension; else what the producer said; else bytes. */
+function contentTypeOf(fileName, declared) {
+    const ext = /\.([A-Za-z0-9]+)$/.exec(fileName)?.[1]?.toLowerCase();
+    return (ext && CONTENT_TYPES[ext]) ?? declared ?? 'application/octet-stream';
+}
+function kindOf(attachment) {
+    const name = attachment.name.toLowerCase();
+    const type = contentTypeOf(fileNameOf(attachment), attachment.contentType);
+    if (name === 'trace' || /(^|[\\/])trace[^\\/]*\.zip$/i.test(attachment.path ?? ''))
+        return 'trace';
+    if (name === 'screenshot' || name.startsWith('screenshot') || type.startsWith('image/'))
+        return 'screenshot';
+    if (name === 'video' || type.startsWith('video/'))
+        return 'video';
+    return 'other';
+}
+/** Stable: screenshots, traces, videos, others. */
+function inUploadOrder(attachments) {
+    return KIND_ORDER.flatMap((kind) => attachments.filter((a) => kindOf(a) === kind));
+}
+//# sourceMappingURL=choose.js.map
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./packages/core/dist/attachments/locate.js
+/**
+ * Where an attachment's file is, and whether it may be read at all. A result file can be written by anyone
+ * (a pull request's test, a downloaded artifact), so a path it names is not trusted: only regular files inside
+ * the workspace are read. `..` out of it, an absolute path elsewhere (`/etc/passwd`, `~/.ssh/id_rsa`) and a
+ * symbolic link pointing out are refused, with a warning naming the path.
+ *
+ * A relative path is looked up next to the result file first (where JUnit writers mean it), then in the
+ * working directory (where Playwright and most runners write their output).
+ */
+
+
+/** Paths as symbolic links resolve, so a link inside the workspace pointing out is seen as out. */
+async function realWorkspace(workspace) {
+    try {
+        return await (0,promises_.realpath)(workspace);
+    }
+    catch {
+        return external_node_path_.resolve(workspace);
+    }
+}
+function inside(root, candidate) {
+    const relative = external_node_path_.relative(root, candidate);
+    return relative === '' || (!relative.startsWith('..') && !external_node_path_.isAbsolute(relative));
+}
+/** The real paths of the workspace and of every other root, for locate. */
+async function realRoots(context) {
+    return [...new Set(await Promise.all([context.workspace, ...(context.roots ?? [])].map(realWorkspace)))];
+}
+/**
+ * `resultSource` is the result file as read (relative to `cwd`), or a reporter's name, which is no file: then
+ * only the working directory is tried. `real` comes from realRoots(context) (or realWorkspace(context.workspace)).
+ */
+async function locate(named, resultSource, context, real) {
+    const root = external_node_path_.resolve(context.workspace);
+    const roots = [...new Set([root, ...(context.roots ?? []).map((r) => external_node_path_.resolve(r))])];
+    const reals = typeof real === 'string' ? [real] : real;
+    const insideAny = (candidate, list) => list.some((r) => inside(r, candidate));
+    const where = roots.length > 1 ? `the workspace ${root} (or ${roots.slice(1).join(', ')})` : `the workspace ${root}`;
+    const candidates = external_node_path_.isAbsolute(named)
+        ? [external_node_path_.normalize(named)]
+        : [...new Set([external_node_path_.resolve(external_node_path_.dirname(external_node_path_.resolve(context.cwd, resultSource)), named), external_node_path_.resolve(context.cwd, named)])];
+    const reasons = [];
+    for (const candidate of candidates) {
+        if (!insideAny(candidate, roots) && !insideAny(candidate, reals)) {
+            reasons.push(`${candidate} is outside ${where}`);
+            continue;
+        }
+        let realPath;
+        try {
+            realPath = await (0,promises_.realpath)(candidate);
+        }
+        catch {
+            reasons.push(`${candidate} does not exist`);
+            continue;
+        }
+        if (!insideAny(realPath, reals))
+            return { kind: 'refused', reason: `it leads outside ${where} (to ${realPath}); only files inside it are uploaded` };
+        try {
+            const info = await (0,promises_.stat)(realPath);
+            if (!info.isFile())
+                return { kind: 'missing', reason: `${candidate} is not a regular file` };
+            return { kind: 'file', path: realPath, size: info.size };
+        }
+        catch (error) {
+            return { kind: 'missing', reason: `${candidate} cannot be read (${error.code ?? 'error'})` };
+        }
+    }
+    if (reasons.length > 0 && reasons.every((r) => r.includes('outside the workspace'))) {
+        return { kind: 'refused', reason: `it is outside ${where}; only files inside it are uploaded` };
+    }
+    return { kind: 'missing', reason: `not found (${reasons.join('; ')})` };
+}
+//# sourceMappingURL=locate.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/attachments/plan.js
+/**
+ * The files that go with each test case's result: chosen by the policy and order (choose.ts), found on disk
+ * safely (locate.ts), then cut to the per-file size and per-case count. Nothing is read here but file metadata:
+ * the bytes are streamed from disk when the batch is sent. Whatever is not sent is said: a refused or missing
+ * path is a warning, and every file left out is named in the case's description and the summary with its reason.
+ */
+
+
+
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    if (bytes < 1024 * 1024)
+        return `${(bytes / 1024).toFixed(1)} KiB`;
+    return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+/** The planner for one upload: the workspace's real path is looked up once. */
+async function attachmentPlanner(settings, log) {
+    const reals = await realRoots(settings);
+    return (results) => planCaseFiles(results, settings, reals, log);
+}
+async function planCaseFiles(results, settings, realRoot, log) {
+    const out = { files: [], skipped: [] };
+    if (settings.policy === 'none')
+        return out;
+    const seen = new Set();
+    for (const result of results) {
+        for (const attachment of inUploadOrder(attachmentsFor(result, settings.policy))) {
+            const shown = settings.redact ?? ((text) => text);
+            const fileName = shown(fileNameOf(attachment));
+            let file;
+            if (attachment.path !== undefined && attachment.path !== '') {
+                const found = await locate(attachment.path, result.source, settings, realRoot);
+                if (found.kind !== 'file') {
+                    const what = found.kind === 'refused' ? 'refused' : 'missing or unreadable';
+                    log.warn(`Attachment ${attachment.path} of "${displayTitle(result)}" is not uploaded (${what}): ${found.reason}.`);
+                    out.skipped.push({ name: shown(attachment.path), reason: found.kind === 'refused' ? 'outside the workspace' : 'not found or unreadable' });
+                    continue;
+                }
+                if (seen.has(found.path))
+                    continue;
+                seen.add(found.path);
+                file = { fileName, contentType: contentTypeOf(fileName, attachment.contentType), size: found.size, path: found.path };
+            }
+            else if (attachment.body !== undefined) {
+                const key = `body:${attachment.name}:${attachment.body.length}:${attachment.body.slice(0, 64)}`;
+                if (seen.has(key))
+                    continue;
+                seen.add(key);
+                file = {
+                    fileName,
+                    contentType: contentTypeOf(fileName, attachment.contentType),
+                    size: Buffer.byteLength(attachment.body, 'base64'),
+                    body: attachment.body,
+                };
+            }
+            else {
+                continue;
+            }
+            if (file.size > settings.maxBytes) {
+                out.skipped.push({ name: fileName, reason: `${formatBytes(file.size)}, over the ${formatBytes(settings.maxBytes)} limit per file` });
+            }
+            else if (out.files.length >= settings.perCase) {
+                out.skipped.push({ name: fileName, reason: `over the limit of ${settings.perCase} file(s) per test case` });
+            }
+            else {
+                out.files.push(file);
+            }
+        }
+    }
+    return out;
+}
+const MAX_NOTE_LINES = 20;
+/** The description with the files that were not sent named at its end, so none is dropped silently. */
+function withSkippedNote(description, skipped) {
+    if (skipped.length === 0)
+        return description;
+    const lines = skipped.slice(0, MAX_NOTE_LINES).map((s) => `- ${s.name}: ${s.reason}`);
+    if (skipped.length > MAX_NOTE_LINES)
+        lines.push(`- … and ${skipped.length - MAX_NOTE_LINES} more`);
+    return `${description}\n\nFiles not attached:\n${lines.join('\n')}`;
+}
+/** The files of every case, by test case id (cases with neither files nor skipped ones are left out). */
+async function planAttachments(cases, settings, log) {
+    const byCase = new Map();
+    if (settings.policy === 'none')
+        return byCase;
+    const plan = await attachmentPlanner(settings, log);
+    for (const { caseId, results } of cases) {
+        const planned = await plan(results);
+        if (planned.files.length > 0 || planned.skipped.length > 0)
+            byCase.set(caseId, planned);
+    }
+    return byCase;
+}
+//# sourceMappingURL=plan.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/plan/batches.js
+/**
+ * Result entries → request bodies bounded by count and by size (at most 100 entries and 4 MiB per call,
+ * attachments included; a 413 answer splits a batch in half). Greedy and order-keeping, so a resumed upload
+ * re-plans the same batches from the same entries.
+ */
+const DEFAULT_MAX_ENTRIES = 100;
+const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
+// `{"test_run_cases":[` + `]}`: the body around the entries, which are joined by one comma each.
+const ENVELOPE_BYTES = Buffer.byteLength(JSON.stringify({ test_run_cases: [] }), 'utf8');
+/** UTF-8 size of `JSON.stringify({test_run_cases: batch})`, the body the limits are measured on. */
+function batchBytes(batch) {
+    return Buffer.byteLength(JSON.stringify({ test_run_cases: batch }), 'utf8');
+}
+/**
+ * Greedy batches in input order. Each entry is serialised once, so 100k entries plan in linear time.
+ * An entry that alone exceeds `maxBytes` is sent alone in its batch rather than dropped or refused here:
+ * the limit is our estimate, not the server's, and the caller reports what the server answers (a 413 on a
+ * batch of one cannot be split; see splitBatch). Descriptions are capped, so this needs a tiny `maxBytes` —
+ * or large files: `extraBytes` counts what an entry adds to the request besides its JSON (its attachments), so
+ * an entry with large files goes in a smaller batch, or alone.
+ */
+function planBatches(entries, limits = {}) {
+    const queue = new BatchQueue(entries, limits);
+    const batches = [];
+    for (let batch = queue.shift(); batch !== undefined; batch = queue.shift())
+        batches.push(batch);
+    return batches;
+}
+/**
+ * The batches of planBatches, each planned when it is taken: the first write goes out once its own entries are
+ * measured (10,000 entries: 20–70 ms of serialising, and the upload's descriptions are written as they are read),
+ * and the rest are planned while the writes wait for the rate limit. `unshift` puts batches back in front (a
+ * refused batch's halves), as on an array.
+ */
+class BatchQueue {
+    entries;
+    limits;
+    front = [];
+    next = 0;
+    /** An entry measured past the end of the last batch taken: the first of the next one. */
+    carried;
+    maxEntries;
+    maxBytes;
+    constructor(entries, limits = {}) {
+        this.entries = entries;
+        this.limits = limits;
+        this.maxEntries = limits.maxEntries ?? DEFAULT_MAX_ENTRIES;
+        this.maxBytes = limits.maxBytes ?? DEFAULT_MAX_BYTES;
+        if (!Number.isInteger(this.maxEntries) || this.maxEntries < 1)
+            throw new RangeError(`maxEntries must be a whole number ≥ 1, received ${this.maxEntries}`);
+        if (!(this.maxBytes > 0))
+            throw new RangeError(`maxBytes must be > 0, received ${this.maxBytes}`);
+    }
+    /** The next batch, or undefined when every entry was taken. */
+    shift() {
+        if (this.front.length > 0)
+            return this.front.shift();
+        const batch = [];
+        let bytes = ENVELOPE_BYTES;
+        for (;;) {
+            const measured = this.carried ?? this.measureNext();
+            this.carried = undefined;
+            if (measured === undefined)
+                break;
+            const added = batch.length > 0 ? measured.size + 1 : measured.size;
+            if (batch.length > 0 && (batch.length >= this.maxEntries || bytes + added > this.maxBytes)) {
+                this.carried = measured;
+                break;
+            }
+            bytes += added;
+            batch.push(measured.entry);
+        }
+        return batch.length > 0 ? batch : undefined;
+    }
+    unshift(...batches) {
+        this.front.unshift(...batches);
+    }
+    measureNext() {
+        if (this.next >= this.entries.length)
+            return undefined;
+        const entry = this.entries[this.next++];
+        return { entry, size: Buffer.byteLength(JSON.stringify(entry), 'utf8') + (this.limits.extraBytes?.(entry) ?? 0) };
+    }
+}
+/**
+ * The two halves of a batch the server refused as too large (the first half gets the odd entry).
+ * Throws for fewer than two entries: a single entry cannot be split, and returning it unchanged would let a
+ * retry-on-413 loop run forever.
+ */
+function splitBatch(batch) {
+    if (batch.length < 2)
+        throw new RangeError(`cannot split a batch of fewer than 2 entries (received ${batch.length}); check batch.length > 1 first`);
+    const middle = Math.ceil(batch.length / 2);
+    return [batch.slice(0, middle), batch.slice(middle)];
+}
+//# sourceMappingURL=batches.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/run/send.js
+
+
+
+/** The service's words when it refuses a result because the case is not (any more) in the run. */
+const NOT_IN_RUN = /not (a )?part of (the )?test run/i;
+/**
+ * The service refused this result because its case was not in the run when the write landed (another job's
+ * selection write can remove it): a put-back may succeed. Any other refusal is of the result itself.
+ */
+function refusedAsNotInRun(reason) {
+    return NOT_IN_RUN.test(reason);
+}
+/** Refusals as the lines of a message: `  - DEMO-1: the service's words`, the first 20 and how many more. */
+function refusalLines(refused, human) {
+    const lines = refused.slice(0, 20).map((r) => `\n  - ${human(r.entry.test_case_id)}: ${r.reason}`);
+    return lines.join('') + (refused.length > 20 ? `\n  - … and ${refused.length - 20} more` : '');
+}
+/**
+ * An entry that is not sent now, as it is spooled: `resume` sends entries only, so its files are named in its
+ * description instead (and returned, for the summary), never dropped without a word.
+ */
+function spooledWithoutFiles(entry, files) {
+    if (files.length === 0)
+        return { entry, withdrawn: [] };
+    const reason = 'not sent: the upload stopped before this result was recorded, and a resumed upload sends results without files';
+    const withdrawn = files.map((f) => ({ caseId: entry.test_case_id, name: f.fileName, reason }));
+    return { entry: { ...entry, description: withSkippedNote(entry.description, withdrawn) }, withdrawn };
+}
+/** A file part's headers (name, file name, content type, boundary) besides its bytes. */
+const PART_OVERHEAD_BYTES = 256;
+const DEFAULT_CONCURRENCY = 4;
+/**
+ * Halvings of refused batches an upload may make on credit: past them (a run closed mid-upload refuses everything),
+ * a refused batch is named whole. Each half the service takes earns SPLITS_EARNED_PER_HALF_TAKEN more, so halving
+ * goes on while it finds results that land. (With 64 halvings in all, 40 refused results among 400 left 227 good
+ * ones named refused with another result's reason, and never sent: test/run/send-refused.test.ts.)
+ */
+const SPLITS_ON_CREDIT = 64;
+/** More than the one halving a half taken cost: finding k refused results among n takes about 2k·log2(n/k). */
+const SPLITS_EARNED_PER_HALF_TAKEN = 2;
+async function send_sendEntries(api, projectId, runId, entries, options, log) {
+    /** After a 413 for one entry: how many of its files (the first, in upload order) it is sent with, what was dropped. */
+    const kept = new Map();
+    const filesOf = (entry) => (options.files?.get(entry.test_case_id) ?? []).slice(0, kept.get(entry.test_case_id)?.count);
+    const extraBytes = (entry) => filesOf(entry).reduce((sum, f) => sum + f.size + PART_OVERHEAD_BYTES + Buffer.byteLength(f.fileName), 0);
+    // Planned as taken: the first write goes out without waiting for every entry to be measured (plan/batches.ts).
+    const queue = new BatchQueue(entries, { maxEntries: options.maxEntries, ...(options.maxBytes !== undefined && { maxBytes: options.maxBytes }), extraBytes });
+    const outcome = { acknowledged: [], refused: [], unsent: [], requests: 0, attachments: { sent: 0, sentBytes: 0, withdrawn: [] } };
+    const progress = progressReporter(entries.length, log, options.now ?? Date.now);
+    let splitsLeft = SPLITS_ON_CREDIT;
+    /** Batches made by halving a refused one: each taken earns halvings (SPLITS_EARNED_PER_HALF_TAKEN). */
+    const halves = new WeakSet();
+    /** Acknowledged by an answer that does not list them: checked against the run at the end. */
+    const unconfirmed = [];
+    /** Files counted as sent with their entry's answer (sign 1), or taken back when the entry did not land after all (-1). */
+    const countSent = (files, sign) => {
+        outcome.attachments.sent += sign * files.length;
+        outcome.attachments.sentBytes += sign * files.reduce((sum, f) => sum + f.size, 0);
+    };
+    const withoutFiles = (entry) => {
+        const spooled = spooledWithoutFiles(entry, filesOf(entry));
+        outcome.attachments.withdrawn.push(...spooled.withdrawn);
+        return spooled.entry;
+    };
+    const worker = async () => {
+        for (let batch = queue.shift(); batch !== undefined; batch = queue.shift()) {
+            if (outcome.error) {
+                outcome.unsent.push(...batch.map(withoutFiles));
+                continue;
+            }
+            try {
+                outcome.requests++;
+                const files = batch.map(filesOf);
+                const confirmed = await api.putResults(projectId, runId, batch, files.map((ofEntry) => ofEntry.map(asResultFile)));
+                outcome.acknowledged.push(...batch);
+                if (halves.has(batch))
+                    splitsLeft += SPLITS_EARNED_PER_HALF_TAKEN;
+                if (confirmed)
+                    await options.onAcknowledged?.(batch);
+                else
+                    unconfirmed.push(...batch);
+                for (const ofEntry of files)
+                    countSent(ofEntry, 1);
+                progress(outcome.acknowledged.length + outcome.refused.length);
+            }
+            catch (error) {
+                if (!(error instanceof errors_ApiError))
+                    throw error;
+                // A body cut off while its files were sent is a proxy's 413: the same halving, never the whole body again.
+                const tooLarge = error.status === 413 || error.code === 'API_BODY_CUT_OFF';
+                const refusal = tooLarge || error.status === 400 || error.status === 422;
+                const single = batch[0];
+                if (tooLarge && batch.length === 1 && single && filesOf(single).length > 0) {
+                    // Half the files at a time, the last in upload order first: the screenshot is the last to go.
+                    const files = filesOf(single);
+                    const count = Math.floor(files.length / 2);
+                    const how = error.status === 413 ? 'refused the result' : 'closed the connection while receiving the result';
+                    const reason = `the service ${how} with ${files.length} file(s) (${formatBytes(extraBytes(single))}) as too large (${error.status === 413 ? 'HTTP 413' : 'body cut off'}), so it was sent without this file`;
+                    const dropped = files.slice(count).map((f) => ({ caseId: single.test_case_id, name: f.fileName, reason }));
+                    log.warn(`Test case ${options.nameOf?.(single.test_case_id) ?? single.test_case_id}: ${reason.replace('this file', `${dropped.map((d) => d.name).join(', ')}`)}.`);
+                    const before = kept.get(single.test_case_id) ?? { count: files.length, entry: single, dropped: [] };
+                    kept.set(single.test_case_id, { count, entry: before.entry, dropped: [...before.dropped, ...dropped] });
+                    outcome.attachments.withdrawn.push(...dropped);
+                    queue.unshift([{ ...before.entry, description: withSkippedNote(before.entry.description, [...before.dropped, ...dropped]) }]);
+                }
+                else if (refusal && batch.length > 1 && splitsLeft > 0) {
+                    splitsLeft -= 1;
+                    const [first, second] = splitBatch(batch);
+                    halves.add(first);
+                    halves.add(second);
+                    log.debug(`The service refused ${batch.length} entries (${error.status ? `HTTP ${error.status}` : 'body cut off'}); sending them in two halves to find what it refuses.`);
+                    queue.unshift(first, second);
+                }
+                else if (refusal) {
+                    const reason = error.serverMessage
+                        ? `HTTP ${error.status}: ${error.serverMessage}${error.requestId ? ` (request id ${error.requestId})` : ''}`
+                        : error.message;
+                    outcome.refused.push(...batch.map((entry) => ({ entry, reason })));
+                }
+                else {
+                    outcome.error = error;
+                    outcome.unsent.push(...batch.map(withoutFiles));
+                }
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, entries.length)) }, worker));
+    if (unconfirmed.length > 0) {
+        // Not in the run after all: their files were counted as sent with the answer, and a resume sends none, so they
+        // are named like those of any other unsent result.
+        for (const entry of await checkUnconfirmed(api, projectId, runId, unconfirmed, outcome, options, log)) {
+            countSent(filesOf(entry), -1);
+            outcome.unsent.push(withoutFiles(entry));
+        }
+    }
+    return outcome;
+}
+/**
+ * Batches answered 2xx with an empty or unexpected body may not have landed (a proxy answering for the service):
+ * the run is read once, and an entry whose case does not hold its status is not acknowledged, with an error saying
+ * so; it is returned, for the caller to count as unsent — spooled, the run left open rather than reported recorded
+ * (`--no-verify` or not). Unsent, not sent again: the next write of the case would meet the same answer.
+ */
+async function checkUnconfirmed(api, projectId, runId, unconfirmed, outcome, options, log) {
+    let held;
+    try {
+        held = new Map((await api.listRunCases(projectId, runId)).map((c) => [c.test_case.id.toLowerCase(), c.status_id]));
+    }
+    catch (error) {
+        if (!(error instanceof errors_ApiError))
+            throw error;
+        // The run cannot be read now: none of them is known to have landed.
+        held = new Map();
+        outcome.error ??= error;
+    }
+    const missing = new Set(unconfirmed.filter((e) => held.get(e.test_case_id.toLowerCase()) !== e.test_run_status_id).map((e) => e.test_case_id));
+    const landed = unconfirmed.filter((e) => !missing.has(e.test_case_id));
+    if (landed.length > 0)
+        await options.onAcknowledged?.(landed);
+    if (missing.size === 0) {
+        log.debug(`${unconfirmed.length} result(s) were answered without the cases they recorded; the run holds every one of them.`);
+        return [];
+    }
+    const lost = outcome.acknowledged.filter((e) => missing.has(e.test_case_id));
+    outcome.acknowledged = outcome.acknowledged.filter((e) => !missing.has(e.test_case_id));
+    outcome.error ??= new errors_ApiError('API_UNEXPECTED_BODY', { method: 'PUT', path: `/projects/${projectId}/test_runs/${runId}/test_cases` }, `The service answered ${lost.length} result(s) with success but an empty or unexpected body, and the run does not hold them: a proxy or gateway may answer for the service without passing the write on. They were not recorded; check the base URL and any proxy between here and the service.`);
+    return lost;
+}
+function asResultFile(file) {
+    return {
+        fileName: file.fileName,
+        contentType: file.contentType,
+        ...(file.path !== undefined && { path: file.path }),
+        ...(file.body !== undefined && { base64: file.body }),
+    };
+}
+/** One line per ~10 % of the entries, so a long upload is never silent. */
+function progressReporter(total, log, now) {
+    const started = now();
+    const step = Math.max(1, Math.ceil(total / 10));
+    let next = step;
+    return (done) => {
+        if (done < next || done >= total)
+            return;
+        next = (Math.floor(done / step) + 1) * step;
+        log.info(`Recorded ${done} of ${total} results (${Math.round((100 * done) / total)} %, ${((now() - started) / 1000).toFixed(1)} s).`);
+    };
+}
+//# sourceMappingURL=send.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/oldest.js
 /** A comparator putting the oldest first, by creation time, then each tie-breaker (smaller first), then id. */
 function byAge(...tieBreakers) {
@@ -42768,269 +43318,6 @@ function merge(existing, found) {
     return [...byId.values()];
 }
 //# sourceMappingURL=case-sync.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/attachments/choose.js
-/**
- * Which of a result's attachments are candidates for upload, in which order, and with which content type.
- * Pure: no file is touched here (locate.ts does that).
- *
- * - Policy `failed` (the default): failed, errored and flaky results carry the attachments of their last failing
- *   attempt (the screenshot and trace of the failure a person needs); `all`: every result carries those of the
- *   attempt a person should see; `none`: nothing.
- * - Order: screenshots, then traces, then videos, then everything else, each group in the producer's order, so
- *   the per-case count keeps the most useful files.
- */
-
-const KIND_ORDER = ['screenshot', 'trace', 'video', 'other'];
-const CONTENT_TYPES = {
-    png: 'image/png',
-    jpg: 'image/jpeg',
-    jpeg: 'image/jpeg',
-    gif: 'image/gif',
-    webp: 'image/webp',
-    svg: 'image/svg+xml',
-    bmp: 'image/bmp',
-    webm: 'video/webm',
-    mp4: 'video/mp4',
-    mov: 'video/quicktime',
-    zip: 'application/zip',
-    json: 'application/json',
-    xml: 'application/xml',
-    html: 'text/html',
-    htm: 'text/html',
-    txt: 'text/plain',
-    log: 'text/plain',
-    md: 'text/markdown',
-    csv: 'text/csv',
-    pdf: 'application/pdf',
-    har: 'application/json',
-};
-const EXTENSIONS = {
-    'image/png': 'png',
-    'image/jpeg': 'jpg',
-    'video/webm': 'webm',
-    'application/zip': 'zip',
-    'application/json': 'json',
-    'text/plain': 'txt',
-    'text/markdown': 'md',
-    'text/html': 'html',
-};
-/** The attachments of one result that the policy selects (not yet ordered or limited). */
-function attachmentsFor(result, policy) {
-    if (policy === 'none')
-        return [];
-    const failed = result.status === 'failed' || result.status === 'error' || isFlaky(result);
-    if (policy === 'failed' && !failed)
-        return [];
-    if (!failed)
-        return result.attachments;
-    const lastFailing = [...result.attempts].reverse().find((a) => a.status === 'failed' || a.status === 'error');
-    // A producer that knows attempts (Playwright) fills them; JUnit and Jest carry the result's own only.
-    return lastFailing?.attachments && lastFailing.attachments.length > 0 ? lastFailing.attachments : result.attachments;
-}
-/** The file name sent: the path's last segment, or the name (with an extension from the content type) for inline content. */
-function fileNameOf(attachment) {
-    if (attachment.path)
-        return attachment.path.split(/[\\/]/).pop() || attachment.name;
-    const name = attachment.name.replace(/[\\/]/g, '_') || 'attachment';
-    const ext = attachment.contentType ? EXTENSIONS[attachment.contentType.split(';')[0]?.trim() ?? ''] : undefined;
-    return ext && !/\.[A-Za-z0-9]{1,5}$/.test(name) ? `${name}.${ext}` : name;
-}
-/** From the extension; else what the producer said; else bytes. */
-function contentTypeOf(fileName, declared) {
-    const ext = /\.([A-Za-z0-9]+)$/.exec(fileName)?.[1]?.toLowerCase();
-    return (ext && CONTENT_TYPES[ext]) ?? declared ?? 'application/octet-stream';
-}
-function kindOf(attachment) {
-    const name = attachment.name.toLowerCase();
-    const type = contentTypeOf(fileNameOf(attachment), attachment.contentType);
-    if (name === 'trace' || /(^|[\\/])trace[^\\/]*\.zip$/i.test(attachment.path ?? ''))
-        return 'trace';
-    if (name === 'screenshot' || name.startsWith('screenshot') || type.startsWith('image/'))
-        return 'screenshot';
-    if (name === 'video' || type.startsWith('video/'))
-        return 'video';
-    return 'other';
-}
-/** Stable: screenshots, traces, videos, others. */
-function inUploadOrder(attachments) {
-    return KIND_ORDER.flatMap((kind) => attachments.filter((a) => kindOf(a) === kind));
-}
-//# sourceMappingURL=choose.js.map
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./packages/core/dist/attachments/locate.js
-/**
- * Where an attachment's file is, and whether it may be read at all. A result file can be written by anyone
- * (a pull request's test, a downloaded artifact), so a path it names is not trusted: only regular files inside
- * the workspace are read. `..` out of it, an absolute path elsewhere (`/etc/passwd`, `~/.ssh/id_rsa`) and a
- * symbolic link pointing out are refused, with a warning naming the path.
- *
- * A relative path is looked up next to the result file first (where JUnit writers mean it), then in the
- * working directory (where Playwright and most runners write their output).
- */
-
-
-/** Paths as symbolic links resolve, so a link inside the workspace pointing out is seen as out. */
-async function realWorkspace(workspace) {
-    try {
-        return await (0,promises_.realpath)(workspace);
-    }
-    catch {
-        return external_node_path_.resolve(workspace);
-    }
-}
-function inside(root, candidate) {
-    const relative = external_node_path_.relative(root, candidate);
-    return relative === '' || (!relative.startsWith('..') && !external_node_path_.isAbsolute(relative));
-}
-/** The real paths of the workspace and of every other root, for locate. */
-async function realRoots(context) {
-    return [...new Set(await Promise.all([context.workspace, ...(context.roots ?? [])].map(realWorkspace)))];
-}
-/**
- * `resultSource` is the result file as read (relative to `cwd`), or a reporter's name, which is no file: then
- * only the working directory is tried. `real` comes from realRoots(context) (or realWorkspace(context.workspace)).
- */
-async function locate(named, resultSource, context, real) {
-    const root = external_node_path_.resolve(context.workspace);
-    const roots = [...new Set([root, ...(context.roots ?? []).map((r) => external_node_path_.resolve(r))])];
-    const reals = typeof real === 'string' ? [real] : real;
-    const insideAny = (candidate, list) => list.some((r) => inside(r, candidate));
-    const where = roots.length > 1 ? `the workspace ${root} (or ${roots.slice(1).join(', ')})` : `the workspace ${root}`;
-    const candidates = external_node_path_.isAbsolute(named)
-        ? [external_node_path_.normalize(named)]
-        : [...new Set([external_node_path_.resolve(external_node_path_.dirname(external_node_path_.resolve(context.cwd, resultSource)), named), external_node_path_.resolve(context.cwd, named)])];
-    const reasons = [];
-    for (const candidate of candidates) {
-        if (!insideAny(candidate, roots) && !insideAny(candidate, reals)) {
-            reasons.push(`${candidate} is outside ${where}`);
-            continue;
-        }
-        let realPath;
-        try {
-            realPath = await (0,promises_.realpath)(candidate);
-        }
-        catch {
-            reasons.push(`${candidate} does not exist`);
-            continue;
-        }
-        if (!insideAny(realPath, reals))
-            return { kind: 'refused', reason: `it leads outside ${where} (to ${realPath}); only files inside it are uploaded` };
-        try {
-            const info = await (0,promises_.stat)(realPath);
-            if (!info.isFile())
-                return { kind: 'missing', reason: `${candidate} is not a regular file` };
-            return { kind: 'file', path: realPath, size: info.size };
-        }
-        catch (error) {
-            return { kind: 'missing', reason: `${candidate} cannot be read (${error.code ?? 'error'})` };
-        }
-    }
-    if (reasons.length > 0 && reasons.every((r) => r.includes('outside the workspace'))) {
-        return { kind: 'refused', reason: `it is outside ${where}; only files inside it are uploaded` };
-    }
-    return { kind: 'missing', reason: `not found (${reasons.join('; ')})` };
-}
-//# sourceMappingURL=locate.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/attachments/plan.js
-/**
- * The files that go with each test case's result: chosen by the policy and order (choose.ts), found on disk
- * safely (locate.ts), then cut to the per-file size and per-case count. Nothing is read here but file metadata:
- * the bytes are streamed from disk when the batch is sent. Whatever is not sent is said: a refused or missing
- * path is a warning, and every file left out is named in the case's description and the summary with its reason.
- */
-
-
-
-function formatBytes(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    if (bytes < 1024 * 1024)
-        return `${(bytes / 1024).toFixed(1)} KiB`;
-    return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-/** The planner for one upload: the workspace's real path is looked up once. */
-async function attachmentPlanner(settings, log) {
-    const reals = await realRoots(settings);
-    return (results) => planCaseFiles(results, settings, reals, log);
-}
-async function planCaseFiles(results, settings, realRoot, log) {
-    const out = { files: [], skipped: [] };
-    if (settings.policy === 'none')
-        return out;
-    const seen = new Set();
-    for (const result of results) {
-        for (const attachment of inUploadOrder(attachmentsFor(result, settings.policy))) {
-            const shown = settings.redact ?? ((text) => text);
-            const fileName = shown(fileNameOf(attachment));
-            let file;
-            if (attachment.path !== undefined && attachment.path !== '') {
-                const found = await locate(attachment.path, result.source, settings, realRoot);
-                if (found.kind !== 'file') {
-                    const what = found.kind === 'refused' ? 'refused' : 'missing or unreadable';
-                    log.warn(`Attachment ${attachment.path} of "${displayTitle(result)}" is not uploaded (${what}): ${found.reason}.`);
-                    out.skipped.push({ name: shown(attachment.path), reason: found.kind === 'refused' ? 'outside the workspace' : 'not found or unreadable' });
-                    continue;
-                }
-                if (seen.has(found.path))
-                    continue;
-                seen.add(found.path);
-                file = { fileName, contentType: contentTypeOf(fileName, attachment.contentType), size: found.size, path: found.path };
-            }
-            else if (attachment.body !== undefined) {
-                const key = `body:${attachment.name}:${attachment.body.length}:${attachment.body.slice(0, 64)}`;
-                if (seen.has(key))
-                    continue;
-                seen.add(key);
-                file = {
-                    fileName,
-                    contentType: contentTypeOf(fileName, attachment.contentType),
-                    size: Buffer.byteLength(attachment.body, 'base64'),
-                    body: attachment.body,
-                };
-            }
-            else {
-                continue;
-            }
-            if (file.size > settings.maxBytes) {
-                out.skipped.push({ name: fileName, reason: `${formatBytes(file.size)}, over the ${formatBytes(settings.maxBytes)} limit per file` });
-            }
-            else if (out.files.length >= settings.perCase) {
-                out.skipped.push({ name: fileName, reason: `over the limit of ${settings.perCase} file(s) per test case` });
-            }
-            else {
-                out.files.push(file);
-            }
-        }
-    }
-    return out;
-}
-const MAX_NOTE_LINES = 20;
-/** The description with the files that were not sent named at its end, so none is dropped silently. */
-function withSkippedNote(description, skipped) {
-    if (skipped.length === 0)
-        return description;
-    const lines = skipped.slice(0, MAX_NOTE_LINES).map((s) => `- ${s.name}: ${s.reason}`);
-    if (skipped.length > MAX_NOTE_LINES)
-        lines.push(`- … and ${skipped.length - MAX_NOTE_LINES} more`);
-    return `${description}\n\nFiles not attached:\n${lines.join('\n')}`;
-}
-/** The files of every case, by test case id (cases with neither files nor skipped ones are left out). */
-async function planAttachments(cases, settings, log) {
-    const byCase = new Map();
-    if (settings.policy === 'none')
-        return byCase;
-    const plan = await attachmentPlanner(settings, log);
-    for (const { caseId, results } of cases) {
-        const planned = await plan(results);
-        if (planned.files.length > 0 || planned.skipped.length > 0)
-            byCase.set(caseId, planned);
-    }
-    return byCase;
-}
-//# sourceMappingURL=plan.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/attachments/index.js
 /**
  * attachments/: choosing, locating and sizing the files attached to results; imports no other folder.
@@ -50898,278 +51185,6 @@ function withThousands(n) {
     return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
 }
 //# sourceMappingURL=digits.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/plan/batches.js
-/**
- * Result entries → request bodies bounded by count and by size (at most 100 entries and 4 MiB per call,
- * attachments included; a 413 answer splits a batch in half). Greedy and order-keeping, so a resumed upload
- * re-plans the same batches from the same entries.
- */
-const DEFAULT_MAX_ENTRIES = 100;
-const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
-// `{"test_run_cases":[` + `]}`: the body around the entries, which are joined by one comma each.
-const ENVELOPE_BYTES = Buffer.byteLength(JSON.stringify({ test_run_cases: [] }), 'utf8');
-/** UTF-8 size of `JSON.stringify({test_run_cases: batch})`, the body the limits are measured on. */
-function batchBytes(batch) {
-    return Buffer.byteLength(JSON.stringify({ test_run_cases: batch }), 'utf8');
-}
-/**
- * Greedy batches in input order. Each entry is serialised once, so 100k entries plan in linear time.
- * An entry that alone exceeds `maxBytes` is sent alone in its batch rather than dropped or refused here:
- * the limit is our estimate, not the server's, and the caller reports what the server answers (a 413 on a
- * batch of one cannot be split; see splitBatch). Descriptions are capped, so this needs a tiny `maxBytes` —
- * or large files: `extraBytes` counts what an entry adds to the request besides its JSON (its attachments), so
- * an entry with large files goes in a smaller batch, or alone.
- */
-function planBatches(entries, limits = {}) {
-    const queue = new BatchQueue(entries, limits);
-    const batches = [];
-    for (let batch = queue.shift(); batch !== undefined; batch = queue.shift())
-        batches.push(batch);
-    return batches;
-}
-/**
- * The batches of planBatches, each planned when it is taken: the first write goes out once its own entries are
- * measured (10,000 entries: 20–70 ms of serialising, and the upload's descriptions are written as they are read),
- * and the rest are planned while the writes wait for the rate limit. `unshift` puts batches back in front (a
- * refused batch's halves), as on an array.
- */
-class BatchQueue {
-    entries;
-    limits;
-    front = [];
-    next = 0;
-    /** An entry measured past the end of the last batch taken: the first of the next one. */
-    carried;
-    maxEntries;
-    maxBytes;
-    constructor(entries, limits = {}) {
-        this.entries = entries;
-        this.limits = limits;
-        this.maxEntries = limits.maxEntries ?? DEFAULT_MAX_ENTRIES;
-        this.maxBytes = limits.maxBytes ?? DEFAULT_MAX_BYTES;
-        if (!Number.isInteger(this.maxEntries) || this.maxEntries < 1)
-            throw new RangeError(`maxEntries must be a whole number ≥ 1, received ${this.maxEntries}`);
-        if (!(this.maxBytes > 0))
-            throw new RangeError(`maxBytes must be > 0, received ${this.maxBytes}`);
-    }
-    /** The next batch, or undefined when every entry was taken. */
-    shift() {
-        if (this.front.length > 0)
-            return this.front.shift();
-        const batch = [];
-        let bytes = ENVELOPE_BYTES;
-        for (;;) {
-            const measured = this.carried ?? this.measureNext();
-            this.carried = undefined;
-            if (measured === undefined)
-                break;
-            const added = batch.length > 0 ? measured.size + 1 : measured.size;
-            if (batch.length > 0 && (batch.length >= this.maxEntries || bytes + added > this.maxBytes)) {
-                this.carried = measured;
-                break;
-            }
-            bytes += added;
-            batch.push(measured.entry);
-        }
-        return batch.length > 0 ? batch : undefined;
-    }
-    unshift(...batches) {
-        this.front.unshift(...batches);
-    }
-    measureNext() {
-        if (this.next >= this.entries.length)
-            return undefined;
-        const entry = this.entries[this.next++];
-        return { entry, size: Buffer.byteLength(JSON.stringify(entry), 'utf8') + (this.limits.extraBytes?.(entry) ?? 0) };
-    }
-}
-/**
- * The two halves of a batch the server refused as too large (the first half gets the odd entry).
- * Throws for fewer than two entries: a single entry cannot be split, and returning it unchanged would let a
- * retry-on-413 loop run forever.
- */
-function splitBatch(batch) {
-    if (batch.length < 2)
-        throw new RangeError(`cannot split a batch of fewer than 2 entries (received ${batch.length}); check batch.length > 1 first`);
-    const middle = Math.ceil(batch.length / 2);
-    return [batch.slice(0, middle), batch.slice(middle)];
-}
-//# sourceMappingURL=batches.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/run/send.js
-
-
-
-/** The service's words when it refuses a result because the case is not (any more) in the run. */
-const NOT_IN_RUN = /not (a )?part of (the )?test run/i;
-/**
- * The service refused this result because its case was not in the run when the write landed (another job's
- * selection write can remove it): a put-back may succeed. Any other refusal is of the result itself.
- */
-function refusedAsNotInRun(reason) {
-    return NOT_IN_RUN.test(reason);
-}
-/** Refusals as the lines of a message: `  - DEMO-1: the service's words`, the first 20 and how many more. */
-function refusalLines(refused, human) {
-    const lines = refused.slice(0, 20).map((r) => `\n  - ${human(r.entry.test_case_id)}: ${r.reason}`);
-    return lines.join('') + (refused.length > 20 ? `\n  - … and ${refused.length - 20} more` : '');
-}
-/** A file part's headers (name, file name, content type, boundary) besides its bytes. */
-const PART_OVERHEAD_BYTES = 256;
-const DEFAULT_CONCURRENCY = 4;
-/**
- * Halvings of refused batches an upload may make on credit: past them (a run closed mid-upload refuses everything),
- * a refused batch is named whole. Each half the service takes earns SPLITS_EARNED_PER_HALF_TAKEN more, so halving
- * goes on while it finds results that land. (With 64 halvings in all, 40 refused results among 400 left 227 good
- * ones named refused with another result's reason, and never sent: test/run/send-refused.test.ts.)
- */
-const SPLITS_ON_CREDIT = 64;
-/** More than the one halving a half taken cost: finding k refused results among n takes about 2k·log2(n/k). */
-const SPLITS_EARNED_PER_HALF_TAKEN = 2;
-async function send_sendEntries(api, projectId, runId, entries, options, log) {
-    /** After a 413 for one entry: how many of its files (the first, in upload order) it is sent with, what was dropped. */
-    const kept = new Map();
-    const filesOf = (entry) => (options.files?.get(entry.test_case_id) ?? []).slice(0, kept.get(entry.test_case_id)?.count);
-    const extraBytes = (entry) => filesOf(entry).reduce((sum, f) => sum + f.size + PART_OVERHEAD_BYTES + Buffer.byteLength(f.fileName), 0);
-    // Planned as taken: the first write goes out without waiting for every entry to be measured (plan/batches.ts).
-    const queue = new BatchQueue(entries, { maxEntries: options.maxEntries, ...(options.maxBytes !== undefined && { maxBytes: options.maxBytes }), extraBytes });
-    const outcome = { acknowledged: [], refused: [], unsent: [], requests: 0, attachments: { sent: 0, sentBytes: 0, withdrawn: [] } };
-    const progress = progressReporter(entries.length, log, options.now ?? Date.now);
-    let splitsLeft = SPLITS_ON_CREDIT;
-    /** Batches made by halving a refused one: each taken earns halvings (SPLITS_EARNED_PER_HALF_TAKEN). */
-    const halves = new WeakSet();
-    /** Acknowledged by an answer that does not list them: checked against the run at the end. */
-    const unconfirmed = [];
-    // What is not sent now is spooled as entries only (`resume` sends no files): the files are named instead.
-    const withoutFiles = (entry) => {
-        const files = filesOf(entry);
-        if (files.length === 0)
-            return entry;
-        const reason = 'not sent: the upload stopped before this result was recorded, and a resumed upload sends results without files';
-        const dropped = files.map((f) => ({ caseId: entry.test_case_id, name: f.fileName, reason }));
-        outcome.attachments.withdrawn.push(...dropped);
-        return { ...entry, description: withSkippedNote(entry.description, dropped) };
-    };
-    const worker = async () => {
-        for (let batch = queue.shift(); batch !== undefined; batch = queue.shift()) {
-            if (outcome.error) {
-                outcome.unsent.push(...batch.map(withoutFiles));
-                continue;
-            }
-            try {
-                outcome.requests++;
-                const files = batch.map(filesOf);
-                const confirmed = await api.putResults(projectId, runId, batch, files.map((ofEntry) => ofEntry.map(asResultFile)));
-                outcome.acknowledged.push(...batch);
-                if (halves.has(batch))
-                    splitsLeft += SPLITS_EARNED_PER_HALF_TAKEN;
-                if (confirmed)
-                    await options.onAcknowledged?.(batch);
-                else
-                    unconfirmed.push(...batch);
-                for (const ofEntry of files) {
-                    outcome.attachments.sent += ofEntry.length;
-                    outcome.attachments.sentBytes += ofEntry.reduce((sum, f) => sum + f.size, 0);
-                }
-                progress(outcome.acknowledged.length + outcome.refused.length);
-            }
-            catch (error) {
-                if (!(error instanceof errors_ApiError))
-                    throw error;
-                // A body cut off while its files were sent is a proxy's 413: the same halving, never the whole body again.
-                const tooLarge = error.status === 413 || error.code === 'API_BODY_CUT_OFF';
-                const refusal = tooLarge || error.status === 400 || error.status === 422;
-                const single = batch[0];
-                if (tooLarge && batch.length === 1 && single && filesOf(single).length > 0) {
-                    // Half the files at a time, the last in upload order first: the screenshot is the last to go.
-                    const files = filesOf(single);
-                    const count = Math.floor(files.length / 2);
-                    const how = error.status === 413 ? 'refused the result' : 'closed the connection while receiving the result';
-                    const reason = `the service ${how} with ${files.length} file(s) (${formatBytes(extraBytes(single))}) as too large (${error.status === 413 ? 'HTTP 413' : 'body cut off'}), so it was sent without this file`;
-                    const dropped = files.slice(count).map((f) => ({ caseId: single.test_case_id, name: f.fileName, reason }));
-                    log.warn(`Test case ${options.nameOf?.(single.test_case_id) ?? single.test_case_id}: ${reason.replace('this file', `${dropped.map((d) => d.name).join(', ')}`)}.`);
-                    const before = kept.get(single.test_case_id) ?? { count: files.length, entry: single, dropped: [] };
-                    kept.set(single.test_case_id, { count, entry: before.entry, dropped: [...before.dropped, ...dropped] });
-                    outcome.attachments.withdrawn.push(...dropped);
-                    queue.unshift([{ ...before.entry, description: withSkippedNote(before.entry.description, [...before.dropped, ...dropped]) }]);
-                }
-                else if (refusal && batch.length > 1 && splitsLeft > 0) {
-                    splitsLeft -= 1;
-                    const [first, second] = splitBatch(batch);
-                    halves.add(first);
-                    halves.add(second);
-                    log.debug(`The service refused ${batch.length} entries (${error.status ? `HTTP ${error.status}` : 'body cut off'}); sending them in two halves to find what it refuses.`);
-                    queue.unshift(first, second);
-                }
-                else if (refusal) {
-                    const reason = error.serverMessage
-                        ? `HTTP ${error.status}: ${error.serverMessage}${error.requestId ? ` (request id ${error.requestId})` : ''}`
-                        : error.message;
-                    outcome.refused.push(...batch.map((entry) => ({ entry, reason })));
-                }
-                else {
-                    outcome.error = error;
-                    outcome.unsent.push(...batch.map(withoutFiles));
-                }
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, entries.length)) }, worker));
-    if (unconfirmed.length > 0)
-        await checkUnconfirmed(api, projectId, runId, unconfirmed, outcome, options, log);
-    return outcome;
-}
-/**
- * Batches answered 2xx with an empty or unexpected body may not have landed (a proxy answering for the service):
- * the run is read once, and an entry whose case does not hold its status is not acknowledged but unsent, with an
- * error saying so — the caller spools it and leaves the run open rather than report it recorded (`--no-verify`
- * or not). Unsent, not sent again: the next write of the case would meet the same answer.
- */
-async function checkUnconfirmed(api, projectId, runId, unconfirmed, outcome, options, log) {
-    let held;
-    try {
-        held = new Map((await api.listRunCases(projectId, runId)).map((c) => [c.test_case.id.toLowerCase(), c.status_id]));
-    }
-    catch (error) {
-        if (!(error instanceof errors_ApiError))
-            throw error;
-        // The run cannot be read now: none of them is known to have landed.
-        held = new Map();
-        outcome.error ??= error;
-    }
-    const missing = new Set(unconfirmed.filter((e) => held.get(e.test_case_id.toLowerCase()) !== e.test_run_status_id).map((e) => e.test_case_id));
-    const landed = unconfirmed.filter((e) => !missing.has(e.test_case_id));
-    if (landed.length > 0)
-        await options.onAcknowledged?.(landed);
-    if (missing.size === 0) {
-        log.debug(`${unconfirmed.length} result(s) were answered without the cases they recorded; the run holds every one of them.`);
-        return;
-    }
-    const lost = outcome.acknowledged.filter((e) => missing.has(e.test_case_id));
-    outcome.acknowledged = outcome.acknowledged.filter((e) => !missing.has(e.test_case_id));
-    outcome.unsent.push(...lost);
-    outcome.error ??= new errors_ApiError('API_UNEXPECTED_BODY', { method: 'PUT', path: `/projects/${projectId}/test_runs/${runId}/test_cases` }, `The service answered ${lost.length} result(s) with success but an empty or unexpected body, and the run does not hold them: a proxy or gateway may answer for the service without passing the write on. They were not recorded; check the base URL and any proxy between here and the service.`);
-}
-function asResultFile(file) {
-    return {
-        fileName: file.fileName,
-        contentType: file.contentType,
-        ...(file.path !== undefined && { path: file.path }),
-        ...(file.body !== undefined && { base64: file.body }),
-    };
-}
-/** One line per ~10 % of the entries, so a long upload is never silent. */
-function progressReporter(total, log, now) {
-    const started = now();
-    const step = Math.max(1, Math.ceil(total / 10));
-    let next = step;
-    return (done) => {
-        if (done < next || done >= total)
-            return;
-        next = (Math.floor(done / step) + 1) * step;
-        log.info(`Recorded ${done} of ${total} results (${Math.round((100 * done) / total)} %, ${((now() - started) / 1000).toFixed(1)} s).`);
-    };
-}
-//# sourceMappingURL=send.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/run/timing.js
 /**
  * Every pause, window and bound of the cross-job protocol (stated in run/README.md), in one place. All of them are
@@ -54896,7 +54911,7 @@ function caseSyncMarkdown(s) {
 
 
 /** The summary, once, from the stages' values: what is missing is what did not happen. */
-function buildSummary(input, { read, plan, opened, recorded, spoolFile }) {
+function buildSummary(input, { read, plan, opened, recorded, spoolFile, withdrawn }) {
     const summary = {
         ...emptySummary(input.settings.dryRun),
         files: summariseFiles(read?.files ?? (Array.isArray(input.results) ? (input.files ?? []) : [])),
@@ -54912,7 +54927,7 @@ function buildSummary(input, { read, plan, opened, recorded, spoolFile }) {
     summary.unmappedTotal = plan.report.unmappedTotal;
     summary.unknown = plan.report.unknown.map((u) => ({ reference: u.reference, tests: u.results.map(displayTitle) }));
     summary.mapped = plan.entries.length;
-    summary.attachments = attachmentSummary(plan, recorded?.sent, input.settings.dryRun);
+    summary.attachments = attachmentSummary(plan, recorded?.sent, input.settings.dryRun, withdrawn ?? []);
     if (!opened) {
         summary.byStatus = countByStatus(plan.entries);
         summary.cases = countCases(plan.report, plan.entries.map((p) => p.entry.test_case_id));
@@ -54940,10 +54955,14 @@ function buildSummary(input, { read, plan, opened, recorded, spoolFile }) {
     summary.cases = countCases(plan.report, landed);
     return summary;
 }
-/** Files skipped while planning, those the service made us withdraw (413), and in a dry run what would go. */
-function attachmentSummary(plan, sent, dryRun) {
+/**
+ * Files skipped while planning, those the service made us withdraw (413), those of results spooled (the sending's,
+ * and `spooled` outside it), and in a dry run what would go.
+ */
+function attachmentSummary(plan, sent, dryRun, spooled) {
     const skipped = [...plan.files].flatMap(([caseId, f]) => f.skipped.map((s) => ({ case: caseName(plan, caseId), ...s })));
-    skipped.push(...(sent?.attachments.withdrawn ?? []).map((w) => ({ case: caseName(plan, w.caseId), name: w.name, reason: w.reason })));
+    const withdrawn = [...(sent?.attachments.withdrawn ?? []), ...spooled];
+    skipped.push(...withdrawn.map((w) => ({ case: caseName(plan, w.caseId), name: w.name, reason: w.reason })));
     const planned = dryRun
         ? [...plan.files].flatMap(([caseId, f]) => f.files.map((file) => ({ case: caseName(plan, caseId), name: file.fileName, size: file.size })))
         : [];
@@ -55074,6 +55093,7 @@ function heldChars(result) {
 
 
 
+
 async function upload_uploadResults(given) {
     const { settings } = given;
     const secrets = [settings.token];
@@ -55154,10 +55174,16 @@ async function upload_uploadResults(given) {
         }
         else if (ctx && progress.plan && progress.opened && !progress.recorded && serviceFailed(error) && !input.openOnly) {
             // The run was open, and the service failed outside the sending (a read of the run, a job line, the close):
-            // what was not acknowledged is spooled; a resume into the same run also skips what the run already holds.
+            // what was not acknowledged is spooled; a resume into the same run also skips what the run already holds. It
+            // sends no files: theirs are named, in the spooled descriptions and the summary.
             const landed = ctx.landed?.get(progress.opened.run.id) ?? new Set();
-            const unsent = progress.opened.entries.map((p) => p.entry).filter((e) => !landed.has(e.test_case_id));
-            progress.spoolFile = await spoolEntries(ctx, progress.plan, progress.opened, unsent, error);
+            const plannedFiles = progress.plan.files;
+            const unsent = progress.opened.entries
+                .map((p) => p.entry)
+                .filter((e) => !landed.has(e.test_case_id))
+                .map((e) => spooledWithoutFiles(e, plannedFiles.get(e.test_case_id)?.files ?? []));
+            progress.withdrawn = unsent.flatMap((u) => u.withdrawn);
+            progress.spoolFile = await spoolEntries(ctx, progress.plan, progress.opened, unsent.map((u) => u.entry), error);
         }
         else if (!progress.read) {
             // Stopped before the input was read (a refused token, an unknown project): the summary still tells the tests.

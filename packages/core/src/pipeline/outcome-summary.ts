@@ -4,7 +4,7 @@
  */
 import { displayTitle } from '../model.js';
 import { caseSyncSummary } from '../report/case-sync-summary.js';
-import type { SendOutcome } from '../run/send.js';
+import type { SendOutcome, WithdrawnFile } from '../run/send.js';
 import { emptySummary, summariseFiles, type UploadSummary } from '../report/summary.js';
 import { countCases } from '../report/details.js';
 import type { PlannedEntry, UploadPlan, Progress } from './stages.js';
@@ -12,7 +12,7 @@ import { caseName } from './record.js';
 import type { UploadInput } from './stages.js';
 
 /** The summary, once, from the stages' values: what is missing is what did not happen. */
-export function buildSummary(input: UploadInput, { read, plan, opened, recorded, spoolFile }: Progress): UploadSummary {
+export function buildSummary(input: UploadInput, { read, plan, opened, recorded, spoolFile, withdrawn }: Progress): UploadSummary {
   const summary: UploadSummary = {
     ...emptySummary(input.settings.dryRun),
     files: summariseFiles(read?.files ?? (Array.isArray(input.results) ? (input.files ?? []) : [])),
@@ -26,7 +26,7 @@ export function buildSummary(input: UploadInput, { read, plan, opened, recorded,
   summary.unmappedTotal = plan.report.unmappedTotal;
   summary.unknown = plan.report.unknown.map((u) => ({ reference: u.reference, tests: u.results.map(displayTitle) }));
   summary.mapped = plan.entries.length;
-  summary.attachments = attachmentSummary(plan, recorded?.sent, input.settings.dryRun);
+  summary.attachments = attachmentSummary(plan, recorded?.sent, input.settings.dryRun, withdrawn ?? []);
   if (!opened) {
     summary.byStatus = countByStatus(plan.entries);
     summary.cases = countCases(
@@ -57,10 +57,14 @@ export function buildSummary(input: UploadInput, { read, plan, opened, recorded,
   return summary;
 }
 
-/** Files skipped while planning, those the service made us withdraw (413), and in a dry run what would go. */
-function attachmentSummary(plan: UploadPlan, sent: SendOutcome | undefined, dryRun: boolean): UploadSummary['attachments'] {
+/**
+ * Files skipped while planning, those the service made us withdraw (413), those of results spooled (the sending's,
+ * and `spooled` outside it), and in a dry run what would go.
+ */
+function attachmentSummary(plan: UploadPlan, sent: SendOutcome | undefined, dryRun: boolean, spooled: readonly WithdrawnFile[]): UploadSummary['attachments'] {
   const skipped = [...plan.files].flatMap(([caseId, f]) => f.skipped.map((s) => ({ case: caseName(plan, caseId), ...s })));
-  skipped.push(...(sent?.attachments.withdrawn ?? []).map((w) => ({ case: caseName(plan, w.caseId), name: w.name, reason: w.reason })));
+  const withdrawn = [...(sent?.attachments.withdrawn ?? []), ...spooled];
+  skipped.push(...withdrawn.map((w) => ({ case: caseName(plan, w.caseId), name: w.name, reason: w.reason })));
   const planned = dryRun
     ? [...plan.files].flatMap(([caseId, f]) => f.files.map((file) => ({ case: caseName(plan, caseId), name: file.fileName, size: file.size })))
     : [];

@@ -13,7 +13,7 @@ import type { FileOutcome, ResultSource, TestResult } from '../model.js';
 import type { CaseInfo, MappingReport } from '../map/mapping.js';
 import type { Env, Host, Settings } from '../settings/index.js';
 import type { CaseSync } from '../cases/case-sync.js';
-import type { SendOutcome } from '../run/send.js';
+import type { SendOutcome, WithdrawnFile } from '../run/send.js';
 import type { CaseFiles } from '../attachments/index.js';
 import type { ResultTally } from '../report/tally.js';
 import type { UploadSummary } from '../report/summary.js';
@@ -160,4 +160,6 @@ export interface Progress {
   read?: ReadInput;
   /** The results spooled because the service failed before a run was open. */
   spoolFile?: string;
+  /** Files of results spooled after the run was open but outside the sending (`resume` sends none): named. */
+  withdrawn?: WithdrawnFile[];
 }

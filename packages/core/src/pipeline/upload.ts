@@ -19,6 +19,7 @@ import { describeCase } from '../plan/description.js';
 import { describedWhenRead } from '../plan/when-read.js';
 import { requireSettings, settingLabel, type Host, type Settings } from '../settings/index.js';
 import { pickUser, resolveProject } from '../run/lifecycle.js';
+import { spooledWithoutFiles } from '../run/send.js';
 import { syncCases } from '../cases/case-sync.js';
 import { attachmentsFor, planAttachments, withSkippedNote } from '../attachments/index.js';
 import { redactedResults } from './redacted-results.js';
@@ -118,10 +119,22 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
       progress.read ??= spooled.read;
     } else if (ctx && progress.plan && progress.opened && !progress.recorded && serviceFailed(error) && !input.openOnly) {
       // The run was open, and the service failed outside the sending (a read of the run, a job line, the close):
-      // what was not acknowledged is spooled; a resume into the same run also skips what the run already holds.
+      // what was not acknowledged is spooled; a resume into the same run also skips what the run already holds. It
+      // sends no files: theirs are named, in the spooled descriptions and the summary.
       const landed = ctx.landed?.get(progress.opened.run.id) ?? new Set<string>();
-      const unsent = progress.opened.entries.map((p) => p.entry).filter((e) => !landed.has(e.test_case_id));
-      progress.spoolFile = await spoolEntries(ctx, progress.plan, progress.opened, unsent, error);
+      const plannedFiles = progress.plan.files;
+      const unsent = progress.opened.entries
+        .map((p) => p.entry)
+        .filter((e) => !landed.has(e.test_case_id))
+        .map((e) => spooledWithoutFiles(e, plannedFiles.get(e.test_case_id)?.files ?? []));
+      progress.withdrawn = unsent.flatMap((u) => u.withdrawn);
+      progress.spoolFile = await spoolEntries(
+        ctx,
+        progress.plan,
+        progress.opened,
+        unsent.map((u) => u.entry),
+        error,
+      );
     } else if (!progress.read) {
       // Stopped before the input was read (a refused token, an unknown project): the summary still tells the tests.
       progress.read = await tallyInput(input, workspace, log);

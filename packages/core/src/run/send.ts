@@ -39,6 +39,24 @@ export function refusalLines(refused: readonly RefusedEntry[], human: (caseId: s
   return lines.join('') + (refused.length > 20 ? `\n  - … and ${refused.length - 20} more` : '');
 }
 
+/** A file sent without its entry, or that its entry was sent without, and why. */
+export interface WithdrawnFile {
+  caseId: string;
+  name: string;
+  reason: string;
+}
+
+/**
+ * An entry that is not sent now, as it is spooled: `resume` sends entries only, so its files are named in its
+ * description instead (and returned, for the summary), never dropped without a word.
+ */
+export function spooledWithoutFiles(entry: ResultEntry, files: readonly PlannedFile[]): { entry: ResultEntry; withdrawn: WithdrawnFile[] } {
+  if (files.length === 0) return { entry, withdrawn: [] };
+  const reason = 'not sent: the upload stopped before this result was recorded, and a resumed upload sends results without files';
+  const withdrawn = files.map((f) => ({ caseId: entry.test_case_id, name: f.fileName, reason }));
+  return { entry: { ...entry, description: withSkippedNote(entry.description, withdrawn) }, withdrawn };
+}
+
 export interface SendOutcome {
   acknowledged: ResultEntry[];
   refused: RefusedEntry[];
@@ -48,7 +66,7 @@ export interface SendOutcome {
   /** Why the sending stopped early. */
   error?: ApiError;
   /** Files the service acknowledged with their entry, and those sent without (per case id). */
-  attachments: { sent: number; sentBytes: number; withdrawn: { caseId: string; name: string; reason: string }[] };
+  attachments: { sent: number; sentBytes: number; withdrawn: WithdrawnFile[] };
 }
 
 export interface SendOptions {
@@ -89,7 +107,7 @@ export async function sendEntries(
   log: Logger,
 ): Promise<SendOutcome> {
   /** After a 413 for one entry: how many of its files (the first, in upload order) it is sent with, what was dropped. */
-  const kept = new Map<string, { count: number; entry: ResultEntry; dropped: { caseId: string; name: string; reason: string }[] }>();
+  const kept = new Map<string, { count: number; entry: ResultEntry; dropped: WithdrawnFile[] }>();
   const filesOf = (entry: ResultEntry): readonly PlannedFile[] => (options.files?.get(entry.test_case_id) ?? []).slice(0, kept.get(entry.test_case_id)?.count);
   const extraBytes = (entry: ResultEntry): number => filesOf(entry).reduce((sum, f) => sum + f.size + PART_OVERHEAD_BYTES + Buffer.byteLength(f.fileName), 0);
   // Planned as taken: the first write goes out without waiting for every entry to be measured (plan/batches.ts).
@@ -102,14 +120,15 @@ export async function sendEntries(
   /** Acknowledged by an answer that does not list them: checked against the run at the end. */
   const unconfirmed: ResultEntry[] = [];
 
-  // What is not sent now is spooled as entries only (`resume` sends no files): the files are named instead.
+  /** Files counted as sent with their entry's answer (sign 1), or taken back when the entry did not land after all (-1). */
+  const countSent = (files: readonly PlannedFile[], sign: 1 | -1): void => {
+    outcome.attachments.sent += sign * files.length;
+    outcome.attachments.sentBytes += sign * files.reduce((sum, f) => sum + f.size, 0);
+  };
   const withoutFiles = (entry: ResultEntry): ResultEntry => {
-    const files = filesOf(entry);
-    if (files.length === 0) return entry;
-    const reason = 'not sent: the upload stopped before this result was recorded, and a resumed upload sends results without files';
-    const dropped = files.map((f) => ({ caseId: entry.test_case_id, name: f.fileName, reason }));
-    outcome.attachments.withdrawn.push(...dropped);
-    return { ...entry, description: withSkippedNote(entry.description, dropped) };
+    const spooled = spooledWithoutFiles(entry, filesOf(entry));
+    outcome.attachments.withdrawn.push(...spooled.withdrawn);
+    return spooled.entry;
   };
   const worker = async (): Promise<void> => {
     for (let batch = queue.shift(); batch !== undefined; batch = queue.shift()) {
@@ -130,10 +149,7 @@ export async function sendEntries(
         if (halves.has(batch)) splitsLeft += SPLITS_EARNED_PER_HALF_TAKEN;
         if (confirmed) await options.onAcknowledged?.(batch);
         else unconfirmed.push(...batch);
-        for (const ofEntry of files) {
-          outcome.attachments.sent += ofEntry.length;
-          outcome.attachments.sentBytes += ofEntry.reduce((sum, f) => sum + f.size, 0);
-        }
+        for (const ofEntry of files) countSent(ofEntry, 1);
         progress(outcome.acknowledged.length + outcome.refused.length);
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
@@ -177,15 +193,22 @@ export async function sendEntries(
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, entries.length)) }, worker));
-  if (unconfirmed.length > 0) await checkUnconfirmed(api, projectId, runId, unconfirmed, outcome, options, log);
+  if (unconfirmed.length > 0) {
+    // Not in the run after all: their files were counted as sent with the answer, and a resume sends none, so they
+    // are named like those of any other unsent result.
+    for (const entry of await checkUnconfirmed(api, projectId, runId, unconfirmed, outcome, options, log)) {
+      countSent(filesOf(entry), -1);
+      outcome.unsent.push(withoutFiles(entry));
+    }
+  }
   return outcome;
 }
 
 /**
  * Batches answered 2xx with an empty or unexpected body may not have landed (a proxy answering for the service):
- * the run is read once, and an entry whose case does not hold its status is not acknowledged but unsent, with an
- * error saying so — the caller spools it and leaves the run open rather than report it recorded (`--no-verify`
- * or not). Unsent, not sent again: the next write of the case would meet the same answer.
+ * the run is read once, and an entry whose case does not hold its status is not acknowledged, with an error saying
+ * so; it is returned, for the caller to count as unsent — spooled, the run left open rather than reported recorded
+ * (`--no-verify` or not). Unsent, not sent again: the next write of the case would meet the same answer.
  */
 async function checkUnconfirmed(
   api: TestManagementApi,
@@ -195,7 +218,7 @@ async function checkUnconfirmed(
   outcome: SendOutcome,
   options: SendOptions,
   log: Logger,
-): Promise<void> {
+): Promise<ResultEntry[]> {
   let held: Map<string, string | undefined>;
   try {
     held = new Map((await api.listRunCases(projectId, runId)).map((c) => [c.test_case.id.toLowerCase(), c.status_id]));
@@ -210,16 +233,16 @@ async function checkUnconfirmed(
   if (landed.length > 0) await options.onAcknowledged?.(landed);
   if (missing.size === 0) {
     log.debug(`${unconfirmed.length} result(s) were answered without the cases they recorded; the run holds every one of them.`);
-    return;
+    return [];
   }
   const lost = outcome.acknowledged.filter((e) => missing.has(e.test_case_id));
   outcome.acknowledged = outcome.acknowledged.filter((e) => !missing.has(e.test_case_id));
-  outcome.unsent.push(...lost);
   outcome.error ??= new ApiError(
     'API_UNEXPECTED_BODY',
     { method: 'PUT', path: `/projects/${projectId}/test_runs/${runId}/test_cases` },
     `The service answered ${lost.length} result(s) with success but an empty or unexpected body, and the run does not hold them: a proxy or gateway may answer for the service without passing the write on. They were not recorded; check the base URL and any proxy between here and the service.`,
   );
+  return lost;
 }
 
 function asResultFile(file: PlannedFile): ResultFile {
