@@ -51715,6 +51715,7 @@ async function keepResults(session, sent, options = {}) {
     const recorded = new Set();
     // Put-backs the service refused while the case was in the run, by case.
     const refusedInRun = new Map();
+    const withdrawn = [];
     let changing = 0;
     let firstLook = true;
     for (;;) {
@@ -51745,7 +51746,7 @@ async function keepResults(session, sent, options = {}) {
             return status !== e.test_run_status_id && untested.has(status);
         });
         if (lost.length === 0 && (quiet || ++changing > QUIET_LOOKS))
-            return { lost: [...givenUp.values()], requests, held, recorded };
+            return { lost: [...givenUp.values()], requests, held, recorded, withdrawn };
         if (lost.length === 0)
             continue;
         // A result refused on its first write and never recorded since is not one another job removed: say which is which.
@@ -51765,12 +51766,13 @@ async function keepResults(session, sent, options = {}) {
         const putBack = lost.filter((e) => !givenUp.has(e.test_case_id));
         if (putBack.length === 0)
             continue;
-        const again = await send_sendEntries(api, projectId, run.id, putBack, { maxEntries: options.batchSize ?? putBack.length, now: () => clock.now() }, log);
+        const again = await send_sendEntries(api, projectId, run.id, putBack, { maxEntries: options.batchSize ?? putBack.length, now: () => clock.now(), ...(options.files && { files: options.files }) }, log);
         requests += again.requests;
+        withdrawn.push(...again.attachments.withdrawn);
         for (const entry of again.acknowledged)
             recorded.add(entry.test_case_id);
         if (again.error)
-            return { lost: [...givenUp.values()], requests, held, recorded, failure: { error: again.error, unsent: again.unsent } };
+            return { lost: [...givenUp.values()], requests, held, recorded, withdrawn, failure: { error: again.error, unsent: again.unsent } };
         if (again.refused.length === 0)
             continue;
         // A refusal means either that the case was removed again before the write landed (the next round puts it
@@ -54626,6 +54628,7 @@ async function record_recordResults(ctx, plan, opened) {
             untested: plan.untestedIds,
             batchSize: settings.batchSize,
             refused: new Map(sent.refused.map((r) => [r.entry.test_case_id, r.reason])),
+            files,
         });
         settleKept(sent, keptResults);
         sent.requests += keptResults.requests;
@@ -54636,15 +54639,16 @@ async function record_recordResults(ctx, plan, opened) {
     }
     let held = keptResults?.held;
     if (keyed)
-        held = await reassertWorse(session, sent, plan, held);
+        held = await reassertWorse(session, sent, plan, held, files);
     // A late write of another job can remove a case (and its result) after the last look: put those back once more
     // rather than call it a mismatch (the close step would restore them too, but this job's check comes first).
     const lacking = keyed ? sent.acknowledged.filter((e) => !holdsResult(held, e.test_case_id, plan.untestedIds)) : [];
     if (lacking.length > 0) {
         // Every result of this job is looked after, not only those found lacking: the read that found them may be old
         // (a listing retried for half a minute), and the check below reads the run as this pass leaves it.
-        const again = await keepResults(session, sent.acknowledged, { untested: plan.untestedIds, batchSize: settings.batchSize });
+        const again = await keepResults(session, sent.acknowledged, { untested: plan.untestedIds, batchSize: settings.batchSize, files });
         sent.requests += again.requests;
+        sent.attachments.withdrawn.push(...again.withdrawn);
         held = again.held;
         if (again.failure) {
             const spoolFile = await spoolEntries(ctx, plan, opened, again.failure.unsent, again.failure.error);
@@ -54742,7 +54746,7 @@ function worstOfOthers(lines, job) {
  * the run back and write this job's result again wherever it now holds a better one, a few rounds. Returns the
  * last read of the run's cases.
  */
-async function reassertWorse(session, sent, plan, held) {
+async function reassertWorse(session, sent, plan, held, files) {
     const { api, projectId, run, log } = session;
     const names = statusNames(plan.statuses);
     let current = held ?? (await api.listRunCases(projectId, run.id));
@@ -54755,8 +54759,11 @@ async function reassertWorse(session, sent, plan, held) {
         if (replaced.length === 0)
             return current;
         log.info(`Another job's better result replaced ${replaced.length} worse result(s) of this job in test run ${run.human_id}; writing them again.`);
-        const again = await send_sendEntries(api, projectId, run.id, replaced, { maxEntries: 100, now: () => session.clock.now() }, log);
+        // With their files: the better result replaced ours with its own files (or none), and a write without files
+        // would leave this job's result without them.
+        const again = await send_sendEntries(api, projectId, run.id, replaced, { maxEntries: 100, now: () => session.clock.now(), files }, log);
         sent.requests += again.requests + 1;
+        sent.attachments.withdrawn.push(...again.attachments.withdrawn);
         current = await api.listRunCases(projectId, run.id);
     }
     return current;
@@ -54775,6 +54782,8 @@ function statusNames(statuses) {
  * hold another job's result: not ours, and still refused).
  */
 function settleKept(sent, kept) {
+    // Files a put-back sent again are not counted twice; those it could not send are named.
+    sent.attachments.withdrawn.push(...kept.withdrawn);
     const absent = new Set([...kept.lost.map((r) => r.entry), ...(kept.failure?.unsent ?? [])].map((e) => e.test_case_id));
     // A refused result counts as recorded when a put-back recorded it, or when the case holds it anyway (another job
     // recorded the same status).

@@ -3,6 +3,7 @@
  * it when this upload should.
  */
 import type { ResultEntry, RunCase, RunStatus, TestRun } from '../api/client.js';
+import type { PlannedFile } from '../attachments/plan.js';
 import { UnsentResultsError, type TestsigmaTmError } from '../errors.js';
 import { statusSeverity } from '../map/status.js';
 import { randomUUID } from 'node:crypto';
@@ -90,6 +91,7 @@ export async function recordResults(ctx: UploadContext, plan: UploadPlan, opened
       untested: plan.untestedIds,
       batchSize: settings.batchSize,
       refused: new Map(sent.refused.map((r) => [r.entry.test_case_id, r.reason])),
+      files,
     });
     settleKept(sent, keptResults);
     sent.requests += keptResults.requests;
@@ -99,15 +101,16 @@ export async function recordResults(ctx: UploadContext, plan: UploadPlan, opened
     }
   }
   let held = keptResults?.held;
-  if (keyed) held = await reassertWorse(session, sent, plan, held);
+  if (keyed) held = await reassertWorse(session, sent, plan, held, files);
   // A late write of another job can remove a case (and its result) after the last look: put those back once more
   // rather than call it a mismatch (the close step would restore them too, but this job's check comes first).
   const lacking = keyed ? sent.acknowledged.filter((e) => !holdsResult(held, e.test_case_id, plan.untestedIds)) : [];
   if (lacking.length > 0) {
     // Every result of this job is looked after, not only those found lacking: the read that found them may be old
     // (a listing retried for half a minute), and the check below reads the run as this pass leaves it.
-    const again = await keepResults(session, sent.acknowledged, { untested: plan.untestedIds, batchSize: settings.batchSize });
+    const again = await keepResults(session, sent.acknowledged, { untested: plan.untestedIds, batchSize: settings.batchSize, files });
     sent.requests += again.requests;
+    sent.attachments.withdrawn.push(...again.withdrawn);
     held = again.held;
     if (again.failure) {
       const spoolFile = await spoolEntries(ctx, plan, opened, again.failure.unsent, again.failure.error);
@@ -207,7 +210,13 @@ function worstOfOthers(lines: readonly JobLine[], job: string): Map<string, stri
  * the run back and write this job's result again wherever it now holds a better one, a few rounds. Returns the
  * last read of the run's cases.
  */
-async function reassertWorse(session: RunSession, sent: SendOutcome, plan: UploadPlan, held: readonly RunCase[] | undefined): Promise<readonly RunCase[]> {
+async function reassertWorse(
+  session: RunSession,
+  sent: SendOutcome,
+  plan: UploadPlan,
+  held: readonly RunCase[] | undefined,
+  files: ReadonlyMap<string, readonly PlannedFile[]>,
+): Promise<readonly RunCase[]> {
   const { api, projectId, run, log } = session;
   const names = statusNames(plan.statuses);
   let current = held ?? (await api.listRunCases(projectId, run.id));
@@ -219,8 +228,11 @@ async function reassertWorse(session: RunSession, sent: SendOutcome, plan: Uploa
     });
     if (replaced.length === 0) return current;
     log.info(`Another job's better result replaced ${replaced.length} worse result(s) of this job in test run ${run.human_id}; writing them again.`);
-    const again = await sendEntries(api, projectId, run.id, replaced, { maxEntries: 100, now: () => session.clock.now() }, log);
+    // With their files: the better result replaced ours with its own files (or none), and a write without files
+    // would leave this job's result without them.
+    const again = await sendEntries(api, projectId, run.id, replaced, { maxEntries: 100, now: () => session.clock.now(), files }, log);
     sent.requests += again.requests + 1;
+    sent.attachments.withdrawn.push(...again.attachments.withdrawn);
     current = await api.listRunCases(projectId, run.id);
   }
   return current;
@@ -242,6 +254,8 @@ function statusNames(statuses: readonly RunStatus[]): Map<string, string> {
  * hold another job's result: not ours, and still refused).
  */
 function settleKept(sent: SendOutcome, kept: KeptResults): void {
+  // Files a put-back sent again are not counted twice; those it could not send are named.
+  sent.attachments.withdrawn.push(...kept.withdrawn);
   const absent = new Set([...kept.lost.map((r) => r.entry), ...(kept.failure?.unsent ?? [])].map((e) => e.test_case_id));
   // A refused result counts as recorded when a put-back recorded it, or when the case holds it anyway (another job
   // recorded the same status).

@@ -19,8 +19,9 @@
  * other. Every pause is on the session's clock; every bound is named in timing.ts.
  */
 import type { ResultEntry, RunCase } from '../api/client.js';
+import type { PlannedFile } from '../attachments/plan.js';
 import type { ApiError } from '../errors.js';
-import { refusedAsNotInRun, sendEntries, type RefusedEntry } from './send.js';
+import { refusedAsNotInRun, sendEntries, type RefusedEntry, type WithdrawnFile } from './send.js';
 import type { RunSession } from './state.js';
 import {
   FRESH_READ_MS,
@@ -155,6 +156,8 @@ export interface KeptResults {
   failure?: { error: ApiError; unsent: ResultEntry[] };
   /** The run's cases as the last look found them (every sent result in place): a read the caller can reuse. */
   held: readonly RunCase[];
+  /** Files a put-back could not send with its result (too large, or the service failed): to be named. */
+  withdrawn: WithdrawnFile[];
 }
 
 /**
@@ -172,7 +175,17 @@ export interface KeptResults {
 export async function keepResults(
   session: RunSession,
   sent: readonly ResultEntry[],
-  options: { untested?: ReadonlySet<string>; batchSize?: number; refused?: ReadonlyMap<string, string> } = {},
+  options: {
+    untested?: ReadonlySet<string>;
+    batchSize?: number;
+    refused?: ReadonlyMap<string, string>;
+    /**
+     * The files of each result, by case id: a put-back sends them again, since the service dropped the case's
+     * result with its files when another job's update removed the case (a write without files would leave the
+     * result without them, and say nothing).
+     */
+    files?: ReadonlyMap<string, readonly PlannedFile[]>;
+  } = {},
 ): Promise<KeptResults> {
   const { api, projectId, run, clock, log, state } = session;
   const untested = options.untested ?? new Set<string>();
@@ -182,6 +195,7 @@ export async function keepResults(
   const recorded = new Set<string>();
   // Put-backs the service refused while the case was in the run, by case.
   const refusedInRun = new Map<string, number>();
+  const withdrawn: WithdrawnFile[] = [];
   let changing = 0;
   let firstLook = true;
   for (;;) {
@@ -206,7 +220,7 @@ export async function keepResults(
       if (status !== e.test_run_status_id && !recorded.has(e.test_case_id) && options.refused?.has(e.test_case_id)) return true;
       return status !== e.test_run_status_id && untested.has(status);
     });
-    if (lost.length === 0 && (quiet || ++changing > QUIET_LOOKS)) return { lost: [...givenUp.values()], requests, held, recorded };
+    if (lost.length === 0 && (quiet || ++changing > QUIET_LOOKS)) return { lost: [...givenUp.values()], requests, held, recorded, withdrawn };
     if (lost.length === 0) continue;
     // A result refused on its first write and never recorded since is not one another job removed: say which is which.
     const retried = lost.filter((e) => options.refused?.has(e.test_case_id) && !recorded.has(e.test_case_id)).length;
@@ -230,10 +244,18 @@ export async function keepResults(
     }
     const putBack = lost.filter((e) => !givenUp.has(e.test_case_id));
     if (putBack.length === 0) continue;
-    const again = await sendEntries(api, projectId, run.id, putBack, { maxEntries: options.batchSize ?? putBack.length, now: () => clock.now() }, log);
+    const again = await sendEntries(
+      api,
+      projectId,
+      run.id,
+      putBack,
+      { maxEntries: options.batchSize ?? putBack.length, now: () => clock.now(), ...(options.files && { files: options.files }) },
+      log,
+    );
     requests += again.requests;
+    withdrawn.push(...again.attachments.withdrawn);
     for (const entry of again.acknowledged) recorded.add(entry.test_case_id);
-    if (again.error) return { lost: [...givenUp.values()], requests, held, recorded, failure: { error: again.error, unsent: again.unsent } };
+    if (again.error) return { lost: [...givenUp.values()], requests, held, recorded, withdrawn, failure: { error: again.error, unsent: again.unsent } };
     if (again.refused.length === 0) continue;
     // A refusal means either that the case was removed again before the write landed (the next round puts it
     // back) or that the service will not take this result at all: a read now tells which, since a case still in
