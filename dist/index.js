@@ -44775,11 +44775,14 @@ async function* readLinesInBatches(chunks, reader) {
 
 /** Said of a test that started and never finished. */
 const DART_UNFINISHED = 'The test started but never finished: the test run was stopped while it ran.';
+/** Starts the message of an error reported after its test was done. */
+const DART_ERROR_AFTER_DONE = 'Failed after it was reported done (an asynchronous error, or a tearDown that threw): ';
 class DartJsonReader {
     source;
     suites = new Map();
     groups = new Map();
     running = new Map();
+    finished = new Map();
     out = [];
     constructor(source) {
         this.source = source;
@@ -44805,12 +44808,15 @@ class DartJsonReader {
                     this.start(event.test, numberOf(event.time));
                 break;
             case 'error': {
-                const test = this.running.get(numberOf(event.testID) ?? -1);
-                if (test === undefined)
-                    break;
+                const id = numberOf(event.testID) ?? -1;
                 const error = typeof event.error === 'string' ? event.error : '';
                 const trace = typeof event.stackTrace === 'string' ? event.stackTrace : '';
-                test.errors.push([error, trace].filter((t) => t.trim() !== '').join('\n'));
+                const text = [error, trace].filter((t) => t.trim() !== '').join('\n');
+                const test = this.running.get(id);
+                if (test !== undefined)
+                    test.errors.push(text);
+                else
+                    this.errorAfterDone(this.finished.get(id), text, event.isFailure === true);
                 break;
             }
             case 'print': {
@@ -44825,6 +44831,7 @@ class DartJsonReader {
                 if (test === undefined)
                     break;
                 this.running.delete(id);
+                this.finished.set(id, { name: test.name, suiteId: test.suiteId, groupIds: test.groupIds, line: test.line });
                 const status = event.skipped === true ? 'skipped' : event.result === 'success' ? 'passed' : event.result === 'failure' ? 'failed' : 'error';
                 if (event.hidden === true && (status === 'passed' || status === 'skipped'))
                     break;
@@ -44861,13 +44868,41 @@ class DartJsonReader {
             startTime: time,
         });
     }
-    finish(test, status, durationMs) {
+    /** An error of a test already done: a result of its own, so that the test's earlier success does not hide it. */
+    errorAfterDone(test, text, isFailure) {
+        if (test === undefined)
+            return;
+        const status = isFailure ? 'failed' : 'error';
+        const error = stripAnsi(text).trim();
+        const message = clip(`${DART_ERROR_AFTER_DONE}${firstLineOf(error) ?? 'Dart gave no error message.'}`, MAX_MESSAGE_CHARS);
+        const stack = nonEmpty(error) === undefined ? undefined : clip(error, MAX_STACK_CHARS);
+        const { file, suitePath, name } = this.titleOf(test);
+        this.out.push({
+            source: this.source,
+            ...(file !== undefined && { file }),
+            ...(test.line !== undefined && { line: test.line }),
+            suitePath,
+            name,
+            status,
+            message,
+            ...(stack !== undefined && { stack }),
+            properties: [],
+            tags: [],
+            attachments: [],
+            attempts: [{ status, message, ...(stack !== undefined && { stack }) }],
+        });
+    }
+    titleOf(test) {
         const file = test.suiteId === undefined ? undefined : this.suites.get(test.suiteId);
         const groupNames = test.groupIds.map((id) => this.groups.get(id) ?? '').filter((n) => n !== '');
         // Dart names a test `outer inner test`: the innermost group's name (which holds the outer ones) is its prefix.
         const prefix = groupNames[groupNames.length - 1];
         const name = prefix !== undefined && test.name.startsWith(`${prefix} `) ? test.name.slice(prefix.length + 1) : test.name;
         const suitePath = [...(file === undefined ? [] : [file]), ...groupNames.map((g, i) => (i === 0 ? g : stripPrefix(g, groupNames[i - 1])))];
+        return { file, suitePath, name };
+    }
+    finish(test, status, durationMs) {
+        const { file, suitePath, name } = this.titleOf(test);
         const output = nonEmpty(test.output.value());
         const errors = test.errors.map((e) => stripAnsi(e).trim()).filter((e) => e !== '');
         // flutter_test prints the exception as output and reports only "Test failed. See exception logs above.".
