@@ -47267,6 +47267,8 @@ class Unreadable {
 
 /** Marks the result made of a fixture's own failure; its value is the failure's site. */
 const NUNIT_SUITE_FAILURE = 'nunit.suite-failure';
+/** Said of a fixture NUnit marked failed with no failing test-case under it and no reason written. */
+const NUNIT_SUITE_FAILED_WITHOUT_REASON = "NUnit marked this suite as failed, but none of its test-cases failed and it wrote no reason. Look at the test run's console output for what went wrong.";
 const ERROR_LABELS = new Set(['error', 'invalid', 'cancelled']);
 const NOTHING_INHERITED = Object.freeze({ properties: [], tags: [] });
 /**
@@ -47313,7 +47315,7 @@ class NUnit3Reader extends XmlResultReader {
     opened(element) {
         const attrs = element.attrs;
         if (element.name === 'test-suite') {
-            this.suites.push({ attrs, ownProperties: [], ownTags: [], cases: 0 });
+            this.suites.push({ attrs, ownProperties: [], ownTags: [], failing: 0 });
         }
         else if (element.name === 'test-case') {
             this.testCase = { attrs, ownProperties: [], tags: [], files: [] };
@@ -47408,10 +47410,10 @@ class NUnit3Reader extends XmlResultReader {
     caseRead(testCase) {
         const attrs = testCase.attrs;
         const suite = this.suites[this.suites.length - 1];
-        if (suite !== undefined)
-            suite.cases += 1;
         const classname = keptAttribute(attrs.classname) ?? this.fixtureName();
         const status = this.status(attrs);
+        if (suite !== undefined && (status === 'failed' || status === 'error'))
+            suite.failing += 1;
         const inherited = this.inherited();
         const properties = testCase.ownProperties.length === 0 ? inherited.properties : mergeLevels([inherited.properties, testCase.ownProperties]);
         const tags = testCase.tags.length === 0 ? inherited.tags : [...inherited.tags, ...testCase.tags];
@@ -47455,18 +47457,19 @@ class NUnit3Reader extends XmlResultReader {
         }
         return undefined;
     }
-    /** A fixture's own failure that no test-case carries (teardown, or setup of an empty fixture). */
+    /** A suite's own failure that no result under it carries (none failed, or its teardown failed). */
     suiteRead(suite) {
         const outer = this.suites[this.suites.length - 1];
-        if (outer !== undefined)
-            outer.cases += suite.cases;
         const site = (suite.attrs.site ?? '').trim();
         const failed = (suite.attrs.result ?? '').trim().toLowerCase() === 'failed';
-        if (!failed || (suite.message === undefined && suite.stack === undefined))
-            return;
-        if (!(site === 'TearDown' || (site === 'SetUp' && suite.cases === 0)))
+        const teardownFailed = site === 'TearDown' && (suite.message !== undefined || suite.stack !== undefined);
+        const ownResult = failed && (suite.failing === 0 || teardownFailed);
+        if (outer !== undefined)
+            outer.failing += suite.failing + (ownResult ? 1 : 0);
+        if (!ownResult)
             return;
         const name = keptAttribute(suite.attrs.fullname) ?? keptAttribute(suite.attrs.name) ?? '';
+        const noReason = suite.message === undefined && suite.stack === undefined;
         this.ready.push(resultOf({
             source: this.source,
             suitePath: [],
@@ -47474,7 +47477,7 @@ class NUnit3Reader extends XmlResultReader {
             classname: name,
             status: 'error',
             durationMs: this.duration(suite.attrs.duration),
-            message: suite.message,
+            message: noReason ? NUNIT_SUITE_FAILED_WITHOUT_REASON : suite.message,
             stack: suite.stack,
             properties: [...this.inherited(suite).properties, { name: NUNIT_SUITE_FAILURE, value: site }],
             tags: this.inherited(suite).tags,

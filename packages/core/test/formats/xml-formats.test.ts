@@ -10,7 +10,7 @@ import { InputError } from '../../src/errors.js';
 import type { Format } from '../../src/formats/format.js';
 import { parseResultText, readResultFiles } from '../../src/formats/read-files.js';
 import { detect } from '../../src/formats/registry.js';
-import { NUnit3Reader } from '../../src/formats/nunit3/nunit3.js';
+import { NUNIT_SUITE_FAILED_WITHOUT_REASON, NUnit3Reader } from '../../src/formats/nunit3/nunit3.js';
 import { TrxReader } from '../../src/formats/trx/trx.js';
 import { caseReferences } from '../../src/map/references.js';
 import type { TestResult } from '../../src/model.js';
@@ -351,6 +351,36 @@ describe('NUnit 3 XML', () => {
       'cut.xml is not well-formed XML: it ends at line 22 while <test-run>, <test-suite>, <test-suite> are still open. ' +
         'The file is truncated (the test run was probably killed while writing it); regenerate it.',
     );
+  });
+
+  it('records a failed fixture none of whose test-cases failed as an error, whatever its site, with or without a message', async () => {
+    // A fixture NUnit calls failed (an error in a OneTimeSetUp it did not write on each test-case, a cancelled run)
+    // over test-cases that all passed: its failure is carried by no result, so it is one of its own.
+    const xml = `<test-run id="0" result="Failed">
+  <test-suite type="Assembly" name="Calc.Tests.dll" fullname="/src/Calc.Tests.dll" result="Failed" site="Child">
+    <test-suite type="TestFixture" name="ApiTests" fullname="Calc.Tests.ApiTests" result="Failed" label="Error" site="SetUp" duration="0.5">
+      <failure><message><![CDATA[OneTimeSetUp: System.Exception : server did not start]]></message></failure>
+      <test-case name="Gets" fullname="Calc.Tests.ApiTests.Gets" result="Passed" duration="0.1" />
+    </test-suite>
+    <test-suite type="TestFixture" name="QueueTests" fullname="Calc.Tests.QueueTests" result="Failed" label="Cancelled">
+      <test-case name="Pops" fullname="Calc.Tests.QueueTests.Pops" result="Passed" duration="0.2" />
+    </test-suite>
+    <test-suite type="TestFixture" name="MathTests" fullname="Calc.Tests.MathTests" result="Failed" label="Error" site="SetUp">
+      <failure><message><![CDATA[written on its test-case too]]></message></failure>
+      <test-case name="Adds" fullname="Calc.Tests.MathTests.Adds" result="Failed" label="Error" site="Parent" />
+    </test-suite>
+  </test-suite>
+</test-run>`;
+    const { results, warnings } = await parseResultText(xml, 'TestResult.xml');
+    expect(warnings).toEqual([]);
+    expect(results.map((r) => [r.suitePath.join(' › '), r.name, r.status, r.message])).toEqual([
+      ['Calc.Tests.ApiTests', 'Gets', 'passed', undefined],
+      ['', 'Calc.Tests.ApiTests', 'error', 'OneTimeSetUp: System.Exception : server did not start'],
+      ['Calc.Tests.QueueTests', 'Pops', 'passed', undefined],
+      ['', 'Calc.Tests.QueueTests', 'error', NUNIT_SUITE_FAILED_WITHOUT_REASON],
+      ['Calc.Tests.MathTests', 'Adds', 'error', undefined],
+    ]);
+    expect(results[3]?.properties).toEqual([{ name: 'nunit.suite-failure', value: '' }]);
   });
 
   it('warns about a result it does not know', async () => {
