@@ -48234,6 +48234,8 @@ const dotnetTrx = {
 
 /** Marks the result made of an `<errors><error>` entry; its value is the error's type. */
 const XUNIT_ERROR_PROPERTY = 'xunit.error';
+/** The `xunit.error` of an xUnit.net 1 class's own failure, which says no more of where it happened. */
+const CLASS_FAILURE = 'class-failure';
 const RESULTS = new Map([
     ['pass', 'passed'],
     ['fail', 'failed'],
@@ -48262,6 +48264,10 @@ class XunitReader extends XmlResultReader {
             this.test = { kind: 'test', attrs: element.attrs, properties: [], tags: [] };
         else if (element.name === 'error' && this.above(1) === 'errors')
             this.test = { kind: 'error', attrs: element.attrs, properties: [], tags: [] };
+        else if (element.name === 'failure' && this.test === undefined && this.above(1) === 'class') {
+            const className = keptAttribute(this.stack[this.stack.length - 2]?.attrs.name);
+            this.test = { kind: 'class', attrs: element.attrs, ...(className !== undefined && { className }), properties: [], tags: [] };
+        }
         else if (element.name === 'trait' && this.test !== undefined) {
             const name = keptAttribute(element.attrs.name);
             if (name === undefined)
@@ -48295,6 +48301,7 @@ class XunitReader extends XmlResultReader {
                 return;
             case 'test':
             case 'error':
+            case 'failure':
                 if (element.attrs === test.attrs) {
                     this.testRead(test);
                     this.test = undefined;
@@ -48306,8 +48313,8 @@ class XunitReader extends XmlResultReader {
     }
     testRead(test) {
         const attrs = test.attrs;
-        if (test.kind === 'error') {
-            const name = keptAttribute(attrs.name) ?? keptAttribute(attrs.type) ?? '';
+        if (test.kind !== 'test') {
+            const name = (test.kind === 'class' ? test.className : (keptAttribute(attrs.name) ?? keptAttribute(attrs.type))) ?? '';
             this.ready.push(resultOf({
                 source: this.source,
                 suitePath: [],
@@ -48316,7 +48323,7 @@ class XunitReader extends XmlResultReader {
                 status: 'error',
                 message: test.message,
                 stack: test.stack,
-                properties: [{ name: XUNIT_ERROR_PROPERTY, value: xml_entities_detached(attrs.type ?? '') }],
+                properties: [{ name: XUNIT_ERROR_PROPERTY, value: test.kind === 'class' ? CLASS_FAILURE : xml_entities_detached(attrs.type ?? '') }],
             }));
             return;
         }

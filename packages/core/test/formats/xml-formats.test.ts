@@ -440,6 +440,24 @@ describe('xUnit.net XML', () => {
     expect(divides.stack).toBe('at Calc.Tests.MathTests.Divides()');
   });
 
+  it("records an xUnit.net 1 class's own failure (its fixture, its start or finish) as a result of its own", async () => {
+    // xUnit.net 1 writes a failure of the class itself as a <failure> of <class>, beside tests that may have passed.
+    const v1 =
+      '<assembly name="a.dll" test-framework="xUnit.net 1.9.2.1705">' +
+      '<class name="Db.Tests" time="1.0" total="1" passed="1" failed="1" skipped="0">' +
+      '<test name="Db.Tests.Reads" type="Db.Tests" method="Reads" result="Pass" time="1.000" />' +
+      '<failure exception-type="System.InvalidOperationException"><message>Cannot use a test class as its own fixture data</message>' +
+      '<stack-trace><![CDATA[   at Xunit.Sdk.FixtureCommand.Execute()]]></stack-trace></failure>' +
+      '</class></assembly>';
+    const { results, warnings } = await parseResultText(v1, 'v1.xml');
+    expect(warnings).toEqual([]);
+    expect(results.map((r) => [r.classname, r.name, r.status, r.message, r.stack])).toEqual([
+      ['Db.Tests', 'Db.Tests.Reads', 'passed', undefined, undefined],
+      ['Db.Tests', 'Db.Tests', 'error', 'Cannot use a test class as its own fixture data', 'at Xunit.Sdk.FixtureCommand.Execute()'],
+    ]);
+    expect(results[1]?.properties).toEqual([{ name: 'xunit.error', value: 'class-failure' }]);
+  });
+
   it('reads xUnit.net 1 files (<assembly> root, <class> elements)', async () => {
     const v1 =
       '<assembly name="a.dll" test-framework="xUnit.net 1.9.0.1566"><class name="A.B" total="1"><test name="A.B.C" type="A.B" method="C" result="Pass" time="0.153" /></class></assembly>';
