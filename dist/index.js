@@ -47967,6 +47967,11 @@ const trx_OUTCOMES = new Map([
     ['pending', 'skipped'],
     ['inprogress', 'skipped'],
 ]);
+/** Does a result's outcome fail it (failed, erred, or an outcome not known, which is read as an error)? */
+function isFailing(attrs) {
+    const status = trx_OUTCOMES.get((attrs.outcome?.trim() ?? '').toLowerCase());
+    return status === undefined || status === 'failed' || status === 'error';
+}
 const PER_TEST_LINE = /\[(?:FAIL|SKIP)\]$/;
 const OUTPUT_TEXTS = new Set(['StdOut', 'StdErr', 'DebugTrace']);
 class TrxReader extends XmlResultReader {
@@ -48022,7 +48027,7 @@ class TrxReader extends XmlResultReader {
                 const parent = this.builders[this.builders.length - 1];
                 if (parent !== undefined)
                     parent.hasInner = true;
-                this.builders.push({ attrs, output: [], files: [], hasInner: false });
+                this.builders.push({ attrs, output: [], files: [], hasInner: false, innerFailed: false });
                 return;
             }
             case 'ResultFile': {
@@ -48083,7 +48088,13 @@ class TrxReader extends XmlResultReader {
                 return;
             case 'UnitTestResult': {
                 const builder = this.builders.pop();
-                if (builder !== undefined && !builder.hasInner)
+                if (builder === undefined)
+                    return;
+                const failing = isFailing(builder.attrs);
+                const outer = this.builders[this.builders.length - 1];
+                if (outer !== undefined && failing)
+                    outer.innerFailed = true;
+                if (!builder.hasInner || (failing && !builder.innerFailed))
                     this.resultRead(builder);
                 return;
             }

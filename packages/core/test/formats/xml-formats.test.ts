@@ -249,6 +249,33 @@ describe('.NET TRX', () => {
     }
   });
 
+  it('records a data-driven result that failed over rows that all passed as a result of its own', async () => {
+    // The rows stand for the test, but a failure of the test itself that no row carries (its outcome worse than
+    // every row's) would be lost with the outer result.
+    const results = `<Results>
+    <UnitTestResult executionId="e1" testId="t4" testName="Rows" outcome="Failed" resultType="DataDrivenTest">
+      <Output><ErrorInfo><Message>Data source could not be read after row 1</Message></ErrorInfo></Output>
+      <InnerResults>
+        <UnitTestResult executionId="e2" testId="t4" testName="Rows (Data Row 0)" outcome="Passed" resultType="DataDrivenDataRow" />
+        <UnitTestResult executionId="e3" testId="t4" testName="Rows (Data Row 1)" outcome="Passed" resultType="DataDrivenDataRow" />
+      </InnerResults>
+    </UnitTestResult>
+    <UnitTestResult executionId="e4" testId="t4" testName="Rows" outcome="Failed" resultType="DataDrivenTest">
+      <InnerResults>
+        <UnitTestResult executionId="e5" testId="t4" testName="Rows (Data Row 0)" outcome="Failed" resultType="DataDrivenDataRow" />
+      </InnerResults>
+    </UnitTestResult>
+  </Results>`;
+    const read = await parseResultText(trx(`${results}\n  ${TRX_DEFINITIONS}`), 'run.trx');
+    expect(read.warnings).toEqual([]);
+    expect(read.results.map((r) => [r.classname, r.name, r.status, r.message])).toEqual([
+      ['Calc.Tests.DataTests', 'Rows (Data Row 0)', 'passed', undefined],
+      ['Calc.Tests.DataTests', 'Rows (Data Row 1)', 'passed', undefined],
+      ['Calc.Tests.DataTests', 'Rows', 'failed', 'Data source could not be read after row 1'],
+      ['Calc.Tests.DataTests', 'Rows (Data Row 0)', 'failed', undefined],
+    ]);
+  });
+
   it('warns about a crashed test host and an outcome it does not know, and skips the xUnit adapter copies of failed tests', async () => {
     const text = trx(
       '<Results><UnitTestResult testId="x" testName="Odd" outcome="Exploded" duration="soon"><Output><TextMessages><Message>logged</Message></TextMessages></Output></UnitTestResult>' +
