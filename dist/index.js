@@ -45906,6 +45906,8 @@ function relativeDisplayPath(filePath, rootDir) {
 
 /** Name of the result that stands for a test file that failed to run. */
 const JEST_SUITE_FAILED = 'Test suite failed to run';
+/** Said of a file Jest marked failed without a failing test and without a word of why. */
+const JEST_NO_REASON = 'Jest marked the file as failed without a failing test or a message. Run it alone to see why.';
 /** Said about attempts whose error Jest did not keep. */
 const JEST_REASON_NOT_KEPT = 'error unknown: Jest keeps it only with jest.retryTimes(n, { logErrorsBeforeRetry: true })';
 // A Map, not an object literal: a status such as "constructor" must not find Object.prototype's.
@@ -45987,11 +45989,11 @@ function jestSuiteErrorResult(file, options) {
     const execMessage = jest_clean(file.testExecError?.message ?? '');
     const execStack = jest_clean(file.testExecError?.stack ?? '');
     const text = formatted || execStack || execMessage;
-    if (text === '')
+    if (text === '' && file.failed !== true)
         return undefined;
-    const reason = formatted ? reasonLine(formatted) : execMessage || reasonLine(execStack);
+    const reason = text === '' ? JEST_NO_REASON : formatted ? reasonLine(formatted) : execMessage || reasonLine(execStack);
     const message = clip(reason === undefined ? `${JEST_SUITE_FAILED}.` : `${JEST_SUITE_FAILED}: ${reason}`, MAX_MESSAGE_CHARS);
-    const stack = clip(text, MAX_STACK_CHARS);
+    const stack = text === '' ? undefined : clip(text, MAX_STACK_CHARS);
     const shown = displayPath(file.testFilePath, options.rootDir);
     return {
         source: options.source,
@@ -46002,11 +46004,11 @@ function jestSuiteErrorResult(file, options) {
         ...(options.project !== undefined && { project: options.project }),
         status: 'error',
         message,
-        stack,
+        ...(stack !== undefined && { stack }),
         properties: [],
         tags: [],
         attachments: [],
-        attempts: [{ status: 'error', message, stack }],
+        attempts: [{ status: 'error', message, ...(stack !== undefined && { stack }) }],
     };
 }
 // Frames of Jest's own machinery (the runner, expect, test.each), which say nothing about the test.
@@ -46090,6 +46092,7 @@ function toFileResult(suite) {
         ...(failed && failureMessage !== undefined && { failureMessage }),
         ...(failed && execError !== undefined && { testExecError: { message: str(execError.message) ?? '', stack: str(execError.stack) ?? null } }),
         ...(displayName !== undefined && { displayName }),
+        ...(failed && { failed }),
     };
 }
 function toAssertion(assertion) {
