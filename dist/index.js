@@ -44129,8 +44129,8 @@ function allureRun(json, source) {
         },
     };
 }
-/** One `*-container.json` → its failed fixture, or undefined when every fixture passed. */
-function allureFixtureFailure(json) {
+/** One `*-container.json` (`source`, as shown) → its failed fixture, or undefined when every fixture passed. */
+function allureFixtureFailure(json, source) {
     const fixtures = [...json_values_objects(json.befores).map((f) => ({ f, kind: 'before' })), ...json_values_objects(json.afters).map((f) => ({ f, kind: 'after' }))];
     const failed = fixtures.find(({ f }) => f.status === 'failed' || f.status === 'broken');
     if (failed === undefined)
@@ -44141,6 +44141,8 @@ function allureFixtureFailure(json) {
     const name = nonEmpty(str(failed.f.name)) ?? nonEmpty(str(json.name)) ?? `${failed.kind} fixture`;
     const reason = firstLineOf(text);
     return {
+        source,
+        title: nonEmpty(str(json.name)) ?? name,
         children: (Array.isArray(json.children) ? json.children : []).filter((c) => typeof c === 'string'),
         status: failed.f.status === 'failed' ? 'failed' : 'error',
         message: clip(`The ${failed.kind === 'before' ? 'set-up' : 'tear-down'} fixture "${name}" ${failed.f.status === 'failed' ? 'failed' : 'broke'}${reason === undefined ? '.' : `: ${reason}`}`, MAX_MESSAGE_CHARS),
@@ -44180,6 +44182,22 @@ function allureResults(runs, fixtures) {
         results.push(result);
     }
     return results;
+}
+/** A failed fixture none of whose children left a result: the one result that says it failed. */
+function allureFixtureResult(fixture) {
+    const attempt = { status: fixture.status, message: fixture.message, ...(fixture.stack !== undefined && { stack: fixture.stack }) };
+    return {
+        source: fixture.source,
+        suitePath: [],
+        name: fixture.title,
+        status: fixture.status,
+        message: fixture.message,
+        ...(fixture.stack !== undefined && { stack: fixture.stack }),
+        properties: [],
+        tags: [],
+        attachments: [],
+        attempts: [attempt],
+    };
 }
 /** The case id a `tms` link carries: its name, or the last part of its url, whichever is not a URL. */
 function tmsIds(links) {
@@ -44395,7 +44413,8 @@ class ResultIndex {
  *
  * Memory does not grow with the results' content: the containers are read first (only the fixtures that failed
  * are kept), then a first pass over the results keeps each one's history key, stop time and failed fixture, and
- * a second reads the files again one test at a time (a test's retries together) and hands each result over.
+ * a second reads the files again one test at a time (a test's retries together) and hands each result over;
+ * then a failed fixture none of whose children had a readable result file is handed over as a result of its own.
  * One file is read at a time, a large one in pieces (./allure-file.ts). Warnings keep the order of a single
  * pass: the result files', then the containers' and globals'.
  */
@@ -44408,16 +44427,21 @@ async function readAllureDirectory(directory, options) {
             'adapter writes (allure-jest, allure-playwright, allure-vitest, allure-pytest…), or the result files themselves.');
     }
     const later = [];
-    const fixtureOf = await readFixtures(absolute, directory, names, { ...options, warn: (message) => later.push(message) });
+    const { fixturesOf, failures } = await readFixtures(absolute, directory, names, { ...options, warn: (message) => later.push(message) });
+    // Failed fixtures that no result read applies to: each is a result of its own at the end, or its failure is lost.
+    const childless = new Set(failures);
     const index = new ResultIndex();
     for (const [file, name] of resultFiles.entries()) {
         const json = await readJsonFile(external_node_path_.join(absolute, name), external_node_path_.join(directory, name), options);
         if (json === undefined)
             continue;
         const { uuid, key, stop } = allureIdentity(json, name);
-        index.add(file, key, stop, fixtureOf.get(uuid));
+        const fixtures = fixturesOf.get(uuid);
+        for (const fixture of fixtures ?? [])
+            childless.delete(fixture);
+        index.add(file, key, stop, fixtures?.[0]);
     }
-    fixtureOf.clear();
+    fixturesOf.clear();
     for (const message of later)
         options.warn(message);
     const { slots, starts } = index.groups();
@@ -44440,10 +44464,16 @@ async function readAllureDirectory(directory, options) {
         for (const result of allureResults(runs, [...fixtures]))
             options.onResult(result);
     }
+    for (const fixture of childless)
+        options.onResult(allureFixtureResult(fixture));
 }
-/** The containers' failed fixtures by the uuid of each result they apply to; the globals' errors warned about. */
+/**
+ * The containers' failed fixtures, and by the uuid of each result they apply to (the first of them applies; all are
+ * listed, so that each is known to have a child). The globals' errors warned about.
+ */
 async function readFixtures(absolute, directory, names, options) {
-    const fixtureOf = new Map();
+    const fixturesOf = new Map();
+    const failures = [];
     for (const name of names.filter((n) => CONTAINER_FILE.test(n) || GLOBALS_FILE.test(n))) {
         const shown = external_node_path_.join(directory, name);
         const json = await readJsonFile(external_node_path_.join(absolute, name), shown, options);
@@ -44457,13 +44487,19 @@ async function readFixtures(absolute, directory, names, options) {
             }
             continue;
         }
-        const failure = allureFixtureFailure(json);
-        if (failure !== undefined)
-            for (const child of failure.children)
-                if (!fixtureOf.has(child))
-                    fixtureOf.set(child, failure);
+        const failure = allureFixtureFailure(json, shown);
+        if (failure === undefined)
+            continue;
+        failures.push(failure);
+        for (const child of failure.children) {
+            const listed = fixturesOf.get(child);
+            if (listed === undefined)
+                fixturesOf.set(child, [failure]);
+            else
+                listed.push(failure);
+        }
     }
-    return fixtureOf;
+    return { fixturesOf, failures };
 }
 async function readJsonFile(file, shown, options) {
     try {
