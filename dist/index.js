@@ -44416,8 +44416,8 @@ function allureRun(json, source) {
         },
     };
 }
-/** One `*-container.json` → its failed fixture, or undefined when every fixture passed. */
-function allureFixtureFailure(json) {
+/** One `*-container.json` (`source`, as shown) → its failed fixture, or undefined when every fixture passed. */
+function allureFixtureFailure(json, source) {
     const fixtures = [...json_values_objects(json.befores).map((f) => ({ f, kind: 'before' })), ...json_values_objects(json.afters).map((f) => ({ f, kind: 'after' }))];
     const failed = fixtures.find(({ f }) => f.status === 'failed' || f.status === 'broken');
     if (failed === undefined)
@@ -44428,6 +44428,8 @@ function allureFixtureFailure(json) {
     const name = nonEmpty(str(failed.f.name)) ?? nonEmpty(str(json.name)) ?? `${failed.kind} fixture`;
     const reason = firstLineOf(text);
     return {
+        source,
+        title: nonEmpty(str(json.name)) ?? name,
         children: (Array.isArray(json.children) ? json.children : []).filter((c) => typeof c === 'string'),
         status: failed.f.status === 'failed' ? 'failed' : 'error',
         message: clip(`The ${failed.kind === 'before' ? 'set-up' : 'tear-down'} fixture "${name}" ${failed.f.status === 'failed' ? 'failed' : 'broke'}${reason === undefined ? '.' : `: ${reason}`}`, MAX_MESSAGE_CHARS),
@@ -44467,6 +44469,22 @@ function allureResults(runs, fixtures) {
         results.push(result);
     }
     return results;
+}
+/** A failed fixture none of whose children left a result: the one result that says it failed. */
+function allureFixtureResult(fixture) {
+    const attempt = { status: fixture.status, message: fixture.message, ...(fixture.stack !== undefined && { stack: fixture.stack }) };
+    return {
+        source: fixture.source,
+        suitePath: [],
+        name: fixture.title,
+        status: fixture.status,
+        message: fixture.message,
+        ...(fixture.stack !== undefined && { stack: fixture.stack }),
+        properties: [],
+        tags: [],
+        attachments: [],
+        attempts: [attempt],
+    };
 }
 /** The case id a `tms` link carries: its name, or the last part of its url, whichever is not a URL. */
 function tmsIds(links) {
@@ -44682,7 +44700,8 @@ class ResultIndex {
  *
  * Memory does not grow with the results' content: the containers are read first (only the fixtures that failed
  * are kept), then a first pass over the results keeps each one's history key, stop time and failed fixture, and
- * a second reads the files again one test at a time (a test's retries together) and hands each result over.
+ * a second reads the files again one test at a time (a test's retries together) and hands each result over;
+ * then a failed fixture none of whose children had a readable result file is handed over as a result of its own.
  * One file is read at a time, a large one in pieces (./allure-file.ts). Warnings keep the order of a single
  * pass: the result files', then the containers' and globals'.
  */
@@ -44695,16 +44714,21 @@ async function readAllureDirectory(directory, options) {
             'adapter writes (allure-jest, allure-playwright, allure-vitest, allure-pytest…), or the result files themselves.');
     }
     const later = [];
-    const fixtureOf = await readFixtures(absolute, directory, names, { ...options, warn: (message) => later.push(message) });
+    const { fixturesOf, failures } = await readFixtures(absolute, directory, names, { ...options, warn: (message) => later.push(message) });
+    // Failed fixtures that no result read applies to: each is a result of its own at the end, or its failure is lost.
+    const childless = new Set(failures);
     const index = new ResultIndex();
     for (const [file, name] of resultFiles.entries()) {
         const json = await readJsonFile(external_node_path_.join(absolute, name), external_node_path_.join(directory, name), options);
         if (json === undefined)
             continue;
         const { uuid, key, stop } = allureIdentity(json, name);
-        index.add(file, key, stop, fixtureOf.get(uuid));
+        const fixtures = fixturesOf.get(uuid);
+        for (const fixture of fixtures ?? [])
+            childless.delete(fixture);
+        index.add(file, key, stop, fixtures?.[0]);
     }
-    fixtureOf.clear();
+    fixturesOf.clear();
     for (const message of later)
         options.warn(message);
     const { slots, starts } = index.groups();
@@ -44727,10 +44751,16 @@ async function readAllureDirectory(directory, options) {
         for (const result of allureResults(runs, [...fixtures]))
             options.onResult(result);
     }
+    for (const fixture of childless)
+        options.onResult(allureFixtureResult(fixture));
 }
-/** The containers' failed fixtures by the uuid of each result they apply to; the globals' errors warned about. */
+/**
+ * The containers' failed fixtures, and by the uuid of each result they apply to (the first of them applies; all are
+ * listed, so that each is known to have a child). The globals' errors warned about.
+ */
 async function readFixtures(absolute, directory, names, options) {
-    const fixtureOf = new Map();
+    const fixturesOf = new Map();
+    const failures = [];
     for (const name of names.filter((n) => CONTAINER_FILE.test(n) || GLOBALS_FILE.test(n))) {
         const shown = external_node_path_.join(directory, name);
         const json = await readJsonFile(external_node_path_.join(absolute, name), shown, options);
@@ -44744,13 +44774,19 @@ async function readFixtures(absolute, directory, names, options) {
             }
             continue;
         }
-        const failure = allureFixtureFailure(json);
-        if (failure !== undefined)
-            for (const child of failure.children)
-                if (!fixtureOf.has(child))
-                    fixtureOf.set(child, failure);
+        const failure = allureFixtureFailure(json, shown);
+        if (failure === undefined)
+            continue;
+        failures.push(failure);
+        for (const child of failure.children) {
+            const listed = fixturesOf.get(child);
+            if (listed === undefined)
+                fixturesOf.set(child, [failure]);
+            else
+                listed.push(failure);
+        }
     }
-    return fixtureOf;
+    return { fixturesOf, failures };
 }
 async function readJsonFile(file, shown, options) {
     try {
@@ -45062,11 +45098,14 @@ async function* readLinesInBatches(chunks, reader) {
 
 /** Said of a test that started and never finished. */
 const DART_UNFINISHED = 'The test started but never finished: the test run was stopped while it ran.';
+/** Starts the message of an error reported after its test was done. */
+const DART_ERROR_AFTER_DONE = 'Failed after it was reported done (an asynchronous error, or a tearDown that threw): ';
 class DartJsonReader {
     source;
     suites = new Map();
     groups = new Map();
     running = new Map();
+    finished = new Map();
     out = [];
     constructor(source) {
         this.source = source;
@@ -45092,12 +45131,15 @@ class DartJsonReader {
                     this.start(event.test, numberOf(event.time));
                 break;
             case 'error': {
-                const test = this.running.get(numberOf(event.testID) ?? -1);
-                if (test === undefined)
-                    break;
+                const id = numberOf(event.testID) ?? -1;
                 const error = typeof event.error === 'string' ? event.error : '';
                 const trace = typeof event.stackTrace === 'string' ? event.stackTrace : '';
-                test.errors.push([error, trace].filter((t) => t.trim() !== '').join('\n'));
+                const text = [error, trace].filter((t) => t.trim() !== '').join('\n');
+                const test = this.running.get(id);
+                if (test !== undefined)
+                    test.errors.push(text);
+                else
+                    this.errorAfterDone(this.finished.get(id), text, event.isFailure === true);
                 break;
             }
             case 'print': {
@@ -45112,6 +45154,7 @@ class DartJsonReader {
                 if (test === undefined)
                     break;
                 this.running.delete(id);
+                this.finished.set(id, { name: test.name, suiteId: test.suiteId, groupIds: test.groupIds, line: test.line });
                 const status = event.skipped === true ? 'skipped' : event.result === 'success' ? 'passed' : event.result === 'failure' ? 'failed' : 'error';
                 if (event.hidden === true && (status === 'passed' || status === 'skipped'))
                     break;
@@ -45148,13 +45191,41 @@ class DartJsonReader {
             startTime: time,
         });
     }
-    finish(test, status, durationMs) {
+    /** An error of a test already done: a result of its own, so that the test's earlier success does not hide it. */
+    errorAfterDone(test, text, isFailure) {
+        if (test === undefined)
+            return;
+        const status = isFailure ? 'failed' : 'error';
+        const error = stripAnsi(text).trim();
+        const message = clip(`${DART_ERROR_AFTER_DONE}${firstLineOf(error) ?? 'Dart gave no error message.'}`, MAX_MESSAGE_CHARS);
+        const stack = nonEmpty(error) === undefined ? undefined : clip(error, MAX_STACK_CHARS);
+        const { file, suitePath, name } = this.titleOf(test);
+        this.out.push({
+            source: this.source,
+            ...(file !== undefined && { file }),
+            ...(test.line !== undefined && { line: test.line }),
+            suitePath,
+            name,
+            status,
+            message,
+            ...(stack !== undefined && { stack }),
+            properties: [],
+            tags: [],
+            attachments: [],
+            attempts: [{ status, message, ...(stack !== undefined && { stack }) }],
+        });
+    }
+    titleOf(test) {
         const file = test.suiteId === undefined ? undefined : this.suites.get(test.suiteId);
         const groupNames = test.groupIds.map((id) => this.groups.get(id) ?? '').filter((n) => n !== '');
         // Dart names a test `outer inner test`: the innermost group's name (which holds the outer ones) is its prefix.
         const prefix = groupNames[groupNames.length - 1];
         const name = prefix !== undefined && test.name.startsWith(`${prefix} `) ? test.name.slice(prefix.length + 1) : test.name;
         const suitePath = [...(file === undefined ? [] : [file]), ...groupNames.map((g, i) => (i === 0 ? g : stripPrefix(g, groupNames[i - 1])))];
+        return { file, suitePath, name };
+    }
+    finish(test, status, durationMs) {
+        const { file, suitePath, name } = this.titleOf(test);
         const output = nonEmpty(test.output.value());
         const errors = test.errors.map((e) => stripAnsi(e).trim()).filter((e) => e !== '');
         // flutter_test prints the exception as output and reports only "Test failed. See exception logs above.".
@@ -46158,6 +46229,8 @@ function relativeDisplayPath(filePath, rootDir) {
 
 /** Name of the result that stands for a test file that failed to run. */
 const JEST_SUITE_FAILED = 'Test suite failed to run';
+/** Said of a file Jest marked failed without a failing test and without a word of why. */
+const JEST_NO_REASON = 'Jest marked the file as failed without a failing test or a message. Run it alone to see why.';
 /** Said about attempts whose error Jest did not keep. */
 const JEST_REASON_NOT_KEPT = 'error unknown: Jest keeps it only with jest.retryTimes(n, { logErrorsBeforeRetry: true })';
 // A Map, not an object literal: a status such as "constructor" must not find Object.prototype's.
@@ -46239,11 +46312,11 @@ function jestSuiteErrorResult(file, options) {
     const execMessage = jest_clean(file.testExecError?.message ?? '');
     const execStack = jest_clean(file.testExecError?.stack ?? '');
     const text = formatted || execStack || execMessage;
-    if (text === '')
+    if (text === '' && file.failed !== true)
         return undefined;
-    const reason = formatted ? reasonLine(formatted) : execMessage || reasonLine(execStack);
+    const reason = text === '' ? JEST_NO_REASON : formatted ? reasonLine(formatted) : execMessage || reasonLine(execStack);
     const message = clip(reason === undefined ? `${JEST_SUITE_FAILED}.` : `${JEST_SUITE_FAILED}: ${reason}`, MAX_MESSAGE_CHARS);
-    const stack = clip(text, MAX_STACK_CHARS);
+    const stack = text === '' ? undefined : clip(text, MAX_STACK_CHARS);
     const shown = displayPath(file.testFilePath, options.rootDir);
     return {
         source: options.source,
@@ -46254,11 +46327,11 @@ function jestSuiteErrorResult(file, options) {
         ...(options.project !== undefined && { project: options.project }),
         status: 'error',
         message,
-        stack,
+        ...(stack !== undefined && { stack }),
         properties: [],
         tags: [],
         attachments: [],
-        attempts: [{ status: 'error', message, stack }],
+        attempts: [{ status: 'error', message, ...(stack !== undefined && { stack }) }],
     };
 }
 // Frames of Jest's own machinery (the runner, expect, test.each), which say nothing about the test.
@@ -46342,6 +46415,7 @@ function toFileResult(suite) {
         ...(failed && failureMessage !== undefined && { failureMessage }),
         ...(failed && execError !== undefined && { testExecError: { message: str(execError.message) ?? '', stack: str(execError.stack) ?? null } }),
         ...(displayName !== undefined && { displayName }),
+        ...(failed && { failed }),
     };
 }
 function toAssertion(assertion) {
@@ -47519,6 +47593,8 @@ class Unreadable {
 
 /** Marks the result made of a fixture's own failure; its value is the failure's site. */
 const NUNIT_SUITE_FAILURE = 'nunit.suite-failure';
+/** Said of a fixture NUnit marked failed with no failing test-case under it and no reason written. */
+const NUNIT_SUITE_FAILED_WITHOUT_REASON = "NUnit marked this suite as failed, but none of its test-cases failed and it wrote no reason. Look at the test run's console output for what went wrong.";
 const ERROR_LABELS = new Set(['error', 'invalid', 'cancelled']);
 const NOTHING_INHERITED = Object.freeze({ properties: [], tags: [] });
 /**
@@ -47565,7 +47641,7 @@ class NUnit3Reader extends XmlResultReader {
     opened(element) {
         const attrs = element.attrs;
         if (element.name === 'test-suite') {
-            this.suites.push({ attrs, ownProperties: [], ownTags: [], cases: 0 });
+            this.suites.push({ attrs, ownProperties: [], ownTags: [], failing: 0 });
         }
         else if (element.name === 'test-case') {
             this.testCase = { attrs, ownProperties: [], tags: [], files: [] };
@@ -47660,10 +47736,10 @@ class NUnit3Reader extends XmlResultReader {
     caseRead(testCase) {
         const attrs = testCase.attrs;
         const suite = this.suites[this.suites.length - 1];
-        if (suite !== undefined)
-            suite.cases += 1;
         const classname = keptAttribute(attrs.classname) ?? this.fixtureName();
         const status = this.status(attrs);
+        if (suite !== undefined && (status === 'failed' || status === 'error'))
+            suite.failing += 1;
         const inherited = this.inherited();
         const properties = testCase.ownProperties.length === 0 ? inherited.properties : mergeLevels([inherited.properties, testCase.ownProperties]);
         const tags = testCase.tags.length === 0 ? inherited.tags : [...inherited.tags, ...testCase.tags];
@@ -47707,18 +47783,19 @@ class NUnit3Reader extends XmlResultReader {
         }
         return undefined;
     }
-    /** A fixture's own failure that no test-case carries (teardown, or setup of an empty fixture). */
+    /** A suite's own failure that no result under it carries (none failed, or its teardown failed). */
     suiteRead(suite) {
         const outer = this.suites[this.suites.length - 1];
-        if (outer !== undefined)
-            outer.cases += suite.cases;
         const site = (suite.attrs.site ?? '').trim();
         const failed = (suite.attrs.result ?? '').trim().toLowerCase() === 'failed';
-        if (!failed || (suite.message === undefined && suite.stack === undefined))
-            return;
-        if (!(site === 'TearDown' || (site === 'SetUp' && suite.cases === 0)))
+        const teardownFailed = site === 'TearDown' && (suite.message !== undefined || suite.stack !== undefined);
+        const ownResult = failed && (suite.failing === 0 || teardownFailed);
+        if (outer !== undefined)
+            outer.failing += suite.failing + (ownResult ? 1 : 0);
+        if (!ownResult)
             return;
         const name = keptAttribute(suite.attrs.fullname) ?? keptAttribute(suite.attrs.name) ?? '';
+        const noReason = suite.message === undefined && suite.stack === undefined;
         this.ready.push(resultOf({
             source: this.source,
             suitePath: [],
@@ -47726,7 +47803,7 @@ class NUnit3Reader extends XmlResultReader {
             classname: name,
             status: 'error',
             durationMs: this.duration(suite.attrs.duration),
-            message: suite.message,
+            message: noReason ? NUNIT_SUITE_FAILED_WITHOUT_REASON : suite.message,
             stack: suite.stack,
             properties: [...this.inherited(suite).properties, { name: NUNIT_SUITE_FAILURE, value: site }],
             tags: this.inherited(suite).tags,
@@ -48216,6 +48293,11 @@ const trx_OUTCOMES = new Map([
     ['pending', 'skipped'],
     ['inprogress', 'skipped'],
 ]);
+/** Does a result's outcome fail it (failed, erred, or an outcome not known, which is read as an error)? */
+function isFailing(attrs) {
+    const status = trx_OUTCOMES.get((attrs.outcome?.trim() ?? '').toLowerCase());
+    return status === undefined || status === 'failed' || status === 'error';
+}
 const PER_TEST_LINE = /\[(?:FAIL|SKIP)\]$/;
 const OUTPUT_TEXTS = new Set(['StdOut', 'StdErr', 'DebugTrace']);
 class TrxReader extends XmlResultReader {
@@ -48271,7 +48353,7 @@ class TrxReader extends XmlResultReader {
                 const parent = this.builders[this.builders.length - 1];
                 if (parent !== undefined)
                     parent.hasInner = true;
-                this.builders.push({ attrs, output: [], files: [], hasInner: false });
+                this.builders.push({ attrs, output: [], files: [], hasInner: false, innerFailed: false });
                 return;
             }
             case 'ResultFile': {
@@ -48332,7 +48414,13 @@ class TrxReader extends XmlResultReader {
                 return;
             case 'UnitTestResult': {
                 const builder = this.builders.pop();
-                if (builder !== undefined && !builder.hasInner)
+                if (builder === undefined)
+                    return;
+                const failing = isFailing(builder.attrs);
+                const outer = this.builders[this.builders.length - 1];
+                if (outer !== undefined && failing)
+                    outer.innerFailed = true;
+                if (!builder.hasInner || (failing && !builder.innerFailed))
                     this.resultRead(builder);
                 return;
             }
@@ -48483,6 +48571,8 @@ const dotnetTrx = {
 
 /** Marks the result made of an `<errors><error>` entry; its value is the error's type. */
 const XUNIT_ERROR_PROPERTY = 'xunit.error';
+/** The `xunit.error` of an xUnit.net 1 class's own failure, which says no more of where it happened. */
+const CLASS_FAILURE = 'class-failure';
 const RESULTS = new Map([
     ['pass', 'passed'],
     ['fail', 'failed'],
@@ -48511,6 +48601,10 @@ class XunitReader extends XmlResultReader {
             this.test = { kind: 'test', attrs: element.attrs, properties: [], tags: [] };
         else if (element.name === 'error' && this.above(1) === 'errors')
             this.test = { kind: 'error', attrs: element.attrs, properties: [], tags: [] };
+        else if (element.name === 'failure' && this.test === undefined && this.above(1) === 'class') {
+            const className = keptAttribute(this.stack[this.stack.length - 2]?.attrs.name);
+            this.test = { kind: 'class', attrs: element.attrs, ...(className !== undefined && { className }), properties: [], tags: [] };
+        }
         else if (element.name === 'trait' && this.test !== undefined) {
             const name = keptAttribute(element.attrs.name);
             if (name === undefined)
@@ -48544,6 +48638,7 @@ class XunitReader extends XmlResultReader {
                 return;
             case 'test':
             case 'error':
+            case 'failure':
                 if (element.attrs === test.attrs) {
                     this.testRead(test);
                     this.test = undefined;
@@ -48555,8 +48650,8 @@ class XunitReader extends XmlResultReader {
     }
     testRead(test) {
         const attrs = test.attrs;
-        if (test.kind === 'error') {
-            const name = keptAttribute(attrs.name) ?? keptAttribute(attrs.type) ?? '';
+        if (test.kind !== 'test') {
+            const name = (test.kind === 'class' ? test.className : (keptAttribute(attrs.name) ?? keptAttribute(attrs.type))) ?? '';
             this.ready.push(resultOf({
                 source: this.source,
                 suitePath: [],
@@ -48565,7 +48660,7 @@ class XunitReader extends XmlResultReader {
                 status: 'error',
                 message: test.message,
                 stack: test.stack,
-                properties: [{ name: XUNIT_ERROR_PROPERTY, value: xml_entities_detached(attrs.type ?? '') }],
+                properties: [{ name: XUNIT_ERROR_PROPERTY, value: test.kind === 'class' ? CLASS_FAILURE : xml_entities_detached(attrs.type ?? '') }],
             }));
             return;
         }

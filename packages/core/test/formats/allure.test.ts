@@ -104,4 +104,33 @@ describe('Allure results directories', () => {
       /^allure-results\/ffff-result\.json could not be read \(.*\), so it was left out; the test it holds is missing from the results\. Regenerate it\.$/,
     );
   });
+
+  it('records a fixture that failed for tests that left no result as a result of its own, never dropped', async () => {
+    // A beforeAll that broke before its tests started (JUnit 5's @BeforeAll) leaves a container naming children
+    // that have no result file, or none at all: only the container says anything failed.
+    const dir = await mkdtemp(path.join(tmpdir(), 'tm-allure-'));
+    const results = path.join(dir, 'allure-results');
+    await mkdir(results);
+    const json = (name: string, value: unknown) => writeFile(path.join(results, name), JSON.stringify(value), 'utf8');
+    await json('aaaa-result.json', { uuid: 'aaaa', historyId: 'h1', name: 'reads', status: 'passed', stage: 'finished', start: 1, stop: 2 });
+    await json('c1-container.json', {
+      uuid: 'c1',
+      name: 'DbTests',
+      children: ['bbbb'],
+      befores: [{ name: 'open database', status: 'broken', statusDetails: { message: 'connection refused' } }],
+    });
+    await json('c2-container.json', {
+      uuid: 'c2',
+      name: 'ApiTests',
+      afters: [{ name: 'stop server', status: 'failed', statusDetails: { message: 'still running' } }],
+    });
+    await json('c3-container.json', { uuid: 'c3', name: 'ReadTests', children: ['aaaa'], afters: [{ name: 'close', status: 'failed' }] });
+    const [outcome] = await read(['allure-results'], dir);
+    expect(outcome?.warnings).toEqual([]);
+    expect(outcome?.results.map((r) => [r.source, r.name, r.status, r.message])).toEqual([
+      [path.join('allure-results', 'aaaa-result.json'), 'reads', 'failed', 'The tear-down fixture "close" failed.'],
+      [path.join('allure-results', 'c1-container.json'), 'DbTests', 'error', 'The set-up fixture "open database" broke: connection refused'],
+      [path.join('allure-results', 'c2-container.json'), 'ApiTests', 'failed', 'The tear-down fixture "stop server" failed: still running'],
+    ]);
+  });
 });

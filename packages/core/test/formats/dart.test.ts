@@ -1,7 +1,7 @@
 // Dart/Flutter `--reporter json`: dorny/test-reporter's real files (test/fixtures/native/MANIFEST.tsv), then the
 // cases they do not hold, as event lines.
 import { describe, expect, it } from 'vitest';
-import { DART_UNFINISHED } from '../../src/formats/dart/dart.js';
+import { DART_ERROR_AFTER_DONE, DART_UNFINISHED } from '../../src/formats/dart/dart.js';
 import { parseResultText } from '../../src/formats/read-files.js';
 import { readFixture, rows } from './read-fixture.js';
 
@@ -75,5 +75,31 @@ describe('Dart/Flutter --reporter json', () => {
       ['test/a_test.dart › hangs', 'error', undefined, DART_UNFINISHED, 'error'],
     ]);
     expect(results[1]?.output).toBe('waiting');
+  });
+
+  it('records an error that comes after the test was done as a failure of that test, never dropped', async () => {
+    // Dart's protocol: "it's possible ... for a single test to emit an error after it completed successfully" (an
+    // asynchronous error, a tearDown that threw): the test is then failed, though its testDone said success.
+    const text = [
+      line({ protocolVersion: '0.1.1', runnerVersion: '1.25.3', type: 'start', time: 0 }),
+      line({ suite: { id: 0, platform: 'vm', path: 'test/a_test.dart' }, type: 'suite', time: 0 }),
+      line({ group: { id: 5, suiteID: 0, parentID: null, name: 'cart', metadata: {}, testCount: 2 }, type: 'group', time: 1 }),
+      start(1, 'cart adds one', { groupIDs: [5], line: 7 }),
+      line({ testID: 1, result: 'success', skipped: false, hidden: false, type: 'testDone', time: 20 }),
+      start(2, 'cart removes one', { groupIDs: [5], line: 12 }),
+      line({ testID: 1, error: 'Bad state: Future already completed', stackTrace: 'package:cart/cart.dart 9:5', isFailure: false, type: 'error', time: 25 }),
+      line({ testID: 2, result: 'success', skipped: false, hidden: false, type: 'testDone', time: 30 }),
+      line({ testID: 2, error: 'Expected: <1>\n  Actual: <0>', stackTrace: 'test/a_test.dart 14:3', isFailure: true, type: 'error', time: 35 }),
+      line({ success: false, type: 'done', time: 40 }),
+    ].join('\n');
+    const { results, warnings } = await parseResultText(text, 'dart.json');
+    expect(rows(results)).toEqual([
+      ['test/a_test.dart › cart › adds one', 'passed', 10, undefined, 'passed'],
+      ['test/a_test.dart › cart › adds one', 'error', undefined, `${DART_ERROR_AFTER_DONE}Bad state: Future already completed`, 'error'],
+      ['test/a_test.dart › cart › removes one', 'passed', 20, undefined, 'passed'],
+      ['test/a_test.dart › cart › removes one', 'failed', undefined, `${DART_ERROR_AFTER_DONE}Expected: <1>`, 'failed'],
+    ]);
+    expect(results[1]).toMatchObject({ file: 'test/a_test.dart', line: 7, stack: 'Bad state: Future already completed\npackage:cart/cart.dart 9:5' });
+    expect(warnings).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { fullTitle } from '../../src/model.js';
-import { JEST_REASON_NOT_KEPT, JEST_SUITE_FAILED } from '../../src/formats/jest/jest.js';
+import { JEST_NO_REASON, JEST_REASON_NOT_KEPT, JEST_SUITE_FAILED } from '../../src/formats/jest/jest.js';
+import { parseResultText } from '../../src/formats/read-files.js';
 import { parseJestJson } from '../../src/formats/jest/jest-json.js';
 import { fixtureText } from './fixture-files.js';
 
@@ -58,6 +59,32 @@ describe('parseJestJson', () => {
     expect(results.map((r) => [r.name, r.status, r.message])).toEqual([
       ['t', 'passed', undefined],
       [JEST_SUITE_FAILED, 'error', 'Test suite failed to run: afterAll hook: boom'],
+    ]);
+  });
+
+  it('reports a file Jest marked failed without a failing test or a word of why, rather than nothing', async () => {
+    // Jest's testExecError is sometimes `{}` and its message empty, depending on where the file failed: the file's
+    // status is then all that says it failed.
+    const text = JSON.stringify({
+      numTotalTests: 1,
+      numRuntimeErrorTestSuites: 1,
+      testResults: [
+        { name: '/repo/src/crashed.test.ts', status: 'failed', message: '', assertionResults: [] },
+        {
+          name: '/repo/src/hook.test.ts',
+          status: 'failed',
+          message: '',
+          testExecError: {},
+          assertionResults: [{ title: 't', status: 'passed', failureMessages: [] }],
+        },
+      ],
+    });
+    const { results, warnings } = await parseResultText(text, 'jest.json');
+    expect(warnings).toEqual([]);
+    expect(results.map((r) => [fullTitle(r), r.status, r.message])).toEqual([
+      [`/repo/src/crashed.test.ts › ${JEST_SUITE_FAILED}`, 'error', `${JEST_SUITE_FAILED}: ${JEST_NO_REASON}`],
+      ['t', 'passed', undefined],
+      [`/repo/src/hook.test.ts › ${JEST_SUITE_FAILED}`, 'error', `${JEST_SUITE_FAILED}: ${JEST_NO_REASON}`],
     ]);
   });
 

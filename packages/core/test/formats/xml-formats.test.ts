@@ -10,7 +10,7 @@ import { InputError } from '../../src/errors.js';
 import type { Format } from '../../src/formats/format.js';
 import { parseResultText, readResultFiles } from '../../src/formats/read-files.js';
 import { detect } from '../../src/formats/registry.js';
-import { NUnit3Reader } from '../../src/formats/nunit3/nunit3.js';
+import { NUNIT_SUITE_FAILED_WITHOUT_REASON, NUnit3Reader } from '../../src/formats/nunit3/nunit3.js';
 import { TrxReader } from '../../src/formats/trx/trx.js';
 import { caseReferences } from '../../src/map/references.js';
 import type { TestResult } from '../../src/model.js';
@@ -249,6 +249,33 @@ describe('.NET TRX', () => {
     }
   });
 
+  it('records a data-driven result that failed over rows that all passed as a result of its own', async () => {
+    // The rows stand for the test, but a failure of the test itself that no row carries (its outcome worse than
+    // every row's) would be lost with the outer result.
+    const results = `<Results>
+    <UnitTestResult executionId="e1" testId="t4" testName="Rows" outcome="Failed" resultType="DataDrivenTest">
+      <Output><ErrorInfo><Message>Data source could not be read after row 1</Message></ErrorInfo></Output>
+      <InnerResults>
+        <UnitTestResult executionId="e2" testId="t4" testName="Rows (Data Row 0)" outcome="Passed" resultType="DataDrivenDataRow" />
+        <UnitTestResult executionId="e3" testId="t4" testName="Rows (Data Row 1)" outcome="Passed" resultType="DataDrivenDataRow" />
+      </InnerResults>
+    </UnitTestResult>
+    <UnitTestResult executionId="e4" testId="t4" testName="Rows" outcome="Failed" resultType="DataDrivenTest">
+      <InnerResults>
+        <UnitTestResult executionId="e5" testId="t4" testName="Rows (Data Row 0)" outcome="Failed" resultType="DataDrivenDataRow" />
+      </InnerResults>
+    </UnitTestResult>
+  </Results>`;
+    const read = await parseResultText(trx(`${results}\n  ${TRX_DEFINITIONS}`), 'run.trx');
+    expect(read.warnings).toEqual([]);
+    expect(read.results.map((r) => [r.classname, r.name, r.status, r.message])).toEqual([
+      ['Calc.Tests.DataTests', 'Rows (Data Row 0)', 'passed', undefined],
+      ['Calc.Tests.DataTests', 'Rows (Data Row 1)', 'passed', undefined],
+      ['Calc.Tests.DataTests', 'Rows', 'failed', 'Data source could not be read after row 1'],
+      ['Calc.Tests.DataTests', 'Rows (Data Row 0)', 'failed', undefined],
+    ]);
+  });
+
   it('warns about a crashed test host and an outcome it does not know, and skips the xUnit adapter copies of failed tests', async () => {
     const text = trx(
       '<Results><UnitTestResult testId="x" testName="Odd" outcome="Exploded" duration="soon"><Output><TextMessages><Message>logged</Message></TextMessages></Output></UnitTestResult>' +
@@ -353,6 +380,36 @@ describe('NUnit 3 XML', () => {
     );
   });
 
+  it('records a failed fixture none of whose test-cases failed as an error, whatever its site, with or without a message', async () => {
+    // A fixture NUnit calls failed (an error in a OneTimeSetUp it did not write on each test-case, a cancelled run)
+    // over test-cases that all passed: its failure is carried by no result, so it is one of its own.
+    const xml = `<test-run id="0" result="Failed">
+  <test-suite type="Assembly" name="Calc.Tests.dll" fullname="/src/Calc.Tests.dll" result="Failed" site="Child">
+    <test-suite type="TestFixture" name="ApiTests" fullname="Calc.Tests.ApiTests" result="Failed" label="Error" site="SetUp" duration="0.5">
+      <failure><message><![CDATA[OneTimeSetUp: System.Exception : server did not start]]></message></failure>
+      <test-case name="Gets" fullname="Calc.Tests.ApiTests.Gets" result="Passed" duration="0.1" />
+    </test-suite>
+    <test-suite type="TestFixture" name="QueueTests" fullname="Calc.Tests.QueueTests" result="Failed" label="Cancelled">
+      <test-case name="Pops" fullname="Calc.Tests.QueueTests.Pops" result="Passed" duration="0.2" />
+    </test-suite>
+    <test-suite type="TestFixture" name="MathTests" fullname="Calc.Tests.MathTests" result="Failed" label="Error" site="SetUp">
+      <failure><message><![CDATA[written on its test-case too]]></message></failure>
+      <test-case name="Adds" fullname="Calc.Tests.MathTests.Adds" result="Failed" label="Error" site="Parent" />
+    </test-suite>
+  </test-suite>
+</test-run>`;
+    const { results, warnings } = await parseResultText(xml, 'TestResult.xml');
+    expect(warnings).toEqual([]);
+    expect(results.map((r) => [r.suitePath.join(' › '), r.name, r.status, r.message])).toEqual([
+      ['Calc.Tests.ApiTests', 'Gets', 'passed', undefined],
+      ['', 'Calc.Tests.ApiTests', 'error', 'OneTimeSetUp: System.Exception : server did not start'],
+      ['Calc.Tests.QueueTests', 'Pops', 'passed', undefined],
+      ['', 'Calc.Tests.QueueTests', 'error', NUNIT_SUITE_FAILED_WITHOUT_REASON],
+      ['Calc.Tests.MathTests', 'Adds', 'error', undefined],
+    ]);
+    expect(results[3]?.properties).toEqual([{ name: 'nunit.suite-failure', value: '' }]);
+  });
+
   it('warns about a result it does not know', async () => {
     const { results, warnings } = await parseResultText('<test-run><test-case name="x" result="Exploded" duration="abc"/></test-run>', 'n.xml');
     expect(results.map((r) => r.status)).toEqual(['error']);
@@ -408,6 +465,24 @@ describe('xUnit.net XML', () => {
     expect(adds.output).toBe('adding');
     expect(caseReferences(adds, 'DEMO')).toEqual(['DEMO-3']);
     expect(divides.stack).toBe('at Calc.Tests.MathTests.Divides()');
+  });
+
+  it("records an xUnit.net 1 class's own failure (its fixture, its start or finish) as a result of its own", async () => {
+    // xUnit.net 1 writes a failure of the class itself as a <failure> of <class>, beside tests that may have passed.
+    const v1 =
+      '<assembly name="a.dll" test-framework="xUnit.net 1.9.2.1705">' +
+      '<class name="Db.Tests" time="1.0" total="1" passed="1" failed="1" skipped="0">' +
+      '<test name="Db.Tests.Reads" type="Db.Tests" method="Reads" result="Pass" time="1.000" />' +
+      '<failure exception-type="System.InvalidOperationException"><message>Cannot use a test class as its own fixture data</message>' +
+      '<stack-trace><![CDATA[   at Xunit.Sdk.FixtureCommand.Execute()]]></stack-trace></failure>' +
+      '</class></assembly>';
+    const { results, warnings } = await parseResultText(v1, 'v1.xml');
+    expect(warnings).toEqual([]);
+    expect(results.map((r) => [r.classname, r.name, r.status, r.message, r.stack])).toEqual([
+      ['Db.Tests', 'Db.Tests.Reads', 'passed', undefined, undefined],
+      ['Db.Tests', 'Db.Tests', 'error', 'Cannot use a test class as its own fixture data', 'at Xunit.Sdk.FixtureCommand.Execute()'],
+    ]);
+    expect(results[1]?.properties).toEqual([{ name: 'xunit.error', value: 'class-failure' }]);
   });
 
   it('reads xUnit.net 1 files (<assembly> root, <class> elements)', async () => {

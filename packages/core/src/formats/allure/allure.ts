@@ -19,6 +19,8 @@
  *   results directory, so `path` is relative to the result file.
  * - Fixtures: a container whose `befores` or `afters` failed or broke fails its children that did not fail on
  *   their own (a `beforeAll` that threw, an `afterAll` that could not clean up), with the fixture's message.
+ *   One none of whose children left a result (JUnit 5's `@BeforeAll` that threw before its tests started)
+ *   becomes a result of its own, titled after the container (else the fixture), from the container's file.
  */
 import type { Attachment, Attempt, Property, TestResult, TestStatus } from '../../model.js';
 import { isObject, objects, str, type JsonObject as Json } from '../json-values.js';
@@ -44,6 +46,10 @@ export interface AllureRun {
 
 /** A fixture that failed, and the runs it applies to. */
 export interface AllureFixtureFailure {
+  /** The container's file, as shown: the source of the result standing for the fixture when it has no child. */
+  source: string;
+  /** The container's name, else the fixture's: the title of that result. */
+  title: string;
   children: string[];
   status: TestStatus;
   message: string;
@@ -111,8 +117,8 @@ export function allureRun(json: Json, source: string): AllureRun {
   };
 }
 
-/** One `*-container.json` → its failed fixture, or undefined when every fixture passed. */
-export function allureFixtureFailure(json: Json): AllureFixtureFailure | undefined {
+/** One `*-container.json` (`source`, as shown) → its failed fixture, or undefined when every fixture passed. */
+export function allureFixtureFailure(json: Json, source: string): AllureFixtureFailure | undefined {
   const fixtures = [...objects(json.befores).map((f) => ({ f, kind: 'before' })), ...objects(json.afters).map((f) => ({ f, kind: 'after' }))];
   const failed = fixtures.find(({ f }) => f.status === 'failed' || f.status === 'broken');
   if (failed === undefined) return undefined;
@@ -122,6 +128,8 @@ export function allureFixtureFailure(json: Json): AllureFixtureFailure | undefin
   const name = nonEmpty(str(failed.f.name)) ?? nonEmpty(str(json.name)) ?? `${failed.kind} fixture`;
   const reason = firstLine(text);
   return {
+    source,
+    title: nonEmpty(str(json.name)) ?? name,
     children: (Array.isArray(json.children) ? json.children : []).filter((c): c is string => typeof c === 'string'),
     status: failed.f.status === 'failed' ? 'failed' : 'error',
     message: clip(
@@ -158,6 +166,23 @@ export function allureResults(runs: readonly AllureRun[], fixtures: readonly All
     results.push(result);
   }
   return results;
+}
+
+/** A failed fixture none of whose children left a result: the one result that says it failed. */
+export function allureFixtureResult(fixture: AllureFixtureFailure): TestResult {
+  const attempt: Attempt = { status: fixture.status, message: fixture.message, ...(fixture.stack !== undefined && { stack: fixture.stack }) };
+  return {
+    source: fixture.source,
+    suitePath: [],
+    name: fixture.title,
+    status: fixture.status,
+    message: fixture.message,
+    ...(fixture.stack !== undefined && { stack: fixture.stack }),
+    properties: [],
+    tags: [],
+    attachments: [],
+    attempts: [attempt],
+  };
 }
 
 /** The case id a `tms` link carries: its name, or the last part of its url, whichever is not a URL. */

@@ -12,7 +12,7 @@ import { describeJson } from '../json-input.js';
 import { JsonItemStream, readItems } from '../json-stream/item-stream.js';
 import { isObject, objects, str } from '../json-values.js';
 import { firstLineOf as firstLine } from '../text.js';
-import { allureFixtureFailure, allureIdentity, allureResults, allureRun, type AllureFixtureFailure, type AllureRun } from './allure.js';
+import { allureFixtureFailure, allureFixtureResult, allureIdentity, allureResults, allureRun, type AllureFixtureFailure, type AllureRun } from './allure.js';
 import { AllureFileReader, readAllureFile } from './allure-file.js';
 
 const EXPECTED = 'an Allure result (<uuid>-result.json)';
@@ -151,7 +151,8 @@ class ResultIndex {
  *
  * Memory does not grow with the results' content: the containers are read first (only the fixtures that failed
  * are kept), then a first pass over the results keeps each one's history key, stop time and failed fixture, and
- * a second reads the files again one test at a time (a test's retries together) and hands each result over.
+ * a second reads the files again one test at a time (a test's retries together) and hands each result over;
+ * then a failed fixture none of whose children had a readable result file is handed over as a result of its own.
  * One file is read at a time, a large one in pieces (./allure-file.ts). Warnings keep the order of a single
  * pass: the result files', then the containers' and globals'.
  */
@@ -168,15 +169,19 @@ export async function readAllureDirectory(directory: string, options: DirectoryO
     );
   }
   const later: string[] = [];
-  const fixtureOf = await readFixtures(absolute, directory, names, { ...options, warn: (message) => later.push(message) });
+  const { fixturesOf, failures } = await readFixtures(absolute, directory, names, { ...options, warn: (message) => later.push(message) });
+  // Failed fixtures that no result read applies to: each is a result of its own at the end, or its failure is lost.
+  const childless = new Set(failures);
   const index = new ResultIndex();
   for (const [file, name] of resultFiles.entries()) {
     const json = await readJsonFile(path.join(absolute, name), path.join(directory, name), options);
     if (json === undefined) continue;
     const { uuid, key, stop } = allureIdentity(json, name);
-    index.add(file, key, stop, fixtureOf.get(uuid));
+    const fixtures = fixturesOf.get(uuid);
+    for (const fixture of fixtures ?? []) childless.delete(fixture);
+    index.add(file, key, stop, fixtures?.[0]);
   }
-  fixtureOf.clear();
+  fixturesOf.clear();
   for (const message of later) options.warn(message);
   const { slots, starts } = index.groups();
   for (let group = 0; group + 1 < starts.length; group += 1) {
@@ -195,11 +200,21 @@ export async function readAllureDirectory(directory: string, options: DirectoryO
     }
     for (const result of allureResults(runs, [...fixtures])) options.onResult(result);
   }
+  for (const fixture of childless) options.onResult(allureFixtureResult(fixture));
 }
 
-/** The containers' failed fixtures by the uuid of each result they apply to; the globals' errors warned about. */
-async function readFixtures(absolute: string, directory: string, names: string[], options: DirectoryOptions): Promise<Map<string, AllureFixtureFailure>> {
-  const fixtureOf = new Map<string, AllureFixtureFailure>();
+/**
+ * The containers' failed fixtures, and by the uuid of each result they apply to (the first of them applies; all are
+ * listed, so that each is known to have a child). The globals' errors warned about.
+ */
+async function readFixtures(
+  absolute: string,
+  directory: string,
+  names: string[],
+  options: DirectoryOptions,
+): Promise<{ fixturesOf: Map<string, AllureFixtureFailure[]>; failures: AllureFixtureFailure[] }> {
+  const fixturesOf = new Map<string, AllureFixtureFailure[]>();
+  const failures: AllureFixtureFailure[] = [];
   for (const name of names.filter((n) => CONTAINER_FILE.test(n) || GLOBALS_FILE.test(n))) {
     const shown = path.join(directory, name);
     const json = await readJsonFile(path.join(absolute, name), shown, options);
@@ -211,10 +226,16 @@ async function readFixtures(absolute: string, directory: string, names: string[]
       }
       continue;
     }
-    const failure = allureFixtureFailure(json);
-    if (failure !== undefined) for (const child of failure.children) if (!fixtureOf.has(child)) fixtureOf.set(child, failure);
+    const failure = allureFixtureFailure(json, shown);
+    if (failure === undefined) continue;
+    failures.push(failure);
+    for (const child of failure.children) {
+      const listed = fixturesOf.get(child);
+      if (listed === undefined) fixturesOf.set(child, [failure]);
+      else listed.push(failure);
+    }
   }
-  return fixtureOf;
+  return { fixturesOf, failures };
 }
 
 async function readJsonFile(file: string, shown: string, options: DirectoryOptions): Promise<Record<string, unknown> | undefined> {

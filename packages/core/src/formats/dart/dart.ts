@@ -14,6 +14,10 @@
  * - Message: the first `error` event's first line; stack = every error with its stack trace. `print` events
  *   → output.
  * - Tests that started but never finished (the run was killed) → `error` results saying so.
+ * - An `error` event after its test's `testDone` (the protocol allows it: an asynchronous error, a `tearDown`
+ *   that threw after the test was reported) fails that test although its `testDone` said success: it becomes a
+ *   result of its own with that test's title (failed for an expectation, `isFailure`, else error), so the worst
+ *   decides the case. For that, the title of each finished test is remembered (no output, no errors).
  */
 import type { TestResult, TestStatus } from '../../model.js';
 import { LongString } from '../json-stream/long-string.js';
@@ -37,10 +41,17 @@ interface RunningTest {
 /** Said of a test that started and never finished. */
 export const DART_UNFINISHED = 'The test started but never finished: the test run was stopped while it ran.';
 
+/** Starts the message of an error reported after its test was done. */
+export const DART_ERROR_AFTER_DONE = 'Failed after it was reported done (an asynchronous error, or a tearDown that threw): ';
+
+/** What is kept of a finished test: enough to title an error that comes after it. */
+type FinishedTest = Pick<RunningTest, 'name' | 'suiteId' | 'groupIds' | 'line'>;
+
 export class DartJsonReader {
   private readonly suites = new Map<number, string>();
   private readonly groups = new Map<number, string>();
   private readonly running = new Map<number, RunningTest>();
+  private readonly finished = new Map<number, FinishedTest>();
   private readonly out: TestResult[] = [];
 
   constructor(private readonly source: string) {}
@@ -65,11 +76,13 @@ export class DartJsonReader {
         if (isObject(event.test)) this.start(event.test, numberOf(event.time));
         break;
       case 'error': {
-        const test = this.running.get(numberOf(event.testID) ?? -1);
-        if (test === undefined) break;
+        const id = numberOf(event.testID) ?? -1;
         const error = typeof event.error === 'string' ? event.error : '';
         const trace = typeof event.stackTrace === 'string' ? event.stackTrace : '';
-        test.errors.push([error, trace].filter((t) => t.trim() !== '').join('\n'));
+        const text = [error, trace].filter((t) => t.trim() !== '').join('\n');
+        const test = this.running.get(id);
+        if (test !== undefined) test.errors.push(text);
+        else this.errorAfterDone(this.finished.get(id), text, event.isFailure === true);
         break;
       }
       case 'print': {
@@ -82,6 +95,7 @@ export class DartJsonReader {
         const test = this.running.get(id);
         if (test === undefined) break;
         this.running.delete(id);
+        this.finished.set(id, { name: test.name, suiteId: test.suiteId, groupIds: test.groupIds, line: test.line });
         const status: TestStatus = event.skipped === true ? 'skipped' : event.result === 'success' ? 'passed' : event.result === 'failure' ? 'failed' : 'error';
         if (event.hidden === true && (status === 'passed' || status === 'skipped')) break;
         const time = numberOf(event.time);
@@ -119,13 +133,42 @@ export class DartJsonReader {
     });
   }
 
-  private finish(test: RunningTest, status: TestStatus, durationMs: number | undefined): void {
+  /** An error of a test already done: a result of its own, so that the test's earlier success does not hide it. */
+  private errorAfterDone(test: FinishedTest | undefined, text: string, isFailure: boolean): void {
+    if (test === undefined) return;
+    const status: TestStatus = isFailure ? 'failed' : 'error';
+    const error = stripAnsi(text).trim();
+    const message = clip(`${DART_ERROR_AFTER_DONE}${firstLine(error) ?? 'Dart gave no error message.'}`, MAX_MESSAGE_CHARS);
+    const stack = nonEmpty(error) === undefined ? undefined : clip(error, MAX_STACK_CHARS);
+    const { file, suitePath, name } = this.titleOf(test);
+    this.out.push({
+      source: this.source,
+      ...(file !== undefined && { file }),
+      ...(test.line !== undefined && { line: test.line }),
+      suitePath,
+      name,
+      status,
+      message,
+      ...(stack !== undefined && { stack }),
+      properties: [],
+      tags: [],
+      attachments: [],
+      attempts: [{ status, message, ...(stack !== undefined && { stack }) }],
+    });
+  }
+
+  private titleOf(test: FinishedTest): { file: string | undefined; suitePath: string[]; name: string } {
     const file = test.suiteId === undefined ? undefined : this.suites.get(test.suiteId);
     const groupNames = test.groupIds.map((id) => this.groups.get(id) ?? '').filter((n) => n !== '');
     // Dart names a test `outer inner test`: the innermost group's name (which holds the outer ones) is its prefix.
     const prefix = groupNames[groupNames.length - 1];
     const name = prefix !== undefined && test.name.startsWith(`${prefix} `) ? test.name.slice(prefix.length + 1) : test.name;
     const suitePath = [...(file === undefined ? [] : [file]), ...groupNames.map((g, i) => (i === 0 ? g : stripPrefix(g, groupNames[i - 1] as string)))];
+    return { file, suitePath, name };
+  }
+
+  private finish(test: RunningTest, status: TestStatus, durationMs: number | undefined): void {
+    const { file, suitePath, name } = this.titleOf(test);
     const output = nonEmpty(test.output.value());
     const errors = test.errors.map((e) => stripAnsi(e).trim()).filter((e) => e !== '');
     // flutter_test prints the exception as output and reports only "Test failed. See exception logs above.".

@@ -56,6 +56,7 @@ function toFileResult(suite: Json): JestTestFileResult {
     ...(failed && failureMessage !== undefined && { failureMessage }),
     ...(failed && execError !== undefined && { testExecError: { message: str(execError.message) ?? '', stack: str(execError.stack) ?? null } }),
     ...(displayName !== undefined && { displayName }),
+    ...(failed && { failed }),
   };
 }
 

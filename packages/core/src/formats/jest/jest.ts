@@ -13,7 +13,8 @@
  *   frame, stack = every failure (body and hooks).
  * - A file that failed without a failing test (it did not compile, a module was missing, a hook or a
  *   `describe` body threw) → one `error` result titled `<file> › Test suite failed to run`, so the failure is
- *   not lost and a case id in the file name still maps it.
+ *   not lost and a case id in the file name still maps it; also when nothing but the file's status says it
+ *   failed, the message then saying so.
  * - file = the test file relative to `rootDir` when given (`/` separators); project = the Jest project's
  *   `displayName`.
  */
@@ -60,6 +61,11 @@ export interface JestTestFileResult {
   testExecError?: JestSerializableError;
   /** The Jest project's `displayName`, in a multi-project configuration. */
   displayName?: { name: string } | string;
+  /**
+   * Whether the producer says the file failed (a `--json` file's `status`), for a file that says nothing else:
+   * not one of Jest's own fields, whose live objects say it with `failureMessage` or `testExecError`.
+   */
+  failed?: boolean;
 }
 
 export interface JestConvertOptions {
@@ -73,6 +79,9 @@ export interface JestConvertOptions {
 
 /** Name of the result that stands for a test file that failed to run. */
 export const JEST_SUITE_FAILED = 'Test suite failed to run';
+
+/** Said of a file Jest marked failed without a failing test and without a word of why. */
+export const JEST_NO_REASON = 'Jest marked the file as failed without a failing test or a message. Run it alone to see why.';
 
 /** Said about attempts whose error Jest did not keep. */
 export const JEST_REASON_NOT_KEPT = 'error unknown: Jest keeps it only with jest.retryTimes(n, { logErrorsBeforeRetry: true })';
@@ -156,10 +165,10 @@ export function jestSuiteErrorResult(file: JestTestFileResult, options: JestConv
   const execMessage = clean(file.testExecError?.message ?? '');
   const execStack = clean(file.testExecError?.stack ?? '');
   const text = formatted || execStack || execMessage;
-  if (text === '') return undefined;
-  const reason = formatted ? reasonLine(formatted) : execMessage || reasonLine(execStack);
+  if (text === '' && file.failed !== true) return undefined;
+  const reason = text === '' ? JEST_NO_REASON : formatted ? reasonLine(formatted) : execMessage || reasonLine(execStack);
   const message = clip(reason === undefined ? `${JEST_SUITE_FAILED}.` : `${JEST_SUITE_FAILED}: ${reason}`, MAX_MESSAGE_CHARS);
-  const stack = clip(text, MAX_STACK_CHARS);
+  const stack = text === '' ? undefined : clip(text, MAX_STACK_CHARS);
   const shown = displayPath(file.testFilePath, options.rootDir);
   return {
     source: options.source,
@@ -170,11 +179,11 @@ export function jestSuiteErrorResult(file: JestTestFileResult, options: JestConv
     ...(options.project !== undefined && { project: options.project }),
     status: 'error',
     message,
-    stack,
+    ...(stack !== undefined && { stack }),
     properties: [],
     tags: [],
     attachments: [],
-    attempts: [{ status: 'error', message, stack }],
+    attempts: [{ status: 'error', message, ...(stack !== undefined && { stack }) }],
   };
 }
 

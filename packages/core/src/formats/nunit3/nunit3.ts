@@ -14,10 +14,12 @@
  * - Properties: those of every enclosing `<test-suite>` and the test-case's own (inner names replace outer
  *   ones); `Category` values become tags; NUnit's internal ones (`_SKIPREASON`, `_PID` …) are left out. A
  *   property named `testsigma` names the test's case.
- * - A fixture whose own `<failure>` happened in its teardown (site="TearDown"), or in its setup with no
- *   test-case under it, becomes a result of its own with status error, named after the fixture, with the
- *   property `nunit.suite-failure` (its site): never dropped. (A setup failure is otherwise written on each of
- *   its test-cases by NUnit itself.)
+ * - A suite NUnit marked failed becomes a result of its own with status error, named after the suite, with
+ *   the property `nunit.suite-failure` (its site), when no result under it carries the failure (no test-case
+ *   under it failed: an empty fixture whose setup failed, a cancelled fixture, a OneTimeSetUp error NUnit did
+ *   not write on its test-cases), or when its own `<failure>` happened in its teardown (site="TearDown"),
+ *   which its test-cases never carry: never dropped. (A setup failure is otherwise written on each of its
+ *   test-cases by NUnit itself.)
  * - Memory: the open suites (their properties) and one test-case with capped texts.
  */
 import type { Property, TestStatus } from '../../model.js';
@@ -27,6 +29,10 @@ import { Unreadable, XmlResultReader, attachmentAt, keptAttribute, keptText, res
 
 /** Marks the result made of a fixture's own failure; its value is the failure's site. */
 const NUNIT_SUITE_FAILURE = 'nunit.suite-failure';
+
+/** Said of a fixture NUnit marked failed with no failing test-case under it and no reason written. */
+export const NUNIT_SUITE_FAILED_WITHOUT_REASON =
+  "NUnit marked this suite as failed, but none of its test-cases failed and it wrote no reason. Look at the test run's console output for what went wrong.";
 
 const ERROR_LABELS = new Set(['error', 'invalid', 'cancelled']);
 
@@ -38,7 +44,8 @@ interface SuiteLevel {
   inherited?: { properties: Property[]; tags: string[] };
   message?: string;
   stack?: string;
-  cases: number;
+  /** Results under it that failed or errored (test-cases, and suites' own results): they carry its failure. */
+  failing: number;
 }
 
 interface CaseBuilder {
@@ -98,7 +105,7 @@ export class NUnit3Reader extends XmlResultReader {
   protected opened(element: OpenElement): void {
     const attrs = element.attrs;
     if (element.name === 'test-suite') {
-      this.suites.push({ attrs, ownProperties: [], ownTags: [], cases: 0 });
+      this.suites.push({ attrs, ownProperties: [], ownTags: [], failing: 0 });
     } else if (element.name === 'test-case') {
       this.testCase = { attrs, ownProperties: [], tags: [], files: [] };
     } else if (element.name === 'property' && this.above(1) === 'properties') {
@@ -179,9 +186,9 @@ export class NUnit3Reader extends XmlResultReader {
   private caseRead(testCase: CaseBuilder): void {
     const attrs = testCase.attrs;
     const suite = this.suites[this.suites.length - 1];
-    if (suite !== undefined) suite.cases += 1;
     const classname = keptAttribute(attrs.classname) ?? this.fixtureName();
     const status = this.status(attrs);
+    if (suite !== undefined && (status === 'failed' || status === 'error')) suite.failing += 1;
     const inherited = this.inherited();
     const properties = testCase.ownProperties.length === 0 ? inherited.properties : mergeLevels([inherited.properties, testCase.ownProperties]);
     const tags = testCase.tags.length === 0 ? inherited.tags : [...inherited.tags, ...testCase.tags];
@@ -227,15 +234,17 @@ export class NUnit3Reader extends XmlResultReader {
     return undefined;
   }
 
-  /** A fixture's own failure that no test-case carries (teardown, or setup of an empty fixture). */
+  /** A suite's own failure that no result under it carries (none failed, or its teardown failed). */
   private suiteRead(suite: SuiteLevel): void {
     const outer = this.suites[this.suites.length - 1];
-    if (outer !== undefined) outer.cases += suite.cases;
     const site = (suite.attrs.site ?? '').trim();
     const failed = (suite.attrs.result ?? '').trim().toLowerCase() === 'failed';
-    if (!failed || (suite.message === undefined && suite.stack === undefined)) return;
-    if (!(site === 'TearDown' || (site === 'SetUp' && suite.cases === 0))) return;
+    const teardownFailed = site === 'TearDown' && (suite.message !== undefined || suite.stack !== undefined);
+    const ownResult = failed && (suite.failing === 0 || teardownFailed);
+    if (outer !== undefined) outer.failing += suite.failing + (ownResult ? 1 : 0);
+    if (!ownResult) return;
     const name = keptAttribute(suite.attrs.fullname) ?? keptAttribute(suite.attrs.name) ?? '';
+    const noReason = suite.message === undefined && suite.stack === undefined;
     this.ready.push(
       resultOf({
         source: this.source,
@@ -244,7 +253,7 @@ export class NUnit3Reader extends XmlResultReader {
         classname: name,
         status: 'error',
         durationMs: this.duration(suite.attrs.duration),
-        message: suite.message,
+        message: noReason ? NUNIT_SUITE_FAILED_WITHOUT_REASON : suite.message,
         stack: suite.stack,
         properties: [...this.inherited(suite).properties, { name: NUNIT_SUITE_FAILURE, value: site }],
         tags: this.inherited(suite).tags,

@@ -3,7 +3,8 @@
  *
  * Rules, decided once here:
  * - Root `<TestRun>`. One TestResult per `<Results>/<UnitTestResult>`; a data-driven result holding
- *   `<InnerResults>` is replaced by its inner results (one per data row).
+ *   `<InnerResults>` is replaced by its inner results (one per data row), unless it failed (or erred) while
+ *   none of them did: then no row carries its failure, and it is a result too.
  * - name = `testName`; classname = the `className` of the `<TestDefinitions>/<UnitTest>/<TestMethod>` whose
  *   `id` is the result's `testId`, and suitePath = [classname] (a class, left out of titles as JUnit's are).
  *   The definition's `<Properties>` (MSTest `[TestProperty]`; `testsigma` names a case) and `<TestCategory>`
@@ -50,6 +51,12 @@ const OUTCOMES = new Map<string, TestStatus>([
   ['inprogress', 'skipped'],
 ]);
 
+/** Does a result's outcome fail it (failed, erred, or an outcome not known, which is read as an error)? */
+function isFailing(attrs: Record<string, string>): boolean {
+  const status = OUTCOMES.get((attrs.outcome?.trim() ?? '').toLowerCase());
+  return status === undefined || status === 'failed' || status === 'error';
+}
+
 const PER_TEST_LINE = /\[(?:FAIL|SKIP)\]$/;
 const OUTPUT_TEXTS = new Set(['StdOut', 'StdErr', 'DebugTrace']);
 
@@ -74,6 +81,8 @@ interface ResultBuilder {
   output: Array<string | undefined>;
   files: string[];
   hasInner: boolean;
+  /** Whether an inner result (a data row) failed or erred, so that it carries this result's failure. */
+  innerFailed: boolean;
 }
 
 export class TrxReader extends XmlResultReader {
@@ -125,7 +134,7 @@ export class TrxReader extends XmlResultReader {
       case 'UnitTestResult': {
         const parent = this.builders[this.builders.length - 1];
         if (parent !== undefined) parent.hasInner = true;
-        this.builders.push({ attrs, output: [], files: [], hasInner: false });
+        this.builders.push({ attrs, output: [], files: [], hasInner: false, innerFailed: false });
         return;
       }
       case 'ResultFile': {
@@ -179,7 +188,11 @@ export class TrxReader extends XmlResultReader {
         return;
       case 'UnitTestResult': {
         const builder = this.builders.pop();
-        if (builder !== undefined && !builder.hasInner) this.resultRead(builder);
+        if (builder === undefined) return;
+        const failing = isFailing(builder.attrs);
+        const outer = this.builders[this.builders.length - 1];
+        if (outer !== undefined && failing) outer.innerFailed = true;
+        if (!builder.hasInner || (failing && !builder.innerFailed)) this.resultRead(builder);
         return;
       }
       case 'Key':

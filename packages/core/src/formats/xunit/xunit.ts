@@ -14,7 +14,9 @@
  *   traits are tags too.
  * - An `<errors><error>` entry (a fixture, collection or class cleanup that failed outside any test) becomes a
  *   result of its own with status error, named after the error's `name` (the class or collection), with the
- *   property `xunit.error` (its `type`): never dropped.
+ *   property `xunit.error` (its `type`): never dropped. So does a `<failure>` of an xUnit.net 1 `<class>` (its
+ *   fixture, its start or its finish failed, possibly after its tests passed), named after the class, with
+ *   `xunit.error` = `class-failure`.
  * - Memory: one test with capped texts.
  */
 import type { Property, TestStatus } from '../../model.js';
@@ -24,6 +26,8 @@ import { Unreadable, XmlResultReader, keptAttribute, keptText, resultOf, type Op
 
 /** Marks the result made of an `<errors><error>` entry; its value is the error's type. */
 const XUNIT_ERROR_PROPERTY = 'xunit.error';
+/** The `xunit.error` of an xUnit.net 1 class's own failure, which says no more of where it happened. */
+const CLASS_FAILURE = 'class-failure';
 
 const RESULTS = new Map<string, TestStatus>([
   ['pass', 'passed'],
@@ -33,8 +37,11 @@ const RESULTS = new Map<string, TestStatus>([
 ]);
 
 interface TestBuilder {
-  kind: 'test' | 'error';
+  /** A `<test>`, an `<errors><error>`, or an xUnit.net 1 `<class>`'s own `<failure>`. */
+  kind: 'test' | 'error' | 'class';
   attrs: Record<string, string>;
+  /** For a class failure: the class's name (the `<failure>`'s own attributes name the exception only). */
+  className?: string;
   properties: Property[];
   tags: string[];
   message?: string;
@@ -63,7 +70,10 @@ export class XunitReader extends XmlResultReader {
   protected opened(element: OpenElement): void {
     if (element.name === 'test') this.test = { kind: 'test', attrs: element.attrs, properties: [], tags: [] };
     else if (element.name === 'error' && this.above(1) === 'errors') this.test = { kind: 'error', attrs: element.attrs, properties: [], tags: [] };
-    else if (element.name === 'trait' && this.test !== undefined) {
+    else if (element.name === 'failure' && this.test === undefined && this.above(1) === 'class') {
+      const className = keptAttribute(this.stack[this.stack.length - 2]?.attrs.name);
+      this.test = { kind: 'class', attrs: element.attrs, ...(className !== undefined && { className }), properties: [], tags: [] };
+    } else if (element.name === 'trait' && this.test !== undefined) {
       const name = keptAttribute(element.attrs.name);
       if (name === undefined) return;
       const value = detached(element.attrs.value ?? '');
@@ -90,6 +100,7 @@ export class XunitReader extends XmlResultReader {
         return;
       case 'test':
       case 'error':
+      case 'failure':
         if (element.attrs === test.attrs) {
           this.testRead(test);
           this.test = undefined;
@@ -102,8 +113,8 @@ export class XunitReader extends XmlResultReader {
 
   private testRead(test: TestBuilder): void {
     const attrs = test.attrs;
-    if (test.kind === 'error') {
-      const name = keptAttribute(attrs.name) ?? keptAttribute(attrs.type) ?? '';
+    if (test.kind !== 'test') {
+      const name = (test.kind === 'class' ? test.className : (keptAttribute(attrs.name) ?? keptAttribute(attrs.type))) ?? '';
       this.ready.push(
         resultOf({
           source: this.source,
@@ -113,7 +124,7 @@ export class XunitReader extends XmlResultReader {
           status: 'error',
           message: test.message,
           stack: test.stack,
-          properties: [{ name: XUNIT_ERROR_PROPERTY, value: detached(attrs.type ?? '') }],
+          properties: [{ name: XUNIT_ERROR_PROPERTY, value: test.kind === 'class' ? CLASS_FAILURE : detached(attrs.type ?? '') }],
         }),
       );
       return;
