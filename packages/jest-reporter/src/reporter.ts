@@ -53,7 +53,7 @@ export class TestsigmaReporter {
   /** Why the reporter sits this run out, said once in one line; undefined when it uploads. */
   private readonly idle: string | undefined;
   private idleSaid = false;
-  /** Converted as each file finishes (Jest's own objects are not kept), by test file path. */
+  /** Converted as each file finishes (Jest's own objects are not kept), by fileKey. */
   private files = new Map<string, FileOutcome>();
   private lastError: Error | undefined;
   /** Where `attach()` calls in the test workers register files; undefined when idle. */
@@ -88,7 +88,7 @@ export class TestsigmaReporter {
   /** Jest 30 calls this for every test file, including files that failed to run. */
   onTestFileResult(_test: unknown, testResult: JestTestFileResult): void {
     if (this.idle) return;
-    this.files.set(testResult.testFilePath, { path: testResult.testFilePath, results: fileResults(testResult, this.rootDir) });
+    this.files.set(fileKey(testResult), { path: testResult.testFilePath, results: fileResults(testResult, this.rootDir) });
   }
 
   /** The hook's older name, used by Jest when onTestFileResult is absent; kept for Jest 27–29 style callers. */
@@ -105,7 +105,7 @@ export class TestsigmaReporter {
     }
     // Files Jest aggregated but never announced (it should not happen) are not lost either.
     for (const file of aggregatedResults?.testResults ?? []) {
-      if (!this.files.has(file.testFilePath)) this.onTestFileResult(undefined, file);
+      if (!this.files.has(fileKey(file))) this.onTestFileResult(undefined, file);
     }
     const files = [...this.files.values()];
     if (this.registry) applyRegistry(files, readRegistry(this.registry));
@@ -126,6 +126,15 @@ export class TestsigmaReporter {
   getLastError(): Error | undefined {
     return this.lastError;
   }
+}
+
+/**
+ * One test file as one Jest project ran it: projects (each with its displayName) may run the same file, and
+ * each of those runs is a result of its own.
+ */
+function fileKey(file: JestTestFileResult): string {
+  const project = typeof file.displayName === 'string' ? file.displayName : file.displayName?.name;
+  return `${project ?? ''}\u0000${file.testFilePath}`;
 }
 
 /** Runs in which the reporter records nothing although it has a token, and the one line that says so. */

@@ -157,6 +157,31 @@ describe('jest-testsigma-tm-reporter with the real Jest', () => {
     expect(runs[0]?.status).toBe('ACTIVE'); // a run this upload did not create is never closed by it
   });
 
+  it('records a test file once per Jest project that ran it (projects with a displayName)', async () => {
+    // The same file in two projects (two environments, two sets of globals): Jest runs it twice, and the test
+    // breaks in one project only. Both runs are results; the worst decides the case, as Jest's exit code does.
+    dir = await writeProject(
+      { 'a.test.js': "test('DEMO-5 works', () => { expect(globalThis.BROKEN).toBe(false); });\n" },
+      [REPORTER_ENTRY, { projectId: 'Demo' }],
+      {
+        projects: [
+          { displayName: 'broken', transform: {}, globals: { BROKEN: true } },
+          { displayName: 'fine', transform: {}, globals: { BROKEN: false } },
+        ],
+      },
+    );
+    const run = await runJest(dir, env());
+    expect(run.code, run.output).toBe(1);
+    expect(run.reporterLines).toContain('[testsigma-tm] Collected 2 Jest test result(s) from 2 test file(s).');
+    const state = emulator.state();
+    const [recorded] = newRuns(state);
+    const result = resultsByCase(state, recorded as NonNullable<typeof recorded>)['DEMO-5'];
+    expect(result?.status).toBe('Failed');
+    expect(result?.description).toContain('2 automated tests map to this case; the worst outcome decides its status: Failed.');
+    expect(result?.description).toContain('Project: broken');
+    expect(result?.description).toContain('Project: fine');
+  });
+
   it('dry run: reports what would be recorded and writes nothing', async () => {
     dir = await writeProject(PASSING, [REPORTER_ENTRY, { projectId: 'Demo', dryRun: true }]);
     const run = await runJest(dir, env());

@@ -1,5 +1,6 @@
 // The reporter class driven by hand, the way Jest drives it, against the emulator over loopback: option
 // handling, the idle cases, and how an upload's outcome becomes Jest's exit code. The real Jest is in e2e.test.ts.
+import { inspect } from 'node:util';
 import { ConfigError } from 'testsigma-tm-core';
 import { startEmulator, type EmulatorHandle } from 'testsigma-tm-emulator';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -100,6 +101,28 @@ describe('jest-testsigma-tm-reporter', () => {
       expect(() => new TestsigmaReporter({}, { projectId: 'Demo' }, undefined, { env: { TESTSIGMA_FAIL_ON_UPLOAD_ERROR: 'nope' } })).toThrow(
         'TESTSIGMA_FAIL_ON_UPLOAD_ERROR: expected true or false',
       );
+    });
+
+    it.each([
+      [TOKEN, `Reporter options: expected an object such as { projectId: 'Demo' }, received "***"`],
+      [{ projectId: 'Demo', closeRun: TOKEN }, 'Invalid settings:\n  - closeRun: expected true or false, received "***"'],
+      [
+        { projectId: 'Demo', apiToken: 'tms_option_token_5678', batchSize: 'tms_option_token_5678' },
+        'Invalid settings:\n  - batchSize: expected a whole number from 1 to 100, received "***"',
+      ],
+    ])('never names the token when it ended up in the wrong place: %j', (options, message) => {
+      const secrets = [TOKEN, 'tms_option_token_5678'];
+      let thrown: unknown;
+      try {
+        new TestsigmaReporter({}, options as Record<string, unknown>, undefined, { env: { TESTSIGMA_API_TOKEN: TOKEN } });
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(ConfigError);
+      expect((thrown as Error).message).toBe(`jest-testsigma-tm-reporter: ${message}`);
+      // What a host prints of a thrown error: its message, stack and causes.
+      const printed = inspect(thrown);
+      for (const secret of secrets) expect(printed).not.toContain(secret);
     });
 
     it('refuses a token without a project, before any test runs', () => {

@@ -33,5 +33,17 @@ export function splitOptions(options: unknown): SplitOptions {
   for (const [key, value] of Object.entries(options)) {
     if (!isPlaywrightKey(key)) own[key] = value;
   }
-  return { own, listMode: (options as Record<string, unknown>)._mode === 'list' };
+  return { own: unspread(own), listMode: (options as Record<string, unknown>)._mode === 'list' };
+}
+
+/**
+ * Playwright spreads the user's options into its own object, so options written as a string (`'Demo'`) or an
+ * array arrive as one key per character or item. Given back as written, core says they are not an object,
+ * instead of refusing options "0", "1", "2"…
+ */
+function unspread(own: Record<string, unknown>): unknown {
+  const values = Object.values(own);
+  const spread = values.length > 0 && Object.keys(own).every((key, i) => key === String(i));
+  if (!spread) return own;
+  return values.every((value) => typeof value === 'string' && value.length === 1) ? values.join('') : values;
 }

@@ -16,4 +16,14 @@ describe('the reporter at construction', () => {
     expect(construct).toThrow(`playwright-testsigma-tm-reporter: `);
     expect(construct).toThrow(message);
   });
+
+  it.each([
+    ['Demo', `playwright-testsigma-tm-reporter: Reporter options: expected an object such as { projectId: 'Demo' }, received "Demo"`],
+    [['Demo'], `playwright-testsigma-tm-reporter: Reporter options: expected an object such as { projectId: 'Demo' }, received object ["Demo"]`],
+  ])('refuses options that are not an object (%j) as such, although Playwright spreads them into one', (options, message) => {
+    // What Playwright passes for ['playwright-testsigma-tm-reporter', options]: `{ ...reportOptions, ...options }`,
+    // so a string arrives as one key per character.
+    const spread = { configDir: '/project', _mode: 'test', _commandHash: 'abc', ...(options as object) };
+    expect(() => new TestsigmaReporter(spread as unknown as TestsigmaReporterOptions)).toThrow(message);
+  });
 });

@@ -144,6 +144,28 @@ test.describe.serial('wizard', () => {
     expect(recorded.results.get('DEMO-23')?.description).toContain('Did not run: Playwright never started this test');
   });
 
+  it('records a test whose code pushed annotations of the wrong shape, reading the well-formed ones, and leaves the exit code alone', async () => {
+    // testInfo.annotations is a plain array: Playwright checks nothing pushed at run time, and a JavaScript test
+    // can forget the type (or give a number, or a bare string).
+    const dir = await writeProject(root, 'odd-annotations', {
+      options: { projectId: 'Demo', baseUrl: emulator.url, runTitle: 'e2e odd annotations' },
+      files: {
+        'odd.spec.mjs': `
+import { test } from '@playwright/test';
+test('annotated by hand', async ({}, testInfo) => {
+  testInfo.annotations.push({ description: 'no type' }, { type: 7 }, 'DEMO-25', { type: 'testsigma', description: 'DEMO-24' });
+});
+`,
+      },
+    });
+    const run = await runPlaywright(dir, { env: { TESTSIGMA_API_TOKEN: emulator.token } });
+    const output = run.stdout + run.stderr;
+    expect(run.code, output).toBe(0);
+    expect(run.reporterLines.join('\n')).not.toMatch(/error:|warning:.*map to no test case/);
+    const recorded = runNamed(emulator.state(), 'e2e odd annotations');
+    expect(Object.fromEntries([...recorded.results].map(([id, r]) => [id, r.status]))).toEqual({ 'DEMO-24': 'Passed' });
+  });
+
   it('fails the Playwright run when the service refuses the upload (401), and keeps it green with failOnUploadError: false', async () => {
     const badToken = 'tms_wrong_0123456789abcdef';
     const strict = await writeProject(root, 'refused-strict', {

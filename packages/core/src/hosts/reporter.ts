@@ -53,13 +53,22 @@ export function resolveReporterStart(
     if (reading.errors.length > 0) throw invalidSettings(reading.errors);
     settings = reading.settings;
   } catch (error) {
-    if (error instanceof ConfigError) throw new ConfigError(error.code, `${packageName}: ${error.message}`, { cause: error });
+    // A refused value is quoted back, and it may be the token pasted in the wrong place: said as ***. The
+    // original error is not kept as the cause, since hosts print causes too.
+    if (error instanceof ConfigError) throw new ConfigError(error.code, `${packageName}: ${redact(error.message, givenTokens(options, env))}`);
     throw error;
   }
   if (requireProject && settings.token && !settings.projectId) {
     throw new ConfigError('CONFIG_MISSING_PROJECT', `${packageName}: No project: ${howToSet('projectId', 'reporter')}`);
   }
   return { settings };
+}
+
+/** The token wherever a reporter can be given it (its option, its variable), for redaction. */
+function givenTokens(options: unknown, env: Env): (string | undefined)[] {
+  const tokenOption = SETTINGS.token.option;
+  const option = tokenOption !== undefined && typeof options === 'object' && options !== null ? (options as Record<string, unknown>)[tokenOption] : undefined;
+  return [env[SETTINGS.token.env]?.trim(), typeof option === 'string' ? option.trim() : undefined];
 }
 
 /** Text as a reporter prints it: the secrets (the token) replaced by `***`, every line prefixed. */

@@ -77,7 +77,7 @@ function liveCase(test: LivePlaywrightTest, context: LiveContext = {}): Playwrig
     file: displayPath(test.location.file, context.rootDir),
     ...(line !== undefined && { line }),
     ...(column !== undefined && { column }),
-    annotations: test.annotations.map(annotation),
+    annotations: liveAnnotations(test.annotations),
     tags: [...(test.tags ?? [])],
     expectedStatus: test.expectedStatus,
     ...(outcome !== undefined && { outcome }),
@@ -96,7 +96,7 @@ function liveAttempt(result: LivePlaywrightResult): PlaywrightAttempt {
       ...(e.stack !== undefined && { stack: e.stack }),
       ...(e.value !== undefined && { value: e.value }),
     })),
-    annotations: (result.annotations ?? []).map(annotation),
+    annotations: liveAnnotations(result.annotations),
     attachments: result.attachments.map((a) => ({
       name: a.name,
       ...(a.contentType !== undefined && { contentType: a.contentType }),
@@ -109,8 +109,18 @@ function liveAttempt(result: LivePlaywrightResult): PlaywrightAttempt {
   };
 }
 
-function annotation(a: LiveAnnotation): LiveAnnotation {
-  return { type: a.type, ...(a.description !== undefined && { description: a.description }) };
+/**
+ * The annotations with a text type, a description kept only when it is text: as the JSON reader reads them.
+ * Playwright checks nothing that test code pushes on `testInfo.annotations` at run time (a forgotten type, a
+ * number, a bare string), and one such entry must not break the run the reporter reports on.
+ */
+function liveAnnotations(annotations: readonly unknown[] | undefined): LiveAnnotation[] {
+  return (annotations ?? []).flatMap((a) => {
+    if (typeof a !== 'object' || a === null) return [];
+    const { type, description } = a as Partial<Record<keyof LiveAnnotation, unknown>>;
+    if (typeof type !== 'string') return [];
+    return [{ type, ...(typeof description === 'string' && { description }) }];
+  });
 }
 
 function chunkText(chunk: string | Uint8Array): string {
