@@ -42254,6 +42254,9 @@ function readSettings(layers, host) {
     const fileValues = layers.file ? checkFileKeys(layers.file, errors, warnings) : {};
     const settings = {};
     const sources = {};
+    // A refused value is quoted back, and it may be the token given in the wrong place (`--close-run
+    // "$TESTSIGMA_API_TOKEN"`): every host's messages say it as ***.
+    const tokens = [layers.explicit?.token, layers.env[SETTINGS.token.env]].map((given) => (typeof given === 'string' ? given.trim() : undefined));
     for (const key of table_SETTING_KEYS) {
         const r = table_settingRow(key);
         // The first layer that gives a value, in order: explicit, environment, config file; each source named only
@@ -42276,7 +42279,7 @@ function readSettings(layers, host) {
         }
         const parsed = r.parse.parse(raw);
         if ('problem' in parsed) {
-            errors.push(`${source.name}: ${parsed.problem}, received ${r.secret ? 'a value' : parsers_describeValue(typeof raw === 'string' ? redact_redact(raw) : raw)}`);
+            errors.push(`${source.name}: ${parsed.problem}, received ${r.secret ? 'a value' : parsers_describeValue(typeof raw === 'string' ? redact_redact(raw, tokens) : raw)}`);
             settings[key] = r.default;
         }
         else {

@@ -99,6 +99,9 @@ export function readSettings(layers: SettingsLayers, host?: Host): SettingsReadi
   const fileValues = layers.file ? checkFileKeys(layers.file, errors, warnings) : {};
   const settings = {} as Record<SettingKey, unknown>;
   const sources = {} as Record<SettingKey, SettingSource>;
+  // A refused value is quoted back, and it may be the token given in the wrong place (`--close-run
+  // "$TESTSIGMA_API_TOKEN"`): every host's messages say it as ***.
+  const tokens = [layers.explicit?.token, layers.env[SETTINGS.token.env]].map((given) => (typeof given === 'string' ? given.trim() : undefined));
   for (const key of SETTING_KEYS) {
     const r = settingRow(key);
     // The first layer that gives a value, in order: explicit, environment, config file; each source named only
@@ -118,7 +121,7 @@ export function readSettings(layers: SettingsLayers, host?: Host): SettingsReadi
     }
     const parsed = r.parse.parse(raw);
     if ('problem' in parsed) {
-      errors.push(`${source.name}: ${parsed.problem}, received ${r.secret ? 'a value' : describeValue(typeof raw === 'string' ? redact(raw) : raw)}`);
+      errors.push(`${source.name}: ${parsed.problem}, received ${r.secret ? 'a value' : describeValue(typeof raw === 'string' ? redact(raw, tokens) : raw)}`);
       settings[key] = r.default;
     } else {
       settings[key] = parsed.value;

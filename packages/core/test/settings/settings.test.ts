@@ -99,6 +99,24 @@ describe('resolveSettings', () => {
     );
   });
 
+  it('says a refused value that is the token as ***, whichever host and wherever the token came from', () => {
+    const token = 'tms_live_0123456789abcdef';
+    const refused = (explicit: Record<string, unknown>, env: Record<string, string>, host?: 'cli' | 'action') => {
+      try {
+        resolveSettings(explicit, env, host);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error('expected the settings to be refused');
+    };
+    // The token given in the wrong place: a flag or input given the variable, the variable pasted into another.
+    expect(refused({ closeRun: token }, { TESTSIGMA_API_TOKEN: token }, 'cli')).toBe('Invalid settings:\n  - --close: expected true or false, received "***"');
+    expect(refused({ token, batchSize: token }, {}, 'action')).toBe('Invalid settings:\n  - batch-size: expected a whole number from 1 to 100, received "***"');
+    expect(refused({}, { TESTSIGMA_API_TOKEN: token, TESTSIGMA_DRY_RUN: token })).toBe(
+      'Invalid settings:\n  - TESTSIGMA_DRY_RUN: expected true or false, received "***"',
+    );
+  });
+
   it('parses a status map from text or from an object', () => {
     expect(resolveSettings({}, { TESTSIGMA_STATUS_MAP: 'skipped=Blocked' }).statusMap).toEqual({ skipped: 'Blocked' });
     expect(resolveSettings({ statusMap: { error: 'Blocked' } }, {}).statusMap).toEqual({ error: 'Blocked' });
