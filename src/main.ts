@@ -47,6 +47,12 @@ const MODES = Object.keys(ACTION_MODES) as ActionMode[];
 /** Every input action.yml declares: the two written by hand, then the settings' (generated from the same table). */
 const ACTION_INPUTS = ['mode', 'results', ...SETTING_KEYS.flatMap((key) => (SETTINGS[key] as { input?: string }).input ?? [])];
 
+/**
+ * The results read when the input is left out: Maven's and Gradle's TEST-*.xml, jest-junit's and pytest's
+ * junit.xml. One glob, not two: a project writes one of the names, and a pattern that matches nothing fails.
+ */
+const DEFAULT_RESULTS = '**/{TEST-*,junit*}.xml';
+
 /** Where the fork flow unpacks the triggering run's artifact, inside the workspace. */
 const ARTIFACT_FOLDER = '.testsigma-tm/artifact';
 
@@ -107,7 +113,7 @@ export async function run(env: Env = process.env): Promise<void> {
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('#'));
   // `create` needs no results (the shards bring their cases); the other modes default to the usual JUnit names.
-  const wanted = patterns.length > 0 ? patterns : operation === 'create' ? [] : ['**/TEST-*.xml', '**/junit*.xml'];
+  const wanted = patterns.length > 0 ? patterns : operation === 'create' ? [] : [DEFAULT_RESULTS];
   // Read while uploading, each result mapped as it is read: a result file of any size costs what the upload keeps.
   const results = await resultFileSource(wanted, { cwd: workspace });
   const outcome = await uploadResults({ settings, results, env: uploadEnv, host: 'action', log: LOG, openOnly: operation === 'create' });

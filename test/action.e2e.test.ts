@@ -326,6 +326,28 @@ describe('the job summary of a failed step', () => {
   }, 60_000);
 });
 
+describe('results left unset', () => {
+  // action.yml: "Default: **/TEST-*.xml and **/junit*.xml". A project writes one of the two (Maven's
+  // TEST-*.xml, jest-junit's or pytest's junit.xml), rarely both: the other name matching nothing is no error.
+  it.each(['junit.xml', 'target/surefire-reports/TEST-com.acme.LoginTest.xml'])('reads %s alone and passes', async (file) => {
+    const ws = await mkdtemp(join(tmpdir(), 'tm-default-'));
+    await mkdir(join(ws, file, '..'), { recursive: true });
+    await writeFile(join(ws, file), '<testsuites><testsuite name="s"><testcase name="DEMO-1 logs in" classname="login"/></testsuite></testsuites>');
+    const res = await runAction({ 'api-token': '', 'dry-run': 'true' }, { GITHUB_WORKSPACE: ws });
+    expect(res.stdout).not.toContain('::error::');
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('Read 1 test result(s) from 1 file(s).\n');
+    expect(res.outputs.total).toBe('1');
+  });
+
+  it('names both default names when neither is there', async () => {
+    const ws = await mkdtemp(join(tmpdir(), 'tm-default-'));
+    const res = await runAction({ 'api-token': '', 'dry-run': 'true' }, { GITHUB_WORKSPACE: ws });
+    expect(res.code).toBe(1);
+    expect(res.stdout).toContain(`::error::No result file matches "**/{TEST-*,junit*}.xml" (looked in ${ws}).`);
+  });
+});
+
 describe('a dry run without a token', () => {
   it('reads and lists every test with the ids found, says what it could not check, and exits 0', async () => {
     const res = await runAction({ 'api-token': '', results, 'dry-run': 'true' });
