@@ -39177,6 +39177,10 @@ async function run(env = process.env) {
         await fail((0,dist/* emptySummary */.CB)(false), (0,dist/* asToolError */.rQ)(error));
         return;
     }
+    // The token may come from TESTSIGMA_API_TOKEN rather than the input: the runner masks only what it is told is a secret.
+    const apiToken = settings.token;
+    if (apiToken && apiToken !== token)
+        core_setSecret(apiToken);
     const operation = dist/* ACTION_MODES */.mw[mode];
     if (operation === 'doctor')
         return runDoctor(settings, sources);
@@ -39188,7 +39192,7 @@ async function run(env = process.env) {
     const github = readGithubContext(env);
     // Pull requests from forks get no secrets: say what to add and sit the upload out (the results stay for the
     // workflow_run flow). Any other missing token is core's pre-check to report.
-    if (!token && !settings.dryRun && isPullRequestEvent(github) && !settings.artifact) {
+    if (!apiToken && !settings.dryRun && isPullRequestEvent(github) && !settings.artifact) {
         warning(forkAdvice(github));
         return;
     }
@@ -39235,14 +39239,14 @@ async function run(env = process.env) {
                 checkRun: settings.checkRun,
                 maxAnnotations: settings.maxAnnotations,
                 testsRunUrl,
-                secrets: [token, settings.githubToken],
+                secrets: [apiToken, settings.githubToken],
             });
             for (const note of notes)
                 (note.level === 'warning' ? warning : info)(note.text);
         }
         catch (error) {
             warning(scrub(`testsigma-tm: the pull-request comment and check run were skipped (${error.message}); the results are recorded.`, [
-                token,
+                apiToken,
                 settings.githubToken,
             ]));
         }

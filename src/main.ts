@@ -81,6 +81,9 @@ export async function run(env: Env = process.env): Promise<void> {
     await fail(emptySummary(false), asToolError(error));
     return;
   }
+  // The token may come from TESTSIGMA_API_TOKEN rather than the input: the runner masks only what it is told is a secret.
+  const apiToken = settings.token;
+  if (apiToken && apiToken !== token) core.setSecret(apiToken);
   const operation = ACTION_MODES[mode];
   if (operation === 'doctor') return runDoctor(settings, sources);
   if (operation === 'close') return runClose(settings, env);
@@ -89,7 +92,7 @@ export async function run(env: Env = process.env): Promise<void> {
   const github = readGithubContext(env);
   // Pull requests from forks get no secrets: say what to add and sit the upload out (the results stay for the
   // workflow_run flow). Any other missing token is core's pre-check to report.
-  if (!token && !settings.dryRun && isPullRequestEvent(github) && !settings.artifact) {
+  if (!apiToken && !settings.dryRun && isPullRequestEvent(github) && !settings.artifact) {
     core.warning(forkAdvice(github));
     return;
   }
@@ -136,13 +139,13 @@ export async function run(env: Env = process.env): Promise<void> {
         checkRun: settings.checkRun,
         maxAnnotations: settings.maxAnnotations,
         testsRunUrl,
-        secrets: [token, settings.githubToken],
+        secrets: [apiToken, settings.githubToken],
       });
       for (const note of notes) (note.level === 'warning' ? core.warning : core.info)(note.text);
     } catch (error) {
       core.warning(
         scrub(`testsigma-tm: the pull-request comment and check run were skipped (${(error as Error).message}); the results are recorded.`, [
-          token,
+          apiToken,
           settings.githubToken,
         ]),
       );

@@ -158,6 +158,18 @@ describe('the GitHub Action (dist/index.js)', () => {
     expect(emulator.state().requests).toHaveLength(0);
   });
 
+  it('records a pull request whose token comes from TESTSIGMA_API_TOKEN (the fallback action.yml names), not only from the input', async () => {
+    const res = await runAction(
+      { 'project-id': 'Demo', 'base-url': emulator.url, results, comment: 'off' },
+      { GITHUB_EVENT_NAME: 'pull_request', TESTSIGMA_API_TOKEN: emulator.token },
+    );
+    expect(res.stdout).not.toContain('::warning::testsigma-tm: the api-token input is empty');
+    expect(res.code, res.stdout).toBe(0);
+    expect(statusesByHumanId(emulator, newRuns(emulator)[0]!)).toEqual(EXPECTED_SAMPLE_STATUSES);
+    // The runner masks only what it knows to be a secret: a token from the environment is registered too.
+    expect(res.stdout).toContain(`::add-mask::${emulator.token}\n`);
+  });
+
   it('modes create → upload (two shards) → close make one run for the workflow run, closed by the close job; doctor checks the settings', async () => {
     const base = { 'api-token': emulator.token, 'project-id': 'Demo', 'base-url': emulator.url };
     const created = await runAction({ ...base, mode: 'create', results: '' });
