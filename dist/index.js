@@ -39184,18 +39184,19 @@ async function run(env = process.env) {
     const operation = dist/* ACTION_MODES */.mw[mode];
     if (operation === 'doctor')
         return runDoctor(settings, sources);
+    const github = readGithubContext(env);
+    // Pull requests from forks get no secrets: say what to add and sit the upload out (the results stay for the
+    // workflow_run flow), and the close job of a create → upload → close pipeline with it, whose run was never
+    // created. Any other missing token is core's pre-check to report.
+    if (!apiToken && !settings.dryRun && isPullRequestEvent(github) && !settings.artifact) {
+        warning(forkAdvice(github, operation === 'close' ? 'no results were uploaded and no run was closed' : 'no results were uploaded'));
+        return;
+    }
     if (operation === 'close')
         return runClose(settings, env);
     // A shard leaves the run open for the close job, unless it knows the shard total (then the last one closes it).
     if (mode === 'upload' && settings.shardTotal === undefined)
         settings.closeRun = false;
-    const github = readGithubContext(env);
-    // Pull requests from forks get no secrets: say what to add and sit the upload out (the results stay for the
-    // workflow_run flow). Any other missing token is core's pre-check to report.
-    if (!apiToken && !settings.dryRun && isPullRequestEvent(github) && !settings.artifact) {
-        warning(forkAdvice(github));
-        return;
-    }
     let workspace = env.GITHUB_WORKSPACE ?? process.cwd();
     let uploadEnv = env;
     let testsRunUrl;
@@ -39263,9 +39264,9 @@ const LOG = {
     error: (m) => error(shown(m)),
 };
 /** A pull request without the api-token (a fork's gets no secrets): what to add so its results are still recorded. */
-function forkAdvice(github) {
+function forkAdvice(github, what) {
     const who = isForkPullRequest(github) ? 'this pull request comes from a fork, which gets no secrets' : 'no secret reached this pull request';
-    return `testsigma-tm: the api-token input is empty (${who}), so no results were uploaded. To record them, keep the result files with actions/upload-artifact (name: testsigma-results, if: always()) and report them from a workflow_run workflow with this action's artifact: testsigma-results input (see "Pull requests from forks" in the README).`;
+    return `testsigma-tm: the api-token input is empty (${who}), so ${what}. To record them, keep the result files with actions/upload-artifact (name: testsigma-results, if: always()) and report them from a workflow_run workflow with this action's artifact: testsigma-results input (see "Pull requests from forks" in the README).`;
 }
 /**
  * The fork flow's second workflow: the triggering run's artifact unpacked inside the workspace; returns its

@@ -158,6 +158,22 @@ describe('the GitHub Action (dist/index.js)', () => {
     expect(emulator.state().requests).toHaveLength(0);
   });
 
+  it('on a pull request without a token, the close job of create → upload → close sits out as its create and upload jobs do', async () => {
+    const base = { 'api-token': '', 'project-id': 'Demo', 'base-url': emulator.url };
+    const fork = { GITHUB_EVENT_NAME: 'pull_request' };
+    for (const mode of ['create', 'upload']) {
+      const res = await runAction({ ...base, mode, results }, fork);
+      expect(res.code, res.stdout).toBe(0);
+      expect(res.stdout).toContain('::warning::testsigma-tm: the api-token input is empty (no secret reached this pull request), so no results were uploaded.');
+    }
+    const closed = await runAction({ ...base, mode: 'close' }, fork);
+    expect(closed.code, closed.stdout).toBe(0);
+    expect(closed.stdout.trim()).toBe(
+      '::warning::testsigma-tm: the api-token input is empty (no secret reached this pull request), so no results were uploaded and no run was closed. To record them, keep the result files with actions/upload-artifact (name: testsigma-results, if: always()) and report them from a workflow_run workflow with this action\'s artifact: testsigma-results input (see "Pull requests from forks" in the README).',
+    );
+    expect(emulator.state().requests).toHaveLength(0);
+  });
+
   it('records a pull request whose token comes from TESTSIGMA_API_TOKEN (the fallback action.yml names), not only from the input', async () => {
     const res = await runAction(
       { 'project-id': 'Demo', 'base-url': emulator.url, results, comment: 'off' },
