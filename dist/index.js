@@ -39346,7 +39346,16 @@ function setOutputs(s) {
     setOutput('cases-skipped', s.cases.skipped);
 }
 function annotate(results, workspace, limit) {
-    const isFile = (file) => (0,external_node_fs_.statSync)((0,external_node_path_.join)(workspace, file), { throwIfNoEntry: false })?.isFile() ?? false;
+    // A path the disk refuses to look up (a name past 255 bytes, a folder the runner cannot read) is no file to
+    // annotate either: an annotation is a courtesy, never a reason to lose the summary and the comment.
+    const isFile = (file) => {
+        try {
+            return (0,external_node_fs_.statSync)((0,external_node_path_.join)(workspace, file), { throwIfNoEntry: false })?.isFile() ?? false;
+        }
+        catch {
+            return false;
+        }
+    };
     const set = (0,dist/* failureAnnotations */.rb)(results, workspace, { limit, exists: isFile });
     for (const a of set.errors)
         error(a.message, { title: a.title, file: a.file, ...(a.line !== undefined && { startLine: a.line }) });

@@ -274,7 +274,15 @@ function setOutputs(s: UploadSummary): void {
 }
 
 function annotate(results: readonly TestResult[], workspace: string, limit: number): void {
-  const isFile = (file: string): boolean => statSync(join(workspace, file), { throwIfNoEntry: false })?.isFile() ?? false;
+  // A path the disk refuses to look up (a name past 255 bytes, a folder the runner cannot read) is no file to
+  // annotate either: an annotation is a courtesy, never a reason to lose the summary and the comment.
+  const isFile = (file: string): boolean => {
+    try {
+      return statSync(join(workspace, file), { throwIfNoEntry: false })?.isFile() ?? false;
+    } catch {
+      return false;
+    }
+  };
   const set = failureAnnotations(results, workspace, { limit, exists: isFile });
   for (const a of set.errors) core.error(a.message, { title: a.title, file: a.file, ...(a.line !== undefined && { startLine: a.line }) });
   if (set.notice) core.notice(`testsigma-tm: ${set.notice}`);

@@ -310,6 +310,23 @@ describe('annotations', () => {
   });
 });
 
+describe('annotations of a path the disk refuses', () => {
+  it('a file name too long to look up is not annotated, and the step still ends with its summary', async () => {
+    const ws = await workspaceWithFailures(1);
+    // A name past the file system's 255 bytes: stat refuses it (ENAMETOOLONG) rather than saying "no such file".
+    const long = `tests/${'generated-case-'.repeat(20)}.test.ts`;
+    await writeFile(
+      join(ws, 'long.xml'),
+      `<testsuites><testsuite name="g"><testcase name="DEMO-3 generated" classname="g" file="${long}" line="4"><failure message="generated failed">stack</failure></testcase></testsuite></testsuites>`,
+    );
+    const res = await runAction({ 'api-token': '', results: 'junit.xml\nlong.xml', 'dry-run': 'true' }, { GITHUB_WORKSPACE: ws });
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    expect(errorLines(res.stdout)).toEqual(['::error title=Failed%3A s › DEMO-1 login 1,file=tests/login.test.ts,line=10::login 1 failed: 500']);
+    expect(res.summary).toContain('#### Failed tests (2)');
+  });
+});
+
 describe('the job summary of a failed step', () => {
   it('says what failed and what to do (401)', async () => {
     const res = await runAction({ 'api-token': 'tms_wrong_token_value_123', 'project-id': 'Demo', 'base-url': emulator.url, results });
