@@ -39226,7 +39226,11 @@ async function run(env = process.env) {
     // setFailed writes one error annotation itself: keep within the 10 GitHub shows per step.
     if (settings.annotations)
         annotate(outcome.failed, workspace, outcome.error ? dist/* ANNOTATION_LIMIT */.OE - 1 : dist/* ANNOTATION_LIMIT */.OE);
-    if (mode !== 'create' && settings.githubToken && (settings.comment !== 'off' || settings.checkRun)) {
+    const githubFeatures = mode === 'create' ? [] : [...(settings.comment !== 'off' ? ['comment'] : []), ...(settings.checkRun ? ['check-run'] : [])];
+    // The input defaults to the job's token: an empty one is a secret that did not reach this run, not a wish.
+    if (githubFeatures.length > 0 && !settings.githubToken)
+        warning(noGithubTokenAdvice(githubFeatures));
+    if (githubFeatures.length > 0 && settings.githubToken) {
         // Matrix shards share the job's name: each keeps a comment and a check run of its own.
         const job = settings.shardIndex === undefined ? github.job : `${github.job} (shard ${settings.shardIndex})`;
         // A refused comment or check run is a warning: the results are recorded and the step's outcome is the upload's.
@@ -39267,6 +39271,12 @@ const LOG = {
 function forkAdvice(github, what) {
     const who = isForkPullRequest(github) ? 'this pull request comes from a fork, which gets no secrets' : 'no secret reached this pull request';
     return `testsigma-tm: the api-token input is empty (${who}), so ${what}. To record them, keep the result files with actions/upload-artifact (name: testsigma-results, if: always()) and report them from a workflow_run workflow with this action's artifact: testsigma-results input (see "Pull requests from forks" in the README).`;
+}
+/** The comment or check run asked for, and no token to write it with: what was left out and how to fix it. */
+function noGithubTokenAdvice(features) {
+    const what = features.map((f) => (f === 'comment' ? 'no pull-request comment' : 'no check run')).join(' and ');
+    const off = features.map((f) => (f === 'comment' ? 'comment: off' : 'check-run: false')).join(' and ');
+    return `testsigma-tm: the github-token input is empty (and GITHUB_TOKEN is unset), so ${what} ${features.length > 1 ? 'were' : 'was'} written. Leave github-token out to use the job's token, or check the secret it names; ${off} ${features.length > 1 ? 'turn them' : 'turns it'} off.`;
 }
 /**
  * The fork flow's second workflow: the triggering run's artifact unpacked inside the workspace; returns its
