@@ -47,6 +47,12 @@ const MODES = Object.keys(ACTION_MODES) as ActionMode[];
 /** Every input action.yml declares: the two written by hand, then the settings' (generated from the same table). */
 const ACTION_INPUTS = ['mode', 'results', ...SETTING_KEYS.flatMap((key) => (SETTINGS[key] as { input?: string }).input ?? [])];
 
+/**
+ * The results read when the input is left out: Maven's and Gradle's TEST-*.xml, jest-junit's and pytest's
+ * junit.xml. One glob, not two: a project writes one of the names, and a pattern that matches nothing fails.
+ */
+const DEFAULT_RESULTS = '**/{TEST-*,junit*}.xml';
+
 /** Where the fork flow unpacks the triggering run's artifact, inside the workspace. */
 const ARTIFACT_FOLDER = '.testsigma-tm/artifact';
 
@@ -75,18 +81,22 @@ export async function run(env: Env = process.env): Promise<void> {
     await fail(emptySummary(false), asToolError(error));
     return;
   }
+  // The token may come from TESTSIGMA_API_TOKEN rather than the input: the runner masks only what it is told is a secret.
+  const apiToken = settings.token;
+  if (apiToken && apiToken !== token) core.setSecret(apiToken);
   const operation = ACTION_MODES[mode];
   if (operation === 'doctor') return runDoctor(settings, sources);
+  const github = readGithubContext(env);
+  // Pull requests from forks get no secrets: say what to add and sit the upload out (the results stay for the
+  // workflow_run flow), and the close job of a create → upload → close pipeline with it, whose run was never
+  // created. Any other missing token is core's pre-check to report.
+  if (!apiToken && !settings.dryRun && isPullRequestEvent(github) && !settings.artifact) {
+    core.warning(forkAdvice(github, operation === 'close' ? 'no results were uploaded and no run was closed' : 'no results were uploaded'));
+    return;
+  }
   if (operation === 'close') return runClose(settings, env);
   // A shard leaves the run open for the close job, unless it knows the shard total (then the last one closes it).
   if (mode === 'upload' && settings.shardTotal === undefined) settings.closeRun = false;
-  const github = readGithubContext(env);
-  // Pull requests from forks get no secrets: say what to add and sit the upload out (the results stay for the
-  // workflow_run flow). Any other missing token is core's pre-check to report.
-  if (!token && !settings.dryRun && isPullRequestEvent(github) && !settings.artifact) {
-    core.warning(forkAdvice(github));
-    return;
-  }
   let workspace = env.GITHUB_WORKSPACE ?? process.cwd();
   let uploadEnv = env;
   let testsRunUrl: string | undefined;
@@ -107,7 +117,7 @@ export async function run(env: Env = process.env): Promise<void> {
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('#'));
   // `create` needs no results (the shards bring their cases); the other modes default to the usual JUnit names.
-  const wanted = patterns.length > 0 ? patterns : operation === 'create' ? [] : ['**/TEST-*.xml', '**/junit*.xml'];
+  const wanted = patterns.length > 0 ? patterns : operation === 'create' ? [] : [DEFAULT_RESULTS];
   // Read while uploading, each result mapped as it is read: a result file of any size costs what the upload keeps.
   const results = await resultFileSource(wanted, { cwd: workspace });
   const outcome = await uploadResults({ settings, results, env: uploadEnv, host: 'action', log: LOG, openOnly: operation === 'create' });
@@ -116,7 +126,11 @@ export async function run(env: Env = process.env): Promise<void> {
   setOutputs(s);
   // setFailed writes one error annotation itself: keep within the 10 GitHub shows per step.
   if (settings.annotations) annotate(outcome.failed, workspace, outcome.error ? ANNOTATION_LIMIT - 1 : ANNOTATION_LIMIT);
-  if (mode !== 'create' && settings.githubToken && (settings.comment !== 'off' || settings.checkRun)) {
+  const githubFeatures =
+    mode === 'create' ? [] : [...(settings.comment !== 'off' ? (['comment'] as const) : []), ...(settings.checkRun ? (['check-run'] as const) : [])];
+  // The input defaults to the job's token: an empty one is a secret that did not reach this run, not a wish.
+  if (githubFeatures.length > 0 && !settings.githubToken) core.warning(noGithubTokenAdvice(githubFeatures));
+  if (githubFeatures.length > 0 && settings.githubToken) {
     // Matrix shards share the job's name: each keeps a comment and a check run of its own.
     const job = settings.shardIndex === undefined ? github.job : `${github.job} (shard ${settings.shardIndex})`;
     // A refused comment or check run is a warning: the results are recorded and the step's outcome is the upload's.
@@ -130,13 +144,13 @@ export async function run(env: Env = process.env): Promise<void> {
         checkRun: settings.checkRun,
         maxAnnotations: settings.maxAnnotations,
         testsRunUrl,
-        secrets: [token, settings.githubToken],
+        secrets: [apiToken, settings.githubToken],
       });
       for (const note of notes) (note.level === 'warning' ? core.warning : core.info)(note.text);
     } catch (error) {
       core.warning(
         scrub(`testsigma-tm: the pull-request comment and check run were skipped (${(error as Error).message}); the results are recorded.`, [
-          token,
+          apiToken,
           settings.githubToken,
         ]),
       );
@@ -154,9 +168,16 @@ const LOG = {
 };
 
 /** A pull request without the api-token (a fork's gets no secrets): what to add so its results are still recorded. */
-function forkAdvice(github: GithubContext): string {
+function forkAdvice(github: GithubContext, what: string): string {
   const who = isForkPullRequest(github) ? 'this pull request comes from a fork, which gets no secrets' : 'no secret reached this pull request';
-  return `testsigma-tm: the api-token input is empty (${who}), so no results were uploaded. To record them, keep the result files with actions/upload-artifact (name: testsigma-results, if: always()) and report them from a workflow_run workflow with this action's artifact: testsigma-results input (see "Pull requests from forks" in the README).`;
+  return `testsigma-tm: the api-token input is empty (${who}), so ${what}. To record them, keep the result files with actions/upload-artifact (name: testsigma-results, if: always()) and report them from a workflow_run workflow with this action's artifact: testsigma-results input (see "Pull requests from forks" in the README).`;
+}
+
+/** The comment or check run asked for, and no token to write it with: what was left out and how to fix it. */
+function noGithubTokenAdvice(features: readonly ('comment' | 'check-run')[]): string {
+  const what = features.map((f) => (f === 'comment' ? 'no pull-request comment' : 'no check run')).join(' and ');
+  const off = features.map((f) => (f === 'comment' ? 'comment: off' : 'check-run: false')).join(' and ');
+  return `testsigma-tm: the github-token input is empty (and GITHUB_TOKEN is unset), so ${what} ${features.length > 1 ? 'were' : 'was'} written. Leave github-token out to use the job's token, or check the secret it names; ${off} ${features.length > 1 ? 'turn them' : 'turns it'} off.`;
 }
 
 /**
@@ -264,7 +285,15 @@ function setOutputs(s: UploadSummary): void {
 }
 
 function annotate(results: readonly TestResult[], workspace: string, limit: number): void {
-  const isFile = (file: string): boolean => statSync(join(workspace, file), { throwIfNoEntry: false })?.isFile() ?? false;
+  // A path the disk refuses to look up (a name past 255 bytes, a folder the runner cannot read) is no file to
+  // annotate either: an annotation is a courtesy, never a reason to lose the summary and the comment.
+  const isFile = (file: string): boolean => {
+    try {
+      return statSync(join(workspace, file), { throwIfNoEntry: false })?.isFile() ?? false;
+    } catch {
+      return false;
+    }
+  };
   const set = failureAnnotations(results, workspace, { limit, exists: isFile });
   for (const a of set.errors) core.error(a.message, { title: a.title, file: a.file, ...(a.line !== undefined && { startLine: a.line }) });
   if (set.notice) core.notice(`testsigma-tm: ${set.notice}`);

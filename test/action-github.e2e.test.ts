@@ -257,6 +257,21 @@ describe('the check run', () => {
   });
 });
 
+describe('without a GitHub token', () => {
+  it('says that the comment and the check run were not written and why, and the step passes', async () => {
+    // `github-token: ${{ secrets.BOT_TOKEN }}` with a secret this run does not get reaches the step empty.
+    const res = await runStep({
+      inputs: { 'api-token': '', 'github-token': '', 'dry-run': 'true', results: SAMPLES[0]!, 'check-run': 'true', annotations: 'false' },
+      event: pullRequestEvent(),
+    });
+    expect(res.code, res.stdout).toBe(0);
+    expect(github.requests).toEqual([]);
+    expect(res.stdout).toContain(
+      "::warning::testsigma-tm: the github-token input is empty (and GITHUB_TOKEN is unset), so no pull-request comment and no check run were written. Leave github-token out to use the job's token, or check the secret it names; comment: off and check-run: false turn them off.\n",
+    );
+  });
+});
+
 describe('strict inputs', () => {
   it('an undeclared input fails the step with a did-you-mean, before any request', async () => {
     const res = await runStep({ inputs: { ...service(), results: SAMPLES[0]!, dry_run: 'true' }, event: pullRequestEvent() });

@@ -158,6 +158,34 @@ describe('the GitHub Action (dist/index.js)', () => {
     expect(emulator.state().requests).toHaveLength(0);
   });
 
+  it('on a pull request without a token, the close job of create → upload → close sits out as its create and upload jobs do', async () => {
+    const base = { 'api-token': '', 'project-id': 'Demo', 'base-url': emulator.url };
+    const fork = { GITHUB_EVENT_NAME: 'pull_request' };
+    for (const mode of ['create', 'upload']) {
+      const res = await runAction({ ...base, mode, results }, fork);
+      expect(res.code, res.stdout).toBe(0);
+      expect(res.stdout).toContain('::warning::testsigma-tm: the api-token input is empty (no secret reached this pull request), so no results were uploaded.');
+    }
+    const closed = await runAction({ ...base, mode: 'close' }, fork);
+    expect(closed.code, closed.stdout).toBe(0);
+    expect(closed.stdout.trim()).toBe(
+      '::warning::testsigma-tm: the api-token input is empty (no secret reached this pull request), so no results were uploaded and no run was closed. To record them, keep the result files with actions/upload-artifact (name: testsigma-results, if: always()) and report them from a workflow_run workflow with this action\'s artifact: testsigma-results input (see "Pull requests from forks" in the README).',
+    );
+    expect(emulator.state().requests).toHaveLength(0);
+  });
+
+  it('records a pull request whose token comes from TESTSIGMA_API_TOKEN (the fallback action.yml names), not only from the input', async () => {
+    const res = await runAction(
+      { 'project-id': 'Demo', 'base-url': emulator.url, results, comment: 'off' },
+      { GITHUB_EVENT_NAME: 'pull_request', TESTSIGMA_API_TOKEN: emulator.token },
+    );
+    expect(res.stdout).not.toContain('::warning::testsigma-tm: the api-token input is empty');
+    expect(res.code, res.stdout).toBe(0);
+    expect(statusesByHumanId(emulator, newRuns(emulator)[0]!)).toEqual(EXPECTED_SAMPLE_STATUSES);
+    // The runner masks only what it knows to be a secret: a token from the environment is registered too.
+    expect(res.stdout).toContain(`::add-mask::${emulator.token}\n`);
+  });
+
   it('modes create → upload (two shards) → close make one run for the workflow run, closed by the close job; doctor checks the settings', async () => {
     const base = { 'api-token': emulator.token, 'project-id': 'Demo', 'base-url': emulator.url };
     const created = await runAction({ ...base, mode: 'create', results: '' });
@@ -282,6 +310,23 @@ describe('annotations', () => {
   });
 });
 
+describe('annotations of a path the disk refuses', () => {
+  it('a file name too long to look up is not annotated, and the step still ends with its summary', async () => {
+    const ws = await workspaceWithFailures(1);
+    // A name past the file system's 255 bytes: stat refuses it (ENAMETOOLONG) rather than saying "no such file".
+    const long = `tests/${'generated-case-'.repeat(20)}.test.ts`;
+    await writeFile(
+      join(ws, 'long.xml'),
+      `<testsuites><testsuite name="g"><testcase name="DEMO-3 generated" classname="g" file="${long}" line="4"><failure message="generated failed">stack</failure></testcase></testsuite></testsuites>`,
+    );
+    const res = await runAction({ 'api-token': '', results: 'junit.xml\nlong.xml', 'dry-run': 'true' }, { GITHUB_WORKSPACE: ws });
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    expect(errorLines(res.stdout)).toEqual(['::error title=Failed%3A s › DEMO-1 login 1,file=tests/login.test.ts,line=10::login 1 failed: 500']);
+    expect(res.summary).toContain('#### Failed tests (2)');
+  });
+});
+
 describe('the job summary of a failed step', () => {
   it('says what failed and what to do (401)', async () => {
     const res = await runAction({ 'api-token': 'tms_wrong_token_value_123', 'project-id': 'Demo', 'base-url': emulator.url, results });
@@ -324,6 +369,28 @@ describe('the job summary of a failed step', () => {
     expect(res.summary).toContain('*… and 4000 more failed test(s) not shown (only the first 1000 are shown).*');
     expect(res.summary).toMatch(/\*… and 4000 more test\(s\) not shown \(only the first 1000 are shown\)\.\*\n\n<\/details>/);
   }, 60_000);
+});
+
+describe('results left unset', () => {
+  // action.yml: "Default: **/TEST-*.xml and **/junit*.xml". A project writes one of the two (Maven's
+  // TEST-*.xml, jest-junit's or pytest's junit.xml), rarely both: the other name matching nothing is no error.
+  it.each(['junit.xml', 'target/surefire-reports/TEST-com.acme.LoginTest.xml'])('reads %s alone and passes', async (file) => {
+    const ws = await mkdtemp(join(tmpdir(), 'tm-default-'));
+    await mkdir(join(ws, file, '..'), { recursive: true });
+    await writeFile(join(ws, file), '<testsuites><testsuite name="s"><testcase name="DEMO-1 logs in" classname="login"/></testsuite></testsuites>');
+    const res = await runAction({ 'api-token': '', 'dry-run': 'true' }, { GITHUB_WORKSPACE: ws });
+    expect(res.stdout).not.toContain('::error::');
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('Read 1 test result(s) from 1 file(s).\n');
+    expect(res.outputs.total).toBe('1');
+  });
+
+  it('names both default names when neither is there', async () => {
+    const ws = await mkdtemp(join(tmpdir(), 'tm-default-'));
+    const res = await runAction({ 'api-token': '', 'dry-run': 'true' }, { GITHUB_WORKSPACE: ws });
+    expect(res.code).toBe(1);
+    expect(res.stdout).toContain(`::error::No result file matches "**/{TEST-*,junit*}.xml" (looked in ${ws}).`);
+  });
 });
 
 describe('a dry run without a token', () => {
