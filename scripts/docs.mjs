@@ -41,8 +41,9 @@ function actionInputs({ SETTINGS }) {
   for (const row of Object.values(SETTINGS)) {
     if (!row.input) continue;
     const plain = row.doc.replace(/`/g, '');
-    const required = row.secret && row.actionDefault === undefined;
-    lines.push(`  ${row.input}:`, `    description: ${quote(`${plain} Falls back to ${row.env}.`)}`, `    required: ${required ? 'true' : 'false'}`);
+    // Never required: every input falls back to its variable (the token to TESTSIGMA_API_TOKEN, set in `env:`), and
+    // a required input left out is flagged by workflow linters (actionlint) in a workflow that is right.
+    lines.push(`  ${row.input}:`, `    description: ${quote(`${plain} Falls back to ${row.env}.`)}`, `    required: false`);
     const declared = row.actionDefault ?? row.default;
     const hasDefault = declared !== undefined && typeof declared !== 'object';
     if (hasDefault) lines.push(`    default: ${quote(declared)}`);
