@@ -45231,46 +45231,12 @@ class DartJsonReader {
         const error = stripAnsi(text).trim();
         const message = clip(`${DART_ERROR_AFTER_DONE}${firstLineOf(error) ?? 'Dart gave no error message.'}`, MAX_MESSAGE_CHARS);
         const stack = nonEmpty(error) === undefined ? undefined : clip(error, MAX_STACK_CHARS);
-        const { file, suitePath, name } = this.titleOf(test);
-        this.out.push({
-            source: this.source,
-            ...(file !== undefined && { file }),
-            ...(test.line !== undefined && { line: test.line }),
-            suitePath,
-            name,
-            status,
-            message,
-            ...(stack !== undefined && { stack }),
-            properties: [],
-            tags: [],
-            attachments: [],
-            attempts: [{ status, message, ...(stack !== undefined && { stack }) }],
-        });
+        this.out.push(this.resultOf(test, status, { message, stack }));
     }
-    titleOf(test) {
-        const file = test.suiteId === undefined ? undefined : this.suites.get(test.suiteId);
-        const groupNames = test.groupIds.map((id) => this.groups.get(id) ?? '').filter((n) => n !== '');
-        // Dart names a test `outer inner test`: the innermost group's name (which holds the outer ones) is its prefix.
-        const prefix = groupNames[groupNames.length - 1];
-        const name = prefix !== undefined && test.name.startsWith(`${prefix} `) ? test.name.slice(prefix.length + 1) : test.name;
-        const suitePath = [...(file === undefined ? [] : [file]), ...groupNames.map((g, i) => (i === 0 ? g : stripPrefix(g, groupNames[i - 1])))];
-        return { file, suitePath, name };
-    }
-    finish(test, status, durationMs) {
+    /** The result of `test`, with what its run gave (one attempt, every field it has). */
+    resultOf(test, status, { durationMs, message, stack, output }) {
         const { file, suitePath, name } = this.titleOf(test);
-        const output = nonEmpty(test.output.value());
-        const errors = test.errors.map((e) => stripAnsi(e).trim()).filter((e) => e !== '');
-        // flutter_test prints the exception as output and reports only "Test failed. See exception logs above.".
-        const printed = errors[0]?.startsWith('Test failed. See exception logs above') === true ? flutterException(output) : undefined;
-        if (printed !== undefined)
-            errors.unshift(printed.block);
-        let message = printed?.reason ?? (errors.length === 0 ? undefined : firstLineOf(errors[0]));
-        if (status === 'skipped')
-            message = nonEmpty(test.skipReason) ?? message;
-        if (message !== undefined)
-            message = clip(message, MAX_MESSAGE_CHARS);
-        const stack = errors.length === 0 ? undefined : clip(errors.join('\n\n'), MAX_STACK_CHARS);
-        this.out.push({
+        return {
             source: this.source,
             ...(file !== undefined && { file }),
             ...(test.line !== undefined && { line: test.line }),
@@ -45285,7 +45251,31 @@ class DartJsonReader {
             tags: [],
             attachments: [],
             attempts: [{ status, ...(durationMs !== undefined && { durationMs }), ...(message !== undefined && { message }), ...(stack !== undefined && { stack }) }],
-        });
+        };
+    }
+    titleOf(test) {
+        const file = test.suiteId === undefined ? undefined : this.suites.get(test.suiteId);
+        const groupNames = test.groupIds.map((id) => this.groups.get(id) ?? '').filter((n) => n !== '');
+        // Dart names a test `outer inner test`: the innermost group's name (which holds the outer ones) is its prefix.
+        const prefix = groupNames[groupNames.length - 1];
+        const name = prefix !== undefined && test.name.startsWith(`${prefix} `) ? test.name.slice(prefix.length + 1) : test.name;
+        const suitePath = [...(file === undefined ? [] : [file]), ...groupNames.map((g, i) => (i === 0 ? g : stripPrefix(g, groupNames[i - 1])))];
+        return { file, suitePath, name };
+    }
+    finish(test, status, durationMs) {
+        const output = nonEmpty(test.output.value());
+        const errors = test.errors.map((e) => stripAnsi(e).trim()).filter((e) => e !== '');
+        // flutter_test prints the exception as output and reports only "Test failed. See exception logs above.".
+        const printed = errors[0]?.startsWith('Test failed. See exception logs above') === true ? flutterException(output) : undefined;
+        if (printed !== undefined)
+            errors.unshift(printed.block);
+        let message = printed?.reason ?? (errors.length === 0 ? undefined : firstLineOf(errors[0]));
+        if (status === 'skipped')
+            message = nonEmpty(test.skipReason) ?? message;
+        if (message !== undefined)
+            message = clip(message, MAX_MESSAGE_CHARS);
+        const stack = errors.length === 0 ? undefined : clip(errors.join('\n\n'), MAX_STACK_CHARS);
+        this.out.push(this.resultOf(test, status, { durationMs, message, stack, output }));
     }
 }
 /** The `══╡ EXCEPTION CAUGHT BY FLUTTER TEST FRAMEWORK ╞══` block flutter_test printed, and its first line of substance. */

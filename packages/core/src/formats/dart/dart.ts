@@ -140,45 +140,17 @@ export class DartJsonReader {
     const error = stripAnsi(text).trim();
     const message = clip(`${DART_ERROR_AFTER_DONE}${firstLine(error) ?? 'Dart gave no error message.'}`, MAX_MESSAGE_CHARS);
     const stack = nonEmpty(error) === undefined ? undefined : clip(error, MAX_STACK_CHARS);
-    const { file, suitePath, name } = this.titleOf(test);
-    this.out.push({
-      source: this.source,
-      ...(file !== undefined && { file }),
-      ...(test.line !== undefined && { line: test.line }),
-      suitePath,
-      name,
-      status,
-      message,
-      ...(stack !== undefined && { stack }),
-      properties: [],
-      tags: [],
-      attachments: [],
-      attempts: [{ status, message, ...(stack !== undefined && { stack }) }],
-    });
+    this.out.push(this.resultOf(test, status, { message, stack }));
   }
 
-  private titleOf(test: FinishedTest): { file: string | undefined; suitePath: string[]; name: string } {
-    const file = test.suiteId === undefined ? undefined : this.suites.get(test.suiteId);
-    const groupNames = test.groupIds.map((id) => this.groups.get(id) ?? '').filter((n) => n !== '');
-    // Dart names a test `outer inner test`: the innermost group's name (which holds the outer ones) is its prefix.
-    const prefix = groupNames[groupNames.length - 1];
-    const name = prefix !== undefined && test.name.startsWith(`${prefix} `) ? test.name.slice(prefix.length + 1) : test.name;
-    const suitePath = [...(file === undefined ? [] : [file]), ...groupNames.map((g, i) => (i === 0 ? g : stripPrefix(g, groupNames[i - 1] as string)))];
-    return { file, suitePath, name };
-  }
-
-  private finish(test: RunningTest, status: TestStatus, durationMs: number | undefined): void {
+  /** The result of `test`, with what its run gave (one attempt, every field it has). */
+  private resultOf(
+    test: FinishedTest,
+    status: TestStatus,
+    { durationMs, message, stack, output }: { durationMs?: number | undefined; message?: string | undefined; stack?: string | undefined; output?: string | undefined },
+  ): TestResult {
     const { file, suitePath, name } = this.titleOf(test);
-    const output = nonEmpty(test.output.value());
-    const errors = test.errors.map((e) => stripAnsi(e).trim()).filter((e) => e !== '');
-    // flutter_test prints the exception as output and reports only "Test failed. See exception logs above.".
-    const printed = errors[0]?.startsWith('Test failed. See exception logs above') === true ? flutterException(output) : undefined;
-    if (printed !== undefined) errors.unshift(printed.block);
-    let message = printed?.reason ?? (errors.length === 0 ? undefined : firstLine(errors[0]));
-    if (status === 'skipped') message = nonEmpty(test.skipReason) ?? message;
-    if (message !== undefined) message = clip(message, MAX_MESSAGE_CHARS);
-    const stack = errors.length === 0 ? undefined : clip(errors.join('\n\n'), MAX_STACK_CHARS);
-    this.out.push({
+    return {
       source: this.source,
       ...(file !== undefined && { file }),
       ...(test.line !== undefined && { line: test.line }),
@@ -193,7 +165,30 @@ export class DartJsonReader {
       tags: [],
       attachments: [],
       attempts: [{ status, ...(durationMs !== undefined && { durationMs }), ...(message !== undefined && { message }), ...(stack !== undefined && { stack }) }],
-    });
+    };
+  }
+
+  private titleOf(test: FinishedTest): { file: string | undefined; suitePath: string[]; name: string } {
+    const file = test.suiteId === undefined ? undefined : this.suites.get(test.suiteId);
+    const groupNames = test.groupIds.map((id) => this.groups.get(id) ?? '').filter((n) => n !== '');
+    // Dart names a test `outer inner test`: the innermost group's name (which holds the outer ones) is its prefix.
+    const prefix = groupNames[groupNames.length - 1];
+    const name = prefix !== undefined && test.name.startsWith(`${prefix} `) ? test.name.slice(prefix.length + 1) : test.name;
+    const suitePath = [...(file === undefined ? [] : [file]), ...groupNames.map((g, i) => (i === 0 ? g : stripPrefix(g, groupNames[i - 1] as string)))];
+    return { file, suitePath, name };
+  }
+
+  private finish(test: RunningTest, status: TestStatus, durationMs: number | undefined): void {
+    const output = nonEmpty(test.output.value());
+    const errors = test.errors.map((e) => stripAnsi(e).trim()).filter((e) => e !== '');
+    // flutter_test prints the exception as output and reports only "Test failed. See exception logs above.".
+    const printed = errors[0]?.startsWith('Test failed. See exception logs above') === true ? flutterException(output) : undefined;
+    if (printed !== undefined) errors.unshift(printed.block);
+    let message = printed?.reason ?? (errors.length === 0 ? undefined : firstLine(errors[0]));
+    if (status === 'skipped') message = nonEmpty(test.skipReason) ?? message;
+    if (message !== undefined) message = clip(message, MAX_MESSAGE_CHARS);
+    const stack = errors.length === 0 ? undefined : clip(errors.join('\n\n'), MAX_STACK_CHARS);
+    this.out.push(this.resultOf(test, status, { durationMs, message, stack, output }));
   }
 }
 
