@@ -4,46 +4,30 @@
  * the emulator over loopback with every wait on a virtual clock, and the result comes back with its file — a put-back
  * without files would leave the result without them and say nothing.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_FACTS, type EmulatorHandle } from 'testsigma-tm-emulator';
 import { TestManagementApi } from '../../src/api/client.js';
 import { HttpClient, type Transport } from '../../src/api/http.js';
-import { exchange, makeDispatcher } from '../../src/api/transport.js';
 import { silentLogger } from '../../src/log.js';
-import type { TestResult, TestStatus } from '../../src/model.js';
+import type { TestResult } from '../../src/model.js';
 import { uploadResults } from '../../src/pipeline/upload.js';
 import { resolveSettings } from '../../src/settings/index.js';
 import { useDemoEmulator } from '../demo-emulator.js';
 import { virtualClock } from '../run/close-fixtures.js';
+import { SHOT, resultWithFiles, usePassOn, useWorkspaceWithShot } from './file-fixtures.js';
 
 let emulator: EmulatorHandle;
 useDemoEmulator((started) => (emulator = started));
-
-let dispatcher: Awaited<ReturnType<typeof makeDispatcher>>;
-let workspace: string;
-beforeAll(async () => {
-  dispatcher = await makeDispatcher(30_000, undefined);
-});
-afterAll(() => dispatcher.close());
-beforeEach(async () => {
-  workspace = await mkdtemp(join(tmpdir(), 'tm-put-back-files-'));
-});
-afterEach(() => rm(workspace, { recursive: true, force: true }));
+const passOn = usePassOn();
+const workspace = useWorkspaceWithShot('tm-put-back-files-');
 
 const KEY = 'put-back-files';
-
-function result(n: number, status: TestStatus, attachments: TestResult['attachments'] = []): TestResult {
-  return { source: 'test', suitePath: ['put-back'], name: `DEMO-${n} works`, status, properties: [], tags: [], attachments, attempts: [{ status }] };
-}
 
 function upload(shardIndex: number, results: TestResult[], transport?: Transport) {
   return uploadResults({
     settings: resolveSettings({ token: emulator.token, baseUrl: emulator.url, projectId: 'Demo', runKey: KEY, shardIndex, shardTotal: 2 }, {}),
     results,
-    cwd: workspace,
+    cwd: workspace(),
     env: {},
     clock: virtualClock(),
     ...(transport && { http: { transport } }),
@@ -60,7 +44,7 @@ function removingAfterFirstWrite(): Transport {
     new HttpClient({ baseUrl: emulator.url, token: emulator.token, timeoutMs: 5000, log: silentLogger, clock: virtualClock() }),
   );
   return async (request) => {
-    const answer = await exchange(dispatcher, request.method, request.url, request.headers, request.body, request.timeoutMs, request.nowMs);
+    const answer = await passOn(request);
     const write = /\/test_runs\/([^/]+)\/test_cases$/.exec(request.url.pathname);
     if (!removed && request.method === 'PUT' && write && answer.kind === 'answer' && answer.status === 200) {
       removed = true;
@@ -72,9 +56,8 @@ function removingAfterFirstWrite(): Transport {
 
 describe("a keyed job's result with a file, removed by another job's update", () => {
   it('is put back with its file', async () => {
-    expect((await upload(1, [result(3, 'passed')])).exitCode).toBe(0);
-    await writeFile(join(workspace, 'shot.png'), 'PNG-bytes');
-    const outcome = await upload(2, [result(1, 'failed', [{ name: 'shot', path: 'shot.png' }])], removingAfterFirstWrite());
+    expect((await upload(1, [resultWithFiles(3, 'passed', 'put-back')])).exitCode).toBe(0);
+    const outcome = await upload(2, [resultWithFiles(1, 'failed', 'put-back', [SHOT])], removingAfterFirstWrite());
     expect(outcome.exitCode, outcome.error?.message).toBe(0);
 
     const run = emulator.state().test_runs.find((r) => r.title.endsWith(`[${KEY}]`))!;
