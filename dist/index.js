@@ -45234,7 +45234,7 @@ class DartJsonReader {
         this.out.push(this.resultOf(test, status, { message, stack }));
     }
     /** The result of `test`, with what its run gave (one attempt, every field it has). */
-    resultOf(test, status, { durationMs, message, stack, output }) {
+    resultOf(test, status, { durationMs, message, stack, output, }) {
         const { file, suitePath, name } = this.titleOf(test);
         return {
             source: this.source,

@@ -147,7 +147,12 @@ export class DartJsonReader {
   private resultOf(
     test: FinishedTest,
     status: TestStatus,
-    { durationMs, message, stack, output }: { durationMs?: number | undefined; message?: string | undefined; stack?: string | undefined; output?: string | undefined },
+    {
+      durationMs,
+      message,
+      stack,
+      output,
+    }: { durationMs?: number | undefined; message?: string | undefined; stack?: string | undefined; output?: string | undefined },
   ): TestResult {
     const { file, suitePath, name } = this.titleOf(test);
     return {
