@@ -43089,8 +43089,9 @@ function oldest(items, ...tieBreakers) {
 
 
 function matchTitles(results, cases, options) {
-    const byIdentity = groupBy(cases, (c) => identityIn(c.description));
-    const byTitle = options.matchByTitle ? groupBy(cases, (c) => normaliseTitle(c.title) || undefined) : new Map();
+    const listed = distinctCases(cases);
+    const byIdentity = groupBy(listed, (c) => identityIn(c.description));
+    const byTitle = options.matchByTitle ? groupBy(listed, (c) => normaliseTitle(c.title) || undefined) : new Map();
     const report = { mapped: [], byTitle: 0, ambiguous: [], renamed: [], missing: [], unmapped: [] };
     const mapped = new Map();
     for (const [key, group] of groupBy(results, (r) => titleKey(r, options.part) || undefined)) {
@@ -43143,6 +43144,14 @@ function oldestCase(cases) {
 function humanNumber(testCase) {
     const match = /(\d+)$/.exec(testCase.human_id);
     return match ? Number(match[1]) : Number.MAX_SAFE_INTEGER;
+}
+/** A case listed twice (a page read again) is one case, not two with its title: its first copy, as the mapping takes it. */
+function distinctCases(cases) {
+    const byId = new Map();
+    for (const testCase of cases)
+        if (!byId.has(testCase.id))
+            byId.set(testCase.id, testCase);
+    return [...byId.values()];
 }
 function addResults(mapped, testCase, results) {
     const entry = mapped.get(testCase);

@@ -53,8 +53,9 @@ export interface TitleMatchReport {
 }
 
 export function matchTitles(results: TestResult[], cases: CaseInfo[], options: TitleMatchOptions): TitleMatchReport {
-  const byIdentity = groupBy(cases, (c) => identityIn(c.description));
-  const byTitle = options.matchByTitle ? groupBy(cases, (c) => normaliseTitle(c.title) || undefined) : new Map<string, CaseInfo[]>();
+  const listed = distinctCases(cases);
+  const byIdentity = groupBy(listed, (c) => identityIn(c.description));
+  const byTitle = options.matchByTitle ? groupBy(listed, (c) => normaliseTitle(c.title) || undefined) : new Map<string, CaseInfo[]>();
   const report: TitleMatchReport = { mapped: [], byTitle: 0, ambiguous: [], renamed: [], missing: [], unmapped: [] };
   const mapped = new Map<CaseInfo, MappedCase>();
 
@@ -105,6 +106,13 @@ export function oldestCase(cases: readonly CaseInfo[]): CaseInfo {
 function humanNumber(testCase: CaseInfo): number {
   const match = /(\d+)$/.exec(testCase.human_id);
   return match ? Number(match[1]) : Number.MAX_SAFE_INTEGER;
+}
+
+/** A case listed twice (a page read again) is one case, not two with its title: its first copy, as the mapping takes it. */
+function distinctCases(cases: readonly CaseInfo[]): CaseInfo[] {
+  const byId = new Map<string, CaseInfo>();
+  for (const testCase of cases) if (!byId.has(testCase.id)) byId.set(testCase.id, testCase);
+  return [...byId.values()];
 }
 
 function addResults(mapped: Map<CaseInfo, MappedCase>, testCase: CaseInfo, results: TestResult[]): void {

@@ -86,6 +86,17 @@ describe('matchTitles', () => {
     expect(report.unmapped).toEqual([twice]);
   });
 
+  it('takes a case listed twice (a page read again) as one case, not two with the title', () => {
+    const login = at(3, 'Login');
+    const result = makeResult('login');
+    const report = matchTitles([result], [login, at(4, 'Logout'), { ...login }], { matchByTitle: true, createMissing: true, part: 'full' });
+    expect(report.mapped).toEqual([{ testCase: login, results: [result] }]);
+    expect(report.byTitle).toBe(1);
+    expect(report.ambiguous).toEqual([]);
+    expect(report.missing).toEqual([]);
+    expect(report.unmapped).toEqual([]);
+  });
+
   it('creates one case for every result with one key (a test run in several browsers)', () => {
     const results = ['chromium', 'firefox'].map((project) => makeResult('loads', { project }));
     const report = matchTitles(results, [], { matchByTitle: false, createMissing: true, part: 'full' });
