@@ -55507,6 +55507,12 @@ function applyUnmappedPolicy(report, settings, log, host) {
 }
 //# sourceMappingURL=upload.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/operations/commands.js
+/**
+ * The explicit lifecycle, for pipelines whose jobs report into one run: `run close` (a final job with
+ * `needs:` and `if: always()`) and `resume` (send what an upload spooled). `run create` is uploadResults with
+ * `openOnly`. Like uploadResults, these never throw for anything a user can cause.
+ */
+
 
 
 
@@ -55617,6 +55623,11 @@ async function resumeCommand(input) {
         spool = await readSpool(input.file);
     }
     catch (error) {
+        // Gone, and kept as `.sent` by a resume that sent it all (a step run again): say so, not "no such file".
+        if (error.cause?.code === 'ENOENT' && existsSync(`${input.file}.sent`)) {
+            const e = new InputError('INPUT_UNREADABLE', input.file, `${input.file} was already resumed: every result in it was recorded, and it is kept as ${input.file}.sent. Nothing is left to send; pass the spool file of an upload that was not resumed.`);
+            return { message: e.message, error: e, exitCode: exitCodeFor(e) };
+        }
         const e = asToolError(error);
         return { message: e.message, error: e, exitCode: exitCodeFor(e) };
     }
@@ -55663,6 +55674,18 @@ async function leftOpenResumed(leftOpen, file, run) {
 /** Without a run key: into the run the upload wrote to (it must be open), what did not land there. */
 async function resumeEntries(api, log, progress, settings, host) {
     const { spool, file } = progress;
+    // Everything landed and the run was closed since (the file given again, as its `.sent`): nothing is left to send.
+    if (spool.entries.every((e) => progress.landedIn(spool.run.id).has(e.test_case_id))) {
+        const held = await api.getRun(spool.projectId, spool.run.id);
+        if (held.status.toUpperCase() === 'CLOSED') {
+            const done = file.endsWith('.sent') ? undefined : await markResumed(file);
+            return {
+                message: `${file}: test run ${held.human_id} (closed) holds every one of its ${spool.entries.length} result(s); nothing was sent.${done ? ` The file is kept as ${done}.` : ''}`,
+                run: described(settings, spool.projectId, held),
+                exitCode: 0,
+            };
+        }
+    }
     const run = await openNamedRun(api, spool.projectId, spool.run.id);
     await recordHeld(api, spool.projectId, run.id, progress);
     const landed = progress.landedIn(run.id);

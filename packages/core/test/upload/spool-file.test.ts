@@ -1,7 +1,7 @@
 /**
  * `resume` of a file that is not what an upload left: one that is not whole (valid JSON, a spool's header, its
- * body missing), one of a newer version. Each is a message that says what happened and what to do, exit 2,
- * before anything is asked of the service; never a stack.
+ * body missing), one of a newer version, one already resumed. Each is a message that says what happened and what
+ * to do, exit 2, before anything is asked of the service; never a stack.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -56,5 +56,28 @@ describe('resume of a spool file that is not whole', () => {
       message: `${file} is a spool file of version 2; this testsigma-tm reads version 1. Resume it with the version that wrote it.`,
       exitCode: 2,
     });
+  });
+});
+
+describe('resume of a spool file already resumed', () => {
+  it('the file is gone and its .sent is there: says it was resumed and where it is kept (exit 2)', async () => {
+    const file = join(dir, 'done.json');
+    await writeFile(`${file}.sent`, JSON.stringify({ ...HEADER, kind: 'results', settings: SETTINGS, results: [] }));
+    const outcome = await resumeCommand({ file, token: 'tok', http });
+    expect([outcome.exitCode, outcome.error?.code, outcome.message]).toEqual([
+      2,
+      'INPUT_UNREADABLE',
+      `${file} was already resumed: every result in it was recorded, and it is kept as ${file}.sent. Nothing is left to send; pass the spool file of an upload that was not resumed.`,
+    ]);
+  });
+
+  it('a file that does not exist and was never resumed: says so (exit 2)', async () => {
+    const file = join(dir, 'never.json');
+    const outcome = await resumeCommand({ file, token: 'tok', http });
+    expect([outcome.exitCode, outcome.error?.code, outcome.message]).toEqual([
+      2,
+      'INPUT_UNREADABLE',
+      `${file} could not be read as a spool file: ENOENT: no such file or directory, open '${file}'. Pass the file an upload printed ("results were written to …").`,
+    ]);
   });
 });
