@@ -33,7 +33,7 @@ const CONTRACT = [
 ];
 const PURE_IN_CONTRACT_FOLDERS = [
   /^packages\/core\/test\/api\/(pacing-rules|retry-timing)\.test\.ts$/,
-  /^packages\/core\/test\/upload\/(annotations|attachments-plan|run-title|summary-render)\.test\.ts$/,
+  /^packages\/core\/test\/upload\/(annotations|attachments-plan|run-title|spool-file|summary-render)\.test\.ts$/,
   /^packages\/emulator\/test\/(catalog|junit|runs|sync)\.test\.ts$/,
 ];
 

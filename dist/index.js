@@ -54520,13 +54520,36 @@ async function spool_readSpool(file) {
         throw new InputError('INPUT_UNREADABLE', file, `${file} could not be read as a spool file: ${error.message}. Pass the file an upload printed ("results were written to …").`, { cause: error });
     }
     const spool = value;
-    if (!spool || spool.tool !== 'testsigma-tm' || (spool.kind !== 'entries' && spool.kind !== 'results')) {
+    if (!spool || typeof spool !== 'object' || spool.tool !== 'testsigma-tm') {
         throw new InputError('INPUT_NOT_RESULTS', file, `${file} is not a testsigma-tm spool file.`);
     }
+    // The version first: a newer one may name its kinds and parts otherwise.
     if (spool.version !== SPOOL_VERSION) {
         throw new InputError('INPUT_NOT_RESULTS', file, `${file} is a spool file of version ${String(spool.version)}; this testsigma-tm reads version ${SPOOL_VERSION}. Resume it with the version that wrote it.`);
     }
+    if (spool.kind !== 'entries' && spool.kind !== 'results') {
+        throw new InputError('INPUT_NOT_RESULTS', file, `${file} is not a testsigma-tm spool file.`);
+    }
+    const missing = missingPart(spool);
+    if (missing) {
+        throw new InputError('INPUT_MALFORMED', file, `${file} is not a whole testsigma-tm spool file: ${missing} missing or malformed (was it edited, or cut short?). Pass the file an upload printed ("results were written to …") as the upload wrote it.`);
+    }
     return spool;
+}
+/** The first part a resume reads that the file lacks (or holds in another shape), as the message names it. */
+function missingPart(spool) {
+    const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+    if (!isObject(spool.settings))
+        return 'its settings are';
+    if (spool.kind === 'results')
+        return Array.isArray(spool.results) ? undefined : 'its results are';
+    if (typeof spool.projectId !== 'string')
+        return 'its project is';
+    if (!isObject(spool.run) || typeof spool.run.id !== 'string' || typeof spool.run.human_id !== 'string')
+        return 'its run is';
+    if (!Array.isArray(spool.entries))
+        return 'its entries are';
+    return undefined;
 }
 /**
  * What landed of an entries spool while it is being sent, recorded in the file batch by batch (the file is rewritten
@@ -55493,6 +55516,12 @@ function applyUnmappedPolicy(report, settings, log, host) {
 }
 //# sourceMappingURL=upload.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/operations/commands.js
+/**
+ * The explicit lifecycle, for pipelines whose jobs report into one run: `run close` (a final job with
+ * `needs:` and `if: always()`) and `resume` (send what an upload spooled). `run create` is uploadResults with
+ * `openOnly`. Like uploadResults, these never throw for anything a user can cause.
+ */
+
 
 
 
@@ -55603,6 +55632,11 @@ async function resumeCommand(input) {
         spool = await readSpool(input.file);
     }
     catch (error) {
+        // Gone, and kept as `.sent` by a resume that sent it all (a step run again): say so, not "no such file".
+        if (error.cause?.code === 'ENOENT' && existsSync(`${input.file}.sent`)) {
+            const e = new InputError('INPUT_UNREADABLE', input.file, `${input.file} was already resumed: every result in it was recorded, and it is kept as ${input.file}.sent. Nothing is left to send; pass the spool file of an upload that was not resumed.`);
+            return { message: e.message, error: e, exitCode: exitCodeFor(e) };
+        }
         const e = asToolError(error);
         return { message: e.message, error: e, exitCode: exitCodeFor(e) };
     }
@@ -55649,6 +55683,18 @@ async function leftOpenResumed(leftOpen, file, run) {
 /** Without a run key: into the run the upload wrote to (it must be open), what did not land there. */
 async function resumeEntries(api, log, progress, settings, host) {
     const { spool, file } = progress;
+    // Everything landed and the run was closed since (the file given again, as its `.sent`): nothing is left to send.
+    if (spool.entries.every((e) => progress.landedIn(spool.run.id).has(e.test_case_id))) {
+        const held = await api.getRun(spool.projectId, spool.run.id);
+        if (held.status.toUpperCase() === 'CLOSED') {
+            const done = file.endsWith('.sent') ? undefined : await markResumed(file);
+            return {
+                message: `${file}: test run ${held.human_id} (closed) holds every one of its ${spool.entries.length} result(s); nothing was sent.${done ? ` The file is kept as ${done}.` : ''}`,
+                run: described(settings, spool.projectId, held),
+                exitCode: 0,
+            };
+        }
+    }
     const run = await openNamedRun(api, spool.projectId, spool.run.id);
     await recordHeld(api, spool.projectId, run.id, progress);
     const landed = progress.landedIn(run.id);

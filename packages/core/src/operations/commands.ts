@@ -3,10 +3,11 @@
  * `needs:` and `if: always()`) and `resume` (send what an upload spooled). `run create` is uploadResults with
  * `openOnly`. Like uploadResults, these never throw for anything a user can cause.
  */
+import { existsSync } from 'node:fs';
 import type { HttpClient, HttpClientOptions } from '../api/http.js';
 import type { TestManagementApi, TestRun } from '../api/client.js';
 import { detectCi } from '../ci.js';
-import { ApiError, ConfigError, UnsentResultsError, asToolError, exitCodeFor, type TestsigmaTmError } from '../errors.js';
+import { ApiError, ConfigError, InputError, UnsentResultsError, asToolError, exitCodeFor, type TestsigmaTmError } from '../errors.js';
 import { redact, redactingLogger, silentLogger, type Logger } from '../log.js';
 import { requireSettings, settingLabel, type Env, type Host, type Settings } from '../settings/index.js';
 import { closeRun, finalWord, leftOpenByClose, stillOpenByClose } from '../run/close.js';
@@ -147,6 +148,15 @@ export async function resumeCommand(
   try {
     spool = await readSpool(input.file);
   } catch (error) {
+    // Gone, and kept as `.sent` by a resume that sent it all (a step run again): say so, not "no such file".
+    if ((error as { cause?: NodeJS.ErrnoException }).cause?.code === 'ENOENT' && existsSync(`${input.file}.sent`)) {
+      const e = new InputError(
+        'INPUT_UNREADABLE',
+        input.file,
+        `${input.file} was already resumed: every result in it was recorded, and it is kept as ${input.file}.sent. Nothing is left to send; pass the spool file of an upload that was not resumed.`,
+      );
+      return { message: e.message, error: e, exitCode: exitCodeFor(e) };
+    }
     const e = asToolError(error);
     return { message: e.message, error: e, exitCode: exitCodeFor(e) };
   }
@@ -200,6 +210,18 @@ async function resumeEntries(
   host: Host | undefined,
 ): Promise<CommandOutcome> {
   const { spool, file } = progress;
+  // Everything landed and the run was closed since (the file given again, as its `.sent`): nothing is left to send.
+  if (spool.entries.every((e) => progress.landedIn(spool.run.id).has(e.test_case_id))) {
+    const held = await api.getRun(spool.projectId, spool.run.id);
+    if (held.status.toUpperCase() === 'CLOSED') {
+      const done = file.endsWith('.sent') ? undefined : await markResumed(file);
+      return {
+        message: `${file}: test run ${held.human_id} (closed) holds every one of its ${spool.entries.length} result(s); nothing was sent.${done ? ` The file is kept as ${done}.` : ''}`,
+        run: described(settings, spool.projectId, held),
+        exitCode: 0,
+      };
+    }
+  }
   const run = await openNamedRun(api, spool.projectId, spool.run.id);
   await recordHeld(api, spool.projectId, run.id, progress);
   const landed = progress.landedIn(run.id);

@@ -129,9 +129,10 @@ export async function readSpool(file: string): Promise<Spool> {
     );
   }
   const spool = value as Partial<Spool> | null;
-  if (!spool || spool.tool !== 'testsigma-tm' || (spool.kind !== 'entries' && spool.kind !== 'results')) {
+  if (!spool || typeof spool !== 'object' || spool.tool !== 'testsigma-tm') {
     throw new InputError('INPUT_NOT_RESULTS', file, `${file} is not a testsigma-tm spool file.`);
   }
+  // The version first: a newer one may name its kinds and parts otherwise.
   if (spool.version !== SPOOL_VERSION) {
     throw new InputError(
       'INPUT_NOT_RESULTS',
@@ -139,7 +140,29 @@ export async function readSpool(file: string): Promise<Spool> {
       `${file} is a spool file of version ${String(spool.version)}; this testsigma-tm reads version ${SPOOL_VERSION}. Resume it with the version that wrote it.`,
     );
   }
+  if (spool.kind !== 'entries' && spool.kind !== 'results') {
+    throw new InputError('INPUT_NOT_RESULTS', file, `${file} is not a testsigma-tm spool file.`);
+  }
+  const missing = missingPart(spool as Spool);
+  if (missing) {
+    throw new InputError(
+      'INPUT_MALFORMED',
+      file,
+      `${file} is not a whole testsigma-tm spool file: ${missing} missing or malformed (was it edited, or cut short?). Pass the file an upload printed ("results were written to …") as the upload wrote it.`,
+    );
+  }
   return spool as Spool;
+}
+
+/** The first part a resume reads that the file lacks (or holds in another shape), as the message names it. */
+function missingPart(spool: Spool): string | undefined {
+  const isObject = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(spool.settings)) return 'its settings are';
+  if (spool.kind === 'results') return Array.isArray(spool.results) ? undefined : 'its results are';
+  if (typeof spool.projectId !== 'string') return 'its project is';
+  if (!isObject(spool.run) || typeof spool.run.id !== 'string' || typeof spool.run.human_id !== 'string') return 'its run is';
+  if (!Array.isArray(spool.entries)) return 'its entries are';
+  return undefined;
 }
 
 /**

@@ -40,6 +40,22 @@ describe('the CLI, one command per operation', () => {
   it('run close takes no flag of a setting it does not read', async () => {
     const out: string[] = [];
     const code = await main(['run', 'close', '--attachments', 'none'], {}, { stdout: (t) => out.push(t), stderr: (t) => out.push(t) });
-    expect([code, out.join('\n')]).toEqual([2, "testsigma-tm: Unknown option '--attachments'. Run testsigma-tm run --help."]);
+    expect([code, out.join('\n')]).toEqual([2, "testsigma-tm: Unknown option '--attachments'. Run testsigma-tm run close --help."]);
+  });
+});
+
+describe('a command line to fix: the message names the help of the command that refused it', () => {
+  it.each([
+    [['-x'], "Unknown option '-x'. Run testsigma-tm --help."],
+    [['--project', 'Demo', 'upload', 'a.xml'], "Unknown option '--project'. Run testsigma-tm --help."],
+    [['uplod'], "Unknown command 'uplod'\n(Did you mean upload?). Run testsigma-tm --help."],
+    [['run', 'crate'], "Unknown command 'crate'\n(Did you mean create?). Run testsigma-tm run --help."],
+    [['run', 'close', '--run-idd', 'x'], "Unknown option '--run-idd'\n(Did you mean --run-id?). Run testsigma-tm run close --help."],
+    [['upload', '--project'], "Option '--project <id|name>' argument missing. Run testsigma-tm upload --help."],
+    [['resume', 'a.json', 'b.json'], "Too many arguments for 'resume'. Expected 1 argument but got 2. Run testsigma-tm resume --help."],
+  ])('%j', async (argv, message) => {
+    const out: string[] = [];
+    const code = await main(argv, {}, { stdout: (t) => out.push(t), stderr: (t) => out.push(t) });
+    expect([code, out.join('\n')]).toEqual([2, `testsigma-tm: ${message}`]);
   });
 });

@@ -261,3 +261,30 @@ describe('a partial resume followed by another', () => {
     expect(held(runs[0]!).writes).toEqual({ 'DEMO-7': 1, 'DEMO-8': 1, 'DEMO-9': 1, 'DEMO-10': 1, 'DEMO-11': 1, 'DEMO-12': 1 });
   });
 });
+
+describe('a file already resumed, given again', () => {
+  it('without a run key: its .sent file, every result landed in the run (closed since): nothing is sent, said so (exit 0)', async () => {
+    const spool = join(dir, 'again.json');
+    emulator.setFaults([{ kind: 'status', route: RESULTS_ROUTE, status: 503, after: 1 }]);
+    const failed = await uploadResults({
+      settings: resolveSettings({ token: emulator.token, baseUrl: emulator.url, projectId: 'Demo', batchSize: 1, deadline: 2, spool }, {}),
+      results: SHARD[1]!(),
+      env: {},
+      clock,
+    });
+    emulator.setFaults([]);
+    expect([failed.exitCode, failed.summary.spoolFile]).toEqual([1, spool]);
+    expect((await resume(spool)).exitCode).toBe(0);
+    const run = emulator.state().test_runs.find((r) => r.id === failed.summary.runId)!;
+    expect(run.status).toBe('CLOSED');
+
+    const again = await resume(`${spool}.sent`);
+    expect([again.exitCode, again.error?.code, again.message]).toEqual([
+      0,
+      undefined,
+      `${spool}.sent: test run ${run.human_id} (closed) holds every one of its 4 result(s); nothing was sent.`,
+    ]);
+    expect(held(emulator.state().test_runs.find((r) => r.id === run.id)!).writes).toEqual({ 'DEMO-1': 1, 'DEMO-2': 1, 'DEMO-3': 1, 'DEMO-4': 1 });
+    expect((await readdir(dir)).filter((f) => f.startsWith('again'))).toEqual(['again.json.sent']);
+  });
+});

@@ -107,15 +107,25 @@ export async function main(argv: string[], env: Env, given: CliIo = defaultIo): 
     if (!(error instanceof CommanderError)) throw error;
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
     const code = error.code === 'commander.unknownCommand' ? 'USAGE_UNKNOWN_COMMAND' : 'USAGE_BAD_OPTION';
-    const message = error.message.replace(/^error: /, '');
-    return fail(
-      new UsageError(
-        code,
-        `${message.charAt(0).toUpperCase()}${message.slice(1)}. Run testsigma-tm ${code === 'USAGE_UNKNOWN_COMMAND' ? '' : `${argv[0]} `}--help.`,
-      ),
-    );
+    // Commander ends some of its messages with a period ("Expected 1 argument but got 2.").
+    const message = error.message.replace(/^error: /, '').replace(/\.$/, '');
+    const help = ['testsigma-tm', ...commandWords(program, argv), '--help'].join(' ');
+    return fail(new UsageError(code, `${message.charAt(0).toUpperCase()}${message.slice(1)}. Run ${help}.`));
   }
   return exitCode;
+}
+
+/** The words of the command a command line reached (`run close`), whose help lists what it takes. */
+function commandWords(program: Command, argv: string[]): string[] {
+  const words: string[] = [];
+  let command = program;
+  for (const arg of argv) {
+    const sub = command.commands.find((c) => c.name() === arg);
+    if (!sub) break;
+    words.push(arg);
+    command = sub;
+  }
+  return words;
 }
 
 /** One command per operation, in the table's order, under its group when its name has two words. */
