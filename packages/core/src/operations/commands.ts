@@ -211,7 +211,8 @@ async function resumeEntries(
 ): Promise<CommandOutcome> {
   const { spool, file } = progress;
   // Everything landed and the run was closed since (the file given again, as its `.sent`): nothing is left to send.
-  if (spool.entries.every((e) => progress.landedIn(spool.run.id).has(e.test_case_id))) {
+  const landedBefore = progress.landedIn(spool.run.id);
+  if (spool.entries.every((e) => landedBefore.has(e.test_case_id))) {
     const held = await api.getRun(spool.projectId, spool.run.id);
     if (held.status.toUpperCase() === 'CLOSED') {
       const done = file.endsWith('.sent') ? undefined : await markResumed(file);
