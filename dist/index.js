@@ -40507,8 +40507,17 @@ function caseStatusName(results, mapping) {
 /** The property (or Playwright annotation type) that names test cases explicitly, compared case-insensitively. */
 const REFERENCE_PROPERTY = 'testsigma';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-// Any `<something>-<digits>`: a human id of this project or of another one; normalised the same way.
-const HUMAN_ID_SHAPE = /^(.+-)0*(\d+)$/u;
+/**
+ * The dashes read as `-` between a prefix and a number: hyphen (U+2010), non-breaking hyphen (U+2011), figure dash
+ * (U+2012), en dash (U+2013) and minus sign (U+2212), which word processors, docs pages and the feature files
+ * copied from them put where `-` was typed (`DEMO‑12`). Not the em dash (U+2014) or the horizontal bar (U+2015):
+ * they stand between words, never inside one. A character class's body, for the patterns.
+ */
+const OTHER_DASHES = '\\u2010-\\u2013\\u2212';
+const OTHER_DASH = new RegExp(`[${OTHER_DASHES}]`, 'u');
+// Any `<something>-<digits>` (or one of OTHER_DASHES for `-`): a human id of this project or of another one;
+// normalised the same way.
+const HUMAN_ID_SHAPE = new RegExp(`^(.+)[${OTHER_DASHES}-]0*(\\d+)$`, 'u');
 // Punctuation people wrap ids in (`[DEMO-3]`, `@DEMO-3`, `DEMO-3:`), stripped from property values.
 const WRAPPING = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu;
 function isUuid(text) {
@@ -40522,7 +40531,7 @@ function normaliseHumanId(text) {
         return text;
     const upper = text.trim().toUpperCase();
     const match = HUMAN_ID_SHAPE.exec(upper);
-    return match ? `${match[1]}${match[2]}` : upper;
+    return match ? `${match[1]}-${match[2]}` : upper;
 }
 /**
  * Whether `text` is already `<PREFIX>-<n>` in normal form, told by its characters: ASCII only, no white space or
@@ -40573,8 +40582,9 @@ function caseReferences(result, prefix) {
         // Indexed loops, not for-of: these lists are mostly shared frozen empty ones, and for-of over them went through
         // the iterator protocol for every result (1 % of the pipeline).
         found = addEach(found, suite.hyphen);
-        // A name is searched by hand where it can be (scanHyphenIds), else with the pattern once the prefix is in it.
-        const scanned = scanHyphenIds(result.name, patterns, found);
+        // A name is searched by hand where it can be (scanHyphenIds, which reads `-` alone), else with the pattern once
+        // the prefix is in it.
+        const scanned = OTHER_DASH.test(result.name) ? undefined : scanHyphenIds(result.name, patterns, found);
         if (scanned !== undefined)
             found = scanned;
         else if (patterns.prefix.test(result.name))
@@ -40690,7 +40700,7 @@ function isVisibleAscii(c) {
  */
 function collect(text, pattern, found, underscore, patterns) {
     // Either pattern needs its separator: a text without one is not searched.
-    if (!text.includes(underscore ? '_' : '-'))
+    if (underscore ? !text.includes('_') : !text.includes('-') && !OTHER_DASH.test(text))
         return found;
     pattern.lastIndex = 0;
     for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
@@ -40830,7 +40840,9 @@ function addOnce(found, reference) {
  * `hyphen`: `<PREFIX>-<digits>` as a whole token. Letters, digits and `-` glue a token together, so `XDEMO-3`,
  * `DEMO-3a`, `DEMO-R-3` (a run id) and `ABC-DEMO-3` do not match; `_` does not, because Go's subtest names
  * turn spaces into underscores (`TestLogin/DEMO-3_works`). A following `.<digit>` (`DEMO-3.5`) is a version
- * number, not an id.
+ * number, not an id. One of OTHER_DASHES in place of the `-` (`DEMO‑3`) is read as it, and then those dashes
+ * glue too (`ABC‑DEMO‑3`, `DEMO‑3‑4`, `DEMO‑R‑3` do not match, as their `-` forms do not); beside an id written
+ * with `-` they separate, as they always did (`Login–DEMO-3` matches).
  *
  * `underscore`: `<PREFIX>_<digits>` as its own word-parts, for names that cannot hold a hyphen:
  * `test_demo_12_update_quantity`, `TestCheckout_DEMO_16`, the class `tests.DEMO_16`. Letters and digits glue,
@@ -40862,7 +40874,8 @@ function patternsOf(trimmed) {
         upper: upper.toUpperCase() === upper && !upper.includes('-') && upper.trim() === upper ? upper : undefined,
         asciiLower: /^[A-Za-z0-9]+$/.test(trimmed) ? trimmed.toLowerCase() : undefined,
         prefix: new RegExp(escaped, 'iu'),
-        hyphen: new RegExp(`(?<![\\p{L}\\p{N}-])${escaped}-\\d+(?![\\p{L}\\p{N}-]|\\.\\p{N})`, 'giu'),
+        hyphen: new RegExp(`(?<![\\p{L}\\p{N}-])${escaped}-\\d+(?![\\p{L}\\p{N}-]|\\.\\p{N})` +
+            `|(?<![\\p{L}\\p{N}${OTHER_DASHES}-])${escaped}[${OTHER_DASHES}]\\d+(?![\\p{L}\\p{N}${OTHER_DASHES}-]|\\.\\p{N})`, 'giu'),
         underscore: new RegExp(`(?<![\\p{L}\\p{N}-])${escaped}_\\d+(?![\\p{L}\\p{N}]|_\\p{N}|\\.\\p{N})`, 'giu'),
     };
 }
