@@ -40507,8 +40507,17 @@ function caseStatusName(results, mapping) {
 /** The property (or Playwright annotation type) that names test cases explicitly, compared case-insensitively. */
 const REFERENCE_PROPERTY = 'testsigma';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-// Any `<something>-<digits>`: a human id of this project or of another one; normalised the same way.
-const HUMAN_ID_SHAPE = /^(.+-)0*(\d+)$/u;
+/**
+ * The dashes read as `-` between a prefix and a number: hyphen (U+2010), non-breaking hyphen (U+2011), figure dash
+ * (U+2012), en dash (U+2013) and minus sign (U+2212), which word processors, docs pages and the feature files
+ * copied from them put where `-` was typed (`DEMO‑12`). Not the em dash (U+2014) or the horizontal bar (U+2015):
+ * they stand between words, never inside one. A character class's body, for the patterns.
+ */
+const OTHER_DASHES = '\\u2010-\\u2013\\u2212';
+const OTHER_DASH = new RegExp(`[${OTHER_DASHES}]`, 'u');
+// Any `<something>-<digits>` (or one of OTHER_DASHES for `-`): a human id of this project or of another one;
+// normalised the same way.
+const HUMAN_ID_SHAPE = new RegExp(`^(.+)[${OTHER_DASHES}-]0*(\\d+)$`, 'u');
 // Punctuation people wrap ids in (`[DEMO-3]`, `@DEMO-3`, `DEMO-3:`), stripped from property values.
 const WRAPPING = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu;
 function isUuid(text) {
@@ -40522,7 +40531,7 @@ function normaliseHumanId(text) {
         return text;
     const upper = text.trim().toUpperCase();
     const match = HUMAN_ID_SHAPE.exec(upper);
-    return match ? `${match[1]}${match[2]}` : upper;
+    return match ? `${match[1]}-${match[2]}` : upper;
 }
 /**
  * Whether `text` is already `<PREFIX>-<n>` in normal form, told by its characters: ASCII only, no white space or
@@ -40573,8 +40582,9 @@ function caseReferences(result, prefix) {
         // Indexed loops, not for-of: these lists are mostly shared frozen empty ones, and for-of over them went through
         // the iterator protocol for every result (1 % of the pipeline).
         found = addEach(found, suite.hyphen);
-        // A name is searched by hand where it can be (scanHyphenIds), else with the pattern once the prefix is in it.
-        const scanned = scanHyphenIds(result.name, patterns, found);
+        // A name is searched by hand where it can be (scanHyphenIds, which reads `-` alone), else with the pattern once
+        // the prefix is in it.
+        const scanned = OTHER_DASH.test(result.name) ? undefined : scanHyphenIds(result.name, patterns, found);
         if (scanned !== undefined)
             found = scanned;
         else if (patterns.prefix.test(result.name))
@@ -40690,7 +40700,7 @@ function isVisibleAscii(c) {
  */
 function collect(text, pattern, found, underscore, patterns) {
     // Either pattern needs its separator: a text without one is not searched.
-    if (!text.includes(underscore ? '_' : '-'))
+    if (underscore ? !text.includes('_') : !text.includes('-') && !OTHER_DASH.test(text))
         return found;
     pattern.lastIndex = 0;
     for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
@@ -40830,7 +40840,9 @@ function addOnce(found, reference) {
  * `hyphen`: `<PREFIX>-<digits>` as a whole token. Letters, digits and `-` glue a token together, so `XDEMO-3`,
  * `DEMO-3a`, `DEMO-R-3` (a run id) and `ABC-DEMO-3` do not match; `_` does not, because Go's subtest names
  * turn spaces into underscores (`TestLogin/DEMO-3_works`). A following `.<digit>` (`DEMO-3.5`) is a version
- * number, not an id.
+ * number, not an id. One of OTHER_DASHES in place of the `-` (`DEMO‑3`) is read as it, and then those dashes
+ * glue too (`ABC‑DEMO‑3`, `DEMO‑3‑4`, `DEMO‑R‑3` do not match, as their `-` forms do not); beside an id written
+ * with `-` they separate, as they always did (`Login–DEMO-3` matches).
  *
  * `underscore`: `<PREFIX>_<digits>` as its own word-parts, for names that cannot hold a hyphen:
  * `test_demo_12_update_quantity`, `TestCheckout_DEMO_16`, the class `tests.DEMO_16`. Letters and digits glue,
@@ -40862,7 +40874,8 @@ function patternsOf(trimmed) {
         upper: upper.toUpperCase() === upper && !upper.includes('-') && upper.trim() === upper ? upper : undefined,
         asciiLower: /^[A-Za-z0-9]+$/.test(trimmed) ? trimmed.toLowerCase() : undefined,
         prefix: new RegExp(escaped, 'iu'),
-        hyphen: new RegExp(`(?<![\\p{L}\\p{N}-])${escaped}-\\d+(?![\\p{L}\\p{N}-]|\\.\\p{N})`, 'giu'),
+        hyphen: new RegExp(`(?<![\\p{L}\\p{N}-])${escaped}-\\d+(?![\\p{L}\\p{N}-]|\\.\\p{N})` +
+            `|(?<![\\p{L}\\p{N}${OTHER_DASHES}-])${escaped}[${OTHER_DASHES}]\\d+(?![\\p{L}\\p{N}${OTHER_DASHES}-]|\\.\\p{N})`, 'giu'),
         underscore: new RegExp(`(?<![\\p{L}\\p{N}-])${escaped}_\\d+(?![\\p{L}\\p{N}]|_\\p{N}|\\.\\p{N})`, 'giu'),
     };
 }
@@ -48308,25 +48321,68 @@ function openSpillFile() {
 
 
 
+const HAVE_PASSED_OR_FAILED = 'Have the tool that wrote the file report Passed or Failed.';
+/** Every TRX outcome (vstest's TrxLogger, ObjectModel/TestOutcome.cs), by its name in lower case. */
 const trx_OUTCOMES = new Map([
-    ['passed', 'passed'],
-    ['passedbutrunaborted', 'passed'],
-    ['completed', 'passed'],
-    ['warning', 'passed'],
-    ['failed', 'failed'],
-    ['error', 'error'],
-    ['timeout', 'error'],
-    ['aborted', 'error'],
-    ['disconnected', 'error'],
-    ['notexecuted', 'skipped'],
-    ['inconclusive', 'skipped'],
-    ['notrunnable', 'skipped'],
-    ['pending', 'skipped'],
-    ['inprogress', 'skipped'],
+    ['passed', { status: 'passed' }],
+    ['failed', { status: 'failed' }],
+    ['notexecuted', { status: 'skipped' }],
+    ['error', { status: 'error' }],
+    ['timeout', { status: 'error' }],
+    ['aborted', { status: 'error' }],
+    ['disconnected', { status: 'error' }],
+    // MSTest's own reading by default (MapInconclusiveToFailed off).
+    ['inconclusive', { status: 'skipped' }],
+    // MSTest's own reading by default (MapNotRunnableToFailed on): a test that cannot run is broken, not skipped.
+    [
+        'notrunnable',
+        {
+            status: 'error',
+            judged: 'the test could not be run (an invalid test method, a missing data source); recorded as error. Fix the test so that it can run.',
+        },
+    ],
+    [
+        'inprogress',
+        {
+            status: 'error',
+            judged: "the test was still running when the file was written, so the run stopped while it ran (a crash or a kill); recorded as error. Look at the test run's log for why it stopped.",
+        },
+    ],
+    [
+        'pending',
+        {
+            status: 'skipped',
+            judged: "the test had not started when the file was written, so it never ran; recorded as skipped. Look at the test run's log for why the run stopped.",
+        },
+    ],
+    [
+        'passedbutrunaborted',
+        {
+            status: 'passed',
+            judged: "the test passed, but the run was aborted after it, so the results of tests it did not get to are missing; recorded as passed. Look at the test run's log for why it was aborted.",
+        },
+    ],
+    // Neither says the test passed: read as a pass, it would hide whatever the test did not check.
+    [
+        'completed',
+        {
+            status: 'skipped',
+            judged: `the test ran, but Completed says neither that it passed nor that it failed; recorded as skipped, not passed. ${HAVE_PASSED_OR_FAILED}`,
+        },
+    ],
+    [
+        'warning',
+        { status: 'skipped', judged: `Warning says that the test did not fail, not that it passed; recorded as skipped, not passed. ${HAVE_PASSED_OR_FAILED}` },
+    ],
 ]);
+/** Run outcomes that say the run ended as it should (vstest writes Completed, or Failed when something failed). */
+const RUN_ENDED = new Set(['completed', 'passed', 'warning', 'failed']);
+function readingOf(outcome) {
+    return trx_OUTCOMES.get((outcome?.trim() ?? '').toLowerCase());
+}
 /** Does a result's outcome fail it (failed, erred, or an outcome not known, which is read as an error)? */
 function isFailing(attrs) {
-    const status = trx_OUTCOMES.get((attrs.outcome?.trim() ?? '').toLowerCase());
+    const status = readingOf(attrs.outcome)?.status;
     return status === undefined || status === 'failed' || status === 'error';
 }
 const PER_TEST_LINE = /\[(?:FAIL|SKIP)\]$/;
@@ -48349,6 +48405,13 @@ class TrxReader extends XmlResultReader {
     otherKinds = new Map();
     durations = new Unreadable();
     outcomes = new Unreadable();
+    /** Outcomes read by judgement (OUTCOMES' `judged`), by their name in lower case: as first written, and how many. */
+    judged = new Map();
+    /** Results handed over, and how many of them failed or erred: a run marked Failed is explained by one. */
+    resultCount = 0;
+    failingCount = 0;
+    /** `<ResultSummary outcome>`: how the run itself ended. */
+    runOutcome;
     /** heldMemoryBytes: what held results may take in memory before the rest are spilled (tests set it low). */
     constructor(source, warn = () => undefined, heldMemoryBytes) {
         super(source, warn, '.NET TRX');
@@ -48396,6 +48459,9 @@ class TrxReader extends XmlResultReader {
             }
             case 'Deployment':
                 this.deploymentRoot = keptAttribute(attrs.runDeploymentRoot);
+                return;
+            case 'ResultSummary':
+                this.runOutcome = keptAttribute(attrs.outcome);
                 return;
             case 'UnitTest':
                 if (this.above(1) === 'TestDefinitions')
@@ -48498,11 +48564,15 @@ class TrxReader extends XmlResultReader {
     resultRead(builder) {
         const attrs = builder.attrs;
         const outcome = attrs.outcome?.trim() ?? '';
-        let status = trx_OUTCOMES.get(outcome.toLowerCase());
-        if (status === undefined) {
+        const reading = readingOf(outcome);
+        if (reading === undefined)
             this.outcomes.note(outcome);
-            status = 'error';
-        }
+        else if (reading.judged !== undefined)
+            this.noteJudged(outcome);
+        const status = reading?.status ?? 'error';
+        this.resultCount += 1;
+        if (status === 'failed' || status === 'error')
+            this.failingCount += 1;
         const time = readDuration(attrs.duration);
         if (!time.readable)
             this.durations.note(attrs.duration ?? '');
@@ -48528,6 +48598,14 @@ class TrxReader extends XmlResultReader {
             return;
         }
         this.held.hold(testId, held);
+    }
+    noteJudged(outcome) {
+        const key = outcome.toLowerCase();
+        const known = this.judged.get(key);
+        if (known === undefined)
+            this.judged.set(key, { written: outcome, count: 1 });
+        else
+            known.count += 1;
     }
     /** A definition has been read: its held results are complete; it is kept only if results may still follow. */
     definitionRead(id, definition) {
@@ -48573,11 +48651,36 @@ class TrxReader extends XmlResultReader {
         this.releaseHeld();
         for (const text of this.runErrors)
             this.warn(`${this.source}: the test run reported an error outside any test: ${text}`);
+        this.reportRunOutcome();
         for (const [kind, count] of this.otherKinds) {
             this.warn(`${this.source}: skipped ${count} <${kind}> result${count === 1 ? '' : 's'}: only unit test results (<UnitTestResult>) are read, so ${count === 1 ? 'it is' : 'they are'} not recorded.`);
         }
+        for (const [key, { written, count }] of this.judged) {
+            const one = count === 1;
+            this.warn(`${this.source}: ${count} result${one ? ' has' : 's have'} the outcome ${written}: ${trx_OUTCOMES.get(key)?.judged ?? ''}`);
+        }
         this.outcomes.report(this.warn, this.source, 'result outcome', 'recorded with the status error', 'Passed, Failed, NotExecuted, Timeout, Aborted or another TRX outcome');
         this.durations.report(this.warn, this.source, 'duration', 'recorded without a duration', 'hh:mm:ss.fffffff');
+    }
+    /**
+     * A run that did not end as it should is named, as the tests it did not get to have no result here; a run
+     * marked Failed only when nothing in the file says why (no failed result, no run-level error, no result kind
+     * left unread), since then a pass of every result read would hide its failure.
+     */
+    reportRunOutcome() {
+        const outcome = this.runOutcome?.trim();
+        if (outcome === undefined)
+            return;
+        const key = outcome.toLowerCase();
+        if (!RUN_ENDED.has(key)) {
+            this.warn(`${this.source}: the test run's outcome is ${outcome}, not Completed: it did not end as it should, so tests it did not get to have no result here. Look at the test run's log.`);
+            return;
+        }
+        if (key !== 'failed' || this.failingCount > 0 || this.runErrors.length > 0 || this.otherKinds.size > 0)
+            return;
+        const results = `${this.resultCount} result${this.resultCount === 1 ? '' : 's'}`;
+        this.warn(`${this.source}: the test run is marked ${outcome}, but none of its ${results} failed: the failure is outside any test and this file does not say what it was ` +
+            "(vstest marks a run Failed for an error it logged, or for no tests with TreatNoTestsAsError). Look at the test run's log.");
     }
 }
 //# sourceMappingURL=trx.js.map

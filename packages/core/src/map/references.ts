@@ -1,13 +1,14 @@
 /**
  * Which test cases a test result names. Explicit ids first (a `testsigma` property or Playwright annotation),
- * then `<PREFIX>-<n>` tokens in the title and the tags, then `<PREFIX>_<n>` word-parts of names that cannot
- * hold a hyphen (pytest functions, Go and Java methods, and the JUnit classname: Python and Java classes). Never fuzzy:
+ * then `<PREFIX>-<n>` tokens in the title and the tags (the `-` may be one of the dashes word processors put in
+ * its place: OTHER_DASHES), then `<PREFIX>_<n>` word-parts of names that cannot hold a hyphen (pytest functions, Go and Java methods, and the JUnit classname: Python and Java classes). Never fuzzy:
  * matching by title is a separate, opt-in step (title.ts), because a wrong match is silent while a missing one
  * is reported.
  *
  * Normal form of a reference (so that lookups and de-duplication agree):
- * - a human id is upper case without leading zeros in its number: `demo-012` → `DEMO-12`
- *   (the service prints `DEMO-12`; people who zero-pad, as some tools teach, still match);
+ * - a human id is upper case without leading zeros in its number, and `-` before the number: `demo-012` →
+ *   `DEMO-12`, `DEMO‑12` (a non-breaking hyphen) → `DEMO-12` (the service prints `DEMO-12`; people who zero-pad,
+ *   as some tools teach, still match);
  * - a UUID is lower case;
  * - anything else written in a `testsigma` property is kept as written (trimmed), so it is reported as
  *   unknown instead of being dropped silently.
@@ -18,8 +19,17 @@ import type { Property, TestResult } from '../model.js';
 const REFERENCE_PROPERTY = 'testsigma';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-// Any `<something>-<digits>`: a human id of this project or of another one; normalised the same way.
-const HUMAN_ID_SHAPE = /^(.+-)0*(\d+)$/u;
+/**
+ * The dashes read as `-` between a prefix and a number: hyphen (U+2010), non-breaking hyphen (U+2011), figure dash
+ * (U+2012), en dash (U+2013) and minus sign (U+2212), which word processors, docs pages and the feature files
+ * copied from them put where `-` was typed (`DEMO‑12`). Not the em dash (U+2014) or the horizontal bar (U+2015):
+ * they stand between words, never inside one. A character class's body, for the patterns.
+ */
+const OTHER_DASHES = '\\u2010-\\u2013\\u2212';
+const OTHER_DASH = new RegExp(`[${OTHER_DASHES}]`, 'u');
+// Any `<something>-<digits>` (or one of OTHER_DASHES for `-`): a human id of this project or of another one;
+// normalised the same way.
+const HUMAN_ID_SHAPE = new RegExp(`^(.+)[${OTHER_DASHES}-]0*(\\d+)$`, 'u');
 // Punctuation people wrap ids in (`[DEMO-3]`, `@DEMO-3`, `DEMO-3:`), stripped from property values.
 const WRAPPING = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu;
 
@@ -34,7 +44,7 @@ export function normaliseHumanId(text: string): string {
   if (isNormalAsciiHumanId(text)) return text;
   const upper = text.trim().toUpperCase();
   const match = HUMAN_ID_SHAPE.exec(upper);
-  return match ? `${match[1]}${match[2]}` : upper;
+  return match ? `${match[1]}-${match[2]}` : upper;
 }
 
 /**
@@ -82,8 +92,9 @@ export function caseReferences(result: TestResult, prefix: string): string[] {
     // Indexed loops, not for-of: these lists are mostly shared frozen empty ones, and for-of over them went through
     // the iterator protocol for every result (1 % of the pipeline).
     found = addEach(found, suite.hyphen);
-    // A name is searched by hand where it can be (scanHyphenIds), else with the pattern once the prefix is in it.
-    const scanned = scanHyphenIds(result.name, patterns, found);
+    // A name is searched by hand where it can be (scanHyphenIds, which reads `-` alone), else with the pattern once
+    // the prefix is in it.
+    const scanned = OTHER_DASH.test(result.name) ? undefined : scanHyphenIds(result.name, patterns, found);
     if (scanned !== undefined) found = scanned;
     else if (patterns.prefix.test(result.name)) found = collect(result.name, patterns.hyphen, found, false, patterns);
     const tags = result.tags;
@@ -193,7 +204,7 @@ function isVisibleAscii(c: number): boolean {
  */
 function collect(text: string, pattern: RegExp, found: readonly string[], underscore: boolean, patterns: IdPatterns): readonly string[] {
   // Either pattern needs its separator: a text without one is not searched.
-  if (!text.includes(underscore ? '_' : '-')) return found;
+  if (underscore ? !text.includes('_') : !text.includes('-') && !OTHER_DASH.test(text)) return found;
   pattern.lastIndex = 0;
   for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
     const written = match[0];
@@ -336,7 +347,9 @@ interface IdPatterns {
  * `hyphen`: `<PREFIX>-<digits>` as a whole token. Letters, digits and `-` glue a token together, so `XDEMO-3`,
  * `DEMO-3a`, `DEMO-R-3` (a run id) and `ABC-DEMO-3` do not match; `_` does not, because Go's subtest names
  * turn spaces into underscores (`TestLogin/DEMO-3_works`). A following `.<digit>` (`DEMO-3.5`) is a version
- * number, not an id.
+ * number, not an id. One of OTHER_DASHES in place of the `-` (`DEMO‑3`) is read as it, and then those dashes
+ * glue too (`ABC‑DEMO‑3`, `DEMO‑3‑4`, `DEMO‑R‑3` do not match, as their `-` forms do not); beside an id written
+ * with `-` they separate, as they always did (`Login–DEMO-3` matches).
  *
  * `underscore`: `<PREFIX>_<digits>` as its own word-parts, for names that cannot hold a hyphen:
  * `test_demo_12_update_quantity`, `TestCheckout_DEMO_16`, the class `tests.DEMO_16`. Letters and digits glue,
@@ -369,7 +382,11 @@ function patternsOf(trimmed: string): IdPatterns | undefined {
     upper: upper.toUpperCase() === upper && !upper.includes('-') && upper.trim() === upper ? upper : undefined,
     asciiLower: /^[A-Za-z0-9]+$/.test(trimmed) ? trimmed.toLowerCase() : undefined,
     prefix: new RegExp(escaped, 'iu'),
-    hyphen: new RegExp(`(?<![\\p{L}\\p{N}-])${escaped}-\\d+(?![\\p{L}\\p{N}-]|\\.\\p{N})`, 'giu'),
+    hyphen: new RegExp(
+      `(?<![\\p{L}\\p{N}-])${escaped}-\\d+(?![\\p{L}\\p{N}-]|\\.\\p{N})` +
+        `|(?<![\\p{L}\\p{N}${OTHER_DASHES}-])${escaped}[${OTHER_DASHES}]\\d+(?![\\p{L}\\p{N}${OTHER_DASHES}-]|\\.\\p{N})`,
+      'giu',
+    ),
     underscore: new RegExp(`(?<![\\p{L}\\p{N}-])${escaped}_\\d+(?![\\p{L}\\p{N}]|_\\p{N}|\\.\\p{N})`, 'giu'),
   };
 }

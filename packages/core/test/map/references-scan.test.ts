@@ -7,10 +7,15 @@ import { makeResult } from './make-result.js';
 
 /** The documented patterns (references.ts, idPatterns) for a prefix, applied to a name alone. */
 function expectedReferences(name: string, prefix: string): string[] {
-  const hyphen = new RegExp(`(?<![\\p{L}\\p{N}-])${prefix}-\\d+(?![\\p{L}\\p{N}-]|\\.\\p{N})`, 'giu');
+  // A `-` in place, or one of the dashes read as it: then those dashes glue too.
+  const dashes = '\\u2010-\\u2013\\u2212';
+  const hyphen = new RegExp(
+    `(?<![\\p{L}\\p{N}-])${prefix}-\\d+(?![\\p{L}\\p{N}-]|\\.\\p{N})|(?<![\\p{L}\\p{N}${dashes}-])${prefix}[${dashes}]\\d+(?![\\p{L}\\p{N}${dashes}-]|\\.\\p{N})`,
+    'giu',
+  );
   const underscore = new RegExp(`(?<![\\p{L}\\p{N}-])${prefix}_\\d+(?![\\p{L}\\p{N}]|_\\p{N}|\\.\\p{N})`, 'giu');
   const found: string[] = [];
-  for (const match of name.matchAll(hyphen)) found.push(normaliseHumanId(match[0]));
+  for (const match of name.matchAll(hyphen)) found.push(normaliseHumanId(match[0].replace(/[\u2010-\u2013\u2212](?=\d+$)/u, '-')));
   for (const match of name.matchAll(underscore)) found.push(normaliseHumanId(match[0].replace(/_(?=\d+$)/, '-')));
   return [...new Set(found)];
 }
@@ -42,6 +47,10 @@ const PIECES = [
   '/',
   'A',
   'IG',
+  '\u2011',
+  '\u2013',
+  '\u2014',
+  '\u2212',
 ];
 
 /** A small deterministic generator (a test must give the same names every run). */
@@ -76,6 +85,8 @@ describe('case references: ids in a name found by hand', () => {
       ['\u212AIG-1', []],
       ['BIG-1 BIG-1 BIG-2', ['BIG-1', 'BIG-2']],
       ['test_big_3 BIG-4', ['BIG-4', 'BIG-3']],
+      ['BIG\u201112 BIG\u2013013 BIG\u201414', ['BIG-12', 'BIG-13']],
+      ['A\u2011BIG\u20113 BIG\u20113\u20114 BIG\u2011R\u20113 A\u2013BIG-5', ['BIG-5']],
     ];
     for (const [name, expected] of cases) {
       expect(caseReferences(makeResult(name), 'BIG'), name).toEqual(expected);

@@ -9,9 +9,16 @@
  *   `id` is the result's `testId`, and suitePath = [classname] (a class, left out of titles as JUnit's are).
  *   The definition's `<Properties>` (MSTest `[TestProperty]`; `testsigma` names a case) and `<TestCategory>`
  *   items (as tags) apply to its results.
- * - Status from `outcome`: Passed, PassedButRunAborted, Completed, Warning → passed; Failed → failed; Error,
- *   Timeout, Aborted, Disconnected → error; NotExecuted, Inconclusive, NotRunnable, Pending, InProgress →
- *   skipped; any other value → error, named in a warning.
+ * - Status from `outcome` (vstest's TestOutcome names them all; vstest and Microsoft.Testing.Platform write only
+ *   Passed, Failed and NotExecuted): only a pass reads passed. Passed, PassedButRunAborted (the test passed, the
+ *   run was aborted after it) → passed; Failed → failed; Error, Timeout, Aborted, Disconnected, NotRunnable (as
+ *   MSTest reads it by default), InProgress (still running when the file was written: the run died under it)
+ *   → error; NotExecuted, Inconclusive (as MSTest reads it), Pending (never started), Completed and Warning
+ *   (neither says the test passed) → skipped. The outcomes read by judgement (see OUTCOMES) are named in a
+ *   warning with their count; any other value → error, named in a warning.
+ * - The run's `<ResultSummary outcome>`: Completed, Passed and Warning say nothing; Failed is named when no
+ *   result failed and no run-level error was named (the failure is outside the tests); any other outcome
+ *   (Aborted, Error, Timeout …) is named, as tests the run did not get to have no result in the file.
  * - duration `hh:mm:ss.fffffff`; message = `<Output><ErrorInfo><Message>`, stack = its `<StackTrace>`, output
  *   = `<StdOut>`, `<StdErr>`, `<DebugTrace>`; `<ResultFiles><ResultFile path>` are attachments, under the run's
  *   deployment directory (`<runDeploymentRoot>/In/<relativeResultsDirectory>/`) beside the TRX file.
@@ -34,26 +41,80 @@ import { detached } from '../junit/xml-entities.js';
 import { HeldResults, type Held } from './held-results.js';
 import { Unreadable, XmlResultReader, attachmentAt, joinTexts, keptAttribute, keptText, resultOf, type OpenElement } from '../xml-results.js';
 
-const OUTCOMES = new Map<string, TestStatus>([
-  ['passed', 'passed'],
-  ['passedbutrunaborted', 'passed'],
-  ['completed', 'passed'],
-  ['warning', 'passed'],
-  ['failed', 'failed'],
-  ['error', 'error'],
-  ['timeout', 'error'],
-  ['aborted', 'error'],
-  ['disconnected', 'error'],
-  ['notexecuted', 'skipped'],
-  ['inconclusive', 'skipped'],
-  ['notrunnable', 'skipped'],
-  ['pending', 'skipped'],
-  ['inprogress', 'skipped'],
+/** How a result's outcome reads; `judged`, when the reading is a judgement, says why and what to do, in a warning. */
+interface OutcomeReading {
+  status: TestStatus;
+  judged?: string;
+}
+
+const HAVE_PASSED_OR_FAILED = 'Have the tool that wrote the file report Passed or Failed.';
+
+/** Every TRX outcome (vstest's TrxLogger, ObjectModel/TestOutcome.cs), by its name in lower case. */
+const OUTCOMES = new Map<string, OutcomeReading>([
+  ['passed', { status: 'passed' }],
+  ['failed', { status: 'failed' }],
+  ['notexecuted', { status: 'skipped' }],
+  ['error', { status: 'error' }],
+  ['timeout', { status: 'error' }],
+  ['aborted', { status: 'error' }],
+  ['disconnected', { status: 'error' }],
+  // MSTest's own reading by default (MapInconclusiveToFailed off).
+  ['inconclusive', { status: 'skipped' }],
+  // MSTest's own reading by default (MapNotRunnableToFailed on): a test that cannot run is broken, not skipped.
+  [
+    'notrunnable',
+    {
+      status: 'error',
+      judged: 'the test could not be run (an invalid test method, a missing data source); recorded as error. Fix the test so that it can run.',
+    },
+  ],
+  [
+    'inprogress',
+    {
+      status: 'error',
+      judged:
+        "the test was still running when the file was written, so the run stopped while it ran (a crash or a kill); recorded as error. Look at the test run's log for why it stopped.",
+    },
+  ],
+  [
+    'pending',
+    {
+      status: 'skipped',
+      judged: "the test had not started when the file was written, so it never ran; recorded as skipped. Look at the test run's log for why the run stopped.",
+    },
+  ],
+  [
+    'passedbutrunaborted',
+    {
+      status: 'passed',
+      judged:
+        "the test passed, but the run was aborted after it, so the results of tests it did not get to are missing; recorded as passed. Look at the test run's log for why it was aborted.",
+    },
+  ],
+  // Neither says the test passed: read as a pass, it would hide whatever the test did not check.
+  [
+    'completed',
+    {
+      status: 'skipped',
+      judged: `the test ran, but Completed says neither that it passed nor that it failed; recorded as skipped, not passed. ${HAVE_PASSED_OR_FAILED}`,
+    },
+  ],
+  [
+    'warning',
+    { status: 'skipped', judged: `Warning says that the test did not fail, not that it passed; recorded as skipped, not passed. ${HAVE_PASSED_OR_FAILED}` },
+  ],
 ]);
+
+/** Run outcomes that say the run ended as it should (vstest writes Completed, or Failed when something failed). */
+const RUN_ENDED = new Set(['completed', 'passed', 'warning', 'failed']);
+
+function readingOf(outcome: string | undefined): OutcomeReading | undefined {
+  return OUTCOMES.get((outcome?.trim() ?? '').toLowerCase());
+}
 
 /** Does a result's outcome fail it (failed, erred, or an outcome not known, which is read as an error)? */
 function isFailing(attrs: Record<string, string>): boolean {
-  const status = OUTCOMES.get((attrs.outcome?.trim() ?? '').toLowerCase());
+  const status = readingOf(attrs.outcome)?.status;
   return status === undefined || status === 'failed' || status === 'error';
 }
 
@@ -103,6 +164,13 @@ export class TrxReader extends XmlResultReader {
   private readonly otherKinds = new Map<string, number>();
   private readonly durations = new Unreadable();
   private readonly outcomes = new Unreadable();
+  /** Outcomes read by judgement (OUTCOMES' `judged`), by their name in lower case: as first written, and how many. */
+  private readonly judged = new Map<string, { written: string; count: number }>();
+  /** Results handed over, and how many of them failed or erred: a run marked Failed is explained by one. */
+  private resultCount = 0;
+  private failingCount = 0;
+  /** `<ResultSummary outcome>`: how the run itself ended. */
+  private runOutcome: string | undefined;
 
   /** heldMemoryBytes: what held results may take in memory before the rest are spilled (tests set it low). */
   constructor(source: string, warn: (message: string) => void = () => undefined, heldMemoryBytes?: number) {
@@ -145,6 +213,9 @@ export class TrxReader extends XmlResultReader {
       }
       case 'Deployment':
         this.deploymentRoot = keptAttribute(attrs.runDeploymentRoot);
+        return;
+      case 'ResultSummary':
+        this.runOutcome = keptAttribute(attrs.outcome);
         return;
       case 'UnitTest':
         if (this.above(1) === 'TestDefinitions') this.definition = { id: keptAttribute(attrs.id), read: {} };
@@ -233,11 +304,12 @@ export class TrxReader extends XmlResultReader {
   private resultRead(builder: ResultBuilder): void {
     const attrs = builder.attrs;
     const outcome = attrs.outcome?.trim() ?? '';
-    let status = OUTCOMES.get(outcome.toLowerCase());
-    if (status === undefined) {
-      this.outcomes.note(outcome);
-      status = 'error';
-    }
+    const reading = readingOf(outcome);
+    if (reading === undefined) this.outcomes.note(outcome);
+    else if (reading.judged !== undefined) this.noteJudged(outcome);
+    const status = reading?.status ?? 'error';
+    this.resultCount += 1;
+    if (status === 'failed' || status === 'error') this.failingCount += 1;
     const time = readDuration(attrs.duration);
     if (!time.readable) this.durations.note(attrs.duration ?? '');
     const directory = keptAttribute(attrs.relativeResultsDirectory) ?? keptAttribute(attrs.executionId);
@@ -265,6 +337,13 @@ export class TrxReader extends XmlResultReader {
       return;
     }
     this.held.hold(testId, held);
+  }
+
+  private noteJudged(outcome: string): void {
+    const key = outcome.toLowerCase();
+    const known = this.judged.get(key);
+    if (known === undefined) this.judged.set(key, { written: outcome, count: 1 });
+    else known.count += 1;
   }
 
   /** A definition has been read: its held results are complete; it is kept only if results may still follow. */
@@ -309,10 +388,15 @@ export class TrxReader extends XmlResultReader {
   protected finish(): void {
     this.releaseHeld();
     for (const text of this.runErrors) this.warn(`${this.source}: the test run reported an error outside any test: ${text}`);
+    this.reportRunOutcome();
     for (const [kind, count] of this.otherKinds) {
       this.warn(
         `${this.source}: skipped ${count} <${kind}> result${count === 1 ? '' : 's'}: only unit test results (<UnitTestResult>) are read, so ${count === 1 ? 'it is' : 'they are'} not recorded.`,
       );
+    }
+    for (const [key, { written, count }] of this.judged) {
+      const one = count === 1;
+      this.warn(`${this.source}: ${count} result${one ? ' has' : 's have'} the outcome ${written}: ${OUTCOMES.get(key)?.judged ?? ''}`);
     }
     this.outcomes.report(
       this.warn,
@@ -322,5 +406,28 @@ export class TrxReader extends XmlResultReader {
       'Passed, Failed, NotExecuted, Timeout, Aborted or another TRX outcome',
     );
     this.durations.report(this.warn, this.source, 'duration', 'recorded without a duration', 'hh:mm:ss.fffffff');
+  }
+
+  /**
+   * A run that did not end as it should is named, as the tests it did not get to have no result here; a run
+   * marked Failed only when nothing in the file says why (no failed result, no run-level error, no result kind
+   * left unread), since then a pass of every result read would hide its failure.
+   */
+  private reportRunOutcome(): void {
+    const outcome = this.runOutcome?.trim();
+    if (outcome === undefined) return;
+    const key = outcome.toLowerCase();
+    if (!RUN_ENDED.has(key)) {
+      this.warn(
+        `${this.source}: the test run's outcome is ${outcome}, not Completed: it did not end as it should, so tests it did not get to have no result here. Look at the test run's log.`,
+      );
+      return;
+    }
+    if (key !== 'failed' || this.failingCount > 0 || this.runErrors.length > 0 || this.otherKinds.size > 0) return;
+    const results = `${this.resultCount} result${this.resultCount === 1 ? '' : 's'}`;
+    this.warn(
+      `${this.source}: the test run is marked ${outcome}, but none of its ${results} failed: the failure is outside any test and this file does not say what it was ` +
+        "(vstest marks a run Failed for an error it logged, or for no tests with TreatNoTestsAsError). Look at the test run's log.",
+    );
   }
 }
