@@ -51370,13 +51370,14 @@ function summariseFiles(files) {
 
 
 
-// Letters, digits and `-` glue a token, as in the project's own pattern, so `DEMO-R-3` (a run id) is not an id.
-const ANY_HUMAN_ID = /(?<![\p{L}\p{N}-])[A-Z][A-Z0-9]*-\d+(?![\p{L}\p{N}-]|\.\p{N})/gu;
+// Letters, digits and `-` glue a token, as in the project's own pattern, so `DEMO-R-3` (a run id) is not an id; the
+// dashes word processors put for `-` (OTHER_DASHES) count as it, as the upload reads them.
+const ANY_HUMAN_ID = new RegExp(`(?<![\\p{L}\\p{N}${OTHER_DASHES}-])[A-Z][A-Z0-9]*[${OTHER_DASHES}-]\\d+(?![\\p{L}\\p{N}${OTHER_DASHES}-]|\\.\\p{N})`, 'gu');
 function idsFound(result, prefix) {
     const found = new Set(caseReferences(result, prefix));
     for (const text of [...result.suitePath, result.name, ...result.tags])
         for (const m of text.matchAll(ANY_HUMAN_ID))
-            found.add(m[0]);
+            found.add(normaliseHumanId(m[0]));
     return [...found];
 }
 async function offlineDryRun(input, workspace) {

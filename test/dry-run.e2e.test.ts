@@ -91,6 +91,21 @@ describe('upload --dry-run', () => {
     expect(bad.stderr).toContain('--prefix: expected the letters before the number of a case id, such as DEMO for DEMO-12, received "DEMO-"');
   });
 
+  it('without a token or prefix, an id written with a dash a word processor put there is found as the upload reads it', async () => {
+    const work = await mkdtemp(join(dir, 'dashes-'));
+    const junit = join(work, 'dashes.xml');
+    // A non-breaking hyphen (U+2011) and an en dash (U+2013), as docs pages and feature files copied from them write ids.
+    await writeFile(
+      junit,
+      '<testsuite name="web"><testcase name="DEMO\u201112 logs in"/><testcase name="ABC\u20133 pays"/><testcase name="left \u2014 3 right"/></testsuite>',
+    );
+    const res = await runNode(CLI, ['upload', '--dry-run', junit], { env: baseEnv({ TESTSIGMA_BASE_URL: emulator.url }), cwd: work });
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('    web › DEMO\u201112 logs in → not checked: ids found DEMO-12\n');
+    expect(res.stdout).toContain('    web › ABC\u20133 pays → not checked: ids found ABC-3\n');
+    expect(res.stdout).toContain('    web › left \u2014 3 right → none: no id\n');
+  });
+
   it('without a token: lists files, tests and the ids found, says they were not checked, and exits 0', async () => {
     const json = join(dir, 'offline.json');
     const res = await upload([...samples, '--summary-json', json], { TESTSIGMA_API_TOKEN: undefined });

@@ -25,7 +25,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * copied from them put where `-` was typed (`DEMO‑12`). Not the em dash (U+2014) or the horizontal bar (U+2015):
  * they stand between words, never inside one. A character class's body, for the patterns.
  */
-const OTHER_DASHES = '\\u2010-\\u2013\\u2212';
+export const OTHER_DASHES = '\\u2010-\\u2013\\u2212';
 const OTHER_DASH = new RegExp(`[${OTHER_DASHES}]`, 'u');
 // Any `<something>-<digits>` (or one of OTHER_DASHES for `-`): a human id of this project or of another one;
 // normalised the same way.

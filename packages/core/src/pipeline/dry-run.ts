@@ -11,19 +11,20 @@
  */
 import { exitCodeFor } from '../errors.js';
 import { displayTitle, type TestResult } from '../model.js';
-import { caseReferences } from '../map/references.js';
+import { OTHER_DASHES, caseReferences, normaliseHumanId } from '../map/references.js';
 import { addDetails } from '../report/details.js';
 import { emptySummary, summariseFiles, type MappingLine } from '../report/summary.js';
 import { filesError, readAll } from './inputs.js';
 import { ResultTally } from '../report/tally.js';
 import type { UploadInput, UploadOutcome } from './stages.js';
 
-// Letters, digits and `-` glue a token, as in the project's own pattern, so `DEMO-R-3` (a run id) is not an id.
-const ANY_HUMAN_ID = /(?<![\p{L}\p{N}-])[A-Z][A-Z0-9]*-\d+(?![\p{L}\p{N}-]|\.\p{N})/gu;
+// Letters, digits and `-` glue a token, as in the project's own pattern, so `DEMO-R-3` (a run id) is not an id; the
+// dashes word processors put for `-` (OTHER_DASHES) count as it, as the upload reads them.
+const ANY_HUMAN_ID = new RegExp(`(?<![\\p{L}\\p{N}${OTHER_DASHES}-])[A-Z][A-Z0-9]*[${OTHER_DASHES}-]\\d+(?![\\p{L}\\p{N}${OTHER_DASHES}-]|\\.\\p{N})`, 'gu');
 
 function idsFound(result: TestResult, prefix: string): string[] {
   const found = new Set(caseReferences(result, prefix));
-  for (const text of [...result.suitePath, result.name, ...result.tags]) for (const m of text.matchAll(ANY_HUMAN_ID)) found.add(m[0]);
+  for (const text of [...result.suitePath, result.name, ...result.tags]) for (const m of text.matchAll(ANY_HUMAN_ID)) found.add(normaliseHumanId(m[0]));
   return [...found];
 }
 
