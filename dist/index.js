@@ -39994,6 +39994,11 @@ const ERROR_CODES = {
         meaning: 'A run was left open because the service refused the token a request of its close (HTTP 401 or 403): an upload (or its `resume`) recorded its results and then could not close the run, or `run close` could not. Running the same close again with the same token cannot succeed.',
         todo: "Close the run with TESTSIGMA_API_TOKEN (the Action's api-token input) set to a key of a user allowed to close the project's test runs: the message gives the command.",
     },
+    RUN_DELETED: {
+        exit: 2,
+        meaning: '`resume`: the test run the spool file names no longer exists (deleted in Testsigma since the upload wrote to it; the service answers 404 for it). Nothing was sent, and the file still holds every result.',
+        todo: "Send them into a new run with `testsigma-tm resume --new-run FILE` (with a run key: the key's open run, else a new one).",
+    },
     UNSENT_RESULTS: {
         exit: 1,
         meaning: 'Some results could not be recorded although the service answered.',
@@ -42027,6 +42032,13 @@ const SETTINGS = {
         default: undefined,
         defaultText: "a file in the runner's temp directory",
         doc: 'Where results that could not be sent are written, for `testsigma-tm resume` (never holds the token).',
+    }),
+    newRun: row({
+        env: 'TESTSIGMA_NEW_RUN',
+        flag: 'new-run',
+        parse: bool,
+        default: false,
+        doc: "`resume` only: when the test run the spool file names no longer exists (deleted in Testsigma), send its results into a new run (with a run key, the key's open run or a new one); without it, such a resume sends nothing and keeps the file.",
     }),
     verify: row({
         env: 'TESTSIGMA_VERIFY',
@@ -54680,6 +54692,18 @@ class spool_SpoolProgress {
     record(runId, entries) {
         const before = this.current.landed?.runId === runId ? this.current.landed.caseIds : [];
         this.current = { ...this.current, landed: { runId, caseIds: [...new Set([...before, ...entries.map((e) => e.test_case_id)])] } };
+        return this.write();
+    }
+    /**
+     * The run the file names no longer exists (`resume --new-run`): from now on it names `run`, closed at the end
+     * when `close` says so, so that a resume stopped half way goes on there rather than in yet another new run.
+     */
+    moveTo(run, close) {
+        this.current = { ...this.current, run: { id: run.id, human_id: run.human_id }, close };
+        return this.write();
+    }
+    /** The file as it is now, after every earlier write. */
+    write() {
         const snapshot = this.current;
         this.writing = this.writing.then(() => spool_writeSpool(this.file, snapshot).catch((error) => {
             if (!this.warned)
@@ -54888,8 +54912,20 @@ async function record_recordResults(ctx, plan, opened) {
         }
     }
     let held = keptResults?.held;
-    if (keyed)
-        held = await reassertWorse(session, sent, plan, held, files);
+    if (keyed) {
+        const reasserted = await reassertWorse(session, sent, plan, keptResults?.held, files, human);
+        held = reasserted.held;
+        if (reasserted.failure) {
+            // Not in the run as this job reported them (a better result shows instead): counted unsent, and spooled so
+            // that `resume` writes them again. The job's line stays `reporting`: the close step waits for it.
+            const { unsent, error } = reasserted.failure;
+            const again = new Set(unsent.map((e) => e.test_case_id));
+            sent.acknowledged = sent.acknowledged.filter((e) => !again.has(e.test_case_id));
+            sent.unsent.push(...unsent);
+            const spoolFile = await spoolEntries(ctx, plan, opened, unsent, error);
+            return { sent, closed: false, spoolFile, error, kept };
+        }
+    }
     // A late write of another job can remove a case (and its result) after the last look: put those back once more
     // rather than call it a mismatch (the close step would restore them too, but this job's check comes first).
     const lacking = keyed ? sent.acknowledged.filter((e) => !holdsResult(held, e.test_case_id, plan.untestedIds)) : [];
@@ -54993,13 +55029,40 @@ function worstOfOthers(lines, job) {
 }
 /**
  * Another job's better result can land after this job's worse one (both read the run before either wrote): read
- * the run back and write this job's result again wherever it now holds a better one, a few rounds. Returns the
- * last read of the run's cases.
+ * the run back and write this job's result again wherever it now holds a better one, a few rounds. Every request
+ * goes through the client's one retry loop (until the deadline); when the service still fails, the results not
+ * known to hold this job's status are named and returned as a failure, for the spool (`resume` reads the run first
+ * and writes only those it does not hold), never dropped: a pass must not hide a failure, close step or not.
  */
-async function reassertWorse(session, sent, plan, held, files) {
+async function reassertWorse(session, sent, plan, held, files, human) {
     const { api, projectId, run, log } = session;
     const names = statusNames(plan.statuses);
-    let current = held ?? (await api.listRunCases(projectId, run.id));
+    const named = (entries) => entries
+        .slice(0, 20)
+        .map((e) => `${human(e.test_case_id)} (${names.get(e.test_run_status_id) ?? e.test_run_status_id})`)
+        .join(', ') + (entries.length > 20 ? ', …' : '');
+    /** `what` leads the message; the cases, the service's failure and what becomes of them follow. */
+    const failed = (unsent, error, what) => {
+        log.warn(`${what}: ${named(unsent)}, the service failing (${error.status ? `HTTP ${error.status}` : 'no answer'}; the upload's error says more). Until they are written again, the run may show another job's better result for them: they are kept with the results that could not be sent.`);
+        return { held: undefined, failure: { unsent, error } };
+    };
+    /** The run's cases, or the service's failure after the client's retries. */
+    const read = async () => {
+        try {
+            return await api.listRunCases(projectId, run.id);
+        }
+        catch (error) {
+            if (error instanceof errors_ApiError)
+                return error;
+            throw error;
+        }
+    };
+    let current = held ?? (await read());
+    // Unread, any of this job's results may have been replaced: every one is kept (resume skips those the run holds).
+    if (current instanceof errors_ApiError) {
+        const what = `Could not read test run ${run.human_id} back to check that no better result of another job replaced any of this job's ${sent.acknowledged.length} result(s)`;
+        return failed([...sent.acknowledged], current, what);
+    }
     for (let round = 1; round <= REASSERT_ROUNDS; round++) {
         const now = new Map(current.map((c) => [c.test_case.id, c.status_id]));
         const replaced = sent.acknowledged.filter((e) => {
@@ -55007,16 +55070,26 @@ async function reassertWorse(session, sent, plan, held, files) {
             return status !== e.test_run_status_id && statusSeverity(names.get(status ?? '') ?? 'Untested') < statusSeverity(names.get(e.test_run_status_id) ?? '');
         });
         if (replaced.length === 0)
-            return current;
+            return { held: current };
         log.info(`Another job's better result replaced ${replaced.length} worse result(s) of this job in test run ${run.human_id}; writing them again.`);
         // With their files: the better result replaced ours with its own files (or none), and a write without files
         // would leave this job's result without them.
         const again = await send_sendEntries(api, projectId, run.id, replaced, { maxEntries: 100, now: () => session.clock.now(), files }, log);
         sent.requests += again.requests + 1;
         sent.attachments.withdrawn.push(...again.attachments.withdrawn);
-        current = await api.listRunCases(projectId, run.id);
+        if (again.error) {
+            const what = `Could not write again ${again.unsent.length} worse result(s) of this job that another job's better result replaced in test run ${run.human_id}`;
+            return failed(again.unsent, again.error, what);
+        }
+        const after = await read();
+        // Written again, and not read back: they may have been replaced once more.
+        if (after instanceof errors_ApiError) {
+            const what = `Could not read test run ${run.human_id} back after writing again ${replaced.length} worse result(s) of this job that another job's better result had replaced`;
+            return failed(replaced, after, what);
+        }
+        current = after;
     }
-    return current;
+    return { held: current };
 }
 /** Does the read hold a result (any status but "no result yet") for the case? */
 function holdsResult(held, caseId, untested) {
@@ -55778,10 +55851,47 @@ async function resumeCommand(input) {
     return withApi({ ...input, settings }, async (api, log, projectId, clock) => {
         const progress = new SpoolProgress(input.file, entries, (message) => log.warn(message));
         const keyed = Boolean(entries.settings.runKey) && !entries.settings.runId;
-        return keyed
-            ? resumeKeyed({ api, log, clock, projectId, settings, progress, env: input.env ?? {}, host: input.host })
-            : resumeEntries(api, log, progress, settings, input.host);
+        const given = { api, log, clock, projectId, settings, progress, env: input.env ?? {}, host: input.host };
+        // Deleted since the upload wrote to it: its results go elsewhere only when asked (--new-run), never silently.
+        const spooledRun = await findSpooledRun(api, projectId, entries.run.id);
+        if ('gone' in spooledRun) {
+            if (!input.newRun) {
+                const error = runDeleted(input.file, entries, spooledRun.gone, keyed ? entries.settings.runKey : undefined);
+                return { message: error.message, error, exitCode: exitCodeFor(error) };
+            }
+            log.warn(`Test run ${entries.run.human_id} no longer exists (deleted since the upload wrote to it): sending the results of ${input.file} into ${keyed ? `the open run of run key ${entries.settings.runKey}, else a new one` : 'a new test run'}, as --new-run asks.`);
+        }
+        else if (input.newRun) {
+            log.info(`Test run ${entries.run.human_id} still exists: --new-run is not needed, and the results go into it.`);
+        }
+        if (keyed)
+            return resumeKeyed(given, spooledRun);
+        return 'gone' in spooledRun ? resumeIntoNewRun(given) : resumeEntries(api, log, progress, settings, input.host);
     });
+}
+/** The run an entries spool names, as the service has it now, or the service's 404 for it (deleted since). */
+async function findSpooledRun(api, projectId, runId) {
+    try {
+        return { run: await api.getRun(projectId, runId) };
+    }
+    catch (error) {
+        if (error instanceof ApiError && error.status === 404)
+            return { gone: error };
+        throw error;
+    }
+}
+/**
+ * The run the spool file names was deleted: nothing was sent, the file is kept as it is, and the message gives the
+ * command that sends the results into a new run. Results that had landed in the deleted run went with it: every
+ * one of the file is counted.
+ */
+function runDeleted(file, spool, gone, runKey) {
+    const landed = spool.landed?.runId === spool.run.id ? spool.landed.caseIds.length : 0;
+    const server = gone.serverMessage ? `: ${gone.serverMessage}` : '';
+    const requestId = gone.requestId ? `, request id ${gone.requestId}` : '';
+    const went = landed > 0 ? ` (${landed} of them had been recorded in ${spool.run.human_id} and went with it)` : '';
+    const where = runKey ? ` (the open run of run key ${runKey}, else a new one, as a re-run of the job would)` : '';
+    return new ConfigError('RUN_DELETED', `Test run ${spool.run.human_id} no longer exists in Testsigma (the service answers HTTP 404 for it${server}${requestId}): it was deleted since the upload wrote to it. Nothing was sent, and all ${spool.entries.length} result(s) are still in ${file}${went}. To send them into a new test run${where}, run: testsigma-tm resume --new-run ${file}`);
 }
 /**
  * A resume whose results all landed but whose close failed (close.ts leftOpenByClose): the file has nothing left
@@ -55809,6 +55919,25 @@ async function resumeEntries(api, log, progress, settings, host) {
     }
     const run = await openNamedRun(api, spool.projectId, spool.run.id);
     await recordHeld(api, spool.projectId, run.id, progress);
+    return sendIntoRun(api, log, progress, settings, host, run, '');
+}
+/**
+ * Without a run key, the run the upload wrote to deleted and --new-run given: a new run, as the upload would have
+ * created one (its title from this job's CI, the spooled settings), named in the file before anything is sent, so
+ * that a resume stopped half way goes on in it; closed at the end when the upload would close a run it created.
+ */
+async function resumeIntoNewRun(given) {
+    const { api, log, settings, progress, host } = given;
+    const { spool } = progress;
+    const plan = await resumePlan(given);
+    const fresh = { ...settings, runId: undefined, runKey: undefined };
+    const opened = await openRun(resumeContext(given, fresh, undefined), plan);
+    await progress.moveTo(opened.run, settings.closeRun);
+    return sendIntoRun(api, log, progress, settings, host, opened.run, ` (a new run: the upload had written to ${spool.run.human_id}, which no longer exists)`);
+}
+/** Into `run` (open, and the one the file names), every entry that did not land there; closed when the file says so. */
+async function sendIntoRun(api, log, progress, settings, host, run, moved) {
+    const { spool, file } = progress;
     const landed = progress.landedIn(run.id);
     const toSend = spool.entries.filter((e) => !landed.has(e.test_case_id));
     const sent = await sendEntries(api, spool.projectId, run.id, toSend, { maxEntries: settings.batchSize, onAcknowledged: (batch) => progress.record(run.id, batch) }, log);
@@ -55853,7 +55982,7 @@ async function resumeEntries(api, log, progress, settings, host) {
     }
     const done = await markResumed(file);
     return {
-        message: `Resumed ${file}: recorded ${sent.acknowledged.length} result(s) in test run ${run.human_id}${spool.close ? ', closed' : ''}. The file is kept as ${done}.`,
+        message: `Resumed ${file}: recorded ${sent.acknowledged.length} result(s) in test run ${run.human_id}${moved}${spool.close ? ', closed' : ''}. The file is kept as ${done}.`,
         run: described(settings, spool.projectId, run),
         exitCode: 0,
     };
@@ -55863,17 +55992,13 @@ async function resumeEntries(api, log, progress, settings, host) {
  * carrying the closed run's results over; its line in the run's description (its shard), the verdict across
  * jobs, and the close when this completes the shard total (or the spooled settings close keyed runs).
  */
-async function resumeKeyed(given) {
-    const { api, log, clock, projectId, settings, progress, host } = given;
+async function resumeKeyed(given, spooled) {
+    const { projectId, settings, progress } = given;
     const { spool, file } = progress;
     // Everything was acknowledged before the run was closed (the upload failed after sending, in its close or a
     // last read): nothing is left to send, and a new generation would only duplicate the run. (What the run holds is
     // not enough: the close step writes each case's status from the job lines, not the job's result.)
-    const spooledRun = await api.getRun(projectId, spool.run.id).catch((error) => {
-        if (error instanceof ApiError && error.status === 404)
-            return undefined;
-        throw error;
-    });
+    const spooledRun = 'run' in spooled ? spooled.run : undefined;
     if (spooledRun && spooledRun.status.toUpperCase() === 'CLOSED') {
         if (spool.entries.every((e) => progress.landedIn(spooledRun.id).has(e.test_case_id))) {
             const done = await markResumed(file);
@@ -55884,45 +56009,15 @@ async function resumeKeyed(given) {
             };
         }
     }
-    const statuses = await api.listRunStatuses();
-    const names = new Map(statuses.map((s) => [s.id, s.name]));
-    const userId = spool.entries[0]?.user_id ?? pickUser(await api.listUsers(), settings.userEmail, log, host).id;
-    const human = (id) => spool.humanIds?.[id] ?? id;
-    const plan = {
-        projectId,
-        report: {
-            mapped: spool.entries.map((e) => ({ testCase: { id: e.test_case_id, human_id: human(e.test_case_id), title: '' }, results: [] })),
-            unmapped: [],
-            unmappedTotal: 0,
-            unknown: [],
-        },
-        entries: spool.entries.map((entry) => ({ entry, statusName: names.get(entry.test_run_status_id) ?? 'Untested' })),
-        userId,
-        statuses,
-        untestedIds: new Set(statuses.filter((s) => statusKey(s.name) === 'untested').map((s) => s.id)),
-        files: new Map(),
-        total: spool.entries.length,
-    };
+    const plan = await resumePlan(given);
     // The CI of the resuming job names the run (a new generation's title); the shard is the spooled job's.
-    const ci = detectCi(given.env);
-    const ctx = {
-        input: { settings, results: [], env: given.env },
-        settings,
-        host,
-        api,
-        ci: ci && { ...ci, shard: undefined },
-        runKey: settings.runKey,
-        log,
-        clock,
-        now: () => new Date(clock.now()),
-        workspace: process.cwd(),
-        spoolProgress: progress,
-        // Spools written before the marker was kept: the shard's marker, or a new id.
-        job: spool.job ?? jobMarker(settings, undefined),
-    };
+    const ctx = resumeContext(given, settings, settings.runKey);
     const opened = await openRun(ctx, plan);
     if (opened.run.id === spool.run.id)
-        await recordHeld(api, projectId, opened.run.id, progress);
+        await recordHeld(given.api, projectId, opened.run.id, progress);
+    // The run the file named is gone: it names this one from now on, so that a resume stopped half way goes on here.
+    else if ('gone' in spooled)
+        await progress.moveTo(opened.run, spool.close);
     const recorded = await recordResults(ctx, plan, opened);
     await progress.settled();
     const run = described(settings, projectId, opened.run);
@@ -55939,11 +56034,56 @@ async function resumeKeyed(given) {
         return { message: `${recorded.error.message}${where}`, error: recorded.error, exitCode: exitCodeFor(recorded.error), run };
     }
     const done = await markResumed(file);
-    const moved = opened.run.id !== spool.run.id ? ` (the upload had written to ${spool.run.human_id}${opened.previous ? `, closed since: this run continues it` : ''})` : '';
+    const since = 'gone' in spooled ? ', which no longer exists' : opened.previous ? ', closed since: this run continues it' : '';
+    const moved = opened.run.id !== spool.run.id ? ` (the upload had written to ${spool.run.human_id}${since})` : '';
     return {
         message: `Resumed ${file}: recorded ${recorded.sent.acknowledged.length} result(s) in test run ${opened.run.human_id}${moved}${recorded.closed ? ', closed' : ''}.${kept} The file is kept as ${done}.`,
         run,
         exitCode: 0,
+    };
+}
+/** The upload's plan for an entries spool: its entries as they are, each case by its human id. */
+async function resumePlan(given) {
+    const { api, log, projectId, settings, progress, host } = given;
+    const { spool } = progress;
+    const statuses = await api.listRunStatuses();
+    const names = new Map(statuses.map((s) => [s.id, s.name]));
+    const userId = spool.entries[0]?.user_id ?? pickUser(await api.listUsers(), settings.userEmail, log, host).id;
+    const human = (id) => spool.humanIds?.[id] ?? id;
+    return {
+        projectId,
+        report: {
+            mapped: spool.entries.map((e) => ({ testCase: { id: e.test_case_id, human_id: human(e.test_case_id), title: '' }, results: [] })),
+            unmapped: [],
+            unmappedTotal: 0,
+            unknown: [],
+        },
+        entries: spool.entries.map((entry) => ({ entry, statusName: names.get(entry.test_run_status_id) ?? 'Untested' })),
+        userId,
+        statuses,
+        untestedIds: new Set(statuses.filter((s) => statusKey(s.name) === 'untested').map((s) => s.id)),
+        files: new Map(),
+        total: spool.entries.length,
+    };
+}
+/** The upload's context for a resume: the CI of the resuming job (a new run's title), the spooled job's shard. */
+function resumeContext(given, settings, runKey) {
+    const { api, log, clock, progress, host } = given;
+    const ci = detectCi(given.env);
+    return {
+        input: { settings, results: [], env: given.env },
+        settings,
+        host,
+        api,
+        ci: ci && { ...ci, shard: undefined },
+        runKey,
+        log,
+        clock,
+        now: () => new Date(clock.now()),
+        workspace: process.cwd(),
+        spoolProgress: progress,
+        // Spools written before the marker was kept: the shard's marker, or a new id.
+        job: progress.spool.job ?? jobMarker(settings, undefined),
     };
 }
 /**
@@ -55985,19 +56125,23 @@ const RECORDING_ONLY = [
     'attachmentsPerCase',
     'failOnUploadError',
 ];
+/** What only `resume` reads (its row below): no other operation takes it. */
+const RESUME_ONLY = ['newRun'];
+/** Every setting but those of `resume` alone. */
+const UPLOAD_SETTINGS = table_SETTING_KEYS.filter((key) => !RESUME_ONLY.includes(key));
 const OPERATIONS = {
     upload: {
         command: 'upload',
         summary: `Read ${expectedFormats()} reports, map each test to its test case ` +
             '(a "testsigma" property/annotation, or the case id such as DEMO-12 in its name), record the results in a test run and close it.',
-        reads: table_SETTING_KEYS,
+        reads: UPLOAD_SETTINGS,
         requires: ['token', 'projectId'],
         returns: 'UploadOutcome: the summary (run, counts, what was not recorded and why), the failed results, the error and the exit code',
     },
     create: {
         command: 'run create',
         summary: 'Find the open run of the run key, or create it, and print its id. Its cases come from --cases and/or result files (e.g. `playwright test --list --reporter=json`).',
-        reads: table_SETTING_KEYS.filter((key) => !RECORDING_ONLY.includes(key)),
+        reads: UPLOAD_SETTINGS.filter((key) => !RECORDING_ONLY.includes(key)),
         requires: ['token', 'projectId'],
         returns: 'UploadOutcome: the run found or created (id, link, whether it was created) and the cases it selects',
     },
@@ -56012,16 +56156,16 @@ const OPERATIONS = {
     },
     resume: {
         command: 'resume',
-        summary: "Send the results an upload wrote to its spool file (after an outage, the deadline or a base URL to fix) where a re-run of the job would: with a run key, the key's open run, else its next run (carrying results over), counting as the job's shard; without one, the same run, closed if the upload would have. What landed is never sent again. TESTSIGMA_BASE_URL, when set, replaces the spooled base URL.",
+        summary: "Send the results an upload wrote to its spool file (after an outage, the deadline or a base URL to fix) where a re-run of the job would: with a run key, the key's open run, else its next run (carrying results over), counting as the job's shard; without one, the same run, closed if the upload would have. What landed is never sent again. When that run no longer exists (deleted), nothing is sent and the file is kept, unless --new-run sends the results into a new run. TESTSIGMA_BASE_URL, when set, replaces the spooled base URL.",
         // Every other setting comes from the spool file, as the upload that wrote it had them.
-        reads: ['token'],
+        reads: ['token', 'newRun'],
         requires: ['token'],
         returns: 'CommandOutcome: a message, the run written to, the error and the exit code',
     },
     doctor: {
         command: 'doctor',
         summary: 'Check the token, the base URL, the project, the statuses the mapping needs, the user and the rate limit, and show every setting with where it came from.',
-        reads: table_SETTING_KEYS,
+        reads: UPLOAD_SETTINGS,
         requires: [],
         returns: 'DoctorOutcome: one line per check (passed or what to do), every setting with its source, and the exit code',
     },

@@ -4,11 +4,11 @@
  * run; then `resume` — as a re-run of shard 1 would — reports into the key's next run, carrying shard 2's
  * results over, and counts as shard 1: the close job run again reads "2 of 2". Assertions on what the emulator holds.
  */
-import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { start, statusesByHumanId, type EmulatorHandle } from './helpers/emulator.js';
+import { DEMO_FACTS, start, statusesByHumanId, type EmulatorHandle } from './helpers/emulator.js';
 import { CLI, baseEnv, runNode } from './helpers/run.js';
 import { SecretSearch } from './helpers/secrets.js';
 
@@ -24,7 +24,7 @@ beforeAll(async () => {
 });
 afterAll(() => emulator.close());
 
-async function cli(args: string[]) {
+async function cli(args: string[], extraEnv: Record<string, string> = {}) {
   const temp = join(dir, 'tmp');
   const env = baseEnv({
     TESTSIGMA_API_TOKEN: emulator.token,
@@ -32,6 +32,7 @@ async function cli(args: string[]) {
     TESTSIGMA_PROJECT_ID: 'Demo',
     TMPDIR: temp,
     RUNNER_TEMP: temp,
+    ...extraEnv,
   });
   return search.record(args.join(' '), await runNode(CLI, args, { env, timeoutMs: 180_000 }));
 }
@@ -88,5 +89,58 @@ describe('resume after the close job closed the run', { timeout: 240_000 }, () =
     expect(keyRuns('nightly-7').map((r) => r.status)).toEqual(['CLOSED', 'CLOSED']);
     expect(await readdir(dir)).toContain('shard-1.json.sent');
     expect(await search.leaks([dir])).toEqual([]);
+  });
+});
+
+describe('resume of a spool whose run was deleted since', { timeout: 240_000 }, () => {
+  /** Shard 1 with the service refusing its results after two of them (a 403, not retried): the rest is spooled. */
+  async function spooled(name: string, extra: string[]): Promise<{ spool: string; run: string }> {
+    const spool = join(dir, `${name}.json`);
+    emulator.setFaults([{ kind: 'status', route: 'PUT /projects/*/test_runs/*/test_cases', status: 403, after: 2 }]);
+    const first = await cli(['upload', '--batch-size', '1', '--spool', spool, ...extra, await shardFile(1)]);
+    emulator.setFaults([]);
+    expect(first.code, first.stderr).not.toBe(0);
+    const [run] = emulator.state().test_runs.filter((r) => r.id !== DEMO_FACTS.closedRun.id && Object.keys(r.results).length === 2);
+    // Someone deletes the run in Testsigma.
+    const deleted = await fetch(`${emulator.url}/projects/${DEMO_FACTS.project.id}/test_runs/${run!.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${emulator.token}` },
+    });
+    expect(deleted.status).toBe(204);
+    return { spool, run: run!.human_id };
+  }
+
+  it('without a run key: says so and sends nothing (exit 2); --new-run sends every result into a new run', async () => {
+    const { spool, run } = await spooled('deleted', ['--run-title', 'deleted e2e']);
+    const kept = await readFile(spool, 'utf8');
+    const runsBefore = emulator.state().test_runs.length;
+
+    const refused = await cli(['resume', spool]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`testsigma-tm: Test run ${run} no longer exists in Testsigma`);
+    expect(refused.stderr).toContain(`Nothing was sent, and all 4 result(s) are still in ${spool}`);
+    expect(refused.stderr).toContain(`run: testsigma-tm resume --new-run ${spool}`);
+    expect([emulator.state().test_runs.length, await readFile(spool, 'utf8')]).toEqual([runsBefore, kept]);
+
+    const resumed = await cli(['resume', '--new-run', spool]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const fresh = emulator.state().test_runs.at(-1)!;
+    expect(resumed.stdout).toContain(
+      `recorded 4 result(s) in test run ${fresh.human_id} (a new run: the upload had written to ${run}, which no longer exists), closed.`,
+    );
+    expect(statusesByHumanId(emulator, fresh)).toEqual({ 'DEMO-1': 'Passed', 'DEMO-2': 'Failed', 'DEMO-3': 'Passed', 'DEMO-4': 'Passed' });
+    expect(Object.values(fresh.results).map((r) => r.writes)).toEqual([1, 1, 1, 1]);
+    expect(await search.leaks([dir])).toEqual([]);
+  });
+
+  it("with a run key: TESTSIGMA_NEW_RUN=true sends them into the key's new run", async () => {
+    const { spool, run } = await spooled('deleted-keyed', ['--run-key', 'deleted-7', '--no-close']);
+    expect((await cli(['resume', spool])).code).toBe(2);
+
+    const resumed = await cli(['resume', spool], { TESTSIGMA_NEW_RUN: 'true' });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const [fresh] = keyRuns('deleted-7');
+    expect(resumed.stdout).toContain(`recorded 4 result(s) in test run ${fresh!.human_id} (the upload had written to ${run}, which no longer exists).`);
+    expect(Object.values(fresh!.results).map((r) => r.writes)).toEqual([1, 1, 1, 1]);
   });
 });

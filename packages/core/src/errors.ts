@@ -149,6 +149,12 @@ export const ERROR_CODES = {
       'A run was left open because the service refused the token a request of its close (HTTP 401 or 403): an upload (or its `resume`) recorded its results and then could not close the run, or `run close` could not. Running the same close again with the same token cannot succeed.',
     todo: "Close the run with TESTSIGMA_API_TOKEN (the Action's api-token input) set to a key of a user allowed to close the project's test runs: the message gives the command.",
   },
+  RUN_DELETED: {
+    exit: 2,
+    meaning:
+      '`resume`: the test run the spool file names no longer exists (deleted in Testsigma since the upload wrote to it; the service answers 404 for it). Nothing was sent, and the file still holds every result.',
+    todo: "Send them into a new run with `testsigma-tm resume --new-run FILE` (with a run key: the key's open run, else a new one).",
+  },
   UNSENT_RESULTS: {
     exit: 1,
     meaning: 'Some results could not be recorded although the service answered.',

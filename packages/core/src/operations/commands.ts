@@ -16,7 +16,7 @@ import { systemClock, type Clock } from '../clock.js';
 import { openNamedRun, pickUser, resolveProject } from '../run/lifecycle.js';
 import { currentGeneration, findKeyRuns } from '../run/key.js';
 import { sendEntries } from '../run/send.js';
-import { SpoolProgress, markResumed, readSpool, writeSpool } from '../spool/spool.js';
+import { SpoolProgress, markResumed, readSpool, writeSpool, type EntriesSpool } from '../spool/spool.js';
 import { openService } from '../pipeline/service.js';
 import { uploadResults } from '../pipeline/upload.js';
 import { openRun } from '../pipeline/open-run.js';
@@ -142,6 +142,8 @@ export async function resumeCommand(
     token: string | undefined;
     /** The base URL now (the setting fixed after a first contact failed); default: the spooled one. */
     baseUrl?: string;
+    /** The run the file names no longer exists: send into a new run (settings row `newRun`); else nothing is sent. */
+    newRun?: boolean;
   },
 ): Promise<CommandOutcome> {
   let spool;
@@ -186,10 +188,62 @@ export async function resumeCommand(
   return withApi({ ...input, settings }, async (api, log, projectId, clock) => {
     const progress = new SpoolProgress(input.file, entries, (message) => log.warn(message));
     const keyed = Boolean(entries.settings.runKey) && !entries.settings.runId;
-    return keyed
-      ? resumeKeyed({ api, log, clock, projectId, settings, progress, env: input.env ?? {}, host: input.host })
-      : resumeEntries(api, log, progress, settings, input.host);
+    const given: ResumeGiven = { api, log, clock, projectId, settings, progress, env: input.env ?? {}, host: input.host };
+    // Deleted since the upload wrote to it: its results go elsewhere only when asked (--new-run), never silently.
+    const spooledRun = await findSpooledRun(api, projectId, entries.run.id);
+    if ('gone' in spooledRun) {
+      if (!input.newRun) {
+        const error = runDeleted(input.file, entries, spooledRun.gone, keyed ? entries.settings.runKey : undefined);
+        return { message: error.message, error, exitCode: exitCodeFor(error) };
+      }
+      log.warn(
+        `Test run ${entries.run.human_id} no longer exists (deleted since the upload wrote to it): sending the results of ${input.file} into ${keyed ? `the open run of run key ${entries.settings.runKey}, else a new one` : 'a new test run'}, as --new-run asks.`,
+      );
+    } else if (input.newRun) {
+      log.info(`Test run ${entries.run.human_id} still exists: --new-run is not needed, and the results go into it.`);
+    }
+    if (keyed) return resumeKeyed(given, spooledRun);
+    return 'gone' in spooledRun ? resumeIntoNewRun(given) : resumeEntries(api, log, progress, settings, input.host);
   });
+}
+
+/** What a resume of an entries spool works with. */
+interface ResumeGiven {
+  api: TestManagementApi;
+  log: Logger;
+  clock: Clock;
+  projectId: string;
+  settings: Settings;
+  progress: SpoolProgress;
+  env: Env;
+  host: Host | undefined;
+}
+
+/** The run an entries spool names, as the service has it now, or the service's 404 for it (deleted since). */
+async function findSpooledRun(api: TestManagementApi, projectId: string, runId: string): Promise<{ run: TestRun } | { gone: ApiError }> {
+  try {
+    return { run: await api.getRun(projectId, runId) };
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return { gone: error };
+    throw error;
+  }
+}
+
+/**
+ * The run the spool file names was deleted: nothing was sent, the file is kept as it is, and the message gives the
+ * command that sends the results into a new run. Results that had landed in the deleted run went with it: every
+ * one of the file is counted.
+ */
+function runDeleted(file: string, spool: EntriesSpool, gone: ApiError, runKey: string | undefined): ConfigError {
+  const landed = spool.landed?.runId === spool.run.id ? spool.landed.caseIds.length : 0;
+  const server = gone.serverMessage ? `: ${gone.serverMessage}` : '';
+  const requestId = gone.requestId ? `, request id ${gone.requestId}` : '';
+  const went = landed > 0 ? ` (${landed} of them had been recorded in ${spool.run.human_id} and went with it)` : '';
+  const where = runKey ? ` (the open run of run key ${runKey}, else a new one, as a re-run of the job would)` : '';
+  return new ConfigError(
+    'RUN_DELETED',
+    `Test run ${spool.run.human_id} no longer exists in Testsigma (the service answers HTTP 404 for it${server}${requestId}): it was deleted since the upload wrote to it. Nothing was sent, and all ${spool.entries.length} result(s) are still in ${file}${went}. To send them into a new test run${where}, run: testsigma-tm resume --new-run ${file}`,
+  );
 }
 
 /**
@@ -225,6 +279,35 @@ async function resumeEntries(
   }
   const run = await openNamedRun(api, spool.projectId, spool.run.id);
   await recordHeld(api, spool.projectId, run.id, progress);
+  return sendIntoRun(api, log, progress, settings, host, run, '');
+}
+
+/**
+ * Without a run key, the run the upload wrote to deleted and --new-run given: a new run, as the upload would have
+ * created one (its title from this job's CI, the spooled settings), named in the file before anything is sent, so
+ * that a resume stopped half way goes on in it; closed at the end when the upload would close a run it created.
+ */
+async function resumeIntoNewRun(given: ResumeGiven): Promise<CommandOutcome> {
+  const { api, log, settings, progress, host } = given;
+  const { spool } = progress;
+  const plan = await resumePlan(given);
+  const fresh: Settings = { ...settings, runId: undefined, runKey: undefined };
+  const opened = await openRun(resumeContext(given, fresh, undefined), plan);
+  await progress.moveTo(opened.run, settings.closeRun);
+  return sendIntoRun(api, log, progress, settings, host, opened.run, ` (a new run: the upload had written to ${spool.run.human_id}, which no longer exists)`);
+}
+
+/** Into `run` (open, and the one the file names), every entry that did not land there; closed when the file says so. */
+async function sendIntoRun(
+  api: TestManagementApi,
+  log: Logger,
+  progress: SpoolProgress,
+  settings: Settings,
+  host: Host | undefined,
+  run: TestRun,
+  moved: string,
+): Promise<CommandOutcome> {
+  const { spool, file } = progress;
   const landed = progress.landedIn(run.id);
   const toSend = spool.entries.filter((e) => !landed.has(e.test_case_id));
   const sent = await sendEntries(
@@ -274,7 +357,7 @@ async function resumeEntries(
   }
   const done = await markResumed(file);
   return {
-    message: `Resumed ${file}: recorded ${sent.acknowledged.length} result(s) in test run ${run.human_id}${spool.close ? ', closed' : ''}. The file is kept as ${done}.`,
+    message: `Resumed ${file}: recorded ${sent.acknowledged.length} result(s) in test run ${run.human_id}${moved}${spool.close ? ', closed' : ''}. The file is kept as ${done}.`,
     run: described(settings, spool.projectId, run),
     exitCode: 0,
   };
@@ -285,25 +368,13 @@ async function resumeEntries(
  * carrying the closed run's results over; its line in the run's description (its shard), the verdict across
  * jobs, and the close when this completes the shard total (or the spooled settings close keyed runs).
  */
-async function resumeKeyed(given: {
-  api: TestManagementApi;
-  log: Logger;
-  clock: Clock;
-  projectId: string;
-  settings: Settings;
-  progress: SpoolProgress;
-  env: Env;
-  host: Host | undefined;
-}): Promise<CommandOutcome> {
-  const { api, log, clock, projectId, settings, progress, host } = given;
+async function resumeKeyed(given: ResumeGiven, spooled: { run: TestRun } | { gone: ApiError }): Promise<CommandOutcome> {
+  const { projectId, settings, progress } = given;
   const { spool, file } = progress;
   // Everything was acknowledged before the run was closed (the upload failed after sending, in its close or a
   // last read): nothing is left to send, and a new generation would only duplicate the run. (What the run holds is
   // not enough: the close step writes each case's status from the job lines, not the job's result.)
-  const spooledRun = await api.getRun(projectId, spool.run.id).catch((error: unknown) => {
-    if (error instanceof ApiError && error.status === 404) return undefined;
-    throw error;
-  });
+  const spooledRun = 'run' in spooled ? spooled.run : undefined;
   if (spooledRun && spooledRun.status.toUpperCase() === 'CLOSED') {
     if (spool.entries.every((e) => progress.landedIn(spooledRun.id).has(e.test_case_id))) {
       const done = await markResumed(file);
@@ -314,44 +385,13 @@ async function resumeKeyed(given: {
       };
     }
   }
-  const statuses = await api.listRunStatuses();
-  const names = new Map(statuses.map((s) => [s.id, s.name]));
-  const userId = spool.entries[0]?.user_id ?? pickUser(await api.listUsers(), settings.userEmail, log, host).id;
-  const human = (id: string): string => spool.humanIds?.[id] ?? id;
-  const plan: UploadPlan = {
-    projectId,
-    report: {
-      mapped: spool.entries.map((e) => ({ testCase: { id: e.test_case_id, human_id: human(e.test_case_id), title: '' }, results: [] })),
-      unmapped: [],
-      unmappedTotal: 0,
-      unknown: [],
-    },
-    entries: spool.entries.map((entry) => ({ entry, statusName: names.get(entry.test_run_status_id) ?? 'Untested' })),
-    userId,
-    statuses,
-    untestedIds: new Set(statuses.filter((s) => statusKey(s.name) === 'untested').map((s) => s.id)),
-    files: new Map(),
-    total: spool.entries.length,
-  };
+  const plan = await resumePlan(given);
   // The CI of the resuming job names the run (a new generation's title); the shard is the spooled job's.
-  const ci = detectCi(given.env);
-  const ctx: UploadContext = {
-    input: { settings, results: [], env: given.env },
-    settings,
-    host,
-    api,
-    ci: ci && { ...ci, shard: undefined },
-    runKey: settings.runKey,
-    log,
-    clock,
-    now: () => new Date(clock.now()),
-    workspace: process.cwd(),
-    spoolProgress: progress,
-    // Spools written before the marker was kept: the shard's marker, or a new id.
-    job: spool.job ?? jobMarker(settings, undefined),
-  };
+  const ctx = resumeContext(given, settings, settings.runKey);
   const opened = await openRun(ctx, plan);
-  if (opened.run.id === spool.run.id) await recordHeld(api, projectId, opened.run.id, progress);
+  if (opened.run.id === spool.run.id) await recordHeld(given.api, projectId, opened.run.id, progress);
+  // The run the file named is gone: it names this one from now on, so that a resume stopped half way goes on here.
+  else if ('gone' in spooled) await progress.moveTo(opened.run, spool.close);
   const recorded = await recordResults(ctx, plan, opened);
   await progress.settled();
   const run = described(settings, projectId, opened.run);
@@ -368,12 +408,58 @@ async function resumeKeyed(given: {
     return { message: `${recorded.error.message}${where}`, error: recorded.error, exitCode: exitCodeFor(recorded.error), run };
   }
   const done = await markResumed(file);
-  const moved =
-    opened.run.id !== spool.run.id ? ` (the upload had written to ${spool.run.human_id}${opened.previous ? `, closed since: this run continues it` : ''})` : '';
+  const since = 'gone' in spooled ? ', which no longer exists' : opened.previous ? ', closed since: this run continues it' : '';
+  const moved = opened.run.id !== spool.run.id ? ` (the upload had written to ${spool.run.human_id}${since})` : '';
   return {
     message: `Resumed ${file}: recorded ${recorded.sent.acknowledged.length} result(s) in test run ${opened.run.human_id}${moved}${recorded.closed ? ', closed' : ''}.${kept} The file is kept as ${done}.`,
     run,
     exitCode: 0,
+  };
+}
+
+/** The upload's plan for an entries spool: its entries as they are, each case by its human id. */
+async function resumePlan(given: ResumeGiven): Promise<UploadPlan> {
+  const { api, log, projectId, settings, progress, host } = given;
+  const { spool } = progress;
+  const statuses = await api.listRunStatuses();
+  const names = new Map(statuses.map((s) => [s.id, s.name]));
+  const userId = spool.entries[0]?.user_id ?? pickUser(await api.listUsers(), settings.userEmail, log, host).id;
+  const human = (id: string): string => spool.humanIds?.[id] ?? id;
+  return {
+    projectId,
+    report: {
+      mapped: spool.entries.map((e) => ({ testCase: { id: e.test_case_id, human_id: human(e.test_case_id), title: '' }, results: [] })),
+      unmapped: [],
+      unmappedTotal: 0,
+      unknown: [],
+    },
+    entries: spool.entries.map((entry) => ({ entry, statusName: names.get(entry.test_run_status_id) ?? 'Untested' })),
+    userId,
+    statuses,
+    untestedIds: new Set(statuses.filter((s) => statusKey(s.name) === 'untested').map((s) => s.id)),
+    files: new Map(),
+    total: spool.entries.length,
+  };
+}
+
+/** The upload's context for a resume: the CI of the resuming job (a new run's title), the spooled job's shard. */
+function resumeContext(given: ResumeGiven, settings: Settings, runKey: string | undefined): UploadContext {
+  const { api, log, clock, progress, host } = given;
+  const ci = detectCi(given.env);
+  return {
+    input: { settings, results: [], env: given.env },
+    settings,
+    host,
+    api,
+    ci: ci && { ...ci, shard: undefined },
+    runKey,
+    log,
+    clock,
+    now: () => new Date(clock.now()),
+    workspace: process.cwd(),
+    spoolProgress: progress,
+    // Spools written before the marker was kept: the shard's marker, or a new id.
+    job: progress.spool.job ?? jobMarker(settings, undefined),
   };
 }
 

@@ -38,13 +38,19 @@ const RECORDING_ONLY: readonly SettingKey[] = [
   'failOnUploadError',
 ];
 
+/** What only `resume` reads (its row below): no other operation takes it. */
+const RESUME_ONLY: readonly SettingKey[] = ['newRun'];
+
+/** Every setting but those of `resume` alone. */
+const UPLOAD_SETTINGS = SETTING_KEYS.filter((key) => !RESUME_ONLY.includes(key));
+
 export const OPERATIONS = {
   upload: {
     command: 'upload',
     summary:
       `Read ${expectedFormats()} reports, map each test to its test case ` +
       '(a "testsigma" property/annotation, or the case id such as DEMO-12 in its name), record the results in a test run and close it.',
-    reads: SETTING_KEYS,
+    reads: UPLOAD_SETTINGS,
     requires: ['token', 'projectId'],
     returns: 'UploadOutcome: the summary (run, counts, what was not recorded and why), the failed results, the error and the exit code',
   },
@@ -52,7 +58,7 @@ export const OPERATIONS = {
     command: 'run create',
     summary:
       'Find the open run of the run key, or create it, and print its id. Its cases come from --cases and/or result files (e.g. `playwright test --list --reporter=json`).',
-    reads: SETTING_KEYS.filter((key) => !RECORDING_ONLY.includes(key)),
+    reads: UPLOAD_SETTINGS.filter((key) => !RECORDING_ONLY.includes(key)),
     requires: ['token', 'projectId'],
     returns: 'UploadOutcome: the run found or created (id, link, whether it was created) and the cases it selects',
   },
@@ -69,9 +75,9 @@ export const OPERATIONS = {
   resume: {
     command: 'resume',
     summary:
-      "Send the results an upload wrote to its spool file (after an outage, the deadline or a base URL to fix) where a re-run of the job would: with a run key, the key's open run, else its next run (carrying results over), counting as the job's shard; without one, the same run, closed if the upload would have. What landed is never sent again. TESTSIGMA_BASE_URL, when set, replaces the spooled base URL.",
+      "Send the results an upload wrote to its spool file (after an outage, the deadline or a base URL to fix) where a re-run of the job would: with a run key, the key's open run, else its next run (carrying results over), counting as the job's shard; without one, the same run, closed if the upload would have. What landed is never sent again. When that run no longer exists (deleted), nothing is sent and the file is kept, unless --new-run sends the results into a new run. TESTSIGMA_BASE_URL, when set, replaces the spooled base URL.",
     // Every other setting comes from the spool file, as the upload that wrote it had them.
-    reads: ['token'],
+    reads: ['token', 'newRun'],
     requires: ['token'],
     returns: 'CommandOutcome: a message, the run written to, the error and the exit code',
   },
@@ -79,7 +85,7 @@ export const OPERATIONS = {
     command: 'doctor',
     summary:
       'Check the token, the base URL, the project, the statuses the mapping needs, the user and the rate limit, and show every setting with where it came from.',
-    reads: SETTING_KEYS,
+    reads: UPLOAD_SETTINGS,
     requires: [],
     returns: 'DoctorOutcome: one line per check (passed or what to do), every setting with its source, and the exit code',
   },

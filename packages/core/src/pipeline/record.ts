@@ -4,7 +4,7 @@
  */
 import type { ResultEntry, RunCase, RunStatus, TestRun } from '../api/client.js';
 import type { PlannedFile } from '../attachments/plan.js';
-import { UnsentResultsError, type TestsigmaTmError } from '../errors.js';
+import { ApiError, UnsentResultsError, type TestsigmaTmError } from '../errors.js';
 import { statusSeverity } from '../map/status.js';
 import type { CiContext } from '../ci.js';
 import type { Settings } from '../settings/index.js';
@@ -100,7 +100,20 @@ export async function recordResults(ctx: UploadContext, plan: UploadPlan, opened
     }
   }
   let held = keptResults?.held;
-  if (keyed) held = await reassertWorse(session, sent, plan, held, files);
+  if (keyed) {
+    const reasserted = await reassertWorse(session, sent, plan, keptResults?.held, files, human);
+    held = reasserted.held;
+    if (reasserted.failure) {
+      // Not in the run as this job reported them (a better result shows instead): counted unsent, and spooled so
+      // that `resume` writes them again. The job's line stays `reporting`: the close step waits for it.
+      const { unsent, error } = reasserted.failure;
+      const again = new Set(unsent.map((e) => e.test_case_id));
+      sent.acknowledged = sent.acknowledged.filter((e) => !again.has(e.test_case_id));
+      sent.unsent.push(...unsent);
+      const spoolFile = await spoolEntries(ctx, plan, opened, unsent, error);
+      return { sent, closed: false, spoolFile, error, kept };
+    }
+  }
   // A late write of another job can remove a case (and its result) after the last look: put those back once more
   // rather than call it a mismatch (the close step would restore them too, but this job's check comes first).
   const lacking = keyed ? sent.acknowledged.filter((e) => !holdsResult(held, e.test_case_id, plan.untestedIds)) : [];
@@ -204,10 +217,18 @@ function worstOfOthers(lines: readonly JobLine[], job: string): Map<string, stri
   return worstByCase(lines.filter((l) => l.job !== job));
 }
 
+/** The last read of the run's cases, and what could not be written again (or checked) because the service failed. */
+interface Reasserted {
+  held: readonly RunCase[] | undefined;
+  failure?: { unsent: ResultEntry[]; error: ApiError };
+}
+
 /**
  * Another job's better result can land after this job's worse one (both read the run before either wrote): read
- * the run back and write this job's result again wherever it now holds a better one, a few rounds. Returns the
- * last read of the run's cases.
+ * the run back and write this job's result again wherever it now holds a better one, a few rounds. Every request
+ * goes through the client's one retry loop (until the deadline); when the service still fails, the results not
+ * known to hold this job's status are named and returned as a failure, for the spool (`resume` reads the run first
+ * and writes only those it does not hold), never dropped: a pass must not hide a failure, close step or not.
  */
 async function reassertWorse(
   session: RunSession,
@@ -215,26 +236,63 @@ async function reassertWorse(
   plan: UploadPlan,
   held: readonly RunCase[] | undefined,
   files: ReadonlyMap<string, readonly PlannedFile[]>,
-): Promise<readonly RunCase[]> {
+  human: (id: string) => string,
+): Promise<Reasserted> {
   const { api, projectId, run, log } = session;
   const names = statusNames(plan.statuses);
-  let current = held ?? (await api.listRunCases(projectId, run.id));
+  const named = (entries: readonly ResultEntry[]): string =>
+    entries
+      .slice(0, 20)
+      .map((e) => `${human(e.test_case_id)} (${names.get(e.test_run_status_id) ?? e.test_run_status_id})`)
+      .join(', ') + (entries.length > 20 ? ', …' : '');
+  /** `what` leads the message; the cases, the service's failure and what becomes of them follow. */
+  const failed = (unsent: ResultEntry[], error: ApiError, what: string): Reasserted => {
+    log.warn(
+      `${what}: ${named(unsent)}, the service failing (${error.status ? `HTTP ${error.status}` : 'no answer'}; the upload's error says more). Until they are written again, the run may show another job's better result for them: they are kept with the results that could not be sent.`,
+    );
+    return { held: undefined, failure: { unsent, error } };
+  };
+  /** The run's cases, or the service's failure after the client's retries. */
+  const read = async (): Promise<readonly RunCase[] | ApiError> => {
+    try {
+      return await api.listRunCases(projectId, run.id);
+    } catch (error) {
+      if (error instanceof ApiError) return error;
+      throw error;
+    }
+  };
+  let current = held ?? (await read());
+  // Unread, any of this job's results may have been replaced: every one is kept (resume skips those the run holds).
+  if (current instanceof ApiError) {
+    const what = `Could not read test run ${run.human_id} back to check that no better result of another job replaced any of this job's ${sent.acknowledged.length} result(s)`;
+    return failed([...sent.acknowledged], current, what);
+  }
   for (let round = 1; round <= REASSERT_ROUNDS; round++) {
     const now = new Map(current.map((c) => [c.test_case.id, c.status_id]));
     const replaced = sent.acknowledged.filter((e) => {
       const status = now.get(e.test_case_id);
       return status !== e.test_run_status_id && statusSeverity(names.get(status ?? '') ?? 'Untested') < statusSeverity(names.get(e.test_run_status_id) ?? '');
     });
-    if (replaced.length === 0) return current;
+    if (replaced.length === 0) return { held: current };
     log.info(`Another job's better result replaced ${replaced.length} worse result(s) of this job in test run ${run.human_id}; writing them again.`);
     // With their files: the better result replaced ours with its own files (or none), and a write without files
     // would leave this job's result without them.
     const again = await sendEntries(api, projectId, run.id, replaced, { maxEntries: 100, now: () => session.clock.now(), files }, log);
     sent.requests += again.requests + 1;
     sent.attachments.withdrawn.push(...again.attachments.withdrawn);
-    current = await api.listRunCases(projectId, run.id);
+    if (again.error) {
+      const what = `Could not write again ${again.unsent.length} worse result(s) of this job that another job's better result replaced in test run ${run.human_id}`;
+      return failed(again.unsent, again.error, what);
+    }
+    const after = await read();
+    // Written again, and not read back: they may have been replaced once more.
+    if (after instanceof ApiError) {
+      const what = `Could not read test run ${run.human_id} back after writing again ${replaced.length} worse result(s) of this job that another job's better result had replaced`;
+      return failed(replaced, after, what);
+    }
+    current = after;
   }
-  return current;
+  return { held: current };
 }
 
 /** Does the read hold a result (any status but "no result yet") for the case? */

@@ -295,6 +295,13 @@ export const SETTINGS = {
     defaultText: "a file in the runner's temp directory",
     doc: 'Where results that could not be sent are written, for `testsigma-tm resume` (never holds the token).',
   }),
+  newRun: row({
+    env: 'TESTSIGMA_NEW_RUN',
+    flag: 'new-run',
+    parse: bool,
+    default: false,
+    doc: "`resume` only: when the test run the spool file names no longer exists (deleted in Testsigma), send its results into a new run (with a run key, the key's open run or a new one); without it, such a resume sends nothing and keeps the file.",
+  }),
   verify: row({
     env: 'TESTSIGMA_VERIFY',
     flag: 'verify',

@@ -193,6 +193,20 @@ export class SpoolProgress {
   record(runId: string, entries: readonly ResultEntry[]): Promise<void> {
     const before = this.current.landed?.runId === runId ? this.current.landed.caseIds : [];
     this.current = { ...this.current, landed: { runId, caseIds: [...new Set([...before, ...entries.map((e) => e.test_case_id)])] } };
+    return this.write();
+  }
+
+  /**
+   * The run the file names no longer exists (`resume --new-run`): from now on it names `run`, closed at the end
+   * when `close` says so, so that a resume stopped half way goes on there rather than in yet another new run.
+   */
+  moveTo(run: { id: string; human_id: string }, close: boolean): Promise<void> {
+    this.current = { ...this.current, run: { id: run.id, human_id: run.human_id }, close };
+    return this.write();
+  }
+
+  /** The file as it is now, after every earlier write. */
+  private write(): Promise<void> {
     const snapshot = this.current;
     this.writing = this.writing.then(() =>
       writeSpool(this.file, snapshot).catch((error: unknown) => {

@@ -28,6 +28,7 @@ describe('resolveSettings', () => {
       labels: [],
       deadline: 600,
       spool: undefined,
+      newRun: false,
       verify: true,
       repeatsAreRetries: false,
       prefix: undefined,

@@ -1,0 +1,168 @@
+/**
+ * `resume` of a spool whose run was deleted in Testsigma since (someone removed it; the service answers 404 for
+ * it): the results are never lost, never sent anywhere without being asked. Without `--new-run` the resume stops,
+ * says that the run no longer exists, that the results are still in the file, and how to send them into a new
+ * run; with it, they go into a new run (the key's, with a run key), once each. Over the emulator on loopback.
+ */
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_FACTS, type EmulatorHandle } from 'testsigma-tm-emulator';
+import type { Clock } from '../../src/clock.js';
+import type { TestResult, TestStatus } from '../../src/model.js';
+import { resumeCommand } from '../../src/operations/commands.js';
+import { uploadResults } from '../../src/pipeline/upload.js';
+import { resolveSettings } from '../../src/settings/index.js';
+import type { EntriesSpool } from '../../src/spool/spool.js';
+import { useDemoEmulator } from '../demo-emulator.js';
+import { VirtualClock } from '../virtual-clock.js';
+
+let emulator: EmulatorHandle;
+useDemoEmulator((started) => (emulator = started));
+
+let dir: string;
+let clock: Clock;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tm-resume-deleted-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+beforeEach(() => {
+  const virtual = new VirtualClock();
+  clock = { now: () => virtual.now(), sleep: (ms) => virtual.sleep(ms), random: () => virtual.random() };
+});
+
+const RESULTS_ROUTE = 'PUT /projects/*/test_runs/*/test_cases';
+
+function result(n: number, status: TestStatus): TestResult {
+  return { source: 'test', suitePath: ['resume'], name: `DEMO-${n} works`, status, properties: [], tags: [], attachments: [], attempts: [{ status }] };
+}
+
+const RESULTS = [result(1, 'passed'), result(2, 'failed'), result(3, 'passed'), result(4, 'passed')];
+
+/** An upload whose service fails after two of its four one-result batches: the other two are spooled. */
+async function spooledUpload(name: string, extra: Record<string, unknown>): Promise<{ spool: string; runId: string }> {
+  const spool = join(dir, `${name}.json`);
+  emulator.setFaults([{ kind: 'status', route: RESULTS_ROUTE, status: 503, after: 2 }]);
+  const outcome = await uploadResults({
+    settings: resolveSettings({ token: emulator.token, baseUrl: emulator.url, projectId: 'Demo', batchSize: 1, deadline: 2, spool, ...extra }, {}),
+    results: RESULTS,
+    env: {},
+    clock,
+  });
+  emulator.setFaults([]);
+  expect([outcome.exitCode, outcome.summary.spoolFile]).toEqual([1, spool]);
+  return { spool, runId: outcome.summary.runId! };
+}
+
+/** Someone deletes the run in Testsigma (DELETE, as the API offers it). */
+async function deleteRun(runId: string): Promise<void> {
+  const answer = await fetch(`${emulator.url}/projects/${DEMO_FACTS.project.id}/test_runs/${runId}`, {
+    method: 'DELETE',
+    headers: { authorization: `Bearer ${emulator.token}` },
+  });
+  expect(answer.status).toBe(204);
+}
+
+function resume(file: string, newRun?: boolean) {
+  return resumeCommand({ file, token: emulator.token, clock, ...(newRun && { newRun }) });
+}
+
+type Run = ReturnType<EmulatorHandle['state']>['test_runs'][number];
+
+function runsOtherThanSeeded(): Run[] {
+  return emulator.state().test_runs.filter((r) => r.id !== DEMO_FACTS.closedRun.id);
+}
+
+const ALL_ONCE = { 'DEMO-1': 'Passed x1', 'DEMO-2': 'Failed x1', 'DEMO-3': 'Passed x1', 'DEMO-4': 'Passed x1' };
+
+async function readSpoolFile(file: string): Promise<EntriesSpool> {
+  return JSON.parse(await readFile(file, 'utf8')) as EntriesSpool;
+}
+
+function writes(run: Run): Record<string, string> {
+  const human = new Map(emulator.state().test_cases.map((c) => [c.id, c.human_id]));
+  return Object.fromEntries(Object.entries(run.results).map(([id, r]) => [human.get(id) ?? id, `${r.status} x${r.writes}`]));
+}
+
+const KEY = 'deleted-key';
+
+describe.each([
+  ['without a run key', {}, ' To send them into a new test run'],
+  [
+    'with a run key',
+    { runKey: KEY, closeRun: false },
+    ` To send them into a new test run (the open run of run key ${KEY}, else a new one, as a re-run of the job would)`,
+  ],
+])('resume of a spool whose run was deleted, %s', (label, extra, where) => {
+  const name = label.replace(/\s+/g, '-');
+  const keyed = 'runKey' in extra;
+
+  it('sends nothing and says so: the run no longer exists, the results are still in the file, --new-run sends them', async () => {
+    const { spool, runId } = await spooledUpload(`${name}-refused`, extra);
+    const before = await readFile(spool, 'utf8');
+    const human = emulator.state().test_runs.find((r) => r.id === runId)!.human_id;
+    await deleteRun(runId);
+
+    const resumed = await resume(spool);
+    expect([resumed.exitCode, resumed.error?.code]).toEqual([2, 'RUN_DELETED']);
+    expect(resumed.message).toMatch(
+      new RegExp(
+        `^Test run ${human} no longer exists in Testsigma \\(the service answers HTTP 404 for it: Test run not found[^)]*, request id [0-9a-f-]+\\): it was deleted since the upload wrote to it\\.`,
+      ),
+    );
+    expect(resumed.message).toContain(
+      ` Nothing was sent, and all 4 result(s) are still in ${spool} (2 of them had been recorded in ${human} and went with it).${where}, run: testsigma-tm resume --new-run ${spool}`,
+    );
+    // Nothing was sent anywhere (no run was created), and the file is as the upload wrote it.
+    expect(runsOtherThanSeeded()).toEqual([]);
+    expect(await readFile(spool, 'utf8')).toBe(before);
+  });
+
+  it('with --new-run: every result goes into a new run, once each, and the file is marked resumed', async () => {
+    const { spool, runId } = await spooledUpload(`${name}-new-run`, extra);
+    const human = emulator.state().test_runs.find((r) => r.id === runId)!.human_id;
+    await deleteRun(runId);
+
+    const resumed = await resume(spool, true);
+    expect(resumed.exitCode, resumed.message).toBe(0);
+    const [run] = runsOtherThanSeeded();
+    expect(resumed.message).toBe(
+      `Resumed ${spool}: recorded 4 result(s) in test run ${run!.human_id} (${keyed ? '' : 'a new run: '}the upload had written to ${human}, which no longer exists)${keyed ? '' : ', closed'}. The file is kept as ${spool}.sent.`,
+    );
+    expect(run!.title.endsWith(`[${KEY}]`)).toBe(keyed);
+    expect(writes(run!)).toEqual(ALL_ONCE);
+    expect(await readdir(dir)).toContain(`${name}-new-run.json.sent`);
+  });
+
+  it('a --new-run resume that fails half way leaves a file naming the new run: the next resume goes on there', async () => {
+    const { spool, runId } = await spooledUpload(`${name}-half-way`, extra);
+    await deleteRun(runId);
+
+    // One batch lands in the new run, then the service is down until the deadline.
+    emulator.setFaults([{ kind: 'status', route: RESULTS_ROUTE, status: 503, after: 1 }]);
+    const first = await resume(spool, true);
+    emulator.setFaults([]);
+    expect(first.exitCode, first.message).toBe(1);
+    const [run] = runsOtherThanSeeded();
+    expect((await readSpoolFile(spool)).run).toEqual({ id: run!.id, human_id: run!.human_id });
+
+    // No --new-run this time: the file names a run that exists.
+    const second = await resume(spool);
+    expect(second.exitCode, second.message).toBe(0);
+    expect(runsOtherThanSeeded().map((r) => r.id)).toEqual([run!.id]);
+    expect(writes(runsOtherThanSeeded()[0]!)).toEqual(ALL_ONCE);
+  });
+});
+
+describe('--new-run when the run still exists', () => {
+  it('changes nothing: the results go into the run the upload wrote to', async () => {
+    const { spool, runId } = await spooledUpload('still-there', {});
+    const resumed = await resume(spool, true);
+    expect(resumed.exitCode, resumed.message).toBe(0);
+    expect(runsOtherThanSeeded().map((r) => r.id)).toEqual([runId]);
+    expect(writes(runsOtherThanSeeded()[0]!)).toEqual(ALL_ONCE);
+  });
+});
