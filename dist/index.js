@@ -42352,7 +42352,7 @@ function invalidSettings(errors) {
 }
 /**
  * A reporter's options object → explicit values by setting key. Unknown names are refused with a suggestion and
- * the list of known ones, so a typo such as `projectID` stops the run at start instead of being ignored.
+ * the list of known ones, so a typo such as `projectID` is said at start instead of being ignored.
  */
 function reporterExplicit(options) {
     if (options === undefined || options === null)

@@ -9,6 +9,7 @@ export {
   noTokenMessage,
   reportResults,
   resolveReporterStart,
+  sayInvalidSettings,
   type ReporterOptions,
   type ReporterStart,
   type ReporterUpload,

@@ -1,6 +1,7 @@
 /**
- * The Playwright reporter: a thin shell over testsigma-tm-core. It resolves settings at construction (so a bad
- * option stops the run before any test), keeps the root suite, and at the end converts every test (all its
+ * The Playwright reporter: a thin shell over testsigma-tm-core. It resolves settings at construction (a bad one
+ * is said at once and again at the end, and the tests run anyway: Playwright stops the whole run when a
+ * reporter's constructor throws), keeps the root suite, and at the end converts every test (all its
  * attempts) and uploads once through core's reportResults, awaited in `onEnd`. Everything it prints goes to
  * stderr, through core's redaction.
  */
@@ -13,6 +14,7 @@ import {
   noTokenMessage,
   reportResults,
   resolveReporterStart,
+  sayInvalidSettings,
   type ReporterStart,
 } from 'testsigma-tm-core/reporter';
 import { toTestResult } from './convert.js';
@@ -37,6 +39,12 @@ export class TestsigmaReporter implements Reporter {
     this.#start = resolveReporterStart(own, process.env, PACKAGE_NAME);
     this.#listMode = listMode;
     this.#write = (line) => void process.stderr.write(`${line}\n`);
+    sayInvalidSettings(this.#start, this.#write, 'start', this.#recording());
+  }
+
+  /** Whether this run is to be recorded: there is a token, and Playwright is not only listing the tests. */
+  #recording(): boolean {
+    return !this.#listMode && !nodeTooOld() && Boolean(this.#start.settings.token);
   }
 
   /** Only a short summary at the end: Playwright keeps its own progress output when this is the only reporter. */
@@ -57,8 +65,10 @@ export class TestsigmaReporter implements Reporter {
     }
     if (!this.#start.settings.token) {
       this.#write(NO_TOKEN_MESSAGE);
+      sayInvalidSettings(this.#start, this.#write, 'end', false);
       return undefined;
     }
+    if (this.#start.invalid) return sayInvalidSettings(this.#start, this.#write, 'end', true) ? { status: 'failed' } : undefined;
     const failure = await reportResults({
       start: this.#start,
       packageName: PACKAGE_NAME,
