@@ -11,6 +11,7 @@ export {
   resolveReporterStart,
   sayInvalidSettings,
   type ReporterOptions,
+  type OutsideTests,
   type ReporterStart,
   type ReporterUpload,
 } from './hosts/reporter.js';

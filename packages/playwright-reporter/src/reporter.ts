@@ -5,7 +5,7 @@
  * attempts) and uploads once through core's reportResults, awaited in `onEnd`. Everything it prints goes to
  * stderr, through core's redaction.
  */
-import type { FullConfig, FullResult, Reporter, Suite } from '@playwright/test/reporter';
+import type { FullConfig, FullResult, Reporter, Suite, TestError } from '@playwright/test/reporter';
 import type { TestResult } from 'testsigma-tm-core';
 import {
   REPORTER_PREFIX,
@@ -17,7 +17,7 @@ import {
   sayInvalidSettings,
   type ReporterStart,
 } from 'testsigma-tm-core/reporter';
-import { toTestResult } from './convert.js';
+import { outsideTestError, toTestResult } from './convert.js';
 import { splitOptions, type TestsigmaReporterOptions } from './options.js';
 
 const PACKAGE_NAME = 'playwright-testsigma-tm-reporter';
@@ -33,6 +33,8 @@ export class TestsigmaReporter implements Reporter {
   readonly #write: (line: string) => void;
   #config: FullConfig | undefined;
   #suite: Suite | undefined;
+  /** Errors outside any test (global setup or teardown, a worker, a test file that did not load), as they come. */
+  readonly #outsideTests: TestError[] = [];
 
   constructor(options?: TestsigmaReporterOptions) {
     const { own, listMode } = splitOptions(options);
@@ -57,7 +59,12 @@ export class TestsigmaReporter implements Reporter {
     this.#suite = suite;
   }
 
-  async onEnd(_result: FullResult): Promise<{ status?: FullResult['status'] } | undefined> {
+  /** Playwright's errors outside any test: they belong to no test case, so they are named in the summary instead. */
+  onError(error: TestError): void {
+    this.#outsideTests.push(error);
+  }
+
+  async onEnd(result: FullResult): Promise<{ status?: FullResult['status'] } | undefined> {
     if (this.#listMode) return undefined;
     if (nodeTooOld()) {
       this.#write(`${PREFIX} ${nodeTooOldMessage(PACKAGE_NAME)} Test results were not recorded.`);
@@ -76,6 +83,8 @@ export class TestsigmaReporter implements Reporter {
       results: this.#results(),
       // Playwright writes screenshots and traces under each project's outputDir, wherever the run started.
       evidenceRoots: [...new Set((this.#config?.projects ?? []).map((project) => project.outputDir))],
+      // Shown from the working directory, as a terminal user reads paths: a global setup usually lies outside testDir.
+      outsideTests: { errors: this.#outsideTests.map((error) => outsideTestError(error, process.cwd())), runStatus: result.status },
       env: process.env,
       write: this.#write,
     });

@@ -261,6 +261,49 @@ test('annotated by hand', async ({}, testInfo) => {
     });
   });
 
+  // An error outside any test (global setup or teardown, a worker's fixture, a test file that does not load) fails
+  // Playwright's run but belongs to no test: the summary must not read as a clean pass.
+  describe('errors outside any test', () => {
+    const TEARDOWN = `export default async () => { throw new Error('cleanup of the test database failed'); };\n`;
+    const OUTSIDE =
+      /^\[testsigma-tm\] warning: Playwright reported 1 error\(s\) outside any test \(global setup or teardown, a worker, loading a test file\); its verdict for this run is failed, whatever the results recorded say:$/;
+    const WHY =
+      '[testsigma-tm] An error outside any test belongs to no test case, so none is recorded against one, and tests it kept from running are not recorded at all. Fix it (Playwright printed it in full above) and run again.';
+
+    it('are named after the summary of a run whose tests all passed (a global teardown that failed)', async () => {
+      const dir = await writeProject(root, 'teardown', {
+        options: { projectId: 'Demo', baseUrl: emulator.url, runTitle: 'e2e teardown' },
+        config: { globalTeardown: './tests/teardown.mjs' },
+        files: { 'a.spec.mjs': PASSING, 'teardown.mjs': TEARDOWN },
+      });
+      const run = await runPlaywright(dir, { env: { TESTSIGMA_API_TOKEN: emulator.token } });
+      const output = run.stdout + run.stderr;
+      expect(run.code, output).not.toBe(0);
+      expect(runNamed(emulator.state(), 'e2e teardown').results.get('DEMO-1')?.status).toBe('Passed');
+      const at = run.reporterLines.findIndex((line) => OUTSIDE.test(line));
+      expect(at, output).toBeGreaterThan(run.reporterLines.findIndex((line) => line.includes('recorded 1 of 1 test case(s)')));
+      expect(run.reporterLines[at + 1]).toBe('[testsigma-tm]     tests/teardown.mjs:1: Error: cleanup of the test database failed');
+      expect(run.reporterLines[at + 2]).toBe(WHY);
+      expect(run.reporterLines.join('\n')).not.toMatch(/\berror:/);
+    });
+
+    it('are named when they kept every test from running (a global setup that failed)', async () => {
+      const dir = await writeProject(root, 'setup-failed', {
+        options: { projectId: 'Demo', baseUrl: emulator.url, runTitle: 'e2e setup failed' },
+        config: { globalSetup: './tests/setup.mjs' },
+        files: { 'a.spec.mjs': PASSING, 'setup.mjs': `export default async () => { throw new Error('database is down'); };\n` },
+      });
+      const before = emulator.state().requests.length;
+      const run = await runPlaywright(dir, { env: { TESTSIGMA_API_TOKEN: emulator.token } });
+      const output = run.stdout + run.stderr;
+      expect(run.code, output).not.toBe(0);
+      expect(run.reporterLines.slice(0, 2), output).toEqual(['[testsigma-tm] No test ran, so nothing was recorded.', expect.stringMatching(OUTSIDE)]);
+      expect(run.reporterLines[2]).toBe('[testsigma-tm]     tests/setup.mjs:1: Error: database is down');
+      expect(run.reporterLines[3]).toBe(WHY);
+      expect(emulator.state().requests.length).toBe(before);
+    });
+  });
+
   it('takes settings from TESTSIGMA_* variables, an explicit option beating the environment', async () => {
     const dir = await writeProject(root, 'env', {
       options: { runTitle: 'e2e from the option' },

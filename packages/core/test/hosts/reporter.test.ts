@@ -236,4 +236,35 @@ describe('reportResults (against the emulator)', () => {
     );
     expect([...strict.lines, ...lenient.lines].join('\n')).not.toContain(wrong);
   });
+
+  it("names the runner's errors outside any test after the summary, one line each (the first ten), plain and redacted", async () => {
+    const { run, lines } = setup({});
+    const errors = Array.from({ length: 12 }, (_, i) => ({ message: `Error: broke ${i}`, file: 'global-teardown.ts', line: i + 1 }));
+    errors[0] = { message: `\u001b[31mError: token ${TOKEN} refused\u001b[39m\n    at stack`, file: 'global-teardown.ts', line: 1 };
+    await expect(reportResults({ ...run, runner: 'Playwright', outsideTests: { errors, runStatus: 'failed' } })).resolves.toBeUndefined();
+    const at = lines.findIndex((l) => l.startsWith('[testsigma-tm] warning: Playwright reported 12 error(s) outside any test'));
+    expect(at).toBeGreaterThan(lines.findIndex((l) => l.includes('recorded 1 of 1 test case(s)')));
+    expect(lines[at]).toContain('its verdict for this run is failed, whatever the results recorded say:');
+    expect(lines.slice(at + 1, at + 3)).toEqual([
+      '[testsigma-tm]     global-teardown.ts:1: Error: token *** refused',
+      '[testsigma-tm]     global-teardown.ts:2: Error: broke 1',
+    ]);
+    expect(lines[at + 11]).toBe('[testsigma-tm]     … and 2 more');
+    expect(lines[at + 12]).toMatch(/^\[testsigma-tm\] An error outside any test belongs to no test case, so none is recorded against one/);
+  });
+
+  it('says why no test ran when errors outside any test kept them from running, and says nothing of an empty list', async () => {
+    const kept = setup({}, []);
+    const outsideTests = { errors: [{ message: 'Error: database is down' }], runStatus: 'failed' };
+    await expect(reportResults({ ...kept.run, runner: 'Playwright', outsideTests })).resolves.toBeUndefined();
+    expect(kept.lines.slice(0, 3)).toEqual([
+      '[testsigma-tm] No test ran, so nothing was recorded.',
+      '[testsigma-tm] warning: Playwright reported 1 error(s) outside any test (global setup or teardown, a worker, loading a test file); its verdict for this run is failed, whatever the results recorded say:',
+      '[testsigma-tm]     Error: database is down',
+    ]);
+    const none = setup({}, []);
+    await reportResults({ ...none.run, outsideTests: { errors: [], runStatus: 'passed' } });
+    expect(none.lines).toEqual(['[testsigma-tm] No test ran, so nothing was recorded.']);
+    expect(emulator.state().requests).toHaveLength(0);
+  });
 });
