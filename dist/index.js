@@ -42071,7 +42071,7 @@ const SETTINGS = {
         option: 'failOnUploadError',
         parse: bool,
         default: true,
-        doc: 'Reporters: mark the test run failed when the upload fails (after saying why).',
+        doc: 'Reporters: mark the test run failed when its results could not be recorded (the upload failed, or a setting is wrong), after saying why.',
     }),
     verbose: row({
         env: 'TESTSIGMA_VERBOSE',
@@ -42377,7 +42377,7 @@ function invalidSettings(errors) {
 }
 /**
  * A reporter's options object → explicit values by setting key. Unknown names are refused with a suggestion and
- * the list of known ones, so a typo such as `projectID` stops the run at start instead of being ignored.
+ * the list of known ones, so a typo such as `projectID` is said at start instead of being ignored.
  */
 function reporterExplicit(options) {
     if (options === undefined || options === null)

@@ -9,7 +9,9 @@ export {
   noTokenMessage,
   reportResults,
   resolveReporterStart,
+  sayInvalidSettings,
   type ReporterOptions,
+  type OutsideTests,
   type ReporterStart,
   type ReporterUpload,
 } from './hosts/reporter.js';

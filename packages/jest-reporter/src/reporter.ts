@@ -1,12 +1,13 @@
 /**
  * The Jest reporter: a thin adapter over testsigma-tm-core.
  *
- * - constructor: options → settings through core's reporter start (option > TESTSIGMA_* env > default); invalid
- *   options throw, and Jest stops before any test runs, printing the message.
+ * - constructor: options → settings through core's reporter start (option > TESTSIGMA_* env > default). An invalid
+ *   setting is said at once and again at the end, nothing is recorded, and Jest runs its tests all the same (a
+ *   throwing constructor would stop the whole run).
  * - onTestFileResult: each file's test cases → core TestResults (core's Jest converter), kept in memory.
  * - onRunComplete: the single upload (core's reportResults); Jest awaits the returned promise, so nothing races
  *   the process exit.
- * - getLastError: the upload's error when it failed and `failOnUploadError` is on, so Jest exits non-zero.
+ * - getLastError: the upload's error (or the invalid settings' one) when `failOnUploadError` is on, so Jest exits non-zero.
  *
  * Everything is printed to stderr, as Jest's own reporters do, and never the token.
  */
@@ -19,6 +20,7 @@ import {
   noTokenMessage,
   reportResults,
   resolveReporterStart,
+  sayInvalidSettings,
   type ReporterOptions,
   type ReporterStart,
 } from 'testsigma-tm-core/reporter';
@@ -59,7 +61,7 @@ export class TestsigmaReporter {
   /** Where `attach()` calls in the test workers register files; undefined when idle. */
   private readonly registry: string | undefined;
 
-  /** Jest calls `new Reporter(globalConfig, options, context)`. Throws core's ConfigError on invalid options. */
+  /** Jest calls `new Reporter(globalConfig, options, context)`. Never throws for what the user wrote. */
   constructor(
     globalConfig?: JestGlobalConfigLike,
     options?: TestsigmaReporterOptions | Record<string, unknown>,
@@ -70,14 +72,15 @@ export class TestsigmaReporter {
     this.write = dependencies.write ?? ((line) => void process.stderr.write(`${line}\n`));
     this.rootDir = globalConfig?.rootDir;
     const notRecording = notRecordingLine(globalConfig);
-    // A token without a project can only fail after the whole suite ran: core refuses it now, like any invalid option.
+    // A token without a project can only fail after the whole suite ran: core says so now, like any invalid option.
     this.start = resolveReporterStart(options, this.env, PACKAGE_NAME, { requireProject: notRecording === undefined });
     this.idle = nodeTooOld()
       ? `${REPORTER_PREFIX} ${nodeTooOldMessage(PACKAGE_NAME)} Test results were not recorded.`
       : this.start.settings.token
         ? notRecording
         : noTokenMessage();
-    this.registry = this.idle || this.start.settings.attachments === 'none' ? undefined : openRegistry();
+    sayInvalidSettings(this.start, this.write, 'start', this.idle === undefined);
+    this.registry = this.idle || this.start.invalid || this.start.settings.attachments === 'none' ? undefined : openRegistry();
   }
 
   onRunStart(): void {
@@ -87,7 +90,7 @@ export class TestsigmaReporter {
 
   /** Jest 30 calls this for every test file, including files that failed to run. */
   onTestFileResult(_test: unknown, testResult: JestTestFileResult): void {
-    if (this.idle) return;
+    if (this.idle || this.start.invalid) return;
     this.files.set(fileKey(testResult), { path: testResult.testFilePath, results: fileResults(testResult, this.rootDir) });
   }
 
@@ -99,8 +102,15 @@ export class TestsigmaReporter {
   /** Jest awaits the returned promise. Never rejects: failures go to getLastError(). */
   async onRunComplete(_testContexts?: unknown, aggregatedResults?: JestAggregatedResultLike): Promise<void> {
     if (this.idle) {
-      if (!this.idleSaid) this.write(this.idle);
+      if (!this.idleSaid) {
+        this.write(this.idle);
+        sayInvalidSettings(this.start, this.write, 'end', false);
+      }
       this.idleSaid = true;
+      return;
+    }
+    if (this.start.invalid) {
+      this.lastError = sayInvalidSettings(this.start, this.write, 'end', true);
       return;
     }
     // Files Jest aggregated but never announced (it should not happen) are not lost either.

@@ -250,25 +250,75 @@ describe('jest-testsigma-tm-reporter with the real Jest', () => {
     expect(emulator.state().requests).toHaveLength(0);
   });
 
-  // The real Jest stopped by a refused option, and by a refused variable of the real environment. Each other
-  // message the reporter refuses with (a bad value such as closeRun: "maybe", no project) is asserted in
-  // reporter.test.ts against the same constructor, without a Jest process of its own.
-  describe('invalid options stop Jest at start', () => {
+  // A bad setting never stops Jest: it is said before the tests and again after them, nothing is recorded, and
+  // failOnUploadError decides whether the run fails. Each other message (a bad value such as closeRun: "maybe",
+  // no project) is asserted in reporter.test.ts against the same constructor, without a Jest process of its own.
+  describe('a bad setting', () => {
+    const RUNS = { 'a.test.js': "test('DEMO-1 runs anyway', () => { require('fs').writeFileSync(__dirname + '/ran', ''); });\n" };
+
     it.each([
       [{ projectID: 'Demo' }, {}, 'Unknown reporter option(s) "projectID" (did you mean "projectId"?): expected any of apiToken, projectId,'],
       [{ projectId: 'Demo' }, { TESTSIGMA_TIMEOUT_MS: 'soon' }, 'TESTSIGMA_TIMEOUT_MS: expected a whole number from 100 to 600000, received "soon"'],
-    ])('%j %j', async (options, extraEnv, message) => {
-      dir = await writeProject({ 'a.test.js': "test('DEMO-1 never runs', () => { require('fs').writeFileSync(__dirname + '/ran', ''); });\n" }, [
-        REPORTER_ENTRY,
-        options,
-      ]);
+      [{ projectId: 'Demo', baseUrl: 'not a url' }, {}, 'baseUrl: '],
+    ])('%j %j: is said at start and at the end, Jest runs its tests, nothing is recorded, the run fails', async (options, extraEnv, message) => {
+      dir = await writeProject(RUNS, [REPORTER_ENTRY, options]);
       const run = await runJest(dir, env(extraEnv));
+      expect(existsSync(path.join(dir, 'ran')), run.output).toBe(true);
+      expect(run.output).toMatch(/Tests:\s+1 passed, 1 total/);
+      expect(run.output).not.toContain('An error occurred while adding the reporter');
+      const said = run.reporterLines.filter((line) => line.includes(message));
+      expect(said, run.output).toHaveLength(2);
+      expect(run.reporterLines[0]).toBe(
+        '[testsigma-tm] error: Test results will not be recorded in Testsigma Test Management: a setting of jest-testsigma-tm-reporter is wrong. The tests run anyway.',
+      );
+      expect(run.reporterLines.at(-1)).toBe(
+        '[testsigma-tm] Fix each setting named above (in the reporter options, or the TESTSIGMA_* variable named) and run again. (failOnUploadError is true, so the test run is marked failed)',
+      );
+      // Said before the tests ran and again after them.
+      expect(run.stderr.indexOf(said[0]!)).toBeLessThan(run.stderr.indexOf('PASS'));
+      expect(run.stderr.lastIndexOf(said[1]!)).toBeGreaterThan(run.stderr.indexOf('PASS'));
       expect(run.code, run.output).toBe(1);
-      expect(run.output).toContain('An error occurred while adding the reporter');
-      expect(run.output).toContain(message);
-      expect(run.output).not.toMatch(/Tests:/);
-      expect(existsSync(path.join(dir, 'ran'))).toBe(false);
       expect(emulator.state().requests).toHaveLength(0);
+    });
+
+    it("keeps Jest's verdict with failOnUploadError: false, even beside an unknown option", async () => {
+      dir = await writeProject(RUNS, [REPORTER_ENTRY, { projectID: 'Demo', failOnUploadError: false }]);
+      const run = await runJest(dir, env());
+      expect(run.code, run.output).toBe(0);
+      expect(existsSync(path.join(dir, 'ran'))).toBe(true);
+      expect(run.reporterLines.at(-1)).toBe(
+        "[testsigma-tm] Fix each setting named above (in the reporter options, or the TESTSIGMA_* variable named) and run again. (failOnUploadError is false, so the test run's status is kept)",
+      );
+      expect(run.reporterLines.filter((line) => line.startsWith('[testsigma-tm] warning: Test results were not recorded'))).toHaveLength(1);
+      expect(emulator.state().requests).toHaveLength(0);
+    });
+
+    it('fails the run when failOnUploadError itself cannot be read (its default, true, applies) and says so', async () => {
+      dir = await writeProject(RUNS, [REPORTER_ENTRY, { projectId: 'Demo' }]);
+      const run = await runJest(dir, env({ TESTSIGMA_FAIL_ON_UPLOAD_ERROR: 'nope' }));
+      expect(run.code, run.output).toBe(1);
+      expect(existsSync(path.join(dir, 'ran'))).toBe(true);
+      expect(run.reporterLines.filter((line) => line.includes('TESTSIGMA_FAIL_ON_UPLOAD_ERROR: expected true or false, received "nope"'))).toHaveLength(2);
+      expect(run.reporterLines.at(-1)).toContain(
+        '(failOnUploadError could not be read either, so its default applies: true, and the test run is marked failed)',
+      );
+    });
+
+    it('never quotes the token given in the wrong place', async () => {
+      dir = await writeProject(RUNS, [REPORTER_ENTRY, { projectId: 'Demo', closeRun: emulator.token }]);
+      const run = await runJest(dir, env());
+      expect(run.output).toContain('closeRun: expected true or false, received "***"');
+      expect(run.output).not.toContain(emulator.token);
+    });
+
+    it('without a token, is said but leaves Jest its verdict', async () => {
+      dir = await writeProject(RUNS, [REPORTER_ENTRY, { projectID: 'Demo' }]);
+      const run = await runJest(dir, {});
+      expect(run.code, run.output).toBe(0);
+      expect(run.reporterLines.filter((line) => line.includes('Unknown reporter option(s) "projectID"'))).toHaveLength(2);
+      expect(run.reporterLines).toContain(
+        '[testsigma-tm] No API token (set TESTSIGMA_API_TOKEN): test results were not recorded in Testsigma Test Management.',
+      );
     });
   });
 });

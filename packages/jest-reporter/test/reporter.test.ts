@@ -84,51 +84,78 @@ describe('jest-testsigma-tm-reporter', () => {
     expect(lines.join('\n')).not.toContain('tms_wrong_option_token');
   });
 
-  describe('invalid options stop Jest at start with core message', () => {
+  // What Jest does with a bad setting (runs its tests, exits 1) is in e2e.test.ts; here, each message.
+  describe('a bad setting is said at start and at the end, records nothing, and fails the run through getLastError', () => {
+    function construct(options: unknown, env: Record<string, string> = { TESTSIGMA_API_TOKEN: TOKEN }) {
+      const lines: string[] = [];
+      const reporter = new TestsigmaReporter({}, options as Record<string, unknown>, undefined, {
+        env: { TESTSIGMA_BASE_URL: emulator.url, ...env },
+        write: (line) => lines.push(line),
+      });
+      return { reporter, lines };
+    }
+
     it.each([
       [{ projectId: 'Demo', closeRun: 'maybe' }, 'closeRun: expected true or false, received "maybe"'],
       [{ projectID: 'Demo' }, 'Unknown reporter option(s) "projectID" (did you mean "projectId"?): expected any of apiToken, projectId'],
       [{ projectId: 'Demo', unmapped: 'loud' }, 'unmapped: expected one of ignore, warn, fail, received "loud"'],
       [{ projectId: 'Demo', batchSize: 500 }, 'batchSize: expected a whole number from 1 to 100, received number 500'],
       ['Demo', 'Reporter options: expected an object'],
-    ])('%j', (options, message) => {
-      expect(() => new TestsigmaReporter({}, options as Record<string, unknown>, undefined, { env: {} })).toThrow(ConfigError);
-      expect(() => new TestsigmaReporter({}, options as Record<string, unknown>, undefined, { env: {} })).toThrow(`jest-testsigma-tm-reporter: `);
-      expect(() => new TestsigmaReporter({}, options as Record<string, unknown>, undefined, { env: {} })).toThrow(message);
+      [{}, 'No project: set the projectId reporter option (or TESTSIGMA_PROJECT_ID)'],
+    ])('%j', async (options, message) => {
+      const { reporter, lines } = construct(options);
+      expect(lines[0]).toBe(
+        '[testsigma-tm] error: Test results will not be recorded in Testsigma Test Management: a setting of jest-testsigma-tm-reporter is wrong. The tests run anyway.',
+      );
+      expect(lines.filter((line) => line.includes(message))).toHaveLength(1);
+      await run(reporter);
+      expect(lines.filter((line) => line.includes(message))).toHaveLength(2);
+      const error = reporter.getLastError();
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(error?.message).toContain(`jest-testsigma-tm-reporter: Invalid settings:\n  - ${message}`);
+      expect(emulator.state().requests).toHaveLength(0);
     });
 
-    it('checks values from the environment too', () => {
-      expect(() => new TestsigmaReporter({}, { projectId: 'Demo' }, undefined, { env: { TESTSIGMA_FAIL_ON_UPLOAD_ERROR: 'nope' } })).toThrow(
-        'TESTSIGMA_FAIL_ON_UPLOAD_ERROR: expected true or false',
-      );
+    it('checks values from the environment too, failOnUploadError included (then its default applies)', async () => {
+      const { reporter, lines } = construct({ projectId: 'Demo' }, { TESTSIGMA_API_TOKEN: TOKEN, TESTSIGMA_FAIL_ON_UPLOAD_ERROR: 'nope' });
+      await run(reporter);
+      expect(lines.filter((line) => line.includes('TESTSIGMA_FAIL_ON_UPLOAD_ERROR: expected true or false, received "nope"'))).toHaveLength(2);
+      expect(lines.at(-1)).toContain('(failOnUploadError could not be read either, so its default applies: true, and the test run is marked failed)');
+      expect(reporter.getLastError()).toBeInstanceOf(ConfigError);
+    });
+
+    it('keeps the run green with failOnUploadError: false, read beside an unknown option', async () => {
+      const { reporter, lines } = construct({ projectID: 'Demo', failOnUploadError: false });
+      expect(lines[0]).toMatch(/^\[testsigma-tm\] warning: Test results will not be recorded/);
+      expect(lines.at(-1)).toContain("(failOnUploadError is false, so the test run's status will be kept)");
+      await run(reporter);
+      expect(lines.at(-1)).toContain("(failOnUploadError is false, so the test run's status is kept)");
+      expect(reporter.getLastError()).toBeUndefined();
     });
 
     it.each([
       [TOKEN, `Reporter options: expected an object such as { projectId: 'Demo' }, received "***"`],
-      [{ projectId: 'Demo', closeRun: TOKEN }, 'Invalid settings:\n  - closeRun: expected true or false, received "***"'],
+      [{ projectId: 'Demo', closeRun: TOKEN }, 'closeRun: expected true or false, received "***"'],
       [
         { projectId: 'Demo', apiToken: 'tms_option_token_5678', batchSize: 'tms_option_token_5678' },
-        'Invalid settings:\n  - batchSize: expected a whole number from 1 to 100, received "***"',
+        'batchSize: expected a whole number from 1 to 100, received "***"',
       ],
-    ])('never names the token when it ended up in the wrong place: %j', (options, message) => {
+    ])('never names the token when it ended up in the wrong place: %j', async (options, message) => {
       const secrets = [TOKEN, 'tms_option_token_5678'];
-      let thrown: unknown;
-      try {
-        new TestsigmaReporter({}, options as Record<string, unknown>, undefined, { env: { TESTSIGMA_API_TOKEN: TOKEN } });
-      } catch (error) {
-        thrown = error;
-      }
-      expect(thrown).toBeInstanceOf(ConfigError);
-      expect((thrown as Error).message).toBe(`jest-testsigma-tm-reporter: ${message}`);
-      // What a host prints of a thrown error: its message, stack and causes.
-      const printed = inspect(thrown);
+      const { reporter, lines } = construct(options);
+      await run(reporter);
+      expect(lines).toContain(`[testsigma-tm]   - ${message}`);
+      // What a host prints of an error: its message, stack and causes.
+      const printed = `${lines.join('\n')}\n${inspect(reporter.getLastError())}`;
       for (const secret of secrets) expect(printed).not.toContain(secret);
     });
 
-    it('refuses a token without a project, before any test runs', () => {
-      expect(() => new TestsigmaReporter({}, {}, undefined, { env: { TESTSIGMA_API_TOKEN: TOKEN } })).toThrow(
-        'jest-testsigma-tm-reporter: No project: set the projectId reporter option (or TESTSIGMA_PROJECT_ID)',
-      );
+    it('without a token, is said as a warning and leaves the run alone', async () => {
+      const { reporter, lines } = construct({ projectID: 'Demo' }, {});
+      await run(reporter);
+      expect(lines.filter((line) => line.startsWith('[testsigma-tm] warning: A setting of jest-testsigma-tm-reporter is wrong'))).toHaveLength(2);
+      expect(lines).toContain('[testsigma-tm] No API token (set TESTSIGMA_API_TOKEN): test results were not recorded in Testsigma Test Management.');
+      expect(reporter.getLastError()).toBeUndefined();
     });
   });
 

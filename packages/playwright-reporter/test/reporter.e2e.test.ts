@@ -204,21 +204,104 @@ test('annotated by hand', async ({}, testInfo) => {
     expect(emulator.state().requests.length).toBe(before);
   });
 
-  it("stops the run at start on an invalid option, with core's message", async () => {
-    const dir = await writeProject(root, 'invalid', {
-      options: { projectID: 'Demo', closeRun: 'sometimes' },
-      files: {
-        'a.spec.mjs': `import { test } from '@playwright/test';\nimport { writeFileSync } from 'node:fs';\ntest('ran DEMO-1', async () => { writeFileSync('ran.txt', 'yes'); });\n`,
-      },
+  // A bad setting never stops Playwright: it is said before the tests and again after them, nothing is recorded,
+  // and failOnUploadError decides whether the run fails. Other refused values: reporter-start.test.ts.
+  describe('a bad setting', () => {
+    const RUNS = {
+      'a.spec.mjs': `import { test } from '@playwright/test';\nimport { writeFileSync } from 'node:fs';\ntest('ran DEMO-1', async () => { writeFileSync('ran.txt', 'yes'); });\n`,
+    };
+    const FIX = 'Fix each setting named above (in the reporter options, or the TESTSIGMA_* variable named) and run again.';
+
+    it('is said at start and at the end; the tests run, nothing is recorded, and the run fails (failOnUploadError defaults to true)', async () => {
+      const dir = await writeProject(root, 'invalid', { options: { projectID: 'Demo', closeRun: 'sometimes' }, files: RUNS });
+      const before = emulator.state().requests.length;
+      const run = await runPlaywright(dir, { env: { TESTSIGMA_API_TOKEN: emulator.token } });
+      const output = run.stdout + run.stderr;
+      expect(existsSync(join(dir, 'ran.txt')), output).toBe(true);
+      expect(output).toContain('1 passed');
+      for (const problem of [
+        '[testsigma-tm]   - Unknown reporter option(s) "projectID" (did you mean "projectId"?): expected any of apiToken, projectId,',
+        '[testsigma-tm]   - closeRun: expected true or false, received "sometimes"',
+      ]) {
+        expect(
+          run.reporterLines.filter((line) => line.startsWith(problem)),
+          output,
+        ).toHaveLength(2);
+      }
+      expect(run.reporterLines[0]).toBe(
+        '[testsigma-tm] error: Test results will not be recorded in Testsigma Test Management: a setting of playwright-testsigma-tm-reporter is wrong. The tests run anyway.',
+      );
+      expect(run.reporterLines).toContain(
+        '[testsigma-tm] error: Test results were not recorded in Testsigma Test Management: a setting of playwright-testsigma-tm-reporter is wrong.',
+      );
+      expect(run.reporterLines.at(-1)).toBe(`[testsigma-tm] ${FIX} (failOnUploadError is true, so the test run is marked failed)`);
+      expect(run.code, output).not.toBe(0);
+      expect(emulator.state().requests.length).toBe(before);
     });
-    const run = await runPlaywright(dir, { env: { TESTSIGMA_API_TOKEN: emulator.token } });
-    const output = run.stdout + run.stderr;
-    expect(run.code, output).not.toBe(0);
-    expect(output).toContain(
-      'playwright-testsigma-tm-reporter: Unknown reporter option(s) "projectID" (did you mean "projectId"?): expected any of apiToken, projectId,',
-    );
-    expect(existsSync(join(dir, 'ran.txt')), 'no test ran').toBe(false);
-    // A refused value (closeRun: "sometimes") takes the same path; its message: reporter-start.test.ts.
+
+    it("keeps Playwright's verdict with failOnUploadError: false", async () => {
+      const dir = await writeProject(root, 'invalid-lenient', { options: { projectId: 'Demo', baseUrl: 'not a url', failOnUploadError: false }, files: RUNS });
+      const run = await runPlaywright(dir, { env: { TESTSIGMA_API_TOKEN: emulator.token } });
+      const output = run.stdout + run.stderr;
+      expect(run.code, output).toBe(0);
+      expect(existsSync(join(dir, 'ran.txt'))).toBe(true);
+      expect(run.reporterLines.filter((line) => line.includes('baseUrl: expected an http(s) URL'))).toHaveLength(2);
+      expect(run.reporterLines.at(-1)).toBe(`[testsigma-tm] ${FIX} (failOnUploadError is false, so the test run's status is kept)`);
+    });
+
+    it('fails the run when failOnUploadError itself cannot be read, saying that its default applies', async () => {
+      const dir = await writeProject(root, 'invalid-fail-setting', { options: { projectId: 'Demo' }, files: RUNS });
+      const run = await runPlaywright(dir, { env: { TESTSIGMA_API_TOKEN: emulator.token, TESTSIGMA_FAIL_ON_UPLOAD_ERROR: 'nope' } });
+      const output = run.stdout + run.stderr;
+      expect(run.code, output).not.toBe(0);
+      expect(existsSync(join(dir, 'ran.txt'))).toBe(true);
+      expect(run.reporterLines.at(-1)).toBe(
+        `[testsigma-tm] ${FIX} (failOnUploadError could not be read either, so its default applies: true, and the test run is marked failed)`,
+      );
+    });
+  });
+
+  // An error outside any test (global setup or teardown, a worker's fixture, a test file that does not load) fails
+  // Playwright's run but belongs to no test: the summary must not read as a clean pass.
+  describe('errors outside any test', () => {
+    const TEARDOWN = `export default async () => { throw new Error('cleanup of the test database failed'); };\n`;
+    const OUTSIDE =
+      /^\[testsigma-tm\] warning: Playwright reported 1 error\(s\) outside any test \(global setup or teardown, a worker, loading a test file\); its verdict for this run is failed, whatever the results recorded say:$/;
+    const WHY =
+      '[testsigma-tm] An error outside any test belongs to no test case, so none is recorded against one, and tests it kept from running are not recorded at all. Fix it (Playwright printed it in full above) and run again.';
+
+    it('are named after the summary of a run whose tests all passed (a global teardown that failed)', async () => {
+      const dir = await writeProject(root, 'teardown', {
+        options: { projectId: 'Demo', baseUrl: emulator.url, runTitle: 'e2e teardown' },
+        config: { globalTeardown: './tests/teardown.mjs' },
+        files: { 'a.spec.mjs': PASSING, 'teardown.mjs': TEARDOWN },
+      });
+      const run = await runPlaywright(dir, { env: { TESTSIGMA_API_TOKEN: emulator.token } });
+      const output = run.stdout + run.stderr;
+      expect(run.code, output).not.toBe(0);
+      expect(runNamed(emulator.state(), 'e2e teardown').results.get('DEMO-1')?.status).toBe('Passed');
+      const at = run.reporterLines.findIndex((line) => OUTSIDE.test(line));
+      expect(at, output).toBeGreaterThan(run.reporterLines.findIndex((line) => line.includes('recorded 1 of 1 test case(s)')));
+      expect(run.reporterLines[at + 1]).toBe('[testsigma-tm]     tests/teardown.mjs:1: Error: cleanup of the test database failed');
+      expect(run.reporterLines[at + 2]).toBe(WHY);
+      expect(run.reporterLines.join('\n')).not.toMatch(/\berror:/);
+    });
+
+    it('are named when they kept every test from running (a global setup that failed)', async () => {
+      const dir = await writeProject(root, 'setup-failed', {
+        options: { projectId: 'Demo', baseUrl: emulator.url, runTitle: 'e2e setup failed' },
+        config: { globalSetup: './tests/setup.mjs' },
+        files: { 'a.spec.mjs': PASSING, 'setup.mjs': `export default async () => { throw new Error('database is down'); };\n` },
+      });
+      const before = emulator.state().requests.length;
+      const run = await runPlaywright(dir, { env: { TESTSIGMA_API_TOKEN: emulator.token } });
+      const output = run.stdout + run.stderr;
+      expect(run.code, output).not.toBe(0);
+      expect(run.reporterLines.slice(0, 2), output).toEqual(['[testsigma-tm] No test ran, so nothing was recorded.', expect.stringMatching(OUTSIDE)]);
+      expect(run.reporterLines[2]).toBe('[testsigma-tm]     tests/setup.mjs:1: Error: database is down');
+      expect(run.reporterLines[3]).toBe(WHY);
+      expect(emulator.state().requests.length).toBe(before);
+    });
   });
 
   it('takes settings from TESTSIGMA_* variables, an explicit option beating the environment', async () => {

@@ -4,11 +4,24 @@
  * and the "should the test run fail" decision (`failOnUploadError`). A reporter only adds what its host needs:
  * how to read the host's results, when to sit a run out, and how to tell the host that the run failed.
  */
-import { ConfigError } from '../errors.js';
+import { ConfigError, type ErrorCode } from '../errors.js';
 import { redact, type Logger } from '../log.js';
 import type { FileOutcome, TestResult } from '../model.js';
 import { warnRepeatedTitles } from '../formats/repeated-titles.js';
-import { SETTINGS, howToSet, invalidSettings, type SettingKey, readSettings, reporterExplicit, type Env, type Settings } from '../settings/index.js';
+import { stripAnsi } from '../text.js';
+import {
+  SETTINGS,
+  SETTING_KEYS,
+  howToSet,
+  settingRow,
+  type SettingKey,
+  readSettings,
+  reporterExplicit,
+  type Env,
+  type Settings,
+  type SettingsInput,
+  type SettingsReading,
+} from '../settings/index.js';
 
 /** Prefix of every line a reporter prints. */
 export const REPORTER_PREFIX = '[testsigma-tm]';
@@ -33,13 +46,32 @@ export type ReporterOptions = { [K in SettingKey as OptionName<K>]?: Settings[K]
 
 export interface ReporterStart {
   settings: Settings;
+  /**
+   * Set when a setting could not be read: the reporter then records nothing, says so at start and at the end
+   * (sayInvalidSettings), and the test run goes on with its own verdict.
+   */
+  invalid?: InvalidSettings;
+}
+
+interface InvalidSettings {
+  /** Every problem at once (a user fixes them all in one go), the package named, the token said as ***. */
+  error: ConfigError;
+  problems: string[];
+  packageName: string;
+  /**
+   * failOnUploadError is itself among the settings that could not be read: its default (true) applies, so
+   * that a run whose results silently went unrecorded does not pass for a recorded one.
+   */
+  failOnUploadErrorUnread: boolean;
 }
 
 /**
  * Settings from a reporter's options (option > TESTSIGMA_* variable > default), resolved when the host constructs
- * the reporter so that a bad option stops the run before any test. Errors name the package (hosts print a
- * constructor's error without saying which reporter threw). A token without a project could only fail after
- * the whole suite ran, so it is refused here too, unless the run records nothing anyway (`requireProject: false`).
+ * the reporter. Never throws for what a user wrote: a test runner stops the whole run when a reporter's
+ * constructor throws, and a reporter never breaks the run it reports on. What is wrong is kept in `invalid`
+ * instead, every problem at once, with the values that could be read (failOnUploadError first of all) still
+ * read. A token without a project could only fail after the whole suite ran, so it is one of those problems,
+ * unless the run records nothing anyway (`requireProject: false`).
  */
 export function resolveReporterStart(
   options: unknown,
@@ -47,21 +79,68 @@ export function resolveReporterStart(
   packageName: string,
   { requireProject = true }: { requireProject?: boolean } = {},
 ): ReporterStart {
-  let settings: Settings;
-  try {
-    const reading = readSettings({ explicit: reporterExplicit(options), env }, 'reporter');
-    if (reading.errors.length > 0) throw invalidSettings(reading.errors);
-    settings = reading.settings;
-  } catch (error) {
-    // A refused value is quoted back, and it may be the token pasted in the wrong place: said as ***. The
-    // original error is not kept as the cause, since hosts print causes too.
-    if (error instanceof ConfigError) throw new ConfigError(error.code, `${packageName}: ${redact(error.message, givenTokens(options, env))}`);
-    throw error;
-  }
+  const problems: { code: ErrorCode; message: string }[] = [];
+  const explicit = readOptions(options, problems);
+  const reading = readSettings({ explicit, env }, 'reporter');
+  problems.push(...reading.errors.map((message) => ({ code: 'CONFIG_INVALID' as const, message })));
+  const settings = reading.settings;
   if (requireProject && settings.token && !settings.projectId) {
-    throw new ConfigError('CONFIG_MISSING_PROJECT', `${packageName}: No project: ${howToSet('projectId', 'reporter')}`);
+    problems.push({ code: 'CONFIG_MISSING_PROJECT', message: `No project: ${howToSet('projectId', 'reporter')}` });
   }
-  return { settings };
+  if (problems.length === 0) return { settings };
+  // A refused value is quoted back, and it may be the token pasted in the wrong place: said as ***.
+  const said = problems.map((p) => redact(p.message, givenTokens(options, env)));
+  const error = new ConfigError(problems[0]!.code, `${packageName}: Invalid settings:\n  - ${said.join('\n  - ')}`);
+  return { settings, invalid: { error, problems: said, packageName, failOnUploadErrorUnread: unread('failOnUploadError', explicit, env, reading) } };
+}
+
+/**
+ * The options as settings. Names that are not options (a typo) and options that are not an object are problems,
+ * and the options that are known are still read: `{ projectID: 'Demo', failOnUploadError: false }` keeps its
+ * failOnUploadError.
+ */
+function readOptions(options: unknown, problems: { code: ErrorCode; message: string }[]): SettingsInput {
+  try {
+    return reporterExplicit(options);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push({ code: error.code, message: error.message });
+    if (typeof options !== 'object' || options === null || Array.isArray(options)) return {};
+    const known = new Set(SETTING_KEYS.map((key) => settingRow(key).option));
+    return reporterExplicit(Object.fromEntries(Object.entries(options).filter(([name]) => known.has(name))));
+  }
+}
+
+/** A setting was given (as an option or a variable) but its value could not be read, so its default applies. */
+function unread(key: SettingKey, explicit: SettingsInput, env: Env, reading: SettingsReading): boolean {
+  const source = reading.sources[key];
+  if (source.kind === 'default') return false;
+  const raw = source.kind === 'environment' ? env[settingRow(key).env] : explicit[key];
+  return 'problem' in settingRow(key).parse.parse(raw);
+}
+
+/**
+ * What a reporter says when its settings could not be read: at start (`when: 'start'`), before any test, and
+ * again at the end, after the test runner's own output, where a user looks. At the end it returns the error that
+ * must mark the test run failed: only when the run would have been recorded (`recording`: there is a token, and
+ * the runner is not listing or watching) and failOnUploadError says so. Nothing is recorded either way.
+ */
+export function sayInvalidSettings(start: ReporterStart, write: (line: string) => void, when: 'start' | 'end', recording: boolean): Error | undefined {
+  const invalid = start.invalid;
+  if (!invalid) return undefined;
+  const failRun = recording && start.settings.failOnUploadError;
+  const fix = 'Fix each setting named above (in the reporter options, or the TESTSIGMA_* variable named) and run again.';
+  const list = invalid.problems.map((p) => `  - ${p.replaceAll('\n', '\n    ')}`).join('\n');
+  const what = recording
+    ? when === 'start'
+      ? `Test results will not be recorded in Testsigma Test Management: a setting of ${invalid.packageName} is wrong. The tests run anyway.`
+      : `Test results were not recorded in Testsigma Test Management: a setting of ${invalid.packageName} is wrong.`
+    : `A setting of ${invalid.packageName} is wrong: no test run can be recorded until it is fixed (this one records nothing anyway).`;
+  const note = !recording ? '' : ` (${failRunNote(failRun, invalid.failOnUploadErrorUnread, when)})`;
+  const text = `${failRun ? 'error' : 'warning'}: ${what}\n${list}\n${fix}${note}`;
+  reporterLines(text, [start.settings.token]).forEach((line) => write(line));
+  if (when === 'start' || !failRun) return undefined;
+  return new ConfigError(invalid.error.code, invalid.error.message);
 }
 
 /** The token wherever a reporter can be given it (its option, its variable), for redaction. */
@@ -94,6 +173,15 @@ export function reporterLogger(write: (line: string) => void, secrets: readonly 
   };
 }
 
+/** Whether the test run is failed for an upload that did not happen, in words that fit the moment. */
+function failRunNote(failRun: boolean, unreadable: boolean, when: 'start' | 'end'): string {
+  const marked = when === 'start' ? 'will be marked failed at its end' : 'is marked failed';
+  if (unreadable) return `failOnUploadError could not be read either, so its default applies: true, and the test run ${marked}`;
+  return failRun
+    ? `failOnUploadError is true, so the test run ${marked}`
+    : `failOnUploadError is false, so the test run's status ${when === 'start' ? 'will be' : 'is'} kept`;
+}
+
 /** A failed upload in one line (unprefixed): an error when it fails the test run, a warning when it does not. */
 export function uploadFailureLine(message: string, failOnUploadError: boolean): string {
   return failOnUploadError
@@ -119,9 +207,41 @@ export interface ReporterUpload {
   files?: FileOutcome[];
   /** Folders besides the working directory and the repository root where the runner writes evidence (Playwright's outputDirs). */
   evidenceRoots?: readonly string[];
+  /** Errors the runner reported outside any test, and its verdict for the run; see outsideTestsText. */
+  outsideTests?: OutsideTests;
   env: Env;
   /** Receives whole lines, without the trailing new line. */
   write: (line: string) => void;
+}
+
+/** Errors a runner reported outside any test (Playwright's onError), with the runner's verdict for the run. */
+export interface OutsideTests {
+  errors: readonly { message: string; file?: string; line?: number }[];
+  /** `failed`, `interrupted`, `timedout`, `passed`: the runner's own word. */
+  runStatus: string;
+}
+
+/** How many errors outside tests are named one by one; the runner printed them all in full. */
+const OUTSIDE_TESTS_LISTED = 10;
+
+/**
+ * Errors outside any test (global setup or teardown, a worker's fixture, a test file that did not load) fail the
+ * runner's run but belong to no test, so nothing recorded shows them: a run of passing tests whose teardown failed
+ * would read as a clean pass, and one whose setup failed as "no test ran". Said after the summary, one line each.
+ */
+function outsideTestsText(runner: string, outside: OutsideTests): string | undefined {
+  if (outside.errors.length === 0) return undefined;
+  const listed = outside.errors.slice(0, OUTSIDE_TESTS_LISTED).map((e) => {
+    const where = e.file ? `${e.file}${e.line !== undefined ? `:${e.line}` : ''}: ` : '';
+    return `    ${where}${stripAnsi(e.message).trim().split('\n')[0] ?? ''}`;
+  });
+  const more = outside.errors.length - listed.length;
+  return [
+    `warning: ${runner} reported ${outside.errors.length} error(s) outside any test (global setup or teardown, a worker, loading a test file); its verdict for this run is ${outside.runStatus}, whatever the results recorded say:`,
+    ...listed,
+    ...(more > 0 ? [`    … and ${more} more`] : []),
+    `An error outside any test belongs to no test case, so none is recorded against one, and tests it kept from running are not recorded at all. Fix it (${runner} printed it in full above) and run again.`,
+  ].join('\n');
 }
 
 /**
@@ -132,8 +252,10 @@ export async function reportResults(input: ReporterUpload): Promise<Error | unde
   const { settings } = input.start;
   const secrets = [settings.token];
   const print = (text: string): void => reporterLines(text, secrets).forEach((line) => input.write(line));
+  const outside = input.outsideTests && outsideTestsText(input.runner, input.outsideTests);
   if (input.results.length === 0) {
     input.write(noTestRanMessage());
+    if (outside) print(outside);
     return undefined;
   }
   const uploadTiming = startUploadTiming(input.env);
@@ -159,6 +281,7 @@ export async function reportResults(input: ReporterUpload): Promise<Error | unde
   } catch (thrown) {
     error = unexpectedUploadError(thrown, input.packageName);
   }
+  if (outside) print(outside);
   if (error) {
     error.message = redact(error.message, secrets);
     print(uploadFailureLine(error.message, settings.failOnUploadError));

@@ -168,7 +168,7 @@ export function invalidSettings(errors: string[]): ConfigError {
 
 /**
  * A reporter's options object → explicit values by setting key. Unknown names are refused with a suggestion and
- * the list of known ones, so a typo such as `projectID` stops the run at start instead of being ignored.
+ * the list of known ones, so a typo such as `projectID` is said at start instead of being ignored.
  */
 export function reporterExplicit(options: unknown): SettingsInput {
   if (options === undefined || options === null) return {};

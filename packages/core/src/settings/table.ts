@@ -334,7 +334,7 @@ export const SETTINGS = {
     option: 'failOnUploadError',
     parse: bool,
     default: true,
-    doc: 'Reporters: mark the test run failed when the upload fails (after saying why).',
+    doc: 'Reporters: mark the test run failed when its results could not be recorded (the upload failed, or a setting is wrong), after saying why.',
   }),
   verbose: row({
     env: 'TESTSIGMA_VERBOSE',

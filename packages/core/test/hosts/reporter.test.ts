@@ -12,6 +12,7 @@ import {
   reporterLines,
   reporterLogger,
   resolveReporterStart,
+  sayInvalidSettings,
   unexpectedUploadError,
   uploadFailureLine,
   type ReporterUpload,
@@ -45,17 +46,74 @@ describe('resolveReporterStart', () => {
     expect(resolveReporterStart({ projectId: 'Demo', apiToken: TOKEN }, {}, 'some-reporter').settings.token).toBe(TOKEN);
   });
 
-  it("names the package in core's configuration errors", () => {
-    expect(() => resolveReporterStart({ projectID: 'Demo' }, {}, 'some-reporter')).toThrow(ConfigError);
-    expect(() => resolveReporterStart({ projectID: 'Demo' }, {}, 'some-reporter')).toThrow('some-reporter: Unknown reporter option(s) "projectID"');
+  it("keeps what is wrong, never throwing, with the package named in core's message", () => {
+    const { invalid } = resolveReporterStart({ projectID: 'Demo', closeRun: 'maybe' }, {}, 'some-reporter');
+    expect(invalid?.error).toBeInstanceOf(ConfigError);
+    expect(invalid?.error.message).toMatch(
+      /^some-reporter: Invalid settings:\n {2}- Unknown reporter option\(s\) "projectID" \(did you mean "projectId"\?\): expected any of /,
+    );
+    expect(invalid?.error.message).toMatch(/\n {2}- closeRun: expected true or false, received "maybe"$/);
+    expect(resolveReporterStart({ projectId: 'Demo' }, {}, 'some-reporter').invalid).toBeUndefined();
+  });
+
+  it('reads the known options beside an unknown one, and knows when failOnUploadError itself could not be read', () => {
+    const kept = resolveReporterStart({ projectID: 'Demo', failOnUploadError: false }, {}, 'some-reporter');
+    expect(kept.settings.failOnUploadError).toBe(false);
+    expect(kept.invalid?.failOnUploadErrorUnread).toBe(false);
+    const unread = resolveReporterStart({ projectId: 'Demo' }, { TESTSIGMA_FAIL_ON_UPLOAD_ERROR: 'nope' }, 'some-reporter');
+    expect(unread.settings.failOnUploadError).toBe(true);
+    expect(unread.invalid?.failOnUploadErrorUnread).toBe(true);
   });
 
   it('refuses a token without a project, unless the run records nothing', () => {
-    expect(() => resolveReporterStart({}, { TESTSIGMA_API_TOKEN: TOKEN }, 'some-reporter')).toThrow(
-      'some-reporter: No project: set the projectId reporter option (or TESTSIGMA_PROJECT_ID) to the project UUID or its exact name.',
+    expect(resolveReporterStart({}, { TESTSIGMA_API_TOKEN: TOKEN }, 'some-reporter').invalid?.problems).toEqual([
+      'No project: set the projectId reporter option (or TESTSIGMA_PROJECT_ID) to the project UUID or its exact name.',
+    ]);
+    expect(resolveReporterStart({}, { TESTSIGMA_API_TOKEN: TOKEN }, 'some-reporter', { requireProject: false }).invalid).toBeUndefined();
+    expect(resolveReporterStart({}, {}, 'some-reporter').invalid).toBeUndefined();
+  });
+});
+
+describe('sayInvalidSettings', () => {
+  const said = (start: ReturnType<typeof resolveReporterStart>, when: 'start' | 'end', recording: boolean) => {
+    const lines: string[] = [];
+    const error = sayInvalidSettings(start, (l) => lines.push(l), when, recording);
+    return { lines, error };
+  };
+
+  it('says nothing of settings that are fine', () => {
+    expect(said(resolveReporterStart({ projectId: 'Demo' }, {}, 'some-reporter'), 'end', true)).toEqual({ lines: [], error: undefined });
+  });
+
+  it('says what is wrong, why and what to do; at the end it fails the run only when failOnUploadError says so', () => {
+    const start = resolveReporterStart({ projectId: 'Demo', closeRun: TOKEN }, { TESTSIGMA_API_TOKEN: TOKEN }, 'some-reporter');
+    expect(said(start, 'start', true)).toEqual({
+      lines: [
+        '[testsigma-tm] error: Test results will not be recorded in Testsigma Test Management: a setting of some-reporter is wrong. The tests run anyway.',
+        '[testsigma-tm]   - closeRun: expected true or false, received "***"',
+        '[testsigma-tm] Fix each setting named above (in the reporter options, or the TESTSIGMA_* variable named) and run again. (failOnUploadError is true, so the test run will be marked failed at its end)',
+      ],
+      error: undefined,
+    });
+    const end = said(start, 'end', true);
+    expect(end.lines[0]).toBe('[testsigma-tm] error: Test results were not recorded in Testsigma Test Management: a setting of some-reporter is wrong.');
+    expect(end.lines.at(-1)).toContain('(failOnUploadError is true, so the test run is marked failed)');
+    expect(end.error).toBeInstanceOf(ConfigError);
+    expect(end.error?.message).toBe('some-reporter: Invalid settings:\n  - closeRun: expected true or false, received "***"');
+
+    const lenient = resolveReporterStart({ projectId: 'Demo', closeRun: 'maybe', failOnUploadError: false }, { TESTSIGMA_API_TOKEN: TOKEN }, 'some-reporter');
+    expect(said(lenient, 'end', true).error).toBeUndefined();
+    expect(said(lenient, 'end', true).lines.at(-1)).toContain("(failOnUploadError is false, so the test run's status is kept)");
+  });
+
+  it('leaves a run that records nothing anyway (no token, watch mode, a list) alone, saying it as a warning', () => {
+    const start = resolveReporterStart({ projectID: 'Demo' }, {}, 'some-reporter');
+    const end = said(start, 'end', false);
+    expect(end.error).toBeUndefined();
+    expect(end.lines[0]).toBe(
+      '[testsigma-tm] warning: A setting of some-reporter is wrong: no test run can be recorded until it is fixed (this one records nothing anyway).',
     );
-    expect(resolveReporterStart({}, { TESTSIGMA_API_TOKEN: TOKEN }, 'some-reporter', { requireProject: false }).settings.projectId).toBeUndefined();
-    expect(resolveReporterStart({}, {}, 'some-reporter').settings.token).toBeUndefined();
+    expect(end.lines.at(-1)).toBe('[testsigma-tm] Fix each setting named above (in the reporter options, or the TESTSIGMA_* variable named) and run again.');
   });
 });
 
@@ -177,5 +235,36 @@ describe('reportResults (against the emulator)', () => {
       /^\[testsigma-tm\] warning: GET \/projects\?page_size=100 failed with HTTP 401.*\(failOnUploadError is false, so the test run's status is kept\)$/,
     );
     expect([...strict.lines, ...lenient.lines].join('\n')).not.toContain(wrong);
+  });
+
+  it("names the runner's errors outside any test after the summary, one line each (the first ten), plain and redacted", async () => {
+    const { run, lines } = setup({});
+    const errors = Array.from({ length: 12 }, (_, i) => ({ message: `Error: broke ${i}`, file: 'global-teardown.ts', line: i + 1 }));
+    errors[0] = { message: `\u001b[31mError: token ${TOKEN} refused\u001b[39m\n    at stack`, file: 'global-teardown.ts', line: 1 };
+    await expect(reportResults({ ...run, runner: 'Playwright', outsideTests: { errors, runStatus: 'failed' } })).resolves.toBeUndefined();
+    const at = lines.findIndex((l) => l.startsWith('[testsigma-tm] warning: Playwright reported 12 error(s) outside any test'));
+    expect(at).toBeGreaterThan(lines.findIndex((l) => l.includes('recorded 1 of 1 test case(s)')));
+    expect(lines[at]).toContain('its verdict for this run is failed, whatever the results recorded say:');
+    expect(lines.slice(at + 1, at + 3)).toEqual([
+      '[testsigma-tm]     global-teardown.ts:1: Error: token *** refused',
+      '[testsigma-tm]     global-teardown.ts:2: Error: broke 1',
+    ]);
+    expect(lines[at + 11]).toBe('[testsigma-tm]     … and 2 more');
+    expect(lines[at + 12]).toMatch(/^\[testsigma-tm\] An error outside any test belongs to no test case, so none is recorded against one/);
+  });
+
+  it('says why no test ran when errors outside any test kept them from running, and says nothing of an empty list', async () => {
+    const kept = setup({}, []);
+    const outsideTests = { errors: [{ message: 'Error: database is down' }], runStatus: 'failed' };
+    await expect(reportResults({ ...kept.run, runner: 'Playwright', outsideTests })).resolves.toBeUndefined();
+    expect(kept.lines.slice(0, 3)).toEqual([
+      '[testsigma-tm] No test ran, so nothing was recorded.',
+      '[testsigma-tm] warning: Playwright reported 1 error(s) outside any test (global setup or teardown, a worker, loading a test file); its verdict for this run is failed, whatever the results recorded say:',
+      '[testsigma-tm]     Error: database is down',
+    ]);
+    const none = setup({}, []);
+    await reportResults({ ...none.run, outsideTests: { errors: [], runStatus: 'passed' } });
+    expect(none.lines).toEqual(['[testsigma-tm] No test ran, so nothing was recorded.']);
+    expect(emulator.state().requests).toHaveLength(0);
   });
 });

@@ -4,12 +4,9 @@ import { ApiError, ConfigError, InputError, TestsigmaTmError } from '../../src/e
 import { resolveReporterStart } from 'testsigma-tm-core/reporter';
 
 function errorOfBundledEntry(): unknown {
-  try {
-    resolveReporterStart({ projectId: 'Demo', closeRun: 'maybe' }, {}, 'some-reporter');
-  } catch (error) {
-    return error;
-  }
-  throw new Error('resolveReporterStart accepted closeRun: "maybe"');
+  const error = resolveReporterStart({ projectId: 'Demo', closeRun: 'maybe' }, {}, 'some-reporter').invalid?.error;
+  if (!error) throw new Error('resolveReporterStart accepted closeRun: "maybe"');
+  return error;
 }
 
 describe('instanceof across copies of core', () => {
