@@ -30627,7 +30627,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6799);
+/* harmony import */ var testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4683);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6530);
 // The Action's entry point: nothing but the calls, so main.ts can be tested without side effects on import.
 
@@ -33602,8 +33602,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: ./packages/core/dist/index.js + 149 modules
-var dist = __nccwpck_require__(6799);
+// EXTERNAL MODULE: ./packages/core/dist/index.js + 150 modules
+var dist = __nccwpck_require__(4683);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:stream"
@@ -39673,7 +39673,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
-/***/ 6799:
+/***/ 4683:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39700,7 +39700,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   g4: () => (/* reexport */ upload_uploadResults)
 });
 
-// UNUSED EXPORTS: ApiError, DEFAULT_BASE_URL, ERROR_CODES, InternalError, MappingError, TestsigmaTmError, UnsentResultsError, UsageError, VERSION, applyEmptyPolicy, displayTitle, exitCodeFor, fullTitle, isFlaky, locate, readResultFiles, redactDeep, resolveSettings, resumeCommand, runUrl, settingLabel
+// UNUSED EXPORTS: ApiError, DEFAULT_BASE_URL, ERROR_CODES, InternalError, MappingError, TestsigmaTmError, UnsentResultsError, UsageError, VERSION, applyEmptyPolicy, displayTitle, exitCodeFor, fullTitle, isFlaky, locate, readResultFiles, redactDeep, resolveSettings, resumeCommand, runUrl, settingLabel, tierCompilerFor
 
 ;// CONCATENATED MODULE: ./packages/core/dist/ci.js
 function ci_detectCi(env) {
@@ -56828,6 +56828,17 @@ async function resultFileSource(patterns, options = {}) {
                 outcomes.push(await handOver(file, cwd, maxFileBytes, each, false, rules));
             return outcomes;
         },
+        async size() {
+            let bytes = 0;
+            for (const file of files) {
+                // A file that cannot be looked at counts nothing: reading it fails, and says why.
+                const info = await (0,promises_.stat)(external_node_path_.resolve(cwd, file)).catch(() => undefined);
+                if (info?.isDirectory())
+                    return undefined;
+                bytes += info?.size ?? 0;
+            }
+            return bytes;
+        },
     };
 }
 function notFoundOutcome(pattern, cwd) {
@@ -57002,6 +57013,40 @@ function boundYoungGeneration(maxBytes = YOUNG_GENERATION_MAX_BYTES) {
     observer.observe({ entryTypes: ['gc'] });
 }
 //# sourceMappingURL=young-generation.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/hosts/compiler-tier.js
+/**
+ * V8's optimising compiler for a host's process of its own (the CLI's bin, the Action's entry), chosen by the size
+ * of the input before it is read.
+ *
+ * V8 runs hot code in its mid tier (Maglev) first, then compiles it again with TurboFan on a thread beside the
+ * main one. For the short run of an upload, TurboFan's compiling costs more than its faster code saves: on the
+ * bench's pipeline (Node 24, CPU medians, the flag set at run time as here) a 1 MB JUnit file took 202 ms with it
+ * and 132 ms without, 3 MB 298 and 193 ms, 30 MB 703 and 644 ms, 200 suite properties × 80,000 tests 394 and
+ * 306 ms; from about 60 MB its code gains more than it costs (100 MB: 1,561 and 1,651 ms; 1 GB: 10.3 and 12.6 s).
+ * So a read up to LONG_READ_BYTES goes without it, and a longer one, or one whose size is not known, keeps it.
+ *
+ * Node 20's V8 (11.3) has no Maglev turned on: without TurboFan it would run hot code in its baseline tier, so
+ * there nothing is changed. The setting is V8's, for the whole process: a reporter, inside the test runner's
+ * process, never calls this.
+ */
+
+/** Inputs larger than this are read with TurboFan (see above: where its gain overtakes its cost, with a margin). */
+const LONG_READ_BYTES = (/* unused pure expression or super */ null && (48 * 1024 * 1024));
+/** The first V8 with Maglev on by default, as Node ships it (Node 22). */
+const FIRST_V8_WITH_MAGLEV = 12;
+/** The flag for an input of `inputBytes` (undefined: not known), or undefined to leave V8 as it is. */
+function compilerFlagFor(inputBytes, v8Version = process.versions.v8) {
+    if (Number.parseInt(v8Version, 10) < FIRST_V8_WITH_MAGLEV)
+        return undefined;
+    return inputBytes !== undefined && inputBytes <= LONG_READ_BYTES ? '--no-turbofan' : '--turbofan';
+}
+/** Set V8's optimising compiler for an input of `inputBytes`, before it is read. For a process of its own only. */
+function tierCompilerFor(inputBytes) {
+    const flag = compilerFlagFor(inputBytes);
+    if (flag !== undefined)
+        setFlagsFromString(flag);
+}
+//# sourceMappingURL=compiler-tier.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/index.js
 /**
  * testsigma-tm-core's public API: what a library user needs to read result files, resolve settings, upload and
@@ -57022,6 +57067,7 @@ function boundYoungGeneration(maxBytes = YOUNG_GENERATION_MAX_BYTES) {
 
 
 // For a host in a process of its own (the CLI's bin, the Action's entry): see hosts/young-generation.ts.
+
 
 
 

@@ -4,7 +4,7 @@
 //   stream   our reader (readResultFile), results counted as they come (what a streaming consumer pays)
 //   files    readResultFiles: our reader, every result kept in the FileOutcome (the library call for small inputs)
 //   pipeline what the CLI does, minus the network: results read while they are mapped and tallied, lists capped,
-//            the young generation bounded as the CLI's bin bounds it
+//            the young generation bounded and the optimising compiler chosen as the CLI's bin does
 //   xml2js   readFile + xml2js.parseStringPromise, then counting <testcase>s (what the popular JUnit Actions do)
 //   json-parse  readFile + JSON.parse, the floor for any JSON reader that holds the document
 //   indexof  the ceiling: the file read and decoded as our reader reads it (1 MiB reads, 64 KiB pieces), each
@@ -46,10 +46,10 @@ if (reader === 'xml2js') {
 } else if (reader === 'pipeline') {
   // What the CLI does with a file, minus the network: read while mapping each result against the project's cases
   // (5,000 of them, BIG-1 … BIG-5000: those results are kept, the rest name ids the project lacks) and tallying.
-  // The young generation bounded as the CLI's bin bounds it (hosts/young-generation.ts).
+  // The young generation bounded, and below V8's optimising compiler chosen, as the CLI's bin does (hosts/).
   const { boundYoungGeneration } = await coreModule('hosts/young-generation.js');
   boundYoungGeneration();
-  const { resultFileSource } = await coreModule('index.js');
+  const { resultFileSource, tierCompilerFor } = await coreModule('index.js');
   const { ResultMapper } = await coreModule('map/mapping.js');
   const { ResultTally } = await coreModule('report/tally.js');
   const cases = Array.from({ length: 5000 }, (_, i) => ({
@@ -60,6 +60,8 @@ if (reader === 'xml2js') {
   const mapper = new ResultMapper(cases, 'BIG');
   const tally = new ResultTally({ lines: false, workspace: process.cwd() });
   const source = await resultFileSource([file], { maxFileBytes: 2 ** 40 });
+  // V8's optimising compiler as the CLI's bin chooses it for the input's size (hosts/compiler-tier.ts).
+  tierCompilerFor(await source.size());
   const [outcome] = await source.read((result) => tally.add(result, mapper.add(result)));
   if (outcome.error) throw outcome.error;
   const report = mapper.report();

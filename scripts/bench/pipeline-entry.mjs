@@ -4,3 +4,4 @@ export { readResultFile, resultFileSource } from '../../packages/core/dist/forma
 export { ResultMapper } from '../../packages/core/dist/map/mapping.js';
 export { ResultTally } from '../../packages/core/dist/report/tally.js';
 export { boundYoungGeneration } from '../../packages/core/dist/hosts/young-generation.js';
+export { tierCompilerFor } from '../../packages/core/dist/hosts/compiler-tier.js';

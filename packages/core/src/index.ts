@@ -28,6 +28,7 @@ export { ANNOTATION_LIMIT, failureAnnotations, locate, type Annotation, type Ann
 export { readResultFiles, resultFileSource, type ResultFileSource } from './formats/read-files.js';
 // For a host in a process of its own (the CLI's bin, the Action's entry): see hosts/young-generation.ts.
 export { boundYoungGeneration } from './hosts/young-generation.js';
+export { tierCompilerFor } from './hosts/compiler-tier.js';
 export {
   DEFAULT_BASE_URL,
   SETTINGS,

@@ -202,6 +202,11 @@ export interface ResultFileSource extends ResultSource {
    */
   probe(): Promise<ReadFileOutcome[]>;
   read(each: (result: TestResult) => void, rules?: ReadingRules): Promise<ReadFileOutcome[]>;
+  /**
+   * The bytes of the files matched, for a host that tunes its process to the read (hosts/compiler-tier.ts);
+   * undefined when a directory is among them (an allure-results directory: its size is its files').
+   */
+  size(): Promise<number | undefined>;
 }
 
 /**
@@ -225,6 +230,16 @@ export async function resultFileSource(patterns: string[], options: ReadOptions 
       const outcomes = [...notFound];
       for (const file of files) outcomes.push(await handOver(file, cwd, maxFileBytes, each, false, rules));
       return outcomes;
+    },
+    async size() {
+      let bytes = 0;
+      for (const file of files) {
+        // A file that cannot be looked at counts nothing: reading it fails, and says why.
+        const info = await stat(path.resolve(cwd, file)).catch(() => undefined);
+        if (info?.isDirectory()) return undefined;
+        bytes += info?.size ?? 0;
+      }
+      return bytes;
     },
   };
 }

@@ -7,6 +7,11 @@ export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   cwd?: string;
+  /**
+   * Told the size of the input (undefined: not known) before it is read. The process's own: the bin's tunes V8's
+   * compiler to it (hosts/compiler-tier.ts); tests, which share their process, leave it out.
+   */
+  beforeReading?: (inputBytes: number | undefined) => void;
 }
 
 /** What every command's action gets besides its own arguments. */

@@ -15,6 +15,7 @@ import { OPERATIONS, type OperationName } from '../../operations/table.js';
 import { redact } from '../../redact.js';
 import type { Env } from '../../settings/index.js';
 import { VERSION } from '../../version.js';
+import { tierCompilerFor } from '../compiler-tier.js';
 import type { CliIo, CommandContext, CommandSetup } from './context.js';
 import { setUpDoctor } from './doctor.js';
 import { addSettingFlags } from './options.js';
@@ -25,9 +26,11 @@ import { setUpUpload } from './upload.js';
 // The bin bounds V8's young generation before `main` runs (in a process of its own, not in tests that call main).
 export { boundYoungGeneration } from '../young-generation.js';
 
+/** The process's own: used by the bin alone (tests give theirs). */
 const defaultIo: CliIo = {
   stdout: (t) => process.stdout.write(`${t}\n`),
   stderr: (t) => process.stderr.write(`${t}\n`),
+  beforeReading: tierCompilerFor,
 };
 
 /** Each operation's own part of its command; an operation without one does not compile. */

@@ -38,6 +38,7 @@ async function runUpload(ctx: CommandContext, patterns: string[], options: Recor
 
   // The files are read while uploading (each result mapped as it is read); a first look finds what cannot be read at all.
   const source = await resultFileSource(patterns, { cwd });
+  io.beforeReading?.(await source.size());
   const probed = applyEmptyPolicy(await source.probe(), settings.failOnEmpty);
   // Nothing readable (no file gives a single result): say so without bothering the service.
   const nothingReadable = probed.length > 0 && probed.every((f) => f.error && resultCount(f) === 0);
