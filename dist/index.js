@@ -39036,7 +39036,9 @@ async function comment(input, report) {
         pullRequest = await findPullRequest(gh, ctx);
     }
     catch (error) {
-        return [{ level: 'warning', text: featureProblem('name the pull request of this commit', 'pull-requests: read', error) }];
+        // Listing a commit's pull requests needs pull-requests: read (GitHub's permission tables, for the job token
+        // and fine-grained tokens alike); the comment then needs write, which covers it: name the one that fixes both.
+        return [{ level: 'warning', text: featureProblem('name the pull request of this commit', 'pull-requests: write', error) }];
     }
     if (pullRequest === undefined)
         return [{ level: 'info', text: `testsigma-tm: no pull request for this ${ctx.eventName || 'run'}, so no comment.` }];

@@ -189,6 +189,23 @@ describe('the pull-request comment', () => {
     ]);
     expect(github.comments).toEqual([]);
   });
+  it("a 403 on a pushed commit's pull requests names the permission that endpoint needs, as the README does", async () => {
+    // GitHub lists "List pull requests associated with a commit" under the "Pull requests" permission (read), for
+    // GITHUB_TOKEN and fine-grained tokens alike; the comment itself needs write, which covers it.
+    github.forbid('pulls');
+    const res = await runStep({ inputs: { ...service(), results: SAMPLES[0]! }, event: { name: 'push', payload: {} } });
+    expect(res.code, res.stdout).toBe(0);
+    expect(res.stdout.split('\n').filter((l) => l.startsWith('::warning::testsigma-tm: GitHub'))).toEqual([
+      "::warning::testsigma-tm: GitHub refused to name the pull request of this commit (HTTP 403: Resource not accessible by integration): give the job `permissions: pull-requests: write` (a fork pull request's token is read-only: report it from a workflow_run workflow, see the README).",
+    ]);
+    expect(github.comments).toEqual([]);
+    const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+    const row = readme.split('\n').find((l) => l.startsWith('| Pull-request comment |'))!;
+    expect(row).toContain('`pull-requests: write`');
+    expect(row).toContain('`pull-requests: read`');
+    expect(row).not.toContain('contents');
+  });
+
   it('a wrong github-token is one warning line naming the input, and the step passes', async () => {
     const ws = await workspaceWithFailures(1);
     const res = await runStep({
