@@ -38814,27 +38814,53 @@ function readEvent(path) {
 }
 
 ;// CONCATENATED MODULE: ./src/github/comment.ts
+/**
+ * One pull-request comment per workflow and job, kept up to date: a hidden marker names the workflow and job, the
+ * next run finds the comment by it and edits it instead of adding another. Anybody can write the marker (a user, a
+ * bot of another workflow), so only a comment the token's own account wrote is edited: github-actions[bot] for the
+ * job's token, the user of a personal access token, `<app>[bot]` for an app's, as GraphQL's `viewer` names it.
+ */
+
 /** The hidden first line of our comment; `-->` in a name would end it early, so it is taken out. */
 function commentMarker(workflow, job) {
     const clean = (text) => text.replace(/--+>?/g, '-').replace(/[\r\n]/g, ' ');
     return `<!-- testsigma-tm comment: workflow=${JSON.stringify(clean(workflow))} job=${JSON.stringify(clean(job))} -->`;
 }
 /**
- * Edit the comment that carries `marker`, or create one when `create` allows it (`on-failure` with no failure
- * still updates an earlier comment, so it does not keep showing a failure that is gone).
+ * Edit the comment that carries `marker` and that the token's account wrote, or create one when `create` allows it
+ * (`on-failure` with no failure still updates an earlier comment, so it does not keep showing a failure that is
+ * gone). The account is looked up only when some comment carries the marker.
  */
 async function upsertComment(gh, target, marker, body, create) {
     const { owner, repo, pullRequest } = target;
     const comments = await gh.paginate(gh.rest.issues.listComments, { owner, repo, issue_number: pullRequest, per_page: 100 });
-    const ours = comments.find((c) => c.body?.startsWith(marker));
+    const marked = comments.filter((c) => (c.body ?? '').split(/\r?\n/, 1)[0] === marker);
+    const found = { marked: marked.length, strangers: [] };
+    if (marked.length > 0) {
+        try {
+            found.account = await tokenAccount(gh);
+        }
+        catch (error) {
+            found.accountProblem = githubFailure(error).text;
+        }
+    }
+    const author = (c) => c.user?.login ?? 'an unknown account';
+    if (found.account !== undefined)
+        found.strangers = [...new Set(marked.filter((c) => author(c) !== found.account).map(author))];
+    const ours = found.account === undefined ? undefined : marked.find((c) => author(c) === found.account);
     if (ours) {
         const { data } = await gh.rest.issues.updateComment({ owner, repo, comment_id: ours.id, body });
-        return { action: 'updated', url: data.html_url };
+        return { ...found, action: 'updated', url: data.html_url };
     }
     if (!create)
-        return { action: 'not needed' };
+        return { ...found, action: 'not needed' };
     const { data } = await gh.rest.issues.createComment({ owner, repo, issue_number: pullRequest, body });
-    return { action: 'created', url: data.html_url };
+    return { ...found, action: 'created', url: data.html_url };
+}
+/** The login the token acts as; GraphQL's viewer answers for every kind of token (REST's GET /user refuses an app's). */
+async function tokenAccount(gh) {
+    const { viewer } = await gh.graphql('query { viewer { login } }');
+    return viewer.login;
 }
 
 ;// CONCATENATED MODULE: ./src/github/check-run.ts
@@ -39047,13 +39073,39 @@ async function comment(input, report) {
     try {
         const create = input.comment === 'always' || hasFailure(report);
         const done = await upsertComment(gh, { owner: ctx.owner, repo: ctx.repo, pullRequest }, marker, body, create);
-        if (done.action === 'not needed')
-            return [{ level: 'info', text: `testsigma-tm: nothing failed, so no comment on pull request #${pullRequest} (comment: on-failure).` }];
-        return [{ level: 'info', text: `testsigma-tm: pull request #${pullRequest}: comment ${done.action}${done.url ? ` (${done.url})` : ''}.` }];
+        return [...commentAuthorNotes(pullRequest, done), commentNote(pullRequest, done)];
     }
     catch (error) {
         return [{ level: 'warning', text: featureProblem(`write the comment on pull request #${pullRequest}`, 'pull-requests: write', error) }];
     }
+}
+function commentNote(pullRequest, done) {
+    if (done.action === 'not needed')
+        return { level: 'info', text: `testsigma-tm: nothing failed, so no comment on pull request #${pullRequest} (comment: on-failure).` };
+    return { level: 'info', text: `testsigma-tm: pull request #${pullRequest}: comment ${done.action}${done.url ? ` (${done.url})` : ''}.` };
+}
+/** Comments that carry our marker and were not edited: someone else's, or nobody could tell whose. */
+function commentAuthorNotes(pullRequest, done) {
+    if (done.accountProblem !== undefined) {
+        const which = done.marked === 1 ? 'the one that carries' : `one of the ${done.marked} that carry`;
+        const what = done.action === 'created' ? 'a new comment was written instead of editing' : 'no comment was edited, not even';
+        return [
+            {
+                level: 'warning',
+                text: `testsigma-tm: pull request #${pullRequest}: the github-token's account could not be looked up (${done.accountProblem}), so ${what} ${which} this job's marker (any account can write the marker). Let the token query GraphQL's viewer { login }, and the next run edits its own comment.`,
+            },
+        ];
+    }
+    const n = done.strangers.length === 0 ? 0 : done.marked - (done.action === 'updated' ? 1 : 0);
+    if (n <= 0)
+        return [];
+    const carry = n === 1 ? '1 comment carries' : `${n} comments carry`;
+    return [
+        {
+            level: 'info',
+            text: `testsigma-tm: pull request #${pullRequest}: ${carry} this job's marker but ${n === 1 ? 'was' : 'were'} not written by ${done.account}, the github-token's account (by ${done.strangers.map((a) => `@${a}`).join(', ')}): left alone.`,
+        },
+    ];
 }
 async function checkRun(input, report) {
     const { gh, ctx, summary: s } = input;

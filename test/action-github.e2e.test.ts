@@ -137,8 +137,54 @@ describe('the pull-request comment', () => {
       'GET /repos/acme/shop/issues/7/comments 200',
       'POST /repos/acme/shop/issues/7/comments 201',
       'GET /repos/acme/shop/issues/7/comments 200',
+      'POST /graphql 200', // whose is the comment with the marker: the token's own account's
       `PATCH /repos/acme/shop/issues/comments/${comment!.id} 200`,
     ]);
+  });
+
+  it("edits only a comment its own token wrote: another account's comment that carries the marker is left alone", async () => {
+    const marker = '<!-- testsigma-tm comment: workflow="CI" job="test" -->';
+    const planted = { ...github.addComment(7, `${marker}\nlooks like yours`, 'mallory') };
+    const first = await runStep({ inputs: { ...service(), results: SAMPLES[0]! }, event: pullRequestEvent() });
+    expect(first.code, first.stdout).toBe(0);
+    expect(github.comments).toHaveLength(2);
+    expect(github.comments[0]).toEqual(planted);
+    const ours = github.comments[1]!;
+    expect(ours.author).toBe('github-actions[bot]');
+    expect(first.stdout).toContain(`testsigma-tm: pull request #7: comment created (https://github.com/acme/shop/pull/7#issuecomment-${ours.id}).`);
+    expect(first.stdout).toContain(
+      "testsigma-tm: pull request #7: 1 comment carries this job's marker but was not written by github-actions[bot], the github-token's account (by @mallory): left alone.",
+    );
+
+    const second = await runStep({ inputs: { ...service(), results: SAMPLES[0]! }, event: pullRequestEvent() });
+    expect(second.code, second.stdout).toBe(0);
+    expect(github.comments.map((c) => c.id)).toEqual([planted.id, ours.id]);
+    expect(github.comments[0]).toEqual(planted);
+    expect(second.stdout).toContain(`testsigma-tm: pull request #7: comment updated (https://github.com/acme/shop/pull/7#issuecomment-${ours.id}).`);
+    expect(github.requests.slice(3).map((r) => `${r.method} ${r.path.replace(/\?.*/, '')} ${r.status}`)).toEqual([
+      'GET /repos/acme/shop/issues/7/comments 200',
+      'POST /graphql 200',
+      `PATCH /repos/acme/shop/issues/comments/${ours.id} 200`,
+    ]);
+  });
+
+  it("another token's account is looked up the same way; when it cannot be, a new comment is written and the step says why", async () => {
+    const marker = '<!-- testsigma-tm comment: workflow="CI" job="test" -->';
+    const byJobToken = { ...github.addComment(7, `${marker}\nan earlier run, with the job token`, 'github-actions[bot]') };
+    github.login = 'tm-bot'; // github-token: a personal access token of the user tm-bot
+    const pat = await runStep({ inputs: { ...service(), results: SAMPLES[0]! }, event: pullRequestEvent() });
+    expect(pat.code, pat.stdout).toBe(0);
+    expect(github.comments.map((c) => c.author)).toEqual(['github-actions[bot]', 'tm-bot']);
+    expect(github.comments[0]).toEqual(byJobToken);
+
+    github.forbid('graphql');
+    const blind = await runStep({ inputs: { ...service(), results: SAMPLES[0]! }, event: pullRequestEvent() });
+    expect(blind.code, blind.stdout).toBe(0);
+    expect(github.comments.map((c) => c.author)).toEqual(['github-actions[bot]', 'tm-bot', 'tm-bot']);
+    expect(github.comments[0]).toEqual(byJobToken);
+    expect(blind.stdout).toContain(
+      "::warning::testsigma-tm: pull request #7: the github-token's account could not be looked up (HTTP 403: Resource not accessible by integration), so a new comment was written instead of editing one of the 2 that carry this job's marker (any account can write the marker). Let the token query GraphQL's viewer { login }, and the next run edits its own comment.",
+    );
   });
 
   it('goes to the open pull request of a pushed commit (commits → pulls), and not at all with comment: off', async () => {

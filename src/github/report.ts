@@ -6,7 +6,7 @@
 import type { UploadSummary } from 'testsigma-tm-core';
 import { featureProblem, type GitHub } from './client.js';
 import type { GithubContext } from './context.js';
-import { commentMarker, upsertComment } from './comment.js';
+import { commentMarker, upsertComment, type CommentOutcome } from './comment.js';
 import { checkAnnotations, createCheckRun } from './check-run.js';
 import { findPullRequest } from './pull-request.js';
 import { CHECK_SUMMARY_MAX_CHARS, COMMENT_MAX_CHARS, hasFailure, renderReport, type ReportInput } from './report-markdown.js';
@@ -59,12 +59,39 @@ async function comment(input: GithubReport, report: ReportInput): Promise<Note[]
   try {
     const create = input.comment === 'always' || hasFailure(report);
     const done = await upsertComment(gh, { owner: ctx.owner, repo: ctx.repo, pullRequest }, marker, body, create);
-    if (done.action === 'not needed')
-      return [{ level: 'info', text: `testsigma-tm: nothing failed, so no comment on pull request #${pullRequest} (comment: on-failure).` }];
-    return [{ level: 'info', text: `testsigma-tm: pull request #${pullRequest}: comment ${done.action}${done.url ? ` (${done.url})` : ''}.` }];
+    return [...commentAuthorNotes(pullRequest, done), commentNote(pullRequest, done)];
   } catch (error) {
     return [{ level: 'warning', text: featureProblem(`write the comment on pull request #${pullRequest}`, 'pull-requests: write', error) }];
   }
+}
+
+function commentNote(pullRequest: number, done: CommentOutcome): Note {
+  if (done.action === 'not needed')
+    return { level: 'info', text: `testsigma-tm: nothing failed, so no comment on pull request #${pullRequest} (comment: on-failure).` };
+  return { level: 'info', text: `testsigma-tm: pull request #${pullRequest}: comment ${done.action}${done.url ? ` (${done.url})` : ''}.` };
+}
+
+/** Comments that carry our marker and were not edited: someone else's, or nobody could tell whose. */
+function commentAuthorNotes(pullRequest: number, done: CommentOutcome): Note[] {
+  if (done.accountProblem !== undefined) {
+    const which = done.marked === 1 ? 'the one that carries' : `one of the ${done.marked} that carry`;
+    const what = done.action === 'created' ? 'a new comment was written instead of editing' : 'no comment was edited, not even';
+    return [
+      {
+        level: 'warning',
+        text: `testsigma-tm: pull request #${pullRequest}: the github-token's account could not be looked up (${done.accountProblem}), so ${what} ${which} this job's marker (any account can write the marker). Let the token query GraphQL's viewer { login }, and the next run edits its own comment.`,
+      },
+    ];
+  }
+  const n = done.strangers.length === 0 ? 0 : done.marked - (done.action === 'updated' ? 1 : 0);
+  if (n <= 0) return [];
+  const carry = n === 1 ? '1 comment carries' : `${n} comments carry`;
+  return [
+    {
+      level: 'info',
+      text: `testsigma-tm: pull request #${pullRequest}: ${carry} this job's marker but ${n === 1 ? 'was' : 'were'} not written by ${done.account}, the github-token's account (by ${done.strangers.map((a) => `@${a}`).join(', ')}): left alone.`,
+    },
+  ];
 }
 
 async function checkRun(input: GithubReport, report: ReportInput): Promise<Note[]> {
