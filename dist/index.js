@@ -30628,7 +30628,7 @@ function defaultCallback(err) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4683);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6530);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1222);
 // The Action's entry point: nothing but the calls, so main.ts can be tested without side effects on import.
 
 
@@ -30642,7 +30642,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6530:
+/***/ 1222:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38786,6 +38786,9 @@ function readGithubContext(env) {
         event,
         workflow: env.GITHUB_WORKFLOW ?? '',
         job: env.GITHUB_JOB ?? '',
+        runId: env.GITHUB_RUN_ID || undefined,
+        runAttempt: env.GITHUB_RUN_ATTEMPT || undefined,
+        runnerName: env.RUNNER_NAME || undefined,
         runUrl: env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
         sha: event.pull_request?.head?.sha ?? event.workflow_run?.head_sha ?? env.GITHUB_SHA,
         apiUrl: (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, ''),
@@ -38814,27 +38817,113 @@ function readEvent(path) {
 }
 
 ;// CONCATENATED MODULE: ./src/github/comment.ts
-/** The hidden first line of our comment; `-->` in a name would end it early, so it is taken out. */
-function commentMarker(workflow, job) {
-    const clean = (text) => text.replace(/--+>?/g, '-').replace(/[\r\n]/g, ' ');
-    return `<!-- testsigma-tm comment: workflow=${JSON.stringify(clean(workflow))} job=${JSON.stringify(clean(job))} -->`;
+/**
+ * One pull-request comment per workflow and job, kept up to date: a hidden marker names the workflow and job, the
+ * next run finds the comment by it and edits it instead of adding another. Anybody can write the marker (a user, a
+ * bot of another workflow), so only a comment the token's own account wrote is edited: github-actions[bot] for the
+ * job's token, the user of a personal access token, `<app>[bot]` for an app's, as GraphQL's `viewer` names it.
+ *
+ * The legs of a matrix share the job's id, so the marker also carries the leg's name as GitHub shows it: each leg
+ * keeps a comment of its own, and no leg ever rewrites another's. When the legs cannot be told apart (the run's jobs
+ * could not be read), a second hidden line says which run and runner wrote the comment: a leg never edits one
+ * another runner wrote in this same run, which only another leg can have done.
+ */
+
+/**
+ * The hidden first line of our comment; the leg only when its name is not the job's id (a job outside a matrix
+ * keeps the marker it always had).
+ */
+function commentMarker(workflow, job, leg = job) {
+    const legPart = leg === job ? '' : ` leg=${quoted(leg)}`;
+    return `<!-- testsigma-tm comment: workflow=${quoted(workflow)} job=${quoted(job)}${legPart} -->`;
+}
+/** The hidden second line of our comment. */
+function writerLine(writer) {
+    return `<!-- testsigma-tm writer: run=${quoted(writer.run)} runner=${quoted(writer.runner)} -->`;
+}
+function readWriter(line) {
+    const m = /^<!-- testsigma-tm writer: run=("(?:[^"\\]|\\.)*") runner=("(?:[^"\\]|\\.)*") -->$/.exec(line ?? '');
+    if (!m)
+        return undefined;
+    try {
+        return { run: JSON.parse(m[1]), runner: JSON.parse(m[2]) };
+    }
+    catch {
+        return undefined;
+    }
+}
+/** `-->` in a name would end the hidden comment early, so it is taken out. */
+function quoted(text) {
+    return JSON.stringify(text.replace(/--+>?/g, '-').replace(/[\r\n]/g, ' '));
 }
 /**
- * Edit the comment that carries `marker`, or create one when `create` allows it (`on-failure` with no failure
- * still updates an earlier comment, so it does not keep showing a failure that is gone).
+ * Edit the comment that carries `marker` and that the token's account wrote, or create one when `create` allows it
+ * (`on-failure` with no failure still updates an earlier comment, so it does not keep showing a failure that is
+ * gone). The account is looked up only when some comment carries the marker.
  */
-async function upsertComment(gh, target, marker, body, create) {
+async function upsertComment(gh, target, comment) {
     const { owner, repo, pullRequest } = target;
+    const { marker, writer, body, create } = comment;
     const comments = await gh.paginate(gh.rest.issues.listComments, { owner, repo, issue_number: pullRequest, per_page: 100 });
-    const ours = comments.find((c) => c.body?.startsWith(marker));
+    const lines = (c) => (c.body ?? '').split(/\r?\n/, 2);
+    const marked = comments.filter((c) => lines(c)[0] === marker);
+    const found = { marked: marked.length, strangers: [], foreign: 0, siblings: [] };
+    if (marked.length > 0) {
+        try {
+            found.account = await tokenAccount(gh);
+        }
+        catch (error) {
+            found.accountProblem = githubFailure(error).text;
+        }
+    }
+    const author = (c) => c.user?.login ?? 'an unknown account';
+    const mine = found.account === undefined ? [] : marked.filter((c) => author(c) === found.account);
+    const foreign = found.account === undefined ? [] : marked.filter((c) => author(c) !== found.account);
+    found.strangers = [...new Set(foreign.map(author))];
+    found.foreign = foreign.length;
+    // Another runner of this same run and attempt wrote it: another leg of this job, never to be overwritten.
+    const sibling = (c) => {
+        const by = readWriter(lines(c)[1]);
+        return writer && by && by.run === writer.run && by.runner !== writer.runner ? by.runner : undefined;
+    };
+    found.siblings = mine.flatMap((c) => sibling(c) ?? []);
+    const ours = mine.find((c) => sibling(c) === undefined);
     if (ours) {
         const { data } = await gh.rest.issues.updateComment({ owner, repo, comment_id: ours.id, body });
-        return { action: 'updated', url: data.html_url };
+        return { ...found, action: 'updated', url: data.html_url };
     }
     if (!create)
-        return { action: 'not needed' };
+        return { ...found, action: 'not needed' };
     const { data } = await gh.rest.issues.createComment({ owner, repo, issue_number: pullRequest, body });
-    return { action: 'created', url: data.html_url };
+    return { ...found, action: 'created', url: data.html_url };
+}
+/** The login the token acts as; GraphQL's viewer answers for every kind of token (REST's GET /user refuses an app's). */
+async function tokenAccount(gh) {
+    const { viewer } = await gh.graphql('query { viewer { login } }');
+    return viewer.login;
+}
+
+;// CONCATENATED MODULE: ./src/github/job-name.ts
+/**
+ * The job's own name as GitHub shows it: "test (ubuntu-latest, 20)" for a leg of a matrix. The runner tells an
+ * action only the job's id (GITHUB_JOB), which every leg shares, and none of the matrix values; the run's jobs
+ * (actions: read) name the leg: the one in progress on this step's runner, which runs one job at a time.
+ */
+
+async function findJobName(gh, ctx) {
+    if (!ctx.runId || !ctx.runnerName)
+        return { name: ctx.job, unknown: 'GITHUB_RUN_ID or RUNNER_NAME is unset' };
+    const run = { owner: ctx.owner, repo: ctx.repo, run_id: Number(ctx.runId), attempt_number: Number(ctx.runAttempt ?? 1) };
+    try {
+        const jobs = await gh.paginate(gh.rest.actions.listJobsForWorkflowRunAttempt, { ...run, per_page: 100 });
+        const mine = jobs.filter((j) => j.runner_name === ctx.runnerName && j.status === 'in_progress');
+        if (mine.length === 1)
+            return { name: mine[0].name };
+        return { name: ctx.job, unknown: `${mine.length} of this run's jobs are in progress on runner "${ctx.runnerName}"` };
+    }
+    catch (error) {
+        return { name: ctx.job, unknown: `reading this run's jobs was refused: ${githubFailure(error).text}` };
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/github/check-run.ts
@@ -39015,6 +39104,7 @@ function inline(text, max = CELL_MAX_CHARS) {
 
 
 
+
 async function reportToGithub(input) {
     const notes = [];
     const { ctx } = input;
@@ -39022,41 +39112,94 @@ async function reportToGithub(input) {
         ...(input.testsRunUrl ? [{ text: 'tests run', url: input.testsRunUrl }] : []),
         ...(ctx.runUrl ? [{ text: input.testsRunUrl ? 'report run' : 'workflow run', url: ctx.runUrl }] : []),
     ];
-    const report = { summary: input.summary, error: input.error, links, job: ctx.job };
+    // Read once, and only when a feature needs it (a push without a pull request and no check run does not).
+    let jobName;
+    const leg = async () => {
+        jobName ??= input.findLeg ? findJobName(input.gh, ctx) : Promise.resolve({ name: ctx.job });
+        const name = await jobName;
+        return { ...name, report: { summary: input.summary, error: input.error, links, job: name.name } };
+    };
     if (input.comment !== 'off')
-        notes.push(...(await comment(input, report)));
+        notes.push(...(await comment(input, leg)));
     if (input.checkRun)
-        notes.push(...(await checkRun(input, report)));
+        notes.push(...(await checkRun(input, leg)));
     return notes.map((n) => ({ ...n, text: scrub(n.text, input.secrets) }));
 }
-async function comment(input, report) {
+async function comment(input, leg) {
     const { gh, ctx } = input;
     let pullRequest;
     try {
         pullRequest = await findPullRequest(gh, ctx);
     }
     catch (error) {
-        return [{ level: 'warning', text: featureProblem('name the pull request of this commit', 'pull-requests: read', error) }];
+        // Listing a commit's pull requests needs pull-requests: read (GitHub's permission tables, for the job token
+        // and fine-grained tokens alike); the comment then needs write, which covers it: name the one that fixes both.
+        return [{ level: 'warning', text: featureProblem('name the pull request of this commit', 'pull-requests: write', error) }];
     }
     if (pullRequest === undefined)
         return [{ level: 'info', text: `testsigma-tm: no pull request for this ${ctx.eventName || 'run'}, so no comment.` }];
-    const marker = commentMarker(ctx.workflow, ctx.job);
-    const body = scrub(renderReport(report, { marker, maxChars: COMMENT_MAX_CHARS }), input.secrets);
+    const { name, unknown, report } = await leg();
+    const marker = commentMarker(ctx.workflow, ctx.job, name);
+    const writer = ctx.runId && ctx.runnerName ? { run: `${ctx.runId}.${ctx.runAttempt ?? 1}`, runner: ctx.runnerName } : undefined;
+    const hidden = writer ? `${marker}\n${writerLine(writer)}` : marker;
+    const body = scrub(renderReport(report, { marker: hidden, maxChars: COMMENT_MAX_CHARS }), input.secrets);
     try {
         const create = input.comment === 'always' || hasFailure(report);
-        const done = await upsertComment(gh, { owner: ctx.owner, repo: ctx.repo, pullRequest }, marker, body, create);
-        if (done.action === 'not needed')
-            return [{ level: 'info', text: `testsigma-tm: nothing failed, so no comment on pull request #${pullRequest} (comment: on-failure).` }];
-        return [{ level: 'info', text: `testsigma-tm: pull request #${pullRequest}: comment ${done.action}${done.url ? ` (${done.url})` : ''}.` }];
+        const done = await upsertComment(gh, { owner: ctx.owner, repo: ctx.repo, pullRequest }, { marker, writer, body, create });
+        return [...commentAuthorNotes(pullRequest, done), ...siblingNotes(pullRequest, ctx.job, unknown, done), commentNote(pullRequest, done)];
     }
     catch (error) {
         return [{ level: 'warning', text: featureProblem(`write the comment on pull request #${pullRequest}`, 'pull-requests: write', error) }];
     }
 }
-async function checkRun(input, report) {
+function commentNote(pullRequest, done) {
+    if (done.action === 'not needed')
+        return { level: 'info', text: `testsigma-tm: nothing failed, so no comment on pull request #${pullRequest} (comment: on-failure).` };
+    return { level: 'info', text: `testsigma-tm: pull request #${pullRequest}: comment ${done.action}${done.url ? ` (${done.url})` : ''}.` };
+}
+/** Comments that carry our marker and were not edited: someone else's, or nobody could tell whose. */
+function commentAuthorNotes(pullRequest, done) {
+    if (done.accountProblem !== undefined) {
+        const which = done.marked === 1 ? 'the one that carries' : `one of the ${done.marked} that carry`;
+        const what = done.action === 'created' ? 'a new comment was written instead of editing' : 'no comment was edited, not even';
+        return [
+            {
+                level: 'warning',
+                text: `testsigma-tm: pull request #${pullRequest}: the github-token's account could not be looked up (${done.accountProblem}), so ${what} ${which} this job's marker (any account can write the marker). Let the token query GraphQL's viewer { login }, and the next run edits its own comment.`,
+            },
+        ];
+    }
+    const n = done.foreign;
+    if (n === 0)
+        return [];
+    const carry = n === 1 ? '1 comment carries' : `${n} comments carry`;
+    return [
+        {
+            level: 'info',
+            text: `testsigma-tm: pull request #${pullRequest}: ${carry} this job's marker but ${n === 1 ? 'was' : 'were'} not written by ${done.account}, the github-token's account (by ${done.strangers.map((a) => `@${a}`).join(', ')}): left alone.`,
+        },
+    ];
+}
+/**
+ * Another leg of this matrix job wrote its comment in this run, and the legs could not be told apart: its comment was
+ * left alone (a pass never hides a failure), and the user is told the permission that names each leg.
+ */
+function siblingNotes(pullRequest, job, unknown, done) {
+    if (done.siblings.length === 0)
+        return [];
+    const runners = done.siblings.map((r) => `"${r}"`).join(', ');
+    return [
+        {
+            level: 'warning',
+            text: `testsigma-tm: pull request #${pullRequest}: another leg of job \`${job}\` already wrote its comment in this workflow run (on runner ${runners}), and the legs of a matrix cannot be told apart (${unknown ?? 'their names are the same'}), so this leg left that comment alone and wrote its own. Give the job \`permissions: actions: read\` to keep one comment and check run per leg under its name as GitHub shows it, such as "${job} (ubuntu-latest, 20)"; a matrix of shards can set shard-index instead.`,
+        },
+    ];
+}
+async function checkRun(input, leg) {
     const { gh, ctx, summary: s } = input;
     if (!ctx.sha)
         return [{ level: 'warning', text: 'testsigma-tm: no commit to attach the check run to (GITHUB_SHA is unset), so none was created.' }];
+    const { name, report } = await leg();
     const { annotations, left } = checkAnnotations(s.failures, s.tests.failed, input.maxAnnotations);
     const conclusion = hasFailure(report) ? 'failure' : s.total === 0 ? 'neutral' : 'success';
     const title = input.error
@@ -39067,7 +39210,7 @@ async function checkRun(input, report) {
             owner: ctx.owner,
             repo: ctx.repo,
             sha: ctx.sha,
-            name: `Testsigma: ${ctx.job || ctx.workflow || 'results'}`,
+            name: `Testsigma: ${name || ctx.workflow || 'results'}`,
             conclusion,
             title: scrub(title, input.secrets),
             summary: scrub(renderReport(report, { maxChars: CHECK_SUMMARY_MAX_CHARS }), input.secrets),
@@ -39231,7 +39374,8 @@ async function run(env = process.env) {
     if (githubFeatures.length > 0 && !settings.githubToken)
         warning(noGithubTokenAdvice(githubFeatures));
     if (githubFeatures.length > 0 && settings.githubToken) {
-        // Matrix shards share the job's name: each keeps a comment and a check run of its own.
+        // The legs of a matrix share the job's id: each keeps a comment and a check run of its own, named by its
+        // shard-index, else by its name as GitHub shows it (read from the run's jobs).
         const job = settings.shardIndex === undefined ? github.job : `${github.job} (shard ${settings.shardIndex})`;
         // A refused comment or check run is a warning: the results are recorded and the step's outcome is the upload's.
         try {
@@ -39243,6 +39387,7 @@ async function run(env = process.env) {
                 comment: settings.comment,
                 checkRun: settings.checkRun,
                 maxAnnotations: settings.maxAnnotations,
+                findLeg: settings.shardIndex === undefined,
                 testsRunUrl,
                 secrets: [apiToken, settings.githubToken],
             });

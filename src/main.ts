@@ -131,7 +131,8 @@ export async function run(env: Env = process.env): Promise<void> {
   // The input defaults to the job's token: an empty one is a secret that did not reach this run, not a wish.
   if (githubFeatures.length > 0 && !settings.githubToken) core.warning(noGithubTokenAdvice(githubFeatures));
   if (githubFeatures.length > 0 && settings.githubToken) {
-    // Matrix shards share the job's name: each keeps a comment and a check run of its own.
+    // The legs of a matrix share the job's id: each keeps a comment and a check run of its own, named by its
+    // shard-index, else by its name as GitHub shows it (read from the run's jobs).
     const job = settings.shardIndex === undefined ? github.job : `${github.job} (shard ${settings.shardIndex})`;
     // A refused comment or check run is a warning: the results are recorded and the step's outcome is the upload's.
     try {
@@ -143,6 +144,7 @@ export async function run(env: Env = process.env): Promise<void> {
         comment: settings.comment,
         checkRun: settings.checkRun,
         maxAnnotations: settings.maxAnnotations,
+        findLeg: settings.shardIndex === undefined,
         testsRunUrl,
         secrets: [apiToken, settings.githubToken],
       });

@@ -69,6 +69,7 @@ async function runStep(step: Step) {
     GITHUB_SHA: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
     GITHUB_EVENT_NAME: step.event.name,
     GITHUB_EVENT_PATH: files.event,
+    RUNNER_NAME: 'GitHub Actions 1',
     RUNNER_TEMP: join(dir, 'tmp'),
     ...Object.fromEntries(Object.entries(step.inputs).map(([k, v]) => [`INPUT_${k.replace(/ /g, '_').toUpperCase()}`, v])),
     ...step.env,
@@ -106,6 +107,8 @@ async function workspaceWithFailures(failures: number, message = (i: number) => 
 
 describe('the pull-request comment', () => {
   it('is created on the first run and updated in place on the next: one comment in the end', async () => {
+    // A job outside a matrix: its name as GitHub shows it is its id, and its marker is the one it always had.
+    github.jobs.push({ runId: 777, attempt: 1, name: 'test', runner_name: 'GitHub Actions 1', status: 'in_progress' });
     const first = await runStep({ inputs: { ...service(), results: SAMPLES.join('\n') }, event: pullRequestEvent() });
     expect(first.code, first.stdout).toBe(0);
     expect(github.comments).toHaveLength(1);
@@ -113,8 +116,9 @@ describe('the pull-request comment', () => {
     const firstBody = comment!.body;
     expect(comment!.issue).toBe(7);
     const run = newRuns(emulator)[0]!;
-    expect(comment!.body.split('\n').slice(0, 3)).toEqual([
+    expect(comment!.body.split('\n').slice(0, 4)).toEqual([
       '<!-- testsigma-tm comment: workflow="CI" job="test" -->',
+      '<!-- testsigma-tm writer: run="777.1" runner="GitHub Actions 1" -->',
       `### ❌ Testsigma Test Management — [${run.human_id}](${first.outputs.match(/run-url<<.*\n(.*)\n/)![1]})`,
       '',
     ]);
@@ -134,11 +138,60 @@ describe('the pull-request comment', () => {
     expect(github.comments[0]!.body).toContain('| Failed | 1 | 1 |');
     expect(second.stdout).toContain('testsigma-tm: pull request #7: comment updated');
     expect(github.requests.map((r) => `${r.method} ${r.path.replace(/\?.*/, '')} ${r.status}`)).toEqual([
+      'GET /repos/acme/shop/actions/runs/777/attempts/1/jobs 200',
       'GET /repos/acme/shop/issues/7/comments 200',
       'POST /repos/acme/shop/issues/7/comments 201',
+      'GET /repos/acme/shop/actions/runs/777/attempts/1/jobs 200',
       'GET /repos/acme/shop/issues/7/comments 200',
+      'POST /graphql 200', // whose is the comment with the marker: the token's own account's
       `PATCH /repos/acme/shop/issues/comments/${comment!.id} 200`,
     ]);
+  });
+
+  it("edits only a comment its own token wrote: another account's comment that carries the marker is left alone", async () => {
+    const marker = '<!-- testsigma-tm comment: workflow="CI" job="test" -->';
+    const planted = { ...github.addComment(7, `${marker}\nlooks like yours`, 'mallory') };
+    const first = await runStep({ inputs: { ...service(), results: SAMPLES[0]! }, event: pullRequestEvent() });
+    expect(first.code, first.stdout).toBe(0);
+    expect(github.comments).toHaveLength(2);
+    expect(github.comments[0]).toEqual(planted);
+    const ours = github.comments[1]!;
+    expect(ours.author).toBe('github-actions[bot]');
+    expect(first.stdout).toContain(`testsigma-tm: pull request #7: comment created (https://github.com/acme/shop/pull/7#issuecomment-${ours.id}).`);
+    expect(first.stdout).toContain(
+      "testsigma-tm: pull request #7: 1 comment carries this job's marker but was not written by github-actions[bot], the github-token's account (by @mallory): left alone.",
+    );
+
+    const second = await runStep({ inputs: { ...service(), results: SAMPLES[0]! }, event: pullRequestEvent() });
+    expect(second.code, second.stdout).toBe(0);
+    expect(github.comments.map((c) => c.id)).toEqual([planted.id, ours.id]);
+    expect(github.comments[0]).toEqual(planted);
+    expect(second.stdout).toContain(`testsigma-tm: pull request #7: comment updated (https://github.com/acme/shop/pull/7#issuecomment-${ours.id}).`);
+    expect(github.requests.slice(4).map((r) => `${r.method} ${r.path.replace(/\?.*/, '')} ${r.status}`)).toEqual([
+      'GET /repos/acme/shop/actions/runs/777/attempts/1/jobs 200',
+      'GET /repos/acme/shop/issues/7/comments 200',
+      'POST /graphql 200',
+      `PATCH /repos/acme/shop/issues/comments/${ours.id} 200`,
+    ]);
+  });
+
+  it("another token's account is looked up the same way; when it cannot be, a new comment is written and the step says why", async () => {
+    const marker = '<!-- testsigma-tm comment: workflow="CI" job="test" -->';
+    const byJobToken = { ...github.addComment(7, `${marker}\nan earlier run, with the job token`, 'github-actions[bot]') };
+    github.login = 'tm-bot'; // github-token: a personal access token of the user tm-bot
+    const pat = await runStep({ inputs: { ...service(), results: SAMPLES[0]! }, event: pullRequestEvent() });
+    expect(pat.code, pat.stdout).toBe(0);
+    expect(github.comments.map((c) => c.author)).toEqual(['github-actions[bot]', 'tm-bot']);
+    expect(github.comments[0]).toEqual(byJobToken);
+
+    github.forbid('graphql');
+    const blind = await runStep({ inputs: { ...service(), results: SAMPLES[0]! }, event: pullRequestEvent() });
+    expect(blind.code, blind.stdout).toBe(0);
+    expect(github.comments.map((c) => c.author)).toEqual(['github-actions[bot]', 'tm-bot', 'tm-bot']);
+    expect(github.comments[0]).toEqual(byJobToken);
+    expect(blind.stdout).toContain(
+      "::warning::testsigma-tm: pull request #7: the github-token's account could not be looked up (HTTP 403: Resource not accessible by integration), so a new comment was written instead of editing one of the 2 that carry this job's marker (any account can write the marker). Let the token query GraphQL's viewer { login }, and the next run edits its own comment.",
+    );
   });
 
   it('goes to the open pull request of a pushed commit (commits → pulls), and not at all with comment: off', async () => {
@@ -189,6 +242,23 @@ describe('the pull-request comment', () => {
     ]);
     expect(github.comments).toEqual([]);
   });
+  it("a 403 on a pushed commit's pull requests names the permission that endpoint needs, as the README does", async () => {
+    // GitHub lists "List pull requests associated with a commit" under the "Pull requests" permission (read), for
+    // GITHUB_TOKEN and fine-grained tokens alike; the comment itself needs write, which covers it.
+    github.forbid('pulls');
+    const res = await runStep({ inputs: { ...service(), results: SAMPLES[0]! }, event: { name: 'push', payload: {} } });
+    expect(res.code, res.stdout).toBe(0);
+    expect(res.stdout.split('\n').filter((l) => l.startsWith('::warning::testsigma-tm: GitHub'))).toEqual([
+      "::warning::testsigma-tm: GitHub refused to name the pull request of this commit (HTTP 403: Resource not accessible by integration): give the job `permissions: pull-requests: write` (a fork pull request's token is read-only: report it from a workflow_run workflow, see the README).",
+    ]);
+    expect(github.comments).toEqual([]);
+    const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+    const row = readme.split('\n').find((l) => l.startsWith('| Pull-request comment |'))!;
+    expect(row).toContain('`pull-requests: write`');
+    expect(row).toContain('`pull-requests: read`');
+    expect(row).not.toContain('contents');
+  });
+
   it('a wrong github-token is one warning line naming the input, and the step passes', async () => {
     const ws = await workspaceWithFailures(1);
     const res = await runStep({
@@ -202,6 +272,75 @@ describe('the pull-request comment', () => {
     );
     expect(res.stdout).toContain('::add-mask::ghs_notTheJobToken_987654321\n');
     expect(res.stdout.replace(/^::add-mask::.*\n/gm, '')).not.toContain('ghs_notTheJobToken_987654321');
+  });
+});
+
+describe('a matrix job: its legs share GITHUB_JOB, and the runner does not tell an action the matrix values', () => {
+  const LEGS = [
+    { name: 'test (ubuntu-latest, 20)', failures: 1 },
+    { name: 'test (windows-latest, 20)', failures: 0 },
+  ];
+
+  /** Both legs of run `runId`, one after the other (the failing one first), each on a runner of its own. */
+  async function runLegs(runId: number, options: { listJobs: boolean }) {
+    const runners = LEGS.map((_, i) => `GitHub Actions ${runId}-${i + 1}`);
+    if (options.listJobs)
+      github.jobs.push(...LEGS.map((leg, i) => ({ runId, attempt: 1, name: leg.name, runner_name: runners[i]!, status: 'in_progress' as const })));
+    const steps = [];
+    for (const [i, leg] of LEGS.entries())
+      steps.push(
+        await runStep({
+          inputs: { 'api-token': '', 'github-token': GITHUB_TOKEN, 'dry-run': 'true', results: 'junit.xml', annotations: 'false', 'check-run': 'true' },
+          event: pullRequestEvent(),
+          workspace: await workspaceWithFailures(leg.failures),
+          env: { GITHUB_RUN_ID: String(runId), RUNNER_NAME: runners[i]! },
+        }),
+      );
+    for (const step of steps) expect(step.code, step.stdout).toBe(0);
+    return steps;
+  }
+
+  it('each leg keeps a comment and a check run of its own under its name as GitHub shows it: a passing leg never hides a failing one', async () => {
+    await runLegs(777, { listJobs: true });
+    expect(github.comments).toHaveLength(2);
+    const [failing, passing] = github.comments;
+    expect(failing!.body.split('\n')[0]).toBe('<!-- testsigma-tm comment: workflow="CI" job="test" leg="test (ubuntu-latest, 20)" -->');
+    expect(failing!.body).toContain('### ❌ Testsigma Test Management — dry run');
+    expect(failing!.body).toContain('job `test (ubuntu-latest, 20)`');
+    expect(passing!.body.split('\n')[0]).toBe('<!-- testsigma-tm comment: workflow="CI" job="test" leg="test (windows-latest, 20)" -->');
+    expect(passing!.body).toContain('### ✅ Testsigma Test Management — dry run');
+    expect(github.checkRuns.map((c) => [c.name, c.conclusion])).toEqual([
+      ['Testsigma: test (ubuntu-latest, 20)', 'failure'],
+      ['Testsigma: test (windows-latest, 20)', 'success'],
+    ]);
+    expect(github.requests.filter((r) => r.path.includes('/jobs')).map((r) => `${r.method} ${r.path.replace(/\?.*/, '')} ${r.status}`)).toEqual([
+      'GET /repos/acme/shop/actions/runs/777/attempts/1/jobs 200',
+      'GET /repos/acme/shop/actions/runs/777/attempts/1/jobs 200',
+    ]);
+
+    // The next workflow run: each leg edits its own comment.
+    await runLegs(778, { listJobs: true });
+    expect(github.comments.map((c) => c.id)).toEqual([failing!.id, passing!.id]);
+    expect(github.comments[0]!.body).toContain('### ❌');
+    expect(github.comments[1]!.body).toContain('### ✅');
+  });
+
+  it('without actions: read the legs cannot be told apart: a leg leaves the comment another leg wrote in this run alone, and says what to set', async () => {
+    github.forbid('jobs');
+    const [, second] = await runLegs(777, { listJobs: false });
+    expect(github.comments).toHaveLength(2);
+    expect(github.comments[0]!.body).toContain('### ❌');
+    expect(github.comments[1]!.body).toContain('### ✅');
+    const warning =
+      '::warning::testsigma-tm: pull request #7: another leg of job `test` already wrote its comment in this workflow run (on runner "GitHub Actions 777-1"), and the legs of a matrix cannot be told apart (reading this run\'s jobs was refused: HTTP 403: Resource not accessible by integration), so this leg left that comment alone and wrote its own. Give the job `permissions: actions: read` to keep one comment and check run per leg under its name as GitHub shows it, such as "test (ubuntu-latest, 20)"; a matrix of shards can set shard-index instead.';
+    expect(second!.stdout).toContain(`${warning}\n`);
+
+    // The next workflow run: still one comment per leg, each edited in place.
+    const ids = github.comments.map((c) => c.id);
+    await runLegs(778, { listJobs: false });
+    expect(github.comments.map((c) => c.id)).toEqual(ids);
+    expect(github.comments[0]!.body).toContain('### ❌');
+    expect(github.comments[1]!.body).toContain('### ✅');
   });
 });
 
@@ -229,6 +368,7 @@ describe('the check run', () => {
     });
     expect(check.annotations[119]!.start_line).toBe(120);
     expect(github.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+      'GET /repos/acme/shop/actions/runs/777/attempts/1/jobs?per_page=100 200',
       'POST /repos/acme/shop/check-runs 201',
       `PATCH /repos/acme/shop/check-runs/${check.id} 200`,
       `PATCH /repos/acme/shop/check-runs/${check.id} 200`,
@@ -395,6 +535,7 @@ describe('pull requests from forks (the README workflows, examples/ci/github-for
       `GET /repos/acme/shop/actions/artifacts/${github.artifacts.get(4242)![1]!.id}/zip 302`,
       `GET /blob/${github.artifacts.get(4242)![1]!.id} 200`,
       'GET /repos/acme/shop/pulls 200',
+      'GET /repos/acme/shop/actions/runs/777/attempts/1/jobs 200',
       'GET /repos/acme/shop/issues/9/comments 200',
       'POST /repos/acme/shop/issues/9/comments 201',
       'POST /repos/acme/shop/check-runs 201',

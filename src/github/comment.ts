@@ -1,13 +1,49 @@
 /**
  * One pull-request comment per workflow and job, kept up to date: a hidden marker names the workflow and job, the
- * next run finds the comment by it and edits it instead of adding another.
+ * next run finds the comment by it and edits it instead of adding another. Anybody can write the marker (a user, a
+ * bot of another workflow), so only a comment the token's own account wrote is edited: github-actions[bot] for the
+ * job's token, the user of a personal access token, `<app>[bot]` for an app's, as GraphQL's `viewer` names it.
+ *
+ * The legs of a matrix share the job's id, so the marker also carries the leg's name as GitHub shows it: each leg
+ * keeps a comment of its own, and no leg ever rewrites another's. When the legs cannot be told apart (the run's jobs
+ * could not be read), a second hidden line says which run and runner wrote the comment: a leg never edits one
+ * another runner wrote in this same run, which only another leg can have done.
  */
-import type { GitHub } from './client.js';
+import { githubFailure, type GitHub } from './client.js';
 
-/** The hidden first line of our comment; `-->` in a name would end it early, so it is taken out. */
-export function commentMarker(workflow: string, job: string): string {
-  const clean = (text: string): string => text.replace(/--+>?/g, '-').replace(/[\r\n]/g, ' ');
-  return `<!-- testsigma-tm comment: workflow=${JSON.stringify(clean(workflow))} job=${JSON.stringify(clean(job))} -->`;
+/**
+ * The hidden first line of our comment; the leg only when its name is not the job's id (a job outside a matrix
+ * keeps the marker it always had).
+ */
+export function commentMarker(workflow: string, job: string, leg = job): string {
+  const legPart = leg === job ? '' : ` leg=${quoted(leg)}`;
+  return `<!-- testsigma-tm comment: workflow=${quoted(workflow)} job=${quoted(job)}${legPart} -->`;
+}
+
+/** Which step wrote the comment: the run and attempt, and the runner. */
+export interface CommentWriter {
+  run: string;
+  runner: string;
+}
+
+/** The hidden second line of our comment. */
+export function writerLine(writer: CommentWriter): string {
+  return `<!-- testsigma-tm writer: run=${quoted(writer.run)} runner=${quoted(writer.runner)} -->`;
+}
+
+function readWriter(line: string | undefined): CommentWriter | undefined {
+  const m = /^<!-- testsigma-tm writer: run=("(?:[^"\\]|\\.)*") runner=("(?:[^"\\]|\\.)*") -->$/.exec(line ?? '');
+  if (!m) return undefined;
+  try {
+    return { run: JSON.parse(m[1]!) as string, runner: JSON.parse(m[2]!) as string };
+  } catch {
+    return undefined;
+  }
+}
+
+/** `-->` in a name would end the hidden comment early, so it is taken out. */
+function quoted(text: string): string {
+  return JSON.stringify(text.replace(/--+>?/g, '-').replace(/[\r\n]/g, ' '));
 }
 
 export interface CommentTarget {
@@ -16,27 +52,71 @@ export interface CommentTarget {
   pullRequest: number;
 }
 
-export type CommentAction = 'created' | 'updated' | 'not needed';
+type CommentAction = 'created' | 'updated' | 'not needed';
+
+export interface CommentOutcome {
+  action: CommentAction;
+  url?: string | undefined;
+  /** How many comments carry the marker, whoever wrote them. */
+  marked: number;
+  /** The token's account, when the marker was found and the account looked up. */
+  account?: string | undefined;
+  /** Why the account could not be looked up: then no comment was edited. */
+  accountProblem?: string | undefined;
+  /** Who wrote the comments that carry the marker and are not the token's: left alone. */
+  strangers: string[];
+  /** How many comments carry the marker and are not the token's. */
+  foreign: number;
+  /** The runners of other legs that wrote a comment with the same marker in this run: left alone. */
+  siblings: string[];
+}
 
 /**
- * Edit the comment that carries `marker`, or create one when `create` allows it (`on-failure` with no failure
- * still updates an earlier comment, so it does not keep showing a failure that is gone).
+ * Edit the comment that carries `marker` and that the token's account wrote, or create one when `create` allows it
+ * (`on-failure` with no failure still updates an earlier comment, so it does not keep showing a failure that is
+ * gone). The account is looked up only when some comment carries the marker.
  */
 export async function upsertComment(
   gh: GitHub,
   target: CommentTarget,
-  marker: string,
-  body: string,
-  create: boolean,
-): Promise<{ action: CommentAction; url?: string }> {
+  comment: { marker: string; writer?: CommentWriter | undefined; body: string; create: boolean },
+): Promise<CommentOutcome> {
   const { owner, repo, pullRequest } = target;
+  const { marker, writer, body, create } = comment;
   const comments = await gh.paginate(gh.rest.issues.listComments, { owner, repo, issue_number: pullRequest, per_page: 100 });
-  const ours = comments.find((c) => c.body?.startsWith(marker));
+  const lines = (c: (typeof comments)[number]): string[] => (c.body ?? '').split(/\r?\n/, 2);
+  const marked = comments.filter((c) => lines(c)[0] === marker);
+  const found: Omit<CommentOutcome, 'action' | 'url'> = { marked: marked.length, strangers: [], foreign: 0, siblings: [] };
+  if (marked.length > 0) {
+    try {
+      found.account = await tokenAccount(gh);
+    } catch (error) {
+      found.accountProblem = githubFailure(error).text;
+    }
+  }
+  const author = (c: (typeof marked)[number]): string => c.user?.login ?? 'an unknown account';
+  const mine = found.account === undefined ? [] : marked.filter((c) => author(c) === found.account);
+  const foreign = found.account === undefined ? [] : marked.filter((c) => author(c) !== found.account);
+  found.strangers = [...new Set(foreign.map(author))];
+  found.foreign = foreign.length;
+  // Another runner of this same run and attempt wrote it: another leg of this job, never to be overwritten.
+  const sibling = (c: (typeof marked)[number]): string | undefined => {
+    const by = readWriter(lines(c)[1]);
+    return writer && by && by.run === writer.run && by.runner !== writer.runner ? by.runner : undefined;
+  };
+  found.siblings = mine.flatMap((c) => sibling(c) ?? []);
+  const ours = mine.find((c) => sibling(c) === undefined);
   if (ours) {
     const { data } = await gh.rest.issues.updateComment({ owner, repo, comment_id: ours.id, body });
-    return { action: 'updated', url: data.html_url };
+    return { ...found, action: 'updated', url: data.html_url };
   }
-  if (!create) return { action: 'not needed' };
+  if (!create) return { ...found, action: 'not needed' };
   const { data } = await gh.rest.issues.createComment({ owner, repo, issue_number: pullRequest, body });
-  return { action: 'created', url: data.html_url };
+  return { ...found, action: 'created', url: data.html_url };
+}
+
+/** The login the token acts as; GraphQL's viewer answers for every kind of token (REST's GET /user refuses an app's). */
+async function tokenAccount(gh: GitHub): Promise<string> {
+  const { viewer } = await gh.graphql<{ viewer: { login: string } }>('query { viewer { login } }');
+  return viewer.login;
 }

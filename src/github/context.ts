@@ -27,7 +27,12 @@ export interface GithubContext {
   eventName: string;
   event: GithubEvent;
   workflow: string;
+  /** The job's id (GITHUB_JOB): every leg of a matrix shares it. */
   job: string;
+  runId: string | undefined;
+  runAttempt: string | undefined;
+  /** The runner this job runs on: one job at a time, so it names the leg among the run's jobs in progress. */
+  runnerName: string | undefined;
   /** The link to this workflow run. */
   runUrl: string | undefined;
   /** The commit the outcome is about: a pull request's head, the triggering run's head, else GITHUB_SHA. */
@@ -46,6 +51,9 @@ export function readGithubContext(env: Env): GithubContext {
     event,
     workflow: env.GITHUB_WORKFLOW ?? '',
     job: env.GITHUB_JOB ?? '',
+    runId: env.GITHUB_RUN_ID || undefined,
+    runAttempt: env.GITHUB_RUN_ATTEMPT || undefined,
+    runnerName: env.RUNNER_NAME || undefined,
     runUrl: env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
     sha: event.pull_request?.head?.sha ?? event.workflow_run?.head_sha ?? env.GITHUB_SHA,
     apiUrl: (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, ''),

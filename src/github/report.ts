@@ -6,7 +6,8 @@
 import type { UploadSummary } from 'testsigma-tm-core';
 import { featureProblem, type GitHub } from './client.js';
 import type { GithubContext } from './context.js';
-import { commentMarker, upsertComment } from './comment.js';
+import { commentMarker, upsertComment, writerLine, type CommentOutcome } from './comment.js';
+import { findJobName, type JobName } from './job-name.js';
 import { checkAnnotations, createCheckRun } from './check-run.js';
 import { findPullRequest } from './pull-request.js';
 import { CHECK_SUMMARY_MAX_CHARS, COMMENT_MAX_CHARS, hasFailure, renderReport, type ReportInput } from './report-markdown.js';
@@ -19,6 +20,11 @@ export interface GithubReport {
   comment: 'off' | 'on-failure' | 'always';
   checkRun: boolean;
   maxAnnotations: number;
+  /**
+   * Look the leg of a matrix up by its name as GitHub shows it (actions: read); off when the job's name already
+   * tells the legs apart (`ctx.job` carries the shard-index).
+   */
+  findLeg: boolean;
   /** The run that ran the tests, when it is not this one (a workflow_run workflow reporting a fork's results). */
   testsRunUrl?: string | undefined;
   /** Strings that must never reach GitHub or the log (both tokens): replaced by `***`. */
@@ -37,37 +43,94 @@ export async function reportToGithub(input: GithubReport): Promise<Note[]> {
     ...(input.testsRunUrl ? [{ text: 'tests run', url: input.testsRunUrl }] : []),
     ...(ctx.runUrl ? [{ text: input.testsRunUrl ? 'report run' : 'workflow run', url: ctx.runUrl }] : []),
   ];
-  const report: ReportInput = { summary: input.summary, error: input.error, links, job: ctx.job };
-  if (input.comment !== 'off') notes.push(...(await comment(input, report)));
-  if (input.checkRun) notes.push(...(await checkRun(input, report)));
+  // Read once, and only when a feature needs it (a push without a pull request and no check run does not).
+  let jobName: Promise<JobName> | undefined;
+  const leg: Leg = async () => {
+    jobName ??= input.findLeg ? findJobName(input.gh, ctx) : Promise.resolve({ name: ctx.job });
+    const name = await jobName;
+    return { ...name, report: { summary: input.summary, error: input.error, links, job: name.name } };
+  };
+  if (input.comment !== 'off') notes.push(...(await comment(input, leg)));
+  if (input.checkRun) notes.push(...(await checkRun(input, leg)));
   return notes.map((n) => ({ ...n, text: scrub(n.text, input.secrets) }));
 }
 
-async function comment(input: GithubReport, report: ReportInput): Promise<Note[]> {
+/** This job's name as GitHub shows it (a matrix leg's), and the report under that name. */
+type Leg = () => Promise<JobName & { report: ReportInput }>;
+
+async function comment(input: GithubReport, leg: Leg): Promise<Note[]> {
   const { gh, ctx } = input;
   let pullRequest: number | undefined;
   try {
     pullRequest = await findPullRequest(gh, ctx);
   } catch (error) {
-    return [{ level: 'warning', text: featureProblem('name the pull request of this commit', 'pull-requests: read', error) }];
+    // Listing a commit's pull requests needs pull-requests: read (GitHub's permission tables, for the job token
+    // and fine-grained tokens alike); the comment then needs write, which covers it: name the one that fixes both.
+    return [{ level: 'warning', text: featureProblem('name the pull request of this commit', 'pull-requests: write', error) }];
   }
   if (pullRequest === undefined) return [{ level: 'info', text: `testsigma-tm: no pull request for this ${ctx.eventName || 'run'}, so no comment.` }];
-  const marker = commentMarker(ctx.workflow, ctx.job);
-  const body = scrub(renderReport(report, { marker, maxChars: COMMENT_MAX_CHARS }), input.secrets);
+  const { name, unknown, report } = await leg();
+  const marker = commentMarker(ctx.workflow, ctx.job, name);
+  const writer = ctx.runId && ctx.runnerName ? { run: `${ctx.runId}.${ctx.runAttempt ?? 1}`, runner: ctx.runnerName } : undefined;
+  const hidden = writer ? `${marker}\n${writerLine(writer)}` : marker;
+  const body = scrub(renderReport(report, { marker: hidden, maxChars: COMMENT_MAX_CHARS }), input.secrets);
   try {
     const create = input.comment === 'always' || hasFailure(report);
-    const done = await upsertComment(gh, { owner: ctx.owner, repo: ctx.repo, pullRequest }, marker, body, create);
-    if (done.action === 'not needed')
-      return [{ level: 'info', text: `testsigma-tm: nothing failed, so no comment on pull request #${pullRequest} (comment: on-failure).` }];
-    return [{ level: 'info', text: `testsigma-tm: pull request #${pullRequest}: comment ${done.action}${done.url ? ` (${done.url})` : ''}.` }];
+    const done = await upsertComment(gh, { owner: ctx.owner, repo: ctx.repo, pullRequest }, { marker, writer, body, create });
+    return [...commentAuthorNotes(pullRequest, done), ...siblingNotes(pullRequest, ctx.job, unknown, done), commentNote(pullRequest, done)];
   } catch (error) {
     return [{ level: 'warning', text: featureProblem(`write the comment on pull request #${pullRequest}`, 'pull-requests: write', error) }];
   }
 }
 
-async function checkRun(input: GithubReport, report: ReportInput): Promise<Note[]> {
+function commentNote(pullRequest: number, done: CommentOutcome): Note {
+  if (done.action === 'not needed')
+    return { level: 'info', text: `testsigma-tm: nothing failed, so no comment on pull request #${pullRequest} (comment: on-failure).` };
+  return { level: 'info', text: `testsigma-tm: pull request #${pullRequest}: comment ${done.action}${done.url ? ` (${done.url})` : ''}.` };
+}
+
+/** Comments that carry our marker and were not edited: someone else's, or nobody could tell whose. */
+function commentAuthorNotes(pullRequest: number, done: CommentOutcome): Note[] {
+  if (done.accountProblem !== undefined) {
+    const which = done.marked === 1 ? 'the one that carries' : `one of the ${done.marked} that carry`;
+    const what = done.action === 'created' ? 'a new comment was written instead of editing' : 'no comment was edited, not even';
+    return [
+      {
+        level: 'warning',
+        text: `testsigma-tm: pull request #${pullRequest}: the github-token's account could not be looked up (${done.accountProblem}), so ${what} ${which} this job's marker (any account can write the marker). Let the token query GraphQL's viewer { login }, and the next run edits its own comment.`,
+      },
+    ];
+  }
+  const n = done.foreign;
+  if (n === 0) return [];
+  const carry = n === 1 ? '1 comment carries' : `${n} comments carry`;
+  return [
+    {
+      level: 'info',
+      text: `testsigma-tm: pull request #${pullRequest}: ${carry} this job's marker but ${n === 1 ? 'was' : 'were'} not written by ${done.account}, the github-token's account (by ${done.strangers.map((a) => `@${a}`).join(', ')}): left alone.`,
+    },
+  ];
+}
+
+/**
+ * Another leg of this matrix job wrote its comment in this run, and the legs could not be told apart: its comment was
+ * left alone (a pass never hides a failure), and the user is told the permission that names each leg.
+ */
+function siblingNotes(pullRequest: number, job: string, unknown: string | undefined, done: CommentOutcome): Note[] {
+  if (done.siblings.length === 0) return [];
+  const runners = done.siblings.map((r) => `"${r}"`).join(', ');
+  return [
+    {
+      level: 'warning',
+      text: `testsigma-tm: pull request #${pullRequest}: another leg of job \`${job}\` already wrote its comment in this workflow run (on runner ${runners}), and the legs of a matrix cannot be told apart (${unknown ?? 'their names are the same'}), so this leg left that comment alone and wrote its own. Give the job \`permissions: actions: read\` to keep one comment and check run per leg under its name as GitHub shows it, such as "${job} (ubuntu-latest, 20)"; a matrix of shards can set shard-index instead.`,
+    },
+  ];
+}
+
+async function checkRun(input: GithubReport, leg: Leg): Promise<Note[]> {
   const { gh, ctx, summary: s } = input;
   if (!ctx.sha) return [{ level: 'warning', text: 'testsigma-tm: no commit to attach the check run to (GITHUB_SHA is unset), so none was created.' }];
+  const { name, report } = await leg();
   const { annotations, left } = checkAnnotations(s.failures, s.tests.failed, input.maxAnnotations);
   const conclusion = hasFailure(report) ? 'failure' : s.total === 0 ? 'neutral' : 'success';
   const title = input.error
@@ -78,7 +141,7 @@ async function checkRun(input: GithubReport, report: ReportInput): Promise<Note[
       owner: ctx.owner,
       repo: ctx.repo,
       sha: ctx.sha,
-      name: `Testsigma: ${ctx.job || ctx.workflow || 'results'}`,
+      name: `Testsigma: ${name || ctx.workflow || 'results'}`,
       conclusion,
       title: scrub(title, input.secrets),
       summary: scrub(renderReport(report, { maxChars: CHECK_SUMMARY_MAX_CHARS }), input.secrets),

@@ -2,7 +2,9 @@
  * A small stand-in for the GitHub REST API on loopback (port 0), for the Action's comment, check run and artifact
  * features. It refuses what GitHub refuses: a missing or wrong token (401), a comment body over 65,536 characters
  * (422), more than 50 annotations in one check-run request (422), and answers 403 on the routes it is told to
- * (a missing permission). Everything it was sent is kept for the tests to read.
+ * (a missing permission). A comment is written by the token's account (`login`, which GraphQL's `viewer` names, as
+ * GitHub's does for the job token: github-actions[bot]); `addComment` puts one by anybody else. Everything it was
+ * sent is kept for the tests to read.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +13,16 @@ export interface FakeComment {
   id: number;
   issue: number;
   body: string;
+  author: string;
+}
+
+/** A job of a workflow run attempt, as GET …/actions/runs/{id}/attempts/{n}/jobs lists it. */
+export interface FakeJob {
+  runId: number;
+  attempt: number;
+  name: string;
+  runner_name: string | null;
+  status: 'queued' | 'in_progress' | 'completed';
 }
 
 export interface FakeCheckRun {
@@ -37,7 +49,7 @@ export interface FakeRequest {
 }
 
 /** The route names `forbid` takes: a 403 for every request to that feature. */
-export type FakeRoute = 'comments' | 'check-runs' | 'artifacts' | 'pulls';
+export type FakeRoute = 'comments' | 'check-runs' | 'artifacts' | 'pulls' | 'jobs' | 'graphql';
 
 const COMMENT_MAX_CHARS = 65_536;
 const ANNOTATIONS_PER_REQUEST = 50;
@@ -46,7 +58,10 @@ export class FakeGitHub {
   readonly comments: FakeComment[] = [];
   readonly checkRuns: FakeCheckRun[] = [];
   readonly pulls: FakePull[] = [];
+  readonly jobs: FakeJob[] = [];
   readonly requests: FakeRequest[] = [];
+  /** Who the token is: the author of the comments it writes, and GraphQL's viewer. */
+  login = 'github-actions[bot]';
   /** Run id → its artifacts (the zip's bytes). */
   readonly artifacts = new Map<number, { id: number; name: string; zip: Buffer; expired?: boolean }[]>();
   private readonly forbidden = new Set<FakeRoute>();
@@ -70,13 +85,22 @@ export class FakeGitHub {
     this.comments.length = 0;
     this.checkRuns.length = 0;
     this.pulls.length = 0;
+    this.jobs.length = 0;
     this.requests.length = 0;
+    this.login = 'github-actions[bot]';
     this.artifacts.clear();
     this.forbidden.clear();
   }
 
   forbid(route: FakeRoute): void {
     this.forbidden.add(route);
+  }
+
+  /** A comment somebody else wrote (a user, another bot); returns it. */
+  addComment(issue: number, body: string, author: string): FakeComment {
+    const comment = { id: this.nextId++, issue, body, author };
+    this.comments.push(comment);
+    return comment;
   }
 
   addArtifact(runId: number, name: string, zip: Buffer, expired = false): void {
@@ -124,6 +148,10 @@ export class FakeGitHub {
       send(403, { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' });
       return;
     }
+    if (url.pathname === '/graphql' && method === 'POST') {
+      if (!/\bviewer\s*\{\s*login\s*\}/.test(String(body.query))) return send(200, { errors: [{ message: 'the fake answers only viewer { login }' }] });
+      return send(200, { data: { viewer: { login: this.login } } });
+    }
     const path = url.pathname.replace(/^\/repos\/[^/]+\/[^/]+/, '');
     let m: RegExpExecArray | null;
     if ((m = /^\/issues\/(\d+)\/comments$/.exec(path))) {
@@ -132,7 +160,7 @@ export class FakeGitHub {
       if (method === 'POST') {
         if (tooLong(body.body))
           return send(422, { message: 'Validation Failed', errors: [{ code: 'custom', message: 'body is too long (maximum is 65536 characters)' }] });
-        const comment = { id: this.nextId++, issue, body: String(body.body) };
+        const comment = { id: this.nextId++, issue, body: String(body.body), author: this.login };
         this.comments.push(comment);
         return send(201, commentJson(comment));
       }
@@ -185,6 +213,14 @@ export class FakeGitHub {
       run.annotations.push(...(output?.annotations ?? []));
       return send(200, { id: run.id, html_url: `https://github.com/checks/${run.id}` });
     }
+    if ((m = /^\/actions\/runs\/(\d+)\/attempts\/(\d+)\/jobs$/.exec(path)) && method === 'GET') {
+      const [runId, attempt] = [Number(m[1]), Number(m[2])];
+      const jobs = this.jobs.filter((j) => j.runId === runId && j.attempt === attempt);
+      return send(200, {
+        total_count: jobs.length,
+        jobs: jobs.map((j, i) => ({ id: i + 1, run_id: runId, run_attempt: attempt, name: j.name, runner_name: j.runner_name, status: j.status })),
+      });
+    }
     if ((m = /^\/actions\/runs\/(\d+)\/artifacts$/.exec(path)) && method === 'GET') {
       const list = this.artifacts.get(Number(m[1])) ?? [];
       return send(200, {
@@ -200,7 +236,7 @@ export class FakeGitHub {
 }
 
 function commentJson(c: FakeComment): Record<string, unknown> {
-  return { id: c.id, body: c.body, html_url: `https://github.com/acme/shop/pull/${c.issue}#issuecomment-${c.id}`, user: { login: 'github-actions[bot]' } };
+  return { id: c.id, body: c.body, html_url: `https://github.com/acme/shop/pull/${c.issue}#issuecomment-${c.id}`, user: { login: c.author } };
 }
 
 function tooLong(body: unknown): boolean {
@@ -216,6 +252,8 @@ function checkOutputProblem(output: { summary?: string; annotations?: unknown[] 
 function routeOf(path: string): FakeRoute | undefined {
   if (/\/issues\/.*comments/.test(path)) return 'comments';
   if (path.includes('/check-runs')) return 'check-runs';
+  if (/\/actions\/runs\/\d+\/attempts\/\d+\/jobs$/.test(path)) return 'jobs';
+  if (path === '/graphql') return 'graphql';
   if (path.includes('/actions/')) return 'artifacts';
   if (path.includes('/pulls')) return 'pulls';
   return undefined;
