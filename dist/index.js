@@ -30635,7 +30635,8 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 // A process of its own, reading the same files as the CLI: the young generation is held small as the CLI's bin
 // holds it (testsigma-tm-core's hosts/young-generation.ts), so a large input does not grow it to 128 MB of pages.
 (0,testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__/* .boundYoungGeneration */ .dv)();
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)();
+// And V8's optimising compiler chosen by the size of the input, as the CLI's bin chooses it (hosts/compiler-tier.ts).
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)(process.env, { beforeReading: testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__/* .tierCompilerFor */ .nu });
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -39291,7 +39292,7 @@ const ACTION_INPUTS = ['mode', 'results', ...dist/* SETTING_KEYS */.GS.flatMap((
 const DEFAULT_RESULTS = '**/{TEST-*,junit*}.xml';
 /** Where the fork flow unpacks the triggering run's artifact, inside the workspace. */
 const ARTIFACT_FOLDER = '.testsigma-tm/artifact';
-async function run(env = process.env) {
+async function run(env = process.env, hooks = {}) {
     const token = getInput('api-token');
     if (token)
         core_setSecret(token);
@@ -39362,6 +39363,7 @@ async function run(env = process.env) {
     const wanted = patterns.length > 0 ? patterns : operation === 'create' ? [] : [DEFAULT_RESULTS];
     // Read while uploading, each result mapped as it is read: a result file of any size costs what the upload keeps.
     const results = await (0,dist/* resultFileSource */.J$)(wanted, { cwd: workspace });
+    hooks.beforeReading?.(await results.size());
     const outcome = await (0,dist/* uploadResults */.g4)({ settings, results, env: uploadEnv, host: 'action', log: LOG, openOnly: operation === 'create' });
     const s = outcome.summary;
     info(shown((0,dist/* renderText */.S5)(s, outcome.error ? { error: outcome.error } : {})));
@@ -39842,10 +39844,11 @@ __nccwpck_require__.d(__webpack_exports__, {
   Gc: () => (/* reexport */ renderMarkdown),
   S5: () => (/* reexport */ renderText),
   J$: () => (/* reexport */ resultFileSource),
+  nu: () => (/* reexport */ tierCompilerFor),
   g4: () => (/* reexport */ upload_uploadResults)
 });
 
-// UNUSED EXPORTS: ApiError, DEFAULT_BASE_URL, ERROR_CODES, InternalError, MappingError, TestsigmaTmError, UnsentResultsError, UsageError, VERSION, applyEmptyPolicy, displayTitle, exitCodeFor, fullTitle, isFlaky, locate, readResultFiles, redactDeep, resolveSettings, resumeCommand, runUrl, settingLabel, tierCompilerFor
+// UNUSED EXPORTS: ApiError, DEFAULT_BASE_URL, ERROR_CODES, InternalError, MappingError, TestsigmaTmError, UnsentResultsError, UsageError, VERSION, applyEmptyPolicy, displayTitle, exitCodeFor, fullTitle, isFlaky, locate, readResultFiles, redactDeep, resolveSettings, resumeCommand, runUrl, settingLabel
 
 ;// CONCATENATED MODULE: ./packages/core/dist/ci.js
 function ci_detectCi(env) {
@@ -57176,7 +57179,7 @@ function boundYoungGeneration(maxBytes = YOUNG_GENERATION_MAX_BYTES) {
  */
 
 /** Inputs larger than this are read with TurboFan (see above: where its gain overtakes its cost, with a margin). */
-const LONG_READ_BYTES = (/* unused pure expression or super */ null && (48 * 1024 * 1024));
+const LONG_READ_BYTES = 48 * 1024 * 1024;
 /** The first V8 with Maglev on by default, as Node ships it (Node 22). */
 const FIRST_V8_WITH_MAGLEV = 12;
 /** The flag for an input of `inputBytes` (undefined: not known), or undefined to leave V8 as it is. */
@@ -57189,7 +57192,7 @@ function compilerFlagFor(inputBytes, v8Version = process.versions.v8) {
 function tierCompilerFor(inputBytes) {
     const flag = compilerFlagFor(inputBytes);
     if (flag !== undefined)
-        setFlagsFromString(flag);
+        (0,external_node_v8_namespaceObject.setFlagsFromString)(flag);
 }
 //# sourceMappingURL=compiler-tier.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/index.js

@@ -56,7 +56,13 @@ const DEFAULT_RESULTS = '**/{TEST-*,junit*}.xml';
 /** Where the fork flow unpacks the triggering run's artifact, inside the workspace. */
 const ARTIFACT_FOLDER = '.testsigma-tm/artifact';
 
-export async function run(env: Env = process.env): Promise<void> {
+/** What the entry's process tunes to the step's input; the entry (index.ts) gives it, a caller sharing its process does not. */
+export interface ProcessHooks {
+  /** Told the size of the result files (undefined: not known) before they are read: testsigma-tm-core's tierCompilerFor. */
+  beforeReading?: (inputBytes: number | undefined) => void;
+}
+
+export async function run(env: Env = process.env, hooks: ProcessHooks = {}): Promise<void> {
   const token = core.getInput('api-token');
   if (token) core.setSecret(token);
   const githubToken = core.getInput('github-token') || env.GITHUB_TOKEN || '';
@@ -120,6 +126,7 @@ export async function run(env: Env = process.env): Promise<void> {
   const wanted = patterns.length > 0 ? patterns : operation === 'create' ? [] : [DEFAULT_RESULTS];
   // Read while uploading, each result mapped as it is read: a result file of any size costs what the upload keeps.
   const results = await resultFileSource(wanted, { cwd: workspace });
+  hooks.beforeReading?.(await results.size());
   const outcome = await uploadResults({ settings, results, env: uploadEnv, host: 'action', log: LOG, openOnly: operation === 'create' });
   const s = outcome.summary;
   core.info(shown(renderText(s, outcome.error ? { error: outcome.error } : {})));
