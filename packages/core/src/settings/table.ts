@@ -357,7 +357,7 @@ export const SETTINGS = {
     input: 'comment',
     parse: oneOf('off', 'on-failure', 'always'),
     default: 'always' as 'off' | 'on-failure' | 'always',
-    doc: 'Action: one pull-request comment per workflow and job with the outcome, updated in place by every later run: `always`, `on-failure` (created only when a test or the reporting failed; an existing one is still updated), or `off`. Needs `pull-requests: write`.',
+    doc: 'Action: one pull-request comment per workflow and job (per leg of a matrix) with the outcome, updated in place by every later run: `always`, `on-failure` (created only when a test or the reporting failed; an existing one is still updated), or `off`. Needs `pull-requests: write`.',
   }),
   checkRun: row({
     env: 'TESTSIGMA_CHECK_RUN',
