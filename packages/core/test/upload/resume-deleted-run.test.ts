@@ -10,13 +10,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_FACTS, type EmulatorHandle } from 'testsigma-tm-emulator';
 import type { Clock } from '../../src/clock.js';
-import type { TestResult, TestStatus } from '../../src/model.js';
 import { resumeCommand } from '../../src/operations/commands.js';
 import { uploadResults } from '../../src/pipeline/upload.js';
 import { resolveSettings } from '../../src/settings/index.js';
 import type { EntriesSpool } from '../../src/spool/spool.js';
 import { useDemoEmulator } from '../demo-emulator.js';
-import { VirtualClock } from '../virtual-clock.js';
+import { result, virtualClock } from '../run/close-fixtures.js';
 
 let emulator: EmulatorHandle;
 useDemoEmulator((started) => (emulator = started));
@@ -30,17 +29,12 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 beforeEach(() => {
-  const virtual = new VirtualClock();
-  clock = { now: () => virtual.now(), sleep: (ms) => virtual.sleep(ms), random: () => virtual.random() };
+  clock = virtualClock();
 });
 
 const RESULTS_ROUTE = 'PUT /projects/*/test_runs/*/test_cases';
 
-function result(n: number, status: TestStatus): TestResult {
-  return { source: 'test', suitePath: ['resume'], name: `DEMO-${n} works`, status, properties: [], tags: [], attachments: [], attempts: [{ status }] };
-}
-
-const RESULTS = [result(1, 'passed'), result(2, 'failed'), result(3, 'passed'), result(4, 'passed')];
+const RESULTS = [result(1, 'passed', 'resume'), result(2, 'failed', 'resume'), result(3, 'passed', 'resume'), result(4, 'passed', 'resume')];
 
 /** An upload whose service fails after two of its four one-result batches: the other two are spooled. */
 async function spooledUpload(name: string, extra: Record<string, unknown>): Promise<{ spool: string; runId: string }> {
