@@ -30627,7 +30627,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6799);
+/* harmony import */ var testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7700);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6530);
 // The Action's entry point: nothing but the calls, so main.ts can be tested without side effects on import.
 
@@ -33602,8 +33602,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: ./packages/core/dist/index.js + 149 modules
-var dist = __nccwpck_require__(6799);
+// EXTERNAL MODULE: ./packages/core/dist/index.js + 150 modules
+var dist = __nccwpck_require__(7700);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:stream"
@@ -39673,7 +39673,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
-/***/ 6799:
+/***/ 7700:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39860,7 +39860,8 @@ function defaultRunTitle(ci, now) {
  *
  * The exit rule: 2 for everything the user must fix in the settings, the command line or the input files —
  * whether it is found locally or by the service (a refused token, an unknown project or run, a closed run);
- * 1 when the service failed or results were left unsent; 1 for an internal error (a bug of ours).
+ * 1 when the service failed or results were left unsent; 1 for an internal error (a bug of ours); 128 + the
+ * signal's number when a signal stopped the tool (the shell's convention, which CI systems read as cancelled).
  */
 const ERROR_CODES = {
     USAGE_UNKNOWN_COMMAND: { exit: 2, meaning: "The command is not one of the CLI's commands.", todo: 'Run `testsigma-tm --help`.' },
@@ -39998,6 +39999,16 @@ const ERROR_CODES = {
         exit: 1,
         meaning: 'Some results could not be recorded although the service answered.',
         todo: 'Read the per-case reasons; resume from the spool file if one was written.',
+    },
+    INTERRUPTED: {
+        exit: 130,
+        meaning: 'SIGINT (Ctrl-C, or a CI system cancelling the job) stopped the upload: no new request was sent, and what was not recorded was written to a spool file (nothing, when nothing had been written yet).',
+        todo: 'Send the spooled results with the `testsigma-tm resume` command the message gives; when the message says nothing was written, run the upload again.',
+    },
+    TERMINATED: {
+        exit: 143,
+        meaning: 'SIGTERM (a CI system cancelling the job, a container stopping) stopped the upload, as SIGINT does (INTERRUPTED).',
+        todo: 'Send the spooled results with the `testsigma-tm resume` command the message gives; when the message says nothing was written, run the upload again.',
     },
     INTERNAL: { exit: 1, meaning: 'A bug of testsigma-tm.', todo: 'Report it with the message.' },
 };
@@ -53296,7 +53307,7 @@ function escapeFieldName(name) {
 function normalizeLinefeeds(value) {
     return value.replace(/\r?\n|\r/g, '\r\n');
 }
-async function exchange(dispatcher, method, url, headers, body, timeoutMs, nowMs, now = Date.now) {
+async function exchange(dispatcher, method, url, headers, body, timeoutMs, nowMs, now = Date.now, interrupt) {
     // A streamed body (one with files) says when it has been read to its end.
     const streaming = { started: false, done: false };
     try {
@@ -53307,7 +53318,8 @@ async function exchange(dispatcher, method, url, headers, body, timeoutMs, nowMs
             url,
             headers: sent ? { ...headers, 'content-type': sent.contentType } : headers,
             ...(stream && { body: stream }),
-            signal: AbortSignal.timeout(timeoutMs),
+            // The host's stop abandons the exchange as the timeout does (http.ts says which of the two it was).
+            signal: interrupt ? AbortSignal.any([AbortSignal.timeout(timeoutMs), interrupt]) : AbortSignal.timeout(timeoutMs),
         });
         // The service counted the request before it answered: the rate limit's window is reckoned from here, not
         // from when the body has been read and parsed (a page of 100 test cases, slower on a loaded machine).
@@ -53587,6 +53599,75 @@ function diagnoseBaseUrl(failure, baseUrl, setting) {
     }
 }
 //# sourceMappingURL=first-contact.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/api/interrupt.js
+/**
+ * A host asked to stop (SIGINT: Ctrl-C, or a CI system cancelling the job; SIGTERM: the same from most CI systems
+ * and containers): an AbortSignal aborted with a StopRequested naming the signal. The HTTP client then sends no new request and
+ * abandons those in flight, each failing as a request without an answer (ApiError INTERRUPTED / TERMINATED): the
+ * upload treats it as it treats an outage's lost answer, so a batch that may have landed is spooled, and `resume`
+ * reads the run before sending it, never writing a result twice.
+ */
+
+/** What a host aborts its interrupt with: an Error (a sender destroys its socket with the reason), naming the signal. */
+class StopRequested extends Error {
+    signal;
+    constructor(signal) {
+        super(`stopped by ${signal}`);
+        this.signal = signal;
+        this.name = 'AbortError';
+    }
+}
+/** The signal that stopped the host, once one has (the abort's reason); undefined until then. */
+function stoppedBy(interrupt) {
+    if (!interrupt?.aborted)
+        return undefined;
+    return interrupt.reason instanceof StopRequested ? interrupt.reason.signal : 'SIGINT';
+}
+/** The error code of a stop by `signal` (its row in ERROR_CODES decides the exit code: 130, 143). */
+function stopCode(signal) {
+    return signal === 'SIGTERM' ? 'TERMINATED' : 'INTERRUPTED';
+}
+/** A request abandoned (`sent`: it may have been applied) or never sent because the host was stopped. */
+function interruptedRequest(details, signal, sent) {
+    const hint = sent
+        ? `testsigma-tm was stopped by ${signal} before the request succeeded: it was sent, so it may or may not have been applied.`
+        : `testsigma-tm was stopped by ${signal}: the request was not sent.`;
+    return new errors_ApiError(stopCode(signal), details, hint);
+}
+/**
+ * `waiting`, or a rejection as soon as `interrupt` aborts (`onLate` then gets what `waiting` resolves to later: a
+ * pacer's turn to give back). What `waiting` waits on is left to end by itself: the host exits once the upload says
+ * what it did.
+ */
+function unlessInterrupted(waiting, interrupt, onLate) {
+    if (!interrupt)
+        return waiting;
+    return new Promise((resolve, reject) => {
+        let abandoned = false;
+        const abort = () => {
+            abandoned = true;
+            reject(new Interrupted());
+        };
+        if (interrupt.aborted)
+            abort();
+        else
+            interrupt.addEventListener('abort', abort, { once: true });
+        waiting.then((value) => {
+            interrupt.removeEventListener('abort', abort);
+            if (abandoned)
+                onLate?.(value);
+            else
+                resolve(value);
+        }, (error) => {
+            interrupt.removeEventListener('abort', abort);
+            reject(error);
+        });
+    });
+}
+/** Thrown by `unlessInterrupted`; the client turns it into the request's error (it knows the request). */
+class Interrupted extends Error {
+}
+//# sourceMappingURL=interrupt.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/api/http.js
 /**
  * The one place that speaks HTTP and the one retry loop. Every request of the tool goes through
@@ -53600,9 +53681,12 @@ function diagnoseBaseUrl(failure, baseUrl, setting) {
  * - but before the service has answered once, what says "this is not the service's address" (a refused
  *   connection for more than FIRST_CONTACT_MS, an unknown host, a TLS error, an answer that is not the API's)
  *   ends at once as a base URL to fix (first-contact.ts);
- * - a connection closed while a body with files is being sent is a proxy's 413: not sent again whole.
+ * - a connection closed while a body with files is being sent is a proxy's 413: not sent again whole;
+ * - once the host is stopped (`interrupt`: SIGINT, SIGTERM), nothing more is sent and what is in flight is abandoned,
+ *   each failing as a request without an answer (interrupt.ts).
  * The token never leaves this file except in the Authorization header.
  */
+
 
 
 
@@ -53655,6 +53739,8 @@ class HttpClient {
     retries = 0;
     /** Attempts sent, over all requests (retries included): the upload's request count. */
     requests = 0;
+    /** Attempts of writes (any method but GET) sent: none means that nothing this client did changed anything. */
+    writesSent = 0;
     /**
      * When the latest write (any method but GET) that got no answer was sent: the service may still apply it
      * later (run/timing.ts LATE_WRITE_MS says how much later), so the run protocol waits that out before its last look.
@@ -53713,10 +53799,13 @@ class HttpClient {
             ? new RequestWatch(this.emit, req.method, () => redactUrl(url), this.pacer, this.clockSource, this.deadline, () => this.mayReportQueued())
             : UNWATCHED;
         const { headers } = this;
+        const { interrupt } = this.options;
         try {
             for (let attempt = 1;; attempt++) {
+                this.throwIfStopped(req.method, path, attempt > 1);
                 watch.enter({ kind: 'queued' }, attempt);
-                const release = await this.pacer.acquire();
+                // A turn that comes after the host was stopped is given back unused.
+                const release = await this.unlessStopped(this.pacer.acquire(), req.method, path, attempt > 1, (late) => late());
                 if (req.sendBefore !== undefined && this.now() > req.sendBefore) {
                     release();
                     return { status: 0, body: undefined, requestId: undefined, method: req.method, path, stale: true };
@@ -53726,11 +53815,13 @@ class HttpClient {
                 watch.enter({ kind: 'sent' }, attempt);
                 const sentAt = this.now();
                 this.requests++;
+                if (req.method !== 'GET')
+                    this.writesSent++;
                 // Never wait for an answer past the deadline (a second at least, so a late request still gets its chance).
                 const timeoutMs = Math.min(req.look?.timeoutMs ?? Infinity, this.options.timeoutMs, Math.max(1_000, this.deadline - sentAt));
                 let outcome;
                 try {
-                    outcome = await this.exchange({ method: req.method, url, headers, body, timeoutMs, nowMs: sentAt });
+                    outcome = await this.exchange({ method: req.method, url, headers, body, timeoutMs, nowMs: sentAt, ...(interrupt && { interrupt }) });
                 }
                 catch (thrown) {
                     // A transport that throws (a bug, or a test's service going away) must not keep the turn: requests
@@ -53746,6 +53837,9 @@ class HttpClient {
                     release(outcome.rate, outcome.answeredAt);
                 else
                     release();
+                // Abandoned for the stop: a write may have been applied (a lost answer, as far as the caller can know).
+                if (outcome.kind === 'no-answer')
+                    this.throwIfStopped(req.method, path, true);
                 const details = { method: req.method, path };
                 let verdict = 'transient';
                 let delay;
@@ -53820,7 +53914,7 @@ class HttpClient {
                 if (this.debugShown)
                     this.options.log.debug(`retrying ${req.method} ${path} in ${delay} ms (${reason})`);
                 watch.enter({ kind: 'backoff', reason, delayMs: delay }, attempt);
-                await this.sleep(delay);
+                await this.unlessStopped(this.sleep(delay), req.method, path, true);
                 if (uncertain && req.recover) {
                     const found = await req.recover();
                     // The caller says what it found (it can name it); this layer only stops re-sending.
@@ -53837,7 +53931,24 @@ class HttpClient {
         if (this.options.transport)
             return this.options.transport(request);
         this.dispatcher ??= makeDispatcher(this.options.timeoutMs, this.options.proxy);
-        return exchange(await this.dispatcher, request.method, request.url, request.headers, request.body, request.timeoutMs, request.nowMs, this.now);
+        return exchange(await this.dispatcher, request.method, request.url, request.headers, request.body, request.timeoutMs, request.nowMs, this.now, request.interrupt);
+    }
+    /** Once the host is stopped: the request's error (`sent`: an attempt of it went out, and may have been applied). */
+    throwIfStopped(method, path, sent) {
+        const signal = stoppedBy(this.options.interrupt);
+        if (signal)
+            throw interruptedRequest({ method, path }, signal, sent);
+    }
+    /** `waiting`, ended by the host's stop with the request's error (`onLate` gets what comes after: see unlessInterrupted). */
+    unlessStopped(waiting, method, path, sent, onLate) {
+        const { interrupt } = this.options;
+        if (!interrupt)
+            return waiting;
+        return unlessInterrupted(waiting, interrupt, onLate).catch((error) => {
+            if (error instanceof Interrupted)
+                this.throwIfStopped(method, path, sent);
+            throw error;
+        });
     }
     failure(details, outcome, attempts, resource, gaveUp) {
         if (outcome.kind === 'answer')
