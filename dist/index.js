@@ -30627,7 +30627,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7700);
+/* harmony import */ var testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(763);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6530);
 // The Action's entry point: nothing but the calls, so main.ts can be tested without side effects on import.
 
@@ -33602,8 +33602,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: ./packages/core/dist/index.js + 150 modules
-var dist = __nccwpck_require__(7700);
+// EXTERNAL MODULE: ./packages/core/dist/index.js + 151 modules
+var dist = __nccwpck_require__(763);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:stream"
@@ -39673,7 +39673,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
-/***/ 7700:
+/***/ 763:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39700,7 +39700,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   g4: () => (/* reexport */ upload_uploadResults)
 });
 
-// UNUSED EXPORTS: ApiError, DEFAULT_BASE_URL, ERROR_CODES, InternalError, MappingError, TestsigmaTmError, UnsentResultsError, UsageError, VERSION, applyEmptyPolicy, displayTitle, exitCodeFor, fullTitle, isFlaky, locate, readResultFiles, redactDeep, resolveSettings, resumeCommand, runUrl, settingLabel
+// UNUSED EXPORTS: ApiError, DEFAULT_BASE_URL, ERROR_CODES, InternalError, InterruptedError, MappingError, StopRequested, TestsigmaTmError, UnsentResultsError, UsageError, VERSION, applyEmptyPolicy, displayTitle, exitCodeFor, fullTitle, isFlaky, locate, readResultFiles, redactDeep, resolveSettings, resumeCommand, runUrl, settingLabel
 
 ;// CONCATENATED MODULE: ./packages/core/dist/ci.js
 function ci_detectCi(env) {
@@ -40084,6 +40084,10 @@ class errors_ApiError extends TestsigmaTmError {
 /** Results that could not be delivered although the service answered (e.g. some batches refused). */
 class errors_UnsentResultsError extends TestsigmaTmError {
     category = 'service';
+}
+/** Stopped by a signal (INTERRUPTED, TERMINATED): the message says what was recorded and what was spooled. */
+class InterruptedError extends TestsigmaTmError {
+    category = 'interrupted';
 }
 /** A bug of ours: anything thrown that is not one of the errors above ends up as this, with the cause kept. */
 class InternalError extends TestsigmaTmError {
@@ -55445,7 +55449,62 @@ function heldChars(result) {
     return PER_RESULT_CHARS + result.name.length + (result.message?.length ?? 0) + (result.stack?.length ?? 0) + (result.output?.length ?? 0);
 }
 //# sourceMappingURL=read-early.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/pipeline/interrupted.js
+/**
+ * An upload stopped by its host (SIGINT, SIGTERM: UploadInput.interrupt). The HTTP client sends nothing more and
+ * abandons what is in flight, so the stages fail as in an outage and what was not recorded is spooled the same way;
+ * this file stops the stages that do not talk to the service, and says in one message what the stop left: what
+ * was recorded, where the rest is kept and the command that sends it — or that nothing was written at all.
+ */
+
+
+/** What a host aborts UploadInput.interrupt with (hosts reach api/ through here). */
+
+/** Between stages, and while the input is read: stop once the host was stopped (the message is made at the end). */
+function stopIfInterrupted(interrupt) {
+    const signal = stoppedBy(interrupt);
+    if (signal)
+        throw new InterruptedError(stopCode(signal), `Stopped by ${signal}.`);
+}
+/** The upload's error once its host stopped it: what was recorded, what was spooled where, and what to do. */
+function interruptedError({ signal, progress, landed, wrote, error }) {
+    const code = stopCode(signal);
+    const by = `Interrupted by ${signal}`;
+    const spool = progress.spoolFile ?? progress.recorded?.spoolFile;
+    const resume = spool ? ` Send them with: testsigma-tm resume ${spool}` : '';
+    const { opened, recorded } = progress;
+    if (!opened) {
+        if (!wrote) {
+            return new InterruptedError(code, `${by} before anything was written to Testsigma: no test run was opened and no result was recorded. Run the upload again to record the results.`, { cause: error });
+        }
+        const total = progress.read?.tally.total;
+        const results = total === undefined ? 'The test results' : `The ${total} test result(s)`;
+        const kept = spool ? `were written to ${spool}.${resume}` : 'could not be written to a spool file (see the error above): run the upload again.';
+        return new InterruptedError(code, `${by} before any result was recorded (the test run or test cases were being written). ${results} ${kept}`, {
+            cause: error,
+        });
+    }
+    const run = opened.run.human_id;
+    const total = opened.entries.length;
+    const recordedCount = recorded?.sent.acknowledged.length ?? landed;
+    const rest = total - recordedCount;
+    if (!spool && rest === 0) {
+        // Every result landed and the close was stopped: its message names the run and the command that closes it.
+        return new InterruptedError(code, `${by} while test run ${run} was being closed. ${error.message}`, { cause: error });
+    }
+    const done = `${recordedCount} of ${total} result(s) were recorded`;
+    if (!spool) {
+        return new InterruptedError(code, `${by} while recording results in test run ${run}: ${done}; the other ${rest} could not be written to a spool file (see the error above), and the run was left open. Run the upload again to record them.`, { cause: error });
+    }
+    if (rest === 0) {
+        return new InterruptedError(code, `${by} while finishing test run ${run}: all ${total} result(s) were recorded, and the run was left open; ${spool} holds what is left to do. Finish it with: testsigma-tm resume ${spool}`, { cause: error });
+    }
+    return new InterruptedError(code, `${by} while recording results in test run ${run}: ${done}; the other ${rest} were written to ${spool}, and the run was left open.${resume}`, { cause: error });
+}
+//# sourceMappingURL=interrupted.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/pipeline/upload.js
+
+
 
 
 
@@ -55494,7 +55553,7 @@ async function upload_uploadResults(given) {
     let early;
     try {
         const { token, projectId } = requireSettings(settings, ['token', 'projectId'], input.host);
-        const service = openService(settings, token, input.host, log, { ...input.http, clock });
+        const service = openService(settings, token, input.host, log, { ...input.http, clock, ...(input.interrupt && { interrupt: input.interrupt }) });
         http = service.http;
         const ci = ci_detectCi(input.env ?? {});
         ctx = {
@@ -55514,9 +55573,12 @@ async function upload_uploadResults(given) {
         const reading = ctx;
         const pacer = service.http.pacer;
         const lookups = await lookUp(ctx, projectId, (prefix) => (early = readWhileListing(reading, prefix, { after: pacer.nextWindowWait() })));
+        stopIfInterrupted(input.interrupt);
         progress.read = await readInput(ctx, lookups, early);
+        stopIfInterrupted(input.interrupt);
         logStage(log, `Read ${count(progress.read.tally.total, 'test result')}; ${count(progress.read.report.mapped.length, 'test case')} to record.`);
         progress.plan = await planUpload(ctx, lookups, progress.read);
+        stopIfInterrupted(input.interrupt);
         // `run create` opens the run even without cases: the shards add theirs.
         if (settings.dryRun || (progress.plan.entries.length === 0 && !input.openOnly)) {
             if (progress.plan.entries.length === 0 && !settings.dryRun)
@@ -55547,12 +55609,16 @@ async function upload_uploadResults(given) {
         await early?.stop();
         error = errors_asToolError(thrown);
         error.message = redact_redact(error.message, secrets);
-        if (!progress.opened && serviceFailed(error) && !settings.dryRun && !input.openOnly) {
+        // Stopped by the host: what was not recorded is spooled as after an outage, unless nothing was written yet
+        // (nothing to take up later: the upload is run again).
+        const stopped = stoppedBy(input.interrupt);
+        const spoolable = serviceFailed(error) || stopped !== undefined;
+        if (!progress.opened && spoolable && !settings.dryRun && !input.openOnly && !(stopped && !http?.writesSent)) {
             const spooled = await spoolResults(input, workspace, error, log);
             progress.spoolFile = spooled.file;
             progress.read ??= spooled.read;
         }
-        else if (ctx && progress.plan && progress.opened && !progress.recorded && serviceFailed(error) && !input.openOnly) {
+        else if (ctx && progress.plan && progress.opened && !progress.recorded && spoolable && !input.openOnly) {
             // The run was open, and the service failed outside the sending (a read of the run, a job line, the close):
             // what was not acknowledged is spooled; a resume into the same run also skips what the run already holds. It
             // sends no files: theirs are named, in the spooled descriptions and the summary.
@@ -55565,9 +55631,13 @@ async function upload_uploadResults(given) {
             progress.withdrawn = unsent.flatMap((u) => u.withdrawn);
             progress.spoolFile = await spoolEntries(ctx, progress.plan, progress.opened, unsent.map((u) => u.entry), error);
         }
-        else if (!progress.read) {
+        else if (!progress.read && !stopped) {
             // Stopped before the input was read (a refused token, an unknown project): the summary still tells the tests.
             progress.read = await tallyInput(input, workspace, log);
+        }
+        if (stopped) {
+            const landed = (progress.opened && ctx?.landed?.get(progress.opened.run.id)?.size) ?? 0;
+            error = interruptedError({ signal: stopped, progress, landed, wrote: (http?.writesSent ?? 0) > 0, error });
         }
     }
     finally {
@@ -55628,7 +55698,13 @@ async function readInput(ctx, lookups, early) {
     const mapper = new ResultMapper(lookups.cases, project.human_id_prefix, { keepResults });
     // Results mapped after reading: a failed one is named with its case afterwards.
     const tally = new ResultTally({ lines: settings.dryRun, workspace: ctx.workspace, keepResults: keepResults || !lookups.cases });
-    const files = await readAll(ctx.input, (result) => tally.add(result, mapper.add(result)), log);
+    // Stopped by the host, the read stops at the next result (a file records that as its error; the upload ends).
+    const { interrupt } = ctx.input;
+    const files = await readAll(ctx.input, (result) => {
+        if (interrupt?.aborted)
+            stopIfInterrupted(interrupt);
+        tally.add(result, mapper.add(result));
+    }, log);
     if (!lookups.cases)
         mapper.resolve(await casesForUuids(ctx, project.id, mapper), (result, found) => tally.placeLate(result, found));
     const report = mapper.report();
@@ -56979,6 +57055,8 @@ function boundYoungGeneration(maxBytes = YOUNG_GENERATION_MAX_BYTES) {
  */
 
 
+
+/** A host stopped by a signal aborts UploadInput.interrupt with `new StopRequested('SIGINT')` (or 'SIGTERM'). */
 
 
 

@@ -171,7 +171,7 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-export type ErrorCategory = 'usage' | 'config' | 'input' | 'service' | 'internal';
+export type ErrorCategory = 'usage' | 'config' | 'input' | 'service' | 'interrupted' | 'internal';
 
 /**
  * Marks the errors of every copy of core. There can be two in one process: the reporters load core's
@@ -266,6 +266,11 @@ export class ApiError extends TestsigmaTmError {
 /** Results that could not be delivered although the service answered (e.g. some batches refused). */
 export class UnsentResultsError extends TestsigmaTmError {
   readonly category = 'service';
+}
+
+/** Stopped by a signal (INTERRUPTED, TERMINATED): the message says what was recorded and what was spooled. */
+export class InterruptedError extends TestsigmaTmError {
+  readonly category = 'interrupted';
 }
 
 /** A bug of ours: anything thrown that is not one of the errors above ends up as this, with the cause kept. */

@@ -24,7 +24,7 @@ export function stoppedBy(interrupt: AbortSignal | undefined): StopSignal | unde
 }
 
 /** The error code of a stop by `signal` (its row in ERROR_CODES decides the exit code: 130, 143). */
-function stopCode(signal: StopSignal): 'INTERRUPTED' | 'TERMINATED' {
+export function stopCode(signal: StopSignal): 'INTERRUPTED' | 'TERMINATED' {
   return signal === 'SIGTERM' ? 'TERMINATED' : 'INTERRUPTED';
 }
 
