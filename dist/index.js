@@ -53639,36 +53639,50 @@ function interruptedRequest(details, signal, sent) {
     return new errors_ApiError(stopCode(signal), details, hint);
 }
 /**
- * `waiting`, or a rejection as soon as `interrupt` aborts (`onLate` then gets what `waiting` resolves to later: a
- * pacer's turn to give back). What `waiting` waits on is left to end by itself: the host exits once the upload says
- * what it did.
+ * Waits that end as soon as `interrupt` aborts: a turn under the rate limit, a retry's backoff. One listener on the
+ * signal serves them all (a client has many waits at once, and Node 20 warns past 10 listeners on one signal).
  */
-function unlessInterrupted(waiting, interrupt, onLate) {
-    if (!interrupt)
-        return waiting;
-    return new Promise((resolve, reject) => {
-        let abandoned = false;
-        const abort = () => {
-            abandoned = true;
-            reject(new Interrupted());
-        };
-        if (interrupt.aborted)
-            abort();
-        else
-            interrupt.addEventListener('abort', abort, { once: true });
-        waiting.then((value) => {
-            interrupt.removeEventListener('abort', abort);
-            if (abandoned)
-                onLate?.(value);
+class StopWaits {
+    interrupt;
+    waits = new Set();
+    constructor(interrupt) {
+        this.interrupt = interrupt;
+        interrupt.addEventListener('abort', () => {
+            for (const abandon of this.waits)
+                abandon();
+            this.waits.clear();
+        }, { once: true });
+    }
+    /**
+     * `waiting`, or a rejection (Interrupted) once the stop comes; `onLate` then gets what `waiting` resolves to later
+     * (a pacer's turn to give back). What `waiting` waits on ends by itself: the host exits once the upload has said
+     * what it did.
+     */
+    until(waiting, onLate) {
+        return new Promise((resolve, reject) => {
+            let abandoned = false;
+            const abandon = () => {
+                abandoned = true;
+                reject(new Interrupted());
+            };
+            if (this.interrupt.aborted)
+                abandon();
             else
-                resolve(value);
-        }, (error) => {
-            interrupt.removeEventListener('abort', abort);
-            reject(error);
+                this.waits.add(abandon);
+            waiting.then((value) => {
+                this.waits.delete(abandon);
+                if (abandoned)
+                    onLate?.(value);
+                else
+                    resolve(value);
+            }, (error) => {
+                this.waits.delete(abandon);
+                reject(error);
+            });
         });
-    });
+    }
 }
-/** Thrown by `unlessInterrupted`; the client turns it into the request's error (it knows the request). */
+/** Thrown by `StopWaits.until`; the client turns it into the request's error (it knows the request). */
 class Interrupted extends Error {
 }
 //# sourceMappingURL=interrupt.js.map
@@ -53738,6 +53752,8 @@ class HttpClient {
     closed = false;
     /** The service has answered once (as the API): from then on, no answer is an outage to wait out. */
     answered = false;
+    /** The waits the host's stop ends (options.interrupt). */
+    stopWaits;
     createdAt;
     /** Attempts beyond the first, over all requests: the upload's retry count. */
     retries = 0;
@@ -53771,6 +53787,7 @@ class HttpClient {
         this.policy = options.retry ?? DEFAULT_RETRY_POLICY;
         this.deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
         this.createdAt = this.now();
+        this.stopWaits = options.interrupt ? new StopWaits(options.interrupt) : undefined;
         this.deadline = this.createdAt + this.deadlineMs;
         // A wait of 10 s or more is a heartbeat even for a quiet host (a reporter prints stage lines only).
         this.emit = options.onEvent ?? ((event) => (event.elapsedMs >= HEARTBEAT_MS ? logStage(options.log, event.message) : options.log.info(event.message)));
@@ -53943,12 +53960,11 @@ class HttpClient {
         if (signal)
             throw interruptedRequest({ method, path }, signal, sent);
     }
-    /** `waiting`, ended by the host's stop with the request's error (`onLate` gets what comes after: see unlessInterrupted). */
+    /** `waiting`, ended by the host's stop with the request's error (`onLate` gets what comes after: see StopWaits). */
     unlessStopped(waiting, method, path, sent, onLate) {
-        const { interrupt } = this.options;
-        if (!interrupt)
+        if (!this.stopWaits)
             return waiting;
-        return unlessInterrupted(waiting, interrupt, onLate).catch((error) => {
+        return this.stopWaits.until(waiting, onLate).catch((error) => {
             if (error instanceof Interrupted)
                 this.throwIfStopped(method, path, sent);
             throw error;

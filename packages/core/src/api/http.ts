@@ -29,7 +29,7 @@ import { errorFor } from './http-errors.js';
 import { unexpectedBody } from './wire.js';
 import { VERSION } from '../version.js';
 import { FIRST_CONTACT_MS, diagnoseBaseUrl, looksLikeApiPath, noAnswerFailure, type FirstContactFailure } from './first-contact.js';
-import { Interrupted, interruptedRequest, stoppedBy, unlessInterrupted } from './interrupt.js';
+import { Interrupted, StopWaits, interruptedRequest, stoppedBy } from './interrupt.js';
 
 export interface ApiRequest<R = never> {
   method: Method;
@@ -165,6 +165,8 @@ export class HttpClient {
   private closed = false;
   /** The service has answered once (as the API): from then on, no answer is an outage to wait out. */
   private answered = false;
+  /** The waits the host's stop ends (options.interrupt). */
+  private readonly stopWaits: StopWaits | undefined;
   private readonly createdAt: number;
   /** Attempts beyond the first, over all requests: the upload's retry count. */
   retries = 0;
@@ -198,6 +200,7 @@ export class HttpClient {
     this.policy = options.retry ?? DEFAULT_RETRY_POLICY;
     this.deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
     this.createdAt = this.now();
+    this.stopWaits = options.interrupt ? new StopWaits(options.interrupt) : undefined;
     this.deadline = this.createdAt + this.deadlineMs;
     // A wait of 10 s or more is a heartbeat even for a quiet host (a reporter prints stage lines only).
     this.emit = options.onEvent ?? ((event) => (event.elapsedMs >= HEARTBEAT_MS ? logStage(options.log, event.message) : options.log.info(event.message)));
@@ -371,11 +374,10 @@ export class HttpClient {
     if (signal) throw interruptedRequest({ method, path }, signal, sent);
   }
 
-  /** `waiting`, ended by the host's stop with the request's error (`onLate` gets what comes after: see unlessInterrupted). */
+  /** `waiting`, ended by the host's stop with the request's error (`onLate` gets what comes after: see StopWaits). */
   private unlessStopped<T>(waiting: Promise<T>, method: Method, path: string, sent: boolean, onLate?: (value: T) => void): Promise<T> {
-    const { interrupt } = this.options;
-    if (!interrupt) return waiting;
-    return unlessInterrupted(waiting, interrupt, onLate).catch((error: unknown) => {
+    if (!this.stopWaits) return waiting;
+    return this.stopWaits.until(waiting, onLate).catch((error: unknown) => {
       if (error instanceof Interrupted) this.throwIfStopped(method, path, sent);
       throw error;
     });

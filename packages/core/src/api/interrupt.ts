@@ -37,33 +37,51 @@ export function interruptedRequest(details: ApiErrorDetails, signal: StopSignal,
 }
 
 /**
- * `waiting`, or a rejection as soon as `interrupt` aborts (`onLate` then gets what `waiting` resolves to later: a
- * pacer's turn to give back). What `waiting` waits on is left to end by itself: the host exits once the upload says
- * what it did.
+ * Waits that end as soon as `interrupt` aborts: a turn under the rate limit, a retry's backoff. One listener on the
+ * signal serves them all (a client has many waits at once, and Node 20 warns past 10 listeners on one signal).
  */
-export function unlessInterrupted<T>(waiting: Promise<T>, interrupt: AbortSignal | undefined, onLate?: (value: T) => void): Promise<T> {
-  if (!interrupt) return waiting;
-  return new Promise<T>((resolve, reject) => {
-    let abandoned = false;
-    const abort = (): void => {
-      abandoned = true;
-      reject(new Interrupted());
-    };
-    if (interrupt.aborted) abort();
-    else interrupt.addEventListener('abort', abort, { once: true });
-    waiting.then(
-      (value) => {
-        interrupt.removeEventListener('abort', abort);
-        if (abandoned) onLate?.(value);
-        else resolve(value);
+export class StopWaits {
+  private readonly waits = new Set<() => void>();
+
+  constructor(private readonly interrupt: AbortSignal) {
+    interrupt.addEventListener(
+      'abort',
+      () => {
+        for (const abandon of this.waits) abandon();
+        this.waits.clear();
       },
-      (error: unknown) => {
-        interrupt.removeEventListener('abort', abort);
-        reject(error);
-      },
+      { once: true },
     );
-  });
+  }
+
+  /**
+   * `waiting`, or a rejection (Interrupted) once the stop comes; `onLate` then gets what `waiting` resolves to later
+   * (a pacer's turn to give back). What `waiting` waits on ends by itself: the host exits once the upload has said
+   * what it did.
+   */
+  until<T>(waiting: Promise<T>, onLate?: (value: T) => void): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let abandoned = false;
+      const abandon = (): void => {
+        abandoned = true;
+        reject(new Interrupted());
+      };
+      if (this.interrupt.aborted) abandon();
+      else this.waits.add(abandon);
+      waiting.then(
+        (value) => {
+          this.waits.delete(abandon);
+          if (abandoned) onLate?.(value);
+          else resolve(value);
+        },
+        (error: unknown) => {
+          this.waits.delete(abandon);
+          reject(error);
+        },
+      );
+    });
+  }
 }
 
-/** Thrown by `unlessInterrupted`; the client turns it into the request's error (it knows the request). */
+/** Thrown by `StopWaits.until`; the client turns it into the request's error (it knows the request). */
 export class Interrupted extends Error {}

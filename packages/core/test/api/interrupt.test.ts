@@ -3,6 +3,7 @@
  * request in flight is abandoned at once as one without an answer (it may have been applied), a wait for a retry
  * ends, and nothing is sent afterwards. Every error names the signal, with the code that decides the exit (130, 143).
  */
+import { getEventListeners } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -88,6 +89,20 @@ describe('the HTTP client when its host is stopped', () => {
     expect(exitCodeFor(error)).toBe(143);
     expect(error.message).toMatch(/stopped by SIGTERM before the request succeeded/);
     expect(emulator.state().requests).toHaveLength(1);
+  });
+
+  it('ends every request waiting for a turn, with one listener on the signal however many wait (Node 20 warns past 10)', async () => {
+    const host = await unanswering();
+    const stop = new AbortController();
+    const api = client(host.url, stop.signal, { maxInFlight: 1 });
+    const waiting = Array.from({ length: 20 }, () => failure(api.listProjects()));
+    expect(await host.received).toBe('GET');
+    expect(getEventListeners(stop.signal, 'abort')).toHaveLength(1);
+    stop.abort(new StopRequested('SIGINT'));
+    const errors = await Promise.all(waiting);
+    expect(errors.map((e) => e.code)).toEqual(Array(20).fill('INTERRUPTED'));
+    // The one in flight may have been applied; the others were never sent.
+    expect(errors.filter((e) => e.message.endsWith('the request was not sent.'))).toHaveLength(19);
   });
 
   it('sends no request once stopped, and says so', async () => {
