@@ -30627,7 +30627,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4683);
+/* harmony import */ var testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9867);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1222);
 // The Action's entry point: nothing but the calls, so main.ts can be tested without side effects on import.
 
@@ -33603,8 +33603,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: ./packages/core/dist/index.js + 150 modules
-var dist = __nccwpck_require__(4683);
+// EXTERNAL MODULE: ./packages/core/dist/index.js + 152 modules
+var dist = __nccwpck_require__(9867);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:stream"
@@ -39820,7 +39820,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
-/***/ 4683:
+/***/ 9867:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39848,7 +39848,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   g4: () => (/* reexport */ upload_uploadResults)
 });
 
-// UNUSED EXPORTS: ApiError, DEFAULT_BASE_URL, ERROR_CODES, InternalError, MappingError, TestsigmaTmError, UnsentResultsError, UsageError, VERSION, applyEmptyPolicy, displayTitle, exitCodeFor, fullTitle, isFlaky, locate, readResultFiles, redactDeep, resolveSettings, resumeCommand, runUrl, settingLabel
+// UNUSED EXPORTS: ApiError, DEFAULT_BASE_URL, ERROR_CODES, InternalError, InterruptedError, MappingError, StopRequested, TestsigmaTmError, UnsentResultsError, UsageError, VERSION, applyEmptyPolicy, displayTitle, exitCodeFor, fullTitle, isFlaky, locate, readResultFiles, redactDeep, resolveSettings, resumeCommand, runUrl, settingLabel
 
 ;// CONCATENATED MODULE: ./packages/core/dist/ci.js
 function ci_detectCi(env) {
@@ -40008,7 +40008,8 @@ function defaultRunTitle(ci, now) {
  *
  * The exit rule: 2 for everything the user must fix in the settings, the command line or the input files —
  * whether it is found locally or by the service (a refused token, an unknown project or run, a closed run);
- * 1 when the service failed or results were left unsent; 1 for an internal error (a bug of ours).
+ * 1 when the service failed or results were left unsent; 1 for an internal error (a bug of ours); 128 + the
+ * signal's number when a signal stopped the tool (the shell's convention, which CI systems read as cancelled).
  */
 const ERROR_CODES = {
     USAGE_UNKNOWN_COMMAND: { exit: 2, meaning: "The command is not one of the CLI's commands.", todo: 'Run `testsigma-tm --help`.' },
@@ -40152,6 +40153,16 @@ const ERROR_CODES = {
         meaning: 'Some results could not be recorded although the service answered.',
         todo: 'Read the per-case reasons; resume from the spool file if one was written.',
     },
+    INTERRUPTED: {
+        exit: 130,
+        meaning: 'SIGINT (Ctrl-C, or a CI system cancelling the job) stopped the upload: no new request was sent, and what was not recorded was written to a spool file (nothing, when nothing had been written yet).',
+        todo: 'Send the spooled results with the `testsigma-tm resume` command the message gives; when the message says nothing was written, run the upload again.',
+    },
+    TERMINATED: {
+        exit: 143,
+        meaning: 'SIGTERM (a CI system cancelling the job, a container stopping) stopped the upload, as SIGINT does (INTERRUPTED).',
+        todo: 'Send the spooled results with the `testsigma-tm resume` command the message gives; when the message says nothing was written, run the upload again.',
+    },
     INTERNAL: { exit: 1, meaning: 'A bug of testsigma-tm.', todo: 'Report it with the message.' },
 };
 /**
@@ -40226,6 +40237,10 @@ class errors_ApiError extends TestsigmaTmError {
 /** Results that could not be delivered although the service answered (e.g. some batches refused). */
 class errors_UnsentResultsError extends TestsigmaTmError {
     category = 'service';
+}
+/** Stopped by a signal (INTERRUPTED, TERMINATED): the message says what was recorded and what was spooled. */
+class InterruptedError extends TestsigmaTmError {
+    category = 'interrupted';
 }
 /** A bug of ours: anything thrown that is not one of the errors above ends up as this, with the cause kept. */
 class InternalError extends TestsigmaTmError {
@@ -53456,7 +53471,7 @@ function escapeFieldName(name) {
 function normalizeLinefeeds(value) {
     return value.replace(/\r?\n|\r/g, '\r\n');
 }
-async function exchange(dispatcher, method, url, headers, body, timeoutMs, nowMs, now = Date.now) {
+async function exchange(dispatcher, method, url, headers, body, timeoutMs, nowMs, now = Date.now, interrupt) {
     // A streamed body (one with files) says when it has been read to its end.
     const streaming = { started: false, done: false };
     try {
@@ -53467,7 +53482,8 @@ async function exchange(dispatcher, method, url, headers, body, timeoutMs, nowMs
             url,
             headers: sent ? { ...headers, 'content-type': sent.contentType } : headers,
             ...(stream && { body: stream }),
-            signal: AbortSignal.timeout(timeoutMs),
+            // The host's stop abandons the exchange as the timeout does (http.ts says which of the two it was).
+            signal: interrupt ? AbortSignal.any([AbortSignal.timeout(timeoutMs), interrupt]) : AbortSignal.timeout(timeoutMs),
         });
         // The service counted the request before it answered: the rate limit's window is reckoned from here, not
         // from when the body has been read and parsed (a page of 100 test cases, slower on a loaded machine).
@@ -53747,6 +53763,89 @@ function diagnoseBaseUrl(failure, baseUrl, setting) {
     }
 }
 //# sourceMappingURL=first-contact.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/api/interrupt.js
+/**
+ * A host asked to stop (SIGINT: Ctrl-C, or a CI system cancelling the job; SIGTERM: the same from most CI systems
+ * and containers): an AbortSignal aborted with a StopRequested naming the signal. The HTTP client then sends no new request and
+ * abandons those in flight, each failing as a request without an answer (ApiError INTERRUPTED / TERMINATED): the
+ * upload treats it as it treats an outage's lost answer, so a batch that may have landed is spooled, and `resume`
+ * reads the run before sending it, never writing a result twice.
+ */
+
+/** What a host aborts its interrupt with: an Error (a sender destroys its socket with the reason), naming the signal. */
+class StopRequested extends Error {
+    signal;
+    constructor(signal) {
+        super(`stopped by ${signal}`);
+        this.signal = signal;
+        this.name = 'AbortError';
+    }
+}
+/** The signal that stopped the host, once one has (the abort's reason); undefined until then. */
+function stoppedBy(interrupt) {
+    if (!interrupt?.aborted)
+        return undefined;
+    return interrupt.reason instanceof StopRequested ? interrupt.reason.signal : 'SIGINT';
+}
+/** The error code of a stop by `signal` (its row in ERROR_CODES decides the exit code: 130, 143). */
+function stopCode(signal) {
+    return signal === 'SIGTERM' ? 'TERMINATED' : 'INTERRUPTED';
+}
+/** A request abandoned (`sent`: it may have been applied) or never sent because the host was stopped. */
+function interruptedRequest(details, signal, sent) {
+    const hint = sent
+        ? `testsigma-tm was stopped by ${signal} before the request succeeded: it was sent, so it may or may not have been applied.`
+        : `testsigma-tm was stopped by ${signal}: the request was not sent.`;
+    return new errors_ApiError(stopCode(signal), details, hint);
+}
+/**
+ * Waits that end as soon as `interrupt` aborts: a turn under the rate limit, a retry's backoff. One listener on the
+ * signal serves them all (a client has many waits at once, and Node 20 warns past 10 listeners on one signal).
+ */
+class StopWaits {
+    interrupt;
+    waits = new Set();
+    constructor(interrupt) {
+        this.interrupt = interrupt;
+        interrupt.addEventListener('abort', () => {
+            for (const abandon of this.waits)
+                abandon();
+            this.waits.clear();
+        }, { once: true });
+    }
+    /**
+     * `waiting`, or a rejection (Interrupted) once the stop comes; `onLate` then gets what `waiting` resolves to later
+     * (a pacer's turn to give back). What `waiting` waits on ends by itself: the host exits once the upload has said
+     * what it did.
+     */
+    until(waiting, onLate) {
+        return new Promise((resolve, reject) => {
+            let abandoned = false;
+            const abandon = () => {
+                abandoned = true;
+                reject(new Interrupted());
+            };
+            if (this.interrupt.aborted)
+                abandon();
+            else
+                this.waits.add(abandon);
+            waiting.then((value) => {
+                this.waits.delete(abandon);
+                if (abandoned)
+                    onLate?.(value);
+                else
+                    resolve(value);
+            }, (error) => {
+                this.waits.delete(abandon);
+                reject(error);
+            });
+        });
+    }
+}
+/** Thrown by `StopWaits.until`; the client turns it into the request's error (it knows the request). */
+class Interrupted extends Error {
+}
+//# sourceMappingURL=interrupt.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/api/http.js
 /**
  * The one place that speaks HTTP and the one retry loop. Every request of the tool goes through
@@ -53760,9 +53859,12 @@ function diagnoseBaseUrl(failure, baseUrl, setting) {
  * - but before the service has answered once, what says "this is not the service's address" (a refused
  *   connection for more than FIRST_CONTACT_MS, an unknown host, a TLS error, an answer that is not the API's)
  *   ends at once as a base URL to fix (first-contact.ts);
- * - a connection closed while a body with files is being sent is a proxy's 413: not sent again whole.
+ * - a connection closed while a body with files is being sent is a proxy's 413: not sent again whole;
+ * - once the host is stopped (`interrupt`: SIGINT, SIGTERM), nothing more is sent and what is in flight is abandoned,
+ *   each failing as a request without an answer (interrupt.ts).
  * The token never leaves this file except in the Authorization header.
  */
+
 
 
 
@@ -53810,11 +53912,15 @@ class HttpClient {
     closed = false;
     /** The service has answered once (as the API): from then on, no answer is an outage to wait out. */
     answered = false;
+    /** The waits the host's stop ends (options.interrupt). */
+    stopWaits;
     createdAt;
     /** Attempts beyond the first, over all requests: the upload's retry count. */
     retries = 0;
     /** Attempts sent, over all requests (retries included): the upload's request count. */
     requests = 0;
+    /** Attempts of writes (any method but GET) sent: none means that nothing this client did changed anything. */
+    writesSent = 0;
     /**
      * When the latest write (any method but GET) that got no answer was sent: the service may still apply it
      * later (run/timing.ts LATE_WRITE_MS says how much later), so the run protocol waits that out before its last look.
@@ -53841,6 +53947,7 @@ class HttpClient {
         this.policy = options.retry ?? DEFAULT_RETRY_POLICY;
         this.deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
         this.createdAt = this.now();
+        this.stopWaits = options.interrupt ? new StopWaits(options.interrupt) : undefined;
         this.deadline = this.createdAt + this.deadlineMs;
         // A wait of 10 s or more is a heartbeat even for a quiet host (a reporter prints stage lines only).
         this.emit = options.onEvent ?? ((event) => (event.elapsedMs >= HEARTBEAT_MS ? logStage(options.log, event.message) : options.log.info(event.message)));
@@ -53873,10 +53980,13 @@ class HttpClient {
             ? new RequestWatch(this.emit, req.method, () => redactUrl(url), this.pacer, this.clockSource, this.deadline, () => this.mayReportQueued())
             : UNWATCHED;
         const { headers } = this;
+        const { interrupt } = this.options;
         try {
             for (let attempt = 1;; attempt++) {
+                this.throwIfStopped(req.method, path, attempt > 1);
                 watch.enter({ kind: 'queued' }, attempt);
-                const release = await this.pacer.acquire();
+                // A turn that comes after the host was stopped is given back unused.
+                const release = await this.unlessStopped(this.pacer.acquire(), req.method, path, attempt > 1, (late) => late());
                 if (req.sendBefore !== undefined && this.now() > req.sendBefore) {
                     release();
                     return { status: 0, body: undefined, requestId: undefined, method: req.method, path, stale: true };
@@ -53886,11 +53996,13 @@ class HttpClient {
                 watch.enter({ kind: 'sent' }, attempt);
                 const sentAt = this.now();
                 this.requests++;
+                if (req.method !== 'GET')
+                    this.writesSent++;
                 // Never wait for an answer past the deadline (a second at least, so a late request still gets its chance).
                 const timeoutMs = Math.min(req.look?.timeoutMs ?? Infinity, this.options.timeoutMs, Math.max(1_000, this.deadline - sentAt));
                 let outcome;
                 try {
-                    outcome = await this.exchange({ method: req.method, url, headers, body, timeoutMs, nowMs: sentAt });
+                    outcome = await this.exchange({ method: req.method, url, headers, body, timeoutMs, nowMs: sentAt, ...(interrupt && { interrupt }) });
                 }
                 catch (thrown) {
                     // A transport that throws (a bug, or a test's service going away) must not keep the turn: requests
@@ -53906,6 +54018,9 @@ class HttpClient {
                     release(outcome.rate, outcome.answeredAt);
                 else
                     release();
+                // Abandoned for the stop: a write may have been applied (a lost answer, as far as the caller can know).
+                if (outcome.kind === 'no-answer')
+                    this.throwIfStopped(req.method, path, true);
                 const details = { method: req.method, path };
                 let verdict = 'transient';
                 let delay;
@@ -53980,7 +54095,7 @@ class HttpClient {
                 if (this.debugShown)
                     this.options.log.debug(`retrying ${req.method} ${path} in ${delay} ms (${reason})`);
                 watch.enter({ kind: 'backoff', reason, delayMs: delay }, attempt);
-                await this.sleep(delay);
+                await this.unlessStopped(this.sleep(delay), req.method, path, true);
                 if (uncertain && req.recover) {
                     const found = await req.recover();
                     // The caller says what it found (it can name it); this layer only stops re-sending.
@@ -53997,7 +54112,23 @@ class HttpClient {
         if (this.options.transport)
             return this.options.transport(request);
         this.dispatcher ??= makeDispatcher(this.options.timeoutMs, this.options.proxy);
-        return exchange(await this.dispatcher, request.method, request.url, request.headers, request.body, request.timeoutMs, request.nowMs, this.now);
+        return exchange(await this.dispatcher, request.method, request.url, request.headers, request.body, request.timeoutMs, request.nowMs, this.now, request.interrupt);
+    }
+    /** Once the host is stopped: the request's error (`sent`: an attempt of it went out, and may have been applied). */
+    throwIfStopped(method, path, sent) {
+        const signal = stoppedBy(this.options.interrupt);
+        if (signal)
+            throw interruptedRequest({ method, path }, signal, sent);
+    }
+    /** `waiting`, ended by the host's stop with the request's error (`onLate` gets what comes after: see StopWaits). */
+    unlessStopped(waiting, method, path, sent, onLate) {
+        if (!this.stopWaits)
+            return waiting;
+        return this.stopWaits.until(waiting, onLate).catch((error) => {
+            if (error instanceof Interrupted)
+                this.throwIfStopped(method, path, sent);
+            throw error;
+        });
     }
     failure(details, outcome, attempts, resource, gaveUp) {
         if (outcome.kind === 'answer')
@@ -55555,7 +55686,62 @@ function heldChars(result) {
     return PER_RESULT_CHARS + result.name.length + (result.message?.length ?? 0) + (result.stack?.length ?? 0) + (result.output?.length ?? 0);
 }
 //# sourceMappingURL=read-early.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/pipeline/interrupted.js
+/**
+ * An upload stopped by its host (SIGINT, SIGTERM: UploadInput.interrupt). The HTTP client sends nothing more and
+ * abandons what is in flight, so the stages fail as in an outage and what was not recorded is spooled the same way;
+ * this file stops the stages that do not talk to the service, and says in one message what the stop left: what
+ * was recorded, where the rest is kept and the command that sends it — or that nothing was written at all.
+ */
+
+
+/** What a host aborts UploadInput.interrupt with (hosts reach api/ through here). */
+
+/** Between stages, and while the input is read: stop once the host was stopped (the message is made at the end). */
+function stopIfInterrupted(interrupt) {
+    const signal = stoppedBy(interrupt);
+    if (signal)
+        throw new InterruptedError(stopCode(signal), `Stopped by ${signal}.`);
+}
+/** The upload's error once its host stopped it: what was recorded, what was spooled where, and what to do. */
+function interruptedError({ signal, progress, landed, wrote, error }) {
+    const code = stopCode(signal);
+    const by = `Interrupted by ${signal}`;
+    const spool = progress.spoolFile ?? progress.recorded?.spoolFile;
+    const resume = spool ? ` Send them with: testsigma-tm resume ${spool}` : '';
+    const { opened, recorded } = progress;
+    if (!opened) {
+        if (!wrote) {
+            return new InterruptedError(code, `${by} before anything was written to Testsigma: no test run was opened and no result was recorded. Run the upload again to record the results.`, { cause: error });
+        }
+        const total = progress.read?.tally.total;
+        const results = total === undefined ? 'The test results' : `The ${total} test result(s)`;
+        const kept = spool ? `were written to ${spool}.${resume}` : 'could not be written to a spool file (see the error above): run the upload again.';
+        return new InterruptedError(code, `${by} before any result was recorded (the test run or test cases were being written). ${results} ${kept}`, {
+            cause: error,
+        });
+    }
+    const run = opened.run.human_id;
+    const total = opened.entries.length;
+    const recordedCount = recorded?.sent.acknowledged.length ?? landed;
+    const rest = total - recordedCount;
+    if (!spool && rest === 0) {
+        // Every result landed and the close was stopped: its message names the run and the command that closes it.
+        return new InterruptedError(code, `${by} while test run ${run} was being closed. ${error.message}`, { cause: error });
+    }
+    const done = `${recordedCount} of ${total} result(s) were recorded`;
+    if (!spool) {
+        return new InterruptedError(code, `${by} while recording results in test run ${run}: ${done}; the other ${rest} could not be written to a spool file (see the error above), and the run was left open. Run the upload again to record them.`, { cause: error });
+    }
+    if (rest === 0) {
+        return new InterruptedError(code, `${by} while finishing test run ${run}: all ${total} result(s) were recorded, and the run was left open; ${spool} holds what is left to do. Finish it with: testsigma-tm resume ${spool}`, { cause: error });
+    }
+    return new InterruptedError(code, `${by} while recording results in test run ${run}: ${done}; the other ${rest} were written to ${spool}, and the run was left open.${resume}`, { cause: error });
+}
+//# sourceMappingURL=interrupted.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/pipeline/upload.js
+
+
 
 
 
@@ -55604,7 +55790,7 @@ async function upload_uploadResults(given) {
     let early;
     try {
         const { token, projectId } = requireSettings(settings, ['token', 'projectId'], input.host);
-        const service = openService(settings, token, input.host, log, { ...input.http, clock });
+        const service = openService(settings, token, input.host, log, { ...input.http, clock, ...(input.interrupt && { interrupt: input.interrupt }) });
         http = service.http;
         const ci = ci_detectCi(input.env ?? {});
         ctx = {
@@ -55624,9 +55810,12 @@ async function upload_uploadResults(given) {
         const reading = ctx;
         const pacer = service.http.pacer;
         const lookups = await lookUp(ctx, projectId, (prefix) => (early = readWhileListing(reading, prefix, { after: pacer.nextWindowWait() })));
+        stopIfInterrupted(input.interrupt);
         progress.read = await readInput(ctx, lookups, early);
+        stopIfInterrupted(input.interrupt);
         logStage(log, `Read ${count(progress.read.tally.total, 'test result')}; ${count(progress.read.report.mapped.length, 'test case')} to record.`);
         progress.plan = await planUpload(ctx, lookups, progress.read);
+        stopIfInterrupted(input.interrupt);
         // `run create` opens the run even without cases: the shards add theirs.
         if (settings.dryRun || (progress.plan.entries.length === 0 && !input.openOnly)) {
             if (progress.plan.entries.length === 0 && !settings.dryRun)
@@ -55657,12 +55846,16 @@ async function upload_uploadResults(given) {
         await early?.stop();
         error = errors_asToolError(thrown);
         error.message = redact_redact(error.message, secrets);
-        if (!progress.opened && serviceFailed(error) && !settings.dryRun && !input.openOnly) {
+        // Stopped by the host: what was not recorded is spooled as after an outage, unless nothing was written yet
+        // (nothing to take up later: the upload is run again).
+        const stopped = stoppedBy(input.interrupt);
+        const spoolable = serviceFailed(error) || stopped !== undefined;
+        if (!progress.opened && spoolable && !settings.dryRun && !input.openOnly && !(stopped && !http?.writesSent)) {
             const spooled = await spoolResults(input, workspace, error, log);
             progress.spoolFile = spooled.file;
             progress.read ??= spooled.read;
         }
-        else if (ctx && progress.plan && progress.opened && !progress.recorded && serviceFailed(error) && !input.openOnly) {
+        else if (ctx && progress.plan && progress.opened && !progress.recorded && spoolable && !input.openOnly) {
             // The run was open, and the service failed outside the sending (a read of the run, a job line, the close):
             // what was not acknowledged is spooled; a resume into the same run also skips what the run already holds. It
             // sends no files: theirs are named, in the spooled descriptions and the summary.
@@ -55675,9 +55868,13 @@ async function upload_uploadResults(given) {
             progress.withdrawn = unsent.flatMap((u) => u.withdrawn);
             progress.spoolFile = await spoolEntries(ctx, progress.plan, progress.opened, unsent.map((u) => u.entry), error);
         }
-        else if (!progress.read) {
+        else if (!progress.read && !stopped) {
             // Stopped before the input was read (a refused token, an unknown project): the summary still tells the tests.
             progress.read = await tallyInput(input, workspace, log);
+        }
+        if (stopped) {
+            const landed = (progress.opened && ctx?.landed?.get(progress.opened.run.id)?.size) ?? 0;
+            error = interruptedError({ signal: stopped, progress, landed, wrote: (http?.writesSent ?? 0) > 0, error });
         }
     }
     finally {
@@ -55738,7 +55935,13 @@ async function readInput(ctx, lookups, early) {
     const mapper = new ResultMapper(lookups.cases, project.human_id_prefix, { keepResults });
     // Results mapped after reading: a failed one is named with its case afterwards.
     const tally = new ResultTally({ lines: settings.dryRun, workspace: ctx.workspace, keepResults: keepResults || !lookups.cases });
-    const files = await readAll(ctx.input, (result) => tally.add(result, mapper.add(result)), log);
+    // Stopped by the host, the read stops at the next result (a file records that as its error; the upload ends).
+    const { interrupt } = ctx.input;
+    const files = await readAll(ctx.input, (result) => {
+        if (interrupt?.aborted)
+            stopIfInterrupted(interrupt);
+        tally.add(result, mapper.add(result));
+    }, log);
     if (!lookups.cases)
         mapper.resolve(await casesForUuids(ctx, project.id, mapper), (result, found) => tally.placeLate(result, found));
     const report = mapper.report();
@@ -57205,6 +57408,8 @@ function tierCompilerFor(inputBytes) {
  */
 
 
+
+/** A host stopped by a signal aborts UploadInput.interrupt with `new StopRequested('SIGINT')` (or 'SIGTERM'). */
 
 
 

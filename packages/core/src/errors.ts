@@ -5,11 +5,12 @@
  *
  * The exit rule: 2 for everything the user must fix in the settings, the command line or the input files —
  * whether it is found locally or by the service (a refused token, an unknown project or run, a closed run);
- * 1 when the service failed or results were left unsent; 1 for an internal error (a bug of ours).
+ * 1 when the service failed or results were left unsent; 1 for an internal error (a bug of ours); 128 + the
+ * signal's number when a signal stopped the tool (the shell's convention, which CI systems read as cancelled).
  */
 
 interface CodeInfo {
-  exit: 1 | 2;
+  exit: 1 | 2 | 130 | 143;
   meaning: string;
   todo: string;
 }
@@ -160,12 +161,23 @@ export const ERROR_CODES = {
     meaning: 'Some results could not be recorded although the service answered.',
     todo: 'Read the per-case reasons; resume from the spool file if one was written.',
   },
+  INTERRUPTED: {
+    exit: 130,
+    meaning:
+      'SIGINT (Ctrl-C, or a CI system cancelling the job) stopped the upload: no new request was sent, and what was not recorded was written to a spool file (nothing, when nothing had been written yet).',
+    todo: 'Send the spooled results with the `testsigma-tm resume` command the message gives; when the message says nothing was written, run the upload again.',
+  },
+  TERMINATED: {
+    exit: 143,
+    meaning: 'SIGTERM (a CI system cancelling the job, a container stopping) stopped the upload, as SIGINT does (INTERRUPTED).',
+    todo: 'Send the spooled results with the `testsigma-tm resume` command the message gives; when the message says nothing was written, run the upload again.',
+  },
   INTERNAL: { exit: 1, meaning: 'A bug of testsigma-tm.', todo: 'Report it with the message.' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-export type ErrorCategory = 'usage' | 'config' | 'input' | 'service' | 'internal';
+export type ErrorCategory = 'usage' | 'config' | 'input' | 'service' | 'interrupted' | 'internal';
 
 /**
  * Marks the errors of every copy of core. There can be two in one process: the reporters load core's
@@ -260,6 +272,11 @@ export class ApiError extends TestsigmaTmError {
 /** Results that could not be delivered although the service answered (e.g. some batches refused). */
 export class UnsentResultsError extends TestsigmaTmError {
   readonly category = 'service';
+}
+
+/** Stopped by a signal (INTERRUPTED, TERMINATED): the message says what was recorded and what was spooled. */
+export class InterruptedError extends TestsigmaTmError {
+  readonly category = 'interrupted';
 }
 
 /** A bug of ours: anything thrown that is not one of the errors above ends up as this, with the cause kept. */

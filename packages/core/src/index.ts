@@ -9,6 +9,8 @@ export { uploadResults } from './pipeline/upload.js';
 export type { UploadInput, UploadOutcome } from './pipeline/stages.js';
 export { runUrl } from './pipeline/outcome-summary.js';
 export { applyEmptyPolicy } from './pipeline/inputs.js';
+/** A host stopped by a signal aborts UploadInput.interrupt with `new StopRequested('SIGINT')` (or 'SIGTERM'). */
+export { StopRequested, type StopSignal } from './pipeline/interrupted.js';
 export { closeRunCommand, resumeCommand, type CommandInput, type CommandOutcome } from './operations/commands.js';
 export { ACTION_MODES, type ActionMode } from './operations/table.js';
 export { doctor, type DoctorCheck, type DoctorInput, type DoctorOutcome } from './operations/doctor.js';
@@ -51,6 +53,7 @@ export {
   ERROR_CODES,
   InputError,
   InternalError,
+  InterruptedError,
   MappingError,
   TestsigmaTmError,
   UnsentResultsError,

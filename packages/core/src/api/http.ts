@@ -10,7 +10,9 @@
  * - but before the service has answered once, what says "this is not the service's address" (a refused
  *   connection for more than FIRST_CONTACT_MS, an unknown host, a TLS error, an answer that is not the API's)
  *   ends at once as a base URL to fix (first-contact.ts);
- * - a connection closed while a body with files is being sent is a proxy's 413: not sent again whole.
+ * - a connection closed while a body with files is being sent is a proxy's 413: not sent again whole;
+ * - once the host is stopped (`interrupt`: SIGINT, SIGTERM), nothing more is sent and what is in flight is abandoned,
+ *   each failing as a request without an answer (interrupt.ts).
  * The token never leaves this file except in the Authorization header.
  */
 import { ApiError, type ApiErrorDetails } from '../errors.js';
@@ -27,6 +29,7 @@ import { errorFor } from './http-errors.js';
 import { unexpectedBody } from './wire.js';
 import { VERSION } from '../version.js';
 import { FIRST_CONTACT_MS, diagnoseBaseUrl, looksLikeApiPath, noAnswerFailure, type FirstContactFailure } from './first-contact.js';
+import { Interrupted, StopWaits, interruptedRequest, stoppedBy } from './interrupt.js';
 
 export interface ApiRequest<R = never> {
   method: Method;
@@ -106,6 +109,11 @@ export interface HttpClientOptions {
   clock?: Clock;
   /** One HTTP exchange; default: fetch (see transport.ts). The simulation hands an in-memory service. */
   transport?: Transport;
+  /**
+   * Aborted (with the signal's name, interrupt.ts) when the host is stopped: no request is sent after it, those in
+   * flight are abandoned and every wait for a turn or a retry ends, each failing with ApiError INTERRUPTED / TERMINATED.
+   */
+  interrupt?: AbortSignal;
 }
 
 /** One exchange, no retrying: what `exchange` does with fetch, or a simulated service in tests. */
@@ -116,6 +124,8 @@ export type Transport = (request: {
   body: EncodedBody | undefined;
   timeoutMs: number;
   nowMs: number;
+  /** Abandon the exchange when this aborts (the host was stopped). */
+  interrupt?: AbortSignal;
 }) => Promise<AttemptOutcome>;
 
 const DEFAULT_DEADLINE_MS = 600_000;
@@ -155,11 +165,15 @@ export class HttpClient {
   private closed = false;
   /** The service has answered once (as the API): from then on, no answer is an outage to wait out. */
   private answered = false;
+  /** The waits the host's stop ends (options.interrupt). */
+  private readonly stopWaits: StopWaits | undefined;
   private readonly createdAt: number;
   /** Attempts beyond the first, over all requests: the upload's retry count. */
   retries = 0;
   /** Attempts sent, over all requests (retries included): the upload's request count. */
   requests = 0;
+  /** Attempts of writes (any method but GET) sent: none means that nothing this client did changed anything. */
+  writesSent = 0;
   /**
    * When the latest write (any method but GET) that got no answer was sent: the service may still apply it
    * later (run/timing.ts LATE_WRITE_MS says how much later), so the run protocol waits that out before its last look.
@@ -186,6 +200,7 @@ export class HttpClient {
     this.policy = options.retry ?? DEFAULT_RETRY_POLICY;
     this.deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
     this.createdAt = this.now();
+    this.stopWaits = options.interrupt ? new StopWaits(options.interrupt) : undefined;
     this.deadline = this.createdAt + this.deadlineMs;
     // A wait of 10 s or more is a heartbeat even for a quiet host (a reporter prints stage lines only).
     this.emit = options.onEvent ?? ((event) => (event.elapsedMs >= HEARTBEAT_MS ? logStage(options.log, event.message) : options.log.info(event.message)));
@@ -228,10 +243,13 @@ export class HttpClient {
         )
       : UNWATCHED;
     const { headers } = this;
+    const { interrupt } = this.options;
     try {
       for (let attempt = 1; ; attempt++) {
+        this.throwIfStopped(req.method, path, attempt > 1);
         watch.enter({ kind: 'queued' }, attempt);
-        const release = await this.pacer.acquire();
+        // A turn that comes after the host was stopped is given back unused.
+        const release = await this.unlessStopped(this.pacer.acquire(), req.method, path, attempt > 1, (late) => late());
         if (req.sendBefore !== undefined && this.now() > req.sendBefore) {
           release();
           return { status: 0, body: undefined, requestId: undefined, method: req.method, path, stale: true };
@@ -240,11 +258,12 @@ export class HttpClient {
         watch.enter({ kind: 'sent' }, attempt);
         const sentAt = this.now();
         this.requests++;
+        if (req.method !== 'GET') this.writesSent++;
         // Never wait for an answer past the deadline (a second at least, so a late request still gets its chance).
         const timeoutMs = Math.min(req.look?.timeoutMs ?? Infinity, this.options.timeoutMs, Math.max(1_000, this.deadline - sentAt));
         let outcome: AttemptOutcome;
         try {
-          outcome = await this.exchange({ method: req.method, url, headers, body, timeoutMs, nowMs: sentAt });
+          outcome = await this.exchange({ method: req.method, url, headers, body, timeoutMs, nowMs: sentAt, ...(interrupt && { interrupt }) });
         } catch (thrown) {
           // A transport that throws (a bug, or a test's service going away) must not keep the turn: requests
           // waiting for it would wait for ever.
@@ -256,6 +275,8 @@ export class HttpClient {
         // its answer's head came in.
         if (outcome.kind === 'answer') release(outcome.rate, outcome.answeredAt);
         else release();
+        // Abandoned for the stop: a write may have been applied (a lost answer, as far as the caller can know).
+        if (outcome.kind === 'no-answer') this.throwIfStopped(req.method, path, true);
         const details: ApiErrorDetails = { method: req.method, path };
         let verdict: ReturnType<typeof classifyAnswer> = 'transient';
         let delay: number;
@@ -319,7 +340,7 @@ export class HttpClient {
         this.retries++;
         if (this.debugShown) this.options.log.debug(`retrying ${req.method} ${path} in ${delay} ms (${reason})`);
         watch.enter({ kind: 'backoff', reason, delayMs: delay }, attempt);
-        await this.sleep(delay);
+        await this.unlessStopped(this.sleep(delay), req.method, path, true);
         if (uncertain && req.recover) {
           const found = await req.recover();
           // The caller says what it found (it can name it); this layer only stops re-sending.
@@ -334,7 +355,32 @@ export class HttpClient {
   private async exchange(request: Parameters<Transport>[0]): Promise<AttemptOutcome> {
     if (this.options.transport) return this.options.transport(request);
     this.dispatcher ??= makeDispatcher(this.options.timeoutMs, this.options.proxy);
-    return exchange(await this.dispatcher, request.method, request.url, request.headers, request.body, request.timeoutMs, request.nowMs, this.now);
+    return exchange(
+      await this.dispatcher,
+      request.method,
+      request.url,
+      request.headers,
+      request.body,
+      request.timeoutMs,
+      request.nowMs,
+      this.now,
+      request.interrupt,
+    );
+  }
+
+  /** Once the host is stopped: the request's error (`sent`: an attempt of it went out, and may have been applied). */
+  private throwIfStopped(method: Method, path: string, sent: boolean): void {
+    const signal = stoppedBy(this.options.interrupt);
+    if (signal) throw interruptedRequest({ method, path }, signal, sent);
+  }
+
+  /** `waiting`, ended by the host's stop with the request's error (`onLate` gets what comes after: see StopWaits). */
+  private unlessStopped<T>(waiting: Promise<T>, method: Method, path: string, sent: boolean, onLate?: (value: T) => void): Promise<T> {
+    if (!this.stopWaits) return waiting;
+    return this.stopWaits.until(waiting, onLate).catch((error: unknown) => {
+      if (error instanceof Interrupted) this.throwIfStopped(method, path, sent);
+      throw error;
+    });
   }
 
   private failure(

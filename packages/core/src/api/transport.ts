@@ -178,6 +178,7 @@ export async function exchange(
   timeoutMs: number,
   nowMs: number,
   now: () => number = Date.now,
+  interrupt?: AbortSignal,
 ): Promise<AttemptOutcome> {
   // A streamed body (one with files) says when it has been read to its end.
   const streaming = { started: false, done: false };
@@ -189,7 +190,8 @@ export async function exchange(
       url,
       headers: sent ? { ...headers, 'content-type': sent.contentType } : headers,
       ...(stream && { body: stream }),
-      signal: AbortSignal.timeout(timeoutMs),
+      // The host's stop abandons the exchange as the timeout does (http.ts says which of the two it was).
+      signal: interrupt ? AbortSignal.any([AbortSignal.timeout(timeoutMs), interrupt]) : AbortSignal.timeout(timeoutMs),
     });
     // The service counted the request before it answered: the rate limit's window is reckoned from here, not
     // from when the body has been read and parsed (a page of 100 test cases, slower on a loaded machine).

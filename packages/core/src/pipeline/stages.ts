@@ -52,6 +52,12 @@ export interface UploadInput {
    * Playwright reporter's outputDirs. Path safety is the same in each (attachments/roots.ts).
    */
   evidenceRoots?: readonly string[];
+  /**
+   * Aborted when the host is stopped (the CLI on SIGINT / SIGTERM, with a StopRequested naming it: api/interrupt.ts).
+   * No request is sent after it; what was not recorded is spooled as after an outage, and the outcome's error
+   * (INTERRUPTED, TERMINATED) says what was recorded and where the rest is.
+   */
+  interrupt?: AbortSignal;
 }
 
 export interface UploadOutcome {

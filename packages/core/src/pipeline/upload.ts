@@ -5,7 +5,8 @@
  * plan (project, statuses, user, cases → mapped entries) → open run → record batches (and close).
  * The summary is assembled once, at the end, from what the stages returned. Never throws for anything a user can
  * cause: the outcome carries the error and the exit code (decided by the error's code). Hosts (CLI, Action,
- * reporters) only translate inputs in and the outcome out.
+ * reporters) only translate inputs in and the outcome out. A host that is stopped (SIGINT, SIGTERM) aborts
+ * `interrupt`: the upload ends as after an outage, what was not recorded spooled, and says so (interrupted.ts).
  */
 import type { HttpClient } from '../api/http.js';
 import { detectCi } from '../ci.js';
@@ -38,6 +39,8 @@ import { jobMarker, recordResults } from './record.js';
 import { spoolEntries, spoolResults, startSpoolProgress, tallyInput } from './spooling.js';
 import { buildSummary } from './outcome-summary.js';
 import { readWhileListing, type ReadingEarly } from './read-early.js';
+import { stoppedBy } from '../api/interrupt.js';
+import { interruptedError, stopIfInterrupted } from './interrupted.js';
 
 export async function uploadResults(given: UploadInput): Promise<UploadOutcome> {
   const { settings } = given;
@@ -58,7 +61,7 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
   let early: ReadingEarly | undefined;
   try {
     const { token, projectId } = requireSettings(settings, ['token', 'projectId'], input.host);
-    const service = openService(settings, token, input.host, log, { ...input.http, clock });
+    const service = openService(settings, token, input.host, log, { ...input.http, clock, ...(input.interrupt && { interrupt: input.interrupt }) });
     http = service.http;
     const ci = detectCi(input.env ?? {});
     ctx = {
@@ -79,9 +82,12 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
     const reading = ctx;
     const pacer = service.http.pacer;
     const lookups = await lookUp(ctx, projectId, (prefix) => (early = readWhileListing(reading, prefix, { after: pacer.nextWindowWait() })));
+    stopIfInterrupted(input.interrupt);
     progress.read = await readInput(ctx, lookups, early);
+    stopIfInterrupted(input.interrupt);
     logStage(log, `Read ${count(progress.read.tally.total, 'test result')}; ${count(progress.read.report.mapped.length, 'test case')} to record.`);
     progress.plan = await planUpload(ctx, lookups, progress.read);
+    stopIfInterrupted(input.interrupt);
     // `run create` opens the run even without cases: the shards add theirs.
     if (settings.dryRun || (progress.plan.entries.length === 0 && !input.openOnly)) {
       if (progress.plan.entries.length === 0 && !settings.dryRun) log.warn('No result maps to a test case of the project, so no test run was written to.');
@@ -113,11 +119,15 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
     await early?.stop();
     error = asToolError(thrown);
     error.message = redact(error.message, secrets);
-    if (!progress.opened && serviceFailed(error) && !settings.dryRun && !input.openOnly) {
+    // Stopped by the host: what was not recorded is spooled as after an outage, unless nothing was written yet
+    // (nothing to take up later: the upload is run again).
+    const stopped = stoppedBy(input.interrupt);
+    const spoolable = serviceFailed(error) || stopped !== undefined;
+    if (!progress.opened && spoolable && !settings.dryRun && !input.openOnly && !(stopped && !http?.writesSent)) {
       const spooled = await spoolResults(input, workspace, error, log);
       progress.spoolFile = spooled.file;
       progress.read ??= spooled.read;
-    } else if (ctx && progress.plan && progress.opened && !progress.recorded && serviceFailed(error) && !input.openOnly) {
+    } else if (ctx && progress.plan && progress.opened && !progress.recorded && spoolable && !input.openOnly) {
       // The run was open, and the service failed outside the sending (a read of the run, a job line, the close):
       // what was not acknowledged is spooled; a resume into the same run also skips what the run already holds. It
       // sends no files: theirs are named, in the spooled descriptions and the summary.
@@ -135,9 +145,13 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
         unsent.map((u) => u.entry),
         error,
       );
-    } else if (!progress.read) {
+    } else if (!progress.read && !stopped) {
       // Stopped before the input was read (a refused token, an unknown project): the summary still tells the tests.
       progress.read = await tallyInput(input, workspace, log);
+    }
+    if (stopped) {
+      const landed = (progress.opened && ctx?.landed?.get(progress.opened.run.id)?.size) ?? 0;
+      error = interruptedError({ signal: stopped, progress, landed, wrote: (http?.writesSent ?? 0) > 0, error });
     }
   } finally {
     await http?.close();
@@ -200,7 +214,16 @@ async function readInput(ctx: UploadContext, lookups: Lookups, early: ReadingEar
   const mapper = new ResultMapper(lookups.cases, project.human_id_prefix, { keepResults });
   // Results mapped after reading: a failed one is named with its case afterwards.
   const tally = new ResultTally({ lines: settings.dryRun, workspace: ctx.workspace, keepResults: keepResults || !lookups.cases });
-  const files = await readAll(ctx.input, (result) => tally.add(result, mapper.add(result)), log);
+  // Stopped by the host, the read stops at the next result (a file records that as its error; the upload ends).
+  const { interrupt } = ctx.input;
+  const files = await readAll(
+    ctx.input,
+    (result) => {
+      if (interrupt?.aborted) stopIfInterrupted(interrupt);
+      tally.add(result, mapper.add(result));
+    },
+    log,
+  );
   if (!lookups.cases) mapper.resolve(await casesForUuids(ctx, project.id, mapper), (result, found) => tally.placeLate(result, found));
   const report = mapper.report();
   return { tally, report, files };

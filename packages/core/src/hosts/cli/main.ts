@@ -51,7 +51,8 @@ Settings come from flags, then TESTSIGMA_* environment variables, then testsigma
 (or the "testsigma" key of package.json), then defaults.
 
 Exit codes: 0 every mapped result landed; 1 the service failed or results were left unsent;
-2 a setting, flag or input file to fix (including a token or project the service refused).`;
+2 a setting, flag or input file to fix (including a token or project the service refused);
+130 / 143 an upload stopped by SIGINT / SIGTERM (what was not recorded is spooled for resume).`;
 
 /** A fixed width, so help reads the same in a terminal, a CI log and the generated README. */
 const HELP_LAYOUT = { helpWidth: 110, sortOptions: false };

@@ -17,17 +17,26 @@ import type { UploadOutcome } from '../../pipeline/stages.js';
 import { loadConfigFile } from '../config-file.js';
 import type { CommandContext, CommandSetup } from './context.js';
 import { settingValues } from './options.js';
+import { listenForInterrupts } from './interrupt.js';
 
 export const setUpUpload: CommandSetup = (command, ctx, setExitCode) => {
   command
     .argument('[files...]', 'result files: paths or globs (a directory means the *.xml and *.trx files below it, or itself when it holds Allure results)')
     .option('--summary-json <file>', 'also write the outcome as JSON (its folder is created)')
     .action(async (files: string[], options: Record<string, unknown>) => {
-      setExitCode(await runUpload(ctx, files, options));
+      // Ctrl-C or a cancelled CI job stops the upload cleanly: what was not recorded is spooled (interrupt.ts).
+      const interrupts = listenForInterrupts(ctx.io);
+      let exitCode = 1;
+      try {
+        exitCode = await runUpload(ctx, files, options, interrupts.signal);
+        setExitCode(exitCode);
+      } finally {
+        interrupts.finish(exitCode);
+      }
     });
 };
 
-async function runUpload(ctx: CommandContext, patterns: string[], options: Record<string, unknown>): Promise<number> {
+async function runUpload(ctx: CommandContext, patterns: string[], options: Record<string, unknown>, interrupt: AbortSignal): Promise<number> {
   const { env, io, cwd, fail } = ctx;
   if (patterns.length === 0) {
     return fail(new UsageError('USAGE_NO_FILES', 'No result files given: expected one or more paths or globs, e.g. testsigma-tm upload "reports/**/*.xml".'));
@@ -42,7 +51,9 @@ async function runUpload(ctx: CommandContext, patterns: string[], options: Recor
   const probed = applyEmptyPolicy(await source.probe(), settings.failOnEmpty);
   // Nothing readable (no file gives a single result): say so without bothering the service.
   const nothingReadable = probed.length > 0 && probed.every((f) => f.error && resultCount(f) === 0);
-  const outcome = nothingReadable ? unreadableOutcome(probed, settings.dryRun) : await uploadResults({ settings, results: source, env, log, host: 'cli' });
+  const outcome = nothingReadable
+    ? unreadableOutcome(probed, settings.dryRun)
+    : await uploadResults({ settings, results: source, env, log, host: 'cli', interrupt });
 
   io.stdout(renderText(outcome.summary, outcome.error ? { error: outcome.error } : {}));
   let exitCode = outcome.exitCode;

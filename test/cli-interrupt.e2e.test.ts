@@ -1,0 +1,235 @@
+/**
+ * `testsigma-tm upload` stopped by Ctrl-C, or by a CI system cancelling the job (GitHub Actions sends SIGINT, then
+ * SIGTERM; GitLab, Jenkins and Buildkite send SIGTERM). The first signal stops the upload as an outage would: what
+ * was not acknowledged is spooled for `testsigma-tm resume`, one message says so, and the exit code is 130 / 143. A
+ * second signal exits at once. Before anything is written, an interrupt just stops.
+ *
+ * No test waits on real time: the emulator holds the requests it was told to (its clock's waits last until the test
+ * releases them), and each signal is sent once the CLI shows it has got as far as the test needs (a line on its
+ * stderr, a request the emulator holds).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FaultRule } from 'testsigma-tm-emulator';
+import { EXPECTED_SAMPLE_STATUSES, heldClock, newRuns, start, statusesByHumanId, untilTurn, type EmulatorHandle } from './helpers/emulator.js';
+import { CLI, EXAMPLES, ROOT, baseEnv, runNode, type RunResult } from './helpers/run.js';
+import { SecretSearch } from './helpers/secrets.js';
+
+const samples = ['jest-junit.xml', 'playwright-junit.xml', 'pytest-junit.xml'].map((f) => join(EXAMPLES, f));
+const RESULTS_ROUTE = 'PUT /projects/*/test_runs/*/test_cases';
+
+let dir: string;
+const searches: SecretSearch[] = [];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tm-interrupt-'));
+});
+afterAll(async () => {
+  const leaks = (await Promise.all(searches.map((s) => s.leaks([dir])))).flat();
+  expect(leaks).toEqual([]);
+});
+
+/** The CLI as a child this test can signal, its output kept as it comes. */
+class Cli {
+  readonly child: ChildProcess;
+  stdout = '';
+  stderr = '';
+  private readonly exited: Promise<RunResult & { signal: NodeJS.Signals | null }>;
+  private readonly watchers: { text: string; resolve: () => void }[] = [];
+
+  constructor(args: string[], env: Record<string, string>) {
+    this.child = spawn(process.execPath, [CLI, ...args], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child.stdout?.setEncoding('utf8').on('data', (d: string) => (this.stdout += d));
+    this.child.stderr?.setEncoding('utf8').on('data', (d: string) => {
+      this.stderr += d;
+      for (const w of this.watchers.filter((w) => this.stderr.includes(w.text))) w.resolve();
+    });
+    this.exited = new Promise((resolve, reject) => {
+      this.child.on('error', reject);
+      this.child.on('close', (code, signal) => resolve({ code, signal, stdout: this.stdout, stderr: this.stderr }));
+    });
+  }
+
+  /** Resolves once stderr holds `text` (or the CLI ended without it: the assertions after say what it printed). */
+  printed(text: string): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.stderr.includes(text)) resolve();
+      else this.watchers.push({ text, resolve });
+      void this.exited.then(() => resolve());
+    });
+  }
+
+  signal(name: NodeJS.Signals): void {
+    this.child.kill(name);
+  }
+
+  done(): Promise<RunResult & { signal: NodeJS.Signals | null }> {
+    return this.exited;
+  }
+}
+
+async function withEmulator(
+  rules: FaultRule[],
+  test: (emulator: EmulatorHandle, clock: ReturnType<typeof heldClock>, env: Record<string, string>) => Promise<void>,
+) {
+  const clock = heldClock();
+  const emulator = await start({ clock, faults: rules });
+  const search = new SecretSearch([emulator.token]);
+  searches.push(search);
+  const temp = await mkdtemp(join(dir, 'tmp-'));
+  const env = baseEnv({
+    TESTSIGMA_API_TOKEN: emulator.token,
+    TESTSIGMA_BASE_URL: emulator.url,
+    TESTSIGMA_PROJECT_ID: 'Demo',
+    TMPDIR: temp,
+  });
+  try {
+    await test(emulator, clock, env);
+  } finally {
+    clock.release();
+    await emulator.close();
+  }
+}
+
+/** The emulator answers the first batch; every later one it holds, then refuses (503) once released: never applied. */
+const HOLD_AFTER_FIRST_BATCH: FaultRule[] = [
+  { kind: 'latency', route: RESULTS_ROUTE, ms: 1, after: 1 },
+  { kind: 'status', route: RESULTS_ROUTE, status: 503, after: 1 },
+];
+
+describe('testsigma-tm upload interrupted', { timeout: 120_000 }, () => {
+  it('on SIGINT mid-upload spools what was not recorded, says so once, exits 130; resume sends exactly the rest', async () => {
+    await withEmulator(HOLD_AFTER_FIRST_BATCH, async (emulator, clock, env) => {
+      const spool = join(dir, 'sigint.json');
+      const upload = new Cli(['upload', '--batch-size', '4', '--spool', spool, ...samples], env);
+      // The first batch is recorded (the CLI says so), the other two are held by the emulator.
+      await Promise.all([upload.printed('Recorded 4 of 12 results'), clock.whenHeld(2)]);
+      upload.signal('SIGINT');
+      const result = await upload.done();
+      searches.at(-1)?.record('interrupted upload', result);
+
+      expect({ code: result.code, signal: result.signal }, result.stderr).toEqual({ code: 130, signal: null });
+      const [run] = newRuns(emulator);
+      expect(run?.status).toBe('ACTIVE');
+      const message = `Interrupted by SIGINT while recording results in test run ${run!.human_id}: 4 of 12 result(s) were recorded; the other 8 were written to ${spool}, and the run was left open. Send them with: testsigma-tm resume ${spool}`;
+      expect(result.stderr).toContain(message);
+      // One message for it: said once, last.
+      expect(result.stderr.split(message)).toHaveLength(2);
+      expect(result.stderr.trimEnd().endsWith(message)).toBe(true);
+
+      const spooled = JSON.parse(await readFile(spool, 'utf8')) as { kind: string; entries: unknown[]; landed: { caseIds: string[] }; reason: string };
+      expect(spooled.kind).toBe('entries');
+      expect(spooled.entries).toHaveLength(12);
+      expect(spooled.landed.caseIds).toHaveLength(4);
+      expect(spooled.reason).toMatch(/SIGINT/);
+
+      // The held batches are refused once let go: the run holds the first batch only.
+      clock.release();
+      await untilTurn('the held batches to be answered', () => emulator.state().requests.filter((r) => r.status === 503).length === 2);
+      expect(Object.keys(newRuns(emulator)[0]!.results)).toHaveLength(4);
+
+      emulator.setFaults([]);
+      const before = emulator.state().requests.filter((r) => r.route === 'PUT /projects/{pid}/test_runs/{rid}/test_cases').length;
+      const resumed = searches.at(-1)!.record('resume', await runNode(CLI, ['resume', spool], { env }));
+      expect(resumed.code, resumed.stderr).toBe(0);
+      const after = newRuns(emulator);
+      expect(after).toHaveLength(1);
+      expect(after[0]!.status).toBe('CLOSED');
+      expect(statusesByHumanId(emulator, after[0]!)).toEqual(EXPECTED_SAMPLE_STATUSES);
+      // Exactly the rest: two batches of four, and every case written once.
+      expect(emulator.state().requests.filter((r) => r.route === 'PUT /projects/{pid}/test_runs/{rid}/test_cases').length - before).toBe(2);
+      expect(Object.values(after[0]!.results).map((r) => r.writes)).toEqual(Array(12).fill(1));
+    });
+  });
+
+  it('on SIGTERM mid-upload does the same and exits 143; a batch the service applied after the interrupt is not sent again', async () => {
+    // Held, then applied once released: the interrupted upload cannot know that it landed.
+    await withEmulator([{ kind: 'latency', route: RESULTS_ROUTE, ms: 1, after: 1 }], async (emulator, clock, env) => {
+      const spool = join(dir, 'sigterm.json');
+      const upload = new Cli(['upload', '--batch-size', '4', '--spool', spool, ...samples], env);
+      await Promise.all([upload.printed('Recorded 4 of 12 results'), clock.whenHeld(2)]);
+      upload.signal('SIGTERM');
+      const result = await upload.done();
+      searches.at(-1)?.record('terminated upload', result);
+      expect({ code: result.code, signal: result.signal }, result.stderr).toEqual({ code: 143, signal: null });
+      expect(result.stderr).toContain(`Interrupted by SIGTERM while recording results in test run`);
+      expect(result.stderr).toContain(`the other 8 were written to ${spool}`);
+
+      clock.release();
+      await untilTurn('the held batches to land', () => Object.keys(newRuns(emulator)[0]!.results).length === 12);
+      emulator.setFaults([]);
+      const resumed = searches.at(-1)!.record('resume', await runNode(CLI, ['resume', spool], { env }));
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(newRuns(emulator)[0]!.status).toBe('CLOSED');
+      expect(Object.values(newRuns(emulator)[0]!.results).map((r) => r.writes)).toEqual(Array(12).fill(1));
+    });
+  });
+
+  it('a second signal exits at once, saying the spool file may be incomplete', async () => {
+    await withEmulator(HOLD_AFTER_FIRST_BATCH, async (_emulator, clock, env) => {
+      const spool = join(dir, 'second', 'spool.json');
+      await mkdir(join(dir, 'second'));
+      const upload = new Cli(['upload', '--batch-size', '4', '--spool', spool, ...samples], env);
+      await Promise.all([upload.printed('Recorded 4 of 12 results'), clock.whenHeld(2)]);
+      // The spool is written to a temporary file first: a FIFO there, which nobody reads, holds the CLI's open of it
+      // for ever, so the CLI is still stopping, its spool unwritten, whenever the second signal comes.
+      const fifo = `${spool}.${upload.child.pid}.tmp`;
+      expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+      upload.signal('SIGINT');
+      await upload.printed('Interrupt again to exit at once');
+      upload.signal('SIGTERM');
+      const result = await upload.done();
+      searches.at(-1)?.record('upload interrupted twice', result);
+      expect({ code: result.code, signal: result.signal }, result.stderr).toEqual({ code: 143, signal: null });
+      expect(result.stderr).toMatch(/SIGTERM again: exiting at once\. The spool file .* may be incomplete or missing/);
+      expect(existsSync(spool)).toBe(false);
+    });
+  });
+
+  it('while the run is being created, spools every result for resume', async () => {
+    await withEmulator([{ kind: 'latency', route: 'POST /projects/*/test_runs', ms: 1 }], async (emulator, clock, env) => {
+      const spool = join(dir, 'creating.json');
+      const upload = new Cli(['upload', '--spool', spool, ...samples], env);
+      await clock.whenHeld(1);
+      upload.signal('SIGINT');
+      const result = await upload.done();
+      searches.at(-1)?.record('upload interrupted while creating its run', result);
+      expect({ code: result.code, signal: result.signal }, result.stderr).toEqual({ code: 130, signal: null });
+      expect(result.stderr.trimEnd()).toMatch(
+        new RegExp(
+          `Interrupted by SIGINT before any result was recorded \\(.*\\)\\. The 14 test result\\(s\\) were written to ${spool}\\. Send them with: testsigma-tm resume ${spool}$`,
+        ),
+      );
+      const spooled = JSON.parse(await readFile(spool, 'utf8')) as { kind: string; results: unknown[] };
+      expect({ kind: spooled.kind, results: spooled.results.length }).toEqual({ kind: 'results', results: 14 });
+
+      emulator.setFaults([]);
+      clock.release();
+      const resumed = searches.at(-1)!.record('resume', await runNode(CLI, ['resume', spool], { env }));
+      expect(resumed.code, resumed.stderr).toBe(0);
+      const recorded = newRuns(emulator).filter((r) => Object.keys(r.results).length > 0);
+      expect(recorded).toHaveLength(1);
+      expect(statusesByHumanId(emulator, recorded[0]!)).toEqual(EXPECTED_SAMPLE_STATUSES);
+    });
+  });
+
+  it('before anything is written, an interrupt just stops and says nothing was written', async () => {
+    // The project's test cases are listed before any run is made: the listing is held.
+    await withEmulator([{ kind: 'latency', route: 'GET /projects/*/test_cases', ms: 1 }], async (emulator, clock, env) => {
+      const upload = new Cli(['upload', ...samples], env);
+      await clock.whenHeld(1);
+      upload.signal('SIGINT');
+      const result = await upload.done();
+      searches.at(-1)?.record('upload interrupted while listing', result);
+      expect({ code: result.code, signal: result.signal }, result.stderr).toEqual({ code: 130, signal: null });
+      expect(result.stderr).toContain('Interrupted by SIGINT before anything was written to Testsigma: no test run was opened and no result was recorded.');
+      expect(newRuns(emulator)).toHaveLength(0);
+      expect(emulator.state().requests.filter((r) => r.method !== 'GET')).toEqual([]);
+      expect(await readdir(env.TMPDIR!)).toEqual([]);
+    });
+  });
+});
