@@ -30635,8 +30635,14 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 // A process of its own, reading the same files as the CLI: the young generation is held small as the CLI's bin
 // holds it (testsigma-tm-core's hosts/young-generation.ts), so a large input does not grow it to 128 MB of pages.
 (0,testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__/* .boundYoungGeneration */ .dv)();
+// Cancelling a job sends SIGINT, then SIGTERM 7.5 s later and SIGKILL 2.5 s after that. The first stops the upload
+// as an outage would: nothing more is sent, what was not recorded is written to the spool file, and the step ends
+// within that time. A later signal changes nothing: the runner's SIGKILL is the hard stop.
+const stop = new AbortController();
+for (const name of ['SIGINT', 'SIGTERM'])
+    process.on(name, () => stop.abort(new testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__/* .StopRequested */ .vE(name)));
 // And V8's optimising compiler chosen by the size of the input, as the CLI's bin chooses it (hosts/compiler-tier.ts).
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)(process.env, { beforeReading: testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__/* .tierCompilerFor */ .nu });
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)(process.env, { beforeReading: testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__/* .tierCompilerFor */ .nu, interrupt: stop.signal });
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -39364,7 +39370,9 @@ async function run(env = process.env, hooks = {}) {
     // Read while uploading, each result mapped as it is read: a result file of any size costs what the upload keeps.
     const results = await (0,dist/* resultFileSource */.J$)(wanted, { cwd: workspace });
     hooks.beforeReading?.(await results.size());
-    const outcome = await (0,dist/* uploadResults */.g4)({ settings, results, env: uploadEnv, host: 'action', log: LOG, openOnly: operation === 'create' });
+    const { interrupt } = hooks;
+    interrupt?.addEventListener('abort', () => warning(`testsigma-tm: the job is being cancelled (${stopSignalOf(interrupt)}): no new request is sent, and what is not recorded yet is written to the spool file (output spool-file) for testsigma-tm resume.`), { once: true });
+    const outcome = await (0,dist/* uploadResults */.g4)({ settings, results, env: uploadEnv, host: 'action', log: LOG, openOnly: operation === 'create', interrupt });
     const s = outcome.summary;
     info(shown((0,dist/* renderText */.S5)(s, outcome.error ? { error: outcome.error } : {})));
     setOutputs(s);
@@ -39375,7 +39383,11 @@ async function run(env = process.env, hooks = {}) {
     // The input defaults to the job's token: an empty one is a secret that did not reach this run, not a wish.
     if (githubFeatures.length > 0 && !settings.githubToken)
         warning(noGithubTokenAdvice(githubFeatures));
-    if (githubFeatures.length > 0 && settings.githubToken) {
+    // A cancelled job has seconds left before the runner kills it, and its comment would replace the last run's
+    // outcome with a partial one: the upload's own message and outputs say what it left.
+    if (githubFeatures.length > 0 && interrupt?.aborted)
+        info('testsigma-tm: the pull-request comment and check run were skipped: the job is being cancelled.');
+    else if (githubFeatures.length > 0 && settings.githubToken) {
         // The legs of a matrix share the job's id: each keeps a comment and a check run of its own, named by its
         // shard-index, else by its name as GitHub shows it (read from the run's jobs).
         const job = settings.shardIndex === undefined ? github.job : `${github.job} (shard ${settings.shardIndex})`;
@@ -39535,6 +39547,11 @@ function actionInputs() {
             values[key] = value;
     }
     return values;
+}
+/** The signal a cancelled job's stop came with, as the entry aborted it (StopRequested). */
+function stopSignalOf(interrupt) {
+    const reason = interrupt.reason;
+    return reason instanceof dist/* StopRequested */.vE ? reason.signal : 'a signal';
 }
 
 
@@ -39832,6 +39849,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   dz: () => (/* reexport */ errors_InputError),
   yy: () => (/* reexport */ SETTINGS),
   GS: () => (/* reexport */ table_SETTING_KEYS),
+  vE: () => (/* reexport */ StopRequested),
   rQ: () => (/* reexport */ errors_asToolError),
   dv: () => (/* reexport */ boundYoungGeneration),
   h: () => (/* reexport */ closeRunCommand),
@@ -39848,7 +39866,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   g4: () => (/* reexport */ upload_uploadResults)
 });
 
-// UNUSED EXPORTS: ApiError, DEFAULT_BASE_URL, ERROR_CODES, InternalError, InterruptedError, MappingError, StopRequested, TestsigmaTmError, UnsentResultsError, UsageError, VERSION, applyEmptyPolicy, displayTitle, exitCodeFor, fullTitle, isFlaky, locate, readResultFiles, redactDeep, resolveSettings, resumeCommand, runUrl, settingLabel
+// UNUSED EXPORTS: ApiError, DEFAULT_BASE_URL, ERROR_CODES, InternalError, InterruptedError, MappingError, TestsigmaTmError, UnsentResultsError, UsageError, VERSION, applyEmptyPolicy, displayTitle, exitCodeFor, fullTitle, isFlaky, locate, readResultFiles, redactDeep, resolveSettings, resumeCommand, runUrl, settingLabel
 
 ;// CONCATENATED MODULE: ./packages/core/dist/ci.js
 function ci_detectCi(env) {

@@ -15,6 +15,7 @@ import {
   InputError,
   SETTINGS,
   SETTING_KEYS,
+  StopRequested,
   asToolError,
   closeRunCommand,
   doctor,
@@ -60,6 +61,8 @@ const ARTIFACT_FOLDER = '.testsigma-tm/artifact';
 export interface ProcessHooks {
   /** Told the size of the result files (undefined: not known) before they are read: testsigma-tm-core's tierCompilerFor. */
   beforeReading?: (inputBytes: number | undefined) => void;
+  /** Aborted with a StopRequested when the job is cancelled (SIGINT, then SIGTERM): the upload stops as in an outage. */
+  interrupt?: AbortSignal;
 }
 
 export async function run(env: Env = process.env, hooks: ProcessHooks = {}): Promise<void> {
@@ -127,7 +130,16 @@ export async function run(env: Env = process.env, hooks: ProcessHooks = {}): Pro
   // Read while uploading, each result mapped as it is read: a result file of any size costs what the upload keeps.
   const results = await resultFileSource(wanted, { cwd: workspace });
   hooks.beforeReading?.(await results.size());
-  const outcome = await uploadResults({ settings, results, env: uploadEnv, host: 'action', log: LOG, openOnly: operation === 'create' });
+  const { interrupt } = hooks;
+  interrupt?.addEventListener(
+    'abort',
+    () =>
+      core.warning(
+        `testsigma-tm: the job is being cancelled (${stopSignalOf(interrupt)}): no new request is sent, and what is not recorded yet is written to the spool file (output spool-file) for testsigma-tm resume.`,
+      ),
+    { once: true },
+  );
+  const outcome = await uploadResults({ settings, results, env: uploadEnv, host: 'action', log: LOG, openOnly: operation === 'create', interrupt });
   const s = outcome.summary;
   core.info(shown(renderText(s, outcome.error ? { error: outcome.error } : {})));
   setOutputs(s);
@@ -137,7 +149,11 @@ export async function run(env: Env = process.env, hooks: ProcessHooks = {}): Pro
     mode === 'create' ? [] : [...(settings.comment !== 'off' ? (['comment'] as const) : []), ...(settings.checkRun ? (['check-run'] as const) : [])];
   // The input defaults to the job's token: an empty one is a secret that did not reach this run, not a wish.
   if (githubFeatures.length > 0 && !settings.githubToken) core.warning(noGithubTokenAdvice(githubFeatures));
-  if (githubFeatures.length > 0 && settings.githubToken) {
+  // A cancelled job has seconds left before the runner kills it, and its comment would replace the last run's
+  // outcome with a partial one: the upload's own message and outputs say what it left.
+  if (githubFeatures.length > 0 && interrupt?.aborted)
+    core.info('testsigma-tm: the pull-request comment and check run were skipped: the job is being cancelled.');
+  else if (githubFeatures.length > 0 && settings.githubToken) {
     // The legs of a matrix share the job's id: each keeps a comment and a check run of its own, named by its
     // shard-index, else by its name as GitHub shows it (read from the run's jobs).
     const job = settings.shardIndex === undefined ? github.job : `${github.job} (shard ${settings.shardIndex})`;
@@ -322,4 +338,10 @@ function actionInputs(): SettingsInput {
     if (value !== String(row.default)) values[key] = value;
   }
   return values;
+}
+
+/** The signal a cancelled job's stop came with, as the entry aborted it (StopRequested). */
+function stopSignalOf(interrupt: AbortSignal): string {
+  const reason: unknown = interrupt.reason;
+  return reason instanceof StopRequested ? reason.signal : 'a signal';
 }

@@ -1,0 +1,89 @@
+/**
+ * The Action (`dist/index.js`, run as the runner runs it) when its job is cancelled: the runner sends SIGINT, then
+ * SIGTERM 7.5 s later and SIGKILL after that. The first signal stops the upload as an outage would: nothing more is
+ * sent, what was not recorded is written to the spool file (output `spool-file`), the step fails saying so, and it
+ * ends without waiting on the held requests; a second signal changes nothing. No test waits on real time: the
+ * emulator holds the requests it was told to, and the signals are sent once the step shows it got that far.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FaultRule } from 'testsigma-tm-emulator';
+import { heldClock, newRuns, start, type EmulatorHandle } from './helpers/emulator.js';
+import { ACTION, ROOT, baseEnv } from './helpers/run.js';
+
+const RESULTS_ROUTE = 'PUT /projects/*/test_runs/*/test_cases';
+/** The emulator answers the first batch; every later one it holds until released. */
+const HOLD_AFTER_FIRST_BATCH: FaultRule[] = [{ kind: 'latency', route: RESULTS_ROUTE, ms: 1, after: 1 }];
+const results = ['examples/results/jest-junit.xml', 'examples/results/playwright-junit.xml', 'examples/results/pytest-junit.xml'].join('\n');
+
+let dir: string;
+let emulator: EmulatorHandle;
+const clock = heldClock();
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tm-action-interrupt-'));
+  emulator = await start({ clock, faults: HOLD_AFTER_FIRST_BATCH });
+});
+afterAll(async () => {
+  clock.release();
+  await emulator.close();
+});
+
+/** `key=value` and heredoc outputs of a GITHUB_OUTPUT file. */
+function outputs(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of text.matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) out[m[1]!] = m[3]!;
+  return out;
+}
+
+describe('the Action when its job is cancelled', { timeout: 120_000 }, () => {
+  it('on SIGINT mid-upload spools what was not recorded, says so, fails the step; SIGTERM after it changes nothing', async () => {
+    const outputFile = join(dir, 'output');
+    const spool = join(dir, 'spool.json');
+    await writeFile(outputFile, '');
+    const inputs = { 'api-token': emulator.token, 'project-id': 'Demo', 'base-url': emulator.url, results, 'batch-size': '4', spool };
+    const env = baseEnv({
+      GITHUB_ACTIONS: 'true',
+      GITHUB_OUTPUT: outputFile,
+      GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+      GITHUB_WORKSPACE: ROOT,
+      GITHUB_REPOSITORY: 'acme/shop',
+      GITHUB_RUN_ID: '777',
+      GITHUB_RUN_ATTEMPT: '1',
+      GITHUB_WORKFLOW: 'CI',
+      GITHUB_EVENT_NAME: 'push',
+      ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
+    });
+    const step = spawn(process.execPath, [ACTION], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let reached: () => void = () => undefined;
+    const recordedFirst = new Promise<void>((resolve) => (reached = resolve));
+    step.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      if (stdout.includes('Recorded 4 of 12 results')) reached();
+    });
+    const exited = new Promise<number | null>((resolve) => step.on('close', (code) => resolve(code)));
+    void exited.then(() => reached());
+    await Promise.all([recordedFirst, clock.whenHeld(2)]);
+    step.kill('SIGINT');
+    step.kill('SIGTERM');
+    const code = await exited;
+
+    expect(code, stdout).toBe(1);
+    expect(stdout).toContain('::warning::testsigma-tm: the job is being cancelled (SIGINT): no new request is sent');
+    const [run] = newRuns(emulator);
+    expect(run?.status).toBe('ACTIVE');
+    expect(stdout).toContain(
+      `::error::Interrupted by SIGINT while recording results in test run ${run!.human_id}: 4 of 12 result(s) were recorded; the other 8 were written to ${spool}, and the run was left open. Send them with: testsigma-tm resume ${spool}`,
+    );
+    expect(outputs(await readFile(outputFile, 'utf8'))['spool-file']).toBe(spool);
+    const spooled = JSON.parse(await readFile(spool, 'utf8')) as { entries: unknown[]; landed: { caseIds: string[] } };
+    expect(spooled.entries).toHaveLength(12);
+    expect(spooled.landed.caseIds).toHaveLength(4);
+    // Only in the line that asks the runner to mask it.
+    expect(stdout.replace(`::add-mask::${emulator.token}`, '')).not.toContain(emulator.token);
+  });
+});
