@@ -10,8 +10,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_FACTS, startEmulator, type EmulatorHandle } from 'testsigma-tm-emulator';
 import { TestManagementApi } from '../../src/api/client.js';
 import { HttpClient } from '../../src/api/http.js';
-import { ApiError } from '../../src/errors.js';
 import { silentLogger } from '../../src/log.js';
+import { apiFailure } from './api-failure.js';
 import type { TestResult } from '../../src/model.js';
 import { uploadResults } from '../../src/pipeline/upload.js';
 import { resolveSettings } from '../../src/settings/index.js';
@@ -46,15 +46,6 @@ async function apiBehind(tamper: Tamper): Promise<TestManagementApi> {
   return new TestManagementApi(http);
 }
 
-async function failure(promise: Promise<unknown>): Promise<ApiError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ApiError);
-  return error as ApiError;
-}
-
 const HINT = 'The service may have changed, or the base URL points at something other than the Test Management API (it usually ends in /api/v1).';
 
 describe('answers the client cannot use', () => {
@@ -62,7 +53,7 @@ describe('answers the client cannot use', () => {
     const api = await apiBehind((m, p) =>
       p === `/projects/${PID}/test_cases` ? { body: '<html><body>Sign in</body></html>', headers: { 'content-type': 'text/html; charset=utf-8' } } : undefined,
     );
-    const error = await failure(api.listTestCases(PID));
+    const error = await apiFailure(api.listTestCases(PID));
     expect(error.code).toBe('API_UNEXPECTED_BODY');
     expect(error.message).toBe(
       `GET /projects/${PID}/test_cases?page_size=100 failed with HTTP 200 (request id tampered-1). The answer came as text/html, not JSON: a proxy or login page? Check the base URL. ${HINT}`,
@@ -75,7 +66,7 @@ describe('answers the client cannot use', () => {
         ? (json) => (((json as { data: { test_cases: Record<string, unknown>[] } }).data.test_cases[1]!.human_id = undefined), json)
         : undefined,
     );
-    const error = await failure(api.listTestCases(PID));
+    const error = await apiFailure(api.listTestCases(PID));
     expect(error.code).toBe('API_UNEXPECTED_BODY');
     expect(error.message).toMatch(
       /^GET \/projects\/[\w-]+\/test_cases\?page_size=100 failed with HTTP 200 \(request id [\w-]{36}\)\. The answer lacks data\.test_cases\[1\]\.human_id\. /,
@@ -86,18 +77,18 @@ describe('answers the client cannot use', () => {
     const run = DEMO_FACTS.closedRun.id;
     const drop = (field: string) => (json: unknown) => (delete (json as { data: { test_run: Record<string, unknown> } }).data.test_run[field], json);
     let api = await apiBehind((m, p) => (p.endsWith(`/test_runs/${run}`) ? drop('status') : undefined));
-    expect((await failure(api.getRun(PID, run))).message).toContain('The answer lacks data.test_run.status.');
+    expect((await apiFailure(api.getRun(PID, run))).message).toContain('The answer lacks data.test_run.status.');
     await http?.close();
     await front?.close();
     api = await apiBehind((m, p) => (p.endsWith(`/test_runs/${run}`) ? drop('id') : undefined));
-    expect((await failure(api.getRun(PID, run))).message).toContain('The answer lacks data.test_run.id.');
+    expect((await apiFailure(api.getRun(PID, run))).message).toContain('The answer lacks data.test_run.id.');
   });
 
   it('refuses a create answered without data.test_run.id, and sends nothing to …/undefined', async () => {
     const api = await apiBehind((m, p) =>
       m === 'POST' && p === `/projects/${PID}/test_runs` ? { status: 201, body: { message: '', data: { test_run: { title: 'x' } } } } : undefined,
     );
-    const error = await failure(
+    const error = await apiFailure(
       api.createRun({
         title: 't',
         description: '',
@@ -121,7 +112,7 @@ describe('answers the client cannot use', () => {
     };
     let answer: { status: number; body: string; headers: Record<string, string> } = { status: 200, body: 'OK', headers: { 'content-type': 'text/plain' } };
     const api = await apiBehind((m) => (m === 'PUT' ? answer : undefined));
-    const error = await failure(api.putResults(PID, 'DEMO-R-9', [entry]));
+    const error = await apiFailure(api.putResults(PID, 'DEMO-R-9', [entry]));
     expect(error.message).toContain('The answer came as text/plain, not JSON');
     answer = { status: 204, body: '', headers: {} };
     // Not an error, but not a confirmation either: run/send.ts reads the run to know whether it landed.
@@ -135,7 +126,7 @@ describe('answers the client cannot use', () => {
         ? () => ({ message: '', data: { test_cases: Array.from({ length: cut }, (_, i) => ({ id: `id-${i}`, human_id: `DEMO-${i + 1}`, title: 't' })) } })
         : undefined,
     );
-    expect((await failure(api.listTestCases(PID))).message).toContain(
+    expect((await apiFailure(api.listTestCases(PID))).message).toContain(
       'The answer holds a full page of 100 items but lacks page_info, so the next page cannot be found.',
     );
     cut = 3;

@@ -11,8 +11,9 @@ import { DEMO_FACTS, type EmulatorHandle } from 'testsigma-tm-emulator';
 import { TestManagementApi } from '../../src/api/client.js';
 import { HttpClient, type HttpClientOptions } from '../../src/api/http.js';
 import { StopRequested } from '../../src/api/interrupt.js';
-import { ApiError, exitCodeFor } from '../../src/errors.js';
+import { exitCodeFor } from '../../src/errors.js';
 import { silentLogger } from '../../src/log.js';
+import { apiFailure } from './api-failure.js';
 import { useDemoEmulator } from '../demo-emulator.js';
 
 const PID = DEMO_FACTS.project.id;
@@ -53,15 +54,6 @@ async function unanswering(): Promise<{ url: string; received: Promise<string> }
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`, received };
 }
 
-async function failure(promise: Promise<unknown>): Promise<ApiError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ApiError);
-  return error as ApiError;
-}
-
 describe('the HTTP client when its host is stopped', () => {
   it('abandons a write in flight at once, as one that may have been applied (SIGINT: exit 130)', async () => {
     const host = await unanswering();
@@ -69,7 +61,7 @@ describe('the HTTP client when its host is stopped', () => {
     const sending = client(host.url, stop.signal).putResults(PID, 'run-1', [ENTRY]);
     expect(await host.received).toBe('PUT');
     stop.abort(new StopRequested('SIGINT'));
-    const error = await failure(sending);
+    const error = await apiFailure(sending);
     expect(error.code).toBe('INTERRUPTED');
     expect(exitCodeFor(error)).toBe(130);
     expect(error.status).toBeUndefined();
@@ -84,7 +76,7 @@ describe('the HTTP client when its host is stopped', () => {
     const stop = new AbortController();
     // The first retry's wait is where the stop comes: it never ends by itself.
     const clock = { now: () => Date.now(), random: () => 0.5, sleep: () => (stop.abort(new StopRequested('SIGTERM')), new Promise<void>(() => undefined)) };
-    const error = await failure(client(emulator.url, stop.signal, { clock }).listProjects());
+    const error = await apiFailure(client(emulator.url, stop.signal, { clock }).listProjects());
     expect(error.code).toBe('TERMINATED');
     expect(exitCodeFor(error)).toBe(143);
     expect(error.message).toMatch(/stopped by SIGTERM before the request succeeded/);
@@ -95,7 +87,7 @@ describe('the HTTP client when its host is stopped', () => {
     const host = await unanswering();
     const stop = new AbortController();
     const api = client(host.url, stop.signal, { maxInFlight: 1 });
-    const waiting = Array.from({ length: 20 }, () => failure(api.listProjects()));
+    const waiting = Array.from({ length: 20 }, () => apiFailure(api.listProjects()));
     expect(await host.received).toBe('GET');
     expect(getEventListeners(stop.signal, 'abort')).toHaveLength(1);
     stop.abort(new StopRequested('SIGINT'));
@@ -108,7 +100,7 @@ describe('the HTTP client when its host is stopped', () => {
   it('sends no request once stopped, and says so', async () => {
     const stop = new AbortController();
     stop.abort(new StopRequested('SIGINT'));
-    const error = await failure(client(emulator.url, stop.signal).putResults(PID, 'run-1', [ENTRY]));
+    const error = await apiFailure(client(emulator.url, stop.signal).putResults(PID, 'run-1', [ENTRY]));
     expect(error.code).toBe('INTERRUPTED');
     expect(error.message).toMatch(/testsigma-tm was stopped by SIGINT: the request was not sent\.$/);
     expect(emulator.state().requests).toEqual([]);
