@@ -43,12 +43,14 @@ describe('the Action when its job is cancelled', { timeout: 120_000 }, () => {
   it('on SIGINT mid-upload spools what was not recorded, says so, fails the step; SIGTERM after it changes nothing', async () => {
     const outputFile = join(dir, 'output');
     const spool = join(dir, 'spool.json');
+    const summaryFile = join(dir, 'summary');
     await writeFile(outputFile, '');
+    await writeFile(summaryFile, '');
     const inputs = { 'api-token': emulator.token, 'project-id': 'Demo', 'base-url': emulator.url, results, 'batch-size': '4', spool };
     const env = baseEnv({
       GITHUB_ACTIONS: 'true',
       GITHUB_OUTPUT: outputFile,
-      GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+      GITHUB_STEP_SUMMARY: summaryFile,
       GITHUB_WORKSPACE: ROOT,
       GITHUB_REPOSITORY: 'acme/shop',
       GITHUB_RUN_ID: '777',
@@ -59,16 +61,24 @@ describe('the Action when its job is cancelled', { timeout: 120_000 }, () => {
     });
     const step = spawn(process.execPath, [ACTION], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
-    let reached: () => void = () => undefined;
-    const recordedFirst = new Promise<void>((resolve) => (reached = resolve));
+    const watchers: { text: string; resolve: () => void }[] = [];
     step.stdout.setEncoding('utf8').on('data', (d: string) => {
       stdout += d;
-      if (stdout.includes('Recorded 4 of 12 results')) reached();
+      for (const w of watchers.filter((w) => stdout.includes(w.text))) w.resolve();
     });
     const exited = new Promise<number | null>((resolve) => step.on('close', (code) => resolve(code)));
-    void exited.then(() => reached());
-    await Promise.all([recordedFirst, clock.whenHeld(2)]);
+    /** Resolves once the step printed `text` (or ended without it: the assertions after say what it printed). */
+    const printed = (text: string): Promise<void> =>
+      new Promise((resolve) => {
+        if (stdout.includes(text)) resolve();
+        else watchers.push({ text, resolve });
+        void exited.then(() => resolve());
+      });
+    await Promise.all([printed('Recorded 4 of 12 results'), clock.whenHeld(2)]);
     step.kill('SIGINT');
+    // The runner's SIGTERM comes later: sent once the step has heard the SIGINT (two signals sent at once may be
+    // handled in either order).
+    await printed('the job is being cancelled (SIGINT)');
     step.kill('SIGTERM');
     const code = await exited;
 
