@@ -54043,6 +54043,8 @@ class HttpClient {
                 let verdict = 'transient';
                 let delay;
                 let reason;
+                /** A rate-limit (or Retry-After) answer waited out: said once the wait is known to be made. */
+                let rateLimited;
                 if (outcome.kind === 'answer') {
                     const { status, requestId } = outcome;
                     if (this.debugShown)
@@ -54072,7 +54074,8 @@ class HttpClient {
                         this.consecutiveRateLimits++;
                         delay = rateLimitDelay(this.consecutiveRateLimits, outcome.retryAfterMs, outcome.rate.resetMs, this.random);
                         this.pacer.pause(delay);
-                        this.reportRateLimit(req.method, path, status, delay, outcome.rate.resetMs);
+                        // Said once the wait is known to be made (below): not for a try past the deadline.
+                        rateLimited = { status, resetMs: outcome.rate.resetMs };
                     }
                     else {
                         delay = backoffDelay(attempt, this.policy, outcome.retryAfterMs, this.random);
@@ -54106,9 +54109,14 @@ class HttpClient {
                 if (this.policy.maxRetries !== undefined && attempt > this.policy.maxRetries)
                     throw this.failure(details, outcome, attempt, req.resource);
                 if (this.now() + delay > this.deadline) {
-                    const passed = `Gave up after ${attempt} attempt${attempt === 1 ? '' : 's'} over ${seconds(elapsed)}: ${deadlineLabel(this.options.deadlineSettingName ?? '--deadline', this.deadlineMs)} passed.`;
+                    const label = deadlineLabel(this.options.deadlineSettingName ?? '--deadline', this.deadlineMs);
+                    // A long wait asked for (a Retry-After) with time left: the deadline has not passed, the next try would.
+                    const why = this.deadline - this.now() >= 1000 ? `the next try, due in ${seconds(delay)}, would come after ${label}` : `${label} passed`;
+                    const passed = `Gave up after ${attempt} attempt${attempt === 1 ? '' : 's'} over ${seconds(elapsed)}: ${why}.`;
                     throw this.failure({ ...details, deadlinePassed: true }, outcome, attempt, req.resource, passed);
                 }
+                if (rateLimited)
+                    this.reportRateLimit(req.method, path, rateLimited.status, delay, rateLimited.resetMs);
                 this.retries++;
                 if (this.debugShown)
                     this.options.log.debug(`retrying ${req.method} ${path} in ${delay} ms (${reason})`);

@@ -187,6 +187,19 @@ describe('how long retrying lasts', () => {
     expect(events.map((e) => [e.kind, e.message])).toEqual([['rate-limited', said(`${emulator.url}/users`)]]);
   });
 
+  it('gives up at once when the wait the service asks for ends past the deadline, and says so, not that it passed', async () => {
+    emulator.setFaults([{ kind: 'status', status: 503, retryAfter: 30, route: 'GET /users' }]);
+    const { waits, options } = virtualClock(() => 0);
+    const events: HttpEvent[] = [];
+    const error = (await api({ ...options, deadlineMs: 2000, onEvent: (e) => events.push(e) })
+      .listUsers()
+      .catch((e: unknown) => e)) as ApiError;
+    expect([error.code, error.deadlinePassed, waits]).toEqual(['API_SERVER_ERROR', true, []]);
+    expect(error.message).toContain('Gave up after 1 attempt over 0 s: the next try, due in 30 s, would come after the deadline (--deadline 2 s).');
+    // No "trying again in 30 s" for a try that never comes.
+    expect(events).toEqual([]);
+  });
+
   it('retries transient failures until the deadline, then says the deadline passed', async () => {
     emulator.setFaults([{ kind: 'status', status: 502, route: 'GET /users' }]);
     // The deadline is counted on the clock: 1.5 s of backoff in virtual time, none of it waited for.
