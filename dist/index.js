@@ -39371,7 +39371,7 @@ async function run(env = process.env, hooks = {}) {
     const results = await (0,dist/* resultFileSource */.J$)(wanted, { cwd: workspace });
     hooks.beforeReading?.(await results.size());
     const { interrupt } = hooks;
-    interrupt?.addEventListener('abort', () => warning(`testsigma-tm: the job is being cancelled (${stopSignalOf(interrupt)}): no new request is sent, and what is not recorded yet is written to the spool file (output spool-file) for testsigma-tm resume.`), { once: true });
+    interrupt?.addEventListener('abort', () => warning(`testsigma-tm: the job is being cancelled (${(0,dist/* stoppedBy */.$)(interrupt) ?? 'a signal'}): no new request is sent, and what is not recorded yet is written to the spool file (output spool-file) for testsigma-tm resume.`), { once: true });
     const outcome = await (0,dist/* uploadResults */.g4)({ settings, results, env: uploadEnv, host: 'action', log: LOG, openOnly: operation === 'create', interrupt });
     const s = outcome.summary;
     info(shown((0,dist/* renderText */.S5)(s, outcome.error ? { error: outcome.error } : {})));
@@ -39547,11 +39547,6 @@ function actionInputs() {
             values[key] = value;
     }
     return values;
-}
-/** The signal a cancelled job's stop came with, as the entry aborted it (StopRequested). */
-function stopSignalOf(interrupt) {
-    const reason = interrupt.reason;
-    return reason instanceof dist/* StopRequested */.vE ? reason.signal : 'a signal';
 }
 
 
@@ -39862,6 +39857,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Gc: () => (/* reexport */ renderMarkdown),
   S5: () => (/* reexport */ renderText),
   J$: () => (/* reexport */ resultFileSource),
+  $: () => (/* reexport */ stoppedBy),
   nu: () => (/* reexport */ tierCompilerFor),
   g4: () => (/* reexport */ upload_uploadResults)
 });

@@ -15,7 +15,6 @@ import {
   InputError,
   SETTINGS,
   SETTING_KEYS,
-  StopRequested,
   asToolError,
   closeRunCommand,
   doctor,
@@ -26,6 +25,7 @@ import {
   readSettings,
   renderMarkdown,
   renderText,
+  stoppedBy,
   uploadResults,
   type ActionMode,
   type Env,
@@ -135,7 +135,7 @@ export async function run(env: Env = process.env, hooks: ProcessHooks = {}): Pro
     'abort',
     () =>
       core.warning(
-        `testsigma-tm: the job is being cancelled (${stopSignalOf(interrupt)}): no new request is sent, and what is not recorded yet is written to the spool file (output spool-file) for testsigma-tm resume.`,
+        `testsigma-tm: the job is being cancelled (${stoppedBy(interrupt) ?? 'a signal'}): no new request is sent, and what is not recorded yet is written to the spool file (output spool-file) for testsigma-tm resume.`,
       ),
     { once: true },
   );
@@ -338,10 +338,4 @@ function actionInputs(): SettingsInput {
     if (value !== String(row.default)) values[key] = value;
   }
   return values;
-}
-
-/** The signal a cancelled job's stop came with, as the entry aborted it (StopRequested). */
-function stopSignalOf(interrupt: AbortSignal): string {
-  const reason: unknown = interrupt.reason;
-  return reason instanceof StopRequested ? reason.signal : 'a signal';
 }

@@ -10,7 +10,7 @@ export type { UploadInput, UploadOutcome } from './pipeline/stages.js';
 export { runUrl } from './pipeline/outcome-summary.js';
 export { applyEmptyPolicy } from './pipeline/inputs.js';
 /** A host stopped by a signal aborts UploadInput.interrupt with `new StopRequested('SIGINT')` (or 'SIGTERM'). */
-export { StopRequested, type StopSignal } from './pipeline/interrupted.js';
+export { StopRequested, stoppedBy, type StopSignal } from './pipeline/interrupted.js';
 export { closeRunCommand, resumeCommand, type CommandInput, type CommandOutcome } from './operations/commands.js';
 export { ACTION_MODES, type ActionMode } from './operations/table.js';
 export { doctor, type DoctorCheck, type DoctorInput, type DoctorOutcome } from './operations/doctor.js';

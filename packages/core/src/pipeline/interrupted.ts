@@ -9,7 +9,7 @@ import { InterruptedError, type TestsigmaTmError } from '../errors.js';
 import type { Progress } from './stages.js';
 
 /** What a host aborts UploadInput.interrupt with (hosts reach api/ through here). */
-export { StopRequested, type StopSignal } from '../api/interrupt.js';
+export { StopRequested, stoppedBy, type StopSignal } from '../api/interrupt.js';
 
 /** Between stages, and while the input is read: stop once the host was stopped (the message is made at the end). */
 export function stopIfInterrupted(interrupt: AbortSignal | undefined): void {
