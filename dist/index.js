@@ -55871,8 +55871,9 @@ async function upload_uploadResults(given) {
         // Stopped by the host: what was not recorded is spooled as after an outage, unless nothing was written yet
         // (nothing to take up later: the upload is run again).
         const stopped = stoppedBy(input.interrupt);
+        const wrote = (http?.writesSent ?? 0) > 0;
         const spoolable = serviceFailed(error) || stopped !== undefined;
-        if (!progress.opened && spoolable && !settings.dryRun && !input.openOnly && !(stopped && !http?.writesSent)) {
+        if (!progress.opened && spoolable && !settings.dryRun && !input.openOnly && !(stopped && !wrote)) {
             const spooled = await spoolResults(input, workspace, error, log);
             progress.spoolFile = spooled.file;
             progress.read ??= spooled.read;
@@ -55896,7 +55897,7 @@ async function upload_uploadResults(given) {
         }
         if (stopped) {
             const landed = (progress.opened && ctx?.landed?.get(progress.opened.run.id)?.size) ?? 0;
-            error = interruptedError({ signal: stopped, progress, landed, wrote: (http?.writesSent ?? 0) > 0, error });
+            error = interruptedError({ signal: stopped, progress, landed, wrote, error });
         }
     }
     finally {
