@@ -40159,7 +40159,7 @@ const ERROR_CODES = {
     },
     RUN_DELETED: {
         exit: 2,
-        meaning: '`resume`: the test run the spool file names no longer exists (deleted in Testsigma since the upload wrote to it; the service answers 404 for it). Nothing was sent, and the file still holds every result.',
+        meaning: '`resume`: the test run the spool file names no longer exists (deleted in Testsigma since the upload wrote to it, or while the resume was sending to it; the service answers 404 for it). Nothing (more) was sent to it, and the file still holds every result.',
         todo: "Send them into a new run with `testsigma-tm resume --new-run FILE` (with a run key: the key's open run, else a new one).",
     },
     UNSENT_RESULTS: {
@@ -56238,9 +56238,12 @@ async function resumeCommand(input) {
         else if (input.newRun) {
             log.info(`Test run ${entries.run.human_id} still exists: --new-run is not needed, and the results go into it.`);
         }
-        if (keyed)
-            return resumeKeyed(given, spooledRun);
-        return 'gone' in spooledRun ? resumeIntoNewRun(given) : resumeEntries(api, log, progress, settings, input.host);
+        const resumed = keyed
+            ? resumeKeyed(given, spooledRun)
+            : 'gone' in spooledRun
+                ? resumeIntoNewRun(given)
+                : resumeEntries(api, log, progress, settings, input.host);
+        return deletedWhileSending(given, resumed, keyed ? entries.settings.runKey : undefined);
     });
 }
 /** The run an entries spool names, as the service has it now, or the service's 404 for it (deleted since). */
@@ -56249,7 +56252,7 @@ async function findSpooledRun(api, projectId, runId) {
         return { run: await api.getRun(projectId, runId) };
     }
     catch (error) {
-        if (error instanceof ApiError && error.status === 404)
+        if (notFound(error))
             return { gone: error };
         throw error;
     }
@@ -56259,13 +56262,48 @@ async function findSpooledRun(api, projectId, runId) {
  * command that sends the results into a new run. Results that had landed in the deleted run went with it: every
  * one of the file is counted.
  */
-function runDeleted(file, spool, gone, runKey) {
+function runDeleted(file, spool, gone, runKey, midWay = false) {
     const landed = spool.landed?.runId === spool.run.id ? spool.landed.caseIds.length : 0;
     const server = gone.serverMessage ? `: ${gone.serverMessage}` : '';
     const requestId = gone.requestId ? `, request id ${gone.requestId}` : '';
     const went = landed > 0 ? ` (${landed} of them had been recorded in ${spool.run.human_id} and went with it)` : '';
     const where = runKey ? ` (the open run of run key ${runKey}, else a new one, as a re-run of the job would)` : '';
-    return new ConfigError('RUN_DELETED', `Test run ${spool.run.human_id} no longer exists in Testsigma (the service answers HTTP 404 for it${server}${requestId}): it was deleted since the upload wrote to it. Nothing was sent, and all ${spool.entries.length} result(s) are still in ${file}${went}. To send them into a new test run${where}, run: testsigma-tm resume --new-run ${file}`);
+    const when = midWay ? 'while this resume was sending to it. Nothing more was written to it' : 'since the upload wrote to it. Nothing was sent';
+    return new ConfigError('RUN_DELETED', `Test run ${spool.run.human_id} no longer exists in Testsigma (the service answers HTTP 404 for it${server}${requestId}): it was deleted ${when}, and all ${spool.entries.length} result(s) are still in ${file}${went}. To send them into a new test run${where}, run: testsigma-tm resume --new-run ${file}`, { cause: gone });
+}
+/**
+ * A 404 that stopped the resume half way (a batch, a read of the run, its close), when the run the file names is
+ * gone: someone deleted it while the resume was sending. Said at once as RUN_DELETED, as the next resume would say
+ * it, not as the bare 404. The file, as the stopped resume left it, names that run and holds every result (what had
+ * landed went with the run): `--new-run` sends them all into a new one. Any other outcome is passed on as it is.
+ */
+async function deletedWhileSending(given, resumed, runKey) {
+    let outcome;
+    let failure;
+    try {
+        outcome = await resumed;
+        failure = outcome.error;
+    }
+    catch (error) {
+        failure = error;
+    }
+    if (notFound(failure)) {
+        const { file } = given.progress;
+        // The file as the stopped resume left it (with a run key, the upload pipeline rewrote it naming its run).
+        const left = await readSpool(file).catch(() => undefined);
+        const run = left?.kind === 'entries' ? await findSpooledRun(given.api, given.projectId, left.run.id) : undefined;
+        if (left?.kind === 'entries' && run && 'gone' in run) {
+            const deleted = runDeleted(file, left, run.gone, runKey, true);
+            return { message: deleted.message, error: deleted, exitCode: exitCodeFor(deleted) };
+        }
+    }
+    if (outcome)
+        return outcome;
+    throw failure;
+}
+/** The service's 404: what it answers for a run deleted in Testsigma (and for anything else that does not exist). */
+function notFound(error) {
+    return error instanceof ApiError && error.status === 404;
 }
 /**
  * A resume whose results all landed but whose close failed (close.ts leftOpenByClose): the file has nothing left
@@ -56338,16 +56376,18 @@ async function sendIntoRun(api, log, progress, settings, host, run, moved) {
         }
         catch (error) {
             // Every result is in the run now: the file has nothing left to send (it is marked resumed), and the message
-            // says why the run is open and the `run close` command that closes it. Anything else is passed on as it is.
-            const leftOpen = leftOpenByClose(error, run, spool.entries.length, {
-                project: settings.projectId ?? spool.projectId,
-                baseUrl: settings.baseUrl,
-                runKey: undefined,
-                total: undefined,
-                userEmail: settings.userEmail,
-                deadline: settings.deadline,
-                host,
-            });
+            // says why the run is open and the `run close` command that closes it. Anything else is passed on as it is,
+            // a 404 too: the run may have been deleted, its results with it, and then the file must stay (RUN_DELETED).
+            const leftOpen = !notFound(error) &&
+                leftOpenByClose(error, run, spool.entries.length, {
+                    project: settings.projectId ?? spool.projectId,
+                    baseUrl: settings.baseUrl,
+                    runKey: undefined,
+                    total: undefined,
+                    userEmail: settings.userEmail,
+                    deadline: settings.deadline,
+                    host,
+                });
             if (!leftOpen)
                 throw error;
             log.debug(`The close step's last error: ${error.message}`);

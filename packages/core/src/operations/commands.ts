@@ -202,8 +202,12 @@ export async function resumeCommand(
     } else if (input.newRun) {
       log.info(`Test run ${entries.run.human_id} still exists: --new-run is not needed, and the results go into it.`);
     }
-    if (keyed) return resumeKeyed(given, spooledRun);
-    return 'gone' in spooledRun ? resumeIntoNewRun(given) : resumeEntries(api, log, progress, settings, input.host);
+    const resumed = keyed
+      ? resumeKeyed(given, spooledRun)
+      : 'gone' in spooledRun
+        ? resumeIntoNewRun(given)
+        : resumeEntries(api, log, progress, settings, input.host);
+    return deletedWhileSending(given, resumed, keyed ? entries.settings.runKey : undefined);
   });
 }
 
@@ -224,7 +228,7 @@ async function findSpooledRun(api: TestManagementApi, projectId: string, runId: 
   try {
     return { run: await api.getRun(projectId, runId) };
   } catch (error) {
-    if (error instanceof ApiError && error.status === 404) return { gone: error };
+    if (notFound(error)) return { gone: error };
     throw error;
   }
 }
@@ -234,16 +238,52 @@ async function findSpooledRun(api: TestManagementApi, projectId: string, runId: 
  * command that sends the results into a new run. Results that had landed in the deleted run went with it: every
  * one of the file is counted.
  */
-function runDeleted(file: string, spool: EntriesSpool, gone: ApiError, runKey: string | undefined): ConfigError {
+function runDeleted(file: string, spool: EntriesSpool, gone: ApiError, runKey: string | undefined, midWay = false): ConfigError {
   const landed = spool.landed?.runId === spool.run.id ? spool.landed.caseIds.length : 0;
   const server = gone.serverMessage ? `: ${gone.serverMessage}` : '';
   const requestId = gone.requestId ? `, request id ${gone.requestId}` : '';
   const went = landed > 0 ? ` (${landed} of them had been recorded in ${spool.run.human_id} and went with it)` : '';
   const where = runKey ? ` (the open run of run key ${runKey}, else a new one, as a re-run of the job would)` : '';
+  const when = midWay ? 'while this resume was sending to it. Nothing more was written to it' : 'since the upload wrote to it. Nothing was sent';
   return new ConfigError(
     'RUN_DELETED',
-    `Test run ${spool.run.human_id} no longer exists in Testsigma (the service answers HTTP 404 for it${server}${requestId}): it was deleted since the upload wrote to it. Nothing was sent, and all ${spool.entries.length} result(s) are still in ${file}${went}. To send them into a new test run${where}, run: testsigma-tm resume --new-run ${file}`,
+    `Test run ${spool.run.human_id} no longer exists in Testsigma (the service answers HTTP 404 for it${server}${requestId}): it was deleted ${when}, and all ${spool.entries.length} result(s) are still in ${file}${went}. To send them into a new test run${where}, run: testsigma-tm resume --new-run ${file}`,
+    { cause: gone },
   );
+}
+
+/**
+ * A 404 that stopped the resume half way (a batch, a read of the run, its close), when the run the file names is
+ * gone: someone deleted it while the resume was sending. Said at once as RUN_DELETED, as the next resume would say
+ * it, not as the bare 404. The file, as the stopped resume left it, names that run and holds every result (what had
+ * landed went with the run): `--new-run` sends them all into a new one. Any other outcome is passed on as it is.
+ */
+async function deletedWhileSending(given: ResumeGiven, resumed: Promise<CommandOutcome>, runKey: string | undefined): Promise<CommandOutcome> {
+  let outcome: CommandOutcome | undefined;
+  let failure: unknown;
+  try {
+    outcome = await resumed;
+    failure = outcome.error;
+  } catch (error) {
+    failure = error;
+  }
+  if (notFound(failure)) {
+    const { file } = given.progress;
+    // The file as the stopped resume left it (with a run key, the upload pipeline rewrote it naming its run).
+    const left = await readSpool(file).catch(() => undefined);
+    const run = left?.kind === 'entries' ? await findSpooledRun(given.api, given.projectId, left.run.id) : undefined;
+    if (left?.kind === 'entries' && run && 'gone' in run) {
+      const deleted = runDeleted(file, left, run.gone, runKey, true);
+      return { message: deleted.message, error: deleted, exitCode: exitCodeFor(deleted) };
+    }
+  }
+  if (outcome) return outcome;
+  throw failure;
+}
+
+/** The service's 404: what it answers for a run deleted in Testsigma (and for anything else that does not exist). */
+function notFound(error: unknown): error is ApiError {
+  return error instanceof ApiError && error.status === 404;
 }
 
 /**
@@ -340,16 +380,19 @@ async function sendIntoRun(
       await closeRun(api, spool.projectId, run, undefined);
     } catch (error) {
       // Every result is in the run now: the file has nothing left to send (it is marked resumed), and the message
-      // says why the run is open and the `run close` command that closes it. Anything else is passed on as it is.
-      const leftOpen = leftOpenByClose(error, run, spool.entries.length, {
-        project: settings.projectId ?? spool.projectId,
-        baseUrl: settings.baseUrl,
-        runKey: undefined,
-        total: undefined,
-        userEmail: settings.userEmail,
-        deadline: settings.deadline,
-        host,
-      });
+      // says why the run is open and the `run close` command that closes it. Anything else is passed on as it is,
+      // a 404 too: the run may have been deleted, its results with it, and then the file must stay (RUN_DELETED).
+      const leftOpen =
+        !notFound(error) &&
+        leftOpenByClose(error, run, spool.entries.length, {
+          project: settings.projectId ?? spool.projectId,
+          baseUrl: settings.baseUrl,
+          runKey: undefined,
+          total: undefined,
+          userEmail: settings.userEmail,
+          deadline: settings.deadline,
+          host,
+        });
       if (!leftOpen) throw error;
       log.debug(`The close step's last error: ${(error as Error).message}`);
       return leftOpenResumed(leftOpen, file, described(settings, spool.projectId, run));

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_FACTS, type EmulatorHandle } from 'testsigma-tm-emulator';
+import type { Transport } from '../../src/api/http.js';
+import { exchange, makeDispatcher } from '../../src/api/transport.js';
 import type { Clock } from '../../src/clock.js';
 import { resumeCommand } from '../../src/operations/commands.js';
 import { uploadResults } from '../../src/pipeline/upload.js';
@@ -60,11 +62,54 @@ async function deleteRun(runId: string): Promise<void> {
   expect(answer.status).toBe(204);
 }
 
-function resume(file: string, newRun?: boolean) {
-  return resumeCommand({ file, token: emulator.token, clock, ...(newRun && { newRun }) });
+function resume(file: string, newRun?: boolean, transport?: Transport) {
+  return resumeCommand({ file, token: emulator.token, clock, ...(newRun && { newRun }), ...(transport && { http: { transport } }) });
+}
+
+type Request = Parameters<Transport>[0];
+
+/**
+ * In front of the emulator: someone deletes the run (as deleteRun does) just before the resume's request `chosen`
+ * picks goes out, once every request before it was answered; the requests after it go out after the deletion.
+ */
+async function deletedBefore(runId: string, chosen: (request: Request) => boolean): Promise<{ transport: Transport; done: () => Promise<void> }> {
+  const dispatcher = await makeDispatcher(30_000, undefined);
+  const answered: Promise<unknown>[] = [];
+  let deleted: Promise<void> | undefined;
+  const transport: Transport = async (request) => {
+    const pass = () => exchange(dispatcher, request.method, request.url, request.headers, request.body, request.timeoutMs, request.nowMs);
+    if (deleted) return deleted.then(pass);
+    if (!chosen(request)) {
+      const answer = pass();
+      answered.push(answer.catch(() => undefined));
+      return answer;
+    }
+    deleted = Promise.all(answered).then(() => deleteRun(runId));
+    return deleted.then(pass);
+  };
+  return { transport, done: () => dispatcher.close() };
+}
+
+/** The resume's second request of results: the first lands, the run is deleted before the second. */
+function secondBatch(): (request: Request) => boolean {
+  let batches = 0;
+  return (request) => request.method === 'PUT' && request.url.pathname.endsWith('/test_cases') && ++batches === 2;
+}
+
+/** The request that closes the run, once every result landed. */
+function closing(request: Request): boolean {
+  return request.method === 'PUT' && new TextDecoder().decode(request.body?.bytes).includes('"status":"CLOSED"');
 }
 
 type Run = ReturnType<EmulatorHandle['state']>['test_runs'][number];
+
+/** The requests the emulator served after the run was deleted, as `PUT /test_runs/<id>/test_cases 404`. */
+function requestsAfterDeletion(): string[] {
+  const { requests } = emulator.state();
+  const deletion = requests.findIndex((r) => r.method === 'DELETE');
+  expect(deletion).toBeGreaterThan(-1);
+  return requests.slice(deletion + 1).map((r) => `${r.method} ${r.path.replace(/^.*\/projects\/[^/]+/, '')} ${r.status}`);
+}
 
 function runsOtherThanSeeded(): Run[] {
   return emulator.state().test_runs.filter((r) => r.id !== DEMO_FACTS.closedRun.id);
@@ -115,6 +160,39 @@ describe.each([
     expect(await readFile(spool, 'utf8')).toBe(before);
   });
 
+  it('deleted while the resume sends: RUN_DELETED at once, the file keeps every result, --new-run sends each once', async () => {
+    const { spool, runId } = await spooledUpload(`${name}-mid-way`, extra);
+    const human = emulator.state().test_runs.find((r) => r.id === runId)!.human_id;
+    const proxy = await deletedBefore(runId, secondBatch());
+    const resumed = await resume(spool, false, proxy.transport).finally(proxy.done);
+
+    expect([resumed.exitCode, resumed.error?.code]).toEqual([2, 'RUN_DELETED']);
+    expect(resumed.message).toMatch(
+      new RegExp(
+        `^Test run ${human} no longer exists in Testsigma \\(the service answers HTTP 404 for it: Test run not found[^)]*, request id [0-9a-f-]+\\): it was deleted while this resume was sending to it\\.`,
+      ),
+    );
+    expect(resumed.message).toContain(
+      ` Nothing more was written to it, and all 4 result(s) are still in ${spool} (3 of them had been recorded in ${human} and went with it).${where}, run: testsigma-tm resume --new-run ${spool}`,
+    );
+    // No run but the seeded one is left; after the deletion, the batch met the 404 and the resume read the run
+    // once to tell a deleted run from another 404: nothing else was sent, here or anywhere.
+    expect(runsOtherThanSeeded()).toEqual([]);
+    expect(requestsAfterDeletion()).toEqual([`PUT /test_runs/${runId}/test_cases 404`, `GET /test_runs/${runId} 404`]);
+    // The file names the deleted run, every result, and the three that landed in it.
+    const file = await readSpoolFile(spool);
+    expect([file.run.id, file.entries.length, file.landed?.runId, file.landed?.caseIds.length]).toEqual([runId, 4, runId, 3]);
+
+    // The next resume says the same, sending nothing; --new-run sends every result into a new run, once each.
+    const again = await resume(spool);
+    expect([again.exitCode, again.error?.code]).toEqual([2, 'RUN_DELETED']);
+    const moved = await resume(spool, true);
+    expect(moved.exitCode, moved.message).toBe(0);
+    const [run] = runsOtherThanSeeded();
+    expect(writes(run!)).toEqual(ALL_ONCE);
+    expect(await readdir(dir)).toContain(`${name}-mid-way.json.sent`);
+  });
+
   it('with --new-run: every result goes into a new run, once each, and the file is marked resumed', async () => {
     const { spool, runId } = await spooledUpload(`${name}-new-run`, extra);
     const human = emulator.state().test_runs.find((r) => r.id === runId)!.human_id;
@@ -148,6 +226,34 @@ describe.each([
     expect(second.exitCode, second.message).toBe(0);
     expect(runsOtherThanSeeded().map((r) => r.id)).toEqual([run!.id]);
     expect(writes(runsOtherThanSeeded()[0]!)).toEqual(ALL_ONCE);
+  });
+});
+
+describe('a run deleted while the resume closes it, every result recorded in it', () => {
+  it('says RUN_DELETED and keeps the file, not marked resumed: the results went with the run, --new-run sends them again', async () => {
+    const { spool, runId } = await spooledUpload('closing', {});
+    const human = emulator.state().test_runs.find((r) => r.id === runId)!.human_id;
+    const proxy = await deletedBefore(runId, closing);
+    const resumed = await resume(spool, false, proxy.transport).finally(proxy.done);
+
+    expect([resumed.exitCode, resumed.error?.code]).toEqual([2, 'RUN_DELETED']);
+    expect(resumed.message).toMatch(
+      new RegExp(
+        `^Test run ${human} no longer exists in Testsigma \\(the service answers HTTP 404 for it: Test run not found[^)]*, request id [0-9a-f-]+\\): it was deleted while this resume was sending to it\\.`,
+      ),
+    );
+    expect(resumed.message).toContain(
+      ` Nothing more was written to it, and all 4 result(s) are still in ${spool} (4 of them had been recorded in ${human} and went with it). To send them into a new test run, run: testsigma-tm resume --new-run ${spool}`,
+    );
+    expect(requestsAfterDeletion()).toEqual([`PUT /test_runs/${runId} 404`, `GET /test_runs/${runId} 404`]);
+    expect(await readdir(dir)).not.toContain('closing.json.sent');
+    const file = await readSpoolFile(spool);
+    expect([file.run.id, file.landed?.runId, file.landed?.caseIds.length]).toEqual([runId, runId, 4]);
+
+    const moved = await resume(spool, true);
+    expect(moved.exitCode, moved.message).toBe(0);
+    const [run] = runsOtherThanSeeded();
+    expect([run!.status, writes(run!)]).toEqual(['CLOSED', ALL_ONCE]);
   });
 });
 
