@@ -41480,6 +41480,16 @@ function firstLine(text, max = Infinity) {
     }
     return line.length > max ? `${safeSlice(line, max - 1)}…` : line;
 }
+/** How many items a message lists before it only counts the rest: enough to act on, few enough to read. */
+const LISTED = 20;
+/**
+ * The first 20 items, then how many more there are: `DEMO-1, DEMO-2, … and 18 more`. `separator` joins them (one
+ * per line: `\n  - `); a message that lists cases, runs or plans lists them this way and no other.
+ */
+function listed(items, separator = ', ') {
+    const shown = items.length > LISTED ? [...items.slice(0, LISTED), `… and ${items.length - LISTED} more`] : items;
+    return shown.join(separator);
+}
 //# sourceMappingURL=text.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/plan/description.js
 /**
@@ -42643,10 +42653,7 @@ async function resolveProject(api, idOrName, host) {
     if (exact.length > 1) {
         throw new errors_ConfigError('CONFIG_AMBIGUOUS_PROJECT', `Several projects are named "${idOrName}"; set the project by its UUID instead (${exact.map((p) => p.id).join(', ')}).`);
     }
-    const names = projects
-        .map((p) => `"${p.name}"`)
-        .slice(0, 20)
-        .join(', ');
+    const names = listed(projects.map((p) => `"${p.name}"`));
     throw new errors_ConfigError('CONFIG_UNKNOWN_PROJECT', `No project has the id or exact name "${idOrName}". Projects this token can see: ${names || 'none'}. Set ${setting} to one of them or to its UUID.`);
 }
 /** The user results are recorded as: the configured e-mail, else the first active user (with a warning). */
@@ -42683,8 +42690,7 @@ async function resolveTestPlan(api, projectId, ref, host) {
     }
 }
 function planList(plans) {
-    const shown = plans.slice(0, 20).map((p) => `${p.human_id} "${p.title}"`);
-    return `${shown.join(', ')}${plans.length > shown.length ? `, … and ${plans.length - shown.length} more` : ''}`;
+    return listed(plans.map((p) => `${p.human_id} "${p.title}"`));
 }
 /** How far the service's clock may be behind ours when telling a run created by this upload. */
 const CLOCK_SKEW_MS = 10 * 60_000;
@@ -43081,6 +43087,7 @@ function splitBatch(batch) {
 
 
 
+
 /** The service's words when it refuses a result because the case is not (any more) in the run. */
 const NOT_IN_RUN = /not (a )?part of (the )?test run/i;
 /**
@@ -43092,8 +43099,8 @@ function refusedAsNotInRun(reason) {
 }
 /** Refusals as the lines of a message: `  - DEMO-1: the service's words`, the first 20 and how many more. */
 function refusalLines(refused, human) {
-    const lines = refused.slice(0, 20).map((r) => `\n  - ${human(r.entry.test_case_id)}: ${r.reason}`);
-    return lines.join('') + (refused.length > 20 ? `\n  - … and ${refused.length - 20} more` : '');
+    const lines = refused.map((r) => `${human(r.entry.test_case_id)}: ${r.reason}`);
+    return lines.length > 0 ? `\n  - ${listed(lines, '\n  - ')}` : '';
 }
 /**
  * An entry that is not sent now, as it is spooled: `resume` sends entries only, so its files are named in its
@@ -54582,6 +54589,7 @@ async function mergeLines(target, from) {
 
 
 
+
 /** The line that ends the run's description. */
 function reportedLine(done, total) {
     return `${done}${total ? ` of ${total}` : ''} upload(s) reported.`;
@@ -54678,7 +54686,7 @@ async function restoreWorst(session, lines, statuses, userId) {
         if (absent.length > 0) {
             projectCases ??= new Map((await api.listTestCases(projectId)).map((c) => [c.human_id ?? c.id, c.id]));
             const ids = absent.flatMap((human) => projectCases?.get(human) ?? []);
-            log.info(`Test run ${run.human_id} lacks ${absent.length} case(s) that jobs reported (${absent.slice(0, 20).join(', ')}): adding them back.`);
+            log.info(`Test run ${run.human_id} lacks ${absent.length} case(s) that jobs reported (${listed(absent)}): adding them back.`);
             if (ids.length > 0)
                 held = (await ensureCases(session, ids, { held })).held;
         }
@@ -54719,7 +54727,7 @@ async function restoreWorst(session, lines, statuses, userId) {
         log.warn(`The service refused the worst result of ${refused.size} case(s) that the close step wrote again, so the run does not hold it:${named}\nThe job that reported each one named it too; fix what the service says and upload that job's results again.`);
     }
     if (restored.size > 0) {
-        log.info(`Restored the worst result of ${restored.size} case(s) that another job's better result had replaced: ${[...restored].slice(0, 20).join(', ')}.`);
+        log.info(`Restored the worst result of ${restored.size} case(s) that another job's better result had replaced: ${listed([...restored])}.`);
     }
     return [...restored];
 }
@@ -55136,6 +55144,7 @@ async function reportSpool(file, log, count, write) {
 
 
 
+
 /**
  * Send every entry (a refused one does not stop the others), read the run back, then close it when this upload
  * should: a run it created, or — with a run key — when close-run is on and, with a known shard total, every
@@ -55338,10 +55347,7 @@ function worstOfOthers(lines, job) {
 async function reassertWorse(session, sent, plan, held, files, human) {
     const { api, projectId, run, log } = session;
     const names = statusNames(plan.statuses);
-    const named = (entries) => entries
-        .slice(0, 20)
-        .map((e) => `${human(e.test_case_id)} (${names.get(e.test_run_status_id) ?? e.test_run_status_id})`)
-        .join(', ') + (entries.length > 20 ? ', …' : '');
+    const named = (entries) => listed(entries.map((e) => `${human(e.test_case_id)} (${names.get(e.test_run_status_id) ?? e.test_run_status_id})`));
     /** `what` leads the message; the cases, the service's failure and what becomes of them follow. */
     const failed = (unsent, error, what) => {
         log.warn(`${what}: ${named(unsent)}, the service failing (${error.status ? `HTTP ${error.status}` : 'no answer'}; the upload's error says more). Until they are written again, the run may show another job's better result for them: they are kept with the results that could not be sent.`);
@@ -55459,8 +55465,7 @@ async function verifyRun(session, sent, plan, human, read, alreadyKept, kept) {
     }
     if (differ.length === 0)
         return undefined;
-    const shown = differ.slice(0, 20).map((e) => human(e.test_case_id));
-    return new errors_UnsentResultsError('VERIFY_MISMATCH', `Test run ${run.human_id} does not hold what was sent for ${differ.length} case(s): ${shown.join(', ')}${differ.length > 20 ? ', …' : ''}. Another job may have recorded the same case(s) at the same time; check them in the run.`);
+    return new errors_UnsentResultsError('VERIFY_MISMATCH', `Test run ${run.human_id} does not hold what was sent for ${differ.length} case(s): ${listed(differ.map((e) => human(e.test_case_id)))}. Another job may have recorded the same case(s) at the same time; check them in the run.`);
 }
 function refusedResults(run, sent, human) {
     const { refused, acknowledged } = sent;
@@ -56097,6 +56102,7 @@ function applyUnmappedPolicy(report, settings, log, host) {
 
 
 
+
 /** An API client for one command, closed afterwards; errors become the outcome. */
 async function withApi(input, body) {
     const { settings, host } = input;
@@ -56167,7 +56173,7 @@ async function closeRunCommand(input) {
         const reported = word.done.length;
         const line = reported > 0 ? `${reported}${total ? ` of ${total}` : ''} upload(s) reported.` : undefined;
         const missing = word.missing > 0 ? ` Only ${reported} of ${total} uploads reported: a job may have failed or been cancelled.` : '';
-        const restored = word.restored.length > 0 ? ` Restored the worst result of ${word.restored.length} case(s): ${word.restored.slice(0, 20).join(', ')}.` : '';
+        const restored = word.restored.length > 0 ? ` Restored the worst result of ${word.restored.length} case(s): ${listed(word.restored)}.` : '';
         const partial = word.partial.length > 0 ? ` Job(s) ${word.partial.join(', ')} reported too many cases to list: their cases were not checked.` : '';
         return {
             message: `Closed test run ${run.human_id}${line ? `: ${line}` : '.'}${missing}${restored}${partial}`,

@@ -72,3 +72,15 @@ export function firstLine(text: string | undefined, max = Infinity): string | un
   }
   return line.length > max ? `${safeSlice(line, max - 1)}…` : line;
 }
+
+/** How many items a message lists before it only counts the rest: enough to act on, few enough to read. */
+const LISTED = 20;
+
+/**
+ * The first 20 items, then how many more there are: `DEMO-1, DEMO-2, … and 18 more`. `separator` joins them (one
+ * per line: `\n  - `); a message that lists cases, runs or plans lists them this way and no other.
+ */
+export function listed(items: readonly string[], separator = ', '): string {
+  const shown = items.length > LISTED ? [...items.slice(0, LISTED), `… and ${items.length - LISTED} more`] : items;
+  return shown.join(separator);
+}

@@ -23,6 +23,7 @@ import { openRun } from '../pipeline/open-run.js';
 import { jobMarker, recordResults } from '../pipeline/record.js';
 import type { UploadContext, UploadPlan } from '../pipeline/stages.js';
 import { statusKey } from '../map/status.js';
+import { listed } from '../text.js';
 import type { OperationSettings } from './table.js';
 import { runUrl } from '../pipeline/outcome-summary.js';
 
@@ -118,7 +119,7 @@ export async function closeRunCommand(input: CommandInput<OperationSettings<'clo
     const reported = word.done.length;
     const line = reported > 0 ? `${reported}${total ? ` of ${total}` : ''} upload(s) reported.` : undefined;
     const missing = word.missing > 0 ? ` Only ${reported} of ${total} uploads reported: a job may have failed or been cancelled.` : '';
-    const restored = word.restored.length > 0 ? ` Restored the worst result of ${word.restored.length} case(s): ${word.restored.slice(0, 20).join(', ')}.` : '';
+    const restored = word.restored.length > 0 ? ` Restored the worst result of ${word.restored.length} case(s): ${listed(word.restored)}.` : '';
     const partial = word.partial.length > 0 ? ` Job(s) ${word.partial.join(', ')} reported too many cases to list: their cases were not checked.` : '';
     return {
       message: `Closed test run ${run.human_id}${line ? `: ${line}` : '.'}${missing}${restored}${partial}`,

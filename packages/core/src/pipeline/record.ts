@@ -6,6 +6,7 @@ import type { ResultEntry, RunCase, RunStatus, TestRun } from '../api/client.js'
 import type { PlannedFile } from '../attachments/plan.js';
 import { ApiError, UnsentResultsError, type TestsigmaTmError } from '../errors.js';
 import { statusSeverity } from '../map/status.js';
+import { listed } from '../text.js';
 import type { CiContext } from '../ci.js';
 import type { Settings } from '../settings/index.js';
 import { closeRun, finalWordInTurn, leftOpenByClose, type CloseLater } from '../run/close.js';
@@ -241,10 +242,7 @@ async function reassertWorse(
   const { api, projectId, run, log } = session;
   const names = statusNames(plan.statuses);
   const named = (entries: readonly ResultEntry[]): string =>
-    entries
-      .slice(0, 20)
-      .map((e) => `${human(e.test_case_id)} (${names.get(e.test_run_status_id) ?? e.test_run_status_id})`)
-      .join(', ') + (entries.length > 20 ? ', …' : '');
+    listed(entries.map((e) => `${human(e.test_case_id)} (${names.get(e.test_run_status_id) ?? e.test_run_status_id})`));
   /** `what` leads the message; the cases, the service's failure and what becomes of them follow. */
   const failed = (unsent: ResultEntry[], error: ApiError, what: string): Reasserted => {
     log.warn(
@@ -372,10 +370,9 @@ async function verifyRun(
     differ.push(e);
   }
   if (differ.length === 0) return undefined;
-  const shown = differ.slice(0, 20).map((e) => human(e.test_case_id));
   return new UnsentResultsError(
     'VERIFY_MISMATCH',
-    `Test run ${run.human_id} does not hold what was sent for ${differ.length} case(s): ${shown.join(', ')}${differ.length > 20 ? ', …' : ''}. Another job may have recorded the same case(s) at the same time; check them in the run.`,
+    `Test run ${run.human_id} does not hold what was sent for ${differ.length} case(s): ${listed(differ.map((e) => human(e.test_case_id)))}. Another job may have recorded the same case(s) at the same time; check them in the run.`,
   );
 }
 

@@ -10,6 +10,7 @@ import { redactUrl } from '../api/url.js';
 import { ApiError, UnsentResultsError } from '../errors.js';
 import { DEFAULT_BASE_URL, settingLabel, settingName, settingRow, type Host, type SettingKey } from '../settings/index.js';
 import { statusKey, statusSeverity } from '../map/status.js';
+import { listed } from '../text.js';
 import { readLedger } from './ledger.js';
 import { refusalLines, refusedAsNotInRun, sendEntries, type RefusedEntry } from './send.js';
 import { inDoubtUntil, RunState, type RunSession } from './state.js';
@@ -137,7 +138,7 @@ async function restoreWorst(session: RunSession, lines: readonly JobLine[], stat
     if (absent.length > 0) {
       projectCases ??= new Map((await api.listTestCases(projectId)).map((c) => [c.human_id ?? c.id, c.id]));
       const ids = absent.flatMap((human) => projectCases?.get(human) ?? []);
-      log.info(`Test run ${run.human_id} lacks ${absent.length} case(s) that jobs reported (${absent.slice(0, 20).join(', ')}): adding them back.`);
+      log.info(`Test run ${run.human_id} lacks ${absent.length} case(s) that jobs reported (${listed(absent)}): adding them back.`);
       if (ids.length > 0) held = (await ensureCases(session, ids, { held })).held;
     }
     const entries: ResultEntry[] = [];
@@ -171,7 +172,7 @@ async function restoreWorst(session: RunSession, lines: readonly JobLine[], stat
     );
   }
   if (restored.size > 0) {
-    log.info(`Restored the worst result of ${restored.size} case(s) that another job's better result had replaced: ${[...restored].slice(0, 20).join(', ')}.`);
+    log.info(`Restored the worst result of ${restored.size} case(s) that another job's better result had replaced: ${listed([...restored])}.`);
   }
   return [...restored];
 }

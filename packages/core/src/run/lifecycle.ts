@@ -7,7 +7,7 @@ import type { NewRun, Project, TestManagementApi, TestPlan, TestRun, User } from
 import { isUuid } from '../map/references.js';
 import { ApiError, ConfigError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { firstLine } from '../text.js';
+import { firstLine, listed } from '../text.js';
 import { settingLabel, type Host } from '../settings/index.js';
 
 /** `--project` takes the UUID or the exact project name. */
@@ -33,10 +33,7 @@ export async function resolveProject(api: TestManagementApi, idOrName: string, h
       `Several projects are named "${idOrName}"; set the project by its UUID instead (${exact.map((p) => p.id).join(', ')}).`,
     );
   }
-  const names = projects
-    .map((p) => `"${p.name}"`)
-    .slice(0, 20)
-    .join(', ');
+  const names = listed(projects.map((p) => `"${p.name}"`));
   throw new ConfigError(
     'CONFIG_UNKNOWN_PROJECT',
     `No project has the id or exact name "${idOrName}". Projects this token can see: ${names || 'none'}. Set ${setting} to one of them or to its UUID.`,
@@ -83,8 +80,7 @@ export async function resolveTestPlan(api: TestManagementApi, projectId: string,
 }
 
 function planList(plans: readonly TestPlan[]): string {
-  const shown = plans.slice(0, 20).map((p) => `${p.human_id} "${p.title}"`);
-  return `${shown.join(', ')}${plans.length > shown.length ? `, … and ${plans.length - shown.length} more` : ''}`;
+  return listed(plans.map((p) => `${p.human_id} "${p.title}"`));
 }
 
 /** How far the service's clock may be behind ours when telling a run created by this upload. */

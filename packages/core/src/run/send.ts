@@ -15,6 +15,7 @@ import { formatBytes, withSkippedNote, type PlannedFile } from '../attachments/p
 import { ApiError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { BatchQueue, splitBatch } from '../plan/batches.js';
+import { listed } from '../text.js';
 
 export interface RefusedEntry {
   entry: ResultEntry;
@@ -35,8 +36,8 @@ export function refusedAsNotInRun(reason: string): boolean {
 
 /** Refusals as the lines of a message: `  - DEMO-1: the service's words`, the first 20 and how many more. */
 export function refusalLines(refused: readonly RefusedEntry[], human: (caseId: string) => string): string {
-  const lines = refused.slice(0, 20).map((r) => `\n  - ${human(r.entry.test_case_id)}: ${r.reason}`);
-  return lines.join('') + (refused.length > 20 ? `\n  - … and ${refused.length - 20} more` : '');
+  const lines = refused.map((r) => `${human(r.entry.test_case_id)}: ${r.reason}`);
+  return lines.length > 0 ? `\n  - ${listed(lines, '\n  - ')}` : '';
 }
 
 /** A file sent without its entry, or that its entry was sent without, and why. */

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { firstLine, oneLine, safeSlice, stripAnsi } from '../../src/text.js';
+import { firstLine, listed, oneLine, safeSlice, stripAnsi } from '../../src/text.js';
 
 describe('stripAnsi', () => {
   it('removes colours, cursor moves, hyperlinks and the 8-bit CSI form', () => {
@@ -52,5 +52,24 @@ describe('oneLine and firstLine', () => {
       expect(firstLine(text), JSON.stringify(text)).toBe(expected);
       expect(firstLine(text, 200)).toBe(expected.length > 200 ? `${expected.slice(0, 199)}…` : expected);
     }
+  });
+});
+
+describe('listed', () => {
+  const cases = (n: number): string[] => Array.from({ length: n }, (_, i) => `DEMO-${i + 1}`);
+
+  it('lists up to 20 items whole', () => {
+    expect(listed([])).toBe('');
+    expect(listed(cases(1))).toBe('DEMO-1');
+    expect(listed(cases(20))).toBe(cases(20).join(', '));
+  });
+
+  it('past 20, lists the first 20 and says how many more there are', () => {
+    expect(listed(cases(21))).toBe(`${cases(20).join(', ')}, … and 1 more`);
+    expect(listed(cases(38))).toBe(`${cases(20).join(', ')}, … and 18 more`);
+  });
+
+  it('joins with the separator given, the count too', () => {
+    expect(listed(cases(22), '\n  - ')).toBe(`${cases(20).join('\n  - ')}\n  - … and 2 more`);
   });
 });
