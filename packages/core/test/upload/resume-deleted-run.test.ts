@@ -12,7 +12,7 @@ import { DEMO_FACTS, type EmulatorHandle } from 'testsigma-tm-emulator';
 import type { Transport } from '../../src/api/http.js';
 import { exchange, makeDispatcher } from '../../src/api/transport.js';
 import type { Clock } from '../../src/clock.js';
-import { resumeCommand } from '../../src/operations/commands.js';
+import { resumeCommand, type CommandOutcome } from '../../src/operations/commands.js';
 import { uploadResults } from '../../src/pipeline/upload.js';
 import { resolveSettings } from '../../src/settings/index.js';
 import type { EntriesSpool } from '../../src/spool/spool.js';
@@ -101,6 +101,17 @@ function closing(request: Request): boolean {
   return request.method === 'PUT' && new TextDecoder().decode(request.body?.bytes).includes('"status":"CLOSED"');
 }
 
+/**
+ * A resume's RUN_DELETED for `run`, deleted while the resume sent to it, `landed` of the 4 results having gone with
+ * it; `where` says where --new-run sends them. The request id, new each time, is left out.
+ */
+function expectDeletedWhileSending(resumed: CommandOutcome, run: { id: string; human_id: string }, spool: string, landed: number, where: string): void {
+  expect([resumed.exitCode, resumed.error?.code]).toEqual([2, 'RUN_DELETED']);
+  expect(resumed.message.replace(/request id [0-9a-f-]+/, 'request id <id>')).toBe(
+    `Test run ${run.human_id} no longer exists in Testsigma (the service answers HTTP 404 for it: Test run not found — Test run not found with ID: ${run.id}, request id <id>): it was deleted while this resume was sending to it. Nothing more was written to it, and all 4 result(s) are still in ${spool} (${landed} of them had been recorded in ${run.human_id} and went with it).${where}, run: testsigma-tm resume --new-run ${spool}`,
+  );
+}
+
 type Run = ReturnType<EmulatorHandle['state']>['test_runs'][number];
 
 /** The requests the emulator served after the run was deleted, as `PUT /test_runs/<id>/test_cases 404`. */
@@ -166,15 +177,7 @@ describe.each([
     const proxy = await deletedBefore(runId, secondBatch());
     const resumed = await resume(spool, false, proxy.transport).finally(proxy.done);
 
-    expect([resumed.exitCode, resumed.error?.code]).toEqual([2, 'RUN_DELETED']);
-    expect(resumed.message).toMatch(
-      new RegExp(
-        `^Test run ${human} no longer exists in Testsigma \\(the service answers HTTP 404 for it: Test run not found[^)]*, request id [0-9a-f-]+\\): it was deleted while this resume was sending to it\\.`,
-      ),
-    );
-    expect(resumed.message).toContain(
-      ` Nothing more was written to it, and all 4 result(s) are still in ${spool} (3 of them had been recorded in ${human} and went with it).${where}, run: testsigma-tm resume --new-run ${spool}`,
-    );
+    expectDeletedWhileSending(resumed, { id: runId, human_id: human }, spool, 3, where);
     // No run but the seeded one is left; after the deletion, the batch met the 404 and the resume read the run
     // once to tell a deleted run from another 404: nothing else was sent, here or anywhere.
     expect(runsOtherThanSeeded()).toEqual([]);
@@ -236,15 +239,7 @@ describe('a run deleted while the resume closes it, every result recorded in it'
     const proxy = await deletedBefore(runId, closing);
     const resumed = await resume(spool, false, proxy.transport).finally(proxy.done);
 
-    expect([resumed.exitCode, resumed.error?.code]).toEqual([2, 'RUN_DELETED']);
-    expect(resumed.message).toMatch(
-      new RegExp(
-        `^Test run ${human} no longer exists in Testsigma \\(the service answers HTTP 404 for it: Test run not found[^)]*, request id [0-9a-f-]+\\): it was deleted while this resume was sending to it\\.`,
-      ),
-    );
-    expect(resumed.message).toContain(
-      ` Nothing more was written to it, and all 4 result(s) are still in ${spool} (4 of them had been recorded in ${human} and went with it). To send them into a new test run, run: testsigma-tm resume --new-run ${spool}`,
-    );
+    expectDeletedWhileSending(resumed, { id: runId, human_id: human }, spool, 4, ' To send them into a new test run');
     expect(requestsAfterDeletion()).toEqual([`PUT /test_runs/${runId} 404`, `GET /test_runs/${runId} 404`]);
     expect(await readdir(dir)).not.toContain('closing.json.sent');
     const file = await readSpoolFile(spool);
