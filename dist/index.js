@@ -56278,10 +56278,11 @@ function runDeleted(file, spool, gone, runKey, midWay = false) {
     return new ConfigError('RUN_DELETED', `Test run ${spool.run.human_id} no longer exists in Testsigma (the service answers HTTP 404 for it${server}${requestId}): it was deleted ${when}, and all ${spool.entries.length} result(s) are still in ${file}${went}. To send them into a new test run${where}, run: testsigma-tm resume --new-run ${file}`, { cause: gone });
 }
 /**
- * A 404 that stopped the resume half way (a batch, a read of the run, its close), when the run the file names is
- * gone: someone deleted it while the resume was sending. Said at once as RUN_DELETED, as the next resume would say
- * it, not as the bare 404. The file, as the stopped resume left it, names that run and holds every result (what had
- * landed went with the run): `--new-run` sends them all into a new one. Any other outcome is passed on as it is.
+ * A 404 that stopped the resume half way (a batch, a read of the run, or its close: then the cause of the left-open
+ * error), when the run the file names is gone: someone deleted it while the resume was sending. Said at once as
+ * RUN_DELETED, as the next resume would say it, not as the bare 404. The file, as the stopped resume left it, names
+ * that run and holds every result (what had landed went with the run): `--new-run` sends them all into a new one.
+ * Any other outcome is passed on as it is.
  */
 async function deletedWhileSending(given, resumed, runKey) {
     let outcome;
@@ -56293,7 +56294,7 @@ async function deletedWhileSending(given, resumed, runKey) {
     catch (error) {
         failure = error;
     }
-    if (notFound(failure)) {
+    if (notFound(failure) || (failure instanceof Error && notFound(failure.cause))) {
         const { file } = given.progress;
         // The file as the stopped resume left it (with a run key, the upload pipeline rewrote it naming its run).
         const left = await readSpool(file).catch(() => undefined);
@@ -56313,10 +56314,13 @@ function notFound(error) {
 }
 /**
  * A resume whose results all landed but whose close failed (close.ts leftOpenByClose): the file has nothing left
- * to send, so it is marked resumed, and the outcome is the left-open error with where the file is kept.
+ * to send, so it is marked resumed, and the outcome is the left-open error with where the file is kept. Unless the
+ * close met a 404: the run may have been deleted, its results with it, and then the file must stay for --new-run
+ * (deletedWhileSending tells).
  */
 async function leftOpenResumed(leftOpen, file, run) {
-    leftOpen.message = `${leftOpen.message} Nothing is left to send: the file is kept as ${await markResumed(file)}.`;
+    if (!notFound(leftOpen.cause))
+        leftOpen.message = `${leftOpen.message} Nothing is left to send: the file is kept as ${await markResumed(file)}.`;
     return { message: leftOpen.message, error: leftOpen, exitCode: exitCodeFor(leftOpen), run };
 }
 /** Without a run key: into the run the upload wrote to (it must be open), what did not land there. */
@@ -56382,18 +56386,16 @@ async function sendIntoRun(api, log, progress, settings, host, run, moved) {
         }
         catch (error) {
             // Every result is in the run now: the file has nothing left to send (it is marked resumed), and the message
-            // says why the run is open and the `run close` command that closes it. Anything else is passed on as it is,
-            // a 404 too: the run may have been deleted, its results with it, and then the file must stay (RUN_DELETED).
-            const leftOpen = !notFound(error) &&
-                leftOpenByClose(error, run, spool.entries.length, {
-                    project: settings.projectId ?? spool.projectId,
-                    baseUrl: settings.baseUrl,
-                    runKey: undefined,
-                    total: undefined,
-                    userEmail: settings.userEmail,
-                    deadline: settings.deadline,
-                    host,
-                });
+            // says why the run is open and the `run close` command that closes it. Anything else is passed on as it is.
+            const leftOpen = leftOpenByClose(error, run, spool.entries.length, {
+                project: settings.projectId ?? spool.projectId,
+                baseUrl: settings.baseUrl,
+                runKey: undefined,
+                total: undefined,
+                userEmail: settings.userEmail,
+                deadline: settings.deadline,
+                host,
+            });
             if (!leftOpen)
                 throw error;
             log.debug(`The close step's last error: ${error.message}`);

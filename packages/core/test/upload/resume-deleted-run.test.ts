@@ -232,16 +232,25 @@ describe.each([
   });
 });
 
-describe('a run deleted while the resume closes it, every result recorded in it', () => {
+describe.each([
+  ['without a run key', {}, ' To send them into a new test run'],
+  [
+    'with a run key, its last shard',
+    { runKey: `${KEY}-closing`, shardIndex: 1, shardTotal: 1 },
+    ` To send them into a new test run (the open run of run key ${KEY}-closing, else a new one, as a re-run of the job would)`,
+  ],
+])('a run deleted while the resume closes it, every result recorded in it, %s', (label, extra, where) => {
+  const name = `closing-${label.replace(/\W+/g, '-')}`;
+
   it('says RUN_DELETED and keeps the file, not marked resumed: the results went with the run, --new-run sends them again', async () => {
-    const { spool, runId } = await spooledUpload('closing', {});
+    const { spool, runId } = await spooledUpload(name, extra);
     const human = emulator.state().test_runs.find((r) => r.id === runId)!.human_id;
     const proxy = await deletedBefore(runId, closing);
     const resumed = await resume(spool, false, proxy.transport).finally(proxy.done);
 
-    expectDeletedWhileSending(resumed, { id: runId, human_id: human }, spool, 4, ' To send them into a new test run');
+    expectDeletedWhileSending(resumed, { id: runId, human_id: human }, spool, 4, where);
     expect(requestsAfterDeletion()).toEqual([`PUT /test_runs/${runId} 404`, `GET /test_runs/${runId} 404`]);
-    expect(await readdir(dir)).not.toContain('closing.json.sent');
+    expect(await readdir(dir)).not.toContain(`${name}.json.sent`);
     const file = await readSpoolFile(spool);
     expect([file.run.id, file.landed?.runId, file.landed?.caseIds.length]).toEqual([runId, runId, 4]);
 
