@@ -40096,7 +40096,7 @@ const ERROR_CODES = {
     INPUT_NOTHING_READABLE: { exit: 2, meaning: 'No result file could be used, so nothing was sent.', todo: 'Fix the files named above it.' },
     INPUT_RUN_FAILED: {
         exit: 2,
-        meaning: "A result file says that the run that wrote it failed outside any test (Playwright's errors[]: a global setup or teardown, a worker): its results were recorded, but tests it kept from running are in no file.",
+        meaning: "A result file says that the run that wrote it failed outside any test (Playwright's errors[]: a global setup or teardown, a worker; Jest's runExecError: its test runner): its results were recorded, but tests it kept from running are in no file.",
         todo: "Fix the error named (the test step's output shows it in full) and run the tests again.",
     },
     UNMAPPED_TESTS: {
@@ -46469,6 +46469,13 @@ function relativeDisplayPath(filePath, rootDir) {
 const JEST_SUITE_FAILED = 'Test suite failed to run';
 /** Said of a file Jest marked failed without a failing test and without a word of why. */
 const JEST_NO_REASON = 'Jest marked the file as failed without a failing test or a message. Run it alone to see why.';
+/** How messages name the runner. */
+const JEST_RUNNER = 'Jest';
+/**
+ * Said of a `runExecError` without a message: Jest hands its reporters the Error itself, whose message and stack
+ * JSON.stringify leaves out, so a tool that writes the aggregated results that way writes `{}`.
+ */
+const JEST_RUN_EXEC_NO_MESSAGE = "Jest's runExecError holds no message (an Error written with JSON.stringify loses it); Jest printed it in full at the end of its output";
 /** Said about attempts whose error Jest did not keep. */
 const JEST_REASON_NOT_KEPT = 'error unknown: Jest keeps it only with jest.retryTimes(n, { logErrorsBeforeRetry: true })';
 // A Map, not an object literal: a status such as "constructor" must not find Object.prototype's.
@@ -46571,6 +46578,18 @@ function jestSuiteErrorResult(file, options) {
         attachments: [],
         attempts: [{ status: 'error', message, ...(stack !== undefined && { stack }) }],
     };
+}
+/**
+ * The aggregated results' `runExecError` (an Error, a serialised one, or its message as text) → the error outside
+ * any test it stands for; undefined when there is none (absent or null).
+ */
+function jestRunExecError(error) {
+    if (typeof error === 'string')
+        return { message: jest_clean(error) || JEST_RUN_EXEC_NO_MESSAGE };
+    if (typeof error !== 'object' || error === null)
+        return undefined;
+    const message = error.message;
+    return { message: (typeof message === 'string' ? jest_clean(message) : '') || JEST_RUN_EXEC_NO_MESSAGE };
 }
 // Frames of Jest's own machinery (the runner, expect, test.each), which say nothing about the test.
 const JEST_FRAME = /^\s+at (?:.*[\\/]node_modules[\\/](?:jest-[^\\/]+|@jest[\\/][^\\/]+|expect|expect-utils|babel-jest)[\\/].*|.*\(?node:internal[\\/].*|new Promise \(<anonymous>\))$/;
@@ -46730,6 +46749,7 @@ function warnRepeatedTitles(results, subject, warn) {
 
 
 
+
 const FAILURE_KEYS = new Set(['message', 'failureMessage', 'stack']);
 class JestStreamReader {
     source;
@@ -46739,6 +46759,8 @@ class JestStreamReader {
     jestLike = false;
     /** Tests of one file with one title, said once when the file has been read. */
     repeated = new RepeatedTitles();
+    /** The file's `runExecError`, once read. */
+    runExecError;
     constructor(source) {
         this.source = source;
     }
@@ -46753,13 +46775,17 @@ class JestStreamReader {
         if (path.length === 1) {
             if (path[0] === 'testResults')
                 return container ? 'walk' : 'skip';
+            if (path[0] === 'runExecError')
+                return container ? 'build' : 'walk';
             return path[0] === 'numTotalTests' && !container ? 'walk' : 'skip';
         }
         return path.length === 2 ? 'build' : 'skip';
     }
     value(path, value) {
         if (path.length === 1) {
-            if (typeof value === 'number')
+            if (path[0] === 'runExecError')
+                this.runExecError = jestRunExecError(value);
+            else if (typeof value === 'number')
                 this.jestLike = true;
             return;
         }
@@ -46781,6 +46807,7 @@ class JestStreamReader {
 
 
 
+
 const jestJson = {
     id: 'jest-json',
     label: 'Jest --json',
@@ -46798,6 +46825,8 @@ const jestJson = {
                 const repeated = reader.repeated.warning(ctx.source);
                 if (repeated !== undefined)
                     ctx.warn(repeated);
+                if (reader.runExecError)
+                    ctx.outsideTests({ runner: JEST_RUNNER, errors: [reader.runExecError] });
                 return;
             }
             throw new errors_InputError('INPUT_NOT_RESULTS', ctx.source, `${ctx.source} is JSON but not Jest --json output: ${describeJson(stream.shape)}. Expected "testResults" and "numTotalTests". ` +

@@ -20,6 +20,7 @@ export {
   JEST_SUITE_FAILED,
   jestEarlierAttempts,
   jestFileResults,
+  jestRunExecError,
   jestSuiteErrorResult,
   jestTestResult,
   withoutJestFrames,
