@@ -86,6 +86,29 @@ describe("the CLI on Playwright's JSON with errors outside any test", () => {
     }
   }, 120_000);
 
+  it('several such files: one error names each, and the tests of every file are recorded', async () => {
+    const teardown = await jsonRun('several-teardown', 'globalTeardown', 'cleanup failed');
+    const setup = await jsonRun('several-setup', 'globalSetup', 'database is down');
+    // Files are read in the order of their paths.
+    const files = [join(setup, 'results.json'), join(teardown, 'results.json')];
+    const res = await runNode(CLI, ['upload', ...files], {
+      cwd: root,
+      env: baseEnv({ TESTSIGMA_API_TOKEN: emulator.token, TESTSIGMA_BASE_URL: emulator.url, TESTSIGMA_PROJECT_ID: 'Demo' }),
+    });
+    expect(res.code, res.stdout + res.stderr).toBe(2);
+    const kinds = '(global setup or teardown, a worker, loading a test file, the test runner itself)';
+    expect(res.stderr).toContain(
+      'testsigma-tm: 2 result files say that the run that wrote them failed outside any test:\n' +
+        `  - ${files[0]}: Playwright reported 1 error(s) outside any test ${kinds}; the run that wrote this file failed, whatever the results recorded say:\n` +
+        '        several-setup/tests/hook.mjs:1: Error: database is down\n' +
+        `  - ${files[1]}: Playwright reported 1 error(s) outside any test ${kinds}; the run that wrote this file failed, whatever the results recorded say:\n` +
+        '        several-teardown/tests/hook.mjs:1: Error: cleanup failed\n' +
+        "Errors outside any test belong to no test case, so none is recorded against one, and tests they kept from running are not in the files. Fix them (the test step's output shows each in full) and run the tests again.\n",
+    );
+    const [run] = newRuns(emulator);
+    expect(statusesByHumanId(emulator, run!)).toEqual({ 'DEMO-1': 'Passed' });
+  }, 120_000);
+
   it('a dry run says the same and exits 2, writing nothing', async () => {
     const dir = await jsonRun('dry', 'globalTeardown', 'cleanup failed');
     const res = await runNode(CLI, ['upload', '--dry-run', join(dir, 'results.json')], {
