@@ -56915,6 +56915,7 @@ function howMany(list, total) {
 
 
 
+
 /** GitHub's limit per step is 1 MiB; this leaves room for a margin and the closing notes. */
 const MARKDOWN_MAX_BYTES = 1_000_000;
 const MARKDOWN_FAILURE_LIMIT = 1_000;
@@ -57060,6 +57061,18 @@ function renderMarkdown(s, options = {}) {
         out.add(`#### Files not used (${bad.length})`);
         out.add('');
         addList(out, bad, MARKDOWN_LIST_LIMIT, 'file(s)', (f) => `- ${displayCell(f.error ?? '')}`);
+        out.add('');
+    }
+    // Runs that failed outside any test: named even when another error is the step's (a file that could not be used).
+    const failedRuns = s.files.filter((f) => f.outsideTests);
+    if (failedRuns.length > 0) {
+        out.add(`#### Runs that failed outside any test (${failedRuns.length})`);
+        out.add('');
+        addList(out, failedRuns, MARKDOWN_LIST_LIMIT, 'file(s)', (f) => `- ${displayCell(f.outsideTests
+            ? outsideTestsLines(f.path, f.outsideTests)
+                .map((line) => line.trim())
+                .join(' ')
+            : '', ERROR_MAX_CHARS)}`);
         out.add('');
     }
     if (s.figures.httpRequests > 0)
