@@ -30627,7 +30627,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9867);
+/* harmony import */ var testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2971);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1222);
 // The Action's entry point: nothing but the calls, so main.ts can be tested without side effects on import.
 
@@ -33609,8 +33609,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: ./packages/core/dist/index.js + 152 modules
-var dist = __nccwpck_require__(9867);
+// EXTERNAL MODULE: ./packages/core/dist/index.js + 154 modules
+var dist = __nccwpck_require__(2971);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:stream"
@@ -39832,7 +39832,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
-/***/ 9867:
+/***/ 2971:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40094,6 +40094,11 @@ const ERROR_CODES = {
     },
     INPUT_FILES_FAILED: { exit: 2, meaning: 'Several result files could not be used (each is listed).', todo: 'Fix each file named.' },
     INPUT_NOTHING_READABLE: { exit: 2, meaning: 'No result file could be used, so nothing was sent.', todo: 'Fix the files named above it.' },
+    INPUT_RUN_FAILED: {
+        exit: 2,
+        meaning: "A result file says that the run that wrote it failed outside any test (Playwright's errors[]: a global setup or teardown, a worker; Jest's runExecError: its test runner): its results were recorded, but tests it kept from running are in no file.",
+        todo: "Fix the error named (the test step's output shows it in full) and run the tests again.",
+    },
     UNMAPPED_TESTS: {
         exit: 2,
         meaning: 'Tests map to no test case while the unmapped policy is fail.',
@@ -46471,6 +46476,13 @@ function relativeDisplayPath(filePath, rootDir) {
 const JEST_SUITE_FAILED = 'Test suite failed to run';
 /** Said of a file Jest marked failed without a failing test and without a word of why. */
 const JEST_NO_REASON = 'Jest marked the file as failed without a failing test or a message. Run it alone to see why.';
+/** How messages name the runner. */
+const JEST_RUNNER = 'Jest';
+/**
+ * Said of a `runExecError` without a message: Jest hands its reporters the Error itself, whose message and stack
+ * JSON.stringify leaves out, so a tool that writes the aggregated results that way writes `{}`.
+ */
+const JEST_RUN_EXEC_NO_MESSAGE = "Jest's runExecError holds no message (an Error written with JSON.stringify loses it); Jest printed it in full at the end of its output";
 /** Said about attempts whose error Jest did not keep. */
 const JEST_REASON_NOT_KEPT = 'error unknown: Jest keeps it only with jest.retryTimes(n, { logErrorsBeforeRetry: true })';
 // A Map, not an object literal: a status such as "constructor" must not find Object.prototype's.
@@ -46573,6 +46585,18 @@ function jestSuiteErrorResult(file, options) {
         attachments: [],
         attempts: [{ status: 'error', message, ...(stack !== undefined && { stack }) }],
     };
+}
+/**
+ * The aggregated results' `runExecError` (an Error, a serialised one, or its message as text) → the error outside
+ * any test it stands for; undefined when there is none (absent or null).
+ */
+function jestRunExecError(error) {
+    if (typeof error === 'string')
+        return { message: jest_clean(error) || JEST_RUN_EXEC_NO_MESSAGE };
+    if (typeof error !== 'object' || error === null)
+        return undefined;
+    const message = error.message;
+    return { message: (typeof message === 'string' ? jest_clean(message) : '') || JEST_RUN_EXEC_NO_MESSAGE };
 }
 // Frames of Jest's own machinery (the runner, expect, test.each), which say nothing about the test.
 const JEST_FRAME = /^\s+at (?:.*[\\/]node_modules[\\/](?:jest-[^\\/]+|@jest[\\/][^\\/]+|expect|expect-utils|babel-jest)[\\/].*|.*\(?node:internal[\\/].*|new Promise \(<anonymous>\))$/;
@@ -46732,6 +46756,7 @@ function warnRepeatedTitles(results, subject, warn) {
 
 
 
+
 const FAILURE_KEYS = new Set(['message', 'failureMessage', 'stack']);
 class JestStreamReader {
     source;
@@ -46741,6 +46766,8 @@ class JestStreamReader {
     jestLike = false;
     /** Tests of one file with one title, said once when the file has been read. */
     repeated = new RepeatedTitles();
+    /** The file's `runExecError`, once read. */
+    runExecError;
     constructor(source) {
         this.source = source;
     }
@@ -46755,13 +46782,17 @@ class JestStreamReader {
         if (path.length === 1) {
             if (path[0] === 'testResults')
                 return container ? 'walk' : 'skip';
+            if (path[0] === 'runExecError')
+                return container ? 'build' : 'walk';
             return path[0] === 'numTotalTests' && !container ? 'walk' : 'skip';
         }
         return path.length === 2 ? 'build' : 'skip';
     }
     value(path, value) {
         if (path.length === 1) {
-            if (typeof value === 'number')
+            if (path[0] === 'runExecError')
+                this.runExecError = jestRunExecError(value);
+            else if (typeof value === 'number')
                 this.jestLike = true;
             return;
         }
@@ -46783,6 +46814,7 @@ class JestStreamReader {
 
 
 
+
 const jestJson = {
     id: 'jest-json',
     label: 'Jest --json',
@@ -46800,6 +46832,8 @@ const jestJson = {
                 const repeated = reader.repeated.warning(ctx.source);
                 if (repeated !== undefined)
                     ctx.warn(repeated);
+                if (reader.runExecError)
+                    ctx.outsideTests({ runner: JEST_RUNNER, errors: [reader.runExecError] });
                 return;
             }
             throw new errors_InputError('INPUT_NOT_RESULTS', ctx.source, `${ctx.source} is JSON but not Jest --json output: ${describeJson(stream.shape)}. Expected "testResults" and "numTotalTests". ` +
@@ -50092,11 +50126,9 @@ function asOutcome(value) {
  *   title goes to `file` (unless the spec names its own `file`, relative to the config's rootDir), not into the
  *   suite path, so titles do not change when a file moves. Nested suites are the `describe`s.
  * - `tests[].status` is Playwright's outcome() of the test; `results[]` are its attempts.
- * - Top-level `errors[]` (global setup/teardown, worker crashes) belong to no test: they are returned as
- *   warnings by `playwrightGlobalErrors`, not as results.
+ * - Top-level `errors[]` (global setup/teardown, worker crashes) belong to no test: they are not results but
+ *   the file's errors outside any test (outside-tests.ts), read by the stream reader.
  */
-
-
 
 
 
@@ -50110,14 +50142,6 @@ function parsePlaywrightJson(json, source) {
 function notPlaywrightJson(source) {
     return new errors_InputError('INPUT_NOT_RESULTS', source, `${source} is not Playwright JSON reporter output: expected an object with a "suites" array. ` +
         'Run Playwright with --reporter=json (PLAYWRIGHT_JSON_OUTPUT_FILE=<file>) and pass that file.');
-}
-/** Messages of the run-level errors (outside any test), for the caller to show as warnings. */
-function playwrightGlobalErrors(json) {
-    if (!json_values_isObject(json))
-        return [];
-    return json_values_objects(json.errors)
-        .map((error) => nonEmpty(stripAnsi(str(error.message) ?? str(error.value) ?? '')))
-        .filter((message) => message !== undefined);
 }
 /** The JSON suite tree as the shape the rules read, in file order. */
 function playwrightJsonCases(json) {
@@ -50240,6 +50264,35 @@ function readChunk(entry) {
     return buffer === undefined ? '' : Buffer.from(buffer, 'base64').toString('utf8');
 }
 //# sourceMappingURL=playwright-json.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/playwright/outside-tests.js
+
+
+
+/** How messages name the runner. */
+const PLAYWRIGHT_RUNNER = 'Playwright';
+/** One error; where it happened shown from `rootDir` when it lies inside (as given without one). */
+function playwrightOutsideTestError(error, rootDir) {
+    const message = stripAnsi(error.message ?? error.value ?? '').trim() || 'an error without a message';
+    if (!error.location)
+        return { message };
+    const { file, line } = error.location;
+    return { message, file: displayPath(file, rootDir), ...(line !== undefined && { line }) };
+}
+/** The JSON file's top-level `errors[]`; entries that are not objects, and values of the wrong type, read as absent. */
+function playwrightJsonOutsideErrors(errors) {
+    return json_values_objects(errors).map((raw) => {
+        const location = json_values_isObject(raw.location) ? raw.location : undefined;
+        const file = location && str(location.file);
+        const message = str(raw.message);
+        const value = str(raw.value);
+        return playwrightOutsideTestError({
+            ...(message !== undefined && { message }),
+            ...(value !== undefined && { value }),
+            ...(file !== undefined && { location: { file, ...(typeof location?.line === 'number' && { line: location.line }) } }),
+        }, undefined);
+    });
+}
+//# sourceMappingURL=outside-tests.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/playwright/rules.js
 
 
@@ -50436,6 +50489,7 @@ function outputOf(run) {
 
 
 
+
 /** Base64 of 12 MiB: above the default per-file upload limit (8 MiB), so that what could be sent is kept. */
 const INLINE_BODY_MAX_CHARS = 16 * 1024 * 1024;
 const LIMITS = new Map([
@@ -50452,6 +50506,7 @@ const stream_reader_UNREAD = { kind: 'count', max: 0 };
 class PlaywrightStreamReader {
     source;
     warn;
+    outsideTests;
     tokenizer;
     frames = [];
     /** Specs read whose suites' titles are not all known yet, in document order. */
@@ -50461,9 +50516,10 @@ class PlaywrightStreamReader {
     errors;
     /** Inline attachment bodies of the spec being built that were too long to keep. */
     dropped = [];
-    constructor(source, warn = () => undefined) {
+    constructor(source, warn = () => undefined, outsideTests = () => undefined) {
         this.source = source;
         this.warn = warn;
+        this.outsideTests = outsideTests;
         this.tokenizer = new JsonTokenizer(source, 'Playwright JSON reporter output', this);
     }
     write(text) {
@@ -50473,9 +50529,9 @@ class PlaywrightStreamReader {
         this.tokenizer.end();
         if (!this.sawSuites)
             throw notPlaywrightJson(this.source);
-        for (const message of playwrightGlobalErrors({ errors: this.errors })) {
-            this.warn(`${this.source}: Playwright reported an error outside any test: ${message.split('\n')[0] ?? message}`);
-        }
+        const errors = playwrightJsonOutsideErrors(this.errors);
+        if (errors.length > 0)
+            this.outsideTests({ runner: PLAYWRIGHT_RUNNER, errors });
     }
     /** The results completed so far, in document order. */
     take() {
@@ -50691,7 +50747,7 @@ async function* readPlaywrightJson(chunks, ctx) {
         yield* batch;
 }
 async function* readPlaywrightJsonInBatches(chunks, ctx) {
-    const reader = new PlaywrightStreamReader(ctx.source, (message) => ctx.warn(message));
+    const reader = new PlaywrightStreamReader(ctx.source, (message) => ctx.warn(message), (outside) => ctx.outsideTests(outside));
     for await (const chunk of chunks) {
         reader.write(chunk);
         yield reader.take();
@@ -51120,12 +51176,56 @@ async function refuseUnrecognised(head, rest, source) {
             : `, and looks like ${lookalike}. Expected ${expectedFormats()} results.`));
 }
 //# sourceMappingURL=registry.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/report/outside-tests.js
+
+/** How many errors are named one by one; the runner printed them all in full. */
+const outside_tests_LISTED = 10;
+/** `Playwright reported 2 error(s) outside any test (…)`. */
+function heading(runner, count) {
+    return `${runner} reported ${count} error(s) outside any test (global setup or teardown, a worker, loading a test file, the test runner itself)`;
+}
+/** One indented line per error, `where: the first line of its message`; the first ten, then how many more. */
+function outside_tests_listed(errors) {
+    const lines = errors.slice(0, outside_tests_LISTED).map((e) => {
+        const where = e.file ? `${e.file}${e.line !== undefined ? `:${e.line}` : ''}: ` : '';
+        return `    ${where}${stripAnsi(e.message).trim().split('\n')[0] ?? ''}`;
+    });
+    const more = errors.length - lines.length;
+    return more > 0 ? [...lines, `    … and ${more} more`] : lines;
+}
+/** What a reporter says after its summary: the runner's own verdict stands, and the reporter does not change it. */
+function outsideTestsWarning(runner, errors, runStatus) {
+    if (errors.length === 0)
+        return undefined;
+    return [
+        `warning: ${heading(runner, errors.length)}; its verdict for this run is ${runStatus}, whatever the results recorded say:`,
+        ...outside_tests_listed(errors),
+        `An error outside any test belongs to no test case, so none is recorded against one, and tests it kept from running are not recorded at all. Fix it (${runner} printed it in full above) and run again.`,
+    ].join('\n');
+}
+/** The summary's lines for a result file whose run failed outside any test: what happened, each error. */
+function outsideTestsLines(file, outside) {
+    return [
+        `${file}: ${heading(outside.runner, outside.errors.length)}; the run that wrote this file failed, whatever the results recorded say:`,
+        ...outside_tests_listed(outside.errors),
+    ];
+}
+/** The error's message for such a file: the summary's lines, and why the results recorded are not the whole run. */
+function outsideTestsMessage(file, outside) {
+    return [
+        ...outsideTestsLines(file, outside),
+        'An error outside any test belongs to no test case, so none is recorded against one, and tests it kept from running are not in the file, ' +
+            `so they are not recorded at all. Fix it (${outside.runner} printed it in full in the test step's output) and run the tests again.`,
+    ].join('\n');
+}
+//# sourceMappingURL=outside-tests.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/pipeline/inputs.js
 /**
  * Result files as the upload takes them, after the fail-on-empty policy: a pattern that matched nothing is an
  * error by default (the test step probably wrote nothing), or only a warning when the user said an empty glob
  * is fine — the files that did match are uploaded either way.
  */
+
 
 
 
@@ -51162,7 +51262,8 @@ async function readAll(input, each, log) {
  * only the warning its reader gave. Only after a full read: a probe stops early and may have seen no test yet.
  */
 function refuseAllEmpty(files) {
-    if (files.length === 0 || files.some((f) => f.error !== undefined || resultCount(f) > 0))
+    // A file whose run failed outside any test says why it holds none (filesError): a setup that failed, not a filter.
+    if (files.length === 0 || files.some((f) => f.error !== undefined || f.outsideTests !== undefined || resultCount(f) > 0))
         return files;
     return files.map((file) => ({
         ...file,
@@ -51171,14 +51272,33 @@ function refuseAllEmpty(files) {
             'Nothing was recorded; set fail-on-empty to false to accept an empty run.'),
     }));
 }
-/** The error files that could not be used make (exit code 2), if any. */
+/**
+ * The error the files make (exit code 2), if any: those that could not be used, else those whose run failed
+ * outside any test. Those files' results are recorded all the same; the error says that the run did not pass.
+ */
 function filesError(files) {
     const failed = (files ?? []).filter((f) => f.error);
     if (failed.length === 0)
-        return undefined;
+        return outsideTestsError(files ?? []);
     if (failed.length === 1 && failed[0]?.error)
         return failed[0].error;
     return new errors_InputError('INPUT_FILES_FAILED', failed[0]?.path ?? '', `${failed.length} result files could not be used:\n  - ${failed.map((f) => f.error?.message).join('\n  - ')}`);
+}
+/**
+ * Files whose runner reported errors outside any test (a global setup or teardown that failed, its test runner
+ * itself): the run that wrote them failed although no result says so, and the tests such an error kept from running
+ * are in no file. An upload of them must not read as a clean pass (report/outside-tests.ts words it).
+ */
+function outsideTestsError(files) {
+    const failed = files.flatMap((f) => (f.outsideTests ? [{ path: f.path, outside: f.outsideTests }] : []));
+    const [first] = failed;
+    if (first === undefined)
+        return undefined;
+    if (failed.length === 1)
+        return new errors_InputError('INPUT_RUN_FAILED', first.path, outsideTestsMessage(first.path, first.outside));
+    const each = failed.map((f) => outsideTestsLines(f.path, f.outside).join('\n    '));
+    return new errors_InputError('INPUT_RUN_FAILED', first.path, `${failed.length} result files say that the run that wrote them failed outside any test:\n  - ${each.join('\n  - ')}\n` +
+        "Errors outside any test belong to no test case, so none is recorded against one, and tests they kept from running are not in the files. Fix them (the test step's output shows each in full) and run the tests again.");
 }
 //# sourceMappingURL=inputs.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/report/annotations.js
@@ -51544,7 +51664,13 @@ function emptySummary(dryRun) {
     };
 }
 function summariseFiles(files) {
-    return files.map((f) => ({ path: f.path, ...(f.format ? { format: f.format } : {}), tests: resultCount(f), error: f.error ? f.error.message : null }));
+    return files.map((f) => ({
+        path: f.path,
+        ...(f.format ? { format: f.format } : {}),
+        tests: resultCount(f),
+        error: f.error ? f.error.message : null,
+        ...(f.outsideTests && !f.error && { outsideTests: f.outsideTests }),
+    }));
 }
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/pipeline/dry-run.js
@@ -56703,6 +56829,7 @@ function describeSettings(settings, sources, host) {
 
 
 
+
 const TEXT_LIST_LIMIT = 20;
 const TEXT_MAPPING_LIMIT = 200;
 /** `total`: how many the list stands for when it was capped before rendering (see howMany). */
@@ -56796,6 +56923,9 @@ function renderText(s, options = {}) {
     lines.push(...caseSyncText(s));
     for (const f of fileErrors)
         lines.push(`File not used: ${f.error}`);
+    for (const f of s.files)
+        if (f.outsideTests)
+            lines.push(...outsideTestsLines(f.path, f.outsideTests));
     lines.push(...attachmentLines(s.attachments, s.dryRun));
     if (options.error)
         lines.push(`What to do: ${todoOf(options.error.code)} (${options.error.code})`);
@@ -56830,6 +56960,7 @@ function howMany(list, total) {
  * GitHub refuses a step summary over 1 MiB (and then shows none), so every list is capped and the whole text
  * is built against a byte budget: whatever does not fit is replaced by a line saying how much was left out.
  */
+
 
 
 
@@ -56980,6 +57111,18 @@ function renderMarkdown(s, options = {}) {
         addList(out, bad, MARKDOWN_LIST_LIMIT, 'file(s)', (f) => `- ${displayCell(f.error ?? '')}`);
         out.add('');
     }
+    // Runs that failed outside any test: named even when another error is the step's (a file that could not be used).
+    const failedRuns = s.files.filter((f) => f.outsideTests);
+    if (failedRuns.length > 0) {
+        out.add(`#### Runs that failed outside any test (${failedRuns.length})`);
+        out.add('');
+        addList(out, failedRuns, MARKDOWN_LIST_LIMIT, 'file(s)', (f) => `- ${displayCell(f.outsideTests
+            ? outsideTestsLines(f.path, f.outsideTests)
+                .map((line) => line.trim())
+                .join(' ')
+            : '', ERROR_MAX_CHARS)}`);
+        out.add('');
+    }
     if (s.figures.httpRequests > 0)
         out.add(`Upload: ${figuresText(s)}.`);
     return `${out.text().trimEnd()}\n`;
@@ -57093,6 +57236,7 @@ function decodeResultBytes(bytes) {
 
 
 
+
 /** How much of each file a probe reads: all of a typical report, a sliver of a huge one. */
 const PROBE_CHARS = 1024 * 1024;
 /** Default size limit: larger files are refused rather than risking the runner's memory. */
@@ -57101,13 +57245,18 @@ const DEFAULT_MAX_FILE_BYTES = 512 * 1024 * 1024;
 async function parseResultText(text, source) {
     const warnings = [];
     const results = [];
+    let outsideTests;
     const whole = (async function* whole() {
         yield text;
     })();
-    const format = await readDecoded(whole, source, { warn: (message) => warnings.push(message), onResult: (result) => results.push(result) });
-    if (results.length === 0)
+    const format = await readDecoded(whole, source, {
+        warn: (message) => warnings.push(message),
+        outsideTests: (outside) => (outsideTests = joinOutsideTests(outsideTests, outside)),
+        onResult: (result) => results.push(result),
+    });
+    if (results.length === 0 && !outsideTests)
         warnings.push(`${source} contains no test results.`);
-    return { format, results, warnings };
+    return { format, results, warnings, ...(outsideTests && { outsideTests }) };
 }
 /**
  * Read one result file, handing over each result as it is read; resolves to the format. Throws InputError
@@ -57161,7 +57310,7 @@ async function readDecoded(pieces, source, sink) {
     const format = head.trim() === '' ? undefined : detect(head);
     if (format === undefined)
         throw await refuseUnrecognised(head, all(), source);
-    const ctx = { source, warn: sink.warn, ...sink.rules };
+    const ctx = { source, warn: sink.warn, outsideTests: sink.outsideTests, ...sink.rules };
     let read = 0;
     const counted = async function* counted() {
         for await (const piece of all()) {
@@ -57205,6 +57354,7 @@ async function readOne(file, cwd, maxFileBytes) {
 /** Read one file, handing its results over; the outcome counts them. A file that fails midway keeps what it handed over. */
 async function handOver(file, cwd, maxFileBytes, onResult, headOnly = false, rules = {}) {
     const warnings = [];
+    let outsideTests;
     let count = 0;
     try {
         const format = await readResultFile(file, {
@@ -57213,14 +57363,17 @@ async function handOver(file, cwd, maxFileBytes, onResult, headOnly = false, rul
             headOnly,
             rules,
             warn: (message) => warnings.push(message),
+            // Where each happened is shown as a terminal user reads paths: from the working directory.
+            outsideTests: (outside) => (outsideTests = joinOutsideTests(outsideTests, fromDirectory(outside, cwd))),
             onResult: (result) => {
                 count++;
                 onResult(result);
             },
         });
-        if (count === 0 && !headOnly)
+        // A file without tests whose run failed outside them says why itself (the error the upload ends with).
+        if (count === 0 && !headOnly && !outsideTests)
             warnings.push(`${file} contains no test results.`);
-        return { path: file, format: format, results: [], count, warnings };
+        return { path: file, format: format, results: [], count, warnings, ...(outsideTests && { outsideTests }) };
     }
     catch (error) {
         return { path: file, results: [], count, warnings, error: asInputError(error, file) };
@@ -57262,6 +57415,13 @@ async function resultFileSource(patterns, options = {}) {
             return bytes;
         },
     };
+}
+/** Errors outside any test said twice in one file (a key repeated): every one is kept. */
+function joinOutsideTests(before, outside) {
+    return before ? { runner: before.runner, errors: [...before.errors, ...outside.errors] } : outside;
+}
+function fromDirectory(outside, cwd) {
+    return { ...outside, errors: outside.errors.map((e) => (e.file === undefined ? e : { ...e, file: displayPath(e.file, cwd) })) };
 }
 function notFoundOutcome(pattern, cwd) {
     if (isDirectory(external_node_path_.resolve(cwd, pattern))) {

@@ -345,6 +345,18 @@ describe('the job summary of a failed step', () => {
     expect(res.summary).not.toContain('tms_wrong_token_value_123');
   });
 
+  it('fails the step on a Playwright file whose run failed outside any test (its errors[]), naming the error', async () => {
+    const file = 'test/fixtures/native/Hypersequent__qas-cli/src__tests__fixtures__playwright-json__global-errors.json';
+    const res = await runAction({ 'api-token': emulator.token, 'project-id': 'Demo', 'base-url': emulator.url, results: file });
+    expect(res.code).toBe(1);
+    const heading = `${file}: Playwright reported 1 error(s) outside any test (global setup or teardown, a worker, loading a test file, the test runner itself); the run that wrote this file failed, whatever the results recorded say:`;
+    expect(res.stdout).toContain(`::error::${heading}%0A    Error: Global teardown failed: database connection timeout%0A`);
+    expect(res.summary).toContain(`**The step failed** (\`INPUT_RUN_FAILED\`): ${heading}`);
+    expect(res.summary).toContain("**What to do:** Fix the error named (the test step's output shows it in full) and run the tests again.");
+    expect(res.summary).toContain(`#### Runs that failed outside any test (1)\n\n- ${heading} Error: Global teardown failed: database connection timeout\n`);
+    expect(res.outputs.total).toBe('2');
+  });
+
   it('says what to do about an invalid input, before anything is read', async () => {
     const res = await runAction({ 'api-token': emulator.token, 'project-id': 'Demo', 'base-url': emulator.url, results, 'batch-size': 'lots' });
     expect(res.code).toBe(1);

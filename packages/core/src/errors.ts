@@ -84,6 +84,12 @@ export const ERROR_CODES = {
   },
   INPUT_FILES_FAILED: { exit: 2, meaning: 'Several result files could not be used (each is listed).', todo: 'Fix each file named.' },
   INPUT_NOTHING_READABLE: { exit: 2, meaning: 'No result file could be used, so nothing was sent.', todo: 'Fix the files named above it.' },
+  INPUT_RUN_FAILED: {
+    exit: 2,
+    meaning:
+      "A result file says that the run that wrote it failed outside any test (Playwright's errors[]: a global setup or teardown, a worker; Jest's runExecError: its test runner): its results were recorded, but tests it kept from running are in no file.",
+    todo: "Fix the error named (the test step's output shows it in full) and run the tests again.",
+  },
   UNMAPPED_TESTS: {
     exit: 2,
     meaning: 'Tests map to no test case while the unmapped policy is fail.',

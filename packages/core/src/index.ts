@@ -69,6 +69,8 @@ export {
   type Attachment,
   type Attempt,
   type FileOutcome,
+  type FileOutsideTests,
+  type OutsideTestError,
   type Property,
   type ResultSource,
   type TestResult,

@@ -143,8 +143,30 @@ export interface FileOutcome {
   count?: number;
   /** Set when the file could not be read or parsed; `results` is then empty. */
   error?: InputError;
-  /** Worth telling the user but not an error: an empty file, a runner's error outside any test. */
+  /** Worth telling the user but not an error: an empty file, an element skipped. */
   warnings?: string[];
+  /** Errors the runner that wrote the file reported outside any test: its run failed, whatever the results say. */
+  outsideTests?: FileOutsideTests;
+}
+
+/**
+ * An error a test runner reported outside any test: a global setup or teardown that failed, a worker that crashed,
+ * a test file that did not load (Playwright's `errors[]`, onError), or its test runner itself (Jest's
+ * `runExecError`). It fails the runner's run but belongs to no test, so no result shows it.
+ */
+export interface OutsideTestError {
+  /** As the runner said it; the first line is what messages show. */
+  message: string;
+  /** Where it happened, when the runner says: relative to the working directory when it lies inside. */
+  file?: string;
+  line?: number;
+}
+
+/** The errors outside any test that one result file holds, and the runner that reported them. */
+export interface FileOutsideTests {
+  /** How messages name the runner: `Jest`, `Playwright`. */
+  runner: string;
+  errors: OutsideTestError[];
 }
 
 /**

@@ -20,6 +20,7 @@ export {
   JEST_SUITE_FAILED,
   jestEarlierAttempts,
   jestFileResults,
+  jestRunExecError,
   jestSuiteErrorResult,
   jestTestResult,
   withoutJestFrames,
@@ -29,5 +30,6 @@ export {
   type JestTestFileResult,
 } from './formats/jest/jest.js';
 export { playwrightTestToResult, type LivePlaywrightTest } from './formats/playwright/from-live.js';
+export { playwrightOutsideTestError, type PlaywrightOutsideError } from './formats/playwright/outside-tests.js';
 export { displayPath } from './formats/paths.js';
 export { nodeTooOld, nodeTooOldMessage } from './node-check.js';

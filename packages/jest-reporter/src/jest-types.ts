@@ -3,7 +3,7 @@
  * depend on `@jest/*` packages (a user's Jest brings its own copies). The result types are core's, shared with
  * its `--json` reader; a test checks that Jest's real types are assignable to them.
  */
-import type { JestTestFileResult } from 'testsigma-tm-core/reporter';
+import type { JestSerializableError, JestTestFileResult } from 'testsigma-tm-core/reporter';
 
 export type { JestAssertionResult, JestSerializableError, JestTestFileResult } from 'testsigma-tm-core/reporter';
 
@@ -18,4 +18,6 @@ export interface JestGlobalConfigLike {
 
 export interface JestAggregatedResultLike {
   testResults: readonly JestTestFileResult[];
+  /** Set when Jest's test runner failed outside every test file (after some may have run): Jest fails the run. */
+  runExecError?: JestSerializableError;
 }

@@ -6,7 +6,8 @@
  *   throwing constructor would stop the whole run).
  * - onTestFileResult: each file's test cases → core TestResults (core's Jest converter), kept in memory.
  * - onRunComplete: the single upload (core's reportResults); Jest awaits the returned promise, so nothing races
- *   the process exit.
+ *   the process exit. A `runExecError` (Jest's test runner failed outside every test file) is named after the
+ *   summary; Jest fails that run itself, so the reporter leaves its verdict alone.
  * - getLastError: the upload's error (or the invalid settings' one) when `failOnUploadError` is on, so Jest exits non-zero.
  *
  * Everything is printed to stderr, as Jest's own reporters do, and never the token.
@@ -15,6 +16,7 @@ import { applyRegistry, closeRegistry, openRegistry, readRegistry } from './regi
 import type { Env, FileOutcome } from 'testsigma-tm-core';
 import {
   REPORTER_PREFIX,
+  jestRunExecError,
   nodeTooOld,
   nodeTooOldMessage,
   noTokenMessage,
@@ -119,6 +121,7 @@ export class TestsigmaReporter {
     }
     const files = [...this.files.values()];
     if (this.registry) applyRegistry(files, readRegistry(this.registry));
+    const execError = jestRunExecError(aggregatedResults?.runExecError);
     this.lastError = await reportResults({
       start: this.start,
       packageName: PACKAGE_NAME,
@@ -126,6 +129,8 @@ export class TestsigmaReporter {
       countTestFiles: true,
       results: files.flatMap((f) => f.results),
       files,
+      // Jest throws right after handing it over, and so fails the run: its verdict is failed.
+      ...(execError && { outsideTests: { errors: [execError], runStatus: 'failed' } }),
       env: this.env,
       write: this.write,
     });

@@ -4,15 +4,16 @@
  */
 import type { TestError } from '@playwright/test/reporter';
 import type { TestResult } from 'testsigma-tm-core';
-import { displayPath, playwrightTestToResult, type LivePlaywrightTest, type OutsideTests } from 'testsigma-tm-core/reporter';
+import { playwrightOutsideTestError, playwrightTestToResult, type LivePlaywrightTest, type OutsideTests } from 'testsigma-tm-core/reporter';
 
 export function toTestResult(test: LivePlaywrightTest, context: { rootDir?: string } = {}): TestResult {
   return playwrightTestToResult(test, context);
 }
 
-/** An error Playwright reported outside any test (onError), where it happened shown from `rootDir` when it lies inside. */
+/**
+ * An error Playwright reported outside any test (onError), where it happened shown from `rootDir` when it lies
+ * inside: core's rule, the one its JSON reader applies to the file's `errors[]`.
+ */
 export function outsideTestError(error: TestError, rootDir: string | undefined): OutsideTests['errors'][number] {
-  const message = error.message ?? error.value ?? 'an error without a message';
-  if (!error.location) return { message };
-  return { message, file: displayPath(error.location.file, rootDir), line: error.location.line };
+  return playwrightOutsideTestError(error, rootDir);
 }

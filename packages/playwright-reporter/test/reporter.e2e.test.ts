@@ -266,7 +266,7 @@ test('annotated by hand', async ({}, testInfo) => {
   describe('errors outside any test', () => {
     const TEARDOWN = `export default async () => { throw new Error('cleanup of the test database failed'); };\n`;
     const OUTSIDE =
-      /^\[testsigma-tm\] warning: Playwright reported 1 error\(s\) outside any test \(global setup or teardown, a worker, loading a test file\); its verdict for this run is failed, whatever the results recorded say:$/;
+      /^\[testsigma-tm\] warning: Playwright reported 1 error\(s\) outside any test \(global setup or teardown, a worker, loading a test file, the test runner itself\); its verdict for this run is failed, whatever the results recorded say:$/;
     const WHY =
       '[testsigma-tm] An error outside any test belongs to no test case, so none is recorded against one, and tests it kept from running are not recorded at all. Fix it (Playwright printed it in full above) and run again.';
 

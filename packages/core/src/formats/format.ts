@@ -3,7 +3,7 @@
  * them; detection, dispatch and every "expected JUnit XML, Jest --json or ..." message are read from that list,
  * so a new input format is one folder plus one registry line.
  */
-import type { FormatId, TestResult } from '../model.js';
+import type { FileOutsideTests, FormatId, TestResult } from '../model.js';
 
 /** How a reader takes what a producer leaves ambiguous, from the settings. */
 export interface ReadingRules {
@@ -19,8 +19,13 @@ export interface ReadingRules {
 export interface ReadContext extends ReadingRules {
   /** The file as the user named it: the `source` of every result and the subject of every message. */
   source: string;
-  /** Something a person should know that is not a test result (an element skipped, an error outside any test). */
+  /** Something a person should know that is not a test result (an element skipped, an empty file). */
   warn(message: string): void;
+  /**
+   * Errors the runner reported outside any test (Playwright's `errors[]`, Jest's `runExecError`): the run that
+   * wrote the file failed, whatever its results say, so the upload's outcome says so (pipeline/inputs.ts).
+   */
+  outsideTests(outside: FileOutsideTests): void;
 }
 
 export interface Format {

@@ -11,12 +11,13 @@ import { constants, statSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
-import type { FileOutcome, ResultSource, TestResult } from '../model.js';
+import type { FileOutcome, FileOutsideTests, ResultSource, TestResult } from '../model.js';
 import type { FormatId } from '../model.js';
 import type { ReadingRules } from './format.js';
 import { SNIFF_CHARS, detect, expectedFormats, refuseUnrecognised } from './registry.js';
 import { stripBom } from './text.js';
 import { decodedPieces } from './decode.js';
+import { displayPath } from './paths.js';
 import { ALLURE_ATTACHMENT, ALLURE_RESULT_FILE, holdsAllureResults, readAllureDirectory } from './allure/index.js';
 
 export { decodeResultBytes } from './decode.js';
@@ -37,8 +38,10 @@ export interface ReadOptions {
 export interface ParsedText {
   format: FormatId;
   results: TestResult[];
-  /** Things a person should know that are not test results (Playwright's global errors, an empty file). */
+  /** Things a person should know that are not test results (an empty file, an element skipped). */
   warnings: string[];
+  /** Errors the runner reported outside any test (Playwright's `errors[]`, Jest's `runExecError`). */
+  outsideTests?: FileOutsideTests;
 }
 
 /** A FileOutcome plus warnings; assignable to FileOutcome. */
@@ -50,12 +53,17 @@ export interface ReadFileOutcome extends FileOutcome {
 export async function parseResultText(text: string, source: string): Promise<ParsedText> {
   const warnings: string[] = [];
   const results: TestResult[] = [];
+  let outsideTests: FileOutsideTests | undefined;
   const whole = (async function* whole() {
     yield text;
   })();
-  const format = await readDecoded(whole, source, { warn: (message) => warnings.push(message), onResult: (result) => results.push(result) });
-  if (results.length === 0) warnings.push(`${source} contains no test results.`);
-  return { format, results, warnings };
+  const format = await readDecoded(whole, source, {
+    warn: (message) => warnings.push(message),
+    outsideTests: (outside) => (outsideTests = joinOutsideTests(outsideTests, outside)),
+    onResult: (result) => results.push(result),
+  });
+  if (results.length === 0 && !outsideTests) warnings.push(`${source} contains no test results.`);
+  return { format, results, warnings, ...(outsideTests && { outsideTests }) };
 }
 
 interface ReadFileOptions {
@@ -65,6 +73,8 @@ interface ReadFileOptions {
   maxFileBytes?: number;
   /** Called with what a person should know that is not a result. */
   warn(message: string): void;
+  /** Called with the errors the runner reported outside any test (ReadContext.outsideTests). */
+  outsideTests(outside: FileOutsideTests): void;
   /** Called with each result as soon as it is read; a consumer that need not keep them all, does not. */
   onResult(result: TestResult): void;
   /** Only look: recognise the format and read the first PROBE_CHARS (see ResultFileSource.probe). */
@@ -105,7 +115,7 @@ export async function readResultFile(file: string, options: ReadFileOptions): Pr
 async function readDecoded(
   pieces: AsyncIterable<string>,
   source: string,
-  sink: Pick<ReadFileOptions, 'warn' | 'onResult' | 'headOnly' | 'rules'>,
+  sink: Pick<ReadFileOptions, 'warn' | 'outsideTests' | 'onResult' | 'headOnly' | 'rules'>,
 ): Promise<FormatId> {
   const iterator = pieces[Symbol.asyncIterator]();
   let head = '';
@@ -124,7 +134,7 @@ async function readDecoded(
   };
   const format = head.trim() === '' ? undefined : detect(head);
   if (format === undefined) throw await refuseUnrecognised(head, all(), source);
-  const ctx = { source, warn: sink.warn, ...sink.rules };
+  const ctx = { source, warn: sink.warn, outsideTests: sink.outsideTests, ...sink.rules };
   let read = 0;
   const counted = async function* counted(): AsyncGenerator<string, void, undefined> {
     for await (const piece of all()) {
@@ -173,6 +183,7 @@ async function handOver(
   rules: ReadingRules = {},
 ): Promise<ReadFileOutcome> {
   const warnings: string[] = [];
+  let outsideTests: FileOutsideTests | undefined;
   let count = 0;
   try {
     const format = await readResultFile(file, {
@@ -181,13 +192,16 @@ async function handOver(
       headOnly,
       rules,
       warn: (message) => warnings.push(message),
+      // Where each happened is shown as a terminal user reads paths: from the working directory.
+      outsideTests: (outside) => (outsideTests = joinOutsideTests(outsideTests, fromDirectory(outside, cwd))),
       onResult: (result) => {
         count++;
         onResult(result);
       },
     });
-    if (count === 0 && !headOnly) warnings.push(`${file} contains no test results.`);
-    return { path: file, format: format as FileOutcome['format'], results: [], count, warnings };
+    // A file without tests whose run failed outside them says why itself (the error the upload ends with).
+    if (count === 0 && !headOnly && !outsideTests) warnings.push(`${file} contains no test results.`);
+    return { path: file, format: format as FileOutcome['format'], results: [], count, warnings, ...(outsideTests && { outsideTests }) };
   } catch (error) {
     return { path: file, results: [], count, warnings, error: asInputError(error, file) };
   }
@@ -242,6 +256,15 @@ export async function resultFileSource(patterns: string[], options: ReadOptions 
       return bytes;
     },
   };
+}
+
+/** Errors outside any test said twice in one file (a key repeated): every one is kept. */
+function joinOutsideTests(before: FileOutsideTests | undefined, outside: FileOutsideTests): FileOutsideTests {
+  return before ? { runner: before.runner, errors: [...before.errors, ...outside.errors] } : outside;
+}
+
+function fromDirectory(outside: FileOutsideTests, cwd: string): FileOutsideTests {
+  return { ...outside, errors: outside.errors.map((e) => (e.file === undefined ? e : { ...e, file: displayPath(e.file, cwd) })) };
 }
 
 function notFoundOutcome(pattern: string, cwd: string): ReadFileOutcome {

@@ -6,9 +6,9 @@
  */
 import { ConfigError, type ErrorCode } from '../errors.js';
 import { redact, type Logger } from '../log.js';
-import type { FileOutcome, TestResult } from '../model.js';
+import type { FileOutcome, OutsideTestError, TestResult } from '../model.js';
+import { outsideTestsWarning } from '../report/outside-tests.js';
 import { warnRepeatedTitles } from '../formats/repeated-titles.js';
-import { stripAnsi } from '../text.js';
 import {
   SETTINGS,
   SETTING_KEYS,
@@ -207,41 +207,18 @@ export interface ReporterUpload {
   files?: FileOutcome[];
   /** Folders besides the working directory and the repository root where the runner writes evidence (Playwright's outputDirs). */
   evidenceRoots?: readonly string[];
-  /** Errors the runner reported outside any test, and its verdict for the run; see outsideTestsText. */
+  /** Errors the runner reported outside any test, and its verdict for the run: said after the summary (report/outside-tests.ts). */
   outsideTests?: OutsideTests;
   env: Env;
   /** Receives whole lines, without the trailing new line. */
   write: (line: string) => void;
 }
 
-/** Errors a runner reported outside any test (Playwright's onError), with the runner's verdict for the run. */
+/** Errors a runner reported outside any test (Playwright's onError, Jest's runExecError), with the runner's verdict for the run. */
 export interface OutsideTests {
-  errors: readonly { message: string; file?: string; line?: number }[];
+  errors: readonly OutsideTestError[];
   /** `failed`, `interrupted`, `timedout`, `passed`: the runner's own word. */
   runStatus: string;
-}
-
-/** How many errors outside tests are named one by one; the runner printed them all in full. */
-const OUTSIDE_TESTS_LISTED = 10;
-
-/**
- * Errors outside any test (global setup or teardown, a worker's fixture, a test file that did not load) fail the
- * runner's run but belong to no test, so nothing recorded shows them: a run of passing tests whose teardown failed
- * would read as a clean pass, and one whose setup failed as "no test ran". Said after the summary, one line each.
- */
-function outsideTestsText(runner: string, outside: OutsideTests): string | undefined {
-  if (outside.errors.length === 0) return undefined;
-  const listed = outside.errors.slice(0, OUTSIDE_TESTS_LISTED).map((e) => {
-    const where = e.file ? `${e.file}${e.line !== undefined ? `:${e.line}` : ''}: ` : '';
-    return `    ${where}${stripAnsi(e.message).trim().split('\n')[0] ?? ''}`;
-  });
-  const more = outside.errors.length - listed.length;
-  return [
-    `warning: ${runner} reported ${outside.errors.length} error(s) outside any test (global setup or teardown, a worker, loading a test file); its verdict for this run is ${outside.runStatus}, whatever the results recorded say:`,
-    ...listed,
-    ...(more > 0 ? [`    … and ${more} more`] : []),
-    `An error outside any test belongs to no test case, so none is recorded against one, and tests it kept from running are not recorded at all. Fix it (${runner} printed it in full above) and run again.`,
-  ].join('\n');
 }
 
 /**
@@ -252,7 +229,7 @@ export async function reportResults(input: ReporterUpload): Promise<Error | unde
   const { settings } = input.start;
   const secrets = [settings.token];
   const print = (text: string): void => reporterLines(text, secrets).forEach((line) => input.write(line));
-  const outside = input.outsideTests && outsideTestsText(input.runner, input.outsideTests);
+  const outside = input.outsideTests && outsideTestsWarning(input.runner, input.outsideTests.errors, input.outsideTests.runStatus);
   if (input.results.length === 0) {
     input.write(noTestRanMessage());
     if (outside) print(outside);

@@ -6,6 +6,7 @@
 import { InputError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { labelOf } from '../formats/registry.js';
+import { outsideTestsLines, outsideTestsMessage } from '../report/outside-tests.js';
 import { resultCount, type FileOutcome, type TestResult } from '../model.js';
 import type { UploadInput } from './stages.js';
 
@@ -45,7 +46,8 @@ export async function readAll(
  * only the warning its reader gave. Only after a full read: a probe stops early and may have seen no test yet.
  */
 function refuseAllEmpty(files: FileOutcome[]): FileOutcome[] {
-  if (files.length === 0 || files.some((f) => f.error !== undefined || resultCount(f) > 0)) return files;
+  // A file whose run failed outside any test says why it holds none (filesError): a setup that failed, not a filter.
+  if (files.length === 0 || files.some((f) => f.error !== undefined || f.outsideTests !== undefined || resultCount(f) > 0)) return files;
   return files.map((file) => ({
     ...file,
     error: new InputError(
@@ -58,14 +60,36 @@ function refuseAllEmpty(files: FileOutcome[]): FileOutcome[] {
   }));
 }
 
-/** The error files that could not be used make (exit code 2), if any. */
+/**
+ * The error the files make (exit code 2), if any: those that could not be used, else those whose run failed
+ * outside any test. Those files' results are recorded all the same; the error says that the run did not pass.
+ */
 export function filesError(files: FileOutcome[] | undefined): InputError | undefined {
   const failed = (files ?? []).filter((f) => f.error);
-  if (failed.length === 0) return undefined;
+  if (failed.length === 0) return outsideTestsError(files ?? []);
   if (failed.length === 1 && failed[0]?.error) return failed[0].error;
   return new InputError(
     'INPUT_FILES_FAILED',
     failed[0]?.path ?? '',
     `${failed.length} result files could not be used:\n  - ${failed.map((f) => f.error?.message).join('\n  - ')}`,
+  );
+}
+
+/**
+ * Files whose runner reported errors outside any test (a global setup or teardown that failed, its test runner
+ * itself): the run that wrote them failed although no result says so, and the tests such an error kept from running
+ * are in no file. An upload of them must not read as a clean pass (report/outside-tests.ts words it).
+ */
+function outsideTestsError(files: FileOutcome[]): InputError | undefined {
+  const failed = files.flatMap((f) => (f.outsideTests ? [{ path: f.path, outside: f.outsideTests }] : []));
+  const [first] = failed;
+  if (first === undefined) return undefined;
+  if (failed.length === 1) return new InputError('INPUT_RUN_FAILED', first.path, outsideTestsMessage(first.path, first.outside));
+  const each = failed.map((f) => outsideTestsLines(f.path, f.outside).join('\n    '));
+  return new InputError(
+    'INPUT_RUN_FAILED',
+    first.path,
+    `${failed.length} result files say that the run that wrote them failed outside any test:\n  - ${each.join('\n  - ')}\n` +
+      "Errors outside any test belong to no test case, so none is recorded against one, and tests they kept from running are not in the files. Fix them (the test step's output shows each in full) and run the tests again.",
   );
 }

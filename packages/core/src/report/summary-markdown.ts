@@ -10,6 +10,7 @@ import { displayCell } from './markdown-cell.js';
 import { figuresText, howMany, mappingText, mebibytes, place, todoOf, type RenderOptions } from './summary-text.js';
 import type { UploadSummary } from './summary.js';
 import { caseSyncMarkdown } from './case-sync-summary.js';
+import { outsideTestsLines } from './outside-tests.js';
 
 /** GitHub's limit per step is 1 MiB; this leaves room for a margin and the closing notes. */
 export const MARKDOWN_MAX_BYTES = 1_000_000;
@@ -172,6 +173,28 @@ export function renderMarkdown(s: UploadSummary, options: Pick<RenderOptions, 'e
     out.add(`#### Files not used (${bad.length})`);
     out.add('');
     addList(out, bad, MARKDOWN_LIST_LIMIT, 'file(s)', (f) => `- ${displayCell(f.error ?? '')}`);
+    out.add('');
+  }
+  // Runs that failed outside any test: named even when another error is the step's (a file that could not be used).
+  const failedRuns = s.files.filter((f) => f.outsideTests);
+  if (failedRuns.length > 0) {
+    out.add(`#### Runs that failed outside any test (${failedRuns.length})`);
+    out.add('');
+    addList(
+      out,
+      failedRuns,
+      MARKDOWN_LIST_LIMIT,
+      'file(s)',
+      (f) =>
+        `- ${displayCell(
+          f.outsideTests
+            ? outsideTestsLines(f.path, f.outsideTests)
+                .map((line) => line.trim())
+                .join(' ')
+            : '',
+          ERROR_MAX_CHARS,
+        )}`,
+    );
     out.add('');
   }
   if (s.figures.httpRequests > 0) out.add(`Upload: ${figuresText(s)}.`);

@@ -7,6 +7,7 @@ import { ERROR_CODES, type ErrorCode } from '../errors.js';
 import { formatDuration } from '../plan/description.js';
 import type { AttachmentSummary, FailedTest, MappingLine, UploadSummary } from './summary.js';
 import { caseSyncText } from './case-sync-summary.js';
+import { outsideTestsLines } from './outside-tests.js';
 import { LISTED_RESULTS_MAX } from '../map/mapping.js';
 
 const TEXT_LIST_LIMIT = 20;
@@ -117,6 +118,7 @@ export function renderText(s: UploadSummary, options: RenderOptions = {}): strin
   for (const k of listSome((s.keptFromOtherJobs ?? []).map((k) => `${k.case}: ${k.status} by another job of this run — kept`))) lines.push(k);
   lines.push(...caseSyncText(s));
   for (const f of fileErrors) lines.push(`File not used: ${f.error}`);
+  for (const f of s.files) if (f.outsideTests) lines.push(...outsideTestsLines(f.path, f.outsideTests));
   lines.push(...attachmentLines(s.attachments, s.dryRun));
   if (options.error) lines.push(`What to do: ${todoOf(options.error.code)} (${options.error.code})`);
   if (s.figures.httpRequests > 0) lines.push(`Upload: ${figuresText(s)}.`);

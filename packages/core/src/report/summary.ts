@@ -10,13 +10,15 @@
  * browser/project); "test cases" are the cases of the project those results are recorded in (several tests may
  * record one case, the worst outcome deciding).
  */
-import { resultCount, type FileOutcome } from '../model.js';
+import { resultCount, type FileOutcome, type FileOutsideTests } from '../model.js';
 
 export interface FileSummary {
   path: string;
   format?: string;
   tests: number;
   error: string | null;
+  /** Errors the runner that wrote the file reported outside any test (its run failed); absent when none. */
+  outsideTests?: FileOutsideTests;
 }
 
 export interface UploadSummary {
@@ -172,5 +174,11 @@ export function emptySummary(dryRun: boolean): UploadSummary {
 }
 
 export function summariseFiles(files: FileOutcome[]): FileSummary[] {
-  return files.map((f) => ({ path: f.path, ...(f.format ? { format: f.format } : {}), tests: resultCount(f), error: f.error ? f.error.message : null }));
+  return files.map((f) => ({
+    path: f.path,
+    ...(f.format ? { format: f.format } : {}),
+    tests: resultCount(f),
+    error: f.error ? f.error.message : null,
+    ...(f.outsideTests && !f.error && { outsideTests: f.outsideTests }),
+  }));
 }

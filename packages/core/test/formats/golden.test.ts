@@ -44,6 +44,7 @@ function normaliseOutcome(outcome: ReadFileOutcome): Record<string, unknown> {
     format: outcome.format,
     error: outcome.error === undefined ? undefined : { code: outcome.error.code, message: outcome.error.message },
     warnings: outcome.warnings,
+    ...(outcome.outsideTests && { outsideTests: outcome.outsideTests }),
     results: outcome.results.map(normaliseResult),
   };
 }

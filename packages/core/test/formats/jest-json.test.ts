@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { fullTitle } from '../../src/model.js';
-import { JEST_NO_REASON, JEST_REASON_NOT_KEPT, JEST_SUITE_FAILED } from '../../src/formats/jest/jest.js';
+import { JEST_NO_REASON, JEST_REASON_NOT_KEPT, JEST_RUN_EXEC_NO_MESSAGE, JEST_SUITE_FAILED } from '../../src/formats/jest/jest.js';
 import { parseResultText } from '../../src/formats/read-files.js';
 import { parseJestJson } from '../../src/formats/jest/jest-json.js';
 import { fixtureText } from './fixture-files.js';
@@ -86,6 +86,36 @@ describe('parseJestJson', () => {
       ['t', 'passed', undefined],
       [`/repo/src/hook.test.ts › ${JEST_SUITE_FAILED}`, 'error', `${JEST_SUITE_FAILED}: ${JEST_NO_REASON}`],
     ]);
+  });
+
+  // Jest sets runExecError when its test runner failed outside every test file; it hands reporters the Error itself,
+  // which JSON.stringify writes as {}. Wherever it stands in the file, the run failed: never a clean read.
+  it.each([
+    [
+      'an Error written whole',
+      { message: '\u001b[31mthe runner lost its workers\u001b[39m', stack: 'Error: the runner lost its workers\n    at x' },
+      'the runner lost its workers',
+    ],
+    ['an Error written with JSON.stringify', {}, JEST_RUN_EXEC_NO_MESSAGE],
+    ['its message as text', 'the runner lost its workers', 'the runner lost its workers'],
+  ])("runExecError as %s: the file's error outside any test, the tests read all the same", async (_kind, runExecError, message) => {
+    // numRuntimeErrorTestSuites: what tells Jest's aggregated results from Vitest's look-alike JSON.
+    const counted = { numRuntimeErrorTestSuites: 0, ...(run([suite([{ title: 't', status: 'passed', failureMessages: [] }])]) as object) };
+    for (const doc of [
+      { runExecError, ...counted },
+      { ...counted, runExecError },
+    ]) {
+      const parsed = await parseResultText(JSON.stringify(doc), 'jest.json');
+      expect(parsed.results.map((r) => [r.name, r.status])).toEqual([['t', 'passed']]);
+      expect(parsed.outsideTests).toEqual({ runner: 'Jest', errors: [{ message }] });
+    }
+  });
+
+  it('runExecError null or absent: nothing outside the tests', async () => {
+    const counted = { numRuntimeErrorTestSuites: 0, ...(run([]) as object) };
+    for (const doc of [counted, { ...counted, runExecError: null }]) {
+      expect((await parseResultText(JSON.stringify(doc), 'jest.json')).outsideTests).toBeUndefined();
+    }
   });
 
   it.each([

@@ -76,7 +76,7 @@ describe('the JUnit Format', () => {
       };
       const one: unknown[] = [];
       const batched: unknown[] = [];
-      const ctx = { source: file, warn: () => undefined };
+      const ctx = { source: file, warn: () => undefined, outsideTests: () => undefined };
       try {
         for await (const result of junitXml.parse(chunks(), ctx)) one.push(result);
       } catch (error) {

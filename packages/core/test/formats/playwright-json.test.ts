@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { isFlaky } from '../../src/model.js';
-import { parsePlaywrightJson, playwrightGlobalErrors } from '../../src/formats/playwright/playwright-json.js';
+import { parsePlaywrightJson } from '../../src/formats/playwright/playwright-json.js';
+import { playwrightJsonOutsideErrors } from '../../src/formats/playwright/outside-tests.js';
 import { fixtureText } from './fixture-files.js';
 
 const fixture = (name: string): unknown => JSON.parse(fixtureText('native', `Hypersequent__qas-cli/src__tests__fixtures__playwright-json__${name}`));
@@ -154,7 +155,9 @@ describe('parsePlaywrightJson', () => {
   it('reports global errors separately, not as tests', () => {
     const json = fixture('global-errors.json');
     expect(parsePlaywrightJson(json, 'g.json')).toHaveLength(2);
-    expect(playwrightGlobalErrors(json)).toEqual(['Error: Global teardown failed: database connection timeout']);
+    expect(playwrightJsonOutsideErrors((json as { errors?: unknown }).errors)).toEqual([
+      { message: 'Error: Global teardown failed: database connection timeout' },
+    ]);
   });
 
   it('a test with no results (never started) is skipped', () => {

@@ -7,30 +7,38 @@ import path from 'node:path';
 import { TextDecoder } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { parsePlaywrightJson, playwrightGlobalErrors } from '../../src/formats/playwright/playwright-json.js';
+import { parsePlaywrightJson } from '../../src/formats/playwright/playwright-json.js';
+import { playwrightJsonOutsideErrors } from '../../src/formats/playwright/outside-tests.js';
 import { readResultFiles } from '../../src/formats/read-files.js';
 import { INLINE_BODY_MAX_CHARS, PlaywrightStreamReader } from '../../src/formats/playwright/stream-reader.js';
 import { MAX_OUTPUT_CHARS } from '../../src/formats/text.js';
-import type { TestResult } from '../../src/model.js';
+import type { OutsideTestError, TestResult } from '../../src/model.js';
 import { FIXTURES_DIR, fixtureText } from './fixture-files.js';
 
 interface Read {
   results: TestResult[];
   warnings: string[];
+  /** The file's errors outside any test. */
+  outside: OutsideTestError[];
 }
 
 /** Today's reader: the whole text through JSON.parse, then the converter; global errors as index.ts words them. */
 function whole(text: string, source: string): Read {
   const json = JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;
   const results = parsePlaywrightJson(json, source);
-  const warnings = playwrightGlobalErrors(json).map((m) => `${source}: Playwright reported an error outside any test: ${m.split('\n')[0] ?? m}`);
-  return { results, warnings };
+  const outside = playwrightJsonOutsideErrors((json as { errors?: unknown }).errors);
+  return { results, warnings: [], outside };
 }
 
 /** The streaming reader fed the UTF-8 bytes `size` at a time, decoded as read-files decodes them. */
 function inPieces(text: string, size: number, source: string): Read | string {
   const warnings: string[] = [];
-  const reader = new PlaywrightStreamReader(source, (m) => warnings.push(m));
+  const outside: OutsideTestError[] = [];
+  const reader = new PlaywrightStreamReader(
+    source,
+    (m) => warnings.push(m),
+    (o) => outside.push(...o.errors),
+  );
   const results: TestResult[] = [];
   const bytes = Buffer.from(text);
   const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -46,20 +54,25 @@ function inPieces(text: string, size: number, source: string): Read | string {
     if (error instanceof InputError) return `${error.code}: ${error.message}`;
     throw error;
   }
-  return { results: [...results, ...reader.take()], warnings };
+  return { results: [...results, ...reader.take()], warnings, outside };
 }
 
 /** Fed the text `size` characters at a time: a surrogate pair may be cut between two pieces. */
 function inCharPieces(text: string, size: number, source: string): Read {
   const warnings: string[] = [];
-  const reader = new PlaywrightStreamReader(source, (m) => warnings.push(m));
+  const outside: OutsideTestError[] = [];
+  const reader = new PlaywrightStreamReader(
+    source,
+    (m) => warnings.push(m),
+    (o) => outside.push(...o.errors),
+  );
   const results: TestResult[] = [];
   for (let at = 0; at < text.length; at += size) {
     reader.write(text.slice(at, at + size));
     results.push(...reader.take());
   }
   reader.end();
-  return { results: [...results, ...reader.take()], warnings };
+  return { results: [...results, ...reader.take()], warnings, outside };
 }
 
 const FIXTURE_DIR = 'Hypersequent__qas-cli';
@@ -157,7 +170,7 @@ describe('Playwright JSON reader in pieces: the results of the whole-document re
   describe.each([1, 7, 64 * 1024])('%i-byte pieces', (size) => {
     it.each(documents)('%s', (name, text) => {
       const expected = whole(text, 'p.json');
-      expect(expected.results.length + expected.warnings.length).toBeGreaterThan(0);
+      expect(expected.results.length + expected.warnings.length + expected.outside.length).toBeGreaterThan(0);
       expect(inPieces(text, size, 'p.json')).toEqual(expected);
     });
   });
@@ -287,7 +300,7 @@ describe('Playwright JSON reader: malformed and hostile input', () => {
       malformed('a number longer than 1024 characters at byte offset 17 (line 1, column 18)'),
     );
     const longKey = `{"${'k'.repeat(100_000)}":1,"suites":[]}`;
-    expect(inPieces(longKey, 64 * 1024, 'p.json')).toEqual({ results: [], warnings: [] });
+    expect(inPieces(longKey, 64 * 1024, 'p.json')).toEqual({ results: [], warnings: [], outside: [] });
   });
 
   it('a truncated file on disk is refused by name, with no result kept', async () => {

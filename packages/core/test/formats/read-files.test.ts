@@ -82,14 +82,13 @@ describe('the registry', () => {
 });
 
 describe('parseResultText', () => {
-  it('returns Playwright global errors and empty files as warnings', async () => {
+  it("returns Playwright's errors outside any test as such, not as warnings: they say why the file holds no test", async () => {
     const parsed = await parseResultText(PLAYWRIGHT, 'pw.json');
     expect(parsed.format).toBe('playwright-json');
     expect(parsed.results).toEqual([]);
-    expect(parsed.warnings).toEqual([
-      'pw.json: Playwright reported an error outside any test: Error: global setup failed',
-      'pw.json contains no test results.',
-    ]);
+    expect(parsed.outsideTests).toEqual({ runner: 'Playwright', errors: [{ message: 'Error: global setup failed\n  at setup.ts:1' }] });
+    expect(parsed.warnings).toEqual([]);
+    expect((await parseResultText(JSON.stringify({ suites: [] }), 'empty.json')).warnings).toEqual(['empty.json contains no test results.']);
   });
 });
 

@@ -65,7 +65,7 @@ describe('vitest --reporter=json, run now', () => {
     async function* whole(): AsyncIterable<string> {
       yield written;
     }
-    for await (const result of vitestJson.parse(whole(), { source: 'out.json', warn: () => undefined })) now.push(result);
+    for await (const result of vitestJson.parse(whole(), { source: 'out.json', warn: () => undefined, outsideTests: () => undefined })) now.push(result);
     const committed = parseVitestJson(JSON.parse(fixtureText('native', 'vitest/vitest-report.json')), 'out.json');
     expect(comparable(now, dir)).toEqual(comparable(committed, COMMITTED_ROOT));
     expect(now).toHaveLength(12);

@@ -24,7 +24,7 @@ async function readWithFormat(text: string, source: string): Promise<TestResult[
     for (let i = 0; i < text.length; i += 1000) yield text.slice(i, i + 1000);
   }
   const results: TestResult[] = [];
-  for await (const result of vitestJson.parse(pieces(), { source, warn: () => undefined })) results.push(result);
+  for await (const result of vitestJson.parse(pieces(), { source, warn: () => undefined, outsideTests: () => undefined })) results.push(result);
   return results;
 }
 

@@ -259,7 +259,7 @@ describe('reportResults (against the emulator)', () => {
     await expect(reportResults({ ...kept.run, runner: 'Playwright', outsideTests })).resolves.toBeUndefined();
     expect(kept.lines.slice(0, 3)).toEqual([
       '[testsigma-tm] No test ran, so nothing was recorded.',
-      '[testsigma-tm] warning: Playwright reported 1 error(s) outside any test (global setup or teardown, a worker, loading a test file); its verdict for this run is failed, whatever the results recorded say:',
+      '[testsigma-tm] warning: Playwright reported 1 error(s) outside any test (global setup or teardown, a worker, loading a test file, the test runner itself); its verdict for this run is failed, whatever the results recorded say:',
       '[testsigma-tm]     Error: database is down',
     ]);
     const none = setup({}, []);

@@ -4,6 +4,7 @@ import type { Format, ReadContext } from '../format.js';
 import { describeJson } from '../json-input.js';
 import { JsonItemStream, holdsArray, readItems } from '../json-stream/item-stream.js';
 import { JestStreamReader } from './jest-stream.js';
+import { JEST_RUNNER } from './jest.js';
 
 export const jestJson: Format = {
   id: 'jest-json',
@@ -20,6 +21,7 @@ export const jestJson: Format = {
       if (holdsArray(stream.shape, 'testResults') && reader.jestLike) {
         const repeated = reader.repeated.warning(ctx.source);
         if (repeated !== undefined) ctx.warn(repeated);
+        if (reader.runExecError) ctx.outsideTests({ runner: JEST_RUNNER, errors: [reader.runExecError] });
         return;
       }
       throw new InputError(

@@ -1,13 +1,15 @@
 /**
  * Jest's JSON read in pieces (json-stream/item-stream.ts): each `testResults[]` entry (one test file) is built
- * whole and converted by ./jest-json.ts as soon as it closes; everything else but `numTotalTests` is skipped.
+ * whole and converted by ./jest-json.ts as soon as it closes, and `runExecError` (Jest's run failed outside every
+ * test file) is kept for the end of the file; everything else but `numTotalTests` is skipped.
  * Memory holds one test file's entry (its long strings cut), never the whole run: an aggregated result of a
  * large suite, with its console output, runs to hundreds of megabytes.
  */
-import type { TestResult } from '../../model.js';
+import type { OutsideTestError, TestResult } from '../../model.js';
 import { FAILURE_TEXT, OTHER_TEXT, type StringLimit } from '../json-stream/long-string.js';
 import type { ItemRoutes, PathStep, Route } from '../json-stream/item-stream.js';
 import { isJestSuite, jestSuiteResults } from './jest-json.js';
+import { jestRunExecError } from './jest.js';
 import { RepeatedTitles } from '../repeated-titles.js';
 
 const FAILURE_KEYS = new Set(['message', 'failureMessage', 'stack']);
@@ -19,6 +21,8 @@ export class JestStreamReader implements ItemRoutes {
   jestLike = false;
   /** Tests of one file with one title, said once when the file has been read. */
   readonly repeated = new RepeatedTitles();
+  /** The file's `runExecError`, once read. */
+  runExecError: OutsideTestError | undefined;
 
   constructor(private readonly source: string) {}
 
@@ -32,6 +36,7 @@ export class JestStreamReader implements ItemRoutes {
     if (path.length === 0) return 'walk';
     if (path.length === 1) {
       if (path[0] === 'testResults') return container ? 'walk' : 'skip';
+      if (path[0] === 'runExecError') return container ? 'build' : 'walk';
       return path[0] === 'numTotalTests' && !container ? 'walk' : 'skip';
     }
     return path.length === 2 ? 'build' : 'skip';
@@ -39,7 +44,8 @@ export class JestStreamReader implements ItemRoutes {
 
   value(path: readonly PathStep[], value: unknown): void {
     if (path.length === 1) {
-      if (typeof value === 'number') this.jestLike = true;
+      if (path[0] === 'runExecError') this.runExecError = jestRunExecError(value);
+      else if (typeof value === 'number') this.jestLike = true;
       return;
     }
     if (isJestSuite(value)) this.jestLike = true;

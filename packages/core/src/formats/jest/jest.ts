@@ -17,8 +17,10 @@
  *   failed, the message then saying so.
  * - file = the test file relative to `rootDir` when given (`/` separators); project = the Jest project's
  *   `displayName`.
+ * - The aggregated results' `runExecError` (Jest's test runner failed outside every test file, after some may have
+ *   run; Jest then fails the run) → an error outside any test, not a result: it belongs to no test.
  */
-import type { Attempt, TestResult, TestStatus } from '../../model.js';
+import type { Attempt, OutsideTestError, TestResult, TestStatus } from '../../model.js';
 import { displayPath } from '../paths.js';
 import { MAX_MESSAGE_CHARS, MAX_STACK_CHARS, clip, messageAndStack, msOrUndefined } from '../text.js';
 import { stripAnsi } from '../../text.js';
@@ -82,6 +84,16 @@ export const JEST_SUITE_FAILED = 'Test suite failed to run';
 
 /** Said of a file Jest marked failed without a failing test and without a word of why. */
 export const JEST_NO_REASON = 'Jest marked the file as failed without a failing test or a message. Run it alone to see why.';
+
+/** How messages name the runner. */
+export const JEST_RUNNER = 'Jest';
+
+/**
+ * Said of a `runExecError` without a message: Jest hands its reporters the Error itself, whose message and stack
+ * JSON.stringify leaves out, so a tool that writes the aggregated results that way writes `{}`.
+ */
+export const JEST_RUN_EXEC_NO_MESSAGE =
+  "Jest's runExecError holds no message (an Error written with JSON.stringify loses it); Jest printed it in full at the end of its output";
 
 /** Said about attempts whose error Jest did not keep. */
 export const JEST_REASON_NOT_KEPT = 'error unknown: Jest keeps it only with jest.retryTimes(n, { logErrorsBeforeRetry: true })';
@@ -185,6 +197,17 @@ export function jestSuiteErrorResult(file: JestTestFileResult, options: JestConv
     attachments: [],
     attempts: [{ status: 'error', message, ...(stack !== undefined && { stack }) }],
   };
+}
+
+/**
+ * The aggregated results' `runExecError` (an Error, a serialised one, or its message as text) → the error outside
+ * any test it stands for; undefined when there is none (absent or null).
+ */
+export function jestRunExecError(error: unknown): OutsideTestError | undefined {
+  if (typeof error === 'string') return { message: clean(error) || JEST_RUN_EXEC_NO_MESSAGE };
+  if (typeof error !== 'object' || error === null) return undefined;
+  const message = (error as { message?: unknown }).message;
+  return { message: (typeof message === 'string' ? clean(message) : '') || JEST_RUN_EXEC_NO_MESSAGE };
 }
 
 // Frames of Jest's own machinery (the runner, expect, test.each), which say nothing about the test.

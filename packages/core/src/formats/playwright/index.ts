@@ -1,7 +1,7 @@
 /**
  * Playwright JSON reporter output, read in pieces (stream-reader.ts): each spec's results are produced as soon
  * as its object closes, so memory does not grow with the file. Run-level errors (global setup, worker crashes)
- * belong to no test and become warnings.
+ * belong to no test: they are handed over as the file's errors outside any test, which fail the upload.
  */
 import type { TestResult } from '../../model.js';
 import type { Format, ReadContext } from '../format.js';
@@ -12,7 +12,11 @@ async function* readPlaywrightJson(chunks: AsyncIterable<string>, ctx: ReadConte
 }
 
 async function* readPlaywrightJsonInBatches(chunks: AsyncIterable<string>, ctx: ReadContext): AsyncGenerator<readonly TestResult[], void, undefined> {
-  const reader = new PlaywrightStreamReader(ctx.source, (message) => ctx.warn(message));
+  const reader = new PlaywrightStreamReader(
+    ctx.source,
+    (message) => ctx.warn(message),
+    (outside) => ctx.outsideTests(outside),
+  );
   for await (const chunk of chunks) {
     reader.write(chunk);
     yield reader.take();

@@ -6,14 +6,12 @@
  *   title goes to `file` (unless the spec names its own `file`, relative to the config's rootDir), not into the
  *   suite path, so titles do not change when a file moves. Nested suites are the `describe`s.
  * - `tests[].status` is Playwright's outcome() of the test; `results[]` are its attempts.
- * - Top-level `errors[]` (global setup/teardown, worker crashes) belong to no test: they are returned as
- *   warnings by `playwrightGlobalErrors`, not as results.
+ * - Top-level `errors[]` (global setup/teardown, worker crashes) belong to no test: they are not results but
+ *   the file's errors outside any test (outside-tests.ts), read by the stream reader.
  */
 import { InputError } from '../../errors.js';
 import type { TestResult } from '../../model.js';
 import { isObject, objects, str, strings, type JsonObject } from '../json-values.js';
-import { nonEmpty } from '../text.js';
-import { stripAnsi } from '../../text.js';
 import { playwrightCaseToResult } from './rules.js';
 import { asOutcome, type PlaywrightAnnotation, type PlaywrightAttachment, type PlaywrightAttempt, type PlaywrightCase, type PlaywrightError } from './shape.js';
 
@@ -36,14 +34,6 @@ export function notPlaywrightJson(source: string): InputError {
     `${source} is not Playwright JSON reporter output: expected an object with a "suites" array. ` +
       'Run Playwright with --reporter=json (PLAYWRIGHT_JSON_OUTPUT_FILE=<file>) and pass that file.',
   );
-}
-
-/** Messages of the run-level errors (outside any test), for the caller to show as warnings. */
-export function playwrightGlobalErrors(json: unknown): string[] {
-  if (!isObject(json)) return [];
-  return objects(json.errors)
-    .map((error) => nonEmpty(stripAnsi(str(error.message) ?? str(error.value) ?? '')))
-    .filter((message): message is string => message !== undefined);
 }
 
 /** The JSON suite tree as the shape the rules read, in file order. */

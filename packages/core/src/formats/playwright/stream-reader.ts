@@ -12,7 +12,7 @@
  *   left out, and its tail, within the cap, so the converter keeps it as it is. Anything the converter does not
  *   read (`config`, `stats`, unknown keys) is checked as JSON and counted, never kept.
  * - Top-level `errors` (global setup, worker crashes) are read whole wherever they are in the document and
- *   warned about at its end, as the whole-document reader does.
+ *   handed over at its end (outside-tests.ts): the run that wrote the file failed, whatever its results say.
  * - Playwright writes a suite's `title` and `file` before its `specs` and `suites`. A file that writes them later
  *   still reads right: its specs wait (in document order) until the titles they need are known or their suite
  *   closes. Results come in document order, which is the whole-document reader's order whenever `specs` comes
@@ -27,7 +27,9 @@ import type { StringLimit } from '../json-stream/long-string.js';
 import { JsonTokenizer, type JsonHandler } from '../json-stream/tokenizer.js';
 import { ValueBuilder } from '../json-stream/value-builder.js';
 import { MAX_MESSAGE_CHARS, MAX_OUTPUT_CHARS, MAX_STACK_CHARS } from '../text.js';
-import { describeScope, fileScope, notPlaywrightJson, playwrightGlobalErrors, specCases, type Scope } from './playwright-json.js';
+import { describeScope, fileScope, notPlaywrightJson, specCases, type Scope } from './playwright-json.js';
+import { PLAYWRIGHT_RUNNER, playwrightJsonOutsideErrors } from './outside-tests.js';
+import type { FileOutsideTests } from '../../model.js';
 import { playwrightCaseToResult } from './rules.js';
 
 /** Base64 of 12 MiB: above the default per-file upload limit (8 MiB), so that what could be sent is kept. */
@@ -77,6 +79,7 @@ export class PlaywrightStreamReader implements JsonHandler {
   constructor(
     private readonly source: string,
     private readonly warn: (message: string) => void = () => undefined,
+    private readonly outsideTests: (outside: FileOutsideTests) => void = () => undefined,
   ) {
     this.tokenizer = new JsonTokenizer(source, 'Playwright JSON reporter output', this);
   }
@@ -88,9 +91,8 @@ export class PlaywrightStreamReader implements JsonHandler {
   end(): void {
     this.tokenizer.end();
     if (!this.sawSuites) throw notPlaywrightJson(this.source);
-    for (const message of playwrightGlobalErrors({ errors: this.errors })) {
-      this.warn(`${this.source}: Playwright reported an error outside any test: ${message.split('\n')[0] ?? message}`);
-    }
+    const errors = playwrightJsonOutsideErrors(this.errors);
+    if (errors.length > 0) this.outsideTests({ runner: PLAYWRIGHT_RUNNER, errors });
   }
 
   /** The results completed so far, in document order. */
