@@ -39343,7 +39343,7 @@ async function run(env = process.env, hooks = {}) {
         return;
     }
     if (operation === 'close')
-        return runClose(settings, env);
+        return runClose(settings, env, hooks.interrupt);
     // A shard leaves the run open for the close job, unless it knows the shard total (then the last one closes it).
     if (mode === 'upload' && settings.shardTotal === undefined)
         settings.closeRun = false;
@@ -39467,8 +39467,9 @@ async function runDoctor(settings, sources) {
     if (failed)
         setFailed(shown(`testsigma-tm doctor: ${failed.name}: ${failed.detail}`));
 }
-async function runClose(settings, env) {
-    const outcome = await (0,dist/* closeRunCommand */.h)({ settings, env, host: 'action', log: LOG });
+/** The close mode; a cancelled job (`interrupt`) stops waiting for the shards at once, and says the run is still open. */
+async function runClose(settings, env, interrupt) {
+    const outcome = await (0,dist/* closeRunCommand */.h)({ settings, env, host: 'action', log: LOG, ...(interrupt && { interrupt }) });
     setOutput('run-id', outcome.run?.id ?? '');
     setOutput('run-url', shown(outcome.run?.url ?? ''));
     if (outcome.error) {
@@ -40391,7 +40392,17 @@ function redactingLogger(inner, secrets) {
 ;// CONCATENATED MODULE: ./packages/core/dist/clock.js
 const systemClock = {
     now: () => Date.now(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
+    sleep: (ms, stop) => new Promise((resolve) => {
+        if (stop?.aborted)
+            return resolve();
+        const end = () => {
+            clearTimeout(timer);
+            stop?.removeEventListener('abort', end);
+            resolve();
+        };
+        const timer = setTimeout(end, Math.max(0, ms));
+        stop?.addEventListener('abort', end, { once: true });
+    }),
     random: () => Math.random(),
     every: (ms, tick) => {
         const timer = setInterval(tick, ms);
@@ -52214,7 +52225,106 @@ async function keepResults(session, sent, options = {}) {
     }
 }
 //# sourceMappingURL=membership.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/api/interrupt.js
+
+/** What a host aborts its interrupt with: an Error (a sender destroys its socket with the reason), naming the signal. */
+class StopRequested extends Error {
+    signal;
+    constructor(signal) {
+        super(`stopped by ${signal}`);
+        this.signal = signal;
+        this.name = 'AbortError';
+    }
+}
+/** The signal that stopped the host, once one has (the abort's reason); undefined until then. */
+function stoppedBy(interrupt) {
+    if (!interrupt?.aborted)
+        return undefined;
+    return interrupt.reason instanceof StopRequested ? interrupt.reason.signal : 'SIGINT';
+}
+/** The error code of a stop by `signal` (its row in ERROR_CODES decides the exit code: 130, 143). */
+function stopCode(signal) {
+    return signal === 'SIGTERM' ? 'TERMINATED' : 'INTERRUPTED';
+}
+/** A request abandoned (`sent`: it may have been applied) or never sent because the host was stopped. */
+function interruptedRequest(details, signal, sent) {
+    const hint = sent
+        ? `testsigma-tm was stopped by ${signal} before the request succeeded: it was sent, so it may or may not have been applied.`
+        : `testsigma-tm was stopped by ${signal}: the request was not sent.`;
+    return new errors_ApiError(stopCode(signal), details, hint);
+}
+/**
+ * Waits that end as soon as `interrupt` aborts: a turn under the rate limit, a retry's backoff. One listener on the
+ * signal serves them all (a client has many waits at once, and Node 20 warns past 10 listeners on one signal).
+ */
+class StopWaits {
+    interrupt;
+    waits = new Set();
+    constructor(interrupt) {
+        this.interrupt = interrupt;
+        interrupt.addEventListener('abort', () => {
+            for (const abandon of this.waits)
+                abandon();
+            this.waits.clear();
+        }, { once: true });
+    }
+    /**
+     * `waiting`, or a rejection (Interrupted) once the stop comes; `onLate` then gets what `waiting` resolves to later
+     * (a pacer's turn to give back). What `waiting` waits on ends by itself: the host exits once the upload has said
+     * what it did.
+     */
+    until(waiting, onLate) {
+        return new Promise((resolve, reject) => {
+            let abandoned = false;
+            const abandon = () => {
+                abandoned = true;
+                reject(new Interrupted());
+            };
+            if (this.interrupt.aborted)
+                abandon();
+            else
+                this.waits.add(abandon);
+            waiting.then((value) => {
+                this.waits.delete(abandon);
+                if (abandoned)
+                    onLate?.(value);
+                else
+                    resolve(value);
+            }, (error) => {
+                this.waits.delete(abandon);
+                reject(error);
+            });
+        });
+    }
+}
+/** Thrown by `StopWaits.until`; the client turns it into the request's error (it knows the request). */
+class Interrupted extends Error {
+}
+/**
+ * `clock`, its sleeps ended by the host's stop: the run protocol's pauses, turns and polls (run/) take it, so that a
+ * cancelled job never waits out a confirming gap, a closing turn or a write in doubt (up to LATE_WRITE_MS) before
+ * it says what it left — the CI system kills it seconds after its first signal. A sleep the stop ends rejects
+ * with InterruptedError naming the signal (thrown through the protocol to the upload, which spools the rest).
+ */
+function stoppingClock(clock, interrupt) {
+    if (!interrupt)
+        return clock;
+    const waits = new StopWaits(interrupt);
+    return {
+        now: () => clock.now(),
+        random: () => clock.random(),
+        ...(clock.every && { every: clock.every.bind(clock) }),
+        sleep: (ms) => waits.until(clock.sleep(ms, interrupt)).catch((error) => {
+            const signal = stoppedBy(interrupt);
+            if (error instanceof Interrupted && signal)
+                throw new InterruptedError(stopCode(signal), `Stopped by ${signal} while waiting.`);
+            throw error;
+        }),
+    };
+}
+//# sourceMappingURL=interrupt.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/run/state.js
+
 
 class RunState {
     /** The selection as last read: a look compares with it. */
@@ -52260,8 +52370,12 @@ async function timed(session, call) {
     const value = await call();
     return { value, ms: session.api.http.retries === retries ? session.clock.now() - asked : undefined };
 }
-function openSession(api, projectId, run, clock, log) {
-    return { api, projectId, run, clock, log, state: new RunState() };
+/**
+ * `interrupt`: the host's stop (SIGINT, SIGTERM). Every wait of the protocol ends at once when it fires (its requests
+ * already do: api/interrupt.ts), so a cancelled job says what it left instead of waiting out a pause.
+ */
+function openSession(api, projectId, run, clock, log, interrupt) {
+    return { api, projectId, run, clock: stoppingClock(clock, interrupt), log, state: new RunState() };
 }
 //# sourceMappingURL=state.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/version.js
@@ -52331,7 +52445,7 @@ async function open_run_openRun(ctx, plan) {
             created: true,
         };
     }
-    const session = openSession(api, projectId, opened.run, ctx.clock, log);
+    const session = openSession(api, projectId, opened.run, ctx.clock, log, ctx.input.interrupt);
     // A run this upload created selects its cases already; any other may lack some (and other jobs may be adding theirs).
     const refused = new Set(opened.created ? [] : (await ensureCases(session, caseIds)).refused);
     return { ...opened, session, entries: plan.entries.filter((p) => !refused.has(p.entry.test_case_id)) };
@@ -53777,89 +53891,6 @@ function diagnoseBaseUrl(failure, baseUrl, setting) {
     }
 }
 //# sourceMappingURL=first-contact.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/api/interrupt.js
-/**
- * A host asked to stop (SIGINT: Ctrl-C, or a CI system cancelling the job; SIGTERM: the same from most CI systems
- * and containers): an AbortSignal aborted with a StopRequested naming the signal. The HTTP client then sends no new request and
- * abandons those in flight, each failing as a request without an answer (ApiError INTERRUPTED / TERMINATED): the
- * upload treats it as it treats an outage's lost answer, so a batch that may have landed is spooled, and `resume`
- * reads the run before sending it, never writing a result twice.
- */
-
-/** What a host aborts its interrupt with: an Error (a sender destroys its socket with the reason), naming the signal. */
-class StopRequested extends Error {
-    signal;
-    constructor(signal) {
-        super(`stopped by ${signal}`);
-        this.signal = signal;
-        this.name = 'AbortError';
-    }
-}
-/** The signal that stopped the host, once one has (the abort's reason); undefined until then. */
-function stoppedBy(interrupt) {
-    if (!interrupt?.aborted)
-        return undefined;
-    return interrupt.reason instanceof StopRequested ? interrupt.reason.signal : 'SIGINT';
-}
-/** The error code of a stop by `signal` (its row in ERROR_CODES decides the exit code: 130, 143). */
-function stopCode(signal) {
-    return signal === 'SIGTERM' ? 'TERMINATED' : 'INTERRUPTED';
-}
-/** A request abandoned (`sent`: it may have been applied) or never sent because the host was stopped. */
-function interruptedRequest(details, signal, sent) {
-    const hint = sent
-        ? `testsigma-tm was stopped by ${signal} before the request succeeded: it was sent, so it may or may not have been applied.`
-        : `testsigma-tm was stopped by ${signal}: the request was not sent.`;
-    return new errors_ApiError(stopCode(signal), details, hint);
-}
-/**
- * Waits that end as soon as `interrupt` aborts: a turn under the rate limit, a retry's backoff. One listener on the
- * signal serves them all (a client has many waits at once, and Node 20 warns past 10 listeners on one signal).
- */
-class StopWaits {
-    interrupt;
-    waits = new Set();
-    constructor(interrupt) {
-        this.interrupt = interrupt;
-        interrupt.addEventListener('abort', () => {
-            for (const abandon of this.waits)
-                abandon();
-            this.waits.clear();
-        }, { once: true });
-    }
-    /**
-     * `waiting`, or a rejection (Interrupted) once the stop comes; `onLate` then gets what `waiting` resolves to later
-     * (a pacer's turn to give back). What `waiting` waits on ends by itself: the host exits once the upload has said
-     * what it did.
-     */
-    until(waiting, onLate) {
-        return new Promise((resolve, reject) => {
-            let abandoned = false;
-            const abandon = () => {
-                abandoned = true;
-                reject(new Interrupted());
-            };
-            if (this.interrupt.aborted)
-                abandon();
-            else
-                this.waits.add(abandon);
-            waiting.then((value) => {
-                this.waits.delete(abandon);
-                if (abandoned)
-                    onLate?.(value);
-                else
-                    resolve(value);
-            }, (error) => {
-                this.waits.delete(abandon);
-                reject(error);
-            });
-        });
-    }
-}
-/** Thrown by `StopWaits.until`; the client turns it into the request's error (it knows the request). */
-class Interrupted extends Error {
-}
-//# sourceMappingURL=interrupt.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/api/http.js
 /**
  * The one place that speaks HTTP and the one retry loop. Every request of the tool goes through
@@ -56105,7 +56136,7 @@ async function withApi(input, body) {
     try {
         const { token, projectId } = requireSettings(settings, ['token', 'projectId'], host);
         const clock = input.clock ?? input.http?.clock ?? systemClock;
-        const service = openService(settings, token, host, log, { ...input.http, clock });
+        const service = openService(settings, token, host, log, { ...input.http, clock, ...(input.interrupt && { interrupt: input.interrupt }) });
         http = service.http;
         const project = await resolveProject(service.api, projectId, host);
         return await body(service.api, log, project.id, clock);
@@ -56149,7 +56180,12 @@ async function closeRunCommand(input) {
         try {
             const statuses = await api.listRunStatuses();
             const user = lifecycle_pickUser(await api.listUsers(), settings.userEmail, silentLogger, input.host);
-            word = await finalWord(openSession(api, projectId, run, clock, log), { total, statuses, userId: user.id, ...(key && !settings.runId && { key }) });
+            word = await finalWord(openSession(api, projectId, run, clock, log, input.interrupt), {
+                total,
+                statuses,
+                userId: user.id,
+                ...(key && !settings.runId && { key }),
+            });
         }
         catch (error) {
             // The run is found, and the deadline stopped its close or the service refused it: say that it is still open,

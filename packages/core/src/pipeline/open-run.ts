@@ -79,7 +79,7 @@ export async function openRun(ctx: UploadContext, plan: UploadPlan): Promise<Ope
       created: true,
     };
   }
-  const session = openSession(api, projectId, opened.run, ctx.clock, log);
+  const session = openSession(api, projectId, opened.run, ctx.clock, log, ctx.input.interrupt);
   // A run this upload created selects its cases already; any other may lack some (and other jobs may be adding theirs).
   const refused = new Set(opened.created ? [] : (await ensureCases(session, caseIds)).refused);
   return { ...opened, session, entries: plan.entries.filter((p) => !refused.has(p.entry.test_case_id)) };
