@@ -54613,6 +54613,7 @@ async function mergeLines(target, from) {
 
 
 
+
 /** The line that ends the run's description. */
 function reportedLine(done, total) {
     return `${done}${total ? ` of ${total}` : ''} upload(s) reported.`;
@@ -54788,10 +54789,15 @@ async function close_closeRun(api, projectId, run, summaryLine) {
  * anything that is not a request's failure, which the caller passes on as it is.
  */
 function close_leftOpenByClose(error, run, recorded, later) {
+    const command = closeCommand(run, later);
+    const signal = stopOf(error);
+    if (signal) {
+        // Stopped by the host (a cancelled job): not the service's doing, and nothing to wait for before closing it.
+        return new InterruptedError(stopCode(signal), `${interruptedClosing(signal, run)}: ${recorded} result(s) were recorded, but the run was left open${mayHaveClosed(error)}. Close it with TESTSIGMA_API_TOKEN set: ${command}`, { cause: error });
+    }
     if (!(error instanceof errors_ApiError))
         return undefined;
     const recordedIn = `Recorded ${recorded} result(s) in test run ${run.human_id} "${run.title}", but the run was left open`;
-    const command = closeCommand(run, later);
     if (error.deadlinePassed) {
         return new errors_UnsentResultsError('RUN_NOT_CLOSED', `${recordedIn}: ${deadlineStopped(error, later.deadline, later.host)}. Close it once the service answers, with TESTSIGMA_API_TOKEN set: ${command}`, { cause: error });
     }
@@ -54815,10 +54821,16 @@ function close_leftOpenByClose(error, run, recorded, later) {
  * once the service takes the close. Undefined for anything that is not a request's failure.
  */
 function stillOpenByClose(error, run, deadline, host) {
+    const again = host === 'action' ? "Re-run this job (the Action's close mode)" : 'Run the same command again';
+    const signal = stopOf(error);
+    if (signal) {
+        return new InterruptedError(stopCode(signal), `${interruptedClosing(signal, run)}: the run is still open${mayHaveClosed(error)}. ${again} to close it.`, {
+            cause: error,
+        });
+    }
     if (!(error instanceof errors_ApiError))
         return undefined;
     const stillOpen = `Test run ${run.human_id} "${run.title}" is still open`;
-    const again = host === 'action' ? "Re-run this job (the Action's close mode)" : 'Run the same command again';
     if (error.deadlinePassed) {
         return new errors_UnsentResultsError('RUN_NOT_CLOSED', `${stillOpen}: ${deadlineStopped(error, deadline, host)}. ${again} once the service answers: it closes the run (and finds nothing to do if this close was applied late).`, { cause: error });
     }
@@ -54828,6 +54840,29 @@ function stillOpenByClose(error, run, deadline, host) {
         });
     }
     return new errors_UnsentResultsError('RUN_NOT_CLOSED', `${stillOpen}: ${refused(error)}. ${again} ${onceTaken(error)}.`, { cause: error });
+}
+/**
+ * The signal that stopped the close step (a request of it abandoned, or a wait of it ended: api/interrupt.ts), or
+ * undefined when something else failed it.
+ */
+function stopOf(error) {
+    if (!(error instanceof TestsigmaTmError))
+        return undefined;
+    return error.code === 'INTERRUPTED' ? 'SIGINT' : error.code === 'TERMINATED' ? 'SIGTERM' : undefined;
+}
+/** `Interrupted by SIGINT while closing test run DEMO-R-4 "Nightly"`: the host stopped the close step. */
+function interruptedClosing(signal, run) {
+    return `Interrupted by ${signal} while closing test run ${run.human_id} "${run.title}"`;
+}
+/** When the stop abandoned the run's update itself: the service may still apply it, closing the run. */
+function mayHaveClosed(error) {
+    return error instanceof errors_ApiError && updatesRun(error)
+        ? ' (unless the service still applies the close request that was on its way; closing it again is harmless)'
+        : '';
+}
+/** Whether the failed request was an update of the run itself (the close), not a request the close needs. */
+function updatesRun(error) {
+    return error.method === 'PUT' && /\/test_runs\/[^/]+$/.test(error.path ?? '');
 }
 /** Who may close the run, when the service refused the token's user. */
 const ALLOWED = "a key of a user allowed to close the project's test runs";
@@ -54845,7 +54880,7 @@ function onceTaken(error) {
  * needs; …`: the close itself was never sent.
  */
 function refused(error) {
-    const closing = error.method === 'PUT' && /\/test_runs\/[^/]+$/.test(error.path ?? '');
+    const closing = updatesRun(error);
     const answered400 = error.status !== undefined && error.status >= 400;
     const why = closing
         ? answered400
@@ -55779,7 +55814,10 @@ function interruptedError({ signal, progress, landed, wrote, error }) {
     const recordedCount = recorded?.sent.acknowledged.length ?? landed;
     const rest = total - recordedCount;
     if (!spool && rest === 0) {
-        // Every result landed and the close was stopped: its message names the run and the command that closes it.
+        // Every result landed and the close was stopped: its message (run/close.ts leftOpenByClose) says so, the state
+        // the run is in, and the command that closes it.
+        if (error instanceof InterruptedError && error.message.startsWith(by))
+            return error;
         return new InterruptedError(code, `${by} while test run ${run} was being closed. ${error.message}`, { cause: error });
     }
     const done = `${recordedCount} of ${total} result(s) were recorded`;

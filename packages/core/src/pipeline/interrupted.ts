@@ -55,7 +55,9 @@ export function interruptedError({ signal, progress, landed, wrote, error }: Sto
   const recordedCount = recorded?.sent.acknowledged.length ?? landed;
   const rest = total - recordedCount;
   if (!spool && rest === 0) {
-    // Every result landed and the close was stopped: its message names the run and the command that closes it.
+    // Every result landed and the close was stopped: its message (run/close.ts leftOpenByClose) says so, the state
+    // the run is in, and the command that closes it.
+    if (error instanceof InterruptedError && error.message.startsWith(by)) return error;
     return new InterruptedError(code, `${by} while test run ${run} was being closed. ${error.message}`, { cause: error });
   }
   const done = `${recordedCount} of ${total} result(s) were recorded`;

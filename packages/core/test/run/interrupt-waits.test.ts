@@ -9,7 +9,9 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EmulatorHandle, FaultRule } from 'testsigma-tm-emulator';
+import { DEMO_FACTS, type EmulatorHandle, type FaultRule } from 'testsigma-tm-emulator';
+import type { Transport } from '../../src/api/http.js';
+import { exchange, makeDispatcher } from '../../src/api/transport.js';
 import { StopRequested } from '../../src/api/interrupt.js';
 import type { Clock } from '../../src/clock.js';
 import type { TestResult } from '../../src/model.js';
@@ -19,7 +21,7 @@ import { CLOSE_POLL_MS, CLOSE_TURN_MS, LATE_WRITE_MS } from '../../src/run/timin
 import { resolveSettings } from '../../src/settings/index.js';
 import { useDemoEmulator } from '../demo-emulator.js';
 import { VirtualClock } from '../virtual-clock.js';
-import { recordingLogger, SHARD } from './close-fixtures.js';
+import { expectClosedById, recordingLogger, SHARD, virtualClock } from './close-fixtures.js';
 
 let emulator: EmulatorHandle;
 useDemoEmulator((started) => (emulator = started));
@@ -96,6 +98,18 @@ describe('a wait of the run protocol, when the host is stopped', () => {
     const [run] = keyRuns(key);
     expect(run?.status).toBe('ACTIVE');
     expect(Object.keys(run!.results)).toHaveLength(4);
+    // The close was interrupted, not refused: every result landed (nothing spooled), and the command closes the run.
+    expect(await readdir(spoolDir)).toEqual([]);
+    const command = `testsigma-tm run close --project Demo --base-url ${emulator.url} --run-key ${key} --shard-total 2`;
+    expect(outcome.error?.message).toBe(
+      `Interrupted by SIGINT while closing test run ${run!.human_id} "${run!.title}": 2 result(s) were recorded, but the run was left open. Close it with TESTSIGMA_API_TOKEN set: ${command}`,
+    );
+    const closed = await closeRunCommand({
+      settings: resolveSettings({ token: emulator.token, baseUrl: emulator.url, projectId: 'Demo', runKey: key, shardTotal: 2 }, {}),
+      env: {},
+      clock: virtualClock(),
+    });
+    expect([closed.exitCode, closed.message]).toEqual([0, `Closed test run ${run!.human_id}: 2 of 2 upload(s) reported.`]);
   });
 
   it('the wait for its own write that got no answer (ledger.ts, up to LATE_WRITE_MS) ends at once; what is left is spooled', async () => {
@@ -136,6 +150,58 @@ describe('run close (the Action close mode), when the host is stopped while it w
     });
     expectEndedAtOnce(stopping);
     expect([outcome.exitCode, outcome.error?.code]).toEqual([130, 'INTERRUPTED']);
-    expect(keyRuns(key).map((r) => r.status)).toEqual(['ACTIVE']);
+    const [run] = keyRuns(key);
+    expect(run?.status).toBe('ACTIVE');
+    expect(outcome.message).toBe(
+      `Interrupted by SIGINT while closing test run ${run!.human_id} "${run!.title}": the run is still open. Re-run this job (the Action's close mode) to close it.`,
+    );
+  });
+});
+
+describe('the closing upload, when the host is stopped as its close request goes out', () => {
+  it('says the close was interrupted (not refused), the run left open unless that request lands, and how to close it', async () => {
+    const stopping = stoppingAt(() => false);
+    // In front of the emulator: the stop comes as the close request is sent; the client abandons it.
+    const dispatcher = await makeDispatcher(30_000, undefined);
+    const transport: Transport = (request) => {
+      const body = request.body?.bytes ? new TextDecoder().decode(request.body.bytes) : '';
+      if (request.method === 'PUT' && body.includes('"status":"CLOSED"')) stopping.stop.abort(new StopRequested('SIGTERM'));
+      return exchange(
+        dispatcher,
+        request.method,
+        request.url,
+        request.headers,
+        request.body,
+        request.timeoutMs,
+        request.nowMs,
+        () => stopping.clock.now(),
+        request.interrupt,
+      );
+    };
+    let outcome;
+    try {
+      outcome = await uploadResults({
+        settings: resolveSettings({ token: emulator.token, baseUrl: emulator.url, projectId: 'Demo' }, {}),
+        results: SHARD[2]!,
+        env: { RUNNER_TEMP: spoolDir },
+        host: 'cli',
+        clock: stopping.clock,
+        interrupt: stopping.stop.signal,
+        http: { transport },
+      });
+    } finally {
+      await dispatcher.close();
+    }
+    const [run, ...others] = emulator.state().test_runs.filter((r) => r.id !== DEMO_FACTS.closedRun.id);
+    expect(others).toHaveLength(0);
+    expect(Object.keys(run!.results)).toHaveLength(3);
+    expect([outcome.exitCode, outcome.error?.code, outcome.summary.spoolFile]).toEqual([143, 'TERMINATED', null]);
+    expect(await readdir(spoolDir)).toEqual([]);
+    const command = `testsigma-tm run close --project Demo --base-url ${emulator.url} --run-id ${run!.human_id}`;
+    expect(outcome.error?.message).toBe(
+      `Interrupted by SIGTERM while closing test run ${run!.human_id} "${run!.title}": 3 result(s) were recorded, but the run was left open ` +
+        `(unless the service still applies the close request that was on its way; closing it again is harmless). Close it with TESTSIGMA_API_TOKEN set: ${command}`,
+    );
+    await expectClosedById(emulator, run!);
   });
 });
