@@ -55700,6 +55700,7 @@ function runUrl(baseUrl, projectId, runId) {
  * EARLY_READ_MAX_CHARS the early read stops, is thrown away, and the input is read after the listing as before
  * (a large file costs the part read twice, during a wait on the network). Nothing is sent because of it: the
  * run is created after the listing and the read, exactly as before, and only from a read that was not stopped.
+ * The host's stop (`UploadInput.interrupt`) stops it at the next result too, however late it comes.
  */
 
 
@@ -55747,7 +55748,11 @@ async function readAllEarly(ctx, prefix, maxChars, control) {
     // Failed results are named with their case once it is known (placeLate): the tally keeps them until then.
     const tally = new ResultTally({ lines: false, workspace: ctx.workspace, keepResults: true });
     let held = 0;
+    const { interrupt } = ctx.input;
     const each = (result) => {
+        // Stopped by the host after the listing (the read goes on alone): at the next result, as the read after it.
+        if (interrupt?.aborted)
+            control.stopped = true;
         if (control.stopped)
             throw new Stopped();
         const waiting = mapper.waiting;
@@ -56016,6 +56021,8 @@ async function readInput(ctx, lookups, early) {
     const { project } = lookups;
     early?.begin();
     const read = await early?.read;
+    // An early read the host's stop ended is not made again.
+    stopIfInterrupted(ctx.input.interrupt);
     if (read && lookups.cases) {
         for (const warning of read.files.flatMap((f) => f.warnings ?? []))
             log.warn(warning);

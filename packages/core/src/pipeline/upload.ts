@@ -205,6 +205,8 @@ async function readInput(ctx: UploadContext, lookups: Lookups, early: ReadingEar
   const { project } = lookups;
   early?.begin();
   const read = await early?.read;
+  // An early read the host's stop ended is not made again.
+  stopIfInterrupted(ctx.input.interrupt);
   if (read && lookups.cases) {
     for (const warning of read.files.flatMap((f) => f.warnings ?? [])) log.warn(warning);
     read.mapper.resolve(lookups.cases, (result, found) => read.tally.placeLate(result, found));
