@@ -42699,20 +42699,29 @@ function planList(plans) {
 }
 /** How far the service's clock may be behind ours when telling a run created by this upload. */
 const CLOCK_SKEW_MS = 10 * 60_000;
+function runCreateOf(input) {
+    return { title: input.title, firstLine: firstLine(input.description), since: input.now - CLOCK_SKEW_MS };
+}
+/**
+ * The open run `sent` made, if the service has it. Only a run that is that create's own counts: the same title,
+ * the same first line of its description, created since — never another open run that merely shares a title
+ * (`--run-title Nightly`), which an upload would otherwise write into and close.
+ */
+async function findCreatedRun(api, projectId, sent) {
+    return (await api.findRunsByTitle(projectId, sent.title)).find(
+    // A service may reformat what follows; the first line (naming the job and its results) identifies it.
+    (run) => run.status.toUpperCase() !== 'CLOSED' && firstLine(run.description ?? '') === sent.firstLine && (run.created_at ?? sent.since) >= sent.since);
+}
 /**
  * Create the run. A create is not idempotent, so after a failure that may have been applied (no answer or a
- * 5xx) the HTTP layer's retry loop looks for it before creating again: a lost answer never makes a second run.
- * Only a run that is this upload's own counts: the same title, the same description (which names this job),
- * created since the first try — never another open run that merely shares a title (`--run-title Nightly`),
- * which this upload would otherwise write into and close.
+ * 5xx) the HTTP layer's retry loop looks for it before creating again (findCreatedRun): a lost answer never makes
+ * a second run.
  */
 async function createRun(api, input, log) {
-    const since = input.now - CLOCK_SKEW_MS;
+    const sent = runCreateOf(input);
     return api.createRun(input, {
         findExisting: async () => {
-            const existing = (await api.findRunsByTitle(input.projectId, input.title)).find(
-            // A service may reformat what follows; the first line (naming the job and its results) identifies it.
-            (run) => run.status.toUpperCase() !== 'CLOSED' && firstLine(run.description ?? '') === firstLine(input.description) && (run.created_at ?? since) >= since);
+            const existing = await findCreatedRun(api, input.projectId, sent);
             if (existing)
                 log.info(`The answer to creating the run was lost, but the run exists: using ${existing.human_id}.`);
             return existing;
@@ -52406,6 +52415,7 @@ async function open_run_openRun(ctx, plan) {
     const testPlan = settings.testPlan ? await resolveTestPlan(api, projectId, settings.testPlan, host) : undefined;
     const runFields = { ...(testPlan && { testPlanId: testPlan.id }), environmentIds: settings.environmentIds };
     let opened;
+    let adopted = false;
     if (settings.runId) {
         opened = { run: await lifecycle_openNamedRun(api, projectId, settings.runId, host), created: false };
     }
@@ -52439,15 +52449,24 @@ async function open_run_openRun(ctx, plan) {
         }
     }
     else {
-        const description = runDescription(ctx.ci, plan.total, plan.fileCount);
-        opened = {
-            run: await createRun(api, { projectId, title, description, caseIds, assigneeId: plan.userId, labels, now: now.getTime(), ...runFields }, log),
-            created: true,
-        };
+        // Resumed after a stop that left the run's create unanswered: the run it made, when it did, takes the results.
+        const earlier = ctx.input.earlierCreate && (await findCreatedRun(api, projectId, ctx.input.earlierCreate));
+        if (earlier) {
+            log.info(`Test run ${earlier.human_id} was created by the upload that was stopped before it heard back: recording the results in it.`);
+            opened = { run: earlier, created: true };
+        }
+        else {
+            const description = runDescription(ctx.ci, plan.total, plan.fileCount);
+            const newRun = { projectId, title, description, caseIds, assigneeId: plan.userId, labels, now: now.getTime(), ...runFields };
+            ctx.creating = { sent: runCreateOf(newRun), writesBefore: api.http.writesSent };
+            opened = { run: await createRun(api, newRun, log), created: true };
+        }
+        adopted = Boolean(earlier);
     }
     const session = openSession(api, projectId, opened.run, ctx.clock, log, ctx.input.interrupt);
-    // A run this upload created selects its cases already; any other may lack some (and other jobs may be adding theirs).
-    const refused = new Set(opened.created ? [] : (await ensureCases(session, caseIds)).refused);
+    // A run this upload created selects its cases already; any other may lack some (and other jobs may be adding theirs),
+    // the one a stopped upload created included (it was made from that upload's results, read again since).
+    const refused = new Set(opened.created && !adopted ? [] : (await ensureCases(session, caseIds)).refused);
     return { ...opened, session, entries: plan.entries.filter((p) => !refused.has(p.entry.test_case_id)) };
 }
 function runDescription(ci, results, files) {
@@ -55144,7 +55163,7 @@ function entriesSpool(ctx, plan, opened, unsent, reason) {
     };
 }
 /** The service failed before a run was open: every result goes to the spool, read (again) as it is written. */
-async function spoolResults(input, workspace, reason, log) {
+async function spoolResults(input, workspace, reason, log, createSent) {
     const now = (input.now ?? (() => new Date()))();
     const runKey = input.settings.runKey ?? ci_detectCi(input.env ?? {})?.runKey;
     const settings = { ...input.settings, runKey };
@@ -55156,6 +55175,9 @@ async function spoolResults(input, workspace, reason, log) {
         reason: redact_redact(reason.message, [settings.token]),
         // A base URL with `?token=…` is kept without its value: resume takes the base URL from the environment when set.
         settings: redactDeep(withoutToken(settings), [settings.token]),
+        // The run the stopped create may have made: resume looks for it before creating one. Its title and description
+        // are made of the settings and the CI, redacted as the rest.
+        ...(createSent && { createSent: redactDeep(createSent, [settings.token]) }),
     };
     const tally = new ResultTally({ lines: false, workspace });
     const file = spoolPath(settings, input.env ?? {}, now);
@@ -55797,7 +55819,7 @@ function stopIfInterrupted(interrupt) {
         throw new InterruptedError(stopCode(signal), `Stopped by ${signal}.`);
 }
 /** The upload's error once its host stopped it: what was recorded, what was spooled where, and what to do. */
-function interruptedError({ signal, progress, landed, wrote, error }) {
+function interruptedError({ signal, progress, landed, wrote, error, createSent }) {
     const code = stopCode(signal);
     const by = `Interrupted by ${signal}`;
     const spool = progress.spoolFile ?? progress.recorded?.spoolFile;
@@ -55809,6 +55831,14 @@ function interruptedError({ signal, progress, landed, wrote, error }) {
         }
         const total = progress.read?.tally.total;
         const results = total === undefined ? 'The test results' : `The ${total} test result(s)`;
+        if (createSent) {
+            // Without a run key nothing else finds that run: resume looks for it by what the create sent (spooled).
+            const left = `The test run "${createSent.title}" may exist already, open and empty: its create was sent and got no answer.`;
+            const kept = spool
+                ? `were written to ${spool}; resume records them in that run if it exists, rather than create a second one.${resume}`
+                : 'could not be written to a spool file (see the error above): run the upload again, and close or delete that run in Testsigma if it is there.';
+            return new InterruptedError(code, `${by} before any result was recorded (the test run was being created). ${left} ${results} ${kept}`, { cause: error });
+        }
         const kept = spool ? `were written to ${spool}.${resume}` : 'could not be written to a spool file (see the error above): run the upload again.';
         return new InterruptedError(code, `${by} before any result was recorded (the test run or test cases were being written). ${results} ${kept}`, {
             cause: error,
@@ -55947,8 +55977,11 @@ async function upload_uploadResults(given) {
         const stopped = stoppedBy(input.interrupt);
         const wrote = (http?.writesSent ?? 0) > 0;
         const spoolable = serviceFailed(error) || stopped !== undefined;
+        // The run's create was sent and not answered: the run may exist, open and empty. Kept in the spool (resume
+        // records into that run when it finds it) and named in the message.
+        const createSent = !progress.opened && spoolable && ctx?.creating && (http?.writesSent ?? 0) > ctx.creating.writesBefore ? ctx.creating.sent : undefined;
         if (!progress.opened && spoolable && !settings.dryRun && !input.openOnly && !(stopped && !wrote)) {
-            const spooled = await spoolResults(input, workspace, error, log);
+            const spooled = await spoolResults(input, workspace, error, log, createSent);
             progress.spoolFile = spooled.file;
             progress.read ??= spooled.read;
         }
@@ -55971,7 +56004,7 @@ async function upload_uploadResults(given) {
         }
         if (stopped) {
             const landed = (progress.opened && ctx?.landed?.get(progress.opened.run.id)?.size) ?? 0;
-            error = interruptedError({ signal: stopped, progress, landed, wrote, error });
+            error = interruptedError({ signal: stopped, progress, landed, wrote, error, ...(createSent && { createSent }) });
         }
     }
     finally {
@@ -56286,6 +56319,8 @@ async function resumeCommand(input) {
             settings,
             results: spool.results,
             progressFile: input.file,
+            // The run a stopped upload's create may have made: recorded into when found, not doubled.
+            ...(spool.createSent && { earlierCreate: spool.createSent }),
             ...(input.env && { env: input.env }),
             ...(input.log && { log: input.log }),
             ...(input.host && { host: input.host }),

@@ -179,6 +179,8 @@ export async function resumeCommand(
       settings,
       results: spool.results,
       progressFile: input.file,
+      // The run a stopped upload's create may have made: recorded into when found, not doubled.
+      ...(spool.createSent && { earlierCreate: spool.createSent }),
       ...(input.env && { env: input.env }),
       ...(input.log && { log: input.log }),
       ...(input.host && { host: input.host }),

@@ -124,8 +124,11 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
     const stopped = stoppedBy(input.interrupt);
     const wrote = (http?.writesSent ?? 0) > 0;
     const spoolable = serviceFailed(error) || stopped !== undefined;
+    // The run's create was sent and not answered: the run may exist, open and empty. Kept in the spool (resume
+    // records into that run when it finds it) and named in the message.
+    const createSent = !progress.opened && spoolable && ctx?.creating && (http?.writesSent ?? 0) > ctx.creating.writesBefore ? ctx.creating.sent : undefined;
     if (!progress.opened && spoolable && !settings.dryRun && !input.openOnly && !(stopped && !wrote)) {
-      const spooled = await spoolResults(input, workspace, error, log);
+      const spooled = await spoolResults(input, workspace, error, log, createSent);
       progress.spoolFile = spooled.file;
       progress.read ??= spooled.read;
     } else if (ctx && progress.plan && progress.opened && !progress.recorded && spoolable && !input.openOnly) {
@@ -152,7 +155,7 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
     }
     if (stopped) {
       const landed = (progress.opened && ctx?.landed?.get(progress.opened.run.id)?.size) ?? 0;
-      error = interruptedError({ signal: stopped, progress, landed, wrote, error });
+      error = interruptedError({ signal: stopped, progress, landed, wrote, error, ...(createSent && { createSent }) });
     }
   } finally {
     await http?.close();
