@@ -55984,6 +55984,9 @@ async function upload_uploadResults(given) {
             const spooled = await spoolResults(input, workspace, error, log, createSent);
             progress.spoolFile = spooled.file;
             progress.read ??= spooled.read;
+            // A stop says it in its own message (interrupted.ts); an outage, here.
+            if (createSent && !stopped && spooled.file)
+                log.warn(runMayExist(createSent, spooled.file));
         }
         else if (ctx && progress.plan && progress.opened && !progress.recorded && spoolable && !input.openOnly) {
             // The run was open, and the service failed outside the sending (a read of the run, a job line, the close):
@@ -56019,6 +56022,10 @@ async function upload_uploadResults(given) {
     const summary = redactDeep(built, secrets);
     const failed = progress.read?.tally.annotatable ?? [];
     return error ? { summary, failed, error, exitCode: errors_exitCodeFor(error) } : { summary, failed, exitCode: 0 };
+}
+/** An outage left the run's create unanswered: the run may exist, and resume records into it. */
+function runMayExist(sent, spool) {
+    return `The test run "${sent.title}" may exist already, open and empty: its create was sent and got no answer. testsigma-tm resume ${spool} records the results in it if it exists, rather than create a second one.`;
 }
 /** `1,200 test cases`, `1 test case`. */
 function count(n, one, many = `${one}s`) {

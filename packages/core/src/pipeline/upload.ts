@@ -19,7 +19,7 @@ import { DEFAULT_STATUS_MAPPING, aggregateStatus, resolveStatusIds, type StatusM
 import { describeCase } from '../plan/description.js';
 import { describedWhenRead } from '../plan/when-read.js';
 import { requireSettings, settingLabel, type Host, type Settings } from '../settings/index.js';
-import { pickUser, resolveProject } from '../run/lifecycle.js';
+import { pickUser, resolveProject, type RunCreateSent } from '../run/lifecycle.js';
 import { spooledWithoutFiles } from '../run/send.js';
 import { syncCases } from '../cases/case-sync.js';
 import { attachmentsFor, planAttachments, withSkippedNote } from '../attachments/index.js';
@@ -131,6 +131,8 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
       const spooled = await spoolResults(input, workspace, error, log, createSent);
       progress.spoolFile = spooled.file;
       progress.read ??= spooled.read;
+      // A stop says it in its own message (interrupted.ts); an outage, here.
+      if (createSent && !stopped && spooled.file) log.warn(runMayExist(createSent, spooled.file));
     } else if (ctx && progress.plan && progress.opened && !progress.recorded && spoolable && !input.openOnly) {
       // The run was open, and the service failed outside the sending (a read of the run, a job line, the close):
       // what was not acknowledged is spooled; a resume into the same run also skips what the run already holds. It
@@ -169,6 +171,11 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
   const summary = redactDeep(built, secrets);
   const failed = progress.read?.tally.annotatable ?? [];
   return error ? { summary, failed, error, exitCode: exitCodeFor(error) } : { summary, failed, exitCode: 0 };
+}
+
+/** An outage left the run's create unanswered: the run may exist, and resume records into it. */
+function runMayExist(sent: RunCreateSent, spool: string): string {
+  return `The test run "${sent.title}" may exist already, open and empty: its create was sent and got no answer. testsigma-tm resume ${spool} records the results in it if it exists, rather than create a second one.`;
 }
 
 /** `1,200 test cases`, `1 test case`. */
