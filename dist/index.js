@@ -54804,8 +54804,9 @@ async function close_closeRun(api, projectId, run, summaryLine) {
  * The one message for an upload whose close step failed after every result was recorded: the run is left open,
  * why (the close step's last request and the service's answer), and the command that closes it later. `error` is
  * what the close step threw: a request the deadline stopped (unanswered, failing or rate-limited until the HTTP
- * client gave up), or one the service refused outright (a 403, a 400, a 5xx that is not retried). Undefined for
- * anything that is not a request's failure, which the caller passes on as it is.
+ * client gave up), or one the service refused outright (a 403, a 400, a 5xx that is not retried) — or the host's
+ * stop (a request of the close abandoned, a wait of it ended), said as an interrupted close, never a refused one.
+ * Undefined for anything else, which the caller passes on as it is.
  */
 function close_leftOpenByClose(error, run, recorded, later) {
     const command = closeCommand(run, later);
@@ -54837,7 +54838,8 @@ function close_leftOpenByClose(error, run, recorded, later) {
  * same command (the same job), run again once the service answers, closes it (a run it then finds closed — a
  * late-applied close — it leaves as it is and exits 0). Refused (a 403, a 400, a 5xx that is not retried): for a
  * refused token, the same command with a token of a user allowed to close the run; otherwise the same command
- * once the service takes the close. Undefined for anything that is not a request's failure.
+ * once the service takes the close. Stopped by the host (the Action's cancelled close job): interrupted, the run
+ * still open, and the same command closes it. Undefined for anything else.
  */
 function stillOpenByClose(error, run, deadline, host) {
     const again = host === 'action' ? "Re-run this job (the Action's close mode)" : 'Run the same command again';
@@ -55363,9 +55365,9 @@ async function record_recordResults(ctx, plan, opened) {
             }
         }
         catch (error) {
-            // A request of the close failed (the deadline stopped it, or the service refused it): every result is
-            // recorded (nothing to spool), the run is open, and the message says why and how to close it. Anything
-            // else is passed on as it is.
+            // A request of the close failed (the deadline stopped it, or the service refused it), or the host stopped the
+            // close: every result is recorded (nothing to spool), the run is open, and the message says why and how to
+            // close it. Anything else is passed on as it is.
             leftOpen = close_leftOpenByClose(error, run, sent.acknowledged.length, closeLater(ctx, total));
             if (!leftOpen)
                 throw error;
@@ -56273,8 +56275,8 @@ async function closeRunCommand(input) {
             });
         }
         catch (error) {
-            // The run is found, and the deadline stopped its close or the service refused it: say that it is still open,
-            // why, and what closes it. Anything else is passed on as it is.
+            // The run is found, and the deadline stopped its close, the service refused it or the host stopped it: say that
+            // it is still open, why, and what closes it. Anything else is passed on as it is.
             const stillOpen = stillOpenByClose(error, run, settings.deadline, input.host);
             if (!stillOpen)
                 throw error;

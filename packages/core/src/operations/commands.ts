@@ -114,8 +114,8 @@ export async function closeRunCommand(input: CommandInput<OperationSettings<'clo
         ...(key && !settings.runId && { key }),
       });
     } catch (error) {
-      // The run is found, and the deadline stopped its close or the service refused it: say that it is still open,
-      // why, and what closes it. Anything else is passed on as it is.
+      // The run is found, and the deadline stopped its close, the service refused it or the host stopped it: say that
+      // it is still open, why, and what closes it. Anything else is passed on as it is.
       const stillOpen = stillOpenByClose(error, run, settings.deadline, input.host);
       if (!stillOpen) throw error;
       log.debug(`The close step's last error: ${(error as Error).message}`);

@@ -227,8 +227,9 @@ export interface CloseLater {
  * The one message for an upload whose close step failed after every result was recorded: the run is left open,
  * why (the close step's last request and the service's answer), and the command that closes it later. `error` is
  * what the close step threw: a request the deadline stopped (unanswered, failing or rate-limited until the HTTP
- * client gave up), or one the service refused outright (a 403, a 400, a 5xx that is not retried). Undefined for
- * anything that is not a request's failure, which the caller passes on as it is.
+ * client gave up), or one the service refused outright (a 403, a 400, a 5xx that is not retried) — or the host's
+ * stop (a request of the close abandoned, a wait of it ended), said as an interrupted close, never a refused one.
+ * Undefined for anything else, which the caller passes on as it is.
  */
 export function leftOpenByClose(error: unknown, run: TestRun, recorded: number, later: CloseLater): UnsentResultsError | InterruptedError | undefined {
   const command = closeCommand(run, later);
@@ -268,7 +269,8 @@ export function leftOpenByClose(error: unknown, run: TestRun, recorded: number, 
  * same command (the same job), run again once the service answers, closes it (a run it then finds closed — a
  * late-applied close — it leaves as it is and exits 0). Refused (a 403, a 400, a 5xx that is not retried): for a
  * refused token, the same command with a token of a user allowed to close the run; otherwise the same command
- * once the service takes the close. Undefined for anything that is not a request's failure.
+ * once the service takes the close. Stopped by the host (the Action's cancelled close job): interrupted, the run
+ * still open, and the same command closes it. Undefined for anything else.
  */
 export function stillOpenByClose(error: unknown, run: TestRun, deadline: number, host: Host | undefined): UnsentResultsError | InterruptedError | undefined {
   const again = host === 'action' ? "Re-run this job (the Action's close mode)" : 'Run the same command again';
