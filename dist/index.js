@@ -39343,7 +39343,7 @@ async function run(env = process.env, hooks = {}) {
         return;
     }
     if (operation === 'close')
-        return runClose(settings, env);
+        return runClose(settings, env, hooks.interrupt);
     // A shard leaves the run open for the close job, unless it knows the shard total (then the last one closes it).
     if (mode === 'upload' && settings.shardTotal === undefined)
         settings.closeRun = false;
@@ -39467,8 +39467,9 @@ async function runDoctor(settings, sources) {
     if (failed)
         setFailed(shown(`testsigma-tm doctor: ${failed.name}: ${failed.detail}`));
 }
-async function runClose(settings, env) {
-    const outcome = await (0,dist/* closeRunCommand */.h)({ settings, env, host: 'action', log: LOG });
+/** The close mode; a cancelled job (`interrupt`) stops waiting for the shards at once, and says the run is still open. */
+async function runClose(settings, env, interrupt) {
+    const outcome = await (0,dist/* closeRunCommand */.h)({ settings, env, host: 'action', log: LOG, ...(interrupt && { interrupt }) });
     setOutput('run-id', outcome.run?.id ?? '');
     setOutput('run-url', shown(outcome.run?.url ?? ''));
     if (outcome.error) {
@@ -40396,7 +40397,17 @@ function redactingLogger(inner, secrets) {
 ;// CONCATENATED MODULE: ./packages/core/dist/clock.js
 const systemClock = {
     now: () => Date.now(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
+    sleep: (ms, stop) => new Promise((resolve) => {
+        if (stop?.aborted)
+            return resolve();
+        const end = () => {
+            clearTimeout(timer);
+            stop?.removeEventListener('abort', end);
+            resolve();
+        };
+        const timer = setTimeout(end, Math.max(0, ms));
+        stop?.addEventListener('abort', end, { once: true });
+    }),
     random: () => Math.random(),
     every: (ms, tick) => {
         const timer = setInterval(tick, ms);
@@ -42699,20 +42710,29 @@ function planList(plans) {
 }
 /** How far the service's clock may be behind ours when telling a run created by this upload. */
 const CLOCK_SKEW_MS = 10 * 60_000;
+function runCreateOf(input) {
+    return { title: input.title, firstLine: firstLine(input.description), since: input.now - CLOCK_SKEW_MS };
+}
+/**
+ * The open run `sent` made, if the service has it. Only a run that is that create's own counts: the same title,
+ * the same first line of its description, created since — never another open run that merely shares a title
+ * (`--run-title Nightly`), which an upload would otherwise write into and close.
+ */
+async function findCreatedRun(api, projectId, sent) {
+    return (await api.findRunsByTitle(projectId, sent.title)).find(
+    // A service may reformat what follows; the first line (naming the job and its results) identifies it.
+    (run) => run.status.toUpperCase() !== 'CLOSED' && firstLine(run.description ?? '') === sent.firstLine && (run.created_at ?? sent.since) >= sent.since);
+}
 /**
  * Create the run. A create is not idempotent, so after a failure that may have been applied (no answer or a
- * 5xx) the HTTP layer's retry loop looks for it before creating again: a lost answer never makes a second run.
- * Only a run that is this upload's own counts: the same title, the same description (which names this job),
- * created since the first try — never another open run that merely shares a title (`--run-title Nightly`),
- * which this upload would otherwise write into and close.
+ * 5xx) the HTTP layer's retry loop looks for it before creating again (findCreatedRun): a lost answer never makes
+ * a second run.
  */
 async function createRun(api, input, log) {
-    const since = input.now - CLOCK_SKEW_MS;
+    const sent = runCreateOf(input);
     return api.createRun(input, {
         findExisting: async () => {
-            const existing = (await api.findRunsByTitle(input.projectId, input.title)).find(
-            // A service may reformat what follows; the first line (naming the job and its results) identifies it.
-            (run) => run.status.toUpperCase() !== 'CLOSED' && firstLine(run.description ?? '') === firstLine(input.description) && (run.created_at ?? since) >= since);
+            const existing = await findCreatedRun(api, input.projectId, sent);
             if (existing)
                 log.info(`The answer to creating the run was lost, but the run exists: using ${existing.human_id}.`);
             return existing;
@@ -52347,7 +52367,106 @@ async function keepResults(session, sent, options = {}) {
     }
 }
 //# sourceMappingURL=membership.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/api/interrupt.js
+
+/** What a host aborts its interrupt with: an Error (a sender destroys its socket with the reason), naming the signal. */
+class StopRequested extends Error {
+    signal;
+    constructor(signal) {
+        super(`stopped by ${signal}`);
+        this.signal = signal;
+        this.name = 'AbortError';
+    }
+}
+/** The signal that stopped the host, once one has (the abort's reason); undefined until then. */
+function stoppedBy(interrupt) {
+    if (!interrupt?.aborted)
+        return undefined;
+    return interrupt.reason instanceof StopRequested ? interrupt.reason.signal : 'SIGINT';
+}
+/** The error code of a stop by `signal` (its row in ERROR_CODES decides the exit code: 130, 143). */
+function stopCode(signal) {
+    return signal === 'SIGTERM' ? 'TERMINATED' : 'INTERRUPTED';
+}
+/** A request abandoned (`sent`: it may have been applied) or never sent because the host was stopped. */
+function interruptedRequest(details, signal, sent) {
+    const hint = sent
+        ? `testsigma-tm was stopped by ${signal} before the request succeeded: it was sent, so it may or may not have been applied.`
+        : `testsigma-tm was stopped by ${signal}: the request was not sent.`;
+    return new errors_ApiError(stopCode(signal), details, hint);
+}
+/**
+ * Waits that end as soon as `interrupt` aborts: a turn under the rate limit, a retry's backoff. One listener on the
+ * signal serves them all (a client has many waits at once, and Node 20 warns past 10 listeners on one signal).
+ */
+class StopWaits {
+    interrupt;
+    waits = new Set();
+    constructor(interrupt) {
+        this.interrupt = interrupt;
+        interrupt.addEventListener('abort', () => {
+            for (const abandon of this.waits)
+                abandon();
+            this.waits.clear();
+        }, { once: true });
+    }
+    /**
+     * `waiting`, or a rejection (Interrupted) once the stop comes; `onLate` then gets what `waiting` resolves to later
+     * (a pacer's turn to give back). What `waiting` waits on ends by itself: the host exits once the upload has said
+     * what it did.
+     */
+    until(waiting, onLate) {
+        return new Promise((resolve, reject) => {
+            let abandoned = false;
+            const abandon = () => {
+                abandoned = true;
+                reject(new Interrupted());
+            };
+            if (this.interrupt.aborted)
+                abandon();
+            else
+                this.waits.add(abandon);
+            waiting.then((value) => {
+                this.waits.delete(abandon);
+                if (abandoned)
+                    onLate?.(value);
+                else
+                    resolve(value);
+            }, (error) => {
+                this.waits.delete(abandon);
+                reject(error);
+            });
+        });
+    }
+}
+/** Thrown by `StopWaits.until`; the client turns it into the request's error (it knows the request). */
+class Interrupted extends Error {
+}
+/**
+ * `clock`, its sleeps ended by the host's stop: the run protocol's pauses, turns and polls (run/) take it, so that a
+ * cancelled job never waits out a confirming gap, a closing turn or a write in doubt (up to LATE_WRITE_MS) before
+ * it says what it left — the CI system kills it seconds after its first signal. A sleep the stop ends rejects
+ * with InterruptedError naming the signal (thrown through the protocol to the upload, which spools the rest).
+ */
+function stoppingClock(clock, interrupt) {
+    if (!interrupt)
+        return clock;
+    const waits = new StopWaits(interrupt);
+    return {
+        now: () => clock.now(),
+        random: () => clock.random(),
+        ...(clock.every && { every: clock.every.bind(clock) }),
+        sleep: (ms) => waits.until(clock.sleep(ms, interrupt)).catch((error) => {
+            const signal = stoppedBy(interrupt);
+            if (error instanceof Interrupted && signal)
+                throw new InterruptedError(stopCode(signal), `Stopped by ${signal} while waiting.`);
+            throw error;
+        }),
+    };
+}
+//# sourceMappingURL=interrupt.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/run/state.js
+
 
 class RunState {
     /** The selection as last read: a look compares with it. */
@@ -52393,8 +52512,12 @@ async function timed(session, call) {
     const value = await call();
     return { value, ms: session.api.http.retries === retries ? session.clock.now() - asked : undefined };
 }
-function openSession(api, projectId, run, clock, log) {
-    return { api, projectId, run, clock, log, state: new RunState() };
+/**
+ * `interrupt`: the host's stop (SIGINT, SIGTERM). Every wait of the protocol ends at once when it fires (its requests
+ * already do: api/interrupt.ts), so a cancelled job says what it left instead of waiting out a pause.
+ */
+function openSession(api, projectId, run, clock, log, interrupt) {
+    return { api, projectId, run, clock: stoppingClock(clock, interrupt), log, state: new RunState() };
 }
 //# sourceMappingURL=state.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/version.js
@@ -52425,6 +52548,7 @@ async function open_run_openRun(ctx, plan) {
     const testPlan = settings.testPlan ? await resolveTestPlan(api, projectId, settings.testPlan, host) : undefined;
     const runFields = { ...(testPlan && { testPlanId: testPlan.id }), environmentIds: settings.environmentIds };
     let opened;
+    let adopted = false;
     if (settings.runId) {
         opened = { run: await lifecycle_openNamedRun(api, projectId, settings.runId, host), created: false };
     }
@@ -52458,15 +52582,24 @@ async function open_run_openRun(ctx, plan) {
         }
     }
     else {
-        const description = runDescription(ctx.ci, plan.total, plan.fileCount);
-        opened = {
-            run: await createRun(api, { projectId, title, description, caseIds, assigneeId: plan.userId, labels, now: now.getTime(), ...runFields }, log),
-            created: true,
-        };
+        // Resumed after a stop that left the run's create unanswered: the run it made, when it did, takes the results.
+        const earlier = ctx.input.earlierCreate && (await findCreatedRun(api, projectId, ctx.input.earlierCreate));
+        if (earlier) {
+            log.info(`Test run ${earlier.human_id} was created by the upload that was stopped before it heard back: recording the results in it.`);
+            opened = { run: earlier, created: true };
+        }
+        else {
+            const description = runDescription(ctx.ci, plan.total, plan.fileCount);
+            const newRun = { projectId, title, description, caseIds, assigneeId: plan.userId, labels, now: now.getTime(), ...runFields };
+            ctx.creating = { sent: runCreateOf(newRun), writesBefore: api.http.writesSent };
+            opened = { run: await createRun(api, newRun, log), created: true };
+        }
+        adopted = Boolean(earlier);
     }
-    const session = openSession(api, projectId, opened.run, ctx.clock, log);
-    // A run this upload created selects its cases already; any other may lack some (and other jobs may be adding theirs).
-    const refused = new Set(opened.created ? [] : (await ensureCases(session, caseIds)).refused);
+    const session = openSession(api, projectId, opened.run, ctx.clock, log, ctx.input.interrupt);
+    // A run this upload created selects its cases already; any other may lack some (and other jobs may be adding theirs),
+    // the one a stopped upload created included (it was made from that upload's results, read again since).
+    const refused = new Set(opened.created && !adopted ? [] : (await ensureCases(session, caseIds)).refused);
     return { ...opened, session, entries: plan.entries.filter((p) => !refused.has(p.entry.test_case_id)) };
 }
 function runDescription(ci, results, files) {
@@ -53910,89 +54043,6 @@ function diagnoseBaseUrl(failure, baseUrl, setting) {
     }
 }
 //# sourceMappingURL=first-contact.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/api/interrupt.js
-/**
- * A host asked to stop (SIGINT: Ctrl-C, or a CI system cancelling the job; SIGTERM: the same from most CI systems
- * and containers): an AbortSignal aborted with a StopRequested naming the signal. The HTTP client then sends no new request and
- * abandons those in flight, each failing as a request without an answer (ApiError INTERRUPTED / TERMINATED): the
- * upload treats it as it treats an outage's lost answer, so a batch that may have landed is spooled, and `resume`
- * reads the run before sending it, never writing a result twice.
- */
-
-/** What a host aborts its interrupt with: an Error (a sender destroys its socket with the reason), naming the signal. */
-class StopRequested extends Error {
-    signal;
-    constructor(signal) {
-        super(`stopped by ${signal}`);
-        this.signal = signal;
-        this.name = 'AbortError';
-    }
-}
-/** The signal that stopped the host, once one has (the abort's reason); undefined until then. */
-function stoppedBy(interrupt) {
-    if (!interrupt?.aborted)
-        return undefined;
-    return interrupt.reason instanceof StopRequested ? interrupt.reason.signal : 'SIGINT';
-}
-/** The error code of a stop by `signal` (its row in ERROR_CODES decides the exit code: 130, 143). */
-function stopCode(signal) {
-    return signal === 'SIGTERM' ? 'TERMINATED' : 'INTERRUPTED';
-}
-/** A request abandoned (`sent`: it may have been applied) or never sent because the host was stopped. */
-function interruptedRequest(details, signal, sent) {
-    const hint = sent
-        ? `testsigma-tm was stopped by ${signal} before the request succeeded: it was sent, so it may or may not have been applied.`
-        : `testsigma-tm was stopped by ${signal}: the request was not sent.`;
-    return new errors_ApiError(stopCode(signal), details, hint);
-}
-/**
- * Waits that end as soon as `interrupt` aborts: a turn under the rate limit, a retry's backoff. One listener on the
- * signal serves them all (a client has many waits at once, and Node 20 warns past 10 listeners on one signal).
- */
-class StopWaits {
-    interrupt;
-    waits = new Set();
-    constructor(interrupt) {
-        this.interrupt = interrupt;
-        interrupt.addEventListener('abort', () => {
-            for (const abandon of this.waits)
-                abandon();
-            this.waits.clear();
-        }, { once: true });
-    }
-    /**
-     * `waiting`, or a rejection (Interrupted) once the stop comes; `onLate` then gets what `waiting` resolves to later
-     * (a pacer's turn to give back). What `waiting` waits on ends by itself: the host exits once the upload has said
-     * what it did.
-     */
-    until(waiting, onLate) {
-        return new Promise((resolve, reject) => {
-            let abandoned = false;
-            const abandon = () => {
-                abandoned = true;
-                reject(new Interrupted());
-            };
-            if (this.interrupt.aborted)
-                abandon();
-            else
-                this.waits.add(abandon);
-            waiting.then((value) => {
-                this.waits.delete(abandon);
-                if (abandoned)
-                    onLate?.(value);
-                else
-                    resolve(value);
-            }, (error) => {
-                this.waits.delete(abandon);
-                reject(error);
-            });
-        });
-    }
-}
-/** Thrown by `StopWaits.until`; the client turns it into the request's error (it knows the request). */
-class Interrupted extends Error {
-}
-//# sourceMappingURL=interrupt.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/api/http.js
 /**
  * The one place that speaks HTTP and the one retry loop. Every request of the tool goes through
@@ -54716,6 +54766,7 @@ async function mergeLines(target, from) {
 
 
 
+
 /** The line that ends the run's description. */
 function reportedLine(done, total) {
     return `${done}${total ? ` of ${total}` : ''} upload(s) reported.`;
@@ -54887,14 +54938,20 @@ async function close_closeRun(api, projectId, run, summaryLine) {
  * The one message for an upload whose close step failed after every result was recorded: the run is left open,
  * why (the close step's last request and the service's answer), and the command that closes it later. `error` is
  * what the close step threw: a request the deadline stopped (unanswered, failing or rate-limited until the HTTP
- * client gave up), or one the service refused outright (a 403, a 400, a 5xx that is not retried). Undefined for
- * anything that is not a request's failure, which the caller passes on as it is.
+ * client gave up), or one the service refused outright (a 403, a 400, a 5xx that is not retried) — or the host's
+ * stop (a request of the close abandoned, a wait of it ended), said as an interrupted close, never a refused one.
+ * Undefined for anything else, which the caller passes on as it is.
  */
 function close_leftOpenByClose(error, run, recorded, later) {
+    const command = closeCommand(run, later);
+    const signal = stopOf(error);
+    if (signal) {
+        // Stopped by the host (a cancelled job): not the service's doing, and nothing to wait for before closing it.
+        return new InterruptedError(stopCode(signal), `${interruptedClosing(signal, run)}: ${recorded} result(s) were recorded, but the run was left open${mayHaveClosed(error)}. Close it with TESTSIGMA_API_TOKEN set: ${command}`, { cause: error });
+    }
     if (!(error instanceof errors_ApiError))
         return undefined;
     const recordedIn = `Recorded ${recorded} result(s) in test run ${run.human_id} "${run.title}", but the run was left open`;
-    const command = closeCommand(run, later);
     if (error.deadlinePassed) {
         return new errors_UnsentResultsError('RUN_NOT_CLOSED', `${recordedIn}: ${deadlineStopped(error, later.deadline, later.host)}. Close it once the service answers, with TESTSIGMA_API_TOKEN set: ${command}`, { cause: error });
     }
@@ -54915,13 +54972,20 @@ function close_leftOpenByClose(error, run, recorded, later) {
  * same command (the same job), run again once the service answers, closes it (a run it then finds closed — a
  * late-applied close — it leaves as it is and exits 0). Refused (a 403, a 400, a 5xx that is not retried): for a
  * refused token, the same command with a token of a user allowed to close the run; otherwise the same command
- * once the service takes the close. Undefined for anything that is not a request's failure.
+ * once the service takes the close. Stopped by the host (the Action's cancelled close job): interrupted, the run
+ * still open, and the same command closes it. Undefined for anything else.
  */
 function stillOpenByClose(error, run, deadline, host) {
+    const again = host === 'action' ? "Re-run this job (the Action's close mode)" : 'Run the same command again';
+    const signal = stopOf(error);
+    if (signal) {
+        return new InterruptedError(stopCode(signal), `${interruptedClosing(signal, run)}: the run is still open${mayHaveClosed(error)}. ${again} to close it.`, {
+            cause: error,
+        });
+    }
     if (!(error instanceof errors_ApiError))
         return undefined;
     const stillOpen = `Test run ${run.human_id} "${run.title}" is still open`;
-    const again = host === 'action' ? "Re-run this job (the Action's close mode)" : 'Run the same command again';
     if (error.deadlinePassed) {
         return new errors_UnsentResultsError('RUN_NOT_CLOSED', `${stillOpen}: ${deadlineStopped(error, deadline, host)}. ${again} once the service answers: it closes the run (and finds nothing to do if this close was applied late).`, { cause: error });
     }
@@ -54931,6 +54995,29 @@ function stillOpenByClose(error, run, deadline, host) {
         });
     }
     return new errors_UnsentResultsError('RUN_NOT_CLOSED', `${stillOpen}: ${refused(error)}. ${again} ${onceTaken(error)}.`, { cause: error });
+}
+/**
+ * The signal that stopped the close step (a request of it abandoned, or a wait of it ended: api/interrupt.ts), or
+ * undefined when something else failed it.
+ */
+function stopOf(error) {
+    if (!(error instanceof TestsigmaTmError))
+        return undefined;
+    return error.code === 'INTERRUPTED' ? 'SIGINT' : error.code === 'TERMINATED' ? 'SIGTERM' : undefined;
+}
+/** `Interrupted by SIGINT while closing test run DEMO-R-4 "Nightly"`: the host stopped the close step. */
+function interruptedClosing(signal, run) {
+    return `Interrupted by ${signal} while closing test run ${run.human_id} "${run.title}"`;
+}
+/** When the stop abandoned the run's update itself: the service may still apply it, closing the run. */
+function mayHaveClosed(error) {
+    return error instanceof errors_ApiError && updatesRun(error)
+        ? ' (unless the service still applies the close request that was on its way; closing it again is harmless)'
+        : '';
+}
+/** Whether the failed request was an update of the run itself (the close), not a request the close needs. */
+function updatesRun(error) {
+    return error.method === 'PUT' && /\/test_runs\/[^/]+$/.test(error.path ?? '');
 }
 /** Who may close the run, when the service refused the token's user. */
 const ALLOWED = "a key of a user allowed to close the project's test runs";
@@ -54948,7 +55035,7 @@ function onceTaken(error) {
  * needs; …`: the close itself was never sent.
  */
 function refused(error) {
-    const closing = error.method === 'PUT' && /\/test_runs\/[^/]+$/.test(error.path ?? '');
+    const closing = updatesRun(error);
     const answered400 = error.status !== undefined && error.status >= 400;
     const why = closing
         ? answered400
@@ -55212,7 +55299,7 @@ function entriesSpool(ctx, plan, opened, unsent, reason) {
     };
 }
 /** The service failed before a run was open: every result goes to the spool, read (again) as it is written. */
-async function spoolResults(input, workspace, reason, log) {
+async function spoolResults(input, workspace, reason, log, createSent) {
     const now = (input.now ?? (() => new Date()))();
     const runKey = input.settings.runKey ?? ci_detectCi(input.env ?? {})?.runKey;
     const settings = { ...input.settings, runKey };
@@ -55224,6 +55311,9 @@ async function spoolResults(input, workspace, reason, log) {
         reason: redact_redact(reason.message, [settings.token]),
         // A base URL with `?token=…` is kept without its value: resume takes the base URL from the environment when set.
         settings: redactDeep(withoutToken(settings), [settings.token]),
+        // The run the stopped create may have made: resume looks for it before creating one. Its title and description
+        // are made of the settings and the CI, redacted as the rest.
+        ...(createSent && { createSent: redactDeep(createSent, [settings.token]) }),
     };
     const tally = new ResultTally({ lines: false, workspace });
     const file = spoolPath(settings, input.env ?? {}, now);
@@ -55410,9 +55500,9 @@ async function record_recordResults(ctx, plan, opened) {
             }
         }
         catch (error) {
-            // A request of the close failed (the deadline stopped it, or the service refused it): every result is
-            // recorded (nothing to spool), the run is open, and the message says why and how to close it. Anything
-            // else is passed on as it is.
+            // A request of the close failed (the deadline stopped it, or the service refused it), or the host stopped the
+            // close: every result is recorded (nothing to spool), the run is open, and the message says why and how to
+            // close it. Anything else is passed on as it is.
             leftOpen = close_leftOpenByClose(error, run, sent.acknowledged.length, closeLater(ctx, total));
             if (!leftOpen)
                 throw error;
@@ -55765,6 +55855,7 @@ function runUrl(baseUrl, projectId, runId) {
  * EARLY_READ_MAX_CHARS the early read stops, is thrown away, and the input is read after the listing as before
  * (a large file costs the part read twice, during a wait on the network). Nothing is sent because of it: the
  * run is created after the listing and the read, exactly as before, and only from a read that was not stopped.
+ * The host's stop (`UploadInput.interrupt`) stops it at the next result too, however late it comes.
  */
 
 
@@ -55812,7 +55903,11 @@ async function readAllEarly(ctx, prefix, maxChars, control) {
     // Failed results are named with their case once it is known (placeLate): the tally keeps them until then.
     const tally = new ResultTally({ lines: false, workspace: ctx.workspace, keepResults: true });
     let held = 0;
+    const { interrupt } = ctx.input;
     const each = (result) => {
+        // Stopped by the host after the listing (the read goes on alone): at the next result, as the read after it.
+        if (interrupt?.aborted)
+            control.stopped = true;
         if (control.stopped)
             throw new Stopped();
         const waiting = mapper.waiting;
@@ -55857,7 +55952,7 @@ function stopIfInterrupted(interrupt) {
         throw new InterruptedError(stopCode(signal), `Stopped by ${signal}.`);
 }
 /** The upload's error once its host stopped it: what was recorded, what was spooled where, and what to do. */
-function interruptedError({ signal, progress, landed, wrote, error }) {
+function interruptedError({ signal, progress, landed, wrote, error, createSent }) {
     const code = stopCode(signal);
     const by = `Interrupted by ${signal}`;
     const spool = progress.spoolFile ?? progress.recorded?.spoolFile;
@@ -55869,6 +55964,14 @@ function interruptedError({ signal, progress, landed, wrote, error }) {
         }
         const total = progress.read?.tally.total;
         const results = total === undefined ? 'The test results' : `The ${total} test result(s)`;
+        if (createSent) {
+            // Without a run key nothing else finds that run: resume looks for it by what the create sent (spooled).
+            const left = `The test run "${createSent.title}" may exist already, open and empty: its create was sent and got no answer.`;
+            const kept = spool
+                ? `were written to ${spool}; resume records them in that run if it exists, rather than create a second one.${resume}`
+                : 'could not be written to a spool file (see the error above): run the upload again, and close or delete that run in Testsigma if it is there.';
+            return new InterruptedError(code, `${by} before any result was recorded (the test run was being created). ${left} ${results} ${kept}`, { cause: error });
+        }
         const kept = spool ? `were written to ${spool}.${resume}` : 'could not be written to a spool file (see the error above): run the upload again.';
         return new InterruptedError(code, `${by} before any result was recorded (the test run or test cases were being written). ${results} ${kept}`, {
             cause: error,
@@ -55879,7 +55982,10 @@ function interruptedError({ signal, progress, landed, wrote, error }) {
     const recordedCount = recorded?.sent.acknowledged.length ?? landed;
     const rest = total - recordedCount;
     if (!spool && rest === 0) {
-        // Every result landed and the close was stopped: its message names the run and the command that closes it.
+        // Every result landed and the close was stopped: its message (run/close.ts leftOpenByClose) says so, the state
+        // the run is in, and the command that closes it.
+        if (error instanceof InterruptedError && error.message.startsWith(by))
+            return error;
         return new InterruptedError(code, `${by} while test run ${run} was being closed. ${error.message}`, { cause: error });
     }
     const done = `${recordedCount} of ${total} result(s) were recorded`;
@@ -56004,10 +56110,16 @@ async function upload_uploadResults(given) {
         const stopped = stoppedBy(input.interrupt);
         const wrote = (http?.writesSent ?? 0) > 0;
         const spoolable = serviceFailed(error) || stopped !== undefined;
+        // The run's create was sent and not answered: the run may exist, open and empty. Kept in the spool (resume
+        // records into that run when it finds it) and named in the message.
+        const createSent = !progress.opened && spoolable && ctx?.creating && (http?.writesSent ?? 0) > ctx.creating.writesBefore ? ctx.creating.sent : undefined;
         if (!progress.opened && spoolable && !settings.dryRun && !input.openOnly && !(stopped && !wrote)) {
-            const spooled = await spoolResults(input, workspace, error, log);
+            const spooled = await spoolResults(input, workspace, error, log, createSent);
             progress.spoolFile = spooled.file;
             progress.read ??= spooled.read;
+            // A stop says it in its own message (interrupted.ts); an outage, here.
+            if (createSent && !stopped && spooled.file)
+                log.warn(runMayExist(createSent, spooled.file));
         }
         else if (ctx && progress.plan && progress.opened && !progress.recorded && spoolable && !input.openOnly) {
             // The run was open, and the service failed outside the sending (a read of the run, a job line, the close):
@@ -56028,7 +56140,7 @@ async function upload_uploadResults(given) {
         }
         if (stopped) {
             const landed = (progress.opened && ctx?.landed?.get(progress.opened.run.id)?.size) ?? 0;
-            error = interruptedError({ signal: stopped, progress, landed, wrote, error });
+            error = interruptedError({ signal: stopped, progress, landed, wrote, error, ...(createSent && { createSent }) });
         }
     }
     finally {
@@ -56043,6 +56155,10 @@ async function upload_uploadResults(given) {
     const summary = redactDeep(built, secrets);
     const failed = progress.read?.tally.annotatable ?? [];
     return error ? { summary, failed, error, exitCode: errors_exitCodeFor(error) } : { summary, failed, exitCode: 0 };
+}
+/** An outage left the run's create unanswered: the run may exist, and resume records into it. */
+function runMayExist(sent, spool) {
+    return `The test run "${sent.title}" may exist already, open and empty: its create was sent and got no answer. testsigma-tm resume ${spool} records the results in it if it exists, rather than create a second one.`;
 }
 /** `1,200 test cases`, `1 test case`. */
 function count(n, one, many = `${one}s`) {
@@ -56078,6 +56194,8 @@ async function readInput(ctx, lookups, early) {
     const { project } = lookups;
     early?.begin();
     const read = await early?.read;
+    // An early read the host's stop ended is not made again.
+    stopIfInterrupted(ctx.input.interrupt);
     if (read && lookups.cases) {
         for (const warning of read.files.flatMap((f) => f.warnings ?? []))
             log.warn(warning);
@@ -56237,7 +56355,7 @@ async function withApi(input, body) {
     try {
         const { token, projectId } = requireSettings(settings, ['token', 'projectId'], host);
         const clock = input.clock ?? input.http?.clock ?? systemClock;
-        const service = openService(settings, token, host, log, { ...input.http, clock });
+        const service = openService(settings, token, host, log, { ...input.http, clock, ...(input.interrupt && { interrupt: input.interrupt }) });
         http = service.http;
         const project = await resolveProject(service.api, projectId, host);
         return await body(service.api, log, project.id, clock);
@@ -56281,11 +56399,16 @@ async function closeRunCommand(input) {
         try {
             const statuses = await api.listRunStatuses();
             const user = lifecycle_pickUser(await api.listUsers(), settings.userEmail, silentLogger, input.host);
-            word = await finalWord(openSession(api, projectId, run, clock, log), { total, statuses, userId: user.id, ...(key && !settings.runId && { key }) });
+            word = await finalWord(openSession(api, projectId, run, clock, log, input.interrupt), {
+                total,
+                statuses,
+                userId: user.id,
+                ...(key && !settings.runId && { key }),
+            });
         }
         catch (error) {
-            // The run is found, and the deadline stopped its close or the service refused it: say that it is still open,
-            // why, and what closes it. Anything else is passed on as it is.
+            // The run is found, and the deadline stopped its close, the service refused it or the host stopped it: say that
+            // it is still open, why, and what closes it. Anything else is passed on as it is.
             const stillOpen = stillOpenByClose(error, run, settings.deadline, input.host);
             if (!stillOpen)
                 throw error;
@@ -56337,6 +56460,8 @@ async function resumeCommand(input) {
             settings,
             results: spool.results,
             progressFile: input.file,
+            // The run a stopped upload's create may have made: recorded into when found, not doubled.
+            ...(spool.createSent && { earlierCreate: spool.createSent }),
             ...(input.env && { env: input.env }),
             ...(input.log && { log: input.log }),
             ...(input.host && { host: input.host }),

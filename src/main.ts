@@ -103,7 +103,7 @@ export async function run(env: Env = process.env, hooks: ProcessHooks = {}): Pro
     core.warning(forkAdvice(github, operation === 'close' ? 'no results were uploaded and no run was closed' : 'no results were uploaded'));
     return;
   }
-  if (operation === 'close') return runClose(settings, env);
+  if (operation === 'close') return runClose(settings, env, hooks.interrupt);
   // A shard leaves the run open for the close job, unless it knows the shard total (then the last one closes it).
   if (mode === 'upload' && settings.shardTotal === undefined) settings.closeRun = false;
   let workspace = env.GITHUB_WORKSPACE ?? process.cwd();
@@ -259,8 +259,9 @@ async function runDoctor(settings: Settings, sources: SettingsReading['sources']
   if (failed) core.setFailed(shown(`testsigma-tm doctor: ${failed.name}: ${failed.detail}`));
 }
 
-async function runClose(settings: Settings, env: Env): Promise<void> {
-  const outcome = await closeRunCommand({ settings, env, host: 'action', log: LOG });
+/** The close mode; a cancelled job (`interrupt`) stops waiting for the shards at once, and says the run is still open. */
+async function runClose(settings: Settings, env: Env, interrupt: AbortSignal | undefined): Promise<void> {
+  const outcome = await closeRunCommand({ settings, env, host: 'action', log: LOG, ...(interrupt && { interrupt }) });
   core.setOutput('run-id', outcome.run?.id ?? '');
   core.setOutput('run-url', shown(outcome.run?.url ?? ''));
   if (outcome.error) {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaultRule } from 'testsigma-tm-emulator';
 import { heldClock, newRuns, start, type EmulatorHandle } from './helpers/emulator.js';
-import { ACTION, ROOT, baseEnv } from './helpers/run.js';
+import { ACTION, CLI, ROOT, baseEnv, runNode } from './helpers/run.js';
 
 const RESULTS_ROUTE = 'PUT /projects/*/test_runs/*/test_cases';
 /** The emulator answers the first batch; every later one it holds until released. */
@@ -94,6 +94,48 @@ describe('the Action when its job is cancelled', { timeout: 120_000 }, () => {
     expect(spooled.entries).toHaveLength(12);
     expect(spooled.landed.caseIds).toHaveLength(4);
     // Only in the line that asks the runner to mask it.
+    expect(stdout.replace(`::add-mask::${emulator.token}`, '')).not.toContain(emulator.token);
+  });
+
+  it('in close mode, stops waiting for the shards at once and says the run is still open', async () => {
+    emulator.setFaults([]);
+    const key = 'cancelled-close';
+    const common = { TESTSIGMA_API_TOKEN: emulator.token, TESTSIGMA_BASE_URL: emulator.url, TESTSIGMA_PROJECT_ID: 'Demo', TMPDIR: dir };
+    // The pipeline's run is created (its create job); no shard ever reports, so the close job waits for them (up to a
+    // minute) when it is cancelled.
+    const created = await runNode(CLI, ['run', 'create', '--run-key', key], { env: baseEnv(common) });
+    expect(created.code, created.stderr).toBe(0);
+    const inputs = { mode: 'close', 'api-token': emulator.token, 'project-id': 'Demo', 'base-url': emulator.url, 'run-key': key, 'shard-total': '2' };
+    const env = baseEnv({
+      GITHUB_ACTIONS: 'true',
+      GITHUB_WORKSPACE: ROOT,
+      GITHUB_REPOSITORY: 'acme/shop',
+      GITHUB_RUN_ID: '778',
+      GITHUB_RUN_ATTEMPT: '1',
+      GITHUB_WORKFLOW: 'CI',
+      GITHUB_EVENT_NAME: 'push',
+      ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
+    });
+    const step = spawn(process.execPath, [ACTION], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let waiting: () => void = () => undefined;
+    const waited = new Promise<void>((resolve) => (waiting = resolve));
+    step.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      if (stdout.includes('Waiting for 2 of 2 upload(s)')) waiting();
+    });
+    const exited = new Promise<number | null>((resolve) => step.on('close', (code) => resolve(code)));
+    void exited.then(() => waiting());
+    await waited;
+    step.kill('SIGINT');
+    const code = await exited;
+
+    expect(code, stdout).toBe(1);
+    const run = newRuns(emulator).find((r) => r.title.endsWith(`[${key}]`));
+    expect(run?.status).toBe('ACTIVE');
+    expect(stdout).toContain(
+      `::error::Interrupted by SIGINT while closing test run ${run!.human_id} "${run!.title}": the run is still open. Re-run this job (the Action's close mode) to close it.`,
+    );
     expect(stdout.replace(`::add-mask::${emulator.token}`, '')).not.toContain(emulator.token);
   });
 });

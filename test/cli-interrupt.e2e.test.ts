@@ -190,30 +190,62 @@ describe('testsigma-tm upload interrupted', { timeout: 120_000 }, () => {
     });
   });
 
-  it('while the run is being created, spools every result for resume', async () => {
+  it('while the run is being created, spools every result, names the run it may leave, and resume records into that run', async () => {
     await withEmulator([{ kind: 'latency', route: 'POST /projects/*/test_runs', ms: 1 }], async (emulator, clock, env) => {
       const spool = join(dir, 'creating.json');
-      const upload = new Cli(['upload', '--spool', spool, ...samples], env);
+      const upload = new Cli(['upload', '--spool', spool, '--run-title', 'Nightly {sha}', ...samples], env);
       await clock.whenHeld(1);
       upload.signal('SIGINT');
       const result = await upload.done();
       searches.at(-1)?.record('upload interrupted while creating its run', result);
       expect({ code: result.code, signal: result.signal }, result.stderr).toEqual({ code: 130, signal: null });
-      expect(result.stderr.trimEnd()).toMatch(
-        new RegExp(
-          `Interrupted by SIGINT before any result was recorded \\(.*\\)\\. The 14 test result\\(s\\) were written to ${spool}\\. Send them with: testsigma-tm resume ${spool}$`,
-        ),
+      expect(result.stderr.trimEnd().split('\n').at(-1)).toBe(
+        'testsigma-tm: Interrupted by SIGINT before any result was recorded (the test run was being created). The test run "Nightly" may exist already, ' +
+          `open and empty: its create was sent and got no answer. The 14 test result(s) were written to ${spool}; resume records them in that run if it ` +
+          `exists, rather than create a second one. Send them with: testsigma-tm resume ${spool}`,
       );
-      const spooled = JSON.parse(await readFile(spool, 'utf8')) as { kind: string; results: unknown[] };
-      expect({ kind: spooled.kind, results: spooled.results.length }).toEqual({ kind: 'results', results: 14 });
+      const spooled = JSON.parse(await readFile(spool, 'utf8')) as { kind: string; results: unknown[]; createSent?: { title: string } };
+      expect({ kind: spooled.kind, results: spooled.results.length, title: spooled.createSent?.title }).toEqual({
+        kind: 'results',
+        results: 14,
+        title: 'Nightly',
+      });
 
+      // The held create is applied after all: an empty open run, the one resume must record into.
       emulator.setFaults([]);
       clock.release();
+      await untilTurn('the held create to be applied', () => newRuns(emulator).length === 1);
       const resumed = searches.at(-1)!.record('resume', await runNode(CLI, ['resume', spool], { env }));
       expect(resumed.code, resumed.stderr).toBe(0);
-      const recorded = newRuns(emulator).filter((r) => Object.keys(r.results).length > 0);
-      expect(recorded).toHaveLength(1);
-      expect(statusesByHumanId(emulator, recorded[0]!)).toEqual(EXPECTED_SAMPLE_STATUSES);
+      const runs = newRuns(emulator);
+      expect(runs).toHaveLength(1);
+      expect(runs[0]!.status).toBe('CLOSED');
+      expect(statusesByHumanId(emulator, runs[0]!)).toEqual(EXPECTED_SAMPLE_STATUSES);
+    });
+  });
+
+  it('while the run is being created, a resume creates the run when that create never landed', async () => {
+    // Held, then refused once released: the create was sent, and never applied.
+    const rules: FaultRule[] = [
+      { kind: 'latency', route: 'POST /projects/*/test_runs', ms: 1 },
+      { kind: 'status', route: 'POST /projects/*/test_runs', status: 503, times: 1 },
+    ];
+    await withEmulator(rules, async (emulator, clock, env) => {
+      const spool = join(dir, 'creating-refused.json');
+      const upload = new Cli(['upload', '--spool', spool, ...samples], env);
+      await clock.whenHeld(1);
+      upload.signal('SIGINT');
+      const result = await upload.done();
+      searches.at(-1)?.record('upload interrupted while creating a run never made', result);
+      expect(result.code, result.stderr).toBe(130);
+      clock.release();
+      await untilTurn('the held create to be refused', () => emulator.state().requests.some((r) => r.method === 'POST' && r.status === 503));
+      emulator.setFaults([]);
+      const resumed = searches.at(-1)!.record('resume', await runNode(CLI, ['resume', spool], { env }));
+      expect(resumed.code, resumed.stderr).toBe(0);
+      const runs = newRuns(emulator);
+      expect(runs.map((r) => r.status)).toEqual(['CLOSED']);
+      expect(statusesByHumanId(emulator, runs[0]!)).toEqual(EXPECTED_SAMPLE_STATUSES);
     });
   });
 

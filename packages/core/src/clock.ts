@@ -6,8 +6,11 @@
 export interface Clock {
   /** Milliseconds since the epoch (virtual in tests). */
   now(): number;
-  /** Resolve after `ms` of this clock's time. */
-  sleep(ms: number): Promise<void>;
+  /**
+   * Resolve after `ms` of this clock's time — or at once when `stop` aborts first (the host was stopped: its waiter
+   * has given up, and a timer left running would keep the process alive after the outcome was said).
+   */
+  sleep(ms: number, stop?: AbortSignal): Promise<void>;
   /** 0 ≤ random() < 1: jitter and pauses (seeded in tests). */
   random(): number;
   /**
@@ -21,7 +24,17 @@ export interface Clock {
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
+  sleep: (ms, stop) =>
+    new Promise((resolve) => {
+      if (stop?.aborted) return resolve();
+      const end = (): void => {
+        clearTimeout(timer);
+        stop?.removeEventListener('abort', end);
+        resolve();
+      };
+      const timer = setTimeout(end, Math.max(0, ms));
+      stop?.addEventListener('abort', end, { once: true });
+    }),
   random: () => Math.random(),
   every: (ms, tick) => {
     const timer = setInterval(tick, ms);

@@ -50,9 +50,22 @@ export class VirtualClock implements Clock {
     return () => this.repeating.delete(timer);
   }
 
-  sleep(ms: number): Promise<void> {
+  /** Ended by `stop` (see Clock.sleep), a sleep is taken off: time never moves for a wait that was given up. */
+  sleep(ms: number, stop?: AbortSignal): Promise<void> {
     return new Promise((wake) => {
-      this.sleepers.push({ at: this.time + Math.max(0, ms), order: this.order++, wake });
+      if (stop?.aborted) return wake();
+      const sleeper = { at: this.time + Math.max(0, ms), order: this.order++, wake };
+      this.sleepers.push(sleeper);
+      stop?.addEventListener(
+        'abort',
+        () => {
+          const i = this.sleepers.indexOf(sleeper);
+          if (i < 0) return;
+          this.sleepers.splice(i, 1);
+          wake();
+        },
+        { once: true },
+      );
       this.nextTurn();
     });
   }

@@ -5,7 +5,8 @@
  * upload treats it as it treats an outage's lost answer, so a batch that may have landed is spooled, and `resume`
  * reads the run before sending it, never writing a result twice.
  */
-import { ApiError, type ApiErrorDetails } from '../errors.js';
+import type { Clock } from '../clock.js';
+import { ApiError, InterruptedError, type ApiErrorDetails } from '../errors.js';
 
 export type StopSignal = 'SIGINT' | 'SIGTERM';
 
@@ -85,3 +86,25 @@ export class StopWaits {
 
 /** Thrown by `StopWaits.until`; the client turns it into the request's error (it knows the request). */
 export class Interrupted extends Error {}
+
+/**
+ * `clock`, its sleeps ended by the host's stop: the run protocol's pauses, turns and polls (run/) take it, so that a
+ * cancelled job never waits out a confirming gap, a closing turn or a write in doubt (up to LATE_WRITE_MS) before
+ * it says what it left — the CI system kills it seconds after its first signal. A sleep the stop ends rejects
+ * with InterruptedError naming the signal (thrown through the protocol to the upload, which spools the rest).
+ */
+export function stoppingClock(clock: Clock, interrupt: AbortSignal | undefined): Clock {
+  if (!interrupt) return clock;
+  const waits = new StopWaits(interrupt);
+  return {
+    now: () => clock.now(),
+    random: () => clock.random(),
+    ...(clock.every && { every: clock.every.bind(clock) }),
+    sleep: (ms) =>
+      waits.until(clock.sleep(ms, interrupt)).catch((error: unknown) => {
+        const signal = stoppedBy(interrupt);
+        if (error instanceof Interrupted && signal) throw new InterruptedError(stopCode(signal), `Stopped by ${signal} while waiting.`);
+        throw error;
+      }),
+  };
+}

@@ -36,6 +36,11 @@ export interface CommandInput<S = Settings> {
   http?: Partial<HttpClientOptions>;
   /** The clock every wait uses; default: the system's. */
   clock?: Clock;
+  /**
+   * Aborted when the host is stopped (the Action on SIGINT / SIGTERM, with a StopRequested naming it): no request is
+   * sent after it, and every wait ends at once (`run close` waiting for the shards' lines); the outcome says so.
+   */
+  interrupt?: AbortSignal;
 }
 
 export interface CommandOutcome {
@@ -59,7 +64,7 @@ async function withApi(
   try {
     const { token, projectId } = requireSettings(settings, ['token', 'projectId'], host);
     const clock = input.clock ?? input.http?.clock ?? systemClock;
-    const service = openService(settings, token, host, log, { ...input.http, clock });
+    const service = openService(settings, token, host, log, { ...input.http, clock, ...(input.interrupt && { interrupt: input.interrupt }) });
     http = service.http;
     const project = await resolveProject(service.api, projectId, host);
     return await body(service.api, log, project.id, clock);
@@ -103,10 +108,15 @@ export async function closeRunCommand(input: CommandInput<OperationSettings<'clo
     try {
       const statuses = await api.listRunStatuses();
       const user = pickUser(await api.listUsers(), settings.userEmail, silentLogger, input.host);
-      word = await finalWord(openSession(api, projectId, run, clock, log), { total, statuses, userId: user.id, ...(key && !settings.runId && { key }) });
+      word = await finalWord(openSession(api, projectId, run, clock, log, input.interrupt), {
+        total,
+        statuses,
+        userId: user.id,
+        ...(key && !settings.runId && { key }),
+      });
     } catch (error) {
-      // The run is found, and the deadline stopped its close or the service refused it: say that it is still open,
-      // why, and what closes it. Anything else is passed on as it is.
+      // The run is found, and the deadline stopped its close, the service refused it or the host stopped it: say that
+      // it is still open, why, and what closes it. Anything else is passed on as it is.
       const stillOpen = stillOpenByClose(error, run, settings.deadline, input.host);
       if (!stillOpen) throw error;
       log.debug(`The close step's last error: ${(error as Error).message}`);
@@ -170,6 +180,8 @@ export async function resumeCommand(
       settings,
       results: spool.results,
       progressFile: input.file,
+      // The run a stopped upload's create may have made: recorded into when found, not doubled.
+      ...(spool.createSent && { earlierCreate: spool.createSent }),
       ...(input.env && { env: input.env }),
       ...(input.log && { log: input.log }),
       ...(input.host && { host: input.host }),

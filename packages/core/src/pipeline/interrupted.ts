@@ -7,6 +7,7 @@
 import { stopCode, stoppedBy, type StopSignal } from '../api/interrupt.js';
 import { InterruptedError, type TestsigmaTmError } from '../errors.js';
 import type { Progress } from './stages.js';
+import type { RunCreateSent } from '../run/lifecycle.js';
 
 /** What a host aborts UploadInput.interrupt with (hosts reach api/ through here). */
 export { StopRequested, stoppedBy, type StopSignal } from '../api/interrupt.js';
@@ -26,10 +27,12 @@ export interface StoppedAt {
   wrote: boolean;
   /** What failed because of the stop: its message is kept where it says more (a run left open by its close). */
   error: TestsigmaTmError;
+  /** The run's create, sent without an answer: the run may exist, open and empty (upload.ts). */
+  createSent?: RunCreateSent;
 }
 
 /** The upload's error once its host stopped it: what was recorded, what was spooled where, and what to do. */
-export function interruptedError({ signal, progress, landed, wrote, error }: StoppedAt): InterruptedError {
+export function interruptedError({ signal, progress, landed, wrote, error, createSent }: StoppedAt): InterruptedError {
   const code = stopCode(signal);
   const by = `Interrupted by ${signal}`;
   const spool = progress.spoolFile ?? progress.recorded?.spoolFile;
@@ -45,6 +48,14 @@ export function interruptedError({ signal, progress, landed, wrote, error }: Sto
     }
     const total = progress.read?.tally.total;
     const results = total === undefined ? 'The test results' : `The ${total} test result(s)`;
+    if (createSent) {
+      // Without a run key nothing else finds that run: resume looks for it by what the create sent (spooled).
+      const left = `The test run "${createSent.title}" may exist already, open and empty: its create was sent and got no answer.`;
+      const kept = spool
+        ? `were written to ${spool}; resume records them in that run if it exists, rather than create a second one.${resume}`
+        : 'could not be written to a spool file (see the error above): run the upload again, and close or delete that run in Testsigma if it is there.';
+      return new InterruptedError(code, `${by} before any result was recorded (the test run was being created). ${left} ${results} ${kept}`, { cause: error });
+    }
     const kept = spool ? `were written to ${spool}.${resume}` : 'could not be written to a spool file (see the error above): run the upload again.';
     return new InterruptedError(code, `${by} before any result was recorded (the test run or test cases were being written). ${results} ${kept}`, {
       cause: error,
@@ -55,7 +66,9 @@ export function interruptedError({ signal, progress, landed, wrote, error }: Sto
   const recordedCount = recorded?.sent.acknowledged.length ?? landed;
   const rest = total - recordedCount;
   if (!spool && rest === 0) {
-    // Every result landed and the close was stopped: its message names the run and the command that closes it.
+    // Every result landed and the close was stopped: its message (run/close.ts leftOpenByClose) says so, the state
+    // the run is in, and the command that closes it.
+    if (error instanceof InterruptedError && error.message.startsWith(by)) return error;
     return new InterruptedError(code, `${by} while test run ${run} was being closed. ${error.message}`, { cause: error });
   }
   const done = `${recordedCount} of ${total} result(s) were recorded`;

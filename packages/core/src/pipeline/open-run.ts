@@ -4,7 +4,7 @@
  */
 import type { CiContext } from '../ci.js';
 import { carryOver, previousCases, withPreviousLines } from '../run/carry-over.js';
-import { createRun, openNamedRun, resolveTestPlan } from '../run/lifecycle.js';
+import { createRun, findCreatedRun, openNamedRun, resolveTestPlan, runCreateOf } from '../run/lifecycle.js';
 import { findOrCreateKeyedRun, titleWithKey } from '../run/key.js';
 import { runTitle } from './run-title.js';
 import { ensureCases } from '../run/membership.js';
@@ -29,6 +29,7 @@ export async function openRun(ctx: UploadContext, plan: UploadPlan): Promise<Ope
   const testPlan = settings.testPlan ? await resolveTestPlan(api, projectId, settings.testPlan, host) : undefined;
   const runFields = { ...(testPlan && { testPlanId: testPlan.id }), environmentIds: settings.environmentIds };
   let opened: Omit<OpenedRun, 'entries' | 'session'>;
+  let adopted = false;
   if (settings.runId) {
     opened = { run: await openNamedRun(api, projectId, settings.runId, host), created: false };
   } else if (runKey) {
@@ -73,15 +74,23 @@ export async function openRun(ctx: UploadContext, plan: UploadPlan): Promise<Ope
       );
     }
   } else {
-    const description = runDescription(ctx.ci, plan.total, plan.fileCount);
-    opened = {
-      run: await createRun(api, { projectId, title, description, caseIds, assigneeId: plan.userId, labels, now: now.getTime(), ...runFields }, log),
-      created: true,
-    };
+    // Resumed after a stop that left the run's create unanswered: the run it made, when it did, takes the results.
+    const earlier = ctx.input.earlierCreate && (await findCreatedRun(api, projectId, ctx.input.earlierCreate));
+    if (earlier) {
+      log.info(`Test run ${earlier.human_id} was created by the upload that was stopped before it heard back: recording the results in it.`);
+      opened = { run: earlier, created: true };
+    } else {
+      const description = runDescription(ctx.ci, plan.total, plan.fileCount);
+      const newRun = { projectId, title, description, caseIds, assigneeId: plan.userId, labels, now: now.getTime(), ...runFields };
+      ctx.creating = { sent: runCreateOf(newRun), writesBefore: api.http.writesSent };
+      opened = { run: await createRun(api, newRun, log), created: true };
+    }
+    adopted = Boolean(earlier);
   }
-  const session = openSession(api, projectId, opened.run, ctx.clock, log);
-  // A run this upload created selects its cases already; any other may lack some (and other jobs may be adding theirs).
-  const refused = new Set(opened.created ? [] : (await ensureCases(session, caseIds)).refused);
+  const session = openSession(api, projectId, opened.run, ctx.clock, log, ctx.input.interrupt);
+  // A run this upload created selects its cases already; any other may lack some (and other jobs may be adding theirs),
+  // the one a stopped upload created included (it was made from that upload's results, read again since).
+  const refused = new Set(opened.created && !adopted ? [] : (await ensureCases(session, caseIds)).refused);
   return { ...opened, session, entries: plan.entries.filter((p) => !refused.has(p.entry.test_case_id)) };
 }
 

@@ -9,6 +9,7 @@
  * EARLY_READ_MAX_CHARS the early read stops, is thrown away, and the input is read after the listing as before
  * (a large file costs the part read twice, during a wait on the network). Nothing is sent because of it: the
  * run is created after the listing and the read, exactly as before, and only from a read that was not stopped.
+ * The host's stop (`UploadInput.interrupt`) stops it at the next result too, however late it comes.
  */
 import { ResultMapper } from '../map/mapping.js';
 import type { FileOutcome, TestResult } from '../model.js';
@@ -89,7 +90,10 @@ async function readAllEarly(
   // Failed results are named with their case once it is known (placeLate): the tally keeps them until then.
   const tally = new ResultTally({ lines: false, workspace: ctx.workspace, keepResults: true });
   let held = 0;
+  const { interrupt } = ctx.input;
   const each = (result: TestResult): void => {
+    // Stopped by the host after the listing (the read goes on alone): at the next result, as the read after it.
+    if (interrupt?.aborted) control.stopped = true;
     if (control.stopped) throw new Stopped();
     const waiting = mapper.waiting;
     tally.add(result, mapper.add(result));

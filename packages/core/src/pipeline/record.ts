@@ -157,9 +157,9 @@ export async function recordResults(ctx: UploadContext, plan: UploadPlan, opened
         closed = true;
       }
     } catch (error) {
-      // A request of the close failed (the deadline stopped it, or the service refused it): every result is
-      // recorded (nothing to spool), the run is open, and the message says why and how to close it. Anything
-      // else is passed on as it is.
+      // A request of the close failed (the deadline stopped it, or the service refused it), or the host stopped the
+      // close: every result is recorded (nothing to spool), the run is open, and the message says why and how to
+      // close it. Anything else is passed on as it is.
       leftOpen = leftOpenByClose(error, run, sent.acknowledged.length, closeLater(ctx, total));
       if (!leftOpen) throw error;
       log.debug(`The close step's last error: ${(error as Error).message}`);

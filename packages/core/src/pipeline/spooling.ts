@@ -14,6 +14,7 @@ import { readAll } from './inputs.js';
 import { ResultTally } from '../report/tally.js';
 import type { UploadContext, ReadInput, UploadPlan, OpenedRun } from './stages.js';
 import type { UploadInput } from './stages.js';
+import type { RunCreateSent } from '../run/lifecycle.js';
 
 export async function spoolEntries(
   ctx: UploadContext,
@@ -80,6 +81,7 @@ export async function spoolResults(
   workspace: string,
   reason: TestsigmaTmError,
   log: Logger,
+  createSent?: RunCreateSent,
 ): Promise<{ file: string | undefined; read: ReadInput }> {
   const now = (input.now ?? (() => new Date()))();
   const runKey = input.settings.runKey ?? detectCi(input.env ?? {})?.runKey;
@@ -92,6 +94,9 @@ export async function spoolResults(
     reason: redact(reason.message, [settings.token]),
     // A base URL with `?token=…` is kept without its value: resume takes the base URL from the environment when set.
     settings: redactDeep(withoutToken(settings), [settings.token]),
+    // The run the stopped create may have made: resume looks for it before creating one. Its title and description
+    // are made of the settings and the CI, redacted as the rest.
+    ...(createSent && { createSent: redactDeep(createSent, [settings.token]) }),
   } as const;
   const tally = new ResultTally({ lines: false, workspace });
   const file = spoolPath(settings, input.env ?? {}, now);

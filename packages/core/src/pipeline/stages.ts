@@ -9,6 +9,7 @@ import type { TestsigmaTmError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Clock } from '../clock.js';
 import type { RunSession } from '../run/state.js';
+import type { RunCreateSent } from '../run/lifecycle.js';
 import type { FileOutcome, ResultSource, TestResult } from '../model.js';
 import type { CaseInfo, MappingReport } from '../map/mapping.js';
 import type { Env, Host, Settings } from '../settings/index.js';
@@ -58,6 +59,12 @@ export interface UploadInput {
    * (INTERRUPTED, TERMINATED) says what was recorded and where the rest is.
    */
   interrupt?: AbortSignal;
+  /**
+   * `resume` of a results spool whose upload was stopped while its run's create got no answer: the run that create
+   * may have made is looked for first, and takes the results when found (one run per pipeline, never a second one
+   * beside an empty one).
+   */
+  earlierCreate?: RunCreateSent;
 }
 
 export interface UploadOutcome {
@@ -93,6 +100,8 @@ export interface UploadContext {
   spoolProgress?: SpoolProgress;
   /** Cases whose results the service acknowledged, by run id: a failure after the sending spools only the rest. */
   landed?: Map<string, Set<string>>;
+  /** The run's create (without a run key), once begun, and the writes sent before it: sent, it may have made the run. */
+  creating?: { sent: RunCreateSent; writesBefore: number };
 }
 
 /** What the service knows that mapping needs, read before the results are. */

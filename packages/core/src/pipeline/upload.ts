@@ -19,7 +19,7 @@ import { DEFAULT_STATUS_MAPPING, aggregateStatus, resolveStatusIds, type StatusM
 import { describeCase } from '../plan/description.js';
 import { describedWhenRead } from '../plan/when-read.js';
 import { requireSettings, settingLabel, type Host, type Settings } from '../settings/index.js';
-import { pickUser, resolveProject } from '../run/lifecycle.js';
+import { pickUser, resolveProject, type RunCreateSent } from '../run/lifecycle.js';
 import { spooledWithoutFiles } from '../run/send.js';
 import { syncCases } from '../cases/case-sync.js';
 import { attachmentsFor, planAttachments, withSkippedNote } from '../attachments/index.js';
@@ -124,10 +124,15 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
     const stopped = stoppedBy(input.interrupt);
     const wrote = (http?.writesSent ?? 0) > 0;
     const spoolable = serviceFailed(error) || stopped !== undefined;
+    // The run's create was sent and not answered: the run may exist, open and empty. Kept in the spool (resume
+    // records into that run when it finds it) and named in the message.
+    const createSent = !progress.opened && spoolable && ctx?.creating && (http?.writesSent ?? 0) > ctx.creating.writesBefore ? ctx.creating.sent : undefined;
     if (!progress.opened && spoolable && !settings.dryRun && !input.openOnly && !(stopped && !wrote)) {
-      const spooled = await spoolResults(input, workspace, error, log);
+      const spooled = await spoolResults(input, workspace, error, log, createSent);
       progress.spoolFile = spooled.file;
       progress.read ??= spooled.read;
+      // A stop says it in its own message (interrupted.ts); an outage, here.
+      if (createSent && !stopped && spooled.file) log.warn(runMayExist(createSent, spooled.file));
     } else if (ctx && progress.plan && progress.opened && !progress.recorded && spoolable && !input.openOnly) {
       // The run was open, and the service failed outside the sending (a read of the run, a job line, the close):
       // what was not acknowledged is spooled; a resume into the same run also skips what the run already holds. It
@@ -152,7 +157,7 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
     }
     if (stopped) {
       const landed = (progress.opened && ctx?.landed?.get(progress.opened.run.id)?.size) ?? 0;
-      error = interruptedError({ signal: stopped, progress, landed, wrote, error });
+      error = interruptedError({ signal: stopped, progress, landed, wrote, error, ...(createSent && { createSent }) });
     }
   } finally {
     await http?.close();
@@ -166,6 +171,11 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
   const summary = redactDeep(built, secrets);
   const failed = progress.read?.tally.annotatable ?? [];
   return error ? { summary, failed, error, exitCode: exitCodeFor(error) } : { summary, failed, exitCode: 0 };
+}
+
+/** An outage left the run's create unanswered: the run may exist, and resume records into it. */
+function runMayExist(sent: RunCreateSent, spool: string): string {
+  return `The test run "${sent.title}" may exist already, open and empty: its create was sent and got no answer. testsigma-tm resume ${spool} records the results in it if it exists, rather than create a second one.`;
 }
 
 /** `1,200 test cases`, `1 test case`. */
@@ -205,6 +215,8 @@ async function readInput(ctx: UploadContext, lookups: Lookups, early: ReadingEar
   const { project } = lookups;
   early?.begin();
   const read = await early?.read;
+  // An early read the host's stop ended is not made again.
+  stopIfInterrupted(ctx.input.interrupt);
   if (read && lookups.cases) {
     for (const warning of read.files.flatMap((f) => f.warnings ?? [])) log.warn(warning);
     read.mapper.resolve(lookups.cases, (result, found) => read.tally.placeLate(result, found));

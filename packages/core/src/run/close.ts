@@ -7,7 +7,8 @@
 import type { ResultEntry, RunCase, RunStatus, TestManagementApi, TestRun } from '../api/client.js';
 import { deadlineLabel } from '../api/progress.js';
 import { redactUrl } from '../api/url.js';
-import { ApiError, UnsentResultsError } from '../errors.js';
+import { ApiError, InterruptedError, TestsigmaTmError, UnsentResultsError } from '../errors.js';
+import { stopCode, type StopSignal } from '../api/interrupt.js';
 import { DEFAULT_BASE_URL, settingLabel, settingName, settingRow, type Host, type SettingKey } from '../settings/index.js';
 import { statusKey, statusSeverity } from '../map/status.js';
 import { listed } from '../text.js';
@@ -227,13 +228,23 @@ export interface CloseLater {
  * The one message for an upload whose close step failed after every result was recorded: the run is left open,
  * why (the close step's last request and the service's answer), and the command that closes it later. `error` is
  * what the close step threw: a request the deadline stopped (unanswered, failing or rate-limited until the HTTP
- * client gave up), or one the service refused outright (a 403, a 400, a 5xx that is not retried). Undefined for
- * anything that is not a request's failure, which the caller passes on as it is.
+ * client gave up), or one the service refused outright (a 403, a 400, a 5xx that is not retried) — or the host's
+ * stop (a request of the close abandoned, a wait of it ended), said as an interrupted close, never a refused one.
+ * Undefined for anything else, which the caller passes on as it is.
  */
-export function leftOpenByClose(error: unknown, run: TestRun, recorded: number, later: CloseLater): UnsentResultsError | undefined {
+export function leftOpenByClose(error: unknown, run: TestRun, recorded: number, later: CloseLater): UnsentResultsError | InterruptedError | undefined {
+  const command = closeCommand(run, later);
+  const signal = stopOf(error);
+  if (signal) {
+    // Stopped by the host (a cancelled job): not the service's doing, and nothing to wait for before closing it.
+    return new InterruptedError(
+      stopCode(signal),
+      `${interruptedClosing(signal, run)}: ${recorded} result(s) were recorded, but the run was left open${mayHaveClosed(error)}. Close it with TESTSIGMA_API_TOKEN set: ${command}`,
+      { cause: error },
+    );
+  }
   if (!(error instanceof ApiError)) return undefined;
   const recordedIn = `Recorded ${recorded} result(s) in test run ${run.human_id} "${run.title}", but the run was left open`;
-  const command = closeCommand(run, later);
   if (error.deadlinePassed) {
     return new UnsentResultsError(
       'RUN_NOT_CLOSED',
@@ -259,12 +270,19 @@ export function leftOpenByClose(error: unknown, run: TestRun, recorded: number, 
  * same command (the same job), run again once the service answers, closes it (a run it then finds closed — a
  * late-applied close — it leaves as it is and exits 0). Refused (a 403, a 400, a 5xx that is not retried): for a
  * refused token, the same command with a token of a user allowed to close the run; otherwise the same command
- * once the service takes the close. Undefined for anything that is not a request's failure.
+ * once the service takes the close. Stopped by the host (the Action's cancelled close job): interrupted, the run
+ * still open, and the same command closes it. Undefined for anything else.
  */
-export function stillOpenByClose(error: unknown, run: TestRun, deadline: number, host: Host | undefined): UnsentResultsError | undefined {
+export function stillOpenByClose(error: unknown, run: TestRun, deadline: number, host: Host | undefined): UnsentResultsError | InterruptedError | undefined {
+  const again = host === 'action' ? "Re-run this job (the Action's close mode)" : 'Run the same command again';
+  const signal = stopOf(error);
+  if (signal) {
+    return new InterruptedError(stopCode(signal), `${interruptedClosing(signal, run)}: the run is still open${mayHaveClosed(error)}. ${again} to close it.`, {
+      cause: error,
+    });
+  }
   if (!(error instanceof ApiError)) return undefined;
   const stillOpen = `Test run ${run.human_id} "${run.title}" is still open`;
-  const again = host === 'action' ? "Re-run this job (the Action's close mode)" : 'Run the same command again';
   if (error.deadlinePassed) {
     return new UnsentResultsError(
       'RUN_NOT_CLOSED',
@@ -278,6 +296,32 @@ export function stillOpenByClose(error: unknown, run: TestRun, deadline: number,
     });
   }
   return new UnsentResultsError('RUN_NOT_CLOSED', `${stillOpen}: ${refused(error)}. ${again} ${onceTaken(error)}.`, { cause: error });
+}
+
+/**
+ * The signal that stopped the close step (a request of it abandoned, or a wait of it ended: api/interrupt.ts), or
+ * undefined when something else failed it.
+ */
+function stopOf(error: unknown): StopSignal | undefined {
+  if (!(error instanceof TestsigmaTmError)) return undefined;
+  return error.code === 'INTERRUPTED' ? 'SIGINT' : error.code === 'TERMINATED' ? 'SIGTERM' : undefined;
+}
+
+/** `Interrupted by SIGINT while closing test run DEMO-R-4 "Nightly"`: the host stopped the close step. */
+function interruptedClosing(signal: StopSignal, run: TestRun): string {
+  return `Interrupted by ${signal} while closing test run ${run.human_id} "${run.title}"`;
+}
+
+/** When the stop abandoned the run's update itself: the service may still apply it, closing the run. */
+function mayHaveClosed(error: unknown): string {
+  return error instanceof ApiError && updatesRun(error)
+    ? ' (unless the service still applies the close request that was on its way; closing it again is harmless)'
+    : '';
+}
+
+/** Whether the failed request was an update of the run itself (the close), not a request the close needs. */
+function updatesRun(error: ApiError): boolean {
+  return error.method === 'PUT' && /\/test_runs\/[^/]+$/.test(error.path ?? '');
 }
 
 /** Who may close the run, when the service refused the token's user. */
@@ -299,7 +343,7 @@ function onceTaken(error: ApiError): string {
  * needs; …`: the close itself was never sent.
  */
 function refused(error: ApiError): string {
-  const closing = error.method === 'PUT' && /\/test_runs\/[^/]+$/.test(error.path ?? '');
+  const closing = updatesRun(error);
   const answered400 = error.status !== undefined && error.status >= 400;
   const why = closing
     ? answered400

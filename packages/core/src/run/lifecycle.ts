@@ -87,21 +87,43 @@ function planList(plans: readonly TestPlan[]): string {
 const CLOCK_SKEW_MS = 10 * 60_000;
 
 /**
+ * What tells a run one create made from any other: its title, the first line of its description (naming the job
+ * and its results), and the earliest it can have been created. Kept where a create got no answer (a resume of a
+ * results spool looks for it before creating: findCreatedRun).
+ */
+export interface RunCreateSent {
+  title: string;
+  firstLine: string;
+  /** Milliseconds since the epoch: the create was first sent after this (the service's clock may lag ours). */
+  since: number;
+}
+
+export function runCreateOf(input: NewRun): RunCreateSent {
+  return { title: input.title, firstLine: firstLine(input.description), since: input.now - CLOCK_SKEW_MS };
+}
+
+/**
+ * The open run `sent` made, if the service has it. Only a run that is that create's own counts: the same title,
+ * the same first line of its description, created since — never another open run that merely shares a title
+ * (`--run-title Nightly`), which an upload would otherwise write into and close.
+ */
+export async function findCreatedRun(api: TestManagementApi, projectId: string, sent: RunCreateSent): Promise<TestRun | undefined> {
+  return (await api.findRunsByTitle(projectId, sent.title)).find(
+    // A service may reformat what follows; the first line (naming the job and its results) identifies it.
+    (run) => run.status.toUpperCase() !== 'CLOSED' && firstLine(run.description ?? '') === sent.firstLine && (run.created_at ?? sent.since) >= sent.since,
+  );
+}
+
+/**
  * Create the run. A create is not idempotent, so after a failure that may have been applied (no answer or a
- * 5xx) the HTTP layer's retry loop looks for it before creating again: a lost answer never makes a second run.
- * Only a run that is this upload's own counts: the same title, the same description (which names this job),
- * created since the first try — never another open run that merely shares a title (`--run-title Nightly`),
- * which this upload would otherwise write into and close.
+ * 5xx) the HTTP layer's retry loop looks for it before creating again (findCreatedRun): a lost answer never makes
+ * a second run.
  */
 export async function createRun(api: TestManagementApi, input: NewRun, log: Logger): Promise<TestRun> {
-  const since = input.now - CLOCK_SKEW_MS;
+  const sent = runCreateOf(input);
   return api.createRun(input, {
     findExisting: async () => {
-      const existing = (await api.findRunsByTitle(input.projectId, input.title)).find(
-        // A service may reformat what follows; the first line (naming the job and its results) identifies it.
-        (run) =>
-          run.status.toUpperCase() !== 'CLOSED' && firstLine(run.description ?? '') === firstLine(input.description) && (run.created_at ?? since) >= since,
-      );
+      const existing = await findCreatedRun(api, input.projectId, sent);
       if (existing) log.info(`The answer to creating the run was lost, but the run exists: using ${existing.human_id}.`);
       return existing;
     },

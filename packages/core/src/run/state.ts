@@ -8,6 +8,7 @@
  */
 import type { RunCase, TestManagementApi, TestRun } from '../api/client.js';
 import type { Clock } from '../clock.js';
+import { stoppingClock } from '../api/interrupt.js';
 import type { Logger } from '../log.js';
 import { LATE_WRITE_MS } from './timing.js';
 import type { JobLine } from './verdict.js';
@@ -70,6 +71,10 @@ export async function timed<T>(session: Pick<RunSession, 'api' | 'clock'>, call:
   return { value, ms: session.api.http.retries === retries ? session.clock.now() - asked : undefined };
 }
 
-export function openSession(api: TestManagementApi, projectId: string, run: TestRun, clock: Clock, log: Logger): RunSession {
-  return { api, projectId, run, clock, log, state: new RunState() };
+/**
+ * `interrupt`: the host's stop (SIGINT, SIGTERM). Every wait of the protocol ends at once when it fires (its requests
+ * already do: api/interrupt.ts), so a cancelled job says what it left instead of waiting out a pause.
+ */
+export function openSession(api: TestManagementApi, projectId: string, run: TestRun, clock: Clock, log: Logger, interrupt?: AbortSignal): RunSession {
+  return { api, projectId, run, clock: stoppingClock(clock, interrupt), log, state: new RunState() };
 }

@@ -55,6 +55,11 @@ export interface EntriesSpool extends SpoolBase {
 interface ResultsSpool extends SpoolBase {
   kind: 'results';
   results: TestResult[];
+  /**
+   * The run's create, sent without an answer before the upload stopped (run/lifecycle.ts RunCreateSent): the run it
+   * may have made, open and empty, is the one resume records into when it finds it.
+   */
+  createSent?: { title: string; firstLine: string; since: number };
 }
 
 export type Spool = EntriesSpool | ResultsSpool;
