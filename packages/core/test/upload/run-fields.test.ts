@@ -12,7 +12,10 @@ import type { TestResult } from '../../src/model.js';
 import { resolveSettings } from '../../src/settings/index.js';
 import { carryOver } from '../../src/run/carry-over.js';
 import { uploadResults } from '../../src/pipeline/upload.js';
+import { exchange, makeDispatcher } from '../../src/api/transport.js';
+import type { Transport } from '../../src/api/http.js';
 import { useDemoEmulator } from '../demo-emulator.js';
+import { virtualClock } from '../run/close-fixtures.js';
 
 let emulator: EmulatorHandle;
 useDemoEmulator((started) => (emulator = started));
@@ -49,6 +52,7 @@ describe('what a created run carries', () => {
       settings: settings({ testPlan: 'DEMO-P-1', environmentIds: [ENV_A, ENV_B], runTitle: '{workflow} #{run_number} {branch} {job}' }),
       results: [result('DEMO-1 a'), result('DEMO-2 b', 'failed')],
       env: GITHUB,
+      clock: virtualClock(),
     });
     expect(outcome.error).toBeUndefined();
     const [run] = createdRuns();
@@ -73,6 +77,7 @@ describe('what a created run carries', () => {
       results: [result('DEMO-3 a')],
       env: GITHUB,
       openOnly: true,
+      clock: virtualClock(),
     });
     expect(outcome.error).toBeUndefined();
     expect(createdRuns()).toMatchObject([{ test_plan_id: DEMO_FACTS.plan.id, environment_ids: [ENV_B], title: 'GitHub Actions feedfac [create-1]' }]);
@@ -92,7 +97,25 @@ describe('what a created run carries', () => {
 
 describe('carry-over into a new generation', () => {
   it('skips a case another job records in the new run while the carry-over is under way', async () => {
-    const http = new HttpClient({ baseUrl: emulator.url, token: emulator.token, timeoutMs: 5000, log: silentLogger });
+    // The carry-over's first batch is held on its way (a gate in its transport, not a window of time): the re-run
+    // job writes DEMO-3 while it is held, whatever the machine's load.
+    let heldRun: string | undefined;
+    let held: (() => void) | undefined;
+    const reached = new Promise<void>((reachedGate) => {
+      held = reachedGate;
+    });
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((open) => (release = open));
+    const dispatcher = makeDispatcher(5000, undefined);
+    const transport: Transport = async (r) => {
+      if (heldRun !== undefined && r.method === 'PUT' && r.url.pathname.endsWith(`/test_runs/${heldRun}/test_cases`)) {
+        heldRun = undefined;
+        held?.();
+        await gate;
+      }
+      return exchange(await dispatcher, r.method, r.url, r.headers, r.body, r.timeoutMs, r.nowMs, () => Date.now());
+    };
+    const http = new HttpClient({ baseUrl: emulator.url, token: emulator.token, timeoutMs: 5000, log: silentLogger, transport });
     const api = new TestManagementApi(http);
     const projectId = DEMO_FACTS.project.id;
     const userId = DEMO_FACTS.users.alice.id;
@@ -109,35 +132,27 @@ describe('carry-over into a new generation', () => {
       await api.updateRun(projectId, previous.id, { status: 'CLOSED' });
       const run = await newRun('attempt 2');
       const cases = await api.listRunCases(projectId, previous.id);
-      // The carry-over's first batch (addressed by UUID) is held in the emulator; the re-run job writes DEMO-3
-      // (addressed by human id, so not held) in that moment.
-      emulator.setFaults([{ kind: 'latency', route: `PUT /projects/*/test_runs/${run.id}/test_cases`, ms: 600, times: 1 }]);
+      heldRun = run.id;
       const lines: string[] = [];
       const log: Logger = { ...silentLogger, info: (line: string) => lines.push(line) };
       const copying = carryOver(api, projectId, { previous, run, userId, own: new Set(), untested: new Set([status('Untested')]), batchSize: 1 }, cases, log);
-      await until(async () => ((await (await fetch(`${emulator.origin}/__emulator/faults`)).json()) as { rules: { fired: number }[] }).rules[0]?.fired === 1);
+      await reached;
+      // The re-run job writes DEMO-3 (addressed by human id) while the carry-over's first batch is held.
       await api.putResults(projectId, run.human_id, [
         { test_case_id: caseIds[2]!, test_run_status_id: status('Passed'), user_id: userId, description: 're-run' },
       ]);
+      release();
       expect(await copying).toBe(2);
       expect(lines).toContain('Carried 2 result(s) over from test run DEMO-R-2 (1 case(s) already had a newer result and were left alone).');
-      const held = emulator.state().test_runs.find((r) => r.id === run.id)!.results;
-      expect(Object.fromEntries(caseIds.map((id) => [id, [held[id]?.status, held[id]?.description, held[id]?.writes]]))).toEqual({
+      const recorded = emulator.state().test_runs.find((r) => r.id === run.id)!.results;
+      expect(Object.fromEntries(caseIds.map((id) => [id, [recorded[id]?.status, recorded[id]?.description, recorded[id]?.writes]]))).toEqual({
         [caseIds[0]!]: ['Failed', expect.stringContaining('Carried over from test run DEMO-R-2'), 1],
         [caseIds[1]!]: ['Failed', expect.stringContaining('Carried over from test run DEMO-R-2'), 1],
         [caseIds[2]!]: ['Passed', 're-run', 1],
       });
     } finally {
+      release();
       await http.close();
     }
   });
 });
-
-/** Waits for an event (polling every 10 ms); the 20 s limit only catches one that never comes, on any machine. */
-async function until(condition: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 2000; i++) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error('condition not met within 2000 polls (20 s or more)');
-}
