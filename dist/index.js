@@ -30628,7 +30628,7 @@ function defaultCallback(err) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9867);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1222);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6575);
 // The Action's entry point: nothing but the calls, so main.ts can be tested without side effects on import.
 
 
@@ -30649,7 +30649,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1222:
+/***/ 6575:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38823,6 +38823,45 @@ function readEvent(path) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/github/matrix.ts
+/**
+ * A leg of a matrix, named by its matrix values. The runner puts none of them in an action's environment, but it
+ * fills an input's default from the step's contexts: action.yml declares the `matrix` input with the default
+ * `${{ toJSON(matrix) }}` (as github/codeql-action does), so every leg hands over its own values without a word in
+ * the workflow, and `null` outside a matrix. The name is the one GitHub gives a leg of a job without a `name:`,
+ * `test (ubuntu-latest, 20)`: readable, different for every leg, and the same on every re-run of that leg, which
+ * the runner's name (a new runner each time) is not.
+ */
+function matrixLeg(job, input) {
+    const raw = input.trim();
+    if (raw === '')
+        return { kind: 'unknown' };
+    let parsed;
+    try {
+        parsed = JSON.parse(raw);
+    }
+    catch {
+        // Not JSON: a workflow that passes its own label (`matrix: ${{ matrix.os }}`) is taken at its word.
+        return { kind: 'leg', name: `${job} (${oneLine(raw)})` };
+    }
+    if (parsed === null)
+        return { kind: 'none' };
+    const values = isObject(parsed) ? Object.values(parsed) : [parsed];
+    if (values.length === 0)
+        return { kind: 'none' };
+    return { kind: 'leg', name: `${job} (${values.map(shown).join(', ')})` };
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** A value as the leg's name shows it: text and numbers as they are, a list or an object (an `include` entry) as JSON. */
+function shown(value) {
+    return oneLine(typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value));
+}
+function oneLine(text) {
+    return text.replace(/\s+/g, ' ').trim();
+}
+
 ;// CONCATENATED MODULE: ./src/github/comment.ts
 /**
  * One pull-request comment per workflow and job, kept up to date: a hidden marker names the workflow and job, the
@@ -38913,11 +38952,20 @@ async function tokenAccount(gh) {
 ;// CONCATENATED MODULE: ./src/github/job-name.ts
 /**
  * The job's own name as GitHub shows it: "test (ubuntu-latest, 20)" for a leg of a matrix. The runner tells an
- * action only the job's id (GITHUB_JOB), which every leg shares, and none of the matrix values; the run's jobs
- * (actions: read) name the leg: the one in progress on this step's runner, which runs one job at a time.
+ * action only the job's id (GITHUB_JOB), which every leg shares; the run's jobs (actions: read) name the leg: the
+ * one in progress on this step's runner, which runs one job at a time. Without that permission the leg's matrix
+ * values (the matrix input) name it the way GitHub names a leg of a job without a `name:`.
  */
 
-async function findJobName(gh, ctx) {
+async function findJobName(gh, ctx, matrix) {
+    const listed = await fromRunJobs(gh, ctx);
+    if (listed.unknown === undefined)
+        return listed;
+    if (matrix.kind === 'leg')
+        return { name: matrix.name };
+    return matrix.kind === 'unknown' ? { ...listed, unknown: `${listed.unknown}; the matrix input is empty` } : listed;
+}
+async function fromRunJobs(gh, ctx) {
     if (!ctx.runId || !ctx.runnerName)
         return { name: ctx.job, unknown: 'GITHUB_RUN_ID or RUNNER_NAME is unset' };
     const run = { owner: ctx.owner, repo: ctx.repo, run_id: Number(ctx.runId), attempt_number: Number(ctx.runAttempt ?? 1) };
@@ -39122,7 +39170,7 @@ async function reportToGithub(input) {
     // Read once, and only when a feature needs it (a push without a pull request and no check run does not).
     let jobName;
     const leg = async () => {
-        jobName ??= input.findLeg ? findJobName(input.gh, ctx) : Promise.resolve({ name: ctx.job });
+        jobName ??= input.findLeg ? findJobName(input.gh, ctx, input.matrix) : Promise.resolve({ name: ctx.job });
         const name = await jobName;
         return { ...name, report: { summary: input.summary, error: input.error, links, job: name.name } };
     };
@@ -39198,7 +39246,7 @@ function siblingNotes(pullRequest, job, unknown, done) {
     return [
         {
             level: 'warning',
-            text: `testsigma-tm: pull request #${pullRequest}: another leg of job \`${job}\` already wrote its comment in this workflow run (on runner ${runners}), and the legs of a matrix cannot be told apart (${unknown ?? 'their names are the same'}), so this leg left that comment alone and wrote its own. Give the job \`permissions: actions: read\` to keep one comment and check run per leg under its name as GitHub shows it, such as "${job} (ubuntu-latest, 20)"; a matrix of shards can set shard-index instead.`,
+            text: `testsigma-tm: pull request #${pullRequest}: another leg of job \`${job}\` already wrote its comment in this workflow run (on runner ${runners}), and the legs of a matrix cannot be told apart (${unknown ?? 'their names are the same'}), so this leg left that comment alone and wrote its own. Leave the matrix input out (its default, \${{ toJSON(matrix) }}, names each leg by its matrix values, such as "${job} (ubuntu-latest, 20)"), or give the job \`permissions: actions: read\` for its name as GitHub shows it; a matrix of shards can set shard-index instead.`,
         },
     ];
 }
@@ -39287,10 +39335,11 @@ function variableName(input) {
 
 
 
+
 /** What the step does: the whole flow, or one part of a pipeline whose jobs report into one run (core's table of operations). */
 const MODES = Object.keys(dist/* ACTION_MODES */.mw);
-/** Every input action.yml declares: the two written by hand, then the settings' (generated from the same table). */
-const ACTION_INPUTS = ['mode', 'results', ...dist/* SETTING_KEYS */.GS.flatMap((key) => dist/* SETTINGS */.yy[key].input ?? [])];
+/** Every input action.yml declares: the three written by hand, then the settings' (generated from the same table). */
+const ACTION_INPUTS = ['mode', 'results', 'matrix', ...dist/* SETTING_KEYS */.GS.flatMap((key) => dist/* SETTINGS */.yy[key].input ?? [])];
 /**
  * The results read when the input is left out: Maven's and Gradle's TEST-*.xml, jest-junit's and pytest's
  * junit.xml. One glob, not two: a project writes one of the names, and a pattern that matches nothing fails.
@@ -39374,7 +39423,7 @@ async function run(env = process.env, hooks = {}) {
     interrupt?.addEventListener('abort', () => warning(`testsigma-tm: the job is being cancelled (${(0,dist/* stoppedBy */.$)(interrupt) ?? 'a signal'}): no new request is sent, and what is not recorded yet is written to the spool file (output spool-file) for testsigma-tm resume.`), { once: true });
     const outcome = await (0,dist/* uploadResults */.g4)({ settings, results, env: uploadEnv, host: 'action', log: LOG, openOnly: operation === 'create', interrupt });
     const s = outcome.summary;
-    info(shown((0,dist/* renderText */.S5)(s, outcome.error ? { error: outcome.error } : {})));
+    info(main_shown((0,dist/* renderText */.S5)(s, outcome.error ? { error: outcome.error } : {})));
     setOutputs(s);
     // setFailed writes one error annotation itself: keep within the 10 GitHub shows per step.
     if (settings.annotations)
@@ -39389,7 +39438,7 @@ async function run(env = process.env, hooks = {}) {
         info('testsigma-tm: the pull-request comment and check run were skipped: the job is being cancelled.');
     else if (githubFeatures.length > 0 && settings.githubToken) {
         // The legs of a matrix share the job's id: each keeps a comment and a check run of its own, named by its
-        // shard-index, else by its name as GitHub shows it (read from the run's jobs).
+        // shard-index, else by its name as GitHub shows it (read from the run's jobs), else by its matrix values.
         const job = settings.shardIndex === undefined ? github.job : `${github.job} (shard ${settings.shardIndex})`;
         // A refused comment or check run is a warning: the results are recorded and the step's outcome is the upload's.
         try {
@@ -39402,6 +39451,7 @@ async function run(env = process.env, hooks = {}) {
                 checkRun: settings.checkRun,
                 maxAnnotations: settings.maxAnnotations,
                 findLeg: settings.shardIndex === undefined,
+                matrix: matrixLeg(github.job, getInput('matrix')),
                 testsRunUrl,
                 secrets: [apiToken, settings.githubToken],
             });
@@ -39421,10 +39471,10 @@ async function run(env = process.env, hooks = {}) {
         await writeSummary(s);
 }
 const LOG = {
-    debug: (m) => core_debug(shown(m)),
-    info: (m) => info(shown(m)),
-    warn: (m) => warning(shown(m)),
-    error: (m) => error(shown(m)),
+    debug: (m) => core_debug(main_shown(m)),
+    info: (m) => info(main_shown(m)),
+    warn: (m) => warning(main_shown(m)),
+    error: (m) => error(main_shown(m)),
 };
 /** A pull request without the api-token (a fork's gets no secrets): what to add so its results are still recorded. */
 function forkAdvice(github, what) {
@@ -39462,30 +39512,30 @@ async function fetchTriggeringArtifact(name, githubToken, github, workspace, env
 }
 async function runDoctor(settings, sources) {
     const outcome = await (0,dist/* doctor */.Ac)({ settings, sources, host: 'action', log: LOG });
-    info(shown(['Settings:', ...outcome.settings.map((l) => `  ${l}`), 'Checks:', ...outcome.checks.map((c) => `  ${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`)].join('\n')));
+    info(main_shown(['Settings:', ...outcome.settings.map((l) => `  ${l}`), 'Checks:', ...outcome.checks.map((c) => `  ${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`)].join('\n')));
     const failed = outcome.checks.find((c) => !c.ok);
     if (failed)
-        setFailed(shown(`testsigma-tm doctor: ${failed.name}: ${failed.detail}`));
+        setFailed(main_shown(`testsigma-tm doctor: ${failed.name}: ${failed.detail}`));
 }
 async function runClose(settings, env) {
     const outcome = await (0,dist/* closeRunCommand */.h)({ settings, env, host: 'action', log: LOG });
     setOutput('run-id', outcome.run?.id ?? '');
-    setOutput('run-url', shown(outcome.run?.url ?? ''));
+    setOutput('run-url', main_shown(outcome.run?.url ?? ''));
     if (outcome.error) {
         await fail((0,dist/* emptySummary */.CB)(false), outcome.error);
         return;
     }
-    info(shown(outcome.message));
+    info(main_shown(outcome.message));
 }
 async function fail(summary, error) {
     await writeSummary(summary, error);
-    setFailed(shown(error.message));
+    setFailed(main_shown(error.message));
 }
 /**
  * Text as the Action writes it (log, job summary, outputs): the one redaction of core. The runner masks the
  * token in the log only; the job summary is a file, and a base URL's `?token=` is no registered secret.
  */
-function shown(text) {
+function main_shown(text) {
     return (0,dist/* redact */.E$)(text, [getInput('api-token')]);
 }
 /** The job summary; a runner without one (GITHUB_STEP_SUMMARY unset) gets the text in the log only. */
@@ -39493,7 +39543,7 @@ async function writeSummary(summary, error) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
     try {
-        await summary_summary.addRaw(shown((0,dist/* renderMarkdown */.Gc)(summary, error ? { error } : {}))).write();
+        await summary_summary.addRaw(main_shown((0,dist/* renderMarkdown */.Gc)(summary, error ? { error } : {}))).write();
     }
     catch (thrown) {
         // The log already holds the same text; a summary that cannot be written must not hide the outcome.
@@ -39502,8 +39552,8 @@ async function writeSummary(summary, error) {
 }
 function setOutputs(s) {
     setOutput('run-id', s.runId ?? '');
-    setOutput('run-url', shown(s.runUrl ?? ''));
-    setOutput('spool-file', shown(s.spoolFile ?? ''));
+    setOutput('run-url', main_shown(s.runUrl ?? ''));
+    setOutput('spool-file', main_shown(s.spoolFile ?? ''));
     setOutput('total', s.total);
     setOutput('passed', s.tests.passed);
     setOutput('failed', s.tests.failed);
@@ -42278,7 +42328,7 @@ const SETTINGS = {
         input: 'check-run',
         parse: bool,
         default: false,
-        doc: 'Action: create a check run named after the job, with the outcome and an annotation per failed test at its file and line (sent 50 per request, beyond the 10 a step can show). Needs `checks: write`.',
+        doc: 'Action: create a check run named after the job (and its matrix values, for a leg of a matrix), with the outcome and an annotation per failed test at its file and line (sent 50 per request, beyond the 10 a step can show). Needs `checks: write`.',
     }),
     maxAnnotations: row({
         env: 'TESTSIGMA_MAX_ANNOTATIONS',

@@ -8,6 +8,7 @@ import { featureProblem, type GitHub } from './client.js';
 import type { GithubContext } from './context.js';
 import { commentMarker, upsertComment, writerLine, type CommentOutcome } from './comment.js';
 import { findJobName, type JobName } from './job-name.js';
+import type { MatrixLeg } from './matrix.js';
 import { checkAnnotations, createCheckRun } from './check-run.js';
 import { findPullRequest } from './pull-request.js';
 import { CHECK_SUMMARY_MAX_CHARS, COMMENT_MAX_CHARS, hasFailure, renderReport, type ReportInput } from './report-markdown.js';
@@ -25,6 +26,8 @@ export interface GithubReport {
    * tells the legs apart (`ctx.job` carries the shard-index).
    */
   findLeg: boolean;
+  /** What the matrix input says of this leg: it names the leg when the run's jobs cannot be read. */
+  matrix: MatrixLeg;
   /** The run that ran the tests, when it is not this one (a workflow_run workflow reporting a fork's results). */
   testsRunUrl?: string | undefined;
   /** Strings that must never reach GitHub or the log (both tokens): replaced by `***`. */
@@ -46,7 +49,7 @@ export async function reportToGithub(input: GithubReport): Promise<Note[]> {
   // Read once, and only when a feature needs it (a push without a pull request and no check run does not).
   let jobName: Promise<JobName> | undefined;
   const leg: Leg = async () => {
-    jobName ??= input.findLeg ? findJobName(input.gh, ctx) : Promise.resolve({ name: ctx.job });
+    jobName ??= input.findLeg ? findJobName(input.gh, ctx, input.matrix) : Promise.resolve({ name: ctx.job });
     const name = await jobName;
     return { ...name, report: { summary: input.summary, error: input.error, links, job: name.name } };
   };
@@ -122,7 +125,7 @@ function siblingNotes(pullRequest: number, job: string, unknown: string | undefi
   return [
     {
       level: 'warning',
-      text: `testsigma-tm: pull request #${pullRequest}: another leg of job \`${job}\` already wrote its comment in this workflow run (on runner ${runners}), and the legs of a matrix cannot be told apart (${unknown ?? 'their names are the same'}), so this leg left that comment alone and wrote its own. Give the job \`permissions: actions: read\` to keep one comment and check run per leg under its name as GitHub shows it, such as "${job} (ubuntu-latest, 20)"; a matrix of shards can set shard-index instead.`,
+      text: `testsigma-tm: pull request #${pullRequest}: another leg of job \`${job}\` already wrote its comment in this workflow run (on runner ${runners}), and the legs of a matrix cannot be told apart (${unknown ?? 'their names are the same'}), so this leg left that comment alone and wrote its own. Leave the matrix input out (its default, \${{ toJSON(matrix) }}, names each leg by its matrix values, such as "${job} (ubuntu-latest, 20)"), or give the job \`permissions: actions: read\` for its name as GitHub shows it; a matrix of shards can set shard-index instead.`,
     },
   ];
 }
