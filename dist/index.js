@@ -38869,10 +38869,12 @@ function oneLine(text) {
  * bot of another workflow), so only a comment the token's own account wrote is edited: github-actions[bot] for the
  * job's token, the user of a personal access token, `<app>[bot]` for an app's, as GraphQL's `viewer` names it.
  *
- * The legs of a matrix share the job's id, so the marker also carries the leg's name as GitHub shows it: each leg
- * keeps a comment of its own, and no leg ever rewrites another's. When the legs cannot be told apart (the run's jobs
- * could not be read), a second hidden line says which run and runner wrote the comment: a leg never edits one
- * another runner wrote in this same run, which only another leg can have done.
+ * The legs of a matrix share the job's id, so the marker also carries the leg's name (as GitHub shows it, or from
+ * its matrix values): each leg keeps a comment of its own, and no leg ever rewrites another's. A second hidden line
+ * says which run and runner wrote the comment. When the legs cannot be told apart they share the marker, and
+ * GitHub has no conditional edit: two legs that both edit the last run's comment overwrite each other, whatever
+ * either reads back. So such a leg never edits a comment another leg could also pick: it writes one of its own (a
+ * create overwrites nothing), then deletes the comments of earlier workflow runs, which no leg of this run writes.
  */
 
 /**
@@ -38913,7 +38915,7 @@ async function upsertComment(gh, target, comment) {
     const comments = await gh.paginate(gh.rest.issues.listComments, { owner, repo, issue_number: pullRequest, per_page: 100 });
     const lines = (c) => (c.body ?? '').split(/\r?\n/, 2);
     const marked = comments.filter((c) => lines(c)[0] === marker);
-    const found = { marked: marked.length, strangers: [], foreign: 0, siblings: [] };
+    const found = { marked: marked.length, strangers: [], foreign: 0, siblings: [], replaced: 0 };
     if (marked.length > 0) {
         try {
             found.account = await tokenAccount(gh);
@@ -38933,6 +38935,10 @@ async function upsertComment(gh, target, comment) {
         return writer && by && by.run === writer.run && by.runner !== writer.runner ? by.runner : undefined;
     };
     found.siblings = mine.flatMap((c) => sibling(c) ?? []);
+    if (comment.shared && writer) {
+        const written = mine.map((c) => ({ id: c.id, by: readWriter(lines(c)[1]) }));
+        return replaceEarlierRuns(gh, target, { body, create, writer }, found, written);
+    }
     const ours = mine.find((c) => sibling(c) === undefined);
     if (ours) {
         const { data } = await gh.rest.issues.updateComment({ owner, repo, comment_id: ours.id, body });
@@ -38942,6 +38948,50 @@ async function upsertComment(gh, target, comment) {
         return { ...found, action: 'not needed' };
     const { data } = await gh.rest.issues.createComment({ owner, repo, issue_number: pullRequest, body });
     return { ...found, action: 'created', url: data.html_url };
+}
+/**
+ * A leg that shares its marker with the other legs of its job: it edits only the comment this very job wrote (the
+ * same run, attempt and runner: an earlier step of the job), else writes a new one; then it deletes the comments
+ * of earlier workflow runs. Comments of this run are kept, another leg's or an earlier attempt's (a leg that was
+ * not re-run), so a pass never replaces a failure it cannot tell is its own.
+ */
+async function replaceEarlierRuns(gh, { owner, repo, pullRequest }, { body, create, writer }, found, mine) {
+    const earlier = mine.filter((c) => isEarlierRun(c.by, writer));
+    const own = mine.find((c) => c.by?.run === writer.run && c.by.runner === writer.runner);
+    let done;
+    if (own) {
+        const { data } = await gh.rest.issues.updateComment({ owner, repo, comment_id: own.id, body });
+        done = { ...found, action: 'updated', url: data.html_url };
+    }
+    else if (create || earlier.length > 0) {
+        // on-failure with nothing failed still replaces an earlier run's comment, as it would update it.
+        const { data } = await gh.rest.issues.createComment({ owner, repo, issue_number: pullRequest, body });
+        done = { ...found, action: 'created', url: data.html_url };
+    }
+    else
+        return { ...found, action: 'not needed' };
+    for (const c of earlier) {
+        try {
+            await gh.rest.issues.deleteComment({ owner, repo, comment_id: c.id });
+            done.replaced++;
+        }
+        catch (error) {
+            // Another leg of this run deleted it first.
+            if (githubFailure(error).status !== 404)
+                throw error;
+        }
+    }
+    return done;
+}
+/**
+ * Written by an earlier workflow run than `writer`'s: run ids only grow. A comment without the writer line is from
+ * a version that did not write one, so from an earlier run too.
+ */
+function isEarlierRun(by, writer) {
+    if (!by)
+        return true;
+    const runId = (w) => Number(w.run.split('.')[0]);
+    return runId(by) < runId(writer);
 }
 /** The login the token acts as; GraphQL's viewer answers for every kind of token (REST's GET /user refuses an app's). */
 async function tokenAccount(gh) {
@@ -39198,9 +39248,11 @@ async function comment(input, leg) {
     const writer = ctx.runId && ctx.runnerName ? { run: `${ctx.runId}.${ctx.runAttempt ?? 1}`, runner: ctx.runnerName } : undefined;
     const hidden = writer ? `${marker}\n${writerLine(writer)}` : marker;
     const body = scrub(renderReport(report, { marker: hidden, maxChars: COMMENT_MAX_CHARS }), input.secrets);
+    // Nothing names this leg (no jobs read, no matrix values): the other legs of the job may write the same marker.
+    const shared = unknown !== undefined && input.matrix.kind === 'unknown';
     try {
         const create = input.comment === 'always' || hasFailure(report);
-        const done = await upsertComment(gh, { owner: ctx.owner, repo: ctx.repo, pullRequest }, { marker, writer, body, create });
+        const done = await upsertComment(gh, { owner: ctx.owner, repo: ctx.repo, pullRequest }, { marker, writer, body, create, shared });
         return [...commentAuthorNotes(pullRequest, done), ...siblingNotes(pullRequest, ctx.job, unknown, done), commentNote(pullRequest, done)];
     }
     catch (error) {
@@ -39210,7 +39262,10 @@ async function comment(input, leg) {
 function commentNote(pullRequest, done) {
     if (done.action === 'not needed')
         return { level: 'info', text: `testsigma-tm: nothing failed, so no comment on pull request #${pullRequest} (comment: on-failure).` };
-    return { level: 'info', text: `testsigma-tm: pull request #${pullRequest}: comment ${done.action}${done.url ? ` (${done.url})` : ''}.` };
+    const replaced = done.replaced > 0
+        ? `; ${done.replaced} comment(s) of an earlier workflow run deleted (the legs of this job cannot be told apart, so none is edited in place)`
+        : '';
+    return { level: 'info', text: `testsigma-tm: pull request #${pullRequest}: comment ${done.action}${done.url ? ` (${done.url})` : ''}${replaced}.` };
 }
 /** Comments that carry our marker and were not edited: someone else's, or nobody could tell whose. */
 function commentAuthorNotes(pullRequest, done) {

@@ -72,6 +72,8 @@ async function runStep(step: Step) {
     GITHUB_EVENT_PATH: files.event,
     RUNNER_NAME: 'GitHub Actions 1',
     RUNNER_TEMP: join(dir, 'tmp'),
+    // The runner fills this input from its default, ${{ toJSON(matrix) }}: null in a job without a matrix.
+    INPUT_MATRIX: 'null',
     ...Object.fromEntries(Object.entries(step.inputs).map(([k, v]) => [`INPUT_${k.replace(/ /g, '_').toUpperCase()}`, v])),
     ...step.env,
   });
@@ -417,7 +419,7 @@ describe('a matrix job: its legs share GITHUB_JOB; the matrix input (toJSON(matr
   });
 
   it('each leg keeps a comment and a check run of its own under its name as GitHub shows it: a passing leg never hides a failing one', async () => {
-    await runLegs(777, { listJobs: true });
+    await runLegs(777, { listJobs: true, matrix: 'filled' });
     expect(github.comments).toHaveLength(2);
     const [failing, passing] = github.comments;
     expect(failing!.body.split('\n')[0]).toBe('<!-- testsigma-tm comment: workflow="CI" job="test" leg="test (ubuntu-latest, 20)" -->');
@@ -435,7 +437,7 @@ describe('a matrix job: its legs share GITHUB_JOB; the matrix input (toJSON(matr
     ]);
 
     // The next workflow run: each leg edits its own comment.
-    await runLegs(778, { listJobs: true });
+    await runLegs(778, { listJobs: true, matrix: 'filled' });
     expect(github.comments.map((c) => c.id)).toEqual([failing!.id, passing!.id]);
     expect(github.comments[0]!.body).toContain('### ❌');
     expect(github.comments[1]!.body).toContain('### ✅');
@@ -451,12 +453,24 @@ describe('a matrix job: its legs share GITHUB_JOB; the matrix input (toJSON(matr
       '::warning::testsigma-tm: pull request #7: another leg of job `test` already wrote its comment in this workflow run (on runner "GitHub Actions 777-1-1"), and the legs of a matrix cannot be told apart (reading this run\'s jobs was refused: HTTP 403: Resource not accessible by integration; the matrix input is empty), so this leg left that comment alone and wrote its own. Leave the matrix input out (its default, ${{ toJSON(matrix) }}, names each leg by its matrix values, such as "test (ubuntu-latest, 20)"), or give the job `permissions: actions: read` for its name as GitHub shows it; a matrix of shards can set shard-index instead.';
     expect(second!.stdout).toContain(`${warning}\n`);
 
-    // The next workflow run: still one comment per leg, each edited in place.
-    const ids = github.comments.map((c) => c.id);
-    await runLegs(778, { listJobs: false, matrix: 'blank' });
-    expect(github.comments.map((c) => c.id)).toEqual(ids);
-    expect(github.comments[0]!.body).toContain('### ❌');
-    expect(github.comments[1]!.body).toContain('### ✅');
+    // The next workflow run: neither leg can tell which comment is its own, so each writes a new one and the
+    // earlier run's are deleted.
+    const [third] = await runLegs(778, { listJobs: false, matrix: 'blank' });
+    expect(commentsByLeg()).toEqual(['no leg | 778.1 | ❌', 'no leg | 778.1 | ✅']);
+    expect(third!.stdout).toMatch(
+      /testsigma-tm: pull request #7: comment created \(https:\/\/github.com\/acme\/shop\/pull\/7#issuecomment-\d+\); 2 comment\(s\) of an earlier workflow run deleted \(the legs of this job cannot be told apart, so none is edited in place\)\.\n/,
+    );
+  });
+
+  it('two legs at once that cannot be told apart: in every seeded interleaving each outcome is shown once, as this run wrote it', async () => {
+    github.forbid('jobs');
+    await runLegs(777, { listJobs: false, matrix: 'blank' });
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const runId = 900 + seed;
+      const { schedule } = await runLegsInterleaved(runId, { listJobs: false, matrix: 'blank' }, seed);
+      const replay = `seed ${seed} (replays this order):\n  ${schedule.join('\n  ')}`;
+      expect(commentsByLeg().sort(), replay).toEqual([`no leg | ${runId}.1 | ✅`, `no leg | ${runId}.1 | ❌`]);
+    }
   });
 });
 

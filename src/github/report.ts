@@ -77,9 +77,11 @@ async function comment(input: GithubReport, leg: Leg): Promise<Note[]> {
   const writer = ctx.runId && ctx.runnerName ? { run: `${ctx.runId}.${ctx.runAttempt ?? 1}`, runner: ctx.runnerName } : undefined;
   const hidden = writer ? `${marker}\n${writerLine(writer)}` : marker;
   const body = scrub(renderReport(report, { marker: hidden, maxChars: COMMENT_MAX_CHARS }), input.secrets);
+  // Nothing names this leg (no jobs read, no matrix values): the other legs of the job may write the same marker.
+  const shared = unknown !== undefined && input.matrix.kind === 'unknown';
   try {
     const create = input.comment === 'always' || hasFailure(report);
-    const done = await upsertComment(gh, { owner: ctx.owner, repo: ctx.repo, pullRequest }, { marker, writer, body, create });
+    const done = await upsertComment(gh, { owner: ctx.owner, repo: ctx.repo, pullRequest }, { marker, writer, body, create, shared });
     return [...commentAuthorNotes(pullRequest, done), ...siblingNotes(pullRequest, ctx.job, unknown, done), commentNote(pullRequest, done)];
   } catch (error) {
     return [{ level: 'warning', text: featureProblem(`write the comment on pull request #${pullRequest}`, 'pull-requests: write', error) }];
@@ -89,7 +91,11 @@ async function comment(input: GithubReport, leg: Leg): Promise<Note[]> {
 function commentNote(pullRequest: number, done: CommentOutcome): Note {
   if (done.action === 'not needed')
     return { level: 'info', text: `testsigma-tm: nothing failed, so no comment on pull request #${pullRequest} (comment: on-failure).` };
-  return { level: 'info', text: `testsigma-tm: pull request #${pullRequest}: comment ${done.action}${done.url ? ` (${done.url})` : ''}.` };
+  const replaced =
+    done.replaced > 0
+      ? `; ${done.replaced} comment(s) of an earlier workflow run deleted (the legs of this job cannot be told apart, so none is edited in place)`
+      : '';
+  return { level: 'info', text: `testsigma-tm: pull request #${pullRequest}: comment ${done.action}${done.url ? ` (${done.url})` : ''}${replaced}.` };
 }
 
 /** Comments that carry our marker and were not edited: someone else's, or nobody could tell whose. */

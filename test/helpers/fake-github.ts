@@ -1,8 +1,8 @@
 /**
  * A small stand-in for the GitHub REST API on loopback (port 0), for the Action's comment, check run and artifact
  * features. It refuses what GitHub refuses: a missing or wrong token (401), a comment body over 65,536 characters
- * (422), more than 50 annotations in one check-run request (422), and answers 403 on the routes it is told to
- * (a missing permission). A comment is written by the token's account (`login`, which GraphQL's `viewer` names, as
+ * (422), more than 50 annotations in one check-run request (422), a comment already deleted (404), and answers 403
+ * on the routes it is told to (a missing permission). A comment is written by the token's account (`login`, which GraphQL's `viewer` names, as
  * GitHub's does for the job token: github-actions[bot]); `addComment` puts one by anybody else. Everything it was
  * sent is kept for the tests to read.
  */
@@ -232,6 +232,12 @@ export class FakeGitHub {
         this.comments.push(comment);
         return send(201, commentJson(comment));
       }
+    }
+    if ((m = /^\/issues\/comments\/(\d+)$/.exec(path)) && method === 'DELETE') {
+      const at = this.comments.findIndex((c) => c.id === Number(m![1]));
+      if (at < 0) return send(404, { message: 'Not Found' });
+      this.comments.splice(at, 1);
+      return send(204, undefined);
     }
     if ((m = /^\/issues\/comments\/(\d+)$/.exec(path)) && method === 'PATCH') {
       const comment = this.comments.find((c) => c.id === Number(m![1]));
