@@ -39222,7 +39222,9 @@ async function reportToGithub(input) {
     const leg = async () => {
         jobName ??= input.findLeg ? findJobName(input.gh, ctx, input.matrix) : Promise.resolve({ name: ctx.job });
         const name = await jobName;
-        return { ...name, report: { summary: input.summary, error: input.error, links, job: name.name } };
+        // Nothing names this leg (no jobs read, no matrix values): the other legs of a matrix would carry the same name.
+        const shared = name.unknown !== undefined && input.matrix.kind === 'unknown';
+        return { ...name, shared, report: { summary: input.summary, error: input.error, links, job: name.name } };
     };
     if (input.comment !== 'off')
         notes.push(...(await comment(input, leg)));
@@ -39243,13 +39245,11 @@ async function comment(input, leg) {
     }
     if (pullRequest === undefined)
         return [{ level: 'info', text: `testsigma-tm: no pull request for this ${ctx.eventName || 'run'}, so no comment.` }];
-    const { name, unknown, report } = await leg();
+    const { name, unknown, shared, report } = await leg();
     const marker = commentMarker(ctx.workflow, ctx.job, name);
     const writer = ctx.runId && ctx.runnerName ? { run: `${ctx.runId}.${ctx.runAttempt ?? 1}`, runner: ctx.runnerName } : undefined;
     const hidden = writer ? `${marker}\n${writerLine(writer)}` : marker;
     const body = scrub(renderReport(report, { marker: hidden, maxChars: COMMENT_MAX_CHARS }), input.secrets);
-    // Nothing names this leg (no jobs read, no matrix values): the other legs of the job may write the same marker.
-    const shared = unknown !== undefined && input.matrix.kind === 'unknown';
     try {
         const create = input.comment === 'always' || hasFailure(report);
         const done = await upsertComment(gh, { owner: ctx.owner, repo: ctx.repo, pullRequest }, { marker, writer, body, create, shared });
@@ -39309,18 +39309,19 @@ async function checkRun(input, leg) {
     const { gh, ctx, summary: s } = input;
     if (!ctx.sha)
         return [{ level: 'warning', text: 'testsigma-tm: no commit to attach the check run to (GITHUB_SHA is unset), so none was created.' }];
-    const { name, report } = await leg();
+    const { name, unknown, shared, report } = await leg();
     const { annotations, left } = checkAnnotations(s.failures, s.tests.failed, input.maxAnnotations);
     const conclusion = hasFailure(report) ? 'failure' : s.total === 0 ? 'neutral' : 'success';
     const title = input.error
         ? `The reporting failed (${input.error.code})`
         : `${s.tests.failed} failed, ${s.tests.passed} passed, ${s.tests.skipped} skipped${left > 0 ? ` (${annotations.length} annotated, ${left} not)` : ''}`;
+    const checkName = `Testsigma: ${name || ctx.workflow || 'results'}`;
     try {
         const done = await createCheckRun(gh, {
             owner: ctx.owner,
             repo: ctx.repo,
             sha: ctx.sha,
-            name: `Testsigma: ${name || ctx.workflow || 'results'}`,
+            name: checkName,
             conclusion,
             title: scrub(title, input.secrets),
             summary: scrub(renderReport(report, { maxChars: CHECK_SUMMARY_MAX_CHARS }), input.secrets),
@@ -39332,11 +39333,19 @@ async function checkRun(input, leg) {
                 level: 'info',
                 text: `testsigma-tm: check run created with ${annotations.length} annotation(s) in ${done.requests} request(s)${done.url ? ` (${done.url})` : ''}.`,
             },
+            ...(shared ? [sharedCheckRunNote(checkName, unknown)] : []),
         ];
     }
     catch (error) {
         return [{ level: 'warning', text: featureProblem('create the check run', 'checks: write', error) }];
     }
+}
+/** Nothing tells this leg from the others of a matrix, if it is one: their check runs share a name, and GitHub shows the latest. */
+function sharedCheckRunNote(checkName, unknown) {
+    return {
+        level: 'warning',
+        text: `testsigma-tm: the check run is named "${checkName}" after the job's id, which every leg of a matrix shares (${unknown ?? 'no leg name was found'}): on the pull request the leg that finishes last would replace the others'. Leave the matrix input out (its default, \${{ toJSON(matrix) }}, names each leg by its matrix values), or give the job \`permissions: actions: read\`.`,
+    };
 }
 /** Every occurrence of a secret replaced by `***` (a test name or message could quote one). */
 function scrub(text, secrets) {

@@ -445,7 +445,13 @@ describe('a matrix job: its legs share GITHUB_JOB; the matrix input (toJSON(matr
 
   it('without actions: read and with the matrix input emptied the legs cannot be told apart: a leg leaves the comment another leg wrote in this run alone, and says what to set', async () => {
     github.forbid('jobs');
-    const [, second] = await runLegs(777, { listJobs: false, matrix: 'blank' });
+    const [first, second] = await runLegs(777, { listJobs: false, matrix: 'blank' });
+    // Their check runs share the job's name: each leg says so, and what to set.
+    expect(github.checkRuns.map((c) => c.name)).toEqual(['Testsigma: test', 'Testsigma: test']);
+    for (const leg of [first!, second!])
+      expect(leg.stdout).toContain(
+        "::warning::testsigma-tm: the check run is named \"Testsigma: test\" after the job's id, which every leg of a matrix shares (reading this run's jobs was refused: HTTP 403: Resource not accessible by integration; the matrix input is empty): on the pull request the leg that finishes last would replace the others'. Leave the matrix input out (its default, ${{ toJSON(matrix) }}, names each leg by its matrix values), or give the job `permissions: actions: read`.\n",
+      );
     expect(github.comments).toHaveLength(2);
     expect(github.comments[0]!.body).toContain('### ❌');
     expect(github.comments[1]!.body).toContain('### ✅');
