@@ -38940,6 +38940,10 @@ async function upsertComment(gh, target, comment) {
         return replaceEarlierRuns(gh, target, { body, create, writer }, found, written);
     }
     const ours = mine.find((c) => sibling(c) === undefined);
+    // Two pushes in a row start two runs, and the first may finish last: its outcome is of an older commit.
+    const oursBy = ours && readWriter(lines(ours)[1]);
+    if (ours && writer && oursBy && runIdOf(oursBy) > runIdOf(writer))
+        return { ...found, action: 'kept for a later run', url: ours.html_url, laterRun: oursBy.run };
     if (ours) {
         const { data } = await gh.rest.issues.updateComment({ owner, repo, comment_id: ours.id, body });
         return { ...found, action: 'updated', url: data.html_url };
@@ -38988,10 +38992,11 @@ async function replaceEarlierRuns(gh, { owner, repo, pullRequest }, { body, crea
  * a version that did not write one, so from an earlier run too.
  */
 function isEarlierRun(by, writer) {
-    if (!by)
-        return true;
-    const runId = (w) => Number(w.run.split('.')[0]);
-    return runId(by) < runId(writer);
+    return !by || runIdOf(by) < runIdOf(writer);
+}
+/** The workflow run's id, without the attempt. */
+function runIdOf(writer) {
+    return Number(writer.run.split('.')[0]);
 }
 /** The login the token acts as; GraphQL's viewer answers for every kind of token (REST's GET /user refuses an app's). */
 async function tokenAccount(gh) {
@@ -39262,6 +39267,11 @@ async function comment(input, leg) {
 function commentNote(pullRequest, done) {
     if (done.action === 'not needed')
         return { level: 'info', text: `testsigma-tm: nothing failed, so no comment on pull request #${pullRequest} (comment: on-failure).` };
+    if (done.action === 'kept for a later run')
+        return {
+            level: 'info',
+            text: `testsigma-tm: pull request #${pullRequest}: the comment${done.url ? ` (${done.url})` : ''} was left as it is: a later workflow run (${done.laterRun ?? 'unknown'}) already wrote it, and this run's outcome is older.`,
+        };
     const replaced = done.replaced > 0
         ? `; ${done.replaced} comment(s) of an earlier workflow run deleted (the legs of this job cannot be told apart, so none is edited in place)`
         : '';

@@ -197,6 +197,30 @@ describe('the pull-request comment', () => {
     );
   });
 
+  it("a run that finishes after a later run of the same job leaves the later one's comment as it is", async () => {
+    // Two pushes in a row: run 779 (the newer commit, failing) finishes first, run 778 (passing) last.
+    const later = await runStep({
+      inputs: { 'api-token': '', 'github-token': GITHUB_TOKEN, 'dry-run': 'true', results: 'junit.xml', annotations: 'false' },
+      event: pullRequestEvent(),
+      workspace: await workspaceWithFailures(1),
+      env: { GITHUB_RUN_ID: '779' },
+    });
+    expect(later.code, later.stdout).toBe(0);
+    const written = { ...github.comments[0]! };
+    const older = await runStep({
+      inputs: { 'api-token': '', 'github-token': GITHUB_TOKEN, 'dry-run': 'true', results: 'junit.xml', annotations: 'false' },
+      event: pullRequestEvent(),
+      workspace: await workspaceWithFailures(0),
+      env: { GITHUB_RUN_ID: '778' },
+    });
+    expect(older.code, older.stdout).toBe(0);
+    expect(github.comments).toEqual([written]);
+    expect(written.body).toContain('### ❌');
+    expect(older.stdout).toContain(
+      `testsigma-tm: pull request #7: the comment (https://github.com/acme/shop/pull/7#issuecomment-${written.id}) was left as it is: a later workflow run (779.1) already wrote it, and this run's outcome is older.\n`,
+    );
+  });
+
   it('goes to the open pull request of a pushed commit (commits → pulls), and not at all with comment: off', async () => {
     github.pulls.push({ number: 11, state: 'open', head: { sha: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', ref: 'feature', label: 'acme:feature' } });
     const pushed = await runStep({ inputs: { ...service(), results: SAMPLES[0]! }, event: { name: 'push', payload: {} } });

@@ -54,7 +54,7 @@ export interface CommentTarget {
   pullRequest: number;
 }
 
-type CommentAction = 'created' | 'updated' | 'not needed';
+type CommentAction = 'created' | 'updated' | 'not needed' | 'kept for a later run';
 
 export interface CommentOutcome {
   action: CommentAction;
@@ -71,6 +71,8 @@ export interface CommentOutcome {
   foreign: number;
   /** The runners of other legs that wrote a comment with the same marker in this run: left alone. */
   siblings: string[];
+  /** The later workflow run (and attempt) that wrote the comment this step left as it was. */
+  laterRun?: string | undefined;
   /** Comments of earlier workflow runs this leg deleted once its own was written (legs that share the marker). */
   replaced: number;
 }
@@ -121,6 +123,10 @@ export async function upsertComment(
     return replaceEarlierRuns(gh, target, { body, create, writer }, found, written);
   }
   const ours = mine.find((c) => sibling(c) === undefined);
+  // Two pushes in a row start two runs, and the first may finish last: its outcome is of an older commit.
+  const oursBy = ours && readWriter(lines(ours)[1]);
+  if (ours && writer && oursBy && runIdOf(oursBy) > runIdOf(writer))
+    return { ...found, action: 'kept for a later run', url: ours.html_url, laterRun: oursBy.run };
   if (ours) {
     const { data } = await gh.rest.issues.updateComment({ owner, repo, comment_id: ours.id, body });
     return { ...found, action: 'updated', url: data.html_url };
@@ -171,9 +177,12 @@ async function replaceEarlierRuns(
  * a version that did not write one, so from an earlier run too.
  */
 function isEarlierRun(by: CommentWriter | undefined, writer: CommentWriter): boolean {
-  if (!by) return true;
-  const runId = (w: CommentWriter): number => Number(w.run.split('.')[0]);
-  return runId(by) < runId(writer);
+  return !by || runIdOf(by) < runIdOf(writer);
+}
+
+/** The workflow run's id, without the attempt. */
+function runIdOf(writer: CommentWriter): number {
+  return Number(writer.run.split('.')[0]);
 }
 
 /** The login the token acts as; GraphQL's viewer answers for every kind of token (REST's GET /user refuses an app's). */

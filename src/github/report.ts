@@ -94,6 +94,11 @@ async function comment(input: GithubReport, leg: Leg): Promise<Note[]> {
 function commentNote(pullRequest: number, done: CommentOutcome): Note {
   if (done.action === 'not needed')
     return { level: 'info', text: `testsigma-tm: nothing failed, so no comment on pull request #${pullRequest} (comment: on-failure).` };
+  if (done.action === 'kept for a later run')
+    return {
+      level: 'info',
+      text: `testsigma-tm: pull request #${pullRequest}: the comment${done.url ? ` (${done.url})` : ''} was left as it is: a later workflow run (${done.laterRun ?? 'unknown'}) already wrote it, and this run's outcome is older.`,
+    };
   const replaced =
     done.replaced > 0
       ? `; ${done.replaced} comment(s) of an earlier workflow run deleted (the legs of this job cannot be told apart, so none is edited in place)`
