@@ -2,8 +2,9 @@
  * The Action's GitHub features, dist/index.js run the way the runner runs it (INPUT_* variables, an event payload
  * at GITHUB_EVENT_PATH, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files) against the emulator and a local stand-in for
  * the GitHub REST API (GITHUB_API_URL): the pull-request comment kept up to date, the check run with every
- * annotation, the fork flow through workflow_run as the README's workflows write it, strict inputs, a refused
- * permission, and a search of every output for both tokens.
+ * annotation, the legs of a matrix (one after the other, and at once with their requests interleaved in an order
+ * drawn from a seed), the fork flow through workflow_run as the README's workflows write it, strict inputs, a
+ * refused permission, and a search of every output for both tokens.
  */
 import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -440,7 +441,8 @@ describe('a matrix job: its legs share GITHUB_JOB; the matrix input (toJSON(matr
         'Testsigma: test (windows-latest, 20)': 'success',
       });
     }
-  });
+    // Fourteen Action processes, two at a time: a generous budget for a loaded machine; no step waits on time.
+  }, 120_000);
 
   it('each leg keeps a comment and a check run of its own under its name as GitHub shows it: a passing leg never hides a failing one', async () => {
     await runLegs(777, { listJobs: true, matrix: 'filled' });
@@ -501,7 +503,8 @@ describe('a matrix job: its legs share GITHUB_JOB; the matrix input (toJSON(matr
       const replay = `seed ${seed} (replays this order):\n  ${schedule.join('\n  ')}`;
       expect(commentsByLeg().sort(), replay).toEqual([`no leg | ${runId}.1 | ✅`, `no leg | ${runId}.1 | ❌`]);
     }
-  });
+    // Fourteen Action processes, two at a time: a generous budget for a loaded machine; no step waits on time.
+  }, 120_000);
 });
 
 describe('the check run', () => {
