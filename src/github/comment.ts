@@ -80,7 +80,8 @@ export interface CommentOutcome {
 /**
  * Edit the comment that carries `marker` and that the token's account wrote, or create one when `create` allows it
  * (`on-failure` with no failure still updates an earlier comment, so it does not keep showing a failure that is
- * gone). The account is looked up only when some comment carries the marker.
+ * gone). The account is looked up only when some comment carries the marker. A comment a later workflow run wrote
+ * is left as it is; legs that share the marker write their own instead (replaceEarlierRuns).
  */
 export async function upsertComment(
   gh: GitHub,
