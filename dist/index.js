@@ -30628,7 +30628,7 @@ function defaultCallback(err) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2971);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1222);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6575);
 // The Action's entry point: nothing but the calls, so main.ts can be tested without side effects on import.
 
 
@@ -30649,7 +30649,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1222:
+/***/ 6575:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38823,6 +38823,45 @@ function readEvent(path) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/github/matrix.ts
+/**
+ * A leg of a matrix, named by its matrix values. The runner puts none of them in an action's environment, but it
+ * fills an input's default from the step's contexts: action.yml declares the `matrix` input with the default
+ * `${{ toJSON(matrix) }}` (as github/codeql-action does), so every leg hands over its own values without a word in
+ * the workflow, and `null` outside a matrix. The name is the one GitHub gives a leg of a job without a `name:`,
+ * `test (ubuntu-latest, 20)`: readable, different for every leg, and the same on every re-run of that leg, which
+ * the runner's name (a new runner each time) is not.
+ */
+function matrixLeg(job, input) {
+    const raw = input.trim();
+    if (raw === '')
+        return { kind: 'unknown' };
+    let parsed;
+    try {
+        parsed = JSON.parse(raw);
+    }
+    catch {
+        // Not JSON: a workflow that passes its own label (`matrix: ${{ matrix.os }}`) is taken at its word.
+        return { kind: 'leg', name: `${job} (${oneLine(raw)})` };
+    }
+    if (parsed === null)
+        return { kind: 'none' };
+    const values = isObject(parsed) ? Object.values(parsed) : [parsed];
+    if (values.length === 0)
+        return { kind: 'none' };
+    return { kind: 'leg', name: `${job} (${values.map(shown).join(', ')})` };
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** A value as the leg's name shows it: text and numbers as they are, a list or an object (an `include` entry) as JSON. */
+function shown(value) {
+    return oneLine(typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value));
+}
+function oneLine(text) {
+    return text.replace(/\s+/g, ' ').trim();
+}
+
 ;// CONCATENATED MODULE: ./src/github/comment.ts
 /**
  * One pull-request comment per workflow and job, kept up to date: a hidden marker names the workflow and job, the
@@ -38830,10 +38869,12 @@ function readEvent(path) {
  * bot of another workflow), so only a comment the token's own account wrote is edited: github-actions[bot] for the
  * job's token, the user of a personal access token, `<app>[bot]` for an app's, as GraphQL's `viewer` names it.
  *
- * The legs of a matrix share the job's id, so the marker also carries the leg's name as GitHub shows it: each leg
- * keeps a comment of its own, and no leg ever rewrites another's. When the legs cannot be told apart (the run's jobs
- * could not be read), a second hidden line says which run and runner wrote the comment: a leg never edits one
- * another runner wrote in this same run, which only another leg can have done.
+ * The legs of a matrix share the job's id, so the marker also carries the leg's name (as GitHub shows it, or from
+ * its matrix values): each leg keeps a comment of its own, and no leg ever rewrites another's. A second hidden line
+ * says which run and runner wrote the comment. When the legs cannot be told apart they share the marker, and
+ * GitHub has no conditional edit: two legs that both edit the last run's comment overwrite each other, whatever
+ * either reads back. So such a leg never edits a comment another leg could also pick: it writes one of its own (a
+ * create overwrites nothing), then deletes the comments of earlier workflow runs, which no leg of this run writes.
  */
 
 /**
@@ -38866,7 +38907,8 @@ function quoted(text) {
 /**
  * Edit the comment that carries `marker` and that the token's account wrote, or create one when `create` allows it
  * (`on-failure` with no failure still updates an earlier comment, so it does not keep showing a failure that is
- * gone). The account is looked up only when some comment carries the marker.
+ * gone). The account is looked up only when some comment carries the marker. A comment a later workflow run wrote
+ * is left as it is; legs that share the marker write their own instead (replaceEarlierRuns).
  */
 async function upsertComment(gh, target, comment) {
     const { owner, repo, pullRequest } = target;
@@ -38874,7 +38916,7 @@ async function upsertComment(gh, target, comment) {
     const comments = await gh.paginate(gh.rest.issues.listComments, { owner, repo, issue_number: pullRequest, per_page: 100 });
     const lines = (c) => (c.body ?? '').split(/\r?\n/, 2);
     const marked = comments.filter((c) => lines(c)[0] === marker);
-    const found = { marked: marked.length, strangers: [], foreign: 0, siblings: [] };
+    const found = { marked: marked.length, strangers: [], foreign: 0, siblings: [], replaced: 0 };
     if (marked.length > 0) {
         try {
             found.account = await tokenAccount(gh);
@@ -38894,7 +38936,15 @@ async function upsertComment(gh, target, comment) {
         return writer && by && by.run === writer.run && by.runner !== writer.runner ? by.runner : undefined;
     };
     found.siblings = mine.flatMap((c) => sibling(c) ?? []);
+    if (comment.shared && writer) {
+        const written = mine.map((c) => ({ id: c.id, by: readWriter(lines(c)[1]) }));
+        return replaceEarlierRuns(gh, target, { body, create, writer }, found, written);
+    }
     const ours = mine.find((c) => sibling(c) === undefined);
+    // Two pushes in a row start two runs, and the first may finish last: its outcome is of an older commit.
+    const oursBy = ours && readWriter(lines(ours)[1]);
+    if (ours && writer && oursBy && runIdOf(oursBy) > runIdOf(writer))
+        return { ...found, action: 'kept for a later run', url: ours.html_url, laterRun: oursBy.run };
     if (ours) {
         const { data } = await gh.rest.issues.updateComment({ owner, repo, comment_id: ours.id, body });
         return { ...found, action: 'updated', url: data.html_url };
@@ -38903,6 +38953,51 @@ async function upsertComment(gh, target, comment) {
         return { ...found, action: 'not needed' };
     const { data } = await gh.rest.issues.createComment({ owner, repo, issue_number: pullRequest, body });
     return { ...found, action: 'created', url: data.html_url };
+}
+/**
+ * A leg that shares its marker with the other legs of its job: it edits only the comment this very job wrote (the
+ * same run, attempt and runner: an earlier step of the job), else writes a new one; then it deletes the comments
+ * of earlier workflow runs. Comments of this run are kept, another leg's or an earlier attempt's (a leg that was
+ * not re-run), so a pass never replaces a failure it cannot tell is its own.
+ */
+async function replaceEarlierRuns(gh, { owner, repo, pullRequest }, { body, create, writer }, found, mine) {
+    const earlier = mine.filter((c) => isEarlierRun(c.by, writer));
+    const own = mine.find((c) => c.by?.run === writer.run && c.by.runner === writer.runner);
+    let done;
+    if (own) {
+        const { data } = await gh.rest.issues.updateComment({ owner, repo, comment_id: own.id, body });
+        done = { ...found, action: 'updated', url: data.html_url };
+    }
+    else if (create || earlier.length > 0) {
+        // on-failure with nothing failed still replaces an earlier run's comment, as it would update it.
+        const { data } = await gh.rest.issues.createComment({ owner, repo, issue_number: pullRequest, body });
+        done = { ...found, action: 'created', url: data.html_url };
+    }
+    else
+        return { ...found, action: 'not needed' };
+    for (const c of earlier) {
+        try {
+            await gh.rest.issues.deleteComment({ owner, repo, comment_id: c.id });
+            done.replaced++;
+        }
+        catch (error) {
+            // Another leg of this run deleted it first.
+            if (githubFailure(error).status !== 404)
+                throw error;
+        }
+    }
+    return done;
+}
+/**
+ * Written by an earlier workflow run than `writer`'s: run ids only grow. A comment without the writer line is from
+ * a version that did not write one, so from an earlier run too.
+ */
+function isEarlierRun(by, writer) {
+    return !by || runIdOf(by) < runIdOf(writer);
+}
+/** The workflow run's id, without the attempt. */
+function runIdOf(writer) {
+    return Number(writer.run.split('.')[0]);
 }
 /** The login the token acts as; GraphQL's viewer answers for every kind of token (REST's GET /user refuses an app's). */
 async function tokenAccount(gh) {
@@ -38913,11 +39008,20 @@ async function tokenAccount(gh) {
 ;// CONCATENATED MODULE: ./src/github/job-name.ts
 /**
  * The job's own name as GitHub shows it: "test (ubuntu-latest, 20)" for a leg of a matrix. The runner tells an
- * action only the job's id (GITHUB_JOB), which every leg shares, and none of the matrix values; the run's jobs
- * (actions: read) name the leg: the one in progress on this step's runner, which runs one job at a time.
+ * action only the job's id (GITHUB_JOB), which every leg shares; the run's jobs (actions: read) name the leg: the
+ * one in progress on this step's runner, which runs one job at a time. Without that permission the leg's matrix
+ * values (the matrix input) name it the way GitHub names a leg of a job without a `name:`.
  */
 
-async function findJobName(gh, ctx) {
+async function findJobName(gh, ctx, matrix) {
+    const listed = await fromRunJobs(gh, ctx);
+    if (listed.unknown === undefined)
+        return listed;
+    if (matrix.kind === 'leg')
+        return { name: matrix.name };
+    return matrix.kind === 'unknown' ? { ...listed, unknown: `${listed.unknown}; the matrix input is empty` } : listed;
+}
+async function fromRunJobs(gh, ctx) {
     if (!ctx.runId || !ctx.runnerName)
         return { name: ctx.job, unknown: 'GITHUB_RUN_ID or RUNNER_NAME is unset' };
     const run = { owner: ctx.owner, repo: ctx.repo, run_id: Number(ctx.runId), attempt_number: Number(ctx.runAttempt ?? 1) };
@@ -39122,9 +39226,11 @@ async function reportToGithub(input) {
     // Read once, and only when a feature needs it (a push without a pull request and no check run does not).
     let jobName;
     const leg = async () => {
-        jobName ??= input.findLeg ? findJobName(input.gh, ctx) : Promise.resolve({ name: ctx.job });
+        jobName ??= input.findLeg ? findJobName(input.gh, ctx, input.matrix) : Promise.resolve({ name: ctx.job });
         const name = await jobName;
-        return { ...name, report: { summary: input.summary, error: input.error, links, job: name.name } };
+        // Nothing names this leg (no jobs read, no matrix values): the other legs of a matrix would carry the same name.
+        const shared = name.unknown !== undefined && input.matrix.kind === 'unknown';
+        return { ...name, shared, report: { summary: input.summary, error: input.error, links, job: name.name } };
     };
     if (input.comment !== 'off')
         notes.push(...(await comment(input, leg)));
@@ -39145,14 +39251,14 @@ async function comment(input, leg) {
     }
     if (pullRequest === undefined)
         return [{ level: 'info', text: `testsigma-tm: no pull request for this ${ctx.eventName || 'run'}, so no comment.` }];
-    const { name, unknown, report } = await leg();
+    const { name, unknown, shared, report } = await leg();
     const marker = commentMarker(ctx.workflow, ctx.job, name);
     const writer = ctx.runId && ctx.runnerName ? { run: `${ctx.runId}.${ctx.runAttempt ?? 1}`, runner: ctx.runnerName } : undefined;
     const hidden = writer ? `${marker}\n${writerLine(writer)}` : marker;
     const body = scrub(renderReport(report, { marker: hidden, maxChars: COMMENT_MAX_CHARS }), input.secrets);
     try {
         const create = input.comment === 'always' || hasFailure(report);
-        const done = await upsertComment(gh, { owner: ctx.owner, repo: ctx.repo, pullRequest }, { marker, writer, body, create });
+        const done = await upsertComment(gh, { owner: ctx.owner, repo: ctx.repo, pullRequest }, { marker, writer, body, create, shared });
         return [...commentAuthorNotes(pullRequest, done), ...siblingNotes(pullRequest, ctx.job, unknown, done), commentNote(pullRequest, done)];
     }
     catch (error) {
@@ -39162,7 +39268,15 @@ async function comment(input, leg) {
 function commentNote(pullRequest, done) {
     if (done.action === 'not needed')
         return { level: 'info', text: `testsigma-tm: nothing failed, so no comment on pull request #${pullRequest} (comment: on-failure).` };
-    return { level: 'info', text: `testsigma-tm: pull request #${pullRequest}: comment ${done.action}${done.url ? ` (${done.url})` : ''}.` };
+    if (done.action === 'kept for a later run')
+        return {
+            level: 'info',
+            text: `testsigma-tm: pull request #${pullRequest}: the comment${done.url ? ` (${done.url})` : ''} was left as it is: a later workflow run (${done.laterRun ?? 'unknown'}) already wrote it, and this run's outcome is older.`,
+        };
+    const replaced = done.replaced > 0
+        ? `; ${done.replaced} comment(s) of an earlier workflow run deleted (the legs of this job cannot be told apart, so none is edited in place)`
+        : '';
+    return { level: 'info', text: `testsigma-tm: pull request #${pullRequest}: comment ${done.action}${done.url ? ` (${done.url})` : ''}${replaced}.` };
 }
 /** Comments that carry our marker and were not edited: someone else's, or nobody could tell whose. */
 function commentAuthorNotes(pullRequest, done) {
@@ -39198,7 +39312,7 @@ function siblingNotes(pullRequest, job, unknown, done) {
     return [
         {
             level: 'warning',
-            text: `testsigma-tm: pull request #${pullRequest}: another leg of job \`${job}\` already wrote its comment in this workflow run (on runner ${runners}), and the legs of a matrix cannot be told apart (${unknown ?? 'their names are the same'}), so this leg left that comment alone and wrote its own. Give the job \`permissions: actions: read\` to keep one comment and check run per leg under its name as GitHub shows it, such as "${job} (ubuntu-latest, 20)"; a matrix of shards can set shard-index instead.`,
+            text: `testsigma-tm: pull request #${pullRequest}: another leg of job \`${job}\` already wrote its comment in this workflow run (on runner ${runners}), and the legs of a matrix cannot be told apart (${unknown ?? 'their names are the same'}), so this leg left that comment alone and wrote its own. Leave the matrix input out (its default, \${{ toJSON(matrix) }}, names each leg by its matrix values, such as "${job} (ubuntu-latest, 20)"), or give the job \`permissions: actions: read\` for its name as GitHub shows it; a matrix of shards can set shard-index instead.`,
         },
     ];
 }
@@ -39206,18 +39320,19 @@ async function checkRun(input, leg) {
     const { gh, ctx, summary: s } = input;
     if (!ctx.sha)
         return [{ level: 'warning', text: 'testsigma-tm: no commit to attach the check run to (GITHUB_SHA is unset), so none was created.' }];
-    const { name, report } = await leg();
+    const { name, unknown, shared, report } = await leg();
     const { annotations, left } = checkAnnotations(s.failures, s.tests.failed, input.maxAnnotations);
     const conclusion = hasFailure(report) ? 'failure' : s.total === 0 ? 'neutral' : 'success';
     const title = input.error
         ? `The reporting failed (${input.error.code})`
         : `${s.tests.failed} failed, ${s.tests.passed} passed, ${s.tests.skipped} skipped${left > 0 ? ` (${annotations.length} annotated, ${left} not)` : ''}`;
+    const checkName = `Testsigma: ${name || ctx.workflow || 'results'}`;
     try {
         const done = await createCheckRun(gh, {
             owner: ctx.owner,
             repo: ctx.repo,
             sha: ctx.sha,
-            name: `Testsigma: ${name || ctx.workflow || 'results'}`,
+            name: checkName,
             conclusion,
             title: scrub(title, input.secrets),
             summary: scrub(renderReport(report, { maxChars: CHECK_SUMMARY_MAX_CHARS }), input.secrets),
@@ -39229,11 +39344,19 @@ async function checkRun(input, leg) {
                 level: 'info',
                 text: `testsigma-tm: check run created with ${annotations.length} annotation(s) in ${done.requests} request(s)${done.url ? ` (${done.url})` : ''}.`,
             },
+            ...(shared ? [sharedCheckRunNote(checkName, unknown)] : []),
         ];
     }
     catch (error) {
         return [{ level: 'warning', text: featureProblem('create the check run', 'checks: write', error) }];
     }
+}
+/** Nothing tells this leg from the others of a matrix, if it is one: their check runs share a name, and GitHub shows the latest. */
+function sharedCheckRunNote(checkName, unknown) {
+    return {
+        level: 'warning',
+        text: `testsigma-tm: the check run is named "${checkName}" after the job's id, which every leg of a matrix shares (${unknown ?? 'no leg name was found'}): on the pull request the leg that finishes last would replace the others'. Leave the matrix input out (its default, \${{ toJSON(matrix) }}, names each leg by its matrix values), or give the job \`permissions: actions: read\`.`,
+    };
 }
 /** Every occurrence of a secret replaced by `***` (a test name or message could quote one). */
 function scrub(text, secrets) {
@@ -39287,10 +39410,11 @@ function variableName(input) {
 
 
 
+
 /** What the step does: the whole flow, or one part of a pipeline whose jobs report into one run (core's table of operations). */
 const MODES = Object.keys(dist/* ACTION_MODES */.mw);
-/** Every input action.yml declares: the two written by hand, then the settings' (generated from the same table). */
-const ACTION_INPUTS = ['mode', 'results', ...dist/* SETTING_KEYS */.GS.flatMap((key) => dist/* SETTINGS */.yy[key].input ?? [])];
+/** Every input action.yml declares: the three written by hand, then the settings' (generated from the same table). */
+const ACTION_INPUTS = ['mode', 'results', 'matrix', ...dist/* SETTING_KEYS */.GS.flatMap((key) => dist/* SETTINGS */.yy[key].input ?? [])];
 /**
  * The results read when the input is left out: Maven's and Gradle's TEST-*.xml, jest-junit's and pytest's
  * junit.xml. One glob, not two: a project writes one of the names, and a pattern that matches nothing fails.
@@ -39374,7 +39498,7 @@ async function run(env = process.env, hooks = {}) {
     interrupt?.addEventListener('abort', () => warning(`testsigma-tm: the job is being cancelled (${(0,dist/* stoppedBy */.$)(interrupt) ?? 'a signal'}): no new request is sent, and what is not recorded yet is written to the spool file (output spool-file) for testsigma-tm resume.`), { once: true });
     const outcome = await (0,dist/* uploadResults */.g4)({ settings, results, env: uploadEnv, host: 'action', log: LOG, openOnly: operation === 'create', interrupt });
     const s = outcome.summary;
-    info(shown((0,dist/* renderText */.S5)(s, outcome.error ? { error: outcome.error } : {})));
+    info(main_shown((0,dist/* renderText */.S5)(s, outcome.error ? { error: outcome.error } : {})));
     setOutputs(s);
     // setFailed writes one error annotation itself: keep within the 10 GitHub shows per step.
     if (settings.annotations)
@@ -39389,7 +39513,7 @@ async function run(env = process.env, hooks = {}) {
         info('testsigma-tm: the pull-request comment and check run were skipped: the job is being cancelled.');
     else if (githubFeatures.length > 0 && settings.githubToken) {
         // The legs of a matrix share the job's id: each keeps a comment and a check run of its own, named by its
-        // shard-index, else by its name as GitHub shows it (read from the run's jobs).
+        // shard-index, else by its name as GitHub shows it (read from the run's jobs), else by its matrix values.
         const job = settings.shardIndex === undefined ? github.job : `${github.job} (shard ${settings.shardIndex})`;
         // A refused comment or check run is a warning: the results are recorded and the step's outcome is the upload's.
         try {
@@ -39402,6 +39526,7 @@ async function run(env = process.env, hooks = {}) {
                 checkRun: settings.checkRun,
                 maxAnnotations: settings.maxAnnotations,
                 findLeg: settings.shardIndex === undefined,
+                matrix: matrixLeg(github.job, getInput('matrix')),
                 testsRunUrl,
                 secrets: [apiToken, settings.githubToken],
             });
@@ -39421,10 +39546,10 @@ async function run(env = process.env, hooks = {}) {
         await writeSummary(s);
 }
 const LOG = {
-    debug: (m) => core_debug(shown(m)),
-    info: (m) => info(shown(m)),
-    warn: (m) => warning(shown(m)),
-    error: (m) => error(shown(m)),
+    debug: (m) => core_debug(main_shown(m)),
+    info: (m) => info(main_shown(m)),
+    warn: (m) => warning(main_shown(m)),
+    error: (m) => error(main_shown(m)),
 };
 /** A pull request without the api-token (a fork's gets no secrets): what to add so its results are still recorded. */
 function forkAdvice(github, what) {
@@ -39462,31 +39587,31 @@ async function fetchTriggeringArtifact(name, githubToken, github, workspace, env
 }
 async function runDoctor(settings, sources) {
     const outcome = await (0,dist/* doctor */.Ac)({ settings, sources, host: 'action', log: LOG });
-    info(shown(['Settings:', ...outcome.settings.map((l) => `  ${l}`), 'Checks:', ...outcome.checks.map((c) => `  ${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`)].join('\n')));
+    info(main_shown(['Settings:', ...outcome.settings.map((l) => `  ${l}`), 'Checks:', ...outcome.checks.map((c) => `  ${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`)].join('\n')));
     const failed = outcome.checks.find((c) => !c.ok);
     if (failed)
-        setFailed(shown(`testsigma-tm doctor: ${failed.name}: ${failed.detail}`));
+        setFailed(main_shown(`testsigma-tm doctor: ${failed.name}: ${failed.detail}`));
 }
 /** The close mode; a cancelled job (`interrupt`) stops waiting for the shards at once, and says the run is still open. */
 async function runClose(settings, env, interrupt) {
     const outcome = await (0,dist/* closeRunCommand */.h)({ settings, env, host: 'action', log: LOG, ...(interrupt && { interrupt }) });
     setOutput('run-id', outcome.run?.id ?? '');
-    setOutput('run-url', shown(outcome.run?.url ?? ''));
+    setOutput('run-url', main_shown(outcome.run?.url ?? ''));
     if (outcome.error) {
         await fail((0,dist/* emptySummary */.CB)(false), outcome.error);
         return;
     }
-    info(shown(outcome.message));
+    info(main_shown(outcome.message));
 }
 async function fail(summary, error) {
     await writeSummary(summary, error);
-    setFailed(shown(error.message));
+    setFailed(main_shown(error.message));
 }
 /**
  * Text as the Action writes it (log, job summary, outputs): the one redaction of core. The runner masks the
  * token in the log only; the job summary is a file, and a base URL's `?token=` is no registered secret.
  */
-function shown(text) {
+function main_shown(text) {
     return (0,dist/* redact */.E$)(text, [getInput('api-token')]);
 }
 /** The job summary; a runner without one (GITHUB_STEP_SUMMARY unset) gets the text in the log only. */
@@ -39494,7 +39619,7 @@ async function writeSummary(summary, error) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
     try {
-        await summary_summary.addRaw(shown((0,dist/* renderMarkdown */.Gc)(summary, error ? { error } : {}))).write();
+        await summary_summary.addRaw(main_shown((0,dist/* renderMarkdown */.Gc)(summary, error ? { error } : {}))).write();
     }
     catch (thrown) {
         // The log already holds the same text; a summary that cannot be written must not hide the outcome.
@@ -39503,8 +39628,8 @@ async function writeSummary(summary, error) {
 }
 function setOutputs(s) {
     setOutput('run-id', s.runId ?? '');
-    setOutput('run-url', shown(s.runUrl ?? ''));
-    setOutput('spool-file', shown(s.spoolFile ?? ''));
+    setOutput('run-url', main_shown(s.runUrl ?? ''));
+    setOutput('spool-file', main_shown(s.spoolFile ?? ''));
     setOutput('total', s.total);
     setOutput('passed', s.tests.passed);
     setOutput('failed', s.tests.failed);
@@ -42304,7 +42429,7 @@ const SETTINGS = {
         input: 'check-run',
         parse: bool,
         default: false,
-        doc: 'Action: create a check run named after the job, with the outcome and an annotation per failed test at its file and line (sent 50 per request, beyond the 10 a step can show). Needs `checks: write`.',
+        doc: 'Action: create a check run named after the job (and its matrix values, for a leg of a matrix), with the outcome and an annotation per failed test at its file and line (sent 50 per request, beyond the 10 a step can show). Needs `checks: write`.',
     }),
     maxAnnotations: row({
         env: 'TESTSIGMA_MAX_ANNOTATIONS',

@@ -39,14 +39,15 @@ import {
 import { ArtifactProblem, fetchArtifact } from './github/artifact.js';
 import { githubClient, githubFailure } from './github/client.js';
 import { isForkPullRequest, isPullRequestEvent, readGithubContext, type GithubContext } from './github/context.js';
+import { matrixLeg } from './github/matrix.js';
 import { reportToGithub, scrub } from './github/report.js';
 import { undeclaredInputsProblem } from './github/strict-inputs.js';
 
 /** What the step does: the whole flow, or one part of a pipeline whose jobs report into one run (core's table of operations). */
 const MODES = Object.keys(ACTION_MODES) as ActionMode[];
 
-/** Every input action.yml declares: the two written by hand, then the settings' (generated from the same table). */
-const ACTION_INPUTS = ['mode', 'results', ...SETTING_KEYS.flatMap((key) => (SETTINGS[key] as { input?: string }).input ?? [])];
+/** Every input action.yml declares: the three written by hand, then the settings' (generated from the same table). */
+const ACTION_INPUTS = ['mode', 'results', 'matrix', ...SETTING_KEYS.flatMap((key) => (SETTINGS[key] as { input?: string }).input ?? [])];
 
 /**
  * The results read when the input is left out: Maven's and Gradle's TEST-*.xml, jest-junit's and pytest's
@@ -155,7 +156,7 @@ export async function run(env: Env = process.env, hooks: ProcessHooks = {}): Pro
     core.info('testsigma-tm: the pull-request comment and check run were skipped: the job is being cancelled.');
   else if (githubFeatures.length > 0 && settings.githubToken) {
     // The legs of a matrix share the job's id: each keeps a comment and a check run of its own, named by its
-    // shard-index, else by its name as GitHub shows it (read from the run's jobs).
+    // shard-index, else by its name as GitHub shows it (read from the run's jobs), else by its matrix values.
     const job = settings.shardIndex === undefined ? github.job : `${github.job} (shard ${settings.shardIndex})`;
     // A refused comment or check run is a warning: the results are recorded and the step's outcome is the upload's.
     try {
@@ -168,6 +169,7 @@ export async function run(env: Env = process.env, hooks: ProcessHooks = {}): Pro
         checkRun: settings.checkRun,
         maxAnnotations: settings.maxAnnotations,
         findLeg: settings.shardIndex === undefined,
+        matrix: matrixLeg(github.job, core.getInput('matrix')),
         testsRunUrl,
         secrets: [apiToken, settings.githubToken],
       });

@@ -2,8 +2,9 @@
  * The Action's GitHub features, dist/index.js run the way the runner runs it (INPUT_* variables, an event payload
  * at GITHUB_EVENT_PATH, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files) against the emulator and a local stand-in for
  * the GitHub REST API (GITHUB_API_URL): the pull-request comment kept up to date, the check run with every
- * annotation, the fork flow through workflow_run as the README's workflows write it, strict inputs, a refused
- * permission, and a search of every output for both tokens.
+ * annotation, the legs of a matrix (one after the other, and at once with their requests interleaved in an order
+ * drawn from a seed), the fork flow through workflow_run as the README's workflows write it, strict inputs, a
+ * refused permission, and a search of every output for both tokens.
  */
 import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import { FakeGitHub } from './helpers/fake-github.js';
 import { ACTION, ROOT, baseEnv, runNode } from './helpers/run.js';
 import { SecretSearch } from './helpers/secrets.js';
 import { zip } from './helpers/zip.js';
+import { mulberry32 } from '../packages/core/test/sim/scheduler.js';
 
 const GITHUB_TOKEN = 'ghs_fakeJobToken0123456789abcdefABCDEF';
 const SAMPLES = ['examples/results/jest-junit.xml', 'examples/results/playwright-junit.xml', 'examples/results/pytest-junit.xml'];
@@ -71,6 +73,8 @@ async function runStep(step: Step) {
     GITHUB_EVENT_PATH: files.event,
     RUNNER_NAME: 'GitHub Actions 1',
     RUNNER_TEMP: join(dir, 'tmp'),
+    // The runner fills this input from its default, ${{ toJSON(matrix) }}: null in a job without a matrix.
+    INPUT_MATRIX: 'null',
     ...Object.fromEntries(Object.entries(step.inputs).map(([k, v]) => [`INPUT_${k.replace(/ /g, '_').toUpperCase()}`, v])),
     ...step.env,
   });
@@ -194,6 +198,30 @@ describe('the pull-request comment', () => {
     );
   });
 
+  it("a run that finishes after a later run of the same job leaves the later one's comment as it is", async () => {
+    // Two pushes in a row: run 779 (the newer commit, failing) finishes first, run 778 (passing) last.
+    const later = await runStep({
+      inputs: { 'api-token': '', 'github-token': GITHUB_TOKEN, 'dry-run': 'true', results: 'junit.xml', annotations: 'false' },
+      event: pullRequestEvent(),
+      workspace: await workspaceWithFailures(1),
+      env: { GITHUB_RUN_ID: '779' },
+    });
+    expect(later.code, later.stdout).toBe(0);
+    const written = { ...github.comments[0]! };
+    const older = await runStep({
+      inputs: { 'api-token': '', 'github-token': GITHUB_TOKEN, 'dry-run': 'true', results: 'junit.xml', annotations: 'false' },
+      event: pullRequestEvent(),
+      workspace: await workspaceWithFailures(0),
+      env: { GITHUB_RUN_ID: '778' },
+    });
+    expect(older.code, older.stdout).toBe(0);
+    expect(github.comments).toEqual([written]);
+    expect(written.body).toContain('### ❌');
+    expect(older.stdout).toContain(
+      `testsigma-tm: pull request #7: the comment (https://github.com/acme/shop/pull/7#issuecomment-${written.id}) was left as it is: a later workflow run (779.1) already wrote it, and this run's outcome is older.\n`,
+    );
+  });
+
   it('goes to the open pull request of a pushed commit (commits → pulls), and not at all with comment: off', async () => {
     github.pulls.push({ number: 11, state: 'open', head: { sha: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', ref: 'feature', label: 'acme:feature' } });
     const pushed = await runStep({ inputs: { ...service(), results: SAMPLES[0]! }, event: { name: 'push', payload: {} } });
@@ -275,33 +303,149 @@ describe('the pull-request comment', () => {
   });
 });
 
-describe('a matrix job: its legs share GITHUB_JOB, and the runner does not tell an action the matrix values', () => {
+describe('a matrix job: its legs share GITHUB_JOB; the matrix input (toJSON(matrix) by default) or the jobs API tells them apart', () => {
   const LEGS = [
-    { name: 'test (ubuntu-latest, 20)', failures: 1 },
-    { name: 'test (windows-latest, 20)', failures: 0 },
+    { name: 'test (ubuntu-latest, 20)', matrix: { os: 'ubuntu-latest', node: 20 }, failures: 1 },
+    { name: 'test (windows-latest, 20)', matrix: { os: 'windows-latest', node: 20 }, failures: 0 },
   ];
 
-  /** Both legs of run `runId`, one after the other (the failing one first), each on a runner of its own. */
-  async function runLegs(runId: number, options: { listJobs: boolean }) {
-    const runners = LEGS.map((_, i) => `GitHub Actions ${runId}-${i + 1}`);
-    if (options.listJobs)
-      github.jobs.push(...LEGS.map((leg, i) => ({ runId, attempt: 1, name: leg.name, runner_name: runners[i]!, status: 'in_progress' as const })));
+  interface LegOptions {
+    /** The run's jobs list each leg (the jobs API answers them, given actions: read). */
+    listJobs: boolean;
+    /**
+     * The matrix input as the runner fills it from action.yml's default, `${{ toJSON(matrix) }}` (pretty JSON);
+     * `blank` when it reaches the step empty (a workflow that sets `matrix: ''`).
+     */
+    matrix?: 'filled' | 'blank';
+    attempt?: number;
+  }
+
+  /** The step of leg `i` of run `runId`, on a runner of its own (a new one on every run and attempt, as hosted runners are). */
+  async function legStep(runId: number, i: number, options: LegOptions): Promise<Step> {
+    const leg = LEGS[i]!;
+    const attempt = options.attempt ?? 1;
+    const runner = `GitHub Actions ${runId}-${attempt}-${i + 1}`;
+    if (options.listJobs) github.jobs.push({ runId, attempt, name: leg.name, runner_name: runner, status: 'in_progress' });
+    const matrix: Record<string, string> =
+      options.matrix === 'filled' ? { matrix: JSON.stringify(leg.matrix, null, 2) } : options.matrix === 'blank' ? { matrix: '' } : {};
+    return {
+      inputs: {
+        'api-token': '',
+        'github-token': GITHUB_TOKEN,
+        'dry-run': 'true',
+        results: 'junit.xml',
+        annotations: 'false',
+        'check-run': 'true',
+        ...matrix,
+      },
+      event: pullRequestEvent(),
+      workspace: await workspaceWithFailures(leg.failures),
+      env: { GITHUB_RUN_ID: String(runId), GITHUB_RUN_ATTEMPT: String(attempt), RUNNER_NAME: runner, GITHUB_API_URL: github.via(`leg ${i + 1}`) },
+    };
+  }
+
+  /** Both legs of run `runId`, one after the other (the failing one first). */
+  async function runLegs(runId: number, options: LegOptions) {
     const steps = [];
-    for (const [i, leg] of LEGS.entries())
-      steps.push(
-        await runStep({
-          inputs: { 'api-token': '', 'github-token': GITHUB_TOKEN, 'dry-run': 'true', results: 'junit.xml', annotations: 'false', 'check-run': 'true' },
-          event: pullRequestEvent(),
-          workspace: await workspaceWithFailures(leg.failures),
-          env: { GITHUB_RUN_ID: String(runId), RUNNER_NAME: runners[i]! },
-        }),
-      );
+    for (const i of LEGS.keys()) steps.push(await runStep(await legStep(runId, i, options)));
     for (const step of steps) expect(step.code, step.stdout).toBe(0);
     return steps;
   }
 
+  /**
+   * Both legs of run `runId` at once, as a matrix runs them: every GitHub request waits at the fake until the
+   * legs have each either sent their next request or ended, and then one of the waiting requests, drawn from
+   * `seed`, goes through. The order depends on the seed alone (never on timing), so a seed replays its schedule.
+   */
+  async function runLegsInterleaved(runId: number, options: LegOptions, seed: number) {
+    const steps = await Promise.all(LEGS.map((_, i) => legStep(runId, i, options)));
+    github.gate();
+    const random = mulberry32(seed);
+    let ended = 0;
+    const running = steps.map((step) =>
+      runStep(step).finally(() => {
+        ended++;
+        github.recheckParked();
+      }),
+    );
+    const schedule: string[] = [];
+    for (;;) {
+      await github.whenParked(() => github.parked.length + ended === steps.length);
+      if (github.parked.length === 0) break;
+      const waiting = [...github.parked].sort((a, b) => a.from.localeCompare(b.from));
+      const next = waiting[Math.floor(random() * waiting.length)]!;
+      schedule.push(`${next.from}: ${next.method} ${next.path}`);
+      next.release();
+    }
+    const done = await Promise.all(running);
+    for (const step of done) expect(step.code, step.stdout).toBe(0);
+    return { steps: done, schedule };
+  }
+
+  /** The leg (by its name in the marker) and the run that last wrote each comment, and its outcome. */
+  const commentsByLeg = () =>
+    github.comments.map((c) => {
+      const [marker, writer] = c.body.split('\n', 2);
+      return `${/leg="([^"]*)"/.exec(marker!)?.[1] ?? 'no leg'} | ${/run="([^"]*)"/.exec(writer ?? '')?.[1] ?? 'no writer'} | ${c.body.includes('### ❌') ? '❌' : '✅'}`;
+    });
+
+  it('without actions: read, the matrix values the runner fills in name each leg: a check run and a comment per leg, the same on a re-run', async () => {
+    github.forbid('jobs');
+    const first = await runLegs(777, { listJobs: false, matrix: 'filled' });
+    expect(github.checkRuns.map((c) => [c.name, c.conclusion])).toEqual([
+      ['Testsigma: test (ubuntu-latest, 20)', 'failure'],
+      ['Testsigma: test (windows-latest, 20)', 'success'],
+    ]);
+    expect(github.comments.map((c) => c.body.split('\n')[0])).toEqual([
+      '<!-- testsigma-tm comment: workflow="CI" job="test" leg="test (ubuntu-latest, 20)" -->',
+      '<!-- testsigma-tm comment: workflow="CI" job="test" leg="test (windows-latest, 20)" -->',
+    ]);
+    expect(github.comments[0]!.body).toContain('job `test (ubuntu-latest, 20)`');
+    for (const step of first) expect(step.stdout).not.toContain('::warning::');
+
+    // Re-run all jobs (attempt 2, new runners): the same names, each leg's comment edited in place.
+    const ids = github.comments.map((c) => c.id);
+    await runLegs(777, { listJobs: false, matrix: 'filled', attempt: 2 });
+    expect(github.checkRuns.slice(2).map((c) => [c.name, c.conclusion])).toEqual([
+      ['Testsigma: test (ubuntu-latest, 20)', 'failure'],
+      ['Testsigma: test (windows-latest, 20)', 'success'],
+    ]);
+    expect(github.comments.map((c) => c.id)).toEqual(ids);
+    expect(commentsByLeg()).toEqual(['test (ubuntu-latest, 20) | 777.2 | ❌', 'test (windows-latest, 20) | 777.2 | ✅']);
+  });
+
+  it('outside a matrix (the runner fills the matrix input with null) the check run and the comment keep the plain job name', async () => {
+    github.forbid('jobs');
+    const res = await runStep({
+      inputs: { 'api-token': '', 'github-token': GITHUB_TOKEN, 'dry-run': 'true', results: SAMPLES[0]!, 'check-run': 'true', matrix: 'null' },
+      event: pullRequestEvent(),
+    });
+    expect(res.code, res.stdout).toBe(0);
+    expect(github.checkRuns.map((c) => c.name)).toEqual(['Testsigma: test']);
+    expect(github.comments.map((c) => c.body.split('\n')[0])).toEqual(['<!-- testsigma-tm comment: workflow="CI" job="test" -->']);
+    expect(res.stdout).not.toContain('::warning::');
+  });
+
+  it('two legs at once, without actions: read: in every seeded interleaving of their requests each leg keeps its own comment, with its own outcome', async () => {
+    github.forbid('jobs');
+    await runLegs(777, { listJobs: false, matrix: 'filled' });
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const runId = 800 + seed;
+      const { schedule } = await runLegsInterleaved(runId, { listJobs: false, matrix: 'filled' }, seed);
+      const replay = `seed ${seed} (replays this order):\n  ${schedule.join('\n  ')}`;
+      expect(commentsByLeg(), replay).toEqual([`test (ubuntu-latest, 20) | ${runId}.1 | ❌`, `test (windows-latest, 20) | ${runId}.1 | ✅`]);
+      // GitHub shows the latest check run of each name: each leg's own.
+      const latest = new Map(github.checkRuns.map((c) => [c.name, c.conclusion]));
+      expect(Object.fromEntries(latest), replay).toEqual({
+        'Testsigma: test (ubuntu-latest, 20)': 'failure',
+        'Testsigma: test (windows-latest, 20)': 'success',
+      });
+    }
+    // Fourteen Action processes, two at a time: a generous budget for a loaded machine; no step waits on time.
+  }, 120_000);
+
   it('each leg keeps a comment and a check run of its own under its name as GitHub shows it: a passing leg never hides a failing one', async () => {
-    await runLegs(777, { listJobs: true });
+    await runLegs(777, { listJobs: true, matrix: 'filled' });
     expect(github.comments).toHaveLength(2);
     const [failing, passing] = github.comments;
     expect(failing!.body.split('\n')[0]).toBe('<!-- testsigma-tm comment: workflow="CI" job="test" leg="test (ubuntu-latest, 20)" -->');
@@ -319,29 +463,48 @@ describe('a matrix job: its legs share GITHUB_JOB, and the runner does not tell 
     ]);
 
     // The next workflow run: each leg edits its own comment.
-    await runLegs(778, { listJobs: true });
+    await runLegs(778, { listJobs: true, matrix: 'filled' });
     expect(github.comments.map((c) => c.id)).toEqual([failing!.id, passing!.id]);
     expect(github.comments[0]!.body).toContain('### ❌');
     expect(github.comments[1]!.body).toContain('### ✅');
   });
 
-  it('without actions: read the legs cannot be told apart: a leg leaves the comment another leg wrote in this run alone, and says what to set', async () => {
+  it('without actions: read and with the matrix input emptied the legs cannot be told apart: a leg leaves the comment another leg wrote in this run alone, and says what to set', async () => {
     github.forbid('jobs');
-    const [, second] = await runLegs(777, { listJobs: false });
+    const [first, second] = await runLegs(777, { listJobs: false, matrix: 'blank' });
+    // Their check runs share the job's name: each leg says so, and what to set.
+    expect(github.checkRuns.map((c) => c.name)).toEqual(['Testsigma: test', 'Testsigma: test']);
+    for (const leg of [first!, second!])
+      expect(leg.stdout).toContain(
+        "::warning::testsigma-tm: the check run is named \"Testsigma: test\" after the job's id, which every leg of a matrix shares (reading this run's jobs was refused: HTTP 403: Resource not accessible by integration; the matrix input is empty): on the pull request the leg that finishes last would replace the others'. Leave the matrix input out (its default, ${{ toJSON(matrix) }}, names each leg by its matrix values), or give the job `permissions: actions: read`.\n",
+      );
     expect(github.comments).toHaveLength(2);
     expect(github.comments[0]!.body).toContain('### ❌');
     expect(github.comments[1]!.body).toContain('### ✅');
     const warning =
-      '::warning::testsigma-tm: pull request #7: another leg of job `test` already wrote its comment in this workflow run (on runner "GitHub Actions 777-1"), and the legs of a matrix cannot be told apart (reading this run\'s jobs was refused: HTTP 403: Resource not accessible by integration), so this leg left that comment alone and wrote its own. Give the job `permissions: actions: read` to keep one comment and check run per leg under its name as GitHub shows it, such as "test (ubuntu-latest, 20)"; a matrix of shards can set shard-index instead.';
+      '::warning::testsigma-tm: pull request #7: another leg of job `test` already wrote its comment in this workflow run (on runner "GitHub Actions 777-1-1"), and the legs of a matrix cannot be told apart (reading this run\'s jobs was refused: HTTP 403: Resource not accessible by integration; the matrix input is empty), so this leg left that comment alone and wrote its own. Leave the matrix input out (its default, ${{ toJSON(matrix) }}, names each leg by its matrix values, such as "test (ubuntu-latest, 20)"), or give the job `permissions: actions: read` for its name as GitHub shows it; a matrix of shards can set shard-index instead.';
     expect(second!.stdout).toContain(`${warning}\n`);
 
-    // The next workflow run: still one comment per leg, each edited in place.
-    const ids = github.comments.map((c) => c.id);
-    await runLegs(778, { listJobs: false });
-    expect(github.comments.map((c) => c.id)).toEqual(ids);
-    expect(github.comments[0]!.body).toContain('### ❌');
-    expect(github.comments[1]!.body).toContain('### ✅');
+    // The next workflow run: neither leg can tell which comment is its own, so each writes a new one and the
+    // earlier run's are deleted.
+    const [third] = await runLegs(778, { listJobs: false, matrix: 'blank' });
+    expect(commentsByLeg()).toEqual(['no leg | 778.1 | ❌', 'no leg | 778.1 | ✅']);
+    expect(third!.stdout).toMatch(
+      /testsigma-tm: pull request #7: comment created \(https:\/\/github.com\/acme\/shop\/pull\/7#issuecomment-\d+\); 2 comment\(s\) of an earlier workflow run deleted \(the legs of this job cannot be told apart, so none is edited in place\)\.\n/,
+    );
   });
+
+  it('two legs at once that cannot be told apart: in every seeded interleaving each outcome is shown once, as this run wrote it', async () => {
+    github.forbid('jobs');
+    await runLegs(777, { listJobs: false, matrix: 'blank' });
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const runId = 900 + seed;
+      const { schedule } = await runLegsInterleaved(runId, { listJobs: false, matrix: 'blank' }, seed);
+      const replay = `seed ${seed} (replays this order):\n  ${schedule.join('\n  ')}`;
+      expect(commentsByLeg().sort(), replay).toEqual([`no leg | ${runId}.1 | ✅`, `no leg | ${runId}.1 | ❌`]);
+    }
+    // Fourteen Action processes, two at a time: a generous budget for a loaded machine; no step waits on time.
+  }, 120_000);
 });
 
 describe('the check run', () => {

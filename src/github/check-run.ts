@@ -1,7 +1,8 @@
 /**
- * A check run named after the job, carrying the outcome and an annotation per failed test at its file and line.
- * A step's workflow commands show at most 10 error annotations; a check run takes any number, but at most 50 per
- * request: the first 50 come with the creation, the rest with updates of 50.
+ * A check run named after the job (a matrix leg: the job and its matrix values), carrying the outcome and an
+ * annotation per failed test at its file and line. A step's workflow commands show at most 10 error annotations; a
+ * check run takes any number, but at most 50 per request: the first 50 come with the creation, the rest with
+ * updates of 50.
  */
 import type { FailedTest } from 'testsigma-tm-core';
 import type { GitHub } from './client.js';

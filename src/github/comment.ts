@@ -4,10 +4,12 @@
  * bot of another workflow), so only a comment the token's own account wrote is edited: github-actions[bot] for the
  * job's token, the user of a personal access token, `<app>[bot]` for an app's, as GraphQL's `viewer` names it.
  *
- * The legs of a matrix share the job's id, so the marker also carries the leg's name as GitHub shows it: each leg
- * keeps a comment of its own, and no leg ever rewrites another's. When the legs cannot be told apart (the run's jobs
- * could not be read), a second hidden line says which run and runner wrote the comment: a leg never edits one
- * another runner wrote in this same run, which only another leg can have done.
+ * The legs of a matrix share the job's id, so the marker also carries the leg's name (as GitHub shows it, or from
+ * its matrix values): each leg keeps a comment of its own, and no leg ever rewrites another's. A second hidden line
+ * says which run and runner wrote the comment. When the legs cannot be told apart they share the marker, and
+ * GitHub has no conditional edit: two legs that both edit the last run's comment overwrite each other, whatever
+ * either reads back. So such a leg never edits a comment another leg could also pick: it writes one of its own (a
+ * create overwrites nothing), then deletes the comments of earlier workflow runs, which no leg of this run writes.
  */
 import { githubFailure, type GitHub } from './client.js';
 
@@ -52,7 +54,7 @@ export interface CommentTarget {
   pullRequest: number;
 }
 
-type CommentAction = 'created' | 'updated' | 'not needed';
+type CommentAction = 'created' | 'updated' | 'not needed' | 'kept for a later run';
 
 export interface CommentOutcome {
   action: CommentAction;
@@ -69,24 +71,36 @@ export interface CommentOutcome {
   foreign: number;
   /** The runners of other legs that wrote a comment with the same marker in this run: left alone. */
   siblings: string[];
+  /** The later workflow run (and attempt) that wrote the comment this step left as it was. */
+  laterRun?: string | undefined;
+  /** Comments of earlier workflow runs this leg deleted once its own was written (legs that share the marker). */
+  replaced: number;
 }
 
 /**
  * Edit the comment that carries `marker` and that the token's account wrote, or create one when `create` allows it
  * (`on-failure` with no failure still updates an earlier comment, so it does not keep showing a failure that is
- * gone). The account is looked up only when some comment carries the marker.
+ * gone). The account is looked up only when some comment carries the marker. A comment a later workflow run wrote
+ * is left as it is; legs that share the marker write their own instead (replaceEarlierRuns).
  */
 export async function upsertComment(
   gh: GitHub,
   target: CommentTarget,
-  comment: { marker: string; writer?: CommentWriter | undefined; body: string; create: boolean },
+  comment: {
+    marker: string;
+    writer?: CommentWriter | undefined;
+    body: string;
+    create: boolean;
+    /** Other legs of this job may write the same marker at the same time (they cannot be told apart). */
+    shared?: boolean;
+  },
 ): Promise<CommentOutcome> {
   const { owner, repo, pullRequest } = target;
   const { marker, writer, body, create } = comment;
   const comments = await gh.paginate(gh.rest.issues.listComments, { owner, repo, issue_number: pullRequest, per_page: 100 });
   const lines = (c: (typeof comments)[number]): string[] => (c.body ?? '').split(/\r?\n/, 2);
   const marked = comments.filter((c) => lines(c)[0] === marker);
-  const found: Omit<CommentOutcome, 'action' | 'url'> = { marked: marked.length, strangers: [], foreign: 0, siblings: [] };
+  const found: Omit<CommentOutcome, 'action' | 'url'> = { marked: marked.length, strangers: [], foreign: 0, siblings: [], replaced: 0 };
   if (marked.length > 0) {
     try {
       found.account = await tokenAccount(gh);
@@ -105,7 +119,15 @@ export async function upsertComment(
     return writer && by && by.run === writer.run && by.runner !== writer.runner ? by.runner : undefined;
   };
   found.siblings = mine.flatMap((c) => sibling(c) ?? []);
+  if (comment.shared && writer) {
+    const written = mine.map((c) => ({ id: c.id, by: readWriter(lines(c)[1]) }));
+    return replaceEarlierRuns(gh, target, { body, create, writer }, found, written);
+  }
   const ours = mine.find((c) => sibling(c) === undefined);
+  // Two pushes in a row start two runs, and the first may finish last: its outcome is of an older commit.
+  const oursBy = ours && readWriter(lines(ours)[1]);
+  if (ours && writer && oursBy && runIdOf(oursBy) > runIdOf(writer))
+    return { ...found, action: 'kept for a later run', url: ours.html_url, laterRun: oursBy.run };
   if (ours) {
     const { data } = await gh.rest.issues.updateComment({ owner, repo, comment_id: ours.id, body });
     return { ...found, action: 'updated', url: data.html_url };
@@ -113,6 +135,55 @@ export async function upsertComment(
   if (!create) return { ...found, action: 'not needed' };
   const { data } = await gh.rest.issues.createComment({ owner, repo, issue_number: pullRequest, body });
   return { ...found, action: 'created', url: data.html_url };
+}
+
+/**
+ * A leg that shares its marker with the other legs of its job: it edits only the comment this very job wrote (the
+ * same run, attempt and runner: an earlier step of the job), else writes a new one; then it deletes the comments
+ * of earlier workflow runs. Comments of this run are kept, another leg's or an earlier attempt's (a leg that was
+ * not re-run), so a pass never replaces a failure it cannot tell is its own.
+ */
+async function replaceEarlierRuns(
+  gh: GitHub,
+  { owner, repo, pullRequest }: CommentTarget,
+  { body, create, writer }: { body: string; create: boolean; writer: CommentWriter },
+  found: Omit<CommentOutcome, 'action' | 'url'>,
+  mine: readonly { id: number; by: CommentWriter | undefined }[],
+): Promise<CommentOutcome> {
+  const earlier = mine.filter((c) => isEarlierRun(c.by, writer));
+  const own = mine.find((c) => c.by?.run === writer.run && c.by.runner === writer.runner);
+  let done: CommentOutcome;
+  if (own) {
+    const { data } = await gh.rest.issues.updateComment({ owner, repo, comment_id: own.id, body });
+    done = { ...found, action: 'updated', url: data.html_url };
+  } else if (create || earlier.length > 0) {
+    // on-failure with nothing failed still replaces an earlier run's comment, as it would update it.
+    const { data } = await gh.rest.issues.createComment({ owner, repo, issue_number: pullRequest, body });
+    done = { ...found, action: 'created', url: data.html_url };
+  } else return { ...found, action: 'not needed' };
+  for (const c of earlier) {
+    try {
+      await gh.rest.issues.deleteComment({ owner, repo, comment_id: c.id });
+      done.replaced++;
+    } catch (error) {
+      // Another leg of this run deleted it first.
+      if (githubFailure(error).status !== 404) throw error;
+    }
+  }
+  return done;
+}
+
+/**
+ * Written by an earlier workflow run than `writer`'s: run ids only grow. A comment without the writer line is from
+ * a version that did not write one, so from an earlier run too.
+ */
+function isEarlierRun(by: CommentWriter | undefined, writer: CommentWriter): boolean {
+  return !by || runIdOf(by) < runIdOf(writer);
+}
+
+/** The workflow run's id, without the attempt. */
+function runIdOf(writer: CommentWriter): number {
+  return Number(writer.run.split('.')[0]);
 }
 
 /** The login the token acts as; GraphQL's viewer answers for every kind of token (REST's GET /user refuses an app's). */

@@ -1,8 +1,8 @@
 /**
  * A small stand-in for the GitHub REST API on loopback (port 0), for the Action's comment, check run and artifact
  * features. It refuses what GitHub refuses: a missing or wrong token (401), a comment body over 65,536 characters
- * (422), more than 50 annotations in one check-run request (422), and answers 403 on the routes it is told to
- * (a missing permission). A comment is written by the token's account (`login`, which GraphQL's `viewer` names, as
+ * (422), more than 50 annotations in one check-run request (422), a comment already deleted (404), and answers 403
+ * on the routes it is told to (a missing permission). A comment is written by the token's account (`login`, which GraphQL's `viewer` names, as
  * GitHub's does for the job token: github-actions[bot]); `addComment` puts one by anybody else. Everything it was
  * sent is kept for the tests to read.
  */
@@ -46,6 +46,16 @@ export interface FakeRequest {
   method: string;
   path: string;
   status: number;
+  /** Which step sent it, when the step's GITHUB_API_URL is `via(name)`. */
+  from?: string;
+}
+
+/** A request held by `gate` until the test lets it through. */
+export interface ParkedRequest {
+  method: string;
+  path: string;
+  from: string;
+  release: () => void;
 }
 
 /** The route names `forbid` takes: a 403 for every request to that feature. */
@@ -65,6 +75,10 @@ export class FakeGitHub {
   /** Run id → its artifacts (the zip's bytes). */
   readonly artifacts = new Map<number, { id: number; name: string; zip: Buffer; expired?: boolean }[]>();
   private readonly forbidden = new Set<FakeRoute>();
+  /** While gated, every API request waits here until the test releases it (see `gate`). */
+  private gated = false;
+  readonly parked: ParkedRequest[] = [];
+  private parkedListeners: (() => void)[] = [];
   private nextId = 1000;
   url = '';
   private readonly server = createServer((req, res) => void this.handle(req, res));
@@ -90,10 +104,47 @@ export class FakeGitHub {
     this.login = 'github-actions[bot]';
     this.artifacts.clear();
     this.forbidden.clear();
+    this.gated = false;
+    this.parked.length = 0;
+    this.parkedListeners = [];
   }
 
   forbid(route: FakeRoute): void {
     this.forbidden.add(route);
+  }
+
+  /**
+   * The API base URL a step named `name` uses: the same API, with its requests marked as that step's, so a test
+   * can tell concurrent steps apart (octokit keeps a base URL's path, as it does GitHub Enterprise Server's).
+   */
+  via(name: string): string {
+    return `${this.url}/via/${encodeURIComponent(name)}`;
+  }
+
+  /**
+   * From now on every API request waits in `parked` until the test calls its `release`: concurrent steps then
+   * take turns in the order the test chooses, never in the order the machine happens to run them.
+   */
+  gate(): void {
+    this.gated = true;
+  }
+
+  /** Resolves once `ready()` holds, checked now and each time a request is parked. */
+  whenParked(ready: () => boolean): Promise<void> {
+    if (ready()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const check = (): void => {
+        if (!ready()) return;
+        this.parkedListeners = this.parkedListeners.filter((l) => l !== check);
+        resolve();
+      };
+      this.parkedListeners.push(check);
+    });
+  }
+
+  /** Wakes the waiters of `whenParked`: a step has ended, so fewer requests are to come. */
+  recheckParked(): void {
+    for (const listener of [...this.parkedListeners]) listener();
   }
 
   /** A comment somebody else wrote (a user, another bot); returns it. */
@@ -116,9 +167,12 @@ export class FakeGitHub {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
+    const via = /^\/via\/([^/]+)/.exec(url.pathname);
+    const from = via ? decodeURIComponent(via[1]!) : undefined;
+    if (via) url.pathname = url.pathname.slice(via[0].length);
     const method = req.method ?? 'GET';
     const send = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
-      this.requests.push({ method, path: url.pathname + url.search, status });
+      this.requests.push({ method, path: url.pathname + url.search, status, ...(from !== undefined && { from }) });
       const text = body === undefined ? '' : JSON.stringify(body);
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(text);
@@ -137,6 +191,20 @@ export class FakeGitHub {
       res.end(artifact?.zip ?? '');
       return;
     }
+    if (this.gated)
+      await new Promise<void>((resolve) => {
+        const parked: ParkedRequest = {
+          method,
+          path: url.pathname,
+          from: from ?? '',
+          release: () => {
+            this.parked.splice(this.parked.indexOf(parked), 1);
+            resolve();
+          },
+        };
+        this.parked.push(parked);
+        this.recheckParked();
+      });
     const auth = req.headers.authorization ?? '';
     if (auth !== `token ${this.token}` && auth !== `Bearer ${this.token}`) {
       send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
@@ -164,6 +232,12 @@ export class FakeGitHub {
         this.comments.push(comment);
         return send(201, commentJson(comment));
       }
+    }
+    if ((m = /^\/issues\/comments\/(\d+)$/.exec(path)) && method === 'DELETE') {
+      const at = this.comments.findIndex((c) => c.id === Number(m![1]));
+      if (at < 0) return send(404, { message: 'Not Found' });
+      this.comments.splice(at, 1);
+      return send(204, undefined);
     }
     if ((m = /^\/issues\/comments\/(\d+)$/.exec(path)) && method === 'PATCH') {
       const comment = this.comments.find((c) => c.id === Number(m![1]));

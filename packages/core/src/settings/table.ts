@@ -364,7 +364,7 @@ export const SETTINGS = {
     input: 'check-run',
     parse: bool,
     default: false,
-    doc: 'Action: create a check run named after the job, with the outcome and an annotation per failed test at its file and line (sent 50 per request, beyond the 10 a step can show). Needs `checks: write`.',
+    doc: 'Action: create a check run named after the job (and its matrix values, for a leg of a matrix), with the outcome and an annotation per failed test at its file and line (sent 50 per request, beyond the 10 a step can show). Needs `checks: write`.',
   }),
   maxAnnotations: row({
     env: 'TESTSIGMA_MAX_ANNOTATIONS',
