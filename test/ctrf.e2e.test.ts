@@ -4,12 +4,12 @@
  * passed after retries is flaky, `pending` and a `todo` are skips, any other `other` is an error), and the
  * screenshot of a failure is attached. A truncated report fails the upload with a message that says so and what to do.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { descriptionOf, newRuns, start, statusesByHumanId, type EmulatorHandle } from './helpers/emulator.js';
-import { CLI, ROOT, baseEnv, runNode } from './helpers/run.js';
+import { ACTION, CLI, ROOT, baseEnv, runNode } from './helpers/run.js';
 
 let emulator: EmulatorHandle;
 let dir: string;
@@ -120,5 +120,38 @@ describe('a CTRF report uploaded through the CLI', () => {
     expect(res.code).toBe(0);
     expect(res.stdout.split('\n')[0]).toBe('Read 10 test result(s) from 1 file(s).');
     expect(emulator.state().requests.filter((r) => r.method !== 'GET')).toHaveLength(0);
+  });
+});
+
+describe('a CTRF report uploaded through the Action (dist/index.js)', () => {
+  it("reads playwright-ctrf-json-reporter's ctrf/ctrf-report.json: the same cases, the flaky one Passed", async () => {
+    const workspace = await mkdtemp(join(tmpdir(), 'tm-ctrf-action-'));
+    await mkdir(join(workspace, 'ctrf'));
+    await writeFile(join(workspace, 'ctrf', 'ctrf-report.json'), JSON.stringify(REPORT));
+    const env = baseEnv({
+      GITHUB_ACTIONS: 'true',
+      GITHUB_WORKSPACE: workspace,
+      GITHUB_REPOSITORY: 'acme/shop',
+      GITHUB_RUN_ID: '779',
+      GITHUB_RUN_ATTEMPT: '1',
+      GITHUB_RUN_NUMBER: '14',
+      GITHUB_WORKFLOW: 'CI',
+      'INPUT_API-TOKEN': emulator.token,
+      'INPUT_PROJECT-ID': 'Demo',
+      'INPUT_BASE-URL': emulator.url,
+      INPUT_RESULTS: 'ctrf/ctrf-report.json',
+    });
+    const res = await runNode(ACTION, [], { env, cwd: workspace });
+    expect(res.code).toBe(0);
+    const [run] = newRuns(emulator);
+    expect(run && statusesByHumanId(emulator, run)).toEqual({
+      'DEMO-1': 'Passed',
+      'DEMO-2': 'Failed',
+      'DEMO-3': 'Passed',
+      'DEMO-4': 'Failed',
+      'DEMO-5': 'Skipped',
+      'DEMO-6': 'Skipped',
+      'DEMO-7': 'Failed',
+    });
   });
 });

@@ -259,6 +259,8 @@ describe('CTRF: detection and malformed reports', () => {
     expect(detect('{"results":{"tool":{"name":"jest"},"summary":{"suites":1},"tests":[]}}')?.id).toBe('ctrf-json');
     expect(detect('{"results":{"tool":{"name":"jest"},"tests":[]}}')?.id).toBe('ctrf-json');
     expect(detect('{"config":{},"suites":[]}')?.id).toBe('playwright-json');
+    // `results` and `tool` elsewhere (a Playwright config's metadata) are not CTRF's.
+    expect(detect('{"config":{"metadata":{"results":{"dir":"out"},"tool":{},"tests":[]}},"suites":[]}')?.id).toBe('playwright-json');
   });
 
   it('refuses a truncated report, naming where it ends', async () => {

@@ -12,13 +12,16 @@ export const ctrfJson: Format = {
   label: 'CTRF JSON',
   writtenBy: 'a CTRF reporter (jest-ctrf-json-reporter, playwright-ctrf-json-reporter, pytest-ctrf, …): `ctrf/ctrf-report.json`',
   /**
-   * The spec's `"reportFormat": "CTRF"`, or, in reports of reporters that wrote none, `results` holding `tool`
-   * and `tests` or `summary`. Asked before Playwright's JSON, which claims any `"suites"` key (CTRF's summary has one).
+   * The spec's `"reportFormat": "CTRF"`, or, in reports of reporters that wrote none, `results` opening with one
+   * of CTRF's keys and holding `tool` and `tests` or `summary`. Asked before Playwright's JSON, which claims any
+   * `"suites"` key (CTRF's summary has one).
    */
   sniff: (head) =>
     /^\s*\{/.test(head) &&
     (/"reportFormat"\s*:\s*"CTRF"/.test(head) ||
-      (/"results"\s*:\s*\{/.test(head) && /"tool"\s*:\s*\{/.test(head) && /"(tests"\s*:\s*\[|summary"\s*:\s*\{)/.test(head))),
+      (/"results"\s*:\s*\{\s*"(tool|summary|tests|environment)"\s*:/.test(head) &&
+        /"tool"\s*:\s*\{/.test(head) &&
+        /"(tests"\s*:\s*\[|summary"\s*:\s*\{)/.test(head))),
   async *parse(chunks: AsyncIterable<string>, ctx: ReadContext) {
     for await (const batch of ctrfJson.parseInBatches?.(chunks, ctx) ?? []) yield* batch;
   },
