@@ -45136,6 +45136,8 @@ const IMAGE_TYPES = [
 function ctrfTestResult(test, source) {
     const final = finalAttempt(test);
     const earlier = earlierAttempts(test, final.status);
+    if (final.status === 'skipped')
+        failSkipAfterFailure(final, earlier);
     const attempts = [...earlier, final];
     const file = nonEmpty(str(test.filePath))?.replace(/^\.\//, '');
     const line = typeof test.line === 'number' && Number.isInteger(test.line) && test.line > 0 ? test.line : undefined;
@@ -45158,6 +45160,21 @@ function ctrfTestResult(test, source) {
         attachments: [...attachments],
         attempts,
     };
+}
+/**
+ * A test skipped on its last attempt after an earlier one failed (a retry that a condition skipped) ends as that
+ * failure, as Playwright's own verdict has it: a skip must not hide a failure any more than a pass may.
+ */
+function failSkipAfterFailure(final, earlier) {
+    const index = earlier.findLastIndex((a) => a.status === 'failed' || a.status === 'error');
+    const failing = earlier[index];
+    if (failing === undefined)
+        return;
+    const why = firstLineOf(failing.message);
+    final.status = failing.status;
+    final.message = clip(`Skipped on its last attempt after attempt ${index + 1} ${failing.status === 'error' ? 'errored' : 'failed'}${why === undefined ? '.' : `: ${why}`}`, MAX_MESSAGE_CHARS);
+    if (final.stack === undefined && failing.stack !== undefined)
+        final.stack = failing.stack;
 }
 /** `["login.test.ts", "login"]` as written, or `"login.test.ts > login"` split at its ` > `. */
 function suitePathOf(suite) {

@@ -231,6 +231,22 @@ describe('CTRF: the mapping', () => {
     ]);
   });
 
+  it('keeps a failure that a skipped retry followed: the skip does not hide it', async () => {
+    const result = await one({
+      name: 's',
+      status: 'skipped',
+      duration: 0,
+      retries: 1,
+      retryAttempts: [{ attempt: 1, status: 'failed', message: 'boom', trace: 'Error: boom\n    at a' }],
+    });
+    expect([result.status, result.message, result.stack]).toEqual([
+      'failed',
+      'Skipped on its last attempt after attempt 1 failed: boom',
+      'Error: boom\n    at a',
+    ]);
+    expect(result.attempts.map((a) => a.status)).toEqual(['failed', 'failed']);
+  });
+
   it('reads a passed test marked flaky without a retry count as flaky, and the older retry/flake fields', async () => {
     const { results } = await read([
       { name: 'flaky', status: 'passed', duration: 1, flaky: true },

@@ -21,7 +21,8 @@
  *   others, or when it passed (a passed attempt is not retried). Without `retryAttempts`, `retries` (or the
  *   older `retry`) > 0 means that many failed attempts before the final one, whose errors the report does not
  *   hold; a passed test marked `flaky` (or the older `flake`) without either had one. So a test that passed
- *   after failing is flaky, never a plain pass, and one that failed every time keeps its attempts.
+ *   after failing is flaky, never a plain pass, and one that failed every time keeps its attempts. A test skipped
+ *   on its last attempt after a failed one ends failed (as Playwright's verdict has it), saying so.
  * - tags = `tags` with one leading `@` (`@DEMO-12` names test case DEMO-12, as in any title or tag);
  *   properties = `labels` (`{"testsigma": "DEMO-3"}` names the case explicitly, as a JUnit property does) and
  *   the Playwright annotations playwright-ctrf-json-reporter keeps in `extra.annotations`.
@@ -60,6 +61,7 @@ const IMAGE_TYPES: readonly [string, string][] = [
 export function ctrfTestResult(test: Json, source: string): TestResult {
   const final = finalAttempt(test);
   const earlier = earlierAttempts(test, final.status);
+  if (final.status === 'skipped') failSkipAfterFailure(final, earlier);
   const attempts = [...earlier, final];
   const file = nonEmpty(str(test.filePath))?.replace(/^\.\//, '');
   const line = typeof test.line === 'number' && Number.isInteger(test.line) && test.line > 0 ? test.line : undefined;
@@ -82,6 +84,23 @@ export function ctrfTestResult(test: Json, source: string): TestResult {
     attachments: [...attachments],
     attempts,
   };
+}
+
+/**
+ * A test skipped on its last attempt after an earlier one failed (a retry that a condition skipped) ends as that
+ * failure, as Playwright's own verdict has it: a skip must not hide a failure any more than a pass may.
+ */
+function failSkipAfterFailure(final: Attempt, earlier: readonly Attempt[]): void {
+  const index = earlier.findLastIndex((a) => a.status === 'failed' || a.status === 'error');
+  const failing = earlier[index];
+  if (failing === undefined) return;
+  const why = firstLineOf(failing.message);
+  final.status = failing.status;
+  final.message = clip(
+    `Skipped on its last attempt after attempt ${index + 1} ${failing.status === 'error' ? 'errored' : 'failed'}${why === undefined ? '.' : `: ${why}`}`,
+    MAX_MESSAGE_CHARS,
+  );
+  if (final.stack === undefined && failing.stack !== undefined) final.stack = failing.stack;
 }
 
 /** `["login.test.ts", "login"]` as written, or `"login.test.ts > login"` split at its ` > `. */
