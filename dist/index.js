@@ -30627,7 +30627,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2971);
+/* harmony import */ var testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7351);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6575);
 // The Action's entry point: nothing but the calls, so main.ts can be tested without side effects on import.
 
@@ -33609,8 +33609,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: ./packages/core/dist/index.js + 154 modules
-var dist = __nccwpck_require__(2971);
+// EXTERNAL MODULE: ./packages/core/dist/index.js + 157 modules
+var dist = __nccwpck_require__(7351);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:stream"
@@ -39958,7 +39958,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
-/***/ 2971:
+/***/ 7351:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -43778,12 +43778,6 @@ function json_values_objects(value) {
 }
 //# sourceMappingURL=json-values.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/lookalike.js
-/**
- * What a file no format claims looks like, so its refusal can say so and name the command that writes a format
- * we read: a runner's terminal output saved instead of its report is the most common mistake. Never used to read
- * anything: only to word the message.
- */
-
 // Checked in order on the start of the text; each pattern is specific to its runner's terminal output.
 const TEXT = [
     {
@@ -43829,8 +43823,6 @@ function jsonLookalike(json) {
     const has = (...names) => names.every((name) => keys.includes(name));
     if (has('stats', 'passes') || has('stats', 'tests', 'failures'))
         return 'this looks like Mocha JSON written by an older or edited reporter';
-    if (json_values_isObject(json.results) && 'tool' in json.results)
-        return 'this looks like CTRF, which is not read here; use the JUnit or JSON reporter of the runner it came from';
     if (has('children') && (has('befores') || has('afters')))
         return 'this looks like an Allure container file: pass the whole allure-results directory';
     if (has('errors') && has('attachments') && keys.length <= 3)
@@ -45213,6 +45205,411 @@ async function readJsonFile(file, shown, options) {
     return undefined;
 }
 //# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/repeated-titles.js
+/**
+ * Tests of one file that carry the same title: `it.each` without `%s`, a copied test left unrenamed. Jest never
+ * writes a retry as a second entry (its retries are one result's attempts), so such entries are separate results
+ * of one test: each maps to the case on its own and the worst decides it, which is right, but a user who meant
+ * two tests should hear that they cannot be told apart. JUnit's reader says the same of repeated testcases, with
+ * the rerun setting beside it (a repeat there may be a rerun).
+ */
+
+/** How many repeated titles a warning names; the rest are counted. */
+const SHOWN = 5;
+/** Counts titles repeated within one file's results and says so once, at the end. */
+class RepeatedTitles {
+    shown = [];
+    count = 0;
+    /**
+     * Note the repeats among these results: a title counts as repeated when an earlier result of the same test file
+     * (and project) carries it. Memory holds the titles of one call: pass a file's results at a time when they stream.
+     */
+    add(results) {
+        if (results.length < 2)
+            return;
+        const seen = new Set();
+        for (const result of results) {
+            const title = displayTitle(result);
+            const key = `${result.file ?? ''}\u0000${title}`;
+            if (!seen.has(key)) {
+                seen.add(key);
+                continue;
+            }
+            this.count++;
+            const named = result.file ? `${title} (${result.file})` : title;
+            if (this.shown.length < SHOWN && !this.shown.includes(named))
+                this.shown.push(named);
+        }
+    }
+    /** The warning, or undefined when no title was repeated. `subject` starts it: the result file, or the runner. */
+    warning(subject) {
+        if (this.count === 0)
+            return undefined;
+        const shown = this.shown.map((t) => `"${t}"`).join(', ');
+        const more = this.count - this.shown.length;
+        return (`${subject}: ${this.count} test(s) repeat the title of an earlier test in the same file (${shown}${more > 0 ? ` and ${more} more` : ''}); ` +
+            'each is recorded as a result of its own and the worst decides the case. To record them apart, give each a title of its own (test.each with %s or $name in the title).');
+    }
+}
+/** For results held whole (a reporter's, Vitest's file): warn about their repeated titles, if any. */
+function warnRepeatedTitles(results, subject, warn) {
+    const repeated = new RepeatedTitles();
+    repeated.add(results);
+    const warning = repeated.warning(subject);
+    if (warning !== undefined)
+        warn(warning);
+}
+//# sourceMappingURL=repeated-titles.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/ctrf/ctrf.js
+
+
+
+// A Map, not an object literal: a status such as "constructor" must not find Object.prototype's.
+const ctrf_STATUS = new Map([
+    ['passed', 'passed'],
+    ['failed', 'failed'],
+    ['skipped', 'skipped'],
+    ['pending', 'skipped'],
+]);
+/** Runner statuses (`rawStatus`, lower case, letters only) that mean the test did not run: `other` is then a skip. */
+const NOT_RUN = new Set(['todo', 'disabled', 'skip', 'skipped', 'pending', 'ignored', 'excluded', 'notrun', 'notexecuted']);
+/** Said of earlier attempts a report counts (`retries`) without holding them (`retryAttempts`). */
+const CTRF_RETRY_NOT_KEPT = 'error unknown: the CTRF report counts this attempt (retries) but does not hold it (retryAttempts)';
+/** The base64 of a screenshot, by its first bytes: PNG, JPEG, GIF or WebP; PNG when unknown (what reporters take). */
+const IMAGE_TYPES = [
+    ['iVBORw0KGgo', 'image/png'],
+    ['/9j/', 'image/jpeg'],
+    ['R0lGOD', 'image/gif'],
+    ['UklGR', 'image/webp'],
+];
+/** One `results.tests[]` entry → one TestResult. `source` is the report as it will be shown. */
+function ctrfTestResult(test, source) {
+    const final = finalAttempt(test);
+    const earlier = earlierAttempts(test, final.status);
+    if (final.status === 'skipped')
+        failSkipAfterFailure(final, earlier);
+    const attempts = [...earlier, final];
+    const file = nonEmpty(str(test.filePath))?.replace(/^\.\//, '');
+    const line = typeof test.line === 'number' && Number.isInteger(test.line) && test.line > 0 ? test.line : undefined;
+    const output = outputOf(test);
+    const lastFailing = final.status === 'passed' ? earlier.findLast((a) => a.status === 'failed' || a.status === 'error') : undefined;
+    const attachments = final.attachments ?? lastFailing?.attachments ?? [];
+    return {
+        source,
+        ...(file !== undefined && { file }),
+        ...(line !== undefined && { line }),
+        suitePath: suitePathOf(test.suite),
+        name: nonEmpty(str(test.name)) ?? nonEmpty(str(test.testId)) ?? str(test.id) ?? '',
+        status: final.status,
+        ...(final.durationMs !== undefined && { durationMs: final.durationMs }),
+        ...(final.message !== undefined && { message: final.message }),
+        ...(final.stack !== undefined && { stack: final.stack }),
+        ...(output !== undefined && { output }),
+        properties: propertiesOf(test),
+        tags: normaliseTags(strings(test.tags)),
+        attachments: [...attachments],
+        attempts,
+    };
+}
+/**
+ * A test skipped on its last attempt after an earlier one failed (a retry that a condition skipped) ends as that
+ * failure, as Playwright's own verdict has it: a skip must not hide a failure any more than a pass may.
+ */
+function failSkipAfterFailure(final, earlier) {
+    const index = earlier.findLastIndex((a) => a.status === 'failed' || a.status === 'error');
+    const failing = earlier[index];
+    if (failing === undefined)
+        return;
+    const why = firstLineOf(failing.message);
+    final.status = failing.status;
+    final.message = clip(`Skipped on its last attempt after attempt ${index + 1} ${failing.status === 'error' ? 'errored' : 'failed'}${why === undefined ? '.' : `: ${why}`}`, MAX_MESSAGE_CHARS);
+    if (final.stack === undefined && failing.stack !== undefined)
+        final.stack = failing.stack;
+}
+/** `["login.test.ts", "login"]` as written, or `"login.test.ts > login"` split at its ` > `. */
+function suitePathOf(suite) {
+    const titles = typeof suite === 'string' ? suite.split(' > ') : strings(suite);
+    return titles.map((title) => title.trim()).filter((title) => title !== '');
+}
+/** The test itself, as its last attempt. */
+function finalAttempt(test) {
+    const { status, note } = statusOf(test.status, str(test.rawStatus));
+    const attempt = attemptOf(test, status, note);
+    const screenshot = screenshotOf(test.screenshot);
+    const attachments = [...ctrf_attachmentsOf(test.attachments), ...(screenshot === undefined ? [] : [screenshot])];
+    if (attachments.length > 0)
+        attempt.attachments = attachments;
+    return attempt;
+}
+/** A CTRF status, and what to say of it when it is no pass, failure or skip of CTRF's own. */
+function statusOf(raw, runnerStatus) {
+    const known = typeof raw === 'string' ? ctrf_STATUS.get(raw) : undefined;
+    if (known !== undefined)
+        return { status: known };
+    const runner = nonEmpty(runnerStatus);
+    if (raw === 'other') {
+        if (runner !== undefined && NOT_RUN.has(runner.toLowerCase().replace(/[^a-z]/g, ''))) {
+            return { status: 'skipped', note: `Not run: the runner reported ${JSON.stringify(runner)} (CTRF status "other")` };
+        }
+        const why = runner === undefined ? '' : ` (the runner's status ${JSON.stringify(runner)})`;
+        return { status: 'error', note: `CTRF reported the status "other"${why}, which is no pass, failure or skip, so it is recorded as an error` };
+    }
+    return { status: 'error', note: raw === undefined ? 'CTRF reported no status' : `CTRF reported the unknown status ${JSON.stringify(raw)}` };
+}
+/** Status, duration, message and stack of a test or one of its `retryAttempts`. */
+function attemptOf(entry, status, note) {
+    const attempt = { status };
+    const durationMs = msOrUndefined(entry.duration);
+    if (durationMs !== undefined)
+        attempt.durationMs = durationMs;
+    if (status === 'passed')
+        return attempt;
+    const text = stripAnsi(str(entry.message) ?? '').trim();
+    const trace = stripAnsi(str(entry.trace) ?? '').trim();
+    const frame = text.search(/\n\s+at /);
+    const own = nonEmpty(frame === -1 ? text : text.slice(0, frame));
+    const message = note === undefined ? own : `${note}${own === undefined ? '.' : `: ${firstLineOf(own) ?? own}`}`;
+    if (message !== undefined)
+        attempt.message = clip(message, MAX_MESSAGE_CHARS);
+    // Most runners' traces begin with the message (JavaScript stacks); jest-ctrf-json-reporter's hold the frames only,
+    // and some messages hold the frames too: the longer is kept when it holds the other, else both.
+    const stack = nonEmpty(trace.includes(text) ? trace : text.includes(trace) ? text : `${text}\n${trace}`);
+    if (stack !== undefined)
+        attempt.stack = clip(stack, MAX_STACK_CHARS);
+    return attempt;
+}
+/**
+ * The attempts before the final one (see the file comment): `retryAttempts` when the report holds them, else as
+ * many failed attempts as `retries` counts, else one when a passed test is marked flaky.
+ */
+function earlierAttempts(test, finalStatus) {
+    const retries = countOf(test.retries) ?? countOf(test.retry);
+    const entries = ordered(json_values_objects(test.retryAttempts ?? test.attempts));
+    if (entries.length > 0) {
+        const attempts = entries.map((entry) => {
+            const { status, note } = statusOf(entry.status, str(entry.rawStatus));
+            const attempt = attemptOf(entry, status, note);
+            const attachments = ctrf_attachmentsOf(entry.attachments);
+            if (attachments.length > 0)
+                attempt.attachments = attachments;
+            return attempt;
+        });
+        const last = attempts[attempts.length - 1];
+        const isFinal = last.status === finalStatus && (retries !== undefined ? attempts.length === retries + 1 : finalStatus === 'passed');
+        return isFinal ? attempts.slice(0, -1) : attempts;
+    }
+    const flaky = test.flaky === true || test.flake === true;
+    const count = retries !== undefined && retries > 0 ? retries : flaky && finalStatus === 'passed' ? 1 : 0;
+    return Array.from({ length: count }, () => ({ status: 'failed', message: CTRF_RETRY_NOT_KEPT }));
+}
+/** A non-negative whole number, else undefined. */
+function countOf(value) {
+    return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
+}
+/** By `attempt` number when every entry has one (the spec says they SHOULD come so), else as written. */
+function ordered(entries) {
+    if (!entries.every((entry) => typeof entry.attempt === 'number'))
+        return entries;
+    return [...entries].sort((a, b) => a.attempt - b.attempt);
+}
+/** `{name, contentType, path}` entries; one without a path carries nothing and is left out. */
+function ctrf_attachmentsOf(value) {
+    const out = [];
+    for (const entry of json_values_objects(value)) {
+        const path = nonEmpty(str(entry.path));
+        if (path === undefined)
+            continue;
+        const contentType = nonEmpty(str(entry.contentType));
+        out.push({ name: nonEmpty(str(entry.name)) ?? path, path, ...(contentType !== undefined && { contentType }) });
+    }
+    return out;
+}
+/** The inline `screenshot` (base64) as an attachment, its type told by its first bytes. */
+function screenshotOf(value) {
+    const body = nonEmpty(str(value));
+    if (body === undefined)
+        return undefined;
+    const contentType = IMAGE_TYPES.find(([start]) => body.startsWith(start))?.[1] ?? 'image/png';
+    return { name: 'screenshot', contentType, body };
+}
+/** `labels` (each value, or each item of an array value) and `extra.annotations` ({type, description}). */
+function propertiesOf(test) {
+    const properties = [];
+    const add = (name, value) => {
+        if (name.trim() !== '' && !properties.some((p) => p.name === name && p.value === value))
+            properties.push({ name, value });
+    };
+    if (json_values_isObject(test.labels)) {
+        for (const [name, value] of Object.entries(test.labels)) {
+            for (const item of Array.isArray(value) ? value : [value]) {
+                if (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean')
+                    add(name, String(item));
+            }
+        }
+    }
+    const extra = json_values_isObject(test.extra) ? test.extra : {};
+    for (const annotation of json_values_objects(extra.annotations)) {
+        const type = str(annotation.type);
+        if (type !== undefined)
+            add(type.trim(), str(annotation.description) ?? '');
+    }
+    return properties;
+}
+/** `stdout` then `stderr` (arrays of lines), colours removed, capped. */
+function outputOf(test) {
+    const text = nonEmpty(stripAnsi([...strings(test.stdout), ...strings(test.stderr)].join('\n')));
+    return text === undefined ? undefined : clip(text, MAX_OUTPUT_CHARS);
+}
+//# sourceMappingURL=ctrf.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/ctrf/ctrf-stream.js
+/**
+ * CTRF read in pieces (json-stream/item-stream.ts): each `results.tests[]` entry is built whole and converted by
+ * the rules of ./ctrf.ts as soon as it closes; `summary`, `environment`, `insights`, `baseline` and every `extra`
+ * outside a test are skipped. Memory holds one test (its long strings cut), and the titles of the tests of one
+ * test file for the repeated-title warning (at most REPEAT_WINDOW of them), never the report.
+ */
+
+
+
+
+
+/** Base64 of 12 MiB: above the default per-file upload limit (8 MiB), so that a screenshot that could be sent is kept whole. */
+const SCREENSHOT_MAX_CHARS = 16 * 1024 * 1024;
+/** How many titles of one test file are compared for repeats; a longer run of one file is compared in windows of it. */
+const REPEAT_WINDOW = 10_000;
+class CtrfStreamReader {
+    source;
+    ready = [];
+    /** What the document held where CTRF puts its results: for the refusal of one that is not CTRF. */
+    sawResults = false;
+    sawTool = false;
+    /** `results.tests`: undefined when absent, else whether it is an array. */
+    testsIsArray;
+    /** Entries of `results.tests` that are no object, so no test: counted, and said once at the end. */
+    notTests = 0;
+    firstNotTest;
+    repeated = new RepeatedTitles();
+    /** The titles of the tests read since the test file last changed, for `repeated`. */
+    sameFile = [];
+    constructor(source) {
+        this.source = source;
+    }
+    take() {
+        const out = this.ready;
+        this.ready = [];
+        return out;
+    }
+    route(path, container) {
+        if (path.length === 0)
+            return 'walk';
+        if (path[0] !== 'results')
+            return 'skip';
+        if (path.length === 1)
+            return container ? 'walk' : 'skip';
+        // `tests` of another type than an array is walked too, to be told apart from none.
+        if (path.length === 2)
+            return path[1] === 'tests' || (container && path[1] === 'tool') ? 'walk' : 'skip';
+        // An entry of a `tests` array: an object is a test; anything else is counted (value) as no test.
+        if (path.length === 3 && path[1] === 'tests' && typeof path[2] === 'number')
+            return container ? 'build' : 'walk';
+        return 'skip';
+    }
+    opened(path, isObject) {
+        if (path.length === 1)
+            this.sawResults = this.sawResults || isObject;
+        else if (path.length === 2 && path[1] === 'tool')
+            this.sawTool = this.sawTool || isObject;
+        else if (path.length === 2 && path[1] === 'tests')
+            this.testsIsArray = !isObject;
+    }
+    value(path, value) {
+        if (path.length === 2)
+            this.testsIsArray = false;
+        if (path.length !== 3 || typeof path[2] !== 'number' || this.testsIsArray !== true)
+            return;
+        if (!json_values_isObject(value)) {
+            this.notTests += 1;
+            this.firstNotTest ??= path[2];
+            return;
+        }
+        const result = ctrfTestResult(value, this.source);
+        this.noteTitle(result);
+        this.ready.push(result);
+    }
+    limit(key) {
+        if (key === 'screenshot')
+            return { kind: 'whole', max: SCREENSHOT_MAX_CHARS };
+        return key === 'message' || key === 'trace' ? FAILURE_TEXT : OTHER_TEXT;
+    }
+    /** The end of the document: the last test file's titles are compared. */
+    finish() {
+        this.repeated.add(this.sameFile);
+        this.sameFile = [];
+    }
+    /**
+     * CTRF lists tests flat, and reporters write them one test file after another: titles are compared within a
+     * run of one file, as Jest's reader compares a file's, so memory holds one file's titles, not the report's.
+     */
+    noteTitle(result) {
+        const previous = this.sameFile[this.sameFile.length - 1];
+        if (previous !== undefined && (previous.file !== result.file || this.sameFile.length >= REPEAT_WINDOW))
+            this.finish();
+        const title = nameOnly(result);
+        if (result.file !== undefined)
+            title.file = result.file;
+        this.sameFile.push(title);
+    }
+}
+//# sourceMappingURL=ctrf-stream.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/ctrf/index.js
+/** CTRF as one `Format`: how it is recognised and read. The conversion rules are in ./ctrf.ts, the reading in pieces in ./ctrf-stream.ts. */
+
+
+
+
+const HOW = 'Pass the ctrf-report.json a CTRF reporter wrote (ctrf.io lists them), as it wrote it.';
+const ctrfJson = {
+    id: 'ctrf-json',
+    label: 'CTRF JSON',
+    writtenBy: 'a CTRF reporter (jest-ctrf-json-reporter, playwright-ctrf-json-reporter, pytest-ctrf, …): `ctrf/ctrf-report.json`',
+    /**
+     * The spec's `"reportFormat": "CTRF"`, or, in reports of reporters that wrote none, `results` opening with one
+     * of CTRF's keys and holding `tool` and `tests` or `summary`. Asked before Playwright's JSON, which claims any
+     * `"suites"` key (CTRF's summary has one).
+     */
+    sniff: (head) => /^\s*\{/.test(head) &&
+        (/"reportFormat"\s*:\s*"CTRF"/.test(head) ||
+            (/"results"\s*:\s*\{\s*"(tool|summary|tests|environment)"\s*:/.test(head) &&
+                /"tool"\s*:\s*\{/.test(head) &&
+                /"(tests"\s*:\s*\[|summary"\s*:\s*\{)/.test(head))),
+    async *parse(chunks, ctx) {
+        for await (const batch of ctrfJson.parseInBatches?.(chunks, ctx) ?? [])
+            yield* batch;
+    },
+    parseInBatches(chunks, ctx) {
+        const reader = new CtrfStreamReader(ctx.source);
+        const stream = new JsonItemStream(ctx.source, 'CTRF JSON (a CTRF reporter’s ctrf-report.json)', reader);
+        const finish = () => {
+            if (!reader.sawResults) {
+                throw new errors_InputError('INPUT_NOT_RESULTS', ctx.source, `${ctx.source} is JSON but not CTRF: ${describeJson(stream.shape)}. Expected a "results" object with "tool" and a "tests" array. ${HOW}`);
+            }
+            if (reader.testsIsArray !== true) {
+                const tests = reader.testsIsArray === undefined ? 'has no "tests"' : 'has "tests" that is not an array';
+                throw new errors_InputError('INPUT_NOT_RESULTS', ctx.source, `${ctx.source} is CTRF without its tests: its "results" ${tests}. ${HOW}`);
+            }
+            reader.finish();
+            if (reader.notTests > 0) {
+                ctx.warn(`${ctx.source}: ${reader.notTests} entr${reader.notTests === 1 ? 'y' : 'ies'} of results.tests (the first at index ${reader.firstNotTest ?? 0}) ` +
+                    `${reader.notTests === 1 ? 'is no test object and was' : 'are no test objects and were'} not read, so nothing of ${reader.notTests === 1 ? 'it' : 'them'} is recorded. The report was edited or merged by something other than a CTRF reporter: regenerate it.`);
+            }
+            const repeated = reader.repeated.warning(ctx.source);
+            if (repeated !== undefined)
+                ctx.warn(repeated);
+        };
+        return readItems(chunks, stream, () => reader.take(), finish);
+    },
+};
+//# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/cucumber/cucumber.js
 /**
  * Cucumber JSON (`cucumber-js --format json:<file>`, Cucumber-JVM's and Cucumber-Ruby's `json` plugin) →
@@ -46065,7 +46462,7 @@ function childContext(parent, name, file) {
     return context;
 }
 /** The names of the enclosing suites that have one, outermost first; built once per level that asks. */
-function suitePathOf(context) {
+function suite_context_suitePathOf(context) {
     if (context === undefined)
         return [];
     if (context.path !== undefined)
@@ -46175,7 +46572,7 @@ class TestcaseBuilder {
             source,
             file,
             line: Number.isInteger(lineNumber) && lineNumber > 0 ? lineNumber : undefined,
-            suitePath: suitePathOf(this.context),
+            suitePath: suite_context_suitePathOf(this.context),
             name: xml_entities_detached(attrs.name ?? ''),
             classname,
             project: undefined,
@@ -46494,7 +46891,7 @@ const STACK_CAP = MAX_STACK_CHARS;
 //# sourceMappingURL=testcase.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/go-test/reruns.js
 
-const SHOWN = 5;
+const reruns_SHOWN = 5;
 class RerunsAsAttempts {
     inner;
     ctx;
@@ -46553,7 +46950,7 @@ class RerunsAsAttempts {
             }
             if (this.failed.has(key)) {
                 this.reruns += 1;
-                if (!this.rerun.has(key) && this.shown.length < SHOWN)
+                if (!this.rerun.has(key) && this.shown.length < reruns_SHOWN)
                     this.shown.push([...result.suitePath.slice(1), result.name].join('/'));
                 this.rerun.add(key);
             }
@@ -46842,61 +47239,6 @@ function notAnObject(source, where) {
     return new errors_InputError('INPUT_NOT_RESULTS', source, `${source}: ${where} is not an object. Expected Jest --json output; the file may have been edited or produced by another tool.`);
 }
 //# sourceMappingURL=jest-json.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/repeated-titles.js
-/**
- * Tests of one file that carry the same title: `it.each` without `%s`, a copied test left unrenamed. Jest never
- * writes a retry as a second entry (its retries are one result's attempts), so such entries are separate results
- * of one test: each maps to the case on its own and the worst decides it, which is right, but a user who meant
- * two tests should hear that they cannot be told apart. JUnit's reader says the same of repeated testcases, with
- * the rerun setting beside it (a repeat there may be a rerun).
- */
-
-/** How many repeated titles a warning names; the rest are counted. */
-const repeated_titles_SHOWN = 5;
-/** Counts titles repeated within one file's results and says so once, at the end. */
-class RepeatedTitles {
-    shown = [];
-    count = 0;
-    /**
-     * Note the repeats among these results: a title counts as repeated when an earlier result of the same test file
-     * (and project) carries it. Memory holds the titles of one call: pass a file's results at a time when they stream.
-     */
-    add(results) {
-        if (results.length < 2)
-            return;
-        const seen = new Set();
-        for (const result of results) {
-            const title = displayTitle(result);
-            const key = `${result.file ?? ''}\u0000${title}`;
-            if (!seen.has(key)) {
-                seen.add(key);
-                continue;
-            }
-            this.count++;
-            const named = result.file ? `${title} (${result.file})` : title;
-            if (this.shown.length < repeated_titles_SHOWN && !this.shown.includes(named))
-                this.shown.push(named);
-        }
-    }
-    /** The warning, or undefined when no title was repeated. `subject` starts it: the result file, or the runner. */
-    warning(subject) {
-        if (this.count === 0)
-            return undefined;
-        const shown = this.shown.map((t) => `"${t}"`).join(', ');
-        const more = this.count - this.shown.length;
-        return (`${subject}: ${this.count} test(s) repeat the title of an earlier test in the same file (${shown}${more > 0 ? ` and ${more} more` : ''}); ` +
-            'each is recorded as a result of its own and the worst decides the case. To record them apart, give each a title of its own (test.each with %s or $name in the title).');
-    }
-}
-/** For results held whole (a reporter's, Vitest's file): warn about their repeated titles, if any. */
-function warnRepeatedTitles(results, subject, warn) {
-    const repeated = new RepeatedTitles();
-    repeated.add(results);
-    const warning = repeated.warning(subject);
-    if (warning !== undefined)
-        warn(warning);
-}
-//# sourceMappingURL=repeated-titles.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/jest/jest-stream.js
 
 
@@ -49344,7 +49686,7 @@ function suiteErrorResult(suite, element, output, source) {
     const context = suite.context;
     const result = {
         source,
-        suitePath: suitePathOf(suite.name === undefined ? context : context.parent),
+        suitePath: suite_context_suitePathOf(suite.name === undefined ? context : context.parent),
         name: suite.name ?? '',
         status: 'error',
         properties: [...context.properties, { name: SUITE_ERROR_PROPERTY, value: element.name }],
@@ -50460,7 +50802,7 @@ function rules_playwrightCaseToResult(test, source) {
             delete last.stack;
         }
     }
-    const output = outputOf(test.attempts[test.attempts.length - 1]);
+    const output = rules_outputOf(test.attempts[test.attempts.length - 1]);
     return {
         source,
         ...(test.file !== undefined && { file: test.file }),
@@ -50473,7 +50815,7 @@ function rules_playwrightCaseToResult(test, source) {
         ...(status !== 'passed' && shown.message !== undefined && { message: shown.message }),
         ...(status !== 'passed' && shown.stack !== undefined && { stack: shown.stack }),
         ...(output !== undefined && { output }),
-        properties: propertiesOf(test),
+        properties: rules_propertiesOf(test),
         tags: normaliseTags(test.tags),
         attachments: [...(shown.attachments ?? [])],
         attempts,
@@ -50595,7 +50937,7 @@ function errorText(errors) {
  * The test's annotations and those every attempt added, once each, in first-seen order. Playwright replaces
  * `TestCase.annotations` by the last attempt's, so an annotation added by an earlier attempt only is kept here.
  */
-function propertiesOf(test) {
+function rules_propertiesOf(test) {
     const properties = [];
     for (const annotation of [...test.annotations, ...test.attempts.flatMap((a) => a.annotations)]) {
         const name = annotation.type.trim();
@@ -50620,7 +50962,7 @@ function toAttachment(raw) {
     };
 }
 /** The last attempt's stdout then stderr, colours stripped, capped (head and tail kept). */
-function outputOf(run) {
+function rules_outputOf(run) {
     if (run === undefined)
         return undefined;
     const text = nonEmpty(stripAnsi([...run.stdout, ...run.stderr].join('')));
@@ -51261,9 +51603,10 @@ const vitestJson = {
 
 
 
+
 /**
  * A more specific format comes before a more general one: Vitest's JSON looks like Jest's, so it is asked first;
- * Mocha's and mochawesome's have a `"suites"` key, as Playwright's does; the one-event-per-line formats go first
+ * Mocha's, mochawesome's and CTRF's have a `"suites"` key, as Playwright's does; the one-event-per-line formats go first
  * among the JSON ones. Each XML format claims only its own root elements.
  */
 const FORMATS = [
@@ -51274,6 +51617,7 @@ const FORMATS = [
     testngXml,
     goTestJson,
     dartJson,
+    ctrfJson,
     vitestJson,
     jestJson,
     mochawesomeJson,

@@ -20,6 +20,7 @@ export type FormatId =
   | 'mocha-json'
   | 'mochawesome-json'
   | 'rspec-json'
+  | 'ctrf-json'
   | 'allure';
 
 /** The outcome of one attempt, as the test runner saw it. `error` = JUnit <error> (crashed, not asserted). */

@@ -3,7 +3,7 @@
  * we read: a runner's terminal output saved instead of its report is the most common mistake. Never used to read
  * anything: only to word the message.
  */
-import { isObject, type JsonObject } from './json-values.js';
+import type { JsonObject } from './json-values.js';
 
 interface TextLookalike {
   test: RegExp;
@@ -56,8 +56,6 @@ export function jsonLookalike(json: JsonObject): string | undefined {
   const keys = Object.keys(json);
   const has = (...names: string[]): boolean => names.every((name) => keys.includes(name));
   if (has('stats', 'passes') || has('stats', 'tests', 'failures')) return 'this looks like Mocha JSON written by an older or edited reporter';
-  if (isObject(json.results) && 'tool' in json.results)
-    return 'this looks like CTRF, which is not read here; use the JUnit or JSON reporter of the runner it came from';
   if (has('children') && (has('befores') || has('afters'))) return 'this looks like an Allure container file: pass the whole allure-results directory';
   if (has('errors') && has('attachments') && keys.length <= 3) return 'this looks like an Allure globals file: pass the whole allure-results directory';
   if (has('uuid') && has('name') && has('status')) return 'this looks like an Allure result without its history id: pass the whole allure-results directory';

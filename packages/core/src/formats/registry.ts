@@ -10,6 +10,7 @@ import { InputError } from '../errors.js';
 import type { Format } from './format.js';
 import type { FormatId } from '../model.js';
 import { allureResult } from './allure/index.js';
+import { ctrfJson } from './ctrf/index.js';
 import { cucumberJson } from './cucumber/index.js';
 import { dartJson } from './dart/index.js';
 import { goTestJson } from './go-test/index.js';
@@ -31,7 +32,7 @@ import { describeStart } from './text.js';
 
 /**
  * A more specific format comes before a more general one: Vitest's JSON looks like Jest's, so it is asked first;
- * Mocha's and mochawesome's have a `"suites"` key, as Playwright's does; the one-event-per-line formats go first
+ * Mocha's, mochawesome's and CTRF's have a `"suites"` key, as Playwright's does; the one-event-per-line formats go first
  * among the JSON ones. Each XML format claims only its own root elements.
  */
 export const FORMATS: readonly Format[] = [
@@ -42,6 +43,7 @@ export const FORMATS: readonly Format[] = [
   testngXml,
   goTestJson,
   dartJson,
+  ctrfJson,
   vitestJson,
   jestJson,
   mochawesomeJson,

@@ -43,8 +43,8 @@ function playwrightExpectation(json: Json): Counts {
 }
 
 describe('native fixtures', () => {
-  it('has the 27 files the README promises', () => {
-    expect(rows).toHaveLength(27);
+  it('has the 31 files the README promises', () => {
+    expect(rows).toHaveLength(31);
   });
 
   describe.each(rows.filter((row) => row.producer.startsWith('Jest') || row.producer.startsWith('Playwright')))('$file', (row) => {

@@ -17,7 +17,7 @@ const JEST = JSON.stringify({
 const PLAYWRIGHT = JSON.stringify({ suites: [], errors: [{ message: 'Error: global setup failed\n  at setup.ts:1' }] });
 
 describe('the registry', () => {
-  it("lists every format, Vitest before Jest (its JSON looks like Jest's), Mocha's before Playwright's", () => {
+  it("lists every format, Vitest before Jest (its JSON looks like Jest's), Mocha's and CTRF before Playwright's", () => {
     expect(FORMATS.map((f) => [f.id, f.label])).toEqual([
       ['junit', 'JUnit XML'],
       ['dotnet-trx', '.NET TRX'],
@@ -26,6 +26,7 @@ describe('the registry', () => {
       ['testng', 'TestNG XML'],
       ['go-test-json', 'go test -json'],
       ['dart-json', 'Dart/Flutter JSON'],
+      ['ctrf-json', 'CTRF JSON'],
       ['vitest-json', 'Vitest JSON'],
       ['jest-json', 'Jest --json'],
       ['mochawesome-json', 'mochawesome JSON'],
@@ -53,14 +54,14 @@ describe('the registry', () => {
     [
       '',
       'INPUT_EMPTY',
-      /^f is empty \(0 bytes\)\. Expected JUnit XML, \.NET TRX, NUnit 3 XML, xUnit\.net XML, TestNG XML, go test -json, Dart\/Flutter JSON, Vitest JSON, Jest --json, mochawesome JSON, Mocha JSON, RSpec JSON, Allure results, Playwright JSON or Cucumber JSON results\./,
+      /^f is empty \(0 bytes\)\. Expected JUnit XML, \.NET TRX, NUnit 3 XML, xUnit\.net XML, TestNG XML, go test -json, Dart\/Flutter JSON, CTRF JSON, Vitest JSON, Jest --json, mochawesome JSON, Mocha JSON, RSpec JSON, Allure results, Playwright JSON or Cucumber JSON results\./,
     ],
     [' \n ', 'INPUT_EMPTY', /^f is only whitespace/],
     ['\uFEFF', 'INPUT_EMPTY', /^f is empty/],
     [
       'this is not an xml file',
       'INPUT_NOT_RESULTS',
-      /starts with "this is not an xml file"\. Expected JUnit XML, \.NET TRX, NUnit 3 XML, xUnit\.net XML, TestNG XML, go test -json, Dart\/Flutter JSON, Vitest JSON, Jest --json, mochawesome JSON, Mocha JSON, RSpec JSON, Allure results, Playwright JSON or Cucumber JSON results/,
+      /starts with "this is not an xml file"\. Expected JUnit XML, \.NET TRX, NUnit 3 XML, xUnit\.net XML, TestNG XML, go test -json, Dart\/Flutter JSON, CTRF JSON, Vitest JSON, Jest --json, mochawesome JSON, Mocha JSON, RSpec JSON, Allure results, Playwright JSON or Cucumber JSON results/,
     ],
     ['{"suites": [', 'INPUT_MALFORMED', /f is not valid JSON/],
     [
@@ -202,8 +203,8 @@ describe('readResultFiles', () => {
   it('reads the real fixtures by glob: every file has an outcome, bad files an error naming them', async () => {
     const outcomes = await readResultFiles(['junit/**/*.xml', 'native/**/*.json', 'hostile/*.xml'], { cwd: FIXTURES_DIR });
     // native: 15 from public repositories' Jest and Playwright, 8 from dorny/test-reporter, 3 from gotestsum, 1 from
-    // jest-stare, 6 written here.
-    expect(outcomes).toHaveLength(120 + 15 + 8 + 3 + 1 + 6 + 3);
+    // jest-stare, 6 written here, 4 CTRF reports from ctrf-io.
+    expect(outcomes).toHaveLength(120 + 15 + 8 + 3 + 1 + 6 + 4 + 3);
     const failed = outcomes.filter((o) => o.error !== undefined);
     // 15 broken or other formats, 3 of which (TRX, NUnit 3, xUnit.net) are now read; 3 hostile.
     expect(failed).toHaveLength(12 + 3);

@@ -1,0 +1,157 @@
+/**
+ * CTRF reports through the real CLI against the emulator, as a team that already writes them uploads one: each
+ * test lands on the case its title, tag or `testsigma` label names, with the outcome CTRF gave it (a test that
+ * passed after retries is flaky, `pending` and a `todo` are skips, any other `other` is an error), and the
+ * screenshot of a failure is attached. A truncated report fails the upload with a message that says so and what to do.
+ */
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { descriptionOf, newRuns, start, statusesByHumanId, type EmulatorHandle } from './helpers/emulator.js';
+import { ACTION, CLI, ROOT, baseEnv, runNode } from './helpers/run.js';
+
+let emulator: EmulatorHandle;
+let dir: string;
+
+beforeAll(async () => {
+  emulator = await start();
+  dir = await mkdtemp(join(tmpdir(), 'tm-ctrf-'));
+  await writeFile(join(dir, 'failure.png'), Buffer.from('89504e470d0a1a0a', 'hex'));
+  await writeFile(join(dir, 'ctrf-report.json'), JSON.stringify(REPORT, null, 2));
+});
+afterAll(() => emulator.close());
+beforeEach(() => emulator.reset());
+
+function upload(args: string[]) {
+  return runNode(CLI, ['upload', ...args], {
+    cwd: dir,
+    env: baseEnv({ TESTSIGMA_API_TOKEN: emulator.token, TESTSIGMA_BASE_URL: emulator.url, TESTSIGMA_PROJECT_ID: 'Demo', TMPDIR: dir }),
+  });
+}
+
+/** What playwright-ctrf-json-reporter and jest-ctrf-json-reporter write, with the Demo project's case ids in it. */
+const REPORT = {
+  reportFormat: 'CTRF',
+  specVersion: '0.0.0',
+  results: {
+    tool: { name: 'playwright' },
+    summary: { tests: 8, passed: 3, failed: 2, pending: 1, skipped: 0, other: 2, suites: 2, start: 1765100000000, stop: 1765100009000 },
+    tests: [
+      { name: 'DEMO-1 signs in', status: 'passed', duration: 1200, suite: 'login.spec.ts > Login', filePath: 'tests/login.spec.ts' },
+      {
+        name: 'rejects a wrong password',
+        status: 'failed',
+        duration: 800,
+        message: 'Error: expect(received).toBe(expected)\n\nExpected: "Wrong password"\nReceived: "Welcome"',
+        trace: 'Error: expect(received).toBe(expected)\n    at tests/login.spec.ts:21:5',
+        tags: ['@DEMO-2'],
+        suite: 'login.spec.ts > Login',
+        filePath: 'tests/login.spec.ts',
+        attachments: [{ name: 'screenshot', contentType: 'image/png', path: 'failure.png' }],
+      },
+      {
+        name: 'DEMO-3 updates the profile',
+        status: 'passed',
+        duration: 950,
+        retries: 2,
+        flaky: true,
+        retryAttempts: [
+          { status: 'failed', duration: 900, message: 'Timeout 5000ms exceeded.' },
+          { status: 'failed', duration: 910, message: 'Timeout 5000ms exceeded.' },
+        ],
+        suite: ['profile.spec.ts', 'Profile'],
+      },
+      { name: 'DEMO-4 cleans up the session', status: 'other', rawStatus: 'interrupted', duration: 1050, suite: ['profile.spec.ts', 'Profile'] },
+      { name: 'DEMO-5 loads user data', status: 'pending', duration: 0 },
+      { name: 'DEMO-6 exports a report', status: 'other', rawStatus: 'todo', duration: 0 },
+      { name: 'applies a coupon', status: 'passed', duration: 300, labels: { testsigma: 'DEMO-7' } },
+      { name: 'applies a coupon twice', status: 'failed', duration: 310, message: 'expected 1 coupon, got 2', labels: { testsigma: 'DEMO-7' } },
+    ],
+  },
+};
+
+describe('a CTRF report uploaded through the CLI', () => {
+  it('records each test on its case with the outcome CTRF gave it, retries as flaky, and attaches the failure screenshot', async () => {
+    const res = await upload(['ctrf-report.json']);
+    expect(res.code).toBe(0);
+    // No warning about the report: every entry was read.
+    expect(res.stderr).not.toContain('ctrf-report.json');
+    expect(res.stdout.split('\n')[0]).toBe('Read 8 test result(s) from 1 file(s).');
+    const [run] = newRuns(emulator);
+    expect(run && statusesByHumanId(emulator, run)).toEqual({
+      'DEMO-1': 'Passed',
+      'DEMO-2': 'Failed',
+      'DEMO-3': 'Passed',
+      'DEMO-4': 'Failed',
+      'DEMO-5': 'Skipped',
+      'DEMO-6': 'Skipped',
+      'DEMO-7': 'Failed',
+    });
+    expect(descriptionOf(emulator, run!, 'DEMO-3')).toContain(
+      'Outcome: flaky (status Passed) in 950 ms\nAttempts: flaky: passed on attempt 3 of 3; attempt 1 failed: Timeout 5000ms exceeded.; attempt 2 failed: Timeout 5000ms exceeded.',
+    );
+    expect(descriptionOf(emulator, run!, 'DEMO-4')).toContain(
+      `Message:\n  CTRF reported the status "other" (the runner's status "interrupted"), which is no pass, failure or skip, so it is recorded as an error.`,
+    );
+    expect(descriptionOf(emulator, run!, 'DEMO-6')).toContain('Not run: the runner reported "todo" (CTRF status "other").');
+    expect(descriptionOf(emulator, run!, 'DEMO-7')).toContain('2 automated tests map to this case; the worst outcome decides its status: Failed.');
+    const failed = run?.results[emulator.state().test_cases.find((c) => c.human_id === 'DEMO-2')?.id ?? ''];
+    expect(failed?.description).toContain('File: tests/login.spec.ts');
+    expect(failed?.attachments.map((a) => [a.name, a.content_type])).toEqual([['failure.png', 'image/png']]);
+  });
+
+  it('reports a truncated report (exit 2), saying where it ends and what to do; the tests before the cut are recorded', async () => {
+    const text = JSON.stringify(REPORT);
+    await writeFile(join(dir, 'truncated.json'), text.slice(0, text.indexOf('{"name":"DEMO-3 updates')));
+    const res = await upload(['truncated.json']);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain(
+      'testsigma-tm: truncated.json is not valid JSON: the file ends at byte offset 1556 (line 1, column 1557) with 3 objects or arrays still open. ' +
+        'Expected CTRF JSON (a CTRF reporter’s ctrf-report.json); the file may be truncated (the test run was killed while writing it) or have console output mixed in. Regenerate it.\n',
+    );
+    // A truncated report still holds real results (formats/read-files.ts): those read before the cut are not lost.
+    const [run] = newRuns(emulator);
+    expect(run && statusesByHumanId(emulator, run)).toEqual({ 'DEMO-1': 'Passed', 'DEMO-2': 'Failed' });
+  });
+
+  it('reads the real report of ctrf-io/github-test-reporter in a dry run', async () => {
+    const res = await upload(['--dry-run', join(ROOT, 'test/fixtures/native/ctrf-io__github-test-reporter/ctrf-reports__ctrf-report.json')]);
+    expect(res.code).toBe(0);
+    expect(res.stdout.split('\n')[0]).toBe('Read 10 test result(s) from 1 file(s).');
+    expect(emulator.state().requests.filter((r) => r.method !== 'GET')).toHaveLength(0);
+  });
+});
+
+describe('a CTRF report uploaded through the Action (dist/index.js)', () => {
+  it("reads playwright-ctrf-json-reporter's ctrf/ctrf-report.json: the same cases, the flaky one Passed", async () => {
+    const workspace = await mkdtemp(join(tmpdir(), 'tm-ctrf-action-'));
+    await mkdir(join(workspace, 'ctrf'));
+    await writeFile(join(workspace, 'ctrf', 'ctrf-report.json'), JSON.stringify(REPORT));
+    const env = baseEnv({
+      GITHUB_ACTIONS: 'true',
+      GITHUB_WORKSPACE: workspace,
+      GITHUB_REPOSITORY: 'acme/shop',
+      GITHUB_RUN_ID: '779',
+      GITHUB_RUN_ATTEMPT: '1',
+      GITHUB_RUN_NUMBER: '14',
+      GITHUB_WORKFLOW: 'CI',
+      'INPUT_API-TOKEN': emulator.token,
+      'INPUT_PROJECT-ID': 'Demo',
+      'INPUT_BASE-URL': emulator.url,
+      INPUT_RESULTS: 'ctrf/ctrf-report.json',
+    });
+    const res = await runNode(ACTION, [], { env, cwd: workspace });
+    expect(res.code).toBe(0);
+    const [run] = newRuns(emulator);
+    expect(run && statusesByHumanId(emulator, run)).toEqual({
+      'DEMO-1': 'Passed',
+      'DEMO-2': 'Failed',
+      'DEMO-3': 'Passed',
+      'DEMO-4': 'Failed',
+      'DEMO-5': 'Skipped',
+      'DEMO-6': 'Skipped',
+      'DEMO-7': 'Failed',
+    });
+  });
+});
