@@ -71,6 +71,16 @@ const REPORT = {
   },
 };
 
+/** What ctrf-report.json's tests record on their cases, through the CLI and through the Action alike. */
+const REPORT_STATUSES = {
+  'DEMO-1': 'Passed',
+  'DEMO-2': 'Failed',
+  'DEMO-3': 'Passed',
+  'DEMO-4': 'Failed',
+  'DEMO-5': 'Skipped',
+  'DEMO-6': 'Skipped',
+  'DEMO-7': 'Failed',
+};
 describe('a CTRF report uploaded through the CLI', () => {
   it('records each test on its case with the outcome CTRF gave it, retries as flaky, and attaches the failure screenshot', async () => {
     const res = await upload(['ctrf-report.json']);
@@ -79,15 +89,7 @@ describe('a CTRF report uploaded through the CLI', () => {
     expect(res.stderr).not.toContain('ctrf-report.json');
     expect(res.stdout.split('\n')[0]).toBe('Read 8 test result(s) from 1 file(s).');
     const [run] = newRuns(emulator);
-    expect(run && statusesByHumanId(emulator, run)).toEqual({
-      'DEMO-1': 'Passed',
-      'DEMO-2': 'Failed',
-      'DEMO-3': 'Passed',
-      'DEMO-4': 'Failed',
-      'DEMO-5': 'Skipped',
-      'DEMO-6': 'Skipped',
-      'DEMO-7': 'Failed',
-    });
+    expect(run && statusesByHumanId(emulator, run)).toEqual(REPORT_STATUSES);
     expect(descriptionOf(emulator, run!, 'DEMO-3')).toContain(
       'Outcome: flaky (status Passed) in 950 ms\nAttempts: flaky: passed on attempt 3 of 3; attempt 1 failed: Timeout 5000ms exceeded.; attempt 2 failed: Timeout 5000ms exceeded.',
     );
@@ -144,14 +146,6 @@ describe('a CTRF report uploaded through the Action (dist/index.js)', () => {
     const res = await runNode(ACTION, [], { env, cwd: workspace });
     expect(res.code).toBe(0);
     const [run] = newRuns(emulator);
-    expect(run && statusesByHumanId(emulator, run)).toEqual({
-      'DEMO-1': 'Passed',
-      'DEMO-2': 'Failed',
-      'DEMO-3': 'Passed',
-      'DEMO-4': 'Failed',
-      'DEMO-5': 'Skipped',
-      'DEMO-6': 'Skipped',
-      'DEMO-7': 'Failed',
-    });
+    expect(run && statusesByHumanId(emulator, run)).toEqual(REPORT_STATUSES);
   });
 });
