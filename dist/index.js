@@ -40222,7 +40222,7 @@ const ERROR_CODES = {
     INPUT_NOTHING_READABLE: { exit: 2, meaning: 'No result file could be used, so nothing was sent.', todo: 'Fix the files named above it.' },
     INPUT_RUN_FAILED: {
         exit: 2,
-        meaning: "A result file says that the run that wrote it failed outside any test (Playwright's errors[]: a global setup or teardown, a worker; Jest's runExecError: its test runner): its results were recorded, but tests it kept from running are in no file.",
+        meaning: "A result file says that the run that wrote it failed outside any test (Playwright's errors[]: a global setup or teardown, a worker; Jest's runExecError: its test runner; a TRX file's RunInfo of level Error or an aborted run: a crashed test host; an Allure globals file's errors: a hook): its results were recorded, but tests it kept from running are in no file.",
         todo: "Fix the error named (the test step's output shows it in full) and run the tests again.",
     },
     UNMAPPED_TESTS: {
@@ -44981,6 +44981,8 @@ const ALLURE_ATTACHMENT = /(^|-)attachment[-.]/;
 const CONTAINER_FILE = /-container\.json$/;
 // allure-js 3 writes errors outside any test (a `beforeAll` that threw, so its tests were skipped) here.
 const GLOBALS_FILE = /-globals\.json$/;
+/** How messages name the runner of an Allure results directory: its Allure adapter recorded what the runner reported. */
+const ALLURE_RUNNER = 'the test runner';
 const allureResult = {
     id: 'allure',
     label: 'Allure results',
@@ -45148,7 +45150,7 @@ async function readAllureDirectory(directory, options) {
 }
 /**
  * The containers' failed fixtures, and by the uuid of each result they apply to (the first of them applies; all are
- * listed, so that each is known to have a child). The globals' errors warned about.
+ * listed, so that each is known to have a child). The globals' errors handed over: the run failed outside any test.
  */
 async function readFixtures(absolute, directory, names, options) {
     const fixturesOf = new Map();
@@ -45159,11 +45161,13 @@ async function readFixtures(absolute, directory, names, options) {
         if (json === undefined)
             continue;
         if (GLOBALS_FILE.test(name)) {
-            for (const error of json_values_objects(json.errors)) {
-                const message = firstLineOf(str(error.message) ?? '');
-                if (message !== undefined)
-                    options.warn(`${shown}: Allure recorded an error outside any test: ${message}`);
-            }
+            // The whole message (its first line is what the upload's error shows), or the trace's first line.
+            const errors = json_values_objects(json.errors).flatMap((error) => {
+                const message = str(error.message)?.trim() || firstLineOf(str(error.trace) ?? '');
+                return message ? [{ message }] : [];
+            });
+            if (errors.length > 0)
+                options.outsideTests({ runner: ALLURE_RUNNER, errors });
             continue;
         }
         const failure = allureFixtureFailure(json, shown);
@@ -49103,8 +49107,16 @@ function isFailing(attrs) {
     return status === undefined || status === 'failed' || status === 'error';
 }
 const PER_TEST_LINE = /\[(?:FAIL|SKIP)\]$/;
+/** Microsoft.Testing.Platform's RunInfo for its exit code (https://aka.ms/testingplatform/exitcodes). */
+const PLATFORM_EXIT_CODE = /^Exit code indicates failure: '(\d+)'/;
+/** Its exit codes that restate the results: a test failed (2, when a result failed); no test ran (8). */
+const TEST_FAILED_EXIT = '2';
+const NO_TESTS_EXIT = '8';
+/** How messages name the runner that wrote a TRX file (vstest or Microsoft.Testing.Platform, run by it). */
+const TRX_RUNNER = 'dotnet test';
 const OUTPUT_TEXTS = new Set(['StdOut', 'StdErr', 'DebugTrace']);
 class TrxReader extends XmlResultReader {
+    outsideTests;
     /** Definitions read while results may still follow them (MSTest's older layout puts them first). */
     definitions = new Map();
     /** Results waiting for their definition, by testId; past a memory budget in a temporary file. */
@@ -49118,6 +49130,7 @@ class TrxReader extends XmlResultReader {
     propertyValue;
     deploymentRoot;
     runErrors = [];
+    runWarnings = [];
     /** Result kinds other than unit tests (web, generic, manual, ordered), counted for a warning. */
     otherKinds = new Map();
     durations = new Unreadable();
@@ -49129,9 +49142,13 @@ class TrxReader extends XmlResultReader {
     failingCount = 0;
     /** `<ResultSummary outcome>`: how the run itself ended. */
     runOutcome;
-    /** heldMemoryBytes: what held results may take in memory before the rest are spilled (tests set it low). */
-    constructor(source, warn = () => undefined, heldMemoryBytes) {
+    /**
+     * outsideTests: hears the errors that failed the run outside any test (ReadContext.outsideTests), at the end.
+     * heldMemoryBytes: what held results may take in memory before the rest are spilled (tests set it low).
+     */
+    constructor(source, warn = () => undefined, heldMemoryBytes, outsideTests = () => undefined) {
         super(source, warn, '.NET TRX');
+        this.outsideTests = outsideTests;
         this.held = new HeldResults(heldMemoryBytes);
     }
     textCap(element, parent) {
@@ -49270,8 +49287,15 @@ class TrxReader extends XmlResultReader {
                 // The xUnit.net adapter repeats each failed test here (`… Failing_Test [FAIL]`): already a result.
                 if (text === undefined || PER_TEST_LINE.test(text))
                     return;
-                if (this.stack[this.stack.length - 1]?.attrs.outcome?.toLowerCase() === 'error')
-                    this.runErrors.push(text);
+                const runInfo = this.stack[this.stack.length - 1];
+                if (runInfo?.name !== 'RunInfo')
+                    return;
+                const logged = { computer: keptAttribute(runInfo.attrs.computerName), text };
+                const level = runInfo.attrs.outcome?.trim().toLowerCase();
+                if (level === 'error')
+                    this.runErrors.push(logged);
+                else if (level === 'warning')
+                    this.runWarnings.push(logged);
                 return;
             }
             default:
@@ -49350,6 +49374,11 @@ class TrxReader extends XmlResultReader {
             attachments: held.files,
         });
     }
+    /** Microsoft.Testing.Platform's exit code that says only what the results say (a test failed, none ran). */
+    restatesResults(text) {
+        const code = PLATFORM_EXIT_CODE.exec(text)?.[1];
+        return (code === TEST_FAILED_EXIT && this.failingCount > 0) || code === NO_TESTS_EXIT;
+    }
     /** One class record per class name: its results share the name and the suite path. */
     testClass(name) {
         let known = this.classes.get(name);
@@ -49366,8 +49395,8 @@ class TrxReader extends XmlResultReader {
     }
     finish() {
         this.releaseHeld();
-        for (const text of this.runErrors)
-            this.warn(`${this.source}: the test run reported an error outside any test: ${text}`);
+        for (const { text } of this.runWarnings)
+            this.warn(`${this.source}: the test run logged a warning: ${text}`);
         this.reportRunOutcome();
         for (const [kind, count] of this.otherKinds) {
             this.warn(`${this.source}: skipped ${count} <${kind}> result${count === 1 ? '' : 's'}: only unit test results (<UnitTestResult>) are read, so ${count === 1 ? 'it is' : 'they are'} not recorded.`);
@@ -49380,19 +49409,24 @@ class TrxReader extends XmlResultReader {
         this.durations.report(this.warn, this.source, 'duration', 'recorded without a duration', 'hh:mm:ss.fffffff');
     }
     /**
-     * A run that did not end as it should is named, as the tests it did not get to have no result here; a run
-     * marked Failed only when nothing in the file says why (no failed result, no run-level error, no result kind
-     * left unread), since then a pass of every result read would hide its failure.
+     * The errors that failed the run outside any test are handed over (the rules above): those its RunInfos name,
+     * else the outcome of a run that did not end as it should. A run marked Failed is named in a warning when
+     * nothing in the file says why (no failed result, no run-level error, no result kind left unread), since then a
+     * pass of every result read would hide its failure.
      */
     reportRunOutcome() {
+        const errors = this.runErrors
+            .filter((e) => !this.restatesResults(e.text))
+            .map(({ computer, text }) => ({ message: computer ? `on ${computer}: ${text}` : text }));
         const outcome = this.runOutcome?.trim();
-        if (outcome === undefined)
-            return;
-        const key = outcome.toLowerCase();
-        if (!RUN_ENDED.has(key)) {
-            this.warn(`${this.source}: the test run's outcome is ${outcome}, not Completed: it did not end as it should, so tests it did not get to have no result here. Look at the test run's log.`);
-            return;
+        const key = outcome?.toLowerCase();
+        if (errors.length === 0 && outcome !== undefined && key !== undefined && !RUN_ENDED.has(key)) {
+            errors.push({
+                message: `the test run's outcome is ${outcome}, not Completed: it did not end as it should, and the file does not say why (the test run's log does)`,
+            });
         }
+        if (errors.length > 0)
+            this.outsideTests({ runner: TRX_RUNNER, errors });
         if (key !== 'failed' || this.failingCount > 0 || this.runErrors.length > 0 || this.otherKinds.size > 0)
             return;
         const results = `${this.resultCount} result${this.resultCount === 1 ? '' : 's'}`;
@@ -49412,8 +49446,8 @@ const dotnetTrx = {
     writtenBy: '`dotnet test --logger trx` (.NET TRX)',
     xmlRoots: trx_ROOTS,
     sniff: (head) => trx_ROOTS.includes(xmlRootName(head) ?? ''),
-    parse: (chunks, ctx) => readXml(chunks, new TrxReader(ctx.source, (message) => ctx.warn(message))),
-    parseInBatches: (chunks, ctx) => readXmlInBatches(chunks, new TrxReader(ctx.source, (message) => ctx.warn(message))),
+    parse: (chunks, ctx) => readXml(chunks, new TrxReader(ctx.source, (message) => ctx.warn(message), undefined, (outside) => ctx.outsideTests(outside))),
+    parseInBatches: (chunks, ctx) => readXmlInBatches(chunks, new TrxReader(ctx.source, (message) => ctx.warn(message), undefined, (outside) => ctx.outsideTests(outside))),
 };
 //# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/xunit/xunit.js
@@ -57862,7 +57896,13 @@ async function readResultFile(file, options) {
     const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     // A directory that expandPatterns kept is an allure-results directory: its tests span its files.
     if ((await (0,promises_.stat)(external_node_path_.resolve(options.cwd ?? process.cwd(), file)).catch(() => undefined))?.isDirectory() === true) {
-        await readAllureDirectory(file, { cwd: options.cwd ?? process.cwd(), maxFileBytes, warn: options.warn, onResult: options.onResult });
+        await readAllureDirectory(file, {
+            cwd: options.cwd ?? process.cwd(),
+            maxFileBytes,
+            warn: options.warn,
+            outsideTests: options.outsideTests,
+            onResult: options.onResult,
+        });
         return 'allure';
     }
     // Non-blocking, so that opening a FIFO without a writer returns at once (and is then refused).
