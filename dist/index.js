@@ -51823,6 +51823,18 @@ function outsideTestsError(files) {
     return new errors_InputError('INPUT_RUN_FAILED', first.path, `${failed.length} result files say that the run that wrote them failed outside any test:\n  - ${each.join('\n  - ')}\n` +
         "Errors outside any test belong to no test case, so none is recorded against one, and tests they kept from running are not in the files. Fix them (the test step's output shows each in full) and run the tests again.");
 }
+/**
+ * A resume that sent everything, of a spool whose run failed outside any test (SpoolBase.runFailed): it ends as the
+ * upload would have, with the files' INPUT_RUN_FAILED after what it did. Any other outcome is passed on as it is.
+ */
+function inputs_withRunFailed(outcome, files) {
+    const error = outcome.error ?? filesError(files);
+    if (error?.code !== 'INPUT_RUN_FAILED')
+        return outcome;
+    if (!error.message.startsWith(outcome.message))
+        error.message = `${outcome.message}\n${error.message}`;
+    return { ...outcome, message: error.message, error, exitCode: exitCodeFor(error) };
+}
 //# sourceMappingURL=inputs.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/report/annotations.js
 /**
@@ -55597,6 +55609,20 @@ function shellWord(text) {
 
 
 const SPOOL_VERSION = 1;
+/** The files whose run failed outside any test, for the spool; undefined when none did. */
+function spooledRunFailures(files) {
+    const failed = (files ?? []).flatMap((f) => (f.outsideTests ? [{ path: f.path, ...f.outsideTests }] : []));
+    return failed.length > 0 ? failed : undefined;
+}
+/** The spool's failed runs as the files the upload read (their results are in the spool): what ends a resume. */
+function spool_runFailedFiles(spool) {
+    return (Array.isArray(spool.runFailed) ? spool.runFailed : []).map(({ path: file, runner, errors }) => ({
+        path: file,
+        results: [],
+        count: 0,
+        outsideTests: { runner, errors },
+    }));
+}
 function withoutToken(settings) {
     const { token: _token, ...rest } = settings;
     return rest;
@@ -55613,6 +55639,7 @@ function spoolPath(settings, env, now) {
 /**
  * A results spool written as the results are handed over (`fill` calls `write` with each), so that spooling a
  * huge input costs a buffer, not the input. Like writeSpool: whole or not at all, readable by its owner only.
+ * What only the read knows (the runs that failed outside any test) `fill` returns: written after the results.
  */
 async function writeResultsSpool(file, header, fill) {
     await (0,promises_.mkdir)(external_node_path_.dirname(file), { recursive: true });
@@ -55626,13 +55653,13 @@ async function writeResultsSpool(file, header, fill) {
             (0,external_node_fs_.writeSync)(fd, buffer);
             buffer = '';
         };
-        await fill((result) => {
+        const { runFailed } = await fill((result) => {
             buffer += (first ? '' : ',') + JSON.stringify(result);
             first = false;
             if (buffer.length >= 1024 * 1024)
                 flush();
         });
-        buffer += ']}\n';
+        buffer += `]${runFailed ? `,"runFailed":${JSON.stringify(runFailed)}` : ''}}\n`;
         flush();
     }
     catch (error) {
@@ -55783,6 +55810,8 @@ function entriesSpool(ctx, plan, opened, unsent, reason) {
     const entries = opened.entries.map((p) => notLanded.get(p.entry.test_case_id) ?? p.entry);
     const humanIds = Object.fromEntries(plan.report.mapped.map((m) => [m.testCase.id, m.testCase.human_id ?? m.testCase.id]));
     const shard = { shardIndex: ctx.settings.shardIndex ?? ctx.ci?.shard?.index, shardTotal: ctx.settings.shardTotal ?? ctx.ci?.shard?.total };
+    // The upload's verdict on the run: from the files it read, or (a resume) from the spool it is sending.
+    const runFailed = ctx.runFailed ?? ctx.spoolProgress?.spool.runFailed;
     return {
         tool: 'testsigma-tm',
         version: 1,
@@ -55799,6 +55828,7 @@ function entriesSpool(ctx, plan, opened, unsent, reason) {
         landed: { runId: opened.run.id, caseIds: entries.filter((e) => !notLanded.has(e.test_case_id)).map((e) => e.test_case_id) },
         humanIds,
         job: ctx.job,
+        ...(runFailed && { runFailed: redactDeep(runFailed, [ctx.settings.token]) }),
     };
 }
 /** The service failed before a run was open: every result goes to the spool, read (again) as it is written. */
@@ -55826,6 +55856,8 @@ async function spoolResults(input, workspace, reason, log, createSent) {
             tally.add(result);
             write(result);
         });
+        const runFailed = spooledRunFailures(files);
+        return runFailed ? { runFailed: redactDeep(runFailed, [settings.token]) } : {};
     }));
     return { file: written, read: { tally, files, report: emptyReport() } };
 }
@@ -56532,6 +56564,7 @@ function interruptedError({ signal, progress, landed, wrote, error, createSent }
 
 
 
+
 async function upload_uploadResults(given) {
     const { settings } = given;
     const secrets = [settings.token];
@@ -56574,6 +56607,7 @@ async function upload_uploadResults(given) {
         const lookups = await lookUp(ctx, projectId, (prefix) => (early = readWhileListing(reading, prefix, { after: pacer.nextWindowWait() })));
         stopIfInterrupted(input.interrupt);
         progress.read = await readInput(ctx, lookups, early);
+        ctx.runFailed = spooledRunFailures(progress.read.files);
         stopIfInterrupted(input.interrupt);
         logStage(log, `Read ${count(progress.read.tally.total, 'test result')}; ${count(progress.read.report.mapped.length, 'test case')} to record.`);
         progress.plan = await planUpload(ctx, lookups, progress.read);
@@ -56850,6 +56884,7 @@ function applyUnmappedPolicy(report, settings, log, host) {
 
 
 
+
 /** An API client for one command, closed afterwards; errors become the outcome. */
 async function withApi(input, body) {
     const { settings, host } = input;
@@ -56962,6 +56997,8 @@ async function resumeCommand(input) {
         const outcome = await uploadResults({
             settings,
             results: spool.results,
+            // The runs that failed outside any test: the upload ends with their INPUT_RUN_FAILED, as the spooled one would.
+            files: runFailedFiles(spool),
             progressFile: input.file,
             // The run a stopped upload's create may have made: recorded into when found, not doubled.
             ...(spool.createSent && { earlierCreate: spool.createSent }),
@@ -56971,15 +57008,17 @@ async function resumeCommand(input) {
             ...(input.http && { http: input.http }),
             ...(input.clock && { clock: input.clock }),
         });
-        if (!outcome.error)
+        const runFailed = outcome.error?.code === 'INPUT_RUN_FAILED';
+        if (!outcome.error || runFailed)
             await markResumed(input.file);
         const s = outcome.summary;
-        return {
-            message: outcome.error ? outcome.error.message : `Resumed ${input.file}: recorded ${s.uploaded} of ${s.mapped} test case(s) in test run ${s.runHumanId}.`,
+        const sent = `Resumed ${input.file}: recorded ${s.uploaded} of ${s.mapped} test case(s) in test run ${s.runHumanId}.`;
+        return withRunFailed({
+            message: outcome.error && !runFailed ? outcome.error.message : sent,
             ...(s.runId && s.runHumanId && s.runUrl && { run: { id: s.runId, human_id: s.runHumanId, url: s.runUrl } }),
             ...(outcome.error && { error: outcome.error }),
             exitCode: outcome.exitCode,
-        };
+        }, []);
     }
     const entries = spool;
     return withApi({ ...input, settings }, async (api, log, projectId, clock) => {
@@ -57003,7 +57042,7 @@ async function resumeCommand(input) {
             : 'gone' in spooledRun
                 ? resumeIntoNewRun(given)
                 : resumeEntries(api, log, progress, settings, input.host);
-        return deletedWhileSending(given, resumed, keyed ? entries.settings.runKey : undefined);
+        return withRunFailed(await deletedWhileSending(given, resumed, keyed ? entries.settings.runKey : undefined), runFailedFiles(entries));
     });
 }
 /** The run an entries spool names, as the service has it now, or the service's 404 for it (deleted since). */
