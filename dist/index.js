@@ -55602,6 +55602,8 @@ function shellWord(text) {
  *   landed list grows as batches are acknowledged (SpoolProgress): a resume that stops half way (a cancelled
  *   job, another outage) leaves a file from which the next resume sends only what did not land;
  * - `results`: the service failed before a run was open; these test results are uploaded from scratch.
+ * Either may say that the run that wrote the results failed outside any test (`runFailed`): resume ends as the
+ * upload did, with INPUT_RUN_FAILED, once everything is sent.
  */
 
 
@@ -55616,7 +55618,7 @@ function spooledRunFailures(files) {
 }
 /** The spool's failed runs as the files the upload read (their results are in the spool): what ends a resume. */
 function spool_runFailedFiles(spool) {
-    return (Array.isArray(spool.runFailed) ? spool.runFailed : []).map(({ path: file, runner, errors }) => ({
+    return (spool.runFailed ?? []).map(({ path: file, runner, errors }) => ({
         path: file,
         results: [],
         count: 0,
@@ -55707,6 +55709,8 @@ function missingPart(spool) {
     const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
     if (!isObject(spool.settings))
         return 'its settings are';
+    if (spool.runFailed !== undefined && !(Array.isArray(spool.runFailed) && spool.runFailed.every((f) => isObject(f) && Array.isArray(f.errors))))
+        return 'its list of runs that failed outside any test is';
     if (spool.kind === 'results')
         return Array.isArray(spool.results) ? undefined : 'its results are';
     if (typeof spool.projectId !== 'string')

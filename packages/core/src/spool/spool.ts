@@ -8,6 +8,8 @@
  *   landed list grows as batches are acknowledged (SpoolProgress): a resume that stops half way (a cancelled
  *   job, another outage) leaves a file from which the next resume sends only what did not land;
  * - `results`: the service failed before a run was open; these test results are uploaded from scratch.
+ * Either may say that the run that wrote the results failed outside any test (`runFailed`): resume ends as the
+ * upload did, with INPUT_RUN_FAILED, once everything is sent.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
@@ -50,7 +52,7 @@ export function spooledRunFailures(files: readonly FileOutcome[] | undefined): S
 
 /** The spool's failed runs as the files the upload read (their results are in the spool): what ends a resume. */
 export function runFailedFiles(spool: Pick<SpoolBase, 'runFailed'>): FileOutcome[] {
-  return (Array.isArray(spool.runFailed) ? spool.runFailed : []).map(({ path: file, runner, errors }) => ({
+  return (spool.runFailed ?? []).map(({ path: file, runner, errors }) => ({
     path: file,
     results: [],
     count: 0,
@@ -194,6 +196,8 @@ export async function readSpool(file: string): Promise<Spool> {
 function missingPart(spool: Spool): string | undefined {
   const isObject = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
   if (!isObject(spool.settings)) return 'its settings are';
+  if (spool.runFailed !== undefined && !(Array.isArray(spool.runFailed) && spool.runFailed.every((f) => isObject(f) && Array.isArray(f.errors))))
+    return 'its list of runs that failed outside any test is';
   if (spool.kind === 'results') return Array.isArray(spool.results) ? undefined : 'its results are';
   if (typeof spool.projectId !== 'string') return 'its project is';
   if (!isObject(spool.run) || typeof spool.run.id !== 'string' || typeof spool.run.human_id !== 'string') return 'its run is';
