@@ -40222,7 +40222,7 @@ const ERROR_CODES = {
     INPUT_NOTHING_READABLE: { exit: 2, meaning: 'No result file could be used, so nothing was sent.', todo: 'Fix the files named above it.' },
     INPUT_RUN_FAILED: {
         exit: 2,
-        meaning: "A result file says that the run that wrote it failed outside any test (Playwright's errors[]: a global setup or teardown, a worker; Jest's runExecError: its test runner): its results were recorded, but tests it kept from running are in no file.",
+        meaning: "A result file says that the run that wrote it failed outside any test (Playwright's errors[]: a global setup or teardown, a worker; Jest's runExecError: its test runner; a TRX file's RunInfo of level Error or an aborted run: a crashed test host; an Allure globals file's errors: a hook): its results were recorded, but tests it kept from running are in no file.",
         todo: "Fix the error named (the test step's output shows it in full) and run the tests again.",
     },
     UNMAPPED_TESTS: {
@@ -44981,6 +44981,8 @@ const ALLURE_ATTACHMENT = /(^|-)attachment[-.]/;
 const CONTAINER_FILE = /-container\.json$/;
 // allure-js 3 writes errors outside any test (a `beforeAll` that threw, so its tests were skipped) here.
 const GLOBALS_FILE = /-globals\.json$/;
+/** How messages name the runner of an Allure results directory: its Allure adapter recorded what the runner reported. */
+const ALLURE_RUNNER = 'the test runner';
 const allureResult = {
     id: 'allure',
     label: 'Allure results',
@@ -45148,7 +45150,7 @@ async function readAllureDirectory(directory, options) {
 }
 /**
  * The containers' failed fixtures, and by the uuid of each result they apply to (the first of them applies; all are
- * listed, so that each is known to have a child). The globals' errors warned about.
+ * listed, so that each is known to have a child). The globals' errors handed over: the run failed outside any test.
  */
 async function readFixtures(absolute, directory, names, options) {
     const fixturesOf = new Map();
@@ -45159,11 +45161,13 @@ async function readFixtures(absolute, directory, names, options) {
         if (json === undefined)
             continue;
         if (GLOBALS_FILE.test(name)) {
-            for (const error of json_values_objects(json.errors)) {
-                const message = firstLineOf(str(error.message) ?? '');
-                if (message !== undefined)
-                    options.warn(`${shown}: Allure recorded an error outside any test: ${message}`);
-            }
+            // The whole message (its first line is what the upload's error shows), or the trace's first line.
+            const errors = json_values_objects(json.errors).flatMap((error) => {
+                const message = str(error.message)?.trim() || firstLineOf(str(error.trace) ?? '');
+                return message ? [{ message }] : [];
+            });
+            if (errors.length > 0)
+                options.outsideTests({ runner: ALLURE_RUNNER, errors });
             continue;
         }
         const failure = allureFixtureFailure(json, shown);
@@ -49103,8 +49107,16 @@ function isFailing(attrs) {
     return status === undefined || status === 'failed' || status === 'error';
 }
 const PER_TEST_LINE = /\[(?:FAIL|SKIP)\]$/;
+/** Microsoft.Testing.Platform's RunInfo for its exit code (https://aka.ms/testingplatform/exitcodes). */
+const PLATFORM_EXIT_CODE = /^Exit code indicates failure: '(\d+)'/;
+/** Its exit codes that restate the results: a test failed (2, when a result failed); no test ran (8). */
+const TEST_FAILED_EXIT = '2';
+const NO_TESTS_EXIT = '8';
+/** How messages name the runner that wrote a TRX file (vstest or Microsoft.Testing.Platform, run by it). */
+const TRX_RUNNER = 'dotnet test';
 const OUTPUT_TEXTS = new Set(['StdOut', 'StdErr', 'DebugTrace']);
 class TrxReader extends XmlResultReader {
+    outsideTests;
     /** Definitions read while results may still follow them (MSTest's older layout puts them first). */
     definitions = new Map();
     /** Results waiting for their definition, by testId; past a memory budget in a temporary file. */
@@ -49118,6 +49130,7 @@ class TrxReader extends XmlResultReader {
     propertyValue;
     deploymentRoot;
     runErrors = [];
+    runWarnings = [];
     /** Result kinds other than unit tests (web, generic, manual, ordered), counted for a warning. */
     otherKinds = new Map();
     durations = new Unreadable();
@@ -49129,9 +49142,13 @@ class TrxReader extends XmlResultReader {
     failingCount = 0;
     /** `<ResultSummary outcome>`: how the run itself ended. */
     runOutcome;
-    /** heldMemoryBytes: what held results may take in memory before the rest are spilled (tests set it low). */
-    constructor(source, warn = () => undefined, heldMemoryBytes) {
+    /**
+     * outsideTests: hears the errors that failed the run outside any test (ReadContext.outsideTests), at the end.
+     * heldMemoryBytes: what held results may take in memory before the rest are spilled (tests set it low).
+     */
+    constructor(source, warn = () => undefined, heldMemoryBytes, outsideTests = () => undefined) {
         super(source, warn, '.NET TRX');
+        this.outsideTests = outsideTests;
         this.held = new HeldResults(heldMemoryBytes);
     }
     textCap(element, parent) {
@@ -49270,8 +49287,15 @@ class TrxReader extends XmlResultReader {
                 // The xUnit.net adapter repeats each failed test here (`… Failing_Test [FAIL]`): already a result.
                 if (text === undefined || PER_TEST_LINE.test(text))
                     return;
-                if (this.stack[this.stack.length - 1]?.attrs.outcome?.toLowerCase() === 'error')
-                    this.runErrors.push(text);
+                const runInfo = this.stack[this.stack.length - 1];
+                if (runInfo?.name !== 'RunInfo')
+                    return;
+                const logged = { computer: keptAttribute(runInfo.attrs.computerName), text };
+                const level = runInfo.attrs.outcome?.trim().toLowerCase();
+                if (level === 'error')
+                    this.runErrors.push(logged);
+                else if (level === 'warning')
+                    this.runWarnings.push(logged);
                 return;
             }
             default:
@@ -49350,6 +49374,11 @@ class TrxReader extends XmlResultReader {
             attachments: held.files,
         });
     }
+    /** Microsoft.Testing.Platform's exit code that says only what the results say (a test failed, none ran). */
+    restatesResults(text) {
+        const code = PLATFORM_EXIT_CODE.exec(text)?.[1];
+        return (code === TEST_FAILED_EXIT && this.failingCount > 0) || code === NO_TESTS_EXIT;
+    }
     /** One class record per class name: its results share the name and the suite path. */
     testClass(name) {
         let known = this.classes.get(name);
@@ -49366,8 +49395,8 @@ class TrxReader extends XmlResultReader {
     }
     finish() {
         this.releaseHeld();
-        for (const text of this.runErrors)
-            this.warn(`${this.source}: the test run reported an error outside any test: ${text}`);
+        for (const { text } of this.runWarnings)
+            this.warn(`${this.source}: the test run logged a warning: ${text}`);
         this.reportRunOutcome();
         for (const [kind, count] of this.otherKinds) {
             this.warn(`${this.source}: skipped ${count} <${kind}> result${count === 1 ? '' : 's'}: only unit test results (<UnitTestResult>) are read, so ${count === 1 ? 'it is' : 'they are'} not recorded.`);
@@ -49380,19 +49409,24 @@ class TrxReader extends XmlResultReader {
         this.durations.report(this.warn, this.source, 'duration', 'recorded without a duration', 'hh:mm:ss.fffffff');
     }
     /**
-     * A run that did not end as it should is named, as the tests it did not get to have no result here; a run
-     * marked Failed only when nothing in the file says why (no failed result, no run-level error, no result kind
-     * left unread), since then a pass of every result read would hide its failure.
+     * The errors that failed the run outside any test are handed over (the rules above): those its RunInfos name,
+     * else the outcome of a run that did not end as it should. A run marked Failed is named in a warning when
+     * nothing in the file says why (no failed result, no run-level error, no result kind left unread), since then a
+     * pass of every result read would hide its failure.
      */
     reportRunOutcome() {
+        const errors = this.runErrors
+            .filter((e) => !this.restatesResults(e.text))
+            .map(({ computer, text }) => ({ message: computer ? `on ${computer}: ${text}` : text }));
         const outcome = this.runOutcome?.trim();
-        if (outcome === undefined)
-            return;
-        const key = outcome.toLowerCase();
-        if (!RUN_ENDED.has(key)) {
-            this.warn(`${this.source}: the test run's outcome is ${outcome}, not Completed: it did not end as it should, so tests it did not get to have no result here. Look at the test run's log.`);
-            return;
+        const key = outcome?.toLowerCase();
+        if (errors.length === 0 && outcome !== undefined && key !== undefined && !RUN_ENDED.has(key)) {
+            errors.push({
+                message: `the test run's outcome is ${outcome}, not Completed: it did not end as it should, and the file does not say why (the test run's log does)`,
+            });
         }
+        if (errors.length > 0)
+            this.outsideTests({ runner: TRX_RUNNER, errors });
         if (key !== 'failed' || this.failingCount > 0 || this.runErrors.length > 0 || this.otherKinds.size > 0)
             return;
         const results = `${this.resultCount} result${this.resultCount === 1 ? '' : 's'}`;
@@ -49412,8 +49446,8 @@ const dotnetTrx = {
     writtenBy: '`dotnet test --logger trx` (.NET TRX)',
     xmlRoots: trx_ROOTS,
     sniff: (head) => trx_ROOTS.includes(xmlRootName(head) ?? ''),
-    parse: (chunks, ctx) => readXml(chunks, new TrxReader(ctx.source, (message) => ctx.warn(message))),
-    parseInBatches: (chunks, ctx) => readXmlInBatches(chunks, new TrxReader(ctx.source, (message) => ctx.warn(message))),
+    parse: (chunks, ctx) => readXml(chunks, new TrxReader(ctx.source, (message) => ctx.warn(message), undefined, (outside) => ctx.outsideTests(outside))),
+    parseInBatches: (chunks, ctx) => readXmlInBatches(chunks, new TrxReader(ctx.source, (message) => ctx.warn(message), undefined, (outside) => ctx.outsideTests(outside))),
 };
 //# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/xunit/xunit.js
@@ -51788,6 +51822,18 @@ function outsideTestsError(files) {
     const each = failed.map((f) => outsideTestsLines(f.path, f.outside).join('\n    '));
     return new errors_InputError('INPUT_RUN_FAILED', first.path, `${failed.length} result files say that the run that wrote them failed outside any test:\n  - ${each.join('\n  - ')}\n` +
         "Errors outside any test belong to no test case, so none is recorded against one, and tests they kept from running are not in the files. Fix them (the test step's output shows each in full) and run the tests again.");
+}
+/**
+ * A resume that sent everything, of a spool whose run failed outside any test (SpoolBase.runFailed): it ends as the
+ * upload would have, with the files' INPUT_RUN_FAILED after what it did. Any other outcome is passed on as it is.
+ */
+function inputs_withRunFailed(outcome, files) {
+    const error = outcome.error ?? filesError(files);
+    if (error?.code !== 'INPUT_RUN_FAILED')
+        return outcome;
+    if (!error.message.startsWith(outcome.message))
+        error.message = `${outcome.message}\n${error.message}`;
+    return { ...outcome, message: error.message, error, exitCode: exitCodeFor(error) };
 }
 //# sourceMappingURL=inputs.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/report/annotations.js
@@ -55556,6 +55602,8 @@ function shellWord(text) {
  *   landed list grows as batches are acknowledged (SpoolProgress): a resume that stops half way (a cancelled
  *   job, another outage) leaves a file from which the next resume sends only what did not land;
  * - `results`: the service failed before a run was open; these test results are uploaded from scratch.
+ * Either may say that the run that wrote the results failed outside any test (`runFailed`): resume ends as the
+ * upload did, with INPUT_RUN_FAILED, once everything is sent.
  */
 
 
@@ -55563,6 +55611,20 @@ function shellWord(text) {
 
 
 const SPOOL_VERSION = 1;
+/** The files whose run failed outside any test, for the spool; undefined when none did. */
+function spooledRunFailures(files) {
+    const failed = (files ?? []).flatMap((f) => (f.outsideTests ? [{ path: f.path, ...f.outsideTests }] : []));
+    return failed.length > 0 ? failed : undefined;
+}
+/** The spool's failed runs as the files the upload read (their results are in the spool): what ends a resume. */
+function spool_runFailedFiles(spool) {
+    return (spool.runFailed ?? []).map(({ path: file, runner, errors }) => ({
+        path: file,
+        results: [],
+        count: 0,
+        outsideTests: { runner, errors },
+    }));
+}
 function withoutToken(settings) {
     const { token: _token, ...rest } = settings;
     return rest;
@@ -55579,6 +55641,7 @@ function spoolPath(settings, env, now) {
 /**
  * A results spool written as the results are handed over (`fill` calls `write` with each), so that spooling a
  * huge input costs a buffer, not the input. Like writeSpool: whole or not at all, readable by its owner only.
+ * What only the read knows (the runs that failed outside any test) `fill` returns: written after the results.
  */
 async function writeResultsSpool(file, header, fill) {
     await (0,promises_.mkdir)(external_node_path_.dirname(file), { recursive: true });
@@ -55592,13 +55655,13 @@ async function writeResultsSpool(file, header, fill) {
             (0,external_node_fs_.writeSync)(fd, buffer);
             buffer = '';
         };
-        await fill((result) => {
+        const { runFailed } = await fill((result) => {
             buffer += (first ? '' : ',') + JSON.stringify(result);
             first = false;
             if (buffer.length >= 1024 * 1024)
                 flush();
         });
-        buffer += ']}\n';
+        buffer += `]${runFailed ? `,"runFailed":${JSON.stringify(runFailed)}` : ''}}\n`;
         flush();
     }
     catch (error) {
@@ -55646,6 +55709,8 @@ function missingPart(spool) {
     const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
     if (!isObject(spool.settings))
         return 'its settings are';
+    if (spool.runFailed !== undefined && !(Array.isArray(spool.runFailed) && spool.runFailed.every((f) => isObject(f) && Array.isArray(f.errors))))
+        return 'its list of runs that failed outside any test is';
     if (spool.kind === 'results')
         return Array.isArray(spool.results) ? undefined : 'its results are';
     if (typeof spool.projectId !== 'string')
@@ -55749,6 +55814,8 @@ function entriesSpool(ctx, plan, opened, unsent, reason) {
     const entries = opened.entries.map((p) => notLanded.get(p.entry.test_case_id) ?? p.entry);
     const humanIds = Object.fromEntries(plan.report.mapped.map((m) => [m.testCase.id, m.testCase.human_id ?? m.testCase.id]));
     const shard = { shardIndex: ctx.settings.shardIndex ?? ctx.ci?.shard?.index, shardTotal: ctx.settings.shardTotal ?? ctx.ci?.shard?.total };
+    // The upload's verdict on the run: from the files it read, or (a resume) from the spool it is sending.
+    const runFailed = ctx.runFailed ?? ctx.spoolProgress?.spool.runFailed;
     return {
         tool: 'testsigma-tm',
         version: 1,
@@ -55765,6 +55832,7 @@ function entriesSpool(ctx, plan, opened, unsent, reason) {
         landed: { runId: opened.run.id, caseIds: entries.filter((e) => !notLanded.has(e.test_case_id)).map((e) => e.test_case_id) },
         humanIds,
         job: ctx.job,
+        ...(runFailed && { runFailed: redactDeep(runFailed, [ctx.settings.token]) }),
     };
 }
 /** The service failed before a run was open: every result goes to the spool, read (again) as it is written. */
@@ -55792,6 +55860,8 @@ async function spoolResults(input, workspace, reason, log, createSent) {
             tally.add(result);
             write(result);
         });
+        const runFailed = spooledRunFailures(files);
+        return runFailed ? { runFailed: redactDeep(runFailed, [settings.token]) } : {};
     }));
     return { file: written, read: { tally, files, report: emptyReport() } };
 }
@@ -56498,6 +56568,7 @@ function interruptedError({ signal, progress, landed, wrote, error, createSent }
 
 
 
+
 async function upload_uploadResults(given) {
     const { settings } = given;
     const secrets = [settings.token];
@@ -56540,6 +56611,7 @@ async function upload_uploadResults(given) {
         const lookups = await lookUp(ctx, projectId, (prefix) => (early = readWhileListing(reading, prefix, { after: pacer.nextWindowWait() })));
         stopIfInterrupted(input.interrupt);
         progress.read = await readInput(ctx, lookups, early);
+        ctx.runFailed = spooledRunFailures(progress.read.files);
         stopIfInterrupted(input.interrupt);
         logStage(log, `Read ${count(progress.read.tally.total, 'test result')}; ${count(progress.read.report.mapped.length, 'test case')} to record.`);
         progress.plan = await planUpload(ctx, lookups, progress.read);
@@ -56816,6 +56888,7 @@ function applyUnmappedPolicy(report, settings, log, host) {
 
 
 
+
 /** An API client for one command, closed afterwards; errors become the outcome. */
 async function withApi(input, body) {
     const { settings, host } = input;
@@ -56928,6 +57001,8 @@ async function resumeCommand(input) {
         const outcome = await uploadResults({
             settings,
             results: spool.results,
+            // The runs that failed outside any test: the upload ends with their INPUT_RUN_FAILED, as the spooled one would.
+            files: runFailedFiles(spool),
             progressFile: input.file,
             // The run a stopped upload's create may have made: recorded into when found, not doubled.
             ...(spool.createSent && { earlierCreate: spool.createSent }),
@@ -56937,15 +57012,17 @@ async function resumeCommand(input) {
             ...(input.http && { http: input.http }),
             ...(input.clock && { clock: input.clock }),
         });
-        if (!outcome.error)
+        const runFailed = outcome.error?.code === 'INPUT_RUN_FAILED';
+        if (!outcome.error || runFailed)
             await markResumed(input.file);
         const s = outcome.summary;
-        return {
-            message: outcome.error ? outcome.error.message : `Resumed ${input.file}: recorded ${s.uploaded} of ${s.mapped} test case(s) in test run ${s.runHumanId}.`,
+        const sent = `Resumed ${input.file}: recorded ${s.uploaded} of ${s.mapped} test case(s) in test run ${s.runHumanId}.`;
+        return withRunFailed({
+            message: outcome.error && !runFailed ? outcome.error.message : sent,
             ...(s.runId && s.runHumanId && s.runUrl && { run: { id: s.runId, human_id: s.runHumanId, url: s.runUrl } }),
             ...(outcome.error && { error: outcome.error }),
             exitCode: outcome.exitCode,
-        };
+        }, []);
     }
     const entries = spool;
     return withApi({ ...input, settings }, async (api, log, projectId, clock) => {
@@ -56969,7 +57046,7 @@ async function resumeCommand(input) {
             : 'gone' in spooledRun
                 ? resumeIntoNewRun(given)
                 : resumeEntries(api, log, progress, settings, input.host);
-        return deletedWhileSending(given, resumed, keyed ? entries.settings.runKey : undefined);
+        return withRunFailed(await deletedWhileSending(given, resumed, keyed ? entries.settings.runKey : undefined), runFailedFiles(entries));
     });
 }
 /** The run an entries spool names, as the service has it now, or the service's 404 for it (deleted since). */
@@ -57862,7 +57939,13 @@ async function readResultFile(file, options) {
     const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     // A directory that expandPatterns kept is an allure-results directory: its tests span its files.
     if ((await (0,promises_.stat)(external_node_path_.resolve(options.cwd ?? process.cwd(), file)).catch(() => undefined))?.isDirectory() === true) {
-        await readAllureDirectory(file, { cwd: options.cwd ?? process.cwd(), maxFileBytes, warn: options.warn, onResult: options.onResult });
+        await readAllureDirectory(file, {
+            cwd: options.cwd ?? process.cwd(),
+            maxFileBytes,
+            warn: options.warn,
+            outsideTests: options.outsideTests,
+            onResult: options.onResult,
+        });
         return 'allure';
     }
     // Non-blocking, so that opening a FIFO without a writer returns at once (and is then refused).

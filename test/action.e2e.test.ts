@@ -357,6 +357,17 @@ describe('the job summary of a failed step', () => {
     expect(res.outputs.total).toBe('2');
   });
 
+  it("fails the step on an Allure directory whose run failed outside any test (allure-jest's globals file), naming the error", async () => {
+    const file = 'test/fixtures/allure/allure-jest/allure-results';
+    const res = await runAction({ 'api-token': emulator.token, 'project-id': 'Demo', 'base-url': emulator.url, results: file });
+    expect(res.code).toBe(1);
+    const heading = `${file}: the test runner reported 1 error(s) outside any test (global setup or teardown, a worker, loading a test file, the test runner itself); the run that wrote this file failed, whatever the results recorded say:`;
+    expect(res.stdout).toContain(`::error::${heading}%0A    afterAll failed: could not close the gateway connection%0A`);
+    expect(res.summary).toContain(`**The step failed** (\`INPUT_RUN_FAILED\`): ${heading}`);
+    expect(res.summary).toContain(`#### Runs that failed outside any test (1)\n\n- ${heading} afterAll failed: could not close the gateway connection\n`);
+    expect(res.outputs.total).toBe('3');
+  });
+
   it('says what to do about an invalid input, before anything is read', async () => {
     const res = await runAction({ 'api-token': emulator.token, 'project-id': 'Demo', 'base-url': emulator.url, results, 'batch-size': 'lots' });
     expect(res.code).toBe(1);

@@ -50,10 +50,12 @@ function action(dir: string) {
 }
 
 describe('allure-jest through the Action', () => {
-  it('lands each test on the case its tms link or testsigma label names; the broken afterAll fails them', async () => {
+  it('lands each test on the case its tms link or testsigma label names; the broken afterAll fails them, and the step', async () => {
     const dir = await workspaceWith('allure-jest', [/DEMO-7(\d)/g, 'DEMO-2$1']);
     const res = await action(dir);
-    expect(res.code, res.stdout + res.stderr).toBe(0);
+    // The afterAll's error is in the globals file too: the run failed outside any test (INPUT_RUN_FAILED).
+    expect(res.code, res.stdout + res.stderr).toBe(1);
+    expect(res.stdout).toContain('::error::allure-results: the test runner reported 1 error(s) outside any test');
     const [run] = newRuns(emulator);
     expect(run && statusesByHumanId(emulator, run)).toEqual({ 'DEMO-21': 'Failed', 'DEMO-22': 'Failed', 'DEMO-23': 'Failed' });
     const caseId = emulator.state().test_cases.find((c) => c.human_id === 'DEMO-21')?.id ?? '';

@@ -87,7 +87,7 @@ export const ERROR_CODES = {
   INPUT_RUN_FAILED: {
     exit: 2,
     meaning:
-      "A result file says that the run that wrote it failed outside any test (Playwright's errors[]: a global setup or teardown, a worker; Jest's runExecError: its test runner): its results were recorded, but tests it kept from running are in no file.",
+      "A result file says that the run that wrote it failed outside any test (Playwright's errors[]: a global setup or teardown, a worker; Jest's runExecError: its test runner; a TRX file's RunInfo of level Error or an aborted run: a crashed test host; an Allure globals file's errors: a hook): its results were recorded, but tests it kept from running are in no file.",
     todo: "Fix the error named (the test step's output shows it in full) and run the tests again.",
   },
   UNMAPPED_TESTS: {

@@ -152,8 +152,9 @@ export interface FileOutcome {
 
 /**
  * An error a test runner reported outside any test: a global setup or teardown that failed, a worker that crashed,
- * a test file that did not load (Playwright's `errors[]`, onError), or its test runner itself (Jest's
- * `runExecError`). It fails the runner's run but belongs to no test, so no result shows it.
+ * a test file that did not load (Playwright's `errors[]`, onError), its test runner itself (Jest's
+ * `runExecError`), a crashed or aborted test host (a TRX file's `<RunInfo outcome="Error">`), a hook outside any
+ * test (an Allure globals file's `errors`). It fails the runner's run but belongs to no test, so no result shows it.
  */
 export interface OutsideTestError {
   /** As the runner said it; the first line is what messages show. */
@@ -165,7 +166,7 @@ export interface OutsideTestError {
 
 /** The errors outside any test that one result file holds, and the runner that reported them. */
 export interface FileOutsideTests {
-  /** How messages name the runner: `Jest`, `Playwright`. */
+  /** How messages name the runner: `Jest`, `Playwright`, `dotnet test`, `the test runner` (Allure's). */
   runner: string;
   errors: OutsideTestError[];
 }

@@ -22,7 +22,8 @@ export interface ReadContext extends ReadingRules {
   /** Something a person should know that is not a test result (an element skipped, an empty file). */
   warn(message: string): void;
   /**
-   * Errors the runner reported outside any test (Playwright's `errors[]`, Jest's `runExecError`): the run that
+   * Errors the runner reported outside any test (Playwright's `errors[]`, Jest's `runExecError`, a TRX file's
+   * Error RunInfos, an Allure globals file's `errors`): the run that
    * wrote the file failed, whatever its results say, so the upload's outcome says so (pipeline/inputs.ts).
    */
   outsideTests(outside: FileOutsideTests): void;

@@ -40,7 +40,7 @@ export interface ParsedText {
   results: TestResult[];
   /** Things a person should know that are not test results (an empty file, an element skipped). */
   warnings: string[];
-  /** Errors the runner reported outside any test (Playwright's `errors[]`, Jest's `runExecError`). */
+  /** Errors the runner reported outside any test (Playwright's `errors[]`, Jest's `runExecError`, TRX, Allure). */
   outsideTests?: FileOutsideTests;
 }
 
@@ -92,7 +92,13 @@ export async function readResultFile(file: string, options: ReadFileOptions): Pr
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   // A directory that expandPatterns kept is an allure-results directory: its tests span its files.
   if ((await stat(path.resolve(options.cwd ?? process.cwd(), file)).catch(() => undefined))?.isDirectory() === true) {
-    await readAllureDirectory(file, { cwd: options.cwd ?? process.cwd(), maxFileBytes, warn: options.warn, onResult: options.onResult });
+    await readAllureDirectory(file, {
+      cwd: options.cwd ?? process.cwd(),
+      maxFileBytes,
+      warn: options.warn,
+      outsideTests: options.outsideTests,
+      onResult: options.onResult,
+    });
     return 'allure';
   }
   // Non-blocking, so that opening a FIFO without a writer returns at once (and is then refused).

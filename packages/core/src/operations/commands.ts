@@ -16,7 +16,8 @@ import { systemClock, type Clock } from '../clock.js';
 import { openNamedRun, pickUser, resolveProject } from '../run/lifecycle.js';
 import { currentGeneration, findKeyRuns } from '../run/key.js';
 import { sendEntries } from '../run/send.js';
-import { SpoolProgress, markResumed, readSpool, writeSpool, type EntriesSpool } from '../spool/spool.js';
+import { SpoolProgress, markResumed, readSpool, runFailedFiles, writeSpool, type EntriesSpool } from '../spool/spool.js';
+import { withRunFailed } from '../pipeline/inputs.js';
 import { openService } from '../pipeline/service.js';
 import { uploadResults } from '../pipeline/upload.js';
 import { openRun } from '../pipeline/open-run.js';
@@ -179,6 +180,8 @@ export async function resumeCommand(
     const outcome = await uploadResults({
       settings,
       results: spool.results,
+      // The runs that failed outside any test: the upload ends with their INPUT_RUN_FAILED, as the spooled one would.
+      files: runFailedFiles(spool),
       progressFile: input.file,
       // The run a stopped upload's create may have made: recorded into when found, not doubled.
       ...(spool.createSent && { earlierCreate: spool.createSent }),
@@ -188,14 +191,19 @@ export async function resumeCommand(
       ...(input.http && { http: input.http }),
       ...(input.clock && { clock: input.clock }),
     });
-    if (!outcome.error) await markResumed(input.file);
+    const runFailed = outcome.error?.code === 'INPUT_RUN_FAILED';
+    if (!outcome.error || runFailed) await markResumed(input.file);
     const s = outcome.summary;
-    return {
-      message: outcome.error ? outcome.error.message : `Resumed ${input.file}: recorded ${s.uploaded} of ${s.mapped} test case(s) in test run ${s.runHumanId}.`,
-      ...(s.runId && s.runHumanId && s.runUrl && { run: { id: s.runId, human_id: s.runHumanId, url: s.runUrl } }),
-      ...(outcome.error && { error: outcome.error }),
-      exitCode: outcome.exitCode,
-    };
+    const sent = `Resumed ${input.file}: recorded ${s.uploaded} of ${s.mapped} test case(s) in test run ${s.runHumanId}.`;
+    return withRunFailed(
+      {
+        message: outcome.error && !runFailed ? outcome.error.message : sent,
+        ...(s.runId && s.runHumanId && s.runUrl && { run: { id: s.runId, human_id: s.runHumanId, url: s.runUrl } }),
+        ...(outcome.error && { error: outcome.error }),
+        exitCode: outcome.exitCode,
+      },
+      [],
+    );
   }
   const entries = spool;
   return withApi({ ...input, settings }, async (api, log, projectId, clock) => {
@@ -220,7 +228,7 @@ export async function resumeCommand(
       : 'gone' in spooledRun
         ? resumeIntoNewRun(given)
         : resumeEntries(api, log, progress, settings, input.host);
-    return deletedWhileSending(given, resumed, keyed ? entries.settings.runKey : undefined);
+    return withRunFailed(await deletedWhileSending(given, resumed, keyed ? entries.settings.runKey : undefined), runFailedFiles(entries));
   });
 }
 

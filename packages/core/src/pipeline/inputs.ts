@@ -3,7 +3,7 @@
  * error by default (the test step probably wrote nothing), or only a warning when the user said an empty glob
  * is fine — the files that did match are uploaded either way.
  */
-import { InputError } from '../errors.js';
+import { InputError, exitCodeFor, type TestsigmaTmError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { labelOf } from '../formats/registry.js';
 import { outsideTestsLines, outsideTestsMessage } from '../report/outside-tests.js';
@@ -92,4 +92,15 @@ function outsideTestsError(files: FileOutcome[]): InputError | undefined {
     `${failed.length} result files say that the run that wrote them failed outside any test:\n  - ${each.join('\n  - ')}\n` +
       "Errors outside any test belong to no test case, so none is recorded against one, and tests they kept from running are not in the files. Fix them (the test step's output shows each in full) and run the tests again.",
   );
+}
+
+/**
+ * A resume that sent everything, of a spool whose run failed outside any test (SpoolBase.runFailed): it ends as the
+ * upload would have, with the files' INPUT_RUN_FAILED after what it did. Any other outcome is passed on as it is.
+ */
+export function withRunFailed<T extends { message: string; error?: TestsigmaTmError; exitCode: number }>(outcome: T, files: FileOutcome[]): T {
+  const error = outcome.error ?? filesError(files);
+  if (error?.code !== 'INPUT_RUN_FAILED') return outcome;
+  if (!error.message.startsWith(outcome.message)) error.message = `${outcome.message}\n${error.message}`;
+  return { ...outcome, message: error.message, error, exitCode: exitCodeFor(error) };
 }

@@ -9,7 +9,7 @@ import { redact, type Logger } from '../log.js';
 import { redactDeep } from '../redact.js';
 import type { FileOutcome } from '../model.js';
 import type { MappingReport } from '../map/mapping.js';
-import { SpoolProgress, spoolPath, withoutToken, writeResultsSpool, writeSpool, type EntriesSpool } from '../spool/spool.js';
+import { SpoolProgress, spoolPath, spooledRunFailures, withoutToken, writeResultsSpool, writeSpool, type EntriesSpool } from '../spool/spool.js';
 import { readAll } from './inputs.js';
 import { ResultTally } from '../report/tally.js';
 import type { UploadContext, ReadInput, UploadPlan, OpenedRun } from './stages.js';
@@ -56,6 +56,8 @@ function entriesSpool(ctx: UploadContext, plan: UploadPlan, opened: OpenedRun, u
   const entries = opened.entries.map((p) => notLanded.get(p.entry.test_case_id) ?? p.entry);
   const humanIds = Object.fromEntries(plan.report.mapped.map((m) => [m.testCase.id, m.testCase.human_id ?? m.testCase.id]));
   const shard = { shardIndex: ctx.settings.shardIndex ?? ctx.ci?.shard?.index, shardTotal: ctx.settings.shardTotal ?? ctx.ci?.shard?.total };
+  // The upload's verdict on the run: from the files it read, or (a resume) from the spool it is sending.
+  const runFailed = ctx.runFailed ?? ctx.spoolProgress?.spool.runFailed;
   return {
     tool: 'testsigma-tm',
     version: 1,
@@ -72,6 +74,7 @@ function entriesSpool(ctx: UploadContext, plan: UploadPlan, opened: OpenedRun, u
     landed: { runId: opened.run.id, caseIds: entries.filter((e) => !notLanded.has(e.test_case_id)).map((e) => e.test_case_id) },
     humanIds,
     job: ctx.job,
+    ...(runFailed && { runFailed: redactDeep(runFailed, [ctx.settings.token]) }),
   };
 }
 
@@ -111,6 +114,8 @@ export async function spoolResults(
           tally.add(result);
           write(result);
         });
+        const runFailed = spooledRunFailures(files);
+        return runFailed ? { runFailed: redactDeep(runFailed, [settings.token]) } : {};
       }),
   );
   return { file: written, read: { tally, files, report: emptyReport() } };

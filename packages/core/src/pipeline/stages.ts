@@ -18,7 +18,7 @@ import type { SendOutcome, WithdrawnFile } from '../run/send.js';
 import type { CaseFiles } from '../attachments/index.js';
 import type { ResultTally } from '../report/tally.js';
 import type { UploadSummary } from '../report/summary.js';
-import type { SpoolProgress } from '../spool/spool.js';
+import type { SpoolProgress, SpooledRunFailure } from '../spool/spool.js';
 
 export interface UploadInput {
   settings: Settings;
@@ -96,6 +96,8 @@ export interface UploadContext {
    * spooled one, so its line replaces the `reporting` line the failed upload left.
    */
   job: string;
+  /** The input's files whose run failed outside any test, once it is read: kept in a spool (SpoolBase.runFailed). */
+  runFailed?: SpooledRunFailure[];
   /** `resume`: the spool being sent; what landed in the run is skipped, and each acknowledged batch is recorded in it. */
   spoolProgress?: SpoolProgress;
   /** Cases whose results the service acknowledged, by run id: a failure after the sending spools only the rest. */

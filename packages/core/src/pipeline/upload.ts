@@ -37,6 +37,7 @@ import { openRun } from './open-run.js';
 import { openService } from './service.js';
 import { jobMarker, recordResults } from './record.js';
 import { spoolEntries, spoolResults, startSpoolProgress, tallyInput } from './spooling.js';
+import { spooledRunFailures } from '../spool/spool.js';
 import { buildSummary } from './outcome-summary.js';
 import { readWhileListing, type ReadingEarly } from './read-early.js';
 import { stoppedBy } from '../api/interrupt.js';
@@ -84,6 +85,7 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
     const lookups = await lookUp(ctx, projectId, (prefix) => (early = readWhileListing(reading, prefix, { after: pacer.nextWindowWait() })));
     stopIfInterrupted(input.interrupt);
     progress.read = await readInput(ctx, lookups, early);
+    ctx.runFailed = spooledRunFailures(progress.read.files);
     stopIfInterrupted(input.interrupt);
     logStage(log, `Read ${count(progress.read.tally.total, 'test result')}; ${count(progress.read.report.mapped.length, 'test case')} to record.`);
     progress.plan = await planUpload(ctx, lookups, progress.read);

@@ -8,6 +8,8 @@
  *   landed list grows as batches are acknowledged (SpoolProgress): a resume that stops half way (a cancelled
  *   job, another outage) leaves a file from which the next resume sends only what did not land;
  * - `results`: the service failed before a run was open; these test results are uploaded from scratch.
+ * Either may say that the run that wrote the results failed outside any test (`runFailed`): resume ends as the
+ * upload did, with INPUT_RUN_FAILED, once everything is sent.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
@@ -15,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ResultEntry } from '../api/client.js';
 import { InputError } from '../errors.js';
-import type { TestResult } from '../model.js';
+import type { FileOutcome, FileOutsideTests, TestResult } from '../model.js';
 import type { Env, Settings } from '../settings/index.js';
 
 const SPOOL_VERSION = 1;
@@ -30,6 +32,32 @@ interface SpoolBase {
   /** Why the upload could not finish. */
   reason: string;
   settings: SpooledSettings;
+  /**
+   * The result files whose run failed outside any test (FileOutcome.outsideTests): the upload's verdict, which a
+   * resume ends with (INPUT_RUN_FAILED) once it has sent everything, as the upload would have.
+   */
+  runFailed?: SpooledRunFailure[];
+}
+
+/** A result file whose run failed outside any test, and its errors, as the upload read them. */
+export interface SpooledRunFailure extends FileOutsideTests {
+  path: string;
+}
+
+/** The files whose run failed outside any test, for the spool; undefined when none did. */
+export function spooledRunFailures(files: readonly FileOutcome[] | undefined): SpooledRunFailure[] | undefined {
+  const failed = (files ?? []).flatMap((f) => (f.outsideTests ? [{ path: f.path, ...f.outsideTests }] : []));
+  return failed.length > 0 ? failed : undefined;
+}
+
+/** The spool's failed runs as the files the upload read (their results are in the spool): what ends a resume. */
+export function runFailedFiles(spool: Pick<SpoolBase, 'runFailed'>): FileOutcome[] {
+  return (spool.runFailed ?? []).map(({ path: file, runner, errors }) => ({
+    path: file,
+    results: [],
+    count: 0,
+    outsideTests: { runner, errors },
+  }));
 }
 
 export interface EntriesSpool extends SpoolBase {
@@ -84,8 +112,13 @@ export type ResultsSpoolHeader = Omit<ResultsSpool, 'results'>;
 /**
  * A results spool written as the results are handed over (`fill` calls `write` with each), so that spooling a
  * huge input costs a buffer, not the input. Like writeSpool: whole or not at all, readable by its owner only.
+ * What only the read knows (the runs that failed outside any test) `fill` returns: written after the results.
  */
-export async function writeResultsSpool(file: string, header: ResultsSpoolHeader, fill: (write: (result: TestResult) => void) => Promise<void>): Promise<void> {
+export async function writeResultsSpool(
+  file: string,
+  header: ResultsSpoolHeader,
+  fill: (write: (result: TestResult) => void) => Promise<Pick<SpoolBase, 'runFailed'>>,
+): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.tmp`;
   const fd = openSync(temp, 'w', 0o600);
@@ -97,12 +130,12 @@ export async function writeResultsSpool(file: string, header: ResultsSpoolHeader
       writeSync(fd, buffer);
       buffer = '';
     };
-    await fill((result) => {
+    const { runFailed } = await fill((result) => {
       buffer += (first ? '' : ',') + JSON.stringify(result);
       first = false;
       if (buffer.length >= 1024 * 1024) flush();
     });
-    buffer += ']}\n';
+    buffer += `]${runFailed ? `,"runFailed":${JSON.stringify(runFailed)}` : ''}}\n`;
     flush();
   } catch (error) {
     closeSync(fd);
@@ -163,6 +196,8 @@ export async function readSpool(file: string): Promise<Spool> {
 function missingPart(spool: Spool): string | undefined {
   const isObject = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
   if (!isObject(spool.settings)) return 'its settings are';
+  if (spool.runFailed !== undefined && !(Array.isArray(spool.runFailed) && spool.runFailed.every((f) => isObject(f) && Array.isArray(f.errors))))
+    return 'its list of runs that failed outside any test is';
   if (spool.kind === 'results') return Array.isArray(spool.results) ? undefined : 'its results are';
   if (typeof spool.projectId !== 'string') return 'its project is';
   if (!isObject(spool.run) || typeof spool.run.id !== 'string' || typeof spool.run.human_id !== 'string') return 'its run is';

@@ -20,9 +20,8 @@ describe('Allure results directories', () => {
     const [outcome] = await read([JEST_DIR]);
     expect(outcome?.format).toBe('allure');
     expect(outcome?.path).toBe(JEST_DIR);
-    expect(outcome?.warnings).toEqual([
-      `${JEST_DIR}/333a52d4-4be5-4fa4-9a09-5757ed9a8863-globals.json: Allure recorded an error outside any test: afterAll failed: could not close the gateway connection`,
-    ]);
+    expect(outcome?.warnings).toEqual([]);
+    expect(outcome?.outsideTests).toEqual({ runner: 'the test runner', errors: [{ message: 'afterAll failed: could not close the gateway connection' }] });
     const results = outcome?.results ?? [];
     const afterAll = 'The tear-down fixture "afterAll" broke: could not close the gateway connection';
     expect(rows(results)).toEqual([
@@ -37,7 +36,7 @@ describe('Allure results directories', () => {
     expect(results[0]?.attachments).toEqual([{ name: 'receipt.txt', path: '5cdf5d96-0052-4bdd-a0bb-8901c63ec1ee-attachment.txt', contentType: 'text/plain' }]);
   });
 
-  it('allure-vitest: tms link by URL, AS_ID and testsigma labels, broken → error, the beforeAll error as a warning', async () => {
+  it('allure-vitest: tms link by URL, AS_ID and testsigma labels, broken → error, the beforeAll error handed over as outside any test', async () => {
     const [outcome] = await read([VITEST_DIR]);
     const results = outcome?.results ?? [];
     expect(rows(results)).toEqual([
@@ -49,9 +48,8 @@ describe('Allure results directories', () => {
     ]);
     expect(results.map(ids)).toEqual([['testsigma=DEMO-61'], ['testsigma=DEMO-62', 'testsigma=1234'], ['testsigma=DEMO-63'], ['testsigma=DEMO-64'], []]);
     expect(results[0]?.attachments.map((a) => [a.name, a.contentType])).toEqual([['request.json', 'application/json']]);
-    expect(outcome?.warnings).toEqual([
-      `${VITEST_DIR}/0f9d3de3-98d4-46f7-997c-b9df1ddea150-globals.json: Allure recorded an error outside any test: beforeAll hook failed: invoice service unavailable`,
-    ]);
+    expect(outcome?.warnings).toEqual([]);
+    expect(outcome?.outsideTests).toEqual({ runner: 'the test runner', errors: [{ message: 'beforeAll hook failed: invoice service unavailable' }] });
   });
 
   it('allure-playwright: a tms annotation, a retry that passed (flaky), a tag, testInfo.attach', async () => {

@@ -135,27 +135,50 @@ describe("the TRX run's own outcome (ResultSummary)", () => {
     ]);
   });
 
-  it('does not repeat a run-level error the file names', async () => {
+  it('hands over a run-level error the file names as an error outside any test, with its computer, and repeats it in no warning', async () => {
     const summary =
       '<ResultSummary outcome="Failed"><RunInfos><RunInfo computerName="H" outcome="Error" timestamp="t"><Text>Testhost process exited with error: crash</Text></RunInfo></RunInfos></ResultSummary>';
-    const { warnings } = await parseResultText(trx([['A', 'Passed']], summary), 'run.trx');
-    expect(warnings).toEqual(['run.trx: the test run reported an error outside any test: Testhost process exited with error: crash']);
+    const { warnings, outsideTests } = await parseResultText(trx([['A', 'Passed']], summary), 'run.trx');
+    expect(warnings).toEqual([]);
+    expect(outsideTests).toEqual({ runner: 'dotnet test', errors: [{ message: 'on H: Testhost process exited with error: crash' }] });
   });
 
-  it.each([
-    ['Aborted', 'error'],
-    ['Error', 'error'],
-    ['Timeout', 'error'],
-    ['Disconnected', 'error'],
-    ['InProgress', 'error'],
-    ['Pending', 'error'],
-    ['Exploded', 'error'],
-  ])('names a run whose outcome is %s: results of tests it did not get to may be missing', async (outcome) => {
-    const { warnings } = await parseResultText(trx([['A', 'Passed']], `<ResultSummary outcome="${outcome}" />`), 'run.trx');
-    expect(warnings).toEqual([
-      `run.trx: the test run's outcome is ${outcome}, not Completed: it did not end as it should, so tests it did not get to have no result here. Look at the test run's log.`,
-    ]);
+  it('a RunInfo of level Warning is a warning only; the run did not fail', async () => {
+    const summary =
+      '<ResultSummary outcome="Completed"><RunInfos><RunInfo computerName="H" outcome="Warning" timestamp="t"><Text>No test matches the given testcase filter `FullyQualifiedName~Nope`</Text></RunInfo></RunInfos></ResultSummary>';
+    const { warnings, outsideTests } = await parseResultText(trx([['A', 'Passed']], summary), 'run.trx');
+    expect(outsideTests).toBeUndefined();
+    expect(warnings).toEqual(['run.trx: the test run logged a warning: No test matches the given testcase filter `FullyQualifiedName~Nope`']);
   });
+
+  it("Microsoft.Testing.Platform's exit code: 2 restates a failed result, 8 an empty run; any other fails the run", async () => {
+    const exit = (code: number) =>
+      `<ResultSummary outcome="Failed"><RunInfos><RunInfo computerName="H" outcome="Error" timestamp="t"><Text>Exit code indicates failure: '${code}'. Please refer to https://aka.ms/testingplatform/exitcodes for more information.</Text></RunInfo></RunInfos></ResultSummary>`;
+    expect((await parseResultText(trx([['A', 'Failed']], exit(2)), 'run.trx')).outsideTests).toBeUndefined();
+    expect((await parseResultText(trx([], exit(8)), 'run.trx')).outsideTests).toBeUndefined();
+    // Exit code 2 with no failed result: nothing in the file explains it.
+    expect((await parseResultText(trx([['A', 'Passed']], exit(2)), 'run.trx')).outsideTests?.errors).toHaveLength(1);
+    expect((await parseResultText(trx([['A', 'Failed']], exit(3)), 'run.trx')).outsideTests).toEqual({
+      runner: 'dotnet test',
+      errors: [{ message: "on H: Exit code indicates failure: '3'. Please refer to https://aka.ms/testingplatform/exitcodes for more information." }],
+    });
+  });
+
+  it.each(['Aborted', 'Error', 'Timeout', 'Disconnected', 'InProgress', 'Pending', 'Exploded'])(
+    'hands over a run whose outcome is %s as failed outside any test: results of tests it did not get to are missing',
+    async (outcome) => {
+      const { warnings, outsideTests } = await parseResultText(trx([['A', 'Passed']], `<ResultSummary outcome="${outcome}" />`), 'run.trx');
+      expect(warnings).toEqual([]);
+      expect(outsideTests).toEqual({
+        runner: 'dotnet test',
+        errors: [
+          {
+            message: `the test run's outcome is ${outcome}, not Completed: it did not end as it should, and the file does not say why (the test run's log does)`,
+          },
+        ],
+      });
+    },
+  );
 });
 
 describe('TRX outcomes uploaded', () => {

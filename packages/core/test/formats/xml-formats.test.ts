@@ -277,7 +277,7 @@ describe('.NET TRX', () => {
     ]);
   });
 
-  it('warns about a crashed test host and an outcome it does not know, and skips the xUnit adapter copies of failed tests', async () => {
+  it('hands over a crashed test host, warns about an outcome it does not know, and skips the xUnit adapter copies of failed tests', async () => {
     const text = trx(
       '<Results><UnitTestResult testId="x" testName="Odd" outcome="Exploded" duration="soon"><Output><TextMessages><Message>logged</Message></TextMessages></Output></UnitTestResult>' +
         '<WebTestResult testId="w" testName="Site" outcome="Passed" /><WebTestResult testId="w2" testName="Site2" outcome="Passed" /></Results>\n' +
@@ -286,10 +286,10 @@ describe('.NET TRX', () => {
         '<RunInfo computerName="H" outcome="Error" timestamp="t"><Text>The active test run was aborted. Reason: Test host process crashed</Text></RunInfo>' +
         '</RunInfos></ResultSummary>',
     );
-    const { results, warnings } = await parseResultText(text, 'r.trx');
+    const { results, warnings, outsideTests } = await parseResultText(text, 'r.trx');
     expect(results.map((r) => [r.name, r.status, r.output])).toEqual([['Odd', 'error', 'logged']]);
+    expect(outsideTests).toEqual({ runner: 'dotnet test', errors: [{ message: 'on H: The active test run was aborted. Reason: Test host process crashed' }] });
     expect(warnings).toEqual([
-      'r.trx: the test run reported an error outside any test: The active test run was aborted. Reason: Test host process crashed',
       'r.trx: skipped 2 <WebTestResult> results: only unit test results (<UnitTestResult>) are read, so they are not recorded.',
       'r.trx: 1 result outcome could not be read ("Exploded"); that result is recorded with the status error. Expected Passed, Failed, NotExecuted, Timeout, Aborted or another TRX outcome.',
       'r.trx: 1 duration could not be read ("soon"); that result is recorded without a duration. Expected hh:mm:ss.fffffff.',

@@ -40,6 +40,11 @@ describe('resume of a spool file that is not whole', () => {
     ['entries-no-entries.json', { ...HEADER, kind: 'entries', settings: SETTINGS, projectId: 'p', run: { id: 'r', human_id: 'DEMO-R-1' } }, 'its entries are'],
     ['entries-no-run.json', { ...HEADER, kind: 'entries', settings: SETTINGS, projectId: 'p', entries: [] }, 'its run is'],
     ['entries-no-project.json', { ...HEADER, kind: 'entries', settings: SETTINGS, run: { id: 'r', human_id: 'DEMO-R-1' }, entries: [] }, 'its project is'],
+    [
+      'results-run-failed-no-errors.json',
+      { ...HEADER, kind: 'results', settings: SETTINGS, results: [], runFailed: [{ path: 'crash.trx', runner: 'dotnet test' }] },
+      'its list of runs that failed outside any test is',
+    ],
   ])('%s: says which part is missing (exit 2), nothing thrown', async (name, content, part) => {
     const file = join(dir, name);
     expect(await resume(name, content)).toEqual({

@@ -6,7 +6,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../../errors.js';
-import type { TestResult } from '../../model.js';
+import type { FileOutsideTests, TestResult } from '../../model.js';
 import type { Format, ReadContext } from '../format.js';
 import { describeJson } from '../json-input.js';
 import { JsonItemStream, readItems } from '../json-stream/item-stream.js';
@@ -22,6 +22,8 @@ export const ALLURE_ATTACHMENT = /(^|-)attachment[-.]/;
 const CONTAINER_FILE = /-container\.json$/;
 // allure-js 3 writes errors outside any test (a `beforeAll` that threw, so its tests were skipped) here.
 const GLOBALS_FILE = /-globals\.json$/;
+/** How messages name the runner of an Allure results directory: its Allure adapter recorded what the runner reported. */
+const ALLURE_RUNNER = 'the test runner';
 
 export const allureResult: Format = {
   id: 'allure',
@@ -54,6 +56,8 @@ interface DirectoryOptions {
   cwd: string;
   maxFileBytes: number;
   warn(message: string): void;
+  /** Hears the globals' errors: the run failed outside any test (ReadContext.outsideTests). */
+  outsideTests(outside: FileOutsideTests): void;
   onResult(result: TestResult): void;
 }
 
@@ -205,7 +209,7 @@ export async function readAllureDirectory(directory: string, options: DirectoryO
 
 /**
  * The containers' failed fixtures, and by the uuid of each result they apply to (the first of them applies; all are
- * listed, so that each is known to have a child). The globals' errors warned about.
+ * listed, so that each is known to have a child). The globals' errors handed over: the run failed outside any test.
  */
 async function readFixtures(
   absolute: string,
@@ -220,10 +224,12 @@ async function readFixtures(
     const json = await readJsonFile(path.join(absolute, name), shown, options);
     if (json === undefined) continue;
     if (GLOBALS_FILE.test(name)) {
-      for (const error of objects(json.errors)) {
-        const message = firstLine(str(error.message) ?? '');
-        if (message !== undefined) options.warn(`${shown}: Allure recorded an error outside any test: ${message}`);
-      }
+      // The whole message (its first line is what the upload's error shows), or the trace's first line.
+      const errors = objects(json.errors).flatMap((error) => {
+        const message = str(error.message)?.trim() || firstLine(str(error.trace) ?? '');
+        return message ? [{ message }] : [];
+      });
+      if (errors.length > 0) options.outsideTests({ runner: ALLURE_RUNNER, errors });
       continue;
     }
     const failure = allureFixtureFailure(json, shown);

@@ -12,6 +12,24 @@ export const dotnetTrx: Format = {
   writtenBy: '`dotnet test --logger trx` (.NET TRX)',
   xmlRoots: ROOTS,
   sniff: (head) => ROOTS.includes(xmlRootName(head) ?? ''),
-  parse: (chunks, ctx) => readXml(chunks, new TrxReader(ctx.source, (message) => ctx.warn(message))),
-  parseInBatches: (chunks, ctx) => readXmlInBatches(chunks, new TrxReader(ctx.source, (message) => ctx.warn(message))),
+  parse: (chunks, ctx) =>
+    readXml(
+      chunks,
+      new TrxReader(
+        ctx.source,
+        (message) => ctx.warn(message),
+        undefined,
+        (outside) => ctx.outsideTests(outside),
+      ),
+    ),
+  parseInBatches: (chunks, ctx) =>
+    readXmlInBatches(
+      chunks,
+      new TrxReader(
+        ctx.source,
+        (message) => ctx.warn(message),
+        undefined,
+        (outside) => ctx.outsideTests(outside),
+      ),
+    ),
 };

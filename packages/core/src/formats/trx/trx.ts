@@ -16,16 +16,23 @@
  *   → error; NotExecuted, Inconclusive (as MSTest reads it), Pending (never started), Completed and Warning
  *   (neither says the test passed) → skipped. The outcomes read by judgement (see OUTCOMES) are named in a
  *   warning with their count; any other value → error, named in a warning.
- * - The run's `<ResultSummary outcome>`: Completed, Passed and Warning say nothing; Failed is named when no
- *   result failed and no run-level error was named (the failure is outside the tests); any other outcome
- *   (Aborted, Error, Timeout …) is named, as tests the run did not get to have no result in the file.
+ * - The run failed outside any test (handed over as ReadContext.outsideTests: the upload ends INPUT_RUN_FAILED)
+ *   when its `<ResultSummary><RunInfos>` hold a `<RunInfo outcome="Error">`: vstest writes one for each error
+ *   it logged (a crashed or aborted test host, a data collector or an attachment that failed) and marks the run
+ *   Failed for it, so `dotnet test` fails. Except what restates results the file holds: the xUnit.net adapter's
+ *   copies of failed tests (`… [FAIL]`), and Microsoft.Testing.Platform's `Exit code indicates failure: '2'`
+ *   (a test failed) when a result failed; and its exit code 8 (zero tests ran), an empty run that fail-on-empty
+ *   judges as it judges any. Each error is named with the computer that logged it.
+ * - Likewise a run whose `<ResultSummary outcome>` says it did not end (Aborted, Error, Timeout, any outcome but
+ *   Completed, Passed, Warning and Failed) and whose RunInfos name no error: tests it did not get to have no
+ *   result in the file. A `<RunInfo outcome="Warning">` (no test matched the filter, a data collector's notice)
+ *   does not fail a run: a warning. A run marked Failed when no result failed and nothing names why is a warning
+ *   (vstest also marks an empty run Failed with TreatNoTestsAsError, which fail-on-empty judges).
  * - duration `hh:mm:ss.fffffff`; message = `<Output><ErrorInfo><Message>`, stack = its `<StackTrace>`, output
  *   = `<StdOut>`, `<StdErr>`, `<DebugTrace>`; `<ResultFiles><ResultFile path>` are attachments, under the run's
  *   deployment directory (`<runDeploymentRoot>/In/<relativeResultsDirectory>/`) beside the TRX file.
  * - Other result kinds under `<Results>` (web, generic, manual and ordered tests) are skipped and counted in a
  *   warning, never dropped silently. MSTest's `<TextMessages>` lines are output.
- * - A run-level `<RunInfo outcome="Error">` (a crashed or aborted test host) is named in a warning, except the
- *   xUnit.net adapter's copies of failed tests (`… [FAIL]`), which are results already.
  * - Memory and order: vstest writes `<Results>` BEFORE `<TestDefinitions>`, so results wait for their
  *   definition, each as a small record of what it says itself (name, outcome, duration, its texts clipped: 16 KiB
  *   message, 64 KiB stack, 64 KiB output) — past 16 MB of them in a temporary file (held-results.ts) — and are handed over as their definition is read — in the order of the
@@ -34,7 +41,7 @@
  *   properties and categories only when present) and each result is handed over as it ends. A result whose
  *   definition never comes, or a file that breaks, hands over what is held without a class.
  */
-import type { Property, TestResult, TestStatus } from '../../model.js';
+import type { FileOutsideTests, OutsideTestError, Property, TestResult, TestStatus } from '../../model.js';
 import { MAX_MESSAGE_CHARS, MAX_OUTPUT_CHARS, MAX_STACK_CHARS } from '../text.js';
 import { readDuration } from '../junit/duration.js';
 import { detached } from '../junit/xml-entities.js';
@@ -119,6 +126,20 @@ function isFailing(attrs: Record<string, string>): boolean {
 }
 
 const PER_TEST_LINE = /\[(?:FAIL|SKIP)\]$/;
+/** Microsoft.Testing.Platform's RunInfo for its exit code (https://aka.ms/testingplatform/exitcodes). */
+const PLATFORM_EXIT_CODE = /^Exit code indicates failure: '(\d+)'/;
+/** Its exit codes that restate the results: a test failed (2, when a result failed); no test ran (8). */
+const TEST_FAILED_EXIT = '2';
+const NO_TESTS_EXIT = '8';
+
+/** How messages name the runner that wrote a TRX file (vstest or Microsoft.Testing.Platform, run by it). */
+const TRX_RUNNER = 'dotnet test';
+
+/** A `<RunInfo>`: the computer that logged it, and its text. */
+interface RunInfo {
+  computer: string | undefined;
+  text: string;
+}
 const OUTPUT_TEXTS = new Set(['StdOut', 'StdErr', 'DebugTrace']);
 
 /** What a `<TestDefinitions>/<UnitTest>` adds to its results; lists only when present. */
@@ -159,7 +180,8 @@ export class TrxReader extends XmlResultReader {
   private propertyKey: string | undefined;
   private propertyValue: string | undefined;
   private deploymentRoot: string | undefined;
-  private readonly runErrors: string[] = [];
+  private readonly runErrors: RunInfo[] = [];
+  private readonly runWarnings: RunInfo[] = [];
   /** Result kinds other than unit tests (web, generic, manual, ordered), counted for a warning. */
   private readonly otherKinds = new Map<string, number>();
   private readonly durations = new Unreadable();
@@ -172,8 +194,16 @@ export class TrxReader extends XmlResultReader {
   /** `<ResultSummary outcome>`: how the run itself ended. */
   private runOutcome: string | undefined;
 
-  /** heldMemoryBytes: what held results may take in memory before the rest are spilled (tests set it low). */
-  constructor(source: string, warn: (message: string) => void = () => undefined, heldMemoryBytes?: number) {
+  /**
+   * outsideTests: hears the errors that failed the run outside any test (ReadContext.outsideTests), at the end.
+   * heldMemoryBytes: what held results may take in memory before the rest are spilled (tests set it low).
+   */
+  constructor(
+    source: string,
+    warn: (message: string) => void = () => undefined,
+    heldMemoryBytes?: number,
+    private readonly outsideTests: (outside: FileOutsideTests) => void = () => undefined,
+  ) {
     super(source, warn, '.NET TRX');
     this.held = new HeldResults(heldMemoryBytes);
   }
@@ -293,7 +323,12 @@ export class TrxReader extends XmlResultReader {
         const text = keptText(element.text);
         // The xUnit.net adapter repeats each failed test here (`… Failing_Test [FAIL]`): already a result.
         if (text === undefined || PER_TEST_LINE.test(text)) return;
-        if (this.stack[this.stack.length - 1]?.attrs.outcome?.toLowerCase() === 'error') this.runErrors.push(text);
+        const runInfo = this.stack[this.stack.length - 1];
+        if (runInfo?.name !== 'RunInfo') return;
+        const logged = { computer: keptAttribute(runInfo.attrs.computerName), text };
+        const level = runInfo.attrs.outcome?.trim().toLowerCase();
+        if (level === 'error') this.runErrors.push(logged);
+        else if (level === 'warning') this.runWarnings.push(logged);
         return;
       }
       default:
@@ -371,6 +406,12 @@ export class TrxReader extends XmlResultReader {
     });
   }
 
+  /** Microsoft.Testing.Platform's exit code that says only what the results say (a test failed, none ran). */
+  private restatesResults(text: string): boolean {
+    const code = PLATFORM_EXIT_CODE.exec(text)?.[1];
+    return (code === TEST_FAILED_EXIT && this.failingCount > 0) || code === NO_TESTS_EXIT;
+  }
+
   /** One class record per class name: its results share the name and the suite path. */
   private testClass(name: string): TestClass {
     let known = this.classes.get(name);
@@ -387,7 +428,7 @@ export class TrxReader extends XmlResultReader {
 
   protected finish(): void {
     this.releaseHeld();
-    for (const text of this.runErrors) this.warn(`${this.source}: the test run reported an error outside any test: ${text}`);
+    for (const { text } of this.runWarnings) this.warn(`${this.source}: the test run logged a warning: ${text}`);
     this.reportRunOutcome();
     for (const [kind, count] of this.otherKinds) {
       this.warn(
@@ -409,20 +450,23 @@ export class TrxReader extends XmlResultReader {
   }
 
   /**
-   * A run that did not end as it should is named, as the tests it did not get to have no result here; a run
-   * marked Failed only when nothing in the file says why (no failed result, no run-level error, no result kind
-   * left unread), since then a pass of every result read would hide its failure.
+   * The errors that failed the run outside any test are handed over (the rules above): those its RunInfos name,
+   * else the outcome of a run that did not end as it should. A run marked Failed is named in a warning when
+   * nothing in the file says why (no failed result, no run-level error, no result kind left unread), since then a
+   * pass of every result read would hide its failure.
    */
   private reportRunOutcome(): void {
+    const errors: OutsideTestError[] = this.runErrors
+      .filter((e) => !this.restatesResults(e.text))
+      .map(({ computer, text }) => ({ message: computer ? `on ${computer}: ${text}` : text }));
     const outcome = this.runOutcome?.trim();
-    if (outcome === undefined) return;
-    const key = outcome.toLowerCase();
-    if (!RUN_ENDED.has(key)) {
-      this.warn(
-        `${this.source}: the test run's outcome is ${outcome}, not Completed: it did not end as it should, so tests it did not get to have no result here. Look at the test run's log.`,
-      );
-      return;
+    const key = outcome?.toLowerCase();
+    if (errors.length === 0 && outcome !== undefined && key !== undefined && !RUN_ENDED.has(key)) {
+      errors.push({
+        message: `the test run's outcome is ${outcome}, not Completed: it did not end as it should, and the file does not say why (the test run's log does)`,
+      });
     }
+    if (errors.length > 0) this.outsideTests({ runner: TRX_RUNNER, errors });
     if (key !== 'failed' || this.failingCount > 0 || this.runErrors.length > 0 || this.otherKinds.size > 0) return;
     const results = `${this.resultCount} result${this.resultCount === 1 ? '' : 's'}`;
     this.warn(
