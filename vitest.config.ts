@@ -70,28 +70,28 @@ const filesOf = (tier: Tier) => ALL.filter((file) => tierOf(file) === tier);
  * and keeps one core busy alone at the end. vitest's own order puts the longest of its last run first, but a fresh
  * clone (CI) has no last run and gets the largest files first: the release-build test, a short file of one
  * minute-long test, started three minutes in, and a 45 s unit file ran in the last minute.
- * Measured (suite-lean, BENCHMARKS.md "The suite's cost"): wall of each file in a one-worker run of its tier, at load 5-8; the
- * end-to-end files mostly wait on their child processes, so their wall hardly depends on the load, while the
- * simulation files are CPU-bound and placed by their CPU time (what they take on a quiet core).
+ * Measured: each end-to-end file's wall in a full `npm test` from a clean clone at load 6-7 (BENCHMARKS.md "The
+ * suite's cost" has the first measure, per tier on one worker); the end-to-end files mostly wait on their child
+ * processes, so their wall hardly depends on the load, while the simulation files are CPU-bound and placed by their
+ * CPU time (what they take on a quiet core).
  */
 const LONGEST_FIRST = [
-  'packages/cli/test/packed.test.ts', // 70 s wall, 36-42 s CPU
-  'test/verdict.e2e.test.ts', // 44 s
+  'test/action-github.e2e.test.ts', // 75 s
   'test/action.e2e.test.ts', // 43 s
-  'test/action-github.e2e.test.ts', // 37 s
-  'test/shards.e2e.test.ts', // 33 s
-  'test/recipes-github.e2e.test.ts', // 31 s
-  'packages/playwright-reporter/test/reporter.e2e.test.ts', // 30 s
-  'packages/playwright-reporter/test/paths-agree.e2e.test.ts', // 26 s
-  'packages/playwright-reporter/test/projects-shards.e2e.test.ts', // 22 s
-  'test/recipes-gitlab.e2e.test.ts', // 22 s
-  'test/allure-live.e2e.test.ts', // 21 s
-  'test/matrix.e2e.test.ts', // 20 s
-  'test/resume.e2e.test.ts', // 17 s
-  'packages/jest-reporter/test/e2e.test.ts', // 16 s
-  'packages/playwright-reporter/test/attachments.e2e.test.ts', // 15 s
-  'test/recipes-jest.e2e.test.ts', // 14 s
-  'test/cli.e2e.test.ts', // 14 s
+  'test/verdict.e2e.test.ts', // 40 s
+  'test/shards.e2e.test.ts', // 30 s
+  'packages/cli/test/packed.test.ts', // 27 s wall, 36-42 s CPU
+  'test/resume.e2e.test.ts', // 27 s
+  'packages/playwright-reporter/test/reporter.e2e.test.ts', // 24 s
+  'packages/playwright-reporter/test/projects-shards.e2e.test.ts', // 21 s
+  'test/recipes-github.e2e.test.ts', // 18 s
+  'test/cli.e2e.test.ts', // 18 s
+  'test/recipes-gitlab.e2e.test.ts', // 18 s
+  'test/matrix.e2e.test.ts', // 17 s
+  'packages/jest-reporter/test/e2e.test.ts', // 14 s
+  'test/allure-live.e2e.test.ts', // 13 s
+  'test/recipes-jest.e2e.test.ts', // 13 s
+  'packages/playwright-reporter/test/attachments.e2e.test.ts', // 11 s
   // The six sweeps of the simulation, 1,667 schedules each: 13 to 17 s of CPU each.
   'packages/core/test/sim/protocol.sim.test.ts',
   'packages/core/test/sim/when-complete.sim.test.ts',
