@@ -30627,7 +30627,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7351);
+/* harmony import */ var testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8114);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6575);
 // The Action's entry point: nothing but the calls, so main.ts can be tested without side effects on import.
 
@@ -33609,8 +33609,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: ./packages/core/dist/index.js + 157 modules
-var dist = __nccwpck_require__(7351);
+// EXTERNAL MODULE: ./packages/core/dist/index.js + 158 modules
+var dist = __nccwpck_require__(8114);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:stream"
@@ -39958,7 +39958,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
-/***/ 7351:
+/***/ 8114:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40290,7 +40290,7 @@ const ERROR_CODES = {
     },
     RUN_DELETED: {
         exit: 2,
-        meaning: '`resume`: the test run the spool file names no longer exists (deleted in Testsigma since the upload wrote to it, or while the resume was sending to it; the service answers 404 for it). Nothing (more) was sent to it, and the file still holds every result.',
+        meaning: 'The test run a spool file names no longer exists (deleted in Testsigma while an `upload` or a `resume` was sending to it, or since the upload wrote to it; the service answers 404 for it). Nothing (more) was sent to it, and the spool file holds every result.',
         todo: "Send them into a new run with `testsigma-tm resume --new-run FILE` (with a run key: the key's open run, else a new one).",
     },
     UNSENT_RESULTS: {
@@ -40361,7 +40361,7 @@ class MappingError extends TestsigmaTmError {
  * The service refused or could not be reached (after retries). Carries what a person needs to report it:
  * method, path, status, the server's own message and the request id.
  */
-class errors_ApiError extends TestsigmaTmError {
+class ApiError extends TestsigmaTmError {
     category = 'service';
     method;
     path;
@@ -42781,7 +42781,7 @@ async function resolveProject(api, idOrName, host) {
         }
         catch (error) {
             // A wrong project is a setting to fix (exit 2), but keep the service's words and request id.
-            if (error instanceof errors_ApiError && error.status === 404) {
+            if (error instanceof ApiError && error.status === 404) {
                 throw new errors_ConfigError('CONFIG_UNKNOWN_PROJECT', `${error.message} Set ${setting} to a project UUID or exact name.`, { cause: error });
             }
             throw error;
@@ -42822,7 +42822,7 @@ async function resolveTestPlan(api, projectId, ref, host) {
         return await api.getTestPlan(projectId, ref);
     }
     catch (error) {
-        if (!(error instanceof errors_ApiError) || error.status !== 404)
+        if (!(error instanceof ApiError) || error.status !== 404)
             throw error;
         // Best effort: the list only makes the message more helpful.
         const plans = await api.listTestPlans(projectId).catch(() => undefined);
@@ -43321,7 +43321,7 @@ async function send_sendEntries(api, projectId, runId, entries, options, log) {
                 progress(outcome.acknowledged.length + outcome.refused.length);
             }
             catch (error) {
-                if (!(error instanceof errors_ApiError))
+                if (!(error instanceof ApiError))
                     throw error;
                 // A body cut off while its files were sent is a proxy's 413: the same halving, never the whole body again.
                 const tooLarge = error.status === 413 || error.code === 'API_BODY_CUT_OFF';
@@ -43384,7 +43384,7 @@ async function checkUnconfirmed(api, projectId, runId, unconfirmed, outcome, opt
         held = new Map((await api.listRunCases(projectId, runId)).map((c) => [c.test_case.id.toLowerCase(), c.status_id]));
     }
     catch (error) {
-        if (!(error instanceof errors_ApiError))
+        if (!(error instanceof ApiError))
             throw error;
         // The run cannot be read now: none of them is known to have landed.
         held = new Map();
@@ -43400,7 +43400,7 @@ async function checkUnconfirmed(api, projectId, runId, unconfirmed, outcome, opt
     }
     const lost = outcome.acknowledged.filter((e) => missing.has(e.test_case_id));
     outcome.acknowledged = outcome.acknowledged.filter((e) => !missing.has(e.test_case_id));
-    outcome.error ??= new errors_ApiError('API_UNEXPECTED_BODY', { method: 'PUT', path: `/projects/${projectId}/test_runs/${runId}/test_cases` }, `The service answered ${lost.length} result(s) with success but an empty or unexpected body, and the run does not hold them: a proxy or gateway may answer for the service without passing the write on. They were not recorded; check the base URL and any proxy between here and the service.`);
+    outcome.error ??= new ApiError('API_UNEXPECTED_BODY', { method: 'PUT', path: `/projects/${projectId}/test_runs/${runId}/test_cases` }, `The service answered ${lost.length} result(s) with success but an empty or unexpected body, and the run does not hold them: a proxy or gateway may answer for the service without passing the write on. They were not recorded; check the base URL and any proxy between here and the service.`);
     return lost;
 }
 function asResultFile(file) {
@@ -43655,7 +43655,7 @@ async function deleteDuplicate(api, projectId, testCase) {
         await api.deleteTestCase(projectId, testCase.id);
     }
     catch (error) {
-        if (!(error instanceof errors_ApiError && error.status === 404))
+        if (!(error instanceof ApiError && error.status === 404))
             throw error;
     }
 }
@@ -52862,7 +52862,7 @@ function interruptedRequest(details, signal, sent) {
     const hint = sent
         ? `testsigma-tm was stopped by ${signal} before the request succeeded: it was sent, so it may or may not have been applied.`
         : `testsigma-tm was stopped by ${signal}: the request was not sent.`;
-    return new errors_ApiError(stopCode(signal), details, hint);
+    return new ApiError(stopCode(signal), details, hint);
 }
 /**
  * Waits that end as soon as `interrupt` aborts: a turn under the rate limit, a retry's backoff. One listener on the
@@ -53085,7 +53085,7 @@ function runDescription(ci, results, files) {
  */
 
 function unexpectedBody(ctx, problem) {
-    return new errors_ApiError('API_UNEXPECTED_BODY', { method: ctx.method, path: ctx.path, status: ctx.status, ...(ctx.requestId ? { requestId: ctx.requestId } : {}) }, `The answer ${problem}. The service may have changed, or the base URL points at something other than the Test Management API (it usually ends in /api/v1).`);
+    return new ApiError('API_UNEXPECTED_BODY', { method: ctx.method, path: ctx.path, status: ctx.status, ...(ctx.requestId ? { requestId: ctx.requestId } : {}) }, `The answer ${problem}. The service may have changed, or the base URL points at something other than the Test Management API (it usually ends in /api/v1).`);
 }
 function record(value, where, ctx) {
     if (!value || typeof value !== 'object' || Array.isArray(value))
@@ -53262,7 +53262,7 @@ async function listAll(http, path, key, read, query = {}, resource, observed, co
     const again = await listOnce(http, path, key, read, query, resource, observed);
     if (again.complete)
         return again.items;
-    throw new errors_ApiError('API_LIST_INCOMPLETE', { method: 'GET', path: again.last.path, status: again.last.status, ...(again.last.requestId ? { requestId: again.last.requestId } : {}) }, `The service ended the list at ${again.items.length} of the ${again.total} items its total_count announces, twice; stopped rather than treat the rest as missing. Try again later.`);
+    throw new ApiError('API_LIST_INCOMPLETE', { method: 'GET', path: again.last.path, status: again.last.status, ...(again.last.requestId ? { requestId: again.last.requestId } : {}) }, `The service ended the list at ${again.items.length} of the ${again.total} items its total_count announces, twice; stopped rather than treat the rest as missing. Try again later.`);
 }
 async function listOnce(http, path, key, read, query, resource, observed) {
     const items = [];
@@ -53291,7 +53291,7 @@ async function listOnce(http, path, key, read, query, resource, observed) {
             const why = seen.has(next)
                 ? `sent the same next page twice (page ${page})`
                 : `kept returning more pages than its total_count of ${total ?? 'unknown'} allows (page ${page})`;
-            throw new errors_ApiError('API_PAGINATION_LOOP', { method: 'GET', path: res.path, status: res.status, ...(res.requestId ? { requestId: res.requestId } : {}) }, `The service ${why}; stopped to avoid looping.`);
+            throw new ApiError('API_PAGINATION_LOOP', { method: 'GET', path: res.path, status: res.status, ...(res.requestId ? { requestId: res.requestId } : {}) }, `The service ${why}; stopped to avoid looping.`);
         }
         seen.add(next);
         if (http.clock() - lastReport >= PROGRESS_EVERY_MS) {
@@ -54426,22 +54426,22 @@ function errorFor(details, resource, attempts, tokenSettingName = 'TESTSIGMA_API
     const status = details.status ?? 0;
     const after = ` ${gaveUp ?? (attempts > 1 ? `Gave up after ${attempts} attempts.` : '')}`.trimEnd();
     if (status === 401) {
-        return new errors_ApiError('API_UNAUTHORIZED', details, `The API token was refused: check ${tokenSettingName} (missing, mistyped, expired or revoked? Create one under Settings > API Keys).`);
+        return new ApiError('API_UNAUTHORIZED', details, `The API token was refused: check ${tokenSettingName} (missing, mistyped, expired or revoked? Create one under Settings > API Keys).`);
     }
     if (status === 403)
-        return new errors_ApiError('API_FORBIDDEN', details, `The token in ${tokenSettingName} is not allowed to do this; use a key of a user with access to the project.`);
+        return new ApiError('API_FORBIDDEN', details, `The token in ${tokenSettingName} is not allowed to do this; use a key of a user with access to the project.`);
     if (status === 404)
-        return new errors_ApiError('API_NOT_FOUND', details, `${resource ?? 'The resource'} was not found: check the id or name, and that the token's account can see it.`);
+        return new ApiError('API_NOT_FOUND', details, `${resource ?? 'The resource'} was not found: check the id or name, and that the token's account can see it.`);
     if (status === 413)
-        return new errors_ApiError('API_PAYLOAD_TOO_LARGE', details, 'The request was too large for the service.');
+        return new ApiError('API_PAYLOAD_TOO_LARGE', details, 'The request was too large for the service.');
     if (status === 400 || status === 422)
-        return new errors_ApiError('API_REJECTED', details, 'The service rejected the request as invalid.');
+        return new ApiError('API_REJECTED', details, 'The service rejected the request as invalid.');
     if (status === 429 || (status === 500 && /rate limit/i.test(details.serverMessage ?? ''))) {
-        return new errors_ApiError('API_RATE_LIMITED', details, `The service kept answering "rate limit exceeded".${after} Try again later, or run fewer uploads with the same token at once.`);
+        return new ApiError('API_RATE_LIMITED', details, `The service kept answering "rate limit exceeded".${after} Try again later, or run fewer uploads with the same token at once.`);
     }
     if (status >= 500)
-        return new errors_ApiError('API_SERVER_ERROR', details, `The service failed.${after} Try again later.`);
-    return new errors_ApiError('API_UNEXPECTED_STATUS', details, 'The service gave an unexpected answer.');
+        return new ApiError('API_SERVER_ERROR', details, `The service failed.${after} Try again later.`);
+    return new ApiError('API_UNEXPECTED_STATUS', details, 'The service gave an unexpected answer.');
 }
 //# sourceMappingURL=http-errors.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/api/first-contact.js
@@ -54808,7 +54808,7 @@ class HttpClient {
         if (outcome.kind === 'answer')
             return errorFor(details, resource, attempts, this.options.tokenSettingName, gaveUp);
         const after = gaveUp ?? (attempts > 1 ? `Gave up after ${attempts} attempts.` : '');
-        return new errors_ApiError('API_UNREACHABLE', details, `No answer from ${this.baseUrl.origin} (${outcome.reason}).${after ? ` ${after}` : ''} Check the base URL and the network (and HTTPS_PROXY / NO_PROXY if a proxy is needed); the service may be down.`, { cause: outcome.cause });
+        return new ApiError('API_UNREACHABLE', details, `No answer from ${this.baseUrl.origin} (${outcome.reason}).${after ? ` ${after}` : ''} Check the base URL and the network (and HTTPS_PROXY / NO_PROXY if a proxy is needed); the service may be down.`, { cause: outcome.cause });
     }
     /** An answer on first contact that is not the API's: a page that is not JSON, or a 404 under a base URL without /api/vN. */
     notTheApi(status, notJson) {
@@ -54827,12 +54827,12 @@ class HttpClient {
         const tried = `Tried ${details.method} ${redactUrl(url)}${attempts > 1 ? ` ${attempts} times over ${seconds(this.now() - this.createdAt)}` : ''}; the service has not answered since this started, so this is taken for a setting to fix, not an outage.`;
         // A page that is not the API's is described, not quoted.
         const shown = failure.kind === 'not-json' ? { method: details.method, path: details.path, status: details.status } : details;
-        return new errors_ApiError('API_BASE_URL', shown, `${diagnoseBaseUrl(failure, base, setting)} ${tried}`, { cause });
+        return new ApiError('API_BASE_URL', shown, `${diagnoseBaseUrl(failure, base, setting)} ${tried}`, { cause });
     }
     /** The connection closed while the files were being sent: as a 413, the caller sends the result without them. */
     cutOff(details, outcome) {
         this.answered = true;
-        return new errors_ApiError('API_BODY_CUT_OFF', details, `The connection was closed while the request's files were being sent (${outcome.reason}): a proxy or the service refusing a body that large, as an HTTP 413 would. It is not sent again whole.`, { cause: outcome.cause });
+        return new ApiError('API_BODY_CUT_OFF', details, `The connection was closed while the request's files were being sent (${outcome.reason}): a proxy or the service refusing a body that large, as an HTTP 413 would. It is not sent again whole.`, { cause: outcome.cause });
     }
     mayReportQueued() {
         if (this.now() - this.lastQueuedReport < 5_000)
@@ -54883,7 +54883,7 @@ class HttpClient {
             const url = withoutCredentials(new URL(req.path));
             // Never send the token to another host, whatever a pagination link says.
             if (url.origin !== this.baseUrl.origin) {
-                throw new errors_ApiError('API_FOREIGN_LINK', { method: req.method, path: redactUrl(req.path) }, `The service pointed to ${url.origin}, which is not the configured base URL's origin ${this.baseUrl.origin}; refusing to send the token there.`);
+                throw new ApiError('API_FOREIGN_LINK', { method: req.method, path: redactUrl(req.path) }, `The service pointed to ${url.origin}, which is not the configured base URL's origin ${this.baseUrl.origin}; refusing to send the token there.`);
             }
             return this.resolved(withQuery(url, req.query));
         }
@@ -55175,9 +55175,9 @@ async function convergeDuplicates(session, key, statuses, userId) {
         }
         catch (error) {
             // Another job converging at the same moment moved and deleted it first: nothing left to do.
-            if (error instanceof errors_ApiError && error.status === 404)
+            if (error instanceof ApiError && error.status === 404)
                 continue;
-            if (error instanceof errors_ApiError && error.status !== undefined && error.status < 500) {
+            if (error instanceof ApiError && error.status !== undefined && error.status < 500) {
                 log.warn(`Could not merge the duplicate test run ${duplicate.human_id} of run key ${key}: ${error.message}. Delete it in Testsigma.`);
                 continue;
             }
@@ -55418,7 +55418,7 @@ function close_leftOpenByClose(error, run, recorded, later) {
         // Stopped by the host (a cancelled job): not the service's doing, and nothing to wait for before closing it.
         return new InterruptedError(stopCode(signal), `${interruptedClosing(signal, run)}: ${recorded} result(s) were recorded, but the run was left open${mayHaveClosed(error)}. Close it with TESTSIGMA_API_TOKEN set: ${command}`, { cause: error });
     }
-    if (!(error instanceof errors_ApiError))
+    if (!(error instanceof ApiError))
         return undefined;
     const recordedIn = `Recorded ${recorded} result(s) in test run ${run.human_id} "${run.title}", but the run was left open`;
     if (error.deadlinePassed) {
@@ -55452,7 +55452,7 @@ function stillOpenByClose(error, run, deadline, host) {
             cause: error,
         });
     }
-    if (!(error instanceof errors_ApiError))
+    if (!(error instanceof ApiError))
         return undefined;
     const stillOpen = `Test run ${run.human_id} "${run.title}" is still open`;
     if (error.deadlinePassed) {
@@ -55480,7 +55480,7 @@ function interruptedClosing(signal, run) {
 }
 /** When the stop abandoned the run's update itself: the service may still apply it, closing the run. */
 function mayHaveClosed(error) {
-    return error instanceof errors_ApiError && updatesRun(error)
+    return error instanceof ApiError && updatesRun(error)
         ? ' (unless the service still applies the close request that was on its way; closing it again is harmless)'
         : '';
 }
@@ -55619,25 +55619,25 @@ async function spool_writeSpool(file, spool) {
 async function spool_readSpool(file) {
     let value;
     try {
-        value = JSON.parse(await readFile(file, 'utf8'));
+        value = JSON.parse(await (0,promises_.readFile)(file, 'utf8'));
     }
     catch (error) {
-        throw new InputError('INPUT_UNREADABLE', file, `${file} could not be read as a spool file: ${error.message}. Pass the file an upload printed ("results were written to …").`, { cause: error });
+        throw new errors_InputError('INPUT_UNREADABLE', file, `${file} could not be read as a spool file: ${error.message}. Pass the file an upload printed ("results were written to …").`, { cause: error });
     }
     const spool = value;
     if (!spool || typeof spool !== 'object' || spool.tool !== 'testsigma-tm') {
-        throw new InputError('INPUT_NOT_RESULTS', file, `${file} is not a testsigma-tm spool file.`);
+        throw new errors_InputError('INPUT_NOT_RESULTS', file, `${file} is not a testsigma-tm spool file.`);
     }
     // The version first: a newer one may name its kinds and parts otherwise.
     if (spool.version !== SPOOL_VERSION) {
-        throw new InputError('INPUT_NOT_RESULTS', file, `${file} is a spool file of version ${String(spool.version)}; this testsigma-tm reads version ${SPOOL_VERSION}. Resume it with the version that wrote it.`);
+        throw new errors_InputError('INPUT_NOT_RESULTS', file, `${file} is a spool file of version ${String(spool.version)}; this testsigma-tm reads version ${SPOOL_VERSION}. Resume it with the version that wrote it.`);
     }
     if (spool.kind !== 'entries' && spool.kind !== 'results') {
-        throw new InputError('INPUT_NOT_RESULTS', file, `${file} is not a testsigma-tm spool file.`);
+        throw new errors_InputError('INPUT_NOT_RESULTS', file, `${file} is not a testsigma-tm spool file.`);
     }
     const missing = missingPart(spool);
     if (missing) {
-        throw new InputError('INPUT_MALFORMED', file, `${file} is not a whole testsigma-tm spool file: ${missing} missing or malformed (was it edited, or cut short?). Pass the file an upload printed ("results were written to …") as the upload wrote it.`);
+        throw new errors_InputError('INPUT_MALFORMED', file, `${file} is not a whole testsigma-tm spool file: ${missing} missing or malformed (was it edited, or cut short?). Pass the file an upload printed ("results were written to …") as the upload wrote it.`);
     }
     return spool;
 }
@@ -56044,14 +56044,14 @@ async function reassertWorse(session, sent, plan, held, files, human) {
             return await api.listRunCases(projectId, run.id);
         }
         catch (error) {
-            if (error instanceof errors_ApiError)
+            if (error instanceof ApiError)
                 return error;
             throw error;
         }
     };
     let current = held ?? (await read());
     // Unread, any of this job's results may have been replaced: every one is kept (resume skips those the run holds).
-    if (current instanceof errors_ApiError) {
+    if (current instanceof ApiError) {
         const what = `Could not read test run ${run.human_id} back to check that no better result of another job replaced any of this job's ${sent.acknowledged.length} result(s)`;
         return failed([...sent.acknowledged], current, what);
     }
@@ -56075,7 +56075,7 @@ async function reassertWorse(session, sent, plan, held, files, human) {
         }
         const after = await read();
         // Written again, and not read back: they may have been replaced once more.
-        if (after instanceof errors_ApiError) {
+        if (after instanceof ApiError) {
             const what = `Could not read test run ${run.human_id} back after writing again ${replaced.length} worse result(s) of this job that another job's better result had replaced`;
             return failed(replaced, after, what);
         }
@@ -56467,7 +56467,52 @@ function interruptedError({ signal, progress, landed, wrote, error, createSent }
     return new InterruptedError(code, `${by} while recording results in test run ${run}: ${done}; the other ${rest} were written to ${spool}, and the run was left open.${resume}`, { cause: error });
 }
 //# sourceMappingURL=interrupted.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/spool/deleted-run.js
+
+
+/** The service's 404: what it answers for a run deleted in Testsigma (and for anything else that does not exist). */
+function deleted_run_notFound(error) {
+    return error instanceof ApiError && error.status === 404;
+}
+/** The run an entries spool names, as the service has it now, or the service's 404 for it (deleted since). */
+async function deleted_run_findSpooledRun(api, projectId, runId) {
+    try {
+        return { run: await api.getRun(projectId, runId) };
+    }
+    catch (error) {
+        if (deleted_run_notFound(error))
+            return { gone: error };
+        throw error;
+    }
+}
+/**
+ * The run the spool file names was deleted: nothing (more) was sent, the file holds every result, and the message
+ * gives the command that sends them into a new run. Results that had landed in the deleted run went with it:
+ * every one of the file is counted.
+ */
+function deleted_run_runDeleted(file, spool, gone, runKey, sending) {
+    const landed = spool.landed?.runId === spool.run.id ? spool.landed.caseIds.length : 0;
+    const server = gone.serverMessage ? `: ${gone.serverMessage}` : '';
+    const requestId = gone.requestId ? `, request id ${gone.requestId}` : '';
+    const went = landed > 0 ? ` (${landed} of them had been recorded in ${spool.run.human_id} and went with it)` : '';
+    const where = runKey ? ` (the open run of run key ${runKey}, else a new one, as a re-run of the job would)` : '';
+    const when = sending ? `while this ${sending} was sending to it. Nothing more was written to it` : 'since the upload wrote to it. Nothing was sent';
+    return new errors_ConfigError('RUN_DELETED', `Test run ${spool.run.human_id} no longer exists in Testsigma (the service answers HTTP 404 for it${server}${requestId}): it was deleted ${when}, and all ${spool.entries.length} result(s) are still in ${file}${went}. To send them into a new test run${where}, run: testsigma-tm resume --new-run ${file}`, { cause: gone });
+}
+/**
+ * A 404 stopped `sending` half way, and it left `file` naming the run it wrote to: RUN_DELETED when that run is
+ * gone (one read of it tells a deleted run from any other 404), else undefined (the 404 is said as it is).
+ */
+async function deleted_run_deletedWhileSendingTo(api, projectId, file, runKey, sending) {
+    const left = await spool_readSpool(file).catch(() => undefined);
+    if (left?.kind !== 'entries')
+        return undefined;
+    const run = await deleted_run_findSpooledRun(api, projectId, left.run.id);
+    return 'gone' in run ? deleted_run_runDeleted(file, left, run.gone, runKey, sending) : undefined;
+}
+//# sourceMappingURL=deleted-run.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/pipeline/upload.js
+
 
 
 
@@ -56606,6 +56651,17 @@ async function upload_uploadResults(given) {
         else if (!progress.read && !stopped) {
             // Stopped before the input was read (a refused token, an unknown project): the summary still tells the tests.
             progress.read = await tallyInput(input, workspace, log);
+        }
+        // A 404 half way, the results spooled: when the run is gone (someone deleted it in Testsigma meanwhile), said as
+        // resume says it, with the command that sends the spooled results into a new run, not as the bare 404.
+        const spoolFile = progress.recorded?.spoolFile ?? progress.spoolFile;
+        if (!stopped && ctx && progress.plan && progress.opened && spoolFile && deleted_run_notFound(error)) {
+            const runKey = ctx.runKey && !settings.runId ? ctx.runKey : undefined;
+            const sending = input.progressFile ? 'resume' : 'upload';
+            const deleted = await deleted_run_deletedWhileSendingTo(ctx.api, progress.plan.projectId, spoolFile, runKey, sending).catch(() => undefined);
+            if (deleted)
+                error = deleted;
+            error.message = redact_redact(error.message, secrets);
         }
         if (stopped) {
             const landed = (progress.opened && ctx?.landed?.get(progress.opened.run.id)?.size) ?? 0;
@@ -56764,7 +56820,7 @@ async function planUpload(ctx, { project, statuses, users, cases }, read) {
 function serviceFailed(error) {
     if (error.code === 'API_BASE_URL')
         return true;
-    return error instanceof errors_ApiError && (error.status === undefined || error.status >= 500 || error.status === 429 || error.code === 'API_LIST_INCOMPLETE');
+    return error instanceof ApiError && (error.status === undefined || error.status >= 500 || error.status === 429 || error.code === 'API_LIST_INCOMPLETE');
 }
 /** One entry per mapped case, in their order, its description left to `describe` (planUpload). */
 function planEntries(report, mapping, statusIds, userId) {
@@ -56797,6 +56853,7 @@ function applyUnmappedPolicy(report, settings, log, host) {
  * `needs:` and `if: always()`) and `resume` (send what an upload spooled). `run create` is uploadResults with
  * `openOnly`. Like uploadResults, these never throw for anything a user can cause.
  */
+
 
 
 
@@ -56972,31 +57029,6 @@ async function resumeCommand(input) {
         return deletedWhileSending(given, resumed, keyed ? entries.settings.runKey : undefined);
     });
 }
-/** The run an entries spool names, as the service has it now, or the service's 404 for it (deleted since). */
-async function findSpooledRun(api, projectId, runId) {
-    try {
-        return { run: await api.getRun(projectId, runId) };
-    }
-    catch (error) {
-        if (notFound(error))
-            return { gone: error };
-        throw error;
-    }
-}
-/**
- * The run the spool file names was deleted: nothing was sent, the file is kept as it is, and the message gives the
- * command that sends the results into a new run. Results that had landed in the deleted run went with it: every
- * one of the file is counted.
- */
-function runDeleted(file, spool, gone, runKey, midWay = false) {
-    const landed = spool.landed?.runId === spool.run.id ? spool.landed.caseIds.length : 0;
-    const server = gone.serverMessage ? `: ${gone.serverMessage}` : '';
-    const requestId = gone.requestId ? `, request id ${gone.requestId}` : '';
-    const went = landed > 0 ? ` (${landed} of them had been recorded in ${spool.run.human_id} and went with it)` : '';
-    const where = runKey ? ` (the open run of run key ${runKey}, else a new one, as a re-run of the job would)` : '';
-    const when = midWay ? 'while this resume was sending to it. Nothing more was written to it' : 'since the upload wrote to it. Nothing was sent';
-    return new ConfigError('RUN_DELETED', `Test run ${spool.run.human_id} no longer exists in Testsigma (the service answers HTTP 404 for it${server}${requestId}): it was deleted ${when}, and all ${spool.entries.length} result(s) are still in ${file}${went}. To send them into a new test run${where}, run: testsigma-tm resume --new-run ${file}`, { cause: gone });
-}
 /**
  * A 404 that stopped the resume half way (a batch, a read of the run, or its close: then the cause of the left-open
  * error), when the run the file names is gone: someone deleted it while the resume was sending. Said at once as
@@ -57015,22 +57047,14 @@ async function deletedWhileSending(given, resumed, runKey) {
         failure = error;
     }
     if (notFound(failure) || (failure instanceof Error && notFound(failure.cause))) {
-        const { file } = given.progress;
         // The file as the stopped resume left it (with a run key, the upload pipeline rewrote it naming its run).
-        const left = await readSpool(file).catch(() => undefined);
-        const run = left?.kind === 'entries' ? await findSpooledRun(given.api, given.projectId, left.run.id) : undefined;
-        if (left?.kind === 'entries' && run && 'gone' in run) {
-            const deleted = runDeleted(file, left, run.gone, runKey, true);
+        const deleted = await deletedWhileSendingTo(given.api, given.projectId, given.progress.file, runKey, 'resume');
+        if (deleted)
             return { message: deleted.message, error: deleted, exitCode: exitCodeFor(deleted) };
-        }
     }
     if (outcome)
         return outcome;
     throw failure;
-}
-/** The service's 404: what it answers for a run deleted in Testsigma (and for anything else that does not exist). */
-function notFound(error) {
-    return error instanceof ApiError && error.status === 404;
 }
 /**
  * A resume whose results all landed but whose close failed (close.ts leftOpenByClose): the file has nothing left
@@ -57400,7 +57424,7 @@ async function probeApi(http, baseUrl) {
 }
 function failedCheck(error, passed) {
     if (passed.length === 0)
-        return error instanceof errors_ApiError && (error.status === 401 || error.status === 403) ? 'token' : 'base URL';
+        return error instanceof ApiError && (error.status === 401 || error.status === 403) ? 'token' : 'base URL';
     const done = new Set(passed.map((c) => c.name));
     return ['project', 'statuses', 'user'].find((name) => !done.has(name)) ?? 'service';
 }

@@ -159,7 +159,7 @@ export const ERROR_CODES = {
   RUN_DELETED: {
     exit: 2,
     meaning:
-      '`resume`: the test run the spool file names no longer exists (deleted in Testsigma since the upload wrote to it, or while the resume was sending to it; the service answers 404 for it). Nothing (more) was sent to it, and the file still holds every result.',
+      'The test run a spool file names no longer exists (deleted in Testsigma while an `upload` or a `resume` was sending to it, or since the upload wrote to it; the service answers 404 for it). Nothing (more) was sent to it, and the spool file holds every result.',
     todo: "Send them into a new run with `testsigma-tm resume --new-run FILE` (with a run key: the key's open run, else a new one).",
   },
   UNSENT_RESULTS: {

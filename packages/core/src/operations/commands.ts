@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import type { HttpClient, HttpClientOptions } from '../api/http.js';
 import type { TestManagementApi, TestRun } from '../api/client.js';
 import { detectCi } from '../ci.js';
-import { ApiError, ConfigError, InputError, UnsentResultsError, asToolError, exitCodeFor, type TestsigmaTmError } from '../errors.js';
+import { ConfigError, InputError, UnsentResultsError, type ApiError, asToolError, exitCodeFor, type TestsigmaTmError } from '../errors.js';
 import { redact, redactingLogger, silentLogger, type Logger } from '../log.js';
 import { requireSettings, settingLabel, type Env, type Host, type Settings } from '../settings/index.js';
 import { closeRun, finalWord, leftOpenByClose, stillOpenByClose } from '../run/close.js';
@@ -16,7 +16,8 @@ import { systemClock, type Clock } from '../clock.js';
 import { openNamedRun, pickUser, resolveProject } from '../run/lifecycle.js';
 import { currentGeneration, findKeyRuns } from '../run/key.js';
 import { sendEntries } from '../run/send.js';
-import { SpoolProgress, markResumed, readSpool, writeSpool, type EntriesSpool } from '../spool/spool.js';
+import { SpoolProgress, markResumed, readSpool, writeSpool } from '../spool/spool.js';
+import { deletedWhileSendingTo, findSpooledRun, notFound, runDeleted } from '../spool/deleted-run.js';
 import { openService } from '../pipeline/service.js';
 import { uploadResults } from '../pipeline/upload.js';
 import { openRun } from '../pipeline/open-run.js';
@@ -236,35 +237,6 @@ interface ResumeGiven {
   host: Host | undefined;
 }
 
-/** The run an entries spool names, as the service has it now, or the service's 404 for it (deleted since). */
-async function findSpooledRun(api: TestManagementApi, projectId: string, runId: string): Promise<{ run: TestRun } | { gone: ApiError }> {
-  try {
-    return { run: await api.getRun(projectId, runId) };
-  } catch (error) {
-    if (notFound(error)) return { gone: error };
-    throw error;
-  }
-}
-
-/**
- * The run the spool file names was deleted: nothing was sent, the file is kept as it is, and the message gives the
- * command that sends the results into a new run. Results that had landed in the deleted run went with it: every
- * one of the file is counted.
- */
-function runDeleted(file: string, spool: EntriesSpool, gone: ApiError, runKey: string | undefined, midWay = false): ConfigError {
-  const landed = spool.landed?.runId === spool.run.id ? spool.landed.caseIds.length : 0;
-  const server = gone.serverMessage ? `: ${gone.serverMessage}` : '';
-  const requestId = gone.requestId ? `, request id ${gone.requestId}` : '';
-  const went = landed > 0 ? ` (${landed} of them had been recorded in ${spool.run.human_id} and went with it)` : '';
-  const where = runKey ? ` (the open run of run key ${runKey}, else a new one, as a re-run of the job would)` : '';
-  const when = midWay ? 'while this resume was sending to it. Nothing more was written to it' : 'since the upload wrote to it. Nothing was sent';
-  return new ConfigError(
-    'RUN_DELETED',
-    `Test run ${spool.run.human_id} no longer exists in Testsigma (the service answers HTTP 404 for it${server}${requestId}): it was deleted ${when}, and all ${spool.entries.length} result(s) are still in ${file}${went}. To send them into a new test run${where}, run: testsigma-tm resume --new-run ${file}`,
-    { cause: gone },
-  );
-}
-
 /**
  * A 404 that stopped the resume half way (a batch, a read of the run, or its close: then the cause of the left-open
  * error), when the run the file names is gone: someone deleted it while the resume was sending. Said at once as
@@ -282,22 +254,12 @@ async function deletedWhileSending(given: ResumeGiven, resumed: Promise<CommandO
     failure = error;
   }
   if (notFound(failure) || (failure instanceof Error && notFound(failure.cause))) {
-    const { file } = given.progress;
     // The file as the stopped resume left it (with a run key, the upload pipeline rewrote it naming its run).
-    const left = await readSpool(file).catch(() => undefined);
-    const run = left?.kind === 'entries' ? await findSpooledRun(given.api, given.projectId, left.run.id) : undefined;
-    if (left?.kind === 'entries' && run && 'gone' in run) {
-      const deleted = runDeleted(file, left, run.gone, runKey, true);
-      return { message: deleted.message, error: deleted, exitCode: exitCodeFor(deleted) };
-    }
+    const deleted = await deletedWhileSendingTo(given.api, given.projectId, given.progress.file, runKey, 'resume');
+    if (deleted) return { message: deleted.message, error: deleted, exitCode: exitCodeFor(deleted) };
   }
   if (outcome) return outcome;
   throw failure;
-}
-
-/** The service's 404: what it answers for a run deleted in Testsigma (and for anything else that does not exist). */
-function notFound(error: unknown): error is ApiError {
-  return error instanceof ApiError && error.status === 404;
 }
 
 /**

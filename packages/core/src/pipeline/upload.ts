@@ -41,6 +41,7 @@ import { buildSummary } from './outcome-summary.js';
 import { readWhileListing, type ReadingEarly } from './read-early.js';
 import { stoppedBy } from '../api/interrupt.js';
 import { interruptedError, stopIfInterrupted } from './interrupted.js';
+import { deletedWhileSendingTo, notFound } from '../spool/deleted-run.js';
 
 export async function uploadResults(given: UploadInput): Promise<UploadOutcome> {
   const { settings } = given;
@@ -154,6 +155,16 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
     } else if (!progress.read && !stopped) {
       // Stopped before the input was read (a refused token, an unknown project): the summary still tells the tests.
       progress.read = await tallyInput(input, workspace, log);
+    }
+    // A 404 half way, the results spooled: when the run is gone (someone deleted it in Testsigma meanwhile), said as
+    // resume says it, with the command that sends the spooled results into a new run, not as the bare 404.
+    const spoolFile = progress.recorded?.spoolFile ?? progress.spoolFile;
+    if (!stopped && ctx && progress.plan && progress.opened && spoolFile && notFound(error)) {
+      const runKey = ctx.runKey && !settings.runId ? ctx.runKey : undefined;
+      const sending = input.progressFile ? 'resume' : 'upload';
+      const deleted = await deletedWhileSendingTo(ctx.api, progress.plan.projectId, spoolFile, runKey, sending).catch(() => undefined);
+      if (deleted) error = deleted;
+      error.message = redact(error.message, secrets);
     }
     if (stopped) {
       const landed = (progress.opened && ctx?.landed?.get(progress.opened.run.id)?.size) ?? 0;
