@@ -30627,7 +30627,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8114);
+/* harmony import */ var testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(481);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6575);
 // The Action's entry point: nothing but the calls, so main.ts can be tested without side effects on import.
 
@@ -33609,8 +33609,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: ./packages/core/dist/index.js + 158 modules
-var dist = __nccwpck_require__(8114);
+// EXTERNAL MODULE: ./packages/core/dist/index.js + 159 modules
+var dist = __nccwpck_require__(481);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:stream"
@@ -39958,7 +39958,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
-/***/ 8114:
+/***/ 481:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39983,7 +39983,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Gc: () => (/* reexport */ renderMarkdown),
   S5: () => (/* reexport */ renderText),
   J$: () => (/* reexport */ resultFileSource),
-  $: () => (/* reexport */ stoppedBy),
+  $: () => (/* reexport */ interrupt_stoppedBy),
   nu: () => (/* reexport */ tierCompilerFor),
   g4: () => (/* reexport */ upload_uploadResults)
 });
@@ -40300,13 +40300,13 @@ const ERROR_CODES = {
     },
     INTERRUPTED: {
         exit: 130,
-        meaning: 'SIGINT (Ctrl-C, or a CI system cancelling the job) stopped the upload: no new request was sent, and what was not recorded was written to a spool file (nothing, when nothing had been written yet).',
-        todo: 'Send the spooled results with the `testsigma-tm resume` command the message gives; when the message says nothing was written, run the upload again.',
+        meaning: 'SIGINT (Ctrl-C, or a CI system cancelling the job) stopped the upload or `resume`: no new request was sent, and what was not recorded was written to (or kept in) a spool file (nothing, when an upload had written nothing yet); or it stopped `run close`, the run left open.',
+        todo: 'Send the spooled results with the `testsigma-tm resume` command the message gives; when the message says nothing was written, run the upload again; after `run close`, run it again.',
     },
     TERMINATED: {
         exit: 143,
-        meaning: 'SIGTERM (a CI system cancelling the job, a container stopping) stopped the upload, as SIGINT does (INTERRUPTED).',
-        todo: 'Send the spooled results with the `testsigma-tm resume` command the message gives; when the message says nothing was written, run the upload again.',
+        meaning: 'SIGTERM (a CI system cancelling the job, a container stopping) stopped the upload, `resume` or `run close`, as SIGINT does (INTERRUPTED).',
+        todo: 'Send the spooled results with the `testsigma-tm resume` command the message gives; when the message says nothing was written, run the upload again; after `run close`, run it again.',
     },
     INTERNAL: { exit: 1, meaning: 'A bug of testsigma-tm.', todo: 'Report it with the message.' },
 };
@@ -40384,7 +40384,7 @@ class errors_UnsentResultsError extends TestsigmaTmError {
     category = 'service';
 }
 /** Stopped by a signal (INTERRUPTED, TERMINATED): the message says what was recorded and what was spooled. */
-class InterruptedError extends TestsigmaTmError {
+class errors_InterruptedError extends TestsigmaTmError {
     category = 'interrupted';
 }
 /** A bug of ours: anything thrown that is not one of the errors above ends up as this, with the cause kept. */
@@ -52848,13 +52848,13 @@ class StopRequested extends Error {
     }
 }
 /** The signal that stopped the host, once one has (the abort's reason); undefined until then. */
-function stoppedBy(interrupt) {
+function interrupt_stoppedBy(interrupt) {
     if (!interrupt?.aborted)
         return undefined;
     return interrupt.reason instanceof StopRequested ? interrupt.reason.signal : 'SIGINT';
 }
 /** The error code of a stop by `signal` (its row in ERROR_CODES decides the exit code: 130, 143). */
-function stopCode(signal) {
+function interrupt_stopCode(signal) {
     return signal === 'SIGTERM' ? 'TERMINATED' : 'INTERRUPTED';
 }
 /** A request abandoned (`sent`: it may have been applied) or never sent because the host was stopped. */
@@ -52862,7 +52862,7 @@ function interruptedRequest(details, signal, sent) {
     const hint = sent
         ? `testsigma-tm was stopped by ${signal} before the request succeeded: it was sent, so it may or may not have been applied.`
         : `testsigma-tm was stopped by ${signal}: the request was not sent.`;
-    return new ApiError(stopCode(signal), details, hint);
+    return new ApiError(interrupt_stopCode(signal), details, hint);
 }
 /**
  * Waits that end as soon as `interrupt` aborts: a turn under the rate limit, a retry's backoff. One listener on the
@@ -52926,9 +52926,9 @@ function stoppingClock(clock, interrupt) {
         random: () => clock.random(),
         ...(clock.every && { every: clock.every.bind(clock) }),
         sleep: (ms) => waits.until(clock.sleep(ms, interrupt)).catch((error) => {
-            const signal = stoppedBy(interrupt);
+            const signal = interrupt_stoppedBy(interrupt);
             if (error instanceof Interrupted && signal)
-                throw new InterruptedError(stopCode(signal), `Stopped by ${signal} while waiting.`);
+                throw new errors_InterruptedError(interrupt_stopCode(signal), `Stopped by ${signal} while waiting.`);
             throw error;
         }),
     };
@@ -54790,7 +54790,7 @@ class HttpClient {
     }
     /** Once the host is stopped: the request's error (`sent`: an attempt of it went out, and may have been applied). */
     throwIfStopped(method, path, sent) {
-        const signal = stoppedBy(this.options.interrupt);
+        const signal = interrupt_stoppedBy(this.options.interrupt);
         if (signal)
             throw interruptedRequest({ method, path }, signal, sent);
     }
@@ -55416,7 +55416,7 @@ function close_leftOpenByClose(error, run, recorded, later) {
     const signal = stopOf(error);
     if (signal) {
         // Stopped by the host (a cancelled job): not the service's doing, and nothing to wait for before closing it.
-        return new InterruptedError(stopCode(signal), `${interruptedClosing(signal, run)}: ${recorded} result(s) were recorded, but the run was left open${mayHaveClosed(error)}. Close it with TESTSIGMA_API_TOKEN set: ${command}`, { cause: error });
+        return new errors_InterruptedError(interrupt_stopCode(signal), `${interruptedClosing(signal, run)}: ${recorded} result(s) were recorded, but the run was left open${mayHaveClosed(error)}. Close it with TESTSIGMA_API_TOKEN set: ${command}`, { cause: error });
     }
     if (!(error instanceof ApiError))
         return undefined;
@@ -55448,7 +55448,7 @@ function stillOpenByClose(error, run, deadline, host) {
     const again = host === 'action' ? "Re-run this job (the Action's close mode)" : 'Run the same command again';
     const signal = stopOf(error);
     if (signal) {
-        return new InterruptedError(stopCode(signal), `${interruptedClosing(signal, run)}: the run is still open${mayHaveClosed(error)}. ${again} to close it.`, {
+        return new errors_InterruptedError(interrupt_stopCode(signal), `${interruptedClosing(signal, run)}: the run is still open${mayHaveClosed(error)}. ${again} to close it.`, {
             cause: error,
         });
     }
@@ -56416,20 +56416,20 @@ function heldChars(result) {
 
 /** Between stages, and while the input is read: stop once the host was stopped (the message is made at the end). */
 function stopIfInterrupted(interrupt) {
-    const signal = stoppedBy(interrupt);
+    const signal = interrupt_stoppedBy(interrupt);
     if (signal)
-        throw new InterruptedError(stopCode(signal), `Stopped by ${signal}.`);
+        throw new errors_InterruptedError(interrupt_stopCode(signal), `Stopped by ${signal}.`);
 }
 /** The upload's error once its host stopped it: what was recorded, what was spooled where, and what to do. */
 function interruptedError({ signal, progress, landed, wrote, error, createSent }) {
-    const code = stopCode(signal);
+    const code = interrupt_stopCode(signal);
     const by = `Interrupted by ${signal}`;
     const spool = progress.spoolFile ?? progress.recorded?.spoolFile;
     const resume = spool ? ` Send them with: testsigma-tm resume ${spool}` : '';
     const { opened, recorded } = progress;
     if (!opened) {
         if (!wrote) {
-            return new InterruptedError(code, `${by} before anything was written to Testsigma: no test run was opened and no result was recorded. Run the upload again to record the results.`, { cause: error });
+            return new errors_InterruptedError(code, `${by} before anything was written to Testsigma: no test run was opened and no result was recorded. Run the upload again to record the results.`, { cause: error });
         }
         const total = progress.read?.tally.total;
         const results = total === undefined ? 'The test results' : `The ${total} test result(s)`;
@@ -56439,10 +56439,10 @@ function interruptedError({ signal, progress, landed, wrote, error, createSent }
             const kept = spool
                 ? `were written to ${spool}; resume records them in that run if it exists, rather than create a second one.${resume}`
                 : 'could not be written to a spool file (see the error above): run the upload again, and close or delete that run in Testsigma if it is there.';
-            return new InterruptedError(code, `${by} before any result was recorded (the test run was being created). ${left} ${results} ${kept}`, { cause: error });
+            return new errors_InterruptedError(code, `${by} before any result was recorded (the test run was being created). ${left} ${results} ${kept}`, { cause: error });
         }
         const kept = spool ? `were written to ${spool}.${resume}` : 'could not be written to a spool file (see the error above): run the upload again.';
-        return new InterruptedError(code, `${by} before any result was recorded (the test run or test cases were being written). ${results} ${kept}`, {
+        return new errors_InterruptedError(code, `${by} before any result was recorded (the test run or test cases were being written). ${results} ${kept}`, {
             cause: error,
         });
     }
@@ -56453,18 +56453,18 @@ function interruptedError({ signal, progress, landed, wrote, error, createSent }
     if (!spool && rest === 0) {
         // Every result landed and the close was stopped: its message (run/close.ts leftOpenByClose) says so, the state
         // the run is in, and the command that closes it.
-        if (error instanceof InterruptedError && error.message.startsWith(by))
+        if (error instanceof errors_InterruptedError && error.message.startsWith(by))
             return error;
-        return new InterruptedError(code, `${by} while test run ${run} was being closed. ${error.message}`, { cause: error });
+        return new errors_InterruptedError(code, `${by} while test run ${run} was being closed. ${error.message}`, { cause: error });
     }
     const done = `${recordedCount} of ${total} result(s) were recorded`;
     if (!spool) {
-        return new InterruptedError(code, `${by} while recording results in test run ${run}: ${done}; the other ${rest} could not be written to a spool file (see the error above), and the run was left open. Run the upload again to record them.`, { cause: error });
+        return new errors_InterruptedError(code, `${by} while recording results in test run ${run}: ${done}; the other ${rest} could not be written to a spool file (see the error above), and the run was left open. Run the upload again to record them.`, { cause: error });
     }
     if (rest === 0) {
-        return new InterruptedError(code, `${by} while finishing test run ${run}: all ${total} result(s) were recorded, and the run was left open; ${spool} holds what is left to do. Finish it with: testsigma-tm resume ${spool}`, { cause: error });
+        return new errors_InterruptedError(code, `${by} while finishing test run ${run}: all ${total} result(s) were recorded, and the run was left open; ${spool} holds what is left to do. Finish it with: testsigma-tm resume ${spool}`, { cause: error });
     }
-    return new InterruptedError(code, `${by} while recording results in test run ${run}: ${done}; the other ${rest} were written to ${spool}, and the run was left open.${resume}`, { cause: error });
+    return new errors_InterruptedError(code, `${by} while recording results in test run ${run}: ${done}; the other ${rest} were written to ${spool}, and the run was left open.${resume}`, { cause: error });
 }
 //# sourceMappingURL=interrupted.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/spool/deleted-run.js
@@ -56621,7 +56621,7 @@ async function upload_uploadResults(given) {
         error.message = redact_redact(error.message, secrets);
         // Stopped by the host: what was not recorded is spooled as after an outage, unless nothing was written yet
         // (nothing to take up later: the upload is run again).
-        const stopped = stoppedBy(input.interrupt);
+        const stopped = interrupt_stoppedBy(input.interrupt);
         const wrote = (http?.writesSent ?? 0) > 0;
         const spoolable = serviceFailed(error) || stopped !== undefined;
         // The run's create was sent and not answered: the run may exist, open and empty. Kept in the spool (resume
@@ -56847,12 +56847,64 @@ function applyUnmappedPolicy(report, settings, log, host) {
     log.warn(`${count} test(s) or reference(s) map to no test case and will not be recorded: ${shown}`);
 }
 //# sourceMappingURL=upload.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/operations/stopped.js
+/**
+ * A `resume` its host stopped (SIGINT, SIGTERM: CommandInput.interrupt). The HTTP client sent nothing more and
+ * abandoned what was in flight; the resume recorded in its file every batch the service acknowledged, and a batch
+ * abandoned on its way is read back from the run by the next resume before anything is sent (never written twice).
+ * What the stop left is said from the file as the resume left it: what is recorded, where the rest is, and the
+ * command that sends it — not the bare "stopped before the request succeeded" of the request it abandoned.
+ */
+
+
+
+/** `outcome` of a resume of `file`, told as what the stop left when `interrupt` stopped it; any other as it is. */
+async function stoppedResume(file, interrupt, outcome) {
+    const signal = stoppedBy(interrupt);
+    if (!signal || !outcome.error)
+        return outcome;
+    const resume = `testsigma-tm resume ${file}`;
+    // Marked resumed (every result recorded, the close stopped), or an upload's own words naming the file: said already.
+    const left = await readSpool(file).catch(() => undefined);
+    if (!left || (left.kind === 'results' && outcome.message.includes(resume)))
+        return outcome;
+    const by = `Interrupted by ${signal}`;
+    let message;
+    if (left.kind === 'results') {
+        message = `${by} before any result of ${file} was recorded: nothing was written to Testsigma, and the file still holds its ${left.results.length} test result(s). Send them with: ${resume}`;
+    }
+    else {
+        const landed = new Set(left.landed?.runId === left.run.id ? left.landed.caseIds : []);
+        const recorded = left.entries.filter((e) => landed.has(e.test_case_id)).length;
+        const rest = left.entries.length - recorded;
+        if (rest === 0)
+            return outcome;
+        message = `${by} while resuming ${file}: ${recorded} of ${left.entries.length} result(s) are recorded in test run ${left.run.human_id}; the other ${rest} are kept in ${file} (a batch the stop abandoned on its way is checked against the run first, never written twice). Send them with: ${resume}`;
+    }
+    const error = new InterruptedError(stopCode(signal), message, { cause: outcome.error });
+    return { ...outcome, message, error, exitCode: exitCodeFor(error) };
+}
+/**
+ * `run close` stopped before it found the run to close (its close step says its own stop: run/close.ts
+ * stillOpenByClose): nothing was changed, and the same close closes it later.
+ */
+function stoppedBeforeClose(interrupt, host, outcome) {
+    const signal = interrupt_stoppedBy(interrupt);
+    if (!signal || !outcome.error || outcome.run || outcome.error.category === 'interrupted')
+        return outcome;
+    const again = host === 'action' ? "Re-run this job (the Action's close mode)" : 'Run the same command again';
+    const message = `Interrupted by ${signal} while looking up the test run to close: nothing was changed in Testsigma. ${again} to close it.`;
+    const error = new errors_InterruptedError(interrupt_stopCode(signal), message, { cause: outcome.error });
+    return { ...outcome, message, error, exitCode: errors_exitCodeFor(error) };
+}
+//# sourceMappingURL=stopped.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/operations/commands.js
 /**
  * The explicit lifecycle, for pipelines whose jobs report into one run: `run close` (a final job with
  * `needs:` and `if: always()`) and `resume` (send what an upload spooled). `run create` is uploadResults with
  * `openOnly`. Like uploadResults, these never throw for anything a user can cause.
  */
+
 
 
 
@@ -56905,7 +56957,7 @@ function described(settings, projectId, run) {
 async function closeRunCommand(input) {
     const { settings } = input;
     const key = settings.runKey ?? ci_detectCi(input.env ?? {})?.runKey;
-    return withApi(input, async (api, log, projectId, clock) => {
+    const outcome = await withApi(input, async (api, log, projectId, clock) => {
         let run;
         if (settings.runId) {
             run = await api.getRun(projectId, settings.runId);
@@ -56956,6 +57008,7 @@ async function closeRunCommand(input) {
             exitCode: 0,
         };
     });
+    return stoppedBeforeClose(input.interrupt, input.host, outcome);
 }
 /**
  * Send what an upload spooled. Results (the service failed before a run was open) go as a new upload. Entries go
@@ -56993,6 +57046,7 @@ async function resumeCommand(input) {
             ...(input.host && { host: input.host }),
             ...(input.http && { http: input.http }),
             ...(input.clock && { clock: input.clock }),
+            ...(input.interrupt && { interrupt: input.interrupt }),
         });
         if (!outcome.error)
             await markResumed(input.file);
@@ -57008,7 +57062,7 @@ async function resumeCommand(input) {
     return withApi({ ...input, settings }, async (api, log, projectId, clock) => {
         const progress = new SpoolProgress(input.file, entries, (message) => log.warn(message));
         const keyed = Boolean(entries.settings.runKey) && !entries.settings.runId;
-        const given = { api, log, clock, projectId, settings, progress, env: input.env ?? {}, host: input.host };
+        const given = { api, log, clock, projectId, settings, progress, env: input.env ?? {}, host: input.host, interrupt: input.interrupt };
         // Deleted since the upload wrote to it: its results go elsewhere only when asked (--new-run), never silently.
         const spooledRun = await findSpooledRun(api, projectId, entries.run.id);
         if ('gone' in spooledRun) {
@@ -57237,7 +57291,7 @@ function resumeContext(given, settings, runKey) {
     const { api, log, clock, progress, host } = given;
     const ci = detectCi(given.env);
     return {
-        input: { settings, results: [], env: given.env },
+        input: { settings, results: [], env: given.env, ...(given.interrupt && { interrupt: given.interrupt }) },
         settings,
         host,
         api,

@@ -170,13 +170,13 @@ export const ERROR_CODES = {
   INTERRUPTED: {
     exit: 130,
     meaning:
-      'SIGINT (Ctrl-C, or a CI system cancelling the job) stopped the upload: no new request was sent, and what was not recorded was written to a spool file (nothing, when nothing had been written yet).',
-    todo: 'Send the spooled results with the `testsigma-tm resume` command the message gives; when the message says nothing was written, run the upload again.',
+      'SIGINT (Ctrl-C, or a CI system cancelling the job) stopped the upload or `resume`: no new request was sent, and what was not recorded was written to (or kept in) a spool file (nothing, when an upload had written nothing yet); or it stopped `run close`, the run left open.',
+    todo: 'Send the spooled results with the `testsigma-tm resume` command the message gives; when the message says nothing was written, run the upload again; after `run close`, run it again.',
   },
   TERMINATED: {
     exit: 143,
-    meaning: 'SIGTERM (a CI system cancelling the job, a container stopping) stopped the upload, as SIGINT does (INTERRUPTED).',
-    todo: 'Send the spooled results with the `testsigma-tm resume` command the message gives; when the message says nothing was written, run the upload again.',
+    meaning: 'SIGTERM (a CI system cancelling the job, a container stopping) stopped the upload, `resume` or `run close`, as SIGINT does (INTERRUPTED).',
+    todo: 'Send the spooled results with the `testsigma-tm resume` command the message gives; when the message says nothing was written, run the upload again; after `run close`, run it again.',
   },
   INTERNAL: { exit: 1, meaning: 'A bug of testsigma-tm.', todo: 'Report it with the message.' },
 } as const satisfies Record<string, CodeInfo>;

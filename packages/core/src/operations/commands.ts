@@ -27,6 +27,7 @@ import { statusKey } from '../map/status.js';
 import { listed } from '../text.js';
 import type { OperationSettings } from './table.js';
 import { runUrl } from '../pipeline/outcome-summary.js';
+import { stoppedBeforeClose } from './stopped.js';
 
 export interface CommandInput<S = Settings> {
   /** The settings; a command reads only those of its row in table.ts. */
@@ -38,8 +39,9 @@ export interface CommandInput<S = Settings> {
   /** The clock every wait uses; default: the system's. */
   clock?: Clock;
   /**
-   * Aborted when the host is stopped (the Action on SIGINT / SIGTERM, with a StopRequested naming it): no request is
-   * sent after it, and every wait ends at once (`run close` waiting for the shards' lines); the outcome says so.
+   * Aborted when the host is stopped (the Action, or the CLI's `resume` and `run close`, on SIGINT / SIGTERM, with a
+   * StopRequested naming it): no request is sent after it, and every wait ends at once (`run close` waiting for the
+   * shards' lines); the outcome says so (a resume's, as operations/stopped.ts tells it from its file).
    */
   interrupt?: AbortSignal;
 }
@@ -89,7 +91,7 @@ function described(settings: Pick<Settings, 'baseUrl'>, projectId: string, run: 
 export async function closeRunCommand(input: CommandInput<OperationSettings<'close'>>): Promise<CommandOutcome> {
   const { settings } = input;
   const key = settings.runKey ?? detectCi(input.env ?? {})?.runKey;
-  return withApi(input, async (api, log, projectId, clock) => {
+  const outcome = await withApi(input, async (api, log, projectId, clock) => {
     let run: TestRun | undefined;
     if (settings.runId) {
       run = await api.getRun(projectId, settings.runId);
@@ -138,6 +140,7 @@ export async function closeRunCommand(input: CommandInput<OperationSettings<'clo
       exitCode: 0,
     };
   });
+  return stoppedBeforeClose(input.interrupt, input.host, outcome);
 }
 
 /**
@@ -188,6 +191,7 @@ export async function resumeCommand(
       ...(input.host && { host: input.host }),
       ...(input.http && { http: input.http }),
       ...(input.clock && { clock: input.clock }),
+      ...(input.interrupt && { interrupt: input.interrupt }),
     });
     if (!outcome.error) await markResumed(input.file);
     const s = outcome.summary;
@@ -202,7 +206,7 @@ export async function resumeCommand(
   return withApi({ ...input, settings }, async (api, log, projectId, clock) => {
     const progress = new SpoolProgress(input.file, entries, (message) => log.warn(message));
     const keyed = Boolean(entries.settings.runKey) && !entries.settings.runId;
-    const given: ResumeGiven = { api, log, clock, projectId, settings, progress, env: input.env ?? {}, host: input.host };
+    const given: ResumeGiven = { api, log, clock, projectId, settings, progress, env: input.env ?? {}, host: input.host, interrupt: input.interrupt };
     // Deleted since the upload wrote to it: its results go elsewhere only when asked (--new-run), never silently.
     const spooledRun = await findSpooledRun(api, projectId, entries.run.id);
     if ('gone' in spooledRun) {
@@ -235,6 +239,8 @@ interface ResumeGiven {
   progress: SpoolProgress;
   env: Env;
   host: Host | undefined;
+  /** The host's stop: the run protocol's waits end at once (openSession), as its requests do (withApi). */
+  interrupt: AbortSignal | undefined;
 }
 
 /**
@@ -465,7 +471,7 @@ function resumeContext(given: ResumeGiven, settings: Settings, runKey: string | 
   const { api, log, clock, progress, host } = given;
   const ci = detectCi(given.env);
   return {
-    input: { settings, results: [], env: given.env },
+    input: { settings, results: [], env: given.env, ...(given.interrupt && { interrupt: given.interrupt }) },
     settings,
     host,
     api,
