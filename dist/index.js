@@ -56659,9 +56659,14 @@ async function upload_uploadResults(given) {
             const runKey = ctx.runKey && !settings.runId ? ctx.runKey : undefined;
             const sending = input.progressFile ? 'resume' : 'upload';
             const deleted = await deleted_run_deletedWhileSendingTo(ctx.api, progress.plan.projectId, spoolFile, runKey, sending).catch(() => undefined);
-            if (deleted)
+            if (deleted) {
                 error = deleted;
-            error.message = redact_redact(error.message, secrets);
+                error.message = redact_redact(error.message, secrets);
+                // What had landed went with the run: none of this upload's results is recorded anywhere (the summary says so).
+                const sent = progress.recorded?.sent;
+                if (sent)
+                    [sent.unsent, sent.acknowledged] = [[...sent.acknowledged, ...sent.unsent], []];
+            }
         }
         if (stopped) {
             const landed = (progress.opened && ctx?.landed?.get(progress.opened.run.id)?.size) ?? 0;
@@ -57579,8 +57584,10 @@ function renderText(s, options = {}) {
         lines.push(`${howMany(s.failures, s.tests.failed)} failed test(s):`, ...summary_text_listSome(s.failures.map(failureLine), TEXT_LIST_LIMIT, '', howMany(s.failures, s.tests.failed)));
     if (s.unsent > 0)
         lines.push(`${s.unsent} test case result(s) were NOT recorded.`);
+    // The run they were meant for was deleted: they go into a new one, as the error says.
+    const resume = options.error?.code === 'RUN_DELETED' ? 'resume --new-run' : 'resume';
     if (s.spoolFile)
-        lines.push(`They were written to ${s.spoolFile}: send them with testsigma-tm resume ${s.spoolFile}`);
+        lines.push(`They were written to ${s.spoolFile}: send them with testsigma-tm ${resume} ${s.spoolFile}`);
     if (s.mapping) {
         lines.push(`Mapping (test → test case), ${howMany(s.mapping, s.total)} test(s):`, ...summary_text_listSome(s.mapping.map(mappingText), TEXT_MAPPING_LIMIT, ' (the summary JSON lists up to 10,000)', howMany(s.mapping, s.total)));
     }

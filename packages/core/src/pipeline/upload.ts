@@ -163,8 +163,13 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
       const runKey = ctx.runKey && !settings.runId ? ctx.runKey : undefined;
       const sending = input.progressFile ? 'resume' : 'upload';
       const deleted = await deletedWhileSendingTo(ctx.api, progress.plan.projectId, spoolFile, runKey, sending).catch(() => undefined);
-      if (deleted) error = deleted;
-      error.message = redact(error.message, secrets);
+      if (deleted) {
+        error = deleted;
+        error.message = redact(error.message, secrets);
+        // What had landed went with the run: none of this upload's results is recorded anywhere (the summary says so).
+        const sent = progress.recorded?.sent;
+        if (sent) [sent.unsent, sent.acknowledged] = [[...sent.acknowledged, ...sent.unsent], []];
+      }
     }
     if (stopped) {
       const landed = (progress.opened && ctx?.landed?.get(progress.opened.run.id)?.size) ?? 0;

@@ -14,6 +14,7 @@ import { exchange, makeDispatcher } from '../../src/api/transport.js';
 import type { Clock } from '../../src/clock.js';
 import { resumeCommand } from '../../src/operations/commands.js';
 import { uploadResults } from '../../src/pipeline/upload.js';
+import { renderText } from '../../src/report/summary-text.js';
 import { resolveSettings } from '../../src/settings/index.js';
 import type { EntriesSpool } from '../../src/spool/spool.js';
 import { useDemoEmulator } from '../demo-emulator.js';
@@ -114,6 +115,12 @@ describe.each([
     expect(outcome.error?.message.replace(/request id [0-9a-f-]+/, 'request id <id>')).toBe(
       `Test run ${run.human_id} no longer exists in Testsigma (the service answers HTTP 404 for it: Test run not found — Test run not found with ID: ${run.id}, request id <id>): it was deleted while this upload was sending to it. Nothing more was written to it, and all 4 result(s) are still in ${spool} (1 of them had been recorded in ${run.human_id} and went with it).${where}, run: testsigma-tm resume --new-run ${spool}`,
     );
+    // The summary says the same: the one result that had landed went with the run, so none is recorded, and the
+    // spool file goes into a new run.
+    expect([outcome.summary.uploaded, outcome.summary.unsent]).toEqual([0, 4]);
+    const text = renderText(outcome.summary, { error: outcome.error! });
+    expect(text).toContain('4 test case result(s) were NOT recorded.');
+    expect(text).toContain(`They were written to ${spool}: send them with testsigma-tm resume --new-run ${spool}`);
     // After the deletion: the batches already on their way (the upload keeps a few in flight) met the 404, and one
     // read of the run told a deleted run from another 404; nothing else was sent.
     const after = requestsAfterDeletion();
