@@ -34,8 +34,12 @@ export async function stoppedResume<O extends Outcome>(file: string, interrupt: 
     const landed = new Set(left.landed?.runId === left.run.id ? left.landed.caseIds : []);
     const recorded = left.entries.filter((e) => landed.has(e.test_case_id)).length;
     const rest = left.entries.length - recorded;
-    if (rest === 0) return outcome;
-    message = `${by} while resuming ${file}: ${recorded} of ${left.entries.length} result(s) are recorded in test run ${left.run.human_id}; the other ${rest} are kept in ${file} (a batch the stop abandoned on its way is checked against the run first, never written twice). Send them with: ${resume}`;
+    // Every result landed, the resume stopped before it was done with the run (its line in a keyed run, the close):
+    // the next resume sends nothing and finishes it.
+    message =
+      rest === 0
+        ? `${by} while finishing test run ${left.run.human_id}: all ${left.entries.length} result(s) are recorded in it, and the run was left as the stop found it; ${file} holds what is left to do. Finish it with: ${resume}`
+        : `${by} while resuming ${file}: ${recorded} of ${left.entries.length} result(s) are recorded in test run ${left.run.human_id}; the other ${rest} are kept in ${file} (a batch the stop abandoned on its way is checked against the run first, never written twice). Send them with: ${resume}`;
   }
   const error = new InterruptedError(stopCode(signal), message, { cause: outcome.error });
   return { ...outcome, message, error, exitCode: exitCodeFor(error) };
