@@ -56500,11 +56500,26 @@ function deleted_run_runDeleted(file, spool, gone, runKey, sending) {
     return new errors_ConfigError('RUN_DELETED', `Test run ${spool.run.human_id} no longer exists in Testsigma (the service answers HTTP 404 for it${server}${requestId}): it was deleted ${when}, and all ${spool.entries.length} result(s) are still in ${file}${went}. To send them into a new test run${where}, run: testsigma-tm resume --new-run ${file}`, { cause: gone });
 }
 /**
+ * The service's 404 for run `runId` when `error` (or what caused it: a close left open) met a 404 and one read of
+ * the run finds it gone; undefined otherwise (a read that fails otherwise tells nothing: the 404 is said as it is).
+ */
+async function runGone(api, projectId, runId, error) {
+    if (!(deleted_run_notFound(error) || (error instanceof Error && deleted_run_notFound(error.cause))))
+        return undefined;
+    const found = await deleted_run_findSpooledRun(api, projectId, runId).catch(() => undefined);
+    return found && 'gone' in found ? found.gone : undefined;
+}
+/** RUN_DELETED for the run `file` names, `gone` the service's 404 for it (undefined: not an entries spool). */
+async function deletedRunIn(file, gone, runKey, sending) {
+    const left = await spool_readSpool(file).catch(() => undefined);
+    return left?.kind === 'entries' ? deleted_run_runDeleted(file, left, gone, runKey, sending) : undefined;
+}
+/**
  * A 404 stopped `sending` half way, and it left `file` naming the run it wrote to: RUN_DELETED when that run is
  * gone (one read of it tells a deleted run from any other 404), else undefined (the 404 is said as it is).
  */
 async function deleted_run_deletedWhileSendingTo(api, projectId, file, runKey, sending) {
-    const left = await spool_readSpool(file).catch(() => undefined);
+    const left = await readSpool(file).catch(() => undefined);
     if (left?.kind !== 'entries')
         return undefined;
     const run = await deleted_run_findSpooledRun(api, projectId, left.run.id);
@@ -56623,7 +56638,10 @@ async function upload_uploadResults(given) {
         // (nothing to take up later: the upload is run again).
         const stopped = interrupt_stoppedBy(input.interrupt);
         const wrote = (http?.writesSent ?? 0) > 0;
-        const spoolable = serviceFailed(error) || stopped !== undefined;
+        // A 404 once the run was open: someone may have deleted it in Testsigma meanwhile (one read of it tells). Then
+        // its results, those that had landed too (they went with it), are spooled whatever request met the 404.
+        const gone = !stopped && ctx && progress.opened ? await runGone(ctx.api, progress.opened.session.projectId, progress.opened.run.id, error) : undefined;
+        const spoolable = serviceFailed(error) || stopped !== undefined || gone !== undefined;
         // The run's create was sent and not answered: the run may exist, open and empty. Kept in the spool (resume
         // records into that run when it finds it) and named in the message.
         const createSent = !progress.opened && spoolable && ctx?.creating && (http?.writesSent ?? 0) > ctx.creating.writesBefore ? ctx.creating.sent : undefined;
@@ -56635,10 +56653,11 @@ async function upload_uploadResults(given) {
             if (createSent && !stopped && spooled.file)
                 log.warn(runMayExist(createSent, spooled.file));
         }
-        else if (ctx && progress.plan && progress.opened && !progress.recorded && spoolable && !input.openOnly) {
+        else if (ctx && progress.plan && progress.opened && (!progress.recorded || (gone && !progress.recorded.spoolFile)) && spoolable && !input.openOnly) {
             // The run was open, and the service failed outside the sending (a read of the run, a job line, the close):
             // what was not acknowledged is spooled; a resume into the same run also skips what the run already holds. It
-            // sends no files: theirs are named, in the spooled descriptions and the summary.
+            // sends no files: theirs are named, in the spooled descriptions and the summary. (The run deleted after every
+            // result landed: the file holds them all, for `resume --new-run`.)
             const landed = ctx.landed?.get(progress.opened.run.id) ?? new Set();
             const plannedFiles = progress.plan.files;
             const unsent = progress.opened.entries
@@ -56652,13 +56671,12 @@ async function upload_uploadResults(given) {
             // Stopped before the input was read (a refused token, an unknown project): the summary still tells the tests.
             progress.read = await tallyInput(input, workspace, log);
         }
-        // A 404 half way, the results spooled: when the run is gone (someone deleted it in Testsigma meanwhile), said as
-        // resume says it, with the command that sends the spooled results into a new run, not as the bare 404.
+        // The run deleted half way, its results spooled: said as resume says it, with the command that sends them into a
+        // new run, not as the bare 404.
         const spoolFile = progress.recorded?.spoolFile ?? progress.spoolFile;
-        if (!stopped && ctx && progress.plan && progress.opened && spoolFile && deleted_run_notFound(error)) {
+        if (gone && ctx && spoolFile) {
             const runKey = ctx.runKey && !settings.runId ? ctx.runKey : undefined;
-            const sending = input.progressFile ? 'resume' : 'upload';
-            const deleted = await deleted_run_deletedWhileSendingTo(ctx.api, progress.plan.projectId, spoolFile, runKey, sending).catch(() => undefined);
+            const deleted = await deletedRunIn(spoolFile, gone, runKey, input.progressFile ? 'resume' : 'upload');
             if (deleted) {
                 error = deleted;
                 error.message = redact_redact(error.message, secrets);

@@ -46,6 +46,22 @@ export function runDeleted(file: string, spool: EntriesSpool, gone: ApiError, ru
 }
 
 /**
+ * The service's 404 for run `runId` when `error` (or what caused it: a close left open) met a 404 and one read of
+ * the run finds it gone; undefined otherwise (a read that fails otherwise tells nothing: the 404 is said as it is).
+ */
+export async function runGone(api: TestManagementApi, projectId: string, runId: string, error: unknown): Promise<ApiError | undefined> {
+  if (!(notFound(error) || (error instanceof Error && notFound(error.cause)))) return undefined;
+  const found = await findSpooledRun(api, projectId, runId).catch(() => undefined);
+  return found && 'gone' in found ? found.gone : undefined;
+}
+
+/** RUN_DELETED for the run `file` names, `gone` the service's 404 for it (undefined: not an entries spool). */
+export async function deletedRunIn(file: string, gone: ApiError, runKey: string | undefined, sending: SendingWhen): Promise<ConfigError | undefined> {
+  const left = await readSpool(file).catch(() => undefined);
+  return left?.kind === 'entries' ? runDeleted(file, left, gone, runKey, sending) : undefined;
+}
+
+/**
  * A 404 stopped `sending` half way, and it left `file` naming the run it wrote to: RUN_DELETED when that run is
  * gone (one read of it tells a deleted run from any other 404), else undefined (the 404 is said as it is).
  */

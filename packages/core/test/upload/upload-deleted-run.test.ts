@@ -40,29 +40,53 @@ const ALL_ONCE = { 'DEMO-1': 'Passed x1', 'DEMO-2': 'Failed x1', 'DEMO-3': 'Pass
 
 type Run = ReturnType<EmulatorHandle['state']>['test_runs'][number];
 
+type Request = Parameters<Transport>[0];
+
 /**
- * In front of the emulator: the upload's second request of results goes out only after someone deleted the run it
- * names (DELETE, as the API offers it), once every request before it was answered.
+ * In front of the emulator: someone deletes the upload's run (DELETE, as the API offers it) just before the request
+ * `chosen` picks goes out, once every request before it was answered; the requests after it go out after that.
  */
-async function deletedBeforeSecondBatch(): Promise<{ transport: Transport; done: () => Promise<void> }> {
+async function deletedBefore(chosen: (request: Request) => boolean): Promise<{ transport: Transport; done: () => Promise<void> }> {
   const dispatcher = await makeDispatcher(30_000, undefined);
   const answered: Promise<unknown>[] = [];
   let deleted: Promise<void> | undefined;
-  let batches = 0;
   const transport: Transport = async (request) => {
     const pass = () => exchange(dispatcher, request.method, request.url, request.headers, request.body, request.timeoutMs, request.nowMs);
     if (deleted) return deleted.then(pass);
-    const batch = request.method === 'PUT' && request.url.pathname.endsWith('/test_cases');
-    if (!batch || ++batches < 2) {
+    if (!chosen(request)) {
       const answer = pass();
       answered.push(answer.catch(() => undefined));
       return answer;
     }
-    const runId = /test_runs\/([^/]+)\/test_cases$/.exec(request.url.pathname)![1]!;
+    const runId = /test_runs\/([^/]+)/.exec(request.url.pathname)![1]!;
     deleted = Promise.all(answered).then(() => deleteRun(runId));
     return deleted.then(pass);
   };
   return { transport, done: () => dispatcher.close() };
+}
+
+function isBatch(request: Request): boolean {
+  return request.method === 'PUT' && request.url.pathname.endsWith('/test_cases');
+}
+
+/** The upload's second request of results. */
+function secondBatch(): (request: Request) => boolean {
+  let batches = 0;
+  return (request) => isBatch(request) && ++batches === 2;
+}
+
+/** The first request of the run once all four results were sent: the read-back without a run key. */
+function afterLastBatch(): (request: Request) => boolean {
+  let batches = 0;
+  return (request) => {
+    if (isBatch(request)) return ++batches > 4;
+    return batches === 4 && /test_runs\/[^/]+/.test(request.url.pathname);
+  };
+}
+
+/** The request that closes the run, once every result landed. */
+function closing(request: Request): boolean {
+  return request.method === 'PUT' && new TextDecoder().decode(request.body?.bytes).includes('"status":"CLOSED"');
 }
 
 async function deleteRun(runId: string): Promise<void> {
@@ -101,7 +125,7 @@ describe.each([
 ])('an upload whose run is deleted while it sends, %s', (label, extra, where) => {
   it('says RUN_DELETED at once, keeps every result in the spool file, and --new-run records each exactly once', async () => {
     const spool = join(dir, `${label.replace(/\s+/g, '-')}.json`);
-    const proxy = await deletedBeforeSecondBatch();
+    const proxy = await deletedBefore(secondBatch());
     const outcome = await uploadResults({
       settings: resolveSettings({ token: emulator.token, baseUrl: emulator.url, projectId: 'Demo', batchSize: 1, deadline: 2, spool, ...extra }, {}),
       results: RESULTS,
@@ -136,5 +160,48 @@ describe.each([
     const [fresh] = runsOtherThanSeeded();
     expect(writes(fresh!)).toEqual(ALL_ONCE);
     expect(await readdir(dir)).toContain(`${label.replace(/\s+/g, '-')}.json.sent`);
+  });
+});
+
+describe.each([
+  ['without a run key, at its read-back', {}, afterLastBatch, ''],
+  ['without a run key, at its close', {}, () => closing, ''],
+  [
+    'with a run key, after its last batch',
+    { runKey: `${KEY}-last`, closeRun: false },
+    afterLastBatch,
+    ` (the open run of run key ${KEY}-last, else a new one, as a re-run of the job would)`,
+  ],
+])('an upload whose run is deleted once every result landed, %s', (label, extra, chosen, where) => {
+  it('says RUN_DELETED, spools every result (they went with the run), and --new-run records each exactly once', async () => {
+    const spool = join(dir, `${label.replace(/\W+/g, '-')}.json`);
+    const proxy = await deletedBefore(chosen());
+    const outcome = await uploadResults({
+      settings: resolveSettings({ token: emulator.token, baseUrl: emulator.url, projectId: 'Demo', batchSize: 1, deadline: 2, spool, ...extra }, {}),
+      results: RESULTS,
+      env: {},
+      clock,
+      http: { transport: proxy.transport },
+    }).finally(proxy.done);
+    const run = { id: outcome.summary.runId, human_id: outcome.summary.runHumanId };
+
+    expect([outcome.exitCode, outcome.error?.code, outcome.summary.spoolFile], outcome.error?.message).toEqual([2, 'RUN_DELETED', spool]);
+    expect(outcome.error?.message).toMatch(
+      new RegExp(
+        `^Test run ${run.human_id} no longer exists in Testsigma \\(the service answers HTTP 404 for it: [^)]*\\): it was deleted while this upload was sending to it\\.`,
+      ),
+    );
+    expect(outcome.error?.message).toContain(
+      ` Nothing more was written to it, and all 4 result(s) are still in ${spool}${where ? '' : ' (4 of them had been recorded in ' + run.human_id + ' and went with it)'}`,
+    );
+    expect(outcome.error?.message).toContain(`To send them into a new test run${where}, run: testsigma-tm resume --new-run ${spool}`);
+    expect(runsOtherThanSeeded()).toEqual([]);
+    const file = JSON.parse(await readFile(spool, 'utf8')) as EntriesSpool;
+    expect([file.kind, file.run.id, file.entries.length]).toEqual(['entries', run.id, 4]);
+
+    const moved = await resumeCommand({ file: spool, token: emulator.token, clock, newRun: true });
+    expect(moved.exitCode, moved.message).toBe(0);
+    const [fresh] = runsOtherThanSeeded();
+    expect(writes(fresh!)).toEqual(ALL_ONCE);
   });
 });
