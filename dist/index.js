@@ -57745,7 +57745,9 @@ function renderMarkdown(s, options = {}) {
         out.add('No test run was written to.');
     out.add('');
     if (s.unsent > 0) {
-        out.add(`**${s.unsent} test case result(s) were not recorded.**${s.spoolFile ? ` They were written to \`${displayCell(s.spoolFile)}\`: send them with \`testsigma-tm resume\`.` : ''}`);
+        // The run they were meant for was deleted: they go into a new one, as the error says.
+        const resume = options.error?.code === 'RUN_DELETED' ? 'resume --new-run' : 'resume';
+        out.add(`**${s.unsent} test case result(s) were not recorded.**${s.spoolFile ? ` They were written to \`${displayCell(s.spoolFile)}\`: send them with \`testsigma-tm ${resume}\`.` : ''}`);
         out.add('');
     }
     if (s.attachments.sent > 0 || s.attachments.skipped.length > 0) {

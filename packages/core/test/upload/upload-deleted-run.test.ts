@@ -15,6 +15,7 @@ import type { Clock } from '../../src/clock.js';
 import { resumeCommand } from '../../src/operations/commands.js';
 import { uploadResults } from '../../src/pipeline/upload.js';
 import { renderText } from '../../src/report/summary-text.js';
+import { renderMarkdown } from '../../src/report/summary-markdown.js';
 import { resolveSettings } from '../../src/settings/index.js';
 import type { EntriesSpool } from '../../src/spool/spool.js';
 import { useDemoEmulator } from '../demo-emulator.js';
@@ -145,6 +146,7 @@ describe.each([
     const text = renderText(outcome.summary, { error: outcome.error! });
     expect(text).toContain('4 test case result(s) were NOT recorded.');
     expect(text).toContain(`They were written to ${spool}: send them with testsigma-tm resume --new-run ${spool}`);
+    expect(renderMarkdown(outcome.summary, { error: outcome.error! })).toContain(`\`${spool}\`: send them with \`testsigma-tm resume --new-run\`.`);
     // After the deletion: the batches already on their way (the upload keeps a few in flight) met the 404, and one
     // read of the run told a deleted run from another 404; nothing else was sent.
     const after = requestsAfterDeletion();
