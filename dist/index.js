@@ -30627,7 +30627,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7351);
+/* harmony import */ var testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(481);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6575);
 // The Action's entry point: nothing but the calls, so main.ts can be tested without side effects on import.
 
@@ -33609,8 +33609,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: ./packages/core/dist/index.js + 157 modules
-var dist = __nccwpck_require__(7351);
+// EXTERNAL MODULE: ./packages/core/dist/index.js + 159 modules
+var dist = __nccwpck_require__(481);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:stream"
@@ -39958,7 +39958,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
-/***/ 7351:
+/***/ 481:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39983,7 +39983,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Gc: () => (/* reexport */ renderMarkdown),
   S5: () => (/* reexport */ renderText),
   J$: () => (/* reexport */ resultFileSource),
-  $: () => (/* reexport */ stoppedBy),
+  $: () => (/* reexport */ interrupt_stoppedBy),
   nu: () => (/* reexport */ tierCompilerFor),
   g4: () => (/* reexport */ upload_uploadResults)
 });
@@ -40290,7 +40290,7 @@ const ERROR_CODES = {
     },
     RUN_DELETED: {
         exit: 2,
-        meaning: '`resume`: the test run the spool file names no longer exists (deleted in Testsigma since the upload wrote to it, or while the resume was sending to it; the service answers 404 for it). Nothing (more) was sent to it, and the file still holds every result.',
+        meaning: 'The test run a spool file names no longer exists (deleted in Testsigma while an `upload` or a `resume` was sending to it, or since the upload wrote to it; the service answers 404 for it). Nothing (more) was sent to it, and the spool file holds every result.',
         todo: "Send them into a new run with `testsigma-tm resume --new-run FILE` (with a run key: the key's open run, else a new one).",
     },
     UNSENT_RESULTS: {
@@ -40300,13 +40300,13 @@ const ERROR_CODES = {
     },
     INTERRUPTED: {
         exit: 130,
-        meaning: 'SIGINT (Ctrl-C, or a CI system cancelling the job) stopped the upload: no new request was sent, and what was not recorded was written to a spool file (nothing, when nothing had been written yet).',
-        todo: 'Send the spooled results with the `testsigma-tm resume` command the message gives; when the message says nothing was written, run the upload again.',
+        meaning: 'SIGINT (Ctrl-C, or a CI system cancelling the job) stopped the upload or `resume`: no new request was sent, and what was not recorded was written to (or kept in) a spool file (nothing, when an upload had written nothing yet); or it stopped `run close`, the run left open.',
+        todo: 'Send the spooled results with the `testsigma-tm resume` command the message gives; when the message says nothing was written, run the upload again; after `run close`, run it again.',
     },
     TERMINATED: {
         exit: 143,
-        meaning: 'SIGTERM (a CI system cancelling the job, a container stopping) stopped the upload, as SIGINT does (INTERRUPTED).',
-        todo: 'Send the spooled results with the `testsigma-tm resume` command the message gives; when the message says nothing was written, run the upload again.',
+        meaning: 'SIGTERM (a CI system cancelling the job, a container stopping) stopped the upload, `resume` or `run close`, as SIGINT does (INTERRUPTED).',
+        todo: 'Send the spooled results with the `testsigma-tm resume` command the message gives; when the message says nothing was written, run the upload again; after `run close`, run it again.',
     },
     INTERNAL: { exit: 1, meaning: 'A bug of testsigma-tm.', todo: 'Report it with the message.' },
 };
@@ -40361,7 +40361,7 @@ class MappingError extends TestsigmaTmError {
  * The service refused or could not be reached (after retries). Carries what a person needs to report it:
  * method, path, status, the server's own message and the request id.
  */
-class errors_ApiError extends TestsigmaTmError {
+class ApiError extends TestsigmaTmError {
     category = 'service';
     method;
     path;
@@ -40384,7 +40384,7 @@ class errors_UnsentResultsError extends TestsigmaTmError {
     category = 'service';
 }
 /** Stopped by a signal (INTERRUPTED, TERMINATED): the message says what was recorded and what was spooled. */
-class InterruptedError extends TestsigmaTmError {
+class errors_InterruptedError extends TestsigmaTmError {
     category = 'interrupted';
 }
 /** A bug of ours: anything thrown that is not one of the errors above ends up as this, with the cause kept. */
@@ -42781,7 +42781,7 @@ async function resolveProject(api, idOrName, host) {
         }
         catch (error) {
             // A wrong project is a setting to fix (exit 2), but keep the service's words and request id.
-            if (error instanceof errors_ApiError && error.status === 404) {
+            if (error instanceof ApiError && error.status === 404) {
                 throw new errors_ConfigError('CONFIG_UNKNOWN_PROJECT', `${error.message} Set ${setting} to a project UUID or exact name.`, { cause: error });
             }
             throw error;
@@ -42822,7 +42822,7 @@ async function resolveTestPlan(api, projectId, ref, host) {
         return await api.getTestPlan(projectId, ref);
     }
     catch (error) {
-        if (!(error instanceof errors_ApiError) || error.status !== 404)
+        if (!(error instanceof ApiError) || error.status !== 404)
             throw error;
         // Best effort: the list only makes the message more helpful.
         const plans = await api.listTestPlans(projectId).catch(() => undefined);
@@ -43321,7 +43321,7 @@ async function send_sendEntries(api, projectId, runId, entries, options, log) {
                 progress(outcome.acknowledged.length + outcome.refused.length);
             }
             catch (error) {
-                if (!(error instanceof errors_ApiError))
+                if (!(error instanceof ApiError))
                     throw error;
                 // A body cut off while its files were sent is a proxy's 413: the same halving, never the whole body again.
                 const tooLarge = error.status === 413 || error.code === 'API_BODY_CUT_OFF';
@@ -43384,7 +43384,7 @@ async function checkUnconfirmed(api, projectId, runId, unconfirmed, outcome, opt
         held = new Map((await api.listRunCases(projectId, runId)).map((c) => [c.test_case.id.toLowerCase(), c.status_id]));
     }
     catch (error) {
-        if (!(error instanceof errors_ApiError))
+        if (!(error instanceof ApiError))
             throw error;
         // The run cannot be read now: none of them is known to have landed.
         held = new Map();
@@ -43400,7 +43400,7 @@ async function checkUnconfirmed(api, projectId, runId, unconfirmed, outcome, opt
     }
     const lost = outcome.acknowledged.filter((e) => missing.has(e.test_case_id));
     outcome.acknowledged = outcome.acknowledged.filter((e) => !missing.has(e.test_case_id));
-    outcome.error ??= new errors_ApiError('API_UNEXPECTED_BODY', { method: 'PUT', path: `/projects/${projectId}/test_runs/${runId}/test_cases` }, `The service answered ${lost.length} result(s) with success but an empty or unexpected body, and the run does not hold them: a proxy or gateway may answer for the service without passing the write on. They were not recorded; check the base URL and any proxy between here and the service.`);
+    outcome.error ??= new ApiError('API_UNEXPECTED_BODY', { method: 'PUT', path: `/projects/${projectId}/test_runs/${runId}/test_cases` }, `The service answered ${lost.length} result(s) with success but an empty or unexpected body, and the run does not hold them: a proxy or gateway may answer for the service without passing the write on. They were not recorded; check the base URL and any proxy between here and the service.`);
     return lost;
 }
 function asResultFile(file) {
@@ -43655,7 +43655,7 @@ async function deleteDuplicate(api, projectId, testCase) {
         await api.deleteTestCase(projectId, testCase.id);
     }
     catch (error) {
-        if (!(error instanceof errors_ApiError && error.status === 404))
+        if (!(error instanceof ApiError && error.status === 404))
             throw error;
     }
 }
@@ -52894,13 +52894,13 @@ class StopRequested extends Error {
     }
 }
 /** The signal that stopped the host, once one has (the abort's reason); undefined until then. */
-function stoppedBy(interrupt) {
+function interrupt_stoppedBy(interrupt) {
     if (!interrupt?.aborted)
         return undefined;
     return interrupt.reason instanceof StopRequested ? interrupt.reason.signal : 'SIGINT';
 }
 /** The error code of a stop by `signal` (its row in ERROR_CODES decides the exit code: 130, 143). */
-function stopCode(signal) {
+function interrupt_stopCode(signal) {
     return signal === 'SIGTERM' ? 'TERMINATED' : 'INTERRUPTED';
 }
 /** A request abandoned (`sent`: it may have been applied) or never sent because the host was stopped. */
@@ -52908,7 +52908,7 @@ function interruptedRequest(details, signal, sent) {
     const hint = sent
         ? `testsigma-tm was stopped by ${signal} before the request succeeded: it was sent, so it may or may not have been applied.`
         : `testsigma-tm was stopped by ${signal}: the request was not sent.`;
-    return new errors_ApiError(stopCode(signal), details, hint);
+    return new ApiError(interrupt_stopCode(signal), details, hint);
 }
 /**
  * Waits that end as soon as `interrupt` aborts: a turn under the rate limit, a retry's backoff. One listener on the
@@ -52972,9 +52972,9 @@ function stoppingClock(clock, interrupt) {
         random: () => clock.random(),
         ...(clock.every && { every: clock.every.bind(clock) }),
         sleep: (ms) => waits.until(clock.sleep(ms, interrupt)).catch((error) => {
-            const signal = stoppedBy(interrupt);
+            const signal = interrupt_stoppedBy(interrupt);
             if (error instanceof Interrupted && signal)
-                throw new InterruptedError(stopCode(signal), `Stopped by ${signal} while waiting.`);
+                throw new errors_InterruptedError(interrupt_stopCode(signal), `Stopped by ${signal} while waiting.`);
             throw error;
         }),
     };
@@ -53131,7 +53131,7 @@ function runDescription(ci, results, files) {
  */
 
 function unexpectedBody(ctx, problem) {
-    return new errors_ApiError('API_UNEXPECTED_BODY', { method: ctx.method, path: ctx.path, status: ctx.status, ...(ctx.requestId ? { requestId: ctx.requestId } : {}) }, `The answer ${problem}. The service may have changed, or the base URL points at something other than the Test Management API (it usually ends in /api/v1).`);
+    return new ApiError('API_UNEXPECTED_BODY', { method: ctx.method, path: ctx.path, status: ctx.status, ...(ctx.requestId ? { requestId: ctx.requestId } : {}) }, `The answer ${problem}. The service may have changed, or the base URL points at something other than the Test Management API (it usually ends in /api/v1).`);
 }
 function record(value, where, ctx) {
     if (!value || typeof value !== 'object' || Array.isArray(value))
@@ -53308,7 +53308,7 @@ async function listAll(http, path, key, read, query = {}, resource, observed, co
     const again = await listOnce(http, path, key, read, query, resource, observed);
     if (again.complete)
         return again.items;
-    throw new errors_ApiError('API_LIST_INCOMPLETE', { method: 'GET', path: again.last.path, status: again.last.status, ...(again.last.requestId ? { requestId: again.last.requestId } : {}) }, `The service ended the list at ${again.items.length} of the ${again.total} items its total_count announces, twice; stopped rather than treat the rest as missing. Try again later.`);
+    throw new ApiError('API_LIST_INCOMPLETE', { method: 'GET', path: again.last.path, status: again.last.status, ...(again.last.requestId ? { requestId: again.last.requestId } : {}) }, `The service ended the list at ${again.items.length} of the ${again.total} items its total_count announces, twice; stopped rather than treat the rest as missing. Try again later.`);
 }
 async function listOnce(http, path, key, read, query, resource, observed) {
     const items = [];
@@ -53337,7 +53337,7 @@ async function listOnce(http, path, key, read, query, resource, observed) {
             const why = seen.has(next)
                 ? `sent the same next page twice (page ${page})`
                 : `kept returning more pages than its total_count of ${total ?? 'unknown'} allows (page ${page})`;
-            throw new errors_ApiError('API_PAGINATION_LOOP', { method: 'GET', path: res.path, status: res.status, ...(res.requestId ? { requestId: res.requestId } : {}) }, `The service ${why}; stopped to avoid looping.`);
+            throw new ApiError('API_PAGINATION_LOOP', { method: 'GET', path: res.path, status: res.status, ...(res.requestId ? { requestId: res.requestId } : {}) }, `The service ${why}; stopped to avoid looping.`);
         }
         seen.add(next);
         if (http.clock() - lastReport >= PROGRESS_EVERY_MS) {
@@ -54472,22 +54472,22 @@ function errorFor(details, resource, attempts, tokenSettingName = 'TESTSIGMA_API
     const status = details.status ?? 0;
     const after = ` ${gaveUp ?? (attempts > 1 ? `Gave up after ${attempts} attempts.` : '')}`.trimEnd();
     if (status === 401) {
-        return new errors_ApiError('API_UNAUTHORIZED', details, `The API token was refused: check ${tokenSettingName} (missing, mistyped, expired or revoked? Create one under Settings > API Keys).`);
+        return new ApiError('API_UNAUTHORIZED', details, `The API token was refused: check ${tokenSettingName} (missing, mistyped, expired or revoked? Create one under Settings > API Keys).`);
     }
     if (status === 403)
-        return new errors_ApiError('API_FORBIDDEN', details, `The token in ${tokenSettingName} is not allowed to do this; use a key of a user with access to the project.`);
+        return new ApiError('API_FORBIDDEN', details, `The token in ${tokenSettingName} is not allowed to do this; use a key of a user with access to the project.`);
     if (status === 404)
-        return new errors_ApiError('API_NOT_FOUND', details, `${resource ?? 'The resource'} was not found: check the id or name, and that the token's account can see it.`);
+        return new ApiError('API_NOT_FOUND', details, `${resource ?? 'The resource'} was not found: check the id or name, and that the token's account can see it.`);
     if (status === 413)
-        return new errors_ApiError('API_PAYLOAD_TOO_LARGE', details, 'The request was too large for the service.');
+        return new ApiError('API_PAYLOAD_TOO_LARGE', details, 'The request was too large for the service.');
     if (status === 400 || status === 422)
-        return new errors_ApiError('API_REJECTED', details, 'The service rejected the request as invalid.');
+        return new ApiError('API_REJECTED', details, 'The service rejected the request as invalid.');
     if (status === 429 || (status === 500 && /rate limit/i.test(details.serverMessage ?? ''))) {
-        return new errors_ApiError('API_RATE_LIMITED', details, `The service kept answering "rate limit exceeded".${after} Try again later, or run fewer uploads with the same token at once.`);
+        return new ApiError('API_RATE_LIMITED', details, `The service kept answering "rate limit exceeded".${after} Try again later, or run fewer uploads with the same token at once.`);
     }
     if (status >= 500)
-        return new errors_ApiError('API_SERVER_ERROR', details, `The service failed.${after} Try again later.`);
-    return new errors_ApiError('API_UNEXPECTED_STATUS', details, 'The service gave an unexpected answer.');
+        return new ApiError('API_SERVER_ERROR', details, `The service failed.${after} Try again later.`);
+    return new ApiError('API_UNEXPECTED_STATUS', details, 'The service gave an unexpected answer.');
 }
 //# sourceMappingURL=http-errors.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/api/first-contact.js
@@ -54836,7 +54836,7 @@ class HttpClient {
     }
     /** Once the host is stopped: the request's error (`sent`: an attempt of it went out, and may have been applied). */
     throwIfStopped(method, path, sent) {
-        const signal = stoppedBy(this.options.interrupt);
+        const signal = interrupt_stoppedBy(this.options.interrupt);
         if (signal)
             throw interruptedRequest({ method, path }, signal, sent);
     }
@@ -54854,7 +54854,7 @@ class HttpClient {
         if (outcome.kind === 'answer')
             return errorFor(details, resource, attempts, this.options.tokenSettingName, gaveUp);
         const after = gaveUp ?? (attempts > 1 ? `Gave up after ${attempts} attempts.` : '');
-        return new errors_ApiError('API_UNREACHABLE', details, `No answer from ${this.baseUrl.origin} (${outcome.reason}).${after ? ` ${after}` : ''} Check the base URL and the network (and HTTPS_PROXY / NO_PROXY if a proxy is needed); the service may be down.`, { cause: outcome.cause });
+        return new ApiError('API_UNREACHABLE', details, `No answer from ${this.baseUrl.origin} (${outcome.reason}).${after ? ` ${after}` : ''} Check the base URL and the network (and HTTPS_PROXY / NO_PROXY if a proxy is needed); the service may be down.`, { cause: outcome.cause });
     }
     /** An answer on first contact that is not the API's: a page that is not JSON, or a 404 under a base URL without /api/vN. */
     notTheApi(status, notJson) {
@@ -54873,12 +54873,12 @@ class HttpClient {
         const tried = `Tried ${details.method} ${redactUrl(url)}${attempts > 1 ? ` ${attempts} times over ${seconds(this.now() - this.createdAt)}` : ''}; the service has not answered since this started, so this is taken for a setting to fix, not an outage.`;
         // A page that is not the API's is described, not quoted.
         const shown = failure.kind === 'not-json' ? { method: details.method, path: details.path, status: details.status } : details;
-        return new errors_ApiError('API_BASE_URL', shown, `${diagnoseBaseUrl(failure, base, setting)} ${tried}`, { cause });
+        return new ApiError('API_BASE_URL', shown, `${diagnoseBaseUrl(failure, base, setting)} ${tried}`, { cause });
     }
     /** The connection closed while the files were being sent: as a 413, the caller sends the result without them. */
     cutOff(details, outcome) {
         this.answered = true;
-        return new errors_ApiError('API_BODY_CUT_OFF', details, `The connection was closed while the request's files were being sent (${outcome.reason}): a proxy or the service refusing a body that large, as an HTTP 413 would. It is not sent again whole.`, { cause: outcome.cause });
+        return new ApiError('API_BODY_CUT_OFF', details, `The connection was closed while the request's files were being sent (${outcome.reason}): a proxy or the service refusing a body that large, as an HTTP 413 would. It is not sent again whole.`, { cause: outcome.cause });
     }
     mayReportQueued() {
         if (this.now() - this.lastQueuedReport < 5_000)
@@ -54929,7 +54929,7 @@ class HttpClient {
             const url = withoutCredentials(new URL(req.path));
             // Never send the token to another host, whatever a pagination link says.
             if (url.origin !== this.baseUrl.origin) {
-                throw new errors_ApiError('API_FOREIGN_LINK', { method: req.method, path: redactUrl(req.path) }, `The service pointed to ${url.origin}, which is not the configured base URL's origin ${this.baseUrl.origin}; refusing to send the token there.`);
+                throw new ApiError('API_FOREIGN_LINK', { method: req.method, path: redactUrl(req.path) }, `The service pointed to ${url.origin}, which is not the configured base URL's origin ${this.baseUrl.origin}; refusing to send the token there.`);
             }
             return this.resolved(withQuery(url, req.query));
         }
@@ -55221,9 +55221,9 @@ async function convergeDuplicates(session, key, statuses, userId) {
         }
         catch (error) {
             // Another job converging at the same moment moved and deleted it first: nothing left to do.
-            if (error instanceof errors_ApiError && error.status === 404)
+            if (error instanceof ApiError && error.status === 404)
                 continue;
-            if (error instanceof errors_ApiError && error.status !== undefined && error.status < 500) {
+            if (error instanceof ApiError && error.status !== undefined && error.status < 500) {
                 log.warn(`Could not merge the duplicate test run ${duplicate.human_id} of run key ${key}: ${error.message}. Delete it in Testsigma.`);
                 continue;
             }
@@ -55462,9 +55462,9 @@ function close_leftOpenByClose(error, run, recorded, later) {
     const signal = stopOf(error);
     if (signal) {
         // Stopped by the host (a cancelled job): not the service's doing, and nothing to wait for before closing it.
-        return new InterruptedError(stopCode(signal), `${interruptedClosing(signal, run)}: ${recorded} result(s) were recorded, but the run was left open${mayHaveClosed(error)}. Close it with TESTSIGMA_API_TOKEN set: ${command}`, { cause: error });
+        return new errors_InterruptedError(interrupt_stopCode(signal), `${interruptedClosing(signal, run)}: ${recorded} result(s) were recorded, but the run was left open${mayHaveClosed(error)}. Close it with TESTSIGMA_API_TOKEN set: ${command}`, { cause: error });
     }
-    if (!(error instanceof errors_ApiError))
+    if (!(error instanceof ApiError))
         return undefined;
     const recordedIn = `Recorded ${recorded} result(s) in test run ${run.human_id} "${run.title}", but the run was left open`;
     if (error.deadlinePassed) {
@@ -55494,11 +55494,11 @@ function stillOpenByClose(error, run, deadline, host) {
     const again = host === 'action' ? "Re-run this job (the Action's close mode)" : 'Run the same command again';
     const signal = stopOf(error);
     if (signal) {
-        return new InterruptedError(stopCode(signal), `${interruptedClosing(signal, run)}: the run is still open${mayHaveClosed(error)}. ${again} to close it.`, {
+        return new errors_InterruptedError(interrupt_stopCode(signal), `${interruptedClosing(signal, run)}: the run is still open${mayHaveClosed(error)}. ${again} to close it.`, {
             cause: error,
         });
     }
-    if (!(error instanceof errors_ApiError))
+    if (!(error instanceof ApiError))
         return undefined;
     const stillOpen = `Test run ${run.human_id} "${run.title}" is still open`;
     if (error.deadlinePassed) {
@@ -55526,7 +55526,7 @@ function interruptedClosing(signal, run) {
 }
 /** When the stop abandoned the run's update itself: the service may still apply it, closing the run. */
 function mayHaveClosed(error) {
-    return error instanceof errors_ApiError && updatesRun(error)
+    return error instanceof ApiError && updatesRun(error)
         ? ' (unless the service still applies the close request that was on its way; closing it again is harmless)'
         : '';
 }
@@ -55682,25 +55682,25 @@ async function spool_writeSpool(file, spool) {
 async function spool_readSpool(file) {
     let value;
     try {
-        value = JSON.parse(await readFile(file, 'utf8'));
+        value = JSON.parse(await (0,promises_.readFile)(file, 'utf8'));
     }
     catch (error) {
-        throw new InputError('INPUT_UNREADABLE', file, `${file} could not be read as a spool file: ${error.message}. Pass the file an upload printed ("results were written to …").`, { cause: error });
+        throw new errors_InputError('INPUT_UNREADABLE', file, `${file} could not be read as a spool file: ${error.message}. Pass the file an upload printed ("results were written to …").`, { cause: error });
     }
     const spool = value;
     if (!spool || typeof spool !== 'object' || spool.tool !== 'testsigma-tm') {
-        throw new InputError('INPUT_NOT_RESULTS', file, `${file} is not a testsigma-tm spool file.`);
+        throw new errors_InputError('INPUT_NOT_RESULTS', file, `${file} is not a testsigma-tm spool file.`);
     }
     // The version first: a newer one may name its kinds and parts otherwise.
     if (spool.version !== SPOOL_VERSION) {
-        throw new InputError('INPUT_NOT_RESULTS', file, `${file} is a spool file of version ${String(spool.version)}; this testsigma-tm reads version ${SPOOL_VERSION}. Resume it with the version that wrote it.`);
+        throw new errors_InputError('INPUT_NOT_RESULTS', file, `${file} is a spool file of version ${String(spool.version)}; this testsigma-tm reads version ${SPOOL_VERSION}. Resume it with the version that wrote it.`);
     }
     if (spool.kind !== 'entries' && spool.kind !== 'results') {
-        throw new InputError('INPUT_NOT_RESULTS', file, `${file} is not a testsigma-tm spool file.`);
+        throw new errors_InputError('INPUT_NOT_RESULTS', file, `${file} is not a testsigma-tm spool file.`);
     }
     const missing = missingPart(spool);
     if (missing) {
-        throw new InputError('INPUT_MALFORMED', file, `${file} is not a whole testsigma-tm spool file: ${missing} missing or malformed (was it edited, or cut short?). Pass the file an upload printed ("results were written to …") as the upload wrote it.`);
+        throw new errors_InputError('INPUT_MALFORMED', file, `${file} is not a whole testsigma-tm spool file: ${missing} missing or malformed (was it edited, or cut short?). Pass the file an upload printed ("results were written to …") as the upload wrote it.`);
     }
     return spool;
 }
@@ -56114,14 +56114,14 @@ async function reassertWorse(session, sent, plan, held, files, human) {
             return await api.listRunCases(projectId, run.id);
         }
         catch (error) {
-            if (error instanceof errors_ApiError)
+            if (error instanceof ApiError)
                 return error;
             throw error;
         }
     };
     let current = held ?? (await read());
     // Unread, any of this job's results may have been replaced: every one is kept (resume skips those the run holds).
-    if (current instanceof errors_ApiError) {
+    if (current instanceof ApiError) {
         const what = `Could not read test run ${run.human_id} back to check that no better result of another job replaced any of this job's ${sent.acknowledged.length} result(s)`;
         return failed([...sent.acknowledged], current, what);
     }
@@ -56145,7 +56145,7 @@ async function reassertWorse(session, sent, plan, held, files, human) {
         }
         const after = await read();
         // Written again, and not read back: they may have been replaced once more.
-        if (after instanceof errors_ApiError) {
+        if (after instanceof ApiError) {
             const what = `Could not read test run ${run.human_id} back after writing again ${replaced.length} worse result(s) of this job that another job's better result had replaced`;
             return failed(replaced, after, what);
         }
@@ -56486,20 +56486,20 @@ function heldChars(result) {
 
 /** Between stages, and while the input is read: stop once the host was stopped (the message is made at the end). */
 function stopIfInterrupted(interrupt) {
-    const signal = stoppedBy(interrupt);
+    const signal = interrupt_stoppedBy(interrupt);
     if (signal)
-        throw new InterruptedError(stopCode(signal), `Stopped by ${signal}.`);
+        throw new errors_InterruptedError(interrupt_stopCode(signal), `Stopped by ${signal}.`);
 }
 /** The upload's error once its host stopped it: what was recorded, what was spooled where, and what to do. */
 function interruptedError({ signal, progress, landed, wrote, error, createSent }) {
-    const code = stopCode(signal);
+    const code = interrupt_stopCode(signal);
     const by = `Interrupted by ${signal}`;
     const spool = progress.spoolFile ?? progress.recorded?.spoolFile;
     const resume = spool ? ` Send them with: testsigma-tm resume ${spool}` : '';
     const { opened, recorded } = progress;
     if (!opened) {
         if (!wrote) {
-            return new InterruptedError(code, `${by} before anything was written to Testsigma: no test run was opened and no result was recorded. Run the upload again to record the results.`, { cause: error });
+            return new errors_InterruptedError(code, `${by} before anything was written to Testsigma: no test run was opened and no result was recorded. Run the upload again to record the results.`, { cause: error });
         }
         const total = progress.read?.tally.total;
         const results = total === undefined ? 'The test results' : `The ${total} test result(s)`;
@@ -56509,10 +56509,10 @@ function interruptedError({ signal, progress, landed, wrote, error, createSent }
             const kept = spool
                 ? `were written to ${spool}; resume records them in that run if it exists, rather than create a second one.${resume}`
                 : 'could not be written to a spool file (see the error above): run the upload again, and close or delete that run in Testsigma if it is there.';
-            return new InterruptedError(code, `${by} before any result was recorded (the test run was being created). ${left} ${results} ${kept}`, { cause: error });
+            return new errors_InterruptedError(code, `${by} before any result was recorded (the test run was being created). ${left} ${results} ${kept}`, { cause: error });
         }
         const kept = spool ? `were written to ${spool}.${resume}` : 'could not be written to a spool file (see the error above): run the upload again.';
-        return new InterruptedError(code, `${by} before any result was recorded (the test run or test cases were being written). ${results} ${kept}`, {
+        return new errors_InterruptedError(code, `${by} before any result was recorded (the test run or test cases were being written). ${results} ${kept}`, {
             cause: error,
         });
     }
@@ -56523,21 +56523,81 @@ function interruptedError({ signal, progress, landed, wrote, error, createSent }
     if (!spool && rest === 0) {
         // Every result landed and the close was stopped: its message (run/close.ts leftOpenByClose) says so, the state
         // the run is in, and the command that closes it.
-        if (error instanceof InterruptedError && error.message.startsWith(by))
+        if (error instanceof errors_InterruptedError && error.message.startsWith(by))
             return error;
-        return new InterruptedError(code, `${by} while test run ${run} was being closed. ${error.message}`, { cause: error });
+        return new errors_InterruptedError(code, `${by} while test run ${run} was being closed. ${error.message}`, { cause: error });
     }
     const done = `${recordedCount} of ${total} result(s) were recorded`;
     if (!spool) {
-        return new InterruptedError(code, `${by} while recording results in test run ${run}: ${done}; the other ${rest} could not be written to a spool file (see the error above), and the run was left open. Run the upload again to record them.`, { cause: error });
+        return new errors_InterruptedError(code, `${by} while recording results in test run ${run}: ${done}; the other ${rest} could not be written to a spool file (see the error above), and the run was left open. Run the upload again to record them.`, { cause: error });
     }
     if (rest === 0) {
-        return new InterruptedError(code, `${by} while finishing test run ${run}: all ${total} result(s) were recorded, and the run was left open; ${spool} holds what is left to do. Finish it with: testsigma-tm resume ${spool}`, { cause: error });
+        return new errors_InterruptedError(code, `${by} while finishing test run ${run}: all ${total} result(s) were recorded, and the run was left open; ${spool} holds what is left to do. Finish it with: testsigma-tm resume ${spool}`, { cause: error });
     }
-    return new InterruptedError(code, `${by} while recording results in test run ${run}: ${done}; the other ${rest} were written to ${spool}, and the run was left open.${resume}`, { cause: error });
+    return new errors_InterruptedError(code, `${by} while recording results in test run ${run}: ${done}; the other ${rest} were written to ${spool}, and the run was left open.${resume}`, { cause: error });
 }
 //# sourceMappingURL=interrupted.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/spool/deleted-run.js
+
+
+/** The service's 404: what it answers for a run deleted in Testsigma (and for anything else that does not exist). */
+function deleted_run_notFound(error) {
+    return error instanceof ApiError && error.status === 404;
+}
+/** The run an entries spool names, as the service has it now, or the service's 404 for it (deleted since). */
+async function deleted_run_findSpooledRun(api, projectId, runId) {
+    try {
+        return { run: await api.getRun(projectId, runId) };
+    }
+    catch (error) {
+        if (deleted_run_notFound(error))
+            return { gone: error };
+        throw error;
+    }
+}
+/**
+ * The run the spool file names was deleted: nothing (more) was sent, the file holds every result, and the message
+ * gives the command that sends them into a new run. Results that had landed in the deleted run went with it:
+ * every one of the file is counted.
+ */
+function deleted_run_runDeleted(file, spool, gone, runKey, sending) {
+    const landed = spool.landed?.runId === spool.run.id ? spool.landed.caseIds.length : 0;
+    const server = gone.serverMessage ? `: ${gone.serverMessage}` : '';
+    const requestId = gone.requestId ? `, request id ${gone.requestId}` : '';
+    const went = landed > 0 ? ` (${landed} of them had been recorded in ${spool.run.human_id} and went with it)` : '';
+    const where = runKey ? ` (the open run of run key ${runKey}, else a new one, as a re-run of the job would)` : '';
+    const when = sending ? `while this ${sending} was sending to it. Nothing more was written to it` : 'since the upload wrote to it. Nothing was sent';
+    return new errors_ConfigError('RUN_DELETED', `Test run ${spool.run.human_id} no longer exists in Testsigma (the service answers HTTP 404 for it${server}${requestId}): it was deleted ${when}, and all ${spool.entries.length} result(s) are still in ${file}${went}. To send them into a new test run${where}, run: testsigma-tm resume --new-run ${file}`, { cause: gone });
+}
+/**
+ * The service's 404 for run `runId` when `error` (or what caused it: a close left open) met a 404 and one read of
+ * the run finds it gone; undefined otherwise (a read that fails otherwise tells nothing: the 404 is said as it is).
+ */
+async function runGone(api, projectId, runId, error) {
+    if (!(deleted_run_notFound(error) || (error instanceof Error && deleted_run_notFound(error.cause))))
+        return undefined;
+    const found = await deleted_run_findSpooledRun(api, projectId, runId).catch(() => undefined);
+    return found && 'gone' in found ? found.gone : undefined;
+}
+/** RUN_DELETED for the run `file` names, `gone` the service's 404 for it (undefined: not an entries spool). */
+async function deletedRunIn(file, gone, runKey, sending) {
+    const left = await spool_readSpool(file).catch(() => undefined);
+    return left?.kind === 'entries' ? deleted_run_runDeleted(file, left, gone, runKey, sending) : undefined;
+}
+/**
+ * A 404 stopped `sending` half way, and it left `file` naming the run it wrote to: RUN_DELETED when that run is
+ * gone (one read of it tells a deleted run from any other 404), else undefined (the 404 is said as it is).
+ */
+async function deleted_run_deletedWhileSendingTo(api, projectId, file, runKey, sending) {
+    const left = await readSpool(file).catch(() => undefined);
+    if (left?.kind !== 'entries')
+        return undefined;
+    const run = await deleted_run_findSpooledRun(api, projectId, left.run.id);
+    return 'gone' in run ? deleted_run_runDeleted(file, left, run.gone, runKey, sending) : undefined;
+}
+//# sourceMappingURL=deleted-run.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/pipeline/upload.js
+
 
 
 
@@ -56648,9 +56708,12 @@ async function upload_uploadResults(given) {
         error.message = redact_redact(error.message, secrets);
         // Stopped by the host: what was not recorded is spooled as after an outage, unless nothing was written yet
         // (nothing to take up later: the upload is run again).
-        const stopped = stoppedBy(input.interrupt);
+        const stopped = interrupt_stoppedBy(input.interrupt);
         const wrote = (http?.writesSent ?? 0) > 0;
-        const spoolable = serviceFailed(error) || stopped !== undefined;
+        // A 404 once the run was open: someone may have deleted it in Testsigma meanwhile (one read of it tells). Then
+        // its results, those that had landed too (they went with it), are spooled whatever request met the 404.
+        const gone = !stopped && ctx && progress.opened ? await runGone(ctx.api, progress.opened.session.projectId, progress.opened.run.id, error) : undefined;
+        const spoolable = serviceFailed(error) || stopped !== undefined || gone !== undefined;
         // The run's create was sent and not answered: the run may exist, open and empty. Kept in the spool (resume
         // records into that run when it finds it) and named in the message.
         const createSent = !progress.opened && spoolable && ctx?.creating && (http?.writesSent ?? 0) > ctx.creating.writesBefore ? ctx.creating.sent : undefined;
@@ -56662,10 +56725,11 @@ async function upload_uploadResults(given) {
             if (createSent && !stopped && spooled.file)
                 log.warn(runMayExist(createSent, spooled.file));
         }
-        else if (ctx && progress.plan && progress.opened && !progress.recorded && spoolable && !input.openOnly) {
+        else if (ctx && progress.plan && progress.opened && (!progress.recorded || (gone && !progress.recorded.spoolFile)) && spoolable && !input.openOnly) {
             // The run was open, and the service failed outside the sending (a read of the run, a job line, the close):
             // what was not acknowledged is spooled; a resume into the same run also skips what the run already holds. It
-            // sends no files: theirs are named, in the spooled descriptions and the summary.
+            // sends no files: theirs are named, in the spooled descriptions and the summary. (The run deleted after every
+            // result landed: the file holds them all, for `resume --new-run`.)
             const landed = ctx.landed?.get(progress.opened.run.id) ?? new Set();
             const plannedFiles = progress.plan.files;
             const unsent = progress.opened.entries
@@ -56678,6 +56742,21 @@ async function upload_uploadResults(given) {
         else if (!progress.read && !stopped) {
             // Stopped before the input was read (a refused token, an unknown project): the summary still tells the tests.
             progress.read = await tallyInput(input, workspace, log);
+        }
+        // The run deleted half way, its results spooled: said as resume says it, with the command that sends them into a
+        // new run, not as the bare 404.
+        const spoolFile = progress.recorded?.spoolFile ?? progress.spoolFile;
+        if (gone && ctx && spoolFile) {
+            const runKey = ctx.runKey && !settings.runId ? ctx.runKey : undefined;
+            const deleted = await deletedRunIn(spoolFile, gone, runKey, input.progressFile ? 'resume' : 'upload');
+            if (deleted) {
+                error = deleted;
+                error.message = redact_redact(error.message, secrets);
+                // What had landed went with the run: none of this upload's results is recorded anywhere (the summary says so).
+                const sent = progress.recorded?.sent;
+                if (sent)
+                    [sent.unsent, sent.acknowledged] = [[...sent.acknowledged, ...sent.unsent], []];
+            }
         }
         if (stopped) {
             const landed = (progress.opened && ctx?.landed?.get(progress.opened.run.id)?.size) ?? 0;
@@ -56836,7 +56915,7 @@ async function planUpload(ctx, { project, statuses, users, cases }, read) {
 function serviceFailed(error) {
     if (error.code === 'API_BASE_URL')
         return true;
-    return error instanceof errors_ApiError && (error.status === undefined || error.status >= 500 || error.status === 429 || error.code === 'API_LIST_INCOMPLETE');
+    return error instanceof ApiError && (error.status === undefined || error.status >= 500 || error.status === 429 || error.code === 'API_LIST_INCOMPLETE');
 }
 /** One entry per mapped case, in their order, its description left to `describe` (planUpload). */
 function planEntries(report, mapping, statusIds, userId) {
@@ -56863,12 +56942,68 @@ function applyUnmappedPolicy(report, settings, log, host) {
     log.warn(`${count} test(s) or reference(s) map to no test case and will not be recorded: ${shown}`);
 }
 //# sourceMappingURL=upload.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/operations/stopped.js
+/**
+ * A `resume` its host stopped (SIGINT, SIGTERM: CommandInput.interrupt). The HTTP client sent nothing more and
+ * abandoned what was in flight; the resume recorded in its file every batch the service acknowledged, and a batch
+ * abandoned on its way is read back from the run by the next resume before anything is sent (never written twice).
+ * What the stop left is said from the file as the resume left it: what is recorded, where the rest is, and the
+ * command that sends it — not the bare "stopped before the request succeeded" of the request it abandoned.
+ */
+
+
+
+/** `outcome` of a resume of `file`, told as what the stop left when `interrupt` stopped it; any other as it is. */
+async function stoppedResume(file, interrupt, outcome) {
+    const signal = stoppedBy(interrupt);
+    if (!signal || !outcome.error)
+        return outcome;
+    const resume = `testsigma-tm resume ${file}`;
+    // Marked resumed (every result recorded, the close stopped), or an upload's own words naming the file: said already.
+    const left = await readSpool(file).catch(() => undefined);
+    if (!left || (left.kind === 'results' && outcome.message.includes(resume)))
+        return outcome;
+    const by = `Interrupted by ${signal}`;
+    let message;
+    if (left.kind === 'results') {
+        message = `${by} before any result of ${file} was recorded: nothing was written to Testsigma, and the file still holds its ${left.results.length} test result(s). Send them with: ${resume}`;
+    }
+    else {
+        const landed = new Set(left.landed?.runId === left.run.id ? left.landed.caseIds : []);
+        const recorded = left.entries.filter((e) => landed.has(e.test_case_id)).length;
+        const rest = left.entries.length - recorded;
+        // Every result landed, the resume stopped before it was done with the run (its line in a keyed run, the close):
+        // the next resume sends nothing and finishes it.
+        message =
+            rest === 0
+                ? `${by} while finishing test run ${left.run.human_id}: all ${left.entries.length} result(s) are recorded in it, and the run was left as the stop found it; ${file} holds what is left to do. Finish it with: ${resume}`
+                : `${by} while resuming ${file}: ${recorded} of ${left.entries.length} result(s) are recorded in test run ${left.run.human_id}; the other ${rest} are kept in ${file} (a batch the stop abandoned on its way is checked against the run first, never written twice). Send them with: ${resume}`;
+    }
+    const error = new InterruptedError(stopCode(signal), message, { cause: outcome.error });
+    return { ...outcome, message, error, exitCode: exitCodeFor(error) };
+}
+/**
+ * `run close` stopped before it found the run to close (its close step says its own stop: run/close.ts
+ * stillOpenByClose): nothing was changed, and the same close closes it later.
+ */
+function stoppedBeforeClose(interrupt, host, outcome) {
+    const signal = interrupt_stoppedBy(interrupt);
+    if (!signal || !outcome.error || outcome.run || outcome.error.category === 'interrupted')
+        return outcome;
+    const again = host === 'action' ? "Re-run this job (the Action's close mode)" : 'Run the same command again';
+    const message = `Interrupted by ${signal} while looking up the test run to close: nothing was changed in Testsigma. ${again} to close it.`;
+    const error = new errors_InterruptedError(interrupt_stopCode(signal), message, { cause: outcome.error });
+    return { ...outcome, message, error, exitCode: errors_exitCodeFor(error) };
+}
+//# sourceMappingURL=stopped.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/operations/commands.js
 /**
  * The explicit lifecycle, for pipelines whose jobs report into one run: `run close` (a final job with
  * `needs:` and `if: always()`) and `resume` (send what an upload spooled). `run create` is uploadResults with
  * `openOnly`. Like uploadResults, these never throw for anything a user can cause.
  */
+
+
 
 
 
@@ -56921,7 +57056,7 @@ function described(settings, projectId, run) {
 async function closeRunCommand(input) {
     const { settings } = input;
     const key = settings.runKey ?? ci_detectCi(input.env ?? {})?.runKey;
-    return withApi(input, async (api, log, projectId, clock) => {
+    const outcome = await withApi(input, async (api, log, projectId, clock) => {
         let run;
         if (settings.runId) {
             run = await api.getRun(projectId, settings.runId);
@@ -56972,6 +57107,7 @@ async function closeRunCommand(input) {
             exitCode: 0,
         };
     });
+    return stoppedBeforeClose(input.interrupt, input.host, outcome);
 }
 /**
  * Send what an upload spooled. Results (the service failed before a run was open) go as a new upload. Entries go
@@ -57011,6 +57147,7 @@ async function resumeCommand(input) {
             ...(input.host && { host: input.host }),
             ...(input.http && { http: input.http }),
             ...(input.clock && { clock: input.clock }),
+            ...(input.interrupt && { interrupt: input.interrupt }),
         });
         const runFailed = outcome.error?.code === 'INPUT_RUN_FAILED';
         if (!outcome.error || runFailed)
@@ -57028,7 +57165,7 @@ async function resumeCommand(input) {
     return withApi({ ...input, settings }, async (api, log, projectId, clock) => {
         const progress = new SpoolProgress(input.file, entries, (message) => log.warn(message));
         const keyed = Boolean(entries.settings.runKey) && !entries.settings.runId;
-        const given = { api, log, clock, projectId, settings, progress, env: input.env ?? {}, host: input.host };
+        const given = { api, log, clock, projectId, settings, progress, env: input.env ?? {}, host: input.host, interrupt: input.interrupt };
         // Deleted since the upload wrote to it: its results go elsewhere only when asked (--new-run), never silently.
         const spooledRun = await findSpooledRun(api, projectId, entries.run.id);
         if ('gone' in spooledRun) {
@@ -57049,31 +57186,6 @@ async function resumeCommand(input) {
         return withRunFailed(await deletedWhileSending(given, resumed, keyed ? entries.settings.runKey : undefined), runFailedFiles(entries));
     });
 }
-/** The run an entries spool names, as the service has it now, or the service's 404 for it (deleted since). */
-async function findSpooledRun(api, projectId, runId) {
-    try {
-        return { run: await api.getRun(projectId, runId) };
-    }
-    catch (error) {
-        if (notFound(error))
-            return { gone: error };
-        throw error;
-    }
-}
-/**
- * The run the spool file names was deleted: nothing was sent, the file is kept as it is, and the message gives the
- * command that sends the results into a new run. Results that had landed in the deleted run went with it: every
- * one of the file is counted.
- */
-function runDeleted(file, spool, gone, runKey, midWay = false) {
-    const landed = spool.landed?.runId === spool.run.id ? spool.landed.caseIds.length : 0;
-    const server = gone.serverMessage ? `: ${gone.serverMessage}` : '';
-    const requestId = gone.requestId ? `, request id ${gone.requestId}` : '';
-    const went = landed > 0 ? ` (${landed} of them had been recorded in ${spool.run.human_id} and went with it)` : '';
-    const where = runKey ? ` (the open run of run key ${runKey}, else a new one, as a re-run of the job would)` : '';
-    const when = midWay ? 'while this resume was sending to it. Nothing more was written to it' : 'since the upload wrote to it. Nothing was sent';
-    return new ConfigError('RUN_DELETED', `Test run ${spool.run.human_id} no longer exists in Testsigma (the service answers HTTP 404 for it${server}${requestId}): it was deleted ${when}, and all ${spool.entries.length} result(s) are still in ${file}${went}. To send them into a new test run${where}, run: testsigma-tm resume --new-run ${file}`, { cause: gone });
-}
 /**
  * A 404 that stopped the resume half way (a batch, a read of the run, or its close: then the cause of the left-open
  * error), when the run the file names is gone: someone deleted it while the resume was sending. Said at once as
@@ -57092,22 +57204,14 @@ async function deletedWhileSending(given, resumed, runKey) {
         failure = error;
     }
     if (notFound(failure) || (failure instanceof Error && notFound(failure.cause))) {
-        const { file } = given.progress;
         // The file as the stopped resume left it (with a run key, the upload pipeline rewrote it naming its run).
-        const left = await readSpool(file).catch(() => undefined);
-        const run = left?.kind === 'entries' ? await findSpooledRun(given.api, given.projectId, left.run.id) : undefined;
-        if (left?.kind === 'entries' && run && 'gone' in run) {
-            const deleted = runDeleted(file, left, run.gone, runKey, true);
+        const deleted = await deletedWhileSendingTo(given.api, given.projectId, given.progress.file, runKey, 'resume');
+        if (deleted)
             return { message: deleted.message, error: deleted, exitCode: exitCodeFor(deleted) };
-        }
     }
     if (outcome)
         return outcome;
     throw failure;
-}
-/** The service's 404: what it answers for a run deleted in Testsigma (and for anything else that does not exist). */
-function notFound(error) {
-    return error instanceof ApiError && error.status === 404;
 }
 /**
  * A resume whose results all landed but whose close failed (close.ts leftOpenByClose): the file has nothing left
@@ -57290,7 +57394,7 @@ function resumeContext(given, settings, runKey) {
     const { api, log, clock, progress, host } = given;
     const ci = detectCi(given.env);
     return {
-        input: { settings, results: [], env: given.env },
+        input: { settings, results: [], env: given.env, ...(given.interrupt && { interrupt: given.interrupt }) },
         settings,
         host,
         api,
@@ -57477,7 +57581,7 @@ async function probeApi(http, baseUrl) {
 }
 function failedCheck(error, passed) {
     if (passed.length === 0)
-        return error instanceof errors_ApiError && (error.status === 401 || error.status === 403) ? 'token' : 'base URL';
+        return error instanceof ApiError && (error.status === 401 || error.status === 403) ? 'token' : 'base URL';
     const done = new Set(passed.map((c) => c.name));
     return ['project', 'statuses', 'user'].find((name) => !done.has(name)) ?? 'service';
 }
@@ -57578,8 +57682,10 @@ function renderText(s, options = {}) {
         lines.push(`${howMany(s.failures, s.tests.failed)} failed test(s):`, ...summary_text_listSome(s.failures.map(failureLine), TEXT_LIST_LIMIT, '', howMany(s.failures, s.tests.failed)));
     if (s.unsent > 0)
         lines.push(`${s.unsent} test case result(s) were NOT recorded.`);
+    // The run they were meant for was deleted: they go into a new one, as the error says.
+    const resume = options.error?.code === 'RUN_DELETED' ? 'resume --new-run' : 'resume';
     if (s.spoolFile)
-        lines.push(`They were written to ${s.spoolFile}: send them with testsigma-tm resume ${s.spoolFile}`);
+        lines.push(`They were written to ${s.spoolFile}: send them with testsigma-tm ${resume} ${s.spoolFile}`);
     if (s.mapping) {
         lines.push(`Mapping (test → test case), ${howMany(s.mapping, s.total)} test(s):`, ...summary_text_listSome(s.mapping.map(mappingText), TEXT_MAPPING_LIMIT, ' (the summary JSON lists up to 10,000)', howMany(s.mapping, s.total)));
     }
@@ -57716,7 +57822,9 @@ function renderMarkdown(s, options = {}) {
         out.add('No test run was written to.');
     out.add('');
     if (s.unsent > 0) {
-        out.add(`**${s.unsent} test case result(s) were not recorded.**${s.spoolFile ? ` They were written to \`${displayCell(s.spoolFile)}\`: send them with \`testsigma-tm resume\`.` : ''}`);
+        // The run they were meant for was deleted: they go into a new one, as the error says.
+        const resume = options.error?.code === 'RUN_DELETED' ? 'resume --new-run' : 'resume';
+        out.add(`**${s.unsent} test case result(s) were not recorded.**${s.spoolFile ? ` They were written to \`${displayCell(s.spoolFile)}\`: send them with \`testsigma-tm ${resume}\`.` : ''}`);
         out.add('');
     }
     if (s.attachments.sent > 0 || s.attachments.skipped.length > 0) {

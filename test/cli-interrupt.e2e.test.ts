@@ -265,3 +265,214 @@ describe('testsigma-tm upload interrupted', { timeout: 120_000 }, () => {
     });
   });
 });
+
+/**
+ * An upload stopped after its first batch of 4 (of 12): the spool this file's resume tests start from, naming the
+ * run, with 4 results landed in it. The two batches the emulator held are refused once let go (never applied).
+ */
+async function spoolOfStoppedUpload(emulator: EmulatorHandle, clock: ReturnType<typeof heldClock>, env: Record<string, string>, name: string) {
+  const spool = join(dir, name);
+  emulator.setFaults(HOLD_AFTER_FIRST_BATCH);
+  const upload = new Cli(['upload', '--batch-size', '4', '--spool', spool, ...samples], env);
+  await Promise.all([upload.printed('Recorded 4 of 12 results'), clock.whenHeld(2)]);
+  upload.signal('SIGINT');
+  const result = await upload.done();
+  expect(result.code, result.stderr).toBe(130);
+  clock.release();
+  await untilTurn('the held batches to be refused', () => emulator.state().requests.filter((r) => r.status === 503).length === 2);
+  return spool;
+}
+
+/** The spool as a stopped resume left it: its run, how many entries it holds and how many landed in that run. */
+async function spoolState(spool: string): Promise<{ run: string; entries: number; landed: number }> {
+  const file = JSON.parse(await readFile(spool, 'utf8')) as { run: { id: string }; entries: unknown[]; landed?: { runId: string; caseIds: string[] } };
+  return { run: file.run.id, entries: file.entries.length, landed: file.landed?.runId === file.run.id ? file.landed.caseIds.length : 0 };
+}
+
+function resultWrites(emulator: EmulatorHandle): number {
+  return emulator.state().requests.filter((r) => r.route === 'PUT /projects/{pid}/test_runs/{rid}/test_cases').length;
+}
+
+describe('testsigma-tm resume interrupted', { timeout: 120_000 }, () => {
+  it('on SIGINT mid-resume keeps what was not recorded in its file, says so, exits 130; the next resume sends exactly the rest', async () => {
+    await withEmulator([], async (emulator, clock, env) => {
+      const spool = await spoolOfStoppedUpload(emulator, clock, env, 'resume-sigint.json');
+      // The resume's first batch (4 of the 8 left) lands; its second is held, then refused once let go.
+      emulator.setFaults(HOLD_AFTER_FIRST_BATCH);
+      const resume = new Cli(['resume', spool], env);
+      await Promise.all([resume.printed('Recorded 4 of 8 results'), clock.whenHeld(1)]);
+      resume.signal('SIGINT');
+      const result = await resume.done();
+      searches.at(-1)?.record('interrupted resume', result);
+
+      expect({ code: result.code, signal: result.signal }, result.stderr).toEqual({ code: 130, signal: null });
+      const [run] = newRuns(emulator);
+      expect(run?.status).toBe('ACTIVE');
+      expect(result.stderr.trimEnd().split('\n').at(-1)).toBe(
+        `testsigma-tm: Interrupted by SIGINT while resuming ${spool}: 8 of 12 result(s) are recorded in test run ${run!.human_id}; the other 4 are kept in ${spool} (a batch the stop abandoned on its way is checked against the run first, never written twice). Send them with: testsigma-tm resume ${spool}`,
+      );
+      expect(await spoolState(spool)).toEqual({ run: run!.id, entries: 12, landed: 8 });
+
+      clock.release();
+      await untilTurn('the held batch to be refused', () => emulator.state().requests.filter((r) => r.status === 503).length === 3);
+      emulator.setFaults([]);
+      const before = resultWrites(emulator);
+      const resumed = searches.at(-1)!.record('resume', await runNode(CLI, ['resume', spool], { env }));
+      expect(resumed.code, resumed.stderr).toBe(0);
+      const after = newRuns(emulator);
+      expect(after.map((r) => r.status)).toEqual(['CLOSED']);
+      expect(statusesByHumanId(emulator, after[0]!)).toEqual(EXPECTED_SAMPLE_STATUSES);
+      // Exactly the rest: one batch of four, and every case written once.
+      expect(resultWrites(emulator) - before).toBe(1);
+      expect(Object.values(after[0]!.results).map((r) => r.writes)).toEqual(Array(12).fill(1));
+    });
+  });
+
+  it('on SIGTERM exits 143; a batch the service applied after the stop is not sent again', async () => {
+    await withEmulator([], async (emulator, clock, env) => {
+      const spool = await spoolOfStoppedUpload(emulator, clock, env, 'resume-sigterm.json');
+      // The resume's second batch is held, then applied once let go: the stopped resume cannot know that it landed.
+      emulator.setFaults([{ kind: 'latency', route: RESULTS_ROUTE, ms: 1, after: 1 }]);
+      const resume = new Cli(['resume', spool], env);
+      await Promise.all([resume.printed('Recorded 4 of 8 results'), clock.whenHeld(1)]);
+      resume.signal('SIGTERM');
+      const result = await resume.done();
+      searches.at(-1)?.record('terminated resume', result);
+      expect({ code: result.code, signal: result.signal }, result.stderr).toEqual({ code: 143, signal: null });
+      expect(result.stderr).toContain(`testsigma-tm: Interrupted by SIGTERM while resuming ${spool}: 8 of 12 result(s) are recorded`);
+      expect((await spoolState(spool)).landed).toBe(8);
+
+      clock.release();
+      await untilTurn('the held batch to land', () => Object.keys(newRuns(emulator)[0]!.results).length === 12);
+      emulator.setFaults([]);
+      const before = resultWrites(emulator);
+      const resumed = searches.at(-1)!.record('resume', await runNode(CLI, ['resume', spool], { env }));
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(newRuns(emulator).map((r) => r.status)).toEqual(['CLOSED']);
+      // The run held the batch: the next resume read it back and sent nothing again.
+      expect(resultWrites(emulator) - before).toBe(0);
+      expect(Object.values(newRuns(emulator)[0]!.results).map((r) => r.writes)).toEqual(Array(12).fill(1));
+    });
+  });
+});
+
+describe('testsigma-tm run close interrupted', { timeout: 120_000 }, () => {
+  it('on SIGINT while waiting for the shards stops at once, says the run is still open, exits 130', async () => {
+    await withEmulator([], async (emulator, _clock, env) => {
+      const key = 'cli-cancelled-close';
+      const created = await runNode(CLI, ['run', 'create', '--run-key', key], { env });
+      expect(created.code, created.stderr).toBe(0);
+      // No shard ever reports: the close waits for them (up to a minute) when it is stopped.
+      const close = new Cli(['run', 'close', '--run-key', key, '--shard-total', '2'], env);
+      await close.printed('Waiting for 2 of 2 upload(s)');
+      close.signal('SIGINT');
+      const result = await close.done();
+      searches.at(-1)?.record('interrupted run close', result);
+
+      expect({ code: result.code, signal: result.signal }, result.stderr).toEqual({ code: 130, signal: null });
+      const [run] = newRuns(emulator);
+      expect(run?.status).toBe('ACTIVE');
+      expect(result.stderr.trimEnd().split('\n').at(-1)).toBe(
+        `testsigma-tm: Interrupted by SIGINT while closing test run ${run!.human_id} "${run!.title}": the run is still open. Run the same command again to close it.`,
+      );
+    });
+  });
+
+  it('on SIGINT before it found the run says nothing was changed, exits 130; the same command then closes the run', async () => {
+    await withEmulator([], async (emulator, clock, env) => {
+      const key = 'cli-close-looking-up';
+      const created = await runNode(CLI, ['run', 'create', '--run-key', key], { env });
+      expect(created.code, created.stderr).toBe(0);
+      // The runs of the key are listed first: the listing is held.
+      emulator.setFaults([{ kind: 'latency', route: 'GET /projects/*/test_runs', ms: 1, times: 1 }]);
+      const close = new Cli(['run', 'close', '--run-key', key], env);
+      await clock.whenHeld(1);
+      close.signal('SIGINT');
+      const result = await close.done();
+      searches.at(-1)?.record('run close interrupted while looking up', result);
+      expect({ code: result.code, signal: result.signal }, result.stderr).toEqual({ code: 130, signal: null });
+      expect(result.stderr.trimEnd().split('\n').at(-1)).toBe(
+        'testsigma-tm: Interrupted by SIGINT while looking up the test run to close: nothing was changed in Testsigma. Run the same command again to close it.',
+      );
+      expect(emulator.state().requests.filter((r) => r.method !== 'GET').length).toBe(1);
+
+      clock.release();
+      const again = searches.at(-1)!.record('run close again', await runNode(CLI, ['run', 'close', '--run-key', key], { env }));
+      expect(again.code, again.stderr).toBe(0);
+      expect(newRuns(emulator).map((r) => r.status)).toEqual(['CLOSED']);
+    });
+  });
+
+  it('on SIGTERM while its close request is on its way exits 143; the same command then closes the run', async () => {
+    await withEmulator([], async (emulator, clock, env) => {
+      const created = await runNode(CLI, ['run', 'create'], { env });
+      expect(created.code, created.stderr).toBe(0);
+      const runId = created.stdout.trim();
+      // The close request is held, then refused once let go: the run stays open.
+      const CLOSE_ROUTE = 'PUT /projects/*/test_runs/*';
+      emulator.setFaults([
+        { kind: 'latency', route: CLOSE_ROUTE, ms: 1, times: 1 },
+        { kind: 'status', route: CLOSE_ROUTE, status: 503, times: 1 },
+      ]);
+      const close = new Cli(['run', 'close', '--run-id', runId], env);
+      await clock.whenHeld(1);
+      close.signal('SIGTERM');
+      const result = await close.done();
+      searches.at(-1)?.record('terminated run close', result);
+
+      expect({ code: result.code, signal: result.signal }, result.stderr).toEqual({ code: 143, signal: null });
+      const [run] = newRuns(emulator);
+      expect(result.stderr.trimEnd().split('\n').at(-1)).toBe(
+        `testsigma-tm: Interrupted by SIGTERM while closing test run ${run!.human_id} "${run!.title}": the run is still open (unless the service still applies the close request that was on its way; closing it again is harmless). Run the same command again to close it.`,
+      );
+      clock.release();
+      await untilTurn('the held close to be refused', () => emulator.state().requests.some((r) => r.status === 503));
+      expect(newRuns(emulator)[0]!.status).toBe('ACTIVE');
+
+      const again = searches.at(-1)!.record('run close again', await runNode(CLI, ['run', 'close', '--run-id', runId], { env }));
+      expect(again.code, again.stderr).toBe(0);
+      expect(newRuns(emulator)[0]!.status).toBe('CLOSED');
+    });
+  });
+});
+
+describe('testsigma-tm resume of a results spool interrupted', { timeout: 120_000 }, () => {
+  it('before anything is written leaves the file as it was, says so, and the next resume records every result', async () => {
+    // An upload whose run create never landed: every result is spooled (a `results` spool).
+    const rules: FaultRule[] = [
+      { kind: 'latency', route: 'POST /projects/*/test_runs', ms: 1 },
+      { kind: 'status', route: 'POST /projects/*/test_runs', status: 503, times: 1 },
+    ];
+    await withEmulator(rules, async (emulator, clock, env) => {
+      const spool = join(dir, 'results-resume.json');
+      const upload = new Cli(['upload', '--spool', spool, ...samples], env);
+      await clock.whenHeld(1);
+      upload.signal('SIGINT');
+      expect((await upload.done()).code).toBe(130);
+      clock.release();
+      await untilTurn('the held create to be refused', () => emulator.state().requests.some((r) => r.method === 'POST' && r.status === 503));
+      const written = await readFile(spool, 'utf8');
+
+      // The resume lists the project's cases before it writes anything: the listing is held.
+      emulator.setFaults([{ kind: 'latency', route: 'GET /projects/*/test_cases', ms: 1 }]);
+      const resume = new Cli(['resume', spool], env);
+      await clock.whenHeld(1);
+      resume.signal('SIGINT');
+      const result = await resume.done();
+      searches.at(-1)?.record('interrupted resume of results', result);
+      expect({ code: result.code, signal: result.signal }, result.stderr).toEqual({ code: 130, signal: null });
+      expect(result.stderr.trimEnd().split('\n').at(-1)).toBe(
+        `testsigma-tm: Interrupted by SIGINT before any result of ${spool} was recorded: nothing was written to Testsigma, and the file still holds its 14 test result(s). Send them with: testsigma-tm resume ${spool}`,
+      );
+      expect(await readFile(spool, 'utf8')).toBe(written);
+
+      emulator.setFaults([]);
+      clock.release();
+      const resumed = searches.at(-1)!.record('resume', await runNode(CLI, ['resume', spool], { env }));
+      expect(resumed.code, resumed.stderr).toBe(0);
+      const runs = newRuns(emulator);
+      expect(runs.map((r) => r.status)).toEqual(['CLOSED']);
+      expect(statusesByHumanId(emulator, runs[0]!)).toEqual(EXPECTED_SAMPLE_STATUSES);
+    });
+  });
+});

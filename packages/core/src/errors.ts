@@ -159,7 +159,7 @@ export const ERROR_CODES = {
   RUN_DELETED: {
     exit: 2,
     meaning:
-      '`resume`: the test run the spool file names no longer exists (deleted in Testsigma since the upload wrote to it, or while the resume was sending to it; the service answers 404 for it). Nothing (more) was sent to it, and the file still holds every result.',
+      'The test run a spool file names no longer exists (deleted in Testsigma while an `upload` or a `resume` was sending to it, or since the upload wrote to it; the service answers 404 for it). Nothing (more) was sent to it, and the spool file holds every result.',
     todo: "Send them into a new run with `testsigma-tm resume --new-run FILE` (with a run key: the key's open run, else a new one).",
   },
   UNSENT_RESULTS: {
@@ -170,13 +170,13 @@ export const ERROR_CODES = {
   INTERRUPTED: {
     exit: 130,
     meaning:
-      'SIGINT (Ctrl-C, or a CI system cancelling the job) stopped the upload: no new request was sent, and what was not recorded was written to a spool file (nothing, when nothing had been written yet).',
-    todo: 'Send the spooled results with the `testsigma-tm resume` command the message gives; when the message says nothing was written, run the upload again.',
+      'SIGINT (Ctrl-C, or a CI system cancelling the job) stopped the upload or `resume`: no new request was sent, and what was not recorded was written to (or kept in) a spool file (nothing, when an upload had written nothing yet); or it stopped `run close`, the run left open.',
+    todo: 'Send the spooled results with the `testsigma-tm resume` command the message gives; when the message says nothing was written, run the upload again; after `run close`, run it again.',
   },
   TERMINATED: {
     exit: 143,
-    meaning: 'SIGTERM (a CI system cancelling the job, a container stopping) stopped the upload, as SIGINT does (INTERRUPTED).',
-    todo: 'Send the spooled results with the `testsigma-tm resume` command the message gives; when the message says nothing was written, run the upload again.',
+    meaning: 'SIGTERM (a CI system cancelling the job, a container stopping) stopped the upload, `resume` or `run close`, as SIGINT does (INTERRUPTED).',
+    todo: 'Send the spooled results with the `testsigma-tm resume` command the message gives; when the message says nothing was written, run the upload again; after `run close`, run it again.',
   },
   INTERNAL: { exit: 1, meaning: 'A bug of testsigma-tm.', todo: 'Report it with the message.' },
 } as const satisfies Record<string, CodeInfo>;

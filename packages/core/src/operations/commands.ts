@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import type { HttpClient, HttpClientOptions } from '../api/http.js';
 import type { TestManagementApi, TestRun } from '../api/client.js';
 import { detectCi } from '../ci.js';
-import { ApiError, ConfigError, InputError, UnsentResultsError, asToolError, exitCodeFor, type TestsigmaTmError } from '../errors.js';
+import { ConfigError, InputError, UnsentResultsError, type ApiError, asToolError, exitCodeFor, type TestsigmaTmError } from '../errors.js';
 import { redact, redactingLogger, silentLogger, type Logger } from '../log.js';
 import { requireSettings, settingLabel, type Env, type Host, type Settings } from '../settings/index.js';
 import { closeRun, finalWord, leftOpenByClose, stillOpenByClose } from '../run/close.js';
@@ -16,8 +16,9 @@ import { systemClock, type Clock } from '../clock.js';
 import { openNamedRun, pickUser, resolveProject } from '../run/lifecycle.js';
 import { currentGeneration, findKeyRuns } from '../run/key.js';
 import { sendEntries } from '../run/send.js';
-import { SpoolProgress, markResumed, readSpool, runFailedFiles, writeSpool, type EntriesSpool } from '../spool/spool.js';
+import { SpoolProgress, markResumed, readSpool, runFailedFiles, writeSpool } from '../spool/spool.js';
 import { withRunFailed } from '../pipeline/inputs.js';
+import { deletedWhileSendingTo, findSpooledRun, notFound, runDeleted } from '../spool/deleted-run.js';
 import { openService } from '../pipeline/service.js';
 import { uploadResults } from '../pipeline/upload.js';
 import { openRun } from '../pipeline/open-run.js';
@@ -27,6 +28,7 @@ import { statusKey } from '../map/status.js';
 import { listed } from '../text.js';
 import type { OperationSettings } from './table.js';
 import { runUrl } from '../pipeline/outcome-summary.js';
+import { stoppedBeforeClose } from './stopped.js';
 
 export interface CommandInput<S = Settings> {
   /** The settings; a command reads only those of its row in table.ts. */
@@ -38,8 +40,9 @@ export interface CommandInput<S = Settings> {
   /** The clock every wait uses; default: the system's. */
   clock?: Clock;
   /**
-   * Aborted when the host is stopped (the Action on SIGINT / SIGTERM, with a StopRequested naming it): no request is
-   * sent after it, and every wait ends at once (`run close` waiting for the shards' lines); the outcome says so.
+   * Aborted when the host is stopped (the Action, or the CLI's `resume` and `run close`, on SIGINT / SIGTERM, with a
+   * StopRequested naming it): no request is sent after it, and every wait ends at once (`run close` waiting for the
+   * shards' lines); the outcome says so (a resume's, as operations/stopped.ts tells it from its file).
    */
   interrupt?: AbortSignal;
 }
@@ -89,7 +92,7 @@ function described(settings: Pick<Settings, 'baseUrl'>, projectId: string, run: 
 export async function closeRunCommand(input: CommandInput<OperationSettings<'close'>>): Promise<CommandOutcome> {
   const { settings } = input;
   const key = settings.runKey ?? detectCi(input.env ?? {})?.runKey;
-  return withApi(input, async (api, log, projectId, clock) => {
+  const outcome = await withApi(input, async (api, log, projectId, clock) => {
     let run: TestRun | undefined;
     if (settings.runId) {
       run = await api.getRun(projectId, settings.runId);
@@ -138,6 +141,7 @@ export async function closeRunCommand(input: CommandInput<OperationSettings<'clo
       exitCode: 0,
     };
   });
+  return stoppedBeforeClose(input.interrupt, input.host, outcome);
 }
 
 /**
@@ -190,6 +194,7 @@ export async function resumeCommand(
       ...(input.host && { host: input.host }),
       ...(input.http && { http: input.http }),
       ...(input.clock && { clock: input.clock }),
+      ...(input.interrupt && { interrupt: input.interrupt }),
     });
     const runFailed = outcome.error?.code === 'INPUT_RUN_FAILED';
     if (!outcome.error || runFailed) await markResumed(input.file);
@@ -209,7 +214,7 @@ export async function resumeCommand(
   return withApi({ ...input, settings }, async (api, log, projectId, clock) => {
     const progress = new SpoolProgress(input.file, entries, (message) => log.warn(message));
     const keyed = Boolean(entries.settings.runKey) && !entries.settings.runId;
-    const given: ResumeGiven = { api, log, clock, projectId, settings, progress, env: input.env ?? {}, host: input.host };
+    const given: ResumeGiven = { api, log, clock, projectId, settings, progress, env: input.env ?? {}, host: input.host, interrupt: input.interrupt };
     // Deleted since the upload wrote to it: its results go elsewhere only when asked (--new-run), never silently.
     const spooledRun = await findSpooledRun(api, projectId, entries.run.id);
     if ('gone' in spooledRun) {
@@ -242,35 +247,8 @@ interface ResumeGiven {
   progress: SpoolProgress;
   env: Env;
   host: Host | undefined;
-}
-
-/** The run an entries spool names, as the service has it now, or the service's 404 for it (deleted since). */
-async function findSpooledRun(api: TestManagementApi, projectId: string, runId: string): Promise<{ run: TestRun } | { gone: ApiError }> {
-  try {
-    return { run: await api.getRun(projectId, runId) };
-  } catch (error) {
-    if (notFound(error)) return { gone: error };
-    throw error;
-  }
-}
-
-/**
- * The run the spool file names was deleted: nothing was sent, the file is kept as it is, and the message gives the
- * command that sends the results into a new run. Results that had landed in the deleted run went with it: every
- * one of the file is counted.
- */
-function runDeleted(file: string, spool: EntriesSpool, gone: ApiError, runKey: string | undefined, midWay = false): ConfigError {
-  const landed = spool.landed?.runId === spool.run.id ? spool.landed.caseIds.length : 0;
-  const server = gone.serverMessage ? `: ${gone.serverMessage}` : '';
-  const requestId = gone.requestId ? `, request id ${gone.requestId}` : '';
-  const went = landed > 0 ? ` (${landed} of them had been recorded in ${spool.run.human_id} and went with it)` : '';
-  const where = runKey ? ` (the open run of run key ${runKey}, else a new one, as a re-run of the job would)` : '';
-  const when = midWay ? 'while this resume was sending to it. Nothing more was written to it' : 'since the upload wrote to it. Nothing was sent';
-  return new ConfigError(
-    'RUN_DELETED',
-    `Test run ${spool.run.human_id} no longer exists in Testsigma (the service answers HTTP 404 for it${server}${requestId}): it was deleted ${when}, and all ${spool.entries.length} result(s) are still in ${file}${went}. To send them into a new test run${where}, run: testsigma-tm resume --new-run ${file}`,
-    { cause: gone },
-  );
+  /** The host's stop: the run protocol's waits end at once (openSession), as its requests do (withApi). */
+  interrupt: AbortSignal | undefined;
 }
 
 /**
@@ -290,22 +268,12 @@ async function deletedWhileSending(given: ResumeGiven, resumed: Promise<CommandO
     failure = error;
   }
   if (notFound(failure) || (failure instanceof Error && notFound(failure.cause))) {
-    const { file } = given.progress;
     // The file as the stopped resume left it (with a run key, the upload pipeline rewrote it naming its run).
-    const left = await readSpool(file).catch(() => undefined);
-    const run = left?.kind === 'entries' ? await findSpooledRun(given.api, given.projectId, left.run.id) : undefined;
-    if (left?.kind === 'entries' && run && 'gone' in run) {
-      const deleted = runDeleted(file, left, run.gone, runKey, true);
-      return { message: deleted.message, error: deleted, exitCode: exitCodeFor(deleted) };
-    }
+    const deleted = await deletedWhileSendingTo(given.api, given.projectId, given.progress.file, runKey, 'resume');
+    if (deleted) return { message: deleted.message, error: deleted, exitCode: exitCodeFor(deleted) };
   }
   if (outcome) return outcome;
   throw failure;
-}
-
-/** The service's 404: what it answers for a run deleted in Testsigma (and for anything else that does not exist). */
-function notFound(error: unknown): error is ApiError {
-  return error instanceof ApiError && error.status === 404;
 }
 
 /**
@@ -511,7 +479,7 @@ function resumeContext(given: ResumeGiven, settings: Settings, runKey: string | 
   const { api, log, clock, progress, host } = given;
   const ci = detectCi(given.env);
   return {
-    input: { settings, results: [], env: given.env },
+    input: { settings, results: [], env: given.env, ...(given.interrupt && { interrupt: given.interrupt }) },
     settings,
     host,
     api,

@@ -42,6 +42,7 @@ import { buildSummary } from './outcome-summary.js';
 import { readWhileListing, type ReadingEarly } from './read-early.js';
 import { stoppedBy } from '../api/interrupt.js';
 import { interruptedError, stopIfInterrupted } from './interrupted.js';
+import { deletedRunIn, runGone } from '../spool/deleted-run.js';
 
 export async function uploadResults(given: UploadInput): Promise<UploadOutcome> {
   const { settings } = given;
@@ -125,7 +126,10 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
     // (nothing to take up later: the upload is run again).
     const stopped = stoppedBy(input.interrupt);
     const wrote = (http?.writesSent ?? 0) > 0;
-    const spoolable = serviceFailed(error) || stopped !== undefined;
+    // A 404 once the run was open: someone may have deleted it in Testsigma meanwhile (one read of it tells). Then
+    // its results, those that had landed too (they went with it), are spooled whatever request met the 404.
+    const gone = !stopped && ctx && progress.opened ? await runGone(ctx.api, progress.opened.session.projectId, progress.opened.run.id, error) : undefined;
+    const spoolable = serviceFailed(error) || stopped !== undefined || gone !== undefined;
     // The run's create was sent and not answered: the run may exist, open and empty. Kept in the spool (resume
     // records into that run when it finds it) and named in the message.
     const createSent = !progress.opened && spoolable && ctx?.creating && (http?.writesSent ?? 0) > ctx.creating.writesBefore ? ctx.creating.sent : undefined;
@@ -135,10 +139,11 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
       progress.read ??= spooled.read;
       // A stop says it in its own message (interrupted.ts); an outage, here.
       if (createSent && !stopped && spooled.file) log.warn(runMayExist(createSent, spooled.file));
-    } else if (ctx && progress.plan && progress.opened && !progress.recorded && spoolable && !input.openOnly) {
+    } else if (ctx && progress.plan && progress.opened && (!progress.recorded || (gone && !progress.recorded.spoolFile)) && spoolable && !input.openOnly) {
       // The run was open, and the service failed outside the sending (a read of the run, a job line, the close):
       // what was not acknowledged is spooled; a resume into the same run also skips what the run already holds. It
-      // sends no files: theirs are named, in the spooled descriptions and the summary.
+      // sends no files: theirs are named, in the spooled descriptions and the summary. (The run deleted after every
+      // result landed: the file holds them all, for `resume --new-run`.)
       const landed = ctx.landed?.get(progress.opened.run.id) ?? new Set<string>();
       const plannedFiles = progress.plan.files;
       const unsent = progress.opened.entries
@@ -156,6 +161,20 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
     } else if (!progress.read && !stopped) {
       // Stopped before the input was read (a refused token, an unknown project): the summary still tells the tests.
       progress.read = await tallyInput(input, workspace, log);
+    }
+    // The run deleted half way, its results spooled: said as resume says it, with the command that sends them into a
+    // new run, not as the bare 404.
+    const spoolFile = progress.recorded?.spoolFile ?? progress.spoolFile;
+    if (gone && ctx && spoolFile) {
+      const runKey = ctx.runKey && !settings.runId ? ctx.runKey : undefined;
+      const deleted = await deletedRunIn(spoolFile, gone, runKey, input.progressFile ? 'resume' : 'upload');
+      if (deleted) {
+        error = deleted;
+        error.message = redact(error.message, secrets);
+        // What had landed went with the run: none of this upload's results is recorded anywhere (the summary says so).
+        const sent = progress.recorded?.sent;
+        if (sent) [sent.unsent, sent.acknowledged] = [[...sent.acknowledged, ...sent.unsent], []];
+      }
     }
     if (stopped) {
       const landed = (progress.opened && ctx?.landed?.get(progress.opened.run.id)?.size) ?? 0;

@@ -95,8 +95,10 @@ export function renderMarkdown(s: UploadSummary, options: Pick<RenderOptions, 'e
   else out.add('No test run was written to.');
   out.add('');
   if (s.unsent > 0) {
+    // The run they were meant for was deleted: they go into a new one, as the error says.
+    const resume = options.error?.code === 'RUN_DELETED' ? 'resume --new-run' : 'resume';
     out.add(
-      `**${s.unsent} test case result(s) were not recorded.**${s.spoolFile ? ` They were written to \`${displayCell(s.spoolFile)}\`: send them with \`testsigma-tm resume\`.` : ''}`,
+      `**${s.unsent} test case result(s) were not recorded.**${s.spoolFile ? ` They were written to \`${displayCell(s.spoolFile)}\`: send them with \`testsigma-tm ${resume}\`.` : ''}`,
     );
     out.add('');
   }

@@ -97,7 +97,9 @@ export function renderText(s: UploadSummary, options: RenderOptions = {}): strin
       ...listSome(s.failures.map(failureLine), TEXT_LIST_LIMIT, '', howMany(s.failures, s.tests.failed)),
     );
   if (s.unsent > 0) lines.push(`${s.unsent} test case result(s) were NOT recorded.`);
-  if (s.spoolFile) lines.push(`They were written to ${s.spoolFile}: send them with testsigma-tm resume ${s.spoolFile}`);
+  // The run they were meant for was deleted: they go into a new one, as the error says.
+  const resume = options.error?.code === 'RUN_DELETED' ? 'resume --new-run' : 'resume';
+  if (s.spoolFile) lines.push(`They were written to ${s.spoolFile}: send them with testsigma-tm ${resume} ${s.spoolFile}`);
   if (s.mapping) {
     lines.push(
       `Mapping (test → test case), ${howMany(s.mapping, s.total)} test(s):`,

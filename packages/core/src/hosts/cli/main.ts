@@ -52,7 +52,8 @@ Settings come from flags, then TESTSIGMA_* environment variables, then testsigma
 
 Exit codes: 0 every mapped result landed; 1 the service failed or results were left unsent;
 2 a setting, flag or input file to fix (including a token or project the service refused);
-130 / 143 an upload stopped by SIGINT / SIGTERM (what was not recorded is spooled for resume).`;
+130 / 143 upload, resume or run close stopped by SIGINT / SIGTERM (what was not recorded is kept
+for resume; run close leaves the run open).`;
 
 /** A fixed width, so help reads the same in a terminal, a CI log and the generated README. */
 const HELP_LAYOUT = { helpWidth: 110, sortOptions: false };

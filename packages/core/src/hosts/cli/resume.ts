@@ -1,10 +1,12 @@
 /** `testsigma-tm resume FILE`: send what an upload could not, into the same run, nothing twice. */
 import path from 'node:path';
 import { resumeCommand } from '../../operations/commands.js';
+import { stoppedResume } from '../../operations/stopped.js';
 import { invalidSettings, readSettings, settingRow } from '../../settings/index.js';
 import { httpUrl } from '../../settings/parsers.js';
 import type { CommandSetup } from './context.js';
 import { settingValues } from './options.js';
+import { listenForInterrupts } from './interrupt.js';
 import { cliLogger } from './upload.js';
 
 export const setUpResume: CommandSetup = (command, ctx, setExitCode) => {
@@ -21,19 +23,29 @@ export const setUpResume: CommandSetup = (command, ctx, setExitCode) => {
       setExitCode(ctx.fail(invalidSettings(problems)));
       return;
     }
-    const outcome = await resumeCommand({
-      file: path.resolve(ctx.cwd, file),
-      token,
-      env: ctx.env,
-      log,
-      host: 'cli',
-      newRun: own.settings.newRun,
-      ...(baseUrl && 'value' in baseUrl && { baseUrl: baseUrl.value }),
-    });
-    if (outcome.error) setExitCode(ctx.fail(outcome.error));
-    else {
-      ctx.io.stdout(outcome.message);
-      setExitCode(0);
+    // Ctrl-C or a cancelled CI job stops the resume cleanly: its file keeps what is not recorded (interrupt.ts).
+    const interrupts = listenForInterrupts(ctx.io);
+    let exitCode = 1;
+    try {
+      const spool = path.resolve(ctx.cwd, file);
+      const outcome = await resumeCommand({
+        file: spool,
+        token,
+        env: ctx.env,
+        log,
+        host: 'cli',
+        newRun: own.settings.newRun,
+        interrupt: interrupts.signal,
+        ...(baseUrl && 'value' in baseUrl && { baseUrl: baseUrl.value }),
+      }).then((resumed) => stoppedResume(spool, interrupts.signal, resumed));
+      if (outcome.error) exitCode = ctx.fail(outcome.error);
+      else {
+        ctx.io.stdout(outcome.message);
+        exitCode = 0;
+      }
+      setExitCode(exitCode);
+    } finally {
+      interrupts.finish(exitCode);
     }
   });
 };

@@ -8,6 +8,7 @@ import { closeRunCommand } from '../../operations/commands.js';
 import { renderText } from '../../report/summary-text.js';
 import { uploadResults } from '../../pipeline/upload.js';
 import type { CommandContext, CommandSetup } from './context.js';
+import { listenForInterrupts, type StopWords } from './interrupt.js';
 import { cliLogger, cliSettings } from './upload.js';
 
 /** The group both commands live in. */
@@ -21,7 +22,23 @@ export const setUpRunCreate: CommandSetup = (command, ctx, setExitCode) => {
 };
 
 export const setUpRunClose: CommandSetup = (command, ctx, setExitCode) => {
-  command.action(async (options: Record<string, unknown>) => setExitCode(await runClose(ctx, options)));
+  command.action(async (options: Record<string, unknown>) => {
+    // Ctrl-C or a cancelled CI job stops the close at once (its wait for the shards too): it says the run is still open.
+    const interrupts = listenForInterrupts(ctx.io, CLOSE_STOPS);
+    let exitCode = 1;
+    try {
+      exitCode = await runClose(ctx, options, interrupts.signal);
+      setExitCode(exitCode);
+    } finally {
+      interrupts.finish(exitCode);
+    }
+  });
+};
+
+/** `run close` sends results nowhere: stopped, it leaves the run open (maybe half closed: run close again). */
+const CLOSE_STOPS: StopWords = {
+  stopping: 'the test run is left open',
+  atOnce: 'The test run may be left open, or half closed: run the same command again to close it.',
 };
 
 async function runCreate(ctx: CommandContext, patterns: string[], options: Record<string, unknown>): Promise<number> {
@@ -60,10 +77,10 @@ async function runCreate(ctx: CommandContext, patterns: string[], options: Recor
   return 0;
 }
 
-async function runClose(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
+async function runClose(ctx: CommandContext, options: Record<string, unknown>, interrupt: AbortSignal): Promise<number> {
   const settings = await cliSettings(ctx, options);
   if (typeof settings === 'number') return settings;
-  const outcome = await closeRunCommand({ settings, env: ctx.env, log: cliLogger(ctx.io, ctx.env, settings), host: 'cli' });
+  const outcome = await closeRunCommand({ settings, env: ctx.env, log: cliLogger(ctx.io, ctx.env, settings), host: 'cli', interrupt });
   if (outcome.error) return ctx.fail(outcome.error);
   ctx.io.stdout(outcome.message);
   return outcome.exitCode;

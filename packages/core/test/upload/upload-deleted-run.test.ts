@@ -1,0 +1,209 @@
+/**
+ * A plain `upload` whose run is deleted in Testsigma while it sends to it (someone removes it in the UI while CI
+ * uploads): the upload says so at once, as RUN_DELETED in resume's words — not as the bare 404 of the next batch —
+ * with the spool file that holds every result and the `resume --new-run` command that sends them into a new run,
+ * once each. Over the emulator on loopback, the deletion made by a transport in front of it at a known request.
+ */
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_FACTS, type EmulatorHandle } from 'testsigma-tm-emulator';
+import type { Transport } from '../../src/api/http.js';
+import { exchange, makeDispatcher } from '../../src/api/transport.js';
+import type { Clock } from '../../src/clock.js';
+import { resumeCommand } from '../../src/operations/commands.js';
+import { uploadResults } from '../../src/pipeline/upload.js';
+import { renderText } from '../../src/report/summary-text.js';
+import { renderMarkdown } from '../../src/report/summary-markdown.js';
+import { resolveSettings } from '../../src/settings/index.js';
+import type { EntriesSpool } from '../../src/spool/spool.js';
+import { useDemoEmulator } from '../demo-emulator.js';
+import { result, virtualClock } from '../run/close-fixtures.js';
+
+let emulator: EmulatorHandle;
+useDemoEmulator((started) => (emulator = started));
+
+let dir: string;
+let clock: Clock;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tm-upload-deleted-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+beforeEach(() => {
+  clock = virtualClock();
+});
+
+const RESULTS = [result(1, 'passed', 'upload'), result(2, 'failed', 'upload'), result(3, 'passed', 'upload'), result(4, 'passed', 'upload')];
+const ALL_ONCE = { 'DEMO-1': 'Passed x1', 'DEMO-2': 'Failed x1', 'DEMO-3': 'Passed x1', 'DEMO-4': 'Passed x1' };
+
+type Run = ReturnType<EmulatorHandle['state']>['test_runs'][number];
+
+type Request = Parameters<Transport>[0];
+
+/**
+ * In front of the emulator: someone deletes the upload's run (DELETE, as the API offers it) just before the request
+ * `chosen` picks goes out, once every request before it was answered; the requests after it go out after that.
+ */
+async function deletedBefore(chosen: (request: Request) => boolean): Promise<{ transport: Transport; done: () => Promise<void> }> {
+  const dispatcher = await makeDispatcher(30_000, undefined);
+  const answered: Promise<unknown>[] = [];
+  let deleted: Promise<void> | undefined;
+  const transport: Transport = async (request) => {
+    const pass = () => exchange(dispatcher, request.method, request.url, request.headers, request.body, request.timeoutMs, request.nowMs);
+    if (deleted) return deleted.then(pass);
+    if (!chosen(request)) {
+      const answer = pass();
+      answered.push(answer.catch(() => undefined));
+      return answer;
+    }
+    const runId = /test_runs\/([^/]+)/.exec(request.url.pathname)![1]!;
+    deleted = Promise.all(answered).then(() => deleteRun(runId));
+    return deleted.then(pass);
+  };
+  return { transport, done: () => dispatcher.close() };
+}
+
+function isBatch(request: Request): boolean {
+  return request.method === 'PUT' && request.url.pathname.endsWith('/test_cases');
+}
+
+/** The upload's second request of results. */
+function secondBatch(): (request: Request) => boolean {
+  let batches = 0;
+  return (request) => isBatch(request) && ++batches === 2;
+}
+
+/** The first request of the run once all four results were sent: the read-back without a run key. */
+function afterLastBatch(): (request: Request) => boolean {
+  let batches = 0;
+  return (request) => {
+    if (isBatch(request)) return ++batches > 4;
+    return batches === 4 && /test_runs\/[^/]+/.test(request.url.pathname);
+  };
+}
+
+/** The request that closes the run, once every result landed. */
+function closing(request: Request): boolean {
+  return request.method === 'PUT' && new TextDecoder().decode(request.body?.bytes).includes('"status":"CLOSED"');
+}
+
+async function deleteRun(runId: string): Promise<void> {
+  const answer = await fetch(`${emulator.url}/projects/${DEMO_FACTS.project.id}/test_runs/${runId}`, {
+    method: 'DELETE',
+    headers: { authorization: `Bearer ${emulator.token}` },
+  });
+  expect(answer.status).toBe(204);
+}
+
+/** The requests the emulator served after the run was deleted, as `PUT /test_runs/<id>/test_cases 404`. */
+function requestsAfterDeletion(): string[] {
+  const { requests } = emulator.state();
+  const deletion = requests.findIndex((r) => r.method === 'DELETE');
+  return requests.slice(deletion + 1).map((r) => `${r.method} ${r.path.replace(/^.*\/projects\/[^/]+/, '')} ${r.status}`);
+}
+
+function runsOtherThanSeeded(): Run[] {
+  return emulator.state().test_runs.filter((r) => r.id !== DEMO_FACTS.closedRun.id);
+}
+
+function writes(run: Run): Record<string, string> {
+  const human = new Map(emulator.state().test_cases.map((c) => [c.id, c.human_id]));
+  return Object.fromEntries(Object.entries(run.results).map(([id, r]) => [human.get(id) ?? id, `${r.status} x${r.writes}`]));
+}
+
+const KEY = 'upload-deleted-key';
+
+describe.each([
+  ['without a run key', {}, ' To send them into a new test run'],
+  [
+    'with a run key',
+    { runKey: KEY, closeRun: false },
+    ` To send them into a new test run (the open run of run key ${KEY}, else a new one, as a re-run of the job would)`,
+  ],
+])('an upload whose run is deleted while it sends, %s', (label, extra, where) => {
+  it('says RUN_DELETED at once, keeps every result in the spool file, and --new-run records each exactly once', async () => {
+    const spool = join(dir, `${label.replace(/\s+/g, '-')}.json`);
+    const proxy = await deletedBefore(secondBatch());
+    const outcome = await uploadResults({
+      settings: resolveSettings({ token: emulator.token, baseUrl: emulator.url, projectId: 'Demo', batchSize: 1, deadline: 2, spool, ...extra }, {}),
+      results: RESULTS,
+      env: {},
+      clock,
+      http: { transport: proxy.transport },
+    }).finally(proxy.done);
+    const run = { id: outcome.summary.runId, human_id: outcome.summary.runHumanId };
+
+    expect([outcome.exitCode, outcome.error?.code, outcome.summary.spoolFile]).toEqual([2, 'RUN_DELETED', spool]);
+    expect(outcome.error?.message.replace(/request id [0-9a-f-]+/, 'request id <id>')).toBe(
+      `Test run ${run.human_id} no longer exists in Testsigma (the service answers HTTP 404 for it: Test run not found — Test run not found with ID: ${run.id}, request id <id>): it was deleted while this upload was sending to it. Nothing more was written to it, and all 4 result(s) are still in ${spool} (1 of them had been recorded in ${run.human_id} and went with it).${where}, run: testsigma-tm resume --new-run ${spool}`,
+    );
+    // The summary says the same: the one result that had landed went with the run, so none is recorded, and the
+    // spool file goes into a new run.
+    expect([outcome.summary.uploaded, outcome.summary.unsent]).toEqual([0, 4]);
+    const text = renderText(outcome.summary, { error: outcome.error! });
+    expect(text).toContain('4 test case result(s) were NOT recorded.');
+    expect(text).toContain(`They were written to ${spool}: send them with testsigma-tm resume --new-run ${spool}`);
+    expect(renderMarkdown(outcome.summary, { error: outcome.error! })).toContain(`\`${spool}\`: send them with \`testsigma-tm resume --new-run\`.`);
+    // After the deletion: the batches already on their way (the upload keeps a few in flight) met the 404, and one
+    // read of the run told a deleted run from another 404; nothing else was sent.
+    const after = requestsAfterDeletion();
+    expect(after.at(-1)).toBe(`GET /test_runs/${run.id} 404`);
+    expect(new Set(after.slice(0, -1))).toEqual(new Set([`PUT /test_runs/${run.id}/test_cases 404`]));
+    expect(runsOtherThanSeeded()).toEqual([]);
+    // The file names the deleted run, every result, and the one that landed in it.
+    const file = JSON.parse(await readFile(spool, 'utf8')) as EntriesSpool;
+    expect([file.kind, file.run.id, file.entries.length, file.landed?.runId, file.landed?.caseIds.length]).toEqual(['entries', run.id, 4, run.id, 1]);
+
+    const moved = await resumeCommand({ file: spool, token: emulator.token, clock, newRun: true });
+    expect(moved.exitCode, moved.message).toBe(0);
+    const [fresh] = runsOtherThanSeeded();
+    expect(writes(fresh!)).toEqual(ALL_ONCE);
+    expect(await readdir(dir)).toContain(`${label.replace(/\s+/g, '-')}.json.sent`);
+  });
+});
+
+describe.each([
+  ['without a run key, at its read-back', {}, afterLastBatch, ''],
+  ['without a run key, at its close', {}, () => closing, ''],
+  [
+    'with a run key, after its last batch',
+    { runKey: `${KEY}-last`, closeRun: false },
+    afterLastBatch,
+    ` (the open run of run key ${KEY}-last, else a new one, as a re-run of the job would)`,
+  ],
+])('an upload whose run is deleted once every result landed, %s', (label, extra, chosen, where) => {
+  it('says RUN_DELETED, spools every result (they went with the run), and --new-run records each exactly once', async () => {
+    const spool = join(dir, `${label.replace(/\W+/g, '-')}.json`);
+    const proxy = await deletedBefore(chosen());
+    const outcome = await uploadResults({
+      settings: resolveSettings({ token: emulator.token, baseUrl: emulator.url, projectId: 'Demo', batchSize: 1, deadline: 2, spool, ...extra }, {}),
+      results: RESULTS,
+      env: {},
+      clock,
+      http: { transport: proxy.transport },
+    }).finally(proxy.done);
+    const run = { id: outcome.summary.runId, human_id: outcome.summary.runHumanId };
+
+    expect([outcome.exitCode, outcome.error?.code, outcome.summary.spoolFile], outcome.error?.message).toEqual([2, 'RUN_DELETED', spool]);
+    expect(outcome.error?.message).toMatch(
+      new RegExp(
+        `^Test run ${run.human_id} no longer exists in Testsigma \\(the service answers HTTP 404 for it: [^)]*\\): it was deleted while this upload was sending to it\\.`,
+      ),
+    );
+    expect(outcome.error?.message).toContain(
+      ` Nothing more was written to it, and all 4 result(s) are still in ${spool}${where ? '' : ' (4 of them had been recorded in ' + run.human_id + ' and went with it)'}`,
+    );
+    expect(outcome.error?.message).toContain(`To send them into a new test run${where}, run: testsigma-tm resume --new-run ${spool}`);
+    expect(runsOtherThanSeeded()).toEqual([]);
+    const file = JSON.parse(await readFile(spool, 'utf8')) as EntriesSpool;
+    expect([file.kind, file.run.id, file.entries.length]).toEqual(['entries', run.id, 4]);
+
+    const moved = await resumeCommand({ file: spool, token: emulator.token, clock, newRun: true });
+    expect(moved.exitCode, moved.message).toBe(0);
+    const [fresh] = runsOtherThanSeeded();
+    expect(writes(fresh!)).toEqual(ALL_ONCE);
+  });
+});
