@@ -8,15 +8,15 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_FACTS, type EmulatorHandle } from 'testsigma-tm-emulator';
+import type { EmulatorHandle } from 'testsigma-tm-emulator';
 import type { Transport } from '../../src/api/http.js';
-import { exchange, makeDispatcher } from '../../src/api/transport.js';
 import type { Clock } from '../../src/clock.js';
 import { resumeCommand, type CommandOutcome } from '../../src/operations/commands.js';
 import { uploadResults } from '../../src/pipeline/upload.js';
 import { resolveSettings } from '../../src/settings/index.js';
 import type { EntriesSpool } from '../../src/spool/spool.js';
 import { useDemoEmulator } from '../demo-emulator.js';
+import { ALL_ONCE, closing, deleteRun, deletedBefore, requestsAfterDeletion, runsOtherThanSeeded, secondBatch, writes } from './deleted-run-fixtures.js';
 import { result, virtualClock } from '../run/close-fixtures.js';
 
 let emulator: EmulatorHandle;
@@ -53,52 +53,8 @@ async function spooledUpload(name: string, extra: Record<string, unknown>): Prom
   return { spool, runId: outcome.summary.runId! };
 }
 
-/** Someone deletes the run in Testsigma (DELETE, as the API offers it). */
-async function deleteRun(runId: string): Promise<void> {
-  const answer = await fetch(`${emulator.url}/projects/${DEMO_FACTS.project.id}/test_runs/${runId}`, {
-    method: 'DELETE',
-    headers: { authorization: `Bearer ${emulator.token}` },
-  });
-  expect(answer.status).toBe(204);
-}
-
 function resume(file: string, newRun?: boolean, transport?: Transport) {
   return resumeCommand({ file, token: emulator.token, clock, ...(newRun && { newRun }), ...(transport && { http: { transport } }) });
-}
-
-type Request = Parameters<Transport>[0];
-
-/**
- * In front of the emulator: someone deletes the run (as deleteRun does) just before the resume's request `chosen`
- * picks goes out, once every request before it was answered; the requests after it go out after the deletion.
- */
-async function deletedBefore(runId: string, chosen: (request: Request) => boolean): Promise<{ transport: Transport; done: () => Promise<void> }> {
-  const dispatcher = await makeDispatcher(30_000, undefined);
-  const answered: Promise<unknown>[] = [];
-  let deleted: Promise<void> | undefined;
-  const transport: Transport = async (request) => {
-    const pass = () => exchange(dispatcher, request.method, request.url, request.headers, request.body, request.timeoutMs, request.nowMs);
-    if (deleted) return deleted.then(pass);
-    if (!chosen(request)) {
-      const answer = pass();
-      answered.push(answer.catch(() => undefined));
-      return answer;
-    }
-    deleted = Promise.all(answered).then(() => deleteRun(runId));
-    return deleted.then(pass);
-  };
-  return { transport, done: () => dispatcher.close() };
-}
-
-/** The resume's second request of results: the first lands, the run is deleted before the second. */
-function secondBatch(): (request: Request) => boolean {
-  let batches = 0;
-  return (request) => request.method === 'PUT' && request.url.pathname.endsWith('/test_cases') && ++batches === 2;
-}
-
-/** The request that closes the run, once every result landed. */
-function closing(request: Request): boolean {
-  return request.method === 'PUT' && new TextDecoder().decode(request.body?.bytes).includes('"status":"CLOSED"');
 }
 
 /**
@@ -112,29 +68,8 @@ function expectDeletedWhileSending(resumed: CommandOutcome, run: { id: string; h
   );
 }
 
-type Run = ReturnType<EmulatorHandle['state']>['test_runs'][number];
-
-/** The requests the emulator served after the run was deleted, as `PUT /test_runs/<id>/test_cases 404`. */
-function requestsAfterDeletion(): string[] {
-  const { requests } = emulator.state();
-  const deletion = requests.findIndex((r) => r.method === 'DELETE');
-  expect(deletion).toBeGreaterThan(-1);
-  return requests.slice(deletion + 1).map((r) => `${r.method} ${r.path.replace(/^.*\/projects\/[^/]+/, '')} ${r.status}`);
-}
-
-function runsOtherThanSeeded(): Run[] {
-  return emulator.state().test_runs.filter((r) => r.id !== DEMO_FACTS.closedRun.id);
-}
-
-const ALL_ONCE = { 'DEMO-1': 'Passed x1', 'DEMO-2': 'Failed x1', 'DEMO-3': 'Passed x1', 'DEMO-4': 'Passed x1' };
-
 async function readSpoolFile(file: string): Promise<EntriesSpool> {
   return JSON.parse(await readFile(file, 'utf8')) as EntriesSpool;
-}
-
-function writes(run: Run): Record<string, string> {
-  const human = new Map(emulator.state().test_cases.map((c) => [c.id, c.human_id]));
-  return Object.fromEntries(Object.entries(run.results).map(([id, r]) => [human.get(id) ?? id, `${r.status} x${r.writes}`]));
 }
 
 const KEY = 'deleted-key';
@@ -154,7 +89,7 @@ describe.each([
     const { spool, runId } = await spooledUpload(`${name}-refused`, extra);
     const before = await readFile(spool, 'utf8');
     const human = emulator.state().test_runs.find((r) => r.id === runId)!.human_id;
-    await deleteRun(runId);
+    await deleteRun(emulator, runId);
 
     const resumed = await resume(spool);
     expect([resumed.exitCode, resumed.error?.code]).toEqual([2, 'RUN_DELETED']);
@@ -167,21 +102,21 @@ describe.each([
       ` Nothing was sent, and all 4 result(s) are still in ${spool} (2 of them had been recorded in ${human} and went with it).${where}, run: testsigma-tm resume --new-run ${spool}`,
     );
     // Nothing was sent anywhere (no run was created), and the file is as the upload wrote it.
-    expect(runsOtherThanSeeded()).toEqual([]);
+    expect(runsOtherThanSeeded(emulator)).toEqual([]);
     expect(await readFile(spool, 'utf8')).toBe(before);
   });
 
   it('deleted while the resume sends: RUN_DELETED at once, the file keeps every result, --new-run sends each once', async () => {
     const { spool, runId } = await spooledUpload(`${name}-mid-way`, extra);
     const human = emulator.state().test_runs.find((r) => r.id === runId)!.human_id;
-    const proxy = await deletedBefore(runId, secondBatch());
+    const proxy = await deletedBefore(emulator, secondBatch(), runId);
     const resumed = await resume(spool, false, proxy.transport).finally(proxy.done);
 
     expectDeletedWhileSending(resumed, { id: runId, human_id: human }, spool, 3, where);
     // No run but the seeded one is left; after the deletion, the batch met the 404 and the resume read the run
     // once to tell a deleted run from another 404: nothing else was sent, here or anywhere.
-    expect(runsOtherThanSeeded()).toEqual([]);
-    expect(requestsAfterDeletion()).toEqual([`PUT /test_runs/${runId}/test_cases 404`, `GET /test_runs/${runId} 404`]);
+    expect(runsOtherThanSeeded(emulator)).toEqual([]);
+    expect(requestsAfterDeletion(emulator)).toEqual([`PUT /test_runs/${runId}/test_cases 404`, `GET /test_runs/${runId} 404`]);
     // The file names the deleted run, every result, and the three that landed in it.
     const file = await readSpoolFile(spool);
     expect([file.run.id, file.entries.length, file.landed?.runId, file.landed?.caseIds.length]).toEqual([runId, 4, runId, 3]);
@@ -191,44 +126,44 @@ describe.each([
     expect([again.exitCode, again.error?.code]).toEqual([2, 'RUN_DELETED']);
     const moved = await resume(spool, true);
     expect(moved.exitCode, moved.message).toBe(0);
-    const [run] = runsOtherThanSeeded();
-    expect(writes(run!)).toEqual(ALL_ONCE);
+    const [run] = runsOtherThanSeeded(emulator);
+    expect(writes(emulator, run!)).toEqual(ALL_ONCE);
     expect(await readdir(dir)).toContain(`${name}-mid-way.json.sent`);
   });
 
   it('with --new-run: every result goes into a new run, once each, and the file is marked resumed', async () => {
     const { spool, runId } = await spooledUpload(`${name}-new-run`, extra);
     const human = emulator.state().test_runs.find((r) => r.id === runId)!.human_id;
-    await deleteRun(runId);
+    await deleteRun(emulator, runId);
 
     const resumed = await resume(spool, true);
     expect(resumed.exitCode, resumed.message).toBe(0);
-    const [run] = runsOtherThanSeeded();
+    const [run] = runsOtherThanSeeded(emulator);
     expect(resumed.message).toBe(
       `Resumed ${spool}: recorded 4 result(s) in test run ${run!.human_id} (${keyed ? '' : 'a new run: '}the upload had written to ${human}, which no longer exists)${keyed ? '' : ', closed'}. The file is kept as ${spool}.sent.`,
     );
     expect(run!.title.endsWith(`[${KEY}]`)).toBe(keyed);
-    expect(writes(run!)).toEqual(ALL_ONCE);
+    expect(writes(emulator, run!)).toEqual(ALL_ONCE);
     expect(await readdir(dir)).toContain(`${name}-new-run.json.sent`);
   });
 
   it('a --new-run resume that fails half way leaves a file naming the new run: the next resume goes on there', async () => {
     const { spool, runId } = await spooledUpload(`${name}-half-way`, extra);
-    await deleteRun(runId);
+    await deleteRun(emulator, runId);
 
     // One batch lands in the new run, then the service is down until the deadline.
     emulator.setFaults([{ kind: 'status', route: RESULTS_ROUTE, status: 503, after: 1 }]);
     const first = await resume(spool, true);
     emulator.setFaults([]);
     expect(first.exitCode, first.message).toBe(1);
-    const [run] = runsOtherThanSeeded();
+    const [run] = runsOtherThanSeeded(emulator);
     expect((await readSpoolFile(spool)).run).toEqual({ id: run!.id, human_id: run!.human_id });
 
     // No --new-run this time: the file names a run that exists.
     const second = await resume(spool);
     expect(second.exitCode, second.message).toBe(0);
-    expect(runsOtherThanSeeded().map((r) => r.id)).toEqual([run!.id]);
-    expect(writes(runsOtherThanSeeded()[0]!)).toEqual(ALL_ONCE);
+    expect(runsOtherThanSeeded(emulator).map((r) => r.id)).toEqual([run!.id]);
+    expect(writes(emulator, runsOtherThanSeeded(emulator)[0]!)).toEqual(ALL_ONCE);
   });
 });
 
@@ -245,19 +180,19 @@ describe.each([
   it('says RUN_DELETED and keeps the file, not marked resumed: the results went with the run, --new-run sends them again', async () => {
     const { spool, runId } = await spooledUpload(name, extra);
     const human = emulator.state().test_runs.find((r) => r.id === runId)!.human_id;
-    const proxy = await deletedBefore(runId, closing);
+    const proxy = await deletedBefore(emulator, closing, runId);
     const resumed = await resume(spool, false, proxy.transport).finally(proxy.done);
 
     expectDeletedWhileSending(resumed, { id: runId, human_id: human }, spool, 4, where);
-    expect(requestsAfterDeletion()).toEqual([`PUT /test_runs/${runId} 404`, `GET /test_runs/${runId} 404`]);
+    expect(requestsAfterDeletion(emulator)).toEqual([`PUT /test_runs/${runId} 404`, `GET /test_runs/${runId} 404`]);
     expect(await readdir(dir)).not.toContain(`${name}.json.sent`);
     const file = await readSpoolFile(spool);
     expect([file.run.id, file.landed?.runId, file.landed?.caseIds.length]).toEqual([runId, runId, 4]);
 
     const moved = await resume(spool, true);
     expect(moved.exitCode, moved.message).toBe(0);
-    const [run] = runsOtherThanSeeded();
-    expect([run!.status, writes(run!)]).toEqual(['CLOSED', ALL_ONCE]);
+    const [run] = runsOtherThanSeeded(emulator);
+    expect([run!.status, writes(emulator, run!)]).toEqual(['CLOSED', ALL_ONCE]);
   });
 });
 
@@ -266,7 +201,7 @@ describe('--new-run when the run still exists', () => {
     const { spool, runId } = await spooledUpload('still-there', {});
     const resumed = await resume(spool, true);
     expect(resumed.exitCode, resumed.message).toBe(0);
-    expect(runsOtherThanSeeded().map((r) => r.id)).toEqual([runId]);
-    expect(writes(runsOtherThanSeeded()[0]!)).toEqual(ALL_ONCE);
+    expect(runsOtherThanSeeded(emulator).map((r) => r.id)).toEqual([runId]);
+    expect(writes(emulator, runsOtherThanSeeded(emulator)[0]!)).toEqual(ALL_ONCE);
   });
 });

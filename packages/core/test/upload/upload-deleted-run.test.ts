@@ -8,9 +8,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_FACTS, type EmulatorHandle } from 'testsigma-tm-emulator';
-import type { Transport } from '../../src/api/http.js';
-import { exchange, makeDispatcher } from '../../src/api/transport.js';
+import type { EmulatorHandle } from 'testsigma-tm-emulator';
 import type { Clock } from '../../src/clock.js';
 import { resumeCommand } from '../../src/operations/commands.js';
 import { uploadResults } from '../../src/pipeline/upload.js';
@@ -19,6 +17,17 @@ import { renderMarkdown } from '../../src/report/summary-markdown.js';
 import { resolveSettings } from '../../src/settings/index.js';
 import type { EntriesSpool } from '../../src/spool/spool.js';
 import { useDemoEmulator } from '../demo-emulator.js';
+import {
+  ALL_ONCE,
+  closing,
+  deletedBefore,
+  isBatch,
+  requestsAfterDeletion,
+  runsOtherThanSeeded,
+  secondBatch,
+  writes,
+  type Request,
+} from './deleted-run-fixtures.js';
 import { result, virtualClock } from '../run/close-fixtures.js';
 
 let emulator: EmulatorHandle;
@@ -37,44 +46,6 @@ beforeEach(() => {
 });
 
 const RESULTS = [result(1, 'passed', 'upload'), result(2, 'failed', 'upload'), result(3, 'passed', 'upload'), result(4, 'passed', 'upload')];
-const ALL_ONCE = { 'DEMO-1': 'Passed x1', 'DEMO-2': 'Failed x1', 'DEMO-3': 'Passed x1', 'DEMO-4': 'Passed x1' };
-
-type Run = ReturnType<EmulatorHandle['state']>['test_runs'][number];
-
-type Request = Parameters<Transport>[0];
-
-/**
- * In front of the emulator: someone deletes the upload's run (DELETE, as the API offers it) just before the request
- * `chosen` picks goes out, once every request before it was answered; the requests after it go out after that.
- */
-async function deletedBefore(chosen: (request: Request) => boolean): Promise<{ transport: Transport; done: () => Promise<void> }> {
-  const dispatcher = await makeDispatcher(30_000, undefined);
-  const answered: Promise<unknown>[] = [];
-  let deleted: Promise<void> | undefined;
-  const transport: Transport = async (request) => {
-    const pass = () => exchange(dispatcher, request.method, request.url, request.headers, request.body, request.timeoutMs, request.nowMs);
-    if (deleted) return deleted.then(pass);
-    if (!chosen(request)) {
-      const answer = pass();
-      answered.push(answer.catch(() => undefined));
-      return answer;
-    }
-    const runId = /test_runs\/([^/]+)/.exec(request.url.pathname)![1]!;
-    deleted = Promise.all(answered).then(() => deleteRun(runId));
-    return deleted.then(pass);
-  };
-  return { transport, done: () => dispatcher.close() };
-}
-
-function isBatch(request: Request): boolean {
-  return request.method === 'PUT' && request.url.pathname.endsWith('/test_cases');
-}
-
-/** The upload's second request of results. */
-function secondBatch(): (request: Request) => boolean {
-  let batches = 0;
-  return (request) => isBatch(request) && ++batches === 2;
-}
 
 /** The first request of the run once all four results were sent: the read-back without a run key. */
 function afterLastBatch(): (request: Request) => boolean {
@@ -83,35 +54,6 @@ function afterLastBatch(): (request: Request) => boolean {
     if (isBatch(request)) return ++batches > 4;
     return batches === 4 && /test_runs\/[^/]+/.test(request.url.pathname);
   };
-}
-
-/** The request that closes the run, once every result landed. */
-function closing(request: Request): boolean {
-  return request.method === 'PUT' && new TextDecoder().decode(request.body?.bytes).includes('"status":"CLOSED"');
-}
-
-async function deleteRun(runId: string): Promise<void> {
-  const answer = await fetch(`${emulator.url}/projects/${DEMO_FACTS.project.id}/test_runs/${runId}`, {
-    method: 'DELETE',
-    headers: { authorization: `Bearer ${emulator.token}` },
-  });
-  expect(answer.status).toBe(204);
-}
-
-/** The requests the emulator served after the run was deleted, as `PUT /test_runs/<id>/test_cases 404`. */
-function requestsAfterDeletion(): string[] {
-  const { requests } = emulator.state();
-  const deletion = requests.findIndex((r) => r.method === 'DELETE');
-  return requests.slice(deletion + 1).map((r) => `${r.method} ${r.path.replace(/^.*\/projects\/[^/]+/, '')} ${r.status}`);
-}
-
-function runsOtherThanSeeded(): Run[] {
-  return emulator.state().test_runs.filter((r) => r.id !== DEMO_FACTS.closedRun.id);
-}
-
-function writes(run: Run): Record<string, string> {
-  const human = new Map(emulator.state().test_cases.map((c) => [c.id, c.human_id]));
-  return Object.fromEntries(Object.entries(run.results).map(([id, r]) => [human.get(id) ?? id, `${r.status} x${r.writes}`]));
 }
 
 const KEY = 'upload-deleted-key';
@@ -126,7 +68,7 @@ describe.each([
 ])('an upload whose run is deleted while it sends, %s', (label, extra, where) => {
   it('says RUN_DELETED at once, keeps every result in the spool file, and --new-run records each exactly once', async () => {
     const spool = join(dir, `${label.replace(/\s+/g, '-')}.json`);
-    const proxy = await deletedBefore(secondBatch());
+    const proxy = await deletedBefore(emulator, secondBatch());
     const outcome = await uploadResults({
       settings: resolveSettings({ token: emulator.token, baseUrl: emulator.url, projectId: 'Demo', batchSize: 1, deadline: 2, spool, ...extra }, {}),
       results: RESULTS,
@@ -149,18 +91,18 @@ describe.each([
     expect(renderMarkdown(outcome.summary, { error: outcome.error! })).toContain(`\`${spool}\`: send them with \`testsigma-tm resume --new-run\`.`);
     // After the deletion: the batches already on their way (the upload keeps a few in flight) met the 404, and one
     // read of the run told a deleted run from another 404; nothing else was sent.
-    const after = requestsAfterDeletion();
+    const after = requestsAfterDeletion(emulator);
     expect(after.at(-1)).toBe(`GET /test_runs/${run.id} 404`);
     expect(new Set(after.slice(0, -1))).toEqual(new Set([`PUT /test_runs/${run.id}/test_cases 404`]));
-    expect(runsOtherThanSeeded()).toEqual([]);
+    expect(runsOtherThanSeeded(emulator)).toEqual([]);
     // The file names the deleted run, every result, and the one that landed in it.
     const file = JSON.parse(await readFile(spool, 'utf8')) as EntriesSpool;
     expect([file.kind, file.run.id, file.entries.length, file.landed?.runId, file.landed?.caseIds.length]).toEqual(['entries', run.id, 4, run.id, 1]);
 
     const moved = await resumeCommand({ file: spool, token: emulator.token, clock, newRun: true });
     expect(moved.exitCode, moved.message).toBe(0);
-    const [fresh] = runsOtherThanSeeded();
-    expect(writes(fresh!)).toEqual(ALL_ONCE);
+    const [fresh] = runsOtherThanSeeded(emulator);
+    expect(writes(emulator, fresh!)).toEqual(ALL_ONCE);
     expect(await readdir(dir)).toContain(`${label.replace(/\s+/g, '-')}.json.sent`);
   });
 });
@@ -177,7 +119,7 @@ describe.each([
 ])('an upload whose run is deleted once every result landed, %s', (label, extra, chosen, where) => {
   it('says RUN_DELETED, spools every result (they went with the run), and --new-run records each exactly once', async () => {
     const spool = join(dir, `${label.replace(/\W+/g, '-')}.json`);
-    const proxy = await deletedBefore(chosen());
+    const proxy = await deletedBefore(emulator, chosen());
     const outcome = await uploadResults({
       settings: resolveSettings({ token: emulator.token, baseUrl: emulator.url, projectId: 'Demo', batchSize: 1, deadline: 2, spool, ...extra }, {}),
       results: RESULTS,
@@ -197,13 +139,13 @@ describe.each([
       ` Nothing more was written to it, and all 4 result(s) are still in ${spool}${where ? '' : ' (4 of them had been recorded in ' + run.human_id + ' and went with it)'}`,
     );
     expect(outcome.error?.message).toContain(`To send them into a new test run${where}, run: testsigma-tm resume --new-run ${spool}`);
-    expect(runsOtherThanSeeded()).toEqual([]);
+    expect(runsOtherThanSeeded(emulator)).toEqual([]);
     const file = JSON.parse(await readFile(spool, 'utf8')) as EntriesSpool;
     expect([file.kind, file.run.id, file.entries.length]).toEqual(['entries', run.id, 4]);
 
     const moved = await resumeCommand({ file: spool, token: emulator.token, clock, newRun: true });
     expect(moved.exitCode, moved.message).toBe(0);
-    const [fresh] = runsOtherThanSeeded();
-    expect(writes(fresh!)).toEqual(ALL_ONCE);
+    const [fresh] = runsOtherThanSeeded(emulator);
+    expect(writes(emulator, fresh!)).toEqual(ALL_ONCE);
   });
 });
