@@ -56,6 +56,18 @@ function afterLastBatch(): (request: Request) => boolean {
   };
 }
 
+/** The four results uploaded one per batch into `spool`'s run, which is deleted just before the request `chosen` picks. */
+async function uploadDeletedBefore(chosen: (request: Request) => boolean, spool: string, extra: Record<string, unknown>) {
+  const proxy = await deletedBefore(emulator, chosen);
+  return uploadResults({
+    settings: resolveSettings({ token: emulator.token, baseUrl: emulator.url, projectId: 'Demo', batchSize: 1, deadline: 2, spool, ...extra }, {}),
+    results: RESULTS,
+    env: {},
+    clock,
+    http: { transport: proxy.transport },
+  }).finally(proxy.done);
+}
+
 const KEY = 'upload-deleted-key';
 
 describe.each([
@@ -68,14 +80,7 @@ describe.each([
 ])('an upload whose run is deleted while it sends, %s', (label, extra, where) => {
   it('says RUN_DELETED at once, keeps every result in the spool file, and --new-run records each exactly once', async () => {
     const spool = join(dir, `${label.replace(/\s+/g, '-')}.json`);
-    const proxy = await deletedBefore(emulator, secondBatch());
-    const outcome = await uploadResults({
-      settings: resolveSettings({ token: emulator.token, baseUrl: emulator.url, projectId: 'Demo', batchSize: 1, deadline: 2, spool, ...extra }, {}),
-      results: RESULTS,
-      env: {},
-      clock,
-      http: { transport: proxy.transport },
-    }).finally(proxy.done);
+    const outcome = await uploadDeletedBefore(secondBatch(), spool, extra);
     const run = { id: outcome.summary.runId, human_id: outcome.summary.runHumanId };
 
     expect([outcome.exitCode, outcome.error?.code, outcome.summary.spoolFile]).toEqual([2, 'RUN_DELETED', spool]);
@@ -119,14 +124,7 @@ describe.each([
 ])('an upload whose run is deleted once every result landed, %s', (label, extra, chosen, where) => {
   it('says RUN_DELETED, spools every result (they went with the run), and --new-run records each exactly once', async () => {
     const spool = join(dir, `${label.replace(/\W+/g, '-')}.json`);
-    const proxy = await deletedBefore(emulator, chosen());
-    const outcome = await uploadResults({
-      settings: resolveSettings({ token: emulator.token, baseUrl: emulator.url, projectId: 'Demo', batchSize: 1, deadline: 2, spool, ...extra }, {}),
-      results: RESULTS,
-      env: {},
-      clock,
-      http: { transport: proxy.transport },
-    }).finally(proxy.done);
+    const outcome = await uploadDeletedBefore(chosen(), spool, extra);
     const run = { id: outcome.summary.runId, human_id: outcome.summary.runHumanId };
 
     expect([outcome.exitCode, outcome.error?.code, outcome.summary.spoolFile], outcome.error?.message).toEqual([2, 'RUN_DELETED', spool]);
