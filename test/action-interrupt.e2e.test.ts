@@ -135,6 +135,39 @@ describe('the Action when its job is cancelled', { timeout: 120_000 }, () => {
     expect(stdout.replace(`::add-mask::${emulator.token}`, '')).not.toContain(emulator.token);
   });
 
+  it('while it waits out a Retry-After (a 429 asking for minutes), ends at once: spools what was not recorded, fails the step', async () => {
+    // The first batch is recorded; the service asks the others to come back in 500 s — longer than this test may
+    // run, so only the stop can end the step's wait before the test's own timeout would.
+    emulator.setFaults([{ kind: 'status', route: RESULTS_ROUTE, status: 429, retryAfter: 500, after: 1 }]);
+    const outputFile = join(dir, 'output-rate-limited');
+    const spool = join(dir, 'spool-rate-limited.json');
+    await writeFile(outputFile, '');
+    const inputs = { 'api-token': emulator.token, 'project-id': 'Demo', 'base-url': emulator.url, results, 'batch-size': '4', spool };
+    const step = new Step(stepEnv('779', inputs, { GITHUB_OUTPUT: outputFile }));
+    await Promise.all([step.printed('Recorded 4 of 12 results'), step.printed('trying again in 500 s')]);
+    step.signal('SIGINT');
+    const code = await step.done();
+    const { stdout } = step;
+
+    expect(code, stdout).toBe(1);
+    const run = newRuns(emulator).at(-1);
+    expect(run?.status).toBe('ACTIVE');
+    expect(stdout).toContain(
+      `::error::Interrupted by SIGINT while recording results in test run ${run!.human_id}: 4 of 12 result(s) were recorded; the other 8 were written to ${spool}, and the run was left open. Send them with: testsigma-tm resume ${spool}`,
+    );
+    expect(outputs(await readFile(outputFile, 'utf8'))['spool-file']).toBe(spool);
+    const spooled = JSON.parse(await readFile(spool, 'utf8')) as { entries: unknown[]; landed: { caseIds: string[] } };
+    expect([spooled.entries.length, spooled.landed.caseIds.length]).toEqual([12, 4]);
+    // Nothing was sent after the refused batches: they were not tried again.
+    expect(
+      emulator
+        .state()
+        .requests.filter((r) => r.method === 'PUT' && r.path.includes(`/test_runs/${run!.id}/test_cases`))
+        .map((r) => r.status),
+    ).toEqual([200, 429, 429]);
+    expect(stdout.replace(`::add-mask::${emulator.token}`, '')).not.toContain(emulator.token);
+  });
+
   it('in close mode, stops waiting for the shards at once and says the run is still open', async () => {
     emulator.setFaults([]);
     const key = 'cancelled-close';
