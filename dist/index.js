@@ -52882,7 +52882,17 @@ async function keepResults(session, sent, options = {}) {
     }
 }
 //# sourceMappingURL=membership.js.map
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(8474);
 ;// CONCATENATED MODULE: ./packages/core/dist/api/interrupt.js
+/**
+ * A host asked to stop (SIGINT: Ctrl-C, or a CI system cancelling the job; SIGTERM: the same from most CI systems
+ * and containers): an AbortSignal aborted with a StopRequested naming the signal. The HTTP client then sends no new request and
+ * abandons those in flight, each failing as a request without an answer (ApiError INTERRUPTED / TERMINATED): the
+ * upload treats it as it treats an outage's lost answer, so a batch that may have landed is spooled, and `resume`
+ * reads the run before sending it, never writing a result twice.
+ */
+
 
 /** What a host aborts its interrupt with: an Error (a sender destroys its socket with the reason), naming the signal. */
 class StopRequested extends Error {
@@ -52917,18 +52927,30 @@ function interruptedRequest(details, signal, sent) {
 class StopWaits {
     interrupt;
     waits = new Set();
+    /**
+     * Aborted with the stop: what the sleeps behind these waits take (Clock.sleep), so that their timers end with
+     * them. Its own signal, without the limit: as many sleeps listen to it as wait at once.
+     */
+    signal;
     constructor(interrupt) {
         this.interrupt = interrupt;
+        const sleeps = new AbortController();
+        (0,external_node_events_.setMaxListeners)(0, sleeps.signal);
+        this.signal = sleeps.signal;
+        if (interrupt.aborted)
+            sleeps.abort(interrupt.reason);
         interrupt.addEventListener('abort', () => {
             for (const abandon of this.waits)
                 abandon();
             this.waits.clear();
+            sleeps.abort(interrupt.reason);
         }, { once: true });
     }
     /**
      * `waiting`, or a rejection (Interrupted) once the stop comes; `onLate` then gets what `waiting` resolves to later
-     * (a pacer's turn to give back). What `waiting` waits on ends by itself: the host exits once the upload has said
-     * what it did.
+     * (a pacer's turn to give back). What `waiting` waits on must end at the stop too (a sleep that takes it, a
+     * request abandoned): this only makes its waiter let go first, and a timer left running would keep a host that
+     * does not exit by itself (the Action) alive after it said what it did.
      */
     until(waiting, onLate) {
         return new Promise((resolve, reject) => {
@@ -52971,7 +52993,7 @@ function stoppingClock(clock, interrupt) {
         now: () => clock.now(),
         random: () => clock.random(),
         ...(clock.every && { every: clock.every.bind(clock) }),
-        sleep: (ms) => waits.until(clock.sleep(ms, interrupt)).catch((error) => {
+        sleep: (ms) => waits.until(clock.sleep(ms, waits.signal)).catch((error) => {
             const signal = interrupt_stoppedBy(interrupt);
             if (error instanceof Interrupted && signal)
                 throw new errors_InterruptedError(interrupt_stopCode(signal), `Stopped by ${signal} while waiting.`);
@@ -53637,6 +53659,8 @@ function confirmsBatch(body, entries) {
  * - A few requests may be in flight at once, so latency does not slow the pace.
  * Turns are handed out first come, first served.
  */
+
+
 /** One under the limit seen on the live service (CONTRACT §4: about 10 requests per second per key). */
 const DEFAULT_PER_SECOND = 9;
 const DEFAULT_MAX_IN_FLIGHT = 4;
@@ -53662,6 +53686,7 @@ class Pacer {
     queue = Promise.resolve();
     now;
     sleep;
+    stop;
     /** Why the request at the head of the queue is waiting, for progress lines. */
     waitingFor;
     /** The last x-tms-api-reset seen with an exhausted window, for progress lines. */
@@ -53672,7 +53697,8 @@ class Pacer {
         this.defaultPerWindow = Math.max(1, Math.floor(options.perSecond ?? DEFAULT_PER_SECOND));
         this.maxInFlight = Math.max(1, Math.floor(options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT));
         this.now = options.now ?? Date.now;
-        this.sleep = options.sleep ?? defaultSleep;
+        this.sleep = options.sleep ?? systemClock.sleep;
+        this.stop = options.stop;
     }
     /**
      * Resolves the next time a request waits for the window to move on (its turns all taken, or the service's
@@ -53768,13 +53794,16 @@ class Pacer {
     async waitForTurn() {
         let waitedForOthersMs = 0;
         for (;;) {
+            // Stopped while it waited (a sleep the stop ended, an answer abandoned): no turn is handed out any more.
+            if (this.stop?.aborted)
+                throw new Interrupted();
             const now = this.now();
             this.prune(now);
             const paused = this.pausedUntil - now;
             if (paused > 0) {
                 this.waitingFor = 'shared-limit';
                 this.windowWaitHeard();
-                await this.sleep(paused);
+                await this.sleep(paused, this.stop);
                 waitedForOthersMs += paused;
                 continue;
             }
@@ -53800,15 +53829,12 @@ class Pacer {
                 await new Promise((resolve) => this.released.push(resolve));
             else {
                 this.windowWaitHeard();
-                await this.sleep(at - now);
+                await this.sleep(at - now, this.stop);
             }
             if (this.waitingFor === 'shared-limit')
                 waitedForOthersMs += this.now() - now;
         }
     }
-}
-function defaultSleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms));
 }
 //# sourceMappingURL=pacer.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/api/progress.js
@@ -54648,18 +54674,22 @@ class HttpClient {
         const clock = options.clock ?? systemClock;
         this.clockSource = clock;
         this.now = () => clock.now();
-        this.sleep = (ms) => clock.sleep(ms);
+        // Every wait of the client (a backoff, a Retry-After of minutes, a turn under the rate limit) ends at the host's
+        // stop, its timer let go: left running, it would keep the process alive after the outcome was said.
+        this.stopWaits = options.interrupt ? new StopWaits(options.interrupt) : undefined;
+        const stop = this.stopWaits?.signal;
+        this.sleep = (ms) => clock.sleep(ms, stop);
         this.random = () => clock.random();
         this.pacer = new Pacer({
             now: this.now,
-            sleep: this.sleep,
+            sleep: (ms, ended) => clock.sleep(ms, ended),
+            ...(stop && { stop }),
             ...(options.perSecond ? { perSecond: options.perSecond } : {}),
             ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}),
         });
         this.policy = options.retry ?? DEFAULT_RETRY_POLICY;
         this.deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
         this.createdAt = this.now();
-        this.stopWaits = options.interrupt ? new StopWaits(options.interrupt) : undefined;
         this.deadline = this.createdAt + this.deadlineMs;
         // A wait of 10 s or more is a heartbeat even for a quiet host (a reporter prints stage lines only).
         this.emit = options.onEvent ?? ((event) => (event.elapsedMs >= HEARTBEAT_MS ? logStage(options.log, event.message) : options.log.info(event.message)));

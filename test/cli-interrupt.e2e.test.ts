@@ -169,6 +169,39 @@ describe('testsigma-tm upload interrupted', { timeout: 120_000 }, () => {
     });
   });
 
+  it('on SIGTERM while waiting out a Retry-After (a 503 asking for minutes) ends at once, exits 143; resume sends exactly the rest', async () => {
+    // The first batch is recorded; the service asks the others to come back in 500 s, longer than this test may run.
+    await withEmulator([{ kind: 'status', route: RESULTS_ROUTE, status: 503, retryAfter: 500, after: 1 }], async (emulator, _clock, env) => {
+      const spool = join(dir, 'retry-after.json');
+      const upload = new Cli(['upload', '--batch-size', '4', '--spool', spool, ...samples], env);
+      await Promise.all([upload.printed('Recorded 4 of 12 results'), upload.printed('trying again in 500 s')]);
+      upload.signal('SIGTERM');
+      const result = await upload.done();
+      searches.at(-1)?.record('upload terminated while waiting out a Retry-After', result);
+
+      expect({ code: result.code, signal: result.signal }, result.stderr).toEqual({ code: 143, signal: null });
+      const [run] = newRuns(emulator);
+      expect(result.stderr.trimEnd().split('\n').at(-1)).toBe(
+        `testsigma-tm: Interrupted by SIGTERM while recording results in test run ${run!.human_id}: 4 of 12 result(s) were recorded; the other 8 were written to ${spool}, and the run was left open. Send them with: testsigma-tm resume ${spool}`,
+      );
+      // The refused batches were not sent again.
+      expect(
+        emulator
+          .state()
+          .requests.filter((r) => r.route === 'PUT /projects/{pid}/test_runs/{rid}/test_cases')
+          .map((r) => r.status),
+      ).toEqual([200, 503, 503]);
+
+      emulator.setFaults([]);
+      const resumed = searches.at(-1)!.record('resume', await runNode(CLI, ['resume', spool], { env }));
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(newRuns(emulator).map((r) => r.status)).toEqual(['CLOSED']);
+      expect(statusesByHumanId(emulator, newRuns(emulator)[0]!)).toEqual(EXPECTED_SAMPLE_STATUSES);
+      expect(resultWrites(emulator)).toBe(5);
+      expect(Object.values(newRuns(emulator)[0]!.results).map((r) => r.writes)).toEqual(Array(12).fill(1));
+    });
+  });
+
   it('a second signal exits at once, saying the spool file may be incomplete', async () => {
     await withEmulator(HOLD_AFTER_FIRST_BATCH, async (_emulator, clock, env) => {
       const spool = join(dir, 'second', 'spool.json');

@@ -50,6 +50,11 @@ export class VirtualClock implements Clock {
     return () => this.repeating.delete(timer);
   }
 
+  /** Sleeps under way: a wait given up at a stop must not be one of them (it would move time, or hold a real process). */
+  sleeping(): number {
+    return this.sleepers.length;
+  }
+
   /** Ended by `stop` (see Clock.sleep), a sleep is taken off: time never moves for a wait that was given up. */
   sleep(ms: number, stop?: AbortSignal): Promise<void> {
     return new Promise((wake) => {

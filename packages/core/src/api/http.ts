@@ -189,18 +189,22 @@ export class HttpClient {
     const clock = options.clock ?? systemClock;
     this.clockSource = clock;
     this.now = () => clock.now();
-    this.sleep = (ms) => clock.sleep(ms);
+    // Every wait of the client (a backoff, a Retry-After of minutes, a turn under the rate limit) ends at the host's
+    // stop, its timer let go: left running, it would keep the process alive after the outcome was said.
+    this.stopWaits = options.interrupt ? new StopWaits(options.interrupt) : undefined;
+    const stop = this.stopWaits?.signal;
+    this.sleep = (ms) => clock.sleep(ms, stop);
     this.random = () => clock.random();
     this.pacer = new Pacer({
       now: this.now,
-      sleep: this.sleep,
+      sleep: (ms, ended) => clock.sleep(ms, ended),
+      ...(stop && { stop }),
       ...(options.perSecond ? { perSecond: options.perSecond } : {}),
       ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}),
     });
     this.policy = options.retry ?? DEFAULT_RETRY_POLICY;
     this.deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
     this.createdAt = this.now();
-    this.stopWaits = options.interrupt ? new StopWaits(options.interrupt) : undefined;
     this.deadline = this.createdAt + this.deadlineMs;
     // A wait of 10 s or more is a heartbeat even for a quiet host (a reporter prints stage lines only).
     this.emit = options.onEvent ?? ((event) => (event.elapsedMs >= HEARTBEAT_MS ? logStage(options.log, event.message) : options.log.info(event.message)));

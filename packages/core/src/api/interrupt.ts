@@ -5,6 +5,7 @@
  * upload treats it as it treats an outage's lost answer, so a batch that may have landed is spooled, and `resume`
  * reads the run before sending it, never writing a result twice.
  */
+import { setMaxListeners } from 'node:events';
 import type { Clock } from '../clock.js';
 import { ApiError, InterruptedError, type ApiErrorDetails } from '../errors.js';
 
@@ -43,13 +44,23 @@ export function interruptedRequest(details: ApiErrorDetails, signal: StopSignal,
  */
 export class StopWaits {
   private readonly waits = new Set<() => void>();
+  /**
+   * Aborted with the stop: what the sleeps behind these waits take (Clock.sleep), so that their timers end with
+   * them. Its own signal, without the limit: as many sleeps listen to it as wait at once.
+   */
+  readonly signal: AbortSignal;
 
   constructor(private readonly interrupt: AbortSignal) {
+    const sleeps = new AbortController();
+    setMaxListeners(0, sleeps.signal);
+    this.signal = sleeps.signal;
+    if (interrupt.aborted) sleeps.abort(interrupt.reason);
     interrupt.addEventListener(
       'abort',
       () => {
         for (const abandon of this.waits) abandon();
         this.waits.clear();
+        sleeps.abort(interrupt.reason);
       },
       { once: true },
     );
@@ -57,8 +68,9 @@ export class StopWaits {
 
   /**
    * `waiting`, or a rejection (Interrupted) once the stop comes; `onLate` then gets what `waiting` resolves to later
-   * (a pacer's turn to give back). What `waiting` waits on ends by itself: the host exits once the upload has said
-   * what it did.
+   * (a pacer's turn to give back). What `waiting` waits on must end at the stop too (a sleep that takes it, a
+   * request abandoned): this only makes its waiter let go first, and a timer left running would keep a host that
+   * does not exit by itself (the Action) alive after it said what it did.
    */
   until<T>(waiting: Promise<T>, onLate?: (value: T) => void): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -101,7 +113,7 @@ export function stoppingClock(clock: Clock, interrupt: AbortSignal | undefined):
     random: () => clock.random(),
     ...(clock.every && { every: clock.every.bind(clock) }),
     sleep: (ms) =>
-      waits.until(clock.sleep(ms, interrupt)).catch((error: unknown) => {
+      waits.until(clock.sleep(ms, waits.signal)).catch((error: unknown) => {
         const signal = stoppedBy(interrupt);
         if (error instanceof Interrupted && signal) throw new InterruptedError(stopCode(signal), `Stopped by ${signal} while waiting.`);
         throw error;

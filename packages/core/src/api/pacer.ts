@@ -26,6 +26,9 @@
  * - A few requests may be in flight at once, so latency does not slow the pace.
  * Turns are handed out first come, first served.
  */
+import { systemClock } from '../clock.js';
+import { Interrupted } from './interrupt.js';
+
 /** One under the limit seen on the live service (CONTRACT §4: about 10 requests per second per key). */
 export const DEFAULT_PER_SECOND = 9;
 const DEFAULT_MAX_IN_FLIGHT = 4;
@@ -40,7 +43,14 @@ export interface PacerOptions {
   perSecond?: number;
   maxInFlight?: number;
   now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
+  /** Resolves after `ms`, or at once when `stop` aborts (Clock.sleep). */
+  sleep?: (ms: number, stop?: AbortSignal) => Promise<void>;
+  /**
+   * The host's stop (HttpClientOptions.interrupt): every wait for a turn ends when it aborts, rejecting with
+   * Interrupted, and no timer of it is left running (one would keep the process alive after the outcome was said:
+   * a rate-limit pause lasts up to minutes).
+   */
+  stop?: AbortSignal;
 }
 
 /** What the service said about the window in an answer's headers. */
@@ -86,7 +96,8 @@ export class Pacer {
   private released: (() => void)[] = [];
   private queue: Promise<void> = Promise.resolve();
   private readonly now: () => number;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly sleep: (ms: number, stop?: AbortSignal) => Promise<void>;
+  private readonly stop: AbortSignal | undefined;
   /** Why the request at the head of the queue is waiting, for progress lines. */
   waitingFor: WaitReason | undefined;
   /** The last x-tms-api-reset seen with an exhausted window, for progress lines. */
@@ -98,7 +109,8 @@ export class Pacer {
     this.defaultPerWindow = Math.max(1, Math.floor(options.perSecond ?? DEFAULT_PER_SECOND));
     this.maxInFlight = Math.max(1, Math.floor(options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT));
     this.now = options.now ?? Date.now;
-    this.sleep = options.sleep ?? defaultSleep;
+    this.sleep = options.sleep ?? systemClock.sleep;
+    this.stop = options.stop;
   }
 
   /**
@@ -197,13 +209,15 @@ export class Pacer {
   private async waitForTurn(): Promise<Slot> {
     let waitedForOthersMs = 0;
     for (;;) {
+      // Stopped while it waited (a sleep the stop ended, an answer abandoned): no turn is handed out any more.
+      if (this.stop?.aborted) throw new Interrupted();
       const now = this.now();
       this.prune(now);
       const paused = this.pausedUntil - now;
       if (paused > 0) {
         this.waitingFor = 'shared-limit';
         this.windowWaitHeard();
-        await this.sleep(paused);
+        await this.sleep(paused, this.stop);
         waitedForOthersMs += paused;
         continue;
       }
@@ -228,13 +242,9 @@ export class Pacer {
       if (at === Infinity) await new Promise<void>((resolve) => this.released.push(resolve));
       else {
         this.windowWaitHeard();
-        await this.sleep(at - now);
+        await this.sleep(at - now, this.stop);
       }
       if (this.waitingFor === 'shared-limit') waitedForOthersMs += this.now() - now;
     }
   }
-}
-
-function defaultSleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -15,6 +15,7 @@ import { exitCodeFor } from '../../src/errors.js';
 import { silentLogger } from '../../src/log.js';
 import { apiFailure } from './api-failure.js';
 import { useDemoEmulator } from '../demo-emulator.js';
+import { expectEndedAtOnce, stoppingAt } from '../stop-at-sleep.js';
 
 const PID = DEMO_FACTS.project.id;
 const ENTRY = { test_case_id: DEMO_FACTS.caseId(1), test_run_status_id: 'any', user_id: DEMO_FACTS.users.alice.id, description: '' };
@@ -81,6 +82,51 @@ describe('the HTTP client when its host is stopped', () => {
     expect(exitCodeFor(error)).toBe(143);
     expect(error.message).toMatch(/stopped by SIGTERM before the request succeeded/);
     expect(emulator.state().requests).toHaveLength(1);
+  });
+
+  it('ends the wait out of a Retry-After at once (a 429 asking for a minute): nothing is left waiting, nothing sent again', async () => {
+    emulator.setFaults([{ kind: 'status', status: 429, retryAfter: 60, route: 'GET /projects' }]);
+    // The stop comes as the client begins the minute's wait the service asked for.
+    const stopping = stoppingAt((ms) => ms >= 60_000);
+    const error = await apiFailure(client(emulator.url, stopping.stop.signal, { clock: stopping.clock }).listProjects());
+    expectEndedAtOnce(stopping);
+    expect([error.code, exitCodeFor(error)]).toEqual(['INTERRUPTED', 130]);
+    expect(error.message).toMatch(/stopped by SIGINT before the request succeeded/);
+    expect(emulator.state().requests).toHaveLength(1);
+  });
+
+  it("ends a request's wait for its turn under a service's pause at once (a 503 with Retry-After), and the retry's wait with it", async () => {
+    emulator.setFaults([{ kind: 'status', status: 503, retryAfter: 120, route: 'GET /projects', times: 1 }]);
+    // One request at a time: the second waits for the first, whose answer pauses every request for two minutes. The
+    // stop comes as the second begins that wait (in the pacer), the first already waiting to try again.
+    let long = 0;
+    const stopping = stoppingAt((ms) => ms >= 120_000 && ++long === 2, 'SIGTERM');
+    const api = client(emulator.url, stopping.stop.signal, { clock: stopping.clock, maxInFlight: 1 });
+    const errors = await Promise.all([apiFailure(api.listProjects()), apiFailure(api.listProjects())]);
+    expectEndedAtOnce(stopping);
+    expect(errors.map((e) => [e.code, exitCodeFor(e)])).toEqual([
+      ['TERMINATED', 143],
+      ['TERMINATED', 143],
+    ]);
+    expect(errors[1]?.message).toMatch(/testsigma-tm was stopped by SIGTERM: the request was not sent\.$/);
+    expect(emulator.state().requests).toHaveLength(1);
+  });
+
+  it('keeps one listener on the signal however many requests wait out a Retry-After at once', async () => {
+    emulator.setFaults([{ kind: 'status', status: 429, retryAfter: 60, route: 'GET /projects' }]);
+    // A window's worth of requests go at once and are all asked to wait a minute; the rest wait for their turn.
+    let long = 0;
+    let listeners: number | undefined;
+    const stopping = stoppingAt((ms) => {
+      if (ms < 60_000 || ++long < 10) return false;
+      listeners = getEventListeners(stopping.stop.signal, 'abort').length;
+      return true;
+    });
+    const api = client(emulator.url, stopping.stop.signal, { clock: stopping.clock, maxInFlight: 12 });
+    const errors = await Promise.all(Array.from({ length: 12 }, () => apiFailure(api.listProjects())));
+    expectEndedAtOnce(stopping);
+    expect(listeners).toBe(1);
+    expect(errors.map((e) => e.code)).toEqual(Array(12).fill('INTERRUPTED'));
   });
 
   it('ends every request waiting for a turn, with one listener on the signal however many wait (Node 20 warns past 10)', async () => {

@@ -13,14 +13,13 @@ import { DEMO_FACTS, type EmulatorHandle, type FaultRule } from 'testsigma-tm-em
 import type { Transport } from '../../src/api/http.js';
 import { exchange, makeDispatcher } from '../../src/api/transport.js';
 import { StopRequested } from '../../src/api/interrupt.js';
-import type { Clock } from '../../src/clock.js';
 import type { TestResult } from '../../src/model.js';
 import { closeRunCommand } from '../../src/operations/commands.js';
 import { uploadResults } from '../../src/pipeline/upload.js';
 import { CLOSE_POLL_MS, CLOSE_TURN_MS, LATE_WRITE_MS } from '../../src/run/timing.js';
 import { resolveSettings } from '../../src/settings/index.js';
 import { useDemoEmulator } from '../demo-emulator.js';
-import { VirtualClock } from '../virtual-clock.js';
+import { expectEndedAtOnce, stoppingAt, type StoppingClock } from '../stop-at-sleep.js';
 import { expectClosedById, recordingLogger, SHARD, virtualClock } from './close-fixtures.js';
 
 let emulator: EmulatorHandle;
@@ -34,32 +33,7 @@ afterEach(async () => {
   await rm(spoolDir, { recursive: true, force: true });
 });
 
-/**
- * A virtual clock that stops the host (SIGINT) at the first sleep `at` picks, as a CI system cancelling the job
- * then would; `stoppedAt` is when (virtual time), for the time that passed after it.
- */
-function stoppingAt(at: (ms: number) => boolean): { clock: Clock; stop: AbortController; stoppedAt: () => number | undefined } {
-  const virtual = new VirtualClock();
-  const stop = new AbortController();
-  let stoppedAt: number | undefined;
-  const clock: Clock = {
-    now: () => virtual.now(),
-    random: () => virtual.random(),
-    sleep: (ms, ended) => {
-      // The sleep is begun first: the stop comes while it is under way.
-      const sleeping = virtual.sleep(ms, ended);
-      if (process.env.DEBUG_SLEEPS && stoppedAt) console.log('SLEEP', ms, virtual.now() - stoppedAt, new Error().stack?.split('\n').slice(2, 5).join(' / '));
-      if (stoppedAt === undefined && at(ms)) {
-        stoppedAt = virtual.now();
-        stop.abort(new StopRequested('SIGINT'));
-      }
-      return sleeping;
-    },
-  };
-  return { clock, stop, stoppedAt: () => stoppedAt };
-}
-
-function upload(results: TestResult[], extra: Record<string, string | number | boolean>, stopping: ReturnType<typeof stoppingAt>) {
+function upload(results: TestResult[], extra: Record<string, string | number | boolean>, stopping: StoppingClock) {
   return uploadResults({
     settings: resolveSettings({ token: emulator.token, baseUrl: emulator.url, projectId: 'Demo', ...extra }, {}),
     results,
@@ -73,13 +47,6 @@ function upload(results: TestResult[], extra: Record<string, string | number | b
 
 function keyRuns(key: string) {
   return emulator.state().test_runs.filter((r) => r.title.endsWith(`[${key}]`));
-}
-
-/** Every wait of the run protocol ends as the stop comes: no virtual time passes after it. */
-function expectEndedAtOnce(stopping: ReturnType<typeof stoppingAt>): void {
-  const at = stopping.stoppedAt();
-  expect(at, 'the stop never came').toBeDefined();
-  expect(stopping.clock.now() - at!).toBe(0);
 }
 
 describe('a wait of the run protocol, when the host is stopped', () => {
