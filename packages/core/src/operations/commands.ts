@@ -18,7 +18,7 @@ import { currentGeneration, findKeyRuns } from '../run/key.js';
 import { sendEntries } from '../run/send.js';
 import { SpoolProgress, markResumed, readSpool, runFailedFiles, writeSpool } from '../spool/spool.js';
 import { withRunFailed } from '../pipeline/inputs.js';
-import { deletedWhileSendingTo, findSpooledRun, notFound, runDeleted } from '../spool/deleted-run.js';
+import { deletedWhileSendingTo, findSpooledRun, metNotFound, notFound, runDeleted } from '../spool/deleted-run.js';
 import { openService } from '../pipeline/service.js';
 import { uploadResults } from '../pipeline/upload.js';
 import { openRun } from '../pipeline/open-run.js';
@@ -267,7 +267,7 @@ async function deletedWhileSending(given: ResumeGiven, resumed: Promise<CommandO
   } catch (error) {
     failure = error;
   }
-  if (notFound(failure) || (failure instanceof Error && notFound(failure.cause))) {
+  if (metNotFound(failure)) {
     // The file as the stopped resume left it (with a run key, the upload pipeline rewrote it naming its run).
     const deleted = await deletedWhileSendingTo(given.api, given.projectId, given.progress.file, runKey, 'resume');
     if (deleted) return { message: deleted.message, error: deleted, exitCode: exitCodeFor(deleted) };
@@ -436,6 +436,7 @@ async function resumeKeyed(given: ResumeGiven, spooled: { run: TestRun } | { gon
     return leftOpenResumed(recorded.error, file, run);
   }
   if (recorded.error) {
+    // Where the rest is, said here (a line held for a 404 is not: RUN_DELETED replaces this when the run was deleted).
     const where = recorded.spoolFile ? ` What is still missing is kept in ${recorded.spoolFile}.` : '';
     return { message: `${recorded.error.message}${where}`, error: recorded.error, exitCode: exitCodeFor(recorded.error), run };
   }

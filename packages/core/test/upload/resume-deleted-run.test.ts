@@ -17,7 +17,7 @@ import { resolveSettings } from '../../src/settings/index.js';
 import type { EntriesSpool } from '../../src/spool/spool.js';
 import { useDemoEmulator } from '../demo-emulator.js';
 import { ALL_ONCE, closing, deleteRun, deletedBefore, requestsAfterDeletion, runsOtherThanSeeded, secondBatch, writes } from './deleted-run-fixtures.js';
-import { result, virtualClock } from '../run/close-fixtures.js';
+import { recordingLogger, result, virtualClock } from '../run/close-fixtures.js';
 
 let emulator: EmulatorHandle;
 useDemoEmulator((started) => (emulator = started));
@@ -53,19 +53,31 @@ async function spooledUpload(name: string, extra: Record<string, unknown>): Prom
   return { spool, runId: outcome.summary.runId! };
 }
 
-function resume(file: string, newRun?: boolean, transport?: Transport) {
-  return resumeCommand({ file, token: emulator.token, clock, ...(newRun && { newRun }), ...(transport && { http: { transport } }) });
+/** The resume's outcome, with every line it logged. */
+async function resume(file: string, newRun?: boolean, transport?: Transport): Promise<CommandOutcome & { logged: string[] }> {
+  const log = recordingLogger();
+  const outcome = await resumeCommand({ file, token: emulator.token, clock, log, ...(newRun && { newRun }), ...(transport && { http: { transport } }) });
+  return { ...outcome, logged: log.lines };
 }
 
 /**
  * A resume's RUN_DELETED for `run`, deleted while the resume sent to it, `landed` of the 4 results having gone with
- * it; `where` says where --new-run sends them. The request id, new each time, is left out.
+ * it; `where` says where --new-run sends them. The request id, new each time, is left out. No line says a plain
+ * `resume` of the file, which would only say RUN_DELETED again.
  */
-function expectDeletedWhileSending(resumed: CommandOutcome, run: { id: string; human_id: string }, spool: string, landed: number, where: string): void {
+function expectDeletedWhileSending(
+  resumed: CommandOutcome & { logged: string[] },
+  run: { id: string; human_id: string },
+  spool: string,
+  landed: number,
+  where: string,
+): void {
   expect([resumed.exitCode, resumed.error?.code]).toEqual([2, 'RUN_DELETED']);
+  const went = landed > 0 ? ` (${landed} of them had been recorded in ${run.human_id} and went with it)` : '';
   expect(resumed.message.replace(/request id [0-9a-f-]+/, 'request id <id>')).toBe(
-    `Test run ${run.human_id} no longer exists in Testsigma (the service answers HTTP 404 for it: Test run not found — Test run not found with ID: ${run.id}, request id <id>): it was deleted while this resume was sending to it. Nothing more was written to it, and all 4 result(s) are still in ${spool} (${landed} of them had been recorded in ${run.human_id} and went with it).${where}, run: testsigma-tm resume --new-run ${spool}`,
+    `Test run ${run.human_id} no longer exists in Testsigma (the service answers HTTP 404 for it: Test run not found — Test run not found with ID: ${run.id}, request id <id>): it was deleted while this resume was sending to it. Nothing more was written to it, and all 4 result(s) are still in ${spool}${went}.${where}, run: testsigma-tm resume --new-run ${spool}`,
   );
+  expect(resumed.logged.filter((line) => line.includes(`resume ${spool}`))).toEqual([]);
 }
 
 async function readSpoolFile(file: string): Promise<EntriesSpool> {
