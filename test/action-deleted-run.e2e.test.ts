@@ -82,12 +82,14 @@ describe('the Action when its run is deleted while it uploads', { timeout: 120_0
       `They were written to ${spool}: send them with testsigma-tm resume --new-run ${spool}`,
       `::error::${message}`,
     ]);
-    // The job summary says the same.
+    // The job summary says the same, and that the run is gone (not "left open").
     const summary = (await readFile(summaryFile, 'utf8')).replace(/request id [0-9a-f-]{36}\)/g, 'request id <id>)');
     expect(summary).toContain(`**The step failed** (\`RUN_DELETED\`): ${message}\n`);
+    expect(summary).toContain('\nRecorded 0 of 12 test case(s); run created, then deleted in Testsigma.\n');
     expect(summary).toContain(
       `**12 test case result(s) were not recorded.** They were written to \`${spool}\`: send them with \`testsigma-tm resume --new-run\`.`,
     );
+    expect(summary).not.toContain('left open');
     expect(outputs(await readFile(outputFile, 'utf8'))['spool-file']).toBe(spool);
     const spooled = JSON.parse(await readFile(spool, 'utf8')) as { run: { id: string }; entries: unknown[]; landed: { caseIds: string[] } };
     expect([spooled.run.id, spooled.entries.length, spooled.landed.caseIds.length]).toEqual([run!.id, 12, 4]);

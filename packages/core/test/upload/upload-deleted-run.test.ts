@@ -99,7 +99,10 @@ describe.each([
     const text = renderText(outcome.summary, { error: outcome.error! });
     expect(text).toContain('4 test case result(s) were NOT recorded.');
     expect(text).toContain(`They were written to ${spool}: send them with testsigma-tm resume --new-run ${spool}`);
-    expect(renderMarkdown(outcome.summary, { error: outcome.error! })).toContain(`\`${spool}\`: send them with \`testsigma-tm resume --new-run\`.`);
+    const markdown = renderMarkdown(outcome.summary, { error: outcome.error! });
+    expect(markdown).toContain(`\`${spool}\`: send them with \`testsigma-tm resume --new-run\`.`);
+    // The run is gone, not left open.
+    expect(markdown).toContain('\nRecorded 0 of 4 test case(s); run created, then deleted in Testsigma.\n');
     // The error alone names the file in the log: no line of its own saying a plain `resume` (which would only say
     // RUN_DELETED again) or counting only the results the batches had not sent.
     expect(outcome.logged.filter((line) => line.includes(spool))).toEqual([]);
