@@ -422,8 +422,10 @@ async function resumeKeyed(given: ResumeGiven, spooled: { run: TestRun } | { gon
   const ctx = resumeContext(given, settings, settings.runKey);
   const opened = await openRun(ctx, plan);
   if (opened.run.id === spool.run.id) await recordHeld(given.api, projectId, opened.run.id, progress);
-  // The run the file named is gone: it names this one from now on, so that a resume stopped half way goes on here.
-  else if ('gone' in spooled) await progress.moveTo(opened.run, spool.close);
+  // Another run (the file's is gone, or closed since: the key's next one): the file names it from now on, so that a
+  // resume stopped half way goes on here, and one stopped by its deletion says RUN_DELETED for it, not the bare 404
+  // (deletedWhileSending reads the run the file names).
+  else await progress.moveTo(opened.run, spool.close);
   const recorded = await recordResults(ctx, plan, opened);
   await progress.settled();
   const run = described(settings, projectId, opened.run);

@@ -11,12 +11,23 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EmulatorHandle } from 'testsigma-tm-emulator';
 import type { Transport } from '../../src/api/http.js';
 import type { Clock } from '../../src/clock.js';
-import { resumeCommand, type CommandOutcome } from '../../src/operations/commands.js';
+import { closeRunCommand, resumeCommand, type CommandOutcome } from '../../src/operations/commands.js';
 import { uploadResults } from '../../src/pipeline/upload.js';
 import { resolveSettings } from '../../src/settings/index.js';
 import type { EntriesSpool } from '../../src/spool/spool.js';
 import { useDemoEmulator } from '../demo-emulator.js';
-import { ALL_ONCE, closing, deleteRun, deletedBefore, requestsAfterDeletion, runsOtherThanSeeded, secondBatch, writes } from './deleted-run-fixtures.js';
+import {
+  ALL_ONCE,
+  closing,
+  deleteRun,
+  deletedBefore,
+  requestsAfterDeletion,
+  runsOtherThanSeeded,
+  secondBatch,
+  writes,
+  type Request,
+  type Run,
+} from './deleted-run-fixtures.js';
 import { recordingLogger, result, virtualClock } from '../run/close-fixtures.js';
 
 let emulator: EmulatorHandle;
@@ -205,6 +216,54 @@ describe.each([
     expect(moved.exitCode, moved.message).toBe(0);
     const [run] = runsOtherThanSeeded(emulator);
     expect([run!.status, writes(emulator, run!)]).toEqual(['CLOSED', ALL_ONCE]);
+  });
+});
+
+/** The close job of the pipeline of run key `key`: `run close --run-key`. */
+function closeKeyRun(key: string): Promise<CommandOutcome> {
+  const settings = resolveSettings({ token: emulator.token, baseUrl: emulator.url, projectId: 'Demo', runKey: key }, {});
+  return closeRunCommand({ settings, env: {}, clock });
+}
+
+describe.each([
+  ['the close job closed its run', false],
+  ['its run deleted, with --new-run', true],
+])("a keyed resume into the key's next run (%s), that run deleted while the resume sends", (label, newRun) => {
+  const name = `next-${label.replace(/\W+/g, '-')}`;
+  const key = `${KEY}-${name}`;
+
+  it('says RUN_DELETED for that run: the file names it and keeps every result, and --new-run sends each once', async () => {
+    const { spool, runId } = await spooledUpload(name, { runKey: key, closeRun: false });
+    if (newRun) await deleteRun(emulator, runId);
+    else expect((await closeKeyRun(key)).exitCode).toBe(0);
+    // The key's next run is deleted before the resume's first write to it (its job line), nothing of the file sent.
+    let next: Run | undefined;
+    const firstWriteToNext = (request: Request): boolean => {
+      const id = /test_runs\/([^/]+)$/.exec(request.url.pathname)?.[1];
+      if (request.method !== 'PUT' || !id || id === runId) return false;
+      next = emulator.state().test_runs.find((r) => r.id === id);
+      return true;
+    };
+    const proxy = await deletedBefore(emulator, firstWriteToNext);
+    const resumed = await resume(spool, newRun, proxy.transport).finally(proxy.done);
+
+    expectDeletedWhileSending(
+      resumed,
+      next!,
+      spool,
+      0,
+      ` To send them into a new test run (the open run of run key ${key}, else a new one, as a re-run of the job would)`,
+    );
+    // After the deletion, its job line met the 404, and reads of the run told a deleted run from another 404.
+    expect(new Set(requestsAfterDeletion(emulator))).toEqual(new Set([`PUT /test_runs/${next!.id} 404`, `GET /test_runs/${next!.id} 404`]));
+    // The file names the deleted run from the moment the resume opened it, with every result.
+    const file = await readSpoolFile(spool);
+    expect([file.run, file.entries.length]).toEqual([{ id: next!.id, human_id: next!.human_id }, 4]);
+
+    const moved = await resume(spool, true);
+    expect(moved.exitCode, moved.message).toBe(0);
+    const fresh = runsOtherThanSeeded(emulator).filter((r) => r.id !== runId);
+    expect(fresh.map((r) => writes(emulator, r))).toEqual([ALL_ONCE]);
   });
 });
 
