@@ -55810,7 +55810,71 @@ async function spool_markResumed(file) {
     return done;
 }
 //# sourceMappingURL=spool.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/spool/deleted-run.js
+
+
+/** The service's 404: what it answers for a run deleted in Testsigma (and for anything else that does not exist). */
+function deleted_run_notFound(error) {
+    return error instanceof ApiError && error.status === 404;
+}
+/** The service's 404, or an error it caused (a close left open by it). */
+function deleted_run_metNotFound(error) {
+    return deleted_run_notFound(error) || (error instanceof Error && deleted_run_notFound(error.cause));
+}
+/** The run an entries spool names, as the service has it now, or the service's 404 for it (deleted since). */
+async function deleted_run_findSpooledRun(api, projectId, runId) {
+    try {
+        return { run: await api.getRun(projectId, runId) };
+    }
+    catch (error) {
+        if (deleted_run_notFound(error))
+            return { gone: error };
+        throw error;
+    }
+}
+/**
+ * The run the spool file names was deleted: nothing (more) was sent, the file holds every result, and the message
+ * gives the command that sends them into a new run. Results that had landed in the deleted run went with it:
+ * every one of the file is counted.
+ */
+function deleted_run_runDeleted(file, spool, gone, runKey, sending) {
+    const landed = spool.landed?.runId === spool.run.id ? spool.landed.caseIds.length : 0;
+    const server = gone.serverMessage ? `: ${gone.serverMessage}` : '';
+    const requestId = gone.requestId ? `, request id ${gone.requestId}` : '';
+    const went = landed > 0 ? ` (${landed} of them had been recorded in ${spool.run.human_id} and went with it)` : '';
+    const where = runKey ? ` (the open run of run key ${runKey}, else a new one, as a re-run of the job would)` : '';
+    const when = sending ? `while this ${sending} was sending to it. Nothing more was written to it` : 'since the upload wrote to it. Nothing was sent';
+    return new errors_ConfigError('RUN_DELETED', `Test run ${spool.run.human_id} no longer exists in Testsigma (the service answers HTTP 404 for it${server}${requestId}): it was deleted ${when}, and all ${spool.entries.length} result(s) are still in ${file}${went}. To send them into a new test run${where}, run: testsigma-tm resume --new-run ${file}`, { cause: gone });
+}
+/**
+ * The service's 404 for run `runId` when `error` (or what caused it: a close left open) met a 404 and one read of
+ * the run finds it gone; undefined otherwise (a read that fails otherwise tells nothing: the 404 is said as it is).
+ */
+async function runGone(api, projectId, runId, error) {
+    if (!deleted_run_metNotFound(error))
+        return undefined;
+    const found = await deleted_run_findSpooledRun(api, projectId, runId).catch(() => undefined);
+    return found && 'gone' in found ? found.gone : undefined;
+}
+/** RUN_DELETED for the run `file` names, `gone` the service's 404 for it (undefined: not an entries spool). */
+async function deletedRunIn(file, gone, runKey, sending) {
+    const left = await spool_readSpool(file).catch(() => undefined);
+    return left?.kind === 'entries' ? deleted_run_runDeleted(file, left, gone, runKey, sending) : undefined;
+}
+/**
+ * A 404 stopped `sending` half way, and it left `file` naming the run it wrote to: RUN_DELETED when that run is
+ * gone (one read of it tells a deleted run from any other 404), else undefined (the 404 is said as it is).
+ */
+async function deleted_run_deletedWhileSendingTo(api, projectId, file, runKey, sending) {
+    const left = await readSpool(file).catch(() => undefined);
+    if (left?.kind !== 'entries')
+        return undefined;
+    const run = await deleted_run_findSpooledRun(api, projectId, left.run.id);
+    return 'gone' in run ? deleted_run_runDeleted(file, left, run.gone, runKey, sending) : undefined;
+}
+//# sourceMappingURL=deleted-run.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/pipeline/spooling.js
+
 
 
 
@@ -55822,7 +55886,11 @@ async function spoolEntries(ctx, plan, opened, unsent, reason) {
     await ctx.spoolProgress?.settled();
     const spool = entriesSpool(ctx, plan, opened, unsent, reason.message);
     const file = spoolPath({ ...ctx.settings, runKey: ctx.runKey }, ctx.input.env ?? {}, ctx.now());
-    return reportSpool(file, ctx.log, () => unsent.length, () => spool_writeSpool(file, spool));
+    // A 404 may be the run deleted meanwhile (one read of it tells, after this): then RUN_DELETED names this file,
+    // every result in it (those that landed went with the run) and `resume --new-run`, and a line here counting the
+    // unsent and saying a plain `resume` would contradict it. The line waits for the upload to know (heldSpoolLine).
+    const say = deleted_run_metNotFound(reason) ? (line) => (ctx.heldSpoolLine = line) : (line) => ctx.log.error(line);
+    return reportSpool(file, ctx.log, say, () => unsent.length, () => spool_writeSpool(file, spool));
 }
 /**
  * `resume` of a results spool (UploadInput.progressFile): once the run is open, the file becomes an entries spool
@@ -55885,7 +55953,7 @@ async function spoolResults(input, workspace, reason, log, createSent) {
     const tally = new ResultTally({ lines: false, workspace });
     const file = spoolPath(settings, input.env ?? {}, now);
     let files = [];
-    const written = await reportSpool(file, log, () => tally.total, () => writeResultsSpool(file, header, async (write) => {
+    const written = await reportSpool(file, log, (line) => log.error(line), () => tally.total, () => writeResultsSpool(file, header, async (write) => {
         files = await readAll(input, (result) => {
             tally.add(result);
             write(result);
@@ -55904,11 +55972,14 @@ async function tallyInput(input, workspace, log) {
 function emptyReport() {
     return { mapped: [], unmapped: [], unmappedTotal: 0, unknown: [] };
 }
-/** Write a spool and say where it is and how to send it; undefined when it could not be written. */
-async function reportSpool(file, log, count, write) {
+/**
+ * Write a spool and `say` where it is and how to send it; undefined when it could not be written (said at once:
+ * no file, nothing to send later).
+ */
+async function reportSpool(file, log, say, count, write) {
     try {
         await write();
-        log.error(`${count()} result(s) could not be sent and were written to ${file}. Send them later with: testsigma-tm resume ${file}`);
+        say(`${count()} result(s) could not be sent and were written to ${file}. Send them later with: testsigma-tm resume ${file}`);
         return file;
     }
     catch (error) {
@@ -56567,65 +56638,6 @@ function interruptedError({ signal, progress, landed, wrote, error, createSent }
     return new errors_InterruptedError(code, `${by} while recording results in test run ${run}: ${done}; the other ${rest} were written to ${spool}, and the run was left open.${resume}`, { cause: error });
 }
 //# sourceMappingURL=interrupted.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/spool/deleted-run.js
-
-
-/** The service's 404: what it answers for a run deleted in Testsigma (and for anything else that does not exist). */
-function deleted_run_notFound(error) {
-    return error instanceof ApiError && error.status === 404;
-}
-/** The run an entries spool names, as the service has it now, or the service's 404 for it (deleted since). */
-async function deleted_run_findSpooledRun(api, projectId, runId) {
-    try {
-        return { run: await api.getRun(projectId, runId) };
-    }
-    catch (error) {
-        if (deleted_run_notFound(error))
-            return { gone: error };
-        throw error;
-    }
-}
-/**
- * The run the spool file names was deleted: nothing (more) was sent, the file holds every result, and the message
- * gives the command that sends them into a new run. Results that had landed in the deleted run went with it:
- * every one of the file is counted.
- */
-function deleted_run_runDeleted(file, spool, gone, runKey, sending) {
-    const landed = spool.landed?.runId === spool.run.id ? spool.landed.caseIds.length : 0;
-    const server = gone.serverMessage ? `: ${gone.serverMessage}` : '';
-    const requestId = gone.requestId ? `, request id ${gone.requestId}` : '';
-    const went = landed > 0 ? ` (${landed} of them had been recorded in ${spool.run.human_id} and went with it)` : '';
-    const where = runKey ? ` (the open run of run key ${runKey}, else a new one, as a re-run of the job would)` : '';
-    const when = sending ? `while this ${sending} was sending to it. Nothing more was written to it` : 'since the upload wrote to it. Nothing was sent';
-    return new errors_ConfigError('RUN_DELETED', `Test run ${spool.run.human_id} no longer exists in Testsigma (the service answers HTTP 404 for it${server}${requestId}): it was deleted ${when}, and all ${spool.entries.length} result(s) are still in ${file}${went}. To send them into a new test run${where}, run: testsigma-tm resume --new-run ${file}`, { cause: gone });
-}
-/**
- * The service's 404 for run `runId` when `error` (or what caused it: a close left open) met a 404 and one read of
- * the run finds it gone; undefined otherwise (a read that fails otherwise tells nothing: the 404 is said as it is).
- */
-async function runGone(api, projectId, runId, error) {
-    if (!(deleted_run_notFound(error) || (error instanceof Error && deleted_run_notFound(error.cause))))
-        return undefined;
-    const found = await deleted_run_findSpooledRun(api, projectId, runId).catch(() => undefined);
-    return found && 'gone' in found ? found.gone : undefined;
-}
-/** RUN_DELETED for the run `file` names, `gone` the service's 404 for it (undefined: not an entries spool). */
-async function deletedRunIn(file, gone, runKey, sending) {
-    const left = await spool_readSpool(file).catch(() => undefined);
-    return left?.kind === 'entries' ? deleted_run_runDeleted(file, left, gone, runKey, sending) : undefined;
-}
-/**
- * A 404 stopped `sending` half way, and it left `file` naming the run it wrote to: RUN_DELETED when that run is
- * gone (one read of it tells a deleted run from any other 404), else undefined (the 404 is said as it is).
- */
-async function deleted_run_deletedWhileSendingTo(api, projectId, file, runKey, sending) {
-    const left = await readSpool(file).catch(() => undefined);
-    if (left?.kind !== 'entries')
-        return undefined;
-    const run = await deleted_run_findSpooledRun(api, projectId, left.run.id);
-    return 'gone' in run ? deleted_run_runDeleted(file, left, run.gone, runKey, sending) : undefined;
-}
-//# sourceMappingURL=deleted-run.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/pipeline/upload.js
 
 
@@ -56792,6 +56804,9 @@ async function upload_uploadResults(given) {
             const landed = (progress.opened && ctx?.landed?.get(progress.opened.run.id)?.size) ?? 0;
             error = interruptedError({ signal: stopped, progress, landed, wrote, error, ...(createSent && { createSent }) });
         }
+        // The spool line a 404 held (spooling.ts): the run was not deleted, so it is said as after any failure.
+        if (ctx?.heldSpoolLine && error.code !== 'RUN_DELETED')
+            log.error(ctx.heldSpoolLine);
     }
     finally {
         await http?.close();
@@ -57233,7 +57248,7 @@ async function deletedWhileSending(given, resumed, runKey) {
     catch (error) {
         failure = error;
     }
-    if (notFound(failure) || (failure instanceof Error && notFound(failure.cause))) {
+    if (metNotFound(failure)) {
         // The file as the stopped resume left it (with a run key, the upload pipeline rewrote it naming its run).
         const deleted = await deletedWhileSendingTo(given.api, given.projectId, given.progress.file, runKey, 'resume');
         if (deleted)
@@ -57368,8 +57383,10 @@ async function resumeKeyed(given, spooled) {
     const opened = await openRun(ctx, plan);
     if (opened.run.id === spool.run.id)
         await recordHeld(given.api, projectId, opened.run.id, progress);
-    // The run the file named is gone: it names this one from now on, so that a resume stopped half way goes on here.
-    else if ('gone' in spooled)
+    // Another run (the file's is gone, or closed since: the key's next one): the file names it from now on, so that a
+    // resume stopped half way goes on here, and one stopped by its deletion says RUN_DELETED for it, not the bare 404
+    // (deletedWhileSending reads the run the file names).
+    else
         await progress.moveTo(opened.run, spool.close);
     const recorded = await recordResults(ctx, plan, opened);
     await progress.settled();
@@ -57383,6 +57400,7 @@ async function resumeKeyed(given, spooled) {
         return leftOpenResumed(recorded.error, file, run);
     }
     if (recorded.error) {
+        // Where the rest is, said here (a line held for a 404 is not: RUN_DELETED replaces this when the run was deleted).
         const where = recorded.spoolFile ? ` What is still missing is kept in ${recorded.spoolFile}.` : '';
         return { message: `${recorded.error.message}${where}`, error: recorded.error, exitCode: exitCodeFor(recorded.error), run };
     }
@@ -57846,8 +57864,11 @@ function renderMarkdown(s, options = {}) {
     const statuses = Object.entries(s.byStatus).map(([name, n]) => `${n} ${displayCell(name)}`);
     if (s.dryRun)
         out.add(`Dry run: ${s.mapped} test case(s) would be recorded${statuses.length ? ` (${statuses.join(', ')})` : ''}. Nothing was written.`);
-    else if (s.runHumanId)
-        out.add(`Recorded ${s.uploaded} of ${s.mapped} test case(s)${statuses.length ? ` as ${statuses.join(', ')}` : ''}; run ${s.created ? 'created' : 'reused'}${s.closed ? ' and closed' : ', left open'}.`);
+    else if (s.runHumanId) {
+        // A run deleted in Testsigma is not open: the error says so, and where its results are.
+        const state = options.error?.code === 'RUN_DELETED' ? ', then deleted in Testsigma' : s.closed ? ' and closed' : ', left open';
+        out.add(`Recorded ${s.uploaded} of ${s.mapped} test case(s)${statuses.length ? ` as ${statuses.join(', ')}` : ''}; run ${s.created ? 'created' : 'reused'}${state}.`);
+    }
     else
         out.add('No test run was written to.');
     out.add('');

@@ -18,7 +18,7 @@ import { currentGeneration, findKeyRuns } from '../run/key.js';
 import { sendEntries } from '../run/send.js';
 import { SpoolProgress, markResumed, readSpool, runFailedFiles, writeSpool } from '../spool/spool.js';
 import { withRunFailed } from '../pipeline/inputs.js';
-import { deletedWhileSendingTo, findSpooledRun, notFound, runDeleted } from '../spool/deleted-run.js';
+import { deletedWhileSendingTo, findSpooledRun, metNotFound, notFound, runDeleted } from '../spool/deleted-run.js';
 import { openService } from '../pipeline/service.js';
 import { uploadResults } from '../pipeline/upload.js';
 import { openRun } from '../pipeline/open-run.js';
@@ -267,7 +267,7 @@ async function deletedWhileSending(given: ResumeGiven, resumed: Promise<CommandO
   } catch (error) {
     failure = error;
   }
-  if (notFound(failure) || (failure instanceof Error && notFound(failure.cause))) {
+  if (metNotFound(failure)) {
     // The file as the stopped resume left it (with a run key, the upload pipeline rewrote it naming its run).
     const deleted = await deletedWhileSendingTo(given.api, given.projectId, given.progress.file, runKey, 'resume');
     if (deleted) return { message: deleted.message, error: deleted, exitCode: exitCodeFor(deleted) };
@@ -422,8 +422,10 @@ async function resumeKeyed(given: ResumeGiven, spooled: { run: TestRun } | { gon
   const ctx = resumeContext(given, settings, settings.runKey);
   const opened = await openRun(ctx, plan);
   if (opened.run.id === spool.run.id) await recordHeld(given.api, projectId, opened.run.id, progress);
-  // The run the file named is gone: it names this one from now on, so that a resume stopped half way goes on here.
-  else if ('gone' in spooled) await progress.moveTo(opened.run, spool.close);
+  // Another run (the file's is gone, or closed since: the key's next one): the file names it from now on, so that a
+  // resume stopped half way goes on here, and one stopped by its deletion says RUN_DELETED for it, not the bare 404
+  // (deletedWhileSending reads the run the file names).
+  else await progress.moveTo(opened.run, spool.close);
   const recorded = await recordResults(ctx, plan, opened);
   await progress.settled();
   const run = described(settings, projectId, opened.run);
@@ -436,6 +438,7 @@ async function resumeKeyed(given: ResumeGiven, spooled: { run: TestRun } | { gon
     return leftOpenResumed(recorded.error, file, run);
   }
   if (recorded.error) {
+    // Where the rest is, said here (a line held for a 404 is not: RUN_DELETED replaces this when the run was deleted).
     const where = recorded.spoolFile ? ` What is still missing is kept in ${recorded.spoolFile}.` : '';
     return { message: `${recorded.error.message}${where}`, error: recorded.error, exitCode: exitCodeFor(recorded.error), run };
   }

@@ -11,6 +11,7 @@ import type { FileOutcome } from '../model.js';
 import type { MappingReport } from '../map/mapping.js';
 import { SpoolProgress, spoolPath, spooledRunFailures, withoutToken, writeResultsSpool, writeSpool, type EntriesSpool } from '../spool/spool.js';
 import { readAll } from './inputs.js';
+import { metNotFound } from '../spool/deleted-run.js';
 import { ResultTally } from '../report/tally.js';
 import type { UploadContext, ReadInput, UploadPlan, OpenedRun } from './stages.js';
 import type { UploadInput } from './stages.js';
@@ -27,9 +28,14 @@ export async function spoolEntries(
   await ctx.spoolProgress?.settled();
   const spool = entriesSpool(ctx, plan, opened, unsent, reason.message);
   const file = spoolPath({ ...ctx.settings, runKey: ctx.runKey }, ctx.input.env ?? {}, ctx.now());
+  // A 404 may be the run deleted meanwhile (one read of it tells, after this): then RUN_DELETED names this file,
+  // every result in it (those that landed went with the run) and `resume --new-run`, and a line here counting the
+  // unsent and saying a plain `resume` would contradict it. The line waits for the upload to know (heldSpoolLine).
+  const say = metNotFound(reason) ? (line: string) => (ctx.heldSpoolLine = line) : (line: string) => ctx.log.error(line);
   return reportSpool(
     file,
     ctx.log,
+    say,
     () => unsent.length,
     () => writeSpool(file, spool),
   );
@@ -107,6 +113,7 @@ export async function spoolResults(
   const written = await reportSpool(
     file,
     log,
+    (line) => log.error(line),
     () => tally.total,
     () =>
       writeResultsSpool(file, header, async (write) => {
@@ -132,11 +139,20 @@ function emptyReport(): MappingReport {
   return { mapped: [], unmapped: [], unmappedTotal: 0, unknown: [] };
 }
 
-/** Write a spool and say where it is and how to send it; undefined when it could not be written. */
-async function reportSpool(file: string, log: Logger, count: () => number, write: () => Promise<void>): Promise<string | undefined> {
+/**
+ * Write a spool and `say` where it is and how to send it; undefined when it could not be written (said at once:
+ * no file, nothing to send later).
+ */
+async function reportSpool(
+  file: string,
+  log: Logger,
+  say: (line: string) => void,
+  count: () => number,
+  write: () => Promise<void>,
+): Promise<string | undefined> {
   try {
     await write();
-    log.error(`${count()} result(s) could not be sent and were written to ${file}. Send them later with: testsigma-tm resume ${file}`);
+    say(`${count()} result(s) could not be sent and were written to ${file}. Send them later with: testsigma-tm resume ${file}`);
     return file;
   } catch (error) {
     log.error(`${count()} result(s) could not be sent, and the spool file ${file} could not be written: ${(error as Error).message}.`);

@@ -104,6 +104,11 @@ export interface UploadContext {
   landed?: Map<string, Set<string>>;
   /** The run's create (without a run key), once begun, and the writes sent before it: sent, it may have made the run. */
   creating?: { sent: RunCreateSent; writesBefore: number };
+  /**
+   * The line saying where a spool file is and how to send it, when a 404 stopped the sending: held until the upload
+   * knows whether the run was deleted (then RUN_DELETED says it, with `resume --new-run`); see spoolEntries.
+   */
+  heldSpoolLine?: string;
 }
 
 /** What the service knows that mapping needs, read before the results are. */

@@ -180,6 +180,8 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
       const landed = (progress.opened && ctx?.landed?.get(progress.opened.run.id)?.size) ?? 0;
       error = interruptedError({ signal: stopped, progress, landed, wrote, error, ...(createSent && { createSent }) });
     }
+    // The spool line a 404 held (spooling.ts): the run was not deleted, so it is said as after any failure.
+    if (ctx?.heldSpoolLine && error.code !== 'RUN_DELETED') log.error(ctx.heldSpoolLine);
   } finally {
     await http?.close();
   }

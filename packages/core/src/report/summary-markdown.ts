@@ -88,11 +88,13 @@ export function renderMarkdown(s: UploadSummary, options: Pick<RenderOptions, 'e
   out.add('');
   const statuses = Object.entries(s.byStatus).map(([name, n]) => `${n} ${displayCell(name)}`);
   if (s.dryRun) out.add(`Dry run: ${s.mapped} test case(s) would be recorded${statuses.length ? ` (${statuses.join(', ')})` : ''}. Nothing was written.`);
-  else if (s.runHumanId)
+  else if (s.runHumanId) {
+    // A run deleted in Testsigma is not open: the error says so, and where its results are.
+    const state = options.error?.code === 'RUN_DELETED' ? ', then deleted in Testsigma' : s.closed ? ' and closed' : ', left open';
     out.add(
-      `Recorded ${s.uploaded} of ${s.mapped} test case(s)${statuses.length ? ` as ${statuses.join(', ')}` : ''}; run ${s.created ? 'created' : 'reused'}${s.closed ? ' and closed' : ', left open'}.`,
+      `Recorded ${s.uploaded} of ${s.mapped} test case(s)${statuses.length ? ` as ${statuses.join(', ')}` : ''}; run ${s.created ? 'created' : 'reused'}${state}.`,
     );
-  else out.add('No test run was written to.');
+  } else out.add('No test run was written to.');
   out.add('');
   if (s.unsent > 0) {
     // The run they were meant for was deleted: they go into a new one, as the error says.

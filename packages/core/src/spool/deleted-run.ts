@@ -13,6 +13,11 @@ export function notFound(error: unknown): error is ApiError {
   return error instanceof ApiError && error.status === 404;
 }
 
+/** The service's 404, or an error it caused (a close left open by it). */
+export function metNotFound(error: unknown): boolean {
+  return notFound(error) || (error instanceof Error && notFound(error.cause));
+}
+
 /** The run an entries spool names, as the service has it now, or the service's 404 for it (deleted since). */
 export async function findSpooledRun(api: TestManagementApi, projectId: string, runId: string): Promise<{ run: TestRun } | { gone: ApiError }> {
   try {
@@ -50,7 +55,7 @@ export function runDeleted(file: string, spool: EntriesSpool, gone: ApiError, ru
  * the run finds it gone; undefined otherwise (a read that fails otherwise tells nothing: the 404 is said as it is).
  */
 export async function runGone(api: TestManagementApi, projectId: string, runId: string, error: unknown): Promise<ApiError | undefined> {
-  if (!(notFound(error) || (error instanceof Error && notFound(error.cause)))) return undefined;
+  if (!metNotFound(error)) return undefined;
   const found = await findSpooledRun(api, projectId, runId).catch(() => undefined);
   return found && 'gone' in found ? found.gone : undefined;
 }

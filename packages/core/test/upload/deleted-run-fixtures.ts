@@ -66,10 +66,10 @@ export function closing(request: Request): boolean {
   return request.method === 'PUT' && new TextDecoder().decode(request.body?.bytes).includes('"status":"CLOSED"');
 }
 
-/** The requests the emulator served after the run was deleted, as `PUT /test_runs/<id>/test_cases 404`. */
+/** The requests the emulator served after the (last) run was deleted, as `PUT /test_runs/<id>/test_cases 404`. */
 export function requestsAfterDeletion(emulator: EmulatorHandle): string[] {
   const { requests } = emulator.state();
-  const deletion = requests.findIndex((r) => r.method === 'DELETE');
+  const deletion = requests.findLastIndex((r) => r.method === 'DELETE');
   expect(deletion).toBeGreaterThan(-1);
   return requests.slice(deletion + 1).map((r) => `${r.method} ${r.path.replace(/^.*\/projects\/[^/]+/, '')} ${r.status}`);
 }

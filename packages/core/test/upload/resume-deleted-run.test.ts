@@ -11,13 +11,24 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EmulatorHandle } from 'testsigma-tm-emulator';
 import type { Transport } from '../../src/api/http.js';
 import type { Clock } from '../../src/clock.js';
-import { resumeCommand, type CommandOutcome } from '../../src/operations/commands.js';
+import { closeRunCommand, resumeCommand, type CommandOutcome } from '../../src/operations/commands.js';
 import { uploadResults } from '../../src/pipeline/upload.js';
 import { resolveSettings } from '../../src/settings/index.js';
 import type { EntriesSpool } from '../../src/spool/spool.js';
 import { useDemoEmulator } from '../demo-emulator.js';
-import { ALL_ONCE, closing, deleteRun, deletedBefore, requestsAfterDeletion, runsOtherThanSeeded, secondBatch, writes } from './deleted-run-fixtures.js';
-import { result, virtualClock } from '../run/close-fixtures.js';
+import {
+  ALL_ONCE,
+  closing,
+  deleteRun,
+  deletedBefore,
+  requestsAfterDeletion,
+  runsOtherThanSeeded,
+  secondBatch,
+  writes,
+  type Request,
+  type Run,
+} from './deleted-run-fixtures.js';
+import { recordingLogger, result, virtualClock } from '../run/close-fixtures.js';
 
 let emulator: EmulatorHandle;
 useDemoEmulator((started) => (emulator = started));
@@ -53,19 +64,31 @@ async function spooledUpload(name: string, extra: Record<string, unknown>): Prom
   return { spool, runId: outcome.summary.runId! };
 }
 
-function resume(file: string, newRun?: boolean, transport?: Transport) {
-  return resumeCommand({ file, token: emulator.token, clock, ...(newRun && { newRun }), ...(transport && { http: { transport } }) });
+/** The resume's outcome, with every line it logged. */
+async function resume(file: string, newRun?: boolean, transport?: Transport): Promise<CommandOutcome & { logged: string[] }> {
+  const log = recordingLogger();
+  const outcome = await resumeCommand({ file, token: emulator.token, clock, log, ...(newRun && { newRun }), ...(transport && { http: { transport } }) });
+  return { ...outcome, logged: log.lines };
 }
 
 /**
  * A resume's RUN_DELETED for `run`, deleted while the resume sent to it, `landed` of the 4 results having gone with
- * it; `where` says where --new-run sends them. The request id, new each time, is left out.
+ * it; `where` says where --new-run sends them. The request id, new each time, is left out. No line says a plain
+ * `resume` of the file, which would only say RUN_DELETED again.
  */
-function expectDeletedWhileSending(resumed: CommandOutcome, run: { id: string; human_id: string }, spool: string, landed: number, where: string): void {
+function expectDeletedWhileSending(
+  resumed: CommandOutcome & { logged: string[] },
+  run: { id: string; human_id: string },
+  spool: string,
+  landed: number,
+  where: string,
+): void {
   expect([resumed.exitCode, resumed.error?.code]).toEqual([2, 'RUN_DELETED']);
+  const went = landed > 0 ? ` (${landed} of them had been recorded in ${run.human_id} and went with it)` : '';
   expect(resumed.message.replace(/request id [0-9a-f-]+/, 'request id <id>')).toBe(
-    `Test run ${run.human_id} no longer exists in Testsigma (the service answers HTTP 404 for it: Test run not found — Test run not found with ID: ${run.id}, request id <id>): it was deleted while this resume was sending to it. Nothing more was written to it, and all 4 result(s) are still in ${spool} (${landed} of them had been recorded in ${run.human_id} and went with it).${where}, run: testsigma-tm resume --new-run ${spool}`,
+    `Test run ${run.human_id} no longer exists in Testsigma (the service answers HTTP 404 for it: Test run not found — Test run not found with ID: ${run.id}, request id <id>): it was deleted while this resume was sending to it. Nothing more was written to it, and all 4 result(s) are still in ${spool}${went}.${where}, run: testsigma-tm resume --new-run ${spool}`,
   );
+  expect(resumed.logged.filter((line) => line.includes(`resume ${spool}`))).toEqual([]);
 }
 
 async function readSpoolFile(file: string): Promise<EntriesSpool> {
@@ -193,6 +216,54 @@ describe.each([
     expect(moved.exitCode, moved.message).toBe(0);
     const [run] = runsOtherThanSeeded(emulator);
     expect([run!.status, writes(emulator, run!)]).toEqual(['CLOSED', ALL_ONCE]);
+  });
+});
+
+/** The close job of the pipeline of run key `key`: `run close --run-key`. */
+function closeKeyRun(key: string): Promise<CommandOutcome> {
+  const settings = resolveSettings({ token: emulator.token, baseUrl: emulator.url, projectId: 'Demo', runKey: key }, {});
+  return closeRunCommand({ settings, env: {}, clock });
+}
+
+describe.each([
+  ['the close job closed its run', false],
+  ['its run deleted, with --new-run', true],
+])("a keyed resume into the key's next run (%s), that run deleted while the resume sends", (label, newRun) => {
+  const name = `next-${label.replace(/\W+/g, '-')}`;
+  const key = `${KEY}-${name}`;
+
+  it('says RUN_DELETED for that run: the file names it and keeps every result, and --new-run sends each once', async () => {
+    const { spool, runId } = await spooledUpload(name, { runKey: key, closeRun: false });
+    if (newRun) await deleteRun(emulator, runId);
+    else expect((await closeKeyRun(key)).exitCode).toBe(0);
+    // The key's next run is deleted before the resume's first write to it (its job line), nothing of the file sent.
+    let next: Run | undefined;
+    const firstWriteToNext = (request: Request): boolean => {
+      const id = /test_runs\/([^/]+)$/.exec(request.url.pathname)?.[1];
+      if (request.method !== 'PUT' || !id || id === runId) return false;
+      next = emulator.state().test_runs.find((r) => r.id === id);
+      return true;
+    };
+    const proxy = await deletedBefore(emulator, firstWriteToNext);
+    const resumed = await resume(spool, newRun, proxy.transport).finally(proxy.done);
+
+    expectDeletedWhileSending(
+      resumed,
+      next!,
+      spool,
+      0,
+      ` To send them into a new test run (the open run of run key ${key}, else a new one, as a re-run of the job would)`,
+    );
+    // After the deletion, its job line met the 404, and reads of the run told a deleted run from another 404.
+    expect(new Set(requestsAfterDeletion(emulator))).toEqual(new Set([`PUT /test_runs/${next!.id} 404`, `GET /test_runs/${next!.id} 404`]));
+    // The file names the deleted run from the moment the resume opened it, with every result.
+    const file = await readSpoolFile(spool);
+    expect([file.run, file.entries.length]).toEqual([{ id: next!.id, human_id: next!.human_id }, 4]);
+
+    const moved = await resume(spool, true);
+    expect(moved.exitCode, moved.message).toBe(0);
+    const fresh = runsOtherThanSeeded(emulator).filter((r) => r.id !== runId);
+    expect(fresh.map((r) => writes(emulator, r))).toEqual([ALL_ONCE]);
   });
 });
 

@@ -28,7 +28,7 @@ import {
   writes,
   type Request,
 } from './deleted-run-fixtures.js';
-import { result, virtualClock } from '../run/close-fixtures.js';
+import { recordingLogger, result, virtualClock } from '../run/close-fixtures.js';
 
 let emulator: EmulatorHandle;
 useDemoEmulator((started) => (emulator = started));
@@ -56,16 +56,22 @@ function afterLastBatch(): (request: Request) => boolean {
   };
 }
 
-/** The four results uploaded one per batch into `spool`'s run, which is deleted just before the request `chosen` picks. */
+/**
+ * The four results uploaded one per batch into `spool`'s run, which is deleted just before the request `chosen`
+ * picks; with every line the upload logged.
+ */
 async function uploadDeletedBefore(chosen: (request: Request) => boolean, spool: string, extra: Record<string, unknown>) {
   const proxy = await deletedBefore(emulator, chosen);
-  return uploadResults({
+  const log = recordingLogger();
+  const outcome = await uploadResults({
     settings: resolveSettings({ token: emulator.token, baseUrl: emulator.url, projectId: 'Demo', batchSize: 1, deadline: 2, spool, ...extra }, {}),
     results: RESULTS,
     env: {},
+    log,
     clock,
     http: { transport: proxy.transport },
   }).finally(proxy.done);
+  return { ...outcome, logged: log.lines };
 }
 
 const KEY = 'upload-deleted-key';
@@ -93,7 +99,13 @@ describe.each([
     const text = renderText(outcome.summary, { error: outcome.error! });
     expect(text).toContain('4 test case result(s) were NOT recorded.');
     expect(text).toContain(`They were written to ${spool}: send them with testsigma-tm resume --new-run ${spool}`);
-    expect(renderMarkdown(outcome.summary, { error: outcome.error! })).toContain(`\`${spool}\`: send them with \`testsigma-tm resume --new-run\`.`);
+    const markdown = renderMarkdown(outcome.summary, { error: outcome.error! });
+    expect(markdown).toContain(`\`${spool}\`: send them with \`testsigma-tm resume --new-run\`.`);
+    // The run is gone, not left open.
+    expect(markdown).toContain('\nRecorded 0 of 4 test case(s); run created, then deleted in Testsigma.\n');
+    // The error alone names the file in the log: no line of its own saying a plain `resume` (which would only say
+    // RUN_DELETED again) or counting only the results the batches had not sent.
+    expect(outcome.logged.filter((line) => line.includes(spool))).toEqual([]);
     // After the deletion: the batches already on their way (the upload keeps a few in flight) met the 404, and one
     // read of the run told a deleted run from another 404; nothing else was sent.
     const after = requestsAfterDeletion(emulator);
@@ -137,6 +149,7 @@ describe.each([
       ` Nothing more was written to it, and all 4 result(s) are still in ${spool}${where ? '' : ' (4 of them had been recorded in ' + run.human_id + ' and went with it)'}`,
     );
     expect(outcome.error?.message).toContain(`To send them into a new test run${where}, run: testsigma-tm resume --new-run ${spool}`);
+    expect(outcome.logged.filter((line) => line.includes(spool))).toEqual([]);
     expect(runsOtherThanSeeded(emulator)).toEqual([]);
     const file = JSON.parse(await readFile(spool, 'utf8')) as EntriesSpool;
     expect([file.kind, file.run.id, file.entries.length]).toEqual(['entries', run.id, 4]);
