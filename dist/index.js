@@ -30627,7 +30627,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(481);
+/* harmony import */ var testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4422);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6575);
 // The Action's entry point: nothing but the calls, so main.ts can be tested without side effects on import.
 
@@ -33609,8 +33609,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: ./packages/core/dist/index.js + 159 modules
-var dist = __nccwpck_require__(481);
+// EXTERNAL MODULE: ./packages/core/dist/index.js + 162 modules
+var dist = __nccwpck_require__(4422);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:stream"
@@ -39958,7 +39958,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
-/***/ 481:
+/***/ 4422:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -43809,6 +43809,11 @@ const TEXT = [
         says: 'TAP output, which is not read here; write JUnit XML (most TAP runners have a JUnit reporter)',
     },
     {
+        // The line Robot ends each test and suite with: its name, padded, then `| PASS |` (or FAIL, SKIP).
+        test: /^\S.* \| (?:PASS|FAIL|SKIP) \|$/m,
+        says: "Robot Framework's console output; pass the output.xml it writes beside it (`robot --output output.xml`)",
+    },
+    {
         test: /Running \d+ tests? using \d+ workers?|^\s+\d+ passed \([\d.]+m?s\)$/m,
         says: "Playwright's terminal output; write a report with `PLAYWRIGHT_JSON_OUTPUT_NAME=results.json playwright test --reporter=json`",
     },
@@ -47380,7 +47385,6 @@ const UNREAD_ROOTS = new Map([
             instead: 'Write NUnit 3 results instead: nunit3-console writes them by default (--result=TestResult.xml), or run dotnet test --logger trx.',
         },
     ],
-    ['robot', { looksLike: 'a Robot Framework output.xml', instead: 'Add --xunit xunit.xml to the robot command and pass that file (JUnit XML).' }],
     [
         'ns2:test-suite',
         {
@@ -47419,7 +47423,7 @@ function refuseXmlRoot(source, root, formats) {
     const instead = known?.instead ??
         'Check that the path points at test results, and configure the runner to write one of those (JUnit XML: Maven Surefire, ' +
             'Gradle, pytest --junitxml, jest-junit; TRX: dotnet test --logger trx; NUnit 3: nunit3-console; xUnit.net: xunit.console -xml; ' +
-            'TestNG: testng-results.xml from its default listeners).';
+            'TestNG: testng-results.xml from its default listeners; Robot Framework: output.xml).';
     return new errors_InputError('INPUT_NOT_RESULTS', source, `${source} is XML but not test results this tool reads: ${what}. Expected ${expected}. ${instead}`);
 }
 //# sourceMappingURL=xml-input.js.map
@@ -51285,6 +51289,331 @@ const playwrightJson = {
     parseInBatches: readPlaywrightJsonInBatches,
 };
 //# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/robot/merged.js
+/**
+ * Robot Framework's messages as text: one marked `*HTML*` (Robot's way to say a message is HTML) read as the text a
+ * person sees, and the message `rebot --merge` writes on a re-executed test (robot/result/merger.py) read back into
+ * the test's earlier attempts:
+ *
+ *   *HTML* <span class="merge">Test has been re-executed and results merged.</span><hr>
+ *   <span class="new-status">New status:</span> <span class="pass">PASS</span><br>
+ *   <span class="new-message">New message:</span> …<br><hr>
+ *   <span class="old-status">Old status:</span> <span class="fail">FAIL</span><br>
+ *   <span class="old-message">Old message:</span> …<br>
+ *
+ * (merged again, the older results follow as more `Old status` parts, the most recent first). Older Robot versions
+ * wrote `Re-executed test has been merged.`; `Task` replaces `Test` in RPA mode.
+ */
+
+const HTML_MARKER = '*HTML*';
+const MERGED = /^(?:test|task) has been re-executed and results merged\.|^re-executed (?:test|task) has been merged\./i;
+const RERUN_SKIPPED = /^(?:test|task) has been re-executed and results merged\. Latter result had SKIP status/i;
+const ADDED = /^(?:test|task) added from merged output\./i;
+const PART_STATUS = /^(?:New|Old) status:\s*(PASS|FAIL|SKIP|NOT RUN)\b/im;
+const PART_MESSAGE = /^(?:New|Old) message:[ \t]*/im;
+const merged_SEPARATOR = /<hr\s*\/?>/i;
+/** The text a person sees of a message: `*HTML*` ones without their markup. */
+function plainMessage(message) {
+    if (!message.startsWith(HTML_MARKER))
+        return nonEmpty(message);
+    return nonEmpty(htmlToText(message.slice(HTML_MARKER.length)));
+}
+/**
+ * The attempts rebot's merge message names, or undefined for any other message. A rerun that was skipped left the
+ * earlier result in place (rebot ignores it and says so): no earlier attempt, the message as text.
+ */
+function mergedAttempts(message) {
+    if (!message.startsWith(HTML_MARKER))
+        return undefined;
+    const parts = message.slice(HTML_MARKER.length).trim().split(merged_SEPARATOR);
+    const head = htmlToText(parts[0] ?? '');
+    if (ADDED.test(head))
+        return { ...optionalMessage(nonEmpty(htmlToText(parts.slice(1).join('\n')))), earlier: [] };
+    if (!MERGED.test(head))
+        return undefined;
+    if (RERUN_SKIPPED.test(head))
+        return { ...optionalMessage(plainMessage(message)), earlier: [] };
+    const results = parts.slice(1).map((part) => merged_resultOf(htmlToText(part)));
+    const latest = results[0];
+    const earlier = results.slice(1).filter((r) => r !== undefined);
+    return { ...optionalMessage(latest?.message), earlier: earlier.reverse() };
+}
+function merged_resultOf(text) {
+    const status = PART_STATUS.exec(text);
+    if (status === null)
+        return undefined;
+    const messageAt = PART_MESSAGE.exec(text);
+    const message = messageAt === null ? undefined : nonEmpty(text.slice(messageAt.index + messageAt[0].length));
+    return message === undefined ? { status: status[1].toUpperCase() } : { status: status[1].toUpperCase(), message };
+}
+function optionalMessage(message) {
+    return message === undefined ? {} : { message };
+}
+/** Markup removed, `<br>` and `<hr>` as line breaks, Robot's escapes (`&lt;`, `&gt;`, `&amp;`, `&quot;`) decoded. */
+function htmlToText(html) {
+    return html
+        .replace(/<(?:br|hr)\s*\/?>/gi, '\n')
+        .replace(/<[^<>]*>/g, '')
+        .replace(/&(lt|gt|quot|#39|apos|amp);/g, (_, name) => ENTITIES.get(name) ?? '');
+}
+const ENTITIES = new Map([
+    ['lt', '<'],
+    ['gt', '>'],
+    ['quot', '"'],
+    ['#39', "'"],
+    ['apos', "'"],
+    ['amp', '&'],
+]);
+//# sourceMappingURL=merged.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/robot/robot.js
+
+
+
+
+const robot_STATUSES = new Map([
+    ['PASS', 'passed'],
+    ['FAIL', 'failed'],
+    ['SKIP', 'skipped'],
+    ['NOT RUN', 'skipped'],
+]);
+/** How many errors of `<errors>` the warning names; the rest are counted. */
+const ERRORS_NAMED = 3;
+class RobotReader extends XmlResultReader {
+    suites = [];
+    test;
+    statuses = new Unreadable();
+    durations = new Unreadable();
+    errors = [];
+    errorCount = 0;
+    constructor(source, warn = () => undefined) {
+        super(source, warn, 'Robot Framework output.xml');
+    }
+    textCap(element, parent) {
+        const name = element.name;
+        const parentName = parent?.name;
+        if (this.test !== undefined) {
+            if (name === 'status' && parentName === 'test')
+                return MAX_MESSAGE_CHARS;
+            if (name === 'tag' && (parentName === 'test' || (parentName === 'tags' && this.above(1) === 'test')))
+                return MAX_MESSAGE_CHARS;
+            return undefined;
+        }
+        if (name === 'msg' && parentName === 'errors' && isError(element.attrs))
+            return MAX_MESSAGE_CHARS;
+        return undefined;
+    }
+    opened(element) {
+        const parent = this.above(1);
+        if (element.name === 'suite' && (parent === 'robot' || parent === 'suite')) {
+            const outer = this.suites[this.suites.length - 1];
+            this.suites.push({ name: xml_entities_detached(element.attrs.name ?? ''), source: keptAttribute(element.attrs.source) ?? outer?.source });
+        }
+        else if (element.name === 'test' && parent === 'suite') {
+            this.test = { attrs: element.attrs, depth: this.stack.length - 1, tags: [] };
+        }
+    }
+    closed(element) {
+        const test = this.test;
+        switch (element.name) {
+            case 'suite':
+                if (this.above(0) === 'robot' || this.above(0) === 'suite')
+                    this.suites.pop();
+                return;
+            case 'tag': {
+                const tag = keptText(element.text);
+                if (test !== undefined && tag !== undefined)
+                    test.tags.push(tag);
+                return;
+            }
+            case 'status':
+                if (test === undefined)
+                    return;
+                if (this.above(0) === 'test') {
+                    test.status = element.attrs;
+                    test.message = keptText(element.text);
+                }
+                else if ((element.attrs.status ?? '').trim() === 'FAIL') {
+                    this.stepFailed(test);
+                }
+                return;
+            case 'test':
+                if (test !== undefined && this.stack.length === test.depth)
+                    this.testRead(test);
+                this.test = undefined;
+                return;
+            case 'msg':
+                if (element.text !== undefined && this.above(0) === 'errors')
+                    this.errorRead(keptText(element.text));
+                return;
+            default:
+                return;
+        }
+    }
+    /**
+     * A keyword's or a control structure's `<status status="FAIL">` has ended. The first failure of a step of the test
+     * (a keyword or a FOR, IF, TRY … directly in it) is where the test failed, innermost first: its callers end FAIL
+     * after it and add nothing. Once a step itself ends FAIL, that failure stands (a teardown failing after it adds
+     * nothing); a failure in a step that then passes was handled (TRY/EXCEPT, Run Keyword And Ignore Error), and the
+     * next one replaces it. Read off the open elements, so passing keywords cost nothing.
+     */
+    stepFailed(test) {
+        if (test.failed === 'step')
+            return;
+        const step = this.stack[test.depth + 1];
+        if (step === undefined)
+            return;
+        if (test.failedIn !== step) {
+            test.stack = this.keywordsOpen(test.depth);
+            test.failedIn = step;
+        }
+        // The step's own status: the failure was not handled.
+        if (this.stack.length === test.depth + 2)
+            test.failed = 'step';
+    }
+    /** The keywords open above the test, innermost first: `at BuiltIn.Fail (teardown)`. */
+    keywordsOpen(testDepth) {
+        const lines = [];
+        for (let i = this.stack.length - 1; i > testDepth; i -= 1) {
+            const element = this.stack[i];
+            if (element.name !== 'kw')
+                continue;
+            const attrs = element.attrs;
+            const owner = nonEmpty(attrs.owner) ?? nonEmpty(attrs.library);
+            const name = nonEmpty(attrs.name) ?? '(unnamed keyword)';
+            const type = (attrs.type ?? '').trim().toLowerCase();
+            const role = type === 'setup' || type === 'teardown' ? ` (${type})` : '';
+            lines.push(`at ${owner === undefined ? '' : `${owner}.`}${name}${role}`);
+        }
+        // A copy of its own: the names are views of the piece of the file being read.
+        return lines.length === 0 ? undefined : xml_entities_detached(lines.join('\n'));
+    }
+    testRead(test) {
+        const attrs = test.status ?? {};
+        const rawStatus = (attrs.status ?? '').trim();
+        let status = robot_STATUSES.get(rawStatus.toUpperCase());
+        if (status === undefined) {
+            this.statuses.note(test.status === undefined ? '(no <status>)' : rawStatus);
+            status = 'error';
+        }
+        const suite = this.suites[this.suites.length - 1];
+        const merged = test.message === undefined ? undefined : mergedAttempts(test.message);
+        const message = merged !== undefined ? merged.message : test.message === undefined ? undefined : plainMessage(test.message);
+        const result = resultOf({
+            source: this.source,
+            suitePath: this.suitePath(),
+            name: xml_entities_detached(test.attrs.name ?? ''),
+            file: suite?.source,
+            status,
+            durationMs: this.duration(attrs),
+            message: message ?? (rawStatus.toUpperCase() === 'NOT RUN' ? 'Robot Framework did not run this test (status NOT RUN).' : undefined),
+            // A passing test's keywords may fail (Run Keyword And Expect Error): only a failure has a stack.
+            stack: status === 'failed' ? test.stack : undefined,
+            tags: test.tags,
+        });
+        const line = Number(test.attrs.line);
+        if (Number.isInteger(line) && line > 0)
+            result.line = line;
+        if (merged !== undefined && merged.earlier.length > 0)
+            result.attempts = [...merged.earlier.map(earlierAttempt), ...result.attempts];
+        this.ready.push(result);
+    }
+    /**
+     * The open suites' names, outermost first: made once per suite whose tests ask, and shared by them. Made from the
+     * open levels rather than level by level, so that deep nesting costs its depth, not its square.
+     */
+    suitePath() {
+        const innermost = this.suites[this.suites.length - 1];
+        if (innermost === undefined)
+            return [];
+        innermost.path ??= this.suites.map((suite) => suite.name);
+        return innermost.path;
+    }
+    duration(attrs) {
+        const elapsed = attrs.elapsed;
+        if (elapsed !== undefined) {
+            const ms = secondsToMsStrict(elapsed);
+            if (ms === undefined)
+                this.durations.note(elapsed);
+            return ms;
+        }
+        const start = attrs.starttime;
+        const end = attrs.endtime;
+        if (start === undefined || end === undefined || isUnknownTime(start) || isUnknownTime(end))
+            return undefined;
+        const from = robotTime(start);
+        const to = robotTime(end);
+        if (from === undefined || to === undefined || to < from) {
+            this.durations.note(`${start} – ${end}`);
+            return undefined;
+        }
+        return to - from;
+    }
+    errorRead(text) {
+        if (text === undefined)
+            return;
+        this.errorCount += 1;
+        const first = text.split('\n')[0] ?? text;
+        if (this.errors.length < ERRORS_NAMED && !this.errors.includes(first))
+            this.errors.push(first);
+    }
+    finish() {
+        this.statuses.report(this.warn, this.source, 'test outcome', 'recorded with the status error', 'PASS, FAIL, SKIP or NOT RUN');
+        this.durations.report(this.warn, this.source, 'test time', 'recorded without a duration', 'elapsed seconds ("0.123") or starttime and endtime ("20231116 17:35:01.773")');
+        if (this.errorCount === 0)
+            return;
+        const more = this.errorCount - this.errors.length;
+        this.warn(`${this.source}: Robot Framework logged ${this.errorCount} execution error(s) outside the tests: ${this.errors.map((e) => JSON.stringify(e)).join('; ')}` +
+            `${more > 0 ? ` and ${more} more` : ''}. Such errors do not fail a Robot run (its return code counts failed tests only), and a test they broke is in the file as failed, ` +
+            "so nothing more is recorded for them. Fix them: Robot's log lists them in full under Test Execution Errors.");
+    }
+}
+function isError(attrs) {
+    return (attrs.level ?? '').trim().toUpperCase() === 'ERROR';
+}
+function earlierAttempt(earlier) {
+    const attempt = { status: robot_STATUSES.get(earlier.status) ?? 'error' };
+    if (earlier.message !== undefined)
+        attempt.message = earlier.message;
+    return attempt;
+}
+/** `elapsed`: seconds with a decimal point, as Robot writes them (`0.001000`). */
+function secondsToMsStrict(value) {
+    const text = value.trim();
+    if (!/^\d+(\.\d+)?$/.test(text))
+        return undefined;
+    return Math.round(Number(text) * 1000);
+}
+/** Robot writes `N/A` (or nothing) where a time is not known, as rebot does for a merged suite. */
+function isUnknownTime(value) {
+    const text = value.trim();
+    return text === '' || text.toUpperCase() === 'N/A' || text.toUpperCase() === 'NONE';
+}
+const ROBOT_TIME = /^(\d{4})(\d{2})(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/;
+/** `20231116 17:35:01.773` → milliseconds on a clock of its own (only differences are read). */
+function robotTime(value) {
+    const match = ROBOT_TIME.exec(value.trim());
+    if (match === null)
+        return undefined;
+    const [, y, mo, d, h, mi, s, fraction] = match;
+    const ms = fraction === undefined ? 0 : Math.round(Number(`0.${fraction}`) * 1000);
+    return Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
+}
+//# sourceMappingURL=robot.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/robot/index.js
+
+
+
+const robot_ROOTS = ['robot'];
+const robotXml = {
+    id: 'robot',
+    label: 'Robot Framework output.xml',
+    writtenBy: 'Robot Framework itself (`robot` writes `output.xml`; `rebot --merge` merges a `--rerunfailed` run into it)',
+    xmlRoots: robot_ROOTS,
+    sniff: (head) => robot_ROOTS.includes(xmlRootName(head) ?? ''),
+    parse: (chunks, ctx) => readXml(chunks, new RobotReader(ctx.source, (message) => ctx.warn(message))),
+    parseInBatches: (chunks, ctx) => readXmlInBatches(chunks, new RobotReader(ctx.source, (message) => ctx.warn(message))),
+};
+//# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/rspec/rspec.js
 
 
@@ -51638,6 +51967,7 @@ const vitestJson = {
 
 
 
+
 /**
  * A more specific format comes before a more general one: Vitest's JSON looks like Jest's, so it is asked first;
  * Mocha's, mochawesome's and CTRF's have a `"suites"` key, as Playwright's does; the one-event-per-line formats go first
@@ -51649,6 +51979,7 @@ const FORMATS = [
     nunit3Xml,
     xunitXml,
     testngXml,
+    robotXml,
     goTestJson,
     dartJson,
     ctrfJson,

@@ -16,7 +16,7 @@
 //   --runner   the reporters group runs only this runner's suite (repeat the flag for several); default both
 //   --junit-mb in the parse group, only the JUnit file of this size in MB (30, 100, 1024 or any other; repeat
 //              for several; the other inputs of the group are left out): `--only parse --junit-mb 1024`
-//   --format   in the formats group, only this format (trx, nunit3, xunit, testng, go, mocha, rspec, jest, allure; repeat for several)
+//   --format   in the formats group, only this format (trx, nunit3, xunit, testng, robot, go, mocha, rspec, jest, allure; repeat for several)
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';

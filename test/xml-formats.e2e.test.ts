@@ -62,7 +62,7 @@ const named = ['named.trx', 'named-nunit.xml', 'named-xunit.xml', 'testng-result
 const FAILSAFE_REFUSAL =
   'failsafe-summary.xml is XML but not test results this tool reads: its root element is <failsafe-summary>, a Maven Failsafe summary ' +
   '(totals only, no tests). Expected JUnit XML (<testsuites> or <testsuite>), .NET TRX (<TestRun>), NUnit 3 XML (<test-run>), xUnit.net XML ' +
-  '(<assemblies> or <assembly>) or TestNG XML (<testng-results>). Pass the per-class reports Failsafe writes beside it instead: ' +
+  '(<assemblies> or <assembly>), TestNG XML (<testng-results>) or Robot Framework output.xml (<robot>). Pass the per-class reports Failsafe writes beside it instead: ' +
   'target/failsafe-reports/TEST-*.xml (JUnit XML).';
 
 describe('the XML formats through the CLI', () => {

@@ -1,6 +1,6 @@
 // The `formats` group of `npm run bench`: one large generated input per format read in pieces (TRX, NUnit 3,
-// xUnit.net, TestNG, go test -json, Mocha JSON, RSpec JSON, Jest's aggregated JSON, an Allure results
-// directory), each read by our reader alone in a child process of its own (scripts/bench/parse-child.mjs
+// xUnit.net, TestNG, Robot Framework, go test -json, Mocha JSON, RSpec JSON, Jest's aggregated JSON, an Allure
+// results directory), each read by our reader alone in a child process of its own (scripts/bench/parse-child.mjs
 // `stream`), so that its peak RSS is the reader's. For the JSON documents, readFile + JSON.parse beside it: what
 // a reader that holds the document pays. The target: memory that does not grow with the input.
 import { execFile } from 'node:child_process';
@@ -13,6 +13,7 @@ import {
   generateJestAggregated,
   generateMochaJson,
   generateNunit3,
+  generateRobot,
   generateRspecJson,
   generateTestng,
   generateTrx,
@@ -29,6 +30,7 @@ const FORMATS = [
   { id: 'nunit3', label: 'NUnit 3 XML', name: 'nunit3.xml', generate: generateNunit3 },
   { id: 'xunit', label: 'xUnit.net v2 XML', name: 'xunit.xml', generate: generateXunit },
   { id: 'testng', label: 'TestNG XML', name: 'testng-results.xml', generate: generateTestng },
+  { id: 'robot', label: 'Robot Framework output.xml', name: 'output.xml', generate: generateRobot },
   { id: 'go', label: 'go test -json', name: 'go-test.json', generate: generateGoJson },
   { id: 'mocha', label: 'Mocha JSON', name: 'mocha.json', generate: generateMochaJson, json: true },
   { id: 'rspec', label: 'RSpec JSON', name: 'rspec.json', generate: generateRspecJson, json: true },
@@ -57,7 +59,7 @@ async function sizeOf(path, directory) {
 /**
  * @param {string} dir  where the inputs are generated (each removed once measured)
  * @param {{ quick: boolean, metText: (met: boolean) => string, only?: string[] }} options  quick: 50 MB inputs
- *   instead of 200 MB; only: these formats' ids (trx, nunit3, xunit, testng, go, mocha, rspec, jest, allure)
+ *   instead of 200 MB; only: these formats' ids (trx, nunit3, xunit, testng, robot, go, mocha, rspec, jest, allure)
  */
 export async function runFormatScenarios(dir, { quick, metText, only }) {
   const sizeMb = quick ? 50 : 200;

@@ -137,6 +137,43 @@ export function generateTestng(file, bytes) {
   );
 }
 
+/** Robot Framework's output.xml (RF 7): a root suite of suite files with 100 tests each, every test a keyword or two. */
+export function generateRobot(file, bytes) {
+  const at = 'start="2026-01-01T00:00:00.000000"';
+  const kw = (name, status, body = '', message = '') =>
+    `<kw name="${name}" owner="BuiltIn">\n${body}<status status="${status}" ${at} elapsed="0.001000">${message}</status>\n</kw>\n`;
+  return repeated(
+    file,
+    bytes,
+    {
+      head:
+        '<?xml version="1.0" encoding="UTF-8"?>\n<robot generator="Robot 7.0 (Python 3.12.1 on linux)" generated="2026-01-01T00:00:00.000000" rpa="false" schemaversion="5">\n' +
+        '<suite id="s1" name="Bench" source="/src/tests">\n',
+      tail: `<status status="FAIL" ${at} elapsed="1.000000"/>\n</suite>\n<statistics>\n</statistics>\n<errors>\n</errors>\n</robot>\n`,
+      group: (g) => [
+        `<suite id="s1-s${g + 1}" name="Feature ${g}" source="/src/tests/feature${g}.robot">\n`,
+        `<status status="FAIL" ${at} elapsed="1.000000"/>\n</suite>\n`,
+      ],
+    },
+    (i, g) => {
+      const status = outcome(i);
+      const steps =
+        status === 'failed'
+          ? kw('Log', 'PASS', `<msg time="2026-01-01T00:00:00.000000" level="INFO">request ${i}</msg>\n`) +
+            `<kw name="Check Response">\n${kw('Should Be Equal', 'FAIL', `<arg>\${status}</arg>\n<arg>404</arg>\n`, MESSAGE)}<status status="FAIL" ${at} elapsed="0.002000">${MESSAGE}</status>\n</kw>\n`
+          : status === 'skipped'
+            ? kw('Skip', 'SKIP', '', 'not on CI')
+            : kw('Log', 'PASS', `<msg time="2026-01-01T00:00:00.000000" level="INFO">request ${i} took ${i % 100} ms</msg>\n<arg>request</arg>\n`);
+      const result = status === 'failed' ? 'FAIL' : status === 'skipped' ? 'SKIP' : 'PASS';
+      const message = status === 'failed' ? MESSAGE : status === 'skipped' ? 'not on CI' : '';
+      return (
+        `<test id="s1-s${g + 1}-t${i}" name="BIG-${(i % 5000) + 1} does thing ${i}" line="${(i % 200) + 1}">\n${steps}<tag>smoke</tag>\n` +
+        `<status status="${result}" ${at} elapsed="0.${String(i % 997).padStart(6, '0')}">${message}</status>\n</test>\n`
+      );
+    },
+  );
+}
+
 /** `go test -json`: run, an output line and the outcome per test, packages of 100 tests. */
 export function generateGoJson(file, bytes) {
   const line = (fields) => `${JSON.stringify({ Time: '2026-01-01T00:00:00.000000Z', ...fields })}\n`;

@@ -15,6 +15,7 @@ export type FormatId =
   | 'nunit3'
   | 'xunit'
   | 'testng'
+  | 'robot'
   | 'go-test-json'
   | 'dart-json'
   | 'mocha-json'

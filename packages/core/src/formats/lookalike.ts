@@ -41,6 +41,11 @@ const TEXT: readonly TextLookalike[] = [
     says: 'TAP output, which is not read here; write JUnit XML (most TAP runners have a JUnit reporter)',
   },
   {
+    // The line Robot ends each test and suite with: its name, padded, then `| PASS |` (or FAIL, SKIP).
+    test: /^\S.* \| (?:PASS|FAIL|SKIP) \|$/m,
+    says: "Robot Framework's console output; pass the output.xml it writes beside it (`robot --output output.xml`)",
+  },
+  {
     test: /Running \d+ tests? using \d+ workers?|^\s+\d+ passed \([\d.]+m?s\)$/m,
     says: "Playwright's terminal output; write a report with `PLAYWRIGHT_JSON_OUTPUT_NAME=results.json playwright test --reporter=json`",
   },

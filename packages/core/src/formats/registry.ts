@@ -25,6 +25,7 @@ import { junitXml } from './junit/index.js';
 import { mochaJson } from './mocha/index.js';
 import { mochawesomeJson } from './mochawesome/index.js';
 import { playwrightJson } from './playwright/index.js';
+import { robotXml } from './robot/index.js';
 import { rspecJson } from './rspec/index.js';
 import { vitestJson } from './vitest/index.js';
 import { textLookalike } from './lookalike.js';
@@ -41,6 +42,7 @@ export const FORMATS: readonly Format[] = [
   nunit3Xml,
   xunitXml,
   testngXml,
+  robotXml,
   goTestJson,
   dartJson,
   ctrfJson,

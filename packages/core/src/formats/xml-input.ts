@@ -43,7 +43,6 @@ const UNREAD_ROOTS = new Map<string, { looksLike: string; instead: string }>([
       instead: 'Write NUnit 3 results instead: nunit3-console writes them by default (--result=TestResult.xml), or run dotnet test --logger trx.',
     },
   ],
-  ['robot', { looksLike: 'a Robot Framework output.xml', instead: 'Add --xunit xunit.xml to the robot command and pass that file (JUnit XML).' }],
   [
     'ns2:test-suite',
     {
@@ -90,6 +89,6 @@ export function refuseXmlRoot(source: string, root: string, formats: readonly Xm
     known?.instead ??
     'Check that the path points at test results, and configure the runner to write one of those (JUnit XML: Maven Surefire, ' +
       'Gradle, pytest --junitxml, jest-junit; TRX: dotnet test --logger trx; NUnit 3: nunit3-console; xUnit.net: xunit.console -xml; ' +
-      'TestNG: testng-results.xml from its default listeners).';
+      'TestNG: testng-results.xml from its default listeners; Robot Framework: output.xml).';
   return new InputError('INPUT_NOT_RESULTS', source, `${source} is XML but not test results this tool reads: ${what}. Expected ${expected}. ${instead}`);
 }

@@ -19,7 +19,6 @@ const REFUSED: Record<string, string> = {
   'EnricoMi__publish-unit-test-result-action/python__test__files__junit-xml__non-junit.xml': 'INPUT_NOT_RESULTS',
   'allure-framework__allure2/plugins__junit-xml-plugin__src__test__resources__junitdata__invalid.xml': 'INPUT_NOT_RESULTS',
   'gurock__trcli/tests__test_data__XML__invalid.xml': 'INPUT_NOT_RESULTS',
-  'gurock__trcli/tests__test_data__XML__robotframework_simple_RF70.xml': 'INPUT_NOT_RESULTS',
 };
 
 /** Files marked NOT JUnit in the manifest that another format reads (golden results: golden/junit/). */
@@ -27,6 +26,7 @@ const OTHER_FORMAT: Record<string, string> = {
   'dorny__test-reporter/__tests____fixtures__dotnet-nunit.xml': 'nunit3',
   'dorny__test-reporter/__tests____fixtures__dotnet-trx.trx.xml': 'dotnet-trx',
   'testomatio__reporter/tests__unit__data__xunit.xml': 'xunit',
+  'gurock__trcli/tests__test_data__XML__robotframework_simple_RF70.xml': 'robot',
 };
 
 /**

@@ -40,6 +40,12 @@ describe('refusing what no format reads', () => {
       '"..F Finished in 0.01 seconds (files too…", and looks like RSpec\'s terminal output; write a report with `rspec --format json --out results.json`',
     ],
     [
+      '==============================================================================\nTests.Login :: Signing in.\n' +
+        '==============================================================================\n' +
+        'DEMO-1 Signs in                                                       | PASS |\n',
+      '"========================================…", and looks like Robot Framework\'s console output; pass the output.xml it writes beside it (`robot --output output.xml`)',
+    ],
+    [
       'TAP version 13\n1..2\nok 1 - a\nnot ok 2 - b\n',
       '"TAP version 13 1..2 ok 1 - a not ok 2 - …", and looks like TAP output, which is not read here; write JUnit XML (most TAP runners have a JUnit reporter)',
     ],

@@ -24,6 +24,7 @@ describe('the registry', () => {
       ['nunit3', 'NUnit 3 XML'],
       ['xunit', 'xUnit.net XML'],
       ['testng', 'TestNG XML'],
+      ['robot', 'Robot Framework output.xml'],
       ['go-test-json', 'go test -json'],
       ['dart-json', 'Dart/Flutter JSON'],
       ['ctrf-json', 'CTRF JSON'],
@@ -54,14 +55,14 @@ describe('the registry', () => {
     [
       '',
       'INPUT_EMPTY',
-      /^f is empty \(0 bytes\)\. Expected JUnit XML, \.NET TRX, NUnit 3 XML, xUnit\.net XML, TestNG XML, go test -json, Dart\/Flutter JSON, CTRF JSON, Vitest JSON, Jest --json, mochawesome JSON, Mocha JSON, RSpec JSON, Allure results, Playwright JSON or Cucumber JSON results\./,
+      /^f is empty \(0 bytes\)\. Expected JUnit XML, \.NET TRX, NUnit 3 XML, xUnit\.net XML, TestNG XML, Robot Framework output\.xml, go test -json, Dart\/Flutter JSON, CTRF JSON, Vitest JSON, Jest --json, mochawesome JSON, Mocha JSON, RSpec JSON, Allure results, Playwright JSON or Cucumber JSON results\./,
     ],
     [' \n ', 'INPUT_EMPTY', /^f is only whitespace/],
     ['\uFEFF', 'INPUT_EMPTY', /^f is empty/],
     [
       'this is not an xml file',
       'INPUT_NOT_RESULTS',
-      /starts with "this is not an xml file"\. Expected JUnit XML, \.NET TRX, NUnit 3 XML, xUnit\.net XML, TestNG XML, go test -json, Dart\/Flutter JSON, CTRF JSON, Vitest JSON, Jest --json, mochawesome JSON, Mocha JSON, RSpec JSON, Allure results, Playwright JSON or Cucumber JSON results/,
+      /starts with "this is not an xml file"\. Expected JUnit XML, \.NET TRX, NUnit 3 XML, xUnit\.net XML, TestNG XML, Robot Framework output\.xml, go test -json, Dart\/Flutter JSON, CTRF JSON, Vitest JSON, Jest --json, mochawesome JSON, Mocha JSON, RSpec JSON, Allure results, Playwright JSON or Cucumber JSON results/,
     ],
     ['{"suites": [', 'INPUT_MALFORMED', /f is not valid JSON/],
     [
@@ -206,8 +207,8 @@ describe('readResultFiles', () => {
     // jest-stare, 6 written here, 4 CTRF reports from ctrf-io.
     expect(outcomes).toHaveLength(120 + 15 + 8 + 3 + 1 + 6 + 4 + 3);
     const failed = outcomes.filter((o) => o.error !== undefined);
-    // 15 broken or other formats, 3 of which (TRX, NUnit 3, xUnit.net) are now read; 3 hostile.
-    expect(failed).toHaveLength(12 + 3);
+    // 15 broken or other formats, 4 of which (TRX, NUnit 3, xUnit.net, Robot Framework) are now read; 3 hostile.
+    expect(failed).toHaveLength(11 + 3);
     for (const outcome of failed) expect(outcome.error?.message).toContain(outcome.path);
     expect(outcomes.filter((o) => o.error?.code === 'INPUT_HOSTILE').map((o) => o.path)).toEqual([
       'hostile/billion-laughs.xml',

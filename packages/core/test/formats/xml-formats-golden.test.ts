@@ -1,4 +1,4 @@
-// Golden files for the XML formats beside JUnit (.NET TRX, NUnit 3, xUnit.net, TestNG): every real file under
+// Golden files for the XML formats beside JUnit (.NET TRX, NUnit 3, xUnit.net, TestNG, Robot Framework): every real file under
 // test/fixtures/xml (sources in its MANIFEST.tsv) is read through readResultFiles, as the CLI reads it, and its
 // results — tests, outcomes, first lines of messages, durations, references — compared with
 // packages/core/test/formats/golden/xml/<fixture path>.json.
@@ -48,7 +48,13 @@ for (const outcome of await readResultFiles(['xml/**/*.xml', 'xml/**/*.trx'], { 
 describe('golden files of the XML formats', () => {
   it('finds the fixtures, each read by its format without error', () => {
     const formats = [...outcomes.values()].map((o) => o.format ?? o.error?.message);
-    expect(formats.sort()).toEqual([...Array(4).fill('dotnet-trx'), ...Array(4).fill('nunit3'), ...Array(4).fill('testng'), ...Array(4).fill('xunit')]);
+    expect(formats.sort()).toEqual([
+      ...Array(4).fill('dotnet-trx'),
+      ...Array(4).fill('nunit3'),
+      ...Array(7).fill('robot'),
+      ...Array(4).fill('testng'),
+      ...Array(4).fill('xunit'),
+    ]);
   });
 
   it('carries no NUL character in any text (a SpecFlow output in NUnit-issue17521.xml holds one)', () => {

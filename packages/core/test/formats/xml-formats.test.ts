@@ -48,7 +48,7 @@ async function refusal(text: string, source: string): Promise<InputError> {
 }
 
 const XML_FORMATS =
-  'Expected JUnit XML (<testsuites> or <testsuite>), .NET TRX (<TestRun>), NUnit 3 XML (<test-run>), xUnit.net XML (<assemblies> or <assembly>) or TestNG XML (<testng-results>).';
+  'Expected JUnit XML (<testsuites> or <testsuite>), .NET TRX (<TestRun>), NUnit 3 XML (<test-run>), xUnit.net XML (<assemblies> or <assembly>), TestNG XML (<testng-results>) or Robot Framework output.xml (<robot>).';
 
 describe('XML roots no format reads', () => {
   it('refuses a Maven Failsafe summary, naming it and the reports to pass instead', async () => {
@@ -79,7 +79,7 @@ describe('XML roots no format reads', () => {
       `r.xml is XML but not test results this tool reads: its root element is <suites>. ${XML_FORMATS} ` +
         'Check that the path points at test results, and configure the runner to write one of those (JUnit XML: Maven Surefire, Gradle, ' +
         'pytest --junitxml, jest-junit; TRX: dotnet test --logger trx; NUnit 3: nunit3-console; xUnit.net: xunit.console -xml; ' +
-        'TestNG: testng-results.xml from its default listeners).',
+        'TestNG: testng-results.xml from its default listeners; Robot Framework: output.xml).',
     );
   });
 
@@ -99,6 +99,7 @@ describe('XML roots no format reads', () => {
     expect(detect(`${start}<assemblies>`)?.id).toBe('xunit');
     expect(detect(`${start}<assembly name="a.dll">`)?.id).toBe('xunit');
     expect(detect(`${start}<testng-results skipped="0">`)?.id).toBe('testng');
+    expect(detect(`${start}<robot generator="Robot 7.0 (Python 3.12.1 on linux)" schemaversion="5">`)?.id).toBe('robot');
     expect(detect(`${start}<testsuites>`)?.id).toBe('junit');
     // A root that cannot be told (a DTD first) is JUnit's to refuse, with its hostile-input message.
     expect(detect('<!DOCTYPE x [<!ENTITY a "b">]><TestRun/>')?.id).toBe('junit');

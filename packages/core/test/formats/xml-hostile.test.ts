@@ -1,6 +1,6 @@
-// Hostile nesting in the XML formats other than JUnit (issue 20): TRX, NUnit 3, xUnit.net and TestNG share the
-// JUnit scanner, so a file nested past its depth limit is refused as hostile input, within a small heap, and the
-// good file beside it is still read.
+// Hostile nesting in the XML formats other than JUnit (issue 20): TRX, NUnit 3, xUnit.net, TestNG and Robot
+// Framework share the JUnit scanner, so a file nested past its depth limit is refused as hostile input, within a
+// small heap, and the good file beside it is still read.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -63,6 +63,12 @@ const CASES: Case[] = [
       `<testng-results><suite name="s"><test name="t"><class name="C"><test-method name="deepest" status="PASS">${'<params>'.repeat(levels)}${'</params>'.repeat(levels)}</test-method></class></test></suite></testng-results>`,
     good: `<testng-results><suite name="s"><test name="t"><class name="C">${hundred((i) => `<test-method name="T-${i}" status="PASS" signature="T${i}()"/>`)}</class></test></suite></testng-results>`,
     element: 'params',
+  },
+  {
+    format: 'robot',
+    nested: (levels) => `<robot>${'<suite name="s">'.repeat(levels)}<test name="deepest"><status status="PASS"/></test>${'</suite>'.repeat(levels)}</robot>`,
+    good: `<robot><suite name="S">${hundred((i) => `<test id="t${i}" name="T-${i}"><status status="PASS"/></test>`)}</suite></robot>`,
+    element: 'suite',
   },
 ];
 
