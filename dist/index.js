@@ -30627,7 +30627,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(481);
+/* harmony import */ var testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7407);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6575);
 // The Action's entry point: nothing but the calls, so main.ts can be tested without side effects on import.
 
@@ -33609,8 +33609,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: ./packages/core/dist/index.js + 159 modules
-var dist = __nccwpck_require__(481);
+// EXTERNAL MODULE: ./packages/core/dist/index.js + 160 modules
+var dist = __nccwpck_require__(7407);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:stream"
@@ -39958,7 +39958,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
-/***/ 481:
+/***/ 7407:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45264,7 +45264,33 @@ function warnRepeatedTitles(results, subject, warn) {
         warn(warning);
 }
 //# sourceMappingURL=repeated-titles.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/links.js
+/**
+ * Attachments that are no file on this machine: a URL (`https://…` of a cloud artifact store, `s3://…`) or a
+ * `data:` URI, which JUnit properties and markers and CTRF's `attachments[].path` hold as often as paths. They
+ * become attachments with a name and no path: the case's description lists them as links, and the upload never
+ * looks for them on disk (where "not found" would send a person looking for a file that was never there).
+ */
+
+/** `https://…`, `s3://…`, `file://…`: a location elsewhere, never a path on this machine. */
+const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
+/** A data: URI longer than this is named by its media type and size, not written out. */
+const DATA_URI_SHOWN_CHARS = 200;
+const LINK_SHOWN_CHARS = 2_000;
+/** How a URL or a `data:` URI is shown as a link, or undefined when `written` is a path. */
+function linkOf(written) {
+    if (/^data:/i.test(written)) {
+        if (written.length <= DATA_URI_SHOWN_CHARS)
+            return written;
+        const comma = written.indexOf(',');
+        const type = (comma === -1 ? written.slice(5, 80) : written.slice(5, Math.min(comma, 80))).split(';')[0] || 'text/plain';
+        return `data: URI (${type}, ${written.length} characters inline, not recorded)`;
+    }
+    return URL_SCHEME.test(written) ? clip(written, LINK_SHOWN_CHARS) : undefined;
+}
+//# sourceMappingURL=links.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/ctrf/ctrf.js
+
 
 
 
@@ -45416,15 +45442,24 @@ function ordered(entries) {
         return entries;
     return [...entries].sort((a, b) => a.attempt - b.attempt);
 }
-/** `{name, contentType, path}` entries; one without a path carries nothing and is left out. */
+/**
+ * `{name, contentType, path}` entries; one without a path carries nothing and is left out. A path that is a URL
+ * (reporters write those for artifacts kept in a cloud store) or a `data:` URI is a link, named with its name.
+ */
 function ctrf_attachmentsOf(value) {
     const out = [];
     for (const entry of json_values_objects(value)) {
         const path = nonEmpty(str(entry.path));
         if (path === undefined)
             continue;
+        const name = nonEmpty(str(entry.name));
+        const link = linkOf(path);
+        if (link !== undefined) {
+            out.push({ name: name === undefined || name === path ? link : `${name}: ${link}` });
+            continue;
+        }
         const contentType = nonEmpty(str(entry.contentType));
-        out.push({ name: nonEmpty(str(entry.name)) ?? path, path, ...(contentType !== undefined && { contentType }) });
+        out.push({ name: name ?? path, path, ...(contentType !== undefined && { contentType }) });
     }
     return out;
 }
@@ -46490,6 +46525,7 @@ function suite_context_suitePathOf(context) {
 
 
 
+
 const RESULT_KINDS = new Map([
     ['error', 'error'],
     ['failure', 'failed'],
@@ -46830,11 +46866,6 @@ function joinParts(parts) {
     return joined;
 }
 const ATTACHMENT_MARKER = /\[\[ATTACHMENT\|([^\]\r\n]+)\]\]/g;
-/** `https://…`, `s3://…`, `file://…`: a location elsewhere, never a path on this machine. */
-const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
-/** A data: URI longer than this is named by its media type and size, not written out. */
-const DATA_URI_SHOWN_CHARS = 200;
-const LINK_SHOWN_CHARS = 2_000;
 /**
  * The testcase's own `<property name="attachment" value="path"/>` entries, then markers in its own output and in
  * failure texts (WebdriverIO writes them there). Paths stay as written: the upload resolves them safely.
@@ -46874,17 +46905,11 @@ function addAttachment(attachments, written) {
     if (!attachments.some((a) => sameAttachment(a, attachment)))
         attachments.push(attachment);
 }
-/** A path as written, or a link (no path) for a URL or a `data:` URI. */
+/** A path as written, or a link (no path) for a URL or a `data:` URI (../links.ts). */
 function attachmentFrom(written) {
-    if (/^data:/i.test(written)) {
-        if (written.length <= DATA_URI_SHOWN_CHARS)
-            return { name: written };
-        const comma = written.indexOf(',');
-        const type = (comma === -1 ? written.slice(5, 80) : written.slice(5, Math.min(comma, 80))).split(';')[0] || 'text/plain';
-        return { name: `data: URI (${type}, ${written.length} characters inline, not recorded)` };
-    }
-    if (URL_SCHEME.test(written))
-        return { name: clip(written, LINK_SHOWN_CHARS) };
+    const link = linkOf(written);
+    if (link !== undefined)
+        return { name: link };
     return { name: written.split(/[\\/]/).pop() ?? written, path: written };
 }
 function sameAttachment(a, b) {

@@ -103,6 +103,41 @@ describe('a CTRF report uploaded through the CLI', () => {
     expect(failed?.attachments.map((a) => [a.name, a.content_type])).toEqual([['failure.png', 'image/png']]);
   });
 
+  it('names an attachment at a URL as a link in the description, uploads the local file beside it, and looks for no file', async () => {
+    const cloud = 'https://artifacts.example.com/runs/779/login-failure.png';
+    const linked = {
+      results: {
+        tool: { name: 'playwright' },
+        tests: [
+          {
+            name: 'DEMO-2 rejects a wrong password',
+            status: 'failed',
+            duration: 800,
+            message: 'Error: expected "Wrong password"',
+            attachments: [
+              { name: 'cloud screenshot', contentType: 'image/png', path: cloud },
+              { name: 'screenshot', contentType: 'image/png', path: 'failure.png' },
+            ],
+          },
+        ],
+      },
+    };
+    await writeFile(join(dir, 'linked.json'), JSON.stringify(linked));
+    const res = await upload(['linked.json']);
+    expect(res.code).toBe(0);
+    // No warning of a file not found: the only one is the user's, said of every upload without one.
+    expect(res.stderr.split('\n').filter((line) => line.startsWith('warning:'))).toEqual([
+      'warning: Recording results as alice@example.com, the first active user; set --user-email (or TESTSIGMA_USER_EMAIL) to choose.',
+    ]);
+    const [run] = newRuns(emulator);
+    expect(descriptionOf(emulator, run!, 'DEMO-2')).toBe(
+      'Test: DEMO-2 rejects a wrong password\nOutcome: failed (status Failed) in 800 ms\nMessage:\n  Error: expected "Wrong password"\n' +
+        `Attachments: cloud screenshot: ${cloud}, screenshot`,
+    );
+    const failed = run?.results[emulator.state().test_cases.find((c) => c.human_id === 'DEMO-2')?.id ?? ''];
+    expect(failed?.attachments.map((a) => a.name)).toEqual(['failure.png']);
+  });
+
   it('reports a truncated report (exit 2), saying where it ends and what to do; the tests before the cut are recorded', async () => {
     const text = JSON.stringify(REPORT);
     await writeFile(join(dir, 'truncated.json'), text.slice(0, text.indexOf('{"name":"DEMO-3 updates')));

@@ -256,6 +256,27 @@ describe('CTRF: the mapping', () => {
     expect(results.map((r) => r.attempts.map((a) => a.status).join(','))).toEqual(['failed,passed', 'failed,passed', 'failed']);
   });
 
+  it('names an attachment at a URL (cloud artifacts) as a link, never as a file to look for', async () => {
+    const result = await one({
+      name: 'f',
+      status: 'failed',
+      duration: 1,
+      attachments: [
+        { name: 'screenshot', contentType: 'image/png', path: 'https://artifacts.example.com/run/7/shot.png' },
+        { name: 'https://artifacts.example.com/run/7/video.webm', path: 'https://artifacts.example.com/run/7/video.webm' },
+        { name: 'trace', contentType: 'application/zip', path: 'traces/trace.zip' },
+      ],
+      retries: 1,
+      retryAttempts: [{ attempt: 1, status: 'failed', attachments: [{ name: 'log', path: 's3://ci-artifacts/run-7/attempt-1.log' }] }],
+    });
+    expect(result.attachments).toEqual([
+      { name: 'screenshot: https://artifacts.example.com/run/7/shot.png' },
+      { name: 'https://artifacts.example.com/run/7/video.webm' },
+      { name: 'trace', contentType: 'application/zip', path: 'traces/trace.zip' },
+    ]);
+    expect(result.attempts[0]?.attachments).toEqual([{ name: 'log: s3://ci-artifacts/run-7/attempt-1.log' }]);
+  });
+
   it('warns about tests of one file that repeat a title: each stays a result of its own', async () => {
     const { results, warnings } = await read([
       { name: 'adds', status: 'failed', duration: 1, filePath: 'cart.test.ts' },

@@ -26,13 +26,15 @@
  * - tags = `tags` with one leading `@` (`@DEMO-12` names test case DEMO-12, as in any title or tag);
  *   properties = `labels` (`{"testsigma": "DEMO-3"}` names the case explicitly, as a JUnit property does) and
  *   the Playwright annotations playwright-ctrf-json-reporter keeps in `extra.annotations`.
- * - attachments = `attachments` ({name, contentType, path}, the path as written, relative to the report) and
- *   `screenshot` (base64, inline).
+ * - attachments = `attachments` ({name, contentType, path}, the path as written, relative to the report; a URL
+ *   there, as reporters write for cloud artifacts, is a link the description names and the upload never looks
+ *   for) and `screenshot` (base64, inline).
  * - output = `stdout` then `stderr`.
  */
 import type { Attachment, Attempt, Property, TestResult, TestStatus } from '../../model.js';
 import { stripAnsi } from '../../text.js';
 import { isObject, objects, str, strings, type JsonObject as Json } from '../json-values.js';
+import { linkOf } from '../links.js';
 import { MAX_MESSAGE_CHARS, MAX_OUTPUT_CHARS, MAX_STACK_CHARS, clip, firstLineOf, msOrUndefined, nonEmpty, normaliseTags } from '../text.js';
 
 // A Map, not an object literal: a status such as "constructor" must not find Object.prototype's.
@@ -188,14 +190,23 @@ function ordered(entries: Json[]): Json[] {
   return [...entries].sort((a, b) => (a.attempt as number) - (b.attempt as number));
 }
 
-/** `{name, contentType, path}` entries; one without a path carries nothing and is left out. */
+/**
+ * `{name, contentType, path}` entries; one without a path carries nothing and is left out. A path that is a URL
+ * (reporters write those for artifacts kept in a cloud store) or a `data:` URI is a link, named with its name.
+ */
 function attachmentsOf(value: unknown): Attachment[] {
   const out: Attachment[] = [];
   for (const entry of objects(value)) {
     const path = nonEmpty(str(entry.path));
     if (path === undefined) continue;
+    const name = nonEmpty(str(entry.name));
+    const link = linkOf(path);
+    if (link !== undefined) {
+      out.push({ name: name === undefined || name === path ? link : `${name}: ${link}` });
+      continue;
+    }
     const contentType = nonEmpty(str(entry.contentType));
-    out.push({ name: nonEmpty(str(entry.name)) ?? path, path, ...(contentType !== undefined && { contentType }) });
+    out.push({ name: name ?? path, path, ...(contentType !== undefined && { contentType }) });
   }
   return out;
 }
