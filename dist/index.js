@@ -30627,7 +30627,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7407);
+/* harmony import */ var testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(45);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6575);
 // The Action's entry point: nothing but the calls, so main.ts can be tested without side effects on import.
 
@@ -33609,8 +33609,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: ./packages/core/dist/index.js + 160 modules
-var dist = __nccwpck_require__(7407);
+// EXTERNAL MODULE: ./packages/core/dist/index.js + 161 modules
+var dist = __nccwpck_require__(45);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:stream"
@@ -39958,7 +39958,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
-/***/ 7407:
+/***/ 45:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45500,13 +45500,86 @@ function outputOf(test) {
     return text === undefined ? undefined : clip(text, MAX_OUTPUT_CHARS);
 }
 //# sourceMappingURL=ctrf.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/ctrf/summary-check.js
+/**
+ * CTRF's `results.summary` counts the tests a reporter wrote (`tests`, and each status: `passed`, `failed`, …). A
+ * report whose `tests` hold fewer (one cut or filtered after the reporter wrote it: a merge, a script, a size
+ * limit) would lose the others silently, so the tests read are counted by their CTRF status and compared with it
+ * at the end of the document, wherever the summary stood in it (counts only: memory does not grow with the report).
+ *
+ * - The summary counts more failed tests than were read: a failure is missing, and the tests read alone could
+ *   read as a passing run, so the file is refused (its tests read are kept, as those of a truncated file are).
+ * - It counts more tests of another status (or more tests) than were read: a warning naming how many, by status.
+ * - It counts fewer than were read (a merge that kept one report's summary) or nothing: nothing is said; no
+ *   result is lost.
+ */
+/** CTRF's statuses, in the order the summary writes them. */
+const COUNTED = ['passed', 'failed', 'pending', 'skipped', 'other'];
+/** `1 test`, `2 tests`. */
+function plural(count, noun) {
+    return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+const WHY = 'The report was cut or filtered after the CTRF reporter wrote it (by a merge, a script or a size limit).';
+class SummaryCheck {
+    /** What the summary counts, by key (only whole, non-negative numbers). */
+    summary = new Map();
+    /** The tests read, by their CTRF status. */
+    read = new Map();
+    readTotal = 0;
+    /** One `results.summary` entry. */
+    summaryCount(key, value) {
+        if (key !== 'tests' && !COUNTED.includes(key))
+            return;
+        if (typeof value === 'number' && Number.isInteger(value) && value >= 0)
+            this.summary.set(key, value);
+    }
+    /** One entry of `results.tests`, by the status it was written with (none for an entry that is no test). */
+    testRead(status) {
+        this.readTotal += 1;
+        if (typeof status === 'string')
+            this.read.set(status, (this.read.get(status) ?? 0) + 1);
+    }
+    /** At the end of the document: the warning to give, or the refusal (a failure the summary counts is missing). */
+    verdict(source) {
+        const failed = this.summary.get('failed') ?? 0;
+        const failedRead = this.read.get('failed') ?? 0;
+        // Without `tests`, the statuses' counts add up to it.
+        const tests = this.summary.get('tests') ?? (this.summary.size === 0 ? undefined : [...this.summary.values()].reduce((sum, n) => sum + n, 0));
+        const ofTests = tests === undefined ? '' : ` (and ${this.readTotal} of the ${plural(tests, 'test')} it counts)`;
+        if (failed > failedRead) {
+            const lost = failed - failedRead;
+            return {
+                refusal: `${source}: its summary counts ${plural(failed, 'failed test')}, but results.tests holds ${failedRead === 0 ? 'none' : failedRead}${ofTests}: ` +
+                    `${lost === 1 ? '1 failure is' : `${lost} failures are`} not in the report, so ${lost === 1 ? 'it' : 'they'} cannot be recorded, and the run must not read as passing. ` +
+                    `${WHY} Upload the report as the reporter wrote it; the test step's output shows the ${lost === 1 ? 'failure' : 'failures'}.`,
+            };
+        }
+        const byStatus = COUNTED.flatMap((status) => {
+            const missing = (this.summary.get(status) ?? 0) - (this.read.get(status) ?? 0);
+            return missing > 0 ? [{ status, missing }] : [];
+        });
+        const missing = Math.max(tests === undefined ? 0 : tests - this.readTotal, byStatus.reduce((sum, s) => sum + s.missing, 0));
+        if (missing <= 0)
+            return {};
+        const which = byStatus.length === 0 ? '' : ` (${byStatus.map((s) => `${s.missing} ${s.status}`).join(', ')}, by the summary)`;
+        const failures = this.summary.has('failed') ? '; none of them failed' : '';
+        return {
+            warning: `${source}: its summary counts ${plural(tests ?? 0, 'test')}, but results.tests holds ${this.readTotal}: ${plural(missing, 'test')}${which} ` +
+                `${missing === 1 ? 'is' : 'are'} not in the report, so ${missing === 1 ? 'it is' : 'they are'} not recorded${failures}. ${WHY} ` +
+                `Upload the report as the reporter wrote it to record ${missing === 1 ? 'it' : 'them'}.`,
+        };
+    }
+}
+//# sourceMappingURL=summary-check.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/ctrf/ctrf-stream.js
 /**
  * CTRF read in pieces (json-stream/item-stream.ts): each `results.tests[]` entry is built whole and converted by
- * the rules of ./ctrf.ts as soon as it closes; `summary`, `environment`, `insights`, `baseline` and every `extra`
- * outside a test are skipped. Memory holds one test (its long strings cut), and the titles of the tests of one
- * test file for the repeated-title warning (at most REPEAT_WINDOW of them), never the report.
+ * the rules of ./ctrf.ts as soon as it closes; the counts of `summary` are kept for ./summary-check.ts, and
+ * `environment`, `insights`, `baseline` and every `extra` outside a test are skipped. Memory holds one test (its
+ * long strings cut), the counts, and the titles of the tests of one test file for the repeated-title warning (at
+ * most REPEAT_WINDOW of them), never the report.
  */
+
 
 
 
@@ -45528,6 +45601,8 @@ class CtrfStreamReader {
     notTests = 0;
     firstNotTest;
     repeated = new RepeatedTitles();
+    /** `results.summary`'s counts and the tests read, compared at the end of the document. */
+    summary = new SummaryCheck();
     /** The titles of the tests read since the test file last changed, for `repeated`. */
     sameFile = [];
     constructor(source) {
@@ -45547,10 +45622,13 @@ class CtrfStreamReader {
             return container ? 'walk' : 'skip';
         // `tests` of another type than an array is walked too, to be told apart from none.
         if (path.length === 2)
-            return path[1] === 'tests' || (container && path[1] === 'tool') ? 'walk' : 'skip';
+            return path[1] === 'tests' || (container && (path[1] === 'tool' || path[1] === 'summary')) ? 'walk' : 'skip';
         // An entry of a `tests` array: an object is a test; anything else is counted (value) as no test.
         if (path.length === 3 && path[1] === 'tests' && typeof path[2] === 'number')
             return container ? 'build' : 'walk';
+        // A count of the summary (`"failed": 2`), wherever the summary stands: before the tests or after them.
+        if (path.length === 3 && path[1] === 'summary' && !container)
+            return 'walk';
         return 'skip';
     }
     opened(path, isObject) {
@@ -45562,10 +45640,14 @@ class CtrfStreamReader {
             this.testsIsArray = !isObject;
     }
     value(path, value) {
+        if (path[1] === 'summary')
+            return this.summary.summaryCount(path[2], value);
         if (path.length === 2)
             this.testsIsArray = false;
         if (path.length !== 3 || typeof path[2] !== 'number' || this.testsIsArray !== true)
             return;
+        // An entry that is no test is counted too: it is said of on its own (index.ts), not again as a test missing.
+        this.summary.testRead(json_values_isObject(value) ? value.status : undefined);
         if (!json_values_isObject(value)) {
             this.notTests += 1;
             this.firstNotTest ??= path[2];
@@ -45644,6 +45726,12 @@ const ctrfJson = {
             const repeated = reader.repeated.warning(ctx.source);
             if (repeated !== undefined)
                 ctx.warn(repeated);
+            // Last: a refusal keeps the warnings above, and the tests read stay read (as a truncated file's do).
+            const { warning, refusal } = reader.summary.verdict(ctx.source);
+            if (warning !== undefined)
+                ctx.warn(warning);
+            if (refusal !== undefined)
+                throw new errors_InputError('INPUT_MALFORMED', ctx.source, refusal);
         };
         return readItems(chunks, stream, () => reader.take(), finish);
     },

@@ -152,6 +152,28 @@ describe('a CTRF report uploaded through the CLI', () => {
     expect(run && statusesByHumanId(emulator, run)).toEqual({ 'DEMO-1': 'Passed', 'DEMO-2': 'Failed' });
   });
 
+  it('fails the upload (exit 2) when the summary counts a failure the report does not hold; the tests it holds are recorded', async () => {
+    // The report with its failed tests filtered out of results.tests (a script that kept what it wanted): its summary still counts them.
+    const filtered = { ...REPORT, results: { ...REPORT.results, tests: REPORT.results.tests.filter((t) => t.status !== 'failed') } };
+    await writeFile(join(dir, 'filtered.json'), JSON.stringify(filtered));
+    const res = await upload(['filtered.json']);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain(
+      'testsigma-tm: filtered.json: its summary counts 2 failed tests, but results.tests holds none (and 6 of the 8 tests it counts): 2 failures are not in the report, ' +
+        'so they cannot be recorded, and the run must not read as passing. The report was cut or filtered after the CTRF reporter wrote it (by a merge, ' +
+        "a script or a size limit). Upload the report as the reporter wrote it; the test step's output shows the failures.\n",
+    );
+    const [run] = newRuns(emulator);
+    expect(run && statusesByHumanId(emulator, run)).toEqual({
+      'DEMO-1': 'Passed',
+      'DEMO-3': 'Passed',
+      'DEMO-4': 'Failed',
+      'DEMO-5': 'Skipped',
+      'DEMO-6': 'Skipped',
+      'DEMO-7': 'Passed',
+    });
+  });
+
   it('reads the real report of ctrf-io/github-test-reporter in a dry run', async () => {
     const res = await upload(['--dry-run', join(ROOT, 'test/fixtures/native/ctrf-io__github-test-reporter/ctrf-reports__ctrf-report.json')]);
     expect(res.code).toBe(0);

@@ -290,6 +290,58 @@ describe('CTRF: the mapping', () => {
   });
 });
 
+describe('CTRF: the summary against the tests read', () => {
+  const passed = (name: string): Test => ({ name, status: 'passed', duration: 1 });
+  const failed = (name: string): Test => ({ name, status: 'failed', duration: 1, message: 'boom' });
+  /** A report with `summary` written before `tests` (as reporters write it) or after them (as a merge may). */
+  function counted(summary: Record<string, number>, tests: Test[], summaryFirst = true): string {
+    const results = summaryFirst ? { tool: { name: 'jest' }, summary, tests } : { tool: { name: 'jest' }, tests, summary };
+    return JSON.stringify({ reportFormat: 'CTRF', results });
+  }
+
+  it.each([true, false])('warns of tests the summary counts that the report does not hold (summary first: %s), and records the others', async (first) => {
+    const text = counted(
+      { tests: 6, passed: 4, failed: 1, pending: 0, skipped: 1, other: 0, start: 1, stop: 2 },
+      [passed('a'), passed('b'), failed('c')],
+      first,
+    );
+    const { results, warnings } = await parseResultText(text, 'ctrf-report.json');
+    expect(results.map((r) => r.name)).toEqual(['a', 'b', 'c']);
+    expect(warnings).toEqual([
+      'ctrf-report.json: its summary counts 6 tests, but results.tests holds 3: 3 tests (2 passed, 1 skipped, by the summary) are not in the report, ' +
+        'so they are not recorded; none of them failed. The report was cut or filtered after the CTRF reporter wrote it (by a merge, a script ' +
+        'or a size limit). Upload the report as the reporter wrote it to record them.',
+    ]);
+  });
+
+  it.each([true, false])('refuses a report whose summary counts a failure it does not hold (summary first: %s): a pass must not hide it', async (first) => {
+    const text = counted({ tests: 3, passed: 1, failed: 2, pending: 0, skipped: 0, other: 0 }, [passed('a'), failed('b')], first);
+    await expect(parseResultText(text, 'ctrf-report.json')).rejects.toMatchObject({
+      code: 'INPUT_MALFORMED',
+      message:
+        'ctrf-report.json: its summary counts 2 failed tests, but results.tests holds 1 (and 2 of the 3 tests it counts): 1 failure is not in the report, ' +
+        'so it cannot be recorded, and the run must not read as passing. The report was cut or filtered after the CTRF reporter wrote it (by a merge, ' +
+        "a script or a size limit). Upload the report as the reporter wrote it; the test step's output shows the failure.",
+    });
+    // None read at all: the failure is still not hidden behind "no tests".
+    await expect(parseResultText(counted({ tests: 1, failed: 1 }, []), 'ctrf-report.json')).rejects.toMatchObject({
+      code: 'INPUT_MALFORMED',
+      message: expect.stringMatching(/^ctrf-report\.json: its summary counts 1 failed test, but results\.tests holds none \(and 0 of the 1 test it counts\)/),
+    });
+  });
+
+  it('says nothing when the summary agrees, counts fewer tests than it holds (merged reports), or counts none', async () => {
+    const summaries: Record<string, number>[] = [{ tests: 2, passed: 1, failed: 1 }, { tests: 1, passed: 1, failed: 0 }, {}];
+    for (const summary of summaries) {
+      const { warnings } = await parseResultText(counted(summary, [passed('a'), failed('b')]), 'ctrf-report.json');
+      expect(warnings).toEqual([]);
+    }
+    for (const file of ['native/ctrf-io__github-test-reporter/ctrf-reports__ctrf-report.json', 'native/ctrf-io__ctrf/examples__comprehensive.json']) {
+      expect((await readFixture(file)).warnings).toEqual([]);
+    }
+  });
+});
+
 describe('CTRF: detection and malformed reports', () => {
   it('is claimed by its reportFormat, or by results.tool with tests, and not by Playwright JSON (whose key "suites" it has)', () => {
     expect(detect(report([]))?.id).toBe('ctrf-json');
