@@ -45312,8 +45312,10 @@ const IMAGE_TYPES = [
     ['R0lGOD', 'image/gif'],
     ['UklGR', 'image/webp'],
 ];
-/** One `results.tests[]` entry → one TestResult. `source` is the report as it will be shown. */
-function ctrfTestResult(test, source) {
+/** `tool.name`s whose reporters write a test's name after its describe titles, as Jest's fullName. */
+const NAMES_AFTER_DESCRIBES = new Set(['jest']);
+/** One `results.tests[]` entry → one TestResult. `source` is the report as it will be shown; `tool` its `tool.name`. */
+function ctrfTestResult(test, source, tool) {
     const final = finalAttempt(test);
     const earlier = earlierAttempts(test, final.status);
     if (final.status === 'skipped')
@@ -45324,12 +45326,14 @@ function ctrfTestResult(test, source) {
     const output = outputOf(test);
     const lastFailing = final.status === 'passed' ? earlier.findLast((a) => a.status === 'failed' || a.status === 'error') : undefined;
     const attachments = final.attachments ?? lastFailing?.attachments ?? [];
+    const suitePath = suitePathOf(test.suite);
+    const name = nonEmpty(str(test.name)) ?? nonEmpty(str(test.testId)) ?? str(test.id) ?? '';
     return {
         source,
         ...(file !== undefined && { file }),
         ...(line !== undefined && { line }),
-        suitePath: suitePathOf(test.suite),
-        name: nonEmpty(str(test.name)) ?? nonEmpty(str(test.testId)) ?? str(test.id) ?? '',
+        suitePath,
+        name: tool !== undefined && NAMES_AFTER_DESCRIBES.has(tool.trim().toLowerCase()) ? withoutDescribes(name, suitePath) : name,
         status: final.status,
         ...(final.durationMs !== undefined && { durationMs: final.durationMs }),
         ...(final.message !== undefined && { message: final.message }),
@@ -45355,6 +45359,16 @@ function failSkipAfterFailure(final, earlier) {
     final.message = clip(`Skipped on its last attempt after attempt ${index + 1} ${failing.status === 'error' ? 'errored' : 'failed'}${why === undefined ? '.' : `: ${why}`}`, MAX_MESSAGE_CHARS);
     if (final.stack === undefined && failing.stack !== undefined)
         final.stack = failing.stack;
+}
+/**
+ * Jest's fullName (`Cart adding adds`) without the describe titles the suite holds after the file's name
+ * (`cart.test.ts > Cart > adding`): `adds`. Only all of them, exactly as Jest joins them; else the name as written.
+ */
+function withoutDescribes(name, suitePath) {
+    if (suitePath.length < 2)
+        return name;
+    const describes = `${suitePath.slice(1).join(' ')} `;
+    return name.startsWith(describes) && name.length > describes.length ? name.slice(describes.length) : name;
 }
 /** `["login.test.ts", "login"]` as written, or `"login.test.ts > login"` split at its ` > `. */
 function suitePathOf(suite) {
@@ -45595,6 +45609,8 @@ class CtrfStreamReader {
     /** What the document held where CTRF puts its results: for the refusal of one that is not CTRF. */
     sawResults = false;
     sawTool = false;
+    /** `results.tool.name`, once read: reporters write it before the tests, and some name tests their own way (./ctrf.ts). */
+    tool;
     /** `results.tests`: undefined when absent, else whether it is an array. */
     testsIsArray;
     /** Entries of `results.tests` that are no object, so no test: counted, and said once at the end. */
@@ -45629,6 +45645,8 @@ class CtrfStreamReader {
         // A count of the summary (`"failed": 2`), wherever the summary stands: before the tests or after them.
         if (path.length === 3 && path[1] === 'summary' && !container)
             return 'walk';
+        if (path.length === 3 && path[1] === 'tool' && path[2] === 'name' && !container)
+            return 'walk';
         return 'skip';
     }
     opened(path, isObject) {
@@ -45642,6 +45660,11 @@ class CtrfStreamReader {
     value(path, value) {
         if (path[1] === 'summary')
             return this.summary.summaryCount(path[2], value);
+        if (path[1] === 'tool') {
+            if (typeof value === 'string')
+                this.tool = value;
+            return;
+        }
         if (path.length === 2)
             this.testsIsArray = false;
         if (path.length !== 3 || typeof path[2] !== 'number' || this.testsIsArray !== true)
@@ -45653,7 +45676,7 @@ class CtrfStreamReader {
             this.firstNotTest ??= path[2];
             return;
         }
-        const result = ctrfTestResult(value, this.source);
+        const result = ctrfTestResult(value, this.source, this.tool);
         this.noteTitle(result);
         this.ready.push(result);
     }

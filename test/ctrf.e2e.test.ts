@@ -174,6 +174,27 @@ describe('a CTRF report uploaded through the CLI', () => {
     });
   });
 
+  it("shows jest-ctrf-json-reporter's names once, and a case id in a describe title still maps its tests", async () => {
+    // As jest-ctrf-json-reporter writes them: name = Jest's fullName (describe titles, then the test's), suite = file > describes.
+    const jest = {
+      results: {
+        tool: { name: 'jest' },
+        summary: { tests: 2, passed: 1, failed: 1, pending: 0, skipped: 0, other: 0 },
+        tests: [
+          { name: 'DEMO-1 Login rejects a wrong password', status: 'failed', duration: 5, message: 'expected 401', suite: 'login.test.ts > DEMO-1 Login' },
+          { name: 'Profile saving keeps the name DEMO-3', status: 'passed', duration: 4, suite: 'profile.test.ts > Profile > saving' },
+        ],
+      },
+    };
+    await writeFile(join(dir, 'jest-ctrf.json'), JSON.stringify(jest));
+    const res = await upload(['jest-ctrf.json']);
+    expect(res.code).toBe(0);
+    const [run] = newRuns(emulator);
+    expect(run && statusesByHumanId(emulator, run)).toEqual({ 'DEMO-1': 'Failed', 'DEMO-3': 'Passed' });
+    expect(descriptionOf(emulator, run!, 'DEMO-1').split('\n')[0]).toBe('Test: login.test.ts › DEMO-1 Login › rejects a wrong password');
+    expect(descriptionOf(emulator, run!, 'DEMO-3').split('\n')[0]).toBe('Test: profile.test.ts › Profile › saving › keeps the name DEMO-3');
+  });
+
   it('reads the real report of ctrf-io/github-test-reporter in a dry run', async () => {
     const res = await upload(['--dry-run', join(ROOT, 'test/fixtures/native/ctrf-io__github-test-reporter/ctrf-reports__ctrf-report.json')]);
     expect(res.code).toBe(0);

@@ -1,11 +1,15 @@
 // CTRF: the real reports of ctrf-io/github-test-reporter and the spec's examples (test/fixtures/native/MANIFEST.tsv),
 // then each mapping rule on a small report, then malformed and hostile reports.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CTRF_RETRY_NOT_KEPT } from '../../src/formats/ctrf/ctrf.js';
 import { parseResultText } from '../../src/formats/read-files.js';
 import { detect } from '../../src/formats/registry.js';
 import { MAX_MESSAGE_CHARS } from '../../src/formats/text.js';
-import type { TestResult } from '../../src/model.js';
+import { titleKey } from '../../src/map/title.js';
+import { fullTitle, type TestResult } from '../../src/model.js';
+import { FIXTURES_DIR } from './fixture-files.js';
 import { readFixture, rows } from './read-fixture.js';
 
 type Test = Record<string, unknown>;
@@ -103,6 +107,69 @@ describe('CTRF: real reports', () => {
       ['flaky test', 'passed', 300, undefined, 'failed,failed,passed'],
     ]);
     expect(read.results[1]?.attempts.map((a) => a.message)).toEqual(['Connection timeout', 'Connection timeout', undefined]);
+  });
+});
+
+type JestAssertion = { ancestorTitles: string[]; title: string; fullName: string; status: string; duration?: number; failureMessages?: string[] };
+
+/**
+ * A real `jest --json` output as jest-ctrf-json-reporter (0.0.11, src/generate-report.ts) writes the same run:
+ * name = Jest's fullName (the describe titles and the test's, joined by spaces), suite = the file's name and
+ * the describe titles joined by " > ", filePath = the test file.
+ */
+async function asJestCtrf(jestFixture: string): Promise<string> {
+  const jest = JSON.parse(await readFile(path.join(FIXTURES_DIR, jestFixture), 'utf8')) as {
+    testResults: { name: string; assertionResults: JestAssertion[] }[];
+  };
+  const tests = jest.testResults.flatMap((file) =>
+    file.assertionResults.map((a) => ({
+      name: a.fullName,
+      duration: a.duration ?? 0,
+      status: ['passed', 'failed', 'skipped', 'pending'].includes(a.status) ? a.status : 'other',
+      ...(a.status === 'failed' && { message: (a.failureMessages ?? []).join('\n') }),
+      rawStatus: a.status,
+      type: 'unit',
+      filePath: file.name,
+      retries: 0,
+      flaky: false,
+      suite: [file.name.split('/').pop(), ...a.ancestorTitles].join(' > '),
+    })),
+  );
+  return JSON.stringify({ results: { tool: { name: 'jest' }, summary: { tests: tests.length }, tests } });
+}
+
+describe('CTRF: names of jest-ctrf-json-reporter', () => {
+  it("reads each name once: Jest's fullName without the describe titles its suite already holds, as Jest's own JSON reads", async () => {
+    const fixture = 'native/jest-community__jest-editor-support/fixtures__failing-jsons__with-ancestors-and-each.json';
+    const { format, results, warnings } = await parseResultText(await asJestCtrf(fixture), 'ctrf-report.json');
+    expect([format, warnings]).toEqual(['ctrf-json', []]);
+    expect(results.map(fullTitle)).toEqual([
+      'tricky-test.ts › block-1 › block-1-1 › testing',
+      'tricky-test.ts › block-1 › test should fail',
+      'tricky-test.ts › test without describe',
+      'tricky-test.ts › block-2 › testing',
+      'tricky-test.ts › block-2 › each test "a"',
+      'tricky-test.ts › block-2 › each test "b"',
+      'tricky-test.ts › block-2 › each test "c"',
+    ]);
+    // The same tests as Jest's JSON of the run reads them: the same names under the same describe titles.
+    const jest = await readFixture(fixture);
+    expect(results.map((r) => [...r.suitePath.slice(1), r.name])).toEqual(jest.results.map((r) => [...r.suitePath, r.name]));
+    // So results matched to cases by title match as Jest's JSON of the run would.
+    expect(results.map((r) => titleKey(r, 'full'))).toEqual(jest.results.map((r) => titleKey(r, 'full')));
+  });
+
+  it('keeps a case id of a describe title findable (in the suite path), and names that other tools write as they are', async () => {
+    const jest = (tests: Test[], tool = 'jest') => JSON.stringify({ results: { tool: { name: tool }, tests } });
+    const test = { name: 'DEMO-5 Cart adding adds DEMO-6', status: 'passed', duration: 1, suite: 'cart.test.ts > DEMO-5 Cart > adding' };
+    const [fromJest] = (await parseResultText(jest([test]), 'ctrf-report.json')).results;
+    expect([fromJest?.suitePath, fromJest?.name]).toEqual([['cart.test.ts', 'DEMO-5 Cart', 'adding'], 'adds DEMO-6']);
+    // Playwright's reporter writes the test's own title, which may begin like its describe block's: it stays whole.
+    const [fromPlaywright] = (await parseResultText(jest([test], 'playwright'), 'ctrf-report.json')).results;
+    expect(fromPlaywright?.name).toBe('DEMO-5 Cart adding adds DEMO-6');
+    // A Jest name that does not repeat its describe titles (written by hand, or by another version) stays whole too.
+    const [own] = (await parseResultText(jest([{ ...test, name: 'adds DEMO-6' }]), 'ctrf-report.json')).results;
+    expect(own?.name).toBe('adds DEMO-6');
   });
 });
 

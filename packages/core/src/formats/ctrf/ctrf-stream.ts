@@ -24,6 +24,8 @@ export class CtrfStreamReader implements ItemRoutes {
   /** What the document held where CTRF puts its results: for the refusal of one that is not CTRF. */
   sawResults = false;
   sawTool = false;
+  /** `results.tool.name`, once read: reporters write it before the tests, and some name tests their own way (./ctrf.ts). */
+  private tool: string | undefined;
   /** `results.tests`: undefined when absent, else whether it is an array. */
   testsIsArray: boolean | undefined;
   /** Entries of `results.tests` that are no object, so no test: counted, and said once at the end. */
@@ -53,6 +55,7 @@ export class CtrfStreamReader implements ItemRoutes {
     if (path.length === 3 && path[1] === 'tests' && typeof path[2] === 'number') return container ? 'build' : 'walk';
     // A count of the summary (`"failed": 2`), wherever the summary stands: before the tests or after them.
     if (path.length === 3 && path[1] === 'summary' && !container) return 'walk';
+    if (path.length === 3 && path[1] === 'tool' && path[2] === 'name' && !container) return 'walk';
     return 'skip';
   }
 
@@ -64,6 +67,10 @@ export class CtrfStreamReader implements ItemRoutes {
 
   value(path: readonly PathStep[], value: unknown): void {
     if (path[1] === 'summary') return this.summary.summaryCount(path[2], value);
+    if (path[1] === 'tool') {
+      if (typeof value === 'string') this.tool = value;
+      return;
+    }
     if (path.length === 2) this.testsIsArray = false;
     if (path.length !== 3 || typeof path[2] !== 'number' || this.testsIsArray !== true) return;
     // An entry that is no test is counted too: it is said of on its own (index.ts), not again as a test missing.
@@ -73,7 +80,7 @@ export class CtrfStreamReader implements ItemRoutes {
       this.firstNotTest ??= path[2];
       return;
     }
-    const result = ctrfTestResult(value, this.source);
+    const result = ctrfTestResult(value, this.source, this.tool);
     this.noteTitle(result);
     this.ready.push(result);
   }
