@@ -30627,7 +30627,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4422);
+/* harmony import */ var testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3352);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6575);
 // The Action's entry point: nothing but the calls, so main.ts can be tested without side effects on import.
 
@@ -33609,8 +33609,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: ./packages/core/dist/index.js + 162 modules
-var dist = __nccwpck_require__(4422);
+// EXTERNAL MODULE: ./packages/core/dist/index.js + 164 modules
+var dist = __nccwpck_require__(3352);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:stream"
@@ -39958,7 +39958,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
-/***/ 4422:
+/***/ 3352:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45269,7 +45269,33 @@ function warnRepeatedTitles(results, subject, warn) {
         warn(warning);
 }
 //# sourceMappingURL=repeated-titles.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/links.js
+/**
+ * Attachments that are no file on this machine: a URL (`https://…` of a cloud artifact store, `s3://…`) or a
+ * `data:` URI, which JUnit properties and markers and CTRF's `attachments[].path` hold as often as paths. They
+ * become attachments with a name and no path: the case's description lists them as links, and the upload never
+ * looks for them on disk (where "not found" would send a person looking for a file that was never there).
+ */
+
+/** `https://…`, `s3://…`, `file://…`: a location elsewhere, never a path on this machine. */
+const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
+/** A data: URI longer than this is named by its media type and size, not written out. */
+const DATA_URI_SHOWN_CHARS = 200;
+const LINK_SHOWN_CHARS = 2_000;
+/** How a URL or a `data:` URI is shown as a link, or undefined when `written` is a path. */
+function linkOf(written) {
+    if (/^data:/i.test(written)) {
+        if (written.length <= DATA_URI_SHOWN_CHARS)
+            return written;
+        const comma = written.indexOf(',');
+        const type = (comma === -1 ? written.slice(5, 80) : written.slice(5, Math.min(comma, 80))).split(';')[0] || 'text/plain';
+        return `data: URI (${type}, ${written.length} characters inline, not recorded)`;
+    }
+    return URL_SCHEME.test(written) ? clip(written, LINK_SHOWN_CHARS) : undefined;
+}
+//# sourceMappingURL=links.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/ctrf/ctrf.js
+
 
 
 
@@ -45291,8 +45317,10 @@ const IMAGE_TYPES = [
     ['R0lGOD', 'image/gif'],
     ['UklGR', 'image/webp'],
 ];
-/** One `results.tests[]` entry → one TestResult. `source` is the report as it will be shown. */
-function ctrfTestResult(test, source) {
+/** `tool.name`s whose reporters write a test's name after its describe titles, as Jest's fullName. */
+const NAMES_AFTER_DESCRIBES = new Set(['jest']);
+/** One `results.tests[]` entry → one TestResult. `source` is the report as it will be shown; `tool` its `tool.name`. */
+function ctrfTestResult(test, source, tool) {
     const final = finalAttempt(test);
     const earlier = earlierAttempts(test, final.status);
     if (final.status === 'skipped')
@@ -45303,12 +45331,14 @@ function ctrfTestResult(test, source) {
     const output = outputOf(test);
     const lastFailing = final.status === 'passed' ? earlier.findLast((a) => a.status === 'failed' || a.status === 'error') : undefined;
     const attachments = final.attachments ?? lastFailing?.attachments ?? [];
+    const suitePath = suitePathOf(test.suite);
+    const name = nonEmpty(str(test.name)) ?? nonEmpty(str(test.testId)) ?? str(test.id) ?? '';
     return {
         source,
         ...(file !== undefined && { file }),
         ...(line !== undefined && { line }),
-        suitePath: suitePathOf(test.suite),
-        name: nonEmpty(str(test.name)) ?? nonEmpty(str(test.testId)) ?? str(test.id) ?? '',
+        suitePath,
+        name: tool !== undefined && NAMES_AFTER_DESCRIBES.has(tool.trim().toLowerCase()) ? withoutDescribes(name, suitePath) : name,
         status: final.status,
         ...(final.durationMs !== undefined && { durationMs: final.durationMs }),
         ...(final.message !== undefined && { message: final.message }),
@@ -45334,6 +45364,16 @@ function failSkipAfterFailure(final, earlier) {
     final.message = clip(`Skipped on its last attempt after attempt ${index + 1} ${failing.status === 'error' ? 'errored' : 'failed'}${why === undefined ? '.' : `: ${why}`}`, MAX_MESSAGE_CHARS);
     if (final.stack === undefined && failing.stack !== undefined)
         final.stack = failing.stack;
+}
+/**
+ * Jest's fullName (`Cart adding adds`) without the describe titles the suite holds after the file's name
+ * (`cart.test.ts > Cart > adding`): `adds`. Only all of them, exactly as Jest joins them; else the name as written.
+ */
+function withoutDescribes(name, suitePath) {
+    if (suitePath.length < 2)
+        return name;
+    const describes = `${suitePath.slice(1).join(' ')} `;
+    return name.startsWith(describes) && name.length > describes.length ? name.slice(describes.length) : name;
 }
 /** `["login.test.ts", "login"]` as written, or `"login.test.ts > login"` split at its ` > `. */
 function suitePathOf(suite) {
@@ -45421,15 +45461,24 @@ function ordered(entries) {
         return entries;
     return [...entries].sort((a, b) => a.attempt - b.attempt);
 }
-/** `{name, contentType, path}` entries; one without a path carries nothing and is left out. */
+/**
+ * `{name, contentType, path}` entries; one without a path carries nothing and is left out. A path that is a URL
+ * (reporters write those for artifacts kept in a cloud store) or a `data:` URI is a link, named with its name.
+ */
 function ctrf_attachmentsOf(value) {
     const out = [];
     for (const entry of json_values_objects(value)) {
         const path = nonEmpty(str(entry.path));
         if (path === undefined)
             continue;
+        const name = nonEmpty(str(entry.name));
+        const link = linkOf(path);
+        if (link !== undefined) {
+            out.push({ name: name === undefined || name === path ? link : `${name}: ${link}` });
+            continue;
+        }
         const contentType = nonEmpty(str(entry.contentType));
-        out.push({ name: nonEmpty(str(entry.name)) ?? path, path, ...(contentType !== undefined && { contentType }) });
+        out.push({ name: name ?? path, path, ...(contentType !== undefined && { contentType }) });
     }
     return out;
 }
@@ -45470,13 +45519,86 @@ function outputOf(test) {
     return text === undefined ? undefined : clip(text, MAX_OUTPUT_CHARS);
 }
 //# sourceMappingURL=ctrf.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/ctrf/summary-check.js
+/**
+ * CTRF's `results.summary` counts the tests a reporter wrote (`tests`, and each status: `passed`, `failed`, …). A
+ * report whose `tests` hold fewer (one cut or filtered after the reporter wrote it: a merge, a script, a size
+ * limit) would lose the others silently, so the tests read are counted by their CTRF status and compared with it
+ * at the end of the document, wherever the summary stood in it (counts only: memory does not grow with the report).
+ *
+ * - The summary counts more failed tests than were read: a failure is missing, and the tests read alone could
+ *   read as a passing run, so the file is refused (its tests read are kept, as those of a truncated file are).
+ * - It counts more tests of another status (or more tests) than were read: a warning naming how many, by status.
+ * - It counts fewer than were read (a merge that kept one report's summary) or nothing: nothing is said; no
+ *   result is lost.
+ */
+/** CTRF's statuses, in the order the summary writes them. */
+const COUNTED = ['passed', 'failed', 'pending', 'skipped', 'other'];
+/** `1 test`, `2 tests`. */
+function plural(count, noun) {
+    return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+const WHY = 'The report was cut or filtered after the CTRF reporter wrote it (by a merge, a script or a size limit).';
+class SummaryCheck {
+    /** What the summary counts, by key (only whole, non-negative numbers). */
+    summary = new Map();
+    /** The tests read, by their CTRF status. */
+    read = new Map();
+    readTotal = 0;
+    /** One `results.summary` entry. */
+    summaryCount(key, value) {
+        if (key !== 'tests' && !COUNTED.includes(key))
+            return;
+        if (typeof value === 'number' && Number.isInteger(value) && value >= 0)
+            this.summary.set(key, value);
+    }
+    /** One entry of `results.tests`, by the status it was written with (none for an entry that is no test). */
+    testRead(status) {
+        this.readTotal += 1;
+        if (typeof status === 'string')
+            this.read.set(status, (this.read.get(status) ?? 0) + 1);
+    }
+    /** At the end of the document: the warning to give, or the refusal (a failure the summary counts is missing). */
+    verdict(source) {
+        const failed = this.summary.get('failed') ?? 0;
+        const failedRead = this.read.get('failed') ?? 0;
+        // Without `tests`, the statuses' counts add up to it.
+        const tests = this.summary.get('tests') ?? (this.summary.size === 0 ? undefined : [...this.summary.values()].reduce((sum, n) => sum + n, 0));
+        const ofTests = tests === undefined ? '' : ` (and ${this.readTotal} of the ${plural(tests, 'test')} it counts)`;
+        if (failed > failedRead) {
+            const lost = failed - failedRead;
+            return {
+                refusal: `${source}: its summary counts ${plural(failed, 'failed test')}, but results.tests holds ${failedRead === 0 ? 'none' : failedRead}${ofTests}: ` +
+                    `${lost === 1 ? '1 failure is' : `${lost} failures are`} not in the report, so ${lost === 1 ? 'it' : 'they'} cannot be recorded, and the run must not read as passing. ` +
+                    `${WHY} Upload the report as the reporter wrote it; the test step's output shows the ${lost === 1 ? 'failure' : 'failures'}.`,
+            };
+        }
+        const byStatus = COUNTED.flatMap((status) => {
+            const missing = (this.summary.get(status) ?? 0) - (this.read.get(status) ?? 0);
+            return missing > 0 ? [{ status, missing }] : [];
+        });
+        const missing = Math.max(tests === undefined ? 0 : tests - this.readTotal, byStatus.reduce((sum, s) => sum + s.missing, 0));
+        if (missing <= 0)
+            return {};
+        const which = byStatus.length === 0 ? '' : ` (${byStatus.map((s) => `${s.missing} ${s.status}`).join(', ')}, by the summary)`;
+        const failures = this.summary.has('failed') ? '; none of them failed' : '';
+        return {
+            warning: `${source}: its summary counts ${plural(tests ?? 0, 'test')}, but results.tests holds ${this.readTotal}: ${plural(missing, 'test')}${which} ` +
+                `${missing === 1 ? 'is' : 'are'} not in the report, so ${missing === 1 ? 'it is' : 'they are'} not recorded${failures}. ${WHY} ` +
+                `Upload the report as the reporter wrote it to record ${missing === 1 ? 'it' : 'them'}.`,
+        };
+    }
+}
+//# sourceMappingURL=summary-check.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/ctrf/ctrf-stream.js
 /**
  * CTRF read in pieces (json-stream/item-stream.ts): each `results.tests[]` entry is built whole and converted by
- * the rules of ./ctrf.ts as soon as it closes; `summary`, `environment`, `insights`, `baseline` and every `extra`
- * outside a test are skipped. Memory holds one test (its long strings cut), and the titles of the tests of one
- * test file for the repeated-title warning (at most REPEAT_WINDOW of them), never the report.
+ * the rules of ./ctrf.ts as soon as it closes; the counts of `summary` are kept for ./summary-check.ts, and
+ * `environment`, `insights`, `baseline` and every `extra` outside a test are skipped. Memory holds one test (its
+ * long strings cut), the counts, and the titles of the tests of one test file for the repeated-title warning (at
+ * most REPEAT_WINDOW of them), never the report.
  */
+
 
 
 
@@ -45492,12 +45614,16 @@ class CtrfStreamReader {
     /** What the document held where CTRF puts its results: for the refusal of one that is not CTRF. */
     sawResults = false;
     sawTool = false;
+    /** `results.tool.name`, once read: reporters write it before the tests, and some name tests their own way (./ctrf.ts). */
+    tool;
     /** `results.tests`: undefined when absent, else whether it is an array. */
     testsIsArray;
     /** Entries of `results.tests` that are no object, so no test: counted, and said once at the end. */
     notTests = 0;
     firstNotTest;
     repeated = new RepeatedTitles();
+    /** `results.summary`'s counts and the tests read, compared at the end of the document. */
+    summary = new SummaryCheck();
     /** The titles of the tests read since the test file last changed, for `repeated`. */
     sameFile = [];
     constructor(source) {
@@ -45517,10 +45643,15 @@ class CtrfStreamReader {
             return container ? 'walk' : 'skip';
         // `tests` of another type than an array is walked too, to be told apart from none.
         if (path.length === 2)
-            return path[1] === 'tests' || (container && path[1] === 'tool') ? 'walk' : 'skip';
+            return path[1] === 'tests' || (container && (path[1] === 'tool' || path[1] === 'summary')) ? 'walk' : 'skip';
         // An entry of a `tests` array: an object is a test; anything else is counted (value) as no test.
         if (path.length === 3 && path[1] === 'tests' && typeof path[2] === 'number')
             return container ? 'build' : 'walk';
+        // A count of the summary (`"failed": 2`), wherever the summary stands: before the tests or after them.
+        if (path.length === 3 && path[1] === 'summary' && !container)
+            return 'walk';
+        if (path.length === 3 && path[1] === 'tool' && path[2] === 'name' && !container)
+            return 'walk';
         return 'skip';
     }
     opened(path, isObject) {
@@ -45532,16 +45663,25 @@ class CtrfStreamReader {
             this.testsIsArray = !isObject;
     }
     value(path, value) {
+        if (path[1] === 'summary')
+            return this.summary.summaryCount(path[2], value);
+        if (path[1] === 'tool') {
+            if (typeof value === 'string')
+                this.tool = value;
+            return;
+        }
         if (path.length === 2)
             this.testsIsArray = false;
         if (path.length !== 3 || typeof path[2] !== 'number' || this.testsIsArray !== true)
             return;
+        // An entry that is no test is counted too: it is said of on its own (index.ts), not again as a test missing.
+        this.summary.testRead(json_values_isObject(value) ? value.status : undefined);
         if (!json_values_isObject(value)) {
             this.notTests += 1;
             this.firstNotTest ??= path[2];
             return;
         }
-        const result = ctrfTestResult(value, this.source);
+        const result = ctrfTestResult(value, this.source, this.tool);
         this.noteTitle(result);
         this.ready.push(result);
     }
@@ -45614,6 +45754,12 @@ const ctrfJson = {
             const repeated = reader.repeated.warning(ctx.source);
             if (repeated !== undefined)
                 ctx.warn(repeated);
+            // Last: a refusal keeps the warnings above, and the tests read stay read (as a truncated file's do).
+            const { warning, refusal } = reader.summary.verdict(ctx.source);
+            if (warning !== undefined)
+                ctx.warn(warning);
+            if (refusal !== undefined)
+                throw new errors_InputError('INPUT_MALFORMED', ctx.source, refusal);
         };
         return readItems(chunks, stream, () => reader.take(), finish);
     },
@@ -46495,6 +46641,7 @@ function suite_context_suitePathOf(context) {
 
 
 
+
 const RESULT_KINDS = new Map([
     ['error', 'error'],
     ['failure', 'failed'],
@@ -46835,11 +46982,6 @@ function joinParts(parts) {
     return joined;
 }
 const ATTACHMENT_MARKER = /\[\[ATTACHMENT\|([^\]\r\n]+)\]\]/g;
-/** `https://…`, `s3://…`, `file://…`: a location elsewhere, never a path on this machine. */
-const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
-/** A data: URI longer than this is named by its media type and size, not written out. */
-const DATA_URI_SHOWN_CHARS = 200;
-const LINK_SHOWN_CHARS = 2_000;
 /**
  * The testcase's own `<property name="attachment" value="path"/>` entries, then markers in its own output and in
  * failure texts (WebdriverIO writes them there). Paths stay as written: the upload resolves them safely.
@@ -46879,17 +47021,11 @@ function addAttachment(attachments, written) {
     if (!attachments.some((a) => sameAttachment(a, attachment)))
         attachments.push(attachment);
 }
-/** A path as written, or a link (no path) for a URL or a `data:` URI. */
+/** A path as written, or a link (no path) for a URL or a `data:` URI (../links.ts). */
 function attachmentFrom(written) {
-    if (/^data:/i.test(written)) {
-        if (written.length <= DATA_URI_SHOWN_CHARS)
-            return { name: written };
-        const comma = written.indexOf(',');
-        const type = (comma === -1 ? written.slice(5, 80) : written.slice(5, Math.min(comma, 80))).split(';')[0] || 'text/plain';
-        return { name: `data: URI (${type}, ${written.length} characters inline, not recorded)` };
-    }
-    if (URL_SCHEME.test(written))
-        return { name: clip(written, LINK_SHOWN_CHARS) };
+    const link = linkOf(written);
+    if (link !== undefined)
+        return { name: link };
     return { name: written.split(/[\\/]/).pop() ?? written, path: written };
 }
 function sameAttachment(a, b) {

@@ -103,6 +103,41 @@ describe('a CTRF report uploaded through the CLI', () => {
     expect(failed?.attachments.map((a) => [a.name, a.content_type])).toEqual([['failure.png', 'image/png']]);
   });
 
+  it('names an attachment at a URL as a link in the description, uploads the local file beside it, and looks for no file', async () => {
+    const cloud = 'https://artifacts.example.com/runs/779/login-failure.png';
+    const linked = {
+      results: {
+        tool: { name: 'playwright' },
+        tests: [
+          {
+            name: 'DEMO-2 rejects a wrong password',
+            status: 'failed',
+            duration: 800,
+            message: 'Error: expected "Wrong password"',
+            attachments: [
+              { name: 'cloud screenshot', contentType: 'image/png', path: cloud },
+              { name: 'screenshot', contentType: 'image/png', path: 'failure.png' },
+            ],
+          },
+        ],
+      },
+    };
+    await writeFile(join(dir, 'linked.json'), JSON.stringify(linked));
+    const res = await upload(['linked.json']);
+    expect(res.code).toBe(0);
+    // No warning of a file not found: the only one is the user's, said of every upload without one.
+    expect(res.stderr.split('\n').filter((line) => line.startsWith('warning:'))).toEqual([
+      'warning: Recording results as alice@example.com, the first active user; set --user-email (or TESTSIGMA_USER_EMAIL) to choose.',
+    ]);
+    const [run] = newRuns(emulator);
+    expect(descriptionOf(emulator, run!, 'DEMO-2')).toBe(
+      'Test: DEMO-2 rejects a wrong password\nOutcome: failed (status Failed) in 800 ms\nMessage:\n  Error: expected "Wrong password"\n' +
+        `Attachments: cloud screenshot: ${cloud}, screenshot`,
+    );
+    const failed = run?.results[emulator.state().test_cases.find((c) => c.human_id === 'DEMO-2')?.id ?? ''];
+    expect(failed?.attachments.map((a) => a.name)).toEqual(['failure.png']);
+  });
+
   it('reports a truncated report (exit 2), saying where it ends and what to do; the tests before the cut are recorded', async () => {
     const text = JSON.stringify(REPORT);
     await writeFile(join(dir, 'truncated.json'), text.slice(0, text.indexOf('{"name":"DEMO-3 updates')));
@@ -115,6 +150,49 @@ describe('a CTRF report uploaded through the CLI', () => {
     // A truncated report still holds real results (formats/read-files.ts): those read before the cut are not lost.
     const [run] = newRuns(emulator);
     expect(run && statusesByHumanId(emulator, run)).toEqual({ 'DEMO-1': 'Passed', 'DEMO-2': 'Failed' });
+  });
+
+  it('fails the upload (exit 2) when the summary counts a failure the report does not hold; the tests it holds are recorded', async () => {
+    // The report with its failed tests filtered out of results.tests (a script that kept what it wanted): its summary still counts them.
+    const filtered = { ...REPORT, results: { ...REPORT.results, tests: REPORT.results.tests.filter((t) => t.status !== 'failed') } };
+    await writeFile(join(dir, 'filtered.json'), JSON.stringify(filtered));
+    const res = await upload(['filtered.json']);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain(
+      'testsigma-tm: filtered.json: its summary counts 2 failed tests, but results.tests holds none (and 6 of the 8 tests it counts): 2 failures are not in the report, ' +
+        'so they cannot be recorded, and the run must not read as passing. The report was cut or filtered after the CTRF reporter wrote it (by a merge, ' +
+        "a script or a size limit). Upload the report as the reporter wrote it; the test step's output shows the failures.\n",
+    );
+    const [run] = newRuns(emulator);
+    expect(run && statusesByHumanId(emulator, run)).toEqual({
+      'DEMO-1': 'Passed',
+      'DEMO-3': 'Passed',
+      'DEMO-4': 'Failed',
+      'DEMO-5': 'Skipped',
+      'DEMO-6': 'Skipped',
+      'DEMO-7': 'Passed',
+    });
+  });
+
+  it("shows jest-ctrf-json-reporter's names once, and a case id in a describe title still maps its tests", async () => {
+    // As jest-ctrf-json-reporter writes them: name = Jest's fullName (describe titles, then the test's), suite = file > describes.
+    const jest = {
+      results: {
+        tool: { name: 'jest' },
+        summary: { tests: 2, passed: 1, failed: 1, pending: 0, skipped: 0, other: 0 },
+        tests: [
+          { name: 'DEMO-1 Login rejects a wrong password', status: 'failed', duration: 5, message: 'expected 401', suite: 'login.test.ts > DEMO-1 Login' },
+          { name: 'Profile saving keeps the name DEMO-3', status: 'passed', duration: 4, suite: 'profile.test.ts > Profile > saving' },
+        ],
+      },
+    };
+    await writeFile(join(dir, 'jest-ctrf.json'), JSON.stringify(jest));
+    const res = await upload(['jest-ctrf.json']);
+    expect(res.code).toBe(0);
+    const [run] = newRuns(emulator);
+    expect(run && statusesByHumanId(emulator, run)).toEqual({ 'DEMO-1': 'Failed', 'DEMO-3': 'Passed' });
+    expect(descriptionOf(emulator, run!, 'DEMO-1').split('\n')[0]).toBe('Test: login.test.ts › DEMO-1 Login › rejects a wrong password');
+    expect(descriptionOf(emulator, run!, 'DEMO-3').split('\n')[0]).toBe('Test: profile.test.ts › Profile › saving › keeps the name DEMO-3');
   });
 
   it('reads the real report of ctrf-io/github-test-reporter in a dry run', async () => {

@@ -1,11 +1,15 @@
 // CTRF: the real reports of ctrf-io/github-test-reporter and the spec's examples (test/fixtures/native/MANIFEST.tsv),
 // then each mapping rule on a small report, then malformed and hostile reports.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CTRF_RETRY_NOT_KEPT } from '../../src/formats/ctrf/ctrf.js';
 import { parseResultText } from '../../src/formats/read-files.js';
 import { detect } from '../../src/formats/registry.js';
 import { MAX_MESSAGE_CHARS } from '../../src/formats/text.js';
-import type { TestResult } from '../../src/model.js';
+import { titleKey } from '../../src/map/title.js';
+import { fullTitle, type TestResult } from '../../src/model.js';
+import { FIXTURES_DIR } from './fixture-files.js';
 import { readFixture, rows } from './read-fixture.js';
 
 type Test = Record<string, unknown>;
@@ -103,6 +107,69 @@ describe('CTRF: real reports', () => {
       ['flaky test', 'passed', 300, undefined, 'failed,failed,passed'],
     ]);
     expect(read.results[1]?.attempts.map((a) => a.message)).toEqual(['Connection timeout', 'Connection timeout', undefined]);
+  });
+});
+
+type JestAssertion = { ancestorTitles: string[]; title: string; fullName: string; status: string; duration?: number; failureMessages?: string[] };
+
+/**
+ * A real `jest --json` output as jest-ctrf-json-reporter (0.0.11, src/generate-report.ts) writes the same run:
+ * name = Jest's fullName (the describe titles and the test's, joined by spaces), suite = the file's name and
+ * the describe titles joined by " > ", filePath = the test file.
+ */
+async function asJestCtrf(jestFixture: string): Promise<string> {
+  const jest = JSON.parse(await readFile(path.join(FIXTURES_DIR, jestFixture), 'utf8')) as {
+    testResults: { name: string; assertionResults: JestAssertion[] }[];
+  };
+  const tests = jest.testResults.flatMap((file) =>
+    file.assertionResults.map((a) => ({
+      name: a.fullName,
+      duration: a.duration ?? 0,
+      status: ['passed', 'failed', 'skipped', 'pending'].includes(a.status) ? a.status : 'other',
+      ...(a.status === 'failed' && { message: (a.failureMessages ?? []).join('\n') }),
+      rawStatus: a.status,
+      type: 'unit',
+      filePath: file.name,
+      retries: 0,
+      flaky: false,
+      suite: [file.name.split('/').pop(), ...a.ancestorTitles].join(' > '),
+    })),
+  );
+  return JSON.stringify({ results: { tool: { name: 'jest' }, summary: { tests: tests.length }, tests } });
+}
+
+describe('CTRF: names of jest-ctrf-json-reporter', () => {
+  it("reads each name once: Jest's fullName without the describe titles its suite already holds, as Jest's own JSON reads", async () => {
+    const fixture = 'native/jest-community__jest-editor-support/fixtures__failing-jsons__with-ancestors-and-each.json';
+    const { format, results, warnings } = await parseResultText(await asJestCtrf(fixture), 'ctrf-report.json');
+    expect([format, warnings]).toEqual(['ctrf-json', []]);
+    expect(results.map(fullTitle)).toEqual([
+      'tricky-test.ts › block-1 › block-1-1 › testing',
+      'tricky-test.ts › block-1 › test should fail',
+      'tricky-test.ts › test without describe',
+      'tricky-test.ts › block-2 › testing',
+      'tricky-test.ts › block-2 › each test "a"',
+      'tricky-test.ts › block-2 › each test "b"',
+      'tricky-test.ts › block-2 › each test "c"',
+    ]);
+    // The same tests as Jest's JSON of the run reads them: the same names under the same describe titles.
+    const jest = await readFixture(fixture);
+    expect(results.map((r) => [...r.suitePath.slice(1), r.name])).toEqual(jest.results.map((r) => [...r.suitePath, r.name]));
+    // So results matched to cases by title match as Jest's JSON of the run would.
+    expect(results.map((r) => titleKey(r, 'full'))).toEqual(jest.results.map((r) => titleKey(r, 'full')));
+  });
+
+  it('keeps a case id of a describe title findable (in the suite path), and names that other tools write as they are', async () => {
+    const jest = (tests: Test[], tool = 'jest') => JSON.stringify({ results: { tool: { name: tool }, tests } });
+    const test = { name: 'DEMO-5 Cart adding adds DEMO-6', status: 'passed', duration: 1, suite: 'cart.test.ts > DEMO-5 Cart > adding' };
+    const [fromJest] = (await parseResultText(jest([test]), 'ctrf-report.json')).results;
+    expect([fromJest?.suitePath, fromJest?.name]).toEqual([['cart.test.ts', 'DEMO-5 Cart', 'adding'], 'adds DEMO-6']);
+    // Playwright's reporter writes the test's own title, which may begin like its describe block's: it stays whole.
+    const [fromPlaywright] = (await parseResultText(jest([test], 'playwright'), 'ctrf-report.json')).results;
+    expect(fromPlaywright?.name).toBe('DEMO-5 Cart adding adds DEMO-6');
+    // A Jest name that does not repeat its describe titles (written by hand, or by another version) stays whole too.
+    const [own] = (await parseResultText(jest([{ ...test, name: 'adds DEMO-6' }]), 'ctrf-report.json')).results;
+    expect(own?.name).toBe('adds DEMO-6');
   });
 });
 
@@ -256,6 +323,27 @@ describe('CTRF: the mapping', () => {
     expect(results.map((r) => r.attempts.map((a) => a.status).join(','))).toEqual(['failed,passed', 'failed,passed', 'failed']);
   });
 
+  it('names an attachment at a URL (cloud artifacts) as a link, never as a file to look for', async () => {
+    const result = await one({
+      name: 'f',
+      status: 'failed',
+      duration: 1,
+      attachments: [
+        { name: 'screenshot', contentType: 'image/png', path: 'https://artifacts.example.com/run/7/shot.png' },
+        { name: 'https://artifacts.example.com/run/7/video.webm', path: 'https://artifacts.example.com/run/7/video.webm' },
+        { name: 'trace', contentType: 'application/zip', path: 'traces/trace.zip' },
+      ],
+      retries: 1,
+      retryAttempts: [{ attempt: 1, status: 'failed', attachments: [{ name: 'log', path: 's3://ci-artifacts/run-7/attempt-1.log' }] }],
+    });
+    expect(result.attachments).toEqual([
+      { name: 'screenshot: https://artifacts.example.com/run/7/shot.png' },
+      { name: 'https://artifacts.example.com/run/7/video.webm' },
+      { name: 'trace', contentType: 'application/zip', path: 'traces/trace.zip' },
+    ]);
+    expect(result.attempts[0]?.attachments).toEqual([{ name: 'log: s3://ci-artifacts/run-7/attempt-1.log' }]);
+  });
+
   it('warns about tests of one file that repeat a title: each stays a result of its own', async () => {
     const { results, warnings } = await read([
       { name: 'adds', status: 'failed', duration: 1, filePath: 'cart.test.ts' },
@@ -266,6 +354,58 @@ describe('CTRF: the mapping', () => {
     expect(warnings).toEqual([
       expect.stringMatching(/^ctrf-report\.json: 1 test\(s\) repeat the title of an earlier test in the same file \("adds \(cart\.test\.ts\)"\)/),
     ]);
+  });
+});
+
+describe('CTRF: the summary against the tests read', () => {
+  const passed = (name: string): Test => ({ name, status: 'passed', duration: 1 });
+  const failed = (name: string): Test => ({ name, status: 'failed', duration: 1, message: 'boom' });
+  /** A report with `summary` written before `tests` (as reporters write it) or after them (as a merge may). */
+  function counted(summary: Record<string, number>, tests: Test[], summaryFirst = true): string {
+    const results = summaryFirst ? { tool: { name: 'jest' }, summary, tests } : { tool: { name: 'jest' }, tests, summary };
+    return JSON.stringify({ reportFormat: 'CTRF', results });
+  }
+
+  it.each([true, false])('warns of tests the summary counts that the report does not hold (summary first: %s), and records the others', async (first) => {
+    const text = counted(
+      { tests: 6, passed: 4, failed: 1, pending: 0, skipped: 1, other: 0, start: 1, stop: 2 },
+      [passed('a'), passed('b'), failed('c')],
+      first,
+    );
+    const { results, warnings } = await parseResultText(text, 'ctrf-report.json');
+    expect(results.map((r) => r.name)).toEqual(['a', 'b', 'c']);
+    expect(warnings).toEqual([
+      'ctrf-report.json: its summary counts 6 tests, but results.tests holds 3: 3 tests (2 passed, 1 skipped, by the summary) are not in the report, ' +
+        'so they are not recorded; none of them failed. The report was cut or filtered after the CTRF reporter wrote it (by a merge, a script ' +
+        'or a size limit). Upload the report as the reporter wrote it to record them.',
+    ]);
+  });
+
+  it.each([true, false])('refuses a report whose summary counts a failure it does not hold (summary first: %s): a pass must not hide it', async (first) => {
+    const text = counted({ tests: 3, passed: 1, failed: 2, pending: 0, skipped: 0, other: 0 }, [passed('a'), failed('b')], first);
+    await expect(parseResultText(text, 'ctrf-report.json')).rejects.toMatchObject({
+      code: 'INPUT_MALFORMED',
+      message:
+        'ctrf-report.json: its summary counts 2 failed tests, but results.tests holds 1 (and 2 of the 3 tests it counts): 1 failure is not in the report, ' +
+        'so it cannot be recorded, and the run must not read as passing. The report was cut or filtered after the CTRF reporter wrote it (by a merge, ' +
+        "a script or a size limit). Upload the report as the reporter wrote it; the test step's output shows the failure.",
+    });
+    // None read at all: the failure is still not hidden behind "no tests".
+    await expect(parseResultText(counted({ tests: 1, failed: 1 }, []), 'ctrf-report.json')).rejects.toMatchObject({
+      code: 'INPUT_MALFORMED',
+      message: expect.stringMatching(/^ctrf-report\.json: its summary counts 1 failed test, but results\.tests holds none \(and 0 of the 1 test it counts\)/),
+    });
+  });
+
+  it('says nothing when the summary agrees, counts fewer tests than it holds (merged reports), or counts none', async () => {
+    const summaries: Record<string, number>[] = [{ tests: 2, passed: 1, failed: 1 }, { tests: 1, passed: 1, failed: 0 }, {}];
+    for (const summary of summaries) {
+      const { warnings } = await parseResultText(counted(summary, [passed('a'), failed('b')]), 'ctrf-report.json');
+      expect(warnings).toEqual([]);
+    }
+    for (const file of ['native/ctrf-io__github-test-reporter/ctrf-reports__ctrf-report.json', 'native/ctrf-io__ctrf/examples__comprehensive.json']) {
+      expect((await readFixture(file)).warnings).toEqual([]);
+    }
   });
 });
 

@@ -7,6 +7,11 @@
  * - One TestResult per `results.tests[]` entry: name = `name`; suitePath = `suite`, an array of titles (the
  *   spec since 0.0.0) or one string with ` > ` between them (what reporters wrote before: `login.test.ts >
  *   login`); file = `filePath` without its `./`, line = `line`, duration = `duration` (ms).
+ *   jest-ctrf-json-reporter (`tool.name` "jest") writes Jest's fullName as `name`: the describe titles, which its
+ *   `suite` holds after the file's name, then the test's own title, joined by spaces. Those leading titles are
+ *   left out of the name, so that a title reads once (`cart.test.ts › Cart › adds`, as Jest's own JSON reads);
+ *   a case id in a describe title is still found, in the suite path. Other tools' names are the test's own
+ *   title, which may begin as its describe block does: they are kept whole.
  * - Status: passed → passed, failed → failed, skipped and pending → skipped. `other` is a status the runner
  *   had that CTRF has no name for: when the runner's own status (`rawStatus`) says the test did not run
  *   (`todo`, `disabled`, `ignored`, …, as jest-ctrf-json-reporter writes `test.todo`) it is skipped, saying so;
@@ -26,13 +31,15 @@
  * - tags = `tags` with one leading `@` (`@DEMO-12` names test case DEMO-12, as in any title or tag);
  *   properties = `labels` (`{"testsigma": "DEMO-3"}` names the case explicitly, as a JUnit property does) and
  *   the Playwright annotations playwright-ctrf-json-reporter keeps in `extra.annotations`.
- * - attachments = `attachments` ({name, contentType, path}, the path as written, relative to the report) and
- *   `screenshot` (base64, inline).
+ * - attachments = `attachments` ({name, contentType, path}, the path as written, relative to the report; a URL
+ *   there, as reporters write for cloud artifacts, is a link the description names and the upload never looks
+ *   for) and `screenshot` (base64, inline).
  * - output = `stdout` then `stderr`.
  */
 import type { Attachment, Attempt, Property, TestResult, TestStatus } from '../../model.js';
 import { stripAnsi } from '../../text.js';
 import { isObject, objects, str, strings, type JsonObject as Json } from '../json-values.js';
+import { linkOf } from '../links.js';
 import { MAX_MESSAGE_CHARS, MAX_OUTPUT_CHARS, MAX_STACK_CHARS, clip, firstLineOf, msOrUndefined, nonEmpty, normaliseTags } from '../text.js';
 
 // A Map, not an object literal: a status such as "constructor" must not find Object.prototype's.
@@ -57,8 +64,11 @@ const IMAGE_TYPES: readonly [string, string][] = [
   ['UklGR', 'image/webp'],
 ];
 
-/** One `results.tests[]` entry → one TestResult. `source` is the report as it will be shown. */
-export function ctrfTestResult(test: Json, source: string): TestResult {
+/** `tool.name`s whose reporters write a test's name after its describe titles, as Jest's fullName. */
+const NAMES_AFTER_DESCRIBES = new Set(['jest']);
+
+/** One `results.tests[]` entry → one TestResult. `source` is the report as it will be shown; `tool` its `tool.name`. */
+export function ctrfTestResult(test: Json, source: string, tool?: string): TestResult {
   const final = finalAttempt(test);
   const earlier = earlierAttempts(test, final.status);
   if (final.status === 'skipped') failSkipAfterFailure(final, earlier);
@@ -68,12 +78,14 @@ export function ctrfTestResult(test: Json, source: string): TestResult {
   const output = outputOf(test);
   const lastFailing = final.status === 'passed' ? earlier.findLast((a) => a.status === 'failed' || a.status === 'error') : undefined;
   const attachments = final.attachments ?? lastFailing?.attachments ?? [];
+  const suitePath = suitePathOf(test.suite);
+  const name = nonEmpty(str(test.name)) ?? nonEmpty(str(test.testId)) ?? str(test.id) ?? '';
   return {
     source,
     ...(file !== undefined && { file }),
     ...(line !== undefined && { line }),
-    suitePath: suitePathOf(test.suite),
-    name: nonEmpty(str(test.name)) ?? nonEmpty(str(test.testId)) ?? str(test.id) ?? '',
+    suitePath,
+    name: tool !== undefined && NAMES_AFTER_DESCRIBES.has(tool.trim().toLowerCase()) ? withoutDescribes(name, suitePath) : name,
     status: final.status,
     ...(final.durationMs !== undefined && { durationMs: final.durationMs }),
     ...(final.message !== undefined && { message: final.message }),
@@ -101,6 +113,16 @@ function failSkipAfterFailure(final: Attempt, earlier: readonly Attempt[]): void
     MAX_MESSAGE_CHARS,
   );
   if (final.stack === undefined && failing.stack !== undefined) final.stack = failing.stack;
+}
+
+/**
+ * Jest's fullName (`Cart adding adds`) without the describe titles the suite holds after the file's name
+ * (`cart.test.ts > Cart > adding`): `adds`. Only all of them, exactly as Jest joins them; else the name as written.
+ */
+function withoutDescribes(name: string, suitePath: readonly string[]): string {
+  if (suitePath.length < 2) return name;
+  const describes = `${suitePath.slice(1).join(' ')} `;
+  return name.startsWith(describes) && name.length > describes.length ? name.slice(describes.length) : name;
 }
 
 /** `["login.test.ts", "login"]` as written, or `"login.test.ts > login"` split at its ` > `. */
@@ -188,14 +210,23 @@ function ordered(entries: Json[]): Json[] {
   return [...entries].sort((a, b) => (a.attempt as number) - (b.attempt as number));
 }
 
-/** `{name, contentType, path}` entries; one without a path carries nothing and is left out. */
+/**
+ * `{name, contentType, path}` entries; one without a path carries nothing and is left out. A path that is a URL
+ * (reporters write those for artifacts kept in a cloud store) or a `data:` URI is a link, named with its name.
+ */
 function attachmentsOf(value: unknown): Attachment[] {
   const out: Attachment[] = [];
   for (const entry of objects(value)) {
     const path = nonEmpty(str(entry.path));
     if (path === undefined) continue;
+    const name = nonEmpty(str(entry.name));
+    const link = linkOf(path);
+    if (link !== undefined) {
+      out.push({ name: name === undefined || name === path ? link : `${name}: ${link}` });
+      continue;
+    }
     const contentType = nonEmpty(str(entry.contentType));
-    out.push({ name: nonEmpty(str(entry.name)) ?? path, path, ...(contentType !== undefined && { contentType }) });
+    out.push({ name: name ?? path, path, ...(contentType !== undefined && { contentType }) });
   }
   return out;
 }

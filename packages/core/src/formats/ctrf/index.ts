@@ -49,6 +49,10 @@ export const ctrfJson: Format = {
       }
       const repeated = reader.repeated.warning(ctx.source);
       if (repeated !== undefined) ctx.warn(repeated);
+      // Last: a refusal keeps the warnings above, and the tests read stay read (as a truncated file's do).
+      const { warning, refusal } = reader.summary.verdict(ctx.source);
+      if (warning !== undefined) ctx.warn(warning);
+      if (refusal !== undefined) throw new InputError('INPUT_MALFORMED', ctx.source, refusal);
     };
     return readItems(chunks, stream, () => reader.take(), finish);
   },

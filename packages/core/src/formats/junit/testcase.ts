@@ -3,6 +3,7 @@
  * text, then turned into a TestResult by the rules at the top of junit.ts.
  */
 import type { Attachment, Attempt, Property, TestResult, TestStatus } from '../../model.js';
+import { linkOf } from '../links.js';
 import { MAX_MESSAGE_CHARS, MAX_OUTPUT_CHARS, MAX_STACK_CHARS, clip, nonEmpty } from '../text.js';
 import { firstLine, stripAnsi } from '../../text.js';
 import { readDuration } from './duration.js';
@@ -342,11 +343,6 @@ export function joinParts(parts: Array<string | undefined>): string | undefined 
 }
 
 const ATTACHMENT_MARKER = /\[\[ATTACHMENT\|([^\]\r\n]+)\]\]/g;
-/** `https://…`, `s3://…`, `file://…`: a location elsewhere, never a path on this machine. */
-const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
-/** A data: URI longer than this is named by its media type and size, not written out. */
-const DATA_URI_SHOWN_CHARS = 200;
-const LINK_SHOWN_CHARS = 2_000;
 
 /**
  * The testcase's own `<property name="attachment" value="path"/>` entries, then markers in its own output and in
@@ -385,15 +381,10 @@ function addAttachment(attachments: Attachment[], written: string): void {
   if (!attachments.some((a) => sameAttachment(a, attachment))) attachments.push(attachment);
 }
 
-/** A path as written, or a link (no path) for a URL or a `data:` URI. */
+/** A path as written, or a link (no path) for a URL or a `data:` URI (../links.ts). */
 function attachmentFrom(written: string): Attachment {
-  if (/^data:/i.test(written)) {
-    if (written.length <= DATA_URI_SHOWN_CHARS) return { name: written };
-    const comma = written.indexOf(',');
-    const type = (comma === -1 ? written.slice(5, 80) : written.slice(5, Math.min(comma, 80))).split(';')[0] || 'text/plain';
-    return { name: `data: URI (${type}, ${written.length} characters inline, not recorded)` };
-  }
-  if (URL_SCHEME.test(written)) return { name: clip(written, LINK_SHOWN_CHARS) };
+  const link = linkOf(written);
+  if (link !== undefined) return { name: link };
   return { name: written.split(/[\\/]/).pop() ?? written, path: written };
 }
 
