@@ -37,6 +37,19 @@ describe('the CLI, one command per operation', () => {
     expect(settingFlagsIn(await help([...OPERATIONS[name].command.split(' '), '--help']))).toEqual(reads);
   });
 
+  it('a --no- flag says what it turns off, never only what the setting does when on', async () => {
+    const text = await help(['upload', '--help']);
+    const helpOf = (flag: string) =>
+      text
+        .slice(text.indexOf(`  --no-${flag} `))
+        .split(/\n {2}-/)[0]!
+        .replace(/\s+/g, ' ')
+        .trim();
+    expect(helpOf('close')).toBe('--no-close Turn off (on by default): close the run at the end when this upload created it. [TESTSIGMA_CLOSE_RUN]');
+    expect(helpOf('verify')).toMatch(/^--no-verify Turn off \(on by default\): read the run back after the upload /);
+    expect(helpOf('fail-on-empty')).toMatch(/^--no-fail-on-empty Turn off \(on by default\): fail when a path or glob matches no file/);
+  });
+
   it('run close takes no flag of a setting it does not read', async () => {
     const out: string[] = [];
     const code = await main(['run', 'close', '--attachments', 'none'], {}, { stdout: (t) => out.push(t), stderr: (t) => out.push(t) });
