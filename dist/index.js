@@ -39606,6 +39606,8 @@ async function runClose(settings, env, interrupt) {
 async function fail(summary, error) {
     await writeSummary(summary, error);
     setFailed(main_shown(error.message));
+    // Its words refer to the message ("one of them": the projects it lists), so it comes right after it.
+    info((0,dist/* whatToDoLine */.t2)(error));
 }
 /**
  * Text as the Action writes it (log, job summary, outputs): the one redaction of core. The runner masks the
@@ -39985,7 +39987,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   J$: () => (/* reexport */ resultFileSource),
   $: () => (/* reexport */ interrupt_stoppedBy),
   nu: () => (/* reexport */ tierCompilerFor),
-  g4: () => (/* reexport */ upload_uploadResults)
+  g4: () => (/* reexport */ upload_uploadResults),
+  t2: () => (/* reexport */ whatToDoLine)
 });
 
 // UNUSED EXPORTS: ApiError, DEFAULT_BASE_URL, ERROR_CODES, InternalError, InterruptedError, MappingError, TestsigmaTmError, UnsentResultsError, UsageError, VERSION, applyEmptyPolicy, displayTitle, exitCodeFor, fullTitle, isFlaky, locate, readResultFiles, redactDeep, resolveSettings, resumeCommand, runUrl, settingLabel
@@ -57597,8 +57600,9 @@ function describeSettings(settings, sources, host) {
 ;// CONCATENATED MODULE: ./packages/core/dist/report/summary-text.js
 /**
  * The summary as plain lines, for a terminal, a reporter and CIs without a job summary: what was read, where it
- * went, then the failed tests before every other list, then what did not map, what could not be read, what to do
- * about the error that decides the exit code, and the upload's figures. Lists are capped with a note.
+ * went, then the failed tests before every other list, then what did not map, what could not be read, and the
+ * upload's figures; the host prints the error that decides the exit code after it, then what to do about it
+ * (whatToDoLine). Lists are capped with a note.
  */
 
 
@@ -57639,6 +57643,13 @@ function mappingText(m) {
 }
 function todoOf(code) {
     return ERROR_CODES[code].todo;
+}
+/**
+ * `What to do: … (CODE)`: the line a host prints right after the error's message. Its words refer to the message
+ * ("set the project to one of them": the projects the message lists), so it never comes before it.
+ */
+function whatToDoLine(error) {
+    return `What to do: ${todoOf(error.code)} (${error.code})`;
 }
 /** `14 request(s) in 1.2 s, 2 retries`: what the upload itself cost. */
 function figuresText(s) {
@@ -57704,8 +57715,6 @@ function renderText(s, options = {}) {
         if (f.outsideTests)
             lines.push(...outsideTestsLines(f.path, f.outsideTests));
     lines.push(...attachmentLines(s.attachments, s.dryRun));
-    if (options.error)
-        lines.push(`What to do: ${todoOf(options.error.code)} (${options.error.code})`);
     if (s.figures.httpRequests > 0)
         lines.push(`Upload: ${figuresText(s)}.`);
     return lines.join('\n');

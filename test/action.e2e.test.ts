@@ -337,6 +337,13 @@ describe('the job summary of a failed step', () => {
       /^\*\*The step failed\*\* \(`API_UNAUTHORIZED`\): GET \/projects\?page_size=100 failed with HTTP 401: .+ The API token was refused: check the api-token input/,
     );
     expect(lines[4]).toBe('**What to do:** Check the token setting.');
+    // The log says what to do once, right after the error it is about.
+    const log = res.stdout.trimEnd().split('\n');
+    expect(log.slice(-2)).toEqual([
+      expect.stringMatching(/^::error::GET \/projects\?page_size=100 failed with HTTP 401/),
+      'What to do: Check the token setting. (API_UNAUTHORIZED)',
+    ]);
+    expect(log.filter((l) => l.startsWith('What to do:'))).toHaveLength(1);
     // The failed tests are listed although nothing was recorded, without a case (nothing was mapped).
     expect(res.summary).toContain('#### Failed tests (4)');
     expect(res.summary).toContain(

@@ -128,6 +128,17 @@ describe('testsigma-tm upload', () => {
     expect(newRuns(emulator)).toHaveLength(0);
   });
 
+  it('says what to do after the error it is about, once: the last lines, on the stream of the error', async () => {
+    const res = await upload(samples, { TESTSIGMA_PROJECT_ID: 'Nope' });
+    expect(res.code).toBe(2);
+    // "one of them" names the projects the message lists: said before the message, it named nothing.
+    expect(res.stderr.trimEnd().split('\n').slice(-2)).toEqual([
+      'testsigma-tm: No project has the id or exact name "Nope". Projects this token can see: "Demo", "Sandbox". Set --project (or TESTSIGMA_PROJECT_ID) to one of them or to its UUID.',
+      'What to do: Set the project to one of them. (CONFIG_UNKNOWN_PROJECT)',
+    ]);
+    expect(res.stdout).not.toContain('What to do');
+  });
+
   it('exits 2 on a bad flag or value, with what was expected', async () => {
     const unknownFlag = await upload(['--colour', ...samples]);
     expect(unknownFlag.code).toBe(2);
