@@ -56682,7 +56682,7 @@ async function upload_uploadResults(given) {
         // `run create` opens the run even without cases: the shards add theirs.
         if (settings.dryRun || (progress.plan.entries.length === 0 && !input.openOnly)) {
             if (progress.plan.entries.length === 0 && !settings.dryRun)
-                log.warn('No result maps to a test case of the project, so no test run was written to.');
+                warnNothingMaps(log, progress.read.tally.total, lookups.project.human_id_prefix, input.host);
         }
         else {
             logStage(log, settings.runId ? `Opening test run ${settings.runId}…` : 'Finding or creating the test run…');
@@ -56868,7 +56868,8 @@ async function planUpload(ctx, { project, statuses, users, cases }, read) {
     const { api, settings, log, host } = ctx;
     const mapping = { ...DEFAULT_STATUS_MAPPING, ...settings.statusMap };
     const statusIds = resolveStatusIds(statuses, mapping);
-    const user = lifecycle_pickUser(users, settings.userEmail, log, host);
+    // No result read (a path that matched no file): whom results would be recorded as is no news.
+    const user = lifecycle_pickUser(users, settings.userEmail, read.tally.total === 0 ? silentLogger : log, host);
     const { report, sync } = await syncCases(api, { projectId: project.id, cases: cases ?? [], report: read.report, ownerId: user.id, settings, host }, log);
     if (sync)
         read.tally.placeFailures(report);
@@ -56932,6 +56933,18 @@ function planEntries(report, mapping, statusIds, userId) {
             entry: { test_case_id: mapped.testCase.id, test_run_status_id: status.id, user_id: userId, description: '' },
         };
     });
+}
+/**
+ * No test run was written to, and why. Nothing read (a path that matched no file) is the files' error to say, not a
+ * mapping matter; tests that name no case are a first upload's usual trip, so the ways to name one are listed.
+ */
+function warnNothingMaps(log, read, prefix, host) {
+    if (read === 0)
+        return;
+    log.warn(`None of the ${read} test result(s) names a test case of the project, so no test run was written to. ` +
+        `Name each test's case: its id (${prefix}-12) in the test's name, or a testsigma property or annotation (README: "How tests find their test case"); ` +
+        `or record each test into the case of the same title with ${settingLabel('matchByTitle', host)}, ` +
+        `or create the missing cases with ${settingLabel('createMissingCases', host)}.`);
 }
 function applyUnmappedPolicy(report, settings, log, host) {
     const count = report.unmappedTotal + report.unknown.length + (report.unknownUnlisted ?? 0);

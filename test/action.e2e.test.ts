@@ -352,6 +352,15 @@ describe('the job summary of a failed step', () => {
     expect(res.summary).not.toContain('tms_wrong_token_value_123');
   });
 
+  it('results that match no file: the error is that, with no word about mapping or the user results would be recorded as', async () => {
+    const res = await runAction({ 'api-token': emulator.token, 'project-id': 'Demo', 'base-url': emulator.url, results: 'reports/not-there.xml' });
+    expect(res.code).toBe(1);
+    expect(res.stdout).toContain(`::error::No result file matches "reports/not-there.xml" (looked in ${ROOT}).`);
+    expect(res.stdout).not.toContain('maps to a test case');
+    expect(res.stdout).not.toContain('Recording results as');
+    expect(newRuns(emulator)).toHaveLength(0);
+  });
+
   it('fails the step on a Playwright file whose run failed outside any test (its errors[]), naming the error', async () => {
     const file = 'test/fixtures/native/Hypersequent__qas-cli/src__tests__fixtures__playwright-json__global-errors.json';
     const res = await runAction({ 'api-token': emulator.token, 'project-id': 'Demo', 'base-url': emulator.url, results: file });

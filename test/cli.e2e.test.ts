@@ -175,6 +175,23 @@ describe('testsigma-tm upload', () => {
     expect(res.stderr).toContain(`warning: ${empty} contains no test results.`);
   });
 
+  it('a first upload whose tests name no case says how to name one, and exits 0 (unmapped: warn) without a run', async () => {
+    const noIds = join(dir, 'no-ids.xml');
+    await writeFile(
+      noIds,
+      '<testsuites><testsuite name="login"><testcase classname="login" name="logs in"/><testcase classname="login" name="logs out"><failure message="boom"/></testcase></testsuite></testsuites>',
+    );
+    const res = await upload([noIds]);
+    expect(res.code).toBe(0);
+    expect(res.stderr).toContain(
+      'warning: None of the 2 test result(s) names a test case of the project, so no test run was written to. ' +
+        'Name each test\'s case: its id (DEMO-12) in the test\'s name, or a testsigma property or annotation (README: "How tests find their test case"); ' +
+        'or record each test into the case of the same title with --match-by-title (or TESTSIGMA_MATCH_BY_TITLE), ' +
+        'or create the missing cases with --create-missing-cases (or TESTSIGMA_CREATE_MISSING_CASES).\n',
+    );
+    expect(newRuns(emulator)).toHaveLength(0);
+  });
+
   it('refuses a hostile file (external entity) without reading what it points to', async () => {
     const hostile = join(dir, 'xxe.xml');
     await writeFile(hostile, '<?xml version="1.0"?><!DOCTYPE t [<!ENTITY x SYSTEM "file:///etc/passwd">]><testsuite><testcase name="DEMO-1 &x;"/></testsuite>');
