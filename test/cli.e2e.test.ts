@@ -145,7 +145,7 @@ describe('testsigma-tm upload', () => {
     expect(unknownFlag.stderr).toContain("testsigma-tm: Unknown option '--colour'. Run testsigma-tm upload --help.");
     const typo = await upload(['--projct', 'Demo', ...samples]);
     expect(typo.code).toBe(2);
-    expect(typo.stderr).toContain("Unknown option '--projct'\n(Did you mean --project?)");
+    expect(typo.stderr).toContain("Unknown option '--projct' (did you mean --project?). Run testsigma-tm upload --help.");
     const tokenFlag = await upload(['--token', 'tms_on_the_command_line', ...samples]);
     expect(tokenFlag.code).toBe(2);
     expect(tokenFlag.stderr).toContain('There is no --token flag: the API token is read only from the TESTSIGMA_API_TOKEN environment variable');
