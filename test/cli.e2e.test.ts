@@ -192,6 +192,25 @@ describe('testsigma-tm upload', () => {
     expect(newRuns(emulator)).toHaveLength(0);
   });
 
+  it('a file that cannot be used, alone: the error names it and where its reason is, and no request is sent', async () => {
+    const missing = join(dir, 'not-there.xml');
+    const one = await upload([missing]);
+    expect(one.code).toBe(2);
+    expect(one.stdout).toContain(`File not used: No result file matches "${missing}"`);
+    expect(one.stderr).toBe(
+      `testsigma-tm: The result file ${missing} could not be used (the "File not used" line above says why); nothing was sent.\n` +
+        'What to do: Fix the files named above it. (INPUT_NOTHING_READABLE)\n',
+    );
+    const empty = join(dir, 'empty.xml');
+    await writeFile(empty, '');
+    const two = await upload([missing, empty]);
+    expect(two.code).toBe(2);
+    expect(two.stderr.split('\n')[0]).toBe(
+      'testsigma-tm: None of the 2 result files could be used (each "File not used" line above says why); nothing was sent.',
+    );
+    expect(emulator.state().requests).toHaveLength(0);
+  });
+
   it('refuses a hostile file (external entity) without reading what it points to', async () => {
     const hostile = join(dir, 'xxe.xml');
     await writeFile(hostile, '<?xml version="1.0"?><!DOCTYPE t [<!ENTITY x SYSTEM "file:///etc/passwd">]><testsuite><testcase name="DEMO-1 &x;"/></testsuite>');

@@ -111,6 +111,11 @@ export function cliLogger(io: CommandContext['io'], env: Env, settings: Pick<Set
 
 function unreadableOutcome(files: FileOutcome[], dryRun: boolean): UploadOutcome {
   const summary = { ...emptySummary(dryRun), files: summariseFiles(files) };
-  const error = new InputError('INPUT_NOTHING_READABLE', files[0]?.path ?? '', `None of the ${files.length} result file(s) could be used; nothing was sent.`);
+  // The reasons are the summary's "File not used" lines; said again here, a long one would be printed twice.
+  const which =
+    files.length === 1
+      ? `The result file ${files[0]?.path ?? ''} could not be used (the "File not used" line above says why)`
+      : `None of the ${files.length} result files could be used (each "File not used" line above says why)`;
+  const error = new InputError('INPUT_NOTHING_READABLE', files[0]?.path ?? '', `${which}; nothing was sent.`);
   return { summary, failed: [], error, exitCode: exitCodeFor(error) };
 }
