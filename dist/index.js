@@ -54475,7 +54475,9 @@ function errorFor(details, resource, attempts, tokenSettingName = 'TESTSIGMA_API
     const status = details.status ?? 0;
     const after = ` ${gaveUp ?? (attempts > 1 ? `Gave up after ${attempts} attempts.` : '')}`.trimEnd();
     if (status === 401) {
-        return new ApiError('API_UNAUTHORIZED', details, `The API token was refused: check ${tokenSettingName} (missing, mistyped, expired or revoked? Create one under Settings > API Keys).`);
+        return new ApiError('API_UNAUTHORIZED', details, 
+        // The setting's name may hold parentheses of its own (`TESTSIGMA_API_TOKEN (or the apiToken reporter option)`).
+        `The API token was refused: check ${tokenSettingName}; it may be missing, mistyped, expired or revoked (create one under Settings > API Keys).`);
     }
     if (status === 403)
         return new ApiError('API_FORBIDDEN', details, `The token in ${tokenSettingName} is not allowed to do this; use a key of a user with access to the project.`);
