@@ -39606,6 +39606,8 @@ async function runClose(settings, env, interrupt) {
 async function fail(summary, error) {
     await writeSummary(summary, error);
     setFailed(main_shown(error.message));
+    // Its words refer to the message ("one of them": the projects it lists), so it comes right after it.
+    info((0,dist/* whatToDoLine */.t2)(error));
 }
 /**
  * Text as the Action writes it (log, job summary, outputs): the one redaction of core. The runner masks the
@@ -39985,7 +39987,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   J$: () => (/* reexport */ resultFileSource),
   $: () => (/* reexport */ interrupt_stoppedBy),
   nu: () => (/* reexport */ tierCompilerFor),
-  g4: () => (/* reexport */ upload_uploadResults)
+  g4: () => (/* reexport */ upload_uploadResults),
+  t2: () => (/* reexport */ whatToDoLine)
 });
 
 // UNUSED EXPORTS: ApiError, DEFAULT_BASE_URL, ERROR_CODES, InternalError, InterruptedError, MappingError, TestsigmaTmError, UnsentResultsError, UsageError, VERSION, applyEmptyPolicy, displayTitle, exitCodeFor, fullTitle, isFlaky, locate, readResultFiles, redactDeep, resolveSettings, resumeCommand, runUrl, settingLabel
@@ -54965,7 +54968,9 @@ function errorFor(details, resource, attempts, tokenSettingName = 'TESTSIGMA_API
     const status = details.status ?? 0;
     const after = ` ${gaveUp ?? (attempts > 1 ? `Gave up after ${attempts} attempts.` : '')}`.trimEnd();
     if (status === 401) {
-        return new ApiError('API_UNAUTHORIZED', details, `The API token was refused: check ${tokenSettingName} (missing, mistyped, expired or revoked? Create one under Settings > API Keys).`);
+        return new ApiError('API_UNAUTHORIZED', details, 
+        // The setting's name may hold parentheses of its own (`TESTSIGMA_API_TOKEN (or the apiToken reporter option)`).
+        `The API token was refused: check ${tokenSettingName}; it may be missing, mistyped, expired or revoked (create one under Settings > API Keys).`);
     }
     if (status === 403)
         return new ApiError('API_FORBIDDEN', details, `The token in ${tokenSettingName} is not allowed to do this; use a key of a user with access to the project.`);
@@ -57188,7 +57193,7 @@ async function upload_uploadResults(given) {
         // `run create` opens the run even without cases: the shards add theirs.
         if (settings.dryRun || (progress.plan.entries.length === 0 && !input.openOnly)) {
             if (progress.plan.entries.length === 0 && !settings.dryRun)
-                log.warn('No result maps to a test case of the project, so no test run was written to.');
+                warnNothingMaps(log, progress.read.tally.total, lookups.project.human_id_prefix, input.host);
         }
         else {
             logStage(log, settings.runId ? `Opening test run ${settings.runId}…` : 'Finding or creating the test run…');
@@ -57377,7 +57382,8 @@ async function planUpload(ctx, { project, statuses, users, cases }, read) {
     const { api, settings, log, host } = ctx;
     const mapping = { ...DEFAULT_STATUS_MAPPING, ...settings.statusMap };
     const statusIds = resolveStatusIds(statuses, mapping);
-    const user = lifecycle_pickUser(users, settings.userEmail, log, host);
+    // No result read (a path that matched no file): whom results would be recorded as is no news.
+    const user = lifecycle_pickUser(users, settings.userEmail, read.tally.total === 0 ? silentLogger : log, host);
     const { report, sync } = await syncCases(api, { projectId: project.id, cases: cases ?? [], report: read.report, ownerId: user.id, settings, host }, log);
     if (sync)
         read.tally.placeFailures(report);
@@ -57441,6 +57447,18 @@ function planEntries(report, mapping, statusIds, userId) {
             entry: { test_case_id: mapped.testCase.id, test_run_status_id: status.id, user_id: userId, description: '' },
         };
     });
+}
+/**
+ * No test run was written to, and why. Nothing read (a path that matched no file) is the files' error to say, not a
+ * mapping matter; tests that name no case are a first upload's usual trip, so the ways to name one are listed.
+ */
+function warnNothingMaps(log, read, prefix, host) {
+    if (read === 0)
+        return;
+    log.warn(`None of the ${read} test result(s) names a test case of the project, so no test run was written to. ` +
+        `Name each test's case: its id (${prefix}-12) in the test's name, or a testsigma property or annotation (README: "How tests find their test case"); ` +
+        `or record each test into the case of the same title with ${settingLabel('matchByTitle', host)}, ` +
+        `or create the missing cases with ${settingLabel('createMissingCases', host)}.`);
 }
 function applyUnmappedPolicy(report, settings, log, host) {
     const count = report.unmappedTotal + report.unknown.length + (report.unknownUnlisted ?? 0);
@@ -58112,8 +58130,9 @@ function describeSettings(settings, sources, host) {
 ;// CONCATENATED MODULE: ./packages/core/dist/report/summary-text.js
 /**
  * The summary as plain lines, for a terminal, a reporter and CIs without a job summary: what was read, where it
- * went, then the failed tests before every other list, then what did not map, what could not be read, what to do
- * about the error that decides the exit code, and the upload's figures. Lists are capped with a note.
+ * went, then the failed tests before every other list, then what did not map, what could not be read, and the
+ * upload's figures; the host prints the error that decides the exit code after it, then what to do about it
+ * (whatToDoLine). Lists are capped with a note.
  */
 
 
@@ -58154,6 +58173,13 @@ function mappingText(m) {
 }
 function todoOf(code) {
     return ERROR_CODES[code].todo;
+}
+/**
+ * `What to do: … (CODE)`: the line a host prints right after the error's message. Its words refer to the message
+ * ("set the project to one of them": the projects the message lists), so it never comes before it.
+ */
+function whatToDoLine(error) {
+    return `What to do: ${todoOf(error.code)} (${error.code})`;
 }
 /** `14 request(s) in 1.2 s, 2 retries`: what the upload itself cost. */
 function figuresText(s) {
@@ -58219,8 +58245,6 @@ function renderText(s, options = {}) {
         if (f.outsideTests)
             lines.push(...outsideTestsLines(f.path, f.outsideTests));
     lines.push(...attachmentLines(s.attachments, s.dryRun));
-    if (options.error)
-        lines.push(`What to do: ${todoOf(options.error.code)} (${options.error.code})`);
     if (s.figures.httpRequests > 0)
         lines.push(`Upload: ${figuresText(s)}.`);
     return lines.join('\n');

@@ -26,6 +26,7 @@ import {
   renderMarkdown,
   renderText,
   stoppedBy,
+  whatToDoLine,
   uploadResults,
   type ActionMode,
   type Env,
@@ -276,6 +277,8 @@ async function runClose(settings: Settings, env: Env, interrupt: AbortSignal | u
 async function fail(summary: UploadSummary, error: TestsigmaTmError): Promise<void> {
   await writeSummary(summary, error);
   core.setFailed(shown(error.message));
+  // Its words refer to the message ("one of them": the projects it lists), so it comes right after it.
+  core.info(whatToDoLine(error));
 }
 
 /**

@@ -337,12 +337,28 @@ describe('the job summary of a failed step', () => {
       /^\*\*The step failed\*\* \(`API_UNAUTHORIZED`\): GET \/projects\?page_size=100 failed with HTTP 401: .+ The API token was refused: check the api-token input/,
     );
     expect(lines[4]).toBe('**What to do:** Check the token setting.');
+    // The log says what to do once, right after the error it is about.
+    const log = res.stdout.trimEnd().split('\n');
+    expect(log.slice(-2)).toEqual([
+      expect.stringMatching(/^::error::GET \/projects\?page_size=100 failed with HTTP 401/),
+      'What to do: Check the token setting. (API_UNAUTHORIZED)',
+    ]);
+    expect(log.filter((l) => l.startsWith('What to do:'))).toHaveLength(1);
     // The failed tests are listed although nothing was recorded, without a case (nothing was mapped).
     expect(res.summary).toContain('#### Failed tests (4)');
     expect(res.summary).toContain(
       '| pytest › test_add_single_item | — | failed on setup with "ConnectionRefusedError: [Errno 111] Connection refused" | `tests/conftest.py:12` |',
     );
     expect(res.summary).not.toContain('tms_wrong_token_value_123');
+  });
+
+  it('results that match no file: the error is that, with no word about mapping or the user results would be recorded as', async () => {
+    const res = await runAction({ 'api-token': emulator.token, 'project-id': 'Demo', 'base-url': emulator.url, results: 'reports/not-there.xml' });
+    expect(res.code).toBe(1);
+    expect(res.stdout).toContain(`::error::No result file matches "reports/not-there.xml" (looked in ${ROOT}).`);
+    expect(res.stdout).not.toContain('maps to a test case');
+    expect(res.stdout).not.toContain('Recording results as');
+    expect(newRuns(emulator)).toHaveLength(0);
   });
 
   it('fails the step on a Playwright file whose run failed outside any test (its errors[]), naming the error', async () => {

@@ -128,13 +128,24 @@ describe('testsigma-tm upload', () => {
     expect(newRuns(emulator)).toHaveLength(0);
   });
 
+  it('says what to do after the error it is about, once: the last lines, on the stream of the error', async () => {
+    const res = await upload(samples, { TESTSIGMA_PROJECT_ID: 'Nope' });
+    expect(res.code).toBe(2);
+    // "one of them" names the projects the message lists: said before the message, it named nothing.
+    expect(res.stderr.trimEnd().split('\n').slice(-2)).toEqual([
+      'testsigma-tm: No project has the id or exact name "Nope". Projects this token can see: "Demo", "Sandbox". Set --project (or TESTSIGMA_PROJECT_ID) to one of them or to its UUID.',
+      'What to do: Set the project to one of them. (CONFIG_UNKNOWN_PROJECT)',
+    ]);
+    expect(res.stdout).not.toContain('What to do');
+  });
+
   it('exits 2 on a bad flag or value, with what was expected', async () => {
     const unknownFlag = await upload(['--colour', ...samples]);
     expect(unknownFlag.code).toBe(2);
     expect(unknownFlag.stderr).toContain("testsigma-tm: Unknown option '--colour'. Run testsigma-tm upload --help.");
     const typo = await upload(['--projct', 'Demo', ...samples]);
     expect(typo.code).toBe(2);
-    expect(typo.stderr).toContain("Unknown option '--projct'\n(Did you mean --project?)");
+    expect(typo.stderr).toContain("Unknown option '--projct' (did you mean --project?). Run testsigma-tm upload --help.");
     const tokenFlag = await upload(['--token', 'tms_on_the_command_line', ...samples]);
     expect(tokenFlag.code).toBe(2);
     expect(tokenFlag.stderr).toContain('There is no --token flag: the API token is read only from the TESTSIGMA_API_TOKEN environment variable');
@@ -162,6 +173,42 @@ describe('testsigma-tm upload', () => {
     const res = await upload([samples[0]!, empty]);
     expect(res.code).toBe(0);
     expect(res.stderr).toContain(`warning: ${empty} contains no test results.`);
+  });
+
+  it('a first upload whose tests name no case says how to name one, and exits 0 (unmapped: warn) without a run', async () => {
+    const noIds = join(dir, 'no-ids.xml');
+    await writeFile(
+      noIds,
+      '<testsuites><testsuite name="login"><testcase classname="login" name="logs in"/><testcase classname="login" name="logs out"><failure message="boom"/></testcase></testsuite></testsuites>',
+    );
+    const res = await upload([noIds]);
+    expect(res.code).toBe(0);
+    expect(res.stderr).toContain(
+      'warning: None of the 2 test result(s) names a test case of the project, so no test run was written to. ' +
+        'Name each test\'s case: its id (DEMO-12) in the test\'s name, or a testsigma property or annotation (README: "How tests find their test case"); ' +
+        'or record each test into the case of the same title with --match-by-title (or TESTSIGMA_MATCH_BY_TITLE), ' +
+        'or create the missing cases with --create-missing-cases (or TESTSIGMA_CREATE_MISSING_CASES).\n',
+    );
+    expect(newRuns(emulator)).toHaveLength(0);
+  });
+
+  it('a file that cannot be used, alone: the error names it and where its reason is, and no request is sent', async () => {
+    const missing = join(dir, 'not-there.xml');
+    const one = await upload([missing]);
+    expect(one.code).toBe(2);
+    expect(one.stdout).toContain(`File not used: No result file matches "${missing}"`);
+    expect(one.stderr).toBe(
+      `testsigma-tm: The result file ${missing} could not be used (the "File not used" line above says why); nothing was sent.\n` +
+        'What to do: Fix the files named above it. (INPUT_NOTHING_READABLE)\n',
+    );
+    const empty = join(dir, 'empty.xml');
+    await writeFile(empty, '');
+    const two = await upload([missing, empty]);
+    expect(two.code).toBe(2);
+    expect(two.stderr.split('\n')[0]).toBe(
+      'testsigma-tm: None of the 2 result files could be used (each "File not used" line above says why); nothing was sent.',
+    );
+    expect(emulator.state().requests).toHaveLength(0);
   });
 
   it('refuses a hostile file (external entity) without reading what it points to', async () => {

@@ -81,7 +81,7 @@ describe('a .NET TRX file whose run failed outside any test', () => {
     expect(res.stderr).not.toContain('warning: crash.trx: the test run reported an error');
     const summary = res.stdout.split('\n');
     expect(summary).toContain(heading);
-    expect(summary).toContain(TODO);
+    expect(res.stderr.trimEnd().split('\n').at(-1)).toBe(TODO);
     const [run] = newRuns(emulator);
     expect(statusesByHumanId(emulator, run!)).toEqual({ 'DEMO-1': 'Passed', 'DEMO-2': 'Passed' });
   });
@@ -126,7 +126,7 @@ describe('an Allure results directory whose globals file holds an error', () => 
         `    afterAll failed: could not close the gateway connection\n${why('the test runner')}\n`,
     );
     expect(res.stderr).not.toContain('Allure recorded an error outside any test');
-    expect(res.stdout.split('\n')).toContain(TODO);
+    expect(res.stderr.trimEnd().split('\n').at(-1)).toBe(TODO);
     const [run] = newRuns(emulator);
     expect(statusesByHumanId(emulator, run!)).toEqual({ 'DEMO-21': 'Failed', 'DEMO-22': 'Failed', 'DEMO-23': 'Failed' });
   });

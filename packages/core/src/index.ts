@@ -14,7 +14,7 @@ export { StopRequested, stoppedBy, type StopSignal } from './pipeline/interrupte
 export { closeRunCommand, resumeCommand, type CommandInput, type CommandOutcome } from './operations/commands.js';
 export { ACTION_MODES, type ActionMode } from './operations/table.js';
 export { doctor, type DoctorCheck, type DoctorInput, type DoctorOutcome } from './operations/doctor.js';
-export { renderText } from './report/summary-text.js';
+export { renderText, whatToDoLine } from './report/summary-text.js';
 export { renderMarkdown } from './report/summary-markdown.js';
 export {
   emptySummary,

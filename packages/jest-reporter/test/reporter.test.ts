@@ -80,7 +80,10 @@ describe('jest-testsigma-tm-reporter', () => {
   it('names the token setting, the apiToken option included, in messages', async () => {
     const { reporter, lines } = setup({ projectId: 'Demo', apiToken: 'tms_wrong_option_token' }, {});
     await run(reporter);
-    expect(lines.join('\n')).toContain('The API token was refused: check TESTSIGMA_API_TOKEN (or the apiToken reporter option)');
+    // One pair of parentheses: the setting's name holds its own, and the reasons used to follow in a second pair.
+    expect(lines.join('\n')).toContain(
+      'The API token was refused: check TESTSIGMA_API_TOKEN (or the apiToken reporter option); it may be missing, mistyped, expired or revoked (create one under Settings > API Keys).',
+    );
     expect(lines.join('\n')).not.toContain('tms_wrong_option_token');
   });
 

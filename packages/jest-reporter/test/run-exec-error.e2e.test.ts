@@ -113,7 +113,9 @@ describe("Jest's runExecError", () => {
       expect(res.stderr).toContain(`testsigma-tm: ${heading}\n    ${listed}\n${why}\n`);
       const summary = res.stdout.split('\n');
       expect(summary.slice(summary.indexOf(heading), summary.indexOf(heading) + 2)).toEqual([heading, `    ${listed}`]);
-      expect(summary).toContain("What to do: Fix the error named (the test step's output shows it in full) and run the tests again. (INPUT_RUN_FAILED)");
+      expect(res.stderr.trimEnd().split('\n').at(-1)).toBe(
+        "What to do: Fix the error named (the test step's output shows it in full) and run the tests again. (INPUT_RUN_FAILED)",
+      );
       const [recorded] = newRuns(emulator.state());
       expect(resultsByCase(emulator.state(), recorded!)['DEMO-1']?.status).toBe('Passed');
     });

@@ -17,7 +17,8 @@ export function errorFor(
     return new ApiError(
       'API_UNAUTHORIZED',
       details,
-      `The API token was refused: check ${tokenSettingName} (missing, mistyped, expired or revoked? Create one under Settings > API Keys).`,
+      // The setting's name may hold parentheses of its own (`TESTSIGMA_API_TOKEN (or the apiToken reporter option)`).
+      `The API token was refused: check ${tokenSettingName}; it may be missing, mistyped, expired or revoked (create one under Settings > API Keys).`,
     );
   }
   if (status === 403)

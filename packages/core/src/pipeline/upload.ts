@@ -93,7 +93,7 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
     stopIfInterrupted(input.interrupt);
     // `run create` opens the run even without cases: the shards add theirs.
     if (settings.dryRun || (progress.plan.entries.length === 0 && !input.openOnly)) {
-      if (progress.plan.entries.length === 0 && !settings.dryRun) log.warn('No result maps to a test case of the project, so no test run was written to.');
+      if (progress.plan.entries.length === 0 && !settings.dryRun) warnNothingMaps(log, progress.read.tally.total, lookups.project.human_id_prefix, input.host);
     } else {
       logStage(log, settings.runId ? `Opening test run ${settings.runId}…` : 'Finding or creating the test run…');
       // The run needs the cases, not the entries' descriptions: those are worked out as the batches are taken.
@@ -292,7 +292,8 @@ async function planUpload(ctx: UploadContext, { project, statuses, users, cases 
   const { api, settings, log, host } = ctx;
   const mapping: StatusMapping = { ...DEFAULT_STATUS_MAPPING, ...settings.statusMap };
   const statusIds = resolveStatusIds(statuses, mapping);
-  const user = pickUser(users, settings.userEmail, log, host);
+  // No result read (a path that matched no file): whom results would be recorded as is no news.
+  const user = pickUser(users, settings.userEmail, read.tally.total === 0 ? silentLogger : log, host);
   const { report, sync } = await syncCases(api, { projectId: project.id, cases: cases ?? [], report: read.report, ownerId: user.id, settings, host }, log);
   if (sync) read.tally.placeFailures(report);
   applyUnmappedPolicy(report, settings, log, host);
@@ -359,6 +360,20 @@ function planEntries(report: MappingReport, mapping: StatusMapping, statusIds: R
       entry: { test_case_id: mapped.testCase.id, test_run_status_id: status.id, user_id: userId, description: '' },
     };
   });
+}
+
+/**
+ * No test run was written to, and why. Nothing read (a path that matched no file) is the files' error to say, not a
+ * mapping matter; tests that name no case are a first upload's usual trip, so the ways to name one are listed.
+ */
+function warnNothingMaps(log: Logger, read: number, prefix: string, host: Host | undefined): void {
+  if (read === 0) return;
+  log.warn(
+    `None of the ${read} test result(s) names a test case of the project, so no test run was written to. ` +
+      `Name each test's case: its id (${prefix}-12) in the test's name, or a testsigma property or annotation (README: "How tests find their test case"); ` +
+      `or record each test into the case of the same title with ${settingLabel('matchByTitle', host)}, ` +
+      `or create the missing cases with ${settingLabel('createMissingCases', host)}.`,
+  );
 }
 
 function applyUnmappedPolicy(report: MappingReport, settings: Settings, log: Logger, host: Host | undefined): void {

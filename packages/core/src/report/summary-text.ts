@@ -1,7 +1,8 @@
 /**
  * The summary as plain lines, for a terminal, a reporter and CIs without a job summary: what was read, where it
- * went, then the failed tests before every other list, then what did not map, what could not be read, what to do
- * about the error that decides the exit code, and the upload's figures. Lists are capped with a note.
+ * went, then the failed tests before every other list, then what did not map, what could not be read, and the
+ * upload's figures; the host prints the error that decides the exit code after it, then what to do about it
+ * (whatToDoLine). Lists are capped with a note.
  */
 import { ERROR_CODES, type ErrorCode } from '../errors.js';
 import { formatDuration } from '../plan/description.js';
@@ -18,7 +19,10 @@ export interface RenderOptions {
   collectedBy?: string;
   /** With `collectedBy`: say from how many test files the results came. */
   countTestFiles?: boolean;
-  /** The error that decides the exit code: its "what to do" is printed (the host prints its message). */
+  /**
+   * The error that decides the exit code, whose advice the lists follow (`resume --new-run` for a deleted run). The
+   * host prints its message after the summary, and whatToDoLine after the message.
+   */
   error?: { code: ErrorCode; message: string };
 }
 
@@ -54,6 +58,14 @@ export function mappingText(m: MappingLine): string {
 
 export function todoOf(code: ErrorCode): string {
   return ERROR_CODES[code].todo;
+}
+
+/**
+ * `What to do: … (CODE)`: the line a host prints right after the error's message. Its words refer to the message
+ * ("set the project to one of them": the projects the message lists), so it never comes before it.
+ */
+export function whatToDoLine(error: { code: ErrorCode }): string {
+  return `What to do: ${todoOf(error.code)} (${error.code})`;
 }
 
 /** `14 request(s) in 1.2 s, 2 retries`: what the upload itself cost. */
@@ -122,7 +134,6 @@ export function renderText(s: UploadSummary, options: RenderOptions = {}): strin
   for (const f of fileErrors) lines.push(`File not used: ${f.error}`);
   for (const f of s.files) if (f.outsideTests) lines.push(...outsideTestsLines(f.path, f.outsideTests));
   lines.push(...attachmentLines(s.attachments, s.dryRun));
-  if (options.error) lines.push(`What to do: ${todoOf(options.error.code)} (${options.error.code})`);
   if (s.figures.httpRequests > 0) lines.push(`Upload: ${figuresText(s)}.`);
   return lines.join('\n');
 }

@@ -37,6 +37,32 @@ describe('the CLI, one command per operation', () => {
     expect(settingFlagsIn(await help([...OPERATIONS[name].command.split(' '), '--help']))).toEqual(reads);
   });
 
+  it('a --no- flag says what it turns off, never only what the setting does when on', async () => {
+    const text = await help(['upload', '--help']);
+    const helpOf = (flag: string) =>
+      text
+        .slice(text.indexOf(`  --no-${flag} `))
+        .split(/\n {2}-/)[0]!
+        .replace(/\s+/g, ' ')
+        .trim();
+    expect(helpOf('close')).toBe('--no-close Turn off (on by default): close the run at the end when this upload created it. [TESTSIGMA_CLOSE_RUN]');
+    expect(helpOf('verify')).toMatch(/^--no-verify Turn off \(on by default\): read the run back after the upload /);
+    expect(helpOf('fail-on-empty')).toMatch(/^--no-fail-on-empty Turn off \(on by default\): fail when a path or glob matches no file/);
+  });
+
+  it('no command at all prints the whole --help, footer included (where the token comes from, the exit codes), and exits 2', async () => {
+    const out: string[] = [];
+    const code = await main([], {}, { stdout: (t) => out.push(t), stderr: (t) => out.push(t) });
+    expect([code, out.join('\n')]).toEqual([2, await help(['--help'])]);
+    expect(out.join('\n')).toContain('The API token is read from TESTSIGMA_API_TOKEN only');
+  });
+
+  it('a group without its command (`run`) prints its help and exits 2, as no command at all does', async () => {
+    const out: string[] = [];
+    const code = await main(['run'], {}, { stdout: (t) => out.push(t), stderr: (t) => out.push(t) });
+    expect([code, out.join('\n')]).toEqual([2, await help(['run', '--help'])]);
+  });
+
   it('run close takes no flag of a setting it does not read', async () => {
     const out: string[] = [];
     const code = await main(['run', 'close', '--attachments', 'none'], {}, { stdout: (t) => out.push(t), stderr: (t) => out.push(t) });
@@ -48,9 +74,9 @@ describe('a command line to fix: the message names the help of the command that 
   it.each([
     [['-x'], "Unknown option '-x'. Run testsigma-tm --help."],
     [['--project', 'Demo', 'upload', 'a.xml'], "Unknown option '--project'. Run testsigma-tm --help."],
-    [['uplod'], "Unknown command 'uplod'\n(Did you mean upload?). Run testsigma-tm --help."],
-    [['run', 'crate'], "Unknown command 'crate'\n(Did you mean create?). Run testsigma-tm run --help."],
-    [['run', 'close', '--run-idd', 'x'], "Unknown option '--run-idd'\n(Did you mean --run-id?). Run testsigma-tm run close --help."],
+    [['uplod'], "Unknown command 'uplod' (did you mean upload?). Run testsigma-tm --help."],
+    [['run', 'crate'], "Unknown command 'crate' (did you mean create?). Run testsigma-tm run --help."],
+    [['run', 'close', '--run-idd', 'x'], "Unknown option '--run-idd' (did you mean --run-id?). Run testsigma-tm run close --help."],
     [['upload', '--project'], "Option '--project <id|name>' argument missing. Run testsigma-tm upload --help."],
     [['resume', 'a.json', 'b.json'], "Too many arguments for 'resume'. Expected 1 argument but got 2. Run testsigma-tm resume --help."],
   ])('%j', async (argv, message) => {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiError, UnsentResultsError } from '../../src/errors.js';
 import { emptySummary, type FailedTest, type UploadSummary } from '../../src/report/summary.js';
 import { MARKDOWN_MAX_BYTES, renderMarkdown } from '../../src/report/summary-markdown.js';
-import { renderText } from '../../src/report/summary-text.js';
+import { renderText, whatToDoLine } from '../../src/report/summary-text.js';
 
 const GOLDEN = new URL('./golden/', import.meta.url);
 
@@ -126,7 +126,7 @@ describe('renderMarkdown', () => {
 });
 
 describe('renderText', () => {
-  it('lists the failed tests before the other lists, and ends with what to do and the figures', () => {
+  it('lists the failed tests before the other lists, and ends with the figures (what to do follows the message the host prints)', () => {
     expect(renderText(sample(), { error: refused })).toBe(
       [
         'Read 6 test result(s) from 1 file(s); 1 file(s) could not be read.',
@@ -142,10 +142,10 @@ describe('renderText', () => {
         '1 reference(s) name no test case of the project:',
         '    DEMO-999 (in legacy › old report and 1 more)',
         'File not used: b.xml is not well-formed XML: unclosed tag <testcase> at line 3. Regenerate it.',
-        'What to do: Try again later; resume from the spool file if one was written. (API_SERVER_ERROR)',
         'Upload: 9 request(s) in 1.2 s, 2 retries.',
       ].join('\n'),
     );
+    expect(whatToDoLine(refused)).toBe('What to do: Try again later; resume from the spool file if one was written. (API_SERVER_ERROR)');
   });
 
   it('caps the failed tests at 20 and leaves them to the runner in a reporter', () => {

@@ -103,7 +103,11 @@ describe('uploadResults', () => {
     const outcome = await uploadResults({ settings: settings(), results: [result('no id here')], log });
     expect(outcome.exitCode).toBe(0);
     expect(outcome.summary.runId).toBeNull();
-    expect(warnings).toContain('No result maps to a test case of the project, so no test run was written to.');
+    expect(warnings).toContainEqual(
+      expect.stringMatching(
+        /^None of the 1 test result\(s\) names a test case of the project, so no test run was written to\. Name each test's case: its id \(DEMO-12\)/,
+      ),
+    );
     expect(emulator.state().requests.filter((r) => r.method === 'POST')).toHaveLength(0);
   });
 });

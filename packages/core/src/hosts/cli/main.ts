@@ -93,8 +93,9 @@ export async function main(argv: string[], env: Env, given: CliIo = defaultIo): 
   };
   program.commands.forEach(configure);
 
+  // The first thing a new user types: the whole help, with where the token comes from and the exit codes.
   if (argv.length === 0) {
-    io.stdout(program.helpInformation().trimEnd());
+    io.stdout(`${program.helpInformation().trimEnd()}\n${FOOTER}`);
     return 2;
   }
   const tokenFlag = argv.find((arg) => TOKEN_FLAGS.includes(arg.split('=')[0] ?? ''));
@@ -110,10 +111,16 @@ export async function main(argv: string[], env: Env, given: CliIo = defaultIo): 
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
     if (!(error instanceof CommanderError)) throw error;
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
+    // `help` asked for, or printed because a group was given without its command (`run`), as no command at all is.
+    if (error.code === 'commander.help') return error.exitCode === 0 ? 0 : 2;
     const code = error.code === 'commander.unknownCommand' ? 'USAGE_UNKNOWN_COMMAND' : 'USAGE_BAD_OPTION';
-    // Commander ends some of its messages with a period ("Expected 1 argument but got 2.").
-    const message = error.message.replace(/^error: /, '').replace(/\.$/, '');
+    // Commander ends some of its messages with a period ("Expected 1 argument but got 2."), and puts its suggestion
+    // on a line of its own ("Unknown command 'uplod'\n(Did you mean upload?)"): one sentence, then the help to run.
+    const message = error.message
+      .replace(/^error: /, '')
+      .replace(/\.$/, '')
+      .replace(/\n\(Did you mean /, ' (did you mean ');
     const help = ['testsigma-tm', ...commandWords(program, argv), '--help'].join(' ');
     return fail(new UsageError(code, `${message.charAt(0).toUpperCase()}${message.slice(1)}. Run ${help}.`));
   }

@@ -19,6 +19,15 @@ function helpLine(key: SettingKey): string {
 }
 
 /**
+ * The help of `--no-<flag>`: the row's doc says what the setting does when on, which under `--no-close` alone
+ * read as what the flag does ("--no-close  Close the run at the end").
+ */
+function offHelpLine(key: SettingKey): string {
+  const line = helpLine(key);
+  return `Turn off (on by default): ${line.charAt(0).toLowerCase()}${line.slice(1)}`;
+}
+
+/**
  * Add the flags of `keys` to a command. A boolean that defaults to true gets `--no-<flag>` (and a hidden
  * `--<flag>`, declared first so that leaving both out keeps the value undefined and the environment decides).
  */
@@ -30,7 +39,7 @@ export function addSettingFlags(command: Command, keys: readonly SettingKey[] = 
     if (typeof r.default === 'boolean') {
       if (r.default) {
         command.addOption(new Option(`--${r.flag}`).hideHelp());
-        command.addOption(new Option(`--no-${r.flag}`, helpLine(key)));
+        command.addOption(new Option(`--no-${r.flag}`, offHelpLine(key)));
       } else {
         command.addOption(new Option(`${short}--${r.flag}`, helpLine(key)));
       }

@@ -11,7 +11,7 @@ import { resultCount, type FileOutcome } from '../../model.js';
 import { invalidSettings, readSettings, type Env, type Settings } from '../../settings/index.js';
 import { applyEmptyPolicy } from '../../pipeline/inputs.js';
 import { emptySummary, summariseFiles } from '../../report/summary.js';
-import { renderText } from '../../report/summary-text.js';
+import { renderText, whatToDoLine } from '../../report/summary-text.js';
 import { uploadResults } from '../../pipeline/upload.js';
 import type { UploadOutcome } from '../../pipeline/stages.js';
 import { loadConfigFile } from '../config-file.js';
@@ -55,9 +55,11 @@ async function runUpload(ctx: CommandContext, patterns: string[], options: Recor
     ? unreadableOutcome(probed, settings.dryRun)
     : await uploadResults({ settings, results: source, env, log, host: 'cli', interrupt });
 
+  // The summary, then the error and what to do about it, in that order on one stream: the "what to do" refers to
+  // the message (printed in the summary, it came before the message it was about).
   io.stdout(renderText(outcome.summary, outcome.error ? { error: outcome.error } : {}));
   let exitCode = outcome.exitCode;
-  if (outcome.error) io.stderr(`testsigma-tm: ${outcome.error.message}`);
+  if (outcome.error) io.stderr(`testsigma-tm: ${outcome.error.message}\n${whatToDoLine(outcome.error)}`);
   const summaryFile = options.summaryJson;
   if (typeof summaryFile === 'string') {
     const written = await writeSummaryJson(path.resolve(cwd, summaryFile), outcome, settings.token);
@@ -109,6 +111,11 @@ export function cliLogger(io: CommandContext['io'], env: Env, settings: Pick<Set
 
 function unreadableOutcome(files: FileOutcome[], dryRun: boolean): UploadOutcome {
   const summary = { ...emptySummary(dryRun), files: summariseFiles(files) };
-  const error = new InputError('INPUT_NOTHING_READABLE', files[0]?.path ?? '', `None of the ${files.length} result file(s) could be used; nothing was sent.`);
+  // The reasons are the summary's "File not used" lines; said again here, a long one would be printed twice.
+  const which =
+    files.length === 1
+      ? `The result file ${files[0]?.path ?? ''} could not be used (the "File not used" line above says why)`
+      : `None of the ${files.length} result files could be used (each "File not used" line above says why)`;
+  const error = new InputError('INPUT_NOTHING_READABLE', files[0]?.path ?? '', `${which}; nothing was sent.`);
   return { summary, failed: [], error, exitCode: exitCodeFor(error) };
 }
