@@ -39111,6 +39111,13 @@ async function findPullRequest(gh, ctx) {
 }
 
 ;// CONCATENATED MODULE: ./src/github/report-markdown.ts
+/**
+ * The outcome as the short Markdown of a pull-request comment or a check run's summary, from core's summary
+ * model: the run's link, tests and test-case totals, the failed tests (name, case, first line of the message),
+ * unmapped tests, unreadable files and what failed in the reporting itself. GitHub refuses a comment over 65,536
+ * characters, so the lists fill what the rest leaves and end with "and N more".
+ */
+
 /** GitHub's limit on a comment body; a check run's summary allows one character less. */
 const COMMENT_MAX_CHARS = 65_536;
 const CHECK_SUMMARY_MAX_CHARS = 65_535;
@@ -39137,12 +39144,17 @@ function renderReport(input, options) {
     if (s.unsent > 0)
         head.push(`**${s.unsent} test case result(s) were not recorded** (see the job summary).`, '');
     const tail = [];
-    const bad = s.files.filter((f) => f.error);
-    if (bad.length > 0) {
-        tail.push(`**Files not used (${bad.length}):**`, '');
-        tail.push(...bad.slice(0, LIST_LIMIT).map((f) => `- ${inline(f.error ?? '')}`));
-        if (bad.length > LIST_LIMIT)
-            tail.push(`- … and ${bad.length - LIST_LIMIT} more`);
+    const { partly, unused } = (0,dist/* filesByUse */.Gw)(s.files);
+    for (const [title, files, used] of [
+        ['Files read in part', partly, true],
+        ['Files not used', unused, false],
+    ]) {
+        if (files.length === 0)
+            continue;
+        tail.push(`**${title} (${files.length}):**`, '');
+        tail.push(...files.slice(0, LIST_LIMIT).map((f) => `- ${inline(f.error ?? '')}${used ? ` (the ${f.tests} result(s) before the error are used)` : ''}`));
+        if (files.length > LIST_LIMIT)
+            tail.push(`- … and ${files.length - LIST_LIMIT} more`);
         tail.push('');
     }
     const links = input.links.map((l) => `[${inline(l.text)}](${l.url})`);
@@ -39980,6 +39992,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Ac: () => (/* reexport */ doctor),
   CB: () => (/* reexport */ emptySummary),
   rb: () => (/* reexport */ failureAnnotations),
+  Gw: () => (/* reexport */ filesByUse),
   sb: () => (/* reexport */ readSettings),
   E$: () => (/* reexport */ redact_redact),
   Gc: () => (/* reexport */ renderMarkdown),
@@ -52668,6 +52681,16 @@ function emptySummary(dryRun) {
         caseSync: null,
     };
 }
+/**
+ * The files of an upload by what it could use of them: `used` counts those it read results from (whole, or up to an
+ * error: a truncated file's results before the cut are recorded); `partly` are those read up to an error, `unused`
+ * those it read nothing from. A file read in part is not "not used": its results are in the run.
+ */
+function filesByUse(files) {
+    const partly = files.filter((f) => f.error && f.tests > 0);
+    const unused = files.filter((f) => f.error && f.tests === 0);
+    return { used: files.length - unused.length, partly, unused };
+}
 function summariseFiles(files) {
     return files.map((f) => ({
         path: f.path,
@@ -58139,6 +58162,7 @@ function describeSettings(settings, sources, host) {
 
 
 
+
 const TEXT_LIST_LIMIT = 20;
 const TEXT_MAPPING_LIMIT = 200;
 /** `total`: how many the list stands for when it was capped before rendering (see howMany). */
@@ -58188,17 +58212,17 @@ function figuresText(s) {
 }
 function renderText(s, options = {}) {
     const lines = [];
-    const fileErrors = s.files.filter((f) => f.error);
-    const filesRead = s.files.length - fileErrors.length;
-    const unreadable = fileErrors.length ? `; ${fileErrors.length} file(s) could not be read` : '';
+    const { used, partly, unused } = filesByUse(s.files);
+    const inPart = partly.length > 0 ? `, ${partly.length} of them only up to an error` : '';
+    const unreadable = unused.length > 0 ? `; ${unused.length} file(s) could not be read` : '';
     if (options.collectedBy !== undefined) {
-        lines.push(`Collected ${s.total} ${options.collectedBy} test result(s)${options.countTestFiles ? ` from ${filesRead} test file(s)` : ''}${unreadable}.`);
+        lines.push(`Collected ${s.total} ${options.collectedBy} test result(s)${options.countTestFiles ? ` from ${used} test file(s)${inPart}` : ''}${unreadable}.`);
     }
     else if (s.files.length === 0) {
         lines.push(`Collected ${s.total} test result(s).`);
     }
     else {
-        lines.push(`Read ${s.total} test result(s) from ${filesRead} file(s)${unreadable}.`);
+        lines.push(`Read ${s.total} test result(s) from ${used} file(s)${inPart}${unreadable}.`);
     }
     if (!s.checkedAgainstProject) {
         lines.push(`Dry run without a token or project: ids were not checked against the project, so no test case is named below. Nothing was written.`);
@@ -58239,7 +58263,9 @@ function renderText(s, options = {}) {
     for (const k of summary_text_listSome((s.keptFromOtherJobs ?? []).map((k) => `${k.case}: ${k.status} by another job of this run — kept`)))
         lines.push(k);
     lines.push(...caseSyncText(s));
-    for (const f of fileErrors)
+    for (const f of partly)
+        lines.push(`File read in part (the ${f.tests} result(s) before the error are used): ${f.error}`);
+    for (const f of unused)
         lines.push(`File not used: ${f.error}`);
     for (const f of s.files)
         if (f.outsideTests)
@@ -58276,6 +58302,7 @@ function howMany(list, total) {
  * GitHub refuses a step summary over 1 MiB (and then shows none), so every list is capped and the whole text
  * is built against a byte budget: whatever does not fit is replaced by a line saying how much was left out.
  */
+
 
 
 
@@ -58425,11 +58452,17 @@ function renderMarkdown(s, options = {}) {
     }
     for (const line of caseSyncMarkdown(s))
         out.add(line);
-    const bad = s.files.filter((f) => f.error);
-    if (bad.length > 0) {
-        out.add(`#### Files not used (${bad.length})`);
+    const { partly, unused } = filesByUse(s.files);
+    if (partly.length > 0) {
+        out.add(`#### Files read in part (${partly.length})`);
         out.add('');
-        addList(out, bad, MARKDOWN_LIST_LIMIT, 'file(s)', (f) => `- ${displayCell(f.error ?? '')}`);
+        addList(out, partly, MARKDOWN_LIST_LIMIT, 'file(s)', (f) => `- ${displayCell(f.error ?? '')} (the ${f.tests} result(s) before the error are used)`);
+        out.add('');
+    }
+    if (unused.length > 0) {
+        out.add(`#### Files not used (${unused.length})`);
+        out.add('');
+        addList(out, unused, MARKDOWN_LIST_LIMIT, 'file(s)', (f) => `- ${displayCell(f.error ?? '')}`);
         out.add('');
     }
     // Runs that failed outside any test: named even when another error is the step's (a file that could not be used).

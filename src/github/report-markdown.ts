@@ -4,7 +4,7 @@
  * unmapped tests, unreadable files and what failed in the reporting itself. GitHub refuses a comment over 65,536
  * characters, so the lists fill what the rest leaves and end with "and N more".
  */
-import type { UploadSummary } from 'testsigma-tm-core';
+import { filesByUse, type UploadSummary } from 'testsigma-tm-core';
 
 /** GitHub's limit on a comment body; a check run's summary allows one character less. */
 export const COMMENT_MAX_CHARS = 65_536;
@@ -49,11 +49,15 @@ export function renderReport(input: ReportInput, options: { marker?: string; max
   if (s.unsent > 0) head.push(`**${s.unsent} test case result(s) were not recorded** (see the job summary).`, '');
 
   const tail: string[] = [];
-  const bad = s.files.filter((f) => f.error);
-  if (bad.length > 0) {
-    tail.push(`**Files not used (${bad.length}):**`, '');
-    tail.push(...bad.slice(0, LIST_LIMIT).map((f) => `- ${inline(f.error ?? '')}`));
-    if (bad.length > LIST_LIMIT) tail.push(`- … and ${bad.length - LIST_LIMIT} more`);
+  const { partly, unused } = filesByUse(s.files);
+  for (const [title, files, used] of [
+    ['Files read in part', partly, true],
+    ['Files not used', unused, false],
+  ] as const) {
+    if (files.length === 0) continue;
+    tail.push(`**${title} (${files.length}):**`, '');
+    tail.push(...files.slice(0, LIST_LIMIT).map((f) => `- ${inline(f.error ?? '')}${used ? ` (the ${f.tests} result(s) before the error are used)` : ''}`));
+    if (files.length > LIST_LIMIT) tail.push(`- … and ${files.length - LIST_LIMIT} more`);
     tail.push('');
   }
   const links = input.links.map((l) => `[${inline(l.text)}](${l.url})`);

@@ -18,6 +18,7 @@ export { renderText, whatToDoLine } from './report/summary-text.js';
 export { renderMarkdown } from './report/summary-markdown.js';
 export {
   emptySummary,
+  filesByUse,
   type CaseCounts,
   type FailedTest,
   type FileSummary,

@@ -8,7 +8,7 @@
  */
 import { displayCell } from './markdown-cell.js';
 import { figuresText, howMany, mappingText, mebibytes, place, todoOf, type RenderOptions } from './summary-text.js';
-import type { UploadSummary } from './summary.js';
+import { filesByUse, type UploadSummary } from './summary.js';
 import { caseSyncMarkdown } from './case-sync-summary.js';
 import { outsideTestsLines } from './outside-tests.js';
 
@@ -172,11 +172,17 @@ export function renderMarkdown(s: UploadSummary, options: Pick<RenderOptions, 'e
     out.add('');
   }
   for (const line of caseSyncMarkdown(s)) out.add(line);
-  const bad = s.files.filter((f) => f.error);
-  if (bad.length > 0) {
-    out.add(`#### Files not used (${bad.length})`);
+  const { partly, unused } = filesByUse(s.files);
+  if (partly.length > 0) {
+    out.add(`#### Files read in part (${partly.length})`);
     out.add('');
-    addList(out, bad, MARKDOWN_LIST_LIMIT, 'file(s)', (f) => `- ${displayCell(f.error ?? '')}`);
+    addList(out, partly, MARKDOWN_LIST_LIMIT, 'file(s)', (f) => `- ${displayCell(f.error ?? '')} (the ${f.tests} result(s) before the error are used)`);
+    out.add('');
+  }
+  if (unused.length > 0) {
+    out.add(`#### Files not used (${unused.length})`);
+    out.add('');
+    addList(out, unused, MARKDOWN_LIST_LIMIT, 'file(s)', (f) => `- ${displayCell(f.error ?? '')}`);
     out.add('');
   }
   // Runs that failed outside any test: named even when another error is the step's (a file that could not be used).

@@ -6,7 +6,7 @@
  */
 import { ERROR_CODES, type ErrorCode } from '../errors.js';
 import { formatDuration } from '../plan/description.js';
-import type { AttachmentSummary, FailedTest, MappingLine, UploadSummary } from './summary.js';
+import { filesByUse, type AttachmentSummary, type FailedTest, type MappingLine, type UploadSummary } from './summary.js';
 import { caseSyncText } from './case-sync-summary.js';
 import { outsideTestsLines } from './outside-tests.js';
 import { LISTED_RESULTS_MAX } from '../map/mapping.js';
@@ -76,15 +76,17 @@ export function figuresText(s: UploadSummary): string {
 
 export function renderText(s: UploadSummary, options: RenderOptions = {}): string {
   const lines: string[] = [];
-  const fileErrors = s.files.filter((f) => f.error);
-  const filesRead = s.files.length - fileErrors.length;
-  const unreadable = fileErrors.length ? `; ${fileErrors.length} file(s) could not be read` : '';
+  const { used, partly, unused } = filesByUse(s.files);
+  const inPart = partly.length > 0 ? `, ${partly.length} of them only up to an error` : '';
+  const unreadable = unused.length > 0 ? `; ${unused.length} file(s) could not be read` : '';
   if (options.collectedBy !== undefined) {
-    lines.push(`Collected ${s.total} ${options.collectedBy} test result(s)${options.countTestFiles ? ` from ${filesRead} test file(s)` : ''}${unreadable}.`);
+    lines.push(
+      `Collected ${s.total} ${options.collectedBy} test result(s)${options.countTestFiles ? ` from ${used} test file(s)${inPart}` : ''}${unreadable}.`,
+    );
   } else if (s.files.length === 0) {
     lines.push(`Collected ${s.total} test result(s).`);
   } else {
-    lines.push(`Read ${s.total} test result(s) from ${filesRead} file(s)${unreadable}.`);
+    lines.push(`Read ${s.total} test result(s) from ${used} file(s)${inPart}${unreadable}.`);
   }
   if (!s.checkedAgainstProject) {
     lines.push(`Dry run without a token or project: ids were not checked against the project, so no test case is named below. Nothing was written.`);
@@ -131,7 +133,8 @@ export function renderText(s: UploadSummary, options: RenderOptions = {}): strin
   }
   for (const k of listSome((s.keptFromOtherJobs ?? []).map((k) => `${k.case}: ${k.status} by another job of this run — kept`))) lines.push(k);
   lines.push(...caseSyncText(s));
-  for (const f of fileErrors) lines.push(`File not used: ${f.error}`);
+  for (const f of partly) lines.push(`File read in part (the ${f.tests} result(s) before the error are used): ${f.error}`);
+  for (const f of unused) lines.push(`File not used: ${f.error}`);
   for (const f of s.files) if (f.outsideTests) lines.push(...outsideTestsLines(f.path, f.outsideTests));
   lines.push(...attachmentLines(s.attachments, s.dryRun));
   if (s.figures.httpRequests > 0) lines.push(`Upload: ${figuresText(s)}.`);

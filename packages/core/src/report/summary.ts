@@ -173,6 +173,17 @@ export function emptySummary(dryRun: boolean): UploadSummary {
   };
 }
 
+/**
+ * The files of an upload by what it could use of them: `used` counts those it read results from (whole, or up to an
+ * error: a truncated file's results before the cut are recorded); `partly` are those read up to an error, `unused`
+ * those it read nothing from. A file read in part is not "not used": its results are in the run.
+ */
+export function filesByUse(files: FileSummary[]): { used: number; partly: FileSummary[]; unused: FileSummary[] } {
+  const partly = files.filter((f) => f.error && f.tests > 0);
+  const unused = files.filter((f) => f.error && f.tests === 0);
+  return { used: files.length - unused.length, partly, unused };
+}
+
 export function summariseFiles(files: FileOutcome[]): FileSummary[] {
   return files.map((f) => ({
     path: f.path,

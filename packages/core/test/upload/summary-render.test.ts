@@ -148,6 +148,25 @@ describe('renderText', () => {
     expect(whatToDoLine(refused)).toBe('What to do: Try again later; resume from the spool file if one was written. (API_SERVER_ERROR)');
   });
 
+  it('tells a file read up to an error (its results used) from a file not used at all', () => {
+    const files = [
+      { path: 'a.xml', format: 'junit', tests: 6, error: null },
+      { path: 'b.xml', tests: 0, error: 'b.xml is not well-formed XML: unclosed tag <testcase> at line 3. Regenerate it.' },
+      { path: 'c.xml', tests: 4, error: 'c.xml is not well-formed XML: line 9, column 1: a tag is never closed (no ">"). Regenerate it.' },
+    ];
+    const text = renderText({ ...sample(), total: 10, files }).split('\n');
+    expect(text[0]).toBe('Read 10 test result(s) from 2 file(s), 1 of them only up to an error; 1 file(s) could not be read.');
+    expect(text).toContain(
+      'File read in part (the 4 result(s) before the error are used): c.xml is not well-formed XML: line 9, column 1: a tag is never closed (no ">"). Regenerate it.',
+    );
+    expect(text).toContain('File not used: b.xml is not well-formed XML: unclosed tag <testcase> at line 3. Regenerate it.');
+    const md = renderMarkdown({ ...sample(), total: 10, files });
+    expect(md).toContain(
+      '#### Files read in part (1)\n\n- c.xml is not well-formed XML: line 9, column 1: a tag is never closed (no "&gt;"). Regenerate it. (the 4 result(s) before the error are used)\n',
+    );
+    expect(md).toContain('#### Files not used (1)\n\n- b.xml is not well-formed XML: unclosed tag &lt;testcase&gt; at line 3. Regenerate it.\n');
+  });
+
   it('caps the failed tests at 20 and leaves them to the runner in a reporter', () => {
     const failures = Array.from({ length: 25 }, (_, i) => failure(i));
     const text = renderText({ ...sample(), failures });
