@@ -101,10 +101,14 @@ describe('a TAP stream uploaded through the CLI', () => {
 });
 
 describe('a TAP stream uploaded through the Action (dist/index.js)', () => {
-  it("reads Perl Test::More's stream: a subtest's failure fails the case its name holds, a failing TODO is no failure", async () => {
+  /** The Action run as the runner runs it, in a workspace holding `files` under reports/. */
+  async function runAction(files: Record<string, string>) {
     const workspace = await mkdtemp(join(tmpdir(), 'tm-tap-action-'));
     await mkdir(join(workspace, 'reports'));
-    await copyFile(join(FIXTURES, 'test-more.tap'), join(workspace, 'reports', 'checkout.tap'));
+    const summary = join(workspace, 'summary.md');
+    await writeFile(summary, '');
+    await writeFile(join(workspace, 'outputs'), '');
+    for (const [name, text] of Object.entries(files)) await writeFile(join(workspace, 'reports', name), text);
     const env = baseEnv({
       GITHUB_ACTIONS: 'true',
       GITHUB_WORKSPACE: workspace,
@@ -117,12 +121,32 @@ describe('a TAP stream uploaded through the Action (dist/index.js)', () => {
       'INPUT_PROJECT-ID': 'Demo',
       'INPUT_BASE-URL': emulator.url,
       INPUT_RESULTS: 'reports/*.tap',
+      GITHUB_STEP_SUMMARY: summary,
+      GITHUB_OUTPUT: join(workspace, 'outputs'),
     });
     const res = await runNode(ACTION, [], { env, cwd: workspace });
+    const written = await readFile(summary, 'utf8');
+    await rm(workspace, { recursive: true, force: true });
+    return { ...res, summary: written };
+  }
+
+  it("reads Perl Test::More's stream: a subtest's failure fails the case its name holds, a failing TODO is no failure", async () => {
+    const res = await runAction({ 'checkout.tap': await readFile(join(FIXTURES, 'test-more.tap'), 'utf8') });
     expect(res.code, res.stdout + res.stderr).toBe(0);
     const [run] = newRuns(emulator);
     expect(run && statusesByHumanId(emulator, run)).toEqual({ 'DEMO-1': 'Failed', 'DEMO-7': 'Passed', 'DEMO-8': 'Failed' });
     expect(descriptionOf(emulator, run!, 'DEMO-8')).toContain("Failed test 'DEMO-8 the total adds the items'");
-    await rm(workspace, { recursive: true, force: true });
+  });
+
+  it('fails the step on a stream that bailed out, though every test it holds passed, and says why in the job summary', async () => {
+    const res = await runAction({ 'bail.tap': 'TAP version 14\n1..3\nok 1 - DEMO-1 signs in\nBail out! the database is down\n' });
+    expect(res.code, res.stdout + res.stderr).toBe(1);
+    const heading = `reports/bail.tap: the TAP producer reported 2 error(s) outside any test ${KINDS}; the run that wrote this file failed, whatever the results recorded say:`;
+    expect(res.stdout).toContain(
+      `::error::${heading}%0A    Bail out! the database is down (the producer stopped the run here, so the tests after it did not run)%0A`,
+    );
+    expect(res.summary).toContain(`**The step failed** (\`INPUT_RUN_FAILED\`): ${heading}`);
+    const [run] = newRuns(emulator);
+    expect(run && statusesByHumanId(emulator, run)).toEqual({ 'DEMO-1': 'Passed' });
   });
 });
