@@ -51793,6 +51793,7 @@ class TapReader {
             return;
         }
         // A deeper line opens the subtests down to it (a bare subtest has no `# Subtest` line).
+        const opens = this.levels.length - 1 < depth;
         while (this.levels.length - 1 < depth) {
             const parent = this.levels[this.levels.length - 1];
             this.levels.push(newLevel(this.levels.length, parent.nextName));
@@ -51800,7 +51801,12 @@ class TapReader {
         }
         const level = this.levels[depth];
         if (tap.kind === 'subtest') {
-            level.nextName = tap.name;
+            // TAP14 writes it at the parent's indentation, naming the subtest to come; older node-tap at the subtest's
+            // own, as its first line: then it names the subtest it opened.
+            if (opens && level.name === undefined)
+                level.name = nameOf(tap.name);
+            else
+                level.nextName = tap.name;
         }
         else if (tap.kind === 'plan') {
             level.plan ??= { count: tap.count, reason: tap.reason };
@@ -52076,7 +52082,11 @@ class TapReader {
     }
 }
 function newLevel(depth, name) {
-    return { depth, name: name === '' ? undefined : name, nextName: undefined, plan: undefined, points: 0, numbers: new TestNumbers(), failed: false, held: [] };
+    return { depth, name: nameOf(name), nextName: undefined, plan: undefined, points: 0, numbers: new TestNumbers(), failed: false, held: [] };
+}
+/** A subtest's name; `# Subtest` without one names nothing. */
+function nameOf(name) {
+    return name === '' ? undefined : name;
 }
 /** A `not ok` that counts: neither skipped nor TODO. */
 function failing(point) {

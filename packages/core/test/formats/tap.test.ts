@@ -98,9 +98,12 @@ describe('TAP: real streams', () => {
     ]);
   });
 
-  it("reads tapjs's fixtures: bare nested subtests named by the test point that ends them, escapes, TODO, out of order", async () => {
+  it("reads tapjs's fixtures: nested subtests named by their # Subtest line or the test point that ends them, escapes, TODO", async () => {
     const dir = 'native/tapjs__tapjs/src__parser__test__fixtures__';
     const nested = await readFixture(`${dir}subtest-no-comment.tap`);
+    // Older node-tap writes each `# Subtest:` line at the subtest's own indentation: the same paths.
+    const commented = await readFixture(`${dir}subtest-comment-indent.tap`);
+    expect(commented.results.map((r) => [...r.suitePath, r.name])).toEqual(nested.results.map((r) => [...r.suitePath, r.name]));
     expect(nested.results.map((r) => [...r.suitePath, r.name].join(' › '))).toEqual([
       '../tap/test/test/ok.js › nesting › first › true is ok',
       '../tap/test/test/ok.js › nesting › first › doag is also okay',

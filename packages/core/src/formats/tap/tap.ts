@@ -137,6 +137,7 @@ export class TapReader {
       return;
     }
     // A deeper line opens the subtests down to it (a bare subtest has no `# Subtest` line).
+    const opens = this.levels.length - 1 < depth;
     while (this.levels.length - 1 < depth) {
       const parent = this.levels[this.levels.length - 1] as Level;
       this.levels.push(newLevel(this.levels.length, parent.nextName));
@@ -144,7 +145,10 @@ export class TapReader {
     }
     const level = this.levels[depth] as Level;
     if (tap.kind === 'subtest') {
-      level.nextName = tap.name;
+      // TAP14 writes it at the parent's indentation, naming the subtest to come; older node-tap at the subtest's
+      // own, as its first line: then it names the subtest it opened.
+      if (opens && level.name === undefined) level.name = nameOf(tap.name);
+      else level.nextName = tap.name;
     } else if (tap.kind === 'plan') {
       level.plan ??= { count: tap.count, reason: tap.reason };
     } else {
@@ -429,7 +433,12 @@ export class TapReader {
 }
 
 function newLevel(depth: number, name: string | undefined): Level {
-  return { depth, name: name === '' ? undefined : name, nextName: undefined, plan: undefined, points: 0, numbers: new TestNumbers(), failed: false, held: [] };
+  return { depth, name: nameOf(name), nextName: undefined, plan: undefined, points: 0, numbers: new TestNumbers(), failed: false, held: [] };
+}
+
+/** A subtest's name; `# Subtest` without one names nothing. */
+function nameOf(name: string | undefined): string | undefined {
+  return name === '' ? undefined : name;
 }
 
 /** A `not ok` that counts: neither skipped nor TODO. */
