@@ -30627,7 +30627,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3352);
+/* harmony import */ var testsigma_tm_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(560);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6575);
 // The Action's entry point: nothing but the calls, so main.ts can be tested without side effects on import.
 
@@ -33609,8 +33609,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: ./packages/core/dist/index.js + 164 modules
-var dist = __nccwpck_require__(3352);
+// EXTERNAL MODULE: ./packages/core/dist/index.js + 170 modules
+var dist = __nccwpck_require__(560);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:stream"
@@ -39972,7 +39972,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
-/***/ 3352:
+/***/ 560:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -43821,8 +43821,8 @@ const TEXT = [
         says: "RSpec's terminal output; write a report with `rspec --format json --out results.json`",
     },
     {
-        test: /^TAP version \d+|^1\.\.\d+\s*$[\s\S]*^(?:not )?ok \d+/m,
-        says: 'TAP output, which is not read here; write JUnit XML (most TAP runners have a JUnit reporter)',
+        test: /^\S+\.t \.\. |^Result: (?:PASS|FAIL)$/m,
+        says: "prove's summary, not the TAP its tests wrote; save the TAP stream itself: `perl t/your.t > results.tap 2>&1`",
     },
     {
         // The line Robot ends each test and suite with: its name, padded, then `| PASS |` (or FAIL, SKIP).
@@ -46004,34 +46004,63 @@ const cucumberJson = {
     },
 };
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/formats/json-lines.js
-/** Longest line read whole; a longer one (a test printing megabytes on one line) is cut, not kept. */
+;// CONCATENATED MODULE: ./packages/core/dist/formats/lines.js
+/**
+ * A result file's text cut into lines as it comes, for the formats read line by line (`go test -json` and Dart's
+ * events, TAP): memory holds one line, never the file, and a line longer than the limit (a test printing
+ * megabytes on one line) keeps its first part, the rest skipped as it comes rather than gathered and cut.
+ */
+/** Longest line kept whole by default. */
 const MAX_LINE_CHARS = 16 * 1024 * 1024;
-async function* jsonLines(chunks) {
-    let pending = '';
+async function* textLines(chunks, maxLineChars = MAX_LINE_CHARS) {
     let lineNumber = 0;
+    const line = (raw) => {
+        const cut = raw.length > maxLineChars ? raw.slice(0, maxLineChars) : raw;
+        return { text: cut.endsWith('\r') ? cut.slice(0, -1) : cut, line: ++lineNumber };
+    };
+    // The start of the line not yet ended: at most maxLineChars, the rest of a longer line skipped up to its end.
+    let pending = '';
+    let skipping = false;
     for await (const chunk of chunks) {
-        pending += chunk;
-        let start = 0;
-        for (let end = pending.indexOf('\n'); end !== -1; end = pending.indexOf('\n', start)) {
-            lineNumber += 1;
-            const line = readLine(pending.slice(start, end), lineNumber);
-            if (line !== undefined)
-                yield line;
+        const first = chunk.indexOf('\n');
+        if (first === -1) {
+            // Only the new piece is searched for the line's end, never the part already held.
+            if (!skipping)
+                pending += chunk;
+            if (pending.length > maxLineChars) {
+                pending = pending.slice(0, maxLineChars);
+                skipping = true;
+            }
+            continue;
+        }
+        yield line(skipping ? pending : pending + chunk.slice(0, first));
+        skipping = false;
+        let start = first + 1;
+        for (let end = chunk.indexOf('\n', start); end !== -1; end = chunk.indexOf('\n', start)) {
+            yield line(chunk.slice(start, end));
             start = end + 1;
         }
-        pending = pending.slice(start);
-        if (pending.length > MAX_LINE_CHARS)
-            pending = pending.slice(0, MAX_LINE_CHARS);
+        pending = chunk.slice(start);
+        if (pending.length > maxLineChars) {
+            pending = pending.slice(0, maxLineChars);
+            skipping = true;
+        }
     }
-    if (pending.trim() !== '') {
-        const line = readLine(pending, lineNumber + 1);
-        if (line !== undefined)
-            yield line;
+    if (pending !== '')
+        yield line(pending);
+}
+//# sourceMappingURL=lines.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/json-lines.js
+
+async function* jsonLines(chunks) {
+    for await (const { text, line } of textLines(chunks)) {
+        const read = readLine(text, line);
+        if (read !== undefined)
+            yield read;
     }
 }
 function readLine(raw, line) {
-    const text = raw.replace(/\r$/, '').replace(/^\uFEFF/, '');
+    const text = raw.replace(/^\uFEFF/, '');
     if (text.trim() === '')
         return undefined;
     if (text.trimStart().startsWith('{')) {
@@ -51916,6 +51945,717 @@ const rspecJson = {
     },
 };
 //# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/tap/diagnostic.js
+/**
+ * A test point's YAML diagnostic block (`  ---` … `  ...`), read for the few top-level keys producers agree on;
+ * not a YAML parser: the block is also kept as written, as the failure's stack, so nothing else in it is lost.
+ *
+ * - message: `message` (TAP13's example, node-tap) or `error` (node:test).
+ * - duration: `duration_ms` (node:test, bats' tap13 formatter).
+ * - where: node:test's `location: '/path/test.js:36:1'`, or `at:` with `file:` and `line:` under it (node-tap).
+ */
+/** `lines` are the block's lines, its indentation removed. */
+function readDiagnostic(lines) {
+    const values = topLevelScalars(lines);
+    const message = values.get('message') ?? values.get('error');
+    const duration = Number(values.get('duration_ms'));
+    const where = whereFrom(values.get('location')) ?? whereFrom(values.get('at.file'), values.get('at.line'));
+    return {
+        ...(message !== undefined && message.trim() !== '' && { message: message.trim() }),
+        ...(values.has('duration_ms') && Number.isFinite(duration) && duration >= 0 && { durationMs: Math.round(duration) }),
+        ...where,
+        text: lines.join('\n').trimEnd(),
+    };
+}
+/** `file:line:column` (node:test's location, a `file://` URL or a path) or a file and a line apart. */
+function whereFrom(location, line) {
+    if (location === undefined || location.trim() === '')
+        return undefined;
+    if (line !== undefined) {
+        const number = Number(line);
+        return { file: location.trim(), ...(Number.isSafeInteger(number) && number > 0 && { line: number }) };
+    }
+    const parts = /^(.*?):(\d+)(?::\d+)?$/.exec(location.trim());
+    const file = (parts?.[1] ?? location.trim()).replace(/^file:\/\//, '');
+    return { file, ...(parts !== null && { line: Number(parts[2]) }) };
+}
+/**
+ * Top-level `key: value` pairs whose value is a scalar (plain, quoted, or a `|` / `>` block), and the scalars one
+ * level under `at:` as `at.file`, `at.line`.
+ */
+function topLevelScalars(lines) {
+    const values = new Map();
+    let parent;
+    for (let k = 0; k < lines.length; k += 1) {
+        const line = lines[k];
+        const pair = /^(\s*)([A-Za-z_][\w.-]*)\s*:(?:\s+(.*))?$/.exec(line);
+        if (!pair)
+            continue;
+        const depth = pair[1].length;
+        if (depth === 0)
+            parent = pair[2];
+        else if (parent !== 'at')
+            continue;
+        const key = depth === 0 ? pair[2] : `at.${pair[2]}`;
+        const raw = (pair[3] ?? '').trim();
+        if (/^[|>][+-]?$/.test(raw)) {
+            const block = [];
+            while (k + 1 < lines.length && (/^\s*$/.test(lines[k + 1]) || indentOf(lines[k + 1]) > depth))
+                block.push(lines[++k]);
+            const base = block.reduce((least, l) => (l.trim() === '' ? least : Math.min(least, indentOf(l))), Infinity);
+            const text = block.map((l) => l.slice(base)).join(raw.startsWith('>') ? ' ' : '\n');
+            values.set(key, text.trimEnd());
+        }
+        else if (raw.startsWith("'") || raw.startsWith('"')) {
+            // A quoted scalar may run on over the following, more indented lines (folded into spaces).
+            let text = raw;
+            while (!diagnostic_closed(text) && k + 1 < lines.length && indentOf(lines[k + 1]) > depth)
+                text += ` ${lines[++k].trim()}`;
+            values.set(key, unquote(text));
+        }
+        else if (raw !== '' && raw !== '~' && raw !== 'null') {
+            values.set(key, raw);
+        }
+    }
+    return values;
+}
+function indentOf(line) {
+    return line.length - line.trimStart().length;
+}
+function diagnostic_closed(text) {
+    const quote = text.charAt(0);
+    if (text.length < 2 || !text.endsWith(quote))
+        return false;
+    if (quote === "'")
+        return true;
+    let backslashes = 0;
+    for (let k = text.length - 2; k > 0 && text.charAt(k) === '\\'; k -= 1)
+        backslashes += 1;
+    return backslashes % 2 === 0;
+}
+function unquote(text) {
+    if (text.startsWith("'"))
+        return text.replace(/^'|'$/g, '').replace(/''/g, "'");
+    try {
+        return String(JSON.parse(text));
+    }
+    catch {
+        return text.replace(/^"|"$/g, '');
+    }
+}
+//# sourceMappingURL=diagnostic.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/tap/test-numbers.js
+/**
+ * The test numbers one TAP document used, so that its plan can name the tests that never reported: one bit per
+ * number (a million tests in 128 KiB), grown as numbers come, never past MAX_TRACKED. Repeated and out-of-order
+ * numbers are counted for the warning that names them; neither changes what is read.
+ */
+/** Numbers above this are not tracked: a plan that large is checked by count alone. */
+const MAX_TRACKED = 1 << 24;
+/** How many ranges of missing numbers are named; the rest are counted. */
+const test_numbers_LISTED = 10;
+class TestNumbers {
+    bits = new Uint8Array(16);
+    last = 0;
+    count = 0;
+    /** The number of the next test point that has none: one more than the last. */
+    get next() {
+        return this.last + 1;
+    }
+    add(n) {
+        this.count += 1;
+        const expected = this.last + 1;
+        this.last = n;
+        if (n < 1 || n > MAX_TRACKED)
+            return n === expected ? 'next' : 'out-of-order';
+        const byte = (n - 1) >> 3;
+        if (byte >= this.bits.length) {
+            const grown = new Uint8Array(Math.min(Math.max(this.bits.length * 2, byte + 1), MAX_TRACKED >> 3));
+            grown.set(this.bits);
+            this.bits = grown;
+        }
+        const mask = 1 << ((n - 1) & 7);
+        const repeated = (this.bits[byte] & mask) !== 0;
+        this.bits[byte] = this.bits[byte] | mask;
+        return repeated ? 'repeated' : n === expected ? 'next' : 'out-of-order';
+    }
+    /** The numbers of 1..planned that never came: how many, and the first ranges of them (`3`, `5–9`). */
+    missing(planned) {
+        if (planned > MAX_TRACKED)
+            return { count: Math.max(0, planned - this.count), ranges: [] };
+        let count = 0;
+        const ranges = [];
+        let from = 0;
+        const close = (to) => {
+            if (from !== 0 && ranges.length < test_numbers_LISTED)
+                ranges.push(from === to ? `${from}` : `${from}–${to}`);
+            from = 0;
+        };
+        for (let n = 1; n <= planned; n += 1) {
+            const byte = (n - 1) >> 3;
+            // Past the bits grown so far, every number is missing: counted at once.
+            if (byte >= this.bits.length) {
+                if (from === 0)
+                    from = n;
+                count += planned - n + 1;
+                close(planned);
+                break;
+            }
+            if ((this.bits[byte] & (1 << ((n - 1) & 7))) === 0) {
+                count += 1;
+                if (from === 0)
+                    from = n;
+            }
+            else
+                close(n - 1);
+        }
+        close(planned);
+        return { count, ranges };
+    }
+}
+//# sourceMappingURL=test-numbers.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/tap/test-point.js
+/**
+ * One TAP line without its indentation, read for what it is: a test point (`not ok 3 - adds # TODO why`), a plan
+ * (`1..4`, `1..0 # SKIP why`), a `Bail out!`, a `# Subtest: name` comment, another comment, or anything else
+ * (the version line, a pragma, a producer's stray output), which TAP says a harness ignores.
+ */
+const TEST_POINT = /^(not\s+)?ok(?:\s+(\d+))?(?=\s|$)\s*(.*)$/;
+const PLAN = /^1\.\.(\d+)\s*(?:#\s*(.*))?$/;
+const BAIL_OUT = /^bail out!\s*(.*)$/i;
+const SUBTEST = /^#\s*Subtest(?::\s*(.*))?$/;
+// TAP14: everything after `(SKIP|TODO)\S*\s+` is the reason; `# Skipped: why` is a skip.
+const DIRECTIVE = /^#\s*(skip|todo)\S*(?:\s+(.*))?$/i;
+const TIME = /^#\s*time=(\d+(?:\.\d+)?)(ms|s)?\s*$/i;
+function readTapLine(content) {
+    const point = TEST_POINT.exec(content);
+    if (point)
+        return testPoint(point[1] !== undefined, point[2], point[3] ?? '');
+    const plan = PLAN.exec(content.trimEnd());
+    if (plan)
+        return { kind: 'plan', count: Number(plan[1]), reason: test_point_unescape(plan[2] ?? '').trim() };
+    const bail = BAIL_OUT.exec(content);
+    if (bail)
+        return { kind: 'bail-out', reason: test_point_unescape(bail[1] ?? '').trim() };
+    if (content.startsWith('#')) {
+        const subtest = SUBTEST.exec(content.trimEnd());
+        if (subtest)
+            return { kind: 'subtest', name: (subtest[1] ?? '').trim() };
+        return { kind: 'comment', text: content.replace(/^#\s?/, '') };
+    }
+    return { kind: 'other' };
+}
+function testPoint(notOk, number, text) {
+    const rest = text.trimEnd();
+    // The description runs to the first unescaped `#` that starts a directive (at the start or after a space).
+    let description = rest;
+    let directive;
+    let durationMs;
+    for (let at = rest.indexOf('#'); at !== -1; at = rest.indexOf('#', at + 1)) {
+        if (escaped(rest, at) || (at > 0 && !/\s/.test(rest.charAt(at - 1))))
+            continue;
+        const tail = rest.slice(at);
+        const found = DIRECTIVE.exec(tail);
+        const time = found ? undefined : TIME.exec(tail);
+        if (!found && !time)
+            continue;
+        description = rest.slice(0, at);
+        if (found)
+            directive = { kind: found[1].toLowerCase(), reason: test_point_unescape(found[2] ?? '').trim() };
+        if (time)
+            durationMs = Math.round(Number(time[1]) * (time[2]?.toLowerCase() === 's' ? 1000 : 1));
+        break;
+    }
+    const parsed = number === undefined ? undefined : Number(number);
+    return {
+        kind: 'test',
+        ok: !notOk,
+        number: parsed !== undefined && Number.isSafeInteger(parsed) ? parsed : undefined,
+        description: test_point_unescape(description.trim().replace(/^-(?:\s+|$)/, '')).trim(),
+        directive,
+        durationMs,
+    };
+}
+/** Is the `#` at `at` escaped: preceded by an odd number of backslashes? */
+function escaped(text, at) {
+    let backslashes = 0;
+    for (let k = at - 1; k >= 0 && text.charAt(k) === '\\'; k -= 1)
+        backslashes += 1;
+    return backslashes % 2 === 1;
+}
+/** TAP's escapes: `\\` is a backslash, `\#` a `#`; any other backslash is itself. */
+function test_point_unescape(text) {
+    return text.includes('\\') ? text.replace(/\\([\\#])/g, '$1') : text;
+}
+//# sourceMappingURL=test-point.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/tap/tap.js
+
+
+
+
+
+
+/** How the messages of a run failed outside any test name who said so. */
+const TAP_RUNNER = 'the TAP producer';
+/** Subtests nested deeper than this are not read: the test points that end them still say how they went. */
+const MAX_TAP_DEPTH = 64;
+/** Results of unnamed subtests held until the test point that names them comes; past this they go without it. */
+const MAX_HELD = 10_000;
+/** Longest YAML diagnostic block kept, in characters; the rest is skipped up to its end. */
+const MAX_DIAGNOSTIC_CHARS = 2 * MAX_STACK_CHARS;
+/** How many repeated or out-of-order numbers, or subtests over their plan, a warning names. */
+const tap_SHOWN = 5;
+/** How many errors outside any test are kept one by one (a stream of many short subtests); the rest are counted. */
+const MAX_ERRORS = 100;
+class TapReader {
+    source;
+    levels = [newLevel(0, undefined)];
+    pending;
+    out = [];
+    heldCount = 0;
+    heldOverflowed = false;
+    tooDeep = 0;
+    misindented = 0;
+    errors = [];
+    bailedOut = false;
+    repeated = [];
+    repeatedCount = 0;
+    outOfOrder = [];
+    outOfOrderCount = 0;
+    moreErrors = 0;
+    overPlan = [];
+    overPlanCount = 0;
+    constructor(source) {
+        this.source = source;
+    }
+    take() {
+        const out = this.out;
+        this.out = [];
+        return out;
+    }
+    line(raw) {
+        if (this.pending?.yamlOpen === true && this.yamlLine(this.pending, raw))
+            return;
+        const indent = raw.length - raw.replace(/^ +/, '').length;
+        const content = raw.slice(indent).trimEnd();
+        if (content === '')
+            return;
+        const pending = this.pending;
+        if (pending !== undefined && pending.yaml === undefined && content === '---' && indent === pending.depth * 4 + 2) {
+            pending.yaml = [];
+            pending.yamlOpen = true;
+            return;
+        }
+        // TAP is indented by 4 spaces a level; anything else is a producer's stray output, which TAP says to ignore,
+        // but a test point there is counted, so that a result not read is never silent.
+        if (indent % 4 !== 0) {
+            if (readTapLine(content).kind === 'test')
+                this.misindented += 1;
+            return;
+        }
+        const depth = indent / 4;
+        if (depth > MAX_TAP_DEPTH) {
+            this.tooDeep += 1;
+            return;
+        }
+        const tap = readTapLine(content);
+        if (tap.kind === 'other')
+            return;
+        if (tap.kind === 'comment') {
+            if (pending !== undefined && pending.depth === depth && pending.yaml === undefined && !pending.point.ok) {
+                pending.comments ??= new LongString({ kind: 'text', max: MAX_STACK_CHARS });
+                pending.comments.append(`${tap.text}\n`);
+            }
+            return;
+        }
+        this.finishPending();
+        if (tap.kind === 'bail-out') {
+            this.bailOut(tap.reason);
+            return;
+        }
+        // A deeper line opens the subtests down to it (a bare subtest has no `# Subtest` line).
+        const opens = this.levels.length - 1 < depth;
+        while (this.levels.length - 1 < depth) {
+            const parent = this.levels[this.levels.length - 1];
+            this.levels.push(newLevel(this.levels.length, parent.nextName));
+            parent.nextName = undefined;
+        }
+        const level = this.levels[depth];
+        if (tap.kind === 'subtest') {
+            // TAP14 writes it at the parent's indentation, naming the subtest to come; older node-tap at the subtest's
+            // own, as its first line: then it names the subtest it opened.
+            if (opens && level.name === undefined)
+                level.name = nameOf(tap.name);
+            else
+                level.nextName = tap.name;
+        }
+        else if (tap.kind === 'plan') {
+            level.plan ??= { count: tap.count, reason: tap.reason };
+        }
+        else {
+            this.testPoint(tap, depth);
+        }
+    }
+    /** The stream ended: a test point still open is done; subtests still open were cut off. */
+    end() {
+        this.finishPending();
+        while (this.levels.length > 1) {
+            const level = this.levels.pop();
+            // After a bail-out the stream ends where it stopped: the bail-out says why.
+            if (!this.bailedOut)
+                this.runError({
+                    message: `the stream ended inside the subtest ${quoted(this.pathOf(level))}, before the test point that ends it: the producer was cut off there (it crashed or was killed).`,
+                });
+            this.closeLevel(level);
+        }
+        const top = this.levels[0];
+        this.flushHeld(top);
+        this.checkPlan(top);
+    }
+    /** The errors that failed the run outside any test; empty when it ended as planned. */
+    runErrors() {
+        if (this.moreErrors === 0)
+            return this.errors;
+        return [...this.errors, { message: `and ${this.moreErrors} more such error(s) in this stream.` }];
+    }
+    runError(error) {
+        if (this.errors.length < MAX_ERRORS)
+            this.errors.push(error);
+        else
+            this.moreErrors += 1;
+    }
+    /** What a person should know that is not a result: repeated numbers, lines not read. */
+    warnings() {
+        const warnings = [];
+        const more = (count, shown) => (count > shown ? ` and ${count - shown} more` : '');
+        if (this.repeatedCount > 0) {
+            warnings.push(`${this.source}: ${this.repeatedCount} test point(s) repeat the number of an earlier one (${this.repeated.join(', ')}${more(this.repeatedCount, this.repeated.length)}). ` +
+                'Each is read as a result of its own, so a pass never stands in for a failure of the same number, and the worst decides a case they share. ' +
+                'If two producers wrote into one file, give each its own.');
+        }
+        if (this.outOfOrderCount > 0) {
+            warnings.push(`${this.source}: ${this.outOfOrderCount} test point(s) came out of order (${this.outOfOrder.join(', ')}${more(this.outOfOrderCount, this.outOfOrder.length)}); each is read as written.`);
+        }
+        if (this.overPlanCount > 0) {
+            warnings.push(`${this.source}: more test points were read than the plan promised (${this.overPlan.join('; ')}${more(this.overPlanCount, this.overPlan.length)}); all are recorded. ` +
+                'A plan that counts fewer tests than ran is usually a producer that wrote two runs into one file.');
+        }
+        if (this.tooDeep > 0) {
+            warnings.push(`${this.source}: ${this.tooDeep} line(s) nested deeper than ${MAX_TAP_DEPTH} subtests were not read; the test points that end those subtests were, so a failure in them still fails the subtest that holds it.`);
+        }
+        if (this.misindented > 0) {
+            warnings.push(`${this.source}: ${this.misindented} line(s) that read as test points are indented by a number of spaces that is no multiple of 4, which TAP does not use, so they were not read: ` +
+                'check the producer, or whatever rewrote its output.');
+        }
+        if (this.heldOverflowed) {
+            warnings.push(`${this.source}: subtests without a "# Subtest: name" line held more than ${MAX_HELD} results before the test point that names them; the rest were read without that subtest's name in their path.`);
+        }
+        const top = this.levels[0];
+        if (top.plan?.count === 0 && top.points === 0 && top.plan.reason !== '') {
+            warnings.push(`${this.source}: the producer skipped every test (1..0 # ${top.plan.reason}).`);
+        }
+        return warnings;
+    }
+    testPoint(point, depth) {
+        // A test point at a shallower level ends the subtest below it; any deeper one left open was cut off.
+        let ends;
+        while (this.levels.length - 1 > depth) {
+            const level = this.levels.pop();
+            if (this.levels.length - 1 === depth)
+                ends = level;
+            else {
+                this.runError({ message: `the subtest ${quoted(this.pathOf(level))} ended without its own test point: its output was cut off.` });
+                this.closeLevel(level);
+            }
+        }
+        const level = this.levels[depth];
+        level.nextName = undefined;
+        level.points += 1;
+        const number = point.number ?? level.numbers.next;
+        const seen = level.numbers.add(number);
+        if (seen === 'repeated') {
+            this.repeatedCount += 1;
+            if (this.repeated.length < tap_SHOWN)
+                this.repeated.push(`${this.where(depth)}${number}`);
+        }
+        else if (seen === 'out-of-order') {
+            this.outOfOrderCount += 1;
+            if (this.outOfOrder.length < tap_SHOWN)
+                this.outOfOrder.push(`${this.where(depth)}${number}`);
+        }
+        this.pending = { point, depth, number, ends, yaml: undefined, yamlChars: 0, yamlOpen: false, comments: undefined };
+    }
+    /** A line while the YAML block is open: true when it belonged to the block. */
+    yamlLine(pending, raw) {
+        const base = pending.depth * 4 + 2;
+        const lines = pending.yaml;
+        if (raw.trim() === '') {
+            if (pending.yamlChars < MAX_DIAGNOSTIC_CHARS)
+                lines.push('');
+            pending.yamlChars += 1;
+            return true;
+        }
+        if (raw.length - raw.trimStart().length < base || !raw.startsWith(' '.repeat(base))) {
+            // Less indented than the block: it ended without its `...`, and this line is TAP again.
+            pending.yamlOpen = false;
+            return false;
+        }
+        const text = raw.slice(base).trimEnd();
+        if (text === '...') {
+            pending.yamlOpen = false;
+            return true;
+        }
+        if (pending.yamlChars < MAX_DIAGNOSTIC_CHARS) {
+            lines.push(text);
+            pending.yamlChars += text.length + 1;
+        }
+        return true;
+    }
+    finishPending() {
+        const pending = this.pending;
+        if (pending === undefined)
+            return;
+        this.pending = undefined;
+        const level = this.levels[pending.depth];
+        const diagnostic = pending.yaml === undefined ? undefined : readDiagnostic(pending.yaml);
+        const ends = pending.ends;
+        if (ends !== undefined) {
+            ends.name ??= pending.point.description === '' ? undefined : pending.point.description;
+            this.closeLevel(ends);
+        }
+        if (failing(pending.point))
+            level.failed = true;
+        // A subtest's tests stand for it; its test point stands for itself only when it failed and none of them says
+        // why (or when it held no test: `1..0`, a skipped subtest).
+        if (ends !== undefined && ends.points > 0 && !(failing(pending.point) && !ends.failed))
+            return;
+        this.emit(this.result(pending, diagnostic), pending.depth);
+    }
+    /** A subtest is over: its plan is checked, its held results go on, and a failure in it fails its parent. */
+    closeLevel(level) {
+        this.checkPlan(level);
+        this.flushHeld(level);
+        const parent = this.levels[level.depth - 1];
+        if (parent !== undefined && level.failed)
+            parent.failed = true;
+    }
+    checkPlan(level) {
+        const where = level.depth === 0 ? '' : `the subtest ${quoted(this.pathOf(level))}: `;
+        const plan = level.plan;
+        if (plan === undefined) {
+            // A subtest ended by its test point may leave its plan out; the file's own plan is what says it is whole.
+            if (level.depth === 0 && !this.bailedOut) {
+                this.runError({
+                    message: 'the stream has no plan (1..N): it ended before its producer wrote one, so the producer was cut off (it crashed or was killed) ' +
+                        `and tests after the last one read${level.points === 0 ? '' : ` (${level.points} read)`} are missing.`,
+                });
+            }
+            return;
+        }
+        const missing = level.numbers.missing(plan.count);
+        if (missing.count > 0) {
+            const named = missing.ranges.length === 0 ? '' : ` (${missing.ranges.join(', ')}${missing.count > tap_countOf(missing.ranges) ? ', …' : ''})`;
+            this.runError({
+                message: `${where}the plan 1..${plan.count} promised ${plan.count} test(s), and ${missing.count} of them never reported${named}: ` +
+                    `the run stopped before them${this.bailedOut ? ' (it bailed out)' : ' (it crashed or was killed)'}, so their results are missing.`,
+            });
+        }
+        if (level.points > plan.count) {
+            this.overPlanCount += 1;
+            if (this.overPlan.length < tap_SHOWN)
+                this.overPlan.push(`${where}${level.points} where the plan 1..${plan.count} promised ${plan.count}`);
+        }
+    }
+    bailOut(reason) {
+        // TAP14 asks a producer to repeat a subtest's bail-out at the top level: the first one says it.
+        if (this.bailedOut)
+            return;
+        this.bailedOut = true;
+        this.runError({
+            message: `Bail out!${reason === '' ? '' : ` ${reason}`} (the producer stopped the run here, so the tests after it did not run)`,
+        });
+    }
+    result(pending, diagnostic) {
+        const { point } = pending;
+        const directive = point.directive;
+        const status = directive === undefined ? (point.ok ? 'passed' : 'failed') : directive.kind === 'todo' && point.ok ? 'passed' : 'skipped';
+        const comments = nonEmpty(pending.comments?.value());
+        const details = [diagnostic?.text, comments].filter((text) => nonEmpty(text) !== undefined).join('\n');
+        const said = diagnostic?.message ?? firstReason(comments);
+        let message;
+        let stack;
+        let output;
+        if (directive?.kind === 'todo') {
+            const todo = `TODO${directive.reason === '' ? '' : `: ${directive.reason}`}`;
+            if (point.ok)
+                output = `${todo}. It passed although marked TODO: what it waited for may be done, so remove the TODO.`;
+            else {
+                message = `${todo} (an expected failure: TAP counts a "not ok" marked TODO as no failure of the run)${said === undefined ? '' : `: ${said}`}`;
+                stack = nonEmpty(details);
+            }
+        }
+        else if (directive?.kind === 'skip') {
+            message = nonEmpty(directive.reason);
+        }
+        else if (!point.ok) {
+            message = said;
+            stack = nonEmpty(details);
+        }
+        const durationMs = diagnostic?.durationMs ?? point.durationMs;
+        if (message !== undefined)
+            message = clip(message, MAX_MESSAGE_CHARS);
+        if (stack !== undefined)
+            stack = clip(stack, MAX_STACK_CHARS);
+        return {
+            source: this.source,
+            ...(diagnostic?.file !== undefined && { file: displayPath(diagnostic.file, process.cwd()) }),
+            ...(diagnostic?.line !== undefined && { line: diagnostic.line }),
+            suitePath: [],
+            name: point.description === '' ? `test ${pending.number}` : point.description,
+            status,
+            ...(durationMs !== undefined && { durationMs }),
+            ...(message !== undefined && { message }),
+            ...(stack !== undefined && { stack }),
+            ...(output !== undefined && { output: clip(output, MAX_OUTPUT_CHARS) }),
+            properties: [],
+            tags: [],
+            attachments: [],
+            attempts: [{ status, ...(durationMs !== undefined && { durationMs }), ...(message !== undefined && { message }), ...(stack !== undefined && { stack }) }],
+        };
+    }
+    /** Hand a result over, or hold it while a subtest it is in has no name yet. */
+    emit(result, depth) {
+        const path = this.levels.slice(1, depth + 1);
+        const unnamed = path.find((level) => level.name === undefined);
+        if (unnamed === undefined) {
+            result.suitePath = path.map((level) => level.name);
+            this.out.push(result);
+            return;
+        }
+        if (this.heldCount >= MAX_HELD) {
+            this.heldOverflowed = true;
+            result.suitePath = path.flatMap((level) => (level.name === undefined ? [] : [level.name]));
+            this.out.push(result);
+            return;
+        }
+        unnamed.held.push({ result, path });
+        this.heldCount += 1;
+    }
+    flushHeld(level) {
+        for (const { result, path } of level.held) {
+            result.suitePath = path.flatMap((l) => (l.name === undefined ? [] : [l.name]));
+            this.out.push(result);
+        }
+        this.heldCount -= level.held.length;
+        level.held = [];
+    }
+    /** `math › adds` for a subtest: its own name and those of the subtests it is in. */
+    pathOf(level) {
+        const names = this.levels
+            .slice(1, level.depth)
+            .concat(level)
+            .map((l) => l.name ?? '(unnamed)');
+        return names.join(' › ');
+    }
+    /** Where a test number is, for warnings: `3` at the top level, `math: 3` in a subtest. */
+    where(depth) {
+        return depth === 0 ? '' : `${this.pathOf(this.levels[depth])}: `;
+    }
+}
+function newLevel(depth, name) {
+    return { depth, name: nameOf(name), nextName: undefined, plan: undefined, points: 0, numbers: new TestNumbers(), failed: false, held: [] };
+}
+/** A subtest's name; `# Subtest` without one names nothing. */
+function nameOf(name) {
+    return name === '' ? undefined : name;
+}
+/** A `not ok` that counts: neither skipped nor TODO. */
+function failing(point) {
+    return !point.ok && point.directive === undefined;
+}
+/** The first line of `#` diagnostics that says why: bats' `(in test file x.bats, line 7)` only says where. */
+function firstReason(comments) {
+    if (comments === undefined)
+        return undefined;
+    const lines = comments
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line !== '');
+    return lines.find((line) => !/^\(in test file .*\)$/.test(line)) ?? lines[0];
+}
+function quoted(text) {
+    return `"${text}"`;
+}
+/** How many numbers `3`, `5–9` name. */
+function tap_countOf(ranges) {
+    return ranges.reduce((sum, range) => {
+        const [from, to] = range.split('–').map(Number);
+        return sum + (to === undefined ? 1 : to - from + 1);
+    }, 0);
+}
+//# sourceMappingURL=tap.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/formats/tap/index.js
+
+
+/** Longest TAP line read; a longer one keeps its first MiB (a description or a stack line is never that long). */
+const MAX_TAP_LINE_CHARS = 1024 * 1024;
+const VERSION = /^TAP version 1[34]$/;
+const tap_PLAN = /^1\.\.(\d+)(?:\s*#.*)?$/;
+const tap_TEST_POINT = /^(?:not )?ok(?:\s+\d+)?(?:\s+-\s|\s*$|\s+#\s)|^(?:not )?ok\s+\d+\s/;
+/**
+ * The first line that is not blank or a `#` comment: `TAP version 13` or `14`; or a plan `1..N` with a test point
+ * after it (or `1..0`, nothing to run); or a test point (`ok 1 …`, `not ok - …`) with another test point, a plan or
+ * a `Bail out!` after it. TAP's own lines start at the line's start, and no line may start a JSON object: so a
+ * JSON document or event stream (whose text may hold such lines, as `go test -json` captured with `2>&1` does) or
+ * an XML file is never taken for TAP.
+ */
+function looksLikeTap(head) {
+    const lines = head.split('\n').map((line) => line.replace(/\r$/, ''));
+    if (lines.some((line) => line.startsWith('{"')))
+        return false;
+    const significant = lines.filter((line) => line.trim() !== '' && !line.startsWith('#'));
+    // Trimmed: a stream may open with a bare subtest, indented.
+    const first = significant[0]?.trim();
+    if (first === undefined)
+        return false;
+    if (VERSION.test(first))
+        return true;
+    const rest = significant.slice(1, 1000).map((line) => line.trimStart());
+    const plan = tap_PLAN.exec(first);
+    if (plan)
+        return plan[1] === '0' || rest.some((line) => tap_TEST_POINT.test(line));
+    if (tap_TEST_POINT.test(first))
+        return rest.some((line) => tap_TEST_POINT.test(line) || tap_PLAN.test(line.trimEnd()) || /^bail out!/i.test(line));
+    return false;
+}
+async function* readTapInBatches(chunks, ctx) {
+    const reader = new TapReader(ctx.source);
+    let count = 0;
+    for await (const { text } of textLines(chunks, MAX_TAP_LINE_CHARS)) {
+        reader.line(text);
+        if (++count % 1000 === 0)
+            yield reader.take();
+    }
+    reader.end();
+    yield reader.take();
+    for (const warning of reader.warnings())
+        ctx.warn(warning);
+    const errors = reader.runErrors();
+    if (errors.length > 0)
+        ctx.outsideTests({ runner: TAP_RUNNER, errors });
+}
+const tapText = {
+    id: 'tap',
+    label: 'TAP',
+    writtenBy: 'any TAP 13/14 producer: `node --test --test-reporter=tap > results.tap`, `bats --tap`, node-tap, `pytest --tap-stream`, Perl’s Test::More (`perl t/x.t`)',
+    sniff: looksLikeTap,
+    async *parse(chunks, ctx) {
+        for await (const batch of readTapInBatches(chunks, ctx))
+            yield* batch;
+    },
+    parseInBatches: readTapInBatches,
+};
+//# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/formats/vitest/vitest.js
 /**
  * Vitest JSON (`vitest run --reporter=json --outputFile=<file>`) → TestResult[]. Small pure functions, no
@@ -52120,10 +52860,12 @@ const vitestJson = {
 
 
 
+
 /**
  * A more specific format comes before a more general one: Vitest's JSON looks like Jest's, so it is asked first;
  * Mocha's, mochawesome's and CTRF's have a `"suites"` key, as Playwright's does; the one-event-per-line formats go first
- * among the JSON ones. Each XML format claims only its own root elements.
+ * among the JSON ones. Each XML format claims only its own root elements. TAP, text, is told by its first line, so it
+ * goes before the event streams, which claim an event anywhere in the head (a TAP diagnostic may quote one).
  */
 const FORMATS = [
     junitXml,
@@ -52132,6 +52874,7 @@ const FORMATS = [
     xunitXml,
     testngXml,
     robotXml,
+    tapText,
     goTestJson,
     dartJson,
     ctrfJson,
@@ -53552,7 +54295,7 @@ function openSession(api, projectId, run, clock, log, interrupt) {
 //# sourceMappingURL=state.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/version.js
 /** Kept in step with packages/core/package.json by a test. */
-const VERSION = '0.1.0';
+const version_VERSION = '0.1.0';
 //# sourceMappingURL=version.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/pipeline/open-run.js
 
@@ -53634,7 +54377,7 @@ async function open_run_openRun(ctx, plan) {
 }
 function runDescription(ci, results, files) {
     const from = ci ? `${ci.provider}${ci.jobUrl ? ` (${ci.jobUrl})` : ''}` : 'a local upload';
-    return `Recorded by testsigma-tm ${VERSION} from ${from}: ${results} test result(s)${files !== undefined ? ` in ${files} file(s)` : ''}.`;
+    return `Recorded by testsigma-tm ${version_VERSION} from ${from}: ${results} test result(s)${files !== undefined ? ` in ${files} file(s)` : ''}.`;
 }
 //# sourceMappingURL=open-run.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/api/wire.js
@@ -55165,7 +55908,7 @@ class HttpClient {
         this.basePath = this.baseUrl.pathname.replace(/\/+$/, '');
         this.debugShown = options.log !== silentLogger;
         this.eventsShown = options.onEvent !== undefined || options.log !== silentLogger;
-        this.headers = { authorization: `Bearer ${options.token}`, accept: 'application/json', 'user-agent': `testsigma-tm/${VERSION}` };
+        this.headers = { authorization: `Bearer ${options.token}`, accept: 'application/json', 'user-agent': `testsigma-tm/${version_VERSION}` };
         const clock = options.clock ?? systemClock;
         this.clockSource = clock;
         this.now = () => clock.now();

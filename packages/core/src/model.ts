@@ -22,6 +22,7 @@ export type FormatId =
   | 'mochawesome-json'
   | 'rspec-json'
   | 'ctrf-json'
+  | 'tap'
   | 'allure';
 
 /** The outcome of one attempt, as the test runner saw it. `error` = JUnit <error> (crashed, not asserted). */

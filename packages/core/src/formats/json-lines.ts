@@ -5,35 +5,19 @@
  * `2>&1`, so compiler output and logs sit between the events, and the reader decides what they mean.
  */
 import type { TestResult } from '../model.js';
+import { textLines } from './lines.js';
 
 export type JsonLine = { kind: 'event'; event: Record<string, unknown>; line: number } | { kind: 'stray'; text: string; line: number };
 
-/** Longest line read whole; a longer one (a test printing megabytes on one line) is cut, not kept. */
-const MAX_LINE_CHARS = 16 * 1024 * 1024;
-
 async function* jsonLines(chunks: AsyncIterable<string>): AsyncGenerator<JsonLine, void, undefined> {
-  let pending = '';
-  let lineNumber = 0;
-  for await (const chunk of chunks) {
-    pending += chunk;
-    let start = 0;
-    for (let end = pending.indexOf('\n'); end !== -1; end = pending.indexOf('\n', start)) {
-      lineNumber += 1;
-      const line = readLine(pending.slice(start, end), lineNumber);
-      if (line !== undefined) yield line;
-      start = end + 1;
-    }
-    pending = pending.slice(start);
-    if (pending.length > MAX_LINE_CHARS) pending = pending.slice(0, MAX_LINE_CHARS);
-  }
-  if (pending.trim() !== '') {
-    const line = readLine(pending, lineNumber + 1);
-    if (line !== undefined) yield line;
+  for await (const { text, line } of textLines(chunks)) {
+    const read = readLine(text, line);
+    if (read !== undefined) yield read;
   }
 }
 
 function readLine(raw: string, line: number): JsonLine | undefined {
-  const text = raw.replace(/\r$/, '').replace(/^\uFEFF/, '');
+  const text = raw.replace(/^\uFEFF/, '');
   if (text.trim() === '') return undefined;
   if (text.trimStart().startsWith('{')) {
     try {

@@ -37,8 +37,8 @@ const TEXT: readonly TextLookalike[] = [
     says: "RSpec's terminal output; write a report with `rspec --format json --out results.json`",
   },
   {
-    test: /^TAP version \d+|^1\.\.\d+\s*$[\s\S]*^(?:not )?ok \d+/m,
-    says: 'TAP output, which is not read here; write JUnit XML (most TAP runners have a JUnit reporter)',
+    test: /^\S+\.t \.\. |^Result: (?:PASS|FAIL)$/m,
+    says: "prove's summary, not the TAP its tests wrote; save the TAP stream itself: `perl t/your.t > results.tap 2>&1`",
   },
   {
     // The line Robot ends each test and suite with: its name, padded, then `| PASS |` (or FAIL, SKIP).

@@ -27,6 +27,7 @@ import { mochawesomeJson } from './mochawesome/index.js';
 import { playwrightJson } from './playwright/index.js';
 import { robotXml } from './robot/index.js';
 import { rspecJson } from './rspec/index.js';
+import { tapText } from './tap/index.js';
 import { vitestJson } from './vitest/index.js';
 import { textLookalike } from './lookalike.js';
 import { describeStart } from './text.js';
@@ -34,7 +35,8 @@ import { describeStart } from './text.js';
 /**
  * A more specific format comes before a more general one: Vitest's JSON looks like Jest's, so it is asked first;
  * Mocha's, mochawesome's and CTRF's have a `"suites"` key, as Playwright's does; the one-event-per-line formats go first
- * among the JSON ones. Each XML format claims only its own root elements.
+ * among the JSON ones. Each XML format claims only its own root elements. TAP, text, is told by its first line, so it
+ * goes before the event streams, which claim an event anywhere in the head (a TAP diagnostic may quote one).
  */
 export const FORMATS: readonly Format[] = [
   junitXml,
@@ -43,6 +45,7 @@ export const FORMATS: readonly Format[] = [
   xunitXml,
   testngXml,
   robotXml,
+  tapText,
   goTestJson,
   dartJson,
   ctrfJson,

@@ -53,7 +53,7 @@ const KINDS = ['junit', 'native', 'conformance'] as const;
 const outcomes = new Map<string, ReadFileOutcome>();
 for (const kind of KINDS) {
   if (!existsSync(`${FIXTURES_DIR}${kind}`)) continue;
-  for (const outcome of await readResultFiles([`${kind}/**/*.xml`, `${kind}/**/*.json`], { cwd: FIXTURES_DIR })) {
+  for (const outcome of await readResultFiles([`${kind}/**/*.xml`, `${kind}/**/*.json`, `${kind}/**/*.tap`], { cwd: FIXTURES_DIR })) {
     // A pattern with no match (no JSON among the conformance files) is not a fixture, and its message names the checkout.
     if (outcome.error?.code !== 'INPUT_NOT_FOUND') outcomes.set(outcome.path, outcome);
   }

@@ -46,8 +46,8 @@ describe('refusing what no format reads', () => {
       '"========================================…", and looks like Robot Framework\'s console output; pass the output.xml it writes beside it (`robot --output output.xml`)',
     ],
     [
-      'TAP version 13\n1..2\nok 1 - a\nnot ok 2 - b\n',
-      '"TAP version 13 1..2 ok 1 - a not ok 2 - …", and looks like TAP output, which is not read here; write JUnit XML (most TAP runners have a JUnit reporter)',
+      't/checkout.t .. 1/6 \nt/checkout.t .. Failed 2/6 subtests\n\nTest Summary Report\n-------------------\nResult: FAIL\n',
+      '"t/checkout.t .. 1/6 t/checkout.t .. Fai…", and looks like prove\'s summary, not the TAP its tests wrote; save the TAP stream itself: `perl t/your.t > results.tap 2>&1`',
     ],
   ])('a runner’s terminal output: %j', async (text, says) => {
     expect(await refusal(text)).toBe(`out.txt is not a result file: it starts with ${says}. Expected ${expectedFormats()} results.`);

@@ -43,8 +43,8 @@ function playwrightExpectation(json: Json): Counts {
 }
 
 describe('native fixtures', () => {
-  it('has the 31 files the README promises', () => {
-    expect(rows).toHaveLength(31);
+  it('has the 43 files the README promises', () => {
+    expect(rows).toHaveLength(43);
   });
 
   describe.each(rows.filter((row) => row.producer.startsWith('Jest') || row.producer.startsWith('Playwright')))('$file', (row) => {

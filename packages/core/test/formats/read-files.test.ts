@@ -17,7 +17,7 @@ const JEST = JSON.stringify({
 const PLAYWRIGHT = JSON.stringify({ suites: [], errors: [{ message: 'Error: global setup failed\n  at setup.ts:1' }] });
 
 describe('the registry', () => {
-  it("lists every format, Vitest before Jest (its JSON looks like Jest's), Mocha's and CTRF before Playwright's", () => {
+  it("lists every format, Vitest before Jest (its JSON looks like Jest's), Mocha's and CTRF before Playwright's, TAP before the event streams", () => {
     expect(FORMATS.map((f) => [f.id, f.label])).toEqual([
       ['junit', 'JUnit XML'],
       ['dotnet-trx', '.NET TRX'],
@@ -25,6 +25,7 @@ describe('the registry', () => {
       ['xunit', 'xUnit.net XML'],
       ['testng', 'TestNG XML'],
       ['robot', 'Robot Framework output.xml'],
+      ['tap', 'TAP'],
       ['go-test-json', 'go test -json'],
       ['dart-json', 'Dart/Flutter JSON'],
       ['ctrf-json', 'CTRF JSON'],
@@ -55,14 +56,14 @@ describe('the registry', () => {
     [
       '',
       'INPUT_EMPTY',
-      /^f is empty \(0 bytes\)\. Expected JUnit XML, \.NET TRX, NUnit 3 XML, xUnit\.net XML, TestNG XML, Robot Framework output\.xml, go test -json, Dart\/Flutter JSON, CTRF JSON, Vitest JSON, Jest --json, mochawesome JSON, Mocha JSON, RSpec JSON, Allure results, Playwright JSON or Cucumber JSON results\./,
+      /^f is empty \(0 bytes\)\. Expected JUnit XML, \.NET TRX, NUnit 3 XML, xUnit\.net XML, TestNG XML, Robot Framework output\.xml, TAP, go test -json, Dart\/Flutter JSON, CTRF JSON, Vitest JSON, Jest --json, mochawesome JSON, Mocha JSON, RSpec JSON, Allure results, Playwright JSON or Cucumber JSON results\./,
     ],
     [' \n ', 'INPUT_EMPTY', /^f is only whitespace/],
     ['\uFEFF', 'INPUT_EMPTY', /^f is empty/],
     [
       'this is not an xml file',
       'INPUT_NOT_RESULTS',
-      /starts with "this is not an xml file"\. Expected JUnit XML, \.NET TRX, NUnit 3 XML, xUnit\.net XML, TestNG XML, Robot Framework output\.xml, go test -json, Dart\/Flutter JSON, CTRF JSON, Vitest JSON, Jest --json, mochawesome JSON, Mocha JSON, RSpec JSON, Allure results, Playwright JSON or Cucumber JSON results/,
+      /starts with "this is not an xml file"\. Expected JUnit XML, \.NET TRX, NUnit 3 XML, xUnit\.net XML, TestNG XML, Robot Framework output\.xml, TAP, go test -json, Dart\/Flutter JSON, CTRF JSON, Vitest JSON, Jest --json, mochawesome JSON, Mocha JSON, RSpec JSON, Allure results, Playwright JSON or Cucumber JSON results/,
     ],
     ['{"suites": [', 'INPUT_MALFORMED', /f is not valid JSON/],
     [
