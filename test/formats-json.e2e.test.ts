@@ -90,7 +90,7 @@ describe('an Allure results directory uploaded through the CLI', () => {
     const res = await cli(['allure-results', '--summary-json', 'summary.json'], dir);
     // Its afterAll's error is in the globals file too: the run failed outside any test (run-failed-formats.e2e).
     expect(res.code).toBe(2);
-    expect(res.stdout).toContain('(INPUT_RUN_FAILED)');
+    expect(res.stderr).toContain('(INPUT_RUN_FAILED)');
     const [run] = newRuns(emulator);
     expect(run && statusesByHumanId(emulator, run)).toEqual({ 'DEMO-21': 'Failed', 'DEMO-22': 'Failed', 'DEMO-23': 'Failed' });
     const caseId = emulator.state().test_cases.find((c) => c.human_id === 'DEMO-21')?.id ?? '';

@@ -70,7 +70,7 @@ describe('a TAP stream uploaded through the CLI', () => {
         '    Bail out! the payment sandbox is down (the producer stopped the run here, so the tests after it did not run)\n' +
         '    the plan 1..4 promised 4 test(s), and 2 of them never reported (3–4): the run stopped before them (it bailed out), so their results are missing.\n',
     );
-    expect(res.stdout).toContain('(INPUT_RUN_FAILED)');
+    expect(res.stderr).toContain('(INPUT_RUN_FAILED)');
     const [run] = newRuns(emulator);
     expect(run && statusesByHumanId(emulator, run)).toEqual({ 'DEMO-1': 'Passed', 'DEMO-2': 'Failed' });
   });
