@@ -14,6 +14,7 @@ import { mkdir, mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { whatToDoLine } from 'testsigma-tm-core';
 import type { FaultRule } from 'testsigma-tm-emulator';
 import { EXPECTED_SAMPLE_STATUSES, heldClock, newRuns, start, statusesByHumanId, untilTurn, type EmulatorHandle } from './helpers/emulator.js';
 import { CLI, EXAMPLES, ROOT, baseEnv, runNode, type RunResult } from './helpers/run.js';
@@ -117,9 +118,9 @@ describe('testsigma-tm upload interrupted', { timeout: 120_000 }, () => {
       expect(run?.status).toBe('ACTIVE');
       const message = `Interrupted by SIGINT while recording results in test run ${run!.human_id}: 4 of 12 result(s) were recorded; the other 8 were written to ${spool}, and the run was left open. Send them with: testsigma-tm resume ${spool}`;
       expect(result.stderr).toContain(message);
-      // One message for it: said once, last.
+      // One message for it: said once, last, then what to do.
       expect(result.stderr.split(message)).toHaveLength(2);
-      expect(result.stderr.trimEnd().endsWith(message)).toBe(true);
+      expect(lastLines(result.stderr)).toEqual([`testsigma-tm: ${message}`, whatToDo('INTERRUPTED')]);
 
       const spooled = JSON.parse(await readFile(spool, 'utf8')) as { kind: string; entries: unknown[]; landed: { caseIds: string[] }; reason: string };
       expect(spooled.kind).toBe('entries');
@@ -181,9 +182,10 @@ describe('testsigma-tm upload interrupted', { timeout: 120_000 }, () => {
 
       expect({ code: result.code, signal: result.signal }, result.stderr).toEqual({ code: 143, signal: null });
       const [run] = newRuns(emulator);
-      expect(result.stderr.trimEnd().split('\n').at(-1)).toBe(
+      expect(lastLines(result.stderr)).toEqual([
         `testsigma-tm: Interrupted by SIGTERM while recording results in test run ${run!.human_id}: 4 of 12 result(s) were recorded; the other 8 were written to ${spool}, and the run was left open. Send them with: testsigma-tm resume ${spool}`,
-      );
+        whatToDo('TERMINATED'),
+      ]);
       // The refused batches were not sent again.
       expect(
         emulator
@@ -232,11 +234,12 @@ describe('testsigma-tm upload interrupted', { timeout: 120_000 }, () => {
       const result = await upload.done();
       searches.at(-1)?.record('upload interrupted while creating its run', result);
       expect({ code: result.code, signal: result.signal }, result.stderr).toEqual({ code: 130, signal: null });
-      expect(result.stderr.trimEnd().split('\n').at(-1)).toBe(
+      expect(lastLines(result.stderr)).toEqual([
         'testsigma-tm: Interrupted by SIGINT before any result was recorded (the test run was being created). The test run "Nightly" may exist already, ' +
           `open and empty: its create was sent and got no answer. The 14 test result(s) were written to ${spool}; resume records them in that run if it ` +
           `exists, rather than create a second one. Send them with: testsigma-tm resume ${spool}`,
-      );
+        whatToDo('INTERRUPTED'),
+      ]);
       const spooled = JSON.parse(await readFile(spool, 'utf8')) as { kind: string; results: unknown[]; createSent?: { title: string } };
       expect({ kind: spooled.kind, results: spooled.results.length, title: spooled.createSent?.title }).toEqual({
         kind: 'results',
@@ -321,6 +324,13 @@ async function spoolState(spool: string): Promise<{ run: string; entries: number
   const file = JSON.parse(await readFile(spool, 'utf8')) as { run: { id: string }; entries: unknown[]; landed?: { runId: string; caseIds: string[] } };
   return { run: file.run.id, entries: file.entries.length, landed: file.landed?.runId === file.run.id ? file.landed.caseIds.length : 0 };
 }
+
+/** The last two lines of a stream: the message a stopped upload ends with, and its "What to do" line. */
+function lastLines(stream: string): string[] {
+  return stream.trimEnd().split('\n').slice(-2);
+}
+
+const whatToDo = (code: 'INTERRUPTED' | 'TERMINATED'): string => whatToDoLine({ code });
 
 function resultWrites(emulator: EmulatorHandle): number {
   return emulator.state().requests.filter((r) => r.route === 'PUT /projects/{pid}/test_runs/{rid}/test_cases').length;
