@@ -42767,7 +42767,73 @@ function requireSettings(settings, keys, host) {
 
 
 //# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/run/timing.js
+/**
+ * Every pause, window and bound of the cross-job protocol (stated in run/README.md), in one place. All of them are
+ * spent on the injected clock, so the simulation and the tests run them on virtual time.
+ */
+/**
+ * A write built from a read of what it replaces (the run's cases, its description) is sent within this long of
+ * the read, or not sent and built again from a new read: sent later, it would undo what others wrote meanwhile.
+ * The pause before a job's look (settlePause) is twice its own read-to-write time, so it comes after every write
+ * of a job alike built from a read that missed its cases.
+ */
+const FRESH_READ_MS = 1500;
+/**
+ * The one bound the protocol needs from the service (run/README.md): a request that got no answer (a timeout, a
+ * reset) is applied within this long of being sent, or never. A job waits until every such write of its own is
+ * past this before its last look and before it marks its line done, so that nothing it sent lands afterwards.
+ */
+const LATE_WRITE_MS = 60_000;
+/** While waiting out a write of its own that may still land, a job looks at the run this often (under CONFIRM_GAP_MS, so it sees every line another job confirms meanwhile). */
+const IN_DOUBT_LOOK_MS = 1500;
+/**
+ * Such a look waits this long for its answer at least (twice the job's slowest round trip when that is longer),
+ * and is sent once: its retry is the next look. Looks left hanging for the client's full timeout (30 s), then
+ * retried, took every request the client keeps in flight (4) and kept the next looks from being sent: the job was
+ * blind while another job confirmed its done line, and its own late write then dropped that line for good
+ * (seed 101869). Under this bound at most three looks hang at once, beside the write being watched.
+ */
+const IN_DOUBT_LOOK_TIMEOUT_MS = 4000;
+/** Jobs that found or created the run at the same moment start their first read at random within this. */
+const START_SPREAD_MS = 1000;
+/** The pause before reading back a selection write: half of a ceiling that doubles per attempt, plus jitter. */
+const READ_BACK_FIRST_MS = 500;
+const READ_BACK_MAX_MS = 4000;
+/** Before a look at what this job sent: twice its longest read-to-write time (see settlePause), at least this. */
+const SETTLE_MIN_MS = 1000;
+/** Looks while late writes keep removing cases, beyond which this job stops waiting for them. */
+const QUIET_LOOKS = 3;
+/** Put-backs refused while the case is in the run, after which the result is given up (named as refused). */
+const REFUSALS_IN_RUN = 2;
+/** Put-backs refused as "not part of the test run" (another job's write removed the case again) before giving up. */
+const MEMBERSHIP_REFUSALS = 8;
+/** Rounds of writing this job's line into the run's description before giving up (a crowd keeps replacing it). */
+const LEDGER_ATTEMPTS = 20;
+/** Two reads holding every line seen confirm it, this far apart (plus jitter): later than any write built earlier. */
+const CONFIRM_GAP_MS = FRESH_READ_MS + 300;
+const CONFIRM_JITTER_MS = 500;
+/** Rounds of writing this job's worse results again after another job's better one replaced them. */
+const REASSERT_ROUNDS = 3;
+/** How long the close step waits for shards whose line is missing or not yet done, and how often it looks. */
+const CLOSE_WAIT_MS = 60_000;
+const CLOSE_POLL_MS = 5_000;
+/**
+ * Under `--shard-total`, jobs that finish together each see every shard done and would each close the run: they
+ * take turns this far apart (at least; a slow service stretches it to CLOSE_TURN_ROUND_TRIPS of the job's own
+ * round trips), and a job whose turn comes finds the run closed and stands down. Turns beyond CLOSE_TURNS_MAX
+ * share the last one, so a job never waits more than that many turns.
+ */
+const CLOSE_TURN_MS = 3_000;
+const CLOSE_TURN_ROUND_TRIPS = 10;
+const CLOSE_TURNS_MAX = 3;
+/** Rounds of putting back cases and worst results at close (each reads the run back first). */
+const CLOSE_REPAIR_ROUNDS = 4;
+/** A job's line in the run's description holds at most this many characters (lists fall back to counts). */
+const LEDGER_LINE_MAX = 4000;
+//# sourceMappingURL=timing.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/run/lifecycle.js
+
 
 
 
@@ -42847,6 +42913,21 @@ async function findCreatedRun(api, projectId, sent) {
     return (await api.findRunsByTitle(projectId, sent.title)).find(
     // A service may reformat what follows; the first line (naming the job and its results) identifies it.
     (run) => run.status.toUpperCase() !== 'CLOSED' && firstLine(run.description ?? '') === sent.firstLine && (run.created_at ?? sent.since) >= sent.since);
+}
+/**
+ * The open run an earlier create that got no answer made (findCreatedRun), looked for until that create can no
+ * longer land: a look that finds nothing while it still may (LATE_WRITE_MS after it was sent, the one bound the
+ * service gives) is made again once it cannot, so that a create applied after the first look is found rather than
+ * joined by a second run. `clock` ends the wait when the host is stopped (stoppingClock).
+ */
+async function findLateCreatedRun(api, projectId, sent, clock, log) {
+    const found = await findCreatedRun(api, projectId, sent);
+    const wait = sent.unansweredAt === undefined ? 0 : sent.unansweredAt + LATE_WRITE_MS - clock.now();
+    if (found || wait <= 0)
+        return found;
+    log.info(`Waiting up to ${Math.ceil(wait / 1000)} s for test run "${sent.title}": its create got no answer and may still be applied until ${LATE_WRITE_MS / 1000} s after it was sent. Looking for it again then, rather than create a second run…`);
+    await clock.sleep(wait);
+    return findCreatedRun(api, projectId, sent);
 }
 /**
  * Create the run. A create is not idempotent, so after a failure that may have been applied (no answer or a
@@ -52272,71 +52353,6 @@ function withThousands(n) {
     return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
 }
 //# sourceMappingURL=digits.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/run/timing.js
-/**
- * Every pause, window and bound of the cross-job protocol (stated in run/README.md), in one place. All of them are
- * spent on the injected clock, so the simulation and the tests run them on virtual time.
- */
-/**
- * A write built from a read of what it replaces (the run's cases, its description) is sent within this long of
- * the read, or not sent and built again from a new read: sent later, it would undo what others wrote meanwhile.
- * The pause before a job's look (settlePause) is twice its own read-to-write time, so it comes after every write
- * of a job alike built from a read that missed its cases.
- */
-const FRESH_READ_MS = 1500;
-/**
- * The one bound the protocol needs from the service (run/README.md): a request that got no answer (a timeout, a
- * reset) is applied within this long of being sent, or never. A job waits until every such write of its own is
- * past this before its last look and before it marks its line done, so that nothing it sent lands afterwards.
- */
-const LATE_WRITE_MS = 60_000;
-/** While waiting out a write of its own that may still land, a job looks at the run this often (under CONFIRM_GAP_MS, so it sees every line another job confirms meanwhile). */
-const IN_DOUBT_LOOK_MS = 1500;
-/**
- * Such a look waits this long for its answer at least (twice the job's slowest round trip when that is longer),
- * and is sent once: its retry is the next look. Looks left hanging for the client's full timeout (30 s), then
- * retried, took every request the client keeps in flight (4) and kept the next looks from being sent: the job was
- * blind while another job confirmed its done line, and its own late write then dropped that line for good
- * (seed 101869). Under this bound at most three looks hang at once, beside the write being watched.
- */
-const IN_DOUBT_LOOK_TIMEOUT_MS = 4000;
-/** Jobs that found or created the run at the same moment start their first read at random within this. */
-const START_SPREAD_MS = 1000;
-/** The pause before reading back a selection write: half of a ceiling that doubles per attempt, plus jitter. */
-const READ_BACK_FIRST_MS = 500;
-const READ_BACK_MAX_MS = 4000;
-/** Before a look at what this job sent: twice its longest read-to-write time (see settlePause), at least this. */
-const SETTLE_MIN_MS = 1000;
-/** Looks while late writes keep removing cases, beyond which this job stops waiting for them. */
-const QUIET_LOOKS = 3;
-/** Put-backs refused while the case is in the run, after which the result is given up (named as refused). */
-const REFUSALS_IN_RUN = 2;
-/** Put-backs refused as "not part of the test run" (another job's write removed the case again) before giving up. */
-const MEMBERSHIP_REFUSALS = 8;
-/** Rounds of writing this job's line into the run's description before giving up (a crowd keeps replacing it). */
-const LEDGER_ATTEMPTS = 20;
-/** Two reads holding every line seen confirm it, this far apart (plus jitter): later than any write built earlier. */
-const CONFIRM_GAP_MS = FRESH_READ_MS + 300;
-const CONFIRM_JITTER_MS = 500;
-/** Rounds of writing this job's worse results again after another job's better one replaced them. */
-const REASSERT_ROUNDS = 3;
-/** How long the close step waits for shards whose line is missing or not yet done, and how often it looks. */
-const CLOSE_WAIT_MS = 60_000;
-const CLOSE_POLL_MS = 5_000;
-/**
- * Under `--shard-total`, jobs that finish together each see every shard done and would each close the run: they
- * take turns this far apart (at least; a slow service stretches it to CLOSE_TURN_ROUND_TRIPS of the job's own
- * round trips), and a job whose turn comes finds the run closed and stands down. Turns beyond CLOSE_TURNS_MAX
- * share the last one, so a job never waits more than that many turns.
- */
-const CLOSE_TURN_MS = 3_000;
-const CLOSE_TURN_ROUND_TRIPS = 10;
-const CLOSE_TURNS_MAX = 3;
-/** Rounds of putting back cases and worst results at close (each reads the run back first). */
-const CLOSE_REPAIR_ROUNDS = 4;
-/** A job's line in the run's description holds at most this many characters (lists fall back to counts). */
-const LEDGER_LINE_MAX = 4000;
-//# sourceMappingURL=timing.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/run/verdict.js
 /**
  * The verdict of a case across the jobs of one run, and the job lines the run's description carries so that
@@ -52571,6 +52587,104 @@ function hasResult(c, untested) {
     return c.status_id !== undefined && c.status_id !== '' && !untested.has(c.status_id);
 }
 //# sourceMappingURL=carry-over.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/api/interrupt.js
+
+/** What a host aborts its interrupt with: an Error (a sender destroys its socket with the reason), naming the signal. */
+class StopRequested extends Error {
+    signal;
+    constructor(signal) {
+        super(`stopped by ${signal}`);
+        this.signal = signal;
+        this.name = 'AbortError';
+    }
+}
+/** The signal that stopped the host, once one has (the abort's reason); undefined until then. */
+function interrupt_stoppedBy(interrupt) {
+    if (!interrupt?.aborted)
+        return undefined;
+    return interrupt.reason instanceof StopRequested ? interrupt.reason.signal : 'SIGINT';
+}
+/** The error code of a stop by `signal` (its row in ERROR_CODES decides the exit code: 130, 143). */
+function interrupt_stopCode(signal) {
+    return signal === 'SIGTERM' ? 'TERMINATED' : 'INTERRUPTED';
+}
+/** A request abandoned (`sent`: it may have been applied) or never sent because the host was stopped. */
+function interruptedRequest(details, signal, sent) {
+    const hint = sent
+        ? `testsigma-tm was stopped by ${signal} before the request succeeded: it was sent, so it may or may not have been applied.`
+        : `testsigma-tm was stopped by ${signal}: the request was not sent.`;
+    return new ApiError(interrupt_stopCode(signal), details, hint);
+}
+/**
+ * Waits that end as soon as `interrupt` aborts: a turn under the rate limit, a retry's backoff. One listener on the
+ * signal serves them all (a client has many waits at once, and Node 20 warns past 10 listeners on one signal).
+ */
+class StopWaits {
+    interrupt;
+    waits = new Set();
+    constructor(interrupt) {
+        this.interrupt = interrupt;
+        interrupt.addEventListener('abort', () => {
+            for (const abandon of this.waits)
+                abandon();
+            this.waits.clear();
+        }, { once: true });
+    }
+    /**
+     * `waiting`, or a rejection (Interrupted) once the stop comes; `onLate` then gets what `waiting` resolves to later
+     * (a pacer's turn to give back). What `waiting` waits on ends by itself: the host exits once the upload has said
+     * what it did.
+     */
+    until(waiting, onLate) {
+        return new Promise((resolve, reject) => {
+            let abandoned = false;
+            const abandon = () => {
+                abandoned = true;
+                reject(new Interrupted());
+            };
+            if (this.interrupt.aborted)
+                abandon();
+            else
+                this.waits.add(abandon);
+            waiting.then((value) => {
+                this.waits.delete(abandon);
+                if (abandoned)
+                    onLate?.(value);
+                else
+                    resolve(value);
+            }, (error) => {
+                this.waits.delete(abandon);
+                reject(error);
+            });
+        });
+    }
+}
+/** Thrown by `StopWaits.until`; the client turns it into the request's error (it knows the request). */
+class Interrupted extends Error {
+}
+/**
+ * `clock`, its sleeps ended by the host's stop: the run protocol's pauses, turns and polls (run/) take it, so that a
+ * cancelled job never waits out a confirming gap, a closing turn or a write in doubt (up to LATE_WRITE_MS) before
+ * it says what it left — the CI system kills it seconds after its first signal. A sleep the stop ends rejects
+ * with InterruptedError naming the signal (thrown through the protocol to the upload, which spools the rest).
+ */
+function stoppingClock(clock, interrupt) {
+    if (!interrupt)
+        return clock;
+    const waits = new StopWaits(interrupt);
+    return {
+        now: () => clock.now(),
+        random: () => clock.random(),
+        ...(clock.every && { every: clock.every.bind(clock) }),
+        sleep: (ms) => waits.until(clock.sleep(ms, interrupt)).catch((error) => {
+            const signal = interrupt_stoppedBy(interrupt);
+            if (error instanceof Interrupted && signal)
+                throw new errors_InterruptedError(interrupt_stopCode(signal), `Stopped by ${signal} while waiting.`);
+            throw error;
+        }),
+    };
+}
+//# sourceMappingURL=interrupt.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/run/key.js
 
 const KEY_LABEL_PREFIX = 'testsigma-tm-key:';
@@ -52882,104 +52996,6 @@ async function keepResults(session, sent, options = {}) {
     }
 }
 //# sourceMappingURL=membership.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/api/interrupt.js
-
-/** What a host aborts its interrupt with: an Error (a sender destroys its socket with the reason), naming the signal. */
-class StopRequested extends Error {
-    signal;
-    constructor(signal) {
-        super(`stopped by ${signal}`);
-        this.signal = signal;
-        this.name = 'AbortError';
-    }
-}
-/** The signal that stopped the host, once one has (the abort's reason); undefined until then. */
-function interrupt_stoppedBy(interrupt) {
-    if (!interrupt?.aborted)
-        return undefined;
-    return interrupt.reason instanceof StopRequested ? interrupt.reason.signal : 'SIGINT';
-}
-/** The error code of a stop by `signal` (its row in ERROR_CODES decides the exit code: 130, 143). */
-function interrupt_stopCode(signal) {
-    return signal === 'SIGTERM' ? 'TERMINATED' : 'INTERRUPTED';
-}
-/** A request abandoned (`sent`: it may have been applied) or never sent because the host was stopped. */
-function interruptedRequest(details, signal, sent) {
-    const hint = sent
-        ? `testsigma-tm was stopped by ${signal} before the request succeeded: it was sent, so it may or may not have been applied.`
-        : `testsigma-tm was stopped by ${signal}: the request was not sent.`;
-    return new ApiError(interrupt_stopCode(signal), details, hint);
-}
-/**
- * Waits that end as soon as `interrupt` aborts: a turn under the rate limit, a retry's backoff. One listener on the
- * signal serves them all (a client has many waits at once, and Node 20 warns past 10 listeners on one signal).
- */
-class StopWaits {
-    interrupt;
-    waits = new Set();
-    constructor(interrupt) {
-        this.interrupt = interrupt;
-        interrupt.addEventListener('abort', () => {
-            for (const abandon of this.waits)
-                abandon();
-            this.waits.clear();
-        }, { once: true });
-    }
-    /**
-     * `waiting`, or a rejection (Interrupted) once the stop comes; `onLate` then gets what `waiting` resolves to later
-     * (a pacer's turn to give back). What `waiting` waits on ends by itself: the host exits once the upload has said
-     * what it did.
-     */
-    until(waiting, onLate) {
-        return new Promise((resolve, reject) => {
-            let abandoned = false;
-            const abandon = () => {
-                abandoned = true;
-                reject(new Interrupted());
-            };
-            if (this.interrupt.aborted)
-                abandon();
-            else
-                this.waits.add(abandon);
-            waiting.then((value) => {
-                this.waits.delete(abandon);
-                if (abandoned)
-                    onLate?.(value);
-                else
-                    resolve(value);
-            }, (error) => {
-                this.waits.delete(abandon);
-                reject(error);
-            });
-        });
-    }
-}
-/** Thrown by `StopWaits.until`; the client turns it into the request's error (it knows the request). */
-class Interrupted extends Error {
-}
-/**
- * `clock`, its sleeps ended by the host's stop: the run protocol's pauses, turns and polls (run/) take it, so that a
- * cancelled job never waits out a confirming gap, a closing turn or a write in doubt (up to LATE_WRITE_MS) before
- * it says what it left — the CI system kills it seconds after its first signal. A sleep the stop ends rejects
- * with InterruptedError naming the signal (thrown through the protocol to the upload, which spools the rest).
- */
-function stoppingClock(clock, interrupt) {
-    if (!interrupt)
-        return clock;
-    const waits = new StopWaits(interrupt);
-    return {
-        now: () => clock.now(),
-        random: () => clock.random(),
-        ...(clock.every && { every: clock.every.bind(clock) }),
-        sleep: (ms) => waits.until(clock.sleep(ms, interrupt)).catch((error) => {
-            const signal = interrupt_stoppedBy(interrupt);
-            if (error instanceof Interrupted && signal)
-                throw new errors_InterruptedError(interrupt_stopCode(signal), `Stopped by ${signal} while waiting.`);
-            throw error;
-        }),
-    };
-}
-//# sourceMappingURL=interrupt.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/run/state.js
 
 
@@ -53047,6 +53063,7 @@ const VERSION = '0.1.0';
 
 
 
+
 /**
  * The run to write to: the one named by the run id setting; else, with a run key (from the CI or the setting),
  * the key's open run or a new one that every job of the pipeline converges on; else a new run. A run this upload
@@ -53097,8 +53114,10 @@ async function open_run_openRun(ctx, plan) {
         }
     }
     else {
-        // Resumed after a stop that left the run's create unanswered: the run it made, when it did, takes the results.
-        const earlier = ctx.input.earlierCreate && (await findCreatedRun(api, projectId, ctx.input.earlierCreate));
+        // Resumed after a stop that left the run's create unanswered: the run it made, when it did, takes the results —
+        // also when the service applies that create after the first look for it (waited out, or ended by a stop).
+        const { earlierCreate, interrupt } = ctx.input;
+        const earlier = earlierCreate && (await findLateCreatedRun(api, projectId, earlierCreate, stoppingClock(ctx.clock, interrupt), log));
         if (earlier) {
             log.info(`Test run ${earlier.human_id} was created by the upload that was stopped before it heard back: recording the results in it.`);
             opened = { run: earlier, created: true };
@@ -56716,7 +56735,7 @@ async function upload_uploadResults(given) {
         const spoolable = serviceFailed(error) || stopped !== undefined || gone !== undefined;
         // The run's create was sent and not answered: the run may exist, open and empty. Kept in the spool (resume
         // records into that run when it finds it) and named in the message.
-        const createSent = !progress.opened && spoolable && ctx?.creating && (http?.writesSent ?? 0) > ctx.creating.writesBefore ? ctx.creating.sent : undefined;
+        const createSent = !progress.opened && spoolable ? createInDoubt(input, ctx, http) : undefined;
         if (!progress.opened && spoolable && !settings.dryRun && !input.openOnly && !(stopped && !wrote)) {
             const spooled = await spoolResults(input, workspace, error, log, createSent);
             progress.spoolFile = spooled.file;
@@ -56777,6 +56796,19 @@ async function upload_uploadResults(given) {
     return error ? { summary, failed, error, exitCode: errors_exitCodeFor(error) } : { summary, failed, exitCode: 0 };
 }
 /** An outage left the run's create unanswered: the run may exist, and resume records into it. */
+/**
+ * The run create whose run this upload may have left behind unknown: its own, sent without an answer (with when its
+ * last unanswered write went, which bounds when that run can still appear), else the earlier upload's that a resume
+ * was still looking for when it stopped (it has not given up on it: the next resume looks again).
+ */
+function createInDoubt(input, ctx, http) {
+    if (!ctx?.creating)
+        return input.earlierCreate;
+    if ((http?.writesSent ?? 0) <= ctx.creating.writesBefore)
+        return undefined;
+    const unansweredAt = http?.unansweredWriteSentAt;
+    return { ...ctx.creating.sent, ...(unansweredAt !== undefined && { unansweredAt }) };
+}
 function runMayExist(sent, spool) {
     return `The test run "${sent.title}" may exist already, open and empty: its create was sent and got no answer. testsigma-tm resume ${spool} records the results in it if it exists, rather than create a second one.`;
 }

@@ -4,7 +4,8 @@
  */
 import type { CiContext } from '../ci.js';
 import { carryOver, previousCases, withPreviousLines } from '../run/carry-over.js';
-import { createRun, findCreatedRun, openNamedRun, resolveTestPlan, runCreateOf } from '../run/lifecycle.js';
+import { createRun, findLateCreatedRun, openNamedRun, resolveTestPlan, runCreateOf } from '../run/lifecycle.js';
+import { stoppingClock } from '../api/interrupt.js';
 import { findOrCreateKeyedRun, titleWithKey } from '../run/key.js';
 import { runTitle } from './run-title.js';
 import { ensureCases } from '../run/membership.js';
@@ -74,8 +75,10 @@ export async function openRun(ctx: UploadContext, plan: UploadPlan): Promise<Ope
       );
     }
   } else {
-    // Resumed after a stop that left the run's create unanswered: the run it made, when it did, takes the results.
-    const earlier = ctx.input.earlierCreate && (await findCreatedRun(api, projectId, ctx.input.earlierCreate));
+    // Resumed after a stop that left the run's create unanswered: the run it made, when it did, takes the results —
+    // also when the service applies that create after the first look for it (waited out, or ended by a stop).
+    const { earlierCreate, interrupt } = ctx.input;
+    const earlier = earlierCreate && (await findLateCreatedRun(api, projectId, earlierCreate, stoppingClock(ctx.clock, interrupt), log));
     if (earlier) {
       log.info(`Test run ${earlier.human_id} was created by the upload that was stopped before it heard back: recording the results in it.`);
       opened = { run: earlier, created: true };
