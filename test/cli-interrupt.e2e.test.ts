@@ -480,6 +480,8 @@ describe('testsigma-tm resume of a results spool interrupted', { timeout: 120_00
 
       emulator.setFaults([]);
       clock.release();
+      // Resumed once the upload's create can no longer land, as in 'a resume creates the run when that create never landed'.
+      await ageCreateSent(spool, LATE_WRITE_MS);
       const resumed = searches.at(-1)!.record('resume', await runNode(CLI, ['resume', spool], { env }));
       expect(resumed.code, resumed.stderr).toBe(0);
       const runs = newRuns(emulator);
