@@ -42931,12 +42931,14 @@ async function findLateCreatedRun(api, projectId, sent, clock, log) {
 }
 /**
  * Create the run. A create is not idempotent, so after a failure that may have been applied (no answer or a
- * 5xx) the HTTP layer's retry loop looks for it before creating again (findCreatedRun): a lost answer never makes
- * a second run.
+ * 5xx) the HTTP layer's retry loop looks for it before creating again (findCreatedRun), and after no answer looks
+ * again once the create can no longer land (LATE_WRITE_MS) when the first look found nothing: a lost answer, or a
+ * create applied late, never makes a second run.
  */
 async function createRun(api, input, log) {
     const sent = runCreateOf(input);
     return api.createRun(input, {
+        lateWriteMs: LATE_WRITE_MS,
         findExisting: async () => {
             const existing = await findCreatedRun(api, input.projectId, sent);
             if (existing)
@@ -53064,6 +53066,7 @@ const VERSION = '0.1.0';
 
 
 
+
 /**
  * The run to write to: the one named by the run id setting; else, with a run key (from the CI or the setting),
  * the key's open run or a new one that every job of the pipeline converges on; else a new run. A run this upload
@@ -53105,7 +53108,9 @@ async function open_run_openRun(ctx, plan) {
                     labels,
                     now: now.getTime(),
                     ...runFields,
-                }, { findExisting });
+                }, 
+                // A create applied late is found too (waited out before creating again): not left beside this one.
+                { findExisting, lateWriteMs: LATE_WRITE_MS });
             },
         }, log);
         opened = keyed;
@@ -53445,6 +53450,7 @@ class TestManagementApi {
             path: `/projects/${enc(run.projectId)}/test_runs`,
             idempotent: false,
             ...(options.findExisting ? { recover: options.findExisting } : {}),
+            ...(options.lateWriteMs !== undefined ? { lateWriteMs: options.lateWriteMs } : {}),
             resource: `Project "${run.projectId}"`,
             json: {
                 title: run.title,
@@ -54836,7 +54842,12 @@ class HttpClient {
                 watch.enter({ kind: 'backoff', reason, delayMs: delay }, attempt);
                 await this.unlessStopped(this.sleep(delay), req.method, path, true);
                 if (uncertain && req.recover) {
-                    const found = await req.recover();
+                    let found = await req.recover();
+                    const landsUntil = outcome.kind === 'no-answer' && req.lateWriteMs !== undefined ? sentAt + req.lateWriteMs : undefined;
+                    if (found === undefined && landsUntil !== undefined && this.now() < landsUntil) {
+                        await this.waitForLateWrite(req, url, path, details, outcome, attempt, landsUntil, started, watch);
+                        found = await req.recover();
+                    }
                     // The caller says what it found (it can name it); this layer only stops re-sending.
                     if (found !== undefined)
                         return { status: 0, body: undefined, requestId: undefined, method: req.method, path, recovered: found };
@@ -54846,6 +54857,30 @@ class HttpClient {
         finally {
             watch.stop();
         }
+    }
+    /**
+     * A try that got no answer, and whose effect `recover` did not find: it may still be applied until `landsUntil`.
+     * Wait until then (saying so; a stop ends the wait), or fail as the deadline does when that comes first: sent again
+     * sooner, it could be applied twice.
+     */
+    async waitForLateWrite(req, url, path, details, outcome, attempt, landsUntil, started, watch) {
+        const wait = landsUntil - this.now();
+        if (landsUntil > this.deadline) {
+            const label = deadlineLabel(this.options.deadlineSettingName ?? '--deadline', this.deadlineMs);
+            const passed = `Gave up after ${attempt} attempt${attempt === 1 ? '' : 's'} over ${seconds(this.now() - started)}: it got no answer, and may still be applied until ${seconds(req.lateWriteMs ?? 0)} after it was sent, which would come after ${label}; sent again sooner, it could be applied twice.`;
+            throw this.failure({ ...details, deadlinePassed: true }, outcome, attempt, req.resource, passed);
+        }
+        const shown = redactUrl(url);
+        this.emit({
+            kind: 'waiting',
+            message: `waiting up to ${seconds(wait)} for what ${req.method} ${shown} makes: it got no answer, nothing it made is there yet, and it may still be applied until ${seconds(req.lateWriteMs ?? 0)} after it was sent; looking again then, before sending it a second time`,
+            method: req.method,
+            url: shown,
+            attempt,
+            elapsedMs: this.now() - started,
+        });
+        watch.enter({ kind: 'backoff', reason: 'no answer, and it may still be applied', delayMs: wait }, attempt);
+        await this.unlessStopped(this.sleep(wait), req.method, path, true);
     }
     async exchange(request) {
         if (this.options.transport)

@@ -6,6 +6,7 @@ import type { CiContext } from '../ci.js';
 import { carryOver, previousCases, withPreviousLines } from '../run/carry-over.js';
 import { createRun, findLateCreatedRun, openNamedRun, resolveTestPlan, runCreateOf } from '../run/lifecycle.js';
 import { stoppingClock } from '../api/interrupt.js';
+import { LATE_WRITE_MS } from '../run/timing.js';
 import { findOrCreateKeyedRun, titleWithKey } from '../run/key.js';
 import { runTitle } from './run-title.js';
 import { ensureCases } from '../run/membership.js';
@@ -58,7 +59,8 @@ export async function openRun(ctx: UploadContext, plan: UploadPlan): Promise<Ope
               now: now.getTime(),
               ...runFields,
             },
-            { findExisting },
+            // A create applied late is found too (waited out before creating again): not left beside this one.
+            { findExisting, lateWriteMs: LATE_WRITE_MS },
           );
         },
       },

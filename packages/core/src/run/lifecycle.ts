@@ -146,12 +146,14 @@ export async function findLateCreatedRun(
 
 /**
  * Create the run. A create is not idempotent, so after a failure that may have been applied (no answer or a
- * 5xx) the HTTP layer's retry loop looks for it before creating again (findCreatedRun): a lost answer never makes
- * a second run.
+ * 5xx) the HTTP layer's retry loop looks for it before creating again (findCreatedRun), and after no answer looks
+ * again once the create can no longer land (LATE_WRITE_MS) when the first look found nothing: a lost answer, or a
+ * create applied late, never makes a second run.
  */
 export async function createRun(api: TestManagementApi, input: NewRun, log: Logger): Promise<TestRun> {
   const sent = runCreateOf(input);
   return api.createRun(input, {
+    lateWriteMs: LATE_WRITE_MS,
     findExisting: async () => {
       const existing = await findCreatedRun(api, input.projectId, sent);
       if (existing) log.info(`The answer to creating the run was lost, but the run exists: using ${existing.human_id}.`);

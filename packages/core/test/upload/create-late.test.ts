@@ -45,12 +45,12 @@ const CREATE = (request: Parameters<Transport>[0]): boolean => request.method ==
 const LOOK = (request: Parameters<Transport>[0]): boolean => request.method === 'GET' && request.url.pathname.endsWith('/test_runs');
 
 /**
- * In front of the emulator: the first create is held — its client hears nothing and gives up after its timeout —
- * and reaches the emulator (applied late) right after the first look for runs answered once `arm()` was called;
- * never, when `lands` is false. `sentAt` is when the held create was sent (virtual time), `landedAt` when it was
- * applied.
+ * In front of the emulator: the first create is held — its client hears nothing: it gives up after its timeout, or
+ * at once when `reset` (a connection reset) — and reaches the emulator (applied late) right after the first look for
+ * runs answered once `arm()` was called; never, when `lands` is false. `sentAt` is when the held create was sent
+ * (virtual time), `landedAt` when it was applied.
  */
-async function createAppliedLate(virtual: VirtualClock, lands = true) {
+async function createAppliedLate(virtual: VirtualClock, { lands = true, reset = false } = {}) {
   const dispatcher = await makeDispatcher(30_000, undefined);
   let held: Parameters<Transport>[0] | undefined;
   let armed = false;
@@ -60,6 +60,7 @@ async function createAppliedLate(virtual: VirtualClock, lands = true) {
     if (!held && CREATE(request)) {
       held = request;
       timing.sentAt = virtual.now();
+      if (reset) return { kind: 'no-answer', reason: 'connection reset', permanent: false, timedOut: false, cutOff: false, cause: undefined };
       await virtual.sleep(request.timeoutMs);
       return { kind: 'no-answer', reason: `timed out after ${request.timeoutMs} ms`, permanent: false, timedOut: true, cutOff: false, cause: undefined };
     }
@@ -164,7 +165,7 @@ describe('a run create applied late, after the look for it', () => {
 
   it('a create that never lands: resume waits out its window once, then creates the run: one run', async () => {
     const spool = path.join(dir, 'spool.json');
-    const proxy = await createAppliedLate(clock, false);
+    const proxy = await createAppliedLate(clock, { lands: false });
     try {
       await spooledWithCreateInDoubt(spool, proxy.transport);
       const log = recordingLogger();
@@ -180,6 +181,33 @@ describe('a run create applied late, after the look for it', () => {
       expect(resumed.exitCode, resumed.message).toBe(0);
       expect(newRuns().map((r) => [r.title, r.status, Object.keys(r.results).length])).toEqual([['Nightly', 'CLOSED', 2]]);
       expect(log.lines.filter((line) => line.startsWith('Waiting up to '))).toHaveLength(1);
+      expect(clock.now()).toBeGreaterThanOrEqual(proxy.timing.sentAt! + LATE_WRITE_MS);
+    } finally {
+      await proxy.done();
+    }
+  });
+});
+
+describe("the upload's own retry of a create that got no answer", () => {
+  it('a reset create applied after the look before the retry: the upload waits it out and records into its run: one run', async () => {
+    const proxy = await createAppliedLate(clock, { reset: true });
+    proxy.arm();
+    try {
+      const log = recordingLogger();
+      const outcome = await uploadResults({
+        settings: resolveSettings({ token: emulator.token, baseUrl: emulator.url, projectId: 'Demo', runTitle: 'Nightly' }, {}),
+        results: [result(1, 'failed'), result(2, 'passed')],
+        env: {},
+        host: 'cli',
+        clock: on(clock),
+        log,
+        http: { transport: proxy.transport, onEvent: (event) => log.info(event.message) },
+      });
+      expect(proxy.timing.landedAt! - proxy.timing.sentAt!).toBeLessThan(LATE_WRITE_MS);
+      expect(outcome.exitCode, outcome.error?.message).toBe(0);
+      expect(newRuns().map((r) => [r.title, r.status, Object.keys(r.results).length])).toEqual([['Nightly', 'CLOSED', 2]]);
+      expect(emulator.state().requests.filter((r) => r.method === 'POST' && /test_runs$/.test(r.path))).toHaveLength(1);
+      expect(log.lines.find((line) => line.includes('may still be applied'))).toMatch(/^waiting up to \d+ s for what POST \S+\/test_runs makes:/);
       expect(clock.now()).toBeGreaterThanOrEqual(proxy.timing.sentAt! + LATE_WRITE_MS);
     } finally {
       await proxy.done();
