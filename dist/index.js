@@ -52689,6 +52689,7 @@ function stoppingClock(clock, interrupt) {
 //# sourceMappingURL=interrupt.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/run/key.js
 
+
 const KEY_LABEL_PREFIX = 'testsigma-tm-key:';
 function keyLabel(key) {
     return `${KEY_LABEL_PREFIX}${key}`;
@@ -52726,8 +52727,14 @@ function currentGeneration(runs) {
 }
 /** Find the key's open run, or create one and converge with any created at the same moment. */
 async function findOrCreateKeyedRun(api, request, log) {
-    const { projectId, key } = request;
-    const found = currentGeneration(await findKeyRuns(api, projectId, key));
+    const { projectId, key, earlierCreate } = request;
+    let found = currentGeneration(await findKeyRuns(api, projectId, key));
+    const wait = earlierCreate ? earlierCreate.until - earlierCreate.clock.now() : 0;
+    if (!found.open[0] && earlierCreate && wait > 0) {
+        log.info(`Waiting up to ${Math.ceil(wait / 1000)} s for the open run of run key ${key}: an earlier create of this upload got no answer and may still make it until ${LATE_WRITE_MS / 1000} s after it was sent. Looking for it again then, rather than create a second run…`);
+        await earlierCreate.clock.sleep(wait);
+        found = currentGeneration(await findKeyRuns(api, projectId, key));
+    }
     const existing = found.open[0];
     if (existing) {
         log.info(`Reporting into test run ${existing.human_id}, the open run of run key ${key}.`);
@@ -53089,9 +53096,16 @@ async function open_run_openRun(ctx, plan) {
     }
     else if (runKey) {
         let carried = [];
+        // Resumed after an upload whose create got no answer: the key's run it may still make is waited for.
+        const { earlierCreate, interrupt } = ctx.input;
+        const inDoubt = earlierCreate?.unansweredAt !== undefined && {
+            until: earlierCreate.unansweredAt + LATE_WRITE_MS,
+            clock: stoppingClock(ctx.clock, interrupt),
+        };
         const keyed = await findOrCreateKeyedRun(api, {
             projectId,
             key: runKey,
+            ...(inDoubt && { earlierCreate: inDoubt }),
             create: async (previous, findExisting) => {
                 carried = previous ? await previousCases(api, projectId, previous) : [];
                 const fresh = runDescription(ctx.ci, plan.total, plan.fileCount);
@@ -53099,7 +53113,7 @@ async function open_run_openRun(ctx, plan) {
                     ? await withPreviousLines(api, projectId, previous, `${fresh}\nContinues test run ${previous.human_id} (closed), whose results were carried over.`)
                     : fresh;
                 const selection = [...new Set([...caseIds, ...carried.map((c) => c.test_case.id)])];
-                return api.createRun({
+                const newRun = {
                     projectId,
                     title: titleWithKey(title, runKey),
                     description,
@@ -53108,9 +53122,11 @@ async function open_run_openRun(ctx, plan) {
                     labels,
                     now: now.getTime(),
                     ...runFields,
-                }, 
+                };
+                // Sent and left unanswered, the spool keeps it: resume waits for the key's run it may still make.
+                ctx.creating = { sent: runCreateOf(newRun), writesBefore: api.http.writesSent };
                 // A create applied late is found too (waited out before creating again): not left beside this one.
-                { findExisting, lateWriteMs: LATE_WRITE_MS });
+                return api.createRun(newRun, { findExisting, lateWriteMs: LATE_WRITE_MS });
             },
         }, log);
         opened = keyed;

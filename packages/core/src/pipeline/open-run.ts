@@ -36,11 +36,18 @@ export async function openRun(ctx: UploadContext, plan: UploadPlan): Promise<Ope
     opened = { run: await openNamedRun(api, projectId, settings.runId, host), created: false };
   } else if (runKey) {
     let carried: RunCase[] = [];
+    // Resumed after an upload whose create got no answer: the key's run it may still make is waited for.
+    const { earlierCreate, interrupt } = ctx.input;
+    const inDoubt = earlierCreate?.unansweredAt !== undefined && {
+      until: earlierCreate.unansweredAt + LATE_WRITE_MS,
+      clock: stoppingClock(ctx.clock, interrupt),
+    };
     const keyed = await findOrCreateKeyedRun(
       api,
       {
         projectId,
         key: runKey,
+        ...(inDoubt && { earlierCreate: inDoubt }),
         create: async (previous, findExisting) => {
           carried = previous ? await previousCases(api, projectId, previous) : [];
           const fresh = runDescription(ctx.ci, plan.total, plan.fileCount);
@@ -48,20 +55,20 @@ export async function openRun(ctx: UploadContext, plan: UploadPlan): Promise<Ope
             ? await withPreviousLines(api, projectId, previous, `${fresh}\nContinues test run ${previous.human_id} (closed), whose results were carried over.`)
             : fresh;
           const selection = [...new Set([...caseIds, ...carried.map((c) => c.test_case.id)])];
-          return api.createRun(
-            {
-              projectId,
-              title: titleWithKey(title, runKey),
-              description,
-              caseIds: selection,
-              assigneeId: plan.userId,
-              labels,
-              now: now.getTime(),
-              ...runFields,
-            },
-            // A create applied late is found too (waited out before creating again): not left beside this one.
-            { findExisting, lateWriteMs: LATE_WRITE_MS },
-          );
+          const newRun = {
+            projectId,
+            title: titleWithKey(title, runKey),
+            description,
+            caseIds: selection,
+            assigneeId: plan.userId,
+            labels,
+            now: now.getTime(),
+            ...runFields,
+          };
+          // Sent and left unanswered, the spool keeps it: resume waits for the key's run it may still make.
+          ctx.creating = { sent: runCreateOf(newRun), writesBefore: api.http.writesSent };
+          // A create applied late is found too (waited out before creating again): not left beside this one.
+          return api.createRun(newRun, { findExisting, lateWriteMs: LATE_WRITE_MS });
         },
       },
       log,

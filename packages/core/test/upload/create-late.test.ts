@@ -47,8 +47,8 @@ const LOOK = (request: Parameters<Transport>[0]): boolean => request.method === 
 /**
  * In front of the emulator: the first create is held — its client hears nothing: it gives up after its timeout, or
  * at once when `reset` (a connection reset) — and reaches the emulator (applied late) right after the first look for
- * runs answered once `arm()` was called; never, when `lands` is false. `sentAt` is when the held create was sent
- * (virtual time), `landedAt` when it was applied.
+ * runs answered once `arm()` was called, or when the test calls `land()`; never by itself when `lands` is false.
+ * `sentAt` is when the held create was sent (virtual time), `landedAt` when it was applied.
  */
 async function createAppliedLate(virtual: VirtualClock, { lands = true, reset = false } = {}) {
   const dispatcher = await makeDispatcher(30_000, undefined);
@@ -65,21 +65,26 @@ async function createAppliedLate(virtual: VirtualClock, { lands = true, reset = 
       return { kind: 'no-answer', reason: `timed out after ${request.timeoutMs} ms`, permanent: false, timedOut: true, cutOff: false, cause: undefined };
     }
     const answer = await pass(request);
-    if (lands && armed && held && timing.landedAt === undefined && LOOK(request)) {
-      const late = await pass(held);
-      expect(late.kind === 'answer' && late.status).toBe(201);
-      timing.landedAt = virtual.now();
-    }
+    if (lands && armed && LOOK(request)) await land();
     return answer;
   };
-  return { transport, timing, arm: () => (armed = true), done: () => dispatcher.close() };
+  const land = async (): Promise<void> => {
+    if (!held || timing.landedAt !== undefined) return;
+    timing.landedAt = virtual.now();
+    const late = await pass(held);
+    expect(late.kind === 'answer' && late.status).toBe(201);
+  };
+  return { transport, timing, arm: () => (armed = true), land, done: () => dispatcher.close() };
 }
 
 /** An upload whose create is held (see createAppliedLate): it gives up at its deadline and spools every result. */
-async function spooledWithCreateInDoubt(spool: string, transport: Transport): Promise<void> {
+async function spooledWithCreateInDoubt(spool: string, transport: Transport, runKey?: string): Promise<void> {
   // The create times out (30 s) and the next try would come after the deadline.
   const outcome = await uploadResults({
-    settings: resolveSettings({ token: emulator.token, baseUrl: emulator.url, projectId: 'Demo', runTitle: 'Nightly', spool, deadline: 40 }, {}),
+    settings: resolveSettings(
+      { token: emulator.token, baseUrl: emulator.url, projectId: 'Demo', runTitle: 'Nightly', spool, deadline: 40, ...(runKey && { runKey }) },
+      {},
+    ),
     results: [result(1, 'failed'), result(2, 'passed')],
     env: {},
     host: 'cli',
@@ -209,6 +214,37 @@ describe("the upload's own retry of a create that got no answer", () => {
       expect(emulator.state().requests.filter((r) => r.method === 'POST' && /test_runs$/.test(r.path))).toHaveLength(1);
       expect(log.lines.find((line) => line.includes('may still be applied'))).toMatch(/^waiting up to \d+ s for what POST \S+\/test_runs makes:/);
       expect(clock.now()).toBeGreaterThanOrEqual(proxy.timing.sentAt! + LATE_WRITE_MS);
+    } finally {
+      await proxy.done();
+    }
+  });
+});
+
+describe('a keyed upload whose create got no answer', () => {
+  it("resume waits for the key's run that create may still make, and reports into it: one run for the key", async () => {
+    const spool = path.join(dir, 'spool.json');
+    const proxy = await createAppliedLate(clock, { lands: false });
+    try {
+      await spooledWithCreateInDoubt(spool, proxy.transport, 'late-key');
+      // The held create lands as the resume begins a long wait (waiting out a create in doubt); a resume that never
+      // waits so long has it land after it is done, still within the create's window.
+      const waits: Clock = { ...on(clock), sleep: async (ms, stop) => (ms >= 10_000 && (await proxy.land()), clock.sleep(ms, stop)) };
+      const log = recordingLogger();
+      const resumed = await resumeCommand({
+        file: spool,
+        token: emulator.token,
+        env: {},
+        host: 'cli',
+        clock: waits,
+        log,
+        http: { transport: proxy.transport },
+      });
+      await proxy.land();
+      expect(proxy.timing.landedAt! - proxy.timing.sentAt!).toBeLessThan(LATE_WRITE_MS);
+      expect(resumed.exitCode, resumed.message).toBe(0);
+      const keyRuns = emulator.state().test_runs.filter((r) => r.title.endsWith('[late-key]'));
+      expect(keyRuns.map((r) => [r.status, Object.keys(r.results).length])).toEqual([['CLOSED', 2]]);
+      expect(log.lines.find((line) => line.startsWith('Waiting up to '))).toMatch(/^Waiting up to \d+ s for the open run of run key late-key: /);
     } finally {
       await proxy.done();
     }
