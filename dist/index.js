@@ -56846,7 +56846,6 @@ async function upload_uploadResults(given) {
     const failed = progress.read?.tally.annotatable ?? [];
     return error ? { summary, failed, error, exitCode: errors_exitCodeFor(error) } : { summary, failed, exitCode: 0 };
 }
-/** An outage left the run's create unanswered: the run may exist, and resume records into it. */
 /**
  * The run create whose run this upload may have left behind unknown: its own, sent without an answer (with when its
  * last unanswered write went, which bounds when that run can still appear), else the earlier upload's that a resume
@@ -56860,6 +56859,7 @@ function createInDoubt(input, ctx, http) {
     const unansweredAt = http?.unansweredWriteSentAt;
     return { ...ctx.creating.sent, ...(unansweredAt !== undefined && { unansweredAt }) };
 }
+/** An outage left the run's create unanswered: the run may exist, and resume records into it. */
 function runMayExist(sent, spool) {
     return `The test run "${sent.title}" may exist already, open and empty: its create was sent and got no answer. testsigma-tm resume ${spool} records the results in it if it exists, rather than create a second one.`;
 }

@@ -194,7 +194,6 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
   return error ? { summary, failed, error, exitCode: exitCodeFor(error) } : { summary, failed, exitCode: 0 };
 }
 
-/** An outage left the run's create unanswered: the run may exist, and resume records into it. */
 /**
  * The run create whose run this upload may have left behind unknown: its own, sent without an answer (with when its
  * last unanswered write went, which bounds when that run can still appear), else the earlier upload's that a resume
@@ -211,6 +210,7 @@ function createInDoubt(
   return { ...ctx.creating.sent, ...(unansweredAt !== undefined && { unansweredAt }) };
 }
 
+/** An outage left the run's create unanswered: the run may exist, and resume records into it. */
 function runMayExist(sent: RunCreateSent, spool: string): string {
   return `The test run "${sent.title}" may exist already, open and empty: its create was sent and got no answer. testsigma-tm resume ${spool} records the results in it if it exists, rather than create a second one.`;
 }
