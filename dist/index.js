@@ -42783,7 +42783,73 @@ function requireSettings(settings, keys, host) {
 
 
 //# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/run/timing.js
+/**
+ * Every pause, window and bound of the cross-job protocol (stated in run/README.md), in one place. All of them are
+ * spent on the injected clock, so the simulation and the tests run them on virtual time.
+ */
+/**
+ * A write built from a read of what it replaces (the run's cases, its description) is sent within this long of
+ * the read, or not sent and built again from a new read: sent later, it would undo what others wrote meanwhile.
+ * The pause before a job's look (settlePause) is twice its own read-to-write time, so it comes after every write
+ * of a job alike built from a read that missed its cases.
+ */
+const FRESH_READ_MS = 1500;
+/**
+ * The one bound the protocol needs from the service (run/README.md): a request that got no answer (a timeout, a
+ * reset) is applied within this long of being sent, or never. A job waits until every such write of its own is
+ * past this before its last look and before it marks its line done, so that nothing it sent lands afterwards.
+ */
+const LATE_WRITE_MS = 60_000;
+/** While waiting out a write of its own that may still land, a job looks at the run this often (under CONFIRM_GAP_MS, so it sees every line another job confirms meanwhile). */
+const IN_DOUBT_LOOK_MS = 1500;
+/**
+ * Such a look waits this long for its answer at least (twice the job's slowest round trip when that is longer),
+ * and is sent once: its retry is the next look. Looks left hanging for the client's full timeout (30 s), then
+ * retried, took every request the client keeps in flight (4) and kept the next looks from being sent: the job was
+ * blind while another job confirmed its done line, and its own late write then dropped that line for good
+ * (seed 101869). Under this bound at most three looks hang at once, beside the write being watched.
+ */
+const IN_DOUBT_LOOK_TIMEOUT_MS = 4000;
+/** Jobs that found or created the run at the same moment start their first read at random within this. */
+const START_SPREAD_MS = 1000;
+/** The pause before reading back a selection write: half of a ceiling that doubles per attempt, plus jitter. */
+const READ_BACK_FIRST_MS = 500;
+const READ_BACK_MAX_MS = 4000;
+/** Before a look at what this job sent: twice its longest read-to-write time (see settlePause), at least this. */
+const SETTLE_MIN_MS = 1000;
+/** Looks while late writes keep removing cases, beyond which this job stops waiting for them. */
+const QUIET_LOOKS = 3;
+/** Put-backs refused while the case is in the run, after which the result is given up (named as refused). */
+const REFUSALS_IN_RUN = 2;
+/** Put-backs refused as "not part of the test run" (another job's write removed the case again) before giving up. */
+const MEMBERSHIP_REFUSALS = 8;
+/** Rounds of writing this job's line into the run's description before giving up (a crowd keeps replacing it). */
+const LEDGER_ATTEMPTS = 20;
+/** Two reads holding every line seen confirm it, this far apart (plus jitter): later than any write built earlier. */
+const CONFIRM_GAP_MS = FRESH_READ_MS + 300;
+const CONFIRM_JITTER_MS = 500;
+/** Rounds of writing this job's worse results again after another job's better one replaced them. */
+const REASSERT_ROUNDS = 3;
+/** How long the close step waits for shards whose line is missing or not yet done, and how often it looks. */
+const CLOSE_WAIT_MS = 60_000;
+const CLOSE_POLL_MS = 5_000;
+/**
+ * Under `--shard-total`, jobs that finish together each see every shard done and would each close the run: they
+ * take turns this far apart (at least; a slow service stretches it to CLOSE_TURN_ROUND_TRIPS of the job's own
+ * round trips), and a job whose turn comes finds the run closed and stands down. Turns beyond CLOSE_TURNS_MAX
+ * share the last one, so a job never waits more than that many turns.
+ */
+const CLOSE_TURN_MS = 3_000;
+const CLOSE_TURN_ROUND_TRIPS = 10;
+const CLOSE_TURNS_MAX = 3;
+/** Rounds of putting back cases and worst results at close (each reads the run back first). */
+const CLOSE_REPAIR_ROUNDS = 4;
+/** A job's line in the run's description holds at most this many characters (lists fall back to counts). */
+const LEDGER_LINE_MAX = 4000;
+//# sourceMappingURL=timing.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/run/lifecycle.js
+
 
 
 
@@ -42865,13 +42931,30 @@ async function findCreatedRun(api, projectId, sent) {
     (run) => run.status.toUpperCase() !== 'CLOSED' && firstLine(run.description ?? '') === sent.firstLine && (run.created_at ?? sent.since) >= sent.since);
 }
 /**
+ * The open run an earlier create that got no answer made (findCreatedRun), looked for until that create can no
+ * longer land: a look that finds nothing while it still may (LATE_WRITE_MS after it was sent, the one bound the
+ * service gives) is made again once it cannot, so that a create applied after the first look is found rather than
+ * joined by a second run. `clock` ends the wait when the host is stopped (stoppingClock).
+ */
+async function findLateCreatedRun(api, projectId, sent, clock, log) {
+    const found = await findCreatedRun(api, projectId, sent);
+    const wait = sent.unansweredAt === undefined ? 0 : sent.unansweredAt + LATE_WRITE_MS - clock.now();
+    if (found || wait <= 0)
+        return found;
+    log.info(`Waiting up to ${Math.ceil(wait / 1000)} s for test run "${sent.title}": its create got no answer and may still be applied until ${LATE_WRITE_MS / 1000} s after it was sent. Looking for it again then, rather than create a second run…`);
+    await clock.sleep(wait);
+    return findCreatedRun(api, projectId, sent);
+}
+/**
  * Create the run. A create is not idempotent, so after a failure that may have been applied (no answer or a
- * 5xx) the HTTP layer's retry loop looks for it before creating again (findCreatedRun): a lost answer never makes
- * a second run.
+ * 5xx) the HTTP layer's retry loop looks for it before creating again (findCreatedRun), and after no answer looks
+ * again once the create can no longer land (LATE_WRITE_MS) when the first look found nothing: a lost answer, or a
+ * create applied late, never makes a second run.
  */
 async function createRun(api, input, log) {
     const sent = runCreateOf(input);
     return api.createRun(input, {
+        lateWriteMs: LATE_WRITE_MS,
         findExisting: async () => {
             const existing = await findCreatedRun(api, input.projectId, sent);
             if (existing)
@@ -53508,71 +53591,6 @@ function withThousands(n) {
     return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
 }
 //# sourceMappingURL=digits.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/run/timing.js
-/**
- * Every pause, window and bound of the cross-job protocol (stated in run/README.md), in one place. All of them are
- * spent on the injected clock, so the simulation and the tests run them on virtual time.
- */
-/**
- * A write built from a read of what it replaces (the run's cases, its description) is sent within this long of
- * the read, or not sent and built again from a new read: sent later, it would undo what others wrote meanwhile.
- * The pause before a job's look (settlePause) is twice its own read-to-write time, so it comes after every write
- * of a job alike built from a read that missed its cases.
- */
-const FRESH_READ_MS = 1500;
-/**
- * The one bound the protocol needs from the service (run/README.md): a request that got no answer (a timeout, a
- * reset) is applied within this long of being sent, or never. A job waits until every such write of its own is
- * past this before its last look and before it marks its line done, so that nothing it sent lands afterwards.
- */
-const LATE_WRITE_MS = 60_000;
-/** While waiting out a write of its own that may still land, a job looks at the run this often (under CONFIRM_GAP_MS, so it sees every line another job confirms meanwhile). */
-const IN_DOUBT_LOOK_MS = 1500;
-/**
- * Such a look waits this long for its answer at least (twice the job's slowest round trip when that is longer),
- * and is sent once: its retry is the next look. Looks left hanging for the client's full timeout (30 s), then
- * retried, took every request the client keeps in flight (4) and kept the next looks from being sent: the job was
- * blind while another job confirmed its done line, and its own late write then dropped that line for good
- * (seed 101869). Under this bound at most three looks hang at once, beside the write being watched.
- */
-const IN_DOUBT_LOOK_TIMEOUT_MS = 4000;
-/** Jobs that found or created the run at the same moment start their first read at random within this. */
-const START_SPREAD_MS = 1000;
-/** The pause before reading back a selection write: half of a ceiling that doubles per attempt, plus jitter. */
-const READ_BACK_FIRST_MS = 500;
-const READ_BACK_MAX_MS = 4000;
-/** Before a look at what this job sent: twice its longest read-to-write time (see settlePause), at least this. */
-const SETTLE_MIN_MS = 1000;
-/** Looks while late writes keep removing cases, beyond which this job stops waiting for them. */
-const QUIET_LOOKS = 3;
-/** Put-backs refused while the case is in the run, after which the result is given up (named as refused). */
-const REFUSALS_IN_RUN = 2;
-/** Put-backs refused as "not part of the test run" (another job's write removed the case again) before giving up. */
-const MEMBERSHIP_REFUSALS = 8;
-/** Rounds of writing this job's line into the run's description before giving up (a crowd keeps replacing it). */
-const LEDGER_ATTEMPTS = 20;
-/** Two reads holding every line seen confirm it, this far apart (plus jitter): later than any write built earlier. */
-const CONFIRM_GAP_MS = FRESH_READ_MS + 300;
-const CONFIRM_JITTER_MS = 500;
-/** Rounds of writing this job's worse results again after another job's better one replaced them. */
-const REASSERT_ROUNDS = 3;
-/** How long the close step waits for shards whose line is missing or not yet done, and how often it looks. */
-const CLOSE_WAIT_MS = 60_000;
-const CLOSE_POLL_MS = 5_000;
-/**
- * Under `--shard-total`, jobs that finish together each see every shard done and would each close the run: they
- * take turns this far apart (at least; a slow service stretches it to CLOSE_TURN_ROUND_TRIPS of the job's own
- * round trips), and a job whose turn comes finds the run closed and stands down. Turns beyond CLOSE_TURNS_MAX
- * share the last one, so a job never waits more than that many turns.
- */
-const CLOSE_TURN_MS = 3_000;
-const CLOSE_TURN_ROUND_TRIPS = 10;
-const CLOSE_TURNS_MAX = 3;
-/** Rounds of putting back cases and worst results at close (each reads the run back first). */
-const CLOSE_REPAIR_ROUNDS = 4;
-/** A job's line in the run's description holds at most this many characters (lists fall back to counts). */
-const LEDGER_LINE_MAX = 4000;
-//# sourceMappingURL=timing.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/run/verdict.js
 /**
  * The verdict of a case across the jobs of one run, and the job lines the run's description carries so that
@@ -53807,7 +53825,128 @@ function hasResult(c, untested) {
     return c.status_id !== undefined && c.status_id !== '' && !untested.has(c.status_id);
 }
 //# sourceMappingURL=carry-over.js.map
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(8474);
+;// CONCATENATED MODULE: ./packages/core/dist/api/interrupt.js
+/**
+ * A host asked to stop (SIGINT: Ctrl-C, or a CI system cancelling the job; SIGTERM: the same from most CI systems
+ * and containers): an AbortSignal aborted with a StopRequested naming the signal. The HTTP client then sends no new request and
+ * abandons those in flight, each failing as a request without an answer (ApiError INTERRUPTED / TERMINATED): the
+ * upload treats it as it treats an outage's lost answer, so a batch that may have landed is spooled, and `resume`
+ * reads the run before sending it, never writing a result twice.
+ */
+
+
+/** What a host aborts its interrupt with: an Error (a sender destroys its socket with the reason), naming the signal. */
+class StopRequested extends Error {
+    signal;
+    constructor(signal) {
+        super(`stopped by ${signal}`);
+        this.signal = signal;
+        this.name = 'AbortError';
+    }
+}
+/** The signal that stopped the host, once one has (the abort's reason); undefined until then. */
+function interrupt_stoppedBy(interrupt) {
+    if (!interrupt?.aborted)
+        return undefined;
+    return interrupt.reason instanceof StopRequested ? interrupt.reason.signal : 'SIGINT';
+}
+/** The error code of a stop by `signal` (its row in ERROR_CODES decides the exit code: 130, 143). */
+function interrupt_stopCode(signal) {
+    return signal === 'SIGTERM' ? 'TERMINATED' : 'INTERRUPTED';
+}
+/** A request abandoned (`sent`: it may have been applied) or never sent because the host was stopped. */
+function interruptedRequest(details, signal, sent) {
+    const hint = sent
+        ? `testsigma-tm was stopped by ${signal} before the request succeeded: it was sent, so it may or may not have been applied.`
+        : `testsigma-tm was stopped by ${signal}: the request was not sent.`;
+    return new ApiError(interrupt_stopCode(signal), details, hint);
+}
+/**
+ * Waits that end as soon as `interrupt` aborts: a turn under the rate limit, a retry's backoff. One listener on the
+ * signal serves them all (a client has many waits at once, and Node 20 warns past 10 listeners on one signal).
+ */
+class StopWaits {
+    interrupt;
+    waits = new Set();
+    /**
+     * Aborted with the stop: what the sleeps behind these waits take (Clock.sleep), so that their timers end with
+     * them. Its own signal, without the limit: as many sleeps listen to it as wait at once.
+     */
+    signal;
+    constructor(interrupt) {
+        this.interrupt = interrupt;
+        const sleeps = new AbortController();
+        (0,external_node_events_.setMaxListeners)(0, sleeps.signal);
+        this.signal = sleeps.signal;
+        if (interrupt.aborted)
+            sleeps.abort(interrupt.reason);
+        interrupt.addEventListener('abort', () => {
+            for (const abandon of this.waits)
+                abandon();
+            this.waits.clear();
+            sleeps.abort(interrupt.reason);
+        }, { once: true });
+    }
+    /**
+     * `waiting`, or a rejection (Interrupted) once the stop comes; `onLate` then gets what `waiting` resolves to later
+     * (a pacer's turn to give back). What `waiting` waits on must end at the stop too (a sleep that takes it, a
+     * request abandoned): this only makes its waiter let go first, and a timer left running would keep a host that
+     * does not exit by itself (the Action) alive after it said what it did.
+     */
+    until(waiting, onLate) {
+        return new Promise((resolve, reject) => {
+            let abandoned = false;
+            const abandon = () => {
+                abandoned = true;
+                reject(new Interrupted());
+            };
+            if (this.interrupt.aborted)
+                abandon();
+            else
+                this.waits.add(abandon);
+            waiting.then((value) => {
+                this.waits.delete(abandon);
+                if (abandoned)
+                    onLate?.(value);
+                else
+                    resolve(value);
+            }, (error) => {
+                this.waits.delete(abandon);
+                reject(error);
+            });
+        });
+    }
+}
+/** Thrown by `StopWaits.until`; the client turns it into the request's error (it knows the request). */
+class Interrupted extends Error {
+}
+/**
+ * `clock`, its sleeps ended by the host's stop: the run protocol's pauses, turns and polls (run/) take it, so that a
+ * cancelled job never waits out a confirming gap, a closing turn or a write in doubt (up to LATE_WRITE_MS) before
+ * it says what it left — the CI system kills it seconds after its first signal. A sleep the stop ends rejects
+ * with InterruptedError naming the signal (thrown through the protocol to the upload, which spools the rest).
+ */
+function stoppingClock(clock, interrupt) {
+    if (!interrupt)
+        return clock;
+    const waits = new StopWaits(interrupt);
+    return {
+        now: () => clock.now(),
+        random: () => clock.random(),
+        ...(clock.every && { every: clock.every.bind(clock) }),
+        sleep: (ms) => waits.until(clock.sleep(ms, waits.signal)).catch((error) => {
+            const signal = interrupt_stoppedBy(interrupt);
+            if (error instanceof Interrupted && signal)
+                throw new errors_InterruptedError(interrupt_stopCode(signal), `Stopped by ${signal} while waiting.`);
+            throw error;
+        }),
+    };
+}
+//# sourceMappingURL=interrupt.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/run/key.js
+
 
 const KEY_LABEL_PREFIX = 'testsigma-tm-key:';
 function keyLabel(key) {
@@ -53846,8 +53985,14 @@ function currentGeneration(runs) {
 }
 /** Find the key's open run, or create one and converge with any created at the same moment. */
 async function findOrCreateKeyedRun(api, request, log) {
-    const { projectId, key } = request;
-    const found = currentGeneration(await findKeyRuns(api, projectId, key));
+    const { projectId, key, earlierCreate } = request;
+    let found = currentGeneration(await findKeyRuns(api, projectId, key));
+    const wait = earlierCreate ? earlierCreate.until - earlierCreate.clock.now() : 0;
+    if (!found.open[0] && earlierCreate && wait > 0) {
+        log.info(`Waiting up to ${Math.ceil(wait / 1000)} s for the open run of run key ${key}: an earlier create of this upload got no answer and may still make it until ${LATE_WRITE_MS / 1000} s after it was sent. Looking for it again then, rather than create a second run…`);
+        await earlierCreate.clock.sleep(wait);
+        found = currentGeneration(await findKeyRuns(api, projectId, key));
+    }
     const existing = found.open[0];
     if (existing) {
         log.info(`Reporting into test run ${existing.human_id}, the open run of run key ${key}.`);
@@ -54118,126 +54263,6 @@ async function keepResults(session, sent, options = {}) {
     }
 }
 //# sourceMappingURL=membership.js.map
-// EXTERNAL MODULE: external "node:events"
-var external_node_events_ = __nccwpck_require__(8474);
-;// CONCATENATED MODULE: ./packages/core/dist/api/interrupt.js
-/**
- * A host asked to stop (SIGINT: Ctrl-C, or a CI system cancelling the job; SIGTERM: the same from most CI systems
- * and containers): an AbortSignal aborted with a StopRequested naming the signal. The HTTP client then sends no new request and
- * abandons those in flight, each failing as a request without an answer (ApiError INTERRUPTED / TERMINATED): the
- * upload treats it as it treats an outage's lost answer, so a batch that may have landed is spooled, and `resume`
- * reads the run before sending it, never writing a result twice.
- */
-
-
-/** What a host aborts its interrupt with: an Error (a sender destroys its socket with the reason), naming the signal. */
-class StopRequested extends Error {
-    signal;
-    constructor(signal) {
-        super(`stopped by ${signal}`);
-        this.signal = signal;
-        this.name = 'AbortError';
-    }
-}
-/** The signal that stopped the host, once one has (the abort's reason); undefined until then. */
-function interrupt_stoppedBy(interrupt) {
-    if (!interrupt?.aborted)
-        return undefined;
-    return interrupt.reason instanceof StopRequested ? interrupt.reason.signal : 'SIGINT';
-}
-/** The error code of a stop by `signal` (its row in ERROR_CODES decides the exit code: 130, 143). */
-function interrupt_stopCode(signal) {
-    return signal === 'SIGTERM' ? 'TERMINATED' : 'INTERRUPTED';
-}
-/** A request abandoned (`sent`: it may have been applied) or never sent because the host was stopped. */
-function interruptedRequest(details, signal, sent) {
-    const hint = sent
-        ? `testsigma-tm was stopped by ${signal} before the request succeeded: it was sent, so it may or may not have been applied.`
-        : `testsigma-tm was stopped by ${signal}: the request was not sent.`;
-    return new ApiError(interrupt_stopCode(signal), details, hint);
-}
-/**
- * Waits that end as soon as `interrupt` aborts: a turn under the rate limit, a retry's backoff. One listener on the
- * signal serves them all (a client has many waits at once, and Node 20 warns past 10 listeners on one signal).
- */
-class StopWaits {
-    interrupt;
-    waits = new Set();
-    /**
-     * Aborted with the stop: what the sleeps behind these waits take (Clock.sleep), so that their timers end with
-     * them. Its own signal, without the limit: as many sleeps listen to it as wait at once.
-     */
-    signal;
-    constructor(interrupt) {
-        this.interrupt = interrupt;
-        const sleeps = new AbortController();
-        (0,external_node_events_.setMaxListeners)(0, sleeps.signal);
-        this.signal = sleeps.signal;
-        if (interrupt.aborted)
-            sleeps.abort(interrupt.reason);
-        interrupt.addEventListener('abort', () => {
-            for (const abandon of this.waits)
-                abandon();
-            this.waits.clear();
-            sleeps.abort(interrupt.reason);
-        }, { once: true });
-    }
-    /**
-     * `waiting`, or a rejection (Interrupted) once the stop comes; `onLate` then gets what `waiting` resolves to later
-     * (a pacer's turn to give back). What `waiting` waits on must end at the stop too (a sleep that takes it, a
-     * request abandoned): this only makes its waiter let go first, and a timer left running would keep a host that
-     * does not exit by itself (the Action) alive after it said what it did.
-     */
-    until(waiting, onLate) {
-        return new Promise((resolve, reject) => {
-            let abandoned = false;
-            const abandon = () => {
-                abandoned = true;
-                reject(new Interrupted());
-            };
-            if (this.interrupt.aborted)
-                abandon();
-            else
-                this.waits.add(abandon);
-            waiting.then((value) => {
-                this.waits.delete(abandon);
-                if (abandoned)
-                    onLate?.(value);
-                else
-                    resolve(value);
-            }, (error) => {
-                this.waits.delete(abandon);
-                reject(error);
-            });
-        });
-    }
-}
-/** Thrown by `StopWaits.until`; the client turns it into the request's error (it knows the request). */
-class Interrupted extends Error {
-}
-/**
- * `clock`, its sleeps ended by the host's stop: the run protocol's pauses, turns and polls (run/) take it, so that a
- * cancelled job never waits out a confirming gap, a closing turn or a write in doubt (up to LATE_WRITE_MS) before
- * it says what it left — the CI system kills it seconds after its first signal. A sleep the stop ends rejects
- * with InterruptedError naming the signal (thrown through the protocol to the upload, which spools the rest).
- */
-function stoppingClock(clock, interrupt) {
-    if (!interrupt)
-        return clock;
-    const waits = new StopWaits(interrupt);
-    return {
-        now: () => clock.now(),
-        random: () => clock.random(),
-        ...(clock.every && { every: clock.every.bind(clock) }),
-        sleep: (ms) => waits.until(clock.sleep(ms, waits.signal)).catch((error) => {
-            const signal = interrupt_stoppedBy(interrupt);
-            if (error instanceof Interrupted && signal)
-                throw new errors_InterruptedError(interrupt_stopCode(signal), `Stopped by ${signal} while waiting.`);
-            throw error;
-        }),
-    };
-}
-//# sourceMappingURL=interrupt.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/run/state.js
 
 
@@ -54305,6 +54330,8 @@ const version_VERSION = '0.1.0';
 
 
 
+
+
 /**
  * The run to write to: the one named by the run id setting; else, with a run key (from the CI or the setting),
  * the key's open run or a new one that every job of the pipeline converges on; else a new run. A run this upload
@@ -54327,9 +54354,16 @@ async function open_run_openRun(ctx, plan) {
     }
     else if (runKey) {
         let carried = [];
+        // Resumed after an upload whose create got no answer: the key's run it may still make is waited for.
+        const { earlierCreate, interrupt } = ctx.input;
+        const inDoubt = earlierCreate?.unansweredAt !== undefined && {
+            until: earlierCreate.unansweredAt + LATE_WRITE_MS,
+            clock: stoppingClock(ctx.clock, interrupt),
+        };
         const keyed = await findOrCreateKeyedRun(api, {
             projectId,
             key: runKey,
+            ...(inDoubt && { earlierCreate: inDoubt }),
             create: async (previous, findExisting) => {
                 carried = previous ? await previousCases(api, projectId, previous) : [];
                 const fresh = runDescription(ctx.ci, plan.total, plan.fileCount);
@@ -54337,7 +54371,7 @@ async function open_run_openRun(ctx, plan) {
                     ? await withPreviousLines(api, projectId, previous, `${fresh}\nContinues test run ${previous.human_id} (closed), whose results were carried over.`)
                     : fresh;
                 const selection = [...new Set([...caseIds, ...carried.map((c) => c.test_case.id)])];
-                return api.createRun({
+                const newRun = {
                     projectId,
                     title: titleWithKey(title, runKey),
                     description,
@@ -54346,7 +54380,11 @@ async function open_run_openRun(ctx, plan) {
                     labels,
                     now: now.getTime(),
                     ...runFields,
-                }, { findExisting });
+                };
+                // Sent and left unanswered, the spool keeps it: resume waits for the key's run it may still make.
+                ctx.creating = { sent: runCreateOf(newRun), writesBefore: api.http.writesSent };
+                // A create applied late is found too (waited out before creating again): not left beside this one.
+                return api.createRun(newRun, { findExisting, lateWriteMs: LATE_WRITE_MS });
             },
         }, log);
         opened = keyed;
@@ -54355,8 +54393,10 @@ async function open_run_openRun(ctx, plan) {
         }
     }
     else {
-        // Resumed after a stop that left the run's create unanswered: the run it made, when it did, takes the results.
-        const earlier = ctx.input.earlierCreate && (await findCreatedRun(api, projectId, ctx.input.earlierCreate));
+        // Resumed after a stop that left the run's create unanswered: the run it made, when it did, takes the results —
+        // also when the service applies that create after the first look for it (waited out, or ended by a stop).
+        const { earlierCreate, interrupt } = ctx.input;
+        const earlier = earlierCreate && (await findLateCreatedRun(api, projectId, earlierCreate, stoppingClock(ctx.clock, interrupt), log));
         if (earlier) {
             log.info(`Test run ${earlier.human_id} was created by the upload that was stopped before it heard back: recording the results in it.`);
             opened = { run: earlier, created: true };
@@ -54684,6 +54724,7 @@ class TestManagementApi {
             path: `/projects/${enc(run.projectId)}/test_runs`,
             idempotent: false,
             ...(options.findExisting ? { recover: options.findExisting } : {}),
+            ...(options.lateWriteMs !== undefined ? { lateWriteMs: options.lateWriteMs } : {}),
             resource: `Project "${run.projectId}"`,
             json: {
                 title: run.title,
@@ -56085,7 +56126,12 @@ class HttpClient {
                 watch.enter({ kind: 'backoff', reason, delayMs: delay }, attempt);
                 await this.unlessStopped(this.sleep(delay), req.method, path, true);
                 if (uncertain && req.recover) {
-                    const found = await req.recover();
+                    let found = await req.recover();
+                    const landsUntil = outcome.kind === 'no-answer' && req.lateWriteMs !== undefined ? sentAt + req.lateWriteMs : undefined;
+                    if (found === undefined && landsUntil !== undefined && this.now() < landsUntil) {
+                        await this.waitForLateWrite(req, url, path, details, outcome, attempt, landsUntil, started, watch);
+                        found = await req.recover();
+                    }
                     // The caller says what it found (it can name it); this layer only stops re-sending.
                     if (found !== undefined)
                         return { status: 0, body: undefined, requestId: undefined, method: req.method, path, recovered: found };
@@ -56095,6 +56141,30 @@ class HttpClient {
         finally {
             watch.stop();
         }
+    }
+    /**
+     * A try that got no answer, and whose effect `recover` did not find: it may still be applied until `landsUntil`.
+     * Wait until then (saying so; a stop ends the wait), or fail as the deadline does when that comes first: sent again
+     * sooner, it could be applied twice.
+     */
+    async waitForLateWrite(req, url, path, details, outcome, attempt, landsUntil, started, watch) {
+        const wait = landsUntil - this.now();
+        if (landsUntil > this.deadline) {
+            const label = deadlineLabel(this.options.deadlineSettingName ?? '--deadline', this.deadlineMs);
+            const passed = `Gave up after ${attempt} attempt${attempt === 1 ? '' : 's'} over ${seconds(this.now() - started)}: it got no answer, and may still be applied until ${seconds(req.lateWriteMs ?? 0)} after it was sent, which would come after ${label}; sent again sooner, it could be applied twice.`;
+            throw this.failure({ ...details, deadlinePassed: true }, outcome, attempt, req.resource, passed);
+        }
+        const shown = redactUrl(url);
+        this.emit({
+            kind: 'waiting',
+            message: `waiting up to ${seconds(wait)} for what ${req.method} ${shown} makes: it got no answer, nothing it made is there yet, and it may still be applied until ${seconds(req.lateWriteMs ?? 0)} after it was sent; looking again then, before sending it a second time`,
+            method: req.method,
+            url: shown,
+            attempt,
+            elapsedMs: this.now() - started,
+        });
+        watch.enter({ kind: 'backoff', reason: 'no answer, and it may still be applied', delayMs: wait }, attempt);
+        await this.unlessStopped(this.sleep(wait), req.method, path, true);
     }
     async exchange(request) {
         if (this.options.transport)
@@ -57996,7 +58066,7 @@ async function upload_uploadResults(given) {
         const spoolable = serviceFailed(error) || stopped !== undefined || gone !== undefined;
         // The run's create was sent and not answered: the run may exist, open and empty. Kept in the spool (resume
         // records into that run when it finds it) and named in the message.
-        const createSent = !progress.opened && spoolable && ctx?.creating && (http?.writesSent ?? 0) > ctx.creating.writesBefore ? ctx.creating.sent : undefined;
+        const createSent = !progress.opened && spoolable ? createInDoubt(input, ctx, http) : undefined;
         if (!progress.opened && spoolable && !settings.dryRun && !input.openOnly && !(stopped && !wrote)) {
             const spooled = await spoolResults(input, workspace, error, log, createSent);
             progress.spoolFile = spooled.file;
@@ -58058,6 +58128,19 @@ async function upload_uploadResults(given) {
     const summary = redactDeep(built, secrets);
     const failed = progress.read?.tally.annotatable ?? [];
     return error ? { summary, failed, error, exitCode: errors_exitCodeFor(error) } : { summary, failed, exitCode: 0 };
+}
+/**
+ * The run create whose run this upload may have left behind unknown: its own, sent without an answer (with when its
+ * last unanswered write went, which bounds when that run can still appear), else the earlier upload's that a resume
+ * was still looking for when it stopped (it has not given up on it: the next resume looks again).
+ */
+function createInDoubt(input, ctx, http) {
+    if (!ctx?.creating)
+        return input.earlierCreate;
+    if ((http?.writesSent ?? 0) <= ctx.creating.writesBefore)
+        return undefined;
+    const unansweredAt = http?.unansweredWriteSentAt;
+    return { ...ctx.creating.sent, ...(unansweredAt !== undefined && { unansweredAt }) };
 }
 /** An outage left the run's create unanswered: the run may exist, and resume records into it. */
 function runMayExist(sent, spool) {

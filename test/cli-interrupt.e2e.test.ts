@@ -10,7 +10,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +19,7 @@ import type { FaultRule } from 'testsigma-tm-emulator';
 import { EXPECTED_SAMPLE_STATUSES, heldClock, newRuns, start, statusesByHumanId, untilTurn, type EmulatorHandle } from './helpers/emulator.js';
 import { CLI, EXAMPLES, ROOT, baseEnv, runNode, type RunResult } from './helpers/run.js';
 import { SecretSearch } from './helpers/secrets.js';
+import { LATE_WRITE_MS } from '../packages/core/src/run/timing.js';
 
 const samples = ['jest-junit.xml', 'playwright-junit.xml', 'pytest-junit.xml'].map((f) => join(EXAMPLES, f));
 const RESULTS_ROUTE = 'PUT /projects/*/test_runs/*/test_cases';
@@ -277,6 +278,10 @@ describe('testsigma-tm upload interrupted', { timeout: 120_000 }, () => {
       clock.release();
       await untilTurn('the held create to be refused', () => emulator.state().requests.some((r) => r.method === 'POST' && r.status === 503));
       emulator.setFaults([]);
+      // Resumed once that create can no longer land (LATE_WRITE_MS after it was sent), as a CI step run again later
+      // is: the file's send time moved back by that much. A resume inside that minute waits it out before creating
+      // (on virtual time: packages/core/test/upload/create-late.test.ts).
+      await ageCreateSent(spool, LATE_WRITE_MS);
       const resumed = searches.at(-1)!.record('resume', await runNode(CLI, ['resume', spool], { env }));
       expect(resumed.code, resumed.stderr).toBe(0);
       const runs = newRuns(emulator);
@@ -331,6 +336,13 @@ function lastLines(stream: string): string[] {
 }
 
 const whatToDo = (code: 'INTERRUPTED' | 'TERMINATED'): string => whatToDoLine({ code });
+
+/** The spool file as if its run's create had got no answer `ms` earlier than it did. */
+async function ageCreateSent(spool: string, ms: number): Promise<void> {
+  const spooled = JSON.parse(await readFile(spool, 'utf8')) as { createSent: { unansweredAt: number } };
+  spooled.createSent.unansweredAt -= ms;
+  await writeFile(spool, `${JSON.stringify(spooled)}\n`);
+}
 
 function resultWrites(emulator: EmulatorHandle): number {
   return emulator.state().requests.filter((r) => r.route === 'PUT /projects/{pid}/test_runs/{rid}/test_cases').length;
@@ -511,6 +523,8 @@ describe('testsigma-tm resume of a results spool interrupted', { timeout: 120_00
 
       emulator.setFaults([]);
       clock.release();
+      // Resumed once the upload's create can no longer land, as in 'a resume creates the run when that create never landed'.
+      await ageCreateSent(spool, LATE_WRITE_MS);
       const resumed = searches.at(-1)!.record('resume', await runNode(CLI, ['resume', spool], { env }));
       expect(resumed.code, resumed.stderr).toBe(0);
       const runs = newRuns(emulator);

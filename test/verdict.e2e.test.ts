@@ -102,18 +102,21 @@ describe('the verdict across the jobs of one run', { timeout: 120_000 }, () => {
 
   it('a create the service applies after the client gave up on it leaves one live run, holding every result', async () => {
     // The create job's first create is held by the emulator until the test lets it go: the client gives up on it
-    // (its 2 s timeout), finds no run, creates again and exits; the held create then lands, late: two open runs
-    // of the key, until the shard and the close step converge them. The job that sent a write in doubt waits
-    // LATE_WRITE_MS (60 s) before it says done; that wait is proven on virtual time by the simulation
-    // (packages/core/test/sim, late-applied writes of every kind), so here the late write is the create job's,
-    // which says nothing done and does not wait.
+    // (its 2 s timeout) and finds no run; it may still land until LATE_WRITE_MS (60 s) after it was sent, past the
+    // job's 5 s deadline, so the job fails rather than create a second run (a wait within the deadline is proven on
+    // virtual time: packages/core/test/upload/create-late.test.ts). The step run again creates the run; the held
+    // create then lands, late: two open runs of the key, until the shard and the close step converge them.
     const clock = heldClock();
     const late = await start({ clock, faults: [{ kind: 'latency', route: 'POST /projects/*/test_runs', ms: 1, times: 1 }] });
     try {
       const env = { TESTSIGMA_BASE_URL: late.url, TESTSIGMA_API_TOKEN: late.token };
-      const create = await cli(['run', 'create', '--run-key', 'verdict-4', '--timeout-ms', '2000'], env);
-      expect(create.code, create.stderr).toBe(0);
+      const gaveUp = await cli(['run', 'create', '--run-key', 'verdict-4', '--timeout-ms', '2000', '--deadline', '5'], env);
+      expect(gaveUp.code, gaveUp.stderr).toBe(1);
+      expect(gaveUp.stderr).toMatch(/it got no answer, and may still be applied until 60 s after it was sent, which would come after the deadline/);
       expect(clock.held()).toBe(1);
+      expect(newRuns(late)).toHaveLength(0);
+      const create = await cli(['run', 'create', '--run-key', 'verdict-4'], env);
+      expect(create.code, create.stderr).toBe(0);
       expect(newRuns(late)).toHaveLength(1);
       clock.release();
       await untilTurn('the held create to land', () => newRuns(late).length === 2);

@@ -59,6 +59,12 @@ export interface CreateRunOptions {
    * this is asked before creating again, and a run it finds is taken as the one the lost answer announced.
    */
   findExisting?: () => Promise<TestRun | undefined>;
+  /**
+   * A create that got no answer may still be applied this long after it was sent (run/timing.ts LATE_WRITE_MS):
+   * when `findExisting` finds nothing sooner, it is asked again once the create can no longer land, before the
+   * create is sent again (ApiRequest.lateWriteMs).
+   */
+  lateWriteMs?: number;
 }
 
 /** A run's paths, made once per run: a job asks for its run again and again (see HttpClient's URLs). */
@@ -153,6 +159,7 @@ export class TestManagementApi {
       path: `/projects/${enc(run.projectId)}/test_runs`,
       idempotent: false,
       ...(options.findExisting ? { recover: options.findExisting } : {}),
+      ...(options.lateWriteMs !== undefined ? { lateWriteMs: options.lateWriteMs } : {}),
       resource: `Project "${run.projectId}"`,
       json: {
         title: run.title,

@@ -46,6 +46,13 @@ export interface ApiRequest<R = never> {
    * again, find what the first try made. A value found is the answer; undefined means send again.
    */
   recover?: () => Promise<R | undefined>;
+  /**
+   * With `recover`: a try that got no answer may still be applied this long after it was sent (the caller's bound on
+   * the service, run/timing.ts LATE_WRITE_MS). When `recover` finds nothing sooner, the client waits until that try
+   * can no longer land and asks `recover` again before sending the request a second time: a try applied after the
+   * first look is found, not made twice.
+   */
+  lateWriteMs?: number;
   /** Names what a 404 means, e.g. `Project "Demo"`. */
   resource?: string;
   /**
@@ -353,7 +360,12 @@ export class HttpClient {
         watch.enter({ kind: 'backoff', reason, delayMs: delay }, attempt);
         await this.unlessStopped(this.sleep(delay), req.method, path, true);
         if (uncertain && req.recover) {
-          const found = await req.recover();
+          let found = await req.recover();
+          const landsUntil = outcome.kind === 'no-answer' && req.lateWriteMs !== undefined ? sentAt + req.lateWriteMs : undefined;
+          if (found === undefined && landsUntil !== undefined && this.now() < landsUntil) {
+            await this.waitForLateWrite(req, url, path, details, outcome, attempt, landsUntil, started, watch);
+            found = await req.recover();
+          }
           // The caller says what it found (it can name it); this layer only stops re-sending.
           if (found !== undefined) return { status: 0, body: undefined, requestId: undefined, method: req.method, path, recovered: found };
         }
@@ -361,6 +373,41 @@ export class HttpClient {
     } finally {
       watch.stop();
     }
+  }
+
+  /**
+   * A try that got no answer, and whose effect `recover` did not find: it may still be applied until `landsUntil`.
+   * Wait until then (saying so; a stop ends the wait), or fail as the deadline does when that comes first: sent again
+   * sooner, it could be applied twice.
+   */
+  private async waitForLateWrite(
+    req: ApiRequest<unknown>,
+    url: URL,
+    path: string,
+    details: ApiErrorDetails,
+    outcome: AttemptOutcome,
+    attempt: number,
+    landsUntil: number,
+    started: number,
+    watch: Pick<RequestWatch, 'enter'>,
+  ): Promise<void> {
+    const wait = landsUntil - this.now();
+    if (landsUntil > this.deadline) {
+      const label = deadlineLabel(this.options.deadlineSettingName ?? '--deadline', this.deadlineMs);
+      const passed = `Gave up after ${attempt} attempt${attempt === 1 ? '' : 's'} over ${seconds(this.now() - started)}: it got no answer, and may still be applied until ${seconds(req.lateWriteMs ?? 0)} after it was sent, which would come after ${label}; sent again sooner, it could be applied twice.`;
+      throw this.failure({ ...details, deadlinePassed: true }, outcome, attempt, req.resource, passed);
+    }
+    const shown = redactUrl(url);
+    this.emit({
+      kind: 'waiting',
+      message: `waiting up to ${seconds(wait)} for what ${req.method} ${shown} makes: it got no answer, nothing it made is there yet, and it may still be applied until ${seconds(req.lateWriteMs ?? 0)} after it was sent; looking again then, before sending it a second time`,
+      method: req.method,
+      url: shown,
+      attempt,
+      elapsedMs: this.now() - started,
+    });
+    watch.enter({ kind: 'backoff', reason: 'no answer, and it may still be applied', delayMs: wait }, attempt);
+    await this.unlessStopped(this.sleep(wait), req.method, path, true);
   }
 
   private async exchange(request: Parameters<Transport>[0]): Promise<AttemptOutcome> {

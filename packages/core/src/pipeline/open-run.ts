@@ -4,7 +4,9 @@
  */
 import type { CiContext } from '../ci.js';
 import { carryOver, previousCases, withPreviousLines } from '../run/carry-over.js';
-import { createRun, findCreatedRun, openNamedRun, resolveTestPlan, runCreateOf } from '../run/lifecycle.js';
+import { createRun, findLateCreatedRun, openNamedRun, resolveTestPlan, runCreateOf } from '../run/lifecycle.js';
+import { stoppingClock } from '../api/interrupt.js';
+import { LATE_WRITE_MS } from '../run/timing.js';
 import { findOrCreateKeyedRun, titleWithKey } from '../run/key.js';
 import { runTitle } from './run-title.js';
 import { ensureCases } from '../run/membership.js';
@@ -34,11 +36,18 @@ export async function openRun(ctx: UploadContext, plan: UploadPlan): Promise<Ope
     opened = { run: await openNamedRun(api, projectId, settings.runId, host), created: false };
   } else if (runKey) {
     let carried: RunCase[] = [];
+    // Resumed after an upload whose create got no answer: the key's run it may still make is waited for.
+    const { earlierCreate, interrupt } = ctx.input;
+    const inDoubt = earlierCreate?.unansweredAt !== undefined && {
+      until: earlierCreate.unansweredAt + LATE_WRITE_MS,
+      clock: stoppingClock(ctx.clock, interrupt),
+    };
     const keyed = await findOrCreateKeyedRun(
       api,
       {
         projectId,
         key: runKey,
+        ...(inDoubt && { earlierCreate: inDoubt }),
         create: async (previous, findExisting) => {
           carried = previous ? await previousCases(api, projectId, previous) : [];
           const fresh = runDescription(ctx.ci, plan.total, plan.fileCount);
@@ -46,19 +55,20 @@ export async function openRun(ctx: UploadContext, plan: UploadPlan): Promise<Ope
             ? await withPreviousLines(api, projectId, previous, `${fresh}\nContinues test run ${previous.human_id} (closed), whose results were carried over.`)
             : fresh;
           const selection = [...new Set([...caseIds, ...carried.map((c) => c.test_case.id)])];
-          return api.createRun(
-            {
-              projectId,
-              title: titleWithKey(title, runKey),
-              description,
-              caseIds: selection,
-              assigneeId: plan.userId,
-              labels,
-              now: now.getTime(),
-              ...runFields,
-            },
-            { findExisting },
-          );
+          const newRun = {
+            projectId,
+            title: titleWithKey(title, runKey),
+            description,
+            caseIds: selection,
+            assigneeId: plan.userId,
+            labels,
+            now: now.getTime(),
+            ...runFields,
+          };
+          // Sent and left unanswered, the spool keeps it: resume waits for the key's run it may still make.
+          ctx.creating = { sent: runCreateOf(newRun), writesBefore: api.http.writesSent };
+          // A create applied late is found too (waited out before creating again): not left beside this one.
+          return api.createRun(newRun, { findExisting, lateWriteMs: LATE_WRITE_MS });
         },
       },
       log,
@@ -74,8 +84,10 @@ export async function openRun(ctx: UploadContext, plan: UploadPlan): Promise<Ope
       );
     }
   } else {
-    // Resumed after a stop that left the run's create unanswered: the run it made, when it did, takes the results.
-    const earlier = ctx.input.earlierCreate && (await findCreatedRun(api, projectId, ctx.input.earlierCreate));
+    // Resumed after a stop that left the run's create unanswered: the run it made, when it did, takes the results —
+    // also when the service applies that create after the first look for it (waited out, or ended by a stop).
+    const { earlierCreate, interrupt } = ctx.input;
+    const earlier = earlierCreate && (await findLateCreatedRun(api, projectId, earlierCreate, stoppingClock(ctx.clock, interrupt), log));
     if (earlier) {
       log.info(`Test run ${earlier.human_id} was created by the upload that was stopped before it heard back: recording the results in it.`);
       opened = { run: earlier, created: true };

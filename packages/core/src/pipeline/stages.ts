@@ -61,8 +61,8 @@ export interface UploadInput {
   interrupt?: AbortSignal;
   /**
    * `resume` of a results spool whose upload was stopped while its run's create got no answer: the run that create
-   * may have made is looked for first, and takes the results when found (one run per pipeline, never a second one
-   * beside an empty one).
+   * may have made is looked for first (with a run key, as the key's open run), until that create can no longer land,
+   * and takes the results when found (one run per pipeline, never a second one beside an empty one).
    */
   earlierCreate?: RunCreateSent;
 }
@@ -102,7 +102,7 @@ export interface UploadContext {
   spoolProgress?: SpoolProgress;
   /** Cases whose results the service acknowledged, by run id: a failure after the sending spools only the rest. */
   landed?: Map<string, Set<string>>;
-  /** The run's create (without a run key), once begun, and the writes sent before it: sent, it may have made the run. */
+  /** The run's create (with a run key or not), once begun, and the writes sent before it: sent, it may have made the run. */
   creating?: { sent: RunCreateSent; writesBefore: number };
   /**
    * The line saying where a spool file is and how to send it, when a 404 stopped the sending: held until the upload

@@ -132,7 +132,7 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
     const spoolable = serviceFailed(error) || stopped !== undefined || gone !== undefined;
     // The run's create was sent and not answered: the run may exist, open and empty. Kept in the spool (resume
     // records into that run when it finds it) and named in the message.
-    const createSent = !progress.opened && spoolable && ctx?.creating && (http?.writesSent ?? 0) > ctx.creating.writesBefore ? ctx.creating.sent : undefined;
+    const createSent = !progress.opened && spoolable ? createInDoubt(input, ctx, http) : undefined;
     if (!progress.opened && spoolable && !settings.dryRun && !input.openOnly && !(stopped && !wrote)) {
       const spooled = await spoolResults(input, workspace, error, log, createSent);
       progress.spoolFile = spooled.file;
@@ -194,6 +194,22 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
   const summary = redactDeep(built, secrets);
   const failed = progress.read?.tally.annotatable ?? [];
   return error ? { summary, failed, error, exitCode: exitCodeFor(error) } : { summary, failed, exitCode: 0 };
+}
+
+/**
+ * The run create whose run this upload may have left behind unknown: its own, sent without an answer (with when its
+ * last unanswered write went, which bounds when that run can still appear), else the earlier upload's that a resume
+ * was still looking for when it stopped (it has not given up on it: the next resume looks again).
+ */
+function createInDoubt(
+  input: UploadInput,
+  ctx: Pick<UploadContext, 'creating'> | undefined,
+  http: Pick<HttpClient, 'writesSent' | 'unansweredWriteSentAt'> | undefined,
+): RunCreateSent | undefined {
+  if (!ctx?.creating) return input.earlierCreate;
+  if ((http?.writesSent ?? 0) <= ctx.creating.writesBefore) return undefined;
+  const unansweredAt = http?.unansweredWriteSentAt;
+  return { ...ctx.creating.sent, ...(unansweredAt !== undefined && { unansweredAt }) };
 }
 
 /** An outage left the run's create unanswered: the run may exist, and resume records into it. */

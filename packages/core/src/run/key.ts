@@ -12,8 +12,10 @@
  * (it holds nothing yet) and reports into the oldest.
  */
 import type { TestManagementApi, TestRun } from '../api/client.js';
+import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import { byAge } from '../oldest.js';
+import { LATE_WRITE_MS } from './timing.js';
 
 const KEY_LABEL_PREFIX = 'testsigma-tm-key:';
 
@@ -68,6 +70,12 @@ export interface KeyedRunRequest {
   key: string;
   /** Creates the run when the generation has none open; the key's label and title tag are the caller's to add. */
   create: (previous: TestRun | undefined, findExisting: () => Promise<TestRun | undefined>) => Promise<TestRun>;
+  /**
+   * An earlier create of this job that got no answer (the stopped upload's, for its resume) may still make the key's
+   * run until `until`: when the key has no open run, wait until then on `clock` (which a stop ends) and look again
+   * before creating one, rather than leave that run to appear beside this one, or after it closed.
+   */
+  earlierCreate?: { until: number; clock: Clock };
 }
 
 export interface KeyedRun {
@@ -79,8 +87,16 @@ export interface KeyedRun {
 
 /** Find the key's open run, or create one and converge with any created at the same moment. */
 export async function findOrCreateKeyedRun(api: TestManagementApi, request: KeyedRunRequest, log: Logger): Promise<KeyedRun> {
-  const { projectId, key } = request;
-  const found = currentGeneration(await findKeyRuns(api, projectId, key));
+  const { projectId, key, earlierCreate } = request;
+  let found = currentGeneration(await findKeyRuns(api, projectId, key));
+  const wait = earlierCreate ? earlierCreate.until - earlierCreate.clock.now() : 0;
+  if (!found.open[0] && earlierCreate && wait > 0) {
+    log.info(
+      `Waiting up to ${Math.ceil(wait / 1000)} s for the open run of run key ${key}: an earlier create of this upload got no answer and may still make it until ${LATE_WRITE_MS / 1000} s after it was sent. Looking for it again then, rather than create a second run…`,
+    );
+    await earlierCreate.clock.sleep(wait);
+    found = currentGeneration(await findKeyRuns(api, projectId, key));
+  }
   const existing = found.open[0];
   if (existing) {
     log.info(`Reporting into test run ${existing.human_id}, the open run of run key ${key}.`);

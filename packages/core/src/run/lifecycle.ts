@@ -9,6 +9,8 @@ import { ApiError, ConfigError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { firstLine, listed } from '../text.js';
 import { settingLabel, type Host } from '../settings/index.js';
+import type { Clock } from '../clock.js';
+import { LATE_WRITE_MS } from './timing.js';
 
 /** `--project` takes the UUID or the exact project name. */
 export async function resolveProject(api: TestManagementApi, idOrName: string, host?: Host): Promise<Project> {
@@ -96,6 +98,11 @@ export interface RunCreateSent {
   firstLine: string;
   /** Milliseconds since the epoch: the create was first sent after this (the service's clock may lag ours). */
   since: number;
+  /**
+   * When (our clock) the last of the upload's writes that got no answer was sent — the create's last try, or a
+   * write before it: the run may still appear until LATE_WRITE_MS after it. Absent when every try was answered.
+   */
+  unansweredAt?: number;
 }
 
 export function runCreateOf(input: NewRun): RunCreateSent {
@@ -107,7 +114,7 @@ export function runCreateOf(input: NewRun): RunCreateSent {
  * the same first line of its description, created since — never another open run that merely shares a title
  * (`--run-title Nightly`), which an upload would otherwise write into and close.
  */
-export async function findCreatedRun(api: TestManagementApi, projectId: string, sent: RunCreateSent): Promise<TestRun | undefined> {
+async function findCreatedRun(api: TestManagementApi, projectId: string, sent: RunCreateSent): Promise<TestRun | undefined> {
   return (await api.findRunsByTitle(projectId, sent.title)).find(
     // A service may reformat what follows; the first line (naming the job and its results) identifies it.
     (run) => run.status.toUpperCase() !== 'CLOSED' && firstLine(run.description ?? '') === sent.firstLine && (run.created_at ?? sent.since) >= sent.since,
@@ -115,13 +122,38 @@ export async function findCreatedRun(api: TestManagementApi, projectId: string, 
 }
 
 /**
+ * The open run an earlier create that got no answer made (findCreatedRun), looked for until that create can no
+ * longer land: a look that finds nothing while it still may (LATE_WRITE_MS after it was sent, the one bound the
+ * service gives) is made again once it cannot, so that a create applied after the first look is found rather than
+ * joined by a second run. `clock` ends the wait when the host is stopped (stoppingClock).
+ */
+export async function findLateCreatedRun(
+  api: TestManagementApi,
+  projectId: string,
+  sent: RunCreateSent,
+  clock: Clock,
+  log: Logger,
+): Promise<TestRun | undefined> {
+  const found = await findCreatedRun(api, projectId, sent);
+  const wait = sent.unansweredAt === undefined ? 0 : sent.unansweredAt + LATE_WRITE_MS - clock.now();
+  if (found || wait <= 0) return found;
+  log.info(
+    `Waiting up to ${Math.ceil(wait / 1000)} s for test run "${sent.title}": its create got no answer and may still be applied until ${LATE_WRITE_MS / 1000} s after it was sent. Looking for it again then, rather than create a second run…`,
+  );
+  await clock.sleep(wait);
+  return findCreatedRun(api, projectId, sent);
+}
+
+/**
  * Create the run. A create is not idempotent, so after a failure that may have been applied (no answer or a
- * 5xx) the HTTP layer's retry loop looks for it before creating again (findCreatedRun): a lost answer never makes
- * a second run.
+ * 5xx) the HTTP layer's retry loop looks for it before creating again (findCreatedRun), and after no answer looks
+ * again once the create can no longer land (LATE_WRITE_MS) when the first look found nothing: a lost answer, or a
+ * create applied late, never makes a second run.
  */
 export async function createRun(api: TestManagementApi, input: NewRun, log: Logger): Promise<TestRun> {
   const sent = runCreateOf(input);
   return api.createRun(input, {
+    lateWriteMs: LATE_WRITE_MS,
     findExisting: async () => {
       const existing = await findCreatedRun(api, input.projectId, sent);
       if (existing) log.info(`The answer to creating the run was lost, but the run exists: using ${existing.human_id}.`);

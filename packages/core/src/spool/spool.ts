@@ -85,9 +85,10 @@ interface ResultsSpool extends SpoolBase {
   results: TestResult[];
   /**
    * The run's create, sent without an answer before the upload stopped (run/lifecycle.ts RunCreateSent): the run it
-   * may have made, open and empty, is the one resume records into when it finds it.
+   * may have made, open and empty, is the one resume records into when it finds it — looking again once the create
+   * can no longer land (`unansweredAt`, our clock, plus LATE_WRITE_MS) when the first look finds nothing.
    */
-  createSent?: { title: string; firstLine: string; since: number };
+  createSent?: { title: string; firstLine: string; since: number; unansweredAt?: number };
 }
 
 export type Spool = EntriesSpool | ResultsSpool;

@@ -82,13 +82,21 @@ describe('uploadResults', () => {
       { kind: 'reset', route: 'POST /projects/*/test_runs', times: 1 },
       { kind: 'reset', route: 'PUT /projects/*/test_runs/*/test_cases', times: 1 },
     ]);
-    const outcome = await uploadResults({ settings: settings(), results: [result('DEMO-1 a'), result('DEMO-2 b', 'failed')], http: fastRetries });
+    // The reset create may still land for a minute (LATE_WRITE_MS): that wait is on virtual time.
+    const virtual = new VirtualClock();
+    const outcome = await uploadResults({
+      settings: settings(),
+      results: [result('DEMO-1 a'), result('DEMO-2 b', 'failed')],
+      http: fastRetries,
+      clock: { now: () => virtual.now(), sleep: (ms, stop) => virtual.sleep(ms, stop), random: () => virtual.random() },
+    });
     expect(outcome.exitCode).toBe(0);
     expect(outcome.summary.uploaded).toBe(2);
     const state = emulator.state();
-    // The reset create was not applied; the client looked the title up, found nothing, and created once.
+    // The reset create was not applied; the client looked the title up, found nothing, looked again once the create
+    // could no longer land, found nothing again, and created once.
     expect(state.test_runs.filter((r) => r.status === 'CLOSED' && r.human_id !== 'DEMO-R-1')).toHaveLength(1);
-    expect(state.requests.filter((r) => r.method === 'GET' && r.route === 'GET /projects/{pid}/test_runs')).toHaveLength(1);
+    expect(state.requests.filter((r) => r.method === 'GET' && r.route === 'GET /projects/{pid}/test_runs')).toHaveLength(2);
   });
 
   it('lists unmapped tests with their project, so one test in two browsers reads as two', async () => {

@@ -1,0 +1,252 @@
+/**
+ * A run's create that got no answer and that the service applies late — after the one look made for it, but within
+ * LATE_WRITE_MS of being sent (the one bound run/README.md states): the look cannot miss it. The run it makes takes
+ * the results, and no second run is created beside it. Against the emulator over loopback, every wait on one
+ * virtual clock: a transport in front of the emulator holds the create and lets it reach the emulator only after the
+ * look for it was answered.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_FACTS, type EmulatorHandle } from 'testsigma-tm-emulator';
+import type { Transport } from '../../src/api/http.js';
+import { StopRequested } from '../../src/api/interrupt.js';
+import { exchange, makeDispatcher } from '../../src/api/transport.js';
+import type { Clock } from '../../src/clock.js';
+import { resumeCommand } from '../../src/operations/commands.js';
+import { uploadResults } from '../../src/pipeline/upload.js';
+import { resolveSettings } from '../../src/settings/index.js';
+import { LATE_WRITE_MS } from '../../src/run/timing.js';
+import type { Spool } from '../../src/spool/spool.js';
+import { useDemoEmulator } from '../demo-emulator.js';
+import { recordingLogger, result } from '../run/close-fixtures.js';
+import { VirtualClock } from '../virtual-clock.js';
+
+let emulator: EmulatorHandle;
+useDemoEmulator((started) => (emulator = started));
+
+let dir: string;
+let clock: VirtualClock;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'create-late-'));
+  clock = new VirtualClock();
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const newRuns = () => emulator.state().test_runs.filter((r) => r.id !== DEMO_FACTS.closedRun.id);
+
+/** Every wait of the upload and of the resume on the one virtual clock. */
+const on = (virtual: VirtualClock): Clock => ({ now: () => virtual.now(), sleep: (ms, stop) => virtual.sleep(ms, stop), random: () => virtual.random() });
+
+const CREATE = (request: Parameters<Transport>[0]): boolean => request.method === 'POST' && request.url.pathname.endsWith('/test_runs');
+const LOOK = (request: Parameters<Transport>[0]): boolean => request.method === 'GET' && request.url.pathname.endsWith('/test_runs');
+
+/**
+ * In front of the emulator: the first create is held — its client hears nothing: it gives up after its timeout, or
+ * at once when `reset` (a connection reset) — and reaches the emulator (applied late) right after the first look for
+ * runs answered once `arm()` was called, or when the test calls `land()`; never by itself when `lands` is false.
+ * `sentAt` is when the held create was sent (virtual time), `landedAt` when it was applied.
+ */
+async function createAppliedLate(virtual: VirtualClock, { lands = true, reset = false } = {}) {
+  const dispatcher = await makeDispatcher(30_000, undefined);
+  let held: Parameters<Transport>[0] | undefined;
+  let armed = false;
+  const timing: { sentAt?: number; landedAt?: number } = {};
+  const pass: Transport = (r) => exchange(dispatcher, r.method, r.url, r.headers, r.body, r.timeoutMs, r.nowMs);
+  const transport: Transport = async (request) => {
+    if (!held && CREATE(request)) {
+      held = request;
+      timing.sentAt = virtual.now();
+      if (reset) return { kind: 'no-answer', reason: 'connection reset', permanent: false, timedOut: false, cutOff: false, cause: undefined };
+      await virtual.sleep(request.timeoutMs);
+      return { kind: 'no-answer', reason: `timed out after ${request.timeoutMs} ms`, permanent: false, timedOut: true, cutOff: false, cause: undefined };
+    }
+    const answer = await pass(request);
+    if (lands && armed && LOOK(request)) await land();
+    return answer;
+  };
+  const land = async (): Promise<void> => {
+    if (!held || timing.landedAt !== undefined) return;
+    timing.landedAt = virtual.now();
+    const late = await pass(held);
+    expect(late.kind === 'answer' && late.status).toBe(201);
+  };
+  return { transport, timing, arm: () => (armed = true), land, done: () => dispatcher.close() };
+}
+
+/** An upload whose create is held (see createAppliedLate): it gives up at its deadline and spools every result. */
+async function spooledWithCreateInDoubt(spool: string, transport: Transport, runKey?: string): Promise<void> {
+  // The create times out (30 s) and the next try would come after the deadline.
+  const outcome = await uploadResults({
+    settings: resolveSettings(
+      { token: emulator.token, baseUrl: emulator.url, projectId: 'Demo', runTitle: 'Nightly', spool, deadline: 40, ...(runKey && { runKey }) },
+      {},
+    ),
+    results: [result(1, 'failed'), result(2, 'passed')],
+    env: {},
+    host: 'cli',
+    clock: on(clock),
+    http: { transport },
+  });
+  expect([outcome.exitCode, outcome.summary.spoolFile]).toEqual([1, spool]);
+  expect(newRuns()).toEqual([]);
+}
+
+describe('a run create applied late, after the look for it', () => {
+  it('resume waits until the create can no longer land, finds its run and records there: one run', async () => {
+    const spool = path.join(dir, 'spool.json');
+    const proxy = await createAppliedLate(clock);
+    try {
+      await spooledWithCreateInDoubt(spool, proxy.transport);
+
+      // Resumed at once, inside the create's window: the create lands right after resume's first look for it.
+      proxy.arm();
+      const log = recordingLogger();
+      const resumed = await resumeCommand({
+        file: spool,
+        token: emulator.token,
+        env: {},
+        host: 'cli',
+        clock: on(clock),
+        log,
+        http: { transport: proxy.transport },
+      });
+      expect(proxy.timing.landedAt! - proxy.timing.sentAt!).toBeLessThan(LATE_WRITE_MS);
+      expect(resumed.exitCode, resumed.message).toBe(0);
+      const runs = newRuns();
+      expect(runs.map((r) => [r.title, r.status, Object.keys(r.results).length])).toEqual([['Nightly', 'CLOSED', 2]]);
+      expect(resumed.message).toBe(`Resumed ${spool}: recorded 2 of 2 test case(s) in test run ${runs[0]!.human_id}.`);
+      // It said why it waited, and how long at most; and it looked again no earlier than the window's end.
+      const waiting = log.lines.find((line) => line.startsWith('Waiting up to '));
+      expect(waiting).toMatch(/^Waiting up to \d+ s for test run "Nightly": its create got no answer/);
+      expect(clock.now()).toBeGreaterThanOrEqual(proxy.timing.sentAt! + LATE_WRITE_MS);
+      expect(emulator.state().requests.filter((r) => r.method === 'POST' && /test_runs$/.test(r.path))).toHaveLength(1);
+    } finally {
+      await proxy.done();
+    }
+  });
+
+  it('a stop while resume waits ends the wait at once: nothing created, the file still names the create; the next resume finds its run', async () => {
+    const spool = path.join(dir, 'spool.json');
+    const proxy = await createAppliedLate(clock);
+    try {
+      await spooledWithCreateInDoubt(spool, proxy.transport);
+      proxy.arm();
+      // SIGINT as the wait begins.
+      const stop = new AbortController();
+      const log = recordingLogger();
+      const info = log.info;
+      log.info = (message) => {
+        info(message);
+        if (message.startsWith('Waiting up to ')) stop.abort(new StopRequested('SIGINT'));
+      };
+      const stopped = await resumeCommand({
+        file: spool,
+        token: emulator.token,
+        env: {},
+        host: 'cli',
+        clock: on(clock),
+        log,
+        interrupt: stop.signal,
+        http: { transport: proxy.transport },
+      });
+      expect(stopped.exitCode, stopped.message).toBe(130);
+      expect(clock.now()).toBeLessThan(proxy.timing.sentAt! + LATE_WRITE_MS);
+      // Only the late run: the stopped resume created none.
+      expect(newRuns().map((r) => [r.title, r.status, Object.keys(r.results).length])).toEqual([['Nightly', 'ACTIVE', 0]]);
+      const kept = JSON.parse(await readFile(spool, 'utf8')) as Extract<Spool, { kind: 'results' }>;
+      expect(kept.createSent).toEqual(expect.objectContaining({ title: 'Nightly', unansweredAt: proxy.timing.sentAt }));
+
+      const resumed = await resumeCommand({ file: spool, token: emulator.token, env: {}, host: 'cli', clock: on(clock), http: { transport: proxy.transport } });
+      expect(resumed.exitCode, resumed.message).toBe(0);
+      expect(newRuns().map((r) => [r.title, r.status, Object.keys(r.results).length])).toEqual([['Nightly', 'CLOSED', 2]]);
+    } finally {
+      await proxy.done();
+    }
+  });
+
+  it('a create that never lands: resume waits out its window once, then creates the run: one run', async () => {
+    const spool = path.join(dir, 'spool.json');
+    const proxy = await createAppliedLate(clock, { lands: false });
+    try {
+      await spooledWithCreateInDoubt(spool, proxy.transport);
+      const log = recordingLogger();
+      const resumed = await resumeCommand({
+        file: spool,
+        token: emulator.token,
+        env: {},
+        host: 'cli',
+        clock: on(clock),
+        log,
+        http: { transport: proxy.transport },
+      });
+      expect(resumed.exitCode, resumed.message).toBe(0);
+      expect(newRuns().map((r) => [r.title, r.status, Object.keys(r.results).length])).toEqual([['Nightly', 'CLOSED', 2]]);
+      expect(log.lines.filter((line) => line.startsWith('Waiting up to '))).toHaveLength(1);
+      expect(clock.now()).toBeGreaterThanOrEqual(proxy.timing.sentAt! + LATE_WRITE_MS);
+    } finally {
+      await proxy.done();
+    }
+  });
+});
+
+describe("the upload's own retry of a create that got no answer", () => {
+  it('a reset create applied after the look before the retry: the upload waits it out and records into its run: one run', async () => {
+    const proxy = await createAppliedLate(clock, { reset: true });
+    proxy.arm();
+    try {
+      const log = recordingLogger();
+      const outcome = await uploadResults({
+        settings: resolveSettings({ token: emulator.token, baseUrl: emulator.url, projectId: 'Demo', runTitle: 'Nightly' }, {}),
+        results: [result(1, 'failed'), result(2, 'passed')],
+        env: {},
+        host: 'cli',
+        clock: on(clock),
+        log,
+        http: { transport: proxy.transport, onEvent: (event) => log.info(event.message) },
+      });
+      expect(proxy.timing.landedAt! - proxy.timing.sentAt!).toBeLessThan(LATE_WRITE_MS);
+      expect(outcome.exitCode, outcome.error?.message).toBe(0);
+      expect(newRuns().map((r) => [r.title, r.status, Object.keys(r.results).length])).toEqual([['Nightly', 'CLOSED', 2]]);
+      expect(emulator.state().requests.filter((r) => r.method === 'POST' && /test_runs$/.test(r.path))).toHaveLength(1);
+      expect(log.lines.find((line) => line.includes('may still be applied'))).toMatch(/^waiting up to \d+ s for what POST \S+\/test_runs makes:/);
+      expect(clock.now()).toBeGreaterThanOrEqual(proxy.timing.sentAt! + LATE_WRITE_MS);
+    } finally {
+      await proxy.done();
+    }
+  });
+});
+
+describe('a keyed upload whose create got no answer', () => {
+  it("resume waits for the key's run that create may still make, and reports into it: one run for the key", async () => {
+    const spool = path.join(dir, 'spool.json');
+    const proxy = await createAppliedLate(clock, { lands: false });
+    try {
+      await spooledWithCreateInDoubt(spool, proxy.transport, 'late-key');
+      // The held create lands as the resume begins a long wait (waiting out a create in doubt); a resume that never
+      // waits so long has it land after it is done, still within the create's window.
+      const waits: Clock = { ...on(clock), sleep: async (ms, stop) => (ms >= 10_000 && (await proxy.land()), clock.sleep(ms, stop)) };
+      const log = recordingLogger();
+      const resumed = await resumeCommand({
+        file: spool,
+        token: emulator.token,
+        env: {},
+        host: 'cli',
+        clock: waits,
+        log,
+        http: { transport: proxy.transport },
+      });
+      await proxy.land();
+      expect(proxy.timing.landedAt! - proxy.timing.sentAt!).toBeLessThan(LATE_WRITE_MS);
+      expect(resumed.exitCode, resumed.message).toBe(0);
+      const keyRuns = emulator.state().test_runs.filter((r) => r.title.endsWith('[late-key]'));
+      expect(keyRuns.map((r) => [r.status, Object.keys(r.results).length])).toEqual([['CLOSED', 2]]);
+      expect(log.lines.find((line) => line.startsWith('Waiting up to '))).toMatch(/^Waiting up to \d+ s for the open run of run key late-key: /);
+    } finally {
+      await proxy.done();
+    }
+  });
+});
