@@ -9,7 +9,7 @@ import { cp, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { newRuns, start, statusesByHumanId, type EmulatorHandle } from './helpers/emulator.js';
-import { ACTION, CLI, ROOT, baseEnv, runNode } from './helpers/run.js';
+import { CLI, ROOT, baseEnv, runNode, runAction } from './helpers/run.js';
 
 const FIXTURES = join(ROOT, 'test/fixtures/allure');
 const JEST_BIN = join(ROOT, 'node_modules/jest/bin/jest.js');
@@ -42,20 +42,7 @@ function cli(dir: string) {
 }
 
 function action(dir: string) {
-  const env = baseEnv({
-    GITHUB_ACTIONS: 'true',
-    GITHUB_WORKSPACE: dir,
-    GITHUB_REPOSITORY: 'acme/shop',
-    GITHUB_RUN_ID: '780',
-    GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_RUN_NUMBER: '15',
-    GITHUB_WORKFLOW: 'CI',
-    'INPUT_API-TOKEN': emulator.token,
-    'INPUT_PROJECT-ID': 'Demo',
-    'INPUT_BASE-URL': emulator.url,
-    INPUT_RESULTS: 'allure-results',
-  });
-  return runNode(ACTION, [], { env, cwd: dir });
+  return runAction(emulator, dir, 'allure-results');
 }
 
 /** Uploads the suite's allure-results through `host`, then the statuses the new run recorded by case. */

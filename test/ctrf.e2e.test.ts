@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { descriptionOf, newRuns, start, statusesByHumanId, type EmulatorHandle } from './helpers/emulator.js';
-import { ACTION, CLI, ROOT, baseEnv, runNode } from './helpers/run.js';
+import { CLI, ROOT, baseEnv, runNode, runAction } from './helpers/run.js';
 
 let emulator: EmulatorHandle;
 let dir: string;
@@ -208,20 +208,7 @@ describe('a CTRF report uploaded through the Action (dist/index.js)', () => {
     const workspace = await mkdtemp(join(tmpdir(), 'tm-ctrf-action-'));
     await mkdir(join(workspace, 'ctrf'));
     await writeFile(join(workspace, 'ctrf', 'ctrf-report.json'), JSON.stringify(REPORT));
-    const env = baseEnv({
-      GITHUB_ACTIONS: 'true',
-      GITHUB_WORKSPACE: workspace,
-      GITHUB_REPOSITORY: 'acme/shop',
-      GITHUB_RUN_ID: '779',
-      GITHUB_RUN_ATTEMPT: '1',
-      GITHUB_RUN_NUMBER: '14',
-      GITHUB_WORKFLOW: 'CI',
-      'INPUT_API-TOKEN': emulator.token,
-      'INPUT_PROJECT-ID': 'Demo',
-      'INPUT_BASE-URL': emulator.url,
-      INPUT_RESULTS: 'ctrf/ctrf-report.json',
-    });
-    const res = await runNode(ACTION, [], { env, cwd: workspace });
+    const res = await runAction(emulator, workspace, 'ctrf/ctrf-report.json');
     expect(res.code).toBe(0);
     const [run] = newRuns(emulator);
     expect(run && statusesByHumanId(emulator, run)).toEqual(REPORT_STATUSES);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { newRuns, start, statusesByHumanId, type EmulatorHandle } from './helpers/emulator.js';
-import { ACTION, CLI, ROOT, baseEnv, runNode } from './helpers/run.js';
+import { CLI, ROOT, baseEnv, runNode, runAction } from './helpers/run.js';
 
 const FIXTURES = join(ROOT, 'test/fixtures');
 let emulator: EmulatorHandle;
@@ -118,20 +118,7 @@ async function workspaceWith(fixture: string, move: [RegExp, string]): Promise<s
 describe('an Allure results directory uploaded through the Action (dist/index.js)', () => {
   it("allure-playwright's directory: each test on its case, the retried one passed, the failed one with its attachment", async () => {
     const dir = await workspaceWith('allure/allure-playwright/allure-results', [/DEMO-8(\d)/g, 'DEMO-3$1']);
-    const env = baseEnv({
-      GITHUB_ACTIONS: 'true',
-      GITHUB_WORKSPACE: dir,
-      GITHUB_REPOSITORY: 'acme/shop',
-      GITHUB_RUN_ID: '778',
-      GITHUB_RUN_ATTEMPT: '1',
-      GITHUB_RUN_NUMBER: '13',
-      GITHUB_WORKFLOW: 'CI',
-      'INPUT_API-TOKEN': emulator.token,
-      'INPUT_PROJECT-ID': 'Demo',
-      'INPUT_BASE-URL': emulator.url,
-      INPUT_RESULTS: 'allure-results',
-    });
-    const res = await runNode(ACTION, [], { env, cwd: dir });
+    const res = await runAction(emulator, dir, 'allure-results');
     expect(res.code).toBe(0);
     const [run] = newRuns(emulator);
     expect(run && statusesByHumanId(emulator, run)).toEqual({ 'DEMO-31': 'Passed', 'DEMO-32': 'Passed', 'DEMO-33': 'Failed' });

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { descriptionOf, newRuns, start, statusesByHumanId, type EmulatorHandle } from './helpers/emulator.js';
-import { ACTION, CLI, ROOT, baseEnv, runNode } from './helpers/run.js';
+import { CLI, ROOT, baseEnv, runNode, runAction } from './helpers/run.js';
 
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'xml', 'robot-framework');
 
@@ -94,20 +94,7 @@ describe('a Robot Framework output.xml uploaded through the Action (dist/index.j
     const workspace = await mkdtemp(join(tmpdir(), 'tm-robot-action-'));
     await mkdir(join(workspace, 'results'));
     await copyFile(join(FIXTURES, 'merged.xml'), join(workspace, 'results', 'output.xml'));
-    const env = baseEnv({
-      GITHUB_ACTIONS: 'true',
-      GITHUB_WORKSPACE: workspace,
-      GITHUB_REPOSITORY: 'acme/shop',
-      GITHUB_RUN_ID: '781',
-      GITHUB_RUN_ATTEMPT: '1',
-      GITHUB_RUN_NUMBER: '15',
-      GITHUB_WORKFLOW: 'CI',
-      'INPUT_API-TOKEN': emulator.token,
-      'INPUT_PROJECT-ID': 'Demo',
-      'INPUT_BASE-URL': emulator.url,
-      INPUT_RESULTS: 'results/output.xml',
-    });
-    const res = await runNode(ACTION, [], { env, cwd: workspace });
+    const res = await runAction(emulator, workspace, 'results/output.xml');
     expect(res.code).toBe(0);
     const [run] = newRuns(emulator);
     expect(run && statusesByHumanId(emulator, run)).toEqual(MERGED_STATUSES);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { descriptionOf, newRuns, start, statusesByHumanId, type EmulatorHandle } from './helpers/emulator.js';
-import { ACTION, ROOT, CLI, baseEnv, runNode } from './helpers/run.js';
+import { ROOT, CLI, baseEnv, runNode, runAction } from './helpers/run.js';
 
 const FIXTURES = join(ROOT, 'test/fixtures/native/tap');
 const KINDS = '(global setup or teardown, a worker, loading a test file, the test runner itself)';
@@ -102,36 +102,21 @@ describe('a TAP stream uploaded through the CLI', () => {
 
 describe('a TAP stream uploaded through the Action (dist/index.js)', () => {
   /** The Action run as the runner runs it, in a workspace holding `files` under reports/. */
-  async function runAction(files: Record<string, string>) {
+  async function actionOver(files: Record<string, string>) {
     const workspace = await mkdtemp(join(tmpdir(), 'tm-tap-action-'));
     await mkdir(join(workspace, 'reports'));
     const summary = join(workspace, 'summary.md');
     await writeFile(summary, '');
     await writeFile(join(workspace, 'outputs'), '');
     for (const [name, text] of Object.entries(files)) await writeFile(join(workspace, 'reports', name), text);
-    const env = baseEnv({
-      GITHUB_ACTIONS: 'true',
-      GITHUB_WORKSPACE: workspace,
-      GITHUB_REPOSITORY: 'acme/shop',
-      GITHUB_RUN_ID: '781',
-      GITHUB_RUN_ATTEMPT: '1',
-      GITHUB_RUN_NUMBER: '15',
-      GITHUB_WORKFLOW: 'CI',
-      'INPUT_API-TOKEN': emulator.token,
-      'INPUT_PROJECT-ID': 'Demo',
-      'INPUT_BASE-URL': emulator.url,
-      INPUT_RESULTS: 'reports/*.tap',
-      GITHUB_STEP_SUMMARY: summary,
-      GITHUB_OUTPUT: join(workspace, 'outputs'),
-    });
-    const res = await runNode(ACTION, [], { env, cwd: workspace });
+    const res = await runAction(emulator, workspace, 'reports/*.tap', { GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: join(workspace, 'outputs') });
     const written = await readFile(summary, 'utf8');
     await rm(workspace, { recursive: true, force: true });
     return { ...res, summary: written };
   }
 
   it("reads Perl Test::More's stream: a subtest's failure fails the case its name holds, a failing TODO is no failure", async () => {
-    const res = await runAction({ 'checkout.tap': await readFile(join(FIXTURES, 'test-more.tap'), 'utf8') });
+    const res = await actionOver({ 'checkout.tap': await readFile(join(FIXTURES, 'test-more.tap'), 'utf8') });
     expect(res.code, res.stdout + res.stderr).toBe(0);
     const [run] = newRuns(emulator);
     expect(run && statusesByHumanId(emulator, run)).toEqual({ 'DEMO-1': 'Failed', 'DEMO-7': 'Passed', 'DEMO-8': 'Failed' });
@@ -139,7 +124,7 @@ describe('a TAP stream uploaded through the Action (dist/index.js)', () => {
   });
 
   it('fails the step on a stream that bailed out, though every test it holds passed, and says why in the job summary', async () => {
-    const res = await runAction({ 'bail.tap': 'TAP version 14\n1..3\nok 1 - DEMO-1 signs in\nBail out! the database is down\n' });
+    const res = await actionOver({ 'bail.tap': 'TAP version 14\n1..3\nok 1 - DEMO-1 signs in\nBail out! the database is down\n' });
     expect(res.code, res.stdout + res.stderr).toBe(1);
     const heading = `reports/bail.tap: the TAP producer reported 2 error(s) outside any test ${KINDS}; the run that wrote this file failed, whatever the results recorded say:`;
     expect(res.stdout).toContain(

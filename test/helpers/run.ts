@@ -38,3 +38,26 @@ export function runNode(script: string, args: string[], options: { env: Record<s
     });
   });
 }
+
+/**
+ * `dist/index.js` run as the Actions runner runs it, in one job of a workflow run: its workspace (also its working
+ * directory), the `results` input, the emulator's address and token as the Action's inputs; `extra` adds to the
+ * environment (GITHUB_STEP_SUMMARY, GITHUB_OUTPUT, other INPUT_*).
+ */
+export function runAction(service: { url: string; token: string }, workspace: string, results: string, extra: Record<string, string> = {}): Promise<RunResult> {
+  const env = baseEnv({
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_REPOSITORY: 'acme/shop',
+    GITHUB_RUN_ID: '781',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_RUN_NUMBER: '15',
+    GITHUB_WORKFLOW: 'CI',
+    'INPUT_API-TOKEN': service.token,
+    'INPUT_PROJECT-ID': 'Demo',
+    'INPUT_BASE-URL': service.url,
+    INPUT_RESULTS: results,
+    ...extra,
+  });
+  return runNode(ACTION, [], { env, cwd: workspace });
+}
