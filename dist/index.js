@@ -43727,7 +43727,9 @@ async function createConverged(api, input, missing, fields, log) {
     for (let i = 0; i < missing.length; i += CREATES_IN_FLIGHT) {
         await Promise.all(missing.slice(i, i + CREATES_IN_FLIGHT).map(async (m) => {
             const findExisting = async () => (await api.listTestCases(input.projectId)).find((c) => identityIn(c.description) === m.identity);
-            mine.set(m.identity, await api.createTestCase(input.projectId, { ...fields, ownerId: input.ownerId, title: m.title, description: caseDescription(m) }, findExisting));
+            // A create applied late is found too (waited out before creating again): not left beside this one.
+            const options = { findExisting, lateWriteMs: input.lateWriteMs };
+            mine.set(m.identity, await api.createTestCase(input.projectId, { ...fields, ownerId: input.ownerId, title: m.title, description: caseDescription(m) }, options));
         }));
     }
     const all = await api.listTestCases(input.projectId);
@@ -54853,14 +54855,16 @@ class TestManagementApi {
     }
     /**
      * Not idempotent: the caller re-lists the cases afterwards and converges on one case per test. After a
-     * failure that may have been applied, `findExisting` is asked before creating again (as for runs).
+     * failure that may have been applied, `findExisting` is asked before creating again, and after no answer asked
+     * again once the create can no longer land (`lateWriteMs`), as for runs.
      */
-    async createTestCase(projectId, testCase, findExisting) {
+    async createTestCase(projectId, testCase, options = {}) {
         const res = await this.http.send({
             method: 'POST',
             path: `/projects/${enc(projectId)}/test_cases`,
             idempotent: false,
-            ...(findExisting ? { recover: findExisting } : {}),
+            ...(options.findExisting ? { recover: options.findExisting } : {}),
+            ...(options.lateWriteMs !== undefined ? { lateWriteMs: options.lateWriteMs } : {}),
             resource: `Project "${projectId}"`,
             json: {
                 title: testCase.title,
@@ -57979,6 +57983,7 @@ function interruptedError({ signal, progress, landed, wrote, error, createSent }
 
 
 
+
 async function upload_uploadResults(given) {
     const { settings } = given;
     const secrets = [settings.token];
@@ -58233,7 +58238,7 @@ async function planUpload(ctx, { project, statuses, users, cases }, read) {
     const statusIds = resolveStatusIds(statuses, mapping);
     // No result read (a path that matched no file): whom results would be recorded as is no news.
     const user = lifecycle_pickUser(users, settings.userEmail, read.tally.total === 0 ? silentLogger : log, host);
-    const { report, sync } = await syncCases(api, { projectId: project.id, cases: cases ?? [], report: read.report, ownerId: user.id, settings, host }, log);
+    const { report, sync } = await syncCases(api, { projectId: project.id, cases: cases ?? [], report: read.report, ownerId: user.id, settings, host, lateWriteMs: LATE_WRITE_MS }, log);
     if (sync)
         read.tally.placeFailures(report);
     applyUnmappedPolicy(report, settings, log, host);

@@ -53,12 +53,13 @@ export interface NewRun {
   environmentIds?: string[];
 }
 
-export interface CreateRunOptions {
+/** How a create (of a run, of a test case) that may have been applied is found rather than made twice. */
+export interface CreateOptions<T> {
   /**
    * Creating is not idempotent: after a failure that may have been applied (no answer, a timeout, a 5xx),
-   * this is asked before creating again, and a run it finds is taken as the one the lost answer announced.
+   * this is asked before creating again, and what it finds is taken as what the lost answer announced.
    */
-  findExisting?: () => Promise<TestRun | undefined>;
+  findExisting?: () => Promise<T | undefined>;
   /**
    * A create that got no answer may still be applied this long after it was sent (run/timing.ts LATE_WRITE_MS):
    * when `findExisting` finds nothing sooner, it is asked again once the create can no longer land, before the
@@ -153,7 +154,7 @@ export class TestManagementApi {
     await this.http.send({ method: 'DELETE', path: this.pathsOf(projectId, runId).run, idempotent: true, resource: `Test run "${runId}"` });
   }
 
-  async createRun(run: NewRun, options: CreateRunOptions = {}): Promise<TestRun> {
+  async createRun(run: NewRun, options: CreateOptions<TestRun> = {}): Promise<TestRun> {
     const res = await this.http.send<TestRun>({
       method: 'POST',
       path: `/projects/${enc(run.projectId)}/test_runs`,
@@ -293,14 +294,16 @@ export class TestManagementApi {
 
   /**
    * Not idempotent: the caller re-lists the cases afterwards and converges on one case per test. After a
-   * failure that may have been applied, `findExisting` is asked before creating again (as for runs).
+   * failure that may have been applied, `findExisting` is asked before creating again, and after no answer asked
+   * again once the create can no longer land (`lateWriteMs`), as for runs.
    */
-  async createTestCase(projectId: string, testCase: NewTestCase, findExisting?: () => Promise<TestCase | undefined>): Promise<TestCase> {
+  async createTestCase(projectId: string, testCase: NewTestCase, options: CreateOptions<TestCase> = {}): Promise<TestCase> {
     const res = await this.http.send<TestCase>({
       method: 'POST',
       path: `/projects/${enc(projectId)}/test_cases`,
       idempotent: false,
-      ...(findExisting ? { recover: findExisting } : {}),
+      ...(options.findExisting ? { recover: options.findExisting } : {}),
+      ...(options.lateWriteMs !== undefined ? { lateWriteMs: options.lateWriteMs } : {}),
       resource: `Project "${projectId}"`,
       json: {
         title: testCase.title,

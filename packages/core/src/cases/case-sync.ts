@@ -5,7 +5,9 @@
  * of a case this tool created, then (match-by-title) by title, and (create-missing-cases) the rest become new
  * test cases. Creating converges: after its creates an upload re-lists the cases, and where another upload
  * created a case for the same test at the same time, every upload takes the oldest and deletes its own younger
- * one — before any run holds it, so no result is lost.
+ * one — before any run holds it, so no result is lost. A create that got no answer is looked for by its identity
+ * line before it is sent again, and when not found, looked for again once it can no longer land (`lateWriteMs`):
+ * the re-list after the creates may come before such a create is applied, so converging cannot undo it.
  */
 import type { CaseLookupKind, Lookup, TestCase, TestManagementApi } from '../api/client.js';
 import { ApiError, ConfigError } from '../errors.js';
@@ -43,6 +45,11 @@ export interface CaseSyncInput {
   ownerId: string;
   settings: Settings;
   host: Host | undefined;
+  /**
+   * How long after it was sent a create that got no answer may still be applied (the caller's bound on the
+   * service, run/timing.ts LATE_WRITE_MS): its retry waits that out before creating the case again.
+   */
+  lateWriteMs: number;
 }
 
 /** The mapping report with what sync found and created merged in; unchanged when both settings are off. */
@@ -109,9 +116,11 @@ async function createConverged(
       missing.slice(i, i + CREATES_IN_FLIGHT).map(async (m) => {
         const findExisting = async (): Promise<TestCase | undefined> =>
           (await api.listTestCases(input.projectId)).find((c) => identityIn(c.description) === m.identity);
+        // A create applied late is found too (waited out before creating again): not left beside this one.
+        const options = { findExisting, lateWriteMs: input.lateWriteMs };
         mine.set(
           m.identity,
-          await api.createTestCase(input.projectId, { ...fields, ownerId: input.ownerId, title: m.title, description: caseDescription(m) }, findExisting),
+          await api.createTestCase(input.projectId, { ...fields, ownerId: input.ownerId, title: m.title, description: caseDescription(m) }, options),
         );
       }),
     );

@@ -21,6 +21,7 @@ import { describedWhenRead } from '../plan/when-read.js';
 import { requireSettings, settingLabel, type Host, type Settings } from '../settings/index.js';
 import { pickUser, resolveProject, type RunCreateSent } from '../run/lifecycle.js';
 import { spooledWithoutFiles } from '../run/send.js';
+import { LATE_WRITE_MS } from '../run/timing.js';
 import { syncCases } from '../cases/case-sync.js';
 import { attachmentsFor, planAttachments, withSkippedNote } from '../attachments/index.js';
 import { redactedResults } from './redacted-results.js';
@@ -310,7 +311,11 @@ async function planUpload(ctx: UploadContext, { project, statuses, users, cases 
   const statusIds = resolveStatusIds(statuses, mapping);
   // No result read (a path that matched no file): whom results would be recorded as is no news.
   const user = pickUser(users, settings.userEmail, read.tally.total === 0 ? silentLogger : log, host);
-  const { report, sync } = await syncCases(api, { projectId: project.id, cases: cases ?? [], report: read.report, ownerId: user.id, settings, host }, log);
+  const { report, sync } = await syncCases(
+    api,
+    { projectId: project.id, cases: cases ?? [], report: read.report, ownerId: user.id, settings, host, lateWriteMs: LATE_WRITE_MS },
+    log,
+  );
   if (sync) read.tally.placeFailures(report);
   applyUnmappedPolicy(report, settings, log, host);
   const untestedIds = new Set(statuses.filter((s) => statusKey(s.name) === 'untested').map((s) => s.id));

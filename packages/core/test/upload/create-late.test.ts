@@ -1,9 +1,9 @@
 /**
  * A run's create that got no answer and that the service applies late — after the one look made for it, but within
  * LATE_WRITE_MS of being sent (the one bound run/README.md states): the look cannot miss it. The run it makes takes
- * the results, and no second run is created beside it. Against the emulator over loopback, every wait on one
- * virtual clock: a transport in front of the emulator holds the create and lets it reach the emulator only after the
- * look for it was answered.
+ * the results, and no second run is created beside it; so too for case sync's create of a test case (one case, none
+ * made and deleted). Against the emulator over loopback, every wait on one virtual clock: a transport in front of
+ * the emulator holds the create and lets it reach the emulator only after the look for it was answered.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -16,6 +16,8 @@ import { exchange, makeDispatcher } from '../../src/api/transport.js';
 import type { Clock } from '../../src/clock.js';
 import { resumeCommand } from '../../src/operations/commands.js';
 import { uploadResults } from '../../src/pipeline/upload.js';
+import { identityIn } from '../../src/map/title.js';
+import type { TestResult } from '../../src/model.js';
 import { resolveSettings } from '../../src/settings/index.js';
 import { LATE_WRITE_MS } from '../../src/run/timing.js';
 import type { Spool } from '../../src/spool/spool.js';
@@ -41,23 +43,25 @@ const newRuns = () => emulator.state().test_runs.filter((r) => r.id !== DEMO_FAC
 /** Every wait of the upload and of the resume on the one virtual clock. */
 const on = (virtual: VirtualClock): Clock => ({ now: () => virtual.now(), sleep: (ms, stop) => virtual.sleep(ms, stop), random: () => virtual.random() });
 
-const CREATE = (request: Parameters<Transport>[0]): boolean => request.method === 'POST' && request.url.pathname.endsWith('/test_runs');
-const LOOK = (request: Parameters<Transport>[0]): boolean => request.method === 'GET' && request.url.pathname.endsWith('/test_runs');
+/** What is created late: a test run, or (case sync) a test case. */
+type Created = 'test_runs' | 'test_cases';
+const CREATE = (request: Parameters<Transport>[0], created: Created): boolean => request.method === 'POST' && request.url.pathname.endsWith(`/${created}`);
+const LOOK = (request: Parameters<Transport>[0], created: Created): boolean => request.method === 'GET' && request.url.pathname.endsWith(`/${created}`);
 
 /**
- * In front of the emulator: the first create is held — its client hears nothing: it gives up after its timeout, or
+ * In front of the emulator: the first create of a run (of a case, with `created: 'test_cases'`) is held — its client hears nothing: it gives up after its timeout, or
  * at once when `reset` (a connection reset) — and reaches the emulator (applied late) right after the first look for
- * runs answered once `arm()` was called, or when the test calls `land()`; never by itself when `lands` is false.
+ * them answered once `arm()` was called, or when the test calls `land()`; never by itself when `lands` is false.
  * `sentAt` is when the held create was sent (virtual time), `landedAt` when it was applied.
  */
-async function createAppliedLate(virtual: VirtualClock, { lands = true, reset = false } = {}) {
+async function createAppliedLate(virtual: VirtualClock, { lands = true, reset = false, created = 'test_runs' as Created } = {}) {
   const dispatcher = await makeDispatcher(30_000, undefined);
   let held: Parameters<Transport>[0] | undefined;
   let armed = false;
   const timing: { sentAt?: number; landedAt?: number } = {};
   const pass: Transport = (r) => exchange(dispatcher, r.method, r.url, r.headers, r.body, r.timeoutMs, r.nowMs);
   const transport: Transport = async (request) => {
-    if (!held && CREATE(request)) {
+    if (!held && CREATE(request, created)) {
       held = request;
       timing.sentAt = virtual.now();
       if (reset) return { kind: 'no-answer', reason: 'connection reset', permanent: false, timedOut: false, cutOff: false, cause: undefined };
@@ -65,7 +69,7 @@ async function createAppliedLate(virtual: VirtualClock, { lands = true, reset = 
       return { kind: 'no-answer', reason: `timed out after ${request.timeoutMs} ms`, permanent: false, timedOut: true, cutOff: false, cause: undefined };
     }
     const answer = await pass(request);
-    if (lands && armed && LOOK(request)) await land();
+    if (lands && armed && LOOK(request, created)) await land();
     return answer;
   };
   const land = async (): Promise<void> => {
@@ -245,6 +249,118 @@ describe('a keyed upload whose create got no answer', () => {
       const keyRuns = emulator.state().test_runs.filter((r) => r.title.endsWith('[late-key]'));
       expect(keyRuns.map((r) => [r.status, Object.keys(r.results).length])).toEqual([['CLOSED', 2]]);
       expect(log.lines.find((line) => line.startsWith('Waiting up to '))).toMatch(/^Waiting up to \d+ s for the open run of run key late-key: /);
+    } finally {
+      await proxy.done();
+    }
+  });
+});
+
+describe("case sync's create of a test case that got no answer", () => {
+  /** A test that names no case: case sync creates one for it. */
+  const unnamed: TestResult = {
+    source: 'test',
+    suitePath: ['Checkout'],
+    name: 'pays by card',
+    status: 'failed',
+    properties: [],
+    tags: [],
+    attachments: [],
+    attempts: [{ status: 'failed' }],
+  };
+  const synced = () => emulator.state().test_cases.filter((c) => identityIn(c.description));
+  const caseWrites = () => emulator.state().requests.filter((r) => r.method !== 'GET' && /\/projects\/[^/]+\/test_cases(\/[^/]+)?$/.test(r.path));
+  const upload = (transport: Transport, log: ReturnType<typeof recordingLogger>, extra: Record<string, unknown> = {}, interrupt?: AbortSignal) =>
+    uploadResults({
+      settings: resolveSettings(
+        {
+          token: emulator.token,
+          baseUrl: emulator.url,
+          projectId: 'Demo',
+          runTitle: 'Nightly',
+          createMissingCases: true,
+          spool: path.join(dir, 'spool.json'),
+          ...extra,
+        },
+        {},
+      ),
+      results: [unnamed],
+      env: {},
+      host: 'cli',
+      clock: on(clock),
+      log,
+      ...(interrupt && { interrupt }),
+      http: { transport, onEvent: (event) => log.info(event.message) },
+    });
+
+  it('a reset create applied after the look before the retry: the upload waits it out and records into that case: one case', async () => {
+    const proxy = await createAppliedLate(clock, { reset: true, created: 'test_cases' });
+    proxy.arm();
+    try {
+      const log = recordingLogger();
+      const outcome = await upload(proxy.transport, log);
+      expect(proxy.timing.landedAt! - proxy.timing.sentAt!).toBeLessThan(LATE_WRITE_MS);
+      expect(outcome.exitCode, outcome.error?.message).toBe(0);
+      // Created once, never deleted as a duplicate: the one case the late create made takes the result.
+      expect(caseWrites().map((r) => r.method)).toEqual(['POST']);
+      const cases = synced();
+      expect(cases.map((c) => c.title)).toEqual(['Checkout › pays by card']);
+      expect(outcome.summary.casesCreated).toEqual([{ case: cases[0]!.human_id, title: 'Checkout › pays by card', folder: null }]);
+      expect(newRuns().map((r) => [r.status, Object.values(r.results).map((x) => x.status)])).toEqual([['CLOSED', ['Failed']]]);
+      expect(log.lines.find((line) => line.includes('may still be applied'))).toMatch(/^waiting up to \d+ s for what POST \S+\/test_cases makes:/);
+      expect(clock.now()).toBeGreaterThanOrEqual(proxy.timing.sentAt! + LATE_WRITE_MS);
+    } finally {
+      await proxy.done();
+    }
+  });
+
+  it('a stop while it waits ends the wait at once: no second case', async () => {
+    const proxy = await createAppliedLate(clock, { reset: true, created: 'test_cases' });
+    proxy.arm();
+    try {
+      const stop = new AbortController();
+      const log = recordingLogger();
+      const info = log.info;
+      log.info = (message) => {
+        info(message);
+        if (message.includes('may still be applied')) stop.abort(new StopRequested('SIGINT'));
+      };
+      const outcome = await upload(proxy.transport, log, {}, stop.signal);
+      expect(outcome.exitCode, outcome.error?.message).toBe(130);
+      expect(clock.now()).toBeLessThan(proxy.timing.sentAt! + LATE_WRITE_MS);
+      expect(caseWrites().map((r) => r.method)).toEqual(['POST']);
+      expect(synced()).toHaveLength(1);
+      expect(newRuns()).toEqual([]);
+    } finally {
+      await proxy.done();
+    }
+  });
+
+  it('when the deadline comes before the create can no longer land, it gives up and spools rather than create a second case', async () => {
+    const proxy = await createAppliedLate(clock, { reset: true, created: 'test_cases' });
+    proxy.arm();
+    try {
+      const log = recordingLogger();
+      const outcome = await upload(proxy.transport, log, { deadline: 40 });
+      expect(outcome.exitCode).toBe(1);
+      expect(outcome.error?.message).toContain(
+        'may still be applied until 60 s after it was sent, which would come after the deadline (--deadline 40 s); sent again sooner, it could be applied twice.',
+      );
+      expect(outcome.summary.spoolFile).toBe(path.join(dir, 'spool.json'));
+      expect(caseWrites().map((r) => r.method)).toEqual(['POST']);
+      expect(synced()).toHaveLength(1);
+
+      // The spooled results go, later, into the case the late create made.
+      const resumed = await resumeCommand({
+        file: path.join(dir, 'spool.json'),
+        token: emulator.token,
+        env: {},
+        host: 'cli',
+        clock: on(clock),
+        http: { transport: proxy.transport },
+      });
+      expect(resumed.exitCode, resumed.message).toBe(0);
+      expect(caseWrites().map((r) => r.method)).toEqual(['POST']);
+      expect(newRuns().map((r) => [r.status, Object.keys(r.results)])).toEqual([['CLOSED', [synced()[0]!.id]]]);
     } finally {
       await proxy.done();
     }
