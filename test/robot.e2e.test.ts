@@ -21,7 +21,7 @@ let dir: string;
 beforeAll(async () => {
   emulator = await start();
   dir = await mkdtemp(join(tmpdir(), 'tm-robot-'));
-  for (const file of ['output.xml', 'rerun.xml', 'merged.xml']) await copyFile(join(FIXTURES, file), join(dir, file));
+  for (const file of ['output.xml', 'rerun.xml', 'merged.xml', 'dryrun.xml']) await copyFile(join(FIXTURES, file), join(dir, file));
 });
 afterAll(() => emulator.close());
 beforeEach(() => emulator.reset());
@@ -73,6 +73,18 @@ describe('a Robot Framework output.xml uploaded through the CLI', () => {
     const [run] = newRuns(emulator);
     expect(run && statusesByHumanId(emulator, run)).toEqual({ ...MERGED_STATUSES, 'DEMO-3': 'Failed' });
     expect(descriptionOf(emulator, run!, 'DEMO-3')).toContain('2 automated tests map to this case; the worst outcome decides its status: Failed.');
+  });
+
+  it('records nothing Passed from a robot --dryrun output.xml: Robot ran none of its tests', async () => {
+    const res = await upload(['dryrun.xml']);
+    expect(res.code).toBe(0);
+    expect(res.stderr).toContain('dryrun.xml: 7 test(s) read PASS but Robot Framework ran none of their keywords (each is NOT RUN)');
+    expect(res.stderr).toContain('Upload the output.xml of a real run to record their outcomes.');
+    const [run] = newRuns(emulator);
+    const statuses = run && statusesByHumanId(emulator, run);
+    expect(Object.values(statuses ?? {})).not.toContain('Passed');
+    expect(statuses).toEqual(Object.fromEntries(Object.keys(MERGED_STATUSES).map((id) => [id, 'Skipped'])));
+    expect(descriptionOf(emulator, run!, 'DEMO-1')).toContain('Robot Framework did not run this test');
   });
 
   it('reports an output.xml cut short (Robot killed while writing it) after recording the tests before the cut', async () => {
