@@ -51642,6 +51642,10 @@ const robot_STATUSES = new Map([
 ]);
 /** The steps a keyword can hold (Robot's body items): a keyword holding one is not a library keyword. */
 const STEPS = new Set(['kw', 'for', 'iter', 'while', 'if', 'branch', 'try', 'group', 'variable', 'return', 'break', 'continue', 'error']);
+/** How rebot marks a keyword whose content it removed or flattened: `*HTML* <span class="robot-note">…`. */
+const ROBOT_NOTE = 'robot-note';
+/** What of a keyword's message is read: rebot puts its note first, or after the message it kept. */
+const MAX_NOTE_CHARS = 200;
 const DID_NOT_RUN = 'Robot Framework did not run this test: it reads PASS, but none of its keywords ran (each is NOT RUN, as `robot --dryrun` writes them). Upload the output.xml of a real run.';
 /** How many errors of `<errors>` the warning names; the rest are counted. */
 const ERRORS_NAMED = 3;
@@ -51664,6 +51668,9 @@ class RobotReader extends XmlResultReader {
         if (this.test !== undefined) {
             if (name === 'status' && parentName === 'test')
                 return MAX_MESSAGE_CHARS;
+            // Enough to see rebot's note on a keyword it emptied (see keywordEnded).
+            if (name === 'status' && parentName === 'kw')
+                return MAX_NOTE_CHARS;
             if (name === 'tag' && (parentName === 'test' || (parentName === 'tags' && this.above(1) === 'test')))
                 return MAX_MESSAGE_CHARS;
             return undefined;
@@ -51708,7 +51715,7 @@ class RobotReader extends XmlResultReader {
                     test.message = keptText(element.text);
                     return;
                 }
-                this.keywordEnded(test, (element.attrs.status ?? '').trim());
+                this.keywordEnded(test, (element.attrs.status ?? '').trim(), element.text?.value());
                 if ((element.attrs.status ?? '').trim() === 'FAIL')
                     this.stepFailed(test);
                 return;
@@ -51725,10 +51732,16 @@ class RobotReader extends XmlResultReader {
                 return;
         }
     }
-    /** A keyword with no steps inside it ran if it ended PASS or FAIL, and was only checked if NOT RUN (see the top). */
-    keywordEnded(test, status) {
+    /**
+     * A keyword with no steps inside it ran if it ended PASS or FAIL, and was only checked if NOT RUN (see the top).
+     * One whose steps `rebot --removekeywords` removed (its note in the message) says neither: a user keyword of a
+     * dry run reads PASS too.
+     */
+    keywordEnded(test, status, message) {
         const keyword = this.stack[this.stack.length - 1];
         if (keyword?.name !== 'kw' || this.holdingSteps.has(keyword))
+            return;
+        if (message?.includes(ROBOT_NOTE) === true)
             return;
         if (status === 'PASS' || status === 'FAIL')
             test.ran = true;

@@ -250,6 +250,7 @@ ${status('FAIL', 'no receipt\n\nAlso teardown failed:\nbrowser gone')}
   });
 
   it('records a test that reads PASS but ran no keyword as skipped: a dry run passes a user keyword around NOT RUN ones', async () => {
+    const REMOVED = '*HTML* &lt;span class="robot-note"&gt;Content removed using the --remove-keywords option.&lt;/span&gt;';
     const notRun = (name: string) => `<kw name="${name}" owner="BuiltIn">${status('NOT RUN')}</kw>`;
     const { results, warnings } = await read(
       output(
@@ -258,6 +259,7 @@ ${status('FAIL', 'no receipt\n\nAlso teardown failed:\nbrowser gone')}
 <test id="t3" name="Real"><if><branch type="IF" condition="True">${RAN}${status('PASS')}</branch><branch type="ELSE">${notRun('Fail')}${status('NOT RUN')}</branch>${status('PASS')}</if>${status('PASS')}</test>
 <test id="t4" name="Wrapped"><kw name="Run Keyword" owner="BuiltIn">${notRun('Log')}${status('PASS')}</kw>${status('PASS')}</test>
 <test id="t6" name="RF 3 dry run"><kw name="Log" library="BuiltIn">${status('NOT_RUN', '', 'starttime="20201007 10:00:00.000" endtime="20201007 10:00:00.001"')}</kw>${status('PASS')}</test>
+<test id="t7" name="Removed by rebot"><kw name="Sign In">${status('PASS', REMOVED)}</kw>${notRun('Log')}${status('PASS')}</test>
 <test id="t5" name="Only VAR"><variable name="\${x}"><var>1</var>${status('PASS')}</variable>${status('PASS')}</test>`,
       ),
     );
@@ -267,11 +269,13 @@ ${status('FAIL', 'no receipt\n\nAlso teardown failed:\nbrowser gone')}
       ['Real', 'passed', undefined],
       ['Wrapped', 'skipped', DRY_RUN_MESSAGE],
       ['RF 3 dry run', 'skipped', DRY_RUN_MESSAGE],
+      // rebot emptied the user keyword: its PASS says nothing, the library keyword beside it was not run.
+      ['Removed by rebot', 'skipped', DRY_RUN_MESSAGE],
       // No keyword carries Robot's NOT RUN: nothing says it did not run, so Robot's status stands.
       ['Only VAR', 'passed', undefined],
     ]);
     expect(warnings).toEqual([
-      'output.xml: 3 test(s) read PASS but Robot Framework ran none of their keywords (each is NOT RUN): the file was written by `robot --dryrun`, which only checks the test ' +
+      'output.xml: 4 test(s) read PASS but Robot Framework ran none of their keywords (each is NOT RUN): the file was written by `robot --dryrun`, which only checks the test ' +
         'data, so they are recorded as skipped, never passed. Upload the output.xml of a real run to record their outcomes.',
     ]);
   });

@@ -27,6 +27,7 @@
  *   (`NOT_RUN` in RF 3; only the user keywords around them read PASS), and marks nothing else — no attribute on
  *   `<robot>` or `<suite>` says it was a dry run. A keyword ran when one with no steps inside it (a library
  *   keyword, not a user keyword wrapping others) ended PASS or FAIL; a passing test of a real run always has one.
+ *   One that `rebot --removekeywords` emptied (its `robot-note` in the message) says neither.
  *   A test with no keyword at all (only VAR, or its keywords stripped by a tool) carries no such mark and keeps
  *   Robot's status. Decided per test as it ends, so it holds while reading in pieces; the tests so recorded are
  *   counted in one warning that says to upload a real run's output.xml.
@@ -51,6 +52,11 @@ const STATUSES = new Map<string, TestStatus>([
 
 /** The steps a keyword can hold (Robot's body items): a keyword holding one is not a library keyword. */
 const STEPS = new Set(['kw', 'for', 'iter', 'while', 'if', 'branch', 'try', 'group', 'variable', 'return', 'break', 'continue', 'error']);
+
+/** How rebot marks a keyword whose content it removed or flattened: `*HTML* <span class="robot-note">…`. */
+const ROBOT_NOTE = 'robot-note';
+/** What of a keyword's message is read: rebot puts its note first, or after the message it kept. */
+const MAX_NOTE_CHARS = 200;
 
 const DID_NOT_RUN =
   'Robot Framework did not run this test: it reads PASS, but none of its keywords ran (each is NOT RUN, as `robot --dryrun` writes them). Upload the output.xml of a real run.';
@@ -104,6 +110,8 @@ export class RobotReader extends XmlResultReader {
     const parentName = parent?.name;
     if (this.test !== undefined) {
       if (name === 'status' && parentName === 'test') return MAX_MESSAGE_CHARS;
+      // Enough to see rebot's note on a keyword it emptied (see keywordEnded).
+      if (name === 'status' && parentName === 'kw') return MAX_NOTE_CHARS;
       if (name === 'tag' && (parentName === 'test' || (parentName === 'tags' && this.above(1) === 'test'))) return MAX_MESSAGE_CHARS;
       return undefined;
     }
@@ -142,7 +150,7 @@ export class RobotReader extends XmlResultReader {
           test.message = keptText(element.text);
           return;
         }
-        this.keywordEnded(test, (element.attrs.status ?? '').trim());
+        this.keywordEnded(test, (element.attrs.status ?? '').trim(), element.text?.value());
         if ((element.attrs.status ?? '').trim() === 'FAIL') this.stepFailed(test);
         return;
       case 'test':
@@ -157,10 +165,15 @@ export class RobotReader extends XmlResultReader {
     }
   }
 
-  /** A keyword with no steps inside it ran if it ended PASS or FAIL, and was only checked if NOT RUN (see the top). */
-  private keywordEnded(test: TestBuilder, status: string): void {
+  /**
+   * A keyword with no steps inside it ran if it ended PASS or FAIL, and was only checked if NOT RUN (see the top).
+   * One whose steps `rebot --removekeywords` removed (its note in the message) says neither: a user keyword of a
+   * dry run reads PASS too.
+   */
+  private keywordEnded(test: TestBuilder, status: string, message: string | undefined): void {
     const keyword = this.stack[this.stack.length - 1];
     if (keyword?.name !== 'kw' || this.holdingSteps.has(keyword)) return;
+    if (message?.includes(ROBOT_NOTE) === true) return;
     if (status === 'PASS' || status === 'FAIL') test.ran = true;
     else if (status === 'NOT RUN' || status === 'NOT_RUN') test.checkedOnly = true;
   }
