@@ -4,7 +4,8 @@
  * `rebot --merge` of the two). Each test lands on the case its name or tag names with the outcome Robot gave it;
  * a test that failed and passed on the rerun is flaky in the merged output (Robot says it was re-executed), but
  * uploaded as two separate files its failure is not hidden by the pass; the library that did not import is a
- * warning that says why nothing more is recorded.
+ * warning that says why nothing more is recorded. A `robot --dryrun` of the same tests (dryrun.xml: every test reads
+ * PASS, each library keyword NOT RUN) records no Passed: its tests are skipped, with a warning that says why.
  */
 import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -102,10 +103,11 @@ describe('a Robot Framework output.xml uploaded through the CLI', () => {
 });
 
 describe('a Robot Framework output.xml uploaded through the Action (dist/index.js)', () => {
-  it('reads results/output.xml written by rebot --merge: the same cases, the flaky one Passed', async () => {
+  /** Runs the Action as the runner does on results/output.xml, a copy of the fixture `file`. */
+  async function runAction(file: string) {
     const workspace = await mkdtemp(join(tmpdir(), 'tm-robot-action-'));
     await mkdir(join(workspace, 'results'));
-    await copyFile(join(FIXTURES, 'merged.xml'), join(workspace, 'results', 'output.xml'));
+    await copyFile(join(FIXTURES, file), join(workspace, 'results', 'output.xml'));
     const env = baseEnv({
       GITHUB_ACTIONS: 'true',
       GITHUB_WORKSPACE: workspace,
@@ -119,9 +121,21 @@ describe('a Robot Framework output.xml uploaded through the Action (dist/index.j
       'INPUT_BASE-URL': emulator.url,
       INPUT_RESULTS: 'results/output.xml',
     });
-    const res = await runNode(ACTION, [], { env, cwd: workspace });
+    return runNode(ACTION, [], { env, cwd: workspace });
+  }
+
+  it('reads results/output.xml written by rebot --merge: the same cases, the flaky one Passed', async () => {
+    const res = await runAction('merged.xml');
     expect(res.code).toBe(0);
     const [run] = newRuns(emulator);
     expect(run && statusesByHumanId(emulator, run)).toEqual(MERGED_STATUSES);
+  });
+
+  it('records nothing Passed from results/output.xml written by robot --dryrun, and says why', async () => {
+    const res = await runAction('dryrun.xml');
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('7 test(s) read PASS but Robot Framework ran none of their keywords (each is NOT RUN)');
+    const [run] = newRuns(emulator);
+    expect(run && statusesByHumanId(emulator, run)).toEqual(Object.fromEntries(Object.keys(MERGED_STATUSES).map((id) => [id, 'Skipped'])));
   });
 });
