@@ -51642,6 +51642,13 @@ const robot_STATUSES = new Map([
     ['SKIP', 'skipped'],
     ['NOT RUN', 'skipped'],
 ]);
+/** The steps a keyword can hold (Robot's body items): a keyword holding one is not a library keyword. */
+const STEPS = new Set(['kw', 'for', 'iter', 'while', 'if', 'branch', 'try', 'group', 'variable', 'return', 'break', 'continue', 'error']);
+/** How rebot marks a keyword whose content it removed or flattened: `*HTML* <span class="robot-note">…`. */
+const ROBOT_NOTE = 'robot-note';
+/** What of a keyword's message is read: rebot puts its note first, or after the message it kept. */
+const MAX_NOTE_CHARS = 200;
+const DID_NOT_RUN = 'Robot Framework did not run this test: it reads PASS, but none of its keywords ran (each is NOT RUN, as `robot --dryrun` writes them). Upload the output.xml of a real run.';
 /** How many errors of `<errors>` the warning names; the rest are counted. */
 const ERRORS_NAMED = 3;
 class RobotReader extends XmlResultReader {
@@ -51651,6 +51658,9 @@ class RobotReader extends XmlResultReader {
     durations = new Unreadable();
     errors = [];
     errorCount = 0;
+    /** The open keywords of the test that hold steps (user keywords, Run Keyword …): not ones that ran themselves. */
+    holdingSteps = new WeakSet();
+    notRun = 0;
     constructor(source, warn = () => undefined) {
         super(source, warn, 'Robot Framework output.xml');
     }
@@ -51660,6 +51670,9 @@ class RobotReader extends XmlResultReader {
         if (this.test !== undefined) {
             if (name === 'status' && parentName === 'test')
                 return MAX_MESSAGE_CHARS;
+            // Enough to see rebot's note on a keyword it emptied (see keywordEnded).
+            if (name === 'status' && parentName === 'kw')
+                return MAX_NOTE_CHARS;
             if (name === 'tag' && (parentName === 'test' || (parentName === 'tags' && this.above(1) === 'test')))
                 return MAX_MESSAGE_CHARS;
             return undefined;
@@ -51676,6 +51689,11 @@ class RobotReader extends XmlResultReader {
         }
         else if (element.name === 'test' && parent === 'suite') {
             this.test = { attrs: element.attrs, depth: this.stack.length - 1, tags: [] };
+        }
+        else if (this.test !== undefined && STEPS.has(element.name)) {
+            const holder = this.stack[this.stack.length - 2];
+            if (holder?.name === 'kw')
+                this.holdingSteps.add(holder);
         }
     }
     closed(element) {
@@ -51697,10 +51715,11 @@ class RobotReader extends XmlResultReader {
                 if (this.above(0) === 'test') {
                     test.status = element.attrs;
                     test.message = keptText(element.text);
+                    return;
                 }
-                else if ((element.attrs.status ?? '').trim() === 'FAIL') {
+                this.keywordEnded(test, (element.attrs.status ?? '').trim(), element.text?.value());
+                if ((element.attrs.status ?? '').trim() === 'FAIL')
                     this.stepFailed(test);
-                }
                 return;
             case 'test':
                 if (test !== undefined && this.stack.length === test.depth)
@@ -51714,6 +51733,22 @@ class RobotReader extends XmlResultReader {
             default:
                 return;
         }
+    }
+    /**
+     * A keyword with no steps inside it ran if it ended PASS or FAIL, and was only checked if NOT RUN (see the top).
+     * One whose steps `rebot --removekeywords` removed (its note in the message) says neither: a user keyword of a
+     * dry run reads PASS too.
+     */
+    keywordEnded(test, status, message) {
+        const keyword = this.stack[this.stack.length - 1];
+        if (keyword?.name !== 'kw' || this.holdingSteps.has(keyword))
+            return;
+        if (message?.includes(ROBOT_NOTE) === true)
+            return;
+        if (status === 'PASS' || status === 'FAIL')
+            test.ran = true;
+        else if (status === 'NOT RUN' || status === 'NOT_RUN')
+            test.checkedOnly = true;
     }
     /**
      * A keyword's or a control structure's `<status status="FAIL">` has ended. The first failure of a step of the test
@@ -51761,6 +51796,11 @@ class RobotReader extends XmlResultReader {
             this.statuses.note(test.status === undefined ? '(no <status>)' : rawStatus);
             status = 'error';
         }
+        const didNotRun = status === 'passed' && test.checkedOnly === true && test.ran !== true;
+        if (didNotRun) {
+            this.notRun += 1;
+            status = 'skipped';
+        }
         const suite = this.suites[this.suites.length - 1];
         const merged = test.message === undefined ? undefined : mergedAttempts(test.message);
         const message = merged !== undefined ? merged.message : test.message === undefined ? undefined : plainMessage(test.message);
@@ -51771,7 +51811,9 @@ class RobotReader extends XmlResultReader {
             file: suite?.source,
             status,
             durationMs: this.duration(attrs),
-            message: message ?? (rawStatus.toUpperCase() === 'NOT RUN' ? 'Robot Framework did not run this test (status NOT RUN).' : undefined),
+            message: didNotRun
+                ? DID_NOT_RUN
+                : (message ?? (rawStatus.toUpperCase() === 'NOT RUN' ? 'Robot Framework did not run this test (status NOT RUN).' : undefined)),
             // A passing test's keywords may fail (Run Keyword And Expect Error): only a failure has a stack.
             stack: status === 'failed' ? test.stack : undefined,
             tags: test.tags,
@@ -51825,6 +51867,10 @@ class RobotReader extends XmlResultReader {
     finish() {
         this.statuses.report(this.warn, this.source, 'test outcome', 'recorded with the status error', 'PASS, FAIL, SKIP or NOT RUN');
         this.durations.report(this.warn, this.source, 'test time', 'recorded without a duration', 'elapsed seconds ("0.123") or starttime and endtime ("20231116 17:35:01.773")');
+        if (this.notRun > 0) {
+            this.warn(`${this.source}: ${this.notRun} test(s) read PASS but Robot Framework ran none of their keywords (each is NOT RUN): the file was written by ` +
+                '`robot --dryrun`, which only checks the test data, so they are recorded as skipped, never passed. Upload the output.xml of a real run to record their outcomes.');
+        }
         if (this.errorCount === 0)
             return;
         const more = this.errorCount - this.errors.length;

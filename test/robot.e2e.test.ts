@@ -4,7 +4,8 @@
  * `rebot --merge` of the two). Each test lands on the case its name or tag names with the outcome Robot gave it;
  * a test that failed and passed on the rerun is flaky in the merged output (Robot says it was re-executed), but
  * uploaded as two separate files its failure is not hidden by the pass; the library that did not import is a
- * warning that says why nothing more is recorded.
+ * warning that says why nothing more is recorded. A `robot --dryrun` of the same tests (dryrun.xml: every test reads
+ * PASS, each library keyword NOT RUN) records no Passed: its tests are skipped, with a warning that says why.
  */
 import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -21,7 +22,7 @@ let dir: string;
 beforeAll(async () => {
   emulator = await start();
   dir = await mkdtemp(join(tmpdir(), 'tm-robot-'));
-  for (const file of ['output.xml', 'rerun.xml', 'merged.xml']) await copyFile(join(FIXTURES, file), join(dir, file));
+  for (const file of ['output.xml', 'rerun.xml', 'merged.xml', 'dryrun.xml']) await copyFile(join(FIXTURES, file), join(dir, file));
 });
 afterAll(() => emulator.close());
 beforeEach(() => emulator.reset());
@@ -75,6 +76,18 @@ describe('a Robot Framework output.xml uploaded through the CLI', () => {
     expect(descriptionOf(emulator, run!, 'DEMO-3')).toContain('2 automated tests map to this case; the worst outcome decides its status: Failed.');
   });
 
+  it('records nothing Passed from a robot --dryrun output.xml: Robot ran none of its tests', async () => {
+    const res = await upload(['dryrun.xml']);
+    expect(res.code).toBe(0);
+    expect(res.stderr).toContain('dryrun.xml: 7 test(s) read PASS but Robot Framework ran none of their keywords (each is NOT RUN)');
+    expect(res.stderr).toContain('Upload the output.xml of a real run to record their outcomes.');
+    const [run] = newRuns(emulator);
+    const statuses = run && statusesByHumanId(emulator, run);
+    expect(Object.values(statuses ?? {})).not.toContain('Passed');
+    expect(statuses).toEqual(Object.fromEntries(Object.keys(MERGED_STATUSES).map((id) => [id, 'Skipped'])));
+    expect(descriptionOf(emulator, run!, 'DEMO-1')).toContain('Robot Framework did not run this test');
+  });
+
   it('reports an output.xml cut short (Robot killed while writing it) after recording the tests before the cut', async () => {
     const text = await readFile(join(FIXTURES, 'output.xml'), 'utf8');
     await writeFile(join(dir, 'cut.xml'), text.slice(0, text.indexOf('<test id="s1-s1-t3"')));
@@ -90,13 +103,26 @@ describe('a Robot Framework output.xml uploaded through the CLI', () => {
 });
 
 describe('a Robot Framework output.xml uploaded through the Action (dist/index.js)', () => {
-  it('reads results/output.xml written by rebot --merge: the same cases, the flaky one Passed', async () => {
+  /** Runs the Action as the runner does on results/output.xml, a copy of the fixture `file`. */
+  async function actionOn(file: string) {
     const workspace = await mkdtemp(join(tmpdir(), 'tm-robot-action-'));
     await mkdir(join(workspace, 'results'));
-    await copyFile(join(FIXTURES, 'merged.xml'), join(workspace, 'results', 'output.xml'));
-    const res = await runAction(emulator, workspace, 'results/output.xml');
+    await copyFile(join(FIXTURES, file), join(workspace, 'results', 'output.xml'));
+    return runAction(emulator, workspace, 'results/output.xml');
+  }
+
+  it('reads results/output.xml written by rebot --merge: the same cases, the flaky one Passed', async () => {
+    const res = await actionOn('merged.xml');
     expect(res.code).toBe(0);
     const [run] = newRuns(emulator);
     expect(run && statusesByHumanId(emulator, run)).toEqual(MERGED_STATUSES);
+  });
+
+  it('records nothing Passed from results/output.xml written by robot --dryrun, and says why', async () => {
+    const res = await actionOn('dryrun.xml');
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('7 test(s) read PASS but Robot Framework ran none of their keywords (each is NOT RUN)');
+    const [run] = newRuns(emulator);
+    expect(run && statusesByHumanId(emulator, run)).toEqual(Object.fromEntries(Object.keys(MERGED_STATUSES).map((id) => [id, 'Skipped'])));
   });
 });

@@ -43,8 +43,14 @@ async function one(test: string): Promise<TestResult> {
   return results[0] as TestResult;
 }
 
+const DRY_RUN_MESSAGE =
+  'Robot Framework did not run this test: it reads PASS, but none of its keywords ran (each is NOT RUN, as `robot --dryrun` writes them). Upload the output.xml of a real run.';
+
 const status = (value: string, text = '', times = 'start="2026-12-07T12:01:19.250000" elapsed="0.250000"') =>
   `<status status="${value}" ${times}>${text}</status>`;
+
+/** A library keyword that ran and passed: every passing test of a real run has one. */
+const RAN = `<kw name="Log" owner="BuiltIn">${status('PASS')}</kw>`;
 
 describe('Robot Framework: real files', () => {
   it("reads Robot Framework 7's output.xml: suites, statuses, Robot's messages, tags, the failing keywords, lines", async () => {
@@ -77,6 +83,17 @@ describe('Robot Framework: real files', () => {
         "Importing library 'NoSuchLibrary' failed: ModuleNotFoundError: No module named 'NoSuchLibrary'\". Such errors do not fail a Robot run (its return code counts failed " +
         "tests only), and a test they broke is in the file as failed, so nothing more is recorded for them. Fix them: Robot's log lists them in full under Test Execution Errors.",
     ]);
+  });
+
+  it('records no pass from robot --dryrun: its tests read PASS but Robot ran none of their keywords (NOT RUN)', async () => {
+    const read = await readFixture('xml/robot-framework/dryrun.xml');
+    expect(read.format).toBe('robot');
+    expect(read.results.map((r) => r.status)).toEqual(Array(7).fill('skipped'));
+    expect(read.results[1]?.message).toBe(DRY_RUN_MESSAGE);
+    expect(read.warnings).toContain(
+      'xml/robot-framework/dryrun.xml: 7 test(s) read PASS but Robot Framework ran none of their keywords (each is NOT RUN): the file was written by ' +
+        '`robot --dryrun`, which only checks the test data, so they are recorded as skipped, never passed. Upload the output.xml of a real run to record their outcomes.',
+    );
   });
 
   it('reads rebot --merge of a run and its --rerunfailed rerun: the earlier results are attempts, a pass on the rerun is flaky', async () => {
@@ -217,7 +234,7 @@ ${status('FAIL', 'no receipt\n\nAlso teardown failed:\nbrowser gone')}
       '&lt;span class="old-status"&gt;Old status:&lt;/span&gt; &lt;span class="fail"&gt;FAIL&lt;/span&gt;&lt;br&gt;&lt;span class="old-message"&gt;Old message:&lt;/span&gt; first try&lt;br&gt;';
     const added = '*HTML* Test added from merged output.&lt;hr&gt;Only in the rerun';
     const { results } = await read(
-      output(`<test id="t1" name="Flaky">${status('PASS', twice)}</test><test id="t2" name="New">${status('FAIL', added)}</test>`),
+      output(`<test id="t1" name="Flaky">${RAN}${status('PASS', twice)}</test><test id="t2" name="New">${status('FAIL', added)}</test>`),
     );
     expect(results.map((r) => [r.name, r.status, r.message, r.attempts.map((a) => `${a.status}:${a.message ?? ''}`)])).toEqual([
       ['Flaky', 'passed', undefined, ['failed:first try', 'failed:second try', 'passed:']],
@@ -232,12 +249,43 @@ ${status('FAIL', 'no receipt\n\nAlso teardown failed:\nbrowser gone')}
     expect(results.map((r) => [r.suitePath, r.name, r.tags])).toEqual([[['Shop', 'Cart'], 'Adds', ['DEMO-9']]]);
   });
 
+  it('records a test that reads PASS but ran no keyword as skipped: a dry run passes a user keyword around NOT RUN ones', async () => {
+    const REMOVED = '*HTML* &lt;span class="robot-note"&gt;Content removed using the --remove-keywords option.&lt;/span&gt;';
+    const notRun = (name: string) => `<kw name="${name}" owner="BuiltIn">${status('NOT RUN')}</kw>`;
+    const { results, warnings } = await read(
+      output(
+        `<test id="t1" name="Dry">${'<kw name="Sign In">'}${notRun('Input Text')}${status('PASS')}</kw>${status('PASS')}</test>
+<test id="t2" name="Checked">${'<kw name="Sign In">'}<kw name="Nope">${status('FAIL', "No keyword with name 'Nope' found.")}</kw>${status('FAIL')}</kw>${status('FAIL', "No keyword with name 'Nope' found.")}</test>
+<test id="t3" name="Real"><if><branch type="IF" condition="True">${RAN}${status('PASS')}</branch><branch type="ELSE">${notRun('Fail')}${status('NOT RUN')}</branch>${status('PASS')}</if>${status('PASS')}</test>
+<test id="t4" name="Wrapped"><kw name="Run Keyword" owner="BuiltIn">${notRun('Log')}${status('PASS')}</kw>${status('PASS')}</test>
+<test id="t6" name="RF 3 dry run"><kw name="Log" library="BuiltIn">${status('NOT_RUN', '', 'starttime="20201007 10:00:00.000" endtime="20201007 10:00:00.001"')}</kw>${status('PASS')}</test>
+<test id="t7" name="Removed by rebot"><kw name="Sign In">${status('PASS', REMOVED)}</kw>${notRun('Log')}${status('PASS')}</test>
+<test id="t5" name="Only VAR"><variable name="\${x}"><var>1</var>${status('PASS')}</variable>${status('PASS')}</test>`,
+      ),
+    );
+    expect(results.map((r) => [r.name, r.status, r.message])).toEqual([
+      ['Dry', 'skipped', DRY_RUN_MESSAGE],
+      ['Checked', 'failed', "No keyword with name 'Nope' found."],
+      ['Real', 'passed', undefined],
+      ['Wrapped', 'skipped', DRY_RUN_MESSAGE],
+      ['RF 3 dry run', 'skipped', DRY_RUN_MESSAGE],
+      // rebot emptied the user keyword: its PASS says nothing, the library keyword beside it was not run.
+      ['Removed by rebot', 'skipped', DRY_RUN_MESSAGE],
+      // No keyword carries Robot's NOT RUN: nothing says it did not run, so Robot's status stands.
+      ['Only VAR', 'passed', undefined],
+    ]);
+    expect(warnings).toEqual([
+      'output.xml: 4 test(s) read PASS but Robot Framework ran none of their keywords (each is NOT RUN): the file was written by `robot --dryrun`, which only checks the test ' +
+        'data, so they are recorded as skipped, never passed. Upload the output.xml of a real run to record their outcomes.',
+    ]);
+  });
+
   it('names only ERROR messages of <errors>, the first three, and counts the rest', async () => {
     const errors = ['one', 'two', 'three', 'four']
       .map((e) => `<msg time="2026-12-07T12:01:19.288584" level="ERROR">Error ${e}\nTraceback …</msg>`)
       .concat('<msg time="2026-12-07T12:01:19.288584" level="WARN">Keyword \'Old\' is deprecated.</msg>')
       .join('\n');
-    const { warnings } = await read(output(`<test id="t1" name="Adds">${status('PASS')}</test>`, errors));
+    const { warnings } = await read(output(`<test id="t1" name="Adds">${RAN}${status('PASS')}</test>`, errors));
     expect(warnings).toEqual([
       'output.xml: Robot Framework logged 4 execution error(s) outside the tests: "Error one"; "Error two"; "Error three" and 1 more. ' +
         'Such errors do not fail a Robot run (its return code counts failed tests only), and a test they broke is in the file as failed, so nothing more is recorded for them. ' +
@@ -248,9 +296,9 @@ ${status('FAIL', 'no receipt\n\nAlso teardown failed:\nbrowser gone')}
   it('warns about times it cannot read, and reads N/A as no duration', async () => {
     const { results, warnings } = await read(
       output(
-        `<test id="t1" name="A">${status('PASS', '', 'start="x" elapsed="soon"')}</test>
-<test id="t2" name="B">${status('PASS', '', 'starttime="N/A" endtime="N/A"')}</test>
-<test id="t3" name="C">${status('PASS', '', 'starttime="20231116 17:35:01.773" endtime="20231116 17:35:02.800"')}</test>`,
+        `<test id="t1" name="A">${RAN}${status('PASS', '', 'start="x" elapsed="soon"')}</test>
+<test id="t2" name="B">${RAN}${status('PASS', '', 'starttime="N/A" endtime="N/A"')}</test>
+<test id="t3" name="C">${RAN}${status('PASS', '', 'starttime="20231116 17:35:01.773" endtime="20231116 17:35:02.800"')}</test>`,
       ),
     );
     expect(results.map((r) => r.durationMs)).toEqual([undefined, undefined, 1027]);

@@ -51,7 +51,7 @@ describe('golden files of the XML formats', () => {
     expect(formats.sort()).toEqual([
       ...Array(4).fill('dotnet-trx'),
       ...Array(4).fill('nunit3'),
-      ...Array(7).fill('robot'),
+      ...Array(8).fill('robot'),
       ...Array(4).fill('testng'),
       ...Array(4).fill('xunit'),
     ]);

@@ -22,6 +22,15 @@
  *   `Test has been re-executed and results merged.` and the earlier statuses and messages: those are the test's
  *   earlier attempts, oldest first, so a test that failed and then passed on the rerun is flaky (Robot says it
  *   was a retry). A rerun that was skipped leaves the earlier result (Robot keeps it, and says so).
+ * - A test that reads PASS but whose keywords Robot marked NOT RUN, none having run, is recorded skipped, never
+ *   passed: `robot --dryrun` writes PASS on every test whose data is valid, with NOT RUN on each library keyword
+ *   (`NOT_RUN` in RF 3; only the user keywords around them read PASS), and marks nothing else — no attribute on
+ *   `<robot>` or `<suite>` says it was a dry run. A keyword ran when one with no steps inside it (a library
+ *   keyword, not a user keyword wrapping others) ended PASS or FAIL; a passing test of a real run always has one.
+ *   One that `rebot --removekeywords` emptied (its `robot-note` in the message) says neither.
+ *   A test with no keyword at all (only VAR, or its keywords stripped by a tool) carries no such mark and keeps
+ *   Robot's status. Decided per test as it ends, so it holds while reading in pieces; the tests so recorded are
+ *   counted in one warning that says to upload a real run's output.xml.
  * - `<errors>` (import failures, invalid settings, deprecations, `Log … WARN`) do not fail a Robot run: its
  *   return code counts failed tests only, a test broken by such an error is FAIL in the file, and a data file
  *   Robot cannot parse stops the run before any output.xml is written (RF 3.2 and later). So they are no
@@ -40,6 +49,17 @@ const STATUSES = new Map<string, TestStatus>([
   ['SKIP', 'skipped'],
   ['NOT RUN', 'skipped'],
 ]);
+
+/** The steps a keyword can hold (Robot's body items): a keyword holding one is not a library keyword. */
+const STEPS = new Set(['kw', 'for', 'iter', 'while', 'if', 'branch', 'try', 'group', 'variable', 'return', 'break', 'continue', 'error']);
+
+/** How rebot marks a keyword whose content it removed or flattened: `*HTML* <span class="robot-note">…`. */
+const ROBOT_NOTE = 'robot-note';
+/** What of a keyword's message is read: rebot puts its note first, or after the message it kept. */
+const MAX_NOTE_CHARS = 200;
+
+const DID_NOT_RUN =
+  'Robot Framework did not run this test: it reads PASS, but none of its keywords ran (each is NOT RUN, as `robot --dryrun` writes them). Upload the output.xml of a real run.';
 
 /** How many errors of `<errors>` the warning names; the rest are counted. */
 const ERRORS_NAMED = 3;
@@ -64,6 +84,10 @@ interface TestBuilder {
   failedIn?: OpenElement;
   /** `step` once that step itself ended FAIL: its failure is the test's. */
   failed?: 'step';
+  /** A keyword with no steps inside it ended PASS or FAIL: Robot ran something of the test (see the top). */
+  ran?: true;
+  /** A keyword with no steps inside it ended NOT RUN: Robot checked it without running it. */
+  checkedOnly?: true;
 }
 
 export class RobotReader extends XmlResultReader {
@@ -73,6 +97,9 @@ export class RobotReader extends XmlResultReader {
   private readonly durations = new Unreadable();
   private readonly errors: string[] = [];
   private errorCount = 0;
+  /** The open keywords of the test that hold steps (user keywords, Run Keyword …): not ones that ran themselves. */
+  private readonly holdingSteps = new WeakSet<OpenElement>();
+  private notRun = 0;
 
   constructor(source: string, warn: (message: string) => void = () => undefined) {
     super(source, warn, 'Robot Framework output.xml');
@@ -83,6 +110,8 @@ export class RobotReader extends XmlResultReader {
     const parentName = parent?.name;
     if (this.test !== undefined) {
       if (name === 'status' && parentName === 'test') return MAX_MESSAGE_CHARS;
+      // Enough to see rebot's note on a keyword it emptied (see keywordEnded).
+      if (name === 'status' && parentName === 'kw') return MAX_NOTE_CHARS;
       if (name === 'tag' && (parentName === 'test' || (parentName === 'tags' && this.above(1) === 'test'))) return MAX_MESSAGE_CHARS;
       return undefined;
     }
@@ -97,6 +126,9 @@ export class RobotReader extends XmlResultReader {
       this.suites.push({ name: detached(element.attrs.name ?? ''), source: keptAttribute(element.attrs.source) ?? outer?.source });
     } else if (element.name === 'test' && parent === 'suite') {
       this.test = { attrs: element.attrs, depth: this.stack.length - 1, tags: [] };
+    } else if (this.test !== undefined && STEPS.has(element.name)) {
+      const holder = this.stack[this.stack.length - 2];
+      if (holder?.name === 'kw') this.holdingSteps.add(holder);
     }
   }
 
@@ -116,9 +148,10 @@ export class RobotReader extends XmlResultReader {
         if (this.above(0) === 'test') {
           test.status = element.attrs;
           test.message = keptText(element.text);
-        } else if ((element.attrs.status ?? '').trim() === 'FAIL') {
-          this.stepFailed(test);
+          return;
         }
+        this.keywordEnded(test, (element.attrs.status ?? '').trim(), element.text?.value());
+        if ((element.attrs.status ?? '').trim() === 'FAIL') this.stepFailed(test);
         return;
       case 'test':
         if (test !== undefined && this.stack.length === test.depth) this.testRead(test);
@@ -130,6 +163,19 @@ export class RobotReader extends XmlResultReader {
       default:
         return;
     }
+  }
+
+  /**
+   * A keyword with no steps inside it ran if it ended PASS or FAIL, and was only checked if NOT RUN (see the top).
+   * One whose steps `rebot --removekeywords` removed (its note in the message) says neither: a user keyword of a
+   * dry run reads PASS too.
+   */
+  private keywordEnded(test: TestBuilder, status: string, message: string | undefined): void {
+    const keyword = this.stack[this.stack.length - 1];
+    if (keyword?.name !== 'kw' || this.holdingSteps.has(keyword)) return;
+    if (message?.includes(ROBOT_NOTE) === true) return;
+    if (status === 'PASS' || status === 'FAIL') test.ran = true;
+    else if (status === 'NOT RUN' || status === 'NOT_RUN') test.checkedOnly = true;
   }
 
   /**
@@ -176,6 +222,11 @@ export class RobotReader extends XmlResultReader {
       this.statuses.note(test.status === undefined ? '(no <status>)' : rawStatus);
       status = 'error';
     }
+    const didNotRun = status === 'passed' && test.checkedOnly === true && test.ran !== true;
+    if (didNotRun) {
+      this.notRun += 1;
+      status = 'skipped';
+    }
     const suite = this.suites[this.suites.length - 1];
     const merged = test.message === undefined ? undefined : mergedAttempts(test.message);
     const message = merged !== undefined ? merged.message : test.message === undefined ? undefined : plainMessage(test.message);
@@ -186,7 +237,9 @@ export class RobotReader extends XmlResultReader {
       file: suite?.source,
       status,
       durationMs: this.duration(attrs),
-      message: message ?? (rawStatus.toUpperCase() === 'NOT RUN' ? 'Robot Framework did not run this test (status NOT RUN).' : undefined),
+      message: didNotRun
+        ? DID_NOT_RUN
+        : (message ?? (rawStatus.toUpperCase() === 'NOT RUN' ? 'Robot Framework did not run this test (status NOT RUN).' : undefined)),
       // A passing test's keywords may fail (Run Keyword And Expect Error): only a failure has a stack.
       stack: status === 'failed' ? test.stack : undefined,
       tags: test.tags,
@@ -243,6 +296,12 @@ export class RobotReader extends XmlResultReader {
       'recorded without a duration',
       'elapsed seconds ("0.123") or starttime and endtime ("20231116 17:35:01.773")',
     );
+    if (this.notRun > 0) {
+      this.warn(
+        `${this.source}: ${this.notRun} test(s) read PASS but Robot Framework ran none of their keywords (each is NOT RUN): the file was written by ` +
+          '`robot --dryrun`, which only checks the test data, so they are recorded as skipped, never passed. Upload the output.xml of a real run to record their outcomes.',
+      );
+    }
     if (this.errorCount === 0) return;
     const more = this.errorCount - this.errors.length;
     this.warn(
