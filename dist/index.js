@@ -57206,16 +57206,16 @@ async function spoolResults(input, workspace, reason, log, hold, createSent) {
 }
 /**
  * The line saying where a spool file is and how to send it, held (UploadContext.heldSpool) until the upload's last
- * error is known: said unless that error names the file with the command that sends it. A stop (INTERRUPTED,
+ * error is known: said unless its `message` names the file with the command that sends it. A stop (INTERRUPTED,
  * TERMINATED) and a deleted run (RUN_DELETED, whose command is `resume --new-run`, which a plain `resume` line
  * would contradict) say it in their own message: one event, one message. Any other error (an outage) does not,
  * and the line says where the results are: none goes unnamed.
  */
-function sayHeldSpoolLine(held, error, log) {
+function spooling_sayHeldSpoolLine(held, message, log) {
     if (!held)
         return;
     const commands = [`testsigma-tm resume ${held.file}`, `testsigma-tm resume --new-run ${held.file}`];
-    if (error && commands.some((command) => error.message.includes(command)))
+    if (message !== undefined && commands.some((command) => message.includes(command)))
         return;
     log.error(held.line);
 }
@@ -58130,7 +58130,7 @@ async function upload_uploadResults(given) {
         await http?.close();
     }
     // Where the spool file is, unless the error (said last, by the host) names it and its command already.
-    sayHeldSpoolLine(ctx?.heldSpool, error, log);
+    spooling_sayHeldSpoolLine(ctx?.heldSpool, error?.message, log);
     const built = addDetails(buildSummary(input, progress), {
         tally: progress.read?.tally ?? new ResultTally({ lines: false, workspace }),
         ...(http && { http: { requests: http.requests, retries: http.retries } }),
@@ -58393,6 +58393,7 @@ function stoppedBeforeClose(interrupt, host, outcome) {
  * `needs:` and `if: always()`) and `resume` (send what an upload spooled). `run create` is uploadResults with
  * `openOnly`. Like uploadResults, these never throw for anything a user can cause.
  */
+
 
 
 
@@ -58746,9 +58747,14 @@ async function resumeKeyed(given, spooled) {
         return leftOpenResumed(recorded.error, file, run);
     }
     if (recorded.error) {
-        // Where the rest is, said here (a line held for a 404 is not: RUN_DELETED replaces this when the run was deleted).
-        const where = recorded.spoolFile ? ` What is still missing is kept in ${recorded.spoolFile}.` : '';
-        return { message: `${recorded.error.message}${where}`, error: recorded.error, exitCode: exitCodeFor(recorded.error), run };
+        // Where the rest is and the command that sends it, said in the error (what the CLI prints), so the line the
+        // spooling held is not said again (sayHeldSpoolLine); RUN_DELETED replaces this when the run was deleted, and a
+        // stop's message when stopped.
+        const where = recorded.spoolFile ? ` What is still missing is kept in ${recorded.spoolFile}. Send it with: testsigma-tm resume ${recorded.spoolFile}` : '';
+        const error = recorded.error;
+        error.message = `${error.message}${where}`;
+        sayHeldSpoolLine(ctx.heldSpool, error.message, given.log);
+        return { message: error.message, error, exitCode: exitCodeFor(error), run };
     }
     const done = await markResumed(file);
     const since = 'gone' in spooled ? ', which no longer exists' : opened.previous ? ', closed since: this run continues it' : '';

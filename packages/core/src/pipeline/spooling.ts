@@ -127,15 +127,15 @@ export async function spoolResults(
 
 /**
  * The line saying where a spool file is and how to send it, held (UploadContext.heldSpool) until the upload's last
- * error is known: said unless that error names the file with the command that sends it. A stop (INTERRUPTED,
+ * error is known: said unless its `message` names the file with the command that sends it. A stop (INTERRUPTED,
  * TERMINATED) and a deleted run (RUN_DELETED, whose command is `resume --new-run`, which a plain `resume` line
  * would contradict) say it in their own message: one event, one message. Any other error (an outage) does not,
  * and the line says where the results are: none goes unnamed.
  */
-export function sayHeldSpoolLine(held: HeldSpoolLine | undefined, error: TestsigmaTmError | undefined, log: Logger): void {
+export function sayHeldSpoolLine(held: HeldSpoolLine | undefined, message: string | undefined, log: Logger): void {
   if (!held) return;
   const commands = [`testsigma-tm resume ${held.file}`, `testsigma-tm resume --new-run ${held.file}`];
-  if (error && commands.some((command) => error.message.includes(command))) return;
+  if (message !== undefined && commands.some((command) => message.includes(command))) return;
   log.error(held.line);
 }
 

@@ -186,7 +186,7 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
     await http?.close();
   }
   // Where the spool file is, unless the error (said last, by the host) names it and its command already.
-  sayHeldSpoolLine(ctx?.heldSpool, error, log);
+  sayHeldSpoolLine(ctx?.heldSpool, error?.message, log);
   const built = addDetails(buildSummary(input, progress), {
     tally: progress.read?.tally ?? new ResultTally({ lines: false, workspace }),
     ...(http && { http: { requests: http.requests, retries: http.retries } }),

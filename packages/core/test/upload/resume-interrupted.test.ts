@@ -81,7 +81,8 @@ it('a keyed resume stopped half way keeps the rest in its file and says so; the 
 
   const stop = new AbortController();
   const proxy = await stoppedAtSecondBatch(stop);
-  const stopped = await resumeCommand({ file: spool, token: emulator.token, clock, interrupt: stop.signal, http: { transport: proxy.transport } })
+  const log = recordingLogger();
+  const stopped = await resumeCommand({ file: spool, token: emulator.token, clock, log, interrupt: stop.signal, http: { transport: proxy.transport } })
     .then((outcome) => stoppedResume(spool, stop.signal, outcome))
     .finally(proxy.done);
 
@@ -90,6 +91,8 @@ it('a keyed resume stopped half way keeps the rest in its file and says so; the 
   expect(stopped.message).toBe(
     `Interrupted by SIGINT while resuming ${spool}: 3 of 4 result(s) are recorded in test run ${run.human_id}; the other 1 are kept in ${spool} (a batch the stop abandoned on its way is checked against the run first, never written twice). Send them with: testsigma-tm resume ${spool}`,
   );
+  // The stop's message is the one instruction: no line of the resume's log names the file and a command again.
+  expect(log.lines.filter((l) => l.includes(spool))).toEqual([]);
   const file = JSON.parse(await readFile(spool, 'utf8')) as EntriesSpool;
   expect([file.run.id, file.entries.length, file.landed?.runId, file.landed?.caseIds.length]).toEqual([run.id, 4, run.id, 3]);
 
@@ -153,5 +156,23 @@ it('a resume of a results spool stopped half way names its file once: in its mes
     `Interrupted by SIGINT while resuming ${spool}: ${landed} of 4 result(s) are recorded in test run ${file.run.human_id}; the other ${4 - landed} are kept in ${spool} (a batch the stop abandoned on its way is checked against the run first, never written twice). Send them with: testsigma-tm resume ${spool}`,
   );
   // The stop's message is the one instruction: no line of the resume's log says the file and a command again.
+  expect(log.lines.filter((l) => l.includes(spool))).toEqual([]);
+});
+
+it('a keyed resume the service fails half way names its file once, with the command that sends the rest', async () => {
+  const { clock, spool, run } = await keyedSpool('outage');
+  // The resume's first batch lands; the service fails every later one until the deadline.
+  emulator.setFaults([{ kind: 'status', route: RESULTS_ROUTE, status: 503, after: 1 }]);
+  const log = recordingLogger();
+  const failed = await resumeCommand({ file: spool, token: emulator.token, clock, log });
+  emulator.setFaults([]);
+
+  expect(failed.exitCode, failed.message).toBe(1);
+  const file = JSON.parse(await readFile(spool, 'utf8')) as EntriesSpool;
+  expect([file.run.id, file.entries.length, file.landed?.caseIds.length]).toEqual([run.id, 4, 3]);
+  // The error (the CLI prints its message) says where the rest is and how to send it; no line of the log says it again.
+  expect(failed.error?.message).toBe(failed.message);
+  expect(failed.message).toMatch(/ failed with HTTP 503: /);
+  expect(failed.message.endsWith(` What is still missing is kept in ${spool}. Send it with: testsigma-tm resume ${spool}`)).toBe(true);
   expect(log.lines.filter((l) => l.includes(spool))).toEqual([]);
 });
