@@ -57168,71 +57168,7 @@ async function spool_markResumed(file) {
     return done;
 }
 //# sourceMappingURL=spool.js.map
-;// CONCATENATED MODULE: ./packages/core/dist/spool/deleted-run.js
-
-
-/** The service's 404: what it answers for a run deleted in Testsigma (and for anything else that does not exist). */
-function deleted_run_notFound(error) {
-    return error instanceof ApiError && error.status === 404;
-}
-/** The service's 404, or an error it caused (a close left open by it). */
-function deleted_run_metNotFound(error) {
-    return deleted_run_notFound(error) || (error instanceof Error && deleted_run_notFound(error.cause));
-}
-/** The run an entries spool names, as the service has it now, or the service's 404 for it (deleted since). */
-async function deleted_run_findSpooledRun(api, projectId, runId) {
-    try {
-        return { run: await api.getRun(projectId, runId) };
-    }
-    catch (error) {
-        if (deleted_run_notFound(error))
-            return { gone: error };
-        throw error;
-    }
-}
-/**
- * The run the spool file names was deleted: nothing (more) was sent, the file holds every result, and the message
- * gives the command that sends them into a new run. Results that had landed in the deleted run went with it:
- * every one of the file is counted.
- */
-function deleted_run_runDeleted(file, spool, gone, runKey, sending) {
-    const landed = spool.landed?.runId === spool.run.id ? spool.landed.caseIds.length : 0;
-    const server = gone.serverMessage ? `: ${gone.serverMessage}` : '';
-    const requestId = gone.requestId ? `, request id ${gone.requestId}` : '';
-    const went = landed > 0 ? ` (${landed} of them had been recorded in ${spool.run.human_id} and went with it)` : '';
-    const where = runKey ? ` (the open run of run key ${runKey}, else a new one, as a re-run of the job would)` : '';
-    const when = sending ? `while this ${sending} was sending to it. Nothing more was written to it` : 'since the upload wrote to it. Nothing was sent';
-    return new errors_ConfigError('RUN_DELETED', `Test run ${spool.run.human_id} no longer exists in Testsigma (the service answers HTTP 404 for it${server}${requestId}): it was deleted ${when}, and all ${spool.entries.length} result(s) are still in ${file}${went}. To send them into a new test run${where}, run: testsigma-tm resume --new-run ${file}`, { cause: gone });
-}
-/**
- * The service's 404 for run `runId` when `error` (or what caused it: a close left open) met a 404 and one read of
- * the run finds it gone; undefined otherwise (a read that fails otherwise tells nothing: the 404 is said as it is).
- */
-async function runGone(api, projectId, runId, error) {
-    if (!deleted_run_metNotFound(error))
-        return undefined;
-    const found = await deleted_run_findSpooledRun(api, projectId, runId).catch(() => undefined);
-    return found && 'gone' in found ? found.gone : undefined;
-}
-/** RUN_DELETED for the run `file` names, `gone` the service's 404 for it (undefined: not an entries spool). */
-async function deletedRunIn(file, gone, runKey, sending) {
-    const left = await spool_readSpool(file).catch(() => undefined);
-    return left?.kind === 'entries' ? deleted_run_runDeleted(file, left, gone, runKey, sending) : undefined;
-}
-/**
- * A 404 stopped `sending` half way, and it left `file` naming the run it wrote to: RUN_DELETED when that run is
- * gone (one read of it tells a deleted run from any other 404), else undefined (the 404 is said as it is).
- */
-async function deleted_run_deletedWhileSendingTo(api, projectId, file, runKey, sending) {
-    const left = await readSpool(file).catch(() => undefined);
-    if (left?.kind !== 'entries')
-        return undefined;
-    const run = await deleted_run_findSpooledRun(api, projectId, left.run.id);
-    return 'gone' in run ? deleted_run_runDeleted(file, left, run.gone, runKey, sending) : undefined;
-}
-//# sourceMappingURL=deleted-run.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/pipeline/spooling.js
-
 
 
 
@@ -57244,11 +57180,8 @@ async function spoolEntries(ctx, plan, opened, unsent, reason) {
     await ctx.spoolProgress?.settled();
     const spool = entriesSpool(ctx, plan, opened, unsent, reason.message);
     const file = spoolPath({ ...ctx.settings, runKey: ctx.runKey }, ctx.input.env ?? {}, ctx.now());
-    // A 404 may be the run deleted meanwhile (one read of it tells, after this): then RUN_DELETED names this file,
-    // every result in it (those that landed went with the run) and `resume --new-run`, and a line here counting the
-    // unsent and saying a plain `resume` would contradict it. The line waits for the upload to know (heldSpoolLine).
-    const say = deleted_run_metNotFound(reason) ? (line) => (ctx.heldSpoolLine = line) : (line) => ctx.log.error(line);
-    return reportSpool(file, ctx.log, say, () => unsent.length, () => spool_writeSpool(file, spool));
+    // The line waits for the upload's last error, which may name this file and its command itself (sayHeldSpoolLine).
+    return reportSpool(file, ctx.log, (line) => (ctx.heldSpool = { file, line }), () => unsent.length, () => spool_writeSpool(file, spool));
 }
 /**
  * `resume` of a results spool (UploadInput.progressFile): once the run is open, the file becomes an entries spool
@@ -57292,7 +57225,7 @@ function entriesSpool(ctx, plan, opened, unsent, reason) {
     };
 }
 /** The service failed before a run was open: every result goes to the spool, read (again) as it is written. */
-async function spoolResults(input, workspace, reason, log, createSent) {
+async function spoolResults(input, workspace, reason, log, hold, createSent) {
     const now = (input.now ?? (() => new Date()))();
     const runKey = input.settings.runKey ?? ci_detectCi(input.env ?? {})?.runKey;
     const settings = { ...input.settings, runKey };
@@ -57311,7 +57244,7 @@ async function spoolResults(input, workspace, reason, log, createSent) {
     const tally = new ResultTally({ lines: false, workspace });
     const file = spoolPath(settings, input.env ?? {}, now);
     let files = [];
-    const written = await reportSpool(file, log, (line) => log.error(line), () => tally.total, () => writeResultsSpool(file, header, async (write) => {
+    const written = await reportSpool(file, log, (line) => hold({ file, line }), () => tally.total, () => writeResultsSpool(file, header, async (write) => {
         files = await readAll(input, (result) => {
             tally.add(result);
             write(result);
@@ -57320,6 +57253,21 @@ async function spoolResults(input, workspace, reason, log, createSent) {
         return runFailed ? { runFailed: redactDeep(runFailed, [settings.token]) } : {};
     }));
     return { file: written, read: { tally, files, report: emptyReport() } };
+}
+/**
+ * The line saying where a spool file is and how to send it, held (UploadContext.heldSpool) until the upload's last
+ * error is known: said unless its `message` names the file with the command that sends it. A stop (INTERRUPTED,
+ * TERMINATED) and a deleted run (RUN_DELETED, whose command is `resume --new-run`, which a plain `resume` line
+ * would contradict) say it in their own message: one event, one message. Any other error (an outage) does not,
+ * and the line says where the results are: none goes unnamed.
+ */
+function spooling_sayHeldSpoolLine(held, message, log) {
+    if (!held)
+        return;
+    const commands = [`testsigma-tm resume ${held.file}`, `testsigma-tm resume --new-run ${held.file}`];
+    if (message !== undefined && commands.some((command) => message.includes(command)))
+        return;
+    log.error(held.line);
 }
 /** The input read for its counts and failures only (nothing mapped). */
 async function tallyInput(input, workspace, log) {
@@ -57996,6 +57944,69 @@ function interruptedError({ signal, progress, landed, wrote, error, createSent }
     return new errors_InterruptedError(code, `${by} while recording results in test run ${run}: ${done}; the other ${rest} were written to ${spool}, and the run was left open.${resume}`, { cause: error });
 }
 //# sourceMappingURL=interrupted.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/spool/deleted-run.js
+
+
+/** The service's 404: what it answers for a run deleted in Testsigma (and for anything else that does not exist). */
+function deleted_run_notFound(error) {
+    return error instanceof ApiError && error.status === 404;
+}
+/** The service's 404, or an error it caused (a close left open by it). */
+function deleted_run_metNotFound(error) {
+    return deleted_run_notFound(error) || (error instanceof Error && deleted_run_notFound(error.cause));
+}
+/** The run an entries spool names, as the service has it now, or the service's 404 for it (deleted since). */
+async function deleted_run_findSpooledRun(api, projectId, runId) {
+    try {
+        return { run: await api.getRun(projectId, runId) };
+    }
+    catch (error) {
+        if (deleted_run_notFound(error))
+            return { gone: error };
+        throw error;
+    }
+}
+/**
+ * The run the spool file names was deleted: nothing (more) was sent, the file holds every result, and the message
+ * gives the command that sends them into a new run. Results that had landed in the deleted run went with it:
+ * every one of the file is counted.
+ */
+function deleted_run_runDeleted(file, spool, gone, runKey, sending) {
+    const landed = spool.landed?.runId === spool.run.id ? spool.landed.caseIds.length : 0;
+    const server = gone.serverMessage ? `: ${gone.serverMessage}` : '';
+    const requestId = gone.requestId ? `, request id ${gone.requestId}` : '';
+    const went = landed > 0 ? ` (${landed} of them had been recorded in ${spool.run.human_id} and went with it)` : '';
+    const where = runKey ? ` (the open run of run key ${runKey}, else a new one, as a re-run of the job would)` : '';
+    const when = sending ? `while this ${sending} was sending to it. Nothing more was written to it` : 'since the upload wrote to it. Nothing was sent';
+    return new errors_ConfigError('RUN_DELETED', `Test run ${spool.run.human_id} no longer exists in Testsigma (the service answers HTTP 404 for it${server}${requestId}): it was deleted ${when}, and all ${spool.entries.length} result(s) are still in ${file}${went}. To send them into a new test run${where}, run: testsigma-tm resume --new-run ${file}`, { cause: gone });
+}
+/**
+ * The service's 404 for run `runId` when `error` (or what caused it: a close left open) met a 404 and one read of
+ * the run finds it gone; undefined otherwise (a read that fails otherwise tells nothing: the 404 is said as it is).
+ */
+async function runGone(api, projectId, runId, error) {
+    if (!deleted_run_metNotFound(error))
+        return undefined;
+    const found = await deleted_run_findSpooledRun(api, projectId, runId).catch(() => undefined);
+    return found && 'gone' in found ? found.gone : undefined;
+}
+/** RUN_DELETED for the run `file` names, `gone` the service's 404 for it (undefined: not an entries spool). */
+async function deletedRunIn(file, gone, runKey, sending) {
+    const left = await spool_readSpool(file).catch(() => undefined);
+    return left?.kind === 'entries' ? deleted_run_runDeleted(file, left, gone, runKey, sending) : undefined;
+}
+/**
+ * A 404 stopped `sending` half way, and it left `file` naming the run it wrote to: RUN_DELETED when that run is
+ * gone (one read of it tells a deleted run from any other 404), else undefined (the 404 is said as it is).
+ */
+async function deleted_run_deletedWhileSendingTo(api, projectId, file, runKey, sending) {
+    const left = await readSpool(file).catch(() => undefined);
+    if (left?.kind !== 'entries')
+        return undefined;
+    const run = await deleted_run_findSpooledRun(api, projectId, left.run.id);
+    return 'gone' in run ? deleted_run_runDeleted(file, left, run.gone, runKey, sending) : undefined;
+}
+//# sourceMappingURL=deleted-run.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/pipeline/upload.js
 
 
@@ -58119,7 +58130,9 @@ async function upload_uploadResults(given) {
         // records into that run when it finds it) and named in the message.
         const createSent = !progress.opened && spoolable ? createInDoubt(input, ctx, http) : undefined;
         if (!progress.opened && spoolable && !settings.dryRun && !input.openOnly && !(stopped && !wrote)) {
-            const spooled = await spoolResults(input, workspace, error, log, createSent);
+            // Its line is held for the last error (sayHeldSpoolLine); without a context (none is made before the service
+            // is open, so never in fact) it is said at once.
+            const spooled = await spoolResults(input, workspace, error, log, (held) => (ctx ? (ctx.heldSpool = held) : log.error(held.line)), createSent);
             progress.spoolFile = spooled.file;
             progress.read ??= spooled.read;
             // A stop says it in its own message (interrupted.ts); an outage, here.
@@ -58163,13 +58176,12 @@ async function upload_uploadResults(given) {
             const landed = (progress.opened && ctx?.landed?.get(progress.opened.run.id)?.size) ?? 0;
             error = interruptedError({ signal: stopped, progress, landed, wrote, error, ...(createSent && { createSent }) });
         }
-        // The spool line a 404 held (spooling.ts): the run was not deleted, so it is said as after any failure.
-        if (ctx?.heldSpoolLine && error.code !== 'RUN_DELETED')
-            log.error(ctx.heldSpoolLine);
     }
     finally {
         await http?.close();
     }
+    // Where the spool file is, unless the error (said last, by the host) names it and its command already.
+    spooling_sayHeldSpoolLine(ctx?.heldSpool, error?.message, log);
     const built = addDetails(buildSummary(input, progress), {
         tally: progress.read?.tally ?? new ResultTally({ lines: false, workspace }),
         ...(http && { http: { requests: http.requests, retries: http.retries } }),
@@ -58432,6 +58444,7 @@ function stoppedBeforeClose(interrupt, host, outcome) {
  * `needs:` and `if: always()`) and `resume` (send what an upload spooled). `run create` is uploadResults with
  * `openOnly`. Like uploadResults, these never throw for anything a user can cause.
  */
+
 
 
 
@@ -58785,9 +58798,14 @@ async function resumeKeyed(given, spooled) {
         return leftOpenResumed(recorded.error, file, run);
     }
     if (recorded.error) {
-        // Where the rest is, said here (a line held for a 404 is not: RUN_DELETED replaces this when the run was deleted).
-        const where = recorded.spoolFile ? ` What is still missing is kept in ${recorded.spoolFile}.` : '';
-        return { message: `${recorded.error.message}${where}`, error: recorded.error, exitCode: exitCodeFor(recorded.error), run };
+        // Where the rest is and the command that sends it, said in the error (what the CLI prints), so the line the
+        // spooling held is not said again (sayHeldSpoolLine); RUN_DELETED replaces this when the run was deleted, and a
+        // stop's message when stopped.
+        const where = recorded.spoolFile ? ` What is still missing is kept in ${recorded.spoolFile}. Send it with: testsigma-tm resume ${recorded.spoolFile}` : '';
+        const error = recorded.error;
+        error.message = `${error.message}${where}`;
+        sayHeldSpoolLine(ctx.heldSpool, error.message, given.log);
+        return { message: error.message, error, exitCode: exitCodeFor(error), run };
     }
     const done = await markResumed(file);
     const since = 'gone' in spooled ? ', which no longer exists' : opened.previous ? ', closed since: this run continues it' : '';

@@ -124,9 +124,16 @@ describe('the Action when its job is cancelled', { timeout: 120_000 }, () => {
     expect(stdout).toContain('::warning::testsigma-tm: the job is being cancelled (SIGINT): no new request is sent');
     const [run] = newRuns(emulator);
     expect(run?.status).toBe('ACTIVE');
-    expect(stdout).toContain(
-      `::error::Interrupted by SIGINT while recording results in test run ${run!.human_id}: 4 of 12 result(s) were recorded; the other 8 were written to ${spool}, and the run was left open. Send them with: testsigma-tm resume ${spool}`,
-    );
+    const message = `Interrupted by SIGINT while recording results in test run ${run!.human_id}: 4 of 12 result(s) were recorded; the other 8 were written to ${spool}, and the run was left open. Send them with: testsigma-tm resume ${spool}`;
+    const lines = stdout.split('\n');
+    // One error for one stop, the stop's own: it names the spool file and its command, so the file gets no
+    // annotation of its own saying it again (the failed tests' annotations name their files).
+    expect(lines.filter((l) => l.startsWith('::error::'))).toEqual([`::error::${message}`]);
+    // Every line that names the file gives the same command: the summary's, and the error.
+    expect(lines.filter((l) => l.includes(spool))).toEqual([
+      `They were written to ${spool}: send them with testsigma-tm resume ${spool}`,
+      `::error::${message}`,
+    ]);
     expect(outputs(await readFile(outputFile, 'utf8'))['spool-file']).toBe(spool);
     const spooled = JSON.parse(await readFile(spool, 'utf8')) as { entries: unknown[]; landed: { caseIds: string[] } };
     expect(spooled.entries).toHaveLength(12);

@@ -122,6 +122,9 @@ describe('testsigma-tm upload interrupted', { timeout: 120_000 }, () => {
       // One message for it: said once, last, then what to do.
       expect(result.stderr.split(message)).toHaveLength(2);
       expect(lastLines(result.stderr)).toEqual([`testsigma-tm: ${message}`, whatToDo('INTERRUPTED')]);
+      // The message names the spool file and its command: no line of its own says them again (the summary's line
+      // gives the same command).
+      expect(linesNaming(result, spool)).toEqual([summaryLine(spool), `testsigma-tm: ${message}`]);
 
       const spooled = JSON.parse(await readFile(spool, 'utf8')) as { kind: string; entries: unknown[]; landed: { caseIds: string[] }; reason: string };
       expect(spooled.kind).toBe('entries');
@@ -158,8 +161,9 @@ describe('testsigma-tm upload interrupted', { timeout: 120_000 }, () => {
       const result = await upload.done();
       searches.at(-1)?.record('terminated upload', result);
       expect({ code: result.code, signal: result.signal }, result.stderr).toEqual({ code: 143, signal: null });
-      expect(result.stderr).toContain(`Interrupted by SIGTERM while recording results in test run`);
-      expect(result.stderr).toContain(`the other 8 were written to ${spool}`);
+      const [run] = newRuns(emulator);
+      const message = `Interrupted by SIGTERM while recording results in test run ${run!.human_id}: 4 of 12 result(s) were recorded; the other 8 were written to ${spool}, and the run was left open. Send them with: testsigma-tm resume ${spool}`;
+      expect(linesNaming(result, spool)).toEqual([summaryLine(spool), `testsigma-tm: ${message}`]);
 
       clock.release();
       await untilTurn('the held batches to land', () => Object.keys(newRuns(emulator)[0]!.results).length === 12);
@@ -241,6 +245,8 @@ describe('testsigma-tm upload interrupted', { timeout: 120_000 }, () => {
           `exists, rather than create a second one. Send them with: testsigma-tm resume ${spool}`,
         whatToDo('INTERRUPTED'),
       ]);
+      // Every result spooled before the run was open: named by the summary and the stop's message, with one command.
+      expect(linesNaming(result, spool)).toEqual([summaryLine(spool), lastLines(result.stderr)[0]]);
       const spooled = JSON.parse(await readFile(spool, 'utf8')) as { kind: string; results: unknown[]; createSent?: { title: string } };
       expect({ kind: spooled.kind, results: spooled.results.length, title: spooled.createSent?.title }).toEqual({
         kind: 'results',
@@ -333,6 +339,16 @@ async function spoolState(spool: string): Promise<{ run: string; entries: number
 /** The last two lines of a stream: the message a stopped upload ends with, and its "What to do" line. */
 function lastLines(stream: string): string[] {
   return stream.trimEnd().split('\n').slice(-2);
+}
+
+/** The lines of both streams that name `file`. */
+function linesNaming(result: RunResult, file: string): string[] {
+  return `${result.stdout}\n${result.stderr}`.split('\n').filter((l) => l.includes(file));
+}
+
+/** The summary's line for the results an upload spooled to `file`. */
+function summaryLine(file: string): string {
+  return `They were written to ${file}: send them with testsigma-tm resume ${file}`;
 }
 
 const whatToDo = (code: 'INTERRUPTED' | 'TERMINATED'): string => whatToDoLine({ code });

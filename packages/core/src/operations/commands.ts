@@ -23,6 +23,7 @@ import { openService } from '../pipeline/service.js';
 import { uploadResults } from '../pipeline/upload.js';
 import { openRun } from '../pipeline/open-run.js';
 import { jobMarker, recordResults } from '../pipeline/record.js';
+import { sayHeldSpoolLine } from '../pipeline/spooling.js';
 import type { UploadContext, UploadPlan } from '../pipeline/stages.js';
 import { statusKey } from '../map/status.js';
 import { listed } from '../text.js';
@@ -438,9 +439,14 @@ async function resumeKeyed(given: ResumeGiven, spooled: { run: TestRun } | { gon
     return leftOpenResumed(recorded.error, file, run);
   }
   if (recorded.error) {
-    // Where the rest is, said here (a line held for a 404 is not: RUN_DELETED replaces this when the run was deleted).
-    const where = recorded.spoolFile ? ` What is still missing is kept in ${recorded.spoolFile}.` : '';
-    return { message: `${recorded.error.message}${where}`, error: recorded.error, exitCode: exitCodeFor(recorded.error), run };
+    // Where the rest is and the command that sends it, said in the error (what the CLI prints), so the line the
+    // spooling held is not said again (sayHeldSpoolLine); RUN_DELETED replaces this when the run was deleted, and a
+    // stop's message when stopped.
+    const where = recorded.spoolFile ? ` What is still missing is kept in ${recorded.spoolFile}. Send it with: testsigma-tm resume ${recorded.spoolFile}` : '';
+    const error = recorded.error;
+    error.message = `${error.message}${where}`;
+    sayHeldSpoolLine(ctx.heldSpool, error.message, given.log);
+    return { message: error.message, error, exitCode: exitCodeFor(error), run };
   }
   const done = await markResumed(file);
   const since = 'gone' in spooled ? ', which no longer exists' : opened.previous ? ', closed since: this run continues it' : '';

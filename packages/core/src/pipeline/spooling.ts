@@ -11,9 +11,8 @@ import type { FileOutcome } from '../model.js';
 import type { MappingReport } from '../map/mapping.js';
 import { SpoolProgress, spoolPath, spooledRunFailures, withoutToken, writeResultsSpool, writeSpool, type EntriesSpool } from '../spool/spool.js';
 import { readAll } from './inputs.js';
-import { metNotFound } from '../spool/deleted-run.js';
 import { ResultTally } from '../report/tally.js';
-import type { UploadContext, ReadInput, UploadPlan, OpenedRun } from './stages.js';
+import type { UploadContext, ReadInput, UploadPlan, OpenedRun, HeldSpoolLine } from './stages.js';
 import type { UploadInput } from './stages.js';
 import type { RunCreateSent } from '../run/lifecycle.js';
 
@@ -28,14 +27,11 @@ export async function spoolEntries(
   await ctx.spoolProgress?.settled();
   const spool = entriesSpool(ctx, plan, opened, unsent, reason.message);
   const file = spoolPath({ ...ctx.settings, runKey: ctx.runKey }, ctx.input.env ?? {}, ctx.now());
-  // A 404 may be the run deleted meanwhile (one read of it tells, after this): then RUN_DELETED names this file,
-  // every result in it (those that landed went with the run) and `resume --new-run`, and a line here counting the
-  // unsent and saying a plain `resume` would contradict it. The line waits for the upload to know (heldSpoolLine).
-  const say = metNotFound(reason) ? (line: string) => (ctx.heldSpoolLine = line) : (line: string) => ctx.log.error(line);
+  // The line waits for the upload's last error, which may name this file and its command itself (sayHeldSpoolLine).
   return reportSpool(
     file,
     ctx.log,
-    say,
+    (line) => (ctx.heldSpool = { file, line }),
     () => unsent.length,
     () => writeSpool(file, spool),
   );
@@ -90,6 +86,7 @@ export async function spoolResults(
   workspace: string,
   reason: TestsigmaTmError,
   log: Logger,
+  hold: (spool: HeldSpoolLine) => void,
   createSent?: RunCreateSent,
 ): Promise<{ file: string | undefined; read: ReadInput }> {
   const now = (input.now ?? (() => new Date()))();
@@ -113,7 +110,7 @@ export async function spoolResults(
   const written = await reportSpool(
     file,
     log,
-    (line) => log.error(line),
+    (line) => hold({ file, line }),
     () => tally.total,
     () =>
       writeResultsSpool(file, header, async (write) => {
@@ -126,6 +123,20 @@ export async function spoolResults(
       }),
   );
   return { file: written, read: { tally, files, report: emptyReport() } };
+}
+
+/**
+ * The line saying where a spool file is and how to send it, held (UploadContext.heldSpool) until the upload's last
+ * error is known: said unless its `message` names the file with the command that sends it. A stop (INTERRUPTED,
+ * TERMINATED) and a deleted run (RUN_DELETED, whose command is `resume --new-run`, which a plain `resume` line
+ * would contradict) say it in their own message: one event, one message. Any other error (an outage) does not,
+ * and the line says where the results are: none goes unnamed.
+ */
+export function sayHeldSpoolLine(held: HeldSpoolLine | undefined, message: string | undefined, log: Logger): void {
+  if (!held) return;
+  const commands = [`testsigma-tm resume ${held.file}`, `testsigma-tm resume --new-run ${held.file}`];
+  if (message !== undefined && commands.some((command) => message.includes(command))) return;
+  log.error(held.line);
 }
 
 /** The input read for its counts and failures only (nothing mapped). */

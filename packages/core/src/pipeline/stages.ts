@@ -105,10 +105,16 @@ export interface UploadContext {
   /** The run's create (with a run key or not), once begun, and the writes sent before it: sent, it may have made the run. */
   creating?: { sent: RunCreateSent; writesBefore: number };
   /**
-   * The line saying where a spool file is and how to send it, when a 404 stopped the sending: held until the upload
-   * knows whether the run was deleted (then RUN_DELETED says it, with `resume --new-run`); see spoolEntries.
+   * The line saying where the spool file is and how to send it: held until the upload's last error is known, which
+   * may say it itself (a stop, a deleted run); see sayHeldSpoolLine.
    */
-  heldSpoolLine?: string;
+  heldSpool?: HeldSpoolLine;
+}
+
+/** A spool file written, and the line that names it with the command that sends it. */
+export interface HeldSpoolLine {
+  file: string;
+  line: string;
 }
 
 /** What the service knows that mapping needs, read before the results are. */

@@ -37,7 +37,7 @@ import type { UploadContext, UploadInput, UploadOutcome, Lookups, ReadInput, Pla
 import { openRun } from './open-run.js';
 import { openService } from './service.js';
 import { jobMarker, recordResults } from './record.js';
-import { spoolEntries, spoolResults, startSpoolProgress, tallyInput } from './spooling.js';
+import { sayHeldSpoolLine, spoolEntries, spoolResults, startSpoolProgress, tallyInput } from './spooling.js';
 import { spooledRunFailures } from '../spool/spool.js';
 import { buildSummary } from './outcome-summary.js';
 import { readWhileListing, type ReadingEarly } from './read-early.js';
@@ -135,7 +135,9 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
     // records into that run when it finds it) and named in the message.
     const createSent = !progress.opened && spoolable ? createInDoubt(input, ctx, http) : undefined;
     if (!progress.opened && spoolable && !settings.dryRun && !input.openOnly && !(stopped && !wrote)) {
-      const spooled = await spoolResults(input, workspace, error, log, createSent);
+      // Its line is held for the last error (sayHeldSpoolLine); without a context (none is made before the service
+      // is open, so never in fact) it is said at once.
+      const spooled = await spoolResults(input, workspace, error, log, (held) => (ctx ? (ctx.heldSpool = held) : log.error(held.line)), createSent);
       progress.spoolFile = spooled.file;
       progress.read ??= spooled.read;
       // A stop says it in its own message (interrupted.ts); an outage, here.
@@ -181,11 +183,11 @@ export async function uploadResults(given: UploadInput): Promise<UploadOutcome> 
       const landed = (progress.opened && ctx?.landed?.get(progress.opened.run.id)?.size) ?? 0;
       error = interruptedError({ signal: stopped, progress, landed, wrote, error, ...(createSent && { createSent }) });
     }
-    // The spool line a 404 held (spooling.ts): the run was not deleted, so it is said as after any failure.
-    if (ctx?.heldSpoolLine && error.code !== 'RUN_DELETED') log.error(ctx.heldSpoolLine);
   } finally {
     await http?.close();
   }
+  // Where the spool file is, unless the error (said last, by the host) names it and its command already.
+  sayHeldSpoolLine(ctx?.heldSpool, error?.message, log);
   const built = addDetails(buildSummary(input, progress), {
     tally: progress.read?.tally ?? new ResultTally({ lines: false, workspace }),
     ...(http && { http: { requests: http.requests, retries: http.retries } }),

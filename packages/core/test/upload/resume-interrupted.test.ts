@@ -1,5 +1,5 @@
 /**
- * `resume` of an upload with a run key, stopped by its host half way (SIGINT: CommandInput.interrupt, as the CLI
+ * `resume` of an upload with a run key (and of a results spool), stopped by its host half way (SIGINT: CommandInput.interrupt, as the CLI
  * aborts it; the CLI's own wiring is test/cli-interrupt.e2e.test.ts). The run protocol of a keyed run pauses on
  * its clock, so this runs in process, on virtual time: the stop comes as the resume's second batch goes out (the
  * service applies it, the stopped client never hears). The file then names the run, every result and those
@@ -19,7 +19,7 @@ import { uploadResults } from '../../src/pipeline/upload.js';
 import { resolveSettings } from '../../src/settings/index.js';
 import type { EntriesSpool } from '../../src/spool/spool.js';
 import { useDemoEmulator } from '../demo-emulator.js';
-import { result, virtualClock } from '../run/close-fixtures.js';
+import { recordingLogger, result, virtualClock } from '../run/close-fixtures.js';
 
 let emulator: EmulatorHandle;
 useDemoEmulator((started) => (emulator = started));
@@ -81,7 +81,8 @@ it('a keyed resume stopped half way keeps the rest in its file and says so; the 
 
   const stop = new AbortController();
   const proxy = await stoppedAtSecondBatch(stop);
-  const stopped = await resumeCommand({ file: spool, token: emulator.token, clock, interrupt: stop.signal, http: { transport: proxy.transport } })
+  const log = recordingLogger();
+  const stopped = await resumeCommand({ file: spool, token: emulator.token, clock, log, interrupt: stop.signal, http: { transport: proxy.transport } })
     .then((outcome) => stoppedResume(spool, stop.signal, outcome))
     .finally(proxy.done);
 
@@ -90,6 +91,8 @@ it('a keyed resume stopped half way keeps the rest in its file and says so; the 
   expect(stopped.message).toBe(
     `Interrupted by SIGINT while resuming ${spool}: 3 of 4 result(s) are recorded in test run ${run.human_id}; the other 1 are kept in ${spool} (a batch the stop abandoned on its way is checked against the run first, never written twice). Send them with: testsigma-tm resume ${spool}`,
   );
+  // The stop's message is the one instruction: no line of the resume's log names the file and a command again.
+  expect(log.lines.filter((l) => l.includes(spool))).toEqual([]);
   const file = JSON.parse(await readFile(spool, 'utf8')) as EntriesSpool;
   expect([file.run.id, file.entries.length, file.landed?.runId, file.landed?.caseIds.length]).toEqual([run.id, 4, run.id, 3]);
 
@@ -121,4 +124,55 @@ it('a keyed resume stopped once every result landed says so; the next resume fin
   expect(resultWrites() - before).toBe(0);
   const [held] = runsOtherThanSeeded().filter((r) => r.id === run.id);
   expect(Object.values(held!.results).map((r) => r.writes)).toEqual(Array(4).fill(1));
+});
+
+it('a resume of a results spool stopped half way names its file once: in its message, with the command that sends it', async () => {
+  // An upload whose service failed before a run was open (the listing of cases): every result spooled, and the line
+  // naming the file logged, since its error (the outage) does not name it.
+  const clock = virtualClock();
+  const spool = join(dir, 'results.json');
+  emulator.setFaults([{ kind: 'status', route: 'GET /projects/*/test_cases', status: 503 }]);
+  const settings = resolveSettings({ token: emulator.token, baseUrl: emulator.url, projectId: 'Demo', batchSize: 1, deadline: 2, spool }, {});
+  const uploadLog = recordingLogger();
+  const uploaded = await uploadResults({ settings, results: RESULTS, env: {}, clock, log: uploadLog });
+  emulator.setFaults([]);
+  expect([uploaded.exitCode, uploaded.summary.spoolFile]).toEqual([1, spool]);
+  expect(uploadLog.lines.filter((l) => l.includes(spool))).toEqual([
+    `4 result(s) could not be sent and were written to ${spool}. Send them later with: testsigma-tm resume ${spool}`,
+  ]);
+
+  const stop = new AbortController();
+  const proxy = await stoppedAtSecondBatch(stop);
+  const log = recordingLogger();
+  const stopped = await resumeCommand({ file: spool, token: emulator.token, clock, log, interrupt: stop.signal, http: { transport: proxy.transport } })
+    .then((outcome) => stoppedResume(spool, stop.signal, outcome))
+    .finally(proxy.done);
+
+  expect([stopped.exitCode, stopped.error?.code]).toEqual([130, 'INTERRUPTED']);
+  const file = JSON.parse(await readFile(spool, 'utf8')) as EntriesSpool;
+  const landed = file.landed?.caseIds.length ?? 0;
+  expect([file.kind, file.entries.length, landed > 0 && landed < 4]).toEqual(['entries', 4, true]);
+  expect(stopped.message).toBe(
+    `Interrupted by SIGINT while resuming ${spool}: ${landed} of 4 result(s) are recorded in test run ${file.run.human_id}; the other ${4 - landed} are kept in ${spool} (a batch the stop abandoned on its way is checked against the run first, never written twice). Send them with: testsigma-tm resume ${spool}`,
+  );
+  // The stop's message is the one instruction: no line of the resume's log says the file and a command again.
+  expect(log.lines.filter((l) => l.includes(spool))).toEqual([]);
+});
+
+it('a keyed resume the service fails half way names its file once, with the command that sends the rest', async () => {
+  const { clock, spool, run } = await keyedSpool('outage');
+  // The resume's first batch lands; the service fails every later one until the deadline.
+  emulator.setFaults([{ kind: 'status', route: RESULTS_ROUTE, status: 503, after: 1 }]);
+  const log = recordingLogger();
+  const failed = await resumeCommand({ file: spool, token: emulator.token, clock, log });
+  emulator.setFaults([]);
+
+  expect(failed.exitCode, failed.message).toBe(1);
+  const file = JSON.parse(await readFile(spool, 'utf8')) as EntriesSpool;
+  expect([file.run.id, file.entries.length, file.landed?.caseIds.length]).toEqual([run.id, 4, 3]);
+  // The error (the CLI prints its message) says where the rest is and how to send it; no line of the log says it again.
+  expect(failed.error?.message).toBe(failed.message);
+  expect(failed.message).toMatch(/ failed with HTTP 503: /);
+  expect(failed.message.endsWith(` What is still missing is kept in ${spool}. Send it with: testsigma-tm resume ${spool}`)).toBe(true);
+  expect(log.lines.filter((l) => l.includes(spool))).toEqual([]);
 });
