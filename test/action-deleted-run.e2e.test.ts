@@ -9,14 +9,8 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FaultRule } from 'testsigma-tm-emulator';
-import { DEMO_FACTS, heldClock, newRuns, start, type EmulatorHandle } from './helpers/emulator.js';
-import { ACTION, ROOT, baseEnv, runNode } from './helpers/run.js';
-
-const RESULTS_ROUTE = 'PUT /projects/*/test_runs/*/test_cases';
-/** The emulator answers the first batch; every later one it holds until released. */
-const HOLD_AFTER_FIRST_BATCH: FaultRule[] = [{ kind: 'latency', route: RESULTS_ROUTE, ms: 1, after: 1 }];
-const results = ['examples/results/jest-junit.xml', 'examples/results/playwright-junit.xml', 'examples/results/pytest-junit.xml'].join('\n');
+import { DEMO_FACTS, heldClock, newRuns, start, HOLD_AFTER_FIRST_BATCH, type EmulatorHandle } from './helpers/emulator.js';
+import { ACTION, ROOT, baseEnv, runNode, SAMPLE_RESULTS, actionOutputs } from './helpers/run.js';
 
 let dir: string;
 let emulator: EmulatorHandle;
@@ -31,13 +25,6 @@ afterAll(async () => {
   await emulator.close();
 });
 
-/** `key=value` and heredoc outputs of a GITHUB_OUTPUT file. */
-function outputs(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const m of text.matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) out[m[1]!] = m[3]!;
-  return out;
-}
-
 describe('the Action when its run is deleted while it uploads', { timeout: 120_000 }, () => {
   it('fails the step with RUN_DELETED, and its log, job summary and spool-file output all say resume --new-run', async () => {
     const outputFile = join(dir, 'output');
@@ -45,7 +32,7 @@ describe('the Action when its run is deleted while it uploads', { timeout: 120_0
     const spool = join(dir, 'spool.json');
     await writeFile(outputFile, '');
     await writeFile(summaryFile, '');
-    const inputs = { 'api-token': emulator.token, 'project-id': 'Demo', 'base-url': emulator.url, results, 'batch-size': '4', spool };
+    const inputs = { 'api-token': emulator.token, 'project-id': 'Demo', 'base-url': emulator.url, results: SAMPLE_RESULTS, 'batch-size': '4', spool };
     const env = baseEnv({
       GITHUB_ACTIONS: 'true',
       GITHUB_OUTPUT: outputFile,
@@ -90,7 +77,7 @@ describe('the Action when its run is deleted while it uploads', { timeout: 120_0
       `**12 test case result(s) were not recorded.** They were written to \`${spool}\`: send them with \`testsigma-tm resume --new-run\`.`,
     );
     expect(summary).not.toContain('left open');
-    expect(outputs(await readFile(outputFile, 'utf8'))['spool-file']).toBe(spool);
+    expect(actionOutputs(await readFile(outputFile, 'utf8'))['spool-file']).toBe(spool);
     const spooled = JSON.parse(await readFile(spool, 'utf8')) as { run: { id: string }; entries: unknown[]; landed: { caseIds: string[] } };
     expect([spooled.run.id, spooled.entries.length, spooled.landed.caseIds.length]).toEqual([run!.id, 12, 4]);
     // Only in the line that asks the runner to mask it.

@@ -10,14 +10,8 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { FaultRule } from 'testsigma-tm-emulator';
-import { heldClock, newRuns, start, type EmulatorHandle } from './helpers/emulator.js';
-import { ACTION, CLI, ROOT, baseEnv, runNode } from './helpers/run.js';
-
-const RESULTS_ROUTE = 'PUT /projects/*/test_runs/*/test_cases';
-/** The emulator answers the first batch; every later one it holds until released. */
-const HOLD_AFTER_FIRST_BATCH: FaultRule[] = [{ kind: 'latency', route: RESULTS_ROUTE, ms: 1, after: 1 }];
-const results = ['examples/results/jest-junit.xml', 'examples/results/playwright-junit.xml', 'examples/results/pytest-junit.xml'].join('\n');
+import { heldClock, newRuns, start, HOLD_AFTER_FIRST_BATCH, RESULTS_ROUTE, type EmulatorHandle } from './helpers/emulator.js';
+import { ACTION, CLI, ROOT, baseEnv, runNode, SAMPLE_RESULTS, actionOutputs } from './helpers/run.js';
 
 let dir: string;
 let emulator: EmulatorHandle;
@@ -35,13 +29,6 @@ afterEach(() => {
   // A step that failed its test must not outlive it (one waiting out a long Retry-After would, for minutes).
   for (const step of Step.running) step.signal('SIGKILL');
 });
-
-/** `key=value` and heredoc outputs of a GITHUB_OUTPUT file. */
-function outputs(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const m of text.matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) out[m[1]!] = m[3]!;
-  return out;
-}
 
 /** The environment the runner gives a step of run `runId` with `inputs`, and `extra` (GITHUB_OUTPUT, ...). */
 function stepEnv(runId: string, inputs: Record<string, string>, extra: Record<string, string> = {}): Record<string, string> {
@@ -109,7 +96,7 @@ describe('the Action when its job is cancelled', { timeout: 120_000 }, () => {
     const summaryFile = join(dir, 'summary');
     await writeFile(outputFile, '');
     await writeFile(summaryFile, '');
-    const inputs = { 'api-token': emulator.token, 'project-id': 'Demo', 'base-url': emulator.url, results, 'batch-size': '4', spool };
+    const inputs = { 'api-token': emulator.token, 'project-id': 'Demo', 'base-url': emulator.url, results: SAMPLE_RESULTS, 'batch-size': '4', spool };
     const step = new Step(stepEnv('777', inputs, { GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile }));
     await Promise.all([step.printed('Recorded 4 of 12 results'), clock.whenHeld(2)]);
     step.signal('SIGINT');
@@ -134,7 +121,7 @@ describe('the Action when its job is cancelled', { timeout: 120_000 }, () => {
       `They were written to ${spool}: send them with testsigma-tm resume ${spool}`,
       `::error::${message}`,
     ]);
-    expect(outputs(await readFile(outputFile, 'utf8'))['spool-file']).toBe(spool);
+    expect(actionOutputs(await readFile(outputFile, 'utf8'))['spool-file']).toBe(spool);
     const spooled = JSON.parse(await readFile(spool, 'utf8')) as { entries: unknown[]; landed: { caseIds: string[] } };
     expect(spooled.entries).toHaveLength(12);
     expect(spooled.landed.caseIds).toHaveLength(4);
@@ -149,7 +136,7 @@ describe('the Action when its job is cancelled', { timeout: 120_000 }, () => {
     const outputFile = join(dir, 'output-rate-limited');
     const spool = join(dir, 'spool-rate-limited.json');
     await writeFile(outputFile, '');
-    const inputs = { 'api-token': emulator.token, 'project-id': 'Demo', 'base-url': emulator.url, results, 'batch-size': '4', spool };
+    const inputs = { 'api-token': emulator.token, 'project-id': 'Demo', 'base-url': emulator.url, results: SAMPLE_RESULTS, 'batch-size': '4', spool };
     const step = new Step(stepEnv('779', inputs, { GITHUB_OUTPUT: outputFile }));
     await Promise.all([step.printed('Recorded 4 of 12 results'), step.printed('trying again in 500 s')]);
     step.signal('SIGINT');
@@ -162,7 +149,7 @@ describe('the Action when its job is cancelled', { timeout: 120_000 }, () => {
     expect(stdout).toContain(
       `::error::Interrupted by SIGINT while recording results in test run ${run!.human_id}: 4 of 12 result(s) were recorded; the other 8 were written to ${spool}, and the run was left open. Send them with: testsigma-tm resume ${spool}`,
     );
-    expect(outputs(await readFile(outputFile, 'utf8'))['spool-file']).toBe(spool);
+    expect(actionOutputs(await readFile(outputFile, 'utf8'))['spool-file']).toBe(spool);
     const spooled = JSON.parse(await readFile(spool, 'utf8')) as { entries: unknown[]; landed: { caseIds: string[] } };
     expect([spooled.entries.length, spooled.landed.caseIds.length]).toEqual([12, 4]);
     // Nothing was sent after the refused batches: they were not tried again.

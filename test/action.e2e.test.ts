@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EXPECTED_SAMPLE_STATUSES, newRuns, start, statusesByHumanId, type EmulatorHandle } from './helpers/emulator.js';
-import { ACTION, ROOT, baseEnv, runNode } from './helpers/run.js';
+import { ACTION, ROOT, baseEnv, runNode, SAMPLE_RESULTS } from './helpers/run.js';
 
 let emulator: EmulatorHandle;
 let dir: string;
@@ -71,7 +71,7 @@ async function runAction(inputs: Record<string, string>, extraEnv: Record<string
   return { ...res, outputs: parseOutputs(await readFile(outputFile, 'utf8')), summary: await readFile(summaryFile, 'utf8') };
 }
 
-const results = ['examples/results/jest-junit.xml', 'examples/results/playwright-junit.xml', 'examples/results/pytest-junit.xml'].join('\n');
+const results = SAMPLE_RESULTS;
 
 describe('the GitHub Action (dist/index.js)', () => {
   it('records the sample results in one closed run, sets outputs and writes a job summary', async () => {

@@ -16,13 +16,22 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { whatToDoLine } from 'testsigma-tm-core';
 import type { FaultRule } from 'testsigma-tm-emulator';
-import { EXPECTED_SAMPLE_STATUSES, heldClock, newRuns, start, statusesByHumanId, untilTurn, type EmulatorHandle } from './helpers/emulator.js';
+import {
+  EXPECTED_SAMPLE_STATUSES,
+  heldClock,
+  newRuns,
+  start,
+  statusesByHumanId,
+  untilTurn,
+  HOLD_AFTER_FIRST_BATCH,
+  RESULTS_ROUTE,
+  type EmulatorHandle,
+} from './helpers/emulator.js';
 import { CLI, EXAMPLES, ROOT, baseEnv, runNode, type RunResult } from './helpers/run.js';
 import { SecretSearch } from './helpers/secrets.js';
 import { LATE_WRITE_MS } from '../packages/core/src/run/timing.js';
 
 const samples = ['jest-junit.xml', 'playwright-junit.xml', 'pytest-junit.xml'].map((f) => join(EXAMPLES, f));
-const RESULTS_ROUTE = 'PUT /projects/*/test_runs/*/test_cases';
 
 let dir: string;
 const searches: SecretSearch[] = [];
@@ -98,14 +107,11 @@ async function withEmulator(
 }
 
 /** The emulator answers the first batch; every later one it holds, then refuses (503) once released: never applied. */
-const HOLD_AFTER_FIRST_BATCH: FaultRule[] = [
-  { kind: 'latency', route: RESULTS_ROUTE, ms: 1, after: 1 },
-  { kind: 'status', route: RESULTS_ROUTE, status: 503, after: 1 },
-];
+const HOLD_THEN_REFUSE: FaultRule[] = [...HOLD_AFTER_FIRST_BATCH, { kind: 'status', route: RESULTS_ROUTE, status: 503, after: 1 }];
 
 describe('testsigma-tm upload interrupted', { timeout: 120_000 }, () => {
   it('on SIGINT mid-upload spools what was not recorded, says so once, exits 130; resume sends exactly the rest', async () => {
-    await withEmulator(HOLD_AFTER_FIRST_BATCH, async (emulator, clock, env) => {
+    await withEmulator(HOLD_THEN_REFUSE, async (emulator, clock, env) => {
       const spool = join(dir, 'sigint.json');
       const upload = new Cli(['upload', '--batch-size', '4', '--spool', spool, ...samples], env);
       // The first batch is recorded (the CLI says so), the other two are held by the emulator.
@@ -153,7 +159,7 @@ describe('testsigma-tm upload interrupted', { timeout: 120_000 }, () => {
 
   it('on SIGTERM mid-upload does the same and exits 143; a batch the service applied after the interrupt is not sent again', async () => {
     // Held, then applied once released: the interrupted upload cannot know that it landed.
-    await withEmulator([{ kind: 'latency', route: RESULTS_ROUTE, ms: 1, after: 1 }], async (emulator, clock, env) => {
+    await withEmulator(HOLD_AFTER_FIRST_BATCH, async (emulator, clock, env) => {
       const spool = join(dir, 'sigterm.json');
       const upload = new Cli(['upload', '--batch-size', '4', '--spool', spool, ...samples], env);
       await Promise.all([upload.printed('Recorded 4 of 12 results'), clock.whenHeld(2)]);
@@ -210,7 +216,7 @@ describe('testsigma-tm upload interrupted', { timeout: 120_000 }, () => {
   });
 
   it('a second signal exits at once, saying the spool file may be incomplete', async () => {
-    await withEmulator(HOLD_AFTER_FIRST_BATCH, async (_emulator, clock, env) => {
+    await withEmulator(HOLD_THEN_REFUSE, async (_emulator, clock, env) => {
       const spool = join(dir, 'second', 'spool.json');
       await mkdir(join(dir, 'second'));
       const upload = new Cli(['upload', '--batch-size', '4', '--spool', spool, ...samples], env);
@@ -319,7 +325,7 @@ describe('testsigma-tm upload interrupted', { timeout: 120_000 }, () => {
  */
 async function spoolOfStoppedUpload(emulator: EmulatorHandle, clock: ReturnType<typeof heldClock>, env: Record<string, string>, name: string) {
   const spool = join(dir, name);
-  emulator.setFaults(HOLD_AFTER_FIRST_BATCH);
+  emulator.setFaults(HOLD_THEN_REFUSE);
   const upload = new Cli(['upload', '--batch-size', '4', '--spool', spool, ...samples], env);
   await Promise.all([upload.printed('Recorded 4 of 12 results'), clock.whenHeld(2)]);
   upload.signal('SIGINT');
@@ -369,7 +375,7 @@ describe('testsigma-tm resume interrupted', { timeout: 120_000 }, () => {
     await withEmulator([], async (emulator, clock, env) => {
       const spool = await spoolOfStoppedUpload(emulator, clock, env, 'resume-sigint.json');
       // The resume's first batch (4 of the 8 left) lands; its second is held, then refused once let go.
-      emulator.setFaults(HOLD_AFTER_FIRST_BATCH);
+      emulator.setFaults(HOLD_THEN_REFUSE);
       const resume = new Cli(['resume', spool], env);
       await Promise.all([resume.printed('Recorded 4 of 8 results'), clock.whenHeld(1)]);
       resume.signal('SIGINT');
@@ -403,7 +409,7 @@ describe('testsigma-tm resume interrupted', { timeout: 120_000 }, () => {
     await withEmulator([], async (emulator, clock, env) => {
       const spool = await spoolOfStoppedUpload(emulator, clock, env, 'resume-sigterm.json');
       // The resume's second batch is held, then applied once let go: the stopped resume cannot know that it landed.
-      emulator.setFaults([{ kind: 'latency', route: RESULTS_ROUTE, ms: 1, after: 1 }]);
+      emulator.setFaults(HOLD_AFTER_FIRST_BATCH);
       const resume = new Cli(['resume', spool], env);
       await Promise.all([resume.printed('Recorded 4 of 8 results'), clock.whenHeld(1)]);
       resume.signal('SIGTERM');

@@ -1,6 +1,6 @@
 /** Small readers over the emulator's recorded state, so tests assert on what the service holds. */
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { DEMO_FACTS, startEmulator, type EmulatorClock, type EmulatorHandle, type EmulatorOptions } from 'testsigma-tm-emulator';
+import { DEMO_FACTS, startEmulator, type EmulatorClock, type EmulatorHandle, type EmulatorOptions, type FaultRule } from 'testsigma-tm-emulator';
 
 export { DEMO_FACTS, type EmulatorHandle };
 
@@ -12,6 +12,11 @@ export { DEMO_FACTS, type EmulatorHandle };
  * (`{ perSecond: 10 }`: cli, doctor, matrix, latency, node20), and core's pacing tests prove the pacer against it.
  */
 export const UNPACED = { perSecond: 100_000 };
+
+/** The emulator's route for a batch of results, as its fault rules name it. */
+export const RESULTS_ROUTE = 'PUT /projects/*/test_runs/*/test_cases';
+/** The emulator answers the first batch of results; every later one it holds until the test releases its clock. */
+export const HOLD_AFTER_FIRST_BATCH: FaultRule[] = [{ kind: 'latency', route: RESULTS_ROUTE, ms: 1, after: 1 }];
 
 export function start(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
   return startEmulator({ port: 0, seed: 'demo', rateLimit: UNPACED, ...options });

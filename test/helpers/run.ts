@@ -9,6 +9,8 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CLI = fileURLToPath(new URL('../../packages/cli/bin/testsigma-tm.js', import.meta.url));
 export const ACTION = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
 export const EXAMPLES = fileURLToPath(new URL('../../examples/results/', import.meta.url));
+/** The Action's `results` input naming the three sample JUnit files, relative to the repository's root. */
+export const SAMPLE_RESULTS = ['examples/results/jest-junit.xml', 'examples/results/playwright-junit.xml', 'examples/results/pytest-junit.xml'].join('\n');
 
 export interface RunResult {
   code: number | null;
@@ -60,4 +62,11 @@ export function runAction(service: { url: string; token: string }, workspace: st
     ...extra,
   });
   return runNode(ACTION, [], { env, cwd: workspace });
+}
+
+/** The `name<<delimiter` outputs a step wrote to its GITHUB_OUTPUT file, by name. */
+export function actionOutputs(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of text.matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) out[m[1]!] = m[3]!;
+  return out;
 }
