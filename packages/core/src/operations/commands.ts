@@ -361,8 +361,10 @@ async function sendIntoRun(
     });
     const refused = sent.refused.map((r) => `  - ${r.entry.test_case_id}: ${r.reason}`).join('\n');
     const error = sent.error ?? new UnsentResultsError('UNSENT_RESULTS', `The service refused ${sent.refused.length} result(s):\n${refused}`);
+    // Where the rest is and the command that sends it, said in the error (what the CLI prints), as a keyed resume says it.
+    error.message = `${error.message} ${sent.acknowledged.length} result(s) sent; what is still missing (${left.length}) is kept in ${file}. Send it with: testsigma-tm resume ${file}`;
     return {
-      message: `${sent.acknowledged.length} result(s) sent; ${left.length} still missing, kept in ${file}. ${error.message}`,
+      message: error.message,
       error,
       exitCode: exitCodeFor(error),
       run: described(settings, spool.projectId, run),

@@ -57,13 +57,22 @@ async function stoppedAtSecondBatch(stop: AbortController, heard = false): Promi
   return { transport, done: () => dispatcher.close() };
 }
 
-/** A keyed upload (its own key) whose service failed after two of its four one-result batches: its spool and run. */
-async function keyedSpool(name: string) {
+/** An upload (keyed: its own key) whose service failed after two of its four one-result batches: its spool and run. */
+async function keyedSpool(name: string, keyed = true) {
   const clock = virtualClock();
   const spool = join(dir, `${name}.json`);
   emulator.setFaults([{ kind: 'status', route: RESULTS_ROUTE, status: 503, after: 2 }]);
   const settings = resolveSettings(
-    { token: emulator.token, baseUrl: emulator.url, projectId: 'Demo', batchSize: 1, deadline: 2, spool, runKey: `${name}-key`, closeRun: false },
+    {
+      token: emulator.token,
+      baseUrl: emulator.url,
+      projectId: 'Demo',
+      batchSize: 1,
+      deadline: 2,
+      spool,
+      ...(keyed && { runKey: `${name}-key` }),
+      closeRun: false,
+    },
     {},
   );
   const uploaded = await uploadResults({ settings, results: RESULTS, env: {}, clock });
@@ -174,5 +183,22 @@ it('a keyed resume the service fails half way names its file once, with the comm
   expect(failed.error?.message).toBe(failed.message);
   expect(failed.message).toMatch(/ failed with HTTP 503: /);
   expect(failed.message.endsWith(` What is still missing is kept in ${spool}. Send it with: testsigma-tm resume ${spool}`)).toBe(true);
+  expect(log.lines.filter((l) => l.includes(spool))).toEqual([]);
+});
+
+it('a resume without a run key the service fails half way names its file once, with the command that sends the rest', async () => {
+  const { clock, spool, run } = await keyedSpool('outage-unkeyed', false);
+  emulator.setFaults([{ kind: 'status', route: RESULTS_ROUTE, status: 503, after: 1 }]);
+  const log = recordingLogger();
+  const failed = await resumeCommand({ file: spool, token: emulator.token, clock, log });
+  emulator.setFaults([]);
+
+  expect(failed.exitCode, failed.message).toBe(1);
+  const file = JSON.parse(await readFile(spool, 'utf8')) as EntriesSpool;
+  expect([file.run.id, file.entries.length, file.landed?.caseIds.length]).toEqual([run.id, 4, 3]);
+  // The error is what the CLI prints: it says how many were sent, where the rest is and how to send it.
+  expect(failed.error?.message).toBe(failed.message);
+  expect(failed.message).toMatch(/ failed with HTTP 503: /);
+  expect(failed.message.endsWith(` 1 result(s) sent; what is still missing (1) is kept in ${spool}. Send it with: testsigma-tm resume ${spool}`)).toBe(true);
   expect(log.lines.filter((l) => l.includes(spool))).toEqual([]);
 });
