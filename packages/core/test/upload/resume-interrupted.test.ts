@@ -58,7 +58,7 @@ async function stoppedAtSecondBatch(stop: AbortController, heard = false): Promi
 }
 
 /** An upload (keyed: its own key) whose service failed after two of its four one-result batches: its spool and run. */
-async function keyedSpool(name: string, keyed = true) {
+async function outageSpool(name: string, keyed = true) {
   const clock = virtualClock();
   const spool = join(dir, `${name}.json`);
   emulator.setFaults([{ kind: 'status', route: RESULTS_ROUTE, status: 503, after: 2 }]);
@@ -86,7 +86,7 @@ function runsOtherThanSeeded() {
 }
 
 it('a keyed resume stopped half way keeps the rest in its file and says so; the next resume writes each result once', async () => {
-  const { clock, spool, run } = await keyedSpool('keyed');
+  const { clock, spool, run } = await outageSpool('keyed');
 
   const stop = new AbortController();
   const proxy = await stoppedAtSecondBatch(stop);
@@ -116,7 +116,7 @@ it('a keyed resume stopped half way keeps the rest in its file and says so; the 
 });
 
 it('a keyed resume stopped once every result landed says so; the next resume finishes it, sending nothing', async () => {
-  const { clock, spool, run } = await keyedSpool('finishing');
+  const { clock, spool, run } = await outageSpool('finishing');
   const stop = new AbortController();
   const proxy = await stoppedAtSecondBatch(stop, true);
   const stopped = await resumeCommand({ file: spool, token: emulator.token, clock, interrupt: stop.signal, http: { transport: proxy.transport } })
@@ -168,8 +168,11 @@ it('a resume of a results spool stopped half way names its file once: in its mes
   expect(log.lines.filter((l) => l.includes(spool))).toEqual([]);
 });
 
-it('a keyed resume the service fails half way names its file once, with the command that sends the rest', async () => {
-  const { clock, spool, run } = await keyedSpool('outage');
+it.each([
+  { keyed: true, says: (spool: string) => ` What is still missing is kept in ${spool}. Send it with: testsigma-tm resume ${spool}` },
+  { keyed: false, says: (spool: string) => ` 1 result(s) sent; what is still missing (1) is kept in ${spool}. Send it with: testsigma-tm resume ${spool}` },
+])('a resume (keyed: $keyed) the service fails half way names its file once, with the command that sends the rest', async ({ keyed, says }) => {
+  const { clock, spool, run } = await outageSpool(keyed ? 'outage' : 'outage-unkeyed', keyed);
   // The resume's first batch lands; the service fails every later one until the deadline.
   emulator.setFaults([{ kind: 'status', route: RESULTS_ROUTE, status: 503, after: 1 }]);
   const log = recordingLogger();
@@ -182,23 +185,6 @@ it('a keyed resume the service fails half way names its file once, with the comm
   // The error (the CLI prints its message) says where the rest is and how to send it; no line of the log says it again.
   expect(failed.error?.message).toBe(failed.message);
   expect(failed.message).toMatch(/ failed with HTTP 503: /);
-  expect(failed.message.endsWith(` What is still missing is kept in ${spool}. Send it with: testsigma-tm resume ${spool}`)).toBe(true);
-  expect(log.lines.filter((l) => l.includes(spool))).toEqual([]);
-});
-
-it('a resume without a run key the service fails half way names its file once, with the command that sends the rest', async () => {
-  const { clock, spool, run } = await keyedSpool('outage-unkeyed', false);
-  emulator.setFaults([{ kind: 'status', route: RESULTS_ROUTE, status: 503, after: 1 }]);
-  const log = recordingLogger();
-  const failed = await resumeCommand({ file: spool, token: emulator.token, clock, log });
-  emulator.setFaults([]);
-
-  expect(failed.exitCode, failed.message).toBe(1);
-  const file = JSON.parse(await readFile(spool, 'utf8')) as EntriesSpool;
-  expect([file.run.id, file.entries.length, file.landed?.caseIds.length]).toEqual([run.id, 4, 3]);
-  // The error is what the CLI prints: it says how many were sent, where the rest is and how to send it.
-  expect(failed.error?.message).toBe(failed.message);
-  expect(failed.message).toMatch(/ failed with HTTP 503: /);
-  expect(failed.message.endsWith(` 1 result(s) sent; what is still missing (1) is kept in ${spool}. Send it with: testsigma-tm resume ${spool}`)).toBe(true);
+  expect(failed.message.endsWith(says(spool))).toBe(true);
   expect(log.lines.filter((l) => l.includes(spool))).toEqual([]);
 });
