@@ -56202,7 +56202,9 @@ class HttpClient {
         if (landsUntil > this.deadline) {
             const label = deadlineLabel(this.options.deadlineSettingName ?? '--deadline', this.deadlineMs);
             const passed = `Gave up after ${attempt} attempt${attempt === 1 ? '' : 's'} over ${seconds(this.now() - started)}: it got no answer, and may still be applied until ${seconds(req.lateWriteMs ?? 0)} after it was sent, which would come after ${label}; sent again sooner, it could be applied twice.`;
-            throw this.failure({ ...details, deadlinePassed: true }, outcome, attempt, req.resource, passed);
+            // Not the base URL's or the network's advice: the service may well be up, and what to decide is the deadline.
+            const advice = `It was not sent again, so nothing is made twice: a resume of what was spooled looks for what it made before creating anything. To wait for it here, give ${label} more than ${seconds(req.lateWriteMs ?? 0)}.`;
+            throw this.failure({ ...details, deadlinePassed: true }, outcome, attempt, req.resource, passed, advice);
         }
         const shown = redactUrl(url);
         this.emit({
@@ -56238,11 +56240,15 @@ class HttpClient {
             throw error;
         });
     }
-    failure(details, outcome, attempts, resource, gaveUp) {
+    failure(details, outcome, attempts, resource, gaveUp, 
+    /** What to do, where it is not the no-answer advice (check the base URL and the network). */
+    advice = 'Check the base URL and the network (and HTTPS_PROXY / NO_PROXY if a proxy is needed); the service may be down.') {
         if (outcome.kind === 'answer')
             return errorFor(details, resource, attempts, this.options.tokenSettingName, gaveUp);
         const after = gaveUp ?? (attempts > 1 ? `Gave up after ${attempts} attempts.` : '');
-        return new ApiError('API_UNREACHABLE', details, `No answer from ${this.baseUrl.origin} (${outcome.reason}).${after ? ` ${after}` : ''} Check the base URL and the network (and HTTPS_PROXY / NO_PROXY if a proxy is needed); the service may be down.`, { cause: outcome.cause });
+        return new ApiError('API_UNREACHABLE', details, `No answer from ${this.baseUrl.origin} (${outcome.reason}).${after ? ` ${after}` : ''} ${advice}`, {
+            cause: outcome.cause,
+        });
     }
     /** An answer on first contact that is not the API's: a page that is not JSON, or a 404 under a base URL without /api/vN. */
     notTheApi(status, notJson) {

@@ -343,8 +343,11 @@ describe("case sync's create of a test case that got no answer", () => {
       const outcome = await upload(proxy.transport, log, { deadline: 40 });
       expect(outcome.exitCode).toBe(1);
       expect(outcome.error?.message).toContain(
-        'may still be applied until 60 s after it was sent, which would come after the deadline (--deadline 40 s); sent again sooner, it could be applied twice.',
+        'may still be applied until 60 s after it was sent, which would come after the deadline (--deadline 40 s); sent again sooner, it could be applied twice. ' +
+          'It was not sent again, so nothing is made twice: a resume of what was spooled looks for what it made before creating anything. ' +
+          'To wait for it here, give the deadline (--deadline 40 s) more than 60 s.',
       );
+      expect(outcome.error?.message).not.toContain('Check the base URL');
       expect(outcome.summary.spoolFile).toBe(path.join(dir, 'spool.json'));
       expect(caseWrites().map((r) => r.method)).toEqual(['POST']);
       expect(synced()).toHaveLength(1);
