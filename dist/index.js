@@ -59692,7 +59692,7 @@ function notFoundOutcome(pattern, cwd) {
             path: pattern,
             results: [],
             warnings: [],
-            error: new errors_InputError('INPUT_NOT_FOUND', pattern, `${pattern} is a directory without result files: no *.xml or *.trx below it and no Allure *-result.json in it (looked in ${cwd}). ` +
+            error: new errors_InputError('INPUT_NOT_FOUND', pattern, `${pattern} is a directory without result files: no *.xml, *.trx or *.tap below it and no Allure *-result.json in it (looked in ${cwd}). ` +
                 `Expected ${expectedFormats()} files; pass the files (or a glob), or the allure-results directory itself.`),
         };
     }
@@ -59737,8 +59737,9 @@ function asInputError(error, file) {
 }
 /**
  * Patterns → files, sorted and without duplicates. A pattern that names an existing file is taken
- * literally (file names may contain glob characters such as `[1]`); a directory means the `*.xml` and `*.trx`
- * files below it (`dotnet test --logger trx` names its files `.trx`), and itself when it holds Allure results
+ * literally (file names may contain glob characters such as `[1]`); a directory means the `*.xml`, `*.trx` and
+ * `*.tap` files below it (`dotnet test --logger trx` names its files `.trx`, TAP streams are saved as `.tap`; a
+ * `.json` there could be anything, package.json included), and itself when it holds Allure results
  * (`*-result.json`); anything else is a glob. A `*-result.json` file, named or matched, stands for its directory:
  * an Allure test's retries and fixtures span the directory's files, and a shell expands
  * `allure-results/*-result.json` before we see it. node_modules is never searched.
@@ -59773,7 +59774,7 @@ async function expandOne(pattern, cwd) {
     const { escapePath, glob } = await __nccwpck_require__.e(/* import() */ 382).then(__nccwpck_require__.bind(__nccwpck_require__, 3382));
     const absolute = external_node_path_.isAbsolute(pattern);
     const globPattern = process.platform === 'win32' ? pattern.replace(/\\/g, '/') : pattern;
-    const search = literal?.isDirectory() ? `${escapePath(globPattern.replace(/\/+$/, ''))}/**/*.{xml,trx}` : globPattern;
+    const search = literal?.isDirectory() ? `${escapePath(globPattern.replace(/\/+$/, ''))}/**/*.{xml,trx,tap}` : globPattern;
     const ignore = pattern.includes('node_modules') ? [] : ['**/node_modules/**'];
     const files = await glob([search], { cwd, absolute, onlyFiles: true, expandDirectories: false, ignore });
     if (literal?.isDirectory() && (await holdsAllureResults(external_node_path_.resolve(cwd, pattern)))) {

@@ -87,7 +87,7 @@ describe('Allure results directories', () => {
     const [outcome] = await read(['empty'], dir);
     expect(outcome?.error?.code).toBe('INPUT_NOT_FOUND');
     expect(outcome?.error?.message).toBe(
-      `empty is a directory without result files: no *.xml or *.trx below it and no Allure *-result.json in it (looked in ${dir}). ` +
+      `empty is a directory without result files: no *.xml, *.trx or *.tap below it and no Allure *-result.json in it (looked in ${dir}). ` +
         `Expected ${expectedFormats()} files; pass the files (or a glob), or the allure-results directory itself.`,
     );
   });

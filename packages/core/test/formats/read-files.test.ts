@@ -160,6 +160,13 @@ describe('readResultFiles', () => {
     expect((await readResultFiles(['node_modules/**/TEST-dep.xml'], { cwd: dir }))[0]?.results).toHaveLength(2);
   });
 
+  it('expands a directory to the TAP streams saved below it too (*.tap)', async () => {
+    await mkdir(path.join(dir, 'tap-reports'));
+    await writeFile(path.join(dir, 'tap-reports', 'unit.tap'), 'TAP version 13\n1..2\nok 1 - DEMO-1 adds\nnot ok 2 - DEMO-2 subtracts\n');
+    const outcomes = await readResultFiles(['tap-reports'], { cwd: dir });
+    expect(outcomes.map((o) => [o.path, o.format, o.results.map((r) => r.status)])).toEqual([['tap-reports/unit.tap', 'tap', ['passed', 'failed']]]);
+  });
+
   it('refuses files above maxFileBytes without reading them', async () => {
     const [outcome] = await readResultFiles(['reports/TEST-a.xml'], { cwd: dir, maxFileBytes: 10 });
     expect(outcome?.error?.code).toBe('INPUT_TOO_LARGE');

@@ -21,7 +21,10 @@ import { listenForInterrupts } from './interrupt.js';
 
 export const setUpUpload: CommandSetup = (command, ctx, setExitCode) => {
   command
-    .argument('[files...]', 'result files: paths or globs (a directory means the *.xml and *.trx files below it, or itself when it holds Allure results)')
+    .argument(
+      '[files...]',
+      'result files: paths or globs (a directory means the *.xml, *.trx and *.tap files below it, or itself when it holds Allure results)',
+    )
     .option('--summary-json <file>', 'also write the outcome as JSON (its folder is created)')
     .action(async (files: string[], options: Record<string, unknown>) => {
       // Ctrl-C or a cancelled CI job stops the upload cleanly: what was not recorded is spooled (interrupt.ts).
