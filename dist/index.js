@@ -51636,6 +51636,7 @@ const ENTITIES = new Map([
 
 
 
+
 const robot_STATUSES = new Map([
     ['PASS', 'passed'],
     ['FAIL', 'failed'],
@@ -51808,7 +51809,8 @@ class RobotReader extends XmlResultReader {
             source: this.source,
             suitePath: this.suitePath(),
             name: xml_entities_detached(test.attrs.name ?? ''),
-            file: suite?.source,
+            // Robot writes the suite file's absolute path; shown relative to the checkout, as the other formats show theirs.
+            file: suite?.source === undefined ? undefined : displayPath(suite.source, process.cwd()),
             status,
             durationMs: this.duration(attrs),
             message: didNotRun

@@ -1,6 +1,7 @@
 // Robot Framework's output.xml: the runs written here by Robot Framework 7.0 (a run, its --rerunfailed rerun and
 // rebot --merge of the two: test/fixtures/xml/robot-framework/README.md), Robot's own RF 6 and RF 1.6 files, then
 // each rule of the reader on small documents of Robot's shapes, and files that break off.
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { parseResultText } from '../../src/formats/read-files.js';
@@ -51,6 +52,16 @@ const status = (value: string, text = '', times = 'start="2026-12-07T12:01:19.25
 
 /** A library keyword that ran and passed: every passing test of a real run has one. */
 const RAN = `<kw name="Log" owner="BuiltIn">${status('PASS')}</kw>`;
+
+describe('Robot Framework: where a test is', () => {
+  it('shows a suite file inside the working directory relative to it, as the other formats do, and one outside as written', async () => {
+    const inside = path.join(process.cwd(), 'tests', 'cart.robot');
+    const test = `<test id="s1-s1-t1" name="DEMO-1 adds" line="4">${RAN}${status('PASS')}</test>`;
+    const { results } = await read(output(test).replace('source="/w/shop/tests/cart.robot"', `source="${inside}"`));
+    expect(results.map((r) => [r.file, r.line])).toEqual([['tests/cart.robot', 4]]);
+    expect((await one(test)).file).toBe('/w/shop/tests/cart.robot');
+  });
+});
 
 describe('Robot Framework: real files', () => {
   it("reads Robot Framework 7's output.xml: suites, statuses, Robot's messages, tags, the failing keywords, lines", async () => {

@@ -39,6 +39,7 @@
  */
 import type { Attempt, TestStatus } from '../../model.js';
 import { MAX_MESSAGE_CHARS, nonEmpty } from '../text.js';
+import { displayPath } from '../paths.js';
 import { detached } from '../junit/xml-entities.js';
 import { Unreadable, XmlResultReader, keptAttribute, keptText, resultOf, type OpenElement } from '../xml-results.js';
 import { mergedAttempts, plainMessage } from './merged.js';
@@ -234,7 +235,8 @@ export class RobotReader extends XmlResultReader {
       source: this.source,
       suitePath: this.suitePath(),
       name: detached(test.attrs.name ?? ''),
-      file: suite?.source,
+      // Robot writes the suite file's absolute path; shown relative to the checkout, as the other formats show theirs.
+      file: suite?.source === undefined ? undefined : displayPath(suite.source, process.cwd()),
       status,
       durationMs: this.duration(attrs),
       message: didNotRun
