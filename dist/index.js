@@ -59702,8 +59702,10 @@ function notFoundOutcome(pattern, cwd) {
         path: pattern,
         results: [],
         warnings: [],
-        error: new errors_InputError('INPUT_NOT_FOUND', pattern, `No result file matches "${pattern}" (looked in ${cwd}). Expected a path or glob of ${expectedFormats()} files; ` +
-            'check the path, and that the test step wrote its results before this step ran.'),
+        error: new errors_InputError('INPUT_NOT_FOUND', pattern, 
+        // The path is what to fix, not the format: the list of formats read (a long one) is left to the messages about a file.
+        `No result file matches "${pattern}" (looked in ${cwd}). Check the path (a file, a glob such as "reports/**/*.xml", or a directory), ` +
+            'and that the test step wrote its results before this step ran.'),
     };
 }
 function notRegular(file, info) {

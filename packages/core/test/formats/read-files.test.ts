@@ -160,6 +160,15 @@ describe('readResultFiles', () => {
     expect((await readResultFiles(['node_modules/**/TEST-dep.xml'], { cwd: dir }))[0]?.results).toHaveLength(2);
   });
 
+  it('a path that matches nothing says to check the path, without the list of formats', async () => {
+    const [outcome] = await readResultFiles(['reports/not-there.xml'], { cwd: dir });
+    expect([outcome?.error?.code, outcome?.error?.message]).toEqual([
+      'INPUT_NOT_FOUND',
+      `No result file matches "reports/not-there.xml" (looked in ${dir}). Check the path (a file, a glob such as "reports/**/*.xml", or a directory), ` +
+        'and that the test step wrote its results before this step ran.',
+    ]);
+  });
+
   it('expands a directory to the TAP streams saved below it too (*.tap)', async () => {
     await mkdir(path.join(dir, 'tap-reports'));
     await writeFile(path.join(dir, 'tap-reports', 'unit.tap'), 'TAP version 13\n1..2\nok 1 - DEMO-1 adds\nnot ok 2 - DEMO-2 subtracts\n');
