@@ -82,6 +82,11 @@ async function createAppliedLate(virtual: VirtualClock, { lands = true, reset = 
 }
 
 /** An upload whose create is held (see createAppliedLate): it gives up at its deadline and spools every result. */
+/** `resume` of `spool` as the CLI runs it, through `transport`, on the test's virtual clock unless `given` says otherwise. */
+function resume(spool: string, transport: Transport, given: Partial<Parameters<typeof resumeCommand>[0]> = {}): ReturnType<typeof resumeCommand> {
+  return resumeCommand({ file: spool, token: emulator.token, env: {}, host: 'cli', clock: on(clock), http: { transport }, ...given });
+}
+
 async function spooledWithCreateInDoubt(spool: string, transport: Transport, runKey?: string): Promise<void> {
   // The create times out (30 s) and the next try would come after the deadline.
   const outcome = await uploadResults({
@@ -109,15 +114,7 @@ describe('a run create applied late, after the look for it', () => {
       // Resumed at once, inside the create's window: the create lands right after resume's first look for it.
       proxy.arm();
       const log = recordingLogger();
-      const resumed = await resumeCommand({
-        file: spool,
-        token: emulator.token,
-        env: {},
-        host: 'cli',
-        clock: on(clock),
-        log,
-        http: { transport: proxy.transport },
-      });
+      const resumed = await resume(spool, proxy.transport, { log });
       expect(proxy.timing.landedAt! - proxy.timing.sentAt!).toBeLessThan(LATE_WRITE_MS);
       expect(resumed.exitCode, resumed.message).toBe(0);
       const runs = newRuns();
@@ -147,16 +144,7 @@ describe('a run create applied late, after the look for it', () => {
         info(message);
         if (message.startsWith('Waiting up to ')) stop.abort(new StopRequested('SIGINT'));
       };
-      const stopped = await resumeCommand({
-        file: spool,
-        token: emulator.token,
-        env: {},
-        host: 'cli',
-        clock: on(clock),
-        log,
-        interrupt: stop.signal,
-        http: { transport: proxy.transport },
-      });
+      const stopped = await resume(spool, proxy.transport, { log, interrupt: stop.signal });
       expect(stopped.exitCode, stopped.message).toBe(130);
       expect(clock.now()).toBeLessThan(proxy.timing.sentAt! + LATE_WRITE_MS);
       // Only the late run: the stopped resume created none.
@@ -164,7 +152,7 @@ describe('a run create applied late, after the look for it', () => {
       const kept = JSON.parse(await readFile(spool, 'utf8')) as Extract<Spool, { kind: 'results' }>;
       expect(kept.createSent).toEqual(expect.objectContaining({ title: 'Nightly', unansweredAt: proxy.timing.sentAt }));
 
-      const resumed = await resumeCommand({ file: spool, token: emulator.token, env: {}, host: 'cli', clock: on(clock), http: { transport: proxy.transport } });
+      const resumed = await resume(spool, proxy.transport);
       expect(resumed.exitCode, resumed.message).toBe(0);
       expect(newRuns().map((r) => [r.title, r.status, Object.keys(r.results).length])).toEqual([['Nightly', 'CLOSED', 2]]);
     } finally {
@@ -178,15 +166,7 @@ describe('a run create applied late, after the look for it', () => {
     try {
       await spooledWithCreateInDoubt(spool, proxy.transport);
       const log = recordingLogger();
-      const resumed = await resumeCommand({
-        file: spool,
-        token: emulator.token,
-        env: {},
-        host: 'cli',
-        clock: on(clock),
-        log,
-        http: { transport: proxy.transport },
-      });
+      const resumed = await resume(spool, proxy.transport, { log });
       expect(resumed.exitCode, resumed.message).toBe(0);
       expect(newRuns().map((r) => [r.title, r.status, Object.keys(r.results).length])).toEqual([['Nightly', 'CLOSED', 2]]);
       expect(log.lines.filter((line) => line.startsWith('Waiting up to '))).toHaveLength(1);
@@ -234,15 +214,7 @@ describe('a keyed upload whose create got no answer', () => {
       // waits so long has it land after it is done, still within the create's window.
       const waits: Clock = { ...on(clock), sleep: async (ms, stop) => (ms >= 10_000 && (await proxy.land()), clock.sleep(ms, stop)) };
       const log = recordingLogger();
-      const resumed = await resumeCommand({
-        file: spool,
-        token: emulator.token,
-        env: {},
-        host: 'cli',
-        clock: waits,
-        log,
-        http: { transport: proxy.transport },
-      });
+      const resumed = await resume(spool, proxy.transport, { clock: waits, log });
       await proxy.land();
       expect(proxy.timing.landedAt! - proxy.timing.sentAt!).toBeLessThan(LATE_WRITE_MS);
       expect(resumed.exitCode, resumed.message).toBe(0);
@@ -353,14 +325,7 @@ describe("case sync's create of a test case that got no answer", () => {
       expect(synced()).toHaveLength(1);
 
       // The spooled results go, later, into the case the late create made.
-      const resumed = await resumeCommand({
-        file: path.join(dir, 'spool.json'),
-        token: emulator.token,
-        env: {},
-        host: 'cli',
-        clock: on(clock),
-        http: { transport: proxy.transport },
-      });
+      const resumed = await resume(path.join(dir, 'spool.json'), proxy.transport);
       expect(resumed.exitCode, resumed.message).toBe(0);
       expect(caseWrites().map((r) => r.method)).toEqual(['POST']);
       expect(newRuns().map((r) => [r.status, Object.keys(r.results)])).toEqual([['CLOSED', [synced()[0]!.id]]]);
